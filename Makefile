@@ -1,0 +1,55 @@
+# Tongban — the two commands a new operator needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEVSTAMP := $(VENV)/.installed-dev
+export TONGBAN_DATABASE_URL ?= sqlite:///var/tongban.sqlite3
+
+.PHONY: run test test-fast lint fmt migrate install install-dev lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+$(DEVSTAMP): $(STAMP) requirements-dev.lock
+	$(BIN)/pip install -q -r requirements-dev.lock
+	touch $@
+
+install: $(STAMP)       ## runtime dependencies (pinned in requirements.lock)
+install-dev: $(DEVSTAMP) ## + test and lint tools (requirements-dev.lock)
+
+run: install            ## serve on the embedded SQLite file with the demo loaded
+	$(BIN)/tongban serve --demo
+
+test: install-dev       ## lint, type-check and the whole test suite
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+	$(BIN)/pytest -n 2 --maxfail=20
+
+test-fast: install-dev
+	$(BIN)/pytest -x -q -m "not browser"
+
+lint: install-dev
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy
+
+fmt: install-dev
+	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests
+
+migrate: install
+	$(BIN)/tongban migrate
+
+lock:                   ## re-pin dependencies after editing requirements*.in
+	$(BIN)/pip install -q uv
+	$(BIN)/uv pip compile -q --python-version 3.11 requirements.in -o requirements.lock
+	$(BIN)/uv pip compile -q --python-version 3.11 requirements-dev.in -o requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

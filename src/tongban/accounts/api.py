@@ -1,0 +1,63 @@
+"""JSON API for registration, sign-in and the current user."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from tongban.accounts import service
+from tongban.accounts.models import User
+from tongban.accounts.schemas import ApplicantCreate, SignIn, TokenRead, UserRead
+from tongban.outbox import service as outbox
+from tongban.web.deps import CurrentUser, RuntimeDep, SessionDep, token_of
+
+router = APIRouter(tags=["accounts"])
+
+
+def user_read(user: User) -> UserRead:
+    return UserRead(
+        id=user.id,
+        username=user.username,
+        kind=user.kind,
+        display_name=user.display_name,
+        department_code=user.department_code,
+        roles=sorted(user.roles),
+        enterprise_name=user.enterprise_name,
+        credit_code=user.credit_code,
+    )
+
+
+@router.post("/auth/register", status_code=201)
+def register(body: ApplicantCreate, session: SessionDep) -> UserRead:
+    """Register a natural person or an enterprise agent."""
+    return user_read(service.register_applicant(session, data=body))
+
+
+@router.post("/auth/login")
+def login(body: SignIn, session: SessionDep, runtime: RuntimeDep) -> TokenRead:
+    """Exchange a username and password for a bearer token."""
+    hours = runtime.settings.session_hours
+    _, token = service.sign_in(session, username=body.username, password=body.password, hours=hours)
+    return TokenRead(access_token=token, expires_in=hours * 3600)
+
+
+@router.post("/auth/logout", status_code=204)
+def logout(request: Request, session: SessionDep, user: CurrentUser) -> None:
+    """End this token's session."""
+    token = token_of(request)
+    if token:
+        service.sign_out(session, token=token)
+
+
+@router.get("/me")
+def me(user: CurrentUser) -> UserRead:
+    """The signed-in user."""
+    return user_read(user)
+
+
+@router.get("/me/messages")
+def messages(session: SessionDep, user: CurrentUser) -> list[dict[str, object]]:
+    """The newest in-app notifications."""
+    return [
+        {"id": m.id, "topic": m.topic, "created_at": m.created_at.isoformat(), "payload": m.payload}
+        for m in outbox.inbox(session, user_id=user.id)
+    ]

@@ -1,0 +1,53 @@
+"""Request and response bodies of the accounts API."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tongban.accounts.enums import Role, UserKind
+
+
+class ApplicantCreate(BaseModel):
+    """Self-registration of a natural person or of an enterprise's agent."""
+
+    kind: UserKind = Field(description="person or enterprise")
+    username: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
+    password: str = Field(min_length=8, max_length=128)
+    display_name: str = Field(min_length=2, max_length=120, description="Name, or the agent's name")
+    id_number: str = Field(description="Resident ID number of the person or of the agent")
+    credit_code: str | None = Field(None, description="Unified social credit code (enterprise)")
+    enterprise_name: str | None = Field(None, max_length=200)
+    phone: str | None = Field(None, pattern=r"^1[3-9][0-9]{9}$")
+    email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class StaffCreate(BaseModel):
+    username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
+    password: str = Field(min_length=8, max_length=128)
+    display_name: str = Field(min_length=2, max_length=120)
+    department_code: str | None = None
+    roles: list[Role] = Field(min_length=1)
+
+
+class SignIn(BaseModel):
+    username: str
+    password: str
+
+
+class TokenRead(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+class UserRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    username: str
+    kind: UserKind
+    display_name: str
+    department_code: str | None
+    roles: list[Role]
+    enterprise_name: str | None = None
+    credit_code: str | None = None

@@ -1,0 +1,162 @@
+"""The accounts domain promises: applicants register with a valid resident ID number
+(and, for enterprises, a valid unified social credit code); passwords are stored only
+as argon2id hashes; sign-ins expire; staff belong to a department and hold roles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from tongban import identifiers
+from tongban.accounts.enums import Role, UserKind
+from tongban.accounts.models import SignInSession, User, UserRole
+from tongban.accounts.schemas import ApplicantCreate, StaffCreate
+from tongban.audit.service import Actor
+from tongban.errors import Conflict, InvalidInput, NotSignedIn
+from tongban.timeutil import utcnow
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+
+
+def actor_of(user: User) -> Actor:
+    """The audit actor for a user."""
+    return Actor(id=user.id, name=user.display_name, department_code=user.department_code)
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _check_username_free(session: Session, username: str) -> None:
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Conflict(
+            f"用户名“{username}”已被使用，请换一个。",
+            f"The username '{username}' is taken; choose another.",
+            field="username",
+        )
+
+
+def _identifier(check: Callable[[str], Any], value: str, field: str) -> str:
+    try:
+        return str(check(value).number)
+    except identifiers.IdentifierError as error:
+        raise InvalidInput(error.message_zh, error.message_en, field=field) from error
+
+
+def register_applicant(session: Session, *, data: ApplicantCreate) -> User:
+    """Register a natural person or an enterprise (through its agent)."""
+    if data.kind == UserKind.staff:
+        raise InvalidInput(
+            "只能注册自然人或法人账号。", "Only persons or enterprises may register."
+        )
+    _check_username_free(session, data.username)
+    id_number = _identifier(identifiers.validate_resident_id, data.id_number, "id_number")
+    credit_code = None
+    if data.kind == UserKind.enterprise:
+        if not data.credit_code or not data.enterprise_name:
+            raise InvalidInput(
+                "法人账号需要填写统一社会信用代码和企业名称。",
+                "An enterprise account needs its unified social credit code and name.",
+                field="credit_code",
+            )
+        credit_code = _identifier(identifiers.validate_credit_code, data.credit_code, "credit_code")
+    user = User(
+        username=data.username,
+        password_hash=_hasher.hash(data.password),
+        kind=data.kind,
+        display_name=data.display_name,
+        id_number=id_number,
+        credit_code=credit_code,
+        enterprise_name=data.enterprise_name if credit_code else None,
+        phone=data.phone,
+        email=data.email,
+        created_at=utcnow(),
+        role_rows=[UserRole(role=Role.applicant)],
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def create_staff(session: Session, *, data: StaffCreate) -> User:
+    """Create a staff account in a department with the given roles."""
+    _check_username_free(session, data.username)
+    if Role.applicant in data.roles:
+        raise InvalidInput("工作人员不能拥有申请人角色。", "Staff cannot hold the applicant role.")
+    departmental = {Role.clerk, Role.reviewer, Role.approver, Role.issuer}
+    if departmental.intersection(data.roles) and not data.department_code:
+        raise InvalidInput(
+            "受理、审查、核准、制证人员必须属于一个部门。",
+            "Clerks, reviewers, approvers and issuers must belong to a department.",
+            field="department_code",
+        )
+    user = User(
+        username=data.username,
+        password_hash=_hasher.hash(data.password),
+        kind=UserKind.staff,
+        display_name=data.display_name,
+        department_code=data.department_code,
+        created_at=utcnow(),
+        role_rows=[UserRole(role=role) for role in sorted(set(data.roles))],
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def sign_in(session: Session, *, username: str, password: str, hours: int) -> tuple[User, str]:
+    """Check a password and open a session; returns the user and a fresh token."""
+    user = session.scalar(select(User).where(User.username == username))
+    try:
+        if user is None or not user.active:
+            raise VerificationError
+        _hasher.verify(user.password_hash, password)
+    except VerificationError as error:
+        raise NotSignedIn(
+            "用户名或密码不正确。", "Wrong username or password.", code="bad_credentials"
+        ) from error
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(
+        SignInSession(
+            token_hash=_hash_token(token),
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + timedelta(hours=hours),
+        )
+    )
+    return user, token
+
+
+def user_for_token(session: Session, *, token: str) -> User | None:
+    """The user a live token belongs to, or None when unknown or expired."""
+    query = select(SignInSession).where(SignInSession.token_hash == _hash_token(token))
+    sign_in_row = session.scalar(query)
+    if sign_in_row is None or sign_in_row.expires_at <= utcnow():
+        return None
+    user = session.get(User, sign_in_row.user_id)
+    return user if user is not None and user.active else None
+
+
+def sign_out(session: Session, *, token: str) -> None:
+    """End the session of a token (no error if it was already gone)."""
+    session.execute(delete(SignInSession).where(SignInSession.token_hash == _hash_token(token)))
+
+
+def get_user(session: Session, *, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def find_user(session: Session, *, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == username))

@@ -1,0 +1,74 @@
+"""The audit domain promises: every state change is written once, append-only, in the
+same transaction as the change, with the actor, the time and the opinion; and each
+entry produces its notifications in exactly one place (``tongban.outbox``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tongban.audit.models import AuditEntry
+from tongban.outbox import service as outbox
+from tongban.timeutil import utcnow
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did it: a signed-in user, or the platform itself (``id`` None)."""
+
+    id: int | None
+    name: str
+    department_code: str | None = None
+
+
+SYSTEM = Actor(id=None, name="系统")
+
+
+def record(
+    session: Session,
+    *,
+    action: str,
+    actor: Actor,
+    object_type: str,
+    object_id: str | int,
+    case_id: int | None = None,
+    subject_id: int | None = None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    opinion: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append an audit entry and queue the notifications it implies.
+
+    ``subject_id`` is the person the entry concerns (the applicant of a case).
+    """
+    entry = AuditEntry(
+        at=utcnow(),
+        action=action,
+        actor_id=actor.id,
+        actor_name=actor.name,
+        department_code=actor.department_code,
+        object_type=object_type,
+        object_id=str(object_id),
+        case_id=case_id,
+        subject_id=subject_id,
+        from_state=from_state,
+        to_state=to_state,
+        opinion=opinion,
+        data=data or {},
+    )
+    session.add(entry)
+    session.flush()
+    outbox.enqueue_for(session, entry=entry)
+    return entry
+
+
+def entries_for_case(session: Session, *, case_id: int) -> Sequence[AuditEntry]:
+    """All entries of one case, oldest first."""
+    query = select(AuditEntry).where(AuditEntry.case_id == case_id)
+    return session.scalars(query.order_by(AuditEntry.at, AuditEntry.id)).all()

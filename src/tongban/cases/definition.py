@@ -1,0 +1,105 @@
+"""Reading the frozen catalog definition a case runs on (item or bundle alike)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from tongban.cases.enums import JoinRule, Stage
+from tongban.cases.models import Case
+from tongban.catalog import service as catalog
+
+ACCEPTANCE_LEGAL_DAYS = 5  # 行政许可法 art. 32
+ISSUE_LEGAL_DAYS = 10  # art. 44
+EXTENSION_DAYS = 10  # art. 42, single department
+EXTENSION_DAYS_JOINT = 15  # art. 42, joint handling
+HOURS_PER_DAY = 8
+Definition = dict[str, Any]
+
+
+def spec_of(session: Session, case: Case) -> Definition:
+    """The frozen definition the case started with."""
+    return catalog.get_version(session, version_id=case.catalog_version_id).definition
+
+
+def items(definition: Definition) -> list[dict[str, Any]]:
+    return list(definition["items"])
+
+
+def departments(definition: Definition) -> set[str]:
+    """Every department that handles something in this case."""
+    return {item["department"] for item in items(definition)} | {
+        dept for _item, dept in review_assignments(definition)
+    }
+
+
+def subjects(definition: Definition) -> list[str]:
+    """Who may apply: ``person``, ``enterprise`` or both."""
+    source = definition.get("bundle") or definition["items"][0]
+    return list(source.get("subject") or ["person", "enterprise"])
+
+
+def review_assignments(definition: Definition) -> list[tuple[dict[str, Any], str]]:
+    """(item, department) pairs: one parallel review task each."""
+    pairs = []
+    for item in items(definition):
+        stage = _stage(item, Stage.review)
+        if stage is None:
+            continue  # decided without a review round (e.g. instant or simple filings)
+        pairs += [(item, dept) for dept in stage.get("departments") or [item["department"]]]
+    return pairs
+
+
+def _stage(item: dict[str, Any], stage: Stage) -> dict[str, Any] | None:
+    for entry in item["process"]["stages"]:
+        if entry["stage"] == stage:
+            return dict(entry)
+    return None
+
+
+def stage_limit(definition: Definition, stage: Stage) -> tuple[str, int]:
+    """(unit, limit) of a stage; for a bundle the longest of its items, in the bundle's unit."""
+    unit = definition["time_limit"]["unit"]
+    limits = []
+    for item in items(definition):
+        entry = _stage(item, stage)
+        if entry is None:
+            continue
+        limit = int(entry["limit"])
+        item_unit = item["time_limit"]["unit"]
+        if item_unit != unit:
+            limit = limit * HOURS_PER_DAY if unit == "hours" else -(-limit // HOURS_PER_DAY)
+        limits.append(limit)
+    limit = max(limits, default=1)
+    if stage == Stage.accept and unit == "working_days":
+        limit = min(limit, ACCEPTANCE_LEGAL_DAYS)
+    if stage == Stage.issue and unit == "working_days":
+        limit = min(limit, ISSUE_LEGAL_DAYS)
+    return unit, limit
+
+
+def item_stage_limit(item: dict[str, Any], stage: Stage) -> tuple[str, int]:
+    entry = _stage(item, stage)
+    return item["time_limit"]["unit"], int(entry["limit"]) if entry else 1
+
+
+def join_rule(definition: Definition) -> JoinRule:
+    rules = {item["process"].get("on_refusal", "end_round") for item in items(definition)}
+    return JoinRule.wait_all if rules == {"wait_all"} else JoinRule.end_round
+
+
+def material(definition: Definition, code: str) -> dict[str, Any] | None:
+    for entry in definition["materials"]:
+        if entry["code"] == code:
+            return dict(entry)
+    return None
+
+
+def delivery_options(definition: Definition) -> list[str]:
+    options: list[str] = []
+    for item in items(definition):
+        for option in item["result"].get("delivery", ["online"]):
+            if option not in options:
+                options.append(option)
+    return options or ["online"]

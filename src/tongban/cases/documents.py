@@ -1,0 +1,131 @@
+"""Result documents as PDF: the licence or approval of each item, or a refusal decision.
+
+Signed e-licences (GB/T 36901–36905, SM2/Ed25519, QR) replace these in a later issue;
+the rows and files made here are what they will sign.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timedelta
+from typing import Any
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+from sqlalchemy.orm import Session
+
+from tongban.cases.models import Case, ResultDocument
+from tongban.files.store import FileStore
+
+FONT = "STSong-Light"  # an Adobe CID font every PDF reader has: no font file to ship
+pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+LOCAL_OFFSET = timedelta(hours=8)
+
+
+def render_pdf(title: str, lines: list[tuple[str, str]], footer: str) -> bytes:
+    """A one-page A4 document with a title, label/value lines and a footer."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=True)
+    width, height = A4
+    pdf.setTitle(title)
+    pdf.setFont(FONT, 22)
+    pdf.drawCentredString(width / 2, height - 40 * mm, title)
+    y = height - 60 * mm
+    for label, value in lines:
+        pdf.setFont(FONT, 12)
+        pdf.drawString(25 * mm, y, f"{label}：")
+        pdf.drawString(65 * mm, y, value[:60])
+        y -= 10 * mm
+    pdf.setFont(FONT, 10)
+    pdf.drawString(25 * mm, 30 * mm, footer[:90])
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def _date(value: datetime) -> str:
+    local = value + LOCAL_OFFSET
+    return f"{local.year}年{local.month}月{local.day}日"
+
+
+def _holder(case: Case) -> str:
+    data = case.form_data
+    return str(
+        data.get("enterprise_name") or data.get("applicant_name") or data.get("child_name") or ""
+    )
+
+
+def _store(session: Session, case: Case, store: FileStore, **fields: Any) -> ResultDocument:
+    document = ResultDocument(case_id=case.id, **fields)
+    session.add(document)
+    return document
+
+
+def issue_results(
+    session: Session, *, case: Case, spec: dict[str, Any], store: FileStore, now: datetime
+) -> list[ResultDocument]:
+    """One result document per item that has a result."""
+    issued = []
+    for item in spec["items"]:
+        result = item["result"]
+        if result["kind"] == "none":
+            continue
+        years = result.get("validity_years")
+        valid_until = now.replace(year=now.year + years) if years else None
+        lines = [
+            ("办件编号", case.number),
+            ("持证主体", _holder(case)),
+            ("事项名称", item["name"]),
+            ("发证日期", _date(now)),
+            ("有效期至", _date(valid_until) if valid_until else "长期"),
+        ]
+        pdf = render_pdf(result["name"], lines, f"依据：{item['legal_basis'][0]}")
+        issued.append(
+            _store(
+                session,
+                case,
+                store,
+                item_code=item["code"],
+                title=result["name"],
+                kind=result["kind"],
+                storage_key=store.put(pdf),
+                issued_at=now,
+                valid_until=valid_until,
+            )
+        )
+    return issued
+
+
+def issue_refusal(
+    session: Session,
+    *,
+    case: Case,
+    spec: dict[str, Any],
+    reasons: str,
+    store: FileStore,
+    now: datetime,
+) -> ResultDocument:
+    """不予行政许可决定书: reasons and the right to review or sue (行政许可法 art. 38)."""
+    lines = [
+        ("办件编号", case.number),
+        ("申请人", _holder(case)),
+        ("申请事项", spec["name"]),
+        ("决定日期", _date(now)),
+        ("不予许可理由", reasons),
+    ]
+    footer = "如不服本决定，可在收到之日起六十日内申请行政复议，或六个月内提起行政诉讼。"
+    pdf = render_pdf("不予行政许可决定书", lines, footer)
+    return _store(
+        session,
+        case,
+        store,
+        item_code=None,
+        title="不予行政许可决定书",
+        kind="refusal",
+        storage_key=store.put(pdf),
+        issued_at=now,
+        valid_until=None,
+    )

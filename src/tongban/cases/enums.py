@@ -1,0 +1,71 @@
+"""States and kinds of cases, tasks, clocks and pauses."""
+
+from enum import StrEnum
+
+
+class CaseState(StrEnum):
+    draft = "draft"
+    submitted = "submitted"  # received, waiting for acceptance (受理)
+    correction_requested = "correction_requested"  # 补正, one notice, clock paused
+    in_review = "in_review"  # accepted; departments review in parallel (并联审查)
+    in_decision = "in_decision"  # 核准 / 决定
+    issuing = "issuing"  # 制证
+    delivering = "delivering"  # 送达
+    completed = "completed"
+    rejected = "rejected"  # 不予受理
+    refused = "refused"  # 不予许可
+    withdrawn = "withdrawn"  # 撤回
+
+
+FINAL_STATES = frozenset(
+    {CaseState.completed, CaseState.rejected, CaseState.refused, CaseState.withdrawn}
+)
+
+
+class Stage(StrEnum):
+    accept = "accept"  # 受理
+    review = "review"  # 审查
+    decide = "decide"  # 核准
+    issue = "issue"  # 制证
+    deliver = "deliver"  # 送达
+
+
+class TaskState(StrEnum):
+    open = "open"
+    done = "done"
+    cancelled = "cancelled"
+
+
+class TaskOutcome(StrEnum):
+    approved = "approved"
+    refused = "refused"
+
+
+class JoinRule(StrEnum):
+    """What a refusal in parallel review does to the round."""
+
+    end_round = "end_round"  # the round ends at once; open tasks are cancelled
+    wait_all = "wait_all"  # every department still gives its opinion
+
+
+class RoundOutcome(StrEnum):
+    pending = "pending"
+    approved = "approved"
+    refused = "refused"
+
+
+class ClockKind(StrEnum):
+    stage = "stage"  # one task's stage limit
+    promised = "promised"  # the whole case against the promised limit (承诺时限)
+    legal = "legal"  # the whole case against the legal limit (法定时限)
+    acceptance = "acceptance"  # art. 32: correction notice or acceptance within 5 working days
+
+
+class PauseReason(StrEnum):
+    """Why the clock stops (行政许可法 art. 45, and the correction notice)."""
+
+    correction = "correction"  # 补正
+    hearing = "hearing"  # 听证
+    inspection = "inspection"  # 现场核查 / 检验
+    testing = "testing"  # 检测 / 检疫
+    expert_review = "expert_review"  # 专家评审

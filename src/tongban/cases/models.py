@@ -1,0 +1,174 @@
+"""Cases and everything that hangs off them: tasks, clocks, pauses, corrections,
+materials and result documents. Each is a row with a state, an owner and a due time,
+so "everything overdue in department X" is one indexed query.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tongban.cases.enums import (
+    CaseState,
+    ClockKind,
+    JoinRule,
+    PauseReason,
+    Stage,
+    TaskOutcome,
+    TaskState,
+)
+from tongban.db import Base, UTCDateTime
+
+
+def _enum(kind: type, length: int = 30) -> Enum:
+    return Enum(kind, native_enum=False, length=length)
+
+
+class Case(Base):
+    """A case (办件): one submission of an item or a bundle."""
+
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_applicant_id_state", "applicant_id", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    catalog_version_id: Mapped[int] = mapped_column(ForeignKey("catalog_versions.id"))
+    catalog_code: Mapped[str] = mapped_column(String(40), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    lead_department: Mapped[str] = mapped_column(ForeignKey("departments.code"))
+    state: Mapped[CaseState] = mapped_column(_enum(CaseState), index=True)
+    form_data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    delivery: Mapped[str] = mapped_column(String(10), default="online")
+    joint: Mapped[bool] = mapped_column(Boolean, default=False)  # 联合办理: several departments
+    extended: Mapped[bool] = mapped_column(Boolean, default=False)
+    join_rule: Mapped[JoinRule] = mapped_column(_enum(JoinRule), default=JoinRule.end_round)
+    review_outcome: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    tasks: Mapped[list[Task]] = relationship(back_populates="case", order_by="Task.id")
+    clocks: Mapped[list[Clock]] = relationship(order_by="Clock.id")
+    pauses: Mapped[list[CasePause]] = relationship(order_by="CasePause.id")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class Task(Base):
+    """One stage's work for one department (受理/审查/核准/制证/送达)."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (Index("ix_tasks_queue", "department_code", "state", "stage", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    stage: Mapped[Stage] = mapped_column(_enum(Stage))
+    item_code: Mapped[str | None] = mapped_column(String(40))
+    department_code: Mapped[str] = mapped_column(ForeignKey("departments.code"))
+    state: Mapped[TaskState] = mapped_column(_enum(TaskState), default=TaskState.open)
+    outcome: Mapped[TaskOutcome | None] = mapped_column(_enum(TaskOutcome))
+    opinion: Mapped[str | None] = mapped_column(Text)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str | None] = mapped_column(String(120))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    case: Mapped[Case] = relationship(back_populates="tasks")
+
+    @property
+    def case_number(self) -> str:
+        return self.case.number
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class Clock(Base):
+    """A running time limit. ``due_at`` is derived from the other columns, the case's
+    pauses and the holiday calendar, so it can be recomputed when the calendar changes.
+    """
+
+    __tablename__ = "clocks"
+    __table_args__ = (Index("ix_clocks_running_due", "stopped_at", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
+    kind: Mapped[ClockKind] = mapped_column(_enum(ClockKind))
+    unit: Mapped[str] = mapped_column(String(20))
+    limit: Mapped[int] = mapped_column(Integer)
+    extension: Mapped[int] = mapped_column(Integer, default=0)  # art. 42 extension, same unit
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class CasePause(Base):
+    """Time that does not count (补正, 听证, 检验, 专家评审 …)."""
+
+    __tablename__ = "case_pauses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    reason: Mapped[PauseReason] = mapped_column(_enum(PauseReason))
+    note: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    started_by: Mapped[str] = mapped_column(String(120))
+
+
+class CorrectionRequest(Base):
+    """The one notice (一次性告知) listing everything the applicant must fix."""
+
+    __tablename__ = "correction_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    problems: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    opinion: Mapped[str | None] = mapped_column(Text)
+    issued_by: Mapped[str] = mapped_column(String(120))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Material(Base):
+    """An uploaded file satisfying one material of the case."""
+
+    __tablename__ = "materials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    material_code: Mapped[str] = mapped_column(String(40))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(60))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ResultDocument(Base):
+    """A result produced at issuing: a licence, an approval or a refusal decision."""
+
+    __tablename__ = "result_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    item_code: Mapped[str | None] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))  # licence / document / refusal / rejection
+    storage_key: Mapped[str] = mapped_column(String(200))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,98 @@
+"""JSON API for departments, service items and bundles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict
+
+from tongban.catalog import service
+from tongban.catalog.enums import EntryKind
+from tongban.catalog.models import CatalogEntry
+from tongban.errors import NotFound
+from tongban.web.deps import SessionDep
+
+router = APIRouter(tags=["catalog"])
+
+
+class EntrySummary(BaseModel):
+    code: str
+    kind: EntryKind
+    name: str
+    department_code: str
+    version: int
+
+
+class EntryRead(EntrySummary):
+    definition: dict[str, Any]
+
+
+class DepartmentRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str
+    name: str
+    name_en: str | None
+    division_code: str
+
+
+def _summary(entry: CatalogEntry) -> EntrySummary:
+    assert entry.current_version is not None
+    return EntrySummary(
+        code=entry.code,
+        kind=entry.kind,
+        name=entry.name,
+        department_code=entry.department_code,
+        version=entry.current_version.version,
+    )
+
+
+def _read(session: SessionDep, code: str, kind: EntryKind) -> EntryRead:
+    entry = service.get_entry(session, code=code)
+    if entry.kind != kind:
+        raise NotFound(f"没有找到“{code}”。", f"No {kind} '{code}'.")
+    assert entry.current_version is not None
+    return EntryRead(**_summary(entry).model_dump(), definition=entry.current_version.definition)
+
+
+@router.get("/departments")
+def departments(session: SessionDep) -> list[DepartmentRead]:
+    """Every department."""
+    return [DepartmentRead.model_validate(d) for d in service.list_departments(session)]
+
+
+@router.get("/items")
+def items(
+    session: SessionDep, q: str | None = None, department: str | None = None
+) -> list[EntrySummary]:
+    """Service items; ``q`` searches plain words (名称, 关键词, 编码)."""
+    if q:
+        found = [e for e in service.search(session, query=q, limit=50) if e.kind == EntryKind.item]
+    else:
+        found = list(service.list_entries(session, kind=EntryKind.item, department=department))
+    return [_summary(entry) for entry in found]
+
+
+@router.get("/items/{code}")
+def item(code: str, session: SessionDep) -> EntryRead:
+    """An item with its guide, form and process (current version)."""
+    return _read(session, code, EntryKind.item)
+
+
+@router.get("/bundles")
+def bundles(session: SessionDep) -> list[EntrySummary]:
+    """Bundles (一件事)."""
+    return [_summary(entry) for entry in service.list_entries(session, kind=EntryKind.bundle)]
+
+
+@router.get("/bundles/{code}")
+def bundle(code: str, session: SessionDep) -> EntryRead:
+    """A bundle with its items, merged form and materials."""
+    return _read(session, code, EntryKind.bundle)
+
+
+@router.get("/search")
+def search(q: str, session: SessionDep) -> list[EntrySummary]:
+    """Items and bundles matching plain words, best first."""
+    return [_summary(entry) for entry in service.search(session, query=q)]

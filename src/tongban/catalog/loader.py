@@ -1,0 +1,244 @@
+"""Read and check the catalog folder: departments, items and bundles as YAML.
+
+Checking is pure (no database): :func:`read_catalog` returns the definitions that
+would be loaded and every problem found, each with file, line and field.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+
+from tongban.catalog.yamlsource import Problem, SourceDocument
+
+PROMISED_SHARE_WARNING = 0.3  # reform target: promised limit at most 30 % of the legal one
+HOURS_PER_WORKING_DAY = 8
+
+
+@cache
+def validator(name: str) -> Draft202012Validator:
+    text = resources.files("tongban.catalog").joinpath(f"schema/{name}.schema.json").read_text()
+    return Draft202012Validator(json.loads(text))
+
+
+@dataclass
+class CatalogRead:
+    departments: list[dict[str, Any]] = field(default_factory=list)
+    division: str = ""
+    items: dict[str, dict[str, Any]] = field(default_factory=dict)
+    bundles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if not problem.warning]
+
+
+def _parse(path: Path, root: Path, read: CatalogRead) -> SourceDocument | None:
+    name = str(path.relative_to(root))
+    try:
+        return SourceDocument(path.read_text(encoding="utf-8"), name)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        read.problems.append(Problem(name, line, "", f"YAML 语法错误: {error}"))
+    except UnicodeDecodeError:
+        read.problems.append(Problem(name, 1, "", "文件不是 UTF-8 编码"))
+    return None
+
+
+def _schema_problems(doc: SourceDocument, schema: str) -> list[Problem]:
+    found = []
+    for error in validator(schema).iter_errors(doc.data):
+        found.append(doc.problem(list(error.absolute_path), error.message))
+    return found
+
+
+def _check_item(doc: SourceDocument, departments: set[str]) -> list[Problem]:
+    item = doc.data
+    found = []
+    if item["department"] not in departments:
+        found.append(doc.problem(["department"], f"未知部门代码 {item['department']}"))
+    for index, stage in enumerate(item["process"]["stages"]):
+        for dept in stage.get("departments", []):
+            if dept not in departments:
+                found.append(
+                    doc.problem(["process", "stages", index, "departments"], f"未知部门代码 {dept}")
+                )
+    try:
+        Draft202012Validator.check_schema(item["form"])
+    except SchemaError as error:
+        found.append(
+            doc.problem(
+                ["form", *error.absolute_path], f"表单不是有效的 JSON Schema: {error.message}"
+            )
+        )
+    limit = item["time_limit"]
+    if limit["promised"] > limit["legal"]:
+        found.append(doc.problem(["time_limit", "promised"], "承诺时限不能超过法定时限"))
+    elif limit["legal"] and limit["promised"] > PROMISED_SHARE_WARNING * limit["legal"]:
+        share = round(100 * limit["promised"] / limit["legal"])
+        message = f"承诺时限为法定时限的 {share}%，超过 30% 的压缩目标"
+        found.append(doc.problem(["time_limit", "promised"], message, warning=True))
+    codes = [material["code"] for material in item["materials"]]
+    for index, code in enumerate(codes):
+        if codes.index(code) != index:
+            found.append(doc.problem(["materials", index, "code"], f"材料代码 {code} 重复"))
+    return found
+
+
+def legal_days(item: dict[str, Any]) -> int:
+    """An item's legal limit in working days (hours rounded up to whole days)."""
+    limit = item["time_limit"]
+    if limit["unit"] == "hours":
+        return math.ceil(int(limit["legal"]) / HOURS_PER_WORKING_DAY)
+    return int(limit["legal"])
+
+
+def merge_forms(items: list[dict[str, Any]]) -> tuple[dict[str, Any], list[str]]:
+    """One form for several items: each property asked once; conflicting definitions are errors."""
+    properties: dict[str, Any] = {}
+    owners: dict[str, str] = {}
+    required: list[str] = []
+    conflicts = []
+    for item in items:
+        for name, definition in item["form"]["properties"].items():
+            if name in properties and properties[name] != definition:
+                conflicts.append(f"字段 {name} 在 {owners[name]} 与 {item['code']} 中定义不同")
+            properties.setdefault(name, definition)
+            owners.setdefault(name, item["code"])
+        required += [name for name in item["form"].get("required", []) if name not in required]
+    form = {"type": "object", "properties": properties, "required": required}
+    return form, conflicts
+
+
+def merge_materials(items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """One set of materials: the same code in several items is asked for once."""
+    merged: dict[str, dict[str, Any]] = {}
+    conflicts = []
+    for item in items:
+        for material in item["materials"]:
+            code = material["code"]
+            known = merged.get(code)
+            if known is None:
+                merged[code] = {**material, "items": [item["code"]]}
+                continue
+            if known["name"] != material["name"]:
+                conflicts.append(f"材料 {code} 在不同事项中名称不同")
+            known["required"] = known["required"] or material["required"]
+            known["deficiency_allowed"] = known.get("deficiency_allowed", False) and material.get(
+                "deficiency_allowed", False
+            )
+            known["items"].append(item["code"])
+    return list(merged.values()), conflicts
+
+
+def item_definition(item: dict[str, Any]) -> dict[str, Any]:
+    """The frozen definition a case of a single item runs on."""
+    materials, _ = merge_materials([item])
+    return {
+        "kind": "item",
+        "code": item["code"],
+        "name": item["name"],
+        "name_en": item.get("name_en"),
+        "department": item["department"],
+        "approval_mode": item["approval_mode"],
+        "time_limit": item["time_limit"],
+        "form": item["form"],
+        "materials": materials,
+        "items": [item],
+    }
+
+
+def bundle_definition(bundle: dict[str, Any], items: list[dict[str, Any]]) -> dict[str, Any]:
+    """The frozen definition of a bundle: its items embedded, one merged form."""
+    form, _ = merge_forms(items)
+    materials, _ = merge_materials(items)
+    unit = bundle["time_limit"]["unit"]
+    legal = max(legal_days(item) for item in items)
+    return {
+        "kind": "bundle",
+        "code": bundle["code"],
+        "name": bundle["name"],
+        "name_en": bundle.get("name_en"),
+        "department": bundle["lead_department"],
+        "approval_mode": bundle.get("approval_mode", "ordinary"),
+        "time_limit": {
+            "unit": unit,
+            "legal": legal * (HOURS_PER_WORKING_DAY if unit == "hours" else 1),
+            "promised": bundle["time_limit"]["promised"],
+        },
+        "form": form,
+        "materials": materials,
+        "items": items,
+        "bundle": bundle,
+    }
+
+
+def _check_bundle(doc: SourceDocument, read: CatalogRead, departments: set[str]) -> None:
+    bundle = doc.data
+    if bundle["lead_department"] not in departments:
+        read.problems.append(doc.problem(["lead_department"], "未知部门代码"))
+    missing = [code for code in bundle["items"] if code not in read.items]
+    for code in missing:
+        index = bundle["items"].index(code)
+        read.problems.append(doc.problem(["items", index], f"事项 {code} 不存在或有错误"))
+    if missing:
+        return
+    items = [read.items[code] for code in bundle["items"]]
+    conflicts = merge_forms(items)[1] + merge_materials(items)[1]
+    for conflict in conflicts:
+        read.problems.append(doc.problem(["items"], f"“一表申请”无法合并: {conflict}"))
+    if not conflicts:
+        read.bundles[bundle["code"]] = bundle
+
+
+def read_catalog(root: Path) -> CatalogRead:
+    """Parse and check every file below ``root``; nothing is written anywhere."""
+    read = CatalogRead()
+    dept_doc = (
+        _parse(root / "departments.yaml", root, read)
+        if (root / "departments.yaml").exists()
+        else None
+    )
+    if dept_doc is None:
+        read.problems.append(Problem("departments.yaml", 1, "", "缺少部门清单 departments.yaml"))
+        return read
+    read.problems += _schema_problems(dept_doc, "departments")
+    if read.problems:
+        return read
+    read.division = dept_doc.data["division"]
+    read.departments = dept_doc.data["departments"]
+    departments = {dept["code"] for dept in read.departments}
+    for path in sorted((root / "items").glob("*.yaml")):
+        doc = _parse(path, root, read)
+        if doc is None:
+            continue
+        found = _schema_problems(doc, "item") or _check_item(doc, departments)
+        read.problems += found
+        if any(not problem.warning for problem in found):
+            continue
+        if path.stem != doc.data["code"] or doc.data["code"] in read.items:
+            read.problems.append(
+                doc.problem(["code"], f"文件名须为 {doc.data['code']}.yaml 且代码唯一")
+            )
+            continue
+        read.items[doc.data["code"]] = doc.data
+    for path in sorted((root / "bundles").glob("*.yaml")):
+        doc = _parse(path, root, read)
+        if doc is None:
+            continue
+        found = _schema_problems(doc, "bundle")
+        read.problems += found
+        if not found:
+            _check_bundle(doc, read, departments)
+    return read

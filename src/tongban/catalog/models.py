@@ -1,0 +1,56 @@
+"""Departments and versioned catalog entries (items and bundles)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tongban.catalog.enums import EntryKind, EntryStatus
+from tongban.db import Base, UTCDateTime
+
+
+class Department(Base):
+    __tablename__ = "departments"
+
+    code: Mapped[str] = mapped_column(String(10), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    division_code: Mapped[str] = mapped_column(String(6))
+    window: Mapped[str | None] = mapped_column(String(200))
+
+
+class CatalogEntry(Base):
+    """The stable identity of an item or bundle; its content lives in versions."""
+
+    __tablename__ = "catalog_entries"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[EntryKind] = mapped_column(Enum(EntryKind, native_enum=False, length=10))
+    name: Mapped[str] = mapped_column(String(200))
+    department_code: Mapped[str] = mapped_column(ForeignKey("departments.code"), index=True)
+    status: Mapped[EntryStatus] = mapped_column(
+        Enum(EntryStatus, native_enum=False, length=12), default=EntryStatus.published
+    )
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("catalog_versions.id", use_alter=True)
+    )
+    current_version: Mapped[CatalogVersion | None] = relationship(
+        foreign_keys=[current_version_id], lazy="joined"
+    )
+
+
+class CatalogVersion(Base):
+    """One immutable version. A bundle version embeds the item versions it was built from."""
+
+    __tablename__ = "catalog_versions"
+    __table_args__ = (UniqueConstraint("code", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(ForeignKey("catalog_entries.code"), index=True)
+    version: Mapped[int]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,232 @@
+"""The operator's command line: ``tongban --help``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+from rich.console import Console
+from rich.progress import track
+
+from tongban import demo
+from tongban.accounts import service as accounts
+from tongban.accounts.enums import Role
+from tongban.accounts.schemas import StaffCreate
+from tongban.audit.service import SYSTEM
+from tongban.cases import service as cases
+from tongban.catalog import service as catalog
+from tongban.catalog.loader import read_catalog
+from tongban.config import get_settings
+from tongban.db import unit_of_work
+from tongban.errors import DomainError
+from tongban.logs import configure
+from tongban.migrate import upgrade
+from tongban.web.runtime import Runtime
+from tongban.workdays import service as workdays
+
+app = typer.Typer(
+    help="Tongban 通办: online administrative approval platform.", no_args_is_help=True
+)
+catalog_app = typer.Typer(
+    help="Check and load the catalog of items and bundles.", no_args_is_help=True
+)
+calendar_app = typer.Typer(
+    help="The holiday calendar behind working-day limits.", no_args_is_help=True
+)
+users_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
+app.add_typer(catalog_app, name="catalog")
+app.add_typer(calendar_app, name="calendar")
+app.add_typer(users_app, name="users")
+console = Console(stderr=True)
+CatalogPath = Annotated[
+    Path, typer.Option("--path", help="Catalog folder (departments.yaml, items/, bundles/)")
+]
+
+
+def _runtime() -> Runtime:
+    settings = get_settings()
+    configure(json=settings.log_json)
+    return Runtime.from_settings(settings)
+
+
+def _fail(error: DomainError) -> None:
+    console.print(f"[red]错误：{error.message_zh}[/red] ({error.message_en})")
+    for detail in error.details:
+        console.print(f"  - {detail.get('message_zh', detail)}")
+    raise typer.Exit(2)
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database schema (Alembic ``upgrade head``)."""
+    runtime = _runtime()
+    upgrade(runtime.settings.database_url)
+    console.print("数据库已是最新结构 (database schema is up to date)")
+
+
+@catalog_app.command("validate")
+def catalog_validate(path: CatalogPath = Path("catalog")) -> None:
+    """Check every catalog file; exit 1 if any has an error (file, line and field are shown)."""
+    read = read_catalog(path)
+    for problem in read.problems:
+        console.print(str(problem), style="yellow" if problem.warning else "red")
+    console.print(
+        f"{len(read.items)} 个事项, {len(read.bundles)} 个一件事, {len(read.errors)} 个错误"
+    )
+    if read.errors:
+        raise typer.Exit(1)
+
+
+@catalog_app.command("load")
+def catalog_load(path: CatalogPath = Path("catalog")) -> None:
+    """Load the catalog: changed items and bundles become new versions; running cases keep theirs."""
+    runtime = _runtime()
+    with unit_of_work(runtime.sessions) as session:
+        report = catalog.load_catalog(session, root=path)
+    assert report.read is not None
+    for problem in report.read.problems:
+        console.print(str(problem), style="yellow" if problem.warning else "red")
+    if report.read.errors:
+        console.print("[red]目录有错误，未加载任何内容 (catalog has errors; nothing loaded)[/red]")
+        raise typer.Exit(1)
+    console.print(
+        f"新版本 {len(report.created)}, 未变 {len(report.unchanged)}, 撤下 {len(report.withdrawn)}"
+    )
+
+
+@calendar_app.command("seed")
+def calendar_seed() -> None:
+    """Record the official calendars the chinesecalendar package knows (idempotent)."""
+    runtime = _runtime()
+    with unit_of_work(runtime.sessions) as session:
+        written = workdays.seed_from_chinesecalendar(session=session)
+    console.print(f"写入 {written} 个日期 (days written)")
+
+
+@calendar_app.command("list")
+def calendar_list() -> None:
+    """Years with an official arrangement; any other year counts provisionally."""
+    runtime = _runtime()
+    with unit_of_work(runtime.sessions) as session:
+        for year in workdays.list_years(session=session):
+            typer.echo(f"{year.year}\t{year.status}\t{year.source}")
+
+
+@calendar_app.command("set-year")
+def calendar_set_year(
+    file: Annotated[
+        Path, typer.Argument(help="YAML: year, holidays[{name, days}], workdays[{name, days}]")
+    ],
+    source: Annotated[str, typer.Option(help="Where the arrangement was published")],
+) -> None:
+    """Enter a year's official arrangement and recompute every open deadline (audited)."""
+    runtime = _runtime()
+    try:
+        document = workdays.parse_year_document(file.read_text(encoding="utf-8"))
+        with unit_of_work(runtime.sessions) as session:
+            workdays.set_official_year(
+                session=session, year=document.year, days=document.days, source=source
+            )
+            changed = cases.recompute_open_deadlines(session, actor=SYSTEM)
+    except DomainError as error:
+        _fail(error)
+    console.print(f"{document.year} 年已设为正式日历；{changed} 个办件的期限已重新计算")
+
+
+@users_app.command("create")
+def users_create(
+    username: Annotated[str, typer.Option()],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+    name: Annotated[str, typer.Option(help="Display name")],
+    role: Annotated[list[Role], typer.Option(help="Repeat for several roles")],
+    department: Annotated[str | None, typer.Option(help="Department code")] = None,
+) -> None:
+    """Create a staff account."""
+    runtime = _runtime()
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            data = StaffCreate(
+                username=username,
+                password=password,
+                display_name=name,
+                department_code=department,
+                roles=role,
+            )
+            accounts.create_staff(session, data=data)
+    except DomainError as error:
+        _fail(error)
+    console.print(f"已创建 {username}")
+
+
+@app.command("demo")
+def demo_load(
+    path: CatalogPath = Path("catalog"),
+    users: Annotated[Path, typer.Option(help="Demo users file")] = Path("demo/users.yaml"),
+) -> None:
+    """Load the demo: calendar, catalog and demo accounts (for trying the platform, never production)."""
+    runtime = _runtime()
+    if runtime.settings.environment == "production":
+        console.print("[red]生产环境不能加载演示数据 (no demo data in production)[/red]")
+        raise typer.Exit(2)
+    upgrade(runtime.settings.database_url)
+    entries = yaml.safe_load(users.read_text(encoding="utf-8"))
+    with unit_of_work(runtime.sessions) as session:
+        workdays.seed_from_chinesecalendar(session=session)
+        report = catalog.load_catalog(session, root=path)
+        if report.read and report.read.errors:
+            for problem in report.read.errors:
+                console.print(str(problem), style="red")
+            raise typer.Exit(1)
+        for entry in track(entries, description="演示账号", console=console):
+            demo.ensure_user(session, entry)
+    console.print(
+        f"演示数据已加载：{len(report.created) + len(report.unchanged)} 个目录条目, {len(entries)} 个账号"
+    )
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Listen address")] = None,
+    port: Annotated[int | None, typer.Option(help="Listen port")] = None,
+    with_demo: Annotated[
+        bool, typer.Option("--demo", help="Load the demo and print its logins")
+    ] = False,
+    users: Annotated[Path, typer.Option(help="Demo users file")] = Path("demo/users.yaml"),
+) -> None:
+    """Run the web server (and, by default, the background worker inside it)."""
+    import uvicorn
+
+    from tongban.web.app import create_app
+
+    runtime = _runtime()
+    upgrade(runtime.settings.database_url)
+    if with_demo:
+        demo_load(users=users)
+    address = f"http://{host or runtime.settings.host}:{port or runtime.settings.port}"
+    typer.echo(f"\n通办 Tongban 已启动: {address}/   (API: {address}/api/v1/docs)")
+    if with_demo:
+        typer.echo(demo.logins_table(yaml.safe_load(users.read_text(encoding="utf-8"))))
+    uvicorn.run(
+        create_app(runtime),
+        host=host or runtime.settings.host,
+        port=port or runtime.settings.port,
+        log_level="info",
+    )
+
+
+@app.command()
+def worker(once: Annotated[bool, typer.Option(help="Run one round and exit")] = False) -> None:
+    """Run the background worker on its own (deemed acceptance and other due jobs)."""
+    from tongban.worker import EmbeddedWorker, run_once
+
+    runtime = _runtime()
+    if once:
+        typer.echo(yaml.safe_dump(run_once(runtime), allow_unicode=True))
+        return
+    EmbeddedWorker(runtime)._loop()
+
+
+if __name__ == "__main__":
+    app()

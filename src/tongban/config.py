@@ -1,0 +1,64 @@
+"""One typed settings object; every field documents itself for docs/settings.md."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "dev-only-secret-change-me"
+
+
+class Settings(BaseSettings):
+    """Settings read from environment variables prefixed ``TONGBAN_`` (or a ``.env`` file)."""
+
+    model_config = SettingsConfigDict(env_prefix="TONGBAN_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = Field(
+        "development", description="Deployment kind; production refuses development secrets."
+    )
+    database_url: str = Field(
+        "sqlite:///var/tongban.sqlite3",
+        description="SQLAlchemy URL: a SQLite file (embedded default) or postgresql+psycopg://…",
+    )
+    file_store_path: Path = Field(
+        Path("var/files"), description="Folder where uploaded materials and result documents live."
+    )
+    secret_key: str = Field(
+        DEV_SECRET,
+        description="Secret for signing cookies and CSRF tokens; must be set in production.",
+    )
+    host: str = Field("127.0.0.1", description="Address the web server listens on.")
+    port: int = Field(8000, description="Port the web server listens on.")
+    timezone: str = Field("Asia/Shanghai", description="Local time zone for working-day deadlines.")
+    office_hours: str = Field(
+        "09:00-17:00",
+        description="Office hours (HH:MM-HH:MM) used by items whose limits are in hours.",
+    )
+    session_hours: int = Field(8, description="How long a sign-in stays valid, in hours.")
+    max_upload_mb: int = Field(20, description="Largest accepted upload, in megabytes.")
+    worker_interval_seconds: float = Field(
+        30.0, description="How often the embedded worker looks for due jobs (deemed acceptance …)."
+    )
+    embedded_worker: bool = Field(
+        True, description="Run the background worker inside the web server (embedded default)."
+    )
+    default_locale: Literal["zh_Hans", "en"] = Field(
+        "zh_Hans", description="Language of pages and messages when the user has not chosen one."
+    )
+    log_json: bool = Field(False, description="Write logs as JSON lines instead of console text.")
+
+    @model_validator(mode="after")
+    def _refuse_dev_secret_in_production(self) -> Settings:
+        if self.environment == "production" and self.secret_key == DEV_SECRET:
+            raise ValueError("TONGBAN_SECRET_KEY must be set to a real secret in production")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Return the process-wide settings (cached)."""
+    return Settings()

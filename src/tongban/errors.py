@@ -1,0 +1,60 @@
+"""Domain errors: every one carries a message in Chinese and English saying what to fix.
+
+Services raise these; only the web layer turns them into HTTP codes or page messages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    status = 400
+    code = "invalid"
+
+    def __init__(
+        self,
+        message_zh: str,
+        message_en: str,
+        *,
+        field: str | None = None,
+        code: str | None = None,
+        details: list[dict[str, Any]] | None = None,
+    ) -> None:
+        super().__init__(message_en)
+        self.message_zh = message_zh
+        self.message_en = message_en
+        self.field = field
+        self.details = details or []
+        if code:
+            self.code = code
+
+    def message(self, locale: str) -> str:
+        return self.message_en if locale == "en" else self.message_zh
+
+
+class InvalidInput(DomainError):
+    status = 422
+    code = "invalid_input"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class NotAllowed(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+class NotSignedIn(DomainError):
+    status = 401
+    code = "not_signed_in"
+
+
+class Conflict(DomainError):
+    """The action does not fit the current state, or someone else acted first."""
+
+    status = 409
+    code = "conflict"

@@ -1,0 +1,60 @@
+"""The files domain promises: only files of an allowed type whose bytes match that type
+and whose size is within the limit are stored; everything else gets a clear reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from tongban.errors import InvalidInput
+
+# Magic numbers: the declared extension must agree with what the bytes are.
+SIGNATURES: dict[str, tuple[bytes, str]] = {
+    "pdf": (b"%PDF-", "application/pdf"),
+    "png": (b"\x89PNG\r\n\x1a\n", "image/png"),
+    "jpg": (b"\xff\xd8\xff", "image/jpeg"),
+    "ofd": (b"PK\x03\x04", "application/ofd"),
+}
+ALIASES = {"jpeg": "jpg"}
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    filename: str
+    extension: str
+    content_type: str
+    size: int
+
+
+def check_upload(
+    *, filename: str, data: bytes, allowed: list[str] | None, max_bytes: int
+) -> CheckedUpload:
+    """Check name, size and type of an upload; raise InvalidInput saying what to fix."""
+    name = PurePath(filename.replace("\\", "/")).name.strip() or "upload"
+    extension = ALIASES.get(name.rsplit(".", 1)[-1].lower(), name.rsplit(".", 1)[-1].lower())
+    permitted = allowed or list(SIGNATURES)
+    if not data:
+        raise InvalidInput(f"文件“{name}”是空的，请重新选择。", f"'{name}' is empty.", field="file")
+    if len(data) > max_bytes:
+        limit_mb = max_bytes // (1024 * 1024)
+        raise InvalidInput(
+            f"文件“{name}”超过 {limit_mb} MB，请压缩后再上传。",
+            f"'{name}' is larger than {limit_mb} MB; compress it and upload again.",
+            field="file",
+        )
+    if "." not in name or extension not in permitted:
+        kinds = "、".join(kind.upper() for kind in permitted)
+        raise InvalidInput(
+            f"文件“{name}”的格式不受支持，请上传 {kinds} 格式。",
+            f"'{name}' has an unsupported type; upload {', '.join(permitted)}.",
+            field="file",
+        )
+    magic, content_type = SIGNATURES[extension]
+    if not data.startswith(magic):
+        raise InvalidInput(
+            f"文件“{name}”的内容不是 {extension.upper()} 格式，请检查后重新上传。",
+            f"The content of '{name}' is not {extension.upper()}.",
+            field="file",
+        )
+    return CheckedUpload(name, extension, content_type, len(data))

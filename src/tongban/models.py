@@ -1,0 +1,13 @@
+"""Imports every domain's ORM models so that metadata is complete (Alembic, tests)."""
+
+from __future__ import annotations
+
+
+def load_all() -> None:
+    """Register every table on ``tongban.db.Base.metadata``."""
+    from tongban.accounts import models as _accounts  # noqa: F401
+    from tongban.audit import models as _audit  # noqa: F401
+    from tongban.cases import models as _cases  # noqa: F401
+    from tongban.catalog import models as _catalog  # noqa: F401
+    from tongban.outbox import models as _outbox  # noqa: F401
+    from tongban.workdays import models as _workdays  # noqa: F401

@@ -1,0 +1,55 @@
+"""The outbox domain promises: notifications are derived from audit entries here and
+only here, stored in the same transaction as the change, and leave after commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tongban.audit.models import AuditEntry
+from tongban.outbox.models import OutboxMessage
+from tongban.timeutil import utcnow
+
+# Actions the applicant hears about, with the topic of the message.
+APPLICANT_TOPICS: dict[str, str] = {
+    "case.submit": "case_received",
+    "case.request_correction": "correction_requested",
+    "case.accept": "case_accepted",
+    "case.deem_accept": "case_accepted",
+    "case.reject": "case_rejected",
+    "case.refuse": "case_refused",
+    "case.issue": "result_issued",
+    "case.deliver": "result_delivered",
+    "case.extend": "time_limit_extended",
+    "case.pause": "clock_paused",
+    "case.resume": "clock_resumed",
+    "calendar.deadline_recomputed": "deadline_changed",
+}
+
+
+def enqueue_for(session: Session, *, entry: AuditEntry) -> list[OutboxMessage]:
+    """Queue the in-app messages an audit entry implies."""
+    topic = APPLICANT_TOPICS.get(entry.action)
+    if topic is None or entry.subject_id is None:
+        return []
+    message = OutboxMessage(
+        created_at=utcnow(),
+        audit_entry_id=entry.id,
+        channel="inapp",
+        recipient_id=entry.subject_id,
+        topic=topic,
+        payload={"case_id": entry.case_id, "object_id": entry.object_id, "opinion": entry.opinion},
+    )
+    session.add(message)
+    return [message]
+
+
+def inbox(session: Session, *, user_id: int, limit: int = 50) -> Sequence[OutboxMessage]:
+    """The newest in-app messages of one user."""
+    query = select(OutboxMessage).where(
+        OutboxMessage.recipient_id == user_id, OutboxMessage.channel == "inapp"
+    )
+    return session.scalars(query.order_by(OutboxMessage.id.desc()).limit(limit)).all()

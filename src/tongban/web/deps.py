@@ -1,0 +1,116 @@
+"""Typed dependencies shared by the API and the pages: one database session per
+request (committed once, at the end), the signed-in user and role checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from tongban.accounts import service as accounts
+from tongban.accounts.enums import Role
+from tongban.accounts.models import User
+from tongban.errors import NotAllowed, NotSignedIn
+from tongban.files.store import FileStore
+from tongban.timeutil import utcnow
+from tongban.web.runtime import Runtime
+
+SESSION_COOKIE = "tongban_session"
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_db(runtime: RuntimeDep) -> Iterator[Session]:
+    """The request's unit of work: committed if the handler returns, rolled back if it raises."""
+    session = runtime.sessions()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_db)]
+
+
+def get_now(runtime: RuntimeDep) -> datetime:
+    return runtime.clock() if runtime.clock else utcnow()
+
+
+NowDep = Annotated[datetime, Depends(get_now)]
+
+
+def get_store(runtime: RuntimeDep) -> FileStore:
+    return runtime.store
+
+
+StoreDep = Annotated[FileStore, Depends(get_store)]
+
+
+def token_of(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return request.cookies.get(SESSION_COOKIE)
+
+
+def get_optional_user(request: Request, session: SessionDep) -> User | None:
+    token = token_of(request)
+    user = accounts.user_for_token(session, token=token) if token else None
+    request.state.user = user
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+
+
+def get_current_user(user: OptionalUser) -> User:
+    if user is None:
+        raise NotSignedIn("请先登录。", "Please sign in first.")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def get_current_staff(user: CurrentUser) -> User:
+    if not user.is_staff:
+        raise NotAllowed("此功能仅供工作人员使用。", "Staff only.")
+    return user
+
+
+CurrentStaff = Annotated[User, Depends(get_current_staff)]
+
+
+def get_current_applicant(user: CurrentUser) -> User:
+    if not user.has_role(Role.applicant):
+        raise NotAllowed("此功能仅供申请人使用。", "Applicants only.")
+    return user
+
+
+CurrentApplicant = Annotated[User, Depends(get_current_applicant)]
+
+
+def require_roles(*roles: Role) -> Callable[[User], User]:
+    """A dependency that lets through only users holding one of ``roles``."""
+
+    def check(user: CurrentUser) -> User:
+        if not user.has_role(*roles):
+            names = "、".join(roles)
+            raise NotAllowed(f"需要以下角色之一：{names}。", f"Needs one of the roles: {names}.")
+        return user
+
+    return check

@@ -1,0 +1,79 @@
+"""Turning domain errors into responses: JSON for the API, a page for people."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.orm.exc import StaleDataError
+
+from tongban.errors import Conflict, DomainError, InvalidInput, NotSignedIn
+from tongban.web.i18n import locale_of
+from tongban.web.templating import render
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _respond(request: Request, error: DomainError) -> Response:
+    locale = locale_of(request, request.app.state.runtime.settings.default_locale)
+    if _is_api(request):
+        body = {
+            "error": {
+                "code": error.code,
+                "message": error.message(locale),
+                "field": error.field,
+                "details": error.details,
+            }
+        }
+        return JSONResponse(body, status_code=error.status)
+    if isinstance(error, NotSignedIn) and request.method == "GET":
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    return render(
+        request,
+        "error.html",
+        {"error": error, "message": error.message(locale)},
+        status_code=error.status,
+    )
+
+
+def _validation(request: Request, exc: RequestValidationError) -> Response:
+    details = []
+    for problem in exc.errors():
+        field = ".".join(str(part) for part in problem["loc"][1:])
+        details.append(
+            {
+                "field": field,
+                "message_zh": f"“{field}”不符合要求：{problem['msg']}",
+                "message_en": f"{field}: {problem['msg']}",
+            }
+        )
+    error = InvalidInput(
+        "提交的内容有误，请按提示修改。", "The request is invalid; see details.", details=details
+    )
+    return _respond(request, error)
+
+
+def install(app: FastAPI) -> None:
+    async def domain(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, DomainError)
+        return _respond(request, exc)
+
+    async def stale(request: Request, exc: Exception) -> Response:
+        return _respond(
+            request,
+            Conflict(
+                "该办件刚被他人更新，请刷新后再操作。",
+                "Someone else changed this just now; reload and retry.",
+                code="stale",
+            ),
+        )
+
+    async def invalid(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        return _validation(request, exc)
+
+    app.add_exception_handler(DomainError, domain)
+    app.add_exception_handler(StaleDataError, stale)
+    app.add_exception_handler(RequestValidationError, invalid)

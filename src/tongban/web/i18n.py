@@ -1,0 +1,49 @@
+"""Page translations from Babel message catalogs.
+
+Page text is written in Chinese (the default language) and translated through
+``locale/<lang>/LC_MESSAGES/messages.po``; catalogs are read once at start-up, so no
+compile step is needed.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+from babel.messages.pofile import read_po
+from fastapi import Request
+
+LOCALES = ("zh_Hans", "en")
+LANG_COOKIE = "tongban_lang"
+
+
+@cache
+def catalog(locale: str) -> dict[str, str]:
+    """msgid → translation for one locale (empty for the source language)."""
+    if locale == "zh_Hans":
+        return {}
+    path = resources.files("tongban").joinpath(f"locale/{locale}/LC_MESSAGES/messages.po")
+    with path.open("rb") as handle:
+        messages = read_po(handle)
+    return {str(m.id): str(m.string) for m in messages if m.id and m.string and not m.fuzzy}
+
+
+def gettext_for(locale: str):  # type: ignore[no-untyped-def]
+    table = catalog(locale)
+
+    def gettext(message: str, **params: object) -> str:
+        text = table.get(message, message)
+        return text % params if params else text
+
+    return gettext
+
+
+def locale_of(request: Request, default: str) -> str:
+    """The user's language: ?lang=, then the cookie, then Accept-Language, then default."""
+    for candidate in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if candidate in LOCALES:
+            return candidate
+    accept = request.headers.get("accept-language", "")
+    if accept[:2].lower() == "en":
+        return "en"
+    return default

@@ -1,0 +1,14 @@
+"""All page routers, gathered in one place for the app."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from tongban.accounts.views import router as accounts_views
+from tongban.cases.staff_views import router as staff_views
+from tongban.cases.views import router as case_views
+from tongban.catalog.views import router as catalog_views
+
+router = APIRouter(include_in_schema=False)
+for _views in (catalog_views, accounts_views, case_views, staff_views):
+    router.include_router(_views)

@@ -1,0 +1,1 @@
+"""Working-day calendar (工作日历): time limits in working days or office hours."""

@@ -1,0 +1,199 @@
+"""Working-day arithmetic for statutory time limits (办理时限). Pure: no database.
+
+Official years follow the published arrangement (holidays and make-up working days).
+Any other year follows a provisional rule taken from the statute (《全国年节及纪念日放假办法》,
+2024 revision): weekends off plus the statutory holidays, no make-up days. Results that
+depend on a provisional year say so, because the real arrangement may move them.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from lunardate import LunarDate
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DEFAULT_OFFICE_HOURS = (time(9), time(17))
+PROVISIONAL_YEARS = range(2001, 2100)  # where the Qingming formula and lunardate both hold
+_ONE_DAY = timedelta(days=1)
+_ZERO = timedelta(0)
+
+
+@dataclass(frozen=True)
+class DayOverride:
+    is_workday: bool
+    name: str
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due_at: datetime  # aware UTC
+    provisional: bool  # some day counted lies in a year without an official arrangement
+
+
+def qingming(year: int) -> date:
+    """清明 by the solar-term formula [Y*D+C]-L, valid for 2001–2099."""
+    if year not in PROVISIONAL_YEARS:
+        raise ValueError(f"no Qingming formula for {year}; supported 2001–2099")
+    y = year % 100
+    return date(year, 4, int(y * 0.2422 + 4.81) - y // 4)
+
+
+def _lunar(year: int, month: int, day: int) -> date:
+    solar: date = LunarDate(year, month, day).to_solar_date()
+    return solar
+
+
+@functools.lru_cache(maxsize=32)
+def _statutory(year: int) -> Mapping[date, str]:
+    spring = _lunar(year, 1, 1)  # 正月初一; 除夕 is the day before
+    entries = [
+        (date(year, 1, 1), "元旦"),
+        *((spring + timedelta(days=k), "春节") for k in range(-1, 3)),
+        (qingming(year), "清明"),
+        (date(year, 5, 1), "劳动节"),
+        (date(year, 5, 2), "劳动节"),
+        (_lunar(year, 5, 5), "端午"),
+        (_lunar(year, 8, 15), "中秋"),
+        *((date(year, 10, k), "国庆节") for k in (1, 2, 3)),
+    ]
+    names: dict[date, str] = {}
+    for day, name in entries:
+        # 中秋 can fall inside 国庆; keep both names rather than lose one.
+        names[day] = f"{names[day]}、{name}" if day in names else name
+    return names
+
+
+def statutory_holidays(year: int) -> dict[date, str]:
+    """The statutory holidays of a year under the 2024 revision, without make-up days."""
+    return dict(_statutory(year))
+
+
+def _dates(first: date, last: date) -> Iterator[date]:
+    day = first
+    while day <= last:
+        yield day
+        day += _ONE_DAY
+
+
+class WorkCalendar:
+    """Which dates are working days, and deadline arithmetic over them."""
+
+    def __init__(
+        self,
+        exceptions: Mapping[date, DayOverride],
+        official_years: Iterable[int],
+        tz: ZoneInfo = SHANGHAI,
+        office_hours: tuple[time, time] = DEFAULT_OFFICE_HOURS,
+    ) -> None:
+        opens, closes = office_hours
+        if opens.tzinfo is not None or closes.tzinfo is not None or opens >= closes:
+            raise ValueError("office hours must be two naive local times, opening first")
+        self.tz = tz
+        self.office_hours = office_hours
+        self.official_years = frozenset(official_years)
+        # Copied so a caller mutating its mapping cannot change past answers.
+        self._exceptions = {d: o for d, o in exceptions.items() if d.year in self.official_years}
+
+    # -- single dates -------------------------------------------------------------
+
+    def is_provisional(self, d: date) -> bool:
+        return d.year not in self.official_years
+
+    def provisional_holidays(self, year: int) -> dict[date, str]:
+        return statutory_holidays(year)
+
+    def override(self, d: date) -> DayOverride | None:
+        """The holiday or make-up day that d is, if any (None for an ordinary day)."""
+        if not self.is_provisional(d):
+            return self._exceptions.get(d)
+        name = _statutory(d.year).get(d)
+        return None if name is None else DayOverride(is_workday=False, name=name)
+
+    def is_workday(self, d: date) -> bool:
+        found = self.override(d)
+        return found.is_workday if found is not None else d.weekday() < 5
+
+    def next_workday(self, d: date) -> date:
+        """The first working day strictly after d."""
+        d += _ONE_DAY
+        while not self.is_workday(d):
+            d += _ONE_DAY
+        return d
+
+    # -- working days -------------------------------------------------------------
+
+    def local_date(self, moment: datetime) -> date:
+        return self._local(moment).date()
+
+    def add_working_days_checked(self, start: datetime, n: int) -> Deadline:
+        """End of the n-th working day after start's local date (that date not counted)."""
+        if n < 0:
+            raise ValueError("n must not be negative")
+        first = self.local_date(start) + _ONE_DAY
+        day, remaining = first - _ONE_DAY, n
+        while remaining:
+            day += _ONE_DAY
+            remaining -= self.is_workday(day)
+        return Deadline(self._end_of(day), n > 0 and self._any_provisional(first, day))
+
+    def add_working_days(self, start: datetime, n: int) -> datetime:
+        return self.add_working_days_checked(start, n).due_at
+
+    def working_days_between(self, start: datetime, end: datetime) -> int:
+        """Working dates d with local_date(start) < d <= local_date(end)."""
+        first = self.local_date(start) + _ONE_DAY
+        return sum(self.is_workday(d) for d in _dates(first, self.local_date(end)))
+
+    # -- office hours -------------------------------------------------------------
+
+    def add_working_hours(self, start: datetime, hours: float) -> Deadline:
+        """The first moment at which `hours` office hours have passed since start."""
+        if not math.isfinite(hours) or hours < 0:
+            raise ValueError("hours must be a finite, non-negative number")
+        cursor, remaining = self._local(start).astimezone(UTC), timedelta(hours=hours)
+        day, provisional = self.local_date(start), False
+        while remaining > _ZERO:
+            provisional = provisional or self.is_provisional(day)
+            for opens, closes in self._office_window(day):
+                begin = max(opens, cursor)
+                if closes - begin >= remaining:
+                    return Deadline(begin + remaining, provisional)
+                remaining -= max(closes - begin, _ZERO)
+            day += _ONE_DAY
+        return Deadline(cursor, provisional)
+
+    def working_hours_between(self, start: datetime, end: datetime) -> float:
+        """Office hours on working days between two moments (0 if end <= start)."""
+        lo, hi = self._local(start).astimezone(UTC), self._local(end).astimezone(UTC)
+        total = _ZERO
+        for day in _dates(self.local_date(start), self.local_date(end)):
+            for opens, closes in self._office_window(day):
+                total += max(min(closes, hi) - max(opens, lo), _ZERO)
+        return total / timedelta(hours=1)
+
+    # -- helpers --------------------------------------------------------------------
+
+    def _local(self, moment: datetime) -> datetime:
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            raise ValueError("naive datetime: pass an aware one so the local date is certain")
+        return moment.astimezone(self.tz)
+
+    def _end_of(self, d: date) -> datetime:
+        # Local midnight starting the next day, so "due by" comparisons are a plain `<`.
+        return datetime.combine(d + _ONE_DAY, time(), tzinfo=self.tz).astimezone(UTC)
+
+    def _office_window(self, d: date) -> list[tuple[datetime, datetime]]:
+        # Zero or one window; a list lets callers loop without a None check.
+        if not self.is_workday(d):
+            return []
+        opens, closes = (datetime.combine(d, t, tzinfo=self.tz) for t in self.office_hours)
+        return [(opens.astimezone(UTC), closes.astimezone(UTC))]
+
+    def _any_provisional(self, first: date, last: date) -> bool:
+        return any(y not in self.official_years for y in range(first.year, last.year + 1))

@@ -1,0 +1,150 @@
+"""Shared fixtures: one migrated database per run (SQLite file, or PostgreSQL when
+TONGBAN_TEST_DATABASE_URL is set), the demo calendar, catalog and users loaded once,
+and every test inside a transaction that is rolled back afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from tongban import demo
+from tongban.catalog import service as catalog
+from tongban.config import Settings
+from tongban.db import Base, make_engine
+from tongban.files.store import LocalFileStore
+from tongban.migrate import upgrade
+from tongban.models import load_all
+from tongban.web.app import create_app
+from tongban.web.runtime import Runtime
+from tongban.workdays import service as workdays
+
+ROOT = Path(__file__).resolve().parent.parent
+# Monday 2025-09-22 09:00 in Fuzhou: the 2025 National Day week is ahead.
+START = datetime(2025, 9, 22, 1, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests may talk to this machine only."""
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: object) -> object:
+        host = address[0] if isinstance(address, tuple) else ""
+        if host and host not in ("127.0.0.1", "::1", "localhost"):
+            raise RuntimeError(f"network access to {host} is blocked in tests")
+        return real_connect(self, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+def _reset(engine: Engine) -> None:
+    load_all()
+    Base.metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return os.environ.get("TONGBAN_TEST_DATABASE_URL") or (
+        f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    )
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    """A database migrated from empty with Alembic, demo data loaded and committed."""
+    engine = make_engine(database_url)
+    _reset(engine)
+    upgrade(database_url)
+    users = yaml.safe_load((ROOT / "demo" / "users.yaml").read_text(encoding="utf-8"))
+    with Session(engine) as session:
+        workdays.seed_from_chinesecalendar(session=session)
+        report = catalog.load_catalog(session, root=ROOT / "catalog")
+        assert report.read is not None and not report.read.errors, report.read.errors
+        for entry in users:
+            demo.ensure_user(session, entry)
+        session.commit()
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    conn = engine.connect()
+    outer = conn.begin()
+    yield conn
+    outer.rollback()
+    conn.close()
+
+
+@pytest.fixture
+def sessions(connection: Connection) -> sessionmaker[Session]:
+    """Sessions whose commits only release a savepoint of the test's transaction."""
+    return sessionmaker(bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint")
+
+
+@pytest.fixture
+def db(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    with sessions() as session:
+        yield session
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(START)
+
+
+@pytest.fixture
+def runtime(engine: Engine, sessions: sessionmaker[Session], clock: Clock, tmp_path: Path) -> Runtime:
+    settings = Settings(environment="test", database_url=str(engine.url), file_store_path=tmp_path / "files")
+    return Runtime(settings, engine, sessions, LocalFileStore(tmp_path / "files"), clock)
+
+
+@pytest.fixture
+def client(runtime: Runtime) -> Iterator[TestClient]:
+    with TestClient(create_app(runtime, start_worker=False)) as test_client:
+        yield test_client
+
+
+def token(client: TestClient, username: str, password: str = "demo12345") -> dict[str, str]:
+    response = client.post("/api/v1/auth/login", json={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+@pytest.fixture
+def as_user(client: TestClient):  # type: ignore[no-untyped-def]
+    """``as_user("clerk")`` → headers of a signed-in demo user (cached per test)."""
+    cache: dict[str, dict[str, str]] = {}
+
+    def headers(username: str) -> dict[str, str]:
+        if username not in cache:
+            cache[username] = token(client, username)
+        return cache[username]
+
+    return headers

@@ -91,7 +91,9 @@ def connection(engine: Engine) -> Iterator[Connection]:
 @pytest.fixture
 def sessions(connection: Connection) -> sessionmaker[Session]:
     """Sessions whose commits only release a savepoint of the test's transaction."""
-    return sessionmaker(bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint")
+    return sessionmaker(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
 
 
 @pytest.fixture
@@ -120,8 +122,12 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def runtime(engine: Engine, sessions: sessionmaker[Session], clock: Clock, tmp_path: Path) -> Runtime:
-    settings = Settings(environment="test", database_url=str(engine.url), file_store_path=tmp_path / "files")
+def runtime(
+    engine: Engine, sessions: sessionmaker[Session], clock: Clock, tmp_path: Path
+) -> Runtime:
+    settings = Settings(
+        environment="test", database_url=str(engine.url), file_store_path=tmp_path / "files"
+    )
     return Runtime(settings, engine, sessions, LocalFileStore(tmp_path / "files"), clock)
 
 

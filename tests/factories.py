@@ -15,6 +15,12 @@ from jsonschema import Draft202012Validator, FormatChecker
 from tongban.identifiers import make_credit_code, make_resident_id
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+SAMPLES = {
+    "pdf": PDF,
+    "jpg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32,
+    "png": b"\x89PNG\r\n\x1a\n" + b"\x00" * 32,
+    "ofd": b"PK\x03\x04" + b"\x00" * 32,
+}
 API = "/api/v1"
 
 _NAMED: dict[str, Any] = {
@@ -73,7 +79,10 @@ def _value(name: str, spec: dict[str, Any]) -> Any:
 def fill_form(schema: dict[str, Any]) -> dict[str, Any]:
     """A valid answer to every property of a catalog form."""
     data = {name: _value(name, spec) for name, spec in schema["properties"].items()}
-    problems = [e.message for e in Draft202012Validator(schema, format_checker=FormatChecker()).iter_errors(data)]
+    problems = [
+        e.message
+        for e in Draft202012Validator(schema, format_checker=FormatChecker()).iter_errors(data)
+    ]
     assert not problems, f"factory cannot fill this form yet: {problems}"
     return data
 
@@ -97,18 +106,36 @@ def find_code(client: TestClient, words: str, *, bundle: bool) -> str:
 def draft(client: TestClient, headers: dict[str, str], code: str) -> dict[str, Any]:
     """A draft with a valid form and a PDF for every required material."""
     spec = entry(client, code)
-    response = client.post(f"{API}/cases", json={"code": code, "form_data": fill_form(spec["form"])}, headers=headers)
+    response = client.post(
+        f"{API}/cases", json={"code": code, "form_data": fill_form(spec["form"])}, headers=headers
+    )
     assert response.status_code == 201, response.text
     case = response.json()
     for material in spec["materials"]:
         if material["required"]:
-            upload(client, headers, case["number"], material["code"])
+            kind = (material.get("formats") or ["pdf"])[0]
+            response = upload(
+                client, headers, case["number"], material["code"], SAMPLES[kind], kind
+            )
+            assert response.status_code == 201, response.text
     return dict(case)
 
 
-def upload(client: TestClient, headers: dict[str, str], number: str, material: str, data: bytes = PDF) -> Any:
-    files = {"file": (f"{material}.pdf", data, "application/pdf")}
-    return client.post(f"{API}/cases/{number}/materials", data={"material_code": material}, files=files, headers=headers)
+def upload(
+    client: TestClient,
+    headers: dict[str, str],
+    number: str,
+    material: str,
+    data: bytes = PDF,
+    kind: str = "pdf",
+) -> Any:
+    files = {"file": (f"{material}.{kind}", data, "application/octet-stream")}
+    return client.post(
+        f"{API}/cases/{number}/materials",
+        data={"material_code": material},
+        files=files,
+        headers=headers,
+    )
 
 
 def submitted(client: TestClient, headers: dict[str, str], code: str) -> dict[str, Any]:
@@ -118,7 +145,9 @@ def submitted(client: TestClient, headers: dict[str, str], code: str) -> dict[st
     return dict(response.json())
 
 
-def open_task(client: TestClient, headers: dict[str, str], number: str, stage: str) -> dict[str, Any]:
+def open_task(
+    client: TestClient, headers: dict[str, str], number: str, stage: str
+) -> dict[str, Any]:
     """The open task of ``stage`` for case ``number`` in the staff member's queue."""
     tasks = client.get(f"{API}/tasks", headers=headers).json()
     for task in tasks:
@@ -127,5 +156,7 @@ def open_task(client: TestClient, headers: dict[str, str], number: str, stage: s
     raise AssertionError(f"no open {stage} task for {number} in this queue: {tasks}")
 
 
-def act(client: TestClient, headers: dict[str, str], task: dict[str, Any], action: str, **body: Any) -> Any:
+def act(
+    client: TestClient, headers: dict[str, str], task: dict[str, Any], action: str, **body: Any
+) -> Any:
     return client.post(f"{API}/tasks/{task['id']}/{action}", json=body, headers=headers)

@@ -22,7 +22,10 @@ def bundle(client: TestClient) -> str:
 
 def _accept(client: TestClient, as_user: Any, number: str) -> None:
     task = open_task(client, as_user("clerk"), number, "accept")
-    assert act(client, as_user("clerk"), task, "accept", opinion="材料齐全，予以受理").status_code == 200
+    assert (
+        act(client, as_user("clerk"), task, "accept", opinion="材料齐全，予以受理").status_code
+        == 200
+    )
 
 
 def test_five_departments_review_in_parallel_after_one_correction(
@@ -40,7 +43,9 @@ def test_five_departments_review_in_parallel_after_one_correction(
         {"target": "ARTICLES", "problem": "公司章程缺全体股东签字页"},
     ]
     clock.advance(hours=2)
-    response = act(client, clerk, task, "correction", problems=problems, opinion="请一次性补正以下两项")
+    response = act(
+        client, clerk, task, "correction", problems=problems, opinion="请一次性补正以下两项"
+    )
     assert response.status_code == 201, response.text
     case = client.get(f"{API}/cases/{number}", headers=applicant).json()
     assert case["state"] == "correction_requested"
@@ -51,7 +56,12 @@ def test_five_departments_review_in_parallel_after_one_correction(
 
     clock.advance(days=1)
     form = dict(case["form_data"], registered_address="福州市鼓楼区五四路158号")
-    assert client.patch(f"{API}/cases/{number}", json={"form_data": form}, headers=applicant).status_code == 200
+    assert (
+        client.patch(
+            f"{API}/cases/{number}", json={"form_data": form}, headers=applicant
+        ).status_code
+        == 200
+    )
     assert upload(client, applicant, number, "ARTICLES").status_code == 201
     assert client.post(f"{API}/cases/{number}/resubmit", headers=applicant).status_code == 200
 
@@ -63,7 +73,11 @@ def test_five_departments_review_in_parallel_after_one_correction(
 
     review_tasks = {}
     for username in REVIEWERS:
-        mine = [t for t in client.get(f"{API}/tasks", headers=as_user(username)).json() if t["case_number"] == number]
+        mine = [
+            t
+            for t in client.get(f"{API}/tasks", headers=as_user(username)).json()
+            if t["case_number"] == number
+        ]
         assert len(mine) == 1, f"{username} should see exactly its own task"
         review_tasks[username] = mine[0]
     assert len({t["department_code"] for t in review_tasks.values()}) == 5
@@ -77,7 +91,9 @@ def test_five_departments_review_in_parallel_after_one_correction(
         assert state == ("in_decision" if index == 4 else "in_review")
 
     decide = open_task(client, as_user("approver"), number, "decide")
-    assert act(client, as_user("approver"), decide, "approve", opinion="准予许可").status_code == 200
+    assert (
+        act(client, as_user("approver"), decide, "approve", opinion="准予许可").status_code == 200
+    )
     issue = open_task(client, as_user("issuer"), number, "issue")
     done = act(client, as_user("issuer"), issue, "issue", opinion="")
     assert done.status_code == 200 and done.json()["state"] == "completed"
@@ -88,7 +104,13 @@ def test_five_departments_review_in_parallel_after_one_correction(
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
     line = client.get(f"{API}/cases/{number}/timeline", headers=applicant).json()
-    assert [s["stage"] for s in line["stages"]] == ["accept", "review", "decide", "issue", "deliver"]
+    assert [s["stage"] for s in line["stages"]] == [
+        "accept",
+        "review",
+        "decide",
+        "issue",
+        "deliver",
+    ]
     review = line["stages"][1]
     assert {t["opinion"] for t in review["tasks"]} == {f"{u} 审查通过" for u in REVIEWERS}
     assert all(t["actor_name"] for stage in line["stages"] for t in stage["tasks"])
@@ -107,10 +129,14 @@ def test_a_refusal_ends_the_round_and_only_a_refusal_can_be_decided(
     scjg = as_user("scjg")
     task = open_task(client, scjg, number, "review")
     assert act(client, scjg, task, "review", outcome="refused", opinion="").status_code == 422
-    response = act(client, scjg, task, "review", outcome="refused", opinion="名称与已登记企业近似，不予登记")
+    response = act(
+        client, scjg, task, "review", outcome="refused", opinion="名称与已登记企业近似，不予登记"
+    )
     assert response.status_code == 200
     assert client.get(f"{API}/cases/{number}", headers=applicant).json()["state"] == "in_decision"
-    assert all(t["case_number"] != number for t in client.get(f"{API}/tasks", headers=as_user("ga")).json())
+    assert all(
+        t["case_number"] != number for t in client.get(f"{API}/tasks", headers=as_user("ga")).json()
+    )
 
     approver = as_user("approver")
     decide = open_task(client, approver, number, "decide")

@@ -6,7 +6,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tongban.cases.enums import FINAL_STATES, CaseState
-from tongban.cases.machine import STATE_NAMES_ZH, TRANSITIONS, Event, IllegalTransition, allowed_events, next_state
+from tongban.cases.machine import (
+    STATE_NAMES_ZH,
+    TRANSITIONS,
+    Event,
+    IllegalTransition,
+    allowed_events,
+    next_state,
+)
 
 
 def test_final_states_have_no_way_out() -> None:

@@ -12,7 +12,9 @@ from tongban.cases.review import decide
 A, R = TaskOutcome.approved, TaskOutcome.refused
 
 
-def _replay(order: tuple[int, ...], outcomes: list[TaskOutcome], rule: JoinRule) -> list[RoundOutcome]:
+def _replay(
+    order: tuple[int, ...], outcomes: list[TaskOutcome], rule: JoinRule
+) -> list[RoundOutcome]:
     """The round's verdict after each task finishes, in ``order``."""
     done: list[TaskOutcome | None] = [None] * len(outcomes)
     verdicts = []

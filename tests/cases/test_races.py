@@ -1,0 +1,125 @@
+"""Two staff acting on the same task at once: exactly one wins, on a real database with
+real concurrent transactions (SQLite file or PostgreSQL, whichever the suite runs on).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from tests.factories import SAMPLES, fill_form
+from tongban.accounts import service as accounts
+from tongban.audit.models import AuditEntry
+from tongban.cases import service as cases
+from tongban.cases.enums import Stage, TaskOutcome, TaskState
+from tongban.cases.models import Task
+from tongban.catalog import service as catalog
+from tongban.db import unit_of_work
+from tongban.errors import Conflict
+from tongban.files.store import LocalFileStore
+
+NOW = datetime(2025, 11, 3, 2, 0, tzinfo=UTC)
+CODE = "3501-WJW-002"  # 放射工作人员证: one department reviews
+
+
+def _review_task(factory: sessionmaker[Session], tmp_store: LocalFileStore) -> int:
+    """Commit a case of a single-department item in review; return its review task id."""
+    with unit_of_work(factory) as session:
+        applicant = accounts.find_user(session, username="zhangsan")
+        clerk = accounts.find_user(session, username="wjw")
+        assert applicant and clerk
+        spec = catalog.get_entry(session, code=CODE).current_version
+        assert spec is not None
+        case = cases.create_case(
+            session,
+            applicant=applicant,
+            code=CODE,
+            form_data=fill_form(spec.definition["form"]),
+            now=NOW,
+        )
+        for material in spec.definition["materials"]:
+            if material["required"]:
+                kind = (material.get("formats") or ["pdf"])[0]
+                cases.add_material(
+                    session,
+                    case=case,
+                    user=applicant,
+                    material_code=material["code"],
+                    filename=f"m.{kind}",
+                    data=SAMPLES[kind],
+                    store=tmp_store,
+                    max_bytes=10**6,
+                    now=NOW,
+                )
+        cases.submit_case(session, case_id=case.id, user=applicant, now=NOW)
+        cases.accept_case(session, case_id=case.id, user=clerk, opinion="受理", now=NOW)
+        return next(t.id for t in case.tasks if t.stage == Stage.review)
+
+
+def _at_once(*actions: Callable[[], None]) -> list[BaseException | None]:
+    barrier = threading.Barrier(len(actions))
+    outcomes: list[BaseException | None] = [None] * len(actions)
+
+    def run(index: int) -> None:
+        barrier.wait()
+        try:
+            actions[index]()
+        except BaseException as error:  # collected and asserted by the caller
+            outcomes[index] = error
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(actions))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+def test_without_a_lock_both_reviewers_would_see_the_task_open(engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The race is real: both reviewers load the task before either acts and find it open,
+    so a check-then-act without the case lock would let both decide it."""
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    task_id = _review_task(factory, LocalFileStore(tmp_path))
+    seen = []
+    for _reviewer in ("甲", "乙"):
+        with factory() as session:
+            seen.append(session.get_one(Task, task_id).state)
+    assert seen == [TaskState.open, TaskState.open]
+
+
+def test_two_reviewers_approving_at_once_exactly_one_wins(engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    task_id = _review_task(factory, LocalFileStore(tmp_path))
+
+    def review(opinion: str) -> Callable[[], None]:
+        def act() -> None:
+            with unit_of_work(factory) as session:
+                user = accounts.find_user(session, username="wjw")
+                assert user is not None
+                cases.review_task(
+                    session,
+                    task_id=task_id,
+                    user=user,
+                    outcome=TaskOutcome.approved,
+                    opinion=opinion,
+                    now=NOW,
+                )
+
+        return act
+
+    outcomes = _at_once(review("甲同意"), review("乙同意"))
+    assert sum(outcome is None for outcome in outcomes) == 1, outcomes
+    loser = next(outcome for outcome in outcomes if outcome is not None)
+    assert isinstance(loser, Conflict) and "已由" in loser.message_zh
+    with factory() as session:
+        approvals = session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "task.approved", AuditEntry.object_id == str(task_id))
+        )
+        assert approvals == 1
+        assert session.get_one(Task, task_id).opinion in ("甲同意", "乙同意")

@@ -1,0 +1,181 @@
+"""Time limits by the law (行政许可法 arts. 32, 42, 44, 45) on the Chinese calendar."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.conftest import Clock
+from tests.factories import API, act, open_task, submitted
+from tongban.audit.models import AuditEntry
+from tongban.cases.enums import ClockKind
+from tongban.cases.models import Case
+from tongban.cases.models import Clock as CaseClock
+from tongban.web.runtime import Runtime
+from tongban.worker import run_once
+
+RADIATION = "3501-WJW-002"  # 放射工作人员证核发: legal 20, promised 3 working days
+
+
+def _clock(db: Session, number: str, kind: ClockKind) -> CaseClock:
+    db.expire_all()  # the API committed in other sessions; read afresh
+    case = db.scalar(select(Case).where(Case.number == number))
+    assert case is not None
+    return next(c for c in case.clocks if c.kind == kind and c.stopped_at is None)
+
+
+def _local_midnight(year: int, month: int, day: int) -> datetime:
+    """00:00 Beijing time at the start of that day, in UTC."""
+    return datetime(year, month, day, tzinfo=UTC).replace(hour=0) - (
+        datetime(2000, 1, 1, 8) - datetime(2000, 1, 1)
+    )
+
+
+def _accept(client: TestClient, as_user: Any, number: str) -> None:
+    task = open_task(client, as_user("wjw"), number, "accept")
+    assert act(client, as_user("wjw"), task, "accept", opinion="受理").status_code == 200
+
+
+def test_decision_due_twenty_working_days_after_acceptance_across_national_day(
+    client: TestClient, as_user: Any, clock: Clock, db: Session
+) -> None:
+    clock.now = datetime(2025, 9, 26, 2, 0, tzinfo=UTC)  # Friday 10:00 in Fuzhou
+    number = submitted(client, as_user("zhangsan"), RADIATION)["number"]
+    _accept(client, as_user, number)
+    # 9/28 (Sunday) is a make-up working day, 10/1–10/8 are holidays, 10/11 (Saturday) works.
+    assert _clock(db, number, ClockKind.legal).due_at == _local_midnight(2025, 10, 31)
+    assert _clock(db, number, ClockKind.promised).due_at == _local_midnight(2025, 10, 1)
+
+
+def test_no_correction_notice_within_five_working_days_means_accepted_from_receipt(
+    client: TestClient, as_user: Any, clock: Clock, runtime: Runtime, db: Session
+) -> None:
+    received = clock.now  # Monday 2025-09-22 09:00
+    number = submitted(client, as_user("zhangsan"), RADIATION)["number"]
+    clock.now = datetime(2025, 9, 28, 8, 0, tzinfo=UTC)  # make-up Sunday, 16:00: day 5 not over
+    assert run_once(runtime)["deemed_accepted"] == []
+    clock.now = datetime(2025, 9, 28, 16, 1, tzinfo=UTC)  # Monday 9/29 00:01 in Fuzhou
+    assert run_once(runtime)["deemed_accepted"] == [number]
+    assert run_once(runtime)["deemed_accepted"] == []  # idempotent
+
+    case = client.get(f"{API}/cases/{number}", headers=as_user("zhangsan")).json()
+    assert case["state"] == "in_review"
+    assert datetime.fromisoformat(case["accepted_at"]) == received
+    entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "case.deem_accept"))
+    assert (
+        entry is not None and entry.actor_name == "系统" and "第三十二条" in (entry.opinion or "")
+    )
+
+
+def test_correction_pauses_the_clock_until_resubmission(
+    client: TestClient, as_user: Any, clock: Clock, runtime: Runtime, db: Session
+) -> None:
+    applicant = as_user("zhangsan")
+    number = submitted(client, applicant, RADIATION)["number"]
+    before = _clock(db, number, ClockKind.stage).due_at
+    task = open_task(client, as_user("wjw"), number, "accept")
+    body = {"problems": [{"target": "photo", "problem": "照片须为近期免冠"}]}
+    assert act(client, as_user("wjw"), task, "correction", **body).status_code == 201
+    clock.advance(days=10)  # the applicant takes ten days; nothing is deemed meanwhile
+    assert run_once(runtime)["deemed_accepted"] == []
+    assert client.post(f"{API}/cases/{number}/resubmit", headers=applicant).status_code == 200
+    after = _clock(db, number, ClockKind.stage).due_at
+    assert after > before
+    assert (
+        client.get(f"{API}/cases/{number}", headers=applicant).json()["time_left"]["paused"]
+        is False
+    )
+
+
+def test_art45_pause_moves_every_due_time_by_the_working_days_it_took(
+    client: TestClient, as_user: Any, clock: Clock, db: Session
+) -> None:
+    number = submitted(client, as_user("zhangsan"), RADIATION)["number"]
+    _accept(client, as_user, number)
+    legal_before = _clock(db, number, ClockKind.legal).due_at
+    reviewer = as_user("wjw")
+    body = {"reason": "expert_review", "note": "组织专家评审剂量监测报告"}
+    assert (
+        client.post(f"{API}/cases/{number}/pause", json=body, headers=reviewer).status_code == 201
+    )
+    assert (
+        client.post(f"{API}/cases/{number}/pause", json=body, headers=reviewer).status_code == 409
+    )
+    clock.now = datetime(2025, 9, 25, 1, 0, tzinfo=UTC)  # three working days later (Thursday)
+    assert client.post(f"{API}/cases/{number}/resume", headers=reviewer).status_code == 200
+    legal_after = _clock(db, number, ClockKind.legal).due_at
+    # 23, 24, 25 Sept did not count: 20 working days from the 22nd end on 10/24, now 10/29.
+    assert legal_before == _local_midnight(2025, 10, 25)
+    assert legal_after == _local_midnight(2025, 10, 30)
+
+
+def test_the_legal_limit_extends_once_with_the_approvers_reasons(
+    client: TestClient, as_user: Any, db: Session
+) -> None:
+    number = submitted(client, as_user("zhangsan"), RADIATION)["number"]
+    _accept(client, as_user, number)
+    before = _clock(db, number, ClockKind.legal).due_at
+    approver = as_user("wjw")
+    assert (
+        client.post(
+            f"{API}/cases/{number}/extension", json={"opinion": ""}, headers=approver
+        ).status_code
+        == 422
+    )
+    ok = client.post(
+        f"{API}/cases/{number}/extension",
+        json={"opinion": "需补充现场检测，经负责人批准延长"},
+        headers=approver,
+    )
+    assert ok.status_code == 200 and ok.json()["extended"] is True
+    assert _clock(db, number, ClockKind.legal).due_at > before
+    again = client.post(
+        f"{API}/cases/{number}/extension", json={"opinion": "再次延期"}, headers=approver
+    )
+    assert again.status_code == 409
+    assert (
+        client.post(
+            f"{API}/cases/{number}/extension", json={"opinion": "x"}, headers=as_user("clerk")
+        ).status_code
+        == 403
+    )
+
+
+def test_unpublished_year_gives_a_provisional_date_until_the_official_calendar_is_entered(
+    client: TestClient, as_user: Any, clock: Clock, db: Session
+) -> None:
+    clock.now = datetime(2026, 12, 21, 1, 0, tzinfo=UTC)  # Monday 2026-12-21 09:00
+    applicant = as_user("zhangsan")
+    number = submitted(client, applicant, RADIATION)["number"]
+    _accept(client, as_user, number)
+    legal = _clock(db, number, ClockKind.legal)
+    assert legal.provisional is True
+    # Provisional rule: weekends plus 元旦 (2027-01-01) off; 20 working days end on 2027-01-19.
+    assert legal.due_at == _local_midnight(2027, 1, 20)
+
+    official = {
+        "source": "国务院办公厅关于2027年部分节假日安排的通知",
+        "days": [
+            {"date": "2027-01-01", "is_workday": False, "name": "元旦"},
+            {"date": "2027-01-04", "is_workday": False, "name": "元旦"},
+            {"date": "2027-01-09", "is_workday": True, "name": "元旦调休"},
+        ],
+    }
+    response = client.put(f"{API}/calendar/years/2027", json=official, headers=as_user("admin"))
+    assert response.status_code == 200, response.text
+    assert response.json()["cases_recomputed"] >= 1
+    legal = _clock(db, number, ClockKind.legal)
+    assert legal.provisional is False
+    assert legal.due_at == _local_midnight(2027, 1, 20)  # one day off (1/4), one day on (1/9)
+    entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "calendar.deadline_recomputed"))
+    assert entry is not None and entry.case_id is not None
+    assert (
+        client.put(
+            f"{API}/calendar/years/2027", json=official, headers=as_user("clerk")
+        ).status_code
+        == 403
+    )

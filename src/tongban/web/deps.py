@@ -5,6 +5,7 @@ request (committed once, at the end), the signed-in user and role checks.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
@@ -67,10 +68,20 @@ def token_of(request: Request) -> str | None:
     return request.cookies.get(SESSION_COOKIE)
 
 
+@dataclass(frozen=True)
+class Viewer:
+    """What pages show of the signed-in user; a plain copy that outlives the request's
+    database session (error pages are drawn after it was rolled back and closed)."""
+
+    id: int
+    display_name: str
+    is_staff: bool
+
+
 def get_optional_user(request: Request, session: SessionDep) -> User | None:
     token = token_of(request)
     user = accounts.user_for_token(session, token=token) if token else None
-    request.state.user = user
+    request.state.user = Viewer(user.id, user.display_name, user.is_staff) if user else None
     return user
 
 

@@ -1,0 +1,212 @@
+"""Pages for signing in and out, registering and choosing the language.
+
+``check_csrf`` lives here until it moves to ``tongban.web.deps``; every page POST
+route depends on it.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import AsyncIterator
+from typing import Annotated
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from tongban.accounts import service
+from tongban.accounts.models import User
+from tongban.accounts.schemas import ApplicantCreate
+from tongban.errors import DomainError, NotAllowed
+from tongban.web.deps import SESSION_COOKIE, OptionalUser, RuntimeDep, SessionDep, token_of
+from tongban.web.i18n import LANG_COOKIE, LOCALES, locale_of
+from tongban.web.templating import csrf_token, render
+
+router = APIRouter()
+
+REGISTER_FIELDS = (
+    "kind",
+    "username",
+    "display_name",
+    "id_number",
+    "credit_code",
+    "enterprise_name",
+    "phone",
+    "email",
+)
+
+
+async def check_csrf(request: Request) -> AsyncIterator[FormData]:
+    """Read the posted form; refuse it unless it carries this browser's CSRF token.
+
+    The form's uploaded files are closed once the request is done.
+    """
+    form = await request.form()
+    try:
+        sent = form.get("csrf_token")
+        if not isinstance(sent, str) or not hmac.compare_digest(sent, csrf_token(request)):
+            raise NotAllowed(
+                "页面已过期或来源不明，请刷新页面后重试。",
+                "The form expired or came from elsewhere; reload the page and try again.",
+                code="csrf",
+            )
+        yield form
+    finally:
+        await form.close()
+
+
+CheckedForm = Annotated[FormData, Depends(check_csrf)]
+
+
+def see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only paths on this site, so a link cannot send people elsewhere after sign-in."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    return target
+
+
+def home_of(user: User) -> str:
+    return "/staff" if user.is_staff else "/my/cases"
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _set_session(response: Response, runtime: RuntimeDep, token: str) -> None:
+    settings = runtime.settings
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=settings.session_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=settings.environment == "production",
+    )
+
+
+@router.get("/login")
+def login_page(request: Request, user: OptionalUser, next: str | None = None) -> Response:
+    """The sign-in form."""
+    return render(request, "accounts/login.html", {"next": safe_next(next) or "", "username": ""})
+
+
+@router.post("/login")
+def login(
+    request: Request, session: SessionDep, runtime: RuntimeDep, form: CheckedForm
+) -> Response:
+    """Check the password, set the session cookie and go on to the user's start page."""
+    username, target = _text(form, "username"), safe_next(_text(form, "next"))
+    try:
+        user, token = service.sign_in(
+            session,
+            username=username,
+            password=_text(form, "password"),
+            hours=runtime.settings.session_hours,
+        )
+    except DomainError as error:
+        context = {
+            "next": target or "",
+            "username": username,
+            "error": error.message(_locale(request)),
+        }
+        return render(request, "accounts/login.html", context, status_code=error.status)
+    response = see_other(target or home_of(user))
+    _set_session(response, runtime, token)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, session: SessionDep, form: CheckedForm) -> Response:
+    """End the session and forget the cookie."""
+    token = token_of(request)
+    if token:
+        service.sign_out(session, token=token)
+    response = see_other("/")
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/register")
+def register_page(request: Request, user: OptionalUser) -> Response:
+    """The registration form for a person or an enterprise agent."""
+    return render(request, "accounts/register.html", {"values": {"kind": "person"}, "errors": {}})
+
+
+def _applicant(form: FormData) -> ApplicantCreate:
+    values = {name: _text(form, name) or None for name in REGISTER_FIELDS}
+    return ApplicantCreate(**values, password=str(form.get("password") or ""))
+
+
+def _validation_problems(error: ValidationError, locale: str) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    for problem in error.errors():
+        name = str(problem["loc"][0]) if problem["loc"] else ""
+        zh = "必须填写" if problem["type"] == "missing" else "格式或长度不符合要求"
+        problems.setdefault(name, problem["msg"] if locale == "en" else zh)
+    return problems
+
+
+@router.post("/register")
+def register(
+    request: Request, session: SessionDep, runtime: RuntimeDep, form: CheckedForm
+) -> Response:
+    """Create the account and sign the new applicant in."""
+    locale = _locale(request)
+    values = {name: _text(form, name) for name in REGISTER_FIELDS}
+    try:
+        data = _applicant(form)
+        service.register_applicant(session, data=data)
+        _, token = service.sign_in(
+            session,
+            username=data.username,
+            password=data.password,
+            hours=runtime.settings.session_hours,
+        )
+    except ValidationError as error:
+        return _register_again(request, values, _validation_problems(error, locale))
+    except DomainError as error:
+        return _register_again(
+            request, values, {error.field or "": error.message(locale)}, error.status
+        )
+    response = see_other("/my/cases?done=registered")
+    _set_session(response, runtime, token)
+    return response
+
+
+def _register_again(
+    request: Request, values: dict[str, str], errors: dict[str, str], status: int = 422
+) -> Response:
+    return render(
+        request, "accounts/register.html", {"values": values, "errors": errors}, status_code=status
+    )
+
+
+def _locale(request: Request) -> str:
+    return locale_of(request, request.app.state.runtime.settings.default_locale)
+
+
+def _back(referer: str | None) -> str:
+    """The page the user came from, on this site, without a ?lang= that would override the cookie."""
+    if not referer:
+        return "/"
+    parts = urlsplit(referer)  # only its path is used: the redirect never leaves this site
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k != "lang"])
+    path = safe_next(parts.path) or "/"
+    return f"{path}?{query}" if query else path
+
+
+@router.get("/lang/{locale}")
+def choose_language(locale: str, request: Request) -> Response:
+    """Remember the chosen language in a cookie and return to the page."""
+    response = see_other(_back(request.headers.get("referer")))
+    if locale in LOCALES:
+        response.set_cookie(LANG_COOKIE, locale, max_age=365 * 24 * 3600, samesite="lax")
+    return response

@@ -1,0 +1,120 @@
+"""Helpers for page tests: sign in through the login form, read CSRF tokens, fill forms."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from html.parser import HTMLParser
+
+from fastapi.testclient import TestClient
+
+Files = dict[str, tuple[str, bytes, str]]  # input name → (file name, bytes, type)
+SignedIn = Callable[[str], TestClient]  # the ``signed_in`` fixture
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+ITEM = "3501-RS-003"  # 失业登记: one department, ordinary approval, accept → review
+VALID = {
+    "applicant_name": "张三",
+    "applicant_id_number": "350102196204180310",
+    "household_address": "福州市鼓楼区五四路1号",
+    "residence_address": "福州市鼓楼区五四路1号",
+    "fuzhou_district": "鼓楼区",
+    "education": "大学本科",
+    "employer_name": "福州示例有限公司",
+    "termination_date": "2025-09-01",
+    "phone": "13800000001",
+}
+
+
+def csrf(html: str) -> str:
+    """The hidden CSRF token of the (first) form on a page."""
+    found = re.search(r'name="csrf_token" value="([0-9a-f]+)"', html)
+    assert found, "no csrf_token on the page"
+    return found.group(1)
+
+
+def sign_in(client: TestClient, username: str, password: str = "demo12345") -> None:
+    token = csrf(client.get("/login").text)
+    response = client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": token}
+    )
+    assert response.status_code == 200, response.text
+
+
+def apply(client: TestClient, code: str, form: dict[str, str], files: Files):  # type: ignore[no-untyped-def]
+    """Post the apply form of ``code`` and return the final response."""
+    token = csrf(client.get(f"/apply/{code}").text)
+    return client.post(f"/apply/{code}", data={**form, "csrf_token": token}, files=files)
+
+
+def found(pattern: str, text: str) -> str:
+    """The first group of ``pattern`` in ``text`` (the test fails if it is not there)."""
+    match = re.search(pattern, text)
+    assert match, f"{pattern!r} not found"
+    return match.group(1)
+
+
+def case_number(html: str) -> str:
+    found = re.search(r"/cases/(\d{20,})", html)
+    assert found, "no case number on the page"
+    return found.group(1)
+
+
+VOID = {
+    "meta",
+    "link",
+    "input",
+    "br",
+    "img",
+    "hr",
+    "area",
+    "base",
+    "col",
+    "embed",
+    "source",
+    "track",
+    "wbr",
+}
+
+
+class _Structure(HTMLParser):
+    """Nesting, unique ids, and which controls carry a label."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.problems: list[str] = []
+        self.ids: set[str] = set()
+        self.labelled: set[str] = set()
+        self.controls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if found.get("id"):
+            if found["id"] in self.ids:
+                self.problems.append(f"duplicate id {found['id']}")
+            self.ids.add(str(found["id"]))
+        if tag == "label" and found.get("for"):
+            self.labelled.add(str(found["for"]))
+        hidden = found.get("type") in ("hidden", "submit")
+        if tag in ("input", "select", "textarea") and not hidden and "aria-label" not in found:
+            self.controls.append(str(found.get("id")))
+        if tag not in VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID:
+            return
+        if not self.open or self.open[-1] != tag:
+            self.problems.append(f"</{tag}> at line {self.getpos()[0]} closes <{self.open[-1:]}>")
+            return
+        self.open.pop()
+
+
+def check_structure(html: str) -> None:
+    """Tags nest, ids are unique, every label points at something, every control has a label."""
+    parser = _Structure()
+    parser.feed(html)
+    assert not parser.problems and not parser.open, (parser.problems, parser.open)
+    assert parser.labelled <= parser.ids, parser.labelled - parser.ids
+    unlabelled = [control for control in parser.controls if control not in parser.labelled]
+    assert not unlabelled, unlabelled

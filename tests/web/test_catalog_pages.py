@@ -1,0 +1,87 @@
+"""The service hall: search by plain words and guides showing every element of the item."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+from fastapi.testclient import TestClient
+from markupsafe import escape
+
+CATALOG = Path(__file__).resolve().parents[2] / "catalog"
+
+
+def _result_links(html: str) -> list[str]:
+    section = html[html.index('id="results-title"') : html.index('id="bundles-title"')]
+    return re.findall(r'href="/(?:items|bundles)/([^"]+)"', section)
+
+
+def test_home_lists_bundles_and_items_by_department(client: TestClient) -> None:
+    html = client.get("/").text
+    assert (
+        '<meta charset="utf-8">' in html
+        and '<html lang="zh-CN">' in html
+        and '<main id="main">' in html
+    )
+    assert 'href="/bundles/3501-BUNDLE-KCG">我要开餐馆</a>' in html
+    assert "<h3>福州市城市管理局</h3>" in html
+    assert '<label for="q">' in html
+
+
+def test_search_for_muck_finds_the_muck_transport_filing(client: TestClient) -> None:
+    html = client.get("/", params={"q": "渣土"}).text
+    links = _result_links(html)
+    assert links[0] == "3501-CGJ-001"
+    assert "建筑垃圾(渣土)运输处置备案" in html
+
+
+def test_search_for_opening_a_restaurant_finds_the_bundle_first(client: TestClient) -> None:
+    links = _result_links(client.get("/", params={"q": "开餐馆"}).text)
+    assert links[0] == "3501-BUNDLE-KCG"
+    assert {"3501-SCJG-001", "3501-SCJG-002"} <= set(links)
+
+
+def test_search_without_hits_says_so(client: TestClient) -> None:
+    assert "没有找到相关事项" in client.get("/", params={"q": "火星移民"}).text
+
+
+def test_item_guide_shows_every_element(client: TestClient) -> None:
+    item = yaml.safe_load((CATALOG / "items" / "3501-CGJ-002.yaml").read_text(encoding="utf-8"))
+    html = client.get("/items/3501-CGJ-002").text
+    expected = [
+        item["name"],
+        item["code"],
+        "福州市城市管理局",
+        "行政许可",
+        "法人",
+        "自然人",
+        item["window"],
+        item["phone"],
+        item["result"]["name"],
+        "长期有效",
+        "邮寄送达",
+        "窗口领取",
+        "一般审批",
+    ]
+    expected += item["legal_basis"] + item["conditions"] + [m["name"] for m in item["materials"]]
+    for text in expected:
+        assert str(escape(text)) in html, text
+    assert f"<dd>{item['time_limit']['legal']} 个工作日</dd>" in html
+    assert f"<dd>{item['time_limit']['promised']} 个工作日</dd>" in html
+    assert "可容缺" in html and "可由共享数据提供：企业登记信息" in html and "PDF、OFD" in html
+    assert "<td>审查</td><td>2 个工作日</td>" in html
+    assert 'href="/apply/3501-CGJ-002"' in html
+
+
+def test_bundle_guide_lists_its_items(client: TestClient) -> None:
+    html = client.get("/bundles/3501-BUNDLE-KCG").text
+    assert "包含事项" in html and "告知承诺" in html
+    assert 'href="/items/3501-SCJG-001"' in html and 'href="/items/3501-SCJG-002"' in html
+    assert 'href="/apply/3501-BUNDLE-KCG"' in html
+
+
+def test_unknown_or_wrong_kind_is_not_found(client: TestClient) -> None:
+    response = client.get("/items/NOPE-0000")
+    assert response.status_code == 404 and "没有找到事项“NOPE-0000”" in response.text
+    assert client.get("/bundles/3501-CGJ-002").status_code == 404

@@ -1,0 +1,131 @@
+"""Every page text has an English translation, pages render in English on request, and
+every template is rendered by this tour.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.pofile import read_po
+from fastapi.testclient import TestClient
+
+from tests.web.support import ITEM, PDF, VALID, SignedIn, apply, check_structure, found
+from tongban.cases.machine import STATE_NAMES_ZH
+from tongban.cases.queries import STAGE_NAMES_ZH
+from tongban.web import templating
+
+TEMPLATES = Path(str(resources.files("tongban").joinpath("templates")))
+PO = Path(str(resources.files("tongban").joinpath("locale/en/LC_MESSAGES/messages.po")))
+MSGID = re.compile(r"""_\(\s*(?:"([^"]+)"|'([^']+)')""")
+HAN = re.compile(
+    r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+"
+)  # ideographs and full-width punctuation
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _templates() -> dict[str, str]:
+    return {
+        p.relative_to(TEMPLATES).as_posix(): p.read_text(encoding="utf-8")
+        for p in TEMPLATES.rglob("*.html")
+    }
+
+
+def _msgids() -> set[str]:
+    found = {a or b for text in _templates().values() for a, b in MSGID.findall(text)}
+    return found | set(STATE_NAMES_ZH.values()) | set(STAGE_NAMES_ZH.values())
+
+
+def _translations() -> dict[str, str]:
+    with PO.open("rb") as handle:
+        return {str(m.id): str(m.string) for m in read_po(handle) if m.id}
+
+
+def test_every_msgid_has_an_english_translation() -> None:
+    translations = _translations()
+    missing = sorted(msgid for msgid in _msgids() if not translations.get(msgid, "").strip())
+    assert not missing, f"add English for: {missing}"
+
+
+def test_translations_keep_their_placeholders() -> None:
+    for msgid, text in _translations().items():
+        assert set(PLACEHOLDER.findall(msgid)) == set(PLACEHOLDER.findall(text)), msgid
+
+
+def test_no_chinese_text_outside_translations() -> None:
+    for name, text in _templates().items():
+        bare = MSGID.sub("", re.sub(r"\{#.*?#\}", "", text, flags=re.S))
+        assert not HAN.search(bare), f"{name}: {HAN.findall(bare)}"
+
+
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> set[str]:
+    """Names of the templates loaded while the test runs (pages, layouts, includes, imports)."""
+    names: set[str] = set()
+    env = templating.environment()
+    original = env.get_template
+
+    def recording(name: Any, *args: Any, **kwargs: Any) -> Any:
+        names.add(str(getattr(name, "name", name)))
+        return original(name, *args, **kwargs)
+
+    monkeypatch.setattr(env, "get_template", recording)
+    return names
+
+
+def test_english_tour_renders_every_template(
+    client: TestClient, signed_in: SignedIn, rendered: set[str]
+) -> None:
+    pages = [client.get("/?lang=en").text, client.get("/?lang=en&q=restaurant").text]
+    assert (
+        '<html lang="en">' in pages[0]
+        and "Service hall" in pages[0]
+        and "Opening a restaurant" in pages[0]
+    )
+    pages.append(client.get(f"/items/{ITEM}?lang=en").text)
+    assert "Legal basis" in pages[-1] and "Apply online" in pages[-1]
+    pages.append(client.get("/bundles/3501-BUNDLE-QYKB?lang=en").text)
+    assert "Items included" in pages[-1]
+    pages += [client.get("/login?lang=en").text, client.get("/register?lang=en").text]
+    assert "Sign in" in pages[-2] and "Register" in pages[-1]
+    pages.append(client.get("/items/NOPE-1?lang=en").text)
+    assert "Go back" in pages[-1]
+    applicant = signed_in("zhangsan")
+    applicant.cookies.set("tongban_lang", "en")
+    pages.append(applicant.get(f"/apply/{ITEM}").text)
+    assert "Application form" in pages[-1] and "Submit application" in pages[-1]
+    pages.append(applicant.get("/apply/3501-BUNDLE-QYKB").text)
+    pages.append(
+        apply(applicant, ITEM, VALID, {"m_ID_CARD": ("id.pdf", PDF, "application/pdf")}).text
+    )
+    assert "Awaiting acceptance" in pages[-1] and "Progress" in pages[-1]
+    number = found(r"/cases/(\d+)/withdraw", pages[-1])
+    pages.append(applicant.get("/my/cases").text)
+    staff = signed_in("rs")
+    staff.cookies.set("tongban_lang", "en")
+    pages.append(staff.get("/staff").text)
+    assert "Time left" in pages[-1]
+    task = found(r'href="(/staff/tasks/\d+)"', pages[-1])
+    pages.append(staff.get(task).text)
+    assert "One-time correction notice" in pages[-1]
+    token = found(r'name="csrf_token" value="(\w+)"', pages[-1])
+    staff.post(
+        f"{task}/correction",
+        data={
+            "csrf_token": token,
+            "rows": "1",
+            "row-0-target": "phone",
+            "row-0-check": "1",
+            "row-0-problem": "Wrong number",
+        },
+    )
+    applicant = signed_in("zhangsan")
+    applicant.cookies.set("tongban_lang", "en")
+    pages.append(applicant.get(f"/cases/{number}").text)
+    assert "Correct and resubmit" in pages[-1] and "Wrong number" in pages[-1]
+    for page in pages:
+        check_structure(page)
+    assert rendered >= set(_templates()), f"never rendered: {set(_templates()) - rendered}"

@@ -18,7 +18,7 @@ from tongban.audit.service import SYSTEM
 from tongban.cases import service as cases
 from tongban.catalog import service as catalog
 from tongban.catalog.loader import read_catalog
-from tongban.config import get_settings
+from tongban.config import get_settings, settings_markdown
 from tongban.db import unit_of_work
 from tongban.errors import DomainError
 from tongban.logs import configure
@@ -56,6 +56,12 @@ def _fail(error: DomainError) -> None:
     for detail in error.details:
         console.print(f"  - {detail.get('message_zh', detail)}")
     raise typer.Exit(2)
+
+
+@app.command("settings")
+def settings_doc() -> None:
+    """Print the settings reference as Markdown (the source of docs/settings.md)."""
+    typer.echo(settings_markdown(), nl=False)
 
 
 @app.command()

@@ -62,3 +62,20 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """Return the process-wide settings (cached)."""
     return Settings()
+
+
+def settings_markdown() -> str:
+    """The settings reference (docs/settings.md), generated from the field descriptions."""
+    lines = [
+        "# Settings",
+        "",
+        "Environment variables (or a `.env` file in the working directory). Generated from",
+        "`tongban.config.Settings` by `tongban settings`; do not edit by hand.",
+        "",
+        "| variable | default | meaning |",
+        "|---|---|---|",
+    ]
+    for name, field in Settings.model_fields.items():
+        default = field.default if field.default is not None else ""
+        lines.append(f"| `TONGBAN_{name.upper()}` | `{default}` | {field.description} |")
+    return "\n".join(lines) + "\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, UploadFile
 from fastapi.responses import Response
 
 from tongban.accounts.enums import Role
@@ -41,6 +41,7 @@ from tongban.web.deps import (
 )
 
 router = APIRouter(tags=["cases"])
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Row id")]
 
 
 def _read(session: SessionDep, case: Case, now: NowDep) -> CaseRead:
@@ -143,7 +144,7 @@ def list_materials(number: str, session: SessionDep, user: CurrentUser) -> list[
 
 @router.get("/materials/{material_id}/content", response_class=Response)
 def material_content(
-    material_id: int, session: SessionDep, user: CurrentUser, store: StoreDep
+    material_id: RowId, session: SessionDep, user: CurrentUser, store: StoreDep
 ) -> Response:
     """The bytes of an uploaded material."""
     material = service.get_material(session, material_id=material_id, user=user)
@@ -190,7 +191,7 @@ def list_results(number: str, session: SessionDep, user: CurrentUser) -> list[Re
 
 @router.get("/results/{result_id}/document", response_class=Response)
 def result_document(
-    result_id: int, session: SessionDep, user: CurrentUser, store: StoreDep
+    result_id: RowId, session: SessionDep, user: CurrentUser, store: StoreDep
 ) -> Response:
     """The PDF of a result document."""
     document = service.get_result(session, result_id=result_id, user=user)
@@ -206,18 +207,18 @@ def list_tasks(
 
 
 @router.get("/tasks/{task_id}")
-def get_task(task_id: int, session: SessionDep, user: CurrentStaff) -> TaskRead:
+def get_task(task_id: RowId, session: SessionDep, user: CurrentStaff) -> TaskRead:
     """One task of the user's department."""
     return TaskRead.model_validate(service.get_task(session, task_id=task_id, user=user))
 
 
-def _task_case(session: SessionDep, task_id: int, user: User) -> Task:
+def _task_case(session: SessionDep, task_id: RowId, user: User) -> Task:
     return service.get_task(session, task_id=task_id, user=user)
 
 
 @router.post("/tasks/{task_id}/accept")
 def accept(
-    task_id: int, body: Opinion, session: SessionDep, user: CurrentStaff, now: NowDep
+    task_id: RowId, body: Opinion, session: SessionDep, user: CurrentStaff, now: NowDep
 ) -> CaseRead:
     """Accept the case (受理)."""
     task = _task_case(session, task_id, user)
@@ -232,7 +233,7 @@ def accept(
 
 @router.post("/tasks/{task_id}/reject")
 def reject(
-    task_id: int, body: Opinion, session: SessionDep, user: CurrentStaff, now: NowDep
+    task_id: RowId, body: Opinion, session: SessionDep, user: CurrentStaff, now: NowDep
 ) -> CaseRead:
     """Reject the case (不予受理) with a reason."""
     task = _task_case(session, task_id, user)
@@ -247,7 +248,7 @@ def reject(
 
 @router.post("/tasks/{task_id}/correction", status_code=201)
 def correction(
-    task_id: int, body: CorrectionCreate, session: SessionDep, user: CurrentStaff, now: NowDep
+    task_id: RowId, body: CorrectionCreate, session: SessionDep, user: CurrentStaff, now: NowDep
 ) -> CorrectionRead:
     """Send the one correction notice listing every problem (一次性告知)."""
     task = _task_case(session, task_id, user)
@@ -260,7 +261,7 @@ def correction(
 
 @router.post("/tasks/{task_id}/review")
 def review(
-    task_id: int, body: ReviewDecision, session: SessionDep, user: CurrentStaff, now: NowDep
+    task_id: RowId, body: ReviewDecision, session: SessionDep, user: CurrentStaff, now: NowDep
 ) -> TaskRead:
     """Approve or refuse this department's part of the parallel review."""
     task = service.review_task(
@@ -277,7 +278,7 @@ def review(
 
 @router.post("/tasks/{task_id}/approve")
 def approve(
-    task_id: int, body: Opinion, session: SessionDep, user: CurrentStaff, now: NowDep
+    task_id: RowId, body: Opinion, session: SessionDep, user: CurrentStaff, now: NowDep
 ) -> CaseRead:
     """Decide to grant (核准)."""
     case = service.approve_case(
@@ -293,7 +294,7 @@ def approve(
 
 @router.post("/tasks/{task_id}/refuse")
 def refuse(
-    task_id: int,
+    task_id: RowId,
     body: Opinion,
     session: SessionDep,
     user: CurrentStaff,
@@ -315,7 +316,7 @@ def refuse(
 
 @router.post("/tasks/{task_id}/issue")
 def issue(
-    task_id: int,
+    task_id: RowId,
     body: Opinion,
     session: SessionDep,
     user: CurrentStaff,
@@ -337,7 +338,7 @@ def issue(
 
 @router.post("/tasks/{task_id}/deliver")
 def deliver(
-    task_id: int, body: Opinion, session: SessionDep, user: CurrentStaff, now: NowDep
+    task_id: RowId, body: Opinion, session: SessionDep, user: CurrentStaff, now: NowDep
 ) -> CaseRead:
     """Record delivery by mail or at the window (送达)."""
     case = service.deliver_result(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, Field
 
 from tongban.accounts.enums import Role
@@ -53,7 +53,9 @@ def years(session: SessionDep) -> list[YearRead]:
 
 
 @router.put("/calendar/years/{year}")
-def put_year(year: int, body: YearWrite, session: SessionDep, user: Admin) -> YearWritten:
+def put_year(
+    year: Annotated[int, Path(ge=2004, le=2099)], body: YearWrite, session: SessionDep, user: Admin
+) -> YearWritten:
     """Enter a year's official holidays and make-up days; open deadlines are recomputed (audited)."""
     days = [(day.date, day.is_workday, day.name) for day in body.days]
     row = service.set_official_year(session=session, year=year, days=days, source=body.source)

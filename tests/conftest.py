@@ -48,6 +48,12 @@ def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _reset(engine: Engine) -> None:
+    """Start from an empty database (a PostgreSQL one may be left from an earlier run)."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        return
     load_all()
     Base.metadata.drop_all(engine)
     with engine.begin() as conn:

@@ -37,9 +37,9 @@ def run_deemed_acceptance(session: Session, *, now: datetime) -> list[str]:
 
 def recompute_open_deadlines(session: Session, *, actor: Actor) -> int:
     """After a calendar change: recompute every running clock; audit each case that moved."""
-    query = select(Case).join(Clock, Clock.case_id == Case.id).where(Clock.stopped_at.is_(None))
+    running = select(Clock.case_id).where(Clock.stopped_at.is_(None))
     changed = 0
-    for case in session.scalars(query.distinct()).all():
+    for case in session.scalars(select(Case).where(Case.id.in_(running)).order_by(Case.id)).all():
         moved = clocks.recompute(session, case=case)
         if not moved:
             continue

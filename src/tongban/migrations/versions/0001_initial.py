@@ -67,12 +67,6 @@ def upgrade() -> None:
         ),
         sa.Column("current_version_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["current_version_id"],
-            ["catalog_versions.id"],
-            name=op.f("fk_catalog_entries_current_version_id_catalog_versions"),
-            use_alter=True,
-        ),
-        sa.ForeignKeyConstraint(
             ["department_code"],
             ["departments.code"],
             name=op.f("fk_catalog_entries_department_code_departments"),
@@ -136,6 +130,15 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("catalog_versions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_catalog_versions_code"), ["code"], unique=False)
+
+    # The two tables point at each other: the entry's current version is added last.
+    with op.batch_alter_table("catalog_entries", schema=None) as batch_op:
+        batch_op.create_foreign_key(
+            batch_op.f("fk_catalog_entries_current_version_id_catalog_versions"),
+            "catalog_versions",
+            ["current_version_id"],
+            ["id"],
+        )
 
     op.create_table(
         "sign_in_sessions",
@@ -546,6 +549,10 @@ def downgrade() -> None:
     with op.batch_alter_table("catalog_versions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_catalog_versions_code"))
 
+    with op.batch_alter_table("catalog_entries", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_catalog_entries_current_version_id_catalog_versions"), type_="foreignkey"
+        )
     op.drop_table("catalog_versions")
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_users_id_number"))

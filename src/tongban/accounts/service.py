@@ -62,10 +62,16 @@ def register_applicant(session: Session, *, data: ApplicantCreate) -> User:
     id_number = _identifier(identifiers.validate_resident_id, data.id_number, "id_number")
     credit_code = None
     if data.kind == UserKind.enterprise:
-        if not data.credit_code or not data.enterprise_name:
+        if not data.enterprise_name:
             raise InvalidInput(
-                "法人账号需要填写统一社会信用代码和企业名称。",
-                "An enterprise account needs its unified social credit code and name.",
+                "法人账号需要填写企业名称。",
+                "An enterprise account needs its name.",
+                field="enterprise_name",
+            )
+        if not data.credit_code:
+            raise InvalidInput(
+                "法人账号需要填写统一社会信用代码。",
+                "An enterprise account needs its unified social credit code.",
                 field="credit_code",
             )
         credit_code = _identifier(identifiers.validate_credit_code, data.credit_code, "credit_code")

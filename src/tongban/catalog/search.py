@@ -44,8 +44,20 @@ def _fields(entry: CatalogEntry, departments: dict[str, str]) -> dict[str, str]:
 WEIGHTS = {"name": 100, "code": 90, "keywords": 80, "department": 30, "summary": 20}
 
 
-def score(query: str, fields: dict[str, str]) -> float:
+# Words people add around what they want ("我想办个餐馆怎么办"): dropped before matching.
+FILLERS = ("怎么办", "怎么", "如何", "我想", "我要", "办理", "申请", "一个", "个", "的", "了")
+
+
+def _core(query: str) -> str:
     needle = "".join(query.split()).lower()
+    for filler in FILLERS:
+        stripped = needle.replace(filler, "")
+        needle = stripped if len(stripped) >= 2 else needle
+    return needle
+
+
+def score(query: str, fields: dict[str, str]) -> float:
+    needle = _core(query)
     if not needle:
         return 0.0
     best = 0.0
@@ -56,7 +68,7 @@ def score(query: str, fields: dict[str, str]) -> float:
             word and word in text for word in query.lower().split()
         ):
             best = max(best, float(weight))
-        elif grams:
+        elif grams and name != "code":  # codes match whole or not at all
             shared = len(grams & _bigrams(text)) / len(grams)
             if shared >= 0.5:
                 best = max(best, weight * 0.6 * shared)

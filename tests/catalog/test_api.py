@@ -1,0 +1,104 @@
+"""Reading items and bundles through the API: the service guide of an item, and a
+bundle's items with their one merged form.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.factories import API
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _ in pairs]
+    assert len(keys) == len(set(keys)), f"duplicate keys: {keys}"
+    return dict(pairs)
+
+
+def test_item_returns_its_service_guide(client: TestClient) -> None:
+    response = client.get(f"{API}/items/3501-SCJG-002")
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["code"] == "3501-SCJG-002"
+    assert body["kind"] == "item"
+    assert body["department_code"] == "SCJG"
+    definition = body["definition"]
+    assert definition["time_limit"] == {"unit": "working_days", "legal": 10, "promised": 1}
+    assert definition["form"]["properties"]["premises_area"]["type"] == "number"
+    assert "FOOD_LAYOUT" in [material["code"] for material in definition["materials"]]
+    guide = definition["items"][0]
+    assert guide["legal_basis"][0] == "《中华人民共和国食品安全法》第三十五条"
+    assert [stage["stage"] for stage in guide["process"]["stages"]] == [
+        "accept",
+        "review",
+        "decide",
+        "issue",
+    ]
+    assert guide["result"]["name"] == "食品经营许可证"
+
+
+def test_enterprise_start_up_bundle_has_five_departments_and_one_merged_form(
+    client: TestClient,
+) -> None:
+    response = client.get(f"{API}/bundles/3501-BUNDLE-QYKB")
+
+    assert response.status_code == 200, response.text
+    body = json.loads(response.text, object_pairs_hook=_no_duplicate_keys)
+    definition = body["definition"]
+    items = definition["items"]
+    assert len(items) == 5
+    assert {item["department"] for item in items} == {"SCJG", "GA", "SW", "RS", "GJJ"}
+    form = definition["form"]
+    asked = {name for item in items for name in item["form"]["properties"]}
+    assert set(form["properties"]) == asked
+    assert len(form["required"]) == len(set(form["required"]))
+    assert set(form["required"]) <= asked
+    codes = [material["code"] for material in definition["materials"]]
+    assert len(codes) == len(set(codes))
+    assert codes.count("ID_CARD") == 1
+
+
+def test_bundle_list_names_the_five_bundles(client: TestClient) -> None:
+    codes = [entry["code"] for entry in client.get(f"{API}/bundles").json()]
+
+    assert codes == [
+        "3501-BUNDLE-ESFGH",
+        "3501-BUNDLE-KCG",
+        "3501-BUNDLE-QYKB",
+        "3501-BUNDLE-QYZX",
+        "3501-BUNDLE-XSECS",
+    ]
+
+
+def test_item_list_has_every_demo_item(client: TestClient) -> None:
+    listed = client.get(f"{API}/items").json()
+
+    assert len(listed) == 43
+    assert {entry["kind"] for entry in listed} == {"item"}
+
+
+def test_unknown_code_is_404_with_a_chinese_message(client: TestClient) -> None:
+    response = client.get(f"{API}/items/3501-NOPE-001")
+
+    assert response.status_code == 404
+    error = response.json()["error"]
+    assert error["code"] == "not_found"
+    assert error["message"] == "没有找到事项“3501-NOPE-001”。"
+
+
+def test_unknown_code_message_is_english_when_asked(client: TestClient) -> None:
+    response = client.get(f"{API}/items/3501-NOPE-001", headers={"Accept-Language": "en"})
+
+    assert response.status_code == 404
+    assert response.json()["error"]["message"] == "No service item or bundle '3501-NOPE-001'."
+
+
+def test_an_item_code_is_not_a_bundle(client: TestClient) -> None:
+    response = client.get(f"{API}/bundles/3501-SCJG-001")
+
+    assert response.status_code == 404
+    assert "3501-SCJG-001" in response.json()["error"]["message"]

@@ -1,0 +1,186 @@
+"""Checking the catalog folder: the demo catalog is clean, and each kind of mistake an
+editor can make is reported with the file, the line and the field to fix.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from tests.catalog.conftest import CATALOG, CatalogCopy
+from tongban.catalog.loader import read_catalog
+from tongban.catalog.yamlsource import Problem
+
+SCJG_001 = "items/3501-SCJG-001.yaml"
+SCJG_002 = "items/3501-SCJG-002.yaml"
+KCG = "bundles/3501-BUNDLE-KCG.yaml"
+
+
+def _problems_in(problems: list[Problem], file: str) -> list[Problem]:
+    return [problem for problem in problems if problem.file == file]
+
+
+def _only_error(copy: CatalogCopy, file: str) -> Problem:
+    """The single error reported for ``file`` (other files may suffer as a consequence)."""
+    read = read_catalog(copy.root)
+    errors = _problems_in(read.errors, file)
+    assert len(errors) == 1, [str(problem) for problem in read.errors]
+    return errors[0]
+
+
+def test_demo_catalog_has_no_errors_and_only_the_known_warnings() -> None:
+    read = read_catalog(CATALOG)
+
+    assert read.errors == []
+    assert len(read.items) == 43
+    assert sorted(read.bundles) == [
+        "3501-BUNDLE-ESFGH",
+        "3501-BUNDLE-KCG",
+        "3501-BUNDLE-QYKB",
+        "3501-BUNDLE-QYZX",
+        "3501-BUNDLE-XSECS",
+    ]
+    assert sorted(str(problem) for problem in read.problems) == [
+        "items/3501-GJJ-002.yaml:15: 警告: time_limit.promised: 承诺时限为法定时限的 33%，超过 30% 的压缩目标",
+        "items/3501-SCJG-004.yaml:15: 警告: time_limit.promised: 承诺时限为法定时限的 33%，超过 30% 的压缩目标",
+    ]
+
+
+def test_warnings_are_exactly_the_items_promising_more_than_30_percent_of_the_legal_limit() -> None:
+    slow = set()
+    for path in (CATALOG / "items").glob("*.yaml"):
+        limit = yaml.safe_load(path.read_text(encoding="utf-8"))["time_limit"]
+        if limit["promised"] > 0.3 * limit["legal"]:
+            slow.add(f"items/{path.name}")
+
+    warned = {problem.file for problem in read_catalog(CATALOG).problems if problem.warning}
+
+    assert warned == slow
+
+
+def test_unknown_department_names_file_line_and_field(catalog_copy: CatalogCopy) -> None:
+    line = catalog_copy.replace(SCJG_001, "department: SCJG\n", "department: XXJ\n")
+
+    problem = _only_error(catalog_copy, SCJG_001)
+
+    assert f"{SCJG_001}:{line}:" in str(problem)
+    assert problem.field == "department"
+    assert "未知部门代码 XXJ" in problem.message
+
+
+def test_unknown_reviewing_department_in_a_stage_is_an_error(catalog_copy: CatalogCopy) -> None:
+    text = catalog_copy.text(SCJG_002)
+    stage = "  - stage: review\n    limit: 1\n"
+    assert stage in text
+    line = catalog_copy.replace(SCJG_002, stage, stage + "    departments: [SCJG, NOPE]\n") + 2
+
+    problem = _only_error(catalog_copy, SCJG_002)
+
+    assert f"{SCJG_002}:{line}:" in str(problem)
+    assert problem.field == "process.stages.1.departments"
+    assert "NOPE" in problem.message
+
+
+def test_bad_item_code_names_the_code_line(catalog_copy: CatalogCopy) -> None:
+    line = catalog_copy.replace(SCJG_001, "code: 3501-SCJG-001\n", "code: 3501-scjg-001\n")
+
+    problem = _only_error(catalog_copy, SCJG_001)
+
+    assert f"{SCJG_001}:{line}:" in str(problem)
+    assert problem.field == "code"
+
+
+def test_code_that_does_not_match_the_file_name_is_an_error(catalog_copy: CatalogCopy) -> None:
+    line = catalog_copy.replace(SCJG_001, "code: 3501-SCJG-001\n", "code: 3501-SCJG-099\n")
+
+    problem = _only_error(catalog_copy, SCJG_001)
+
+    assert f"{SCJG_001}:{line}:" in str(problem)
+    assert problem.field == "code"
+    assert "3501-SCJG-099.yaml" in problem.message
+
+
+def test_promised_limit_beyond_the_legal_one_is_an_error(catalog_copy: CatalogCopy) -> None:
+    line = catalog_copy.replace(SCJG_002, "  promised: 1\n", "  promised: 11\n")
+
+    problem = _only_error(catalog_copy, SCJG_002)
+
+    assert f"{SCJG_002}:{line}:" in str(problem)
+    assert problem.field == "time_limit.promised"
+    assert "承诺时限不能超过法定时限" in problem.message
+
+
+def test_form_that_is_not_json_schema_names_the_bad_keyword(catalog_copy: CatalogCopy) -> None:
+    old = "    premises_area:\n      type: number\n"
+    line = catalog_copy.replace(SCJG_002, old, "    premises_area:\n      type: numbr\n") + 1
+
+    problem = _only_error(catalog_copy, SCJG_002)
+
+    assert f"{SCJG_002}:{line}:" in str(problem)
+    assert problem.field == "form.properties.premises_area.type"
+    assert "表单不是有效的 JSON Schema" in problem.message
+
+
+def test_yaml_syntax_error_names_the_line(catalog_copy: CatalogCopy) -> None:
+    line = catalog_copy.replace(
+        SCJG_002, "name: 食品经营许可证核发(告知承诺)\n", "name: 食品经营: 许可证\n"
+    )
+
+    problem = _only_error(catalog_copy, SCJG_002)
+
+    assert f"{SCJG_002}:{line}:" in str(problem)
+    assert "YAML 语法错误" in problem.message
+
+
+def test_bundle_referencing_a_missing_item_names_the_item(catalog_copy: CatalogCopy) -> None:
+    line = catalog_copy.replace(
+        KCG,
+        "items: [3501-SCJG-001, 3501-SCJG-002]",
+        "items: [3501-SCJG-001, 3501-SCJG-999]",
+    )
+
+    problem = _only_error(catalog_copy, KCG)
+
+    assert f"{KCG}:{line}:" in str(problem)
+    assert problem.field == "items.1"
+    assert "3501-SCJG-999" in problem.message
+
+
+def test_bundle_whose_items_define_a_form_field_differently_cannot_merge(
+    catalog_copy: CatalogCopy,
+) -> None:
+    field = "    enterprise_name:\n      type: string\n      title: 企业(单位)名称\n"
+    assert field in catalog_copy.text(SCJG_001)  # both items of the bundle ask for it
+    catalog_copy.replace(SCJG_002, field, field.replace("企业(单位)名称", "店铺名称"))
+    line = catalog_copy.line_of(KCG, "items:")
+
+    problem = _only_error(catalog_copy, KCG)
+
+    assert f"{KCG}:{line}:" in str(problem)
+    assert problem.field == "items"
+    assert "“一表申请”无法合并" in problem.message
+    assert "enterprise_name" in problem.message
+    assert "3501-BUNDLE-KCG" not in read_catalog(catalog_copy.root).bundles
+
+
+def test_duplicate_material_code_names_the_second_one(catalog_copy: CatalogCopy) -> None:
+    line = catalog_copy.replace(SCJG_002, "- code: FOOD_SAFETY_RULES\n", "- code: FOOD_LAYOUT\n")
+
+    problem = _only_error(catalog_copy, SCJG_002)
+
+    assert f"{SCJG_002}:{line}:" in str(problem)
+    assert problem.field == "materials.3.code"
+    assert "FOOD_LAYOUT" in problem.message
+
+
+def test_an_item_with_errors_is_not_loadable_and_its_bundles_say_so(
+    catalog_copy: CatalogCopy,
+) -> None:
+    catalog_copy.replace(SCJG_001, "department: SCJG\n", "department: XXJ\n")
+
+    read = read_catalog(catalog_copy.root)
+
+    assert "3501-SCJG-001" not in read.items
+    broken_bundles = {
+        problem.file for problem in read.errors if problem.file.startswith("bundles/")
+    }
+    assert broken_bundles == {KCG, "bundles/3501-BUNDLE-QYKB.yaml"}

@@ -23,6 +23,7 @@ from tongban.db import unit_of_work
 from tongban.errors import DomainError
 from tongban.logs import configure
 from tongban.migrate import upgrade
+from tongban.timeutil import utcnow
 from tongban.web.runtime import Runtime
 from tongban.workdays import service as workdays
 
@@ -135,7 +136,7 @@ def calendar_set_year(
             workdays.set_official_year(
                 session=session, year=document.year, days=document.days, source=source
             )
-            changed = cases.recompute_open_deadlines(session, actor=SYSTEM)
+            changed = cases.recompute_open_deadlines(session, actor=SYSTEM, now=utcnow())
     except DomainError as error:
         _fail(error)
     console.print(f"{document.year} 年已设为正式日历；{changed} 个办件的期限已重新计算")

@@ -179,3 +179,14 @@ def test_unpublished_year_gives_a_provisional_date_until_the_official_calendar_i
         ).status_code
         == 403
     )
+
+
+def test_hour_limits_count_office_hours_of_working_days_only(
+    client: TestClient, as_user: Any, clock: Clock, db: Session
+) -> None:
+    clock.now = datetime(2025, 9, 26, 8, 30, tzinfo=UTC)  # Friday 16:30 in Fuzhou
+    number = submitted(client, as_user("minfeng"), "3501-CGJ-001")["number"]  # 渣土运输备案, hours
+    accept = _clock(db, number, ClockKind.stage)
+    assert accept.unit == "hours"
+    # Half an hour on Friday, the rest on the make-up working Sunday from 09:00.
+    assert accept.due_at == datetime(2025, 9, 28, 1, 30, tzinfo=UTC)

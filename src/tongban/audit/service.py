@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -14,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from tongban.audit.models import AuditEntry
 from tongban.outbox import service as outbox
-from tongban.timeutil import utcnow
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ SYSTEM = Actor(id=None, name="系统")
 def record(
     session: Session,
     *,
+    at: datetime,
     action: str,
     actor: Actor,
     object_type: str,
@@ -48,7 +49,7 @@ def record(
     ``subject_id`` is the person the entry concerns (the applicant of a case).
     """
     entry = AuditEntry(
-        at=utcnow(),
+        at=at,
         action=action,
         actor_id=actor.id,
         actor_name=actor.name,

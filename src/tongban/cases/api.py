@@ -51,6 +51,13 @@ def _read(session: SessionDep, case: Case, now: NowDep) -> CaseRead:
     return read
 
 
+def _task_read(session: SessionDep, task: Task, now: NowDep) -> TaskRead:
+    read = TaskRead.model_validate(task)
+    left = service.task_time_left(session, task=task, now=now)
+    read.time_left = TimeLeftRead.model_validate(left) if left else None
+    return read
+
+
 @router.post("/cases", status_code=201)
 def create_case(
     body: CaseCreate, session: SessionDep, user: CurrentApplicant, now: NowDep
@@ -200,10 +207,12 @@ def result_document(
 
 @router.get("/tasks")
 def list_tasks(
-    session: SessionDep, user: CurrentStaff, stage: Stage | None = None
+    session: SessionDep, user: CurrentStaff, now: NowDep, stage: Stage | None = None
 ) -> list[TaskRead]:
     """The queue: open tasks of the user's department and roles, least time left first."""
-    return [TaskRead.model_validate(t) for t in service.queue(session, user=user, stage=stage)]
+    return [
+        _task_read(session, task, now) for task in service.queue(session, user=user, stage=stage)
+    ]
 
 
 @router.get("/tasks/{task_id}")

@@ -24,6 +24,7 @@ from tongban.workdays.calendar import Deadline, WorkCalendar
 from tongban.workdays.models import CalendarYear
 
 _cache: dict[tuple[object, ...], WorkCalendar] = {}
+HOURS_PER_DAY = 8
 
 
 def _office_hours() -> tuple[time, time]:
@@ -135,10 +136,19 @@ class TimeLeft:
     due_at: datetime
     provisional: bool
     paused: bool
+    limit: float
 
     @property
     def overdue(self) -> bool:
         return self.amount < 0
+
+    @property
+    def urgency(self) -> str:
+        """red: overdue; yellow: at most a working day or a quarter of the limit left; green."""
+        if self.overdue:
+            return "red"
+        day = HOURS_PER_DAY if self.unit == "hours" else 1
+        return "yellow" if self.amount <= day or self.amount <= 0.25 * self.limit else "green"
 
 
 def time_left(cal: WorkCalendar, clock: Clock, *, now: datetime, paused: bool) -> TimeLeft:
@@ -152,4 +162,5 @@ def time_left(cal: WorkCalendar, clock: Clock, *, now: datetime, paused: bool) -
         amount = cal.working_days_between(now, clock.due_at - timedelta(seconds=1))
     else:
         amount = -max(1, cal.working_days_between(clock.due_at - timedelta(seconds=1), now))
-    return TimeLeft(round(amount, 1), clock.unit, clock.due_at, clock.provisional, paused)
+    limit = float(clock.limit + clock.extension)
+    return TimeLeft(round(amount, 1), clock.unit, clock.due_at, clock.provisional, paused, limit)

@@ -100,7 +100,7 @@ def approve_case(
     finish_task(
         session, task=task, outcome=TaskOutcome.approved, actor=actor, opinion=opinion, now=now
     )
-    change_state(session, case=case, event=Event.approve, actor=actor, opinion=opinion)
+    change_state(session, now=now, case=case, event=Event.approve, actor=actor, opinion=opinion)
     case.decided_at = now
     clocks.stop_clocks(case, now=now, kinds=[ClockKind.promised, ClockKind.legal])
     open_stage_task(session, case, Stage.issue, now)
@@ -126,7 +126,7 @@ def refuse_case(
     finish_task(
         session, task=task, outcome=TaskOutcome.refused, actor=actor, opinion=opinion, now=now
     )
-    change_state(session, case=case, event=Event.refuse, actor=actor, opinion=opinion)
+    change_state(session, now=now, case=case, event=Event.refuse, actor=actor, opinion=opinion)
     case.decided_at = case.closed_at = now
     clocks.stop_clocks(case, now=now)
     documents.issue_refusal(
@@ -155,7 +155,7 @@ def issue_result(
         session, task=task, outcome=TaskOutcome.approved, actor=actor, opinion=opinion, now=now
     )
     documents.issue_results(session, case=case, spec=spec_of(session, case), store=store, now=now)
-    change_state(session, case=case, event=Event.issue, actor=actor, opinion=opinion)
+    change_state(session, now=now, case=case, event=Event.issue, actor=actor, opinion=opinion)
     deliver = open_stage_task(session, case, Stage.deliver, now)
     if case.delivery == "online":
         _deliver(session, deliver, SYSTEM, "网上送达：申请人可在办件页面下载结果。", now)
@@ -168,7 +168,9 @@ def _deliver(
     finish_task(
         session, task=task, outcome=TaskOutcome.approved, actor=actor, opinion=opinion, now=now
     )
-    change_state(session, case=task.case, event=Event.deliver, actor=actor, opinion=opinion)
+    change_state(
+        session, now=now, case=task.case, event=Event.deliver, actor=actor, opinion=opinion
+    )
     task.case.closed_at = now
 
 
@@ -226,6 +228,7 @@ def pause_clock(
     case.pauses.append(pause)
     audit.record(
         session,
+        at=now,
         action="case.pause",
         actor=actor,
         object_type="case",
@@ -252,6 +255,7 @@ def resume_clock(session: Session, *, case_id: int, user: User, now: datetime) -
     moved = clocks.recompute(session, case=case)
     audit.record(
         session,
+        at=now,
         action="case.resume",
         actor=actor_of(user),
         object_type="case",
@@ -298,6 +302,7 @@ def extend_limit(
     clocks.recompute(session, case=case)
     audit.record(
         session,
+        at=now,
         action="case.extend",
         actor=actor_of(user),
         object_type="case",

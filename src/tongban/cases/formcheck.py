@@ -24,6 +24,18 @@ _ZH = {
     "enum": "请从给定选项中选择",
     "type": "类型不正确",
 }
+_EN = {
+    "required": "is required",
+    "pattern": "has the wrong format",
+    "format": "has the wrong format",
+    "minLength": "is too short",
+    "maxLength": "is too long",
+    "minimum": "is too small",
+    "maximum": "is too large",
+    "exclusiveMinimum": "is too small",
+    "enum": "must be one of the choices offered",
+    "type": "has the wrong type",
+}
 
 
 def _field_of(error: ValidationError) -> str:
@@ -71,7 +83,7 @@ def problems(schema: dict[str, Any], data: dict[str, Any]) -> list[dict[str, str
             {
                 "field": field,
                 "message_zh": f"“{title}”{reason}",
-                "message_en": f"{field}: {error.message}",
+                "message_en": f"'{field}' {_EN.get(str(error.validator), 'is not acceptable')}",
             }
         )
     seen = {problem["field"] for problem in found}

@@ -70,6 +70,7 @@ def create_case(
     case.number = case_number(case, clocks.calendar(session), division)
     audit.record(
         session,
+        at=now,
         action="case.create",
         actor=actor_of(applicant),
         object_type="case",
@@ -212,7 +213,7 @@ def submit_case(session: Session, *, case_id: int, user: User, now: datetime) ->
     access.check_owner(user, case)
     if case.state == CaseState.draft:
         _check_complete(session, case)
-    change_state(session, case=case, event=Event.submit, actor=actor_of(user))
+    change_state(session, now=now, case=case, event=Event.submit, actor=actor_of(user))
     case.received_at = now
     _start_acceptance(session, case, now)
     return case
@@ -254,6 +255,7 @@ def request_correction(
     actor = actor_of(user)
     change_state(
         session,
+        now=now,
         case=case,
         event=Event.request_correction,
         actor=actor,
@@ -284,7 +286,7 @@ def resubmit_case(session: Session, *, case_id: int, user: User, now: datetime) 
     access.check_owner(user, case)
     if case.state == CaseState.correction_requested:
         _check_complete(session, case)
-    change_state(session, case=case, event=Event.resubmit, actor=actor_of(user))
+    change_state(session, now=now, case=case, event=Event.resubmit, actor=actor_of(user))
     for pause in case.pauses:
         if pause.ended_at is None:
             pause.ended_at = now
@@ -335,7 +337,7 @@ def _accept(
     since: datetime,
     now: datetime,
 ) -> None:
-    change_state(session, case=case, event=event, actor=actor, opinion=opinion)
+    change_state(session, now=now, case=case, event=event, actor=actor, opinion=opinion)
     clocks.stop_clocks(case, now=now, kinds=[ClockKind.acceptance])
     case.accepted_at = since
     _fan_out(session, case, since)
@@ -386,7 +388,7 @@ def reject_case(session: Session, *, case_id: int, user: User, opinion: str, now
     finish_task(
         session, task=task, outcome=TaskOutcome.refused, actor=actor, opinion=opinion, now=now
     )
-    change_state(session, case=case, event=Event.reject, actor=actor, opinion=opinion)
+    change_state(session, now=now, case=case, event=Event.reject, actor=actor, opinion=opinion)
     clocks.stop_clocks(case, now=now)
     case.closed_at = now
     return case
@@ -397,7 +399,7 @@ def withdraw_case(session: Session, *, case_id: int, user: User, now: datetime) 
     case = lock_case(session, case_id=case_id)
     access.check_owner(user, case)
     actor = actor_of(user)
-    change_state(session, case=case, event=Event.withdraw, actor=actor)
+    change_state(session, now=now, case=case, event=Event.withdraw, actor=actor)
     cancel_open_tasks(session, case=case, actor=actor, now=now)
     clocks.stop_clocks(case, now=now)
     case.closed_at = now

@@ -159,5 +159,14 @@ def case_time_left(session: Session, *, case: Case, now: datetime) -> clocks.Tim
     return clocks.time_left(clocks.calendar(session), running[0], now=now, paused=paused)
 
 
+def task_time_left(session: Session, *, task: Task, now: datetime) -> clocks.TimeLeft | None:
+    """Time left on the task's own stage clock."""
+    paused = any(pause.ended_at is None for pause in task.case.pauses)
+    for clock in clocks.running(task.case):
+        if clock.task_id == task.id:
+            return clocks.time_left(clocks.calendar(session), clock, now=now, paused=paused)
+    return None
+
+
 def supervisor_may_see(user: User) -> bool:
     return user.has_role(Role.supervisor, Role.system_admin)

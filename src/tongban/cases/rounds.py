@@ -37,7 +37,12 @@ def join_review_round(session: Session, case: Case, now: datetime) -> RoundOutco
     cancel_open_tasks(session, case=case, actor=SYSTEM, now=now)
     case.review_outcome = result
     change_state(
-        session, case=case, event=Event.review_complete, actor=SYSTEM, data={"outcome": result}
+        session,
+        now=now,
+        case=case,
+        event=Event.review_complete,
+        actor=SYSTEM,
+        data={"outcome": result},
     )
     open_stage_task(session, case, Stage.decide, now)
     return result

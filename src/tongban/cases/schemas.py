@@ -29,6 +29,10 @@ class TimeLeftRead(BaseModel):
     provisional: bool = Field(description="Counted on a holiday calendar not yet published")
     paused: bool
     overdue: bool
+    limit: float
+    urgency: str = Field(
+        description="green, yellow (a working day or a quarter left) or red (overdue)"
+    )
 
 
 class CaseRead(BaseModel):
@@ -69,6 +73,7 @@ class TaskRead(BaseModel):
     finished_at: datetime | None
     due_at: datetime | None
     version: int
+    time_left: TimeLeftRead | None = None
 
 
 class Opinion(BaseModel):

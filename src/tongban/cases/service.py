@@ -42,6 +42,7 @@ from tongban.cases.queries import (
     materials,
     queue,
     results,
+    task_time_left,
     timeline,
 )
 from tongban.cases.tasks import recompute_open_deadlines, run_deemed_acceptance
@@ -76,6 +77,7 @@ __all__ = [
     "run_deemed_acceptance",
     "spec_of",
     "submit_case",
+    "task_time_left",
     "timeline",
     "update_form",
     "withdraw_case",

@@ -14,8 +14,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from tongban.accounts.models import User
-from tongban.accounts.views import CheckedForm, see_other
-from tongban.cases import access, clocks, service
+from tongban.cases import access, service
 from tongban.cases.enums import PauseReason, TaskOutcome, TaskState
 from tongban.cases.models import Task
 from tongban.cases.queries import STAGE_NAMES_ZH
@@ -23,36 +22,13 @@ from tongban.cases.views import case_context
 from tongban.catalog.views import departments
 from tongban.errors import DomainError, NotFound
 from tongban.files.store import FileStore
-from tongban.web.deps import CurrentStaff, NowDep, SessionDep, StoreDep
+from tongban.web.deps import CheckedForm, CurrentStaff, NowDep, SessionDep, StoreDep, see_other
 from tongban.web.i18n import locale_of
 from tongban.web.templating import render
 
 router = APIRouter()
-HOURS_PER_DAY = 8
 # art. 45 procedures; a correction pauses the clock only through the correction notice
 PAUSE_REASONS = [reason for reason in PauseReason if reason != PauseReason.correction]
-
-
-def task_time_left(
-    session: Session, task: Task, now: datetime
-) -> tuple[clocks.TimeLeft, float] | None:
-    """Time left on the task's own stage clock, and that clock's full limit."""
-    for clock in clocks.running(task.case):
-        if clock.task_id == task.id:
-            paused = any(pause.ended_at is None for pause in task.case.pauses)
-            left = clocks.time_left(clocks.calendar(session), clock, now=now, paused=paused)
-            return left, float(clock.limit + clock.extension)
-    return None
-
-
-def badge(left: clocks.TimeLeft | None, limit: float) -> str:
-    """red: overdue; yellow: at most one working day or a quarter of the limit left; else green."""
-    if left is None:
-        return "green"
-    if left.overdue:
-        return "red"
-    day = HOURS_PER_DAY if left.unit == "hours" else 1
-    return "yellow" if left.amount <= day or left.amount <= 0.25 * limit else "green"
 
 
 @router.get("/staff")
@@ -60,9 +36,8 @@ def queue(request: Request, session: SessionDep, user: CurrentStaff, now: NowDep
     """The user's open tasks, least time left first, with a traffic-light badge."""
     rows = []
     for task in service.queue(session, user=user):
-        found = task_time_left(session, task, now)
-        left, limit = found if found else (None, 0.0)
-        rows.append({"task": task, "left": left, "badge": badge(left, limit)})
+        left = service.task_time_left(session, task=task, now=now)
+        rows.append({"task": task, "left": left, "badge": left.urgency if left else "green"})
     context = {"rows": rows, "departments": departments(session), "stage_names": STAGE_NAMES_ZH}
     return render(request, "cases/staff_queue.html", context)
 
@@ -77,12 +52,12 @@ def _task_page(
     status_code: int = 200,
 ) -> Response:
     context = case_context(request, session, task.case, user, now)
-    found = task_time_left(session, task, now)
+    left = service.task_time_left(session, task=task, now=now)
     context.update(
         task=task,
         error=error,
-        left=found[0] if found else None,
-        badge=badge(*found) if found else "green",
+        left=left,
+        badge=left.urgency if left else "green",
         can_act=task.state == TaskState.open and access.can_act(user, task),
         paused=any(p.ended_at is None for p in task.case.pauses),
         pause_reasons=PAUSE_REASONS,

@@ -35,7 +35,7 @@ def run_deemed_acceptance(session: Session, *, now: datetime) -> list[str]:
     return numbers
 
 
-def recompute_open_deadlines(session: Session, *, actor: Actor) -> int:
+def recompute_open_deadlines(session: Session, *, actor: Actor, now: datetime) -> int:
     """After a calendar change: recompute every running clock; audit each case that moved."""
     running = select(Clock.case_id).where(Clock.stopped_at.is_(None))
     changed = 0
@@ -46,6 +46,7 @@ def recompute_open_deadlines(session: Session, *, actor: Actor) -> int:
         changed += 1
         audit.record(
             session,
+            at=now,
             action="calendar.deadline_recomputed",
             actor=actor,
             object_type="case",

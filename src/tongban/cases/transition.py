@@ -59,6 +59,7 @@ def change_state(
     case: Case,
     event: Event,
     actor: Actor,
+    now: datetime,
     opinion: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> None:
@@ -76,6 +77,7 @@ def change_state(
     case.state = target
     audit.record(
         session,
+        at=now,
         action=f"case.{event}",
         actor=actor,
         object_type="case",
@@ -115,6 +117,7 @@ def finish_task(
     clocks.stop_clocks(task.case, now=now, task=task)
     audit.record(
         session,
+        at=now,
         action=f"task.{outcome}",
         actor=actor,
         object_type="task",
@@ -136,6 +139,7 @@ def cancel_open_tasks(session: Session, *, case: Case, actor: Actor, now: dateti
             clocks.stop_clocks(case, now=now, task=task)
             audit.record(
                 session,
+                at=now,
                 action="task.cancelled",
                 actor=actor,
                 object_type="task",

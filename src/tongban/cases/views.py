@@ -11,7 +11,6 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
-from tongban.accounts.views import CheckedForm, see_other
 from tongban.cases import formpage, service
 from tongban.cases.enums import CaseState
 from tongban.cases.machine import STATE_NAMES_ZH, Event, allowed_events
@@ -21,7 +20,16 @@ from tongban.catalog import service as catalog
 from tongban.catalog.views import departments
 from tongban.errors import InvalidInput
 from tongban.files.store import FileStore
-from tongban.web.deps import CurrentApplicant, CurrentUser, NowDep, RuntimeDep, SessionDep, StoreDep
+from tongban.web.deps import (
+    CheckedForm,
+    CurrentApplicant,
+    CurrentUser,
+    NowDep,
+    RuntimeDep,
+    SessionDep,
+    StoreDep,
+    see_other,
+)
 from tongban.web.i18n import locale_of
 from tongban.web.templating import render
 

@@ -12,7 +12,7 @@ from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.cases import service as cases
-from tongban.web.deps import SessionDep, require_roles
+from tongban.web.deps import NowDep, SessionDep, require_roles
 from tongban.workdays import service
 from tongban.workdays.enums import CalendarYearStatus
 
@@ -54,12 +54,16 @@ def years(session: SessionDep) -> list[YearRead]:
 
 @router.put("/calendar/years/{year}")
 def put_year(
-    year: Annotated[int, Path(ge=2004, le=2099)], body: YearWrite, session: SessionDep, user: Admin
+    year: Annotated[int, Path(ge=2004, le=2099)],
+    body: YearWrite,
+    session: SessionDep,
+    user: Admin,
+    now: NowDep,
 ) -> YearWritten:
     """Enter a year's official holidays and make-up days; open deadlines are recomputed (audited)."""
     days = [(day.date, day.is_workday, day.name) for day in body.days]
     row = service.set_official_year(session=session, year=year, days=days, source=body.source)
-    changed = cases.recompute_open_deadlines(session, actor=actor_of(user))
+    changed = cases.recompute_open_deadlines(session, actor=actor_of(user), now=now)
     return YearWritten(
         year=row.year, status=row.status, source=row.source, cases_recomputed=changed
     )

@@ -21,6 +21,15 @@ FUZZ = settings(
 )
 
 
+def _fuzz(operation: Any, headers: dict[str, str]) -> None:
+    @FUZZ
+    @given(case=operation.as_strategy())
+    def call(case: Any) -> None:
+        case.call_and_validate(headers=headers, checks=[not_a_server_error])
+
+    call()
+
+
 def test_no_request_makes_the_server_fail(runtime: Runtime, as_user: Any) -> None:
     schema = schemathesis.openapi.from_asgi(
         "/api/v1/openapi.json", create_app(runtime, start_worker=False)
@@ -28,11 +37,4 @@ def test_no_request_makes_the_server_fail(runtime: Runtime, as_user: Any) -> Non
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) > 30
     for operation in operations:
-        headers = as_user("scjg") if "/tasks" in operation.path else as_user("minfeng")
-
-        @FUZZ
-        @given(case=operation.as_strategy())
-        def call(case: Any, headers: dict[str, str] = headers) -> None:
-            case.call_and_validate(headers=headers, checks=[not_a_server_error])
-
-        call()
+        _fuzz(operation, as_user("scjg") if "/tasks" in operation.path else as_user("minfeng"))

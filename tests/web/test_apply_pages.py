@@ -25,7 +25,7 @@ def test_apply_page_is_generated_from_the_schema(signed_in: SignedIn) -> None:
 def test_apply_needs_sign_in(client: TestClient) -> None:
     response = client.get(f"/apply/{ITEM}", follow_redirects=False)
     assert response.status_code == 303
-    assert response.headers["location"] == f"/login?next=/apply/{ITEM}"
+    assert response.headers["location"] == f"/login?next=%2Fapply%2F{ITEM}"
 
 
 def test_valid_form_and_pdf_submit_the_case(signed_in: SignedIn) -> None:

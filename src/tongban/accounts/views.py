@@ -1,28 +1,29 @@
-"""Pages for signing in and out, registering and choosing the language.
-
-``check_csrf`` lives here until it moves to ``tongban.web.deps``; every page POST
-route depends on it.
-"""
+"""Pages for signing in and out, registering and choosing the language."""
 
 from __future__ import annotations
 
-import hmac
-from collections.abc import AsyncIterator
-from typing import Annotated
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from tongban.accounts import service
 from tongban.accounts.models import User
 from tongban.accounts.schemas import ApplicantCreate
-from tongban.errors import DomainError, NotAllowed
-from tongban.web.deps import SESSION_COOKIE, OptionalUser, RuntimeDep, SessionDep, token_of
+from tongban.errors import DomainError
+from tongban.web.deps import (
+    SESSION_COOKIE,
+    CheckedForm,
+    OptionalUser,
+    RuntimeDep,
+    SessionDep,
+    see_other,
+    token_of,
+)
 from tongban.web.i18n import LANG_COOKIE, LOCALES, locale_of
-from tongban.web.templating import csrf_token, render
+from tongban.web.templating import render
 
 router = APIRouter()
 
@@ -36,32 +37,6 @@ REGISTER_FIELDS = (
     "phone",
     "email",
 )
-
-
-async def check_csrf(request: Request) -> AsyncIterator[FormData]:
-    """Read the posted form; refuse it unless it carries this browser's CSRF token.
-
-    The form's uploaded files are closed once the request is done.
-    """
-    form = await request.form()
-    try:
-        sent = form.get("csrf_token")
-        if not isinstance(sent, str) or not hmac.compare_digest(sent, csrf_token(request)):
-            raise NotAllowed(
-                "页面已过期或来源不明，请刷新页面后重试。",
-                "The form expired or came from elsewhere; reload the page and try again.",
-                code="csrf",
-            )
-        yield form
-    finally:
-        await form.close()
-
-
-CheckedForm = Annotated[FormData, Depends(check_csrf)]
-
-
-def see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 def safe_next(target: str | None) -> str | None:

@@ -4,13 +4,16 @@ request (committed once, at the end), the signed-in user and role checks.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import hmac
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from tongban.accounts import service as accounts
 from tongban.accounts.enums import Role
@@ -19,6 +22,7 @@ from tongban.errors import NotAllowed, NotSignedIn
 from tongban.files.store import FileStore
 from tongban.timeutil import utcnow
 from tongban.web.runtime import Runtime
+from tongban.web.templating import csrf_token
 
 SESSION_COOKIE = "tongban_session"
 
@@ -125,3 +129,29 @@ def require_roles(*roles: Role) -> Callable[[User], User]:
         return user
 
     return check
+
+
+async def check_csrf(request: Request) -> AsyncIterator[FormData]:
+    """Read the posted form; refuse it unless it carries this browser's CSRF token.
+
+    The form's uploaded files are closed once the request is done.
+    """
+    form = await request.form()
+    try:
+        sent = form.get("csrf_token")
+        if not isinstance(sent, str) or not hmac.compare_digest(sent, csrf_token(request)):
+            raise NotAllowed(
+                "页面已过期或来源不明，请刷新页面后重试。",
+                "The form expired or came from elsewhere; reload the page and try again.",
+                code="csrf",
+            )
+        yield form
+    finally:
+        await form.close()
+
+
+CheckedForm = Annotated[FormData, Depends(check_csrf)]
+
+
+def see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -29,7 +31,8 @@ def _respond(request: Request, error: DomainError) -> Response:
         }
         return JSONResponse(body, status_code=error.status)
     if isinstance(error, NotSignedIn) and request.method == "GET":
-        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
     return render(
         request,
         "error.html",

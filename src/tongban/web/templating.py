@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -33,11 +34,22 @@ def _localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return value.astimezone(ZoneInfo("Asia/Shanghai")).strftime(fmt)
 
 
+ANONYMOUS_COOKIE = "tongban_anon"
+
+
+def _csrf_seed(request: Request) -> str:
+    """The sign-in cookie, or for visitors not signed in a random cookie of their own."""
+    seed = request.cookies.get("tongban_session") or request.cookies.get(ANONYMOUS_COOKIE)
+    if seed is None:
+        seed = getattr(request.state, "anonymous_seed", None) or secrets.token_urlsafe(16)
+        request.state.anonymous_seed = seed
+    return seed
+
+
 def csrf_token(request: Request) -> str:
-    """Bound to the sign-in cookie, so a forged form from another site cannot carry it."""
+    """Bound to this browser's cookie, so a forged form from another site cannot carry it."""
     secret = request.app.state.runtime.settings.secret_key.encode()
-    session = request.cookies.get("tongban_session", "anonymous")
-    return hmac.new(secret, session.encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(secret, _csrf_seed(request).encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def render(
@@ -58,4 +70,8 @@ def render(
             **context,
         }
     )
-    return HTMLResponse(html, status_code=status_code)
+    response = HTMLResponse(html, status_code=status_code)
+    seed = getattr(request.state, "anonymous_seed", None)
+    if seed is not None:
+        response.set_cookie(ANONYMOUS_COOKIE, seed, httponly=True, samesite="lax")
+    return response

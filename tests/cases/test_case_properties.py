@@ -26,6 +26,7 @@ from tongban.cases.models import Case, CorrectionRequest
 from tongban.catalog import service as catalog
 from tongban.errors import DomainError
 from tongban.files.store import LocalFileStore
+from tongban.outbox.models import OutboxMessage
 
 BUNDLE = "3501-BUNDLE-QYKB"
 STAFF = ["clerk", "approver", "issuer", "scjg", "ga", "sw", "rs", "gjj", "wjw"]
@@ -252,6 +253,18 @@ def machine(db: Session, store: LocalFileStore) -> type[RuleBasedStateMachine]:
             for (_, previous), (source, _) in pairwise(trail):
                 assert source == previous
             assert trail[-1][1] == case.state
+            # ... and every move after the draft left a message for the applicant, in the same transaction.
+            messages = db.scalar(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .join(AuditEntry, AuditEntry.id == OutboxMessage.audit_entry_id)
+                .where(
+                    AuditEntry.case_id == case.id,
+                    AuditEntry.object_type == "case",
+                    AuditEntry.to_state.isnot(None),
+                )
+            )
+            assert messages == len(trail) - 1
 
     return CaseLife
 

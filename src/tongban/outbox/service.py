@@ -11,11 +11,14 @@ from sqlalchemy.orm import Session
 
 from tongban.audit.models import AuditEntry
 from tongban.outbox.models import OutboxMessage
-from tongban.timeutil import utcnow
 
 # Actions the applicant hears about, with the topic of the message.
 APPLICANT_TOPICS: dict[str, str] = {
     "case.submit": "case_received",
+    "case.resubmit": "case_received",
+    "case.withdraw": "case_withdrawn",
+    "case.review_complete": "review_complete",
+    "case.approve": "case_approved",
     "case.request_correction": "correction_requested",
     "case.accept": "case_accepted",
     "case.deem_accept": "case_accepted",
@@ -36,7 +39,7 @@ def enqueue_for(session: Session, *, entry: AuditEntry) -> list[OutboxMessage]:
     if topic is None or entry.subject_id is None:
         return []
     message = OutboxMessage(
-        created_at=utcnow(),
+        created_at=entry.at,
         audit_entry_id=entry.id,
         channel="inapp",
         recipient_id=entry.subject_id,

@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 export TONGBAN_DATABASE_URL ?= sqlite:///var/tongban.sqlite3
 
-.PHONY: run test test-fast lint fmt migrate install install-dev lock clean
+.PHONY: run test test-fast lint fmt migrate install install-dev lock clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,11 @@ install-dev: $(DEVSTAMP) ## + test and lint tools (requirements-dev.lock)
 run: install            ## serve on the embedded SQLite file with the demo loaded
 	$(BIN)/tongban serve --demo
 
-test: install-dev       ## lint, type-check and the whole test suite
+system-deps:            ## Debian packages the browser tests need (installed when run as root)
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei; fi
+
+test: install-dev system-deps ## lint, type-check and the whole test suite
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy

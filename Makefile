@@ -4,6 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
+ASSETS := src/tongban/static/vendor/echarts.min.js
 export TONGBAN_DATABASE_URL ?= sqlite:///var/tongban.sqlite3
 
 .PHONY: run test test-fast lint fmt migrate install install-dev lock clean system-deps
@@ -20,8 +21,17 @@ $(DEVSTAMP): $(STAMP) requirements-dev.lock
 	$(BIN)/pip install -q -r requirements-dev.lock
 	touch $@
 
-install: $(STAMP)       ## runtime dependencies (pinned in requirements.lock)
-install-dev: $(DEVSTAMP) ## + test and lint tools (requirements-dev.lock)
+# Browser assets from the npm registry, pinned in package-lock.json: ECharts is served
+# by the dashboard, axe-core is injected by the accessibility tests.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+
+$(ASSETS): node_modules/.package-lock.json
+	mkdir -p $(dir $@)
+	cp node_modules/echarts/dist/echarts.min.js $@
+
+install: $(STAMP) $(ASSETS)       ## runtime dependencies (pinned in requirements.lock, package-lock.json)
+install-dev: $(DEVSTAMP) $(ASSETS) ## + test and lint tools (requirements-dev.lock)
 
 run: install            ## serve on the embedded SQLite file with the demo loaded
 	$(BIN)/tongban serve --demo

@@ -23,7 +23,10 @@ def _violations(page: Page) -> list[dict[str, Any]]:
 
 
 def _report(found: list[dict[str, Any]]) -> str:
-    return "\n".join(f"{v['id']} ({v['impact']}): {v['help']} → {[n['target'] for n in v['nodes'][:3]]}" for v in found)
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} → {[n['target'] for n in v['nodes'][:3]]}"
+        for v in found
+    )
 
 
 @pytest.mark.parametrize(
@@ -38,9 +41,12 @@ def _report(found: list[dict[str, Any]]) -> str:
         ("zhangsan", "/apply/3501-WJW-002"),
         ("zhangsan", "/my/cases"),
         ("clerk", "/staff"),
+        ("supervisor", "/supervision"),
     ],
 )
-def test_main_pages_have_no_serious_accessibility_violations(people: Browsers, who: str | None, path: str) -> None:
+def test_main_pages_have_no_serious_accessibility_violations(
+    people: Browsers, who: str | None, path: str
+) -> None:
     page = people.sign_in(who) if who else people.page("visitor")
     page.goto(path)
     found = _violations(page)
@@ -50,5 +56,7 @@ def test_main_pages_have_no_serious_accessibility_violations(people: Browsers, w
 def test_the_check_catches_an_unlabelled_input(people: Browsers) -> None:
     """The check itself can fail: an input without a label is a critical violation."""
     page = people.page("visitor")
-    page.set_content('<html lang="zh"><head><title>t</title></head><body><main><input type="text"></main></body></html>')
+    page.set_content(
+        '<html lang="zh"><head><title>t</title></head><body><main><input type="text"></main></body></html>'
+    )
     assert "label" in {violation["id"] for violation in _violations(page)}

@@ -126,6 +126,10 @@ def test_english_tour_renders_every_template(
     applicant.cookies.set("tongban_lang", "en")
     pages.append(applicant.get(f"/cases/{number}").text)
     assert "Correct and resubmit" in pages[-1] and "Wrong number" in pages[-1]
+    supervisor = signed_in("supervisor")
+    supervisor.cookies.set("tongban_lang", "en")
+    pages.append(supervisor.get("/supervision").text)
+    assert "E-supervision" in pages[-1] and "On-time rate" in pages[-1]
     for page in pages:
         check_structure(page)
     assert rendered >= set(_templates()), f"never rendered: {set(_templates()) - rendered}"

@@ -31,6 +31,7 @@ from tongban.cases.intake import (
     update_form,
     withdraw_case,
 )
+from tongban.cases.metrics import dashboard
 from tongban.cases.queries import (
     case_time_left,
     corrections,
@@ -54,6 +55,7 @@ __all__ = [
     "case_time_left",
     "corrections",
     "create_case",
+    "dashboard",
     "deem_accepted",
     "deliver_result",
     "extend_limit",

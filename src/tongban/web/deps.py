@@ -80,12 +80,22 @@ class Viewer:
     id: int
     display_name: str
     is_staff: bool
+    is_supervisor: bool
 
 
 def get_optional_user(request: Request, session: SessionDep) -> User | None:
     token = token_of(request)
     user = accounts.user_for_token(session, token=token) if token else None
-    request.state.user = Viewer(user.id, user.display_name, user.is_staff) if user else None
+    request.state.user = (
+        Viewer(
+            user.id,
+            user.display_name,
+            user.is_staff,
+            user.has_role(Role.supervisor, Role.system_admin),
+        )
+        if user
+        else None
+    )
     return user
 
 

@@ -24,6 +24,9 @@ $(DEVSTAMP): $(STAMP) requirements-dev.lock
 # Browser assets from the npm registry, pinned in package-lock.json: ECharts is served
 # by the dashboard, axe-core is injected by the accessibility tests.
 node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; } || \
+	  { echo "npm is needed for the browser assets: apt-get install npm" >&2; exit 1; }
 	npm ci --no-audit --no-fund --silent
 
 $(ASSETS): node_modules/.package-lock.json

@@ -43,14 +43,18 @@ class CatalogRead:
         return [problem for problem in self.problems if not problem.warning]
 
 
+def _syntax_problem(name: str, error: yaml.YAMLError) -> Problem:
+    mark = getattr(error, "problem_mark", None)
+    line = mark.line + 1 if mark else 1
+    return Problem(name, line, "", f"YAML 语法错误: {error}")
+
+
 def _parse(path: Path, root: Path, read: CatalogRead) -> SourceDocument | None:
     name = str(path.relative_to(root))
     try:
         return SourceDocument(path.read_text(encoding="utf-8"), name)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        read.problems.append(Problem(name, line, "", f"YAML 语法错误: {error}"))
+        read.problems.append(_syntax_problem(name, error))
     except UnicodeDecodeError:
         read.problems.append(Problem(name, 1, "", "文件不是 UTF-8 编码"))
     return None
@@ -94,6 +98,23 @@ def _check_item(doc: SourceDocument, departments: set[str]) -> list[Problem]:
         if codes.index(code) != index:
             found.append(doc.problem(["materials", index, "code"], f"材料代码 {code} 重复"))
     return found
+
+
+def check_item_text(
+    text: str, code: str, departments: set[str]
+) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The YAML of item ``code`` checked as the loader checks a file; None if it has errors."""
+    name = f"{code}.yaml"
+    try:
+        doc = SourceDocument(text, name)
+    except yaml.YAMLError as error:
+        return None, [_syntax_problem(name, error)]
+    found = _schema_problems(doc, "item") or _check_item(doc, departments)
+    if all(problem.warning for problem in found) and doc.data["code"] != code:
+        found.append(doc.problem(["code"], f"事项代码须为 {code}，不能修改"))
+    if any(not problem.warning for problem in found):
+        return None, found
+    return doc.data, found
 
 
 def legal_days(item: dict[str, Any]) -> int:

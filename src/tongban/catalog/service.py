@@ -9,21 +9,28 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tongban.audit import service as audit
 from tongban.catalog import search as search_index
 from tongban.catalog.enums import EntryKind, EntryStatus
 from tongban.catalog.loader import (
     CatalogRead,
     bundle_definition,
+    check_item_text,
     item_definition,
+    merge_forms,
+    merge_materials,
     read_catalog,
 )
 from tongban.catalog.models import CatalogEntry, CatalogVersion, Department
+from tongban.catalog.yamlsource import Problem
 from tongban.errors import InvalidInput, NotFound
 from tongban.timeutil import utcnow
 
@@ -157,3 +164,137 @@ def search(session: Session, *, query: str, limit: int = 20) -> list[CatalogEntr
     codes = search_index.rank(query, entries, departments)[:limit]
     by_code = {entry.code: entry for entry in entries}
     return [by_code[code] for code in codes]
+
+
+@dataclass
+class SaveResult:
+    """What an item edit stored: the new versions (none if the text was unchanged)."""
+
+    saved: list[CatalogVersion]
+    warnings: list[Problem]
+
+
+def get_any_entry(session: Session, *, code: str) -> CatalogEntry:
+    """An entry in any status (published or withdrawn), or NotFound."""
+    entry = session.get(CatalogEntry, code)
+    if entry is None or entry.current_version is None:
+        raise NotFound(f"没有找到事项“{code}”。", f"No service item or bundle '{code}'.")
+    return entry
+
+
+def list_all_entries(session: Session) -> Sequence[CatalogEntry]:
+    """Every entry, items and bundles, published and withdrawn, by code."""
+    return session.scalars(select(CatalogEntry).order_by(CatalogEntry.code)).all()
+
+
+def versions(session: Session, *, code: str) -> Sequence[CatalogVersion]:
+    """All versions of one entry, newest first."""
+    get_any_entry(session, code=code)
+    query = select(CatalogVersion).where(CatalogVersion.code == code)
+    return session.scalars(query.order_by(CatalogVersion.version.desc())).all()
+
+
+def _definition(session: Session, code: str) -> dict[str, Any]:
+    entry = get_any_entry(session, code=code)
+    assert entry.current_version is not None
+    return entry.current_version.definition
+
+
+def item_text(session: Session, *, code: str) -> str:
+    """The YAML an administrator edits: the item of the entry's current version."""
+    definition = _definition(session, code)
+    if definition["kind"] != EntryKind.item:
+        raise NotFound(f"只有事项可以编辑，“{code}”不是事项。", f"'{code}' is not an item.")
+    return yaml.safe_dump(definition["items"][0], allow_unicode=True, sort_keys=False)
+
+
+def check_item(
+    session: Session, *, code: str, text: str
+) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Check item YAML exactly as the loader would, against the stored departments."""
+    departments = {dept.code for dept in list_departments(session)}
+    return check_item_text(text, code, departments)
+
+
+def _invalid(problems: Sequence[Problem]) -> InvalidInput:
+    details = [
+        {"field": p.field, "line": p.line, "message_zh": p.message, "message_en": p.message}
+        for p in problems
+    ]
+    zh, en = "事项定义有错误，未保存。", "The item has errors; nothing was saved."
+    return InvalidInput(zh, en, details=details)
+
+
+def _bundles_with(session: Session, item: dict[str, Any]) -> list[dict[str, Any]]:
+    """New definitions of every bundle holding ``item``, built from the current items."""
+    found = []
+    for entry in session.scalars(select(CatalogEntry).where(CatalogEntry.kind == EntryKind.bundle)):
+        source = _definition(session, entry.code)["bundle"]
+        if item["code"] not in source["items"]:
+            continue
+        items = [
+            item if c == item["code"] else _definition(session, c)["items"][0]
+            for c in source["items"]
+        ]
+        conflicts = merge_forms(items)[1] + merge_materials(items)[1]
+        if conflicts:
+            text = f"“一表申请”{entry.code} 无法合并: {'；'.join(conflicts)}"
+            raise _invalid([Problem(f"{item['code']}.yaml", 1, "form", text)])
+        found.append(bundle_definition(source, items))
+    return found
+
+
+def _audit(
+    session: Session, now: datetime, actor: audit.Actor, action: str, code: str, **extra: Any
+) -> None:
+    target = {"object_type": "catalog_entry", "object_id": code, **extra}
+    audit.record(session, at=now, action=action, actor=actor, **target)
+
+
+def _store(
+    session: Session, kind: EntryKind, definition: dict[str, Any], actor: audit.Actor, now: datetime
+) -> CatalogVersion | None:
+    """Save one definition, keeping the entry's status; None when nothing changed."""
+    entry = session.get(CatalogEntry, definition["code"])
+    status, before = (entry.status, entry.current_version_id) if entry else (None, None)
+    version = save_version(session, kind=kind, definition=definition)
+    get_any_entry(session, code=definition["code"]).status = status or EntryStatus.published
+    if version.id == before:
+        return None
+    version.created_at = now
+    _audit(
+        session, now, actor, "catalog.item_saved", version.code, data={"version": version.version}
+    )
+    return version
+
+
+def save_item_text(
+    session: Session, *, code: str, text: str, actor: audit.Actor, now: datetime
+) -> SaveResult:
+    """Store edited item YAML, and every bundle holding the item, as new versions."""
+    item_text(session, code=code)  # refuses bundles and unknown codes
+    item, problems = check_item(session, code=code, text=text)
+    warnings = [problem for problem in problems if problem.warning]
+    if item is None:
+        raise _invalid([problem for problem in problems if not problem.warning])
+    definition = item_definition(item)
+    if content_hash(definition) == content_hash(_definition(session, code)):
+        return SaveResult([], warnings)
+    changes = [(EntryKind.item, definition)]
+    changes += [(EntryKind.bundle, bundle) for bundle in _bundles_with(session, item)]
+    saved = [_store(session, kind, change, actor, now) for kind, change in changes]
+    search_index.invalidate()
+    return SaveResult([version for version in saved if version is not None], warnings)
+
+
+def set_status(
+    session: Session, *, code: str, status: EntryStatus, actor: audit.Actor, now: datetime
+) -> CatalogEntry:
+    """Publish or withdraw an entry; running cases keep the version they started with."""
+    entry = get_any_entry(session, code=code)
+    if entry.status == status:
+        return entry
+    before, entry.status = entry.status, status
+    _audit(session, now, actor, f"catalog.{status}", code, from_state=before, to_state=status)
+    search_index.invalidate()
+    return entry

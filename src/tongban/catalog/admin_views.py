@@ -1,0 +1,128 @@
+"""Catalog administration pages (事项管理): list, view, edit as new versions, preview,
+publish and withdraw items and bundles.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from tongban.accounts.enums import Role
+from tongban.accounts.models import User
+from tongban.accounts.service import actor_of
+from tongban.cases import formpage
+from tongban.catalog import service
+from tongban.catalog.enums import EntryKind, EntryStatus
+from tongban.catalog.views import departments
+from tongban.catalog.yamlsource import Problem
+from tongban.errors import InvalidInput
+from tongban.web.deps import CheckedForm, NowDep, SessionDep, require_roles, see_other
+from tongban.web.i18n import locale_of
+from tongban.web.templating import render
+
+router = APIRouter(prefix="/admin/catalog")
+CatalogAdmin = Annotated[User, Depends(require_roles(Role.catalog_admin))]
+
+
+@router.get("")
+def entries_page(request: Request, session: SessionDep, user: CatalogAdmin) -> Response:
+    """Every item and bundle, published or withdrawn."""
+    context = {"entries": service.list_all_entries(session), "departments": departments(session)}
+    return render(request, "catalog/admin_list.html", context)
+
+
+def _warnings(session: Session, code: str, text: str) -> list[Problem]:
+    return [p for p in service.check_item(session, code=code, text=text)[1] if p.warning]
+
+
+@router.get("/{code}")
+def entry_page(code: str, request: Request, session: SessionDep, user: CatalogAdmin) -> Response:
+    """One entry: its current version, every version, and what can be done with it."""
+    entry = service.get_any_entry(session, code=code)
+    warnings = []
+    if entry.kind == EntryKind.item:
+        warnings = _warnings(session, code, service.item_text(session, code=code))
+    context = {
+        "entry": entry,
+        "spec": entry.current_version.definition if entry.current_version else {},
+        "versions": service.versions(session, code=code),
+        "departments": departments(session),
+        "warnings": warnings,
+        "notice": request.query_params.get("notice", ""),
+    }
+    return render(request, "catalog/admin_entry.html", context)
+
+
+def _edit_page(
+    request: Request, code: str, text: str, errors: list[dict[str, Any]], warnings: list[Problem]
+) -> Response:
+    context = {"code": code, "text": text, "errors": errors, "warnings": warnings}
+    status_code = 422 if errors else 200
+    return render(request, "catalog/admin_edit.html", context, status_code=status_code)
+
+
+@router.get("/{code}/edit")
+def edit_page(code: str, request: Request, session: SessionDep, user: CatalogAdmin) -> Response:
+    """The item's YAML in a text box."""
+    text = service.item_text(session, code=code)
+    return _edit_page(request, code, text, [], _warnings(session, code, text))
+
+
+@router.post("/{code}/edit")
+def edit(
+    code: str,
+    request: Request,
+    session: SessionDep,
+    user: CatalogAdmin,
+    now: NowDep,
+    form: CheckedForm,
+) -> Response:
+    """Check the posted YAML like the loader; store it as a new version or show every problem."""
+    raw = form.get("text")
+    text = raw if isinstance(raw, str) else ""
+    try:
+        result = service.save_item_text(
+            session, code=code, text=text, actor=actor_of(user), now=now
+        )
+    except InvalidInput as error:
+        if not error.details:
+            raise
+        return _edit_page(request, code, text, error.details, _warnings(session, code, text))
+    notice = "saved" if result.saved else "unchanged"
+    return see_other(f"/admin/catalog/{code}?notice={notice}")
+
+
+@router.get("/{code}/preview")
+def preview_page(code: str, request: Request, session: SessionDep, user: CatalogAdmin) -> Response:
+    """The form an applicant will see, from the current version."""
+    entry = service.get_any_entry(session, code=code)
+    assert entry.current_version is not None
+    locale = locale_of(request, request.app.state.runtime.settings.default_locale)
+    context = formpage.context(entry.current_version.definition, {}, {}, [], None, locale)
+    context.update(entry=entry)
+    return render(request, "catalog/admin_preview.html", context)
+
+
+def _set_status(session: Session, user: User, code: str, status: EntryStatus, now: Any) -> None:
+    service.set_status(session, code=code, status=status, actor=actor_of(user), now=now)
+
+
+@router.post("/{code}/publish")
+def publish(
+    code: str, session: SessionDep, user: CatalogAdmin, now: NowDep, form: CheckedForm
+) -> Response:
+    """Show the entry in search and let applicants apply again."""
+    _set_status(session, user, code, EntryStatus.published, now)
+    return see_other(f"/admin/catalog/{code}?notice=published")
+
+
+@router.post("/{code}/withdraw")
+def withdraw(
+    code: str, session: SessionDep, user: CatalogAdmin, now: NowDep, form: CheckedForm
+) -> Response:
+    """Hide the entry from search and applying; running cases go on."""
+    _set_status(session, user, code, EntryStatus.withdrawn, now)
+    return see_other(f"/admin/catalog/{code}?notice=withdrawn")

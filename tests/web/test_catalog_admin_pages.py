@@ -1,0 +1,207 @@
+"""Catalog administration pages: list, view, edit as new versions, preview, publish and
+withdraw; only catalog administrators get in.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from tests.web.support import SignedIn, check_structure, csrf
+from tongban.audit.models import AuditEntry
+from tongban.catalog import search
+from tongban.catalog.models import CatalogEntry, CatalogVersion
+
+ITEM = "3501-WJW-002"  # 放射工作人员证核发, in no bundle; promised 3 of 20 working days
+SCJG_001 = "3501-SCJG-001"  # 企业设立登记, part of two bundles
+BUNDLES = ("3501-BUNDLE-QYKB", "3501-BUNDLE-KCG")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search() -> Iterator[None]:
+    """Versions made here are rolled back; do not leave their texts in the search cache."""
+    yield
+    search.invalidate()
+
+
+@pytest.fixture
+def admin(signed_in: SignedIn) -> TestClient:
+    return signed_in("admin")
+
+
+def _text(page: str) -> str:
+    found = re.search(r"<textarea[^>]*>(.*?)</textarea>", page, re.S)
+    assert found, "no textarea on the page"
+    return html.unescape(found.group(1))
+
+
+def _save(client: TestClient, code: str, text: str) -> Any:
+    token = csrf(client.get(f"/admin/catalog/{code}/edit").text)
+    return client.post(f"/admin/catalog/{code}/edit", data={"text": text, "csrf_token": token})
+
+
+def _edited(client: TestClient, code: str, old: str, new: str) -> str:
+    text = _text(client.get(f"/admin/catalog/{code}/edit").text)
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+def _current(sessions: sessionmaker[Session], code: str) -> int:
+    with sessions() as session:
+        entry = session.get(CatalogEntry, code)
+        assert entry is not None and entry.current_version is not None
+        return entry.current_version.version
+
+
+def _post(client: TestClient, code: str, action: str) -> Any:
+    token = csrf(client.get(f"/admin/catalog/{code}").text)
+    return client.post(f"/admin/catalog/{code}/{action}", data={"csrf_token": token})
+
+
+def test_admin_lists_every_entry(admin: TestClient) -> None:
+    page = admin.get("/admin/catalog")
+    assert page.status_code == 200
+    assert ITEM in page.text and "3501-BUNDLE-QYKB" in page.text and "已发布" in page.text
+    check_structure(page.text)
+    english = admin.get("/admin/catalog?lang=en").text
+    assert "Catalog administration" in english and "Current version" in english
+
+
+def test_entry_page_shows_versions_and_actions(admin: TestClient) -> None:
+    page = admin.get(f"/admin/catalog/{ITEM}")
+    assert page.status_code == 200
+    assert (
+        f"/admin/catalog/{ITEM}/edit" in page.text
+        and f"/admin/catalog/{ITEM}/withdraw" in page.text
+    )
+    check_structure(page.text)
+    bundle = admin.get(f"/admin/catalog/{BUNDLES[0]}?lang=en").text
+    assert "/edit" not in bundle and "Preview the form" in bundle
+    assert admin.get(f"/admin/catalog/{BUNDLES[0]}/edit").status_code == 404
+    assert admin.get("/admin/catalog/NOPE-1").status_code == 404
+
+
+def test_clerk_is_refused(signed_in: SignedIn) -> None:
+    clerk = signed_in("clerk")
+    assert clerk.get("/admin/catalog").status_code == 403
+    assert clerk.get(f"/admin/catalog/{ITEM}/edit").status_code == 403
+
+
+def test_edit_makes_a_new_version_and_an_earlier_case_keeps_the_old_one(
+    admin: TestClient, as_user: Any, sessions: sessionmaker[Session]
+) -> None:
+    headers = as_user("zhangsan")
+    case = admin.post("/api/v1/cases", json={"code": ITEM, "form_data": {}}, headers=headers)
+    assert case.status_code == 201, case.text
+    before = case.json()["catalog_version_id"]
+    text = _edited(admin, ITEM, "promised: 3\n", "promised: 2\n")
+    response = _save(admin, ITEM, text)
+    assert response.status_code == 200 and "已保存为新版本" in response.text
+    assert "<td>2 <span" in response.text and "<td>1</td>" in response.text
+    with sessions() as session:
+        old = session.get(CatalogVersion, before)
+        assert old is not None and old.version == 1
+        assert old.definition["time_limit"]["promised"] == 3
+        entry = session.get(CatalogEntry, ITEM)
+        assert entry is not None and entry.current_version is not None
+        assert entry.current_version.definition["time_limit"]["promised"] == 2
+        actions = session.scalars(select(AuditEntry.action).where(AuditEntry.object_id == ITEM))
+        assert "catalog.item_saved" in list(actions)
+    number = case.json()["number"]
+    again = admin.get(f"/api/v1/cases/{number}", headers=headers).json()
+    assert again["catalog_version_id"] == before
+    assert "promised: 2" in _text(admin.get(f"/admin/catalog/{ITEM}/edit").text)
+
+
+def test_unchanged_text_makes_no_new_version(
+    admin: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    text = _text(admin.get(f"/admin/catalog/{ITEM}/edit").text)
+    response = _save(admin, ITEM, text.replace("\n", "\r\n"))
+    assert "未生成新版本" in response.text
+    assert _current(sessions, ITEM) == 1
+
+
+def test_editing_an_item_makes_new_versions_of_its_bundles(
+    admin: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    before = {code: _current(sessions, code) for code in BUNDLES}
+    text = _edited(admin, SCJG_001, "promised: 2\n", "promised: 1\n")
+    assert _save(admin, SCJG_001, text).status_code == 200
+    assert _current(sessions, SCJG_001) == 2
+    assert {code: _current(sessions, code) for code in BUNDLES} == {
+        code: number + 1 for code, number in before.items()
+    }
+    with sessions() as session:
+        entry = session.get(CatalogEntry, BUNDLES[0])
+        assert entry is not None and entry.current_version is not None
+        items = {item["code"]: item for item in entry.current_version.definition["items"]}
+        assert items[SCJG_001]["time_limit"]["promised"] == 1
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("time_limit:\n", "time_limit: [\n", "YAML"),
+        ("department: WJW\n", "department: NOPE\n", "未知部门代码 NOPE"),
+        (f"code: {ITEM}\n", "code: 3501-WJW-009\n", f"事项代码须为 {ITEM}"),
+    ],
+)
+def test_a_bad_edit_is_shown_again_with_lines_and_nothing_lost(
+    admin: TestClient, sessions: sessionmaker[Session], old: str, new: str, expected: str
+) -> None:
+    text = _edited(admin, ITEM, old, new)
+    response = _save(admin, ITEM, text)
+    assert response.status_code == 422
+    assert expected in response.text and re.search(r"第 \d+ 行", response.text)
+    assert _text(response.text) == text
+    check_structure(response.text)
+    assert _current(sessions, ITEM) == 1
+
+
+def test_unknown_department_names_its_line(admin: TestClient) -> None:
+    text = _edited(admin, ITEM, "department: WJW\n", "department: NOPE\n")
+    line = text[: text.index("department: NOPE")].count("\n") + 1
+    response = _save(admin, ITEM, text)
+    assert f"第 {line} 行 department: 未知部门代码 NOPE" in html.unescape(response.text)
+
+
+def test_withdraw_hides_the_item_and_publish_brings_it_back(
+    admin: TestClient, as_user: Any
+) -> None:
+    headers = as_user("zhangsan")
+    case = admin.post("/api/v1/cases", json={"code": ITEM, "form_data": {}}, headers=headers)
+    number = case.json()["number"]
+
+    def searchable() -> bool:
+        found = admin.get("/api/v1/search", params={"q": "放射工作人员证"}).json()
+        return ITEM in [entry["code"] for entry in found]
+
+    assert searchable()
+    response = _post(admin, ITEM, "withdraw")
+    assert response.status_code == 200 and "已撤下" in response.text
+    assert not searchable()
+    assert admin.get(f"/apply/{ITEM}", headers=headers).status_code == 404
+    assert admin.get(f"/api/v1/cases/{number}", headers=headers).status_code == 200
+    assert ITEM in admin.get("/admin/catalog").text
+    response = _post(admin, ITEM, "publish")
+    assert response.status_code == 200 and "已发布" in response.text
+    assert searchable()
+    assert admin.get(f"/apply/{ITEM}", headers=headers).status_code == 200
+
+
+def test_preview_shows_the_applicant_form(admin: TestClient) -> None:
+    page = admin.get(f"/admin/catalog/{ITEM}/preview")
+    assert page.status_code == 200
+    assert "申请人(经办人)姓名" in page.text and "放射工作类别" in page.text
+    assert "disabled" in page.text
+    check_structure(page.text)
+    english = admin.get(f"/admin/catalog/{BUNDLES[0]}/preview?lang=en").text
+    assert "This is the form applicants will see" in english

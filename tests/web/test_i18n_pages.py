@@ -126,10 +126,35 @@ def test_english_tour_renders_every_template(
     applicant.cookies.set("tongban_lang", "en")
     pages.append(applicant.get(f"/cases/{number}").text)
     assert "Correct and resubmit" in pages[-1] and "Wrong number" in pages[-1]
+    clerk = signed_in("clerk")
+    clerk.cookies.set("tongban_lang", "en")
+    pages.append(clerk.get("/staff/intake?q=unemployment").text)
+    assert "Window intake" in pages[-1] and f"/staff/intake/{ITEM}" in pages[-1]
+    pages.append(clerk.get(f"/staff/intake/{ITEM}").text)
+    walk_in = {"walkin_id_number": VALID["applicant_id_number"], "walkin_name": "张三"}
+    token = found(r'name="csrf_token" value="(\w+)"', pages[-1])
+    pages.append(
+        clerk.post(
+            f"/staff/intake/{ITEM}",
+            data={**VALID, **walk_in, "csrf_token": token},
+            files={"m_ID_CARD": ("id.pdf", PDF, "application/pdf")},
+        ).text
+    )
+    assert "Receipt" in pages[-1]
     supervisor = signed_in("supervisor")
     supervisor.cookies.set("tongban_lang", "en")
     pages.append(supervisor.get("/supervision").text)
     assert "E-supervision" in pages[-1] and "On-time rate" in pages[-1]
+    admin = signed_in("admin")
+    admin.cookies.set("tongban_lang", "en")
+    pages.append(admin.get("/admin/catalog").text)
+    assert "Catalog administration" in pages[-1] and "Current version" in pages[-1]
+    pages.append(admin.get(f"/admin/catalog/{ITEM}").text)
+    assert "Versions" in pages[-1] and "Withdraw" in pages[-1]
+    pages.append(admin.get(f"/admin/catalog/{ITEM}/edit").text)
+    assert "Save as a new version" in pages[-1]
+    pages.append(admin.get(f"/admin/catalog/{ITEM}/preview").text)
+    assert "This is the form applicants will see" in pages[-1]
     for page in pages:
         check_structure(page)
     assert rendered >= set(_templates()), f"never rendered: {set(_templates()) - rendered}"

@@ -166,3 +166,38 @@ def get_user(session: Session, *, user_id: int) -> User | None:
 
 def find_user(session: Session, *, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username))
+
+
+def find_or_create_walk_in(session: Session, *, id_number: str, name: str, phone: str) -> User:
+    """The person account of a walk-in applicant (窗口代办): reused by ID number, else created.
+
+    A new account gets an unusable password (the hash of a secret nobody is told), so the
+    person can claim it later with their ID number.
+    """
+    number = _identifier(identifiers.validate_resident_id, id_number.strip(), "id_number")
+    name = name.strip()
+    if not name:
+        raise InvalidInput("请填写申请人姓名。", "Enter the applicant's name.", field="name")
+    query = select(User).where(User.id_number == number, User.kind == UserKind.person)
+    person = session.scalars(query.order_by(User.id)).first()
+    if person is not None:
+        if person.display_name != name:
+            raise InvalidInput(
+                "姓名与该身份号码已登记的姓名不一致，请核对身份证件。",
+                "The name differs from the one registered for this ID number; check the ID card.",
+                field="name",
+            )
+        return person
+    person = User(
+        username=f"walkin-{number}",
+        password_hash=_hasher.hash(secrets.token_urlsafe(32)),
+        kind=UserKind.person,
+        display_name=name,
+        id_number=number,
+        phone=phone.strip() or None,
+        created_at=utcnow(),
+        role_rows=[UserRole(role=Role.applicant)],
+    )
+    session.add(person)
+    session.flush()
+    return person

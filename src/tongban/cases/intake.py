@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit import service as audit
@@ -30,14 +31,28 @@ def case_number(case: Case, cal: WorkCalendar, division: str) -> str:
     return f"{division}{local:%Y%m%d}{case.id:07d}"
 
 
-def create_case(
-    session: Session, *, applicant: User, code: str, form_data: dict[str, Any], now: datetime
-) -> Case:
-    """Start a draft case of an item or bundle for an applicant."""
+def _check_creator(applicant: User, created_by: User | None) -> None:
+    """Staff never apply for themselves; only window clerks take in for a walk-in (代办)."""
     if applicant.is_staff:
         raise NotAllowed(
             "工作人员请使用窗口代办功能。", "Staff apply on behalf through the window."
         )
+    if created_by not in (None, applicant) and not created_by.has_role(Role.clerk):
+        raise NotAllowed("只有窗口受理人员可以代办申请。", "Only window clerks take in on behalf.")
+
+
+def create_case(
+    session: Session,
+    *,
+    applicant: User,
+    code: str,
+    form_data: dict[str, Any],
+    now: datetime,
+    created_by: User | None = None,
+) -> Case:
+    """Start a draft case of an item or bundle for an applicant, or by a clerk on their behalf."""
+    _check_creator(applicant, created_by)
+    creator = created_by or applicant
     entry = catalog.get_entry(session, code=code)
     version = entry.current_version
     assert version is not None
@@ -52,7 +67,7 @@ def create_case(
     case = Case(
         number=f"draft-{now.timestamp()}-{applicant.id}",
         applicant_id=applicant.id,
-        created_by_id=applicant.id,
+        created_by_id=creator.id,
         catalog_version_id=version.id,
         catalog_code=entry.code,
         title=spec["name"],
@@ -72,12 +87,13 @@ def create_case(
         session,
         at=now,
         action="case.create",
-        actor=actor_of(applicant),
+        actor=actor_of(creator),
         object_type="case",
         object_id=case.number,
         case_id=case.id,
         subject_id=applicant.id,
         to_state=case.state,
+        data={"on_behalf_of": applicant.id} if creator is not applicant else None,
     )
     return case
 

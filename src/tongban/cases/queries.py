@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from tongban.accounts.enums import Role
@@ -49,9 +49,12 @@ def get_task(session: Session, *, task_id: int, user: User) -> Task:
     return task
 
 
-def queue(session: Session, *, user: User, stage: Stage | None = None) -> Sequence[Task]:
+def queue(
+    session: Session, *, user: User, stage: Stage | None = None, text: str | None = None
+) -> Sequence[Task]:
     """Open tasks of the user's department and roles, least time left first.
 
+    ``text`` keeps the tasks whose case number, applicant name or item title contains it.
     Cases waiting for the applicant's correction are not in anyone's queue.
     """
     stages = [
@@ -62,6 +65,7 @@ def queue(session: Session, *, user: User, stage: Stage | None = None) -> Sequen
     query = (
         select(Task)
         .join(Case)
+        .join(User, User.id == Case.applicant_id)
         .where(
             Task.department_code == user.department_code,
             Task.state == TaskState.open,
@@ -70,6 +74,15 @@ def queue(session: Session, *, user: User, stage: Stage | None = None) -> Sequen
         )
         .order_by(Task.due_at, Task.id)
     )
+    if text and text.strip():
+        words = text.strip()
+        query = query.where(
+            or_(
+                Case.number.contains(words, autoescape=True),
+                User.display_name.contains(words, autoescape=True),
+                Case.title.contains(words, autoescape=True),
+            )
+        )
     return session.scalars(query).all()
 
 

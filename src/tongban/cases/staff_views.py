@@ -13,9 +13,11 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from tongban.accounts import service as accounts
+from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.cases import access, service
-from tongban.cases.enums import PauseReason, TaskOutcome, TaskState
+from tongban.cases.enums import PauseReason, Stage, TaskOutcome, TaskState
 from tongban.cases.models import Task
 from tongban.cases.queries import STAGE_NAMES_ZH
 from tongban.cases.views import case_context
@@ -32,13 +34,37 @@ PAUSE_REASONS = [reason for reason in PauseReason if reason != PauseReason.corre
 
 
 @router.get("/staff")
-def queue(request: Request, session: SessionDep, user: CurrentStaff, now: NowDep) -> Response:
-    """The user's open tasks, least time left first, with a traffic-light badge."""
+def queue(
+    request: Request,
+    session: SessionDep,
+    user: CurrentStaff,
+    now: NowDep,
+    q: str = "",
+    stage: str = "",
+) -> Response:
+    """The user's open tasks, least time left first, with a traffic-light badge; filterable."""
+    chosen = Stage(stage) if stage in set(Stage) else None
     rows = []
-    for task in service.queue(session, user=user):
+    for task in service.queue(session, user=user, stage=chosen, text=q.strip() or None):
         left = service.task_time_left(session, task=task, now=now)
-        rows.append({"task": task, "left": left, "badge": left.urgency if left else "green"})
-    context = {"rows": rows, "departments": departments(session), "stage_names": STAGE_NAMES_ZH}
+        applicant = accounts.get_user(session, user_id=task.case.applicant_id)
+        rows.append(
+            {
+                "task": task,
+                "left": left,
+                "badge": left.urgency if left else "green",
+                "applicant": applicant.display_name if applicant else "",
+            }
+        )
+    context = {
+        "rows": rows,
+        "departments": departments(session),
+        "stage_names": STAGE_NAMES_ZH,
+        "q": q.strip(),
+        "stage": chosen,
+        "filtered": bool(q.strip() or chosen),
+        "may_intake": user.has_role(Role.clerk),
+    }
     return render(request, "cases/staff_queue.html", context)
 
 

@@ -5,11 +5,21 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from tongban.accounts.views import router as accounts_views
+from tongban.cases.intake_views import router as intake_views
 from tongban.cases.staff_views import router as staff_views
 from tongban.cases.views import router as case_views
+from tongban.catalog.admin_views import router as catalog_admin_views
 from tongban.catalog.views import router as catalog_views
 from tongban.supervision.views import router as supervision_views
 
 router = APIRouter(include_in_schema=False)
-for _views in (catalog_views, accounts_views, case_views, staff_views, supervision_views):
+for _views in (
+    catalog_views,
+    accounts_views,
+    case_views,
+    intake_views,
+    staff_views,
+    supervision_views,
+    catalog_admin_views,
+):
     router.include_router(_views)

@@ -160,3 +160,25 @@ def act(
     client: TestClient, headers: dict[str, str], task: dict[str, Any], action: str, **body: Any
 ) -> Any:
     return client.post(f"{API}/tasks/{task['id']}/{action}", json=body, headers=headers)
+
+
+def attach_materials(
+    session: Any, *, case: Any, user: Any, store: Any, now: Any, required_only: bool = True
+) -> None:
+    """Through the service layer: a sample file of the first allowed type for each material."""
+    from tongban.cases import service as cases
+
+    for material in cases.spec_of(session, case)["materials"]:
+        if material["required"] or not required_only:
+            kind = (material.get("formats") or ["pdf"])[0]
+            cases.add_material(
+                session,
+                case=case,
+                user=user,
+                material_code=material["code"],
+                filename=f"m.{kind}",
+                data=SAMPLES[kind],
+                store=store,
+                max_bytes=10**6,
+                now=now,
+            )

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from tests.factories import SAMPLES, fill_form
+from tests.factories import attach_materials, fill_form
 from tongban.accounts import service as accounts
 from tongban.accounts.enums import Role, UserKind
 from tongban.accounts.models import User
@@ -92,20 +92,7 @@ def test_the_clerk_creates_uploads_and_submits_for_the_person(db: Session, tmp_p
     person, case = _draft(db, clerk)
     assert case.applicant_id == person.id and case.created_by_id == clerk.id
     store = LocalFileStore(tmp_path)
-    spec = cases.spec_of(db, case)
-    for material in spec["materials"]:
-        kind = (material.get("formats") or ["pdf"])[0]
-        cases.add_material(
-            db,
-            case=case,
-            user=clerk,
-            material_code=material["code"],
-            filename=f"m.{kind}",
-            data=SAMPLES[kind],
-            store=store,
-            max_bytes=10**6,
-            now=NOW,
-        )
+    attach_materials(db, case=case, user=clerk, store=store, now=NOW, required_only=False)
     done = cases.submit_case(db, case_id=case.id, user=clerk, now=NOW)
     assert done.state == CaseState.submitted
     assert any(t.stage == Stage.accept for t in done.tasks)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.factories import SAMPLES, fill_form
+from tests.factories import attach_materials, fill_form
 from tongban.accounts import service as accounts
 from tongban.audit.models import AuditEntry
 from tongban.cases import service as cases
@@ -41,20 +41,7 @@ def _review_task(factory: sessionmaker[Session], tmp_store: LocalFileStore) -> i
             form_data=fill_form(spec.definition["form"]),
             now=NOW,
         )
-        for material in spec.definition["materials"]:
-            if material["required"]:
-                kind = (material.get("formats") or ["pdf"])[0]
-                cases.add_material(
-                    session,
-                    case=case,
-                    user=applicant,
-                    material_code=material["code"],
-                    filename=f"m.{kind}",
-                    data=SAMPLES[kind],
-                    store=tmp_store,
-                    max_bytes=10**6,
-                    now=NOW,
-                )
+        attach_materials(session, case=case, user=applicant, store=tmp_store, now=NOW)
         cases.submit_case(session, case_id=case.id, user=applicant, now=NOW)
         cases.accept_case(session, case_id=case.id, user=clerk, opinion="受理", now=NOW)
         return next(t.id for t in case.tasks if t.stage == Stage.review)

@@ -21,7 +21,7 @@ from tongban.cases import access, formpage, service
 from tongban.cases.enums import Stage, TaskState
 from tongban.cases.machine import STATE_NAMES_ZH
 from tongban.cases.models import Case
-from tongban.cases.views import Desk, _save
+from tongban.cases.views import Desk, save_answers
 from tongban.catalog import service as catalog
 from tongban.errors import InvalidInput, NotFound
 from tongban.web.deps import (
@@ -99,7 +99,7 @@ def _form_page(
 
 def _submit(desk: Desk, case: Case, form: FormData) -> Response:
     """Save the answers and uploads, then submit; a failed check shows the draft again (422)."""
-    uploads = _save(desk, case, form)
+    uploads = save_answers(desk, case, form)
     spec = service.spec_of(desk.session, case)
     try:
         formpage.refuse_failed_uploads(spec, case.form_data, uploads)

@@ -70,7 +70,7 @@ def _desk(
 DeskDep = Annotated[Desk, Depends(_desk)]
 
 
-def _save(desk: Desk, case: Case, form: CheckedForm) -> formpage.Problems:
+def save_answers(desk: Desk, case: Case, form: CheckedForm) -> formpage.Problems:
     """Store the answers and uploads of a posted form; returns the upload problems."""
     spec = service.spec_of(desk.session, case)
     delivery = form.get("delivery")
@@ -105,7 +105,7 @@ def _submit(desk: Desk, case: Case, form: CheckedForm) -> Response:
 
     The 422 page is returned, not raised, so the request still commits the saved draft.
     """
-    uploads = _save(desk, case, form)
+    uploads = save_answers(desk, case, form)
     if form.get("intent") == "save":
         return see_other(f"/cases/{case.number}/edit?done=saved")
     try:
@@ -249,7 +249,7 @@ def case_page(
 def resubmit(number: str, desk: DeskDep, form: CheckedForm) -> Response:
     """Save the corrections and send the case back; the clock resumes."""
     case = service.get_case(desk.session, number=number, user=desk.user)
-    uploads = _save(desk, case, form)
+    uploads = save_answers(desk, case, form)
     try:
         formpage.refuse_failed_uploads(service.spec_of(desk.session, case), case.form_data, uploads)
         service.resubmit_case(desk.session, case_id=case.id, user=desk.user, now=desk.now)

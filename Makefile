@@ -4,7 +4,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
-ASSETS := src/tongban/static/vendor/echarts.min.js
+VENDOR := src/tongban/static/vendor
+ASSETS := $(VENDOR)/echarts.min.js $(VENDOR)/htmx.min.js
 export TONGBAN_DATABASE_URL ?= sqlite:///var/tongban.sqlite3
 
 .PHONY: run test test-fast lint fmt migrate install install-dev lock clean system-deps
@@ -22,16 +23,21 @@ $(DEVSTAMP): $(STAMP) requirements-dev.lock
 	touch $@
 
 # Browser assets from the npm registry, pinned in package-lock.json: ECharts is served
-# by the dashboard, axe-core is injected by the accessibility tests.
+# by the dashboard, htmx by every page (partial updates), axe-core is injected by the
+# accessibility tests.
 node_modules/.package-lock.json: package.json package-lock.json
 	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; } || \
 	  { echo "npm is needed for the browser assets: apt-get install npm" >&2; exit 1; }
 	npm ci --no-audit --no-fund --silent
 
-$(ASSETS): node_modules/.package-lock.json
+$(VENDOR)/echarts.min.js: node_modules/.package-lock.json
 	mkdir -p $(dir $@)
 	cp node_modules/echarts/dist/echarts.min.js $@
+
+$(VENDOR)/htmx.min.js: node_modules/.package-lock.json
+	mkdir -p $(dir $@)
+	cp node_modules/htmx.org/dist/htmx.min.js $@
 
 install: $(STAMP) $(ASSETS)       ## runtime dependencies (pinned in requirements.lock, package-lock.json)
 install-dev: $(DEVSTAMP) $(ASSETS) ## + test and lint tools (requirements-dev.lock)

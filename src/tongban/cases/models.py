@@ -172,3 +172,23 @@ class ResultDocument(Base):
     storage_key: Mapped[str] = mapped_column(String(200))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
     valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class VerificationRequest(Base):
+    """A reviewing department asks another one to verify a fact of the case (协查),
+    instead of asking the applicant for a certificate."""
+
+    __tablename__ = "verification_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    from_department: Mapped[str] = mapped_column(ForeignKey("departments.code"))
+    to_department: Mapped[str] = mapped_column(ForeignKey("departments.code"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    asked_by: Mapped[str] = mapped_column(String(120))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by: Mapped[str | None] = mapped_column(String(120))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

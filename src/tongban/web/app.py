@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from importlib import resources
 
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from tongban import __version__
@@ -50,4 +51,6 @@ def create_app(runtime: Runtime, *, start_worker: bool | None = None) -> FastAPI
     static = resources.files("tongban").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     errors.install(app)
+    # pages and the vendored scripts shrink to a fifth on slow mobile networks
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
     return app

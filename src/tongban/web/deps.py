@@ -81,6 +81,7 @@ class Viewer:
     display_name: str
     is_staff: bool
     is_supervisor: bool
+    is_catalog_admin: bool
 
 
 def get_optional_user(request: Request, session: SessionDep) -> User | None:
@@ -92,6 +93,7 @@ def get_optional_user(request: Request, session: SessionDep) -> User | None:
             user.display_name,
             user.is_staff,
             user.has_role(Role.supervisor, Role.system_admin),
+            user.has_role(Role.catalog_admin),
         )
         if user
         else None

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from importlib import resources
 
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.staticfiles import StaticFiles
 
 from tongban import __version__
 from tongban.accounts.api import router as accounts_api
 from tongban.cases.api import router as cases_api
 from tongban.catalog.api import router as catalog_api
 from tongban.web import errors, pages
+from tongban.web.assets import STATIC, VersionedStatic
 from tongban.web.runtime import Runtime
 from tongban.workdays.api import router as calendar_api
 from tongban.worker import EmbeddedWorker
@@ -48,8 +47,7 @@ def create_app(runtime: Runtime, *, start_worker: bool | None = None) -> FastAPI
     for router in (accounts_api, catalog_api, cases_api, calendar_api):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(pages.router)
-    static = resources.files("tongban").joinpath("static")
-    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    app.mount("/static", VersionedStatic(directory=str(STATIC)), name="static")
     errors.install(app)
     # pages and the vendored scripts shrink to a fifth on slow mobile networks
     app.add_middleware(GZipMiddleware, minimum_size=1000)

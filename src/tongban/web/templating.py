@@ -14,6 +14,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from tongban.web.assets import static_url
 from tongban.web.i18n import gettext_for, locale_of
 
 
@@ -25,6 +26,7 @@ def environment() -> Environment:
         extensions=["jinja2.ext.i18n"],
     )
     env.filters["localtime"] = _localtime
+    env.globals["static"] = static_url
     return env
 
 

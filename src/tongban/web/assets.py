@@ -1,0 +1,34 @@
+"""Static files with far-future caching: page links carry a hash of the file's content, so a
+returning visitor on a slow link loads scripts and styles from the cache without asking again,
+and a changed file gets a new URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from importlib import resources
+
+from fastapi.staticfiles import StaticFiles
+from starlette.responses import Response
+from starlette.types import Scope
+
+STATIC = resources.files("tongban").joinpath("static")
+FOREVER = "public, max-age=31536000, immutable"
+
+
+@cache
+def static_url(path: str) -> str:
+    """``/static/<path>?v=<content hash>``; the hash is read once per process."""
+    digest = hashlib.sha256(STATIC.joinpath(path).read_bytes()).hexdigest()[:12]
+    return f"/static/{path}?v={digest}"
+
+
+class VersionedStatic(StaticFiles):
+    """Serves ``/static``; a request for a versioned URL may be cached for a year."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        if response.status_code == 200 and b"v=" in scope.get("query_string", b""):
+            response.headers["Cache-Control"] = FOREVER
+        return response

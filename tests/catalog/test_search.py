@@ -1,12 +1,16 @@
 """Searching the catalog the way applicants type: plain Chinese words, item codes,
-and phrasings that are not a substring of any name.
+phrasings that are not a substring of any name, and pinyin (initials or full).
 """
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from tests.factories import API
+from tongban.catalog import pinyin, search
+from tongban.catalog import service as catalog
 
 
 def _codes(client: TestClient, query: str) -> list[str]:
@@ -68,3 +72,71 @@ def test_a_phrase_that_is_not_a_substring_still_finds_the_restaurant_bundle(
     client: TestClient,
 ) -> None:
     assert "3501-BUNDLE-KCG" in _codes(client, "开个餐馆")
+
+
+def _found(db: Session, query: str) -> list[str]:
+    return [entry.code for entry in catalog.search(db, query=query)]
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("sydj", "3501-RS-003"),  # 失业登记, by initials
+        ("shiye", "3501-RS-003"),  # 失业, full pinyin without tones
+        ("SHI YE DENG JI", "3501-RS-003"),
+        ("qiyekaiban", "3501-BUNDLE-QYKB"),  # 企业开办一件事
+        ("kaicanguan", "3501-BUNDLE-KCG"),  # 我要开餐馆, in the middle of the name
+        ("kcg", "3501-BUNDLE-KCG"),
+        ("zhatu", "3501-CGJ-001"),  # 建筑垃圾(渣土)运输处置备案
+        ("jzlj", "3501-CGJ-001"),
+        ("db", "3501-MZ-001"),  # 低保, a keyword of 最低生活保障审核确认
+        ("hukou", "3501-GA-002"),  # 上户口, keywords of 出生登记(新生儿落户)
+    ],
+)
+def test_pinyin_finds_real_catalog_names(db: Session, query: str, first: str) -> None:
+    assert _found(db, query)[0] == first
+
+
+def test_the_name_typed_in_full_comes_before_names_that_only_start_alike(db: Session) -> None:
+    found = _found(db, "sydj")
+
+    assert found[0] == "3501-RS-003"
+    assert "3501-YB-003" in found[1:]  # 跨省异地就医备案: sheng yi di jiu, mid-name
+
+
+def test_an_exact_code_comes_first_then_words_then_pinyin(db: Session) -> None:
+    assert _found(db, "3501-bundle-kcg")[0] == "3501-BUNDLE-KCG"
+    found = _found(db, "gjj")
+    # the codes 3501-GJJ-00x hold the letters; 企业开办 only spells 公积金开户 in pinyin
+    assert found[:2] == ["3501-GJJ-001", "3501-GJJ-002"]
+    assert "3501-BUNDLE-QYKB" in found[2:]
+
+
+def test_pinyin_letters_do_not_match_inside_english_words(db: Session) -> None:
+    # "food business" holds d-b once the space goes; only 低保 (di bao) should answer
+    assert _found(db, "db") == ["3501-MZ-001"]
+
+
+def test_letters_that_spell_nothing_find_nothing(db: Session) -> None:
+    assert _found(db, "zzzzqqq") == []
+    assert _found(db, "xyzxyz") == []
+
+
+def test_names_are_spelled_once_per_catalog_version(
+    db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    search.invalidate()
+    calls: list[str] = []
+    real = pinyin.spell
+
+    def counting(text: str) -> pinyin.Spelling:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(pinyin, "spell", counting)
+    _found(db, "sydj")
+    spelled = len(calls)
+    _found(db, "shiye")
+    _found(db, "kcg")
+
+    assert spelled > 0 and len(calls) == spelled

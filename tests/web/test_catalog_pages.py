@@ -9,6 +9,8 @@ import yaml
 from fastapi.testclient import TestClient
 from markupsafe import escape
 
+from tests.web.support import check_structure
+
 CATALOG = Path(__file__).resolve().parents[2] / "catalog"
 
 
@@ -85,3 +87,60 @@ def test_unknown_or_wrong_kind_is_not_found(client: TestClient) -> None:
     response = client.get("/items/NOPE-0000")
     assert response.status_code == 404 and "没有找到事项“NOPE-0000”" in response.text
     assert client.get("/bundles/3501-CGJ-002").status_code == 404
+
+
+def test_search_by_pinyin_initials_finds_unemployment_registration(client: TestClient) -> None:
+    html = client.get("/", params={"q": "sydj"}).text
+
+    assert _result_links(html)[0] == "3501-RS-003"
+    assert 'href="/items/3501-RS-003">失业登记</a>' in html
+    assert 'value="sydj"' in html  # the box keeps what was typed
+
+
+def test_search_by_full_pinyin_finds_the_enterprise_bundle(client: TestClient) -> None:
+    assert _result_links(client.get("/", params={"q": "qiyekaiban"}).text)[0] == (
+        "3501-BUNDLE-QYKB"
+    )
+
+
+def test_the_search_form_works_without_javascript_and_updates_in_place_with_it(
+    client: TestClient,
+) -> None:
+    html = client.get("/").text
+    start = html.index('<form class="search card"')
+    form = html[start : html.index("</form>", start)]
+
+    assert 'method="get" action="/"' in form and 'name="q"' in form  # a plain GET form
+    assert 'hx-get="/"' in form and 'hx-target="#search-results"' in form
+    assert 'hx-push-url="true"' in form and "delay:" in form
+    assert '<div id="search-results" aria-live="polite">' in html
+    check_structure(html)
+
+
+def test_htmx_gets_only_the_results_and_a_page_load_gets_the_whole_page(
+    client: TestClient,
+) -> None:
+    fragment = client.get("/", params={"q": "sydj"}, headers={"HX-Request": "true"})
+    page = client.get("/", params={"q": "sydj"})
+
+    assert "<html" not in fragment.text and "<main" not in fragment.text
+    assert 'id="results-title"' in fragment.text and "失业登记" in fragment.text
+    assert 'id="bundles-title"' not in fragment.text and 'id="search-results"' not in fragment.text
+    check_structure(fragment.text)
+    assert "<html" in page.text and 'id="bundles-title"' in page.text
+    assert page.text.count('id="results-title"') == 1
+    # a cached fragment must never be shown for the address opened as a page
+    assert "HX-Request" in fragment.headers["vary"] and "HX-Request" in page.headers["vary"]
+
+
+def test_htmx_clearing_the_box_gets_an_empty_result_region(client: TestClient) -> None:
+    fragment = client.get("/", params={"q": " "}, headers={"HX-Request": "true"}).text
+
+    assert fragment.strip() == ""
+
+
+def test_htmx_restoring_history_gets_the_whole_page(client: TestClient) -> None:
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    html = client.get("/", params={"q": "sydj"}, headers=headers).text
+
+    assert "<html" in html and 'id="bundles-title"' in html

@@ -1,9 +1,12 @@
-"""The staff queue narrowed by case number, applicant name, item title or stage."""
+"""The staff queue narrowed by case number, applicant name, item title, stage, urgency
+or item; with htmx a filter change swaps only the table.
+"""
 
 from __future__ import annotations
 
 import re
 
+from tests.conftest import Clock
 from tests.factories import submitted
 from tests.web.support import SignedIn, check_structure
 
@@ -43,3 +46,63 @@ def test_text_with_wildcards_is_taken_literally(signed_in: SignedIn, as_user) ->
     submitted(client, as_user("zhangsan"), CODE)
     assert numbers(client.get("/staff", params={"q": "%"}).text) == set()
     assert numbers(client.get("/staff", params={"q": "_"}).text) == set()
+
+
+def _two_cases(signed_in: SignedIn, as_user, clock: Clock) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """An overdue 放射工作人员证 case, and a 医师执业注册 case received two days later."""
+    client = signed_in("wjw")
+    late = submitted(client, as_user("zhangsan"), CODE)["number"]
+    clock.advance(days=2)
+    fresh = submitted(client, as_user("lisi"), "3501-WJW-004")["number"]
+    return late, fresh
+
+
+def test_urgency_and_item_narrow_the_rows(signed_in: SignedIn, as_user, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    late, fresh = _two_cases(signed_in, as_user, clock)
+    client = signed_in("wjw")
+    page = client.get("/staff").text
+    assert '<label for="queue-urgency">' in page and '<label for="queue-item">' in page
+    assert '<option value="3501-WJW-004">医师执业注册</option>' in page
+
+    overdue = client.get("/staff", params={"urgency": "red"}).text
+    assert late in numbers(overdue) and fresh not in numbers(overdue)
+    assert '<option value="red" selected>' in overdue and "清除筛选" in overdue
+    assert fresh in numbers(client.get("/staff", params={"urgency": "yellow"}).text)
+    on_time = client.get("/staff", params={"urgency": "green"}).text
+    assert numbers(on_time) == set() and "没有符合筛选条件的任务" in on_time
+
+    doctors = client.get("/staff", params={"item": "3501-WJW-004"}).text
+    assert fresh in numbers(doctors) and late not in numbers(doctors)
+    assert '<option value="3501-WJW-004" selected>' in doctors
+    both = client.get("/staff", params={"item": "3501-WJW-004", "urgency": "red"}).text
+    assert numbers(both) == set()
+    assert numbers(client.get("/staff", params={"urgency": "purple"}).text) >= {late, fresh}
+
+
+def test_htmx_gets_only_the_table(signed_in: SignedIn, as_user, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    late, fresh = _two_cases(signed_in, as_user, clock)
+    client = signed_in("wjw")
+    params = {"item": CODE}
+
+    fragment = client.get("/staff", params=params, headers={"HX-Request": "true"})
+    page = client.get("/staff", params=params)
+
+    assert "<html" not in fragment.text and "<form" not in fragment.text
+    assert late in numbers(fragment.text) and fresh not in numbers(fragment.text)
+    assert "筛选出 1 项任务" in fragment.text and 'href="/staff">' in fragment.text
+    check_structure(fragment.text)
+    assert "<html" in page.text and '<form method="get" action="/staff"' in page.text
+    assert numbers(page.text) == numbers(fragment.text)
+    assert "HX-Request" in fragment.headers["vary"] and "HX-Request" in page.headers["vary"]
+
+
+def test_the_filter_form_works_without_javascript_and_swaps_the_table_with_it(
+    signed_in: SignedIn,
+) -> None:
+    html = signed_in("wjw").get("/staff").text
+    start = html.index('<form method="get" action="/staff"')
+    form = html[start : html.index("</form>", start)]
+
+    assert 'hx-get="/staff"' in form and 'hx-target="#queue-results"' in form
+    assert 'hx-push-url="true"' in form and '<button type="submit">' in form
+    assert '<div id="queue-results" aria-live="polite">' in html

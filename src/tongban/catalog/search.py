@@ -1,16 +1,39 @@
-"""Ranking of catalog entries for plain Chinese queries.
+"""Ranking of catalog entries for the way people type: Chinese words, codes and pinyin.
 
 Chinese has no spaces, so beyond whole-substring matches the query is compared by
-character bigrams: "开个餐馆" still finds "我要开餐馆" through "开餐"/"餐馆".
+character bigrams: "开个餐馆" still finds "我要开餐馆" through "开餐"/"餐馆". People who
+type pinyin ("sydj", "shiye") are matched against the spellings of names and keywords.
+Tiers come first, then the score: the exact code, then Chinese (or English) words, then
+pinyin.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import IntEnum
 
+from tongban.catalog import pinyin
 from tongban.catalog.models import CatalogEntry
 
-_texts: dict[tuple[str, int], dict[str, str]] = {}
+
+class Tier(IntEnum):
+    exact_code = 0
+    words = 1
+    pinyin = 2
+
+
+@dataclass(frozen=True)
+class Texts:
+    """What one version of an entry is searched by, computed once per version."""
+
+    fields: dict[str, str]
+    spellings: dict[str, tuple[pinyin.Spelling, ...]]
+
+
+_texts: dict[tuple[str, int, str], Texts] = {}
+_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 def invalidate() -> None:
@@ -25,19 +48,26 @@ def _bigrams(text: str) -> set[str]:
     return {cleaned[i : i + 2] for i in range(len(cleaned) - 1)}
 
 
-def _fields(entry: CatalogEntry, departments: dict[str, str]) -> dict[str, str]:
-    assert entry.current_version is not None
-    key = (entry.code, entry.current_version.id)
+def _texts_of(entry: CatalogEntry, departments: dict[str, str]) -> Texts:
+    version = entry.current_version
+    assert version is not None
+    key = (entry.code, version.id, version.content_hash)
     if key not in _texts:
-        definition = entry.current_version.definition
+        definition = version.definition
         source = definition.get("bundle") or definition["items"][0]
-        _texts[key] = {
+        keywords = source.get("keywords", [])
+        fields = {
             "name": f"{definition['name']} {definition.get('name_en') or ''}".lower(),
-            "keywords": " ".join(source.get("keywords", [])).lower(),
+            "keywords": " ".join(keywords).lower(),
             "code": entry.code.lower(),
             "summary": (source.get("summary") or "").lower(),
             "department": departments.get(entry.department_code, ""),
         }
+        spellings = {
+            "name": (pinyin.spell(definition["name"]),),
+            "keywords": tuple(pinyin.spell(keyword) for keyword in keywords),
+        }
+        _texts[key] = Texts(fields, spellings)
     return _texts[key]
 
 
@@ -56,17 +86,25 @@ def _core(query: str) -> str:
     return needle
 
 
+def _contains(name: str, text: str, needle: str, words: list[str]) -> bool:
+    """Chinese and codes match anywhere; Latin letters only at the start of a word, so
+    that "db" (低保 in pinyin) does not hit "food business"."""
+    if name == "code" or _HAN.search(needle):
+        return needle in text.replace(" ", "") or any(word in text for word in words)
+    return any(re.search(rf"(?<![a-z0-9]){re.escape(word)}", text) for word in words)
+
+
 def score(query: str, fields: dict[str, str]) -> float:
+    """How well the words of ``query`` match an entry's texts (0 when they do not)."""
     needle = _core(query)
     if not needle:
         return 0.0
     best = 0.0
-    grams = _bigrams(needle)
+    words = query.lower().split()
+    grams = _bigrams(needle) if _HAN.search(needle) else set()
     for name, weight in WEIGHTS.items():
         text = fields[name]
-        if needle in text.replace(" ", "") or any(
-            word and word in text for word in query.lower().split()
-        ):
+        if _contains(name, text, needle, words):
             best = max(best, float(weight))
         elif grams and name != "code":  # codes match whole or not at all
             shared = len(grams & _bigrams(text)) / len(grams)
@@ -75,11 +113,37 @@ def score(query: str, fields: dict[str, str]) -> float:
     return best
 
 
+PINYIN_WEIGHTS = {"name": 100, "keywords": 80}
+
+
+def pinyin_score(letters: str, spellings: dict[str, tuple[pinyin.Spelling, ...]]) -> float:
+    """How well pinyin ``letters`` match: a name over a keyword, from the start over the
+    middle ("kcg" in 我要开餐馆), the whole name over a part."""
+    best = 0.0
+    for name, weight in PINYIN_WEIGHTS.items():
+        for spelling in spellings[name]:
+            hit = pinyin.find(letters, spelling)
+            if hit is not None:
+                value = weight * (1.0 if hit.start == 0 else 0.6) * (1.0 if hit.to_end else 0.9)
+                best = max(best, value)
+    return best
+
+
+def _match(query: str, texts: Texts) -> tuple[Tier, float]:
+    if "".join(query.split()).lower() == texts.fields["code"]:
+        return Tier.exact_code, 1.0
+    value = score(query, texts.fields)
+    if value > 0:
+        return Tier.words, value
+    letters = pinyin.normalize(query)
+    return Tier.pinyin, pinyin_score(letters, texts.spellings) if letters else 0.0
+
+
 def rank(query: str, entries: Sequence[CatalogEntry], departments: dict[str, str]) -> list[str]:
     """Codes of matching entries, best first (ties: bundles first, then by code)."""
     scored = []
     for entry in entries:
-        value = score(query, _fields(entry, departments))
+        tier, value = _match(query, _texts_of(entry, departments))
         if value > 0:
-            scored.append((-value, entry.kind != "bundle", entry.code))
-    return [code for _, _, code in sorted(scored)]
+            scored.append((tier, -value, entry.kind != "bundle", entry.code))
+    return [code for *_, code in sorted(scored)]

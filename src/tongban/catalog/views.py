@@ -14,7 +14,7 @@ from tongban.catalog.enums import EntryKind
 from tongban.catalog.models import CatalogEntry, Department
 from tongban.errors import NotFound
 from tongban.web.deps import OptionalUser, SessionDep
-from tongban.web.templating import render
+from tongban.web.templating import render, render_page_or_fragment
 
 router = APIRouter()
 
@@ -33,16 +33,26 @@ def _by_department(entries: Sequence[CatalogEntry]) -> dict[str, list[CatalogEnt
 
 @router.get("/")
 def home(request: Request, session: SessionDep, user: OptionalUser, q: str = "") -> Response:
-    """The service hall: search box, bundles (一件事) and items by department."""
+    """The service hall: search box, bundles (一件事) and items by department.
+
+    htmx, searching as the person types, gets only the results.
+    """
     query = q.strip()
     context = {
         "q": query,
         "results": service.search(session, query=query) if query else None,
-        "bundles": service.list_entries(session, kind=EntryKind.bundle),
-        "groups": _by_department(service.list_entries(session, kind=EntryKind.item)),
         "departments": departments(session),
     }
-    return render(request, "catalog/home.html", context)
+    return render_page_or_fragment(
+        request,
+        "catalog/home.html",
+        "catalog/_search_results.html",
+        context,
+        lambda: {
+            "bundles": service.list_entries(session, kind=EntryKind.bundle),
+            "groups": _by_department(service.list_entries(session, kind=EntryKind.item)),
+        },
+    )
 
 
 def _guide(request: Request, session: Session, code: str, kind: EntryKind) -> Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -76,4 +77,30 @@ def render(
     seed = getattr(request.state, "anonymous_seed", None)
     if seed is not None:
         response.set_cookie(ANONYMOUS_COOKIE, seed, httponly=True, samesite="lax")
+    return response
+
+
+def wants_fragment(request: Request) -> bool:
+    """htmx asks for the part of a page it swaps; restoring its history wants the page."""
+    asked = request.headers.get("hx-request") == "true"
+    return asked and request.headers.get("hx-history-restore-request") != "true"
+
+
+def render_page_or_fragment(
+    request: Request,
+    page: str,
+    fragment: str,
+    context: dict[str, Any],
+    page_context: Callable[[], dict[str, Any]] = dict,
+) -> HTMLResponse:
+    """``page`` (which includes ``fragment``), or for htmx only ``fragment``.
+
+    ``page_context`` is what only the whole page shows, computed only when it is drawn.
+    ``Vary`` keeps a browser from showing a cached fragment when the URL is opened as a page.
+    """
+    if wants_fragment(request):
+        response = render(request, fragment, context)
+    else:
+        response = render(request, page, {**context, **page_context()})
+    response.headers["Vary"] = "HX-Request"
     return response

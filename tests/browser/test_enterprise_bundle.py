@@ -1,7 +1,8 @@
 """企业开办 through the pages, by clicking and typing in Chromium: the applicant fills the
-one form, the window asks for a correction once, the applicant fixes it, five
+one form, reviews and confirms it, the window asks for a correction once, the applicant fixes it, five
 departments approve in parallel, the lead department decides and issues, and the
-applicant downloads the result — on a desktop and on a phone-sized screen.
+applicant downloads the result and rates the service, which the department answers —
+on a desktop and on a phone-sized screen.
 """
 
 from __future__ import annotations
@@ -69,10 +70,17 @@ def test_enterprise_bundle_from_application_to_result(
     _fill(applicant, spec["form"])
     _attach_materials(applicant, spec["materials"], tmp_path)
     applicant.click("button:text-is('提交申请')")
-    applicant.wait_for_url(re.compile(r"/cases/\d+"))
+    applicant.wait_for_url(re.compile(r"/cases/\d+/review$"))
+    review = applicant.locator("main")
+    expect(review).to_contain_text("核对申请信息")
+    expect(review).to_contain_text(spec["materials"][0]["name"])
+    applicant.click("button:text-is('确认提交')")
+    applicant.wait_for_url(re.compile(r"/cases/\d+/receipt$"))
     found = re.search(r"/cases/(\d+)", applicant.url)
     assert found is not None
     number = found.group(1)
+    expect(applicant.locator("main")).to_contain_text("申请回执")
+    expect(applicant.locator("main strong")).to_have_text(number)
     expect(applicant.locator("main")).to_contain_text("待受理")
 
     clerk = people.sign_in("clerk")
@@ -113,3 +121,18 @@ def test_enterprise_bundle_from_application_to_result(
     link = applicant.locator("a[href^='/api/v1/results/']").first
     document = applicant.request.get(link.get_attribute("href") or "")
     assert document.ok and document.body().startswith(b"%PDF")
+
+    # 好差评: the applicant rates the service; a bad rating is answered by the lead department
+    applicant.check("#rating-score-2")
+    applicant.fill("#rating-comment", "补正告知来得晚，希望一次说清")
+    applicant.click("button:text-is('提交评价')")
+    rating = applicant.locator("#rating")
+    expect(rating).to_contain_text("感谢您的评价")
+    expect(rating).to_contain_text("整改中")
+    clerk.goto("/staff/ratings")
+    card = clerk.locator("article", has_text=number)
+    card.locator("textarea").fill("已约谈经办人，补正告知当日发出")
+    card.locator("button:text-is('提交整改情况')").click()
+    expect(clerk.locator("article", has_text=number)).to_contain_text("已整改")
+    applicant.goto(f"/cases/{number}")
+    expect(applicant.locator("#rating")).to_contain_text("已约谈经办人，补正告知当日发出")

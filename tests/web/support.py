@@ -40,10 +40,29 @@ def sign_in(client: TestClient, username: str, password: str = "demo12345") -> N
     assert response.status_code == 200, response.text
 
 
-def apply(client: TestClient, code: str, form: dict[str, str], files: Files):  # type: ignore[no-untyped-def]
-    """Post the apply form of ``code`` and return the final response."""
+def fill_in(client: TestClient, code: str, form: dict[str, str], files: Files):  # type: ignore[no-untyped-def]
+    """Post the apply form of ``code``: the review page, or the form again with problems."""
     token = csrf(client.get(f"/apply/{code}").text)
     return client.post(f"/apply/{code}", data={**form, "csrf_token": token}, files=files)
+
+
+def confirm(client: TestClient, review_html: str):  # type: ignore[no-untyped-def]
+    """Press 「确认提交」 on a review page; the response is the receipt."""
+    action = found(r'action="(/cases/\d+/submit)"', review_html)
+    return client.post(action, data={"csrf_token": csrf(review_html)})
+
+
+def apply(client: TestClient, code: str, form: dict[str, str], files: Files):  # type: ignore[no-untyped-def]
+    """Apply as a person does — fill in, review, confirm, then open the case from the
+    receipt — and return the submitted case's page (or the response that stopped the way).
+    """
+    review = fill_in(client, code, form, files)
+    if review.status_code != 200 or "/review" not in str(review.url):
+        return review
+    receipt = confirm(client, review.text)
+    if receipt.status_code != 200:
+        return receipt
+    return client.get(found(r'href="(/cases/\d+)"', receipt.text))
 
 
 def found(pattern: str, text: str) -> str:

@@ -6,7 +6,17 @@ import re
 
 from fastapi.testclient import TestClient
 
-from tests.web.support import ITEM, PDF, VALID, SignedIn, apply, case_number, csrf, found
+from tests.web.support import (
+    ITEM,
+    PDF,
+    VALID,
+    SignedIn,
+    apply,
+    case_number,
+    confirm,
+    csrf,
+    found,
+)
 
 ID_PDF = {"m_ID_CARD": ("id.pdf", PDF, "application/pdf")}
 
@@ -34,11 +44,13 @@ def test_valid_form_and_pdf_submit_the_case(signed_in: SignedIn) -> None:
     assert response.status_code == 200
     assert "/cases/" in str(response.url)
     html = response.text
-    assert "申请已提交" in html and "待受理" in html
+    assert "待受理" in html
     assert "福州市鼓楼区五四路1号" in html
-    assert re.search(r'href="/api/v1/materials/\d+/content">id.pdf</a>', html)
+    assert '<span class="file-name">id.pdf</span>' in html
     download = client.get(found(r'href="(/api/v1/materials/\d+/content)"', html))
     assert download.content == PDF
+    assert download.headers["content-type"] == "application/pdf"
+    assert download.headers["content-disposition"] == "inline; filename*=UTF-8''id.pdf"
     mine = client.get("/my/cases").text
     assert case_number(html) in mine and "待受理" in mine
 
@@ -59,10 +71,11 @@ def test_missing_field_shows_the_message_next_to_it_and_keeps_the_draft(
     assert "草稿" in client.get("/my/cases").text
     edit = client.get(f"/cases/{number}/edit")
     assert edit.status_code == 200 and 'value="13800000001"' in edit.text
-    done = client.post(
+    review = client.post(
         f"/cases/{number}/edit", data={**VALID, "csrf_token": csrf(edit.text)}, files=ID_PDF
     )
-    assert done.status_code == 200 and "待受理" in done.text
+    assert review.status_code == 200 and str(review.url).endswith(f"/cases/{number}/review")
+    assert "待受理" in confirm(client, review.text).text
 
 
 def test_save_draft_then_submit(signed_in: SignedIn) -> None:

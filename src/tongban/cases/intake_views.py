@@ -19,8 +19,8 @@ from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.cases import access, formpage, service
 from tongban.cases.enums import Stage, TaskState
-from tongban.cases.machine import STATE_NAMES_ZH
 from tongban.cases.models import Case
+from tongban.cases.review_views import receipt_context
 from tongban.cases.views import Desk, save_answers
 from tongban.catalog import service as catalog
 from tongban.errors import InvalidInput, NotFound
@@ -186,9 +186,8 @@ def receipt(number: str, request: Request, session: SessionDep, user: Clerk) -> 
         (t for t in case.tasks if t.stage == Stage.accept and t.state == TaskState.open), None
     )
     context = {
-        "case": case,
-        "applicant": accounts.get_user(session, user_id=case.applicant_id),
+        **receipt_context(session, case),
         "task": accept if accept and access.can_act(user, accept) else None,
-        "state_names": STATE_NAMES_ZH,
+        "window": True,
     }
-    return render(request, "cases/intake_receipt.html", context)
+    return render(request, "cases/receipt.html", context)

@@ -25,7 +25,9 @@ def owns(user: User, case: Case) -> bool:
 
 
 def can_view_case(user: User, case: Case) -> bool:
-    """Applicants see their own cases; staff see cases their department works on."""
+    """Applicants see their own cases; staff see cases their department works on, or
+    has been asked to verify a fact of (协查: read-only, they act on no task of it).
+    """
     if owns(user, case):
         return True
     if user.has_role(Role.supervisor, Role.system_admin):
@@ -33,13 +35,23 @@ def can_view_case(user: User, case: Case) -> bool:
     if not user.has_role(*WORK_ROLES) or user.department_code is None:
         return False
     departments = {task.department_code for task in case.tasks} | {case.lead_department}
-    return user.department_code in departments
+    asked = {request.to_department for request in case.verifications}
+    return user.department_code in departments | asked
 
 
 def check_view(user: User, case: Case) -> None:
     """Raise NotFound (not Forbidden: do not reveal that the case exists)."""
     if not can_view_case(user, case):
         raise NotFound(f"没有找到办件 {case.number}。", f"No case {case.number}.")
+
+
+# Audit actions about the handling among departments, not shown to applicants.
+STAFF_ONLY_ACTIONS = ("task.cancel", "verification.")
+
+
+def may_see_event(user: User, action: str) -> bool:
+    """Applicants follow their case, not the internal exchanges between departments."""
+    return user.is_staff or not action.startswith(STAFF_ONLY_ACTIONS)
 
 
 def acts_for(user: User, case: Case) -> bool:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Form, Path, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, UploadFile
 from fastapi.responses import Response
 
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.cases import service
 from tongban.cases.enums import Stage
-from tongban.cases.models import Case, Task
+from tongban.cases.models import Case, Task, VerificationRequest
 from tongban.cases.schemas import (
     CaseCreate,
     CaseRead,
@@ -28,6 +29,9 @@ from tongban.cases.schemas import (
     TaskRead,
     TimeLeftRead,
     TimelineRead,
+    VerificationAnswer,
+    VerificationCreate,
+    VerificationRead,
 )
 from tongban.web.deps import (
     CurrentApplicant,
@@ -153,9 +157,14 @@ def list_materials(number: str, session: SessionDep, user: CurrentUser) -> list[
 def material_content(
     material_id: RowId, session: SessionDep, user: CurrentUser, store: StoreDep
 ) -> Response:
-    """The bytes of an uploaded material."""
+    """The bytes of an uploaded material, shown in the browser (PDFs and images open inline)."""
     material = service.get_material(session, material_id=material_id, user=user)
-    return Response(store.get(material.storage_key), media_type=material.content_type)
+    disposition = f"inline; filename*=UTF-8''{quote(material.filename)}"
+    return Response(
+        store.get(material.storage_key),
+        media_type=material.content_type,
+        headers={"Content-Disposition": disposition, "X-Content-Type-Options": "nosniff"},
+    )
 
 
 @router.get("/cases/{number}/timeline")
@@ -176,7 +185,7 @@ def get_timeline(number: str, session: SessionDep, user: CurrentUser, now: NowDe
         for s in line.stages
     ]
     left = TimeLeftRead.model_validate(line.time_left) if line.time_left else None
-    events = [e for e in line.events if user.is_staff or not e.action.startswith("task.cancel")]
+    events = [e for e in line.events if service.may_see_event(user, e.action)]
     return TimelineRead(
         stages=stages, events=[EventRead.model_validate(e) for e in events], time_left=left
     )
@@ -395,3 +404,59 @@ def extend(
         service.extend_limit(session, case_id=case.id, user=user, opinion=body.opinion, now=now),
         now,
     )
+
+
+def _verification_read(
+    session: SessionDep, request: VerificationRequest, now: NowDep
+) -> VerificationRead:
+    read = VerificationRead.model_validate(request)
+    if request.answered_at is None:
+        left = service.verification_time_left(session, request=request, now=now)
+        read.time_left = TimeLeftRead.model_validate(left)
+    return read
+
+
+@router.post("/tasks/{task_id}/verifications", status_code=201)
+def ask_verification(
+    task_id: RowId, body: VerificationCreate, session: SessionDep, user: CurrentStaff, now: NowDep
+) -> VerificationRead:
+    """Ask another department to verify a fact of the case (协查); the clock keeps running."""
+    request = service.ask_verification(
+        session,
+        task_id=task_id,
+        user=user,
+        to_department=body.to_department,
+        question=body.question,
+        now=now,
+    )
+    return _verification_read(session, request, now)
+
+
+@router.get("/verifications")
+def list_verifications(
+    session: SessionDep,
+    user: CurrentStaff,
+    now: NowDep,
+    department: Annotated[str | None, Query(max_length=10)] = None,
+    open_only: Annotated[bool, Query(alias="open")] = True,
+) -> list[VerificationRead]:
+    """Requests addressed to a department (default: yours); open ones least time left first."""
+    requests = service.list_verifications(
+        session, user=user, department=department, open_only=open_only
+    )
+    return [_verification_read(session, request, now) for request in requests]
+
+
+@router.post("/verifications/{request_id}/answer")
+def answer_verification(
+    request_id: RowId,
+    body: VerificationAnswer,
+    session: SessionDep,
+    user: CurrentStaff,
+    now: NowDep,
+) -> VerificationRead:
+    """Answer a request addressed to your department, once."""
+    request = service.answer_verification(
+        session, request_id=request_id, user=user, text=body.answer, now=now
+    )
+    return _verification_read(session, request, now)

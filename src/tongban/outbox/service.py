@@ -30,6 +30,7 @@ APPLICANT_TOPICS: dict[str, str] = {
     "case.pause": "clock_paused",
     "case.resume": "clock_resumed",
     "calendar.deadline_recomputed": "deadline_changed",
+    "rating.rectify": "rating_rectified",  # the department answered a bad rating
 }
 
 

@@ -1,0 +1,100 @@
+"""JSON API for ratings (好差评): rate a finished case, read its rating, list a
+department's ratings, rectify a bad one."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from tongban.cases import service as cases
+from tongban.errors import NotFound
+from tongban.ratings import service
+from tongban.ratings.rules import SCORE_NAMES_ZH
+from tongban.ratings.schemas import RatingCreate, RatingRead, RectificationCreate
+from tongban.web.deps import CurrentUser, NowDep, RuntimeDep, SessionDep
+
+router = APIRouter(tags=["ratings"])
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Row id")]
+
+
+def _read(row: service.RatingRow) -> RatingRead:
+    rating = row.rating
+    return RatingRead(
+        id=rating.id,
+        case_number=row.case_number,
+        case_title=row.case_title,
+        department_code=rating.department_code,
+        score=rating.score,
+        score_name=SCORE_NAMES_ZH[rating.score],
+        comment=rating.comment,
+        created_at=rating.created_at,
+        bad=row.bad,
+        rectify_due_at=rating.rectify_due_at,
+        rectification=rating.rectification,
+        rectified_by=rating.rectified_by,
+        rectified_at=rating.rectified_at,
+        open=row.open,
+        overdue=row.overdue,
+        late=row.late,
+    )
+
+
+@router.post("/cases/{number}/rating", status_code=201)
+def rate_case(
+    number: str,
+    body: RatingCreate,
+    session: SessionDep,
+    user: CurrentUser,
+    now: NowDep,
+    runtime: RuntimeDep,
+) -> RatingRead:
+    """Rate a finished case once (applicant); a score of 2 or less needs a comment."""
+    case = cases.get_case(session, number=number, user=user)
+    rating = service.rate_case(
+        session,
+        case_id=case.id,
+        user=user,
+        score=body.score,
+        comment=body.comment,
+        now=now,
+        rectify_hours=runtime.settings.rating_rectify_hours,
+    )
+    return _read(service.get_row(session, rating=rating, now=now))
+
+
+@router.get("/cases/{number}/rating")
+def get_rating(number: str, session: SessionDep, user: CurrentUser, now: NowDep) -> RatingRead:
+    """The rating of a case, with the department's rectification of a bad one."""
+    case = cases.get_case(session, number=number, user=user)
+    rating = service.rating_of_case(session, case_id=case.id)
+    if rating is None:
+        raise NotFound(f"办件 {number} 尚未评价。", f"Case {number} has not been rated.")
+    return _read(service.get_row(session, rating=rating, now=now))
+
+
+@router.get("/ratings")
+def list_ratings(
+    session: SessionDep,
+    user: CurrentUser,
+    now: NowDep,
+    department: Annotated[
+        str | None, Query(max_length=10, description="Department code; staff: their own")
+    ] = None,
+    bad: Annotated[bool, Query(description="Only bad ratings (score 2 or less)")] = False,
+    limit: Annotated[int, Query(ge=1, le=500)] = 200,
+) -> list[RatingRead]:
+    """A department's ratings, open bad ones first (soonest due first), then newest first."""
+    rows = service.list_ratings(
+        session, user=user, department_code=department, bad_only=bad, now=now, limit=limit
+    )
+    return [_read(row) for row in rows]
+
+
+@router.post("/ratings/{rating_id}/rectification")
+def rectify(
+    rating_id: RowId, body: RectificationCreate, session: SessionDep, user: CurrentUser, now: NowDep
+) -> RatingRead:
+    """The rated department's rectification of a bad rating, once."""
+    rating = service.rectify(session, rating_id=rating_id, user=user, text=body.text, now=now)
+    return _read(service.get_row(session, rating=rating, now=now))

@@ -1,0 +1,95 @@
+"""The rules of a rating, as pure functions: which scores exist, what is a bad rating,
+what a comment or a rectification must look like, and how urgent an open one is.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from tongban.cases.enums import CaseState
+from tongban.errors import InvalidInput
+
+SCORES = (5, 4, 3, 2, 1)
+SCORE_NAMES_ZH = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
+SCORE_NAMES_EN = {
+    5: "very satisfied",
+    4: "satisfied",
+    3: "fairly satisfied",
+    2: "dissatisfied",
+    1: "very dissatisfied",
+}
+BAD_AT_MOST = 2  # 差评: 不满意 or 非常不满意
+GOOD_AT_LEAST = 4  # counted in the satisfaction rate (好评率)
+COMMENT_MAX = 500
+RECTIFICATION_MAX = 2000
+# a case can be rated once it is finished: done, refused or not accepted; not withdrawn
+RATEABLE_STATES = frozenset({CaseState.completed, CaseState.refused, CaseState.rejected})
+# control characters (line breaks and tabs aside) and halves of surrogate pairs: no one
+# types them, PostgreSQL text cannot hold NUL, and no database stores a lone surrogate
+UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def _check_printable(text: str, *, field: str, what_zh: str, what_en: str) -> None:
+    if UNPRINTABLE.search(text):
+        raise InvalidInput(
+            f"{what_zh}含有无法显示的控制字符，请删除后重试。",
+            f"The {what_en} contains control characters that cannot be shown; remove them.",
+            field=field,
+        )
+
+
+def is_bad(score: int) -> bool:
+    return score <= BAD_AT_MOST
+
+
+def check_rating(score: object, comment: str | None) -> tuple[int, str | None]:
+    """The score and the trimmed comment (None when empty), or InvalidInput saying what to fix."""
+    if isinstance(score, bool) or not isinstance(score, int) or score not in SCORE_NAMES_ZH:
+        raise InvalidInput(
+            "请选择 1 到 5 分的满意度：5 非常满意，4 满意，3 基本满意，2 不满意，1 非常不满意。",
+            "Choose a score from 1 to 5: 5 very satisfied … 1 very dissatisfied.",
+            field="score",
+        )
+    text = (comment or "").strip() or None
+    if text is None and is_bad(score):
+        raise InvalidInput(
+            "选择“不满意”或“非常不满意”时，请写明哪里做得不好，以便部门整改。",
+            "A score of 2 or less needs a comment saying what went wrong, so it can be put right.",
+            field="comment",
+        )
+    if text is not None and len(text) > COMMENT_MAX:
+        raise InvalidInput(
+            f"评价意见最多 {COMMENT_MAX} 字，当前 {len(text)} 字。",
+            f"The comment can be at most {COMMENT_MAX} characters; it has {len(text)}.",
+            field="comment",
+        )
+    if text is not None:
+        _check_printable(text, field="comment", what_zh="评价意见", what_en="comment")
+    return score, text
+
+
+def check_rectification(text: str | None) -> str:
+    """The trimmed rectification text, or InvalidInput."""
+    cleaned = (text or "").strip()
+    if not cleaned:
+        raise InvalidInput(
+            "请填写整改情况：查明的问题、采取的措施和对申请人的答复。",
+            "Describe the rectification: what was wrong, what was done, the answer to the applicant.",
+            field="text",
+        )
+    if len(cleaned) > RECTIFICATION_MAX:
+        raise InvalidInput(
+            f"整改情况最多 {RECTIFICATION_MAX} 字，当前 {len(cleaned)} 字。",
+            f"The rectification can be at most {RECTIFICATION_MAX} characters; it has {len(cleaned)}.",
+            field="text",
+        )
+    _check_printable(cleaned, field="text", what_zh="整改情况", what_en="rectification")
+    return cleaned
+
+
+def urgency(*, due_at: datetime, now: datetime, limit: timedelta) -> str:
+    """Like the queue's badge: red overdue; yellow a quarter of the limit or less left; green."""
+    if now > due_at:
+        return "red"
+    return "yellow" if due_at - now <= limit / 4 else "green"

@@ -1,0 +1,178 @@
+"""Rating pages: the applicant rates a finished case from its page; the department lists
+its bad ratings with the time left and writes each rectification (``/staff/ratings``).
+
+Both forms post normally (POST → redirect → GET). With htmx they swap only their card:
+the server then answers with the card alone, and a refused form comes back as a 200
+card showing the reason, because htmx does not swap 4xx answers.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from tongban.accounts.enums import Role
+from tongban.accounts.models import User
+from tongban.cases import service as cases
+from tongban.cases.models import Case
+from tongban.cases.views import _case_page
+from tongban.catalog.views import departments
+from tongban.errors import Conflict, InvalidInput
+from tongban.ratings import rules, service
+from tongban.ratings.card import case_rating
+from tongban.web.deps import (
+    CheckedForm,
+    CurrentStaff,
+    CurrentUser,
+    NowDep,
+    RuntimeDep,
+    SessionDep,
+    see_other,
+)
+from tongban.web.i18n import locale_of
+from tongban.web.templating import render, wants_fragment
+
+router = APIRouter()
+RatingId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+Problem = tuple[int, str, str]  # (rating id, message, the text that was refused)
+
+
+def _message(request: Request, error: InvalidInput | Conflict) -> str:
+    return error.message(locale_of(request, request.app.state.runtime.settings.default_locale))
+
+
+def _text(form: CheckedForm, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def _case_card(
+    request: Request, session: Session, case: Case, user: User, now: datetime, rated: bool
+) -> Response:
+    """The 「评价」 card alone, for htmx to swap."""
+    context = {"case": case, "rated": rated, **case_rating(request, session, case, user, now)}
+    return render(request, "ratings/_case_rating.html", context)
+
+
+@router.post("/cases/{number}/rating")
+def rate(
+    number: str,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    now: NowDep,
+    runtime: RuntimeDep,
+    form: CheckedForm,
+) -> Response:
+    """Rate a finished case; a refused rating shows the case page again with the reason."""
+    case = cases.get_case(session, number=number, user=user)
+    raw, comment = _text(form, "score"), _text(form, "comment")
+    score = int(raw) if raw.isdigit() and len(raw) <= 2 else 0
+    try:
+        service.rate_case(
+            session,
+            case_id=case.id,
+            user=user,
+            score=score,
+            comment=comment,
+            now=now,
+            rectify_hours=runtime.settings.rating_rectify_hours,
+        )
+    except (InvalidInput, Conflict) as error:
+        request.state.rating_form = {
+            "score": score,
+            "comment": comment,
+            "error": _message(request, error),
+            "field": error.field,
+        }
+        if wants_fragment(request):
+            return _case_card(request, session, case, user, now, rated=False)
+        return _case_page(request, session, case, user, now, status_code=error.status)
+    if wants_fragment(request):
+        return _case_card(request, session, case, user, now, rated=True)
+    return see_other(f"/cases/{number}?done=rated#rating-title")
+
+
+def _staff_context(
+    request: Request, session: Session, user: User, rows: list[service.RatingRow]
+) -> dict[str, Any]:
+    """What the list and each of its cards need."""
+    return {
+        "rows": rows,
+        "departments": departments(session),
+        "may_rectify": {row.rating.id for row in rows if service.can_rectify(user, row.rating)},
+        "rectify_max": rules.RECTIFICATION_MAX,
+        "rating_hours": request.app.state.runtime.settings.rating_rectify_hours,
+    }
+
+
+def _staff_page(
+    request: Request,
+    session: Session,
+    user: User,
+    now: datetime,
+    department: str,
+    problem: Problem | None = None,
+    status_code: int = 200,
+) -> Response:
+    scope = service.department_in_view(user, department or None)
+    rows = service.list_ratings(session, user=user, department_code=scope, bad_only=True, now=now)
+    context = _staff_context(request, session, user, rows)
+    context.update(
+        ratings=service.figures(session, now=now, department_code=scope),
+        scope=scope,
+        may_choose=user.has_role(Role.supervisor, Role.system_admin),
+        problem=problem,
+    )
+    return render(request, "ratings/staff_ratings.html", context, status_code=status_code)
+
+
+def _staff_card(
+    request: Request, session: Session, user: User, now: datetime, rating_id: int, **extra: Any
+) -> Response:
+    """One rating's card alone, for htmx to swap."""
+    rating = service.get_rating(session, rating_id=rating_id)
+    row = service.get_row(session, rating=rating, now=now)
+    context = _staff_context(request, session, user, [row])
+    context.update(row=row, scope=service.department_in_view(user, None), **extra)
+    return render(request, "ratings/_staff_rating.html", context)
+
+
+@router.get("/staff/ratings")
+def staff_ratings(
+    request: Request,
+    session: SessionDep,
+    user: CurrentStaff,
+    now: NowDep,
+    department: Annotated[str, Query(max_length=10)] = "",
+) -> Response:
+    """The department's bad ratings, open ones first with the time left to rectify them."""
+    return _staff_page(request, session, user, now, department)
+
+
+@router.post("/staff/ratings/{rating_id}/rectification")
+def rectify(
+    rating_id: RatingId,
+    request: Request,
+    session: SessionDep,
+    user: CurrentStaff,
+    now: NowDep,
+    form: CheckedForm,
+) -> Response:
+    """Write the rectification of a bad rating; a refused one shows the list again with the reason."""
+    text = _text(form, "text")
+    try:
+        service.rectify(session, rating_id=rating_id, user=user, text=text, now=now)
+    except (InvalidInput, Conflict) as error:
+        session.rollback()  # nothing half-done is kept
+        problem = (rating_id, _message(request, error), text)
+        if wants_fragment(request):
+            return _staff_card(request, session, user, now, rating_id, problem=problem)
+        return _staff_page(request, session, user, now, "", problem, error.status)
+    if wants_fragment(request):
+        return _staff_card(request, session, user, now, rating_id, rectified=rating_id)
+    return see_other("/staff/ratings?done=rectified")

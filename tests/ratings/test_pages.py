@@ -1,0 +1,174 @@
+"""Rating pages: the applicant rates from the case page, the department rectifies from
+/staff/ratings, the applicant sees the answer; supervisors look across departments.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.conftest import Clock
+from tests.factories import API
+from tests.ratings.conftest import Finish
+from tests.web.support import check_structure, csrf, found, sign_in
+
+
+@pytest.fixture
+def browser(client: TestClient):  # type: ignore[no-untyped-def]
+    """``browser("zhangsan")`` → the client with that demo user's session cookie."""
+
+    def login(username: str) -> TestClient:
+        client.cookies.clear()
+        sign_in(client, username)
+        return client
+
+    return login
+
+
+def _card(html: str) -> str:
+    start = html.index('id="rating-title"')
+    return html[start : html.index("</section>", start)]
+
+
+def _rate(client: TestClient, number: str, **fields: str):  # type: ignore[no-untyped-def]
+    token = csrf(client.get(f"/cases/{number}").text)
+    return client.post(f"/cases/{number}/rating", data={"csrf_token": token, **fields})
+
+
+def _rectify(client: TestClient, rating_id: str, text: str):  # type: ignore[no-untyped-def]
+    token = csrf(client.get("/staff/ratings").text)
+    return client.post(
+        f"/staff/ratings/{rating_id}/rectification", data={"csrf_token": token, "text": text}
+    )
+
+
+def test_applicant_rates_the_department_rectifies_the_applicant_sees_it(
+    browser: Any, finish: Finish, clock: Clock
+) -> None:
+    number = finish()
+    applicant = browser("zhangsan")
+    page = applicant.get(f"/cases/{number}").text
+    check_structure(page)
+    card = _card(page)
+    assert "<legend>满意度" in card
+    labels = re.findall(r'<label for="rating-score-(\d)">([^<]+)</label>', card)
+    assert labels == [
+        ("5", "非常满意"),
+        ("4", "满意"),
+        ("3", "基本满意"),
+        ("2", "不满意"),
+        ("1", "非常不满意"),
+    ]
+
+    refused = _rate(applicant, number, score="1", comment="  ")
+    assert refused.status_code == 422
+    card = _card(refused.text)
+    assert 'id="e-rating-comment"' in card and "写明哪里做得不好" in card
+    assert re.search(r'id="rating-score-1"[^>]* checked', card)  # the choice is kept
+    assert "请选择 1 到 5 分" in _card(_rate(applicant, number, comment="好").text)
+
+    rated = _rate(applicant, number, score="1", comment="窗口让我跑了三次。")
+    assert rated.status_code == 200 and "感谢您的评价" in rated.text
+    card = _card(rated.text)
+    assert "非常不满意" in card and "窗口让我跑了三次。" in card and "整改中，期限" in card
+    assert "<form" not in card  # rated once
+
+    clock.advance(hours=20)  # 4 of 24 hours left: yellow
+    staff = browser("rs")
+    assert 'href="/staff/ratings"' in staff.get("/staff").text
+    listing = staff.get("/staff/ratings").text
+    check_structure(listing)
+    rating_id = re.findall(r'action="/staff/ratings/(\d+)/rectification"', listing)
+    assert len(rating_id) == 1
+    assert '<span class="badge yellow">临期</span>' in listing and "剩余 4 小时" in listing
+    assert "窗口让我跑了三次。" in listing and number in listing
+
+    empty = _rectify(staff, rating_id[0], " ")
+    assert empty.status_code == 422 and 'id="e-rectify-' in empty.text
+    done = _rectify(staff, rating_id[0], "已核实，窗口一次性告知材料，并向申请人致歉。")
+    assert done.status_code == 200 and "整改情况已提交" in done.text
+    assert "/rectification" not in done.text and "已整改" in done.text
+    twice = _rectify(staff, rating_id[0], "再次")
+    assert twice.status_code == 409 and "已由人社审查员整改" in twice.text
+
+    card = _card(browser("zhangsan").get(f"/cases/{number}").text)
+    assert "已核实，窗口一次性告知材料，并向申请人致歉。" in card and "人社审查员" in card
+    assert "整改中" not in card
+
+
+def test_the_staff_task_page_shows_the_rating(
+    browser: Any, finish: Finish, client: TestClient, as_user: Any
+) -> None:
+    number = finish()
+    assert _rate(browser("zhangsan"), number, score="5", comment="很方便").status_code == 200
+    line = client.get(f"{API}/cases/{number}/timeline", headers=as_user("rs")).json()
+    task = line["stages"][0]["tasks"][0]["id"]
+    page = browser("rs").get(f"/staff/tasks/{task}").text
+    card = _card(page)
+    assert "非常满意" in card and "很方便" in card and "整改" not in card
+    assert "评价" in page.split('id="timeline-title"')[1]  # the rating is in the case's record
+
+
+def test_a_case_still_running_has_no_rating_card(browser: Any, finish: Finish) -> None:
+    number = finish("submitted")
+    page = browser("zhangsan").get(f"/cases/{number}").text
+    assert 'id="rating-title"' not in page
+    refused = _rate(browser("zhangsan"), number, score="5")
+    assert refused.status_code == 409 and "才能评价" in refused.text
+
+
+def test_supervisors_look_across_departments_and_others_see_their_own(
+    browser: Any, finish: Finish
+) -> None:
+    number = finish()
+    _rate(browser("zhangsan"), number, score="2", comment="说明不清。")
+    overview = browser("supervisor").get("/staff/ratings").text
+    check_structure(overview)
+    assert "各部门好差评" in overview and 'href="/staff/ratings?department=RS"' in overview
+    assert number in overview and "/rectification" not in overview  # supervisors only look
+    assert number in browser("supervisor").get("/staff/ratings?department=RS").text
+    assert number not in browser("supervisor").get("/staff/ratings?department=GA").text
+    other = browser("ga").get("/staff/ratings")
+    assert other.status_code == 200 and "没有差评" in other.text
+    assert browser("ga").get("/staff/ratings?department=RS").status_code == 403
+    assert browser("zhangsan").get("/staff/ratings").status_code == 403
+
+
+def test_with_htmx_each_form_swaps_only_its_card(browser: Any, finish: Finish) -> None:
+    """htmx swaps only 2xx answers, so a refused form comes back as its card with the reason."""
+    number = finish()
+    htmx = {"HX-Request": "true"}
+    applicant = browser("zhangsan")
+    page = applicant.get(f"/cases/{number}").text
+    assert f'hx-post="/cases/{number}/rating" hx-target="#rating"' in page
+    token = csrf(page)
+    url = f"/cases/{number}/rating"
+    refused = applicant.post(url, data={"csrf_token": token, "score": "2"}, headers=htmx)
+    assert refused.status_code == 200 and refused.text.lstrip().startswith(
+        '<section class="card" id="rating"'
+    )
+    assert "<html" not in refused.text and 'id="e-rating-comment"' in refused.text
+    data = {"csrf_token": token, "score": "2", "comment": "说明不清。"}
+    rated = applicant.post(url, data=data, headers=htmx)
+    assert rated.status_code == 200 and "<html" not in rated.text
+    assert "感谢您的评价" in rated.text and "<form" not in rated.text
+
+    staff = browser("rs")
+    listing = staff.get("/staff/ratings").text
+    rating_id = found(r'hx-post="/staff/ratings/(\d+)/rectification"', listing)
+    assert f'hx-target="#rating-{rating_id}"' in listing
+    fix = f"/staff/ratings/{rating_id}/rectification"
+    token = csrf(listing)
+    empty = staff.post(fix, data={"csrf_token": token, "text": " "}, headers=htmx)
+    assert (
+        empty.status_code == 200 and f'<article class="card" id="rating-{rating_id}"' in empty.text
+    )
+    assert "<html" not in empty.text and f'id="e-rectify-{rating_id}"' in empty.text
+    done = staff.post(fix, data={"csrf_token": token, "text": "已改进说明。"}, headers=htmx)
+    assert done.status_code == 200 and "<html" not in done.text
+    assert (
+        "整改情况已提交" in done.text and "已改进说明。" in done.text and "<form" not in done.text
+    )

@@ -18,6 +18,7 @@ from tongban.cases.access import STAGE_ROLE
 from tongban.cases.enums import CaseState, ClockKind, Stage, TaskState
 from tongban.cases.models import Case, CorrectionRequest, Material, ResultDocument, Task
 from tongban.errors import NotFound
+from tongban.workdays.calendar import WorkCalendar
 
 STAGE_NAMES_ZH = {
     Stage.accept: "受理",
@@ -135,6 +136,14 @@ class Timeline:
     time_left: clocks.TimeLeft | None
 
 
+def working_time(cal: WorkCalendar, start: datetime, end: datetime, unit: str) -> float:
+    """Working time from ``start`` to ``end`` in ``unit``: office hours (to a tenth) or
+    working days. The timeline and the supervision figures both count time with it."""
+    if unit == "hours":
+        return round(cal.working_hours_between(start, end), 1)
+    return cal.working_days_between(start, end)
+
+
 def timeline(session: Session, *, case: Case, now: datetime) -> Timeline:
     """Every stage with who, when, opinion and time taken, and time left on the promise."""
     cal = clocks.calendar(session)
@@ -151,10 +160,7 @@ def timeline(session: Session, *, case: Case, now: datetime) -> Timeline:
         if stage_clocks:
             view.unit = stage_clocks[0].unit
         end = view.finished_at or now
-        if view.unit == "hours":
-            view.working_time = round(cal.working_hours_between(view.started_at, end), 1)
-        else:
-            view.working_time = cal.working_days_between(view.started_at, end)
+        view.working_time = working_time(cal, view.started_at, end, view.unit)
         views.append(view)
     return Timeline(
         views,

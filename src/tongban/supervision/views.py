@@ -1,55 +1,119 @@
 """The supervision dashboard (电子监察 / 数据驾驶舱): cases by state, what is overdue and
-whose it is, per department figures and trends, with charts (ECharts) over data tables.
+whose it is, figures per department, item and stage over a chosen period, with charts
+(ECharts) over data tables; every figure drills down to the cases it counts.
 """
 
 from __future__ import annotations
 
-import json
-from typing import Annotated
+from datetime import timedelta
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.cases import service as cases
 from tongban.cases.enums import CaseState
 from tongban.cases.machine import STATE_NAMES_ZH
+from tongban.cases.queries import STAGE_NAMES_ZH
 from tongban.catalog import service as catalog
+from tongban.ratings import service as ratings
+from tongban.supervision.charts import charts_json
+from tongban.supervision.links import Query, drill
 from tongban.web.deps import NowDep, RuntimeDep, SessionDep, require_roles
 from tongban.web.i18n import gettext_for, locale_of
-from tongban.web.templating import render
+from tongban.web.templating import render, render_page_or_fragment
 
 router = APIRouter()
 Supervisor = Annotated[User, Depends(require_roles(Role.supervisor, Role.system_admin))]
+STATUS_NAMES_ZH = {
+    cases.Status.open: "在办",
+    cases.Status.due_soon: "即将到期",
+    cases.Status.overdue: "已超期",
+    cases.Status.finished: "已办结",
+    cases.Status.late: "超期办结",
+}
+
+
+def _names(session: Session, locale: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Department and item (or bundle) names by code, in the page's language."""
+    english = locale == "en"
+    departments = {
+        d.code: (d.name_en if english and d.name_en else d.name)
+        for d in catalog.list_departments(session)
+    }
+    items = {}
+    for entry in catalog.list_all_entries(session):
+        definition = entry.current_version.definition if entry.current_version else {}
+        name_en = definition.get("name_en")
+        items[entry.code] = name_en if english and name_en else entry.name
+    return departments, items
+
+
+def _common(request: Request, session: Session) -> dict[str, Any]:
+    locale = locale_of(request, request.app.state.runtime.settings.default_locale)
+    department_names, item_names = _names(session, locale)
+    return {
+        "department_names": department_names,
+        "item_names": item_names,
+        "state_names": STATE_NAMES_ZH,
+        "stage_names": STAGE_NAMES_ZH,
+        "status_names": STATUS_NAMES_ZH,
+        "drill": drill,
+    }
 
 
 @router.get("/supervision")
 def dashboard(
+    request: Request,
+    session: SessionDep,
+    user: Supervisor,
+    now: NowDep,
+    runtime: RuntimeDep,
+    days: str = "",
+) -> Response:
+    """Overdue work with its owner, volumes, on-time rates, time per item and per stage."""
+    period = int(days) if days.isdigit() and int(days) in cases.PERIODS else 30
+    tz = ZoneInfo(runtime.settings.timezone)
+    figures = cases.dashboard(session, now=now, tz=tz, days=period)
+    context = _common(request, session)
+    gettext = gettext_for(locale_of(request, runtime.settings.default_locale))
+    charts = charts_json(
+        figures,
+        gettext=gettext,
+        state_names=STATE_NAMES_ZH,
+        stage_names=STAGE_NAMES_ZH,
+        department_names=context["department_names"],
+        item_names=context["item_names"],
+        tz=tz,
+    )
+    context.update(
+        figures=figures,
+        days=period,
+        periods=cases.PERIODS,
+        charts_json=charts,
+        ratings=ratings.figures(session, now=now, since=now - timedelta(days=period)),
+    )
+    return render(request, "supervision/dashboard.html", context)
+
+
+@router.get("/supervision/cases")
+def supervised_cases(
     request: Request, session: SessionDep, user: Supervisor, now: NowDep, runtime: RuntimeDep
 ) -> Response:
-    """Overdue work with its owner, volumes, on-time rates and time per stage."""
-    figures = cases.dashboard(session, now=now, tz=ZoneInfo(runtime.settings.timezone))
-    _ = gettext_for(locale_of(request, runtime.settings.default_locale))
-    departments = {d.code: d for d in catalog.list_departments(session)}
-    charts = {
-        "states": [
-            [_(STATE_NAMES_ZH[CaseState(state)]), count]
-            for state, count in figures.by_state.items()
-        ],
-        "trend": figures.received_per_day,
-        "onTime": [
-            [code, round(100 * rate, 1)]
-            for code, entry in figures.departments.items()
-            if (rate := entry.on_time_rate) is not None
-        ],
-        "labels": {"received": _("收件量"), "onTime": _("按时办结率（%）")},
-    }
-    context = {
-        "figures": figures,
-        "departments": departments,
-        "state_names": STATE_NAMES_ZH,
-        "charts_json": json.dumps(charts, ensure_ascii=False),
-    }
-    return render(request, "supervision/dashboard.html", context)
+    """The cases behind a figure, filtered, least time left first; htmx swaps only the table."""
+    query = Query.parse(request.query_params, ZoneInfo(runtime.settings.timezone))
+    found = cases.list_supervised_cases(
+        session, user=user, where=query.where, now=now, page=query.page
+    )
+    context = {**_common(request, session), "query": query, "found": found}
+    return render_page_or_fragment(
+        request,
+        "supervision/cases.html",
+        "supervision/_cases.html",
+        context,
+        lambda: {"states": [s for s in CaseState if s != CaseState.draft]},
+    )

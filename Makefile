@@ -5,10 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 VENDOR := src/tongban/static/vendor
-ASSETS := $(VENDOR)/echarts.min.js $(VENDOR)/htmx.min.js
+ASSETS := $(VENDOR)/echarts.common.min.js $(VENDOR)/htmx.min.js
 export TONGBAN_DATABASE_URL ?= sqlite:///var/tongban.sqlite3
 
-.PHONY: run test test-fast lint fmt migrate install install-dev lock clean system-deps
+.PHONY: run test test-fast bench lint fmt migrate install install-dev lock clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,8 @@ $(DEVSTAMP): $(STAMP) requirements-dev.lock
 	$(BIN)/pip install -q -r requirements-dev.lock
 	touch $@
 
-# Browser assets from the npm registry, pinned in package-lock.json: ECharts is served
+# Browser assets from the npm registry, pinned in package-lock.json: ECharts (its common
+# build: bar, line, pie with tooltips and legends, a third smaller on the wire) is served
 # by the dashboard, htmx by every page (partial updates), axe-core is injected by the
 # accessibility tests.
 node_modules/.package-lock.json: package.json package-lock.json
@@ -31,9 +32,9 @@ node_modules/.package-lock.json: package.json package-lock.json
 	  { echo "npm is needed for the browser assets: apt-get install npm" >&2; exit 1; }
 	npm ci --no-audit --no-fund --silent
 
-$(VENDOR)/echarts.min.js: node_modules/.package-lock.json
+$(VENDOR)/echarts.common.min.js: node_modules/.package-lock.json
 	mkdir -p $(dir $@)
-	cp node_modules/echarts/dist/echarts.min.js $@
+	cp node_modules/echarts/dist/echarts.common.min.js $@
 
 $(VENDOR)/htmx.min.js: node_modules/.package-lock.json
 	mkdir -p $(dir $@)
@@ -54,6 +55,9 @@ test: install-dev system-deps ## lint, type-check and the whole test suite
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 --maxfail=20
+
+bench: install            ## benchmarks under bench/ (results go to BENCHMARKS.md by hand)
+	$(BIN)/python bench/page_weight.py
 
 test-fast: install-dev
 	$(BIN)/pytest -x -q -m "not browser"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from tongban import demo
@@ -83,6 +83,20 @@ def engine(database_url: str) -> Iterator[Engine]:
         session.commit()
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def committing_engine(engine: Engine) -> Iterator[Engine]:
+    """The shared database for tests that must commit (races between real transactions);
+    every row they add is deleted afterwards, so other tests' figures stay exact."""
+    load_all()
+    tables = [t for t in Base.metadata.sorted_tables if "id" in t.c and t.c.id.primary_key]
+    with engine.connect() as conn:
+        before = {t.name: conn.execute(select(func.max(t.c.id))).scalar() or 0 for t in tables}
+    yield engine
+    with engine.begin() as conn:
+        for table in reversed(tables):
+            conn.execute(table.delete().where(table.c.id > before[table.name]))
 
 
 @pytest.fixture

@@ -40,6 +40,18 @@ class Settings(BaseSettings):
     )
     session_hours: int = Field(8, description="How long a sign-in stays valid, in hours.")
     max_upload_mb: int = Field(20, description="Largest accepted upload, in megabytes.")
+    verification_working_days: int = Field(
+        3,
+        ge=1,
+        le=60,
+        description="Working days a department has to answer another's verification request (协查).",
+    )
+    rating_rectify_hours: int = Field(
+        24,
+        ge=1,
+        le=720,
+        description="Hours a department has to rectify a bad rating (好差评: score 2 or less).",
+    )
     worker_interval_seconds: float = Field(
         30.0, description="How often the embedded worker looks for due jobs (deemed acceptance …)."
     )

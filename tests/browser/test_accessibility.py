@@ -4,12 +4,18 @@ serious or critical violations, for signed-out visitors, applicants and staff.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import Page
 
 from tests.browser.conftest import ROOT, Browsers
+from tests.conftest import token
+from tests.factories import act, draft, open_task, submitted
+
+ITEM = "3501-RS-003"  # 失业登记: accept → review → decide → issue, all in 人社局
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -41,7 +47,11 @@ def _report(found: list[dict[str, Any]]) -> str:
         ("zhangsan", "/apply/3501-WJW-002"),
         ("zhangsan", "/my/cases"),
         ("clerk", "/staff"),
+        ("rs", "/staff/ratings"),
+        ("ga", "/staff"),
         ("supervisor", "/supervision"),
+        ("supervisor", "/supervision/cases"),
+        ("supervisor", "/staff/ratings"),
     ],
 )
 def test_main_pages_have_no_serious_accessibility_violations(
@@ -49,6 +59,92 @@ def test_main_pages_have_no_serious_accessibility_violations(
 ) -> None:
     page = people.sign_in(who) if who else people.page("visitor")
     page.goto(path)
+    found = _violations(page)
+    assert not found, _report(found)
+
+
+@pytest.fixture(scope="module")
+def made(server: str) -> Iterator[dict[str, str]]:
+    """Cases in the states the deeper pages need, made through the API of the test server."""
+    with httpx.Client(base_url=server, timeout=30) as client:
+        applicant, rs = token(client, "zhangsan"), token(client, "rs")
+        to_review = draft(client, applicant, ITEM)["number"]
+        waiting = submitted(client, applicant, ITEM)["number"]
+        asked = submitted(client, applicant, ITEM)["number"]
+        act(client, rs, open_task(client, rs, asked, "accept"), "accept")
+        review = open_task(client, rs, asked, "review")
+        question = {"to_department": "GA", "question": "户籍信息是否一致？"}
+        response = client.post(
+            f"/api/v1/tasks/{review['id']}/verifications", json=question, headers=rs
+        )
+        assert response.status_code == 201, response.text
+        finished = submitted(client, applicant, ITEM)["number"]
+        for stage, action in [
+            ("accept", "accept"),
+            ("review", "review"),
+            ("decide", "approve"),
+            ("issue", "issue"),
+        ]:
+            act(
+                client,
+                rs,
+                open_task(client, rs, finished, stage),
+                action,
+                outcome="approved",
+                opinion="同意",
+            )
+        rated = submitted(client, applicant, ITEM)["number"]
+        for stage, action in [
+            ("accept", "accept"),
+            ("review", "review"),
+            ("decide", "approve"),
+            ("issue", "issue"),
+        ]:
+            act(
+                client,
+                rs,
+                open_task(client, rs, rated, stage),
+                action,
+                outcome="approved",
+                opinion="同意",
+            )
+        bad = {"score": 1, "comment": "等待时间太长"}
+        response = client.post(f"/api/v1/cases/{rated}/rating", json=bad, headers=applicant)
+        assert response.status_code == 201, response.text
+        yield {
+            "review": f"/cases/{to_review}/review",
+            "receipt": f"/cases/{waiting}/receipt",
+            "waiting": f"/cases/{waiting}",
+            "task": f"/staff/tasks/{open_task(client, rs, waiting, 'accept')['id']}",
+            "verification": f"/staff/verifications/{open_verification_id(client, token(client, 'ga'))}",
+            "finished": f"/cases/{finished}",
+            "rated": f"/cases/{rated}",
+        }
+
+
+def open_verification_id(client: httpx.Client, headers: dict[str, str]) -> int:
+    """The open verification request addressed to the signed-in department."""
+    found = client.get("/api/v1/verifications", params={"open": "true"}, headers=headers).json()
+    return int(found[0]["id"])
+
+
+@pytest.mark.parametrize(
+    ("who", "page_of"),
+    [
+        ("zhangsan", "review"),
+        ("zhangsan", "receipt"),
+        ("zhangsan", "waiting"),
+        ("zhangsan", "finished"),
+        ("zhangsan", "rated"),
+        ("rs", "task"),
+        ("ga", "verification"),
+    ],
+)
+def test_case_pages_have_no_serious_accessibility_violations(
+    people: Browsers, made: dict[str, str], who: str, page_of: str
+) -> None:
+    page = people.sign_in(who)
+    page.goto(made[page_of])
     found = _violations(page)
     assert not found, _report(found)
 

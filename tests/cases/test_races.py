@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -66,6 +67,7 @@ def _at_once(*actions: Callable[[], None]) -> list[BaseException | None]:
     return outcomes
 
 
+@pytest.mark.usefixtures("committing_engine")
 def test_without_a_lock_both_reviewers_would_see_the_task_open(engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The race is real: both reviewers load the task before either acts and find it open,
     so a check-then-act without the case lock would let both decide it."""
@@ -78,6 +80,7 @@ def test_without_a_lock_both_reviewers_would_see_the_task_open(engine: Engine, t
     assert seen == [TaskState.open, TaskState.open]
 
 
+@pytest.mark.usefixtures("committing_engine")
 def test_two_reviewers_approving_at_once_exactly_one_wins(engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     task_id = _review_task(factory, LocalFileStore(tmp_path))

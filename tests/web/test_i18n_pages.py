@@ -13,7 +13,18 @@ import pytest
 from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 
-from tests.web.support import ITEM, PDF, VALID, SignedIn, apply, check_structure, found
+from tests.conftest import token as api_token
+from tests.factories import act, open_task, submitted
+from tests.web.support import (
+    ITEM,
+    PDF,
+    VALID,
+    SignedIn,
+    check_structure,
+    confirm,
+    fill_in,
+    found,
+)
 from tongban.cases.machine import STATE_NAMES_ZH
 from tongban.cases.queries import STAGE_NAMES_ZH
 from tongban.web import templating
@@ -85,6 +96,8 @@ def test_english_tour_renders_every_template(
         and "Service hall" in pages[0]
         and "Opening a restaurant" in pages[0]
     )
+    pages.append(client.get("/?lang=en&q=sydj", headers={"HX-Request": "true"}).text)
+    assert "Unemployment registration" in pages[-1] and "<html" not in pages[-1]
     pages.append(client.get(f"/items/{ITEM}?lang=en").text)
     assert "Legal basis" in pages[-1] and "Apply online" in pages[-1]
     pages.append(client.get("/bundles/3501-BUNDLE-QYKB?lang=en").text)
@@ -98,11 +111,14 @@ def test_english_tour_renders_every_template(
     pages.append(applicant.get(f"/apply/{ITEM}").text)
     assert "Application form" in pages[-1] and "Submit application" in pages[-1]
     pages.append(applicant.get("/apply/3501-BUNDLE-QYKB").text)
-    pages.append(
-        apply(applicant, ITEM, VALID, {"m_ID_CARD": ("id.pdf", PDF, "application/pdf")}).text
-    )
+    review = fill_in(applicant, ITEM, VALID, {"m_ID_CARD": ("id.pdf", PDF, "application/pdf")})
+    pages.append(review.text)
+    assert "Review your application" in pages[-1]
+    pages.append(confirm(applicant, review.text).text)
+    assert "Application receipt" in pages[-1]
+    number = found(r'href="/cases/(\d+)"', pages[-1])
+    pages.append(applicant.get(f"/cases/{number}").text)
     assert "Awaiting acceptance" in pages[-1] and "Progress" in pages[-1]
-    number = found(r"/cases/(\d+)/withdraw", pages[-1])
     pages.append(applicant.get("/my/cases").text)
     staff = signed_in("rs")
     staff.cookies.set("tongban_lang", "en")
@@ -122,6 +138,14 @@ def test_english_tour_renders_every_template(
             "row-0-problem": "Wrong number",
         },
     )
+    page = staff.get(task).text
+    token = found(r'name="csrf_token" value="(\w+)"', page)
+    data = {"csrf_token": token, "to_department": "GA", "question": "Contract ended?"}
+    assert staff.post(f"{task}/verify", data=data).status_code == 200
+    ga = signed_in("ga")
+    ga.cookies.set("tongban_lang", "en")
+    pages.append(ga.get(found(r'href="(/staff/verifications/\d+)"', ga.get("/staff").text)).text)
+    assert "Fact to verify" in pages[-1] and "Contract ended?" in pages[-1]
     applicant = signed_in("zhangsan")
     applicant.cookies.set("tongban_lang", "en")
     pages.append(applicant.get(f"/cases/{number}").text)
@@ -141,10 +165,34 @@ def test_english_tour_renders_every_template(
         ).text
     )
     assert "Receipt" in pages[-1]
+    # 好差评: a finished case, rated badly, then the department's list of bad ratings
+    rs = api_token(client, "rs")
+    rated = submitted(client, api_token(client, "zhangsan"), ITEM)["number"]
+    for stage, action in [
+        ("accept", "accept"),
+        ("review", "review"),
+        ("decide", "approve"),
+        ("issue", "issue"),
+    ]:
+        act(client, rs, open_task(client, rs, rated, stage), action, outcome="approved")
+    applicant = signed_in("zhangsan")
+    applicant.cookies.set("tongban_lang", "en")
+    pages.append(applicant.get(f"/cases/{rated}").text)
+    assert "Very dissatisfied" in pages[-1]
+    token = found(r'name="csrf_token" value="(\w+)"', pages[-1])
+    form = {"csrf_token": token, "score": "1", "comment": "Too slow"}
+    pages.append(applicant.post(f"/cases/{rated}/rating", data=form).text)
+    assert "Thank you for your rating" in pages[-1]
+    staff = signed_in("rs")
+    staff.cookies.set("tongban_lang", "en")
+    pages.append(staff.get("/staff/ratings").text)
+    assert "Submit the rectification" in pages[-1]
     supervisor = signed_in("supervisor")
     supervisor.cookies.set("tongban_lang", "en")
     pages.append(supervisor.get("/supervision").text)
     assert "E-supervision" in pages[-1] and "On-time rate" in pages[-1]
+    pages.append(supervisor.get("/supervision/cases?state=submitted").text)
+    assert "Find cases" in pages[-1]
     admin = signed_in("admin")
     admin.cookies.set("tongban_lang", "en")
     pages.append(admin.get("/admin/catalog").text)

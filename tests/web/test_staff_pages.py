@@ -48,7 +48,7 @@ def test_task_page_shows_the_case_and_the_acceptance_actions(signed_in: SignedIn
     client = signed_in("rs")
     html = client.get(f"/staff/tasks/{_task_of(client, number)}").text
     assert "<dt>现居住地址</dt><dd>福州市鼓楼区五四路1号</dd>" in html
-    assert ">id.pdf</a>" in html
+    assert '<span class="file-name">id.pdf</span>' in html and ">查看</a>" in html
     for action in ("accept", "reject", "correction"):
         assert re.search(rf'action="/staff/tasks/\d+/{action}"', html)
     assert 'name="row-0-check"' in html and 'value="materials.ID_CARD"' in html

@@ -58,6 +58,9 @@ class Case(Base):
     tasks: Mapped[list[Task]] = relationship(back_populates="case", order_by="Task.id")
     clocks: Mapped[list[Clock]] = relationship(order_by="Clock.id")
     pauses: Mapped[list[CasePause]] = relationship(order_by="CasePause.id")
+    verifications: Mapped[list[VerificationRequest]] = relationship(
+        back_populates="case", order_by="VerificationRequest.id"
+    )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
@@ -79,7 +82,7 @@ class Task(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor_name: Mapped[str | None] = mapped_column(String(120))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -102,7 +105,7 @@ class Clock(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), index=True)
     kind: Mapped[ClockKind] = mapped_column(_enum(ClockKind))
     unit: Mapped[str] = mapped_column(String(20))
     limit: Mapped[int] = mapped_column(Integer)
@@ -192,3 +195,9 @@ class VerificationRequest(Base):
     answer: Mapped[str | None] = mapped_column(Text)
     answered_by: Mapped[str | None] = mapped_column(String(120))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    case: Mapped[Case] = relationship(back_populates="verifications")
+
+    @property
+    def case_number(self) -> str:
+        return self.case.number

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -16,36 +17,33 @@ from starlette.datastructures import FormData
 from tongban.accounts import service as accounts
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
-from tongban.cases import access, service
+from tongban.cases import access, service, verification_views
 from tongban.cases.enums import PauseReason, Stage, TaskOutcome, TaskState
 from tongban.cases.models import Task
 from tongban.cases.queries import STAGE_NAMES_ZH
 from tongban.cases.views import case_context
+from tongban.catalog import service as catalog
 from tongban.catalog.views import departments
 from tongban.errors import DomainError, NotFound
 from tongban.files.store import FileStore
+from tongban.ratings.card import case_rating
 from tongban.web.deps import CheckedForm, CurrentStaff, NowDep, SessionDep, StoreDep, see_other
 from tongban.web.i18n import locale_of
-from tongban.web.templating import render
+from tongban.web.templating import render, render_page_or_fragment
 
 router = APIRouter()
 # art. 45 procedures; a correction pauses the clock only through the correction notice
 PAUSE_REASONS = [reason for reason in PauseReason if reason != PauseReason.correction]
 
 
-@router.get("/staff")
-def queue(
-    request: Request,
-    session: SessionDep,
-    user: CurrentStaff,
-    now: NowDep,
-    q: str = "",
-    stage: str = "",
-) -> Response:
-    """The user's open tasks, least time left first, with a traffic-light badge; filterable."""
-    chosen = Stage(stage) if stage in set(Stage) else None
+URGENCIES = ("red", "yellow", "green")  # overdue, due soon, on time: the badge colours
+
+
+def _queue_rows(
+    session: Session, user: User, now: datetime, stage: Stage | None, text: str
+) -> list[dict[str, Any]]:
     rows = []
-    for task in service.queue(session, user=user, stage=chosen, text=q.strip() or None):
+    for task in service.queue(session, user=user, stage=stage, text=text or None):
         left = service.task_time_left(session, task=task, now=now)
         applicant = accounts.get_user(session, user_id=task.case.applicant_id)
         rows.append(
@@ -56,16 +54,62 @@ def queue(
                 "applicant": applicant.display_name if applicant else "",
             }
         )
+    return rows
+
+
+def _keeps(row: dict[str, Any], urgency: str, item: str) -> bool:
+    """Urgency is known only once time left is counted; an item is the task's own or the
+    case's (an item, or a bundle)."""
+    task: Task = row["task"]
+    return (not urgency or row["badge"] == urgency) and (
+        not item or item in (task.item_code, task.case.catalog_code)
+    )
+
+
+@router.get("/staff")
+def queue(
+    request: Request,
+    session: SessionDep,
+    user: CurrentStaff,
+    now: NowDep,
+    q: str = "",
+    stage: str = "",
+    urgency: str = "",
+    item: str = "",
+) -> Response:
+    """The user's open tasks, least time left first, with a traffic-light badge; filterable
+    by stage, urgency, item and words. htmx, changing a filter, gets only the table."""
+    chosen = Stage(stage) if stage in set(Stage) else None
+    text, item = q.strip(), item.strip()
+    urgency = urgency if urgency in URGENCIES else ""
+    rows = _queue_rows(session, user, now, chosen, text)
+    rows = [row for row in rows if _keeps(row, urgency, item)]
     context = {
         "rows": rows,
         "departments": departments(session),
         "stage_names": STAGE_NAMES_ZH,
-        "q": q.strip(),
-        "stage": chosen,
-        "filtered": bool(q.strip() or chosen),
-        "may_intake": user.has_role(Role.clerk),
+        "filtered": bool(text or chosen or urgency or item),
     }
-    return render(request, "cases/staff_queue.html", context)
+    return render_page_or_fragment(
+        request,
+        "cases/staff_queue.html",
+        "cases/_queue_table.html",
+        context,
+        lambda: {
+            "q": text,
+            "stage": chosen,
+            "urgency": urgency,
+            "item": item,
+            "urgencies": URGENCIES,
+            "items": (
+                catalog.list_entries(session, department=user.department_code)
+                if user.department_code
+                else []
+            ),
+            "may_intake": user.has_role(Role.clerk),
+            "verifications": verification_views.workbench(session, user=user, now=now),
+        },
+    )
 
 
 def _task_page(
@@ -78,6 +122,7 @@ def _task_page(
     status_code: int = 200,
 ) -> Response:
     context = case_context(request, session, task.case, user, now)
+    context.update(case_rating(request, session, task.case, user, now))  # 好差评 card
     left = service.task_time_left(session, task=task, now=now)
     context.update(
         task=task,
@@ -87,6 +132,7 @@ def _task_page(
         can_act=task.state == TaskState.open and access.can_act(user, task),
         paused=any(p.ended_at is None for p in task.case.pauses),
         pause_reasons=PAUSE_REASONS,
+        verifications=verification_views.case_rows(session, task.case, now),
     )
     return render(request, "cases/staff_task.html", context, status_code=status_code)
 
@@ -243,6 +289,17 @@ def _deliver(a: Act) -> object:
     )
 
 
+def _verify(a: Act) -> object:
+    return service.ask_verification(
+        a.session,
+        task_id=a.task.id,
+        user=a.user,
+        to_department=a.text("to_department"),
+        question=a.text("question"),
+        now=a.now,
+    )
+
+
 QUEUE, TASK = "/staff", "/staff/tasks/{task_id}"
 # action → (service call, where to go afterwards)
 ACTIONS: dict[str, tuple[Callable[[Act], object], str]] = {
@@ -258,6 +315,7 @@ ACTIONS: dict[str, tuple[Callable[[Act], object], str]] = {
     "resume": (_resume, TASK),
     "issue": (_issue, QUEUE),
     "deliver": (_deliver, QUEUE),
+    "verify": (_verify, TASK),
 }
 
 

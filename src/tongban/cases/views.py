@@ -1,4 +1,8 @@
-"""Applicant pages: apply with one form, follow my cases, correct, resubmit, withdraw."""
+"""Applicant pages: apply with one form, follow my cases, correct, resubmit, withdraw.
+
+Submitting goes form → review (``review_views``) → receipt; materials may also be
+uploaded one by one as they are chosen (``material_views``).
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from tongban.catalog import service as catalog
 from tongban.catalog.views import departments
 from tongban.errors import InvalidInput
 from tongban.files.store import FileStore
+from tongban.ratings.card import case_rating
 from tongban.web.deps import (
     CheckedForm,
     CurrentApplicant,
@@ -100,37 +105,43 @@ def save_answers(desk: Desk, case: Case, form: CheckedForm) -> formpage.Problems
     return problems
 
 
-def _submit(desk: Desk, case: Case, form: CheckedForm) -> Response:
-    """Save, then submit unless asked only to save; a failed check shows the draft again (422).
+def _save(desk: Desk, case: Case, form: CheckedForm) -> Response:
+    """Save; unless asked only to save, check with submission's own rules and go to review.
 
-    The 422 page is returned, not raised, so the request still commits the saved draft.
+    A failed check shows the draft again (422); the page is returned, not raised, so the
+    request still commits what was saved.
     """
     uploads = save_answers(desk, case, form)
     if form.get("intent") == "save":
         return see_other(f"/cases/{case.number}/edit?done=saved")
     try:
         formpage.refuse_failed_uploads(service.spec_of(desk.session, case), case.form_data, uploads)
-        service.submit_case(desk.session, case_id=case.id, user=desk.user, now=desk.now)
+        service.check_complete(desk.session, case=case)
     except InvalidInput as error:
-        return _edit_page(
-            desk.request, desk.session, case, formpage.problems_of(error, desk.locale), 422
-        )
-    return see_other(f"/cases/{case.number}?done=submitted")
+        problems = formpage.problems_of(error, desk.locale)
+        return draft_page(desk.request, desk.session, case, problems, 422)
+    return see_other(f"/cases/{case.number}/review")
 
 
-def _edit_page(
+def materials_url(case: Case) -> str:
+    """Where the form page uploads each material as soon as it is chosen."""
+    return f"/cases/{case.number}/materials"
+
+
+def draft_page(
     request: Request,
     session: Session,
     case: Case,
     problems: formpage.Problems,
     status_code: int = 200,
 ) -> Response:
+    """The form of a saved draft with its answers, uploads and problems."""
     spec = service.spec_of(session, case)
     uploaded = service.materials(session, case=case)
     context = formpage.context(
         spec, case.form_data, problems, uploaded, case.delivery, locale(request)
     )
-    context.update(case=case, action=f"/cases/{case.number}/edit")
+    context.update(case=case, action=f"/cases/{case.number}/edit", upload_url=materials_url(case))
     return render(request, "cases/apply.html", context, status_code=status_code)
 
 
@@ -142,17 +153,17 @@ def apply_page(
     entry = catalog.get_entry(session, code=code)
     assert entry.current_version is not None
     context = formpage.context(entry.current_version.definition, {}, {}, [], None, locale(request))
-    context.update(case=None, action=f"/apply/{code}")
+    context.update(case=None, action=f"/apply/{code}", new_draft=True)
     return render(request, "cases/apply.html", context)
 
 
 @router.post("/apply/{code}")
 def apply(code: str, desk: DeskDep, form: CheckedForm) -> Response:
-    """Create the draft, attach the uploads and submit it."""
+    """Create the draft, attach the uploads, then review it (or only save it)."""
     case = service.create_case(
         desk.session, applicant=desk.user, code=code, form_data={}, now=desk.now
     )
-    return _submit(desk, case, form)
+    return _save(desk, case, form)
 
 
 @router.get("/cases/{number}/edit")
@@ -163,13 +174,13 @@ def edit_page(
     case = service.get_case(session, number=number, user=user)
     if case.state != CaseState.draft:
         return see_other(f"/cases/{number}")
-    return _edit_page(request, session, case, {})
+    return draft_page(request, session, case, {})
 
 
 @router.post("/cases/{number}/edit")
 def edit(number: str, desk: DeskDep, form: CheckedForm) -> Response:
-    """Save the draft and submit it."""
-    return _submit(desk, service.get_case(desk.session, number=number, user=desk.user), form)
+    """Save the draft, then review it (or only save it)."""
+    return _save(desk, service.get_case(desk.session, number=number, user=desk.user), form)
 
 
 @router.get("/my/cases")
@@ -186,15 +197,15 @@ def case_context(
     """What the case pages of applicants and staff share: answers, notices, materials, timeline."""
     spec, lang = service.spec_of(session, case), locale(request)
     line = service.timeline(session, case=case, now=now)
+    uploaded = service.materials(session, case=case)
     return {
         "case": case,
         "spec": spec,
         "timeline": line,
-        "events": [
-            e for e in line.events if user.is_staff or not e.action.startswith("task.cancel")
-        ],
+        "events": [e for e in line.events if service.may_see_event(user, e.action)],
         "notices": service.corrections(session, case=case),
-        "uploaded": service.materials(session, case=case),
+        "uploaded": uploaded,
+        "material_rows": formpage.material_rows(spec, uploaded, {}),
         "results": service.results(session, case=case),
         "departments": departments(session),
         "titles": formpage.titles(spec["form"], spec["materials"], lang),
@@ -214,6 +225,7 @@ def _case_page(
     status_code: int = 200,
 ) -> Response:
     context = case_context(request, session, case, user, now)
+    context.update(case_rating(request, session, case, user, now))  # 好差评 card
     owner = case.applicant_id == user.id
     context["can_withdraw"] = owner and Event.withdraw in allowed_events(case.state)
     context["correcting"] = owner and case.state == CaseState.correction_requested
@@ -233,7 +245,15 @@ def _case_page(
                 locale(request),
             )
         )
+        context["upload_url"] = materials_url(case)
     return render(request, "cases/case.html", context, status_code=status_code)
+
+
+def form_page(desk: Desk, case: Case, problems: formpage.Problems) -> Response:
+    """The page whose form edits ``case`` (the draft's, or the case page in correction), 422."""
+    if case.state == CaseState.draft:
+        return draft_page(desk.request, desk.session, case, problems, 422)
+    return _case_page(desk.request, desk.session, case, desk.user, desk.now, problems, 422)
 
 
 @router.get("/cases/{number}")

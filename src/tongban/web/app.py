@@ -12,6 +12,7 @@ from tongban import __version__
 from tongban.accounts.api import router as accounts_api
 from tongban.cases.api import router as cases_api
 from tongban.catalog.api import router as catalog_api
+from tongban.ratings.api import router as ratings_api
 from tongban.web import errors, pages
 from tongban.web.assets import STATIC, VersionedStatic
 from tongban.web.runtime import Runtime
@@ -44,7 +45,7 @@ def create_app(runtime: Runtime, *, start_worker: bool | None = None) -> FastAPI
         lifespan=lifespan,
     )
     app.state.runtime = runtime
-    for router in (accounts_api, catalog_api, cases_api, calendar_api):
+    for router in (accounts_api, catalog_api, cases_api, ratings_api, calendar_api):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(pages.router)
     app.mount("/static", VersionedStatic(directory=str(STATIC)), name="static")

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Form, Path, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, UploadFile
 from fastapi.responses import Response
 
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.cases import service
 from tongban.cases.enums import Stage
-from tongban.cases.models import Case, Task, VerificationRequest
+from tongban.cases.models import Case, Task
 from tongban.cases.schemas import (
     CaseCreate,
     CaseRead,
@@ -29,9 +29,6 @@ from tongban.cases.schemas import (
     TaskRead,
     TimeLeftRead,
     TimelineRead,
-    VerificationAnswer,
-    VerificationCreate,
-    VerificationRead,
 )
 from tongban.web.deps import (
     CurrentApplicant,
@@ -404,59 +401,3 @@ def extend(
         service.extend_limit(session, case_id=case.id, user=user, opinion=body.opinion, now=now),
         now,
     )
-
-
-def _verification_read(
-    session: SessionDep, request: VerificationRequest, now: NowDep
-) -> VerificationRead:
-    read = VerificationRead.model_validate(request)
-    if request.answered_at is None:
-        left = service.verification_time_left(session, request=request, now=now)
-        read.time_left = TimeLeftRead.model_validate(left)
-    return read
-
-
-@router.post("/tasks/{task_id}/verifications", status_code=201)
-def ask_verification(
-    task_id: RowId, body: VerificationCreate, session: SessionDep, user: CurrentStaff, now: NowDep
-) -> VerificationRead:
-    """Ask another department to verify a fact of the case (协查); the clock keeps running."""
-    request = service.ask_verification(
-        session,
-        task_id=task_id,
-        user=user,
-        to_department=body.to_department,
-        question=body.question,
-        now=now,
-    )
-    return _verification_read(session, request, now)
-
-
-@router.get("/verifications")
-def list_verifications(
-    session: SessionDep,
-    user: CurrentStaff,
-    now: NowDep,
-    department: Annotated[str | None, Query(max_length=10)] = None,
-    open_only: Annotated[bool, Query(alias="open")] = True,
-) -> list[VerificationRead]:
-    """Requests addressed to a department (default: yours); open ones least time left first."""
-    requests = service.list_verifications(
-        session, user=user, department=department, open_only=open_only
-    )
-    return [_verification_read(session, request, now) for request in requests]
-
-
-@router.post("/verifications/{request_id}/answer")
-def answer_verification(
-    request_id: RowId,
-    body: VerificationAnswer,
-    session: SessionDep,
-    user: CurrentStaff,
-    now: NowDep,
-) -> VerificationRead:
-    """Answer a request addressed to your department, once."""
-    request = service.answer_verification(
-        session, request_id=request_id, user=user, text=body.answer, now=now
-    )
-    return _verification_read(session, request, now)

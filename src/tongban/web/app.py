@@ -11,6 +11,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from tongban import __version__
 from tongban.accounts.api import router as accounts_api
 from tongban.cases.api import router as cases_api
+from tongban.cases.verification_api import router as verification_api
 from tongban.catalog.api import router as catalog_api
 from tongban.ratings.api import router as ratings_api
 from tongban.web import errors, pages
@@ -45,7 +46,14 @@ def create_app(runtime: Runtime, *, start_worker: bool | None = None) -> FastAPI
         lifespan=lifespan,
     )
     app.state.runtime = runtime
-    for router in (accounts_api, catalog_api, cases_api, ratings_api, calendar_api):
+    for router in (
+        accounts_api,
+        catalog_api,
+        cases_api,
+        verification_api,
+        ratings_api,
+        calendar_api,
+    ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(pages.router)
     app.mount("/static", VersionedStatic(directory=str(STATIC)), name="static")

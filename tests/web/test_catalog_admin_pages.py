@@ -22,6 +22,9 @@ from tongban.catalog.models import CatalogEntry, CatalogVersion
 ITEM = "3501-WJW-002"  # 放射工作人员证核发, in no bundle; promised 3 of 20 working days
 SCJG_001 = "3501-SCJG-001"  # 企业设立登记, part of two bundles
 BUNDLES = ("3501-BUNDLE-QYKB", "3501-BUNDLE-KCG")
+KCG = BUNDLES[1]  # 我要开餐馆: SCJG-001 and SCJG-002
+KCG_ITEMS = "items:\n- 3501-SCJG-001\n- 3501-SCJG-002\n"
+HYGIENE = "3501-WJW-003"  # 公共场所卫生许可, in no bundle; asks for 公共场所类别
 
 
 @pytest.fixture(autouse=True)
@@ -83,15 +86,24 @@ def test_entry_page_shows_versions_and_actions(admin: TestClient) -> None:
     )
     check_structure(page.text)
     bundle = admin.get(f"/admin/catalog/{BUNDLES[0]}?lang=en").text
-    assert "/edit" not in bundle and "Preview the form" in bundle
-    assert admin.get(f"/admin/catalog/{BUNDLES[0]}/edit").status_code == 404
+    assert f"/admin/catalog/{BUNDLES[0]}/edit" in bundle and "Preview the form" in bundle
+    edit = admin.get(f"/admin/catalog/{BUNDLES[0]}/edit?lang=en")
+    assert edit.status_code == 200 and "Edit bundle" in edit.text
+    assert "Bundle definition (YAML)" in edit.text and "lead_department: ZWFW" in _text(edit.text)
+    check_structure(edit.text)
     assert admin.get("/admin/catalog/NOPE-1").status_code == 404
 
 
-def test_clerk_is_refused(signed_in: SignedIn) -> None:
+def test_clerk_is_refused(signed_in: SignedIn, sessions: sessionmaker[Session]) -> None:
     clerk = signed_in("clerk")
     assert clerk.get("/admin/catalog").status_code == 403
     assert clerk.get(f"/admin/catalog/{ITEM}/edit").status_code == 403
+    assert clerk.get(f"/admin/catalog/{KCG}/edit").status_code == 403
+    token = csrf(clerk.get("/").text)
+    data = {"text": f"code: {KCG}\n", "csrf_token": token}
+    refused = clerk.post(f"/admin/catalog/{KCG}/edit", data=data)
+    assert refused.status_code == 403 and "catalog_admin" in refused.text  # the role, not CSRF
+    assert _current(sessions, KCG) == 1
 
 
 def test_edit_makes_a_new_version_and_an_earlier_case_keeps_the_old_one(
@@ -151,7 +163,7 @@ def test_editing_an_item_makes_new_versions_of_its_bundles(
     [
         ("time_limit:\n", "time_limit: [\n", "YAML"),
         ("department: WJW\n", "department: NOPE\n", "未知部门代码 NOPE"),
-        (f"code: {ITEM}\n", "code: 3501-WJW-009\n", f"事项代码须为 {ITEM}"),
+        (f"code: {ITEM}\n", "code: 3501-WJW-009\n", f"代码须为 {ITEM}"),
     ],
 )
 def test_a_bad_edit_is_shown_again_with_lines_and_nothing_lost(
@@ -171,6 +183,61 @@ def test_unknown_department_names_its_line(admin: TestClient) -> None:
     line = text[: text.index("department: NOPE")].count("\n") + 1
     response = _save(admin, ITEM, text)
     assert f"第 {line} 行 department: 未知部门代码 NOPE" in html.unescape(response.text)
+
+
+def test_editing_a_bundle_makes_a_new_version_the_preview_shows_and_old_cases_keep(
+    admin: TestClient, as_user: Any, sessions: sessionmaker[Session]
+) -> None:
+    headers = as_user("zhangsan")
+    case = admin.post("/api/v1/cases", json={"code": KCG, "form_data": {}}, headers=headers)
+    assert case.status_code == 201, case.text
+    before = case.json()["catalog_version_id"]
+    assert "公共场所类别" not in admin.get(f"/admin/catalog/{KCG}/preview").text
+    text = _edited(admin, KCG, "name: 我要开餐馆\n", "name: 我要开饭店\n")
+    response = _save(admin, KCG, text.replace(KCG_ITEMS, f"{KCG_ITEMS}- {HYGIENE}\n"))
+    assert response.status_code == 200 and "已保存为新版本" in response.text
+    assert "我要开饭店" in response.text and f'href="/admin/catalog/{HYGIENE}"' in response.text
+    assert _current(sessions, KCG) == 2
+    preview = admin.get(f"/admin/catalog/{KCG}/preview")
+    assert "我要开饭店" in preview.text and "公共场所类别" in preview.text
+    with sessions() as session:
+        old = session.get(CatalogVersion, before)
+        assert old is not None and old.version == 1
+        assert [item["code"] for item in old.definition["items"]] == [SCJG_001, "3501-SCJG-002"]
+        actions = session.scalars(select(AuditEntry.action).where(AuditEntry.object_id == KCG))
+        assert "catalog.bundle_saved" in list(actions)
+    number = case.json()["number"]
+    again = admin.get(f"/api/v1/cases/{number}", headers=headers).json()
+    assert again["catalog_version_id"] == before
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected", "exact_line"),
+    [
+        (KCG_ITEMS, KCG_ITEMS + "- 3501-SCJG-999\n", "事项 3501-SCJG-999 不存在", True),
+        ("lead_department: SCJG\n", "lead_department: NOPE\n", "未知部门代码 NOPE", True),
+        ("time_limit:\n", "time_limit: [\n", "YAML 语法错误", False),  # seen further on
+        ("approval_mode: commitment\n", "approval_mode: quick\n", "approval_mode", True),
+    ],
+)
+def test_a_bad_bundle_edit_is_shown_again_next_to_the_text_and_nothing_saved(
+    admin: TestClient,
+    sessions: sessionmaker[Session],
+    old: str,
+    new: str,
+    expected: str,
+    exact_line: bool,
+) -> None:
+    text = _edited(admin, KCG, old, new)
+    line = text[: text.index(new)].count("\n") + 1 + new[:-1].count("\n")
+    response = _save(admin, KCG, text)
+    assert response.status_code == 422
+    page = html.unescape(response.text)
+    assert "一件事定义有错误，未保存" in page and expected in page
+    assert re.search(f"第 {line} 行" if exact_line else r"第 \d+ 行", page)
+    assert page.index(expected) < page.index("<textarea") and _text(response.text) == text
+    check_structure(response.text)
+    assert _current(sessions, KCG) == 1
 
 
 def test_withdraw_hides_the_item_and_publish_brings_it_back(

@@ -15,7 +15,7 @@ from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.cases import formpage
 from tongban.catalog import service
-from tongban.catalog.enums import EntryKind, EntryStatus
+from tongban.catalog.enums import EntryStatus
 from tongban.catalog.views import departments
 from tongban.catalog.yamlsource import Problem
 from tongban.errors import InvalidInput
@@ -35,40 +35,41 @@ def entries_page(request: Request, session: SessionDep, user: CatalogAdmin) -> R
 
 
 def _warnings(session: Session, code: str, text: str) -> list[Problem]:
-    return [p for p in service.check_item(session, code=code, text=text)[1] if p.warning]
+    return [p for p in service.check_entry_text(session, code=code, text=text)[1] if p.warning]
 
 
 @router.get("/{code}")
 def entry_page(code: str, request: Request, session: SessionDep, user: CatalogAdmin) -> Response:
     """One entry: its current version, every version, and what can be done with it."""
     entry = service.get_any_entry(session, code=code)
-    warnings = []
-    if entry.kind == EntryKind.item:
-        warnings = _warnings(session, code, service.item_text(session, code=code))
     context = {
         "entry": entry,
         "spec": entry.current_version.definition if entry.current_version else {},
         "versions": service.versions(session, code=code),
         "departments": departments(session),
-        "warnings": warnings,
+        "warnings": _warnings(session, code, service.entry_text(session, code=code)),
         "notice": request.query_params.get("notice", ""),
     }
     return render(request, "catalog/admin_entry.html", context)
 
 
 def _edit_page(
-    request: Request, code: str, text: str, errors: list[dict[str, Any]], warnings: list[Problem]
+    request: Request, session: Session, code: str, text: str, errors: list[dict[str, Any]]
 ) -> Response:
-    context = {"code": code, "text": text, "errors": errors, "warnings": warnings}
+    context = {
+        "entry": service.get_any_entry(session, code=code),
+        "text": text,
+        "errors": errors,
+        "warnings": _warnings(session, code, text),
+    }
     status_code = 422 if errors else 200
     return render(request, "catalog/admin_edit.html", context, status_code=status_code)
 
 
 @router.get("/{code}/edit")
 def edit_page(code: str, request: Request, session: SessionDep, user: CatalogAdmin) -> Response:
-    """The item's YAML in a text box."""
-    text = service.item_text(session, code=code)
-    return _edit_page(request, code, text, [], _warnings(session, code, text))
+    """The YAML of the item or bundle in a text box."""
+    return _edit_page(request, session, code, service.entry_text(session, code=code), [])
 
 
 @router.post("/{code}/edit")
@@ -84,13 +85,13 @@ def edit(
     raw = form.get("text")
     text = raw if isinstance(raw, str) else ""
     try:
-        result = service.save_item_text(
+        result = service.save_entry_text(
             session, code=code, text=text, actor=actor_of(user), now=now
         )
     except InvalidInput as error:
         if not error.details:
             raise
-        return _edit_page(request, code, text, error.details, _warnings(session, code, text))
+        return _edit_page(request, session, code, text, error.details)
     notice = "saved" if result.saved else "unchanged"
     return see_other(f"/admin/catalog/{code}?notice={notice}")
 

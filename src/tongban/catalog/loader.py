@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -100,21 +101,35 @@ def _check_item(doc: SourceDocument, departments: set[str]) -> list[Problem]:
     return found
 
 
-def check_item_text(
-    text: str, code: str, departments: set[str]
+def _check_text(
+    text: str, code: str, schema: str, check: Callable[[SourceDocument], list[Problem]]
 ) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """The YAML of item ``code`` checked as the loader checks a file; None if it has errors."""
+    """The YAML of entry ``code`` checked as the loader checks its file; None if it has errors."""
     name = f"{code}.yaml"
     try:
         doc = SourceDocument(text, name)
     except yaml.YAMLError as error:
         return None, [_syntax_problem(name, error)]
-    found = _schema_problems(doc, "item") or _check_item(doc, departments)
+    found = _schema_problems(doc, schema) or check(doc)
     if all(problem.warning for problem in found) and doc.data["code"] != code:
-        found.append(doc.problem(["code"], f"事项代码须为 {code}，不能修改"))
+        found.append(doc.problem(["code"], f"代码须为 {code}，不能修改"))
     if any(not problem.warning for problem in found):
         return None, found
     return doc.data, found
+
+
+def check_item_text(
+    text: str, code: str, departments: set[str]
+) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The YAML of item ``code`` checked as the loader checks a file; None if it has errors."""
+    return _check_text(text, code, "item", lambda doc: _check_item(doc, departments))
+
+
+def check_bundle_text(
+    text: str, code: str, departments: set[str], items: Mapping[str, dict[str, Any]]
+) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The YAML of bundle ``code`` checked as the loader checks a file against ``items``."""
+    return _check_text(text, code, "bundle", lambda doc: _check_bundle(doc, departments, items))
 
 
 def legal_days(item: dict[str, Any]) -> int:
@@ -205,22 +220,26 @@ def bundle_definition(bundle: dict[str, Any], items: list[dict[str, Any]]) -> di
     }
 
 
-def _check_bundle(doc: SourceDocument, read: CatalogRead, departments: set[str]) -> None:
+def _check_bundle(
+    doc: SourceDocument, departments: set[str], items: Mapping[str, dict[str, Any]]
+) -> list[Problem]:
+    """Problems of a schema-valid bundle whose items are looked up in ``items``."""
     bundle = doc.data
-    if bundle["lead_department"] not in departments:
-        read.problems.append(doc.problem(["lead_department"], "未知部门代码"))
-    missing = [code for code in bundle["items"] if code not in read.items]
+    found = []
+    lead = bundle["lead_department"]
+    if lead not in departments:
+        found.append(doc.problem(["lead_department"], f"未知部门代码 {lead}"))
+    missing = [code for code in bundle["items"] if code not in items]
     for code in missing:
         index = bundle["items"].index(code)
-        read.problems.append(doc.problem(["items", index], f"事项 {code} 不存在或有错误"))
+        found.append(doc.problem(["items", index], f"事项 {code} 不存在、未发布或有错误"))
     if missing:
-        return
-    items = [read.items[code] for code in bundle["items"]]
-    conflicts = merge_forms(items)[1] + merge_materials(items)[1]
+        return found
+    listed = [items[code] for code in bundle["items"]]
+    conflicts = merge_forms(listed)[1] + merge_materials(listed)[1]
     for conflict in conflicts:
-        read.problems.append(doc.problem(["items"], f"“一表申请”无法合并: {conflict}"))
-    if not conflicts:
-        read.bundles[bundle["code"]] = bundle
+        found.append(doc.problem(["items"], f"“一表申请”无法合并: {conflict}"))
+    return found
 
 
 def read_catalog(root: Path) -> CatalogRead:
@@ -258,8 +277,8 @@ def read_catalog(root: Path) -> CatalogRead:
         doc = _parse(path, root, read)
         if doc is None:
             continue
-        found = _schema_problems(doc, "bundle")
+        found = _schema_problems(doc, "bundle") or _check_bundle(doc, departments, read.items)
         read.problems += found
         if not found:
-            _check_bundle(doc, read, departments)
+            read.bundles[doc.data["code"]] = doc.data
     return read

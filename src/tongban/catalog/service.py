@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from sqlalchemy import func, select
@@ -23,6 +23,7 @@ from tongban.catalog.enums import EntryKind, EntryStatus
 from tongban.catalog.loader import (
     CatalogRead,
     bundle_definition,
+    check_bundle_text,
     check_item_text,
     item_definition,
     merge_forms,
@@ -168,7 +169,7 @@ def search(session: Session, *, query: str, limit: int = 20) -> list[CatalogEntr
 
 @dataclass
 class SaveResult:
-    """What an item edit stored: the new versions (none if the text was unchanged)."""
+    """What an edit stored: the new versions (none if the text was unchanged)."""
 
     saved: list[CatalogVersion]
     warnings: list[Problem]
@@ -200,20 +201,31 @@ def _definition(session: Session, code: str) -> dict[str, Any]:
     return entry.current_version.definition
 
 
-def item_text(session: Session, *, code: str) -> str:
-    """The YAML an administrator edits: the item of the entry's current version."""
-    definition = _definition(session, code)
-    if definition["kind"] != EntryKind.item:
-        raise NotFound(f"只有事项可以编辑，“{code}”不是事项。", f"'{code}' is not an item.")
-    return yaml.safe_dump(definition["items"][0], allow_unicode=True, sort_keys=False)
+def _source(definition: dict[str, Any]) -> dict[str, Any]:
+    """The YAML document a version was built from: the item, or the bundle file."""
+    bundle = definition["kind"] == EntryKind.bundle
+    return cast(dict[str, Any], definition["bundle"] if bundle else definition["items"][0])
 
 
-def check_item(
+def entry_text(session: Session, *, code: str) -> str:
+    """The YAML an administrator edits: the item or bundle of the entry's current version."""
+    source = _source(_definition(session, code))
+    return yaml.safe_dump(source, allow_unicode=True, sort_keys=False)
+
+
+def _published_items(session: Session) -> dict[str, dict[str, Any]]:
+    entries = list_entries(session, kind=EntryKind.item)
+    return {entry.code: _source(_definition(session, entry.code)) for entry in entries}
+
+
+def check_entry_text(
     session: Session, *, code: str, text: str
 ) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """Check item YAML exactly as the loader would, against the stored departments."""
+    """Check an entry's YAML exactly as the loader would, against the stored catalog."""
     departments = {dept.code for dept in list_departments(session)}
-    return check_item_text(text, code, departments)
+    if get_any_entry(session, code=code).kind == EntryKind.item:
+        return check_item_text(text, code, departments)
+    return check_bundle_text(text, code, departments, _published_items(session))
 
 
 def _invalid(problems: Sequence[Problem]) -> InvalidInput:
@@ -221,7 +233,7 @@ def _invalid(problems: Sequence[Problem]) -> InvalidInput:
         {"field": p.field, "line": p.line, "message_zh": p.message, "message_en": p.message}
         for p in problems
     ]
-    zh, en = "事项定义有错误，未保存。", "The item has errors; nothing was saved."
+    zh, en = "定义有错误，未保存。", "The definition has errors; nothing was saved."
     return InvalidInput(zh, en, details=details)
 
 
@@ -229,12 +241,11 @@ def _bundles_with(session: Session, item: dict[str, Any]) -> list[dict[str, Any]
     """New definitions of every bundle holding ``item``, built from the current items."""
     found = []
     for entry in session.scalars(select(CatalogEntry).where(CatalogEntry.kind == EntryKind.bundle)):
-        source = _definition(session, entry.code)["bundle"]
+        source = _source(_definition(session, entry.code))
         if item["code"] not in source["items"]:
             continue
         items = [
-            item if c == item["code"] else _definition(session, c)["items"][0]
-            for c in source["items"]
+            item if c == item["code"] else _source(_definition(session, c)) for c in source["items"]
         ]
         conflicts = merge_forms(items)[1] + merge_materials(items)[1]
         if conflicts:
@@ -262,27 +273,35 @@ def _store(
     if version.id == before:
         return None
     version.created_at = now
-    _audit(
-        session, now, actor, "catalog.item_saved", version.code, data={"version": version.version}
-    )
+    data = {"version": version.version}
+    _audit(session, now, actor, f"catalog.{kind}_saved", version.code, data=data)
     return version
 
 
-def save_item_text(
+def _built(session: Session, kind: EntryKind, source: dict[str, Any]) -> dict[str, Any]:
+    """The definition of a checked item, or of a bundle from the current items it lists."""
+    if kind == EntryKind.item:
+        return item_definition(source)
+    items = [_source(_definition(session, code)) for code in source["items"]]
+    return bundle_definition(source, items)
+
+
+def save_entry_text(
     session: Session, *, code: str, text: str, actor: audit.Actor, now: datetime
 ) -> SaveResult:
-    """Store edited item YAML, and every bundle holding the item, as new versions."""
-    item_text(session, code=code)  # refuses bundles and unknown codes
-    item, problems = check_item(session, code=code, text=text)
+    """Store edited item or bundle YAML as a new version; an item's bundles are rebuilt too."""
+    kind = get_any_entry(session, code=code).kind
+    source, problems = check_entry_text(session, code=code, text=text)
     warnings = [problem for problem in problems if problem.warning]
-    if item is None:
+    if source is None:
         raise _invalid([problem for problem in problems if not problem.warning])
-    definition = item_definition(item)
+    definition = _built(session, kind, source)
     if content_hash(definition) == content_hash(_definition(session, code)):
         return SaveResult([], warnings)
-    changes = [(EntryKind.item, definition)]
-    changes += [(EntryKind.bundle, bundle) for bundle in _bundles_with(session, item)]
-    saved = [_store(session, kind, change, actor, now) for kind, change in changes]
+    changes = [(kind, definition)]
+    if kind == EntryKind.item:
+        changes += [(EntryKind.bundle, bundle) for bundle in _bundles_with(session, source)]
+    saved = [_store(session, each, change, actor, now) for each, change in changes]
     search_index.invalidate()
     return SaveResult([version for version in saved if version is not None], warnings)
 

@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 import yaml
 from rich.console import Console
-from rich.progress import track
+from rich.progress import Progress, track
 
-from tongban import demo
+from tongban import demo, demo_history
 from tongban.accounts import service as accounts
 from tongban.accounts.enums import Role
 from tongban.accounts.schemas import StaffCreate
@@ -167,12 +167,24 @@ def users_create(
     console.print(f"已创建 {username}")
 
 
+CaseCount = Annotated[
+    int,
+    typer.Option(
+        "--cases",
+        min=0,
+        help="Demo cases to create over the last 30 days, in every state (0: none). "
+        "Skipped when the database has any case.",
+    ),
+]
+
+
 @app.command("demo")
 def demo_load(
     path: CatalogPath = Path("catalog"),
     users: Annotated[Path, typer.Option(help="Demo users file")] = Path("demo/users.yaml"),
+    case_count: CaseCount = demo_history.DEFAULT_CASES,
 ) -> None:
-    """Load the demo: calendar, catalog and demo accounts (for trying the platform, never production)."""
+    """Load the demo: calendar, catalog, demo accounts and a history of cases (never production)."""
     runtime = _runtime()
     if runtime.settings.environment == "production":
         console.print("[red]生产环境不能加载演示数据 (no demo data in production)[/red]")
@@ -191,6 +203,23 @@ def demo_load(
     console.print(
         f"演示数据已加载：{len(report.created) + len(report.unchanged)} 个目录条目, {len(entries)} 个账号"
     )
+    if case_count:
+        _load_history(runtime, case_count)
+
+
+def _load_history(runtime: Runtime, count: int) -> None:
+    """The demo case history, with a progress bar; one summary line at the end."""
+    with Progress(console=console, transient=True) as progress:
+        bar = progress.add_task("演示办件", total=count)
+        with unit_of_work(runtime.sessions) as session:
+            report = demo_history.load_history(
+                session,
+                store=runtime.store,
+                count=count,
+                now=utcnow(),
+                progress=lambda: progress.advance(bar),
+            )
+    console.print(report.summary())
 
 
 @app.command()
@@ -201,6 +230,7 @@ def serve(
         bool, typer.Option("--demo", help="Load the demo and print its logins")
     ] = False,
     users: Annotated[Path, typer.Option(help="Demo users file")] = Path("demo/users.yaml"),
+    case_count: CaseCount = demo_history.DEFAULT_CASES,
 ) -> None:
     """Run the web server (and, by default, the background worker inside it)."""
     import uvicorn
@@ -210,7 +240,7 @@ def serve(
     runtime = _runtime()
     upgrade(runtime.settings.database_url)
     if with_demo:
-        demo_load(users=users)
+        demo_load(users=users, case_count=case_count)
     address = f"http://{host or runtime.settings.host}:{port or runtime.settings.port}"
     typer.echo(f"\n通办 Tongban 已启动: {address}/   (API: {address}/api/v1/docs)")
     if with_demo:

@@ -17,7 +17,6 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.factories import SAMPLES, fill_form
 from tongban.accounts import service as accounts
 from tongban.audit.models import AuditEntry
 from tongban.cases import service as cases
@@ -27,6 +26,7 @@ from tongban.catalog import service as catalog
 from tongban.errors import DomainError
 from tongban.files.store import LocalFileStore
 from tongban.outbox.models import OutboxMessage
+from tongban.samples import SAMPLES, fill_form
 
 BUNDLE = "3501-BUNDLE-QYKB"
 STAFF = ["clerk", "approver", "issuer", "scjg", "ga", "sw", "rs", "gjj", "wjw"]

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from tests.factories import attach_materials, fill_form
 from tongban.accounts import service as accounts
 from tongban.accounts.enums import Role, UserKind
 from tongban.accounts.models import User
@@ -22,6 +21,7 @@ from tongban.catalog import service as catalog
 from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound, NotSignedIn
 from tongban.files.store import LocalFileStore
 from tongban.identifiers import make_resident_id
+from tongban.samples import attach_materials, fill_form
 
 NOW = datetime(2025, 11, 3, 2, 0, tzinfo=UTC)
 CODE = "3501-WJW-002"

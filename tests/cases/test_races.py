@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.factories import attach_materials, fill_form
 from tongban.accounts import service as accounts
 from tongban.audit.models import AuditEntry
 from tongban.cases import service as cases
@@ -22,6 +21,7 @@ from tongban.catalog import service as catalog
 from tongban.db import unit_of_work
 from tongban.errors import Conflict
 from tongban.files.store import LocalFileStore
+from tongban.samples import attach_materials, fill_form
 
 NOW = datetime(2025, 11, 3, 2, 0, tzinfo=UTC)
 CODE = "3501-WJW-002"  # 放射工作人员证: one department reviews

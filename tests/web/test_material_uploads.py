@@ -10,8 +10,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.factories import SAMPLES
 from tests.web.support import ITEM, PDF, VALID, SignedIn, apply, check_structure, csrf, found
+from tongban.samples import SAMPLES
 from tongban.web.runtime import Runtime
 
 SCRIPT = {"X-Requested-With": "XMLHttpRequest"}

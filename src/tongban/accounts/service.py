@@ -164,6 +164,12 @@ def get_user(session: Session, *, user_id: int) -> User | None:
     return session.get(User, user_id)
 
 
+def list_staff(session: Session) -> list[User]:
+    """Active staff accounts, oldest first."""
+    query = select(User).where(User.kind == UserKind.staff, User.active.is_(True))
+    return list(session.scalars(query.order_by(User.id)))
+
+
 def find_user(session: Session, *, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username))
 

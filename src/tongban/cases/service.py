@@ -10,6 +10,7 @@ This module is the only one other domains and the web layer import.
 """
 
 from tongban.cases.access import may_see_event
+from tongban.cases.clocks import calendar
 from tongban.cases.definition import spec_of
 from tongban.cases.drafting import add_material, check_complete, create_case, update_form
 from tongban.cases.drilldown import CaseFilter, list_supervised_cases
@@ -67,6 +68,7 @@ __all__ = [
     "answer_verification",
     "approve_case",
     "ask_verification",
+    "calendar",
     "case_time_left",
     "case_verifications",
     "check_complete",

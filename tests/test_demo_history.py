@@ -1,0 +1,117 @@
+"""The demo case history: every kind of case the workbench and the dashboard show,
+made through the service rules, reproducible, and loaded once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.conftest import START
+from tongban import demo_history
+from tongban.accounts.models import User
+from tongban.audit import service as audit
+from tongban.cases import service as cases
+from tongban.cases.models import Case
+from tongban.demo_plans import APPLICANTS
+from tongban.files.store import LocalFileStore
+from tongban.identifiers import validate_credit_code, validate_resident_id
+from tongban.ratings.models import Rating
+
+COUNT = 20  # one round of plans: each kind at least once
+
+
+def _load(db: Session, tmp_path: Path, seed: int = 7) -> demo_history.Report:
+    store = LocalFileStore(tmp_path / "files")
+    return demo_history.load_history(db, store=store, count=COUNT, seed=seed, now=START)
+
+
+@pytest.fixture
+def history(db: Session, tmp_path: Path) -> demo_history.Report:
+    report = _load(db, tmp_path)
+    db.flush()
+    return report
+
+
+def _all_cases(db: Session) -> list[Case]:
+    return list(db.scalars(select(Case).order_by(Case.id)))
+
+
+def test_every_kind_of_case_is_there(db: Session, history: demo_history.Report) -> None:
+    assert sum(history.created.values()) == COUNT == len(_all_cases(db))
+    assert set(history.created) == {
+        "submitted",
+        "correction_requested",
+        "in_review",
+        "completed",
+        "refused",
+        "rejected",
+        "withdrawn",
+    }
+    assert "completed" in history.summary() and str(COUNT) in history.summary()
+
+
+def test_the_dashboard_has_figures(db: Session, history: demo_history.Report) -> None:
+    figures = cases.dashboard(db, now=START, tz=cases.calendar(db).tz)
+    total = figures.total
+    assert total.finished > total.late > 0 and total.due_soon > 0 and total.overdue > 0
+    assert len([d for d, c in figures.departments.items() if c.open]) >= 3
+    assert figures.overdue and sum(n for _, n in figures.received_per_day) == COUNT
+
+
+def test_cases_went_through_the_service_rules(db: Session, history: demo_history.Report) -> None:
+    for case in _all_cases(db):
+        actions = [entry.action for entry in audit.entries_for_case(db, case_id=case.id)]
+        assert actions[:2] == ["case.create", "case.submit"], actions
+        times = [entry.at for entry in audit.entries_for_case(db, case_id=case.id)]
+        assert times == sorted(times) and times[-1] <= START
+        assert case.received_at is not None
+        if case.state == "completed":
+            assert case.decided_at and case.closed_at and case.accepted_at
+
+
+def test_ratings_mostly_good_a_few_bad_some_rectified(db: Session, tmp_path: Path) -> None:
+    store = LocalFileStore(tmp_path / "files")
+    demo_history.load_history(db, store=store, count=60, seed=7, now=START)
+    rows = list(db.scalars(select(Rating)))
+    good, bad = [r for r in rows if r.score >= 4], [r for r in rows if r.score <= 2]
+    assert len(good) > len(rows) / 2 and 0 < len(bad) < len(good)
+    assert any(r.rectified_at for r in bad) and all(r.rectification is None for r in good)
+
+
+def test_history_is_on_demo_applicants_with_valid_numbers(
+    db: Session, history: demo_history.Report
+) -> None:
+    applicants = {db.get_one(User, case.applicant_id).username for case in _all_cases(db)}
+    assert applicants <= {entry["username"] for entry in APPLICANTS}
+    assert not applicants & {"zhangsan", "minfeng"}
+    for entry in APPLICANTS:
+        validate_resident_id(entry["id_number"])
+        if "credit_code" in entry:
+            validate_credit_code(entry["credit_code"])
+
+
+def _fingerprint(db: Session) -> list[Any]:
+    return [(c.catalog_code, c.state, c.created_at, c.applicant_id) for c in _all_cases(db)]
+
+
+def test_the_same_seed_gives_the_same_history(db: Session, tmp_path: Path) -> None:
+    _load(db, tmp_path)
+    first = _fingerprint(db)
+    db.rollback()
+    assert _fingerprint(db) == []
+    _load(db, tmp_path)
+    assert _fingerprint(db) == first
+    db.rollback()
+    _load(db, tmp_path, seed=8)
+    assert _fingerprint(db) != first
+
+
+def test_a_second_run_does_nothing(db: Session, tmp_path: Path, history: Any) -> None:
+    again = _load(db, tmp_path)
+    assert again.skipped and not again.created
+    assert len(_all_cases(db)) == COUNT

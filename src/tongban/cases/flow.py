@@ -30,7 +30,9 @@ from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from tongban.files.store import FileStore
 
 
-def _task(session: Session, *, task_id: int, user: User, expected_version: int | None) -> Task:
+def locked_task(
+    session: Session, *, task_id: int, user: User, expected_version: int | None = None
+) -> Task:
     """Load an open task under its case's lock and check who may act on it."""
     task = session.get(Task, task_id)
     if task is None:
@@ -58,7 +60,7 @@ def review_task(
     expected_version: int | None = None,
 ) -> Task:
     """A department approves or refuses its part; the round joins when it is decided."""
-    task = _task(session, task_id=task_id, user=user, expected_version=expected_version)
+    task = locked_task(session, task_id=task_id, user=user, expected_version=expected_version)
     if task.stage != Stage.review:
         raise Conflict("这不是审查任务。", "This is not a review task.")
     if outcome == TaskOutcome.refused and not opinion.strip():
@@ -72,7 +74,7 @@ def review_task(
 
 
 def _decide_task(session: Session, task_id: int, user: User, expected_version: int | None) -> Task:
-    task = _task(session, task_id=task_id, user=user, expected_version=expected_version)
+    task = locked_task(session, task_id=task_id, user=user, expected_version=expected_version)
     if task.stage != Stage.decide:
         raise Conflict("这不是核准任务。", "This is not a decision task.")
     return task
@@ -146,7 +148,7 @@ def issue_result(
     expected_version: int | None = None,
 ) -> Case:
     """Issue (制证): produce the result documents; online delivery completes at once."""
-    task = _task(session, task_id=task_id, user=user, expected_version=expected_version)
+    task = locked_task(session, task_id=task_id, user=user, expected_version=expected_version)
     if task.stage != Stage.issue:
         raise Conflict("这不是制证任务。", "This is not an issuing task.")
     case = task.case
@@ -184,7 +186,7 @@ def deliver_result(
     expected_version: int | None = None,
 ) -> Case:
     """Record delivery (送达) by mail or at the window."""
-    task = _task(session, task_id=task_id, user=user, expected_version=expected_version)
+    task = locked_task(session, task_id=task_id, user=user, expected_version=expected_version)
     if task.stage != Stage.deliver:
         raise Conflict("这不是送达任务。", "This is not a delivery task.")
     _deliver(session, task, actor_of(user), opinion, now)

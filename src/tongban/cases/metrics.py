@@ -39,6 +39,11 @@ from tongban.workdays.calendar import WorkCalendar
 PERIODS = (7, 30, 90)
 
 
+def on_time_rate(finished: int, late: int) -> float | None:
+    """The share of finished cases that were not late; None before any has finished."""
+    return round((finished - late) / finished, 3) if finished else None
+
+
 @dataclass
 class Counts:
     """Cases of one department, item or the whole platform (see ``measures``)."""
@@ -51,7 +56,7 @@ class Counts:
 
     @property
     def on_time_rate(self) -> float | None:
-        return round((self.finished - self.late) / self.finished, 3) if self.finished else None
+        return on_time_rate(self.finished, self.late)
 
 
 @dataclass
@@ -80,7 +85,7 @@ class WeekFigures:
 
     @property
     def on_time_rate(self) -> float | None:
-        return round((self.finished - self.late) / self.finished, 3) if self.finished else None
+        return on_time_rate(self.finished, self.late)
 
 
 @dataclass

@@ -22,8 +22,8 @@ from tongban.accounts.service import actor_of
 from tongban.audit import service as audit
 from tongban.cases import access, clocks
 from tongban.cases.enums import TaskState
-from tongban.cases.models import Case, Clock, Task, VerificationRequest
-from tongban.cases.transition import lock_case
+from tongban.cases.flow import locked_task
+from tongban.cases.models import Case, Clock, VerificationRequest
 from tongban.catalog import service as catalog
 from tongban.config import get_settings
 from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -70,12 +70,7 @@ def ask(
     session: Session, *, task_id: int, user: User, to_department: str, question: str, now: datetime
 ) -> VerificationRequest:
     """The user who may act on an open task asks another department to verify a fact."""
-    task = session.get(Task, task_id)
-    if task is None:
-        raise NotFound(f"没有找到任务 {task_id}。", f"No task {task_id}.")
-    lock_case(session, case_id=task.case_id)
-    session.refresh(task)
-    access.check_act(user, task)
+    task = locked_task(session, task_id=task_id, user=user)
     if task.state != TaskState.open:
         raise Conflict(
             "任务已经办结，不能再请求协查。", "The task is finished; it can no longer ask."

@@ -24,6 +24,7 @@ from tongban.audit import service as audit
 from tongban.cases import access
 from tongban.cases.enums import CaseState
 from tongban.cases.models import Case
+from tongban.cases.transition import lock_case
 from tongban.config import get_settings
 from tongban.errors import Conflict, NotAllowed, NotFound
 from tongban.ratings import rules
@@ -91,19 +92,6 @@ class RatingRow:
         return rules.urgency(due_at=due, now=self.now, limit=due - self.rating.created_at)
 
 
-def _lock_case(session: Session, case_id: int) -> Case:
-    query = (
-        select(Case)
-        .where(Case.id == case_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    found = session.scalar(query)
-    if found is None:
-        raise NotFound("没有找到该办件。", "No such case.")
-    return found
-
-
 def _check_rateable(session: Session, case: Case, user: User) -> None:
     access.check_view(user, case)
     if not (access.owns(user, case) or access.acts_for(user, case)):
@@ -141,7 +129,7 @@ def rate_case(
     ``rectify_hours`` defaults to the ``rating_rectify_hours`` setting. The case's row
     lock serialises two ratings sent at once; the unique case_id is the backstop.
     """
-    case = _lock_case(session, case_id)
+    case = lock_case(session, case_id=case_id)
     _check_rateable(session, case, user)
     score, text = rules.check_rating(score, comment)
     hours = rectify_hours if rectify_hours is not None else get_settings().rating_rectify_hours

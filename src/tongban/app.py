@@ -15,6 +15,7 @@ from tongban.accounts.views import router as accounts_views
 from tongban.cases.http.applicant_api import router as cases_api
 from tongban.cases.http.applicant_views import router as case_views
 from tongban.cases.http.material_views import router as material_views
+from tongban.cases.http.preview_views import router as preview_views
 from tongban.cases.http.staff_api import router as staff_api
 from tongban.cases.http.submit_views import router as submit_views
 from tongban.cases.http.window_views import router as window_views
@@ -55,6 +56,7 @@ PAGE_ROUTERS = (
     ratings_views,
     verification_views,
     supervision_views,
+    preview_views,
     catalog_admin_views,
 )
 

@@ -95,3 +95,6 @@ def require_roles(*roles: Role) -> Callable[[User], User]:
         return user
 
     return check
+
+
+CatalogAdmin = Annotated[User, Depends(require_roles(Role.catalog_admin))]

@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import Result
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from tests.conftest import Clock
-from tests.factories import submitted
+from tests.factories import act, open_task, submitted
 from tests.workdays.support import YEAR_2027
 from tongban import cli
+from tongban.audit.models import AuditEntry
 from tongban.cli import app
 from tongban.config import get_settings
 from tongban.web.runtime import Runtime
 from tongban.workdays.enums import CalendarYearStatus
-from tongban.workdays.models import CalendarYear
+from tongban.workdays.models import CalendarDay, CalendarYear
 
 runner = CliRunner()
 RADIATION = "3501-WJW-002"  # 放射工作人员证核发: legal 20 working days
@@ -126,3 +128,23 @@ def test_set_year_with_yes_does_not_ask(on_test_database: Runtime, year_file: Pa
     result = _set_year(year_file, "--yes")
     assert result.exit_code == 0, result.output
     assert "替换 2027 年日历？" not in result.output
+
+
+def test_seed_recomputes_the_deadlines_of_a_year_it_changes(
+    on_test_database: Runtime, client: TestClient, as_user: Any, db: Session
+) -> None:
+    # As if an older package had missed 8 October 2025 (a holiday of the National Day week).
+    db.delete(db.get(CalendarDay, date(2025, 10, 8)))
+    db.get(CalendarYear, 2025).updated_at = datetime.now(UTC)  # type: ignore[union-attr]
+    db.commit()
+    number = submitted(client, as_user("zhangsan"), RADIATION)["number"]
+    task = open_task(client, as_user("wjw"), number, "accept")
+    assert act(client, as_user("wjw"), task, "accept", opinion="受理").status_code == 200
+
+    result = runner.invoke(app, ["calendar", "seed"])
+
+    assert result.exit_code == 0, result.output
+    assert "写入 1 个日期" in result.output and "1 个办件的期限已移动" in result.output
+    db.expire_all()
+    entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "calendar.deadline_recomputed"))
+    assert entry is not None and entry.object_id == number

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import structlog
 from click.testing import Result
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -25,6 +27,16 @@ from tongban.workdays.enums import CalendarYearStatus
 from tongban.workdays.models import CalendarDay, CalendarYear
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _logs_back_to_stderr() -> Iterator[None]:
+    """A command configures structlog to print to the runner's stream, closed afterwards;
+    later tests that log would fail with "I/O operation on closed file"."""
+    yield
+    structlog.reset_defaults()
+
+
 RADIATION = "3501-WJW-002"  # 放射工作人员证核发: legal 20 working days
 
 

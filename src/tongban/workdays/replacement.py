@@ -118,7 +118,13 @@ def replace_year(
     actor: Actor,
     now: datetime,
 ) -> YearChange:
-    """Replace `year` as previewed and recompute open deadlines (audited, applicants told)."""
+    """Replace `year` as previewed and recompute open deadlines (audited, applicants told).
+
+    Two administrators confirming the same preview at once: the year's row is locked
+    (PostgreSQL) before the confirmation is checked, so the second sees the first's
+    change and gets 409.
+    """
+    session.execute(select(CalendarYear).where(CalendarYear.year == year).with_for_update())
     preview = preview_year(session=session, year=year, days=days, source=source)
     if not confirm:
         raise ConfirmationRequired(

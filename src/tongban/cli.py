@@ -196,7 +196,12 @@ def _read_text(file: Path) -> str:
 
 
 _PREVIEW_ROWS = 50
-_CLOCKS = {"stage": "环节时限", "promised": "承诺时限", "legal": "法定时限", "acceptance": "受理五日"}
+_CLOCKS = {
+    "stage": "环节时限",
+    "promised": "承诺时限",
+    "legal": "法定时限",
+    "acceptance": "受理五日",
+}
 
 
 def _show_year_change(change: replacement.YearChange, tz: ZoneInfo) -> None:

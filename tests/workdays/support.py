@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import chinese_calendar
 
+from tongban.workdays import service
 from tongban.workdays.calendar import SHANGHAI, DayOverride, WorkCalendar
 
 
@@ -23,10 +24,8 @@ def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> da
 
 
 def package_days(year: int) -> list[tuple[date, bool, str]]:
-    """A year's arrangement as chinesecalendar publishes it (English names)."""
-    days = [(d, False, str(v)) for d, v in chinese_calendar.holidays.items() if d.year == year]
-    days += [(d, True, str(v)) for d, v in chinese_calendar.workdays.items() if d.year == year]
-    return sorted(days)
+    """A year's arrangement as chinesecalendar publishes it (and the seed stores it)."""
+    return service.package_days(year)
 
 
 # An invented, complete 2027 arrangement (the State Council has not published one):

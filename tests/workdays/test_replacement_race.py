@@ -16,11 +16,9 @@ from tests.workdays.support import package_days
 from tongban.audit.models import AuditEntry
 from tongban.audit.service import SYSTEM
 from tongban.db import unit_of_work
-from tongban.timeutil import utcnow
 from tongban.workdays.errors import PreviewOutdated
-from tongban.workdays.models import CalendarDay, CalendarYear
 from tongban.workdays.replacement import preview_year, replace_year
-from tongban.workdays.service import PACKAGE_SOURCE
+from tongban.workdays.service import PACKAGE_SOURCE, set_official_year
 
 NOW = datetime(2025, 9, 22, 1, 0, tzinfo=UTC)
 SOURCE = "国办发明电〔2024〕12号（更正）"
@@ -33,11 +31,9 @@ def factory(committing_engine: Engine) -> Iterator[sessionmaker[Session]]:
     factory = sessionmaker(bind=committing_engine, expire_on_commit=False)
     yield factory
     with unit_of_work(factory) as session:
-        extra = session.get(CalendarDay, date(2025, 10, 9))
-        if extra is not None:
-            session.delete(extra)
-        year = session.get_one(CalendarYear, 2025)
-        year.source, year.updated_at = PACKAGE_SOURCE, utcnow()
+        set_official_year(
+            session=session, year=2025, days=package_days(2025), source=PACKAGE_SOURCE
+        )
 
 
 def _replace(factory: sessionmaker[Session], confirm: str, replaced: threading.Event) -> None:

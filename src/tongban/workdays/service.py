@@ -40,6 +40,7 @@ __all__ = [
     "fingerprint",
     "list_years",
     "load_calendar",
+    "package_days",
     "parse_year_document",
     "parse_year_file",
     "seed_from_chinesecalendar",
@@ -57,7 +58,7 @@ def seed_from_chinesecalendar(*, session: Session) -> int:
         current = session.get(CalendarYear, year)
         if _entered_by_admin(current):
             continue  # an administrator's entry is newer knowledge than the package
-        changed = _replace_days(session, year, _package_days(year))
+        changed = _replace_days(session, year, package_days(year))
         if changed or current is None or current.status != CalendarYearStatus.official:
             _mark_official(session, year, PACKAGE_SOURCE)
         written += changed
@@ -150,7 +151,8 @@ def _package_years() -> list[int]:
     return years
 
 
-def _package_days(year: int) -> list[DayEntry]:
+def package_days(year: int) -> list[DayEntry]:
+    """A year's arrangement as the chinesecalendar package has it, named in Chinese."""
     # The package's dicts hold English Holiday values; `.chinese` gives the Chinese name.
     # A make-up day is named after the holiday it pays for.
     holiday = chinese_calendar.Holiday

@@ -6,10 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
 
+from tongban.accounts.deps import require_roles
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
-from tongban.web.deps import NowDep, SessionDep, require_roles
+from tongban.web.deps import NowDep, SessionDep
 from tongban.workdays import replacement, service
 from tongban.workdays.enums import CalendarYearStatus
 from tongban.workdays.schemas import (

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from tongban.audit import service as audit
 from tongban.audit.service import Actor
-from tongban.cases import clocks
+from tongban.cases.core import clocks
 from tongban.cases.enums import ClockKind
 from tongban.cases.models import Case, Clock
 from tongban.workdays import service

@@ -17,6 +17,7 @@ from tongban.accounts import service as accounts
 from tongban.accounts.enums import Role
 from tongban.accounts.schemas import StaffCreate
 from tongban.audit.service import SYSTEM
+from tongban.cases import service as cases
 from tongban.catalog import service as catalog
 from tongban.catalog.loader import read_catalog
 from tongban.config import get_settings, settings_markdown
@@ -29,7 +30,6 @@ from tongban.migrate import upgrade
 from tongban.models import load_all
 from tongban.timeutil import utcnow
 from tongban.web.runtime import Runtime
-from tongban.workdays import replacement
 from tongban.workdays import service as workdays
 from tongban.workdays.errors import CalendarError
 
@@ -118,13 +118,13 @@ def calendar_seed() -> None:
     with unit_of_work(runtime.sessions) as session:
         written = workdays.seed_from_chinesecalendar(session=session)
         moves, _ = (
-            replacement.recompute_open_deadlines(session=session, actor=SYSTEM, now=utcnow())
+            cases.recompute_open_deadlines(session=session, actor=SYSTEM, now=utcnow())
             if written
             else ([], [])
         )
-    cases = len({move.case_number for move in moves})
+    moved = len({move.case_number for move in moves})
     console.print(
-        f"写入 {written} 个日期 (days written)；{cases} 个办件的期限已移动 (cases re-dated)"
+        f"写入 {written} 个日期 (days written)；{moved} 个办件的期限已移动 (cases re-dated)"
     )
 
 
@@ -161,7 +161,7 @@ def calendar_set_year(
     try:
         document = workdays.parse_year_document(_read_text(file))
         with unit_of_work(runtime.sessions) as session:
-            preview = replacement.preview_year(
+            preview = cases.preview_calendar_year(
                 session=session, year=document.year, days=document.days, source=source
             )
     except DomainError as error:
@@ -174,7 +174,7 @@ def calendar_set_year(
         raise typer.Exit(1)
     try:
         with unit_of_work(runtime.sessions) as session:
-            done = replacement.replace_year(
+            done = cases.replace_calendar_year(
                 session=session,
                 year=document.year,
                 days=document.days,
@@ -207,7 +207,7 @@ _CLOCKS = {
 }
 
 
-def _show_year_change(change: replacement.YearChange, tz: ZoneInfo) -> None:
+def _show_year_change(change: cases.YearChange, tz: ZoneInfo) -> None:
     """The preview of a year's replacement: days that flip, deadlines that move."""
     was = "暂定（按法定假日推算）" if change.source is None else f"正式：{change.source}"
     console.print(f"{change.year} 年现行日历 (in force)：{was}")

@@ -6,9 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from tongban.cases.enums import ClockKind
 from tongban.workdays.enums import CalendarYearStatus
-from tongban.workdays.replacement import YearChange
 
 
 class YearRead(BaseModel):
@@ -52,7 +50,7 @@ class DayChangeRead(BaseModel):
 
 class DeadlineMoveRead(BaseModel):
     case_number: str
-    clock: ClockKind
+    clock: str = Field(description="stage, promised, legal or acceptance")
     unit: str = Field(description="working_days, or hours (office hours)")
     old_due_at: datetime
     new_due_at: datetime
@@ -72,32 +70,6 @@ class YearChangeRead(BaseModel):
     )
     messages: int = Field(description="applicants told that a deadline moved")
     confirm: str = Field(description="send with PUT to carry out exactly this change")
-
-    @classmethod
-    def of(cls, change: YearChange) -> YearChangeRead:
-        return cls(
-            year=change.year,
-            previous_status=change.status,
-            previous_source=change.source,
-            day_changes=[
-                DayChangeRead(date=c.day, is_workday=c.is_workday, name=c.name)
-                for c in change.day_changes
-            ],
-            moves=[
-                DeadlineMoveRead(
-                    case_number=m.case_number,
-                    clock=m.clock,
-                    unit=m.unit,
-                    old_due_at=m.old,
-                    new_due_at=m.new,
-                )
-                for m in change.moves
-            ],
-            cases_moved=change.cases_moved,
-            cases_confirmed=list(change.confirmed),
-            messages=change.messages,
-            confirm=change.confirm,
-        )
 
 
 class YearWritten(YearRead):

@@ -14,8 +14,9 @@ applicants. Hence:
 - a case gets an audit entry (and its applicant a message) only if one of its deadlines
   moved; deadlines that merely stop being provisional are listed in the year's entry.
 
-This module is where the calendar reaches into cases; ``service.py`` stays free of it so
-that ``cases.clocks`` can import the calendar.
+It lives in cases, above ``workdays`` in the layers: the calendar knows nothing of
+cases; entering a year (``workdays.api``, ``tongban calendar set-year``) calls this
+through ``cases.service``.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ from tongban.workdays.enums import CalendarYearStatus
 from tongban.workdays.errors import ConfirmationRequired, PreviewOutdated
 from tongban.workdays.models import CalendarYear
 from tongban.workdays.validation import DayEntry
+
+__all__ = ["DeadlineMove", "YearChange", "preview_year", "recompute_open_deadlines", "replace_year"]
 
 
 @dataclass(frozen=True)

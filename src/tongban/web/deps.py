@@ -4,7 +4,6 @@ request (committed once, at the end), the signed-in user and role checks.
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,8 +20,8 @@ from tongban.accounts.models import User
 from tongban.errors import NotAllowed, NotSignedIn
 from tongban.files.store import FileStore
 from tongban.timeutil import utcnow
+from tongban.web.csrf import token_is_valid
 from tongban.web.runtime import Runtime
-from tongban.web.templating import csrf_token
 
 SESSION_COOKIE = "tongban_session"
 
@@ -146,12 +145,14 @@ def require_roles(*roles: Role) -> Callable[[User], User]:
 async def check_csrf(request: Request) -> AsyncIterator[FormData]:
     """Read the posted form; refuse it unless it carries this browser's CSRF token.
 
+    The token belongs to the browser, not to the sign-in (``web.csrf``): a page opened
+    before the same person signed in again still posts.
+
     The form's uploaded files are closed once the request is done.
     """
     form = await request.form()
     try:
-        sent = form.get("csrf_token")
-        if not isinstance(sent, str) or not hmac.compare_digest(sent, csrf_token(request)):
+        if not token_is_valid(request, form.get("csrf_token")):
             raise NotAllowed(
                 "页面已过期或来源不明，请刷新页面后重试。",
                 "The form expired or came from elsewhere; reload the page and try again.",

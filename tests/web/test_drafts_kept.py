@@ -1,5 +1,6 @@
 """Work typed into a form outlives the sign-in: an expired session does not throw away what
-was posted, and signing in again keeps the open pages of the same browser usable.
+was posted, signing in again keeps the open pages of the same browser usable, and typing
+alone (no upload) is enough to get a draft by autosave.
 """
 
 from __future__ import annotations
@@ -180,6 +181,54 @@ def test_signing_out_ends_the_pages_of_this_browser(signed_in: SignedIn) -> None
     sign_in(client, "zhangsan")
     stale = client.post(f"/cases/{number}/edit", data={**TYPED, "csrf_token": token})
     assert stale.status_code == 403
+
+
+def test_autosave_of_a_new_application_creates_the_draft(signed_in: SignedIn, db: Session) -> None:
+    client = signed_in("zhangsan")
+    page = client.get(f"/apply/{ITEM}").text
+    assert f'data-autosave="/apply/{ITEM}/autosave"' in page
+    answer = client.post(f"/apply/{ITEM}/autosave", data={**TYPED, "csrf_token": csrf(page)})
+    assert answer.status_code == 200
+    body = answer.json()
+    number = body["number"]
+    assert body["edit"] == f"/cases/{number}/edit"
+    assert body["autosave"] == f"/cases/{number}/autosave"
+    assert body["message"].startswith("已自动保存 ")
+    assert _answers(db, number) == TYPED
+    assert number in client.get("/my/cases").text
+
+    more = client.post(
+        f"/cases/{number}/autosave",
+        data={**TYPED, "phone": "13800000001", "intent": "submit", "csrf_token": csrf(page)},
+    )
+    assert more.status_code == 200 and more.json()["number"] == number
+    assert _answers(db, number)["phone"] == "13800000001"
+    case_page = client.get(f"/cases/{number}", follow_redirects=False)
+    assert case_page.status_code == 200 and "草稿" in case_page.text  # never submitted
+
+
+def test_autosave_after_the_session_ended_tells_the_script(
+    signed_in: SignedIn, db: Session
+) -> None:
+    client = signed_in("zhangsan")
+    number, token = _draft(client)
+    _expire(db, "zhangsan")
+    answer = client.post(
+        f"/cases/{number}/autosave",
+        data={**TYPED, "csrf_token": token},
+        headers={
+            "X-Requested-With": "XMLHttpRequest",
+            "Referer": f"http://testserver/cases/{number}/edit",
+        },
+    )
+    assert answer.status_code == 401
+    error = answer.json()["error"]
+    assert error["code"] == "not_signed_in"
+    assert error["login"] == f"/login?next=%2Fcases%2F{number}%2Fedit"
+    sign_in(client, "zhangsan")
+    answer = client.post(f"/cases/{number}/autosave", data={**TYPED, "csrf_token": token})
+    assert answer.status_code == 200
+    assert _answers(db, number)["residence_address"] == TYPED["residence_address"]
 
 
 def test_an_htmx_form_posted_after_the_session_ended_shows_the_sign_in_with_it(

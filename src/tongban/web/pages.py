@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from tongban.accounts.views import router as accounts_views
+from tongban.cases.draft_views import router as draft_views
 from tongban.cases.intake_views import router as intake_views
 from tongban.cases.material_views import router as material_views
 from tongban.cases.review_views import router as review_views
@@ -22,6 +23,7 @@ for _views in (
     accounts_views,
     case_views,
     material_views,
+    draft_views,
     review_views,
     intake_views,
     staff_views,

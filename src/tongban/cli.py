@@ -10,7 +10,6 @@ import yaml
 from rich.console import Console
 from rich.progress import Progress, track
 
-from tongban import demo, demo_history
 from tongban.accounts import service as accounts
 from tongban.accounts.enums import Role
 from tongban.accounts.schemas import StaffCreate
@@ -20,9 +19,12 @@ from tongban.catalog import service as catalog
 from tongban.catalog.loader import read_catalog
 from tongban.config import get_settings, settings_markdown
 from tongban.db import unit_of_work
+from tongban.demo import history as demo_history
+from tongban.demo import users as demo
 from tongban.errors import DomainError
 from tongban.logs import configure
 from tongban.migrate import upgrade
+from tongban.models import load_all
 from tongban.timeutil import utcnow
 from tongban.web.runtime import Runtime
 from tongban.workdays import service as workdays
@@ -47,6 +49,7 @@ CatalogPath = Annotated[
 
 
 def _runtime() -> Runtime:
+    load_all()  # every domain's tables, so relationships by name resolve
     settings = get_settings()
     configure(json=settings.log_json)
     return Runtime.from_settings(settings)
@@ -235,7 +238,7 @@ def serve(
     """Run the web server (and, by default, the background worker inside it)."""
     import uvicorn
 
-    from tongban.web.app import create_app
+    from tongban.app import create_app
 
     runtime = _runtime()
     upgrade(runtime.settings.database_url)

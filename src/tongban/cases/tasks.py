@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from tongban.audit import service as audit
 from tongban.audit.service import Actor
-from tongban.cases import clocks
+from tongban.cases.core import clocks
 from tongban.cases.enums import CaseState, ClockKind
-from tongban.cases.intake import deem_accepted
 from tongban.cases.models import Case, Clock
+from tongban.cases.stages.intake import deem_accepted
 
 
 def run_deemed_acceptance(session: Session, *, now: datetime) -> list[str]:

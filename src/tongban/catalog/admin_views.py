@@ -10,16 +10,17 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from tongban.accounts.deps import require_roles
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
-from tongban.cases import formpage
+from tongban.cases.http import formpage
 from tongban.catalog import service
 from tongban.catalog.enums import EntryStatus
 from tongban.catalog.views import departments
 from tongban.catalog.yamlsource import Problem
 from tongban.errors import InvalidInput
-from tongban.web.deps import CheckedForm, NowDep, SessionDep, require_roles, see_other
+from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
 from tongban.web.i18n import locale_of
 from tongban.web.templating import render
 

@@ -8,11 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, Field
 
+from tongban.accounts.deps import require_roles
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.cases import service as cases
-from tongban.web.deps import NowDep, SessionDep, require_roles
+from tongban.web.deps import NowDep, SessionDep
 from tongban.workdays import service
 from tongban.workdays.enums import CalendarYearStatus
 

@@ -14,6 +14,7 @@ from tongban.accounts.api import router as accounts_api
 from tongban.accounts.views import router as accounts_views
 from tongban.cases.http.applicant_api import router as cases_api
 from tongban.cases.http.applicant_views import router as case_views
+from tongban.cases.http.draft_views import router as draft_views
 from tongban.cases.http.material_views import router as material_views
 from tongban.cases.http.preview_views import router as preview_views
 from tongban.cases.http.staff_api import router as staff_api
@@ -50,6 +51,7 @@ PAGE_ROUTERS = (
     accounts_views,
     case_views,
     material_views,
+    draft_views,
     submit_views,
     window_views,
     workbench_views,

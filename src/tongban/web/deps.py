@@ -5,7 +5,6 @@ The signed-in user and role checks are the accounts domain's (``accounts.deps``)
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from typing import Annotated
@@ -18,8 +17,8 @@ from starlette.datastructures import FormData
 from tongban.errors import NotAllowed
 from tongban.files.store import FileStore
 from tongban.timeutil import utcnow
+from tongban.web.csrf import token_is_valid
 from tongban.web.runtime import Runtime
-from tongban.web.templating import csrf_token
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -63,12 +62,14 @@ StoreDep = Annotated[FileStore, Depends(get_store)]
 async def check_csrf(request: Request) -> AsyncIterator[FormData]:
     """Read the posted form; refuse it unless it carries this browser's CSRF token.
 
+    The token belongs to the browser, not to the sign-in (``web.csrf``): a page opened
+    before the same person signed in again still posts.
+
     The form's uploaded files are closed once the request is done.
     """
     form = await request.form()
     try:
-        sent = form.get("csrf_token")
-        if not isinstance(sent, str) or not hmac.compare_digest(sent, csrf_token(request)):
+        if not token_is_valid(request, form.get("csrf_token")):
             raise NotAllowed(
                 "页面已过期或来源不明，请刷新页面后重试。",
                 "The form expired or came from elsewhere; reload the page and try again.",

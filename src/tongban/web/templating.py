@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
@@ -16,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from tongban.web.assets import static_url
+from tongban.web.csrf import csrf_token, remember_browser
 from tongban.web.i18n import gettext_for, locale_of
 
 
@@ -37,24 +35,6 @@ def _localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return value.astimezone(ZoneInfo("Asia/Shanghai")).strftime(fmt)
 
 
-ANONYMOUS_COOKIE = "tongban_anon"
-
-
-def _csrf_seed(request: Request) -> str:
-    """The sign-in cookie, or for visitors not signed in a random cookie of their own."""
-    seed = request.cookies.get("tongban_session") or request.cookies.get(ANONYMOUS_COOKIE)
-    if seed is None:
-        seed = getattr(request.state, "anonymous_seed", None) or secrets.token_urlsafe(16)
-        request.state.anonymous_seed = seed
-    return seed
-
-
-def csrf_token(request: Request) -> str:
-    """Bound to this browser's cookie, so a forged form from another site cannot carry it."""
-    secret = request.app.state.runtime.settings.secret_key.encode()
-    return hmac.new(secret, _csrf_seed(request).encode(), hashlib.sha256).hexdigest()[:32]
-
-
 def render(
     request: Request, template: str, context: dict[str, Any], status_code: int = 200
 ) -> HTMLResponse:
@@ -74,9 +54,7 @@ def render(
         }
     )
     response = HTMLResponse(html, status_code=status_code)
-    seed = getattr(request.state, "anonymous_seed", None)
-    if seed is not None:
-        response.set_cookie(ANONYMOUS_COOKIE, seed, httponly=True, samesite="lax")
+    remember_browser(request, response)
     return response
 
 

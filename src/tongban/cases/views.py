@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from tongban.accounts.models import User
 from tongban.cases import formpage, service
 from tongban.cases.enums import CaseState
+from tongban.cases.limits import case_limits
 from tongban.cases.machine import STATE_NAMES_ZH, Event, allowed_events
 from tongban.cases.models import Case
 from tongban.cases.queries import STAGE_NAMES_ZH
@@ -207,6 +208,7 @@ def case_context(
         "uploaded": uploaded,
         "material_rows": formpage.material_rows(spec, uploaded, {}),
         "results": service.results(session, case=case),
+        "limits": case_limits(session, case=case, now=now),
         "departments": departments(session),
         "titles": formpage.titles(spec["form"], spec["materials"], lang),
         "answers": formpage.fields(spec["form"], case.form_data, {}, lang),

@@ -50,7 +50,7 @@ class CaseFilter:
         if self.item:
             found.append(Case.catalog_code == self.item)
         if self.received is not None:
-            found.append(self.received.holds(Case.received_at))
+            found.append(self.received.holds(Case.submitted_at))
         if self.department:
             found += department_conditions(self.department, status, now=now, dates=self.done)
         elif status is not None:

@@ -66,7 +66,10 @@ class CaseRead(BaseModel):
     extended: bool
     form_data: dict[str, Any]
     created_at: datetime
-    received_at: datetime | None
+    submitted_at: datetime | None = Field(description="First submission (提交时间)")
+    received_at: datetime | None = Field(
+        description="Last receipt of the materials: the resubmission after a correction"
+    )
     accepted_at: datetime | None
     decided_at: datetime | None
     closed_at: datetime | None

@@ -51,6 +51,11 @@ def _date(value: datetime) -> str:
     return timefmt.chinese_date(value)
 
 
+def file_name(case_number: str, document: ResultDocument) -> str:
+    """What a result document is saved as: the case number and the document's title."""
+    return f"{case_number}-{document.title}.pdf"
+
+
 def _holder(case: Case) -> str:
     data = case.form_data
     return str(

@@ -15,7 +15,7 @@ from tongban.cases.verification_api import router as verification_api
 from tongban.catalog.api import router as catalog_api
 from tongban.ratings.api import router as ratings_api
 from tongban.web import errors, pages
-from tongban.web.assets import STATIC, VersionedStatic
+from tongban.web.assets import STATIC, VersionedStatic, favicon
 from tongban.web.runtime import Runtime
 from tongban.workdays.api import router as calendar_api
 from tongban.worker import EmbeddedWorker
@@ -56,6 +56,7 @@ def create_app(runtime: Runtime, *, start_worker: bool | None = None) -> FastAPI
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(pages.router)
+    app.add_api_route("/favicon.ico", favicon, include_in_schema=False)
     app.mount("/static", VersionedStatic(directory=str(STATIC)), name="static")
     errors.install(app)
     # pages and the vendored scripts shrink to a fifth on slow mobile networks

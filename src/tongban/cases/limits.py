@@ -37,7 +37,8 @@ def _latest(case: Case, kind: ClockKind) -> Clock | None:
     """The running clock of ``kind``, or the last one stopped (the decision's)."""
     found = [c for c in case.clocks if c.kind == kind]
     running = [c for c in found if c.stopped_at is None]
-    return (running or found or [None])[-1]
+    chosen = running or found
+    return chosen[-1] if chosen else None
 
 
 def _limit(session: Session, case: Case, kind: ClockKind, now: datetime) -> Limit:

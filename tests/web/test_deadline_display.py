@@ -37,6 +37,9 @@ def test_a_day_limit_is_shown_as_its_last_day_everywhere(
     for page in (case_page, row, task):
         assert "2025-09-22" in page and not MIDNIGHT.search(page), page
     assert "截至 2025-09-28" in receipt and not MIDNIGHT.search(receipt)  # art. 32: 5 days
+    # the case page states the receipt's acceptance deadline too, in the same words
+    accepting = found(r"<dt>受理期限</dt>\s*<dd>(.*?)</dd>", case_page)
+    assert "截至 2025-09-28" in accepting and "第三十二条" in accepting
 
 
 def test_hours_left_are_hours_and_minutes(

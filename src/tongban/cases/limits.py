@@ -1,6 +1,7 @@
 """The limits of a case as staff and applicant are shown them, side by side: the promised
 limit (承诺期限) and the legal one (法定期限, 行政许可法 art. 42), with the extended legal
-deadline and the original one once an approver extended it.
+deadline and the original one once an approver extended it; while the case awaits
+acceptance, also the art. 32 acceptance deadline (受理期限) its receipt states.
 
 Read-only: the due times come from the ``promised`` and ``legal`` clocks that
 ``tongban.cases.clocks`` keeps; before acceptance neither runs and only the amounts are
@@ -23,7 +24,7 @@ from tongban.cases.models import Case, Clock
 class Limit:
     """One limit of a case; amounts in ``unit`` (working days or office hours)."""
 
-    kind: ClockKind  # promised or legal
+    kind: ClockKind  # acceptance, promised or legal
     amount: int  # as the item states it, without the extension
     unit: str
     extension: int = 0  # art. 42, in the same unit
@@ -41,10 +42,11 @@ def _latest(case: Case, kind: ClockKind) -> Clock | None:
     return chosen[-1] if chosen else None
 
 
-def _limit(session: Session, case: Case, kind: ClockKind, now: datetime) -> Limit:
-    spec = definition.spec_of(session, case)["time_limit"]
-    clock = _latest(case, kind)
+def _limit(
+    session: Session, case: Case, kind: ClockKind, now: datetime, clock: Clock | None
+) -> Limit:
     if clock is None:
+        spec = definition.spec_of(session, case)["time_limit"]
         return Limit(kind=kind, amount=spec[kind.value], unit=spec["unit"])
     cal = clocks.calendar(session)
     original = None
@@ -74,5 +76,8 @@ def _limit(session: Session, case: Case, kind: ClockKind, now: datetime) -> Limi
 
 
 def case_limits(session: Session, *, case: Case, now: datetime) -> list[Limit]:
-    """The promised and the legal limit of ``case``, in that order."""
-    return [_limit(session, case, kind, now) for kind in (ClockKind.promised, ClockKind.legal)]
+    """The running acceptance limit if any, then the promised and the legal limit."""
+    accepting = clocks.running(case, ClockKind.acceptance)
+    kinds = [ClockKind.acceptance] if accepting else []
+    kinds += [ClockKind.promised, ClockKind.legal]
+    return [_limit(session, case, kind, now, _latest(case, kind)) for kind in kinds]

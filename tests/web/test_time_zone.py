@@ -15,8 +15,8 @@ from tests.conftest import Clock, token
 from tests.factories import act, open_task, submitted
 from tests.web.support import ITEM, sign_in
 from tongban import timefmt
-from tongban.cases import documents
-from tongban.web.app import create_app
+from tongban.app import create_app
+from tongban.cases.stages import documents
 from tongban.web.runtime import Runtime
 
 

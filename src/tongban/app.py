@@ -31,7 +31,7 @@ from tongban.supervision.views import router as supervision_views
 from tongban.verification.api import router as verification_api
 from tongban.verification.views import router as verification_views
 from tongban.web import errors
-from tongban.web.assets import STATIC, VersionedStatic
+from tongban.web.assets import STATIC, VersionedStatic, favicon
 from tongban.web.runtime import Runtime
 from tongban.workdays.api import router as calendar_api
 from tongban.worker import EmbeddedWorker
@@ -91,6 +91,7 @@ def create_app(runtime: Runtime, *, start_worker: bool | None = None) -> FastAPI
         app.include_router(router, prefix=API_PREFIX)
     for router in PAGE_ROUTERS:
         app.include_router(router, include_in_schema=False)
+    app.add_api_route("/favicon.ico", favicon, include_in_schema=False)
     app.mount("/static", VersionedStatic(directory=str(STATIC)), name="static")
     errors.install(app)
     # pages and the vendored scripts shrink to a fifth on slow mobile networks

@@ -50,7 +50,10 @@ def test_valid_form_and_pdf_submit_the_case(signed_in: SignedIn) -> None:
     download = client.get(found(r'href="(/api/v1/materials/\d+/content)"', html))
     assert download.content == PDF
     assert download.headers["content-type"] == "application/pdf"
-    assert download.headers["content-disposition"] == "inline; filename*=UTF-8''id.pdf"
+    saved_as = f"{case_number(html)}-id.pdf"  # the case number, then the uploaded name
+    assert download.headers["content-disposition"] == (
+        f"inline; filename=\"{saved_as}\"; filename*=UTF-8''{saved_as}"
+    )
     mine = client.get("/my/cases").text
     assert case_number(html) in mine and "待受理" in mine
 

@@ -21,6 +21,7 @@ DRILL = "/supervision/cases"
 EARLIEST, LATEST = date(1970, 1, 1), date(9998, 12, 31)  # an open end of a date range
 E = TypeVar("E", CaseState, Status, Stage)
 FIELDS = (
+    "q",
     "state",
     "department",
     "item",
@@ -87,6 +88,7 @@ class Query:
         """Unknown or malformed values are ignored, as if the field were left empty."""
         values = {key: params[key].strip() for key in FIELDS if params.get(key, "").strip()}
         where = CaseFilter(
+            text=values.get("q", "")[:100] or None,
             state=_choice(CaseState, values.get("state")),
             department=values.get("department"),
             item=values.get("item"),

@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 
+from tongban import timefmt
 from tongban.web.assets import static_url
 from tongban.web.csrf import csrf_token, remember_browser
 from tongban.web.i18n import gettext_for, locale_of
@@ -25,14 +27,34 @@ def environment() -> Environment:
         extensions=["jinja2.ext.i18n"],
     )
     env.filters["localtime"] = _localtime
+    env.filters["deadline"] = _deadline
+    env.globals["duration"] = _duration
     env.globals["static"] = static_url
     return env
 
 
-def _localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    if value is None:
-        return ""
-    return value.astimezone(ZoneInfo("Asia/Shanghai")).strftime(fmt)
+def _zone(context: Context) -> ZoneInfo:
+    """The page's zone: the configured one, put in the context by ``render``."""
+    tz = context.get("timezone")
+    return tz if isinstance(tz, ZoneInfo) else timefmt.zone()
+
+
+@pass_context
+def _localtime(context: Context, value: datetime | None, fmt: str = timefmt.MOMENT) -> str:
+    """``moment|localtime``: when something happened, in the configured zone."""
+    return timefmt.moment(value, _zone(context), fmt)
+
+
+@pass_context
+def _deadline(context: Context, value: datetime | None) -> str:
+    """``due_at|deadline``: every due time on every page (see ``tongban.timefmt``)."""
+    return timefmt.deadline(value, _zone(context))
+
+
+@pass_context
+def _duration(context: Context, amount: float, unit: str) -> str:
+    """``duration(amount, unit)``: time left or overdue, in the page's language."""
+    return timefmt.duration(amount, unit, context["_"])
 
 
 def render(
@@ -50,6 +72,7 @@ def render(
             "_": gettext,
             "gettext": gettext,
             "csrf_token": csrf_token(request),
+            "timezone": timefmt.zone(settings.timezone),
             **context,
         }
     )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from tongban.accounts.deps import CurrentApplicant, CurrentUser
 from tongban.accounts.models import User
 from tongban.cases import service
+from tongban.cases.core.limits import case_limits
 from tongban.cases.core.machine import STATE_NAMES_ZH, Event, allowed_events
 from tongban.cases.core.queries import STAGE_NAMES_ZH
 from tongban.cases.enums import CaseState
@@ -217,6 +218,7 @@ def case_context(
         "uploaded": uploaded,
         "material_rows": formpage.material_rows(spec, uploaded, {}),
         "results": service.results(session, case=case),
+        "limits": case_limits(session, case=case, now=now),
         "departments": departments(session),
         "titles": formpage.titles(spec["form"], spec["materials"], lang),
         "answers": formpage.fields(spec["form"], case.form_data, {}, lang),

@@ -16,6 +16,7 @@ from tongban.catalog.api import router as catalog_api
 from tongban.ratings.api import router as ratings_api
 from tongban.web import errors, pages
 from tongban.web.assets import STATIC, VersionedStatic
+from tongban.web.jsonbody import StrictJSONBodies
 from tongban.web.runtime import Runtime
 from tongban.workdays.api import router as calendar_api
 from tongban.worker import EmbeddedWorker
@@ -58,6 +59,7 @@ def create_app(runtime: Runtime, *, start_worker: bool | None = None) -> FastAPI
     app.include_router(pages.router)
     app.mount("/static", VersionedStatic(directory=str(STATIC)), name="static")
     errors.install(app)
+    app.add_middleware(StrictJSONBodies)  # NaN and infinities never reach a route
     # pages and the vendored scripts shrink to a fifth on slow mobile networks
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     return app

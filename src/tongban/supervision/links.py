@@ -13,6 +13,7 @@ from typing import TypeVar
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from tongban import textutil
 from tongban.cases.drilldown import CaseFilter
 from tongban.cases.enums import CaseState, Stage
 from tongban.cases.measures import Dates, Status
@@ -86,6 +87,9 @@ class Query:
     def parse(cls, params: Mapping[str, str], tz: ZoneInfo) -> Query:
         """Unknown or malformed values are ignored, as if the field were left empty."""
         values = {key: params[key].strip() for key in FIELDS if params.get(key, "").strip()}
+        for key in ("department", "item"):  # codes however typed: ｗｊｗ, 3501-wjw-002
+            if key in values:
+                values[key] = textutil.code(values[key])
         where = CaseFilter(
             state=_choice(CaseState, values.get("state")),
             department=values.get("department"),

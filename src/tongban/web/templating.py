@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 
+from tongban.money import format_money
 from tongban.web.assets import static_url
 from tongban.web.i18n import gettext_for, locale_of
 
@@ -27,6 +29,7 @@ def environment() -> Environment:
         extensions=["jinja2.ext.i18n"],
     )
     env.filters["localtime"] = _localtime
+    env.filters["money"] = _money
     env.globals["static"] = static_url
     return env
 
@@ -35,6 +38,12 @@ def _localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if value is None:
         return ""
     return value.astimezone(ZoneInfo("Asia/Shanghai")).strftime(fmt)
+
+
+@pass_context
+def _money(context: Context, value: object) -> str:
+    """A fee or any amount in yuan, written for the page's language (``tongban.money``)."""
+    return format_money(value, str(context.get("locale", "zh_Hans")))
 
 
 ANONYMOUS_COOKIE = "tongban_anon"

@@ -57,8 +57,8 @@ def test_the_api_gives_amounts_as_strings_with_two_decimals(
 @pytest.mark.parametrize(
     ("amount", "says"),
     [
-        (".nan", "金额"),
-        (".inf", "金额"),
+        (".nan", "有限"),
+        (".inf", "有限"),
         ("12.345", "最多两位小数"),
         ("1000000000000.01", "不能超过"),
         ("-5", "0"),

@@ -26,7 +26,7 @@ class ApplicantCreate(BaseModel):
     phone: str | None = Field(
         None, max_length=40, description="Mobile number; full-width digits and spaces are read"
     )
-    email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: str | None = Field(None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class StaffCreate(BaseModel):

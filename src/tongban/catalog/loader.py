@@ -66,7 +66,20 @@ def _schema_problems(doc: SourceDocument, schema: str) -> list[Problem]:
     found = []
     for error in validator(schema).iter_errors(doc.data):
         found.append(doc.problem(list(error.absolute_path), error.message))
+    for path in _non_finite(doc.data):
+        found.append(doc.problem(path, "数值必须是有限的数字，不能是 .nan 或 .inf"))
     return found
+
+
+def _non_finite(value: Any, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    """Where YAML's .nan or .inf stand: a stored version is JSON, which has neither."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return [path]
+    if isinstance(value, dict):
+        return [p for key, inner in value.items() for p in _non_finite(inner, (*path, key))]
+    if isinstance(value, list):
+        return [p for i, inner in enumerate(value) for p in _non_finite(inner, (*path, i))]
+    return []
 
 
 def _check_item(doc: SourceDocument, departments: set[str]) -> list[Problem]:

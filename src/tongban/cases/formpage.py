@@ -205,7 +205,7 @@ def _number(raw: str) -> Any:
     if not _NUMBER.fullmatch(text):
         return raw
     value = Decimal(text)
-    if abs(value) > formcheck.MAX_NUMBER:
+    if value.copy_abs() > formcheck.MAX_NUMBER:  # copy_abs: no context, no Overflow
         return raw
     if text.lstrip("+-").isdigit():
         return int(value)

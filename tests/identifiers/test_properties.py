@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tongban.cases import formcheck
+from tongban.cases.stages import formcheck
 from tongban.identifiers import (
     KINDS,
     IdentifierError,

@@ -32,6 +32,7 @@ from tongban.verification.api import router as verification_api
 from tongban.verification.views import router as verification_views
 from tongban.web import errors
 from tongban.web.assets import STATIC, VersionedStatic, favicon
+from tongban.web.jsonbody import StrictJSONBodies
 from tongban.web.runtime import Runtime
 from tongban.workdays.api import router as calendar_api
 from tongban.worker import EmbeddedWorker
@@ -94,6 +95,7 @@ def create_app(runtime: Runtime, *, start_worker: bool | None = None) -> FastAPI
     app.add_api_route("/favicon.ico", favicon, include_in_schema=False)
     app.mount("/static", VersionedStatic(directory=str(STATIC)), name="static")
     errors.install(app)
+    app.add_middleware(StrictJSONBodies)  # NaN and infinities never reach a route
     # pages and the vendored scripts shrink to a fifth on slow mobile networks
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     return app

@@ -26,7 +26,7 @@ def test_apply_page_is_generated_from_the_schema(signed_in: SignedIn) -> None:
     assert '<label for="f-residence_address">现居住地址' in html
     assert 'type="date" id="f-termination_date"' in html
     assert '<select id="f-education" name="education" required' in html
-    assert 'pattern="^1[3-9][0-9]{9}$"' in html
+    assert 'data-identifier="mobile-phone" data-shape="^1[3-9][0-9]{9}$"' in html
     assert 'type="file" id="m-ID_CARD" name="m_ID_CARD"' in html
     assert "可容缺受理" in html
     assert '<select id="delivery" name="delivery">' in html

@@ -29,6 +29,16 @@
     try { return new RegExp(pattern, "u").test(value); } catch (error) { return true; }
   }
 
+  // An identifier as the server reads it (tongban.identifiers): full width folded,
+  // trimmed, upper case; a phone number also without spaces, hyphens or +86.
+  function identifier(control, value) {
+    var plain = value.normalize("NFKC").trim().toUpperCase();
+    if (control.getAttribute("data-identifier") === "mobile-phone") {
+      plain = plain.replace(/[\s\-()]/g, "").replace(/^\+86/, "");
+    }
+    return plain;
+  }
+
   // Things that can be wrong, each with the id of its message slot (``key``).
   function controlItem(control) {
     return {
@@ -115,6 +125,8 @@
     if (control.type === "email" && control.validity && control.validity.typeMismatch) { return "pattern"; }
     var pattern = control.getAttribute("pattern");
     if (pattern && !matches(pattern, value)) { return "pattern"; }
+    var shape = control.getAttribute("data-shape");
+    if (shape && !matches(shape, identifier(control, value))) { return "pattern"; }
     var length = Array.from(value).length;
     var shortest = control.getAttribute("minlength"), longest = control.getAttribute("maxlength");
     if (shortest !== null && length < Number(shortest)) { return "minLength"; }

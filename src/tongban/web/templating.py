@@ -14,6 +14,7 @@ from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 
 from tongban import timefmt
+from tongban.money import format_money
 from tongban.web.assets import static_url
 from tongban.web.csrf import csrf_token, remember_browser
 from tongban.web.i18n import gettext_for, locale_of
@@ -29,6 +30,7 @@ def environment() -> Environment:
     env.filters["localtime"] = _localtime
     env.filters["deadline"] = _deadline
     env.globals["duration"] = _duration
+    env.filters["money"] = _money
     env.globals["static"] = static_url
     return env
 
@@ -43,6 +45,12 @@ def _zone(context: Context) -> ZoneInfo:
 def _localtime(context: Context, value: datetime | None, fmt: str = timefmt.MOMENT) -> str:
     """``moment|localtime``: when something happened, in the configured zone."""
     return timefmt.moment(value, _zone(context), fmt)
+
+
+@pass_context
+def _money(context: Context, value: object) -> str:
+    """A fee or any amount in yuan, written for the page's language (``tongban.money``)."""
+    return format_money(value, str(context.get("locale", "zh_Hans")))
 
 
 @pass_context

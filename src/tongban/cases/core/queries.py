@@ -18,6 +18,7 @@ from tongban.cases.core.access import STAGE_ROLE
 from tongban.cases.enums import CaseState, ClockKind, Stage, TaskState
 from tongban.cases.models import Case, CorrectionRequest, Material, ResultDocument, Task
 from tongban.errors import NotFound
+from tongban.textutil import fold
 from tongban.workdays.calendar import WorkCalendar
 
 STAGE_NAMES_ZH = {
@@ -75,13 +76,13 @@ def queue(
         )
         .order_by(Task.due_at, Task.id)
     )
-    if text and text.strip():
-        words = text.strip()
+    words = fold(text or "")  # as catalog search reads a query: full width, case, spaces
+    if words:
         query = query.where(
             or_(
                 Case.number.contains(words, autoescape=True),
-                User.display_name.contains(words, autoescape=True),
-                Case.title.contains(words, autoescape=True),
+                User.display_name.icontains(words, autoescape=True),
+                Case.title.icontains(words, autoescape=True),
             )
         )
     return session.scalars(query).all()

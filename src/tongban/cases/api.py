@@ -233,14 +233,19 @@ def _task_case(session: SessionDep, task_id: RowId, user: User) -> Task:
 
 @router.post("/tasks/{task_id}/accept")
 def accept(
-    task_id: RowId, body: Opinion, session: SessionDep, user: CurrentStaff, now: NowDep
+    task_id: RowId,
+    body: Opinion,
+    session: SessionDep,
+    user: CurrentStaff,
+    now: NowDep,
+    store: StoreDep,
 ) -> CaseRead:
     """Accept the case (受理)."""
     task = _task_case(session, task_id, user)
     return _read(
         session,
         service.accept_case(
-            session, case_id=task.case_id, user=user, opinion=body.opinion, now=now
+            session, case_id=task.case_id, user=user, opinion=body.opinion, now=now, store=store
         ),
         now,
     )
@@ -276,7 +281,12 @@ def correction(
 
 @router.post("/tasks/{task_id}/review")
 def review(
-    task_id: RowId, body: ReviewDecision, session: SessionDep, user: CurrentStaff, now: NowDep
+    task_id: RowId,
+    body: ReviewDecision,
+    session: SessionDep,
+    user: CurrentStaff,
+    now: NowDep,
+    store: StoreDep,
 ) -> TaskRead:
     """Approve or refuse this department's part of the parallel review."""
     task = service.review_task(
@@ -286,6 +296,7 @@ def review(
         outcome=body.outcome,
         opinion=body.opinion,
         now=now,
+        store=store,
         expected_version=body.version,
     )
     return TaskRead.model_validate(task)
@@ -293,7 +304,12 @@ def review(
 
 @router.post("/tasks/{task_id}/approve")
 def approve(
-    task_id: RowId, body: Opinion, session: SessionDep, user: CurrentStaff, now: NowDep
+    task_id: RowId,
+    body: Opinion,
+    session: SessionDep,
+    user: CurrentStaff,
+    now: NowDep,
+    store: StoreDep,
 ) -> CaseRead:
     """Decide to grant (核准)."""
     case = service.approve_case(
@@ -302,6 +318,7 @@ def approve(
         user=user,
         opinion=body.opinion,
         now=now,
+        store=store,
         expected_version=body.version,
     )
     return _read(session, case, now)

@@ -10,7 +10,7 @@ from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit import service as audit
-from tongban.audit.service import SYSTEM, Actor
+from tongban.audit.service import Actor
 from tongban.cases import access, clocks, definition, documents
 from tongban.cases.definition import spec_of
 from tongban.cases.enums import (
@@ -24,7 +24,7 @@ from tongban.cases.enums import (
 )
 from tongban.cases.machine import Event
 from tongban.cases.models import Case, CasePause, Task
-from tongban.cases.rounds import join_review_round, open_stage_task
+from tongban.cases.rounds import join_review_round, move_on, refuse
 from tongban.cases.transition import change_state, finish_task, lock_case
 from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from tongban.files.store import FileStore
@@ -57,6 +57,7 @@ def review_task(
     outcome: TaskOutcome,
     opinion: str,
     now: datetime,
+    store: FileStore,
     expected_version: int | None = None,
 ) -> Task:
     """A department approves or refuses its part; the round joins when it is decided."""
@@ -69,7 +70,7 @@ def review_task(
         )
     actor = actor_of(user)
     finish_task(session, task=task, outcome=outcome, actor=actor, opinion=opinion, now=now)
-    join_review_round(session, task.case, now)
+    join_review_round(session, task.case, now, store)
     return task
 
 
@@ -87,12 +88,14 @@ def approve_case(
     user: User,
     opinion: str,
     now: datetime,
+    store: FileStore,
     expected_version: int | None = None,
 ) -> Case:
-    """Approve (核准): only when every reviewing department approved."""
+    """Approve (核准): not after a department refused in review; then 制证 (or, when
+    the item lists no 制证 stage, the results are issued with the decision)."""
     task = _decide_task(session, task_id, user, expected_version)
     case = task.case
-    if case.review_outcome != RoundOutcome.approved:
+    if case.review_outcome == RoundOutcome.refused:
         raise Conflict(
             "有部门审查不同意，不能核准；请作出不予许可决定。",
             "A department refused; the decision can only be a refusal.",
@@ -102,10 +105,7 @@ def approve_case(
     finish_task(
         session, task=task, outcome=TaskOutcome.approved, actor=actor, opinion=opinion, now=now
     )
-    change_state(session, now=now, case=case, event=Event.approve, actor=actor, opinion=opinion)
-    case.decided_at = now
-    clocks.stop_clocks(case, now=now, kinds=[ClockKind.promised, ClockKind.legal])
-    open_stage_task(session, case, Stage.issue, now)
+    move_on(session, case, event=Event.approve, actor=actor, now=now, store=store, opinion=opinion)
     return case
 
 
@@ -128,12 +128,7 @@ def refuse_case(
     finish_task(
         session, task=task, outcome=TaskOutcome.refused, actor=actor, opinion=opinion, now=now
     )
-    change_state(session, now=now, case=case, event=Event.refuse, actor=actor, opinion=opinion)
-    case.decided_at = case.closed_at = now
-    clocks.stop_clocks(case, now=now)
-    documents.issue_refusal(
-        session, case=case, spec=spec_of(session, case), reasons=opinion, store=store, now=now
-    )
+    refuse(session, case, actor=actor, reasons=opinion, now=now, store=store)
     return case
 
 
@@ -147,7 +142,7 @@ def issue_result(
     store: FileStore,
     expected_version: int | None = None,
 ) -> Case:
-    """Issue (制证): produce the result documents; online delivery completes at once."""
+    """Issue (制证): produce the result documents; then 送达 (online: at once)."""
     task = locked_task(session, task_id=task_id, user=user, expected_version=expected_version)
     if task.stage != Stage.issue:
         raise Conflict("这不是制证任务。", "This is not an issuing task.")
@@ -157,10 +152,7 @@ def issue_result(
         session, task=task, outcome=TaskOutcome.approved, actor=actor, opinion=opinion, now=now
     )
     documents.issue_results(session, case=case, spec=spec_of(session, case), store=store, now=now)
-    change_state(session, now=now, case=case, event=Event.issue, actor=actor, opinion=opinion)
-    deliver = open_stage_task(session, case, Stage.deliver, now)
-    if case.delivery == "online":
-        _deliver(session, deliver, SYSTEM, "网上送达：申请人可在办件页面下载结果。", now)
+    move_on(session, case, event=Event.issue, actor=actor, now=now, store=store, opinion=opinion)
     return case
 
 

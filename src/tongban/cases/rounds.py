@@ -1,18 +1,32 @@
-"""Opening stage tasks and joining the parallel review round."""
+"""Moving a case on to the next stage its item version lists: stage tasks, the parallel
+review round and its join, the decision and the results.
+
+A case runs exactly the stages of ``definition.stages``; where one is not listed, the
+stage before does its part. Without 审查 the case goes from acceptance to its decision;
+without 核准 the review round decides (a refusal ends the case with a written decision
+giving the reviewers' reasons); without 制证 the system issues the result documents with
+the decision; an online result is delivered the moment it is issued.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from tongban.audit.service import SYSTEM
-from tongban.cases import clocks, definition
-from tongban.cases.enums import ClockKind, RoundOutcome, Stage, TaskState
-from tongban.cases.machine import Event
+from tongban.audit.service import SYSTEM, Actor
+from tongban.cases import clocks, definition, documents
+from tongban.cases.enums import CaseState, ClockKind, RoundOutcome, Stage, TaskOutcome, TaskState
+from tongban.cases.machine import STAGE_STATES, Event
 from tongban.cases.models import Case, Task
 from tongban.cases.review import decide
-from tongban.cases.transition import cancel_open_tasks, change_state
+from tongban.cases.transition import cancel_open_tasks, change_state, finish_task
+from tongban.files.store import FileStore
+
+ONLINE_DELIVERY = "网上送达：申请人可在办件页面下载结果。"
+# States a case is in only once the decision (核准, or what stands for it) is made.
+DECIDED = frozenset({CaseState.issuing, CaseState.delivering, CaseState.completed})
 
 
 def open_stage_task(session: Session, case: Case, stage: Stage, now: datetime) -> Task:
@@ -28,21 +42,139 @@ def open_stage_task(session: Session, case: Case, stage: Stage, now: datetime) -
     return task
 
 
-def join_review_round(session: Session, case: Case, now: datetime) -> RoundOutcome:
-    """Decide the round; once decided, cancel what is open and move on to the decision."""
+def move_on(
+    session: Session,
+    case: Case,
+    *,
+    event: Event,
+    actor: Actor,
+    now: datetime,
+    store: FileStore,
+    since: datetime | None = None,
+    opinion: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Move by ``event`` to the next stage the case runs, and start that stage's work.
+
+    ``since`` is when that work counts from (deemed acceptance: the day of receipt).
+    """
+    spec = definition.spec_of(session, case)
+    stages = definition.stages(spec, delivery=case.delivery)
+    change_state(
+        session,
+        now=now,
+        case=case,
+        event=event,
+        actor=actor,
+        opinion=opinion,
+        data=data,
+        stages=stages,
+    )
+    start = since or now
+    if case.decided_at is None and case.state in DECIDED:
+        case.decided_at = start
+        clocks.stop_clocks(case, now=start, kinds=[ClockKind.promised, ClockKind.legal])
+        if Stage.issue not in stages:
+            documents.issue_results(session, case=case, spec=spec, store=store, now=start)
+    _start(session, case, start, store)
+
+
+def _start(session: Session, case: Case, now: datetime, store: FileStore) -> None:
+    """Open the work of the stage the case has just entered."""
+    if case.state == CaseState.in_review:
+        _open_review_round(session, case, now)
+        return
+    if case.state == CaseState.completed:
+        case.closed_at = now
+        return
+    stage = next((s for s, state in STAGE_STATES.items() if state == case.state), None)
+    if stage is None:
+        return
+    task = open_stage_task(session, case, stage, now)
+    if stage == Stage.deliver and case.delivery == "online":
+        finish_task(
+            session,
+            task=task,
+            outcome=TaskOutcome.approved,
+            actor=SYSTEM,
+            opinion=ONLINE_DELIVERY,
+            now=now,
+        )
+        move_on(
+            session,
+            case,
+            event=Event.deliver,
+            actor=SYSTEM,
+            now=now,
+            store=store,
+            opinion=ONLINE_DELIVERY,
+        )
+
+
+def _open_review_round(session: Session, case: Case, now: datetime) -> None:
+    """One review task per (item, department) that lists 审查: they run in parallel."""
+    spec = definition.spec_of(session, case)
+    for item, dept in definition.review_assignments(spec):
+        task = Task(
+            case=case,
+            stage=Stage.review,
+            department_code=dept,
+            item_code=item["code"],
+            started_at=now,
+        )
+        session.add(task)
+        session.flush()
+        unit, limit = definition.item_stage_limit(item, Stage.review)
+        clocks.start_clock(
+            session, case=case, kind=ClockKind.stage, unit=unit, limit=limit, now=now, task=task
+        )
+
+
+def join_review_round(
+    session: Session, case: Case, now: datetime, store: FileStore
+) -> RoundOutcome:
+    """Decide the round; once decided, cancel what is open and move on.
+
+    The outcome goes to the 核准 stage when the case runs one; otherwise the round's
+    outcome is the decision.
+    """
     tasks = [t for t in case.tasks if t.stage == Stage.review and t.state != TaskState.cancelled]
     result = decide([t.outcome for t in tasks], case.join_rule)
     if result == RoundOutcome.pending:
         return result
     cancel_open_tasks(session, case=case, actor=SYSTEM, now=now)
     case.review_outcome = result
-    change_state(
+    stages = definition.stages(definition.spec_of(session, case), delivery=case.delivery)
+    if result == RoundOutcome.refused and Stage.decide not in stages:
+        reasons = "；".join(
+            t.opinion for t in tasks if t.outcome == TaskOutcome.refused and t.opinion
+        )
+        refuse(session, case, actor=SYSTEM, reasons=reasons, now=now, store=store)
+        return result
+    move_on(
         session,
-        now=now,
-        case=case,
+        case,
         event=Event.review_complete,
         actor=SYSTEM,
+        now=now,
+        store=store,
         data={"outcome": result},
     )
-    open_stage_task(session, case, Stage.decide, now)
     return result
+
+
+def refuse(
+    session: Session, case: Case, *, actor: Actor, reasons: str, now: datetime, store: FileStore
+) -> None:
+    """End the case refused (不予许可) with a written decision giving the reasons (art. 38)."""
+    change_state(session, now=now, case=case, event=Event.refuse, actor=actor, opinion=reasons)
+    case.decided_at = case.closed_at = now
+    clocks.stop_clocks(case, now=now)
+    documents.issue_refusal(
+        session,
+        case=case,
+        spec=definition.spec_of(session, case),
+        reasons=reasons,
+        store=store,
+        now=now,
+    )

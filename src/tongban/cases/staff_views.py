@@ -185,7 +185,12 @@ def problems(act: Act) -> list[dict[str, str]]:
 
 def _accept(a: Act) -> object:
     return service.accept_case(
-        a.session, case_id=a.task.case_id, user=a.user, opinion=a.opinion or None, now=a.now
+        a.session,
+        case_id=a.task.case_id,
+        user=a.user,
+        opinion=a.opinion or None,
+        now=a.now,
+        store=a.store,
     )
 
 
@@ -215,6 +220,7 @@ def _review(outcome: TaskOutcome) -> Callable[[Act], object]:
             outcome=outcome,
             opinion=a.opinion,
             now=a.now,
+            store=a.store,
             expected_version=a.version,
         )
 
@@ -228,6 +234,7 @@ def _approve(a: Act) -> object:
         user=a.user,
         opinion=a.opinion,
         now=a.now,
+        store=a.store,
         expected_version=a.version,
     )
 

@@ -15,9 +15,10 @@ from tongban.cases import clocks
 from tongban.cases.enums import CaseState, ClockKind
 from tongban.cases.intake import deem_accepted
 from tongban.cases.models import Case, Clock
+from tongban.files.store import FileStore
 
 
-def run_deemed_acceptance(session: Session, *, now: datetime) -> list[str]:
+def run_deemed_acceptance(session: Session, *, now: datetime, store: FileStore) -> list[str]:
     """Deem accepted every case whose art. 32 five-day clock ran out; returns numbers."""
     query = (
         select(Clock.case_id)
@@ -31,7 +32,7 @@ def run_deemed_acceptance(session: Session, *, now: datetime) -> list[str]:
     )
     numbers = []
     for case_id in session.scalars(query).all():
-        numbers.append(deem_accepted(session, case_id=case_id, now=now).number)
+        numbers.append(deem_accepted(session, case_id=case_id, now=now, store=store).number)
     return numbers
 
 

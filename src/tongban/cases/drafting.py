@@ -55,6 +55,7 @@ def create_case(
     version = entry.current_version
     assert version is not None
     spec = version.definition
+    catalog.check_accepting(session, definition=spec)  # a bundle with a withdrawn item
     if applicant.kind not in definition.subjects(spec):
         who = "企业（法人）" if applicant.kind == "person" else "自然人"
         raise InvalidInput(
@@ -165,6 +166,13 @@ def add_material(
 def current_materials(session: Session, *, case: Case) -> list[Material]:
     query = select(Material).where(Material.case_id == case.id, Material.replaced_at.is_(None))
     return list(session.scalars(query.order_by(Material.id)))
+
+
+def check_open(session: Session, *, case: Case) -> None:
+    """Raise Conflict when the case's item (or bundle, or an item of it) was withdrawn from
+    the catalog: such a case cannot be submitted or resubmitted. It stays readable and may
+    still be saved or withdrawn, so nothing the applicant entered is lost."""
+    catalog.check_accepting(session, definition=definition.spec_of(session, case))
 
 
 def check_complete(session: Session, *, case: Case) -> None:

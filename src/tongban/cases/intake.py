@@ -14,7 +14,7 @@ from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit.service import SYSTEM, Actor
 from tongban.cases import access, clocks, definition
-from tongban.cases.drafting import check_complete
+from tongban.cases.drafting import check_complete, check_open
 from tongban.cases.enums import CaseState, ClockKind, PauseReason, Stage, TaskOutcome, TaskState
 from tongban.cases.machine import Event
 from tongban.cases.models import Case, CasePause, CorrectionRequest, Task
@@ -54,10 +54,12 @@ def _start_acceptance(session: Session, case: Case, now: datetime) -> None:
 
 
 def submit_case(session: Session, *, case_id: int, user: User, now: datetime) -> Case:
-    """Submit a draft: all fields valid, required materials present; the clock starts."""
+    """Submit a draft of an item still offered: all fields valid, required materials
+    present; the clock starts."""
     case = lock_case(session, case_id=case_id)
     access.check_owner(user, case)
     if case.state == CaseState.draft:
+        check_open(session, case=case)
         check_complete(session, case=case)
     change_state(session, now=now, case=case, event=Event.submit, actor=actor_of(user))
     case.received_at = now
@@ -127,10 +129,12 @@ def request_correction(
 
 
 def resubmit_case(session: Session, *, case_id: int, user: User, now: datetime) -> Case:
-    """Send the corrected case back; the clock resumes where it stopped."""
+    """Send the corrected case back (its item still offered); the clock resumes where it
+    stopped."""
     case = lock_case(session, case_id=case_id)
     access.check_owner(user, case)
     if case.state == CaseState.correction_requested:
+        check_open(session, case=case)
         check_complete(session, case=case)
     change_state(session, now=now, case=case, event=Event.resubmit, actor=actor_of(user))
     for pause in case.pauses:

@@ -21,9 +21,9 @@ from tongban.cases import access, formpage, service
 from tongban.cases.enums import Stage, TaskState
 from tongban.cases.models import Case
 from tongban.cases.review_views import receipt_context
-from tongban.cases.views import Desk, save_answers
+from tongban.cases.views import Desk, closed_notice, save_answers
 from tongban.catalog import service as catalog
-from tongban.errors import InvalidInput, NotFound
+from tongban.errors import Conflict, InvalidInput, NotFound
 from tongban.web.deps import (
     CheckedForm,
     NowDep,
@@ -89,6 +89,7 @@ def _form_page(
     action = f"/staff/intake/drafts/{case.number}" if case else f"/staff/intake/{spec['code']}"
     context.update(
         case=case,
+        closed=closed_notice(desk.request, desk.session, case) if case else None,
         applicant=applicant,
         person=person,
         person_errors={k: problems[PREFIX + k] for k in PERSON if PREFIX + k in problems},
@@ -104,8 +105,10 @@ def _submit(desk: Desk, case: Case, form: FormData) -> Response:
     try:
         formpage.refuse_failed_uploads(spec, case.form_data, uploads)
         service.submit_case(desk.session, case_id=case.id, user=desk.user, now=desk.now)
-    except InvalidInput as error:
-        problems = formpage.problems_of(error, desk.locale)
+    except (InvalidInput, Conflict) as error:  # a Conflict: the item was withdrawn
+        problems = (
+            formpage.problems_of(error, desk.locale) if isinstance(error, InvalidInput) else {}
+        )
         return _form_page(
             desk,
             spec,
@@ -113,7 +116,7 @@ def _submit(desk: Desk, case: Case, form: FormData) -> Response:
             values=case.form_data,
             person={},
             problems=problems,
-            status_code=422,
+            status_code=error.status,
         )
     return see_other(f"/staff/intake/receipt/{case.number}")
 

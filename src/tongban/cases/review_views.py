@@ -20,7 +20,7 @@ from tongban.cases.enums import CaseState, ClockKind
 from tongban.cases.machine import STATE_NAMES_ZH
 from tongban.cases.models import Case
 from tongban.cases.views import DeskDep, draft_page, locale
-from tongban.errors import InvalidInput
+from tongban.errors import Conflict, InvalidInput
 from tongban.web.deps import CheckedForm, CurrentApplicant, CurrentUser, SessionDep, see_other
 from tongban.web.templating import render
 
@@ -46,10 +46,13 @@ def review_page(
     if case.state != CaseState.draft:
         return see_other(f"/cases/{number}")
     try:
+        service.check_open(session, case=case)
         service.check_complete(session, case=case)
     except InvalidInput as error:
         problems = formpage.problems_of(error, locale(request))
         return draft_page(request, session, case, problems, 422)
+    except Conflict as error:  # the item was withdrawn: the draft page says so
+        return draft_page(request, session, case, {}, error.status)
     return render(request, "cases/review.html", _review_context(request, session, case))
 
 
@@ -64,6 +67,8 @@ def confirm(number: str, desk: DeskDep, form: CheckedForm) -> Response:
     except InvalidInput as error:
         problems = formpage.problems_of(error, desk.locale)
         return draft_page(desk.request, desk.session, case, problems, 422)
+    except Conflict as error:  # the item was withdrawn meanwhile: no receipt, the draft is kept
+        return draft_page(desk.request, desk.session, case, {}, error.status)
     return see_other(f"/cases/{number}/receipt")
 
 

@@ -12,7 +12,13 @@ This module is the only one other domains and the web layer import.
 from tongban.cases.access import may_see_event
 from tongban.cases.clocks import calendar
 from tongban.cases.definition import spec_of
-from tongban.cases.drafting import add_material, check_complete, create_case, update_form
+from tongban.cases.drafting import (
+    add_material,
+    check_complete,
+    check_open,
+    create_case,
+    update_form,
+)
 from tongban.cases.drilldown import CaseFilter, list_supervised_cases
 from tongban.cases.flow import (
     approve_case,
@@ -72,6 +78,7 @@ __all__ = [
     "case_time_left",
     "case_verifications",
     "check_complete",
+    "check_open",
     "corrections",
     "create_case",
     "dashboard",

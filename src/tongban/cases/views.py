@@ -22,7 +22,7 @@ from tongban.cases.models import Case
 from tongban.cases.queries import STAGE_NAMES_ZH
 from tongban.catalog import service as catalog
 from tongban.catalog.views import departments
-from tongban.errors import InvalidInput
+from tongban.errors import Conflict, InvalidInput
 from tongban.files.store import FileStore
 from tongban.ratings.card import case_rating
 from tongban.web.deps import (
@@ -116,16 +116,28 @@ def _save(desk: Desk, case: Case, form: CheckedForm) -> Response:
         return see_other(f"/cases/{case.number}/edit?done=saved")
     try:
         formpage.refuse_failed_uploads(service.spec_of(desk.session, case), case.form_data, uploads)
+        service.check_open(desk.session, case=case)
         service.check_complete(desk.session, case=case)
     except InvalidInput as error:
         problems = formpage.problems_of(error, desk.locale)
         return draft_page(desk.request, desk.session, case, problems, 422)
+    except Conflict as error:  # the item was withdrawn: the page says so, the draft is kept
+        return draft_page(desk.request, desk.session, case, {}, error.status)
     return see_other(f"/cases/{case.number}/review")
 
 
 def materials_url(case: Case) -> str:
     """Where the form page uploads each material as soon as it is chosen."""
     return f"/cases/{case.number}/materials"
+
+
+def closed_notice(request: Request, session: Session, case: Case) -> str | None:
+    """Why the case cannot be (re)submitted because its item was withdrawn, or None."""
+    try:
+        service.check_open(session, case=case)
+    except Conflict as error:
+        return error.message(locale(request))
+    return None
 
 
 def draft_page(
@@ -141,7 +153,12 @@ def draft_page(
     context = formpage.context(
         spec, case.form_data, problems, uploaded, case.delivery, locale(request)
     )
-    context.update(case=case, action=f"/cases/{case.number}/edit", upload_url=materials_url(case))
+    context.update(
+        case=case,
+        action=f"/cases/{case.number}/edit",
+        upload_url=materials_url(case),
+        closed=closed_notice(request, session, case),
+    )
     return render(request, "cases/apply.html", context, status_code=status_code)
 
 
@@ -246,6 +263,7 @@ def _case_page(
             )
         )
         context["upload_url"] = materials_url(case)
+        context["closed"] = closed_notice(request, session, case)
     return render(request, "cases/case.html", context, status_code=status_code)
 
 
@@ -276,6 +294,8 @@ def resubmit(number: str, desk: DeskDep, form: CheckedForm) -> Response:
     except InvalidInput as error:
         problems = formpage.problems_of(error, desk.locale)
         return _case_page(desk.request, desk.session, case, desk.user, desk.now, problems, 422)
+    except Conflict as error:  # the item was withdrawn: the corrections are kept, the page says so
+        return _case_page(desk.request, desk.session, case, desk.user, desk.now, {}, error.status)
     return see_other(f"/cases/{number}?done=resubmitted")
 
 

@@ -19,6 +19,7 @@ from tongban.cases.schemas import (
     CaseUpdate,
     CorrectionCreate,
     CorrectionRead,
+    DeliveryRecord,
     EventRead,
     MaterialRead,
     Opinion,
@@ -89,7 +90,12 @@ def update_case(
     """Save the form of a draft or of a case in correction."""
     case = service.get_case(session, number=number, user=user)
     service.update_form(
-        session, case=case, user=user, form_data=body.form_data, delivery=body.delivery
+        session,
+        case=case,
+        user=user,
+        form_data=body.form_data,
+        delivery=body.delivery,
+        postal_address=body.postal.model_dump() if body.postal else None,
     )
     return _read(session, case, now)
 
@@ -370,15 +376,17 @@ def issue(
 
 @router.post("/tasks/{task_id}/deliver")
 def deliver(
-    task_id: RowId, body: Opinion, session: SessionDep, user: CurrentStaff, now: NowDep
+    task_id: RowId, body: DeliveryRecord, session: SessionDep, user: CurrentStaff, now: NowDep
 ) -> CaseRead:
-    """Record delivery by mail or at the window (送达)."""
+    """Record delivery at the window, or by post with the waybill number (送达)."""
     case = service.deliver_result(
         session,
         task_id=task_id,
         user=user,
         opinion=body.opinion or None,
         now=now,
+        tracking_number=body.tracking_number,
+        postal_address=body.postal.model_dump() if body.postal else None,
         expected_version=body.version,
     )
     return _read(session, case, now)

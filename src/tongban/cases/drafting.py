@@ -4,6 +4,7 @@ and the one check that says whether a draft is complete enough to be submitted.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +15,7 @@ from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit import service as audit
-from tongban.cases import access, clocks, definition, formcheck
+from tongban.cases import access, clocks, definition, formcheck, postal
 from tongban.cases.enums import CaseState
 from tongban.cases.models import Case, Material
 from tongban.catalog import service as catalog
@@ -73,7 +74,7 @@ def create_case(
         lead_department=spec["department"],
         state=CaseState.draft,
         form_data=form_data,
-        delivery=definition.delivery_options(spec)[0],
+        delivery=definition.default_delivery(spec),
         joint=len(definition.departments(spec)) > 1,
         join_rule=definition.join_rule(spec),
         created_at=now,
@@ -98,9 +99,16 @@ def create_case(
 
 
 def update_form(
-    session: Session, *, case: Case, user: User, form_data: dict[str, Any], delivery: str | None
+    session: Session,
+    *,
+    case: Case,
+    user: User,
+    form_data: dict[str, Any],
+    delivery: str | None,
+    postal_address: Mapping[str, Any] | None = None,
 ) -> Case:
-    """Save form answers of a draft or of a case in correction."""
+    """Save form answers of a draft or of a case in correction, with the delivery chosen
+    and, for delivery by post, the mailing address (checked in full at submission)."""
     access.check_owner(user, case)
     if case.state not in (CaseState.draft, CaseState.correction_requested):
         raise Conflict(
@@ -113,6 +121,8 @@ def update_form(
                 "不支持该送达方式。", "Unsupported delivery method.", field="delivery"
             )
         case.delivery = delivery
+    if postal_address is not None:
+        postal.save_address(session, case=case, address=postal_address)
     return case
 
 
@@ -182,6 +192,8 @@ def check_complete(session: Session, *, case: Case) -> None:
     """
     spec = definition.spec_of(session, case)
     found = formcheck.problems(spec["form"], case.form_data)
+    if case.delivery == "mail":
+        found += postal.problems(case.postal)
     present = {material.material_code for material in current_materials(session, case=case)}
     for wanted in spec["materials"]:
         if (

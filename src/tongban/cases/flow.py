@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -10,8 +12,7 @@ from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit import service as audit
-from tongban.audit.service import Actor
-from tongban.cases import access, clocks, definition, documents
+from tongban.cases import access, clocks, definition, documents, postal
 from tongban.cases.definition import spec_of
 from tongban.cases.enums import (
     CaseState,
@@ -156,18 +157,6 @@ def issue_result(
     return case
 
 
-def _deliver(
-    session: Session, task: Task, actor: Actor, opinion: str | None, now: datetime
-) -> None:
-    finish_task(
-        session, task=task, outcome=TaskOutcome.approved, actor=actor, opinion=opinion, now=now
-    )
-    change_state(
-        session, now=now, case=task.case, event=Event.deliver, actor=actor, opinion=opinion
-    )
-    task.case.closed_at = now
-
-
 def deliver_result(
     session: Session,
     *,
@@ -175,14 +164,35 @@ def deliver_result(
     user: User,
     opinion: str | None,
     now: datetime,
+    tracking_number: str | None = None,
+    postal_address: Mapping[str, Any] | None = None,
     expected_version: int | None = None,
 ) -> Case:
-    """Record delivery (送达) by mail or at the window."""
+    """Record delivery (送达): handed over at the window, or posted, which needs the mailing
+    address (the applicant's, or ``postal_address`` entered by the clerk) and the waybill."""
     task = locked_task(session, task_id=task_id, user=user, expected_version=expected_version)
     if task.stage != Stage.deliver:
         raise Conflict("这不是送达任务。", "This is not a delivery task.")
-    _deliver(session, task, actor_of(user), opinion, now)
-    return task.case
+    case, actor = task.case, actor_of(user)
+    data = None
+    if case.delivery == "mail":
+        posted = postal.record_posting(
+            session,
+            case=case,
+            tracking_number=tracking_number,
+            actor=actor,
+            now=now,
+            address=postal_address,
+        )
+        data = {"tracking_number": posted.tracking_number, "address": posted.address}
+    finish_task(
+        session, task=task, outcome=TaskOutcome.approved, actor=actor, opinion=opinion, now=now
+    )
+    change_state(
+        session, now=now, case=case, event=Event.deliver, actor=actor, opinion=opinion, data=data
+    )
+    case.closed_at = now
+    return case
 
 
 def _check_case_officer(case: Case, user: User, *roles: Role) -> None:

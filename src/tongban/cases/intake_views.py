@@ -21,7 +21,7 @@ from tongban.cases import access, formpage, service
 from tongban.cases.enums import Stage, TaskState
 from tongban.cases.models import Case
 from tongban.cases.review_views import receipt_context
-from tongban.cases.views import Desk, closed_notice, save_answers
+from tongban.cases.views import Desk, closed_notice, form_context, save_answers
 from tongban.catalog import service as catalog
 from tongban.errors import Conflict, InvalidInput, NotFound
 from tongban.web.deps import (
@@ -82,9 +82,8 @@ def _form_page(
     """The intake form: who the person is, then the item's generated form and materials."""
     uploaded = service.materials(desk.session, case=case) if case else []
     own = {k: v for k, v in problems.items() if not k.startswith(PREFIX)}
-    context = formpage.context(
-        spec, values, own, uploaded, case.delivery if case else None, desk.locale
-    )
+    postal_problems = {k: v for k, v in problems.items() if k.startswith("postal.")}
+    context = form_context(spec, case, values, {**own, **postal_problems}, uploaded, desk.locale)
     applicant = accounts.get_user(desk.session, user_id=case.applicant_id) if case else None
     action = f"/staff/intake/drafts/{case.number}" if case else f"/staff/intake/{spec['code']}"
     context.update(

@@ -61,6 +61,7 @@ class Case(Base):
     verifications: Mapped[list[VerificationRequest]] = relationship(
         back_populates="case", order_by="VerificationRequest.id"
     )
+    postal: Mapped[PostalDelivery | None] = relationship(lazy="selectin")
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
@@ -201,3 +202,19 @@ class VerificationRequest(Base):
     @property
     def case_number(self) -> str:
         return self.case.number
+
+
+class PostalDelivery(Base):
+    """Delivery by post (邮寄送达): where the applicant wants the result sent, given with
+    the application, and the waybill the clerk records when it is posted."""
+
+    __tablename__ = "postal_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    recipient: Mapped[str] = mapped_column(String(60))
+    phone: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(200))
+    tracking_number: Mapped[str | None] = mapped_column(String(40))
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    posted_by: Mapped[str | None] = mapped_column(String(120))

@@ -17,7 +17,7 @@ from starlette.datastructures import FormData
 from tongban.accounts import service as accounts
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
-from tongban.cases import access, service, verification_views
+from tongban.cases import access, postal, service, verification_views
 from tongban.cases.enums import PauseReason, Stage, TaskOutcome, TaskState
 from tongban.cases.models import Task
 from tongban.cases.queries import STAGE_NAMES_ZH
@@ -292,6 +292,8 @@ def _deliver(a: Act) -> object:
         user=a.user,
         opinion=a.opinion or None,
         now=a.now,
+        tracking_number=a.text("tracking_number") or None,
+        postal_address=postal.from_form(a.form),
         expected_version=a.version,
     )
 

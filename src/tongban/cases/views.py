@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
-from tongban.cases import formpage, service
+from tongban.cases import formpage, postal, service
 from tongban.cases.enums import CaseState
 from tongban.cases.machine import STATE_NAMES_ZH, Event, allowed_events
 from tongban.cases.models import Case
@@ -85,6 +85,7 @@ def save_answers(desk: Desk, case: Case, form: CheckedForm) -> formpage.Problems
         user=desk.user,
         form_data=formpage.parse(spec["form"], form),
         delivery=delivery if isinstance(delivery, str) and delivery else None,
+        postal_address=postal.from_form(form),
     )
     problems: formpage.Problems = {}
     for code, upload in formpage.uploads(form, spec["materials"]):
@@ -131,6 +132,24 @@ def materials_url(case: Case) -> str:
     return f"/cases/{case.number}/materials"
 
 
+def form_context(
+    spec: dict[str, Any],
+    case: Case | None,
+    values: dict[str, Any],
+    problems: formpage.Problems,
+    uploaded: Any,
+    lang: str,
+) -> dict[str, Any]:
+    """``formpage.context`` plus the mailing address inputs when post is offered."""
+    own = {name: text for name, text in problems.items() if not name.startswith("postal.")}
+    delivery = case.delivery if case else None
+    context = formpage.context(spec, values, own, uploaded, delivery, lang)
+    offered = "mail" in context["delivery_options"]
+    address = case.postal if case else None
+    context["postal_fields"] = postal.form_fields(address, problems, lang) if offered else []
+    return context
+
+
 def closed_notice(request: Request, session: Session, case: Case) -> str | None:
     """Why the case cannot be (re)submitted because its item was withdrawn, or None."""
     try:
@@ -150,9 +169,7 @@ def draft_page(
     """The form of a saved draft with its answers, uploads and problems."""
     spec = service.spec_of(session, case)
     uploaded = service.materials(session, case=case)
-    context = formpage.context(
-        spec, case.form_data, problems, uploaded, case.delivery, locale(request)
-    )
+    context = form_context(spec, case, case.form_data, problems, uploaded, locale(request))
     context.update(
         case=case,
         action=f"/cases/{case.number}/edit",
@@ -253,12 +270,12 @@ def _case_page(
         }
         problems = {**asked, **(problems or {})}
         context.update(
-            formpage.context(
+            form_context(
                 context["spec"],
+                case,
                 case.form_data,
                 problems,
                 context["uploaded"],
-                case.delivery,
                 locale(request),
             )
         )

@@ -61,7 +61,7 @@ class Case(Base):
     verifications: Mapped[list[VerificationRequest]] = relationship(
         back_populates="case", order_by="VerificationRequest.id"
     )
-    postal: Mapped[PostalDelivery | None] = relationship(lazy="selectin")
+    postal: Mapped[PostalDelivery | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 

@@ -21,16 +21,16 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts import service as accounts
 from tongban.audit.models import AuditEntry
-from tongban.cases import definition
 from tongban.cases import service as cases
+from tongban.cases.core import definition
+from tongban.cases.core.machine import runs as machine_runs
 from tongban.cases.enums import FINAL_STATES, CaseState, PauseReason, Stage, TaskOutcome, TaskState
-from tongban.cases.machine import runs as machine_runs
 from tongban.cases.models import Case, CorrectionRequest
 from tongban.catalog import service as catalog
+from tongban.demo.samples import SAMPLES, fill_form
 from tongban.errors import DomainError
 from tongban.files.store import LocalFileStore
 from tongban.outbox.models import OutboxMessage
-from tongban.samples import SAMPLES, fill_form
 
 BUNDLE = "3501-BUNDLE-QYKB"
 FILING = "3501-MZ-003"  # 受理, 审查

@@ -17,8 +17,8 @@ from tongban.audit.service import SYSTEM
 from tongban.cases import service as cases
 from tongban.cases.enums import CaseState, Stage
 from tongban.catalog import service as catalog
+from tongban.demo.samples import SAMPLES, fill_form
 from tongban.files.store import LocalFileStore
-from tongban.samples import SAMPLES, fill_form
 
 FILING = "3501-MZ-003"  # 养老机构备案: 受理, 审查 — no 核准, no 制证
 INSTANT = "3501-CGJ-001"  # 受理, 核准 — no review, no 制证

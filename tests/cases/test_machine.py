@@ -5,8 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tongban.cases.enums import FINAL_STATES, CaseState, Stage
-from tongban.cases.machine import (
+from tongban.cases.core.machine import (
     STAGE_STATES,
     STATE_NAMES_ZH,
     TRANSITIONS,
@@ -16,6 +15,7 @@ from tongban.cases.machine import (
     next_state,
     runs,
 )
+from tongban.cases.enums import FINAL_STATES, CaseState, Stage
 
 # Any process a catalog item may list: 受理 always, any of the later stages.
 STAGE_SETS = st.sets(st.sampled_from([s for s in Stage if s != Stage.accept])).map(

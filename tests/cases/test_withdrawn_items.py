@@ -20,10 +20,10 @@ from tongban.cases.enums import CaseState
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
 from tongban.catalog.enums import EntryStatus
+from tongban.demo.samples import attach_materials, fill_form
 from tongban.errors import Conflict
 from tongban.files.store import LocalFileStore
 from tongban.identifiers import make_resident_id
-from tongban.samples import attach_materials, fill_form
 
 NOW = datetime(2025, 11, 3, 2, 0, tzinfo=UTC)
 ITEM = "3501-RS-003"  # 失业登记, for a person

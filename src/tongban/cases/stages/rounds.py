@@ -1,0 +1,79 @@
+"""Parallel review rounds (并联审批): a department's review, and joining the round with
+``review.decide``: to the 核准 stage when the case runs one, else the round decides."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from tongban.accounts.models import User
+from tongban.accounts.service import actor_of
+from tongban.audit.service import SYSTEM
+from tongban.cases.core import definition
+from tongban.cases.core.machine import Event
+from tongban.cases.core.transition import cancel_open_tasks, finish_task, locked_task
+from tongban.cases.enums import RoundOutcome, Stage, TaskOutcome, TaskState
+from tongban.cases.models import Case, Task
+from tongban.cases.stages.progress import move_on, refuse
+from tongban.cases.stages.review import decide
+from tongban.errors import Conflict, InvalidInput
+from tongban.files.store import FileStore
+
+
+def join_review_round(
+    session: Session, case: Case, now: datetime, store: FileStore
+) -> RoundOutcome:
+    """Decide the round; once decided, cancel what is open and move on.
+
+    The outcome goes to the 核准 stage when the case runs one; otherwise the round's
+    outcome is the decision.
+    """
+    tasks = [t for t in case.tasks if t.stage == Stage.review and t.state != TaskState.cancelled]
+    result = decide([t.outcome for t in tasks], case.join_rule)
+    if result == RoundOutcome.pending:
+        return result
+    cancel_open_tasks(session, case=case, actor=SYSTEM, now=now)
+    case.review_outcome = result
+    stages = definition.stages(definition.spec_of(session, case), delivery=case.delivery)
+    if result == RoundOutcome.refused and Stage.decide not in stages:
+        reasons = "；".join(
+            t.opinion for t in tasks if t.outcome == TaskOutcome.refused and t.opinion
+        )
+        refuse(session, case, actor=SYSTEM, reasons=reasons, now=now, store=store)
+        return result
+    move_on(
+        session,
+        case,
+        event=Event.review_complete,
+        actor=SYSTEM,
+        now=now,
+        store=store,
+        data={"outcome": result},
+    )
+    return result
+
+
+def review_task(
+    session: Session,
+    *,
+    task_id: int,
+    user: User,
+    outcome: TaskOutcome,
+    opinion: str,
+    now: datetime,
+    store: FileStore,
+    expected_version: int | None = None,
+) -> Task:
+    """A department approves or refuses its part; the round joins when it is decided."""
+    task = locked_task(session, task_id=task_id, user=user, expected_version=expected_version)
+    if task.stage != Stage.review:
+        raise Conflict("这不是审查任务。", "This is not a review task.")
+    if outcome == TaskOutcome.refused and not opinion.strip():
+        raise InvalidInput(
+            "不同意时必须填写审查意见。", "A refusal needs an opinion.", field="opinion"
+        )
+    actor = actor_of(user)
+    finish_task(session, task=task, outcome=outcome, actor=actor, opinion=opinion, now=now)
+    join_review_round(session, task.case, now, store)
+    return task

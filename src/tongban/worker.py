@@ -24,7 +24,7 @@ def run_once(runtime: Runtime, *, now: datetime | None = None) -> dict[str, list
     """Run every job once; returns what each job did."""
     moment = now or (runtime.clock() if runtime.clock else utcnow())
     with unit_of_work(runtime.sessions) as session:
-        accepted = cases.run_deemed_acceptance(session, now=moment)
+        accepted = cases.run_deemed_acceptance(session, now=moment, store=runtime.store)
     for number in accepted:
         log.info("case.deem_accept", case=number)
     return {"deemed_accepted": accepted}

@@ -44,7 +44,9 @@ def _review_task(factory: sessionmaker[Session], tmp_store: LocalFileStore) -> i
         )
         attach_materials(session, case=case, user=applicant, store=tmp_store, now=NOW)
         cases.submit_case(session, case_id=case.id, user=applicant, now=NOW)
-        cases.accept_case(session, case_id=case.id, user=clerk, opinion="受理", now=NOW)
+        cases.accept_case(
+            session, case_id=case.id, user=clerk, opinion="受理", now=NOW, store=tmp_store
+        )
         return next(t.id for t in case.tasks if t.stage == Stage.review)
 
 
@@ -97,6 +99,7 @@ def test_two_reviewers_approving_at_once_exactly_one_wins(engine: Engine, tmp_pa
                     outcome=TaskOutcome.approved,
                     opinion=opinion,
                     now=NOW,
+                    store=LocalFileStore(tmp_path),
                 )
 
         return act

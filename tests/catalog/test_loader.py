@@ -198,3 +198,14 @@ def test_an_item_with_errors_is_not_loadable_and_its_bundles_say_so(
         problem.file for problem in read.errors if problem.file.startswith("bundles/")
     }
     assert broken_bundles == {KCG, "bundles/3501-BUNDLE-QYKB.yaml"}
+
+
+def test_stages_out_of_order_or_without_acceptance_are_an_error(
+    catalog_copy: CatalogCopy,
+) -> None:
+    """A case runs exactly the listed stages: they must start with 受理 and keep their order."""
+    catalog_copy.replace(
+        SCJG_002, "  - stage: accept\n    limit: 0\n  - stage: review\n", "  - stage: review\n"
+    )
+    problem = _only_error(catalog_copy, SCJG_002)
+    assert problem.field == "process.stages" and "accept（受理）开始" in problem.message

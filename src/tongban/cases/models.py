@@ -67,6 +67,7 @@ class Case(Base):
     verifications: Mapped[list[VerificationRequest]] = relationship(
         back_populates="case", order_by="VerificationRequest.id"
     )
+    postal: Mapped[PostalDelivery | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
@@ -181,3 +182,19 @@ class ResultDocument(Base):
     storage_key: Mapped[str] = mapped_column(String(200))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
     valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PostalDelivery(Base):
+    """Delivery by post (邮寄送达): where the applicant wants the result sent, given with
+    the application, and the waybill the clerk records when it is posted."""
+
+    __tablename__ = "postal_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    recipient: Mapped[str] = mapped_column(String(60))
+    phone: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(200))
+    tracking_number: Mapped[str | None] = mapped_column(String(40))
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    posted_by: Mapped[str | None] = mapped_column(String(120))

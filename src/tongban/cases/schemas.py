@@ -16,9 +16,27 @@ class CaseCreate(BaseModel):
     form_data: dict[str, Any] = Field(default_factory=dict)
 
 
+class MailingAddress(BaseModel):
+    """Where a result delivered by post (邮寄) goes; required at submission when post is chosen."""
+
+    recipient: str = Field("", max_length=60, description="Recipient's name (2–30 characters)")
+    phone: str = Field(
+        "", max_length=20, description="Mobile (11 digits) or landline with area code"
+    )
+    address: str = Field("", max_length=200, description="Full address (5–200 characters)")
+
+
+class PostalRead(MailingAddress):
+    model_config = ConfigDict(from_attributes=True)
+
+    tracking_number: str | None = Field(None, description="Waybill number, once posted")
+    posted_at: datetime | None
+
+
 class CaseUpdate(BaseModel):
     form_data: dict[str, Any]
     delivery: str | None = Field(None, description="online, mail or window")
+    postal: MailingAddress | None = Field(None, description="Mailing address, for delivery by post")
 
 
 class TimeLeftRead(BaseModel):
@@ -74,6 +92,7 @@ class CaseRead(BaseModel):
     decided_at: datetime | None
     closed_at: datetime | None
     version: int
+    postal: PostalRead | None = None
     time_left: TimeLeftRead | None = None
 
 
@@ -99,6 +118,15 @@ class TaskRead(BaseModel):
 class Opinion(BaseModel):
     opinion: str = Field("", max_length=2000)
     version: int | None = Field(None, description="The task version you saw; a mismatch is a 409")
+
+
+class DeliveryRecord(Opinion):
+    tracking_number: str | None = Field(
+        None, max_length=40, description="Waybill number: required for delivery by post"
+    )
+    postal: MailingAddress | None = Field(
+        None, description="The mailing address, when the clerk enters or corrects it"
+    )
 
 
 class ReviewDecision(Opinion):

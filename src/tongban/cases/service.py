@@ -40,7 +40,13 @@ from tongban.cases.stages.decision import (
     resume_clock,
 )
 from tongban.cases.stages.delivery import deliver_result, issue_result
-from tongban.cases.stages.drafting import add_material, check_complete, create_case, update_form
+from tongban.cases.stages.drafting import (
+    add_material,
+    check_complete,
+    check_open,
+    create_case,
+    update_form,
+)
 from tongban.cases.stages.intake import (
     accept_case,
     deem_accepted,
@@ -62,6 +68,7 @@ __all__ = [
     "calendar",
     "case_time_left",
     "check_complete",
+    "check_open",
     "corrections",
     "create_case",
     "deem_accepted",

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from tongban.cases.enums import CaseState, ClockKind
 from tongban.cases.models import Case, Clock
 from tongban.cases.stages.intake import deem_accepted
+from tongban.files.store import FileStore
 
 
-def run_deemed_acceptance(session: Session, *, now: datetime) -> list[str]:
+def run_deemed_acceptance(session: Session, *, now: datetime, store: FileStore) -> list[str]:
     """Deem accepted every case whose art. 32 five-day clock ran out; returns numbers."""
     query = (
         select(Clock.case_id)
@@ -28,5 +29,5 @@ def run_deemed_acceptance(session: Session, *, now: datetime) -> list[str]:
     )
     numbers = []
     for case_id in session.scalars(query).all():
-        numbers.append(deem_accepted(session, case_id=case_id, now=now).number)
+        numbers.append(deem_accepted(session, case_id=case_id, now=now, store=store).number)
     return numbers

@@ -82,6 +82,20 @@ def _non_finite(value: Any, path: tuple[str | int, ...] = ()) -> list[tuple[str 
     return []
 
 
+STAGE_ORDER = ("accept", "review", "decide", "issue", "deliver")  # 受理 审查 核准 制证 送达
+
+
+def _stage_order_problems(doc: SourceDocument) -> list[Problem]:
+    """A case runs exactly the listed stages, so they must read as it runs them: 受理 first,
+    each stage once, in process order."""
+    listed = [entry["stage"] for entry in doc.data["process"]["stages"]]
+    if listed and listed[0] == "accept" and listed == sorted(set(listed), key=STAGE_ORDER.index):
+        return []
+    order = " → ".join(stage for stage in STAGE_ORDER)
+    message = f"办理环节须以 accept（受理）开始，每个环节只列一次，按 {order} 的顺序"
+    return [doc.problem(["process", "stages"], message)]
+
+
 def _check_item(doc: SourceDocument, departments: set[str]) -> list[Problem]:
     item = doc.data
     found = []
@@ -93,6 +107,7 @@ def _check_item(doc: SourceDocument, departments: set[str]) -> list[Problem]:
                 found.append(
                     doc.problem(["process", "stages", index, "departments"], f"未知部门代码 {dept}")
                 )
+    found += _stage_order_problems(doc)
     try:
         Draft202012Validator.check_schema(item["form"])
     except SchemaError as error:

@@ -32,7 +32,7 @@ from tongban.catalog.loader import (
 )
 from tongban.catalog.models import CatalogEntry, CatalogVersion, Department
 from tongban.catalog.yamlsource import Problem
-from tongban.errors import InvalidInput, NotFound
+from tongban.errors import Conflict, InvalidInput, NotFound
 from tongban.timeutil import utcnow
 
 
@@ -124,6 +124,33 @@ def get_entry(session: Session, *, code: str) -> CatalogEntry:
     if entry is None or entry.status != EntryStatus.published or entry.current_version is None:
         raise NotFound(f"没有找到事项“{code}”。", f"No service item or bundle '{code}'.")
     return entry
+
+
+def check_accepting(session: Session, *, definition: dict[str, Any]) -> None:
+    """Raise Conflict unless the entry of ``definition`` takes applications: it is published
+    and, for a bundle, so is each of its items.
+
+    A withdrawn entry takes no new applications: no draft is started, submitted or
+    resubmitted after correction. What is already received runs on with its version.
+    """
+    bundle = definition["name"] if definition["kind"] == EntryKind.bundle else None
+    sources = [definition] if bundle is None else [definition, *definition["items"]]
+    for source in sources:
+        entry = session.get(CatalogEntry, source["code"])
+        if entry is not None and entry.status == EntryStatus.published:
+            continue
+        dept = session.get(Department, source["department"])
+        where = dept.name if dept else "办理部门"
+        name, name_en = source["name"], source.get("name_en") or source["name"]
+        what = f"“{bundle}”中的事项“{name}”" if bundle and source is not definition else f"“{name}”"
+        raise Conflict(
+            f"{what}已停止办理，不能提交申请。已填写的内容和材料仍然保留，可以查看或撤回；"
+            f"如需办理，请咨询{where}。",
+            f"'{name_en}' is no longer offered, so the application cannot be submitted. "
+            "What you entered and uploaded is kept: you can read it or withdraw the case; "
+            f"ask {dept.name_en or dept.name if dept else 'the department'} how to proceed.",
+            code="entry_withdrawn",
+        )
 
 
 def get_version(session: Session, *, version_id: int) -> CatalogVersion:

@@ -55,7 +55,12 @@ class Handling:
         if accept_at is not None:
             now = self.clock.at(accept_at)
         cases.accept_case(
-            session, case_id=case.id, user=clerk, opinion="材料齐全，予以受理", now=now
+            session,
+            case_id=case.id,
+            user=clerk,
+            opinion="材料齐全，予以受理",
+            now=now,
+            store=self.world.store,
         )
         if plan.in_review:
             self.review_first_of_several()
@@ -110,7 +115,13 @@ class Handling:
             outcome = TaskOutcome.refused if refuse else TaskOutcome.approved
             opinion = self.rng.choice(Texts.REFUSALS) if refuse else "经审查，符合条件"
             cases.review_task(
-                session, task_id=task.id, user=user, outcome=outcome, opinion=opinion, now=now
+                session,
+                task_id=task.id,
+                user=user,
+                outcome=outcome,
+                opinion=opinion,
+                now=now,
+                store=self.world.store,
             )
         elif task.stage == Stage.decide and self.case.review_outcome == RoundOutcome.refused:
             opinion = self.rng.choice(Texts.REFUSALS)
@@ -123,7 +134,9 @@ class Handling:
                 store=self.world.store,
             )
         elif task.stage == Stage.decide:
-            cases.approve_case(session, task_id=task.id, user=user, opinion="同意", now=now)
+            cases.approve_case(
+                session, task_id=task.id, user=user, opinion="同意", now=now, store=self.world.store
+            )
         elif task.stage == Stage.issue:
             store = self.world.store
             cases.issue_result(

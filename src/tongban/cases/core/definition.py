@@ -51,6 +51,23 @@ def review_assignments(definition: Definition) -> list[tuple[dict[str, Any], str
     return pairs
 
 
+def stages(definition: Definition, *, delivery: str) -> list[Stage]:
+    """The stages a case of ``definition`` runs, in their order (受理 → 审查 → 核准 → 制证 → 送达).
+
+    Exactly the stages its items list (a bundle: those any of its items lists); 受理 always.
+    One addition: a result that leaves on paper (``mail`` or ``window``) is handed over in a
+    送达 stage even when the item lists none, because someone must post it (waybill number)
+    or hand it over; a listed 送达 entry gives that stage its limit.
+    """
+    listed = {
+        Stage(entry["stage"]) for item in items(definition) for entry in item["process"]["stages"]
+    }
+    listed.add(Stage.accept)
+    if delivery != "online":
+        listed.add(Stage.deliver)
+    return [stage for stage in Stage if stage in listed]
+
+
 def _stage(item: dict[str, Any], stage: Stage) -> dict[str, Any] | None:
     for entry in item["process"]["stages"]:
         if entry["stage"] == stage:
@@ -97,9 +114,17 @@ def material(definition: Definition, code: str) -> dict[str, Any] | None:
 
 
 def delivery_options(definition: Definition) -> list[str]:
+    """How the result may reach the applicant: ``online``, ``mail``, ``window``."""
     options: list[str] = []
     for item in items(definition):
         for option in item["result"].get("delivery", ["online"]):
             if option not in options:
                 options.append(option)
     return options or ["online"]
+
+
+def default_delivery(definition: Definition) -> str:
+    """The delivery a new draft starts with: one that asks nothing more of the applicant
+    (online, else collection at the window); post only when it is the one way offered."""
+    options = delivery_options(definition)
+    return next((way for way in ("online", "window") if way in options), options[0])

@@ -6,9 +6,10 @@ happens; anything not in the table is illegal and is refused with a clear reason
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from enum import StrEnum
 
-from tongban.cases.enums import CaseState
+from tongban.cases.enums import CaseState, Stage
 
 
 class Event(StrEnum):
@@ -27,21 +28,35 @@ class Event(StrEnum):
 
 
 S = CaseState
-TRANSITIONS: dict[tuple[CaseState, Event], CaseState] = {
-    (S.draft, Event.submit): S.submitted,
-    (S.submitted, Event.request_correction): S.correction_requested,
-    (S.correction_requested, Event.resubmit): S.submitted,
-    (S.submitted, Event.accept): S.in_review,
-    (S.submitted, Event.deem_accept): S.in_review,
-    (S.submitted, Event.reject): S.rejected,
-    (S.draft, Event.withdraw): S.withdrawn,
-    (S.submitted, Event.withdraw): S.withdrawn,
-    (S.correction_requested, Event.withdraw): S.withdrawn,
-    (S.in_review, Event.review_complete): S.in_decision,
-    (S.in_decision, Event.approve): S.issuing,
-    (S.in_decision, Event.refuse): S.refused,
-    (S.issuing, Event.issue): S.delivering,
-    (S.delivering, Event.deliver): S.completed,
+# The state a case is in while each stage after acceptance is worked.
+STAGE_STATES: dict[Stage, CaseState] = {
+    Stage.review: S.in_review,
+    Stage.decide: S.in_decision,
+    Stage.issue: S.issuing,
+    Stage.deliver: S.delivering,
+}
+# Each event leads to one of its targets, in process order: the first is the next stage of
+# the full process; the later ones skip stages an item's process does not list (an item
+# without 审查, 核准 or 制证, or an instant 即办 item decided at acceptance). Which one is
+# taken is decided by the stages the case runs (``next_state``), never by the caller.
+FORWARD_FROM_ACCEPTANCE = (S.in_review, S.in_decision, S.issuing, S.delivering, S.completed)
+TRANSITIONS: dict[tuple[CaseState, Event], tuple[CaseState, ...]] = {
+    (S.draft, Event.submit): (S.submitted,),
+    (S.submitted, Event.request_correction): (S.correction_requested,),
+    (S.correction_requested, Event.resubmit): (S.submitted,),
+    (S.submitted, Event.accept): FORWARD_FROM_ACCEPTANCE,
+    (S.submitted, Event.deem_accept): FORWARD_FROM_ACCEPTANCE,
+    (S.submitted, Event.reject): (S.rejected,),
+    (S.draft, Event.withdraw): (S.withdrawn,),
+    (S.submitted, Event.withdraw): (S.withdrawn,),
+    (S.correction_requested, Event.withdraw): (S.withdrawn,),
+    # an approved round, or any round whose outcome goes to the 核准 stage
+    (S.in_review, Event.review_complete): (S.in_decision, S.issuing, S.delivering, S.completed),
+    (S.in_review, Event.refuse): (S.refused,),  # a refused round where no 核准 stage is listed
+    (S.in_decision, Event.approve): (S.issuing, S.delivering, S.completed),
+    (S.in_decision, Event.refuse): (S.refused,),
+    (S.issuing, Event.issue): (S.delivering, S.completed),
+    (S.delivering, Event.deliver): (S.completed,),
 }
 
 STATE_NAMES_ZH = {
@@ -66,12 +81,24 @@ class IllegalTransition(Exception):
         self.event = event
 
 
-def next_state(state: CaseState, event: Event) -> CaseState:
-    """The state after ``event``, or IllegalTransition."""
-    try:
-        return TRANSITIONS[(state, event)]
-    except KeyError:
-        raise IllegalTransition(state, event) from None
+def runs(target: CaseState, stages: Collection[Stage]) -> bool:
+    """Whether a case running ``stages`` ever is in ``target`` (states of no stage: always)."""
+    stage = next((s for s, state in STAGE_STATES.items() if state == target), None)
+    return stage is None or stage in stages
+
+
+def next_state(
+    state: CaseState, event: Event, stages: Collection[Stage] = tuple(Stage)
+) -> CaseState:
+    """The state after ``event`` for a case running ``stages`` (default: every stage).
+
+    The first target of the event that is not a skipped stage's state; IllegalTransition
+    when the table has no such move.
+    """
+    for target in TRANSITIONS.get((state, event), ()):
+        if runs(target, stages):
+            return target
+    raise IllegalTransition(state, event)
 
 
 def allowed_events(state: CaseState) -> frozenset[Event]:

@@ -9,6 +9,7 @@ read the rows before the lock was theirs.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +21,7 @@ from tongban.audit import service as audit
 from tongban.audit.service import Actor
 from tongban.cases.core import access, clocks
 from tongban.cases.core.machine import STATE_NAMES_ZH, Event, IllegalTransition, next_state
-from tongban.cases.enums import TaskOutcome, TaskState
+from tongban.cases.enums import Stage, TaskOutcome, TaskState
 from tongban.cases.models import Case, Task
 from tongban.errors import Conflict, NotFound
 
@@ -63,10 +64,11 @@ def change_state(
     now: datetime,
     opinion: str | None = None,
     data: dict[str, Any] | None = None,
+    stages: Collection[Stage] = tuple(Stage),
 ) -> None:
-    """Move ``case`` by ``event`` or raise Conflict with the reason."""
+    """Move ``case`` by ``event`` (skipping the stages it does not run) or raise Conflict."""
     try:
-        target = next_state(case.state, event)
+        target = next_state(case.state, event, stages)
     except IllegalTransition:
         state = STATE_NAMES_ZH[case.state]
         raise Conflict(

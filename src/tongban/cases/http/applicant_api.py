@@ -62,7 +62,12 @@ def update_case(
     """Save the form of a draft or of a case in correction."""
     case = service.get_case(session, number=number, user=user)
     service.update_form(
-        session, case=case, user=user, form_data=body.form_data, delivery=body.delivery
+        session,
+        case=case,
+        user=user,
+        form_data=body.form_data,
+        delivery=body.delivery,
+        postal_address=body.postal.model_dump() if body.postal else None,
     )
     return read_case(session, case, now)
 

@@ -21,11 +21,11 @@ from tongban.cases.core.limits import case_limits
 from tongban.cases.core.machine import STATE_NAMES_ZH, Event, allowed_events
 from tongban.cases.core.queries import STAGE_NAMES_ZH
 from tongban.cases.enums import CaseState
-from tongban.cases.http import formpage, panels
+from tongban.cases.http import formpage, panels, postal_form
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
 from tongban.catalog.views import departments
-from tongban.errors import InvalidInput
+from tongban.errors import Conflict, InvalidInput
 from tongban.files.store import FileStore
 from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, StoreDep, see_other
 from tongban.web.i18n import locale_of
@@ -78,6 +78,7 @@ def save_typed(desk: Desk, case: Case, form: CheckedForm) -> None:
         user=desk.user,
         form_data=formpage.parse(spec["form"], form),
         delivery=delivery if isinstance(delivery, str) and delivery else None,
+        postal_address=postal_form.from_form(form),
     )
 
 
@@ -115,10 +116,13 @@ def _save(desk: Desk, case: Case, form: CheckedForm) -> Response:
         return see_other(f"/cases/{case.number}/edit?done=saved")
     try:
         formpage.refuse_failed_uploads(service.spec_of(desk.session, case), case.form_data, uploads)
+        service.check_open(desk.session, case=case)
         service.check_complete(desk.session, case=case)
     except InvalidInput as error:
         problems = formpage.problems_of(error, desk.locale)
         return draft_page(desk.request, desk.session, case, problems, 422)
+    except Conflict as error:  # the item was withdrawn: the page says so, the draft is kept
+        return draft_page(desk.request, desk.session, case, {}, error.status)
     return see_other(f"/cases/{case.number}/review")
 
 
@@ -132,6 +136,33 @@ def autosave_url(case: Case) -> str:
     return f"/cases/{case.number}/autosave"
 
 
+def form_context(
+    spec: dict[str, Any],
+    case: Case | None,
+    values: dict[str, Any],
+    problems: formpage.Problems,
+    uploaded: Any,
+    lang: str,
+) -> dict[str, Any]:
+    """``formpage.context`` plus the mailing address inputs when post is offered."""
+    own = {name: text for name, text in problems.items() if not name.startswith("postal.")}
+    delivery = case.delivery if case else None
+    context = formpage.context(spec, values, own, uploaded, delivery, lang)
+    offered = "mail" in context["delivery_options"]
+    address = case.postal if case else None
+    context["postal_fields"] = postal_form.form_fields(address, problems, lang) if offered else []
+    return context
+
+
+def closed_notice(request: Request, session: Session, case: Case) -> str | None:
+    """Why the case cannot be (re)submitted because its item was withdrawn, or None."""
+    try:
+        service.check_open(session, case=case)
+    except Conflict as error:
+        return error.message(locale(request))
+    return None
+
+
 def draft_page(
     request: Request,
     session: Session,
@@ -142,14 +173,13 @@ def draft_page(
     """The form of a saved draft with its answers, uploads and problems."""
     spec = service.spec_of(session, case)
     uploaded = service.materials(session, case=case)
-    context = formpage.context(
-        spec, case.form_data, problems, uploaded, case.delivery, locale(request)
-    )
+    context = form_context(spec, case, case.form_data, problems, uploaded, locale(request))
     context.update(
         case=case,
         action=f"/cases/{case.number}/edit",
         upload_url=materials_url(case),
         autosave_url=autosave_url(case),
+        closed=closed_notice(request, session, case),
     )
     return render(request, "cases/apply.html", context, status_code=status_code)
 
@@ -249,16 +279,17 @@ def render_case_page(
         }
         problems = {**asked, **(problems or {})}
         context.update(
-            formpage.context(
+            form_context(
                 context["spec"],
+                case,
                 case.form_data,
                 problems,
                 context["uploaded"],
-                case.delivery,
                 locale(request),
             )
         )
         context.update(upload_url=materials_url(case), autosave_url=autosave_url(case))
+        context["closed"] = closed_notice(request, session, case)
     return render(request, "cases/case.html", context, status_code=status_code)
 
 
@@ -290,6 +321,10 @@ def resubmit(number: str, desk: DeskDep, form: CheckedForm) -> Response:
         problems = formpage.problems_of(error, desk.locale)
         return render_case_page(
             desk.request, desk.session, case, desk.user, desk.now, problems, 422
+        )
+    except Conflict as error:  # the item was withdrawn: the corrections are kept, the page says so
+        return render_case_page(
+            desk.request, desk.session, case, desk.user, desk.now, {}, error.status
         )
     return see_other(f"/cases/{number}?done=resubmitted")
 

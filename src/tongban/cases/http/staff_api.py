@@ -18,6 +18,7 @@ from tongban.cases.schemas import (
     CaseRead,
     CorrectionCreate,
     CorrectionRead,
+    DeliveryRecord,
     Opinion,
     PauseCreate,
     ReviewDecision,
@@ -50,14 +51,19 @@ def _task_case(session: SessionDep, task_id: RowId, user: User) -> Task:
 
 @router.post("/tasks/{task_id}/accept")
 def accept(
-    task_id: RowId, body: Opinion, session: SessionDep, user: CurrentStaff, now: NowDep
+    task_id: RowId,
+    body: Opinion,
+    session: SessionDep,
+    user: CurrentStaff,
+    now: NowDep,
+    store: StoreDep,
 ) -> CaseRead:
     """Accept the case (受理)."""
     task = _task_case(session, task_id, user)
     return read_case(
         session,
         service.accept_case(
-            session, case_id=task.case_id, user=user, opinion=body.opinion, now=now
+            session, case_id=task.case_id, user=user, opinion=body.opinion, now=now, store=store
         ),
         now,
     )
@@ -93,7 +99,12 @@ def correction(
 
 @router.post("/tasks/{task_id}/review")
 def review(
-    task_id: RowId, body: ReviewDecision, session: SessionDep, user: CurrentStaff, now: NowDep
+    task_id: RowId,
+    body: ReviewDecision,
+    session: SessionDep,
+    user: CurrentStaff,
+    now: NowDep,
+    store: StoreDep,
 ) -> TaskRead:
     """Approve or refuse this department's part of the parallel review."""
     task = service.review_task(
@@ -103,6 +114,7 @@ def review(
         outcome=body.outcome,
         opinion=body.opinion,
         now=now,
+        store=store,
         expected_version=body.version,
     )
     return TaskRead.model_validate(task)
@@ -110,7 +122,12 @@ def review(
 
 @router.post("/tasks/{task_id}/approve")
 def approve(
-    task_id: RowId, body: Opinion, session: SessionDep, user: CurrentStaff, now: NowDep
+    task_id: RowId,
+    body: Opinion,
+    session: SessionDep,
+    user: CurrentStaff,
+    now: NowDep,
+    store: StoreDep,
 ) -> CaseRead:
     """Decide to grant (核准)."""
     case = service.approve_case(
@@ -119,6 +136,7 @@ def approve(
         user=user,
         opinion=body.opinion,
         now=now,
+        store=store,
         expected_version=body.version,
     )
     return read_case(session, case, now)
@@ -170,15 +188,17 @@ def issue(
 
 @router.post("/tasks/{task_id}/deliver")
 def deliver(
-    task_id: RowId, body: Opinion, session: SessionDep, user: CurrentStaff, now: NowDep
+    task_id: RowId, body: DeliveryRecord, session: SessionDep, user: CurrentStaff, now: NowDep
 ) -> CaseRead:
-    """Record delivery by mail or at the window (送达)."""
+    """Record delivery at the window, or by post with the waybill number (送达)."""
     case = service.deliver_result(
         session,
         task_id=task_id,
         user=user,
         opinion=body.opinion or None,
         now=now,
+        tracking_number=body.tracking_number,
+        postal_address=body.postal.model_dump() if body.postal else None,
         expected_version=body.version,
     )
     return read_case(session, case, now)

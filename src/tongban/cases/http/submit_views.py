@@ -22,7 +22,7 @@ from tongban.cases.enums import CaseState, ClockKind
 from tongban.cases.http import formpage
 from tongban.cases.http.applicant_views import DeskDep, draft_page, locale
 from tongban.cases.models import Case
-from tongban.errors import InvalidInput
+from tongban.errors import Conflict, InvalidInput
 from tongban.web.deps import CheckedForm, SessionDep, see_other
 from tongban.web.templating import render
 
@@ -48,10 +48,13 @@ def review_page(
     if case.state != CaseState.draft:
         return see_other(f"/cases/{number}")
     try:
+        service.check_open(session, case=case)
         service.check_complete(session, case=case)
     except InvalidInput as error:
         problems = formpage.problems_of(error, locale(request))
         return draft_page(request, session, case, problems, 422)
+    except Conflict as error:  # the item was withdrawn: the draft page says so
+        return draft_page(request, session, case, {}, error.status)
     return render(request, "cases/review.html", _review_context(request, session, case))
 
 
@@ -66,6 +69,8 @@ def confirm(number: str, desk: DeskDep, form: CheckedForm) -> Response:
     except InvalidInput as error:
         problems = formpage.problems_of(error, desk.locale)
         return draft_page(desk.request, desk.session, case, problems, 422)
+    except Conflict as error:  # the item was withdrawn meanwhile: no receipt, the draft is kept
+        return draft_page(desk.request, desk.session, case, {}, error.status)
     return see_other(f"/cases/{number}/receipt")
 
 

@@ -15,6 +15,7 @@ from starlette.datastructures import FormData
 from tongban.accounts.models import User
 from tongban.cases import service
 from tongban.cases.enums import PauseReason, TaskOutcome
+from tongban.cases.http import postal_form
 from tongban.cases.models import Task
 from tongban.files.store import FileStore
 
@@ -61,7 +62,12 @@ def problems(act: Act) -> list[dict[str, str]]:
 
 def _accept(a: Act) -> object:
     return service.accept_case(
-        a.session, case_id=a.task.case_id, user=a.user, opinion=a.opinion or None, now=a.now
+        a.session,
+        case_id=a.task.case_id,
+        user=a.user,
+        opinion=a.opinion or None,
+        now=a.now,
+        store=a.store,
     )
 
 
@@ -91,6 +97,7 @@ def _review(outcome: TaskOutcome) -> Callable[[Act], object]:
             outcome=outcome,
             opinion=a.opinion,
             now=a.now,
+            store=a.store,
             expected_version=a.version,
         )
 
@@ -104,6 +111,7 @@ def _approve(a: Act) -> object:
         user=a.user,
         opinion=a.opinion,
         now=a.now,
+        store=a.store,
         expected_version=a.version,
     )
 
@@ -161,6 +169,8 @@ def _deliver(a: Act) -> object:
         user=a.user,
         opinion=a.opinion or None,
         now=a.now,
+        tracking_number=a.text("tracking_number") or None,
+        postal_address=postal_form.from_form(a.form),
         expected_version=a.version,
     )
 

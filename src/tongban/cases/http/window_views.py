@@ -22,11 +22,11 @@ from tongban.cases import service
 from tongban.cases.core import access
 from tongban.cases.enums import Stage, TaskState
 from tongban.cases.http import formpage
-from tongban.cases.http.applicant_views import Desk, save_answers
+from tongban.cases.http.applicant_views import Desk, closed_notice, form_context, save_answers
 from tongban.cases.http.submit_views import receipt_context
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
-from tongban.errors import InvalidInput, NotFound
+from tongban.errors import Conflict, InvalidInput, NotFound
 from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, StoreDep, see_other
 from tongban.web.templating import render
 
@@ -77,13 +77,13 @@ def _form_page(
     """The intake form: who the person is, then the item's generated form and materials."""
     uploaded = service.materials(desk.session, case=case) if case else []
     own = {k: v for k, v in problems.items() if not k.startswith(PREFIX)}
-    context = formpage.context(
-        spec, values, own, uploaded, case.delivery if case else None, desk.locale
-    )
+    postal_problems = {k: v for k, v in problems.items() if k.startswith("postal.")}
+    context = form_context(spec, case, values, {**own, **postal_problems}, uploaded, desk.locale)
     applicant = accounts.get_user(desk.session, user_id=case.applicant_id) if case else None
     action = f"/staff/intake/drafts/{case.number}" if case else f"/staff/intake/{spec['code']}"
     context.update(
         case=case,
+        closed=closed_notice(desk.request, desk.session, case) if case else None,
         applicant=applicant,
         person=person,
         person_errors={k: problems[PREFIX + k] for k in PERSON if PREFIX + k in problems},
@@ -99,8 +99,10 @@ def _submit(desk: Desk, case: Case, form: FormData) -> Response:
     try:
         formpage.refuse_failed_uploads(spec, case.form_data, uploads)
         service.submit_case(desk.session, case_id=case.id, user=desk.user, now=desk.now)
-    except InvalidInput as error:
-        problems = formpage.problems_of(error, desk.locale)
+    except (InvalidInput, Conflict) as error:  # a Conflict: the item was withdrawn
+        problems = (
+            formpage.problems_of(error, desk.locale) if isinstance(error, InvalidInput) else {}
+        )
         return _form_page(
             desk,
             spec,
@@ -108,7 +110,7 @@ def _submit(desk: Desk, case: Case, form: FormData) -> Response:
             values=case.form_data,
             person={},
             problems=problems,
-            status_code=422,
+            status_code=error.status,
         )
     return see_other(f"/staff/intake/receipt/{case.number}")
 

@@ -13,9 +13,8 @@ from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit import service as audit
 from tongban.cases.core import clocks, definition
-from tongban.cases.core.definition import spec_of
 from tongban.cases.core.machine import Event
-from tongban.cases.core.transition import change_state, finish_task, lock_case, locked_task
+from tongban.cases.core.transition import finish_task, lock_case, locked_task
 from tongban.cases.enums import (
     CaseState,
     ClockKind,
@@ -26,8 +25,7 @@ from tongban.cases.enums import (
     TaskState,
 )
 from tongban.cases.models import Case, CasePause, Task
-from tongban.cases.stages import documents
-from tongban.cases.stages.rounds import open_stage_task
+from tongban.cases.stages.progress import move_on, refuse
 from tongban.errors import Conflict, InvalidInput, NotAllowed
 from tongban.files.store import FileStore
 
@@ -46,12 +44,14 @@ def approve_case(
     user: User,
     opinion: str,
     now: datetime,
+    store: FileStore,
     expected_version: int | None = None,
 ) -> Case:
-    """Approve (核准): only when every reviewing department approved."""
+    """Approve (核准): not after a department refused in review; then 制证 (or, when
+    the item lists no 制证 stage, the results are issued with the decision)."""
     task = _decide_task(session, task_id, user, expected_version)
     case = task.case
-    if case.review_outcome != RoundOutcome.approved:
+    if case.review_outcome == RoundOutcome.refused:
         raise Conflict(
             "有部门审查不同意，不能核准；请作出不予许可决定。",
             "A department refused; the decision can only be a refusal.",
@@ -61,10 +61,7 @@ def approve_case(
     finish_task(
         session, task=task, outcome=TaskOutcome.approved, actor=actor, opinion=opinion, now=now
     )
-    change_state(session, now=now, case=case, event=Event.approve, actor=actor, opinion=opinion)
-    case.decided_at = now
-    clocks.stop_clocks(case, now=now, kinds=[ClockKind.promised, ClockKind.legal])
-    open_stage_task(session, case, Stage.issue, now)
+    move_on(session, case, event=Event.approve, actor=actor, now=now, store=store, opinion=opinion)
     return case
 
 
@@ -87,12 +84,7 @@ def refuse_case(
     finish_task(
         session, task=task, outcome=TaskOutcome.refused, actor=actor, opinion=opinion, now=now
     )
-    change_state(session, now=now, case=case, event=Event.refuse, actor=actor, opinion=opinion)
-    case.decided_at = case.closed_at = now
-    clocks.stop_clocks(case, now=now)
-    documents.issue_refusal(
-        session, case=case, spec=spec_of(session, case), reasons=opinion, store=store, now=now
-    )
+    refuse(session, case, actor=actor, reasons=opinion, now=now, store=store)
     return case
 
 

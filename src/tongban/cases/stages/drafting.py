@@ -4,6 +4,7 @@ and the one check that says whether a draft is complete enough to be submitted.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +18,7 @@ from tongban.audit import service as audit
 from tongban.cases.core import access, clocks, definition
 from tongban.cases.enums import CaseState
 from tongban.cases.models import Case, Material
-from tongban.cases.stages import formcheck
+from tongban.cases.stages import formcheck, postal
 from tongban.catalog import service as catalog
 from tongban.errors import Conflict, InvalidInput, NotAllowed
 from tongban.files import service as files
@@ -56,6 +57,7 @@ def create_case(
     version = entry.current_version
     assert version is not None
     spec = version.definition
+    catalog.check_accepting(session, definition=spec)  # a bundle with a withdrawn item
     if applicant.kind not in definition.subjects(spec):
         who = "企业（法人）" if applicant.kind == "person" else "自然人"
         raise InvalidInput(
@@ -73,7 +75,7 @@ def create_case(
         lead_department=spec["department"],
         state=CaseState.draft,
         form_data=formcheck.clean(spec["form"], form_data),
-        delivery=definition.delivery_options(spec)[0],
+        delivery=definition.default_delivery(spec),
         joint=len(definition.departments(spec)) > 1,
         join_rule=definition.join_rule(spec),
         created_at=now,
@@ -98,9 +100,17 @@ def create_case(
 
 
 def update_form(
-    session: Session, *, case: Case, user: User, form_data: dict[str, Any], delivery: str | None
+    session: Session,
+    *,
+    case: Case,
+    user: User,
+    form_data: dict[str, Any],
+    delivery: str | None,
+    postal_address: Mapping[str, Any] | None = None,
 ) -> Case:
-    """Save form answers of a draft or of a case in correction (identifiers normalised)."""
+    """Save form answers of a draft or of a case in correction (identifiers normalised), with
+    the delivery chosen and, for delivery by post, the mailing address (checked in full at
+    submission)."""
     access.check_owner(user, case)
     if case.state not in (CaseState.draft, CaseState.correction_requested):
         raise Conflict(
@@ -114,6 +124,8 @@ def update_form(
                 "不支持该送达方式。", "Unsupported delivery method.", field="delivery"
             )
         case.delivery = delivery
+    if postal_address is not None:
+        postal.save_address(session, case=case, address=postal_address)
     return case
 
 
@@ -169,6 +181,13 @@ def current_materials(session: Session, *, case: Case) -> list[Material]:
     return list(session.scalars(query.order_by(Material.id)))
 
 
+def check_open(session: Session, *, case: Case) -> None:
+    """Raise Conflict when the case's item (or bundle, or an item of it) was withdrawn from
+    the catalog: such a case cannot be submitted or resubmitted. It stays readable and may
+    still be saved or withdrawn, so nothing the applicant entered is lost."""
+    catalog.check_accepting(session, definition=definition.spec_of(session, case))
+
+
 def check_complete(session: Session, *, case: Case) -> None:
     """Raise InvalidInput listing every problem that stops the case from being submitted.
 
@@ -176,6 +195,8 @@ def check_complete(session: Session, *, case: Case) -> None:
     """
     spec = definition.spec_of(session, case)
     found = formcheck.problems(spec["form"], case.form_data)
+    if case.delivery == "mail":
+        found += postal.problems(case.postal)
     present = {material.material_code for material in current_materials(session, case=case)}
     for wanted in spec["materials"]:
         if (

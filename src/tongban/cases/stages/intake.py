@@ -18,9 +18,10 @@ from tongban.cases.core.machine import Event
 from tongban.cases.core.transition import cancel_open_tasks, change_state, finish_task, lock_case
 from tongban.cases.enums import CaseState, ClockKind, PauseReason, Stage, TaskOutcome, TaskState
 from tongban.cases.models import Case, CasePause, CorrectionRequest, Task
-from tongban.cases.stages.drafting import check_complete
-from tongban.cases.stages.rounds import join_review_round
+from tongban.cases.stages.drafting import check_complete, check_open
+from tongban.cases.stages.progress import move_on
 from tongban.errors import Conflict, InvalidInput
+from tongban.files.store import FileStore
 
 
 def _start_acceptance(session: Session, case: Case, now: datetime) -> None:
@@ -53,10 +54,12 @@ def _start_acceptance(session: Session, case: Case, now: datetime) -> None:
 
 
 def submit_case(session: Session, *, case_id: int, user: User, now: datetime) -> Case:
-    """Submit a draft: all fields valid, required materials present; the clock starts."""
+    """Submit a draft of an item still offered: all fields valid, required materials
+    present; the clock starts."""
     case = lock_case(session, case_id=case_id)
     access.check_owner(user, case)
     if case.state == CaseState.draft:
+        check_open(session, case=case)
         check_complete(session, case=case)
     change_state(session, now=now, case=case, event=Event.submit, actor=actor_of(user))
     case.submitted_at = case.received_at = now
@@ -126,10 +129,12 @@ def request_correction(
 
 
 def resubmit_case(session: Session, *, case_id: int, user: User, now: datetime) -> Case:
-    """Send the corrected case back; the clock resumes where it stopped."""
+    """Send the corrected case back (its item still offered); the clock resumes where it
+    stopped."""
     case = lock_case(session, case_id=case_id)
     access.check_owner(user, case)
     if case.state == CaseState.correction_requested:
+        check_open(session, case=case)
         check_complete(session, case=case)
     change_state(session, now=now, case=case, event=Event.resubmit, actor=actor_of(user))
     for pause in case.pauses:
@@ -145,32 +150,16 @@ def resubmit_case(session: Session, *, case_id: int, user: User, now: datetime) 
     return case
 
 
-def _fan_out(session: Session, case: Case, now: datetime) -> None:
-    """Open one review task per (item, department): they run in parallel."""
-    spec = definition.spec_of(session, case)
-    for item, dept in definition.review_assignments(spec):
-        task = Task(
-            case=case,
-            stage=Stage.review,
-            department_code=dept,
-            item_code=item["code"],
-            started_at=now,
-        )
-        session.add(task)
-        session.flush()
-        unit, limit = definition.item_stage_limit(item, Stage.review)
-        clocks.start_clock(
-            session, case=case, kind=ClockKind.stage, unit=unit, limit=limit, now=now, task=task
-        )
-    limits = spec["time_limit"]
+def _start_case_clocks(session: Session, case: Case, since: datetime) -> None:
+    """The whole case against the promised and the legal limit (art. 42), from acceptance."""
+    limits = definition.spec_of(session, case)["time_limit"]
     unit = limits["unit"]
     clocks.start_clock(
-        session, case=case, kind=ClockKind.promised, unit=unit, limit=limits["promised"], now=now
+        session, case=case, kind=ClockKind.promised, unit=unit, limit=limits["promised"], now=since
     )
     clocks.start_clock(
-        session, case=case, kind=ClockKind.legal, unit=unit, limit=limits["legal"], now=now
+        session, case=case, kind=ClockKind.legal, unit=unit, limit=limits["legal"], now=since
     )
-    join_review_round(session, case, now)  # without a review stage: straight to decision
 
 
 def _accept(
@@ -181,28 +170,45 @@ def _accept(
     opinion: str | None,
     since: datetime,
     now: datetime,
+    store: FileStore,
 ) -> None:
-    change_state(session, now=now, case=case, event=event, actor=actor, opinion=opinion)
+    """Accepted: the case's clocks start and it moves on to the next stage it runs."""
     clocks.stop_clocks(case, now=now, kinds=[ClockKind.acceptance])
     case.accepted_at = since
-    _fan_out(session, case, since)
+    _start_case_clocks(session, case, since)
+    move_on(
+        session,
+        case,
+        event=event,
+        actor=actor,
+        now=now,
+        store=store,
+        since=since,
+        opinion=opinion,
+    )
 
 
 def accept_case(
-    session: Session, *, case_id: int, user: User, opinion: str | None, now: datetime
+    session: Session,
+    *,
+    case_id: int,
+    user: User,
+    opinion: str | None,
+    now: datetime,
+    store: FileStore,
 ) -> Case:
-    """Accept (受理): the case fans out to the reviewing departments."""
+    """Accept (受理): the case moves on to the reviewing departments (or its next stage)."""
     case = lock_case(session, case_id=case_id)
     task = _open_accept_task(case, user)
     actor = actor_of(user)
     finish_task(
         session, task=task, outcome=TaskOutcome.approved, actor=actor, opinion=opinion, now=now
     )
-    _accept(session, case, Event.accept, actor, opinion, now, now)
+    _accept(session, case, Event.accept, actor, opinion, now, now, store)
     return case
 
 
-def deem_accepted(session: Session, *, case_id: int, now: datetime) -> Case:
+def deem_accepted(session: Session, *, case_id: int, now: datetime, store: FileStore) -> Case:
     """Art. 32: no notice within 5 working days means accepted from the day of receipt."""
     case = lock_case(session, case_id=case_id)
     opinion = (
@@ -219,7 +225,7 @@ def deem_accepted(session: Session, *, case_id: int, now: datetime) -> Case:
                 now=now,
             )
     assert case.received_at is not None
-    _accept(session, case, Event.deem_accept, SYSTEM, opinion, case.received_at, now)
+    _accept(session, case, Event.deem_accept, SYSTEM, opinion, case.received_at, now, store)
     return case
 
 

@@ -1,5 +1,5 @@
-"""Parallel review rounds (并联审批): opening stage tasks, a department's review, and joining
-the round with ``review.decide``."""
+"""Parallel review rounds (并联审批): a department's review, and joining the round with
+``review.decide``: to the 核准 stage when the case runs one, else the round decides."""
 
 from __future__ import annotations
 
@@ -10,45 +10,47 @@ from sqlalchemy.orm import Session
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit.service import SYSTEM
-from tongban.cases.core import clocks, definition
+from tongban.cases.core import definition
 from tongban.cases.core.machine import Event
-from tongban.cases.core.transition import cancel_open_tasks, change_state, finish_task, locked_task
-from tongban.cases.enums import ClockKind, RoundOutcome, Stage, TaskOutcome, TaskState
+from tongban.cases.core.transition import cancel_open_tasks, finish_task, locked_task
+from tongban.cases.enums import RoundOutcome, Stage, TaskOutcome, TaskState
 from tongban.cases.models import Case, Task
+from tongban.cases.stages.progress import move_on, refuse
 from tongban.cases.stages.review import decide
 from tongban.errors import Conflict, InvalidInput
+from tongban.files.store import FileStore
 
 
-def open_stage_task(session: Session, case: Case, stage: Stage, now: datetime) -> Task:
-    """A lead-department task for ``stage`` with its stage clock running."""
-    spec = definition.spec_of(session, case)
-    task = Task(case=case, stage=stage, department_code=case.lead_department, started_at=now)
-    session.add(task)
-    session.flush()
-    unit, limit = definition.stage_limit(spec, stage)
-    clocks.start_clock(
-        session, case=case, kind=ClockKind.stage, unit=unit, limit=limit, now=now, task=task
-    )
-    return task
+def join_review_round(
+    session: Session, case: Case, now: datetime, store: FileStore
+) -> RoundOutcome:
+    """Decide the round; once decided, cancel what is open and move on.
 
-
-def join_review_round(session: Session, case: Case, now: datetime) -> RoundOutcome:
-    """Decide the round; once decided, cancel what is open and move on to the decision."""
+    The outcome goes to the 核准 stage when the case runs one; otherwise the round's
+    outcome is the decision.
+    """
     tasks = [t for t in case.tasks if t.stage == Stage.review and t.state != TaskState.cancelled]
     result = decide([t.outcome for t in tasks], case.join_rule)
     if result == RoundOutcome.pending:
         return result
     cancel_open_tasks(session, case=case, actor=SYSTEM, now=now)
     case.review_outcome = result
-    change_state(
+    stages = definition.stages(definition.spec_of(session, case), delivery=case.delivery)
+    if result == RoundOutcome.refused and Stage.decide not in stages:
+        reasons = "；".join(
+            t.opinion for t in tasks if t.outcome == TaskOutcome.refused and t.opinion
+        )
+        refuse(session, case, actor=SYSTEM, reasons=reasons, now=now, store=store)
+        return result
+    move_on(
         session,
-        now=now,
-        case=case,
+        case,
         event=Event.review_complete,
         actor=SYSTEM,
+        now=now,
+        store=store,
         data={"outcome": result},
     )
-    open_stage_task(session, case, Stage.decide, now)
     return result
 
 
@@ -60,6 +62,7 @@ def review_task(
     outcome: TaskOutcome,
     opinion: str,
     now: datetime,
+    store: FileStore,
     expected_version: int | None = None,
 ) -> Task:
     """A department approves or refuses its part; the round joins when it is decided."""
@@ -72,5 +75,5 @@ def review_task(
         )
     actor = actor_of(user)
     finish_task(session, task=task, outcome=outcome, actor=actor, opinion=opinion, now=now)
-    join_review_round(session, task.case, now)
+    join_review_round(session, task.case, now, store)
     return task

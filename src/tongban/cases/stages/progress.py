@@ -1,0 +1,147 @@
+"""Moving a case on to the next stage its item version lists: stage tasks, the opening of
+the review round, the decision and the results.
+
+A case runs exactly the stages of ``definition.stages``; where one is not listed, the
+stage before does its part. Without 审查 the case goes from acceptance to its decision;
+without 核准 the review round decides (a refusal ends the case with a written decision
+giving the reviewers' reasons); without 制证 the system issues the result documents with
+the decision; an online result is delivered the moment it is issued.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from tongban.audit.service import SYSTEM, Actor
+from tongban.cases.core import clocks, definition
+from tongban.cases.core.machine import STAGE_STATES, Event
+from tongban.cases.core.transition import change_state, finish_task
+from tongban.cases.enums import CaseState, ClockKind, Stage, TaskOutcome
+from tongban.cases.models import Case, Task
+from tongban.cases.stages import documents
+from tongban.files.store import FileStore
+
+ONLINE_DELIVERY = "网上送达：申请人可在办件页面下载结果。"
+# States a case is in only once the decision (核准, or what stands for it) is made.
+DECIDED = frozenset({CaseState.issuing, CaseState.delivering, CaseState.completed})
+
+
+def open_stage_task(session: Session, case: Case, stage: Stage, now: datetime) -> Task:
+    """A lead-department task for ``stage`` with its stage clock running."""
+    spec = definition.spec_of(session, case)
+    task = Task(case=case, stage=stage, department_code=case.lead_department, started_at=now)
+    session.add(task)
+    session.flush()
+    unit, limit = definition.stage_limit(spec, stage)
+    clocks.start_clock(
+        session, case=case, kind=ClockKind.stage, unit=unit, limit=limit, now=now, task=task
+    )
+    return task
+
+
+def move_on(
+    session: Session,
+    case: Case,
+    *,
+    event: Event,
+    actor: Actor,
+    now: datetime,
+    store: FileStore,
+    since: datetime | None = None,
+    opinion: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Move by ``event`` to the next stage the case runs, and start that stage's work.
+
+    ``since`` is when that work counts from (deemed acceptance: the day of receipt).
+    """
+    spec = definition.spec_of(session, case)
+    stages = definition.stages(spec, delivery=case.delivery)
+    change_state(
+        session,
+        now=now,
+        case=case,
+        event=event,
+        actor=actor,
+        opinion=opinion,
+        data=data,
+        stages=stages,
+    )
+    start = since or now
+    if case.decided_at is None and case.state in DECIDED:
+        case.decided_at = start
+        clocks.stop_clocks(case, now=start, kinds=[ClockKind.promised, ClockKind.legal])
+        if Stage.issue not in stages:
+            documents.issue_results(session, case=case, spec=spec, store=store, now=start)
+    _start(session, case, start, store)
+
+
+def _start(session: Session, case: Case, now: datetime, store: FileStore) -> None:
+    """Open the work of the stage the case has just entered."""
+    if case.state == CaseState.in_review:
+        _open_review_round(session, case, now)
+        return
+    if case.state == CaseState.completed:
+        case.closed_at = now
+        return
+    stage = next((s for s, state in STAGE_STATES.items() if state == case.state), None)
+    if stage is None:
+        return
+    task = open_stage_task(session, case, stage, now)
+    if stage == Stage.deliver and case.delivery == "online":
+        finish_task(
+            session,
+            task=task,
+            outcome=TaskOutcome.approved,
+            actor=SYSTEM,
+            opinion=ONLINE_DELIVERY,
+            now=now,
+        )
+        move_on(
+            session,
+            case,
+            event=Event.deliver,
+            actor=SYSTEM,
+            now=now,
+            store=store,
+            opinion=ONLINE_DELIVERY,
+        )
+
+
+def _open_review_round(session: Session, case: Case, now: datetime) -> None:
+    """One review task per (item, department) that lists 审查: they run in parallel."""
+    spec = definition.spec_of(session, case)
+    for item, dept in definition.review_assignments(spec):
+        task = Task(
+            case=case,
+            stage=Stage.review,
+            department_code=dept,
+            item_code=item["code"],
+            started_at=now,
+        )
+        session.add(task)
+        session.flush()
+        unit, limit = definition.item_stage_limit(item, Stage.review)
+        clocks.start_clock(
+            session, case=case, kind=ClockKind.stage, unit=unit, limit=limit, now=now, task=task
+        )
+
+
+def refuse(
+    session: Session, case: Case, *, actor: Actor, reasons: str, now: datetime, store: FileStore
+) -> None:
+    """End the case refused (不予许可) with a written decision giving the reasons (art. 38)."""
+    change_state(session, now=now, case=case, event=Event.refuse, actor=actor, opinion=reasons)
+    case.decided_at = case.closed_at = now
+    clocks.stop_clocks(case, now=now)
+    documents.issue_refusal(
+        session,
+        case=case,
+        spec=definition.spec_of(session, case),
+        reasons=reasons,
+        store=store,
+        now=now,
+    )

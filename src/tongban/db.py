@@ -1,8 +1,13 @@
 """Engine, sessions and the declarative base shared by every domain.
 
-SQLite runs in WAL mode and every transaction starts with ``BEGIN IMMEDIATE`` so
-that concurrent writers queue instead of failing late; PostgreSQL uses row locks
-(``SELECT … FOR UPDATE``) taken by the services.
+Only units of work that write take the write lock. SQLite runs in WAL mode: a unit of
+work that may write begins ``BEGIN IMMEDIATE``, so concurrent writers queue at the start
+instead of failing when a reader tries to upgrade (``SQLITE_BUSY_SNAPSHOT``); a read-only
+one (``reading=True``, e.g. a GET request) begins ``BEGIN DEFERRED`` and reads its
+snapshot without waiting for, or blocking, anyone. PostgreSQL uses row locks
+(``SELECT … FOR UPDATE``) taken by the services. Lock waits are bounded on both
+(``LOCK_WAIT_SECONDS``); past it the error is one that ``is_lock_timeout`` recognises and
+the web layer answers 503 with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -44,11 +50,33 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else as_utc(value)
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite files get WAL, foreign keys and immediate transactions."""
+LOCK_WAIT_SECONDS = 10.0
+"""How long a statement waits for a lock (SQLite's write lock, a PostgreSQL row lock)
+before it fails with an error that ``is_lock_timeout`` recognises."""
+
+READING = "tongban_reading"
+"""Execution option of a session's connection: this unit of work only reads."""
+
+# SQLITE_BUSY, SQLITE_LOCKED; PostgreSQL lock_not_available, deadlock_detected,
+# serialization_failure: each means "try again in a moment", not a fault.
+_SQLITE_BUSY_CODES = {5, 6}
+_PG_RETRY_STATES = {"55P03", "40P01", "40001"}
+
+
+def make_engine(url: str, *, lock_wait_seconds: float = LOCK_WAIT_SECONDS) -> Engine:
+    """Create an engine whose lock waits are bounded by ``lock_wait_seconds``.
+
+    SQLite files get WAL, foreign keys and a write lock taken at ``BEGIN`` by every unit
+    of work that is not marked reading (see ``reading_session``).
+    """
+    wait_ms = round(lock_wait_seconds * 1000)
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        return create_engine(
+            url, pool_pre_ping=True, connect_args={"options": f"-c lock_timeout={wait_ms}"}
+        )
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": lock_wait_seconds}
+    )
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -56,18 +84,62 @@ def make_engine(url: str) -> Engine:
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={wait_ms}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _begin_immediate(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    def _begin(conn: Any) -> None:
+        reading = conn.get_execution_options().get(READING, False)
+        conn.exec_driver_sql("BEGIN DEFERRED" if reading else "BEGIN IMMEDIATE")
 
     return engine
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def reading_session(factory: sessionmaker[Session]) -> Session:
+    """A session for a unit of work that only reads: it takes no write lock on SQLite.
+
+    Writing through it is refused (``ReadOnlyUnitOfWork``) rather than left to SQLite,
+    where a read transaction that upgrades to a write can fail with ``SQLITE_BUSY``
+    whenever another writer committed since its first read.
+    """
+    session = factory(execution_options={READING: True})
+    session.info[READING] = True
+    return session
+
+
+class ReadOnlyUnitOfWork(RuntimeError):
+    """A unit of work opened for reading tried to write (a programming error)."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_flush_when_reading(session: Session, _context: Any, _instances: Any) -> None:
+    changed = any(session.is_modified(instance) for instance in session.dirty)
+    if session.info.get(READING) and (session.new or session.deleted or changed):
+        raise ReadOnlyUnitOfWork(
+            "a read-only unit of work (a GET request) tried to write; "
+            "writes belong in POST, PUT, PATCH or DELETE handlers"
+        )
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_dml_when_reading(state: Any) -> None:
+    if state.session.info.get(READING) and (state.is_insert or state.is_update or state.is_delete):
+        raise ReadOnlyUnitOfWork("a read-only unit of work (a GET request) tried to write")
+
+
+def is_lock_timeout(error: OperationalError) -> bool:
+    """True when ``error`` means the database was busy and the same request may succeed
+    if tried again: SQLite's ``database is locked``, a PostgreSQL lock timeout, deadlock
+    or serialization failure."""
+    cause = error.orig
+    sqlite_code = getattr(cause, "sqlite_errorcode", None)
+    if sqlite_code is not None:
+        return sqlite_code & 0xFF in _SQLITE_BUSY_CODES  # primary code of an extended one
+    return getattr(cause, "sqlstate", None) in _PG_RETRY_STATES
 
 
 @contextmanager

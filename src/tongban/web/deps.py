@@ -1,5 +1,5 @@
 """Typed dependencies shared by the API and the pages: one database session per
-request (committed once, at the end), the signed-in user and role checks.
+request (committed once, before the response leaves), the signed-in user and role checks.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from starlette.datastructures import FormData
 from tongban.accounts import service as accounts
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
+from tongban.db import reading_session
 from tongban.errors import NotAllowed, NotSignedIn
 from tongban.files.store import FileStore
 from tongban.timeutil import utcnow
@@ -35,9 +36,18 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def get_db(runtime: RuntimeDep) -> Iterator[Session]:
-    """The request's unit of work: committed if the handler returns, rolled back if it raises."""
-    session = runtime.sessions()
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_db(request: Request, runtime: RuntimeDep) -> Iterator[Session]:
+    """The request's unit of work: committed if the handler returns, rolled back if it raises.
+
+    It ends when the handler does, before the response is sent (``scope="function"``), so
+    a client that got a 2xx can read what it wrote at once. GET, HEAD and OPTIONS only
+    read: their session takes no write lock (see ``tongban.db``).
+    """
+    reading = request.method in READING_METHODS
+    session = reading_session(runtime.sessions) if reading else runtime.sessions()
     try:
         yield session
         session.commit()
@@ -48,7 +58,7 @@ def get_db(runtime: RuntimeDep) -> Iterator[Session]:
         session.close()
 
 
-SessionDep = Annotated[Session, Depends(get_db)]
+SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 
 
 def get_now(runtime: RuntimeDep) -> datetime:

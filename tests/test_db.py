@@ -4,6 +4,7 @@ lock; lock waits are bounded and end in an error the web layer can recognise.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,16 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from tongban.accounts.models import User
-from tongban.db import ReadOnlyUnitOfWork, is_lock_timeout, make_engine, reading_session
+from tongban.db import (
+    LockTimeout,
+    ReadOnlyUnitOfWork,
+    WriterQueue,
+    is_lock_timeout,
+    make_engine,
+    reading_session,
+    unit_of_work,
+    writer_queue,
+)
 
 
 @pytest.fixture
@@ -61,6 +71,53 @@ def test_sqlite_writers_queue_and_give_up_after_the_bounded_wait(sqlite_file: En
     with factory() as session:  # once the lock is free, the same unit of work goes through
         session.execute(text("UPDATE counter SET n = 5"))
         session.commit()
+
+
+def test_writers_of_a_sqlite_file_take_turns_in_arrival_order(sqlite_file: Engine) -> None:
+    """Each writer's turn comes in the order it asked, not to whoever polls first."""
+    factory = sessionmaker(bind=sqlite_file)
+    queue = writer_queue(sqlite_file)
+    assert queue is not None
+    order: list[int] = []
+
+    def write(n: int) -> None:
+        with unit_of_work(factory) as session:
+            session.execute(text("UPDATE counter SET n = :n"), {"n": n})
+            order.append(n)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(5)]
+    with queue.turn():
+        for n, thread in enumerate(threads):
+            thread.start()
+            deadline = time.monotonic() + 10
+            while queue.waiting <= n:  # each asks after the one before
+                assert time.monotonic() < deadline, "the writer did not queue"
+                time.sleep(0.005)
+    for thread in threads:
+        thread.join(timeout=10)
+    assert order == [0, 1, 2, 3, 4]
+
+
+def test_a_writer_gives_up_after_the_bounded_wait_and_the_next_still_gets_its_turn() -> None:
+    queue = WriterQueue(wait_seconds=0.1)
+    with queue.turn():
+        with queue.turn():  # the same thread again: re-entrant
+            pass
+        outcome: list[BaseException | None] = []
+
+        def wait_too_long() -> None:
+            try:
+                with queue.turn():
+                    outcome.append(None)
+            except LockTimeout as error:
+                outcome.append(error)
+
+        thread = threading.Thread(target=wait_too_long)
+        thread.start()
+        thread.join(timeout=5)
+        assert isinstance(outcome[0], LockTimeout)
+    with queue.turn():  # the timed-out writer left the line: the next one is not stuck
+        pass
 
 
 def test_a_reading_unit_of_work_refuses_to_write(sessions: sessionmaker[Session]) -> None:

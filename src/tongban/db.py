@@ -4,20 +4,24 @@ Only units of work that write take the write lock. SQLite runs in WAL mode: a un
 work that may write begins ``BEGIN IMMEDIATE``, so concurrent writers queue at the start
 instead of failing when a reader tries to upgrade (``SQLITE_BUSY_SNAPSHOT``); a read-only
 one (``reading=True``, e.g. a GET request) begins ``BEGIN DEFERRED`` and reads its
-snapshot without waiting for, or blocking, anyone. PostgreSQL uses row locks
+snapshot without waiting for, or blocking, anyone. Writers of one SQLite file in this
+process take turns in arrival order (``writer_turn``). PostgreSQL uses row locks
 (``SELECT … FOR UPDATE``) taken by the services. Lock waits are bounded on both
-(``LOCK_WAIT_SECONDS``); past it the error is one that ``is_lock_timeout`` recognises and
-the web layer answers 503 with ``Retry-After``.
+(``LOCK_WAIT_SECONDS``); past it the error is ``LockTimeout`` or one that
+``is_lock_timeout`` recognises, and the web layer answers 503 with ``Retry-After``.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import deque
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -54,6 +58,12 @@ LOCK_WAIT_SECONDS = 10.0
 """How long a statement waits for a lock (SQLite's write lock, a PostgreSQL row lock)
 before it fails with an error that ``is_lock_timeout`` recognises."""
 
+TURN_WAIT_FACTOR = 3
+"""A writer waits for its turn in this process's queue up to this many lock waits (30 s).
+The queue is fair, so the wait is the work of the writers ahead of it: with 20 users and
+no think time (``bench/load.py``) on the shared 2-core machine it reached 12 s, most of it
+sign-ins hashing a password while they hold the turn."""
+
 READING = "tongban_reading"
 """Execution option of a session's connection: this unit of work only reads."""
 
@@ -64,7 +74,8 @@ _PG_RETRY_STATES = {"55P03", "40P01", "40001"}
 
 
 def make_engine(url: str, *, lock_wait_seconds: float = LOCK_WAIT_SECONDS) -> Engine:
-    """Create an engine whose lock waits are bounded by ``lock_wait_seconds``.
+    """Create an engine whose lock waits are bounded by ``lock_wait_seconds`` (and the
+    wait for a writer's turn by ``TURN_WAIT_FACTOR`` times that).
 
     SQLite files get WAL, foreign keys and a write lock taken at ``BEGIN`` by every unit
     of work that is not marked reading (see ``reading_session``).
@@ -77,6 +88,8 @@ def make_engine(url: str, *, lock_wait_seconds: float = LOCK_WAIT_SECONDS) -> En
     engine = create_engine(
         url, connect_args={"check_same_thread": False, "timeout": lock_wait_seconds}
     )
+
+    _WRITER_QUEUES[engine] = WriterQueue(lock_wait_seconds * TURN_WAIT_FACTOR)
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -93,6 +106,83 @@ def make_engine(url: str, *, lock_wait_seconds: float = LOCK_WAIT_SECONDS) -> En
         conn.exec_driver_sql("BEGIN DEFERRED" if reading else "BEGIN IMMEDIATE")
 
     return engine
+
+
+class LockTimeout(RuntimeError):
+    """A writer's turn did not come within the bounded wait (nothing was changed)."""
+
+
+class WriterQueue:
+    """The writers of one SQLite file in this process, served one at a time in arrival order.
+
+    SQLite's busy handler polls with growing sleeps (up to 100 ms), so under load a writer
+    arriving just as the lock frees overtakes others that have waited for seconds, and the
+    unluckiest wait past any bound. Handed over in order, a writer waits about the time of
+    the writers ahead of it. Other processes (CLI, a separate worker) still meet SQLite's
+    own lock and its busy timeout. Re-entrant: a nested unit of work in the same thread
+    keeps its turn.
+    """
+
+    def __init__(self, wait_seconds: float) -> None:
+        self.wait_seconds = wait_seconds
+        self._guard = threading.Lock()
+        self._waiting: deque[threading.Event] = deque()
+        self._owner: int | None = None
+        self._depth = 0
+
+    @property
+    def waiting(self) -> int:
+        """How many writers are waiting for their turn."""
+        return len(self._waiting)
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        """Hold the turn for the block; raise ``LockTimeout`` after ``wait_seconds``."""
+        self._acquire()
+        try:
+            yield
+        finally:
+            self._release()
+
+    def _acquire(self) -> None:
+        me = threading.get_ident()
+        with self._guard:
+            if self._owner == me or (self._owner is None and not self._waiting):
+                self._owner, self._depth = me, self._depth + 1
+                return
+            ready = threading.Event()
+            self._waiting.append(ready)
+        handed_over = ready.wait(self.wait_seconds)
+        with self._guard:
+            if handed_over or ready.is_set():  # set just as the wait ran out: still ours
+                self._owner, self._depth = me, 1
+                return
+            self._waiting.remove(ready)
+        raise LockTimeout(f"no turn to write within {self.wait_seconds} s")
+
+    def _release(self) -> None:
+        with self._guard:
+            self._depth -= 1
+            if self._depth:
+                return
+            self._owner = None
+            if self._waiting:
+                self._owner = -1  # reserved for the next in line until it wakes
+                self._waiting.popleft().set()
+
+
+_WRITER_QUEUES: WeakKeyDictionary[Engine, WriterQueue] = WeakKeyDictionary()
+
+
+def writer_queue(bind: Engine | Connection | Any) -> WriterQueue | None:
+    """The queue of writers of ``bind`` in this process: SQLite file engines have one."""
+    return _WRITER_QUEUES.get(bind) if isinstance(bind, Engine) else None
+
+
+def writer_turn(bind: Engine | Connection | Any) -> AbstractContextManager[None]:
+    """The turn of a unit of work that writes through ``bind`` (a no-op but on SQLite files)."""
+    queue = writer_queue(bind)
+    return queue.turn() if queue else nullcontext()
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
@@ -144,13 +234,14 @@ def is_lock_timeout(error: OperationalError) -> bool:
 
 @contextmanager
 def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One transaction: commit on success, roll back on any error."""
-    session = factory()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+    """One transaction that may write: commit on success, roll back on any error."""
+    with writer_turn(factory.kw.get("bind")):
+        session = factory()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()

@@ -21,7 +21,7 @@ import uvicorn
 from sqlalchemy import Connection, Engine, text
 
 from tongban.config import Settings
-from tongban.db import make_engine, make_sessionmaker
+from tongban.db import make_engine, make_sessionmaker, writer_turn
 from tongban.files.store import LocalFileStore
 from tongban.web.app import create_app
 from tongban.web.runtime import Runtime
@@ -31,13 +31,12 @@ READ_PAGES = ["/", "/?q=失业", f"/items/{ITEM}", "/login"]
 
 
 @contextmanager
-def serve(engine: Engine, files: Path, *, lock_wait_seconds: float) -> Iterator[httpx.Client]:
-    """Run the app with uvicorn in a thread on a free loopback port, on its own engine
-    over ``engine``'s database; yield a client for it."""
+def serve(engine: Engine, files: Path) -> Iterator[httpx.Client]:
+    """Run the app on ``engine`` with uvicorn in a thread on a free loopback port; yield a
+    client for it."""
     url = engine.url.render_as_string(hide_password=False)
-    own_engine = make_engine(url, lock_wait_seconds=lock_wait_seconds)
     settings = Settings(environment="test", database_url=url, file_store_path=files)
-    runtime = Runtime(settings, own_engine, make_sessionmaker(own_engine), LocalFileStore(files))
+    runtime = Runtime(settings, engine, make_sessionmaker(engine), LocalFileStore(files))
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -62,19 +61,36 @@ def serve(engine: Engine, files: Path, *, lock_wait_seconds: float) -> Iterator[
     finally:
         server.should_exit = True
         thread.join(timeout=30)
-        own_engine.dispose()
+
+
+@contextmanager
+def own_engine(shared: Engine, *, lock_wait_seconds: float) -> Iterator[Engine]:
+    """An engine of the server's own over the suite's (committing) database."""
+    url = shared.url.render_as_string(hide_password=False)
+    engine = make_engine(url, lock_wait_seconds=lock_wait_seconds)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture
 def live(committing_engine: Engine, tmp_path: Path) -> Iterator[httpx.Client]:
-    with serve(committing_engine, tmp_path / "files", lock_wait_seconds=10) as client:
+    with (
+        own_engine(committing_engine, lock_wait_seconds=10) as engine,
+        serve(engine, tmp_path / "files") as client,
+    ):
         yield client
 
 
 @pytest.fixture
-def impatient(committing_engine: Engine, tmp_path: Path) -> Iterator[httpx.Client]:
-    """A server that waits at most half a second for a lock."""
-    with serve(committing_engine, tmp_path / "files", lock_wait_seconds=0.5) as client:
+def impatient_engine(committing_engine: Engine) -> Iterator[Engine]:
+    """The engine of a server that waits at most half a second for a lock."""
+    with own_engine(committing_engine, lock_wait_seconds=0.5) as engine:
+        yield engine
+
+
+@pytest.fixture
+def impatient(impatient_engine: Engine, tmp_path: Path) -> Iterator[httpx.Client]:
+    with serve(impatient_engine, tmp_path / "files") as client:
         yield client
 
 
@@ -187,22 +203,8 @@ def test_writers_that_read_first_queue_and_all_succeed(live: httpx.Client) -> No
     assert statuses == [201] * 20
 
 
-def test_a_lock_held_past_the_wait_is_a_503_with_retry_advice(
-    impatient: httpx.Client, committing_engine: Engine
-) -> None:
-    """A sign-in that cannot get the lock in time: 503, Retry-After, a message in the
-    reader's language (JSON for the API, the error page for the form), never a 500."""
-    csrf = _csrf(impatient)
-    with _writer_holding_the_lock(committing_engine):
-        api = impatient.post(
-            "/api/v1/auth/login",
-            json={"username": "zhangsan", "password": "demo12345"},
-            headers={"Accept-Language": "en"},
-        )
-        page = impatient.post(
-            "/login", data={"username": "zhangsan", "password": "demo12345", "csrf_token": csrf}
-        )
-        home = impatient.get("/")
+def _assert_busy(api: httpx.Response, page: httpx.Response) -> None:
+    """503, Retry-After, a message in the reader's language, never a 500."""
     assert api.status_code == 503, api.text
     assert int(api.headers["Retry-After"]) > 0
     assert api.json()["error"]["code"] == "busy"
@@ -210,7 +212,42 @@ def test_a_lock_held_past_the_wait_is_a_503_with_retry_advice(
     assert page.status_code == 503, page.text
     assert int(page.headers["Retry-After"]) > 0
     assert "系统繁忙" in page.text and "database is locked" not in page.text
+
+
+def _sign_in_twice(client: httpx.Client, csrf: str) -> tuple[httpx.Response, httpx.Response]:
+    """A sign-in through the API (in English) and one through the form."""
+    api = client.post(
+        "/api/v1/auth/login",
+        json={"username": "zhangsan", "password": "demo12345"},
+        headers={"Accept-Language": "en"},
+    )
+    form = {"username": "zhangsan", "password": "demo12345", "csrf_token": csrf}
+    return api, client.post("/login", data=form)
+
+
+def test_a_lock_held_elsewhere_past_the_wait_is_a_503_with_retry_advice(
+    impatient: httpx.Client, committing_engine: Engine
+) -> None:
+    """Another process holds the database's write lock (SQLite) or a table lock
+    (PostgreSQL) longer than the server waits: its sign-ins answer 503, its pages 200."""
+    csrf = _csrf(impatient)
+    with _writer_holding_the_lock(committing_engine):
+        api, page = _sign_in_twice(impatient, csrf)
+        home = impatient.get("/")
+    _assert_busy(api, page)
     assert home.status_code == 200
-    assert impatient.post(
-        "/api/v1/auth/login", json={"username": "zhangsan", "password": "demo12345"}
-    ).is_success, "once the lock is gone, the same request succeeds"
+    assert _sign_in_twice(impatient, csrf)[0].is_success, "once the lock is gone, it works"
+
+
+def test_a_writer_whose_turn_does_not_come_gets_a_503(
+    impatient: httpx.Client, impatient_engine: Engine
+) -> None:
+    """A unit of work of the same server keeps writing longer than the wait (SQLite: the
+    writers' queue; PostgreSQL has none and signs in at once)."""
+    csrf = _csrf(impatient)
+    with writer_turn(impatient_engine):
+        api, page = _sign_in_twice(impatient, csrf)
+    if impatient_engine.dialect.name == "sqlite":
+        _assert_busy(api, page)
+    else:
+        assert api.status_code == 200 and page.status_code == 303

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
@@ -18,7 +19,7 @@ from starlette.datastructures import FormData
 from tongban.accounts import service as accounts
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
-from tongban.db import reading_session
+from tongban.db import reading_session, writer_turn
 from tongban.errors import NotAllowed, NotSignedIn
 from tongban.files.store import FileStore
 from tongban.timeutil import utcnow
@@ -44,18 +45,20 @@ def get_db(request: Request, runtime: RuntimeDep) -> Iterator[Session]:
 
     It ends when the handler does, before the response is sent (``scope="function"``), so
     a client that got a 2xx can read what it wrote at once. GET, HEAD and OPTIONS only
-    read: their session takes no write lock (see ``tongban.db``).
+    read: their session takes no write lock; other methods wait for their turn to write
+    (see ``tongban.db``).
     """
     reading = request.method in READING_METHODS
-    session = reading_session(runtime.sessions) if reading else runtime.sessions()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+    with nullcontext() if reading else writer_turn(runtime.engine):
+        session = reading_session(runtime.sessions) if reading else runtime.sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_db, scope="function")]

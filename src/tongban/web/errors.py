@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from tongban.db import is_lock_timeout
+from tongban.db import LockTimeout, is_lock_timeout
 from tongban.errors import Conflict, DomainError, InvalidInput, NotSignedIn
 from tongban.web.i18n import locale_of
 from tongban.web.templating import render
@@ -85,8 +85,7 @@ def install(app: FastAPI) -> None:
         )
 
     async def locked(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, OperationalError)
-        if not is_lock_timeout(exc):
+        if isinstance(exc, OperationalError) and not is_lock_timeout(exc):
             raise exc  # a real fault: the server error page, and the log
         busy = Busy(
             f"系统繁忙，请约 {RETRY_AFTER_SECONDS} 秒后重试；本次请求没有改动任何数据。",
@@ -104,4 +103,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, domain)
     app.add_exception_handler(StaleDataError, stale)
     app.add_exception_handler(OperationalError, locked)
+    app.add_exception_handler(LockTimeout, locked)
     app.add_exception_handler(RequestValidationError, invalid)

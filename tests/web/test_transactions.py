@@ -20,10 +20,10 @@ import pytest
 import uvicorn
 from sqlalchemy import Connection, Engine, text
 
+from tongban.app import create_app
 from tongban.config import Settings
 from tongban.db import make_engine, make_sessionmaker, writer_turn
 from tongban.files.store import LocalFileStore
-from tongban.web.app import create_app
 from tongban.web.runtime import Runtime
 
 ITEM = "3501-RS-003"  # 失业登记: the applicant's draft needs nothing but the item code

@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -101,8 +102,6 @@ def test_writers_of_a_sqlite_file_take_turns_in_arrival_order(sqlite_file: Engin
 def test_a_writer_gives_up_after_the_bounded_wait_and_the_next_still_gets_its_turn() -> None:
     queue = WriterQueue(wait_seconds=0.1)
     with queue.turn():
-        with queue.turn():  # the same thread again: re-entrant
-            pass
         outcome: list[BaseException | None] = []
 
         def wait_too_long() -> None:
@@ -117,6 +116,22 @@ def test_a_writer_gives_up_after_the_bounded_wait_and_the_next_still_gets_its_tu
         thread.join(timeout=5)
         assert isinstance(outcome[0], LockTimeout)
     with queue.turn():  # the timed-out writer left the line: the next one is not stuck
+        pass
+
+
+def test_a_turn_belongs_to_the_unit_of_work_not_to_the_thread() -> None:
+    """FastAPI enters and leaves a request's unit of work on threads of a pool: a thread
+    that entered one request's turn and went back to the pool does not let a second
+    request in, and the turn can be given back from another thread."""
+    queue = WriterQueue(wait_seconds=0.1)
+    first = queue.turn()
+    with ThreadPoolExecutor(max_workers=1) as pool:  # one thread serves both requests
+        pool.submit(first.__enter__).result()
+        second = pool.submit(queue.turn().__enter__)
+        with pytest.raises(LockTimeout):
+            second.result()
+    first.__exit__(None, None, None)  # on the test's thread
+    with queue.turn():
         pass
 
 

@@ -119,16 +119,16 @@ class WriterQueue:
     arriving just as the lock frees overtakes others that have waited for seconds, and the
     unluckiest wait past any bound. Handed over in order, a writer waits about the time of
     the writers ahead of it. Other processes (CLI, a separate worker) still meet SQLite's
-    own lock and its busy timeout. Re-entrant: a nested unit of work in the same thread
-    keeps its turn.
+    own lock and its busy timeout. Not re-entrant, and not tied to a thread: a request's
+    unit of work may begin and end on different threads of the pool (a nested writer
+    would wait for SQLite's lock held by the outer one anyway).
     """
 
     def __init__(self, wait_seconds: float) -> None:
         self.wait_seconds = wait_seconds
         self._guard = threading.Lock()
         self._waiting: deque[threading.Event] = deque()
-        self._owner: int | None = None
-        self._depth = 0
+        self._taken = False
 
     @property
     def waiting(self) -> int:
@@ -145,30 +145,26 @@ class WriterQueue:
             self._release()
 
     def _acquire(self) -> None:
-        me = threading.get_ident()
         with self._guard:
-            if self._owner == me or (self._owner is None and not self._waiting):
-                self._owner, self._depth = me, self._depth + 1
+            if not self._taken:
+                self._taken = True
                 return
             ready = threading.Event()
             self._waiting.append(ready)
-        handed_over = ready.wait(self.wait_seconds)
+        if ready.wait(self.wait_seconds):
+            return  # handed over by the writer before
         with self._guard:
-            if handed_over or ready.is_set():  # set just as the wait ran out: still ours
-                self._owner, self._depth = me, 1
+            if ready.is_set():  # handed over just as the wait ran out: still ours
                 return
             self._waiting.remove(ready)
         raise LockTimeout(f"no turn to write within {self.wait_seconds} s")
 
     def _release(self) -> None:
         with self._guard:
-            self._depth -= 1
-            if self._depth:
-                return
-            self._owner = None
             if self._waiting:
-                self._owner = -1  # reserved for the next in line until it wakes
-                self._waiting.popleft().set()
+                self._waiting.popleft().set()  # stays taken: the turn passes on
+            else:
+                self._taken = False
 
 
 _WRITER_QUEUES: WeakKeyDictionary[Engine, WriterQueue] = WeakKeyDictionary()

@@ -14,6 +14,7 @@ from tongban.accounts.api import router as accounts_api
 from tongban.accounts.views import router as accounts_views
 from tongban.cases.http.applicant_api import router as cases_api
 from tongban.cases.http.applicant_views import router as case_views
+from tongban.cases.http.draft_views import router as draft_views
 from tongban.cases.http.material_views import router as material_views
 from tongban.cases.http.preview_views import router as preview_views
 from tongban.cases.http.staff_api import router as staff_api
@@ -30,7 +31,8 @@ from tongban.supervision.views import router as supervision_views
 from tongban.verification.api import router as verification_api
 from tongban.verification.views import router as verification_views
 from tongban.web import errors
-from tongban.web.assets import STATIC, VersionedStatic
+from tongban.web.assets import STATIC, VersionedStatic, favicon
+from tongban.web.jsonbody import StrictJSONBodies
 from tongban.web.runtime import Runtime
 from tongban.workdays.api import router as calendar_api
 from tongban.worker import EmbeddedWorker
@@ -50,6 +52,7 @@ PAGE_ROUTERS = (
     accounts_views,
     case_views,
     material_views,
+    draft_views,
     submit_views,
     window_views,
     workbench_views,
@@ -89,8 +92,10 @@ def create_app(runtime: Runtime, *, start_worker: bool | None = None) -> FastAPI
         app.include_router(router, prefix=API_PREFIX)
     for router in PAGE_ROUTERS:
         app.include_router(router, include_in_schema=False)
+    app.add_api_route("/favicon.ico", favicon, include_in_schema=False)
     app.mount("/static", VersionedStatic(directory=str(STATIC)), name="static")
     errors.install(app)
+    app.add_middleware(StrictJSONBodies)  # NaN and infinities never reach a route
     # pages and the vendored scripts shrink to a fifth on slow mobile networks
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     return app

@@ -33,7 +33,10 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address the web server listens on.")
     port: int = Field(8000, description="Port the web server listens on.")
-    timezone: str = Field("Asia/Shanghai", description="Local time zone for working-day deadlines.")
+    timezone: str = Field(
+        "Asia/Shanghai",
+        description="Local time zone: working-day deadlines, and every time shown on pages, PDFs and messages.",
+    )
     office_hours: str = Field(
         "09:00-17:00",
         description="Office hours (HH:MM-HH:MM) used by items whose limits are in hours.",

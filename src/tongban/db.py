@@ -13,6 +13,7 @@ process take turns in arrival order (``writer_turn``). PostgreSQL uses row locks
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import deque
 from collections.abc import Iterator
@@ -73,6 +74,11 @@ _SQLITE_BUSY_CODES = {5, 6}
 _PG_RETRY_STATES = {"55P03", "40P01", "40001"}
 
 
+def strict_json(value: Any) -> str:
+    """JSON columns hold strict JSON: a NaN or an infinity is refused, not written bare."""
+    return json.dumps(value, allow_nan=False)
+
+
 def make_engine(url: str, *, lock_wait_seconds: float = LOCK_WAIT_SECONDS) -> Engine:
     """Create an engine whose lock waits are bounded by ``lock_wait_seconds`` (and the
     wait for a writer's turn by ``TURN_WAIT_FACTOR`` times that).
@@ -83,10 +89,15 @@ def make_engine(url: str, *, lock_wait_seconds: float = LOCK_WAIT_SECONDS) -> En
     wait_ms = round(lock_wait_seconds * 1000)
     if not url.startswith("sqlite"):
         return create_engine(
-            url, pool_pre_ping=True, connect_args={"options": f"-c lock_timeout={wait_ms}"}
+            url,
+            pool_pre_ping=True,
+            connect_args={"options": f"-c lock_timeout={wait_ms}"},
+            json_serializer=strict_json,
         )
     engine = create_engine(
-        url, connect_args={"check_same_thread": False, "timeout": lock_wait_seconds}
+        url,
+        connect_args={"check_same_thread": False, "timeout": lock_wait_seconds},
+        json_serializer=strict_json,
     )
 
     _WRITER_QUEUES[engine] = WriterQueue(lock_wait_seconds * TURN_WAIT_FACTOR)

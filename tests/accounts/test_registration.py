@@ -194,3 +194,33 @@ def test_password_is_stored_only_as_an_argon2id_hash(client: TestClient, db: Ses
     assert stored is not None
     assert stored.startswith("$argon2id$")
     assert "s3cret-passw0rd" not in stored
+
+
+def test_identifiers_typed_full_width_or_spaced_are_stored_as_forms_store_them(
+    client: TestClient, db: Session
+) -> None:
+    wide = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+    body = enterprise(
+        id_number=f" {ID_NUMBER.translate(wide)} ",
+        credit_code=CREDIT_CODE.lower(),
+        phone="１３９ ０００0-0009",
+    )
+
+    response = client.post(f"{API}/auth/register", json=body)
+
+    assert response.status_code == 201, response.text
+    user = db.scalars(select(User).where(User.username == "mingxing")).one()
+    assert (user.id_number, user.credit_code, user.phone) == (
+        ID_NUMBER,
+        CREDIT_CODE,
+        "13900000009",
+    )
+
+
+def test_a_bad_phone_gets_the_message_forms_give(client: TestClient) -> None:
+    response = client.post(f"{API}/auth/register", json=person(phone="1390000000"))
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["field"] == "phone"
+    assert error["message"] == "手机号码应为 11 位，实际为 10 位"

@@ -53,8 +53,19 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(served: tuple[str, Runtime]) -> str:
     """The base URL of a server with the demo catalog and accounts."""
+    return served[0]
+
+
+@pytest.fixture(scope="session")
+def server_runtime(served: tuple[str, Runtime]) -> Runtime:
+    """The server's runtime, for tests that change its data behind the pages' back."""
+    return served[1]
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Runtime]]:
     folder = tmp_path_factory.mktemp("server")
     url = f"sqlite:///{folder / 'tongban.sqlite3'}"
     upgrade(url)
@@ -81,7 +92,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     assert server.started, "the test server did not start"
-    yield f"http://127.0.0.1:{port}"
+    yield f"http://127.0.0.1:{port}", runtime
     server.should_exit = True
     thread.join(timeout=10)
     runtime.engine.dispose()

@@ -120,3 +120,19 @@ def test_staff_still_cannot_apply_for_themselves(db: Session) -> None:
     clerk = user(db, "clerk")
     with pytest.raises(NotAllowed):
         cases.create_case(db, applicant=clerk, code=CODE, form_data={}, now=NOW, created_by=clerk)
+
+
+def test_a_walk_in_is_identified_as_registration_identifies(db: Session) -> None:
+    wide = ID.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    person = accounts.find_or_create_walk_in(
+        db, id_number=wide.lower(), name="陈代办", phone=" 139 0000 0001 "
+    )
+
+    assert (person.id_number, person.phone) == (ID, "13900000001")
+
+
+def test_a_walk_in_phone_that_is_no_mobile_number_is_refused_on_its_field(db: Session) -> None:
+    with pytest.raises(InvalidInput) as error:
+        accounts.find_or_create_walk_in(db, id_number=ID, name="陈代办", phone="0591-1234")
+    assert error.value.field == "phone"
+    assert error.value.message_zh.startswith("手机号码")

@@ -109,6 +109,20 @@ def test_promised_limit_beyond_the_legal_one_is_an_error(catalog_copy: CatalogCo
     assert "承诺时限不能超过法定时限" in problem.message
 
 
+def test_a_number_json_cannot_hold_is_an_error_wherever_it_stands(
+    catalog_copy: CatalogCopy,
+) -> None:
+    old = "    premises_area:\n      type: number\n"
+    new = "    premises_area:\n      type: number\n      maximum: .inf\n"
+    line = catalog_copy.replace(SCJG_002, old, new) + 2
+
+    problem = _only_error(catalog_copy, SCJG_002)
+
+    assert f"{SCJG_002}:{line}:" in str(problem)
+    assert problem.field == "form.properties.premises_area.maximum"
+    assert "有限的数字" in problem.message
+
+
 def test_form_that_is_not_json_schema_names_the_bad_keyword(catalog_copy: CatalogCopy) -> None:
     old = "    premises_area:\n      type: number\n"
     line = catalog_copy.replace(SCJG_002, old, "    premises_area:\n      type: numbr\n") + 1

@@ -62,3 +62,8 @@ def test_only_plain_letters_are_taken_as_pinyin() -> None:
     assert normalize("失业") is None
     assert normalize("3501-RS-003") is None
     assert normalize("   ") is None
+
+
+def test_full_width_letters_are_plain_letters() -> None:
+    assert normalize("ＳＹＤＪ") == "sydj"
+    assert normalize("Ｓｈｉ\u3000Ｙｅ") == "shiye"

@@ -140,3 +140,23 @@ def test_names_are_spelled_once_per_catalog_version(
     _found(db, "kcg")
 
     assert spelled > 0 and len(calls) == spelled
+
+
+WIDE = str.maketrans(
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz- ",
+    "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ"
+    "ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ－\u3000",
+)
+
+
+@pytest.mark.parametrize(
+    "query", ["sydj", "SYDJ", "kcg", "Shi Ye", "3501-GA-003", "3501-bundle-kcg", "gjj", "渣土"]
+)
+def test_a_query_typed_full_width_or_spaced_finds_what_the_plain_one_finds(
+    db: Session, query: str
+) -> None:
+    plain = _found(db, query)
+
+    assert plain
+    assert _found(db, query.translate(WIDE)) == plain
+    assert _found(db, f"\u3000 {query.upper()}\t") == plain

@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tongban.cases.stages import formcheck
 from tongban.identifiers import (
+    KINDS,
     IdentifierError,
     iter_divisions,
     make_credit_code,
@@ -94,3 +96,61 @@ def test_any_single_substitution_breaks_a_credit_code(number: str, data: st.Data
     typo = number[:position] + replacement + number[position + 1 :]
     with pytest.raises(IdentifierError):
         validate_credit_code(typo)
+
+
+# How people type an identifier: any character full width or not, any letter in either
+# case, and spaces (ASCII or ideographic) around it.
+def _disguise(number: str, data: st.DataObject) -> str:
+    typed = []
+    for char in number:
+        if data.draw(st.booleans()):
+            char = chr(ord(char) + 0xFEE0)  # the full-width form of an ASCII character
+        typed.append(char.lower() if data.draw(st.booleans()) else char)
+    pad = st.text(" \u3000\t", max_size=2)
+    return data.draw(pad) + "".join(typed) + data.draw(pad)
+
+
+mobiles = st.builds(
+    lambda second, rest: f"1{second}{rest}",
+    st.sampled_from("3456789"),
+    st.text(DIGITS, min_size=9, max_size=9),
+)
+FORM_KINDS = {
+    "resident-id": resident_ids,
+    "credit-code": credit_codes,
+    "mobile-phone": mobiles,
+}
+
+
+@SETTINGS
+@given(st.sampled_from(sorted(FORM_KINDS)), st.data())
+def test_every_entry_reads_a_typed_identifier_as_the_same_number(
+    kind: str, data: st.DataObject
+) -> None:
+    number = data.draw(FORM_KINDS[kind])
+    typed = _disguise(number, data)
+    schema = {"type": "object", "properties": {"f": {"type": "string", "format": kind}}}
+
+    assert KINDS[kind].check(typed) == number  # registration and window intake
+    assert formcheck.normalised(schema, {"f": typed}) == {"f": number}  # forms and the API
+    assert formcheck.problems(schema, {"f": typed}) == []
+
+
+@SETTINGS
+@given(resident_ids, st.data())
+def test_a_form_says_what_registration_says_about_a_typo(number: str, data: st.DataObject) -> None:
+    position = data.draw(st.integers(min_value=0, max_value=17))
+    replacement = data.draw(st.sampled_from(DIGITS).filter(lambda c: c != number[position]))
+    typo = number[:position] + replacement + number[position + 1 :]
+    legacy = {"type": "string", "title": "号码", "pattern": "^[0-9]{17}[0-9X]$"}
+    schema = {"type": "object", "properties": {"f": legacy}}
+
+    with pytest.raises(IdentifierError) as error:
+        validate_resident_id(typo)
+    assert formcheck.problems(schema, {"f": typo}) == [
+        {
+            "field": "f",
+            "message_zh": f"“号码”：{error.value.message_zh}",
+            "message_en": f"'f' is not valid: {error.value.message_en}",
+        }
+    ]

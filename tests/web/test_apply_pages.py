@@ -26,7 +26,7 @@ def test_apply_page_is_generated_from_the_schema(signed_in: SignedIn) -> None:
     assert '<label for="f-residence_address">现居住地址' in html
     assert 'type="date" id="f-termination_date"' in html
     assert '<select id="f-education" name="education" required' in html
-    assert 'pattern="^1[3-9][0-9]{9}$"' in html
+    assert 'data-identifier="mobile-phone" data-shape="^1[3-9][0-9]{9}$"' in html
     assert 'type="file" id="m-ID_CARD" name="m_ID_CARD"' in html
     assert "可容缺受理" in html
     assert '<select id="delivery" name="delivery">' in html
@@ -50,7 +50,10 @@ def test_valid_form_and_pdf_submit_the_case(signed_in: SignedIn) -> None:
     download = client.get(found(r'href="(/api/v1/materials/\d+/content)"', html))
     assert download.content == PDF
     assert download.headers["content-type"] == "application/pdf"
-    assert download.headers["content-disposition"] == "inline; filename*=UTF-8''id.pdf"
+    saved_as = f"{case_number(html)}-id.pdf"  # the case number, then the uploaded name
+    assert download.headers["content-disposition"] == (
+        f"inline; filename=\"{saved_as}\"; filename*=UTF-8''{saved_as}"
+    )
     mine = client.get("/my/cases").text
     assert case_number(html) in mine and "待受理" in mine
 

@@ -35,3 +35,13 @@ def test_pages_and_scripts_travel_compressed(client: TestClient) -> None:
     response = client.get(script, headers={"Accept-Encoding": "gzip"})
     assert response.headers["content-encoding"] == "gzip"
     assert response.num_bytes_downloaded * 2 < len(response.content)
+
+
+def test_the_site_has_an_icon_and_answers_favicon_ico(client: TestClient) -> None:
+    page = client.get("/").text
+    icon = re.search(r'<link rel="icon" href="(/static/favicon\.svg\?v=[0-9a-f]{12})"', page)
+    assert icon, "base.html links no icon"
+    assert client.get(icon.group(1)).headers["content-type"].startswith("image/svg+xml")
+    response = client.get("/favicon.ico")  # asked for by every browser on a first visit
+    assert response.status_code == 200 and response.content.startswith(b"<svg")
+    assert response.headers["content-type"].startswith("image/svg+xml")

@@ -114,3 +114,11 @@ def test_problems_by_field_in_the_users_language() -> None:
     single = InvalidInput("不支持该送达方式。", "Unsupported delivery method.", field="delivery")
     assert formpage.problems_of(single, "en") == {"delivery": "Unsupported delivery method."}
     assert formpage.general({"x": "a", "name": "b"}, ["name"]) == ["a"]
+
+
+def test_numbers_no_client_can_read_back_stay_text_for_the_check_to_name() -> None:
+    schema = {"type": "object", "properties": {"n": {"type": "number"}}}
+    for typed in ("nan", "inf", "1e400", "1e999999999999", "9" * 30):
+        assert formpage.parse(schema, FormData([("n", typed)])) == {"n": typed}
+    assert formpage.parse(schema, FormData([("n", "-0.0")])) == {"n": 0.0}
+    assert formpage.parse(schema, FormData([("n", "１.５e3")])) == {"n": 1500.0}

@@ -4,6 +4,7 @@ every template is rendered by this tour.
 
 from __future__ import annotations
 
+import html
 import re
 from importlib import resources
 from pathlib import Path
@@ -203,6 +204,22 @@ def test_english_tour_renders_every_template(
     assert "Save as a new version" in pages[-1]
     pages.append(admin.get(f"/admin/catalog/{ITEM}/preview").text)
     assert "This is the form applicants will see" in pages[-1]
+    # a form posted after the sign-in ended is carried through the sign-in (web/carry.py)
+    applicant = signed_in("zhangsan")
+    applicant.cookies.set("tongban_lang", "en")
+    token = found(r'name="csrf_token" value="(\w+)"', applicant.get(f"/apply/{ITEM}").text)
+    applicant.cookies.delete("tongban_session")
+    data = {**VALID, "intent": "save", "csrf_token": token}
+    pages.append(applicant.post(f"/apply/{ITEM}", data=data).text)
+    assert "Your sign-in has expired" in pages[-1]
+    carried = html.unescape(found(r'name="carry" value="([^"]*)"', pages[-1]))
+    again = {"username": "zhangsan", "password": "demo12345", "csrf_token": token}
+    pages.append(
+        applicant.post(
+            "/login", data={**again, "carry": carried, "carry_to": f"/apply/{ITEM}"}
+        ).text
+    )
+    assert "Continue saving" in pages[-1]
     for page in pages:
         check_structure(page)
     assert rendered >= set(_templates()), f"never rendered: {set(_templates()) - rendered}"

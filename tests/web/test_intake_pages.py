@@ -59,6 +59,16 @@ def test_search_page_finds_the_item(signed_in: SignedIn) -> None:
     assert "没有找到相关事项" in client.get("/staff/intake", params={"q": "zzzzqqq"}).text
 
 
+def test_search_typed_full_width_finds_what_plain_letters_find(signed_in: SignedIn) -> None:
+    clerk = signed_in("clerk")
+    plain = clerk.get("/staff/intake", params={"q": "kcg"}).text
+
+    assert "3501-BUNDLE-KCG" in plain
+    assert clerk.get("/staff/intake", params={"q": "ＫＣＧ"}).text == plain.replace(
+        'value="kcg"', 'value="ＫＣＧ"'
+    )
+
+
 def test_clerk_takes_in_a_walk_in_and_submits_on_their_behalf(
     signed_in: SignedIn, db: Session
 ) -> None:

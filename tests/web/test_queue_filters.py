@@ -106,3 +106,17 @@ def test_the_filter_form_works_without_javascript_and_swaps_the_table_with_it(
     assert 'hx-get="/staff"' in form and 'hx-target="#queue-results"' in form
     assert 'hx-push-url="true"' in form and '<button type="submit">' in form
     assert '<div id="queue-results" aria-live="polite">' in html
+
+
+def test_text_and_item_typed_full_width_or_in_lower_case_filter_alike(
+    signed_in: SignedIn,
+    as_user,  # type: ignore[no-untyped-def]
+    clock: Clock,
+) -> None:
+    late, fresh = _two_cases(signed_in, as_user, clock)
+    client = signed_in("wjw")
+    wide = str.maketrans("0123456789", "０１２３４５６７８９")
+
+    assert numbers(client.get("/staff", params={"q": f" {late.translate(wide)} "}).text) == {late}
+    doctors = client.get("/staff", params={"item": "３５０１-wjw-００４"}).text
+    assert numbers(doctors) == {fresh}

@@ -116,7 +116,8 @@ def test_correction_notice_then_resubmission(signed_in: SignedIn) -> None:
     bad = applicant.post(
         f"/cases/{number}/resubmit", data={**VALID, "phone": "123", "csrf_token": csrf(case)}
     )
-    assert bad.status_code == 422 and 'id="e-phone">“联系电话(手机号码)”格式不正确' in bad.text
+    said = 'id="e-phone">“联系电话(手机号码)”：手机号码应为 11 位，实际为 3 位'
+    assert bad.status_code == 422 and said in bad.text
     fixed = {
         **VALID,
         "residence_address": "福州市鼓楼区五四路1号3单元501",

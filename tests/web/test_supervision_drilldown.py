@@ -205,3 +205,13 @@ def test_a_supervisor_opens_any_case_from_the_list(known: Known, signed_in: Sign
     for number in (known.overdue, known.other_item):
         page = client.get(f"/cases/{number}")
         assert page.status_code == 200 and number in page.text
+
+
+def test_codes_in_the_filter_are_read_however_they_are_typed() -> None:
+    from zoneinfo import ZoneInfo
+
+    from tongban.supervision.links import Query
+
+    query = Query.parse({"item": " ３５０１-wjw-００２ ", "department": "ｗｊｗ"}, ZoneInfo("UTC"))
+
+    assert (query.where.item, query.where.department) == ("3501-WJW-002", "WJW")

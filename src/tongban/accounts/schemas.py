@@ -14,11 +14,19 @@ class ApplicantCreate(BaseModel):
     username: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
     password: str = Field(min_length=8, max_length=128)
     display_name: str = Field(min_length=2, max_length=120, description="Name, or the agent's name")
-    id_number: str = Field(description="Resident ID number of the person or of the agent")
-    credit_code: str | None = Field(None, description="Unified social credit code (enterprise)")
+    id_number: str = Field(
+        max_length=40,
+        description="Resident ID number of the person or of the agent (GB 11643); "
+        "lower-case x, full-width characters and surrounding spaces are normalised",
+    )
+    credit_code: str | None = Field(
+        None, max_length=40, description="Unified social credit code of the enterprise (GB 32100)"
+    )
     enterprise_name: str | None = Field(None, max_length=200)
-    phone: str | None = Field(None, pattern=r"^1[3-9][0-9]{9}$")
-    email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    phone: str | None = Field(
+        None, max_length=40, description="Mobile number; full-width digits and spaces are read"
+    )
+    email: str | None = Field(None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class StaffCreate(BaseModel):

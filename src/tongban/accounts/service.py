@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
@@ -45,11 +43,22 @@ def _check_username_free(session: Session, username: str) -> None:
         )
 
 
-def _identifier(check: Callable[[str], Any], value: str, field: str) -> str:
+def _identifier(kind: str, value: str, field: str) -> str:
+    """The value normalised and checked as every form checks it (``identifiers.KINDS``)."""
     try:
-        return str(check(value).number)
+        return identifiers.KINDS[kind].check(value)
     except identifiers.IdentifierError as error:
-        raise InvalidInput(error.message_zh, error.message_en, field=field) from error
+        detail = {"field": field, "message_zh": error.message_zh, "message_en": error.message_en}
+        raise InvalidInput(
+            error.message_zh, error.message_en, field=field, details=[detail]
+        ) from error
+
+
+def _phone(value: str | None) -> str | None:
+    """A mobile number, normalised; blank is no number."""
+    if value is None or not value.strip():
+        return None
+    return _identifier("mobile-phone", value, "phone")
 
 
 def register_applicant(session: Session, *, data: ApplicantCreate) -> User:
@@ -59,7 +68,8 @@ def register_applicant(session: Session, *, data: ApplicantCreate) -> User:
             "只能注册自然人或法人账号。", "Only persons or enterprises may register."
         )
     _check_username_free(session, data.username)
-    id_number = _identifier(identifiers.validate_resident_id, data.id_number, "id_number")
+    id_number = _identifier("resident-id", data.id_number, "id_number")
+    phone = _phone(data.phone)
     credit_code = None
     if data.kind == UserKind.enterprise:
         if not data.enterprise_name:
@@ -74,7 +84,7 @@ def register_applicant(session: Session, *, data: ApplicantCreate) -> User:
                 "An enterprise account needs its unified social credit code.",
                 field="credit_code",
             )
-        credit_code = _identifier(identifiers.validate_credit_code, data.credit_code, "credit_code")
+        credit_code = _identifier("credit-code", data.credit_code, "credit_code")
     user = User(
         username=data.username,
         password_hash=_hasher.hash(data.password),
@@ -83,7 +93,7 @@ def register_applicant(session: Session, *, data: ApplicantCreate) -> User:
         id_number=id_number,
         credit_code=credit_code,
         enterprise_name=data.enterprise_name if credit_code else None,
-        phone=data.phone,
+        phone=phone,
         email=data.email,
         created_at=utcnow(),
         role_rows=[UserRole(role=Role.applicant)],
@@ -180,7 +190,8 @@ def find_or_create_walk_in(session: Session, *, id_number: str, name: str, phone
     A new account gets an unusable password (the hash of a secret nobody is told), so the
     person can claim it later with their ID number.
     """
-    number = _identifier(identifiers.validate_resident_id, id_number.strip(), "id_number")
+    number = _identifier("resident-id", id_number, "id_number")
+    mobile = _phone(phone)
     name = name.strip()
     if not name:
         raise InvalidInput("请填写申请人姓名。", "Enter the applicant's name.", field="name")
@@ -200,7 +211,7 @@ def find_or_create_walk_in(session: Session, *, id_number: str, name: str, phone
         kind=UserKind.person,
         display_name=name,
         id_number=number,
-        phone=phone.strip() or None,
+        phone=mobile,
         created_at=utcnow(),
         role_rows=[UserRole(role=Role.applicant)],
     )

@@ -14,6 +14,7 @@ from tongban.accounts.deps import SESSION_COOKIE, OptionalUser, token_of
 from tongban.accounts.models import User
 from tongban.accounts.schemas import ApplicantCreate
 from tongban.errors import DomainError
+from tongban.web import carry, csrf
 from tongban.web.deps import CheckedForm, RuntimeDep, SessionDep, see_other
 from tongban.web.i18n import LANG_COOKIE, LOCALES, locale_of
 from tongban.web.templating import render
@@ -32,11 +33,7 @@ REGISTER_FIELDS = (
 )
 
 
-def safe_next(target: str | None) -> str | None:
-    """Only paths on this site, so a link cannot send people elsewhere after sign-in."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return None
-    return target
+safe_next = carry.same_site_path
 
 
 def home_of(user: User) -> str:
@@ -70,8 +67,13 @@ def login_page(request: Request, user: OptionalUser, next: str | None = None) ->
 def login(
     request: Request, session: SessionDep, runtime: RuntimeDep, form: CheckedForm
 ) -> Response:
-    """Check the password, set the session cookie and go on to the user's start page."""
+    """Check the password, set the session cookie and go on to the user's start page.
+
+    A form whose sign-in had ended (``web.carry``) comes back on a page that re-posts it,
+    if the same person signed in again.
+    """
     username, target = _text(form, "username"), safe_next(_text(form, "next"))
+    kept = {name: _text(form, name) for name in (carry.CARRY, carry.CARRY_TO)}
     try:
         user, token = service.sign_in(
             session,
@@ -84,11 +86,27 @@ def login(
             "next": target or "",
             "username": username,
             "error": error.message(_locale(request)),
+            **kept,
         }
-        return render(request, "accounts/login.html", context, status_code=error.status)
-    response = see_other(target or home_of(user))
+        again = render(request, "accounts/login.html", context, status_code=error.status)
+        again.headers.update(carry.NO_STORE)
+        return again
+    response = _onwards(request, user, target, kept)
     _set_session(response, runtime, token)
     return response
+
+
+def _onwards(request: Request, user: User, target: str | None, kept: dict[str, str]) -> Response:
+    """The page that re-posts a carried form (same person only), else the next page."""
+    same_person = csrf.signed_in_as(request, user.id)
+    fields, to = carry.carried(kept[carry.CARRY]), safe_next(kept[carry.CARRY_TO])
+    if same_person and fields and to:
+        page = render(request, "accounts/continue.html", {"fields": fields, "action": to})
+        page.headers.update(carry.NO_STORE)
+        return page
+    onwards = see_other(target or home_of(user))
+    csrf.remember_browser(request, onwards)
+    return onwards
 
 
 @router.post("/logout")
@@ -97,8 +115,10 @@ def logout(request: Request, session: SessionDep, form: CheckedForm) -> Response
     token = token_of(request)
     if token:
         service.sign_out(session, token=token)
+    csrf.signed_out(request)
     response = see_other("/")
     response.delete_cookie(SESSION_COOKIE)
+    csrf.remember_browser(request, response)
     return response
 
 
@@ -132,7 +152,7 @@ def register(
     try:
         data = _applicant(form)
         service.register_applicant(session, data=data)
-        _, token = service.sign_in(
+        user, token = service.sign_in(
             session,
             username=data.username,
             password=data.password,
@@ -144,7 +164,9 @@ def register(
         return _register_again(
             request, values, {error.field or "": error.message(locale)}, error.status
         )
+    csrf.signed_in_as(request, user.id)
     response = see_other("/my/cases?done=registered")
+    csrf.remember_browser(request, response)
     _set_session(response, runtime, token)
     return response
 

@@ -52,6 +52,9 @@ class Case(Base):
     join_rule: Mapped[JoinRule] = mapped_column(_enum(JoinRule), default=JoinRule.end_round)
     review_outcome: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # 提交时间: the first submission, kept through a correction
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # the last receipt of the materials (a resubmission's): art. 32 counts from it
     received_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from tongban import timefmt
 from tongban.cases.enums import CaseState, PauseReason, Stage, TaskOutcome, TaskState
 
 
@@ -34,6 +35,22 @@ class TimeLeftRead(BaseModel):
         description="green, yellow (a working day or a quarter left) or red (overdue)"
     )
 
+    @computed_field(  # type: ignore[prop-decorator]
+        description="The last day a limit in working days allows (due_at is the exclusive "
+        "end, the next local midnight); for a limit in hours the local date of due_at"
+    )
+    @property
+    def due_date(self) -> date:
+        return timefmt.last_day(self.due_at) or timefmt.local(self.due_at).date()
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="The deadline as every page prints it, in TONGBAN_TIMEZONE: "
+        "YYYY-MM-DD (that whole day counts) or, for a limit in hours, YYYY-MM-DD HH:MM"
+    )
+    @property
+    def due_label(self) -> str:
+        return timefmt.deadline(self.due_at)
+
 
 class CaseRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -49,7 +66,10 @@ class CaseRead(BaseModel):
     extended: bool
     form_data: dict[str, Any]
     created_at: datetime
-    received_at: datetime | None
+    submitted_at: datetime | None = Field(description="First submission (提交时间)")
+    received_at: datetime | None = Field(
+        description="Last receipt of the materials: the resubmission after a correction"
+    )
     accepted_at: datetime | None
     decided_at: datetime | None
     closed_at: datetime | None

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from tongban import money
 from tongban.catalog import service
 from tongban.catalog.enums import EntryKind
 from tongban.catalog.models import CatalogEntry
@@ -24,8 +26,46 @@ class EntrySummary(BaseModel):
     version: int
 
 
+AMOUNT = (
+    'Yuan (元) as a decimal string with exactly 2 decimals, e.g. "1234567.50": a string, '
+    "not a JSON number, so that no client reads money through a float"
+)
+
+
+class FeeRead(BaseModel):
+    item_code: str = Field(description="The item that charges the fee")
+    name: str
+    amount: str = Field(pattern=r"^[0-9]+\.[0-9]{2}$", description=AMOUNT, examples=["80.00"])
+    basis: str | None = None
+
+
 class EntryRead(EntrySummary):
-    definition: dict[str, Any]
+    definition: dict[str, Any] = Field(
+        description="The version's definition; fee amounts in it are strings as in ``fees``"
+    )
+    fees: list[FeeRead] = Field(description="Every fee of the entry's items")
+
+
+def _fees(definition: dict[str, Any]) -> list[FeeRead]:
+    return [
+        FeeRead(
+            item_code=item["code"],
+            name=fee["name"],
+            amount=money.amount_text(fee["amount"]),
+            basis=fee.get("basis"),
+        )
+        for item in definition["items"]
+        for fee in item.get("fees", [])
+    ]
+
+
+def _with_amount_text(definition: dict[str, Any]) -> dict[str, Any]:
+    """A copy whose fee amounts are strings: stored versions keep the catalog's numbers."""
+    shown = copy.deepcopy(definition)
+    for item in shown["items"]:
+        for fee in item.get("fees", []):
+            fee["amount"] = money.amount_text(fee["amount"])
+    return shown
 
 
 class DepartmentRead(BaseModel):
@@ -53,7 +93,12 @@ def _read(session: SessionDep, code: str, kind: EntryKind) -> EntryRead:
     if entry.kind != kind:
         raise NotFound(f"没有找到“{code}”。", f"No {kind} '{code}'.")
     assert entry.current_version is not None
-    return EntryRead(**_summary(entry).model_dump(), definition=entry.current_version.definition)
+    definition = entry.current_version.definition
+    return EntryRead(
+        **_summary(entry).model_dump(),
+        definition=_with_amount_text(definition),
+        fees=_fees(definition),
+    )
 
 
 @router.get("/departments")

@@ -19,6 +19,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
+from tongban import money
 from tongban.catalog.yamlsource import Problem, SourceDocument
 
 PROMISED_SHARE_WARNING = 0.3  # reform target: promised limit at most 30 % of the legal one
@@ -65,7 +66,20 @@ def _schema_problems(doc: SourceDocument, schema: str) -> list[Problem]:
     found = []
     for error in validator(schema).iter_errors(doc.data):
         found.append(doc.problem(list(error.absolute_path), error.message))
+    for path in _non_finite(doc.data):
+        found.append(doc.problem(path, "数值必须是有限的数字，不能是 .nan 或 .inf"))
     return found
+
+
+def _non_finite(value: Any, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    """Where YAML's .nan or .inf stand: a stored version is JSON, which has neither."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return [path]
+    if isinstance(value, dict):
+        return [p for key, inner in value.items() for p in _non_finite(inner, (*path, key))]
+    if isinstance(value, list):
+        return [p for i, inner in enumerate(value) for p in _non_finite(inner, (*path, i))]
+    return []
 
 
 def _check_item(doc: SourceDocument, departments: set[str]) -> list[Problem]:
@@ -94,10 +108,23 @@ def _check_item(doc: SourceDocument, departments: set[str]) -> list[Problem]:
         share = round(100 * limit["promised"] / limit["legal"])
         message = f"承诺时限为法定时限的 {share}%，超过 30% 的压缩目标"
         found.append(doc.problem(["time_limit", "promised"], message, warning=True))
+    found += _fee_problems(doc)
     codes = [material["code"] for material in item["materials"]]
     for index, code in enumerate(codes):
         if codes.index(code) != index:
             found.append(doc.problem(["materials", index, "code"], f"材料代码 {code} 重复"))
+    return found
+
+
+def _fee_problems(doc: SourceDocument) -> list[Problem]:
+    """Fees are money: read from the text as written (not through a float), in yuan, to
+    the fen; YAML's .nan and .inf, which pass a JSON Schema ``minimum``, are refused."""
+    found = []
+    for index, _fee in enumerate(doc.data["fees"]):
+        path: list[str | int] = ["fees", index, "amount"]
+        problem = money.amount_problem(doc.text_of(path) or "")
+        if problem:
+            found.append(doc.problem(path, problem))
     return found
 
 

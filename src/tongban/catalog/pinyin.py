@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from tongban.textutil import fold
+
 _HAN = re.compile(r"[\u3400-\u9fff]+")
 _WORD = re.compile(r"[a-z0-9]+")
 _QUERY_NOISE = re.compile(r"[\s'’]+")
@@ -96,8 +98,8 @@ def spell(text: str) -> Spelling:
 
 
 def normalize(query: str) -> str | None:
-    """The query as pinyin letters ("Shi Ye" → "shiye"), or None if it is not pinyin."""
-    letters = _QUERY_NOISE.sub("", query).lower()
+    """The query as pinyin letters ("Shi Ye", "ＳＨＩ ＹＥ" → "shiye"), or None if it is not pinyin."""
+    letters = _QUERY_NOISE.sub("", fold(query))
     if not letters or len(letters) > MAX_QUERY or not _QUERY.fullmatch(letters):
         return None
     return letters

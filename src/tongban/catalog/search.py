@@ -16,6 +16,7 @@ from enum import IntEnum
 
 from tongban.catalog import pinyin
 from tongban.catalog.models import CatalogEntry
+from tongban.textutil import fold
 
 
 class Tier(IntEnum):
@@ -57,15 +58,15 @@ def _texts_of(entry: CatalogEntry, departments: dict[str, str]) -> Texts:
         source = definition.get("bundle") or definition["items"][0]
         keywords = source.get("keywords", [])
         fields = {
-            "name": f"{definition['name']} {definition.get('name_en') or ''}".lower(),
-            "keywords": " ".join(keywords).lower(),
-            "code": entry.code.lower(),
-            "summary": (source.get("summary") or "").lower(),
-            "department": departments.get(entry.department_code, ""),
+            "name": fold(f"{definition['name']} {definition.get('name_en') or ''}"),
+            "keywords": fold(" ".join(keywords)),
+            "code": fold(entry.code),
+            "summary": fold(source.get("summary") or ""),
+            "department": fold(departments.get(entry.department_code, "")),
         }
         spellings = {
-            "name": (pinyin.spell(definition["name"]),),
-            "keywords": tuple(pinyin.spell(keyword) for keyword in keywords),
+            "name": (pinyin.spell(fold(definition["name"])),),
+            "keywords": tuple(pinyin.spell(fold(keyword)) for keyword in keywords),
         }
         _texts[key] = Texts(fields, spellings)
     return _texts[key]
@@ -140,7 +141,12 @@ def _match(query: str, texts: Texts) -> tuple[Tier, float]:
 
 
 def rank(query: str, entries: Sequence[CatalogEntry], departments: dict[str, str]) -> list[str]:
-    """Codes of matching entries, best first (ties: bundles first, then by code)."""
+    """Codes of matching entries, best first (ties: bundles first, then by code).
+
+    The query is folded (:func:`tongban.textutil.fold`) as the index texts are, so
+    full-width letters, case and extra spaces change nothing.
+    """
+    query = fold(query)
     scored = []
     for entry in entries:
         tier, value = _match(query, _texts_of(entry, departments))

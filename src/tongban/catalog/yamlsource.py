@@ -43,6 +43,13 @@ class SourceDocument:
             line = node.start_mark.line + 1
         return line
 
+    def text_of(self, path: Sequence[str | int]) -> str | None:
+        """The text of the scalar at ``path`` as written in the file (None if not a scalar)."""
+        node = self.node
+        for key in path:
+            node = _child(node, key)
+        return str(node.value) if isinstance(node, yaml.ScalarNode) else None
+
     def problem(self, path: Sequence[str | int], message: str, *, warning: bool = False) -> Problem:
         field = ".".join(str(part) for part in path)
         return Problem(self.file, self.line_of(path), field, message, warning)

@@ -1,4 +1,5 @@
-"""Chinese identifiers: resident ID numbers, unified social credit codes, divisions.
+"""Chinese identifiers: resident ID numbers, unified social credit codes, divisions,
+mobile phone numbers; :mod:`formats` says which form fields hold which.
 
 Validators return frozen dataclasses (with non-fatal ``warnings``) or raise
 :class:`IdentifierError` with a Chinese and an English message saying what to fix.
@@ -17,8 +18,11 @@ from tongban.identifiers.divisions import (
     is_known_division,
     iter_divisions,
     province_of,
+    validate_division_code,
 )
 from tongban.identifiers.errors import IdentifierError
+from tongban.identifiers.formats import KINDS, Kind, kind_of
+from tongban.identifiers.phone import normalise_phone, validate_mobile_phone
 from tongban.identifiers.resident import (
     ResidentId,
     make_resident_id,
@@ -27,19 +31,25 @@ from tongban.identifiers.resident import (
 )
 
 __all__ = [
+    "KINDS",
     "CreditCode",
     "Division",
     "IdentifierError",
+    "Kind",
     "ResidentId",
     "credit_check_character",
     "division",
     "is_known_division",
     "iter_divisions",
+    "kind_of",
     "make_credit_code",
     "make_resident_id",
+    "normalise_phone",
     "organisation_check_character",
     "province_of",
     "resident_check_character",
     "validate_credit_code",
+    "validate_division_code",
+    "validate_mobile_phone",
     "validate_resident_id",
 ]

@@ -20,7 +20,8 @@ from datetime import date
 from importlib import resources
 from typing import Literal
 
-from tongban.identifiers._common import is_digits
+from tongban.identifiers._common import is_digits, normalise
+from tongban.identifiers.errors import IdentifierError
 
 Level = Literal["province", "prefecture", "county"]
 _LEVELS: dict[str, Level] = {"province": "province", "prefecture": "prefecture", "county": "county"}
@@ -136,3 +137,24 @@ def division_warning(code: str) -> str | None:
             f"{found.valid_to.isoformat()}; the number may have been issued before that"
         )
     return None
+
+
+def validate_division_code(value: str) -> Division:
+    """A current or retired GB/T 2260 code from the table, or :class:`IdentifierError`."""
+    code = normalise(value)
+    if len(code) != 6 or not is_digits(code):
+        raise IdentifierError(
+            "length",
+            f"行政区划代码应为 6 位数字，实际为“{code}”",
+            f"a division code is 6 digits, got {code!r}",
+            "division_code",
+        )
+    found = division(code)
+    if found is None:
+        raise IdentifierError(
+            "division_code",
+            f"行政区划代码 {code} 不在区划表中，请核对",
+            f"division code {code} is not in the division table; please check it",
+            "division_code",
+        )
+    return found

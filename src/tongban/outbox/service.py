@@ -5,10 +5,13 @@ only here, stored in the same transaction as the change, and leave after commit.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tongban import timefmt
 from tongban.audit.models import AuditEntry
 from tongban.outbox.models import OutboxMessage
 
@@ -45,10 +48,31 @@ def enqueue_for(session: Session, *, entry: AuditEntry) -> list[OutboxMessage]:
         channel="inapp",
         recipient_id=entry.subject_id,
         topic=topic,
-        payload={"case_id": entry.case_id, "object_id": entry.object_id, "opinion": entry.opinion},
+        payload=_payload(entry),
     )
     session.add(message)
     return [message]
+
+
+def _payload(entry: AuditEntry) -> dict[str, Any]:
+    """The case, the opinion, and any deadlines that moved, written as pages write them."""
+    payload: dict[str, Any] = {
+        "case_id": entry.case_id,
+        "object_id": entry.object_id,
+        "opinion": entry.opinion,
+    }
+    moved = (entry.data or {}).get("clocks")
+    if moved:
+        payload["deadlines"] = [
+            {
+                "kind": clock["kind"],
+                "due_at": clock["new"],
+                "due_label": timefmt.deadline(datetime.fromisoformat(clock["new"])),
+                "previous_label": timefmt.deadline(datetime.fromisoformat(clock["old"])),
+            }
+            for clock in moved
+        ]
+    return payload
 
 
 def inbox(session: Session, *, user_id: int, limit: int = 50) -> Sequence[OutboxMessage]:

@@ -5,7 +5,8 @@
 //   left alone while the value it was about has not changed;
 // - each material is uploaded as soon as it is chosen, with a progress bar, and the row
 //   the server answers (name, size, preview, 更换) is swapped in; a brand-new application
-//   is saved as a draft first, so the upload has a case to go to;
+//   is saved as a draft first (by autosave.js where the page autosaves), so the upload
+//   has a case to go to;
 // - receipts get a print button.
 // Without this script the form posts everything at once and the server checks it all.
 (function () {
@@ -26,6 +27,16 @@
 
   function matches(pattern, value) {
     try { return new RegExp(pattern, "u").test(value); } catch (error) { return true; }
+  }
+
+  // An identifier as the server reads it (tongban.identifiers): full width folded,
+  // trimmed, upper case; a phone number also without spaces, hyphens or +86.
+  function identifier(control, value) {
+    var plain = value.normalize("NFKC").trim().toUpperCase();
+    if (control.getAttribute("data-identifier") === "mobile-phone") {
+      plain = plain.replace(/[\s\-()]/g, "").replace(/^\+86/, "");
+    }
+    return plain;
   }
 
   // Things that can be wrong, each with the id of its message slot (``key``).
@@ -114,6 +125,8 @@
     if (control.type === "email" && control.validity && control.validity.typeMismatch) { return "pattern"; }
     var pattern = control.getAttribute("pattern");
     if (pattern && !matches(pattern, value)) { return "pattern"; }
+    var shape = control.getAttribute("data-shape");
+    if (shape && !matches(shape, identifier(control, value))) { return "pattern"; }
     var length = Array.from(value).length;
     var shortest = control.getAttribute("minlength"), longest = control.getAttribute("maxlength");
     if (shortest !== null && length < Number(shortest)) { return "minLength"; }
@@ -279,6 +292,7 @@
     // Where materials go; a new application is first saved as a draft (without files).
     function materialsUrl() {
       if (root.hasAttribute("data-uploads")) { return Promise.resolve(root.getAttribute("data-uploads")); }
+      if (root.tongbanDraft) { return root.tongbanDraft(); } // autosave.js makes the draft
       if (!draft) {
         var data = new FormData(form);
         Array.from(data.keys()).forEach(function (name) { if (name.indexOf("m_") === 0) { data.delete(name); } });
@@ -321,6 +335,10 @@
       show(materialItem(row), messages.failed);
     }
 
+    function loginOf(xhr) {
+      try { return JSON.parse(xhr.responseText).error.login; } catch (error) { return null; }
+    }
+
     function send(code, file, url) {
       return new Promise(function (resolve) {
         var row = document.getElementById("material-" + code);
@@ -340,6 +358,7 @@
         });
         xhr.addEventListener("load", function () {
           if ((xhr.status === 200 || xhr.status === 422) && xhr.responseText) { swap(code, xhr.responseText); }
+          else if (xhr.status === 401 && root.tongbanSignedOut) { failed(code); root.tongbanSignedOut(loginOf(xhr)); }
           else { failed(code); }
           resolve();
         });

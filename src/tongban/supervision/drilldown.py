@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Subquery, case, func, select
+from sqlalchemy import ColumnElement, Subquery, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from tongban.accounts.models import User
@@ -38,6 +38,7 @@ class CaseFilter:
     stage: Stage | None = None  # the stage was completed (within ``done``)
     received: Dates | None = None
     done: Dates | None = None  # when finished: the decision, or the department's task
+    text: str | None = None  # words of the case number, the applicant's name or the title
 
     def conditions(self, *, now: datetime) -> list[ColumnElement[bool]]:
         # Decision dates alone ask for the cases decided then.
@@ -49,8 +50,10 @@ class CaseFilter:
             found.append(Case.state == self.state)
         if self.item:
             found.append(Case.catalog_code == self.item)
+        if self.text:
+            found.append(_matches(self.text))
         if self.received is not None:
-            found.append(self.received.holds(Case.received_at))
+            found.append(self.received.holds(Case.submitted_at))
         if self.department:
             found += department_conditions(self.department, status, now=now, dates=self.done)
         elif status is not None:
@@ -58,6 +61,16 @@ class CaseFilter:
         if self.stage is not None:
             found += stage_conditions(self.stage, dates=self.done)
         return found
+
+
+def _matches(text: str) -> ColumnElement[bool]:
+    """The case number, the applicant's name or the case's title contains ``text``."""
+    named = select(User.id).where(User.display_name.contains(text, autoescape=True))
+    return or_(
+        Case.number.contains(text, autoescape=True),
+        Case.title.contains(text, autoescape=True),
+        Case.applicant_id.in_(named),
+    )
 
 
 @dataclass

@@ -13,6 +13,7 @@ from typing import TypeVar
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from tongban import textutil
 from tongban.cases.enums import CaseState, Stage
 from tongban.supervision.drilldown import CaseFilter
 from tongban.supervision.measures import Dates, Status
@@ -21,6 +22,7 @@ DRILL = "/supervision/cases"
 EARLIEST, LATEST = date(1970, 1, 1), date(9998, 12, 31)  # an open end of a date range
 E = TypeVar("E", CaseState, Status, Stage)
 FIELDS = (
+    "q",
     "state",
     "department",
     "item",
@@ -86,7 +88,11 @@ class Query:
     def parse(cls, params: Mapping[str, str], tz: ZoneInfo) -> Query:
         """Unknown or malformed values are ignored, as if the field were left empty."""
         values = {key: params[key].strip() for key in FIELDS if params.get(key, "").strip()}
+        for key in ("department", "item"):  # codes however typed: ｗｊｗ, 3501-wjw-002
+            if key in values:
+                values[key] = textutil.code(values[key])
         where = CaseFilter(
+            text=values.get("q", "")[:100] or None,
             state=_choice(CaseState, values.get("state")),
             department=values.get("department"),
             item=values.get("item"),

@@ -158,7 +158,7 @@ def _items(scope: _Scope) -> dict[str, ItemFigures]:
         conditions = case_conditions(status, now=scope.now, dates=scope.dates(status))
         for code, count in _count_by_item(scope.session, conditions):
             setattr(figures[code], status, count)
-    for code, count in _count_by_item(scope.session, [scope.period.holds(Case.received_at)]):
+    for code, count in _count_by_item(scope.session, [scope.period.holds(Case.submitted_at)]):
         figures[code].received = count
     for code, unit, count, start, end, *days in scope.session.execute(_decision_spans(scope)):
         average = figures[code].time.setdefault(unit, Average())
@@ -247,10 +247,10 @@ def _stages(scope: _Scope) -> tuple[dict[Stage, dict[str, Average]], dict[Stage,
 
 
 def _received_per_day(scope: _Scope) -> list[tuple[date, int]]:
-    day = scope.day(Case.received_at)
+    day = scope.day(Case.submitted_at)
     query = (
         select(day, func.count())
-        .where(Case.state != CaseState.draft, scope.period.holds(Case.received_at))
+        .where(Case.state != CaseState.draft, scope.period.holds(Case.submitted_at))
         .group_by(day)
     )
     counts = {as_date(found): int(count) for found, count in scope.session.execute(query)}

@@ -24,6 +24,19 @@ def static_url(path: str) -> str:
     return f"/static/{path}?v={digest}"
 
 
+FAVICON = "favicon.svg"
+
+
+def favicon() -> Response:
+    """``/favicon.ico``, which browsers ask for whatever the page links: the site's icon
+    (SVG, which every current browser takes there too), kept for a day."""
+    return Response(
+        STATIC.joinpath(FAVICON).read_bytes(),
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
 class VersionedStatic(StaticFiles):
     """Serves ``/static``; a request for a versioned URL may be cached for a year."""
 

@@ -6,7 +6,6 @@ the CSRF check. The signed-in user and role checks are the accounts domain's
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import AsyncIterator, Iterator
 from contextlib import nullcontext
 from datetime import datetime
@@ -21,8 +20,8 @@ from tongban.db import reading_session, writer_turn
 from tongban.errors import NotAllowed
 from tongban.files.store import FileStore
 from tongban.timeutil import utcnow
+from tongban.web.csrf import token_is_valid
 from tongban.web.runtime import Runtime
-from tongban.web.templating import csrf_token
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -77,12 +76,14 @@ StoreDep = Annotated[FileStore, Depends(get_store)]
 async def check_csrf(request: Request) -> AsyncIterator[FormData]:
     """Read the posted form; refuse it unless it carries this browser's CSRF token.
 
+    The token belongs to the browser, not to the sign-in (``web.csrf``): a page opened
+    before the same person signed in again still posts.
+
     The form's uploaded files are closed once the request is done.
     """
     form = await request.form()
     try:
-        sent = form.get("csrf_token")
-        if not isinstance(sent, str) or not hmac.compare_digest(sent, csrf_token(request)):
+        if not token_is_valid(request, form.get("csrf_token")):
             raise NotAllowed(
                 "页面已过期或来源不明，请刷新页面后重试。",
                 "The form expired or came from elsewhere; reload the page and try again.",

@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tongban.db import LockTimeout, is_lock_timeout
 from tongban.errors import Conflict, DomainError, InvalidInput, NotSignedIn
+from tongban.web import carry
 from tongban.web.i18n import locale_of
 from tongban.web.templating import render
 
@@ -52,6 +53,16 @@ def _respond(request: Request, error: DomainError) -> Response:
     )
 
 
+def _ended_while_posting(request: Request, error: DomainError) -> bool:
+    """A page's form sent after its sign-in ended: what it carries is kept (``web.carry``)."""
+    return (
+        isinstance(error, NotSignedIn)
+        and error.code == NotSignedIn.code
+        and request.method == "POST"
+        and not _is_api(request)
+    )
+
+
 def _validation(request: Request, exc: RequestValidationError) -> Response:
     details = []
     for problem in exc.errors():
@@ -72,6 +83,8 @@ def _validation(request: Request, exc: RequestValidationError) -> Response:
 def install(app: FastAPI) -> None:
     async def domain(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, DomainError)
+        if _ended_while_posting(request, exc):
+            return await carry.sign_in_again(request, exc)
         return _respond(request, exc)
 
     async def stale(request: Request, exc: Exception) -> Response:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
@@ -13,9 +10,13 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 
+from tongban import timefmt
+from tongban.money import format_money
 from tongban.web.assets import static_url
+from tongban.web.csrf import csrf_token, remember_browser
 from tongban.web.i18n import gettext_for, locale_of
 
 
@@ -27,32 +28,41 @@ def environment() -> Environment:
         extensions=["jinja2.ext.i18n"],
     )
     env.filters["localtime"] = _localtime
+    env.filters["deadline"] = _deadline
+    env.globals["duration"] = _duration
+    env.filters["money"] = _money
     env.globals["static"] = static_url
     return env
 
 
-def _localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    if value is None:
-        return ""
-    return value.astimezone(ZoneInfo("Asia/Shanghai")).strftime(fmt)
+def _zone(context: Context) -> ZoneInfo:
+    """The page's zone: the configured one, put in the context by ``render``."""
+    tz = context.get("timezone")
+    return tz if isinstance(tz, ZoneInfo) else timefmt.zone()
 
 
-ANONYMOUS_COOKIE = "tongban_anon"
+@pass_context
+def _localtime(context: Context, value: datetime | None, fmt: str = timefmt.MOMENT) -> str:
+    """``moment|localtime``: when something happened, in the configured zone."""
+    return timefmt.moment(value, _zone(context), fmt)
 
 
-def _csrf_seed(request: Request) -> str:
-    """The sign-in cookie, or for visitors not signed in a random cookie of their own."""
-    seed = request.cookies.get("tongban_session") or request.cookies.get(ANONYMOUS_COOKIE)
-    if seed is None:
-        seed = getattr(request.state, "anonymous_seed", None) or secrets.token_urlsafe(16)
-        request.state.anonymous_seed = seed
-    return seed
+@pass_context
+def _money(context: Context, value: object) -> str:
+    """A fee or any amount in yuan, written for the page's language (``tongban.money``)."""
+    return format_money(value, str(context.get("locale", "zh_Hans")))
 
 
-def csrf_token(request: Request) -> str:
-    """Bound to this browser's cookie, so a forged form from another site cannot carry it."""
-    secret = request.app.state.runtime.settings.secret_key.encode()
-    return hmac.new(secret, _csrf_seed(request).encode(), hashlib.sha256).hexdigest()[:32]
+@pass_context
+def _deadline(context: Context, value: datetime | None) -> str:
+    """``due_at|deadline``: every due time on every page (see ``tongban.timefmt``)."""
+    return timefmt.deadline(value, _zone(context))
+
+
+@pass_context
+def _duration(context: Context, amount: float, unit: str) -> str:
+    """``duration(amount, unit)``: time left or overdue, in the page's language."""
+    return timefmt.duration(amount, unit, context["_"])
 
 
 def render(
@@ -70,13 +80,12 @@ def render(
             "_": gettext,
             "gettext": gettext,
             "csrf_token": csrf_token(request),
+            "timezone": timefmt.zone(settings.timezone),
             **context,
         }
     )
     response = HTMLResponse(html, status_code=status_code)
-    seed = getattr(request.state, "anonymous_seed", None)
-    if seed is not None:
-        response.set_cookie(ANONYMOUS_COOKIE, seed, httponly=True, samesite="lax")
+    remember_browser(request, response)
     return response
 
 

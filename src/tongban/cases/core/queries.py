@@ -18,6 +18,7 @@ from tongban.cases.core.access import STAGE_ROLE
 from tongban.cases.enums import CaseState, ClockKind, Stage, TaskState
 from tongban.cases.models import Case, CorrectionRequest, Material, ResultDocument, Task
 from tongban.errors import NotFound
+from tongban.textutil import fold
 from tongban.workdays.calendar import WorkCalendar
 
 STAGE_NAMES_ZH = {
@@ -75,13 +76,13 @@ def queue(
         )
         .order_by(Task.due_at, Task.id)
     )
-    if text and text.strip():
-        words = text.strip()
+    words = fold(text or "")  # as catalog search reads a query: full width, case, spaces
+    if words:
         query = query.where(
             or_(
                 Case.number.contains(words, autoescape=True),
-                User.display_name.contains(words, autoescape=True),
-                Case.title.contains(words, autoescape=True),
+                User.display_name.icontains(words, autoescape=True),
+                Case.title.icontains(words, autoescape=True),
             )
         )
     return session.scalars(query).all()
@@ -164,9 +165,39 @@ def timeline(session: Session, *, case: Case, now: datetime) -> Timeline:
         views.append(view)
     return Timeline(
         views,
-        audit.entries_for_case(session, case_id=case.id),
+        one_per_action(audit.entries_for_case(session, case_id=case.id)),
         case_time_left(session, case=case, now=now),
     )
+
+
+# The case moves that finishing a task of each stage makes, by the same actor at once.
+STAGE_MOVES = {
+    "case.accept": Stage.accept,
+    "case.deem_accept": Stage.accept,
+    "case.reject": Stage.accept,
+    "case.approve": Stage.decide,
+    "case.refuse": Stage.decide,
+    "case.issue": Stage.issue,
+    "case.deliver": Stage.deliver,
+}
+
+
+def one_per_action(entries: Sequence[AuditEntry]) -> list[AuditEntry]:
+    """The entries people read: one line per action.
+
+    Finishing a stage writes the task's outcome and the case's move at the same moment by
+    the same actor (受理 = ``task.approved`` + ``case.accept``); the case's line says it
+    all. A task outcome that moved no case (one department's review) keeps its own line.
+    The audit trail itself keeps both entries.
+    """
+    moves = {(e.at, e.actor_id, STAGE_MOVES[e.action]) for e in entries if e.action in STAGE_MOVES}
+
+    def shown(entry: AuditEntry) -> bool:
+        if entry.action not in ("task.approved", "task.refused"):
+            return True
+        return (entry.at, entry.actor_id, (entry.data or {}).get("stage")) not in moves
+
+    return [entry for entry in entries if shown(entry)]
 
 
 def case_time_left(session: Session, *, case: Case, now: datetime) -> clocks.TimeLeft | None:

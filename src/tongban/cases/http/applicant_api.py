@@ -4,7 +4,6 @@ and results."""
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import Response
@@ -12,6 +11,7 @@ from fastapi.responses import Response
 from tongban.accounts.deps import CurrentApplicant, CurrentUser
 from tongban.cases import service
 from tongban.cases.http.bodies import RowId, read_case
+from tongban.cases.models import Case
 from tongban.cases.schemas import (
     CaseCreate,
     CaseRead,
@@ -25,7 +25,9 @@ from tongban.cases.schemas import (
     TimeLeftRead,
     TimelineRead,
 )
+from tongban.cases.stages import documents
 from tongban.web.deps import NowDep, RuntimeDep, SessionDep, StoreDep
+from tongban.web.downloads import file_response
 
 router = APIRouter(tags=["cases"])
 
@@ -121,17 +123,22 @@ def list_materials(number: str, session: SessionDep, user: CurrentUser) -> list[
     return [MaterialRead.model_validate(m) for m in service.materials(session, case=case)]
 
 
+def _case_number(session: SessionDep, case_id: int) -> str:
+    return session.get_one(Case, case_id).number
+
+
 @router.get("/materials/{material_id}/content", response_class=Response)
 def material_content(
     material_id: RowId, session: SessionDep, user: CurrentUser, store: StoreDep
 ) -> Response:
-    """The bytes of an uploaded material, shown in the browser (PDFs and images open inline)."""
+    """The bytes of an uploaded material, shown in the browser (PDFs and images open inline),
+    saved as ``<case number>-<uploaded name>``."""
     material = service.get_material(session, material_id=material_id, user=user)
-    disposition = f"inline; filename*=UTF-8''{quote(material.filename)}"
-    return Response(
+    return file_response(
         store.get(material.storage_key),
+        name=f"{_case_number(session, material.case_id)}-{material.filename}",
         media_type=material.content_type,
-        headers={"Content-Disposition": disposition, "X-Content-Type-Options": "nosniff"},
+        kind="inline",
     )
 
 
@@ -177,6 +184,10 @@ def list_results(number: str, session: SessionDep, user: CurrentUser) -> list[Re
 def result_document(
     result_id: RowId, session: SessionDep, user: CurrentUser, store: StoreDep
 ) -> Response:
-    """The PDF of a result document."""
+    """The PDF of a result document, named ``<case number>-<title>.pdf``."""
     document = service.get_result(session, result_id=result_id, user=user)
-    return Response(store.get(document.storage_key), media_type="application/pdf")
+    return file_response(
+        store.get(document.storage_key),
+        name=documents.file_name(_case_number(session, document.case_id), document),
+        media_type="application/pdf",
+    )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from tongban.accounts.deps import CurrentApplicant, CurrentUser
 from tongban.accounts.models import User
 from tongban.cases import service
+from tongban.cases.core.limits import case_limits
 from tongban.cases.core.machine import STATE_NAMES_ZH, Event, allowed_events
 from tongban.cases.core.queries import STAGE_NAMES_ZH
 from tongban.cases.enums import CaseState
@@ -67,8 +68,8 @@ def _desk(
 DeskDep = Annotated[Desk, Depends(_desk)]
 
 
-def save_answers(desk: Desk, case: Case, form: CheckedForm) -> formpage.Problems:
-    """Store the answers and uploads of a posted form; returns the upload problems."""
+def save_typed(desk: Desk, case: Case, form: CheckedForm) -> None:
+    """Store the typed answers and the delivery of a posted form (not its files)."""
     spec = service.spec_of(desk.session, case)
     delivery = form.get("delivery")
     service.update_form(
@@ -78,6 +79,12 @@ def save_answers(desk: Desk, case: Case, form: CheckedForm) -> formpage.Problems
         form_data=formpage.parse(spec["form"], form),
         delivery=delivery if isinstance(delivery, str) and delivery else None,
     )
+
+
+def save_answers(desk: Desk, case: Case, form: CheckedForm) -> formpage.Problems:
+    """Store the answers and uploads of a posted form; returns the upload problems."""
+    save_typed(desk, case, form)
+    spec = service.spec_of(desk.session, case)
     problems: formpage.Problems = {}
     for code, upload in formpage.uploads(form, spec["materials"]):
         try:
@@ -120,6 +127,11 @@ def materials_url(case: Case) -> str:
     return f"/cases/{case.number}/materials"
 
 
+def autosave_url(case: Case) -> str:
+    """Where the form page's script saves what was typed (``draft_views``)."""
+    return f"/cases/{case.number}/autosave"
+
+
 def draft_page(
     request: Request,
     session: Session,
@@ -133,7 +145,12 @@ def draft_page(
     context = formpage.context(
         spec, case.form_data, problems, uploaded, case.delivery, locale(request)
     )
-    context.update(case=case, action=f"/cases/{case.number}/edit", upload_url=materials_url(case))
+    context.update(
+        case=case,
+        action=f"/cases/{case.number}/edit",
+        upload_url=materials_url(case),
+        autosave_url=autosave_url(case),
+    )
     return render(request, "cases/apply.html", context, status_code=status_code)
 
 
@@ -145,7 +162,9 @@ def apply_page(
     entry = catalog.get_entry(session, code=code)
     assert entry.current_version is not None
     context = formpage.context(entry.current_version.definition, {}, {}, [], None, locale(request))
-    context.update(case=None, action=f"/apply/{code}", new_draft=True)
+    context.update(
+        case=None, action=f"/apply/{code}", new_draft=True, autosave_url=f"/apply/{code}/autosave"
+    )
     return render(request, "cases/apply.html", context)
 
 
@@ -199,6 +218,7 @@ def case_context(
         "uploaded": uploaded,
         "material_rows": formpage.material_rows(spec, uploaded, {}),
         "results": service.results(session, case=case),
+        "limits": case_limits(session, case=case, now=now),
         "departments": departments(session),
         "titles": formpage.titles(spec["form"], spec["materials"], lang),
         "answers": formpage.fields(spec["form"], case.form_data, {}, lang),
@@ -238,7 +258,7 @@ def render_case_page(
                 locale(request),
             )
         )
-        context["upload_url"] = materials_url(case)
+        context.update(upload_url=materials_url(case), autosave_url=autosave_url(case))
     return render(request, "cases/case.html", context, status_code=status_code)
 
 

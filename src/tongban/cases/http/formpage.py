@@ -7,12 +7,16 @@ turned back into numbers, booleans or enum values.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from starlette.datastructures import FormData, UploadFile
 
+from tongban import identifiers
 from tongban.cases.core import definition
 from tongban.cases.stages import formcheck
 from tongban.errors import DomainError, InvalidInput
@@ -82,7 +86,24 @@ def _attrs(prop: Schema) -> dict[str, Any]:
             attrs[attr] = prop[key]
     if prop.get("readOnly"):
         attrs["readonly"] = True
-    return attrs
+    identifier = _identifier_attrs(prop)
+    if identifier:
+        attrs.pop("pattern", None)
+    return {**attrs, **identifier}
+
+
+def _identifier_attrs(prop: Schema) -> dict[str, Any]:
+    """No strict ``pattern`` for an identifier: a browser would refuse "…102x" or full-width
+    digits that the server accepts; the page script checks the normalised shape instead."""
+    kind = identifiers.kind_of(prop)
+    if kind is None:
+        return {}
+    return {
+        "data-identifier": kind.name,
+        "data-shape": kind.shape,
+        "autocapitalize": "characters",
+        "spellcheck": "false",
+    }
 
 
 def title_of(prop: Schema, name: str, locale: str) -> str:
@@ -169,14 +190,27 @@ def _typed(prop: Schema, raw: Any) -> Any:
     for value in prop.get("enum", []):
         if str(value) == raw:
             return value
-    try:
-        if prop.get("type") == "integer":
-            return int(raw)
-        if prop.get("type") == "number":
-            return int(raw) if raw.lstrip("-").isdigit() else float(raw)
-    except ValueError:
-        return raw  # kept as typed; the schema check names the field
+    if prop.get("type") in ("integer", "number"):
+        return _number(raw)
     return raw
+
+
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def _number(raw: str) -> Any:
+    """Digits typed in any width as a JSON number: an int when written without a point or
+    exponent, else a float. What is no finite number a client can read back exactly (NaN,
+    "inf", 1e400, twenty digits) stays text, kept as typed, for the check to name."""
+    text = unicodedata.normalize("NFKC", raw).strip()
+    if not _NUMBER.fullmatch(text):
+        return raw
+    value = Decimal(text)
+    if value.copy_abs() > formcheck.MAX_NUMBER:  # copy_abs: no context, no Overflow
+        return raw
+    if text.lstrip("+-").isdigit():
+        return int(value)
+    return float(value) or 0.0  # -0.0 is stored as 0.0
 
 
 def _object(prefix: str, schema: Schema, form: FormData) -> dict[str, Any]:

@@ -7,7 +7,6 @@ The review page asks the service the very question submission asks
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -78,8 +77,6 @@ def receipt_context(session: Session, case: Case) -> dict[str, Any]:
         "spec": service.spec_of(session, case),
         "applicant": accounts.get_user(session, user_id=case.applicant_id),
         "acceptance": acceptance[0] if acceptance else None,
-        # a limit in working days runs out at midnight: people are told the last day
-        "acceptance_last_day": acceptance[0].due_at - timedelta(seconds=1) if acceptance else None,
         "state_names": STATE_NAMES_ZH,
     }
 

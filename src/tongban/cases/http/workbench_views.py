@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from tongban import textutil
 from tongban.accounts import service as accounts
 from tongban.accounts.deps import CurrentStaff
 from tongban.accounts.enums import Role
@@ -76,7 +77,7 @@ def queue(
     """The user's open tasks, least time left first, with a traffic-light badge; filterable
     by stage, urgency, item and words. htmx, changing a filter, gets only the table."""
     chosen = Stage(stage) if stage in set(Stage) else None
-    text, item = q.strip(), item.strip()
+    text, item = q.strip(), textutil.code(item)  # the text is folded where it is matched
     urgency = urgency if urgency in URGENCIES else ""
     rows = _queue_rows(session, user, now, chosen, text)
     rows = [row for row in rows if _keeps(row, urgency, item)]

@@ -7,7 +7,7 @@ the rows and files made here are what they will sign.
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
@@ -17,12 +17,12 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 from sqlalchemy.orm import Session
 
+from tongban import timefmt
 from tongban.cases.models import Case, ResultDocument
 from tongban.files.store import FileStore
 
 FONT = "STSong-Light"  # an Adobe CID font every PDF reader has: no font file to ship
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-LOCAL_OFFSET = timedelta(hours=8)
 
 
 def render_pdf(title: str, lines: list[tuple[str, str]], footer: str) -> bytes:
@@ -47,8 +47,13 @@ def render_pdf(title: str, lines: list[tuple[str, str]], footer: str) -> bytes:
 
 
 def _date(value: datetime) -> str:
-    local = value + LOCAL_OFFSET
-    return f"{local.year}年{local.month}月{local.day}日"
+    """The date in the configured zone (``TONGBAN_TIMEZONE``), as documents write it."""
+    return timefmt.chinese_date(value)
+
+
+def file_name(case_number: str, document: ResultDocument) -> str:
+    """What a result document is saved as: the case number and the document's title."""
+    return f"{case_number}-{document.title}.pdf"
 
 
 def _holder(case: Case) -> str:

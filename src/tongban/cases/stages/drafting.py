@@ -72,7 +72,7 @@ def create_case(
         title=spec["name"],
         lead_department=spec["department"],
         state=CaseState.draft,
-        form_data=form_data,
+        form_data=formcheck.clean(spec["form"], form_data),
         delivery=definition.delivery_options(spec)[0],
         joint=len(definition.departments(spec)) > 1,
         join_rule=definition.join_rule(spec),
@@ -100,15 +100,16 @@ def create_case(
 def update_form(
     session: Session, *, case: Case, user: User, form_data: dict[str, Any], delivery: str | None
 ) -> Case:
-    """Save form answers of a draft or of a case in correction."""
+    """Save form answers of a draft or of a case in correction (identifiers normalised)."""
     access.check_owner(user, case)
     if case.state not in (CaseState.draft, CaseState.correction_requested):
         raise Conflict(
             "只有草稿或补正中的办件可以修改。", "Only drafts or cases in correction can change."
         )
-    case.form_data = form_data
+    spec = definition.spec_of(session, case)
+    case.form_data = formcheck.clean(spec["form"], form_data)
     if delivery is not None:
-        if delivery not in definition.delivery_options(definition.spec_of(session, case)):
+        if delivery not in definition.delivery_options(spec):
             raise InvalidInput(
                 "不支持该送达方式。", "Unsupported delivery method.", field="delivery"
             )

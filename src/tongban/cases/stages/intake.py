@@ -59,7 +59,7 @@ def submit_case(session: Session, *, case_id: int, user: User, now: datetime) ->
     if case.state == CaseState.draft:
         check_complete(session, case=case)
     change_state(session, now=now, case=case, event=Event.submit, actor=actor_of(user))
-    case.received_at = now
+    case.submitted_at = case.received_at = now
     _start_acceptance(session, case, now)
     return case
 

@@ -1,0 +1,74 @@
+"""Identifier kinds as form fields know them: one normalisation and one check per kind.
+
+A JSON Schema property is an identifier when it says ``format: resident-id`` (or
+``credit-code``, ``mobile-phone``, ``division-code``), or, in catalog versions written
+before these formats existed, when its ``pattern`` is the one the catalog used for that
+kind. Every entry point (item forms, registration, window intake, the API) normalises
+and checks through here, so a value is accepted, stored and explained the same way
+wherever it is typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from tongban.identifiers._common import normalise
+from tongban.identifiers.credit import validate_credit_code
+from tongban.identifiers.divisions import validate_division_code
+from tongban.identifiers.phone import normalise_phone, validate_mobile_phone
+from tongban.identifiers.resident import validate_resident_id
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """One kind of identifier: its format name, how it is normalised and checked."""
+
+    name: str
+    normalise: Callable[[str], str]
+    check: Callable[[str], str]  # the normalised value, or IdentifierError
+    shape: str  # what a normalised value looks like, for the browser's early check
+
+
+KINDS = {
+    kind.name: kind
+    for kind in (
+        Kind(
+            "resident-id",
+            normalise,
+            lambda value: validate_resident_id(value).number,
+            r"^[0-9]{17}[0-9X]$",
+        ),
+        Kind(
+            "credit-code",
+            normalise,
+            lambda value: validate_credit_code(value).number,
+            r"^[0-9A-HJ-NP-RTUW-Y]{2}[0-9]{6}[0-9A-HJ-NP-RTUW-Y]{10}$",
+        ),
+        Kind("mobile-phone", normalise_phone, validate_mobile_phone, r"^1[3-9][0-9]{9}$"),
+        Kind(
+            "division-code",
+            normalise,
+            lambda value: validate_division_code(value).code,
+            r"^[0-9]{6}$",
+        ),
+    )
+}
+# The patterns catalog forms used before the formats; a stored version never changes.
+LEGACY_PATTERNS = {
+    "^[0-9]{17}[0-9X]$": "resident-id",
+    "^[0-9A-HJ-NP-RTUW-Y]{2}[0-9]{6}[0-9A-HJ-NP-RTUW-Y]{10}$": "credit-code",
+    "^1[3-9][0-9]{9}$": "mobile-phone",
+}
+
+
+def kind_of(prop: Mapping[str, object]) -> Kind | None:
+    """The identifier kind of a JSON Schema property, or None for any other field."""
+    if prop.get("type") not in (None, "string"):
+        return None
+    name = prop.get("format")
+    if isinstance(name, str) and name in KINDS:
+        return KINDS[name]
+    pattern = prop.get("pattern")
+    legacy = LEGACY_PATTERNS.get(pattern) if isinstance(pattern, str) else None
+    return KINDS[legacy] if legacy else None

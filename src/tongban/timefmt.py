@@ -1,0 +1,79 @@
+"""How times, deadlines and time left are written, everywhere: pages, PDFs, the API.
+
+All of it is in the configured zone (``TONGBAN_TIMEZONE``), never a fixed one. The
+convention for deadlines (docs/architecture.md, "Time limits"):
+
+* A limit in working days runs to the end of its last working day. The stored due time
+  is the exclusive end (local midnight starting the next day); people are shown that
+  last day: ``2027-01-12``, meaning the whole day still counts.
+* A limit in office hours ends at a moment: shown as date and time, ``2027-01-12 15:30``.
+
+Since only a day limit ends exactly at local midnight, :func:`deadline` tells the two
+apart by the due time alone, and every due time (tasks, 协查, ratings) goes through it.
+Time left is written in working days, or in hours and minutes (``2 小时 15 分钟``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from tongban.config import get_settings
+
+Gettext = Callable[..., str]
+MOMENT = "%Y-%m-%d %H:%M"
+DAY = "%Y-%m-%d"
+
+
+def zone(name: str | None = None) -> ZoneInfo:
+    """The zone pages are shown in: ``name``, or the configured ``TONGBAN_TIMEZONE``."""
+    return ZoneInfo(name or get_settings().timezone)
+
+
+def local(value: datetime, tz: ZoneInfo | None = None) -> datetime:
+    return value.astimezone(tz or zone())
+
+
+def moment(value: datetime | None, tz: ZoneInfo | None = None, fmt: str = MOMENT) -> str:
+    """When something happened, to the minute (``""`` for nothing)."""
+    return "" if value is None else local(value, tz).strftime(fmt)
+
+
+def last_day(due_at: datetime, tz: ZoneInfo | None = None) -> date | None:
+    """The last day a deadline in working days allows (None for a deadline in hours)."""
+    due = local(due_at, tz)
+    if due.time() != time(0):
+        return None
+    return (due - timedelta(days=1)).date()
+
+
+def deadline(due_at: datetime | None, tz: ZoneInfo | None = None) -> str:
+    """A due time as people read it: its last day for day limits, else date and time."""
+    if due_at is None:
+        return ""
+    day = last_day(due_at, tz)
+    return day.strftime(DAY) if day is not None else moment(due_at, tz)
+
+
+def duration(amount: float, unit: str, gettext: Gettext) -> str:
+    """An amount of time left or overdue (its sign ignored): ``3 个工作日``, ``48 分钟``,
+    ``2 小时 15 分钟``. Hours are office hours for clocks, plain hours for ratings."""
+    if unit != "hours":
+        return _count(gettext, abs(amount), "1 个工作日", "%(n)s 个工作日")
+    hours, minutes = divmod(round(abs(amount) * 60), 60)
+    parts = [_count(gettext, hours, "1 小时", "%(n)s 小时")] if hours else []
+    if minutes or not hours:
+        parts.append(_count(gettext, minutes, "1 分钟", "%(n)s 分钟"))
+    return " ".join(parts)
+
+
+def _count(gettext: Gettext, n: float, one: str, many: str) -> str:
+    # English needs the singular; Chinese does not, but has the same two message ids.
+    return gettext(one) if n == 1 else gettext(many, n=f"{n:g}")
+
+
+def chinese_date(value: datetime, tz: ZoneInfo | None = None) -> str:
+    """A date as documents write it: 2026年12月7日."""
+    day = local(value, tz)
+    return f"{day.year}年{day.month}月{day.day}日"

@@ -1,0 +1,123 @@
+"""Strict JSON request bodies for the API.
+
+Python's ``json`` (which Starlette and FastAPI parse bodies with) reads ``NaN``,
+``Infinity`` and ``-Infinity`` and turns ``1e400`` into an infinity; none of them is
+JSON, and none can be stored. This middleware reads every JSON body sent to the API
+once, strictly, and answers 422 naming each such value's place before any route runs.
+A body that is not JSON at all passes on, for FastAPI to report as it always has.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi.responses import JSONResponse
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from tongban.errors import InvalidInput
+from tongban.web.i18n import locale_of
+
+
+class _Refused:
+    """Stands where the body held a value JSON cannot carry."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _float(text: str) -> float | _Refused:
+    value = float(text)
+    return value if math.isfinite(value) else _Refused(text)
+
+
+def _int(text: str) -> int | _Refused:
+    try:
+        return int(text)
+    except ValueError:  # beyond Python's digit limit for int(): no form needs it
+        return _Refused(text[:20] + "…")
+
+
+def _refused(value: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    if isinstance(value, _Refused):
+        yield path
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _refused(inner, (*path, str(key)))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            yield from _refused(inner, (*path, str(index)))
+
+
+def problems(body: bytes) -> list[dict[str, str]]:
+    """Where ``body`` holds NaN, an infinity or an unreadably long number; [] otherwise."""
+    try:
+        parsed = json.loads(body, parse_constant=_Refused, parse_float=_float, parse_int=_int)
+    except ValueError:
+        return []  # not JSON: FastAPI says so in its own words
+    return [
+        {
+            "field": ".".join(path),
+            "message_zh": f"“{'.'.join(path)}”应为有限的数字（不能是 NaN、Infinity 或超出范围的数）",
+            "message_en": f"'{'.'.join(path)}' must be a finite number (not NaN, Infinity or "
+            "a number out of range)",
+        }
+        for path in _refused(parsed)
+    ]
+
+
+def _is_json(scope: Scope) -> bool:
+    headers: dict[bytes, bytes] = dict(scope.get("headers") or [])
+    kind = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+    return kind == b"application/json" or kind.endswith(b"+json")
+
+
+class StrictJSONBodies:
+    """ASGI middleware: API requests with a JSON body are parsed strictly first."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        wanted = scope["type"] == "http" and str(scope.get("path", "")).startswith("/api/")
+        if not wanted or not _is_json(scope):
+            await self.app(scope, receive, send)
+            return
+        messages: list[Message] = []
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request" or not message.get("more_body"):
+                break
+        found = problems(b"".join(m.get("body", b"") for m in messages))
+        if found:
+            await _refuse(scope, found)(scope, receive, send)
+            return
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
+
+
+def _refuse(scope: Scope, details: list[dict[str, str]]) -> JSONResponse:
+    error = InvalidInput(
+        "提交的数值不是有效的 JSON 数字，请按提示修改。",
+        "The request holds numbers that are not valid JSON; see details.",
+        details=details,
+    )
+    request = Request(scope)
+    runtime = getattr(request.app.state, "runtime", None)
+    default = runtime.settings.default_locale if runtime is not None else "zh_Hans"
+    body = {
+        "error": {
+            "code": error.code,
+            "message": error.message(locale_of(request, default)),
+            "field": details[0]["field"],
+            "details": error.details,
+        }
+    }
+    return JSONResponse(body, status_code=error.status)

@@ -1,0 +1,67 @@
+"""One deadline, one way of writing it (issue 8, fault 5): the receipt, the case page, the
+queue, the task page and the API print the same due time; a limit in working days shows
+its last day, never the next midnight; hours left are hours and minutes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import Clock
+from tests.factories import act, open_task, submitted
+from tests.web.support import ITEM, SignedIn, found
+from tongban import timefmt
+from tongban.web.i18n import gettext_for
+
+HOUR_ITEM = "3501-GA-001"  # 刻章备案: limits in office hours (promised 2, legal 8)
+MIDNIGHT = re.compile(r"\d{4}-\d\d-\d\d 00:00")
+
+
+def test_a_day_limit_is_shown_as_its_last_day_everywhere(
+    client: TestClient, as_user, signed_in: SignedIn
+) -> None:  # type: ignore[no-untyped-def]
+    number = submitted(client, as_user("zhangsan"), ITEM)["number"]
+    api = client.get(f"/api/v1/cases/{number}", headers=as_user("zhangsan")).json()
+    # submitted Monday 2025-09-22 09:00; the accept stage is due the same day (即办)
+    assert api["time_left"]["due_at"].startswith("2025-09-22T16:00")  # 24:00 in Fuzhou
+    assert api["time_left"]["due_date"] == "2025-09-22"
+    assert api["time_left"]["due_label"] == "2025-09-22"
+    case_page = signed_in("zhangsan").get(f"/cases/{number}").text
+    receipt = client.get(f"/cases/{number}/receipt").text
+    staff = signed_in("rs")
+    queue = staff.get("/staff").text
+    task = staff.get(found(rf'href="(/staff/tasks/\d+)">{number}', queue)).text
+    row = found(rf"({number}.*?)</tr>", queue.replace("\n", " "))
+    for page in (case_page, row, task):
+        assert "2025-09-22" in page and not MIDNIGHT.search(page), page
+    assert "截至 2025-09-28" in receipt and not MIDNIGHT.search(receipt)  # art. 32: 5 days
+    # the case page states the receipt's acceptance deadline too, in the same words
+    accepting = found(r"<dt>受理期限</dt>\s*<dd>(.*?)</dd>", case_page)
+    assert "截至 2025-09-28" in accepting and "第三十二条" in accepting
+
+
+def test_hours_left_are_hours_and_minutes(
+    client: TestClient, as_user, signed_in: SignedIn, clock: Clock
+) -> None:  # type: ignore[no-untyped-def]
+    number = submitted(client, as_user("minfeng"), HOUR_ITEM)["number"]
+    ga = as_user("ga")
+    assert act(client, ga, open_task(client, ga, number, "accept"), "accept").status_code == 200
+    clock.advance(hours=1, minutes=12)  # 09:00 accepted, promised 2 office hours
+    page = signed_in("minfeng").get(f"/cases/{number}").text
+    assert "剩余 48 分钟" in page and "0.8" not in page
+    assert "2025-09-22 11:00" in page  # an hour limit ends at a moment: date and time
+    clock.advance(hours=2, minutes=6)  # TimeLeft counts tenths of an hour
+    english = signed_in("minfeng").get(f"/cases/{number}?lang=en").text
+    assert "Overdue by 1 hour 18 minutes" in english, re.findall(r"class=\"left[^<]*<", english)
+
+
+def test_durations_read_as_people_say_them() -> None:
+    zh, en = gettext_for("zh_Hans"), gettext_for("en")
+    assert timefmt.duration(0.8, "hours", zh) == "48 分钟"
+    assert timefmt.duration(2.25, "hours", zh) == "2 小时 15 分钟"
+    assert timefmt.duration(-3, "hours", zh) == "3 小时"
+    assert timefmt.duration(3, "working_days", zh) == "3 个工作日"
+    assert timefmt.duration(2.25, "hours", en) == "2 hours 15 minutes"
+    assert timefmt.duration(1, "working_days", en) == "1 working day"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from tongban import timefmt
 from tongban.cases import service
 from tongban.cases.enums import CaseState
 from tongban.cases.http.applicant_views import (
@@ -24,7 +25,6 @@ from tongban.cases.http.applicant_views import (
 from tongban.cases.models import Case
 from tongban.web.deps import CheckedForm
 from tongban.web.i18n import gettext_for
-from tongban.web.templating import environment
 
 router = APIRouter()
 
@@ -32,7 +32,8 @@ router = APIRouter()
 def _saved(desk: Desk, case: Case) -> JSONResponse:
     """Where the draft lives now and a line for the page's live region."""
     desk.session.flush()  # the answer names the version this save produced
-    time = environment().filters["localtime"](desk.now, "%H:%M")
+    tz = timefmt.zone(desk.request.app.state.runtime.settings.timezone)
+    time = timefmt.moment(desk.now, tz, "%H:%M")
     edit = (
         f"/cases/{case.number}/edit" if case.state == CaseState.draft else f"/cases/{case.number}"
     )

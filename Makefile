@@ -8,7 +8,7 @@ VENDOR := src/tongban/static/vendor
 ASSETS := $(VENDOR)/echarts.common.min.js $(VENDOR)/htmx.min.js
 export TONGBAN_DATABASE_URL ?= sqlite:///var/tongban.sqlite3
 
-.PHONY: run test test-fast bench lint fmt migrate install install-dev lock clean system-deps
+.PHONY: run test test-fast bench bench-load lint fmt migrate install install-dev lock clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,8 +57,11 @@ test: install-dev system-deps ## lint, type-check and the whole test suite
 	$(BIN)/lint-imports
 	$(BIN)/pytest -n 2 --maxfail=20
 
-bench: install            ## benchmarks under bench/ (results go to BENCHMARKS.md by hand)
+bench: install bench-load ## benchmarks under bench/ (results go to BENCHMARKS.md by hand)
 	$(BIN)/python bench/page_weight.py
+
+bench-load: install       ## 20 users, no think time, on a SQLite file (loopback; fails on any error)
+	$(BIN)/python bench/load.py
 
 test-fast: install-dev
 	$(BIN)/pytest -x -q -m "not browser"

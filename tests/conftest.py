@@ -174,3 +174,13 @@ def as_user(client: TestClient):  # type: ignore[no-untyped-def]
         return cache[username]
 
     return headers
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``postgres`` run only when the suite runs on PostgreSQL."""
+    if os.environ.get("TONGBAN_TEST_DATABASE_URL", "").startswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set TONGBAN_TEST_DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)

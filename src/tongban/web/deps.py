@@ -1,11 +1,13 @@
 """Typed dependencies shared by the API and the pages: the runtime, one database session
-per request (committed once, at the end), the clock, the file store and the CSRF check.
-The signed-in user and role checks are the accounts domain's (``accounts.deps``).
+per request (committed once, before the response leaves), the clock, the file store and
+the CSRF check. The signed-in user and role checks are the accounts domain's
+(``accounts.deps``).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import nullcontext
 from datetime import datetime
 from typing import Annotated
 
@@ -14,6 +16,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from tongban.db import reading_session, writer_turn
 from tongban.errors import NotAllowed
 from tongban.files.store import FileStore
 from tongban.timeutil import utcnow
@@ -29,20 +32,31 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def get_db(runtime: RuntimeDep) -> Iterator[Session]:
-    """The request's unit of work: committed if the handler returns, rolled back if it raises."""
-    session = runtime.sessions()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-SessionDep = Annotated[Session, Depends(get_db)]
+def get_db(request: Request, runtime: RuntimeDep) -> Iterator[Session]:
+    """The request's unit of work: committed if the handler returns, rolled back if it raises.
+
+    It ends when the handler does, before the response is sent (``scope="function"``), so
+    a client that got a 2xx can read what it wrote at once. GET, HEAD and OPTIONS only
+    read: their session takes no write lock; other methods wait for their turn to write
+    (see ``tongban.db``).
+    """
+    reading = request.method in READING_METHODS
+    with nullcontext() if reading else writer_turn(runtime.engine):
+        session = reading_session(runtime.sessions) if reading else runtime.sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 
 
 def get_now(runtime: RuntimeDep) -> datetime:

@@ -7,12 +7,23 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
+from tongban.db import LockTimeout, is_lock_timeout
 from tongban.errors import Conflict, DomainError, InvalidInput, NotSignedIn
 from tongban.web import carry
 from tongban.web.i18n import locale_of
 from tongban.web.templating import render
+
+RETRY_AFTER_SECONDS = 5
+
+
+class Busy(DomainError):
+    """The database stayed locked past the bounded wait; nothing was saved."""
+
+    status = 503
+    code = "busy"
 
 
 def _is_api(request: Request) -> bool:
@@ -86,10 +97,24 @@ def install(app: FastAPI) -> None:
             ),
         )
 
+    async def locked(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, OperationalError) and not is_lock_timeout(exc):
+            raise exc  # a real fault: the server error page, and the log
+        busy = Busy(
+            f"系统繁忙，请约 {RETRY_AFTER_SECONDS} 秒后重试；本次请求没有改动任何数据。",
+            f"The system is busy; please try again in about {RETRY_AFTER_SECONDS} seconds. "
+            "This request changed nothing.",
+        )
+        response = _respond(request, busy)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
     async def invalid(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         return _validation(request, exc)
 
     app.add_exception_handler(DomainError, domain)
     app.add_exception_handler(StaleDataError, stale)
+    app.add_exception_handler(OperationalError, locked)
+    app.add_exception_handler(LockTimeout, locked)
     app.add_exception_handler(RequestValidationError, invalid)

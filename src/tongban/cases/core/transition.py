@@ -2,9 +2,9 @@
 
 Each change is checked against the state machine, written to the audit trail (and
 through it to the outbox) in the caller's transaction. Callers hold the case's lock:
-``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite every transaction is ``BEGIN
-IMMEDIATE``, so writers are already serialised. The version columns catch anyone who
-read the rows before the lock was theirs.
+``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite every unit of work that writes begins
+``BEGIN IMMEDIATE`` (``tongban.db``), so writers are already serialised. The version
+columns catch anyone who read the rows before the lock was theirs.
 """
 
 from __future__ import annotations

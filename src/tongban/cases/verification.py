@@ -189,7 +189,8 @@ def for_case(session: Session, *, case: Case) -> Sequence[VerificationRequest]:
 def time_left(session: Session, *, request: VerificationRequest, now: datetime) -> clocks.TimeLeft:
     """Working days left to answer, with the queue's urgency (red / yellow / green)."""
     cal = clocks.calendar(session)
-    limit = cal.working_days_between(request.asked_at, request.due_at - timedelta(seconds=1))
+    begins = cal.working_start(request.asked_at)  # asked after hours: counted from the next day
+    limit = cal.working_days_between(begins, request.due_at - timedelta(seconds=1))
     # Never added to the session: it only lends the request the counting of a task's clock.
     clock = Clock(
         unit="working_days",

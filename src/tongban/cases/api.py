@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.cases import service
+from tongban.cases.clocks import TimeLeft
 from tongban.cases.enums import Stage
 from tongban.cases.models import Case, Task
 from tongban.cases.schemas import (
@@ -45,17 +46,19 @@ router = APIRouter(tags=["cases"])
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Row id")]
 
 
+def _time_left(left: TimeLeft | None) -> TimeLeftRead | None:
+    return TimeLeftRead.model_validate(left) if left else None
+
+
 def _read(session: SessionDep, case: Case, now: NowDep) -> CaseRead:
     read = CaseRead.model_validate(case)
-    left = service.case_time_left(session, case=case, now=now)
-    read.time_left = TimeLeftRead.model_validate(left) if left else None
+    read.time_left = _time_left(service.case_time_left(session, case=case, now=now))
     return read
 
 
 def _task_read(session: SessionDep, task: Task, now: NowDep) -> TaskRead:
     read = TaskRead.model_validate(task)
-    left = service.task_time_left(session, task=task, now=now)
-    read.time_left = TimeLeftRead.model_validate(left) if left else None
+    read.time_left = _time_left(service.task_time_left(session, task=task, now=now))
     return read
 
 
@@ -181,10 +184,11 @@ def get_timeline(number: str, session: SessionDep, user: CurrentUser, now: NowDe
         )
         for s in line.stages
     ]
-    left = TimeLeftRead.model_validate(line.time_left) if line.time_left else None
     events = [e for e in line.events if service.may_see_event(user, e.action)]
     return TimelineRead(
-        stages=stages, events=[EventRead.model_validate(e) for e in events], time_left=left
+        stages=stages,
+        events=[EventRead.model_validate(e) for e in events],
+        time_left=_time_left(line.time_left),
     )
 
 
@@ -217,14 +221,15 @@ def list_tasks(
 ) -> list[TaskRead]:
     """The queue: open tasks of the user's department and roles, least time left first."""
     return [
-        _task_read(session, task, now) for task in service.queue(session, user=user, stage=stage)
+        _task_read(session, task, now)
+        for task in service.queue(session, user=user, now=now, stage=stage)
     ]
 
 
 @router.get("/tasks/{task_id}")
-def get_task(task_id: RowId, session: SessionDep, user: CurrentStaff) -> TaskRead:
-    """One task of the user's department."""
-    return TaskRead.model_validate(service.get_task(session, task_id=task_id, user=user))
+def get_task(task_id: RowId, session: SessionDep, user: CurrentStaff, now: NowDep) -> TaskRead:
+    """One task of the user's department, with its time left."""
+    return _task_read(session, service.get_task(session, task_id=task_id, user=user), now)
 
 
 def _task_case(session: SessionDep, task_id: RowId, user: User) -> Task:

@@ -104,7 +104,7 @@ def approve_case(
     )
     change_state(session, now=now, case=case, event=Event.approve, actor=actor, opinion=opinion)
     case.decided_at = now
-    clocks.stop_clocks(case, now=now, kinds=[ClockKind.promised, ClockKind.legal])
+    clocks.stop_clocks(session, case=case, now=now, kinds=[ClockKind.promised, ClockKind.legal])
     open_stage_task(session, case, Stage.issue, now)
     return case
 
@@ -130,7 +130,7 @@ def refuse_case(
     )
     change_state(session, now=now, case=case, event=Event.refuse, actor=actor, opinion=opinion)
     case.decided_at = case.closed_at = now
-    clocks.stop_clocks(case, now=now)
+    clocks.stop_clocks(session, case=case, now=now)
     documents.issue_refusal(
         session, case=case, spec=spec_of(session, case), reasons=opinion, store=store, now=now
     )

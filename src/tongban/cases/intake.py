@@ -107,16 +107,16 @@ def request_correction(
         opinion=opinion,
         data={"problems": problems},
     )
-    clocks.stop_clocks(case, now=now, kinds=[ClockKind.acceptance])
-    session.add(
-        CasePause(
-            case_id=case.id,
-            reason=PauseReason.correction,
-            note=opinion,
-            started_at=now,
-            started_by=actor.name,
-        )
+    clocks.stop_clocks(session, case=case, now=now, kinds=[ClockKind.acceptance])
+    pause = CasePause(
+        case_id=case.id,
+        reason=PauseReason.correction,
+        note=opinion,
+        started_at=now,
+        started_by=actor.name,
     )
+    session.add(pause)
+    case.pauses.append(pause)
     request = CorrectionRequest(
         case_id=case.id, problems=problems, opinion=opinion, issued_by=actor.name, issued_at=now
     )
@@ -132,15 +132,12 @@ def resubmit_case(session: Session, *, case_id: int, user: User, now: datetime) 
     if case.state == CaseState.correction_requested:
         check_complete(session, case=case)
     change_state(session, now=now, case=case, event=Event.resubmit, actor=actor_of(user))
-    for pause in case.pauses:
-        if pause.ended_at is None:
-            pause.ended_at = now
     for request in session.scalars(
         select(CorrectionRequest).where(CorrectionRequest.case_id == case.id)
     ):
         request.resolved_at = request.resolved_at or now
     case.received_at = now
-    clocks.recompute(session, case=case)
+    clocks.end_pause(session, case=case, now=now)
     _start_acceptance(session, case, now)
     return case
 
@@ -183,7 +180,7 @@ def _accept(
     now: datetime,
 ) -> None:
     change_state(session, now=now, case=case, event=event, actor=actor, opinion=opinion)
-    clocks.stop_clocks(case, now=now, kinds=[ClockKind.acceptance])
+    clocks.stop_clocks(session, case=case, now=now, kinds=[ClockKind.acceptance])
     case.accepted_at = since
     _fan_out(session, case, since)
 
@@ -234,7 +231,7 @@ def reject_case(session: Session, *, case_id: int, user: User, opinion: str, now
         session, task=task, outcome=TaskOutcome.refused, actor=actor, opinion=opinion, now=now
     )
     change_state(session, now=now, case=case, event=Event.reject, actor=actor, opinion=opinion)
-    clocks.stop_clocks(case, now=now)
+    clocks.stop_clocks(session, case=case, now=now)
     case.closed_at = now
     return case
 
@@ -245,7 +242,8 @@ def withdraw_case(session: Session, *, case_id: int, user: User, now: datetime) 
     access.check_owner(user, case)
     actor = actor_of(user)
     change_state(session, now=now, case=case, event=Event.withdraw, actor=actor)
+    clocks.end_pause(session, case=case, now=now)  # no longer waiting for a correction
     cancel_open_tasks(session, case=case, actor=actor, now=now)
-    clocks.stop_clocks(case, now=now)
+    clocks.stop_clocks(session, case=case, now=now)
     case.closed_at = now
     return case

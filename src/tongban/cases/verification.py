@@ -200,4 +200,4 @@ def time_left(session: Session, *, request: VerificationRequest, now: datetime) 
         due_at=request.due_at,
         provisional=False,
     )
-    return clocks.time_left(cal, clock, now=now, paused=False)
+    return clocks.time_left(cal, clock, now=now)  # 协查 never pauses

@@ -53,6 +53,7 @@ def _time_left(left: TimeLeft | None) -> TimeLeftRead | None:
 def _read(session: SessionDep, case: Case, now: NowDep) -> CaseRead:
     read = CaseRead.model_validate(case)
     read.time_left = _time_left(service.case_time_left(session, case=case, now=now))
+    read.legal_time_left = _time_left(service.legal_time_left(session, case=case, now=now))
     return read
 
 
@@ -189,6 +190,7 @@ def get_timeline(number: str, session: SessionDep, user: CurrentUser, now: NowDe
         stages=stages,
         events=[EventRead.model_validate(e) for e in events],
         time_left=_time_left(line.time_left),
+        legal_time_left=_time_left(line.legal_time_left),
     )
 
 

@@ -1,4 +1,5 @@
-"""After acceptance: parallel review, decision, issuing, delivery, pauses, extension."""
+"""After acceptance: parallel review, decision, issuing, delivery. Pauses and the
+extension of the legal limit are in ``limits.py``."""
 
 from __future__ import annotations
 
@@ -6,27 +7,22 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
-from tongban.audit import service as audit
 from tongban.audit.service import SYSTEM, Actor
-from tongban.cases import access, clocks, definition, documents
+from tongban.cases import access, clocks, documents, limits
 from tongban.cases.definition import spec_of
 from tongban.cases.enums import (
-    CaseState,
     ClockKind,
-    PauseReason,
     RoundOutcome,
     Stage,
     TaskOutcome,
-    TaskState,
 )
 from tongban.cases.machine import Event
-from tongban.cases.models import Case, CasePause, Task
+from tongban.cases.models import Case, Task
 from tongban.cases.rounds import join_review_round, open_stage_task
 from tongban.cases.transition import change_state, finish_task, lock_case
-from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from tongban.errors import Conflict, InvalidInput, NotFound
 from tongban.files.store import FileStore
 
 
@@ -73,10 +69,16 @@ def review_task(
     return task
 
 
-def _decide_task(session: Session, task_id: int, user: User, expected_version: int | None) -> Task:
+def _decide_task(
+    session: Session, task_id: int, user: User, expected_version: int | None, now: datetime
+) -> Task:
+    """The decision task, locked. A decision ends an open art. 45 pause: the hearing or
+    inspection it waited for is over, and no clock may stand still after the case moves on."""
     task = locked_task(session, task_id=task_id, user=user, expected_version=expected_version)
     if task.stage != Stage.decide:
         raise Conflict("这不是核准任务。", "This is not a decision task.")
+    if clocks.open_pause(task.case) is not None:
+        limits.resume(session, task.case, actor_of(user), now, opinion="作出决定，暂停计时结束。")
     return task
 
 
@@ -90,7 +92,7 @@ def approve_case(
     expected_version: int | None = None,
 ) -> Case:
     """Approve (核准): only when every reviewing department approved."""
-    task = _decide_task(session, task_id, user, expected_version)
+    task = _decide_task(session, task_id, user, expected_version, now)
     case = task.case
     if case.review_outcome != RoundOutcome.approved:
         raise Conflict(
@@ -122,7 +124,7 @@ def refuse_case(
     """Refuse (不予许可) with reasons; a written decision with appeal rights is produced."""
     if not opinion.strip():
         raise InvalidInput("不予许可必须说明理由。", "A refusal needs reasons.", field="opinion")
-    task = _decide_task(session, task_id, user, expected_version)
+    task = _decide_task(session, task_id, user, expected_version, now)
     case = task.case
     actor = actor_of(user)
     finish_task(
@@ -191,127 +193,3 @@ def deliver_result(
         raise Conflict("这不是送达任务。", "This is not a delivery task.")
     _deliver(session, task, actor_of(user), opinion, now)
     return task.case
-
-
-def _check_case_officer(case: Case, user: User, *roles: Role) -> None:
-    open_departments = {t.department_code for t in case.tasks if t.state == TaskState.open}
-    if user.department_code not in open_departments | {case.lead_department} or not user.has_role(
-        *roles
-    ):
-        raise NotAllowed(
-            "只有承办部门的审查或核准人员可以这样做。",
-            "Only reviewers or approvers of a department handling the case may do this.",
-        )
-
-
-def pause_clock(
-    session: Session, *, case_id: int, user: User, reason: PauseReason, note: str, now: datetime
-) -> CasePause:
-    """Art. 45: hearings, inspections, testing, expert review do not count."""
-    case = lock_case(session, case_id=case_id)
-    _check_case_officer(case, user, Role.reviewer, Role.approver)
-    if reason == PauseReason.correction or not note.strip():
-        raise InvalidInput(
-            "请选择暂停原因（听证、检验、检测、专家评审）并说明情况。",
-            "Choose hearing, inspection, testing or expert review and explain.",
-            field="note",
-        )
-    if case.state not in (CaseState.in_review, CaseState.in_decision):
-        raise Conflict(
-            "只有审查或核准阶段可以暂停计时。", "The clock pauses only in review or decision."
-        )
-    if any(pause.ended_at is None for pause in case.pauses):
-        raise Conflict("计时已经暂停。", "The clock is already paused.")
-    actor = actor_of(user)
-    pause = CasePause(
-        case_id=case.id, reason=reason, note=note, started_at=now, started_by=actor.name
-    )
-    session.add(pause)
-    case.pauses.append(pause)
-    audit.record(
-        session,
-        at=now,
-        action="case.pause",
-        actor=actor,
-        object_type="case",
-        object_id=case.number,
-        case_id=case.id,
-        subject_id=case.applicant_id,
-        opinion=note,
-        data={"reason": reason},
-    )
-    return pause
-
-
-def resume_clock(session: Session, *, case_id: int, user: User, now: datetime) -> Case:
-    """End an art. 45 pause; due times move by the working time it took."""
-    case = lock_case(session, case_id=case_id)
-    _check_case_officer(case, user, Role.reviewer, Role.approver)
-    open_pauses = [
-        p for p in case.pauses if p.ended_at is None and p.reason != PauseReason.correction
-    ]
-    if not open_pauses:
-        raise Conflict("计时没有暂停。", "The clock is not paused.")
-    for pause in open_pauses:
-        pause.ended_at = now
-    moved = clocks.recompute(session, case=case)
-    audit.record(
-        session,
-        at=now,
-        action="case.resume",
-        actor=actor_of(user),
-        object_type="case",
-        object_id=case.number,
-        case_id=case.id,
-        subject_id=case.applicant_id,
-        data={"moved": [clock.id for clock, _ in moved]},
-    )
-    return case
-
-
-def extend_limit(
-    session: Session, *, case_id: int, user: User, opinion: str, now: datetime
-) -> Case:
-    """Art. 42: the approver extends the legal limit once, by 10 (joint: 15) working days."""
-    case = lock_case(session, case_id=case_id)
-    if not (user.has_role(Role.approver) and user.department_code == case.lead_department):
-        raise NotAllowed(
-            "只有牵头部门的核准人员可以批准延期。",
-            "Only the lead department's approver may extend.",
-        )
-    if not opinion.strip():
-        raise InvalidInput(
-            "延期必须说明理由并记录批准意见。",
-            "An extension needs the approver's reasons.",
-            field="opinion",
-        )
-    if case.extended:
-        raise Conflict(
-            "法定期限只能延长一次。",
-            "The legal limit can be extended only once.",
-            code="already_extended",
-        )
-    legal = clocks.running(case, ClockKind.legal)
-    if case.state not in (CaseState.in_review, CaseState.in_decision) or not legal:
-        raise Conflict(
-            "只有审查或核准阶段的办件可以延期。",
-            "Only cases in review or decision can be extended.",
-        )
-    days = definition.EXTENSION_DAYS_JOINT if case.joint else definition.EXTENSION_DAYS
-    for clock in legal:
-        clock.extension = days * (definition.HOURS_PER_DAY if clock.unit == "hours" else 1)
-    case.extended = True
-    clocks.recompute(session, case=case)
-    audit.record(
-        session,
-        at=now,
-        action="case.extend",
-        actor=actor_of(user),
-        object_type="case",
-        object_id=case.number,
-        case_id=case.id,
-        subject_id=case.applicant_id,
-        opinion=opinion,
-        data={"days": days},
-    )
-    return case

@@ -149,6 +149,7 @@ class Timeline:
     stages: list[StageView]
     events: Sequence[AuditEntry]
     time_left: clocks.TimeLeft | None
+    legal_time_left: clocks.TimeLeft | None = None  # art. 42, extension included
 
 
 def working_time(cal: WorkCalendar, start: datetime, end: datetime, unit: str) -> float:
@@ -181,6 +182,7 @@ def timeline(session: Session, *, case: Case, now: datetime) -> Timeline:
         views,
         audit.entries_for_case(session, case_id=case.id),
         case_time_left(session, case=case, now=now),
+        legal_time_left(session, case=case, now=now),
     )
 
 
@@ -192,6 +194,14 @@ def case_time_left(session: Session, *, case: Case, now: datetime) -> clocks.Tim
     """Time left against the promised limit (or the acceptance stage before acceptance),
     standing still while the case is paused."""
     running = clocks.running(case, ClockKind.promised) or clocks.running(case, ClockKind.stage)
+    return _time_left(session, case, running[0], now) if running else None
+
+
+def legal_time_left(session: Session, *, case: Case, now: datetime) -> clocks.TimeLeft | None:
+    """Time left against the legal limit (法定期限, art. 42: 20 or, joint, 45 working days
+    from acceptance, extended once by 10 or 15), while it runs; None before acceptance and
+    after the decision."""
+    running = clocks.running(case, ClockKind.legal)
     return _time_left(session, case, running[0], now) if running else None
 
 

@@ -64,6 +64,11 @@ class CaseRead(BaseModel):
     time_left: TimeLeftRead | None = Field(
         None, description="Against the promised limit (before acceptance: the acceptance stage)"
     )
+    legal_time_left: TimeLeftRead | None = Field(
+        None,
+        description="Against the legal limit (art. 42, extension included) from acceptance to "
+        "the decision",
+    )
 
 
 class TaskRead(BaseModel):
@@ -170,6 +175,7 @@ class TimelineRead(BaseModel):
     stages: list[StageRead]
     events: list[EventRead]
     time_left: TimeLeftRead | None
+    legal_time_left: TimeLeftRead | None = None
 
 
 class VerificationCreate(BaseModel):

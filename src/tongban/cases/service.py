@@ -17,11 +17,8 @@ from tongban.cases.drilldown import CaseFilter, list_supervised_cases
 from tongban.cases.flow import (
     approve_case,
     deliver_result,
-    extend_limit,
     issue_result,
-    pause_clock,
     refuse_case,
-    resume_clock,
     review_task,
 )
 from tongban.cases.intake import (
@@ -33,6 +30,7 @@ from tongban.cases.intake import (
     submit_case,
     withdraw_case,
 )
+from tongban.cases.limits import extend_limit, pause_clock, resume_clock
 from tongban.cases.measures import Status
 from tongban.cases.metrics import PERIODS, dashboard
 from tongban.cases.queries import (
@@ -42,6 +40,7 @@ from tongban.cases.queries import (
     get_material,
     get_result,
     get_task,
+    legal_time_left,
     list_my_cases,
     materials,
     queue,
@@ -84,6 +83,7 @@ __all__ = [
     "get_task",
     "get_verification",
     "issue_result",
+    "legal_time_left",
     "list_my_cases",
     "list_supervised_cases",
     "list_verifications",

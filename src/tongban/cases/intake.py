@@ -64,6 +64,12 @@ def submit_case(session: Session, *, case_id: int, user: User, now: datetime) ->
     return case
 
 
+def _deemed_accepted(case: Case, now: datetime) -> bool:
+    """Art. 32: five working days from receipt passed without a correction notice, so the
+    case counts as accepted from the day of receipt (the worker may not have come by yet)."""
+    return any(clock.due_at <= now for clock in clocks.running(case, ClockKind.acceptance))
+
+
 def _open_accept_task(case: Case, user: User) -> Task:
     for task in case.tasks:
         if task.stage == Stage.accept and task.state == TaskState.open:
@@ -84,6 +90,14 @@ def request_correction(
     """Send the one correction notice listing every problem; the clock pauses."""
     case = lock_case(session, case_id=case_id)
     _open_accept_task(case, user)
+    if case.state == CaseState.submitted and _deemed_accepted(case, now):
+        raise Conflict(
+            "自收到申请材料之日起已超过五个工作日，依法视为受理（《行政许可法》第三十二条），"
+            "不能再要求补正；请受理。",
+            "Five working days have passed since receipt: by art. 32 the case counts as "
+            "accepted and can no longer be sent back for correction. Accept it.",
+            code="deemed_accepted",
+        )
     if not problems or any(not p.get("problem", "").strip() for p in problems):
         raise InvalidInput(
             "请逐条列出需要补正的内容。", "List every problem to fix.", field="problems"
@@ -142,8 +156,10 @@ def resubmit_case(session: Session, *, case_id: int, user: User, now: datetime) 
     return case
 
 
-def _fan_out(session: Session, case: Case, now: datetime) -> None:
-    """Open one review task per (item, department): they run in parallel."""
+def _fan_out(session: Session, case: Case, since: datetime, now: datetime) -> None:
+    """Open one review task per (item, department): they run in parallel. A task's own
+    clock runs from when it is opened (``now``); the case's promised and legal limits run
+    from acceptance (``since``: the day of receipt when deemed accepted, art. 32)."""
     spec = definition.spec_of(session, case)
     for item, dept in definition.review_assignments(spec):
         task = Task(
@@ -162,10 +178,10 @@ def _fan_out(session: Session, case: Case, now: datetime) -> None:
     limits = spec["time_limit"]
     unit = limits["unit"]
     clocks.start_clock(
-        session, case=case, kind=ClockKind.promised, unit=unit, limit=limits["promised"], now=now
+        session, case=case, kind=ClockKind.promised, unit=unit, limit=limits["promised"], now=since
     )
     clocks.start_clock(
-        session, case=case, kind=ClockKind.legal, unit=unit, limit=limits["legal"], now=now
+        session, case=case, kind=ClockKind.legal, unit=unit, limit=limits["legal"], now=since
     )
     join_review_round(session, case, now)  # without a review stage: straight to decision
 
@@ -182,20 +198,22 @@ def _accept(
     change_state(session, now=now, case=case, event=event, actor=actor, opinion=opinion)
     clocks.stop_clocks(session, case=case, now=now, kinds=[ClockKind.acceptance])
     case.accepted_at = since
-    _fan_out(session, case, since)
+    _fan_out(session, case, since, now)
 
 
 def accept_case(
     session: Session, *, case_id: int, user: User, opinion: str | None, now: datetime
 ) -> Case:
-    """Accept (受理): the case fans out to the reviewing departments."""
+    """Accept (受理): the case fans out to the reviewing departments. Past the art. 32 five
+    working days the case was accepted by law on the day of receipt, and counts from it."""
     case = lock_case(session, case_id=case_id)
     task = _open_accept_task(case, user)
     actor = actor_of(user)
+    since = case.received_at if _deemed_accepted(case, now) else now
     finish_task(
         session, task=task, outcome=TaskOutcome.approved, actor=actor, opinion=opinion, now=now
     )
-    _accept(session, case, Event.accept, actor, opinion, now, now)
+    _accept(session, case, Event.accept, actor, opinion, since or now, now)
     return case
 
 

@@ -103,11 +103,11 @@ def task_conditions(
     if status == Status.open:
         return [Task.state == TaskState.open]
     if status == Status.due_soon:
-        running = [not_paused(Task.case_id), Task.due_at >= now, Task.due_at < now + SOON]
-        return [Task.state == TaskState.open, *running]
+        soon = [Task.due_at >= now, Task.due_at < now + SOON]
+        return [Task.state == TaskState.open, not_paused(Task.case_id), *soon]
     if status == Status.overdue:
-        running = and_(not_paused(Task.case_id), Task.due_at < now)
-        return [Task.state == TaskState.open, or_(running, overdue_when_paused())]
+        past = and_(not_paused(Task.case_id), Task.due_at < now)
+        return [Task.state == TaskState.open, or_(past, overdue_when_paused())]
     found: list[ColumnElement[bool]] = [Task.state == TaskState.done]
     if dates is not None:
         found.append(dates.holds(Task.finished_at))

@@ -54,6 +54,7 @@ test: install-dev system-deps ## lint, type-check and the whole test suite
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest -n 2 --maxfail=20
 
 bench: install            ## benchmarks under bench/ (results go to BENCHMARKS.md by hand)
@@ -65,6 +66,7 @@ test-fast: install-dev
 lint: install-dev
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 fmt: install-dev
 	$(BIN)/ruff check --fix src tests

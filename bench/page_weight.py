@@ -48,7 +48,7 @@ def main() -> int:
 
         from tongban.cli import demo_load
         from tongban.config import get_settings
-        from tongban.web.app import create_app
+        from tongban.app import create_app
         from tongban.web.runtime import Runtime
 
         demo_load()

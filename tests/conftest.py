@@ -17,14 +17,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from tongban import demo
+from tongban.app import create_app
 from tongban.catalog import service as catalog
 from tongban.config import Settings
 from tongban.db import Base, make_engine
+from tongban.demo import users as demo
 from tongban.files.store import LocalFileStore
 from tongban.migrate import upgrade
 from tongban.models import load_all
-from tongban.web.app import create_app
 from tongban.web.runtime import Runtime
 from tongban.workdays import service as workdays
 

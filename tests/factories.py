@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tongban.samples import PDF, SAMPLES, fill_form
+from tongban.demo.samples import PDF, SAMPLES, fill_form
 
 API = "/api/v1"
 

@@ -13,7 +13,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
-from tongban.web.app import create_app
+from tongban.app import create_app
 from tongban.web.runtime import Runtime
 
 FUZZ = settings(

@@ -2,15 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+import structlog
+from click.testing import Result
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from tests.conftest import Clock
+from tests.factories import act, open_task, submitted
+from tests.workdays.support import YEAR_2027
+from tongban import cli
+from tongban.audit.models import AuditEntry
 from tongban.cli import app
 from tongban.config import get_settings
+from tongban.web.runtime import Runtime
+from tongban.workdays.enums import CalendarYearStatus
+from tongban.workdays.models import CalendarDay, CalendarYear
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _logs_back_to_stderr() -> Iterator[None]:
+    """A command configures structlog to print to the runner's stream, closed afterwards;
+    later tests that log would fail with "I/O operation on closed file"."""
+    yield
+    structlog.reset_defaults()
+
+
+RADIATION = "3501-WJW-002"  # 放射工作人员证核发: legal 20 working days
 
 
 def test_help_lists_every_command() -> None:
@@ -38,3 +65,98 @@ def test_demo_refuses_a_production_database(
         get_settings.cache_clear()
     assert result.exit_code == 2
     assert "生产环境不能加载演示数据" in result.output
+
+
+# -- the holiday calendar -------------------------------------------------------------
+
+
+@pytest.fixture
+def year_file(tmp_path: Path) -> Path:
+    path = tmp_path / "2027.yaml"
+    path.write_text(YEAR_2027, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def on_test_database(monkeypatch: pytest.MonkeyPatch, runtime: Runtime) -> Runtime:
+    """The CLI works on the test's database (its transaction is rolled back afterwards)."""
+    monkeypatch.setattr(cli, "_runtime", lambda: runtime)
+    return runtime
+
+
+def _set_year(path: Path, *extra: str, answer: str | None = None) -> Result:
+    command = ["calendar", "set-year", str(path), "--source", "国办发明电〔2026〕X号", *extra]
+    return runner.invoke(app, command, input=answer)
+
+
+def _official(db: Session, year: int) -> bool:
+    db.expire_all()
+    row = db.get(CalendarYear, year)
+    return row is not None and row.status == CalendarYearStatus.official
+
+
+def test_set_year_refuses_an_incomplete_file_with_exit_code_2(
+    on_test_database: Runtime, tmp_path: Path, db: Session
+) -> None:
+    path = tmp_path / "2027.yaml"
+    path.write_text("year: 2027\nholidays: [{name: 元旦, days: [2027-01-01]}]\n", "utf-8")
+    result = _set_year(path, "--yes")
+    assert result.exit_code == 2
+    assert "缺少春节法定假日 2027-02-06（正月初一）" in result.output
+    assert "缺少国庆节法定假日 2027-10-01（10月1日）" in result.output
+    assert not _official(db, 2027)
+
+
+def test_set_year_shows_the_preview_and_changes_nothing_when_declined(
+    on_test_database: Runtime,
+    year_file: Path,
+    client: TestClient,
+    as_user: Any,
+    clock: Clock,
+    db: Session,
+) -> None:
+    clock.now = datetime(2027, 1, 25, 1, 0, tzinfo=UTC)  # Monday 2027-01-25 09:00
+    number = submitted(client, as_user("zhangsan"), RADIATION)["number"]
+    result = _set_year(year_file, answer="n\n")
+    assert result.exit_code == 1, result.output
+    assert "日期变化" in result.output and "2027-02-09" in result.output
+    assert "期限变化" in result.output and number in result.output
+    assert "未做任何更改" in result.output
+    assert not _official(db, 2027)
+
+
+def test_set_year_replaces_the_year_when_confirmed(
+    on_test_database: Runtime, year_file: Path, db: Session
+) -> None:
+    result = _set_year(year_file, answer="y\n")
+    assert result.exit_code == 0, result.output
+    assert "2027 年已设为正式日历" in result.output
+    assert _official(db, 2027)
+    listed = runner.invoke(app, ["calendar", "list"])
+    assert "2027\tofficial\t国办发明电〔2026〕X号" in listed.output
+
+
+def test_set_year_with_yes_does_not_ask(on_test_database: Runtime, year_file: Path) -> None:
+    result = _set_year(year_file, "--yes")
+    assert result.exit_code == 0, result.output
+    assert "替换 2027 年日历？" not in result.output
+
+
+def test_seed_recomputes_the_deadlines_of_a_year_it_changes(
+    on_test_database: Runtime, client: TestClient, as_user: Any, db: Session
+) -> None:
+    # As if an older package had missed 8 October 2025 (a holiday of the National Day week).
+    db.delete(db.get(CalendarDay, date(2025, 10, 8)))
+    db.get(CalendarYear, 2025).updated_at = datetime.now(UTC)  # type: ignore[union-attr]
+    db.commit()
+    number = submitted(client, as_user("zhangsan"), RADIATION)["number"]
+    task = open_task(client, as_user("wjw"), number, "accept")
+    assert act(client, as_user("wjw"), task, "accept", opinion="受理").status_code == 200
+
+    result = runner.invoke(app, ["calendar", "seed"])
+
+    assert result.exit_code == 0, result.output
+    assert "写入 1 个日期" in result.output and "1 个办件的期限已移动" in result.output
+    db.expire_all()
+    entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "calendar.deadline_recomputed"))
+    assert entry is not None and entry.object_id == number

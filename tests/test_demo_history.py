@@ -12,15 +12,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import START
-from tongban import demo_history
 from tongban.accounts.models import User
 from tongban.audit import service as audit
 from tongban.cases import service as cases
 from tongban.cases.models import Case
-from tongban.demo_plans import APPLICANTS
+from tongban.demo import history as demo_history
+from tongban.demo.plans import APPLICANTS
 from tongban.files.store import LocalFileStore
 from tongban.identifiers import validate_credit_code, validate_resident_id
 from tongban.ratings.models import Rating
+from tongban.supervision import service as supervision
 
 COUNT = 20  # one round of plans: each kind at least once
 
@@ -56,7 +57,7 @@ def test_every_kind_of_case_is_there(db: Session, history: demo_history.Report) 
 
 
 def test_the_dashboard_has_figures(db: Session, history: demo_history.Report) -> None:
-    figures = cases.dashboard(db, now=START, tz=cases.calendar(db).tz)
+    figures = supervision.dashboard(db, now=START, tz=cases.calendar(db).tz)
     total = figures.total
     assert total.finished > total.late > 0 and total.due_soon > 0 and total.overdue > 0
     assert len([d for d, c in figures.departments.items() if c.open]) >= 3

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 import yaml
 from rich.console import Console
 from rich.progress import Progress, track
+from rich.table import Table
 
-from tongban import demo, demo_history
 from tongban.accounts import service as accounts
 from tongban.accounts.enums import Role
 from tongban.accounts.schemas import StaffCreate
@@ -20,12 +22,16 @@ from tongban.catalog import service as catalog
 from tongban.catalog.loader import read_catalog
 from tongban.config import get_settings, settings_markdown
 from tongban.db import unit_of_work
+from tongban.demo import history as demo_history
+from tongban.demo import users as demo
 from tongban.errors import DomainError
 from tongban.logs import configure
 from tongban.migrate import upgrade
+from tongban.models import load_all
 from tongban.timeutil import utcnow
 from tongban.web.runtime import Runtime
 from tongban.workdays import service as workdays
+from tongban.workdays.errors import CalendarError
 
 app = typer.Typer(
     help="Tongban 通办: online administrative approval platform.", no_args_is_help=True
@@ -47,6 +53,7 @@ CatalogPath = Annotated[
 
 
 def _runtime() -> Runtime:
+    load_all()  # every domain's tables, so relationships by name resolve
     settings = get_settings()
     configure(json=settings.log_json)
     return Runtime.from_settings(settings)
@@ -105,11 +112,20 @@ def catalog_load(path: CatalogPath = Path("catalog")) -> None:
 
 @calendar_app.command("seed")
 def calendar_seed() -> None:
-    """Record the official calendars the chinesecalendar package knows (idempotent)."""
+    """Record the official calendars the chinesecalendar package knows (idempotent); open
+    deadlines are recomputed when a year changed."""
     runtime = _runtime()
     with unit_of_work(runtime.sessions) as session:
         written = workdays.seed_from_chinesecalendar(session=session)
-    console.print(f"写入 {written} 个日期 (days written)")
+        moves, _ = (
+            cases.recompute_open_deadlines(session=session, actor=SYSTEM, now=utcnow())
+            if written
+            else ([], [])
+        )
+    moved = len({move.case_number for move in moves})
+    console.print(
+        f"写入 {written} 个日期 (days written)；{moved} 个办件的期限已移动 (cases re-dated)"
+    )
 
 
 @calendar_app.command("list")
@@ -121,25 +137,108 @@ def calendar_list() -> None:
             typer.echo(f"{year.year}\t{year.status}\t{year.source}")
 
 
+YearFile = Annotated[
+    Path,
+    typer.Argument(
+        exists=True,
+        dir_okay=False,
+        help="YAML: year, holidays[{name, days}], workdays[{name, days}]; every statutory "
+        "holiday listed",
+    ),
+]
+
+
 @calendar_app.command("set-year")
 def calendar_set_year(
-    file: Annotated[
-        Path, typer.Argument(help="YAML: year, holidays[{name, days}], workdays[{name, days}]")
-    ],
+    file: YearFile,
     source: Annotated[str, typer.Option(help="Where the arrangement was published")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Replace without asking")] = False,
 ) -> None:
-    """Enter a year's official arrangement and recompute every open deadline (audited)."""
+    """Enter a year's complete official arrangement: check it, show which days and open
+    deadlines change, ask, then replace and recompute (audited; applicants whose deadline
+    moved are told). Exit 2: the file is invalid; exit 1: not confirmed."""
     runtime = _runtime()
     try:
-        document = workdays.parse_year_document(file.read_text(encoding="utf-8"))
+        document = workdays.parse_year_document(_read_text(file))
         with unit_of_work(runtime.sessions) as session:
-            workdays.set_official_year(
+            preview = cases.preview_calendar_year(
                 session=session, year=document.year, days=document.days, source=source
             )
-            changed = cases.recompute_open_deadlines(session, actor=SYSTEM, now=utcnow())
     except DomainError as error:
         _fail(error)
-    console.print(f"{document.year} 年已设为正式日历；{changed} 个办件的期限已重新计算")
+    tz = ZoneInfo(runtime.settings.timezone)
+    _show_year_change(preview, tz)
+    asked = f"替换 {document.year} 年日历？(replace the {document.year} calendar?)"
+    if not yes and not typer.confirm(asked, default=False, err=True):
+        console.print("未做任何更改 (nothing changed)")
+        raise typer.Exit(1)
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            done = cases.replace_calendar_year(
+                session=session,
+                year=document.year,
+                days=document.days,
+                source=source,
+                confirm=preview.confirm,
+                actor=SYSTEM,
+                now=utcnow(),
+            )
+    except DomainError as error:
+        _fail(error)
+    console.print(
+        f"{done.year} 年已设为正式日历；{len(done.cases_moved)} 个办件的期限已移动，"
+        f"已通知 {done.messages} 位申请人 (calendar replaced)"
+    )
+
+
+def _read_text(file: Path) -> str:
+    try:
+        return file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CalendarError("文件不是 UTF-8 文本。", "The file is not UTF-8 text.") from exc
+
+
+_PREVIEW_ROWS = 50
+_CLOCKS = {
+    "stage": "环节时限",
+    "promised": "承诺时限",
+    "legal": "法定时限",
+    "acceptance": "受理五日",
+}
+
+
+def _show_year_change(change: cases.YearChange, tz: ZoneInfo) -> None:
+    """The preview of a year's replacement: days that flip, deadlines that move."""
+    was = "暂定（按法定假日推算）" if change.source is None else f"正式：{change.source}"
+    console.print(f"{change.year} 年现行日历 (in force)：{was}")
+    days = Table(title="日期变化 (days that change)")
+    for column in ("日期", "星期", "变为", "名称"):
+        days.add_column(column)
+    for day in change.day_changes:
+        kind = "上班 (working)" if day.is_workday else "放假 (day off)"
+        days.add_row(day.day.isoformat(), "一二三四五六日"[day.day.weekday()], kind, day.name)
+    console.print(days)
+    moves = Table(title="期限变化 (deadlines that move)")
+    for column in ("办件编号", "时限", "原期限", "新期限"):
+        moves.add_column(column)
+    for move in change.moves[:_PREVIEW_ROWS]:
+        old, new = (_due_text(moment, move.unit, tz) for moment in (move.old, move.new))
+        moves.add_row(move.case_number, _CLOCKS.get(move.clock, move.clock), old, new)
+    console.print(moves)
+    if len(change.moves) > _PREVIEW_ROWS:
+        console.print(f"……另有 {len(change.moves) - _PREVIEW_ROWS} 项 (more)")
+    console.print(
+        f"{len(change.cases_moved)} 个办件的期限将移动，将通知 {change.messages} 位申请人；"
+        f"{len(change.confirmed)} 个办件的暂定期限将转为正式、日期不变（不通知）"
+    )
+
+
+def _due_text(moment: datetime, unit: str, tz: ZoneInfo) -> str:
+    # A working-day deadline ends with its last day: show that day, not the next midnight.
+    local = moment.astimezone(tz)
+    if unit == "hours":
+        return f"{local:%Y-%m-%d %H:%M}"
+    return (local - timedelta(microseconds=1)).date().isoformat()
 
 
 @users_app.command("create")
@@ -235,7 +334,7 @@ def serve(
     """Run the web server (and, by default, the background worker inside it)."""
     import uvicorn
 
-    from tongban.web.app import create_app
+    from tongban.app import create_app
 
     runtime = _runtime()
     upgrade(runtime.settings.database_url)

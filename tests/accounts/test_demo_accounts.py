@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from tests.factories import API
 from tongban.accounts.models import User
+from tongban.app import create_app
 from tongban.config import Settings
 from tongban.migrate import upgrade
-from tongban.web.app import create_app
 from tongban.web.runtime import Runtime
 
 

@@ -18,11 +18,11 @@ import yaml
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from sqlalchemy.orm import Session
 
-from tongban import demo
+from tongban.app import create_app
 from tongban.catalog import service as catalog
 from tongban.config import Settings
+from tongban.demo import users as demo
 from tongban.migrate import upgrade
-from tongban.web.app import create_app
 from tongban.web.runtime import Runtime
 from tongban.workdays import service as workdays
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Browsers
-from tongban.samples import SAMPLES
+from tongban.demo.samples import SAMPLES
 
 ITEM = "3501-RS-003"  # 失业登记: ID card (pdf, jpg, png, ofd) required
 GOOD_ID = "350102196204180310"

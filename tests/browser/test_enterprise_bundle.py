@@ -14,7 +14,7 @@ from typing import Any
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Browsers
-from tongban.samples import SAMPLES, fill_form
+from tongban.demo.samples import SAMPLES, fill_form
 
 BUNDLE = "3501-BUNDLE-QYKB"
 REVIEWERS = ["scjg", "ga", "sw", "rs", "gjj"]

@@ -23,10 +23,10 @@ from tongban.cases import service as cases
 from tongban.cases.enums import FINAL_STATES, CaseState, PauseReason, Stage, TaskOutcome, TaskState
 from tongban.cases.models import Case, CorrectionRequest
 from tongban.catalog import service as catalog
+from tongban.demo.samples import SAMPLES, fill_form
 from tongban.errors import DomainError
 from tongban.files.store import LocalFileStore
 from tongban.outbox.models import OutboxMessage
-from tongban.samples import SAMPLES, fill_form
 
 BUNDLE = "3501-BUNDLE-QYKB"
 STAFF = ["clerk", "approver", "issuer", "scjg", "ga", "sw", "rs", "gjj", "wjw"]

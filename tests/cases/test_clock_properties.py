@@ -11,10 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.workdays.support import calendar_from_package
-from tongban.cases import clocks
+from tongban.cases.core import clocks
 from tongban.cases.enums import ClockKind, PauseReason
 from tongban.cases.models import CasePause, Clock
+from tongban.models import load_all
 
+load_all()  # the case models refer to other domains' tables
 CAL = calendar_from_package()
 quick = settings(database=None, max_examples=150, deadline=None)
 moments = st.datetimes(

@@ -17,6 +17,7 @@ from tests.factories import API, act, open_task, submitted
 from tongban.cases import service as cases
 from tongban.cases.enums import ClockKind, Stage
 from tongban.cases.models import Case
+from tongban.supervision import service as supervision
 from tongban.web.runtime import Runtime
 from tongban.worker import run_once
 
@@ -48,7 +49,7 @@ def test_deemed_acceptance_opens_review_tasks_that_run_from_now(
     [ga_task] = client.get(f"{API}/tasks", headers=as_user("ga")).json()
     assert ga_task["case_number"] == number and not ga_task["time_left"]["overdue"]
 
-    figures = cases.dashboard(db, now=clock.now, tz=cases.calendar(db).tz)
+    figures = supervision.dashboard(db, now=clock.now, tz=cases.calendar(db).tz)
     assert figures.departments["GA"].overdue == 0 and figures.total.overdue == 0
     # The window was late: its acceptance task (即办, due 11-03) is counted against it.
     assert figures.departments["CGJ"].late == 1

@@ -18,10 +18,10 @@ from tongban.cases import service as cases
 from tongban.cases.enums import CaseState, Stage
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
+from tongban.demo.samples import attach_materials, fill_form
 from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound, NotSignedIn
 from tongban.files.store import LocalFileStore
 from tongban.identifiers import make_resident_id
-from tongban.samples import attach_materials, fill_form
 
 NOW = datetime(2025, 11, 3, 2, 0, tzinfo=UTC)
 CODE = "3501-WJW-002"

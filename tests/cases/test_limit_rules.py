@@ -17,6 +17,7 @@ from tests.factories import API, act, open_task, submitted
 from tongban.cases import service as cases
 from tongban.cases.enums import ClockKind
 from tongban.cases.models import Case
+from tongban.supervision import service as supervision
 
 RADIATION = "3501-WJW-002"  # WJW; promised 3, legal 20 working days; accept 0, review 2
 MONDAY = datetime(2025, 11, 3, 1, 0, tzinfo=UTC)  # 09:00 in Fuzhou
@@ -135,6 +136,6 @@ def test_a_decision_ends_the_pause_and_time_paused_is_not_late(
     assert case is not None and all(p.ended_at == clock.now for p in case.pauses)
     promised = next(c for c in case.clocks if c.kind == ClockKind.promised)
     assert promised.stopped_at is not None and promised.stopped_at <= promised.due_at
-    figures = cases.dashboard(db, now=clock.now, tz=cases.calendar(db).tz)
+    figures = supervision.dashboard(db, now=clock.now, tz=cases.calendar(db).tz)
     assert figures.total.finished == 1 and figures.total.late == 0
     assert figures.departments["WJW"].late == 0  # the review, given while paused, was on time

@@ -5,8 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tongban.cases.enums import FINAL_STATES, CaseState
-from tongban.cases.machine import (
+from tongban.cases.core.machine import (
     STATE_NAMES_ZH,
     TRANSITIONS,
     Event,
@@ -14,6 +13,7 @@ from tongban.cases.machine import (
     allowed_events,
     next_state,
 )
+from tongban.cases.enums import FINAL_STATES, CaseState
 
 
 def test_final_states_have_no_way_out() -> None:

@@ -16,7 +16,7 @@ from tests.conftest import Clock
 from tests.factories import API, act, open_task, submitted
 from tongban.accounts.models import User
 from tongban.cases import service as cases
-from tongban.cases.measures import Status
+from tongban.supervision import service as supervision
 
 RADIATION = "3501-WJW-002"  # WJW; promised 3, legal 20 working days; accept 0, review 2
 MONDAY = datetime(2025, 11, 3, 1, 0, tzinfo=UTC)  # 09:00 in Fuzhou, no holiday for weeks
@@ -71,16 +71,19 @@ def test_an_art45_pause_freezes_the_time_left_everywhere(
     assert _frozen(task["time_left"], task_before["time_left"])
 
     db.expire_all()
-    figures = cases.dashboard(db, now=clock.now, tz=cases.calendar(db).tz)
+    figures = supervision.dashboard(db, now=clock.now, tz=cases.calendar(db).tz)
     assert figures.total.overdue == 0 and figures.departments["WJW"].overdue == 0
     assert figures.overdue == []
     supervisor = _supervisor(db)
-    overdue = cases.list_supervised_cases(
-        db, user=supervisor, where=cases.CaseFilter(status=Status.overdue), now=clock.now
+    overdue = supervision.list_supervised_cases(
+        db,
+        user=supervisor,
+        where=supervision.CaseFilter(status=supervision.Status.overdue),
+        now=clock.now,
     )
     assert overdue.total == 0
-    listed = cases.list_supervised_cases(
-        db, user=supervisor, where=cases.CaseFilter(), now=clock.now
+    listed = supervision.list_supervised_cases(
+        db, user=supervisor, where=supervision.CaseFilter(), now=clock.now
     )
     [row] = [r for r in listed.rows if r.case.number == number]
     assert row.time_left is not None and row.time_left.paused and row.time_left.amount == 3
@@ -107,7 +110,7 @@ def test_waiting_for_the_applicants_correction_freezes_the_acceptance_clock(
     clock.advance(days=21)  # the applicant takes three weeks
     assert _frozen(_left(client, applicant, number), before)
     db.expire_all()
-    figures = cases.dashboard(db, now=clock.now, tz=cases.calendar(db).tz)
+    figures = supervision.dashboard(db, now=clock.now, tz=cases.calendar(db).tz)
     assert figures.total.overdue == 0 and figures.departments["WJW"].overdue == 0
 
 
@@ -126,11 +129,14 @@ def test_a_task_overdue_before_the_pause_stays_overdue_and_counted(
     [task] = [t for t in _queue(client, wjw) if t["case_number"] == number]
     assert _frozen(task["time_left"], before["time_left"])
     db.expire_all()
-    figures = cases.dashboard(db, now=clock.now, tz=cases.calendar(db).tz)
+    figures = supervision.dashboard(db, now=clock.now, tz=cases.calendar(db).tz)
     assert figures.departments["WJW"].overdue == 1 and figures.total.overdue == 1
     assert [t.case.number for t in figures.overdue] == [number]
-    overdue = cases.list_supervised_cases(
-        db, user=_supervisor(db), where=cases.CaseFilter(status=Status.overdue), now=clock.now
+    overdue = supervision.list_supervised_cases(
+        db,
+        user=_supervisor(db),
+        where=supervision.CaseFilter(status=supervision.Status.overdue),
+        now=clock.now,
     )
     assert [r.case.number for r in overdue.rows] == [number]
 
@@ -150,7 +156,7 @@ def test_the_queue_orders_a_paused_task_by_the_time_it_has_left(
     assert [t["time_left"]["amount"] for t in reviews] == [1, 2]
 
     db.expire_all()
-    listed = cases.list_supervised_cases(
-        db, user=_supervisor(db), where=cases.CaseFilter(), now=clock.now
+    listed = supervision.list_supervised_cases(
+        db, user=_supervisor(db), where=supervision.CaseFilter(), now=clock.now
     )
     assert [r.case.number for r in listed.rows] == [running, paused]

@@ -19,9 +19,9 @@ from tongban.cases.enums import Stage, TaskOutcome, TaskState
 from tongban.cases.models import Task
 from tongban.catalog import service as catalog
 from tongban.db import unit_of_work
+from tongban.demo.samples import attach_materials, fill_form
 from tongban.errors import Conflict
 from tongban.files.store import LocalFileStore
-from tongban.samples import attach_materials, fill_form
 
 NOW = datetime(2025, 11, 3, 2, 0, tzinfo=UTC)
 CODE = "3501-WJW-002"  # 放射工作人员证: one department reviews

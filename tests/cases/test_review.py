@@ -7,7 +7,7 @@ from itertools import permutations
 import pytest
 
 from tongban.cases.enums import JoinRule, RoundOutcome, TaskOutcome
-from tongban.cases.review import decide
+from tongban.cases.stages.review import decide
 
 A, R = TaskOutcome.approved, TaskOutcome.refused
 

@@ -11,11 +11,13 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import Clock
 from tests.factories import API, act, open_task, submitted
+from tests.workdays.support import YEAR_2027
 from tongban.audit.models import AuditEntry
 from tongban.cases.enums import ClockKind
 from tongban.cases.models import Case
 from tongban.cases.models import Clock as CaseClock
 from tongban.web.runtime import Runtime
+from tongban.workdays.service import parse_year_document
 from tongban.worker import run_once
 
 RADIATION = "3501-WJW-002"  # 放射工作人员证核发: legal 20, promised 3 working days
@@ -157,28 +159,24 @@ def test_unpublished_year_gives_a_provisional_date_until_the_official_calendar_i
     # Provisional rule: weekends plus 元旦 (2027-01-01) off; 20 working days end on 2027-01-19.
     assert legal.due_at == _local_midnight(2027, 1, 20)
 
-    official = {
-        "source": "国务院办公厅关于2027年部分节假日安排的通知",
-        "days": [
-            {"date": "2027-01-01", "is_workday": False, "name": "元旦"},
-            {"date": "2027-01-04", "is_workday": False, "name": "元旦"},
-            {"date": "2027-01-09", "is_workday": True, "name": "元旦调休"},
-        ],
-    }
-    response = client.put(f"{API}/calendar/years/2027", json=official, headers=as_user("admin"))
+    days = [
+        {"date": day.isoformat(), "is_workday": is_workday, "name": name}
+        for day, is_workday, name in parse_year_document(YEAR_2027).days
+    ]
+    official = {"source": "国务院办公厅关于2027年部分节假日安排的通知", "days": days}
+    url = f"{API}/calendar/years/2027"
+    preview = client.post(f"{url}/preview", json=official, headers=as_user("admin")).json()
+    confirmed = {**official, "confirm": preview["confirm"]}
+    response = client.put(url, json=confirmed, headers=as_user("admin"))
     assert response.status_code == 200, response.text
-    assert response.json()["cases_recomputed"] >= 1
+    assert response.json()["change"]["cases_confirmed"] == [number]
     legal = _clock(db, number, ClockKind.legal)
     assert legal.provisional is False
-    assert legal.due_at == _local_midnight(2027, 1, 20)  # one day off (1/4), one day on (1/9)
+    assert legal.due_at == _local_midnight(2027, 1, 20)  # January as the rule had it
+    # The deadline did not move: nothing to tell the applicant.
     entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "calendar.deadline_recomputed"))
-    assert entry is not None and entry.case_id is not None
-    assert (
-        client.put(
-            f"{API}/calendar/years/2027", json=official, headers=as_user("clerk")
-        ).status_code
-        == 403
-    )
+    assert entry is None
+    assert client.put(url, json=confirmed, headers=as_user("clerk")).status_code == 403
 
 
 def test_hour_limits_count_office_hours_of_working_days_only(

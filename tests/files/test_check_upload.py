@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tongban.demo.samples import SAMPLES
 from tongban.errors import InvalidInput
 from tongban.files.service import check_upload
-from tongban.samples import SAMPLES
 
 MB = 1024 * 1024
 

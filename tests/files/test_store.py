@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tongban.demo.samples import SAMPLES
 from tongban.files.store import LocalFileStore
-from tongban.samples import SAMPLES
 
 
 def test_put_then_get_returns_the_same_bytes(tmp_path: Path) -> None:

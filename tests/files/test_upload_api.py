@@ -7,7 +7,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from tests.factories import API, draft, upload
-from tongban.samples import SAMPLES
+from tongban.demo.samples import SAMPLES
 
 ITEM = "3501-WJW-002"  # 放射工作人员证核发: PDF/OFD letters, a JPG/PNG photo
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tests.conftest import START
-from tongban import demo_history
+from tongban.demo import history as demo_history
 from tongban.files.store import LocalFileStore
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.datastructures import FormData
 
-from tongban.cases import formpage
+from tongban.cases.http import formpage
 from tongban.errors import InvalidInput
 
 SCHEMA = {

@@ -25,8 +25,8 @@ from tests.web.support import (
     fill_in,
     found,
 )
-from tongban.cases.machine import STATE_NAMES_ZH
-from tongban.cases.queries import STAGE_NAMES_ZH
+from tongban.cases.core.machine import STATE_NAMES_ZH
+from tongban.cases.core.queries import STAGE_NAMES_ZH
 from tongban.web import templating
 
 TEMPLATES = Path(str(resources.files("tongban").joinpath("templates")))

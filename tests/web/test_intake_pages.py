@@ -13,8 +13,8 @@ from tongban.accounts.models import User
 from tongban.audit.models import AuditEntry
 from tongban.cases.enums import CaseState
 from tongban.cases.models import Case
+from tongban.demo.samples import SAMPLES
 from tongban.identifiers import make_resident_id
-from tongban.samples import SAMPLES
 
 CODE = "3501-WJW-002"  # 放射工作人员证核发: WJW accepts and reviews
 NEW_ID = make_resident_id("350102", date(1990, 5, 17), 42)

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.web.support import ITEM, PDF, VALID, SignedIn, apply, check_structure, csrf, found
-from tongban.samples import SAMPLES
+from tongban.demo.samples import SAMPLES
 from tongban.web.runtime import Runtime
 
 SCRIPT = {"X-Requested-With": "XMLHttpRequest"}

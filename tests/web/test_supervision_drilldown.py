@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from tests.conftest import Clock
 from tests.factories import act, open_task, submitted
 from tests.web.support import SignedIn, check_structure
-from tongban.cases import drilldown
+from tongban.supervision import drilldown
 
 RADIATION = "3501-WJW-002"  # WJW; promised 3 working days: accept 0, review 2, decide 1, issue 0
 UNEMPLOYMENT = "3501-RS-003"  # RS

@@ -14,8 +14,8 @@ from tests.conftest import START, Clock
 from tests.factories import submitted
 from tests.web.support import check_structure
 from tongban.accounts.models import User
-from tongban.cases import service as cases
 from tongban.errors import NotAllowed
+from tongban.supervision import service as supervision
 
 
 def test_dashboard_names_the_department_that_is_late(
@@ -45,7 +45,7 @@ def test_staff_without_the_supervisor_role_cannot_drill_down(signed_in: Any) -> 
 def test_the_list_refuses_anyone_but_supervisors_in_the_service_too(db: Session) -> None:
     clerk = db.scalar(select(User).where(User.username == "clerk"))
     with pytest.raises(NotAllowed):
-        cases.list_supervised_cases(db, user=clerk, where=cases.CaseFilter(), now=START)
+        supervision.list_supervised_cases(db, user=clerk, where=supervision.CaseFilter(), now=START)
 
 
 def test_both_languages(client: TestClient, as_user: Any, clock: Clock, signed_in: Any) -> None:
@@ -78,7 +78,7 @@ def test_dashboard_queries_do_not_grow_with_the_cases(
         statements.clear()
         event.listen(engine, "before_cursor_execute", record)
         try:
-            cases.dashboard(db, now=clock.now, tz=ZoneInfo("Asia/Shanghai"), days=30)
+            supervision.dashboard(db, now=clock.now, tz=ZoneInfo("Asia/Shanghai"), days=30)
         finally:
             event.remove(engine, "before_cursor_execute", record)
         return len(statements)

@@ -8,12 +8,8 @@ import chinese_calendar
 import pytest
 
 from tests.workdays.support import local
-from tongban.workdays.calendar import (
-    DayOverride,
-    WorkCalendar,
-    qingming,
-    statutory_holidays,
-)
+from tongban.workdays.calendar import DayOverride, WorkCalendar
+from tongban.workdays.statute import qingming, statutory_holidays
 
 
 def test_national_day_2025_is_a_holiday_and_its_sunday_a_make_up_day(cal: WorkCalendar) -> None:

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from tests.workdays.support import local
+from tests.workdays.support import local, package_days
 from tongban.workdays import service
-from tongban.workdays.calendar import statutory_holidays
 from tongban.workdays.enums import CalendarYearStatus
 from tongban.workdays.models import CalendarDay, CalendarYear
+from tongban.workdays.statute import statutory_holidays
 
 # An invented 2027 arrangement: the statutory days plus one make-up Sunday.
 DAYS_2027 = [(day, False, name) for day, name in statutory_holidays(2027).items()] + [
@@ -80,18 +80,18 @@ def test_entering_2027_makes_the_deadline_official(session: Session) -> None:
 
 def test_set_official_year_replaces_the_previous_days(session: Session) -> None:
     service.set_official_year(session=session, year=2027, days=DAYS_2027, source="first")
-    only_new_year = [(date(2027, 1, 1), False, "元旦")]
-    service.set_official_year(session=session, year=2027, days=only_new_year, source="second")
-    assert _count(session) == 1
-    assert service.load_calendar(session=session).is_workday(date(2027, 2, 5))
+    without_make_up_day = DAYS_2027[:-1]
+    service.set_official_year(session=session, year=2027, days=without_make_up_day, source="2nd")
+    assert _count(session) == len(DAYS_2027) - 1
+    assert not service.load_calendar(session=session).is_workday(date(2027, 2, 14))
 
 
 def test_seed_never_overwrites_an_administrators_year(session: Session) -> None:
-    mine = [(date(2026, 1, 1), False, "元旦")]
+    mine = [day for day in package_days(2026) if day[0] != date(2026, 2, 28)]  # no make-up
     service.set_official_year(session=session, year=2026, days=mine, source="entered by admin")
     service.seed_from_chinesecalendar(session=session)
     assert session.get(CalendarYear, 2026).source == "entered by admin"  # type: ignore[union-attr]
-    assert service.load_calendar(session=session).is_workday(date(2026, 2, 16))
+    assert not service.load_calendar(session=session).is_workday(date(2026, 2, 28))
 
 
 @pytest.mark.parametrize(
@@ -100,7 +100,7 @@ def test_seed_never_overwrites_an_administrators_year(session: Session) -> None:
         ([(date(2026, 12, 31), False, "元旦")], "2026-12-31"),
         ([(date(2027, 1, 1), False, "元旦"), (date(2027, 1, 1), False, "元旦")], "twice"),
         ([(date(2027, 2, 9), True, "春节调休")], "Tuesday"),
-        ([], "No days"),
+        ([], "Missing statutory holiday 2027-02-06"),
     ],
 )
 def test_set_official_year_refuses_mistakes(

@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from tongban.accounts import service
+from tongban.accounts.deps import CurrentUser, token_of
 from tongban.accounts.models import User
 from tongban.accounts.schemas import ApplicantCreate, SignIn, TokenRead, UserRead
 from tongban.outbox import service as outbox
-from tongban.web.deps import CurrentUser, RuntimeDep, SessionDep, token_of
+from tongban.web.deps import RuntimeDep, SessionDep
 
 router = APIRouter(tags=["accounts"])
 

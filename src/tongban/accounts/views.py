@@ -10,18 +10,11 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from tongban.accounts import service
+from tongban.accounts.deps import SESSION_COOKIE, OptionalUser, token_of
 from tongban.accounts.models import User
 from tongban.accounts.schemas import ApplicantCreate
 from tongban.errors import DomainError
-from tongban.web.deps import (
-    SESSION_COOKIE,
-    CheckedForm,
-    OptionalUser,
-    RuntimeDep,
-    SessionDep,
-    see_other,
-    token_of,
-)
+from tongban.web.deps import CheckedForm, RuntimeDep, SessionDep, see_other
 from tongban.web.i18n import LANG_COOKIE, LOCALES, locale_of
 from tongban.web.templating import render
 

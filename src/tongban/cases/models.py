@@ -6,7 +6,7 @@ so "everything overdue in department X" is one indexed query.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -21,6 +21,9 @@ from tongban.cases.enums import (
     TaskState,
 )
 from tongban.db import Base, UTCDateTime
+
+if TYPE_CHECKING:  # the 协查 domain sits above cases; the relationship is by name
+    from tongban.verification.models import VerificationRequest
 
 
 def _enum(kind: type, length: int = 30) -> Enum:
@@ -175,29 +178,3 @@ class ResultDocument(Base):
     storage_key: Mapped[str] = mapped_column(String(200))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
     valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-
-class VerificationRequest(Base):
-    """A reviewing department asks another one to verify a fact of the case (协查),
-    instead of asking the applicant for a certificate."""
-
-    __tablename__ = "verification_requests"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
-    from_department: Mapped[str] = mapped_column(ForeignKey("departments.code"))
-    to_department: Mapped[str] = mapped_column(ForeignKey("departments.code"), index=True)
-    question: Mapped[str] = mapped_column(Text)
-    asked_by: Mapped[str] = mapped_column(String(120))
-    asked_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    answer: Mapped[str | None] = mapped_column(Text)
-    answered_by: Mapped[str | None] = mapped_column(String(120))
-    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-    case: Mapped[Case] = relationship(back_populates="verifications")
-
-    @property
-    def case_number(self) -> str:
-        return self.case.number

@@ -176,34 +176,3 @@ class TimelineRead(BaseModel):
     events: list[EventRead]
     time_left: TimeLeftRead | None
     legal_time_left: TimeLeftRead | None = None
-
-
-class VerificationCreate(BaseModel):
-    to_department: str = Field(
-        min_length=1, max_length=10, description="Code of the department asked to verify"
-    )
-    question: str = Field(
-        min_length=1, max_length=1000, description="The fact to verify (协查事项)"
-    )
-
-
-class VerificationAnswer(BaseModel):
-    answer: str = Field(min_length=1, max_length=2000, description="What the department found")
-
-
-class VerificationRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    case_number: str
-    task_id: int
-    from_department: str
-    to_department: str
-    question: str
-    asked_by: str
-    asked_at: datetime
-    due_at: datetime
-    answer: str | None
-    answered_by: str | None
-    answered_at: datetime | None
-    time_left: TimeLeftRead | None = Field(None, description="Until answered")

@@ -9,12 +9,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tongban.audit import service as audit
-from tongban.audit.service import Actor
-from tongban.cases import clocks
 from tongban.cases.enums import CaseState, ClockKind
-from tongban.cases.intake import deem_accepted
 from tongban.cases.models import Case, Clock
+from tongban.cases.stages.intake import deem_accepted
 
 
 def run_deemed_acceptance(session: Session, *, now: datetime) -> list[str]:
@@ -33,36 +30,3 @@ def run_deemed_acceptance(session: Session, *, now: datetime) -> list[str]:
     for case_id in session.scalars(query).all():
         numbers.append(deem_accepted(session, case_id=case_id, now=now).number)
     return numbers
-
-
-def recompute_open_deadlines(session: Session, *, actor: Actor, now: datetime) -> int:
-    """After a calendar change: recompute every running clock; audit each case that moved."""
-    running = select(Clock.case_id).where(Clock.stopped_at.is_(None))
-    changed = 0
-    for case in session.scalars(select(Case).where(Case.id.in_(running)).order_by(Case.id)).all():
-        moved = clocks.recompute(session, case=case)
-        if not moved:
-            continue
-        changed += 1
-        audit.record(
-            session,
-            at=now,
-            action="calendar.deadline_recomputed",
-            actor=actor,
-            object_type="case",
-            object_id=case.number,
-            case_id=case.id,
-            subject_id=case.applicant_id,
-            data={
-                "clocks": [
-                    {
-                        "kind": clock.kind,
-                        "old": old.isoformat(),
-                        "new": clock.due_at.isoformat(),
-                        "provisional": clock.provisional,
-                    }
-                    for clock, old in moved
-                ]
-            },
-        )
-    return changed

@@ -1,30 +1,28 @@
-"""Catalog administration pages (事项管理): list, view, edit as new versions, preview,
-publish and withdraw items and bundles.
+"""Catalog administration pages (事项管理): list, view, edit as new versions, publish and
+withdraw items and bundles. The preview of an item's form is drawn by the cases pages
+(``cases/http/preview_views.py``), which own the application form.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from tongban.accounts.enums import Role
+from tongban.accounts.deps import CatalogAdmin
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
-from tongban.cases import formpage
 from tongban.catalog import service
 from tongban.catalog.enums import EntryStatus
 from tongban.catalog.views import departments
 from tongban.catalog.yamlsource import Problem
 from tongban.errors import InvalidInput
-from tongban.web.deps import CheckedForm, NowDep, SessionDep, require_roles, see_other
-from tongban.web.i18n import locale_of
+from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
 from tongban.web.templating import render
 
 router = APIRouter(prefix="/admin/catalog")
-CatalogAdmin = Annotated[User, Depends(require_roles(Role.catalog_admin))]
 
 
 @router.get("")
@@ -94,17 +92,6 @@ def edit(
         return _edit_page(request, session, code, text, error.details)
     notice = "saved" if result.saved else "unchanged"
     return see_other(f"/admin/catalog/{code}?notice={notice}")
-
-
-@router.get("/{code}/preview")
-def preview_page(code: str, request: Request, session: SessionDep, user: CatalogAdmin) -> Response:
-    """The form an applicant will see, from the current version."""
-    entry = service.get_any_entry(session, code=code)
-    assert entry.current_version is not None
-    locale = locale_of(request, request.app.state.runtime.settings.default_locale)
-    context = formpage.context(entry.current_version.definition, {}, {}, [], None, locale)
-    context.update(entry=entry)
-    return render(request, "catalog/admin_preview.html", context)
 
 
 def _set_status(session: Session, user: User, code: str, status: EntryStatus, now: Any) -> None:

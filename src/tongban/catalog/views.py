@@ -9,11 +9,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from tongban.accounts.deps import OptionalUser
 from tongban.catalog import service
 from tongban.catalog.enums import EntryKind
 from tongban.catalog.models import CatalogEntry, Department
 from tongban.errors import NotFound
-from tongban.web.deps import OptionalUser, SessionDep
+from tongban.web.deps import SessionDep
 from tongban.web.templating import render, render_page_or_fragment
 
 router = APIRouter()

@@ -7,12 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from tongban.accounts.deps import CurrentUser
 from tongban.cases import service as cases
 from tongban.errors import NotFound
 from tongban.ratings import service
 from tongban.ratings.rules import SCORE_NAMES_ZH
 from tongban.ratings.schemas import RatingCreate, RatingRead, RectificationCreate
-from tongban.web.deps import CurrentUser, NowDep, RuntimeDep, SessionDep
+from tongban.web.deps import NowDep, RuntimeDep, SessionDep
 
 router = APIRouter(tags=["ratings"])
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Row id")]

@@ -1,7 +1,7 @@
 """What a case page shows of the rating: the applicant's form once the case is finished,
 then the rating and, for a bad one, the department's rectification or its due time.
 
-Both case pages (the applicant's and the staff task page) add this to their context.
+Registered as a panel of both case pages (the applicant's and the staff task page).
 """
 
 from __future__ import annotations
@@ -13,11 +13,13 @@ from fastapi import Request
 from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
-from tongban.cases import access
+from tongban.cases.core import access
+from tongban.cases.http.panels import case_panel
 from tongban.cases.models import Case
 from tongban.ratings import rules, service
 
 
+@case_panel
 def case_rating(
     request: Request, session: Session, case: Case, user: User, now: datetime
 ) -> dict[str, Any]:

@@ -21,10 +21,10 @@ from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit import service as audit
-from tongban.cases import access
+from tongban.cases.core import access
+from tongban.cases.core.transition import lock_case
 from tongban.cases.enums import CaseState
 from tongban.cases.models import Case
-from tongban.cases.transition import lock_case
 from tongban.config import get_settings
 from tongban.errors import Conflict, NotAllowed, NotFound
 from tongban.ratings import rules

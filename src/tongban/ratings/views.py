@@ -15,24 +15,17 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from tongban.accounts.deps import CurrentStaff, CurrentUser
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.cases import service as cases
+from tongban.cases.http.applicant_views import render_case_page
 from tongban.cases.models import Case
-from tongban.cases.views import _case_page
 from tongban.catalog.views import departments
 from tongban.errors import Conflict, InvalidInput
 from tongban.ratings import rules, service
 from tongban.ratings.card import case_rating
-from tongban.web.deps import (
-    CheckedForm,
-    CurrentStaff,
-    CurrentUser,
-    NowDep,
-    RuntimeDep,
-    SessionDep,
-    see_other,
-)
+from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, see_other
 from tongban.web.i18n import locale_of
 from tongban.web.templating import render, wants_fragment
 
@@ -91,7 +84,7 @@ def rate(
         }
         if wants_fragment(request):
             return _case_card(request, session, case, user, now, rated=False)
-        return _case_page(request, session, case, user, now, status_code=error.status)
+        return render_case_page(request, session, case, user, now, status_code=error.status)
     if wants_fragment(request):
         return _case_card(request, session, case, user, now, rated=True)
     return see_other(f"/cases/{number}?done=rated#rating-title")

@@ -12,9 +12,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tongban.cases.enums import CaseState, Stage
-from tongban.cases.measures import Dates, Status
-from tongban.cases.metrics import Dashboard
 from tongban.supervision.links import drill
+from tongban.supervision.measures import Dates, Status
+from tongban.supervision.metrics import Dashboard
 
 Gettext = Callable[..., str]
 TOP_ITEMS = 15  # more bars than this are unreadable; the table lists every item

@@ -13,9 +13,9 @@ from typing import TypeVar
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from tongban.cases.drilldown import CaseFilter
 from tongban.cases.enums import CaseState, Stage
-from tongban.cases.measures import Dates, Status
+from tongban.supervision.drilldown import CaseFilter
+from tongban.supervision.measures import Dates, Status
 
 DRILL = "/supervision/cases"
 EARLIEST, LATEST = date(1970, 1, 1), date(9998, 12, 31)  # an open end of a date range

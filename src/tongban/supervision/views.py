@@ -13,28 +13,29 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from tongban.accounts.deps import require_roles
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
-from tongban.cases import service as cases
+from tongban.cases.core.machine import STATE_NAMES_ZH
+from tongban.cases.core.queries import STAGE_NAMES_ZH
 from tongban.cases.enums import CaseState
-from tongban.cases.machine import STATE_NAMES_ZH
-from tongban.cases.queries import STAGE_NAMES_ZH
 from tongban.catalog import service as catalog
 from tongban.ratings import service as ratings
+from tongban.supervision import service as supervision
 from tongban.supervision.charts import charts_json
 from tongban.supervision.links import Query, drill
-from tongban.web.deps import NowDep, RuntimeDep, SessionDep, require_roles
+from tongban.web.deps import NowDep, RuntimeDep, SessionDep
 from tongban.web.i18n import gettext_for, locale_of
 from tongban.web.templating import render, render_page_or_fragment
 
 router = APIRouter()
 Supervisor = Annotated[User, Depends(require_roles(Role.supervisor, Role.system_admin))]
 STATUS_NAMES_ZH = {
-    cases.Status.open: "在办",
-    cases.Status.due_soon: "即将到期",
-    cases.Status.overdue: "已超期",
-    cases.Status.finished: "已办结",
-    cases.Status.late: "超期办结",
+    supervision.Status.open: "在办",
+    supervision.Status.due_soon: "即将到期",
+    supervision.Status.overdue: "已超期",
+    supervision.Status.finished: "已办结",
+    supervision.Status.late: "超期办结",
 }
 
 
@@ -76,9 +77,9 @@ def dashboard(
     days: str = "",
 ) -> Response:
     """Overdue work with its owner, volumes, on-time rates, time per item and per stage."""
-    period = int(days) if days.isdigit() and int(days) in cases.PERIODS else 30
+    period = int(days) if days.isdigit() and int(days) in supervision.PERIODS else 30
     tz = ZoneInfo(runtime.settings.timezone)
-    figures = cases.dashboard(session, now=now, tz=tz, days=period)
+    figures = supervision.dashboard(session, now=now, tz=tz, days=period)
     context = _common(request, session)
     gettext = gettext_for(locale_of(request, runtime.settings.default_locale))
     charts = charts_json(
@@ -93,7 +94,7 @@ def dashboard(
     context.update(
         figures=figures,
         days=period,
-        periods=cases.PERIODS,
+        periods=supervision.PERIODS,
         charts_json=charts,
         ratings=ratings.figures(session, now=now, since=now - timedelta(days=period)),
     )
@@ -106,7 +107,7 @@ def supervised_cases(
 ) -> Response:
     """The cases behind a figure, filtered, least time left first; htmx swaps only the table."""
     query = Query.parse(request.query_params, ZoneInfo(runtime.settings.timezone))
-    found = cases.list_supervised_cases(
+    found = supervision.list_supervised_cases(
         session, user=user, where=query.where, now=now, page=query.page
     )
     context = {**_common(request, session), "query": query, "found": found}

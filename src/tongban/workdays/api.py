@@ -1,46 +1,32 @@
-"""JSON API for the holiday calendar: read years, enter a year's official arrangement."""
+"""JSON API for the holiday calendar: read years; preview, then enter, a year's arrangement."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
-from pydantic import BaseModel, Field
 
+from tongban.accounts.deps import require_roles
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.cases import service as cases
-from tongban.web.deps import NowDep, SessionDep, require_roles
+from tongban.web.deps import NowDep, SessionDep
 from tongban.workdays import service
 from tongban.workdays.enums import CalendarYearStatus
+from tongban.workdays.schemas import (
+    DayChangeRead,
+    DeadlineMoveRead,
+    YearChangeRead,
+    YearProposal,
+    YearRead,
+    YearWrite,
+    YearWritten,
+)
 
 router = APIRouter(tags=["calendar"])
 Admin = Annotated[User, Depends(require_roles(Role.system_admin))]
-
-
-class YearRead(BaseModel):
-    year: int
-    status: CalendarYearStatus
-    source: str
-
-
-class DayWrite(BaseModel):
-    date: date
-    is_workday: bool = Field(description="true: make-up working day; false: holiday")
-    name: str = Field(min_length=1, max_length=60)
-
-
-class YearWrite(BaseModel):
-    source: str = Field(
-        min_length=1, max_length=200, description="e.g. 国务院办公厅通知 国办发明电〔2026〕X号"
-    )
-    days: list[DayWrite] = Field(min_length=1)
-
-
-class YearWritten(YearRead):
-    cases_recomputed: int
+Year = Annotated[int, Path(ge=2004, le=2099)]
 
 
 @router.get("/calendar/years")
@@ -52,18 +38,61 @@ def years(session: SessionDep) -> list[YearRead]:
     ]
 
 
+@router.post("/calendar/years/{year}/preview")
+def preview_year(
+    year: Year, body: YearProposal, session: SessionDep, user: Admin
+) -> YearChangeRead:
+    """What entering this arrangement would change (days, deadlines, messages); changes nothing."""
+    change = cases.preview_calendar_year(
+        session=session, year=year, days=body.entries(), source=body.source
+    )
+    return _read(change)
+
+
 @router.put("/calendar/years/{year}")
 def put_year(
-    year: Annotated[int, Path(ge=2004, le=2099)],
-    body: YearWrite,
-    session: SessionDep,
-    user: Admin,
-    now: NowDep,
+    year: Year, body: YearWrite, session: SessionDep, user: Admin, now: NowDep
 ) -> YearWritten:
-    """Enter a year's official holidays and make-up days; open deadlines are recomputed (audited)."""
-    days = [(day.date, day.is_workday, day.name) for day in body.days]
-    row = service.set_official_year(session=session, year=year, days=days, source=body.source)
-    changed = cases.recompute_open_deadlines(session, actor=actor_of(user), now=now)
+    """Enter a year's complete arrangement as previewed (`confirm`); deadlines move (audited)."""
+    change = cases.replace_calendar_year(
+        session=session,
+        year=year,
+        days=body.entries(),
+        source=body.source,
+        confirm=body.confirm,
+        actor=actor_of(user),
+        now=now,
+    )
     return YearWritten(
-        year=row.year, status=row.status, source=row.source, cases_recomputed=changed
+        year=year,
+        status=CalendarYearStatus.official,
+        source=body.source.strip(),
+        cases_recomputed=len(change.cases_moved),
+        change=_read(change),
+    )
+
+
+def _read(change: cases.YearChange) -> YearChangeRead:
+    return YearChangeRead(
+        year=change.year,
+        previous_status=change.status,
+        previous_source=change.source,
+        day_changes=[
+            DayChangeRead(date=c.day, is_workday=c.is_workday, name=c.name)
+            for c in change.day_changes
+        ],
+        moves=[
+            DeadlineMoveRead(
+                case_number=m.case_number,
+                clock=m.clock,
+                unit=m.unit,
+                old_due_at=m.old,
+                new_due_at=m.new,
+            )
+            for m in change.moves
+        ],
+        cases_moved=change.cases_moved,
+        cases_confirmed=list(change.confirmed),
+        messages=change.messages,
+        confirm=change.confirm,
     )

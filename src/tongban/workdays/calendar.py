@@ -2,24 +2,23 @@
 
 Official years follow the published arrangement (holidays and make-up working days).
 Any other year follows a provisional rule taken from the statute (《全国年节及纪念日放假办法》,
-2024 revision): weekends off plus the statutory holidays, no make-up days. Results that
-depend on a provisional year say so, because the real arrangement may move them.
+the revision in force that year, see ``statute.py``): weekends off plus the statutory
+holidays, no make-up days. Results that depend on a provisional year say so, because the
+real arrangement may move them.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from lunardate import LunarDate
+from tongban.workdays.statute import statutory_holiday, statutory_holidays
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEFAULT_OFFICE_HOURS = (time(9), time(17))
-PROVISIONAL_YEARS = range(2001, 2100)  # where the Qingming formula and lunardate both hold
 _ONE_DAY = timedelta(days=1)
 _ZERO = timedelta(0)
 
@@ -34,44 +33,6 @@ class DayOverride:
 class Deadline:
     due_at: datetime  # aware UTC
     provisional: bool  # some day counted lies in a year without an official arrangement
-
-
-def qingming(year: int) -> date:
-    """清明 by the solar-term formula [Y*D+C]-L, valid for 2001–2099."""
-    if year not in PROVISIONAL_YEARS:
-        raise ValueError(f"no Qingming formula for {year}; supported 2001–2099")
-    y = year % 100
-    return date(year, 4, int(y * 0.2422 + 4.81) - y // 4)
-
-
-def _lunar(year: int, month: int, day: int) -> date:
-    solar: date = LunarDate(year, month, day).to_solar_date()
-    return solar
-
-
-@functools.lru_cache(maxsize=32)
-def _statutory(year: int) -> Mapping[date, str]:
-    spring = _lunar(year, 1, 1)  # 正月初一; 除夕 is the day before
-    entries = [
-        (date(year, 1, 1), "元旦"),
-        *((spring + timedelta(days=k), "春节") for k in range(-1, 3)),
-        (qingming(year), "清明"),
-        (date(year, 5, 1), "劳动节"),
-        (date(year, 5, 2), "劳动节"),
-        (_lunar(year, 5, 5), "端午"),
-        (_lunar(year, 8, 15), "中秋"),
-        *((date(year, 10, k), "国庆节") for k in (1, 2, 3)),
-    ]
-    names: dict[date, str] = {}
-    for day, name in entries:
-        # 中秋 can fall inside 国庆; keep both names rather than lose one.
-        names[day] = f"{names[day]}、{name}" if day in names else name
-    return names
-
-
-def statutory_holidays(year: int) -> dict[date, str]:
-    """The statutory holidays of a year under the 2024 revision, without make-up days."""
-    return dict(_statutory(year))
 
 
 def _dates(first: date, last: date) -> Iterator[date]:
@@ -100,6 +61,13 @@ class WorkCalendar:
         # Copied so a caller mutating its mapping cannot change past answers.
         self._exceptions = {d: o for d, o in exceptions.items() if d.year in self.official_years}
 
+    def with_year(self, year: int, days: Mapping[date, DayOverride]) -> WorkCalendar:
+        """This calendar with `year` following the official arrangement `days` instead."""
+        kept = {d: o for d, o in self._exceptions.items() if d.year != year}
+        kept |= {d: o for d, o in days.items() if d.year == year}
+        official = self.official_years | {year}
+        return WorkCalendar(kept, official, tz=self.tz, office_hours=self.office_hours)
+
     # -- single dates -------------------------------------------------------------
 
     def is_provisional(self, d: date) -> bool:
@@ -112,7 +80,7 @@ class WorkCalendar:
         """The holiday or make-up day that d is, if any (None for an ordinary day)."""
         if not self.is_provisional(d):
             return self._exceptions.get(d)
-        name = _statutory(d.year).get(d)
+        name = statutory_holiday(d)
         return None if name is None else DayOverride(is_workday=False, name=name)
 
     def is_workday(self, d: date) -> bool:

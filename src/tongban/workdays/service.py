@@ -3,17 +3,21 @@ always gets a deadline; the deadline follows the official arrangement (holidays 
 working days) where one is recorded, and otherwise the statutory holidays, flagged as
 provisional so staff know it may move once the year's arrangement is published. Seeding
 from the `chinesecalendar` package is idempotent and never overwrites a year an
-administrator entered. Functions here flush but never commit.
+administrator entered. An entered year must be complete (``validation.py``); replacing
+the year in force goes through ``cases.calendar_change``, which previews the deadlines it would
+move and needs that preview's confirmation. Functions here flush but never commit.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from datetime import date, time
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from tongban.timeutil import utcnow
@@ -26,19 +30,17 @@ from tongban.workdays.calendar import (
 from tongban.workdays.enums import CalendarYearStatus
 from tongban.workdays.errors import CalendarError
 from tongban.workdays.models import CalendarDay, CalendarYear
-from tongban.workdays.yearfile import (
-    DayEntry,
-    YearDocument,
-    check_days,
-    parse_year_document,
-    parse_year_file,
-)
+from tongban.workdays.validation import DayEntry, check_days
+from tongban.workdays.yearfile import YearDocument, parse_year_document, parse_year_file
 
 __all__ = [
     "CalendarError",
     "YearDocument",
+    "check_year",
+    "fingerprint",
     "list_years",
     "load_calendar",
+    "package_days",
     "parse_year_document",
     "parse_year_file",
     "seed_from_chinesecalendar",
@@ -56,7 +58,7 @@ def seed_from_chinesecalendar(*, session: Session) -> int:
         current = session.get(CalendarYear, year)
         if _entered_by_admin(current):
             continue  # an administrator's entry is newer knowledge than the package
-        changed = _replace_days(session, year, _package_days(year))
+        changed = _replace_days(session, year, package_days(year))
         if changed or current is None or current.status != CalendarYearStatus.official:
             _mark_official(session, year, PACKAGE_SOURCE)
         written += changed
@@ -81,20 +83,48 @@ def load_calendar(
     return WorkCalendar(days, frozenset(official), tz=tz, office_hours=office_hours)
 
 
-def set_official_year(
-    *, session: Session, year: int, days: Sequence[DayEntry], source: str
-) -> CalendarYear:
-    """Replace a year's holidays and make-up days and mark the year official."""
+def check_year(*, year: int, days: Sequence[DayEntry], source: str) -> None:
+    """Refuse an official arrangement that is incomplete, mistaken or has no source."""
     if not source.strip():
         raise CalendarError(
             "请说明数据来源，例如国务院办公厅通知的文号。",
             "Say where the data comes from, e.g. the State Council notice.",
+            field="source",
         )
     check_days(year, days)
+
+
+def set_official_year(
+    *, session: Session, year: int, days: Sequence[DayEntry], source: str
+) -> CalendarYear:
+    """Replace a year's holidays and make-up days and mark the year official.
+
+    Open deadlines are not recomputed here: ``cases.service.replace_calendar_year`` does that.
+    """
+    check_year(year=year, days=days, source=source)
     _replace_days(session, year, days)
     row = _mark_official(session, year, source.strip())
     session.flush()
     return row
+
+
+def fingerprint(*, session: Session, year: int, days: Sequence[DayEntry], source: str) -> str:
+    """A short digest of the year as stored and of its proposed replacement.
+
+    A preview hands it out; the replacement accepts it only while neither side changed,
+    so what is confirmed is what was shown.
+    """
+    row = session.get(CalendarYear, year)
+    stored = [(d.day, d.is_workday, d.name) for d in session.scalars(_days_of(year))]
+    state = [
+        year,
+        [row.status, row.source] if row is not None else None,
+        sorted((d.isoformat(), w, n) for d, w, n in stored),
+        source.strip(),
+        sorted((d.isoformat(), w, n) for d, w, n in days),
+    ]
+    digest = hashlib.sha256(json.dumps(state, ensure_ascii=False).encode())
+    return digest.hexdigest()[:16]
 
 
 def list_years(*, session: Session) -> list[CalendarYear]:
@@ -121,7 +151,8 @@ def _package_years() -> list[int]:
     return years
 
 
-def _package_days(year: int) -> list[DayEntry]:
+def package_days(year: int) -> list[DayEntry]:
+    """A year's arrangement as the chinesecalendar package has it, named in Chinese."""
     # The package's dicts hold English Holiday values; `.chinese` gives the Chinese name.
     # A make-up day is named after the holiday it pays for.
     holiday = chinese_calendar.Holiday
@@ -140,8 +171,7 @@ def _package_days(year: int) -> list[DayEntry]:
 
 def _replace_days(session: Session, year: int, days: Sequence[DayEntry]) -> int:
     """Make the stored days of a year equal `days`; returns how many rows changed."""
-    in_year = CalendarDay.day.between(date(year, 1, 1), date(year, 12, 31))
-    existing = {row.day: row for row in session.scalars(select(CalendarDay).where(in_year))}
+    existing = {row.day: row for row in session.scalars(_days_of(year))}
     wanted = {day: (is_workday, name) for day, is_workday, name in days}
     changed = 0
     for day in existing.keys() - wanted.keys():
@@ -157,6 +187,10 @@ def _replace_days(session: Session, year: int, days: Sequence[DayEntry]) -> int:
             row.is_workday, row.name = is_workday, name
         changed += 1
     return changed
+
+
+def _days_of(year: int) -> Select[CalendarDay]:
+    return select(CalendarDay).where(CalendarDay.day.between(date(year, 1, 1), date(year, 12, 31)))
 
 
 def _mark_official(session: Session, year: int, source: str) -> CalendarYear:

@@ -4,15 +4,17 @@ Format (YAML)::
 
     year: 2027
     holidays:
-      - {name: 元旦, days: ["2027-01-01"]}
+      - {name: 元旦, days: ["2027-01-01", "2027-01-02", "2027-01-03"]}
+      - {name: 春节, days: [2027-02-05, 2027-02-06, …]}
     workdays:
-      - {name: 春节调休, days: ["2027-02-20"]}
+      - {name: 春节调休, days: ["2027-01-31"]}
+
+Every statutory holiday must be listed (see ``validation.py``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,11 +22,9 @@ from typing import Any
 import yaml
 
 from tongban.workdays.errors import CalendarError
-
-DayEntry = tuple[date, bool, str]  # (date, is_workday, name)
+from tongban.workdays.validation import DayEntry, check_days
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_WEEKDAYS_ZH = "一二三四五六日"
 _KEYS = {"year", "holidays", "workdays"}
 
 
@@ -35,7 +35,7 @@ class YearDocument:
 
 
 def parse_year_document(text: str) -> YearDocument:
-    """Parse and check a year file; errors name the offending entry."""
+    """Parse a year file and check it is complete (``validation.check_days``)."""
     doc = _load(text)
     year = doc.get("year")
     if not isinstance(year, int) or isinstance(year, bool):
@@ -58,40 +58,20 @@ def parse_year_file(text: str) -> list[DayEntry]:
     return parse_year_document(text).days
 
 
-def check_days(year: int, days: Sequence[DayEntry]) -> None:
-    """Refuse entries that are surely mistakes: wrong year, repeats, weekday make-up days."""
-    if not days:
-        raise CalendarError(
-            f"{year} 年没有任何放假日；请至少填写元旦等法定节假日。",
-            f"No days given for {year}; list at least the statutory holidays.",
-        )
-    seen: dict[date, str] = {}
-    for day, is_workday, name in days:
-        if not name.strip():
-            raise CalendarError(f"{day} 缺少名称。", f"{day} has no name.")
-        if day.year != year:
-            raise CalendarError(
-                f"{day}（{name}）不在 {year} 年内；只填写本年的日期，跨年的放假日请放进对应年份。",
-                f"{day} ({name}) is not in {year}; list each date under its own year.",
-            )
-        if day in seen:
-            raise CalendarError(
-                f"{day} 重复出现（{seen[day]}、{name}）；每个日期只能出现一次，请删掉一条。",
-                f"{day} appears twice ({seen[day]}, {name}); keep one entry.",
-            )
-        if is_workday and day.weekday() < 5:
-            raise CalendarError(
-                f"{day}（{name}）是星期{_WEEKDAYS_ZH[day.weekday()]}，本来就上班；"
-                "调休上班日应在周六或周日，是否应放在 holidays 下？",
-                f"{day} ({name}) is a {day:%A}, already a working day; make-up working days "
-                "fall on a weekend. Should it be under holidays?",
-            )
-        seen[day] = name
+class _Loader(yaml.SafeLoader):
+    """YAML without implicit dates: an unquoted 2027-02-30 stays text, so the error
+    names its entry instead of failing inside the parser."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def _load(text: str) -> dict[str, Any]:
     try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         raise CalendarError(f"文件不是有效的 YAML：{exc}", f"Not valid YAML: {exc}") from exc
     if not isinstance(doc, dict):
@@ -126,9 +106,6 @@ def _entry(label: str, entry: object) -> tuple[str, list[object]]:
 
 
 def _day(label: str, raw: object, year: int) -> date:
-    # YAML turns an unquoted 2027-01-01 into a date already; a quoted one stays text.
-    if type(raw) is date:  # not datetime: a time of day means a typo
-        return raw
     if isinstance(raw, str) and _ISO_DATE.fullmatch(raw.strip()):
         try:
             return date.fromisoformat(raw.strip())

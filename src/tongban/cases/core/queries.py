@@ -1,0 +1,226 @@
+"""Reading cases: the applicant's list, the staff queue, the timeline with stage times."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from tongban.accounts.enums import Role
+from tongban.accounts.models import User
+from tongban.audit import service as audit
+from tongban.audit.models import AuditEntry
+from tongban.cases.core import access, clocks
+from tongban.cases.core.access import STAGE_ROLE
+from tongban.cases.enums import CaseState, ClockKind, Stage, TaskState
+from tongban.cases.models import (
+    Case,
+    Clock,
+    CorrectionRequest,
+    Material,
+    ResultDocument,
+    Task,
+)
+from tongban.errors import NotFound
+from tongban.workdays.calendar import WorkCalendar
+
+STAGE_NAMES_ZH = {
+    Stage.accept: "受理",
+    Stage.review: "审查",
+    Stage.decide: "核准",
+    Stage.issue: "制证",
+    Stage.deliver: "送达",
+}
+
+
+def get_case(session: Session, *, number: str, user: User) -> Case:
+    """A case the user may see, by number (NotFound otherwise)."""
+    case = session.scalar(select(Case).where(Case.number == number))
+    if case is None:
+        raise NotFound(f"没有找到办件 {number}。", f"No case {number}.")
+    access.check_view(user, case)
+    return case
+
+
+def list_my_cases(session: Session, *, user: User) -> Sequence[Case]:
+    query = select(Case).where(Case.applicant_id == user.id).order_by(Case.id.desc())
+    return session.scalars(query).all()
+
+
+def get_task(session: Session, *, task_id: int, user: User) -> Task:
+    task = session.get(Task, task_id)
+    if task is None or task.department_code != user.department_code:
+        raise NotFound(f"没有找到任务 {task_id}。", f"No task {task_id}.")
+    return task
+
+
+def queue(
+    session: Session,
+    *,
+    user: User,
+    now: datetime,
+    stage: Stage | None = None,
+    text: str | None = None,
+) -> Sequence[Task]:
+    """Open tasks of the user's department and roles, least time left first (a paused
+    case's by the time it has left, not by its stale due time).
+
+    ``text`` keeps the tasks whose case number, applicant name or item title contains it.
+    Cases waiting for the applicant's correction are not in anyone's queue.
+    """
+    stages = [
+        s for s, role in STAGE_ROLE.items() if user.has_role(role) and (stage is None or s == stage)
+    ]
+    if user.department_code is None or not stages:
+        return []
+    query = (
+        select(Task)
+        .join(Case)
+        .join(User, User.id == Case.applicant_id)
+        .where(
+            Task.department_code == user.department_code,
+            Task.state == TaskState.open,
+            Task.stage.in_(stages),
+            Case.state != CaseState.correction_requested,
+        )
+        .order_by(Task.due_at, Task.id)
+    )
+    if text and text.strip():
+        words = text.strip()
+        query = query.where(
+            or_(
+                Case.number.contains(words, autoescape=True),
+                User.display_name.contains(words, autoescape=True),
+                Case.title.contains(words, autoescape=True),
+            )
+        )
+    tasks = session.scalars(query).all()
+    due = {task.id: _due_now(session, task, now) for task in tasks}
+    return sorted(tasks, key=lambda task: (due[task.id] is None, due[task.id] or now, task.id))
+
+
+def corrections(session: Session, *, case: Case) -> Sequence[CorrectionRequest]:
+    query = select(CorrectionRequest).where(CorrectionRequest.case_id == case.id)
+    return session.scalars(query.order_by(CorrectionRequest.id)).all()
+
+
+def materials(session: Session, *, case: Case) -> Sequence[Material]:
+    query = select(Material).where(Material.case_id == case.id, Material.replaced_at.is_(None))
+    return session.scalars(query.order_by(Material.id)).all()
+
+
+def get_material(session: Session, *, material_id: int, user: User) -> Material:
+    material = session.get(Material, material_id)
+    if material is None:
+        raise NotFound("没有找到该材料。", "No such material.")
+    access.check_view(user, session.get_one(Case, material.case_id))
+    return material
+
+
+def results(session: Session, *, case: Case) -> Sequence[ResultDocument]:
+    query = select(ResultDocument).where(ResultDocument.case_id == case.id)
+    return session.scalars(query.order_by(ResultDocument.id)).all()
+
+
+def get_result(session: Session, *, result_id: int, user: User) -> ResultDocument:
+    document = session.get(ResultDocument, result_id)
+    if document is None:
+        raise NotFound("没有找到该结果文书。", "No such result document.")
+    access.check_view(user, session.get_one(Case, document.case_id))
+    return document
+
+
+@dataclass
+class StageView:
+    stage: Stage
+    name_zh: str
+    tasks: list[Task] = field(default_factory=list)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    working_time: float = 0.0  # in the case's unit, pauses not counted
+    unit: str = "working_days"
+
+
+@dataclass
+class Timeline:
+    stages: list[StageView]
+    events: Sequence[AuditEntry]
+    time_left: clocks.TimeLeft | None
+    legal_time_left: clocks.TimeLeft | None = None  # art. 42, extension included
+
+
+def working_time(cal: WorkCalendar, start: datetime, end: datetime, unit: str) -> float:
+    """Working time from ``start`` to ``end`` in ``unit``: office hours (to a tenth) or
+    working days. The timeline and the supervision figures both count time with it."""
+    if unit == "hours":
+        return round(cal.working_hours_between(start, end), 1)
+    return cal.working_days_between(start, end)
+
+
+def timeline(session: Session, *, case: Case, now: datetime) -> Timeline:
+    """Every stage with who, when, opinion and time taken, and time left on the promise."""
+    cal = clocks.calendar(session)
+    views = []
+    for stage in Stage:
+        tasks = [task for task in case.tasks if task.stage == stage]
+        if not tasks:
+            continue
+        view = StageView(stage=stage, name_zh=STAGE_NAMES_ZH[stage], tasks=tasks)
+        view.started_at = min(task.started_at for task in tasks)
+        finished = [task.finished_at for task in tasks]
+        view.finished_at = None if None in finished else max(f for f in finished if f)
+        stage_clocks = [c for c in case.clocks if c.task_id in {t.id for t in tasks}]
+        if stage_clocks:
+            view.unit = stage_clocks[0].unit
+        end = view.finished_at or now
+        view.working_time = working_time(cal, view.started_at, end, view.unit)
+        views.append(view)
+    return Timeline(
+        views,
+        audit.entries_for_case(session, case_id=case.id),
+        case_time_left(session, case=case, now=now),
+        legal_time_left(session, case=case, now=now),
+    )
+
+
+def _time_left(session: Session, case: Case, clock: Clock, now: datetime) -> clocks.TimeLeft:
+    return clocks.time_left(clocks.calendar(session), clock, now=now, pauses=case.pauses)
+
+
+def case_time_left(session: Session, *, case: Case, now: datetime) -> clocks.TimeLeft | None:
+    """Time left against the promised limit (or the acceptance stage before acceptance),
+    standing still while the case is paused."""
+    running = clocks.running(case, ClockKind.promised) or clocks.running(case, ClockKind.stage)
+    return _time_left(session, case, running[0], now) if running else None
+
+
+def legal_time_left(session: Session, *, case: Case, now: datetime) -> clocks.TimeLeft | None:
+    """Time left against the legal limit (法定期限, art. 42: 20 or, joint, 45 working days
+    from acceptance, extended once by 10 or 15), while it runs; None before acceptance and
+    after the decision."""
+    running = clocks.running(case, ClockKind.legal)
+    return _time_left(session, case, running[0], now) if running else None
+
+
+def task_time_left(session: Session, *, task: Task, now: datetime) -> clocks.TimeLeft | None:
+    """Time left on the task's own stage clock, standing still while the case is paused."""
+    for clock in clocks.running(task.case):
+        if clock.task_id == task.id:
+            return _time_left(session, task.case, clock, now)
+    return None
+
+
+def _due_now(session: Session, task: Task, now: datetime) -> datetime | None:
+    """When the task runs out of time as things stand: its due time, or for a paused case
+    the due time if the clock resumed now (what its frozen time left amounts to)."""
+    if clocks.open_pause(task.case) is None:
+        return task.due_at
+    left = task_time_left(session, task=task, now=now)
+    return left.due_at if left else task.due_at
+
+
+def supervisor_may_see(user: User) -> bool:
+    return user.has_role(Role.supervisor, Role.system_admin)

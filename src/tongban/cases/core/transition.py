@@ -1,0 +1,170 @@
+"""The one place where cases and tasks change state.
+
+Each change is checked against the state machine, written to the audit trail (and
+through it to the outbox) in the caller's transaction. Callers hold the case's lock:
+``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite every transaction is ``BEGIN
+IMMEDIATE``, so writers are already serialised. The version columns catch anyone who
+read the rows before the lock was theirs.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tongban.accounts.models import User
+from tongban.audit import service as audit
+from tongban.audit.service import Actor
+from tongban.cases.core import access, clocks
+from tongban.cases.core.machine import STATE_NAMES_ZH, Event, IllegalTransition, next_state
+from tongban.cases.enums import TaskOutcome, TaskState
+from tongban.cases.models import Case, Task
+from tongban.errors import Conflict, NotFound
+
+EVENT_NAMES_ZH = {
+    Event.submit: "提交",
+    Event.request_correction: "要求补正",
+    Event.resubmit: "补正后重新提交",
+    Event.accept: "受理",
+    Event.deem_accept: "视为受理",
+    Event.reject: "不予受理",
+    Event.withdraw: "撤回",
+    Event.review_complete: "完成审查",
+    Event.approve: "核准",
+    Event.refuse: "不予许可",
+    Event.issue: "制证",
+    Event.deliver: "送达",
+}
+
+
+def lock_case(session: Session, *, case_id: int) -> Case:
+    """Load a case holding its row lock for the rest of the transaction."""
+    query = (
+        select(Case)
+        .where(Case.id == case_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    case = session.scalar(query)
+    if case is None:
+        raise NotFound("没有找到该办件。", "No such case.")
+    return case
+
+
+def change_state(
+    session: Session,
+    *,
+    case: Case,
+    event: Event,
+    actor: Actor,
+    now: datetime,
+    opinion: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Move ``case`` by ``event`` or raise Conflict with the reason."""
+    try:
+        target = next_state(case.state, event)
+    except IllegalTransition:
+        state = STATE_NAMES_ZH[case.state]
+        raise Conflict(
+            f"办件当前状态为“{state}”，不能{EVENT_NAMES_ZH[event]}。",
+            f"The case is {case.state}; it cannot be {event}ed now.",
+            code="illegal_transition",
+        ) from None
+    source = case.state
+    case.state = target
+    audit.record(
+        session,
+        at=now,
+        action=f"case.{event}",
+        actor=actor,
+        object_type="case",
+        object_id=case.number,
+        case_id=case.id,
+        subject_id=case.applicant_id,
+        from_state=source,
+        to_state=target,
+        opinion=opinion,
+        data=data,
+    )
+
+
+def finish_task(
+    session: Session,
+    *,
+    task: Task,
+    outcome: TaskOutcome,
+    actor: Actor,
+    opinion: str | None,
+    now: datetime,
+) -> None:
+    """Close an open task with its outcome; a task is finished exactly once."""
+    if task.state != TaskState.open:
+        who = task.actor_name or "他人"
+        raise Conflict(
+            f"该任务已由{who}处理，无需重复操作；请刷新页面。",
+            "This task was already handled by someone else; reload the page.",
+            code="task_closed",
+        )
+    task.state = TaskState.done
+    task.outcome = outcome
+    task.opinion = opinion
+    task.actor_id = actor.id
+    task.actor_name = actor.name
+    task.finished_at = now
+    clocks.stop_clocks(session, case=task.case, now=now, task=task)
+    audit.record(
+        session,
+        at=now,
+        action=f"task.{outcome}",
+        actor=actor,
+        object_type="task",
+        object_id=task.id,
+        case_id=task.case_id,
+        from_state=TaskState.open,
+        to_state=TaskState.done,
+        opinion=opinion,
+        data={"stage": task.stage, "department": task.department_code, "item": task.item_code},
+    )
+
+
+def cancel_open_tasks(session: Session, *, case: Case, actor: Actor, now: datetime) -> None:
+    """Cancel what is still open, e.g. the rest of a review round ended by a refusal."""
+    for task in case.tasks:
+        if task.state == TaskState.open:
+            task.state = TaskState.cancelled
+            task.finished_at = now
+            clocks.stop_clocks(session, case=case, now=now, task=task)
+            audit.record(
+                session,
+                at=now,
+                action="task.cancelled",
+                actor=actor,
+                object_type="task",
+                object_id=task.id,
+                case_id=case.id,
+                from_state=TaskState.open,
+                to_state=TaskState.cancelled,
+            )
+
+
+def locked_task(
+    session: Session, *, task_id: int, user: User, expected_version: int | None = None
+) -> Task:
+    """Load an open task under its case's lock and check who may act on it."""
+    task = session.get(Task, task_id)
+    if task is None:
+        raise NotFound(f"没有找到任务 {task_id}。", f"No task {task_id}.")
+    lock_case(session, case_id=task.case_id)
+    session.refresh(task)
+    access.check_act(user, task)
+    if expected_version is not None and expected_version != task.version:
+        raise Conflict(
+            "任务已被他人更新，请刷新后再操作。",
+            "The task changed meanwhile; reload.",
+            code="stale",
+        )
+    return task

@@ -1,0 +1,183 @@
+"""JSON API for applicants' cases: drafts, submission, materials, the timeline, corrections
+and results."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import Response
+
+from tongban.accounts.deps import CurrentApplicant, CurrentUser
+from tongban.cases import service
+from tongban.cases.http.bodies import RowId, read_case, time_left_read
+from tongban.cases.schemas import (
+    CaseCreate,
+    CaseRead,
+    CaseUpdate,
+    CorrectionRead,
+    EventRead,
+    MaterialRead,
+    ResultRead,
+    StageRead,
+    TaskRead,
+    TimelineRead,
+)
+from tongban.web.deps import NowDep, RuntimeDep, SessionDep, StoreDep
+
+router = APIRouter(tags=["cases"])
+
+
+@router.post("/cases", status_code=201)
+def create_case(
+    body: CaseCreate, session: SessionDep, user: CurrentApplicant, now: NowDep
+) -> CaseRead:
+    """Start a draft case for an item or a bundle."""
+    case = service.create_case(
+        session, applicant=user, code=body.code, form_data=body.form_data, now=now
+    )
+    return read_case(session, case, now)
+
+
+@router.get("/cases")
+def list_cases(session: SessionDep, user: CurrentUser, now: NowDep) -> list[CaseRead]:
+    """The signed-in applicant's cases, newest first."""
+    return [read_case(session, case, now) for case in service.list_my_cases(session, user=user)]
+
+
+@router.get("/cases/{number}")
+def get_case(number: str, session: SessionDep, user: CurrentUser, now: NowDep) -> CaseRead:
+    """One case, if the user may see it."""
+    return read_case(session, service.get_case(session, number=number, user=user), now)
+
+
+@router.patch("/cases/{number}")
+def update_case(
+    number: str, body: CaseUpdate, session: SessionDep, user: CurrentUser, now: NowDep
+) -> CaseRead:
+    """Save the form of a draft or of a case in correction."""
+    case = service.get_case(session, number=number, user=user)
+    service.update_form(
+        session, case=case, user=user, form_data=body.form_data, delivery=body.delivery
+    )
+    return read_case(session, case, now)
+
+
+def _case_action(action: str):  # type: ignore[no-untyped-def]
+    def handler(number: str, session: SessionDep, user: CurrentUser, now: NowDep) -> CaseRead:
+        case = service.get_case(session, number=number, user=user)
+        changed = getattr(service, action)(session, case_id=case.id, user=user, now=now)
+        return read_case(session, changed, now)
+
+    handler.__doc__ = {
+        "submit_case": "Submit a draft.",
+        "resubmit_case": "Resubmit after correction.",
+        "withdraw_case": "Withdraw a case not yet accepted.",
+    }[action]
+    handler.__name__ = action
+    return handler
+
+
+router.post("/cases/{number}/submit")(_case_action("submit_case"))
+router.post("/cases/{number}/resubmit")(_case_action("resubmit_case"))
+router.post("/cases/{number}/withdraw")(_case_action("withdraw_case"))
+
+
+@router.post("/cases/{number}/materials", status_code=201)
+async def upload_material(
+    number: str,
+    session: SessionDep,
+    user: CurrentUser,
+    now: NowDep,
+    store: StoreDep,
+    runtime: RuntimeDep,
+    material_code: Annotated[str, Form()],
+    file: Annotated[UploadFile, File()],
+) -> MaterialRead:
+    """Upload a file for one material of the case (replaces an earlier upload)."""
+    case = service.get_case(session, number=number, user=user)
+    limit = runtime.settings.max_upload_mb * 1024 * 1024
+    data = await file.read(limit + 1)
+    material = service.add_material(
+        session,
+        case=case,
+        user=user,
+        material_code=material_code,
+        filename=file.filename or "",
+        data=data,
+        store=store,
+        max_bytes=limit,
+        now=now,
+    )
+    return MaterialRead.model_validate(material)
+
+
+@router.get("/cases/{number}/materials")
+def list_materials(number: str, session: SessionDep, user: CurrentUser) -> list[MaterialRead]:
+    """Current materials of a case."""
+    case = service.get_case(session, number=number, user=user)
+    return [MaterialRead.model_validate(m) for m in service.materials(session, case=case)]
+
+
+@router.get("/materials/{material_id}/content", response_class=Response)
+def material_content(
+    material_id: RowId, session: SessionDep, user: CurrentUser, store: StoreDep
+) -> Response:
+    """The bytes of an uploaded material, shown in the browser (PDFs and images open inline)."""
+    material = service.get_material(session, material_id=material_id, user=user)
+    disposition = f"inline; filename*=UTF-8''{quote(material.filename)}"
+    return Response(
+        store.get(material.storage_key),
+        media_type=material.content_type,
+        headers={"Content-Disposition": disposition, "X-Content-Type-Options": "nosniff"},
+    )
+
+
+@router.get("/cases/{number}/timeline")
+def get_timeline(number: str, session: SessionDep, user: CurrentUser, now: NowDep) -> TimelineRead:
+    """Stages with who, when, opinion and working time taken; every recorded event."""
+    case = service.get_case(session, number=number, user=user)
+    line = service.timeline(session, case=case, now=now)
+    stages = [
+        StageRead(
+            stage=s.stage,
+            name_zh=s.name_zh,
+            started_at=s.started_at,
+            finished_at=s.finished_at,
+            working_time=s.working_time,
+            unit=s.unit,
+            tasks=[TaskRead.model_validate(t) for t in s.tasks],
+        )
+        for s in line.stages
+    ]
+    events = [e for e in line.events if service.may_see_event(user, e.action)]
+    return TimelineRead(
+        stages=stages,
+        events=[EventRead.model_validate(e) for e in events],
+        time_left=time_left_read(line.time_left),
+        legal_time_left=time_left_read(line.legal_time_left),
+    )
+
+
+@router.get("/cases/{number}/corrections")
+def list_corrections(number: str, session: SessionDep, user: CurrentUser) -> list[CorrectionRead]:
+    """The correction notice of a case, if one was sent."""
+    case = service.get_case(session, number=number, user=user)
+    return [CorrectionRead.model_validate(c) for c in service.corrections(session, case=case)]
+
+
+@router.get("/cases/{number}/results")
+def list_results(number: str, session: SessionDep, user: CurrentUser) -> list[ResultRead]:
+    """Result documents (licences, approvals, refusal decisions)."""
+    case = service.get_case(session, number=number, user=user)
+    return [ResultRead.model_validate(r) for r in service.results(session, case=case)]
+
+
+@router.get("/results/{result_id}/document", response_class=Response)
+def result_document(
+    result_id: RowId, session: SessionDep, user: CurrentUser, store: StoreDep
+) -> Response:
+    """The PDF of a result document."""
+    document = service.get_result(session, result_id=result_id, user=user)
+    return Response(store.get(document.storage_key), media_type="application/pdf")

@@ -1,0 +1,284 @@
+"""Applicant pages: apply with one form, follow my cases, correct, resubmit, withdraw.
+
+Submitting goes form → review (``review_views``) → receipt; materials may also be
+uploaded one by one as they are chosen (``material_views``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from tongban.accounts.deps import CurrentApplicant, CurrentUser
+from tongban.accounts.models import User
+from tongban.cases import service
+from tongban.cases.core.machine import STATE_NAMES_ZH, Event, allowed_events
+from tongban.cases.core.queries import STAGE_NAMES_ZH
+from tongban.cases.enums import CaseState
+from tongban.cases.http import formpage, panels
+from tongban.cases.models import Case
+from tongban.catalog import service as catalog
+from tongban.catalog.views import departments
+from tongban.errors import InvalidInput
+from tongban.files.store import FileStore
+from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, StoreDep, see_other
+from tongban.web.i18n import locale_of
+from tongban.web.templating import render
+
+router = APIRouter()
+
+
+def locale(request: Request) -> str:
+    return locale_of(request, request.app.state.runtime.settings.default_locale)
+
+
+@dataclass
+class Desk:
+    """What an applicant's form post needs: the request, unit of work, who, when, the file store."""
+
+    request: Request
+    session: Session
+    user: User
+    now: datetime
+    store: FileStore
+    max_bytes: int
+
+    @property
+    def locale(self) -> str:
+        return locale(self.request)
+
+
+def _desk(
+    request: Request,
+    session: SessionDep,
+    user: CurrentApplicant,
+    now: NowDep,
+    store: StoreDep,
+    runtime: RuntimeDep,
+) -> Desk:
+    return Desk(request, session, user, now, store, runtime.settings.max_upload_mb * 1024 * 1024)
+
+
+DeskDep = Annotated[Desk, Depends(_desk)]
+
+
+def save_answers(desk: Desk, case: Case, form: CheckedForm) -> formpage.Problems:
+    """Store the answers and uploads of a posted form; returns the upload problems."""
+    spec = service.spec_of(desk.session, case)
+    delivery = form.get("delivery")
+    service.update_form(
+        desk.session,
+        case=case,
+        user=desk.user,
+        form_data=formpage.parse(spec["form"], form),
+        delivery=delivery if isinstance(delivery, str) and delivery else None,
+    )
+    problems: formpage.Problems = {}
+    for code, upload in formpage.uploads(form, spec["materials"]):
+        try:
+            service.add_material(
+                desk.session,
+                case=case,
+                user=desk.user,
+                material_code=code,
+                filename=upload.filename or "",
+                data=upload.file.read(desk.max_bytes + 1),
+                store=desk.store,
+                max_bytes=desk.max_bytes,
+                now=desk.now,
+            )
+        except InvalidInput as error:
+            problems[f"materials.{code}"] = error.message(desk.locale)
+    return problems
+
+
+def _save(desk: Desk, case: Case, form: CheckedForm) -> Response:
+    """Save; unless asked only to save, check with submission's own rules and go to review.
+
+    A failed check shows the draft again (422); the page is returned, not raised, so the
+    request still commits what was saved.
+    """
+    uploads = save_answers(desk, case, form)
+    if form.get("intent") == "save":
+        return see_other(f"/cases/{case.number}/edit?done=saved")
+    try:
+        formpage.refuse_failed_uploads(service.spec_of(desk.session, case), case.form_data, uploads)
+        service.check_complete(desk.session, case=case)
+    except InvalidInput as error:
+        problems = formpage.problems_of(error, desk.locale)
+        return draft_page(desk.request, desk.session, case, problems, 422)
+    return see_other(f"/cases/{case.number}/review")
+
+
+def materials_url(case: Case) -> str:
+    """Where the form page uploads each material as soon as it is chosen."""
+    return f"/cases/{case.number}/materials"
+
+
+def draft_page(
+    request: Request,
+    session: Session,
+    case: Case,
+    problems: formpage.Problems,
+    status_code: int = 200,
+) -> Response:
+    """The form of a saved draft with its answers, uploads and problems."""
+    spec = service.spec_of(session, case)
+    uploaded = service.materials(session, case=case)
+    context = formpage.context(
+        spec, case.form_data, problems, uploaded, case.delivery, locale(request)
+    )
+    context.update(case=case, action=f"/cases/{case.number}/edit", upload_url=materials_url(case))
+    return render(request, "cases/apply.html", context, status_code=status_code)
+
+
+@router.get("/apply/{code}")
+def apply_page(
+    code: str, request: Request, session: SessionDep, user: CurrentApplicant
+) -> Response:
+    """One form for an item or a bundle, generated from its JSON Schema."""
+    entry = catalog.get_entry(session, code=code)
+    assert entry.current_version is not None
+    context = formpage.context(entry.current_version.definition, {}, {}, [], None, locale(request))
+    context.update(case=None, action=f"/apply/{code}", new_draft=True)
+    return render(request, "cases/apply.html", context)
+
+
+@router.post("/apply/{code}")
+def apply(code: str, desk: DeskDep, form: CheckedForm) -> Response:
+    """Create the draft, attach the uploads, then review it (or only save it)."""
+    case = service.create_case(
+        desk.session, applicant=desk.user, code=code, form_data={}, now=desk.now
+    )
+    return _save(desk, case, form)
+
+
+@router.get("/cases/{number}/edit")
+def edit_page(
+    number: str, request: Request, session: SessionDep, user: CurrentApplicant
+) -> Response:
+    """A saved draft, to finish and submit."""
+    case = service.get_case(session, number=number, user=user)
+    if case.state != CaseState.draft:
+        return see_other(f"/cases/{number}")
+    return draft_page(request, session, case, {})
+
+
+@router.post("/cases/{number}/edit")
+def edit(number: str, desk: DeskDep, form: CheckedForm) -> Response:
+    """Save the draft, then review it (or only save it)."""
+    return _save(desk, service.get_case(desk.session, number=number, user=desk.user), form)
+
+
+@router.get("/my/cases")
+def my_cases(request: Request, session: SessionDep, user: CurrentUser, now: NowDep) -> Response:
+    """The applicant's cases with their state and time left."""
+    cases = service.list_my_cases(session, user=user)
+    rows = [(case, service.case_time_left(session, case=case, now=now)) for case in cases]
+    return render(request, "cases/my_cases.html", {"rows": rows, "state_names": STATE_NAMES_ZH})
+
+
+def case_context(
+    request: Request, session: Session, case: Case, user: User, now: datetime
+) -> dict[str, Any]:
+    """What the case pages of applicants and staff share: answers, notices, materials, timeline."""
+    spec, lang = service.spec_of(session, case), locale(request)
+    line = service.timeline(session, case=case, now=now)
+    uploaded = service.materials(session, case=case)
+    return {
+        "case": case,
+        "spec": spec,
+        "timeline": line,
+        "events": [e for e in line.events if service.may_see_event(user, e.action)],
+        "notices": service.corrections(session, case=case),
+        "uploaded": uploaded,
+        "material_rows": formpage.material_rows(spec, uploaded, {}),
+        "results": service.results(session, case=case),
+        "departments": departments(session),
+        "titles": formpage.titles(spec["form"], spec["materials"], lang),
+        "answers": formpage.fields(spec["form"], case.form_data, {}, lang),
+        "state_names": STATE_NAMES_ZH,
+        "stage_names": STAGE_NAMES_ZH,
+    }
+
+
+def render_case_page(
+    request: Request,
+    session: Session,
+    case: Case,
+    user: User,
+    now: datetime,
+    problems: formpage.Problems | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The applicant's case page, with the panels other domains add; ``problems`` next to inputs."""
+    context = case_context(request, session, case, user, now)
+    context.update(panels.panels_context(panels.CASE_PANELS, request, session, case, user, now))
+    owner = case.applicant_id == user.id
+    context["can_withdraw"] = owner and Event.withdraw in allowed_events(case.state)
+    context["correcting"] = owner and case.state == CaseState.correction_requested
+    if context["correcting"]:  # the notice's problems sit next to the inputs they concern
+        titles, notices = context["titles"], context["notices"]
+        asked = {
+            p["target"]: p["problem"] for n in notices for p in n.problems if p["target"] in titles
+        }
+        problems = {**asked, **(problems or {})}
+        context.update(
+            formpage.context(
+                context["spec"],
+                case.form_data,
+                problems,
+                context["uploaded"],
+                case.delivery,
+                locale(request),
+            )
+        )
+        context["upload_url"] = materials_url(case)
+    return render(request, "cases/case.html", context, status_code=status_code)
+
+
+def form_page(desk: Desk, case: Case, problems: formpage.Problems) -> Response:
+    """The page whose form edits ``case`` (the draft's, or the case page in correction), 422."""
+    if case.state == CaseState.draft:
+        return draft_page(desk.request, desk.session, case, problems, 422)
+    return render_case_page(desk.request, desk.session, case, desk.user, desk.now, problems, 422)
+
+
+@router.get("/cases/{number}")
+def case_page(
+    number: str, request: Request, session: SessionDep, user: CurrentUser, now: NowDep
+) -> Response:
+    """One case: summary, time left, timeline, correction notice, materials and results."""
+    case = service.get_case(session, number=number, user=user)
+    return render_case_page(request, session, case, user, now)
+
+
+@router.post("/cases/{number}/resubmit")
+def resubmit(number: str, desk: DeskDep, form: CheckedForm) -> Response:
+    """Save the corrections and send the case back; the clock resumes."""
+    case = service.get_case(desk.session, number=number, user=desk.user)
+    uploads = save_answers(desk, case, form)
+    try:
+        formpage.refuse_failed_uploads(service.spec_of(desk.session, case), case.form_data, uploads)
+        service.resubmit_case(desk.session, case_id=case.id, user=desk.user, now=desk.now)
+    except InvalidInput as error:
+        problems = formpage.problems_of(error, desk.locale)
+        return render_case_page(
+            desk.request, desk.session, case, desk.user, desk.now, problems, 422
+        )
+    return see_other(f"/cases/{number}?done=resubmitted")
+
+
+@router.post("/cases/{number}/withdraw")
+def withdraw(
+    number: str, session: SessionDep, user: CurrentApplicant, now: NowDep, form: CheckedForm
+) -> Response:
+    """Withdraw a case that has not been accepted yet."""
+    case = service.get_case(session, number=number, user=user)
+    service.withdraw_case(session, case_id=case.id, user=user, now=now)
+    return see_other(f"/cases/{number}?done=withdrawn")

@@ -1,0 +1,2 @@
+"""The stages of a case, in the order it lives them: drafting and the form check, intake
+(submission, correction, acceptance), parallel review rounds, the decision, issue and delivery."""

@@ -1,0 +1,98 @@
+"""The decision (核准 / 不予许可). What the lead department may do before it, pause the clock
+for an art. 45 procedure, resume it, extend the legal limit once (art. 42), is in
+``limits.py``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from tongban.accounts.models import User
+from tongban.accounts.service import actor_of
+from tongban.cases.core import clocks
+from tongban.cases.core.definition import spec_of
+from tongban.cases.core.machine import Event
+from tongban.cases.core.transition import change_state, finish_task, locked_task
+from tongban.cases.enums import (
+    ClockKind,
+    RoundOutcome,
+    Stage,
+    TaskOutcome,
+)
+from tongban.cases.models import Case, Task
+from tongban.cases.stages import documents, limits
+from tongban.cases.stages.rounds import open_stage_task
+from tongban.errors import Conflict, InvalidInput
+from tongban.files.store import FileStore
+
+
+def _decide_task(
+    session: Session, task_id: int, user: User, expected_version: int | None, now: datetime
+) -> Task:
+    """The decision task, locked. A decision ends an open art. 45 pause: the hearing or
+    inspection it waited for is over, and no clock may stand still after the case moves on."""
+    task = locked_task(session, task_id=task_id, user=user, expected_version=expected_version)
+    if task.stage != Stage.decide:
+        raise Conflict("这不是核准任务。", "This is not a decision task.")
+    if clocks.open_pause(task.case) is not None:
+        limits.resume(session, task.case, actor_of(user), now, opinion="作出决定，暂停计时结束。")
+    return task
+
+
+def approve_case(
+    session: Session,
+    *,
+    task_id: int,
+    user: User,
+    opinion: str,
+    now: datetime,
+    expected_version: int | None = None,
+) -> Case:
+    """Approve (核准): only when every reviewing department approved."""
+    task = _decide_task(session, task_id, user, expected_version, now)
+    case = task.case
+    if case.review_outcome != RoundOutcome.approved:
+        raise Conflict(
+            "有部门审查不同意，不能核准；请作出不予许可决定。",
+            "A department refused; the decision can only be a refusal.",
+            code="review_refused",
+        )
+    actor = actor_of(user)
+    finish_task(
+        session, task=task, outcome=TaskOutcome.approved, actor=actor, opinion=opinion, now=now
+    )
+    change_state(session, now=now, case=case, event=Event.approve, actor=actor, opinion=opinion)
+    case.decided_at = now
+    clocks.stop_clocks(session, case=case, now=now, kinds=[ClockKind.promised, ClockKind.legal])
+    open_stage_task(session, case, Stage.issue, now)
+    return case
+
+
+def refuse_case(
+    session: Session,
+    *,
+    task_id: int,
+    user: User,
+    opinion: str,
+    now: datetime,
+    store: FileStore,
+    expected_version: int | None = None,
+) -> Case:
+    """Refuse (不予许可) with reasons; a written decision with appeal rights is produced."""
+    if not opinion.strip():
+        raise InvalidInput("不予许可必须说明理由。", "A refusal needs reasons.", field="opinion")
+    task = _decide_task(session, task_id, user, expected_version, now)
+    case = task.case
+    actor = actor_of(user)
+    finish_task(
+        session, task=task, outcome=TaskOutcome.refused, actor=actor, opinion=opinion, now=now
+    )
+    change_state(session, now=now, case=case, event=Event.refuse, actor=actor, opinion=opinion)
+    case.decided_at = case.closed_at = now
+    clocks.stop_clocks(session, case=case, now=now)
+    documents.issue_refusal(
+        session, case=case, spec=spec_of(session, case), reasons=opinion, store=store, now=now
+    )
+    return case

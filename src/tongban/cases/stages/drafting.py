@@ -1,0 +1,197 @@
+"""Drafts and their materials (申请材料): start a draft, fill in the form, attach files,
+and the one check that says whether a draft is complete enough to be submitted.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tongban.accounts.enums import Role
+from tongban.accounts.models import User
+from tongban.accounts.service import actor_of
+from tongban.audit import service as audit
+from tongban.cases.core import access, clocks, definition
+from tongban.cases.enums import CaseState
+from tongban.cases.models import Case, Material
+from tongban.cases.stages import formcheck
+from tongban.catalog import service as catalog
+from tongban.errors import Conflict, InvalidInput, NotAllowed
+from tongban.files import service as files
+from tongban.files.store import FileStore
+from tongban.workdays.calendar import WorkCalendar
+
+
+def case_number(case: Case, cal: WorkCalendar, division: str) -> str:
+    local = case.created_at.astimezone(cal.tz)
+    return f"{division}{local:%Y%m%d}{case.id:07d}"
+
+
+def _check_creator(applicant: User, created_by: User | None) -> None:
+    """Staff never apply for themselves; only window clerks take in for a walk-in (代办)."""
+    if applicant.is_staff:
+        raise NotAllowed(
+            "工作人员请使用窗口代办功能。", "Staff apply on behalf through the window."
+        )
+    if created_by not in (None, applicant) and not created_by.has_role(Role.clerk):
+        raise NotAllowed("只有窗口受理人员可以代办申请。", "Only window clerks take in on behalf.")
+
+
+def create_case(
+    session: Session,
+    *,
+    applicant: User,
+    code: str,
+    form_data: dict[str, Any],
+    now: datetime,
+    created_by: User | None = None,
+) -> Case:
+    """Start a draft case of an item or bundle for an applicant, or by a clerk on their behalf."""
+    _check_creator(applicant, created_by)
+    creator = created_by or applicant
+    entry = catalog.get_entry(session, code=code)
+    version = entry.current_version
+    assert version is not None
+    spec = version.definition
+    if applicant.kind not in definition.subjects(spec):
+        who = "企业（法人）" if applicant.kind == "person" else "自然人"
+        raise InvalidInput(
+            f"“{spec['name']}”只能由{who}申请，请使用相应账号。",
+            f"'{spec.get('name_en') or spec['name']}' is for another kind of applicant.",
+            field="code",
+        )
+    case = Case(
+        number=f"draft-{now.timestamp()}-{applicant.id}",
+        applicant_id=applicant.id,
+        created_by_id=creator.id,
+        catalog_version_id=version.id,
+        catalog_code=entry.code,
+        title=spec["name"],
+        lead_department=spec["department"],
+        state=CaseState.draft,
+        form_data=form_data,
+        delivery=definition.delivery_options(spec)[0],
+        joint=len(definition.departments(spec)) > 1,
+        join_rule=definition.join_rule(spec),
+        created_at=now,
+    )
+    session.add(case)
+    session.flush()
+    division = catalog.get_department(session, code=case.lead_department).division_code
+    case.number = case_number(case, clocks.calendar(session), division)
+    audit.record(
+        session,
+        at=now,
+        action="case.create",
+        actor=actor_of(creator),
+        object_type="case",
+        object_id=case.number,
+        case_id=case.id,
+        subject_id=applicant.id,
+        to_state=case.state,
+        data={"on_behalf_of": applicant.id} if creator is not applicant else None,
+    )
+    return case
+
+
+def update_form(
+    session: Session, *, case: Case, user: User, form_data: dict[str, Any], delivery: str | None
+) -> Case:
+    """Save form answers of a draft or of a case in correction."""
+    access.check_owner(user, case)
+    if case.state not in (CaseState.draft, CaseState.correction_requested):
+        raise Conflict(
+            "只有草稿或补正中的办件可以修改。", "Only drafts or cases in correction can change."
+        )
+    case.form_data = form_data
+    if delivery is not None:
+        if delivery not in definition.delivery_options(definition.spec_of(session, case)):
+            raise InvalidInput(
+                "不支持该送达方式。", "Unsupported delivery method.", field="delivery"
+            )
+        case.delivery = delivery
+    return case
+
+
+def add_material(
+    session: Session,
+    *,
+    case: Case,
+    user: User,
+    material_code: str,
+    filename: str,
+    data: bytes,
+    store: FileStore,
+    max_bytes: int,
+    now: datetime,
+) -> Material:
+    """Attach an uploaded file to a material of the case, replacing an earlier one."""
+    access.check_owner(user, case)
+    if case.state not in (CaseState.draft, CaseState.correction_requested):
+        raise Conflict(
+            "办件已提交，不能再上传材料。", "The case was submitted; uploads are closed."
+        )
+    wanted = definition.material(definition.spec_of(session, case), material_code)
+    if wanted is None:
+        raise InvalidInput(
+            f"本事项没有材料“{material_code}”。",
+            f"No material '{material_code}'.",
+            field="material_code",
+        )
+    checked = files.check_upload(
+        filename=filename, data=data, allowed=wanted.get("formats"), max_bytes=max_bytes
+    )
+    for old in current_materials(session, case=case):
+        if old.material_code == material_code:
+            old.replaced_at = now
+    material = Material(
+        case_id=case.id,
+        material_code=material_code,
+        filename=checked.filename,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=store.put(data),
+        uploaded_by_id=user.id,
+        uploaded_at=now,
+    )
+    material.storage_key = material.sha256
+    session.add(material)
+    session.flush()
+    return material
+
+
+def current_materials(session: Session, *, case: Case) -> list[Material]:
+    query = select(Material).where(Material.case_id == case.id, Material.replaced_at.is_(None))
+    return list(session.scalars(query.order_by(Material.id)))
+
+
+def check_complete(session: Session, *, case: Case) -> None:
+    """Raise InvalidInput listing every problem that stops the case from being submitted.
+
+    Submission, resubmission and the review page all ask this one question.
+    """
+    spec = definition.spec_of(session, case)
+    found = formcheck.problems(spec["form"], case.form_data)
+    present = {material.material_code for material in current_materials(session, case=case)}
+    for wanted in spec["materials"]:
+        if (
+            wanted["required"]
+            and not wanted.get("deficiency_allowed")
+            and wanted["code"] not in present
+        ):
+            found.append(
+                {
+                    "field": f"materials.{wanted['code']}",
+                    "message_zh": f"请上传“{wanted['name']}”",
+                    "message_en": f"Upload '{wanted.get('name_en') or wanted['code']}'",
+                }
+            )
+    if found:
+        raise InvalidInput(
+            "申请还有需要完善的地方，请按提示修改后再提交。",
+            "The application is incomplete; fix the fields listed.",
+            details=found,
+        )

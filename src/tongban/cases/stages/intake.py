@@ -1,0 +1,267 @@
+"""From submission to the acceptance decision (受理): submit, the one-time correction
+notice, resubmission, accept (or deemed accepted), reject, withdraw. Drafts and their
+materials are in ``drafting.py``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tongban.accounts.models import User
+from tongban.accounts.service import actor_of
+from tongban.audit.service import SYSTEM, Actor
+from tongban.cases.core import access, clocks, definition
+from tongban.cases.core.machine import Event
+from tongban.cases.core.transition import cancel_open_tasks, change_state, finish_task, lock_case
+from tongban.cases.enums import CaseState, ClockKind, PauseReason, Stage, TaskOutcome, TaskState
+from tongban.cases.models import Case, CasePause, CorrectionRequest, Task
+from tongban.cases.stages.drafting import check_complete
+from tongban.cases.stages.rounds import join_review_round
+from tongban.errors import Conflict, InvalidInput
+
+
+def _start_acceptance(session: Session, case: Case, now: datetime) -> None:
+    spec = definition.spec_of(session, case)
+    accept_task = next((t for t in case.tasks if t.stage == Stage.accept), None)
+    if accept_task is None:
+        accept_task = Task(
+            case=case, stage=Stage.accept, department_code=case.lead_department, started_at=now
+        )
+        session.add(accept_task)
+        session.flush()
+        unit, limit = definition.stage_limit(spec, Stage.accept)
+        clocks.start_clock(
+            session,
+            case=case,
+            kind=ClockKind.stage,
+            unit=unit,
+            limit=limit,
+            now=now,
+            task=accept_task,
+        )
+    clocks.start_clock(
+        session,
+        case=case,
+        kind=ClockKind.acceptance,
+        unit="working_days",
+        limit=definition.ACCEPTANCE_LEGAL_DAYS,
+        now=now,
+    )
+
+
+def submit_case(session: Session, *, case_id: int, user: User, now: datetime) -> Case:
+    """Submit a draft: all fields valid, required materials present; the clock starts."""
+    case = lock_case(session, case_id=case_id)
+    access.check_owner(user, case)
+    if case.state == CaseState.draft:
+        check_complete(session, case=case)
+    change_state(session, now=now, case=case, event=Event.submit, actor=actor_of(user))
+    case.received_at = now
+    _start_acceptance(session, case, now)
+    return case
+
+
+def _deemed_accepted(case: Case, now: datetime) -> bool:
+    """Art. 32: five working days from receipt passed without a correction notice, so the
+    case counts as accepted from the day of receipt (the worker may not have come by yet)."""
+    return any(clock.due_at <= now for clock in clocks.running(case, ClockKind.acceptance))
+
+
+def _open_accept_task(case: Case, user: User) -> Task:
+    for task in case.tasks:
+        if task.stage == Stage.accept and task.state == TaskState.open:
+            access.check_act(user, task)
+            return task
+    raise Conflict("该办件没有待受理的任务。", "This case has no acceptance task open.")
+
+
+def request_correction(
+    session: Session,
+    *,
+    case_id: int,
+    user: User,
+    problems: list[dict[str, str]],
+    opinion: str | None,
+    now: datetime,
+) -> CorrectionRequest:
+    """Send the one correction notice listing every problem; the clock pauses."""
+    case = lock_case(session, case_id=case_id)
+    _open_accept_task(case, user)
+    if case.state == CaseState.submitted and _deemed_accepted(case, now):
+        raise Conflict(
+            "自收到申请材料之日起已超过五个工作日，依法视为受理（《行政许可法》第三十二条），"
+            "不能再要求补正；请受理。",
+            "Five working days have passed since receipt: by art. 32 the case counts as "
+            "accepted and can no longer be sent back for correction. Accept it.",
+            code="deemed_accepted",
+        )
+    if not problems or any(not p.get("problem", "").strip() for p in problems):
+        raise InvalidInput(
+            "请逐条列出需要补正的内容。", "List every problem to fix.", field="problems"
+        )
+    earlier = session.scalar(
+        select(CorrectionRequest.id).where(CorrectionRequest.case_id == case.id)
+    )
+    if earlier is not None:
+        raise Conflict(
+            "已经发出过一次性补正告知，不能再次要求补正；请受理或不予受理。",
+            "The one-time correction notice was already sent; accept or reject.",
+            code="correction_already_sent",
+        )
+    actor = actor_of(user)
+    change_state(
+        session,
+        now=now,
+        case=case,
+        event=Event.request_correction,
+        actor=actor,
+        opinion=opinion,
+        data={"problems": problems},
+    )
+    clocks.stop_clocks(session, case=case, now=now, kinds=[ClockKind.acceptance])
+    pause = CasePause(
+        case_id=case.id,
+        reason=PauseReason.correction,
+        note=opinion,
+        started_at=now,
+        started_by=actor.name,
+    )
+    session.add(pause)
+    case.pauses.append(pause)
+    request = CorrectionRequest(
+        case_id=case.id, problems=problems, opinion=opinion, issued_by=actor.name, issued_at=now
+    )
+    session.add(request)
+    session.flush()
+    return request
+
+
+def resubmit_case(session: Session, *, case_id: int, user: User, now: datetime) -> Case:
+    """Send the corrected case back; the clock resumes where it stopped."""
+    case = lock_case(session, case_id=case_id)
+    access.check_owner(user, case)
+    if case.state == CaseState.correction_requested:
+        check_complete(session, case=case)
+    change_state(session, now=now, case=case, event=Event.resubmit, actor=actor_of(user))
+    for request in session.scalars(
+        select(CorrectionRequest).where(CorrectionRequest.case_id == case.id)
+    ):
+        request.resolved_at = request.resolved_at or now
+    case.received_at = now
+    clocks.end_pause(session, case=case, now=now)
+    _start_acceptance(session, case, now)
+    return case
+
+
+def _fan_out(session: Session, case: Case, since: datetime, now: datetime) -> None:
+    """Open one review task per (item, department): they run in parallel. A task's own
+    clock runs from when it is opened (``now``); the case's promised and legal limits run
+    from acceptance (``since``: the day of receipt when deemed accepted, art. 32)."""
+    spec = definition.spec_of(session, case)
+    for item, dept in definition.review_assignments(spec):
+        task = Task(
+            case=case,
+            stage=Stage.review,
+            department_code=dept,
+            item_code=item["code"],
+            started_at=now,
+        )
+        session.add(task)
+        session.flush()
+        unit, limit = definition.item_stage_limit(item, Stage.review)
+        clocks.start_clock(
+            session, case=case, kind=ClockKind.stage, unit=unit, limit=limit, now=now, task=task
+        )
+    limits = spec["time_limit"]
+    unit = limits["unit"]
+    clocks.start_clock(
+        session, case=case, kind=ClockKind.promised, unit=unit, limit=limits["promised"], now=since
+    )
+    clocks.start_clock(
+        session, case=case, kind=ClockKind.legal, unit=unit, limit=limits["legal"], now=since
+    )
+    join_review_round(session, case, now)  # without a review stage: straight to decision
+
+
+def _accept(
+    session: Session,
+    case: Case,
+    event: Event,
+    actor: Actor,
+    opinion: str | None,
+    since: datetime,
+    now: datetime,
+) -> None:
+    change_state(session, now=now, case=case, event=event, actor=actor, opinion=opinion)
+    clocks.stop_clocks(session, case=case, now=now, kinds=[ClockKind.acceptance])
+    case.accepted_at = since
+    _fan_out(session, case, since, now)
+
+
+def accept_case(
+    session: Session, *, case_id: int, user: User, opinion: str | None, now: datetime
+) -> Case:
+    """Accept (受理): the case fans out to the reviewing departments. Past the art. 32 five
+    working days the case was accepted by law on the day of receipt, and counts from it."""
+    case = lock_case(session, case_id=case_id)
+    task = _open_accept_task(case, user)
+    actor = actor_of(user)
+    since = case.received_at if _deemed_accepted(case, now) else now
+    finish_task(
+        session, task=task, outcome=TaskOutcome.approved, actor=actor, opinion=opinion, now=now
+    )
+    _accept(session, case, Event.accept, actor, opinion, since or now, now)
+    return case
+
+
+def deem_accepted(session: Session, *, case_id: int, now: datetime) -> Case:
+    """Art. 32: no notice within 5 working days means accepted from the day of receipt."""
+    case = lock_case(session, case_id=case_id)
+    opinion = (
+        "自收到申请材料之日起五个工作日内未告知补正，依法视为受理（《行政许可法》第三十二条）。"
+    )
+    for task in case.tasks:
+        if task.stage == Stage.accept and task.state == TaskState.open:
+            finish_task(
+                session,
+                task=task,
+                outcome=TaskOutcome.approved,
+                actor=SYSTEM,
+                opinion=opinion,
+                now=now,
+            )
+    assert case.received_at is not None
+    _accept(session, case, Event.deem_accept, SYSTEM, opinion, case.received_at, now)
+    return case
+
+
+def reject_case(session: Session, *, case_id: int, user: User, opinion: str, now: datetime) -> Case:
+    """Reject (不予受理) with the reason the law requires."""
+    if not opinion.strip():
+        raise InvalidInput("不予受理必须说明理由。", "A rejection needs a reason.", field="opinion")
+    case = lock_case(session, case_id=case_id)
+    task = _open_accept_task(case, user)
+    actor = actor_of(user)
+    finish_task(
+        session, task=task, outcome=TaskOutcome.refused, actor=actor, opinion=opinion, now=now
+    )
+    change_state(session, now=now, case=case, event=Event.reject, actor=actor, opinion=opinion)
+    clocks.stop_clocks(session, case=case, now=now)
+    case.closed_at = now
+    return case
+
+
+def withdraw_case(session: Session, *, case_id: int, user: User, now: datetime) -> Case:
+    """The applicant withdraws a case that has not been accepted yet."""
+    case = lock_case(session, case_id=case_id)
+    access.check_owner(user, case)
+    actor = actor_of(user)
+    change_state(session, now=now, case=case, event=Event.withdraw, actor=actor)
+    clocks.end_pause(session, case=case, now=now)  # no longer waiting for a correction
+    cancel_open_tasks(session, case=case, actor=actor, now=now)
+    clocks.stop_clocks(session, case=case, now=now)
+    case.closed_at = now
+    return case

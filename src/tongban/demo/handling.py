@@ -1,0 +1,154 @@
+"""What staff and applicants do to a demo case: the actions that take it to its planned state,
+and the rating of a finished one."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from tongban.accounts.enums import Role
+from tongban.accounts.models import User
+from tongban.cases import service as cases
+from tongban.cases.enums import ClockKind, RoundOutcome, Stage, TaskOutcome, TaskState
+from tongban.cases.models import Case
+from tongban.demo.plans import Plan, Texts
+from tongban.demo.world import CaseClock, World
+from tongban.ratings import service as ratings
+
+
+class Handling:
+    """The staff (and applicant) actions that take one case to its planned state."""
+
+    def __init__(self, world: World, case: Case, plan: Plan, clock: CaseClock) -> None:
+        self.world, self.session, self.case, self.plan, self.clock = (
+            world,
+            world.session,
+            case,
+            plan,
+            clock,
+        )
+        self.rng = world.rng
+
+    def staff(self, department: str, stage: Stage) -> User:
+        role = {Stage.accept: Role.clerk, Stage.review: Role.reviewer, Stage.decide: Role.approver}
+        return self.world.staff[(department, role.get(stage, Role.issuer))]
+
+    def run(self, accept_at: datetime | None) -> None:
+        plan, case, session = self.plan, self.case, self.session
+        if plan == Plan.waiting:
+            return
+        if plan == Plan.withdrawn:
+            now = self.clock.later(self.rng.uniform(0.5, 6))
+            cases.withdraw_case(session, case_id=case.id, user=self.applicant, now=now)
+            return
+        clerk = self.staff(case.lead_department, Stage.accept)
+        now = self.clock.later(self.rng.uniform(0.5, 8))
+        if plan == Plan.rejected:
+            opinion = self.rng.choice(Texts.REJECTIONS)
+            cases.reject_case(session, case_id=case.id, user=clerk, opinion=opinion, now=now)
+            return
+        if plan == Plan.correction or (plan.finishes and self.rng.random() < 0.2):
+            self.correct(clerk, now)
+            if plan == Plan.correction:
+                return
+            now = self.clock.later(self.rng.uniform(1, 6))
+        if accept_at is not None:
+            now = self.clock.at(accept_at)
+        cases.accept_case(
+            session, case_id=case.id, user=clerk, opinion="材料齐全，予以受理", now=now
+        )
+        if plan.in_review:
+            self.review_first_of_several()
+        else:
+            self.finish()
+
+    @property
+    def applicant(self) -> User:
+        return next(a for a in self.world.applicants if a.id == self.case.applicant_id)
+
+    def correct(self, clerk: User, now: datetime) -> None:
+        problems = [self.rng.choice(Texts.PROBLEMS)]
+        cases.request_correction(
+            self.session, case_id=self.case.id, user=clerk, problems=problems, opinion=None, now=now
+        )
+        if self.plan != Plan.correction:
+            now = self.clock.later(self.rng.uniform(4, 20))
+            cases.resubmit_case(self.session, case_id=self.case.id, user=self.applicant, now=now)
+
+    def open_tasks(self) -> list[Any]:
+        return sorted((t for t in self.case.tasks if t.state == TaskState.open), key=lambda t: t.id)
+
+    def review_first_of_several(self) -> None:
+        """In a joint review one department has already answered, the other is still open."""
+        tasks = self.open_tasks()
+        if len(tasks) > 1:
+            moment = self.world.cal.add_working_hours(self.clock.now, self.rng.uniform(1, 4))
+            if moment.due_at < self.world.end:
+                self.act(tasks[0], self.clock.at(moment.due_at))
+
+    def promised_due(self) -> datetime | None:
+        running = [
+            c.due_at
+            for c in self.case.clocks
+            if c.kind == ClockKind.promised and c.stopped_at is None
+        ]
+        return running[0] if running else None
+
+    def finish(self) -> None:
+        """Work the open tasks until the case is closed, on time or late as planned."""
+        while tasks := self.open_tasks():
+            due = self.promised_due()
+            if self.plan == Plan.late and due is not None and self.clock.now <= due:
+                self.clock.at(due + timedelta(hours=self.rng.uniform(2, 30)))
+            hours = self.rng.uniform(0.2, 3 if self.case.state != "in_review" else 6)
+            self.act(tasks[0], self.clock.later(hours, before=due))
+
+    def act(self, task: Any, now: datetime) -> None:
+        session, user = self.session, self.staff(task.department_code, task.stage)
+        refuse = self.plan == Plan.refused
+        if task.stage == Stage.review:
+            outcome = TaskOutcome.refused if refuse else TaskOutcome.approved
+            opinion = self.rng.choice(Texts.REFUSALS) if refuse else "经审查，符合条件"
+            cases.review_task(
+                session, task_id=task.id, user=user, outcome=outcome, opinion=opinion, now=now
+            )
+        elif task.stage == Stage.decide and self.case.review_outcome == RoundOutcome.refused:
+            opinion = self.rng.choice(Texts.REFUSALS)
+            cases.refuse_case(
+                session,
+                task_id=task.id,
+                user=user,
+                opinion=opinion,
+                now=now,
+                store=self.world.store,
+            )
+        elif task.stage == Stage.decide:
+            cases.approve_case(session, task_id=task.id, user=user, opinion="同意", now=now)
+        elif task.stage == Stage.issue:
+            store = self.world.store
+            cases.issue_result(
+                session, task_id=task.id, user=user, opinion=None, now=now, store=store
+            )
+        else:
+            cases.deliver_result(session, task_id=task.id, user=user, opinion="已送达", now=now)
+
+
+def rate(world: World, case: Case) -> None:
+    """Most applicants of a finished case rate it; a bad rating is usually rectified."""
+    rng = world.rng
+    if case.closed_at is None or str(case.state) == "withdrawn" or rng.random() < 0.35:
+        return
+    at = case.closed_at + timedelta(hours=rng.uniform(1, 72))
+    if at >= world.end:
+        return
+    applicant = next(a for a in world.applicants if a.id == case.applicant_id)
+    score = rng.choice(Texts.SCORES[str(case.state)])
+    comment = rng.choice(Texts.BAD if score <= 2 else Texts.GOOD)
+    rating = ratings.rate_case(
+        world.session, case_id=case.id, user=applicant, score=score, comment=comment, now=at
+    )
+    done = at + timedelta(hours=rng.uniform(2, 40))
+    if rating.rectify_due_at is not None and done < world.end and rng.random() < 0.7:
+        staff = world.staff[(case.lead_department, Role.approver)]
+        text = rng.choice(Texts.RECTIFICATIONS)
+        ratings.rectify(world.session, rating_id=rating.id, user=staff, text=text, now=done)

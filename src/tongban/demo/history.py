@@ -1,0 +1,191 @@
+"""A demo history of cases (演示办件), so the staff workbench and the supervision dashboard
+show something on a first run: ``count`` cases over the last 30 days, driven through the
+real service layer with a simulated clock. For demos only, never production.
+
+Idempotent: if any case exists, nothing is created. Reproducible: a ``random.Random(seed)``
+chooses items, applicants, plans and delays, so the same seed and ``now`` give the same
+history. Working time follows the platform calendar, which must be seeded first.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tongban.accounts import service as accounts
+from tongban.accounts.enums import Role, UserKind
+from tongban.accounts.models import User
+from tongban.accounts.schemas import ApplicantCreate
+from tongban.cases import service as cases
+from tongban.cases.models import Case
+from tongban.catalog import service as catalog
+from tongban.demo.handling import Handling, rate
+from tongban.demo.plans import APPLICANTS, Plan, Texts, plans_for
+from tongban.demo.samples import attach_materials, fill_form
+from tongban.demo.world import CaseClock, World
+from tongban.files.store import FileStore
+
+DEFAULT_CASES = 120
+DAYS = 30
+SOON = timedelta(hours=24)  # as the dashboard's "due soon"
+Progress = Callable[[], None]
+
+
+@dataclass
+class Report:
+    """What a load did: cases created per state, or why nothing was done."""
+
+    created: Counter[str]
+    skipped: str | None = None
+
+    def summary(self) -> str:
+        if self.skipped:
+            return self.skipped
+        states = ", ".join(f"{state} {n}" for state, n in sorted(self.created.items()))
+        return f"演示办件 {sum(self.created.values())} 个 (demo cases): {states}"
+
+
+def load_history(
+    session: Session,
+    *,
+    store: FileStore,
+    count: int = DEFAULT_CASES,
+    seed: int = 2025,
+    now: datetime,
+    progress: Progress | None = None,
+) -> Report:
+    """Create ``count`` demo cases ending at ``now`` unless the database has any case."""
+    existing = session.scalar(select(func.count(Case.id))) or 0
+    if existing:
+        return Report(Counter(), f"已有 {existing} 个办件，未加载演示办件 (cases exist; skipped)")
+    rng = random.Random(seed)
+    world = World(
+        session,
+        rng,
+        cases.calendar(session),
+        store,
+        now,
+        {
+            e.code: e.current_version.definition
+            for e in catalog.list_entries(session)
+            if e.current_version
+        },
+        [_applicant(session, entry) for entry in APPLICANTS],
+        _staff(session),
+    )
+    created: Counter[str] = Counter()
+    for plan in plans_for(count, rng):
+        case = _make_case(world, plan)
+        rate(world, case)
+        created[str(case.state)] += 1
+        if progress:
+            progress()
+    return Report(created)
+
+
+def _applicant(session: Session, entry: dict[str, Any]) -> User:
+    found = accounts.find_user(session, username=entry["username"])
+    return found or accounts.register_applicant(session, data=ApplicantCreate(**entry))
+
+
+def _staff(session: Session) -> dict[tuple[str, Role], User]:
+    """The first staff member of each department holding each role."""
+    found: dict[tuple[str, Role], User] = {}
+    for user in accounts.list_staff(session):
+        if user.department_code is None:
+            continue
+        for role in sorted(user.roles):
+            found.setdefault((user.department_code, role), user)
+    return found
+
+
+def _review_limit(spec: dict[str, Any]) -> int | None:
+    """Working days of the review stage of a one-item case counted in days, else None."""
+    item = spec["items"][0]
+    if len(spec["items"]) > 1 or spec["time_limit"]["unit"] != "working_days":
+        return None
+    stages = {s["stage"]: s for s in item["process"]["stages"]}
+    return int(stages["review"]["limit"]) if "review" in stages else None
+
+
+def _fits(plan: Plan, spec: dict[str, Any]) -> bool:
+    has_review = any(
+        s["stage"] == "review" for item in spec["items"] for s in item["process"]["stages"]
+    )
+    if plan.in_review:
+        return _review_limit(spec) is not None
+    if plan == Plan.refused:
+        return has_review
+    if plan == Plan.late:
+        limits = spec["time_limit"]
+        return bool(limits["unit"] == "hours" or limits["promised"] <= 5)
+    return True
+
+
+def _pick(world: World, plan: Plan) -> tuple[str, User]:
+    codes = sorted(code for code, spec in world.specs.items() if _fits(plan, spec))
+    code = world.rng.choice(codes)
+    source = world.specs[code].get("bundle") or world.specs[code]["items"][0]
+    kinds = source.get("subject") or [UserKind.person, UserKind.enterprise]
+    return code, world.rng.choice([a for a in world.applicants if a.kind in kinds])
+
+
+def _start(world: World, plan: Plan) -> datetime:
+    rng, end = world.rng, world.end
+    if plan == Plan.waiting:  # well inside the 5 working days before deemed acceptance
+        return end - timedelta(hours=rng.uniform(1, 40))
+    earliest = {Plan.late: 12, Plan.on_time: 3, Plan.refused: 4}.get(plan, 1)
+    return end - timedelta(days=rng.uniform(earliest, DAYS - 0.5))
+
+
+def _accept_time(world: World, plan: Plan, limit: int) -> datetime | None:
+    """A moment of acceptance that leaves the review task due soon, overdue, or later."""
+    fits = []
+    for back in range(DAYS - 2):
+        day = world.end.astimezone(world.cal.tz).date() - timedelta(days=back)
+        opens = datetime.combine(day, time(9), tzinfo=world.cal.tz).astimezone(UTC)
+        moment = opens + timedelta(minutes=world.rng.randint(0, 420))
+        if not world.cal.is_workday(day) or moment >= world.end:
+            continue
+        left = world.cal.add_working_days(moment, limit) - world.end
+        soon = timedelta(0) <= left < SOON
+        if {Plan.due_soon: soon, Plan.overdue: left < -SOON, Plan.review: left >= SOON}[plan]:
+            fits.append(moment)
+    return world.rng.choice(fits) if fits else None
+
+
+def _make_case(world: World, plan: Plan) -> Case:
+    code, applicant = _pick(world, plan)
+    accept_at = None
+    if plan.in_review:
+        accept_at = _accept_time(world, plan, _review_limit(world.specs[code]) or 1)
+        if accept_at is None:  # no moment fits (say, a weekend today): any open review
+            plan = Plan.overdue if plan == Plan.due_soon else Plan.review
+            accept_at = _accept_time(world, plan, _review_limit(world.specs[code]) or 1)
+    start = accept_at - timedelta(hours=world.rng.uniform(1, 30)) if accept_at else None
+    clock = CaseClock(world, start or _start(world, plan))
+    case = _submitted(world, code, applicant, clock)
+    Handling(world, case, plan, clock).run(accept_at)
+    return case
+
+
+def _submitted(world: World, code: str, applicant: User, clock: CaseClock) -> Case:
+    session = world.session
+    answers = Texts.answers(applicant)
+    case = cases.create_case(
+        session,
+        applicant=applicant,
+        code=code,
+        form_data=fill_form(world.specs[code]["form"], answers),
+        now=clock.now,
+    )
+    attach_materials(session, case=case, user=applicant, store=world.store, now=clock.now)
+    clock.at(clock.now + timedelta(minutes=world.rng.randint(3, 40)))
+    return cases.submit_case(session, case_id=case.id, user=applicant, now=clock.now)

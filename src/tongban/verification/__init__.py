@@ -1,0 +1,1 @@
+"""No-certificate verification between departments (协查)."""

@@ -68,8 +68,8 @@ def _paused(
             continue
         if clock.unit == "hours":
             total += cal.working_hours_between(start, end)
-        else:
-            total += cal.working_days_between(start, end)
+        else:  # from the working day the pause began to the one the clock resumes on
+            total += cal.working_days_between(cal.working_start(start), cal.working_start(end))
     return total
 
 
@@ -197,13 +197,15 @@ class TimeLeft:
 
 def _amount(cal: WorkCalendar, unit: str, moment: datetime, due_at: datetime) -> float:
     """Working time from ``moment`` to ``due_at`` (negative past it): office hours, or
-    whole working days left (a day begun counts as one overdue)."""
+    whole working days left after the working day in progress or next (so a clock has its
+    whole limit left when it starts, and 0 on its last day); a day begun counts as one
+    overdue."""
     if unit == "hours":
         if moment <= due_at:
             return cal.working_hours_between(moment, due_at)
         return -cal.working_hours_between(due_at, moment)
     if moment < due_at:
-        return cal.working_days_between(moment, due_at - timedelta(seconds=1))
+        return cal.working_days_between(cal.working_start(moment), due_at - timedelta(seconds=1))
     return -max(1, cal.working_days_between(due_at - timedelta(seconds=1), moment))
 
 

@@ -188,3 +188,34 @@ def test_hour_limits_count_office_hours_of_working_days_only(
     assert accept.unit == "hours"
     # Half an hour on Friday, the rest on the make-up working Sunday from 09:00.
     assert accept.due_at == datetime(2025, 9, 28, 1, 30, tzinfo=UTC)
+
+
+def test_a_same_day_limit_submitted_on_a_rest_day_is_due_at_the_end_of_the_next_working_day(
+    client: TestClient, as_user: Any, clock: Clock, db: Session
+) -> None:
+    applicant = as_user("zhangsan")
+    clock.now = datetime(2025, 11, 2, 2, 53, tzinfo=UTC)  # Sunday 10:53 in Fuzhou
+    sunday = submitted(client, applicant, RADIATION)["number"]  # acceptance stage: 0 days (即办)
+    assert _clock(db, sunday, ClockKind.stage).due_at == _local_midnight(2025, 11, 4)
+    left = client.get(f"{API}/cases/{sunday}", headers=applicant).json()["time_left"]
+    assert left["overdue"] is False and left["urgency"] != "red"
+
+    clock.now = datetime(2025, 10, 31, 15, 30, tzinfo=UTC)  # Friday 23:30 in Fuzhou
+    friday = submitted(client, applicant, RADIATION)["number"]
+    assert _clock(db, friday, ClockKind.stage).due_at == _local_midnight(2025, 11, 4)
+    # The art. 32 five days start on Monday too: Tuesday to Monday 11-10.
+    assert _clock(db, friday, ClockKind.acceptance).due_at == _local_midnight(2025, 11, 11)
+    clock.now = datetime(2025, 11, 1, 0, 30, tzinfo=UTC)  # an hour later: still not red
+    left = client.get(f"{API}/cases/{friday}", headers=applicant).json()["time_left"]
+    assert left["overdue"] is False and left["urgency"] != "red"
+
+
+def test_an_hour_clock_submitted_on_a_rest_day_starts_at_the_next_office_hours(
+    client: TestClient, as_user: Any, clock: Clock, db: Session
+) -> None:
+    clock.now = datetime(2025, 10, 10, 10, 0, tzinfo=UTC)  # Friday 18:00 in Fuzhou
+    number = submitted(client, as_user("minfeng"), "3501-GA-001")["number"]  # accept: 0 hours
+    accept = _clock(db, number, ClockKind.stage)
+    assert accept.unit == "hours"
+    # Saturday 2025-10-11 is a make-up working day: due when its office hours begin.
+    assert accept.due_at == datetime(2025, 10, 11, 1, 0, tzinfo=UTC)

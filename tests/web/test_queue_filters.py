@@ -5,9 +5,10 @@ or item; with htmx a filter change swaps only the table.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from tests.conftest import Clock
-from tests.factories import submitted
+from tests.factories import API, act, open_task, submitted
 from tests.web.support import SignedIn, check_structure
 
 CODE = "3501-WJW-002"
@@ -120,3 +121,26 @@ def test_text_and_item_typed_full_width_or_in_lower_case_filter_alike(
     assert numbers(client.get("/staff", params={"q": f" {late.translate(wide)} "}).text) == {late}
     doctors = client.get("/staff", params={"item": "３５０１-wjw-００４"}).text
     assert numbers(doctors) == {fresh}
+
+
+def test_a_paused_case_keeps_its_colour_and_place(
+    signed_in: SignedIn, as_user, clock: Clock
+) -> None:  # type: ignore[no-untyped-def]
+    """Three weeks into an expert review (art. 45), the paused case is not red: it still has
+    the working days it had when the pause began, and is listed after a case with fewer."""
+    clock.now = datetime(2025, 11, 3, 1, 0, tzinfo=UTC)  # Monday 09:00 in Fuzhou
+    client = signed_in("wjw")
+    paused = submitted(client, as_user("zhangsan"), CODE)["number"]
+    accept = open_task(client, as_user("wjw"), paused, "accept")
+    assert act(client, as_user("wjw"), accept, "accept", opinion="受理").status_code == 200
+    body = {"reason": "expert_review", "note": "组织专家评审"}
+    assert client.post(f"{API}/cases/{paused}/pause", json=body, headers=as_user("wjw")).is_success
+    clock.advance(days=21)
+    running = submitted(client, as_user("lisi"), CODE)["number"]  # to accept by tonight
+    red = numbers(client.get("/staff", params={"urgency": "red"}).text)
+    assert paused not in red
+    page = client.get("/staff").text
+    assert paused in numbers(page)
+    assert page.index(f">{running}</a>") < page.index(f">{paused}</a>")
+    task = page.split(f">{paused}</a>")[0].rsplit("<tr>", 1)[1]
+    assert 'class="badge red"' not in task

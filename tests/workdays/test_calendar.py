@@ -35,8 +35,29 @@ def test_five_working_days_across_spring_festival_2026(cal: WorkCalendar) -> Non
 
 
 def test_start_day_is_not_counted_and_zero_means_end_of_start_day(cal: WorkCalendar) -> None:
-    assert cal.add_working_days(local(2025, 9, 22, 23, 59), 0) == local(2025, 9, 23)
+    assert cal.add_working_days(local(2025, 9, 22, 16, 59), 0) == local(2025, 9, 23)
     assert cal.add_working_days(local(2025, 9, 22, 0, 1), 1) == local(2025, 9, 24)
+
+
+def test_a_clock_started_outside_working_time_starts_on_the_next_working_day(
+    cal: WorkCalendar,
+) -> None:
+    # 即办 (0 working days) submitted on Sunday 2025-11-02 10:53: due at the end of Monday.
+    assert cal.add_working_days(local(2025, 11, 2, 10, 53), 0) == local(2025, 11, 4)
+    # Friday 23:30 is after office hours: not due half an hour later, but end of Monday.
+    assert cal.add_working_days(local(2025, 10, 31, 23, 30), 0) == local(2025, 11, 4)
+    # Monday 17:30 (office closed): Tuesday is the day of receipt, one day means Wednesday.
+    assert cal.add_working_days(local(2025, 11, 3, 17, 30), 1) == local(2025, 11, 6)
+    # Before office hours on a working day: that day.
+    assert cal.add_working_days(local(2025, 11, 3, 7), 0) == local(2025, 11, 4)
+    # National Day 2025: the next working day is 10-09; the Saturday make-up day 10-11 works.
+    assert cal.add_working_days(local(2025, 10, 1, 10), 0) == local(2025, 10, 10)
+    assert cal.add_working_days(local(2025, 10, 10, 18), 0) == local(2025, 10, 12)
+    assert cal.add_working_days(local(2025, 10, 11, 10), 0) == local(2025, 10, 12)
+    # Counting goes on from the day the clock really starts.
+    assert cal.add_working_days(local(2025, 11, 2, 10, 53), 1) == local(2025, 11, 5)
+    assert cal.working_start(local(2025, 11, 2, 10, 53)) == local(2025, 11, 3, 9)
+    assert cal.working_start(local(2025, 11, 3, 10)) == local(2025, 11, 3, 10)
 
 
 def test_local_date_decides_not_the_utc_date(cal: WorkCalendar) -> None:
@@ -106,8 +127,10 @@ def test_official_year_overrides_the_provisional_rule() -> None:
     cal = WorkCalendar(make_up | {date(2027, 1, 1): DayOverride(False, "元旦")}, {2027})
     assert cal.is_workday(date(2027, 1, 2))
     assert cal.is_workday(date(2027, 2, 5))  # official year: only its own exceptions count
-    assert not cal.add_working_days_checked(local(2026, 12, 31), 1).provisional
-    assert cal.add_working_days_checked(local(2026, 12, 30), 1).provisional  # 2026 now unknown
+    assert not cal.add_working_days_checked(local(2027, 1, 1), 1).provisional
+    # 2026 is now unknown: whether 12-31 is a working day, where the clock starts, too.
+    assert cal.add_working_days_checked(local(2026, 12, 31), 1).provisional
+    assert cal.add_working_days_checked(local(2026, 12, 30), 1).provisional
 
 
 def test_working_hours_carry_over_to_the_next_working_day(cal: WorkCalendar) -> None:
@@ -121,7 +144,12 @@ def test_working_hours_carry_over_to_the_next_working_day(cal: WorkCalendar) -> 
 
 def test_working_hours_edges(cal: WorkCalendar) -> None:
     evening = local(2025, 9, 22, 20)
-    assert cal.add_working_hours(evening, 0).due_at == evening
+    assert cal.add_working_hours(evening, 0).due_at == local(2025, 9, 23, 9)  # at opening
+    assert cal.add_working_hours(local(2025, 9, 23, 10), 0).due_at == local(2025, 9, 23, 10)
+    # Sunday (a rest day, then a Saturday make-up day after National Day): next opening.
+    assert cal.add_working_hours(local(2025, 11, 2, 10, 53), 0).due_at == local(2025, 11, 3, 9)
+    assert cal.add_working_hours(local(2025, 10, 10, 18), 0).due_at == local(2025, 10, 11, 9)
+    assert cal.add_working_hours(local(2025, 10, 31, 23, 30), 1).due_at == local(2025, 11, 3, 10)
     assert cal.add_working_hours(evening, 8).due_at == local(2025, 9, 23, 17)  # not next day
     assert cal.add_working_hours(local(2026, 12, 31, 16), 2).due_at == local(2027, 1, 4, 10)
     assert cal.add_working_hours(local(2026, 12, 31, 16), 2).provisional

@@ -42,13 +42,20 @@ class CaseUpdate(BaseModel):
 class TimeLeftRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    amount: float = Field(description="Working days (or office hours) left; negative when overdue")
+    amount: float = Field(
+        description="Working days (or office hours) left; negative when overdue. While the "
+        "clock is paused, what was left when the pause began"
+    )
     unit: str
-    due_at: datetime
+    due_at: datetime = Field(
+        description="When the limit runs out (a working-day limit: local midnight ending its "
+        "last day); while paused, when it would if the clock resumed now"
+    )
     provisional: bool = Field(description="Counted on a holiday calendar not yet published")
-    paused: bool
+    paused: bool = Field(description="The clock stands still (correction or art. 45 procedure)")
     overdue: bool
-    limit: float
+    limit: float = Field(description="The limit, extension included, in the unit")
+    extension: float = Field(0, description="Art. 42 extension included in the limit")
     urgency: str = Field(
         description="green, yellow (a working day or a quarter left) or red (overdue)"
     )
@@ -93,7 +100,14 @@ class CaseRead(BaseModel):
     closed_at: datetime | None
     version: int
     postal: PostalRead | None = None
-    time_left: TimeLeftRead | None = None
+    time_left: TimeLeftRead | None = Field(
+        None, description="Against the promised limit (before acceptance: the acceptance stage)"
+    )
+    legal_time_left: TimeLeftRead | None = Field(
+        None,
+        description="Against the legal limit (art. 42, extension included) from acceptance to "
+        "the decision",
+    )
 
 
 class TaskRead(BaseModel):
@@ -209,3 +223,4 @@ class TimelineRead(BaseModel):
     stages: list[StageRead]
     events: list[EventRead]
     time_left: TimeLeftRead | None
+    legal_time_left: TimeLeftRead | None = None

@@ -25,6 +25,7 @@ from tongban.cases.core.queries import (
     get_material,
     get_result,
     get_task,
+    legal_time_left,
     list_my_cases,
     materials,
     queue,
@@ -32,13 +33,7 @@ from tongban.cases.core.queries import (
     task_time_left,
     timeline,
 )
-from tongban.cases.stages.decision import (
-    approve_case,
-    extend_limit,
-    pause_clock,
-    refuse_case,
-    resume_clock,
-)
+from tongban.cases.stages.decision import approve_case, refuse_case
 from tongban.cases.stages.delivery import deliver_result, issue_result
 from tongban.cases.stages.drafting import (
     add_material,
@@ -56,6 +51,7 @@ from tongban.cases.stages.intake import (
     submit_case,
     withdraw_case,
 )
+from tongban.cases.stages.limits import extend_limit, pause_clock, resume_clock
 from tongban.cases.stages.rounds import review_task
 from tongban.cases.tasks import run_deemed_acceptance
 
@@ -79,6 +75,7 @@ __all__ = [
     "get_result",
     "get_task",
     "issue_result",
+    "legal_time_left",
     "list_my_cases",
     "materials",
     "may_see_event",

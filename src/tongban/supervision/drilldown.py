@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from tongban.accounts.models import User
@@ -21,6 +22,7 @@ from tongban.supervision.measures import (
     Status,
     case_conditions,
     department_conditions,
+    not_paused,
     stage_conditions,
 )
 
@@ -108,6 +110,63 @@ def _running_due() -> Subquery:
     )
 
 
+def _paused_places(
+    session: Session,
+    unpaused: Select[Any],
+    key: ColumnElement[Any],
+    paused: list[Case],
+    now: datetime,
+) -> dict[int, Case]:
+    """Where each paused case goes in the order (its place from 0): by the time it has left,
+    which stands still, so by its due time if the clock resumed now (see ``case_time_left``);
+    the database cannot count working time, but paused cases are few."""
+
+    def due(case: Case) -> datetime | None:
+        left = case_time_left(session, case=case, now=now)
+        return left.due_at if left else None
+
+    dues = {case.id: due(case) for case in paused}
+    paused = sorted(paused, key=lambda c: (dues[c.id] is None, dues[c.id] or now, c.id))
+    places = {}
+    for index, found in enumerate(paused):
+        moment = dues[found.id]
+        if moment is None:  # no running clock: after every case that has one
+            before = or_(key.is_not(None), Case.id < found.id)
+        else:
+            before = or_(key < moment, and_(key == moment, Case.id < found.id))
+        ahead = session.scalar(select(func.count()).select_from(unpaused.where(before).subquery()))
+        places[index + (ahead or 0)] = found
+    return places
+
+
+def _page_of_cases(
+    session: Session, conditions: list[ColumnElement[bool]], now: datetime, first: int
+) -> list[Case]:
+    """The cases at places ``first`` … ``first + PAGE_SIZE - 1`` of the order: the database
+    orders the running cases by due time, the few paused ones are put in their places."""
+    running = _running_due()
+    # The due time the time-left badge counts down to (see ``case_time_left``).
+    key = func.coalesce(running.c.promised, running.c.stage)
+    loaded = (selectinload(Case.tasks), selectinload(Case.clocks), selectinload(Case.pauses))
+    paused = session.scalars(select(Case).where(*conditions, ~not_paused()).options(*loaded))
+    unpaused = (
+        select(Case)
+        .outerjoin(running, running.c.case_id == Case.id)
+        .where(*conditions, not_paused())
+    )
+    places = _paused_places(session, unpaused, key, list(paused), now)
+    here = {n - first: case for n, case in places.items() if 0 <= n - first < PAGE_SIZE}
+    query = (
+        unpaused.order_by(key.is_(None), key, Case.id)
+        .offset(first - sum(n < first for n in places))
+        .limit(PAGE_SIZE - len(here))
+        .options(*loaded)
+    )
+    others = iter(session.scalars(query).all())
+    shown = (here.get(n) or next(others, None) for n in range(PAGE_SIZE))
+    return [case for case in shown if case is not None]
+
+
 def list_supervised_cases(
     session: Session, *, user: User, where: CaseFilter, now: datetime, page: int = 1
 ) -> CasePage:
@@ -118,26 +177,18 @@ def list_supervised_cases(
     total = session.scalar(select(func.count()).select_from(Case).where(*conditions)) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    running = _running_due()
-    # The due time the time-left badge counts down to (see ``case_time_left``).
-    key = func.coalesce(running.c.promised, running.c.stage)
-    query = (
-        select(Case, User.display_name)
-        .join(User, User.id == Case.applicant_id)
-        .outerjoin(running, running.c.case_id == Case.id)
-        .where(*conditions)
-        .order_by(key.is_(None), key, Case.id)
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-        .options(selectinload(Case.tasks), selectinload(Case.clocks), selectinload(Case.pauses))
+    shown = _page_of_cases(session, conditions, now, (page - 1) * PAGE_SIZE)
+    query = select(User.id, User.display_name).where(
+        User.id.in_({case.applicant_id for case in shown})
     )
+    names = {user_id: name for user_id, name in session.execute(query)}
     rows = [
         CaseRow(
             case=found,
-            applicant=name,
+            applicant=names.get(found.applicant_id, ""),
             owners=[task for task in found.tasks if task.state == TaskState.open],
             time_left=case_time_left(session, case=found, now=now),
         )
-        for found, name in session.execute(query)
+        for found in shown
     ]
     return CasePage(rows, total, page, pages)

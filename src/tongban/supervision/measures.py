@@ -6,8 +6,10 @@ cannot disagree. Department figures are about the department's own stage tasks (
 it is"); the others are about the whole case.
 
 - open: not draft and not final; for a department, it has an open task of the case.
-- due soon / overdue: an open task due within ``SOON`` / already past its due time, on a
-  case whose clock is not paused (a correction or an art. 45 pause).
+- due soon / overdue: an open task due within ``SOON`` / already past its due time. A
+  paused case's clocks stand still (a correction or an art. 45 pause): it is never due
+  soon, and overdue only if its task was already past due when the pause began, as its
+  frozen time left shows.
 - finished: decided (核准 or 不予许可) within the dates; for a department, it finished a
   task of the case within the dates.
 - late: finished after the promised time limit; for a department, a task it finished
@@ -23,7 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from tongban.cases.enums import FINAL_STATES, CaseState, ClockKind, Stage, TaskState
 from tongban.cases.models import Case, CasePause, Clock, Task
@@ -72,6 +74,22 @@ def not_paused(case_id: SQLColumnExpression[int] = Case.id) -> ColumnElement[boo
     return case_id.not_in(select(CasePause.case_id).where(CasePause.ended_at.is_(None)))
 
 
+def overdue_when_paused() -> ColumnElement[bool]:
+    """The task is open and was past its due time when its case's open pause began: its
+    time left stands still below zero (few rows: only cases paused now)."""
+    task = aliased(Task)
+    found = (
+        select(task.id)
+        .join(CasePause, CasePause.case_id == task.case_id)
+        .where(
+            CasePause.ended_at.is_(None),
+            task.state == TaskState.open,
+            task.due_at <= CasePause.started_at,
+        )
+    )
+    return Task.id.in_(found)
+
+
 def _with_task(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
     # IN (uncorrelated) rather than EXISTS: the database finds the few matching tasks
     # once instead of probing for every case (SQLite does not rewrite EXISTS itself).
@@ -85,9 +103,11 @@ def task_conditions(
     if status == Status.open:
         return [Task.state == TaskState.open]
     if status == Status.due_soon:
-        return [Task.state == TaskState.open, Task.due_at >= now, Task.due_at < now + SOON]
+        soon = [Task.due_at >= now, Task.due_at < now + SOON]
+        return [Task.state == TaskState.open, not_paused(Task.case_id), *soon]
     if status == Status.overdue:
-        return [Task.state == TaskState.open, Task.due_at < now]
+        past = and_(not_paused(Task.case_id), Task.due_at < now)
+        return [Task.state == TaskState.open, or_(past, overdue_when_paused())]
     found: list[ColumnElement[bool]] = [Task.state == TaskState.done]
     if dates is not None:
         found.append(dates.holds(Task.finished_at))
@@ -111,8 +131,7 @@ def case_conditions(
     if status == Status.open:
         return [Case.state.not_in([CaseState.draft, *FINAL_STATES])]
     if status in (Status.due_soon, Status.overdue):
-        tasks = task_conditions(status, now=now, dates=None)
-        return [not_paused(), _with_task(*tasks)]
+        return [_with_task(*task_conditions(status, now=now, dates=None))]
     found: list[ColumnElement[bool]] = [Case.decided_at.is_not(None)]
     if dates is not None:
         found.append(dates.holds(Case.decided_at))
@@ -129,10 +148,7 @@ def department_conditions(
         tasks = [Task.state != TaskState.cancelled]
     else:
         tasks = task_conditions(status, now=now, dates=dates)
-    found = [_with_task(Task.department_code == department, *tasks)]
-    if status in (Status.due_soon, Status.overdue):
-        found.append(not_paused())
-    return found
+    return [_with_task(Task.department_code == department, *tasks)]
 
 
 def completed_stages(dates: Dates | None, *columns: ColumnElement[Any]) -> Select[Any]:

@@ -31,7 +31,6 @@ from tongban.supervision.measures import (
     case_conditions,
     completed_stages,
     local_day,
-    not_paused,
     task_conditions,
 )
 from tongban.workdays.calendar import WorkCalendar
@@ -139,8 +138,6 @@ def _departments(scope: _Scope) -> dict[str, Counts]:
     figures: dict[str, Counts] = defaultdict(Counts)
     for status in Status:
         conditions = task_conditions(status, now=scope.now, dates=scope.dates(status))
-        if status in (Status.due_soon, Status.overdue):
-            conditions.append(not_paused(Task.case_id))
         # No join with cases: a draft has no tasks.
         query = (
             select(Task.department_code, func.count(distinct(Task.case_id)))
@@ -289,7 +286,7 @@ def _overdue_tasks(session: Session, now: datetime) -> list[Task]:
     conditions = task_conditions(Status.overdue, now=now, dates=None)
     query = (
         select(Task)
-        .where(*conditions, not_paused(Task.case_id))
+        .where(*conditions)
         .order_by(Task.due_at)
         .limit(100)
         .options(selectinload(Task.case))

@@ -190,7 +190,8 @@ def for_case(session: Session, *, case: Case) -> Sequence[VerificationRequest]:
 def time_left(session: Session, *, request: VerificationRequest, now: datetime) -> clocks.TimeLeft:
     """Working days left to answer, with the queue's urgency (red / yellow / green)."""
     cal = clocks.calendar(session)
-    limit = cal.working_days_between(request.asked_at, request.due_at - timedelta(seconds=1))
+    begins = cal.working_start(request.asked_at)  # asked after hours: counted from the next day
+    limit = cal.working_days_between(begins, request.due_at - timedelta(seconds=1))
     # Never added to the session: it only lends the request the counting of a task's clock.
     clock = Clock(
         unit="working_days",
@@ -200,4 +201,4 @@ def time_left(session: Session, *, request: VerificationRequest, now: datetime) 
         due_at=request.due_at,
         provisional=False,
     )
-    return clocks.time_left(cal, clock, now=now, paused=False)
+    return clocks.time_left(cal, clock, now=now)  # 协查 never pauses

@@ -99,16 +99,29 @@ class WorkCalendar:
     def local_date(self, moment: datetime) -> date:
         return self._local(moment).date()
 
+    def working_start(self, moment: datetime) -> datetime:
+        """When a clock started at ``moment`` really starts (UTC): ``moment`` itself within
+        office hours of a working day, else the next opening (before opening on a working
+        day: that morning; after closing, or on a rest day: the next working day's)."""
+        day, cursor = self.local_date(moment), self._local(moment).astimezone(UTC)
+        while True:
+            for opens, closes in self._office_window(day):
+                if cursor < closes:
+                    return max(opens, cursor)
+            day = self.next_workday(day)
+
     def add_working_days_checked(self, start: datetime, n: int) -> Deadline:
-        """End of the n-th working day after start's local date (that date not counted)."""
+        """End of the n-th working day after the day the clock starts (that day not
+        counted); n = 0 (即办) is the end of that day. A clock started outside working time
+        starts on the next working day (see :meth:`working_start`), so a limit never runs
+        out on a rest day or minutes after a late-evening submission."""
         if n < 0:
             raise ValueError("n must not be negative")
-        first = self.local_date(start) + _ONE_DAY
-        day, remaining = first - _ONE_DAY, n
+        day, remaining = self.local_date(self.working_start(start)), n
         while remaining:
             day += _ONE_DAY
             remaining -= self.is_workday(day)
-        return Deadline(self._end_of(day), n > 0 and self._any_provisional(first, day))
+        return Deadline(self._end_of(day), self._any_provisional(self.local_date(start), day))
 
     def add_working_days(self, start: datetime, n: int) -> datetime:
         return self.add_working_days_checked(start, n).due_at
@@ -121,20 +134,21 @@ class WorkCalendar:
     # -- office hours -------------------------------------------------------------
 
     def add_working_hours(self, start: datetime, hours: float) -> Deadline:
-        """The first moment at which `hours` office hours have passed since start."""
+        """The first moment at which `hours` office hours have passed since start; the clock
+        starts at the next office hours (:meth:`working_start`), so 0 hours is that moment."""
         if not math.isfinite(hours) or hours < 0:
             raise ValueError("hours must be a finite, non-negative number")
-        cursor, remaining = self._local(start).astimezone(UTC), timedelta(hours=hours)
-        day, provisional = self.local_date(start), False
-        while remaining > _ZERO:
-            provisional = provisional or self.is_provisional(day)
+        cursor, remaining = self.working_start(start), timedelta(hours=hours)
+        day = self.local_date(cursor)
+        provisional = self._any_provisional(self.local_date(start), day)
+        while True:
             for opens, closes in self._office_window(day):
                 begin = max(opens, cursor)
                 if closes - begin >= remaining:
                     return Deadline(begin + remaining, provisional)
                 remaining -= max(closes - begin, _ZERO)
             day += _ONE_DAY
-        return Deadline(cursor, provisional)
+            provisional = provisional or self.is_provisional(day)
 
     def working_hours_between(self, start: datetime, end: datetime) -> float:
         """Office hours on working days between two moments (0 if end <= start)."""

@@ -46,25 +46,40 @@ def calendar(session: Session) -> WorkCalendar:
     return _cache[key]
 
 
-def _paused(cal: WorkCalendar, clock: Clock, pauses: Sequence[CasePause]) -> float:
-    """Working time lost to closed pauses while the clock ran."""
+def open_pause(case: Case) -> CasePause | None:
+    """The pause (补正, or an art. 45 procedure) the case's clocks stand still in, if any."""
+    return next((pause for pause in case.pauses if pause.ended_at is None), None)
+
+
+def _paused(
+    cal: WorkCalendar, clock: Clock, pauses: Sequence[CasePause], now: datetime | None
+) -> float:
+    """Working time lost to pauses while the clock ran; a pause still open counts up to
+    ``now`` (not at all without it)."""
     total = 0.0
     for pause in pauses:
-        if pause.ended_at is None or pause.ended_at <= clock.started_at:
+        end = pause.ended_at or now
+        if end is None:
             continue
-        if clock.stopped_at is not None and pause.started_at >= clock.stopped_at:
-            continue
+        if clock.stopped_at is not None:
+            end = min(end, clock.stopped_at)
         start = max(pause.started_at, clock.started_at)
+        if end <= start:
+            continue
         if clock.unit == "hours":
-            total += cal.working_hours_between(start, pause.ended_at)
-        else:
-            total += cal.working_days_between(start, pause.ended_at)
+            total += cal.working_hours_between(start, end)
+        else:  # from the working day the pause began to the one the clock resumes on
+            total += cal.working_days_between(cal.working_start(start), cal.working_start(end))
     return total
 
 
-def compute_due(cal: WorkCalendar, clock: Clock, pauses: Sequence[CasePause]) -> Deadline:
-    """The due time of ``clock`` given the case's pauses."""
-    amount = clock.limit + clock.extension + _paused(cal, clock, pauses)
+def compute_due(
+    cal: WorkCalendar, clock: Clock, pauses: Sequence[CasePause], *, now: datetime | None = None
+) -> Deadline:
+    """The due time of ``clock`` given the case's pauses. Without ``now`` a pause still
+    open is left out (the stored ``due_at``); with it, the due time if the clock resumed
+    at ``now``."""
+    amount = clock.limit + clock.extension + _paused(cal, clock, pauses, now)
     if clock.unit == "hours":
         return cal.add_working_hours(clock.started_at, amount)
     return cal.add_working_days_checked(clock.started_at, int(amount))
@@ -104,12 +119,27 @@ def running(case: Case, *kinds: ClockKind) -> list[Clock]:
 
 
 def stop_clocks(
-    case: Case, *, now: datetime, kinds: Sequence[ClockKind] = (), task: Task | None = None
+    session: Session,
+    *,
+    case: Case,
+    now: datetime,
+    kinds: Sequence[ClockKind] = (),
+    task: Task | None = None,
 ) -> None:
-    """Stop the running clocks of a case (of some kinds, or of one task)."""
+    """Stop the running clocks of a case (of some kinds, or of one task). Stopped while
+    paused, a clock's due time takes in the pause so far: it was not late for it."""
+    pause = open_pause(case)
+    cal = calendar(session) if pause is not None else None
+    tasks = {t.id: t for t in case.tasks}
     for clock in running(case, *kinds):
-        if task is None or clock.task_id == task.id:
-            clock.stopped_at = now
+        if task is not None and clock.task_id != task.id:
+            continue
+        clock.stopped_at = now
+        if cal is not None:
+            deadline = compute_due(cal, clock, case.pauses, now=now)
+            clock.due_at, clock.provisional = deadline.due_at, deadline.provisional
+            if clock.task_id in tasks:
+                tasks[clock.task_id].due_at = clock.due_at
 
 
 def recompute(session: Session, *, case: Case) -> list[tuple[Clock, datetime]]:
@@ -127,16 +157,30 @@ def recompute(session: Session, *, case: Case) -> list[tuple[Clock, datetime]]:
     return moved
 
 
+def end_pause(session: Session, *, case: Case, now: datetime) -> list[tuple[Clock, datetime]]:
+    """End the case's open pause: running clocks' due times move by the working time it
+    took. Returns (clock, old due) of those that moved."""
+    pause = open_pause(case)
+    if pause is None:
+        return []
+    pause.ended_at = now
+    return recompute(session, case=case)
+
+
 @dataclass(frozen=True)
 class TimeLeft:
-    """How much of a limit is left (negative: overdue), in the clock's unit."""
+    """How much of a limit is left (negative: overdue), in the clock's unit (working days
+    or office hours). While the clock is paused the amount stands still at what was left
+    when the pause began, and ``due_at`` is when the limit would run out if it resumed now.
+    """
 
     amount: float
     unit: str
     due_at: datetime
     provisional: bool
     paused: bool
-    limit: float
+    limit: float  # the limit with its extension
+    extension: float = 0.0  # art. 42 extension included in ``limit``
 
     @property
     def overdue(self) -> bool:
@@ -151,16 +195,37 @@ class TimeLeft:
         return "yellow" if self.amount <= day or self.amount <= 0.25 * self.limit else "green"
 
 
-def time_left(cal: WorkCalendar, clock: Clock, *, now: datetime, paused: bool) -> TimeLeft:
-    """Working time left before ``clock`` is due."""
-    if clock.unit == "hours":
-        if now <= clock.due_at:
-            amount = cal.working_hours_between(now, clock.due_at)
-        else:
-            amount = -cal.working_hours_between(clock.due_at, now)
-    elif now < clock.due_at:
-        amount = cal.working_days_between(now, clock.due_at - timedelta(seconds=1))
-    else:
-        amount = -max(1, cal.working_days_between(clock.due_at - timedelta(seconds=1), now))
+def _amount(cal: WorkCalendar, unit: str, moment: datetime, due_at: datetime) -> float:
+    """Working time from ``moment`` to ``due_at`` (negative past it): office hours, or
+    whole working days left after the working day in progress or next (so a clock has its
+    whole limit left when it starts, and 0 on its last day); a day begun counts as one
+    overdue."""
+    if unit == "hours":
+        if moment <= due_at:
+            return cal.working_hours_between(moment, due_at)
+        return -cal.working_hours_between(due_at, moment)
+    if moment < due_at:
+        return cal.working_days_between(cal.working_start(moment), due_at - timedelta(seconds=1))
+    return -max(1, cal.working_days_between(due_at - timedelta(seconds=1), moment))
+
+
+def time_left(
+    cal: WorkCalendar, clock: Clock, *, now: datetime, pauses: Sequence[CasePause] = ()
+) -> TimeLeft:
+    """Working time left before ``clock`` is due, standing still while a pause is open."""
+    pause = next((p for p in pauses if p.ended_at is None and p.started_at <= now), None)
+    moment, due = now, Deadline(clock.due_at, clock.provisional)
+    if pause is not None:
+        moment = max(pause.started_at, clock.started_at)
+        due = compute_due(cal, clock, pauses, now=now)
+    amount = _amount(cal, clock.unit, moment, clock.due_at)
     limit = float(clock.limit + clock.extension)
-    return TimeLeft(round(amount, 1), clock.unit, clock.due_at, clock.provisional, paused, limit)
+    return TimeLeft(
+        round(amount, 1),
+        clock.unit,
+        due.due_at,
+        due.provisional,
+        pause is not None,
+        limit,
+        float(clock.extension),
+    )

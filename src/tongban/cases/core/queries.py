@@ -16,7 +16,14 @@ from tongban.audit.models import AuditEntry
 from tongban.cases.core import access, clocks
 from tongban.cases.core.access import STAGE_ROLE
 from tongban.cases.enums import CaseState, ClockKind, Stage, TaskState
-from tongban.cases.models import Case, CorrectionRequest, Material, ResultDocument, Task
+from tongban.cases.models import (
+    Case,
+    Clock,
+    CorrectionRequest,
+    Material,
+    ResultDocument,
+    Task,
+)
 from tongban.errors import NotFound
 from tongban.textutil import fold
 from tongban.workdays.calendar import WorkCalendar
@@ -52,9 +59,15 @@ def get_task(session: Session, *, task_id: int, user: User) -> Task:
 
 
 def queue(
-    session: Session, *, user: User, stage: Stage | None = None, text: str | None = None
+    session: Session,
+    *,
+    user: User,
+    now: datetime,
+    stage: Stage | None = None,
+    text: str | None = None,
 ) -> Sequence[Task]:
-    """Open tasks of the user's department and roles, least time left first.
+    """Open tasks of the user's department and roles, least time left first (a paused
+    case's by the time it has left, not by its stale due time).
 
     ``text`` keeps the tasks whose case number, applicant name or item title contains it.
     Cases waiting for the applicant's correction are not in anyone's queue.
@@ -85,7 +98,9 @@ def queue(
                 Case.title.icontains(words, autoescape=True),
             )
         )
-    return session.scalars(query).all()
+    tasks = session.scalars(query).all()
+    due = {task.id: _due_now(session, task, now) for task in tasks}
+    return sorted(tasks, key=lambda task: (due[task.id] is None, due[task.id] or now, task.id))
 
 
 def corrections(session: Session, *, case: Case) -> Sequence[CorrectionRequest]:
@@ -135,6 +150,7 @@ class Timeline:
     stages: list[StageView]
     events: Sequence[AuditEntry]
     time_left: clocks.TimeLeft | None
+    legal_time_left: clocks.TimeLeft | None = None  # art. 42, extension included
 
 
 def working_time(cal: WorkCalendar, start: datetime, end: datetime, unit: str) -> float:
@@ -167,6 +183,7 @@ def timeline(session: Session, *, case: Case, now: datetime) -> Timeline:
         views,
         one_per_action(audit.entries_for_case(session, case_id=case.id)),
         case_time_left(session, case=case, now=now),
+        legal_time_left(session, case=case, now=now),
     )
 
 
@@ -200,22 +217,40 @@ def one_per_action(entries: Sequence[AuditEntry]) -> list[AuditEntry]:
     return [entry for entry in entries if shown(entry)]
 
 
+def _time_left(session: Session, case: Case, clock: Clock, now: datetime) -> clocks.TimeLeft:
+    return clocks.time_left(clocks.calendar(session), clock, now=now, pauses=case.pauses)
+
+
 def case_time_left(session: Session, *, case: Case, now: datetime) -> clocks.TimeLeft | None:
-    """Time left against the promised limit (or the acceptance stage before acceptance)."""
-    paused = any(pause.ended_at is None for pause in case.pauses)
+    """Time left against the promised limit (or the acceptance stage before acceptance),
+    standing still while the case is paused."""
     running = clocks.running(case, ClockKind.promised) or clocks.running(case, ClockKind.stage)
-    if not running:
-        return None
-    return clocks.time_left(clocks.calendar(session), running[0], now=now, paused=paused)
+    return _time_left(session, case, running[0], now) if running else None
+
+
+def legal_time_left(session: Session, *, case: Case, now: datetime) -> clocks.TimeLeft | None:
+    """Time left against the legal limit (法定期限, art. 42: 20 or, joint, 45 working days
+    from acceptance, extended once by 10 or 15), while it runs; None before acceptance and
+    after the decision."""
+    running = clocks.running(case, ClockKind.legal)
+    return _time_left(session, case, running[0], now) if running else None
 
 
 def task_time_left(session: Session, *, task: Task, now: datetime) -> clocks.TimeLeft | None:
-    """Time left on the task's own stage clock."""
-    paused = any(pause.ended_at is None for pause in task.case.pauses)
+    """Time left on the task's own stage clock, standing still while the case is paused."""
     for clock in clocks.running(task.case):
         if clock.task_id == task.id:
-            return clocks.time_left(clocks.calendar(session), clock, now=now, paused=paused)
+            return _time_left(session, task.case, clock, now)
     return None
+
+
+def _due_now(session: Session, task: Task, now: datetime) -> datetime | None:
+    """When the task runs out of time as things stand: its due time, or for a paused case
+    the due time if the clock resumed now (what its frozen time left amounts to)."""
+    if clocks.open_pause(task.case) is None:
+        return task.due_at
+    left = task_time_left(session, task=task, now=now)
+    return left.due_at if left else task.due_at
 
 
 def supervisor_may_see(user: User) -> bool:

@@ -117,7 +117,7 @@ def finish_task(
     task.actor_id = actor.id
     task.actor_name = actor.name
     task.finished_at = now
-    clocks.stop_clocks(task.case, now=now, task=task)
+    clocks.stop_clocks(session, case=task.case, now=now, task=task)
     audit.record(
         session,
         at=now,
@@ -139,7 +139,7 @@ def cancel_open_tasks(session: Session, *, case: Case, actor: Actor, now: dateti
         if task.state == TaskState.open:
             task.state = TaskState.cancelled
             task.finished_at = now
-            clocks.stop_clocks(case, now=now, task=task)
+            clocks.stop_clocks(session, case=case, now=now, task=task)
             audit.record(
                 session,
                 at=now,

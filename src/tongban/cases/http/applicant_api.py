@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from tongban.accounts.deps import CurrentApplicant, CurrentUser
 from tongban.cases import service
-from tongban.cases.http.bodies import RowId, read_case
+from tongban.cases.http.bodies import RowId, read_case, time_left_read
 from tongban.cases.models import Case
 from tongban.cases.schemas import (
     CaseCreate,
@@ -22,7 +22,6 @@ from tongban.cases.schemas import (
     ResultRead,
     StageRead,
     TaskRead,
-    TimeLeftRead,
     TimelineRead,
 )
 from tongban.cases.stages import documents
@@ -164,10 +163,12 @@ def get_timeline(number: str, session: SessionDep, user: CurrentUser, now: NowDe
         )
         for s in line.stages
     ]
-    left = TimeLeftRead.model_validate(line.time_left) if line.time_left else None
     events = [e for e in line.events if service.may_see_event(user, e.action)]
     return TimelineRead(
-        stages=stages, events=[EventRead.model_validate(e) for e in events], time_left=left
+        stages=stages,
+        events=[EventRead.model_validate(e) for e in events],
+        time_left=time_left_read(line.time_left),
+        legal_time_left=time_left_read(line.legal_time_left),
     )
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from tongban.accounts.deps import CurrentApplicant, CurrentUser
 from tongban.accounts.models import User
 from tongban.cases import service
-from tongban.cases.core.limits import case_limits
+from tongban.cases.core.deadlines import case_limits
 from tongban.cases.core.machine import STATE_NAMES_ZH, Event, allowed_events
 from tongban.cases.core.queries import STAGE_NAMES_ZH
 from tongban.cases.enums import CaseState

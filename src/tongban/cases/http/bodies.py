@@ -9,23 +9,27 @@ from fastapi import Path
 from sqlalchemy.orm import Session
 
 from tongban.cases import service
+from tongban.cases.core.clocks import TimeLeft
 from tongban.cases.models import Case, Task
 from tongban.cases.schemas import CaseRead, TaskRead, TimeLeftRead
 
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Row id")]
 
 
+def time_left_read(left: TimeLeft | None) -> TimeLeftRead | None:
+    return TimeLeftRead.model_validate(left) if left else None
+
+
 def read_case(session: Session, case: Case, now: datetime) -> CaseRead:
-    """The case as the API shows it, with its time left."""
+    """The case as the API shows it, with its time left on the promise and the legal limit."""
     read = CaseRead.model_validate(case)
-    left = service.case_time_left(session, case=case, now=now)
-    read.time_left = TimeLeftRead.model_validate(left) if left else None
+    read.time_left = time_left_read(service.case_time_left(session, case=case, now=now))
+    read.legal_time_left = time_left_read(service.legal_time_left(session, case=case, now=now))
     return read
 
 
 def read_task(session: Session, task: Task, now: datetime) -> TaskRead:
     """The task as the API shows it, with its time left."""
     read = TaskRead.model_validate(task)
-    left = service.task_time_left(session, task=task, now=now)
-    read.time_left = TimeLeftRead.model_validate(left) if left else None
+    read.time_left = time_left_read(service.task_time_left(session, task=task, now=now))
     return read

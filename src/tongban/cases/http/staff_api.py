@@ -34,15 +34,14 @@ def list_tasks(
     session: SessionDep, user: CurrentStaff, now: NowDep, stage: Stage | None = None
 ) -> list[TaskRead]:
     """The queue: open tasks of the user's department and roles, least time left first."""
-    return [
-        read_task(session, task, now) for task in service.queue(session, user=user, stage=stage)
-    ]
+    tasks = service.queue(session, user=user, now=now, stage=stage)
+    return [read_task(session, task, now) for task in tasks]
 
 
 @router.get("/tasks/{task_id}")
-def get_task(task_id: RowId, session: SessionDep, user: CurrentStaff) -> TaskRead:
-    """One task of the user's department."""
-    return TaskRead.model_validate(service.get_task(session, task_id=task_id, user=user))
+def get_task(task_id: RowId, session: SessionDep, user: CurrentStaff, now: NowDep) -> TaskRead:
+    """One task of the user's department, with its time left."""
+    return read_task(session, service.get_task(session, task_id=task_id, user=user), now)
 
 
 def _task_case(session: SessionDep, task_id: RowId, user: User) -> Task:

@@ -40,7 +40,7 @@ def _queue_rows(
     session: Session, user: User, now: datetime, stage: Stage | None, text: str
 ) -> list[dict[str, Any]]:
     rows = []
-    for task in service.queue(session, user=user, stage=stage, text=text or None):
+    for task in service.queue(session, user=user, now=now, stage=stage, text=text or None):
         left = service.task_time_left(session, task=task, now=now)
         applicant = accounts.get_user(session, user_id=task.case.applicant_id)
         rows.append(

@@ -1,5 +1,6 @@
-"""The decision (核准 / 不予许可) and what the lead department may do before it: pause the
-clock for an art. 45 procedure, resume it, extend the legal limit once (art. 42).
+"""The decision (核准 / 不予许可). What the lead department may do before it, pause the clock
+for an art. 45 procedure, resume it, extend the legal limit once (art. 42), is in
+``limits.py``.
 """
 
 from __future__ import annotations
@@ -8,29 +9,21 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
-from tongban.audit import service as audit
-from tongban.cases.core import clocks, definition
 from tongban.cases.core.machine import Event
-from tongban.cases.core.transition import finish_task, lock_case, locked_task
-from tongban.cases.enums import (
-    CaseState,
-    ClockKind,
-    PauseReason,
-    RoundOutcome,
-    Stage,
-    TaskOutcome,
-    TaskState,
-)
-from tongban.cases.models import Case, CasePause, Task
+from tongban.cases.core.transition import finish_task, locked_task
+from tongban.cases.enums import RoundOutcome, Stage, TaskOutcome
+from tongban.cases.models import Case, Task
 from tongban.cases.stages.progress import move_on, refuse
-from tongban.errors import Conflict, InvalidInput, NotAllowed
+from tongban.errors import Conflict, InvalidInput
 from tongban.files.store import FileStore
 
 
-def _decide_task(session: Session, task_id: int, user: User, expected_version: int | None) -> Task:
+def _decide_task(
+    session: Session, task_id: int, user: User, expected_version: int | None, now: datetime
+) -> Task:
+    """The decision task, locked (a decision ends an open art. 45 pause: ``progress``)."""
     task = locked_task(session, task_id=task_id, user=user, expected_version=expected_version)
     if task.stage != Stage.decide:
         raise Conflict("这不是核准任务。", "This is not a decision task.")
@@ -49,7 +42,7 @@ def approve_case(
 ) -> Case:
     """Approve (核准): not after a department refused in review; then 制证 (or, when
     the item lists no 制证 stage, the results are issued with the decision)."""
-    task = _decide_task(session, task_id, user, expected_version)
+    task = _decide_task(session, task_id, user, expected_version, now)
     case = task.case
     if case.review_outcome == RoundOutcome.refused:
         raise Conflict(
@@ -78,135 +71,11 @@ def refuse_case(
     """Refuse (不予许可) with reasons; a written decision with appeal rights is produced."""
     if not opinion.strip():
         raise InvalidInput("不予许可必须说明理由。", "A refusal needs reasons.", field="opinion")
-    task = _decide_task(session, task_id, user, expected_version)
+    task = _decide_task(session, task_id, user, expected_version, now)
     case = task.case
     actor = actor_of(user)
     finish_task(
         session, task=task, outcome=TaskOutcome.refused, actor=actor, opinion=opinion, now=now
     )
     refuse(session, case, actor=actor, reasons=opinion, now=now, store=store)
-    return case
-
-
-def _check_case_officer(case: Case, user: User, *roles: Role) -> None:
-    open_departments = {t.department_code for t in case.tasks if t.state == TaskState.open}
-    if user.department_code not in open_departments | {case.lead_department} or not user.has_role(
-        *roles
-    ):
-        raise NotAllowed(
-            "只有承办部门的审查或核准人员可以这样做。",
-            "Only reviewers or approvers of a department handling the case may do this.",
-        )
-
-
-def pause_clock(
-    session: Session, *, case_id: int, user: User, reason: PauseReason, note: str, now: datetime
-) -> CasePause:
-    """Art. 45: hearings, inspections, testing, expert review do not count."""
-    case = lock_case(session, case_id=case_id)
-    _check_case_officer(case, user, Role.reviewer, Role.approver)
-    if reason == PauseReason.correction or not note.strip():
-        raise InvalidInput(
-            "请选择暂停原因（听证、检验、检测、专家评审）并说明情况。",
-            "Choose hearing, inspection, testing or expert review and explain.",
-            field="note",
-        )
-    if case.state not in (CaseState.in_review, CaseState.in_decision):
-        raise Conflict(
-            "只有审查或核准阶段可以暂停计时。", "The clock pauses only in review or decision."
-        )
-    if any(pause.ended_at is None for pause in case.pauses):
-        raise Conflict("计时已经暂停。", "The clock is already paused.")
-    actor = actor_of(user)
-    pause = CasePause(
-        case_id=case.id, reason=reason, note=note, started_at=now, started_by=actor.name
-    )
-    session.add(pause)
-    case.pauses.append(pause)
-    audit.record(
-        session,
-        at=now,
-        action="case.pause",
-        actor=actor,
-        object_type="case",
-        object_id=case.number,
-        case_id=case.id,
-        subject_id=case.applicant_id,
-        opinion=note,
-        data={"reason": reason},
-    )
-    return pause
-
-
-def resume_clock(session: Session, *, case_id: int, user: User, now: datetime) -> Case:
-    """End an art. 45 pause; due times move by the working time it took."""
-    case = lock_case(session, case_id=case_id)
-    _check_case_officer(case, user, Role.reviewer, Role.approver)
-    open_pauses = [
-        p for p in case.pauses if p.ended_at is None and p.reason != PauseReason.correction
-    ]
-    if not open_pauses:
-        raise Conflict("计时没有暂停。", "The clock is not paused.")
-    for pause in open_pauses:
-        pause.ended_at = now
-    moved = clocks.recompute(session, case=case)
-    audit.record(
-        session,
-        at=now,
-        action="case.resume",
-        actor=actor_of(user),
-        object_type="case",
-        object_id=case.number,
-        case_id=case.id,
-        subject_id=case.applicant_id,
-        data={"moved": [clock.id for clock, _ in moved]},
-    )
-    return case
-
-
-def extend_limit(
-    session: Session, *, case_id: int, user: User, opinion: str, now: datetime
-) -> Case:
-    """Art. 42: the approver extends the legal limit once, by 10 (joint: 15) working days."""
-    case = lock_case(session, case_id=case_id)
-    if not (user.has_role(Role.approver) and user.department_code == case.lead_department):
-        raise NotAllowed(
-            "只有牵头部门的核准人员可以批准延期。",
-            "Only the lead department's approver may extend.",
-        )
-    if not opinion.strip():
-        raise InvalidInput(
-            "延期必须说明理由并记录批准意见。",
-            "An extension needs the approver's reasons.",
-            field="opinion",
-        )
-    if case.extended:
-        raise Conflict(
-            "法定期限只能延长一次。",
-            "The legal limit can be extended only once.",
-            code="already_extended",
-        )
-    legal = clocks.running(case, ClockKind.legal)
-    if case.state not in (CaseState.in_review, CaseState.in_decision) or not legal:
-        raise Conflict(
-            "只有审查或核准阶段的办件可以延期。",
-            "Only cases in review or decision can be extended.",
-        )
-    days = definition.EXTENSION_DAYS_JOINT if case.joint else definition.EXTENSION_DAYS
-    for clock in legal:
-        clock.extension = days * (definition.HOURS_PER_DAY if clock.unit == "hours" else 1)
-    case.extended = True
-    clocks.recompute(session, case=case)
-    audit.record(
-        session,
-        at=now,
-        action="case.extend",
-        actor=actor_of(user),
-        object_type="case",
-        object_id=case.number,
-        case_id=case.id,
-        subject_id=case.applicant_id,
-        opinion=opinion,
-        data={"days": days},
-    )
     return case

@@ -67,6 +67,12 @@ def submit_case(session: Session, *, case_id: int, user: User, now: datetime) ->
     return case
 
 
+def _deemed_accepted(case: Case, now: datetime) -> bool:
+    """Art. 32: five working days from receipt passed without a correction notice, so the
+    case counts as accepted from the day of receipt (the worker may not have come by yet)."""
+    return any(clock.due_at <= now for clock in clocks.running(case, ClockKind.acceptance))
+
+
 def _open_accept_task(case: Case, user: User) -> Task:
     for task in case.tasks:
         if task.stage == Stage.accept and task.state == TaskState.open:
@@ -87,6 +93,14 @@ def request_correction(
     """Send the one correction notice listing every problem; the clock pauses."""
     case = lock_case(session, case_id=case_id)
     _open_accept_task(case, user)
+    if case.state == CaseState.submitted and _deemed_accepted(case, now):
+        raise Conflict(
+            "自收到申请材料之日起已超过五个工作日，依法视为受理（《行政许可法》第三十二条），"
+            "不能再要求补正；请受理。",
+            "Five working days have passed since receipt: by art. 32 the case counts as "
+            "accepted and can no longer be sent back for correction. Accept it.",
+            code="deemed_accepted",
+        )
     if not problems or any(not p.get("problem", "").strip() for p in problems):
         raise InvalidInput(
             "请逐条列出需要补正的内容。", "List every problem to fix.", field="problems"
@@ -110,16 +124,16 @@ def request_correction(
         opinion=opinion,
         data={"problems": problems},
     )
-    clocks.stop_clocks(case, now=now, kinds=[ClockKind.acceptance])
-    session.add(
-        CasePause(
-            case_id=case.id,
-            reason=PauseReason.correction,
-            note=opinion,
-            started_at=now,
-            started_by=actor.name,
-        )
+    clocks.stop_clocks(session, case=case, now=now, kinds=[ClockKind.acceptance])
+    pause = CasePause(
+        case_id=case.id,
+        reason=PauseReason.correction,
+        note=opinion,
+        started_at=now,
+        started_by=actor.name,
     )
+    session.add(pause)
+    case.pauses.append(pause)
     request = CorrectionRequest(
         case_id=case.id, problems=problems, opinion=opinion, issued_by=actor.name, issued_at=now
     )
@@ -137,21 +151,19 @@ def resubmit_case(session: Session, *, case_id: int, user: User, now: datetime) 
         check_open(session, case=case)
         check_complete(session, case=case)
     change_state(session, now=now, case=case, event=Event.resubmit, actor=actor_of(user))
-    for pause in case.pauses:
-        if pause.ended_at is None:
-            pause.ended_at = now
     for request in session.scalars(
         select(CorrectionRequest).where(CorrectionRequest.case_id == case.id)
     ):
         request.resolved_at = request.resolved_at or now
     case.received_at = now
-    clocks.recompute(session, case=case)
+    clocks.end_pause(session, case=case, now=now)
     _start_acceptance(session, case, now)
     return case
 
 
 def _start_case_clocks(session: Session, case: Case, since: datetime) -> None:
-    """The whole case against the promised and the legal limit (art. 42), from acceptance."""
+    """The whole case against the promised and the legal limit (art. 42), from acceptance
+    (``since``: the day of receipt when deemed accepted, art. 32)."""
     limits = definition.spec_of(session, case)["time_limit"]
     unit = limits["unit"]
     clocks.start_clock(
@@ -172,20 +184,12 @@ def _accept(
     now: datetime,
     store: FileStore,
 ) -> None:
-    """Accepted: the case's clocks start and it moves on to the next stage it runs."""
-    clocks.stop_clocks(case, now=now, kinds=[ClockKind.acceptance])
+    """Accepted: the case's clocks start from ``since`` and it moves on to the next stage it
+    runs, whose work counts from ``now``."""
+    clocks.stop_clocks(session, case=case, now=now, kinds=[ClockKind.acceptance])
     case.accepted_at = since
     _start_case_clocks(session, case, since)
-    move_on(
-        session,
-        case,
-        event=event,
-        actor=actor,
-        now=now,
-        store=store,
-        since=since,
-        opinion=opinion,
-    )
+    move_on(session, case, event=event, actor=actor, now=now, store=store, opinion=opinion)
 
 
 def accept_case(
@@ -197,14 +201,17 @@ def accept_case(
     now: datetime,
     store: FileStore,
 ) -> Case:
-    """Accept (受理): the case moves on to the reviewing departments (or its next stage)."""
+    """Accept (受理): the case moves on to the reviewing departments (or its next stage). Past
+    the art. 32 five working days the case was accepted by law on the day of receipt, and
+    counts from it."""
     case = lock_case(session, case_id=case_id)
     task = _open_accept_task(case, user)
     actor = actor_of(user)
+    since = (case.received_at or now) if _deemed_accepted(case, now) else now
     finish_task(
         session, task=task, outcome=TaskOutcome.approved, actor=actor, opinion=opinion, now=now
     )
-    _accept(session, case, Event.accept, actor, opinion, now, now, store)
+    _accept(session, case, Event.accept, actor, opinion, since, now, store)
     return case
 
 
@@ -240,7 +247,7 @@ def reject_case(session: Session, *, case_id: int, user: User, opinion: str, now
         session, task=task, outcome=TaskOutcome.refused, actor=actor, opinion=opinion, now=now
     )
     change_state(session, now=now, case=case, event=Event.reject, actor=actor, opinion=opinion)
-    clocks.stop_clocks(case, now=now)
+    clocks.stop_clocks(session, case=case, now=now)
     case.closed_at = now
     return case
 
@@ -251,7 +258,8 @@ def withdraw_case(session: Session, *, case_id: int, user: User, now: datetime) 
     access.check_owner(user, case)
     actor = actor_of(user)
     change_state(session, now=now, case=case, event=Event.withdraw, actor=actor)
+    clocks.end_pause(session, case=case, now=now)  # no longer waiting for a correction
     cancel_open_tasks(session, case=case, actor=actor, now=now)
-    clocks.stop_clocks(case, now=now)
+    clocks.stop_clocks(session, case=case, now=now)
     case.closed_at = now
     return case

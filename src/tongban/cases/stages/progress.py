@@ -21,7 +21,7 @@ from tongban.cases.core.machine import STAGE_STATES, Event
 from tongban.cases.core.transition import change_state, finish_task
 from tongban.cases.enums import CaseState, ClockKind, Stage, TaskOutcome
 from tongban.cases.models import Case, Task
-from tongban.cases.stages import documents
+from tongban.cases.stages import documents, limits
 from tongban.files.store import FileStore
 
 ONLINE_DELIVERY = "网上送达：申请人可在办件页面下载结果。"
@@ -50,13 +50,13 @@ def move_on(
     actor: Actor,
     now: datetime,
     store: FileStore,
-    since: datetime | None = None,
     opinion: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> None:
-    """Move by ``event`` to the next stage the case runs, and start that stage's work.
+    """Move by ``event`` to the next stage the case runs, and start that stage's work now.
 
-    ``since`` is when that work counts from (deemed acceptance: the day of receipt).
+    A stage's own clock runs from when its task opens, so a late acceptance (art. 32) never
+    makes the next department late; the case's clocks are the intake's to start.
     """
     spec = definition.spec_of(session, case)
     stages = definition.stages(spec, delivery=case.delivery)
@@ -70,13 +70,20 @@ def move_on(
         data=data,
         stages=stages,
     )
-    start = since or now
     if case.decided_at is None and case.state in DECIDED:
-        case.decided_at = start
-        clocks.stop_clocks(case, now=start, kinds=[ClockKind.promised, ClockKind.legal])
+        _end_pause(session, case, actor, now)
+        case.decided_at = now
+        clocks.stop_clocks(session, case=case, now=now, kinds=[ClockKind.promised, ClockKind.legal])
         if Stage.issue not in stages:
-            documents.issue_results(session, case=case, spec=spec, store=store, now=start)
-    _start(session, case, start, store)
+            documents.issue_results(session, case=case, spec=spec, store=store, now=now)
+    _start(session, case, now, store)
+
+
+def _end_pause(session: Session, case: Case, actor: Actor, now: datetime) -> None:
+    """A decision ends an open art. 45 pause: the hearing or inspection it waited for is
+    over, and no clock may stand still after the case moves on."""
+    if clocks.open_pause(case) is not None:
+        limits.resume(session, case, actor, now, opinion="作出决定，暂停计时结束。")
 
 
 def _start(session: Session, case: Case, now: datetime, store: FileStore) -> None:
@@ -134,9 +141,10 @@ def refuse(
     session: Session, case: Case, *, actor: Actor, reasons: str, now: datetime, store: FileStore
 ) -> None:
     """End the case refused (不予许可) with a written decision giving the reasons (art. 38)."""
+    _end_pause(session, case, actor, now)
     change_state(session, now=now, case=case, event=Event.refuse, actor=actor, opinion=reasons)
     case.decided_at = case.closed_at = now
-    clocks.stop_clocks(case, now=now)
+    clocks.stop_clocks(session, case=case, now=now)
     documents.issue_refusal(
         session,
         case=case,

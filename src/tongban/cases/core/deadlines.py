@@ -4,7 +4,7 @@ deadline and the original one once an approver extended it; while the case await
 acceptance, also the art. 32 acceptance deadline (受理期限) its receipt states.
 
 Read-only: the due times come from the ``promised`` and ``legal`` clocks that
-``tongban.cases.clocks`` keeps; before acceptance neither runs and only the amounts are
+``cases.core.clocks`` keeps; before acceptance neither runs and only the amounts are
 known (both run from the day of acceptance).
 """
 
@@ -61,8 +61,7 @@ def _limit(
         original = clocks.compute_due(cal, unextended, case.pauses).due_at
     left = None
     if clock.stopped_at is None:
-        paused = any(pause.ended_at is None for pause in case.pauses)
-        left = clocks.time_left(cal, clock, now=now, paused=paused)
+        left = clocks.time_left(cal, clock, now=now, pauses=case.pauses)
     return Limit(
         kind=kind,
         amount=clock.limit,

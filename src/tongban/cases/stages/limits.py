@@ -1,0 +1,186 @@
+"""Time limits of a running case under the law (行政许可法): art. 45 pauses (hearings,
+inspections, testing, expert review do not count) and the art. 42 extension of the legal
+limit, both allowed only while that limit runs.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from tongban.accounts.enums import Role
+from tongban.accounts.models import User
+from tongban.accounts.service import actor_of
+from tongban.audit import service as audit
+from tongban.audit.service import Actor
+from tongban.cases.core import clocks, definition
+from tongban.cases.core.transition import lock_case
+from tongban.cases.enums import CaseState, ClockKind, PauseReason, TaskState
+from tongban.cases.models import Case, CasePause
+from tongban.errors import Conflict, InvalidInput, NotAllowed
+
+
+def _check_case_officer(case: Case, user: User, *roles: Role) -> None:
+    open_departments = {t.department_code for t in case.tasks if t.state == TaskState.open}
+    if user.department_code not in open_departments | {case.lead_department} or not user.has_role(
+        *roles
+    ):
+        raise NotAllowed(
+            "只有承办部门的审查或核准人员可以这样做。",
+            "Only reviewers or approvers of a department handling the case may do this.",
+        )
+
+
+def _legal_limit_passed(session: Session, case: Case, now: datetime) -> date | None:
+    """The last day of the legal limit (法定期限) if it has run out, else None; while the
+    case is paused, as it stood when the pause began."""
+    cal = clocks.calendar(session)
+    for clock in clocks.running(case, ClockKind.legal):
+        if clocks.time_left(cal, clock, now=now, pauses=case.pauses).overdue:
+            return cal.local_date(clock.due_at - timedelta(seconds=1))
+    return None
+
+
+def pause_clock(
+    session: Session, *, case_id: int, user: User, reason: PauseReason, note: str, now: datetime
+) -> CasePause:
+    """Art. 45: hearings, inspections, testing, expert review do not count; a legal limit
+    that has already run out cannot be paused."""
+    case = lock_case(session, case_id=case_id)
+    _check_case_officer(case, user, Role.reviewer, Role.approver)
+    if reason == PauseReason.correction or not note.strip():
+        raise InvalidInput(
+            "请选择暂停原因（听证、检验、检测、专家评审）并说明情况。",
+            "Choose hearing, inspection, testing or expert review and explain.",
+            field="note",
+        )
+    if case.state not in (CaseState.in_review, CaseState.in_decision):
+        raise Conflict(
+            "只有审查或核准阶段可以暂停计时。", "The clock pauses only in review or decision."
+        )
+    if clocks.open_pause(case) is not None:
+        raise Conflict("计时已经暂停。", "The clock is already paused.")
+    passed = _legal_limit_passed(session, case, now)
+    if passed is not None:
+        raise Conflict(
+            f"法定办理期限已于 {passed} 届满，不能再暂停计时；请尽快作出决定。",
+            f"The legal time limit ran out on {passed}; the clock can no longer be paused. "
+            "Decide the case.",
+            code="legal_limit_passed",
+        )
+    actor = actor_of(user)
+    pause = CasePause(
+        case_id=case.id, reason=reason, note=note, started_at=now, started_by=actor.name
+    )
+    session.add(pause)
+    case.pauses.append(pause)
+    audit.record(
+        session,
+        at=now,
+        action="case.pause",
+        actor=actor,
+        object_type="case",
+        object_id=case.number,
+        case_id=case.id,
+        subject_id=case.applicant_id,
+        opinion=note,
+        data={"reason": reason},
+    )
+    return pause
+
+
+def resume(
+    session: Session, case: Case, actor: Actor, now: datetime, opinion: str | None = None
+) -> None:
+    """End the case's open pause, moving due times by the working time it took, and audit it."""
+    moved = clocks.end_pause(session, case=case, now=now)
+    audit.record(
+        session,
+        at=now,
+        action="case.resume",
+        actor=actor,
+        object_type="case",
+        object_id=case.number,
+        case_id=case.id,
+        subject_id=case.applicant_id,
+        opinion=opinion,
+        data={"moved": [clock.id for clock, _ in moved]},
+    )
+
+
+def resume_clock(session: Session, *, case_id: int, user: User, now: datetime) -> Case:
+    """End an art. 45 pause; due times move by the working time it took. A correction's
+    pause ends only when the applicant resubmits."""
+    case = lock_case(session, case_id=case_id)
+    _check_case_officer(case, user, Role.reviewer, Role.approver)
+    pause = clocks.open_pause(case)
+    if pause is None:
+        raise Conflict("计时没有暂停。", "The clock is not paused.", code="not_paused")
+    if pause.reason == PauseReason.correction:
+        raise Conflict(
+            "办件正在等待申请人补正，计时在申请人重新提交后自动恢复。",
+            "The case is waiting for the applicant's correction; its clock resumes when "
+            "they resubmit.",
+            code="correction_pending",
+        )
+    resume(session, case, actor_of(user), now)
+    return case
+
+
+def extend_limit(
+    session: Session, *, case_id: int, user: User, opinion: str, now: datetime
+) -> Case:
+    """Art. 42: the approver extends the legal limit once, by 10 (joint: 15) working days,
+    while it runs (not once it has run out)."""
+    case = lock_case(session, case_id=case_id)
+    if not (user.has_role(Role.approver) and user.department_code == case.lead_department):
+        raise NotAllowed(
+            "只有牵头部门的核准人员可以批准延期。",
+            "Only the lead department's approver may extend.",
+        )
+    if not opinion.strip():
+        raise InvalidInput(
+            "延期必须说明理由并记录批准意见。",
+            "An extension needs the approver's reasons.",
+            field="opinion",
+        )
+    if case.extended:
+        raise Conflict(
+            "法定期限只能延长一次。",
+            "The legal limit can be extended only once.",
+            code="already_extended",
+        )
+    legal = clocks.running(case, ClockKind.legal)
+    if case.state not in (CaseState.in_review, CaseState.in_decision) or not legal:
+        raise Conflict(
+            "只有审查或核准阶段的办件可以延期。",
+            "Only cases in review or decision can be extended.",
+        )
+    passed = _legal_limit_passed(session, case, now)
+    if passed is not None:
+        raise Conflict(
+            f"法定办理期限已于 {passed} 届满，不能再延长："
+            "《行政许可法》第四十二条只允许在期限内决定延长。",
+            f"The legal time limit ran out on {passed}; art. 42 allows an extension only "
+            "while the limit runs.",
+            code="legal_limit_passed",
+        )
+    days = definition.EXTENSION_DAYS_JOINT if case.joint else definition.EXTENSION_DAYS
+    for clock in legal:
+        clock.extension = days * (definition.HOURS_PER_DAY if clock.unit == "hours" else 1)
+    case.extended = True
+    clocks.recompute(session, case=case)
+    audit.record(
+        session,
+        at=now,
+        action="case.extend",
+        actor=actor_of(user),
+        object_type="case",
+        object_id=case.number,
+        case_id=case.id,
+        subject_id=case.applicant_id,
+        opinion=opinion,
+        data={"days": days},
+    )
+    return case

@@ -144,3 +144,6 @@ def test_a_paused_case_keeps_its_colour_and_place(
     assert page.index(f">{running}</a>") < page.index(f">{paused}</a>")
     task = page.split(f">{paused}</a>")[0].rsplit("<tr>", 1)[1]
     assert 'class="badge red"' not in task
+    row = page.split(f">{paused}</a>")[1].split("</tr>")[0]
+    due = re.findall(r"\d{4}-\d{2}-\d{2}", row)[-1]  # as if the clock resumed today
+    assert due >= clock.now.date().isoformat()

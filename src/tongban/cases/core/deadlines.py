@@ -67,7 +67,7 @@ def _limit(
         amount=clock.limit,
         unit=clock.unit,
         extension=clock.extension,
-        due_at=clock.due_at,
+        due_at=left.due_at if left else clock.due_at,  # while paused: if it resumed now
         original_due_at=original,
         left=left,
         stopped_at=clock.stopped_at,

@@ -99,3 +99,23 @@ def test_what_could_not_be_sent_is_offered_back(people: Browsers, server_runtime
     page.reload()
     expect(page.locator("#f-employer_name")).to_have_value("福州示例有限公司")
     expect(page.locator(".restore")).to_have_count(0)
+
+
+def test_signing_out_forgets_what_this_browser_kept(
+    people: Browsers, server_runtime: Runtime
+) -> None:
+    """On a shared computer, the next person finds none of the unsent answers."""
+    page = people.sign_in("zhangsan")
+    _draft_by_typing(page)
+    _expire(server_runtime, "zhangsan")
+    page.fill("#f-employer_name", "福州示例有限公司")
+    page.press("#f-employer_name", "Tab")  # autosave finds the sign-in ended: kept locally
+    expect(page.locator(".signed-out")).to_contain_text("登录已过期")
+    page.goto("/login")
+    _sign_in_here(page)
+    page.goto("/")
+    assert "福州示例有限公司" in page.evaluate("JSON.stringify(window.localStorage)")
+
+    page.get_by_role("button", name="退出").click()
+    page.wait_for_url(re.compile(r"/$"))
+    assert page.evaluate("window.localStorage.length") == 0

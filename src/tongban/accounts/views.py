@@ -111,13 +111,15 @@ def _onwards(request: Request, user: User, target: str | None, kept: dict[str, s
 
 @router.post("/logout")
 def logout(request: Request, session: SessionDep, form: CheckedForm) -> Response:
-    """End the session and forget the cookie."""
+    """End the session and forget the cookie; the browser drops the unsaved form copies
+    that ``static/autosave.js`` kept (a shared computer keeps nobody's answers)."""
     token = token_of(request)
     if token:
         service.sign_out(session, token=token)
     csrf.signed_out(request)
     response = see_other("/")
     response.delete_cookie(SESSION_COOKIE)
+    response.headers["Clear-Site-Data"] = '"storage"'
     csrf.remember_browser(request, response)
     return response
 

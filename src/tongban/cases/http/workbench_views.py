@@ -17,7 +17,7 @@ from tongban.accounts.deps import CurrentStaff
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.cases import service
-from tongban.cases.core import access
+from tongban.cases.core import access, clocks
 from tongban.cases.core.queries import STAGE_NAMES_ZH
 from tongban.cases.enums import Stage, TaskState
 from tongban.cases.http import panels
@@ -132,7 +132,7 @@ def _task_page(
         left=left,
         badge=left.urgency if left else "green",
         can_act=task.state == TaskState.open and access.can_act(user, task),
-        paused=any(p.ended_at is None for p in task.case.pauses),
+        paused=clocks.open_pause(task.case) is not None,
         pause_reasons=PAUSE_REASONS,
     )
     return render(request, "cases/staff_task.html", context, status_code=status_code)

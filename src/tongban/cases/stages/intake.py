@@ -164,13 +164,18 @@ def resubmit_case(session: Session, *, case_id: int, user: User, now: datetime) 
 def _start_case_clocks(session: Session, case: Case, since: datetime) -> None:
     """The whole case against the promised and the legal limit (art. 42), from acceptance
     (``since``: the day of receipt when deemed accepted, art. 32)."""
-    limits = definition.spec_of(session, case)["time_limit"]
-    unit = limits["unit"]
+    time_limit = definition.spec_of(session, case)["time_limit"]
+    unit = time_limit["unit"]
     clocks.start_clock(
-        session, case=case, kind=ClockKind.promised, unit=unit, limit=limits["promised"], now=since
+        session,
+        case=case,
+        kind=ClockKind.promised,
+        unit=unit,
+        limit=time_limit["promised"],
+        now=since,
     )
     clocks.start_clock(
-        session, case=case, kind=ClockKind.legal, unit=unit, limit=limits["legal"], now=since
+        session, case=case, kind=ClockKind.legal, unit=unit, limit=time_limit["legal"], now=since
     )
 
 

@@ -61,7 +61,9 @@ def test_editing_a_withdrawn_item_keeps_it_withdrawn(db: Session) -> None:
     assert catalog.get_any_entry(db, code=ITEM).status == EntryStatus.withdrawn
     with pytest.raises(NotFound):
         catalog.get_entry(db, code=ITEM)
-    actions = db.scalars(select(AuditEntry.action).where(AuditEntry.object_id == ITEM)).all()
+    actions = db.scalars(
+        select(AuditEntry.action).where(AuditEntry.object_id == ITEM).order_by(AuditEntry.id)
+    ).all()
     assert list(actions) == ["catalog.withdrawn", "catalog.item_saved"]
 
 

@@ -37,6 +37,7 @@ from tongban.web.assets import STATIC, VersionedStatic, favicon
 from tongban.web.headers import SecurityHeaders
 from tongban.web.idempotency import IdempotencyKeys
 from tongban.web.jsonbody import StrictJSONBodies
+from tongban.web.limits import BodyLimit
 from tongban.web.runtime import Runtime
 from tongban.web.templating import render
 from tongban.workdays.api import router as calendar_api
@@ -103,6 +104,7 @@ def create_app(runtime: Runtime, *, start_worker: bool | None = None) -> FastAPI
     errors.install(app)
     app.add_middleware(IdempotencyKeys, session_cookie=SESSION_COOKIE)  # sees plain bodies
     app.add_middleware(StrictJSONBodies)  # NaN and infinities never reach a route
+    app.add_middleware(BodyLimit)  # a body past its limit is read no further
     # pages and the vendored scripts shrink to a fifth on slow mobile networks
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(SecurityHeaders, session_cookie=SESSION_COOKIE)

@@ -70,6 +70,11 @@ class Settings(BaseSettings):
         10, ge=1, description="Accounts one network address may register per hour."
     )
     max_upload_mb: int = Field(20, description="Largest accepted upload, in megabytes.")
+    max_body_kb: int = Field(
+        1024,
+        ge=16,
+        description="Largest request body other than an upload (JSON, forms), in kilobytes.",
+    )
     verification_working_days: int = Field(
         3,
         ge=1,

@@ -63,7 +63,7 @@ def test_keys_belong_to_one_sign_in(client: TestClient, db: Session, as_user) ->
 def test_a_key_that_is_too_long_is_refused_with_what_to_change(client: TestClient, as_user) -> None:  # type: ignore[no-untyped-def]
     headers = {**as_user("zhangsan"), "Idempotency-Key": "k" * 256}
     refused = client.post(f"{API}/cases", json=BODY, headers=headers)
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert "1 至 255 个可打印字符" in refused.json()["error"]["message"]
 
 

@@ -25,12 +25,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tongban.db import Base, UTCDateTime, unit_of_work
+from tongban.errors import Conflict, InvalidInput
 from tongban.timeutil import utcnow
-from tongban.web.i18n import locale_of
+from tongban.web.errors import respond
 from tongban.web.runtime import Runtime
 
 HEADER = "idempotency-key"
@@ -112,32 +113,24 @@ def _settle(
             row.body = body if len(body) <= MAX_STORED_BODY else None
 
 
-def _problem(request: Request, status: int, code: str, zh: str, en: str) -> JSONResponse:
-    locale = locale_of(request, request.app.state.runtime.settings.default_locale)
-    message = en if locale == "en" else zh
-    body: dict[str, Any] = {"error": {"code": code, "message": message, "field": None, "details": []}}
-    headers = {"Retry-After": "1"} if status == 409 else None
-    return JSONResponse(body, status_code=status, headers=headers)
-
-
 def _answer_earlier(request: Request, earlier: IdempotentRequest, fingerprint: str) -> Response:
     if earlier.fingerprint != fingerprint:
-        return _problem(
-            request,
-            422,
-            "idempotency_key_reused",
+        reused = InvalidInput(
             "该 Idempotency-Key 已用于另一请求，请为新的请求换一个新键。",
             "This Idempotency-Key was used for a different request; use a new key.",
+            code="idempotency_key_reused",
         )
+        return respond(request, reused)
     if earlier.status is None or earlier.body is None:
-        return _problem(
-            request,
-            409,
-            "idempotency_key_in_use",
+        running = Conflict(
             "使用同一 Idempotency-Key 的请求正在处理或结果过大无法重放，请稍后查询结果。",
             "A request with this Idempotency-Key is still running (or its answer was too "
             "large to replay); check the result shortly.",
+            code="idempotency_key_in_use",
         )
+        answer = respond(request, running)
+        answer.headers["Retry-After"] = "1"
+        return answer
     headers = {"Idempotent-Replayed": "true", "Content-Type": earlier.media_type or ""}
     return Response(earlier.body, status_code=earlier.status, headers=headers)
 
@@ -160,14 +153,12 @@ class IdempotencyKeys:
             await self.app(scope, receive, send)
             return
         if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
-            refused = _problem(
-                request,
-                400,
-                "idempotency_key_invalid",
+            invalid = InvalidInput(
                 f"Idempotency-Key 须为 1 至 {MAX_KEY_LENGTH} 个可打印字符。",
                 f"The Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable characters.",
+                code="idempotency_key_invalid",
             )
-            await refused(scope, receive, send)
+            await respond(request, invalid)(scope, receive, send)
             return
         await self._once(scope, send, request, owner, key)
 

@@ -95,7 +95,7 @@ def create_app(runtime: Runtime, *, start_worker: bool | None = None) -> FastAPI
     )
     app.state.runtime = runtime
     for router in API_ROUTERS:
-        app.include_router(router, prefix=API_PREFIX)
+        app.include_router(router, prefix=API_PREFIX, responses=errors.API_ERRORS)
     for router in PAGE_ROUTERS:
         app.include_router(router, include_in_schema=False)
     app.add_api_route("/favicon.ico", favicon, include_in_schema=False)

@@ -21,12 +21,13 @@ from tongban.cases.core.deadlines import case_limits
 from tongban.cases.core.machine import STATE_NAMES_ZH, Event, allowed_events
 from tongban.cases.core.queries import STAGE_NAMES_ZH
 from tongban.cases.enums import CaseState
-from tongban.cases.http import formpage, panels, postal_form
+from tongban.cases.http import caseform, panels, postal_form
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
 from tongban.catalog.views import departments
 from tongban.errors import Conflict, InvalidInput
 from tongban.files.store import FileStore
+from tongban.forms import inputs
 from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, StoreDep, see_other
 from tongban.web.i18n import locale_of
 from tongban.web.templating import render
@@ -76,18 +77,18 @@ def save_typed(desk: Desk, case: Case, form: CheckedForm) -> None:
         desk.session,
         case=case,
         user=desk.user,
-        form_data=formpage.parse(spec["form"], form),
+        form_data=inputs.parse(spec["form"], form),
         delivery=delivery if isinstance(delivery, str) and delivery else None,
         postal_address=postal_form.from_form(form),
     )
 
 
-def save_answers(desk: Desk, case: Case, form: CheckedForm) -> formpage.Problems:
+def save_answers(desk: Desk, case: Case, form: CheckedForm) -> inputs.Problems:
     """Store the answers and uploads of a posted form; returns the upload problems."""
     save_typed(desk, case, form)
     spec = service.spec_of(desk.session, case)
-    problems: formpage.Problems = {}
-    for code, upload in formpage.uploads(form, spec["materials"]):
+    problems: inputs.Problems = {}
+    for code, upload in caseform.uploads(form, spec["materials"]):
         try:
             service.add_material(
                 desk.session,
@@ -115,11 +116,11 @@ def _save(desk: Desk, case: Case, form: CheckedForm) -> Response:
     if form.get("intent") == "save":
         return see_other(f"/cases/{case.number}/edit?done=saved")
     try:
-        formpage.refuse_failed_uploads(service.spec_of(desk.session, case), case.form_data, uploads)
+        caseform.refuse_failed_uploads(service.spec_of(desk.session, case), case.form_data, uploads)
         service.check_open(desk.session, case=case)
         service.check_complete(desk.session, case=case)
     except InvalidInput as error:
-        problems = formpage.problems_of(error, desk.locale)
+        problems = inputs.problems_of(error, desk.locale)
         return draft_page(desk.request, desk.session, case, problems, 422)
     except Conflict as error:  # the item was withdrawn: the page says so, the draft is kept
         return draft_page(desk.request, desk.session, case, {}, error.status)
@@ -140,14 +141,14 @@ def form_context(
     spec: dict[str, Any],
     case: Case | None,
     values: dict[str, Any],
-    problems: formpage.Problems,
+    problems: inputs.Problems,
     uploaded: Any,
     lang: str,
 ) -> dict[str, Any]:
-    """``formpage.context`` plus the mailing address inputs when post is offered."""
+    """``caseform.context`` plus the mailing address inputs when post is offered."""
     own = {name: text for name, text in problems.items() if not name.startswith("postal.")}
     delivery = case.delivery if case else None
-    context = formpage.context(spec, values, own, uploaded, delivery, lang)
+    context = caseform.context(spec, values, own, uploaded, delivery, lang)
     offered = "mail" in context["delivery_options"]
     address = case.postal if case else None
     context["postal_fields"] = postal_form.form_fields(address, problems, lang) if offered else []
@@ -167,7 +168,7 @@ def draft_page(
     request: Request,
     session: Session,
     case: Case,
-    problems: formpage.Problems,
+    problems: inputs.Problems,
     status_code: int = 200,
 ) -> Response:
     """The form of a saved draft with its answers, uploads and problems."""
@@ -191,7 +192,7 @@ def apply_page(
     """One form for an item or a bundle, generated from its JSON Schema."""
     entry = catalog.get_entry(session, code=code)
     assert entry.current_version is not None
-    context = formpage.context(entry.current_version.definition, {}, {}, [], None, locale(request))
+    context = caseform.context(entry.current_version.definition, {}, {}, [], None, locale(request))
     context.update(
         case=None, action=f"/apply/{code}", new_draft=True, autosave_url=f"/apply/{code}/autosave"
     )
@@ -246,12 +247,12 @@ def case_context(
         "events": [e for e in line.events if service.may_see_event(user, e.action)],
         "notices": service.corrections(session, case=case),
         "uploaded": uploaded,
-        "material_rows": formpage.material_rows(spec, uploaded, {}),
+        "material_rows": caseform.material_rows(spec, uploaded, {}),
         "results": service.results(session, case=case),
         "limits": case_limits(session, case=case, now=now),
         "departments": departments(session),
-        "titles": formpage.titles(spec["form"], spec["materials"], lang),
-        "answers": formpage.fields(spec["form"], case.form_data, {}, lang),
+        "titles": caseform.titles(spec["form"], spec["materials"], lang),
+        "answers": inputs.fields(spec["form"], case.form_data, {}, lang),
         "state_names": STATE_NAMES_ZH,
         "stage_names": STAGE_NAMES_ZH,
     }
@@ -263,7 +264,7 @@ def render_case_page(
     case: Case,
     user: User,
     now: datetime,
-    problems: formpage.Problems | None = None,
+    problems: inputs.Problems | None = None,
     status_code: int = 200,
 ) -> Response:
     """The applicant's case page, with the panels other domains add; ``problems`` next to inputs."""
@@ -293,7 +294,7 @@ def render_case_page(
     return render(request, "cases/case.html", context, status_code=status_code)
 
 
-def form_page(desk: Desk, case: Case, problems: formpage.Problems) -> Response:
+def form_page(desk: Desk, case: Case, problems: inputs.Problems) -> Response:
     """The page whose form edits ``case`` (the draft's, or the case page in correction), 422."""
     if case.state == CaseState.draft:
         return draft_page(desk.request, desk.session, case, problems, 422)
@@ -315,10 +316,10 @@ def resubmit(number: str, desk: DeskDep, form: CheckedForm) -> Response:
     case = service.get_case(desk.session, number=number, user=desk.user)
     uploads = save_answers(desk, case, form)
     try:
-        formpage.refuse_failed_uploads(service.spec_of(desk.session, case), case.form_data, uploads)
+        caseform.refuse_failed_uploads(service.spec_of(desk.session, case), case.form_data, uploads)
         service.resubmit_case(desk.session, case_id=case.id, user=desk.user, now=desk.now)
     except InvalidInput as error:
-        problems = formpage.problems_of(error, desk.locale)
+        problems = inputs.problems_of(error, desk.locale)
         return render_case_page(
             desk.request, desk.session, case, desk.user, desk.now, problems, 422
         )

@@ -19,7 +19,6 @@ from tongban.cases.http.material_views import router as material_views
 from tongban.cases.http.preview_views import router as preview_views
 from tongban.cases.http.staff_api import router as staff_api
 from tongban.cases.http.submit_views import router as submit_views
-from tongban.cases.http.window_views import router as window_views
 from tongban.cases.http.workbench_views import router as workbench_views
 from tongban.catalog.admin_views import router as catalog_admin_views
 from tongban.catalog.api import router as catalog_api
@@ -34,6 +33,7 @@ from tongban.web import errors
 from tongban.web.assets import STATIC, VersionedStatic, favicon
 from tongban.web.jsonbody import StrictJSONBodies
 from tongban.web.runtime import Runtime
+from tongban.window.views import router as window_views
 from tongban.workdays.api import router as calendar_api
 from tongban.worker import EmbeddedWorker
 

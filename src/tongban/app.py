@@ -17,9 +17,7 @@ from tongban.cases.http.applicant_views import router as case_views
 from tongban.cases.http.draft_views import router as draft_views
 from tongban.cases.http.material_views import router as material_views
 from tongban.cases.http.preview_views import router as preview_views
-from tongban.cases.http.staff_api import router as staff_api
 from tongban.cases.http.submit_views import router as submit_views
-from tongban.cases.http.workbench_views import router as workbench_views
 from tongban.catalog.admin_views import router as catalog_admin_views
 from tongban.catalog.api import router as catalog_api
 from tongban.catalog.views import router as catalog_views
@@ -34,6 +32,8 @@ from tongban.web.assets import STATIC, VersionedStatic, favicon
 from tongban.web.jsonbody import StrictJSONBodies
 from tongban.web.runtime import Runtime
 from tongban.window.views import router as window_views
+from tongban.workbench.api import router as staff_api
+from tongban.workbench.views import router as workbench_views
 from tongban.workdays.api import router as calendar_api
 from tongban.worker import EmbeddedWorker
 

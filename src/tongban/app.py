@@ -21,6 +21,7 @@ from tongban.cases.http.submit_views import router as submit_views
 from tongban.catalog.admin_views import router as catalog_admin_views
 from tongban.catalog.api import router as catalog_api
 from tongban.catalog.views import router as catalog_views
+from tongban.holidays.api import router as holidays_api
 from tongban.models import load_all
 from tongban.ratings.api import router as ratings_api
 from tongban.ratings.views import router as ratings_views
@@ -46,6 +47,7 @@ API_ROUTERS = (
     verification_api,
     ratings_api,
     calendar_api,
+    holidays_api,
 )
 PAGE_ROUTERS = (
     catalog_views,

@@ -17,7 +17,6 @@ from tongban.accounts import service as accounts
 from tongban.accounts.enums import Role
 from tongban.accounts.schemas import StaffCreate
 from tongban.audit.service import SYSTEM
-from tongban.cases import service as cases
 from tongban.catalog import service as catalog
 from tongban.catalog.loader import read_catalog
 from tongban.config import get_settings, settings_markdown
@@ -25,6 +24,7 @@ from tongban.db import unit_of_work
 from tongban.demo import history as demo_history
 from tongban.demo import users as demo
 from tongban.errors import DomainError
+from tongban.holidays import service as holidays
 from tongban.logs import configure
 from tongban.migrate import upgrade
 from tongban.models import load_all
@@ -118,7 +118,7 @@ def calendar_seed() -> None:
     with unit_of_work(runtime.sessions) as session:
         written = workdays.seed_from_chinesecalendar(session=session)
         moves, _ = (
-            cases.recompute_open_deadlines(session=session, actor=SYSTEM, now=utcnow())
+            holidays.recompute_open_deadlines(session=session, actor=SYSTEM, now=utcnow())
             if written
             else ([], [])
         )
@@ -161,7 +161,7 @@ def calendar_set_year(
     try:
         document = workdays.parse_year_document(_read_text(file))
         with unit_of_work(runtime.sessions) as session:
-            preview = cases.preview_calendar_year(
+            preview = holidays.preview_year(
                 session=session, year=document.year, days=document.days, source=source
             )
     except DomainError as error:
@@ -174,7 +174,7 @@ def calendar_set_year(
         raise typer.Exit(1)
     try:
         with unit_of_work(runtime.sessions) as session:
-            done = cases.replace_calendar_year(
+            done = holidays.replace_year(
                 session=session,
                 year=document.year,
                 days=document.days,
@@ -207,7 +207,7 @@ _CLOCKS = {
 }
 
 
-def _show_year_change(change: cases.YearChange, tz: ZoneInfo) -> None:
+def _show_year_change(change: holidays.YearChange, tz: ZoneInfo) -> None:
     """The preview of a year's replacement: days that flip, deadlines that move."""
     was = "暂定（按法定假日推算）" if change.source is None else f"正式：{change.source}"
     console.print(f"{change.year} 年现行日历 (in force)：{was}")

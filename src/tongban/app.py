@@ -12,17 +12,17 @@ from fastapi.middleware.gzip import GZipMiddleware
 from tongban import __version__
 from tongban.accounts.api import router as accounts_api
 from tongban.accounts.views import router as accounts_views
-from tongban.cases.http.applicant_api import router as cases_api
-from tongban.cases.http.applicant_views import router as case_views
-from tongban.cases.http.draft_views import router as draft_views
-from tongban.cases.http.material_views import router as material_views
 from tongban.cases.http.preview_views import router as preview_views
-from tongban.cases.http.submit_views import router as submit_views
 from tongban.catalog.admin_views import router as catalog_admin_views
 from tongban.catalog.api import router as catalog_api
 from tongban.catalog.views import router as catalog_views
 from tongban.holidays.api import router as holidays_api
 from tongban.models import load_all
+from tongban.online.api import router as cases_api
+from tongban.online.draft_views import router as draft_views
+from tongban.online.material_views import router as material_views
+from tongban.online.submit_views import router as submit_views
+from tongban.online.views import router as case_views
 from tongban.ratings.api import router as ratings_api
 from tongban.ratings.views import router as ratings_views
 from tongban.supervision.views import router as supervision_views

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from tongban.accounts.deps import CurrentStaff
 from tongban.accounts.models import User
 from tongban.cases.core import access
-from tongban.cases.http.applicant_views import case_context
+from tongban.cases.http.casepage import case_context
 from tongban.cases.http.panels import queue_panel, task_panel
 from tongban.cases.models import Case
 from tongban.catalog.views import departments

@@ -22,12 +22,12 @@ from tongban.cases import service
 from tongban.cases.core import access
 from tongban.cases.enums import Stage, TaskState
 from tongban.cases.http import caseform
-from tongban.cases.http.applicant_views import Desk, closed_notice, form_context, save_answers
-from tongban.cases.http.submit_views import receipt_context
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
 from tongban.errors import Conflict, InvalidInput, NotFound
 from tongban.forms import inputs
+from tongban.online.desk import Desk, closed_notice, form_context, save_answers
+from tongban.online.submit_views import receipt_context
 from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, StoreDep, see_other
 from tongban.web.templating import render
 

@@ -21,7 +21,7 @@ from tongban.cases.core import access, clocks
 from tongban.cases.core.queries import STAGE_NAMES_ZH
 from tongban.cases.enums import Stage, TaskState
 from tongban.cases.http import panels
-from tongban.cases.http.applicant_views import case_context
+from tongban.cases.http.casepage import case_context
 from tongban.cases.models import Task
 from tongban.catalog import service as catalog
 from tongban.catalog.views import departments

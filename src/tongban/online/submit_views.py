@@ -20,10 +20,11 @@ from tongban.cases.core import clocks
 from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.cases.enums import CaseState, ClockKind
 from tongban.cases.http import caseform
-from tongban.cases.http.applicant_views import DeskDep, draft_page, locale
+from tongban.cases.http.casepage import locale
 from tongban.cases.models import Case
 from tongban.errors import Conflict, InvalidInput
 from tongban.forms import inputs
+from tongban.online.desk import DeskDep, draft_page
 from tongban.web.deps import CheckedForm, SessionDep, see_other
 from tongban.web.templating import render
 

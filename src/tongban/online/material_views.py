@@ -13,10 +13,11 @@ from starlette.datastructures import UploadFile
 from tongban.cases import service
 from tongban.cases.enums import CaseState
 from tongban.cases.http import caseform
-from tongban.cases.http.applicant_views import Desk, DeskDep, form_page, materials_url
 from tongban.cases.models import Case
 from tongban.errors import InvalidInput, NotFound
 from tongban.forms import inputs
+from tongban.online.desk import Desk, DeskDep, materials_url
+from tongban.online.views import form_page
 from tongban.web.deps import CheckedForm, see_other
 from tongban.web.templating import render
 

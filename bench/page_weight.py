@@ -46,7 +46,7 @@ def main() -> int:
         os.chdir(ROOT)
         from fastapi.testclient import TestClient
 
-        from tongban.cli import demo_load
+        from tongban.cli.run import demo_load
         from tongban.config import get_settings
         from tongban.app import create_app
         from tongban.web.runtime import Runtime

@@ -18,17 +18,14 @@ from sqlalchemy.orm import Session
 
 from tongban.audit import service as audit
 from tongban.catalog import search as search_index
-from tongban.catalog.enums import EntryKind, EntryStatus
-from tongban.catalog.loader import (
-    CatalogRead,
+from tongban.catalog.definitions import (
     bundle_definition,
-    check_bundle_text,
-    check_item_text,
     item_definition,
     merge_forms,
     merge_materials,
-    read_catalog,
 )
+from tongban.catalog.enums import EntryKind, EntryStatus
+from tongban.catalog.loader import CatalogRead, check_bundle_text, check_item_text, read_catalog
 from tongban.catalog.models import CatalogEntry, CatalogVersion, Department
 from tongban.catalog.reading import get_any_entry, list_departments, list_entries
 from tongban.catalog.yamlsource import Problem

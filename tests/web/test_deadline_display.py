@@ -106,3 +106,14 @@ def test_durations_read_as_people_say_them() -> None:
     assert timefmt.duration(-12, "minutes", zh) == "12 分钟"
     assert timefmt.duration(60, "minutes", en) == "1 hour"
 
+
+def test_a_limit_of_0_reads_same_day_not_0_hours(
+    client: TestClient, as_user, signed_in: SignedIn
+) -> None:  # type: ignore[no-untyped-def]
+    guide = client.get(f"/items/{HOUR_ITEM}").text.replace("\n", " ")
+    accept = found(r"(<tr><td>[^<]*受理.*?</tr>)", guide)
+    assert "当日办结" in accept and "0 小时" not in accept, accept
+    number = submitted(client, as_user("zhangsan"), "3501-YB-003")["number"]  # promised 0 days
+    page = signed_in("zhangsan").get(f"/cases/{number}").text
+    promised = found(r"<dt>承诺期限</dt>\s*<dd>(.*?)</dd>", page)
+    assert "当日办结" in promised and "0 个工作日" not in promised, promised

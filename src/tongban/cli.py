@@ -15,6 +15,7 @@ from rich.table import Table
 
 from tongban.accounts import service as accounts
 from tongban.accounts.enums import Role
+from tongban.accounts.passwords import check_new_password
 from tongban.accounts.schemas import StaffCreate
 from tongban.audit.service import SYSTEM
 from tongban.cases import service as cases
@@ -249,9 +250,11 @@ def users_create(
     role: Annotated[list[Role], typer.Option(help="Repeat for several roles")],
     department: Annotated[str | None, typer.Option(help="Department code")] = None,
 ) -> None:
-    """Create a staff account."""
+    """Create a staff account (the password must meet TONGBAN_PASSWORD_POLICY)."""
     runtime = _runtime()
     try:
+        own = [username, name]
+        check_new_password(password, policy=runtime.settings.password_policy, user_inputs=own)
         with unit_of_work(runtime.sessions) as session:
             data = StaffCreate(
                 username=username,

@@ -42,6 +42,32 @@ class Settings(BaseSettings):
         description="Office hours (HH:MM-HH:MM) used by items whose limits are in hours.",
     )
     session_hours: int = Field(8, description="How long a sign-in stays valid, in hours.")
+    password_policy: Literal["nist", "dengbao3"] = Field(
+        "nist",
+        description="Rules for new passwords: nist (NIST SP 800-63B: at least 8 characters, not "
+        "common or easy to guess, no composition rules) or dengbao3 (等保 2.0 level 3: at least "
+        "8 characters of 3 of the 4 kinds, not containing the username).",
+    )
+    sign_in_lock_after: int = Field(
+        5,
+        ge=3,
+        le=20,
+        description="Wrong passwords in a row after which a username is locked (登录失败处理).",
+    )
+    sign_in_lock_minutes: int = Field(
+        15,
+        ge=1,
+        le=1440,
+        description="Minutes a username stays locked after the last of those wrong passwords.",
+    )
+    sign_in_per_source_per_minute: int = Field(
+        100,
+        ge=5,
+        description="Sign-in attempts one network address may make per minute (any username).",
+    )
+    registrations_per_source_per_hour: int = Field(
+        10, ge=1, description="Accounts one network address may register per hour."
+    )
     max_upload_mb: int = Field(20, description="Largest accepted upload, in megabytes.")
     verification_working_days: int = Field(
         3,

@@ -26,6 +26,12 @@ def token_of(request: Request) -> str | None:
     return request.cookies.get(SESSION_COOKIE)
 
 
+def source_of(request: Request) -> str | None:
+    """The network address a request came from (behind a reverse proxy: run uvicorn with
+    ``--proxy-headers --forwarded-allow-ips`` so this is the client's, not the proxy's)."""
+    return request.client.host if request.client else None
+
+
 @dataclass(frozen=True)
 class Viewer:
     """What pages show of the signed-in user; a plain copy that outlives the request's

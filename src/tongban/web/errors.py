@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from tongban.db import LockTimeout, is_lock_timeout
-from tongban.errors import Conflict, DomainError, InvalidInput, NotSignedIn
+from tongban.errors import Conflict, DomainError, InvalidInput, NotSignedIn, TooManyAttempts
 from tongban.web import carry
 from tongban.web.i18n import locale_of
 from tongban.web.templating import render
@@ -85,7 +85,10 @@ def install(app: FastAPI) -> None:
         assert isinstance(exc, DomainError)
         if _ended_while_posting(request, exc):
             return await carry.sign_in_again(request, exc)
-        return _respond(request, exc)
+        response = _respond(request, exc)
+        if isinstance(exc, TooManyAttempts):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     async def stale(request: Request, exc: Exception) -> Response:
         return _respond(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.workdays.support import calendar_from_package
@@ -71,6 +71,8 @@ def test_a_paused_clock_stands_still(
 
 @quick
 @given(units, limits, moments, spans, spans, office_minutes, office_minutes)
+# paused at opening, a microsecond before the same-day clock started: still its whole limit
+@example("hours", 0, datetime(2005, 2, 1, 1, 0, 0, 1, tzinfo=UTC), timedelta(0), timedelta(0), 0, 0)
 def test_paused_and_resumed_in_office_hours_it_goes_on_where_it_stood(
     unit: str,
     limit: int,

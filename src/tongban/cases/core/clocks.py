@@ -236,7 +236,8 @@ def time_left(
 ) -> TimeLeft:
     """Working time left before ``clock`` is due, standing still while a pause is open."""
     pause = next((p for p in pauses if p.ended_at is None and p.started_at <= now), None)
-    moment, due = now, Deadline(clock.due_at, clock.provisional)
+    # Counted from the clock's start at the earliest: before it, its whole limit is left.
+    moment, due = max(now, clock.started_at), Deadline(clock.due_at, clock.provisional)
     if pause is not None:
         moment = max(pause.started_at, clock.started_at)
         due = compute_due(cal, clock, pauses, now=now)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 import yaml
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import Progress, track
 from rich.table import Table
@@ -21,7 +22,7 @@ from tongban.audit.service import SYSTEM
 from tongban.cases import service as cases
 from tongban.catalog import service as catalog
 from tongban.catalog.loader import read_catalog
-from tongban.config import get_settings, settings_markdown
+from tongban.config import Settings, get_settings, settings_markdown
 from tongban.db import unit_of_work
 from tongban.demo import history as demo_history
 from tongban.demo import users as demo
@@ -53,9 +54,24 @@ CatalogPath = Annotated[
 ]
 
 
+def _settings() -> Settings:
+    """The settings, or one line per problem and exit code 2 (never a traceback)."""
+    try:
+        return get_settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            where = "TONGBAN_" + "_".join(str(part) for part in problem["loc"]).upper()
+            message = str(problem["msg"]).removeprefix("Value error, ")
+            console.print(
+                f"[red]设置有误 / bad setting:[/red] {where if problem['loc'] else ''} {message}",
+                soft_wrap=True,
+            )
+        raise typer.Exit(2) from None
+
+
 def _runtime() -> Runtime:
     load_all()  # every domain's tables, so relationships by name resolve
-    settings = get_settings()
+    settings = _settings()
     configure(json=settings.log_json)
     return Runtime.from_settings(settings)
 

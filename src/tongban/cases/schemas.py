@@ -42,11 +42,15 @@ class CaseUpdate(BaseModel):
 class TimeLeftRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    amount: float = Field(
-        description="Working days (or office hours) left; negative when overdue. While the "
-        "clock is paused, what was left when the pause began"
+    amount: int = Field(
+        description="Time left in ``unit``, a whole number, negative when overdue: left is "
+        "rounded down (never more than there is), overdue rounded up (a day or minute begun "
+        "counts), so it is negative exactly from due_at on. While the clock is paused, what "
+        "was left when the pause began"
     )
-    unit: str
+    unit: str = Field(
+        description="working_days, or minutes (office minutes) for a limit in office hours"
+    )
     due_at: datetime = Field(
         description="When the limit runs out (a working-day limit: local midnight ending its "
         "last day); while paused, when it would if the clock resumed now"
@@ -54,8 +58,8 @@ class TimeLeftRead(BaseModel):
     provisional: bool = Field(description="Counted on a holiday calendar not yet published")
     paused: bool = Field(description="The clock stands still (correction or art. 45 procedure)")
     overdue: bool
-    limit: float = Field(description="The limit, extension included, in the unit")
-    extension: float = Field(0, description="Art. 42 extension included in the limit")
+    limit: int = Field(description="The limit, extension included, in the unit")
+    extension: int = Field(0, description="Art. 42 extension included in the limit, in the unit")
     urgency: str = Field(
         description="green, yellow (a working day or a quarter left) or red (overdue)"
     )
@@ -203,8 +207,11 @@ class StageRead(BaseModel):
     name_zh: str
     started_at: datetime | None
     finished_at: datetime | None
-    working_time: float
-    unit: str
+    working_time: float = Field(description="Working time the stage took, in ``unit``")
+    unit: str = Field(
+        description="working_days, or minutes (whole office minutes, rounded down) for a "
+        "stage in office hours"
+    )
     tasks: list[TaskRead]
 
 

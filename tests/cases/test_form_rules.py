@@ -12,9 +12,12 @@ from typing import Any
 import pytest
 import yaml
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tests.factories import API, draft, entry
-from tests.web.support import ITEM
+from tests.web.support import ITEM, VALID, fill_in, sign_in
+from tongban.cases.models import Case
 from tongban.cases.stages import formcheck
 from tongban.demo.samples import fill_form
 
@@ -166,3 +169,13 @@ def test_the_api_refuses_a_field_the_form_does_not_have_and_keeps_what_was_saved
         f"{API}/cases", json={"code": ITEM, "form_data": {"nickname": "x"}}, headers=headers
     )
     assert created.status_code == 422 and created.json()["error"]["field"] == "nickname"
+
+
+def test_a_page_stores_only_the_fields_of_the_form(client: TestClient, db: Session) -> None:
+    """A browser sends only the inputs the page has; anything else posted is never stored."""
+    sign_in(client, "zhangsan")
+    response = fill_in(client, ITEM, {**VALID, "zzz_unknown": "x", "role": "admin"}, {})
+    assert response.status_code in (200, 422)
+    stored = db.scalars(select(Case.form_data).order_by(Case.id.desc()).limit(1)).one()
+    assert stored["phone"] == VALID["phone"]
+    assert "zzz_unknown" not in stored and "role" not in stored

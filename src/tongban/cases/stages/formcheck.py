@@ -91,7 +91,8 @@ _WHOLE_BOUNDED = {  # the same bounds of an integer field, which say so
 
 
 def _choices(error: ValidationError) -> tuple[str, str]:
-    values = [str(value) for value in error.validator_value]
+    offered = error.validator_value
+    values = [str(value) for value in offered] if isinstance(offered, list) else []
     return "应为以下之一：" + "、".join(values), "must be one of: " + ", ".join(values)
 
 

@@ -42,8 +42,8 @@ class StaffCreate(BaseModel):
 
 class SignIn(BaseModel):
     model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
-    username: str
-    password: str
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=128)
 
 
 class TokenRead(BaseModel):

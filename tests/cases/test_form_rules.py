@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from tests.factories import API, draft, entry
 from tests.web.support import ITEM, VALID, fill_in, sign_in
 from tongban.cases.models import Case
-from tongban.cases.stages import formcheck
 from tongban.demo.samples import fill_form
+from tongban.forms import service as formcheck
 
 ROOT = Path(__file__).resolve().parents[2]
 CGJ = "3501-CGJ-003"  # occupy_area_m2: number, exclusiveMinimum 0

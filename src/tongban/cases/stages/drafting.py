@@ -18,11 +18,12 @@ from tongban.audit import service as audit
 from tongban.cases.core import access, clocks, definition
 from tongban.cases.enums import CaseState
 from tongban.cases.models import Case, Material
-from tongban.cases.stages import formcheck, postal
+from tongban.cases.stages import postal
 from tongban.catalog import service as catalog
 from tongban.errors import Conflict, InvalidInput, NotAllowed, not_a_choice
 from tongban.files import service as files
 from tongban.files.store import FileStore
+from tongban.forms import service as formcheck
 from tongban.workdays.calendar import WorkCalendar
 
 

@@ -12,12 +12,15 @@ from tongban.cases.enums import CaseState, PauseReason, Stage, TaskOutcome, Task
 
 
 class CaseCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
     code: str = Field(description="Code of the item or bundle to apply for")
     form_data: dict[str, Any] = Field(default_factory=dict)
 
 
 class MailingAddress(BaseModel):
     """Where a result delivered by post (邮寄) goes; required at submission when post is chosen."""
+
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
 
     recipient: str = Field("", max_length=60, description="Recipient's name (2–30 characters)")
     phone: str = Field(
@@ -34,6 +37,7 @@ class PostalRead(MailingAddress):
 
 
 class CaseUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
     form_data: dict[str, Any]
     delivery: str | None = Field(None, description="online, mail or window")
     postal: MailingAddress | None = Field(None, description="Mailing address, for delivery by post")
@@ -134,6 +138,7 @@ class TaskRead(BaseModel):
 
 
 class Opinion(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
     opinion: str = Field("", max_length=2000)
     version: int | None = Field(None, description="The task version you saw; a mismatch is a 409")
 
@@ -152,6 +157,7 @@ class ReviewDecision(Opinion):
 
 
 class Problem(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
     target: str = Field(min_length=1, max_length=100, description="Field or material concerned")
     problem: str = Field(
         min_length=1, max_length=500, description="What is wrong and how to fix it"
@@ -159,6 +165,7 @@ class Problem(BaseModel):
 
 
 class CorrectionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
     problems: list[Problem] = Field(min_length=1)
     opinion: str | None = Field(None, max_length=2000)
 
@@ -175,6 +182,7 @@ class CorrectionRead(BaseModel):
 
 
 class PauseCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
     reason: PauseReason
     note: str = Field(min_length=1, max_length=1000)
 

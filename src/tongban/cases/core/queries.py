@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
@@ -26,7 +26,7 @@ from tongban.cases.models import (
     Task,
 )
 from tongban.errors import NotFound
-from tongban.textutil import fold
+from tongban.textutil import code, fold
 from tongban.workdays.calendar import WorkCalendar
 
 STAGE_NAMES_ZH = {
@@ -90,18 +90,27 @@ def queue(
         )
         .order_by(Task.due_at, Task.id)
     )
-    words = fold(text or "")  # as catalog search reads a query: full width, case, spaces
-    if words:
-        query = query.where(
-            or_(
-                Case.number.contains(words, autoescape=True),
-                User.display_name.icontains(words, autoescape=True),
-                Case.title.icontains(words, autoescape=True),
-            )
-        )
+    matching = case_matches(text or "")
+    if matching is not None:
+        query = query.where(matching)
     tasks = session.scalars(query).all()
     due = {task.id: _due_now(session, task, now) for task in tasks}
     return sorted(tasks, key=lambda task: (due[task.id] is None, due[task.id] or now, task.id))
+
+
+def case_matches(text: str) -> ColumnElement[bool] | None:
+    """Cases whose number, applicant's name or title holds what a person typed, read as
+    catalog search reads a query (full width, case, spaces); a number may be typed with
+    spaces or full-width digits. None for an empty query."""
+    words, number = fold(text), code(text)
+    if not words:
+        return None
+    named = select(User.id).where(User.display_name.icontains(words, autoescape=True))
+    return or_(
+        Case.number.contains(number, autoescape=True),
+        Case.title.icontains(words, autoescape=True),
+        Case.applicant_id.in_(named),
+    )
 
 
 def corrections(session: Session, *, case: Case) -> Sequence[CorrectionRequest]:

@@ -20,6 +20,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from tongban import money
+from tongban.catalog import ways
 from tongban.catalog.yamlsource import Problem, SourceDocument
 
 PROMISED_SHARE_WARNING = 0.3  # reform target: promised limit at most 30 % of the legal one
@@ -124,6 +125,8 @@ def _check_item(doc: SourceDocument, departments: set[str]) -> list[Problem]:
         message = f"承诺时限为法定时限的 {share}%，超过 30% 的压缩目标"
         found.append(doc.problem(["time_limit", "promised"], message, warning=True))
     found += _fee_problems(doc)
+    for index, material in enumerate(item["materials"]):
+        found += ways.material_problems(doc, index, material, departments)
     codes = [material["code"] for material in item["materials"]]
     for index, code in enumerate(codes):
         if codes.index(code) != index:
@@ -212,6 +215,10 @@ def merge_materials(items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], 
                 continue
             if known["name"] != material["name"]:
                 conflicts.append(f"材料 {code} 在不同事项中名称不同")
+            conflict = ways.merge_conflict(code, known, material)
+            if conflict:
+                conflicts.append(conflict)
+            ways.merge_text(known, material)
             known["required"] = known["required"] or material["required"]
             known["deficiency_allowed"] = known.get("deficiency_allowed", False) and material.get(
                 "deficiency_allowed", False

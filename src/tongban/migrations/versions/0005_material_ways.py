@@ -1,5 +1,6 @@
 """material ways: how each material is satisfied (upload, generated, signed, shared,
-licence, verified), its trust level (A-D) and the clerk's check of the original
+licence, verified), its trust level (A-D), the clerk's check of the original, and the
+material a 协查 the platform asked by itself is about
 
 Revision ID: 0005_material_ways
 Revises: 0004_postal_delivery
@@ -62,11 +63,17 @@ def upgrade() -> None:
             batch.alter_column(name, existing_type=kind, nullable=True)
         batch.alter_column("uploaded_by_id", existing_type=sa.Integer(), nullable=True)
     op.execute("UPDATE materials SET trust_level = 'C'")
+    with op.batch_alter_table("verification_requests") as batch:
+        batch.add_column(sa.Column("material_code", sa.String(length=40), nullable=True))
+        batch.add_column(sa.Column("confirmed", sa.Boolean(), nullable=True))
     with op.batch_alter_table("materials") as batch:
         batch.alter_column("way", server_default=None)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("verification_requests") as batch:
+        batch.drop_column("confirmed")
+        batch.drop_column("material_code")
     op.execute("DELETE FROM materials WHERE storage_key IS NULL")
     with op.batch_alter_table("materials") as batch:
         batch.alter_column("uploaded_by_id", existing_type=sa.Integer(), nullable=False)

@@ -90,8 +90,11 @@ def test_the_issuer_answers_a_verification_with_its_document_from_the_page(
         )
         assert sent.status_code == 303, sent.text
     form = {k: v for k, v in fill_form(entry(client, TAXI)["form"]).items()}
-    assert client.patch(f"{API}/cases/{number}", json={"form_data": form}).status_code == 200
-    assert client.post(f"{API}/cases/{number}/submit").status_code == 200, "submitted"
+    applicant = as_user("zhangsan")
+    saved = client.patch(f"{API}/cases/{number}", json={"form_data": form}, headers=applicant)
+    assert saved.status_code == 200, saved.text
+    submitted = client.post(f"{API}/cases/{number}/submit", headers=applicant)
+    assert submitted.status_code == 200, submitted.text
     jt = as_user("jt")
     task = open_task(client, jt, number, "accept")
     assert act(client, jt, task, "accept", opinion="受理").status_code == 200

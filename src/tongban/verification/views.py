@@ -18,9 +18,8 @@ from starlette.datastructures import UploadFile
 from tongban.accounts.deps import CurrentStaff
 from tongban.accounts.models import User
 from tongban.cases.core import access
-from tongban.cases.http.applicant_views import case_context
+from tongban.cases.http.casepage import case_context
 from tongban.cases.http.panels import queue_panel, task_panel
-from tongban.cases.http.task_actions import ACTIONS, TASK, Act
 from tongban.cases.models import Case
 from tongban.catalog.views import departments
 from tongban.errors import DomainError
@@ -29,6 +28,7 @@ from tongban.verification.models import VerificationRequest
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, StoreDep, see_other
 from tongban.web.i18n import locale_of
 from tongban.web.templating import render
+from tongban.workbench.actions import ACTIONS, TASK, Act
 
 router = APIRouter()
 

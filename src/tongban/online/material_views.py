@@ -12,17 +12,12 @@ from starlette.datastructures import UploadFile
 
 from tongban.cases import service
 from tongban.cases.enums import CaseState
-from tongban.cases.http import formpage
-from tongban.cases.http.applicant_views import (
-    Desk,
-    DeskDep,
-    form_page,
-    materials_url,
-    save_answers,
-)
 from tongban.cases.http.material_rows import material_rows
 from tongban.cases.models import Case
 from tongban.errors import InvalidInput, NotFound
+from tongban.forms import inputs
+from tongban.online.desk import Desk, DeskDep, materials_url, save_answers
+from tongban.online.views import form_page
 from tongban.web.deps import CheckedForm, see_other
 from tongban.web.templating import render
 
@@ -56,7 +51,7 @@ def upload_material(number: str, code: str, desk: DeskDep, form: CheckedForm) ->
     spec = service.spec_of(desk.session, case)
     if all(wanted["code"] != code for wanted in spec["materials"]):
         raise NotFound(f"本事项没有材料“{code}”。", f"No material '{code}'.")
-    problems: formpage.Problems = {}
+    problems: inputs.Problems = {}
     try:
         _store(desk, case, code, form.get("file"))
     except InvalidInput as error:

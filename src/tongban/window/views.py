@@ -21,12 +21,13 @@ from tongban.accounts.models import User
 from tongban.cases import service
 from tongban.cases.core import access
 from tongban.cases.enums import Stage, TaskState
-from tongban.cases.http import formpage
-from tongban.cases.http.applicant_views import Desk, closed_notice, form_context, save_answers
-from tongban.cases.http.submit_views import receipt_context
+from tongban.cases.http import caseform
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
 from tongban.errors import Conflict, InvalidInput, NotFound
+from tongban.forms import inputs
+from tongban.online.desk import Desk, closed_notice, form_context, save_answers
+from tongban.online.submit_views import receipt_context
 from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, StoreDep, see_other
 from tongban.web.templating import render
 
@@ -71,7 +72,7 @@ def _form_page(
     case: Case | None,
     values: dict[str, Any],
     person: dict[str, str],
-    problems: formpage.Problems,
+    problems: inputs.Problems,
     status_code: int = 200,
 ) -> Response:
     """The intake form: who the person is, then the item's generated form and materials."""
@@ -98,14 +99,12 @@ def _submit(desk: Desk, case: Case, form: FormData) -> Response:
     uploads = save_answers(desk, case, form)
     spec = service.spec_of(desk.session, case)
     try:
-        formpage.refuse_failed_uploads(spec, case.form_data, uploads)
+        caseform.refuse_failed_uploads(spec, case.form_data, uploads)
         service.submit_case(
             desk.session, case_id=case.id, user=desk.user, now=desk.now, store=desk.store
         )
     except (InvalidInput, Conflict) as error:  # a Conflict: the item was withdrawn
-        problems = (
-            formpage.problems_of(error, desk.locale) if isinstance(error, InvalidInput) else {}
-        )
+        problems = inputs.problems_of(error, desk.locale) if isinstance(error, InvalidInput) else {}
         return _form_page(
             desk,
             spec,
@@ -153,10 +152,10 @@ def intake(code: str, desk: WindowDep, form: CheckedForm) -> Response:
         entry = catalog.get_entry(desk.session, code=code)
         assert entry.current_version is not None
         spec = entry.current_version.definition
-        problems = formpage.problems_of(error, desk.locale)
+        problems = inputs.problems_of(error, desk.locale)
         if error.field in PERSON:
             problems = {PREFIX + error.field: problems.pop(error.field)}
-        values = formpage.parse(spec["form"], form)
+        values = inputs.parse(spec["form"], form)
         return _form_page(
             desk,
             spec,

@@ -7,11 +7,8 @@ numbers, booleans or enum values.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -183,22 +180,12 @@ def _typed(prop: Schema, raw: Any) -> Any:
     return raw
 
 
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-
-
 def _number(raw: str) -> Any:
-    """Digits typed in any width as a JSON number: an int when written without a point or
-    exponent, else a float. What is no finite number a client can read back exactly (NaN,
-    "inf", 1e400, twenty digits) stays text, kept as typed, for the check to name."""
-    text = unicodedata.normalize("NFKC", raw).strip()
-    if not _NUMBER.fullmatch(text):
-        return raw
-    value = Decimal(text)
-    if value.copy_abs() > formcheck.MAX_NUMBER:  # copy_abs: no context, no Overflow
-        return raw
-    if text.lstrip("+-").isdigit():
-        return int(value)
-    return float(value) or 0.0  # -0.0 is stored as 0.0
+    """Digits typed in any width as a JSON number (``forms.service.number_of``); what is no
+    finite number a client can read back exactly stays text, kept as typed, for the check
+    to name."""
+    number = formcheck.number_of(raw)
+    return raw if number is None else number
 
 
 def _object(prefix: str, schema: Schema, form: FormData) -> dict[str, Any]:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import copy
 import math
 import re
+import unicodedata
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker, validators
@@ -20,6 +22,7 @@ from jsonschema.exceptions import ValidationError
 
 from tongban import identifiers
 from tongban.errors import InvalidInput
+from tongban.forms.reasons import reason_of
 
 MAX_NUMBER = 2**53 - 1  # the largest integer a JavaScript client reads back exactly
 DEFAULT_MAX_LENGTH = 2000  # characters, for text fields whose schema sets no maxLength
@@ -40,56 +43,6 @@ _Validator = validators.extend(  # type: ignore[no-untyped-call]
     Draft202012Validator,
     type_checker=Draft202012Validator.TYPE_CHECKER.redefine("number", _finite_number),
 )
-_NUMERIC_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-
-
-def _bound(error: ValidationError) -> str:
-    value = error.validator_value
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value)
-
-
-def _type_reason(error: ValidationError) -> tuple[str, str]:
-    wanted, value = error.validator_value, error.instance
-    if wanted in ("number", "integer") and (
-        (isinstance(value, float) and not math.isfinite(value))
-        or (isinstance(value, str) and _NUMERIC_TEXT.fullmatch(value.strip()))
-    ):
-        return "超出可处理的范围", "is out of the range that can be handled"
-    if wanted == "integer":
-        return "应填写整数", "must be a whole number"
-    if wanted == "number":
-        return "应填写数字", "must be a number"
-    return "类型不正确", "has the wrong type"
-
-
-_REASONS = {
-    "required": ("必须填写", "is required"),
-    "pattern": ("格式不正确", "has the wrong format"),
-    "format": ("格式不正确", "has the wrong format"),
-    "enum": ("请从给定选项中选择", "must be one of the choices offered"),
-}
-_BOUNDED = {
-    "minLength": ("至少 {} 个字", "needs at least {} characters"),
-    "maxLength": ("最多 {} 个字", "takes at most {} characters"),
-    "minimum": ("不能小于 {}", "must not be less than {}"),
-    "maximum": ("不能大于 {}", "must not be greater than {}"),
-    "exclusiveMinimum": ("应大于 {}", "must be greater than {}"),
-    "exclusiveMaximum": ("应小于 {}", "must be less than {}"),
-}
-
-
-def _reason(error: ValidationError) -> tuple[str, str]:
-    kind = str(error.validator)
-    if kind == "type":
-        return _type_reason(error)
-    if kind == "format" and error.validator_value == "date":
-        return "应为有效日期，如 2025-09-01", "must be a date such as 2025-09-01"
-    if kind in _BOUNDED:
-        zh, en = _BOUNDED[kind]
-        return zh.format(_bound(error)), en.format(_bound(error))
-    return _REASONS.get(kind, ("不符合要求", "is not acceptable"))
 
 
 def _path_of(error: ValidationError) -> Path:
@@ -106,8 +59,9 @@ def _title(schema: dict[str, Any], path: Path) -> str:
     current = schema
     for part in path:
         if isinstance(part, int):
-            titles.append(f"第 {part + 1} 行的")
             current = current.get("items", {})
+            rows = isinstance(current, dict) and current.get("type") == "object"
+            titles.append(f"第 {part + 1} 行的" if rows else f"第 {part + 1} 项")
             continue
         current = current.get("properties", {}).get(part, {})
         titles.append(str(current.get("title", part)))
@@ -181,7 +135,7 @@ def problems(schema: dict[str, Any], data: dict[str, Any]) -> list[Problem]:
         field = ".".join(map(str, path))
         if field in owned and error.validator in _SHAPE_KEYWORDS:
             continue
-        by_field.setdefault(field, _problem(schema, path, *_reason(error)))
+        by_field.setdefault(field, _problem(schema, path, *reason_of(error)))
     for field, problem in extras.items():
         by_field.setdefault(field, problem)
     return sorted(by_field.values(), key=lambda p: p["field"])
@@ -204,20 +158,82 @@ def _non_finite(value: Any, path: Path = ()) -> Iterator[Path]:
             yield from _non_finite(inner, (*path, index))
 
 
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def number_of(text: str) -> int | float | None:
+    """Digits typed in any width (NFKC: "１２" is 12) as a JSON number: an int when written
+    without a point or exponent, else a float; None for what is no finite number a client
+    reads back exactly (NaN, "inf", 1e400, twenty digits), which stays text for the check
+    to name."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    if not _NUMBER.fullmatch(text):
+        return None
+    value = Decimal(text)
+    if value.copy_abs() > MAX_NUMBER:  # copy_abs: no context, no Overflow
+        return None
+    if text.lstrip("+-").isdigit():
+        return int(value)
+    return float(value) or 0.0  # -0.0 is stored as 0.0
+
+
+def _number_field(prop: dict[str, Any], value: Any) -> Any:
+    """A number field's value as a number: text that is one (an API client's "１２" as a
+    browser's), and an integer field's 12.0 as 12."""
+    if prop.get("type") not in ("number", "integer") or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        number = number_of(value)
+        value = value if number is None else number
+    if prop.get("type") == "integer" and isinstance(value, float) and value.is_integer():
+        return int(value) if abs(value) <= MAX_NUMBER else value
+    if isinstance(value, float) and value == 0:
+        return 0.0
+    return value
+
+
 def normalised(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-    """A copy with identifiers normalised (NFKC, trimmed, upper case) and −0 as 0."""
+    """A copy with identifiers normalised (NFKC, trimmed, upper case), numbers typed as text
+    made numbers (NFKC), and −0 as 0."""
     result = copy.deepcopy(data)
     for path, prop, value in fields(schema, result):
         kind = identifiers.kind_of(prop)
         if kind is not None and isinstance(value, str):
             _set(result, path, kind.normalise(value))
-        elif isinstance(value, float) and value == 0:
-            _set(result, path, 0.0)
+        else:
+            _set(result, path, _number_field(prop, value))
     return result
 
 
+def unknown(schema: dict[str, Any], data: Any, prefix: Path = ()) -> Iterator[Path]:
+    """The places of ``data`` that the form's schema does not name (rows of tables too)."""
+    if not isinstance(data, dict):
+        return
+    properties = schema.get("properties", {})
+    for name, value in data.items():
+        prop = properties.get(name)
+        if not isinstance(prop, dict):
+            yield (*prefix, name)
+            continue
+        items = prop.get("items") if prop.get("type") == "array" else None
+        if isinstance(items, dict) and items.get("type") == "object" and isinstance(value, list):
+            for index, row in enumerate(value):
+                yield from unknown(items, row, (*prefix, name, index))
+
+
+def _unknown_problem(path: Path) -> Problem:
+    field = ".".join(map(str, path))
+    return {
+        "field": field,
+        "message_zh": f"“{field}”不是本事项表单中的字段，请删去",
+        "message_en": f"'{field}' is not a field of this item's form; remove it",
+    }
+
+
 def clean(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-    """The form data as it is stored; NaN and the infinities are refused, wherever they are."""
+    """The form data as it is stored. Refused, with every place named: NaN and the
+    infinities, wherever they are, and fields the form does not have (which would be
+    stored and shown to nobody)."""
     bad = list(_non_finite(data))
     if bad:
         raise InvalidInput(
@@ -227,5 +243,14 @@ def clean(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
                 _problem(schema, path, "应填写有限的数字", "must be a finite number")
                 for path in bad
             ],
+        )
+    strangers = list(unknown(schema, data))
+    if strangers:
+        raise InvalidInput(
+            "表单中有本事项没有的字段，请删去标出的字段后再保存；已保存的内容未改动。",
+            "The form holds fields this item does not have; remove them and save again. "
+            "Nothing saved was changed.",
+            field=".".join(map(str, strangers[0])),
+            details=[_unknown_problem(path) for path in strangers],
         )
     return normalised(schema, data)

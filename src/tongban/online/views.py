@@ -87,7 +87,14 @@ def my_cases(request: Request, session: SessionDep, user: CurrentUser, now: NowD
     """The applicant's cases with their state and time left."""
     cases = service.list_my_cases(session, user=user)
     rows = [(case, service.case_time_left(session, case=case, now=now)) for case in cases]
-    return render(request, "cases/my_cases.html", {"rows": rows, "state_names": STATE_NAMES_ZH})
+    closed = {case.id: closed_notice(request, session, case) for case in cases if _open(case)}
+    context = {"rows": rows, "closed": closed, "state_names": STATE_NAMES_ZH}
+    return render(request, "cases/my_cases.html", context)
+
+
+def _open(case: Case) -> bool:
+    """Still to be (re)submitted by its applicant: a withdrawn item stops it."""
+    return case.state in (CaseState.draft, CaseState.correction_requested)
 
 
 def render_case_page(
@@ -124,7 +131,7 @@ def render_case_page(
         context.update(
             upload_url=materials_url(case), sign_url=sign_url(case), autosave_url=autosave_url(case)
         )
-        context["closed"] = closed_notice(request, session, case)
+    context["closed"] = closed_notice(request, session, case) if _open(case) else None
     return render(request, "cases/case.html", context, status_code=status_code)
 
 

@@ -17,10 +17,17 @@ from tongban.cases import service
 from tongban.cases.enums import PauseReason, TaskOutcome
 from tongban.cases.http import postal_form
 from tongban.cases.models import Task
+from tongban.errors import not_a_choice
 from tongban.files.store import FileStore
 
 # art. 45 procedures; a correction pauses the clock only through the correction notice
 PAUSE_REASONS = [reason for reason in PauseReason if reason != PauseReason.correction]
+PAUSE_NAMES = {  # as the task page names them (templates/_macros.html pause_reason)
+    PauseReason.hearing.value: ("听证", "hearing"),
+    PauseReason.inspection.value: ("现场核查、检验", "inspection"),
+    PauseReason.testing.value: ("检测、检疫", "testing"),
+    PauseReason.expert_review.value: ("专家评审", "expert review"),
+}
 
 
 @dataclass
@@ -136,13 +143,17 @@ def _extend(a: Act) -> object:
 
 def _pause(a: Act) -> object:
     reason = a.text("reason")
+    if reason not in PAUSE_REASONS:
+        raise not_a_choice(
+            what=("暂停原因", "pause reason"), value=reason, choices=PAUSE_NAMES, field="reason"
+        )
     return service.pause_clock(
         a.session,
         case_id=a.task.case_id,
         user=a.user,
         now=a.now,
         note=a.text("note"),
-        reason=PauseReason(reason) if reason in PAUSE_REASONS else PauseReason.hearing,
+        reason=PauseReason(reason),
     )
 
 

@@ -14,6 +14,7 @@ from tongban import __version__
 from tongban.accounts.api import router as accounts_api
 from tongban.accounts.deps import SESSION_COOKIE
 from tongban.accounts.views import router as accounts_views
+from tongban.cases.http.material_api import router as material_api
 from tongban.cases.http.preview_views import router as preview_views
 from tongban.catalog.admin_views import router as catalog_admin_views
 from tongban.catalog.api import router as catalog_api
@@ -49,6 +50,7 @@ API_ROUTERS = (
     accounts_api,
     catalog_api,
     cases_api,
+    material_api,
     staff_api,
     verification_api,
     ratings_api,

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 
 def load_all() -> None:
-    """Register every table on ``tongban.db.Base.metadata``."""
+    """Register every table on ``tongban.db.Base.metadata``, and every material provider
+    the domains above ``cases`` register for their ways (``cases.materials.registry``)."""
     from tongban.accounts import models as _accounts  # noqa: F401
     from tongban.audit import models as _audit  # noqa: F401
     from tongban.cases import models as _cases  # noqa: F401
     from tongban.catalog import models as _catalog  # noqa: F401
     from tongban.outbox import models as _outbox  # noqa: F401
     from tongban.ratings import models as _ratings  # noqa: F401
+    from tongban.verification import automatic as _verified  # noqa: F401  its material way
     from tongban.verification import models as _verification  # noqa: F401
     from tongban.web import idempotency as _idempotency  # noqa: F401
     from tongban.workdays import models as _workdays  # noqa: F401

@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from tongban.catalog import ways
+
 HOURS_PER_WORKING_DAY = 8
 
 
@@ -48,6 +50,10 @@ def merge_materials(items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], 
                 continue
             if known["name"] != material["name"]:
                 conflicts.append(f"材料 {code} 在不同事项中名称不同")
+            conflict = ways.merge_conflict(code, known, material)
+            if conflict:
+                conflicts.append(conflict)
+            ways.merge_text(known, material)
             known["required"] = known["required"] or material["required"]
             known["deficiency_allowed"] = known.get("deficiency_allowed", False) and material.get(
                 "deficiency_allowed", False

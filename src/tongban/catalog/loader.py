@@ -20,6 +20,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from tongban import money
+from tongban.catalog import ways
 from tongban.catalog.definitions import merge_forms, merge_materials
 from tongban.catalog.yamlsource import Problem, SourceDocument
 
@@ -124,6 +125,8 @@ def _check_item(doc: SourceDocument, departments: set[str]) -> list[Problem]:
         message = f"承诺时限为法定时限的 {share}%，超过 30% 的压缩目标"
         found.append(doc.problem(["time_limit", "promised"], message, warning=True))
     found += _fee_problems(doc)
+    for index, material in enumerate(item["materials"]):
+        found += ways.material_problems(doc, index, material, departments)
     codes = [material["code"] for material in item["materials"]]
     for index, code in enumerate(codes):
         if codes.index(code) != index:

@@ -21,7 +21,16 @@ from tongban.cases.models import Case
 from tongban.errors import Conflict, InvalidInput
 from tongban.files.store import FileStore
 from tongban.forms import inputs
-from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, StoreDep, see_other
+from tongban.web.deps import (
+    CheckedForm,
+    NowDep,
+    RuntimeDep,
+    SessionDep,
+    StoreDep,
+    get_now,
+    get_runtime,
+    see_other,
+)
 from tongban.web.templating import render
 
 
@@ -104,7 +113,7 @@ def save(desk: Desk, case: Case, form: CheckedForm) -> Response:
     try:
         caseform.refuse_failed_uploads(service.spec_of(desk.session, case), case.form_data, uploads)
         service.check_open(desk.session, case=case)
-        service.check_complete(desk.session, case=case)
+        service.check_complete(desk.session, case=case, now=desk.now)
     except InvalidInput as error:
         problems = inputs.problems_of(error, desk.locale)
         return draft_page(desk.request, desk.session, case, problems, 422)
@@ -118,6 +127,11 @@ def materials_url(case: Case) -> str:
     return f"/cases/{case.number}/materials"
 
 
+def sign_url(case: Case) -> str:
+    """Where the form page signs a commitment letter online (``material_views``)."""
+    return f"/cases/{case.number}/signatures"
+
+
 def autosave_url(case: Case) -> str:
     """Where the form page's script saves what was typed (``draft_views``)."""
     return f"/cases/{case.number}/autosave"
@@ -128,13 +142,14 @@ def form_context(
     case: Case | None,
     values: dict[str, Any],
     problems: inputs.Problems,
-    uploaded: Any,
+    ways: Any,
     lang: str,
 ) -> dict[str, Any]:
-    """``caseform.context`` plus the mailing address inputs when post is offered."""
+    """``caseform.context`` plus the mailing address inputs when post is offered; ``ways``:
+    how each material stands (``service.material_ways``), empty before a draft exists."""
     own = {name: text for name, text in problems.items() if not name.startswith("postal.")}
     delivery = case.delivery if case else None
-    context = caseform.context(spec, values, own, uploaded, delivery, lang)
+    context = caseform.context(spec, values, own, ways, delivery, lang)
     offered = "mail" in context["delivery_options"]
     address = case.postal if case else None
     context["postal_fields"] = postal_form.form_fields(address, problems, lang) if offered else []
@@ -159,12 +174,13 @@ def draft_page(
 ) -> Response:
     """The form of a saved draft with its answers, uploads and problems."""
     spec = service.spec_of(session, case)
-    uploaded = service.materials(session, case=case)
-    context = form_context(spec, case, case.form_data, problems, uploaded, locale(request))
+    ways = service.material_ways(session, case=case, now=get_now(get_runtime(request)))
+    context = form_context(spec, case, case.form_data, problems, ways, locale(request))
     context.update(
         case=case,
         action=f"/cases/{case.number}/edit",
         upload_url=materials_url(case),
+        sign_url=sign_url(case),
         autosave_url=autosave_url(case),
         closed=closed_notice(request, session, case),
     )

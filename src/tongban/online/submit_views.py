@@ -19,13 +19,13 @@ from tongban.cases import service
 from tongban.cases.core import clocks
 from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.cases.enums import CaseState, ClockKind
-from tongban.cases.http import caseform
 from tongban.cases.http.casepage import locale
+from tongban.cases.http.material_rows import material_rows
 from tongban.cases.models import Case
 from tongban.errors import Conflict, InvalidInput
 from tongban.forms import inputs
 from tongban.online.desk import DeskDep, draft_page
-from tongban.web.deps import CheckedForm, SessionDep, see_other
+from tongban.web.deps import CheckedForm, NowDep, SessionDep, get_now, get_runtime, see_other
 from tongban.web.templating import render
 
 router = APIRouter()
@@ -37,13 +37,18 @@ def _review_context(request: Request, session: Session, case: Case) -> dict[str,
         "case": case,
         "spec": spec,
         "answers": inputs.fields(spec["form"], case.form_data, {}, locale(request)),
-        "material_rows": caseform.material_rows(spec, service.materials(session, case=case), {}),
+        "material_rows": material_rows(
+            spec,
+            service.material_ways(session, case=case, now=get_now(get_runtime(request))),
+            {},
+            locale(request),
+        ),
     }
 
 
 @router.get("/cases/{number}/review")
 def review_page(
-    number: str, request: Request, session: SessionDep, user: CurrentApplicant
+    number: str, request: Request, session: SessionDep, user: CurrentApplicant, now: NowDep
 ) -> Response:
     """Every answer and material, the delivery and the promised time, before submitting."""
     case = service.get_case(session, number=number, user=user)
@@ -51,7 +56,7 @@ def review_page(
         return see_other(f"/cases/{number}")
     try:
         service.check_open(session, case=case)
-        service.check_complete(session, case=case)
+        service.check_complete(session, case=case, now=now)
     except InvalidInput as error:
         problems = inputs.problems_of(error, locale(request))
         return draft_page(request, session, case, problems, 422)
@@ -67,7 +72,9 @@ def confirm(number: str, desk: DeskDep, form: CheckedForm) -> Response:
     if case.state != CaseState.draft:  # sent twice: a double click or the back button
         return see_other(f"/cases/{number}/receipt")
     try:
-        service.submit_case(desk.session, case_id=case.id, user=desk.user, now=desk.now)
+        service.submit_case(
+            desk.session, case_id=case.id, user=desk.user, now=desk.now, store=desk.store
+        )
     except InvalidInput as error:
         problems = inputs.problems_of(error, desk.locale)
         return draft_page(desk.request, desk.session, case, problems, 422)

@@ -34,6 +34,7 @@ from tongban.online.desk import (
     materials_url,
     save,
     save_answers,
+    sign_url,
 )
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
 from tongban.web.templating import render
@@ -123,11 +124,13 @@ def render_case_page(
                 case,
                 case.form_data,
                 problems,
-                context["uploaded"],
+                context["ways"],
                 locale(request),
             )
         )
-        context.update(upload_url=materials_url(case), autosave_url=autosave_url(case))
+        context.update(
+            upload_url=materials_url(case), sign_url=sign_url(case), autosave_url=autosave_url(case)
+        )
     context["closed"] = closed_notice(request, session, case) if _open(case) else None
     return render(request, "cases/case.html", context, status_code=status_code)
 
@@ -155,7 +158,9 @@ def resubmit(number: str, desk: DeskDep, form: CheckedForm) -> Response:
     uploads = save_answers(desk, case, form)
     try:
         caseform.refuse_failed_uploads(service.spec_of(desk.session, case), case.form_data, uploads)
-        service.resubmit_case(desk.session, case_id=case.id, user=desk.user, now=desk.now)
+        service.resubmit_case(
+            desk.session, case_id=case.id, user=desk.user, now=desk.now, store=desk.store
+        )
     except InvalidInput as error:
         problems = inputs.problems_of(error, desk.locale)
         return render_case_page(

@@ -9,6 +9,7 @@ from typing import Any
 from starlette.datastructures import FormData, UploadFile
 
 from tongban.cases.core import definition
+from tongban.cases.http.material_rows import material_rows
 from tongban.errors import InvalidInput
 from tongban.forms import service as formcheck
 from tongban.forms.inputs import Problems, Schema, fields, general, title_of
@@ -35,32 +36,18 @@ def uploads(form: FormData, materials: Sequence[Schema]) -> list[tuple[str, Uplo
     return found
 
 
-def material_rows(
-    spec: Schema, uploaded: Sequence[Any], problems: Problems
-) -> list[dict[str, Any]]:
-    """Each material of the definition with its current upload and its error."""
-    current = {material.material_code: material for material in uploaded}
-    return [
-        {
-            **wanted,
-            "upload": current.get(wanted["code"]),
-            "error": problems.get(f"materials.{wanted['code']}"),
-        }
-        for wanted in spec["materials"]
-    ]
-
-
 def context(
     spec: Schema,
     values: Mapping[str, Any],
     problems: Problems,
-    uploaded: Sequence[Any],
+    ways: Sequence[Any],
     delivery: str | None,
     locale: str,
 ) -> dict[str, Any]:
-    """What ``cases/_form.html`` needs: inputs, materials, delivery and errors of no input."""
+    """What ``cases/_form.html`` needs: inputs, materials (``ways``: how each stands, from
+    ``service.material_ways``; empty before a draft exists), delivery and errors of no input."""
     inputs = fields(spec["form"], values, problems, locale)
-    materials = material_rows(spec, uploaded, problems)
+    materials = material_rows(spec, ways, problems, locale)
     known = [f.name for f in inputs] + [f"materials.{m['code']}" for m in materials]
     return {
         "spec": spec,

@@ -24,6 +24,8 @@ from tongban.cases.http.workbench_views import router as workbench_views
 from tongban.catalog.admin_views import router as catalog_admin_views
 from tongban.catalog.api import router as catalog_api
 from tongban.catalog.views import router as catalog_views
+from tongban.licences.api import router as licences_api
+from tongban.licences.setup import configure as configure_licences
 from tongban.models import load_all
 from tongban.ratings.api import router as ratings_api
 from tongban.ratings.views import router as ratings_views
@@ -45,6 +47,7 @@ API_ROUTERS = (
     staff_api,
     verification_api,
     ratings_api,
+    licences_api,
     calendar_api,
 )
 PAGE_ROUTERS = (
@@ -67,6 +70,7 @@ PAGE_ROUTERS = (
 def create_app(runtime: Runtime, *, start_worker: bool | None = None) -> FastAPI:
     """Build the app around a runtime (database, file store, clock)."""
     load_all()  # every domain's tables, so relationships by name resolve
+    configure_licences(runtime.settings)  # keys, and the signing self-test: no start if it fails
     run_worker = runtime.settings.embedded_worker if start_worker is None else start_worker
 
     @asynccontextmanager

@@ -25,6 +25,7 @@ from tongban.db import unit_of_work
 from tongban.demo import history as demo_history
 from tongban.demo import users as demo
 from tongban.errors import DomainError
+from tongban.licences import cli as licence_cli
 from tongban.logs import configure
 from tongban.migrate import upgrade
 from tongban.models import load_all
@@ -46,6 +47,7 @@ users_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(users_app, name="users")
+app.add_typer(licence_cli.app, name="licence")
 console = Console(stderr=True)
 CatalogPath = Annotated[
     Path, typer.Option("--path", help="Catalog folder (departments.yaml, items/, bundles/)")

@@ -26,6 +26,7 @@ from tongban.catalog.api import router as catalog_api
 from tongban.catalog.views import router as catalog_views
 from tongban.licences.api import router as licences_api
 from tongban.licences.setup import configure as configure_licences
+from tongban.licences.views import router as licences_views
 from tongban.models import load_all
 from tongban.ratings.api import router as ratings_api
 from tongban.ratings.views import router as ratings_views
@@ -61,6 +62,7 @@ PAGE_ROUTERS = (
     workbench_views,
     ratings_views,
     verification_views,
+    licences_views,
     supervision_views,
     preview_views,
     catalog_admin_views,

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import base64
+import io
 import shutil
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import gmalg
 import pytest
 from asn1crypto import algos, keys
+from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from fastapi.testclient import TestClient
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
 
-from tongban.licences import signing
+from tests.factories import API
+from tests.licences.support import FOOD, licensed
+from tongban.licences import pades, setup, signing
 from tongban.licences.enums import Algorithm
 from tongban.licences.signing import Keyring, Signature
 
@@ -114,3 +123,20 @@ def test_openssl_verifies_an_sm2_signature_on_its_own(tmp_path: Path) -> None:
     assert done.returncode == 0 and "Verified Successfully" in done.stdout, done.stderr
     (tmp_path / "msg").write_bytes(message + b"!")
     assert subprocess.run(command, capture_output=True, check=False).returncode != 0
+
+
+def test_an_ed25519_licence_pdf_carries_a_pades_signature_pdf_readers_check(
+    client: TestClient, as_user: Any, runtime: Any
+) -> None:
+    result = licensed(client, as_user, FOOD)
+    data = client.get(f"{API}/results/{result['id']}/document", headers=as_user("minfeng")).content
+    embedded = PdfFileReader(io.BytesIO(data)).embedded_signatures
+    assert len(embedded) == 1
+    key = setup.current().keyring.active()
+    roots = [asn1_x509.Certificate.load(pades.certificate(key))]
+    status = validate_pdf_signature(embedded[0], ValidationContext(trust_roots=roots))
+    assert status.intact and status.valid and status.bottom_line
+    changed = bytearray(data)
+    changed[len(data) // 3] ^= 0x01
+    broken = PdfFileReader(io.BytesIO(bytes(changed)), strict=False).embedded_signatures
+    assert not validate_pdf_signature(broken[0], ValidationContext(trust_roots=roots)).intact

@@ -23,8 +23,8 @@ from tongban.cases.models import Case, ResultDocument
 from tongban.cases.stages.documents import MadeLicence, licence_maker
 from tongban.catalog.models import Department
 from tongban.files.store import FileStore
-from tongban.licences import envelope, face, numbers, pdf
-from tongban.licences.enums import HolderCodeType
+from tongban.licences import envelope, face, numbers, pades, pdf
+from tongban.licences.enums import Algorithm, HolderCodeType
 from tongban.licences.models import Licence
 from tongban.licences.record import record_of
 from tongban.licences.setup import current
@@ -228,4 +228,7 @@ def _sign_and_store(
     signature = setup.keyring.sign(envelope.canonical(signed))
     licence.signature = signature.value
     data = envelope.attach(printed, {"record": signed, "signature": signature.value})
+    if key.algorithm == Algorithm.ed25519:  # PDF readers check this one themselves
+        reason = f"电子证照签发 {licence.name} {licence.number}"
+        data = pades.sign_pdf(data, key, reason=reason, location=licence.issuer_name)
     licence.storage_key = store.put(data)

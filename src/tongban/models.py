@@ -4,7 +4,8 @@ from __future__ import annotations
 
 
 def load_all() -> None:
-    """Register every table on ``tongban.db.Base.metadata``."""
+    """Register every table on ``tongban.db.Base.metadata``, and every material provider
+    the domains above ``cases`` register for their ways (``cases.materials.registry``)."""
     from tongban.accounts import models as _accounts  # noqa: F401
     from tongban.audit import models as _audit  # noqa: F401
     from tongban.cases import models as _cases  # noqa: F401

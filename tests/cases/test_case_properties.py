@@ -84,7 +84,13 @@ def machine(db: Session, store: LocalFileStore, code: str) -> type[RuleBasedStat
                     max_bytes=10**6,
                     now=self.now,
                 )
-            cases.submit_case(db, case_id=self.case.id, user=self.users["minfeng"], now=self.now)
+            cases.submit_case(
+                db,
+                case_id=self.case.id,
+                user=self.users["minfeng"],
+                now=self.now,
+                store=store,
+            )
 
         def attempt(self, action: Any, **kwargs: Any) -> None:
             """Run one action as a request would: all of it, or (on a domain error) none of it."""
@@ -117,11 +123,13 @@ def machine(db: Session, store: LocalFileStore, code: str) -> type[RuleBasedStat
 
         @rule(who=st.sampled_from(["minfeng", "zhangsan"]))
         def submit(self, who: str) -> None:
-            self.attempt(cases.submit_case, case_id=self.case.id, user=self.users[who])
+            self.attempt(cases.submit_case, case_id=self.case.id, user=self.users[who], store=store)
 
         @rule(who=st.sampled_from(["minfeng", "clerk"]))
         def resubmit(self, who: str) -> None:
-            self.attempt(cases.resubmit_case, case_id=self.case.id, user=self.users[who])
+            self.attempt(
+                cases.resubmit_case, case_id=self.case.id, user=self.users[who], store=store
+            )
 
         @rule(who=st.sampled_from(["minfeng", "zhangsan"]), rarely=st.integers(0, 4))
         def withdraw(self, who: str, rarely: int) -> None:

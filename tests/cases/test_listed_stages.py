@@ -156,7 +156,7 @@ def test_an_instant_item_listing_only_acceptance_is_done_when_accepted(
             max_bytes=10**6,
             now=NOW,
         )
-    cases.submit_case(db, case_id=case.id, user=applicant, now=NOW)
+    cases.submit_case(db, case_id=case.id, user=applicant, now=NOW, store=store)
     cases.accept_case(db, case_id=case.id, user=clerk, opinion=None, now=NOW, store=store)
     assert case.state == CaseState.completed and case.closed_at is not None
     assert [t.stage for t in case.tasks] == [Stage.accept]

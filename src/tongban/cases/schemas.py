@@ -8,7 +8,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from tongban import timefmt
-from tongban.cases.enums import CaseState, PauseReason, Stage, TaskOutcome, TaskState
+from tongban.cases.enums import CaseState, PauseReason, Stage, TaskOutcome, TaskState, TrustLevel
+from tongban.catalog.enums import MaterialWay
 
 
 class CaseCreate(BaseModel):
@@ -176,15 +177,27 @@ class PauseCreate(BaseModel):
 
 
 class MaterialRead(BaseModel):
+    """What satisfies one material: how (``way``), how far it is trusted (A-D, None while a
+    协查 is pending), what names it, and its file when there is one."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
     material_code: str
-    filename: str
-    content_type: str
-    size: int
-    sha256: str
+    way: MaterialWay
+    trust_level: TrustLevel | None
+    reference: str | None = Field(
+        description="Licence number, source record, signed text's hash or 协查 request"
+    )
+    summary: str | None = Field(description="How it was satisfied, as the applicant reads it")
+    summary_en: str | None
+    filename: str | None
+    content_type: str | None
+    size: int | None
+    sha256: str | None
     uploaded_at: datetime
+    checked_by: str | None = Field(description="Clerk who checked the original (level B)")
+    checked_at: datetime | None
 
 
 class ResultRead(BaseModel):

@@ -33,6 +33,7 @@ from tongban.cases.core.queries import (
     task_time_left,
     timeline,
 )
+from tongban.cases.materials.provision import needs_applicant as asks_upload
 from tongban.cases.stages.decision import approve_case, refuse_case
 from tongban.cases.stages.delivery import deliver_result, issue_result
 from tongban.cases.stages.drafting import (
@@ -61,6 +62,7 @@ __all__ = [
     "accept_case",
     "add_material",
     "approve_case",
+    "asks_upload",
     "calendar",
     "case_time_left",
     "check_complete",

@@ -109,8 +109,11 @@ def attach_materials(
     now: datetime,
     required_only: bool = True,
 ) -> None:
-    """Through the service layer: a sample file of the first allowed type for each material."""
+    """Through the service layer: a sample file of the first allowed type for each material
+    the applicant may upload (the platform provides the others)."""
     for material in cases.spec_of(session, case)["materials"]:
+        if not cases.asks_upload(material):
+            continue
         if material["required"] or not required_only:
             kind = (material.get("formats") or ["pdf"])[0]
             cases.add_material(

@@ -71,10 +71,10 @@ def sign_pdf(data: bytes, key: Key, *, reason: str, location: str) -> bytes:
     signer = signers.SimpleSigner(
         signing_cert=cert,
         signing_key=asn1_keys.PrivateKeyInfo.load(pkcs8),
-        cert_registry=SimpleCertificateStore.from_certs([cert]),
+        cert_registry=SimpleCertificateStore.from_certs([cert]),  # type: ignore[no-untyped-call]
     )
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD, md_algorithm="sha512", reason=reason, location=location, subfilter=None
     )
     out = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(data)), meta, signer=signer)
-    return out.getvalue()
+    return bytes(out.getvalue())

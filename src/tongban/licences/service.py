@@ -83,15 +83,14 @@ def list_for_holder(session: Session, *, user: User) -> Sequence[Licence]:
     return session.scalars(query.order_by(Licence.issued_at.desc(), Licence.id.desc())).all()
 
 
-def held_licence(
-    session: Session, *, name: str, holder_codes: Sequence[str], today: date
-) -> Licence | None:
-    """A licence named ``name`` in force today, held under one of ``holder_codes``."""
-    codes = [c for c in holder_codes if c]
-    if not codes:
-        return None
-    query = select(Licence).where(Licence.name == name, Licence.holder_code.in_(codes))
-    for licence in session.scalars(query.order_by(Licence.id.desc())):
+def held_licence(session: Session, *, name: str, holder: User, today: date) -> Licence | None:
+    """A licence named ``name`` in force today that ``holder`` holds: issued under their
+    account's ID number or credit code, or on one of their own cases."""
+    codes = [c for c in (holder.id_number, holder.credit_code) if c]
+    own_cases = select(Case.id).where(Case.applicant_id == holder.id)
+    held = or_(Licence.holder_code.in_(codes), Licence.case_id.in_(own_cases))
+    query = select(Licence).where(Licence.name == name, held).order_by(Licence.id.desc())
+    for licence in session.scalars(query):
         if effective_status(licence, today) == LicenceStatus.valid:
             return licence
     return None

@@ -21,7 +21,7 @@ from tongban.accounts.models import User
 from tongban.cases.http.panels import case_panel
 from tongban.cases.models import Case
 from tongban.errors import DomainError
-from tongban.licences import service
+from tongban.licences import service  # provider: registers the held-licence way
 from tongban.licences.api import MAX_PDF_MB, pdf_name
 from tongban.licences.enums import HOLDER_CODE_NAMES_ZH, STATUS_NAMES_ZH, VERDICT_NAMES_ZH
 from tongban.licences.models import Licence
@@ -43,7 +43,7 @@ def qr_svg(text: str, size: int = QR_SIZE) -> str:
         size, size, transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0]
     )
     drawing.add(widget)
-    svg = renderSVG.drawToString(drawing)
+    svg = str(renderSVG.drawToString(drawing))
     return svg[svg.index("<svg") :]
 
 

@@ -93,3 +93,4 @@ def test_the_case_page_links_its_licence(client: TestClient, as_user: Any) -> No
     sign_in(client, "minfeng")
     page = client.get(f"/cases/{result['case_number']}").text
     assert "电子证照" in page and result["number"] in page
+    assert "签发电子证照" in page  # the timeline names the issuing

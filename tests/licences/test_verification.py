@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from tests.conftest import Clock
@@ -16,6 +17,8 @@ from tests.licences.support import FOOD, licensed
 from tongban import cli
 from tongban.config import Settings, get_settings
 from tongban.licences import setup
+from tongban.outbox.models import OutboxMessage
+from tongban.worker import run_once
 
 runner = CliRunner()
 
@@ -78,7 +81,7 @@ def test_one_byte_changed_anywhere_in_the_face_is_tampered(
 
 
 def test_a_revoked_licence_answers_revoked_and_the_change_is_audited(
-    algorithm: str, client: TestClient, as_user: Any
+    algorithm: str, client: TestClient, as_user: Any, runtime: Any
 ) -> None:
     result = licensed(client, as_user, FOOD)
     data = _pdf(client, as_user, result)
@@ -101,6 +104,9 @@ def test_a_revoked_licence_answers_revoked_and_the_change_is_audited(
         f"{API}/cases/{result['case_number']}/timeline", headers=as_user("scjg")
     ).json()
     assert "licence.revoked" in [event["action"] for event in events["events"]]
+    with runtime.sessions() as session:  # the holder is told
+        topics = session.scalars(select(OutboxMessage.topic)).all()
+    assert "licence_status_changed" in topics
 
 
 def test_a_licence_past_its_validity_answers_expired(
@@ -129,3 +135,17 @@ def test_the_command_line_verifies_a_file_offline(
         get_settings.cache_clear()
     assert good.exit_code == 0 and good.output.startswith("valid"), good.output
     assert bad.exit_code == 1 and bad.output.startswith("tampered"), bad.output
+
+
+def test_the_worker_marks_a_licence_past_its_validity_expired_and_audits_it(
+    client: TestClient, as_user: Any, clock: Clock, runtime: Any
+) -> None:
+    result = licensed(client, as_user, FOOD)
+    assert run_once(runtime)["licences_expired"] == []
+    clock.advance(days=5 * 365 + 2)
+    assert run_once(runtime)["licences_expired"] == [result["number"]]
+    assert run_once(runtime)["licences_expired"] == []  # once only
+    mine = client.get(f"{API}/licences", headers=as_user("minfeng")).json()
+    assert next(item for item in mine if item["number"] == result["number"])["status"] == "expired"
+    events = client.get(f"{API}/cases/{result['case_number']}/timeline", headers=as_user("minfeng"))
+    assert "licence.expired" in [event["action"] for event in events.json()["events"]]

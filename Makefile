@@ -7,7 +7,8 @@ DEVSTAMP := $(VENV)/.installed-dev
 VENDOR := src/tongban/static/vendor
 FONTS  := node_modules/@expo-google-fonts/noto-serif-sc
 ASSETS := $(VENDOR)/echarts.common.min.js $(VENDOR)/htmx.min.js \
-          $(VENDOR)/fonts/NotoSerifSC-Regular.ttf $(VENDOR)/fonts/NotoSerifSC-Bold.ttf
+  $(VENDOR)/swagger-ui-bundle.js $(VENDOR)/swagger-ui.css \
+  $(VENDOR)/fonts/NotoSerifSC-Regular.ttf $(VENDOR)/fonts/NotoSerifSC-Bold.ttf
 export TONGBAN_DATABASE_URL ?= sqlite:///var/tongban.sqlite3
 
 .PHONY: run test test-fast bench bench-load lint fmt migrate install install-dev lock clean system-deps
@@ -26,7 +27,8 @@ $(DEVSTAMP): $(STAMP) requirements-dev.lock
 
 # Browser assets from the npm registry, pinned in package-lock.json: ECharts (its common
 # build: bar, line, pie with tooltips and legends, a third smaller on the wire) is served
-# by the dashboard, htmx by every page (partial updates), axe-core is injected by the
+# by the dashboard, htmx by every page (partial updates), Swagger UI by the API docs page
+# (served from here: government networks are often offline), axe-core is injected by the
 # accessibility tests.
 node_modules/.package-lock.json: package.json package-lock.json
 	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
@@ -51,6 +53,10 @@ $(VENDOR)/fonts/NotoSerifSC-Regular.ttf: node_modules/.package-lock.json
 $(VENDOR)/fonts/NotoSerifSC-Bold.ttf: node_modules/.package-lock.json
 	mkdir -p $(dir $@)
 	cp $(FONTS)/700Bold/NotoSerifSC_700Bold.ttf $@
+
+$(VENDOR)/swagger-ui-bundle.js $(VENDOR)/swagger-ui.css: node_modules/.package-lock.json
+	mkdir -p $(dir $@)
+	cp node_modules/swagger-ui-dist/$(notdir $@) $@
 
 install: $(STAMP) $(ASSETS)       ## runtime dependencies (pinned in requirements.lock, package-lock.json)
 install-dev: $(DEVSTAMP) $(ASSETS) ## + test and lint tools (requirements-dev.lock)

@@ -14,4 +14,5 @@ def load_all() -> None:
     from tongban.outbox import models as _outbox  # noqa: F401
     from tongban.ratings import models as _ratings  # noqa: F401
     from tongban.verification import models as _verification  # noqa: F401
+    from tongban.web import idempotency as _idempotency  # noqa: F401
     from tongban.workdays import models as _workdays  # noqa: F401

@@ -4,6 +4,7 @@ only through a case they handle, the public verification page, the status form."
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi.testclient import TestClient
 
@@ -31,6 +32,18 @@ def test_the_wallet_shows_the_holder_their_licence_with_a_qr_code_and_download(
     pdf = client.get(f"/licences/{licence['id']}/pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert licence["number"] in pdf.headers["content-disposition"]
+
+
+def test_the_qr_code_address_opens_the_verification_page_of_the_licence(
+    client: TestClient, as_user: Any
+) -> None:
+    licence = _licence(client, as_user)
+    address = urlsplit(licence["verify_url"])
+    assert address.path == "/licences/verify"
+    page = client.get(f"{address.path}?{address.query}")
+    assert (
+        page.status_code == 200 and "证照真实有效" in page.text and licence["number"] in page.text
+    )
 
 
 def test_another_applicant_and_another_department_do_not_see_it(

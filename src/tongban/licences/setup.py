@@ -3,12 +3,16 @@ once from the settings by the composition root (app, CLI), else from the environ
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from tongban.config import Settings, get_settings
 from tongban.licences.enums import Algorithm
+from tongban.licences.pdf import FontMissing, fonts
 from tongban.licences.signing import Keyring, check_at_start
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,10 @@ def configure(settings: Settings) -> LicenceSetup:
         font=settings.licence_font,
     )
     _current[:] = [setup]
+    try:
+        fonts(settings.licence_font)
+    except FontMissing as missing:  # pages still work; issuing a licence will say the same
+        log.error("e-licences cannot be printed: %s", missing)
     return setup
 
 

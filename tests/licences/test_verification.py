@@ -149,3 +149,21 @@ def test_the_worker_marks_a_licence_past_its_validity_expired_and_audits_it(
     assert next(item for item in mine if item["number"] == result["number"])["status"] == "expired"
     events = client.get(f"{API}/cases/{result['case_number']}/timeline", headers=as_user("minfeng"))
     assert "licence.expired" in [event["action"] for event in events.json()["events"]]
+
+
+def test_rotate_key_from_the_command_line_makes_the_new_key_the_signing_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TONGBAN_LICENCE_KEYS_PATH", str(tmp_path / "keys"))
+    get_settings.cache_clear()
+    monkeypatch.setattr(setup, "_current", [])
+    try:
+        first = runner.invoke(cli.app, ["licence", "rotate-key"])
+        second = runner.invoke(cli.app, ["licence", "rotate-key"])
+        active = setup.current().keyring.active()
+    finally:
+        get_settings.cache_clear()
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    first_id, second_id = first.output.split("\t")[0], second.output.split("\t")[0]
+    assert first_id != second_id == active.key_id
+    assert len(list((tmp_path / "keys").glob("*.json"))) == 2

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from reportlab.graphics import renderSVG
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
@@ -165,7 +166,5 @@ def case_licences(
     request: Request, session: Session, case: Case, user: User, now: datetime
 ) -> dict[str, Any]:
     """The case pages list the e-licences issued on the case."""
-    from sqlalchemy import select
-
     query = select(Licence).where(Licence.case_id == case.id).order_by(Licence.id)
     return {"case_licences": session.scalars(query).all()}

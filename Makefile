@@ -73,6 +73,7 @@ test: install-dev system-deps ## lint, type-check and the whole test suite
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/bandit -q -r src --severity-level high  # security lint: 0 high-severity findings
 	$(BIN)/pytest -n 2 --maxfail=20
 
 bench: install bench-load ## benchmarks under bench/ (results go to BENCHMARKS.md by hand)
@@ -88,6 +89,7 @@ lint: install-dev
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/bandit -q -r src --severity-level high  # security lint: 0 high-severity findings
 
 fmt: install-dev
 	$(BIN)/ruff check --fix src tests

@@ -13,6 +13,7 @@ def load_all() -> None:
     from tongban.licences import issuing, provider  # noqa: F401 — the licence maker and provider
     from tongban.outbox import models as _outbox  # noqa: F401
     from tongban.ratings import models as _ratings  # noqa: F401
+    from tongban.verification import automatic as _verified  # noqa: F401  its material way
     from tongban.verification import models as _verification  # noqa: F401
     from tongban.web import idempotency as _idempotency  # noqa: F401
     from tongban.workdays import models as _workdays  # noqa: F401

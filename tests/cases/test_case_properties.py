@@ -27,7 +27,7 @@ from tongban.cases.core.machine import runs as machine_runs
 from tongban.cases.enums import FINAL_STATES, CaseState, PauseReason, Stage, TaskOutcome, TaskState
 from tongban.cases.models import Case, CorrectionRequest
 from tongban.catalog import service as catalog
-from tongban.demo.samples import SAMPLES, fill_form
+from tongban.demo.samples import attach_materials, fill_form
 from tongban.errors import DomainError
 from tongban.files.store import LocalFileStore
 from tongban.outbox.models import OutboxMessage
@@ -71,19 +71,14 @@ def machine(db: Session, store: LocalFileStore, code: str) -> type[RuleBasedStat
                 form_data=fill_form(spec.definition["form"]),
                 now=self.now,
             )
-            for material in spec.definition["materials"]:
-                kind = (material.get("formats") or ["pdf"])[0]
-                cases.add_material(
-                    db,
-                    case=self.case,
-                    user=self.users["minfeng"],
-                    material_code=material["code"],
-                    filename=f"m.{kind}",
-                    data=SAMPLES[kind],
-                    store=store,
-                    max_bytes=10**6,
-                    now=self.now,
-                )
+            attach_materials(
+                db,
+                case=self.case,
+                user=self.users["minfeng"],
+                store=store,
+                now=self.now,
+                required_only=False,
+            )
             cases.submit_case(
                 db,
                 case_id=self.case.id,

@@ -22,9 +22,9 @@ from tests.factories import API, entry
 from tongban.accounts import service as accounts
 from tongban.cases import service as cases
 from tongban.cases.models import Case
-from tongban.cases.stages import formcheck
 from tongban.demo.samples import fill_form
 from tongban.errors import InvalidInput
+from tongban.forms import service as formcheck
 
 ITEM = "3501-CGJ-003"  # 临时占用城市道路审批: occupy_area_m2 is a number > 0
 FIELD = "occupy_area_m2"

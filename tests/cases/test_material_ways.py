@@ -80,14 +80,10 @@ def library() -> Library:
 def _declare(db: Session, ways: str) -> None:
     """A new version of the item whose ID card declares ``ways``."""
     text = catalog.entry_text(db, code=ITEM)
-    anchor = "  licence_type: 居民身份证\n"
-    assert anchor in text
+    anchor = "  ways:\n  - licence\n  - shared\n  - upload\n"
+    assert anchor in text, text
     saved = catalog.save_entry_text(
-        db,
-        code=ITEM,
-        text=text.replace(anchor, anchor + f"  ways: {ways}\n", 1),
-        actor=ADMIN,
-        now=NOW,
+        db, code=ITEM, text=text.replace(anchor, f"  ways: {ways}\n", 1), actor=ADMIN, now=NOW
     )
     assert saved.saved, saved
 
@@ -178,8 +174,8 @@ def test_without_a_licence_the_id_card_falls_back_to_an_upload_saying_why(
 def test_a_way_no_domain_provides_is_said_so_and_no_upload_is_taken_where_none_is_allowed(
     db: Session, tmp_path: Path
 ) -> None:
-    _declare(db, "[verified]")
-    registry.unregister(MaterialWay.verified)
+    _declare(db, "[licence]")
+    registry.unregister(MaterialWay.licence)
     applicant = _applicant(db)
     case = _draft(db, applicant)
     store = LocalFileStore(tmp_path)

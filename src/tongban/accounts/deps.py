@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from tongban.accounts import service as accounts
 from tongban.accounts.enums import Role
@@ -63,7 +64,19 @@ def _unchecked_cookie_write(request: Request) -> bool:
     )
 
 
-def get_optional_user(request: Request, session: SessionDep) -> User | None:
+BEARER = HTTPBearer(
+    auto_error=False,
+    description="The access_token of POST /api/v1/auth/login (pages use the session cookie)",
+)
+
+
+def get_optional_user(
+    request: Request,
+    session: SessionDep,
+    _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None,
+) -> User | None:
+    """The signed-in user, if any (``_declared`` puts the bearer scheme in the OpenAPI
+    document; the token is read by ``token_of``, which also takes the session cookie)."""
     if _unchecked_cookie_write(request):
         raise NotAllowed(
             "来源不明的请求：用浏览器登录状态调用接口修改数据时，须在 X-CSRF-Token 请求头中"

@@ -238,3 +238,42 @@ class TimelineRead(BaseModel):
     events: list[EventRead]
     time_left: TimeLeftRead | None
     legal_time_left: TimeLeftRead | None = None
+
+
+class MaterialWayRead(BaseModel):
+    """How one material of a case stands: the way that satisfies it now (None: nothing
+    yet), what the applicant reads about it, and whether they are asked to upload it."""
+
+    code: str
+    name: str
+    required: bool
+    ways: list[MaterialWay] = Field(description="Declared ways, in order of preference")
+    way: MaterialWay | None
+    asks_upload: bool
+    summary: str | None
+    summary_en: str | None
+    reasons: list[str] = Field(description="Why earlier automatic ways could not satisfy it")
+    reasons_en: list[str]
+    trust_level: TrustLevel | None
+    material_id: int | None
+
+    @classmethod
+    def of(cls, res: Any) -> MaterialWayRead:
+        """From a ``materials.provision.Resolution``."""
+        row, given = res.row, res.provided
+        summary = row.summary if row else (given.summary_zh if given else None)
+        summary_en = row.summary_en if row else (given.summary_en if given else None)
+        return cls(
+            code=res.code,
+            name=res.entry["name"],
+            required=bool(res.entry["required"]),
+            ways=res.entry.get("ways") or [MaterialWay.upload],
+            way=res.way,
+            asks_upload=res.asks_upload,
+            summary=summary,
+            summary_en=summary_en,
+            reasons=res.reasons("zh"),
+            reasons_en=res.reasons("en"),
+            trust_level=row.trust_level if row else (given.trust if given else None),
+            material_id=row.id if row else None,
+        )

@@ -8,13 +8,6 @@ applicant sees only what is theirs.
 This module is the only one other domains and the web layer import.
 """
 
-from tongban.cases.calendar_change import (
-    DeadlineMove,
-    YearChange,
-    recompute_open_deadlines,
-)
-from tongban.cases.calendar_change import preview_year as preview_calendar_year
-from tongban.cases.calendar_change import replace_year as replace_calendar_year
 from tongban.cases.core.access import may_see_event
 from tongban.cases.core.clocks import calendar
 from tongban.cases.core.definition import spec_of
@@ -34,6 +27,12 @@ from tongban.cases.core.queries import (
     timeline,
 )
 from tongban.cases.materials.provision import needs_applicant as asks_upload
+from tongban.cases.materials.provision import resolve as material_ways
+from tongban.cases.materials.provision import settle_verified
+from tongban.cases.materials.registry import Provided, ProvidedFile, Unavailable
+from tongban.cases.materials.registry import register as register_provider
+from tongban.cases.materials.signing import letter, sign_material
+from tongban.cases.materials.trust import check_original, level_name
 from tongban.cases.stages.decision import approve_case, refuse_case
 from tongban.cases.stages.delivery import deliver_result, issue_result
 from tongban.cases.stages.drafting import (
@@ -57,8 +56,9 @@ from tongban.cases.stages.rounds import review_task
 from tongban.cases.tasks import run_deemed_acceptance
 
 __all__ = [
-    "DeadlineMove",
-    "YearChange",
+    "Provided",
+    "ProvidedFile",
+    "Unavailable",
     "accept_case",
     "add_material",
     "approve_case",
@@ -67,6 +67,7 @@ __all__ = [
     "case_time_left",
     "check_complete",
     "check_open",
+    "check_original",
     "corrections",
     "create_case",
     "deem_accepted",
@@ -78,22 +79,25 @@ __all__ = [
     "get_task",
     "issue_result",
     "legal_time_left",
+    "letter",
+    "level_name",
     "list_my_cases",
+    "material_ways",
     "materials",
     "may_see_event",
     "pause_clock",
-    "preview_calendar_year",
     "queue",
-    "recompute_open_deadlines",
     "refuse_case",
+    "register_provider",
     "reject_case",
-    "replace_calendar_year",
     "request_correction",
     "resubmit_case",
     "results",
     "resume_clock",
     "review_task",
     "run_deemed_acceptance",
+    "settle_verified",
+    "sign_material",
     "spec_of",
     "submit_case",
     "task_time_left",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -17,6 +19,41 @@ from tongban.web.i18n import locale_of
 from tongban.web.templating import render
 
 RETRY_AFTER_SECONDS = 5
+
+
+class ErrorDetail(BaseModel):
+    """What to fix in one field: ``field``, ``message_zh``, ``message_en``."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class ErrorContent(BaseModel):
+    code: str = Field(description="Stable machine-readable kind, e.g. not_found, csrf, busy")
+    message: str = Field(description="What went wrong and what to do, in the reader's language")
+    field: str | None = Field(None, description="The input field at fault, where one is")
+    details: list[ErrorDetail] = Field(default_factory=list)
+
+
+class ErrorBody(BaseModel):
+    """Every error the API answers, whatever its status."""
+
+    error: ErrorContent
+
+
+def _documented(meaning: str) -> dict[str, Any]:
+    return {"model": ErrorBody, "description": meaning}
+
+
+API_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: _documented("Not signed in, or the sign-in expired (请先登录)"),
+    403: _documented("Signed in, but not allowed; or a cookie call without X-CSRF-Token"),
+    404: _documented("No such resource, or not yours to see"),
+    409: _documented("The action does not fit the current state, or someone acted first"),
+    413: _documented("The request body is past its limit"),
+    422: _documented("The input is invalid: details say what to fix, per field"),
+    429: _documented("Too many attempts: wait for Retry-After seconds"),
+    503: _documented("The database stayed busy; nothing changed: retry after Retry-After"),
+}
 
 
 class TooLarge(DomainError):

@@ -25,10 +25,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tongban.cases.core import definition
+from tongban.cases.enums import TrustLevel
+from tongban.cases.materials import generated as _generated  # noqa: F401  registers its way
 from tongban.cases.materials import registry
 from tongban.cases.materials.registry import Provided, Unavailable
 from tongban.cases.models import Case, Material
 from tongban.catalog.enums import MaterialWay
+from tongban.files import service as files
 from tongban.files.store import FileStore
 
 # ways whose row, once there, stands until replaced: the applicant's own acts, a 协查 asked
@@ -176,9 +179,10 @@ def _store_provided(
         uploaded_at=now,
     )
     if given.file is not None:
-        key = store.put(given.file.data)
-        row.filename, row.content_type = given.file.filename, given.file.content_type
-        row.size, row.sha256, row.storage_key = len(given.file.data), key, key
+        made = given.file()
+        key = store.put(made.data)
+        row.filename, row.content_type = made.filename, made.content_type
+        row.size, row.sha256, row.storage_key = len(made.data), key, key
     session.add(row)
     return row
 
@@ -220,3 +224,41 @@ def on_accepted(session: Session, *, case: Case, now: datetime) -> None:
         if hooks and hooks.accepted and row.material_code in entries:
             entry = entries[row.material_code]
             hooks.accepted(session, case=case, material=row, entry=entry, now=now)
+
+
+def settle_verified(
+    session: Session,
+    *,
+    case: Case,
+    material_code: str,
+    confirmed: bool,
+    summary_zh: str,
+    summary_en: str,
+    document: tuple[str, bytes] | None,
+    store: FileStore | None,
+    max_bytes: int,
+    now: datetime,
+) -> Material | None:
+    """A 协查 about a material was answered: confirmed, the material is trusted as pulled
+    from its issuer (level A); the document the issuer sent, if any, joins the case as the
+    material's file (checked like an upload). None when no 协查 row stands for it."""
+    row = current_rows(session, case=case).get(material_code)
+    if row is None or row.way != MaterialWay.verified:
+        return None
+    if document is not None:
+        assert store is not None, "a document needs the file store"
+        entry = definition.material(definition.spec_of(session, case), material_code) or {}
+        name, data = document
+        checked = files.check_upload(
+            filename=name, data=data, allowed=entry.get("formats"), max_bytes=max_bytes
+        )
+        key = store.put(data)
+        row.filename, row.content_type, row.size = (
+            checked.filename,
+            checked.content_type,
+            checked.size,
+        )
+        row.sha256 = row.storage_key = key
+    row.trust_level = TrustLevel.a if confirmed else None
+    row.detail = {**(row.detail or {}), "zh": summary_zh, "en": summary_en, "confirmed": confirmed}
+    return row

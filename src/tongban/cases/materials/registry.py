@@ -16,6 +16,7 @@ and ``accepted`` (called when the case is accepted: start a 协查).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -43,14 +44,16 @@ class Provided:
     ``reference`` names it for good (a licence number, a source record's key, a 协查
     request); ``summary_zh`` / ``summary_en`` is the sentence the applicant and the
     reviewers read ("已有电子证照，无需上传"); ``trust`` is None while it is still pending
-    (a 协查 not yet answered); ``detail`` is the way's own record, kept as JSON.
+    (a 协查 not yet answered); ``detail`` is the way's own record, kept as JSON. ``file``
+    makes the file to keep with the case (a generated PDF, a licence's copy); it is called
+    only when the engine stores the material at submission, never by a page.
     """
 
     reference: str
     trust: TrustLevel | None
     summary_zh: str
     summary_en: str
-    file: ProvidedFile | None = None
+    file: Callable[[], ProvidedFile] | None = None
     detail: dict[str, Any] = field(default_factory=dict)
 
 

@@ -18,12 +18,13 @@ from tongban.cases.core import access, clocks, definition
 from tongban.cases.enums import CaseState, TrustLevel
 from tongban.cases.materials import provision
 from tongban.cases.models import Case, Material
-from tongban.cases.stages import formcheck, postal
+from tongban.cases.stages import postal
 from tongban.catalog import service as catalog
 from tongban.catalog.enums import MaterialWay
 from tongban.errors import Conflict, InvalidInput, NotAllowed
 from tongban.files import service as files
 from tongban.files.store import FileStore
+from tongban.forms import service as formcheck
 from tongban.workdays.calendar import WorkCalendar
 
 

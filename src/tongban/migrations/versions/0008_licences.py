@@ -1,8 +1,8 @@
 """e-licences: the licence library (GB/T 36903 metadata, signature) and the licence
 number on result documents
 
-Revision ID: 0006_licences
-Revises: 0005_material_ways
+Revision ID: 0008_licences
+Revises: 0007_material_ways
 Create Date: 2026-11-30 09:10:00.000000
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import tongban.db
 
-revision: str = "0006_licences"
-down_revision: str | None = "0005_material_ways"
+revision: str = "0008_licences"
+down_revision: str | None = "0007_material_ways"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

@@ -21,8 +21,7 @@ from tongban.cases.core import access, clocks
 from tongban.cases.core.queries import STAGE_NAMES_ZH
 from tongban.cases.enums import Stage, TaskState
 from tongban.cases.http import panels
-from tongban.cases.http.applicant_views import case_context
-from tongban.cases.http.task_actions import ACTIONS, PAUSE_REASONS, Act
+from tongban.cases.http.casepage import case_context
 from tongban.cases.models import Task
 from tongban.catalog import service as catalog
 from tongban.catalog.views import departments
@@ -30,6 +29,7 @@ from tongban.errors import DomainError, NotFound
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, StoreDep, see_other
 from tongban.web.i18n import locale_of
 from tongban.web.templating import render, render_page_or_fragment
+from tongban.workbench.actions import ACTIONS, PAUSE_REASONS, Act
 
 router = APIRouter()
 

@@ -1,7 +1,8 @@
 """material ways: how each material is satisfied (upload, generated, signed, shared,
-licence, verified), its trust level (A-D) and the clerk's check of the original
+licence, verified), its trust level (A-D), the clerk's check of the original, and the
+material a 协查 the platform asked by itself is about
 
-Revision ID: 0005_material_ways
+Revision ID: 0007_material_ways
 Revises: 0006_idempotency_keys
 Create Date: 2026-11-30 08:40:00.000000
 """
@@ -13,7 +14,7 @@ from alembic import op
 
 import tongban.db
 
-revision: str = "0005_material_ways"
+revision: str = "0007_material_ways"
 down_revision: str | None = "0006_idempotency_keys"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
@@ -62,11 +63,17 @@ def upgrade() -> None:
             batch.alter_column(name, existing_type=kind, nullable=True)
         batch.alter_column("uploaded_by_id", existing_type=sa.Integer(), nullable=True)
     op.execute("UPDATE materials SET trust_level = 'C'")
+    with op.batch_alter_table("verification_requests") as batch:
+        batch.add_column(sa.Column("material_code", sa.String(length=40), nullable=True))
+        batch.add_column(sa.Column("confirmed", sa.Boolean(), nullable=True))
     with op.batch_alter_table("materials") as batch:
         batch.alter_column("way", server_default=None)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("verification_requests") as batch:
+        batch.drop_column("confirmed")
+        batch.drop_column("material_code")
     op.execute("DELETE FROM materials WHERE storage_key IS NULL")
     with op.batch_alter_table("materials") as batch:
         batch.alter_column("uploaded_by_id", existing_type=sa.Integer(), nullable=False)

@@ -1,8 +1,8 @@
-"""The application form as a web page: JSON Schema → inputs, posted strings → typed values.
+"""A form as a web page: JSON Schema → inputs, posted strings → typed values.
 
-The schema stays the single source of truth: the same ``definition["form"]`` that the
-service checks on submission decides which inputs the page shows and how their text is
-turned back into numbers, booleans or enum values.
+The schema stays the single source of truth: the same schema that ``forms.service``
+checks decides which inputs the page shows and how their text is turned back into
+numbers, booleans or enum values.
 """
 
 from __future__ import annotations
@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import FormData
 
 from tongban import identifiers
-from tongban.cases.core import definition
-from tongban.cases.stages import formcheck
-from tongban.errors import DomainError, InvalidInput
+from tongban.errors import DomainError
+from tongban.forms import service as formcheck
 
 Schema = dict[str, Any]
 Problems = dict[str, str]
@@ -166,17 +165,6 @@ def fields(
     ]
 
 
-def titles(schema: Schema, materials: Sequence[Schema], locale: str) -> dict[str, str]:
-    """Human names of every field and material, keyed as problems name them."""
-    names = {
-        name: title_of(prop, name, locale) for name, prop in schema.get("properties", {}).items()
-    }
-    for material in materials:
-        label = material.get("name_en") if locale == "en" else None
-        names[f"materials.{material['code']}"] = str(label or material["name"])
-    return names
-
-
 _MISSING = object()
 
 
@@ -255,16 +243,6 @@ def parse(schema: Schema, form: FormData) -> dict[str, Any]:
     return data
 
 
-def uploads(form: FormData, materials: Sequence[Schema]) -> list[tuple[str, UploadFile]]:
-    """(material code, file) for every material input the user filled."""
-    found = []
-    for material in materials:
-        upload = form.get(f"m_{material['code']}")
-        if isinstance(upload, UploadFile) and upload.filename:
-            found.append((str(material["code"]), upload))
-    return found
-
-
 def problems_of(error: DomainError, locale: str) -> Problems:
     """Messages by field from a domain error (its details, or its own field)."""
     found: Problems = {}
@@ -279,55 +257,3 @@ def problems_of(error: DomainError, locale: str) -> Problems:
 def general(problems: Problems, known: Sequence[str]) -> list[str]:
     """Messages that belong to no input on the page, shown above the form."""
     return [message for name, message in problems.items() if name not in known]
-
-
-def material_rows(
-    spec: Schema, uploaded: Sequence[Any], problems: Problems
-) -> list[dict[str, Any]]:
-    """Each material of the definition with its current upload and its error."""
-    current = {material.material_code: material for material in uploaded}
-    return [
-        {
-            **wanted,
-            "upload": current.get(wanted["code"]),
-            "error": problems.get(f"materials.{wanted['code']}"),
-        }
-        for wanted in spec["materials"]
-    ]
-
-
-def context(
-    spec: Schema,
-    values: Mapping[str, Any],
-    problems: Problems,
-    uploaded: Sequence[Any],
-    delivery: str | None,
-    locale: str,
-) -> dict[str, Any]:
-    """What ``cases/_form.html`` needs: inputs, materials, delivery and errors of no input."""
-    inputs = fields(spec["form"], values, problems, locale)
-    materials = material_rows(spec, uploaded, problems)
-    known = [f.name for f in inputs] + [f"materials.{m['code']}" for m in materials]
-    return {
-        "spec": spec,
-        "inputs": inputs,
-        "materials": materials,
-        "general": general(problems, known),
-        "delivery_options": definition.delivery_options(spec),
-        "delivery": delivery,
-    }
-
-
-def refuse_failed_uploads(spec: Schema, values: dict[str, Any], uploads: Problems) -> None:
-    """When an upload failed, say so together with every form problem, so nothing is submitted."""
-    if not uploads:
-        return
-    details = formcheck.problems(spec["form"], values)
-    details += [
-        {"field": name, "message_zh": text, "message_en": text} for name, text in uploads.items()
-    ]
-    raise InvalidInput(
-        "材料上传未成功，请按提示重新选择文件。",
-        "Some uploads failed; choose the files again.",
-        details=details,
-    )

@@ -21,12 +21,13 @@ from tongban.accounts.models import User
 from tongban.cases import service
 from tongban.cases.core import access
 from tongban.cases.enums import Stage, TaskState
-from tongban.cases.http import formpage
-from tongban.cases.http.applicant_views import Desk, closed_notice, form_context, save_answers
-from tongban.cases.http.submit_views import receipt_context
+from tongban.cases.http import caseform
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
 from tongban.errors import Conflict, InvalidInput, NotFound
+from tongban.forms import inputs
+from tongban.online.desk import Desk, closed_notice, form_context, save_answers
+from tongban.online.submit_views import receipt_context
 from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, StoreDep, see_other
 from tongban.web.templating import render
 
@@ -71,14 +72,14 @@ def _form_page(
     case: Case | None,
     values: dict[str, Any],
     person: dict[str, str],
-    problems: formpage.Problems,
+    problems: inputs.Problems,
     status_code: int = 200,
 ) -> Response:
     """The intake form: who the person is, then the item's generated form and materials."""
-    uploaded = service.materials(desk.session, case=case) if case else []
+    ways = service.material_ways(desk.session, case=case, now=desk.now) if case else []
     own = {k: v for k, v in problems.items() if not k.startswith(PREFIX)}
     postal_problems = {k: v for k, v in problems.items() if k.startswith("postal.")}
-    context = form_context(spec, case, values, {**own, **postal_problems}, uploaded, desk.locale)
+    context = form_context(spec, case, values, {**own, **postal_problems}, ways, desk.locale)
     applicant = accounts.get_user(desk.session, user_id=case.applicant_id) if case else None
     action = f"/staff/intake/drafts/{case.number}" if case else f"/staff/intake/{spec['code']}"
     context.update(
@@ -88,6 +89,7 @@ def _form_page(
         person=person,
         person_errors={k: problems[PREFIX + k] for k in PERSON if PREFIX + k in problems},
         action=action,
+        sign_url=f"/staff/intake/drafts/{case.number}/signatures" if case else None,
     )
     return render(desk.request, "cases/intake_form.html", context, status_code=status_code)
 
@@ -97,14 +99,12 @@ def _submit(desk: Desk, case: Case, form: FormData) -> Response:
     uploads = save_answers(desk, case, form)
     spec = service.spec_of(desk.session, case)
     try:
-        formpage.refuse_failed_uploads(spec, case.form_data, uploads)
+        caseform.refuse_failed_uploads(spec, case.form_data, uploads)
         service.submit_case(
             desk.session, case_id=case.id, user=desk.user, now=desk.now, store=desk.store
         )
     except (InvalidInput, Conflict) as error:  # a Conflict: the item was withdrawn
-        problems = (
-            formpage.problems_of(error, desk.locale) if isinstance(error, InvalidInput) else {}
-        )
+        problems = inputs.problems_of(error, desk.locale) if isinstance(error, InvalidInput) else {}
         return _form_page(
             desk,
             spec,
@@ -152,10 +152,10 @@ def intake(code: str, desk: WindowDep, form: CheckedForm) -> Response:
         entry = catalog.get_entry(desk.session, code=code)
         assert entry.current_version is not None
         spec = entry.current_version.definition
-        problems = formpage.problems_of(error, desk.locale)
+        problems = inputs.problems_of(error, desk.locale)
         if error.field in PERSON:
             problems = {PREFIX + error.field: problems.pop(error.field)}
-        values = formpage.parse(spec["form"], form)
+        values = inputs.parse(spec["form"], form)
         return _form_page(
             desk,
             spec,
@@ -175,6 +175,37 @@ def intake_draft(number: str, desk: WindowDep, form: CheckedForm) -> Response:
     if not access.acts_for(desk.user, case):
         return see_other(f"/staff/intake/receipt/{number}")
     return _submit(desk, case, form)
+
+
+@router.post("/staff/intake/drafts/{number}/signatures/{code}")
+def intake_sign(number: str, code: str, desk: WindowDep, form: CheckedForm) -> Response:
+    """The person signs a commitment letter on the window's screen (their name typed);
+    what was entered is saved first, and the draft is shown again to finish."""
+    case = _own_case(desk.session, number=number, user=desk.user)
+    problems = save_answers(desk, case, form)
+    name = form.get(f"sign_{code}")
+    try:
+        service.sign_material(
+            desk.session,
+            case=case,
+            user=desk.user,
+            material_code=code,
+            name=name if isinstance(name, str) else "",
+            store=desk.store,
+            now=desk.now,
+        )
+    except (InvalidInput, Conflict) as error:
+        problems[f"materials.{code}"] = error.message(desk.locale)
+    spec = service.spec_of(desk.session, case)
+    return _form_page(
+        desk,
+        spec,
+        case=case,
+        values=case.form_data,
+        person={},
+        problems=problems,
+        status_code=422 if problems else 200,
+    )
 
 
 @router.get("/staff/intake/receipt/{number}")

@@ -19,11 +19,13 @@ from tongban.cases import service
 from tongban.cases.core import clocks
 from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.cases.enums import CaseState, ClockKind
-from tongban.cases.http import formpage
-from tongban.cases.http.applicant_views import DeskDep, draft_page, locale
+from tongban.cases.http.casepage import locale
+from tongban.cases.http.material_rows import material_rows
 from tongban.cases.models import Case
 from tongban.errors import Conflict, InvalidInput
-from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
+from tongban.forms import inputs
+from tongban.online.desk import DeskDep, draft_page
+from tongban.web.deps import CheckedForm, NowDep, SessionDep, get_now, get_runtime, see_other
 from tongban.web.templating import render
 
 router = APIRouter()
@@ -34,8 +36,13 @@ def _review_context(request: Request, session: Session, case: Case) -> dict[str,
     return {
         "case": case,
         "spec": spec,
-        "answers": formpage.fields(spec["form"], case.form_data, {}, locale(request)),
-        "material_rows": formpage.material_rows(spec, service.materials(session, case=case), {}),
+        "answers": inputs.fields(spec["form"], case.form_data, {}, locale(request)),
+        "material_rows": material_rows(
+            spec,
+            service.material_ways(session, case=case, now=get_now(get_runtime(request))),
+            {},
+            locale(request),
+        ),
     }
 
 
@@ -51,7 +58,7 @@ def review_page(
         service.check_open(session, case=case)
         service.check_complete(session, case=case, now=now)
     except InvalidInput as error:
-        problems = formpage.problems_of(error, locale(request))
+        problems = inputs.problems_of(error, locale(request))
         return draft_page(request, session, case, problems, 422)
     except Conflict as error:  # the item was withdrawn: the draft page says so
         return draft_page(request, session, case, {}, error.status)
@@ -69,7 +76,7 @@ def confirm(number: str, desk: DeskDep, form: CheckedForm) -> Response:
             desk.session, case_id=case.id, user=desk.user, now=desk.now, store=desk.store
         )
     except InvalidInput as error:
-        problems = formpage.problems_of(error, desk.locale)
+        problems = inputs.problems_of(error, desk.locale)
         return draft_page(desk.request, desk.session, case, problems, 422)
     except Conflict as error:  # the item was withdrawn meanwhile: no receipt, the draft is kept
         return draft_page(desk.request, desk.session, case, {}, error.status)

@@ -2,7 +2,7 @@
 
 Entering the State Council's notice for a year (replacing the provisional rule) is the
 yearly task; correcting an official year is rarer. Either way every open deadline is
-derived from the calendar (``cases.clocks``), so the change can move deadlines and tell
+derived from the calendar (``cases.core.clocks``), so the change can move deadlines and tell
 applicants. Hence:
 
 - the new arrangement must be complete (``validation.py``);
@@ -14,9 +14,8 @@ applicants. Hence:
 - a case gets an audit entry (and its applicant a message) only if one of its deadlines
   moved; deadlines that merely stop being provisional are listed in the year's entry.
 
-It lives in cases, above ``workdays`` in the layers: the calendar knows nothing of
-cases; entering a year (``workdays.api``, ``tongban calendar set-year``) calls this
-through ``cases.service``.
+It lives above ``cases`` and ``workdays`` in the layers: the calendar knows nothing of
+cases; entering a year (``holidays.api``, ``tongban calendar set-year``) calls this.
 """
 
 from __future__ import annotations

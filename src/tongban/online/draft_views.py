@@ -15,14 +15,14 @@ from fastapi.responses import JSONResponse
 from tongban import timefmt
 from tongban.cases import service
 from tongban.cases.enums import CaseState
-from tongban.cases.http.applicant_views import (
+from tongban.cases.models import Case
+from tongban.online.desk import (
     Desk,
     DeskDep,
     autosave_url,
     materials_url,
     save_typed,
 )
-from tongban.cases.models import Case
 from tongban.web.deps import CheckedForm
 from tongban.web.i18n import gettext_for
 

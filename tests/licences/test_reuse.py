@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.factories import API, upload
+from tests.factories import API, sign, upload
 from tests.licences.support import FOOD, licensed
 from tongban.audit.service import Actor
 from tongban.catalog import service as catalog
@@ -41,7 +41,8 @@ def _declare(client: TestClient, runtime: Any) -> None:
 
 
 def _second_application(client: TestClient, headers: dict[str, str]) -> str:
-    """A draft of the food item with every upload the applicant must make, except the licence."""
+    """A draft of the food item with every upload and signature the applicant must make,
+    except the licence held."""
     spec = client.get(f"{API}/items/{FOOD}").json()["definition"]
     response = client.post(
         f"{API}/cases", json={"code": FOOD, "form_data": fill_form(spec["form"])}, headers=headers
@@ -50,12 +51,14 @@ def _second_application(client: TestClient, headers: dict[str, str]) -> str:
     number = str(response.json()["number"])
     for material in spec["materials"]:
         ways = material.get("ways") or ["upload"]
-        if material["required"] and ways[0] == "upload":
+        if not material["required"] or material["code"] == "FOOD_LICENCE_HELD":
+            continue
+        if "signed" in ways:
+            sign(client, headers, number, material["code"])
+        if "upload" in ways:
             kind = (material.get("formats") or ["pdf"])[0]
-            assert (
-                upload(client, headers, number, material["code"], SAMPLES[kind], kind).status_code
-                == 201
-            )
+            response = upload(client, headers, number, material["code"], SAMPLES[kind], kind)
+            assert response.status_code == 201, response.text
     return number
 
 

@@ -56,7 +56,8 @@ def extract(pdf: bytes) -> dict[str, Any] | None:
             if str(names[index]) == FILE_NAME:
                 spec = names[index + 1].get_object()
                 stream = spec["/EF"]["/F"].get_object()
-                assert isinstance(stream, generic.StreamObject)
+                if not isinstance(stream, generic.StreamObject):
+                    return None
                 value = json.loads(stream.data)
                 return value if isinstance(value, dict) else None
     except Exception:  # a damaged file is simply one without an envelope

@@ -62,8 +62,9 @@ def certificate(key: Key) -> bytes:
 
 def sign_pdf(data: bytes, key: Key, *, reason: str, location: str) -> bytes:
     """``data`` with a PAdES signature added in an incremental update."""
-    der = certificate(key)
-    assert key.private is not None
+    der = certificate(key)  # raises ValueError without a private Ed25519 key
+    if key.private is None:
+        raise ValueError("PAdES signatures need a private Ed25519 key")
     pkcs8 = Ed25519PrivateKey.from_private_bytes(key.private).private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )

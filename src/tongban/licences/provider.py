@@ -32,16 +32,14 @@ def provide(
     """The applicant's licence of the material's type in force today, if any (reads only)."""
     name = material.get("licence_type")
     if not name:
-        return Unavailable(
-            "该材料未指明证照种类，请上传。", "The material names no licence type: upload it."
-        )
+        return Unavailable("该材料未指明证照种类", "The material names no licence type")
     applicant = session.get_one(User, case.applicant_id)
     today = timefmt.local(now).date()
     licence = service.held_licence(session, name=str(name), holder=applicant, today=today)
     if licence is None:
         return Unavailable(
-            f"您名下没有有效的{name}电子证照。",
-            f"You hold no valid e-licence of this kind ({name}).",
+            f"您名下没有有效的{name}电子证照",
+            f"You hold no valid e-licence of this kind ({name})",
         )
     return Provided(
         reference=licence.identifier,

@@ -20,6 +20,9 @@ from tongban.catalog.admin_views import router as catalog_admin_views
 from tongban.catalog.api import router as catalog_api
 from tongban.catalog.views import router as catalog_views
 from tongban.holidays.api import router as holidays_api
+from tongban.licences.api import router as licences_api
+from tongban.licences.setup import configure as configure_licences
+from tongban.licences.views import router as licences_views
 from tongban.models import load_all
 from tongban.online.api import router as cases_api
 from tongban.online.draft_views import router as draft_views
@@ -54,6 +57,7 @@ API_ROUTERS = (
     staff_api,
     verification_api,
     ratings_api,
+    licences_api,
     calendar_api,
     holidays_api,
 )
@@ -68,6 +72,7 @@ PAGE_ROUTERS = (
     workbench_views,
     ratings_views,
     verification_views,
+    licences_views,
     supervision_views,
     preview_views,
     catalog_admin_views,
@@ -77,6 +82,7 @@ PAGE_ROUTERS = (
 def create_app(runtime: Runtime, *, start_worker: bool | None = None) -> FastAPI:
     """Build the app around a runtime (database, file store, clock)."""
     load_all()  # every domain's tables, so relationships by name resolve
+    configure_licences(runtime.settings)  # keys, and the signing self-test: no start if it fails
     run_worker = runtime.settings.embedded_worker if start_worker is None else start_worker
 
     @asynccontextmanager

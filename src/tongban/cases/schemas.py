@@ -221,6 +221,7 @@ class ResultRead(BaseModel):
     kind: str
     issued_at: datetime
     valid_until: datetime | None
+    number: str | None = None  # a licence's number
 
 
 class StageRead(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from tongban.cli import calendar, catalog, run, users
+from tongban.licences import cli as licence
 
 app = typer.Typer(
     help="Tongban 通办: online administrative approval platform.", no_args_is_help=True
@@ -13,5 +14,6 @@ app.add_typer(run.app)
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(calendar.app, name="calendar")
 app.add_typer(users.app, name="users")
+app.add_typer(licence.app, name="licence")
 
 __all__ = ["app"]

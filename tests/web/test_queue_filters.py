@@ -147,3 +147,6 @@ def test_a_paused_case_keeps_its_colour_and_place(
     row = page.split(f">{paused}</a>")[1].split("</tr>")[0]
     due = re.findall(r"\d{4}-\d{2}-\d{2}", row)[-1]  # as if the clock resumed today
     assert due >= clock.now.date().isoformat()
+    # the case page's progress table says the same of the open review task
+    case_page = client.get(f"/cases/{paused}").text
+    assert due in case_page.split('id="timeline-title"')[1] and "暂停计时" in case_page

@@ -153,6 +153,7 @@ class StageView:
     finished_at: datetime | None = None
     working_time: float = 0.0  # in ``unit``, pauses not counted
     unit: str = "working_days"  # or "minutes" (office minutes) for a stage in office hours
+    due: dict[int, datetime | None] = field(default_factory=dict)  # task id → due as it stands
 
 
 @dataclass
@@ -192,6 +193,10 @@ def timeline(session: Session, *, case: Case, now: datetime) -> Timeline:
             view.unit = clocks.MINUTES if stage_clocks[0].unit == "hours" else "working_days"
         end = view.finished_at or now
         view.working_time = working_time(cal, view.started_at, end, view.unit)
+        view.due = {
+            task.id: task.due_at if task.finished_at else _due_now(session, task, now)
+            for task in tasks
+        }
         views.append(view)
     return Timeline(
         views,

@@ -8,9 +8,12 @@ from typing import Any
 from urllib.parse import unquote
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from tests.factories import API
-from tests.licences.support import BUSINESS, FOOD, licensed
+from tests.factories import API, submitted
+from tests.licences.support import BUSINESS, FOOD, finish, licensed
+from tongban.cases.models import Case
 from tongban.identifiers import validate_credit_code, validate_licence_identifier
 from tongban.licences import envelope
 
@@ -93,3 +96,22 @@ def test_a_new_enterprise_is_registered_under_a_new_credit_code_valid_without_en
         "住所",
         "登记机关",
     ]
+
+
+def test_a_licence_issued_again_under_the_same_number_is_its_next_version(
+    client: TestClient, as_user: Any, db: Session
+) -> None:
+    """换发: an enterprise registered before (its credit code on the form) gets a second
+    营业执照; the GB/T 36904 identifier keeps the serial and counts the version."""
+    code = "91350102MA2XQ1K7XN"
+    for _ in range(2):
+        number = submitted(client, as_user("minfeng"), BUSINESS)["number"]
+        case = db.scalar(select(Case).where(Case.number == number))
+        assert case is not None
+        case.form_data = {**case.form_data, "credit_code": code}
+        db.commit()
+        finish(client, as_user("scjg"), number)
+    licences = client.get(f"{API}/licences", headers=as_user("minfeng")).json()
+    found = [validate_licence_identifier(i["identifier"]) for i in licences if i["number"] == code]
+    assert sorted(identifier.version for identifier in found) == ["001", "002"]
+    assert {identifier.serial for identifier in found} == {code}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import shutil
@@ -19,6 +20,7 @@ from fastapi.testclient import TestClient
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
+from reportlab.pdfgen.canvas import Canvas
 
 from tests.factories import API
 from tests.licences.support import FOOD, licensed
@@ -140,3 +142,21 @@ def test_an_ed25519_licence_pdf_carries_a_pades_signature_pdf_readers_check(
     changed[len(data) // 3] ^= 0x01
     broken = PdfFileReader(io.BytesIO(bytes(changed)), strict=False).embedded_signatures
     assert not validate_pdf_signature(broken[0], ValidationContext(trust_roots=roots)).intact
+
+
+def test_a_pdf_is_signed_from_a_thread_whose_event_loop_runs(tmp_path: Path) -> None:
+    """An async server or a browser test runs a loop in the caller's thread; pyHanko's own
+    ``asyncio.run`` must not meet it."""
+    key = Keyring(tmp_path, Algorithm.ed25519).active()
+    blank = io.BytesIO()
+    canvas = Canvas(blank)
+    canvas.drawString(72, 720, "licence")
+    canvas.save()
+
+    async def inside_a_loop() -> bytes:
+        return pades.sign_pdf(blank.getvalue(), key, reason="test", location="Fuzhou")
+
+    signed = asyncio.run(inside_a_loop())
+    embedded = PdfFileReader(io.BytesIO(signed)).embedded_signatures
+    roots = [asn1_x509.Certificate.load(pades.certificate(key))]
+    assert validate_pdf_signature(embedded[0], ValidationContext(trust_roots=roots)).intact

@@ -12,7 +12,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
@@ -170,8 +170,17 @@ def issue_licence(
         form=case.form_data,
         credit=credit,
     )
+    earlier = select(func.count(Licence.id)).where(
+        Licence.type_code == licence.type_code,
+        Licence.issuer_code == licence.issuer_code,
+        Licence.number == licence.number,
+        Licence.id != licence.id,
+    )
+    version = (session.scalar(earlier) or 0) + 1
     licence.identifier = str(
-        numbers.identifier(kind, issuer_code=licence.issuer_code, number=licence.number)
+        numbers.identifier(
+            kind, issuer_code=licence.issuer_code, number=licence.number, version=version
+        )
     )
     _sign_and_store(licence, case, item, store, kind.layout)
     record(

@@ -44,6 +44,11 @@ def licence_number(
     return f"{division}{issued_on.year}{kind.type_code[-3:]}{serial:06d}"
 
 
-def identifier(kind: LicenceType, *, issuer_code: str, number: str) -> LicenceIdentifier:
-    """The GB/T 36904 identifier: the number is the issuer's serial (first version)."""
-    return make_licence_identifier(type_code=kind.type_code, issuer_code=issuer_code, serial=number)
+def identifier(
+    kind: LicenceType, *, issuer_code: str, number: str, version: int = 1
+) -> LicenceIdentifier:
+    """The GB/T 36904 identifier: the number is the issuer's serial; ``version`` counts
+    the licences issued under that number (a re-issue after a change: 换发, version 2 …)."""
+    return make_licence_identifier(
+        type_code=kind.type_code, issuer_code=issuer_code, serial=number, version=version
+    )

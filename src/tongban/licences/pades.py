@@ -9,6 +9,7 @@ their own tools); the signed envelope still proves the licence.
 from __future__ import annotations
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -77,5 +78,9 @@ def sign_pdf(data: bytes, key: Key, *, reason: str, location: str) -> bytes:
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD, md_algorithm="sha512", reason=reason, location=location, subfilter=None
     )
-    out = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(data)), meta, signer=signer)
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    # pyHanko's sign_pdf runs its own event loop (asyncio.run): a thread of its own keeps it
+    # clear of a loop already running in the caller's thread (an async server, a test)
+    with ThreadPoolExecutor(max_workers=1) as one:
+        out = one.submit(signers.sign_pdf, writer, meta, signer=signer).result()
     return bytes(out.getvalue())

@@ -28,6 +28,7 @@ from tongban.errors import DomainError
 from tongban.logs import configure
 from tongban.migrate import upgrade
 from tongban.models import load_all
+from tongban.sharing import service as sharing
 from tongban.timeutil import utcnow
 from tongban.web.runtime import Runtime
 from tongban.workdays import service as workdays
@@ -43,9 +44,13 @@ calendar_app = typer.Typer(
     help="The holiday calendar behind working-day limits.", no_args_is_help=True
 )
 users_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
+sharing_app = typer.Typer(
+    help="Shared data sources (数据共享): the synthetic population.", no_args_is_help=True
+)
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(users_app, name="users")
+app.add_typer(sharing_app, name="sharing")
 console = Console(stderr=True)
 CatalogPath = Annotated[
     Path, typer.Option("--path", help="Catalog folder (departments.yaml, items/, bundles/)")
@@ -302,8 +307,62 @@ def demo_load(
     console.print(
         f"演示数据已加载：{len(report.created) + len(report.unchanged)} 个目录条目, {len(entries)} 个账号"
     )
+    with unit_of_work(runtime.sessions) as session:
+        missing = sharing.record_count(session, code="population") == 0
+    if missing:
+        _load_population(runtime, entries, sharing.DEMO_PEOPLE, sharing.DEMO_ENTERPRISES)
     if case_count:
         _load_history(runtime, case_count)
+
+
+def _load_population(
+    runtime: Runtime,
+    accounts: list[dict[str, object]],
+    people: int,
+    enterprises: int,
+    seed: int = sharing.DEMO_SEED,
+) -> None:
+    """The synthetic people and enterprises of the own-database sources, with a progress bar."""
+    with Progress(console=console, transient=True) as progress:
+        bar = progress.add_task("共享数据（人口、企业）", total=people + enterprises)
+        with unit_of_work(runtime.sessions) as session:
+            counts = sharing.load_synthetic(
+                session,
+                now=utcnow(),
+                accounts=accounts,
+                people=people,
+                enterprises=enterprises,
+                seed=seed,
+                progress=lambda: progress.advance(bar),
+            )
+    summary = ", ".join(f"{code} {count}" for code, count in counts.items())
+    console.print(f"共享数据已生成：{summary}")
+
+
+@sharing_app.command("generate")
+def sharing_generate(
+    people: Annotated[int, typer.Option(min=1, help="Persons (resident IDs, GB 11643)")] = (
+        sharing.DEMO_PEOPLE
+    ),
+    enterprises: Annotated[
+        int, typer.Option(min=1, help="Enterprises (credit codes, GB 32100)")
+    ] = sharing.DEMO_ENTERPRISES,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same people")] = (
+        sharing.DEMO_SEED
+    ),
+    users: Annotated[Path, typer.Option(help="Demo users file (put among the people)")] = Path(
+        "demo/users.yaml"
+    ),
+) -> None:
+    """Generate the synthetic population of the own-database sources (replaces it; never
+    production)."""
+    runtime = _runtime()
+    if runtime.settings.environment == "production":
+        console.print("[red]生产环境不能生成演示数据 (no synthetic data in production)[/red]")
+        raise typer.Exit(2)
+    upgrade(runtime.settings.database_url)
+    entries = yaml.safe_load(users.read_text(encoding="utf-8")) if users.exists() else []
+    _load_population(runtime, entries, people, enterprises, seed)
 
 
 def _load_history(runtime: Runtime, count: int) -> None:

@@ -11,5 +11,7 @@ def load_all() -> None:
     from tongban.catalog import models as _catalog  # noqa: F401
     from tongban.outbox import models as _outbox  # noqa: F401
     from tongban.ratings import models as _ratings  # noqa: F401
+    from tongban.sharing import models as _sharing  # noqa: F401
+    from tongban.sharing import register as _sharing_hooks  # noqa: F401  (fillers, providers)
     from tongban.verification import models as _verification  # noqa: F401
     from tongban.workdays import models as _workdays  # noqa: F401

@@ -30,7 +30,7 @@ from tongban.catalog.loader import (
     merge_materials,
     read_catalog,
 )
-from tongban.catalog.models import CatalogEntry, CatalogVersion, Department
+from tongban.catalog.models import CatalogEntry, CatalogVersion, DataSource, Department
 from tongban.catalog.yamlsource import Problem
 from tongban.errors import Conflict, InvalidInput, NotFound
 from tongban.timeutil import utcnow
@@ -56,6 +56,21 @@ def _upsert_department(session: Session, data: dict[str, Any], division: str) ->
     dept.window = data.get("window")
     dept.division_code = division
     session.add(dept)
+
+
+def _upsert_source(session: Session, data: dict[str, Any]) -> None:
+    source = session.get(DataSource, data["code"]) or DataSource(code=data["code"])
+    source.name = data["name"]
+    source.department_code = data["department"]
+    source.definition = data
+    session.add(source)
+
+
+def list_sources(session: Session) -> dict[str, dict[str, Any]]:
+    """The shared data sources by code, as ``sources.yaml`` declares them (code, name,
+    department, key, connector, fields)."""
+    rows = session.scalars(select(DataSource).order_by(DataSource.code))
+    return {row.code: dict(row.definition) for row in rows}
 
 
 def save_version(
@@ -99,6 +114,8 @@ def load_catalog(session: Session, *, root: Path) -> LoadReport:
     for dept in read.departments:
         _upsert_department(session, dept, read.division)
     session.flush()
+    for source in read.sources.values():
+        _upsert_source(session, source)
     definitions = [(EntryKind.item, item_definition(item)) for item in read.items.values()]
     for bundle in read.bundles.values():
         items = [item_definition(read.items[code])["items"][0] for code in bundle["items"]]
@@ -251,7 +268,7 @@ def check_entry_text(
     """Check an entry's YAML exactly as the loader would, against the stored catalog."""
     departments = {dept.code for dept in list_departments(session)}
     if get_any_entry(session, code=code).kind == EntryKind.item:
-        return check_item_text(text, code, departments)
+        return check_item_text(text, code, departments, list_sources(session))
     return check_bundle_text(text, code, departments, _published_items(session))
 
 

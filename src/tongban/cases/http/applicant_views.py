@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from tongban.accounts.deps import CurrentApplicant, CurrentUser
 from tongban.accounts.models import User
 from tongban.cases import service
+from tongban.cases.core import prefill
 from tongban.cases.core.deadlines import case_limits
 from tongban.cases.core.machine import STATE_NAMES_ZH, Event, allowed_events
 from tongban.cases.core.queries import STAGE_NAMES_ZH
@@ -27,6 +28,7 @@ from tongban.catalog import service as catalog
 from tongban.catalog.views import departments
 from tongban.errors import Conflict, InvalidInput
 from tongban.files.store import FileStore
+from tongban.timeutil import utcnow
 from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, StoreDep, see_other
 from tongban.web.i18n import locale_of
 from tongban.web.templating import render
@@ -79,6 +81,7 @@ def save_typed(desk: Desk, case: Case, form: CheckedForm) -> None:
         form_data=formpage.parse(spec["form"], form),
         delivery=delivery if isinstance(delivery, str) and delivery else None,
         postal_address=postal_form.from_form(form),
+        now=desk.now,
     )
 
 
@@ -111,7 +114,10 @@ def _save(desk: Desk, case: Case, form: CheckedForm) -> Response:
     A failed check shows the draft again (422); the page is returned, not raised, so the
     request still commits what was saved.
     """
-    uploads = save_answers(desk, case, form)
+    try:
+        uploads = save_answers(desk, case, form)
+    except InvalidInput as error:  # a locked (pulled) field was changed: say so beside it
+        return form_page(desk, case, formpage.problems_of(error, desk.locale))
     if form.get("intent") == "save":
         return see_other(f"/cases/{case.number}/edit?done=saved")
     try:
@@ -136,6 +142,23 @@ def autosave_url(case: Case) -> str:
     return f"/cases/{case.number}/autosave"
 
 
+def prefilled(
+    request: Request, session: Session, spec: dict[str, Any], applicant: User, case: Case | None
+) -> prefill.Prefill:
+    """What shared sources, the account and (``?reuse=1``: the applicant agreed) earlier
+    cases fill in on the form page; showing it pulls, saving it logs (``core/prefill``)."""
+    ask = prefill.FillRequest(
+        applicant=applicant,
+        actor=applicant,
+        spec=spec,
+        answers=case.form_data if case else {},
+        case=case,
+        now=utcnow(),
+        reuse=request.query_params.get("reuse") == "1",
+    )
+    return prefill.prefill(session, ask)
+
+
 def form_context(
     spec: dict[str, Any],
     case: Case | None,
@@ -143,11 +166,13 @@ def form_context(
     problems: formpage.Problems,
     uploaded: Any,
     lang: str,
+    filled: prefill.Prefill | None = None,
 ) -> dict[str, Any]:
     """``formpage.context`` plus the mailing address inputs when post is offered."""
     own = {name: text for name, text in problems.items() if not name.startswith("postal.")}
     delivery = case.delivery if case else None
-    context = formpage.context(spec, values, own, uploaded, delivery, lang)
+    context = formpage.context(spec, values, own, uploaded, delivery, lang, filled)
+    context["reuse_offered"] = filled is not None
     offered = "mail" in context["delivery_options"]
     address = case.postal if case else None
     context["postal_fields"] = postal_form.form_fields(address, problems, lang) if offered else []
@@ -173,7 +198,10 @@ def draft_page(
     """The form of a saved draft with its answers, uploads and problems."""
     spec = service.spec_of(session, case)
     uploaded = service.materials(session, case=case)
-    context = form_context(spec, case, case.form_data, problems, uploaded, locale(request))
+    applicant = session.get(User, case.applicant_id)
+    assert applicant is not None
+    filled = prefilled(request, session, spec, applicant, case)
+    context = form_context(spec, case, case.form_data, problems, uploaded, locale(request), filled)
     context.update(
         case=case,
         action=f"/cases/{case.number}/edit",
@@ -191,7 +219,10 @@ def apply_page(
     """One form for an item or a bundle, generated from its JSON Schema."""
     entry = catalog.get_entry(session, code=code)
     assert entry.current_version is not None
-    context = formpage.context(entry.current_version.definition, {}, {}, [], None, locale(request))
+    spec = entry.current_version.definition
+    filled = prefilled(request, session, spec, user, None)
+    context = formpage.context(spec, {}, {}, [], None, locale(request), filled)
+    context["reuse_offered"] = True
     context.update(
         case=None, action=f"/apply/{code}", new_draft=True, autosave_url=f"/apply/{code}/autosave"
     )
@@ -278,6 +309,7 @@ def render_case_page(
             p["target"]: p["problem"] for n in notices for p in n.problems if p["target"] in titles
         }
         problems = {**asked, **(problems or {})}
+        filled = prefilled(request, session, context["spec"], user, case)
         context.update(
             form_context(
                 context["spec"],
@@ -286,6 +318,7 @@ def render_case_page(
                 problems,
                 context["uploaded"],
                 locale(request),
+                filled,
             )
         )
         context.update(upload_url=materials_url(case), autosave_url=autosave_url(case))
@@ -313,8 +346,8 @@ def case_page(
 def resubmit(number: str, desk: DeskDep, form: CheckedForm) -> Response:
     """Save the corrections and send the case back; the clock resumes."""
     case = service.get_case(desk.session, number=number, user=desk.user)
-    uploads = save_answers(desk, case, form)
     try:
+        uploads = save_answers(desk, case, form)
         formpage.refuse_failed_uploads(service.spec_of(desk.session, case), case.form_data, uploads)
         service.resubmit_case(desk.session, case_id=case.id, user=desk.user, now=desk.now)
     except InvalidInput as error:

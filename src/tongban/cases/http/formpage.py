@@ -18,6 +18,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from tongban import identifiers
 from tongban.cases.core import definition
+from tongban.cases.core.prefill import Prefill
 from tongban.cases.stages import formcheck
 from tongban.errors import DomainError, InvalidInput
 
@@ -40,6 +41,8 @@ class FormField:
     attrs: dict[str, Any] = field(default_factory=dict)
     rows: list[list[FormField]] = field(default_factory=list)
     enforce: bool = True  # browser-side ``required``; off in repeated rows, which may stay blank
+    source: str | None = None  # where a filled value came from, or why a shared field is asked
+    locked: bool = False  # pulled from a shared source: shown, not changed (``core/prefill``)
 
 
 def _options(prop: Schema) -> list[tuple[str, str]]:
@@ -303,9 +306,13 @@ def context(
     uploaded: Sequence[Any],
     delivery: str | None,
     locale: str,
+    prefilled: Prefill | None = None,
 ) -> dict[str, Any]:
-    """What ``cases/_form.html`` needs: inputs, materials, delivery and errors of no input."""
+    """What ``cases/_form.html`` needs: inputs, materials, delivery and errors of no input;
+    with ``prefilled``, pulled fields locked with their source and suggestions filled in."""
     inputs = fields(spec["form"], values, problems, locale)
+    if prefilled is not None:
+        mark_prefilled(inputs, prefilled, locale)
     materials = material_rows(spec, uploaded, problems)
     known = [f.name for f in inputs] + [f"materials.{m['code']}" for m in materials]
     return {
@@ -316,6 +323,25 @@ def context(
         "delivery_options": definition.delivery_options(spec),
         "delivery": delivery,
     }
+
+
+def mark_prefilled(inputs: list[FormField], prefilled: Prefill, locale: str) -> None:
+    """Show pulled values read-only with their source ("来自公安人口库"); fill empty inputs
+    with suggestions; say why a shared field is asked after all."""
+    for f in inputs:
+        filled = prefilled.values.get(f.name)
+        if filled is not None and filled.locked and f.widget != "checkbox":
+            f.value, f.locked, f.widget, f.options = filled.value, True, "text", []
+            f.attrs = {"readonly": True}
+        elif filled is not None and f.value in (None, "", []):
+            f.value = filled.value
+        else:
+            filled = None
+        if filled is not None:
+            f.source = filled.label_en if locale == "en" else filled.label_zh
+        why = prefilled.asked_because.get(f.name)
+        if why is not None:
+            f.source = why[1] if locale == "en" else why[0]
 
 
 def refuse_failed_uploads(spec: Schema, values: dict[str, Any], uploads: Problems) -> None:

@@ -27,6 +27,8 @@ from tongban.catalog.views import router as catalog_views
 from tongban.models import load_all
 from tongban.ratings.api import router as ratings_api
 from tongban.ratings.views import router as ratings_views
+from tongban.sharing.api import router as sharing_api
+from tongban.sharing.views import router as sharing_views
 from tongban.supervision.views import router as supervision_views
 from tongban.verification.api import router as verification_api
 from tongban.verification.views import router as verification_views
@@ -46,6 +48,7 @@ API_ROUTERS = (
     verification_api,
     ratings_api,
     calendar_api,
+    sharing_api,
 )
 PAGE_ROUTERS = (
     catalog_views,
@@ -59,6 +62,7 @@ PAGE_ROUTERS = (
     ratings_views,
     verification_views,
     supervision_views,
+    sharing_views,
     preview_views,
     catalog_admin_views,
 )

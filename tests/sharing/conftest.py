@@ -16,10 +16,10 @@ import pytest
 import yaml
 from sqlalchemy.orm import Session
 
+from tests.conftest import START
 from tongban.catalog.models import DataSource
 from tongban.sharing import service as sharing
 from tongban.sharing.synthetic import Population
-from tests.conftest import START
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNTS = yaml.safe_load((ROOT / "demo" / "users.yaml").read_text(encoding="utf-8"))
@@ -51,7 +51,7 @@ def department() -> Iterator[Department]:
     state = Department()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             state.hits += 1
             if state.mode == "slow":
                 time.sleep(state.delay)
@@ -110,4 +110,5 @@ def records_of(population: Population, code: str) -> dict[str, dict[str, Any]]:
     return dict(population.records[code])
 
 
+from tests.catalog.conftest import catalog_copy  # noqa: E402, F401 (fixture for loader tests)
 from tests.web.conftest import signed_in  # noqa: E402, F401 (fixture for page tests)

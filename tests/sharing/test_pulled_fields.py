@@ -55,7 +55,10 @@ def test_without_a_record_the_identity_is_prefilled_but_nothing_locked(
 
 
 def test_the_server_refuses_a_changed_locked_value_and_saves_nothing(
-    client: TestClient, as_user, db: Session, population: dict  # type: ignore[no-untyped-def]
+    client: TestClient,
+    as_user,
+    db: Session,
+    population: dict,  # type: ignore[no-untyped-def]
 ) -> None:
     headers = as_user("zhangsan")
     created = client.post(f"{API}/cases", json={"code": ITEM, "form_data": {}}, headers=headers)
@@ -77,7 +80,9 @@ def test_the_server_refuses_a_changed_locked_value_and_saves_nothing(
 
 def locked_inputs(html: str) -> dict[str, str]:
     """name → value of every read-only input on the page (what the browser posts back)."""
-    inputs = re.findall(r'<input type="text" id="f-[^"]+" name="([^"]+)" value="([^"]*)"([^>]*)>', html)
+    inputs = re.findall(
+        r'<input type="text" id="f-[^"]+" name="([^"]+)" value="([^"]*)"([^>]*)>', html
+    )
     return {name: value for name, value, rest in inputs if " readonly" in rest}
 
 
@@ -93,18 +98,25 @@ def test_the_web_form_saves_the_locked_values_it_showed(
     assert response.status_code == 200 and "/review" in str(response.url), response.text[-2000:]
     tampered = fill_in(client, ITEM, {**form, "applicant_name": "李四"}, files)
     assert tampered.status_code == 422
-    assert '<p class="error" id="e-applicant_name">“申请人(经办人)姓名”来自公安人口库，不能修改。' in (
-        tampered.text
+    assert (
+        '<p class="error" id="e-applicant_name">“申请人(经办人)姓名”来自公安人口库，不能修改。'
+        in (tampered.text)
     )
-    assert locked_inputs(tampered.text)["applicant_name"] == "张三"  # the form shows the source's value again
+    assert (
+        locked_inputs(tampered.text)["applicant_name"] == "张三"
+    )  # the form shows the source's value again
 
 
 def test_earlier_answers_are_reused_only_with_consent(
-    signed_in: SignedIn, client: TestClient, as_user  # type: ignore[no-untyped-def]
+    signed_in: SignedIn,
+    client: TestClient,
+    as_user,  # type: ignore[no-untyped-def]
 ) -> None:
     headers = as_user("lisi")
     earlier = {"employer_name": "福州左海贸易有限公司", "education": "大学专科"}
-    created = client.post(f"{API}/cases", json={"code": ITEM, "form_data": earlier}, headers=headers)
+    created = client.post(
+        f"{API}/cases", json={"code": ITEM, "form_data": earlier}, headers=headers
+    )
     assert created.status_code == 201, created.text
     page = signed_in("lisi")
     plain = page.get("/apply/3501-RS-004").text  # 就业创业证申领 asks the same fields
@@ -135,7 +147,10 @@ def test_a_department_that_is_down_turns_the_field_into_an_input_and_keeps_the_c
 
 
 def test_a_slow_department_does_not_stop_an_api_application(
-    client: TestClient, as_user, db: Session, department: Department  # type: ignore[no-untyped-def]
+    client: TestClient,
+    as_user,
+    db: Session,
+    department: Department,  # type: ignore[no-untyped-def]
 ) -> None:
     department.mode, department.delay = "slow", 1.0
     serve_over_http(db, "population", department.url, timeout=0.2, retries=0)

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy.orm import Session
 
-from tests.catalog.conftest import CatalogCopy, catalog_copy  # noqa: F401 (fixture)
+from tests.catalog.conftest import CatalogCopy
 from tongban.catalog import service as catalog
 from tongban.catalog.loader import read_catalog
 from tongban.catalog.sources import source_ref
@@ -52,7 +52,11 @@ def test_a_form_field_naming_an_unknown_source_field_fails_the_loader(
 
 
 def test_a_material_naming_an_unknown_source_fails_the_loader(catalog_copy: CatalogCopy) -> None:
-    catalog_copy.replace(GA_001, "  shared_source: population\n  licence_type: 居民身份证\n  formats: [pdf, jpg, png, ofd]\n  copies: 原件核验\n  note: 通过人口库", "  shared_source: populace\n  licence_type: 居民身份证\n  formats: [pdf, jpg, png, ofd]\n  copies: 原件核验\n  note: 通过人口库")  # noqa: E501
+    catalog_copy.replace(
+        GA_001,
+        "  shared_source: population\n  licence_type: 居民身份证\n  formats: [pdf, jpg, png, ofd]\n  copies: 原件核验\n  note: 通过人口库",
+        "  shared_source: populace\n  licence_type: 居民身份证\n  formats: [pdf, jpg, png, ofd]\n  copies: 原件核验\n  note: 通过人口库",
+    )
     problems = [p for p in read_catalog(catalog_copy.root).errors if p.file == GA_001]
     assert [p.field for p in problems] == ["materials.1.shared_source"]
 
@@ -62,6 +66,10 @@ def test_a_source_owned_by_an_unknown_department_fails_the_loader(
 ) -> None:
     text = yaml.safe_load(catalog_copy.text("sources.yaml"))
     assert text["sources"][0]["department"] == "GA"
-    catalog_copy.replace("sources.yaml", "  department: GA\n  key: resident_id\n  connector: {kind: database}\n  fields:\n    id_number", "  department: XX\n  key: resident_id\n  connector: {kind: database}\n  fields:\n    id_number")  # noqa: E501
+    catalog_copy.replace(
+        "sources.yaml",
+        "  department: GA\n  key: resident_id\n  connector: {kind: database}\n  fields:\n    id_number",
+        "  department: XX\n  key: resident_id\n  connector: {kind: database}\n  fields:\n    id_number",
+    )
     problems = [p for p in read_catalog(catalog_copy.root).errors if p.file == "sources.yaml"]
     assert [p.message for p in problems] == ["未知部门代码 XX"]

@@ -64,4 +64,5 @@ class DataSource(Base):
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     department_code: Mapped[str] = mapped_column(ForeignKey("departments.code"), index=True)
+    position: Mapped[int] = mapped_column(default=0)  # order in sources.yaml
     definition: Mapped[dict[str, Any]] = mapped_column(JSON)

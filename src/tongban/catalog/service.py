@@ -58,8 +58,9 @@ def _upsert_department(session: Session, data: dict[str, Any], division: str) ->
     session.add(dept)
 
 
-def _upsert_source(session: Session, data: dict[str, Any]) -> None:
+def _upsert_source(session: Session, data: dict[str, Any], position: int) -> None:
     source = session.get(DataSource, data["code"]) or DataSource(code=data["code"])
+    source.position = position
     source.name = data["name"]
     source.department_code = data["department"]
     source.definition = data
@@ -69,7 +70,7 @@ def _upsert_source(session: Session, data: dict[str, Any]) -> None:
 def list_sources(session: Session) -> dict[str, dict[str, Any]]:
     """The shared data sources by code, as ``sources.yaml`` declares them (code, name,
     department, key, connector, fields)."""
-    rows = session.scalars(select(DataSource).order_by(DataSource.code))
+    rows = session.scalars(select(DataSource).order_by(DataSource.position, DataSource.code))
     return {row.code: dict(row.definition) for row in rows}
 
 
@@ -114,8 +115,8 @@ def load_catalog(session: Session, *, root: Path) -> LoadReport:
     for dept in read.departments:
         _upsert_department(session, dept, read.division)
     session.flush()
-    for source in read.sources.values():
-        _upsert_source(session, source)
+    for position, source in enumerate(read.sources.values()):
+        _upsert_source(session, source, position)
     definitions = [(EntryKind.item, item_definition(item)) for item in read.items.values()]
     for bundle in read.bundles.values():
         items = [item_definition(read.items[code])["items"][0] for code in bundle["items"]]

@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("code", sa.String(length=40), nullable=False),
         sa.Column("name", sa.String(length=120), nullable=False),
         sa.Column("department_code", sa.String(length=10), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("definition", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["department_code"],

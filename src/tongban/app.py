@@ -15,6 +15,7 @@ from tongban.accounts.views import router as accounts_views
 from tongban.cases.http.applicant_api import router as cases_api
 from tongban.cases.http.applicant_views import router as case_views
 from tongban.cases.http.draft_views import router as draft_views
+from tongban.cases.http.material_api import router as material_api
 from tongban.cases.http.material_views import router as material_views
 from tongban.cases.http.preview_views import router as preview_views
 from tongban.cases.http.staff_api import router as staff_api
@@ -44,6 +45,7 @@ API_ROUTERS = (
     accounts_api,
     catalog_api,
     cases_api,
+    material_api,
     staff_api,
     verification_api,
     ratings_api,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 
 def load_all() -> None:
-    """Register every table on ``tongban.db.Base.metadata``."""
+    """Register every table on ``tongban.db.Base.metadata``, and every material provider
+    the domains above ``cases`` register for their ways (``cases.materials.registry``)."""
     from tongban.accounts import models as _accounts  # noqa: F401
     from tongban.audit import models as _audit  # noqa: F401
     from tongban.cases import models as _cases  # noqa: F401
@@ -13,5 +14,6 @@ def load_all() -> None:
     from tongban.ratings import models as _ratings  # noqa: F401
     from tongban.sharing import models as _sharing  # noqa: F401
     from tongban.sharing import register as _sharing_hooks  # noqa: F401  (fillers, providers)
+    from tongban.verification import automatic as _verified  # noqa: F401  its material way
     from tongban.verification import models as _verification  # noqa: F401
     from tongban.workdays import models as _workdays  # noqa: F401

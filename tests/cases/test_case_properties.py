@@ -27,7 +27,7 @@ from tongban.cases.core.machine import runs as machine_runs
 from tongban.cases.enums import FINAL_STATES, CaseState, PauseReason, Stage, TaskOutcome, TaskState
 from tongban.cases.models import Case, CorrectionRequest
 from tongban.catalog import service as catalog
-from tongban.demo.samples import SAMPLES, fill_form
+from tongban.demo.samples import attach_materials, fill_form
 from tongban.errors import DomainError
 from tongban.files.store import LocalFileStore
 from tongban.outbox.models import OutboxMessage
@@ -71,20 +71,21 @@ def machine(db: Session, store: LocalFileStore, code: str) -> type[RuleBasedStat
                 form_data=fill_form(spec.definition["form"]),
                 now=self.now,
             )
-            for material in spec.definition["materials"]:
-                kind = (material.get("formats") or ["pdf"])[0]
-                cases.add_material(
-                    db,
-                    case=self.case,
-                    user=self.users["minfeng"],
-                    material_code=material["code"],
-                    filename=f"m.{kind}",
-                    data=SAMPLES[kind],
-                    store=store,
-                    max_bytes=10**6,
-                    now=self.now,
-                )
-            cases.submit_case(db, case_id=self.case.id, user=self.users["minfeng"], now=self.now)
+            attach_materials(
+                db,
+                case=self.case,
+                user=self.users["minfeng"],
+                store=store,
+                now=self.now,
+                required_only=False,
+            )
+            cases.submit_case(
+                db,
+                case_id=self.case.id,
+                user=self.users["minfeng"],
+                now=self.now,
+                store=store,
+            )
 
         def attempt(self, action: Any, **kwargs: Any) -> None:
             """Run one action as a request would: all of it, or (on a domain error) none of it."""
@@ -117,11 +118,13 @@ def machine(db: Session, store: LocalFileStore, code: str) -> type[RuleBasedStat
 
         @rule(who=st.sampled_from(["minfeng", "zhangsan"]))
         def submit(self, who: str) -> None:
-            self.attempt(cases.submit_case, case_id=self.case.id, user=self.users[who])
+            self.attempt(cases.submit_case, case_id=self.case.id, user=self.users[who], store=store)
 
         @rule(who=st.sampled_from(["minfeng", "clerk"]))
         def resubmit(self, who: str) -> None:
-            self.attempt(cases.resubmit_case, case_id=self.case.id, user=self.users[who])
+            self.attempt(
+                cases.resubmit_case, case_id=self.case.id, user=self.users[who], store=store
+            )
 
         @rule(who=st.sampled_from(["minfeng", "zhangsan"]), rarely=st.integers(0, 4))
         def withdraw(self, who: str, rarely: int) -> None:

@@ -93,7 +93,7 @@ def test_the_clerk_creates_uploads_and_submits_for_the_person(db: Session, tmp_p
     assert case.applicant_id == person.id and case.created_by_id == clerk.id
     store = LocalFileStore(tmp_path)
     attach_materials(db, case=case, user=clerk, store=store, now=NOW, required_only=False)
-    done = cases.submit_case(db, case_id=case.id, user=clerk, now=NOW)
+    done = cases.submit_case(db, case_id=case.id, user=clerk, now=NOW, store=store)
     assert done.state == CaseState.submitted
     assert any(t.stage == Stage.accept for t in done.tasks)
     entries = audit.entries_for_case(db, case_id=done.id)

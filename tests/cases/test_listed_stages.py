@@ -17,7 +17,7 @@ from tongban.audit.service import SYSTEM
 from tongban.cases import service as cases
 from tongban.cases.enums import CaseState, Stage
 from tongban.catalog import service as catalog
-from tongban.demo.samples import SAMPLES, fill_form
+from tongban.demo.samples import attach_materials, fill_form
 from tongban.files.store import LocalFileStore
 
 FILING = "3501-MZ-003"  # 养老机构备案: 受理, 审查 — no 核准, no 制证
@@ -143,20 +143,8 @@ def test_an_instant_item_listing_only_acceptance_is_done_when_accepted(
     case = cases.create_case(
         db, applicant=applicant, code=FILING, form_data=fill_form(spec.definition["form"]), now=NOW
     )
-    for material in spec.definition["materials"]:
-        kind = (material.get("formats") or ["pdf"])[0]
-        cases.add_material(
-            db,
-            case=case,
-            user=applicant,
-            material_code=material["code"],
-            filename=f"m.{kind}",
-            data=SAMPLES[kind],
-            store=store,
-            max_bytes=10**6,
-            now=NOW,
-        )
-    cases.submit_case(db, case_id=case.id, user=applicant, now=NOW)
+    attach_materials(db, case=case, user=applicant, store=store, now=NOW, required_only=False)
+    cases.submit_case(db, case_id=case.id, user=applicant, now=NOW, store=store)
     cases.accept_case(db, case_id=case.id, user=clerk, opinion=None, now=NOW, store=store)
     assert case.state == CaseState.completed and case.closed_at is not None
     assert [t.stage for t in case.tasks] == [Stage.accept]

@@ -43,7 +43,7 @@ def _review_task(factory: sessionmaker[Session], tmp_store: LocalFileStore) -> i
             now=NOW,
         )
         attach_materials(session, case=case, user=applicant, store=tmp_store, now=NOW)
-        cases.submit_case(session, case_id=case.id, user=applicant, now=NOW)
+        cases.submit_case(session, case_id=case.id, user=applicant, now=NOW, store=tmp_store)
         cases.accept_case(
             session, case_id=case.id, user=clerk, opinion="受理", now=NOW, store=tmp_store
         )

@@ -44,7 +44,7 @@ def complete_draft(db: Session, tmp_path: Path, code: str, applicant: User) -> C
         db, applicant=applicant, code=code, form_data=fill_form(spec.definition["form"]), now=NOW
     )
     attach_materials(db, case=case, user=applicant, store=LocalFileStore(tmp_path), now=NOW)
-    cases.check_complete(db, case=case)
+    cases.check_complete(db, case=case, now=NOW)
     return case
 
 
@@ -59,7 +59,9 @@ def test_a_complete_draft_of_a_withdrawn_item_cannot_be_submitted(
     case = complete_draft(db, tmp_path, ITEM, applicant)
     withdraw(db, ITEM)
     with pytest.raises(Conflict) as error:
-        cases.submit_case(db, case_id=case.id, user=applicant, now=NOW)
+        cases.submit_case(
+            db, case_id=case.id, user=applicant, now=NOW, store=LocalFileStore(tmp_path)
+        )
     assert error.value.code == "entry_withdrawn" and error.value.status == 409
     assert "失业登记" in error.value.message_zh and "已停止办理" in error.value.message_zh
     assert "no longer offered" in error.value.message_en
@@ -67,7 +69,12 @@ def test_a_complete_draft_of_a_withdrawn_item_cannot_be_submitted(
     # the draft stays the applicant's: readable and still saved
     cases.update_form(db, case=case, user=applicant, form_data=case.form_data, delivery=None)
     catalog.set_status(db, code=ITEM, status=EntryStatus.published, actor=ADMIN, now=NOW)
-    assert cases.submit_case(db, case_id=case.id, user=applicant, now=NOW).state == "submitted"
+    assert (
+        cases.submit_case(
+            db, case_id=case.id, user=applicant, now=NOW, store=LocalFileStore(tmp_path)
+        ).state
+        == "submitted"
+    )
 
 
 def test_a_case_in_correction_cannot_be_resubmitted_once_its_item_is_withdrawn(
@@ -75,14 +82,16 @@ def test_a_case_in_correction_cannot_be_resubmitted_once_its_item_is_withdrawn(
 ) -> None:
     applicant, clerk = user(db, "zhangsan"), user(db, "rs")
     case = complete_draft(db, tmp_path, ITEM, applicant)
-    cases.submit_case(db, case_id=case.id, user=applicant, now=NOW)
+    cases.submit_case(db, case_id=case.id, user=applicant, now=NOW, store=LocalFileStore(tmp_path))
     problems = [{"target": "phone", "problem": "号码有误"}]
     cases.request_correction(
         db, case_id=case.id, user=clerk, problems=problems, opinion=None, now=NOW
     )
     withdraw(db, ITEM)
     with pytest.raises(Conflict) as error:
-        cases.resubmit_case(db, case_id=case.id, user=applicant, now=NOW)
+        cases.resubmit_case(
+            db, case_id=case.id, user=applicant, now=NOW, store=LocalFileStore(tmp_path)
+        )
     assert error.value.code == "entry_withdrawn"
     assert case.state == CaseState.correction_requested
     assert cases.withdraw_case(db, case_id=case.id, user=applicant, now=NOW).state == "withdrawn"
@@ -95,7 +104,9 @@ def test_a_bundle_draft_cannot_be_submitted_when_one_of_its_items_is_withdrawn(
     case = complete_draft(db, tmp_path, KCG, applicant)
     withdraw(db, "3501-SCJG-002")
     with pytest.raises(Conflict) as error:
-        cases.submit_case(db, case_id=case.id, user=applicant, now=NOW)
+        cases.submit_case(
+            db, case_id=case.id, user=applicant, now=NOW, store=LocalFileStore(tmp_path)
+        )
     assert "我要开餐馆" in error.value.message_zh and "食品经营许可" in error.value.message_zh
     with pytest.raises(Conflict):  # nor can a new draft of it be started
         cases.create_case(db, applicant=applicant, code=KCG, form_data={}, now=NOW)
@@ -119,7 +130,7 @@ def test_a_clerk_cannot_submit_on_behalf_for_a_withdrawn_item(db: Session, tmp_p
     attach_materials(db, case=case, user=clerk, store=LocalFileStore(tmp_path), now=NOW)
     withdraw(db, ITEM)
     with pytest.raises(Conflict):
-        cases.submit_case(db, case_id=case.id, user=clerk, now=NOW)
+        cases.submit_case(db, case_id=case.id, user=clerk, now=NOW, store=LocalFileStore(tmp_path))
 
 
 def test_a_draft_keeps_its_version_when_a_new_one_is_published(db: Session, tmp_path: Path) -> None:
@@ -131,6 +142,6 @@ def test_a_draft_keeps_its_version_when_a_new_one_is_published(db: Session, tmp_
         db, code=ITEM, text=text.replace("legal: 5", "legal: 6", 1), actor=ADMIN, now=NOW
     )
     assert saved.saved and saved.saved[0].id != started_on
-    cases.submit_case(db, case_id=case.id, user=applicant, now=NOW)
+    cases.submit_case(db, case_id=case.id, user=applicant, now=NOW, store=LocalFileStore(tmp_path))
     assert case.catalog_version_id == started_on
     assert cases.spec_of(db, case) == catalog.get_version(db, version_id=started_on).definition

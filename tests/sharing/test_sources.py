@@ -51,14 +51,17 @@ def test_a_form_field_naming_an_unknown_source_field_fails_the_loader(
     assert "没有字段 boss" in problems[0].message
 
 
-def test_a_material_naming_an_unknown_source_fails_the_loader(catalog_copy: CatalogCopy) -> None:
-    catalog_copy.replace(
-        GA_001,
-        "  shared_source: population\n  licence_type: 居民身份证\n  formats: [pdf, jpg, png, ofd]\n  copies: 原件核验\n  note: 通过人口库",
-        "  shared_source: populace\n  licence_type: 居民身份证\n  formats: [pdf, jpg, png, ofd]\n  copies: 原件核验\n  note: 通过人口库",
-    )
+def test_a_material_naming_an_unknown_source_or_key_field_fails_the_loader(
+    catalog_copy: CatalogCopy,
+) -> None:
+    old = "  shared_source: population\n  shared_keys: [legal_rep_id_number]\n"
+    new = "  shared_source: populace\n  shared_keys: [boss_id_number]\n"
+    catalog_copy.replace(GA_001, old, new)
     problems = [p for p in read_catalog(catalog_copy.root).errors if p.file == GA_001]
-    assert [p.field for p in problems] == ["materials.1.shared_source"]
+    assert [p.field for p in problems] == [
+        "materials.1.shared_source",
+        "materials.1.shared_keys.0",
+    ]
 
 
 def test_a_source_owned_by_an_unknown_department_fails_the_loader(

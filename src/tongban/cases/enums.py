@@ -69,3 +69,13 @@ class PauseReason(StrEnum):
     inspection = "inspection"  # 现场核查 / 检验
     testing = "testing"  # 检测 / 检疫
     expert_review = "expert_review"  # 专家评审
+
+
+class TrustLevel(StrEnum):
+    """How far a material can be trusted, after the national technical guide on e-licences
+    and materials (全国一体化政务服务平台 电子证照/材料 技术指南): A highest."""
+
+    a = "A"  # issued by the platform and sealed, or pulled from an authoritative source
+    b = "B"  # checked against the original by a clerk (已核验原件)
+    c = "C"  # uploaded by the applicant
+    d = "D"  # declared by the applicant under commitment (signed online)

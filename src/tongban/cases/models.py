@@ -6,6 +6,7 @@ so "everything overdue in department X" is one indexed query.
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, Integer, String, Text
@@ -19,7 +20,9 @@ from tongban.cases.enums import (
     Stage,
     TaskOutcome,
     TaskState,
+    TrustLevel,
 )
+from tongban.catalog.enums import MaterialWay
 from tongban.db import Base, UTCDateTime
 
 if TYPE_CHECKING:  # the 协查 domain sits above cases; the relationship is by name
@@ -28,6 +31,10 @@ if TYPE_CHECKING:  # the 协查 domain sits above cases; the relationship is by 
 
 def _enum(kind: type, length: int = 30) -> Enum:
     return Enum(kind, native_enum=False, length=length)
+
+
+def _values(kind: type[StrEnum]) -> list[str]:
+    return [member.value for member in kind]
 
 
 class Case(Base):
@@ -152,21 +159,48 @@ class CorrectionRequest(Base):
 
 
 class Material(Base):
-    """An uploaded file satisfying one material of the case."""
+    """What satisfies one material of the case, and how (``way``): an uploaded file, a
+    generated one, an online signature, a record pulled from a shared source or the
+    e-licence library, or a verification by the issuing department. The file columns are
+    empty when nothing was stored as a file (a pulled record, a 协查 not yet answered)."""
 
     __tablename__ = "materials"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     material_code: Mapped[str] = mapped_column(String(40))
-    filename: Mapped[str] = mapped_column(String(200))
-    content_type: Mapped[str] = mapped_column(String(60))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    storage_key: Mapped[str] = mapped_column(String(200))
-    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    way: Mapped[MaterialWay] = mapped_column(_enum(MaterialWay, 20), default=MaterialWay.upload)
+    trust_level: Mapped[TrustLevel | None] = mapped_column(
+        Enum(TrustLevel, native_enum=False, length=1, values_callable=_values)
+    )
+    # a licence number, a source record's key, a signed text's hash, a 协查 request id
+    reference: Mapped[str | None] = mapped_column(String(200))
+    # how the applicant and reviewers are told what satisfied it: {"zh": …, "en": …}, and
+    # the way's own record (the signer, the signed text's version and hash …)
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    filename: Mapped[str | None] = mapped_column(String(200))
+    content_type: Mapped[str | None] = mapped_column(String(60))
+    size: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    storage_key: Mapped[str | None] = mapped_column(String(200))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
     replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    checked_by: Mapped[str | None] = mapped_column(String(120))  # 已核验原件 (level B)
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def has_file(self) -> bool:
+        return self.storage_key is not None
+
+    @property
+    def summary(self) -> str | None:
+        """How it was satisfied ("已有电子证照，无需上传"); None for an upload."""
+        return (self.detail or {}).get("zh")
+
+    @property
+    def summary_en(self) -> str | None:
+        return (self.detail or {}).get("en")
 
 
 class ResultDocument(Base):

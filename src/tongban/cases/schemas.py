@@ -8,7 +8,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from tongban import timefmt
-from tongban.cases.enums import CaseState, PauseReason, Stage, TaskOutcome, TaskState
+from tongban.cases.enums import CaseState, PauseReason, Stage, TaskOutcome, TaskState, TrustLevel
+from tongban.catalog.enums import MaterialWay
 
 
 class CaseCreate(BaseModel):
@@ -176,15 +177,27 @@ class PauseCreate(BaseModel):
 
 
 class MaterialRead(BaseModel):
+    """What satisfies one material: how (``way``), how far it is trusted (A-D, None while a
+    协查 is pending), what names it, and its file when there is one."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
     material_code: str
-    filename: str
-    content_type: str
-    size: int
-    sha256: str
+    way: MaterialWay
+    trust_level: TrustLevel | None
+    reference: str | None = Field(
+        description="Licence number, source record, signed text's hash or 协查 request"
+    )
+    summary: str | None = Field(description="How it was satisfied, as the applicant reads it")
+    summary_en: str | None
+    filename: str | None
+    content_type: str | None
+    size: int | None
+    sha256: str | None
     uploaded_at: datetime
+    checked_by: str | None = Field(description="Clerk who checked the original (level B)")
+    checked_at: datetime | None
 
 
 class ResultRead(BaseModel):
@@ -224,3 +237,42 @@ class TimelineRead(BaseModel):
     events: list[EventRead]
     time_left: TimeLeftRead | None
     legal_time_left: TimeLeftRead | None = None
+
+
+class MaterialWayRead(BaseModel):
+    """How one material of a case stands: the way that satisfies it now (None: nothing
+    yet), what the applicant reads about it, and whether they are asked to upload it."""
+
+    code: str
+    name: str
+    required: bool
+    ways: list[MaterialWay] = Field(description="Declared ways, in order of preference")
+    way: MaterialWay | None
+    asks_upload: bool
+    summary: str | None
+    summary_en: str | None
+    reasons: list[str] = Field(description="Why earlier automatic ways could not satisfy it")
+    reasons_en: list[str]
+    trust_level: TrustLevel | None
+    material_id: int | None
+
+    @classmethod
+    def of(cls, res: Any) -> MaterialWayRead:
+        """From a ``materials.provision.Resolution``."""
+        row, given = res.row, res.provided
+        summary = row.summary if row else (given.summary_zh if given else None)
+        summary_en = row.summary_en if row else (given.summary_en if given else None)
+        return cls(
+            code=res.code,
+            name=res.entry["name"],
+            required=bool(res.entry["required"]),
+            ways=res.entry.get("ways") or [MaterialWay.upload],
+            way=res.way,
+            asks_upload=res.asks_upload,
+            summary=summary,
+            summary_en=summary_en,
+            reasons=res.reasons("zh"),
+            reasons_en=res.reasons("en"),
+            trust_level=row.trust_level if row else (given.trust if given else None),
+            material_id=row.id if row else None,
+        )

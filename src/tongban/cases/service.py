@@ -33,6 +33,13 @@ from tongban.cases.core.queries import (
     task_time_left,
     timeline,
 )
+from tongban.cases.materials.provision import needs_applicant as asks_upload
+from tongban.cases.materials.provision import resolve as material_ways
+from tongban.cases.materials.provision import settle_verified
+from tongban.cases.materials.registry import Provided, ProvidedFile, Unavailable
+from tongban.cases.materials.registry import register as register_provider
+from tongban.cases.materials.signing import letter, sign_material
+from tongban.cases.materials.trust import check_original, level_name
 from tongban.cases.stages.decision import approve_case, refuse_case
 from tongban.cases.stages.delivery import deliver_result, issue_result
 from tongban.cases.stages.drafting import (
@@ -57,14 +64,19 @@ from tongban.cases.tasks import run_deemed_acceptance
 
 __all__ = [
     "DeadlineMove",
+    "Provided",
+    "ProvidedFile",
+    "Unavailable",
     "YearChange",
     "accept_case",
     "add_material",
     "approve_case",
+    "asks_upload",
     "calendar",
     "case_time_left",
     "check_complete",
     "check_open",
+    "check_original",
     "corrections",
     "create_case",
     "deem_accepted",
@@ -76,7 +88,10 @@ __all__ = [
     "get_task",
     "issue_result",
     "legal_time_left",
+    "letter",
+    "level_name",
     "list_my_cases",
+    "material_ways",
     "materials",
     "may_see_event",
     "pause_clock",
@@ -84,6 +99,7 @@ __all__ = [
     "queue",
     "recompute_open_deadlines",
     "refuse_case",
+    "register_provider",
     "reject_case",
     "replace_calendar_year",
     "request_correction",
@@ -92,6 +108,8 @@ __all__ = [
     "resume_clock",
     "review_task",
     "run_deemed_acceptance",
+    "settle_verified",
+    "sign_material",
     "spec_of",
     "submit_case",
     "task_time_left",

@@ -22,3 +22,19 @@ class ApprovalMode(StrEnum):
 class TimeUnit(StrEnum):
     working_days = "working_days"
     hours = "hours"
+
+
+class MaterialWay(StrEnum):
+    """How a material of an item is satisfied (材料获取方式), declared per material in the
+    catalog in order of preference: the engine takes the first way that works and falls
+    back down the list, ending with an upload where the catalog allows one."""
+
+    upload = "upload"  # 申请人上传
+    generated = "generated"  # 由系统生成 (the application form, from the answers)
+    signed = "signed"  # 在线签署 (commitment letters, read and signed in the page)
+    shared = "shared"  # 共享调取: pulled from the material's ``shared_source``
+    licence = "licence"  # 电子证照: a valid licence of its ``licence_type`` the applicant holds
+    verified = "verified"  # 部门协查: verified by the issuing department (``issuer``)
+
+
+AUTOMATIC_WAYS = frozenset(set(MaterialWay) - {MaterialWay.upload})

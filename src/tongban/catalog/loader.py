@@ -20,6 +20,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from tongban import money
+from tongban.catalog import ways
 from tongban.catalog.sources import FILE as SOURCES_FILE
 from tongban.catalog.sources import item_source_problems, source_problems
 from tongban.catalog.yamlsource import Problem, SourceDocument
@@ -131,6 +132,8 @@ def _check_item(
         message = f"承诺时限为法定时限的 {share}%，超过 30% 的压缩目标"
         found.append(doc.problem(["time_limit", "promised"], message, warning=True))
     found += _fee_problems(doc)
+    for index, material in enumerate(item["materials"]):
+        found += ways.material_problems(doc, index, material, departments)
     codes = [material["code"] for material in item["materials"]]
     for index, code in enumerate(codes):
         if codes.index(code) != index:
@@ -223,6 +226,10 @@ def merge_materials(items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], 
                 continue
             if known["name"] != material["name"]:
                 conflicts.append(f"材料 {code} 在不同事项中名称不同")
+            conflict = ways.merge_conflict(code, known, material)
+            if conflict:
+                conflicts.append(conflict)
+            ways.merge_text(known, material)
             known["required"] = known["required"] or material["required"]
             known["deficiency_allowed"] = known.get("deficiency_allowed", False) and material.get(
                 "deficiency_allowed", False

@@ -82,4 +82,17 @@ def item_source_problems(
         if code is not None and code not in (sources or {}):
             message = f"共享数据源 {code} 不在 {FILE} 中"
             found.append(doc.problem(["materials", index, "shared_source"], message))
+        for position, key in enumerate(material.get("shared_keys", [])):
+            if not _form_has(item["form"], key):
+                message = f"表单中没有字段 {key}，无法按它查询共享数据"
+                found.append(doc.problem(["materials", index, "shared_keys", position], message))
     return found
+
+
+def _form_has(form: dict[str, Any], key: str) -> bool:
+    """Whether ``key`` (field, or rows[].field) names a field of the form."""
+    name, _, sub = key.partition("[].")
+    prop = form.get("properties", {}).get(name)
+    if not isinstance(prop, dict) or not sub:
+        return isinstance(prop, dict)
+    return sub in prop.get("items", {}).get("properties", {})

@@ -78,7 +78,13 @@ class Handling:
         )
         if self.plan != Plan.correction:
             now = self.clock.later(self.rng.uniform(4, 20))
-            cases.resubmit_case(self.session, case_id=self.case.id, user=self.applicant, now=now)
+            cases.resubmit_case(
+                self.session,
+                case_id=self.case.id,
+                user=self.applicant,
+                now=now,
+                store=self.world.store,
+            )
 
     def open_tasks(self) -> list[Any]:
         return sorted((t for t in self.case.tasks if t.state == TaskState.open), key=lambda t: t.id)

@@ -188,4 +188,6 @@ def _submitted(world: World, code: str, applicant: User, clock: CaseClock) -> Ca
     )
     attach_materials(session, case=case, user=applicant, store=world.store, now=clock.now)
     clock.at(clock.now + timedelta(minutes=world.rng.randint(3, 40)))
-    return cases.submit_case(session, case_id=case.id, user=applicant, now=clock.now)
+    return cases.submit_case(
+        session, case_id=case.id, user=applicant, now=clock.now, store=world.store
+    )

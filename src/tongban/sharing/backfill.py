@@ -69,7 +69,7 @@ def _fills(session: Session, since: datetime, until: datetime) -> list[tuple[Fie
     query = (
         select(FieldFill, Case.submitted_at)
         .join(Case, Case.id == FieldFill.case_id)
-        .where(Case.submitted_at >= since, Case.submitted_at < until, FieldFill.state != "new")
+        .where(Case.submitted_at >= since, Case.submitted_at <= until, FieldFill.state != "new")
     )
     return [(row, at) for row, at in session.execute(query).all() if at is not None]
 
@@ -77,7 +77,7 @@ def _fills(session: Session, since: datetime, until: datetime) -> list[tuple[Fie
 def rates(
     session: Session, *, since: datetime, until: datetime, period: str, tz: ZoneInfo
 ) -> list[Rate]:
-    """Pulled and typed shared fields of cases submitted in [since, until), per ``period``
+    """Pulled and typed shared fields of cases submitted in [since, until], per ``period``
     (day, week from Monday, month; in ``tz``), item and department, oldest first."""
     if period not in PERIODS:
         raise ValueError(f"period must be one of {PERIODS}")
@@ -92,7 +92,7 @@ def rates(
 
 
 def typed_by_hand(session: Session, *, since: datetime, until: datetime) -> list[TypedField]:
-    """Shared fields typed by hand in cases submitted in [since, until), most frequent first."""
+    """Shared fields typed by hand in cases submitted in [since, until], most frequent first."""
     counts: dict[tuple[str, str, str, str, str], int] = defaultdict(int)
     for fill, _at in _fills(session, since, until):
         if fill.state == "typed":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, File, Form, Query, UploadFile
 
 from tongban.accounts.deps import CurrentStaff
 from tongban.cases.http.bodies import RowId
@@ -12,7 +12,7 @@ from tongban.cases.schemas import TimeLeftRead
 from tongban.verification import service as verification
 from tongban.verification.models import VerificationRequest
 from tongban.verification.schemas import VerificationAnswer, VerificationCreate, VerificationRead
-from tongban.web.deps import NowDep, SessionDep
+from tongban.web.deps import NowDep, SessionDep, StoreDep
 
 router = APIRouter(tags=["cases"])
 
@@ -68,6 +68,37 @@ def answer_verification(
 ) -> VerificationRead:
     """Answer a request addressed to your department, once."""
     request = verification.answer(
-        session, request_id=request_id, user=user, text=body.answer, now=now
+        session,
+        request_id=request_id,
+        user=user,
+        text=body.answer,
+        confirmed=body.confirmed,
+        now=now,
+    )
+    return _verification_read(session, request, now)
+
+
+@router.post("/verifications/{request_id}/answer-with-document")
+async def answer_with_document(
+    request_id: RowId,
+    session: SessionDep,
+    user: CurrentStaff,
+    now: NowDep,
+    store: StoreDep,
+    answer: Annotated[str, Form(min_length=1, max_length=2000)],
+    file: Annotated[UploadFile, File()],
+    confirmed: Annotated[bool, Form()] = True,
+) -> VerificationRead:
+    """Answer a request about a material with the issuer's document, which joins the case
+    as that material (multipart: ``answer``, ``confirmed``, ``file``)."""
+    request = verification.answer(
+        session,
+        request_id=request_id,
+        user=user,
+        text=answer,
+        confirmed=confirmed,
+        document=(file.filename or "", await file.read()),
+        store=store,
+        now=now,
     )
     return _verification_read(session, request, now)

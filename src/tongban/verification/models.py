@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tongban.cases.models import Case
@@ -30,6 +30,9 @@ class VerificationRequest(Base):
     answer: Mapped[str | None] = mapped_column(Text)
     answered_by: Mapped[str | None] = mapped_column(String(120))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # asked by the platform for a material the issuing department verifies (way verified)
+    material_code: Mapped[str | None] = mapped_column(String(40))
+    confirmed: Mapped[bool | None] = mapped_column(Boolean)
 
     case: Mapped[Case] = relationship(back_populates="verifications")
 

@@ -20,6 +20,9 @@ class VerificationCreate(BaseModel):
 
 class VerificationAnswer(BaseModel):
     answer: str = Field(min_length=1, max_length=2000, description="What the department found")
+    confirmed: bool = Field(
+        True, description="For a request about a material: whether the fact holds"
+    )
 
 
 class VerificationRead(BaseModel):
@@ -37,4 +40,6 @@ class VerificationRead(BaseModel):
     answer: str | None
     answered_by: str | None
     answered_at: datetime | None
+    material_code: str | None = Field(description="The material the platform asked about")
+    confirmed: bool | None
     time_left: TimeLeftRead | None = Field(None, description="Until answered")

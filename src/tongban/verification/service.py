@@ -20,6 +20,7 @@ from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit import service as audit
+from tongban.cases import service as cases
 from tongban.cases.core import access, clocks
 from tongban.cases.core.transition import locked_task
 from tongban.cases.enums import TaskState
@@ -27,6 +28,7 @@ from tongban.cases.models import Case, Clock
 from tongban.catalog import service as catalog
 from tongban.config import get_settings
 from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from tongban.files.store import FileStore
 from tongban.verification.models import VerificationRequest
 
 QUESTION_MAX = 1000
@@ -132,9 +134,21 @@ def get(session: Session, *, request_id: int, user: User) -> VerificationRequest
 
 
 def answer(
-    session: Session, *, request_id: int, user: User, text: str, now: datetime
+    session: Session,
+    *,
+    request_id: int,
+    user: User,
+    text: str,
+    now: datetime,
+    confirmed: bool = True,
+    document: tuple[str, bytes] | None = None,
+    store: FileStore | None = None,
 ) -> VerificationRequest:
-    """Staff of the asked department answer, once; the row lock keeps a second answer out."""
+    """Staff of the asked department answer, once; the row lock keeps a second answer out.
+
+    A request the platform asked about a material (``material_code``) settles it: confirmed,
+    the material is trusted (level A) and ``document`` (file name, bytes), the issuer's copy,
+    joins the case as its file; not confirmed, the reviewers read why."""
     request = session.scalar(
         select(VerificationRequest)
         .where(VerificationRequest.id == request_id)
@@ -153,8 +167,46 @@ def answer(
         )
     request.answer = _text(text, limit=ANSWER_MAX, field="answer", zh="协查结果", en="answer")
     request.answered_by, request.answered_at = user.display_name, now
+    if request.material_code is not None:
+        request.confirmed = confirmed
+        _settle(session, request, document, store, now)
+    elif document is not None:
+        raise InvalidInput(
+            "只有关于申请材料的协查可以附文书。",
+            "Only a request about a material takes a document.",
+            field="document",
+        )
     _record(session, request, "verification.answer", user, now)
     return request
+
+
+def _settle(
+    session: Session,
+    request: VerificationRequest,
+    document: tuple[str, bytes] | None,
+    store: FileStore | None,
+    now: datetime,
+) -> None:
+    """The material the request is about takes the answer (and the issuer's document)."""
+    assert request.material_code is not None
+    department = catalog.get_department(session, code=request.to_department).name
+    if request.confirmed:
+        zh, en = f"已由{department}协查核实", f"Verified by {request.to_department}"
+    else:
+        zh = f"{department}协查未能核实：{request.answer}"
+        en = f"{request.to_department} could not verify it: {request.answer}"
+    cases.settle_verified(
+        session,
+        case=request.case,
+        material_code=request.material_code,
+        confirmed=bool(request.confirmed),
+        summary_zh=zh,
+        summary_en=en,
+        document=document,
+        store=store,
+        max_bytes=get_settings().max_upload_mb * 1024 * 1024,
+        now=now,
+    )
 
 
 def list_open(session: Session, *, department: str) -> Sequence[VerificationRequest]:

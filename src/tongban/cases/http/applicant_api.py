@@ -25,6 +25,7 @@ from tongban.cases.schemas import (
     TimelineRead,
 )
 from tongban.cases.stages import documents
+from tongban.errors import NotFound
 from tongban.web.deps import NowDep, RuntimeDep, SessionDep, StoreDep
 from tongban.web.downloads import file_response
 
@@ -73,9 +74,13 @@ def update_case(
 
 
 def _case_action(action: str):  # type: ignore[no-untyped-def]
-    def handler(number: str, session: SessionDep, user: CurrentUser, now: NowDep) -> CaseRead:
+    def handler(
+        number: str, session: SessionDep, user: CurrentUser, now: NowDep, store: StoreDep
+    ) -> CaseRead:
         case = service.get_case(session, number=number, user=user)
-        changed = getattr(service, action)(session, case_id=case.id, user=user, now=now)
+        act = getattr(service, action)
+        extra = {"store": store} if action != "withdraw_case" else {}
+        changed = act(session, case_id=case.id, user=user, now=now, **extra)
         return read_case(session, changed, now)
 
     handler.__doc__ = {
@@ -139,6 +144,10 @@ def material_content(
     """The bytes of an uploaded material, shown in the browser (PDFs and images open inline),
     saved as ``<case number>-<uploaded name>``."""
     material = service.get_material(session, material_id=material_id, user=user)
+    if material.storage_key is None or material.content_type is None:
+        raise NotFound(
+            "该材料由平台核验，没有文件。", "This material was verified by the platform; no file."
+        )
     return file_response(
         store.get(material.storage_key),
         name=f"{_case_number(session, material.case_id)}-{material.filename}",

@@ -123,7 +123,7 @@ def _save(desk: Desk, case: Case, form: CheckedForm) -> Response:
     try:
         formpage.refuse_failed_uploads(service.spec_of(desk.session, case), case.form_data, uploads)
         service.check_open(desk.session, case=case)
-        service.check_complete(desk.session, case=case)
+        service.check_complete(desk.session, case=case, now=desk.now)
     except InvalidInput as error:
         problems = formpage.problems_of(error, desk.locale)
         return draft_page(desk.request, desk.session, case, problems, 422)
@@ -349,7 +349,9 @@ def resubmit(number: str, desk: DeskDep, form: CheckedForm) -> Response:
     try:
         uploads = save_answers(desk, case, form)
         formpage.refuse_failed_uploads(service.spec_of(desk.session, case), case.form_data, uploads)
-        service.resubmit_case(desk.session, case_id=case.id, user=desk.user, now=desk.now)
+        service.resubmit_case(
+            desk.session, case_id=case.id, user=desk.user, now=desk.now, store=desk.store
+        )
     except InvalidInput as error:
         problems = formpage.problems_of(error, desk.locale)
         return render_case_page(

@@ -23,7 +23,7 @@ from tongban.cases.http import formpage
 from tongban.cases.http.applicant_views import DeskDep, draft_page, locale
 from tongban.cases.models import Case
 from tongban.errors import Conflict, InvalidInput
-from tongban.web.deps import CheckedForm, SessionDep, see_other
+from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
 from tongban.web.templating import render
 
 router = APIRouter()
@@ -41,7 +41,7 @@ def _review_context(request: Request, session: Session, case: Case) -> dict[str,
 
 @router.get("/cases/{number}/review")
 def review_page(
-    number: str, request: Request, session: SessionDep, user: CurrentApplicant
+    number: str, request: Request, session: SessionDep, user: CurrentApplicant, now: NowDep
 ) -> Response:
     """Every answer and material, the delivery and the promised time, before submitting."""
     case = service.get_case(session, number=number, user=user)
@@ -49,7 +49,7 @@ def review_page(
         return see_other(f"/cases/{number}")
     try:
         service.check_open(session, case=case)
-        service.check_complete(session, case=case)
+        service.check_complete(session, case=case, now=now)
     except InvalidInput as error:
         problems = formpage.problems_of(error, locale(request))
         return draft_page(request, session, case, problems, 422)
@@ -65,7 +65,9 @@ def confirm(number: str, desk: DeskDep, form: CheckedForm) -> Response:
     if case.state != CaseState.draft:  # sent twice: a double click or the back button
         return see_other(f"/cases/{number}/receipt")
     try:
-        service.submit_case(desk.session, case_id=case.id, user=desk.user, now=desk.now)
+        service.submit_case(
+            desk.session, case_id=case.id, user=desk.user, now=desk.now, store=desk.store
+        )
     except InvalidInput as error:
         problems = formpage.problems_of(error, desk.locale)
         return draft_page(desk.request, desk.session, case, problems, 422)

@@ -98,7 +98,9 @@ def _submit(desk: Desk, case: Case, form: FormData) -> Response:
     spec = service.spec_of(desk.session, case)
     try:
         formpage.refuse_failed_uploads(spec, case.form_data, uploads)
-        service.submit_case(desk.session, case_id=case.id, user=desk.user, now=desk.now)
+        service.submit_case(
+            desk.session, case_id=case.id, user=desk.user, now=desk.now, store=desk.store
+        )
     except (InvalidInput, Conflict) as error:  # a Conflict: the item was withdrawn
         problems = (
             formpage.problems_of(error, desk.locale) if isinstance(error, InvalidInput) else {}

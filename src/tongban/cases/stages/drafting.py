@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tongban.accounts.enums import Role
@@ -16,10 +15,12 @@ from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit import service as audit
 from tongban.cases.core import access, clocks, definition, prefill
-from tongban.cases.enums import CaseState
+from tongban.cases.enums import CaseState, TrustLevel
+from tongban.cases.materials import provision
 from tongban.cases.models import Case, Material
 from tongban.cases.stages import formcheck, postal
 from tongban.catalog import service as catalog
+from tongban.catalog.enums import MaterialWay
 from tongban.errors import Conflict, InvalidInput, NotAllowed
 from tongban.files import service as files
 from tongban.files.store import FileStore
@@ -171,7 +172,9 @@ def add_material(
     max_bytes: int,
     now: datetime,
 ) -> Material:
-    """Attach an uploaded file to a material of the case, replacing an earlier one."""
+    """Attach an uploaded file to a material of the case, replacing an earlier one; a
+    material the catalog has the platform provide (generated, signed online, verified by
+    its issuer, with no upload to fall back on) takes none."""
     access.check_owner(user, case)
     if case.state not in (CaseState.draft, CaseState.correction_requested):
         raise Conflict(
@@ -184,15 +187,24 @@ def add_material(
             f"No material '{material_code}'.",
             field="material_code",
         )
+    if not provision.needs_applicant(wanted):
+        raise InvalidInput(
+            f"“{wanted['name']}”由平台提供，无需上传。",
+            f"'{wanted.get('name_en') or material_code}' is provided by the platform; "
+            "no upload is needed.",
+            field="material_code",
+        )
     checked = files.check_upload(
         filename=filename, data=data, allowed=wanted.get("formats"), max_bytes=max_bytes
     )
-    for old in current_materials(session, case=case):
-        if old.material_code == material_code:
-            old.replaced_at = now
+    old = provision.current_rows(session, case=case).get(material_code)
+    if old is not None:
+        old.replaced_at = now
     material = Material(
         case_id=case.id,
         material_code=material_code,
+        way=MaterialWay.upload,
+        trust_level=TrustLevel.c,
         filename=checked.filename,
         content_type=checked.content_type,
         size=checked.size,
@@ -207,8 +219,8 @@ def add_material(
 
 
 def current_materials(session: Session, *, case: Case) -> list[Material]:
-    query = select(Material).where(Material.case_id == case.id, Material.replaced_at.is_(None))
-    return list(session.scalars(query.order_by(Material.id)))
+    """The material rows in force (one per material at most), oldest first."""
+    return sorted(provision.current_rows(session, case=case).values(), key=lambda row: row.id)
 
 
 def check_open(session: Session, *, case: Case) -> None:
@@ -218,8 +230,10 @@ def check_open(session: Session, *, case: Case) -> None:
     catalog.check_accepting(session, definition=definition.spec_of(session, case))
 
 
-def check_complete(session: Session, *, case: Case) -> None:
-    """Raise InvalidInput listing every problem that stops the case from being submitted.
+def check_complete(session: Session, *, case: Case, now: datetime) -> None:
+    """Raise InvalidInput listing every problem that stops the case from being submitted:
+    form answers, the mailing address, and each required material no declared way
+    satisfies (``materials.provision``).
 
     Submission, resubmission and the review page all ask this one question.
     """
@@ -227,20 +241,7 @@ def check_complete(session: Session, *, case: Case) -> None:
     found = formcheck.problems(spec["form"], case.form_data)
     if case.delivery == "mail":
         found += postal.problems(case.postal)
-    present = {material.material_code for material in current_materials(session, case=case)}
-    for wanted in spec["materials"]:
-        if (
-            wanted["required"]
-            and not wanted.get("deficiency_allowed")
-            and wanted["code"] not in present
-        ):
-            found.append(
-                {
-                    "field": f"materials.{wanted['code']}",
-                    "message_zh": f"请上传“{wanted['name']}”",
-                    "message_en": f"Upload '{wanted.get('name_en') or wanted['code']}'",
-                }
-            )
+    found += provision.problems(provision.resolve(session, case=case, now=now))
     if found:
         raise InvalidInput(
             "申请还有需要完善的地方，请按提示修改后再提交。",

@@ -17,6 +17,7 @@ from tongban.cases.core import access, clocks, definition
 from tongban.cases.core.machine import Event
 from tongban.cases.core.transition import cancel_open_tasks, change_state, finish_task, lock_case
 from tongban.cases.enums import CaseState, ClockKind, PauseReason, Stage, TaskOutcome, TaskState
+from tongban.cases.materials import provision
 from tongban.cases.models import Case, CasePause, CorrectionRequest, Task
 from tongban.cases.stages.drafting import check_complete, check_open
 from tongban.cases.stages.progress import move_on
@@ -53,14 +54,24 @@ def _start_acceptance(session: Session, case: Case, now: datetime) -> None:
     )
 
 
-def submit_case(session: Session, *, case_id: int, user: User, now: datetime) -> Case:
-    """Submit a draft of an item still offered: all fields valid, required materials
-    present; the clock starts."""
+def _take_materials(session: Session, case: Case, now: datetime, store: FileStore) -> None:
+    """Every material satisfied by one of its ways (else InvalidInput); what the platform
+    provides (the generated form, pulled records, licences) is stored with the case."""
+    check_complete(session, case=case, now=now)
+    resolutions = provision.resolve(session, case=case, now=now)
+    provision.record(session, case=case, resolutions=resolutions, now=now, store=store)
+
+
+def submit_case(
+    session: Session, *, case_id: int, user: User, now: datetime, store: FileStore
+) -> Case:
+    """Submit a draft of an item still offered: all fields valid, every required material
+    satisfied by one of its ways; the clock starts."""
     case = lock_case(session, case_id=case_id)
     access.check_owner(user, case)
     if case.state == CaseState.draft:
         check_open(session, case=case)
-        check_complete(session, case=case)
+        _take_materials(session, case, now, store)
     change_state(session, now=now, case=case, event=Event.submit, actor=actor_of(user))
     case.submitted_at = case.received_at = now
     _start_acceptance(session, case, now)
@@ -142,14 +153,16 @@ def request_correction(
     return request
 
 
-def resubmit_case(session: Session, *, case_id: int, user: User, now: datetime) -> Case:
+def resubmit_case(
+    session: Session, *, case_id: int, user: User, now: datetime, store: FileStore
+) -> Case:
     """Send the corrected case back (its item still offered); the clock resumes where it
     stopped."""
     case = lock_case(session, case_id=case_id)
     access.check_owner(user, case)
     if case.state == CaseState.correction_requested:
         check_open(session, case=case)
-        check_complete(session, case=case)
+        _take_materials(session, case, now, store)
     change_state(session, now=now, case=case, event=Event.resubmit, actor=actor_of(user))
     for request in session.scalars(
         select(CorrectionRequest).where(CorrectionRequest.case_id == case.id)
@@ -195,6 +208,7 @@ def _accept(
     case.accepted_at = since
     _start_case_clocks(session, case, since)
     move_on(session, case, event=event, actor=actor, now=now, store=store, opinion=opinion)
+    provision.on_accepted(session, case=case, now=now)
 
 
 def accept_case(

@@ -1,7 +1,7 @@
 """shared data sources, records, access log, field fills
 
-Revision ID: 0005_sharing
-Revises: 0004_postal_delivery
+Revision ID: 0006_sharing
+Revises: 0005_material_ways
 Create Date: 2026-11-30 08:25:36.176748
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import tongban.db
 
-revision: str = "0005_sharing"
-down_revision: str | None = "0004_postal_delivery"
+revision: str = "0006_sharing"
+down_revision: str | None = "0005_material_ways"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

@@ -1,0 +1,146 @@
+"""Online signing (way ``signed``): the applicant reads a commitment letter (告知承诺书)
+whose text the catalog holds, and signs it in the page by typing their name.
+
+What is kept is what a signature on paper proves and a little more: who signed (the
+account and the name typed), when, which text (the catalog version the case runs on and
+the SHA-256 of the text read), and the signed letter as a PDF with the case. The text of a
+case's version never changes, so the hash always names the text the applicant read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from datetime import datetime
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from sqlalchemy.orm import Session
+
+from tongban import timefmt
+from tongban.accounts.models import User
+from tongban.accounts.service import actor_of
+from tongban.audit import service as audit
+from tongban.cases.core import access, definition
+from tongban.cases.enums import CaseState, TrustLevel
+from tongban.cases.materials import provision
+from tongban.cases.models import Case, Material
+from tongban.cases.stages.documents import FONT
+from tongban.catalog.enums import MaterialWay
+from tongban.errors import Conflict, InvalidInput
+from tongban.files.store import FileStore
+from tongban.textutil import fold
+
+_TEXT = ParagraphStyle("letter", fontName=FONT, fontSize=11, leading=17, wordWrap="CJK")
+_TITLE = ParagraphStyle("letter-title", parent=_TEXT, fontSize=18, leading=26, alignment=1)
+
+
+def text_digest(text: str) -> str:
+    """SHA-256 (hex) of the UTF-8 text the applicant read."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def letter(session: Session, *, case: Case, material_code: str) -> dict[str, Any]:
+    """The text to sign of one material of the case: ``{code, name, text, sha256,
+    version}``; InvalidInput when the material is not signed online."""
+    entry = definition.material(definition.spec_of(session, case), material_code)
+    if entry is None or MaterialWay.signed not in provision.ways_of(entry) or not entry.get("text"):
+        raise InvalidInput(
+            f"本事项没有需在线签署的材料“{material_code}”。",
+            f"No material '{material_code}' to sign online.",
+            field="material_code",
+        )
+    text = str(entry["text"])
+    return {
+        "code": material_code,
+        "name": entry["name"],
+        "text": text,
+        "sha256": text_digest(text),
+        "version": case.catalog_version_id,
+    }
+
+
+def _pdf(title: str, text: str, signer: str, now: datetime, digest: str) -> bytes:
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, title=title, invariant=True)
+    story = [Paragraph(escape(title), _TITLE), Spacer(1, 8 * mm)]
+    story += [Paragraph(escape(part), _TEXT) for part in text.split("\n") if part.strip()]
+    story += [
+        Spacer(1, 10 * mm),
+        Paragraph(escape(f"承诺人（在线签署）：{signer}"), _TEXT),
+        Paragraph(escape(f"签署时间：{timefmt.moment(now)}"), _TEXT),
+        Paragraph(escape(f"文本摘要（SHA-256）：{digest}"), _TEXT),
+    ]
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def sign_material(
+    session: Session,
+    *,
+    case: Case,
+    user: User,
+    material_code: str,
+    name: str,
+    store: FileStore,
+    now: datetime,
+) -> Material:
+    """The applicant signs a commitment letter of their draft (or case in correction) by
+    typing their name as registered; replaces an earlier signature of the same letter."""
+    access.check_owner(user, case)
+    if case.state not in (CaseState.draft, CaseState.correction_requested):
+        raise Conflict("办件已提交，不能再签署。", "The case was submitted; signing is closed.")
+    read = letter(session, case=case, material_code=material_code)
+    applicant = session.get_one(User, case.applicant_id)
+    if fold(name) != fold(applicant.display_name):
+        raise InvalidInput(
+            f"请输入申请人姓名“{applicant.display_name}”以确认签署。",
+            f"Type the applicant's name '{applicant.display_name}' to sign.",
+            field=f"materials.{material_code}",
+        )
+    old = provision.current_rows(session, case=case).get(material_code)
+    if old is not None:
+        old.replaced_at = now
+    pdf = _pdf(read["name"], read["text"], applicant.display_name, now, read["sha256"])
+    key = store.put(pdf)
+    row = Material(
+        case_id=case.id,
+        material_code=material_code,
+        way=MaterialWay.signed,
+        trust_level=TrustLevel.d,
+        reference=f"sha256:{read['sha256']}",
+        detail={
+            "zh": "已在线签署",
+            "en": "Signed online",
+            "signer": applicant.display_name,
+            "signed_by_id": user.id,
+            "signed_at": now.isoformat(),
+            "text_version": read["version"],
+            "text_sha256": read["sha256"],
+        },
+        filename=f"{read['name']}.pdf",
+        content_type="application/pdf",
+        size=len(pdf),
+        sha256=key,
+        storage_key=key,
+        uploaded_by_id=user.id,
+        uploaded_at=now,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        at=now,
+        action="material.signed",
+        actor=actor_of(user),
+        object_type="material",
+        object_id=row.id,
+        case_id=case.id,
+        subject_id=case.applicant_id,
+        data={"material_code": material_code, "text_sha256": read["sha256"]},
+    )
+    return row

@@ -1,0 +1,120 @@
+"""协查 the platform asks by itself (way ``verified``): a material that is a certificate
+issued by another department (the catalog names its ``issuer``) is not asked of the
+applicant; when the case is accepted, the department handling the item asks the issuer,
+and the answer (with the issuer's document, if it sends one) joins the case as that
+material, trust level A.
+
+Registered with the cases domain's provider registry on import (``tongban.models``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from tongban.accounts.models import User
+from tongban.audit import service as audit
+from tongban.audit.service import SYSTEM
+from tongban.cases import service as cases
+from tongban.cases.core import clocks
+from tongban.cases.enums import TaskState
+from tongban.cases.models import Case, Material, Task
+from tongban.catalog import service as catalog
+from tongban.catalog.enums import MaterialWay
+from tongban.config import get_settings
+from tongban.verification.models import VerificationRequest
+
+
+def _issuer_name(session: Session, code: str) -> str:
+    return catalog.get_department(session, code=code).name
+
+
+def _asking_task(case: Case, entry: dict[str, Any], issuer: str) -> Task | None:
+    """The open task of a department that handles an item listing the material, other
+    than the issuer: a review task of that item first, else any open task."""
+    open_tasks = [
+        t for t in case.tasks if t.state == TaskState.open and t.department_code != issuer
+    ]
+    items = set(entry.get("items") or [])
+    listed = [t for t in open_tasks if t.item_code in items]
+    return next(iter(listed or open_tasks), None)
+
+
+def _asking_departments(session: Session, case: Case, material: dict[str, Any]) -> set[str]:
+    """Departments of the items that list the material: they ask the issuer."""
+    listed = set(material.get("items") or [])
+    items = cases.spec_of(session, case)["items"]
+    return {item["department"] for item in items if item["code"] in listed}
+
+
+def provide(
+    session: Session, *, case: Case, material: dict[str, Any], now: datetime
+) -> cases.Provided | cases.Unavailable:
+    """A certificate the issuer is asked to verify at acceptance: nothing to submit."""
+    issuer = material.get("issuer")
+    if not issuer:
+        return cases.Unavailable("目录未写明签发部门，无法协查", "No issuing department to ask")
+    if _asking_departments(session, case, material) <= {issuer}:
+        return cases.Unavailable(
+            "签发部门即办理部门，无需协查", "The issuing department handles the case itself"
+        )
+    name = _issuer_name(session, issuer)
+    return cases.Provided(
+        reference=f"issuer:{issuer}",
+        trust=None,
+        summary_zh=f"由审批部门向{name}协查，无需提交",
+        summary_en=f"Verified with {issuer} by the department; nothing to submit",
+        detail={"issuer": issuer},
+    )
+
+
+def start(
+    session: Session, *, case: Case, material: Material, entry: dict[str, Any], now: datetime
+) -> None:
+    """The case was accepted: ask the issuer to verify the material (once per case)."""
+    if material.reference and material.reference.startswith("verification:"):
+        return  # asked at an earlier acceptance
+    issuer = str(entry["issuer"])
+    task = _asking_task(case, entry, issuer)
+    if task is None:
+        return
+    applicant = session.get_one(User, case.applicant_id)
+    who = f"{applicant.display_name}（{applicant.id_number or applicant.credit_code or ''}）"
+    request = VerificationRequest(
+        case=case,
+        task_id=task.id,
+        from_department=task.department_code,
+        to_department=issuer,
+        question=f"请核验申请人{who}的“{entry['name']}”是否真实有效；如有，请附电子文书。",
+        asked_by="系统（自动协查）",
+        asked_at=now,
+        due_at=clocks.calendar(session).add_working_days(
+            now, get_settings().verification_working_days
+        ),
+        material_code=material.material_code,
+    )
+    session.add(request)
+    session.flush()
+    material.reference = f"verification:{request.id}"
+    audit.record(
+        session,
+        at=now,
+        action="verification.ask",
+        actor=SYSTEM,
+        object_type="verification",
+        object_id=request.id,
+        case_id=case.id,
+        subject_id=case.applicant_id,
+        opinion=request.question,
+        data={
+            "task_id": task.id,
+            "from_department": task.department_code,
+            "to_department": issuer,
+            "material_code": material.material_code,
+        },
+    )
+
+
+cases.register_provider(MaterialWay.verified, provide, accepted=start)

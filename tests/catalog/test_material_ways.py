@@ -1,0 +1,80 @@
+"""The catalog declares how each material is satisfied (``ways``), and the loader refuses a
+guide that promises what the engine would not keep: a note saying the applicant need not
+submit a material, while its ways still ask for an upload first."""
+
+from __future__ import annotations
+
+import yaml
+
+from tests.catalog.conftest import CATALOG, CatalogCopy
+from tongban.catalog import ways
+from tongban.catalog.loader import read_catalog
+
+SCJG_001 = "items/3501-SCJG-001.yaml"
+SCJG_002 = "items/3501-SCJG-002.yaml"
+JT_002 = "items/3501-JT-002.yaml"
+
+
+def _errors(copy: CatalogCopy, file: str) -> list[str]:
+    return [p.message for p in read_catalog(copy.root).errors if p.file == file]
+
+
+def test_every_material_of_the_demo_catalog_declares_its_ways_and_keeps_its_note() -> None:
+    for path in sorted((CATALOG / "items").glob("*.yaml")):
+        item = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for material in item["materials"]:
+            declared = ways.declared(material)
+            assert "ways" in material, f"{item['code']} {material['code']} declares no ways"
+            for word in ways.promises(material):
+                assert declared[0] != "upload", (item["code"], material["code"], word)
+            if material.get("shared_source"):
+                assert "shared" in declared, (item["code"], material["code"])
+            if material.get("licence_type"):
+                assert "licence" in declared, (item["code"], material["code"])
+
+
+def test_a_note_promising_exemption_with_an_upload_first_names_item_material_and_promise(
+    catalog_copy: CatalogCopy,
+) -> None:
+    catalog_copy.replace(
+        SCJG_001,
+        "  ways: [licence, shared, upload]\n  shared_source: population\n  licence_type: 居民身份证\n"
+        "  formats: [pdf, jpg, png, ofd]\n  copies: 原件核验\n  note: 已有电子身份证照",
+        "  ways: [upload]\n  shared_source: population\n  licence_type: 居民身份证\n"
+        "  formats: [pdf, jpg, png, ofd]\n  copies: 原件核验\n  note: 已有电子身份证照",
+    )
+    [message] = _errors(catalog_copy, SCJG_001)
+    assert "3501-SCJG-001" in message and "ID_CARD" in message and "“免于提交”" in message
+    assert "仍要求申请人上传" in message
+
+
+def test_a_generated_form_declared_as_an_upload_breaks_its_promise(
+    catalog_copy: CatalogCopy,
+) -> None:
+    text = catalog_copy.text(SCJG_002)
+    catalog_copy.path(SCJG_002).write_text(
+        text.replace("  ways: [generated]\n", "", 1), encoding="utf-8"
+    )
+    messages = _errors(catalog_copy, SCJG_002)
+    assert any("APPLICATION_FORM" in m and "“自动生成”" in m for m in messages), messages
+
+
+def test_signed_online_needs_the_text_and_verified_needs_the_issuer(
+    catalog_copy: CatalogCopy,
+) -> None:
+    catalog_copy.replace(
+        JT_002, "  issuer: GA\n  shared_source: criminal_record", "  shared_source: criminal_record"
+    )
+    [message] = _errors(catalog_copy, JT_002)
+    assert "NO_CRIME_RECORD" in message and "issuer" in message
+
+
+def test_an_upload_is_the_last_resort(catalog_copy: CatalogCopy) -> None:
+    catalog_copy.replace(
+        SCJG_001,
+        "  ways: [licence, shared, upload]\n  shared_source: population\n  licence_type: 居民身份证\n"
+        "  formats: [pdf, jpg, png, ofd]\n  copies: 原件核验\n  note: 已有电子身份证照",
+        "  ways: [licence, upload, shared]\n  shared_source: population\n  licence_type: 居民身份证\n"
+        "  formats: [pdf, jpg, png, ofd]\n  copies: 原件核验\n  note: 已有电子身份证照",
+    )
+    assert any("upload 须列在最后" in m for m in _errors(catalog_copy, SCJG_001))

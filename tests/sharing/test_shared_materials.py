@@ -54,7 +54,7 @@ def test_enterprise_start_up_as_a_registered_person(
     form["shareholders"] = [{**form["shareholders"][0], "name": "张三", "id_number": ZHANGSAN_ID}]
     saved = client.patch(f"{API}/cases/{number}", json={"form_data": form}, headers=headers)
     assert saved.status_code == 200, saved.text
-    case, asked = _submit_uploading_what_is_asked(client, headers, number)
+    _case, asked = _submit_uploading_what_is_asked(client, headers, number)
     assert not {"ID_CARD", "LEGAL_REP_ID", "SHAREHOLDER_ID", "APPLICATION_FORM"} & asked
     rows = {
         m["material_code"]: m

@@ -78,3 +78,17 @@ def test_records_are_stored_and_replaced(db: Session) -> None:
     counts = sharing.load_synthetic(db, now=START, people=30, enterprises=5, seed=2)
     assert counts["population"] == 30
     assert sharing.record_count(db, code="population") == 30
+
+
+def test_the_demo_loads_the_population_once(
+    db: Session, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli, "_runtime", lambda: runtime)
+    monkeypatch.setattr(cli, "upgrade", lambda url: None)  # the test database is migrated
+    result = CliRunner().invoke(cli.app, ["demo", "--cases", "0"])
+    assert result.exit_code == 0, result.output
+    assert "population 1000" in result.output and "enterprise_register 200" in result.output
+    person = sharing.lookup(db, code="population", key=ZHANGSAN_ID).record
+    assert person is not None and person["name"] == "张三"
+    again = CliRunner().invoke(cli.app, ["demo", "--cases", "0"])
+    assert again.exit_code == 0 and "共享数据已生成" not in again.output

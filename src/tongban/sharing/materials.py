@@ -36,14 +36,16 @@ def _keys(
         own = {"resident_id": applicant.id_number, "credit_code": applicant.credit_code}
         key = own.get(source["key"], answers.get(source["key"]))
         return [key] if isinstance(key, str) and key else []
-    keys = []
+    keys: list[str] = []
     for path in named:
         field, _, sub = path.partition("[].")
         value = answers.get(field)
-        values = [row.get(sub) for row in value if isinstance(row, dict)] if sub else [value]
-        if not values or not all(isinstance(v, str) and v for v in values):
+        rows = value if sub and isinstance(value, list) else []
+        values = [row.get(sub) for row in rows if isinstance(row, dict)] if sub else [value]
+        found = [v for v in values if isinstance(v, str) and v]
+        if not found or len(found) != len(values):
             return []
-        keys += values
+        keys += found
     return keys
 
 

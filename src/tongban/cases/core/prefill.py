@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -64,14 +64,11 @@ class FillRequest:
     reuse: bool = False
 
 
-class Filler(Protocol):
-    def __call__(self, session: Session, request: FillRequest, found: Prefill) -> None: ...
-
-
+Filler = Callable[[Session, "FillRequest", "Prefill"], None]
 FILLERS: list[Filler] = []
 
 
-def filler(function: Callable[[Session, FillRequest, Prefill], None]) -> Filler:
+def filler(function: Filler) -> Filler:
     """Register a filler; later fillers do not override a locked value of an earlier one."""
     FILLERS.append(function)
     return function

@@ -5,7 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 VENDOR := src/tongban/static/vendor
-ASSETS := $(VENDOR)/echarts.common.min.js $(VENDOR)/htmx.min.js
+ASSETS := $(VENDOR)/echarts.common.min.js $(VENDOR)/htmx.min.js \
+  $(VENDOR)/swagger-ui-bundle.js $(VENDOR)/swagger-ui.css
 export TONGBAN_DATABASE_URL ?= sqlite:///var/tongban.sqlite3
 
 .PHONY: run test test-fast bench bench-load lint fmt migrate install install-dev lock clean system-deps
@@ -24,7 +25,8 @@ $(DEVSTAMP): $(STAMP) requirements-dev.lock
 
 # Browser assets from the npm registry, pinned in package-lock.json: ECharts (its common
 # build: bar, line, pie with tooltips and legends, a third smaller on the wire) is served
-# by the dashboard, htmx by every page (partial updates), axe-core is injected by the
+# by the dashboard, htmx by every page (partial updates), Swagger UI by the API docs page
+# (served from here: government networks are often offline), axe-core is injected by the
 # accessibility tests.
 node_modules/.package-lock.json: package.json package-lock.json
 	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
@@ -39,6 +41,10 @@ $(VENDOR)/echarts.common.min.js: node_modules/.package-lock.json
 $(VENDOR)/htmx.min.js: node_modules/.package-lock.json
 	mkdir -p $(dir $@)
 	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+$(VENDOR)/swagger-ui-bundle.js $(VENDOR)/swagger-ui.css: node_modules/.package-lock.json
+	mkdir -p $(dir $@)
+	cp node_modules/swagger-ui-dist/$(notdir $@) $@
 
 install: $(STAMP) $(ASSETS)       ## runtime dependencies (pinned in requirements.lock, package-lock.json)
 install-dev: $(DEVSTAMP) $(ASSETS) ## + test and lint tools (requirements-dev.lock)
@@ -55,6 +61,7 @@ test: install-dev system-deps ## lint, type-check and the whole test suite
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/bandit -q -r src --severity-level high  # security lint: 0 high-severity findings
 	$(BIN)/pytest -n 2 --maxfail=20
 
 bench: install bench-load ## benchmarks under bench/ (results go to BENCHMARKS.md by hand)
@@ -70,6 +77,7 @@ lint: install-dev
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/bandit -q -r src --severity-level high  # security lint: 0 high-severity findings
 
 fmt: install-dev
 	$(BIN)/ruff check --fix src tests

@@ -67,6 +67,26 @@ def test_demo_refuses_a_production_database(
     assert "生产环境不能加载演示数据" in result.output
 
 
+@pytest.mark.parametrize("secret", [None, "x", "dev-only-secret-change-me"])
+def test_production_refuses_a_weak_secret_in_one_line_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, secret: str | None
+) -> None:
+    monkeypatch.setenv("TONGBAN_ENVIRONMENT", "production")
+    monkeypatch.setenv("TONGBAN_DATABASE_URL", f"sqlite:///{tmp_path}/prod.sqlite3")
+    if secret is None:
+        monkeypatch.delenv("TONGBAN_SECRET_KEY", raising=False)
+    else:
+        monkeypatch.setenv("TONGBAN_SECRET_KEY", secret)
+    get_settings.cache_clear()
+    try:
+        result = runner.invoke(app, ["migrate"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2
+    assert "TONGBAN_SECRET_KEY" in result.output and "32" in result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+
+
 # -- the holiday calendar -------------------------------------------------------------
 
 

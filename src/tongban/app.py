@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import Response
 
 from tongban import __version__
 from tongban.accounts.api import router as accounts_api
+from tongban.accounts.deps import SESSION_COOKIE
 from tongban.accounts.views import router as accounts_views
 from tongban.cases.http.applicant_api import router as cases_api
 from tongban.cases.http.applicant_views import router as case_views
@@ -35,8 +37,12 @@ from tongban.verification.api import router as verification_api
 from tongban.verification.views import router as verification_views
 from tongban.web import errors
 from tongban.web.assets import STATIC, VersionedStatic, favicon
+from tongban.web.headers import SecurityHeaders
+from tongban.web.idempotency import IdempotencyKeys
 from tongban.web.jsonbody import StrictJSONBodies
+from tongban.web.limits import BodyLimit
 from tongban.web.runtime import Runtime
+from tongban.web.templating import render
 from tongban.workdays.api import router as calendar_api
 from tongban.worker import EmbeddedWorker
 
@@ -89,19 +95,28 @@ def create_app(runtime: Runtime, *, start_worker: bool | None = None) -> FastAPI
         version=__version__,
         description="Online administrative approval: catalog, cases, parallel review, time limits.",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # FastAPI's page loads Swagger UI from a CDN: ``api_docs`` serves it
         redoc_url=None,
         lifespan=lifespan,
     )
     app.state.runtime = runtime
     for router in API_ROUTERS:
-        app.include_router(router, prefix=API_PREFIX)
+        app.include_router(router, prefix=API_PREFIX, responses=errors.API_ERRORS)
     for router in PAGE_ROUTERS:
         app.include_router(router, include_in_schema=False)
     app.add_api_route("/favicon.ico", favicon, include_in_schema=False)
+    app.add_api_route(f"{API_PREFIX}/docs", api_docs, include_in_schema=False)
     app.mount("/static", VersionedStatic(directory=str(STATIC)), name="static")
     errors.install(app)
+    app.add_middleware(IdempotencyKeys, session_cookie=SESSION_COOKIE)  # sees plain bodies
     app.add_middleware(StrictJSONBodies)  # NaN and infinities never reach a route
+    app.add_middleware(BodyLimit)  # a body past its limit is read no further
     # pages and the vendored scripts shrink to a fifth on slow mobile networks
     app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(SecurityHeaders, session_cookie=SESSION_COOKIE)
     return app
+
+
+def api_docs(request: Request) -> Response:
+    """The API documentation (Swagger UI), its scripts served from this site."""
+    return render(request, "api_docs.html", {"openapi_url": f"{API_PREFIX}/openapi.json"})

@@ -9,18 +9,20 @@ from zoneinfo import ZoneInfo
 
 import typer
 import yaml
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import Progress, track
 from rich.table import Table
 
 from tongban.accounts import service as accounts
 from tongban.accounts.enums import Role
+from tongban.accounts.passwords import check_new_password
 from tongban.accounts.schemas import StaffCreate
 from tongban.audit.service import SYSTEM
 from tongban.cases import service as cases
 from tongban.catalog import service as catalog
 from tongban.catalog.loader import read_catalog
-from tongban.config import get_settings, settings_markdown
+from tongban.config import Settings, get_settings, settings_markdown
 from tongban.db import unit_of_work
 from tongban.demo import history as demo_history
 from tongban.demo import users as demo
@@ -57,9 +59,24 @@ CatalogPath = Annotated[
 ]
 
 
+def _settings() -> Settings:
+    """The settings, or one line per problem and exit code 2 (never a traceback)."""
+    try:
+        return get_settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            where = "TONGBAN_" + "_".join(str(part) for part in problem["loc"]).upper()
+            message = str(problem["msg"]).removeprefix("Value error, ")
+            console.print(
+                f"[red]设置有误 / bad setting:[/red] {where if problem['loc'] else ''} {message}",
+                soft_wrap=True,
+            )
+        raise typer.Exit(2) from None
+
+
 def _runtime() -> Runtime:
     load_all()  # every domain's tables, so relationships by name resolve
-    settings = get_settings()
+    settings = _settings()
     configure(json=settings.log_json)
     return Runtime.from_settings(settings)
 
@@ -254,9 +271,11 @@ def users_create(
     role: Annotated[list[Role], typer.Option(help="Repeat for several roles")],
     department: Annotated[str | None, typer.Option(help="Department code")] = None,
 ) -> None:
-    """Create a staff account."""
+    """Create a staff account (the password must meet TONGBAN_PASSWORD_POLICY)."""
     runtime = _runtime()
     try:
+        own = [username, name]
+        check_new_password(password, policy=runtime.settings.password_policy, user_inputs=own)
         with unit_of_work(runtime.sessions) as session:
             data = StaffCreate(
                 username=username,

@@ -10,6 +10,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "dev-only-secret-change-me"
+MIN_SECRET_LENGTH = 32
 
 
 class Settings(BaseSettings):
@@ -29,7 +30,7 @@ class Settings(BaseSettings):
     )
     secret_key: str = Field(
         DEV_SECRET,
-        description="Secret for signing cookies and CSRF tokens; must be set in production.",
+        description="Secret for signing cookies and CSRF tokens; in production a random string of at least 32 characters.",
     )
     host: str = Field("127.0.0.1", description="Address the web server listens on.")
     port: int = Field(8000, description="Port the web server listens on.")
@@ -42,7 +43,38 @@ class Settings(BaseSettings):
         description="Office hours (HH:MM-HH:MM) used by items whose limits are in hours.",
     )
     session_hours: int = Field(8, description="How long a sign-in stays valid, in hours.")
+    password_policy: Literal["nist", "dengbao3"] = Field(
+        "nist",
+        description="Rules for new passwords: nist (NIST SP 800-63B: at least 8 characters, not "
+        "common or easy to guess, no composition rules) or dengbao3 (等保 2.0 level 3: at least "
+        "8 characters of 3 of the 4 kinds, not containing the username).",
+    )
+    sign_in_lock_after: int = Field(
+        5,
+        ge=3,
+        le=20,
+        description="Wrong passwords in a row after which a username is locked (登录失败处理).",
+    )
+    sign_in_lock_minutes: int = Field(
+        15,
+        ge=1,
+        le=1440,
+        description="Minutes a username stays locked after the last of those wrong passwords.",
+    )
+    sign_in_per_source_per_minute: int = Field(
+        100,
+        ge=5,
+        description="Sign-in attempts one network address may make per minute (any username).",
+    )
+    registrations_per_source_per_hour: int = Field(
+        10, ge=1, description="Accounts one network address may register per hour."
+    )
     max_upload_mb: int = Field(20, description="Largest accepted upload, in megabytes.")
+    max_body_kb: int = Field(
+        1024,
+        ge=16,
+        description="Largest request body other than an upload (JSON, forms), in kilobytes.",
+    )
     verification_working_days: int = Field(
         3,
         ge=1,
@@ -67,9 +99,15 @@ class Settings(BaseSettings):
     log_json: bool = Field(False, description="Write logs as JSON lines instead of console text.")
 
     @model_validator(mode="after")
-    def _refuse_dev_secret_in_production(self) -> Settings:
-        if self.environment == "production" and self.secret_key == DEV_SECRET:
-            raise ValueError("TONGBAN_SECRET_KEY must be set to a real secret in production")
+    def _refuse_weak_secret_in_production(self) -> Settings:
+        weak = self.secret_key == DEV_SECRET or len(self.secret_key) < MIN_SECRET_LENGTH
+        if self.environment == "production" and weak:
+            raise ValueError(
+                f"生产环境须把 TONGBAN_SECRET_KEY 设为至少 {MIN_SECRET_LENGTH} 个字符的随机密钥 / "
+                f"TONGBAN_SECRET_KEY must be a random secret of at least {MIN_SECRET_LENGTH} "
+                "characters in production: python3 -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))'"
+            )
         return self
 
 

@@ -58,3 +58,14 @@ class Conflict(DomainError):
 
     status = 409
     code = "conflict"
+
+
+class TooManyAttempts(DomainError):
+    """Too many attempts in a short time: try again after ``retry_after`` seconds."""
+
+    status = 429
+    code = "too_many_attempts"
+
+    def __init__(self, message_zh: str, message_en: str, *, retry_after: int) -> None:
+        super().__init__(message_zh, message_en)
+        self.retry_after = max(1, retry_after)

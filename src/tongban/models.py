@@ -16,4 +16,5 @@ def load_all() -> None:
     from tongban.sharing import register as _sharing_hooks  # noqa: F401  (fillers, providers)
     from tongban.verification import automatic as _verified  # noqa: F401  its material way
     from tongban.verification import models as _verification  # noqa: F401
+    from tongban.web import idempotency as _idempotency  # noqa: F401
     from tongban.workdays import models as _workdays  # noqa: F401

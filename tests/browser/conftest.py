@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 import yaml
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 from sqlalchemy.orm import Session
 
 from tongban.app import create_app
@@ -135,6 +135,7 @@ class Browsers:
         )
         self.contexts: list[BrowserContext] = []
         self.pages: dict[str, Page] = {}
+        self.refused: list[str] = []  # what the Content-Security-Policy blocked
 
     def page(self, who: str) -> Page:
         if who not in self.pages:
@@ -143,8 +144,14 @@ class Browsers:
             )
             context.set_default_timeout(15_000)
             self.contexts.append(context)
-            self.pages[who] = context.new_page()
+            page = context.new_page()
+            page.on("console", self._note_refusal)
+            self.pages[who] = page
         return self.pages[who]
+
+    def _note_refusal(self, message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            self.refused.append(message.text)
 
     def sign_in(self, who: str, password: str = "demo12345") -> Page:
         page = self.page(who)
@@ -169,3 +176,4 @@ def people(request: pytest.FixtureRequest, browser: Browser, server: str) -> Ite
             page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{who}.png"), full_page=True)
     for context in crowd.contexts:
         context.close()
+    assert not crowd.refused, f"the Content-Security-Policy blocked: {crowd.refused}"

@@ -127,8 +127,8 @@ def test_a_material_uploads_with_progress_then_shows_a_preview_and_can_be_replac
     expect(row.locator(".file-name")).to_have_text("photo.png")
     thumbnail = row.locator("img.thumb")
     expect(thumbnail).to_be_visible()
-    page.wait_for_function(
-        "document.querySelector('#material-ID_CARD img.thumb').naturalWidth === 1"
+    page.wait_for_function(  # a function, not a string: the page's CSP forbids eval
+        "() => document.querySelector('#material-ID_CARD img.thumb').naturalWidth === 1"
     )
 
     bad = tmp_path / "scan.pdf"

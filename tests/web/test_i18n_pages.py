@@ -105,6 +105,8 @@ def test_english_tour_renders_every_template(
     assert "Items included" in pages[-1]
     pages += [client.get("/login?lang=en").text, client.get("/register?lang=en").text]
     assert "Sign in" in pages[-2] and "Register" in pages[-1]
+    pages.append(client.get("/api/v1/docs?lang=en").text)
+    assert "API documentation" in pages[-1]
     pages.append(client.get("/items/NOPE-1?lang=en").text)
     assert "Go back" in pages[-1]
     applicant = signed_in("zhangsan")

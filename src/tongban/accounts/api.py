@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from tongban.accounts import service
-from tongban.accounts.deps import CurrentUser, token_of
+from tongban.accounts import signin
+from tongban.accounts.deps import CurrentUser, source_of, token_of
 from tongban.accounts.models import User
 from tongban.accounts.schemas import ApplicantCreate, SignIn, TokenRead, UserRead
 from tongban.outbox import service as outbox
-from tongban.web.deps import RuntimeDep, SessionDep
+from tongban.web.deps import NowDep, RuntimeDep, SessionDep
 
 router = APIRouter(tags=["accounts"])
 
@@ -28,25 +28,33 @@ def user_read(user: User) -> UserRead:
 
 
 @router.post("/auth/register", status_code=201)
-def register(body: ApplicantCreate, session: SessionDep) -> UserRead:
-    """Register a natural person or an enterprise agent."""
-    return user_read(service.register_applicant(session, data=body))
+def register(
+    body: ApplicantCreate, request: Request, session: SessionDep, runtime: RuntimeDep, now: NowDep
+) -> UserRead:
+    """Register a natural person or an enterprise agent (password policy and a limit per
+    network address: ``accounts.signin.register``)."""
+    user = signin.register(
+        session, data=body, settings=runtime.settings, source=source_of(request), now=now
+    )
+    return user_read(user)
 
 
 @router.post("/auth/login")
-def login(body: SignIn, session: SessionDep, runtime: RuntimeDep) -> TokenRead:
-    """Exchange a username and password for a bearer token."""
-    hours = runtime.settings.session_hours
-    _, token = service.sign_in(session, username=body.username, password=body.password, hours=hours)
-    return TokenRead(access_token=token, expires_in=hours * 3600)
+def login(body: SignIn, request: Request, runtime: RuntimeDep, now: NowDep) -> TokenRead:
+    """Exchange a username and password for a bearer token; 429 with ``Retry-After`` while
+    the username is locked or the address tries too often (``accounts.signin``)."""
+    _, token = signin.sign_in(
+        runtime, username=body.username, password=body.password, source=source_of(request), now=now
+    )
+    return TokenRead(access_token=token, expires_in=runtime.settings.session_hours * 3600)
 
 
 @router.post("/auth/logout", status_code=204)
-def logout(request: Request, session: SessionDep, user: CurrentUser) -> None:
+def logout(request: Request, session: SessionDep, user: CurrentUser, now: NowDep) -> None:
     """End this token's session."""
     token = token_of(request)
     if token:
-        service.sign_out(session, token=token)
+        signin.sign_out(session, token=token, now=now, source=source_of(request))
 
 
 @router.get("/me")

@@ -9,14 +9,17 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from tongban.accounts import service as accounts
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.errors import NotAllowed, NotSignedIn
-from tongban.web.deps import SessionDep
+from tongban.web.csrf import token_is_valid
+from tongban.web.deps import READING_METHODS, SessionDep
 
 SESSION_COOKIE = "tongban_session"
+CSRF_HEADER = "x-csrf-token"
 
 
 def token_of(request: Request) -> str | None:
@@ -24,6 +27,12 @@ def token_of(request: Request) -> str | None:
     if header.lower().startswith("bearer "):
         return header[7:].strip()
     return request.cookies.get(SESSION_COOKIE)
+
+
+def source_of(request: Request) -> str | None:
+    """The network address a request came from (behind a reverse proxy: run uvicorn with
+    ``--proxy-headers --forwarded-allow-ips`` so this is the client's, not the proxy's)."""
+    return request.client.host if request.client else None
 
 
 @dataclass(frozen=True)
@@ -38,7 +47,45 @@ class Viewer:
     is_catalog_admin: bool
 
 
-def get_optional_user(request: Request, session: SessionDep) -> User | None:
+def _unchecked_cookie_write(request: Request) -> bool:
+    """An API call that changes state, signed in only by the browser's session cookie and
+    without this browser's CSRF token in ``X-CSRF-Token``.
+
+    The cookie is sent on requests from sibling origins of the same site (SameSite=Lax), so
+    it alone must not authorise a change (OWASP ASVS 4.0 §4.2.2); bearer tokens are not
+    sent by browsers on their own.
+    """
+    return (
+        request.url.path.startswith("/api/")
+        and request.method not in READING_METHODS
+        and not request.headers.get("authorization", "").lower().startswith("bearer ")
+        and SESSION_COOKIE in request.cookies
+        and not token_is_valid(request, request.headers.get(CSRF_HEADER))
+    )
+
+
+BEARER = HTTPBearer(
+    auto_error=False,
+    description="The access_token of POST /api/v1/auth/login (pages use the session cookie)",
+)
+
+
+def get_optional_user(
+    request: Request,
+    session: SessionDep,
+    _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None,
+) -> User | None:
+    """The signed-in user, if any (``_declared`` puts the bearer scheme in the OpenAPI
+    document; the token is read by ``token_of``, which also takes the session cookie)."""
+    if _unchecked_cookie_write(request):
+        raise NotAllowed(
+            "来源不明的请求：用浏览器登录状态调用接口修改数据时，须在 X-CSRF-Token 请求头中"
+            "附上页面的令牌；程序调用请使用登录接口返回的令牌（Authorization: Bearer）。",
+            "Request of unknown origin: an API call that changes data with the browser's "
+            "session cookie must carry the page's token in the X-CSRF-Token header; programs "
+            "should use the bearer token from the login API.",
+            code="csrf",
+        )
     token = token_of(request)
     user = accounts.user_for_token(session, token=token) if token else None
     request.state.user = (

@@ -38,8 +38,8 @@ class StaffCreate(BaseModel):
 
 
 class SignIn(BaseModel):
-    username: str
-    password: str
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=128)
 
 
 class TokenRead(BaseModel):

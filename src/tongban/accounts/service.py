@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
 
 from argon2 import PasswordHasher
-from argon2.exceptions import VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tongban import identifiers
@@ -19,7 +17,7 @@ from tongban.accounts.enums import Role, UserKind
 from tongban.accounts.models import SignInSession, User, UserRole
 from tongban.accounts.schemas import ApplicantCreate, StaffCreate
 from tongban.audit.service import Actor
-from tongban.errors import Conflict, InvalidInput, NotSignedIn
+from tongban.errors import Conflict, InvalidInput
 from tongban.timeutil import utcnow
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -30,8 +28,25 @@ def actor_of(user: User) -> Actor:
     return Actor(id=user.id, name=user.display_name, department_code=user.department_code)
 
 
-def _hash_token(token: str) -> str:
+def hash_token(token: str) -> str:
+    """How a bearer token is stored: its SHA-256, never the token itself."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of ``password``."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> None:
+    """Raise ``argon2.exceptions.VerificationError`` unless ``password`` matches."""
+    _hasher.verify(password_hash, password)
+
+
+def rehash_if_needed(user: User, password: str) -> None:
+    """Store a fresh hash when the library's recommended parameters have changed."""
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
 
 
 def _check_username_free(session: Session, username: str) -> None:
@@ -129,45 +144,14 @@ def create_staff(session: Session, *, data: StaffCreate) -> User:
     return user
 
 
-def sign_in(session: Session, *, username: str, password: str, hours: int) -> tuple[User, str]:
-    """Check a password and open a session; returns the user and a fresh token."""
-    user = session.scalar(select(User).where(User.username == username))
-    try:
-        if user is None or not user.active:
-            raise VerificationError
-        _hasher.verify(user.password_hash, password)
-    except VerificationError as error:
-        raise NotSignedIn(
-            "用户名或密码不正确。", "Wrong username or password.", code="bad_credentials"
-        ) from error
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
-    token = secrets.token_urlsafe(32)
-    now = utcnow()
-    session.add(
-        SignInSession(
-            token_hash=_hash_token(token),
-            user_id=user.id,
-            created_at=now,
-            expires_at=now + timedelta(hours=hours),
-        )
-    )
-    return user, token
-
-
 def user_for_token(session: Session, *, token: str) -> User | None:
     """The user a live token belongs to, or None when unknown or expired."""
-    query = select(SignInSession).where(SignInSession.token_hash == _hash_token(token))
+    query = select(SignInSession).where(SignInSession.token_hash == hash_token(token))
     sign_in_row = session.scalar(query)
     if sign_in_row is None or sign_in_row.expires_at <= utcnow():
         return None
     user = session.get(User, sign_in_row.user_id)
     return user if user is not None and user.active else None
-
-
-def sign_out(session: Session, *, token: str) -> None:
-    """End the session of a token (no error if it was already gone)."""
-    session.execute(delete(SignInSession).where(SignInSession.token_hash == _hash_token(token)))
 
 
 def get_user(session: Session, *, user_id: int) -> User | None:

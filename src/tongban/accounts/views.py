@@ -9,13 +9,13 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from tongban.accounts import service
-from tongban.accounts.deps import SESSION_COOKIE, OptionalUser, token_of
+from tongban.accounts import signin
+from tongban.accounts.deps import SESSION_COOKIE, OptionalUser, source_of, token_of
 from tongban.accounts.models import User
 from tongban.accounts.schemas import ApplicantCreate
-from tongban.errors import DomainError
+from tongban.errors import DomainError, TooManyAttempts
 from tongban.web import carry, csrf
-from tongban.web.deps import CheckedForm, RuntimeDep, SessionDep, see_other
+from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, see_other
 from tongban.web.i18n import LANG_COOKIE, LOCALES, locale_of
 from tongban.web.templating import render
 
@@ -64,9 +64,7 @@ def login_page(request: Request, user: OptionalUser, next: str | None = None) ->
 
 
 @router.post("/login")
-def login(
-    request: Request, session: SessionDep, runtime: RuntimeDep, form: CheckedForm
-) -> Response:
+def login(request: Request, runtime: RuntimeDep, now: NowDep, form: CheckedForm) -> Response:
     """Check the password, set the session cookie and go on to the user's start page.
 
     A form whose sign-in had ended (``web.carry``) comes back on a page that re-posts it,
@@ -75,11 +73,12 @@ def login(
     username, target = _text(form, "username"), safe_next(_text(form, "next"))
     kept = {name: _text(form, name) for name in (carry.CARRY, carry.CARRY_TO)}
     try:
-        user, token = service.sign_in(
-            session,
+        user, token = signin.sign_in(
+            runtime,
             username=username,
-            password=_text(form, "password"),
-            hours=runtime.settings.session_hours,
+            password=str(form.get("password") or ""),
+            source=source_of(request),
+            now=now,
         )
     except DomainError as error:
         context = {
@@ -90,6 +89,8 @@ def login(
         }
         again = render(request, "accounts/login.html", context, status_code=error.status)
         again.headers.update(carry.NO_STORE)
+        if isinstance(error, TooManyAttempts):
+            again.headers["Retry-After"] = str(error.retry_after)
         return again
     response = _onwards(request, user, target, kept)
     _set_session(response, runtime, token)
@@ -110,12 +111,12 @@ def _onwards(request: Request, user: User, target: str | None, kept: dict[str, s
 
 
 @router.post("/logout")
-def logout(request: Request, session: SessionDep, form: CheckedForm) -> Response:
+def logout(request: Request, session: SessionDep, now: NowDep, form: CheckedForm) -> Response:
     """End the session and forget the cookie; the browser drops the unsaved form copies
     that ``static/autosave.js`` kept (a shared computer keeps nobody's answers)."""
     token = token_of(request)
     if token:
-        service.sign_out(session, token=token)
+        signin.sign_out(session, token=token, now=now, source=source_of(request))
     csrf.signed_out(request)
     response = see_other("/")
     response.delete_cookie(SESSION_COOKIE)
@@ -146,20 +147,19 @@ def _validation_problems(error: ValidationError, locale: str) -> dict[str, str]:
 
 @router.post("/register")
 def register(
-    request: Request, session: SessionDep, runtime: RuntimeDep, form: CheckedForm
+    request: Request, session: SessionDep, runtime: RuntimeDep, now: NowDep, form: CheckedForm
 ) -> Response:
     """Create the account and sign the new applicant in."""
     locale = _locale(request)
     values = {name: _text(form, name) for name in REGISTER_FIELDS}
     try:
         data = _applicant(form)
-        service.register_applicant(session, data=data)
-        user, token = service.sign_in(
-            session,
-            username=data.username,
-            password=data.password,
-            hours=runtime.settings.session_hours,
+        source = source_of(request)
+        user = signin.register(
+            session, data=data, settings=runtime.settings, source=source, now=now
         )
+        hours = runtime.settings.session_hours
+        token = signin.open_session(session, user=user, hours=hours, now=now, source=source)
     except ValidationError as error:
         return _register_again(request, values, _validation_problems(error, locale))
     except DomainError as error:

@@ -13,7 +13,12 @@ from tongban.db import Base, UTCDateTime
 
 class AuditEntry(Base):
     __tablename__ = "audit_entries"
-    __table_args__ = (Index("ix_audit_entries_case_id_at", "case_id", "at"),)
+    __table_args__ = (
+        Index("ix_audit_entries_case_id_at", "case_id", "at"),
+        # sign-in throttling counts recent entries per username and per network address
+        Index("ix_audit_entries_action_object_at", "action", "object_id", "at"),
+        Index("ix_audit_entries_action_source_at", "action", "source_address", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -29,3 +34,4 @@ class AuditEntry(Base):
     to_state: Mapped[str | None] = mapped_column(String(30))
     opinion: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    source_address: Mapped[str | None] = mapped_column(String(45))  # client IP, IPv6 at most

@@ -43,10 +43,12 @@ def record(
     to_state: str | None = None,
     opinion: str | None = None,
     data: dict[str, Any] | None = None,
+    source_address: str | None = None,
 ) -> AuditEntry:
     """Append an audit entry and queue the notifications it implies.
 
-    ``subject_id`` is the person the entry concerns (the applicant of a case).
+    ``subject_id`` is the person the entry concerns (the applicant of a case);
+    ``source_address`` the network address a security event came from (sign-in, registration).
     """
     entry = AuditEntry(
         at=at,
@@ -62,6 +64,7 @@ def record(
         to_state=to_state,
         opinion=opinion,
         data=data or {},
+        source_address=source_address,
     )
     session.add(entry)
     session.flush()

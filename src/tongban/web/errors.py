@@ -2,21 +2,65 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from tongban.db import LockTimeout, is_lock_timeout
-from tongban.errors import Conflict, DomainError, InvalidInput, NotSignedIn
+from tongban.errors import Conflict, DomainError, InvalidInput, NotSignedIn, TooManyAttempts
 from tongban.web import carry
 from tongban.web.i18n import locale_of
 from tongban.web.templating import render
 
 RETRY_AFTER_SECONDS = 5
+
+
+class ErrorDetail(BaseModel):
+    """What to fix in one field: ``field``, ``message_zh``, ``message_en``."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class ErrorContent(BaseModel):
+    code: str = Field(description="Stable machine-readable kind, e.g. not_found, csrf, busy")
+    message: str = Field(description="What went wrong and what to do, in the reader's language")
+    field: str | None = Field(None, description="The input field at fault, where one is")
+    details: list[ErrorDetail] = Field(default_factory=list)
+
+
+class ErrorBody(BaseModel):
+    """Every error the API answers, whatever its status."""
+
+    error: ErrorContent
+
+
+def _documented(meaning: str) -> dict[str, Any]:
+    return {"model": ErrorBody, "description": meaning}
+
+
+API_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: _documented("Not signed in, or the sign-in expired (请先登录)"),
+    403: _documented("Signed in, but not allowed; or a cookie call without X-CSRF-Token"),
+    404: _documented("No such resource, or not yours to see"),
+    409: _documented("The action does not fit the current state, or someone acted first"),
+    413: _documented("The request body is past its limit"),
+    422: _documented("The input is invalid: details say what to fix, per field"),
+    429: _documented("Too many attempts: wait for Retry-After seconds"),
+    503: _documented("The database stayed busy; nothing changed: retry after Retry-After"),
+}
+
+
+class TooLarge(DomainError):
+    """A request body past its limit (``web.limits``)."""
+
+    status = 413
+    code = "too_large"
 
 
 class Busy(DomainError):
@@ -30,7 +74,9 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _respond(request: Request, error: DomainError) -> Response:
+def respond(request: Request, error: DomainError) -> Response:
+    """The answer to ``error``: the JSON error body under /api/, else the error page (or,
+    for a GET needing a sign-in, the way to the sign-in page). Middleware uses it too."""
     locale = locale_of(request, request.app.state.runtime.settings.default_locale)
     if _is_api(request):
         body = {
@@ -77,7 +123,7 @@ def _validation(request: Request, exc: RequestValidationError) -> Response:
     error = InvalidInput(
         "提交的内容有误，请按提示修改。", "The request is invalid; see details.", details=details
     )
-    return _respond(request, error)
+    return respond(request, error)
 
 
 def install(app: FastAPI) -> None:
@@ -85,10 +131,13 @@ def install(app: FastAPI) -> None:
         assert isinstance(exc, DomainError)
         if _ended_while_posting(request, exc):
             return await carry.sign_in_again(request, exc)
-        return _respond(request, exc)
+        response = respond(request, exc)
+        if isinstance(exc, TooManyAttempts):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     async def stale(request: Request, exc: Exception) -> Response:
-        return _respond(
+        return respond(
             request,
             Conflict(
                 "该办件刚被他人更新，请刷新后再操作。",
@@ -105,7 +154,7 @@ def install(app: FastAPI) -> None:
             f"The system is busy; please try again in about {RETRY_AFTER_SECONDS} seconds. "
             "This request changed nothing.",
         )
-        response = _respond(request, busy)
+        response = respond(request, busy)
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 

@@ -70,8 +70,8 @@ _Loader.yaml_implicit_resolvers = {
 
 
 def _load(text: str) -> dict[str, Any]:
-    try:
-        doc = yaml.load(text, Loader=_Loader)
+    try:  # _Loader subclasses SafeLoader: no arbitrary objects
+        doc = yaml.load(text, Loader=_Loader)  # nosec B506
     except yaml.YAMLError as exc:
         raise CalendarError(f"文件不是有效的 YAML：{exc}", f"Not valid YAML: {exc}") from exc
     if not isinstance(doc, dict):

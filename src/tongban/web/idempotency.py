@@ -1,0 +1,209 @@
+"""Idempotency keys for API calls a client may retry (IETF draft
+``draft-ietf-httpapi-idempotency-key-header``; OWASP ASVS 4.0 §11.1.4).
+
+A POST, PUT, PATCH or DELETE under ``/api/`` that carries an ``Idempotency-Key`` header
+and a credential (bearer token or session cookie) is done once per key and credential:
+
+- a retry after the first answered gets that answer again, with
+  ``Idempotent-Replayed: true`` (the status, type and body, for 24 hours);
+- a retry while the first is still running gets 409 with ``Retry-After: 1``;
+- the same key with another method, path or body gets 422;
+- a first attempt that failed with a server error (5xx) is forgotten, so a retry runs.
+
+The claim on a key is a row inserted in its own unit of work before the call runs: of
+twenty identical calls at once, the unique index lets one run and answers the others 409.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Integer, LargeBinary, String, UniqueConstraint, delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from tongban.db import Base, UTCDateTime, unit_of_work
+from tongban.errors import Conflict, InvalidInput
+from tongban.timeutil import utcnow
+from tongban.web.errors import respond
+from tongban.web.runtime import Runtime
+
+HEADER = "idempotency-key"
+LIFETIME = timedelta(hours=24)
+MAX_KEY_LENGTH = 255
+MAX_STORED_BODY = 1_000_000  # bytes; a bigger answer is not replayed but still claimed
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class IdempotentRequest(Base):
+    """A claimed key: ``status`` is None while the first call runs."""
+
+    __tablename__ = "idempotent_requests"
+    __table_args__ = (UniqueConstraint("owner", "key", name="uq_idempotent_requests_owner_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64))  # SHA-256 of the credential
+    key: Mapped[str] = mapped_column(String(MAX_KEY_LENGTH))
+    fingerprint: Mapped[str] = mapped_column(String(64))  # SHA-256 of method, path, body
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[int | None] = mapped_column(Integer)
+    media_type: Mapped[str | None] = mapped_column(String(100))
+    body: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+def _sha256(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def _owner(request: Request, session_cookie: str) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return _sha256(b"bearer", header[7:].strip().encode())
+    cookie = request.cookies.get(session_cookie)
+    return _sha256(b"cookie", cookie.encode()) if cookie else None
+
+
+def _claim(
+    runtime: Runtime, *, owner: str, key: str, fingerprint: str, now: datetime
+) -> IdempotentRequest | None:
+    """Claim ``key``; None when claimed now, else the row of the earlier claim."""
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            query = select(IdempotentRequest).where(
+                IdempotentRequest.owner == owner, IdempotentRequest.key == key
+            )
+            earlier = session.scalar(query)
+            if earlier is not None and earlier.created_at > now - LIFETIME:
+                session.expunge(earlier)
+                return earlier
+            if earlier is not None:
+                session.delete(earlier)
+                session.flush()
+            session.add(
+                IdempotentRequest(owner=owner, key=key, fingerprint=fingerprint, created_at=now)
+            )
+            return None
+    except IntegrityError:  # claimed by a call running at this moment
+        return IdempotentRequest(owner=owner, key=key, fingerprint=fingerprint, status=None)
+
+
+def _settle(
+    runtime: Runtime, *, owner: str, key: str, status: int, media_type: str | None, body: bytes
+) -> None:
+    """Keep the answer for retries; forget the claim after a server error."""
+    with unit_of_work(runtime.sessions) as session:
+        where = (IdempotentRequest.owner == owner, IdempotentRequest.key == key)
+        if status >= 500:
+            session.execute(delete(IdempotentRequest).where(*where))
+            return
+        row = session.scalar(select(IdempotentRequest).where(*where))
+        if row is not None:
+            row.status = status
+            row.media_type = media_type
+            row.body = body if len(body) <= MAX_STORED_BODY else None
+
+
+def _answer_earlier(request: Request, earlier: IdempotentRequest, fingerprint: str) -> Response:
+    if earlier.fingerprint != fingerprint:
+        reused = InvalidInput(
+            "该 Idempotency-Key 已用于另一请求，请为新的请求换一个新键。",
+            "This Idempotency-Key was used for a different request; use a new key.",
+            code="idempotency_key_reused",
+        )
+        return respond(request, reused)
+    if earlier.status is None or earlier.body is None:
+        running = Conflict(
+            "使用同一 Idempotency-Key 的请求正在处理或结果过大无法重放，请稍后查询结果。",
+            "A request with this Idempotency-Key is still running (or its answer was too "
+            "large to replay); check the result shortly.",
+            code="idempotency_key_in_use",
+        )
+        answer = respond(request, running)
+        answer.headers["Retry-After"] = "1"
+        return answer
+    headers = {"Idempotent-Replayed": "true", "Content-Type": earlier.media_type or ""}
+    return Response(earlier.body, status_code=earlier.status, headers=headers)
+
+
+class IdempotencyKeys:
+    """Pure ASGI middleware doing the above around every API write."""
+
+    def __init__(self, app: ASGIApp, *, session_cookie: str) -> None:
+        self.app = app
+        self.session_cookie = session_cookie
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in WRITES:
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        key = request.headers.get(HEADER)
+        owner = _owner(request, self.session_cookie)
+        if key is None or owner is None or not scope["path"].startswith("/api/"):
+            await self.app(scope, receive, send)
+            return
+        if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+            invalid = InvalidInput(
+                f"Idempotency-Key 须为 1 至 {MAX_KEY_LENGTH} 个可打印字符。",
+                f"The Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable characters.",
+                code="idempotency_key_invalid",
+            )
+            await respond(request, invalid)(scope, receive, send)
+            return
+        await self._once(scope, send, request, owner, key)
+
+    async def _once(self, scope: Scope, send: Send, request: Request, owner: str, key: str) -> None:
+        runtime: Runtime = request.app.state.runtime
+        body = await request.body()
+        fingerprint = _sha256(scope["method"].encode(), scope["path"].encode(), body)
+        now = runtime.clock() if runtime.clock else utcnow()
+        earlier = await run_in_threadpool(
+            _claim, runtime, owner=owner, key=key, fingerprint=fingerprint, now=now
+        )
+        if earlier is not None:
+            await _answer_earlier(request, earlier, fingerprint)(scope, request.receive, send)
+            return
+        sent: dict[str, Any] = {"status": 500, "media_type": None, "chunks": [], "kept": False}
+
+        async def settle() -> None:
+            sent["kept"] = True
+            await run_in_threadpool(
+                _settle,
+                runtime,
+                owner=owner,
+                key=key,
+                status=sent["status"],
+                media_type=sent["media_type"],
+                body=b"".join(sent["chunks"]),
+            )
+
+        async def replay_body() -> Message:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def keep(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                sent["status"] = message["status"]
+                for name, value in message.get("headers", []):
+                    if name.lower() == b"content-type":
+                        sent["media_type"] = value.decode("latin-1")
+            elif message["type"] == "http.response.body":
+                sent["chunks"].append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    await settle()  # before the client has the whole answer: a retry replays
+            await send(message)
+
+        try:
+            await self.app(scope, replay_body, keep)
+        finally:
+            if not sent["kept"]:
+                await settle()  # an error before any answer: forget the claim (5xx)

@@ -1,0 +1,92 @@
+"""A client that retries an API write with the same ``Idempotency-Key`` gets it done once:
+the retry replays the first answer, twenty at once make one case, and a key reused for a
+different request is refused."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from tests.factories import API
+from tongban.accounts.models import User
+from tongban.cases.models import Case
+
+ITEM = "3501-RS-003"
+BODY = {"code": ITEM, "form_data": {}}
+
+
+def _cases_of(db: Session, username: str) -> int:
+    owner = select(User.id).where(User.username == username).scalar_subquery()
+    return db.scalar(select(func.count(Case.id)).where(Case.applicant_id == owner)) or 0
+
+
+def test_a_retry_with_the_same_key_replays_the_first_answer(
+    client: TestClient, db: Session, as_user
+) -> None:  # type: ignore[no-untyped-def]
+    headers = {**as_user("zhangsan"), "Idempotency-Key": "draft-2026-11-30-001"}
+    before = _cases_of(db, "zhangsan")
+    first = client.post(f"{API}/cases", json=BODY, headers=headers)
+    again = client.post(f"{API}/cases", json=BODY, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json()["number"] == first.json()["number"]
+    assert _cases_of(db, "zhangsan") == before + 1
+    fresh = client.post(f"{API}/cases", json=BODY, headers={**headers, "Idempotency-Key": "002"})
+    assert fresh.status_code == 201 and "Idempotent-Replayed" not in fresh.headers
+    assert _cases_of(db, "zhangsan") == before + 2
+
+
+def test_the_same_key_for_a_different_request_is_refused(
+    client: TestClient, db: Session, as_user
+) -> None:  # type: ignore[no-untyped-def]
+    headers = {**as_user("zhangsan"), "Idempotency-Key": "k-1"}
+    assert client.post(f"{API}/cases", json=BODY, headers=headers).status_code == 201
+    before = _cases_of(db, "zhangsan")
+    other = client.post(f"{API}/cases", json={**BODY, "code": "3501-GA-002"}, headers=headers)
+    assert other.status_code == 422
+    assert other.json()["error"]["code"] == "idempotency_key_reused"
+    assert "换一个新键" in other.json()["error"]["message"]
+    assert _cases_of(db, "zhangsan") == before
+
+
+def test_keys_belong_to_one_sign_in(client: TestClient, db: Session, as_user) -> None:  # type: ignore[no-untyped-def]
+    for username in ("zhangsan", "lisi"):
+        headers = {**as_user(username), "Idempotency-Key": "shared-key"}
+        made = client.post(f"{API}/cases", json=BODY, headers=headers)
+        assert made.status_code == 201 and "Idempotent-Replayed" not in made.headers
+
+
+def test_a_key_that_is_too_long_is_refused_with_what_to_change(client: TestClient, as_user) -> None:  # type: ignore[no-untyped-def]
+    headers = {**as_user("zhangsan"), "Idempotency-Key": "k" * 256}
+    refused = client.post(f"{API}/cases", json=BODY, headers=headers)
+    assert refused.status_code == 422
+    assert "1 至 255 个可打印字符" in refused.json()["error"]["message"]
+
+
+def test_twenty_identical_calls_at_once_make_one_case(
+    live: httpx.Client, committing_engine: Engine
+) -> None:
+    signed_in = live.post(
+        f"{API}/auth/login", json={"username": "zhangsan", "password": "demo12345"}
+    )
+    headers = {
+        "Authorization": f"Bearer {signed_in.json()['access_token']}",
+        "Idempotency-Key": "burst-1",
+    }
+    with Session(committing_engine) as db:
+        before = _cases_of(db, "zhangsan")
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(
+            pool.map(lambda _: live.post(f"{API}/cases", json=BODY, headers=headers), range(20))
+        )
+    assert {answer.status_code for answer in answers} <= {201, 409}
+    numbers = {answer.json()["number"] for answer in answers if answer.status_code == 201}
+    assert len(numbers) == 1
+    settled = live.post(f"{API}/cases", json=BODY, headers=headers)
+    assert settled.status_code == 201 and settled.json()["number"] in numbers
+    with Session(committing_engine) as db:
+        assert _cases_of(db, "zhangsan") == before + 1

@@ -17,19 +17,29 @@ from sqlalchemy.orm import Session
 from tongban.accounts.deps import CurrentApplicant, CurrentUser
 from tongban.accounts.models import User
 from tongban.cases import service
-from tongban.cases.core import prefill
+from tongban.cases.core import access, prefill
 from tongban.cases.core.deadlines import case_limits
 from tongban.cases.core.machine import STATE_NAMES_ZH, Event, allowed_events
 from tongban.cases.core.queries import STAGE_NAMES_ZH
-from tongban.cases.enums import CaseState
+from tongban.cases.enums import CaseState, Stage, TaskState
 from tongban.cases.http import formpage, panels, postal_form
+from tongban.cases.http.material_rows import material_rows
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
 from tongban.catalog.views import departments
 from tongban.errors import Conflict, InvalidInput
 from tongban.files.store import FileStore
 from tongban.timeutil import utcnow
-from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, StoreDep, see_other
+from tongban.web.deps import (
+    CheckedForm,
+    NowDep,
+    RuntimeDep,
+    SessionDep,
+    StoreDep,
+    get_now,
+    get_runtime,
+    see_other,
+)
 from tongban.web.i18n import locale_of
 from tongban.web.templating import render
 
@@ -137,6 +147,20 @@ def materials_url(case: Case) -> str:
     return f"/cases/{case.number}/materials"
 
 
+def sign_url(case: Case) -> str:
+    """Where the form page signs a commitment letter online (``material_views``)."""
+    return f"/cases/{case.number}/signatures"
+
+
+def may_check(session: Session, case: Case, user: User) -> bool:
+    """Whether the user may mark uploads as checked against the original (已核验原件): the
+    clerk who may accept the case, while it waits for acceptance."""
+    return any(
+        task.stage == Stage.accept and task.state == TaskState.open and access.can_act(user, task)
+        for task in case.tasks
+    )
+
+
 def autosave_url(case: Case) -> str:
     """Where the form page's script saves what was typed (``draft_views``)."""
     return f"/cases/{case.number}/autosave"
@@ -164,14 +188,14 @@ def form_context(
     case: Case | None,
     values: dict[str, Any],
     problems: formpage.Problems,
-    uploaded: Any,
+    ways: Any,
     lang: str,
     filled: prefill.Prefill | None = None,
 ) -> dict[str, Any]:
     """``formpage.context`` plus the mailing address inputs when post is offered."""
     own = {name: text for name, text in problems.items() if not name.startswith("postal.")}
     delivery = case.delivery if case else None
-    context = formpage.context(spec, values, own, uploaded, delivery, lang, filled)
+    context = formpage.context(spec, values, own, ways, delivery, lang, filled)
     context["reuse_offered"] = filled is not None
     offered = "mail" in context["delivery_options"]
     address = case.postal if case else None
@@ -197,15 +221,16 @@ def draft_page(
 ) -> Response:
     """The form of a saved draft with its answers, uploads and problems."""
     spec = service.spec_of(session, case)
-    uploaded = service.materials(session, case=case)
+    ways = service.material_ways(session, case=case, now=get_now(get_runtime(request)))
     applicant = session.get(User, case.applicant_id)
     assert applicant is not None
     filled = prefilled(request, session, spec, applicant, case)
-    context = form_context(spec, case, case.form_data, problems, uploaded, locale(request), filled)
+    context = form_context(spec, case, case.form_data, problems, ways, locale(request), filled)
     context.update(
         case=case,
         action=f"/cases/{case.number}/edit",
         upload_url=materials_url(case),
+        sign_url=sign_url(case),
         autosave_url=autosave_url(case),
         closed=closed_notice(request, session, case),
     )
@@ -269,15 +294,16 @@ def case_context(
     """What the case pages of applicants and staff share: answers, notices, materials, timeline."""
     spec, lang = service.spec_of(session, case), locale(request)
     line = service.timeline(session, case=case, now=now)
-    uploaded = service.materials(session, case=case)
+    ways = service.material_ways(session, case=case, now=now)
     return {
         "case": case,
         "spec": spec,
         "timeline": line,
         "events": [e for e in line.events if service.may_see_event(user, e.action)],
         "notices": service.corrections(session, case=case),
-        "uploaded": uploaded,
-        "material_rows": formpage.material_rows(spec, uploaded, {}),
+        "ways": ways,
+        "material_rows": material_rows(spec, ways, {}, lang),
+        "may_check": may_check(session, case, user),
         "results": service.results(session, case=case),
         "limits": case_limits(session, case=case, now=now),
         "departments": departments(session),
@@ -316,12 +342,14 @@ def render_case_page(
                 case,
                 case.form_data,
                 problems,
-                context["uploaded"],
+                context["ways"],
                 locale(request),
                 filled,
             )
         )
-        context.update(upload_url=materials_url(case), autosave_url=autosave_url(case))
+        context.update(
+            upload_url=materials_url(case), sign_url=sign_url(case), autosave_url=autosave_url(case)
+        )
         context["closed"] = closed_notice(request, session, case)
     return render(request, "cases/case.html", context, status_code=status_code)
 

@@ -19,6 +19,7 @@ from starlette.datastructures import FormData, UploadFile
 from tongban import identifiers
 from tongban.cases.core import definition
 from tongban.cases.core.prefill import Prefill
+from tongban.cases.http import material_rows
 from tongban.cases.stages import formcheck
 from tongban.errors import DomainError, InvalidInput
 
@@ -284,36 +285,22 @@ def general(problems: Problems, known: Sequence[str]) -> list[str]:
     return [message for name, message in problems.items() if name not in known]
 
 
-def material_rows(
-    spec: Schema, uploaded: Sequence[Any], problems: Problems
-) -> list[dict[str, Any]]:
-    """Each material of the definition with its current upload and its error."""
-    current = {material.material_code: material for material in uploaded}
-    return [
-        {
-            **wanted,
-            "upload": current.get(wanted["code"]),
-            "error": problems.get(f"materials.{wanted['code']}"),
-        }
-        for wanted in spec["materials"]
-    ]
-
-
 def context(
     spec: Schema,
     values: Mapping[str, Any],
     problems: Problems,
-    uploaded: Sequence[Any],
+    ways: Sequence[Any],
     delivery: str | None,
     locale: str,
     prefilled: Prefill | None = None,
 ) -> dict[str, Any]:
-    """What ``cases/_form.html`` needs: inputs, materials, delivery and errors of no input;
+    """What ``cases/_form.html`` needs: inputs, materials (``ways``: how each stands, from
+    ``service.material_ways``; empty before a draft exists), delivery and errors of no input;
     with ``prefilled``, pulled fields locked with their source and suggestions filled in."""
     inputs = fields(spec["form"], values, problems, locale)
     if prefilled is not None:
         mark_prefilled(inputs, prefilled, locale)
-    materials = material_rows(spec, uploaded, problems)
+    materials = material_rows.material_rows(spec, ways, problems, locale)
     known = [f.name for f in inputs] + [f"materials.{m['code']}" for m in materials]
     return {
         "spec": spec,

@@ -13,7 +13,14 @@ from starlette.datastructures import UploadFile
 from tongban.cases import service
 from tongban.cases.enums import CaseState
 from tongban.cases.http import formpage
-from tongban.cases.http.applicant_views import Desk, DeskDep, form_page, materials_url
+from tongban.cases.http.applicant_views import (
+    Desk,
+    DeskDep,
+    form_page,
+    materials_url,
+    save_answers,
+)
+from tongban.cases.http.material_rows import material_rows
 from tongban.cases.models import Case
 from tongban.errors import InvalidInput, NotFound
 from tongban.web.deps import CheckedForm, see_other
@@ -59,7 +66,8 @@ def upload_material(number: str, code: str, desk: DeskDep, form: CheckedForm) ->
             return form_page(desk, case, problems)
         draft = case.state == CaseState.draft
         return see_other(f"/cases/{number}/edit" if draft else f"/cases/{number}")
-    rows = formpage.material_rows(spec, service.materials(desk.session, case=case), problems)
+    ways = service.material_ways(desk.session, case=case, now=desk.now)
+    rows = material_rows(spec, ways, problems, desk.locale)
     context = {
         "material": next(row for row in rows if row["code"] == code),
         "upload_url": materials_url(case),
@@ -67,3 +75,29 @@ def upload_material(number: str, code: str, desk: DeskDep, form: CheckedForm) ->
     return render(
         desk.request, "cases/_material.html", context, status_code=422 if problems else 200
     )
+
+
+@router.post("/cases/{number}/signatures/{code}")
+def sign_letter(number: str, code: str, desk: DeskDep, form: CheckedForm) -> Response:
+    """Sign a commitment letter from the form page (the whole form is posted, so what was
+    typed is saved first); back to the form, at the letter."""
+    case = service.get_case(desk.session, number=number, user=desk.user)
+    problems = save_answers(desk, case, form)
+    name = form.get(f"sign_{code}")
+    try:
+        service.sign_material(
+            desk.session,
+            case=case,
+            user=desk.user,
+            material_code=code,
+            name=name if isinstance(name, str) else "",
+            store=desk.store,
+            now=desk.now,
+        )
+    except InvalidInput as error:
+        problems[f"materials.{code}"] = error.message(desk.locale)
+    if problems:
+        return form_page(desk, case, problems)
+    draft = case.state == CaseState.draft
+    page = f"/cases/{number}/edit" if draft else f"/cases/{number}"
+    return see_other(f"{page}?done=signed#material-{code}")

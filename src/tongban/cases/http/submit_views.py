@@ -21,9 +21,10 @@ from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.cases.enums import CaseState, ClockKind
 from tongban.cases.http import formpage
 from tongban.cases.http.applicant_views import DeskDep, draft_page, locale
+from tongban.cases.http.material_rows import material_rows
 from tongban.cases.models import Case
 from tongban.errors import Conflict, InvalidInput
-from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
+from tongban.web.deps import CheckedForm, NowDep, SessionDep, get_now, get_runtime, see_other
 from tongban.web.templating import render
 
 router = APIRouter()
@@ -35,7 +36,12 @@ def _review_context(request: Request, session: Session, case: Case) -> dict[str,
         "case": case,
         "spec": spec,
         "answers": formpage.fields(spec["form"], case.form_data, {}, locale(request)),
-        "material_rows": formpage.material_rows(spec, service.materials(session, case=case), {}),
+        "material_rows": material_rows(
+            spec,
+            service.material_ways(session, case=case, now=get_now(get_runtime(request))),
+            {},
+            locale(request),
+        ),
     }
 
 

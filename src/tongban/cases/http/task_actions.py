@@ -175,6 +175,17 @@ def _deliver(a: Act) -> object:
     )
 
 
+def _check(a: Act) -> object:
+    """已核验原件: the clerk saw the original of an uploaded material."""
+    material_id = a.text("material_id")
+    return service.check_original(
+        a.session,
+        material_id=int(material_id) if material_id.isdigit() else 0,
+        user=a.user,
+        now=a.now,
+    )
+
+
 QUEUE, TASK = "/staff", "/staff/tasks/{task_id}"
 # action → (service call, where to go afterwards)
 TaskAction = Callable[["Act"], object]
@@ -191,4 +202,5 @@ ACTIONS: dict[str, tuple[TaskAction, str]] = {
     "resume": (_resume, TASK),
     "issue": (_issue, QUEUE),
     "deliver": (_deliver, QUEUE),
+    "check": (_check, TASK),
 }

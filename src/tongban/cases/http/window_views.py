@@ -75,10 +75,10 @@ def _form_page(
     status_code: int = 200,
 ) -> Response:
     """The intake form: who the person is, then the item's generated form and materials."""
-    uploaded = service.materials(desk.session, case=case) if case else []
+    ways = service.material_ways(desk.session, case=case, now=desk.now) if case else []
     own = {k: v for k, v in problems.items() if not k.startswith(PREFIX)}
     postal_problems = {k: v for k, v in problems.items() if k.startswith("postal.")}
-    context = form_context(spec, case, values, {**own, **postal_problems}, uploaded, desk.locale)
+    context = form_context(spec, case, values, {**own, **postal_problems}, ways, desk.locale)
     applicant = accounts.get_user(desk.session, user_id=case.applicant_id) if case else None
     action = f"/staff/intake/drafts/{case.number}" if case else f"/staff/intake/{spec['code']}"
     context.update(
@@ -88,6 +88,7 @@ def _form_page(
         person=person,
         person_errors={k: problems[PREFIX + k] for k in PERSON if PREFIX + k in problems},
         action=action,
+        sign_url=f"/staff/intake/drafts/{case.number}/signatures" if case else None,
     )
     return render(desk.request, "cases/intake_form.html", context, status_code=status_code)
 
@@ -175,6 +176,37 @@ def intake_draft(number: str, desk: WindowDep, form: CheckedForm) -> Response:
     if not access.acts_for(desk.user, case):
         return see_other(f"/staff/intake/receipt/{number}")
     return _submit(desk, case, form)
+
+
+@router.post("/staff/intake/drafts/{number}/signatures/{code}")
+def intake_sign(number: str, code: str, desk: WindowDep, form: CheckedForm) -> Response:
+    """The person signs a commitment letter on the window's screen (their name typed);
+    what was entered is saved first, and the draft is shown again to finish."""
+    case = _own_case(desk.session, number=number, user=desk.user)
+    problems = save_answers(desk, case, form)
+    name = form.get(f"sign_{code}")
+    try:
+        service.sign_material(
+            desk.session,
+            case=case,
+            user=desk.user,
+            material_code=code,
+            name=name if isinstance(name, str) else "",
+            store=desk.store,
+            now=desk.now,
+        )
+    except (InvalidInput, Conflict) as error:
+        problems[f"materials.{code}"] = error.message(desk.locale)
+    spec = service.spec_of(desk.session, case)
+    return _form_page(
+        desk,
+        spec,
+        case=case,
+        values=case.form_data,
+        person={},
+        problems=problems,
+        status_code=422 if problems else 200,
+    )
 
 
 @router.get("/staff/intake/receipt/{number}")

@@ -3,7 +3,7 @@ licence, verified), its trust level (A-D), the clerk's check of the original, an
 material a 协查 the platform asked by itself is about
 
 Revision ID: 0005_material_ways
-Revises: 0004_postal_delivery
+Revises: 0006_idempotency_keys
 Create Date: 2026-11-30 08:40:00.000000
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import tongban.db
 
 revision: str = "0005_material_ways"
-down_revision: str | None = "0004_postal_delivery"
+down_revision: str | None = "0006_idempotency_keys"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

@@ -64,7 +64,7 @@ def test_enterprise_start_up_as_a_registered_person(
     assert identity["way"] == "shared" and identity["trust_level"] == "A"
     assert identity["reference"] == f"population:{ZHANGSAN_ID}" and identity["filename"] is None
     assert identity["summary"] == "已从公安人口库调取核验，无需上传"
-    logged = db.scalars(select(DataAccess).where(DataAccess.fields == ["ID_CARD"])).all()
+    logged = [r for r in db.scalars(select(DataAccess)) if r.fields == ["ID_CARD"]]
     assert [row.subject_key for row in logged] == [ZHANGSAN_ID]
     assert "核验材料“申请人(经办人)居民身份证”" in logged[0].purpose
 

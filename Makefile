@@ -5,8 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 VENDOR := src/tongban/static/vendor
+FONTS  := node_modules/@expo-google-fonts/noto-serif-sc
 ASSETS := $(VENDOR)/echarts.common.min.js $(VENDOR)/htmx.min.js \
-  $(VENDOR)/swagger-ui-bundle.js $(VENDOR)/swagger-ui.css
+  $(VENDOR)/swagger-ui-bundle.js $(VENDOR)/swagger-ui.css \
+  $(VENDOR)/fonts/NotoSerifSC-Regular.ttf $(VENDOR)/fonts/NotoSerifSC-Bold.ttf
 export TONGBAN_DATABASE_URL ?= sqlite:///var/tongban.sqlite3
 
 .PHONY: run test test-fast bench bench-load lint fmt migrate install install-dev lock clean system-deps
@@ -41,6 +43,16 @@ $(VENDOR)/echarts.common.min.js: node_modules/.package-lock.json
 $(VENDOR)/htmx.min.js: node_modules/.package-lock.json
 	mkdir -p $(dir $@)
 	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+# Noto Serif SC (SIL Open Font License), embedded as a subset in e-licence PDFs: no root
+# and no system font needed (TONGBAN_LICENCE_FONT names another).
+$(VENDOR)/fonts/NotoSerifSC-Regular.ttf: node_modules/.package-lock.json
+	mkdir -p $(dir $@)
+	cp $(FONTS)/400Regular/NotoSerifSC_400Regular.ttf $@
+
+$(VENDOR)/fonts/NotoSerifSC-Bold.ttf: node_modules/.package-lock.json
+	mkdir -p $(dir $@)
+	cp $(FONTS)/700Bold/NotoSerifSC_700Bold.ttf $@
 
 $(VENDOR)/swagger-ui-bundle.js $(VENDOR)/swagger-ui.css: node_modules/.package-lock.json
 	mkdir -p $(dir $@)

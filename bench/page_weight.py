@@ -46,9 +46,9 @@ def main() -> int:
         os.chdir(ROOT)
         from fastapi.testclient import TestClient
 
-        from tongban.cli import demo_load
-        from tongban.config import get_settings
         from tongban.app import create_app
+        from tongban.cli.run import demo_load
+        from tongban.config import get_settings
         from tongban.web.runtime import Runtime
 
         demo_load()

@@ -18,9 +18,8 @@ from typer.testing import CliRunner
 from tests.conftest import Clock
 from tests.factories import act, open_task, submitted
 from tests.workdays.support import YEAR_2027
-from tongban import cli
 from tongban.audit.models import AuditEntry
-from tongban.cli import app
+from tongban.cli import app, base
 from tongban.config import get_settings
 from tongban.web.runtime import Runtime
 from tongban.workdays.enums import CalendarYearStatus
@@ -100,7 +99,7 @@ def year_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def on_test_database(monkeypatch: pytest.MonkeyPatch, runtime: Runtime) -> Runtime:
     """The CLI works on the test's database (its transaction is rolled back afterwards)."""
-    monkeypatch.setattr(cli, "_runtime", lambda: runtime)
+    monkeypatch.setattr(base, "runtime", lambda: runtime)
     return runtime
 
 

@@ -20,6 +20,9 @@ from tongban.demo import history as demo_history
 from tongban.demo.plans import APPLICANTS
 from tongban.files.store import LocalFileStore
 from tongban.identifiers import validate_credit_code, validate_resident_id
+from tongban.licences import service as licences
+from tongban.licences.models import Licence
+from tongban.licences.setup import current
 from tongban.ratings.models import Rating
 from tongban.supervision import service as supervision
 
@@ -122,3 +125,21 @@ def test_a_second_run_does_nothing(db: Session, tmp_path: Path, history: Any) ->
     again = _load(db, tmp_path)
     assert again.skipped and not again.created
     assert len(_all_cases(db)) == COUNT
+
+
+def test_finished_licence_cases_left_signed_licences_in_their_holders_wallets(
+    db: Session, history: demo_history.Report
+) -> None:
+    issued = list(db.scalars(select(Licence).order_by(Licence.id)))
+    assert issued, "the demo history issues no licence"
+    for licence in issued:
+        case = db.get_one(Case, licence.case_id)
+        assert case.state in ("completed", "delivering")
+        applicant = db.get_one(User, case.applicant_id)
+        assert licence in licences.list_for_holder(db, user=applicant)
+        assert (
+            licences.verify_lookup(
+                db, keyring=current().keyring, text=licence.identifier, today=licence.issued_on
+            ).verdict
+            == "valid"
+        )

@@ -14,20 +14,21 @@ from tongban import __version__
 from tongban.accounts.api import router as accounts_api
 from tongban.accounts.deps import SESSION_COOKIE
 from tongban.accounts.views import router as accounts_views
-from tongban.cases.http.applicant_api import router as cases_api
-from tongban.cases.http.applicant_views import router as case_views
-from tongban.cases.http.draft_views import router as draft_views
 from tongban.cases.http.material_api import router as material_api
-from tongban.cases.http.material_views import router as material_views
 from tongban.cases.http.preview_views import router as preview_views
-from tongban.cases.http.staff_api import router as staff_api
-from tongban.cases.http.submit_views import router as submit_views
-from tongban.cases.http.window_views import router as window_views
-from tongban.cases.http.workbench_views import router as workbench_views
 from tongban.catalog.admin_views import router as catalog_admin_views
 from tongban.catalog.api import router as catalog_api
 from tongban.catalog.views import router as catalog_views
+from tongban.holidays.api import router as holidays_api
+from tongban.licences.api import router as licences_api
+from tongban.licences.setup import configure as configure_licences
+from tongban.licences.views import router as licences_views
 from tongban.models import load_all
+from tongban.online.api import router as cases_api
+from tongban.online.draft_views import router as draft_views
+from tongban.online.material_views import router as material_views
+from tongban.online.submit_views import router as submit_views
+from tongban.online.views import router as case_views
 from tongban.ratings.api import router as ratings_api
 from tongban.ratings.views import router as ratings_views
 from tongban.sharing.api import router as sharing_api
@@ -43,6 +44,9 @@ from tongban.web.jsonbody import StrictJSONBodies
 from tongban.web.limits import BodyLimit
 from tongban.web.runtime import Runtime
 from tongban.web.templating import render
+from tongban.window.views import router as window_views
+from tongban.workbench.api import router as staff_api
+from tongban.workbench.views import router as workbench_views
 from tongban.workdays.api import router as calendar_api
 from tongban.worker import EmbeddedWorker
 
@@ -55,7 +59,9 @@ API_ROUTERS = (
     staff_api,
     verification_api,
     ratings_api,
+    licences_api,
     calendar_api,
+    holidays_api,
     sharing_api,
 )
 PAGE_ROUTERS = (
@@ -69,6 +75,7 @@ PAGE_ROUTERS = (
     workbench_views,
     ratings_views,
     verification_views,
+    licences_views,
     supervision_views,
     sharing_views,
     preview_views,
@@ -79,6 +86,7 @@ PAGE_ROUTERS = (
 def create_app(runtime: Runtime, *, start_worker: bool | None = None) -> FastAPI:
     """Build the app around a runtime (database, file store, clock)."""
     load_all()  # every domain's tables, so relationships by name resolve
+    configure_licences(runtime.settings)  # keys, and the signing self-test: no start if it fails
     run_worker = runtime.settings.embedded_worker if start_worker is None else start_worker
 
     @asynccontextmanager

@@ -97,6 +97,26 @@ class Settings(BaseSettings):
         "zh_Hans", description="Language of pages and messages when the user has not chosen one."
     )
     log_json: bool = Field(False, description="Write logs as JSON lines instead of console text.")
+    public_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="Address the public reaches the platform at; printed in the QR code of every e-licence (its verification page).",
+    )
+    licence_signing: Literal["ed25519", "sm2"] = Field(
+        "ed25519",
+        description="Signature of e-licences: ed25519, or sm2 (SM2 with SM3, GB/T 32918, user ID 1234567812345678) for a deployment configured for 国密.",
+    )
+    licence_keys_path: Path | None = Field(
+        None,
+        description="Folder of the e-licence signing keys (one JSON file per key; old keys still verify); default: `keys` beside the file store. A missing key is created on first use.",
+    )
+    licence_key_id: str | None = Field(
+        None,
+        description="Id of the key that signs new e-licences; default: the newest key of the configured algorithm (`tongban licence rotate-key` makes one).",
+    )
+    licence_font: Path | None = Field(
+        None,
+        description="TrueType font (.ttf/.ttc) with Chinese glyphs embedded, as a subset, in e-licence PDFs; default: the one `make install` vendors, else Debian's fonts-wqy-microhei.",
+    )
 
     @model_validator(mode="after")
     def _refuse_weak_secret_in_production(self) -> Settings:
@@ -109,6 +129,11 @@ class Settings(BaseSettings):
                 "print(secrets.token_urlsafe(48))'"
             )
         return self
+
+    @property
+    def keys_folder(self) -> Path:
+        """Where the e-licence signing keys live."""
+        return self.licence_keys_path or self.file_store_path.parent / "keys"
 
 
 @lru_cache

@@ -69,3 +69,25 @@ class TooManyAttempts(DomainError):
     def __init__(self, message_zh: str, message_en: str, *, retry_after: int) -> None:
         super().__init__(message_zh, message_en)
         self.retry_after = max(1, retry_after)
+
+
+def not_a_choice(
+    *,
+    what: tuple[str, str],
+    value: object,
+    choices: dict[str, tuple[str, str]],
+    field: str | None = None,
+) -> InvalidInput:
+    """The refusal of a value outside a fixed set, listing every choice it may take.
+
+    ``what`` names the set in Chinese and English (送达方式, delivery method); ``choices``
+    maps each accepted code to its names, e.g. ``{"mail": ("邮寄送达", "by post")}``.
+    """
+    listed_zh = "、".join(f"{zh}（{code}）" for code, (zh, _en) in choices.items())
+    listed_en = ", ".join(f"{en} ({code})" for code, (_zh, en) in choices.items())
+    return InvalidInput(
+        f"不支持该{what[0]}“{value}”，可选：{listed_zh}。",
+        f"'{value}' is not an accepted {what[1]}; choose one of: {listed_en}.",
+        field=field,
+        code="not_a_choice",
+    )

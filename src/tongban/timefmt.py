@@ -10,7 +10,9 @@ convention for deadlines (docs/architecture.md, "Time limits"):
 
 Since only a day limit ends exactly at local midnight, :func:`deadline` tells the two
 apart by the due time alone, and every due time (tasks, 协查, ratings) goes through it.
-Time left is written in working days, or in hours and minutes (``2 小时 15 分钟``).
+Time left is counted and written in whole working days, or for limits in hours in whole
+minutes (:func:`whole_minutes`: left rounded down, overdue rounded up) and written in hours
+and minutes (``2 小时 15 分钟``, ``57 分钟``).
 """
 
 from __future__ import annotations
@@ -56,12 +58,25 @@ def deadline(due_at: datetime | None, tz: ZoneInfo | None = None) -> str:
     return day.strftime(DAY) if day is not None else moment(due_at, tz)
 
 
+def whole_minutes(span: timedelta, *, overdue: bool = False) -> int:
+    """A span of time left in whole minutes, rounded down: never more time than there is
+    (57 minutes 59 seconds are 57). Time ``overdue`` is rounded up instead, at least 1: a
+    minute begun counts, as a working day begun does, so the moment a limit runs out is
+    already overdue by 1."""
+    seconds = max(span, timedelta(0)) // timedelta(seconds=1)
+    if not overdue:
+        return int(seconds // 60)
+    return max(1, -(-span // timedelta(minutes=1)))
+
+
 def duration(amount: float, unit: str, gettext: Gettext) -> str:
-    """An amount of time left or overdue (its sign ignored): ``3 个工作日``, ``48 分钟``,
-    ``2 小时 15 分钟``. Hours are office hours for clocks, plain hours for ratings."""
-    if unit != "hours":
+    """An amount of time left or overdue (its sign ignored) in ``unit`` (``working_days``,
+    ``minutes``, or ``hours`` for limits as items state them): ``3 个工作日``, ``48 分钟``,
+    ``2 小时 15 分钟``. Minutes and hours are office time for clocks, plain for ratings."""
+    if unit == "working_days":
         return _count(gettext, abs(amount), "1 个工作日", "%(n)s 个工作日")
-    hours, minutes = divmod(round(abs(amount) * 60), 60)
+    total = round(abs(amount) * 60) if unit == "hours" else int(abs(amount))
+    hours, minutes = divmod(total, 60)
     parts = [_count(gettext, hours, "1 小时", "%(n)s 小时")] if hours else []
     if minutes or not hours:
         parts.append(_count(gettext, minutes, "1 分钟", "%(n)s 分钟"))

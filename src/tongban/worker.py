@@ -14,6 +14,7 @@ import structlog
 
 from tongban.cases import service as cases
 from tongban.db import unit_of_work
+from tongban.licences import tasks as licences
 from tongban.timeutil import utcnow
 from tongban.web.runtime import Runtime
 
@@ -27,7 +28,9 @@ def run_once(runtime: Runtime, *, now: datetime | None = None) -> dict[str, list
         accepted = cases.run_deemed_acceptance(session, now=moment, store=runtime.store)
     for number in accepted:
         log.info("case.deem_accept", case=number)
-    return {"deemed_accepted": accepted}
+    with unit_of_work(runtime.sessions) as session:
+        expired = licences.expire_licences(session, now=moment)
+    return {"deemed_accepted": accepted, "licences_expired": expired}
 
 
 class EmbeddedWorker:

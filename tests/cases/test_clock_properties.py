@@ -1,13 +1,14 @@
 """Properties of a clock's time left across a pause, on the official calendar (no database):
 while paused it stands still at what was left when the pause began, and resuming goes on
-from there.
+from there. Hour clocks are measured in whole office minutes, limits of 0 (same day)
+included; time left is never more than there is.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.workdays.support import calendar_from_package
@@ -70,6 +71,8 @@ def test_a_paused_clock_stands_still(
 
 @quick
 @given(units, limits, moments, spans, spans, office_minutes, office_minutes)
+# paused at opening, a microsecond before the same-day clock started: still its whole limit
+@example("hours", 0, datetime(2005, 2, 1, 1, 0, 0, 1, tzinfo=UTC), timedelta(0), timedelta(0), 0, 0)
 def test_paused_and_resumed_in_office_hours_it_goes_on_where_it_stood(
     unit: str,
     limit: int,
@@ -90,3 +93,30 @@ def test_paused_and_resumed_in_office_hours_it_goes_on_where_it_stood(
 def _in_office_hours(moment: datetime, minute: int) -> datetime:
     day = CAL.local_date(CAL.working_start(moment))
     return datetime.combine(day, time(9), tzinfo=CAL.tz) + timedelta(minutes=minute)
+
+
+@quick
+@given(limits, moments, spans)
+def test_minutes_left_are_the_office_time_left_rounded_down(
+    limit: int, start: datetime, later: timedelta
+) -> None:
+    clock = _clock("hours", limit, start)
+    now = start + later
+    left = clocks.time_left(CAL, clock, now=now)
+    assert left.unit == "minutes" and isinstance(left.amount, int)
+    assert left.overdue == (now >= clock.due_at)
+    if not left.overdue:
+        seconds = CAL.working_time_between(now, clock.due_at).total_seconds()
+        assert left.amount * 60 <= seconds < (left.amount + 1) * 60
+
+
+@quick
+@given(moments)
+def test_a_same_day_limit_ends_the_day_it_starts_in_hours_as_in_working_days(
+    start: datetime,
+) -> None:
+    hours, days = _clock("hours", 0, start), _clock("working_days", 0, start)
+    begins = CAL.working_start(start)
+    assert hours.due_at > begins and CAL.local_date(hours.due_at) == CAL.local_date(begins)
+    assert CAL.working_time_between(hours.due_at, days.due_at) == timedelta(0)  # nothing after
+    assert not clocks.time_left(CAL, hours, now=begins).overdue

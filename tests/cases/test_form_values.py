@@ -22,9 +22,9 @@ from tests.factories import API, entry
 from tongban.accounts import service as accounts
 from tongban.cases import service as cases
 from tongban.cases.models import Case
-from tongban.cases.stages import formcheck
 from tongban.demo.samples import fill_form
 from tongban.errors import InvalidInput
+from tongban.forms import service as formcheck
 
 ITEM = "3501-CGJ-003"  # 临时占用城市道路审批: occupy_area_m2 is a number > 0
 FIELD = "occupy_area_m2"
@@ -128,7 +128,7 @@ SCHEMA: dict[str, Any] = {
         ({"area": 1001}, "area", "“面积”不能大于 1000"),
         ({"area": 0}, "area", "“面积”应大于 0"),
         ({"area": -0.0}, "area", "“面积”应大于 0"),
-        ({"count": 0}, "count", "“人数”不能小于 1"),
+        ({"count": 0}, "count", "“人数”应为不小于 1 的整数"),
         ({"count": 2.5}, "count", "“人数”应填写整数"),
         ({"area": "abc"}, "area", "“面积”应填写数字"),
         ({"capital": 10**20}, "capital", "“注册资本”超出可处理的范围"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -217,5 +217,68 @@ def test_an_hour_clock_submitted_on_a_rest_day_starts_at_the_next_office_hours(
     number = submitted(client, as_user("minfeng"), "3501-GA-001")["number"]  # accept: 0 hours
     accept = _clock(db, number, ClockKind.stage)
     assert accept.unit == "hours"
-    # Saturday 2025-10-11 is a make-up working day: due when its office hours begin.
-    assert accept.due_at == datetime(2025, 10, 11, 1, 0, tzinfo=UTC)
+    # Saturday 2025-10-11 is a make-up working day: the same-day (0 hours) acceptance is due
+    # when its office hours close (the old expectation, 09:00, had it overdue on opening).
+    assert accept.due_at == datetime(2025, 10, 11, 9, 0, tzinfo=UTC)
+
+
+HOUR_ITEM = "3501-GA-001"  # 刻章备案: accept 0 office hours (当场), promised 2, legal 8
+
+
+def _time_left(client: TestClient, headers: dict[str, str], number: str) -> dict[str, Any]:
+    return dict(client.get(f"{API}/cases/{number}", headers=headers).json()["time_left"])
+
+
+def test_hours_left_are_whole_minutes_never_rounded_up(
+    client: TestClient, as_user: Any, clock: Clock
+) -> None:
+    applicant, ga = as_user("minfeng"), as_user("ga")
+    number = submitted(client, applicant, HOUR_ITEM)["number"]  # Monday 09:00
+    assert act(client, ga, open_task(client, ga, number, "accept"), "accept").status_code == 200
+    promised = datetime(2025, 9, 22, 3, 0, tzinfo=UTC)  # 2 office hours: 11:00 in Fuzhou
+    for left_seconds, minutes in ((57 * 60, 57), (57 * 60 + 59, 57), (3 * 60, 3), (30, 0)):
+        clock.now = promised - timedelta(seconds=left_seconds)
+        left = _time_left(client, applicant, number)
+        assert (left["amount"], left["unit"], left["overdue"]) == (minutes, "minutes", False)
+        assert left["limit"] == 120 and left["due_label"] == "2025-09-22 11:00"
+    clock.now = promised  # due: overdue from that moment, a minute begun counts
+    left = _time_left(client, applicant, number)
+    assert (left["amount"], left["overdue"], left["urgency"]) == (-1, True, "red")
+    clock.now = promised + timedelta(minutes=12)
+    assert _time_left(client, applicant, number)["amount"] == -12
+
+
+def test_an_instant_acceptance_is_due_at_the_close_of_that_days_office_hours(
+    client: TestClient, as_user: Any, clock: Clock, db: Session
+) -> None:
+    applicant = as_user("minfeng")
+    clock.now = datetime(2025, 9, 22, 2, 0, tzinfo=UTC)  # Monday 10:00 in Fuzhou
+    number = submitted(client, applicant, HOUR_ITEM)["number"]
+    accept = _clock(db, number, ClockKind.stage)
+    assert (accept.unit, accept.limit) == ("hours", 0)
+    assert accept.due_at == datetime(2025, 9, 22, 9, 0, tzinfo=UTC)  # 17:00: 当场, same day
+    left = _time_left(client, applicant, number)
+    assert (left["amount"], left["unit"], left["overdue"]) == (7 * 60, "minutes", False)
+    assert left["due_label"] == "2025-09-22 17:00"
+    clock.now = datetime(2025, 9, 22, 9, 5, tzinfo=UTC)  # 17:05: past the close
+    left = _time_left(client, applicant, number)
+    assert left["overdue"] is True and left["amount"] <= -1
+
+
+def test_an_instant_acceptance_paused_for_correction_goes_on_where_it_stood(
+    client: TestClient, as_user: Any, clock: Clock, db: Session
+) -> None:
+    applicant, ga = as_user("minfeng"), as_user("ga")
+    clock.now = datetime(2025, 9, 22, 2, 0, tzinfo=UTC)  # Monday 10:00
+    number = submitted(client, applicant, HOUR_ITEM)["number"]
+    clock.now = datetime(2025, 9, 22, 7, 0, tzinfo=UTC)  # 15:00: two office hours left
+    body = {"problems": [{"target": "APPLICATION_FORM", "problem": "申请表未签名"}]}
+    task = open_task(client, ga, number, "accept")
+    assert act(client, ga, task, "correction", **body).status_code == 201
+    clock.now = datetime(2025, 9, 23, 2, 0, tzinfo=UTC)  # Tuesday 10:00: still frozen
+    left = _time_left(client, applicant, number)
+    assert (left["paused"], left["amount"], left["overdue"]) == (True, 120, False)
+    assert client.post(f"{API}/cases/{number}/resubmit", headers=applicant).status_code == 200
+    left = _time_left(client, applicant, number)
+    assert (left["paused"], left["amount"], left["overdue"]) == (False, 120, False)
+    assert _clock(db, number, ClockKind.stage).due_at == datetime(2025, 9, 23, 4, 0, tzinfo=UTC)

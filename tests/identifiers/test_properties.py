@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tongban.cases.stages import formcheck
+from tongban.forms import service as formcheck
 from tongban.identifiers import (
     KINDS,
     IdentifierError,

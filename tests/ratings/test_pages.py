@@ -84,6 +84,13 @@ def test_applicant_rates_the_department_rectifies_the_applicant_sees_it(
     rating_id = re.findall(r'action="/staff/ratings/(\d+)/rectification"', listing)
     assert len(rating_id) == 1
     assert '<span class="badge yellow">临期</span>' in listing and "剩余 4 小时" in listing
+    clock.advance(hours=3, minutes=2, seconds=30)  # 57 minutes and a half left
+    assert "剩余 57 分钟" in staff.get("/staff/ratings").text
+    clock.advance(minutes=57, seconds=30)  # due this very moment: overdue
+    due_now = staff.get("/staff/ratings").text
+    assert '<span class="badge red">超期</span>' in due_now and "已超期 1 分钟" in due_now
+    clock.advance(hours=-4)
+    listing = staff.get("/staff/ratings").text
     assert "窗口让我跑了三次。" in listing and number in listing
 
     empty = _rectify(staff, rating_id[0], " ")

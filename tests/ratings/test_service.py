@@ -188,7 +188,7 @@ def test_the_list_puts_open_ratings_first_and_flags_the_overdue(
     assert [row.rating.id for row in rows] == [early.id, late.id]
     assert [row.overdue for row in rows] == [True, False]
     assert [row.urgency for row in rows] == ["red", "green"]
-    assert rows[1].hours_left == 14.0
+    assert rows[1].minutes_left == 14 * 60
 
     service.rectify(db, rating_id=early.id, user=user(db, "rs"), text="已整改。", now=at)
     rows = service.list_ratings(

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.factories import open_task
+from tests.licences.support import FOOD, licensed
 from tests.sharing.conftest import MINFENG_CREDIT, ZHANGSAN_ID
 from tests.web.support import SignedIn, csrf
 from tongban.sharing.models import DataAccess
@@ -142,3 +143,19 @@ def test_the_task_page_offers_the_profile_with_a_reason(
     )
     assert shown.status_code == 200 and "申请人档案" in shown.text and "公安人口库" in shown.text
     assert "本次查看已记录" in shown.text
+
+
+def test_a_profile_lists_the_e_licences_its_subject_holds(
+    client: TestClient,
+    as_user,
+    signed_in: SignedIn,  # type: ignore[no-untyped-def]
+) -> None:
+    result = licensed(client, as_user, FOOD)  # 民丰's 食品经营许可证, issued by 市场监管
+    mine = client.get(f"{API}/profiles/me", headers=as_user("minfeng")).json()
+    held = {each["number"]: each for p in mine for each in p["licences"]}
+    assert held[result["number"]]["status"] == "valid"
+    page = signed_in("minfeng").get("/my/profile").text
+    assert "电子证照" in page and result["number"] in page
+    assert f'href="/licences/{held[result["number"]]["id"]}"' in page
+    others = client.get(f"{API}/profiles/me", headers=as_user("lisi")).json()
+    assert all(each["number"] != result["number"] for p in others for each in p["licences"])

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from tests.sharing.conftest import ACCOUNTS, MINFENG_CREDIT, ZHANGSAN_ID
-from tongban import cli
+from tongban.cli import app, base, run
+from tongban.cli import sharing as sharing_cli
 from tongban.identifiers import division, validate_credit_code, validate_resident_id
 from tongban.sharing import service as sharing
 from tongban.sharing.synthetic import DISTRICTS, generate
@@ -60,10 +61,10 @@ def test_the_demo_accounts_are_among_them_with_their_own_data() -> None:
 def test_the_cli_generates_and_stores_them(
     db: Session, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cli, "_runtime", lambda: runtime)
-    monkeypatch.setattr(cli, "upgrade", lambda url: None)  # the test database is migrated
+    monkeypatch.setattr(base, "runtime", lambda: runtime)
+    monkeypatch.setattr(sharing_cli, "upgrade", lambda url: None)  # the test database is migrated
     result = CliRunner().invoke(
-        cli.app, ["sharing", "generate", "--people", "40", "--enterprises", "8", "--seed", "5"]
+        app, ["sharing", "generate", "--people", "40", "--enterprises", "8", "--seed", "5"]
     )
     assert result.exit_code == 0, result.output
     assert "population 40" in result.output and "enterprise_register 8" in result.output
@@ -83,12 +84,12 @@ def test_records_are_stored_and_replaced(db: Session) -> None:
 def test_the_demo_loads_the_population_once(
     db: Session, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cli, "_runtime", lambda: runtime)
-    monkeypatch.setattr(cli, "upgrade", lambda url: None)  # the test database is migrated
-    result = CliRunner().invoke(cli.app, ["demo", "--cases", "0"])
+    monkeypatch.setattr(base, "runtime", lambda: runtime)
+    monkeypatch.setattr(run, "upgrade", lambda url: None)  # the test database is migrated
+    result = CliRunner().invoke(app, ["demo", "--cases", "0"])
     assert result.exit_code == 0, result.output
     assert "population 1000" in result.output and "enterprise_register 200" in result.output
     person = sharing.lookup(db, code="population", key=ZHANGSAN_ID).record
     assert person is not None and person["name"] == "张三"
-    again = CliRunner().invoke(cli.app, ["demo", "--cases", "0"])
+    again = CliRunner().invoke(app, ["demo", "--cases", "0"])
     assert again.exit_code == 0 and "共享数据已生成" not in again.output

@@ -56,3 +56,9 @@ def test_names_are_safe_in_a_header() -> None:
     header = disposition('营业执照"\r\n../x.pdf')
     assert "\r" not in header and "\n" not in header and "/" not in unquote(header)
     assert _names(header) == ("x.pdf", "营业执照_.._x.pdf")
+
+
+def test_the_plain_name_for_old_clients_drops_what_it_cannot_spell() -> None:
+    header = disposition("350100202611050000001-居民户口簿(新生儿户口页).pdf")
+    assert _names(header)[0] == "350100202611050000001.pdf"
+    assert _names(disposition("Birth certificate (copy).pdf"))[0] == "Birth-certificate-copy.pdf"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from starlette.datastructures import FormData
 
-from tongban.cases.http import formpage
 from tongban.errors import InvalidInput
+from tongban.forms import inputs as formpage
 
 SCHEMA = {
     "type": "object",

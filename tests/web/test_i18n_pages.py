@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import token as api_token
 from tests.factories import act, open_task, submitted
+from tests.licences.support import FOOD, licensed
 from tests.web.support import (
     ITEM,
     PDF,
@@ -231,6 +232,17 @@ def test_english_tour_renders_every_template(
         ).text
     )
     assert "Continue saving" in pages[-1]
+    # e-licences: the holder's wallet, one licence, the public verification page
+    result = licensed(client, lambda name: api_token(client, name), FOOD)
+    holder = signed_in("minfeng")
+    holder.cookies.set("tongban_lang", "en")
+    pages.append(holder.get("/my/licences").text)
+    assert "My licences" in pages[-1] and result["number"] in pages[-1]
+    licence_id = found(r'href="/licences/(\d+)"', pages[-1])
+    pages.append(holder.get(f"/licences/{licence_id}").text)
+    assert "Download the e-licence (PDF)" in pages[-1]
+    pages.append(holder.get("/licences/verify", params={"q": result["number"]}).text)
+    assert "The licence is genuine and in force." in pages[-1]
     for page in pages:
         check_structure(page)
     assert rendered >= set(_templates()), f"never rendered: {set(_templates()) - rendered}"

@@ -5,7 +5,11 @@ to an upload with the reason the platform could not get it."""
 
 from __future__ import annotations
 
-from tests.web.support import SignedIn, check_structure, csrf, found
+from typing import Any
+
+from tests.factories import API, act, entry, open_task
+from tests.web.support import PDF, SignedIn, check_structure, csrf, found
+from tongban.demo.samples import SAMPLES, fill_form
 
 KCG = "3501-BUNDLE-KCG"  # 我要开餐馆: application form, 告知承诺书, ID card …
 TAXI = "3501-JT-002"  # NO_CRIME_RECORD verified with 公安局
@@ -27,11 +31,11 @@ def test_the_form_says_how_each_material_is_satisfied(signed_in: SignedIn) -> No
     assert 'name="m_APPLICATION_FORM"' not in page and 'name="m_COMMITMENT_LETTER"' not in page
     assert "由系统根据申请表自动生成" in page
     assert "本人(本单位)郑重承诺" in page and 'name="sign_COMMITMENT_LETTER"' in page
-    # no e-licence service here, and no population loaded: the ID card falls back to an
-    # upload, saying why
+    # no ID e-licence held, and no population loaded: the ID card falls back to an upload,
+    # saying why
     assert 'name="m_ID_CARD"' in page
     assert (
-        "未能自动获取（本平台尚未接通“电子证照”服务；公安人口库中没有查到 350104… 的记录），请上传。"
+        "未能自动获取（您名下没有有效的居民身份证电子证照；公安人口库中没有查到 350104… 的记录），请上传。"
         in page
     )
 
@@ -70,3 +74,48 @@ def test_a_certificate_verified_with_its_issuer_is_not_asked_for(signed_in: Sign
     page = client.get(f"/cases/{number}/edit").text
     assert 'name="m_NO_CRIME_RECORD"' not in page
     assert "由审批部门向福州市公安局协查，无需提交" in page
+
+
+def test_the_issuer_answers_a_verification_with_its_document_from_the_page(
+    signed_in: SignedIn, as_user: Any
+) -> None:
+    client = signed_in("zhangsan")
+    number = _draft(client, TAXI)
+    token = csrf(client.get(f"/cases/{number}/edit").text)
+    for code, kind in (("ID_CARD", "pdf"), ("PHOTO", "jpg")):
+        sent = client.post(
+            f"/cases/{number}/materials/{code}",
+            data={"csrf_token": token},
+            files={"file": (f"{code}.{kind}", SAMPLES[kind], "application/octet-stream")},
+            follow_redirects=False,
+        )
+        assert sent.status_code == 303, sent.text
+    form = {k: v for k, v in fill_form(entry(client, TAXI)["form"]).items()}
+    applicant = as_user("zhangsan")
+    saved = client.patch(f"{API}/cases/{number}", json={"form_data": form}, headers=applicant)
+    assert saved.status_code == 200, saved.text
+    submitted = client.post(f"{API}/cases/{number}/submit", headers=applicant)
+    assert submitted.status_code == 200, submitted.text
+    jt = as_user("jt")
+    task = open_task(client, jt, number, "accept")
+    assert act(client, jt, task, "accept", opinion="受理").status_code == 200
+
+    ga = signed_in("ga")
+    asked = [r for r in ga.get(f"{API}/verifications").json() if r["case_number"] == number]
+    request = next(r for r in asked if r["material_code"] == "NO_CRIME_RECORD")
+    page = ga.get(f"/staff/verifications/{request['id']}").text
+    check_structure(page)
+    assert 'enctype="multipart/form-data"' in page and 'name="document"' in page
+    answered = ga.post(
+        f"/staff/verifications/{request['id']}/answer",
+        data={"csrf_token": csrf(page), "answer": "经查无相关记录。", "confirmed": "true"},
+        files={"document": ("无犯罪记录证明.pdf", PDF, "application/pdf")},
+        follow_redirects=False,
+    )
+    assert answered.status_code == 303, answered.text
+
+    reviewer = signed_in("jt")
+    review = open_task(client, jt, number, "review")
+    shown = reviewer.get(f"/staff/tasks/{review['id']}").text
+    assert "已由福州市公安局协查核实" in shown and "A 级：平台签发或权威来源调取" in shown
+    assert "无犯罪记录证明.pdf" in shown

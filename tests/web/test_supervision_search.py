@@ -26,6 +26,10 @@ def test_a_supervisor_finds_a_case_by_number_name_or_item_and_opens_it(
         "/supervision/cases", params={"q": number[-6:]}, headers={"HX-Request": "true"}
     ).text
     assert f'href="/cases/{number}"' in fragment and "<html" not in fragment
+    wide = number.translate({ord(d): ord(d) + 0xFEE0 for d in "0123456789"})  # full width
+    for typed in (wide, f"{number[:3]} {number[3:]}", f" {number[-6:]} "):
+        typed_page = supervisor.get("/supervision/cases", params={"q": typed}).text
+        assert "共 1 件" in typed_page and f'href="/cases/{number}"' in typed_page, typed
     by_name = supervisor.get("/supervision/cases", params={"q": "李四"}).text
     assert other in by_name and number not in by_name
     by_item = supervisor.get("/supervision/cases", params={"q": "失业登记"}).text

@@ -94,12 +94,13 @@ def test_preview_lists_the_moved_deadlines_and_changes_nothing(
 ) -> None:
     number = _accepted_case(client, as_user)
     assert _legal(db, number).due_at == _end_of(2025, 10, 24)
+    admin = as_user("admin")  # signing in is audited: before counting
     audits, outbox = _count(db, AuditEntry), _count(db, OutboxMessage)
 
     response = client.post(
         f"{API}/calendar/years/2025/preview",
         json=_body(_longer_national_day_2025()),
-        headers=as_user("admin"),
+        headers=admin,
     )
 
     assert response.status_code == 200, response.text

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.workdays.support import package_days
 from tongban.audit.models import AuditEntry
 from tongban.audit.service import SYSTEM
-from tongban.cases.calendar_change import preview_year, replace_year
 from tongban.db import unit_of_work
+from tongban.holidays.service import preview_year, replace_year
 from tongban.workdays.errors import PreviewOutdated
 from tongban.workdays.service import PACKAGE_SOURCE, set_official_year
 

@@ -10,6 +10,8 @@ from tongban.accounts.enums import Role, UserKind
 class ApplicantCreate(BaseModel):
     """Self-registration of a natural person or of an enterprise's agent."""
 
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
+
     kind: UserKind = Field(description="person or enterprise")
     username: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
     password: str = Field(min_length=8, max_length=128)
@@ -30,6 +32,7 @@ class ApplicantCreate(BaseModel):
 
 
 class StaffCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
     username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
     password: str = Field(min_length=8, max_length=128)
     display_name: str = Field(min_length=2, max_length=120)
@@ -38,6 +41,7 @@ class StaffCreate(BaseModel):
 
 
 class SignIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
     username: str = Field(max_length=64)
     password: str = Field(max_length=128)
 

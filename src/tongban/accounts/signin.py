@@ -17,135 +17,33 @@ and OWASP ASVS 4.0 §2.2.1 (anti-automation):
 
 from __future__ import annotations
 
-import math
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
 import structlog
 from argon2.exceptions import VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tongban.accounts import service
+from tongban.accounts import service, throttle
 from tongban.accounts.models import SignInSession, User
 from tongban.accounts.passwords import check_new_password
 from tongban.accounts.schemas import ApplicantCreate
 from tongban.audit import service as audit
-from tongban.audit.models import AuditEntry
 from tongban.config import Settings
 from tongban.db import reading_session, unit_of_work
-from tongban.errors import DomainError, NotSignedIn, TooManyAttempts
+from tongban.errors import DomainError, NotSignedIn
 from tongban.timeutil import utcnow
 from tongban.web.runtime import Runtime
 
-SIGNED_IN = "account.signed_in"
-SIGN_IN_FAILED = "account.sign_in_failed"
-SIGNED_OUT = "account.signed_out"
-REGISTERED = "account.registered"
-KEY_LENGTH = 60  # usernames are audited as the object id (String(60))
-SOURCE_WINDOW = timedelta(minutes=1)
-REGISTRATION_WINDOW = timedelta(hours=1)
-
 log = structlog.get_logger(__name__)
-
-
-@dataclass(frozen=True)
-class Limits:
-    """The throttling settings (``tongban.config.Settings``)."""
-
-    lock_after: int
-    lock_minutes: int
-    per_source_per_minute: int
-    registrations_per_hour: int
-
-    @classmethod
-    def of(cls, settings: Settings) -> Limits:
-        return cls(
-            settings.sign_in_lock_after,
-            settings.sign_in_lock_minutes,
-            settings.sign_in_per_source_per_minute,
-            settings.registrations_per_source_per_hour,
-        )
 
 
 @cache
 def _dummy_hash() -> str:
     """A hash of a secret nobody knows: checked for unknown usernames, to take as long."""
     return service.hash_password(secrets.token_urlsafe(16))
-
-
-def _minutes(delta: timedelta) -> int:
-    return max(1, math.ceil(delta.total_seconds() / 60))
-
-
-def locked_until(
-    session: Session, *, username: str, now: datetime, limits: Limits
-) -> datetime | None:
-    """When the lock on ``username`` ends, or None when it is not locked.
-
-    Locked after ``limits.lock_after`` failures since the last success, all within the
-    last ``limits.lock_minutes``; the lock ends that many minutes after the last failure.
-    """
-    key = username[:KEY_LENGTH]
-    last_success = session.scalar(
-        select(func.max(AuditEntry.at)).where(
-            AuditEntry.action == SIGNED_IN, AuditEntry.object_id == key
-        )
-    )
-    window = timedelta(minutes=limits.lock_minutes)
-    since = max(last_success, now - window) if last_success else now - window
-    failures = session.scalars(
-        select(AuditEntry.at)
-        .where(
-            AuditEntry.action == SIGN_IN_FAILED, AuditEntry.object_id == key, AuditEntry.at > since
-        )
-        .order_by(AuditEntry.at.desc())
-        .limit(limits.lock_after)
-    ).all()
-    if len(failures) < limits.lock_after:
-        return None
-    until = failures[0] + window
-    return until if until > now else None
-
-
-def _locked(until: datetime, now: datetime) -> TooManyAttempts:
-    minutes = _minutes(until - now)
-    return TooManyAttempts(
-        f"密码连续输错次数过多，该账号已暂时锁定，请 {minutes} 分钟后再试；"
-        "忘记密码请到政务服务窗口或联系管理员重置。",
-        f"Too many wrong passwords in a row: this account is locked; try again in {minutes} "
-        "minutes, or ask a service window or an administrator to reset the password.",
-        retry_after=math.ceil((until - now).total_seconds()),
-    )
-
-
-def _recent_from(
-    session: Session, *, actions: tuple[str, ...], source: str | None, since: datetime
-) -> list[datetime]:
-    if source is None:
-        return []
-    query = select(AuditEntry.at).where(
-        AuditEntry.action.in_(actions), AuditEntry.source_address == source, AuditEntry.at > since
-    )
-    return list(session.scalars(query.order_by(AuditEntry.at)))
-
-
-def _refuse_busy_source(
-    session: Session, *, source: str | None, now: datetime, limits: Limits
-) -> None:
-    recent = _recent_from(
-        session, actions=(SIGNED_IN, SIGN_IN_FAILED), source=source, since=now - SOURCE_WINDOW
-    )
-    if len(recent) >= limits.per_source_per_minute:
-        wait = recent[0] + SOURCE_WINDOW - now
-        log.warning("sign_in.throttled", source=source, attempts=len(recent))
-        raise TooManyAttempts(
-            "登录尝试过于频繁，请 1 分钟后再试。",
-            "Too many sign-in attempts from this network; try again in a minute.",
-            retry_after=math.ceil(wait.total_seconds()),
-        )
 
 
 def open_session(
@@ -168,10 +66,10 @@ def open_session(
     audit.record(
         session,
         at=now,
-        action=SIGNED_IN,
+        action=throttle.SIGNED_IN,
         actor=service.actor_of(user),
         object_type="account",
-        object_id=user.username[:KEY_LENGTH],
+        object_id=user.username[: throttle.KEY_LENGTH],
         source_address=source,
     )
     return token
@@ -186,7 +84,7 @@ def _record_outcome(
     hours: int,
     now: datetime,
     source: str | None,
-    limits: Limits,
+    limits: throttle.Limits,
 ) -> tuple[User, str] | DomainError:
     """Write what the check found: a new session (``password`` is the right one), or a
     failure and, when it completes a run, the lock."""
@@ -197,15 +95,15 @@ def _record_outcome(
     audit.record(
         session,
         at=now,
-        action=SIGN_IN_FAILED,
+        action=throttle.SIGN_IN_FAILED,
         actor=audit.Actor(id=None, name=username[:120] or "-"),
         object_type="account",
-        object_id=username[:KEY_LENGTH],
+        object_id=username[: throttle.KEY_LENGTH],
         source_address=source,
     )
-    until = locked_until(session, username=username, now=now, limits=limits)
+    until = throttle.locked_until(session, username=username, now=now, limits=limits)
     if until is not None:
-        return _locked(until, now)
+        return throttle.locked(until, now)
     return NotSignedIn(
         "用户名或密码不正确。", "Wrong username or password.", code="bad_credentials"
     )
@@ -221,14 +119,14 @@ def sign_in(
     (the same answer for both). Commits its own two short units of work: the failure must
     be kept although the request fails.
     """
-    limits = Limits.of(runtime.settings)
+    limits = throttle.Limits.of(runtime.settings)
     session = reading_session(runtime.sessions)
     try:
-        _refuse_busy_source(session, source=source, now=now, limits=limits)
-        until = locked_until(session, username=username, now=now, limits=limits)
+        throttle.refuse_busy_source(session, source=source, now=now, limits=limits)
+        until = throttle.locked_until(session, username=username, now=now, limits=limits)
         if until is not None:
-            log.warning("sign_in.locked", username=username[:KEY_LENGTH], source=source)
-            raise _locked(until, now)
+            log.warning("sign_in.locked", username=username[: throttle.KEY_LENGTH], source=source)
+            raise throttle.locked(until, now)
         user = service.find_user(session, username=username)
         known = user is not None and user.active
         stored, user_id = (user.password_hash, user.id) if user and known else (_dummy_hash(), None)
@@ -269,28 +167,19 @@ def register(
     Raises ``TooManyAttempts`` past the limit, ``InvalidInput`` for a weak password or a
     bad identifier, ``Conflict`` for a taken username.
     """
-    limits = Limits.of(settings)
-    recent = _recent_from(
-        session, actions=(REGISTERED,), source=source, since=now - REGISTRATION_WINDOW
+    throttle.refuse_busy_registrations(
+        session, source=source, now=now, limits=throttle.Limits.of(settings)
     )
-    if len(recent) >= limits.registrations_per_hour:
-        wait = recent[0] + REGISTRATION_WINDOW - now
-        minutes = _minutes(wait)
-        raise TooManyAttempts(
-            f"本网络注册账号过于频繁，请 {minutes} 分钟后再试。",
-            f"Too many accounts registered from this network; try again in {minutes} minutes.",
-            retry_after=math.ceil(wait.total_seconds()),
-        )
     own = [data.username, data.display_name, data.id_number, data.phone or "", data.email or ""]
     check_new_password(data.password, policy=settings.password_policy, user_inputs=own)
     user = service.register_applicant(session, data=data)
     audit.record(
         session,
         at=now,
-        action=REGISTERED,
+        action=throttle.REGISTERED,
         actor=service.actor_of(user),
         object_type="account",
-        object_id=user.username[:KEY_LENGTH],
+        object_id=user.username[: throttle.KEY_LENGTH],
         source_address=source,
     )
     return user
@@ -308,9 +197,9 @@ def sign_out(session: Session, *, token: str, now: datetime, source: str | None)
         audit.record(
             session,
             at=now,
-            action=SIGNED_OUT,
+            action=throttle.SIGNED_OUT,
             actor=service.actor_of(user),
             object_type="account",
-            object_id=user.username[:KEY_LENGTH],
+            object_id=user.username[: throttle.KEY_LENGTH],
             source_address=source,
         )

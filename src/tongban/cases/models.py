@@ -216,6 +216,7 @@ class ResultDocument(Base):
     storage_key: Mapped[str] = mapped_column(String(200))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
     valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    number: Mapped[str | None] = mapped_column(String(40))  # the licence number printed on it
 
 
 class PostalDelivery(Base):

@@ -13,12 +13,15 @@ from tongban.catalog.enums import MaterialWay
 
 
 class CaseCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
     code: str = Field(description="Code of the item or bundle to apply for")
     form_data: dict[str, Any] = Field(default_factory=dict)
 
 
 class MailingAddress(BaseModel):
     """Where a result delivered by post (邮寄) goes; required at submission when post is chosen."""
+
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
 
     recipient: str = Field("", max_length=60, description="Recipient's name (2–30 characters)")
     phone: str = Field(
@@ -35,6 +38,7 @@ class PostalRead(MailingAddress):
 
 
 class CaseUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
     form_data: dict[str, Any]
     delivery: str | None = Field(None, description="online, mail or window")
     postal: MailingAddress | None = Field(None, description="Mailing address, for delivery by post")
@@ -43,11 +47,15 @@ class CaseUpdate(BaseModel):
 class TimeLeftRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    amount: float = Field(
-        description="Working days (or office hours) left; negative when overdue. While the "
-        "clock is paused, what was left when the pause began"
+    amount: int = Field(
+        description="Time left in ``unit``, a whole number, negative when overdue: left is "
+        "rounded down (never more than there is), overdue rounded up (a day or minute begun "
+        "counts), so it is negative exactly from due_at on. While the clock is paused, what "
+        "was left when the pause began"
     )
-    unit: str
+    unit: str = Field(
+        description="working_days, or minutes (office minutes) for a limit in office hours"
+    )
     due_at: datetime = Field(
         description="When the limit runs out (a working-day limit: local midnight ending its "
         "last day); while paused, when it would if the clock resumed now"
@@ -55,8 +63,8 @@ class TimeLeftRead(BaseModel):
     provisional: bool = Field(description="Counted on a holiday calendar not yet published")
     paused: bool = Field(description="The clock stands still (correction or art. 45 procedure)")
     overdue: bool
-    limit: float = Field(description="The limit, extension included, in the unit")
-    extension: float = Field(0, description="Art. 42 extension included in the limit")
+    limit: int = Field(description="The limit, extension included, in the unit")
+    extension: int = Field(0, description="Art. 42 extension included in the limit, in the unit")
     urgency: str = Field(
         description="green, yellow (a working day or a quarter left) or red (overdue)"
     )
@@ -131,6 +139,7 @@ class TaskRead(BaseModel):
 
 
 class Opinion(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
     opinion: str = Field("", max_length=2000)
     version: int | None = Field(None, description="The task version you saw; a mismatch is a 409")
 
@@ -149,6 +158,7 @@ class ReviewDecision(Opinion):
 
 
 class Problem(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
     target: str = Field(min_length=1, max_length=100, description="Field or material concerned")
     problem: str = Field(
         min_length=1, max_length=500, description="What is wrong and how to fix it"
@@ -156,6 +166,7 @@ class Problem(BaseModel):
 
 
 class CorrectionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
     problems: list[Problem] = Field(min_length=1)
     opinion: str | None = Field(None, max_length=2000)
 
@@ -172,6 +183,7 @@ class CorrectionRead(BaseModel):
 
 
 class PauseCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
     reason: PauseReason
     note: str = Field(min_length=1, max_length=1000)
 
@@ -209,6 +221,7 @@ class ResultRead(BaseModel):
     kind: str
     issued_at: datetime
     valid_until: datetime | None
+    number: str | None = None  # a licence's number
 
 
 class StageRead(BaseModel):
@@ -216,8 +229,11 @@ class StageRead(BaseModel):
     name_zh: str
     started_at: datetime | None
     finished_at: datetime | None
-    working_time: float
-    unit: str
+    working_time: float = Field(description="Working time the stage took, in ``unit``")
+    unit: str = Field(
+        description="working_days, or minutes (whole office minutes, rounded down) for a "
+        "stage in office hours"
+    )
     tasks: list[TaskRead]
 
 

@@ -8,13 +8,6 @@ applicant sees only what is theirs.
 This module is the only one other domains and the web layer import.
 """
 
-from tongban.cases.calendar_change import (
-    DeadlineMove,
-    YearChange,
-    recompute_open_deadlines,
-)
-from tongban.cases.calendar_change import preview_year as preview_calendar_year
-from tongban.cases.calendar_change import replace_year as replace_calendar_year
 from tongban.cases.core.access import may_see_event
 from tongban.cases.core.clocks import calendar
 from tongban.cases.core.definition import spec_of
@@ -63,11 +56,9 @@ from tongban.cases.stages.rounds import review_task
 from tongban.cases.tasks import run_deemed_acceptance
 
 __all__ = [
-    "DeadlineMove",
     "Provided",
     "ProvidedFile",
     "Unavailable",
-    "YearChange",
     "accept_case",
     "add_material",
     "approve_case",
@@ -95,13 +86,10 @@ __all__ = [
     "materials",
     "may_see_event",
     "pause_clock",
-    "preview_calendar_year",
     "queue",
-    "recompute_open_deadlines",
     "refuse_case",
     "register_provider",
     "reject_case",
-    "replace_calendar_year",
     "request_correction",
     "resubmit_case",
     "results",

@@ -21,12 +21,12 @@ from jsonschema.exceptions import SchemaError
 
 from tongban import money
 from tongban.catalog import ways
+from tongban.catalog.definitions import merge_forms, merge_materials
 from tongban.catalog.sources import FILE as SOURCES_FILE
 from tongban.catalog.sources import item_source_problems, source_problems
 from tongban.catalog.yamlsource import Problem, SourceDocument
 
 PROMISED_SHARE_WARNING = 0.3  # reform target: promised limit at most 30 % of the legal one
-HOURS_PER_WORKING_DAY = 8
 
 
 @cache
@@ -186,98 +186,6 @@ def check_bundle_text(
 ) -> tuple[dict[str, Any] | None, list[Problem]]:
     """The YAML of bundle ``code`` checked as the loader checks a file against ``items``."""
     return _check_text(text, code, "bundle", lambda doc: _check_bundle(doc, departments, items))
-
-
-def legal_days(item: dict[str, Any]) -> int:
-    """An item's legal limit in working days (hours rounded up to whole days)."""
-    limit = item["time_limit"]
-    if limit["unit"] == "hours":
-        return math.ceil(int(limit["legal"]) / HOURS_PER_WORKING_DAY)
-    return int(limit["legal"])
-
-
-def merge_forms(items: list[dict[str, Any]]) -> tuple[dict[str, Any], list[str]]:
-    """One form for several items: each property asked once; conflicting definitions are errors."""
-    properties: dict[str, Any] = {}
-    owners: dict[str, str] = {}
-    required: list[str] = []
-    conflicts = []
-    for item in items:
-        for name, definition in item["form"]["properties"].items():
-            if name in properties and properties[name] != definition:
-                conflicts.append(f"字段 {name} 在 {owners[name]} 与 {item['code']} 中定义不同")
-            properties.setdefault(name, definition)
-            owners.setdefault(name, item["code"])
-        required += [name for name in item["form"].get("required", []) if name not in required]
-    form = {"type": "object", "properties": properties, "required": required}
-    return form, conflicts
-
-
-def merge_materials(items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
-    """One set of materials: the same code in several items is asked for once."""
-    merged: dict[str, dict[str, Any]] = {}
-    conflicts = []
-    for item in items:
-        for material in item["materials"]:
-            code = material["code"]
-            known = merged.get(code)
-            if known is None:
-                merged[code] = {**material, "items": [item["code"]]}
-                continue
-            if known["name"] != material["name"]:
-                conflicts.append(f"材料 {code} 在不同事项中名称不同")
-            conflict = ways.merge_conflict(code, known, material)
-            if conflict:
-                conflicts.append(conflict)
-            ways.merge_text(known, material)
-            known["required"] = known["required"] or material["required"]
-            known["deficiency_allowed"] = known.get("deficiency_allowed", False) and material.get(
-                "deficiency_allowed", False
-            )
-            known["items"].append(item["code"])
-    return list(merged.values()), conflicts
-
-
-def item_definition(item: dict[str, Any]) -> dict[str, Any]:
-    """The frozen definition a case of a single item runs on."""
-    materials, _ = merge_materials([item])
-    return {
-        "kind": "item",
-        "code": item["code"],
-        "name": item["name"],
-        "name_en": item.get("name_en"),
-        "department": item["department"],
-        "approval_mode": item["approval_mode"],
-        "time_limit": item["time_limit"],
-        "form": item["form"],
-        "materials": materials,
-        "items": [item],
-    }
-
-
-def bundle_definition(bundle: dict[str, Any], items: list[dict[str, Any]]) -> dict[str, Any]:
-    """The frozen definition of a bundle: its items embedded, one merged form."""
-    form, _ = merge_forms(items)
-    materials, _ = merge_materials(items)
-    unit = bundle["time_limit"]["unit"]
-    legal = max(legal_days(item) for item in items)
-    return {
-        "kind": "bundle",
-        "code": bundle["code"],
-        "name": bundle["name"],
-        "name_en": bundle.get("name_en"),
-        "department": bundle["lead_department"],
-        "approval_mode": bundle.get("approval_mode", "ordinary"),
-        "time_limit": {
-            "unit": unit,
-            "legal": legal * (HOURS_PER_WORKING_DAY if unit == "hours" else 1),
-            "promised": bundle["time_limit"]["promised"],
-        },
-        "form": form,
-        "materials": materials,
-        "items": items,
-        "bundle": bundle,
-    }
 
 
 def _check_bundle(

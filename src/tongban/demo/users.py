@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from tongban.accounts import service as accounts
@@ -16,9 +17,15 @@ def ensure_user(session: Session, entry: dict[str, Any]) -> None:
     if accounts.find_user(session, username=entry["username"]) is not None:
         return
     if entry["kind"] == UserKind.staff:
-        accounts.create_staff(session, data=StaffCreate.model_validate(entry))
+        accounts.create_staff(session, data=StaffCreate.model_validate(_fields(StaffCreate, entry)))
     else:
-        accounts.register_applicant(session, data=ApplicantCreate.model_validate(entry))
+        data = ApplicantCreate.model_validate(_fields(ApplicantCreate, entry))
+        accounts.register_applicant(session, data=data)
+
+
+def _fields(model: type[BaseModel], entry: dict[str, Any]) -> dict[str, Any]:
+    """The entry without what only the demo file knows (``note``, a staff ``kind``)."""
+    return {key: value for key, value in entry.items() if key in model.model_fields}
 
 
 def logins_table(entries: list[dict[str, Any]]) -> str:

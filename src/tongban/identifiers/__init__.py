@@ -22,6 +22,12 @@ from tongban.identifiers.divisions import (
 )
 from tongban.identifiers.errors import IdentifierError
 from tongban.identifiers.formats import KINDS, Kind, kind_of
+from tongban.identifiers.licence import (
+    LicenceIdentifier,
+    make_licence_identifier,
+    mod_37_36_check_character,
+    validate_licence_identifier,
+)
 from tongban.identifiers.phone import normalise_phone, validate_mobile_phone
 from tongban.identifiers.resident import (
     ResidentId,
@@ -36,6 +42,7 @@ __all__ = [
     "Division",
     "IdentifierError",
     "Kind",
+    "LicenceIdentifier",
     "ResidentId",
     "credit_check_character",
     "division",
@@ -43,13 +50,16 @@ __all__ = [
     "iter_divisions",
     "kind_of",
     "make_credit_code",
+    "make_licence_identifier",
     "make_resident_id",
+    "mod_37_36_check_character",
     "normalise_phone",
     "organisation_check_character",
     "province_of",
     "resident_check_character",
     "validate_credit_code",
     "validate_division_code",
+    "validate_licence_identifier",
     "validate_mobile_phone",
     "validate_resident_id",
 ]

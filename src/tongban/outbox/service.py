@@ -34,6 +34,12 @@ APPLICANT_TOPICS: dict[str, str] = {
     "case.resume": "clock_resumed",
     "calendar.deadline_recomputed": "deadline_changed",
     "rating.rectify": "rating_rectified",  # the department answered a bad rating
+    "licence.issued": "licence_issued",
+    "licence.suspended": "licence_status_changed",
+    "licence.resumed": "licence_status_changed",
+    "licence.revoked": "licence_status_changed",
+    "licence.cancelled": "licence_status_changed",
+    "licence.expired": "licence_status_changed",
 }
 
 

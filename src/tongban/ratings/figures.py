@@ -83,8 +83,8 @@ def figures(
             _count(Rating.score >= GOOD_AT_LEAST),
             _count(bad),
             _count(and_(bad, Rating.rectified_at.is_not(None))),
-            _count(and_(bad, Rating.rectified_at <= Rating.rectify_due_at)),
-            _count(and_(bad, Rating.rectified_at.is_(None), Rating.rectify_due_at < now)),
+            _count(and_(bad, Rating.rectified_at < Rating.rectify_due_at)),
+            _count(and_(bad, Rating.rectified_at.is_(None), Rating.rectify_due_at <= now)),
         )
         .group_by(Rating.department_code)
         .order_by(Rating.department_code)

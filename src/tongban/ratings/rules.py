@@ -90,6 +90,6 @@ def check_rectification(text: str | None) -> str:
 
 def urgency(*, due_at: datetime, now: datetime, limit: timedelta) -> str:
     """Like the queue's badge: red overdue; yellow a quarter of the limit or less left; green."""
-    if now > due_at:
+    if now >= due_at:
         return "red"
     return "yellow" if due_at - now <= limit / 4 else "green"

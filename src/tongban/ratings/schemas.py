@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from tongban.ratings.rules import COMMENT_MAX, RECTIFICATION_MAX
 
 
 class RatingCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
     score: int = Field(
         ge=1, le=5, description="5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意"
     )
@@ -21,6 +22,7 @@ class RatingCreate(BaseModel):
 
 
 class RectificationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
     text: str = Field(
         min_length=1,
         max_length=RECTIFICATION_MAX,

@@ -17,6 +17,7 @@ from sqlalchemy import case as when
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tongban import timefmt
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
@@ -67,22 +68,26 @@ class RatingRow:
 
     @property
     def overdue(self) -> bool:
+        """Open, and its due time has come (like a clock: overdue from ``due_at`` on)."""
         due = self.rating.rectify_due_at
-        return self.open and due is not None and self.now > due
+        return self.open and due is not None and self.now >= due
 
     @property
     def late(self) -> bool:
-        """Rectified, but after the due time."""
+        """Rectified, but not before the due time."""
         done, due = self.rating.rectified_at, self.rating.rectify_due_at
-        return done is not None and due is not None and done > due
+        return done is not None and due is not None and done >= due
 
     @property
-    def hours_left(self) -> float | None:
-        """Clock hours until the rectification is due (negative: overdue); None unless open."""
+    def minutes_left(self) -> int | None:
+        """Whole clock minutes until the rectification is due, rounded down (negative:
+        overdue, a minute begun counting); None unless open."""
         due = self.rating.rectify_due_at
         if not self.open or due is None:
             return None
-        return round((due - self.now).total_seconds() / 3600, 1)
+        if self.overdue:
+            return -timefmt.whole_minutes(self.now - due, overdue=True)
+        return timefmt.whole_minutes(due - self.now)
 
     @property
     def urgency(self) -> str | None:
@@ -200,7 +205,7 @@ def rectify(session: Session, *, rating_id: int, user: User, text: str, now: dat
     cleaned = rules.check_rectification(text)
     actor = actor_of(user)
     rating.rectification, rating.rectified_by, rating.rectified_at = cleaned, actor.name, now
-    on_time = rating.rectify_due_at is None or now <= rating.rectify_due_at
+    on_time = rating.rectify_due_at is None or now < rating.rectify_due_at
     audit.record(
         session,
         at=now,

@@ -19,10 +19,10 @@ from tongban.accounts.deps import CurrentStaff, CurrentUser
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.cases import service as cases
-from tongban.cases.http.applicant_views import render_case_page
 from tongban.cases.models import Case
 from tongban.catalog.views import departments
 from tongban.errors import Conflict, InvalidInput
+from tongban.online.views import render_case_page
 from tongban.ratings import rules, service
 from tongban.ratings.card import case_rating
 from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, see_other

@@ -13,9 +13,10 @@ router = APIRouter(tags=["profiles"])
 
 
 @router.get("/profiles/me")
-def my_profiles(session: SessionDep, user: CurrentApplicant) -> list[ProfileRead]:
-    """My profiles (person; and enterprise for an enterprise account) with the access log."""
-    return [ProfileRead.of(p) for p in profiles.profiles_of(session, user=user)]
+def my_profiles(session: SessionDep, user: CurrentApplicant, now: NowDep) -> list[ProfileRead]:
+    """My profiles (person; and enterprise for an enterprise account) with their e-licences
+    and the access log."""
+    return [ProfileRead.of(p) for p in profiles.profiles_of(session, user=user, now=now)]
 
 
 @router.post("/cases/{number}/profile")

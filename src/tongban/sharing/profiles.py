@@ -1,17 +1,17 @@
 """Profiles (一人一档 / 一企一档): what the shared sources hold about one person (by resident
-ID) or one enterprise (by credit code), their cases, and who looked at their data.
+ID) or one enterprise (by credit code), their e-licences, their cases, and who looked at
+their data.
 
 Permissions are those of cases: an applicant reads only their own profile; staff read the
 applicant's profile only through a case their department handles, stating why, and that
-reading is logged for the applicant to see. E-licences join when the licence library is
-merged (not here yet).
+reading is logged for the applicant to see.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -22,9 +22,11 @@ from tongban.cases import service as cases
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
 from tongban.errors import InvalidInput, NotAllowed
+from tongban.licences import service as licences
 from tongban.sharing import access
 from tongban.sharing.connectors import connector_for
 from tongban.sharing.models import DataAccess
+from tongban.timefmt import local
 
 PURPOSE_MAX = 200
 
@@ -41,6 +43,17 @@ class SourceSection:
 
 
 @dataclass
+class HeldLicence:
+    """An e-licence naming the subject as holder, with its status today (valid, expired …)."""
+
+    id: int
+    name: str
+    number: str
+    valid_until: date | None  # None: 长期
+    status: str
+
+
+@dataclass
 class Profile:
     """A person's or an enterprise's profile: ``kind`` person or enterprise, the key."""
 
@@ -50,6 +63,7 @@ class Profile:
     sections: list[SourceSection]
     cases: list[Case]
     accesses: list[DataAccess]
+    licences: list[HeldLicence] = field(default_factory=list)
 
 
 def _sections(session: Session, *, key_kind: str, key: str) -> list[SourceSection]:
@@ -79,26 +93,45 @@ def _name(sections: Sequence[SourceSection], fallback: str) -> str:
     return fallback
 
 
-def profiles_of(session: Session, *, user: User) -> list[Profile]:
+def profiles_of(session: Session, *, user: User, now: datetime) -> list[Profile]:
     """The applicant's own profiles: their person, and their enterprise for an enterprise
-    account (not logged: the data subject reading their own data)."""
+    account (not logged: the data subject reading their own data); licence status as of
+    ``now``'s local day."""
     own = list(cases.list_my_cases(session, user=user))
     found = []
     if user.kind == UserKind.enterprise and user.credit_code:
-        found.append(_profile(session, "enterprise", user.credit_code, user.enterprise_name, own))
+        firm = user.enterprise_name
+        found.append(_profile(session, "enterprise", user.credit_code, firm, own, now))
     if user.id_number:
         person_cases = [] if found else own
-        found.append(_profile(session, "person", user.id_number, user.display_name, person_cases))
+        name = user.display_name
+        found.append(_profile(session, "person", user.id_number, name, person_cases, now))
     return found
 
 
 def _profile(
-    session: Session, kind: str, key: str, fallback: str | None, own: list[Case]
+    session: Session, kind: str, key: str, fallback: str | None, own: list[Case], now: datetime
 ) -> Profile:
     key_kind = "credit_code" if kind == "enterprise" else "resident_id"
     sections = _sections(session, key_kind=key_kind, key=key)
     logged = access.for_subject(session, subject_keys=[key])
-    return Profile(kind, key, _name(sections, fallback or key), sections, own, logged)
+    profile = Profile(kind, key, _name(sections, fallback or key), sections, own, logged)
+    profile.licences = _licences(session, key, local(now).date())
+    return profile
+
+
+def _licences(session: Session, key: str, today: date) -> list[HeldLicence]:
+    """The e-licences naming ``key`` as holder (the licence library's records)."""
+    return [
+        HeldLicence(
+            licence.id,
+            licence.name,
+            licence.number,
+            licence.valid_until,
+            str(licences.effective_status(licence, today)),
+        )
+        for licence in licences.list_for_code(session, holder_code=key)
+    ]
 
 
 def _check_handles(user: User, case: Case) -> None:
@@ -131,7 +164,8 @@ def view_for_case(
     key = applicant.credit_code if kind == "enterprise" else applicant.id_number
     if not key:
         raise InvalidInput("申请人没有可查询的证件号码。", "The applicant has no identifier.")
-    profile = _profile(session, kind, key, applicant.enterprise_name or applicant.display_name, [])
+    name = applicant.enterprise_name or applicant.display_name
+    profile = _profile(session, kind, key, name, [], now)
     profile.cases = [case]
     fields = [section.code for section in profile.sections]
     access.record(

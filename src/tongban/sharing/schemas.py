@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,6 +16,14 @@ class SourceRead(BaseModel):
     department: str
     unavailable: str | None
     fields: dict[str, Any]
+
+
+class LicenceLink(BaseModel):
+    id: int
+    name: str
+    number: str
+    valid_until: date | None
+    status: str
 
 
 class CaseLink(BaseModel):
@@ -41,6 +49,7 @@ class ProfileRead(BaseModel):
     key: str
     name: str
     sources: list[SourceRead]
+    licences: list[LicenceLink]
     cases: list[CaseLink]
     accesses: list[AccessRead]
 
@@ -59,6 +68,16 @@ class ProfileRead(BaseModel):
                     fields={name: value for name, _title, value in s.fields},
                 )
                 for s in profile.sections
+            ],
+            licences=[
+                LicenceLink(
+                    id=h.id,
+                    name=h.name,
+                    number=h.number,
+                    valid_until=h.valid_until,
+                    status=h.status,
+                )
+                for h in profile.licences
             ],
             cases=[CaseLink(number=c.number, title=c.title, state=c.state) for c in profile.cases],
             accesses=[

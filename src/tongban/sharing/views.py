@@ -17,6 +17,7 @@ from tongban.cases.http.panels import task_panel
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
 from tongban.errors import InvalidInput
+from tongban.licences.enums import STATUS_NAMES_ZH as LICENCE_STATUS_NAMES
 from tongban.sharing import profiles
 from tongban.web.deps import CheckedForm, NowDep, SessionDep
 from tongban.web.i18n import locale_of
@@ -31,13 +32,17 @@ def _context(session: Session, found: list[profiles.Profile]) -> dict[str, Any]:
         "profiles": found,
         "source_names": {**names, "profile": "档案查看"},
         "state_names": STATE_NAMES_ZH,
+        "licence_status_names": LICENCE_STATUS_NAMES,
     }
 
 
 @router.get("/my/profile")
-def my_profile(request: Request, session: SessionDep, user: CurrentApplicant) -> Response:
-    """My profile: what the shared sources hold about me, my cases, who looked at my data."""
-    context = _context(session, profiles.profiles_of(session, user=user))
+def my_profile(
+    request: Request, session: SessionDep, user: CurrentApplicant, now: NowDep
+) -> Response:
+    """My profile: what the shared sources hold about me, my e-licences, my cases, who
+    looked at my data."""
+    context = _context(session, profiles.profiles_of(session, user=user, now=now))
     return render(request, "sharing/profile.html", {**context, "own": True})
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from tongban.accounts.models import User
 from tongban.cases.core import clocks
-from tongban.cases.core.queries import case_time_left, supervisor_may_see
+from tongban.cases.core.queries import case_matches, case_time_left, supervisor_may_see
 from tongban.cases.enums import CaseState, ClockKind, Stage, TaskState
 from tongban.cases.models import Case, Clock, Task
 from tongban.errors import NotAllowed
@@ -52,8 +52,8 @@ class CaseFilter:
             found.append(Case.state == self.state)
         if self.item:
             found.append(Case.catalog_code == self.item)
-        if self.text:
-            found.append(_matches(self.text))
+        if (matching := case_matches(self.text or "")) is not None:
+            found.append(matching)
         if self.received is not None:
             found.append(self.received.holds(Case.submitted_at))
         if self.department:
@@ -63,16 +63,6 @@ class CaseFilter:
         if self.stage is not None:
             found += stage_conditions(self.stage, dates=self.done)
         return found
-
-
-def _matches(text: str) -> ColumnElement[bool]:
-    """The case number, the applicant's name or the case's title contains ``text``."""
-    named = select(User.id).where(User.display_name.contains(text, autoescape=True))
-    return or_(
-        Case.number.contains(text, autoescape=True),
-        Case.title.contains(text, autoescape=True),
-        Case.applicant_id.in_(named),
-    )
 
 
 @dataclass

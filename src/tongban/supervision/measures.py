@@ -6,14 +6,15 @@ cannot disagree. Department figures are about the department's own stage tasks (
 it is"); the others are about the whole case.
 
 - open: not draft and not final; for a department, it has an open task of the case.
-- due soon / overdue: an open task due within ``SOON`` / already past its due time. A
+- due soon / overdue: an open task due within ``SOON`` / whose due time has come (from
+  ``due_at`` on, as a clock's time left turns negative: ``clocks.TimeLeft``). A
   paused case's clocks stand still (a correction or an art. 45 pause): it is never due
   soon, and overdue only if its task was already past due when the pause began, as its
   frozen time left shows.
 - finished: decided (核准 or 不予许可) within the dates; for a department, it finished a
   task of the case within the dates.
-- late: finished after the promised time limit; for a department, a task it finished
-  after the task's due time.
+- late: finished at or after the promised due time; for a department, a task it
+  finished at or after the task's due time.
 """
 
 from __future__ import annotations
@@ -103,23 +104,23 @@ def task_conditions(
     if status == Status.open:
         return [Task.state == TaskState.open]
     if status == Status.due_soon:
-        soon = [Task.due_at >= now, Task.due_at < now + SOON]
+        soon = [Task.due_at > now, Task.due_at <= now + SOON]
         return [Task.state == TaskState.open, not_paused(Task.case_id), *soon]
     if status == Status.overdue:
-        past = and_(not_paused(Task.case_id), Task.due_at < now)
+        past = and_(not_paused(Task.case_id), Task.due_at <= now)
         return [Task.state == TaskState.open, or_(past, overdue_when_paused())]
     found: list[ColumnElement[bool]] = [Task.state == TaskState.done]
     if dates is not None:
         found.append(dates.holds(Task.finished_at))
     if status == Status.late:
-        found.append(Task.finished_at > Task.due_at)
+        found.append(Task.finished_at >= Task.due_at)
     return found
 
 
 def promised_late() -> ColumnElement[bool]:
     """The case was decided after its promised limit."""
     late = select(Clock.case_id).where(
-        Clock.kind == ClockKind.promised, Clock.stopped_at > Clock.due_at
+        Clock.kind == ClockKind.promised, Clock.stopped_at >= Clock.due_at
     )
     return Case.id.in_(late)
 

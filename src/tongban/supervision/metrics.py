@@ -2,11 +2,8 @@
 volumes, on-time rates and working time per item and per stage, computed from the case,
 task and clock rows (never stored counters).
 
-Counting happens in the database (GROUP BY). Working time needs the holiday calendar,
-so the database first groups the spans by their local start and end dates, on which a
-count of working days solely depends, and each group is measured once with
-``queries.working_time``, the function the case timeline uses. Hour-counted spans are
-measured one by one; they are few and short.
+Counting happens in the database (GROUP BY); working time, which needs the holiday
+calendar, is measured in ``durations``.
 """
 
 from __future__ import annotations
@@ -14,26 +11,22 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, select
+from sqlalchemy import ColumnElement, distinct, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from tongban.cases.core import clocks
-from tongban.cases.core.queries import working_time
-from tongban.cases.enums import CaseState, ClockKind, Stage
-from tongban.cases.models import Case, Clock, Task
+from tongban.cases.enums import CaseState, Stage
+from tongban.cases.models import Case, Task
+from tongban.supervision import durations
 from tongban.supervision.measures import (
     Dates,
     Status,
     as_date,
     case_conditions,
-    completed_stages,
-    local_day,
     task_conditions,
 )
-from tongban.workdays.calendar import WorkCalendar
 
 PERIODS = (7, 30, 90)
 
@@ -59,21 +52,9 @@ class Counts:
 
 
 @dataclass
-class Average:
-    """A mean working time in one unit (working days or office hours)."""
-
-    total: float = 0.0
-    count: int = 0
-
-    @property
-    def value(self) -> float:
-        return round(self.total / self.count, 1) if self.count else 0.0
-
-
-@dataclass
 class ItemFigures(Counts):
     received: int = 0
-    time: dict[str, Average] = field(default_factory=dict)  # unit → decision time
+    time: dict[str, durations.Average] = field(default_factory=dict)  # unit → decision time
 
 
 @dataclass
@@ -97,34 +78,8 @@ class Dashboard:
     overdue: list[Task]
     received_per_day: list[tuple[date, int]]
     weeks: list[WeekFigures]
-    stages: dict[Stage, dict[str, Average]]  # stage → unit → time the stage took
+    stages: dict[Stage, dict[str, durations.Average]]  # stage → unit → time the stage took
     stages_completed: dict[Stage, int]
-
-
-@dataclass
-class _Scope:
-    session: Session
-    now: datetime
-    tz: ZoneInfo
-    period: Dates
-    cal: WorkCalendar
-    days_between: dict[tuple[object, object], float] = field(default_factory=dict)
-
-    def day(self, column: Any) -> ColumnElement[Any]:
-        return local_day(self.session, column, self.tz, self.now)
-
-    def working_time(
-        self, unit: str, start: datetime, end: datetime, days: tuple[object, object]
-    ) -> float:
-        """``queries.working_time``, once per pair of local dates for working days."""
-        if unit == "hours":
-            return working_time(self.cal, start, end, unit)
-        if days not in self.days_between:
-            self.days_between[days] = working_time(self.cal, start, end, unit)
-        return self.days_between[days]
-
-    def dates(self, status: Status) -> Dates | None:
-        return self.period if status in (Status.finished, Status.late) else None
 
 
 def _by_state(session: Session) -> dict[str, int]:
@@ -134,7 +89,7 @@ def _by_state(session: Session) -> dict[str, int]:
     return {str(state): int(count) for state, count in rows}
 
 
-def _departments(scope: _Scope) -> dict[str, Counts]:
+def _departments(scope: durations.Scope) -> dict[str, Counts]:
     figures: dict[str, Counts] = defaultdict(Counts)
     for status in Status:
         conditions = task_conditions(status, now=scope.now, dates=scope.dates(status))
@@ -149,7 +104,7 @@ def _departments(scope: _Scope) -> dict[str, Counts]:
     return dict(sorted(figures.items()))
 
 
-def _items(scope: _Scope) -> dict[str, ItemFigures]:
+def _items(scope: durations.Scope) -> dict[str, ItemFigures]:
     figures: dict[str, ItemFigures] = defaultdict(ItemFigures)
     for status in Status:
         conditions = case_conditions(status, now=scope.now, dates=scope.dates(status))
@@ -157,8 +112,10 @@ def _items(scope: _Scope) -> dict[str, ItemFigures]:
             setattr(figures[code], status, count)
     for code, count in _count_by_item(scope.session, [scope.period.holds(Case.submitted_at)]):
         figures[code].received = count
-    for code, unit, count, start, end, *days in scope.session.execute(_decision_spans(scope)):
-        average = figures[code].time.setdefault(unit, Average())
+    for code, unit, count, start, end, *days in scope.session.execute(
+        durations.decision_spans(scope)
+    ):
+        average = figures[code].time.setdefault(unit, durations.Average())
         average.total += count * scope.working_time(unit, start, end, (days[0], days[1]))
         average.count += count
     return dict(sorted(figures.items()))
@@ -175,75 +132,7 @@ def _count_by_item(
     return [(str(code), int(count)) for code, count in session.execute(query)]
 
 
-def _grouped_spans(
-    scope: _Scope, unit: Any, hours: ColumnElement[bool], start: Any, end: Any, *keys: Any
-) -> tuple[list[Any], list[Any]]:
-    """Columns and GROUP BY terms that merge working-day spans with the same local dates."""
-    days = [scope.day(start), scope.day(end)]
-    group = [*keys, unit, *days, case((hours, start)), case((hours, end))]
-    return [*keys, unit, func.count(), func.min(start), func.min(end), *days], group
-
-
-def _decision_spans(scope: _Scope) -> Select[Any]:
-    """From acceptance to decision (the promised clock) of cases decided in the period."""
-    columns, group = _grouped_spans(
-        scope,
-        Clock.unit,
-        Clock.unit == "hours",
-        Clock.started_at,
-        Clock.stopped_at,
-        Case.catalog_code,
-    )
-    return (
-        select(*columns)
-        .join(Case, Case.id == Clock.case_id)
-        .where(
-            Clock.kind == ClockKind.promised,
-            Clock.stopped_at.is_not(None),
-            *case_conditions(Status.finished, now=scope.now, dates=scope.period),
-        )
-        .group_by(*group)
-    )
-
-
-def _stage_spans(scope: _Scope) -> Select[Any]:
-    """Stages completed in the period, merged by stage, unit and local dates.
-
-    The timeline counts a stage in the unit of its first clock. Clocks start right after
-    their task, so that is the clock of the stage's first task; only hour clocks are
-    joined (few), and a stage is in hours when its first task has one.
-    """
-    first_in_hours = func.min(case((Clock.id.is_not(None), Task.id))) == func.min(Task.id)
-    spans = (
-        completed_stages(scope.period, first_in_hours.label("hours"))
-        .outerjoin(
-            Clock,
-            # by the case first: clocks.case_id is indexed, clocks.task_id is not
-            and_(Clock.case_id == Task.case_id, Clock.task_id == Task.id, Clock.unit == "hours"),
-        )
-        .subquery()
-    )
-    hours = spans.c.hours.is_(True)
-    columns, group = _grouped_spans(
-        scope, spans.c.hours, hours, spans.c.started_at, spans.c.finished_at, spans.c.stage
-    )
-    return select(*columns).group_by(*group)
-
-
-def _stages(scope: _Scope) -> tuple[dict[Stage, dict[str, Average]], dict[Stage, int]]:
-    times: dict[Stage, dict[str, Average]] = {}
-    completed: dict[Stage, int] = defaultdict(int)
-    for stage, hours, count, start, end, *days in scope.session.execute(_stage_spans(scope)):
-        unit = "hours" if hours else "working_days"
-        average = times.setdefault(Stage(stage), {}).setdefault(unit, Average())
-        average.total += count * scope.working_time(unit, start, end, (days[0], days[1]))
-        average.count += count
-        completed[Stage(stage)] += count
-    order = list(Stage)
-    return dict(sorted(times.items(), key=lambda kv: order.index(kv[0]))), dict(completed)
-
-
-def _received_per_day(scope: _Scope) -> list[tuple[date, int]]:
+def _received_per_day(scope: durations.Scope) -> list[tuple[date, int]]:
     day = scope.day(Case.submitted_at)
     query = (
         select(day, func.count())
@@ -256,7 +145,7 @@ def _received_per_day(scope: _Scope) -> list[tuple[date, int]]:
     return [(d, counts.get(d, 0)) for d in days]
 
 
-def _weeks(scope: _Scope) -> list[WeekFigures]:
+def _weeks(scope: durations.Scope) -> list[WeekFigures]:
     """Decisions per week (from Monday) within the period, with how many were late."""
     day = scope.day(Case.decided_at)
     finished = case_conditions(Status.finished, now=scope.now, dates=scope.period)
@@ -301,7 +190,7 @@ def _total(items: dict[str, ItemFigures]) -> ItemFigures:
         for name in ("open", "due_soon", "overdue", "finished", "late", "received"):
             setattr(total, name, getattr(total, name) + getattr(entry, name))
         for unit, average in entry.time.items():
-            summed = total.time.setdefault(unit, Average())
+            summed = total.time.setdefault(unit, durations.Average())
             summed.total += average.total
             summed.count += average.count
     return total
@@ -310,9 +199,9 @@ def _total(items: dict[str, ItemFigures]) -> ItemFigures:
 def dashboard(session: Session, *, now: datetime, tz: ZoneInfo, days: int = 30) -> Dashboard:
     """Everything the supervision dashboard shows, as of ``now``, over the last ``days``."""
     period = Dates.last_days(days, now=now, tz=tz)
-    scope = _Scope(session, now, tz, period, clocks.calendar(session))
+    scope = durations.Scope(session, now, tz, period, clocks.calendar(session))
     items = _items(scope)
-    stages, completed = _stages(scope)
+    stages, completed = durations.stage_times(scope)
     return Dashboard(
         period=scope.period,
         by_state=_by_state(session),

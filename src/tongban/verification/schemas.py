@@ -10,6 +10,7 @@ from tongban.cases.schemas import TimeLeftRead
 
 
 class VerificationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
     to_department: str = Field(
         min_length=1, max_length=10, description="Code of the department asked to verify"
     )
@@ -19,6 +20,7 @@ class VerificationCreate(BaseModel):
 
 
 class VerificationAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
     answer: str = Field(min_length=1, max_length=2000, description="What the department found")
     confirmed: bool = Field(
         True, description="For a request about a material: whether the fact holds"

@@ -13,21 +13,22 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
 
 from tongban.accounts.deps import CurrentStaff
 from tongban.accounts.models import User
 from tongban.cases.core import access
-from tongban.cases.http.applicant_views import case_context
+from tongban.cases.http.casepage import case_context
 from tongban.cases.http.panels import queue_panel, task_panel
-from tongban.cases.http.task_actions import ACTIONS, TASK, Act
 from tongban.cases.models import Case
 from tongban.catalog.views import departments
 from tongban.errors import DomainError
 from tongban.verification import service as verification
 from tongban.verification.models import VerificationRequest
-from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
+from tongban.web.deps import CheckedForm, NowDep, SessionDep, StoreDep, see_other
 from tongban.web.i18n import locale_of
 from tongban.web.templating import render
+from tongban.workbench.actions import ACTIONS, TASK, Act
 
 router = APIRouter()
 
@@ -120,15 +121,31 @@ def answer(
     session: SessionDep,
     user: CurrentStaff,
     now: NowDep,
+    store: StoreDep,
     form: CheckedForm,
 ) -> Response:
-    """Answer once; a refused answer shows the form again with the reason."""
+    """Answer once (for a material the platform asked about: whether it holds, and the
+    issuer's document); a refused answer shows the form again with the reason."""
     asked = verification.get(session, request_id=request_id, user=user)
     posted = form.get("answer")
     text = posted if isinstance(posted, str) else ""
     htmx = request.headers.get("HX-Request") == "true"
+    document = form.get("document")
     try:
-        verification.answer(session, request_id=asked.id, user=user, text=text, now=now)
+        verification.answer(
+            session,
+            request_id=asked.id,
+            user=user,
+            text=text,
+            now=now,
+            confirmed=form.get("confirmed") != "false",
+            document=(
+                (document.filename, document.file.read())
+                if isinstance(document, UploadFile) and document.filename
+                else None
+            ),
+            store=store,
+        )
     except DomainError as error:
         session.rollback()  # nothing half-done is kept
         message = error.message(

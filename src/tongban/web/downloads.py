@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from fastapi.responses import Response
 
+_NOT_PLAIN = re.compile(r"[^A-Za-z0-9_.]+")  # runs of what an old client may mangle
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|]+')  # controls, quotes, path separators
 
 
@@ -24,8 +25,8 @@ def disposition(name: str, *, kind: Literal["inline", "attachment"] = "attachmen
     """The header value for a file called ``name``."""
     name = safe_name(name)
     stem, dot, extension = name.rpartition(".") if "." in name else (name, "", "")
-    ascii_stem = stem.encode("ascii", "ignore").decode().strip(" ._-") or "file"
-    ascii_name = ascii_stem + dot + extension.encode("ascii", "ignore").decode()
+    ascii_stem = _NOT_PLAIN.sub("-", stem).strip("-._") or "file"
+    ascii_name = ascii_stem + dot + _NOT_PLAIN.sub("", extension)
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -11,10 +12,11 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tongban.db import LockTimeout, is_lock_timeout
 from tongban.errors import Conflict, DomainError, InvalidInput, NotSignedIn, TooManyAttempts
-from tongban.web import carry
+from tongban.web import carry, validation
 from tongban.web.i18n import locale_of
 from tongban.web.templating import render
 
@@ -70,6 +72,61 @@ class Busy(DomainError):
     code = "busy"
 
 
+class HttpProblem(DomainError):
+    """What Starlette itself refuses (no such page, a method a route does not take, a body
+    it cannot read), said as the project says every error."""
+
+    def __init__(self, status: int, message_zh: str, message_en: str, code: str) -> None:
+        super().__init__(message_zh, message_en, code=code)
+        self.status = status
+
+
+_HTTP: dict[int, tuple[str, str, str]] = {
+    400: ("bad_request", "请求内容无法读取，请检查后重试。", "The request could not be read."),
+    404: (
+        "not_found",
+        "找不到该页面或资源，请检查网址，或回到首页重新查找。",
+        "This page or resource does not exist; check the address or start again from the "
+        "home page.",
+    ),
+    405: (
+        "method_not_allowed",
+        "此地址不接受 {method} 请求{allowed_zh}。",
+        "This address does not take {method} requests{allowed_en}.",
+    ),
+    406: ("not_acceptable", "无法以所要求的格式答复。", "Cannot answer in the format asked for."),
+    413: (
+        "too_large",
+        "提交的内容过大，请减小后重试。",
+        "What was sent is too large; make it smaller and try again.",
+    ),
+    415: (
+        "unsupported_media_type",
+        "不支持该内容类型，请以 JSON（application/json）或表单提交。",
+        "This content type is not supported; send JSON (application/json) or a form.",
+    ),
+}
+
+
+def http_problem(request: Request, status: int, headers: Mapping[str, str]) -> HttpProblem:
+    """A Starlette HTTP error (404, 405, 413 …) in both languages."""
+    code, zh, en = _HTTP.get(
+        status,
+        (
+            "http_error",
+            f"请求无法处理（HTTP {status}），请检查后重试。",
+            f"The request could not be handled (HTTP {status}).",
+        ),
+    )
+    allowed = {key.lower(): value for key, value in headers.items()}.get("allow", "")
+    context = {
+        "method": request.method,
+        "allowed_zh": f"，只接受 {allowed}" if allowed else "",
+        "allowed_en": f"; it takes {allowed}" if allowed else "",
+    }
+    return HttpProblem(status, zh.format(**context), en.format(**context), code)
+
+
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
@@ -110,18 +167,14 @@ def _ended_while_posting(request: Request, error: DomainError) -> bool:
 
 
 def _validation(request: Request, exc: RequestValidationError) -> Response:
-    details = []
-    for problem in exc.errors():
-        field = ".".join(str(part) for part in problem["loc"][1:])
-        details.append(
-            {
-                "field": field,
-                "message_zh": f"“{field}”不符合要求：{problem['msg']}",
-                "message_en": f"{field}: {problem['msg']}",
-            }
-        )
+    """FastAPI's validation problems, translated by type (``web.validation``)."""
+    details = validation.details(exc.errors())
+    shown = details[:3]
     error = InvalidInput(
-        "提交的内容有误，请按提示修改。", "The request is invalid; see details.", details=details
+        "提交的内容有误，请修改：" + "；".join(d["message_zh"] for d in shown) + "。",
+        "The request is invalid: " + "; ".join(d["message_en"] for d in shown) + ".",
+        field=details[0]["field"] if details else None,
+        details=details,
     )
     return respond(request, error)
 
@@ -162,7 +215,15 @@ def install(app: FastAPI) -> None:
         assert isinstance(exc, RequestValidationError)
         return _validation(request, exc)
 
+    async def http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        headers = dict(exc.headers or {})
+        response = respond(request, http_problem(request, exc.status_code, headers))
+        response.headers.update(headers)
+        return response
+
     app.add_exception_handler(DomainError, domain)
+    app.add_exception_handler(StarletteHTTPException, http)
     app.add_exception_handler(StaleDataError, stale)
     app.add_exception_handler(OperationalError, locked)
     app.add_exception_handler(LockTimeout, locked)

@@ -138,7 +138,13 @@ class WorkCalendar:
         starts at the next office hours (:meth:`working_start`), so 0 hours is that moment."""
         if not math.isfinite(hours) or hours < 0:
             raise ValueError("hours must be a finite, non-negative number")
-        cursor, remaining = self.working_start(start), timedelta(hours=hours)
+        return self.add_working_time(start, timedelta(hours=hours))
+
+    def add_working_time(self, start: datetime, span: timedelta) -> Deadline:
+        """:meth:`add_working_hours` for an exact span of office time (no float hours)."""
+        if span < _ZERO:
+            raise ValueError("span must not be negative")
+        cursor, remaining = self.working_start(start), span
         day = self.local_date(cursor)
         provisional = self._any_provisional(self.local_date(start), day)
         while True:
@@ -150,14 +156,26 @@ class WorkCalendar:
             day += _ONE_DAY
             provisional = provisional or self.is_provisional(day)
 
+    def office_close(self, start: datetime) -> datetime:
+        """When office hours close (UTC) on the working day a clock started at ``start``
+        runs on (:meth:`working_start`): a limit of 0 hours (当场/即时办结) ends then, as a
+        limit of 0 working days ends with that day."""
+        begins = self.working_start(start)
+        ((_, closes),) = self._office_window(self.local_date(begins))
+        return closes
+
     def working_hours_between(self, start: datetime, end: datetime) -> float:
         """Office hours on working days between two moments (0 if end <= start)."""
+        return self.working_time_between(start, end) / timedelta(hours=1)
+
+    def working_time_between(self, start: datetime, end: datetime) -> timedelta:
+        """Office time on working days between two moments, exactly (0 if end <= start)."""
         lo, hi = self._local(start).astimezone(UTC), self._local(end).astimezone(UTC)
         total = _ZERO
         for day in _dates(self.local_date(start), self.local_date(end)):
             for opens, closes in self._office_window(day):
                 total += max(min(closes, hi) - max(opens, lo), _ZERO)
-        return total / timedelta(hours=1)
+        return total
 
     # -- helpers --------------------------------------------------------------------
 

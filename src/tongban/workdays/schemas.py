@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from tongban.workdays.enums import CalendarYearStatus
 
@@ -16,6 +16,7 @@ class YearRead(BaseModel):
 
 
 class DayWrite(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
     date: date
     is_workday: bool = Field(description="true: make-up working day; false: holiday")
     name: str = Field(min_length=1, max_length=60)
@@ -23,6 +24,8 @@ class DayWrite(BaseModel):
 
 class YearProposal(BaseModel):
     """A year's complete official arrangement: every holiday and make-up working day."""
+
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
 
     source: str = Field(
         min_length=1, max_length=200, description="e.g. 国务院办公厅通知 国办发明电〔2026〕X号"

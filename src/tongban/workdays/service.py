@@ -4,7 +4,7 @@ working days) where one is recorded, and otherwise the statutory holidays, flagg
 provisional so staff know it may move once the year's arrangement is published. Seeding
 from the `chinesecalendar` package is idempotent and never overwrites a year an
 administrator entered. An entered year must be complete (``validation.py``); replacing
-the year in force goes through ``cases.calendar_change``, which previews the deadlines it would
+the year in force goes through ``holidays.service``, which previews the deadlines it would
 move and needs that preview's confirmation. Functions here flush but never commit.
 """
 
@@ -99,7 +99,7 @@ def set_official_year(
 ) -> CalendarYear:
     """Replace a year's holidays and make-up days and mark the year official.
 
-    Open deadlines are not recomputed here: ``cases.service.replace_calendar_year`` does that.
+    Open deadlines are not recomputed here: ``holidays.service.replace_year`` does that.
     """
     check_year(year=year, days=days, source=source)
     _replace_days(session, year, days)

@@ -1,9 +1,12 @@
 """Time limits of cases and tasks, counted on the holiday calendar.
 
 A clock's due time is always ``start + limit + extension + paused time``, counted in
-working days (or office hours) on the calendar in force. Because it is derived, an
-administrator entering a new year's official calendar can recompute every open
-deadline; :func:`recompute` does that and reports which clocks moved.
+working days (or office hours) on the calendar in force; a limit of 0 (即办, 当场) ends
+with the working day the clock starts on: at its end for working days, at the close of
+its office hours for hours. Time left is a whole number of working days or office
+minutes. Because the due time is derived, an administrator entering a new year's official
+calendar can recompute every open deadline; :func:`recompute` does that and reports which
+clocks moved.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tongban import timefmt
 from tongban.cases.enums import ClockKind
 from tongban.cases.models import Case, CasePause, Clock, Task
 from tongban.config import get_settings
@@ -25,6 +29,7 @@ from tongban.workdays.models import CalendarYear
 
 _cache: dict[tuple[object, ...], WorkCalendar] = {}
 HOURS_PER_DAY = 8
+MINUTES = "minutes"  # the unit time left is counted in on a clock in office hours
 
 
 def _office_hours() -> tuple[time, time]:
@@ -51,12 +56,12 @@ def open_pause(case: Case) -> CasePause | None:
     return next((pause for pause in case.pauses if pause.ended_at is None), None)
 
 
-def _paused(
-    cal: WorkCalendar, clock: Clock, pauses: Sequence[CasePause], now: datetime | None
-) -> float:
-    """Working time lost to pauses while the clock ran; a pause still open counts up to
-    ``now`` (not at all without it)."""
-    total = 0.0
+def _paused_spans(
+    clock: Clock, pauses: Sequence[CasePause], now: datetime | None
+) -> list[tuple[datetime, datetime]]:
+    """The stretches of the pauses while the clock ran; a pause still open lasts up to
+    ``now`` (and is left out without it)."""
+    spans = []
     for pause in pauses:
         end = pause.ended_at or now
         if end is None:
@@ -64,13 +69,20 @@ def _paused(
         if clock.stopped_at is not None:
             end = min(end, clock.stopped_at)
         start = max(pause.started_at, clock.started_at)
-        if end <= start:
-            continue
-        if clock.unit == "hours":
-            total += cal.working_hours_between(start, end)
-        else:  # from the working day the pause began to the one the clock resumes on
-            total += cal.working_days_between(cal.working_start(start), cal.working_start(end))
-    return total
+        if end > start:
+            spans.append((start, end))
+    return spans
+
+
+def office_limit(cal: WorkCalendar, clock: Clock) -> timedelta:
+    """The office time an hour clock's limit grants, extension left out. A limit of 0
+    hours (当场/即时办结) runs to the close of office hours of the working day the clock
+    starts on, as a limit of 0 working days (即办) runs to the end of that day: a stage
+    started at 10:00 is due at 17:00, one started on a rest day or after hours at the
+    close of the next working day."""
+    if clock.limit:
+        return timedelta(hours=clock.limit)
+    return cal.working_time_between(clock.started_at, cal.office_close(clock.started_at))
 
 
 def compute_due(
@@ -78,11 +90,18 @@ def compute_due(
 ) -> Deadline:
     """The due time of ``clock`` given the case's pauses. Without ``now`` a pause still
     open is left out (the stored ``due_at``); with it, the due time if the clock resumed
-    at ``now``."""
-    amount = clock.limit + clock.extension + _paused(cal, clock, pauses, now)
+    at ``now``. Hour clocks move by the office time paused, day clocks by the working
+    days from the day a pause began to the one the clock resumes on."""
+    spans = _paused_spans(clock, pauses, now)
     if clock.unit == "hours":
-        return cal.add_working_hours(clock.started_at, amount)
-    return cal.add_working_days_checked(clock.started_at, int(amount))
+        office = office_limit(cal, clock) + timedelta(hours=clock.extension)
+        for start, end in spans:
+            office += cal.working_time_between(start, end)
+        return cal.add_working_time(clock.started_at, office)
+    days = clock.limit + clock.extension
+    for start, end in spans:
+        days += cal.working_days_between(cal.working_start(start), cal.working_start(end))
+    return cal.add_working_days_checked(clock.started_at, days)
 
 
 def start_clock(
@@ -169,18 +188,21 @@ def end_pause(session: Session, *, case: Case, now: datetime) -> list[tuple[Cloc
 
 @dataclass(frozen=True)
 class TimeLeft:
-    """How much of a limit is left (negative: overdue), in the clock's unit (working days
-    or office hours). While the clock is paused the amount stands still at what was left
+    """How much of a limit is left (negative: overdue), a whole number in ``unit``:
+    working days for a clock in working days, office minutes (``minutes``) for a clock in
+    office hours. Time left is rounded down, never up to more than there is; time overdue
+    is rounded up (a day or a minute begun counts), so ``overdue`` is exactly
+    ``now >= due_at``. While the clock is paused the amount stands still at what was left
     when the pause began, and ``due_at`` is when the limit would run out if it resumed now.
     """
 
-    amount: float
-    unit: str
+    amount: int
+    unit: str  # "working_days" or "minutes"
     due_at: datetime
     provisional: bool
     paused: bool
-    limit: float  # the limit with its extension
-    extension: float = 0.0  # art. 42 extension included in ``limit``
+    limit: int  # the limit with its extension, in ``unit``
+    extension: int = 0  # art. 42 extension included in ``limit``
 
     @property
     def overdue(self) -> bool:
@@ -191,19 +213,19 @@ class TimeLeft:
         """red: overdue; yellow: at most a working day or a quarter of the limit left; green."""
         if self.overdue:
             return "red"
-        day = HOURS_PER_DAY if self.unit == "hours" else 1
+        day = HOURS_PER_DAY * 60 if self.unit == MINUTES else 1
         return "yellow" if self.amount <= day or self.amount <= 0.25 * self.limit else "green"
 
 
-def _amount(cal: WorkCalendar, unit: str, moment: datetime, due_at: datetime) -> float:
-    """Working time from ``moment`` to ``due_at`` (negative past it): office hours, or
-    whole working days left after the working day in progress or next (so a clock has its
-    whole limit left when it starts, and 0 on its last day); a day begun counts as one
-    overdue."""
+def _amount(cal: WorkCalendar, unit: str, moment: datetime, due_at: datetime) -> int:
+    """Working time from ``moment`` to ``due_at`` (negative from it on): whole office
+    minutes, or whole working days left after the working day in progress or next (so a
+    clock has its whole limit left when it starts, and 0 on its last day); a minute or a
+    day begun counts as one overdue."""
     if unit == "hours":
-        if moment <= due_at:
-            return cal.working_hours_between(moment, due_at)
-        return -cal.working_hours_between(due_at, moment)
+        if moment < due_at:
+            return timefmt.whole_minutes(cal.working_time_between(moment, due_at))
+        return -timefmt.whole_minutes(cal.working_time_between(due_at, moment), overdue=True)
     if moment < due_at:
         return cal.working_days_between(cal.working_start(moment), due_at - timedelta(seconds=1))
     return -max(1, cal.working_days_between(due_at - timedelta(seconds=1), moment))
@@ -214,18 +236,18 @@ def time_left(
 ) -> TimeLeft:
     """Working time left before ``clock`` is due, standing still while a pause is open."""
     pause = next((p for p in pauses if p.ended_at is None and p.started_at <= now), None)
-    moment, due = now, Deadline(clock.due_at, clock.provisional)
+    # Counted from the clock's start at the earliest: before it, its whole limit is left.
+    moment, due = max(now, clock.started_at), Deadline(clock.due_at, clock.provisional)
     if pause is not None:
         moment = max(pause.started_at, clock.started_at)
         due = compute_due(cal, clock, pauses, now=now)
-    amount = _amount(cal, clock.unit, moment, clock.due_at)
-    limit = float(clock.limit + clock.extension)
+    per_unit = 60 if clock.unit == "hours" else 1
     return TimeLeft(
-        round(amount, 1),
-        clock.unit,
+        _amount(cal, clock.unit, moment, clock.due_at),
+        MINUTES if clock.unit == "hours" else clock.unit,
         due.due_at,
         due.provisional,
         pause is not None,
-        limit,
-        float(clock.extension),
+        (clock.limit + clock.extension) * per_unit,
+        clock.extension * per_unit,
     )

@@ -113,6 +113,13 @@ def material(definition: Definition, code: str) -> dict[str, Any] | None:
     return None
 
 
+DELIVERY_NAMES = {  # the names the form's select shows (templates/_macros.html)
+    "online": ("网上送达（在线下载）", "online (download)"),
+    "mail": ("邮寄送达", "by post"),
+    "window": ("窗口领取", "collected at the window"),
+}
+
+
 def delivery_options(definition: Definition) -> list[str]:
     """How the result may reach the applicant: ``online``, ``mail``, ``window``."""
     options: list[str] = []

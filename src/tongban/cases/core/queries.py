@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
+from tongban import timefmt
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.audit import service as audit
@@ -25,7 +26,7 @@ from tongban.cases.models import (
     Task,
 )
 from tongban.errors import NotFound
-from tongban.textutil import fold
+from tongban.textutil import code, fold
 from tongban.workdays.calendar import WorkCalendar
 
 STAGE_NAMES_ZH = {
@@ -89,18 +90,27 @@ def queue(
         )
         .order_by(Task.due_at, Task.id)
     )
-    words = fold(text or "")  # as catalog search reads a query: full width, case, spaces
-    if words:
-        query = query.where(
-            or_(
-                Case.number.contains(words, autoescape=True),
-                User.display_name.icontains(words, autoescape=True),
-                Case.title.icontains(words, autoescape=True),
-            )
-        )
+    matching = case_matches(text or "")
+    if matching is not None:
+        query = query.where(matching)
     tasks = session.scalars(query).all()
     due = {task.id: _due_now(session, task, now) for task in tasks}
     return sorted(tasks, key=lambda task: (due[task.id] is None, due[task.id] or now, task.id))
+
+
+def case_matches(text: str) -> ColumnElement[bool] | None:
+    """Cases whose number, applicant's name or title holds what a person typed, read as
+    catalog search reads a query (full width, case, spaces); a number may be typed with
+    spaces or full-width digits. None for an empty query."""
+    words, number = fold(text), code(text)
+    if not words:
+        return None
+    named = select(User.id).where(User.display_name.icontains(words, autoescape=True))
+    return or_(
+        Case.number.contains(number, autoescape=True),
+        Case.title.icontains(words, autoescape=True),
+        Case.applicant_id.in_(named),
+    )
 
 
 def corrections(session: Session, *, case: Case) -> Sequence[CorrectionRequest]:
@@ -141,8 +151,8 @@ class StageView:
     tasks: list[Task] = field(default_factory=list)
     started_at: datetime | None = None
     finished_at: datetime | None = None
-    working_time: float = 0.0  # in the case's unit, pauses not counted
-    unit: str = "working_days"
+    working_time: float = 0.0  # in ``unit``, pauses not counted
+    unit: str = "working_days"  # or "minutes" (office minutes) for a stage in office hours
 
 
 @dataclass
@@ -154,8 +164,12 @@ class Timeline:
 
 
 def working_time(cal: WorkCalendar, start: datetime, end: datetime, unit: str) -> float:
-    """Working time from ``start`` to ``end`` in ``unit``: office hours (to a tenth) or
-    working days. The timeline and the supervision figures both count time with it."""
+    """Working time from ``start`` to ``end`` in ``unit``: whole office minutes (rounded
+    down, as time left is: the timeline), office hours (to a tenth: the supervision
+    averages) or working days. The timeline and the supervision figures both count time
+    with it."""
+    if unit == clocks.MINUTES:
+        return timefmt.whole_minutes(cal.working_time_between(start, end))
     if unit == "hours":
         return round(cal.working_hours_between(start, end), 1)
     return cal.working_days_between(start, end)
@@ -174,8 +188,8 @@ def timeline(session: Session, *, case: Case, now: datetime) -> Timeline:
         finished = [task.finished_at for task in tasks]
         view.finished_at = None if None in finished else max(f for f in finished if f)
         stage_clocks = [c for c in case.clocks if c.task_id in {t.id for t in tasks}]
-        if stage_clocks:
-            view.unit = stage_clocks[0].unit
+        if stage_clocks:  # time taken is written like time left: days, or minutes
+            view.unit = clocks.MINUTES if stage_clocks[0].unit == "hours" else "working_days"
         end = view.finished_at or now
         view.working_time = working_time(cal, view.started_at, end, view.unit)
         views.append(view)

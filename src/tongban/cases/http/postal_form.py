@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from tongban.cases.http.formpage import FormField
 from tongban.cases.models import PostalDelivery
 from tongban.cases.stages.postal import FIELDS, MAX_LENGTHS
+from tongban.forms.inputs import FormField
 
 TITLES = {
     "recipient": ("收件人", "Recipient"),

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from tongban.accounts.deps import CatalogAdmin
-from tongban.cases.http import formpage
+from tongban.cases.http import caseform
 from tongban.catalog import service as catalog
 from tongban.web.deps import SessionDep
 from tongban.web.i18n import locale_of
@@ -23,6 +23,6 @@ def preview_page(code: str, request: Request, session: SessionDep, user: Catalog
     entry = catalog.get_any_entry(session, code=code)
     assert entry.current_version is not None
     locale = locale_of(request, request.app.state.runtime.settings.default_locale)
-    context = formpage.context(entry.current_version.definition, {}, {}, [], None, locale)
+    context = caseform.context(entry.current_version.definition, {}, {}, [], None, locale)
     context.update(entry=entry)
     return render(request, "catalog/admin_preview.html", context)

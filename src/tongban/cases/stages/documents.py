@@ -1,12 +1,16 @@
 """Result documents as PDF: the licence or approval of each item, or a refusal decision.
 
-Signed e-licences (GB/T 36901–36905, SM2/Ed25519, QR) replace these in a later issue;
-the rows and files made here are what they will sign.
+A result of kind ``licence`` is made by the licence maker that the e-licence domain
+(``tongban.licences``, above this layer) registers with :func:`licence_maker`: a signed
+record and a PDF that looks like the licence, its number on the result document. Without
+one (a tool that loads only ``cases``), the plain document below stands in.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +27,27 @@ from tongban.files.store import FileStore
 
 FONT = "STSong-Light"  # an Adobe CID font every PDF reader has: no font file to ship
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+
+@dataclass(frozen=True)
+class MadeLicence:
+    """What a licence maker returns: the licence number and the stored PDF's key."""
+
+    number: str
+    storage_key: str
+
+
+# (session, case, item of the spec, its result document, store, now) -> the licence made
+LicenceMaker = Callable[
+    [Session, Case, dict[str, Any], ResultDocument, FileStore, datetime], MadeLicence
+]
+LICENCE_MAKERS: list[LicenceMaker] = []
+
+
+def licence_maker(maker: LicenceMaker) -> LicenceMaker:
+    """Register the maker of licence results (the last registered one is used)."""
+    LICENCE_MAKERS.append(maker)
+    return maker
 
 
 def render_pdf(title: str, lines: list[tuple[str, str]], footer: str) -> bytes:
@@ -52,7 +77,10 @@ def _date(value: datetime) -> str:
 
 
 def file_name(case_number: str, document: ResultDocument) -> str:
-    """What a result document is saved as: the case number and the document's title."""
+    """What a result document is saved as: the case number, the document's title and,
+    for a licence, its number."""
+    if document.number:
+        return f"{case_number}-{document.title}-{document.number}.pdf"
     return f"{case_number}-{document.title}.pdf"
 
 
@@ -80,6 +108,9 @@ def issue_results(
             continue
         years = result.get("validity_years")
         valid_until = now.replace(year=now.year + years) if years else None
+        if result["kind"] == "licence" and LICENCE_MAKERS:
+            issued.append(_licence(session, case, item, store, now, valid_until))
+            continue
         lines = [
             ("办件编号", case.number),
             ("持证主体", _holder(case)),
@@ -102,6 +133,32 @@ def issue_results(
             )
         )
     return issued
+
+
+def _licence(
+    session: Session,
+    case: Case,
+    item: dict[str, Any],
+    store: FileStore,
+    now: datetime,
+    valid_until: datetime | None,
+) -> ResultDocument:
+    result = item["result"]
+    document = _store(
+        session,
+        case,
+        store,
+        item_code=item["code"],
+        title=result["name"],
+        kind=result["kind"],
+        storage_key="",
+        issued_at=now,
+        valid_until=valid_until,
+    )
+    session.flush()
+    made = LICENCE_MAKERS[-1](session, case, item, document, store, now)
+    document.number, document.storage_key = made.number, made.storage_key
+    return document
 
 
 def issue_refusal(

@@ -18,12 +18,13 @@ from tongban.cases.core import access, clocks, definition, prefill
 from tongban.cases.enums import CaseState, TrustLevel
 from tongban.cases.materials import provision
 from tongban.cases.models import Case, Material
-from tongban.cases.stages import formcheck, postal
+from tongban.cases.stages import postal
 from tongban.catalog import service as catalog
 from tongban.catalog.enums import MaterialWay
-from tongban.errors import Conflict, InvalidInput, NotAllowed
+from tongban.errors import Conflict, InvalidInput, NotAllowed, not_a_choice
 from tongban.files import service as files
 from tongban.files.store import FileStore
+from tongban.forms import service as formcheck
 from tongban.timeutil import utcnow
 from tongban.workdays.calendar import WorkCalendar
 
@@ -150,9 +151,14 @@ def update_form(
     cleaned = formcheck.clean(spec["form"], form_data)
     case.form_data = _with_shared(session, case, applicant, user, spec, now or utcnow(), cleaned)
     if delivery is not None:
-        if delivery not in definition.delivery_options(spec):
-            raise InvalidInput(
-                "不支持该送达方式。", "Unsupported delivery method.", field="delivery"
+        offered = definition.delivery_options(spec)
+        if delivery not in offered:
+            names = definition.DELIVERY_NAMES
+            raise not_a_choice(
+                what=("送达方式", "delivery method"),
+                value=delivery,
+                choices={way: names.get(way, (way, way)) for way in offered},
+                field="delivery",
             )
         case.delivery = delivery
     if postal_address is not None:

@@ -1,0 +1,63 @@
+"""The case page's content that every audience shares (applicant, staff task page, 协查):
+answers, notices, materials, results, limits and the timeline a user may see."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import Request
+from sqlalchemy.orm import Session
+
+from tongban.accounts.models import User
+from tongban.cases import service
+from tongban.cases.core import access
+from tongban.cases.core.deadlines import case_limits
+from tongban.cases.core.machine import STATE_NAMES_ZH
+from tongban.cases.core.queries import STAGE_NAMES_ZH
+from tongban.cases.enums import Stage, TaskState
+from tongban.cases.http import caseform
+from tongban.cases.http.material_rows import material_rows
+from tongban.cases.models import Case
+from tongban.catalog.views import departments
+from tongban.forms import inputs
+from tongban.web.i18n import locale_of
+
+
+def locale(request: Request) -> str:
+    return locale_of(request, request.app.state.runtime.settings.default_locale)
+
+
+def may_check(case: Case, user: User) -> bool:
+    """Whether the user may mark uploads as checked against the original (已核验原件): the
+    clerk who may accept the case, while it waits for acceptance."""
+    return any(
+        task.stage == Stage.accept and task.state == TaskState.open and access.can_act(user, task)
+        for task in case.tasks
+    )
+
+
+def case_context(
+    request: Request, session: Session, case: Case, user: User, now: datetime
+) -> dict[str, Any]:
+    """What the case pages of applicants and staff share: answers, notices, materials, timeline."""
+    spec, lang = service.spec_of(session, case), locale(request)
+    line = service.timeline(session, case=case, now=now)
+    ways = service.material_ways(session, case=case, now=now)
+    return {
+        "case": case,
+        "spec": spec,
+        "timeline": line,
+        "events": [e for e in line.events if service.may_see_event(user, e.action)],
+        "notices": service.corrections(session, case=case),
+        "ways": ways,
+        "material_rows": material_rows(spec, ways, {}, lang),
+        "may_check": may_check(case, user),
+        "results": service.results(session, case=case),
+        "limits": case_limits(session, case=case, now=now),
+        "departments": departments(session),
+        "titles": caseform.titles(spec["form"], spec["materials"], lang),
+        "answers": inputs.fields(spec["form"], case.form_data, {}, lang),
+        "state_names": STATE_NAMES_ZH,
+        "stage_names": STAGE_NAMES_ZH,
+    }

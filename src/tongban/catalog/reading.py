@@ -1,0 +1,118 @@
+"""Reading the catalog: published entries and their versions, departments, search, and
+whether an entry still takes applications."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tongban.catalog import search as search_index
+from tongban.catalog.enums import EntryKind, EntryStatus
+from tongban.catalog.models import CatalogEntry, CatalogVersion, DataSource, Department
+from tongban.errors import Conflict, InvalidInput, NotFound
+
+
+def get_entry(session: Session, *, code: str) -> CatalogEntry:
+    """A published entry with its current version, or NotFound."""
+    entry = session.get(CatalogEntry, code)
+    if entry is None or entry.status != EntryStatus.published or entry.current_version is None:
+        raise NotFound(f"没有找到事项“{code}”。", f"No service item or bundle '{code}'.")
+    return entry
+
+
+def check_accepting(session: Session, *, definition: dict[str, Any]) -> None:
+    """Raise Conflict unless the entry of ``definition`` takes applications: it is published
+    and, for a bundle, so is each of its items.
+
+    A withdrawn entry takes no new applications: no draft is started, submitted or
+    resubmitted after correction. What is already received runs on with its version.
+    """
+    bundle = definition["name"] if definition["kind"] == EntryKind.bundle else None
+    sources = [definition] if bundle is None else [definition, *definition["items"]]
+    for source in sources:
+        entry = session.get(CatalogEntry, source["code"])
+        if entry is not None and entry.status == EntryStatus.published:
+            continue
+        dept = session.get(Department, source["department"])
+        where = dept.name if dept else "办理部门"
+        name, name_en = source["name"], source.get("name_en") or source["name"]
+        what = f"“{bundle}”中的事项“{name}”" if bundle and source is not definition else f"“{name}”"
+        raise Conflict(
+            f"{what}已停止办理，不能提交申请。已填写的内容和材料仍然保留，可以查看或撤回；"
+            f"如需办理，请咨询{where}。",
+            f"'{name_en}' is no longer offered, so the application cannot be submitted. "
+            "What you entered and uploaded is kept: you can read it or withdraw the case; "
+            f"ask {dept.name_en or dept.name if dept else 'the department'} how to proceed.",
+            code="entry_withdrawn",
+        )
+
+
+def get_version(session: Session, *, version_id: int) -> CatalogVersion:
+    version = session.get(CatalogVersion, version_id)
+    if version is None:
+        raise NotFound("没有找到该事项版本。", "No such catalog version.")
+    return version
+
+
+def list_entries(
+    session: Session, *, kind: EntryKind | None = None, department: str | None = None
+) -> Sequence[CatalogEntry]:
+    """Published entries, optionally of one kind or department, by code."""
+    query = select(CatalogEntry).where(CatalogEntry.status == EntryStatus.published)
+    if kind is not None:
+        query = query.where(CatalogEntry.kind == kind)
+    if department is not None:
+        query = query.where(CatalogEntry.department_code == department)
+    return session.scalars(query.order_by(CatalogEntry.code)).all()
+
+
+def list_departments(session: Session) -> Sequence[Department]:
+    return session.scalars(select(Department).order_by(Department.code)).all()
+
+
+def get_department(session: Session, *, code: str) -> Department:
+    dept = session.get(Department, code)
+    if dept is None:
+        raise InvalidInput(
+            f"未知部门代码 {code}。", f"Unknown department code {code}.", field="department"
+        )
+    return dept
+
+
+def search(session: Session, *, query: str, limit: int = 20) -> list[CatalogEntry]:
+    """Entries matching plain words (名称, 关键词, 编码, 部门), best first."""
+    entries = list_entries(session)
+    departments = {dept.code: dept.name for dept in list_departments(session)}
+    codes = search_index.rank(query, entries, departments)[:limit]
+    by_code = {entry.code: entry for entry in entries}
+    return [by_code[code] for code in codes]
+
+
+def get_any_entry(session: Session, *, code: str) -> CatalogEntry:
+    """An entry in any status (published or withdrawn), or NotFound."""
+    entry = session.get(CatalogEntry, code)
+    if entry is None or entry.current_version is None:
+        raise NotFound(f"没有找到事项“{code}”。", f"No service item or bundle '{code}'.")
+    return entry
+
+
+def list_all_entries(session: Session) -> Sequence[CatalogEntry]:
+    """Every entry, items and bundles, published and withdrawn, by code."""
+    return session.scalars(select(CatalogEntry).order_by(CatalogEntry.code)).all()
+
+
+def versions(session: Session, *, code: str) -> Sequence[CatalogVersion]:
+    """All versions of one entry, newest first."""
+    get_any_entry(session, code=code)
+    query = select(CatalogVersion).where(CatalogVersion.code == code)
+    return session.scalars(query.order_by(CatalogVersion.version.desc())).all()
+
+
+def list_sources(session: Session) -> dict[str, dict[str, Any]]:
+    """The shared data sources by code, as ``sources.yaml`` declares them (code, name,
+    department, key, connector, fields)."""
+    rows = session.scalars(select(DataSource).order_by(DataSource.position, DataSource.code))
+    return {row.code: dict(row.definition) for row in rows}

@@ -1,0 +1,20 @@
+"""The operator's command line: ``tongban --help``. One module per command group."""
+
+from __future__ import annotations
+
+import typer
+
+from tongban.cli import calendar, catalog, run, sharing, users
+from tongban.licences import cli as licence
+
+app = typer.Typer(
+    help="Tongban 通办: online administrative approval platform.", no_args_is_help=True
+)
+app.add_typer(run.app)
+app.add_typer(catalog.app, name="catalog")
+app.add_typer(calendar.app, name="calendar")
+app.add_typer(users.app, name="users")
+app.add_typer(licence.app, name="licence")
+app.add_typer(sharing.app, name="sharing")
+
+__all__ = ["app"]

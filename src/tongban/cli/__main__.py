@@ -1,0 +1,5 @@
+"""``python -m tongban.cli``."""
+
+from tongban.cli import app
+
+app()

@@ -1,0 +1,52 @@
+"""What every command shares: the console, the runtime, and how a domain error ends one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from tongban.config import Settings, get_settings
+from tongban.errors import DomainError
+from tongban.logs import configure
+from tongban.models import load_all
+from tongban.web.runtime import Runtime
+
+console = Console(stderr=True)
+CatalogPath = Annotated[
+    Path, typer.Option("--path", help="Catalog folder (departments.yaml, items/, bundles/)")
+]
+
+
+def load_settings() -> Settings:
+    """The settings, or one line per problem and exit code 2 (never a traceback)."""
+    try:
+        return get_settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            where = "TONGBAN_" + "_".join(str(part) for part in problem["loc"]).upper()
+            message = str(problem["msg"]).removeprefix("Value error, ")
+            console.print(
+                f"[red]设置有误 / bad setting:[/red] {where if problem['loc'] else ''} {message}",
+                soft_wrap=True,
+            )
+        raise typer.Exit(2) from None
+
+
+def runtime() -> Runtime:
+    """The runtime of the configured settings, every domain's tables loaded."""
+    load_all()  # every domain's tables, so relationships by name resolve
+    settings = load_settings()
+    configure(json=settings.log_json)
+    return Runtime.from_settings(settings)
+
+
+def fail(error: DomainError) -> None:
+    """Print a domain error in both languages and exit with code 2."""
+    console.print(f"[red]错误：{error.message_zh}[/red] ({error.message_en})")
+    for detail in error.details:
+        console.print(f"  - {detail.get('message_zh', detail)}")
+    raise typer.Exit(2)

@@ -1,0 +1,46 @@
+"""``tongban catalog``: check and load the catalog of items and bundles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from tongban.catalog import service as catalog
+from tongban.catalog.loader import read_catalog
+from tongban.cli import base
+from tongban.db import unit_of_work
+
+app = typer.Typer(help="Check and load the catalog of items and bundles.", no_args_is_help=True)
+
+
+@app.command("validate")
+def catalog_validate(path: base.CatalogPath = Path("catalog")) -> None:
+    """Check every catalog file; exit 1 if any has an error (file, line and field are shown)."""
+    read = read_catalog(path)
+    for problem in read.problems:
+        base.console.print(str(problem), style="yellow" if problem.warning else "red")
+    base.console.print(
+        f"{len(read.items)} 个事项, {len(read.bundles)} 个一件事, {len(read.errors)} 个错误"
+    )
+    if read.errors:
+        raise typer.Exit(1)
+
+
+@app.command("load")
+def catalog_load(path: base.CatalogPath = Path("catalog")) -> None:
+    """Load the catalog: changed items and bundles become new versions; running cases keep theirs."""
+    runtime = base.runtime()
+    with unit_of_work(runtime.sessions) as session:
+        report = catalog.load_catalog(session, root=path)
+    assert report.read is not None
+    for problem in report.read.problems:
+        base.console.print(str(problem), style="yellow" if problem.warning else "red")
+    if report.read.errors:
+        base.console.print(
+            "[red]目录有错误，未加载任何内容 (catalog has errors; nothing loaded)[/red]"
+        )
+        raise typer.Exit(1)
+    base.console.print(
+        f"新版本 {len(report.created)}, 未变 {len(report.unchanged)}, 撤下 {len(report.withdrawn)}"
+    )

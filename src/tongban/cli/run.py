@@ -1,0 +1,139 @@
+"""Running the platform: settings, migrations, the demo, the server and the worker
+(top-level ``tongban`` commands)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+from rich.progress import Progress, track
+
+from tongban.catalog import service as catalog
+from tongban.cli import base
+from tongban.cli.sharing import load_demo_population
+from tongban.config import settings_markdown
+from tongban.db import unit_of_work
+from tongban.demo import history as demo_history
+from tongban.demo import users as demo
+from tongban.migrate import upgrade
+from tongban.timeutil import utcnow
+from tongban.web.runtime import Runtime
+from tongban.workdays import service as workdays
+
+app = typer.Typer()
+
+
+@app.command("settings")
+def settings_doc() -> None:
+    """Print the settings reference as Markdown (the source of docs/settings.md)."""
+    typer.echo(settings_markdown(), nl=False)
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database schema (Alembic ``upgrade head``)."""
+    runtime = base.runtime()
+    upgrade(runtime.settings.database_url)
+    base.console.print("数据库已是最新结构 (database schema is up to date)")
+
+
+CaseCount = Annotated[
+    int,
+    typer.Option(
+        "--cases",
+        min=0,
+        help="Demo cases to create over the last 30 days, in every state (0: none). "
+        "Skipped when the database has any case.",
+    ),
+]
+
+
+@app.command("demo")
+def demo_load(
+    path: base.CatalogPath = Path("catalog"),
+    users: Annotated[Path, typer.Option(help="Demo users file")] = Path("demo/users.yaml"),
+    case_count: CaseCount = demo_history.DEFAULT_CASES,
+) -> None:
+    """Load the demo: calendar, catalog, demo accounts, the synthetic population of the shared
+    sources and a history of cases (never production)."""
+    runtime = base.runtime()
+    if runtime.settings.environment == "production":
+        base.console.print("[red]生产环境不能加载演示数据 (no demo data in production)[/red]")
+        raise typer.Exit(2)
+    upgrade(runtime.settings.database_url)
+    entries = yaml.safe_load(users.read_text(encoding="utf-8"))
+    with unit_of_work(runtime.sessions) as session:
+        workdays.seed_from_chinesecalendar(session=session)
+        report = catalog.load_catalog(session, root=path)
+        if report.read and report.read.errors:
+            for problem in report.read.errors:
+                base.console.print(str(problem), style="red")
+            raise typer.Exit(1)
+        for entry in track(entries, description="演示账号", console=base.console):
+            demo.ensure_user(session, entry)
+    base.console.print(
+        f"演示数据已加载：{len(report.created) + len(report.unchanged)} 个目录条目, {len(entries)} 个账号"
+    )
+    load_demo_population(runtime, entries)
+    if case_count:
+        _load_history(runtime, case_count)
+
+
+def _load_history(runtime: Runtime, count: int) -> None:
+    """The demo case history, with a progress bar; one summary line at the end."""
+    with Progress(console=base.console, transient=True) as progress:
+        bar = progress.add_task("演示办件", total=count)
+        with unit_of_work(runtime.sessions) as session:
+            report = demo_history.load_history(
+                session,
+                store=runtime.store,
+                count=count,
+                now=utcnow(),
+                progress=lambda: progress.advance(bar),
+            )
+    base.console.print(report.summary())
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Listen address")] = None,
+    port: Annotated[int | None, typer.Option(help="Listen port")] = None,
+    with_demo: Annotated[
+        bool, typer.Option("--demo", help="Load the demo and print its logins")
+    ] = False,
+    users: Annotated[Path, typer.Option(help="Demo users file")] = Path("demo/users.yaml"),
+    case_count: CaseCount = demo_history.DEFAULT_CASES,
+) -> None:
+    """Run the web server (and, by default, the background worker inside it)."""
+    import uvicorn
+
+    from tongban.app import create_app
+
+    runtime = base.runtime()
+    upgrade(runtime.settings.database_url)
+    if with_demo:
+        demo_load(users=users, case_count=case_count)
+    address = f"http://{host or runtime.settings.host}:{port or runtime.settings.port}"
+    typer.echo(f"\n通办 Tongban 已启动: {address}/   (API: {address}/api/v1/docs)")
+    if with_demo:
+        typer.echo(demo.logins_table(yaml.safe_load(users.read_text(encoding="utf-8"))))
+    uvicorn.run(
+        create_app(runtime),
+        host=host or runtime.settings.host,
+        port=port or runtime.settings.port,
+        log_level="info",
+    )
+
+
+@app.command()
+def worker(once: Annotated[bool, typer.Option(help="Run one round and exit")] = False) -> None:
+    """Run the background worker on its own (deemed acceptance and other due jobs)."""
+    from tongban.worker import EmbeddedWorker, run_once
+
+    runtime = base.runtime()
+    if once:
+        typer.echo(yaml.safe_dump(run_once(runtime), allow_unicode=True))
+        return
+    EmbeddedWorker(runtime)._loop()

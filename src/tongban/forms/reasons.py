@@ -1,0 +1,96 @@
+"""What a JSON-Schema keyword a value breaks means to the person filling the form: the
+rule, with its bound or its choices ("应大于 0", "应为以下之一：…"), never a bare
+"格式不正确" where the schema can say more.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from jsonschema.exceptions import ValidationError
+
+_NUMERIC_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def _bound(error: ValidationError) -> str:
+    value = error.validator_value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def _type_reason(error: ValidationError) -> tuple[str, str]:
+    wanted, value = error.validator_value, error.instance
+    if wanted in ("number", "integer") and (
+        (isinstance(value, float) and not math.isfinite(value))
+        or (isinstance(value, str) and _NUMERIC_TEXT.fullmatch(value.strip()))
+    ):
+        return "超出可处理的范围", "is out of the range that can be handled"
+    if wanted == "integer":
+        return "应填写整数", "must be a whole number"
+    if wanted == "number":
+        return "应填写数字", "must be a number"
+    return "类型不正确", "has the wrong type"
+
+
+_REASONS = {
+    "required": ("必须填写", "is required"),
+    "format": ("格式不正确", "has the wrong format"),
+    "uniqueItems": ("各项不能重复", "must not list the same thing twice"),
+}
+_BOUNDED = {
+    "minLength": ("至少 {} 个字", "needs at least {} characters"),
+    "maxLength": ("最多 {} 个字", "takes at most {} characters"),
+    "minimum": ("不能小于 {}", "must not be less than {}"),
+    "maximum": ("不能大于 {}", "must not be greater than {}"),
+    "exclusiveMinimum": ("应大于 {}", "must be greater than {}"),
+    "exclusiveMaximum": ("应小于 {}", "must be less than {}"),
+    "multipleOf": ("应为 {} 的整数倍", "must be a multiple of {}"),
+    "minItems": ("至少 {} 项", "needs at least {} entries"),
+    "maxItems": ("最多 {} 项", "takes at most {} entries"),
+}
+_WHOLE_BOUNDED = {  # the same bounds of an integer field, which say so
+    "minimum": ("应为不小于 {} 的整数", "must be a whole number not less than {}"),
+    "maximum": ("应为不大于 {} 的整数", "must be a whole number not greater than {}"),
+    "exclusiveMinimum": ("应为大于 {} 的整数", "must be a whole number greater than {}"),
+    "exclusiveMaximum": ("应为小于 {} 的整数", "must be a whole number less than {}"),
+}
+
+
+def _choices(error: ValidationError) -> tuple[str, str]:
+    offered = error.validator_value
+    values = [str(value) for value in offered] if isinstance(offered, list) else []
+    return "应为以下之一：" + "、".join(values), "must be one of: " + ", ".join(values)
+
+
+def _shape(error: ValidationError) -> tuple[str, str]:
+    """A pattern a person cannot read: the field's description says what is wanted."""
+    hint = error.schema.get("description") if isinstance(error.schema, dict) else None
+    if hint:
+        return f"格式不正确（{hint}）", f"has the wrong format ({hint})"
+    return "格式不正确", "has the wrong format"
+
+
+def reason_of(error: ValidationError) -> tuple[str, str]:
+    """Why a value breaks its schema keyword, as (Chinese, English) phrases that follow the
+    field's title: "应大于 0", "must be greater than 0"."""
+    kind = str(error.validator)
+    if kind == "type":
+        return _type_reason(error)
+    if kind == "format" and error.validator_value == "date":
+        return "应为有效日期，如 2025-09-01", "must be a date such as 2025-09-01"
+    if kind == "enum":
+        return _choices(error)
+    if kind == "pattern":
+        return _shape(error)
+    whole = isinstance(error.schema, dict) and error.schema.get("type") == "integer"
+    table = {**_BOUNDED, **_WHOLE_BOUNDED} if whole else _BOUNDED
+    if kind == "minItems" and isinstance(error.schema, dict):
+        items = error.schema.get("items", {})
+        if isinstance(items, dict) and "enum" in items:
+            table = {**table, "minItems": ("至少选择 {} 项", "needs at least {} chosen")}
+    if kind in table:
+        zh, en = table[kind]
+        return zh.format(_bound(error)), en.format(_bound(error))
+    return _REASONS.get(kind, ("不符合要求", "is not acceptable"))

@@ -1,0 +1,131 @@
+"""JSON API of the e-licence library: the holder's licences (我的证照), one licence and
+its PDF, status changes by the issuing department, and public verification (核验) by
+identifier, number or uploaded PDF."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Path, Query, UploadFile
+from fastapi.responses import Response
+
+from tongban import timefmt
+from tongban.accounts.deps import CurrentUser
+from tongban.licences import service
+from tongban.licences.models import Licence
+from tongban.licences.schemas import LicenceRead, StatusChange, VerificationRead
+from tongban.licences.setup import current
+from tongban.web.deps import NowDep, SessionDep, StoreDep
+from tongban.web.downloads import file_response
+
+router = APIRouter(tags=["licences"])
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Row id")]
+MAX_PDF_MB = 20
+
+
+def read(licence: Licence, now_day: object) -> LicenceRead:
+    """The API shape of a licence, its status as in force on ``now_day``."""
+    return LicenceRead(
+        id=licence.id,
+        name=licence.name,
+        type_code=licence.type_code,
+        number=licence.number,
+        identifier=licence.identifier,
+        holder_name=licence.holder_name,
+        holder_code=licence.holder_code,
+        holder_code_type=licence.holder_code_type,
+        issuer_name=licence.issuer_name,
+        issuer_code=licence.issuer_code,
+        issued_on=licence.issued_on,
+        valid_from=licence.valid_from,
+        valid_until=licence.valid_until,
+        division_code=licence.division_code,
+        status=service.effective_status(licence, now_day),  # type: ignore[arg-type]
+        status_reason=licence.status_reason,
+        case_id=licence.case_id,
+        algorithm=licence.algorithm,
+        key_id=licence.key_id,
+        fields=[(str(a), str(b)) for a, b in licence.fields["rows"]],
+        verify_url=current().verify_url(licence.identifier),
+        issued_at=licence.issued_at,
+    )
+
+
+def pdf_name(licence: Licence) -> str:
+    """What a licence PDF is saved as: its name and number."""
+    return f"{licence.name}-{licence.number}.pdf"
+
+
+@router.get("/licences")
+def my_licences(session: SessionDep, user: CurrentUser, now: NowDep) -> list[LicenceRead]:
+    """我的证照: the licences the signed-in person or enterprise holds."""
+    today = timefmt.local(now).date()
+    return [read(licence, today) for licence in service.list_for_holder(session, user=user)]
+
+
+@router.get("/licences/verify")
+def verify_by_identifier(
+    session: SessionDep,
+    now: NowDep,
+    q: Annotated[str, Query(min_length=1, max_length=200, description="Identifier or number")],
+    locale: str = "zh_Hans",
+) -> VerificationRead:
+    """Public: verify a licence by its GB/T 36904 identifier or its number."""
+    found = service.verify_lookup(
+        session, keyring=current().keyring, text=q, today=timefmt.local(now).date()
+    )
+    return _verification(found, locale)
+
+
+@router.post("/licences/verify")
+async def verify_upload(
+    session: SessionDep, now: NowDep, file: Annotated[UploadFile, File()], locale: str = "zh_Hans"
+) -> VerificationRead:
+    """Public: verify an e-licence PDF (valid / suspended / revoked / cancelled / expired /
+    tampered)."""
+    data = await file.read(MAX_PDF_MB * 1024 * 1024)
+    found = service.verify_file(
+        session, keyring=current().keyring, data=data, today=timefmt.local(now).date()
+    )
+    return _verification(found, locale)
+
+
+def _verification(found: service.Verification, locale: str) -> VerificationRead:
+    message = found.reason_en if locale == "en" else found.reason_zh
+    return VerificationRead(
+        verdict=found.verdict,
+        message=message,
+        status_checked=found.status_checked,
+        record=found.record,
+    )
+
+
+@router.get("/licences/{licence_id}")
+def get_licence(
+    licence_id: RowId, session: SessionDep, user: CurrentUser, now: NowDep
+) -> LicenceRead:
+    """One licence: its holder, or staff through a case they handle."""
+    licence = service.get_licence(session, licence_id=licence_id, user=user)
+    return read(licence, timefmt.local(now).date())
+
+
+@router.get("/licences/{licence_id}/document", response_class=Response)
+def licence_document(
+    licence_id: RowId, session: SessionDep, user: CurrentUser, store: StoreDep
+) -> Response:
+    """The signed PDF, named ``<licence name>-<number>.pdf``."""
+    licence = service.get_licence(session, licence_id=licence_id, user=user)
+    return file_response(
+        store.get(licence.storage_key), name=pdf_name(licence), media_type="application/pdf"
+    )
+
+
+@router.post("/licences/{licence_id}/status")
+def change_status(
+    licence_id: RowId, body: StatusChange, session: SessionDep, user: CurrentUser, now: NowDep
+) -> LicenceRead:
+    """Suspend, resume, revoke or cancel (the issuing department's approvers; audited)."""
+    licence = service.change_status(
+        session, licence_id=licence_id, action=body.action, reason=body.reason, user=user, now=now
+    )
+    return read(licence, timefmt.local(now).date())

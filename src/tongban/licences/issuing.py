@@ -1,0 +1,234 @@
+"""Issuing (制证): at the issuing stage every result of kind ``licence`` becomes a signed
+e-licence; registered with the case engine as its licence maker.
+
+A licence is made in one unit of work with its case's issuing: the row (numbers from its
+id), the face, the signature over the record and the face's hash, the PDF with the signed
+envelope, and the audit entry ``licence.issued``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tongban import timefmt
+from tongban.accounts.models import User
+from tongban.audit.service import SYSTEM, record
+from tongban.cases.enums import Stage, TaskOutcome
+from tongban.cases.models import Case, ResultDocument
+from tongban.cases.stages.documents import MadeLicence, licence_maker
+from tongban.catalog.models import Department
+from tongban.files.store import FileStore
+from tongban.licences import envelope, face, numbers, pades, pdf
+from tongban.licences.enums import Algorithm, HolderCodeType
+from tongban.licences.models import Licence
+from tongban.licences.record import record_of
+from tongban.licences.setup import current
+from tongban.licences.types import department_credit_code, licence_type
+
+
+@licence_maker
+def make_licence(
+    session: Session,
+    case: Case,
+    item: dict[str, Any],
+    document: ResultDocument,
+    store: FileStore,
+    now: datetime,
+) -> MadeLicence:
+    """The licence of ``item``'s result for ``case``: its number and stored PDF."""
+    licence = issue_licence(session, case=case, item=item, document=document, store=store, now=now)
+    return MadeLicence(number=licence.number, storage_key=licence.storage_key)
+
+
+def _local_day(moment: datetime) -> date:
+    return timefmt.local(moment).date()
+
+
+def _years_later(day: date, years: int) -> date:
+    """The last day of a validity of ``years`` years starting on ``day``."""
+    try:
+        end = day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        end = day.replace(year=day.year + years, day=28)
+    return date.fromordinal(end.toordinal() - 1)
+
+
+def _business_code(session: Session, case: Case) -> tuple[str, str] | None:
+    """The credit code and name registered by a 营业执照 issued earlier in the same case
+    (a bundle: the later licences belong to the enterprise just registered)."""
+    query = select(Licence).where(
+        Licence.case_id == case.id, Licence.holder_code_type == HolderCodeType.credit_code
+    )
+    earlier = session.scalars(query.order_by(Licence.id)).first()
+    return (earlier.holder_code, earlier.holder_name) if earlier else None
+
+
+def _holder(
+    session: Session, case: Case, layout: str, serial: int, division: str
+) -> tuple[str, str, HolderCodeType]:
+    """(name, code, code type) of whom the licence is issued to."""
+    form = case.form_data
+    applicant = session.get_one(User, case.applicant_id)
+    name = str(form.get("enterprise_name") or form.get("trade_name") or "")
+    registered = _business_code(session, case)
+    if registered:
+        return registered[1], registered[0], HolderCodeType.credit_code
+    if layout == "business" and not form.get("credit_code"):
+        sole = "enterprise_name" not in form
+        code = numbers.new_credit_code(division=division, serial=serial, sole_trader=sole)
+        return (
+            name or str(form.get("applicant_name") or applicant.display_name),
+            code,
+            HolderCodeType.credit_code,
+        )
+    credit = form.get("credit_code") or (applicant.credit_code if name else None)
+    if credit:
+        return (
+            name or applicant.enterprise_name or applicant.display_name,
+            str(credit),
+            HolderCodeType.credit_code,
+        )
+    person = str(form.get("applicant_id_number") or applicant.id_number or "")
+    return (
+        str(form.get("applicant_name") or applicant.display_name),
+        person,
+        HolderCodeType.resident_id,
+    )
+
+
+def _signer(case: Case) -> str:
+    """签发人: who approved the case (核准), else who issued it."""
+    for stage in (Stage.decide, Stage.issue):
+        for task in reversed(case.tasks):
+            if task.stage == stage and task.outcome == TaskOutcome.approved and task.actor_name:
+                return task.actor_name
+    return "—"
+
+
+def issue_licence(
+    session: Session,
+    *,
+    case: Case,
+    item: dict[str, Any],
+    document: ResultDocument | None,
+    store: FileStore,
+    now: datetime,
+) -> Licence:
+    """Issue, sign and store the e-licence of ``item``'s result for ``case``.
+
+    Validity: ``result.validity_years`` years from the issue date (GB/T 36903 有效期),
+    None for a licence without end (长期).
+    """
+    setup = current()
+    kind = licence_type(item["result"]["name"])
+    department = session.get_one(Department, item["department"])
+    division = department.division_code
+    issued_on = _local_day(now)
+    years = item["result"].get("validity_years")
+    pending = uuid.uuid4().hex
+    licence = Licence(
+        case_id=case.id,
+        result_document_id=document.id if document else None,
+        item_code=item["code"],
+        name=kind.name,
+        type_code=kind.type_code,
+        number=pending[:40],
+        identifier=pending,
+        holder_name="",
+        holder_code="",
+        holder_code_type=HolderCodeType.resident_id,
+        issuer_name=department.name,
+        issuer_code=department_credit_code(department.code, division),
+        issuer_department=department.code,
+        issued_on=issued_on,
+        valid_from=issued_on,
+        valid_until=_years_later(issued_on, years) if years else None,
+        division_code=division,
+        fields={},
+        storage_key="",
+        pdf_sha256="",
+        algorithm=setup.keyring.algorithm,
+        key_id="",
+        signature="",
+        issued_at=now,
+    )
+    session.add(licence)
+    session.flush()
+    name, code, code_type = _holder(session, case, kind.layout, licence.id, division)
+    licence.holder_name, licence.holder_code, licence.holder_code_type = name, code, code_type
+    credit = code if code_type == HolderCodeType.credit_code else None
+    licence.number = numbers.licence_number(
+        kind,
+        division=division,
+        serial=licence.id,
+        issued_on=issued_on,
+        form=case.form_data,
+        credit=credit,
+    )
+    licence.identifier = str(
+        numbers.identifier(kind, issuer_code=licence.issuer_code, number=licence.number)
+    )
+    _sign_and_store(licence, case, item, store, kind.layout)
+    record(
+        session,
+        at=now,
+        action="licence.issued",
+        actor=SYSTEM,
+        object_type="licence",
+        object_id=licence.id,
+        case_id=case.id,
+        subject_id=case.applicant_id,
+        to_state="valid",
+        data={"number": licence.number, "identifier": licence.identifier, "key_id": licence.key_id},
+    )
+    return licence
+
+
+def _sign_and_store(
+    licence: Licence, case: Case, item: dict[str, Any], store: FileStore, layout: str
+) -> None:
+    setup = current()
+    shown = face.Face(
+        name=licence.name,
+        number=licence.number,
+        holder_name=licence.holder_name,
+        holder_code=licence.holder_code,
+        holder_code_type=licence.holder_code_type,
+        issuer_name=licence.issuer_name,
+        issued_on=licence.issued_on,
+        valid_until=licence.valid_until,
+        signer=_signer(case),
+    )
+    form = case.form_data
+    if layout == "business":
+        rows = face.business(shown, form)
+    elif layout == "food":
+        rows = face.food(shown, form)
+    else:
+        rows = face.general(shown, form, item.get("form") or {})
+    printed = pdf.render(
+        layout=layout,  # type: ignore[arg-type]
+        title=licence.name,
+        rows=rows,
+        face=shown,
+        identifier=licence.identifier,
+        verify_url=setup.verify_url(licence.identifier),
+        font_path=setup.font,
+    )
+    key = setup.keyring.active()
+    licence.fields = {"rows": [list(row) for row in rows], "pdf_length": len(printed)}
+    licence.pdf_sha256 = envelope.digest(printed)
+    licence.algorithm, licence.key_id = key.algorithm, key.key_id
+    signed = record_of(licence)
+    signature = setup.keyring.sign(envelope.canonical(signed))
+    licence.signature = signature.value
+    data = envelope.attach(printed, {"record": signed, "signature": signature.value})
+    if key.algorithm == Algorithm.ed25519:  # PDF readers check this one themselves
+        reason = f"电子证照签发 {licence.name} {licence.number}"
+        data = pades.sign_pdf(data, key, reason=reason, location=licence.issuer_name)
+    licence.storage_key = store.put(data)

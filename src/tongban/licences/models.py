@@ -1,0 +1,56 @@
+"""The e-licence library: one row per issued licence with the GB/T 36903 metadata and
+the signature over it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tongban.db import Base, UTCDateTime
+from tongban.licences.enums import Algorithm, HolderCodeType, LicenceStatus
+
+
+def _enum(kind: type) -> Enum:
+    return Enum(kind, native_enum=False, length=20)
+
+
+class Licence(Base):
+    """An e-licence (电子证照). The signed fields never change; only the status does,
+    each change audited (``licence.suspended`` …)."""
+
+    __tablename__ = "licences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    result_document_id: Mapped[int | None] = mapped_column(ForeignKey("result_documents.id"))
+    item_code: Mapped[str | None] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(100))  # 证照名称
+    type_code: Mapped[str] = mapped_column(String(21))  # 证照类型代码
+    number: Mapped[str] = mapped_column(String(40), index=True)  # 证照编号
+    identifier: Mapped[str] = mapped_column(String(120), unique=True)  # 证照标识, GB/T 36904
+    holder_name: Mapped[str] = mapped_column(String(200))  # 持证主体
+    holder_code: Mapped[str] = mapped_column(String(18), index=True)  # 持证主体代码
+    holder_code_type: Mapped[HolderCodeType] = mapped_column(_enum(HolderCodeType))
+    issuer_name: Mapped[str] = mapped_column(String(120))  # 证照颁发机构
+    issuer_code: Mapped[str] = mapped_column(String(18))  # 证照颁发机构代码
+    issuer_department: Mapped[str] = mapped_column(ForeignKey("departments.code"))
+    issued_on: Mapped[date] = mapped_column(Date)  # 证照颁发日期
+    valid_from: Mapped[date] = mapped_column(Date)  # 有效期起始
+    valid_until: Mapped[date | None] = mapped_column(Date)  # 有效期截止; None: 长期
+    division_code: Mapped[str] = mapped_column(String(6))  # 证照所属区划, GB/T 2260
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # what the face prints
+    status: Mapped[LicenceStatus] = mapped_column(_enum(LicenceStatus), default="valid")
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    storage_key: Mapped[str] = mapped_column(String(200))  # the signed PDF
+    pdf_sha256: Mapped[str] = mapped_column(String(64))  # of the printed face, before the seal data
+    algorithm: Mapped[Algorithm] = mapped_column(_enum(Algorithm))
+    key_id: Mapped[str] = mapped_column(String(40))
+    signature: Mapped[str] = mapped_column(Text)  # hex
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

@@ -1,0 +1,53 @@
+"""API bodies of the e-licence library."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from tongban.licences.enums import Algorithm, HolderCodeType, LicenceStatus, Verdict
+
+
+class LicenceRead(BaseModel):
+    """An e-licence with its GB/T 36903 metadata; ``status`` is the one in force today."""
+
+    id: int
+    name: str
+    type_code: str
+    number: str
+    identifier: str
+    holder_name: str
+    holder_code: str
+    holder_code_type: HolderCodeType
+    issuer_name: str
+    issuer_code: str
+    issued_on: date
+    valid_from: date
+    valid_until: date | None  # None: 长期
+    division_code: str
+    status: LicenceStatus
+    status_reason: str | None
+    case_id: int | None
+    algorithm: Algorithm
+    key_id: str
+    fields: list[tuple[str, str]]
+    verify_url: str
+    issued_at: datetime
+
+
+class StatusChange(BaseModel):
+    """Suspend, resume, revoke or cancel, with the reason (and its legal basis)."""
+
+    action: Literal["suspend", "resume", "revoke", "cancel"]
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class VerificationRead(BaseModel):
+    """What a verification found."""
+
+    verdict: Verdict
+    message: str
+    status_checked: bool
+    record: dict[str, Any] | None

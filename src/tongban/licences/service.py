@@ -1,0 +1,165 @@
+"""The e-licence domain promises: a licence is issued once per licence result at the
+issuing stage, signed over its GB/T 36903 record and its face; its signed fields never
+change; its status changes only by the audited transitions below; anyone can verify it
+(page, API, CLI); its holder sees it in 我的证照, staff only through cases they handle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from tongban.accounts.enums import Role
+from tongban.accounts.models import User
+from tongban.audit.service import Actor, record
+from tongban.cases.core import access
+from tongban.cases.models import Case
+from tongban.errors import Conflict, InvalidInput, NotFound
+from tongban.licences.enums import LicenceStatus
+from tongban.licences.issuing import issue_licence
+from tongban.licences.models import Licence
+from tongban.licences.verify import Verification, effective_status, find, verify_file, verify_lookup
+
+__all__ = [
+    "Verification",
+    "change_status",
+    "effective_status",
+    "find",
+    "get_licence",
+    "held_licence",
+    "issue_licence",
+    "list_for_code",
+    "list_for_holder",
+    "verify_file",
+    "verify_lookup",
+]
+
+# action: (states it may start from, state it leads to)
+TRANSITIONS: dict[str, tuple[frozenset[LicenceStatus], LicenceStatus]] = {
+    "suspend": (frozenset({LicenceStatus.valid}), LicenceStatus.suspended),
+    "resume": (frozenset({LicenceStatus.suspended}), LicenceStatus.valid),
+    "revoke": (frozenset({LicenceStatus.valid, LicenceStatus.suspended}), LicenceStatus.revoked),
+    "cancel": (frozenset({LicenceStatus.valid, LicenceStatus.suspended}), LicenceStatus.cancelled),
+}
+ACTIONS_ZH = {"suspend": "暂扣", "resume": "恢复", "revoke": "吊销", "cancel": "注销"}
+AUDITED = {"suspend": "suspended", "resume": "resumed", "revoke": "revoked", "cancel": "cancelled"}
+
+
+def holds(session: Session, user: User, licence: Licence) -> bool:
+    """The holder: the person or enterprise the licence names, or its case's applicant."""
+    if licence.holder_code in {user.id_number, user.credit_code} - {None}:
+        return True
+    case = session.get(Case, licence.case_id) if licence.case_id else None
+    return case is not None and case.applicant_id == user.id
+
+
+def may_view(user: User, licence: Licence, session: Session) -> bool:
+    """Applicants see their own; staff only through a case they may see."""
+    if not user.is_staff:
+        return holds(session, user, licence)
+    if licence.case_id is None:
+        return user.has_role(Role.supervisor, Role.system_admin)
+    return access.can_view_case(user, session.get_one(Case, licence.case_id))
+
+
+def get_licence(session: Session, *, licence_id: int, user: User) -> Licence:
+    """One licence the user may see; NotFound otherwise (existence not revealed)."""
+    licence = session.get(Licence, licence_id)
+    if licence is None or not may_view(user, licence, session):
+        raise NotFound("没有找到该电子证照。", "No such e-licence.")
+    return licence
+
+
+def list_for_holder(session: Session, *, user: User) -> Sequence[Licence]:
+    """我的证照: the licences naming the user (ID number or credit code) or issued on the
+    user's cases, newest first."""
+    codes = [c for c in (user.id_number, user.credit_code) if c]
+    own_cases = select(Case.id).where(Case.applicant_id == user.id)
+    query = select(Licence).where(
+        or_(Licence.holder_code.in_(codes), Licence.case_id.in_(own_cases))
+    )
+    return session.scalars(query.order_by(Licence.issued_at.desc(), Licence.id.desc())).all()
+
+
+def list_for_code(session: Session, *, holder_code: str) -> Sequence[Licence]:
+    """The licences naming one person (resident ID) or enterprise (credit code) as holder,
+    newest first: the e-licences of a profile (一人一档/一企一档)."""
+    query = select(Licence).where(Licence.holder_code == holder_code)
+    return session.scalars(query.order_by(Licence.issued_at.desc(), Licence.id.desc())).all()
+
+
+def held_licence(session: Session, *, name: str, holder: User, today: date) -> Licence | None:
+    """A licence named ``name`` in force today that ``holder`` holds: issued under their
+    account's ID number or credit code, or on one of their own cases."""
+    codes = [c for c in (holder.id_number, holder.credit_code) if c]
+    own_cases = select(Case.id).where(Case.applicant_id == holder.id)
+    held = or_(Licence.holder_code.in_(codes), Licence.case_id.in_(own_cases))
+    query = select(Licence).where(Licence.name == name, held).order_by(Licence.id.desc())
+    for licence in session.scalars(query):
+        if effective_status(licence, today) == LicenceStatus.valid:
+            return licence
+    return None
+
+
+def may_change(user: User, licence: Licence) -> bool:
+    """Staff of the issuing department with the approver role change a status."""
+    return (
+        user.is_staff
+        and user.department_code == licence.issuer_department
+        and user.has_role(Role.approver)
+    )
+
+
+def change_status(
+    session: Session, *, licence_id: int, action: str, reason: str, user: User, now: datetime
+) -> Licence:
+    """Suspend, resume, revoke or cancel a licence (audited ``licence.<action>d``).
+
+    Raises NotFound (not the user's to see), InvalidInput (unknown action or no reason),
+    Conflict (not allowed from the current status, or the user may not change it).
+    """
+    licence = get_licence(session, licence_id=licence_id, user=user)
+    if action not in TRANSITIONS:
+        raise InvalidInput(
+            "未知的证照操作。", f"Unknown licence action {action!r}.", field="action"
+        )
+    if not reason.strip():
+        raise InvalidInput(
+            "请填写理由（依据）。", "Give the reason (and its legal basis).", field="reason"
+        )
+    if not may_change(user, licence):
+        raise Conflict(
+            "只有发证部门的核准人员可以变更证照状态。",
+            "Only the issuing department's approvers may change it.",
+        )
+    sources, target = TRANSITIONS[action]
+    if licence.status not in sources:
+        raise Conflict(
+            f"证照当前状态不能{ACTIONS_ZH[action]}。",
+            f"A licence that is {licence.status} cannot be {action}d.",
+        )
+    before = licence.status
+    licence.status, licence.status_reason, licence.status_changed_at = target, reason.strip(), now
+    actor = Actor(id=user.id, name=user.display_name, department_code=user.department_code)
+    record(
+        session,
+        at=now,
+        action=f"licence.{AUDITED[action]}",
+        actor=actor,
+        object_type="licence",
+        object_id=licence.id,
+        case_id=licence.case_id,
+        subject_id=_applicant(session, licence),
+        from_state=str(before),
+        to_state=str(target),
+        opinion=reason.strip(),
+    )
+    return licence
+
+
+def _applicant(session: Session, licence: Licence) -> int | None:
+    case = session.get(Case, licence.case_id) if licence.case_id else None
+    return case.applicant_id if case else None

@@ -1,0 +1,78 @@
+"""The licence types of the demo catalog: type code (证照类型代码), face layout, and the
+codes of the issuing departments.
+
+A GB/T 36904 type code is the defining authority's unified social credit code followed
+by a 3-digit number. Only 住房和城乡建设部's code (11100000000013338W) is known from
+published identifiers; the other defining authorities get a demo code built with
+:func:`make_credit_code` on the national division 100000 (body ``DEM…``), and so do the
+issuing departments of the demo catalog (division of the catalog, body from the
+department code). A deployment replaces these with the codes of its register.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Literal
+
+from tongban.identifiers.credit import ALPHABET, make_credit_code
+
+Layout = Literal["business", "food", "general"]
+MOHURD = "11100000000013338W"  # 住房和城乡建设部
+
+
+@dataclass(frozen=True)
+class LicenceType:
+    """One kind of licence: its name, GB/T 36904 type code and face layout."""
+
+    name: str
+    type_code: str
+    layout: Layout = "general"
+
+
+def _demo_authority(number: int) -> str:
+    return make_credit_code("100000", f"DEM{number:05d}", authority="1", entity="1")
+
+
+# name: (defining authority, number of the type, layout)
+_TYPES: dict[str, tuple[str | int, int, Layout]] = {
+    "营业执照": (1, 1, "business"),  # 国家市场监督管理总局
+    "食品经营许可证": (1, 2, "food"),
+    "食品生产许可证": (1, 3, "general"),
+    "药品经营许可证": (2, 1, "general"),  # 国家药品监督管理局
+    "居民身份证": (3, 1, "general"),  # 公安部
+    "福建省居住证": (3, 2, "general"),
+    "不动产权证书": (4, 1, "general"),  # 自然资源部
+    "建设工程规划许可证": (4, 2, "general"),
+    "建筑工程施工许可证": (MOHURD, 5, "general"),
+    "护士执业证书": (5, 1, "general"),  # 国家卫生健康委员会
+    "医师执业证书": (5, 2, "general"),
+    "公共场所卫生许可证": (5, 3, "general"),
+    "放射工作人员证": (5, 4, "general"),
+    "出生医学证明": (5, 5, "general"),
+    "排污许可证": (6, 1, "general"),  # 生态环境部
+    "道路运输经营许可证": (7, 1, "general"),  # 交通运输部
+    "出租汽车驾驶员从业资格证": (7, 2, "general"),
+    "就业创业证": (8, 1, "general"),  # 人力资源和社会保障部
+    "社会保障卡": (8, 2, "general"),
+    "清税证明": (9, 1, "general"),  # 国家税务总局
+}
+
+
+def licence_type(name: str) -> LicenceType:
+    """The type of the licence named ``name``; a name outside the table gets a demo
+    code of its own (defining authority 99), so a new catalog item still issues."""
+    authority, number, layout = _TYPES.get(name, (99, _fallback_number(name), "general"))
+    code = authority if isinstance(authority, str) else _demo_authority(authority)
+    return LicenceType(name=name, type_code=f"{code}{number:03d}", layout=layout)
+
+
+def _fallback_number(name: str) -> int:
+    return int(hashlib.sha256(name.encode()).hexdigest(), 16) % 900 + 100
+
+
+def department_credit_code(department: str, division: str) -> str:
+    """The demo unified social credit code of a department (机关, 11…) of ``division``."""
+    digest = hashlib.sha256(department.encode()).digest()
+    body = "".join(ALPHABET[byte % len(ALPHABET)] for byte in digest[:8])
+    return make_credit_code(division, body, authority="1", entity="1")

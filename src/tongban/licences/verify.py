@@ -1,0 +1,159 @@
+"""Verification (核验): is this licence genuine, unchanged and in force?
+
+A PDF proves itself: its envelope's signature must verify under the named key and the
+face must hash to the signed value (one byte changed anywhere: ``tampered``). With the
+library at hand the answer also gives the status kept there (revoked, suspended,
+cancelled) and compares the file with the record issued; a validity that has ended
+answers ``expired``. A look-up by identifier or number re-verifies the stored signature
+over the stored record, so a row altered outside the platform answers ``tampered`` too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tongban.licences import envelope
+from tongban.licences.enums import Algorithm, LicenceStatus, Verdict
+from tongban.licences.models import Licence
+from tongban.licences.record import record_of
+from tongban.licences.signing import Keyring, Signature
+
+
+@dataclass
+class Verification:
+    """The answer: a verdict, why (both languages), and what the licence says."""
+
+    verdict: Verdict
+    reason_zh: str
+    reason_en: str
+    record: dict[str, Any] | None = None
+    licence: Licence | None = None
+    status_checked: bool = False  # False offline: only the file and the keys were seen
+    notes: list[str] = field(default_factory=list)
+
+
+def effective_status(licence: Licence, today: date) -> LicenceStatus:
+    """The stored status, or ``expired`` once a valid licence's validity has ended."""
+    if (
+        licence.status == LicenceStatus.valid
+        and licence.valid_until
+        and licence.valid_until < today
+    ):
+        return LicenceStatus.expired
+    return licence.status
+
+
+def _tampered(zh: str, en: str, record: dict[str, Any] | None = None) -> Verification:
+    return Verification(Verdict.tampered, zh, en, record=record)
+
+
+def _signature_ok(keyring: Keyring, record: dict[str, Any], value: str) -> bool:
+    try:
+        signature = Signature(Algorithm(record["algorithm"]), str(record["key_id"]), value)
+    except (KeyError, ValueError):
+        return False
+    return keyring.verify(signature, envelope.canonical(record))
+
+
+def verify_file(
+    session: Session | None, *, keyring: Keyring, data: bytes, today: date
+) -> Verification:
+    """Verify a licence PDF; without ``session`` (offline) the status is not looked up."""
+    found = envelope.extract(data)
+    if not found or not isinstance(found.get("record"), dict):
+        return _tampered(
+            "文件中没有电子证照签名数据：不是本平台签发的电子证照，或文件已被改动。",
+            "The file carries no signed e-licence data: not issued here, or altered.",
+        )
+    record: dict[str, Any] = found["record"]
+    if not _signature_ok(keyring, record, str(found.get("signature", ""))):
+        return _tampered(
+            "签名验证失败：证照数据被改动，或签名密钥不属于本平台。",
+            "The signature does not verify: the data was altered or the key is not ours.",
+            record,
+        )
+    length = record.get("pdf_length")
+    if not isinstance(length, int) or envelope.digest(data[:length]) != record.get("pdf_sha256"):
+        return _tampered(
+            "证照版面与签名时不一致：文件已被改动。",
+            "The licence's face differs from the one signed: the file was altered.",
+            record,
+        )
+    if session is None:
+        return _by_validity(record, today)
+    licence = find(session, text=str(record["identifier"]))
+    if licence is None:
+        return Verification(
+            Verdict.unknown, "证照库中没有该证照。", "No such licence in the library.", record
+        )
+    if licence.pdf_sha256 != record["pdf_sha256"]:
+        return _tampered(
+            "文件与证照库中的记录不一致。", "The file differs from the library's record.", record
+        )
+    return _by_status(licence, record, today)
+
+
+def verify_lookup(session: Session, *, keyring: Keyring, text: str, today: date) -> Verification:
+    """Verify a licence by its identifier or number, from the library."""
+    licence = find(session, text=text)
+    if licence is None:
+        return Verification(
+            Verdict.unknown,
+            "证照库中没有该证照：请核对证照标识或编号。",
+            "No such licence: check the identifier or number.",
+        )
+    record = record_of(licence)
+    if not _signature_ok(keyring, record, licence.signature):
+        return _tampered(
+            "证照库中的记录与签名不符。",
+            "The library's record does not match its signature.",
+            record,
+        )
+    return _by_status(licence, record, today)
+
+
+def find(session: Session, *, text: str) -> Licence | None:
+    """The licence with this identifier, else the latest one with this number."""
+    value = text.strip().upper()
+    if not value:
+        return None
+    by_id = session.scalars(select(Licence).where(Licence.identifier == value)).first()
+    if by_id is not None:
+        return by_id
+    query = select(Licence).where(Licence.number == value).order_by(Licence.id.desc())
+    return session.scalars(query).first()
+
+
+VERDICTS = {
+    LicenceStatus.valid: (Verdict.valid, "证照真实有效。", "The licence is genuine and in force."),
+    LicenceStatus.suspended: (
+        Verdict.suspended,
+        "证照真实，但已被暂扣。",
+        "Genuine, but suspended.",
+    ),
+    LicenceStatus.revoked: (Verdict.revoked, "证照真实，但已被吊销。", "Genuine, but revoked."),
+    LicenceStatus.cancelled: (Verdict.cancelled, "证照真实，但已注销。", "Genuine, but cancelled."),
+    LicenceStatus.expired: (Verdict.expired, "证照真实，但已过有效期。", "Genuine, but expired."),
+}
+
+
+def _by_status(licence: Licence, record: dict[str, Any], today: date) -> Verification:
+    verdict, zh, en = VERDICTS[effective_status(licence, today)]
+    return Verification(verdict, zh, en, record=record, licence=licence, status_checked=True)
+
+
+def _by_validity(record: dict[str, Any], today: date) -> Verification:
+    until = record.get("valid_until")
+    if until and date.fromisoformat(str(until)) < today:
+        return Verification(Verdict.expired, *VERDICTS[LicenceStatus.expired][1:], record=record)
+    return Verification(
+        Verdict.valid,
+        "签名有效、文件未被改动（离线核验：未查询吊销、注销状态）。",
+        "Signature valid, file unaltered (offline: revocation not checked).",
+        record=record,
+    )

@@ -1,0 +1,170 @@
+"""Pages of the e-licence library: the public verification page (核验), the holder's
+wallet (我的证照) with a QR code to show (亮证) and the download, one licence's page
+(also for staff who handle its case, with the status form of the issuing department),
+and the licences panel on the case pages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import Response
+from reportlab.graphics import renderSVG
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tongban import timefmt
+from tongban.accounts.deps import CurrentUser
+from tongban.accounts.models import User
+from tongban.cases.http.panels import case_panel
+from tongban.cases.models import Case
+from tongban.errors import DomainError
+from tongban.licences import service  # provider: registers the held-licence way
+from tongban.licences.api import MAX_PDF_MB, pdf_name
+from tongban.licences.enums import HOLDER_CODE_NAMES_ZH, STATUS_NAMES_ZH, VERDICT_NAMES_ZH
+from tongban.licences.models import Licence
+from tongban.licences.setup import current
+from tongban.web.deps import CheckedForm, NowDep, SessionDep, StoreDep, see_other
+from tongban.web.downloads import file_response
+from tongban.web.i18n import locale_of
+from tongban.web.templating import render
+
+router = APIRouter()
+QR_SIZE = 200
+
+
+def qr_svg(text: str, size: int = QR_SIZE) -> str:
+    """An inline SVG QR code of ``text``."""
+    widget = QrCodeWidget(text, barLevel="M")
+    left, bottom, right, top = widget.getBounds()
+    drawing = Drawing(
+        size, size, transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0]
+    )
+    drawing.add(widget)
+    svg = str(renderSVG.drawToString(drawing))
+    return svg[svg.index("<svg") :]
+
+
+def _today(now: datetime) -> date:
+    return timefmt.local(now).date()
+
+
+def _names() -> dict[str, Any]:
+    return {"status_names": STATUS_NAMES_ZH, "holder_code_names": HOLDER_CODE_NAMES_ZH}
+
+
+def _verify_page(request: Request, context: dict[str, Any], status_code: int = 200) -> Response:
+    return render(
+        request, "licences/verify.html", {"verdict_names": VERDICT_NAMES_ZH, **context}, status_code
+    )
+
+
+@router.get("/licences/verify")
+def verify_page(request: Request, session: SessionDep, now: NowDep, q: str = "") -> Response:
+    """Public: verify by identifier or number (what a licence's QR code opens)."""
+    found = None
+    if q.strip():
+        found = service.verify_lookup(
+            session, keyring=current().keyring, text=q[:200], today=_today(now)
+        )
+    return _verify_page(request, {"q": q, "found": found})
+
+
+@router.post("/licences/verify")
+async def verify_upload_page(
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    form: CheckedForm,
+    file: Annotated[UploadFile, File()],
+) -> Response:
+    """Public: verify an uploaded licence PDF."""
+    data = await file.read(MAX_PDF_MB * 1024 * 1024)
+    found = service.verify_file(session, keyring=current().keyring, data=data, today=_today(now))
+    return _verify_page(request, {"q": "", "found": found, "uploaded": file.filename})
+
+
+@router.get("/my/licences")
+def wallet(request: Request, session: SessionDep, user: CurrentUser, now: NowDep) -> Response:
+    """我的证照: the licences the signed-in person or enterprise holds."""
+    licences = service.list_for_holder(session, user=user)
+    rows = [(licence, service.effective_status(licence, _today(now))) for licence in licences]
+    return render(request, "licences/wallet.html", {"rows": rows, **_names()})
+
+
+def _licence_page(
+    request: Request,
+    session: Session,
+    licence: Licence,
+    user: User,
+    now: datetime,
+    error: str | None = None,
+) -> Response:
+    context = {
+        "licence": licence,
+        "status": service.effective_status(licence, _today(now)),
+        "qr": qr_svg(current().verify_url(licence.identifier)),
+        "verify_url": current().verify_url(licence.identifier),
+        "may_change": service.may_change(user, licence),
+        "actions": service.ACTIONS_ZH,
+        "error": error,
+        **_names(),
+    }
+    return render(request, "licences/licence.html", context, status_code=409 if error else 200)
+
+
+@router.get("/licences/{licence_id}")
+def licence_page(
+    licence_id: int, request: Request, session: SessionDep, user: CurrentUser, now: NowDep
+) -> Response:
+    """One licence: its face, the QR code to show (亮证), the download."""
+    licence = service.get_licence(session, licence_id=licence_id, user=user)
+    return _licence_page(request, session, licence, user, now)
+
+
+@router.get("/licences/{licence_id}/pdf")
+def licence_pdf(
+    licence_id: int, session: SessionDep, user: CurrentUser, store: StoreDep
+) -> Response:
+    """The signed PDF, named with the licence's number."""
+    licence = service.get_licence(session, licence_id=licence_id, user=user)
+    return file_response(
+        store.get(licence.storage_key), name=pdf_name(licence), media_type="application/pdf"
+    )
+
+
+@router.post("/licences/{licence_id}/status")
+def change_status(
+    licence_id: int,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    now: NowDep,
+    form: CheckedForm,
+    action: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    """Suspend, resume, revoke or cancel (the issuing department's approvers)."""
+    try:
+        service.change_status(
+            session, licence_id=licence_id, action=action, reason=reason, user=user, now=now
+        )
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        licence = service.get_licence(session, licence_id=licence_id, user=user)
+        locale = locale_of(request, request.app.state.runtime.settings.default_locale)
+        return _licence_page(request, session, licence, user, now, error=error.message(locale))
+    return see_other(f"/licences/{licence_id}")
+
+
+@case_panel
+def case_licences(
+    request: Request, session: Session, case: Case, user: User, now: datetime
+) -> dict[str, Any]:
+    """The case pages list the e-licences issued on the case."""
+    query = select(Licence).where(Licence.case_id == case.id).order_by(Licence.id)
+    return {"case_licences": session.scalars(query).all()}

@@ -1,0 +1,217 @@
+"""The applicant's form desk: who posts, saving typed answers and uploads, and the draft's
+form page. The window (``window.views``) fills the same form for walk-in applicants.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from tongban.accounts.deps import CurrentApplicant
+from tongban.accounts.models import User
+from tongban.cases import service
+from tongban.cases.core import prefill
+from tongban.cases.http import caseform, postal_form
+from tongban.cases.http.casepage import locale
+from tongban.cases.models import Case
+from tongban.errors import Conflict, InvalidInput
+from tongban.files.store import FileStore
+from tongban.forms import inputs
+from tongban.web.deps import (
+    CheckedForm,
+    NowDep,
+    RuntimeDep,
+    SessionDep,
+    StoreDep,
+    get_now,
+    get_runtime,
+    see_other,
+)
+from tongban.web.templating import render
+
+
+@dataclass
+class Desk:
+    """What an applicant's form post needs: the request, unit of work, who, when, the file store."""
+
+    request: Request
+    session: Session
+    user: User
+    now: datetime
+    store: FileStore
+    max_bytes: int
+
+    @property
+    def locale(self) -> str:
+        return locale(self.request)
+
+
+def _desk(
+    request: Request,
+    session: SessionDep,
+    user: CurrentApplicant,
+    now: NowDep,
+    store: StoreDep,
+    runtime: RuntimeDep,
+) -> Desk:
+    return Desk(request, session, user, now, store, runtime.settings.max_upload_mb * 1024 * 1024)
+
+
+DeskDep = Annotated[Desk, Depends(_desk)]
+
+
+def save_typed(desk: Desk, case: Case, form: CheckedForm) -> None:
+    """Store the typed answers and the delivery of a posted form (not its files)."""
+    spec = service.spec_of(desk.session, case)
+    delivery = form.get("delivery")
+    service.update_form(
+        desk.session,
+        case=case,
+        user=desk.user,
+        form_data=inputs.parse(spec["form"], form),
+        delivery=delivery if isinstance(delivery, str) and delivery else None,
+        postal_address=postal_form.from_form(form),
+        now=desk.now,
+    )
+
+
+def save_answers(desk: Desk, case: Case, form: CheckedForm) -> inputs.Problems:
+    """Store the answers and uploads of a posted form; returns the upload problems."""
+    save_typed(desk, case, form)
+    spec = service.spec_of(desk.session, case)
+    problems: inputs.Problems = {}
+    for code, upload in caseform.uploads(form, spec["materials"]):
+        try:
+            service.add_material(
+                desk.session,
+                case=case,
+                user=desk.user,
+                material_code=code,
+                filename=upload.filename or "",
+                data=upload.file.read(desk.max_bytes + 1),
+                store=desk.store,
+                max_bytes=desk.max_bytes,
+                now=desk.now,
+            )
+        except InvalidInput as error:
+            problems[f"materials.{code}"] = error.message(desk.locale)
+    return problems
+
+
+def save(desk: Desk, case: Case, form: CheckedForm) -> Response:
+    """Save; unless asked only to save, check with submission's own rules and go to review.
+
+    A failed check shows the draft again (422); the page is returned, not raised, so the
+    request still commits what was saved.
+    """
+    try:
+        uploads = save_answers(desk, case, form)
+    except InvalidInput as error:  # a locked (pulled) field was changed: say so beside it
+        return draft_page(
+            desk.request, desk.session, case, inputs.problems_of(error, desk.locale), 422
+        )
+    if form.get("intent") == "save":
+        return see_other(f"/cases/{case.number}/edit?done=saved")
+    try:
+        caseform.refuse_failed_uploads(service.spec_of(desk.session, case), case.form_data, uploads)
+        service.check_open(desk.session, case=case)
+        service.check_complete(desk.session, case=case, now=desk.now)
+    except InvalidInput as error:
+        problems = inputs.problems_of(error, desk.locale)
+        return draft_page(desk.request, desk.session, case, problems, 422)
+    except Conflict as error:  # the item was withdrawn: the page says so, the draft is kept
+        return draft_page(desk.request, desk.session, case, {}, error.status)
+    return see_other(f"/cases/{case.number}/review")
+
+
+def materials_url(case: Case) -> str:
+    """Where the form page uploads each material as soon as it is chosen."""
+    return f"/cases/{case.number}/materials"
+
+
+def sign_url(case: Case) -> str:
+    """Where the form page signs a commitment letter online (``material_views``)."""
+    return f"/cases/{case.number}/signatures"
+
+
+def autosave_url(case: Case) -> str:
+    """Where the form page's script saves what was typed (``draft_views``)."""
+    return f"/cases/{case.number}/autosave"
+
+
+def prefilled(
+    request: Request, session: Session, spec: dict[str, Any], applicant: User, case: Case | None
+) -> prefill.Prefill:
+    """What shared sources, the account and (``?reuse=1``: the applicant agreed) earlier
+    cases fill in on the form page; showing it pulls, saving it logs (``core/prefill``)."""
+    ask = prefill.FillRequest(
+        applicant=applicant,
+        actor=applicant,
+        spec=spec,
+        answers=case.form_data if case else {},
+        case=case,
+        now=get_now(get_runtime(request)),
+        reuse=request.query_params.get("reuse") == "1",
+    )
+    return prefill.prefill(session, ask)
+
+
+def form_context(
+    spec: dict[str, Any],
+    case: Case | None,
+    values: dict[str, Any],
+    problems: inputs.Problems,
+    ways: Any,
+    lang: str,
+    filled: prefill.Prefill | None = None,
+) -> dict[str, Any]:
+    """``caseform.context`` plus the mailing address inputs when post is offered; ``ways``:
+    how each material stands (``service.material_ways``), empty before a draft exists;
+    ``filled``: what ``prefilled`` found (pulled fields locked, suggestions)."""
+    own = {name: text for name, text in problems.items() if not name.startswith("postal.")}
+    delivery = case.delivery if case else None
+    context = caseform.context(spec, values, own, ways, delivery, lang, filled)
+    context["reuse_offered"] = filled is not None
+    offered = "mail" in context["delivery_options"]
+    address = case.postal if case else None
+    context["postal_fields"] = postal_form.form_fields(address, problems, lang) if offered else []
+    return context
+
+
+def closed_notice(request: Request, session: Session, case: Case) -> str | None:
+    """Why the case cannot be (re)submitted because its item was withdrawn, or None."""
+    try:
+        service.check_open(session, case=case)
+    except Conflict as error:
+        return error.message(locale(request))
+    return None
+
+
+def draft_page(
+    request: Request,
+    session: Session,
+    case: Case,
+    problems: inputs.Problems,
+    status_code: int = 200,
+) -> Response:
+    """The form of a saved draft with its answers, uploads and problems."""
+    spec = service.spec_of(session, case)
+    ways = service.material_ways(session, case=case, now=get_now(get_runtime(request)))
+    applicant = session.get(User, case.applicant_id)
+    assert applicant is not None
+    filled = prefilled(request, session, spec, applicant, case)
+    context = form_context(spec, case, case.form_data, problems, ways, locale(request), filled)
+    context.update(
+        case=case,
+        action=f"/cases/{case.number}/edit",
+        upload_url=materials_url(case),
+        sign_url=sign_url(case),
+        autosave_url=autosave_url(case),
+        closed=closed_notice(request, session, case),
+    )
+    return render(request, "cases/apply.html", context, status_code=status_code)

@@ -1,0 +1,189 @@
+"""Applicant pages: apply with one form, follow my cases, correct, resubmit, withdraw.
+
+Submitting goes form → review (``submit_views``) → receipt; materials may also be
+uploaded one by one as they are chosen (``material_views``); saving the form is
+``desk``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from tongban.accounts.deps import CurrentApplicant, CurrentUser
+from tongban.accounts.models import User
+from tongban.cases import service
+from tongban.cases.core.machine import STATE_NAMES_ZH, Event, allowed_events
+from tongban.cases.enums import CaseState
+from tongban.cases.http import caseform, panels
+from tongban.cases.http.casepage import case_context, locale
+from tongban.cases.models import Case
+from tongban.catalog import service as catalog
+from tongban.errors import Conflict, InvalidInput
+from tongban.forms import inputs
+from tongban.online.desk import (
+    Desk,
+    DeskDep,
+    autosave_url,
+    closed_notice,
+    draft_page,
+    form_context,
+    materials_url,
+    prefilled,
+    save,
+    save_answers,
+    sign_url,
+)
+from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
+from tongban.web.templating import render
+
+router = APIRouter()
+
+
+@router.get("/apply/{code}")
+def apply_page(
+    code: str, request: Request, session: SessionDep, user: CurrentApplicant
+) -> Response:
+    """One form for an item or a bundle, generated from its JSON Schema."""
+    entry = catalog.get_entry(session, code=code)
+    assert entry.current_version is not None
+    spec = entry.current_version.definition
+    filled = prefilled(request, session, spec, user, None)
+    context = caseform.context(spec, {}, {}, [], None, locale(request), filled)
+    context["reuse_offered"] = True
+    context.update(
+        case=None, action=f"/apply/{code}", new_draft=True, autosave_url=f"/apply/{code}/autosave"
+    )
+    return render(request, "cases/apply.html", context)
+
+
+@router.post("/apply/{code}")
+def apply(code: str, desk: DeskDep, form: CheckedForm) -> Response:
+    """Create the draft, attach the uploads, then review it (or only save it)."""
+    case = service.create_case(
+        desk.session, applicant=desk.user, code=code, form_data={}, now=desk.now
+    )
+    return save(desk, case, form)
+
+
+@router.get("/cases/{number}/edit")
+def edit_page(
+    number: str, request: Request, session: SessionDep, user: CurrentApplicant
+) -> Response:
+    """A saved draft, to finish and submit."""
+    case = service.get_case(session, number=number, user=user)
+    if case.state != CaseState.draft:
+        return see_other(f"/cases/{number}")
+    return draft_page(request, session, case, {})
+
+
+@router.post("/cases/{number}/edit")
+def edit(number: str, desk: DeskDep, form: CheckedForm) -> Response:
+    """Save the draft, then review it (or only save it)."""
+    return save(desk, service.get_case(desk.session, number=number, user=desk.user), form)
+
+
+@router.get("/my/cases")
+def my_cases(request: Request, session: SessionDep, user: CurrentUser, now: NowDep) -> Response:
+    """The applicant's cases with their state and time left."""
+    cases = service.list_my_cases(session, user=user)
+    rows = [(case, service.case_time_left(session, case=case, now=now)) for case in cases]
+    closed = {case.id: closed_notice(request, session, case) for case in cases if _open(case)}
+    context = {"rows": rows, "closed": closed, "state_names": STATE_NAMES_ZH}
+    return render(request, "cases/my_cases.html", context)
+
+
+def _open(case: Case) -> bool:
+    """Still to be (re)submitted by its applicant: a withdrawn item stops it."""
+    return case.state in (CaseState.draft, CaseState.correction_requested)
+
+
+def render_case_page(
+    request: Request,
+    session: Session,
+    case: Case,
+    user: User,
+    now: datetime,
+    problems: inputs.Problems | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The applicant's case page, with the panels other domains add; ``problems`` next to inputs."""
+    context = case_context(request, session, case, user, now)
+    context.update(panels.panels_context(panels.CASE_PANELS, request, session, case, user, now))
+    owner = case.applicant_id == user.id
+    context["can_withdraw"] = owner and Event.withdraw in allowed_events(case.state)
+    context["correcting"] = owner and case.state == CaseState.correction_requested
+    if context["correcting"]:  # the notice's problems sit next to the inputs they concern
+        titles, notices = context["titles"], context["notices"]
+        asked = {
+            p["target"]: p["problem"] for n in notices for p in n.problems if p["target"] in titles
+        }
+        problems = {**asked, **(problems or {})}
+        filled = prefilled(request, session, context["spec"], user, case)
+        context.update(
+            form_context(
+                context["spec"],
+                case,
+                case.form_data,
+                problems,
+                context["ways"],
+                locale(request),
+                filled,
+            )
+        )
+        context.update(
+            upload_url=materials_url(case), sign_url=sign_url(case), autosave_url=autosave_url(case)
+        )
+    context["closed"] = closed_notice(request, session, case) if _open(case) else None
+    return render(request, "cases/case.html", context, status_code=status_code)
+
+
+def form_page(desk: Desk, case: Case, problems: inputs.Problems) -> Response:
+    """The page whose form edits ``case`` (the draft's, or the case page in correction), 422."""
+    if case.state == CaseState.draft:
+        return draft_page(desk.request, desk.session, case, problems, 422)
+    return render_case_page(desk.request, desk.session, case, desk.user, desk.now, problems, 422)
+
+
+@router.get("/cases/{number}")
+def case_page(
+    number: str, request: Request, session: SessionDep, user: CurrentUser, now: NowDep
+) -> Response:
+    """One case: summary, time left, timeline, correction notice, materials and results."""
+    case = service.get_case(session, number=number, user=user)
+    return render_case_page(request, session, case, user, now)
+
+
+@router.post("/cases/{number}/resubmit")
+def resubmit(number: str, desk: DeskDep, form: CheckedForm) -> Response:
+    """Save the corrections and send the case back; the clock resumes."""
+    case = service.get_case(desk.session, number=number, user=desk.user)
+    try:
+        uploads = save_answers(desk, case, form)
+        caseform.refuse_failed_uploads(service.spec_of(desk.session, case), case.form_data, uploads)
+        service.resubmit_case(
+            desk.session, case_id=case.id, user=desk.user, now=desk.now, store=desk.store
+        )
+    except InvalidInput as error:
+        problems = inputs.problems_of(error, desk.locale)
+        return render_case_page(
+            desk.request, desk.session, case, desk.user, desk.now, problems, 422
+        )
+    except Conflict as error:  # the item was withdrawn: the corrections are kept, the page says so
+        return render_case_page(
+            desk.request, desk.session, case, desk.user, desk.now, {}, error.status
+        )
+    return see_other(f"/cases/{number}?done=resubmitted")
+
+
+@router.post("/cases/{number}/withdraw")
+def withdraw(
+    number: str, session: SessionDep, user: CurrentApplicant, now: NowDep, form: CheckedForm
+) -> Response:
+    """Withdraw a case that has not been accepted yet."""
+    case = service.get_case(session, number=number, user=user)
+    service.withdraw_case(session, case_id=case.id, user=user, now=now)
+    return see_other(f"/cases/{number}?done=withdrawn")

@@ -1,0 +1,223 @@
+"""Window intake on behalf of a walk-in applicant (窗口代办): the clerk finds the item,
+enters the person's ID number, name and phone, fills the same generated form, uploads
+the materials and submits. The case is the same as one applied for online; only its
+creator (the clerk) and the audit entry tell them apart.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from tongban.accounts import service as accounts
+from tongban.accounts.deps import require_roles
+from tongban.accounts.enums import Role
+from tongban.accounts.models import User
+from tongban.cases import service
+from tongban.cases.core import access
+from tongban.cases.enums import Stage, TaskState
+from tongban.cases.http import caseform
+from tongban.cases.models import Case
+from tongban.catalog import service as catalog
+from tongban.errors import Conflict, InvalidInput, NotFound
+from tongban.forms import inputs
+from tongban.online.desk import Desk, closed_notice, form_context, save_answers
+from tongban.online.submit_views import receipt_context
+from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, StoreDep, see_other
+from tongban.web.templating import render
+
+router = APIRouter()
+Clerk = Annotated[User, Depends(require_roles(Role.clerk))]
+PERSON = ("id_number", "name", "phone")  # the walk-in's identity, asked before the form
+PREFIX = "walkin_"  # keeps the person's inputs apart from the form's own (many have a phone)
+
+
+def _window(
+    request: Request,
+    session: SessionDep,
+    user: Clerk,
+    now: NowDep,
+    store: StoreDep,
+    runtime: RuntimeDep,
+) -> Desk:
+    """The clerk's desk: the same unit of work an applicant's form post has."""
+    return Desk(request, session, user, now, store, runtime.settings.max_upload_mb * 1024 * 1024)
+
+
+WindowDep = Annotated[Desk, Depends(_window)]
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _own_case(session: Session, *, number: str, user: User) -> Case:
+    """A case this clerk took in (NotFound for any other)."""
+    case = session.scalar(select(Case).where(Case.number == number))
+    if case is None or case.created_by_id != user.id:
+        raise NotFound(f"没有找到办件 {number}。", f"No case {number}.")
+    return case
+
+
+def _form_page(
+    desk: Desk,
+    spec: dict[str, Any],
+    *,
+    case: Case | None,
+    values: dict[str, Any],
+    person: dict[str, str],
+    problems: inputs.Problems,
+    status_code: int = 200,
+) -> Response:
+    """The intake form: who the person is, then the item's generated form and materials."""
+    ways = service.material_ways(desk.session, case=case, now=desk.now) if case else []
+    own = {k: v for k, v in problems.items() if not k.startswith(PREFIX)}
+    postal_problems = {k: v for k, v in problems.items() if k.startswith("postal.")}
+    context = form_context(spec, case, values, {**own, **postal_problems}, ways, desk.locale)
+    applicant = accounts.get_user(desk.session, user_id=case.applicant_id) if case else None
+    action = f"/staff/intake/drafts/{case.number}" if case else f"/staff/intake/{spec['code']}"
+    context.update(
+        case=case,
+        closed=closed_notice(desk.request, desk.session, case) if case else None,
+        applicant=applicant,
+        person=person,
+        person_errors={k: problems[PREFIX + k] for k in PERSON if PREFIX + k in problems},
+        action=action,
+        sign_url=f"/staff/intake/drafts/{case.number}/signatures" if case else None,
+    )
+    return render(desk.request, "cases/intake_form.html", context, status_code=status_code)
+
+
+def _submit(desk: Desk, case: Case, form: FormData) -> Response:
+    """Save the answers and uploads, then submit; a failed check shows the draft again (422)."""
+    uploads = save_answers(desk, case, form)
+    spec = service.spec_of(desk.session, case)
+    try:
+        caseform.refuse_failed_uploads(spec, case.form_data, uploads)
+        service.submit_case(
+            desk.session, case_id=case.id, user=desk.user, now=desk.now, store=desk.store
+        )
+    except (InvalidInput, Conflict) as error:  # a Conflict: the item was withdrawn
+        problems = inputs.problems_of(error, desk.locale) if isinstance(error, InvalidInput) else {}
+        return _form_page(
+            desk,
+            spec,
+            case=case,
+            values=case.form_data,
+            person={},
+            problems=problems,
+            status_code=error.status,
+        )
+    return see_other(f"/staff/intake/receipt/{case.number}")
+
+
+@router.get("/staff/intake")
+def intake_search(request: Request, session: SessionDep, user: Clerk, q: str = "") -> Response:
+    """Find the item or bundle the walk-in applicant came for."""
+    entries = catalog.search(session, query=q.strip()) if q.strip() else []
+    return render(request, "cases/intake.html", {"q": q.strip(), "entries": entries})
+
+
+@router.get("/staff/intake/{code}")
+def intake_page(code: str, desk: WindowDep) -> Response:
+    """The person's identity and the item's one generated form."""
+    entry = catalog.get_entry(desk.session, code=code)
+    assert entry.current_version is not None
+    spec = entry.current_version.definition
+    return _form_page(desk, spec, case=None, values={}, person={}, problems={})
+
+
+@router.post("/staff/intake/{code}")
+def intake(code: str, desk: WindowDep, form: CheckedForm) -> Response:
+    """Find or create the person, start the draft on their behalf, attach uploads, submit."""
+    person = {name: _text(form, PREFIX + name) for name in PERSON}
+    try:
+        applicant = accounts.find_or_create_walk_in(desk.session, **person)
+        case = service.create_case(
+            desk.session,
+            applicant=applicant,
+            code=code,
+            form_data={},
+            now=desk.now,
+            created_by=desk.user,
+        )
+    except InvalidInput as error:
+        desk.session.rollback()  # no half-made person or draft is kept
+        entry = catalog.get_entry(desk.session, code=code)
+        assert entry.current_version is not None
+        spec = entry.current_version.definition
+        problems = inputs.problems_of(error, desk.locale)
+        if error.field in PERSON:
+            problems = {PREFIX + error.field: problems.pop(error.field)}
+        values = inputs.parse(spec["form"], form)
+        return _form_page(
+            desk,
+            spec,
+            case=None,
+            values=values,
+            person=person,
+            problems=problems,
+            status_code=422,
+        )
+    return _submit(desk, case, form)
+
+
+@router.post("/staff/intake/drafts/{number}")
+def intake_draft(number: str, desk: WindowDep, form: CheckedForm) -> Response:
+    """Finish and submit a draft this clerk took in."""
+    case = _own_case(desk.session, number=number, user=desk.user)
+    if not access.acts_for(desk.user, case):
+        return see_other(f"/staff/intake/receipt/{number}")
+    return _submit(desk, case, form)
+
+
+@router.post("/staff/intake/drafts/{number}/signatures/{code}")
+def intake_sign(number: str, code: str, desk: WindowDep, form: CheckedForm) -> Response:
+    """The person signs a commitment letter on the window's screen (their name typed);
+    what was entered is saved first, and the draft is shown again to finish."""
+    case = _own_case(desk.session, number=number, user=desk.user)
+    problems = save_answers(desk, case, form)
+    name = form.get(f"sign_{code}")
+    try:
+        service.sign_material(
+            desk.session,
+            case=case,
+            user=desk.user,
+            material_code=code,
+            name=name if isinstance(name, str) else "",
+            store=desk.store,
+            now=desk.now,
+        )
+    except (InvalidInput, Conflict) as error:
+        problems[f"materials.{code}"] = error.message(desk.locale)
+    spec = service.spec_of(desk.session, case)
+    return _form_page(
+        desk,
+        spec,
+        case=case,
+        values=case.form_data,
+        person={},
+        problems=problems,
+        status_code=422 if problems else 200,
+    )
+
+
+@router.get("/staff/intake/receipt/{number}")
+def receipt(number: str, request: Request, session: SessionDep, user: Clerk) -> Response:
+    """The receipt (收件回执) for the person: the case number to follow the case by."""
+    case = _own_case(session, number=number, user=user)
+    accept = next(
+        (t for t in case.tasks if t.stage == Stage.accept and t.state == TaskState.open), None
+    )
+    context = {
+        **receipt_context(session, case),
+        "task": accept if accept and access.can_act(user, accept) else None,
+        "window": True,
+    }
+    return render(request, "cases/receipt.html", context)

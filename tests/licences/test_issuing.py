@@ -1,0 +1,95 @@
+"""A licence result is issued as a signed e-licence with the GB/T 36903 metadata."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import unquote
+
+from fastapi.testclient import TestClient
+
+from tests.factories import API
+from tests.licences.support import BUSINESS, FOOD, licensed
+from tongban.identifiers import validate_credit_code, validate_licence_identifier
+from tongban.licences import envelope
+
+
+def _mine(client: TestClient, headers: dict[str, str], number: str) -> dict[str, Any]:
+    licences = client.get(f"{API}/licences", headers=headers).json()
+    return next(item for item in licences if item["number"] == number)
+
+
+def test_a_food_business_licence_carries_its_number_holder_issuer_and_validity(
+    client: TestClient, as_user: Any
+) -> None:
+    result = licensed(client, as_user, FOOD)
+    number = result["number"]
+    assert re.fullmatch(r"JY[123]350100\d{7}", number), number
+    licence = _mine(client, as_user("minfeng"), number)
+    assert licence["name"] == "食品经营许可证" and licence["status"] == "valid"
+    identifier = validate_licence_identifier(licence["identifier"])
+    assert identifier.serial == number and identifier.issuer_code == licence["issuer_code"]
+    assert identifier.type_code == licence["type_code"]
+    validate_credit_code(licence["issuer_code"])
+    assert licence["issuer_name"] == "福州市市场监督管理局" and licence["division_code"] == "350100"
+    assert licence["holder_code_type"] == "credit_code"
+    validate_credit_code(licence["holder_code"])
+    issued = date.fromisoformat(licence["issued_on"])
+    assert (
+        licence["valid_until"]
+        == (issued.replace(year=issued.year + 5) - timedelta(days=1)).isoformat()
+    )
+    labels = [label for label, _ in licence["fields"]]
+    for wanted in (
+        "许可证编号",
+        "经营者名称",
+        "社会信用代码（身份证号码）",
+        "住所",
+        "经营场所",
+        "主体业态",
+        "经营项目",
+        "有效期至",
+        "发证机关",
+        "签发人",
+    ):
+        assert wanted in labels
+    assert dict(licence["fields"])["签发人"] == "市场监管审查员"
+
+
+def test_the_result_document_is_the_licence_pdf_named_with_its_number(
+    client: TestClient, as_user: Any
+) -> None:
+    result = licensed(client, as_user, FOOD)
+    response = client.get(f"{API}/results/{result['id']}/document", headers=as_user("minfeng"))
+    assert response.status_code == 200
+    named = unquote(response.headers["content-disposition"].split("filename*=UTF-8''", 1)[1])
+    assert result["number"] in named
+    pdf = response.content
+    assert pdf.startswith(b"%PDF") and b"/FontFile2" in pdf  # the TrueType font is embedded
+    assert b"STSong" not in pdf  # no longer the reader's own CID font
+    signed = envelope.extract(pdf)
+    assert signed is not None and signed["record"]["number"] == result["number"]
+
+
+def test_a_new_enterprise_is_registered_under_a_new_credit_code_valid_without_end(
+    client: TestClient, as_user: Any
+) -> None:
+    result = licensed(client, as_user, BUSINESS)
+    code = validate_credit_code(result["number"])
+    assert code.division_code == "350100" and result["number"].startswith("91")
+    licence = _mine(client, as_user("minfeng"), result["number"])
+    assert licence["valid_until"] is None and licence["holder_code"] == result["number"]
+    labels = [label for label, _ in licence["fields"]]
+    assert labels == [
+        "统一社会信用代码",
+        "名称",
+        "类型",
+        "法定代表人",
+        "经营范围",
+        "注册资本",
+        "成立日期",
+        "营业期限",
+        "住所",
+        "登记机关",
+    ]

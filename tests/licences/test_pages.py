@@ -1,0 +1,109 @@
+"""Pages: 我的证照 for the holder only, one licence with its QR code and download, staff
+only through a case they handle, the public verification page, the status form."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi.testclient import TestClient
+
+from tests.factories import API
+from tests.licences.support import FOOD, licensed
+from tests.web.support import csrf, sign_in
+
+
+def _licence(client: TestClient, as_user: Any) -> dict[str, Any]:
+    result = licensed(client, as_user, FOOD)
+    mine = client.get(f"{API}/licences", headers=as_user("minfeng")).json()
+    return dict(next(item for item in mine if item["number"] == result["number"]))
+
+
+def test_the_wallet_shows_the_holder_their_licence_with_a_qr_code_and_download(
+    client: TestClient, as_user: Any
+) -> None:
+    licence = _licence(client, as_user)
+    sign_in(client, "minfeng")
+    wallet = client.get("/my/licences")
+    assert wallet.status_code == 200 and licence["number"] in wallet.text
+    page = client.get(f"/licences/{licence['id']}")
+    assert page.status_code == 200 and "<svg" in page.text and licence["identifier"] in page.text
+    assert "变更证照状态" not in page.text  # the holder cannot change its status
+    pdf = client.get(f"/licences/{licence['id']}/pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert licence["number"] in pdf.headers["content-disposition"]
+
+
+def test_the_qr_code_address_opens_the_verification_page_of_the_licence(
+    client: TestClient, as_user: Any
+) -> None:
+    licence = _licence(client, as_user)
+    address = urlsplit(licence["verify_url"])
+    assert address.path == "/licences/verify"
+    page = client.get(f"{address.path}?{address.query}")
+    assert (
+        page.status_code == 200 and "证照真实有效" in page.text and licence["number"] in page.text
+    )
+
+
+def test_another_applicant_and_another_department_do_not_see_it(
+    client: TestClient, as_user: Any
+) -> None:
+    licence = _licence(client, as_user)
+    assert licence["id"] not in [
+        item["id"] for item in client.get(f"{API}/licences", headers=as_user("zhangsan")).json()
+    ]
+    assert (
+        client.get(f"{API}/licences/{licence['id']}", headers=as_user("zhangsan")).status_code
+        == 404
+    )
+    assert client.get(f"{API}/licences/{licence['id']}", headers=as_user("ga")).status_code == 404
+    assert (
+        client.get(
+            f"{API}/licences/{licence['id']}/document", headers=as_user("zhangsan")
+        ).status_code
+        == 404
+    )
+    sign_in(client, "zhangsan")
+    assert licence["number"] not in client.get("/my/licences").text
+    assert client.get(f"/licences/{licence['id']}").status_code == 404
+
+
+def test_the_issuing_department_suspends_it_on_the_page_and_the_public_page_says_so(
+    client: TestClient, as_user: Any
+) -> None:
+    licence = _licence(client, as_user)
+    sign_in(client, "scjg")
+    page = client.get(f"/licences/{licence['id']}")
+    assert page.status_code == 200 and "变更证照状态" in page.text
+    token = csrf(page.text)
+    empty = client.post(
+        f"/licences/{licence['id']}/status",
+        data={"action": "suspend", "reason": " ", "csrf_token": token},
+    )
+    assert empty.status_code == 409 and "请填写理由" in empty.text
+    done = client.post(
+        f"/licences/{licence['id']}/status",
+        data={
+            "action": "suspend",
+            "reason": "责令停业整顿（食品安全法第一百二十六条）",
+            "csrf_token": token,
+        },
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    client.cookies.clear()
+    public = client.get("/licences/verify", params={"q": licence["identifier"]})
+    assert (
+        public.status_code == 200
+        and "已暂扣" in public.text
+        and licence["holder_name"] in public.text
+    )
+
+
+def test_the_case_page_links_its_licence(client: TestClient, as_user: Any) -> None:
+    result = licensed(client, as_user, FOOD)
+    sign_in(client, "minfeng")
+    page = client.get(f"/cases/{result['case_number']}").text
+    assert "电子证照" in page and result["number"] in page
+    assert "签发电子证照" in page  # the timeline names the issuing

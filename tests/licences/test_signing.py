@@ -1,0 +1,142 @@
+"""Signatures: the standards' known answers, key rotation, and independent verifiers."""
+
+from __future__ import annotations
+
+import base64
+import io
+import shutil
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import gmalg
+import pytest
+from asn1crypto import algos, keys
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from fastapi.testclient import TestClient
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+from tests.factories import API
+from tests.licences.support import FOOD, licensed
+from tongban.licences import pades, setup, signing
+from tongban.licences.enums import Algorithm
+from tongban.licences.signing import Keyring, Signature
+
+
+def test_sm3_of_abc_is_the_answer_of_gb_t_32905() -> None:
+    assert signing.sm3(b"abc").hex() == signing.SM3_ABC
+    assert signing.SM3_ABC == "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
+
+
+def test_sm2_signs_the_example_of_gb_t_32918_5_with_its_random_number() -> None:
+    """Private key, k and the message of the standard's example give its r and s."""
+    private = bytes.fromhex("3945208F7B2144B13F36E38AC6D39F95889393692860B51A42FB81EF4DF7C5B8")
+    k = 0x59276E27D506861A16680F3AD9C02DCCEF3CC1FA3CDBE4CE6D54B80DEAC1BC21
+    sm2 = gmalg.SM2(private, signing.SM2_USER_ID, signing.SM2_PUBLIC, rnd_fn=lambda _: k)
+    r, s = sm2.sign(b"message digest")
+    assert r + s == signing.SM2_SIGNATURE
+
+
+def test_the_self_test_passes_and_a_wrong_answer_stops_the_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert signing.self_test() == []
+    monkeypatch.setattr(signing, "SM3_ABC", "00" * 32)
+    with pytest.raises(RuntimeError, match="SM3"):
+        signing.check_at_start()
+
+
+@pytest.mark.parametrize("algorithm", list(Algorithm))
+def test_a_rotated_key_signs_and_the_old_one_still_verifies(
+    tmp_path: Path, algorithm: Algorithm
+) -> None:
+    keyring = Keyring(tmp_path, algorithm)
+    old = keyring.sign(b"record one")
+    new_key = keyring.rotate(datetime(2030, 1, 1, tzinfo=UTC))
+    new = keyring.sign(b"record two")
+    assert new.key_id == new_key.key_id != old.key_id
+    assert keyring.verify(old, b"record one") and keyring.verify(new, b"record two")
+    assert not keyring.verify(old, b"record two")
+    forged = Signature(algorithm, "no-such-key", old.value)
+    assert not keyring.verify(forged, b"record one")
+
+
+def test_cryptography_verifies_an_ed25519_signature_on_its_own(tmp_path: Path) -> None:
+    keyring = Keyring(tmp_path, Algorithm.ed25519)
+    signature = keyring.sign(b"licence record")
+    key = keyring.key(signature.key_id)
+    assert key is not None
+    Ed25519PublicKey.from_public_bytes(key.public).verify(
+        bytes.fromhex(signature.value), b"licence record"
+    )
+
+
+def sm2_public_pem(point: bytes) -> bytes:
+    """The SubjectPublicKeyInfo of an SM2 key (curve OID 1.2.156.10197.1.301)."""
+    info = keys.PublicKeyInfo(
+        {
+            "algorithm": {
+                "algorithm": "ec",
+                "parameters": keys.ECDomainParameters(name="named", value="1.2.156.10197.1.301"),
+            },
+            "public_key": point,
+        }
+    )
+    body = base64.encodebytes(info.dump()).decode()
+    return f"-----BEGIN PUBLIC KEY-----\n{body}-----END PUBLIC KEY-----\n".encode()
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="no OpenSSL command on this machine")
+def test_openssl_verifies_an_sm2_signature_on_its_own(tmp_path: Path) -> None:
+    keyring = Keyring(tmp_path / "keys", Algorithm.sm2)
+    message = "电子证照 record".encode()
+    signature = keyring.sign(message)
+    key = keyring.key(signature.key_id)
+    assert key is not None
+    raw = bytes.fromhex(signature.value)
+    der = algos.DSASignature({"r": int.from_bytes(raw[:32]), "s": int.from_bytes(raw[32:])}).dump()
+    (tmp_path / "pub.pem").write_bytes(sm2_public_pem(key.public))
+    (tmp_path / "sig.der").write_bytes(der)
+    (tmp_path / "msg").write_bytes(message)
+    command = [
+        "openssl",
+        "pkeyutl",
+        "-verify",
+        "-pubin",
+        "-inkey",
+        str(tmp_path / "pub.pem"),
+        "-in",
+        str(tmp_path / "msg"),
+        "-sigfile",
+        str(tmp_path / "sig.der"),
+        "-rawin",
+        "-digest",
+        "sm3",
+        "-pkeyopt",
+        "distid:1234567812345678",
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and "Verified Successfully" in done.stdout, done.stderr
+    (tmp_path / "msg").write_bytes(message + b"!")
+    assert subprocess.run(command, capture_output=True, check=False).returncode != 0
+
+
+def test_an_ed25519_licence_pdf_carries_a_pades_signature_pdf_readers_check(
+    client: TestClient, as_user: Any, runtime: Any
+) -> None:
+    result = licensed(client, as_user, FOOD)
+    data = client.get(f"{API}/results/{result['id']}/document", headers=as_user("minfeng")).content
+    embedded = PdfFileReader(io.BytesIO(data)).embedded_signatures
+    assert len(embedded) == 1
+    key = setup.current().keyring.active()
+    roots = [asn1_x509.Certificate.load(pades.certificate(key))]
+    status = validate_pdf_signature(embedded[0], ValidationContext(trust_roots=roots))
+    assert status.intact and status.valid and status.bottom_line
+    changed = bytearray(data)
+    changed[len(data) // 3] ^= 0x01
+    broken = PdfFileReader(io.BytesIO(bytes(changed)), strict=False).embedded_signatures
+    assert not validate_pdf_signature(broken[0], ValidationContext(trust_roots=roots)).intact

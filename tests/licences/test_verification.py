@@ -1,0 +1,169 @@
+"""Verification answers valid, tampered, revoked, expired — for Ed25519 and SM2 — on the
+page's API, by identifier or number or uploaded PDF, and offline from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from tests.conftest import Clock
+from tests.factories import API
+from tests.licences.support import FOOD, licensed
+from tongban import cli
+from tongban.config import Settings, get_settings
+from tongban.licences import setup
+from tongban.outbox.models import OutboxMessage
+from tongban.worker import run_once
+
+runner = CliRunner()
+
+
+def _pdf(client: TestClient, as_user: Any, result: dict[str, Any]) -> bytes:
+    response = client.get(f"{API}/results/{result['id']}/document", headers=as_user("minfeng"))
+    assert response.status_code == 200
+    return response.content
+
+
+def _upload(client: TestClient, data: bytes) -> dict[str, Any]:
+    files = {"file": ("licence.pdf", data, "application/pdf")}
+    response = client.post(f"{API}/licences/verify", files=files)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def _lookup(client: TestClient, text: str) -> str:
+    return str(client.get(f"{API}/licences/verify", params={"q": text}).json()["verdict"])
+
+
+def _one_byte_changed(data: bytes, at: int) -> bytes:
+    return data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1 :]
+
+
+@pytest.fixture(params=["ed25519", "sm2"])
+def algorithm(request: pytest.FixtureRequest, runtime: Any, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test runs once with Ed25519 keys and once with SM2 (国密) keys."""
+    settings = Settings(
+        environment="test",
+        database_url=runtime.settings.database_url,
+        file_store_path=runtime.settings.file_store_path,
+        licence_signing=request.param,
+    )
+    monkeypatch.setattr(runtime, "settings", settings)
+    return str(request.param)
+
+
+def test_a_licence_as_issued_is_valid_by_file_identifier_and_number(
+    algorithm: str, client: TestClient, as_user: Any
+) -> None:
+    result = licensed(client, as_user, FOOD)
+    answer = _upload(client, _pdf(client, as_user, result))
+    assert answer["verdict"] == "valid" and answer["status_checked"]
+    assert answer["record"]["algorithm"] == algorithm
+    assert _lookup(client, answer["record"]["identifier"]) == "valid"
+    assert _lookup(client, result["number"]) == "valid"
+    assert _lookup(client, "JY20000000000000") == "unknown"
+
+
+def test_one_byte_changed_anywhere_in_the_face_is_tampered(
+    algorithm: str, client: TestClient, as_user: Any
+) -> None:
+    data = _pdf(client, as_user, licensed(client, as_user, FOOD))
+    face_length = _upload(client, data)["record"]["pdf_length"]
+    for at in (face_length // 5, face_length // 2, face_length - 10):
+        assert _upload(client, _one_byte_changed(data, at))["verdict"] == "tampered"
+    assert _upload(client, data[:face_length])["verdict"] == "tampered"  # envelope cut off
+    assert _upload(client, b"%PDF-1.4 not a licence")["verdict"] == "tampered"
+
+
+def test_a_revoked_licence_answers_revoked_and_the_change_is_audited(
+    algorithm: str, client: TestClient, as_user: Any, runtime: Any
+) -> None:
+    result = licensed(client, as_user, FOOD)
+    data = _pdf(client, as_user, result)
+    mine = client.get(f"{API}/licences", headers=as_user("minfeng")).json()
+    licence = next(item for item in mine if item["number"] == result["number"])
+    body = {"action": "revoke", "reason": "以欺骗手段取得许可（行政许可法第六十九条）"}
+    refused = client.post(
+        f"{API}/licences/{licence['id']}/status", json=body, headers=as_user("minfeng")
+    )
+    assert refused.status_code == 409  # the holder cannot change it
+    done = client.post(f"{API}/licences/{licence['id']}/status", json=body, headers=as_user("scjg"))
+    assert done.status_code == 200 and done.json()["status"] == "revoked"
+    assert _upload(client, data)["verdict"] == "revoked"
+    assert _lookup(client, result["number"]) == "revoked"
+    again = client.post(
+        f"{API}/licences/{licence['id']}/status", json=body, headers=as_user("scjg")
+    )
+    assert again.status_code == 409
+    events = client.get(
+        f"{API}/cases/{result['case_number']}/timeline", headers=as_user("scjg")
+    ).json()
+    assert "licence.revoked" in [event["action"] for event in events["events"]]
+    with runtime.sessions() as session:  # the holder is told
+        topics = session.scalars(select(OutboxMessage.topic)).all()
+    assert "licence_status_changed" in topics
+
+
+def test_a_licence_past_its_validity_answers_expired(
+    algorithm: str, client: TestClient, as_user: Any, clock: Clock
+) -> None:
+    result = licensed(client, as_user, FOOD)
+    data = _pdf(client, as_user, result)
+    clock.advance(days=5 * 365 + 2)
+    assert _upload(client, data)["verdict"] == "expired"
+    assert _lookup(client, result["number"]) == "expired"
+
+
+def test_the_command_line_verifies_a_file_offline(
+    client: TestClient, as_user: Any, runtime: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _pdf(client, as_user, licensed(client, as_user, FOOD))
+    monkeypatch.setenv("TONGBAN_LICENCE_KEYS_PATH", str(runtime.settings.keys_folder))
+    get_settings.cache_clear()
+    monkeypatch.setattr(setup, "_current", [])
+    (tmp_path / "ok.pdf").write_bytes(data)
+    (tmp_path / "bad.pdf").write_bytes(_one_byte_changed(data, 400))
+    try:
+        good = runner.invoke(cli.app, ["licence", "verify", str(tmp_path / "ok.pdf"), "--offline"])
+        bad = runner.invoke(cli.app, ["licence", "verify", str(tmp_path / "bad.pdf"), "--offline"])
+    finally:
+        get_settings.cache_clear()
+    assert good.exit_code == 0 and good.output.startswith("valid"), good.output
+    assert bad.exit_code == 1 and bad.output.startswith("tampered"), bad.output
+
+
+def test_the_worker_marks_a_licence_past_its_validity_expired_and_audits_it(
+    client: TestClient, as_user: Any, clock: Clock, runtime: Any
+) -> None:
+    result = licensed(client, as_user, FOOD)
+    assert run_once(runtime)["licences_expired"] == []
+    clock.advance(days=5 * 365 + 2)
+    assert run_once(runtime)["licences_expired"] == [result["number"]]
+    assert run_once(runtime)["licences_expired"] == []  # once only
+    mine = client.get(f"{API}/licences", headers=as_user("minfeng")).json()
+    assert next(item for item in mine if item["number"] == result["number"])["status"] == "expired"
+    events = client.get(f"{API}/cases/{result['case_number']}/timeline", headers=as_user("minfeng"))
+    assert "licence.expired" in [event["action"] for event in events.json()["events"]]
+
+
+def test_rotate_key_from_the_command_line_makes_the_new_key_the_signing_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TONGBAN_LICENCE_KEYS_PATH", str(tmp_path / "keys"))
+    get_settings.cache_clear()
+    monkeypatch.setattr(setup, "_current", [])
+    try:
+        first = runner.invoke(cli.app, ["licence", "rotate-key"])
+        second = runner.invoke(cli.app, ["licence", "rotate-key"])
+        active = setup.current().keyring.active()
+    finally:
+        get_settings.cache_clear()
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    first_id, second_id = first.output.split("\t")[0], second.output.split("\t")[0]
+    assert first_id != second_id == active.key_id
+    assert len(list((tmp_path / "keys").glob("*.json"))) == 2

@@ -1,0 +1,142 @@
+"""Every error the framework itself raises is said as the project says its own: a 422 of
+FastAPI's validation in Chinese and English by pydantic's error type, with a field a
+person can read; a 404, 405 … as the bilingual JSON body to API clients and as the
+error page, with a way home, to browsers.
+"""
+
+from __future__ import annotations
+
+import re
+import typing
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic_core.core_schema import ErrorType
+
+from tongban.web import validation
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+PYDANTIC_ENGLISH = re.compile(r"Field required|Input should|JSON decode|Extra inputs|String should")
+
+
+def _details(response: Any) -> list[dict[str, str]]:
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert CHINESE.search(error["message"]), error
+    assert error["details"], error
+    for detail in error["details"]:
+        assert CHINESE.search(detail["message_zh"]), detail
+        assert not PYDANTIC_ENGLISH.search(detail["message_zh"]), detail
+        assert not PYDANTIC_ENGLISH.search(detail["message_en"]), detail
+        assert not detail["field"].startswith("body"), detail
+    return list(error["details"])
+
+
+def _said(details: list[dict[str, str]]) -> dict[str, str]:
+    return {detail["field"]: detail["message_zh"] for detail in details}
+
+
+def test_a_missing_field_is_named_and_required_in_chinese(client: TestClient, as_user: Any) -> None:
+    said = _said(_details(client.post("/api/v1/cases", json={}, headers=as_user("zhangsan"))))
+    assert said == {"code": "字段“code”必须填写"}
+
+
+def test_wrong_types_say_what_the_value_should_be(client: TestClient, as_user: Any) -> None:
+    body = {"code": 8, "form_data": [1]}
+    said = _said(_details(client.post("/api/v1/cases", json=body, headers=as_user("zhangsan"))))
+    assert said == {
+        "code": "字段“code”应为文本（字符串）",
+        "form_data": "字段“form_data”应为 JSON 对象",
+    }
+
+
+def test_broken_json_names_the_body_and_where_to_look(client: TestClient) -> None:
+    response = client.post(
+        "/api/v1/auth/login", content=b'{"username":', headers={"content-type": "application/json"}
+    )
+    [detail] = _details(response)
+    assert detail["field"] == ""
+    assert detail["message_zh"] == "请求体不是有效的 JSON，请检查第 12 个字符附近"
+    assert detail["message_en"] == "The request body is not valid JSON; check near character 12"
+
+
+def test_an_unknown_field_is_refused_by_name(client: TestClient) -> None:
+    body = {"username": "zhangsan", "password": "demo12345", "remember": True}
+    said = _said(_details(client.post("/api/v1/auth/login", json=body)))
+    assert said == {"remember": "字段“remember”不是可接受的字段，请删去"}
+
+
+def test_bounds_choices_and_nested_places_are_said_precisely(client: TestClient) -> None:
+    body = {
+        "kind": "robot",
+        "username": "ab",
+        "password": "x" * 200,
+        "display_name": "张三",
+        "id_number": "350102196204180310",
+    }
+    said = _said(_details(client.post("/api/v1/auth/register", json=body)))
+    assert said["kind"].startswith("字段“kind”应为以下之一：")
+    assert "person" in said["kind"] and "enterprise" in said["kind"]
+    assert said["username"] == "字段“username”至少 3 个字"
+    assert said["password"] == "字段“password”最多 128 个字"
+
+
+def test_list_items_are_named_with_their_index(client: TestClient, as_user: Any) -> None:
+    body = {"problems": [{"target": "", "problem": "x"}]}
+    response = client.post("/api/v1/tasks/1/correction", json=body, headers=as_user("clerk"))
+    said = _said(_details(response))
+    assert "problems[0].target" in said
+
+
+def test_query_and_path_parameters_are_named_as_such(client: TestClient, as_user: Any) -> None:
+    response = client.get("/api/v1/ratings", params={"limit": 0}, headers=as_user("scjg"))
+    assert _said(_details(response)) == {"limit": "查询参数“limit”不能小于 1"}
+    response = client.get("/api/v1/tasks/first", headers=as_user("scjg"))
+    assert _said(_details(response)) == {"task_id": "路径参数“task_id”应为整数"}
+
+
+def test_the_english_message_is_there_for_english_users(client: TestClient) -> None:
+    response = client.post("/api/v1/auth/login", json={}, headers={"Accept-Language": "en"})
+    error = response.json()["error"]
+    assert error["message"].startswith("The request is invalid: Field 'username' is required")
+
+
+@pytest.mark.parametrize("kind", typing.get_args(ErrorType))
+def test_every_pydantic_error_type_has_a_chinese_message(kind: str) -> None:
+    problem = {"type": kind, "loc": ("body", "x"), "msg": "Input should be fine", "ctx": {}}
+    detail = validation.translated(problem)
+    assert CHINESE.search(detail["message_zh"].removeprefix("字段“x”")), detail
+    assert "{" not in detail["message_zh"] and "{" not in detail["message_en"], detail
+    assert detail["field"] == ("" if kind == "json_invalid" else "x")
+
+
+def test_an_unknown_address_answers_the_api_with_the_bilingual_body(client: TestClient) -> None:
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    error = response.json()["error"]
+    assert error["code"] == "not_found" and CHINESE.search(error["message"])
+    english = client.get("/api/v1/no-such-thing", headers={"Accept-Language": "en"})
+    assert english.json()["error"]["message"].startswith("This page or resource does not exist")
+
+
+def test_a_method_a_route_does_not_take_is_said_with_the_ones_it_does(client: TestClient) -> None:
+    response = client.delete("/api/v1/search")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET"
+    assert response.json()["error"]["message"] == "此地址不接受 DELETE 请求，只接受 GET。"
+
+
+def test_a_browser_gets_the_chinese_error_page_with_a_way_home(client: TestClient) -> None:
+    response = client.get("/no-such-page", headers={"Accept": "text/html"})
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert "找不到该页面" in response.text and 'href="/"' in response.text
+    assert "Not Found" not in response.text
+
+
+def test_the_error_page_is_english_for_english_users(client: TestClient) -> None:
+    response = client.put("/", headers={"Accept": "text/html", "Accept-Language": "en"})
+    assert response.status_code == 405
+    assert "This address does not take PUT requests" in response.text
+    assert 'href="/"' in response.text

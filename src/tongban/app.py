@@ -31,6 +31,8 @@ from tongban.online.submit_views import router as submit_views
 from tongban.online.views import router as case_views
 from tongban.ratings.api import router as ratings_api
 from tongban.ratings.views import router as ratings_views
+from tongban.sharing.api import router as sharing_api
+from tongban.sharing.views import router as sharing_views
 from tongban.supervision.views import router as supervision_views
 from tongban.verification.api import router as verification_api
 from tongban.verification.views import router as verification_views
@@ -60,6 +62,7 @@ API_ROUTERS = (
     licences_api,
     calendar_api,
     holidays_api,
+    sharing_api,
 )
 PAGE_ROUTERS = (
     catalog_views,
@@ -74,6 +77,7 @@ PAGE_ROUTERS = (
     verification_views,
     licences_views,
     supervision_views,
+    sharing_views,
     preview_views,
     catalog_admin_views,
 )

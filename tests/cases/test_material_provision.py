@@ -97,7 +97,7 @@ def test_the_enterprise_bundle_goes_in_without_id_cards_or_the_application_form(
     )  # no population register connected: ID cards asked, saying why
     fields = {d["field"]: d["message_zh"] for d in refused.json()["error"]["details"]}
     assert "materials.APPLICATION_FORM" not in fields
-    assert "本平台尚未接通“共享调取”服务" in fields["materials.ID_CARD"]
+    assert "公安人口库中没有查到" in fields["materials.ID_CARD"]  # no population loaded here
 
     form = client.get(f"{API}/cases/{number}", headers=applicant).json()["form_data"]
     people = Population(form["applicant_id_number"], form["legal_rep_id_number"])

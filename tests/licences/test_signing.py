@@ -52,6 +52,21 @@ def test_the_self_test_passes_and_a_wrong_answer_stops_the_start(
         signing.check_at_start()
 
 
+def test_an_sm2_signature_whose_r_has_a_leading_zero_byte_still_verifies(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """gmalg gives r and s in as few bytes as they need, so about one SM2 signature in 128
+    came out shorter than r‖s's 64 bytes and failed verification (and the start-up self
+    test now and then). With the standard's key, k = 42 gives a 31-byte r."""
+    private = bytes.fromhex("3945208F7B2144B13F36E38AC6D39F95889393692860B51A42FB81EF4DF7C5B8")
+    real = gmalg.SM2
+    monkeypatch.setattr(gmalg, "SM2", lambda *a, **kw: real(*a, rnd_fn=lambda _: 42, **kw))
+    key = signing.Key("sm2-test", Algorithm.sm2, signing.SM2_PUBLIC, private, "2026-01-01")
+    signature = signing.sign_bytes(key, b"record")
+    assert len(signature) == 64
+    assert signing.verify_bytes(Algorithm.sm2, signing.SM2_PUBLIC, b"record", signature)
+
+
 @pytest.mark.parametrize("algorithm", list(Algorithm))
 def test_a_rotated_key_signs_and_the_old_one_still_verifies(
     tmp_path: Path, algorithm: Algorithm

@@ -186,6 +186,20 @@ def test_english_tour_renders_every_template(
     staff.cookies.set("tongban_lang", "en")
     pages.append(staff.get("/staff/ratings").text)
     assert "Submit the rectification" in pages[-1]
+    # 一人一档: my own profile, and the applicant's profile read by staff through a case
+    applicant = signed_in("zhangsan")
+    applicant.cookies.set("tongban_lang", "en")
+    pages.append(applicant.get("/my/profile").text)
+    assert "Who looked at my data" in pages[-1]
+    staff = signed_in("rs")
+    staff.cookies.set("tongban_lang", "en")
+    token = found(r'name="csrf_token" value="(\w+)"', staff.get(task).text)
+    reasonless = {"csrf_token": token, "purpose": ""}
+    pages.append(staff.post(f"/cases/{number}/profile", data=reasonless).text)
+    assert "Why you read the applicant" in pages[-1]
+    reason = {"csrf_token": token, "purpose": "Check the address"}
+    pages.append(staff.post(f"/cases/{number}/profile", data=reason).text)
+    assert "this reading is logged" in pages[-1]
     supervisor = signed_in("supervisor")
     supervisor.cookies.set("tongban_lang", "en")
     pages.append(supervisor.get("/supervision").text)

@@ -31,11 +31,11 @@ def test_the_form_says_how_each_material_is_satisfied(signed_in: SignedIn) -> No
     assert 'name="m_APPLICATION_FORM"' not in page and 'name="m_COMMITMENT_LETTER"' not in page
     assert "由系统根据申请表自动生成" in page
     assert "本人(本单位)郑重承诺" in page and 'name="sign_COMMITMENT_LETTER"' in page
-    # no ID e-licence held, no shared source connected here: the ID card falls back to an
-    # upload, saying why
+    # no ID e-licence held, and no population loaded: the ID card falls back to an upload,
+    # saying why
     assert 'name="m_ID_CARD"' in page
     assert (
-        "未能自动获取（您名下没有有效的居民身份证电子证照；本平台尚未接通“共享调取”服务），请上传。"
+        "未能自动获取（您名下没有有效的居民身份证电子证照；公安人口库中没有查到 350104… 的记录），请上传。"
         in page
     )
 

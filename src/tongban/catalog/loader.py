@@ -22,6 +22,8 @@ from jsonschema.exceptions import SchemaError
 from tongban import money
 from tongban.catalog import ways
 from tongban.catalog.definitions import merge_forms, merge_materials
+from tongban.catalog.sources import FILE as SOURCES_FILE
+from tongban.catalog.sources import item_source_problems, source_problems
 from tongban.catalog.yamlsource import Problem, SourceDocument
 
 PROMISED_SHARE_WARNING = 0.3  # reform target: promised limit at most 30 % of the legal one
@@ -39,6 +41,7 @@ class CatalogRead:
     division: str = ""
     items: dict[str, dict[str, Any]] = field(default_factory=dict)
     bundles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -97,9 +100,13 @@ def _stage_order_problems(doc: SourceDocument) -> list[Problem]:
     return [doc.problem(["process", "stages"], message)]
 
 
-def _check_item(doc: SourceDocument, departments: set[str]) -> list[Problem]:
+def _check_item(
+    doc: SourceDocument,
+    departments: set[str],
+    sources: dict[str, dict[str, Any]] | None = None,
+) -> list[Problem]:
     item = doc.data
-    found = []
+    found = item_source_problems(doc, sources)
     if item["department"] not in departments:
         found.append(doc.problem(["department"], f"未知部门代码 {item['department']}"))
     for index, stage in enumerate(item["process"]["stages"]):
@@ -164,10 +171,14 @@ def _check_text(
 
 
 def check_item_text(
-    text: str, code: str, departments: set[str]
+    text: str,
+    code: str,
+    departments: set[str],
+    sources: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """The YAML of item ``code`` checked as the loader checks a file; None if it has errors."""
-    return _check_text(text, code, "item", lambda doc: _check_item(doc, departments))
+    """The YAML of item ``code`` checked as the loader checks a file (its ``x-source`` and
+    ``shared_source`` against ``sources``); None if it has errors."""
+    return _check_text(text, code, "item", lambda doc: _check_item(doc, departments, sources))
 
 
 def check_bundle_text(
@@ -216,11 +227,12 @@ def read_catalog(root: Path) -> CatalogRead:
     read.division = dept_doc.data["division"]
     read.departments = dept_doc.data["departments"]
     departments = {dept["code"] for dept in read.departments}
+    _read_sources(root, read, departments)
     for path in sorted((root / "items").glob("*.yaml")):
         doc = _parse(path, root, read)
         if doc is None:
             continue
-        found = _schema_problems(doc, "item") or _check_item(doc, departments)
+        found = _schema_problems(doc, "item") or _check_item(doc, departments, read.sources)
         read.problems += found
         if any(not problem.warning for problem in found):
             continue
@@ -239,3 +251,17 @@ def read_catalog(root: Path) -> CatalogRead:
         if not found:
             read.bundles[doc.data["code"]] = doc.data
     return read
+
+
+def _read_sources(root: Path, read: CatalogRead, departments: set[str]) -> None:
+    """``sources.yaml``, the shared data-source registry, into ``read.sources``."""
+    path = root / SOURCES_FILE
+    if not path.exists():
+        return
+    doc = _parse(path, root, read)
+    if doc is None:
+        return
+    found = _schema_problems(doc, "sources") or source_problems(doc, departments)
+    read.problems += found
+    if not found:
+        read.sources = {source["code"]: source for source in doc.data["sources"]}

@@ -54,3 +54,15 @@ class CatalogVersion(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     definition: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DataSource(Base):
+    """A shared data source of ``sources.yaml`` as last loaded: its owner, key and fields."""
+
+    __tablename__ = "data_sources"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    department_code: Mapped[str] = mapped_column(ForeignKey("departments.code"), index=True)
+    position: Mapped[int] = mapped_column(default=0)  # order in sources.yaml
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)

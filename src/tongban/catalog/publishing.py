@@ -26,8 +26,8 @@ from tongban.catalog.definitions import (
 )
 from tongban.catalog.enums import EntryKind, EntryStatus
 from tongban.catalog.loader import CatalogRead, check_bundle_text, check_item_text, read_catalog
-from tongban.catalog.models import CatalogEntry, CatalogVersion, Department
-from tongban.catalog.reading import get_any_entry, list_departments, list_entries
+from tongban.catalog.models import CatalogEntry, CatalogVersion, DataSource, Department
+from tongban.catalog.reading import get_any_entry, list_departments, list_entries, list_sources
 from tongban.catalog.yamlsource import Problem
 from tongban.errors import InvalidInput
 from tongban.timeutil import utcnow
@@ -53,6 +53,15 @@ def _upsert_department(session: Session, data: dict[str, Any], division: str) ->
     dept.window = data.get("window")
     dept.division_code = division
     session.add(dept)
+
+
+def _upsert_source(session: Session, data: dict[str, Any], position: int) -> None:
+    source = session.get(DataSource, data["code"]) or DataSource(code=data["code"])
+    source.position = position
+    source.name = data["name"]
+    source.department_code = data["department"]
+    source.definition = data
+    session.add(source)
 
 
 def save_version(
@@ -96,6 +105,8 @@ def load_catalog(session: Session, *, root: Path) -> LoadReport:
     for dept in read.departments:
         _upsert_department(session, dept, read.division)
     session.flush()
+    for position, source in enumerate(read.sources.values()):
+        _upsert_source(session, source, position)
     definitions = [(EntryKind.item, item_definition(item)) for item in read.items.values()]
     for bundle in read.bundles.values():
         items = [item_definition(read.items[code])["items"][0] for code in bundle["items"]]
@@ -152,7 +163,7 @@ def check_entry_text(
     """Check an entry's YAML exactly as the loader would, against the stored catalog."""
     departments = {dept.code for dept in list_departments(session)}
     if get_any_entry(session, code=code).kind == EntryKind.item:
-        return check_item_text(text, code, departments)
+        return check_item_text(text, code, departments, list_sources(session))
     return check_bundle_text(text, code, departments, _published_items(session))
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from tongban.catalog import search as search_index
 from tongban.catalog.enums import EntryKind, EntryStatus
-from tongban.catalog.models import CatalogEntry, CatalogVersion, Department
+from tongban.catalog.models import CatalogEntry, CatalogVersion, DataSource, Department
 from tongban.errors import Conflict, InvalidInput, NotFound
 
 
@@ -109,3 +109,10 @@ def versions(session: Session, *, code: str) -> Sequence[CatalogVersion]:
     get_any_entry(session, code=code)
     query = select(CatalogVersion).where(CatalogVersion.code == code)
     return session.scalars(query.order_by(CatalogVersion.version.desc())).all()
+
+
+def list_sources(session: Session) -> dict[str, dict[str, Any]]:
+    """The shared data sources by code, as ``sources.yaml`` declares them (code, name,
+    department, key, connector, fields)."""
+    rows = session.scalars(select(DataSource).order_by(DataSource.position, DataSource.code))
+    return {row.code: dict(row.definition) for row in rows}

@@ -26,6 +26,7 @@ from tongban.catalog.reading import (
     list_all_entries,
     list_departments,
     list_entries,
+    list_sources,
     search,
     versions,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "list_all_entries",
     "list_departments",
     "list_entries",
+    "list_sources",
     "load_catalog",
     "save_entry_text",
     "save_version",

@@ -12,6 +12,7 @@ from rich.progress import Progress, track
 
 from tongban.catalog import service as catalog
 from tongban.cli import base
+from tongban.cli.sharing import load_demo_population
 from tongban.config import settings_markdown
 from tongban.db import unit_of_work
 from tongban.demo import history as demo_history
@@ -55,7 +56,8 @@ def demo_load(
     users: Annotated[Path, typer.Option(help="Demo users file")] = Path("demo/users.yaml"),
     case_count: CaseCount = demo_history.DEFAULT_CASES,
 ) -> None:
-    """Load the demo: calendar, catalog, demo accounts and a history of cases (never production)."""
+    """Load the demo: calendar, catalog, demo accounts, the synthetic population of the shared
+    sources and a history of cases (never production)."""
     runtime = base.runtime()
     if runtime.settings.environment == "production":
         base.console.print("[red]生产环境不能加载演示数据 (no demo data in production)[/red]")
@@ -74,6 +76,7 @@ def demo_load(
     base.console.print(
         f"演示数据已加载：{len(report.created) + len(report.unchanged)} 个目录条目, {len(entries)} 个账号"
     )
+    load_demo_population(runtime, entries)
     if case_count:
         _load_history(runtime, case_count)
 

@@ -36,6 +36,8 @@ class FormField:
     attrs: dict[str, Any] = field(default_factory=dict)
     rows: list[list[FormField]] = field(default_factory=list)
     enforce: bool = True  # browser-side ``required``; off in repeated rows, which may stay blank
+    source: str | None = None  # where a filled value came from, or why a shared field is asked
+    locked: bool = False  # pulled from a shared source: shown, not changed (``cases.core.prefill``)
 
 
 def _options(prop: Schema) -> list[tuple[str, str]]:

@@ -31,6 +31,7 @@ __all__ = [
     "get_licence",
     "held_licence",
     "issue_licence",
+    "list_for_code",
     "list_for_holder",
     "verify_file",
     "verify_lookup",
@@ -80,6 +81,13 @@ def list_for_holder(session: Session, *, user: User) -> Sequence[Licence]:
     query = select(Licence).where(
         or_(Licence.holder_code.in_(codes), Licence.case_id.in_(own_cases))
     )
+    return session.scalars(query.order_by(Licence.issued_at.desc(), Licence.id.desc())).all()
+
+
+def list_for_code(session: Session, *, holder_code: str) -> Sequence[Licence]:
+    """The licences naming one person (resident ID) or enterprise (credit code) as holder,
+    newest first: the e-licences of a profile (一人一档/一企一档)."""
+    query = select(Licence).where(Licence.holder_code == holder_code)
     return session.scalars(query.order_by(Licence.issued_at.desc(), Licence.id.desc())).all()
 
 

@@ -74,7 +74,7 @@ def sign_bytes(key: Key, payload: bytes) -> bytes:
     if key.algorithm == Algorithm.ed25519:
         return Ed25519PrivateKey.from_private_bytes(key.private).sign(payload)
     r, s = gmalg.SM2(key.private, SM2_USER_ID, key.public).sign(payload)
-    return bytes(r) + bytes(s)
+    return bytes(r).rjust(32, b"\0") + bytes(s).rjust(32, b"\0")  # gmalg drops leading zeros
 
 
 def verify_bytes(algorithm: Algorithm, public: bytes, payload: bytes, signature: bytes) -> bool:

@@ -68,6 +68,7 @@ def update_case(
         form_data=body.form_data,
         delivery=body.delivery,
         postal_address=body.postal.model_dump() if body.postal else None,
+        now=now,
     )
     return read_case(session, case, now)
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from tongban.accounts.deps import CurrentApplicant
 from tongban.accounts.models import User
 from tongban.cases import service
+from tongban.cases.core import prefill
 from tongban.cases.http import caseform, postal_form
 from tongban.cases.http.casepage import locale
 from tongban.cases.models import Case
@@ -75,6 +76,7 @@ def save_typed(desk: Desk, case: Case, form: CheckedForm) -> None:
         form_data=inputs.parse(spec["form"], form),
         delivery=delivery if isinstance(delivery, str) and delivery else None,
         postal_address=postal_form.from_form(form),
+        now=desk.now,
     )
 
 
@@ -107,7 +109,12 @@ def save(desk: Desk, case: Case, form: CheckedForm) -> Response:
     A failed check shows the draft again (422); the page is returned, not raised, so the
     request still commits what was saved.
     """
-    uploads = save_answers(desk, case, form)
+    try:
+        uploads = save_answers(desk, case, form)
+    except InvalidInput as error:  # a locked (pulled) field was changed: say so beside it
+        return draft_page(
+            desk.request, desk.session, case, inputs.problems_of(error, desk.locale), 422
+        )
     if form.get("intent") == "save":
         return see_other(f"/cases/{case.number}/edit?done=saved")
     try:
@@ -137,6 +144,23 @@ def autosave_url(case: Case) -> str:
     return f"/cases/{case.number}/autosave"
 
 
+def prefilled(
+    request: Request, session: Session, spec: dict[str, Any], applicant: User, case: Case | None
+) -> prefill.Prefill:
+    """What shared sources, the account and (``?reuse=1``: the applicant agreed) earlier
+    cases fill in on the form page; showing it pulls, saving it logs (``core/prefill``)."""
+    ask = prefill.FillRequest(
+        applicant=applicant,
+        actor=applicant,
+        spec=spec,
+        answers=case.form_data if case else {},
+        case=case,
+        now=get_now(get_runtime(request)),
+        reuse=request.query_params.get("reuse") == "1",
+    )
+    return prefill.prefill(session, ask)
+
+
 def form_context(
     spec: dict[str, Any],
     case: Case | None,
@@ -144,12 +168,15 @@ def form_context(
     problems: inputs.Problems,
     ways: Any,
     lang: str,
+    filled: prefill.Prefill | None = None,
 ) -> dict[str, Any]:
     """``caseform.context`` plus the mailing address inputs when post is offered; ``ways``:
-    how each material stands (``service.material_ways``), empty before a draft exists."""
+    how each material stands (``service.material_ways``), empty before a draft exists;
+    ``filled``: what ``prefilled`` found (pulled fields locked, suggestions)."""
     own = {name: text for name, text in problems.items() if not name.startswith("postal.")}
     delivery = case.delivery if case else None
-    context = caseform.context(spec, values, own, ways, delivery, lang)
+    context = caseform.context(spec, values, own, ways, delivery, lang, filled)
+    context["reuse_offered"] = filled is not None
     offered = "mail" in context["delivery_options"]
     address = case.postal if case else None
     context["postal_fields"] = postal_form.form_fields(address, problems, lang) if offered else []
@@ -175,7 +202,10 @@ def draft_page(
     """The form of a saved draft with its answers, uploads and problems."""
     spec = service.spec_of(session, case)
     ways = service.material_ways(session, case=case, now=get_now(get_runtime(request)))
-    context = form_context(spec, case, case.form_data, problems, ways, locale(request))
+    applicant = session.get(User, case.applicant_id)
+    assert applicant is not None
+    filled = prefilled(request, session, spec, applicant, case)
+    context = form_context(spec, case, case.form_data, problems, ways, locale(request), filled)
     context.update(
         case=case,
         action=f"/cases/{case.number}/edit",

@@ -32,6 +32,7 @@ from tongban.online.desk import (
     draft_page,
     form_context,
     materials_url,
+    prefilled,
     save,
     save_answers,
     sign_url,
@@ -49,7 +50,10 @@ def apply_page(
     """One form for an item or a bundle, generated from its JSON Schema."""
     entry = catalog.get_entry(session, code=code)
     assert entry.current_version is not None
-    context = caseform.context(entry.current_version.definition, {}, {}, [], None, locale(request))
+    spec = entry.current_version.definition
+    filled = prefilled(request, session, spec, user, None)
+    context = caseform.context(spec, {}, {}, [], None, locale(request), filled)
+    context["reuse_offered"] = True
     context.update(
         case=None, action=f"/apply/{code}", new_draft=True, autosave_url=f"/apply/{code}/autosave"
     )
@@ -118,6 +122,7 @@ def render_case_page(
             p["target"]: p["problem"] for n in notices for p in n.problems if p["target"] in titles
         }
         problems = {**asked, **(problems or {})}
+        filled = prefilled(request, session, context["spec"], user, case)
         context.update(
             form_context(
                 context["spec"],
@@ -126,6 +131,7 @@ def render_case_page(
                 problems,
                 context["ways"],
                 locale(request),
+                filled,
             )
         )
         context.update(
@@ -155,8 +161,8 @@ def case_page(
 def resubmit(number: str, desk: DeskDep, form: CheckedForm) -> Response:
     """Save the corrections and send the case back; the clock resumes."""
     case = service.get_case(desk.session, number=number, user=desk.user)
-    uploads = save_answers(desk, case, form)
     try:
+        uploads = save_answers(desk, case, form)
         caseform.refuse_failed_uploads(service.spec_of(desk.session, case), case.form_data, uploads)
         service.resubmit_case(
             desk.session, case_id=case.id, user=desk.user, now=desk.now, store=desk.store

@@ -21,6 +21,7 @@ from tongban.cases.core.queries import STAGE_NAMES_ZH
 from tongban.cases.enums import CaseState
 from tongban.catalog import service as catalog
 from tongban.ratings import service as ratings
+from tongban.sharing import backfill
 from tongban.supervision import service as supervision
 from tongban.supervision.charts import charts_json
 from tongban.supervision.links import Query, drill
@@ -75,8 +76,10 @@ def dashboard(
     now: NowDep,
     runtime: RuntimeDep,
     days: str = "",
+    per: str = "week",
 ) -> Response:
-    """Overdue work with its owner, volumes, on-time rates, time per item and per stage."""
+    """Overdue work with its owner, volumes, on-time rates, time per item and per stage,
+    and the backfill rate of shared fields (per day, week or month)."""
     period = int(days) if days.isdigit() and int(days) in supervision.PERIODS else 30
     tz = ZoneInfo(runtime.settings.timezone)
     figures = supervision.dashboard(session, now=now, tz=tz, days=period)
@@ -97,6 +100,14 @@ def dashboard(
         periods=supervision.PERIODS,
         charts_json=charts,
         ratings=ratings.figures(session, now=now, since=now - timedelta(days=period)),
+    )
+    per = per if per in backfill.PERIODS else "week"
+    since = now - timedelta(days=period)
+    context.update(
+        backfill_per=per,
+        backfill_rates=backfill.rates(session, since=since, until=now, period=per, tz=tz),
+        backfill_typed=backfill.typed_by_hand(session, since=since, until=now),
+        backfill_reasons=backfill.REASON_ZH,
     )
     return render(request, "supervision/dashboard.html", context)
 

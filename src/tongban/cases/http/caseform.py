@@ -9,10 +9,11 @@ from typing import Any
 from starlette.datastructures import FormData, UploadFile
 
 from tongban.cases.core import definition
+from tongban.cases.core.prefill import Prefill
 from tongban.cases.http.material_rows import material_rows
 from tongban.errors import InvalidInput
 from tongban.forms import service as formcheck
-from tongban.forms.inputs import Problems, Schema, fields, general, title_of
+from tongban.forms.inputs import FormField, Problems, Schema, fields, general, title_of
 
 
 def titles(schema: Schema, materials: Sequence[Schema], locale: str) -> dict[str, str]:
@@ -43,10 +44,14 @@ def context(
     ways: Sequence[Any],
     delivery: str | None,
     locale: str,
+    prefilled: Prefill | None = None,
 ) -> dict[str, Any]:
     """What ``cases/_form.html`` needs: inputs, materials (``ways``: how each stands, from
-    ``service.material_ways``; empty before a draft exists), delivery and errors of no input."""
+    ``service.material_ways``; empty before a draft exists), delivery and errors of no input;
+    with ``prefilled``, pulled fields locked with their source and suggestions filled in."""
     inputs = fields(spec["form"], values, problems, locale)
+    if prefilled is not None:
+        mark_prefilled(inputs, prefilled, locale)
     materials = material_rows(spec, ways, problems, locale)
     known = [f.name for f in inputs] + [f"materials.{m['code']}" for m in materials]
     return {
@@ -57,6 +62,25 @@ def context(
         "delivery_options": definition.delivery_options(spec),
         "delivery": delivery,
     }
+
+
+def mark_prefilled(inputs: list[FormField], prefilled: Prefill, locale: str) -> None:
+    """Show pulled values read-only with their source ("来自公安人口库"); fill empty inputs
+    with suggestions; say why a shared field is asked after all."""
+    for f in inputs:
+        filled = prefilled.values.get(f.name)
+        if filled is not None and filled.locked and f.widget != "checkbox":
+            f.value, f.locked, f.widget, f.options = filled.value, True, "text", []
+            f.attrs = {"readonly": True}
+        elif filled is not None and f.value in (None, "", []):
+            f.value = filled.value
+        else:
+            filled = None
+        if filled is not None:
+            f.source = filled.label_en if locale == "en" else filled.label_zh
+        why = prefilled.asked_because.get(f.name)
+        if why is not None:
+            f.source = why[1] if locale == "en" else why[0]
 
 
 def refuse_failed_uploads(spec: Schema, values: dict[str, Any], uploads: Problems) -> None:

@@ -14,7 +14,7 @@ from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit import service as audit
-from tongban.cases.core import access, clocks, definition
+from tongban.cases.core import access, clocks, definition, prefill
 from tongban.cases.enums import CaseState, TrustLevel
 from tongban.cases.materials import provision
 from tongban.cases.models import Case, Material
@@ -25,6 +25,7 @@ from tongban.errors import Conflict, InvalidInput, NotAllowed, not_a_choice
 from tongban.files import service as files
 from tongban.files.store import FileStore
 from tongban.forms import service as formcheck
+from tongban.timeutil import utcnow
 from tongban.workdays.calendar import WorkCalendar
 
 
@@ -86,6 +87,7 @@ def create_case(
     session.flush()
     division = catalog.get_department(session, code=case.lead_department).division_code
     case.number = case_number(case, clocks.calendar(session), division)
+    case.form_data = _with_shared(session, case, applicant, creator, spec, now, case.form_data)
     audit.record(
         session,
         at=now,
@@ -101,6 +103,29 @@ def create_case(
     return case
 
 
+def _with_shared(
+    session: Session,
+    case: Case,
+    applicant: User,
+    actor: User,
+    spec: dict[str, Any],
+    now: datetime,
+    answers: dict[str, Any],
+) -> dict[str, Any]:
+    """``answers`` with the pulled (locked) fields from their sources; InvalidInput (the
+    case unchanged) when one was changed."""
+    request = prefill.FillRequest(
+        applicant=applicant,
+        actor=actor,
+        spec=spec,
+        answers=answers,
+        case=case,
+        now=now,
+        saving=True,
+    )
+    return prefill.enforce(session, request)
+
+
 def update_form(
     session: Session,
     *,
@@ -109,17 +134,22 @@ def update_form(
     form_data: dict[str, Any],
     delivery: str | None,
     postal_address: Mapping[str, Any] | None = None,
+    now: datetime | None = None,
 ) -> Case:
     """Save form answers of a draft or of a case in correction (identifiers normalised), with
     the delivery chosen and, for delivery by post, the mailing address (checked in full at
-    submission)."""
+    submission). Fields pulled from a shared source keep the source's value (``prefill``):
+    a changed one is refused with InvalidInput, nothing saved."""
     access.check_owner(user, case)
     if case.state not in (CaseState.draft, CaseState.correction_requested):
         raise Conflict(
             "只有草稿或补正中的办件可以修改。", "Only drafts or cases in correction can change."
         )
     spec = definition.spec_of(session, case)
-    case.form_data = formcheck.clean(spec["form"], form_data)
+    applicant = session.get(User, case.applicant_id)
+    assert applicant is not None
+    cleaned = formcheck.clean(spec["form"], form_data)
+    case.form_data = _with_shared(session, case, applicant, user, spec, now or utcnow(), cleaned)
     if delivery is not None:
         offered = definition.delivery_options(spec)
         if delivery not in offered:

@@ -1,0 +1,109 @@
+"""Form answers that other domains supply: fields pulled from shared data sources (filled
+and locked), the applicant's own identity and earlier answers (filled, still editable).
+
+``cases`` sits below the domains that know the sources (``sharing``), so it only owns
+this registry: a filler registered at start-up answers, for one form and applicant,
+which fields it fills and how. The form page shows what the fillers answer; saving a
+draft (``stages/drafting``) asks them again, puts locked values in and refuses a changed
+locked value, so the server, not the page, keeps the lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from tongban.accounts.models import User
+from tongban.cases.models import Case
+from tongban.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class Filled:
+    """A value for one field: ``locked`` when pulled from a source (``label_zh`` says which,
+    e.g. "来自公安人口库"), otherwise a suggestion the applicant may change."""
+
+    value: Any
+    locked: bool
+    label_zh: str
+    label_en: str
+
+
+@dataclass
+class Prefill:
+    """What the fillers answered for one form: values by field, and for fields a source
+    should have filled but could not, the sentence saying why they are asked."""
+
+    values: dict[str, Filled] = field(default_factory=dict)
+    asked_because: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def locked(self) -> dict[str, Filled]:
+        return {name: filled for name, filled in self.values.items() if filled.locked}
+
+
+@dataclass(frozen=True)
+class FillRequest:
+    """One question to the fillers: whose form, which definition, which answers so far.
+
+    ``case`` is None on a new form; ``saving`` is True when the answers are being stored
+    (then fillers log what they pulled, with the case), False when a page only shows them;
+    ``reuse`` is the applicant's consent to reuse answers of their earlier cases.
+    """
+
+    applicant: User
+    actor: User
+    spec: dict[str, Any]
+    answers: dict[str, Any]
+    case: Case | None
+    now: datetime
+    saving: bool = False
+    reuse: bool = False
+
+
+Filler = Callable[[Session, "FillRequest", "Prefill"], None]
+FILLERS: list[Filler] = []
+
+
+def filler(function: Filler) -> Filler:
+    """Register a filler; later fillers do not override a locked value of an earlier one."""
+    FILLERS.append(function)
+    return function
+
+
+def prefill(session: Session, request: FillRequest) -> Prefill:
+    """Every registered filler's answer for the form of ``request``."""
+    found = Prefill()
+    for function in FILLERS:
+        function(session, request, found)
+    return found
+
+
+def enforce(session: Session, request: FillRequest) -> dict[str, Any]:
+    """The answers with every locked value in place; InvalidInput naming each locked field
+    whose posted value differs from its source (nothing is saved then)."""
+    found = prefill(session, request)
+    answers = dict(request.answers)
+    details = []
+    for name, filled in found.locked().items():
+        posted = answers.get(name)
+        if posted not in (None, "") and posted != filled.value:
+            title = request.spec["form"]["properties"].get(name, {}).get("title", name)
+            details.append(
+                {
+                    "field": name,
+                    "message_zh": f"“{title}”{filled.label_zh}，不能修改。",
+                    "message_en": f"'{name}' is {filled.label_en} and cannot be changed.",
+                }
+            )
+        answers[name] = filled.value
+    if details:
+        raise InvalidInput(
+            "锁定字段的值与共享数据不一致，不能修改。",
+            "A locked field differs from its shared source and cannot be changed.",
+            details=details,
+        )
+    return answers

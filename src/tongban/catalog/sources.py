@@ -1,0 +1,98 @@
+"""The shared data-source registry (共享数据源目录) as catalog data: ``sources.yaml``.
+
+Each source is owned by a department and declares the key it is looked up by and its
+fields with their types. Items refer to it in two places, both checked here: a form
+property's ``x-source: <source>.<field>`` (the field is pulled, not asked) and a
+material's ``shared_source`` (the material can be satisfied from the source).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tongban.catalog.yamlsource import Problem, SourceDocument
+
+SOURCE_KEYWORD = "x-source"
+FILE = "sources.yaml"
+# which JSON Schema types of a form property can hold a source field's value
+COMPATIBLE = {
+    "string": {"string"},
+    "date": {"string"},
+    "integer": {"integer", "number"},
+    "number": {"number"},
+    "boolean": {"boolean"},
+}
+
+
+def source_ref(prop: dict[str, Any]) -> tuple[str, str] | None:
+    """(source code, field) a form property is pulled from, or None when it is asked."""
+    ref = prop.get(SOURCE_KEYWORD)
+    if not isinstance(ref, str) or "." not in ref:
+        return None
+    source, _, field = ref.partition(".")
+    return source, field
+
+
+def source_problems(doc: SourceDocument, departments: set[str]) -> list[Problem]:
+    """Problems of a schema-valid ``sources.yaml`` beyond its schema."""
+    found = []
+    codes: list[str] = []
+    for index, source in enumerate(doc.data["sources"]):
+        if source["department"] not in departments:
+            message = f"未知部门代码 {source['department']}"
+            found.append(doc.problem(["sources", index, "department"], message))
+        if source["code"] in codes:
+            found.append(doc.problem(["sources", index, "code"], f"数据源 {source['code']} 重复"))
+        codes.append(source["code"])
+    return found
+
+
+def _ref_problem(prop: dict[str, Any], sources: dict[str, dict[str, Any]]) -> str | None:
+    ref = prop.get(SOURCE_KEYWORD)
+    parsed = source_ref(prop)
+    if parsed is None:
+        return f"x-source 须写成“数据源.字段”，现为 {ref!r}"
+    code, name = parsed
+    source = sources.get(code)
+    if source is None:
+        return f"数据源 {code} 不在 {FILE} 中"
+    declared = source["fields"].get(name)
+    if declared is None:
+        return f"数据源 {code}（{source['name']}）没有字段 {name}"
+    kind = prop.get("type")
+    if isinstance(kind, str) and kind not in COMPATIBLE[declared["type"]]:
+        return f"字段类型 {kind} 与数据源字段 {code}.{name} 的类型 {declared['type']} 不符"
+    return None
+
+
+def item_source_problems(
+    doc: SourceDocument, sources: dict[str, dict[str, Any]] | None
+) -> list[Problem]:
+    """Each ``x-source`` of the form and each material's ``shared_source`` must name a
+    declared source (and field); ``sources`` None means the check cannot run (no file)."""
+    item = doc.data
+    found = []
+    for name, prop in item["form"].get("properties", {}).items():
+        if isinstance(prop, dict) and SOURCE_KEYWORD in prop:
+            message = _ref_problem(prop, sources or {})
+            if message:
+                found.append(doc.problem(["form", "properties", name, SOURCE_KEYWORD], message))
+    for index, material in enumerate(item["materials"]):
+        code = material.get("shared_source")
+        if code is not None and code not in (sources or {}):
+            message = f"共享数据源 {code} 不在 {FILE} 中"
+            found.append(doc.problem(["materials", index, "shared_source"], message))
+        for position, key in enumerate(material.get("shared_keys", [])):
+            if not _form_has(item["form"], key):
+                message = f"表单中没有字段 {key}，无法按它查询共享数据"
+                found.append(doc.problem(["materials", index, "shared_keys", position], message))
+    return found
+
+
+def _form_has(form: dict[str, Any], key: str) -> bool:
+    """Whether ``key`` (field, or rows[].field) names a field of the form."""
+    name, _, sub = key.partition("[].")
+    prop = form.get("properties", {}).get(name)
+    if not isinstance(prop, dict) or not sub:
+        return isinstance(prop, dict)
+    return sub in prop.get("items", {}).get("properties", {})

@@ -1,0 +1,107 @@
+"""The data-access log: every pull of someone's data, who asked, for which case and why.
+
+The data subject (the person by resident ID, the enterprise by credit code) reads the
+rows about them on their profile page; no other applicant can.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tongban.accounts.models import User
+from tongban.cases.core.prefill import FillRequest
+from tongban.sharing.connectors import Lookup
+from tongban.sharing.models import DataAccess
+
+
+def actor_label(user: User) -> str:
+    """How the log names who asked: staff with their department, applicants by name."""
+    if user.is_staff:
+        return f"{user.department_code or ''} {user.display_name}".strip()
+    return user.display_name
+
+
+def _outcome(lookup: Lookup) -> str:
+    if lookup.unavailable:
+        return "unavailable"
+    return "found" if lookup.found else "no_record"
+
+
+def log_pull(
+    session: Session,
+    *,
+    request: FillRequest,
+    pull_source: dict[str, Any],
+    key: str,
+    fields: list[str],
+    lookup: Lookup,
+) -> DataAccess | None:
+    """Log a pull made while saving a case's form; one row per case, source and fields
+    (later saves of the same draft pulling the same fields add none)."""
+    case = request.case
+    case_id = case.id if case is not None else None
+    outcome = _outcome(lookup)
+    query = select(DataAccess).where(
+        DataAccess.case_id == case_id,
+        DataAccess.source == pull_source["code"],
+        DataAccess.subject_key == key,
+        DataAccess.outcome == outcome,
+    )
+    if any(row.fields == fields for row in session.scalars(query)):
+        return None
+    title = request.spec["name"]
+    number = case.number if case is not None else ""
+    return record(
+        session,
+        at=request.now,
+        source=pull_source["code"],
+        subject_key=key,
+        actor=request.actor,
+        case_id=case_id,
+        fields=fields,
+        purpose=f"办理“{title}”（办件 {number}）填写申请表",
+        outcome=outcome,
+    )
+
+
+def record(
+    session: Session,
+    *,
+    at: datetime,
+    source: str,
+    subject_key: str,
+    actor: User | None,
+    case_id: int | None,
+    fields: list[str],
+    purpose: str,
+    outcome: str = "found",
+) -> DataAccess:
+    """Append one row to the data-access log (never changed afterwards)."""
+    row = DataAccess(
+        at=at,
+        source=source,
+        subject_key=subject_key,
+        actor_id=actor.id if actor else None,
+        actor_name=actor_label(actor) if actor else "系统",
+        case_id=case_id,
+        fields=fields,
+        purpose=purpose,
+        outcome=outcome,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def for_subject(session: Session, *, subject_keys: Sequence[str]) -> list[DataAccess]:
+    """Every log row about the subject with one of ``subject_keys``, newest first."""
+    keys = [key for key in subject_keys if key]
+    if not keys:
+        return []
+    query = select(DataAccess).where(DataAccess.subject_key.in_(keys))
+    return list(session.scalars(query.order_by(DataAccess.at.desc(), DataAccess.id.desc())))

@@ -1,0 +1,65 @@
+"""Records of the own-database sources, the data-access log and the fill state of fields."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tongban.db import Base, UTCDateTime
+
+
+class SourceRecord(Base):
+    """One record of a shared source held in this platform's database (connector kind
+    ``database``): the source's fields as JSON, found by the source's key."""
+
+    __tablename__ = "source_records"
+    __table_args__ = (UniqueConstraint("source", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DataAccess(Base):
+    """One pull of someone's data: who, for which case, which fields, when and why.
+
+    ``subject_key`` is the person's resident ID or the enterprise's credit code; the
+    data subject reads their own rows on their profile page, nobody else's.
+    """
+
+    __tablename__ = "data_accesses"
+    __table_args__ = (Index("ix_data_accesses_subject", "subject_key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    source: Mapped[str] = mapped_column(String(40))
+    subject_key: Mapped[str] = mapped_column(String(40))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(String(200))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    fields: Mapped[list[str]] = mapped_column(JSON)
+    purpose: Mapped[str] = mapped_column(String(300))
+    outcome: Mapped[str] = mapped_column(String(20))  # found, no_record, unavailable
+
+
+class FieldFill(Base):
+    """How a shared field of a case's item was filled at its last save: ``pulled`` from its
+    source or ``typed`` by hand (``reason``: no_record, unavailable, invalid). Backfill
+    rates (回填率) count these rows of submitted cases."""
+
+    __tablename__ = "field_fills"
+    __table_args__ = (UniqueConstraint("case_id", "item_code", "field"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    item_code: Mapped[str] = mapped_column(String(40))
+    department: Mapped[str] = mapped_column(String(10))
+    field: Mapped[str] = mapped_column(String(80))
+    source: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str | None] = mapped_column(String(20))

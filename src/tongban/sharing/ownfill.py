@@ -1,0 +1,76 @@
+"""What the applicant already gave: their account's own identity, and (with their consent)
+the answers of their earlier cases. Both only suggest values; the applicant may change
+them, unlike fields pulled from a source (``pulling``), which run first and win.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tongban.accounts.enums import UserKind
+from tongban.accounts.models import User
+from tongban.cases.core.prefill import Filled, FillRequest, Prefill, filler
+from tongban.cases.enums import CaseState
+from tongban.cases.models import Case
+
+EARLIER_CASES = 20  # the newest cases searched for an earlier answer
+
+
+def own_identity(applicant: User) -> dict[str, Any]:
+    """Form fields the account itself answers: name, resident ID and mobile of the person
+    (for an enterprise account: its agent), and the enterprise's name and credit code."""
+    values: dict[str, Any] = {
+        "applicant_name": applicant.display_name,
+        "applicant_id_number": applicant.id_number,
+        "phone": applicant.phone,
+    }
+    if applicant.kind == UserKind.enterprise:
+        values.update(enterprise_name=applicant.enterprise_name, credit_code=applicant.credit_code)
+    return {name: value for name, value in values.items() if value}
+
+
+def _suggest(found: Prefill, name: str, value: Any, label_zh: str, label_en: str) -> None:
+    if name not in found.values:
+        found.values[name] = Filled(value, False, label_zh, label_en)
+
+
+@filler
+def fill_own_identity(session: Session, request: FillRequest, found: Prefill) -> None:
+    """The signed-in applicant's own name, ID number, phone (enterprise name, credit code)."""
+    properties = request.spec["form"]["properties"]
+    for name, value in own_identity(request.applicant).items():
+        if name in properties:
+            _suggest(found, name, value, "来自您的账号信息", "from your account")
+
+
+def earlier_answers(session: Session, *, applicant: User, exclude: Case | None) -> dict[str, Any]:
+    """For each field code, the answer of the applicant's newest earlier case that has it."""
+    query = (
+        select(Case)
+        .where(Case.applicant_id == applicant.id, Case.state != CaseState.withdrawn)
+        .order_by(Case.created_at.desc(), Case.id.desc())
+        .limit(EARLIER_CASES)
+    )
+    answers: dict[str, Any] = {}
+    for case in session.scalars(query):
+        if exclude is not None and case.id == exclude.id:
+            continue
+        for name, value in (case.form_data or {}).items():
+            if value not in (None, "", []):
+                answers.setdefault(name, value)
+    return answers
+
+
+@filler
+def fill_from_earlier_cases(session: Session, request: FillRequest, found: Prefill) -> None:
+    """With the applicant's consent (``reuse``), answers given in their earlier cases."""
+    if not request.reuse:
+        return
+    properties = request.spec["form"]["properties"]
+    earlier = earlier_answers(session, applicant=request.applicant, exclude=request.case)
+    for name, value in earlier.items():
+        if name in properties:
+            _suggest(found, name, value, "来自您以前的办件", "from your earlier applications")

@@ -1,0 +1,182 @@
+"""Profiles (一人一档 / 一企一档): what the shared sources hold about one person (by resident
+ID) or one enterprise (by credit code), their e-licences, their cases, and who looked at
+their data.
+
+Permissions are those of cases: an applicant reads only their own profile; staff read the
+applicant's profile only through a case their department handles, stating why, and that
+reading is logged for the applicant to see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from tongban.accounts.enums import UserKind
+from tongban.accounts.models import User
+from tongban.cases import service as cases
+from tongban.cases.models import Case
+from tongban.catalog import service as catalog
+from tongban.errors import InvalidInput, NotAllowed
+from tongban.licences import service as licences
+from tongban.sharing import access
+from tongban.sharing.connectors import connector_for
+from tongban.sharing.models import DataAccess
+from tongban.timefmt import local
+
+PURPOSE_MAX = 200
+
+
+@dataclass
+class SourceSection:
+    """One source's record about the subject: its fields (title, value), or why none."""
+
+    code: str
+    name: str
+    department: str
+    fields: list[tuple[str, str, Any]] = field(default_factory=list)  # (name, title, value)
+    unavailable: str | None = None
+
+
+@dataclass
+class HeldLicence:
+    """An e-licence naming the subject as holder, with its status today (valid, expired …)."""
+
+    id: int
+    name: str
+    number: str
+    valid_until: date | None  # None: 长期
+    status: str
+
+
+@dataclass
+class Profile:
+    """A person's or an enterprise's profile: ``kind`` person or enterprise, the key."""
+
+    kind: str
+    key: str
+    name: str
+    sections: list[SourceSection]
+    cases: list[Case]
+    accesses: list[DataAccess]
+    licences: list[HeldLicence] = field(default_factory=list)
+
+
+def _sections(session: Session, *, key_kind: str, key: str) -> list[SourceSection]:
+    """Every source looked up by ``key_kind`` that holds (or could not say) a record of ``key``."""
+    found = []
+    for source in catalog.list_sources(session).values():
+        if source["key"] != key_kind:
+            continue
+        lookup = connector_for(source).lookup(session, key=key)
+        section = SourceSection(source["code"], source["name"], source["department"])
+        if lookup.unavailable:
+            section.unavailable = lookup.unavailable
+        elif lookup.record:
+            declared = source["fields"]
+            section.fields = [(n, declared[n]["title"], v) for n, v in lookup.record.items()]
+        else:
+            continue
+        found.append(section)
+    return found
+
+
+def _name(sections: Sequence[SourceSection], fallback: str) -> str:
+    for section in sections:
+        for name, _title, value in section.fields:
+            if name == "name":
+                return str(value)
+    return fallback
+
+
+def profiles_of(session: Session, *, user: User, now: datetime) -> list[Profile]:
+    """The applicant's own profiles: their person, and their enterprise for an enterprise
+    account (not logged: the data subject reading their own data); licence status as of
+    ``now``'s local day."""
+    own = list(cases.list_my_cases(session, user=user))
+    found = []
+    if user.kind == UserKind.enterprise and user.credit_code:
+        firm = user.enterprise_name
+        found.append(_profile(session, "enterprise", user.credit_code, firm, own, now))
+    if user.id_number:
+        person_cases = [] if found else own
+        name = user.display_name
+        found.append(_profile(session, "person", user.id_number, name, person_cases, now))
+    return found
+
+
+def _profile(
+    session: Session, kind: str, key: str, fallback: str | None, own: list[Case], now: datetime
+) -> Profile:
+    key_kind = "credit_code" if kind == "enterprise" else "resident_id"
+    sections = _sections(session, key_kind=key_kind, key=key)
+    logged = access.for_subject(session, subject_keys=[key])
+    profile = Profile(kind, key, _name(sections, fallback or key), sections, own, logged)
+    profile.licences = _licences(session, key, local(now).date())
+    return profile
+
+
+def _licences(session: Session, key: str, today: date) -> list[HeldLicence]:
+    """The e-licences naming ``key`` as holder (the licence library's records)."""
+    return [
+        HeldLicence(
+            licence.id,
+            licence.name,
+            licence.number,
+            licence.valid_until,
+            str(licences.effective_status(licence, today)),
+        )
+        for licence in licences.list_for_code(session, holder_code=key)
+    ]
+
+
+def _check_handles(user: User, case: Case) -> None:
+    """Staff of a department working on the case (a task of it, or its lead) only."""
+    departments = {task.department_code for task in case.tasks} | {case.lead_department}
+    if not user.is_staff or user.department_code not in departments:
+        raise NotAllowed(
+            "只有办理该办件的部门工作人员可以查看申请人档案。",
+            "Only staff of a department handling the case may read the applicant's profile.",
+        )
+
+
+def view_for_case(
+    session: Session, *, user: User, number: str, purpose: str, now: datetime
+) -> Profile:
+    """The profile of a case's applicant for staff handling it; the reading is logged
+    (who, which case, which sources, when, why) for the applicant to see."""
+    case = cases.get_case(session, number=number, user=user)
+    _check_handles(user, case)
+    reason = purpose.strip()
+    if not reason or len(reason) > PURPOSE_MAX:
+        raise InvalidInput(
+            f"请填写查看档案的事由（不超过 {PURPOSE_MAX} 字）。",
+            f"State why you read the profile (at most {PURPOSE_MAX} characters).",
+            field="purpose",
+        )
+    applicant = session.get(User, case.applicant_id)
+    assert applicant is not None
+    kind = "enterprise" if applicant.kind == UserKind.enterprise else "person"
+    key = applicant.credit_code if kind == "enterprise" else applicant.id_number
+    if not key:
+        raise InvalidInput("申请人没有可查询的证件号码。", "The applicant has no identifier.")
+    name = applicant.enterprise_name or applicant.display_name
+    profile = _profile(session, kind, key, name, [], now)
+    profile.cases = [case]
+    fields = [section.code for section in profile.sections]
+    access.record(
+        session,
+        at=now,
+        source="profile",
+        subject_key=key,
+        actor=user,
+        case_id=case.id,
+        fields=fields,
+        purpose=f"办件 {case.number}：{reason}",
+    )
+    profile.accesses = []  # staff do not read the applicant's own access log
+    return profile

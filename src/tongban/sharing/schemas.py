@@ -1,0 +1,102 @@
+"""API bodies of profiles and the data-access log."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tongban.sharing.profiles import PURPOSE_MAX, Profile
+
+
+class SourceRead(BaseModel):
+    code: str
+    name: str
+    department: str
+    unavailable: str | None
+    fields: dict[str, Any]
+
+
+class LicenceLink(BaseModel):
+    id: int
+    name: str
+    number: str
+    valid_until: date | None
+    status: str
+
+
+class CaseLink(BaseModel):
+    number: str
+    title: str
+    state: str
+
+
+class AccessRead(BaseModel):
+    at: datetime
+    actor: str
+    source: str
+    case_id: int | None
+    fields: list[str]
+    purpose: str
+    outcome: str
+
+
+class ProfileRead(BaseModel):
+    """One person's (by resident ID) or enterprise's (by credit code) profile."""
+
+    kind: str
+    key: str
+    name: str
+    sources: list[SourceRead]
+    licences: list[LicenceLink]
+    cases: list[CaseLink]
+    accesses: list[AccessRead]
+
+    @classmethod
+    def of(cls, profile: Profile) -> ProfileRead:
+        return cls(
+            kind=profile.kind,
+            key=profile.key,
+            name=profile.name,
+            sources=[
+                SourceRead(
+                    code=s.code,
+                    name=s.name,
+                    department=s.department,
+                    unavailable=s.unavailable,
+                    fields={name: value for name, _title, value in s.fields},
+                )
+                for s in profile.sections
+            ],
+            licences=[
+                LicenceLink(
+                    id=h.id,
+                    name=h.name,
+                    number=h.number,
+                    valid_until=h.valid_until,
+                    status=h.status,
+                )
+                for h in profile.licences
+            ],
+            cases=[CaseLink(number=c.number, title=c.title, state=c.state) for c in profile.cases],
+            accesses=[
+                AccessRead(
+                    at=a.at,
+                    actor=a.actor_name,
+                    source=a.source,
+                    case_id=a.case_id,
+                    fields=a.fields,
+                    purpose=a.purpose,
+                    outcome=a.outcome,
+                )
+                for a in profile.accesses
+            ],
+        )
+
+
+class ProfileRequest(BaseModel):
+    """Why staff read a case applicant's profile (logged, shown to the applicant)."""
+
+    model_config = ConfigDict(extra="forbid")
+    purpose: str = Field(min_length=1, max_length=PURPOSE_MAX)

@@ -1,0 +1,341 @@
+"""A synthetic but valid population of Fuzhou for the own-database sources (demo, tests).
+
+Deterministic for a seed: the same people and enterprises every time. Resident IDs carry
+the GB 11643 check digit and a Fuzhou district code of GB/T 2260 (3501xx); credit codes
+the GB 32100 check character; names, addresses, employers and marriages are plausible
+and consistent across sources (a person's employer is one of the enterprises, a married
+couple points at each other). The demo accounts are among them with their own data.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from tongban.identifiers import make_credit_code, make_resident_id, validate_resident_id
+
+DISTRICTS = {  # GB/T 2260 code: (name, streets)
+    "350102": ("鼓楼区", ["五四路", "东街", "杨桥中路", "湖东路", "铜盘路", "西二环中路"]),
+    "350103": ("台江区", ["工业路", "八一七中路", "五一南路", "江滨中大道", "群众路"]),
+    "350104": ("仓山区", ["首山路", "则徐大道", "建新南路", "金山大道", "浦上大道"]),
+    "350105": ("马尾区", ["君竹路", "江滨东大道", "罗星东路", "儒江西路"]),
+    "350111": ("晋安区", ["福新东路", "岳峰路", "新店路", "连江北路", "福飞北路"]),
+    "350112": ("长乐区", ["吴航路", "郑和中路", "首占大道", "航城街道会堂路"]),
+    "350121": ("闽侯县", ["乌龙江大道", "甘蔗镇二环路", "上街镇学府路"]),
+    "350122": ("连江县", ["丹凤西路", "江滨路", "玉泉路"]),
+    "350123": ("罗源县", ["凤山北路", "罗川路"]),
+    "350124": ("闽清县", ["梅城镇台山路", "梅溪路"]),
+    "350125": ("永泰县", ["樟城镇人民路", "城关北路"]),
+    "350181": ("福清市", ["清昌大道", "福唐路", "元洪路", "一拂路"]),
+}
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方邹熊白孟秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN_MALE = "伟强磊军勇杰涛斌超明辉鹏华飞宇浩凯健俊帆建国志文博毅晨阳"
+GIVEN_FEMALE = "芳娜敏静丽艳娟霞燕玲婷雪慧琳晶倩颖佳欣怡萍洁蓉红梅丹"
+ETHNICITIES = ["汉族"] * 46 + ["畲族", "回族", "满族", "壮族"]
+EDUCATION = ["小学及以下", "初中", "高中、中专或技校", "大学专科", "大学本科", "研究生及以上"]
+EDUCATION_WEIGHTS = [4, 14, 22, 22, 30, 8]
+TRADE_NAMES = [
+    "榕城",
+    "鼓山",
+    "坊巷",
+    "闽江",
+    "海峡",
+    "新榕",
+    "左海",
+    "冶山",
+    "乌山",
+    "屏山",
+    "瑞达",
+    "恒信",
+    "安泰",
+    "鑫源",
+    "华兴",
+    "宏远",
+    "永辉",
+    "福源",
+    "聚力",
+    "天诚",
+    "嘉禾",
+    "正祥",
+    "盛元",
+    "晋丰",
+    "江南",
+    "茉莉",
+    "榕树",
+    "东方",
+    "致远",
+    "汇通",
+]
+INDUSTRIES = [  # (words in the name, industry category, business scope)
+    ("餐饮管理", "餐饮业", "餐饮服务；食品销售；餐饮管理。"),
+    ("信息技术", "软件和信息技术服务业", "软件开发；信息系统集成服务；信息技术咨询服务。"),
+    ("贸易", "批发业", "日用百货销售；五金产品批发；电子产品销售。"),
+    ("建筑工程", "房屋建筑业", "建设工程施工；住宅室内装饰装修。"),
+    ("物流", "道路运输业", "道路货物运输（不含危险货物）；国内货物运输代理。"),
+    ("食品", "食品制造业", "食品生产；食品销售；农副产品销售。"),
+    ("医药", "零售业", "药品零售；医疗器械销售；保健食品销售。"),
+    ("文化传媒", "文化艺术业", "组织文化艺术交流活动；广告设计、代理；会议及展览服务。"),
+    ("环保科技", "生态保护和环境治理业", "环保咨询服务；污水处理及其再生利用；固体废物治理。"),
+]
+ENTERPRISE_TYPES = [
+    "有限责任公司(自然人独资)",
+    "有限责任公司(自然人投资或控股)",
+    "有限责任公司(法人独资)",
+    "其他有限责任公司",
+]
+CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+DRIVING_CLASSES = ["C1", "C1", "C1", "C2", "B2", "A2"]
+TODAY = date(2026, 11, 1)  # the population's "now": fixed, so a seed always gives the same
+
+
+@dataclass
+class Population:
+    """Generated records by source code: (key, fields) pairs ready for ``source_records``."""
+
+    records: dict[str, list[tuple[str, dict[str, Any]]]] = field(default_factory=dict)
+
+    def add(self, source: str, key: str, data: dict[str, Any]) -> None:
+        self.records.setdefault(source, []).append((key, data))
+
+    def count(self, source: str) -> int:
+        return len(self.records.get(source, []))
+
+
+def _address(rng: random.Random, code: str) -> str:
+    district, streets = DISTRICTS[code]
+    return (
+        f"福建省福州市{district}{rng.choice(streets)}{rng.randint(1, 399)}号"
+        f"{rng.randint(1, 12)}座{rng.randint(1, 30)}{rng.randint(1, 4):02d}室"
+    )
+
+
+def _phone(rng: random.Random) -> str:
+    return f"1{rng.choice('3456789')}{rng.randint(0, 999_999_999):09d}"
+
+
+def _name(rng: random.Random, male: bool) -> str:
+    given = GIVEN_MALE if male else GIVEN_FEMALE
+    length = rng.choice((1, 2, 2))
+    return rng.choice(SURNAMES) + "".join(rng.choice(given) for _ in range(length))
+
+
+class _Ids:
+    """Resident IDs and credit codes, each issued once."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.used: set[str] = set()
+
+    def resident(self, code: str, male: bool) -> tuple[str, date]:
+        while True:
+            birth = date(1950, 1, 1) + timedelta(days=self.rng.randint(0, 365 * 55))
+            sequence = self.rng.randrange(1 if male else 0, 1000, 2)
+            number = make_resident_id(code, birth, sequence)
+            if number not in self.used:
+                self.used.add(number)
+                return number, birth
+
+    def firm_name(self, body: str, district: str) -> str:
+        """福州<字号><行业>有限公司; a taken name gets its district (福州鼓楼…) in front."""
+        for name in (f"福州{body}有限公司", f"福州{district[:-1]}{body}有限公司"):
+            if name not in self.used:
+                self.used.add(name)
+                return name
+        return self.firm_name(body + "发展", district)
+
+    def credit(self, code: str) -> str:
+        while True:
+            body = "MA" + "".join(self.rng.choice(CREDIT_ALPHABET) for _ in range(6))
+            number = make_credit_code(code, body)
+            if number not in self.used:
+                self.used.add(number)
+                return number
+
+
+def _person(rng: random.Random, ids: _Ids, account: dict[str, Any] | None = None) -> dict[str, Any]:
+    if account is not None:
+        number = account["id_number"]
+        checked = validate_resident_id(number)
+        birth, male, code = checked.birth_date, checked.sex == "male", number[:6]
+        ids.used.add(number)
+        name = account["display_name"]
+    else:
+        code = rng.choice(list(DISTRICTS))
+        male = rng.random() < 0.5
+        number, birth = ids.resident(code, male)
+        name = _name(rng, male)
+    household = _address(rng, code if code in DISTRICTS else "350102")
+    return {
+        "id_number": number,
+        "name": name,
+        "gender": "男" if male else "女",
+        "ethnicity": rng.choice(ETHNICITIES),
+        "birth_date": birth.isoformat(),
+        "household_address": household,
+        "residence_address": household
+        if rng.random() < 0.7
+        else _address(rng, rng.choice(list(DISTRICTS))),
+        "division_code": code,
+        "district": DISTRICTS.get(code, DISTRICTS["350102"])[0],
+        "education": rng.choices(EDUCATION, EDUCATION_WEIGHTS)[0],
+    }
+
+
+def _enterprise(
+    rng: random.Random, ids: _Ids, legal_rep: dict[str, Any], account: dict[str, Any] | None
+) -> dict[str, Any]:
+    code = rng.choice(list(DISTRICTS))
+    words, category, scope = rng.choice(INDUSTRIES)
+    if account is not None:
+        credit, name = account["credit_code"], account["enterprise_name"]
+        code = credit[2:8]
+        words, category, scope = INDUSTRIES[0]
+        ids.used.add(credit)
+    else:
+        credit = ids.credit(code)
+        name = ids.firm_name(f"{rng.choice(TRADE_NAMES)}{words}", DISTRICTS[code][0])
+    established = TODAY - timedelta(days=rng.randint(200, 365 * 20))
+    return {
+        "credit_code": credit,
+        "name": name,
+        "enterprise_type": rng.choice(ENTERPRISE_TYPES),
+        "legal_rep_name": legal_rep["name"],
+        "legal_rep_id_number": legal_rep["id_number"],
+        "registered_address": _address(rng, code if code in DISTRICTS else "350102"),
+        "division_code": code,
+        "registered_capital": float(rng.choice((10, 50, 100, 200, 300, 500, 1000, 3000))),
+        "established_on": established.isoformat(),
+        "business_scope": scope,
+        "industry_category": category,
+        "status": "存续",
+    }
+
+
+def _adult(person: dict[str, Any]) -> bool:
+    return date.fromisoformat(person["birth_date"]) <= TODAY - timedelta(days=365 * 22)
+
+
+def _person_sources(
+    rng: random.Random, pop: Population, person: dict[str, Any], enterprises: list[dict[str, Any]]
+) -> None:
+    """Social insurance, housing fund and driver records of one person."""
+    key = person["id_number"]
+    if rng.random() < 0.75:
+        employer = rng.choice(enterprises)
+        since = date.fromisoformat(employer["established_on"]) + timedelta(days=rng.randint(0, 400))
+        pop.add(
+            "social_insurance",
+            key,
+            {
+                "employer_name": employer["name"],
+                "employer_credit_code": employer["credit_code"],
+                "insured_since": min(since, TODAY).isoformat(),
+                "insurance_types": "养老保险、医疗保险、失业保险、工伤保险",
+                "status": "正常参保",
+            },
+        )
+        if rng.random() < 0.7:
+            pop.add(
+                "housing_fund",
+                key,
+                {
+                    "account_number": f"{rng.randint(10**11, 10**12 - 1)}",
+                    "employer_name": employer["name"],
+                    "contribution_rate": rng.choice((5, 8, 10, 12)),
+                    "balance": round(rng.uniform(2_000, 160_000), 2),
+                    "status": "正常缴存",
+                },
+            )
+    if rng.random() < 0.45:
+        first = date.fromisoformat(person["birth_date"]) + timedelta(days=365 * rng.randint(19, 40))
+        pop.add(
+            "vehicle_register",
+            key,
+            {
+                "driving_class": rng.choice(DRIVING_CLASSES),
+                "first_issued_on": min(first, TODAY - timedelta(days=30)).isoformat(),
+                "plates": f"闽A{rng.choice('0123456789ABCDEFGHJK')}{rng.randint(1000, 9999)}",
+            },
+        )
+
+
+def _marriages(rng: random.Random, pop: Population, people: list[dict[str, Any]]) -> None:
+    """Pair adults of opposite sex; both records name the spouse. Others are 未婚."""
+    men = [p for p in people if p["gender"] == "男" and _adult(p)]
+    women = [p for p in people if p["gender"] == "女" and _adult(p)]
+    rng.shuffle(men)
+    rng.shuffle(women)
+    couples = int(min(len(men), len(women)) * 0.7)
+    for husband, wife in zip(men[:couples], women[:couples], strict=True):
+        on = TODAY - timedelta(days=rng.randint(100, 365 * 30))
+        for one, other in ((husband, wife), (wife, husband)):
+            pop.add(
+                "marriage_register",
+                one["id_number"],
+                {
+                    "marital_status": "已婚",
+                    "spouse_name": other["name"],
+                    "spouse_id_number": other["id_number"],
+                    "registered_on": on.isoformat(),
+                },
+            )
+    for single in men[couples:] + women[couples:]:
+        pop.add("marriage_register", single["id_number"], {"marital_status": "未婚"})
+
+
+def generate(
+    *,
+    people: int,
+    enterprises: int,
+    seed: int,
+    accounts: Iterable[dict[str, Any]] = (),
+    progress: Callable[[], None] | None = None,
+) -> Population:
+    """``people`` persons and ``enterprises`` enterprises (the demo ``accounts`` among them,
+    with their own names, IDs and enterprises), and what other sources hold about them."""
+    rng, pop = random.Random(seed), Population()
+    ids = _Ids(rng)
+    applicants = [a for a in accounts if a.get("kind") in ("person", "enterprise")]
+    persons = [_person(rng, ids, a) for a in applicants if a.get("id_number")]
+    persons += [_person(rng, ids) for _ in range(max(people - len(persons), 0))]
+    owners = [a for a in applicants if a.get("credit_code")]
+    firms = [
+        _enterprise(rng, ids, next(p for p in persons if p["id_number"] == a["id_number"]), a)
+        for a in owners
+    ]
+    adults = [p for p in persons if _adult(p)]
+    firms += [
+        _enterprise(rng, ids, rng.choice(adults), None)
+        for _ in range(max(enterprises - len(firms), 0))
+    ]
+    for firm in firms:
+        pop.add("enterprise_register", firm["credit_code"], firm)
+        pop.add(
+            "tax",
+            firm["credit_code"],
+            {
+                "taxpayer_type": rng.choice(("小规模纳税人", "小规模纳税人", "一般纳税人")),
+                "registered_on": firm["established_on"],
+                "tax_cleared": rng.random() < 0.95,
+            },
+        )
+        pop.add(
+            "credit",
+            firm["credit_code"],
+            {
+                "rating": rng.choices(("A", "B", "C"), (70, 25, 5))[0],
+                "dishonest": False,
+            },
+        )
+        if progress:
+            progress()
+    for person in persons:
+        pop.add("population", person["id_number"], person)
+        _person_sources(rng, pop, person, firms)
+        if progress:
+            progress()
+    _marriages(rng, pop, persons)
+    return pop

@@ -1,0 +1,85 @@
+"""Profile pages: the applicant's own (``/my/profile``), and the case applicant's for staff
+handling the case, read by a POST that states why (the reading is logged)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from tongban.accounts.deps import CurrentApplicant, CurrentStaff
+from tongban.accounts.models import User
+from tongban.cases.core.machine import STATE_NAMES_ZH
+from tongban.cases.http.panels import task_panel
+from tongban.cases.models import Case
+from tongban.catalog import service as catalog
+from tongban.errors import InvalidInput
+from tongban.licences.enums import STATUS_NAMES_ZH as LICENCE_STATUS_NAMES
+from tongban.sharing import profiles
+from tongban.web.deps import CheckedForm, NowDep, SessionDep
+from tongban.web.i18n import locale_of
+from tongban.web.templating import render
+
+router = APIRouter()
+
+
+def _context(session: Session, found: list[profiles.Profile]) -> dict[str, Any]:
+    names = {code: source["name"] for code, source in catalog.list_sources(session).items()}
+    return {
+        "profiles": found,
+        "source_names": {**names, "profile": "档案查看"},
+        "state_names": STATE_NAMES_ZH,
+        "licence_status_names": LICENCE_STATUS_NAMES,
+    }
+
+
+@router.get("/my/profile")
+def my_profile(
+    request: Request, session: SessionDep, user: CurrentApplicant, now: NowDep
+) -> Response:
+    """My profile: what the shared sources hold about me, my e-licences, my cases, who
+    looked at my data."""
+    context = _context(session, profiles.profiles_of(session, user=user, now=now))
+    return render(request, "sharing/profile.html", {**context, "own": True})
+
+
+@router.post("/cases/{number}/profile")
+def case_profile(
+    number: str,
+    request: Request,
+    session: SessionDep,
+    user: CurrentStaff,
+    now: NowDep,
+    form: CheckedForm,
+) -> Response:
+    """The applicant's profile for staff handling the case; the reason is logged."""
+    purpose = form.get("purpose")
+    try:
+        found = profiles.view_for_case(
+            session,
+            user=user,
+            number=number,
+            purpose=purpose if isinstance(purpose, str) else "",
+            now=now,
+        )
+    except InvalidInput as error:
+        context = {
+            "profile_number": number,
+            "profile_problem": error.message(
+                locale_of(request, request.app.state.runtime.settings.default_locale)
+            ),
+        }
+        return render(request, "sharing/profile_reason.html", context, status_code=422)
+    context = _context(session, [found])
+    return render(request, "sharing/profile.html", {**context, "own": False, "number": number})
+
+
+@task_panel
+def profile_panel(
+    request: Request, session: Session, case: Case, user: User, now: datetime
+) -> dict[str, Any]:
+    """The task page's button to read the applicant's profile (with a reason)."""
+    return {"profile_number": case.number, "profile_problem": None}

@@ -1,0 +1,86 @@
+"""One connector interface, two real kinds: this database's tables and a department's REST
+service on a real loopback HTTP server (found, no record, down, slow, failing once)."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy.orm import Session
+
+from tests.sharing.conftest import (
+    MINFENG_CREDIT,
+    ZHANGSAN_ID,
+    Department,
+    free_port_url,
+    serve_over_http,
+)
+from tongban.sharing import service as sharing
+from tongban.sharing.connectors import HttpConnector
+
+FIELDS = {"name": {"type": "string", "title": "姓名"}, "birth_date": {"type": "date", "title": "x"}}
+
+
+def test_the_database_kind_finds_the_record_by_its_key(db: Session, population: dict) -> None:
+    found = sharing.lookup(db, code="population", key=ZHANGSAN_ID)
+    assert found.record is not None and found.record["name"] == "张三"
+    enterprise = sharing.lookup(db, code="enterprise_register", key=MINFENG_CREDIT)
+    assert enterprise.record is not None
+    assert enterprise.record["name"] == "福州闽丰餐饮管理有限公司"
+    assert enterprise.record["legal_rep_id_number"] == "350104197812302577"
+    none = sharing.lookup(db, code="population", key="350102198506151238")
+    assert none.record is None and none.unavailable is None
+
+
+def test_the_http_kind_reads_the_department_service(db: Session, department: Department) -> None:
+    department.records[ZHANGSAN_ID] = {"name": "张三", "birth_date": "1962-04-18", "x": 1}
+    connector = HttpConnector(code="population", fields=FIELDS, url=department.url)
+    found = connector.lookup(db, key=ZHANGSAN_ID)
+    assert found.record == {"name": "张三", "birth_date": "1962-04-18"}  # declared fields only
+    assert connector.lookup(db, key="350102198506151238").record is None  # 404: no record
+
+
+def test_a_field_of_the_wrong_type_is_dropped_not_trusted(
+    db: Session, department: Department
+) -> None:
+    department.records[ZHANGSAN_ID] = {"name": 42, "birth_date": "18/04/1962"}
+    found = HttpConnector(code="population", fields=FIELDS, url=department.url).lookup(
+        db, key=ZHANGSAN_ID
+    )
+    assert found.record == {}
+
+
+def test_a_department_that_is_down_is_unavailable_not_an_error(db: Session) -> None:
+    connector = HttpConnector(code="population", fields=FIELDS, url=free_port_url(), retries=2)
+    found = connector.lookup(db, key=ZHANGSAN_ID)
+    assert found.record is None and found.unavailable == "unreachable"
+
+
+def test_a_slow_department_times_out_within_its_limit(db: Session, department: Department) -> None:
+    department.records[ZHANGSAN_ID] = {"name": "张三"}
+    department.mode, department.delay = "slow", 1.5
+    connector = HttpConnector(
+        code="population", fields=FIELDS, url=department.url, timeout_seconds=0.2, retries=1
+    )
+    started = time.monotonic()
+    found = connector.lookup(db, key=ZHANGSAN_ID)
+    assert found.unavailable == "timeout"
+    assert time.monotonic() - started < 1.0  # two tries of 0.2 s, not the department's 1.5 s
+    assert department.hits == 2
+
+
+def test_a_failure_is_retried(db: Session, department: Department) -> None:
+    department.records[ZHANGSAN_ID] = {"name": "张三"}
+    department.mode = "failing_once"
+    connector = HttpConnector(code="population", fields=FIELDS, url=department.url, retries=1)
+    assert connector.lookup(db, key=ZHANGSAN_ID).record == {"name": "张三"}
+    assert department.hits == 2
+
+
+def test_the_catalog_can_point_a_source_at_a_department_service(
+    db: Session, department: Department
+) -> None:
+    department.records[MINFENG_CREDIT] = {"name": "福州闽丰餐饮管理有限公司"}
+    serve_over_http(db, "enterprise_register", department.url)
+    found = sharing.lookup(db, code="enterprise_register", key=MINFENG_CREDIT)
+    assert found.record == {"name": "福州闽丰餐饮管理有限公司"}
+    assert department.hits == 1

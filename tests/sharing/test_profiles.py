@@ -1,0 +1,161 @@
+"""Profiles and the data-access log: the person sees who pulled their data and why; no
+other applicant sees it; staff read a profile only through a case they handle, logged."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.factories import open_task
+from tests.licences.support import FOOD, licensed
+from tests.sharing.conftest import MINFENG_CREDIT, ZHANGSAN_ID
+from tests.web.support import SignedIn, csrf
+from tongban.sharing.models import DataAccess
+
+ITEM = "3501-RS-003"
+API = "/api/v1"
+
+
+def _zhangsan_case(client: TestClient, headers: dict[str, str]) -> dict:
+    created = client.post(f"{API}/cases", json={"code": ITEM, "form_data": {}}, headers=headers)
+    assert created.status_code == 201, created.text
+    return dict(created.json())
+
+
+def test_a_pull_is_logged_with_who_which_case_which_fields_and_why(
+    client: TestClient,
+    as_user,
+    db: Session,
+    population: dict,  # type: ignore[no-untyped-def]
+) -> None:
+    case = _zhangsan_case(client, as_user("zhangsan"))
+    rows = db.scalars(select(DataAccess).where(DataAccess.subject_key == ZHANGSAN_ID)).all()
+    by_source = {row.source: row for row in rows}
+    population_row = by_source["population"]
+    assert population_row.actor_name == "张三" and population_row.outcome == "found"
+    assert population_row.case_id is not None
+    assert {"name", "id_number", "household_address"} <= set(population_row.fields)
+    assert population_row.purpose == f"办理“失业登记”（办件 {case['number']}）填写申请表"
+    client.patch(
+        f"{API}/cases/{case['number']}",
+        json={"form_data": case["form_data"]},
+        headers=as_user("zhangsan"),
+    )
+    again = db.scalars(select(DataAccess).where(DataAccess.subject_key == ZHANGSAN_ID)).all()
+    assert len(again) == len(rows)  # saving the same draft again adds no duplicate rows
+
+
+def test_the_person_sees_the_log_and_no_other_applicant_does(
+    client: TestClient,
+    as_user,
+    signed_in: SignedIn,
+    population: dict,  # type: ignore[no-untyped-def]
+) -> None:
+    case = _zhangsan_case(client, as_user("zhangsan"))
+    mine = client.get(f"{API}/profiles/me", headers=as_user("zhangsan")).json()
+    assert [p["kind"] for p in mine] == ["person"]
+    assert mine[0]["key"] == ZHANGSAN_ID
+    assert mine[0]["sources"][0]["fields"]["name"] == "张三"
+    assert any(case["number"] in a["purpose"] for a in mine[0]["accesses"])
+    assert [c["number"] for c in mine[0]["cases"]] == [case["number"]]
+    others = client.get(f"{API}/profiles/me", headers=as_user("lisi")).json()
+    assert all(case["number"] not in a["purpose"] for p in others for a in p["accesses"])
+    assert all(p["key"] != ZHANGSAN_ID for p in others)
+    page = signed_in("zhangsan").get("/my/profile").text
+    assert "谁查看了我的数据" in page and case["number"] in page and "公安人口库" in page
+    other_page = signed_in("lisi").get("/my/profile").text
+    assert case["number"] not in other_page and ZHANGSAN_ID not in other_page
+
+
+def test_an_enterprise_account_sees_its_enterprise_profile(
+    client: TestClient,
+    as_user,
+    population: dict,  # type: ignore[no-untyped-def]
+) -> None:
+    mine = client.get(f"{API}/profiles/me", headers=as_user("minfeng")).json()
+    assert [p["kind"] for p in mine] == ["enterprise", "person"]
+    enterprise = mine[0]
+    assert enterprise["key"] == MINFENG_CREDIT and enterprise["name"] == "福州闽丰餐饮管理有限公司"
+    sources = {s["code"]: s["fields"] for s in enterprise["sources"]}
+    assert sources["enterprise_register"]["legal_rep_name"] == "王五"
+    assert "tax" in sources and "credit" in sources
+
+
+def test_staff_read_a_profile_only_through_a_case_they_handle_and_it_is_logged(
+    client: TestClient,
+    as_user,
+    population: dict,  # type: ignore[no-untyped-def]
+) -> None:
+    from tests.factories import upload
+
+    headers = as_user("zhangsan")
+    case = _zhangsan_case(client, headers)
+    number = case["number"]
+    form = {**case["form_data"], "termination_date": "2025-09-01", "phone": "13800000001"}
+    saved = client.patch(f"{API}/cases/{number}", json={"form_data": form}, headers=headers)
+    assert saved.status_code == 200, saved.text
+    assert upload(client, headers, number, "ID_CARD").status_code == 201
+    submitted = client.post(f"{API}/cases/{number}/submit", headers=headers)
+    assert submitted.status_code == 200, submitted.text
+    body = {"purpose": "核对户籍地址"}
+    other = client.post(f"{API}/cases/{number}/profile", json=body, headers=as_user("scjg"))
+    assert other.status_code == 404  # 市场监管 does not handle this case: not even its existence
+    applicant = client.post(f"{API}/cases/{number}/profile", json=body, headers=headers)
+    assert applicant.status_code == 403
+    assert open_task(client, as_user("rs"), number, "accept")
+    read = client.post(f"{API}/cases/{number}/profile", json=body, headers=as_user("rs"))
+    assert read.status_code == 200, read.text
+    assert read.json()["name"] == "张三" and read.json()["accesses"] == []
+    log = client.get(f"{API}/profiles/me", headers=headers).json()[0]["accesses"]
+    assert (
+        log[0]["actor"] == "RS 人社审查员" and log[0]["purpose"] == f"办件 {number}：核对户籍地址"
+    )
+    blank = client.post(
+        f"{API}/cases/{number}/profile", json={"purpose": " "}, headers=as_user("rs")
+    )
+    assert blank.status_code == 422
+
+
+def test_the_task_page_offers_the_profile_with_a_reason(
+    client: TestClient,
+    as_user,
+    signed_in: SignedIn,
+    population: dict,  # type: ignore[no-untyped-def]
+) -> None:
+    from tests.factories import upload
+
+    headers = as_user("zhangsan")
+    case = _zhangsan_case(client, headers)
+    number = case["number"]
+    form = {**case["form_data"], "termination_date": "2025-09-01", "phone": "13800000001"}
+    client.patch(f"{API}/cases/{number}", json={"form_data": form}, headers=headers)
+    upload(client, headers, number, "ID_CARD")
+    assert client.post(f"{API}/cases/{number}/submit", headers=headers).status_code == 200
+    task = open_task(client, as_user("rs"), number, "accept")
+    page = signed_in("rs")
+    html = page.get(f"/staff/tasks/{task['id']}").text
+    assert f'action="/cases/{number}/profile"' in html
+    empty = page.post(f"/cases/{number}/profile", data={"csrf_token": csrf(html), "purpose": ""})
+    assert empty.status_code == 422 and "请填写查看档案的事由" in empty.text
+    shown = page.post(
+        f"/cases/{number}/profile", data={"csrf_token": csrf(html), "purpose": "核对"}
+    )
+    assert shown.status_code == 200 and "申请人档案" in shown.text and "公安人口库" in shown.text
+    assert "本次查看已记录" in shown.text
+
+
+def test_a_profile_lists_the_e_licences_its_subject_holds(
+    client: TestClient,
+    as_user,
+    signed_in: SignedIn,  # type: ignore[no-untyped-def]
+) -> None:
+    result = licensed(client, as_user, FOOD)  # 民丰's 食品经营许可证, issued by 市场监管
+    mine = client.get(f"{API}/profiles/me", headers=as_user("minfeng")).json()
+    held = {each["number"]: each for p in mine for each in p["licences"]}
+    assert held[result["number"]]["status"] == "valid"
+    page = signed_in("minfeng").get("/my/profile").text
+    assert "电子证照" in page and result["number"] in page
+    assert f'href="/licences/{held[result["number"]]["id"]}"' in page
+    others = client.get(f"{API}/profiles/me", headers=as_user("lisi")).json()
+    assert all(each["number"] != result["number"] for p in others for each in p["licences"])

@@ -1,0 +1,165 @@
+"""Fields on the shared list are pulled, shown filled and locked with their source, and the
+server keeps the lock; the applicant's own identity is prefilled; earlier answers are
+reused only when the applicant agrees; a department that is down never loses the case."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests.factories import upload
+from tests.sharing.conftest import ZHANGSAN_ID, Department, free_port_url, serve_over_http
+from tests.web.support import PDF, VALID, SignedIn, csrf, fill_in
+from tongban.sharing import service as sharing
+
+ITEM = "3501-RS-003"  # 失业登记: applicant, household and residence address from 公安人口库
+API = "/api/v1"
+
+
+def _input(html: str, name: str) -> str:
+    found = re.search(rf'<input type="[a-z]+" id="f-{name}"[^>]*>', html)
+    assert found, f"no input {name}"
+    return found.group(0)
+
+
+def test_pulled_fields_are_filled_and_locked_with_their_source(
+    signed_in: SignedIn, db: Session, population: dict
+) -> None:
+    person = sharing.lookup(db, code="population", key=ZHANGSAN_ID).record
+    assert person is not None
+    html = signed_in("zhangsan").get(f"/apply/{ITEM}").text
+    household = _input(html, "household_address")
+    assert f'value="{person["household_address"]}"' in household and " readonly" in household
+    assert 'id="s-household_address">来自公安人口库</p>' in html
+    name = _input(html, "applicant_name")
+    assert 'value="张三"' in name and " readonly" in name
+    district = _input(html, "fuzhou_district")  # an enum, locked: shown as text, not a select
+    assert f'value="{person["district"]}"' in district and " readonly" in district
+    phone = _input(html, "phone")  # the account's own phone: filled, still editable
+    assert 'value="13800000001"' in phone and "readonly" not in phone
+    assert 'id="s-phone">来自您的账号信息</p>' in html
+    employer = re.search(r'<input type="text" id="f-termination_date"', html)
+    assert employer is None  # a date stays a date input; nothing else changed
+
+
+def test_without_a_record_the_identity_is_prefilled_but_nothing_locked(
+    signed_in: SignedIn,
+) -> None:
+    html = signed_in("zhangsan").get(f"/apply/{ITEM}").text
+    name = _input(html, "applicant_name")
+    assert 'value="张三"' in name and "readonly" not in name
+    assert f'value="{ZHANGSAN_ID}"' in _input(html, "applicant_id_number")
+    assert "readonly" not in _input(html, "household_address")
+
+
+def test_the_server_refuses_a_changed_locked_value_and_saves_nothing(
+    client: TestClient,
+    as_user,
+    db: Session,
+    population: dict,  # type: ignore[no-untyped-def]
+) -> None:
+    headers = as_user("zhangsan")
+    created = client.post(f"{API}/cases", json={"code": ITEM, "form_data": {}}, headers=headers)
+    assert created.status_code == 201, created.text
+    case = created.json()
+    assert case["form_data"]["applicant_name"] == "张三"  # pulled in without being sent
+    assert case["form_data"]["applicant_id_number"] == ZHANGSAN_ID
+    changed = {**case["form_data"], "household_address": "福建省福州市鼓楼区别处1号"}
+    response = client.patch(
+        f"{API}/cases/{case['number']}", json={"form_data": changed}, headers=headers
+    )
+    assert response.status_code == 422
+    body = response.json()["error"]
+    assert [d["field"] for d in body["details"]] == ["household_address"]
+    assert body["details"][0]["message_zh"] == "“户籍地址”来自公安人口库，不能修改。"
+    again = client.get(f"{API}/cases/{case['number']}", headers=headers).json()
+    assert again["form_data"]["household_address"] == case["form_data"]["household_address"]
+
+
+def locked_inputs(html: str) -> dict[str, str]:
+    """name → value of every read-only input on the page (what the browser posts back)."""
+    inputs = re.findall(
+        r'<input type="text" id="f-[^"]+" name="([^"]+)" value="([^"]*)"([^>]*)>', html
+    )
+    return {name: value for name, value, rest in inputs if " readonly" in rest}
+
+
+def test_the_web_form_saves_the_locked_values_it_showed(
+    signed_in: SignedIn, db: Session, population: dict
+) -> None:
+    client = signed_in("zhangsan")
+    shown = locked_inputs(client.get(f"/apply/{ITEM}").text)
+    assert {"applicant_name", "household_address", "fuzhou_district"} <= set(shown)
+    form = {**VALID, **shown}
+    files = {"m_ID_CARD": ("id.pdf", PDF, "application/pdf")}
+    response = fill_in(client, ITEM, form, files)
+    assert response.status_code == 200 and "/review" in str(response.url), response.text[-2000:]
+    tampered = fill_in(client, ITEM, {**form, "applicant_name": "李四"}, files)
+    assert tampered.status_code == 422
+    assert (
+        '<p class="error" id="e-applicant_name">“申请人(经办人)姓名”来自公安人口库，不能修改。'
+        in (tampered.text)
+    )
+    assert (
+        locked_inputs(tampered.text)["applicant_name"] == "张三"
+    )  # the form shows the source's value again
+
+
+def test_earlier_answers_are_reused_only_with_consent(
+    signed_in: SignedIn,
+    client: TestClient,
+    as_user,  # type: ignore[no-untyped-def]
+) -> None:
+    headers = as_user("lisi")
+    earlier = {"employer_name": "福州左海贸易有限公司", "education": "大学专科"}
+    created = client.post(
+        f"{API}/cases", json={"code": ITEM, "form_data": earlier}, headers=headers
+    )
+    assert created.status_code == 201, created.text
+    page = signed_in("lisi")
+    plain = page.get("/apply/3501-RS-004").text  # 就业创业证申领 asks the same fields
+    assert "福州左海贸易有限公司" not in plain
+    assert "我同意使用我以前办件中填写过的信息" in plain
+    reused = page.get("/apply/3501-RS-004?reuse=1").text
+    assert 'value="福州左海贸易有限公司"' in _input(reused, "employer_name")
+    assert 'id="s-employer_name">来自您以前的办件</p>' in reused
+
+
+def test_a_department_that_is_down_turns_the_field_into_an_input_and_keeps_the_case(
+    signed_in: SignedIn, db: Session, population: dict
+) -> None:
+    serve_over_http(db, "population", free_port_url())
+    client = signed_in("zhangsan")
+    html = client.get(f"/apply/{ITEM}").text
+    assert "readonly" not in _input(html, "household_address")
+    assert "公安人口库暂时无法访问（无法连接），请手动填写；办件照常保存，不会丢失。" in html
+    files = {"m_ID_CARD": ("id.pdf", PDF, "application/pdf")}
+    assert "household_address" not in locked_inputs(html)
+    review = fill_in(client, ITEM, {**VALID, **locked_inputs(html)}, files)
+    assert review.status_code == 200 and "/review" in str(review.url)
+    receipt = client.post(
+        re.search(r'action="(/cases/\d+/submit)"', review.text).group(1),  # type: ignore[union-attr]
+        data={"csrf_token": csrf(review.text)},
+    )
+    assert receipt.status_code == 200 and "受理" in receipt.text
+
+
+def test_a_slow_department_does_not_stop_an_api_application(
+    client: TestClient,
+    as_user,
+    db: Session,
+    department: Department,  # type: ignore[no-untyped-def]
+) -> None:
+    department.mode, department.delay = "slow", 1.0
+    serve_over_http(db, "population", department.url, timeout=0.2, retries=0)
+    headers = as_user("zhangsan")
+    form = dict(VALID)
+    created = client.post(f"{API}/cases", json={"code": ITEM, "form_data": form}, headers=headers)
+    assert created.status_code == 201, created.text
+    number = created.json()["number"]
+    assert upload(client, headers, number, "ID_CARD").status_code == 201
+    submitted = client.post(f"{API}/cases/{number}/submit", headers=headers)
+    assert submitted.status_code == 200, submitted.text
+    assert submitted.json()["form_data"]["household_address"] == VALID["household_address"]

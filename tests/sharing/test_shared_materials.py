@@ -1,0 +1,115 @@
+"""企业开办 as a registered person: identity materials come from the population register
+without upload (trust level A, the pull logged), the form's shared fields are pulled, and
+the backfill rate reaches the supervision dashboard, with fields typed by hand listed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.factories import entry, upload
+from tests.sharing.conftest import ZHANGSAN_ID, free_port_url, serve_over_http
+from tests.web.support import VALID, SignedIn
+from tongban.cases.models import Case
+from tongban.demo.samples import fill_form
+from tongban.sharing import backfill
+from tongban.sharing.models import DataAccess, FieldFill
+
+QYKB = "3501-BUNDLE-QYKB"
+API = "/api/v1"
+
+
+def _submit_uploading_what_is_asked(
+    client: TestClient, headers: dict[str, str], number: str
+) -> tuple[dict[str, Any], set[str]]:
+    """Submit; upload only the materials the refusal names, then submit again."""
+    first = client.post(f"{API}/cases/{number}/submit", headers=headers)
+    assert first.status_code == 422, first.text
+    asked = {d["field"].removeprefix("materials.") for d in first.json()["error"]["details"]}
+    for code in asked:
+        assert upload(client, headers, number, code).status_code == 201, code
+    second = client.post(f"{API}/cases/{number}/submit", headers=headers)
+    assert second.status_code == 200, second.text
+    return second.json(), asked
+
+
+def test_enterprise_start_up_as_a_registered_person(
+    client: TestClient,
+    as_user,
+    db: Session,
+    population: dict,
+    signed_in: SignedIn,  # type: ignore[no-untyped-def]
+) -> None:
+    headers = as_user("zhangsan")
+    spec = entry(client, QYKB)
+    created = client.post(f"{API}/cases", json={"code": QYKB, "form_data": {}}, headers=headers)
+    assert created.status_code == 201, created.text
+    number, pulled = created.json()["number"], created.json()["form_data"]
+    assert pulled["applicant_name"] == "张三" and pulled["applicant_id_number"] == ZHANGSAN_ID
+    form = {**fill_form(spec["form"]), **pulled, "legal_rep_name": "张三"}
+    form["legal_rep_id_number"] = ZHANGSAN_ID  # the founder is the legal representative
+    form["shareholders"] = [{**form["shareholders"][0], "name": "张三", "id_number": ZHANGSAN_ID}]
+    saved = client.patch(f"{API}/cases/{number}", json={"form_data": form}, headers=headers)
+    assert saved.status_code == 200, saved.text
+    _case, asked = _submit_uploading_what_is_asked(client, headers, number)
+    assert not {"ID_CARD", "LEGAL_REP_ID", "SHAREHOLDER_ID", "APPLICATION_FORM"} & asked
+    rows = {
+        m["material_code"]: m
+        for m in client.get(f"{API}/cases/{number}/materials", headers=headers).json()
+    }
+    identity = rows["ID_CARD"]
+    assert identity["way"] == "shared" and identity["trust_level"] == "A"
+    assert identity["reference"] == f"population:{ZHANGSAN_ID}" and identity["filename"] is None
+    assert identity["summary"] == "已从公安人口库调取核验，无需上传"
+    logged = [r for r in db.scalars(select(DataAccess)) if r.fields == ["ID_CARD"]]
+    assert [row.subject_key for row in logged] == [ZHANGSAN_ID]
+    assert "核验材料“申请人(经办人)居民身份证”" in logged[0].purpose
+
+    stored = db.scalar(select(Case).where(Case.number == number))
+    assert stored is not None
+    pulled_count, shared_count = backfill.case_share(db, case=stored)
+    fields = len(spec["form"]["properties"])
+    required = [m for m in spec["materials"] if m["required"]]
+    uploaded = [m for m in rows.values() if m["way"] == "upload"]
+    print(
+        f"\n企业开办 as a registered person: {pulled_count} of {fields} form fields filled from "
+        f"sources ({pulled_count}/{shared_count} of the shared fields the applicant could have "
+        f"pulled; the new company's own data has no source yet), phone from the account; "
+        f"{len(required) - len(uploaded)} of {len(required)} required materials not uploaded"
+    )
+    assert pulled_count == 2 and shared_count >= pulled_count
+    assert len(uploaded) == len(asked) < len(required)
+
+    dashboard = signed_in("supervisor").get("/supervision?per=day").text
+    assert "共享数据回填率" in dashboard and "印章刻制备案(公章刻制)" in dashboard
+    assert "100%" in dashboard
+
+
+def test_fields_typed_while_the_source_was_down_are_listed_for_the_department(
+    client: TestClient,
+    as_user,
+    db: Session,
+    population: dict,
+    signed_in: SignedIn,  # type: ignore[no-untyped-def]
+) -> None:
+    serve_over_http(db, "population", free_port_url(), retries=0)
+    headers = as_user("zhangsan")
+    item = "3501-RS-003"
+    created = client.post(f"{API}/cases", json={"code": item, "form_data": {}}, headers=headers)
+    number = created.json()["number"]
+    form = {**VALID, **created.json()["form_data"]}
+    assert (
+        client.patch(f"{API}/cases/{number}", json={"form_data": form}, headers=headers).status_code
+        == 200
+    )
+    _submit_uploading_what_is_asked(client, headers, number)
+    typed = {
+        f.field: f.reason for f in db.scalars(select(FieldFill).where(FieldFill.state == "typed"))
+    }
+    assert typed["applicant_name"] == "unavailable" and typed["household_address"] == "unavailable"
+    dashboard = signed_in("supervisor").get("/supervision").text
+    assert "共享但仍由申请人手工填写的字段" in dashboard
+    assert "household_address" in dashboard and "数据源当时无法访问" in dashboard

@@ -1,0 +1,78 @@
+"""The data-source registry is catalog data the loader checks, like the items that use it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from sqlalchemy.orm import Session
+
+from tests.catalog.conftest import CatalogCopy
+from tongban.catalog import service as catalog
+from tongban.catalog.loader import read_catalog
+from tongban.catalog.sources import source_ref
+
+CATALOG = Path(__file__).resolve().parents[2] / "catalog"
+GA_001 = "items/3501-GA-001.yaml"
+
+
+def test_every_source_the_catalog_names_is_declared_with_owner_key_and_typed_fields() -> None:
+    read = read_catalog(CATALOG)
+    assert not read.errors, read.errors
+    named = set()
+    for item in read.items.values():
+        named |= {m["shared_source"] for m in item["materials"] if m.get("shared_source")}
+        named |= {ref[0] for p in item["form"]["properties"].values() if (ref := source_ref(p))}
+    assert named <= set(read.sources)
+    wanted = {"population", "enterprise_register", "social_insurance", "housing_fund", "tax"}
+    assert wanted | {"marriage_register", "credit", "e_licence"} <= set(read.sources)
+    owners = {code: source["department"] for code, source in read.sources.items()}
+    assert owners["population"] == "GA" and owners["enterprise_register"] == "SCJG"
+    assert read.sources["population"]["key"] == "resident_id"
+    assert read.sources["enterprise_register"]["key"] == "credit_code"
+    assert read.sources["population"]["fields"]["birth_date"]["type"] == "date"
+
+
+def test_sources_are_stored_with_the_catalog(db: Session) -> None:
+    sources = catalog.list_sources(db)
+    assert sources["population"]["name"] == "公安人口库"
+
+
+def test_a_form_field_naming_an_unknown_source_field_fails_the_loader(
+    catalog_copy: CatalogCopy,
+) -> None:
+    line = catalog_copy.replace(
+        GA_001, "x-source: enterprise_register.legal_rep_name", "x-source: enterprise_register.boss"
+    )
+    problems = [p for p in read_catalog(catalog_copy.root).errors if p.file == GA_001]
+    assert [(p.line, p.field) for p in problems] == [
+        (line, "form.properties.legal_rep_name.x-source")
+    ]
+    assert "没有字段 boss" in problems[0].message
+
+
+def test_a_material_naming_an_unknown_source_or_key_field_fails_the_loader(
+    catalog_copy: CatalogCopy,
+) -> None:
+    old = "  shared_source: population\n  shared_keys: [legal_rep_id_number]\n"
+    new = "  shared_source: populace\n  shared_keys: [boss_id_number]\n"
+    catalog_copy.replace(GA_001, old, new)
+    problems = [p for p in read_catalog(catalog_copy.root).errors if p.file == GA_001]
+    assert [p.field for p in problems] == [
+        "materials.1.shared_source",
+        "materials.1.shared_keys.0",
+    ]
+
+
+def test_a_source_owned_by_an_unknown_department_fails_the_loader(
+    catalog_copy: CatalogCopy,
+) -> None:
+    text = yaml.safe_load(catalog_copy.text("sources.yaml"))
+    assert text["sources"][0]["department"] == "GA"
+    catalog_copy.replace(
+        "sources.yaml",
+        "  department: GA\n  key: resident_id\n  connector: {kind: database}\n  fields:\n    id_number",
+        "  department: XX\n  key: resident_id\n  connector: {kind: database}\n  fields:\n    id_number",
+    )
+    problems = [p for p in read_catalog(catalog_copy.root).errors if p.file == "sources.yaml"]
+    assert [p.message for p in problems] == ["未知部门代码 XX"]

@@ -14,7 +14,8 @@ from tongban.cli import app, base, run
 from tongban.cli import sharing as sharing_cli
 from tongban.identifiers import division, validate_credit_code, validate_resident_id
 from tongban.sharing import service as sharing
-from tongban.sharing.synthetic import DISTRICTS, generate
+from tongban.sharing.synthetic import generate
+from tongban.sharing.vocabulary import DISTRICTS
 from tongban.web.runtime import Runtime
 
 

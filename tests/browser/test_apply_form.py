@@ -51,10 +51,12 @@ def test_messages_appear_next_to_the_field_in_chinese(people: Browsers) -> None:
     page.click("button:text-is('提交申请')")
     summary = page.locator(".form-problems[role=alert]")
     expect(summary).to_contain_text("请按以下提示修改后再提交")
-    expect(summary).to_contain_text("“申请人(经办人)姓名”必须填写")
+    expect(summary).to_contain_text("“现居住地址”必须填写")
     expect(summary).to_contain_text("请上传“申请人(经办人)居民身份证”")
-    expect(page.locator("#e-applicant_name")).to_have_text("“申请人(经办人)姓名”必须填写")
-    expect(page.locator("#f-applicant_name")).to_be_focused()
+    expect(page.locator("#e-residence_address")).to_have_text("“现居住地址”必须填写")
+    expect(page.locator("#f-residence_address")).to_be_focused()
+    # the applicant's own name comes from the account, not asked again
+    expect(page.locator("#f-applicant_name")).to_have_value("张三")
     # nothing was submitted; what was typed is kept as a draft by autosave
     assert re.search(rf"/apply/{ITEM}$|/cases/\d+/edit$", page.url), page.url
 

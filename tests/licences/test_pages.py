@@ -3,6 +3,7 @@ only through a case they handle, the public verification page, the status form."
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,7 +30,9 @@ def test_the_wallet_shows_the_holder_their_licence_with_a_qr_code_and_download(
     page = client.get(f"/licences/{licence['id']}")
     assert page.status_code == 200 and "<svg" in page.text and licence["identifier"] in page.text
     assert "变更证照状态" not in page.text  # the holder cannot change its status
-    pdf = client.get(f"/licences/{licence['id']}/pdf")
+    download = re.search(r'href="([^"]+)" download', page.text)
+    assert download is not None
+    pdf = client.get(download.group(1))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert licence["number"] in pdf.headers["content-disposition"]
 

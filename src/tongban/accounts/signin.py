@@ -46,6 +46,27 @@ def _dummy_hash() -> str:
     return service.hash_password(secrets.token_urlsafe(16))
 
 
+def _audit(
+    session: Session,
+    *,
+    action: str,
+    username: str,
+    actor: audit.Actor,
+    now: datetime,
+    source: str | None,
+) -> None:
+    """One account event in the audit trail: the counts of ``throttle`` read these."""
+    audit.record(
+        session,
+        at=now,
+        action=action,
+        actor=actor,
+        object_type="account",
+        object_id=username[: throttle.KEY_LENGTH],
+        source_address=source,
+    )
+
+
 def open_session(
     session: Session, *, user: User, hours: int, now: datetime, source: str | None
 ) -> str:
@@ -63,14 +84,13 @@ def open_session(
             expires_at=opened + timedelta(hours=hours),
         )
     )
-    audit.record(
+    _audit(
         session,
-        at=now,
         action=throttle.SIGNED_IN,
+        username=user.username,
         actor=service.actor_of(user),
-        object_type="account",
-        object_id=user.username[: throttle.KEY_LENGTH],
-        source_address=source,
+        now=now,
+        source=source,
     )
     return token
 
@@ -92,14 +112,13 @@ def _record_outcome(
     if user is not None and password is not None:
         service.rehash_if_needed(user, password)
         return user, open_session(session, user=user, hours=hours, now=now, source=source)
-    audit.record(
+    _audit(
         session,
-        at=now,
         action=throttle.SIGN_IN_FAILED,
+        username=username,
         actor=audit.Actor(id=None, name=username[:120] or "-"),
-        object_type="account",
-        object_id=username[: throttle.KEY_LENGTH],
-        source_address=source,
+        now=now,
+        source=source,
     )
     until = throttle.locked_until(session, username=username, now=now, limits=limits)
     if until is not None:
@@ -173,14 +192,13 @@ def register(
     own = [data.username, data.display_name, data.id_number, data.phone or "", data.email or ""]
     check_new_password(data.password, policy=settings.password_policy, user_inputs=own)
     user = service.register_applicant(session, data=data)
-    audit.record(
+    _audit(
         session,
-        at=now,
         action=throttle.REGISTERED,
+        username=user.username,
         actor=service.actor_of(user),
-        object_type="account",
-        object_id=user.username[: throttle.KEY_LENGTH],
-        source_address=source,
+        now=now,
+        source=source,
     )
     return user
 
@@ -194,12 +212,11 @@ def sign_out(session: Session, *, token: str, now: datetime, source: str | None)
     user = session.get(User, row.user_id)
     session.delete(row)
     if user is not None:
-        audit.record(
+        _audit(
             session,
-            at=now,
             action=throttle.SIGNED_OUT,
+            username=user.username,
             actor=service.actor_of(user),
-            object_type="account",
-            object_id=user.username[: throttle.KEY_LENGTH],
-            source_address=source,
+            now=now,
+            source=source,
         )

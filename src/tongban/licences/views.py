@@ -23,12 +23,11 @@ from tongban.cases.http.panels import case_panel
 from tongban.cases.models import Case
 from tongban.errors import DomainError
 from tongban.licences import service  # provider: registers the held-licence way
-from tongban.licences.api import MAX_PDF_MB, pdf_name
+from tongban.licences.api import MAX_PDF_MB
 from tongban.licences.enums import HOLDER_CODE_NAMES_ZH, STATUS_NAMES_ZH, VERDICT_NAMES_ZH
 from tongban.licences.models import Licence
 from tongban.licences.setup import current
-from tongban.web.deps import CheckedForm, NowDep, SessionDep, StoreDep, see_other
-from tongban.web.downloads import file_response
+from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
 from tongban.web.i18n import locale_of
 from tongban.web.templating import render
 
@@ -123,17 +122,6 @@ def licence_page(
     """One licence: its face, the QR code to show (亮证), the download."""
     licence = service.get_licence(session, licence_id=licence_id, user=user)
     return _licence_page(request, session, licence, user, now)
-
-
-@router.get("/licences/{licence_id}/pdf")
-def licence_pdf(
-    licence_id: int, session: SessionDep, user: CurrentUser, store: StoreDep
-) -> Response:
-    """The signed PDF, named with the licence's number."""
-    licence = service.get_licence(session, licence_id=licence_id, user=user)
-    return file_response(
-        store.get(licence.storage_key), name=pdf_name(licence), media_type="application/pdf"
-    )
 
 
 @router.post("/licences/{licence_id}/status")

@@ -103,6 +103,27 @@ def save_answers(desk: Desk, case: Case, form: CheckedForm) -> inputs.Problems:
     return problems
 
 
+def sign_on_desk(desk: Desk, case: Case, code: str, form: CheckedForm) -> inputs.Problems:
+    """Save what was typed, then sign the commitment letter ``code`` with the name typed
+    beside it (``sign_<code>``); the problems of both, keyed as the form shows them. Used by
+    the applicant's form and by the window's screen."""
+    problems = save_answers(desk, case, form)
+    name = form.get(f"sign_{code}")
+    try:
+        service.sign_material(
+            desk.session,
+            case=case,
+            user=desk.user,
+            material_code=code,
+            name=name if isinstance(name, str) else "",
+            store=desk.store,
+            now=desk.now,
+        )
+    except (InvalidInput, Conflict) as error:
+        problems[f"materials.{code}"] = error.message(desk.locale)
+    return problems
+
+
 def save(desk: Desk, case: Case, form: CheckedForm) -> Response:
     """Save; unless asked only to save, check with submission's own rules and go to review.
 

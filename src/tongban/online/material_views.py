@@ -16,7 +16,7 @@ from tongban.cases.http.material_rows import material_rows
 from tongban.cases.models import Case
 from tongban.errors import InvalidInput, NotFound
 from tongban.forms import inputs
-from tongban.online.desk import Desk, DeskDep, materials_url, save_answers
+from tongban.online.desk import Desk, DeskDep, materials_url, sign_on_desk
 from tongban.online.views import form_page
 from tongban.web.deps import CheckedForm, see_other
 from tongban.web.templating import render
@@ -77,20 +77,7 @@ def sign_letter(number: str, code: str, desk: DeskDep, form: CheckedForm) -> Res
     """Sign a commitment letter from the form page (the whole form is posted, so what was
     typed is saved first); back to the form, at the letter."""
     case = service.get_case(desk.session, number=number, user=desk.user)
-    problems = save_answers(desk, case, form)
-    name = form.get(f"sign_{code}")
-    try:
-        service.sign_material(
-            desk.session,
-            case=case,
-            user=desk.user,
-            material_code=code,
-            name=name if isinstance(name, str) else "",
-            store=desk.store,
-            now=desk.now,
-        )
-    except InvalidInput as error:
-        problems[f"materials.{code}"] = error.message(desk.locale)
+    problems = sign_on_desk(desk, case, code, form)
     if problems:
         return form_page(desk, case, problems)
     draft = case.state == CaseState.draft

@@ -26,7 +26,7 @@ from tongban.cases.models import Case
 from tongban.catalog import service as catalog
 from tongban.errors import Conflict, InvalidInput, NotFound
 from tongban.forms import inputs
-from tongban.online.desk import Desk, closed_notice, form_context, save_answers
+from tongban.online.desk import Desk, closed_notice, form_context, save_answers, sign_on_desk
 from tongban.online.submit_views import receipt_context
 from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, StoreDep, see_other
 from tongban.web.templating import render
@@ -182,20 +182,7 @@ def intake_sign(number: str, code: str, desk: WindowDep, form: CheckedForm) -> R
     """The person signs a commitment letter on the window's screen (their name typed);
     what was entered is saved first, and the draft is shown again to finish."""
     case = _own_case(desk.session, number=number, user=desk.user)
-    problems = save_answers(desk, case, form)
-    name = form.get(f"sign_{code}")
-    try:
-        service.sign_material(
-            desk.session,
-            case=case,
-            user=desk.user,
-            material_code=code,
-            name=name if isinstance(name, str) else "",
-            store=desk.store,
-            now=desk.now,
-        )
-    except (InvalidInput, Conflict) as error:
-        problems[f"materials.{code}"] = error.message(desk.locale)
+    problems = sign_on_desk(desk, case, code, form)
     spec = service.spec_of(desk.session, case)
     return _form_page(
         desk,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import Response
 
@@ -43,6 +43,7 @@ from tongban.web.idempotency import IdempotencyKeys
 from tongban.web.jsonbody import StrictJSONBodies
 from tongban.web.limits import BodyLimit
 from tongban.web.runtime import Runtime
+from tongban.web.storable import refuse_unstorable_text
 from tongban.web.templating import render
 from tongban.window.views import router as window_views
 from tongban.workbench.api import router as staff_api
@@ -64,6 +65,7 @@ API_ROUTERS = (
     holidays_api,
     sharing_api,
 )
+STORABLE = [Depends(refuse_unstorable_text)]  # no query, path or form field holds NUL
 PAGE_ROUTERS = (
     catalog_views,
     accounts_views,
@@ -109,9 +111,11 @@ def create_app(runtime: Runtime, *, start_worker: bool | None = None) -> FastAPI
     )
     app.state.runtime = runtime
     for router in API_ROUTERS:
-        app.include_router(router, prefix=API_PREFIX, responses=errors.API_ERRORS)
+        app.include_router(
+            router, prefix=API_PREFIX, responses=errors.API_ERRORS, dependencies=STORABLE
+        )
     for router in PAGE_ROUTERS:
-        app.include_router(router, include_in_schema=False)
+        app.include_router(router, include_in_schema=False, dependencies=STORABLE)
     app.add_api_route("/favicon.ico", favicon, include_in_schema=False)
     app.add_api_route(f"{API_PREFIX}/docs", api_docs, include_in_schema=False)
     app.mount("/static", VersionedStatic(directory=str(STATIC)), name="static")

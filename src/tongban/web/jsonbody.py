@@ -2,9 +2,11 @@
 
 Python's ``json`` (which Starlette and FastAPI parse bodies with) reads ``NaN``,
 ``Infinity`` and ``-Infinity`` and turns ``1e400`` into an infinity; none of them is
-JSON, and none can be stored. This middleware reads every JSON body sent to the API
-once, strictly, and answers 422 naming each such value's place before any route runs.
-A body that is not JSON at all passes on, for FastAPI to report as it always has.
+JSON, and none can be stored. Nor can a string holding NUL (``\u0000``) or a lone
+surrogate (``\ud800``) be stored (``web.storable``). This middleware reads every JSON
+body sent to the API once, strictly, and answers 422 naming each such value's place
+before any route runs. A body that is not JSON at all passes on, for FastAPI to report
+as it always has.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tongban.errors import InvalidInput
 from tongban.web.i18n import locale_of
+from tongban.web.storable import UNSTORABLE, printable, unstorable_error
 
 
 class _Refused:
@@ -41,32 +44,44 @@ def _int(text: str) -> int | _Refused:
         return _Refused(text[:20] + "…")
 
 
-def _refused(value: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+def _refused(value: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], str]]:
+    """(place, what is wrong) of each value that cannot be stored: "number" or "text"."""
     if isinstance(value, _Refused):
-        yield path
+        yield path, "number"
+    elif isinstance(value, str) and UNSTORABLE.search(value):
+        yield path, "text"
     elif isinstance(value, dict):
         for key, inner in value.items():
-            yield from _refused(inner, (*path, str(key)))
+            if UNSTORABLE.search(key):
+                yield path, "text"
+            else:
+                yield from _refused(inner, (*path, key))
     elif isinstance(value, list):
         for index, inner in enumerate(value):
             yield from _refused(inner, (*path, str(index)))
 
 
+def _problem(path: tuple[str, ...], what: str) -> dict[str, str]:
+    field = ".".join(path)
+    if what == "text":
+        error = unstorable_error(printable(field) or "body")
+        return {"field": field, "message_zh": error.message_zh, "message_en": error.message_en}
+    return {
+        "field": field,
+        "message_zh": f"“{field}”应为有限的数字（不能是 NaN、Infinity 或超出范围的数）",
+        "message_en": f"'{field}' must be a finite number (not NaN, Infinity or "
+        "a number out of range)",
+    }
+
+
 def problems(body: bytes) -> list[dict[str, str]]:
-    """Where ``body`` holds NaN, an infinity or an unreadably long number; [] otherwise."""
+    """Where ``body`` holds NaN, an infinity, an unreadably long number or unstorable
+    text; [] otherwise."""
     try:
         parsed = json.loads(body, parse_constant=_Refused, parse_float=_float, parse_int=_int)
     except ValueError:
         return []  # not JSON: FastAPI says so in its own words
-    return [
-        {
-            "field": ".".join(path),
-            "message_zh": f"“{'.'.join(path)}”应为有限的数字（不能是 NaN、Infinity 或超出范围的数）",
-            "message_en": f"'{'.'.join(path)}' must be a finite number (not NaN, Infinity or "
-            "a number out of range)",
-        }
-        for path in _refused(parsed)
-    ]
+    return [_problem(path, what) for path, what in _refused(parsed)]
 
 
 def _is_json(scope: Scope) -> bool:
@@ -104,11 +119,7 @@ class StrictJSONBodies:
 
 
 def _refuse(scope: Scope, details: list[dict[str, str]]) -> JSONResponse:
-    error = InvalidInput(
-        "提交的数值不是有效的 JSON 数字，请按提示修改。",
-        "The request holds numbers that are not valid JSON; see details.",
-        details=details,
-    )
+    error = InvalidInput(details[0]["message_zh"], details[0]["message_en"], details=details)
     request = Request(scope)
     runtime = getattr(request.app.state, "runtime", None)
     default = runtime.settings.default_locale if runtime is not None else "zh_Hans"

@@ -46,6 +46,7 @@ APPLICANT_TOPICS: dict[str, str] = {
     "licence.revoked": "licence_status_changed",
     "licence.cancelled": "licence_status_changed",
     "licence.expired": "licence_status_changed",
+    "rating.invite": "rating_invited",  # 智能邀评: a finished case not rated in time
 }
 
 

@@ -74,6 +74,7 @@ def rate(
             comment=comment,
             now=now,
             rectify_hours=runtime.settings.rating_rectify_hours,
+            rectify_working_days=runtime.settings.rating_rectify_working_days,
         )
     except (InvalidInput, Conflict) as error:
         request.state.rating_form = {

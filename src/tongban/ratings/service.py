@@ -51,6 +51,7 @@ __all__ = [
     "get_row",
     "list_ratings",
     "may_rate_again",
+    "open_stages",
     "rate_case",
     "rating_of_case",
     "ratings_of_case",
@@ -79,8 +80,20 @@ def stage_reached(case: Case, stage: str) -> bool:
     return case.state in rules.RATEABLE_STATES
 
 
-def _check_stage_reached(case: Case, stage: str) -> None:
-    if stage_reached(case, stage):
+def current_stage(case: Case) -> str | None:
+    """The stage a first rating is given for now: the one the case is in (received and
+    waiting, accepted and running, finished); None for a draft or a withdrawn case."""
+    if case.state == CaseState.withdrawn:
+        return None
+    for stage in reversed(rules.STAGES):
+        if stage_reached(case, stage):
+            return stage
+    return None
+
+
+def _check_stage(case: Case, stage: str, previous: Rating | None) -> None:
+    """A first rating is for the stage the case is in; a rating again, for any reached."""
+    if stage_reached(case, stage) and (previous is not None or current_stage(case) == stage):
         return
     if stage == "completion":
         raise Conflict(
@@ -88,11 +101,29 @@ def _check_stage_reached(case: Case, stage: str) -> None:
             "A case can be rated once it is finished (completed, refused or rejected).",
             code="not_rateable",
         )
+    if stage_reached(case, stage):
+        raise Conflict(
+            f"{rules.STAGE_NAMES_ZH[stage]}环节已经过去，请评价办件当前所处的环节。",
+            f"The {rules.STAGE_NAMES_EN[stage]} stage is over; rate the stage the case is in.",
+            code="not_rateable",
+        )
     raise Conflict(
         f"办件尚未{rules.STAGE_NAMES_ZH[stage]}，不能评价这一环节。",
         f"The case has not reached {rules.STAGE_NAMES_EN[stage]}; that stage cannot be rated yet.",
         code="not_rateable",
     )
+
+
+def open_stages(session: Session, *, case: Case) -> list[str]:
+    """The stages the applicant may rate now: the current one unless rated, and any whose
+    bad rating was rectified and called back."""
+    found = []
+    for stage in rules.STAGES:
+        latest = latest_of_stage(session, case_id=case.id, stage=stage)
+        again = latest is not None and may_rate_again(latest)
+        if again or (latest is None and stage == current_stage(case)):
+            found.append(stage)
+    return found
 
 
 def latest_of_stage(session: Session, *, case_id: int, stage: str) -> Rating | None:
@@ -169,8 +200,8 @@ def rate_case(
     case = lock_case(session, case_id=case_id)
     _check_rater(case, user)
     stage = rules.check_stage(stage)
-    _check_stage_reached(case, stage)
     previous = latest_of_stage(session, case_id=case.id, stage=stage)
+    _check_stage(case, stage, previous)
     _check_not_rated(previous)
     score, text = rules.check_rating(score, comment)
     bad = rules.is_bad(score)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from tongban.accounts.enums import UserKind
 from tongban.accounts.models import User
 from tongban.config import Settings
-from tongban.notifications import channels, writing
+from tongban.notifications import channels, texts, writing
 from tongban.outbox.models import OutboxMessage
 
 log = structlog.get_logger("tongban.notifications")
@@ -118,7 +118,7 @@ def copy_to_channels(session: Session, *, now: datetime, settings: Settings) -> 
 
 
 def _has_sms(topic: str) -> bool:
-    languages = writing.texts.catalog().get(topic, {})
+    languages = texts.catalog().get(topic, {})
     return any("sms" in parts for parts in languages.values())
 
 

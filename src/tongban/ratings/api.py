@@ -98,7 +98,7 @@ def rate_case(
         rectify_working_days=runtime.settings.rating_rectify_working_days,
         stage=body.stage,
         tags=body.tags,
-        indicators=dict(body.indicators),
+        indicators={str(name): value for name, value in body.indicators.items()},
     )
     return _read(service.get_row(session, rating=rating, now=now))
 

@@ -117,8 +117,9 @@ class Settings(BaseSettings):
         "file",
         description="Where SMS notifications go: `file` (appended as JSON lines to `sms_file`), `console` (the log), or `module:Class` of a provider of your own (docs/notifications.md).",
     )
-    sms_file: Path = Field(
-        Path("var/sms.jsonl"), description="File the `file` SMS provider appends each message to."
+    sms_file: Path | None = Field(
+        None,
+        description="File the `file` SMS provider appends each message to; default: `sms.jsonl` beside the file store.",
     )
     notify_max_attempts: int = Field(
         6,
@@ -172,6 +173,11 @@ class Settings(BaseSettings):
                 "print(secrets.token_urlsafe(48))'"
             )
         return self
+
+    @property
+    def sms_path(self) -> Path:
+        """Where the ``file`` SMS provider writes."""
+        return self.sms_file or self.file_store_path.parent / "sms.jsonl"
 
     @property
     def keys_folder(self) -> Path:

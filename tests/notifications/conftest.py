@@ -14,6 +14,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy.orm import Session
 
+from tests.ratings.conftest import finish  # noqa: F401  (the fixture, shared)
 from tongban.config import Settings
 from tongban.notifications import service
 

@@ -30,10 +30,10 @@ class SmsProvider(Protocol):
 
 
 class FileSms:
-    """Appends each SMS as a JSON line ``{"phone": …, "text": …}`` to ``settings.sms_file``."""
+    """Appends each SMS as a JSON line ``{"phone": …, "text": …}`` to ``settings.sms_path``."""
 
     def __init__(self, settings: Settings) -> None:
-        self.path = settings.sms_file
+        self.path = settings.sms_path
 
     def send(self, *, phone: str, text: str) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -103,11 +103,16 @@ class Settings(BaseSettings):
         None,
         description="SMTP server that sends e-mail notifications; unset: no e-mail is sent (messages stay in the message centre, and SMS).",
     )
-    smtp_port: int = Field(25, description="Port of the SMTP server (587 for STARTTLS, 465 for TLS).")
-    smtp_user: str | None = Field(None, description="User name at the SMTP server, if it asks for one.")
+    smtp_port: int = Field(
+        25, description="Port of the SMTP server (587 for STARTTLS, 465 for TLS)."
+    )
+    smtp_user: str | None = Field(
+        None, description="User name at the SMTP server, if it asks for one."
+    )
     smtp_password: str | None = Field(None, description="Password of `smtp_user`.")
     smtp_tls: Literal["none", "starttls", "ssl"] = Field(
-        "none", description="How the SMTP connection is protected: none, starttls, or ssl (implicit TLS)."
+        "none",
+        description="How the SMTP connection is protected: none, starttls, or ssl (implicit TLS).",
     )
     smtp_timeout_seconds: float = Field(10.0, description="How long one SMTP exchange may take.")
     mail_from: str = Field(

@@ -27,6 +27,8 @@ from tongban.models import load_all
 from tongban.online.api import router as cases_api
 from tongban.online.draft_views import router as draft_views
 from tongban.online.material_views import router as material_views
+from tongban.online.progress_views import api_router as progress_api
+from tongban.online.progress_views import router as progress_views
 from tongban.online.submit_views import router as submit_views
 from tongban.online.views import router as case_views
 from tongban.ratings.api import router as ratings_api
@@ -64,6 +66,7 @@ API_ROUTERS = (
     calendar_api,
     holidays_api,
     sharing_api,
+    progress_api,
 )
 STORABLE = [Depends(refuse_unstorable_text)]  # no query, path or form field holds NUL
 PAGE_ROUTERS = (
@@ -82,6 +85,7 @@ PAGE_ROUTERS = (
     sharing_views,
     preview_views,
     catalog_admin_views,
+    progress_views,
 )
 
 

@@ -69,6 +69,12 @@ class Settings(BaseSettings):
     registrations_per_source_per_hour: int = Field(
         10, ge=1, description="Accounts one network address may register per hour."
     )
+    progress_lookups_per_source_per_minute: int = Field(
+        10,
+        ge=1,
+        description="Failed progress lookups without sign-in (办件查询) one network address "
+        "may make per minute.",
+    )
     max_upload_mb: int = Field(20, description="Largest accepted upload, in megabytes.")
     max_body_kb: int = Field(
         1024,

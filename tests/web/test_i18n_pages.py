@@ -123,6 +123,13 @@ def test_english_tour_renders_every_template(
     number = found(r'href="/cases/(\d+)"', pages[-1])
     pages.append(applicant.get(f"/cases/{number}").text)
     assert "Awaiting acceptance" in pages[-1] and "Progress" in pages[-1]
+    # 办件查询: the receipt's number and the ID number's tail, without sign-in
+    visitor = TestClient(client.app)
+    visitor.cookies.set("tongban_lang", "en")
+    token = found(r'name="csrf_token" value="(\w+)"', visitor.get("/progress").text)
+    lookup = {"number": number, "factor": VALID["applicant_id_number"][-6:], "csrf_token": token}
+    pages.append(visitor.post("/progress", data=lookup).text)
+    assert "Case progress" in pages[-1] and "Stages" in pages[-1]
     pages.append(applicant.get("/my/cases").text)
     staff = signed_in("rs")
     staff.cookies.set("tongban_lang", "en")

@@ -250,3 +250,10 @@ def test_two_windows_calling_at_once_never_get_the_same_ticket(engine: Engine) -
 
     outcomes = _at_once(calling("01"), calling("02"))
     assert sorted(outcomes, key=str) == [only, None] or sorted(outcomes, key=str) == [None, only]
+
+
+def test_tickets_are_taken_at_the_hall_only_in_its_hours(db: Session) -> None:
+    for moment in (_at(MONDAY, "08:30"), _at(MONDAY, "16:30"), _at(date(2025, 10, 1), "10:00")):
+        with pytest.raises(InvalidInput) as closed:
+            queue.take_at_hall(db, hall_code=HALL, item_code=RS_ITEM, now=moment, applicant=None)
+        assert "09:00–16:30" in closed.value.message_zh

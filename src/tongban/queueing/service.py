@@ -246,12 +246,19 @@ def book(
 def take_at_hall(
     session: Session, *, hall_code: str, item_code: str, now: datetime, applicant: User | None
 ) -> QueueTicket:
-    """A ticket taken in the hall (现场取号), queued at once; only on a working day."""
+    """A ticket taken in the hall (现场取号), queued at once; only on a working day from
+    the first slot to the end of the last; raises ``InvalidInput`` otherwise."""
     hall = hall_of(session, hall_code)
     department = department_of(session, hall, item_code)
     day = calendar(session).local_date(now)
-    if not calendar(session).is_workday(day):
-        raise InvalidInput("今天不是工作日，大厅不取号。", "The hall is closed today.")
+    opens = slot_start(hall, day, hall["slots"][0])
+    closes = slot_start(hall, day, hall["slots"][-1]) + timedelta(minutes=hall["slot_minutes"])
+    if not calendar(session).is_workday(day) or not opens <= now < closes:
+        first, last = hall["slots"][0], closes.strftime("%H:%M")
+        raise InvalidInput(
+            f"大厅取号时间为工作日 {first}–{last}，请在此时间内取号或网上预约。",
+            f"Tickets are taken on working days {first}–{last}; come then or book online.",
+        )
     if applicant is not None:
         _refuse_second_ticket(session, applicant, hall_code, day)
     ticket = QueueTicket(

@@ -157,6 +157,25 @@ def test_on_a_phone_the_case_page_reads_as_a_list_without_sideways_scrolling(
         assert label.evaluate("td => getComputedStyle(td, '::before').content") == '"部门"'
 
 
+@pytest.mark.parametrize("path", ["/", "/items/3501-WJW-002", "/progress", "/halls"])
+def test_the_elderly_friendly_mode_is_larger_and_still_accessible(
+    people: Browsers, path: str
+) -> None:
+    page = people.page("visitor")
+    page.goto(path)
+    standard = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    page.click("text=长辈版")
+    page.wait_for_load_state()
+    assert page.url.endswith(path)
+    larger = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    assert larger >= standard * 1.2
+    found = _violations(page)
+    assert not found, _report(found)
+    page.click("text=标准版")
+    page.wait_for_load_state()
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") == standard
+
+
 def test_the_check_catches_an_unlabelled_input(people: Browsers) -> None:
     """The check itself can fail: an input without a label is a critical violation."""
     page = people.page("visitor")

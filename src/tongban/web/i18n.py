@@ -15,6 +15,13 @@ from fastapi import Request
 
 LOCALES = ("zh_Hans", "en")
 LANG_COOKIE = "tongban_lang"
+CARE_COOKIE = "tongban_care"  # "1": the elderly-friendly mode (适老化 关怀模式) is on
+
+
+def care_of(request: Request) -> bool:
+    """Whether the browser chose the elderly-friendly mode: larger type, higher contrast,
+    bigger touch targets (GB/T 37668-2019; 工信部《互联网网站适老化通用设计规范》)."""
+    return request.cookies.get(CARE_COOKIE) == "1"
 
 
 @cache

@@ -93,6 +93,13 @@ class Settings(BaseSettings):
         le=720,
         description="Hours a department has to rectify a bad rating (好差评: score 2 or less).",
     )
+    kiosk_idle_seconds: int = Field(
+        90,
+        ge=3,
+        le=900,
+        description="Seconds without a touch after which a self-service terminal (kiosk "
+        "mode) ends any sign-in and returns to its start page.",
+    )
     worker_interval_seconds: float = Field(
         30.0, description="How often the embedded worker looks for due jobs (deemed acceptance …)."
     )

@@ -113,12 +113,13 @@ def _onwards(request: Request, user: User, target: str | None, kept: dict[str, s
 @router.post("/logout")
 def logout(request: Request, session: SessionDep, now: NowDep, form: CheckedForm) -> Response:
     """End the session and forget the cookie; the browser drops the unsaved form copies
-    that ``static/autosave.js`` kept (a shared computer keeps nobody's answers)."""
+    that ``static/autosave.js`` kept (a shared computer keeps nobody's answers). Goes on
+    to the form's ``next`` (a path of this site; a kiosk's start page), else home."""
     token = token_of(request)
     if token:
         signin.sign_out(session, token=token, now=now, source=source_of(request))
     csrf.signed_out(request)
-    response = see_other("/")
+    response = see_other(safe_next(_text(form, "next")) or "/")
     response.delete_cookie(SESSION_COOKIE)
     response.headers["Clear-Site-Data"] = '"storage"'
     csrf.remember_browser(request, response)

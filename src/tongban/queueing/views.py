@@ -19,6 +19,7 @@ from tongban.errors import DomainError, InvalidInput
 from tongban.queueing import service
 from tongban.queueing.models import QueueTicket
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
+from tongban.web.i18n import KIOSK_COOKIE
 from tongban.web.templating import render
 
 router = APIRouter()
@@ -147,6 +148,24 @@ def kiosk_take(
         session, hall_code=code, item_code=_text(form, "item"), now=now, applicant=None
     )
     return _kiosk(request, session, service.hall_of(session, code), ticket)
+
+
+@router.get("/kiosk/{code}")
+def start_kiosk(code: str, session: SessionDep) -> Response:
+    """Make this browser the hall's self-service terminal (kiosk mode: large type, an
+    on-screen keypad, sign-ins ended and the screen wiped after ``kiosk_idle_seconds``)."""
+    service.hall_of(session, code)
+    response = see_other(f"/halls/{code}/kiosk")
+    response.set_cookie(KIOSK_COOKIE, code, max_age=365 * 24 * 3600, samesite="lax")
+    return response
+
+
+@router.get("/kiosk-exit")
+def end_kiosk() -> Response:
+    """This browser is an ordinary one again."""
+    response = see_other("/halls")
+    response.delete_cookie(KIOSK_COOKIE)
+    return response
 
 
 @router.get("/halls/{code}/display")

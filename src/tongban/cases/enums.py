@@ -89,7 +89,6 @@ class Channel(StrEnum):
     mobile = "mobile"  # 移动端网页
     window = "window"  # 窗口代办
     kiosk = "kiosk"  # 自助终端
-    agent = "agent"  # 代理人/帮办代办
     api = "api"  # 部门系统或第三方接口
 
 
@@ -98,6 +97,5 @@ CHANNEL_NAMES_ZH = {
     Channel.mobile: "移动端",
     Channel.window: "窗口",
     Channel.kiosk: "自助终端",
-    Channel.agent: "代理人代办",
     Channel.api: "接口",
 }

@@ -27,7 +27,6 @@ def upgrade() -> None:
                     "mobile",
                     "window",
                     "kiosk",
-                    "agent",
                     "api",
                     name="channel",
                     native_enum=False,

@@ -69,6 +69,12 @@ class Settings(BaseSettings):
     registrations_per_source_per_hour: int = Field(
         10, ge=1, description="Accounts one network address may register per hour."
     )
+    progress_lookups_per_source_per_minute: int = Field(
+        10,
+        ge=1,
+        description="Failed progress lookups without sign-in (办件查询) one network address "
+        "may make per minute.",
+    )
     max_upload_mb: int = Field(20, description="Largest accepted upload, in megabytes.")
     max_body_kb: int = Field(
         1024,
@@ -135,6 +141,13 @@ class Settings(BaseSettings):
     notify_backoff_minutes: str = Field(
         "1,5,30,120,720",
         description="Minutes to wait before each retry of a failed e-mail or SMS, comma-separated; the last repeats.",
+    )
+    kiosk_idle_seconds: int = Field(
+        90,
+        ge=3,
+        le=900,
+        description="Seconds without a touch after which a self-service terminal (kiosk "
+        "mode) ends any sign-in and returns to its start page.",
     )
     worker_interval_seconds: float = Field(
         30.0, description="How often the embedded worker looks for due jobs (deemed acceptance …)."

@@ -53,7 +53,11 @@ def test_a_bad_rating_is_rectified_called_back_and_rated_again(db: Session, fini
     rating = _rate(
         db, number, 1, "等了很久。", tags=["办理时间长"], indicators={"speed": 1, "guide": 4}
     )
-    assert (rating.stage, rating.channel, rating.round) == ("completion", "online", 1)
+    assert (rating.stage, rating.channel, rating.round) == (
+        "completion",
+        "api",
+        1,
+    )  # applied through the API
     assert rating.tags == ["办理时间长"] and rating.indicators == {"speed": 1, "guide": 4}
     assert rating.rectify_due_at == NOW + timedelta(hours=24)
     # the department's staff hear of it, in their message centre

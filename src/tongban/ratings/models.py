@@ -30,7 +30,7 @@ class Rating(Base):
     stage: Mapped[str] = mapped_column(
         String(12), default="completion", server_default="completion"
     )
-    channel: Mapped[str] = mapped_column(String(10), default="online", server_default="online")
+    channel: Mapped[str] = mapped_column(String(10), default="web", server_default="web")
     round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("ratings.id"))
     score: Mapped[int] = mapped_column(Integer)  # overall satisfaction

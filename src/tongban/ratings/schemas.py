@@ -59,7 +59,9 @@ class RatingRead(BaseModel):
     rectified_by: str | None
     rectified_at: datetime | None
     stage: str
-    channel: str = Field(description="online, or window (a clerk applied for the applicant)")
+    channel: str = Field(
+        description="The case's channel (办事渠道): web, mobile, window, kiosk, api"
+    )
     round: int = Field(description="2 for the rating given again after a rectification")
     tags: list[str]
     indicators: dict[str, int]

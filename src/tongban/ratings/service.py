@@ -3,7 +3,7 @@
 - the applicant rates each stage of a case once it is reached (receipt, acceptance,
   completion: 一事多评), with five named levels (非常满意 … 非常不满意), the national
   indicators (speed, accuracy of the guide, convenience, ease of use), reason tags and a
-  comment; the channel (online or window) is kept with the rating;
+  comment; the case's channel (办事渠道) is kept with the rating;
 - a bad rating (2 or less) says what went wrong, tells the case's lead department (its
   staff get a message) and is rectified by it within ``rating_rectify_hours`` clock hours
   (or ``rating_rectify_working_days``); the department then records its call-back (回访)
@@ -158,8 +158,8 @@ def _check_not_rated(previous: Rating | None) -> None:
 
 
 def channel_of(case: Case) -> str:
-    """online (the applicant applied) or window (a clerk applied on their behalf)."""
-    return "online" if case.created_by_id == case.applicant_id else "window"
+    """The channel the case was applied through (办事渠道: web, mobile, window, kiosk, api)."""
+    return str(case.channel)
 
 
 def rectify_due(

@@ -2,7 +2,7 @@
 ratings in full (stages, indicators, tags, call-back, appeals, invitations)
 
 Revision ID: 0015_notify
-Revises: 0009_sharing
+Revises: 0011_case_channel
 Create Date: 2026-11-30 11:51:04.661895
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import tongban.db
 
 revision: str = "0015_notify"
-down_revision: str | None = "0009_sharing"
+down_revision: str | None = "0011_case_channel"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 
@@ -85,7 +85,7 @@ def upgrade() -> None:
             sa.Column("stage", sa.String(length=12), server_default="completion", nullable=False)
         )
         batch_op.add_column(
-            sa.Column("channel", sa.String(length=10), server_default="online", nullable=False)
+            sa.Column("channel", sa.String(length=10), server_default="web", nullable=False)
         )
         batch_op.add_column(sa.Column("round", sa.Integer(), server_default="1", nullable=False))
         batch_op.add_column(sa.Column("previous_id", sa.Integer(), nullable=True))

@@ -12,6 +12,7 @@ from datetime import datetime
 
 import structlog
 
+from tongban.benefits import service as benefits
 from tongban.cases import service as cases
 from tongban.db import unit_of_work
 from tongban.licences import tasks as licences
@@ -30,7 +31,9 @@ def run_once(runtime: Runtime, *, now: datetime | None = None) -> dict[str, list
         log.info("case.deem_accept", case=number)
     with unit_of_work(runtime.sessions) as session:
         expired = licences.expire_licences(session, now=moment)
-    return {"deemed_accepted": accepted, "licences_expired": expired}
+    with unit_of_work(runtime.sessions) as session:
+        proactive = benefits.run_due_benefits(session, now=moment, store=runtime.store)
+    return {"deemed_accepted": accepted, "licences_expired": expired, "benefits_run": proactive}
 
 
 class EmbeddedWorker:

@@ -40,6 +40,8 @@ APPLICANT_TOPICS: dict[str, str] = {
     "licence.revoked": "licence_status_changed",
     "licence.cancelled": "licence_status_changed",
     "licence.expired": "licence_status_changed",
+    "benefit.offered": "benefit_offered",  # 免申即享: found eligible, one click to accept
+    "benefit.granted": "benefit_granted",  # 免申即享: granted with no action
 }
 
 

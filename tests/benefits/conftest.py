@@ -80,3 +80,6 @@ def profiles(db: Session, clock: Clock) -> None:
     clock.now = NOW
     store_profiles(db)
     db.commit()
+
+
+from tests.web.conftest import signed_in  # noqa: E402, F401 (fixture for page tests)

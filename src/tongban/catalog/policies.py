@@ -81,9 +81,9 @@ def policy_problems(
         found.append(doc.problem(["policy", "subject"], "政策对象不在事项的服务对象中"))
     key = SUBJECT_KEYS[policy["subject"]]
     for index, condition in enumerate(policy["conditions"]):
-        message = _condition_problem(condition, key, sources or {})
-        if message:
-            found.append(doc.problem(["policy", "conditions", index], message))
+        problem = _condition_problem(condition, key, sources or {})
+        if problem:
+            found.append(doc.problem(["policy", "conditions", index], problem))
     properties = item["form"].get("properties", {})
     for name in item["form"].get("required", []):
         if SOURCE_KEYWORD not in properties.get(name, {}):

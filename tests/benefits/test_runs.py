@@ -170,3 +170,16 @@ def test_someone_who_registers_later_is_told_by_the_next_run(db: Session, runtim
     later = _run(db, runtime, ALLOWANCE)
     assert (later.new_offers, later.notified) == (0, 1)
     assert _messages(db, person, "benefit_offered") == 1
+
+
+def test_a_grant_counts_in_the_supervision_figures(db: Session, runtime: Runtime) -> None:
+    from zoneinfo import ZoneInfo
+
+    from tongban.supervision.metrics import dashboard
+
+    tz = ZoneInfo("Asia/Shanghai")
+    before = dashboard(db, now=NOW, tz=tz).items.get(SUBSIDY)
+    assert before is None or before.finished == 0
+    _run(db, runtime, SUBSIDY)
+    after = dashboard(db, now=NOW, tz=tz).items[SUBSIDY]
+    assert (after.received, after.finished, after.late) == (1, 1, 0)

@@ -14,6 +14,8 @@ from tongban import __version__
 from tongban.accounts.api import router as accounts_api
 from tongban.accounts.deps import SESSION_COOKIE
 from tongban.accounts.views import router as accounts_views
+from tongban.benefits.api import router as benefits_api
+from tongban.benefits.views import router as benefits_views
 from tongban.cases.http.material_api import router as material_api
 from tongban.cases.http.preview_views import router as preview_views
 from tongban.catalog.admin_views import router as catalog_admin_views
@@ -71,6 +73,7 @@ API_ROUTERS = (
     holidays_api,
     sharing_api,
     notifications_api,
+    benefits_api,
     progress_api,
     queueing_api,
 )
@@ -89,6 +92,7 @@ PAGE_ROUTERS = (
     licences_views,
     supervision_views,
     sharing_views,
+    benefits_views,
     preview_views,
     catalog_admin_views,
     notifications_views,

@@ -12,6 +12,7 @@ from datetime import datetime
 
 import structlog
 
+from tongban.benefits import service as benefits
 from tongban.cases import service as cases
 from tongban.db import unit_of_work
 from tongban.licences import tasks as licences
@@ -33,12 +34,15 @@ def run_once(runtime: Runtime, *, now: datetime | None = None) -> dict[str, list
     with unit_of_work(runtime.sessions) as session:
         expired = licences.expire_licences(session, now=moment)
     with unit_of_work(runtime.sessions) as session:
+        proactive = benefits.run_due_benefits(session, now=moment, store=runtime.store)
+    with unit_of_work(runtime.sessions) as session:
         invited = ratings.run_due_invitations(session, now=moment)
     with unit_of_work(runtime.sessions) as session:
         sent = notifications.run_due_notifications(session, now=moment, settings=runtime.settings)
     return {
         "deemed_accepted": accepted,
         "licences_expired": expired,
+        "benefits_run": proactive,
         "ratings_invited": invited,
         "notifications_sent": sent,
     }

@@ -39,6 +39,8 @@ def test_no_promised_material_of_the_demo_catalog_is_asked_as_an_upload(db: Sess
     for entry in catalog.list_entries(db):
         assert entry.current_version is not None
         spec = entry.current_version.definition
+        if spec["approval_mode"] == "proactive":
+            continue  # 免申即享: nobody applies, and no material is asked (tests/benefits)
         subjects = subjects_of(spec)
         applicant = person if "person" in subjects else enterprise
         case = cases.create_case(
@@ -66,4 +68,4 @@ def test_no_promised_material_of_the_demo_catalog_is_asked_as_an_upload(db: Sess
             ]
             assert unserved == before, (entry.code, res.code, words, res.tried)
             assert res.reasons("zh"), (entry.code, res.code)  # the page says why
-    assert walked == 48 and promised > 60
+    assert walked == 47 and promised > 60  # 49 entries, 2 of them 免申即享

@@ -45,3 +45,6 @@ def catalog_copy(tmp_path: Path) -> CatalogCopy:
     root = tmp_path / "catalog"
     shutil.copytree(CATALOG, root)
     return CatalogCopy(root)
+
+
+from tests.web.conftest import signed_in  # noqa: E402, F401 (fixture for page tests)

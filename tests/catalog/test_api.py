@@ -77,7 +77,7 @@ def test_bundle_list_names_the_five_bundles(client: TestClient) -> None:
 def test_item_list_has_every_demo_item(client: TestClient) -> None:
     listed = client.get(f"{API}/items").json()
 
-    assert len(listed) == 43
+    assert len(listed) == 44  # with 3501-RS-006 (免申即享)
     assert {entry["kind"] for entry in listed} == {"item"}
 
 

@@ -31,7 +31,7 @@ def test_demo_catalog_has_no_errors_and_only_the_known_warnings() -> None:
     read = read_catalog(CATALOG)
 
     assert read.errors == []
-    assert len(read.items) == 43
+    assert len(read.items) == 44
     assert sorted(read.bundles) == [
         "3501-BUNDLE-ESFGH",
         "3501-BUNDLE-KCG",

@@ -12,6 +12,10 @@ TOPICS = sorted(
 )
 
 
+# messages about something that is not (yet) a case: a 免申即享 offer before it is accepted
+WITHOUT_CASE = {"benefit_offered"}
+
+
 @pytest.mark.parametrize("topic", TOPICS)
 @pytest.mark.parametrize("locale", ["zh_Hans", "en"])
 def test_every_topic_has_texts_in_both_languages(topic: str, locale: str) -> None:
@@ -33,7 +37,8 @@ def test_every_topic_has_texts_in_both_languages(topic: str, locale: str) -> Non
             "outcome": "upheld",
         },
     )
-    assert "350100202509220000001" in written.title
+    if topic not in WITHOUT_CASE:
+        assert "350100202509220000001" in written.title
     assert written.body and "{{" not in written.body
     chinese = any("\u4e00" <= ch <= "\u9fff" for ch in written.title)
     assert chinese == (locale == "zh_Hans") or "张三" in written.title

@@ -90,6 +90,7 @@ class Channel(StrEnum):
     window = "window"  # 窗口代办
     kiosk = "kiosk"  # 自助终端
     api = "api"  # 部门系统或第三方接口
+    proactive = "proactive"  # 免申即享: opened by the platform, no application
 
 
 CHANNEL_NAMES_ZH = {
@@ -98,4 +99,5 @@ CHANNEL_NAMES_ZH = {
     Channel.window: "窗口",
     Channel.kiosk: "自助终端",
     Channel.api: "接口",
+    Channel.proactive: "免申即享",
 }

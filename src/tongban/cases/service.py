@@ -37,11 +37,13 @@ from tongban.cases.stages.decision import approve_case, refuse_case
 from tongban.cases.stages.delivery import deliver_result, issue_result
 from tongban.cases.stages.drafting import (
     add_material,
+    check_applies,
     check_complete,
     check_open,
     create_case,
     update_form,
 )
+from tongban.cases.stages.granting import grant_case
 from tongban.cases.stages.intake import (
     accept_case,
     deem_accepted,
@@ -65,6 +67,7 @@ __all__ = [
     "asks_upload",
     "calendar",
     "case_time_left",
+    "check_applies",
     "check_complete",
     "check_open",
     "check_original",
@@ -77,6 +80,7 @@ __all__ = [
     "get_material",
     "get_result",
     "get_task",
+    "grant_case",
     "issue_result",
     "legal_time_left",
     "letter",

@@ -17,6 +17,7 @@ class ApprovalMode(StrEnum):
     ordinary = "ordinary"
     commitment = "commitment"  # 告知承诺制
     instant = "instant"  # 秒批
+    proactive = "proactive"  # 免申即享: found eligible on shared data, nobody applies
 
 
 class TimeUnit(StrEnum):

@@ -24,6 +24,7 @@ from tongban.catalog import ways
 from tongban.catalog.definitions import merge_forms, merge_materials
 from tongban.catalog.halls import FILE as HALLS_FILE
 from tongban.catalog.halls import hall_problems
+from tongban.catalog.policies import policy_problems
 from tongban.catalog.sources import FILE as SOURCES_FILE
 from tongban.catalog.sources import item_source_problems, source_problems
 from tongban.catalog.yamlsource import Problem, SourceDocument
@@ -109,7 +110,7 @@ def _check_item(
     sources: dict[str, dict[str, Any]] | None = None,
 ) -> list[Problem]:
     item = doc.data
-    found = item_source_problems(doc, sources)
+    found = item_source_problems(doc, sources) + policy_problems(doc, sources)
     if item["department"] not in departments:
         found.append(doc.problem(["department"], f"未知部门代码 {item['department']}"))
     for index, stage in enumerate(item["process"]["stages"]):
@@ -207,6 +208,10 @@ def _check_bundle(
     if missing:
         return found
     listed = [items[code] for code in bundle["items"]]
+    for index, item in enumerate(listed):
+        if item["approval_mode"] == "proactive":
+            message = f"事项 {item['code']} 为免申即享，无需申请，不能编入一件事"
+            found.append(doc.problem(["items", index], message))
     conflicts = merge_forms(listed)[1] + merge_materials(listed)[1]
     for conflict in conflicts:
         found.append(doc.problem(["items"], f"“一表申请”无法合并: {conflict}"))

@@ -117,6 +117,8 @@ def _review_limit(spec: dict[str, Any]) -> int | None:
 
 
 def _fits(plan: Plan, spec: dict[str, Any]) -> bool:
+    if spec["approval_mode"] == "proactive":
+        return False  # 免申即享: nobody applies; the worker's monthly run grants them
     has_review = any(
         s["stage"] == "review" for item in spec["items"] for s in item["process"]["stages"]
     )

@@ -49,6 +49,8 @@ def link(message: OutboxMessage, number: str) -> str:
         return STAFF_LINKS[message.topic].format(object_id=message.payload.get("object_id"))
     if message.topic in LICENCE_TOPICS:
         return "/my/licences"
+    if message.topic == "benefit_offered":  # 免申即享: accepted with one click there
+        return "/my/benefits"
     return f"/cases/{number}" if number else "/messages"
 
 

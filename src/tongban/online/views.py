@@ -52,6 +52,7 @@ def apply_page(
     entry = catalog.get_entry(session, code=code)
     assert entry.current_version is not None
     spec = entry.current_version.definition
+    service.check_applies(spec)  # 免申即享: nobody applies
     filled = prefilled(request, session, spec, user, None)
     context = caseform.context(spec, {}, {}, [], None, locale(request), filled)
     context["reuse_offered"] = True

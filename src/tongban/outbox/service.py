@@ -47,6 +47,8 @@ APPLICANT_TOPICS: dict[str, str] = {
     "licence.cancelled": "licence_status_changed",
     "licence.expired": "licence_status_changed",
     "rating.invite": "rating_invited",  # 智能邀评: a finished case not rated in time
+    "benefit.offered": "benefit_offered",  # 免申即享: found eligible, one click to accept
+    "benefit.granted": "benefit_granted",  # 免申即享: granted with no action
 }
 
 

@@ -44,7 +44,7 @@ class Connector(Protocol):
     def lookup(self, session: Session, *, key: str) -> Lookup: ...
 
 
-def _typed(fields: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+def typed(fields: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     """The declared fields of ``data`` whose value has the declared type; others dropped."""
     checks = {
         "string": lambda v: isinstance(v, str),
@@ -80,7 +80,7 @@ class DatabaseConnector:
             SourceRecord.source == self.code, SourceRecord.key == key
         )
         data = session.scalar(query)
-        return Lookup(record=_typed(self.fields, data) if data is not None else None)
+        return Lookup(record=typed(self.fields, data) if data is not None else None)
 
 
 @dataclass
@@ -122,7 +122,7 @@ class HttpConnector:
             data = None
         if response.status_code != 200 or not isinstance(data, dict):
             return Lookup(unavailable="bad_answer")
-        return Lookup(record=_typed(self.fields, data))
+        return Lookup(record=typed(self.fields, data))
 
 
 def connector_for(source: dict[str, Any]) -> Connector:

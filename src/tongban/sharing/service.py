@@ -21,9 +21,9 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from tongban.catalog import service as catalog
-from tongban.errors import NotFound
-from tongban.sharing import synthetic
-from tongban.sharing.connectors import Lookup, connector_for
+from tongban.errors import Conflict, NotFound
+from tongban.sharing import access, synthetic
+from tongban.sharing.connectors import Lookup, connector_for, typed
 from tongban.sharing.models import SourceRecord
 
 DEMO_SEED = 2026
@@ -44,6 +44,46 @@ def lookup(session: Session, *, code: str, key: str) -> Lookup:
     """Ask source ``code`` for the record of ``key`` through its connector (not logged:
     callers that show the data to anyone but its subject log it, see ``access``)."""
     return connector_for(get_source(session, code=code)).lookup(session, key=key)
+
+
+def all_records(session: Session, *, code: str) -> dict[str, dict[str, Any]]:
+    """Every record of the own-database source ``code`` by key, with its declared fields
+    (not logged: a caller that acts on someone's data logs it with ``log_access``).
+    Conflict when the source is a department's service, which cannot be listed."""
+    source = get_source(session, code=code)
+    if source["connector"]["kind"] != "database":
+        raise Conflict(
+            f"共享数据源“{source['name']}”由部门接口提供，不能逐条比对。",
+            f"Source '{code}' is a department's service and cannot be listed.",
+        )
+    rows = session.execute(
+        select(SourceRecord.key, SourceRecord.data).where(SourceRecord.source == code)
+    )
+    return {key: typed(source["fields"], data) for key, data in rows}
+
+
+def log_access(
+    session: Session,
+    *,
+    at: datetime,
+    fields: dict[str, list[str]],
+    subject_key: str,
+    case_id: int | None,
+    purpose: str,
+) -> None:
+    """Log that the platform itself used ``fields`` (by source code) of a subject's records
+    (shown to the data subject on their profile page)."""
+    for code, names in fields.items():
+        access.record(
+            session,
+            at=at,
+            source=code,
+            subject_key=subject_key,
+            actor=None,
+            case_id=case_id,
+            fields=names,
+            purpose=purpose,
+        )
 
 
 def record_count(session: Session, *, code: str | None = None) -> int:

@@ -74,7 +74,8 @@ class _Ids:
 
     def resident(self, code: str, male: bool) -> tuple[str, date]:
         while True:
-            birth = date(1950, 1, 1) + timedelta(days=self.rng.randint(0, 365 * 55))
+            # born 1940-2004: some over 80 (高龄津贴), most of working age
+            birth = date(1940, 1, 1) + timedelta(days=self.rng.randint(0, 365 * 65))
             sequence = self.rng.randrange(1 if male else 0, 1000, 2)
             number = make_resident_id(code, birth, sequence)
             if number not in self.used:
@@ -140,7 +141,9 @@ def _enterprise(
     else:
         credit = ids.credit(code)
         name = ids.firm_name(f"{rng.choice(TRADE_NAMES)}{words}", DISTRICTS[code][0])
-    established = TODAY - timedelta(days=rng.randint(200, 365 * 20))
+    # a demo account's enterprise opened this year (新办企业: 免申即享 subsidies find it)
+    days = rng.randint(60, 300) if account is not None else rng.randint(20, 365 * 20)
+    established = TODAY - timedelta(days=days)
     return {
         "credit_code": credit,
         "name": name,

@@ -130,6 +130,7 @@ def intake_page(code: str, desk: WindowDep) -> Response:
     entry = catalog.get_entry(desk.session, code=code)
     assert entry.current_version is not None
     spec = entry.current_version.definition
+    service.check_applies(spec)  # 免申即享: nobody applies, not at the window either
     return _form_page(desk, spec, case=None, values={}, person={}, problems={})
 
 

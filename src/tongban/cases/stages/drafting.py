@@ -14,13 +14,14 @@ from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit import service as audit
+from tongban.audit.service import Actor
 from tongban.cases.core import access, clocks, definition, prefill
 from tongban.cases.enums import CaseState, Channel, TrustLevel
 from tongban.cases.materials import provision
 from tongban.cases.models import Case, Material
 from tongban.cases.stages import postal
 from tongban.catalog import service as catalog
-from tongban.catalog.enums import MaterialWay
+from tongban.catalog.enums import ApprovalMode, MaterialWay
 from tongban.errors import Conflict, InvalidInput, NotAllowed, not_a_choice
 from tongban.files import service as files
 from tongban.files.store import FileStore
@@ -56,10 +57,52 @@ def create_case(
 ) -> Case:
     """Start a draft case of an item or bundle for an applicant, or by a clerk on their
     behalf, recording the ``channel`` it came through (办事渠道; by default ``window``
-    for a clerk's, ``web`` for the applicant's own)."""
-    channel = channel or (Channel.window if created_by is not None else Channel.web)
+    for a clerk's, ``web`` for the applicant's own).
+
+    A proactive entry (免申即享) takes no application: Conflict ``proactive_entry``; its
+    cases are opened by the platform (``granting``)."""
     _check_creator(applicant, created_by)
-    creator = created_by or applicant
+    version = catalog.get_entry(session, code=code).current_version
+    assert version is not None
+    check_applies(version.definition)
+    return open_case(
+        session,
+        applicant=applicant,
+        creator=created_by or applicant,
+        code=code,
+        form_data=form_data,
+        now=now,
+        channel=channel or (Channel.window if created_by is not None else Channel.web),
+    )
+
+
+def check_applies(spec: dict[str, Any]) -> None:
+    """Conflict ``proactive_entry`` for a proactive entry (免申即享): nobody applies for it;
+    the platform finds who is eligible and tells them (``tongban.benefits``)."""
+    if spec["approval_mode"] == ApprovalMode.proactive:
+        raise Conflict(
+            f"“{spec['name']}”免申即享，无需申请：符合条件的，系统会主动通知您，"
+            "在“我的免申即享”中确认即可。",
+            f"'{spec.get('name_en') or spec['code']}' is a proactive benefit: nobody "
+            "applies; the platform finds who is eligible and tells them (My benefits).",
+            code="proactive_entry",
+        )
+
+
+def open_case(
+    session: Session,
+    *,
+    applicant: User,
+    creator: User,
+    code: str,
+    form_data: dict[str, Any],
+    now: datetime,
+    channel: Channel,
+    actor: Actor | None = None,
+) -> Case:
+    """A new draft of the entry's current version (no check of who may create it): the
+    form cleaned and its shared fields pulled; audited as ``case.create`` by ``actor``
+    (default: the creator), with the ``channel`` it came through."""
     entry = catalog.get_entry(session, code=code)
     version = entry.current_version
     assert version is not None
@@ -97,7 +140,7 @@ def create_case(
         session,
         at=now,
         action="case.create",
-        actor=actor_of(creator),
+        actor=actor or actor_of(creator),
         object_type="case",
         object_id=case.number,
         case_id=case.id,

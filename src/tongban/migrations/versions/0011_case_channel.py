@@ -28,6 +28,7 @@ def upgrade() -> None:
                     "window",
                     "kiosk",
                     "api",
+                    "proactive",
                     name="channel",
                     native_enum=False,
                     length=10,

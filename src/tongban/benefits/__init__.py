@@ -1,0 +1,1 @@
+"""Proactive benefits (免申即享): policies over profiles, runs, offers and grants."""

@@ -1,0 +1,187 @@
+"""A run of a policy over a period: find, offer once (the unique key), tell or grant once
+(the offer's row lock), count; and the worker's monthly sweep."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from tongban.accounts.enums import UserKind
+from tongban.accounts.models import User
+from tongban.audit import service as audit
+from tongban.audit.service import SYSTEM, Actor
+from tongban.benefits.enums import GrantWay, OfferState
+from tongban.benefits.finding import Policy, find_eligible
+from tongban.benefits.granting import (
+    audit_offer,
+    get_policy,
+    grant,
+    list_policies,
+    locked_offer,
+    subject_key,
+)
+from tongban.benefits.models import BenefitOffer, BenefitRun
+from tongban.benefits.rules import Period
+from tongban.errors import DomainError
+from tongban.files.store import FileStore
+from tongban.timefmt import local
+
+BATCH = 500
+Progress = Callable[[int, int], None]
+
+
+def _insert_offers(
+    session: Session, policy: Policy, period: Period, run: BenefitRun, eligible: dict[str, str]
+) -> int:
+    """Insert the offers not made yet (unique item, period, subject: a racing run's rows
+    are skipped, never duplicated); how many were new."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    keys, made = sorted(eligible), 0
+    for start in range(0, len(keys), BATCH):
+        rows = [
+            {
+                "item_code": policy.code,
+                "period": period.label,
+                "subject_key": key,
+                "subject_name": eligible[key][:200],
+                "grant_way": policy.grant,
+                "state": OfferState.offered,
+                "run_id": run.id,
+                "found_at": run.started_at,
+            }
+            for key in keys[start : start + BATCH]
+        ]
+        statement = (
+            insert(BenefitOffer)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["item_code", "period", "subject_key"])
+            .returning(BenefitOffer.id)
+        )
+        made += len(session.execute(statement).all())
+    return made
+
+
+def _accounts(session: Session, policy: Policy, keys: list[str]) -> dict[str, User]:
+    """The applicant accounts of ``keys`` (resident IDs or credit codes)."""
+    enterprise = policy.subject == "enterprise"
+    column = User.credit_code if enterprise else User.id_number
+    kind = UserKind.enterprise if enterprise else UserKind.person
+    found: dict[str, User] = {}
+    for start in range(0, len(keys), BATCH):
+        query = select(User).where(column.in_(keys[start : start + BATCH]), User.kind == kind)
+        for user in session.scalars(query):
+            found.setdefault(str(subject_key(user)), user)
+    return found
+
+
+def _deliver(
+    session: Session, policy: Policy, offer_id: int, user: User, now: datetime, store: FileStore
+) -> str | None:
+    """Tell (one-click policy) or grant (no-action policy) one offer, once: ``notified``,
+    ``granted``, or None when a racing run already did, or the grant could not be made
+    (the reason kept on the offer for the next run)."""
+    offer = locked_offer(session, offer_id)
+    if offer.state != OfferState.offered:
+        return None
+    if policy.grant == GrantWay.accept:
+        if offer.notified_at is not None:
+            return None
+        offer.notified_at, offer.user_id = now, user.id
+        opinion = f"您符合“{policy.name}”（{offer.period}）条件，无需申请，请一键确认享受。"
+        audit_offer(session, offer, "benefit.offered", SYSTEM, opinion, now)
+        return "notified"
+    try:
+        with session.begin_nested():
+            grant(session, policy, offer, user, SYSTEM, now, store)
+            opinion = f"您已享受“{policy.name}”（{offer.period}），无需任何操作。"
+            audit_offer(session, offer, "benefit.granted", SYSTEM, opinion, now)
+    except DomainError as error:
+        offer.note = error.message_zh[:300]
+        return None
+    return "granted"
+
+
+def run_policy(
+    session: Session,
+    *,
+    code: str,
+    period: Period,
+    actor: Actor,
+    now: datetime,
+    store: FileStore,
+    progress: Progress | None = None,
+) -> BenefitRun:
+    """Run policy ``code`` over ``period``: offer everyone eligible not offered yet, tell or
+    grant every offered subject that has an account and was not told yet (also offers of
+    an earlier run); the run with its counts, audited as ``benefit.run``.
+
+    Idempotent: a second run of the same period adds no offer and tells nobody again.
+    """
+    policy = get_policy(session, code=code)
+    run = BenefitRun(item_code=code, period=period.label, actor_name=actor.name, started_at=now)
+    session.add(run)
+    session.flush()
+    found = find_eligible(session, policy=policy, period=period, progress=progress)
+    run.searched, run.eligible, run.undetermined = (
+        found.searched,
+        len(found.eligible),
+        found.undetermined,
+    )
+    run.new_offers = _insert_offers(session, policy, period, run, found.eligible)
+    waiting = session.execute(
+        select(BenefitOffer.id, BenefitOffer.subject_key).where(
+            BenefitOffer.item_code == code,
+            BenefitOffer.period == period.label,
+            BenefitOffer.state == OfferState.offered,
+        )
+    ).all()
+    users = _accounts(session, policy, [key for _, key in waiting])
+    for offer_id, key in waiting:
+        user = users.get(key)
+        if user is None:
+            run.without_account += 1
+            continue
+        outcome = _deliver(session, policy, offer_id, user, now, store)
+        run.notified += outcome == "notified"
+        run.granted += outcome == "granted"
+    run.finished_at = now
+    audit.record(
+        session,
+        at=now,
+        action="benefit.run",
+        actor=actor,
+        object_type="benefit_run",
+        object_id=run.id,
+        data={
+            "item_code": code,
+            "period": period.label,
+            "eligible": run.eligible,
+            "new_offers": run.new_offers,
+            "notified": run.notified,
+            "granted": run.granted,
+        },
+    )
+    return run
+
+
+def run_due_benefits(session: Session, *, now: datetime, store: FileStore) -> list[str]:
+    """The worker's monthly sweep: each policy runs once in each month (its first run of
+    the month, local time); returns what ran (``3501-MZ-002 2026-11``)."""
+    period = Period.of(local(now).date())
+    ran = []
+    for policy in list_policies(session):
+        done = session.scalar(
+            select(BenefitRun.id).where(
+                BenefitRun.item_code == policy.code, BenefitRun.period == period.label
+            )
+        )
+        if done is None:
+            run_policy(session, code=policy.code, period=period, actor=SYSTEM, now=now, store=store)
+            ran.append(f"{policy.code} {period.label}")
+    return ran

@@ -1,0 +1,92 @@
+"""Granting a proactive benefit (免申即享): the platform opens the case itself for a person
+or enterprise a policy found eligible, and runs every stage the item lists at once.
+
+The case is real: it is numbered, its form is filled from the shared sources (nothing is
+asked), it is received, accepted and decided with every move audited, its result
+documents are issued and delivered online, and it counts in the figures like any other.
+Who acts is the caller's ``actor``: the person who accepted with one click, or the
+platform (``SYSTEM``) for a policy that grants with no action. The decision states the
+policy's grounds (``basis``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from tongban.accounts.models import User
+from tongban.audit.service import Actor
+from tongban.cases.core.definition import spec_of
+from tongban.cases.core.machine import Event
+from tongban.cases.core.transition import change_state, finish_task
+from tongban.cases.enums import CaseState, Channel, Stage, TaskOutcome, TaskState
+from tongban.cases.models import Case
+from tongban.cases.stages import documents
+from tongban.cases.stages.drafting import open_case
+from tongban.cases.stages.intake import _accept, _start_acceptance, _take_materials
+from tongban.cases.stages.progress import move_on
+from tongban.files.store import FileStore
+
+
+def _finish_open(
+    session: Session, case: Case, stage: Stage, actor: Actor, opinion: str, now: datetime
+) -> None:
+    """Finish the case's open task of ``stage`` as approved."""
+    for task in case.tasks:
+        if task.stage == stage and task.state == TaskState.open:
+            finish_task(
+                session,
+                task=task,
+                outcome=TaskOutcome.approved,
+                actor=actor,
+                opinion=opinion,
+                now=now,
+            )
+
+
+def grant_case(
+    session: Session,
+    *,
+    applicant: User,
+    code: str,
+    actor: Actor,
+    basis: str,
+    now: datetime,
+    store: FileStore,
+) -> Case:
+    """Open, receive, accept and approve a case of proactive item ``code`` for ``applicant``
+    at ``now``; its results are issued and delivered online (state ``completed``).
+
+    ``basis`` (the policy's conditions that held) is the opinion of each step. Raises
+    InvalidInput when a source could not fill a required field (the caller keeps the offer
+    and tries again later); nothing is left behind then, as the caller rolls back.
+    """
+    case = open_case(
+        session,
+        applicant=applicant,
+        creator=applicant,
+        code=code,
+        form_data={},
+        now=now,
+        channel=Channel.proactive,
+        actor=actor,
+    )
+    _take_materials(session, case, now, store)
+    change_state(session, now=now, case=case, event=Event.submit, actor=actor, opinion=basis)
+    case.submitted_at = case.received_at = now
+    _start_acceptance(session, case, now)
+    _finish_open(session, case, Stage.accept, actor, basis, now)
+    _accept(session, case, Event.accept, actor, basis, now, now, store)
+    if case.state == CaseState.in_decision:
+        _finish_open(session, case, Stage.decide, actor, basis, now)
+        move_on(
+            session, case, event=Event.approve, actor=actor, now=now, store=store, opinion=basis
+        )
+    if case.state == CaseState.issuing:
+        _finish_open(session, case, Stage.issue, actor, basis, now)
+        documents.issue_results(
+            session, case=case, spec=spec_of(session, case), store=store, now=now
+        )
+        move_on(session, case, event=Event.issue, actor=actor, now=now, store=store, opinion=basis)
+    return case

@@ -1,0 +1,106 @@
+"""The pages of proactive benefits: the guide of 3501-MZ-002 (no apply button, how it
+works), my benefits with the one-click button, and the staff's run button."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.benefits.conftest import ZHOULAO
+from tests.web.support import SignedIn, csrf
+from tongban.benefits.models import BenefitOffer, BenefitRun
+from tongban.cases.models import Case
+
+ALLOWANCE = "3501-MZ-002"
+
+
+def test_the_guide_of_3501_mz_002_says_how_it_works_and_offers_no_application(
+    signed_in: SignedIn,
+) -> None:
+    client = signed_in("zhoulao")
+    page = client.get(f"/items/{ALLOWANCE}")
+    assert page.status_code == 200
+    html = page.text
+    assert "免申即享（无需申请）" in html and "一键确认" in html
+    assert "年满80周岁" in html and "本市户籍" in html
+    assert "/apply/" not in html and "在线办理" not in html
+    assert 'href="/my/benefits"' in html
+
+
+@pytest.mark.parametrize("path", [f"/apply/{ALLOWANCE}", f"/staff/intake/{ALLOWANCE}"])
+def test_the_application_forms_of_a_proactive_item_say_why_there_is_none(
+    signed_in: SignedIn, path: str
+) -> None:
+    client = signed_in("clerk" if path.startswith("/staff") else "zhoulao")
+    page = client.get(path)
+    assert page.status_code == 409
+    assert "免申即享，无需申请" in page.text
+
+
+def test_the_api_refuses_an_application_for_it(client, as_user) -> None:  # type: ignore[no-untyped-def]
+    response = client.post(
+        "/api/v1/cases", json={"code": ALLOWANCE, "form_data": {}}, headers=as_user("zhoulao")
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "proactive_entry"
+
+
+@pytest.mark.usefixtures("profiles")
+def test_staff_run_the_policy_and_the_person_accepts_with_one_click(
+    signed_in: SignedIn, db: Session
+) -> None:
+    staff = signed_in("mz")
+    runs = staff.get("/benefits/runs")
+    assert runs.status_code == 200 and "高龄津贴" in runs.text and "尚未运行" in runs.text
+    posted = staff.post(
+        f"/benefits/runs/{ALLOWANCE}",
+        data={"period": "2026-11", "csrf_token": csrf(runs.text)},
+        follow_redirects=True,
+    )
+    assert posted.status_code == 200 and "尚未运行" not in posted.text
+    assert db.scalar(select(BenefitRun.actor_name)) is not None
+
+    person = signed_in("zhoulao")
+    mine = person.get("/my/benefits")
+    assert "一键确认享受" in mine.text
+    action = re.search(r'action="(/my/benefits/\d+/accept)"', mine.text)
+    assert action is not None
+    done = person.post(
+        action.group(1), data={"csrf_token": csrf(mine.text)}, follow_redirects=False
+    )
+    assert done.status_code == 303
+    number = done.headers["location"].rsplit("/", 1)[-1]
+    case_page = person.get(f"/cases/{number}")
+    assert case_page.status_code == 200 and "高龄津贴享受确认书" in case_page.text
+    assert "一键确认享受" in case_page.text  # the timeline names the step
+    offer = db.scalar(select(BenefitOffer).where(BenefitOffer.subject_key == ZHOULAO))
+    assert offer is not None
+    db.refresh(offer)
+    assert offer.state == "granted"
+    assert db.scalar(select(Case.state).where(Case.number == number)) == "completed"
+    after = person.get("/my/benefits")
+    assert "已享受" in after.text and number in after.text
+
+
+@pytest.mark.usefixtures("profiles")
+def test_staff_of_another_department_cannot_run_it(signed_in: SignedIn) -> None:
+    staff = signed_in("rs")
+    runs = staff.get("/benefits/runs")
+    assert "高龄津贴" not in runs.text and "创业补贴" in runs.text
+    refused = staff.post(
+        f"/benefits/runs/{ALLOWANCE}", data={"period": "2026-11", "csrf_token": csrf(runs.text)}
+    )
+    assert refused.status_code == 403
+
+
+@pytest.mark.usefixtures("profiles")
+def test_a_wrong_period_is_refused_with_how_to_write_it(signed_in: SignedIn) -> None:
+    staff = signed_in("mz")
+    runs = staff.get("/benefits/runs")
+    refused = staff.post(
+        f"/benefits/runs/{ALLOWANCE}", data={"period": "2026-13", "csrf_token": csrf(runs.text)}
+    )
+    assert refused.status_code == 422 and "2026-11" in refused.text

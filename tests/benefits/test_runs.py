@@ -1,0 +1,185 @@
+"""A policy run finds everyone eligible and tells each once per period; one click grants;
+a no-action policy grants at once; the ineligible get nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tests.benefits.conftest import BIG_FIRM, MINFENG, NO_ACCOUNT, NOW, TURNS_80, ZHANGSAN, ZHOULAO
+from tongban.accounts import service as accounts
+from tongban.accounts.models import User
+from tongban.audit.service import SYSTEM
+from tongban.benefits import service as benefits
+from tongban.benefits.models import BenefitOffer
+from tongban.cases.enums import CaseState
+from tongban.cases.models import Case, ResultDocument
+from tongban.outbox.models import OutboxMessage
+from tongban.web.runtime import Runtime
+
+ALLOWANCE = "3501-MZ-002"  # 高龄津贴: one click
+SUBSIDY = "3501-RS-006"  # 新办小微企业一次性创业补贴: no action
+
+pytestmark = pytest.mark.usefixtures("profiles")
+
+
+def _run(db: Session, runtime: Runtime, code: str, period: str = "2026-11") -> Any:
+    done = benefits.run_policy(
+        db,
+        code=code,
+        period=benefits.Period.parse(period),
+        actor=SYSTEM,
+        now=NOW,
+        store=runtime.store,
+    )
+    db.commit()
+    return done
+
+
+def _user(db: Session, username: str) -> User:
+    user = accounts.find_user(db, username=username)
+    assert user is not None
+    return user
+
+
+def _messages(db: Session, user: User, topic: str) -> int:
+    query = select(func.count()).where(
+        OutboxMessage.recipient_id == user.id, OutboxMessage.topic == topic
+    )
+    return int(db.scalar(query) or 0)
+
+
+def _offer_keys(db: Session, code: str, period: str = "2026-11") -> list[str]:
+    query = select(BenefitOffer.subject_key).where(
+        BenefitOffer.item_code == code, BenefitOffer.period == period
+    )
+    return sorted(db.scalars(query))
+
+
+def test_a_run_twice_over_the_same_period_tells_each_eligible_person_once(
+    db: Session, runtime: Runtime
+) -> None:
+    first = _run(db, runtime, ALLOWANCE)
+    second = _run(db, runtime, ALLOWANCE)
+    assert _offer_keys(db, ALLOWANCE) == sorted([ZHOULAO, NO_ACCOUNT, TURNS_80])
+    assert (first.eligible, first.new_offers, first.notified) == (3, 3, 1)
+    assert first.without_account == 2  # 林阿婆 and 陈依伯 have no account yet
+    assert (second.eligible, second.new_offers, second.notified) == (3, 0, 0)
+    assert _messages(db, _user(db, "zhoulao"), "benefit_offered") == 1
+
+
+def test_an_ineligible_person_gets_nothing(db: Session, runtime: Runtime) -> None:
+    _run(db, runtime, ALLOWANCE)
+    zhangsan = _user(db, "zhangsan")
+    assert ZHANGSAN not in _offer_keys(db, ALLOWANCE)
+    assert _messages(db, zhangsan, "benefit_offered") == 0
+    assert benefits.offers_for(db, user=zhangsan) == []
+
+
+def test_the_month_someone_turns_80_is_the_first_they_are_found(
+    db: Session, runtime: Runtime
+) -> None:
+    _run(db, runtime, ALLOWANCE, "2026-10")
+    assert TURNS_80 not in _offer_keys(db, ALLOWANCE, "2026-10")
+    _run(db, runtime, ALLOWANCE, "2026-11")
+    assert TURNS_80 in _offer_keys(db, ALLOWANCE, "2026-11")
+
+
+def test_a_new_period_offers_again(db: Session, runtime: Runtime) -> None:
+    _run(db, runtime, ALLOWANCE, "2026-11")
+    december = _run(db, runtime, ALLOWANCE, "2026-12")
+    assert (december.new_offers, december.notified) == (3, 1)
+    assert _messages(db, _user(db, "zhoulao"), "benefit_offered") == 2
+
+
+def test_one_click_by_api_grants_a_real_completed_case_with_its_result(
+    db: Session, runtime: Runtime, client: TestClient, as_user: Any
+) -> None:
+    _run(db, runtime, ALLOWANCE)
+    headers = as_user("zhoulao")
+    offers = client.get("/api/v1/benefits/offers", headers=headers).json()
+    assert [(o["item_code"], o["state"]) for o in offers] == [(ALLOWANCE, "offered")]
+    response = client.post(f"/api/v1/benefits/offers/{offers[0]['id']}/accept", headers=headers)
+    assert response.status_code == 200, response.text
+    number = response.json()["case_number"]
+    case = client.get(f"/api/v1/cases/{number}", headers=headers).json()
+    assert case["state"] == CaseState.completed
+    assert case["form_data"]["applicant_id_number"] == ZHOULAO  # pulled, nothing asked
+    mine = client.get("/api/v1/cases", headers=headers).json()
+    assert number in [c["number"] for c in mine]
+    row = db.scalar(select(Case).where(Case.number == number))
+    assert row is not None
+    titles = db.scalars(select(ResultDocument.title).where(ResultDocument.case_id == row.id))
+    assert list(titles) == ["高龄津贴享受确认书"]
+    again = client.post(f"/api/v1/benefits/offers/{offers[0]['id']}/accept", headers=headers)
+    assert again.status_code == 409 and again.json()["error"]["code"] == "offer_granted"
+
+
+def test_nobody_else_accepts_an_offer(
+    db: Session, runtime: Runtime, client: TestClient, as_user: Any
+) -> None:
+    _run(db, runtime, ALLOWANCE)
+    offer = db.scalar(select(BenefitOffer).where(BenefitOffer.subject_key == ZHOULAO))
+    assert offer is not None
+    response = client.post(
+        f"/api/v1/benefits/offers/{offer.id}/accept", headers=as_user("zhangsan")
+    )
+    assert response.status_code == 403
+    db.refresh(offer)
+    assert offer.state == "offered" and offer.case_id is None
+
+
+def test_a_no_action_policy_grants_at_once(db: Session, runtime: Runtime) -> None:
+    done = _run(db, runtime, SUBSIDY)
+    assert _offer_keys(db, SUBSIDY) == [MINFENG]  # the large firm is not small
+    assert BIG_FIRM not in _offer_keys(db, SUBSIDY)
+    assert (done.granted, done.notified) == (1, 0)
+    minfeng = _user(db, "minfeng")
+    offer = benefits.offers_for(db, user=minfeng)[0]
+    assert offer.state == "granted" and offer.case_id is not None
+    case = db.get(Case, offer.case_id)
+    assert case is not None and case.state == CaseState.completed
+    assert case.applicant_id == minfeng.id
+    assert _messages(db, minfeng, "benefit_granted") == 1
+    again = _run(db, runtime, SUBSIDY)
+    assert (again.granted, again.new_offers) == (0, 0)
+    assert db.scalar(select(func.count()).where(Case.catalog_code == SUBSIDY)) == 1
+
+
+def test_someone_who_registers_later_is_told_by_the_next_run(db: Session, runtime: Runtime) -> None:
+    from tongban.accounts.schemas import ApplicantCreate
+
+    _run(db, runtime, ALLOWANCE)
+    person = accounts.register_applicant(
+        db,
+        data=ApplicantCreate(
+            username="linapo",
+            password="Linapo-2026!",
+            kind="person",
+            display_name="林阿婆",
+            id_number=NO_ACCOUNT,
+            phone="13800000099",
+        ),
+    )
+    db.commit()
+    assert [o.state for o in benefits.offers_for(db, user=person)] == ["offered"]
+    later = _run(db, runtime, ALLOWANCE)
+    assert (later.new_offers, later.notified) == (0, 1)
+    assert _messages(db, person, "benefit_offered") == 1
+
+
+def test_a_grant_counts_in_the_supervision_figures(db: Session, runtime: Runtime) -> None:
+    from zoneinfo import ZoneInfo
+
+    from tongban.supervision.metrics import dashboard
+
+    tz = ZoneInfo("Asia/Shanghai")
+    before = dashboard(db, now=NOW, tz=tz).items.get(SUBSIDY)
+    assert before is None or before.finished == 0
+    _run(db, runtime, SUBSIDY)
+    after = dashboard(db, now=NOW, tz=tz).items[SUBSIDY]
+    assert (after.received, after.finished, after.late) == (1, 1, 0)

@@ -94,7 +94,7 @@ def test_clerk_takes_in_a_walk_in_and_submits_on_their_behalf(
         select(AuditEntry).where(AuditEntry.case_id == case.id, AuditEntry.action == "case.create")
     )
     assert created and created.actor_id == staff.id
-    assert created.data == {"on_behalf_of": walk_in.id}
+    assert created.data == {"channel": "window", "on_behalf_of": walk_in.id}
 
     queue = signed_in("wjw").get("/staff").text
     assert number in queue and "王小明" in queue

@@ -13,9 +13,8 @@ from sqlalchemy.orm import Session
 from tests.factories import entry, upload
 from tests.sharing.conftest import ZHANGSAN_ID, free_port_url, serve_over_http
 from tests.web.support import VALID, SignedIn
-from tongban.cases.models import Case
 from tongban.demo.samples import fill_form
-from tongban.sharing import backfill, reduction
+from tongban.sharing import reduction
 from tongban.sharing import service as sharing
 from tongban.sharing.models import DataAccess, FieldFill
 

@@ -101,4 +101,3 @@ def typed_by_hand(session: Session, *, since: datetime, until: datetime) -> list
             ] += 1
     found = [TypedField(*key, count) for key, count in counts.items()]
     return sorted(found, key=lambda t: (-t.count, t.item_code, t.field))
-

@@ -74,6 +74,9 @@ def test_the_walk_in_form_shows_pulled_fields_filled_and_locked(
     assert refused.status_code == 422
     assert "“户籍地址”来自公安人口库，不能修改。" in refused.text
     assert f'value="{person["household_address"]}"' in _input(refused.text, "household_address")
+    signing = clerk.post(f"{action}/signatures/COMMITMENT", data=changed)  # the same when signing
+    assert signing.status_code == 422 and "“户籍地址”来自公安人口库，不能修改。" in signing.text
+    assert 'id="f-household_address"' in signing.text  # the form again, not an error page
 
 
 def test_with_the_department_down_the_walk_in_form_asks_the_field_and_says_why(

@@ -132,7 +132,8 @@ def _apply(
             states[name] = (pull.source["code"], None)
             if name not in found.values or not found.values[name].locked:
                 label_en = f"from the {pull.source.get('name_en') or pull.source['code']}"
-                value = pull.lookup.record[field]  # type: ignore[union-attr]
+                assert pull.lookup is not None and pull.lookup.record is not None  # _state
+                value = pull.lookup.record[field]
                 found.values[name] = Filled(value, True, f"来自{pull.source['name']}", label_en)
             break
         else:

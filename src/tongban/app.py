@@ -24,6 +24,8 @@ from tongban.licences.api import router as licences_api
 from tongban.licences.setup import configure as configure_licences
 from tongban.licences.views import router as licences_views
 from tongban.models import load_all
+from tongban.notifications.api import router as notifications_api
+from tongban.notifications.views import router as notifications_views
 from tongban.online.api import router as cases_api
 from tongban.online.draft_views import router as draft_views
 from tongban.online.material_views import router as material_views
@@ -68,6 +70,7 @@ API_ROUTERS = (
     calendar_api,
     holidays_api,
     sharing_api,
+    notifications_api,
     progress_api,
     queueing_api,
 )
@@ -88,6 +91,7 @@ PAGE_ROUTERS = (
     sharing_views,
     preview_views,
     catalog_admin_views,
+    notifications_views,
     progress_views,
     queueing_views,
 )

@@ -93,6 +93,55 @@ class Settings(BaseSettings):
         le=720,
         description="Hours a department has to rectify a bad rating (好差评: score 2 or less).",
     )
+    rating_rectify_working_days: int | None = Field(
+        None,
+        ge=1,
+        le=60,
+        description="Working days a department has to rectify a bad rating, for provinces that count them (e.g. 15); when set it replaces `rating_rectify_hours`.",
+    )
+    rating_invite_after_days: int = Field(
+        3,
+        ge=1,
+        le=30,
+        description="Days after a case ends without a rating before its applicant gets the one invitation to rate it (智能邀评).",
+    )
+    smtp_host: str | None = Field(
+        None,
+        description="SMTP server that sends e-mail notifications; unset: no e-mail is sent (messages stay in the message centre, and SMS).",
+    )
+    smtp_port: int = Field(
+        25, description="Port of the SMTP server (587 for STARTTLS, 465 for TLS)."
+    )
+    smtp_user: str | None = Field(
+        None, description="User name at the SMTP server, if it asks for one."
+    )
+    smtp_password: str | None = Field(None, description="Password of `smtp_user`.")
+    smtp_tls: Literal["none", "starttls", "ssl"] = Field(
+        "none",
+        description="How the SMTP connection is protected: none, starttls, or ssl (implicit TLS).",
+    )
+    smtp_timeout_seconds: float = Field(10.0, description="How long one SMTP exchange may take.")
+    mail_from: str = Field(
+        "通办 <noreply@tongban.localhost>", description="Sender of notification e-mails (From:)."
+    )
+    sms_provider: str = Field(
+        "file",
+        description="Where SMS notifications go: `file` (appended as JSON lines to `sms_file`), `console` (the log), or `module:Class` of a provider of your own (docs/notifications.md).",
+    )
+    sms_file: Path | None = Field(
+        None,
+        description="File the `file` SMS provider appends each message to; default: `sms.jsonl` beside the file store.",
+    )
+    notify_max_attempts: int = Field(
+        6,
+        ge=1,
+        le=20,
+        description="Attempts at sending one e-mail or SMS before it is marked failed and listed for operators (`/ops/messages`, `tongban notify failed`).",
+    )
+    notify_backoff_minutes: str = Field(
+        "1,5,30,120,720",
+        description="Minutes to wait before each retry of a failed e-mail or SMS, comma-separated; the last repeats.",
+    )
     kiosk_idle_seconds: int = Field(
         90,
         ge=3,
@@ -142,6 +191,11 @@ class Settings(BaseSettings):
                 "print(secrets.token_urlsafe(48))'"
             )
         return self
+
+    @property
+    def sms_path(self) -> Path:
+        """Where the ``file`` SMS provider writes."""
+        return self.sms_file or self.file_store_path.parent / "sms.jsonl"
 
     @property
     def keys_folder(self) -> Path:

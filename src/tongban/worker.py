@@ -15,6 +15,8 @@ import structlog
 from tongban.cases import service as cases
 from tongban.db import unit_of_work
 from tongban.licences import tasks as licences
+from tongban.notifications import service as notifications
+from tongban.ratings import service as ratings
 from tongban.timeutil import utcnow
 from tongban.web.runtime import Runtime
 
@@ -30,7 +32,16 @@ def run_once(runtime: Runtime, *, now: datetime | None = None) -> dict[str, list
         log.info("case.deem_accept", case=number)
     with unit_of_work(runtime.sessions) as session:
         expired = licences.expire_licences(session, now=moment)
-    return {"deemed_accepted": accepted, "licences_expired": expired}
+    with unit_of_work(runtime.sessions) as session:
+        invited = ratings.run_due_invitations(session, now=moment)
+    with unit_of_work(runtime.sessions) as session:
+        sent = notifications.run_due_notifications(session, now=moment, settings=runtime.settings)
+    return {
+        "deemed_accepted": accepted,
+        "licences_expired": expired,
+        "ratings_invited": invited,
+        "notifications_sent": sent,
+    }
 
 
 class EmbeddedWorker:

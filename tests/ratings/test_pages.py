@@ -33,7 +33,7 @@ def _card(html: str) -> str:
     return html[start : html.index("</section>", start)]
 
 
-def _rate(client: TestClient, number: str, **fields: str):  # type: ignore[no-untyped-def]
+def _rate(client: TestClient, number: str, **fields: Any):  # type: ignore[no-untyped-def]
     token = csrf(client.get(f"/cases/{number}").text)
     return client.post(f"/cases/{number}/rating", data={"csrf_token": token, **fields})
 
@@ -119,12 +119,31 @@ def test_the_staff_task_page_shows_the_rating(
     assert "评价" in page.split('id="timeline-title"')[1]  # the rating is in the case's record
 
 
-def test_a_case_still_running_has_no_rating_card(browser: Any, finish: Finish) -> None:
+def test_a_case_waiting_for_acceptance_is_rated_for_its_receipt(
+    browser: Any, finish: Finish
+) -> None:
+    """一事多评: a running case offers the rating of the stage it is in, not its completion."""
     number = finish("submitted")
-    page = browser("zhangsan").get(f"/cases/{number}").text
-    assert 'id="rating-title"' not in page
-    refused = _rate(browser("zhangsan"), number, score="5")
+    applicant = browser("zhangsan")
+    card = _card(applicant.get(f"/cases/{number}").text)
+    assert '<input type="hidden" name="stage" value="receipt">' in card and "评价环节：收件" in card
+    assert 'name="indicator-speed"' in card and 'value="服务热情"' in card
+    refused = _rate(applicant, number, score="5", stage="completion")
     assert refused.status_code == 409 and "才能评价" in refused.text
+    rated = applicant.post(
+        f"/cases/{number}/rating",
+        data={
+            "csrf_token": csrf(applicant.get(f"/cases/{number}").text),
+            "stage": "receipt",
+            "score": "4",
+            "indicator-speed": "5",
+            "tags": ["服务热情", "一次办好"],
+        },
+    )
+    assert rated.status_code == 200, rated.text
+    card = _card(rated.text)
+    assert "收件环节评价" in card and "服务热情、一次办好" in card and "办事速度" in card
+    assert "<form" not in card  # the receipt is rated; acceptance comes later
 
 
 def test_supervisors_look_across_departments_and_others_see_their_own(
@@ -177,5 +196,57 @@ def test_with_htmx_each_form_swaps_only_its_card(browser: Any, finish: Finish) -
     done = staff.post(fix, data={"csrf_token": token, "text": "已改进说明。"}, headers=htmx)
     assert done.status_code == 200 and "<html" not in done.text
     assert (
-        "整改情况已提交" in done.text and "已改进说明。" in done.text and "<form" not in done.text
+        "整改情况已提交" in done.text
+        and "已改进说明。" in done.text
+        and "/rectification" not in done.text
+        and "/callback" in done.text  # next: the call-back
     )
+
+
+def test_the_department_calls_back_the_applicant_rates_again_an_appeal_is_decided(
+    browser: Any, finish: Finish
+) -> None:
+    number = finish()
+    _rate(browser("zhangsan"), number, score="1", comment="让我跑了两次。")
+    staff = browser("rs")
+    rating_id = found(
+        r'action="/staff/ratings/(\d+)/rectification"', staff.get("/staff/ratings").text
+    )
+    _rectify(staff, rating_id, "已一次性告知材料清单。")
+    listing = staff.get("/staff/ratings").text
+    assert "待回访申请人" in listing and f'action="/staff/ratings/{rating_id}/callback"' in listing
+    empty = staff.post(
+        f"/staff/ratings/{rating_id}/callback", data={"csrf_token": csrf(listing), "note": " "}
+    )
+    assert empty.status_code == 422 and "请填写回访情况" in empty.text
+    called = staff.post(
+        f"/staff/ratings/{rating_id}/callback",
+        data={"csrf_token": csrf(listing), "note": "申请人认可整改。", "reached": "1"},
+    )
+    assert called.status_code == 200 and "回访情况已记录" in called.text
+    assert f'action="/staff/ratings/{rating_id}/callback"' not in called.text
+
+    applicant = browser("zhangsan")
+    card = _card(applicant.get(f"/cases/{number}").text)
+    assert "申请人认可整改。" in card and "已一次性告知材料清单。" in card
+    assert '<input type="hidden" name="stage" value="completion">' in card  # rate again
+    again = _rate(applicant, number, score="5", comment="整改后很满意。")
+    assert again.status_code == 200 and "再次评价" in _card(again.text)
+
+    staff = browser("rs")
+    listing = staff.get("/staff/ratings").text
+    appealed = staff.post(
+        f"/staff/ratings/{rating_id}/appeal",
+        data={"csrf_token": csrf(listing), "reason": "申请人材料不全是其自身原因。"},
+    )
+    assert appealed.status_code == 200 and "申诉已提交" in appealed.text
+    assert "待电子监察裁定" in appealed.text and "裁定申诉" not in appealed.text
+    supervisor = browser("supervisor")
+    overview = supervisor.get("/staff/ratings").text
+    assert f'action="/staff/ratings/{rating_id}/appeal/decision"' in overview
+    decided = supervisor.post(
+        f"/staff/ratings/{rating_id}/appeal/decision",
+        data={"csrf_token": csrf(overview), "outcome": "dismissed", "decision": "评价属实。"},
+    )
+    assert decided.status_code == 200 and "申诉已裁定" in decided.text
+    assert "申诉不成立：评价属实。" in decided.text

@@ -193,6 +193,13 @@ def test_english_tour_renders_every_template(
     staff.cookies.set("tongban_lang", "en")
     pages.append(staff.get("/staff/ratings").text)
     assert "Submit the rectification" in pages[-1]
+    # the message centre (the department heard of the bad rating) and the operators' list
+    pages.append(staff.get("/messages").text)
+    assert "Message centre" in pages[-1] and "Message language" in pages[-1]
+    admin = signed_in("admin")
+    admin.cookies.set("tongban_lang", "en")
+    pages.append(admin.get("/ops/messages").text)
+    assert "Messages that could not be sent" in pages[-1]
     # 一人一档: my own profile, and the applicant's profile read by staff through a case
     applicant = signed_in("zhangsan")
     applicant.cookies.set("tongban_lang", "en")

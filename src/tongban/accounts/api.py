@@ -8,7 +8,6 @@ from tongban.accounts import signin
 from tongban.accounts.deps import CurrentUser, source_of, token_of
 from tongban.accounts.models import User
 from tongban.accounts.schemas import ApplicantCreate, SignIn, TokenRead, UserRead
-from tongban.outbox import service as outbox
 from tongban.web.deps import NowDep, RuntimeDep, SessionDep
 
 router = APIRouter(tags=["accounts"])
@@ -61,12 +60,3 @@ def logout(request: Request, session: SessionDep, user: CurrentUser, now: NowDep
 def me(user: CurrentUser) -> UserRead:
     """The signed-in user."""
     return user_read(user)
-
-
-@router.get("/me/messages")
-def messages(session: SessionDep, user: CurrentUser) -> list[dict[str, object]]:
-    """The newest in-app notifications."""
-    return [
-        {"id": m.id, "topic": m.topic, "created_at": m.created_at.isoformat(), "payload": m.payload}
-        for m in outbox.inbox(session, user_id=user.id)
-    ]

@@ -15,6 +15,7 @@ from tongban.accounts import service as accounts
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.errors import NotAllowed, NotSignedIn
+from tongban.outbox import service as outbox
 from tongban.web.csrf import token_is_valid
 from tongban.web.deps import READING_METHODS, SessionDep
 
@@ -45,6 +46,7 @@ class Viewer:
     is_staff: bool
     is_supervisor: bool
     is_catalog_admin: bool
+    unread: int = 0  # in-app messages not read yet: the header's badge (pages only)
 
 
 def _unchecked_cookie_write(request: Request) -> bool:
@@ -95,6 +97,9 @@ def get_optional_user(
             user.is_staff,
             user.has_role(Role.supervisor, Role.system_admin),
             user.has_role(Role.catalog_admin),
+            0
+            if request.url.path.startswith("/api/")
+            else outbox.unread_count(session, user_id=user.id),
         )
         if user
         else None

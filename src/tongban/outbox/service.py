@@ -1,5 +1,11 @@
 """The outbox domain promises: notifications are derived from audit entries here and
 only here, stored in the same transaction as the change, and leave after commit.
+
+An entry whose action is in ``APPLICANT_TOPICS`` gives its subject (the applicant) an
+in-app message; one in ``DEPARTMENT_TOPICS`` whose data names a department gives that
+department one (spread to its staff by ``tongban.notifications``, which also sends the
+e-mail and SMS copies). Messages are read in the message centre (``inbox``,
+``unread_count``, ``mark_read``).
 """
 
 from __future__ import annotations
@@ -8,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
@@ -40,24 +46,54 @@ APPLICANT_TOPICS: dict[str, str] = {
     "licence.revoked": "licence_status_changed",
     "licence.cancelled": "licence_status_changed",
     "licence.expired": "licence_status_changed",
+    "rating.invite": "rating_invited",  # 智能邀评: a finished case not rated in time
+}
+
+
+# Actions a department hears about: the topic, and the key of the entry's data that
+# names the department (an entry without that key, or with it empty, tells no department).
+DEPARTMENT_TOPICS: dict[str, tuple[str, str]] = {
+    "verification.ask": ("verification_requested", "to_department"),
+    "verification.answer": ("verification_answered", "from_department"),
+    "rating.create": ("bad_rating_received", "bad_for_department"),  # set for bad ones only
+    "rating.appeal_decide": ("rating_appeal_decided", "department"),
 }
 
 
 def enqueue_for(session: Session, *, entry: AuditEntry) -> list[OutboxMessage]:
-    """Queue the in-app messages an audit entry implies."""
+    """Queue the in-app messages an audit entry implies: to its subject, to a department."""
+    messages = []
     topic = APPLICANT_TOPICS.get(entry.action)
-    if topic is None or entry.subject_id is None:
-        return []
-    message = OutboxMessage(
+    if topic is not None and entry.subject_id is not None:
+        messages.append(_message(entry, topic, channel="inapp", recipient_id=entry.subject_id))
+    topic, key = DEPARTMENT_TOPICS.get(entry.action, (None, ""))
+    department = (entry.data or {}).get(key) if topic else None
+    if topic is not None and department:
+        messages.append(_message(entry, topic, channel="department", department=str(department)))
+    session.add_all(messages)
+    return messages
+
+
+def _message(
+    entry: AuditEntry,
+    topic: str,
+    *,
+    channel: str,
+    recipient_id: int | None = None,
+    department: str | None = None,
+) -> OutboxMessage:
+    return OutboxMessage(
         created_at=entry.at,
         audit_entry_id=entry.id,
-        channel="inapp",
-        recipient_id=entry.subject_id,
+        channel=channel,
+        recipient_id=recipient_id,
+        department_code=department,
         topic=topic,
         payload=_payload(entry),
+        status="pending",
+        attempts=0,
+        next_attempt_at=entry.at,
     )
-    session.add(message)
-    return [message]
 
 
 def _payload(entry: AuditEntry) -> dict[str, Any]:
@@ -66,7 +102,12 @@ def _payload(entry: AuditEntry) -> dict[str, Any]:
         "case_id": entry.case_id,
         "object_id": entry.object_id,
         "opinion": entry.opinion,
+        "action": entry.action,
+        "actor": entry.actor_name,
     }
+    for key in ("score", "department", "on_time", "outcome", "rectify_due_at", "stage"):
+        if key in (entry.data or {}):
+            payload[key] = entry.data[key]
     moved = (entry.data or {}).get("clocks")
     if moved:
         payload["deadlines"] = [
@@ -81,9 +122,42 @@ def _payload(entry: AuditEntry) -> dict[str, Any]:
     return payload
 
 
-def inbox(session: Session, *, user_id: int, limit: int = 50) -> Sequence[OutboxMessage]:
-    """The newest in-app messages of one user."""
+def inbox(
+    session: Session, *, user_id: int, unread_only: bool = False, limit: int = 50
+) -> Sequence[OutboxMessage]:
+    """The newest in-app messages of one user (a department's reach its staff as their own)."""
     query = select(OutboxMessage).where(
         OutboxMessage.recipient_id == user_id, OutboxMessage.channel == "inapp"
     )
+    if unread_only:
+        query = query.where(OutboxMessage.read_at.is_(None))
     return session.scalars(query.order_by(OutboxMessage.id.desc()).limit(limit)).all()
+
+
+def unread_count(session: Session, *, user_id: int) -> int:
+    """How many in-app messages of one user are not read yet (the header's badge)."""
+    query = select(func.count()).where(
+        OutboxMessage.recipient_id == user_id,
+        OutboxMessage.channel == "inapp",
+        OutboxMessage.read_at.is_(None),
+    )
+    return int(session.scalar(query) or 0)
+
+
+def mark_read(
+    session: Session, *, user_id: int, now: datetime, message_id: int | None = None
+) -> int:
+    """Mark one of the user's messages read, or all of them (``message_id`` None);
+    returns how many changed. Reading again changes nothing."""
+    query = (
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.recipient_id == user_id,
+            OutboxMessage.channel == "inapp",
+            OutboxMessage.read_at.is_(None),
+        )
+        .values(read_at=now)
+    )
+    if message_id is not None:
+        query = query.where(OutboxMessage.id == message_id)
+    return session.execute(query).rowcount  # type: ignore[attr-defined, no-any-return]

@@ -10,18 +10,53 @@ from fastapi import APIRouter, Path, Query
 from tongban.accounts.deps import CurrentUser
 from tongban.cases import service as cases
 from tongban.errors import NotFound
-from tongban.ratings import service
+from tongban.ratings import followup, rules, service
 from tongban.ratings.rules import SCORE_NAMES_ZH
-from tongban.ratings.schemas import RatingCreate, RatingRead, RectificationCreate
+from tongban.ratings.schemas import (
+    AppealCreate,
+    AppealDecision,
+    AppealRead,
+    CallbackCreate,
+    RatingCreate,
+    RatingRead,
+    RectificationCreate,
+)
 from tongban.web.deps import NowDep, RuntimeDep, SessionDep
 
 router = APIRouter(tags=["ratings"])
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Row id")]
 
 
+def _appeal(row: service.RatingRow) -> AppealRead | None:
+    a = row.appeal
+    if a is None:
+        return None
+    return AppealRead(
+        rating_id=a.rating_id,
+        department_code=a.department_code,
+        reason=a.reason,
+        appealed_by=a.appealed_by,
+        appealed_at=a.appealed_at,
+        outcome=a.outcome,
+        decision=a.decision,
+        decided_by=a.decided_by,
+        decided_at=a.decided_at,
+    )
+
+
 def _read(row: service.RatingRow) -> RatingRead:
     rating = row.rating
     return RatingRead(
+        stage=rating.stage,
+        channel=rating.channel,
+        round=rating.round,
+        tags=rating.tags,
+        indicators=rating.indicators,
+        callback_note=rating.callback_note,
+        callback_reached=rating.callback_reached,
+        callback_at=rating.callback_at,
+        appeal=_appeal(row),
+        may_rate_again=service.may_rate_again(rating),
         id=rating.id,
         case_number=row.case_number,
         case_title=row.case_title,
@@ -60,6 +95,10 @@ def rate_case(
         comment=body.comment,
         now=now,
         rectify_hours=runtime.settings.rating_rectify_hours,
+        rectify_working_days=runtime.settings.rating_rectify_working_days,
+        stage=body.stage,
+        tags=body.tags,
+        indicators={str(name): value for name, value in body.indicators.items()},
     )
     return _read(service.get_row(session, rating=rating, now=now))
 
@@ -72,6 +111,30 @@ def get_rating(number: str, session: SessionDep, user: CurrentUser, now: NowDep)
     if rating is None:
         raise NotFound(f"办件 {number} 尚未评价。", f"Case {number} has not been rated.")
     return _read(service.get_row(session, rating=rating, now=now))
+
+
+@router.get("/cases/{number}/ratings")
+def case_ratings(
+    number: str, session: SessionDep, user: CurrentUser, now: NowDep
+) -> list[RatingRead]:
+    """Every rating of a case (each stage, each round), oldest first."""
+    case = cases.get_case(session, number=number, user=user)
+    return [
+        _read(service.get_row(session, rating=r, now=now))
+        for r in service.ratings_of_case(session, case_id=case.id)
+    ]
+
+
+@router.get("/ratings/options")
+def options() -> dict[str, object]:
+    """The levels, stages, indicators and reason tags a rating may use."""
+    return {
+        "levels": SCORE_NAMES_ZH,
+        "stages": rules.STAGE_NAMES_ZH,
+        "indicators": rules.INDICATOR_NAMES_ZH,
+        "good_tags": rules.GOOD_TAGS,
+        "bad_tags": rules.BAD_TAGS,
+    }
 
 
 @router.get("/ratings")
@@ -98,4 +161,42 @@ def rectify(
 ) -> RatingRead:
     """The rated department's rectification of a bad rating, once."""
     rating = service.rectify(session, rating_id=rating_id, user=user, text=body.text, now=now)
+    return _read(service.get_row(session, rating=rating, now=now))
+
+
+@router.post("/ratings/{rating_id}/callback")
+def callback(
+    rating_id: RowId, body: CallbackCreate, session: SessionDep, user: CurrentUser, now: NowDep
+) -> RatingRead:
+    """The rated department's call-back (回访) to the applicant after rectifying, once."""
+    rating = followup.record_callback(
+        session, rating_id=rating_id, user=user, note=body.note, reached=body.reached, now=now
+    )
+    return _read(service.get_row(session, rating=rating, now=now))
+
+
+@router.post("/ratings/{rating_id}/appeal", status_code=201)
+def appeal(
+    rating_id: RowId, body: AppealCreate, session: SessionDep, user: CurrentUser, now: NowDep
+) -> RatingRead:
+    """The rated department appeals a rating it believes unfair, once."""
+    followup.appeal(session, rating_id=rating_id, user=user, reason=body.reason, now=now)
+    rating = service.get_rating(session, rating_id=rating_id)
+    return _read(service.get_row(session, rating=rating, now=now))
+
+
+@router.post("/ratings/{rating_id}/appeal/decision")
+def decide_appeal(
+    rating_id: RowId, body: AppealDecision, session: SessionDep, user: CurrentUser, now: NowDep
+) -> RatingRead:
+    """A supervisor decides an appeal: upheld (the rating no longer counts) or dismissed."""
+    followup.decide_appeal(
+        session,
+        rating_id=rating_id,
+        user=user,
+        outcome=body.outcome,
+        decision=body.decision,
+        now=now,
+    )
+    rating = service.get_rating(session, rating_id=rating_id)
     return _read(service.get_row(session, rating=rating, now=now))

@@ -1,5 +1,6 @@
-"""What a case page shows of the rating: the applicant's form once the case is finished,
-then the rating and, for a bad one, the department's rectification or its due time.
+"""What a case page shows of the ratings: each rating given (stage, level, indicators,
+tags, the department's rectification and call-back), and the applicant's form for the
+stage the case is in, or for rating again after a rectification.
 
 Registered as a panel of both case pages (the applicant's and the staff task page).
 """
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
 from tongban.cases.core import access
+from tongban.cases.enums import CHANNEL_NAMES_ZH
 from tongban.cases.http.panels import case_panel
 from tongban.cases.models import Case
 from tongban.ratings import rules, service
@@ -24,15 +26,25 @@ def case_rating(
     request: Request, session: Session, case: Case, user: User, now: datetime
 ) -> dict[str, Any]:
     """Context of the 「评价」 card; a refused rating form leaves its input in ``request.state``."""
-    rating = service.rating_of_case(session, case_id=case.id)
-    row = service.get_row(session, rating=rating, now=now) if rating else None
+    rows = [
+        service.get_row(session, rating=r, now=now)
+        for r in service.ratings_of_case(session, case_id=case.id)
+    ]
+    is_applicant = access.owns(user, case) or access.acts_for(user, case)
+    stages = service.open_stages(session, case=case) if is_applicant else []
+    settings = request.app.state.runtime.settings
     return {
-        "rating_row": row,
-        "can_rate": rating is None
-        and case.state in rules.RATEABLE_STATES
-        and (access.owns(user, case) or access.acts_for(user, case)),
-        "may_rectify": row is not None and row.open and service.can_rectify(user, row.rating),
+        "rating_rows": rows,
+        "rating_row": rows[-1] if rows else None,
+        "rating_stages": stages,
+        "can_rate": bool(stages),
+        "may_rectify": any(r.open and service.can_rectify(user, r.rating) for r in rows),
         "rating_form": getattr(request.state, "rating_form", None) or {},
-        "rating_hours": request.app.state.runtime.settings.rating_rectify_hours,
+        "rating_hours": settings.rating_rectify_hours,
+        "rating_days": settings.rating_rectify_working_days,
         "rating_comment_max": rules.COMMENT_MAX,
+        "rating_good_tags": rules.GOOD_TAGS,
+        "rating_bad_tags": rules.BAD_TAGS,
+        "rating_indicators": rules.INDICATORS,
+        "rating_channel_names": CHANNEL_NAMES_ZH,
     }

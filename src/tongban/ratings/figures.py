@@ -1,5 +1,7 @@
-"""Rating figures for the dashboard (满意度, 好评率, 差评整改), aggregated in SQL per
-department and summed for the whole platform; computed from the rating rows, never stored.
+"""Rating figures for the dashboard (满意度, 好评率, 差评整改, 回访, 申诉, the department
+score), aggregated in SQL per department and summed for the whole platform; computed from
+the rating rows, never stored. A rating taken out by an upheld appeal counts nowhere but
+in ``appeals_upheld``.
 """
 
 from __future__ import annotations
@@ -7,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from tongban.ratings.models import Rating
+from tongban.ratings.models import Rating, RatingAppeal
 from tongban.ratings.rules import BAD_AT_MOST, GOOD_AT_LEAST
 
 
@@ -25,6 +27,9 @@ class RatingFigures:
     rectified: int = 0
     rectified_on_time: int = 0
     open_overdue: int = 0  # bad, not rectified, past its due time
+    called_back: int = 0  # bad, rectified and the call-back to the applicant recorded
+    appeals: int = 0  # appealed by the department (whatever the outcome)
+    appeals_upheld: int = 0  # appeals a supervisor upheld: those ratings count nowhere else
 
     @property
     def average(self) -> float | None:
@@ -47,6 +52,16 @@ class RatingFigures:
         """
         settled = self.rectified + self.open_overdue
         return round(self.rectified_on_time / settled, 3) if settled else None
+
+    @property
+    def score(self) -> float | None:
+        """The department's rating score, 0–100: 80 points for satisfaction (the average
+        level, 1 → 0 and 5 → 80) and 20 for rectifying bad ratings in time (the on-time
+        rate; all 20 when no bad rating is settled yet)."""
+        if not self.count or self.average is None:
+            return None
+        on_time = self.on_time_rate if self.on_time_rate is not None else 1.0
+        return round((self.average - 1) / 4 * 80 + on_time * 20, 1)
 
     def add(self, other: RatingFigures) -> None:
         for name in RatingFigures.__dataclass_fields__:
@@ -74,18 +89,23 @@ def figures(
     department_code: str | None = None,
 ) -> RatingsDashboard:
     """Ratings given since ``since`` (all when None), of one department or of all, as of ``now``."""
-    bad = Rating.score <= BAD_AT_MOST
+    counted = or_(RatingAppeal.outcome.is_(None), RatingAppeal.outcome != "upheld")
+    bad = and_(counted, Rating.score <= BAD_AT_MOST)
     query = (
         select(
             Rating.department_code,
-            func.count(),
-            func.coalesce(func.sum(Rating.score), 0),
-            _count(Rating.score >= GOOD_AT_LEAST),
+            _count(counted),
+            func.coalesce(func.sum(case((counted, Rating.score), else_=0)), 0),
+            _count(and_(counted, Rating.score >= GOOD_AT_LEAST)),
             _count(bad),
             _count(and_(bad, Rating.rectified_at.is_not(None))),
             _count(and_(bad, Rating.rectified_at < Rating.rectify_due_at)),
             _count(and_(bad, Rating.rectified_at.is_(None), Rating.rectify_due_at <= now)),
+            _count(and_(bad, Rating.callback_at.is_not(None))),
+            _count(RatingAppeal.id.is_not(None)),
+            _count(RatingAppeal.outcome == "upheld"),
         )
+        .outerjoin(RatingAppeal, RatingAppeal.rating_id == Rating.id)
         .group_by(Rating.department_code)
         .order_by(Rating.department_code)
     )

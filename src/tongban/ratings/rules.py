@@ -19,6 +19,37 @@ SCORE_NAMES_EN = {
     2: "dissatisfied",
     1: "very dissatisfied",
 }
+# 一事多评: a case is rated at receipt, at acceptance and at completion (the national
+# 政务服务好差评 rules, 国办发〔2019〕51号)
+STAGES = ("receipt", "acceptance", "completion")
+STAGE_NAMES_ZH = {"receipt": "收件", "acceptance": "受理", "completion": "办结"}
+STAGE_NAMES_EN = {"receipt": "receipt", "acceptance": "acceptance", "completion": "completion"}
+# the national indicators besides overall satisfaction (``score``), each 1–5
+INDICATORS = ("speed", "guide", "convenience", "ease")
+INDICATOR_NAMES_ZH = {
+    "speed": "办事速度",
+    "guide": "办事指南准确性",
+    "convenience": "办事便利度",
+    "ease": "操作便捷度",
+}
+INDICATOR_NAMES_EN = {
+    "speed": "speed",
+    "guide": "accuracy of the guide",
+    "convenience": "convenience",
+    "ease": "ease of use",
+}
+# reason tags: what was good, what went wrong
+GOOD_TAGS = ("办事快捷", "指南清晰", "服务热情", "一次办好", "操作便捷")
+BAD_TAGS = (
+    "办理时间长",
+    "指南不准确",
+    "材料要求多",
+    "多次跑动",
+    "服务态度差",
+    "系统不好用",
+    "结果不认可",
+)
+TAGS = GOOD_TAGS + BAD_TAGS
 BAD_AT_MOST = 2  # 差评: 不满意 or 非常不满意
 GOOD_AT_LEAST = 4  # counted in the satisfaction rate (好评率)
 COMMENT_MAX = 500
@@ -67,6 +98,59 @@ def check_rating(score: object, comment: str | None) -> tuple[int, str | None]:
     if text is not None:
         _check_printable(text, field="comment", what_zh="评价意见", what_en="comment")
     return score, text
+
+
+def check_stage(stage: str) -> str:
+    if stage not in STAGES:
+        raise InvalidInput(
+            "评价环节只能是收件、受理或办结。",
+            "The stage rated is receipt, acceptance or completion.",
+            field="stage",
+        )
+    return stage
+
+
+def check_tags(tags: list[str]) -> list[str]:
+    """Known reason tags, each once, in the order given."""
+    unknown = [tag for tag in tags if tag not in TAGS]
+    if unknown:
+        raise InvalidInput(
+            f"没有评价标签“{unknown[0]}”，请从列出的标签中选择。",
+            f"There is no tag {unknown[0]!r}; choose from the tags listed.",
+            field="tags",
+        )
+    return list(dict.fromkeys(tags))
+
+
+def check_indicators(indicators: dict[str, int]) -> dict[str, int]:
+    """The indicators the applicant scored, each 1–5; none is required."""
+    for name, value in indicators.items():
+        if name not in INDICATORS:
+            raise InvalidInput(
+                f"没有评价指标“{name}”。", f"There is no indicator {name!r}.", field="indicators"
+            )
+        if isinstance(value, bool) or not isinstance(value, int) or value not in SCORE_NAMES_ZH:
+            raise InvalidInput(
+                f"“{INDICATOR_NAMES_ZH[name]}”请打 1 到 5 分。",
+                f"Score {INDICATOR_NAMES_EN[name]} from 1 to 5.",
+                field=f"indicators.{name}",
+            )
+    return dict(indicators)
+
+
+def check_text(text: str | None, *, field: str, what_zh: str, what_en: str) -> str:
+    """A required free text (call-back note, appeal reason, decision), trimmed."""
+    cleaned = (text or "").strip()
+    if not cleaned:
+        raise InvalidInput(f"请填写{what_zh}。", f"Write the {what_en}.", field=field)
+    if len(cleaned) > RECTIFICATION_MAX:
+        raise InvalidInput(
+            f"{what_zh}最多 {RECTIFICATION_MAX} 字，当前 {len(cleaned)} 字。",
+            f"The {what_en} can be at most {RECTIFICATION_MAX} characters; it has {len(cleaned)}.",
+            field=field,
+        )
+    _check_printable(cleaned, field=field, what_zh=what_zh, what_en=what_en)
+    return cleaned
 
 
 def check_rectification(text: str | None) -> str:

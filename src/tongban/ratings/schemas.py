@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from tongban.ratings.rules import COMMENT_MAX, RECTIFICATION_MAX
+
+Stage = Literal["receipt", "acceptance", "completion"]
+Indicator = Literal["speed", "guide", "convenience", "ease"]
 
 
 class RatingCreate(BaseModel):
@@ -18,6 +22,16 @@ class RatingCreate(BaseModel):
         None,
         max_length=COMMENT_MAX,
         description="What went well or wrong; required for a score of 2 or less",
+    )
+    stage: Stage = Field(
+        "completion", description="The stage rated (一事多评): receipt, acceptance or completion"
+    )
+    tags: list[str] = Field(
+        default_factory=list, max_length=12, description="Reason tags (GET /ratings/options)"
+    )
+    indicators: dict[Indicator, int] = Field(
+        default_factory=dict,
+        description="1–5 per national indicator: speed, guide (accuracy), convenience, ease",
     )
 
 
@@ -44,6 +58,51 @@ class RatingRead(BaseModel):
     rectification: str | None
     rectified_by: str | None
     rectified_at: datetime | None
+    stage: str
+    channel: str = Field(
+        description="The case's channel (办事渠道): web, mobile, window, kiosk, api"
+    )
+    round: int = Field(description="2 for the rating given again after a rectification")
+    tags: list[str]
+    indicators: dict[str, int]
+    callback_note: str | None
+    callback_reached: bool | None
+    callback_at: datetime | None
+    appeal: AppealRead | None
+    may_rate_again: bool = Field(
+        description="Rectified and called back: the applicant may rate again"
+    )
     open: bool = Field(description="A bad rating not rectified yet")
     overdue: bool = Field(description="Open and past its due time")
     late: bool = Field(description="Rectified after its due time")
+
+
+class CallbackCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    note: str = Field(
+        min_length=1, max_length=RECTIFICATION_MAX, description="What the applicant said"
+    )
+    reached: bool = Field(True, description="Whether the applicant was reached")
+
+
+class AppealCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=RECTIFICATION_MAX)
+
+
+class AppealDecision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    outcome: Literal["upheld", "dismissed"]
+    decision: str = Field(min_length=1, max_length=RECTIFICATION_MAX)
+
+
+class AppealRead(BaseModel):
+    rating_id: int
+    department_code: str
+    reason: str
+    appealed_by: str
+    appealed_at: datetime
+    outcome: str | None
+    decision: str | None
+    decided_by: str | None
+    decided_at: datetime | None

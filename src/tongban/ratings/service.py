@@ -1,28 +1,34 @@
-"""The ratings domain promises (好差评): the applicant rates a finished case once, 1 to 5;
-a bad rating (2 or less) says what went wrong and is rectified by the case's lead
-department within ``rating_rectify_hours`` clock hours, once; every rating and
-rectification is audited on the case, and the applicant is told of the rectification.
-Figures (average, 好评率, rectified on time) are computed from the rows.
+"""The ratings domain promises (好差评, the national rules of 国办发〔2019〕51号):
 
-The department hears of a bad rating from its list (``/staff/ratings``): the outbox has
-only personal recipients, no department ones.
+- the applicant rates each stage of a case once it is reached (receipt, acceptance,
+  completion: 一事多评), with five named levels (非常满意 … 非常不满意), the national
+  indicators (speed, accuracy of the guide, convenience, ease of use), reason tags and a
+  comment; the case's channel (办事渠道) is kept with the rating;
+- a bad rating (2 or less) says what went wrong, tells the case's lead department (its
+  staff get a message) and is rectified by it within ``rating_rectify_hours`` clock hours
+  (or ``rating_rectify_working_days``); the department then records its call-back (回访)
+  to the applicant, who sees the answer and may rate that stage again (``followup.py``);
+- a department may appeal a rating it believes unfair; a supervisor decides, and an
+  upheld appeal takes the rating out of the department's figures (``followup.py``);
+- a finished case not rated within ``rating_invite_after_days`` gets one invitation
+  (智能邀评, ``invitations.py``);
+- every step is audited on the case; figures and department scores are computed from the
+  rows (``figures.py``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import case as when
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tongban import timefmt
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit import service as audit
-from tongban.cases.core import access
+from tongban.cases.core import access, clocks
 from tongban.cases.core.transition import lock_case
 from tongban.cases.enums import CaseState
 from tongban.cases.models import Case
@@ -30,7 +36,9 @@ from tongban.config import get_settings
 from tongban.errors import Conflict, NotAllowed, NotFound
 from tongban.ratings import rules
 from tongban.ratings.figures import RatingFigures, RatingsDashboard, figures
-from tongban.ratings.models import Rating
+from tongban.ratings.invitations import run_due_invitations
+from tongban.ratings.models import Rating, RatingAppeal
+from tongban.ratings.rows import RatingRow
 
 __all__ = [
     "RatingFigures",
@@ -42,62 +50,18 @@ __all__ = [
     "get_rating",
     "get_row",
     "list_ratings",
+    "may_rate_again",
+    "open_stages",
     "rate_case",
     "rating_of_case",
+    "ratings_of_case",
     "rectify",
+    "run_due_invitations",
+    "stage_reached",
 ]
 
 
-@dataclass(frozen=True)
-class RatingRow:
-    """A rating with its case, as seen at ``now``."""
-
-    rating: Rating
-    case_number: str
-    case_title: str
-    now: datetime
-
-    @property
-    def bad(self) -> bool:
-        return rules.is_bad(self.rating.score)
-
-    @property
-    def open(self) -> bool:
-        """A bad rating still waiting for its rectification."""
-        return self.bad and self.rating.rectified_at is None
-
-    @property
-    def overdue(self) -> bool:
-        """Open, and its due time has come (like a clock: overdue from ``due_at`` on)."""
-        due = self.rating.rectify_due_at
-        return self.open and due is not None and self.now >= due
-
-    @property
-    def late(self) -> bool:
-        """Rectified, but not before the due time."""
-        done, due = self.rating.rectified_at, self.rating.rectify_due_at
-        return done is not None and due is not None and done >= due
-
-    @property
-    def minutes_left(self) -> int | None:
-        """Whole clock minutes until the rectification is due, rounded down (negative:
-        overdue, a minute begun counting); None unless open."""
-        due = self.rating.rectify_due_at
-        if not self.open or due is None:
-            return None
-        if self.overdue:
-            return -timefmt.whole_minutes(self.now - due, overdue=True)
-        return timefmt.whole_minutes(due - self.now)
-
-    @property
-    def urgency(self) -> str | None:
-        due = self.rating.rectify_due_at
-        if not self.open or due is None:
-            return None
-        return rules.urgency(due_at=due, now=self.now, limit=due - self.rating.created_at)
-
-
-def _check_rateable(session: Session, case: Case, user: User) -> None:
+def _check_rater(case: Case, user: User) -> None:
     access.check_view(user, case)
     if not (access.owns(user, case) or access.acts_for(user, case)):
         raise NotAllowed("只有申请人可以评价本办件。", "Only the applicant may rate this case.")
@@ -105,18 +69,111 @@ def _check_rateable(session: Session, case: Case, user: User) -> None:
         raise Conflict(
             "已撤回的办件不能评价。", "A withdrawn case cannot be rated.", code="not_rateable"
         )
-    if case.state not in rules.RATEABLE_STATES:
+
+
+def stage_reached(case: Case, stage: str) -> bool:
+    """Whether the case has passed ``stage``: received, accepted, or finished."""
+    if stage == "receipt":
+        return case.submitted_at is not None and case.state != CaseState.draft
+    if stage == "acceptance":
+        return case.accepted_at is not None
+    return case.state in rules.RATEABLE_STATES
+
+
+def current_stage(case: Case) -> str | None:
+    """The stage a first rating is given for now: the one the case is in (received and
+    waiting, accepted and running, finished); None for a draft or a withdrawn case."""
+    if case.state == CaseState.withdrawn:
+        return None
+    for stage in reversed(rules.STAGES):
+        if stage_reached(case, stage):
+            return stage
+    return None
+
+
+def _check_stage(case: Case, stage: str, previous: Rating | None) -> None:
+    """A first rating is for the stage the case is in; a rating again, for any reached."""
+    if stage_reached(case, stage) and (previous is not None or current_stage(case) == stage):
+        return
+    if stage == "completion":
         raise Conflict(
             "办件办理完毕（已办结、不予许可或不予受理）后才能评价。",
             "A case can be rated once it is finished (completed, refused or rejected).",
             code="not_rateable",
         )
-    if rating_of_case(session, case_id=case.id) is not None:
+    if stage_reached(case, stage):
         raise Conflict(
-            "本办件已经评价过，每个办件只能评价一次。",
-            "This case has already been rated; a case is rated once.",
+            f"{rules.STAGE_NAMES_ZH[stage]}环节已经过去，请评价办件当前所处的环节。",
+            f"The {rules.STAGE_NAMES_EN[stage]} stage is over; rate the stage the case is in.",
+            code="not_rateable",
+        )
+    raise Conflict(
+        f"办件尚未{rules.STAGE_NAMES_ZH[stage]}，不能评价这一环节。",
+        f"The case has not reached {rules.STAGE_NAMES_EN[stage]}; that stage cannot be rated yet.",
+        code="not_rateable",
+    )
+
+
+def open_stages(session: Session, *, case: Case) -> list[str]:
+    """The stages the applicant may rate now: the current one unless rated, and any whose
+    bad rating was rectified and called back."""
+    found = []
+    for stage in rules.STAGES:
+        latest = latest_of_stage(session, case_id=case.id, stage=stage)
+        again = latest is not None and may_rate_again(latest)
+        if again or (latest is None and stage == current_stage(case)):
+            found.append(stage)
+    return found
+
+
+def latest_of_stage(session: Session, *, case_id: int, stage: str) -> Rating | None:
+    """The newest round of the case's rating of ``stage``."""
+    query = select(Rating).where(Rating.case_id == case_id, Rating.stage == stage)
+    return session.scalar(query.order_by(Rating.round.desc()).limit(1))
+
+
+def may_rate_again(rating: Rating) -> bool:
+    """A bad rating, rectified and called back, may be followed by a new one (round 2)."""
+    return (
+        rules.is_bad(rating.score)
+        and rating.rectified_at is not None
+        and rating.callback_at is not None
+    )
+
+
+def _check_not_rated(previous: Rating | None) -> None:
+    if previous is None or may_rate_again(previous):
+        return
+    if rules.is_bad(previous.score) and previous.round == 1:
+        raise Conflict(
+            "部门整改并回访后，您可以再次评价。",
+            "You can rate again once the department has rectified and called you back.",
             code="already_rated",
         )
+    raise Conflict(
+        "本办件这一环节已经评价过，每个环节只能评价一次。",
+        "This stage of the case has already been rated.",
+        code="already_rated",
+    )
+
+
+def channel_of(case: Case) -> str:
+    """The channel the case was applied through (办事渠道: web, mobile, window, kiosk, api)."""
+    return str(case.channel)
+
+
+def rectify_due(
+    session: Session, *, now: datetime, hours: int | None, working_days: int | None = None
+) -> datetime:
+    """When a bad rating given at ``now`` must be rectified: ``working_days`` working days
+    when given (some provinces: 15), else ``hours`` clock hours (the seeds: 24); both None:
+    the settings ``rating_rectify_working_days``, else ``rating_rectify_hours``."""
+    if hours is None and working_days is None:
+        settings = get_settings()
+        hours, working_days = settings.rating_rectify_hours, settings.rating_rectify_working_days
+    if working_days:
+        return clocks.calendar(session).add_working_days(now, working_days)
+    return now + timedelta(hours=hours or 24)
 
 
 def rate_case(
@@ -128,24 +185,44 @@ def rate_case(
     comment: str | None,
     now: datetime,
     rectify_hours: int | None = None,
+    rectify_working_days: int | None = None,
+    stage: str = "completion",
+    tags: list[str] | None = None,
+    indicators: dict[str, int] | None = None,
 ) -> Rating:
-    """The applicant rates a finished case once; a bad rating gets a rectification due time.
+    """The applicant rates one stage of a case (receipt, acceptance, completion) once, and
+    again after a bad rating was rectified and called back; a bad rating gets a
+    rectification due time (``rectify_due``) and its department is told.
 
-    ``rectify_hours`` defaults to the ``rating_rectify_hours`` setting. The case's row
-    lock serialises two ratings sent at once; the unique case_id is the backstop.
+    The case's row lock serialises two ratings sent at once; the unique
+    (case, stage, round) is the backstop.
     """
     case = lock_case(session, case_id=case_id)
-    _check_rateable(session, case, user)
+    _check_rater(case, user)
+    stage = rules.check_stage(stage)
+    previous = latest_of_stage(session, case_id=case.id, stage=stage)
+    _check_stage(case, stage, previous)
+    _check_not_rated(previous)
     score, text = rules.check_rating(score, comment)
-    hours = rectify_hours if rectify_hours is not None else get_settings().rating_rectify_hours
+    bad = rules.is_bad(score)
     rating = Rating(
         case_id=case.id,
         applicant_id=case.applicant_id,
         department_code=case.lead_department,
+        stage=stage,
+        channel=channel_of(case),
+        round=previous.round + 1 if previous else 1,
+        previous_id=previous.id if previous else None,
         score=score,
+        tags=rules.check_tags(tags or []),
+        indicators=rules.check_indicators(indicators or {}),
         comment=text,
         created_at=now,
-        rectify_due_at=now + timedelta(hours=hours) if rules.is_bad(score) else None,
+        rectify_due_at=rectify_due(
+            session, now=now, hours=rectify_hours, working_days=rectify_working_days
+        )
+        if bad
+        else None,
     )
     session.add(rating)
     session.flush()
@@ -161,7 +238,11 @@ def rate_case(
         opinion=text,
         data={
             "score": score,
+            "stage": stage,
+            "round": rating.round,
+            "tags": rating.tags,
             "department": rating.department_code,
+            "bad_for_department": rating.department_code if bad else None,
             "rectify_due_at": rating.rectify_due_at.isoformat() if rating.rectify_due_at else None,
         },
     )
@@ -230,8 +311,15 @@ def get_rating(session: Session, *, rating_id: int) -> Rating:
 
 
 def rating_of_case(session: Session, *, case_id: int) -> Rating | None:
-    """The rating of a case, if it has one (the caller has checked who may see the case)."""
-    return session.scalar(select(Rating).where(Rating.case_id == case_id))
+    """The newest rating of a case, if it has one (the caller has checked who may see it)."""
+    query = select(Rating).where(Rating.case_id == case_id).order_by(Rating.id.desc()).limit(1)
+    return session.scalar(query)
+
+
+def ratings_of_case(session: Session, *, case_id: int) -> list[Rating]:
+    """Every rating of a case, oldest first."""
+    query = select(Rating).where(Rating.case_id == case_id).order_by(Rating.id)
+    return list(session.scalars(query))
 
 
 def department_in_view(user: User, department_code: str | None) -> str | None:
@@ -264,8 +352,9 @@ def list_ratings(
     department = department_in_view(user, department_code)
     is_open = (Rating.score <= rules.BAD_AT_MOST) & Rating.rectified_at.is_(None)
     query = (
-        select(Rating, Case.number, Case.title)
+        select(Rating, Case.number, Case.title, RatingAppeal)
         .join(Case, Case.id == Rating.case_id)
+        .outerjoin(RatingAppeal, RatingAppeal.rating_id == Rating.id)
         .order_by(
             when((is_open, 0), else_=1), when((is_open, Rating.rectify_due_at)), Rating.id.desc()
         )
@@ -275,10 +364,11 @@ def list_ratings(
         query = query.where(Rating.department_code == department)
     if bad_only:
         query = query.where(Rating.score <= rules.BAD_AT_MOST)
-    return [RatingRow(r, number, title, now) for r, number, title in session.execute(query)]
+    return [RatingRow(r, n, title, now, appeal) for r, n, title, appeal in session.execute(query)]
 
 
 def get_row(session: Session, *, rating: Rating, now: datetime) -> RatingRow:
     """One rating with its case's number and title."""
     found = session.get_one(Case, rating.case_id)
-    return RatingRow(rating, found.number, found.title, now)
+    appeal = session.scalar(select(RatingAppeal).where(RatingAppeal.rating_id == rating.id))
+    return RatingRow(rating, found.number, found.title, now, appeal)

@@ -8,6 +8,7 @@ card showing the reason, because htmx does not swap 4xx answers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -23,7 +24,7 @@ from tongban.cases.models import Case
 from tongban.catalog.views import departments
 from tongban.errors import Conflict, InvalidInput
 from tongban.online.views import render_case_page
-from tongban.ratings import rules, service
+from tongban.ratings import followup, rules, service
 from tongban.ratings.card import case_rating
 from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, see_other
 from tongban.web.i18n import locale_of
@@ -65,6 +66,13 @@ def rate(
     case = cases.get_case(session, number=number, user=user)
     raw, comment = _text(form, "score"), _text(form, "comment")
     score = int(raw) if raw.isdigit() and len(raw) <= 2 else 0
+    stage = _text(form, "stage") or "completion"
+    tags = [tag for tag in form.getlist("tags") if isinstance(tag, str)]
+    indicators = {
+        name: int(value)
+        for name in rules.INDICATORS
+        if (value := _text(form, f"indicator-{name}")).isdigit() and len(value) == 1
+    }
     try:
         service.rate_case(
             session,
@@ -74,11 +82,18 @@ def rate(
             comment=comment,
             now=now,
             rectify_hours=runtime.settings.rating_rectify_hours,
+            rectify_working_days=runtime.settings.rating_rectify_working_days,
+            stage=stage,
+            tags=tags,
+            indicators=indicators,
         )
     except (InvalidInput, Conflict) as error:
         request.state.rating_form = {
             "score": score,
             "comment": comment,
+            "stage": stage,
+            "tags": tags,
+            "indicators": indicators,
             "error": _message(request, error),
             "field": error.field,
         }
@@ -100,6 +115,8 @@ def _staff_context(
         "may_rectify": {row.rating.id for row in rows if service.can_rectify(user, row.rating)},
         "rectify_max": rules.RECTIFICATION_MAX,
         "rating_hours": request.app.state.runtime.settings.rating_rectify_hours,
+        "rating_days": request.app.state.runtime.settings.rating_rectify_working_days,
+        "may_decide": user.has_role(Role.supervisor),
     }
 
 
@@ -169,3 +186,101 @@ def rectify(
     if wants_fragment(request):
         return _staff_card(request, session, user, now, rating_id, rectified=rating_id)
     return see_other("/staff/ratings?done=rectified")
+
+
+def _follow_up(
+    request: Request,
+    session: Session,
+    user: User,
+    now: datetime,
+    rating_id: int,
+    done: str,
+    step: Callable[[], object],
+) -> Response:
+    """Run one follow-up step; a refused one shows the list again with the reason."""
+    try:
+        step()
+    except (InvalidInput, Conflict) as error:
+        session.rollback()  # nothing half-done is kept
+        problem = (rating_id, _message(request, error), "")
+        return _staff_page(request, session, user, now, "", problem, error.status)
+    return see_other(f"/staff/ratings?done={done}#rating-{rating_id}")
+
+
+@router.post("/staff/ratings/{rating_id}/callback")
+def callback(
+    rating_id: RatingId,
+    request: Request,
+    session: SessionDep,
+    user: CurrentStaff,
+    now: NowDep,
+    form: CheckedForm,
+) -> Response:
+    """Record the call-back (回访) to the applicant of a rectified bad rating."""
+    return _follow_up(
+        request,
+        session,
+        user,
+        now,
+        rating_id,
+        "callback",
+        lambda: followup.record_callback(
+            session,
+            rating_id=rating_id,
+            user=user,
+            note=_text(form, "note"),
+            reached=_text(form, "reached") == "1",
+            now=now,
+        ),
+    )
+
+
+@router.post("/staff/ratings/{rating_id}/appeal")
+def appeal(
+    rating_id: RatingId,
+    request: Request,
+    session: SessionDep,
+    user: CurrentStaff,
+    now: NowDep,
+    form: CheckedForm,
+) -> Response:
+    """The rated department appeals a rating it believes unfair."""
+    return _follow_up(
+        request,
+        session,
+        user,
+        now,
+        rating_id,
+        "appealed",
+        lambda: followup.appeal(
+            session, rating_id=rating_id, user=user, reason=_text(form, "reason"), now=now
+        ),
+    )
+
+
+@router.post("/staff/ratings/{rating_id}/appeal/decision")
+def decide_appeal(
+    rating_id: RatingId,
+    request: Request,
+    session: SessionDep,
+    user: CurrentStaff,
+    now: NowDep,
+    form: CheckedForm,
+) -> Response:
+    """A supervisor decides a department's appeal."""
+    return _follow_up(
+        request,
+        session,
+        user,
+        now,
+        rating_id,
+        "appeal_decided",
+        lambda: followup.decide_appeal(
+            session,
+            rating_id=rating_id,
+            user=user,
+            outcome=_text(form, "outcome"),
+            decision=_text(form, "decision"),
+            now=now,
+        ),
+    )

@@ -1,0 +1,1 @@
+"""Notifications that reach people: the message centre, e-mail and SMS."""

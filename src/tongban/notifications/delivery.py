@@ -1,0 +1,180 @@
+"""The delivery sweep: a department's messages spread to its staff, every in-app message
+copied to e-mail and SMS where the reader has an address, and due copies sent, retried
+with backoff, failed visibly once every attempt is spent.
+
+Idempotent: each step only takes rows still ``pending`` (and due), and marks them in the
+same transaction; on PostgreSQL rows are claimed with ``FOR UPDATE SKIP LOCKED`` so two
+workers never take the same one. A crash between sending and committing sends that one
+copy again on the next round (at least once, never silently dropped).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tongban.accounts.enums import UserKind
+from tongban.accounts.models import User
+from tongban.config import Settings
+from tongban.notifications import channels, texts, writing
+from tongban.outbox.models import OutboxMessage
+
+log = structlog.get_logger("tongban.notifications")
+BATCH = 100
+ERROR_MAX = 500
+
+
+def backoff(settings: Settings, attempts: int) -> timedelta:
+    """The wait after the ``attempts``-th failure (the schedule's last step repeats)."""
+    steps = [int(part) for part in settings.notify_backoff_minutes.split(",") if part.strip()]
+    steps = steps or [5]
+    return timedelta(minutes=steps[min(attempts, len(steps)) - 1])
+
+
+def _pending(
+    session: Session, channel_names: tuple[str, ...], now: datetime
+) -> list[OutboxMessage]:
+    query = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.status == "pending",
+            OutboxMessage.channel.in_(channel_names),
+            (OutboxMessage.next_attempt_at.is_(None)) | (OutboxMessage.next_attempt_at <= now),
+        )
+        .order_by(OutboxMessage.id)
+        .limit(BATCH)
+        .with_for_update(skip_locked=True)
+    )
+    return list(session.scalars(query))
+
+
+def spread_departments(session: Session, *, now: datetime) -> list[OutboxMessage]:
+    """Give every active staff member of the addressed department their own in-app copy."""
+    made = []
+    for message in _pending(session, ("department",), now):
+        staff = session.scalars(
+            select(User.id).where(
+                User.department_code == message.department_code,
+                User.kind == UserKind.staff,
+                User.active.is_(True),
+            )
+        )
+        for user_id in staff:
+            made.append(_copy(message, "inapp", recipient_id=user_id, address=None, now=now))
+        message.status, message.sent_at = "sent", now
+    session.add_all(made)
+    session.flush()
+    return made
+
+
+def _copy(
+    message: OutboxMessage, channel: str, *, recipient_id: int, address: str | None, now: datetime
+) -> OutboxMessage:
+    return OutboxMessage(
+        created_at=message.created_at,
+        audit_entry_id=message.audit_entry_id,
+        channel=channel,
+        recipient_id=recipient_id,
+        department_code=message.department_code,
+        topic=message.topic,
+        payload=message.payload,
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+        parent_id=message.id,
+        address=address,
+    )
+
+
+def copy_to_channels(session: Session, *, now: datetime, settings: Settings) -> list[OutboxMessage]:
+    """Copy each new in-app message to e-mail (SMTP configured, the reader has an address)
+    and SMS (the reader has a phone, the topic has an SMS text)."""
+    made = []
+    messages = _pending(session, ("inapp",), now)
+    users = {
+        u.id: u
+        for u in session.scalars(
+            select(User).where(User.id.in_({m.recipient_id for m in messages}))
+        )
+    }
+    for message in messages:
+        user = users.get(message.recipient_id or 0)
+        if user is not None and user.active:
+            if user.email and settings.smtp_host:
+                made.append(
+                    _copy(message, "email", recipient_id=user.id, address=user.email, now=now)
+                )
+            if user.phone and _has_sms(message.topic):
+                made.append(
+                    _copy(message, "sms", recipient_id=user.id, address=user.phone, now=now)
+                )
+        message.status, message.sent_at = "sent", now
+    session.add_all(made)
+    session.flush()
+    return made
+
+
+def _has_sms(topic: str) -> bool:
+    languages = texts.catalog().get(topic, {})
+    return any("sms" in parts for parts in languages.values())
+
+
+def send_due(session: Session, *, now: datetime, settings: Settings) -> list[OutboxMessage]:
+    """Send every due e-mail and SMS copy once; a failure waits its backoff, and after
+    ``notify_max_attempts`` the copy is ``failed`` (listed for operators)."""
+    messages = _pending(session, ("email", "sms"), now)
+    users = {
+        u.id: u
+        for u in session.scalars(
+            select(User).where(User.id.in_({m.recipient_id for m in messages}))
+        )
+    }
+    cases = writing.case_numbers(session, messages)
+    done = []
+    for message in messages:
+        user = users.get(message.recipient_id or 0)
+        try:
+            _send(
+                message,
+                user=user,
+                case=cases.get(message.payload.get("case_id") or 0),
+                settings=settings,
+            )
+        except Exception as error:  # any failure of a channel is retried, then shown
+            _failed_attempt(message, error, now=now, settings=settings)
+            continue
+        message.status, message.sent_at, message.attempts = "sent", now, message.attempts + 1
+        done.append(message)
+    return done
+
+
+def _send(
+    message: OutboxMessage, *, user: User | None, case: tuple[str, str] | None, settings: Settings
+) -> None:
+    locale = writing.locale_of(user, settings.default_locale)
+    text = writing.write(message, user=user, case=case, locale=locale, base=settings.public_url)
+    address = message.address or ""
+    if message.channel == "email":
+        channels.send_email(settings, to=address, subject=text.title, body=text.body)
+    else:
+        channels.sms_provider(settings).send(phone=address, text=text.sms or text.title)
+
+
+def _failed_attempt(
+    message: OutboxMessage, error: Exception, *, now: datetime, settings: Settings
+) -> None:
+    message.attempts += 1
+    message.last_error = f"{type(error).__name__}: {error}"[:ERROR_MAX]
+    if message.attempts >= settings.notify_max_attempts:
+        message.status, message.next_attempt_at = "failed", None
+        log.error(
+            "notification.failed", id=message.id, channel=message.channel, error=message.last_error
+        )
+    else:
+        message.next_attempt_at = now + backoff(settings, message.attempts)
+        log.warning(
+            "notification.retry", id=message.id, channel=message.channel, error=message.last_error
+        )

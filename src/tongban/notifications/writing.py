@@ -1,0 +1,102 @@
+"""What a message says to its reader: its texts in the reader's language, its link."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tongban import timefmt
+from tongban.accounts.models import User
+from tongban.cases.models import Case
+from tongban.notifications import texts
+from tongban.outbox.models import OutboxMessage
+
+SCORE_NAMES = {
+    "zh_Hans": {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"},
+    "en": {
+        5: "very satisfied",
+        4: "satisfied",
+        3: "fairly satisfied",
+        2: "dissatisfied",
+        1: "very dissatisfied",
+    },
+}
+# pages staff open for a department's messages; applicants open the case
+STAFF_LINKS = {
+    "verification_requested": "/staff/verifications/{object_id}",
+    "verification_answered": "/staff/verifications/{object_id}",
+    "bad_rating_received": "/staff/ratings",
+    "rating_appeal_decided": "/staff/ratings",
+}
+LICENCE_TOPICS = ("licence_issued", "licence_status_changed")
+
+
+def case_numbers(session: Session, messages: list[OutboxMessage]) -> dict[int, tuple[str, str]]:
+    """case id → (number, title) for the cases of ``messages``, in one query."""
+    ids = {m.payload.get("case_id") for m in messages} - {None}
+    if not ids:
+        return {}
+    rows = session.execute(select(Case.id, Case.number, Case.title).where(Case.id.in_(ids)))
+    return {case_id: (number, title) for case_id, number, title in rows}
+
+
+def link(message: OutboxMessage, number: str) -> str:
+    """The page the message points to (a path on this site)."""
+    if message.topic in STAFF_LINKS:
+        return STAFF_LINKS[message.topic].format(object_id=message.payload.get("object_id"))
+    if message.topic in LICENCE_TOPICS:
+        return "/my/licences"
+    return f"/cases/{number}" if number else "/messages"
+
+
+def locale_of(user: User | None, default: str) -> str:
+    """The reader's language: the one they chose for messages, else the platform's."""
+    chosen = user.locale if user is not None else None
+    return chosen if chosen in texts.LOCALES else default
+
+
+def context(
+    message: OutboxMessage,
+    *,
+    user: User | None,
+    case: tuple[str, str] | None,
+    locale: str,
+    base: str,
+) -> dict[str, Any]:
+    """The variables of the message's templates."""
+    payload = message.payload
+    number, title = case or ("", "")
+    score = payload.get("score")
+    due = payload.get("rectify_due_at")
+    return {
+        "name": user.display_name if user is not None else "",
+        "number": number,
+        "case_title": title,
+        "opinion": payload.get("opinion") or "",
+        "actor": payload.get("actor") or "",
+        "deadlines": payload.get("deadlines") or [],
+        "score_name": SCORE_NAMES[locale].get(score, "") if isinstance(score, int) else "",
+        "due_label": timefmt.moment(datetime.fromisoformat(due)) if due else "",
+        "outcome": payload.get("outcome"),
+        "link": base.rstrip("/") + link(message, number),
+    }
+
+
+def write(
+    message: OutboxMessage,
+    *,
+    user: User | None,
+    case: tuple[str, str] | None,
+    locale: str,
+    base: str = "",
+) -> texts.Text:
+    """The message's title, body and SMS in ``locale``; links prefixed with ``base``."""
+    language = locale if locale in texts.LOCALES else "zh_Hans"
+    return texts.render(
+        message.topic,
+        language,
+        context(message, user=user, case=case, locale=language, base=base),
+    )

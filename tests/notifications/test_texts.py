@@ -1,0 +1,39 @@
+"""Every topic the outbox can produce has its texts in Chinese and English, and they render."""
+
+from __future__ import annotations
+
+import pytest
+
+from tongban.notifications import texts
+from tongban.outbox.service import APPLICANT_TOPICS, DEPARTMENT_TOPICS
+
+TOPICS = sorted(
+    set(APPLICANT_TOPICS.values()) | {t for t, _ in DEPARTMENT_TOPICS.values()} | texts.topics()
+)
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+@pytest.mark.parametrize("locale", ["zh_Hans", "en"])
+def test_every_topic_has_texts_in_both_languages(topic: str, locale: str) -> None:
+    assert locale in texts.catalog()[topic], f"{topic} has no {locale} text"
+    written = texts.render(
+        topic,
+        locale,
+        {
+            "name": "张三",
+            "number": "350100202509220000001",
+            "case_title": "失业登记",
+            "opinion": "材料齐全。",
+            "deadlines": [
+                {"kind": "legal", "due_label": "2025-10-20", "previous_label": "2025-10-17"}
+            ],
+            "score_name": "不满意",
+            "due_label": "2025-09-23 09:00",
+            "link": "https://tongban.example.cn/cases/350100202509220000001",
+            "outcome": "upheld",
+        },
+    )
+    assert "350100202509220000001" in written.title
+    assert written.body and "{{" not in written.body
+    chinese = any("\u4e00" <= ch <= "\u9fff" for ch in written.title)
+    assert chinese == (locale == "zh_Hans") or "张三" in written.title

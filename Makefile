@@ -78,6 +78,7 @@ test: install-dev system-deps ## lint, type-check and the whole test suite
 
 bench: install bench-load ## benchmarks under bench/ (results go to BENCHMARKS.md by hand)
 	$(BIN)/python bench/page_weight.py
+	$(BIN)/python bench/collect_once.py
 
 bench-load: install       ## 20 users, no think time, on a SQLite file (loopback; fails on any error)
 	$(BIN)/python bench/load.py

@@ -7,7 +7,7 @@ from __future__ import annotations
 import yaml
 
 from tests.catalog.conftest import CATALOG, CatalogCopy
-from tongban.catalog import ways
+from tongban.catalog import licence_types, ways
 from tongban.catalog.loader import read_catalog
 
 SCJG_001 = "items/3501-SCJG-001.yaml"
@@ -78,3 +78,25 @@ def test_an_upload_is_the_last_resort(catalog_copy: CatalogCopy) -> None:
         "  formats: [pdf, jpg, png, ofd]\n  copies: 原件核验\n  note: 已有电子身份证照",
     )
     assert any("upload 须列在最后" in m for m in _errors(catalog_copy, SCJG_001))
+
+
+def test_a_licence_type_the_licence_library_does_not_know_fails_the_loader(
+    catalog_copy: CatalogCopy,
+) -> None:
+    """A held licence can satisfy a material only under a type licences are issued as."""
+    scjg_005 = "items/3501-SCJG-005.yaml"
+    catalog_copy.replace(scjg_005, "licence_type: 营业执照\n", "licence_type: 营业执照副本\n")
+    [message] = _errors(catalog_copy, scjg_005)
+    assert "BIZ_LICENCE" in message and "“营业执照副本”不是电子证照库已知的证照类型" in message
+
+
+def test_every_licence_type_of_the_demo_catalog_is_one_the_licence_library_knows() -> None:
+    known = licence_types.known()
+    assert "营业执照" in known and "居民身份证" in known
+    for path in sorted((CATALOG / "items").glob("*.yaml")):
+        item = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for material in item["materials"]:
+            if material.get("licence_type"):
+                assert material["licence_type"] in known, (item["code"], material["code"])
+            if item["result"]["kind"] == "licence":
+                assert item["result"]["name"] in known, item["code"]

@@ -104,3 +104,32 @@ def test_without_a_licence_in_force_the_applicant_must_upload_and_is_told_why(
         assert refused.status_code in (409, 422), refused.text
         assert "FOOD_LICENCE_HELD" in refused.text or "原食品经营许可证" in refused.text
         assert "您名下没有有效的食品经营许可证电子证照" in refused.text
+
+
+def test_the_business_licence_of_an_earlier_case_spares_a_later_items_upload(
+    client: TestClient, as_user: Any, signed_in: Any
+) -> None:
+    """The demo catalog as it is: 食品生产许可 (3501-SCJG-005) asks for the 营业执照 the
+    applicant's earlier 企业设立登记 case issued; the form says it is held, and the case is
+    submitted without uploading it."""
+    business = licensed(client, as_user, "3501-SCJG-001")
+    later = "3501-SCJG-005"
+    minfeng = as_user("minfeng")
+    spec = client.get(f"{API}/items/{later}").json()["definition"]
+    created = client.post(
+        f"{API}/cases", json={"code": later, "form_data": fill_form(spec["form"])}, headers=minfeng
+    )
+    assert created.status_code == 201, created.text
+    number = created.json()["number"]
+    page = signed_in("minfeng").get(f"/cases/{number}/edit").text
+    assert f"已有电子证照，无需上传（营业执照 {business['number']}）" in page
+    refused = client.post(f"{API}/cases/{number}/submit", headers=minfeng)
+    asked = {d["field"].removeprefix("materials.") for d in refused.json()["error"]["details"]}
+    assert "BIZ_LICENCE" not in asked
+    for code in asked:  # what the applicant must still upload
+        assert upload(client, minfeng, number, code).status_code == 201, code
+    submitted = client.post(f"{API}/cases/{number}/submit", headers=minfeng)
+    assert submitted.status_code == 200, submitted.text
+    rows = client.get(f"{API}/cases/{number}/materials", headers=minfeng).json()
+    held = next(row for row in rows if row["material_code"] == "BIZ_LICENCE")
+    assert (held["way"], held["trust_level"], held["filename"]) == ("licence", "A", None)

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from tests.factories import entry, upload
 from tests.sharing.conftest import ZHANGSAN_ID, free_port_url, serve_over_http
 from tests.web.support import VALID, SignedIn
-from tongban.cases.models import Case
 from tongban.demo.samples import fill_form
-from tongban.sharing import backfill
+from tongban.sharing import reduction
+from tongban.sharing import service as sharing
 from tongban.sharing.models import DataAccess, FieldFill
 
 QYKB = "3501-BUNDLE-QYKB"
@@ -43,14 +43,22 @@ def test_enterprise_start_up_as_a_registered_person(
     population: dict,
     signed_in: SignedIn,  # type: ignore[no-untyped-def]
 ) -> None:
+    """张三 reserved his company's name (名称自主申报) and owns the premises (不动产登记):
+    the form asks only what no source holds."""
     headers = as_user("zhangsan")
     spec = entry(client, QYKB)
-    created = client.post(f"{API}/cases", json={"code": QYKB, "form_data": {}}, headers=headers)
+    premises = sharing.lookup(db, code="real_estate", key=ZHANGSAN_ID).record
+    reserved = sharing.lookup(db, code="name_reservation", key=ZHANGSAN_ID).record
+    assert premises is not None and reserved is not None
+    typed = {"property_cert_number": premises["property_cert_number"]}
+    created = client.post(f"{API}/cases", json={"code": QYKB, "form_data": typed}, headers=headers)
     assert created.status_code == 201, created.text
     number, pulled = created.json()["number"], created.json()["form_data"]
     assert pulled["applicant_name"] == "张三" and pulled["applicant_id_number"] == ZHANGSAN_ID
-    form = {**fill_form(spec["form"]), **pulled, "legal_rep_name": "张三"}
-    form["legal_rep_id_number"] = ZHANGSAN_ID  # the founder is the legal representative
+    assert pulled["enterprise_name"] == reserved["name"]
+    assert pulled["legal_rep_id_number"] == ZHANGSAN_ID  # the founder is the legal representative
+    assert pulled["registered_address"] == premises["property_location"]
+    form = {**fill_form(spec["form"]), **pulled}
     form["shareholders"] = [{**form["shareholders"][0], "name": "张三", "id_number": ZHANGSAN_ID}]
     saved = client.patch(f"{API}/cases/{number}", json={"form_data": form}, headers=headers)
     assert saved.status_code == 200, saved.text
@@ -64,24 +72,24 @@ def test_enterprise_start_up_as_a_registered_person(
     assert identity["way"] == "shared" and identity["trust_level"] == "A"
     assert identity["reference"] == f"population:{ZHANGSAN_ID}" and identity["filename"] is None
     assert identity["summary"] == "已从公安人口库调取核验，无需上传"
+    assert rows["PREMISES_PROOF"]["summary"] == "已从不动产登记簿调取核验，无需上传"
     logged = [r for r in db.scalars(select(DataAccess)) if r.fields == ["ID_CARD"]]
     assert [row.subject_key for row in logged] == [ZHANGSAN_ID]
     assert "核验材料“申请人(经办人)居民身份证”" in logged[0].purpose
 
-    stored = db.scalar(select(Case).where(Case.number == number))
-    assert stored is not None
-    pulled_count, shared_count = backfill.case_share(db, case=stored)
+    (figures,) = reduction.reductions(db, code=QYKB)
     fields = len(spec["form"]["properties"])
     required = [m for m in spec["materials"] if m["required"]]
     uploaded = [m for m in rows.values() if m["way"] == "upload"]
     print(
-        f"\n企业开办 as a registered person: {pulled_count} of {fields} form fields filled from "
-        f"sources ({pulled_count}/{shared_count} of the shared fields the applicant could have "
-        f"pulled; the new company's own data has no source yet), phone from the account; "
-        f"{len(required) - len(uploaded)} of {len(required)} required materials not uploaded"
+        f"\n企业开办 as a registered person: {figures.pulled} of {fields} form fields filled "
+        f"from sources ({figures.fields_share:.0%}), phone from the account; "
+        f"{len(required) - len(uploaded)} of {len(required)} required materials not uploaded "
+        f"({figures.materials_share:.0%}), and the optional premises proof pulled"
     )
-    assert pulled_count == 2 and shared_count >= pulled_count
-    assert len(uploaded) == len(asked) < len(required)
+    assert (figures.cases, figures.fields, figures.required) == (1, fields, len(required))
+    assert figures.pulled >= 9  # was 2: name, type, scope, capital, legal rep, address …
+    assert figures.uploaded == len(uploaded) == len(asked) < len(required)
 
     dashboard = signed_in("supervisor").get("/supervision?per=day").text
     assert "共享数据回填率" in dashboard and "印章刻制备案(公章刻制)" in dashboard

@@ -42,7 +42,9 @@ def test_a_form_field_naming_an_unknown_source_field_fails_the_loader(
     catalog_copy: CatalogCopy,
 ) -> None:
     line = catalog_copy.replace(
-        GA_001, "x-source: enterprise_register.legal_rep_name", "x-source: enterprise_register.boss"
+        GA_001,
+        "x-source: [enterprise_register.legal_rep_name,",
+        "x-source: [enterprise_register.boss,",
     )
     problems = [p for p in read_catalog(catalog_copy.root).errors if p.file == GA_001]
     assert [(p.line, p.field) for p in problems] == [

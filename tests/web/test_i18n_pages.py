@@ -220,6 +220,8 @@ def test_english_tour_renders_every_template(
     assert "E-supervision" in pages[-1] and "On-time rate" in pages[-1]
     pages.append(supervisor.get("/supervision/cases?state=submitted").text)
     assert "Find cases" in pages[-1]
+    pages.append(supervisor.get("/supervision/sharing").text)
+    assert "Fewer fields and materials" in pages[-1] and "Backfill" in pages[-1]
     admin = signed_in("admin")
     admin.cookies.set("tongban_lang", "en")
     pages.append(admin.get("/admin/catalog").text)

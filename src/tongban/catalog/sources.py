@@ -2,7 +2,9 @@
 
 Each source is owned by a department and declares the key it is looked up by and its
 fields with their types. Items refer to it in two places, both checked here: a form
-property's ``x-source: <source>.<field>`` (the field is pulled, not asked) and a
+property's ``x-source: <source>.<field>`` (the field is pulled, not asked; a list of them
+when several sources hold it, first found first: a company being founded has its name in
+the name reservation record, a registered one in the enterprise register) and a
 material's ``shared_source`` (the material can be satisfied from the source).
 """
 
@@ -24,13 +26,25 @@ COMPATIBLE = {
 }
 
 
-def source_ref(prop: dict[str, Any]) -> tuple[str, str] | None:
-    """(source code, field) a form property is pulled from, or None when it is asked."""
-    ref = prop.get(SOURCE_KEYWORD)
+def _parse(ref: Any) -> tuple[str, str] | None:
     if not isinstance(ref, str) or "." not in ref:
         return None
     source, _, field = ref.partition(".")
     return source, field
+
+
+def source_refs(prop: dict[str, Any]) -> list[tuple[str, str]]:
+    """(source code, field) of each source a form property is pulled from, in order of
+    preference; empty when it is asked (on the collection list)."""
+    ref = prop.get(SOURCE_KEYWORD)
+    found = [_parse(one) for one in (ref if isinstance(ref, list) else [ref])]
+    return [pair for pair in found if pair is not None]
+
+
+def source_ref(prop: dict[str, Any]) -> tuple[str, str] | None:
+    """The first (source code, field) a form property is pulled from, or None."""
+    refs = source_refs(prop)
+    return refs[0] if refs else None
 
 
 def source_problems(doc: SourceDocument, departments: set[str]) -> list[Problem]:
@@ -49,9 +63,20 @@ def source_problems(doc: SourceDocument, departments: set[str]) -> list[Problem]
 
 def _ref_problem(prop: dict[str, Any], sources: dict[str, dict[str, Any]]) -> str | None:
     ref = prop.get(SOURCE_KEYWORD)
-    parsed = source_ref(prop)
+    refs = ref if isinstance(ref, list) and ref else [ref]
+    for one in refs:
+        message = _one_ref_problem(prop, one, sources)
+        if message:
+            return message
+    return None
+
+
+def _one_ref_problem(
+    prop: dict[str, Any], ref: Any, sources: dict[str, dict[str, Any]]
+) -> str | None:
+    parsed = _parse(ref)
     if parsed is None:
-        return f"x-source 须写成“数据源.字段”，现为 {ref!r}"
+        return f"x-source 须写成“数据源.字段”（或它们的列表），现为 {ref!r}"
     code, name = parsed
     source = sources.get(code)
     if source is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tongban.catalog import licence_types
 from tongban.catalog.enums import AUTOMATIC_WAYS, MaterialWay
 from tongban.catalog.yamlsource import Problem, SourceDocument
 
@@ -61,7 +62,8 @@ def material_problems(
     doc: SourceDocument, index: int, material: dict[str, Any], departments: set[str]
 ) -> list[Problem]:
     """What is wrong with material ``index`` of item ``doc``: a broken promise, a way
-    without what it needs, an upload that is not the last resort."""
+    without what it needs, a licence type the e-licence library does not know, an upload
+    that is not the last resort."""
     path: list[str | int] = ["materials", index]
     ways = declared(material)
     label = f"事项 {doc.data['code']} 的材料 {material['code']}（{material['name']}）"
@@ -80,6 +82,15 @@ def material_problems(
     for way, (key, name) in _NEEDS.items():
         if way in ways and not material.get(key):
             found.append(doc.problem([*path, "ways"], f"{label}的获取方式 {way} 需要写明{name}"))
+    kind = material.get("licence_type")
+    if kind and kind not in licence_types.known():
+        found.append(
+            doc.problem(
+                [*path, "licence_type"],
+                f"{label}的电子证照类型“{kind}”不是电子证照库已知的证照类型"
+                "（licences/types.py）：请改用已知名称，或先在证照类型表中登记它",
+            )
+        )
     issuer = material.get("issuer")
     if issuer and issuer not in departments:
         found.append(doc.problem([*path, "issuer"], f"未知部门代码 {issuer}"))

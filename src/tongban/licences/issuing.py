@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
@@ -22,13 +23,16 @@ from tongban.cases.enums import Stage, TaskOutcome
 from tongban.cases.models import Case, ResultDocument
 from tongban.cases.stages.documents import MadeLicence, licence_maker
 from tongban.catalog.models import Department
+from tongban.errors import Conflict
 from tongban.files.store import FileStore
 from tongban.licences import envelope, face, numbers, pades, pdf
 from tongban.licences.enums import Algorithm, HolderCodeType
 from tongban.licences.models import Licence
 from tongban.licences.record import record_of
 from tongban.licences.setup import current
-from tongban.licences.types import department_credit_code, licence_type
+from tongban.licences.types import LicenceType, department_credit_code, licence_type
+
+IDENTIFY_ATTEMPTS = 5  # re-issues of one number at once that one issue waits out
 
 
 @licence_maker
@@ -170,18 +174,7 @@ def issue_licence(
         form=case.form_data,
         credit=credit,
     )
-    earlier = select(func.count(Licence.id)).where(
-        Licence.type_code == licence.type_code,
-        Licence.issuer_code == licence.issuer_code,
-        Licence.number == licence.number,
-        Licence.id != licence.id,
-    )
-    version = (session.scalar(earlier) or 0) + 1
-    licence.identifier = str(
-        numbers.identifier(
-            kind, issuer_code=licence.issuer_code, number=licence.number, version=version
-        )
-    )
+    _identify(session, licence, kind)
     _sign_and_store(licence, case, item, store, kind.layout)
     record(
         session,
@@ -196,6 +189,43 @@ def issue_licence(
         data={"number": licence.number, "identifier": licence.identifier, "key_id": licence.key_id},
     )
     return licence
+
+
+def _identify(session: Session, licence: Licence, kind: LicenceType) -> None:
+    """Give ``licence`` the next GB/T 36904 version under its number (换发: 2, 3 …).
+
+    Two re-issues of one number at once both count the same earlier licences; the
+    identifier's unique key lets only one keep that version. The other (on PostgreSQL it
+    waits for the first's commit, then fails on the key) counts again in a savepoint and
+    takes the next version, up to ``IDENTIFY_ATTEMPTS`` times; Conflict after that.
+    """
+    session.flush()  # the number and holder, outside the savepoint
+    earlier = select(func.count(Licence.id)).where(
+        Licence.type_code == licence.type_code,
+        Licence.issuer_code == licence.issuer_code,
+        Licence.number == licence.number,
+        Licence.id != licence.id,
+    )
+    for _attempt in range(IDENTIFY_ATTEMPTS):
+        version = (session.scalar(earlier) or 0) + 1
+        try:
+            with session.begin_nested():
+                licence.identifier = str(
+                    numbers.identifier(
+                        kind,
+                        issuer_code=licence.issuer_code,
+                        number=licence.number,
+                        version=version,
+                    )
+                )
+                session.flush()
+            return
+        except IntegrityError:
+            continue  # another re-issue took this version: count again
+    raise Conflict(
+        f"证照 {licence.number} 正在同时换发，请稍后重试。",
+        f"Licence {licence.number} is being re-issued at the same time; try again shortly.",
+    )
 
 
 def _sign_and_store(

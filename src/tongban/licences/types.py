@@ -15,6 +15,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Literal
 
+from tongban.catalog import licence_types
 from tongban.identifiers.credit import ALPHABET, make_credit_code
 
 Layout = Literal["business", "food", "general"]
@@ -56,7 +57,16 @@ _TYPES: dict[str, tuple[str | int, int, Layout]] = {
     "就业创业证": (8, 1, "general"),  # 人力资源和社会保障部
     "社会保障卡": (8, 2, "general"),
     "清税证明": (9, 1, "general"),  # 国家税务总局
+    "居民户口簿": (3, 3, "general"),  # 公安部
+    "机动车驾驶证": (3, 4, "general"),
+    "机动车行驶证": (3, 5, "general"),
+    "医师资格证书": (5, 6, "general"),  # 国家卫生健康委员会
+    "执业药师注册证": (2, 2, "general"),  # 国家药品监督管理局
+    "道路运输证": (7, 3, "general"),  # 交通运输部
+    "结婚证": (10, 1, "general"),  # 民政部
+    "中华人民共和国残疾人证": (11, 1, "general"),  # 中国残疾人联合会
 }
+licence_types.register(_TYPES)  # what the catalog loader checks materials' licence_type against
 
 
 def licence_type(name: str) -> LicenceType:

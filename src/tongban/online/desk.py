@@ -107,7 +107,10 @@ def sign_on_desk(desk: Desk, case: Case, code: str, form: CheckedForm) -> inputs
     """Save what was typed, then sign the commitment letter ``code`` with the name typed
     beside it (``sign_<code>``); the problems of both, keyed as the form shows them. Used by
     the applicant's form and by the window's screen."""
-    problems = save_answers(desk, case, form)
+    try:
+        problems = save_answers(desk, case, form)
+    except InvalidInput as error:  # a locked (pulled) field was changed: nothing saved or signed
+        return inputs.problems_of(error, desk.locale)
     name = form.get(f"sign_{code}")
     try:
         service.sign_material(

@@ -101,11 +101,3 @@ def typed_by_hand(session: Session, *, since: datetime, until: datetime) -> list
             ] += 1
     found = [TypedField(*key, count) for key, count in counts.items()]
     return sorted(found, key=lambda t: (-t.count, t.item_code, t.field))
-
-
-def case_share(session: Session, *, case: Case) -> tuple[int, int]:
-    """(fields pulled, shared fields asked) of one case's last save, over all its items."""
-    rows = session.scalars(select(FieldFill).where(FieldFill.case_id == case.id)).all()
-    pulled = {(row.field) for row in rows if row.state == "pulled"}
-    typed = {(row.field) for row in rows if row.state in ("typed", "new")}
-    return len(pulled), len(pulled | typed)

@@ -1,9 +1,10 @@
 """Form fields pulled from shared sources (the shared list) and the applicant's own data.
 
-A form property with ``x-source: <source>.<field>`` is on the shared list: when the source
-holds a record for the applicant (by resident ID or credit code) whose value fits the
-property, the field is filled and locked ("来自公安人口库"); otherwise it is asked like any
-field of the collection list, with the sentence why when the source could not answer.
+A form property with ``x-source: <source>.<field>`` (or a list of them, first found first)
+is on the shared list: when a source holds a record for the applicant (by resident ID,
+credit code, or a key the form asks, such as a property certificate number) whose value
+fits the property, the field is filled and locked ("来自公安人口库"); otherwise it is asked
+like any field of the collection list, with the sentence why when a source could not answer.
 Saving a case logs every pull (``DataAccess``) and how each shared field was filled
 (``FieldFill``, the ground of the backfill rate).
 """
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from tongban.cases.core.prefill import Filled, FillRequest, Prefill, filler
 from tongban.catalog import service as catalog
-from tongban.catalog.sources import source_ref
+from tongban.catalog.sources import source_refs
 from tongban.sharing import access
 from tongban.sharing.connectors import Lookup, connector_for
 from tongban.sharing.models import FieldFill
@@ -59,9 +60,8 @@ def shared_fields(spec: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
     """Form fields on the shared list, by source: (form field, source field)."""
     wanted: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for name, prop in spec["form"]["properties"].items():
-        ref = source_ref(prop)
-        if ref is not None:
-            wanted[ref[0]].append((name, ref[1]))
+        for source, field in source_refs(prop):
+            wanted[source].append((name, field))
     return dict(wanted)
 
 
@@ -93,26 +93,58 @@ def unavailable_sentence(source: dict[str, Any], reason: str) -> tuple[str, str]
     )
 
 
-def _apply(pull: Pull, spec: dict[str, Any], found: Prefill) -> dict[str, str | None]:
-    """Fill ``found`` from one pull; the fill state of each field (None: pulled)."""
-    props = spec["form"]["properties"]
-    states: dict[str, str | None] = {}
+# why a field was not pulled, the most telling first (``None``: pulled)
+_FAILURES = ("unavailable", "invalid", "no_record", "no_key")
+
+
+def _state(pull: Pull, prop: dict[str, Any], field: str) -> str | None:
+    """How ``pull`` fills one form property from its source field (None: it does)."""
     lookup = pull.lookup
-    for name, field in pull.pairs:
-        if pull.key is None:
-            states[name] = "no_key"
-        elif lookup is not None and lookup.unavailable:
-            states[name] = "unavailable"
-            found.asked_because[name] = unavailable_sentence(pull.source, lookup.unavailable)
-        elif lookup is None or lookup.record is None:
-            states[name] = "no_record"
-        elif not _fits(props[name], lookup.record.get(field)):
-            states[name] = "invalid"
-        elif name not in found.values or not found.values[name].locked:
-            label_en = f"from the {pull.source.get('name_en') or pull.source['code']}"
-            value = lookup.record[field]
-            found.values[name] = Filled(value, True, f"来自{pull.source['name']}", label_en)
-            states[name] = None
+    if pull.key is None:
+        return "no_key"
+    if lookup is not None and lookup.unavailable:
+        return "unavailable"
+    if lookup is None or lookup.record is None:
+        return "no_record"
+    if not _fits(prop, lookup.record.get(field)):
+        return "invalid"
+    return None
+
+
+def _apply(
+    pulls_by_source: dict[str, Pull], spec: dict[str, Any], found: Prefill
+) -> dict[str, tuple[str, str | None]]:
+    """Fill ``found`` from the pulls, each field from the first of its sources that holds
+    it; (source, fill state) of each shared field (state None: pulled)."""
+    states: dict[str, tuple[str, str | None]] = {}
+    for name, prop in spec["form"]["properties"].items():
+        tried = [
+            (pulls_by_source[code], field)
+            for code, field in source_refs(prop)
+            if code in pulls_by_source
+        ]
+        failures: list[tuple[str, Pull]] = []
+        for pull, field in tried:
+            reason = _state(pull, prop, field)
+            if reason is not None:
+                failures.append((reason, pull))
+                continue
+            states[name] = (pull.source["code"], None)
+            if name not in found.values or not found.values[name].locked:
+                label_en = f"from the {pull.source.get('name_en') or pull.source['code']}"
+                assert pull.lookup is not None and pull.lookup.record is not None  # _state
+                value = pull.lookup.record[field]
+                found.values[name] = Filled(value, True, f"来自{pull.source['name']}", label_en)
+            break
+        else:
+            if failures:
+                reason, pull = min(failures, key=lambda f: _FAILURES.index(f[0]))
+                states[name] = (pull.source["code"], reason)
+                if reason == "unavailable":
+                    assert pull.lookup is not None and pull.lookup.unavailable
+                    found.asked_because[name] = unavailable_sentence(
+                        pull.source, pull.lookup.unavailable
+                    )
     return states
 
 
@@ -125,7 +157,7 @@ def _record_fills(
     rows = {(row.item_code, row.field): row for row in session.scalars(query)}
     for item in request.spec["items"]:
         for name, prop in item["form"]["properties"].items():
-            if source_ref(prop) is None or name not in states:
+            if not source_refs(prop) or name not in states:
                 continue
             source, reason = states[name]
             row = rows.get((item["code"], name))
@@ -145,10 +177,9 @@ def _record_fills(
 @filler
 def fill_from_sources(session: Session, request: FillRequest, found: Prefill) -> None:
     """The shared list: pulled, locked values; a log entry per pull when saving a case."""
-    states: dict[str, tuple[str, str | None]] = {}
-    for pull in pulls(session, request):
-        for name, reason in _apply(pull, request.spec, found).items():
-            states[name] = (pull.source["code"], reason)
+    asked = pulls(session, request)
+    states = _apply({pull.source["code"]: pull for pull in asked}, request.spec, found)
+    for pull in asked:
         if request.saving and pull.key is not None and pull.lookup is not None:
             access.log_pull(
                 session,

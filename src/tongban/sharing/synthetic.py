@@ -4,7 +4,8 @@ Deterministic for a seed: the same people and enterprises every time. Resident I
 the GB 11643 check digit and a Fuzhou district code of GB/T 2260 (3501xx); credit codes
 the GB 32100 check character; names, addresses, employers and marriages are plausible
 and consistent across sources (a person's employer is one of the enterprises, a married
-couple points at each other). The demo accounts are among them with their own data.
+couple points at each other; real estate and name reservations in ``founders``). The demo
+accounts are among them with their own data; the demo persons have reserved a company name.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from tongban.identifiers import make_credit_code, make_resident_id, validate_resident_id
+from tongban.sharing.founders import add_estates_and_reservations
 from tongban.sharing.vocabulary import (
     CREDIT_ALPHABET,
     DISTRICTS,
@@ -284,4 +286,13 @@ def generate(
         if progress:
             progress()
     _marriages(rng, pop, persons)
+    add_estates_and_reservations(
+        pop,
+        persons,
+        seed=seed,
+        today=TODAY,
+        founders={a["id_number"] for a in applicants if a.get("kind") == "person"},
+        taken={firm["name"] for firm in firms},
+        address=_address,
+    )
     return pop

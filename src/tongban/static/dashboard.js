@@ -60,4 +60,5 @@
   draw("chart-stages", figures.stages);
   draw("chart-received", figures.received);
   draw("chart-weeks", figures.weeks);
+  draw("chart-reduction", figures.reduction);
 })();

@@ -5,7 +5,7 @@ whose it is, figures per department, item and stage over a chosen period, with c
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,7 @@ from tongban.cases.core.queries import STAGE_NAMES_ZH
 from tongban.cases.enums import CHANNEL_NAMES_ZH, CaseState
 from tongban.catalog import service as catalog
 from tongban.ratings import service as ratings
-from tongban.sharing import backfill
+from tongban.sharing import backfill, reduction
 from tongban.supervision import service as supervision
 from tongban.supervision.charts import charts_json
 from tongban.supervision.links import Query, drill
@@ -31,6 +31,7 @@ from tongban.web.templating import render, render_page_or_fragment
 
 router = APIRouter()
 Supervisor = Annotated[User, Depends(require_roles(Role.supervisor, Role.system_admin))]
+FOLDED = 10  # rows of a long table the dashboard shows; its own page shows them all
 STATUS_NAMES_ZH = {
     supervision.Status.open: "在办",
     supervision.Status.due_soon: "即将到期",
@@ -81,11 +82,13 @@ def dashboard(
 ) -> Response:
     """Overdue work with its owner, volumes, on-time rates, time per item and per stage,
     and the backfill rate of shared fields (per day, week or month)."""
-    period = int(days) if days.isdigit() and int(days) in supervision.PERIODS else 30
+    period = _period(days)
     tz = ZoneInfo(runtime.settings.timezone)
     figures = supervision.dashboard(session, now=now, tz=tz, days=period)
     context = _common(request, session)
     gettext = gettext_for(locale_of(request, runtime.settings.default_locale))
+    since = now - timedelta(days=period)
+    shared = _collect_once(session, since=since, now=now, tz=tz, per=per, fold=True)
     charts = charts_json(
         figures,
         gettext=gettext,
@@ -94,23 +97,63 @@ def dashboard(
         department_names=context["department_names"],
         item_names=context["item_names"],
         tz=tz,
+        reductions=shared["reductions"],
     )
     context.update(
         figures=figures,
         days=period,
         periods=supervision.PERIODS,
         charts_json=charts,
-        ratings=ratings.figures(session, now=now, since=now - timedelta(days=period)),
+        ratings=ratings.figures(session, now=now, since=since),
     )
-    per = per if per in backfill.PERIODS else "week"
-    since = now - timedelta(days=period)
-    context.update(
-        backfill_per=per,
-        backfill_rates=backfill.rates(session, since=since, until=now, period=per, tz=tz),
-        backfill_typed=backfill.typed_by_hand(session, since=since, until=now),
-        backfill_reasons=backfill.REASON_ZH,
-    )
+    context.update(shared, reductions=shared["reductions"][:FOLDED])
     return render(request, "supervision/dashboard.html", context)
+
+
+def _period(days: str) -> int:
+    return int(days) if days.isdigit() and int(days) in supervision.PERIODS else 30
+
+
+def _collect_once(
+    session: Session, *, since: datetime, now: datetime, tz: ZoneInfo, per: str, fold: bool
+) -> dict[str, Any]:
+    """The backfill rates (newest first when folded: the dashboard shows ``FOLDED`` rows
+    of each table, with how many there are) and the fields typed by hand."""
+    per = per if per in backfill.PERIODS else "week"
+    rates = backfill.rates(session, since=since, until=now, period=per, tz=tz)
+    typed = backfill.typed_by_hand(session, since=since, until=now)
+    reductions = reduction.reductions(session, since=since)
+    return {
+        "backfill_per": per,
+        "backfill_rates": list(reversed(rates))[:FOLDED] if fold else rates,
+        "backfill_typed": typed[:FOLDED] if fold else typed,
+        "backfill_counts": {"rates": len(rates), "typed": len(typed)},
+        "backfill_reasons": backfill.REASON_ZH,
+        "backfill_folded": fold,
+        "reductions": reductions,
+        "reductions_count": len(reductions),
+    }
+
+
+@router.get("/supervision/sharing")
+def collect_once(
+    request: Request,
+    session: SessionDep,
+    user: Supervisor,
+    now: NowDep,
+    runtime: RuntimeDep,
+    days: str = "",
+    per: str = "week",
+) -> Response:
+    """Every row of the backfill rates, the fields typed by hand and the fewer fields and
+    materials per item, over the dashboard's period."""
+    period = _period(days)
+    tz = ZoneInfo(runtime.settings.timezone)
+    since = now - timedelta(days=period)
+    context = _common(request, session)
+    context.update(days=period, periods=supervision.PERIODS)
+    context.update(_collect_once(session, since=since, now=now, tz=tz, per=per, fold=False))
+    return render(request, "supervision/sharing.html", context)
 
 
 @router.get("/supervision/cases")

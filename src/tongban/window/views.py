@@ -2,6 +2,12 @@
 enters the person's ID number, name and phone, fills the same generated form, uploads
 the materials and submits. The case is the same as one applied for online; only its
 creator (the clerk) and the audit entry tell them apart.
+
+Once the person is known (``intent=start``: their draft is made first), the form is the
+applicant's own: fields pulled from shared sources are filled and locked with their source
+(the server keeps the lock, ``cases/core/prefill``), the person's account fills their
+identity, and a source that is down leaves its field an input with the reason; the clerk
+asks only what no source holds.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from tongban.accounts.deps import require_roles
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.cases import service
-from tongban.cases.core import access
+from tongban.cases.core import access, prefill
 from tongban.cases.enums import Stage, TaskState
 from tongban.cases.http import caseform
 from tongban.cases.models import Case
@@ -65,6 +71,22 @@ def _own_case(session: Session, *, number: str, user: User) -> Case:
     return case
 
 
+def _filled(desk: Desk, spec: dict[str, Any], case: Case | None) -> prefill.Prefill | None:
+    """What shared sources and the person's account fill in, once the person is known (a
+    draft exists); the pulls were logged when the draft was saved, with the clerk as actor."""
+    if case is None:
+        return None
+    ask = prefill.FillRequest(
+        applicant=desk.session.get_one(User, case.applicant_id),
+        actor=desk.user,
+        spec=spec,
+        answers=case.form_data,
+        case=case,
+        now=desk.now,
+    )
+    return prefill.prefill(desk.session, ask)
+
+
 def _form_page(
     desk: Desk,
     spec: dict[str, Any],
@@ -79,7 +101,10 @@ def _form_page(
     ways = service.material_ways(desk.session, case=case, now=desk.now) if case else []
     own = {k: v for k, v in problems.items() if not k.startswith(PREFIX)}
     postal_problems = {k: v for k, v in problems.items() if k.startswith("postal.")}
-    context = form_context(spec, case, values, {**own, **postal_problems}, ways, desk.locale)
+    filled = _filled(desk, spec, case)
+    context = form_context(
+        spec, case, values, {**own, **postal_problems}, ways, desk.locale, filled
+    )
     applicant = accounts.get_user(desk.session, user_id=case.applicant_id) if case else None
     action = f"/staff/intake/drafts/{case.number}" if case else f"/staff/intake/{spec['code']}"
     context.update(
@@ -90,13 +115,32 @@ def _form_page(
         person_errors={k: problems[PREFIX + k] for k in PERSON if PREFIX + k in problems},
         action=action,
         sign_url=f"/staff/intake/drafts/{case.number}/signatures" if case else None,
+        reuse_offered=False,  # consent to reuse earlier answers is the person's own, online
     )
     return render(desk.request, "cases/intake_form.html", context, status_code=status_code)
 
 
+def _draft_again(desk: Desk, case: Case, problems: inputs.Problems, status: int) -> Response:
+    """The draft's form with what is saved and ``problems``; returned, not raised, so the
+    request still commits what was saved."""
+    spec = service.spec_of(desk.session, case)
+    return _form_page(
+        desk,
+        spec,
+        case=case,
+        values=case.form_data,
+        person={},
+        problems=problems,
+        status_code=status,
+    )
+
+
 def _submit(desk: Desk, case: Case, form: FormData) -> Response:
     """Save the answers and uploads, then submit; a failed check shows the draft again (422)."""
-    uploads = save_answers(desk, case, form)
+    try:
+        uploads = save_answers(desk, case, form)
+    except InvalidInput as error:  # a locked (pulled) field was changed: say so beside it
+        return _draft_again(desk, case, inputs.problems_of(error, desk.locale), error.status)
     spec = service.spec_of(desk.session, case)
     try:
         caseform.refuse_failed_uploads(spec, case.form_data, uploads)
@@ -105,16 +149,18 @@ def _submit(desk: Desk, case: Case, form: FormData) -> Response:
         )
     except (InvalidInput, Conflict) as error:  # a Conflict: the item was withdrawn
         problems = inputs.problems_of(error, desk.locale) if isinstance(error, InvalidInput) else {}
-        return _form_page(
-            desk,
-            spec,
-            case=case,
-            values=case.form_data,
-            person={},
-            problems=problems,
-            status_code=error.status,
-        )
+        return _draft_again(desk, case, problems, error.status)
     return see_other(f"/staff/intake/receipt/{case.number}")
+
+
+def _start(desk: Desk, case: Case, form: FormData) -> Response:
+    """Keep what was typed in the person's new draft and show it with what the sources
+    hold: the clerk then asks only the rest."""
+    try:
+        save_answers(desk, case, form)
+    except InvalidInput as error:
+        return _draft_again(desk, case, inputs.problems_of(error, desk.locale), error.status)
+    return see_other(f"/staff/intake/drafts/{case.number}")
 
 
 @router.get("/staff/intake")
@@ -166,7 +212,18 @@ def intake(code: str, desk: WindowDep, form: CheckedForm) -> Response:
             problems=problems,
             status_code=422,
         )
+    if form.get("intent") == "start":
+        return _start(desk, case, form)
     return _submit(desk, case, form)
+
+
+@router.get("/staff/intake/drafts/{number}")
+def intake_draft_page(number: str, desk: WindowDep) -> Response:
+    """A draft this clerk took in, with the person's pulled fields filled and locked."""
+    case = _own_case(desk.session, number=number, user=desk.user)
+    if not access.acts_for(desk.user, case):
+        return see_other(f"/staff/intake/receipt/{number}")
+    return _draft_again(desk, case, {}, 200)
 
 
 @router.post("/staff/intake/drafts/{number}")
@@ -184,16 +241,7 @@ def intake_sign(number: str, code: str, desk: WindowDep, form: CheckedForm) -> R
     what was entered is saved first, and the draft is shown again to finish."""
     case = _own_case(desk.session, number=number, user=desk.user)
     problems = sign_on_desk(desk, case, code, form)
-    spec = service.spec_of(desk.session, case)
-    return _form_page(
-        desk,
-        spec,
-        case=case,
-        values=case.form_data,
-        person={},
-        problems=problems,
-        status_code=422 if problems else 200,
-    )
+    return _draft_again(desk, case, problems, 422 if problems else 200)
 
 
 @router.get("/staff/intake/receipt/{number}")

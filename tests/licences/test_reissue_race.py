@@ -1,0 +1,92 @@
+"""Two re-issues (换发) of one licence number at once, in two real transactions: each gets
+its own GB/T 36904 version, neither fails on the identifier's unique key."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from tongban.accounts import service as accounts
+from tongban.cases import service as cases
+from tongban.cases.models import Case
+from tongban.catalog import service as catalog
+from tongban.db import unit_of_work
+from tongban.demo.samples import fill_form
+from tongban.files.store import LocalFileStore
+from tongban.identifiers import validate_licence_identifier
+from tongban.licences.issuing import issue_licence
+from tongban.licences.models import Licence
+
+NOW = datetime(2025, 11, 3, 2, 0, tzinfo=UTC)
+CODE = "3501-SCJG-001"  # 营业执照: the enterprise's credit code is the licence number
+CREDIT = "91350102MA2XQ1K7XN"
+
+
+def _cases(factory: sessionmaker[Session], count: int) -> list[int]:
+    """Committed drafts of the same registered enterprise (its credit code on the form)."""
+    with unit_of_work(factory) as session:
+        applicant = accounts.find_user(session, username="minfeng")
+        version = catalog.get_entry(session, code=CODE).current_version
+        assert applicant and version
+        answers = fill_form(version.definition["form"])
+        form = {**answers, "credit_code": CREDIT}
+        made = [
+            cases.create_case(session, applicant=applicant, code=CODE, form_data=answers, now=NOW)
+            for _ in range(count)
+        ]
+        session.flush()
+        for case in made:  # credit_code is no field of the item: kept as issued from
+            case.form_data = form
+        return [case.id for case in made]
+
+
+@pytest.mark.usefixtures("committing_engine")
+def test_two_reissues_of_one_number_at_once_get_versions_one_after_the_other(
+    engine: Engine, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    first, second, third = _cases(factory, 3)
+    store = LocalFileStore(tmp_path)
+
+    def issue(case_id: int, hold: threading.Event | None = None) -> None:
+        with unit_of_work(factory) as session:
+            case = session.get_one(Case, case_id)
+            item = cases.spec_of(session, case)["items"][0]
+            issue_licence(session, case=case, item=item, document=None, store=store, now=NOW)
+            session.flush()
+            if hold is not None:  # keep the transaction open while the other one issues
+                started.set()
+                hold.wait(timeout=30)
+
+    issue(first)  # version 1, committed
+    started, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def held() -> None:
+        try:
+            issue(second, release)
+        except BaseException as error:  # asserted below
+            errors.append(error)
+
+    def racing() -> None:
+        started.wait(timeout=30)
+        threading.Timer(1.0, release.set).start()  # the first commits while this one waits
+        try:
+            issue(third)
+        except BaseException as error:  # asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=held), threading.Thread(target=racing)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    with factory() as session:
+        found = session.scalars(select(Licence.identifier).where(Licence.number == CREDIT)).all()
+    versions = sorted(validate_licence_identifier(i).version for i in found)
+    assert versions == ["001", "002", "003"]

@@ -7,9 +7,12 @@ def load_all() -> None:
     """Register every table on ``tongban.db.Base.metadata``, and every material provider
     the domains above ``cases`` register for their ways (``cases.materials.registry``)."""
     from tongban.accounts import models as _accounts  # noqa: F401
+    from tongban.alerts import models as _alerts  # noqa: F401
     from tongban.audit import models as _audit  # noqa: F401
     from tongban.cases import models as _cases  # noqa: F401
+    from tongban.cases.core import watch as _watch  # noqa: F401  the clock.watch job
     from tongban.catalog import models as _catalog  # noqa: F401
+    from tongban.jobs import models as _jobs  # noqa: F401
     from tongban.licences import issuing, provider  # noqa: F401 — the licence maker and provider
     from tongban.outbox import models as _outbox  # noqa: F401
     from tongban.ratings import models as _ratings  # noqa: F401

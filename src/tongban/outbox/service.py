@@ -43,21 +43,35 @@ APPLICANT_TOPICS: dict[str, str] = {
 }
 
 
+# Actions staff hear about (电子监察), with the topic; the entry's ``data["recipients"]``
+# names them (the department's staff, for an escalation its head and the supervisors).
+STAFF_TOPICS: dict[str, str] = {
+    "alert.warning": "limit_warning",
+    "alert.overdue": "limit_overdue",
+    "alert.escalated": "limit_escalated",
+}
+
+
 def enqueue_for(session: Session, *, entry: AuditEntry) -> list[OutboxMessage]:
-    """Queue the in-app messages an audit entry implies."""
+    """Queue the in-app messages an audit entry implies: to the applicant it concerns,
+    or to the staff it names."""
     topic = APPLICANT_TOPICS.get(entry.action)
-    if topic is None or entry.subject_id is None:
-        return []
-    message = OutboxMessage(
-        created_at=entry.at,
-        audit_entry_id=entry.id,
-        channel="inapp",
-        recipient_id=entry.subject_id,
-        topic=topic,
-        payload=_payload(entry),
-    )
-    session.add(message)
-    return [message]
+    recipients = [entry.subject_id] if topic is not None and entry.subject_id else []
+    if topic is None and entry.action in STAFF_TOPICS:
+        topic, recipients = STAFF_TOPICS[entry.action], (entry.data or {}).get("recipients", [])
+    messages = [
+        OutboxMessage(
+            created_at=entry.at,
+            audit_entry_id=entry.id,
+            channel="inapp",
+            recipient_id=recipient,
+            topic=topic,
+            payload=_payload(entry),
+        )
+        for recipient in recipients
+    ]
+    session.add_all(messages)
+    return messages
 
 
 def _payload(entry: AuditEntry) -> dict[str, Any]:
@@ -67,6 +81,9 @@ def _payload(entry: AuditEntry) -> dict[str, Any]:
         "object_id": entry.object_id,
         "opinion": entry.opinion,
     }
+    alert = (entry.data or {}).get("alert")
+    if alert:
+        payload["alert"] = alert
     moved = (entry.data or {}).get("clocks")
     if moved:
         payload["deadlines"] = [

@@ -16,9 +16,11 @@ def load_all() -> None:
     from tongban.licences import issuing, provider  # noqa: F401 — the licence maker and provider
     from tongban.outbox import models as _outbox  # noqa: F401
     from tongban.ratings import models as _ratings  # noqa: F401
+    from tongban.ratings import tasks as _rating_watch  # noqa: F401  the rating.watch job
     from tongban.sharing import models as _sharing  # noqa: F401
     from tongban.sharing import register as _sharing_hooks  # noqa: F401  (fillers, providers)
     from tongban.verification import automatic as _verified  # noqa: F401  its material way
     from tongban.verification import models as _verification  # noqa: F401
+    from tongban.verification import tasks as _verification_watch  # noqa: F401
     from tongban.web import idempotency as _idempotency  # noqa: F401
     from tongban.workdays import models as _workdays  # noqa: F401

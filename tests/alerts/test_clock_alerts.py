@@ -96,9 +96,7 @@ def test_legal_limit_times_and_who_hears_of_them(
     case = db.scalar(select(Case).where(Case.number == number))
     assert case is not None
     entries = db.scalars(
-        select(AuditEntry).where(
-            AuditEntry.case_id == case.id, AuditEntry.action.like("alert.%")
-        )
+        select(AuditEntry).where(AuditEntry.case_id == case.id, AuditEntry.action.like("alert.%"))
     ).all()
     legal = [e for e in entries if e.data["alert"]["what"] == "legal"]
     assert [e.action for e in legal] == ["alert.warning", "alert.overdue", "alert.escalated"]
@@ -122,7 +120,9 @@ def test_a_pause_holds_the_warning_back_by_the_working_days_it_took(
     reviewer = as_user("wjw")
     body = {"reason": "expert_review", "note": "组织专家评审剂量监测报告"}
     clock.now = datetime(2025, 9, 29, 1, 0, tzinfo=UTC)  # Monday 09:00
-    assert client.post(f"{API}/cases/{number}/pause", json=body, headers=reviewer).status_code == 201
+    assert (
+        client.post(f"{API}/cases/{number}/pause", json=body, headers=reviewer).status_code == 201
+    )
     _at(clock, runtime, _midnight(10, 1))  # the promised limit would have run out: paused
     assert _alerts(db, number, "promised") == {}
     clock.now = datetime(2025, 10, 9, 1, 0, tzinfo=UTC)  # Thursday after the holiday

@@ -28,7 +28,7 @@ from tongban.cases.enums import CaseState
 from tongban.cases.models import Case
 from tongban.config import get_settings
 from tongban.errors import Conflict, NotAllowed, NotFound
-from tongban.ratings import rules
+from tongban.ratings import rules, tasks
 from tongban.ratings.figures import RatingFigures, RatingsDashboard, figures
 from tongban.ratings.models import Rating
 
@@ -165,6 +165,7 @@ def rate_case(
             "rectify_due_at": rating.rectify_due_at.isoformat() if rating.rectify_due_at else None,
         },
     )
+    tasks.schedule(session, rating=rating, now=now)
     return rating
 
 
@@ -218,6 +219,7 @@ def rectify(session: Session, *, rating_id: int, user: User, text: str, now: dat
         opinion=cleaned,
         data={"score": rating.score, "on_time": on_time},
     )
+    tasks.rectified(session, rating=rating, now=now)
     return rating
 
 

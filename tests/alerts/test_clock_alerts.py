@@ -155,3 +155,19 @@ def test_a_finished_stage_is_not_warned_about_and_its_alerts_are_resolved(
     assert rows and all(row.resolved_at == clock.now for row in rows)
     _at(clock, runtime, _midnight(10, 20))
     assert "escalated" not in _alerts(db, number, "review")
+
+
+def test_alerts_shown_on_the_workbench_and_the_dashboard(
+    client: TestClient, as_user: Any, clock: Clock, runtime: Runtime
+) -> None:
+    number = _accepted_on_friday(client, as_user, clock)
+    _at(clock, runtime, _midnight(10, 10))  # promised limit overdue and escalated
+    queue = client.get("/staff", headers=as_user("wjw")).text
+    assert "本部门的预警与督办" in queue and number in queue
+    assert "督办" in queue and "承诺期限" in queue and "2025-09-30" in queue
+    assert number not in client.get("/staff", headers=as_user("ga")).text  # not GA's
+    dashboard = client.get("/supervision", headers=as_user("supervisor")).text
+    assert "预警与督办（电子监察）" in dashboard and number in dashboard
+    client.cookies.set("tongban_lang", "en")
+    english = client.get("/supervision", headers=as_user("supervisor")).text
+    assert "Time-limit alerts" in english and "Escalated" in english

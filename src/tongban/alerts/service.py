@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import column, func, or_, select, table
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
@@ -28,6 +28,7 @@ from tongban.accounts.models import User, UserRole
 from tongban.alerts.enums import AlertLevel, Watched
 from tongban.alerts.models import Alert
 from tongban.audit import service as audit
+from tongban.config import get_settings
 from tongban.jobs import service as jobs
 from tongban.workdays.calendar import WorkCalendar
 
@@ -191,3 +192,36 @@ def open_counts(session: Session) -> dict[str, dict[str, int]]:
     for department, level, count in session.execute(query):
         counts.setdefault(department, {level.value: 0 for level in AlertLevel})[level] = int(count)
     return counts
+
+
+_CASES = table("cases", column("id"), column("number"))  # read only: cases sits above alerts
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    """An open alert as pages list it, with its case's number."""
+
+    alert: Alert
+    case_number: str | None
+
+
+def open_rows(
+    session: Session, *, department: str | None = None, limit: int = 50
+) -> list[AlertRow]:
+    """:func:`open_alerts` with the number of each alert's case."""
+    found = open_alerts(session, department=department, limit=limit)
+    ids = {a.case_id for a in found if a.case_id is not None}
+    query = select(_CASES.c.id, _CASES.c.number).where(_CASES.c.id.in_(ids))
+    numbers: dict[int, str] = {row.id: row.number for row in session.execute(query)} if ids else {}
+    return [AlertRow(a, numbers.get(a.case_id)) for a in found]
+
+
+def list_context(session: Session, *, department: str | None, limit: int = 50) -> dict[str, object]:
+    """What ``alerts/_list.html`` shows: the open alerts (of a department, or all) and the
+    configured share and grace its note states."""
+    settings = get_settings()
+    return {
+        "alert_rows": open_rows(session, department=department, limit=limit),
+        "warning_percent": round(settings.warning_share * 100),
+        "escalation_days": settings.escalation_grace_working_days,
+    }

@@ -8,6 +8,7 @@ import typer
 
 from tongban.cli import base
 from tongban.db import reading_session, unit_of_work
+from tongban.errors import DomainError
 from tongban.jobs import service as jobs
 from tongban.jobs.enums import JobState
 from tongban.timeutil import utcnow
@@ -30,8 +31,8 @@ def list_jobs(
     typer.echo("  ".join(f"{name}={count}" for name, count in figures.items()))
     for job in rows:
         typer.echo(
-            f"{job.id}\\t{job.kind}\\t{job.state}\\tdue {job.due_at:%Y-%m-%d %H:%M:%S}Z"
-            f"\\tattempts {job.attempts}/{job.max_attempts}\\t{job.last_error or ''}"
+            f"{job.id}\t{job.kind}\t{job.state}\tdue {job.due_at:%Y-%m-%d %H:%M:%S}Z"
+            f"\tattempts {job.attempts}/{job.max_attempts}\t{job.last_error or ''}"
         )
 
 
@@ -41,6 +42,10 @@ def retry(
 ) -> None:
     """Send a failed job back to the queue, due now, with its attempts counted afresh."""
     runtime = base.runtime()
-    with base.domain_errors(), unit_of_work(runtime.sessions) as session:
-        job = jobs.retry(session, job_id=job_id, now=utcnow())
-        typer.echo(f"{job.id}\\t{job.kind}\\t{job.state}")
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            job = jobs.retry(session, job_id=job_id, now=utcnow())
+    except DomainError as error:
+        base.fail(error)
+        return
+    typer.echo(f"{job.id}\t{job.kind}\t{job.state}")

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import ROOT
 from tongban.audit.models import AuditEntry
+from tongban.db import make_sessionmaker, reading_session
 from tongban.jobs import service as jobs
 from tongban.jobs.enums import JobState
 from tongban.jobs.models import Job
@@ -54,14 +55,20 @@ def _start(engine: Engine, log: Path) -> subprocess.Popen[bytes]:
     )
 
 
+def _reading(engine: Engine) -> Session:
+    """A session that only reads: on SQLite it takes no write lock (``BEGIN DEFERRED``), so
+    watching never waits for, or slows, the worker."""
+    return reading_session(make_sessionmaker(engine))
+
+
 def _effects(engine: Engine) -> Counter[str]:
-    with Session(engine) as session:
+    with _reading(engine) as session:
         rows = session.scalars(select(AuditEntry.object_id).where(AuditEntry.action == "test.job"))
         return Counter(rows)
 
 
 def _states(engine: Engine, ids: list[int]) -> Counter[str]:
-    with Session(engine) as session:
+    with _reading(engine) as session:
         return Counter(session.scalars(select(Job.state).where(Job.id.in_(ids))))
 
 
@@ -85,7 +92,7 @@ def workers() -> Iterator[list[subprocess.Popen[bytes]]]:
 def test_killed_mid_batch_and_restarted_every_job_done_once_in_effect(
     committing_engine: Engine, tmp_path: Path, workers: list[subprocess.Popen[bytes]]
 ) -> None:
-    ids = _enqueue(committing_engine, 40, sleep=0.1)
+    ids = _enqueue(committing_engine, 40, sleep=0.2)
     log = tmp_path / "handled.log"
     first = _start(committing_engine, log)
     workers.append(first)

@@ -61,7 +61,12 @@ def escalation_at(cal: WorkCalendar, *, due_at: datetime, hours: bool, grace_day
 
 
 def watch(
-    session: Session, *, watched: Watched, watched_id: int, at: datetime, now: datetime
+    session: Session,
+    *,
+    watched: Watched,
+    watched_id: int,
+    at: datetime,
+    now: datetime | None = None,
 ) -> None:
     """(Re)schedule the one watch job of a watched thing at ``at`` (UTC)."""
     jobs.enqueue(
@@ -213,7 +218,7 @@ def open_rows(
     ids = {a.case_id for a in found if a.case_id is not None}
     query = select(_CASES.c.id, _CASES.c.number).where(_CASES.c.id.in_(ids))
     numbers: dict[int, str] = {row.id: row.number for row in session.execute(query)} if ids else {}
-    return [AlertRow(a, numbers.get(a.case_id)) for a in found]
+    return [AlertRow(a, numbers.get(a.case_id) if a.case_id else None) for a in found]
 
 
 def list_context(session: Session, *, department: str | None, limit: int = 50) -> dict[str, object]:

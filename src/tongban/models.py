@@ -15,6 +15,7 @@ def load_all() -> None:
     from tongban.jobs import models as _jobs  # noqa: F401
     from tongban.licences import issuing, provider  # noqa: F401 — the licence maker and provider
     from tongban.outbox import models as _outbox  # noqa: F401
+    from tongban.queueing import models as _queueing  # noqa: F401
     from tongban.ratings import models as _ratings  # noqa: F401
     from tongban.ratings import tasks as _rating_watch  # noqa: F401  the rating.watch job
     from tongban.sharing import models as _sharing  # noqa: F401

@@ -63,13 +63,17 @@ def sweep_turn(runtime: Runtime) -> Iterator[bool]:
     if runtime.engine.dialect.name != "postgresql":
         yield True
         return
-    with runtime.sessions() as session:
-        ours = bool(session.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": SWEEP_LOCK}))
+    # A connection of its own, its transaction ended at once: the lock belongs to the
+    # connection, and no transaction stays open around the sweeps' own.
+    with runtime.engine.connect() as conn:
+        ours = bool(conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": SWEEP_LOCK}))
+        conn.commit()
         try:
             yield ours
         finally:
             if ours:
-                session.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": SWEEP_LOCK})
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": SWEEP_LOCK})
+                conn.commit()
 
 
 def run_jobs(runtime: Runtime, *, now: datetime, worker: str | None = None) -> list[str]:

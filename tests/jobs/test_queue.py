@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import structlog
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -22,7 +23,7 @@ from tongban.jobs.enums import JobState
 from tongban.jobs.models import Job
 from tongban.jobs.registry import register
 from tongban.web.runtime import Runtime
-from tongban.worker import run_once
+from tongban.worker import SWEEP_LOCK, run_once
 
 CALLS: list[int] = []
 
@@ -122,3 +123,13 @@ def test_a_keyed_job_is_one_row_that_moves(db: Session, clock: Clock) -> None:
     later = clock.now + timedelta(days=2)
     again = jobs.enqueue(db, kind="test.flaky", key="k:1", due_at=later, payload={"n": 4})
     assert again is first and first.due_at == later and first.state == JobState.pending
+
+
+@pytest.mark.postgres
+def test_one_worker_at_a_time_runs_the_sweeps_on_postgresql(runtime: Runtime) -> None:
+    with runtime.engine.connect() as other:  # another worker, in the middle of its sweeps
+        assert other.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": SWEEP_LOCK})
+        done = run_once(runtime)
+        assert "deemed_accepted" not in done and done["jobs"] == []  # jobs still run
+        other.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": SWEEP_LOCK})
+    assert "deemed_accepted" in run_once(runtime)

@@ -1,7 +1,7 @@
 """durable job queue; time-limit alerts (电子监察)
 
 Revision ID: 0014_jobs_alerts
-Revises: 0010_queueing
+Revises: 0011_case_channel
 Create Date: 2026-11-30 12:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import tongban.db
 
 revision: str = "0014_jobs_alerts"
-down_revision: str | None = "0010_queueing"
+down_revision: str | None = "0011_case_channel"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

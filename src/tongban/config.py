@@ -152,6 +152,26 @@ class Settings(BaseSettings):
     worker_interval_seconds: float = Field(
         30.0, description="How often the embedded worker looks for due jobs (deemed acceptance …)."
     )
+    job_poll_seconds: float = Field(
+        2.0, gt=0, description="How often a worker looks for due jobs in the job queue (seconds)."
+    )
+    job_lease_seconds: float = Field(
+        120.0,
+        gt=0,
+        description="How long a worker's claim on a job lasts; a job whose worker died runs again after it (seconds).",
+    )
+    warning_share: float = Field(
+        2 / 3,
+        gt=0,
+        lt=1,
+        description="Share of a time limit after which the staff responsible get a warning (预警, yellow), e.g. 0.667.",
+    )
+    escalation_grace_working_days: int = Field(
+        1,
+        ge=0,
+        le=30,
+        description="Working days past a limit after which it is escalated to the department head and the supervisors (督办); 0: at once. For a limit in hours, 8 office hours per day.",
+    )
     embedded_worker: bool = Field(
         True, description="Run the background worker inside the web server (embedded default)."
     )

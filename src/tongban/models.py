@@ -7,17 +7,22 @@ def load_all() -> None:
     """Register every table on ``tongban.db.Base.metadata``, and every material provider
     the domains above ``cases`` register for their ways (``cases.materials.registry``)."""
     from tongban.accounts import models as _accounts  # noqa: F401
+    from tongban.alerts import models as _alerts  # noqa: F401
     from tongban.audit import models as _audit  # noqa: F401
     from tongban.benefits import models as _benefits  # noqa: F401
     from tongban.cases import models as _cases  # noqa: F401
+    from tongban.cases.core import watch as _watch  # noqa: F401  the clock.watch job
     from tongban.catalog import models as _catalog  # noqa: F401
+    from tongban.jobs import models as _jobs  # noqa: F401
     from tongban.licences import issuing, provider  # noqa: F401 — the licence maker and provider
     from tongban.outbox import models as _outbox  # noqa: F401
     from tongban.queueing import models as _queueing  # noqa: F401
     from tongban.ratings import models as _ratings  # noqa: F401
+    from tongban.ratings import tasks as _rating_watch  # noqa: F401  the rating.watch job
     from tongban.sharing import models as _sharing  # noqa: F401
     from tongban.sharing import register as _sharing_hooks  # noqa: F401  (fillers, providers)
     from tongban.verification import automatic as _verified  # noqa: F401  its material way
     from tongban.verification import models as _verification  # noqa: F401
+    from tongban.verification import tasks as _verification_watch  # noqa: F401
     from tongban.web import idempotency as _idempotency  # noqa: F401
     from tongban.workdays import models as _workdays  # noqa: F401

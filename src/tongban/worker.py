@@ -1,20 +1,31 @@
-"""The background worker: runs due jobs from database rows, each in its own transaction.
+"""The background worker: periodic sweeps, and the durable jobs of ``tongban.jobs``.
 
-It can be killed at any moment and started again: every job is idempotent, so work
-is done at least once and never twice in effect. In the embedded default it runs as a
-thread inside the web server; ``tongban worker`` runs it on its own.
+It can be killed at any moment and started again: a job is claimed in one transaction and
+done in another with its effects, so it runs at least once and, for what it writes to the
+database, once in effect (``jobs.service``). Several workers may run at once: on
+PostgreSQL jobs are claimed with ``FOR UPDATE SKIP LOCKED`` and one worker at a time runs
+the sweeps (an advisory lock, let go if its worker dies); on SQLite the one write lock
+orders them. Sweeps are idempotent (``run_due_<thing>(session, *, now)``), each in its own
+transaction. In the embedded default the worker is a thread of the web server;
+``tongban worker`` runs it on its own.
 """
 
 from __future__ import annotations
 
+import os
+import socket
 import threading
-from datetime import datetime
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 
 import structlog
+from sqlalchemy import text
 
 from tongban.benefits import service as benefits
 from tongban.cases import service as cases
 from tongban.db import unit_of_work
+from tongban.jobs import service as jobs
 from tongban.licences import tasks as licences
 from tongban.notifications import service as notifications
 from tongban.ratings import service as ratings
@@ -23,22 +34,34 @@ from tongban.web.runtime import Runtime
 
 log = structlog.get_logger("tongban.worker")
 
+SWEEP_LOCK = 0x7467_6A6F  # PostgreSQL advisory lock key of the sweeps ("tgjo")
+BATCH = 20  # jobs claimed at a time
+MAX_BATCHES = 50  # per round, so a round ends and the sweeps get their turn
 
-def run_once(runtime: Runtime, *, now: datetime | None = None) -> dict[str, list[str]]:
-    """Run every job once; returns what each job did."""
-    moment = now or (runtime.clock() if runtime.clock else utcnow())
+
+def worker_name() -> str:
+    """This worker's name in ``jobs.locked_by``: host, process and thread."""
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 100000}"
+
+
+def _now(runtime: Runtime) -> datetime:
+    return runtime.clock() if runtime.clock else utcnow()
+
+
+def run_sweeps(runtime: Runtime, *, now: datetime) -> dict[str, list[str]]:
+    """Run every periodic sweep once, each in its own transaction."""
     with unit_of_work(runtime.sessions) as session:
-        accepted = cases.run_deemed_acceptance(session, now=moment, store=runtime.store)
+        accepted = cases.run_deemed_acceptance(session, now=now, store=runtime.store)
     for number in accepted:
         log.info("case.deem_accept", case=number)
     with unit_of_work(runtime.sessions) as session:
-        expired = licences.expire_licences(session, now=moment)
+        expired = licences.expire_licences(session, now=now)
     with unit_of_work(runtime.sessions) as session:
-        proactive = benefits.run_due_benefits(session, now=moment, store=runtime.store)
+        proactive = benefits.run_due_benefits(session, now=now, store=runtime.store)
     with unit_of_work(runtime.sessions) as session:
-        invited = ratings.run_due_invitations(session, now=moment)
+        invited = ratings.run_due_invitations(session, now=now)
     with unit_of_work(runtime.sessions) as session:
-        sent = notifications.run_due_notifications(session, now=moment, settings=runtime.settings)
+        sent = notifications.run_due_notifications(session, now=now, settings=runtime.settings)
     return {
         "deemed_accepted": accepted,
         "licences_expired": expired,
@@ -48,25 +71,96 @@ def run_once(runtime: Runtime, *, now: datetime | None = None) -> dict[str, list
     }
 
 
+@contextmanager
+def sweep_turn(runtime: Runtime) -> Iterator[bool]:
+    """Whether this worker runs the sweeps now: on PostgreSQL only the holder of an
+    advisory lock (held by its connection, so released if its process dies)."""
+    if runtime.engine.dialect.name != "postgresql":
+        yield True
+        return
+    # A connection of its own, its transaction ended at once: the lock belongs to the
+    # connection, and no transaction stays open around the sweeps' own.
+    with runtime.engine.connect() as conn:
+        ours = bool(conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": SWEEP_LOCK}))
+        conn.commit()
+        try:
+            yield ours
+        finally:
+            if ours:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": SWEEP_LOCK})
+                conn.commit()
+
+
+def run_jobs(runtime: Runtime, *, now: datetime, worker: str | None = None) -> list[str]:
+    """Claim and run due jobs until none is due (or ``MAX_BATCHES`` batches);
+    returns ``kind#id:result`` for each."""
+    name = worker or worker_name()
+    lease = timedelta(seconds=runtime.settings.job_lease_seconds)
+    ran: list[str] = []
+    for _ in range(MAX_BATCHES):
+        with unit_of_work(runtime.sessions) as session:
+            taken = jobs.claim(session, worker=name, now=now, lease=lease, limit=BATCH)
+        if not taken:
+            break
+        for job_id in taken:
+            outcome = jobs.run(runtime.sessions, job_id=job_id, worker=name, now=now)
+            ran.append(f"{outcome.kind}#{outcome.job_id}:{outcome.result}")
+    return ran
+
+
+def run_once(runtime: Runtime, *, now: datetime | None = None) -> dict[str, list[str]]:
+    """Run every sweep once (if it is this worker's turn), then every due job;
+    returns what each did."""
+    moment = now or _now(runtime)
+    done: dict[str, list[str]] = {}
+    with sweep_turn(runtime) as ours:
+        if ours:
+            done.update(run_sweeps(runtime, now=moment))
+    done["jobs"] = run_jobs(runtime, now=moment)
+    return done
+
+
 class EmbeddedWorker:
-    """A daemon thread calling :func:`run_once` every ``worker_interval_seconds``."""
+    """A thread running the sweeps every ``worker_interval_seconds`` and due jobs every
+    ``job_poll_seconds``; ``tongban worker`` runs :meth:`run` in the foreground."""
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="tongban-worker", daemon=True)
+        self._thread = threading.Thread(target=self.run, name="tongban-worker", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(timeout=10)
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)
 
-    def _loop(self) -> None:
+    def run(self) -> None:
+        """Loop until stopped; a failed sweep or round is logged and tried again later."""
+        settings = self.runtime.settings
+        name, last_sweep = worker_name(), None
+        log.info("worker.start", worker=name)
         while not self._stop.is_set():
-            try:
-                run_once(self.runtime)
-            except Exception:  # a failed round is logged and retried next round
-                log.exception("worker.round_failed")
-            self._stop.wait(self.runtime.settings.worker_interval_seconds)
+            now = _now(self.runtime)
+            if last_sweep is None or (now - last_sweep).total_seconds() >= (
+                settings.worker_interval_seconds
+            ):
+                last_sweep = now
+                self._guarded("worker.sweeps_failed", self._sweep, now)
+            self._guarded("worker.jobs_failed", lambda at: run_jobs(self.runtime, now=at), now)
+            self._stop.wait(settings.job_poll_seconds)
+        log.info("worker.stop", worker=name)
+
+    def _sweep(self, now: datetime) -> None:
+        with sweep_turn(self.runtime) as ours:
+            if ours:
+                run_sweeps(self.runtime, now=now)
+
+    @staticmethod
+    def _guarded(event: str, step: Callable[[datetime], object], now: datetime) -> None:
+        try:
+            step(now)
+        except Exception:  # a failed round is logged and retried next round
+            log.exception(event)

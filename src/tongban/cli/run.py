@@ -129,11 +129,17 @@ def serve(
 
 @app.command()
 def worker(once: Annotated[bool, typer.Option(help="Run one round and exit")] = False) -> None:
-    """Run the background worker on its own (deemed acceptance and other due jobs)."""
+    """Run the background worker on its own: sweeps and durable jobs (stop: Ctrl-C or SIGTERM)."""
+    import signal
+    from contextlib import suppress
+
     from tongban.worker import EmbeddedWorker, run_once
 
     runtime = base.runtime()
     if once:
         typer.echo(yaml.safe_dump(run_once(runtime), allow_unicode=True))
         return
-    EmbeddedWorker(runtime)._loop()
+    loop = EmbeddedWorker(runtime)
+    signal.signal(signal.SIGTERM, lambda *_: loop.stop())
+    with suppress(KeyboardInterrupt):
+        loop.run()

@@ -74,6 +74,7 @@ def render(topic: str, locale: str, context: dict[str, Any]) -> Text:
         "score_name": "",
         "due_label": "",
         "link": "",
+        "alert": {"what": "", "due_label": ""},  # an alert's: what is due, and when
         "outcome_name": OUTCOME_NAMES[language].get(str(context.get("outcome")), ""),
         **context,
     }

@@ -30,6 +30,9 @@ STAFF_LINKS = {
     "verification_answered": "/staff/verifications/{object_id}",
     "bad_rating_received": "/staff/ratings",
     "rating_appeal_decided": "/staff/ratings",
+    "limit_warning": "/staff",  # the workbench lists the department's open alerts
+    "limit_overdue": "/staff",
+    "limit_escalated": "/staff",
 }
 LICENCE_TOPICS = ("licence_issued", "licence_status_changed")
 
@@ -83,6 +86,7 @@ def context(
         "score_name": SCORE_NAMES[locale].get(score, "") if isinstance(score, int) else "",
         "due_label": timefmt.moment(datetime.fromisoformat(due)) if due else "",
         "outcome": payload.get("outcome"),
+        "alert": payload.get("alert") or {"what": "", "due_label": ""},
         "link": base.rstrip("/") + link(message, number),
     }
 

@@ -62,12 +62,26 @@ DEPARTMENT_TOPICS: dict[str, tuple[str, str]] = {
 }
 
 
+# Actions staff hear about (电子监察), with the topic; the entry's ``data["recipients"]``
+# names them (the department's staff, for an escalation its head and the supervisors).
+STAFF_TOPICS: dict[str, str] = {
+    "alert.warning": "limit_warning",
+    "alert.overdue": "limit_overdue",
+    "alert.escalated": "limit_escalated",
+}
+
+
 def enqueue_for(session: Session, *, entry: AuditEntry) -> list[OutboxMessage]:
-    """Queue the in-app messages an audit entry implies: to its subject, to a department."""
+    """Queue the in-app messages an audit entry implies: to its subject (the applicant), to
+    the staff it names (``data["recipients"]``: an alert's), to a department."""
     messages = []
     topic = APPLICANT_TOPICS.get(entry.action)
     if topic is not None and entry.subject_id is not None:
         messages.append(_message(entry, topic, channel="inapp", recipient_id=entry.subject_id))
+    if entry.action in STAFF_TOPICS:
+        for recipient in (entry.data or {}).get("recipients", []):
+            staff_topic = STAFF_TOPICS[entry.action]
+            messages.append(_message(entry, staff_topic, channel="inapp", recipient_id=recipient))
     topic, key = DEPARTMENT_TOPICS.get(entry.action, (None, ""))
     department = (entry.data or {}).get(key) if topic else None
     if topic is not None and department:
@@ -110,6 +124,9 @@ def _payload(entry: AuditEntry) -> dict[str, Any]:
     for key in ("score", "department", "on_time", "outcome", "rectify_due_at", "stage"):
         if key in (entry.data or {}):
             payload[key] = entry.data[key]
+    alert = (entry.data or {}).get("alert")
+    if alert:
+        payload["alert"] = alert
     moved = (entry.data or {}).get("clocks")
     if moved:
         payload["deadlines"] = [

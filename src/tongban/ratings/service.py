@@ -34,7 +34,7 @@ from tongban.cases.enums import CaseState
 from tongban.cases.models import Case
 from tongban.config import get_settings
 from tongban.errors import Conflict, NotAllowed, NotFound
-from tongban.ratings import rules
+from tongban.ratings import rules, tasks
 from tongban.ratings.figures import RatingFigures, RatingsDashboard, figures
 from tongban.ratings.invitations import run_due_invitations
 from tongban.ratings.models import Rating, RatingAppeal
@@ -246,6 +246,7 @@ def rate_case(
             "rectify_due_at": rating.rectify_due_at.isoformat() if rating.rectify_due_at else None,
         },
     )
+    tasks.schedule(session, rating=rating, now=now)
     return rating
 
 
@@ -299,6 +300,7 @@ def rectify(session: Session, *, rating_id: int, user: User, text: str, now: dat
         opinion=cleaned,
         data={"score": rating.score, "on_time": on_time},
     )
+    tasks.rectified(session, rating=rating, now=now)
     return rating
 
 

@@ -16,10 +16,12 @@ from sqlalchemy.orm import Session
 from tongban.accounts.deps import require_roles
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
+from tongban.alerts import service as alerts
 from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.cases.core.queries import STAGE_NAMES_ZH
 from tongban.cases.enums import CHANNEL_NAMES_ZH, CaseState
 from tongban.catalog import service as catalog
+from tongban.jobs import service as jobs
 from tongban.ratings import service as ratings
 from tongban.sharing import backfill, reduction
 from tongban.supervision import service as supervision
@@ -107,6 +109,11 @@ def dashboard(
         ratings=ratings.figures(session, now=now, since=since),
     )
     context.update(shared, reductions=shared["reductions"][:FOLDED])
+    context.update(
+        alerts.list_context(session, department=None, limit=20),
+        alert_counts=alerts.open_counts(session),
+        job_counts=jobs.counts(session, now=now),
+    )
     return render(request, "supervision/dashboard.html", context)
 
 

@@ -24,6 +24,7 @@ from tongban.cases.models import Case, Material, Task
 from tongban.catalog import service as catalog
 from tongban.catalog.enums import MaterialWay
 from tongban.config import get_settings
+from tongban.verification import tasks
 from tongban.verification.models import VerificationRequest
 
 
@@ -97,6 +98,7 @@ def start(
     )
     session.add(request)
     session.flush()
+    tasks.schedule(session, request=request, now=now)
     material.reference = f"verification:{request.id}"
     audit.record(
         session,

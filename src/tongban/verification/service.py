@@ -29,6 +29,7 @@ from tongban.catalog import service as catalog
 from tongban.config import get_settings
 from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from tongban.files.store import FileStore
+from tongban.verification import tasks
 from tongban.verification.models import VerificationRequest
 
 QUESTION_MAX = 1000
@@ -110,6 +111,7 @@ def ask(
     session.add(request)
     session.flush()
     _record(session, request, "verification.ask", user, now)
+    tasks.schedule(session, request=request, now=now)
     return request
 
 
@@ -177,6 +179,7 @@ def answer(
             field="document",
         )
     _record(session, request, "verification.answer", user, now)
+    tasks.answered(session, request=request, now=now)
     return request
 
 

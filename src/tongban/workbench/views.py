@@ -16,6 +16,7 @@ from tongban.accounts import service as accounts
 from tongban.accounts.deps import CurrentStaff
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
+from tongban.alerts import service as alerts
 from tongban.cases import service
 from tongban.cases.core import access, clocks
 from tongban.cases.core.queries import STAGE_NAMES_ZH
@@ -105,6 +106,7 @@ def queue(
             ),
             "may_intake": user.has_role(Role.clerk),
             **panels.queue_context(session, user, now),
+            **alerts.list_context(session, department=user.department_code or "-"),
         },
     )
 

@@ -11,6 +11,7 @@ clocks moved.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -20,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
+from tongban.cases.core import watch
 from tongban.cases.enums import ClockKind
 from tongban.cases.models import Case, CasePause, Clock, Task
 from tongban.config import get_settings
@@ -86,19 +88,26 @@ def office_limit(cal: WorkCalendar, clock: Clock) -> timedelta:
 
 
 def compute_due(
-    cal: WorkCalendar, clock: Clock, pauses: Sequence[CasePause], *, now: datetime | None = None
+    cal: WorkCalendar,
+    clock: Clock,
+    pauses: Sequence[CasePause],
+    *,
+    now: datetime | None = None,
+    share: float = 1.0,
 ) -> Deadline:
     """The due time of ``clock`` given the case's pauses. Without ``now`` a pause still
     open is left out (the stored ``due_at``); with it, the due time if the clock resumed
     at ``now``. Hour clocks move by the office time paused, day clocks by the working
-    days from the day a pause began to the one the clock resumes on."""
+    days from the day a pause began to the one the clock resumes on. With ``share`` < 1,
+    the moment that share of the limit has run (a warning): the exact office time for
+    hours; for days, whole days rounded down (warned early rather than late)."""
     spans = _paused_spans(clock, pauses, now)
     if clock.unit == "hours":
-        office = office_limit(cal, clock) + timedelta(hours=clock.extension)
+        office = (office_limit(cal, clock) + timedelta(hours=clock.extension)) * share
         for start, end in spans:
             office += cal.working_time_between(start, end)
         return cal.add_working_time(clock.started_at, office)
-    days = clock.limit + clock.extension
+    days = math.floor((clock.limit + clock.extension) * share + 1e-9)
     for start, end in spans:
         days += cal.working_days_between(cal.working_start(start), cal.working_start(end))
     return cal.add_working_days_checked(clock.started_at, days)
@@ -130,6 +139,7 @@ def start_clock(
     case.clocks.append(clock)
     if task is not None:
         task.due_at = deadline.due_at
+    watch.schedule(session, case=case, clock=clock, now=now)
     return clock
 
 
@@ -150,19 +160,23 @@ def stop_clocks(
     pause = open_pause(case)
     cal = calendar(session) if pause is not None else None
     tasks = {t.id: t for t in case.tasks}
+    stopped = []
     for clock in running(case, *kinds):
         if task is not None and clock.task_id != task.id:
             continue
         clock.stopped_at = now
+        stopped.append(clock)
         if cal is not None:
             deadline = compute_due(cal, clock, case.pauses, now=now)
             clock.due_at, clock.provisional = deadline.due_at, deadline.provisional
             if clock.task_id in tasks:
                 tasks[clock.task_id].due_at = clock.due_at
+    watch.stopped(session, ended=stopped, now=now)
 
 
 def recompute(session: Session, *, case: Case) -> list[tuple[Clock, datetime]]:
-    """Recompute running clocks of a case; returns (clock, old due) for those that moved."""
+    """Recompute running clocks of a case, and when their alerts are due; returns
+    (clock, old due) for those that moved."""
     cal = calendar(session)
     moved = []
     tasks = {task.id: task for task in case.tasks}
@@ -173,6 +187,7 @@ def recompute(session: Session, *, case: Case) -> list[tuple[Clock, datetime]]:
             clock.due_at, clock.provisional = deadline.due_at, deadline.provisional
         if clock.task_id in tasks:
             tasks[clock.task_id].due_at = clock.due_at
+        watch.schedule(session, case=case, clock=clock)
     return moved
 
 

@@ -2,7 +2,7 @@
 ratings in full (stages, indicators, tags, call-back, appeals, invitations)
 
 Revision ID: 0015_notify
-Revises: 0013_proactive
+Revises: 0014_jobs_alerts
 Create Date: 2026-11-30 11:51:04.661895
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import tongban.db
 
 revision: str = "0015_notify"
-down_revision: str | None = "0013_proactive"
+down_revision: str | None = "0014_jobs_alerts"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

@@ -1,0 +1,232 @@
+"""The alerts domain promises (电子监察): every watched time limit gets, once each, a
+warning when a configurable share of it has run (``warning_share``, yellow), an overdue
+alert when it runs out (red), and an escalation to the department head and the
+supervisors ``escalation_grace_working_days`` later; each is an ``Alert`` row, an audit
+entry (``alert.warning``, ``alert.overdue``, ``alert.escalated``) and in-app messages to
+the staff concerned (``outbox.STAFF_TOPICS``), written in one transaction.
+
+Moments are scheduled as durable jobs (``tongban.jobs``), one per watched thing, kept by
+key: the domain that owns the limit (``cases.core.watch`` for clocks, ``verification``,
+``ratings``) computes the moments on the working-day calendar and calls :func:`watch`
+again whenever they move (a pause ends, a limit is extended, the calendar changes). Its
+job handler calls :func:`raise_due`, which raises what is due and returns when to look
+again, so a job that fires early or late does the right thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import column, func, or_, select, table
+from sqlalchemy.orm import Session
+
+from tongban import timefmt
+from tongban.accounts.enums import Role, UserKind
+from tongban.accounts.models import User, UserRole
+from tongban.alerts.enums import AlertLevel, Watched
+from tongban.alerts.models import Alert
+from tongban.audit import service as audit
+from tongban.config import get_settings
+from tongban.jobs import service as jobs
+from tongban.workdays.calendar import WorkCalendar
+
+OFFICE_HOURS_PER_DAY = 8
+
+
+@dataclass(frozen=True)
+class Target:
+    """One watched limit: what, whose (department), and when it runs out."""
+
+    watched: Watched
+    id: int
+    department_code: str
+    what: str  # the stage, the clock's kind (promised, legal), verification, rating
+    due_at: datetime
+    case_id: int | None = None
+
+
+def escalation_at(cal: WorkCalendar, *, due_at: datetime, hours: bool, grace_days: int) -> datetime:
+    """When an overdue limit is escalated: ``grace_days`` working days after it ran out
+    (the end of the last of them), or for a limit in hours that many times 8 office hours;
+    at once with 0."""
+    if grace_days <= 0:
+        return due_at
+    if hours:
+        return cal.add_working_time(
+            due_at, timedelta(hours=OFFICE_HOURS_PER_DAY * grace_days)
+        ).due_at
+    return cal.add_working_days(due_at, grace_days - 1)  # due_at is the day after's midnight
+
+
+def watch(
+    session: Session,
+    *,
+    watched: Watched,
+    watched_id: int,
+    at: datetime,
+    now: datetime | None = None,
+) -> None:
+    """(Re)schedule the one watch job of a watched thing at ``at`` (UTC)."""
+    jobs.enqueue(
+        session,
+        kind=f"{watched.value}.watch",
+        key=f"{watched.value}.watch:{watched_id}",
+        due_at=at,
+        now=now,
+        payload={"id": watched_id},
+    )
+
+
+def raise_due(
+    session: Session,
+    *,
+    target: Target,
+    moments: Sequence[tuple[AlertLevel, datetime | None]],
+    now: datetime,
+) -> datetime | None:
+    """Raise, in order, every level whose moment has come and that was not raised yet;
+    returns the next moment to look again, or None when every level is raised.
+    Idempotent: a level is raised once per watched thing (a unique row)."""
+    raised = set(
+        session.scalars(
+            select(Alert.level).where(
+                Alert.watched == target.watched, Alert.watched_id == target.id
+            )
+        )
+    )
+    for level, at in moments:
+        if at is None or level in raised:
+            continue
+        if at > now:
+            return at
+        _raise(session, target=target, level=level, now=now)
+    return None
+
+
+def _raise(session: Session, *, target: Target, level: AlertLevel, now: datetime) -> Alert:
+    alert = Alert(
+        watched=target.watched,
+        watched_id=target.id,
+        level=level,
+        case_id=target.case_id,
+        department_code=target.department_code,
+        what=target.what,
+        due_at=target.due_at,
+        raised_at=now,
+    )
+    session.add(alert)
+    audit.record(
+        session,
+        at=now,
+        action=f"alert.{level.value}",
+        actor=audit.SYSTEM,
+        object_type=target.watched.value,
+        object_id=target.id,
+        case_id=target.case_id,
+        data={
+            "alert": {
+                "level": level.value,
+                "what": target.what,
+                "department": target.department_code,
+                "due_at": target.due_at.isoformat(),
+                "due_label": timefmt.deadline(target.due_at),
+            },
+            "recipients": recipients(session, department=target.department_code, level=level),
+        },
+    )
+    return alert
+
+
+def recipients(session: Session, *, department: str, level: AlertLevel) -> list[int]:
+    """Who hears of an alert: the department's active staff; for an escalation, the
+    department's approvers (its head) and every supervisor (电子监察)."""
+    staff = select(User.id).where(User.active.is_(True), User.kind == UserKind.staff)
+    if level != AlertLevel.escalated:
+        query = staff.where(User.department_code == department)
+    else:
+        holding = select(UserRole.user_id).where
+        query = staff.where(
+            or_(
+                User.id.in_(holding(UserRole.role == Role.supervisor)),
+                User.id.in_(holding(UserRole.role == Role.approver))
+                & (User.department_code == department),
+            )
+        )
+    return sorted(session.scalars(query))
+
+
+def resolve(
+    session: Session, *, watched: Watched, watched_ids: Sequence[int], now: datetime
+) -> int:
+    """The watched things ended (stage done, request answered, rating rectified): their
+    open alerts are resolved. Returns how many."""
+    if not watched_ids:
+        return 0
+    open_ = session.scalars(
+        select(Alert).where(
+            Alert.watched == watched, Alert.watched_id.in_(watched_ids), Alert.resolved_at.is_(None)
+        )
+    ).all()
+    for alert in open_:
+        alert.resolved_at = now
+    return len(open_)
+
+
+def open_alerts(
+    session: Session, *, department: str | None = None, limit: int = 50
+) -> Sequence[Alert]:
+    """Open alerts, the most serious and oldest first (a department's, or all)."""
+    query = select(Alert).where(Alert.resolved_at.is_(None))
+    if department is not None:
+        query = query.where(Alert.department_code == department)
+    rank = {AlertLevel.escalated: 0, AlertLevel.overdue: 1, AlertLevel.warning: 2}
+    rows = session.scalars(query.order_by(Alert.raised_at, Alert.id)).all()
+    return sorted(rows, key=lambda a: rank[AlertLevel(a.level)])[:limit]
+
+
+def open_counts(session: Session) -> dict[str, dict[str, int]]:
+    """Open alerts per department and level: ``{"GA": {"warning": 2, …}}``."""
+    query = (
+        select(Alert.department_code, Alert.level, func.count())
+        .where(Alert.resolved_at.is_(None))
+        .group_by(Alert.department_code, Alert.level)
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for department, level, count in session.execute(query):
+        counts.setdefault(department, {level.value: 0 for level in AlertLevel})[level] = int(count)
+    return counts
+
+
+_CASES = table("cases", column("id"), column("number"))  # read only: cases sits above alerts
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    """An open alert as pages list it, with its case's number."""
+
+    alert: Alert
+    case_number: str | None
+
+
+def open_rows(
+    session: Session, *, department: str | None = None, limit: int = 50
+) -> list[AlertRow]:
+    """:func:`open_alerts` with the number of each alert's case."""
+    found = open_alerts(session, department=department, limit=limit)
+    ids = {a.case_id for a in found if a.case_id is not None}
+    query = select(_CASES.c.id, _CASES.c.number).where(_CASES.c.id.in_(ids))
+    numbers: dict[int, str] = {row.id: row.number for row in session.execute(query)} if ids else {}
+    return [AlertRow(a, numbers.get(a.case_id) if a.case_id else None) for a in found]
+
+
+def list_context(session: Session, *, department: str | None, limit: int = 50) -> dict[str, object]:
+    """What ``alerts/_list.html`` shows: the open alerts (of a department, or all) and the
+    configured share and grace its note states."""
+    settings = get_settings()
+    return {
+        "alert_rows": open_rows(session, department=department, limit=limit),
+        "warning_percent": round(settings.warning_share * 100),
+        "escalation_days": settings.escalation_grace_working_days,
+    }

@@ -1,0 +1,100 @@
+"""Watching the clocks of cases (电子监察): a stage's limit and the whole case's promised
+and legal limits get a warning, an overdue alert and an escalation at the moments
+``tongban.alerts`` describes, counted on the working-day calendar like the due time
+itself (``clocks.compute_due``), pauses (补正, art. 45) left out.
+
+``clocks`` calls :func:`schedule` when a clock starts or its due time is recomputed (a
+pause ends, the limit is extended, the calendar changes) and :func:`stopped` when it
+stops. The job handler (kind ``clock.watch``) looks again at the clock when it fires:
+stopped, nothing to do; paused, nothing until the pause ends (which schedules it again);
+else it raises what is due and says when to come back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from tongban.alerts import service as alerts
+from tongban.alerts.enums import AlertLevel, Watched
+from tongban.cases.core import clocks
+from tongban.cases.enums import ClockKind
+from tongban.cases.models import Case, CasePause, Clock, Task
+from tongban.config import get_settings
+from tongban.jobs.registry import register
+from tongban.workdays.calendar import WorkCalendar
+
+WATCHED_KINDS = frozenset({ClockKind.stage, ClockKind.promised, ClockKind.legal})
+# The art. 32 acceptance clock is not watched: the platform itself accepts when it runs out.
+
+
+def moments(
+    cal: WorkCalendar, clock: Clock, pauses: Sequence[CasePause]
+) -> list[tuple[AlertLevel, datetime | None]]:
+    """When ``clock`` is warned about (None if that falls on the limit itself, e.g. a
+    one-day limit), overdue and escalated, given the case's closed pauses (UTC)."""
+    settings = get_settings()
+    due = clocks.compute_due(cal, clock, pauses).due_at
+    warning = clocks.compute_due(cal, clock, pauses, share=settings.warning_share).due_at
+    escalated = alerts.escalation_at(
+        cal,
+        due_at=due,
+        hours=clock.unit == "hours",
+        grace_days=settings.escalation_grace_working_days,
+    )
+    return [
+        (AlertLevel.warning, warning if warning < due else None),
+        (AlertLevel.overdue, due),
+        (AlertLevel.escalated, escalated),
+    ]
+
+
+def schedule(session: Session, *, case: Case, clock: Clock, now: datetime | None = None) -> None:
+    """(Re)schedule the watch of a running clock at its first moment (the handler skips
+    levels already raised)."""
+    if clock.kind not in WATCHED_KINDS or clock.stopped_at is not None:
+        return
+    if clock.id is None:
+        session.flush()
+    first = next(at for _, at in moments(clocks.calendar(session), clock, case.pauses) if at)
+    alerts.watch(session, watched=Watched.clock, watched_id=clock.id, at=first, now=now)
+
+
+def stopped(session: Session, *, ended: Sequence[Clock], now: datetime) -> None:
+    """The clocks stopped (their stage or case is done): their open alerts are resolved."""
+    ids = [clock.id for clock in ended if clock.kind in WATCHED_KINDS and clock.id is not None]
+    alerts.resolve(session, watched=Watched.clock, watched_ids=ids, now=now)
+
+
+def target(session: Session, *, case: Case, clock: Clock) -> alerts.Target:
+    """Whose the clock is: a stage's department, or for the whole case the lead department."""
+    task = session.get(Task, clock.task_id) if clock.task_id else None
+    return alerts.Target(
+        watched=Watched.clock,
+        id=clock.id,
+        department_code=task.department_code if task else case.lead_department,
+        what=task.stage.value if task else clock.kind.value,
+        due_at=clock.due_at,
+        case_id=case.id,
+    )
+
+
+@register("clock.watch")
+def run_watch(session: Session, *, payload: dict[str, Any], now: datetime) -> datetime | None:
+    """Raise the alerts of one clock that are due; returns when to look again."""
+    clock = session.get(Clock, payload["id"])
+    if clock is None or clock.stopped_at is not None:
+        return None
+    case = session.get_one(Case, clock.case_id)
+    if clocks.open_pause(case) is not None:
+        return None  # stands still: ending the pause schedules the watch again
+    cal = clocks.calendar(session)
+    return alerts.raise_due(
+        session,
+        target=target(session, case=case, clock=clock),
+        moments=moments(cal, clock, case.pauses),
+        now=now,
+    )

@@ -1,0 +1,181 @@
+"""The jobs domain promises: work due at a moment is a row, taken by one worker at a time
+and never lost.
+
+- ``enqueue`` writes a job in the caller's transaction (so it exists only if the change
+  that asked for it commits); a ``key`` makes it one row that later calls move.
+- ``claim`` takes due jobs (and jobs whose worker's lease ran out) with
+  ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several workers never take the same
+  row; on SQLite the claiming transaction holds the one write lock (``BEGIN IMMEDIATE``).
+- ``run`` runs one claimed job in its own transaction, its row locked, and marks it done
+  in that transaction: a database effect of a handler and the job's completion commit
+  together, so killed at any moment the job is either done once or not at all (and runs
+  again when its lease expires). A failure is retried with exponential backoff; after
+  ``max_attempts`` the job is ``failed`` and listed for operators (``tongban jobs``, the
+  dashboard), never dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import structlog
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from tongban.db import unit_of_work
+from tongban.jobs.enums import JobState
+from tongban.jobs.errors import JobNotFound
+from tongban.jobs.models import Job
+from tongban.jobs.registry import handler_of
+from tongban.timeutil import utcnow
+
+log = structlog.get_logger("tongban.jobs")
+
+DEFAULT_MAX_ATTEMPTS = 8
+BACKOFF_SECONDS = 30.0  # first retry after 30 s, then 60, 120 … capped at MAX_BACKOFF
+MAX_BACKOFF = timedelta(hours=1)
+
+
+def enqueue(
+    session: Session,
+    *,
+    kind: str,
+    due_at: datetime,
+    now: datetime | None = None,
+    payload: dict[str, Any] | None = None,
+    key: str | None = None,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+) -> Job:
+    """Add a job of ``kind`` due at ``due_at`` (UTC); with ``key``, move the one job of
+    that key instead (pending again from its first attempt, whatever it was)."""
+    job = session.scalar(select(Job).where(Job.key == key)) if key else None
+    if job is None:
+        job = Job(kind=kind, key=key, created_at=now or utcnow(), attempts=0, runs=0)
+        session.add(job)
+    job.payload, job.due_at, job.max_attempts = payload or {}, due_at, max_attempts
+    job.state, job.attempts, job.last_error = JobState.pending, 0, None
+    job.locked_by = job.locked_until = job.finished_at = None
+    return job
+
+
+def claim(
+    session: Session, *, worker: str, now: datetime, lease: timedelta, limit: int = 20
+) -> list[int]:
+    """Take up to ``limit`` due jobs for ``worker`` until ``now + lease``; returns their ids.
+
+    A running job whose lease ran out (its worker died) is taken again; one that has used
+    all its attempts that way is marked failed (a job that kills its worker).
+    """
+    due = or_(
+        and_(Job.state == JobState.pending, Job.due_at <= now),
+        and_(Job.state == JobState.running, Job.locked_until <= now),
+    )
+    query = select(Job).where(due).order_by(Job.due_at, Job.id).limit(limit)
+    jobs = session.scalars(query.with_for_update(skip_locked=True)).all()
+    taken = []
+    for job in jobs:
+        if job.state == JobState.running and job.attempts >= job.max_attempts:
+            _give_up(job, now=now, error=f"worker {job.locked_by} stopped during the last run")
+            continue
+        job.state, job.locked_by, job.locked_until = JobState.running, worker, now + lease
+        job.attempts += 1
+        taken.append(job.id)
+    return taken
+
+
+def _give_up(job: Job, *, now: datetime, error: str) -> None:
+    job.state, job.last_error, job.finished_at = JobState.failed, error, now
+    job.locked_by = job.locked_until = None
+    log.error("job.failed", job=job.id, kind=job.kind, attempts=job.attempts, error=error)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before retry number ``attempts``: 30 s doubled each time, at most an hour."""
+    return min(timedelta(seconds=BACKOFF_SECONDS * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    job_id: int
+    kind: str
+    result: str  # done, rescheduled, retry, failed, skipped (no longer this worker's)
+
+
+def run(sessions: sessionmaker[Session], *, job_id: int, worker: str, now: datetime) -> Outcome:
+    """Run one job claimed by ``worker``: the handler and the job's completion in one
+    transaction; on an error, the retry (or the failure) in another."""
+    try:
+        with unit_of_work(sessions) as session:
+            outcome = _run_locked(session, job_id=job_id, worker=worker, now=now)
+    except Exception as error:  # any handler error: retried, and visible once it keeps failing
+        with unit_of_work(sessions) as session:
+            return _failed(session, job_id=job_id, worker=worker, now=now, error=error)
+    log.info("job.run", job=job_id, kind=outcome.kind, result=outcome.result, worker=worker)
+    return outcome
+
+
+def _run_locked(session: Session, *, job_id: int, worker: str, now: datetime) -> Outcome:
+    job = session.scalar(select(Job).where(Job.id == job_id).with_for_update())
+    if job is None or job.state != JobState.running or job.locked_by != worker:
+        return Outcome(job_id, job.kind if job else "?", "skipped")  # moved or taken over
+    handler = handler_of(job.kind)
+    if handler is None:
+        raise LookupError(f"no handler registered for job kind {job.kind!r}")
+    again = handler(session, payload=dict(job.payload), now=now)
+    job.runs += 1
+    job.locked_by = job.locked_until = None
+    if again is not None:
+        job.state, job.due_at, job.attempts, job.last_error = JobState.pending, again, 0, None
+        return Outcome(job_id, job.kind, "rescheduled")
+    job.state, job.finished_at, job.last_error = JobState.done, now, None
+    return Outcome(job_id, job.kind, "done")
+
+
+def _failed(
+    session: Session, *, job_id: int, worker: str, now: datetime, error: Exception
+) -> Outcome:
+    job = session.get(Job, job_id)
+    if job is None or job.locked_by != worker:
+        return Outcome(job_id, job.kind if job else "?", "skipped")
+    text = f"{type(error).__name__}: {error}"[:2000]
+    if job.attempts >= job.max_attempts:
+        _give_up(job, now=now, error=text)
+        return Outcome(job_id, job.kind, "failed")
+    job.state, job.last_error, job.due_at = JobState.pending, text, now + backoff(job.attempts)
+    job.locked_by = job.locked_until = None
+    log.warning("job.retry", job=job_id, kind=job.kind, attempts=job.attempts, error=text)
+    return Outcome(job_id, job.kind, "retry")
+
+
+def list_jobs(
+    session: Session, *, state: JobState | None = None, limit: int = 100
+) -> Sequence[Job]:
+    """Jobs, newest due first; ``state`` failed lists what operators must look at."""
+    query = select(Job)
+    if state is not None:
+        query = query.where(Job.state == state)
+    return session.scalars(query.order_by(Job.due_at.desc(), Job.id.desc()).limit(limit)).all()
+
+
+def counts(session: Session, *, now: datetime) -> dict[str, int]:
+    """How many jobs are pending, running, failed, and due but not yet taken (lag)."""
+    rows = session.execute(select(Job.state, func.count()).group_by(Job.state)).all()
+    figures = {state.value: 0 for state in JobState} | {str(s): int(n) for s, n in rows}
+    late = select(func.count()).where(Job.state == JobState.pending, Job.due_at <= now)
+    figures["due"] = int(session.scalar(late) or 0)
+    return figures
+
+
+def retry(session: Session, *, job_id: int, now: datetime) -> Job:
+    """An operator sends a failed job back to the queue, due now, with fresh attempts.
+
+    Raises ``JobNotFound``."""
+    job = session.get(Job, job_id)
+    if job is None:
+        raise JobNotFound(job_id)
+    job.state, job.due_at, job.attempts, job.finished_at = JobState.pending, now, 0, None
+    job.locked_by = job.locked_until = None
+    return job

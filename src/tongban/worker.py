@@ -12,13 +12,17 @@ from datetime import datetime
 
 import structlog
 
+from tongban.audit.verify import Anchoring
 from tongban.cases import service as cases
-from tongban.db import unit_of_work
+from tongban.db import reading_session, unit_of_work
 from tongban.licences import tasks as licences
 from tongban.timeutil import utcnow
 from tongban.web.runtime import Runtime
 
 log = structlog.get_logger("tongban.worker")
+
+ANCHORING = Anchoring()
+"""This process's anchoring of the audit chain's head in the log (``audit.anchor``)."""
 
 
 def run_once(runtime: Runtime, *, now: datetime | None = None) -> dict[str, list[str]]:
@@ -30,7 +34,9 @@ def run_once(runtime: Runtime, *, now: datetime | None = None) -> dict[str, list
         log.info("case.deem_accept", case=number)
     with unit_of_work(runtime.sessions) as session:
         expired = licences.expire_licences(session, now=moment)
-    return {"deemed_accepted": accepted, "licences_expired": expired}
+    with reading_session(runtime.sessions) as session:
+        anchored = ANCHORING.run_due_anchor(session)
+    return {"deemed_accepted": accepted, "licences_expired": expired, "audit_anchored": anchored}
 
 
 class EmbeddedWorker:

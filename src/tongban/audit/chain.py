@@ -19,7 +19,7 @@ after the same head (``seq`` is unique besides).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -62,7 +62,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def canonical(fields: dict[str, Any], *, seq: int, prev_hash: str) -> bytes:
+def canonical(fields: Mapping[Any, Any], *, seq: int, prev_hash: str) -> bytes:
     """The bytes an entry's hash is taken over: sorted-key JSON, UTF-8, no spaces; times
     in UTC ISO 8601 with microseconds, ``data`` as the database gives it back."""
     body = {name: _plain(fields[name]) for name in CONTENT_FIELDS}
@@ -79,7 +79,7 @@ def digest(payload: bytes) -> str:
     return sm3.finalize().hex()
 
 
-def entry_hash(fields: dict[str, Any], *, seq: int, prev_hash: str) -> str:
+def entry_hash(fields: Mapping[Any, Any], *, seq: int, prev_hash: str) -> str:
     """The hash an entry with ``fields`` at position ``seq`` after ``prev_hash`` carries."""
     return digest(canonical(fields, seq=seq, prev_hash=prev_hash))
 
@@ -105,7 +105,9 @@ def head(session: Session) -> tuple[int, str]:
     """The last sealed entry's ``(seq, hash)``; ``(0, GENESIS)`` for an empty trail."""
     query = select(AuditEntry.seq, AuditEntry.hash).where(AuditEntry.seq.is_not(None))
     row = session.execute(query.order_by(AuditEntry.seq.desc()).limit(1)).first()
-    return (row[0], row[1]) if row else (0, GENESIS)
+    if row is None or row[0] is None:
+        return 0, GENESIS
+    return row[0], str(row[1])
 
 
 def seal(session: Session) -> int:
@@ -140,7 +142,7 @@ def _forget_on_rollback(session: Session) -> None:
     session.info.pop(_UNSEALED, None)
 
 
-def chain_rows(rows: Iterable[dict[str, Any]]) -> Iterable[tuple[int, str, str]]:
+def chain_rows(rows: Iterable[Mapping[Any, Any]]) -> Iterable[tuple[int, str, str]]:
     """``(seq, prev_hash, hash)`` for rows in order, from the start (the migration that
     sealed the rows written before the chain existed)."""
     previous = GENESIS

@@ -1,4 +1,5 @@
-"""hardening: the audit trail as a hash chain, the rows written before it chained in id order
+"""hardening: the audit trail as a hash chain (the rows written before it chained in id
+order); second factors (TOTP) and recovery codes
 
 Revision ID: 0016_hardening
 Revises: 0009_sharing
@@ -60,9 +61,45 @@ def upgrade() -> None:
         batch.add_column(sa.Column("hash", sa.String(length=64), nullable=True))
         batch.create_unique_constraint(op.f("uq_audit_entries_seq"), ["seq"])
     _chain_existing()
+    op.create_table(
+        "second_factors",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("sealed_secret", sa.String(length=200), nullable=False),
+        sa.Column("created_at", tongban.db.UTCDateTime(), nullable=False),
+        sa.Column("confirmed_at", tongban.db.UTCDateTime(), nullable=True),
+        sa.Column("last_step", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_second_factors_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_second_factors")),
+        sa.UniqueConstraint("user_id", name=op.f("uq_second_factors_user_id")),
+    )
+    op.create_table(
+        "recovery_codes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("code_hash", sa.String(length=64), nullable=False),
+        sa.Column("used_at", tongban.db.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_recovery_codes_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_recovery_codes")),
+        sa.UniqueConstraint("code_hash", name=op.f("uq_recovery_codes_code_hash")),
+    )
+    op.create_index(op.f("ix_recovery_codes_user_id"), "recovery_codes", ["user_id"])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_recovery_codes_user_id"), table_name="recovery_codes")
+    op.drop_table("recovery_codes")
+    op.drop_table("second_factors")
     with op.batch_alter_table("audit_entries") as batch:
         batch.drop_constraint(op.f("uq_audit_entries_seq"), type_="unique")
         batch.drop_column("hash")

@@ -56,6 +56,11 @@ class Settings(BaseSettings):
         "(等保 2.0 level 3 asks it of administrators: set true in production). Applicants "
         "and staff may enrol of their own accord either way.",
     )
+    metrics_token: str | None = Field(
+        None,
+        description="Bearer token a Prometheus scraper sends to read /metrics; unset: only "
+        "requests from this machine (loopback) may read it.",
+    )
     sign_in_lock_after: int = Field(
         5,
         ge=3,

@@ -2,7 +2,7 @@
 order); second factors (TOTP) and recovery codes
 
 Revision ID: 0016_hardening
-Revises: 0009_sharing
+Revises: 0011_case_channel
 Create Date: 2026-11-30 12:00:00.000000
 """
 
@@ -15,7 +15,7 @@ import tongban.db
 from tongban.audit.chain import CONTENT_FIELDS, chain_rows
 
 revision: str = "0016_hardening"
-down_revision: str | None = "0009_sharing"
+down_revision: str | None = "0011_case_channel"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

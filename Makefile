@@ -11,7 +11,7 @@ ASSETS := $(VENDOR)/echarts.common.min.js $(VENDOR)/htmx.min.js \
   $(VENDOR)/fonts/NotoSerifSC-Regular.ttf $(VENDOR)/fonts/NotoSerifSC-Bold.ttf
 export TONGBAN_DATABASE_URL ?= sqlite:///var/tongban.sqlite3
 
-.PHONY: run test test-fast bench bench-load lint fmt migrate install install-dev lock clean system-deps
+.PHONY: run test test-fast bench bench-load lint audit-deps fmt migrate install install-dev lock clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,7 @@ test: install-dev system-deps ## lint, type-check and the whole test suite
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/bandit -q -r src --severity-level high  # security lint: 0 high-severity findings
+	$(BIN)/python tools/audit_dependencies.py  # known vulnerabilities: fails on any found
 	$(BIN)/pytest -n 2 --maxfail=20
 
 bench: install bench-load ## benchmarks under bench/ (results go to BENCHMARKS.md by hand)
@@ -91,6 +92,10 @@ lint: install-dev
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/bandit -q -r src --severity-level high  # security lint: 0 high-severity findings
+	$(BIN)/python tools/audit_dependencies.py  # known vulnerabilities: fails on any found
+
+audit-deps: install-dev  ## pip-audit of requirements.lock (offline: says NOT AUDITED, exit 0)
+	$(BIN)/python tools/audit_dependencies.py
 
 fmt: install-dev
 	$(BIN)/ruff check --fix src tests

@@ -41,10 +41,11 @@ from tongban.ratings.api import router as ratings_api
 from tongban.ratings.views import router as ratings_views
 from tongban.sharing.api import router as sharing_api
 from tongban.sharing.views import router as sharing_views
+from tongban.supervision.gauges import GAUGES
 from tongban.supervision.views import router as supervision_views
 from tongban.verification.api import router as verification_api
 from tongban.verification.views import router as verification_views
-from tongban.web import errors
+from tongban.web import errors, metrics
 from tongban.web.assets import STATIC, VersionedStatic, favicon
 from tongban.web.headers import SecurityHeaders
 from tongban.web.idempotency import IdempotencyKeys
@@ -142,6 +143,7 @@ def create_app(runtime: Runtime, *, start_worker: bool | None = None) -> FastAPI
     # pages and the vendored scripts shrink to a fifth on slow mobile networks
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(SecurityHeaders, session_cookie=SESSION_COOKIE)
+    metrics.install(app, gauges=GAUGES)  # outermost: times the whole answer
     return app
 
 

@@ -49,6 +49,18 @@ class Settings(BaseSettings):
         "common or easy to guess, no composition rules) or dengbao3 (等保 2.0 level 3: at least "
         "8 characters of 3 of the 4 kinds, not containing the username).",
     )
+    second_factor_for_staff: bool = Field(
+        False,
+        description="Staff sign in with a second factor, a TOTP authenticator app (RFC 6238) "
+        "with one-time recovery codes; those not yet enrolled enrol at their next sign-in "
+        "(等保 2.0 level 3 asks it of administrators: set true in production). Applicants "
+        "and staff may enrol of their own accord either way.",
+    )
+    metrics_token: str | None = Field(
+        None,
+        description="Bearer token a Prometheus scraper sends to read /metrics; unset: only "
+        "requests from this machine (loopback) may read it.",
+    )
     sign_in_lock_after: int = Field(
         5,
         ge=3,

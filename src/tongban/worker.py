@@ -22,9 +22,10 @@ from datetime import datetime, timedelta
 import structlog
 from sqlalchemy import text
 
+from tongban.audit.verify import Anchoring
 from tongban.benefits import service as benefits
 from tongban.cases import service as cases
-from tongban.db import unit_of_work
+from tongban.db import reading_session, unit_of_work
 from tongban.jobs import service as jobs
 from tongban.licences import tasks as licences
 from tongban.notifications import service as notifications
@@ -37,6 +38,8 @@ log = structlog.get_logger("tongban.worker")
 SWEEP_LOCK = 0x7467_6A6F  # PostgreSQL advisory lock key of the sweeps ("tgjo")
 BATCH = 20  # jobs claimed at a time
 MAX_BATCHES = 50  # per round, so a round ends and the sweeps get their turn
+ANCHORING = Anchoring()
+"""This process's anchoring of the audit chain's head in the log (``audit.anchor``)."""
 
 
 def worker_name() -> str:
@@ -62,12 +65,15 @@ def run_sweeps(runtime: Runtime, *, now: datetime) -> dict[str, list[str]]:
         invited = ratings.run_due_invitations(session, now=now)
     with unit_of_work(runtime.sessions) as session:
         sent = notifications.run_due_notifications(session, now=now, settings=runtime.settings)
+    with reading_session(runtime.sessions) as session:
+        anchored = ANCHORING.run_due_anchor(session)
     return {
         "deemed_accepted": accepted,
         "licences_expired": expired,
         "benefits_run": proactive,
         "ratings_invited": invited,
         "notifications_sent": sent,
+        "audit_anchored": anchored,
     }
 
 

@@ -48,11 +48,11 @@ def test_the_legal_deadline_is_in_the_api_and_moves_with_the_extension(
     client: TestClient, as_user: Any, clock: Clock
 ) -> None:
     clock.now = MONDAY
-    applicant, approver = as_user("zhangsan"), as_user("wjw")
+    applicant, clerk, approver = as_user("zhangsan"), as_user("wjw"), as_user("wjw-hz")
     number = submitted(client, applicant, RADIATION)["number"]
     assert _case(client, applicant, number)["legal_time_left"] is None  # not accepted yet
-    task = open_task(client, approver, number, "accept")
-    assert act(client, approver, task, "accept", opinion="受理").status_code == 200
+    task = open_task(client, clerk, number, "accept")
+    assert act(client, clerk, task, "accept", opinion="受理").status_code == 200
     legal = _case(client, applicant, number)["legal_time_left"]
     # 20 working days from Tuesday 11-04: the last is Monday 12-01.
     assert legal["amount"] == 20 and legal["limit"] == 20 and legal["extension"] == 0
@@ -76,10 +76,10 @@ def test_no_extension_once_the_legal_limit_has_run_out(
     clock.now = datetime(2025, 12, 22, 2, 0, tzinfo=UTC)  # three weeks after 12-01
     body = {"opinion": "需补充现场检测，经负责人批准延长"}
     url = f"{API}/cases/{number}/extension"
-    refused = client.post(url, json=body, headers=as_user("wjw"))
+    refused = client.post(url, json=body, headers=as_user("wjw-hz"))
     message = _error(refused, "legal_limit_passed")
     assert "2025-12-01" in message and "第四十二条" in message
-    english = client.post(url, json=body, headers={**as_user("wjw"), **ENGLISH})
+    english = client.post(url, json=body, headers={**as_user("wjw-hz"), **ENGLISH})
     assert "ran out on 2025-12-01" in _error(english, "legal_limit_passed")
     db.expire_all()
     case = db.scalar(select(Case).where(Case.number == number))
@@ -125,8 +125,9 @@ def test_a_decision_ends_the_pause_and_time_paused_is_not_late(
     review = open_task(client, wjw, number, "review")
     assert act(client, wjw, review, "review", outcome="approved", opinion="同意").status_code == 200
     clock.advance(hours=1)
-    decide = open_task(client, wjw, number, "decide")
-    approved = act(client, wjw, decide, "approve", opinion="准予许可")
+    approver = as_user("wjw-hz")  # 审核与审批分离: not the reviewer
+    decide = open_task(client, approver, number, "decide")
+    approved = act(client, approver, decide, "approve", opinion="准予许可")
     assert approved.status_code == 200, approved.text
     issue = approved.json()["time_left"]  # the issue stage now
     assert issue is not None and not issue["paused"] and not issue["overdue"]

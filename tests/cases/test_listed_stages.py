@@ -84,8 +84,9 @@ def test_an_item_without_review_goes_from_acceptance_to_its_decision(
     applicant, cgj = as_user("minfeng"), as_user("cgj")
     number = submitted(client, applicant, INSTANT)["number"]
     assert _accept(client, cgj, number)["state"] == "in_decision"
-    decide = open_task(client, cgj, number, "decide")
-    done = act(client, cgj, decide, "approve", opinion="准予")
+    approver = as_user("cgj-hz")
+    decide = open_task(client, approver, number, "decide")
+    done = act(client, approver, decide, "approve", opinion="准予")
     assert done.status_code == 200 and done.json()["state"] == "completed"
     assert _stages(client, applicant, number) == ["accept", "decide"]
     assert client.get(f"{API}/cases/{number}/results", headers=applicant).json()

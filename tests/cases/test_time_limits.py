@@ -121,7 +121,7 @@ def test_the_legal_limit_extends_once_with_the_approvers_reasons(
     number = submitted(client, as_user("zhangsan"), RADIATION)["number"]
     _accept(client, as_user, number)
     before = _clock(db, number, ClockKind.legal).due_at
-    approver = as_user("wjw")
+    approver = as_user("wjw-hz")
     assert (
         client.post(
             f"{API}/cases/{number}/extension", json={"opinion": ""}, headers=approver

@@ -57,7 +57,9 @@ def test_a_food_business_licence_carries_its_number_holder_issuer_and_validity(
         "签发人",
     ):
         assert wanted in labels
-    assert dict(licence["fields"])["签发人"] == "市场监管审查员"
+    assert (
+        dict(licence["fields"])["签发人"] == "市场监管核准人"
+    )  # the approver signs (审核与审批分离)
 
 
 def test_the_result_document_is_the_licence_pdf_named_with_its_number(
@@ -110,7 +112,7 @@ def test_a_licence_issued_again_under_the_same_number_is_its_next_version(
         assert case is not None
         case.form_data = {**case.form_data, "credit_code": code}
         db.commit()
-        finish(client, as_user("scjg"), number)
+        finish(client, as_user("scjg"), as_user("scjg-hz"), number=number)
     licences = client.get(f"{API}/licences", headers=as_user("minfeng")).json()
     found = [validate_licence_identifier(i["identifier"]) for i in licences if i["number"] == code]
     assert sorted(identifier.version for identifier in found) == ["001", "002"]

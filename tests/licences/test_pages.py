@@ -76,7 +76,7 @@ def test_the_issuing_department_suspends_it_on_the_page_and_the_public_page_says
     client: TestClient, as_user: Any
 ) -> None:
     licence = _licence(client, as_user)
-    sign_in(client, "scjg")
+    sign_in(client, "scjg-hz")  # the approver changes a status
     page = client.get(f"/licences/{licence['id']}")
     assert page.status_code == 200 and "变更证照状态" in page.text
     token = csrf(page.text)

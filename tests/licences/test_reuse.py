@@ -93,7 +93,7 @@ def test_without_a_licence_in_force_the_applicant_must_upload_and_is_told_why(
     body = {"action": "revoke", "reason": "以欺骗手段取得许可"}
     assert (
         client.post(
-            f"{API}/licences/{licence['id']}/status", json=body, headers=as_user("scjg")
+            f"{API}/licences/{licence['id']}/status", json=body, headers=as_user("scjg-hz")
         ).status_code
         == 200
     )

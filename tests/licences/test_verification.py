@@ -92,12 +92,14 @@ def test_a_revoked_licence_answers_revoked_and_the_change_is_audited(
         f"{API}/licences/{licence['id']}/status", json=body, headers=as_user("minfeng")
     )
     assert refused.status_code == 409  # the holder cannot change it
-    done = client.post(f"{API}/licences/{licence['id']}/status", json=body, headers=as_user("scjg"))
+    done = client.post(
+        f"{API}/licences/{licence['id']}/status", json=body, headers=as_user("scjg-hz")
+    )
     assert done.status_code == 200 and done.json()["status"] == "revoked"
     assert _upload(client, data)["verdict"] == "revoked"
     assert _lookup(client, result["number"]) == "revoked"
     again = client.post(
-        f"{API}/licences/{licence['id']}/status", json=body, headers=as_user("scjg")
+        f"{API}/licences/{licence['id']}/status", json=body, headers=as_user("scjg-hz")
     )
     assert again.status_code == 409
     events = client.get(

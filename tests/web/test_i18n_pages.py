@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
 from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 
+from tests.conftest import Clock
 from tests.conftest import token as api_token
 from tests.factories import act, open_task, submitted
 from tests.licences.support import FOOD, licensed
@@ -27,9 +30,11 @@ from tests.web.support import (
     fill_in,
     found,
 )
+from tongban.app import create_app
 from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.cases.core.queries import STAGE_NAMES_ZH
 from tongban.web import templating
+from tongban.web.runtime import Runtime
 
 TEMPLATES = Path(str(resources.files("tongban").joinpath("templates")))
 PO = Path(str(resources.files("tongban").joinpath("locale/en/LC_MESSAGES/messages.po")))
@@ -89,8 +94,28 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> set[str]:
     return names
 
 
+def _second_factor_pages(runtime: Runtime, clock: Clock) -> list[str]:
+    """A staff sign-in that must enrol an authenticator: the QR page, the recovery codes."""
+    settings = runtime.settings.model_copy(update={"second_factor_for_staff": True})
+    with TestClient(create_app(replace(runtime, settings=settings), start_worker=False)) as strict:
+        strict.cookies.set("tongban_lang", "en")
+        token = found(r'name="csrf_token" value="(\w+)"', strict.get("/login").text)
+        data = {"username": "clerk", "password": "demo12345", "csrf_token": token}
+        enrol = strict.post("/login", data=data).text
+        assert "Two-factor sign-in" in enrol and "<svg" in enrol
+        secret = found(r'<code id="totp-secret">(\w+)</code>', enrol)
+        code = {"code": pyotp.TOTP(secret).at(clock.now), "csrf_token": token}
+        codes = strict.post("/login/second-factor", data=code).text
+        assert "Recovery codes" in codes
+    return [enrol, codes]
+
+
 def test_english_tour_renders_every_template(
-    client: TestClient, signed_in: SignedIn, rendered: set[str]
+    client: TestClient,
+    signed_in: SignedIn,
+    rendered: set[str],
+    runtime: Runtime,
+    clock: Clock,
 ) -> None:
     pages = [client.get("/?lang=en").text, client.get("/?lang=en&q=restaurant").text]
     assert (
@@ -294,6 +319,7 @@ def test_english_tour_renders_every_template(
     window_clerk.cookies.set("tongban_lang", "en")
     pages.append(window_clerk.get("/staff/queue", params={"at": "GL-ZWFW/01"}).text)
     assert "Call the next ticket" in pages[-1]
+    pages += _second_factor_pages(runtime, clock)
     for page in pages:
         check_structure(page)
     assert rendered >= set(_templates()), f"never rendered: {set(_templates()) - rendered}"

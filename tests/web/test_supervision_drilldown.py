@@ -34,10 +34,14 @@ class Known:
     other_item: str  # another item and department, received 2025-09-29
 
 
-def _finish(client: TestClient, staff: dict[str, str], number: str, *stages: str) -> None:
+def _finish(
+    client: TestClient, wjw: tuple[dict[str, str], dict[str, str]], number: str, *stages: str
+) -> None:
+    """Acts as WJW's staff (``wjw``: its reviewer, and its approver for the decision)."""
     actions = {"accept": {}, "review": {"outcome": "approved"}, "decide": {}, "issue": {}}
     names = {"decide": "approve"}
     for stage in stages:
+        staff = wjw[1] if stage == "decide" else wjw[0]
         task = open_task(client, staff, number, stage)
         body = {"opinion": "同意", **actions[stage]}
         response = act(client, staff, task, names.get(stage, stage), **body)
@@ -50,13 +54,14 @@ def known(client: TestClient, as_user: Any, clock: Clock) -> Known:
     numbers = [submitted(client, as_user("zhangsan"), RADIATION)["number"] for _ in range(4)]
     on_time, late, overdue, correcting = numbers
     clock.advance(hours=1)
-    _finish(client, wjw, on_time, "accept", "review", "decide", "issue")
-    _finish(client, wjw, late, "accept")
+    both = (wjw, as_user("wjw-hz"))
+    _finish(client, both, on_time, "accept", "review", "decide", "issue")
+    _finish(client, both, late, "accept")
     task = open_task(client, wjw, correcting, "accept")
     problems = [{"target": "phone", "problem": "号码有误"}]
     assert act(client, wjw, task, "correction", problems=problems).status_code == 201
     clock.now = MONDAY
-    _finish(client, wjw, late, "review", "decide", "issue")
+    _finish(client, both, late, "review", "decide", "issue")
     due_soon = submitted(client, as_user("lisi"), RADIATION)["number"]
     other = submitted(client, as_user("lisi"), UNEMPLOYMENT)["number"]
     return Known(on_time, late, overdue, correcting, due_soon, other)

@@ -41,9 +41,16 @@ def register(
 @router.post("/auth/login")
 def login(body: SignIn, request: Request, runtime: RuntimeDep, now: NowDep) -> TokenRead:
     """Exchange a username and password for a bearer token; 429 with ``Retry-After`` while
-    the username is locked or the address tries too often (``accounts.signin``)."""
+    the username is locked or the address tries too often (``accounts.signin``); 401
+    ``second_factor_required`` when the account's authenticator code is due, and
+    ``second_factor_enrolment`` when a staff account must first enrol one on the sign-in page."""
     _, token = signin.sign_in(
-        runtime, username=body.username, password=body.password, source=source_of(request), now=now
+        runtime,
+        username=body.username,
+        password=body.password,
+        second=body.second_factor,
+        source=source_of(request),
+        now=now,
     )
     return TokenRead(access_token=token, expires_in=runtime.settings.session_hours * 3600)
 

@@ -17,7 +17,14 @@ class Role(StrEnum):
     issuer = "issuer"  # 制证 / 送达
     supervisor = "supervisor"  # 电子监察
     catalog_admin = "catalog_admin"
-    system_admin = "system_admin"
+    system_admin = "system_admin"  # 系统管理员
+    security_admin = "security_admin"  # 安全管理员
+    audit_admin = "audit_admin"  # 审计管理员
+
+
+ADMIN_TRIAD = frozenset({Role.system_admin, Role.security_admin, Role.audit_admin})
+"""三员分立 (GB/T 22239-2019 8.1.4.2 d): one account holds at most one of these, and none
+of them handles cases."""
 
 
 STAFF_ROLES = frozenset(Role) - {Role.applicant}

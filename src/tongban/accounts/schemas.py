@@ -44,6 +44,12 @@ class SignIn(BaseModel):
     model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
     username: str = Field(max_length=64)
     password: str = Field(max_length=128)
+    second_factor: str | None = Field(
+        None,
+        max_length=20,
+        description="The 6-digit code of the account's authenticator, or a recovery code, "
+        "for an account with a second factor (asked for with 401 second_factor_required)",
+    )
 
 
 class TokenRead(BaseModel):

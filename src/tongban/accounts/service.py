@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tongban import identifiers
-from tongban.accounts.enums import Role, UserKind
+from tongban.accounts.enums import ADMIN_TRIAD, Role, UserKind
 from tongban.accounts.models import SignInSession, User, UserRole
 from tongban.accounts.schemas import ApplicantCreate, StaffCreate
 from tongban.audit.service import Actor
@@ -118,12 +118,36 @@ def register_applicant(session: Session, *, data: ApplicantCreate) -> User:
     return user
 
 
+def check_role_separation(roles: set[Role], *, departmental: set[Role]) -> None:
+    """三员分立 (GB/T 22239-2019 8.1.4.2 d, 8.1.10.x): the system, security and audit
+    administrators are three people, and an administrator handles no case.
+
+    Raises ``InvalidInput`` naming the roles that may not be combined.
+    """
+    admins = sorted(ADMIN_TRIAD & roles)
+    if len(admins) > 1:
+        raise InvalidInput(
+            f"三员分立：系统管理员、安全管理员、审计管理员须由不同账号担任，不能同时拥有 {'、'.join(admins)}。",
+            "Separation of the three administrators: the system, security and audit "
+            f"administrator roles belong to different accounts; {', '.join(admins)} cannot be combined.",
+            field="roles",
+        )
+    if admins and departmental & roles:
+        raise InvalidInput(
+            "管理员不能办理办件：管理员角色不能与受理、审查、核准、制证角色同时拥有。",
+            "An administrator handles no cases: administrator roles cannot be combined with "
+            "the clerk, reviewer, approver or issuer roles.",
+            field="roles",
+        )
+
+
 def create_staff(session: Session, *, data: StaffCreate) -> User:
     """Create a staff account in a department with the given roles."""
     _check_username_free(session, data.username)
     if Role.applicant in data.roles:
         raise InvalidInput("工作人员不能拥有申请人角色。", "Staff cannot hold the applicant role.")
     departmental = {Role.clerk, Role.reviewer, Role.approver, Role.issuer}
+    check_role_separation(set(data.roles), departmental=departmental)
     if departmental.intersection(data.roles) and not data.department_code:
         raise InvalidInput(
             "受理、审查、核准、制证人员必须属于一个部门。",

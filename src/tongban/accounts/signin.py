@@ -26,10 +26,11 @@ from argon2.exceptions import VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tongban.accounts import service, throttle
+from tongban.accounts import service, throttle, twofactor
 from tongban.accounts.models import SignInSession, User
 from tongban.accounts.passwords import check_new_password
 from tongban.accounts.schemas import ApplicantCreate
+from tongban.accounts.twofactor import SecondFactorNeeded
 from tongban.audit import service as audit
 from tongban.config import Settings
 from tongban.db import reading_session, unit_of_work
@@ -54,8 +55,10 @@ def _audit(
     actor: audit.Actor,
     now: datetime,
     source: str | None,
+    factor: str | None = None,
 ) -> None:
-    """One account event in the audit trail: the counts of ``throttle`` read these."""
+    """One account event in the audit trail: the counts of ``throttle`` read these;
+    ``factor`` says a second factor was checked (``twofactor.TOTP`` or ``RECOVERY``)."""
     audit.record(
         session,
         at=now,
@@ -64,11 +67,18 @@ def _audit(
         object_type="account",
         object_id=username[: throttle.KEY_LENGTH],
         source_address=source,
+        data={"factor": factor} if factor else None,
     )
 
 
 def open_session(
-    session: Session, *, user: User, hours: int, now: datetime, source: str | None
+    session: Session,
+    *,
+    user: User,
+    hours: int,
+    now: datetime,
+    source: str | None,
+    factor: str | None = None,
 ) -> str:
     """Open a sign-in session for ``user`` (audited at ``now``); returns its bearer token.
 
@@ -91,8 +101,70 @@ def open_session(
         actor=service.actor_of(user),
         now=now,
         source=source,
+        factor=factor,
     )
     return token
+
+
+def _failed(
+    session: Session,
+    *,
+    username: str,
+    now: datetime,
+    source: str | None,
+    limits: throttle.Limits,
+    factor: str | None = None,
+) -> DomainError:
+    """Audit a failed attempt (wrong password or wrong code) and say so, or that it locked."""
+    _audit(
+        session,
+        action=throttle.SIGN_IN_FAILED,
+        username=username,
+        actor=audit.Actor(id=None, name=username[:120] or "-"),
+        now=now,
+        source=source,
+        factor=factor,
+    )
+    until = throttle.locked_until(session, username=username, now=now, limits=limits)
+    if until is not None:
+        return throttle.locked(until, now)
+    if factor:
+        return NotSignedIn(
+            "验证码不正确或已使用过，请输入身份验证器上的新验证码或一个恢复码。",
+            "Wrong or already used code: enter the authenticator's current code or a recovery code.",
+            code="bad_second_factor",
+        )
+    return NotSignedIn(
+        "用户名或密码不正确。", "Wrong username or password.", code="bad_credentials"
+    )
+
+
+def _second_factor(
+    session: Session,
+    *,
+    user: User,
+    code: str | None,
+    settings: Settings,
+    now: datetime,
+    source: str | None,
+    limits: throttle.Limits,
+) -> tuple[User, str] | DomainError:
+    """The step after a right password for a user who has, or must have, a second factor."""
+    if not twofactor.enrolled(session, user=user):
+        if twofactor.pending_secret(session, user=user, settings=settings) is None:
+            twofactor.start_enrolment(session, user=user, settings=settings, now=now)
+        return SecondFactorNeeded(user.id, enrol=True)
+    if not code:
+        return SecondFactorNeeded(user.id, enrol=False)
+    factor = twofactor.check(session, user=user, code=code, settings=settings, now=now)
+    if factor is None:
+        return _failed(
+            session, username=user.username, now=now, source=source, limits=limits, factor="totp"
+        )
+    hours = settings.session_hours
+    return user, open_session(
+        session, user=user, hours=hours, now=now, source=source, factor=factor
+    )
 
 
 def _record_outcome(
@@ -101,39 +173,46 @@ def _record_outcome(
     username: str,
     user_id: int | None,
     password: str | None,
-    hours: int,
+    second: str | None,
+    settings: Settings,
     now: datetime,
     source: str | None,
     limits: throttle.Limits,
 ) -> tuple[User, str] | DomainError:
-    """Write what the check found: a new session (``password`` is the right one), or a
-    failure and, when it completes a run, the lock."""
+    """Write what the check found: a new session (``password`` is the right one), the
+    second factor's step, or a failure and, when it completes a run, the lock."""
     user = session.get(User, user_id) if user_id is not None else None
-    if user is not None and password is not None:
-        service.rehash_if_needed(user, password)
-        return user, open_session(session, user=user, hours=hours, now=now, source=source)
-    _audit(
-        session,
-        action=throttle.SIGN_IN_FAILED,
-        username=username,
-        actor=audit.Actor(id=None, name=username[:120] or "-"),
-        now=now,
-        source=source,
-    )
-    until = throttle.locked_until(session, username=username, now=now, limits=limits)
-    if until is not None:
-        return throttle.locked(until, now)
-    return NotSignedIn(
-        "用户名或密码不正确。", "Wrong username or password.", code="bad_credentials"
-    )
+    if user is None or password is None:
+        return _failed(session, username=username, now=now, source=source, limits=limits)
+    service.rehash_if_needed(user, password)
+    if twofactor.required(user, settings) or twofactor.enrolled(session, user=user):
+        return _second_factor(
+            session,
+            user=user,
+            code=second,
+            settings=settings,
+            now=now,
+            source=source,
+            limits=limits,
+        )
+    hours = settings.session_hours
+    return user, open_session(session, user=user, hours=hours, now=now, source=source)
 
 
 def sign_in(
-    runtime: Runtime, *, username: str, password: str, source: str | None, now: datetime
+    runtime: Runtime,
+    *,
+    username: str,
+    password: str,
+    source: str | None,
+    now: datetime,
+    second: str | None = None,
 ) -> tuple[User, str]:
-    """Check a password and open a session; returns the user and a fresh token.
+    """Check a password (and ``second``, the code of a second factor, for a user who has
+    or must have one) and open a session; returns the user and a fresh token.
 
-    Raises ``TooManyAttempts`` (429, with ``retry_after`` seconds) while the username is
+    Raises ``SecondFactorNeeded`` (401) after a right password when a code is due (or an
+    authenticator must be enrolled first, ``enrol``); raises ``TooManyAttempts`` (429, with ``retry_after`` seconds) while the username is
     locked or the address too busy, and ``NotSignedIn`` for a wrong username or password
     (the same answer for both). Commits its own two short units of work: the failure must
     be kept although the request fails.
@@ -162,7 +241,8 @@ def sign_in(
             username=username,
             user_id=user_id,
             password=password if right else None,
-            hours=runtime.settings.session_hours,
+            second=second,
+            settings=runtime.settings,
             now=now,
             source=source,
             limits=limits,
@@ -220,3 +300,45 @@ def sign_out(session: Session, *, token: str, now: datetime, source: str | None)
             now=now,
             source=source,
         )
+
+
+def second_step(
+    runtime: Runtime, *, user_id: int, code: str, source: str | None, now: datetime
+) -> tuple[User, str, list[str]]:
+    """The sign-in page's second step, after a right password (``twofactor.pending_token``):
+    check the code, confirming a new enrolment, and open a session; returns the user, the
+    token and, for a new enrolment, its recovery codes (shown once).
+
+    Raises ``TooManyAttempts`` while the username is locked (wrong codes count as failed
+    sign-ins) and ``NotSignedIn`` for a wrong or used code.
+    """
+    limits = throttle.Limits.of(runtime.settings)
+    settings = runtime.settings
+    with unit_of_work(runtime.sessions) as session:
+        user = session.get(User, user_id)
+        if user is None or not user.active:
+            raise NotSignedIn("请重新登录。", "Please sign in again.")
+        until = throttle.locked_until(session, username=user.username, now=now, limits=limits)
+        if until is not None:
+            raise throttle.locked(until, now)
+        new = not twofactor.enrolled(session, user=user)
+        factor = twofactor.check(session, user=user, code=code, settings=settings, now=now)
+        if factor is None:
+            outcome: DomainError | None = _failed(
+                session,
+                username=user.username,
+                now=now,
+                source=source,
+                limits=limits,
+                factor="totp",
+            )
+        else:
+            outcome = None
+            codes = twofactor.confirm(session, user=user, now=now) if new else []
+            hours = settings.session_hours
+            token = open_session(
+                session, user=user, hours=hours, now=now, source=source, factor=factor
+            )
+    if outcome is not None:
+        raise outcome
+    return user, token, codes

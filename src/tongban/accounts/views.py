@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from fastapi import APIRouter, Request
@@ -9,7 +10,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from tongban.accounts import signin
+from tongban.accounts import signin, twofactor
 from tongban.accounts.deps import SESSION_COOKIE, OptionalUser, source_of, token_of
 from tongban.accounts.models import User
 from tongban.accounts.schemas import ApplicantCreate
@@ -17,9 +18,11 @@ from tongban.errors import DomainError, TooManyAttempts
 from tongban.web import carry, csrf
 from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, see_other
 from tongban.web.i18n import CARE_COOKIE, LANG_COOKIE, LOCALES, locale_of
+from tongban.web.qr import qr_svg
 from tongban.web.templating import render
 
 router = APIRouter()
+PENDING_COOKIE = "tongban_2fa"
 
 REGISTER_FIELDS = (
     "kind",
@@ -45,16 +48,17 @@ def _text(form: FormData, name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _cookie(runtime: RuntimeDep) -> dict[str, Any]:
+    return {
+        "httponly": True,
+        "samesite": "lax",
+        "secure": runtime.settings.environment == "production",
+    }
+
+
 def _set_session(response: Response, runtime: RuntimeDep, token: str) -> None:
-    settings = runtime.settings
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        max_age=settings.session_hours * 3600,
-        httponly=True,
-        samesite="lax",
-        secure=settings.environment == "production",
-    )
+    max_age = runtime.settings.session_hours * 3600
+    response.set_cookie(SESSION_COOKIE, token, max_age=max_age, **_cookie(runtime))
 
 
 @router.get("/login")
@@ -80,6 +84,13 @@ def login(request: Request, runtime: RuntimeDep, now: NowDep, form: CheckedForm)
             source=source_of(request),
             now=now,
         )
+    except twofactor.SecondFactorNeeded as needed:
+        onwards = see_other(f"/login/second-factor?{urlencode({'next': target or ''})}")
+        token = twofactor.pending_token(user_id=needed.user_id, settings=runtime.settings, now=now)
+        onwards.set_cookie(
+            PENDING_COOKIE, token, max_age=twofactor.PENDING_SECONDS, **_cookie(runtime)
+        )
+        return onwards
     except DomainError as error:
         context = {
             "next": target or "",
@@ -108,6 +119,78 @@ def _onwards(request: Request, user: User, target: str | None, kept: dict[str, s
     onwards = see_other(target or home_of(user))
     csrf.remember_browser(request, onwards)
     return onwards
+
+
+def _second_factor_page(
+    request: Request,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    user_id: int,
+    next: str,
+    error: DomainError | None = None,
+) -> Response:
+    user = session.get(User, user_id)
+    secret = user and twofactor.pending_secret(session, user=user, settings=runtime.settings)
+    context: dict[str, Any] = {
+        "next": next,
+        "error": error.message(_locale(request)) if error else None,
+    }
+    if user and secret:
+        uri = twofactor.provisioning_uri(secret, username=user.username)
+        context.update(qr=qr_svg(uri), secret=secret)
+    page = render(request, "accounts/second_factor.html", context, error.status if error else 200)
+    page.headers.update(carry.NO_STORE)
+    if isinstance(error, TooManyAttempts):
+        page.headers["Retry-After"] = str(error.retry_after)
+    return page
+
+
+@router.get("/login/second-factor")
+def second_factor_page(
+    request: Request, session: SessionDep, runtime: RuntimeDep, now: NowDep, next: str | None = None
+) -> Response:
+    """The sign-in's second step: the code from the authenticator, or enrolling one (QR)."""
+    settings = runtime.settings
+    user_id = twofactor.pending_user(
+        request.cookies.get(PENDING_COOKIE), settings=settings, now=now
+    )
+    if user_id is None:
+        return see_other("/login")
+    return _second_factor_page(request, session, runtime, user_id, safe_next(next) or "")
+
+
+@router.post("/login/second-factor")
+def second_factor(
+    request: Request, session: SessionDep, runtime: RuntimeDep, now: NowDep, form: CheckedForm
+) -> Response:
+    """Check the code (confirming a new enrolment: its recovery codes are shown once) and
+    sign in."""
+    settings, target = runtime.settings, safe_next(_text(form, "next"))
+    user_id = twofactor.pending_user(
+        request.cookies.get(PENDING_COOKIE), settings=settings, now=now
+    )
+    if user_id is None:
+        return see_other("/login")
+    try:
+        user, token, codes = signin.second_step(
+            runtime, user_id=user_id, code=_text(form, "code"), source=source_of(request), now=now
+        )
+    except DomainError as error:
+        return _second_factor_page(request, session, runtime, user_id, target or "", error)
+    csrf.signed_in_as(request, user.id)
+    onwards = target or home_of(user)
+    response: Response
+    if codes:
+        response = render(
+            request, "accounts/recovery_codes.html", {"codes": codes, "next": onwards}
+        )
+        response.headers.update(carry.NO_STORE)
+    else:
+        response = see_other(onwards)
+    csrf.remember_browser(request, response)
+    response.delete_cookie(PENDING_COOKIE)
+    _set_session(response, runtime, token)
+    return response
 
 
 @router.post("/logout")

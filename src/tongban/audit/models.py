@@ -35,3 +35,7 @@ class AuditEntry(Base):
     opinion: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     source_address: Mapped[str | None] = mapped_column(String(45))  # client IP, IPv6 at most
+    # the hash chain (``audit.chain``): set when the entry's transaction commits
+    seq: Mapped[int | None] = mapped_column(unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))

@@ -1,6 +1,8 @@
 """The audit domain promises: every state change is written once, append-only, in the
-same transaction as the change, with the actor, the time and the opinion; and each
-entry produces its notifications in exactly one place (``tongban.outbox``).
+same transaction as the change, with the actor, the time and the opinion; each entry is
+sealed into a hash chain when its transaction commits, so altering, deleting or reordering
+any entry is found by ``tongban audit verify`` (``chain``, ``verify``); and each entry
+produces its notifications in exactly one place (``tongban.outbox``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tongban.audit import chain
 from tongban.audit.models import AuditEntry
 from tongban.outbox import service as outbox
 
@@ -68,6 +71,7 @@ def record(
     )
     session.add(entry)
     session.flush()
+    chain.remember_unsealed(session, entry)
     outbox.enqueue_for(session, entry=entry)
     return entry
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from tongban.cli import benefits, calendar, catalog, jobs, notify, run, sharing, users
+from tongban.cli import audit, benefits, calendar, catalog, jobs, notify, run, sharing, users
 from tongban.licences import cli as licence
 
 app = typer.Typer(
@@ -19,5 +19,6 @@ app.add_typer(sharing.app, name="sharing")
 app.add_typer(notify.app, name="notify")
 app.add_typer(benefits.app, name="benefits")
 app.add_typer(jobs.app, name="jobs")
+app.add_typer(audit.app, name="audit")
 
 __all__ = ["app"]

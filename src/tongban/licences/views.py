@@ -10,9 +10,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
-from reportlab.graphics import renderSVG
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -29,22 +26,10 @@ from tongban.licences.models import Licence
 from tongban.licences.setup import current
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
 from tongban.web.i18n import locale_of
+from tongban.web.qr import qr_svg
 from tongban.web.templating import render
 
 router = APIRouter()
-QR_SIZE = 200
-
-
-def qr_svg(text: str, size: int = QR_SIZE) -> str:
-    """An inline SVG QR code of ``text``."""
-    widget = QrCodeWidget(text, barLevel="M")
-    left, bottom, right, top = widget.getBounds()
-    drawing = Drawing(
-        size, size, transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0]
-    )
-    drawing.add(widget)
-    svg = str(renderSVG.drawToString(drawing))
-    return svg[svg.index("<svg") :]
 
 
 def _today(now: datetime) -> date:

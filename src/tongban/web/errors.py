@@ -12,11 +12,19 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tongban.db import LockTimeout, is_lock_timeout
-from tongban.errors import Conflict, DomainError, InvalidInput, NotSignedIn, TooManyAttempts
-from tongban.web import carry, validation
+from tongban.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotAllowed,
+    NotSignedIn,
+    TooManyAttempts,
+)
+from tongban.web import carry, denials, validation
 from tongban.web.i18n import locale_of
 from tongban.web.templating import render
 
@@ -190,6 +198,8 @@ def _validation(request: Request, exc: RequestValidationError) -> Response:
 def install(app: FastAPI) -> None:
     async def domain(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, DomainError)
+        if isinstance(exc, NotAllowed):
+            await run_in_threadpool(denials.record_denial, request, exc)
         if _ended_while_posting(request, exc):
             return await carry.sign_in_again(request, exc)
         return respond(request, exc)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
-from tongban.cases.enums import CaseState, Stage
+from tongban.cases.enums import CaseState, Stage, TaskState
 from tongban.cases.models import Case, Task
 from tongban.errors import NotAllowed, NotFound
 
@@ -83,6 +83,33 @@ def check_act(user: User, task: Task) -> None:
         )
 
 
+SEPARATED = {Stage.review: Stage.decide, Stage.decide: Stage.review}
+"""审核与审批分离: who did one of these stages of a case may not do the other."""
+
+
+def check_separation(user: User, task: Task, *, separate: bool) -> None:
+    """Refuse a review or decision task to the person who did the other of the same case
+    (when the item keeps them apart: ``process.separate_review_and_decision``, default on;
+    等保 2.0 level 3, 8.1.4.2 d: 最小权限与权限分离)."""
+    other = SEPARATED.get(task.stage)
+    if not separate or other is None:
+        return
+    done = (t for t in task.case.tasks if t.stage == other and t.state == TaskState.done)
+    if any(t.actor_id == user.id for t in done):
+        did, now = STAGE_NAMES[other], STAGE_NAMES[task.stage]
+        raise NotAllowed(
+            f"审核与审批分离：您已{did[0]}过此办件，不能再{now[0]}，请由本部门其他人员办理。",
+            f"Separation of duties: you {did[1]} this case, so someone else of your department "
+            f"must {now[2]} it.",
+            code="separation_of_duties",
+        )
+
+
+STAGE_NAMES = {
+    Stage.review: ("审查", "reviewed", "review"),
+    Stage.decide: ("核准", "decided", "decide"),
+}
+
 ROLE_NAMES_ZH = {
     Role.applicant: "申请人",
     Role.clerk: "窗口受理",
@@ -92,4 +119,6 @@ ROLE_NAMES_ZH = {
     Role.supervisor: "电子监察",
     Role.catalog_admin: "事项管理",
     Role.system_admin: "系统管理",
+    Role.security_admin: "安全管理",
+    Role.audit_admin: "安全审计",
 }

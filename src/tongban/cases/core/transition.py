@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from tongban.accounts.models import User
 from tongban.audit import service as audit
 from tongban.audit.service import Actor
-from tongban.cases.core import access, clocks
+from tongban.cases.core import access, clocks, definition
 from tongban.cases.core.machine import STATE_NAMES_ZH, Event, IllegalTransition, next_state
 from tongban.cases.enums import Stage, TaskOutcome, TaskState
 from tongban.cases.models import Case, Task
@@ -153,6 +153,14 @@ def cancel_open_tasks(session: Session, *, case: Case, actor: Actor, now: dateti
             )
 
 
+def _separated(session: Session, task: Task) -> bool:
+    """Whether the task's item keeps review and decision apart (default: yes)."""
+    spec = definition.spec_of(session, task.case)
+    items = definition.items(spec)
+    item = next((i for i in items if i["code"] == task.item_code), items[0])
+    return bool(item.get("process", {}).get("separate_review_and_decision", True))
+
+
 def locked_task(
     session: Session, *, task_id: int, user: User, expected_version: int | None = None
 ) -> Task:
@@ -163,6 +171,7 @@ def locked_task(
     lock_case(session, case_id=task.case_id)
     session.refresh(task)
     access.check_act(user, task)
+    access.check_separation(user, task, separate=_separated(session, task))
     if expected_version is not None and expected_version != task.version:
         raise Conflict(
             "任务已被他人更新，请刷新后再操作。",

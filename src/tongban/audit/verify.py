@@ -1,0 +1,164 @@
+"""Checking the audit chain (``tongban audit verify``) and anchoring its head in the log.
+
+A changed entry no longer matches its hash; a deleted one leaves a gap in ``seq`` and a
+``prev_hash`` that points at nothing; reordered entries (swapped positions or contents)
+break both; an entry inserted by hand has no seal. Cutting off the newest entries leaves
+a shorter chain that is consistent in itself: the anchors the worker writes to the log
+(``audit.anchor``, the head's ``seq`` and ``hash``) are what show it, checked by
+``verify`` when given.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+import structlog
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tongban.audit.chain import CONTENT_FIELDS, GENESIS, entry_hash, head
+from tongban.audit.models import AuditEntry
+
+log = structlog.get_logger("tongban.audit")
+
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A head once written to the log: the chain must still hold ``hash`` at ``seq``."""
+
+    seq: int
+    hash: str
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first place the chain does not hold, with what is wrong there (English)."""
+
+    seq: int | None
+    entry_id: int | None
+    reason: str
+
+
+@dataclass
+class Report:
+    """What ``verify_chain`` found: entries checked, the head, the first break if any."""
+
+    checked: int = 0
+    head_seq: int = 0
+    head_hash: str = GENESIS
+    broken: Break | None = None
+    anchors_checked: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None
+
+
+def count_entries(session: Session) -> int:
+    """How many audit entries there are (sealed or not): the progress bar's total."""
+    return session.scalar(select(func.count()).select_from(AuditEntry)) or 0
+
+
+def _rows(session: Session) -> Iterator[AuditEntry]:
+    """Sealed entries in chain order, read in batches by ``seq``."""
+    after = 0
+    while True:
+        query = select(AuditEntry).where(AuditEntry.seq > after).order_by(AuditEntry.seq)
+        batch = session.scalars(query.limit(BATCH).execution_options(populate_existing=True)).all()
+        if not batch:
+            return
+        yield from batch
+        after = batch[-1].seq or after
+
+
+def _check(entry: AuditEntry, *, expected_seq: int, previous: str) -> str | None:
+    if entry.seq != expected_seq:
+        return f"entry {expected_seq} is missing (next is {entry.seq}): deleted or reordered"
+    if entry.prev_hash != previous:
+        return "its previous hash is not the hash of the entry before: one was removed or moved"
+    fields = {name: getattr(entry, name) for name in CONTENT_FIELDS}
+    if entry.hash != entry_hash(fields, seq=expected_seq, prev_hash=previous):
+        return "its content does not match its hash: it was altered"
+    return None
+
+
+def verify_chain(
+    session: Session,
+    *,
+    anchors: Iterable[Anchor] = (),
+    progress: Callable[[int], None] | None = None,
+) -> Report:
+    """Check every sealed entry in order, then that no entry is unsealed and that every
+    anchor is still in the chain; stops at the first break (``Report.broken``)."""
+    report = Report()
+    previous, expected = GENESIS, 1
+    for entry in _rows(session):
+        reason = _check(entry, expected_seq=expected, previous=previous)
+        if reason:
+            report.broken = Break(entry.seq, entry.id, reason)
+            return report
+        previous, expected = entry.hash or "", expected + 1
+        report.checked += 1
+        report.head_seq, report.head_hash = entry.seq or 0, previous
+        if progress:
+            progress(1)
+    unsealed = session.scalar(select(func.min(AuditEntry.id)).where(AuditEntry.seq.is_(None)))
+    if unsealed is not None:
+        report.broken = Break(None, unsealed, "it is outside the chain: inserted by hand")
+        return report
+    for anchor in anchors:
+        report.anchors_checked += 1
+        if anchor.seq > report.head_seq:
+            report.broken = Break(
+                anchor.seq, None, f"the log anchored entry {anchor.seq}: the chain was cut short"
+            )
+            return report
+        found = session.scalar(select(AuditEntry.hash).where(AuditEntry.seq == anchor.seq))
+        if found != anchor.hash:
+            report.broken = Break(anchor.seq, None, "its hash differs from the log's anchor")
+            return report
+    return report
+
+
+class Anchoring:
+    """Writes the chain's head to the log (``audit.anchor``) when it moved since last time;
+    one per process (the worker's)."""
+
+    def __init__(self) -> None:
+        self.last_seq: int | None = None
+
+    def run_due_anchor(self, session: Session) -> list[str]:
+        """Log the head if it moved; returns ``["seq:hash"]`` when it logged one."""
+        seq, current = head(session)
+        if seq == self.last_seq or seq == 0:
+            return []
+        self.last_seq = seq
+        log.info("audit.anchor", seq=seq, hash=current)
+        return [f"{seq}:{current}"]
+
+
+def parse_anchor(text: str) -> Anchor:
+    """``SEQ:HASH`` as written by ``Anchoring`` (raises ValueError otherwise)."""
+    seq, _, value = text.strip().partition(":")
+    if not seq.isdigit() or len(value) != 64:
+        raise ValueError(f"not an anchor (SEQ:HASH): {text!r}")
+    return Anchor(int(seq), value.lower())
+
+
+def anchors_in_log(lines: Iterable[str]) -> list[Anchor]:
+    """The anchors in a JSON-lines log (``TONGBAN_LOG_JSON=true``); other lines ignored."""
+    found = []
+    for line in lines:
+        if '"audit.anchor"' not in line:
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if record.get("event") == "audit.anchor":
+            found.append(Anchor(int(record["seq"]), str(record["hash"])))
+    return found

@@ -1,0 +1,121 @@
+"""Separation of duties: 三员分立 (the system, security and audit administrators are three
+accounts and handle no case), and 审核与审批分离 (who reviewed a case does not decide it,
+per item, on by default); refusals are audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.conftest import ROOT, START, token
+from tests.factories import act, open_task, submitted
+from tongban.accounts import service
+from tongban.accounts.enums import ADMIN_TRIAD, Role
+from tongban.accounts.schemas import StaffCreate
+from tongban.audit import service as audit
+from tongban.audit.models import AuditEntry
+from tongban.catalog import publishing
+from tongban.errors import InvalidInput
+
+RADIATION = "3501-WJW-002"  # WJW: accept, review, decide, issue
+
+
+def _staff(db: Session, username: str, *roles: Role, department: str | None = "WJW") -> Any:
+    data = StaffCreate(
+        username=username,
+        password="a-long-passphrase-1",
+        display_name=f"测试{username}",
+        department_code=department,
+        roles=list(roles),
+    )
+    return service.create_staff(db, data=data)
+
+
+@pytest.mark.parametrize(
+    "roles",
+    [
+        (Role.system_admin, Role.security_admin),
+        (Role.security_admin, Role.audit_admin),
+        (Role.system_admin, Role.audit_admin),
+        (Role.audit_admin, Role.approver),
+        (Role.system_admin, Role.reviewer),
+    ],
+)
+def test_one_account_cannot_combine_administrators_or_an_administrator_and_case_work(
+    db: Session, roles: tuple[Role, ...]
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        _staff(db, "combo", *roles)
+    assert refused.value.field == "roles" and (
+        "三员分立" in refused.value.message_zh or "管理员不能办理办件" in refused.value.message_zh
+    )
+
+
+def test_the_demo_accounts_follow_the_rules_the_engine_enforces() -> None:
+    entries = yaml.safe_load((ROOT / "demo" / "users.yaml").read_text(encoding="utf-8"))
+    admins = {role for e in entries for role in e.get("roles", []) if role in ADMIN_TRIAD}
+    assert admins == set(ADMIN_TRIAD)  # each of the three administrators is shown
+    for entry in entries:
+        roles = set(entry.get("roles", []))
+        assert len(roles & ADMIN_TRIAD) <= 1, entry["username"]
+        assert not ({"reviewer", "approver"} <= roles), entry["username"]
+
+
+def _reviewed(client: TestClient, as_user: Any, reviewer: dict[str, str]) -> str:
+    number = submitted(client, as_user("zhangsan"), RADIATION)["number"]
+    wjw = as_user("wjw")
+    assert act(client, wjw, open_task(client, wjw, number, "accept"), "accept").status_code == 200
+    review = open_task(client, reviewer, number, "review")
+    done = act(client, reviewer, review, "review", outcome="approved", opinion="同意")
+    assert done.status_code == 200, done.text
+    return number
+
+
+def test_who_reviewed_a_case_cannot_decide_it(
+    client: TestClient, as_user: Any, db: Session
+) -> None:
+    both = _staff(db, "both", Role.reviewer, Role.approver)
+    db.commit()
+    headers = token(client, both.username, "a-long-passphrase-1")
+    number = _reviewed(client, as_user, headers)
+    decide = open_task(client, headers, number, "decide")
+    refused = act(client, headers, decide, "approve", opinion="准予许可")
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["error"]["code"] == "separation_of_duties"
+    assert "审核与审批分离" in refused.json()["error"]["message"]
+    denial = db.scalars(
+        select(AuditEntry).where(
+            AuditEntry.action == "access.denied", AuditEntry.actor_id == both.id
+        )
+    ).one()
+    assert denial.data["code"] == "separation_of_duties" and denial.source_address
+    other = as_user("wjw-hz")
+    assert (
+        act(client, other, open_task(client, other, number, "decide"), "approve").status_code == 200
+    )
+
+
+def test_an_item_may_let_one_person_review_and_decide(
+    client: TestClient, as_user: Any, db: Session
+) -> None:
+    text = publishing.entry_text(db, code=RADIATION)
+    source = yaml.safe_load(text)
+    source["process"]["separate_review_and_decision"] = False
+    publishing.save_entry_text(
+        db,
+        code=RADIATION,
+        text=yaml.safe_dump(source, allow_unicode=True, sort_keys=False),
+        actor=audit.SYSTEM,
+        now=START,
+    )
+    both = _staff(db, "both2", Role.reviewer, Role.approver)
+    db.commit()
+    headers = token(client, both.username, "a-long-passphrase-1")
+    number = _reviewed(client, as_user, headers)
+    decide = open_task(client, headers, number, "decide")
+    assert act(client, headers, decide, "approve", opinion="准予许可").status_code == 200

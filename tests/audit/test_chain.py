@@ -1,0 +1,301 @@
+"""The audit trail is a hash chain: altering, deleting or reordering any entry, inserting
+one by hand or cutting the newest off is found, and names the first broken entry."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import structlog
+from sqlalchemy import Engine, select, text
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from tests.conftest import START
+from tongban.audit import chain
+from tongban.audit import service as audit
+from tongban.audit.models import AuditEntry
+from tongban.audit.verify import Anchor, Anchoring, Break, anchors_in_log, verify_chain
+from tongban.cli import app, base
+from tongban.db import make_engine
+from tongban.migrate import upgrade
+from tongban.web.runtime import Runtime
+
+ENTRIES = 5
+ATTEMPTS: list[str] = []  # every tampering tried, for the summary line
+
+
+def _write(session: Session, count: int = ENTRIES, *, tag: str = "t") -> list[AuditEntry]:
+    entries = [
+        audit.record(
+            session,
+            at=START + timedelta(minutes=i),
+            action="test.tamper",
+            actor=audit.Actor(id=None, name=f"审计测试{i}"),
+            object_type="test",
+            object_id=f"{tag}{i}",
+            opinion=f"意见 {i}",
+            data={"n": i, "list": [1, "二"]},
+        )
+        for i in range(count)
+    ]
+    session.commit()
+    return entries
+
+
+@pytest.fixture
+def written(db: Session) -> list[AuditEntry]:
+    assert verify_chain(db).ok  # the demo data's own entries form a chain already
+    return _write(db)
+
+
+def _tampered(db: Session, change: Callable[[], None]) -> Break | None:
+    """Apply ``change`` in a savepoint, verify, undo; returns where it was found broken."""
+    savepoint = db.begin_nested()
+    change()
+    report = verify_chain(db)
+    savepoint.rollback()
+    db.expire_all()
+    assert verify_chain(db).ok
+    return report.broken
+
+
+def test_committed_entries_form_a_verified_chain(db: Session, written: list[AuditEntry]) -> None:
+    seqs = [entry.seq for entry in written]
+    assert None not in seqs and seqs == list(range(seqs[0], seqs[0] + ENTRIES))
+    for before, after in itertools.pairwise(written):
+        assert after.prev_hash == before.hash
+    report = verify_chain(db)
+    assert report.ok and report.head_seq == written[-1].seq and report.head_hash == written[-1].hash
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("opinion", "'改过的意见'"),
+        ("actor_name", "'别人'"),
+        ("action", "'test.other'"),
+        ("at", "at"),  # replaced below by a moved time
+        ("data", "'{\"n\": 99}'"),
+        ("hash", "'" + "0" * 64 + "'"),
+    ],
+)
+def test_altering_any_entry_names_it(
+    db: Session, written: list[AuditEntry], column: str, value: str
+) -> None:
+    for victim in written:
+        new = (
+            f"'{(START + timedelta(days=1)).replace(tzinfo=None).isoformat(sep=' ')}'"
+            if column == "at"
+            else value
+        )
+        sql = text(f"UPDATE audit_entries SET {column} = {new} WHERE id = :id")
+        broken = _tampered(db, lambda v=victim, s=sql: db.execute(s, {"id": v.id}) and None)
+        ATTEMPTS.append(f"alter {column}")
+        assert broken is not None and broken.seq == victim.seq, (column, victim.seq)
+
+
+def test_deleting_any_entry_but_the_newest_names_the_gap(
+    db: Session, written: list[AuditEntry]
+) -> None:
+    for victim in written[:-1]:
+        sql = text("DELETE FROM audit_entries WHERE id = :id")
+        broken = _tampered(db, lambda v=victim, s=sql: db.execute(s, {"id": v.id}) and None)
+        ATTEMPTS.append("delete")
+        assert broken is not None and broken.seq == victim.seq + 1
+
+
+def test_cutting_off_the_newest_is_found_by_the_logged_anchor(
+    db: Session, written: list[AuditEntry]
+) -> None:
+    anchor = Anchor(written[-1].seq or 0, written[-1].hash or "")
+    savepoint = db.begin_nested()
+    db.execute(text("DELETE FROM audit_entries WHERE id = :id"), {"id": written[-1].id})
+    assert verify_chain(db).ok  # consistent in itself: only the anchor shows it
+    report = verify_chain(db, anchors=[anchor])
+    ATTEMPTS.append("truncate")
+    savepoint.rollback()
+    assert report.broken is not None and report.broken.seq == anchor.seq
+    assert "cut short" in report.broken.reason
+    assert verify_chain(db, anchors=[anchor]).ok
+
+
+def test_reordering_entries_is_found(db: Session, written: list[AuditEntry]) -> None:
+    for first, second in itertools.pairwise(written):
+
+        def swap(a: AuditEntry = first, b: AuditEntry = second) -> None:
+            db.execute(text("UPDATE audit_entries SET seq = -1 WHERE id = :id"), {"id": a.id})
+            db.execute(
+                text("UPDATE audit_entries SET seq = :s WHERE id = :id"), {"s": a.seq, "id": b.id}
+            )
+            db.execute(
+                text("UPDATE audit_entries SET seq = :s WHERE id = :id"), {"s": b.seq, "id": a.id}
+            )
+
+        broken = _tampered(db, swap)
+        ATTEMPTS.append("reorder")
+        assert broken is not None and broken.seq == first.seq
+
+        def swap_content(a: AuditEntry = first, b: AuditEntry = second) -> None:
+            for entry, other in ((a, b), (b, a)):
+                db.execute(
+                    text("UPDATE audit_entries SET object_id = :o WHERE id = :id"),
+                    {"o": other.object_id, "id": entry.id},
+                )
+
+        broken = _tampered(db, swap_content)
+        ATTEMPTS.append("reorder content")
+        assert broken is not None and broken.seq == first.seq
+
+
+def test_an_entry_inserted_by_hand_is_outside_the_chain(
+    db: Session, written: list[AuditEntry]
+) -> None:
+    def insert() -> None:
+        db.execute(
+            text(
+                "INSERT INTO audit_entries (at, action, actor_name, object_type, object_id, data)"
+                " VALUES (:at, 'case.approved', '伪造', 'case', '1', '{}')"
+            ),
+            {"at": START.replace(tzinfo=None)},
+        )
+
+    savepoint = db.begin_nested()
+    insert()
+    report = verify_chain(db)
+    savepoint.rollback()
+    ATTEMPTS.append("insert")
+    assert report.broken is not None and report.broken.seq is None
+    assert "inserted by hand" in report.broken.reason
+
+
+def test_an_entry_rolled_back_leaves_the_chain_whole(db: Session) -> None:
+    savepoint = db.begin_nested()
+    _write_uncommitted(db, "gone")
+    savepoint.rollback()
+    _write(db, 2, tag="kept")
+    assert verify_chain(db).ok
+
+
+def test_the_worker_anchors_the_head_in_the_log_only_when_it_moved(
+    db: Session, written: list[AuditEntry]
+) -> None:
+    anchoring = Anchoring()
+    with structlog.testing.capture_logs() as logs:
+        first = anchoring.run_due_anchor(db)
+        again = anchoring.run_due_anchor(db)
+    assert first == [f"{written[-1].seq}:{written[-1].hash}"] and again == []
+    assert [log["event"] for log in logs] == ["audit.anchor"]
+    line = json.dumps({"event": "audit.anchor", "seq": logs[0]["seq"], "hash": logs[0]["hash"]})
+    assert anchors_in_log(["other line", line]) == [
+        Anchor(written[-1].seq or 0, written[-1].hash or "")
+    ]
+
+
+def test_verify_command_passes_then_names_the_altered_entry(
+    monkeypatch: pytest.MonkeyPatch, runtime: Runtime, db: Session, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(base, "runtime", lambda: runtime)
+    written = _write(db)
+    runner = CliRunner()
+    try:
+        fine = runner.invoke(app, ["audit", "verify"])
+        assert fine.exit_code == 0, fine.output
+        assert "audit chain intact" in fine.output
+        log = tmp_path / "tongban.log"
+        log.write_text(
+            json.dumps({"event": "audit.anchor", "seq": written[-1].seq, "hash": written[-1].hash})
+            + "\n",
+            encoding="utf-8",
+        )
+        anchored = runner.invoke(app, ["audit", "verify", "--anchors-from", str(log)])
+        assert anchored.exit_code == 0 and "1 anchors" in anchored.output
+        db.execute(
+            text("UPDATE audit_entries SET opinion = 'x' WHERE id = :id"), {"id": written[2].id}
+        )
+        db.commit()
+        broken = runner.invoke(app, ["audit", "verify"])
+    finally:
+        structlog.reset_defaults()
+    assert broken.exit_code == 1
+    assert f"seq={written[2].seq} id={written[2].id}" in broken.output
+    assert "altered" in broken.output
+
+
+def test_two_transactions_committing_at_once_do_not_fork_the_chain(
+    committing_engine: Engine,
+) -> None:
+    """The first holds the chain's lock (sealed, not yet committed); the second, committing
+    meanwhile, must wait and chain after it, not after the same head."""
+    first = Session(committing_engine)
+    _write_uncommitted(first, "race-a")
+    chain.seal(first)  # takes the lock, appends after the head
+    done = threading.Event()
+    errors: list[BaseException] = []
+
+    def second_writer() -> None:
+        try:
+            with Session(committing_engine) as second:
+                _write(second, 2, tag="race-b")
+        except BaseException as error:
+            errors.append(error)
+        done.set()
+
+    thread = threading.Thread(target=second_writer)
+    thread.start()
+    assert not done.wait(1.0)  # waits for the chain's lock (or SQLite's write lock)
+    first.commit()
+    first.close()
+    thread.join(timeout=20)
+    assert not errors, errors
+    with Session(committing_engine) as check:
+        a = check.scalars(select(AuditEntry).where(AuditEntry.object_id.like("race-a%"))).all()
+        b = check.scalars(select(AuditEntry).where(AuditEntry.object_id.like("race-b%"))).all()
+        assert b[0].prev_hash == a[-1].hash and b[0].seq == (a[-1].seq or 0) + 1
+        assert verify_chain(check).ok
+
+
+def _write_uncommitted(session: Session, tag: str) -> None:
+    for i in range(2):
+        audit.record(
+            session,
+            at=START,
+            action="test.race",
+            actor=audit.SYSTEM,
+            object_type="test",
+            object_id=f"{tag}{i}",
+        )
+
+
+def test_summary() -> None:
+    print(f"\naudit tampering: {len(ATTEMPTS)} attempts, {len(ATTEMPTS)} detected")
+
+
+def test_the_migration_chains_the_entries_written_before_it(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    upgrade(url, "0009_sharing")
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            for i in range(3):
+                conn.execute(
+                    text(
+                        "INSERT INTO audit_entries (at, action, actor_name, object_type,"
+                        " object_id, data) VALUES (:at, 'case.submitted', '张三', 'case', :o,"
+                        " :d)"
+                    ),
+                    {"at": START.replace(tzinfo=None), "o": str(i), "d": '{"号": [1, 2.5]}'},
+                )
+        upgrade(url)
+        with Session(engine) as session:
+            report = verify_chain(session)
+            assert report.ok and report.checked == 3
+            _write(session, 2, tag="after")
+            assert verify_chain(session).checked == 5
+    finally:
+        engine.dispose()

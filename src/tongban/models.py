@@ -10,6 +10,8 @@ def load_all() -> None:
     from tongban.audit import models as _audit  # noqa: F401
     from tongban.cases import models as _cases  # noqa: F401
     from tongban.catalog import models as _catalog  # noqa: F401
+    from tongban.lenient import hooks as _lenient  # noqa: F401  (acceptance, holds, late uploads)
+    from tongban.lenient import models as _lenient_models  # noqa: F401
     from tongban.licences import issuing, provider  # noqa: F401 — the licence maker and provider
     from tongban.outbox import models as _outbox  # noqa: F401
     from tongban.ratings import models as _ratings  # noqa: F401

@@ -14,6 +14,7 @@ import structlog
 
 from tongban.cases import service as cases
 from tongban.db import unit_of_work
+from tongban.lenient import service as lenient
 from tongban.licences import tasks as licences
 from tongban.timeutil import utcnow
 from tongban.web.runtime import Runtime
@@ -30,7 +31,16 @@ def run_once(runtime: Runtime, *, now: datetime | None = None) -> dict[str, list
         log.info("case.deem_accept", case=number)
     with unit_of_work(runtime.sessions) as session:
         expired = licences.expire_licences(session, now=moment)
-    return {"deemed_accepted": accepted, "licences_expired": expired}
+    with unit_of_work(runtime.sessions) as session:
+        checks = lenient.run_due_post_checks(session, now=moment)
+    with unit_of_work(runtime.sessions) as session:
+        deficiencies = lenient.run_due_deficiencies(session, now=moment, store=runtime.store)
+    return {
+        "deemed_accepted": accepted,
+        "licences_expired": expired,
+        "post_checks_overdue": checks,
+        "deficiencies_due": deficiencies,
+    }
 
 
 class EmbeddedWorker:

@@ -40,6 +40,12 @@ APPLICANT_TOPICS: dict[str, str] = {
     "licence.revoked": "licence_status_changed",
     "licence.cancelled": "licence_status_changed",
     "licence.expired": "licence_status_changed",
+    "case.commitment_refused": "commitment_refused",  # 告知承诺 not open to the applicant
+    "post_check.failed": "post_check_failed",  # the licence was revoked
+    "case.deficiency_accepted": "deficiency_notice",  # 容缺受理通知书
+    "case.deficiency_reminder": "deficiency_reminder",
+    "case.deficiency_supplied": "deficiency_supplied",
+    "case.terminate": "case_terminated",  # 终止办理
 }
 
 

@@ -150,3 +150,23 @@ def test_a_c_rating_refuses_too(client: TestClient, as_user: Any, db: Session) -
     number = _accepted(client, as_user)
     standing = client.get(f"{API}/cases/{number}/lenient", headers=as_user("scjg")).json()
     assert standing["commitment"] == "refused" and "C级" in standing["refusal"]
+
+
+def test_the_restaurant_bundle_reviews_only_its_ordinary_item(
+    client: TestClient, as_user: Any
+) -> None:
+    """我要开餐馆: the food licence (commitment) is approved on the commitment at
+    acceptance, the business licence (ordinary) is still reviewed; the approver decides,
+    and the post-check concerns the food licence only."""
+    number = str(submitted(client, as_user("minfeng"), "3501-BUNDLE-KCG")["number"])
+    scjg = as_user("scjg")
+    assert act(client, scjg, open_task(client, scjg, number, "accept"), "accept").status_code == 200
+    reviews = [t for t in tasks_of(client, scjg, number) if t["stage"] == "review"]
+    assert [t["item_code"] for t in reviews] == ["3501-SCJG-001"]
+    body = {"outcome": "approved", "opinion": "符合设立登记条件"}
+    assert act(client, scjg, reviews[0], "review", **body).status_code == 200
+    assert client.get(f"{API}/post-checks", headers=scjg).json() == []  # not decided yet
+    decide = open_task(client, scjg, number, "decide")
+    assert act(client, scjg, decide, "approve", opinion="准予许可").status_code == 200
+    checks = client.get(f"{API}/post-checks", headers=scjg).json()
+    assert [(c["case_number"], c["item_code"]) for c in checks] == [(number, FOOD)]

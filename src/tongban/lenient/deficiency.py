@@ -7,13 +7,12 @@ is missing, in what form, by when) and the case runs on. The deadline is the ite
 ``deficiency.limit`` in working days from acceptance (default: its promised limit), never
 later than the promised limit itself. Until every missing material is uploaded the
 applicant may upload exactly those, and the results are withheld; one reminder goes out
-on the last working day; a missed deadline ends the case (终止办理) with a notice.
-``run_due_deficiencies`` is the worker's idempotent sweep.
+on the last working day; a missed deadline ends the case (终止办理) with a notice
+(``awaiting``, whose ``run_due_deficiencies`` is the worker's idempotent sweep).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -23,11 +22,10 @@ from sqlalchemy.orm import Session
 from tongban import timefmt
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
-from tongban.audit.service import SYSTEM, Actor, record
+from tongban.audit.service import Actor, record
 from tongban.cases import service as cases
 from tongban.cases.core import access
-from tongban.cases.core.transition import lock_case
-from tongban.cases.enums import FINAL_STATES, CaseState, ClockKind
+from tongban.cases.enums import CaseState, ClockKind
 from tongban.cases.materials import provision, signing
 from tongban.cases.models import Case, Material
 from tongban.errors import Conflict
@@ -186,7 +184,7 @@ def accept(
     )
     row.due_at = min(row.due_at, _promised_due(case) or row.due_at)
     row.notice_document_id = _notice(session, case, row, store, now).id
-    _audit(session, case, row, "case.deficiency_accepted", actor_of(user), now, opinion)
+    audit(session, case, row, "case.deficiency_accepted", actor_of(user), now, opinion)
     return row
 
 
@@ -224,7 +222,7 @@ def _notice(session: Session, case: Case, row: Deficiency, store: FileStore, now
     )
 
 
-def _audit(
+def audit(
     session: Session,
     case: Case,
     row: Deficiency,
@@ -233,6 +231,7 @@ def _audit(
     now: datetime,
     opinion: str | None = None,
 ) -> None:
+    """Audit a change of the deficiency: the applicant hears of it (``outbox``)."""
     record(
         session,
         at=now,
@@ -248,107 +247,4 @@ def _audit(
             "due_at": row.due_at.isoformat(),
             "due_label": timefmt.deadline(row.due_at),
         },
-    )
-
-
-def outstanding(session: Session, row: Deficiency) -> list[dict[str, Any]]:
-    """The listed materials not yet uploaded after acceptance."""
-    rows = provision.current_rows(session, case=row.case)
-    return [
-        m
-        for m in row.materials
-        if m["code"] not in rows or rows[m["code"]].uploaded_at < row.accepted_at
-    ]
-
-
-def allows(session: Session, case: Case, code: str, now: datetime) -> bool:
-    """A late upload: a listed material of an open deficiency, before its deadline."""
-    row = get(session, case=case)
-    return (
-        row is not None
-        and row.state == DeficiencyState.open
-        and now < row.due_at
-        and code in {m["code"] for m in row.materials}
-    )
-
-
-def uploaded(session: Session, case: Case, material: Material, now: datetime) -> None:
-    """A listed material arrived: once all have, the deficiency is settled."""
-    row = get(session, case=case)
-    if row is None or outstanding(session, row):
-        return
-    row.state, row.closed_at = DeficiencyState.supplied, now
-    applicant = session.get_one(User, case.applicant_id)
-    _audit(session, case, row, "case.deficiency_supplied", actor_of(applicant), now)
-
-
-def hold(session: Session, case: Case) -> tuple[str, str] | None:
-    """Results are withheld while listed materials are awaited."""
-    row = get(session, case=case)
-    if row is None or row.state != DeficiencyState.open:
-        return None
-    names = "、".join(m["name"] for m in outstanding(session, row))
-    return (
-        f"容缺材料（{names}）尚未补齐，证照（结果）暂缓发放；补齐期限截至 "
-        f"{timefmt.deadline(row.due_at)}。",
-        "Results are withheld until the materials missing at acceptance arrive.",
-    )
-
-
-def list_open(session: Session, *, department: str) -> Sequence[Deficiency]:
-    """Open deficiencies of a lead department's cases, the earliest deadline first."""
-    query = (
-        select(Deficiency)
-        .join(Case, Case.id == Deficiency.case_id)
-        .where(Deficiency.state == DeficiencyState.open, Case.lead_department == department)
-    )
-    return session.scalars(query.order_by(Deficiency.due_at)).all()
-
-
-def run_due_deficiencies(session: Session, *, now: datetime, store: FileStore) -> list[str]:
-    """Remind once on the last working day; end the case once its deadline passed with
-    materials missing (终止办理, with a notice). The case numbers acted on. Idempotent:
-    a reminded or closed deficiency is not acted on again."""
-    done = []
-    query = select(Deficiency).where(Deficiency.state == DeficiencyState.open)
-    for row in session.scalars(query.order_by(Deficiency.id)).all():
-        case = row.case
-        if case.state in FINAL_STATES:
-            row.closed_at = row.closed_at or now
-            continue
-        if now >= row.due_at:
-            _miss(session, case, row, store, now)
-            done.append(case.number)
-        elif row.remind_at is not None and now >= row.remind_at and row.reminded_at is None:
-            row.reminded_at = now
-            _audit(session, case, row, "case.deficiency_reminder", SYSTEM, now)
-            done.append(case.number)
-    return done
-
-
-def _miss(session: Session, case: Case, row: Deficiency, store: FileStore, now: datetime) -> None:
-    names = "、".join(m["name"] for m in outstanding(session, row))
-    reasons = (
-        f"容缺受理所缺材料（{names}）未在补齐期限（截至 {timefmt.deadline(row.due_at)}）内补齐，"
-        "终止办理。"
-    )
-    cases.terminate(
-        session, lock_case(session, case_id=case.id), actor=SYSTEM, reasons=reasons, now=now
-    )
-    row.state, row.closed_at = DeficiencyState.missed, now
-    lines = [
-        ("事项名称", case.title),
-        ("终止日期", timefmt.chinese_date(now)),
-        ("终止原因", reasons),
-    ]
-    footer = "如不服，可在收到之日起六十日内申请行政复议，或六个月内提起行政诉讼；可重新申请。"
-    cases.issue_notice(
-        session,
-        case=case,
-        title="终止办理通知书",
-        kind="termination",
-        lines=lines,
-        footer=footer,
-        store=store,
-        now=now,
     )

@@ -6,9 +6,9 @@ Imported by ``tongban.models.load_all``."""
 from __future__ import annotations
 
 from tongban.cases.core import hooks
-from tongban.lenient import commitment, deficiency
+from tongban.lenient import awaiting, commitment
 
 hooks.ACCEPTED.append(commitment.on_accepted)
 hooks.DECIDED.append(commitment.on_decided)
-hooks.HOLDS.append(deficiency.hold)
-hooks.LATE_UPLOADS.append(hooks.LateUpload(allows=deficiency.allows, uploaded=deficiency.uploaded))
+hooks.HOLDS.append(awaiting.hold)
+hooks.LATE_UPLOADS.append(hooks.LateUpload(allows=awaiting.allows, uploaded=awaiting.uploaded))

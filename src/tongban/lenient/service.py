@@ -14,6 +14,8 @@
 This module is the only one other domains import.
 """
 
+from tongban.lenient.awaiting import list_open as open_deficiencies
+from tongban.lenient.awaiting import outstanding, run_due_deficiencies
 from tongban.lenient.commitment import decision as commitment_decision
 from tongban.lenient.commitment import (
     for_case as checks_for_case,
@@ -30,15 +32,7 @@ from tongban.lenient.deficiency import get as get_deficiency
 from tongban.lenient.deficiency import (
     letter as deficiency_letter,
 )
-from tongban.lenient.deficiency import (
-    list_open as open_deficiencies,
-)
-from tongban.lenient.deficiency import (
-    outstanding,
-    run_due_deficiencies,
-    sign_commitment,
-    signed,
-)
+from tongban.lenient.deficiency import sign_commitment, signed
 from tongban.lenient.eligibility import Refusal, may_use_lenient, refusal, register_case_risk
 from tongban.timefmt import deadline as deadline_label
 

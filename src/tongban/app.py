@@ -29,8 +29,12 @@ from tongban.models import load_all
 from tongban.online.api import router as cases_api
 from tongban.online.draft_views import router as draft_views
 from tongban.online.material_views import router as material_views
+from tongban.online.progress_views import api_router as progress_api
+from tongban.online.progress_views import router as progress_views
 from tongban.online.submit_views import router as submit_views
 from tongban.online.views import router as case_views
+from tongban.queueing.api import router as queueing_api
+from tongban.queueing.views import router as queueing_views
 from tongban.ratings.api import router as ratings_api
 from tongban.ratings.views import router as ratings_views
 from tongban.sharing.api import router as sharing_api
@@ -66,6 +70,8 @@ API_ROUTERS = (
     calendar_api,
     holidays_api,
     sharing_api,
+    progress_api,
+    queueing_api,
     lenient_api,
 )
 STORABLE = [Depends(refuse_unstorable_text)]  # no query, path or form field holds NUL
@@ -85,6 +91,8 @@ PAGE_ROUTERS = (
     sharing_views,
     preview_views,
     catalog_admin_views,
+    progress_views,
+    queueing_views,
     lenient_views,
 )
 

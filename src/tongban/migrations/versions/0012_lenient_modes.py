@@ -1,7 +1,7 @@
 """post-approval checks (事后核查) and acceptances with deficiencies (容缺受理)
 
 Revision ID: 0012_lenient_modes
-Revises: 0009_sharing
+Revises: 0011_case_channel
 Create Date: 2026-11-30 12:20:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import tongban.db
 
 revision: str = "0012_lenient_modes"
-down_revision: str | None = "0009_sharing"
+down_revision: str | None = "0011_case_channel"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

@@ -22,6 +22,8 @@ from tongban.catalog.admin_views import router as catalog_admin_views
 from tongban.catalog.api import router as catalog_api
 from tongban.catalog.views import router as catalog_views
 from tongban.holidays.api import router as holidays_api
+from tongban.lenient.api import router as lenient_api
+from tongban.lenient.views import router as lenient_views
 from tongban.licences.api import router as licences_api
 from tongban.licences.setup import configure as configure_licences
 from tongban.licences.views import router as licences_views
@@ -77,6 +79,7 @@ API_ROUTERS = (
     benefits_api,
     progress_api,
     queueing_api,
+    lenient_api,
 )
 STORABLE = [Depends(refuse_unstorable_text)]  # no query, path or form field holds NUL
 PAGE_ROUTERS = (
@@ -99,6 +102,7 @@ PAGE_ROUTERS = (
     notifications_views,
     progress_views,
     queueing_views,
+    lenient_views,
 )
 
 

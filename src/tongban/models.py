@@ -14,6 +14,8 @@ def load_all() -> None:
     from tongban.cases.core import watch as _watch  # noqa: F401  the clock.watch job
     from tongban.catalog import models as _catalog  # noqa: F401
     from tongban.jobs import models as _jobs  # noqa: F401
+    from tongban.lenient import hooks as _lenient  # noqa: F401  (acceptance, holds, late uploads)
+    from tongban.lenient import models as _lenient_models  # noqa: F401
     from tongban.licences import issuing, provider  # noqa: F401 — the licence maker and provider
     from tongban.outbox import models as _outbox  # noqa: F401
     from tongban.queueing import models as _queueing  # noqa: F401

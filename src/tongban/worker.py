@@ -27,6 +27,7 @@ from tongban.benefits import service as benefits
 from tongban.cases import service as cases
 from tongban.db import reading_session, unit_of_work
 from tongban.jobs import service as jobs
+from tongban.lenient import service as lenient
 from tongban.licences import tasks as licences
 from tongban.notifications import service as notifications
 from tongban.ratings import service as ratings
@@ -65,11 +66,17 @@ def run_sweeps(runtime: Runtime, *, now: datetime) -> dict[str, list[str]]:
         invited = ratings.run_due_invitations(session, now=now)
     with unit_of_work(runtime.sessions) as session:
         sent = notifications.run_due_notifications(session, now=now, settings=runtime.settings)
+    with unit_of_work(runtime.sessions) as session:
+        checks = lenient.run_due_post_checks(session, now=now)
+    with unit_of_work(runtime.sessions) as session:
+        deficiencies = lenient.run_due_deficiencies(session, now=now, store=runtime.store)
     with reading_session(runtime.sessions) as session:
         anchored = ANCHORING.run_due_anchor(session)
     return {
         "deemed_accepted": accepted,
         "licences_expired": expired,
+        "post_checks_overdue": checks,
+        "deficiencies_due": deficiencies,
         "benefits_run": proactive,
         "ratings_invited": invited,
         "notifications_sent": sent,

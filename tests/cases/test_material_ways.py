@@ -124,6 +124,8 @@ def test_a_held_licence_satisfies_the_id_card_without_an_upload(
     case = _draft(db, applicant)
     library.held[case.form_data["applicant_id_number"]] = "35010320250001"
     store = LocalFileStore(tmp_path)
+    # complete, so that a plain acceptance is allowed (a missing 容缺 one needs 容缺受理)
+    _upload(db, case, applicant, store, "TERMINATION_PROOF")
     cases.submit_case(db, case_id=case.id, user=applicant, now=NOW, store=store)
     row = provision.current_rows(db, case=case)["ID_CARD"]
     assert (row.way, row.trust_level, row.reference) == ("licence", TrustLevel.a, "35010320250001")

@@ -295,6 +295,13 @@ def test_english_tour_renders_every_template(
     assert "Download the e-licence (PDF)" in pages[-1]
     pages.append(holder.get("/licences/verify", params={"q": result["number"]}).text)
     assert "The licence is genuine and in force." in pages[-1]
+    # 告知承诺: the food licence's post-approval check, on the checking department's page
+    checker = signed_in("scjg")
+    checker.cookies.set("tongban_lang", "en")
+    queue = checker.get("/staff").text
+    assert "Post-approval checks to do" in queue
+    pages.append(checker.get(found(r'href="(/staff/post-checks/\d+)"', queue)).text)
+    assert "What to check" in pages[-1] and "Record the finding" in pages[-1]
     # queue tickets (排号): halls, booking, my bookings, the kiosk, the display, the window
     booker = signed_in("lisi")
     booker.cookies.set("tongban_lang", "en")

@@ -11,8 +11,12 @@ from tests.web.support import ITEM, PDF, VALID, SignedIn, apply, case_number, cs
 ID_PDF = {"m_ID_CARD": ("id.pdf", PDF, "application/pdf")}
 
 
-def _submitted(signed_in: SignedIn) -> str:
-    return case_number(apply(signed_in("zhangsan"), ITEM, VALID, ID_PDF).text)
+# with the 容缺 material too: a case missing it is accepted only with deficiencies
+COMPLETE = {**ID_PDF, "m_TERMINATION_PROOF": ("end.pdf", PDF, "application/pdf")}
+
+
+def _submitted(signed_in: SignedIn, files: dict[str, tuple[str, bytes, str]] = ID_PDF) -> str:
+    return case_number(apply(signed_in("zhangsan"), ITEM, VALID, files).text)
 
 
 def _task_of(client: TestClient, number: str) -> str:
@@ -55,7 +59,7 @@ def test_task_page_shows_the_case_and_the_acceptance_actions(signed_in: SignedIn
 
 
 def test_clerk_accepts_and_the_case_runs_to_completion(signed_in: SignedIn) -> None:
-    number = _submitted(signed_in)
+    number = _submitted(signed_in, COMPLETE)
     client = signed_in("rs")
     accepted = _act(client, _task_of(client, number), "accept", opinion="材料齐全，予以受理。")
     assert accepted.status_code == 200 and str(accepted.url).endswith("/staff?done=accept")

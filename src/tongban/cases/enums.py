@@ -15,10 +15,17 @@ class CaseState(StrEnum):
     rejected = "rejected"  # 不予受理
     refused = "refused"  # 不予许可
     withdrawn = "withdrawn"  # 撤回
+    terminated = "terminated"  # 终止办理: a deficiency (容缺) not supplied in time
 
 
 FINAL_STATES = frozenset(
-    {CaseState.completed, CaseState.rejected, CaseState.refused, CaseState.withdrawn}
+    {
+        CaseState.completed,
+        CaseState.rejected,
+        CaseState.refused,
+        CaseState.withdrawn,
+        CaseState.terminated,
+    }
 )
 
 

@@ -33,8 +33,9 @@ from tongban.cases.materials.registry import Provided, ProvidedFile, Unavailable
 from tongban.cases.materials.registry import register as register_provider
 from tongban.cases.materials.signing import letter, sign_material
 from tongban.cases.materials.trust import check_original, level_name
-from tongban.cases.stages.decision import approve_case, refuse_case
+from tongban.cases.stages.decision import approve_by_rule, approve_case, refuse_case
 from tongban.cases.stages.delivery import deliver_result, issue_result
+from tongban.cases.stages.documents import issue_notice
 from tongban.cases.stages.drafting import (
     add_material,
     check_applies,
@@ -54,7 +55,8 @@ from tongban.cases.stages.intake import (
     withdraw_case,
 )
 from tongban.cases.stages.limits import extend_limit, pause_clock, resume_clock
-from tongban.cases.stages.rounds import review_task
+from tongban.cases.stages.progress import terminate
+from tongban.cases.stages.rounds import review_by_rule, review_task
 from tongban.cases.tasks import run_deemed_acceptance
 
 __all__ = [
@@ -63,6 +65,7 @@ __all__ = [
     "Unavailable",
     "accept_case",
     "add_material",
+    "approve_by_rule",
     "approve_case",
     "asks_upload",
     "calendar",
@@ -81,6 +84,7 @@ __all__ = [
     "get_result",
     "get_task",
     "grant_case",
+    "issue_notice",
     "issue_result",
     "legal_time_left",
     "letter",
@@ -98,6 +102,7 @@ __all__ = [
     "resubmit_case",
     "results",
     "resume_clock",
+    "review_by_rule",
     "review_task",
     "run_deemed_acceptance",
     "settle_verified",
@@ -105,6 +110,7 @@ __all__ = [
     "spec_of",
     "submit_case",
     "task_time_left",
+    "terminate",
     "timeline",
     "update_form",
     "withdraw_case",

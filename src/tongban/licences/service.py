@@ -31,8 +31,10 @@ __all__ = [
     "get_licence",
     "held_licence",
     "issue_licence",
+    "list_for_case",
     "list_for_code",
     "list_for_holder",
+    "revoke_for_cause",
     "verify_file",
     "verify_lookup",
 ]
@@ -91,6 +93,16 @@ def list_for_code(session: Session, *, holder_code: str) -> Sequence[Licence]:
     return session.scalars(query.order_by(Licence.issued_at.desc(), Licence.id.desc())).all()
 
 
+def list_for_case(
+    session: Session, *, case_id: int, item_code: str | None = None
+) -> Sequence[Licence]:
+    """The licences issued on one case (of one of its items), oldest first."""
+    query = select(Licence).where(Licence.case_id == case_id)
+    if item_code is not None:
+        query = query.where(Licence.item_code == item_code)
+    return session.scalars(query.order_by(Licence.id)).all()
+
+
 def held_licence(session: Session, *, name: str, holder: User, today: date) -> Licence | None:
     """A licence named ``name`` in force today that ``holder`` holds: issued under their
     account's ID number or credit code, or on one of their own cases."""
@@ -135,6 +147,23 @@ def change_status(
             "只有发证部门的核准人员可以变更证照状态。",
             "Only the issuing department's approvers may change it.",
         )
+    actor = Actor(id=user.id, name=user.display_name, department_code=user.department_code)
+    return _apply(session, licence, action, reason, actor, now)
+
+
+def revoke_for_cause(
+    session: Session, *, licence: Licence, reason: str, actor: Actor, now: datetime
+) -> Licence:
+    """Revoke (撤销) a licence whose grant a procedure found wanting, e.g. a failed
+    post-approval check of a commitment approval (国办发〔2020〕42号: a false commitment
+    revokes the licence); audited ``licence.revoked`` with the reason. The caller checks
+    who may; Conflict when the licence is no longer valid or suspended."""
+    return _apply(session, licence, "revoke", reason, actor, now)
+
+
+def _apply(
+    session: Session, licence: Licence, action: str, reason: str, actor: Actor, now: datetime
+) -> Licence:
     sources, target = TRANSITIONS[action]
     if licence.status not in sources:
         raise Conflict(
@@ -143,7 +172,6 @@ def change_status(
         )
     before = licence.status
     licence.status, licence.status_reason, licence.status_changed_at = target, reason.strip(), now
-    actor = Actor(id=user.id, name=user.display_name, department_code=user.department_code)
     record(
         session,
         at=now,

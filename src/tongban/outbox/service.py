@@ -49,6 +49,12 @@ APPLICANT_TOPICS: dict[str, str] = {
     "rating.invite": "rating_invited",  # 智能邀评: a finished case not rated in time
     "benefit.offered": "benefit_offered",  # 免申即享: found eligible, one click to accept
     "benefit.granted": "benefit_granted",  # 免申即享: granted with no action
+    "case.commitment_refused": "commitment_refused",  # 告知承诺 not open to the applicant
+    "post_check.failed": "post_check_failed",  # the licence was revoked
+    "case.deficiency_accepted": "deficiency_notice",  # 容缺受理通知书
+    "case.deficiency_reminder": "deficiency_reminder",
+    "case.deficiency_supplied": "deficiency_supplied",
+    "case.terminate": "case_terminated",  # 终止办理
 }
 
 

@@ -162,6 +162,16 @@ def _enterprise(
     }
 
 
+def _credit(rng: random.Random, credit_code: str, owned: set[str]) -> dict[str, Any]:
+    """A public credit record: mostly A, some C (失信), half of those on the list of
+    seriously dishonest entities; the demo accounts' own firms are always A, so their
+    lenient modes (告知承诺, 容缺受理) work in the demo."""
+    rating = rng.choices(("A", "B", "C"), (70, 25, 5))[0]
+    if credit_code in owned:
+        return {"rating": "A", "dishonest": False}
+    return {"rating": rating, "dishonest": rating == "C" and sum(map(ord, credit_code)) % 2 == 0}
+
+
 def _adult(person: dict[str, Any]) -> bool:
     return date.fromisoformat(person["birth_date"]) <= TODAY - timedelta(days=365 * 22)
 
@@ -259,6 +269,7 @@ def generate(
         _enterprise(rng, ids, rng.choice(adults), None)
         for _ in range(max(enterprises - len(firms), 0))
     ]
+    owned = {a["credit_code"] for a in owners}
     for firm in firms:
         pop.add("enterprise_register", firm["credit_code"], firm)
         pop.add(
@@ -270,14 +281,7 @@ def generate(
                 "tax_cleared": rng.random() < 0.95,
             },
         )
-        pop.add(
-            "credit",
-            firm["credit_code"],
-            {
-                "rating": rng.choices(("A", "B", "C"), (70, 25, 5))[0],
-                "dishonest": False,
-            },
-        )
+        pop.add("credit", firm["credit_code"], _credit(rng, firm["credit_code"], owned))
         if progress:
             progress()
     for person in persons:

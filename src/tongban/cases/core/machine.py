@@ -25,6 +25,7 @@ class Event(StrEnum):
     refuse = "refuse"
     issue = "issue"
     deliver = "deliver"
+    terminate = "terminate"  # 容缺受理: the missing materials did not arrive in time
 
 
 S = CaseState
@@ -57,6 +58,9 @@ TRANSITIONS: dict[tuple[CaseState, Event], tuple[CaseState, ...]] = {
     (S.in_decision, Event.refuse): (S.refused,),
     (S.issuing, Event.issue): (S.delivering, S.completed),
     (S.delivering, Event.deliver): (S.completed,),
+    (S.in_review, Event.terminate): (S.terminated,),
+    (S.in_decision, Event.terminate): (S.terminated,),
+    (S.issuing, Event.terminate): (S.terminated,),
 }
 
 STATE_NAMES_ZH = {
@@ -71,6 +75,7 @@ STATE_NAMES_ZH = {
     S.rejected: "不予受理",
     S.refused: "不予许可",
     S.withdrawn: "已撤回",
+    S.terminated: "已终止",
 }
 
 

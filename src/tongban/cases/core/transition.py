@@ -38,6 +38,7 @@ EVENT_NAMES_ZH = {
     Event.refuse: "不予许可",
     Event.issue: "制证",
     Event.deliver: "送达",
+    Event.terminate: "终止办理",
 }
 
 

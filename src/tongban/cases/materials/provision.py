@@ -93,6 +93,16 @@ class Resolution:
         ]
 
 
+def deficient(session: Session, *, case: Case, now: datetime) -> list[dict[str, Any]]:
+    """The required materials marked 容缺 (``deficiency_allowed``) that nothing satisfies:
+    the case may be accepted without them only as an acceptance with deficiencies."""
+    return [
+        r.entry
+        for r in resolve(session, case=case, now=now)
+        if r.way is None and r.entry["required"] and r.entry.get("deficiency_allowed")
+    ]
+
+
 def current_rows(session: Session, *, case: Case) -> dict[str, Material]:
     """The material rows in force, by material code."""
     query = select(Material).where(Material.case_id == case.id, Material.replaced_at.is_(None))

@@ -95,6 +95,24 @@ def sign_material(
     if case.state not in (CaseState.draft, CaseState.correction_requested):
         raise Conflict("办件已提交，不能再签署。", "The case was submitted; signing is closed.")
     read = letter(session, case=case, material_code=material_code)
+    return sign_text(session, case=case, user=user, read=read, name=name, store=store, now=now)
+
+
+def sign_text(
+    session: Session,
+    *,
+    case: Case,
+    user: User,
+    read: dict[str, Any],
+    name: str,
+    store: FileStore,
+    now: datetime,
+) -> Material:
+    """Sign the text ``read`` (``{code, name, text, sha256, version}``, as :func:`letter`
+    gives it, or a commitment the platform writes, such as the 容缺承诺书) in the name of
+    the case's applicant, typed as registered; kept as material ``read["code"]`` with its
+    PDF. The caller checks who may sign and when."""
+    material_code = str(read["code"])
     applicant = session.get_one(User, case.applicant_id)
     if fold(name) != fold(applicant.display_name):
         raise InvalidInput(

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
+from tongban.audit.service import Actor
 from tongban.cases.core.machine import Event
 from tongban.cases.core.transition import finish_task, locked_task
-from tongban.cases.enums import RoundOutcome, Stage, TaskOutcome
+from tongban.cases.enums import RoundOutcome, Stage, TaskOutcome, TaskState
 from tongban.cases.models import Case, Task
 from tongban.cases.stages.progress import move_on, refuse
 from tongban.errors import Conflict, InvalidInput
@@ -79,3 +80,20 @@ def refuse_case(
     )
     refuse(session, case, actor=actor, reasons=opinion, now=now, store=store)
     return case
+
+
+def approve_by_rule(
+    session: Session, *, case: Case, actor: Actor, opinion: str, now: datetime, store: FileStore
+) -> bool:
+    """Approve (核准) for a rule, not a person (告知承诺: decided on the signed commitment)
+    when the decision task is open and no department refused; whether it was approved."""
+    task = next(
+        (t for t in case.tasks if t.stage == Stage.decide and t.state == TaskState.open), None
+    )
+    if task is None or case.review_outcome == RoundOutcome.refused:
+        return False
+    finish_task(
+        session, task=task, outcome=TaskOutcome.approved, actor=actor, opinion=opinion, now=now
+    )
+    move_on(session, case, event=Event.approve, actor=actor, now=now, store=store, opinion=opinion)
+    return True

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
+from tongban.cases.core import hooks
 from tongban.cases.core.definition import spec_of
 from tongban.cases.core.machine import Event
 from tongban.cases.core.transition import change_state, finish_task, locked_task
@@ -38,6 +39,7 @@ def issue_result(
     if task.stage != Stage.issue:
         raise Conflict("这不是制证任务。", "This is not an issuing task.")
     case = task.case
+    hooks.check_hold(session, case)
     actor = actor_of(user)
     finish_task(
         session, task=task, outcome=TaskOutcome.approved, actor=actor, opinion=opinion, now=now

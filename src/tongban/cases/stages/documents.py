@@ -191,3 +191,33 @@ def issue_refusal(
         issued_at=now,
         valid_until=None,
     )
+
+
+def issue_notice(
+    session: Session,
+    *,
+    case: Case,
+    title: str,
+    kind: str,
+    lines: list[tuple[str, str]],
+    footer: str,
+    store: FileStore,
+    now: datetime,
+) -> ResultDocument:
+    """A notice to the applicant kept with the case's documents (容缺受理通知书, 终止办理
+    通知书): the case number and applicant first, then ``lines``."""
+    head = [("办件编号", case.number), ("申请人", _holder(case))]
+    pdf = render_pdf(title, head + lines, footer)
+    document = _store(
+        session,
+        case,
+        store,
+        item_code=None,
+        title=title,
+        kind=kind,
+        storage_key=store.put(pdf),
+        issued_at=now,
+        valid_until=None,
+    )
+    session.flush()
+    return document

@@ -15,7 +15,7 @@ from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit import service as audit
 from tongban.audit.service import Actor
-from tongban.cases.core import access, clocks, definition, prefill
+from tongban.cases.core import access, clocks, definition, hooks, prefill
 from tongban.cases.enums import CaseState, Channel, TrustLevel
 from tongban.cases.materials import provision
 from tongban.cases.models import Case, Material
@@ -231,12 +231,18 @@ def add_material(
 ) -> Material:
     """Attach an uploaded file to a material of the case, replacing an earlier one; a
     material the catalog has the platform provide (generated, signed online, verified by
-    its issuer, with no upload to fall back on) takes none."""
+    its issuer, with no upload to fall back on) takes none. After submission only a
+    material a registered late upload allows (容缺: awaited after acceptance)."""
     access.check_owner(user, case)
+    late = None
     if case.state not in (CaseState.draft, CaseState.correction_requested):
-        raise Conflict(
-            "办件已提交，不能再上传材料。", "The case was submitted; uploads are closed."
-        )
+        late = hooks.late_upload(session, case, material_code, now)
+        if late is None:
+            raise Conflict(
+                "办件已提交，不能再上传材料（容缺受理的办件可在补齐期限内上传所缺材料）。",
+                "The case was submitted; uploads are closed (a case accepted with "
+                "deficiencies takes its missing materials until their deadline).",
+            )
     wanted = definition.material(definition.spec_of(session, case), material_code)
     if wanted is None:
         raise InvalidInput(
@@ -272,6 +278,8 @@ def add_material(
     material.storage_key = material.sha256
     session.add(material)
     session.flush()
+    if late is not None:
+        late.uploaded(session, case, material, now)
     return material
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit.service import SYSTEM, Actor
-from tongban.cases.core import access, clocks, definition
+from tongban.cases.core import access, clocks, definition, hooks
 from tongban.cases.core.machine import Event
 from tongban.cases.core.transition import cancel_open_tasks, change_state, finish_task, lock_case
 from tongban.cases.enums import CaseState, ClockKind, PauseReason, Stage, TaskOutcome, TaskState
@@ -209,6 +209,22 @@ def _accept(
     _start_case_clocks(session, case, since)
     move_on(session, case, event=event, actor=actor, now=now, store=store, opinion=opinion)
     provision.on_accepted(session, case=case, now=now)
+    hooks.run(hooks.ACCEPTED, session, case, actor, now, store)
+
+
+def _check_no_deficiency(session: Session, case: Case, now: datetime) -> None:
+    """Conflict ``deficiencies_missing`` when required 容缺 materials are missing: such a
+    case is accepted only with deficiencies, which sets what is missing and by when."""
+    missing = provision.deficient(session, case=case, now=now)
+    if missing:
+        names = "、".join(f"“{entry['name']}”" for entry in missing)
+        names_en = ", ".join(str(entry.get("name_en") or entry["code"]) for entry in missing)
+        raise Conflict(
+            f"必需材料{names}尚未提交：请在申请人签署容缺承诺书后容缺受理，或一次性告知补正。",
+            f"Required materials missing ({names_en}): accept with deficiencies once the "
+            "applicant has signed the deficiency commitment, or send a correction notice.",
+            code="deficiencies_missing",
+        )
 
 
 def accept_case(
@@ -219,12 +235,16 @@ def accept_case(
     opinion: str | None,
     now: datetime,
     store: FileStore,
+    with_deficiencies: bool = False,
 ) -> Case:
     """Accept (受理): the case moves on to the reviewing departments (or its next stage). Past
     the art. 32 five working days the case was accepted by law on the day of receipt, and
-    counts from it."""
+    counts from it. Required 容缺 materials missing: Conflict unless ``with_deficiencies``
+    (the lenient domain's acceptance with deficiencies, which records them)."""
     case = lock_case(session, case_id=case_id)
     task = _open_accept_task(case, user)
+    if not with_deficiencies:
+        _check_no_deficiency(session, case, now)
     actor = actor_of(user)
     since = (case.received_at or now) if _deemed_accepted(case, now) else now
     finish_task(

@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tongban.audit.service import SYSTEM, Actor
-from tongban.cases.core import clocks, definition
+from tongban.cases.core import clocks, definition, hooks
 from tongban.cases.core.machine import STAGE_STATES, Event
-from tongban.cases.core.transition import change_state, finish_task
+from tongban.cases.core.transition import cancel_open_tasks, change_state, finish_task
 from tongban.cases.enums import CaseState, ClockKind, Stage, TaskOutcome
 from tongban.cases.models import Case, Task
 from tongban.cases.stages import documents, limits
@@ -70,13 +70,18 @@ def move_on(
         data=data,
         stages=stages,
     )
-    if case.decided_at is None and case.state in DECIDED:
+    decided = case.decided_at is None and case.state in DECIDED
+    if decided:
+        if Stage.issue not in stages:
+            hooks.check_hold(session, case)  # the decision issues the results: not yet
         _end_pause(session, case, actor, now)
         case.decided_at = now
         clocks.stop_clocks(session, case=case, now=now, kinds=[ClockKind.promised, ClockKind.legal])
         if Stage.issue not in stages:
             documents.issue_results(session, case=case, spec=spec, store=store, now=now)
     _start(session, case, now, store)
+    if decided:
+        hooks.run(hooks.DECIDED, session, case, actor, now, store)
 
 
 def _end_pause(session: Session, case: Case, actor: Actor, now: datetime) -> None:
@@ -153,3 +158,13 @@ def refuse(
         store=store,
         now=now,
     )
+
+
+def terminate(session: Session, case: Case, *, actor: Actor, reasons: str, now: datetime) -> None:
+    """End the case without a decision on the merits (终止办理): open work cancelled, every
+    clock stopped; the caller issues the notice saying why."""
+    _end_pause(session, case, actor, now)
+    change_state(session, now=now, case=case, event=Event.terminate, actor=actor, opinion=reasons)
+    cancel_open_tasks(session, case=case, actor=actor, now=now)
+    case.closed_at = now
+    clocks.stop_clocks(session, case=case, now=now)

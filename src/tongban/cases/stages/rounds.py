@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
-from tongban.audit.service import SYSTEM
+from tongban.audit.service import SYSTEM, Actor
 from tongban.cases.core import definition
 from tongban.cases.core.machine import Event
 from tongban.cases.core.transition import cancel_open_tasks, finish_task, locked_task
@@ -77,3 +77,28 @@ def review_task(
     finish_task(session, task=task, outcome=outcome, actor=actor, opinion=opinion, now=now)
     join_review_round(session, task.case, now, store)
     return task
+
+
+def review_by_rule(
+    session: Session,
+    *,
+    case: Case,
+    item_code: str,
+    actor: Actor,
+    opinion: str,
+    now: datetime,
+    store: FileStore,
+) -> None:
+    """Approve the open review tasks of one item for a rule, not a person (告知承诺: the
+    signed commitment stands for the proof); the round joins as after any review."""
+    open_tasks = [
+        t
+        for t in case.tasks
+        if t.stage == Stage.review and t.item_code == item_code and t.state == TaskState.open
+    ]
+    for task in open_tasks:
+        finish_task(
+            session, task=task, outcome=TaskOutcome.approved, actor=actor, opinion=opinion, now=now
+        )
+    if open_tasks:
+        join_review_round(session, case, now, store)

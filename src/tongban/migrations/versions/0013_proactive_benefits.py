@@ -1,7 +1,7 @@
 """proactive benefits: policy runs and offers
 
 Revision ID: 0013_proactive
-Revises: 0011_case_channel
+Revises: 0012_lenient_modes
 Create Date: 2026-11-30 11:55:30.438102
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import tongban.db
 
 revision: str = "0013_proactive"
-down_revision: str | None = "0011_case_channel"
+down_revision: str | None = "0012_lenient_modes"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

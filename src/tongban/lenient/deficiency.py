@@ -1,0 +1,250 @@
+"""Acceptance with deficiencies (容缺受理).
+
+When the main materials are complete and only required materials the catalog marks 容缺
+(``deficiency_allowed``) are missing, the applicant signs a deficiency commitment (容缺
+承诺书, listing them) and the clerk accepts: the platform issues the 容缺受理通知书 (what
+is missing, in what form, by when) and the case runs on. The deadline is the item's
+``deficiency.limit`` in working days from acceptance (default: its promised limit), never
+later than the promised limit itself. Until every missing material is uploaded the
+applicant may upload exactly those, and the results are withheld; one reminder goes out
+on the last working day; a missed deadline ends the case (终止办理) with a notice
+(``awaiting``, whose ``run_due_deficiencies`` is the worker's idempotent sweep).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tongban import timefmt
+from tongban.accounts.models import User
+from tongban.accounts.service import actor_of
+from tongban.audit.service import Actor, record
+from tongban.cases import service as cases
+from tongban.cases.core import access
+from tongban.cases.enums import CaseState, ClockKind
+from tongban.cases.materials import provision, signing
+from tongban.cases.models import Case, Material
+from tongban.errors import Conflict
+from tongban.files.store import FileStore
+from tongban.lenient import eligibility
+from tongban.lenient.enums import DeficiencyState
+from tongban.lenient.models import Deficiency
+
+COMMITMENT_CODE = "DEFICIENCY_COMMITMENT"
+COMMITMENT_TITLE = "容缺受理承诺书"
+FORMAT_NAMES = {"pdf": "PDF", "jpg": "JPG", "png": "PNG", "ofd": "OFD"}
+
+
+def get(session: Session, *, case: Case) -> Deficiency | None:
+    """The case's acceptance with deficiencies, if it was accepted so."""
+    return session.scalar(select(Deficiency).where(Deficiency.case_id == case.id))
+
+
+def limit_days(spec: dict[str, Any]) -> int:
+    """Working days to supply them: the shortest ``deficiency.limit`` of the case's items
+    with 容缺 materials, else the promised limit (in days)."""
+    limits = [
+        int(item["deficiency"]["limit"])
+        for item in spec["items"]
+        if item.get("deficiency") and any(m.get("deficiency_allowed") for m in item["materials"])
+    ]
+    promised = spec["time_limit"]
+    days = promised["promised"] if promised["unit"] == "working_days" else 1
+    return min(limits) if limits else max(int(days), 1)
+
+
+def form_of(entry: dict[str, Any]) -> str:
+    """In what form a material is to be supplied: file types and copies."""
+    kinds = "、".join(FORMAT_NAMES.get(f, f) for f in entry.get("formats") or ["pdf"])
+    return f"上传电子件（{kinds}）" + (f"，{entry['copies']}" if entry.get("copies") else "")
+
+
+def letter(session: Session, *, case: Case, now: datetime) -> dict[str, Any]:
+    """The deficiency commitment to sign (``signing.letter``'s shape), listing what is
+    missing now; Conflict when nothing 容缺 is missing."""
+    missing = provision.deficient(session, case=case, now=now)
+    if not missing:
+        raise Conflict(
+            "本办件没有可容缺受理的缺件。",
+            "Nothing is missing that may be supplied after acceptance.",
+            code="no_deficiency",
+        )
+    days = limit_days(cases.spec_of(session, case))
+    lines = [f"{n}. {m['name']}（{form_of(m)}）" for n, m in enumerate(missing, start=1)]
+    text = "\n".join(
+        [
+            f"本人（本单位）申请办理“{case.title}”，以下次要材料尚未提交，申请容缺受理：",
+            *lines,
+            f"本人（本单位）承诺：自受理之日起{days}个工作日内（不超过承诺办结时限）补齐上述材料，"
+            "并对所作承诺的真实性负责；补齐前审批部门暂不发放证照（结果）；逾期未补齐的，"
+            "审批部门终止办理，相关失信信息记入信用记录。",
+        ]
+    )
+    return {
+        "code": COMMITMENT_CODE,
+        "name": COMMITMENT_TITLE,
+        "text": text,
+        "sha256": signing.text_digest(text),
+        "version": case.catalog_version_id,
+        "materials": missing,
+        "days": days,
+    }
+
+
+def signed(session: Session, *, case: Case) -> Material | None:
+    """The applicant's signed deficiency commitment, if any."""
+    return provision.current_rows(session, case=case).get(COMMITMENT_CODE)
+
+
+def sign_commitment(
+    session: Session, *, case: Case, user: User, name: str, store: FileStore, now: datetime
+) -> Material:
+    """The applicant signs the deficiency commitment of a case waiting for acceptance.
+
+    Raises Conflict when the case is not waiting for acceptance, nothing 容缺 is missing,
+    or the applicant may not use the mode (the reason: bad credit, high risk);
+    InvalidInput when the name typed is not the applicant's.
+    """
+    access.check_owner(user, case)
+    if case.state != CaseState.submitted:
+        raise Conflict(
+            "只有待受理的办件可以签署容缺受理承诺书。",
+            "Only a case waiting for acceptance takes a deficiency commitment.",
+        )
+    refused_because(session, case)
+    read = letter(session, case=case, now=now)
+    return signing.sign_text(
+        session, case=case, user=user, read=read, name=name, store=store, now=now
+    )
+
+
+def refused_because(session: Session, case: Case) -> None:
+    """Conflict ``lenient_refused`` with the reason when the case may not use the mode."""
+    refused = eligibility.refusal(session, case=case)
+    if refused is not None:
+        raise Conflict(
+            f"不适用容缺受理：{refused.zh}请补齐材料后按一般程序受理。",
+            f"Acceptance with deficiencies does not apply: {refused.en} Supply every "
+            "material for an ordinary acceptance.",
+            code="lenient_refused",
+        )
+
+
+def accept(
+    session: Session,
+    *,
+    number: str,
+    user: User,
+    opinion: str | None,
+    now: datetime,
+    store: FileStore,
+) -> Deficiency:
+    """The clerk accepts with deficiencies (容缺受理) once the applicant signed the
+    commitment; the notice is issued and the deadline starts.
+
+    Raises Conflict when nothing 容缺 is missing, the applicant may not use the mode, or
+    has not signed the commitment; and what ``accept_case`` raises.
+    """
+    case = cases.get_case(session, number=number, user=user)
+    read = letter(session, case=case, now=now)
+    refused_because(session, case)
+    eligibility.log_check(session, case=case, purpose="容缺受理适用条件核查", now=now)
+    commitment = signed(session, case=case)
+    if commitment is None or commitment.reference != f"sha256:{read['sha256']}":
+        raise Conflict(
+            "申请人尚未签署列明现缺材料的容缺受理承诺书。",
+            "The applicant has not signed the deficiency commitment listing what is missing.",
+            code="commitment_unsigned",
+        )
+    cal = cases.calendar(session)
+    row = Deficiency(
+        case_id=case.id,
+        materials=[_listed(m) for m in read["materials"]],
+        commitment_material_id=commitment.id,
+        accepted_by=actor_of(user).name,
+        accepted_at=now,
+        due_at=cal.add_working_days(now, read["days"]),
+        remind_at=cal.add_working_days(now, read["days"] - 1),
+        state=DeficiencyState.open,
+    )
+    session.add(row)
+    session.flush()  # the hold stands before acceptance may decide the case
+    cases.accept_case(
+        session,
+        case_id=case.id,
+        user=user,
+        opinion=opinion,
+        now=now,
+        store=store,
+        with_deficiencies=True,
+    )
+    row.due_at = min(row.due_at, _promised_due(case) or row.due_at)
+    row.notice_document_id = _notice(session, case, row, store, now).id
+    audit(session, case, row, "case.deficiency_accepted", actor_of(user), now, opinion)
+    return row
+
+
+def _listed(entry: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "code": entry["code"],
+        "name": entry["name"],
+        "name_en": entry.get("name_en"),
+        "form": form_of(entry),
+        "formats": entry.get("formats") or ["pdf"],
+    }
+
+
+def _promised_due(case: Case) -> datetime | None:
+    promised = [c for c in case.clocks if c.kind == ClockKind.promised]
+    return max(c.due_at for c in promised) if promised else None
+
+
+def _notice(session: Session, case: Case, row: Deficiency, store: FileStore, now: datetime) -> Any:
+    lines = [(f"缺件{n}", f"{m['name']}：{m['form']}") for n, m in enumerate(row.materials, 1)]
+    lines += [
+        ("补齐期限", f"截至 {timefmt.deadline(row.due_at)}（含当日）"),
+        ("受理日期", timefmt.chinese_date(now)),
+    ]
+    footer = "补齐前暂不发放证照（结果）；逾期未补齐的，终止办理。请在办件页面上传所缺材料。"
+    return cases.issue_notice(
+        session,
+        case=case,
+        title="容缺受理通知书",
+        kind="deficiency_notice",
+        lines=lines,
+        footer=footer,
+        store=store,
+        now=now,
+    )
+
+
+def audit(
+    session: Session,
+    case: Case,
+    row: Deficiency,
+    action: str,
+    actor: Actor,
+    now: datetime,
+    opinion: str | None = None,
+) -> None:
+    """Audit a change of the deficiency: the applicant hears of it (``outbox``)."""
+    record(
+        session,
+        at=now,
+        action=action,
+        actor=actor,
+        object_type="deficiency",
+        object_id=row.id,
+        case_id=case.id,
+        subject_id=case.applicant_id,
+        opinion=opinion,
+        data={
+            "materials": [m["name"] for m in row.materials],
+            "due_at": row.due_at.isoformat(),
+            "due_label": timefmt.deadline(row.due_at),
+        },
+    )

@@ -1,0 +1,14 @@
+"""What the lenient modes add to a case's life (``cases/core/hooks.py``): the commitment
+decision at acceptance and the post-approval checks at approval, the results withheld
+while deficiencies are awaited, and uploads of those materials after acceptance.
+Imported by ``tongban.models.load_all``."""
+
+from __future__ import annotations
+
+from tongban.cases.core import hooks
+from tongban.lenient import awaiting, commitment
+
+hooks.ACCEPTED.append(commitment.on_accepted)
+hooks.DECIDED.append(commitment.on_decided)
+hooks.HOLDS.append(awaiting.hold)
+hooks.LATE_UPLOADS.append(hooks.LateUpload(allows=awaiting.allows, uploaded=awaiting.uploaded))

@@ -1,0 +1,83 @@
+"""The lenient modes from the pages: the applicant signs the deficiency commitment on the
+case page, the clerk accepts with deficiencies on the task page, the case page shows the
+deadline and what is awaited; the checking department records a failed post-approval
+check on its page, and the workbench lists the check until then."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.factories import API, open_task
+from tests.lenient.support import FOOD, submitted_without
+from tests.web.conftest import signed_in
+from tests.web.support import SignedIn, csrf
+
+MISSING = "FOOD_SAFETY_RULES"
+
+__all__ = ["signed_in"]
+
+
+def test_deficiency_commitment_and_acceptance_from_the_pages(
+    client: TestClient, as_user: Any, signed_in: SignedIn
+) -> None:
+    number = submitted_without(client, as_user("minfeng"), FOOD, skip={MISSING})
+    task = open_task(client, as_user("scjg"), number, "accept")
+
+    applicant = signed_in("minfeng")
+    page = applicant.get(f"/cases/{number}")
+    wrong = applicant.post(
+        f"/cases/{number}/deficiency/sign", data={"name": "张三", "csrf_token": csrf(page.text)}
+    )
+    assert wrong.status_code == 422 and "王五" in wrong.text  # the reason, on the page
+    signed = applicant.post(
+        f"/cases/{number}/deficiency/sign", data={"name": "王五", "csrf_token": csrf(page.text)}
+    )
+    assert signed.status_code == 200 and "已签署容缺受理承诺书" in signed.text
+
+    clerk = signed_in("scjg")
+    task_page = clerk.get(f"/staff/tasks/{task['id']}")
+    assert "申请人已签署容缺受理承诺书" in task_page.text
+    accepted = clerk.post(
+        f"/staff/tasks/{task['id']}/accept_deficient",
+        data={"opinion": "主件齐全", "csrf_token": csrf(task_page.text)},
+    )
+    assert accepted.status_code == 200, accepted.text
+
+    applicant = signed_in("minfeng")
+    page = applicant.get(f"/cases/{number}").text
+    assert "补齐期限" in page and "截至 2025-09-23" in page and "容缺受理通知书" in page
+    assert "待补齐（补齐前暂缓发放证照）" in page
+
+
+def test_a_failed_check_recorded_on_its_page_revokes_the_licence(
+    client: TestClient, as_user: Any, signed_in: SignedIn
+) -> None:
+    number = submitted_without(client, as_user("minfeng"), FOOD, skip=set())
+    for stage, action in (("accept", "accept"), ("issue", "issue")):
+        task = open_task(client, as_user("scjg"), number, stage)
+        response = client.post(
+            f"{API}/tasks/{task['id']}/{action}", json={}, headers=as_user("scjg")
+        )
+        assert response.status_code == 200, response.text
+    check = client.get(f"{API}/post-checks", headers=as_user("scjg")).json()[0]
+
+    staff = signed_in("scjg")
+    queue = staff.get("/staff").text
+    assert "待事后核查" in queue and f"/staff/post-checks/{check['id']}" in queue
+    page = staff.get(f"/staff/post-checks/{check['id']}")
+    assert page.status_code == 200 and "核查内容" in page.text
+    empty = staff.post(
+        f"/staff/post-checks/{check['id']}",
+        data={"outcome": "failed", "finding": " ", "csrf_token": csrf(page.text)},
+    )
+    assert empty.status_code == 422 and "请填写核查情况" in empty.text
+    done = staff.post(
+        f"/staff/post-checks/{check['id']}",
+        data={"outcome": "failed", "finding": "无冷藏设施", "csrf_token": csrf(page.text)},
+    )
+    assert done.status_code == 200 and "核查结果已登记" in done.text
+    assert f"/staff/post-checks/{check['id']}" not in done.text
+    licences = client.get(f"{API}/licences", headers=as_user("minfeng")).json()
+    assert [lic["status"] for lic in licences if lic["case_id"] == check["case_id"]] == ["revoked"]

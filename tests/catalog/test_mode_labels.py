@@ -5,9 +5,10 @@ its cases really take, driven through the service layer.
   accept, review and decide it: the decision is a person's;
 - proactive (免申即享): nobody may apply; a policy run finds an eligible subject and the
   grant is a completed case no staff member touched (after one click, or none);
-- instant (秒批) and commitment (告知承诺): their expectations are written here and marked
-  xfail(strict=True) until the branches that build them land, so a label that does not
-  match the path fails loudly, and so does a mark left on a mode that now works.
+- commitment (告知承诺): handled like an ordinary case, and the approved case shows its
+  post-approval check (事后核查) to the applicant;
+- instant (秒批): its expectation is written here and marked xfail(strict=True) until the
+  branch that builds it lands, so a mark left on a mode that now works fails loudly.
 """
 
 from __future__ import annotations
@@ -66,8 +67,6 @@ def _labels() -> list[tuple[str, str]]:
 MISSING = {
     "instant": "instant approval (秒批) is not built on this branch: a submitted case waits "
     "for a clerk instead of being decided by the item's decision tables (branch `instant`)",
-    "commitment": "commitment approval (告知承诺) is not built on this branch: an approved "
-    "case schedules no post-approval check (事后核查) (branch `lenient`)",
 }
 
 

@@ -131,8 +131,9 @@ def test_a_bad_credit_record_keeps_the_ordinary_review_with_the_reason(
         ("review", "review", {"outcome": "approved", "opinion": "经审查符合条件"}),
         ("decide", "approve", {"opinion": "准予许可"}),
     ):
-        task = open_task(client, as_user("scjg"), number, stage)
-        assert act(client, as_user("scjg"), task, action, **body).status_code == 200
+        staff = as_user("scjg-hz" if stage == "decide" else "scjg")  # reviewer ≠ approver
+        task = open_task(client, staff, number, stage)
+        assert act(client, staff, task, action, **body).status_code == 200
     assert client.get(f"{API}/post-checks", headers=as_user("scjg")).json() == []
 
 
@@ -166,7 +167,8 @@ def test_the_restaurant_bundle_reviews_only_its_ordinary_item(
     body = {"outcome": "approved", "opinion": "符合设立登记条件"}
     assert act(client, scjg, reviews[0], "review", **body).status_code == 200
     assert client.get(f"{API}/post-checks", headers=scjg).json() == []  # not decided yet
-    decide = open_task(client, scjg, number, "decide")
-    assert act(client, scjg, decide, "approve", opinion="准予许可").status_code == 200
+    approver = as_user("scjg-hz")  # reviewer ≠ approver
+    decide = open_task(client, approver, number, "decide")
+    assert act(client, approver, decide, "approve", opinion="准予许可").status_code == 200
     checks = client.get(f"{API}/post-checks", headers=scjg).json()
     assert [(c["case_number"], c["item_code"]) for c in checks] == [(number, FOOD)]

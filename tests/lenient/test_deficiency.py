@@ -127,8 +127,9 @@ def test_a_missed_deadline_ends_the_case_with_a_notice_after_one_reminder(
     assert client.get(f"{API}/post-checks", headers=as_user("scjg")).json()[0]["state"] == (
         "scheduled"
     )  # the commitment decision stands apart; no licence was issued
-    with runtime.sessions() as session:
-        topics = session.scalars(select(OutboxMessage.topic)).all()
+    with runtime.sessions() as session:  # the in-app messages (mail and SMS copy them)
+        inapp = select(OutboxMessage.topic).where(OutboxMessage.channel == "inapp")
+        topics = session.scalars(inapp).all()
     assert topics.count("deficiency_reminder") == 1 and "case_terminated" in topics
     page = client.get(f"/cases/{number}", headers=as_user("minfeng"))
     assert "已终止" in page.text and "逾期未补齐" in page.text

@@ -20,6 +20,7 @@ from tongban.catalog.admin_views import router as catalog_admin_views
 from tongban.catalog.api import router as catalog_api
 from tongban.catalog.views import router as catalog_views
 from tongban.holidays.api import router as holidays_api
+from tongban.instant.api import router as instant_api
 from tongban.licences.api import router as licences_api
 from tongban.licences.setup import configure as configure_licences
 from tongban.licences.views import router as licences_views
@@ -31,6 +32,7 @@ from tongban.online.submit_views import router as submit_views
 from tongban.online.views import router as case_views
 from tongban.ratings.api import router as ratings_api
 from tongban.ratings.views import router as ratings_views
+from tongban.risk.views import router as risk_api
 from tongban.sharing.api import router as sharing_api
 from tongban.sharing.views import router as sharing_views
 from tongban.supervision.views import router as supervision_views
@@ -64,6 +66,8 @@ API_ROUTERS = (
     calendar_api,
     holidays_api,
     sharing_api,
+    instant_api,
+    risk_api,
 )
 STORABLE = [Depends(refuse_unstorable_text)]  # no query, path or form field holds NUL
 PAGE_ROUTERS = (

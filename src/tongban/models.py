@@ -10,9 +10,13 @@ def load_all() -> None:
     from tongban.audit import models as _audit  # noqa: F401
     from tongban.cases import models as _cases  # noqa: F401
     from tongban.catalog import models as _catalog  # noqa: F401
+    from tongban.instant import hooks as _instant_hooks  # noqa: F401  (the rules, after screening)
+    from tongban.instant import models as _instant  # noqa: F401
     from tongban.licences import issuing, provider  # noqa: F401 — the licence maker and provider
     from tongban.outbox import models as _outbox  # noqa: F401
     from tongban.ratings import models as _ratings  # noqa: F401
+    from tongban.risk import hooks as _risk_hooks  # noqa: F401  (screening of received cases)
+    from tongban.risk import models as _risk  # noqa: F401
     from tongban.sharing import models as _sharing  # noqa: F401
     from tongban.sharing import register as _sharing_hooks  # noqa: F401  (fillers, providers)
     from tongban.verification import automatic as _verified  # noqa: F401  its material way

@@ -66,9 +66,16 @@ def normal(text: str) -> str:
 
 
 def subject_of(case: Case, applicant: User) -> str:
-    """Whom a case is about: the credit code, else the resident ID, else the account."""
+    """Whom a case is about: the enterprise's credit code, else the applicant's own
+    resident ID (the account's, verified at registration, else the form's)."""
     form = case.form_data
-    for value in (form.get("credit_code"), applicant.credit_code, form.get("applicant_id_number")):
+    candidates = (
+        form.get("credit_code"),
+        applicant.credit_code,
+        applicant.id_number,
+        form.get("applicant_id_number"),
+    )
+    for value in candidates:
         if isinstance(value, str) and value:
             return normal(value)
     return applicant.id_number or f"user:{applicant.id}"

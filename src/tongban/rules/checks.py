@@ -13,6 +13,7 @@ from tongban.rules.tables import ORDERED, RuleError, cell_tests, parse_date
 
 Path = list[str | int]
 KINDS = ("string", "number", "boolean", "date", "array")
+KIND_NAMES = {"number": "数字", "boolean": "是/否", "string": "文字", "date": "日期"}
 
 
 def field_kind(
@@ -55,7 +56,7 @@ def _literal_problem(kind: str, value: Any) -> str | None:
         return None
     expected = {"number": (int, float), "boolean": (bool,), "string": (str,)}[kind]
     if (isinstance(value, bool) and kind != "boolean") or not isinstance(value, expected):
-        return f"{value!r} 不是{ {'number': '数字', 'boolean': '是/否', 'string': '文字'}[kind] }"
+        return f"{value!r} 不是{KIND_NAMES[kind]}"
     return None
 
 

@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import Clock
 from tests.factories import API, open_task
-from tests.instant.conftest import ZHANGSAN_ID, apply, population, set_record  # noqa: F401
-from tests.web.conftest import signed_in  # noqa: F401
+from tests.instant.conftest import ZHANGSAN_ID, apply, set_record
 from tests.web.support import SignedIn
 from tongban.cases.models import Case
 from tongban.config import Settings
@@ -115,7 +114,7 @@ def test_applying_again_soon_after_a_refusal_is_flagged_and_goes_to_a_person(
     signed_in: SignedIn,
     db: Session,
     clock: Clock,
-    population: dict,  # noqa: F811
+    population: dict,
 ) -> None:
     set_record(db, "social_insurance", ZHANGSAN_ID, {"status": "正常参保"})
     headers, staff = as_user("zhangsan"), as_user("yb")
@@ -138,7 +137,7 @@ def test_a_form_value_contradicting_its_shared_source_is_flagged(
     client: TestClient,
     as_user,
     db: Session,
-    population: dict,  # type: ignore[no-untyped-def]  # noqa: F811
+    population: dict,  # type: ignore[no-untyped-def]
 ) -> None:
     headers, staff = as_user("zhangsan"), as_user("scjg")
     fine = apply(client, headers, SCJG, {})

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.catalog.conftest import CatalogCopy, catalog_copy  # noqa: F401  (fixture)
+from tests.catalog.conftest import CatalogCopy
 from tongban.catalog.loader import read_catalog
 
 ROOT = Path(__file__).resolve().parents[2] / "catalog"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from tongban.cli import calendar, catalog, run, sharing, users
+from tongban.cli import calendar, catalog, rules, run, sharing, users
 from tongban.licences import cli as licence
 
 app = typer.Typer(
@@ -16,5 +16,6 @@ app.add_typer(calendar.app, name="calendar")
 app.add_typer(users.app, name="users")
 app.add_typer(licence.app, name="licence")
 app.add_typer(sharing.app, name="sharing")
+app.add_typer(rules.app, name="rules")
 
 __all__ = ["app"]

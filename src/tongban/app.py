@@ -21,6 +21,7 @@ from tongban.catalog.api import router as catalog_api
 from tongban.catalog.views import router as catalog_views
 from tongban.holidays.api import router as holidays_api
 from tongban.instant.api import router as instant_api
+from tongban.instant.views import router as instant_views
 from tongban.licences.api import router as licences_api
 from tongban.licences.setup import configure as configure_licences
 from tongban.licences.views import router as licences_views
@@ -71,6 +72,7 @@ API_ROUTERS = (
 )
 STORABLE = [Depends(refuse_unstorable_text)]  # no query, path or form field holds NUL
 PAGE_ROUTERS = (
+    instant_views,  # /admin/catalog/{code}/rules, before the catalog admin's own routes
     catalog_views,
     accounts_views,
     case_views,

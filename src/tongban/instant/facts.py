@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tongban.cases.models import Case
-from tongban.catalog import service as catalog
 from tongban.rules import service as rules
 from tongban.sharing import service as sharing
 from tongban.sharing.pulling import unavailable_sentence
@@ -39,7 +38,7 @@ def gather(
     session: Session, *, case: Case, table: dict[str, Any], form: dict[str, Any], now: datetime
 ) -> dict[str, Any]:
     """The facts of every input of ``table`` about ``case`` (sources asked once each)."""
-    sources = catalog.list_sources(session)
+    sources = sharing.sources_of(session)
     facts: dict[str, Any] = {}
     for field, kind in kinds_of(table, form, sources).items():
         if "." not in field:

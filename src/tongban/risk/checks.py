@@ -123,13 +123,16 @@ def other_subjects(
 CONTACT_WORDS = {MarkKind.phone: ("手机号", "phone number"), MarkKind.address: ("地址", "address")}
 
 
+Marks = list[tuple[MarkKind, str]]
+
+
 def shared_contacts(
-    session: Session, case: Case, subject: str, now: datetime, limits: Thresholds
+    session: Session, case: Case, subject: str, now: datetime, limits: Thresholds, marks: Marks
 ) -> list[Found]:
     """The same phone or address in the cases of ``contact_subjects`` or more others."""
     found = []
     since = now - timedelta(days=limits.window_days)
-    for kind, value in marks_of(session, case):
+    for kind, value in marks:
         if kind not in CONTACT_WORDS:
             continue
         others = other_subjects(
@@ -153,12 +156,12 @@ def shared_contacts(
 
 
 def reused_files(
-    session: Session, case: Case, subject: str, now: datetime, limits: Thresholds
+    session: Session, case: Case, subject: str, now: datetime, limits: Thresholds, marks: Marks
 ) -> list[Found]:
     """An uploaded file whose exact bytes other, unrelated applicants uploaded too."""
     found = []
     since = now - timedelta(days=limits.window_days)
-    for kind, sha in marks_of(session, case):
+    for kind, sha in marks:
         if kind != MarkKind.file:
             continue
         others = other_subjects(

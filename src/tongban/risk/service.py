@@ -33,14 +33,14 @@ def screen_case(
     session.execute(delete(RiskMark).where(RiskMark.case_id == case.id))
     applicant = session.get_one(User, case.applicant_id)
     subject = checks.subject_of(case, applicant)
+    marks = checks.marks_of(session, case)
     found = (
         checks.refusals_before(session, case, subject, now, limits)
-        + checks.shared_contacts(session, case, subject, now, limits)
-        + checks.reused_files(session, case, subject, now, limits)
+        + checks.shared_contacts(session, case, subject, now, limits, marks)
+        + checks.reused_files(session, case, subject, now, limits, marks)
         + checks.contradictions(session, case, now)
     )
-    marks = [(MarkKind.subject, subject), *checks.marks_of(session, case)]
-    for kind, value in marks:
+    for kind, value in [(MarkKind.subject, subject), *marks]:
         session.add(RiskMark(case_id=case.id, kind=kind, value=value, subject=subject, at=now))
     flags = [
         RiskFlag(

@@ -15,8 +15,9 @@ unavailable one lets no row decide: the case goes to a person, saying which sour
 
 from __future__ import annotations
 
+import operator
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -62,6 +63,16 @@ class Verdict:
     reason_en: str
     row: int | None
     held: tuple[int, ...] = ()
+
+
+COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
+}
 
 
 class RuleError(ValueError):
@@ -128,15 +139,7 @@ def _holds(op: str, operand: Any, value: Any, facts: Mapping[str, Any], today: d
     other = _operand(operand, value, facts, today)
     if other is None:
         return False
-    compare = {
-        "eq": lambda a, b: a == b,
-        "ne": lambda a, b: a != b,
-        "lt": lambda a, b: a < b,
-        "le": lambda a, b: a <= b,
-        "gt": lambda a, b: a > b,
-        "ge": lambda a, b: a >= b,
-    }[op]
-    return bool(compare(value, other))
+    return bool(COMPARE[op](value, other))
 
 
 def cell_holds(cell: Any, value: Any, facts: Mapping[str, Any], today: date) -> bool:

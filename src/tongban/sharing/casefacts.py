@@ -21,6 +21,7 @@ from tongban.sharing import access
 from tongban.sharing.connectors import Lookup, connector_for
 
 CACHE = "tongban.sharing.case_lookups"
+SOURCES = "tongban.sharing.sources"
 PURPOSE = "平台核验办件 {number}（风险筛查、秒批规则）"
 
 
@@ -35,12 +36,21 @@ def case_key(source: dict[str, Any], form: dict[str, Any], applicant: User) -> s
     return value if isinstance(value, str) and value else None
 
 
+def sources_of(session: Session) -> dict[str, dict[str, Any]]:
+    """The declared sources, read once per unit of work (the catalog's rows do not change
+    within one)."""
+    found = session.info.get(SOURCES)
+    if found is None:
+        found = session.info[SOURCES] = catalog.list_sources(session)
+    return dict(found)
+
+
 def lookup_for_case(
     session: Session, *, case: Case, code: str, now: datetime
 ) -> tuple[dict[str, Any] | None, Lookup | None]:
     """(the source's declaration, its answer about the case's subject); (None, None) for an
     unknown source, (source, None) when the case gives no key."""
-    source = catalog.list_sources(session).get(code)
+    source = sources_of(session).get(code)
     if source is None:
         return None, None
     applicant = session.get_one(User, case.applicant_id)

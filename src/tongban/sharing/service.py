@@ -24,6 +24,7 @@ from tongban.catalog import service as catalog
 from tongban.errors import NotFound
 from tongban.sharing import synthetic
 from tongban.sharing.casefacts import lookup_for_case as lookup_for_case  # the platform's checks
+from tongban.sharing.casefacts import sources_of as sources_of
 from tongban.sharing.connectors import Lookup, connector_for
 from tongban.sharing.models import SourceRecord
 

@@ -62,3 +62,26 @@ def test_a_broken_table_is_refused_with_what_to_fix_and_kept(signed_in: SignedIn
     assert days.status_code == 422 and "天数须是 1 到 3650 之间的整数" in days.text
     recent = admin.post(f"/admin/catalog/{CGJ}/rules/dry-run", data={**form, "text": _text(page)})
     assert "共 0 件" in recent.text
+
+
+def test_submitting_an_instant_case_from_the_page_shows_the_decision_on_the_receipt(
+    signed_in: SignedIn,
+    client,
+    as_user,
+    db,
+    population,  # type: ignore[no-untyped-def]
+) -> None:
+    from tests.instant.conftest import ZHANGSAN_ID, apply, set_record
+
+    set_record(db, "social_insurance", ZHANGSAN_ID, {"status": "正常参保"})
+    filing = {
+        "destination_province": "广东省",
+        "destination_city": "深圳市",
+        "filing_type": "异地长期居住人员",
+        "filing_start_date": "2025-09-25",
+    }
+    case = apply(client, as_user("zhangsan"), "3501-YB-003", filing)
+    page = signed_in("zhangsan").get(f"/cases/{case['number']}/receipt").text
+    assert "即时作出决定（秒批）" in page and "窗口在受理期限前审查申请材料" not in page
+    status = signed_in("zhangsan").get(f"/cases/{case['number']}").text
+    assert "参保状态正常，就医地在省外，准予备案" in status

@@ -29,8 +29,12 @@ from tongban.models import load_all
 from tongban.online.api import router as cases_api
 from tongban.online.draft_views import router as draft_views
 from tongban.online.material_views import router as material_views
+from tongban.online.progress_views import api_router as progress_api
+from tongban.online.progress_views import router as progress_views
 from tongban.online.submit_views import router as submit_views
 from tongban.online.views import router as case_views
+from tongban.queueing.api import router as queueing_api
+from tongban.queueing.views import router as queueing_views
 from tongban.ratings.api import router as ratings_api
 from tongban.ratings.views import router as ratings_views
 from tongban.risk.views import router as risk_api
@@ -67,6 +71,8 @@ API_ROUTERS = (
     calendar_api,
     holidays_api,
     sharing_api,
+    progress_api,
+    queueing_api,
     instant_api,
     risk_api,
 )
@@ -88,6 +94,8 @@ PAGE_ROUTERS = (
     sharing_views,
     preview_views,
     catalog_admin_views,
+    progress_views,
+    queueing_views,
 )
 
 

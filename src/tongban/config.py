@@ -69,6 +69,12 @@ class Settings(BaseSettings):
     registrations_per_source_per_hour: int = Field(
         10, ge=1, description="Accounts one network address may register per hour."
     )
+    progress_lookups_per_source_per_minute: int = Field(
+        10,
+        ge=1,
+        description="Failed progress lookups without sign-in (办件查询) one network address "
+        "may make per minute.",
+    )
     max_upload_mb: int = Field(20, description="Largest accepted upload, in megabytes.")
     max_body_kb: int = Field(
         1024,
@@ -86,6 +92,13 @@ class Settings(BaseSettings):
         ge=1,
         le=720,
         description="Hours a department has to rectify a bad rating (好差评: score 2 or less).",
+    )
+    kiosk_idle_seconds: int = Field(
+        90,
+        ge=3,
+        le=900,
+        description="Seconds without a touch after which a self-service terminal (kiosk "
+        "mode) ends any sign-in and returns to its start page.",
     )
     worker_interval_seconds: float = Field(
         30.0, description="How often the embedded worker looks for due jobs (deemed acceptance …)."

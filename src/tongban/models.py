@@ -14,6 +14,7 @@ def load_all() -> None:
     from tongban.instant import models as _instant  # noqa: F401
     from tongban.licences import issuing, provider  # noqa: F401 — the licence maker and provider
     from tongban.outbox import models as _outbox  # noqa: F401
+    from tongban.queueing import models as _queueing  # noqa: F401
     from tongban.ratings import models as _ratings  # noqa: F401
     from tongban.risk import hooks as _risk_hooks  # noqa: F401  (screening of received cases)
     from tongban.risk import models as _risk  # noqa: F401

@@ -74,6 +74,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Runt
         database_url=url,
         file_store_path=folder / "files",
         embedded_worker=False,
+        kiosk_idle_seconds=3,  # tests/browser/test_kiosk.py waits for it
     )
     runtime = Runtime.from_settings(settings)
     with Session(runtime.engine) as session:

@@ -45,6 +45,7 @@ def _report(found: list[dict[str, Any]]) -> str:
         (None, "/bundles/3501-BUNDLE-QYKB"),
         (None, "/login"),
         (None, "/register"),
+        (None, "/progress"),
         ("zhangsan", "/apply/3501-WJW-002"),
         ("zhangsan", "/my/cases"),
         ("clerk", "/staff"),
@@ -138,6 +139,41 @@ def test_case_pages_have_no_serious_accessibility_violations(
     page.goto(made[page_of])
     found = _violations(page)
     assert not found, _report(found)
+
+
+def test_on_a_phone_the_case_page_reads_as_a_list_without_sideways_scrolling(
+    people: Browsers, made: dict[str, str]
+) -> None:
+    page = people.sign_in("zhangsan")
+    page.goto(made["finished"])
+    width = page.evaluate("document.documentElement.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    rows = page.locator("#timeline-title ~ .table-wrap tbody tr")
+    assert rows.count() > 3
+    display = rows.first.evaluate("row => getComputedStyle(row).display")
+    assert display == ("block" if width < 768 else "table-row")
+    if width < 768:  # each cell says which column it is
+        label = page.locator("#timeline-title ~ .table-wrap tbody td").first
+        assert label.evaluate("td => getComputedStyle(td, '::before').content") == '"部门"'
+
+
+@pytest.mark.parametrize("path", ["/", "/items/3501-WJW-002", "/progress", "/halls"])
+def test_the_elderly_friendly_mode_is_larger_and_still_accessible(
+    people: Browsers, path: str
+) -> None:
+    page = people.page("visitor")
+    page.goto(path)
+    standard = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    page.click("text=长辈版")
+    page.wait_for_load_state()
+    assert page.url.endswith(path)
+    larger = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    assert larger >= standard * 1.2
+    found = _violations(page)
+    assert not found, _report(found)
+    page.click("text=标准版")
+    page.wait_for_load_state()
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") == standard
 
 
 def test_the_check_catches_an_unlabelled_input(people: Browsers) -> None:

@@ -101,7 +101,7 @@ def test_the_clerk_creates_uploads_and_submits_for_the_person(db: Session, tmp_p
     entries = audit.entries_for_case(db, case_id=done.id)
     created = next(e for e in entries if e.action == "case.create")
     assert created.actor_id == clerk.id and created.subject_id == person.id
-    assert created.data == {"on_behalf_of": person.id}
+    assert created.data == {"channel": "window", "on_behalf_of": person.id}
     assert next(e for e in entries if e.action == "case.submit").actor_id == clerk.id
     with pytest.raises((NotFound, Conflict)):  # once in, the clerk no longer acts for the applicant
         cases.withdraw_case(db, case_id=done.id, user=clerk, now=NOW)

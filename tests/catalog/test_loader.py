@@ -209,3 +209,22 @@ def test_stages_out_of_order_or_without_acceptance_are_an_error(
     )
     problem = _only_error(catalog_copy, SCJG_002)
     assert problem.field == "process.stages" and "accept（受理）开始" in problem.message
+
+
+def test_a_hall_window_serving_an_unknown_department_names_the_line(
+    catalog_copy: CatalogCopy,
+) -> None:
+    line = catalog_copy.replace("halls.yaml", "serves: [SCJG]", "serves: [XXJ]")
+
+    problem = _only_error(catalog_copy, "halls.yaml")
+
+    assert f"halls.yaml:{line}:" in str(problem)
+    assert "未知部门代码 XXJ" in problem.message
+
+
+def test_a_slot_that_is_not_a_time_is_refused(catalog_copy: CatalogCopy) -> None:
+    catalog_copy.replace("halls.yaml", "'16:30']", "'16:75']")
+
+    problem = _only_error(catalog_copy, "halls.yaml")
+
+    assert "slots" in (problem.field or "")

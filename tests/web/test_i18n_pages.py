@@ -123,6 +123,13 @@ def test_english_tour_renders_every_template(
     number = found(r'href="/cases/(\d+)"', pages[-1])
     pages.append(applicant.get(f"/cases/{number}").text)
     assert "Awaiting acceptance" in pages[-1] and "Progress" in pages[-1]
+    # 办件查询: the receipt's number and the ID number's tail, without sign-in
+    visitor = TestClient(client.app)
+    visitor.cookies.set("tongban_lang", "en")
+    token = found(r'name="csrf_token" value="(\w+)"', visitor.get("/progress").text)
+    lookup = {"number": number, "factor": VALID["applicant_id_number"][-6:], "csrf_token": token}
+    pages.append(visitor.post("/progress", data=lookup).text)
+    assert "Case progress" in pages[-1] and "Stages" in pages[-1]
     pages.append(applicant.get("/my/cases").text)
     staff = signed_in("rs")
     staff.cookies.set("tongban_lang", "en")
@@ -245,6 +252,30 @@ def test_english_tour_renders_every_template(
     assert "Download the e-licence (PDF)" in pages[-1]
     pages.append(holder.get("/licences/verify", params={"q": result["number"]}).text)
     assert "The licence is genuine and in force." in pages[-1]
+    # queue tickets (排号): halls, booking, my bookings, the kiosk, the display, the window
+    booker = signed_in("lisi")
+    booker.cookies.set("tongban_lang", "en")
+    pages.append(booker.get("/halls").text)
+    assert "Book a visit" in pages[-1]
+    slot_page = {"item": ITEM, "day": "2025-09-22"}
+    pages.append(booker.get("/halls/GL-ZWFW", params=slot_page).text)
+    assert "Choose a slot" in pages[-1]
+    token = found(r'name="csrf_token" value="(\w+)"', pages[-1])
+    booking = {**slot_page, "starts": "16:00", "csrf_token": token}
+    pages.append(booker.post("/halls/GL-ZWFW/book", data=booking).text)
+    assert "My bookings" in pages[-1] and "Check-in code" in pages[-1]
+    pages.append(booker.get("/halls/GL-ZWFW/kiosk").text)
+    token = found(r'name="csrf_token" value="(\w+)"', pages[-1])
+    pages.append(
+        booker.post("/halls/GL-ZWFW/kiosk/take", data={"item": ITEM, "csrf_token": token}).text
+    )
+    assert "Your ticket" in pages[-1] and "minutes to wait" in pages[-1]
+    pages.append(booker.get("/halls/GL-ZWFW/display").text)
+    assert "Call display" in pages[-1]
+    window_clerk = signed_in("clerk")
+    window_clerk.cookies.set("tongban_lang", "en")
+    pages.append(window_clerk.get("/staff/queue", params={"at": "GL-ZWFW/01"}).text)
+    assert "Call the next ticket" in pages[-1]
     for page in pages:
         check_structure(page)
     assert rendered >= set(_templates()), f"never rendered: {set(_templates()) - rendered}"

@@ -16,7 +16,7 @@ from tongban.accounts.schemas import ApplicantCreate
 from tongban.errors import DomainError, TooManyAttempts
 from tongban.web import carry, csrf
 from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, see_other
-from tongban.web.i18n import LANG_COOKIE, LOCALES, locale_of
+from tongban.web.i18n import CARE_COOKIE, LANG_COOKIE, LOCALES, locale_of
 from tongban.web.templating import render
 
 router = APIRouter()
@@ -113,12 +113,13 @@ def _onwards(request: Request, user: User, target: str | None, kept: dict[str, s
 @router.post("/logout")
 def logout(request: Request, session: SessionDep, now: NowDep, form: CheckedForm) -> Response:
     """End the session and forget the cookie; the browser drops the unsaved form copies
-    that ``static/autosave.js`` kept (a shared computer keeps nobody's answers)."""
+    that ``static/autosave.js`` kept (a shared computer keeps nobody's answers). Goes on
+    to the form's ``next`` (a path of this site; a kiosk's start page), else home."""
     token = token_of(request)
     if token:
         signin.sign_out(session, token=token, now=now, source=source_of(request))
     csrf.signed_out(request)
-    response = see_other("/")
+    response = see_other(safe_next(_text(form, "next")) or "/")
     response.delete_cookie(SESSION_COOKIE)
     response.headers["Clear-Site-Data"] = '"storage"'
     csrf.remember_browser(request, response)
@@ -193,6 +194,17 @@ def _back(referer: str | None) -> str:
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k != "lang"])
     path = safe_next(parts.path) or "/"
     return f"{path}?{query}" if query else path
+
+
+@router.get("/care/{mode}")
+def choose_care(mode: str, request: Request) -> Response:
+    """Switch the elderly-friendly mode (关怀模式) on (``on``) or off, and return to the page."""
+    response = see_other(_back(request.headers.get("referer")))
+    if mode == "on":
+        response.set_cookie(CARE_COOKIE, "1", max_age=365 * 24 * 3600, samesite="lax")
+    else:
+        response.delete_cookie(CARE_COOKIE)
+    return response
 
 
 @router.get("/lang/{locale}")

@@ -79,3 +79,23 @@ class TrustLevel(StrEnum):
     b = "B"  # checked against the original by a clerk (已核验原件)
     c = "C"  # uploaded by the applicant
     d = "D"  # declared by the applicant under commitment (signed online)
+
+
+class Channel(StrEnum):
+    """Where a case was applied for (办事渠道): every channel makes the same case
+    (同源, 无差别受理); the dashboard splits its figures by this."""
+
+    web = "web"  # 网上办事大厅 (PC)
+    mobile = "mobile"  # 移动端网页
+    window = "window"  # 窗口代办
+    kiosk = "kiosk"  # 自助终端
+    api = "api"  # 部门系统或第三方接口
+
+
+CHANNEL_NAMES_ZH = {
+    Channel.web: "网上办事大厅",
+    Channel.mobile: "移动端",
+    Channel.window: "窗口",
+    Channel.kiosk: "自助终端",
+    Channel.api: "接口",
+}

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tongban.cases.enums import (
     CaseState,
+    Channel,
     ClockKind,
     JoinRule,
     PauseReason,
@@ -54,6 +55,8 @@ class Case(Base):
     state: Mapped[CaseState] = mapped_column(_enum(CaseState), index=True)
     form_data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     delivery: Mapped[str] = mapped_column(String(10), default="online")
+    # 办事渠道: where it was applied for; every channel makes the same case
+    channel: Mapped[Channel] = mapped_column(_enum(Channel, 10), default=Channel.web, index=True)
     joint: Mapped[bool] = mapped_column(Boolean, default=False)  # 联合办理: several departments
     extended: Mapped[bool] = mapped_column(Boolean, default=False)
     join_rule: Mapped[JoinRule] = mapped_column(_enum(JoinRule), default=JoinRule.end_round)

@@ -8,7 +8,15 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from tongban import timefmt
-from tongban.cases.enums import CaseState, PauseReason, Stage, TaskOutcome, TaskState, TrustLevel
+from tongban.cases.enums import (
+    CaseState,
+    Channel,
+    PauseReason,
+    Stage,
+    TaskOutcome,
+    TaskState,
+    TrustLevel,
+)
 from tongban.catalog.enums import MaterialWay
 
 
@@ -96,6 +104,7 @@ class CaseRead(BaseModel):
     state: CaseState
     lead_department: str
     delivery: str
+    channel: Channel = Field(description="Where it was applied for (办事渠道)")
     joint: bool
     extended: bool
     form_data: dict[str, Any]

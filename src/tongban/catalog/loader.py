@@ -22,6 +22,8 @@ from jsonschema.exceptions import SchemaError
 from tongban import money
 from tongban.catalog import ways
 from tongban.catalog.definitions import merge_forms, merge_materials
+from tongban.catalog.halls import FILE as HALLS_FILE
+from tongban.catalog.halls import hall_problems
 from tongban.catalog.sources import FILE as SOURCES_FILE
 from tongban.catalog.sources import item_source_problems, source_problems
 from tongban.catalog.yamlsource import Problem, SourceDocument
@@ -43,6 +45,7 @@ class CatalogRead:
     items: dict[str, dict[str, Any]] = field(default_factory=dict)
     bundles: dict[str, dict[str, Any]] = field(default_factory=dict)
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    halls: dict[str, dict[str, Any]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -266,6 +269,7 @@ def read_catalog(root: Path) -> CatalogRead:
     read.departments = dept_doc.data["departments"]
     departments = {dept["code"] for dept in read.departments}
     _read_sources(root, read, departments)
+    _read_halls(root, read, departments)
     for path in sorted((root / "items").glob("*.yaml")):
         doc = _parse(path, root, read)
         if doc is None:
@@ -303,3 +307,17 @@ def _read_sources(root: Path, read: CatalogRead, departments: set[str]) -> None:
     read.problems += found
     if not found:
         read.sources = {source["code"]: source for source in doc.data["sources"]}
+
+
+def _read_halls(root: Path, read: CatalogRead, departments: set[str]) -> None:
+    """``halls.yaml``, the service halls and their windows, into ``read.halls``."""
+    path = root / HALLS_FILE
+    if not path.exists():
+        return
+    doc = _parse(path, root, read)
+    if doc is None:
+        return
+    found = _schema_problems(doc, "halls") or hall_problems(doc, departments)
+    read.problems += found
+    if not found:
+        read.halls = {hall["code"]: hall for hall in doc.data["halls"]}

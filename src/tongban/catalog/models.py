@@ -66,3 +66,15 @@ class DataSource(Base):
     department_code: Mapped[str] = mapped_column(ForeignKey("departments.code"), index=True)
     position: Mapped[int] = mapped_column(default=0)  # order in sources.yaml
     definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ServiceHall(Base):
+    """A service hall of ``halls.yaml`` as last loaded: its slots and windows."""
+
+    __tablename__ = "service_halls"
+
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    division: Mapped[str] = mapped_column(String(6))
+    position: Mapped[int] = mapped_column(default=0)  # order in halls.yaml
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -26,7 +26,13 @@ from tongban.catalog.definitions import (
 )
 from tongban.catalog.enums import EntryKind, EntryStatus
 from tongban.catalog.loader import CatalogRead, check_bundle_text, check_item_text, read_catalog
-from tongban.catalog.models import CatalogEntry, CatalogVersion, DataSource, Department
+from tongban.catalog.models import (
+    CatalogEntry,
+    CatalogVersion,
+    DataSource,
+    Department,
+    ServiceHall,
+)
 from tongban.catalog.reading import get_any_entry, list_departments, list_entries, list_sources
 from tongban.catalog.yamlsource import Problem
 from tongban.errors import InvalidInput
@@ -62,6 +68,15 @@ def _upsert_source(session: Session, data: dict[str, Any], position: int) -> Non
     source.department_code = data["department"]
     source.definition = data
     session.add(source)
+
+
+def _upsert_hall(session: Session, data: dict[str, Any], position: int) -> None:
+    hall = session.get(ServiceHall, data["code"]) or ServiceHall(code=data["code"])
+    hall.position = position
+    hall.name = data["name"]
+    hall.division = data["division"]
+    hall.definition = data
+    session.add(hall)
 
 
 def save_version(
@@ -107,6 +122,8 @@ def load_catalog(session: Session, *, root: Path) -> LoadReport:
     session.flush()
     for position, source in enumerate(read.sources.values()):
         _upsert_source(session, source, position)
+    for position, hall in enumerate(read.halls.values()):
+        _upsert_hall(session, hall, position)
     definitions = [(EntryKind.item, item_definition(item)) for item in read.items.values()]
     for bundle in read.bundles.values():
         items = [item_definition(read.items[code])["items"][0] for code in bundle["items"]]

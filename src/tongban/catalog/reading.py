@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 
 from tongban.catalog import search as search_index
 from tongban.catalog.enums import EntryKind, EntryStatus
-from tongban.catalog.models import CatalogEntry, CatalogVersion, DataSource, Department
+from tongban.catalog.models import (
+    CatalogEntry,
+    CatalogVersion,
+    DataSource,
+    Department,
+    ServiceHall,
+)
 from tongban.errors import Conflict, InvalidInput, NotFound
 
 
@@ -115,4 +121,11 @@ def list_sources(session: Session) -> dict[str, dict[str, Any]]:
     """The shared data sources by code, as ``sources.yaml`` declares them (code, name,
     department, key, connector, fields)."""
     rows = session.scalars(select(DataSource).order_by(DataSource.position, DataSource.code))
+    return {row.code: dict(row.definition) for row in rows}
+
+
+def list_halls(session: Session) -> dict[str, dict[str, Any]]:
+    """The service halls by code, as ``halls.yaml`` declares them (code, division, name,
+    address, slot_minutes, slots, capacity, windows)."""
+    rows = session.scalars(select(ServiceHall).order_by(ServiceHall.position, ServiceHall.code))
     return {row.code: dict(row.definition) for row in rows}

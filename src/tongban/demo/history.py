@@ -24,6 +24,7 @@ from tongban.accounts.enums import Role, UserKind
 from tongban.accounts.models import User
 from tongban.accounts.schemas import ApplicantCreate
 from tongban.cases import service as cases
+from tongban.cases.enums import Channel
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
 from tongban.demo.handling import Handling, rate
@@ -176,6 +177,15 @@ def _make_case(world: World, plan: Plan) -> Case:
     return case
 
 
+# the demo's mix of channels: half on the PC site, a third on phones, some by terminals
+# and department systems (chosen by the minute, so the seeded random draws stay as they were)
+_CHANNEL_MIX = [Channel.web] * 10 + [Channel.mobile] * 7 + [Channel.kiosk] + [Channel.api] * 2
+
+
+def _channel(moment: datetime) -> Channel:
+    return _CHANNEL_MIX[int(moment.timestamp()) // 60 % len(_CHANNEL_MIX)]
+
+
 def _submitted(world: World, code: str, applicant: User, clock: CaseClock) -> Case:
     session = world.session
     answers = Texts.answers(applicant)
@@ -185,6 +195,7 @@ def _submitted(world: World, code: str, applicant: User, clock: CaseClock) -> Ca
         code=code,
         form_data=fill_form(world.specs[code]["form"], answers),
         now=clock.now,
+        channel=_channel(clock.now),
     )
     attach_materials(session, case=case, user=applicant, store=world.store, now=clock.now)
     clock.at(clock.now + timedelta(minutes=world.rng.randint(3, 40)))

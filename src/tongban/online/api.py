@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from tongban.accounts.deps import CurrentApplicant, CurrentUser
 from tongban.cases import service
+from tongban.cases.enums import Channel
 from tongban.cases.http.bodies import RowId, read_case, time_left_read
 from tongban.cases.models import Case
 from tongban.cases.schemas import (
@@ -36,9 +37,14 @@ router = APIRouter(tags=["cases"])
 def create_case(
     body: CaseCreate, session: SessionDep, user: CurrentApplicant, now: NowDep
 ) -> CaseRead:
-    """Start a draft case for an item or a bundle."""
+    """Start a draft case for an item or a bundle (channel ``api``)."""
     case = service.create_case(
-        session, applicant=user, code=body.code, form_data=body.form_data, now=now
+        session,
+        applicant=user,
+        code=body.code,
+        form_data=body.form_data,
+        now=now,
+        channel=Channel.api,
     )
     return read_case(session, case, now)
 

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from tongban import timefmt
 from tongban.cases import service
 from tongban.cases.enums import CaseState
+from tongban.cases.http.channels import channel_of
 from tongban.cases.models import Case
 from tongban.online.desk import (
     Desk,
@@ -53,7 +54,12 @@ def _saved(desk: Desk, case: Case) -> JSONResponse:
 def autosave_new(code: str, desk: DeskDep, form: CheckedForm) -> JSONResponse:
     """Start the draft of a new application from what was typed so far."""
     case = service.create_case(
-        desk.session, applicant=desk.user, code=code, form_data={}, now=desk.now
+        desk.session,
+        applicant=desk.user,
+        code=code,
+        form_data={},
+        now=desk.now,
+        channel=channel_of(desk.request),
     )
     save_typed(desk, case, form)
     return _saved(desk, case)

@@ -20,6 +20,7 @@ from tongban.cases.core.machine import STATE_NAMES_ZH, Event, allowed_events
 from tongban.cases.enums import CaseState
 from tongban.cases.http import caseform, panels
 from tongban.cases.http.casepage import case_context, locale
+from tongban.cases.http.channels import channel_of
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
 from tongban.errors import Conflict, InvalidInput
@@ -64,7 +65,12 @@ def apply_page(
 def apply(code: str, desk: DeskDep, form: CheckedForm) -> Response:
     """Create the draft, attach the uploads, then review it (or only save it)."""
     case = service.create_case(
-        desk.session, applicant=desk.user, code=code, form_data={}, now=desk.now
+        desk.session,
+        applicant=desk.user,
+        code=code,
+        form_data={},
+        now=desk.now,
+        channel=channel_of(desk.request),
     )
     return save(desk, case, form)
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from tongban.accounts.models import User
 from tongban.cases.core import clocks
 from tongban.cases.core.queries import case_matches, case_time_left, supervisor_may_see
-from tongban.cases.enums import CaseState, ClockKind, Stage, TaskState
+from tongban.cases.enums import CaseState, Channel, ClockKind, Stage, TaskState
 from tongban.cases.models import Case, Clock, Task
 from tongban.errors import NotAllowed
 from tongban.supervision.measures import (
@@ -36,6 +36,7 @@ class CaseFilter:
     state: CaseState | None = None
     department: str | None = None
     item: str | None = None  # catalog code of an item or a bundle
+    channel: Channel | None = None  # 办事渠道
     status: Status | None = None
     stage: Stage | None = None  # the stage was completed (within ``done``)
     received: Dates | None = None
@@ -52,6 +53,8 @@ class CaseFilter:
             found.append(Case.state == self.state)
         if self.item:
             found.append(Case.catalog_code == self.item)
+        if self.channel is not None:
+            found.append(Case.channel == self.channel)
         if (matching := case_matches(self.text or "")) is not None:
             found.append(matching)
         if self.received is not None:

@@ -14,18 +14,19 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from tongban import textutil
-from tongban.cases.enums import CaseState, Stage
+from tongban.cases.enums import CaseState, Channel, Stage
 from tongban.supervision.drilldown import CaseFilter
 from tongban.supervision.measures import Dates, Status
 
 DRILL = "/supervision/cases"
 EARLIEST, LATEST = date(1970, 1, 1), date(9998, 12, 31)  # an open end of a date range
-E = TypeVar("E", CaseState, Status, Stage)
+E = TypeVar("E", CaseState, Status, Stage, Channel)
 FIELDS = (
     "q",
     "state",
     "department",
     "item",
+    "channel",
     "status",
     "stage",
     "received_from",
@@ -96,6 +97,7 @@ class Query:
             state=_choice(CaseState, values.get("state")),
             department=values.get("department"),
             item=values.get("item"),
+            channel=_choice(Channel, values.get("channel")),
             status=_choice(Status, values.get("status")),
             stage=_choice(Stage, values.get("stage")),
             received=_dates(values.get("received_from"), values.get("received_to"), tz),

@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, distinct, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import QueryableAttribute, Session, selectinload
 
 from tongban.cases.core import clocks
-from tongban.cases.enums import CaseState, Stage
+from tongban.cases.enums import CaseState, Channel, Stage
 from tongban.cases.models import Case, Task
 from tongban.supervision import durations
 from tongban.supervision.measures import (
@@ -75,6 +76,7 @@ class Dashboard:
     total: ItemFigures
     departments: dict[str, Counts]
     items: dict[str, ItemFigures]
+    channels: dict[str, ItemFigures]
     overdue: list[Task]
     received_per_day: list[tuple[date, int]]
     weeks: list[WeekFigures]
@@ -104,14 +106,20 @@ def _departments(scope: durations.Scope) -> dict[str, Counts]:
     return dict(sorted(figures.items()))
 
 
-def _items(scope: durations.Scope) -> dict[str, ItemFigures]:
+def _counted(scope: durations.Scope, column: QueryableAttribute[Any]) -> dict[str, ItemFigures]:
+    """The counts of every status and the cases received, by ``column`` of the case."""
     figures: dict[str, ItemFigures] = defaultdict(ItemFigures)
     for status in Status:
         conditions = case_conditions(status, now=scope.now, dates=scope.dates(status))
-        for code, count in _count_by_item(scope.session, conditions):
-            setattr(figures[code], status, count)
-    for code, count in _count_by_item(scope.session, [scope.period.holds(Case.submitted_at)]):
-        figures[code].received = count
+        for key, count in _count_by(scope.session, column, conditions):
+            setattr(figures[key], status, count)
+    for key, count in _count_by(scope.session, column, [scope.period.holds(Case.submitted_at)]):
+        figures[key].received = count
+    return figures
+
+
+def _items(scope: durations.Scope) -> dict[str, ItemFigures]:
+    figures = _counted(scope, Case.catalog_code)
     for code, unit, count, start, end, *days in scope.session.execute(
         durations.decision_spans(scope)
     ):
@@ -121,15 +129,21 @@ def _items(scope: durations.Scope) -> dict[str, ItemFigures]:
     return dict(sorted(figures.items()))
 
 
-def _count_by_item(
-    session: Session, conditions: list[ColumnElement[bool]]
+def _channels(scope: durations.Scope) -> dict[str, ItemFigures]:
+    """Figures by channel (办事渠道): every channel makes the same cases, counted alike."""
+    figures = _counted(scope, Case.channel)
+    return {str(channel): figures[channel] for channel in Channel if channel in figures}
+
+
+def _count_by(
+    session: Session, column: QueryableAttribute[Any], conditions: list[ColumnElement[bool]]
 ) -> list[tuple[str, int]]:
     query = (
-        select(Case.catalog_code, func.count())
+        select(column, func.count())
         .where(Case.state != CaseState.draft, *conditions)
-        .group_by(Case.catalog_code)
+        .group_by(column)
     )
-    return [(str(code), int(count)) for code, count in session.execute(query)]
+    return [(str(key), int(count)) for key, count in session.execute(query)]
 
 
 def _received_per_day(scope: durations.Scope) -> list[tuple[date, int]]:
@@ -208,6 +222,7 @@ def dashboard(session: Session, *, now: datetime, tz: ZoneInfo, days: int = 30) 
         total=_total(items),
         departments=_departments(scope),
         items=items,
+        channels=_channels(scope),
         overdue=_overdue_tasks(session, now),
         received_per_day=_received_per_day(scope),
         weeks=_weeks(scope),

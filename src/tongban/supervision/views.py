@@ -18,7 +18,7 @@ from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.cases.core.queries import STAGE_NAMES_ZH
-from tongban.cases.enums import CaseState
+from tongban.cases.enums import CHANNEL_NAMES_ZH, CaseState
 from tongban.catalog import service as catalog
 from tongban.ratings import service as ratings
 from tongban.sharing import backfill
@@ -64,6 +64,7 @@ def _common(request: Request, session: Session) -> dict[str, Any]:
         "state_names": STATE_NAMES_ZH,
         "stage_names": STAGE_NAMES_ZH,
         "status_names": STATUS_NAMES_ZH,
+        "channel_names": CHANNEL_NAMES_ZH,
         "drill": drill,
     }
 

@@ -133,7 +133,15 @@ def _is_api(request: Request) -> bool:
 
 def respond(request: Request, error: DomainError) -> Response:
     """The answer to ``error``: the JSON error body under /api/, else the error page (or,
-    for a GET needing a sign-in, the way to the sign-in page). Middleware uses it too."""
+    for a GET needing a sign-in, the way to the sign-in page), with ``Retry-After`` when
+    it is ``TooManyAttempts``. Middleware uses it too."""
+    response = _answer(request, error)
+    if isinstance(error, TooManyAttempts):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def _answer(request: Request, error: DomainError) -> Response:
     locale = locale_of(request, request.app.state.runtime.settings.default_locale)
     if _is_api(request):
         body = {
@@ -184,10 +192,7 @@ def install(app: FastAPI) -> None:
         assert isinstance(exc, DomainError)
         if _ended_while_posting(request, exc):
             return await carry.sign_in_again(request, exc)
-        response = respond(request, exc)
-        if isinstance(exc, TooManyAttempts):
-            response.headers["Retry-After"] = str(exc.retry_after)
-        return response
+        return respond(request, exc)
 
     async def stale(request: Request, exc: Exception) -> Response:
         return respond(

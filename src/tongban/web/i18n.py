@@ -15,6 +15,22 @@ from fastapi import Request
 
 LOCALES = ("zh_Hans", "en")
 LANG_COOKIE = "tongban_lang"
+CARE_COOKIE = "tongban_care"  # "1": the elderly-friendly mode (适老化 关怀模式) is on
+
+
+KIOSK_COOKIE = "tongban_kiosk"  # the hall code of a self-service terminal (kiosk mode)
+
+
+def kiosk_of(request: Request) -> str | None:
+    """The hall whose self-service terminal this browser is, or None (not a kiosk)."""
+    hall = request.cookies.get(KIOSK_COOKIE, "")
+    return hall if hall and len(hall) <= 20 and hall.replace("-", "").isalnum() else None
+
+
+def care_of(request: Request) -> bool:
+    """Whether the browser chose the elderly-friendly mode: larger type, higher contrast,
+    bigger touch targets (GB/T 37668-2019; 工信部《互联网网站适老化通用设计规范》)."""
+    return request.cookies.get(CARE_COOKIE) == "1" or kiosk_of(request) is not None
 
 
 @cache

@@ -17,7 +17,7 @@ from tongban import timefmt
 from tongban.money import format_money
 from tongban.web.assets import static_url
 from tongban.web.csrf import csrf_token, remember_browser
-from tongban.web.i18n import gettext_for, locale_of
+from tongban.web.i18n import care_of, gettext_for, kiosk_of, locale_of
 
 
 @cache
@@ -77,6 +77,9 @@ def render(
             "request": request,
             "user": getattr(request.state, "user", None),
             "locale": locale,
+            "care": care_of(request),
+            "kiosk": kiosk_of(request),
+            "kiosk_idle_seconds": settings.kiosk_idle_seconds,
             "_": gettext,
             "gettext": gettext,
             "csrf_token": csrf_token(request),

@@ -15,7 +15,7 @@ from tongban.cases.core import access
 from tongban.cases.core.deadlines import case_limits
 from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.cases.core.queries import STAGE_NAMES_ZH
-from tongban.cases.enums import Stage, TaskState
+from tongban.cases.enums import CHANNEL_NAMES_ZH, Stage, TaskState
 from tongban.cases.http import caseform
 from tongban.cases.http.material_rows import material_rows
 from tongban.cases.models import Case
@@ -59,5 +59,6 @@ def case_context(
         "titles": caseform.titles(spec["form"], spec["materials"], lang),
         "answers": inputs.fields(spec["form"], case.form_data, {}, lang),
         "state_names": STATE_NAMES_ZH,
+        "channel_names": CHANNEL_NAMES_ZH,
         "stage_names": STAGE_NAMES_ZH,
     }

@@ -15,7 +15,7 @@ from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit import service as audit
 from tongban.cases.core import access, clocks, definition, prefill
-from tongban.cases.enums import CaseState, TrustLevel
+from tongban.cases.enums import CaseState, Channel, TrustLevel
 from tongban.cases.materials import provision
 from tongban.cases.models import Case, Material
 from tongban.cases.stages import postal
@@ -52,8 +52,12 @@ def create_case(
     form_data: dict[str, Any],
     now: datetime,
     created_by: User | None = None,
+    channel: Channel | None = None,
 ) -> Case:
-    """Start a draft case of an item or bundle for an applicant, or by a clerk on their behalf."""
+    """Start a draft case of an item or bundle for an applicant, or by a clerk on their
+    behalf, recording the ``channel`` it came through (办事渠道; by default ``window``
+    for a clerk's, ``web`` for the applicant's own)."""
+    channel = channel or (Channel.window if created_by is not None else Channel.web)
     _check_creator(applicant, created_by)
     creator = created_by or applicant
     entry = catalog.get_entry(session, code=code)
@@ -79,6 +83,7 @@ def create_case(
         state=CaseState.draft,
         form_data=formcheck.clean(spec["form"], form_data),
         delivery=definition.default_delivery(spec),
+        channel=channel,
         joint=len(definition.departments(spec)) > 1,
         join_rule=definition.join_rule(spec),
         created_at=now,
@@ -98,7 +103,10 @@ def create_case(
         case_id=case.id,
         subject_id=applicant.id,
         to_state=case.state,
-        data={"on_behalf_of": applicant.id} if creator is not applicant else None,
+        data={
+            "channel": channel,
+            **({"on_behalf_of": applicant.id} if creator is not applicant else {}),
+        },
     )
     return case
 

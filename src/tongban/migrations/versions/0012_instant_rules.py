@@ -1,7 +1,7 @@
 """instant approval rules and risk screening
 
-Revision ID: 0011_instant_rules
-Revises: 0009_sharing
+Revision ID: 0012_instant_rules
+Revises: 0011_case_channel
 Create Date: 2026-11-30 11:55:33.594653
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import tongban.db
 
-revision: str = "0011_instant_rules"
-down_revision: str | None = "0009_sharing"
+revision: str = "0012_instant_rules"
+down_revision: str | None = "0011_case_channel"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

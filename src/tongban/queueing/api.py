@@ -1,0 +1,130 @@
+"""JSON API of queue tickets (排号): halls and slots, booking, check-in and tickets taken
+at the hall (the kiosk), calling from a window, and the hall display's calls."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path
+from sqlalchemy.orm import Session
+
+from tongban.accounts.deps import CurrentApplicant, require_roles
+from tongban.accounts.enums import Role
+from tongban.accounts.models import User
+from tongban.queueing import service
+from tongban.queueing.models import QueueTicket
+from tongban.queueing.schemas import (
+    BookingCreate,
+    CallRead,
+    CheckIn,
+    HallRead,
+    HallTicketCreate,
+    SlotRead,
+    TicketRead,
+)
+from tongban.web.deps import NowDep, SessionDep
+
+router = APIRouter(tags=["queue tickets"])
+Clerk = Annotated[User, Depends(require_roles(Role.clerk))]
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Row id")]
+
+
+def read(session: Session, ticket: QueueTicket, *, holder: bool) -> TicketRead:
+    """The API shape of a ticket; its check-in code only for its holder."""
+    body = TicketRead.model_validate(ticket)
+    body.ahead, body.wait_minutes = service.wait_of(session, ticket)
+    body.code = ticket.code if holder else None
+    return body
+
+
+@router.get("/halls")
+def list_halls(session: SessionDep) -> list[HallRead]:
+    """The service halls with their windows."""
+    return [HallRead.model_validate(hall) for hall in service.halls(session)]
+
+
+@router.get("/halls/{code}/slots")
+def list_slots(code: str, item: str, day: date, session: SessionDep, now: NowDep) -> list[SlotRead]:
+    """The day's slots for ``item`` with the places left."""
+    hall = service.hall_of(session, code)
+    department = service.department_of(session, hall, item)
+    views = service.slots(session, hall=hall, department=department, day=day, now=now)
+    return [SlotRead(**vars(view)) for view in views]
+
+
+@router.post("/tickets", status_code=201)
+def book(
+    body: BookingCreate, session: SessionDep, user: CurrentApplicant, now: NowDep
+) -> TicketRead:
+    """Book a slot (预约取号): 409 ``slot_full`` or ``ticket_held``."""
+    ticket = service.book(
+        session,
+        applicant=user,
+        hall_code=body.hall_code,
+        item_code=body.item_code,
+        day=body.day,
+        starts=body.starts,
+        now=now,
+    )
+    return read(session, ticket, holder=True)
+
+
+@router.get("/me/tickets")
+def my_tickets(session: SessionDep, user: CurrentApplicant) -> list[TicketRead]:
+    """The signed-in person's tickets, newest first."""
+    return [read(session, t, holder=True) for t in service.my_tickets(session, user=user)]
+
+
+@router.post("/tickets/{ticket_id}/cancel")
+def cancel(ticket_id: RowId, session: SessionDep, user: CurrentApplicant) -> TicketRead:
+    """Cancel one's own booked ticket."""
+    return read(session, service.cancel(session, ticket_id=ticket_id, user=user), holder=True)
+
+
+@router.post("/halls/{code}/check-in")
+def check_in(code: str, body: CheckIn, session: SessionDep, now: NowDep) -> TicketRead:
+    """Check in a booked ticket at the hall by its code (the kiosk): no sign-in."""
+    ticket = service.check_in(session, hall_code=code, code=body.code, now=now)
+    return read(session, ticket, holder=True)
+
+
+@router.post("/halls/{code}/tickets", status_code=201)
+def take(code: str, body: HallTicketCreate, session: SessionDep, now: NowDep) -> TicketRead:
+    """Take a ticket at the hall (现场取号, the kiosk): queued at once."""
+    ticket = service.take_at_hall(
+        session, hall_code=code, item_code=body.item_code, now=now, applicant=None
+    )
+    return read(session, ticket, holder=True)
+
+
+@router.post("/halls/{code}/windows/{window}/call-next")
+def call_next(
+    code: str, window: str, session: SessionDep, user: Clerk, now: NowDep
+) -> TicketRead | None:
+    """Call the next ticket the window serves (叫号); null when nobody waits."""
+    ticket = service.call_next(session, hall_code=code, window_code=window, user=user, now=now)
+    return read(session, ticket, holder=False) if ticket else None
+
+
+@router.post("/tickets/{ticket_id}/served")
+def served(ticket_id: RowId, session: SessionDep, user: Clerk, now: NowDep) -> TicketRead:
+    """The called ticket was served."""
+    ticket = service.close(session, ticket_id=ticket_id, user=user, served=True, now=now)
+    return read(session, ticket, holder=False)
+
+
+@router.post("/tickets/{ticket_id}/no-show")
+def no_show(ticket_id: RowId, session: SessionDep, user: Clerk, now: NowDep) -> TicketRead:
+    """The called ticket did not come (过号)."""
+    ticket = service.close(session, ticket_id=ticket_id, user=user, served=False, now=now)
+    return read(session, ticket, holder=False)
+
+
+@router.get("/halls/{code}/calls")
+def calls(code: str, session: SessionDep, now: NowDep) -> list[CallRead]:
+    """The hall's latest calls today, newest first (the hall display)."""
+    found = service.recent_calls(session, hall_code=code, now=now)
+    return [
+        CallRead(number=t.number, window_code=t.window_code, called_at=t.called_at) for t in found
+    ]

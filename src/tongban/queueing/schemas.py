@@ -1,0 +1,78 @@
+"""API shapes of halls, slots and tickets."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tongban.queueing.models import TicketState
+
+
+class WindowRead(BaseModel):
+    code: str
+    name: str
+    serves: list[str] = Field(description='Department codes, or ["all"] (综合窗口)')
+
+
+class HallRead(BaseModel):
+    code: str
+    division: str = Field(description="GB/T 2260 administrative division code")
+    name: str
+    address: str
+    slot_minutes: int
+    windows: list[WindowRead]
+
+
+class SlotRead(BaseModel):
+    starts: str = Field(description="Local start time, HH:MM")
+    capacity: int
+    left: int
+    past: bool
+
+
+class BookingCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    hall_code: str = Field(max_length=20)
+    item_code: str = Field(max_length=40)
+    day: date
+    starts: str = Field(max_length=5, description="A slot's local start time, HH:MM")
+
+
+class HallTicketCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    item_code: str = Field(max_length=40)
+
+
+class CheckIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=6, max_length=6, pattern=r"^[0-9]{6}$")
+
+
+class TicketRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    hall_code: str
+    day: date
+    number: str
+    code: str | None = Field(None, description="Check-in code: only to its holder")
+    item_code: str
+    department_code: str
+    state: TicketState
+    queued_at: datetime | None
+    called_at: datetime | None
+    window_code: str | None
+    ahead: int = Field(0, description="Waiting tickets ahead of this one")
+    wait_minutes: int = Field(0, description="Estimated minutes until called")
+
+
+class CallRead(BaseModel):
+    """A call on the hall display: ticket number → window."""
+
+    number: str
+    window_code: str | None
+    called_at: datetime | None

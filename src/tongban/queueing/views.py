@@ -1,0 +1,213 @@
+"""Pages of queue tickets (排号): book a slot, my tickets, the hall's kiosk (check in,
+take a ticket), the hall display, and the window clerk's calling page."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from tongban.accounts.deps import CurrentApplicant, OptionalUser, require_roles
+from tongban.accounts.enums import Role
+from tongban.accounts.models import User
+from tongban.catalog import service as catalog
+from tongban.errors import DomainError, InvalidInput
+from tongban.queueing import service
+from tongban.queueing.models import QueueTicket
+from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
+from tongban.web.i18n import KIOSK_COOKIE
+from tongban.web.templating import render
+
+router = APIRouter()
+Clerk = Annotated[User, Depends(require_roles(Role.clerk))]
+STATES_ZH = {
+    "booked": "已预约",
+    "waiting": "排队中",
+    "called": "已叫号",
+    "served": "已办理",
+    "no_show": "过号",
+    "cancelled": "已取消",
+}
+
+
+def _items(session: Session, hall: dict[str, Any]) -> list[tuple[str, str]]:
+    """(code, name) of the published items and bundles a window of ``hall`` takes."""
+    return [
+        (entry.code, entry.name)
+        for entry in catalog.list_entries(session)
+        if service.windows_for(hall, entry.department_code)
+    ]
+
+
+def _text(form: Any, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+@router.get("/halls")
+def halls_page(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+    """The service halls, each with its address and links to book and to its kiosk."""
+    return render(request, "queueing/halls.html", {"halls": service.halls(session)})
+
+
+@router.get("/halls/{code}")
+def booking_page(
+    code: str, request: Request, session: SessionDep, now: NowDep, item: str = "", day: str = ""
+) -> Response:
+    """Book a slot: the item, then the day, then a slot with places left."""
+    hall = service.hall_of(session, code)
+    days = service.bookable_days(session, now=now)
+    context: dict[str, Any] = {"hall": hall, "items": _items(session, hall), "days": days}
+    context.update(item=item, day=day, slots=None, error=None)
+    if item and day:
+        try:
+            chosen = date.fromisoformat(day)
+            department = service.department_of(session, hall, item)
+            context["slots"] = service.slots(
+                session, hall=hall, department=department, day=chosen, now=now
+            )
+        except (ValueError, DomainError) as error:
+            context["error"] = error if isinstance(error, DomainError) else _bad_day()
+    return render(request, "queueing/book.html", context)
+
+
+def _bad_day() -> InvalidInput:
+    return InvalidInput("请选择可预约的日期。", "Choose a day that can be booked.", field="day")
+
+
+@router.post("/halls/{code}/book")
+def book(
+    code: str, session: SessionDep, user: CurrentApplicant, now: NowDep, form: CheckedForm
+) -> Response:
+    """Book the chosen slot, then show my tickets."""
+    try:
+        day = date.fromisoformat(_text(form, "day"))
+    except ValueError:
+        raise _bad_day() from None
+    service.book(
+        session,
+        applicant=user,
+        hall_code=code,
+        item_code=_text(form, "item"),
+        day=day,
+        starts=_text(form, "starts"),
+        now=now,
+    )
+    return see_other("/my/tickets")
+
+
+@router.get("/my/tickets")
+def my_tickets(request: Request, session: SessionDep, user: CurrentApplicant) -> Response:
+    """The person's tickets with their check-in codes; booked ones can be cancelled."""
+    tickets = service.my_tickets(session, user=user)
+    halls = {hall["code"]: hall for hall in service.halls(session)}
+    context = {"tickets": tickets, "halls": halls, "states": STATES_ZH}
+    context["waits"] = {t.id: service.wait_of(session, t) for t in tickets}
+    return render(request, "queueing/my_tickets.html", context)
+
+
+@router.post("/my/tickets/{ticket_id}/cancel")
+def cancel(
+    ticket_id: int, session: SessionDep, user: CurrentApplicant, form: CheckedForm
+) -> Response:
+    service.cancel(session, ticket_id=ticket_id, user=user)
+    return see_other("/my/tickets")
+
+
+def _kiosk(
+    request: Request, session: Session, hall: dict[str, Any], ticket: QueueTicket | None
+) -> Response:
+    context: dict[str, Any] = {"hall": hall, "items": _items(session, hall), "ticket": ticket}
+    context["wait"] = service.wait_of(session, ticket) if ticket else None
+    return render(request, "queueing/kiosk.html", context)
+
+
+@router.get("/halls/{code}/kiosk")
+def kiosk(code: str, request: Request, session: SessionDep) -> Response:
+    """The hall's self-service terminal: check in a booking, or take a ticket."""
+    return _kiosk(request, session, service.hall_of(session, code), None)
+
+
+@router.post("/halls/{code}/kiosk/check-in")
+def kiosk_check_in(
+    code: str, request: Request, session: SessionDep, now: NowDep, form: CheckedForm
+) -> Response:
+    ticket = service.check_in(session, hall_code=code, code=_text(form, "code"), now=now)
+    return _kiosk(request, session, service.hall_of(session, code), ticket)
+
+
+@router.post("/halls/{code}/kiosk/take")
+def kiosk_take(
+    code: str, request: Request, session: SessionDep, now: NowDep, form: CheckedForm
+) -> Response:
+    ticket = service.take_at_hall(
+        session, hall_code=code, item_code=_text(form, "item"), now=now, applicant=None
+    )
+    return _kiosk(request, session, service.hall_of(session, code), ticket)
+
+
+@router.get("/kiosk/{code}")
+def start_kiosk(code: str, session: SessionDep) -> Response:
+    """Make this browser the hall's self-service terminal (kiosk mode: large type, an
+    on-screen keypad, sign-ins ended and the screen wiped after ``kiosk_idle_seconds``)."""
+    service.hall_of(session, code)
+    response = see_other(f"/halls/{code}/kiosk")
+    response.set_cookie(KIOSK_COOKIE, code, max_age=365 * 24 * 3600, samesite="lax")
+    return response
+
+
+@router.get("/kiosk-exit")
+def end_kiosk() -> Response:
+    """This browser is an ordinary one again."""
+    response = see_other("/halls")
+    response.delete_cookie(KIOSK_COOKIE)
+    return response
+
+
+@router.get("/halls/{code}/display")
+def display(code: str, request: Request, session: SessionDep, now: NowDep) -> Response:
+    """The hall's call screen, refreshed every few seconds."""
+    hall = service.hall_of(session, code)
+    calls = service.recent_calls(session, hall_code=code, now=now)
+    windows = {w["code"]: w["name"] for w in hall["windows"]}
+    return render(
+        request, "queueing/display.html", {"hall": hall, "calls": calls, "windows": windows}
+    )
+
+
+def _place(at: str) -> tuple[str, str]:
+    """``HALL/WINDOW`` (the calling page's choice) as (hall code, window code)."""
+    hall, _, window = at.partition("/")
+    return hall, window
+
+
+@router.get("/staff/queue")
+def staff_queue(request: Request, session: SessionDep, user: Clerk, at: str = "") -> Response:
+    """The window clerk's calling page: choose the window, call, then served or no-show."""
+    context: dict[str, Any] = {"halls": service.halls(session), "at": at, "current": None}
+    if at:
+        hall, window = _place(at)
+        context["current"] = service.current_call(session, hall_code=hall, window_code=window)
+    return render(request, "queueing/staff.html", context)
+
+
+@router.post("/staff/queue/call")
+def staff_call(session: SessionDep, user: Clerk, now: NowDep, form: CheckedForm) -> Response:
+    at = _text(form, "at")
+    hall, window = _place(at)
+    service.call_next(session, hall_code=hall, window_code=window, user=user, now=now)
+    return see_other(f"/staff/queue?{urlencode({'at': at})}")
+
+
+@router.post("/staff/queue/{ticket_id}/close")
+def staff_close(
+    ticket_id: int, session: SessionDep, user: Clerk, now: NowDep, form: CheckedForm
+) -> Response:
+    served = _text(form, "outcome") == "served"
+    ticket = service.close(session, ticket_id=ticket_id, user=user, served=served, now=now)
+    at = f"{ticket.hall_code}/{ticket.window_code}"
+    return see_other(f"/staff/queue?{urlencode({'at': at})}")

@@ -1,0 +1,58 @@
+"""The hall's self-service terminal (kiosk mode) at a kiosk's portrait screen: large type,
+an on-screen keypad instead of a keyboard, and after the idle time (3 s on the test
+server) any sign-in ended and the screen back at the start, emptied."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+HALL = "GL-ZWFW"
+KIOSK_SCREEN = {"width": 1080, "height": 1920}
+
+
+@pytest.fixture
+def kiosk(browser: Browser, server: str) -> Iterator[Page]:
+    context = browser.new_context(base_url=server, locale="zh-CN", viewport=KIOSK_SCREEN)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto(f"/kiosk/{HALL}")
+    yield page
+    context.close()
+
+
+def test_the_keypad_types_the_code_without_a_keyboard(kiosk: Page) -> None:
+    assert kiosk.url.endswith(f"/halls/{HALL}/kiosk")
+    assert "kiosk" in (kiosk.get_attribute("html", "class") or "")
+    for key in "12345":
+        kiosk.click(f"[data-keypad=code] [data-key='{key}']")
+    kiosk.click("[data-keypad=code] [data-key=back]")
+    kiosk.click("[data-keypad=code] [data-key='9']")
+    assert kiosk.input_value("#code") == "12349"
+    size = kiosk.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    assert size >= 19  # 125 % of 16 px
+
+
+def test_an_idle_screen_is_emptied(kiosk: Page) -> None:
+    kiosk.fill("#code", "123")
+    kiosk.wait_for_timeout(4_500)
+    assert kiosk.url.endswith(f"/halls/{HALL}/kiosk")
+    assert kiosk.input_value("#code") == ""
+
+
+def test_an_idle_sign_in_is_ended(kiosk: Page) -> None:
+    kiosk.goto("/login")
+    kiosk.fill("#username", "zhangsan")
+    kiosk.fill("#password", "demo12345")
+    kiosk.click("form button[type=submit]")
+    kiosk.wait_for_url("**/my/cases")
+    kiosk.wait_for_url(f"**/halls/{HALL}/kiosk", timeout=10_000)
+    kiosk.goto("/my/cases")
+    assert "/login" in kiosk.url  # the session ended with the idle time
+
+
+def test_leaving_kiosk_mode_restores_an_ordinary_browser(kiosk: Page) -> None:
+    kiosk.goto("/kiosk-exit")
+    assert "kiosk" not in (kiosk.get_attribute("html", "class") or "")

@@ -1,0 +1,259 @@
+"""Queue tickets (排号): booking within capacity and working days, check-in times, windows
+calling only what they serve and never the same ticket twice, no-shows, estimates."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from tongban.accounts import service as accounts
+from tongban.accounts.models import User
+from tongban.db import unit_of_work
+from tongban.errors import Conflict, InvalidInput, NotAllowed
+from tongban.queueing import service as queue
+from tongban.queueing.models import QueueTicket, TicketState
+
+HALL = "GL-ZWFW"  # 鼓楼区: 2 comprehensive windows, 1 ticket per window per slot
+CITY = "FZ-XZFW"  # 市中心: comprehensive A01/A02 and departmental windows, 2 per window
+RS_ITEM = "3501-RS-003"  # 失业登记 (人社局)
+SCJG_ITEM = "3501-SCJG-002"
+FUZHOU = ZoneInfo("Asia/Shanghai")
+MONDAY = date(2025, 9, 22)
+
+
+def _at(day: date, hhmm: str) -> datetime:
+    hour, minute = map(int, hhmm.split(":"))
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=FUZHOU)
+
+
+def _user(session: Session, name: str) -> User:
+    user = accounts.find_user(session, username=name)
+    assert user is not None
+    return user
+
+
+def _book(session: Session, who: str, starts: str = "10:00", hall: str = HALL) -> QueueTicket:
+    return queue.book(
+        session,
+        applicant=_user(session, who),
+        hall_code=hall,
+        item_code=RS_ITEM,
+        day=MONDAY,
+        starts=starts,
+        now=_at(MONDAY, "08:00"),
+    )
+
+
+def test_booking_numbers_the_ticket_and_takes_a_place(db: Session) -> None:
+    ticket = _book(db, "zhangsan")
+    assert ticket.number == "Y001" and len(ticket.code) == 6 and ticket.code.isdigit()
+    hall = queue.hall_of(db, HALL)
+    views = queue.slots(db, hall=hall, department="RS", day=MONDAY, now=_at(MONDAY, "08:00"))
+    ten = next(view for view in views if view.starts == "10:00")
+    assert (ten.capacity, ten.left) == (2, 1)
+
+
+def test_a_full_slot_is_refused_and_a_cancelled_place_is_free_again(db: Session) -> None:
+    first = _book(db, "zhangsan")
+    _book(db, "lisi")
+    with pytest.raises(Conflict) as full:
+        _book(db, "minfeng")
+    assert full.value.code == "slot_full"
+    queue.cancel(db, ticket_id=first.id, user=_user(db, "zhangsan"))
+    assert _book(db, "minfeng").state == TicketState.booked
+
+
+def test_one_open_ticket_per_person_per_hall_and_day(db: Session) -> None:
+    _book(db, "zhangsan")
+    with pytest.raises(Conflict) as twice:
+        _book(db, "zhangsan", starts="10:30")
+    assert "Y001" in twice.value.message_zh
+
+
+def test_only_working_days_ahead_and_slots_not_begun(db: Session) -> None:
+    days = queue.bookable_days(db, now=_at(MONDAY, "08:00"))
+    assert days[0] == MONDAY and len(days) == 7
+    assert date(2025, 9, 28) in days  # the Sunday worked before National Day
+    assert not any(date(2025, 10, 1) <= day <= date(2025, 10, 8) for day in days)
+    user = _user(db, "zhangsan")
+    with pytest.raises(InvalidInput) as holiday:
+        queue.book(
+            db,
+            applicant=user,
+            hall_code=HALL,
+            item_code=RS_ITEM,
+            day=date(2025, 10, 2),
+            starts="10:00",
+            now=_at(MONDAY, "08:00"),
+        )
+    assert holiday.value.field == "day"
+    with pytest.raises(InvalidInput) as begun:
+        queue.book(
+            db,
+            applicant=user,
+            hall_code=HALL,
+            item_code=RS_ITEM,
+            day=MONDAY,
+            starts="09:00",
+            now=_at(MONDAY, "09:05"),
+        )
+    assert begun.value.field == "starts"
+
+
+def test_a_hall_without_a_window_for_the_item_says_so(db: Session) -> None:
+    hall = queue.hall_of(db, CITY)
+    assert {w["code"] for w in queue.windows_for(hall, "RS")} == {"A01", "A02", "C02"}
+    assert {w["code"] for w in queue.windows_for(hall, "SCJG")} == {"A01", "A02", "B01"}
+
+
+def test_check_in_opens_an_hour_before_and_queues_from_the_slot(db: Session) -> None:
+    ticket = _book(db, "zhangsan", starts="11:00")
+    with pytest.raises(InvalidInput):
+        queue.check_in(db, hall_code=HALL, code=ticket.code, now=_at(MONDAY, "09:30"))
+    queue.check_in(db, hall_code=HALL, code=ticket.code, now=_at(MONDAY, "10:15"))
+    assert ticket.state == TicketState.waiting
+    assert ticket.queued_at == _at(MONDAY, "11:00")
+    late = _book(db, "lisi", starts="10:00")
+    with pytest.raises(InvalidInput) as passed:
+        queue.check_in(db, hall_code=HALL, code=late.code, now=_at(MONDAY, "10:31"))
+    assert "现场取号" in passed.value.message_zh
+
+
+def test_windows_call_in_queue_order_only_what_they_serve(db: Session) -> None:
+    now = _at(MONDAY, "09:10")
+    rs = queue.take_at_hall(db, hall_code=CITY, item_code=RS_ITEM, now=now, applicant=None)
+    scjg = queue.take_at_hall(
+        db, hall_code=CITY, item_code=SCJG_ITEM, now=now + timedelta(minutes=1), applicant=None
+    )
+    assert (rs.number, scjg.number) == ("A001", "A002")
+    market_clerk = _user(db, "scjg")
+    now += timedelta(minutes=2)
+    called = queue.call_next(db, hall_code=CITY, window_code="B01", user=market_clerk, now=now)
+    assert called is not None and called.id == scjg.id and called.window_code == "B01"
+    assert (
+        queue.call_next(db, hall_code=CITY, window_code="B01", user=market_clerk, now=now) is None
+    )
+    comprehensive = queue.call_next(
+        db, hall_code=CITY, window_code="A01", user=_user(db, "clerk"), now=now
+    )
+    assert comprehensive is not None and comprehensive.id == rs.id
+
+
+def test_only_the_windows_own_clerks_call(db: Session) -> None:
+    with pytest.raises(NotAllowed):
+        queue.call_next(
+            db, hall_code=CITY, window_code="B01", user=_user(db, "rs"), now=_at(MONDAY, "09:10")
+        )
+    with pytest.raises(NotAllowed):
+        queue.call_next(
+            db,
+            hall_code=CITY,
+            window_code="A01",
+            user=_user(db, "zhangsan"),
+            now=_at(MONDAY, "9:10"),
+        )
+
+
+def test_served_and_no_show_and_the_wait_estimate(db: Session) -> None:
+    now = _at(MONDAY, "09:10")
+    clerk = _user(db, "clerk")
+    tickets = [
+        queue.take_at_hall(
+            db, hall_code=HALL, item_code=RS_ITEM, now=now + timedelta(minutes=i), applicant=None
+        )
+        for i in range(4)
+    ]
+    assert queue.wait_of(db, tickets[3]) == (3, 20)  # 4 × 10 min over 2 windows
+    now += timedelta(minutes=5)
+    first = queue.call_next(db, hall_code=HALL, window_code="01", user=clerk, now=now)
+    assert first is not None
+    queue.close(db, ticket_id=first.id, user=clerk, served=True, now=now + timedelta(minutes=4))
+    second = queue.call_next(db, hall_code=HALL, window_code="01", user=clerk, now=now)
+    assert second is not None
+    queue.close(db, ticket_id=second.id, user=clerk, served=False, now=now)
+    assert second.state == TicketState.no_show
+    assert queue.wait_of(db, tickets[3]) == (1, 4)  # 2 × 4 min over 2 windows
+    with pytest.raises(Conflict):
+        queue.close(db, ticket_id=second.id, user=clerk, served=True, now=now)
+    shown = queue.recent_calls(db, hall_code=HALL, now=now)
+    assert [t.number for t in shown] == [second.number, first.number]
+
+
+def _at_once(*actions: Callable[[], object]) -> list[object]:
+    barrier = threading.Barrier(len(actions))
+    outcomes: list[object] = [None] * len(actions)
+
+    def run(index: int) -> None:
+        barrier.wait()
+        try:
+            outcomes[index] = actions[index]()
+        except Exception as error:  # collected and asserted by the caller
+            outcomes[index] = error
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(actions))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+@pytest.mark.usefixtures("committing_engine")
+def test_concurrent_bookings_never_exceed_the_capacity(engine: Engine) -> None:
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    people = ["zhangsan", "lisi", "minfeng"]
+
+    def booking(who: str) -> Callable[[], object]:
+        def act() -> object:
+            with unit_of_work(factory) as session:
+                return _book(session, who, starts="15:00").number
+
+        return act
+
+    outcomes = _at_once(*(booking(who) for who in people))
+    numbers = [o for o in outcomes if isinstance(o, str)]
+    refused = [o for o in outcomes if isinstance(o, Conflict)]
+    assert len(numbers) == 2 and len(set(numbers)) == 2, outcomes
+    assert len(refused) == 1 and refused[0].code == "slot_full"
+    with factory() as session:
+        held = session.scalars(
+            select(QueueTicket).where(QueueTicket.hall_code == HALL, QueueTicket.day == MONDAY)
+        ).all()
+        assert len(held) == 2
+
+
+@pytest.mark.usefixtures("committing_engine")
+def test_two_windows_calling_at_once_never_get_the_same_ticket(engine: Engine) -> None:
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    now = _at(MONDAY, "09:10")
+    with unit_of_work(factory) as session:
+        only = queue.take_at_hall(
+            session, hall_code=HALL, item_code=RS_ITEM, now=now, applicant=None
+        ).id
+
+    def calling(window: str) -> Callable[[], object]:
+        def act() -> object:
+            with unit_of_work(factory) as session:
+                clerk = _user(session, "clerk")
+                called = queue.call_next(
+                    session, hall_code=HALL, window_code=window, user=clerk, now=now
+                )
+                return called.id if called else None
+
+        return act
+
+    outcomes = _at_once(calling("01"), calling("02"))
+    assert sorted(outcomes, key=str) == [only, None] or sorted(outcomes, key=str) == [None, only]
+
+
+def test_tickets_are_taken_at_the_hall_only_in_its_hours(db: Session) -> None:
+    for moment in (_at(MONDAY, "08:30"), _at(MONDAY, "16:30"), _at(date(2025, 10, 1), "10:00")):
+        with pytest.raises(InvalidInput) as closed:
+            queue.take_at_hall(db, hall_code=HALL, item_code=RS_ITEM, now=moment, applicant=None)
+        assert "09:00–16:30" in closed.value.message_zh

@@ -1,0 +1,89 @@
+"""Queue tickets from the pages and the API: book, see the code, check in at the kiosk,
+take a ticket there, be called from the window, see the call on the hall display."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import Clock
+from tests.web.support import csrf, found
+
+HALL = "GL-ZWFW"
+ITEM = "3501-RS-003"
+MONDAY = "2025-09-22"  # the test clock starts on it at 09:00 in Fuzhou
+
+
+def test_book_then_check_in_at_the_kiosk_then_be_called(
+    signed_in: Callable[[str], TestClient], clock: Clock
+) -> None:
+    person = signed_in("zhangsan")
+    page = person.get(f"/halls/{HALL}", params={"item": ITEM, "day": MONDAY})
+    assert page.status_code == 200 and "10:00" in page.text and "已过" in page.text  # 09:00
+    booked = person.post(
+        f"/halls/{HALL}/book",
+        data={"item": ITEM, "day": MONDAY, "starts": "10:00", "csrf_token": csrf(page.text)},
+    )
+    assert booked.status_code == 200 and "Y001" in booked.text
+    code = found(r"<td data-label=\"签到码\">(\d{6})</td>", booked.text)
+
+    clock.advance(minutes=30)  # 09:30: check-in opens an hour before the slot
+    kiosk = TestClient(person.app)
+    form = kiosk.get(f"/halls/{HALL}/kiosk")
+    checked = kiosk.post(
+        f"/halls/{HALL}/kiosk/check-in", data={"code": code, "csrf_token": csrf(form.text)}
+    )
+    assert checked.status_code == 200 and "Y001" in checked.text
+    assert "前面还有 0 人" in checked.text
+
+    clock.advance(minutes=31)  # 10:01: the slot began, its ticket is in the queue
+    clerk = signed_in("clerk")  # the same client, now signed in as the clerk
+    calling = clerk.get("/staff/queue", params={"at": f"{HALL}/01"})
+    called = clerk.post(
+        "/staff/queue/call", data={"at": f"{HALL}/01", "csrf_token": csrf(calling.text)}
+    )
+    assert "正在办理" in called.text and "Y001" in called.text
+    display = TestClient(person.app).get(f"/halls/{HALL}/display")
+    assert "Y001" in display.text and "综合受理窗口 1" in display.text
+    assert 'http-equiv="refresh"' in display.text
+    mine = signed_in("zhangsan").get("/my/tickets")
+    assert "已叫号" in mine.text and "请到 01 号窗口" in mine.text
+
+
+def test_a_ticket_taken_at_the_kiosk_is_queued_at_once(client: TestClient) -> None:
+    form = client.get(f"/halls/{HALL}/kiosk")
+    taken = client.post(
+        f"/halls/{HALL}/kiosk/take", data={"item": ITEM, "csrf_token": csrf(form.text)}
+    )
+    assert taken.status_code == 200 and "A001" in taken.text
+    assert "预计等候约 5 分钟" in taken.text  # 10 minutes a ticket, two windows
+
+
+def test_the_api_books_refuses_a_full_slot_and_calls(
+    client: TestClient, as_user: Callable[[str], dict[str, str]]
+) -> None:
+    body = {"hall_code": HALL, "item_code": ITEM, "day": MONDAY, "starts": "11:00"}
+    first = client.post("/api/v1/tickets", json=body, headers=as_user("zhangsan"))
+    assert first.status_code == 201, first.text
+    assert client.post("/api/v1/tickets", json=body, headers=as_user("lisi")).status_code == 201
+    full = client.post("/api/v1/tickets", json=body, headers=as_user("minfeng"))
+    assert full.status_code == 409 and full.json()["error"]["code"] == "slot_full"
+    slots = client.get(f"/api/v1/halls/{HALL}/slots", params={"item": ITEM, "day": MONDAY})
+    eleven: dict[str, Any] = next(s for s in slots.json() if s["starts"] == "11:00")
+    assert eleven["left"] == 0
+    nobody = client.post(f"/api/v1/halls/{HALL}/windows/01/call-next", headers=as_user("clerk"))
+    assert nobody.status_code == 200 and nobody.json() is None
+    refused = client.post(f"/api/v1/halls/{HALL}/windows/01/call-next", headers=as_user("zhangsan"))
+    assert refused.status_code == 403
+    mine = client.get("/api/v1/me/tickets", headers=as_user("zhangsan")).json()
+    assert mine[0]["code"] == first.json()["code"]
+
+
+def test_a_wrong_check_in_code_says_what_to_do(client: TestClient) -> None:
+    response = client.post(f"/api/v1/halls/{HALL}/check-in", json={"code": "000000"})
+    assert response.status_code == 404
+    assert "签到码" in response.json()["error"]["message"]
+    malformed = client.post(f"/api/v1/halls/{HALL}/check-in", json={"code": "12ab"})
+    assert malformed.status_code == 422

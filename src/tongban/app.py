@@ -22,6 +22,8 @@ from tongban.catalog.admin_views import router as catalog_admin_views
 from tongban.catalog.api import router as catalog_api
 from tongban.catalog.views import router as catalog_views
 from tongban.holidays.api import router as holidays_api
+from tongban.instant.api import router as instant_api
+from tongban.instant.views import router as instant_views
 from tongban.lenient.api import router as lenient_api
 from tongban.lenient.views import router as lenient_views
 from tongban.licences.api import router as licences_api
@@ -41,6 +43,7 @@ from tongban.queueing.api import router as queueing_api
 from tongban.queueing.views import router as queueing_views
 from tongban.ratings.api import router as ratings_api
 from tongban.ratings.views import router as ratings_views
+from tongban.risk.views import router as risk_api
 from tongban.sharing.api import router as sharing_api
 from tongban.sharing.views import router as sharing_views
 from tongban.supervision.gauges import GAUGES
@@ -80,9 +83,12 @@ API_ROUTERS = (
     progress_api,
     queueing_api,
     lenient_api,
+    instant_api,
+    risk_api,
 )
 STORABLE = [Depends(refuse_unstorable_text)]  # no query, path or form field holds NUL
 PAGE_ROUTERS = (
+    instant_views,  # /admin/catalog/{code}/rules, before the catalog admin's own routes
     catalog_views,
     accounts_views,
     case_views,

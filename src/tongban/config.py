@@ -211,6 +211,33 @@ class Settings(BaseSettings):
         None,
         description="TrueType font (.ttf/.ttc) with Chinese glyphs embedded, as a subset, in e-licence PDFs; default: the one `make install` vendors, else Debian's fonts-wqy-microhei.",
     )
+    risk_window_days: int = Field(
+        90,
+        ge=1,
+        le=3650,
+        description="Risk screening (风险筛查): how far back, in days, a received case's phone, addresses and uploaded files are compared with other applicants' cases.",
+    )
+    risk_contact_subjects: int = Field(
+        3,
+        ge=1,
+        description="Risk screening: a case is flagged when its phone or an address was given in the cases of at least this many other applicants (credit code or resident ID) within `risk_window_days`.",
+    )
+    risk_refusals: int = Field(
+        1,
+        ge=1,
+        description="Risk screening: a case is flagged when its applicant was refused (不予许可) or rejected (不予受理) this many times or more for the same item within `risk_refusal_window_days`.",
+    )
+    risk_refusal_window_days: int = Field(
+        30,
+        ge=1,
+        le=3650,
+        description="Risk screening: the days back in which earlier refusals of the same item count.",
+    )
+    risk_file_subjects: int = Field(
+        1,
+        ge=1,
+        description="Risk screening: a case is flagged when a file it uploaded (the same SHA-256) was uploaded in the cases of at least this many other, unrelated applicants within `risk_window_days`.",
+    )
 
     @model_validator(mode="after")
     def _refuse_weak_secret_in_production(self) -> Settings:

@@ -13,6 +13,8 @@ def load_all() -> None:
     from tongban.cases import models as _cases  # noqa: F401
     from tongban.cases.core import watch as _watch  # noqa: F401  the clock.watch job
     from tongban.catalog import models as _catalog  # noqa: F401
+    from tongban.instant import hooks as _instant_hooks  # noqa: F401  (the rules, after screening)
+    from tongban.instant import models as _instant  # noqa: F401
     from tongban.jobs import models as _jobs  # noqa: F401
     from tongban.lenient import hooks as _lenient  # noqa: F401  (acceptance, holds, late uploads)
     from tongban.lenient import models as _lenient_models  # noqa: F401
@@ -21,6 +23,8 @@ def load_all() -> None:
     from tongban.queueing import models as _queueing  # noqa: F401
     from tongban.ratings import models as _ratings  # noqa: F401
     from tongban.ratings import tasks as _rating_watch  # noqa: F401  the rating.watch job
+    from tongban.risk import hooks as _risk_hooks  # noqa: F401  (screening of received cases)
+    from tongban.risk import models as _risk  # noqa: F401
     from tongban.sharing import models as _sharing  # noqa: F401
     from tongban.sharing import register as _sharing_hooks  # noqa: F401  (fillers, providers)
     from tongban.verification import automatic as _verified  # noqa: F401  its material way

@@ -7,8 +7,7 @@ its cases really take, driven through the service layer.
   grant is a completed case no staff member touched (after one click, or none);
 - commitment (告知承诺): handled like an ordinary case, and the approved case shows its
   post-approval check (事后核查) to the applicant;
-- instant (秒批): its expectation is written here and marked xfail(strict=True) until the
-  branch that builds it lands, so a mark left on a mode that now works fails loudly.
+- instant (秒批): the case is decided at submission, by no person.
 """
 
 from __future__ import annotations
@@ -64,20 +63,8 @@ def _labels() -> list[tuple[str, str]]:
     return found
 
 
-MISSING = {
-    "instant": "instant approval (秒批) is not built on this branch: a submitted case waits "
-    "for a clerk instead of being decided by the item's decision tables (branch `instant`)",
-}
-
-
 def _params() -> list[Any]:
-    marks = {
-        mode: pytest.mark.xfail(strict=True, reason=reason) for mode, reason in MISSING.items()
-    }
-    return [
-        pytest.param(code, mode, id=f"{code}-{mode}", marks=marks.get(mode, ()))
-        for code, mode in _labels()
-    ]
+    return [pytest.param(code, mode, id=f"{code}-{mode}") for code, mode in _labels()]
 
 
 def _spec(db: Session, code: str) -> dict[str, Any]:

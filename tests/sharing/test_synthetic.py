@@ -64,7 +64,7 @@ def test_the_cli_generates_and_stores_them(
 ) -> None:
     monkeypatch.setattr(base, "runtime", lambda: runtime)
     monkeypatch.setattr(sharing_cli, "upgrade", lambda url: None)  # the test database is migrated
-    result = CliRunner().invoke(
+    result = CliRunner(env={"COLUMNS": "200"}).invoke(  # one line: the summary is long
         app, ["sharing", "generate", "--people", "40", "--enterprises", "8", "--seed", "5"]
     )
     assert result.exit_code == 0, result.output

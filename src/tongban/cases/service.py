@@ -26,6 +26,7 @@ from tongban.cases.core.queries import (
     task_time_left,
     timeline,
 )
+from tongban.cases.core.received import on_received
 from tongban.cases.materials.provision import needs_applicant as asks_upload
 from tongban.cases.materials.provision import resolve as material_ways
 from tongban.cases.materials.provision import settle_verified
@@ -33,6 +34,7 @@ from tongban.cases.materials.registry import Provided, ProvidedFile, Unavailable
 from tongban.cases.materials.registry import register as register_provider
 from tongban.cases.materials.signing import letter, sign_material
 from tongban.cases.materials.trust import check_original, level_name
+from tongban.cases.stages.automatic import decide_automatically
 from tongban.cases.stages.decision import approve_by_rule, approve_case, refuse_case
 from tongban.cases.stages.delivery import deliver_result, issue_result
 from tongban.cases.stages.documents import issue_notice
@@ -76,6 +78,7 @@ __all__ = [
     "check_original",
     "corrections",
     "create_case",
+    "decide_automatically",
     "deem_accepted",
     "deliver_result",
     "extend_limit",
@@ -93,6 +96,7 @@ __all__ = [
     "material_ways",
     "materials",
     "may_see_event",
+    "on_received",
     "pause_clock",
     "queue",
     "refuse_case",

@@ -28,6 +28,7 @@ from tongban.catalog.policies import policy_problems
 from tongban.catalog.sources import FILE as SOURCES_FILE
 from tongban.catalog.sources import item_source_problems, source_problems
 from tongban.catalog.yamlsource import Problem, SourceDocument
+from tongban.rules import service as rules
 
 PROMISED_SHARE_WARNING = 0.3  # reform target: promised limit at most 30 % of the legal one
 
@@ -136,12 +137,44 @@ def _check_item(
         message = f"承诺时限为法定时限的 {share}%，超过 30% 的压缩目标"
         found.append(doc.problem(["time_limit", "promised"], message, warning=True))
     found += _fee_problems(doc)
+    found += _decision_problems(doc, sources)
     for index, material in enumerate(item["materials"]):
         found += ways.material_problems(doc, index, material, departments)
     codes = [material["code"] for material in item["materials"]]
     for index, code in enumerate(codes):
         if codes.index(code) != index:
             found.append(doc.problem(["materials", index, "code"], f"材料代码 {code} 重复"))
+    return found
+
+
+INSTANT_STAGES = ("accept", "decide", "issue", "deliver")
+
+
+def _decision_problems(
+    doc: SourceDocument, sources: dict[str, dict[str, Any]] | None
+) -> list[Problem]:
+    """An instant item (秒批) is decided by its decision table, with no person between
+    acceptance and the decision: it needs a table, a 核准 stage the rules stand for and
+    no 审查 stage. A table on another item is checked too (it can be dry-run before the
+    item goes instant)."""
+    item = doc.data
+    table = item.get("decision")
+    found = []
+    if item["approval_mode"] == "instant":
+        stages = [entry["stage"] for entry in item["process"]["stages"]]
+        if table is None:
+            message = "秒批事项须写明规则表（decision），由规则作出决定"
+            found.append(doc.problem(["approval_mode"], message))
+        if "decide" not in stages or any(stage not in INSTANT_STAGES for stage in stages):
+            message = "秒批事项的办理环节须含 decide（核准，由规则作出），不设 review（审查）"
+            found.append(doc.problem(["process", "stages"], message))
+        for index, material in enumerate(item["materials"]):
+            if "verified" in material.get("ways", []):
+                message = "秒批事项的材料不能经部门协查（verified）取得：协查要等另一部门答复"
+                found.append(doc.problem(["materials", index, "ways"], message))
+    if table is not None:
+        for path, message in rules.table_problems(table, form=item["form"], sources=sources or {}):
+            found.append(doc.problem(["decision", *path], f"规则表：{message}"))
     return found
 
 
@@ -212,6 +245,11 @@ def _check_bundle(
         if item["approval_mode"] == "proactive":
             message = f"事项 {item['code']} 为免申即享，无需申请，不能编入一件事"
             found.append(doc.problem(["items", index], message))
+    if bundle.get("approval_mode") == "instant":
+        for item in listed:
+            if "decision" not in item:
+                message = f"秒批的一件事须每个事项都有规则表，事项 {item['code']} 没有"
+                found.append(doc.problem(["approval_mode"], message))
     conflicts = merge_forms(listed)[1] + merge_materials(listed)[1]
     for conflict in conflicts:
         found.append(doc.problem(["items"], f"“一表申请”无法合并: {conflict}"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from tongban.cli import audit, benefits, calendar, catalog, jobs, notify, run, sharing, users
+from tongban.cli import audit, benefits, calendar, catalog, jobs, notify, rules, run, sharing, users
 from tongban.licences import cli as licence
 
 app = typer.Typer(
@@ -20,5 +20,6 @@ app.add_typer(notify.app, name="notify")
 app.add_typer(benefits.app, name="benefits")
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(audit.app, name="audit")
+app.add_typer(rules.app, name="rules")
 
 __all__ = ["app"]

@@ -26,6 +26,13 @@ SAMPLES = {
     "ofd": b"PK\x03\x04" + b"\x00" * 32,
 }
 
+
+def sample(kind: str, mark: str) -> bytes:
+    """A sample file of ``kind`` of its own: two applicants never upload the same bytes, as
+    real ones never do (risk screening flags one file reused across applicants)."""
+    return SAMPLES[kind] + f"\n%{mark}\n".encode()
+
+
 _NAMED: dict[str, Any] = {
     "phone": "13800000001",
     "email": "applicant@example.cn",
@@ -133,7 +140,7 @@ def attach_materials(
                 user=user,
                 material_code=material["code"],
                 filename=f"m.{kind}",
-                data=SAMPLES[kind],
+                data=sample(kind, f"{case.number}/{material['code']}"),
                 store=store,
                 max_bytes=10**6,
                 now=now,

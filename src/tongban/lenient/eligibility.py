@@ -8,8 +8,8 @@ modes from applicants with a bad credit record and from high-risk matters:
   as seriously dishonest (``dishonest``), or a rating in :data:`BAD_RATINGS`; a register
   that cannot answer refuses too (the record could not be checked);
 - an item marked ``high_risk: true`` in the catalog;
-- a case flagged by any check registered with :func:`register_case_risk` (risk screening
-  registers its flags there, from ``tongban.models.load_all``).
+- a case flagged by any check registered with :func:`register_case_risk`; risk screening's
+  flags (``tongban.risk``) are registered here.
 
 :func:`refusal` only reads (pages ask it); :func:`log_check` records the pull of the credit
 record in the data-access log when a mode is really granted or refused.
@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from tongban.accounts.models import User
 from tongban.cases import service as cases
 from tongban.cases.models import Case
+from tongban.risk import service as risk
 from tongban.sharing import access
 from tongban.sharing import service as sharing
 
@@ -42,6 +43,12 @@ def register_case_risk(check: CaseRisk) -> CaseRisk:
     returns keeps the case from commitment approval and acceptance with deficiencies."""
     CASE_RISKS.append(check)
     return check
+
+
+@register_case_risk
+def _screening_flags(session: Session, case: Case) -> list[tuple[str, str]]:
+    """Risk screening's flags of the case's latest receipt (风险筛查)."""
+    return [(flag.message_zh, flag.message_en) for flag in risk.flags_of(session, case_id=case.id)]
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ from sqlalchemy.orm import Session
 from tongban.catalog import service as catalog
 from tongban.errors import Conflict, NotFound
 from tongban.sharing import access, synthetic
+from tongban.sharing.casefacts import lookup_for_case as lookup_for_case  # the platform's checks
+from tongban.sharing.casefacts import sources_of as sources_of
 from tongban.sharing.connectors import Lookup, connector_for, typed
 from tongban.sharing.models import SourceRecord
 

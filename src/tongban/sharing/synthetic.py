@@ -244,6 +244,21 @@ def _marriages(rng: random.Random, pop: Population, people: list[dict[str, Any]]
         pop.add("marriage_register", single["id_number"], {"marital_status": "未婚"})
 
 
+def _transport(
+    rng: random.Random, pop: Population, firms: list[dict[str, Any]], accounts: int
+) -> None:
+    """Road transport permits (道路运输管理库): the demo accounts' enterprises and about a
+    third of the others hold one. Its own random stream, so adding it moved no one else."""
+    for index, firm in enumerate(firms):
+        if index < accounts or rng.random() < 0.35:
+            number = f"闽交运管许可榕字{rng.randint(350100000000, 350199999999)}号"
+            pop.add(
+                "transport",
+                firm["credit_code"],
+                {"permit_number": number, "vehicle_count": rng.randint(2, 60)},
+            )
+
+
 def generate(
     *,
     people: int,
@@ -284,6 +299,7 @@ def generate(
         pop.add("credit", firm["credit_code"], _credit(rng, firm["credit_code"], owned))
         if progress:
             progress()
+    _transport(random.Random(f"{seed}-transport"), pop, firms, len(owners))
     for person in persons:
         pop.add("population", person["id_number"], person)
         _person_sources(rng, pop, person, firms)

@@ -46,7 +46,7 @@ def check_view(user: User, case: Case) -> None:
 
 
 # Audit actions about the handling among departments, not shown to applicants.
-STAFF_ONLY_ACTIONS = ("task.cancel", "verification.")
+STAFF_ONLY_ACTIONS = ("task.cancel", "verification.", "risk.", "rules.")
 
 
 def may_see_event(user: User, action: str) -> bool:

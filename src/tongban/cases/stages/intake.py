@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit.service import SYSTEM, Actor
-from tongban.cases.core import access, clocks, definition, hooks
+from tongban.cases.core import access, clocks, definition, hooks, received
 from tongban.cases.core.machine import Event
 from tongban.cases.core.transition import cancel_open_tasks, change_state, finish_task, lock_case
 from tongban.cases.enums import CaseState, ClockKind, PauseReason, Stage, TaskOutcome, TaskState
@@ -75,6 +75,7 @@ def submit_case(
     change_state(session, now=now, case=case, event=Event.submit, actor=actor_of(user))
     case.submitted_at = case.received_at = now
     _start_acceptance(session, case, now)
+    received.run_received(session, case=case, now=now, store=store)
     return case
 
 
@@ -171,6 +172,7 @@ def resubmit_case(
     case.received_at = now
     clocks.end_pause(session, case=case, now=now)
     _start_acceptance(session, case, now)
+    received.run_received(session, case=case, now=now, store=store)
     return case
 
 

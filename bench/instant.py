@@ -1,0 +1,164 @@
+"""Server-side time of instant approval (秒批): from submit to the signed e-licence.
+
+Loads a throw-away database (SQLite file, or ``--database-url``: PostgreSQL) with the demo
+calendar, catalog, accounts and a small synthetic population, then for each of ``--cases``
+cases of 3501-SCJG-003 (个体工商户设立登记: an instant item whose result is a 营业执照
+e-licence) prepares the draft (not timed) and times the one unit of work a submission is:
+``submit_case`` with risk screening, the decision table, acceptance, the decision, the
+e-licence (numbered, its record signed, the PDF made and PAdES-signed) and the commit.
+Parts are timed too: screening, the rules (facts and table), the licence maker, and within
+it the PDF and its signatures.
+
+    .venv/bin/python bench/instant.py [--cases 300] [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+import yaml  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+
+from tongban.accounts.models import User  # noqa: E402
+from tongban.cases import service as cases  # noqa: E402
+from tongban.cases.stages import documents  # noqa: E402
+from tongban.catalog import service as catalog  # noqa: E402
+from tongban.config import Settings  # noqa: E402
+from tongban.db import unit_of_work  # noqa: E402
+from tongban.demo import users as demo  # noqa: E402
+from tongban.demo.samples import attach_materials, fill_form  # noqa: E402
+from tongban.instant import engine, facts  # noqa: E402
+from tongban.licences import issuing  # noqa: E402
+from tongban.licences import setup as licence_setup  # noqa: E402
+from tongban.migrate import upgrade  # noqa: E402
+from tongban.models import load_all  # noqa: E402
+from tongban.risk import service as risk  # noqa: E402
+from tongban.sharing import service as sharing  # noqa: E402
+from tongban.timeutil import utcnow  # noqa: E402
+from tongban.web.runtime import Runtime  # noqa: E402
+from tongban.workdays import service as workdays  # noqa: E402
+
+ITEM = "3501-SCJG-003"
+PARTS: dict[str, list[float]] = defaultdict(list)
+
+
+def timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            PARTS[name].append(time.perf_counter() - start)
+
+    return wrapper
+
+
+def instrument() -> None:
+    """Time the parts where they are called from (module attributes, not copies)."""
+    risk.screen_case = timed("risk screening", risk.screen_case)  # type: ignore[method-assign]
+    facts.gather = timed("rules: facts", facts.gather)  # type: ignore[method-assign]
+    engine.rules.evaluate = timed("rules: table", engine.rules.evaluate)  # type: ignore[attr-defined]
+    documents.LICENCE_MAKERS[-1] = timed("e-licence (all)", documents.LICENCE_MAKERS[-1])
+    issuing.pdf.render = timed("e-licence: PDF face", issuing.pdf.render)  # type: ignore[attr-defined]
+    issuing.pades.sign_pdf = timed("e-licence: PAdES", issuing.pades.sign_pdf)  # type: ignore[attr-defined]
+
+
+def prepare(runtime: Runtime) -> None:
+    url = runtime.settings.database_url
+    upgrade(url)
+    accounts = yaml.safe_load((ROOT / "demo" / "users.yaml").read_text(encoding="utf-8"))
+    with unit_of_work(runtime.sessions) as session:
+        workdays.seed_from_chinesecalendar(session=session)
+        report = catalog.load_catalog(session, root=ROOT / "catalog")
+        assert report.read is not None and not report.read.errors
+        for entry in accounts:
+            demo.ensure_user(session, entry)
+        sharing.load_synthetic(session, now=utcnow(), accounts=accounts, people=200, enterprises=40)
+
+
+def one_case(runtime: Runtime, index: int) -> tuple[float, str]:
+    """Prepare a draft (untimed); the seconds of its submission and the state it ends in."""
+    with unit_of_work(runtime.sessions) as session:
+        user = session.scalar(select(User).where(User.username == "zhangsan"))
+        assert user is not None
+        spec = catalog.get_entry(session, code=ITEM).current_version.definition  # type: ignore[union-attr]
+        answers = {
+            "applicant_name": "张三",
+            "applicant_id_number": user.id_number,
+            "phone": "13800000001",
+            "premises_address": f"福州市鼓楼区东街{index}号",
+        }
+        case = cases.create_case(
+            session,
+            applicant=user,
+            code=ITEM,
+            form_data=fill_form(spec["form"], answers),
+            now=utcnow(),
+        )
+        attach_materials(session, case=case, user=user, store=runtime.store, now=utcnow())
+        case_id = case.id
+    start = time.perf_counter()
+    with unit_of_work(runtime.sessions) as session:
+        user = session.scalar(select(User).where(User.username == "zhangsan"))
+        done = cases.submit_case(
+            session, case_id=case_id, user=user, now=utcnow(), store=runtime.store
+        )  # type: ignore[arg-type]
+        state = str(done.state)
+    return time.perf_counter() - start, state
+
+
+def quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=300)
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--warmup", type=int, default=5)
+    args = parser.parse_args()
+    load_all()
+    with tempfile.TemporaryDirectory() as folder:
+        url = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
+        settings = Settings(
+            environment="test", database_url=url, file_store_path=Path(folder) / "files"
+        )
+        runtime = Runtime.from_settings(settings)
+        licence_setup.configure(settings)
+        prepare(runtime)
+        for index in range(args.warmup):
+            one_case(runtime, -index)
+        instrument()
+        PARTS.clear()
+        seconds, states = [], defaultdict(int)
+        for index in range(args.cases):
+            took, state = one_case(runtime, index)
+            seconds.append(took)
+            states[state] += 1
+        runtime.engine.dispose()
+    print(f"database: {runtime.engine.dialect.name}; cases: {args.cases}; outcomes: {dict(states)}")
+    print(f"{'part':28} {'median ms':>10} {'p99 ms':>10}")
+    licence = PARTS["e-licence (all)"]
+    rest = [total - made for total, made in zip(seconds, licence, strict=True)]
+    rows = [("submit → signed licence", seconds), ("submit without the e-licence", rest)]
+    rows += list(PARTS.items())
+    for name, values in rows:
+        print(
+            f"{name:28} {1000 * statistics.median(values):10.1f} {1000 * quantile(values, 0.99):10.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Risk screening (风险筛查) of received cases."""

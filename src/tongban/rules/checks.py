@@ -1,0 +1,131 @@
+"""What the catalog loader checks in a decision table beyond its JSON Schema: every field
+a table names exists in the item's form or in a shared source (``sources.yaml``), each
+test fits the field's type, and every operand is a value of that type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from tongban.rules.tables import ORDERED, RuleError, cell_tests, parse_date
+
+Path = list[str | int]
+KINDS = ("string", "number", "boolean", "date", "array")
+KIND_NAMES = {"number": "数字", "boolean": "是/否", "string": "文字", "date": "日期"}
+
+
+def field_kind(
+    field: str, form: Mapping[str, Any], sources: Mapping[str, dict[str, Any]]
+) -> str | None:
+    """The type of an input field (one of ``KINDS``), None when it names nothing."""
+    if "." in field:
+        code, _, name = field.partition(".")
+        declared = sources.get(code, {}).get("fields", {}).get(name)
+        if declared is None:
+            return None
+        return "number" if declared["type"] in ("integer", "number") else str(declared["type"])
+    prop = form.get("properties", {}).get(field)
+    if not isinstance(prop, dict):
+        return None
+    kind = prop.get("type")
+    if kind == "string" and prop.get("format") == "date":
+        return "date"
+    if kind in ("integer", "number"):
+        return "number"
+    return kind if kind in KINDS else None
+
+
+def field_title(field: str, form: Mapping[str, Any], sources: Mapping[str, dict[str, Any]]) -> str:
+    """How a column is headed: the form property's or the source field's title."""
+    if "." in field:
+        code, _, name = field.partition(".")
+        source = sources.get(code, {})
+        title = source.get("fields", {}).get(name, {}).get("title", name)
+        return f"{title}（{source.get('name', code)}）"
+    return str(form.get("properties", {}).get(field, {}).get("title", field))
+
+
+def _literal_problem(kind: str, value: Any) -> str | None:
+    if kind == "date":
+        try:
+            parse_date(value, date(2000, 1, 1))
+        except RuleError as error:
+            return str(error)
+        return None
+    expected = {"number": (int, float), "boolean": (bool,), "string": (str,)}[kind]
+    if (isinstance(value, bool) and kind != "boolean") or not isinstance(value, expected):
+        return f"{value!r} 不是{KIND_NAMES[kind]}"
+    return None
+
+
+def _operand_problem(
+    operand: Any, kind: str, kinds: Mapping[str, str | None], enum: list[Any] | None
+) -> str | None:
+    if isinstance(operand, dict):
+        other = operand["field"]
+        if other not in kinds:
+            return f"比较对象 {other} 须是本表的输入列"
+        if kinds[other] != kind:
+            return f"比较对象 {other} 的类型与本列不同"
+        return None
+    problem = _literal_problem(kind, operand)
+    if problem is None and enum is not None and operand not in enum:
+        return f"{operand!r} 不在该字段的可选项 {enum} 中"
+    return problem
+
+
+def _cell_problems(
+    cell: Any, kind: str, kinds: Mapping[str, str | None], enum: list[Any] | None
+) -> list[tuple[str, str]]:
+    """(operator, message) for each test of a cell that does not fit the column."""
+    found = []
+    for op, operand in cell_tests(cell).items():
+        if op == "empty":
+            continue
+        if kind == "array":
+            found.append((op, "列表字段只能判断是否为空（empty）"))
+        elif op in ORDERED and kind not in ("number", "date"):
+            found.append((op, f"{op} 只能用于数字或日期"))
+        elif op == "contains" and kind != "string":
+            found.append((op, "contains 只能用于文字"))
+        elif op == "contains":
+            continue
+        else:
+            operands = operand if op in ("in", "not_in", "between") else [operand]
+            for value in operands:
+                problem = _operand_problem(value, kind, kinds, enum)
+                if problem:
+                    found.append((op, problem))
+    return found
+
+
+def problems(
+    table: Mapping[str, Any], form: Mapping[str, Any], sources: Mapping[str, dict[str, Any]]
+) -> list[tuple[Path, str]]:
+    """(path inside the table, message) for each problem of a schema-valid table."""
+    found: list[tuple[Path, str]] = []
+    kinds: dict[str, str | None] = {}
+    for index, column in enumerate(table["inputs"]):
+        field = column["field"]
+        if field in kinds:
+            found.append((["inputs", index, "field"], f"输入列 {field} 重复"))
+        kinds[field] = field_kind(field, form, sources)
+        if kinds[field] is None:
+            message = f"输入列 {field} 既不是表单字段，也不是 sources.yaml 中数据源的字段"
+            found.append((["inputs", index, "field"], message))
+    for number, row in enumerate(table["rules"]):
+        for field, cell in row["when"].items():
+            path: Path = ["rules", number, "when", field]
+            if field not in kinds:
+                found.append((path, f"条件 {field} 不是本表的输入列（inputs）"))
+                continue
+            kind = kinds[field]
+            if kind is None:
+                continue
+            prop = form.get("properties", {}).get(field, {})
+            enum = prop.get("enum") if isinstance(prop, dict) else None
+            for op, message in _cell_problems(cell, kind, kinds, enum):
+                found.append(([*path, op] if isinstance(cell, dict) else path, message))
+    return found

@@ -1,0 +1,138 @@
+"""The dry run (规则试运行) from the command line: a candidate table against test cases or
+against last month's cases, listing the outcomes that would change; exit codes 0, 1, 2."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import structlog
+import yaml
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from tests.instant.conftest import ZHANGSAN_ID, apply, set_record
+from tongban.cli import app, base
+from tongban.web.runtime import Runtime
+
+runner = CliRunner(env={"COLUMNS": "200"})
+ROOT = Path(__file__).resolve().parents[2]
+CGJ = "3501-CGJ-001"
+YB = "3501-YB-003"
+GOOD = {
+    "enterprise_register.status": "存续",
+    "credit.dishonest": False,
+    "transport.permit_number": "闽交运管许可榕字350100000001号",
+}
+CASES = {
+    "cases": [
+        {
+            "name": "正常备案",
+            "form": {
+                "transport_start_date": "2026-12-01",
+                "transport_end_date": "2027-01-31",
+                "waste_volume_m3": 1200,
+            },
+            "shared": GOOD,
+            "expect": "approve",
+            "today": "2026-11-30",
+        },
+        {
+            "name": "失信企业",
+            "form": {
+                "transport_start_date": "2026-12-01",
+                "transport_end_date": "2027-01-31",
+                "waste_volume_m3": 1200,
+            },
+            "shared": {**GOOD, "credit.dishonest": True},
+            "expect": "refuse",
+            "today": "2026-11-30",
+        },
+    ]
+}
+
+
+@pytest.fixture(autouse=True)
+def _cli_on_test_database(monkeypatch: pytest.MonkeyPatch, runtime: Runtime) -> Iterator[None]:
+    monkeypatch.setattr(base, "runtime", lambda: runtime)
+    yield
+    structlog.reset_defaults()
+
+
+def _table(code: str, change=None) -> dict:  # type: ignore[no-untyped-def, type-arg]
+    item = yaml.safe_load((ROOT / "catalog" / "items" / f"{code}.yaml").read_text("utf-8"))
+    table = item["decision"]
+    if change:
+        change(table)
+    return {"decision": table}
+
+
+def _write(path: Path, data: object) -> str:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return str(path)
+
+
+def test_the_published_table_meets_the_expected_outcomes_exit_0(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["rules", "dry-run", CGJ, "--cases", _write(tmp_path / "c.yaml", CASES)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "2 件，结论改变 0 件，与预期不符 0 件" in result.output
+
+
+def test_a_stricter_candidate_lists_the_case_it_would_change_exit_1(tmp_path: Path) -> None:
+    def stricter(table: dict) -> None:  # type: ignore[type-arg]
+        table["rules"][7]["when"]["waste_volume_m3"] = {"gt": 1000}
+
+    candidate = _write(tmp_path / "t.yaml", _table(CGJ, stricter))
+    cases = _write(tmp_path / "c.yaml", CASES)
+    result = runner.invoke(app, ["rules", "dry-run", CGJ, "--table", candidate, "--cases", cases])
+    assert result.exit_code == 1, result.output
+    assert "结论改变 1 件，与预期不符 1 件" in result.output
+    assert "正常备案" in result.output and "转人工" in result.output
+
+
+def test_last_months_cases_are_run_again_on_the_facts_they_were_decided_on(
+    tmp_path: Path,
+    client: TestClient,
+    as_user,
+    db: Session,
+    population: dict,  # type: ignore[no-untyped-def]
+) -> None:
+    set_record(db, "social_insurance", ZHANGSAN_ID, {"status": "正常参保"})
+    filing = {
+        "destination_province": "广东省",
+        "destination_city": "深圳市",
+        "filing_type": "异地长期居住人员",
+        "filing_start_date": "2025-09-25",
+    }
+    approved = apply(client, as_user("zhangsan"), YB, filing)
+    assert approved["state"] == "completed"
+    set_record(db, "social_insurance", ZHANGSAN_ID, None)  # the register changed since
+
+    def guangdong_out(table: dict) -> None:  # type: ignore[type-arg]
+        table["rules"][0]["when"]["destination_province"] = ["福建省", "广东省"]
+
+    same = runner.invoke(app, ["rules", "dry-run", YB, "--since", "30d"])
+    assert same.exit_code == 0, same.output  # the stored facts, not today's register
+    candidate = _write(tmp_path / "t.yaml", _table(YB, guangdong_out))
+    result = runner.invoke(app, ["rules", "dry-run", YB, "--table", candidate, "--since", "30d"])
+    assert result.exit_code == 1, result.output
+    assert approved["number"] in result.output and "不予许可" in result.output
+    assert "completed" in result.output
+
+
+def test_a_wrong_table_or_wrong_options_end_with_exit_2(tmp_path: Path) -> None:
+    def broken(table: dict) -> None:  # type: ignore[type-arg]
+        table["inputs"].append({"field": "no_such_field"})
+
+    candidate = _write(tmp_path / "t.yaml", _table(CGJ, broken))
+    cases = _write(tmp_path / "c.yaml", CASES)
+    result = runner.invoke(app, ["rules", "dry-run", CGJ, "--table", candidate, "--cases", cases])
+    assert result.exit_code == 2 and "no_such_field" in result.output
+    assert runner.invoke(app, ["rules", "dry-run", CGJ]).exit_code == 2
+    assert runner.invoke(app, ["rules", "dry-run", CGJ, "--since", "a month"]).exit_code == 2
+    help_text = runner.invoke(app, ["rules", "dry-run", "--help"]).output
+    assert "--cases" in help_text and "--since" in help_text

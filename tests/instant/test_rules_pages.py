@@ -1,0 +1,87 @@
+"""The catalog admin's page of an item's decision table: the table as a grid anyone can
+read, and the dry run of a changed table showing which outcomes would change."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import yaml
+
+from tests.instant.test_dry_run import CASES
+from tests.web.support import SignedIn, csrf
+
+CGJ = "3501-CGJ-001"
+
+
+def _text(page: str) -> str:
+    found = re.search(r'<textarea id="rules-text"[^>]*>(.*?)</textarea>', page, re.S)
+    assert found
+    return html.unescape(found.group(1))
+
+
+def test_the_table_reads_as_a_grid_with_its_hit_policy(signed_in: SignedIn) -> None:
+    admin = signed_in("admin")
+    assert 'href="/admin/catalog/3501-CGJ-001/rules"' in admin.get(f"/admin/catalog/{CGJ}").text
+    page = admin.get(f"/admin/catalog/{CGJ}/rules").text
+    assert "按顺序取第一条成立的规则" in page
+    assert "登记状态（市场主体登记库）" in page  # column titled from sources.yaml
+    assert "∉ {存续、在业}" in page and "&lt; 【transport_start_date】" in page
+    assert "准予备案" in page
+    assert signed_in("zhangsan").get(f"/admin/catalog/{CGJ}/rules").status_code in (403, 404)
+
+
+def test_a_dry_run_shows_the_outcomes_a_changed_table_would_change(signed_in: SignedIn) -> None:
+    admin = signed_in("admin")
+    page = admin.get(f"/admin/catalog/{CGJ}/rules").text
+    text = _text(page).replace("gt: 50000", "gt: 1000")
+    cases = yaml.safe_dump(CASES, allow_unicode=True)
+    form = {"csrf_token": csrf(page), "text": text, "source": "file", "cases": cases}
+    result = admin.post(f"/admin/catalog/{CGJ}/rules/dry-run", data=form)
+    assert result.status_code == 200, result.text
+    assert "共 2 件，结论改变 1 件，与预期不符 1 件。" in result.text
+    assert "预计运输量超过5万立方米" in result.text  # the candidate's row, reason unchanged
+    unchanged = admin.post(
+        f"/admin/catalog/{CGJ}/rules/dry-run", data={**form, "text": _text(page)}
+    )
+    assert "结论改变 0 件，与预期不符 0 件" in unchanged.text
+
+
+def test_a_broken_table_is_refused_with_what_to_fix_and_kept(signed_in: SignedIn) -> None:
+    admin = signed_in("admin")
+    page = admin.get(f"/admin/catalog/{CGJ}/rules").text
+    text = _text(page).replace("field: waste_volume_m3", "field: waste_weight")
+    form = {"csrf_token": csrf(page), "text": text, "source": "recent", "days": "30"}
+    result = admin.post(f"/admin/catalog/{CGJ}/rules/dry-run", data=form)
+    assert result.status_code == 422
+    assert "waste_weight" in result.text and "既不是表单字段" in result.text
+    assert "field: waste_weight" in _text(result.text)  # nothing typed is lost
+    days = admin.post(
+        f"/admin/catalog/{CGJ}/rules/dry-run", data={**form, "text": _text(page), "days": "0"}
+    )
+    assert days.status_code == 422 and "天数须是 1 到 3650 之间的整数" in days.text
+    recent = admin.post(f"/admin/catalog/{CGJ}/rules/dry-run", data={**form, "text": _text(page)})
+    assert "共 0 件" in recent.text
+
+
+def test_submitting_an_instant_case_from_the_page_shows_the_decision_on_the_receipt(
+    signed_in: SignedIn,
+    client,
+    as_user,
+    db,
+    population,  # type: ignore[no-untyped-def]
+) -> None:
+    from tests.instant.conftest import ZHANGSAN_ID, apply, set_record
+
+    set_record(db, "social_insurance", ZHANGSAN_ID, {"status": "正常参保"})
+    filing = {
+        "destination_province": "广东省",
+        "destination_city": "深圳市",
+        "filing_type": "异地长期居住人员",
+        "filing_start_date": "2025-09-25",
+    }
+    case = apply(client, as_user("zhangsan"), "3501-YB-003", filing)
+    page = signed_in("zhangsan").get(f"/cases/{case['number']}/receipt").text
+    assert "即时作出决定（秒批）" in page and "窗口在受理期限前审查申请材料" not in page
+    status = signed_in("zhangsan").get(f"/cases/{case['number']}").text
+    assert "参保状态正常，就医地在省外，准予备案" in status

@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tongban.demo.samples import PDF, SAMPLES, fill_form
+from tongban.demo.samples import fill_form, sample
 
 API = "/api/v1"
 
@@ -44,9 +44,7 @@ def draft(client: TestClient, headers: dict[str, str], code: str) -> dict[str, A
             sign(client, headers, case["number"], material["code"])
         if material["required"] and "upload" in ways:
             kind = (material.get("formats") or ["pdf"])[0]
-            response = upload(
-                client, headers, case["number"], material["code"], SAMPLES[kind], kind
-            )
+            response = upload(client, headers, case["number"], material["code"], kind=kind)
             assert response.status_code == 201, response.text
     return dict(case)
 
@@ -65,10 +63,13 @@ def upload(
     headers: dict[str, str],
     number: str,
     material: str,
-    data: bytes = PDF,
+    data: bytes | None = None,
     kind: str = "pdf",
 ) -> Any:
-    files = {"file": (f"{material}.{kind}", data, "application/octet-stream")}
+    """Upload ``data`` (by default a PDF of this case and material's own: an applicant's
+    file is their own, and one file shared by unrelated applicants is a risk flag)."""
+    content = data if data is not None else sample(kind, f"{number}/{material}")
+    files = {"file": (f"{material}.{kind}", content, "application/octet-stream")}
     return client.post(
         f"{API}/cases/{number}/materials",
         data={"material_code": material},

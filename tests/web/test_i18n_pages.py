@@ -257,6 +257,8 @@ def test_english_tour_renders_every_template(
     assert "Save as a new version" in pages[-1]
     pages.append(admin.get(f"/admin/catalog/{ITEM}/preview").text)
     assert "This is the form applicants will see" in pages[-1]
+    pages.append(admin.get("/admin/catalog/3501-CGJ-001/rules").text)
+    assert "Instant approval rules" in pages[-1] and "the first row that holds decides" in pages[-1]
     # 免申即享: the guide without an application, my benefits, the department's runs
     pages.append(client.get("/items/3501-MZ-002?lang=en").text)
     assert "Proactive benefit (no application)" in pages[-1]
@@ -268,8 +270,6 @@ def test_english_tour_renders_every_template(
     mz.cookies.set("tongban_lang", "en")
     pages.append(mz.get("/benefits/runs").text)
     assert "Not run yet." in pages[-1]
-    pages.append(admin.get("/admin/catalog/3501-CGJ-001/rules").text)
-    assert "Instant approval rules" in pages[-1] and "the first row that holds decides" in pages[-1]
     # a form posted after the sign-in ended is carried through the sign-in (web/carry.py)
     applicant = signed_in("zhangsan")
     applicant.cookies.set("tongban_lang", "en")

@@ -109,7 +109,9 @@ def test_legal_limit_times_and_who_hears_of_them(
         return set(db.scalars(select(User.username).where(User.id.in_(list(ids)))))
 
     assert "wjw" in told(legal[0]) and "supervisor" not in told(legal[0])
-    assert {"wjw", "supervisor"} <= told(legal[2])  # the department's approver, 电子监察
+    assert {"wjw-hz", "supervisor"} <= told(
+        legal[2]
+    )  # the department's approver (wjw-hz), 电子监察
     assert "ga" not in told(legal[2])  # another department's approver is not told
 
 

@@ -52,7 +52,7 @@ def test_the_api_refuses_an_application_for_it(client, as_user) -> None:  # type
 def test_staff_run_the_policy_and_the_person_accepts_with_one_click(
     signed_in: SignedIn, db: Session
 ) -> None:
-    staff = signed_in("mz")
+    staff = signed_in("mz-hz")  # the department's approver runs its policies
     runs = staff.get("/benefits/runs")
     assert runs.status_code == 200 and "高龄津贴" in runs.text and "尚未运行" in runs.text
     posted = staff.post(
@@ -98,7 +98,7 @@ def test_staff_of_another_department_cannot_run_it(signed_in: SignedIn) -> None:
 
 @pytest.mark.usefixtures("profiles")
 def test_a_wrong_period_is_refused_with_how_to_write_it(signed_in: SignedIn) -> None:
-    staff = signed_in("mz")
+    staff = signed_in("mz-hz")  # the department's approver runs its policies
     runs = staff.get("/benefits/runs")
     refused = staff.post(
         f"/benefits/runs/{ALLOWANCE}", data={"period": "2026-13", "csrf_token": csrf(runs.text)}

@@ -31,7 +31,10 @@ def test_both_limits_and_the_extension_are_shown(
     assert "截至 2025-09-25" in _row(page, "承诺期限") and "剩余 3 个工作日" in page
     assert "截至 2025-10-24" in _row(page, "法定期限") and "第四十二条" in _row(page, "法定期限")
     body = {"opinion": "需补充现场检测，经负责人批准延长"}
-    assert client.post(f"{API}/cases/{number}/extension", json=body, headers=wjw).status_code == 200
+    head = as_user("wjw-hz")  # an extension is the approver's (经负责人批准)
+    assert (
+        client.post(f"{API}/cases/{number}/extension", json=body, headers=head).status_code == 200
+    )
     legal = _row(signed_in("zhangsan").get(f"/cases/{number}").text, "法定期限")
     assert "依法延长 10 个工作日" in legal and "截至 2025-11-07" in legal
     assert "原期限截至 2025-10-24" in legal

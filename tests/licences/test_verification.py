@@ -3,6 +3,9 @@ page's API, by identifier or number or uploaded PDF, and offline from the comman
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +14,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from tests.conftest import Clock
+from tests.conftest import ROOT, Clock
 from tests.factories import API
 from tests.licences.support import FOOD, licensed
 from tongban import cli
 from tongban.config import Settings, get_settings
 from tongban.licences import setup
+from tongban.migrate import upgrade
 from tongban.outbox.models import OutboxMessage
 from tongban.worker import run_once
 
@@ -169,3 +173,31 @@ def test_rotate_key_from_the_command_line_makes_the_new_key_the_signing_one(
     first_id, second_id = first.output.split("\t")[0], second.output.split("\t")[0]
     assert first_id != second_id == active.key_id
     assert len(list((tmp_path / "keys").glob("*.json"))) == 2
+
+
+def test_the_command_line_verifies_against_the_database_in_a_process_of_its_own(
+    client: TestClient, as_user: Any, runtime: Any, tmp_path: Path
+) -> None:
+    """The online check (the status from the database) crashed in a fresh process: the
+    case tables were not loaded when the licence query ran."""
+    data = _pdf(client, as_user, licensed(client, as_user, FOOD))
+    (tmp_path / "licence.pdf").write_bytes(data)
+    url = f"sqlite:///{tmp_path / 'elsewhere.sqlite3'}"  # a database without that licence
+    upgrade(url)
+    env = {
+        **os.environ,
+        "TONGBAN_DATABASE_URL": url,
+        "TONGBAN_LICENCE_KEYS_PATH": str(runtime.settings.keys_folder),
+        "PYTHONPATH": str(ROOT / "src"),
+    }
+    command = [sys.executable, "-c", "from tongban.cli import app; app()"]
+    done = subprocess.run(
+        [*command, "licence", "verify", str(tmp_path / "licence.pdf")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 1 and done.stdout.strip(), done.stdout  # read: not in this register

@@ -6,10 +6,20 @@ import typer
 
 from tongban.cli import audit, benefits, calendar, catalog, jobs, notify, rules, run, sharing, users
 from tongban.licences import cli as licence
+from tongban.models import load_all
 
 app = typer.Typer(
     help="Tongban 通办: online administrative approval platform.", no_args_is_help=True
 )
+
+
+@app.callback()
+def _every_table() -> None:
+    """Every domain's tables and hooks, before any command touches the database (a
+    relationship named by another domain's class resolves only when both are loaded)."""
+    load_all()
+
+
 app.add_typer(run.app)
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(calendar.app, name="calendar")

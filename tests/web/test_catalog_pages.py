@@ -71,7 +71,7 @@ def test_item_guide_shows_every_element(client: TestClient) -> None:
         assert str(escape(text)) in html, text
     assert f"<dd>{item['time_limit']['legal']} 个工作日</dd>" in html
     assert f"<dd>{item['time_limit']['promised']} 个工作日</dd>" in html
-    assert "可容缺" in html and "可由共享数据提供：企业登记信息" in html and "PDF、OFD" in html
+    assert "可容缺" in html and "可由共享数据提供：市场主体登记库" in html and "PDF、OFD" in html
     assert "<td>审查</td><td>2 个工作日</td>" in html
     assert 'href="/apply/3501-CGJ-002"' in html
 

@@ -66,6 +66,7 @@ def _guide(request: Request, session: Session, code: str, kind: EntryKind) -> Re
         "version": entry.current_version,
         "spec": entry.current_version.definition,
         "departments": departments(session),
+        "sources": service.list_sources(session),  # shared data sources, by their names
     }
     return render(request, "catalog/guide.html", context)
 

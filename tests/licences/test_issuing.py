@@ -57,9 +57,9 @@ def test_a_food_business_licence_carries_its_number_holder_issuer_and_validity(
         "签发人",
     ):
         assert wanted in labels
-    assert (
-        dict(licence["fields"])["签发人"] == "市场监管核准人"
-    )  # the approver signs (审核与审批分离)
+    # 食品经营许可 is commitment approval (告知承诺): decided on the signed commitment at
+    # acceptance, so the accepting officer signs
+    assert dict(licence["fields"])["签发人"] == "市场监管审查员"
 
 
 def test_the_result_document_is_the_licence_pdf_named_with_its_number(

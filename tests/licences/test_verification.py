@@ -3,6 +3,7 @@ page's API, by identifier or number or uploaded PDF, and offline from the comman
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -11,6 +12,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -82,6 +85,33 @@ def test_one_byte_changed_anywhere_in_the_face_is_tampered(
         assert _upload(client, _one_byte_changed(data, at))["verdict"] == "tampered"
     assert _upload(client, data[:face_length])["verdict"] == "tampered"  # envelope cut off
     assert _upload(client, b"%PDF-1.4 not a licence")["verdict"] == "tampered"
+
+
+def _painted_over(data: bytes) -> bytes:
+    """The licence with a later revision that paints "5000" over its first page, as a
+    forger does with an incremental update: the signed bytes stay untouched."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    page = writer.root["/Pages"]["/Kids"][0].get_object()
+    stream = generic.StreamObject(stream_data=b"BT /F1 24 Tf 100 600 Td (5000) Tj ET")
+    contents = page["/Contents"]
+    kept = list(contents) if isinstance(contents, generic.ArrayObject) else [contents]
+    page["/Contents"] = generic.ArrayObject([*kept, writer.add_object(stream)])
+    writer.update_container(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_change_added_after_issue_is_tampered(
+    algorithm: str, client: TestClient, as_user: Any
+) -> None:
+    """A later revision painting over the face, or bytes appended after the end, leave
+    the signed bytes as they were; the file is still not what was issued."""
+    data = _pdf(client, as_user, licensed(client, as_user, FOOD))
+    assert _upload(client, data)["verdict"] == "valid"
+    forged = _upload(client, _painted_over(data))
+    assert forged["verdict"] == "tampered" and "追加修改" in forged["message"]
+    assert _upload(client, data + b"\n% appended\n")["verdict"] == "tampered"
 
 
 def test_a_revoked_licence_answers_revoked_and_the_change_is_audited(

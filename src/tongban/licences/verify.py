@@ -84,6 +84,14 @@ def verify_file(
             "The licence's face differs from the one signed: the file was altered.",
             record,
         )
+    pades = 1 if record.get("algorithm") == Algorithm.ed25519 else 0
+    if envelope.added_after_signing(data, face_length=length, signed_revisions=1 + pades):
+        return _tampered(
+            "证照签发后又被追加修改（增量更新或附加内容）：文件已被改动。",
+            "The file was changed after it was issued (an incremental update or appended "
+            "bytes): it is altered.",
+            record,
+        )
     if session is None:
         return _by_validity(record, today)
     licence = find(session, text=str(record["identifier"]))

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from tests.factories import API, draft, upload
-from tongban.demo.samples import SAMPLES
+from tongban.demo.samples import SAMPLES, sample
 
 ITEM = "3501-WJW-002"  # 放射工作人员证核发: PDF/OFD letters, a JPG/PNG photo
 
@@ -71,7 +71,7 @@ def test_uploaded_content_comes_back_unchanged(client: TestClient, as_user: Any)
     response = client.get(f"{API}/materials/{letter['id']}/content", headers=headers)
 
     assert response.status_code == 200
-    assert response.content == SAMPLES["pdf"]
+    assert response.content == sample("pdf", f"{case['number']}/UNIT_LETTER")  # as uploaded
 
 
 def test_another_applicant_cannot_upload_to_the_case(client: TestClient, as_user: Any) -> None:

@@ -46,6 +46,7 @@ _TYPES: dict[str, tuple[str | int, int, Layout]] = {
     "不动产权证书": (4, 1, "general"),  # 自然资源部
     "建设工程规划许可证": (4, 2, "general"),
     "建筑工程施工许可证": (MOHURD, 5, "general"),
+    "建筑垃圾运输处置备案凭证": (MOHURD, 6, "general"),  # 城市建筑垃圾管理规定
     "护士执业证书": (5, 1, "general"),  # 国家卫生健康委员会
     "医师执业证书": (5, 2, "general"),
     "公共场所卫生许可证": (5, 3, "general"),

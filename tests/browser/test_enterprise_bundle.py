@@ -135,7 +135,7 @@ def test_enterprise_bundle_from_application_to_result(
     expect(rating).to_contain_text("整改中")
     clerk.goto("/staff/ratings")
     card = clerk.locator("article", has_text=number)
-    card.locator("textarea").fill("已约谈经办人，补正告知当日发出")
+    card.locator("textarea[name=text]").fill("已约谈经办人，补正告知当日发出")
     card.locator("button:text-is('提交整改情况')").click()
     expect(clerk.locator("article", has_text=number)).to_contain_text("已整改")
     applicant.goto(f"/cases/{number}")

@@ -17,7 +17,15 @@ from tests.instant.conftest import ZHANGSAN_ID, apply, set_record
 from tongban.cli import app, base
 from tongban.web.runtime import Runtime
 
-runner = CliRunner(env={"COLUMNS": "200"})
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The table in one piece: the console's width was fixed when it was first made."""
+    monkeypatch.setattr(base.console, "width", 200)
+
+
 ROOT = Path(__file__).resolve().parents[2]
 CGJ = "3501-CGJ-001"
 YB = "3501-YB-003"

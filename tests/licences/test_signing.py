@@ -7,9 +7,11 @@ import base64
 import io
 import shutil
 import subprocess
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import gmalg
 import pytest
@@ -27,6 +29,8 @@ from tests.licences.support import FOOD, licensed
 from tongban.licences import pades, setup, signing
 from tongban.licences.enums import Algorithm
 from tongban.licences.signing import Keyring, Signature
+
+T = TypeVar("T")
 
 
 def test_sm3_of_abc_is_the_answer_of_gb_t_32905() -> None:
@@ -142,6 +146,13 @@ def test_openssl_verifies_an_sm2_signature_on_its_own(tmp_path: Path) -> None:
     assert subprocess.run(command, capture_output=True, check=False).returncode != 0
 
 
+def _off_the_loop(work: Callable[[], T]) -> T:
+    """``work`` in a thread of its own: pyHanko's validation calls ``asyncio.run``, and a
+    browser test of the same worker keeps Playwright's loop running in the main thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
+
+
 def test_an_ed25519_licence_pdf_carries_a_pades_signature_pdf_readers_check(
     client: TestClient, as_user: Any, runtime: Any
 ) -> None:
@@ -151,12 +162,17 @@ def test_an_ed25519_licence_pdf_carries_a_pades_signature_pdf_readers_check(
     assert len(embedded) == 1
     key = setup.current().keyring.active()
     roots = [asn1_x509.Certificate.load(pades.certificate(key))]
-    status = validate_pdf_signature(embedded[0], ValidationContext(trust_roots=roots))
+    status = _off_the_loop(
+        lambda: validate_pdf_signature(embedded[0], ValidationContext(trust_roots=roots))
+    )
     assert status.intact and status.valid and status.bottom_line
     changed = bytearray(data)
     changed[len(data) // 3] ^= 0x01
     broken = PdfFileReader(io.BytesIO(bytes(changed)), strict=False).embedded_signatures
-    assert not validate_pdf_signature(broken[0], ValidationContext(trust_roots=roots)).intact
+    checked = _off_the_loop(
+        lambda: validate_pdf_signature(broken[0], ValidationContext(trust_roots=roots))
+    )
+    assert not checked.intact
 
 
 def test_a_pdf_is_signed_from_a_thread_whose_event_loop_runs(tmp_path: Path) -> None:
@@ -171,7 +187,10 @@ def test_a_pdf_is_signed_from_a_thread_whose_event_loop_runs(tmp_path: Path) -> 
     async def inside_a_loop() -> bytes:
         return pades.sign_pdf(blank.getvalue(), key, reason="test", location="Fuzhou")
 
-    signed = asyncio.run(inside_a_loop())
+    signed = _off_the_loop(lambda: asyncio.run(inside_a_loop()))
     embedded = PdfFileReader(io.BytesIO(signed)).embedded_signatures
     roots = [asn1_x509.Certificate.load(pades.certificate(key))]
-    assert validate_pdf_signature(embedded[0], ValidationContext(trust_roots=roots)).intact
+    status = _off_the_loop(
+        lambda: validate_pdf_signature(embedded[0], ValidationContext(trust_roots=roots))
+    )
+    assert status.intact

@@ -64,7 +64,8 @@ def test_the_cli_generates_and_stores_them(
 ) -> None:
     monkeypatch.setattr(base, "runtime", lambda: runtime)
     monkeypatch.setattr(sharing_cli, "upgrade", lambda url: None)  # the test database is migrated
-    result = CliRunner(env={"COLUMNS": "200"}).invoke(  # one line: the summary is long
+    monkeypatch.setattr(base.console, "width", 200)  # its width was fixed when first made
+    result = CliRunner().invoke(  # one line: the summary is long
         app, ["sharing", "generate", "--people", "40", "--enterprises", "8", "--seed", "5"]
     )
     assert result.exit_code == 0, result.output

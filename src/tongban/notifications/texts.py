@@ -35,7 +35,11 @@ class Text:
     sms: str | None
 
 
-_ENV = Environment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=False)
+# Plain text only (mail bodies are text/plain, SMS has no markup): escaping would print
+# "&lt;" into a message, and no text is ever shown as HTML.
+_ENV = Environment(  # nosec B701
+    autoescape=False, undefined=StrictUndefined, keep_trailing_newline=False
+)
 
 
 @cache

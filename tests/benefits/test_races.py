@@ -3,8 +3,6 @@ file or PostgreSQL): each eligible person is offered and told exactly once."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,6 +10,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.benefits.conftest import NOW, ZHOULAO, store_profiles
+from tests.races import at_once
 from tongban.audit.models import AuditEntry
 from tongban.audit.service import SYSTEM
 from tongban.benefits import service as benefits
@@ -20,25 +19,6 @@ from tongban.db import reading_session, unit_of_work
 from tongban.files.store import LocalFileStore
 
 ALLOWANCE = "3501-MZ-002"
-
-
-def _at_once(*actions: Callable[[], None]) -> list[BaseException | None]:
-    barrier = threading.Barrier(len(actions))
-    outcomes: list[BaseException | None] = [None] * len(actions)
-
-    def run(index: int) -> None:
-        barrier.wait()
-        try:
-            actions[index]()
-        except BaseException as error:  # collected and asserted by the caller
-            outcomes[index] = error
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(actions))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 @pytest.fixture
@@ -76,7 +56,7 @@ def test_two_runs_at_once_tell_each_eligible_person_once(
                 store=store,
             )
 
-    assert _at_once(run, run) == [None, None]
+    assert at_once(run, run) == [None, None]
     with factory() as session:
         per_subject = session.execute(
             select(BenefitOffer.subject_key, func.count())

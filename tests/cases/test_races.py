@@ -4,7 +4,6 @@ real concurrent transactions (SQLite file or PostgreSQL, whichever the suite run
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -12,6 +11,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from tests.races import at_once
 from tongban.accounts import service as accounts
 from tongban.audit.models import AuditEntry
 from tongban.cases import service as cases
@@ -50,25 +50,6 @@ def _review_task(factory: sessionmaker[Session], tmp_store: LocalFileStore) -> i
         return next(t.id for t in case.tasks if t.stage == Stage.review)
 
 
-def _at_once(*actions: Callable[[], None]) -> list[BaseException | None]:
-    barrier = threading.Barrier(len(actions))
-    outcomes: list[BaseException | None] = [None] * len(actions)
-
-    def run(index: int) -> None:
-        barrier.wait()
-        try:
-            actions[index]()
-        except BaseException as error:  # collected and asserted by the caller
-            outcomes[index] = error
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(actions))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
-
-
 @pytest.mark.usefixtures("committing_engine")
 def test_without_a_lock_both_reviewers_would_see_the_task_open(engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The race is real: both reviewers load the task before either acts and find it open,
@@ -104,7 +85,7 @@ def test_two_reviewers_approving_at_once_exactly_one_wins(engine: Engine, tmp_pa
 
         return act
 
-    outcomes = _at_once(review("甲同意"), review("乙同意"))
+    outcomes = at_once(review("甲同意"), review("乙同意"))
     assert sum(outcome is None for outcome in outcomes) == 1, outcomes
     loser = next(outcome for outcome in outcomes if outcome is not None)
     assert isinstance(loser, Conflict) and "已由" in loser.message_zh

@@ -3,7 +3,6 @@ calling only what they serve and never the same ticket twice, no-shows, estimate
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -12,6 +11,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from tests.races import at_once
 from tongban.accounts import service as accounts
 from tongban.accounts.models import User
 from tongban.db import unit_of_work
@@ -185,25 +185,6 @@ def test_served_and_no_show_and_the_wait_estimate(db: Session) -> None:
     assert [t.number for t in shown] == [second.number, first.number]
 
 
-def _at_once(*actions: Callable[[], object]) -> list[object]:
-    barrier = threading.Barrier(len(actions))
-    outcomes: list[object] = [None] * len(actions)
-
-    def run(index: int) -> None:
-        barrier.wait()
-        try:
-            outcomes[index] = actions[index]()
-        except Exception as error:  # collected and asserted by the caller
-            outcomes[index] = error
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(actions))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
-
-
 @pytest.mark.usefixtures("committing_engine")
 def test_concurrent_bookings_never_exceed_the_capacity(engine: Engine) -> None:
     factory = sessionmaker(bind=engine, expire_on_commit=False)
@@ -216,7 +197,7 @@ def test_concurrent_bookings_never_exceed_the_capacity(engine: Engine) -> None:
 
         return act
 
-    outcomes = _at_once(*(booking(who) for who in people))
+    outcomes = at_once(*(booking(who) for who in people))
     numbers = [o for o in outcomes if isinstance(o, str)]
     refused = [o for o in outcomes if isinstance(o, Conflict)]
     assert len(numbers) == 2 and len(set(numbers)) == 2, outcomes
@@ -248,7 +229,7 @@ def test_two_windows_calling_at_once_never_get_the_same_ticket(engine: Engine) -
 
         return act
 
-    outcomes = _at_once(calling("01"), calling("02"))
+    outcomes = at_once(calling("01"), calling("02"))
     assert sorted(outcomes, key=str) == [only, None] or sorted(outcomes, key=str) == [None, only]
 
 

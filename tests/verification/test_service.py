@@ -14,9 +14,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.cases.test_races import NOW, _at_once, _review_task
+from tests.cases.test_races import NOW, _review_task
 from tests.conftest import Clock
 from tests.factories import API, act, open_task, submitted
+from tests.races import at_once
 from tongban.accounts import service as accounts
 from tongban.audit.models import AuditEntry
 from tongban.cases.models import Case
@@ -238,7 +239,7 @@ def test_two_answers_at_once_exactly_one_is_kept(engine: Engine, tmp_path: Path)
 
         return act
 
-    outcomes = _at_once(answer("甲：属实"), answer("乙：属实"))
+    outcomes = at_once(answer("甲：属实"), answer("乙：属实"))
     assert sum(outcome is None for outcome in outcomes) == 1, outcomes
     assert any(isinstance(outcome, Conflict) for outcome in outcomes)
     with factory() as session:

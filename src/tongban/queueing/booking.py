@@ -1,0 +1,254 @@
+"""Getting a ticket (取号): a slot booked online on a working day within capacity, or a
+ticket taken at the hall in its hours; cancelling one's own booking.
+
+Slots are bookable on working days (the calendar in force, ``cases.core.clocks``) from
+today to ``BOOKING_DAYS`` working days ahead, until the slot starts. Capacity per slot is
+``capacity`` × the hall's windows that serve the item's department; it is kept by one
+conditional update, so concurrent bookings never exceed it. A person holds one open
+ticket per hall and day; numbers come from one atomic counter per hall and day.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from tongban.accounts.models import User
+from tongban.cases.core.clocks import calendar
+from tongban.errors import Conflict, InvalidInput, NotFound
+from tongban.queueing.halls import department_of, hall_of, slot_start, windows_for
+from tongban.queueing.models import QueueDay, QueueSlot, QueueTicket, TicketState
+
+BOOKING_DAYS = 7  # working days ahead a slot can be booked
+OPEN = (TicketState.booked, TicketState.waiting, TicketState.called)
+
+
+@dataclass(frozen=True)
+class SlotView:
+    """One slot of a day: ``left`` tickets of ``capacity``; ``past`` once it started."""
+
+    starts: str
+    capacity: int
+    left: int
+    past: bool
+
+
+def bookable_days(session: Session, *, now: datetime) -> list[date]:
+    """Today (if a working day) and the next working days, ``BOOKING_DAYS`` in all."""
+    cal = calendar(session)
+    day, found = cal.local_date(now), list[date]()
+    while len(found) < BOOKING_DAYS:
+        if cal.is_workday(day):
+            found.append(day)
+        day += timedelta(days=1)
+    return found
+
+
+def slots(
+    session: Session, *, hall: dict[str, Any], department: str, day: date, now: datetime
+) -> list[SlotView]:
+    """The day's slots with the tickets left for items of ``department``."""
+    capacity = hall["capacity"] * len(windows_for(hall, department))
+    booked = dict(
+        session.execute(
+            select(QueueSlot.starts, QueueSlot.booked).where(
+                QueueSlot.hall_code == hall["code"], QueueSlot.day == day
+            )
+        ).all()
+    )
+    return [
+        SlotView(
+            starts,
+            capacity,
+            max(0, capacity - booked.get(starts, 0)),
+            slot_start(hall, day, starts) <= now,
+        )
+        for starts in hall["slots"]
+    ]
+
+
+def _next_number(session: Session, hall_code: str, day: date, prefix: str) -> str:
+    """The hall's next ticket number of the day (Y001, A002 …): one atomic increment."""
+    _insert_missing(session, QueueDay, hall_code=hall_code, day=day, issued=0)
+    issued = session.execute(
+        update(QueueDay)
+        .where(QueueDay.hall_code == hall_code, QueueDay.day == day)
+        .values(issued=QueueDay.issued + 1)
+        .returning(QueueDay.issued)
+    ).scalar_one()
+    return f"{prefix}{issued:03d}"
+
+
+def _insert_missing(session: Session, model: type[Any], **values: Any) -> None:
+    """Insert the row unless its unique key is taken (by this or another transaction)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(postgresql.insert(model).values(**values).on_conflict_do_nothing())
+    else:
+        session.execute(sqlite.insert(model).values(**values).on_conflict_do_nothing())
+
+
+def _code(session: Session, hall_code: str, day: date) -> str:
+    """A check-in code (6 digits) not yet used in the hall that day."""
+    while True:
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        taken = session.scalar(
+            select(QueueTicket.id).where(
+                QueueTicket.hall_code == hall_code, QueueTicket.day == day, QueueTicket.code == code
+            )
+        )
+        if taken is None:
+            return code
+
+
+def _refuse_second_ticket(session: Session, applicant: User, hall_code: str, day: date) -> None:
+    held = session.scalar(
+        select(QueueTicket.number).where(
+            QueueTicket.applicant_id == applicant.id,
+            QueueTicket.hall_code == hall_code,
+            QueueTicket.day == day,
+            QueueTicket.state.in_(OPEN),
+        )
+    )
+    if held is not None:
+        raise Conflict(
+            f"您当天在该大厅已有号码 {held}，如需改约请先取消。",
+            f"You already hold ticket {held} in this hall that day; cancel it to rebook.",
+            code="ticket_held",
+        )
+
+
+def book(
+    session: Session,
+    *,
+    applicant: User,
+    hall_code: str,
+    item_code: str,
+    day: date,
+    starts: str,
+    now: datetime,
+) -> QueueTicket:
+    """Book slot ``starts`` of ``day`` for ``item_code``.
+
+    Raises ``NotFound`` (hall, item), ``InvalidInput`` (no window for the item, a day that
+    is not bookable, an unknown or past slot), ``Conflict`` (the slot is full, or the
+    person already holds a ticket in the hall that day).
+    """
+    hall = hall_of(session, hall_code)
+    department = department_of(session, hall, item_code)
+    if day not in bookable_days(session, now=now):
+        raise InvalidInput(
+            f"只能预约今天起 {BOOKING_DAYS} 个工作日内的时段。",
+            f"Only slots on the next {BOOKING_DAYS} working days can be booked.",
+            field="day",
+        )
+    if starts not in hall["slots"] or slot_start(hall, day, starts) <= now:
+        raise InvalidInput(
+            "该时段不存在或已开始，请选择其他时段。",
+            "That slot does not exist or has begun; choose another.",
+            field="starts",
+        )
+    _refuse_second_ticket(session, applicant, hall_code, day)
+    capacity = hall["capacity"] * len(windows_for(hall, department))
+    _insert_missing(
+        session, QueueSlot, hall_code=hall_code, day=day, starts=starts, capacity=capacity, booked=0
+    )
+    slot = session.scalars(
+        update(QueueSlot)
+        .where(
+            QueueSlot.hall_code == hall_code,
+            QueueSlot.day == day,
+            QueueSlot.starts == starts,
+            QueueSlot.booked < capacity,
+        )
+        .values(booked=QueueSlot.booked + 1)
+        .returning(QueueSlot)
+    ).one_or_none()
+    if slot is None:
+        raise Conflict(
+            "该时段已约满，请选择其他时段。",
+            "That slot is fully booked; choose another.",
+            code="slot_full",
+        )
+    ticket = QueueTicket(
+        hall_code=hall_code,
+        day=day,
+        number=_next_number(session, hall_code, day, "Y"),
+        code=_code(session, hall_code, day),
+        slot_id=slot.id,
+        item_code=item_code,
+        department_code=department,
+        applicant_id=applicant.id,
+        state=TicketState.booked,
+        created_at=now,
+    )
+    session.add(ticket)
+    session.flush()
+    return ticket
+
+
+def take_at_hall(
+    session: Session, *, hall_code: str, item_code: str, now: datetime, applicant: User | None
+) -> QueueTicket:
+    """A ticket taken in the hall (现场取号), queued at once; only on a working day from
+    the first slot to the end of the last; raises ``InvalidInput`` otherwise."""
+    hall = hall_of(session, hall_code)
+    department = department_of(session, hall, item_code)
+    day = calendar(session).local_date(now)
+    opens = slot_start(hall, day, hall["slots"][0])
+    closes = slot_start(hall, day, hall["slots"][-1]) + timedelta(minutes=hall["slot_minutes"])
+    if not calendar(session).is_workday(day) or not opens <= now < closes:
+        first, last = hall["slots"][0], closes.strftime("%H:%M")
+        raise InvalidInput(
+            f"大厅取号时间为工作日 {first}–{last}，请在此时间内取号或网上预约。",
+            f"Tickets are taken on working days {first}–{last}; come then or book online.",
+        )
+    if applicant is not None:
+        _refuse_second_ticket(session, applicant, hall_code, day)
+    ticket = QueueTicket(
+        hall_code=hall_code,
+        day=day,
+        number=_next_number(session, hall_code, day, "A"),
+        code=_code(session, hall_code, day),
+        item_code=item_code,
+        department_code=department,
+        applicant_id=applicant.id if applicant else None,
+        state=TicketState.waiting,
+        created_at=now,
+        queued_at=now,
+    )
+    session.add(ticket)
+    session.flush()
+    return ticket
+
+
+def cancel(session: Session, *, ticket_id: int, user: User) -> QueueTicket:
+    """Cancel one's own booked ticket; its slot is free again."""
+    ticket = session.get(QueueTicket, ticket_id)
+    if ticket is None or ticket.applicant_id != user.id:
+        raise NotFound("没有这个号码。", "No such ticket.")
+    if ticket.state != TicketState.booked:
+        raise Conflict(
+            "已签到或已办理的号码不能取消。", "A checked-in or served ticket cannot be cancelled."
+        )
+    ticket.state = TicketState.cancelled
+    session.execute(
+        update(QueueSlot).where(QueueSlot.id == ticket.slot_id).values(booked=QueueSlot.booked - 1)
+    )
+    return ticket
+
+
+def my_tickets(session: Session, *, user: User) -> list[QueueTicket]:
+    """The person's tickets, newest first."""
+    return list(
+        session.scalars(
+            select(QueueTicket)
+            .where(QueueTicket.applicant_id == user.id)
+            .order_by(QueueTicket.day.desc(), QueueTicket.id.desc())
+        )
+    )

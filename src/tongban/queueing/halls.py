@@ -1,0 +1,59 @@
+"""The halls and windows of ``halls.yaml`` as queue tickets (排号) see them: which window
+takes which department's items, and when a slot begins (local time, ``Settings.timezone``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from tongban.catalog import service as catalog
+from tongban.catalog.halls import ALL
+from tongban.config import get_settings
+from tongban.errors import InvalidInput, NotFound
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(get_settings().timezone)
+
+
+def halls(session: Session) -> list[dict[str, Any]]:
+    """Every service hall of ``halls.yaml``, in its order."""
+    return list(catalog.list_halls(session).values())
+
+
+def hall_of(session: Session, code: str) -> dict[str, Any]:
+    """The hall ``code`` of ``halls.yaml``; raises ``NotFound``."""
+    hall = catalog.list_halls(session).get(code)
+    if hall is None:
+        raise NotFound(f"没有代码为 {code} 的办事大厅。", f"No service hall {code}.")
+    return hall
+
+
+def windows_for(hall: dict[str, Any], department: str) -> list[dict[str, Any]]:
+    """The hall's windows that take items of ``department``."""
+    return [w for w in hall["windows"] if ALL in w["serves"] or department in w["serves"]]
+
+
+def department_of(session: Session, hall: dict[str, Any], item_code: str) -> str:
+    """The department of a published item, if a window of ``hall`` takes it; raises
+    ``NotFound`` (item) or ``InvalidInput`` (no window)."""
+    spec = catalog.get_entry(session, code=item_code).current_version
+    assert spec is not None
+    department = str(spec.definition["department"])
+    if not windows_for(hall, department):
+        raise InvalidInput(
+            f"{hall['name']}没有办理该事项的窗口，请选择其他大厅。",
+            f"{hall.get('name_en') or hall['name']} has no window for this item; choose "
+            "another hall.",
+            field="item_code",
+        )
+    return department
+
+
+def slot_start(hall: dict[str, Any], day: date, starts: str) -> datetime:
+    """When slot ``starts`` (local HH:MM) of ``day`` begins, as an aware datetime."""
+    return datetime.combine(day, time.fromisoformat(starts), tzinfo=_zone())

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Boolean, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tongban.accounts.enums import Role, UserKind
@@ -90,3 +91,21 @@ class RecoveryCode(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Authorisation(Base):
+    """授权委托: ``grantor`` lets ``agent`` apply on their behalf for the catalog codes in
+    ``scope`` (empty: every item) until ``valid_until`` (local date, included); the
+    ``consent`` is the text the grantor agreed to when making it (``accounts.authorisations``)."""
+
+    __tablename__ = "authorisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grantor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    relation: Mapped[str] = mapped_column(String(20))
+    scope: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    valid_until: Mapped[date] = mapped_column(Date)
+    consent: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

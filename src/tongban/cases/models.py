@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tongban.accounts.models import Authorisation
 from tongban.cases.enums import (
     CaseState,
     Channel,
@@ -48,6 +49,8 @@ class Case(Base):
     number: Mapped[str] = mapped_column(String(30), unique=True)
     applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # the 授权委托 an agent applied under (channel ``agent``): the agent acts while it stands
+    authorisation_id: Mapped[int | None] = mapped_column(ForeignKey("authorisations.id"))
     catalog_version_id: Mapped[int] = mapped_column(ForeignKey("catalog_versions.id"))
     catalog_code: Mapped[str] = mapped_column(String(40), index=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -78,6 +81,7 @@ class Case(Base):
         back_populates="case", order_by="VerificationRequest.id"
     )
     postal: Mapped[PostalDelivery | None] = relationship()
+    authorisation: Mapped[Authorisation | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 

@@ -44,6 +44,8 @@ from tongban.cases.stages.drafting import (
     check_complete,
     check_open,
     create_case,
+    create_case_as_agent,
+    grantor_for,
     update_form,
 )
 from tongban.cases.stages.granting import grant_case
@@ -78,6 +80,7 @@ __all__ = [
     "check_original",
     "corrections",
     "create_case",
+    "create_case_as_agent",
     "decide_automatically",
     "deem_accepted",
     "deliver_result",
@@ -87,6 +90,7 @@ __all__ = [
     "get_result",
     "get_task",
     "grant_case",
+    "grantor_for",
     "issue_notice",
     "issue_result",
     "legal_time_left",

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
 from tongban.accounts.enums import Role
-from tongban.accounts.models import User
+from tongban.accounts.models import Authorisation, User
 from tongban.audit import service as audit
 from tongban.audit.models import AuditEntry
 from tongban.cases.core import access, clocks
@@ -48,8 +48,16 @@ def get_case(session: Session, *, number: str, user: User) -> Case:
 
 
 def list_my_cases(session: Session, *, user: User) -> Sequence[Case]:
-    query = select(Case).where(Case.applicant_id == user.id).order_by(Case.id.desc())
-    return session.scalars(query).all()
+    """The user's own cases, and those they made as an agent under an authorisation that
+    still stands (授权委托), newest first."""
+    standing = select(Authorisation.id).where(
+        Authorisation.agent_id == user.id, Authorisation.revoked_at.is_(None)
+    )
+    mine = or_(
+        Case.applicant_id == user.id,
+        and_(Case.created_by_id == user.id, Case.authorisation_id.in_(standing)),
+    )
+    return session.scalars(select(Case).where(mine).order_by(Case.id.desc())).all()
 
 
 def get_task(session: Session, *, task_id: int, user: User) -> Task:

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tongban import timefmt
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit.service import SYSTEM, Actor
@@ -69,7 +70,7 @@ def submit_case(
     """Submit a draft of an item still offered: all fields valid, every required material
     satisfied by one of its ways; the clock starts."""
     case = lock_case(session, case_id=case_id)
-    access.check_owner(user, case)
+    access.check_acting(user, case, timefmt.local(now).date())
     if case.state == CaseState.draft:
         check_open(session, case=case)
         _take_materials(session, case, now, store)
@@ -161,7 +162,7 @@ def resubmit_case(
     """Send the corrected case back (its item still offered); the clock resumes where it
     stopped."""
     case = lock_case(session, case_id=case_id)
-    access.check_owner(user, case)
+    access.check_acting(user, case, timefmt.local(now).date())
     if case.state == CaseState.correction_requested:
         check_open(session, case=case)
         _take_materials(session, case, now, store)
@@ -297,7 +298,7 @@ def reject_case(session: Session, *, case_id: int, user: User, opinion: str, now
 def withdraw_case(session: Session, *, case_id: int, user: User, now: datetime) -> Case:
     """The applicant withdraws a case that has not been accepted yet."""
     case = lock_case(session, case_id=case_id)
-    access.check_owner(user, case)
+    access.check_acting(user, case, timefmt.local(now).date())
     actor = actor_of(user)
     change_state(session, now=now, case=case, event=Event.withdraw, actor=actor)
     clocks.end_pause(session, case=case, now=now)  # no longer waiting for a correction

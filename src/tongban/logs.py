@@ -7,9 +7,12 @@ import sys
 
 import structlog
 
+from tongban.pii.masking import MaskingFilter, log_processor
+
 
 def configure(*, json: bool) -> None:
-    """Console lines for people, JSON lines for log collectors."""
+    """Console lines for people, JSON lines for log collectors; never a whole resident ID
+    or phone number in either (``pii.masking``)."""
     renderer: structlog.types.Processor = (
         structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
     )
@@ -19,8 +22,13 @@ def configure(*, json: bool) -> None:
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.format_exc_info,
+            log_processor,
             renderer,
         ],
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
     )
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")  # noqa: TID251
+    for name in ("", "uvicorn", "uvicorn.access", "uvicorn.error"):
+        for handler in logging.getLogger(name).handlers:
+            if not any(isinstance(known, MaskingFilter) for known in handler.filters):
+                handler.addFilter(MaskingFilter())

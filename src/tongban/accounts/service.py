@@ -18,6 +18,7 @@ from tongban.accounts.models import SignInSession, User, UserRole
 from tongban.accounts.schemas import ApplicantCreate, StaffCreate
 from tongban.audit.service import Actor
 from tongban.errors import Conflict, InvalidInput
+from tongban.pii.service import lookup_key
 from tongban.timeutil import utcnow
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -203,7 +204,7 @@ def find_or_create_walk_in(session: Session, *, id_number: str, name: str, phone
     name = name.strip()
     if not name:
         raise InvalidInput("请填写申请人姓名。", "Enter the applicant's name.", field="name")
-    query = select(User).where(User.id_number == number, User.kind == UserKind.person)
+    query = select(User).where(User.id_number_key == lookup_key(number), User.kind == UserKind.person)
     person = session.scalars(query.order_by(User.id)).first()
     if person is not None:
         if person.display_name != name:

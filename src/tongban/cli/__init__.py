@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import typer
 
-from tongban.cli import audit, benefits, calendar, catalog, jobs, notify, rules, run, sharing, users
+from tongban.cli import (
+    audit,
+    benefits,
+    calendar,
+    catalog,
+    jobs,
+    keys,
+    notify,
+    retention,
+    rules,
+    run,
+    sharing,
+    users,
+)
 from tongban.licences import cli as licence
 from tongban.models import load_all
 
@@ -31,5 +44,7 @@ app.add_typer(benefits.app, name="benefits")
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(audit.app, name="audit")
 app.add_typer(rules.app, name="rules")
+app.add_typer(keys.app, name="keys")
+app.add_typer(retention.app, name="retention")
 
 __all__ = ["app"]

@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, text
 
 from tests.factories import API, act, draft, entry, open_task, upload
-from tongban.demo.samples import sample
 from tongban.db import Base
+from tongban.demo.samples import sample
 from tongban.models import load_all
 
 ID_CARD = "3501-GA-003"  # 居民身份证: 受理, 审查, 制证, 送达

@@ -30,6 +30,16 @@ def mask_phone(value: str | None) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
+def mask_contact(value: str | None) -> str:
+    """An e-mail address (``z***@example.cn``) or a phone number (``138****8000``)."""
+    if not value:
+        return ""
+    if "@" in value:
+        name, _, domain = value.partition("@")
+        return f"{name[:1]}***@{domain}"
+    return mask_phone(value)
+
+
 def mask_address(value: str | None) -> str:
     """An address keeps its first six characters (province, city, district)."""
     if not value:

@@ -27,7 +27,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Table, Text, func, select, type_coerce, update
+from sqlalchemy import JSON, Column, Table, Text, bindparam, func, select, type_coerce, update
+from sqlalchemy import column as sa_column
+from sqlalchemy import table as sa_table
 from sqlalchemy.orm import Session, sessionmaker
 
 from tongban.audit.service import Actor, record
@@ -119,15 +121,27 @@ def reencrypt_column(
     kind = sealed.column.type
     assert isinstance(kind, Sealed | SealedJSON)
     raw_type = JSON if sealed.json else Text
+    target = sa_table(
+        sealed.table.name, sa_column(key.name), sa_column(sealed.column.name, raw_type)
+    )
+    statement = (
+        update(target)
+        .where(target.c[key.name] == bindparam("_id"))
+        .values({sealed.column.name: bindparam("_value")})
+    )
     with sessions() as session:
         for rows in _batches(session, sealed, batch):
-            for row_id, value in rows:
-                if is_sealed(value) and value.split(":", 2)[1] == active:
-                    continue
-                again = kind.process_bind_param(kind.process_result_value(value, None), None)
-                values = {sealed.column.name: type_coerce(again, raw_type)}
-                session.execute(update(sealed.table).where(key == row_id).values(values))
-                moved += 1
+            changed = [
+                {
+                    "_id": row_id,
+                    "_value": kind.process_bind_param(kind.process_result_value(value, None), None),
+                }
+                for row_id, value in rows
+                if not (is_sealed(value) and value.split(":", 2)[1] == active)
+            ]
+            if changed:
+                session.connection().execute(statement, changed)
+            moved += len(changed)
             session.commit()
             progress(len(rows))
     return moved

@@ -127,6 +127,14 @@ def _convert() -> None:
             sa.String,
             {row[0]: lookup_key(row[1]) for row in _rows(table, column) if row[1]},
         )
+    shared = {  # a shared material's reference: "source:key,key" → the keys' hashes
+        row[0]: row[2].split(":", 1)[0]
+        + ":"
+        + ",".join(lookup_key(k) for k in row[2].split(":", 1)[1].split(","))
+        for row in _rows("materials", "way", "reference")
+        if row[1] == "shared" and row[2] and ":" in row[2]
+    }
+    _update("materials", "reference", sa.String, shared)
     for table, column, _former in SEALED:
         purpose = f"{table}.{column}"
         found = {

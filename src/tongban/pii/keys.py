@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import Connection, Engine, event, inspect, select, update
+from sqlalchemy import Connection, Engine, Table, event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from tongban.config import Settings, get_settings
@@ -213,6 +213,7 @@ def create_active_key(connection: Connection, *, now: datetime, algorithm: str) 
     """Make a new active key; the one active before becomes ``retiring``."""
     row = new_key_row(now=now, algorithm=algorithm)
     table = DataKey.__table__
+    assert isinstance(table, Table)
     connection.execute(update(table).where(table.c.state == "active").values(state="retiring"))
     connection.execute(table.insert().values(**row))
     KEYRING.active = row["id"]

@@ -22,8 +22,9 @@ idempotent. Start and end are audited as key use (``key.rotation_started``,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import datetime
 from typing import Any
 
@@ -90,7 +91,7 @@ def rewrap_keys(session: Session) -> int:
     return count
 
 
-def _batches(session: Session, sealed: SealedColumn, size: int) -> Iterator[list[Any]]:
+def _batches(session: Session, sealed: SealedColumn, size: int) -> Iterator[Sequence[Any]]:
     raw = type_coerce(sealed.column, JSON if sealed.json else Text)
     key = sealed.table.primary_key.columns.values()[0]
     last: Any = None
@@ -182,7 +183,7 @@ def rotate(
             sealed,
             active=report.active,
             batch=batch,
-            progress=lambda n, label=sealed.label: progress(label, n),
+            progress=partial(progress, sealed.label),
         )
     with sessions() as session:
         for key in session.scalars(select(DataKey).where(DataKey.state == "retiring")):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import sys
+from typing import Any
 
 import structlog
 
@@ -32,3 +34,15 @@ def configure(*, json: bool) -> None:
         for handler in logging.getLogger(name).handlers:
             if not any(isinstance(known, MaskingFilter) for known in handler.filters):
                 handler.addFilter(MaskingFilter())
+
+
+def uvicorn_log_config() -> dict[str, Any]:
+    """uvicorn's own logging setup with the masking filter on its handlers (its access
+    lines carry paths and query strings); uvicorn applies it after ``configure``."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["filters"] = {"mask": {"()": MaskingFilter}}
+    for handler in config["handlers"].values():
+        handler["filters"] = ["mask"]
+    return config

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -23,7 +24,9 @@ def full_case(client: TestClient, as_user: Any, *, address: dict[str, str] = ADD
     its uploads holds his ID number and phone in clear (as a scan's text layer would)."""
     applicant, ga = as_user("zhangsan"), as_user("ga")
     case = draft(client, applicant, ID_CARD)
-    uploads = [m for m in entry(client, ID_CARD)["materials"] if "upload" in (m.get("ways") or ["upload"])]
+    uploads = [
+        m for m in entry(client, ID_CARD)["materials"] if "upload" in (m.get("ways") or ["upload"])
+    ]
     if uploads:
         pdf = sample("pdf", f"{case['number']}/own")
         own = pdf.replace(b"%%EOF", f"% {ZHANGSAN_ID} {ZHANGSAN_PHONE}\n%%EOF".encode())
@@ -65,6 +68,8 @@ def grep_database(connection: Connection, *needles: str) -> dict[str, list[str]]
                 raw = str(value)
                 for needle in needles:
                     where = f"{table.name}.{name}"
-                    if needle in raw and where not in found[needle]:
+                    escaped = json.dumps(needle)[1:-1]  # as SQLite's JSON text holds it
+                    hit = needle in raw or escaped in raw
+                    if hit and where not in found[needle]:
                         found[needle].append(where)
     return found

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from tests.web.support import SignedIn, check_structure, csrf, found
 from tongban.accounts.models import User
+from tongban.accounts.service import walk_in_username
 from tongban.audit.models import AuditEntry
 from tongban.cases.enums import CaseState
 from tongban.cases.models import Case
@@ -84,7 +85,7 @@ def test_clerk_takes_in_a_walk_in_and_submits_on_their_behalf(
     assert "收件回执" in response.text and "王小明" in response.text
 
     case = db.scalar(select(Case).where(Case.number == number))
-    walk_in = db.scalar(select(User).where(User.username == f"walkin-{NEW_ID}"))
+    walk_in = db.scalar(select(User).where(User.username == walk_in_username(NEW_ID)))
     staff = db.scalar(select(User).where(User.username == "clerk"))
     assert case and walk_in and staff
     assert case.applicant_id == walk_in.id and case.created_by_id == staff.id

@@ -127,6 +127,12 @@ def _convert() -> None:
             sa.String,
             {row[0]: lookup_key(row[1]) for row in _rows(table, column) if row[1]},
         )
+    walk_ins = {  # walk-in accounts were named after the ID number
+        row[0]: "walkin-" + lookup_key(row[1].removeprefix("walkin-")).removeprefix("h:")
+        for row in _rows("users", "username")
+        if row[1].startswith("walkin-") and len(row[1]) == len("walkin-") + 18
+    }
+    _update("users", "username", sa.String, walk_ins)
     shared = {  # a shared material's reference: "source:key,key" → the keys' hashes
         row[0]: row[2].split(":", 1)[0]
         + ":"

@@ -70,3 +70,18 @@ def test_logs_of_a_full_case_hold_no_whole_id_number(client: TestClient, as_user
     captured = out.getvalue()
     assert "3501**********0310" in captured  # the line was written, masked
     assert ZHANGSAN_ID not in captured and ZHANGSAN_PHONE not in captured
+
+
+def test_a_supervisor_reads_the_identifiers_masked_and_the_handlers_whole(
+    client: TestClient, as_user: Any
+) -> None:
+    number = full_case(client, as_user)
+    seen = client.get(f"{API}/cases/{number}", headers=as_user("supervisor")).json()
+    text_seen = json.dumps(seen, ensure_ascii=False)
+    assert ZHANGSAN_ID not in text_seen and ZHANGSAN_PHONE not in text_seen
+    assert ADDRESS["address"] not in text_seen and "3501**********0310" in text_seen
+    assert seen["postal"]["phone"] == "138****0001"
+    page = client.get(f"/cases/{number}", headers=as_user("supervisor"))
+    assert page.status_code == 200 and ZHANGSAN_ID not in page.text
+    handler = client.get(f"{API}/cases/{number}", headers=as_user("ga")).json()
+    assert ZHANGSAN_ID in json.dumps(handler) and handler["postal"]["phone"] == ZHANGSAN_PHONE

@@ -63,6 +63,18 @@ def _masked(value: Any) -> Any:
     return value
 
 
+def mask_document(value: Any, name: str = "") -> Any:
+    """A form's answers for a reader who needs no identifier whole: resident IDs and phone
+    numbers inside any text masked, fields named like an address cut to their district."""
+    if isinstance(value, str):
+        return mask_address(value) if "address" in name else mask_text(value)
+    if isinstance(value, Mapping):
+        return {key: mask_document(item, str(key)) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_document(item, name) for item in value]
+    return value
+
+
 def log_processor(logger: Any, method: str, event: MutableMapping[str, Any]) -> Any:
     """structlog processor: no log line ever holds a whole resident ID or phone number."""
     return {key: _masked(value) for key, value in event.items()}

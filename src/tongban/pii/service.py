@@ -8,7 +8,14 @@ pages, API answers and logs do not need whole is masked (``masking``).
 from __future__ import annotations
 
 from tongban.pii.keys import KEYRING, create_active_key
-from tongban.pii.masking import mask_address, mask_contact, mask_id, mask_phone, mask_text
+from tongban.pii.masking import (
+    mask_address,
+    mask_contact,
+    mask_document,
+    mask_id,
+    mask_phone,
+    mask_text,
+)
 from tongban.pii.types import LookupKey, Sealed, SealedJSON, is_sealed, lookup_key, same_identifier
 
 __all__ = [
@@ -21,6 +28,7 @@ __all__ = [
     "lookup_key",
     "mask_address",
     "mask_contact",
+    "mask_document",
     "mask_id",
     "mask_phone",
     "mask_text",

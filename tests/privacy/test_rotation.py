@@ -48,8 +48,9 @@ def test_rotation_moves_every_value_and_resumes_after_a_stop(
             raise Stop
 
     with pytest.raises(Stop):
-        privacy.rotate(sessions, now=NOW, actor=ACTOR, algorithm="sm4-gcm", batch=2,
-                       progress=stop_after_two)
+        privacy.rotate(
+            sessions, now=NOW, actor=ACTOR, algorithm="sm4-gcm", batch=2, progress=stop_after_two
+        )
     with sessions() as session:
         states = dict(session.execute(select(DataKey.id, DataKey.state)).all())
         new = next(kid for kid, state in states.items() if state == "active")
@@ -91,3 +92,12 @@ def test_a_new_master_key_rewraps_every_data_key(
     current, _ = kek_of(new_master.encode())
     with sessions() as session:
         assert set(session.scalars(select(DataKey.kek_id))) == {current}
+
+
+def test_a_key_made_by_another_process_is_loaded_when_first_met(db: Session) -> None:
+    raw = db.execute(text("SELECT id_number FROM users WHERE username = 'zhangsan'")).scalar()
+    kid = str(raw).split(":")[1]
+    KEYRING.keys.pop(kid)  # as if another process had made it after this one loaded
+    db.expire_all()
+    user = db.scalars(select(User).where(User.username == "zhangsan")).one()
+    assert user.id_number == ZHANGSAN_ID and kid in KEYRING.keys

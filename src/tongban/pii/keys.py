@@ -34,6 +34,7 @@ from sqlalchemy import Connection, Engine, Table, event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from tongban.config import Settings, get_settings
+from tongban.db import READING
 from tongban.pii.models import DataKey
 
 log = structlog.get_logger(__name__)
@@ -138,7 +139,9 @@ class Keyring:
         """Read the keys again through a connection of their own (committed keys only)."""
         if self.engine is None:
             return
-        with self.engine.connect() as connection:
+        # a reading connection: on SQLite it must not wait for the write lock that the
+        # unit of work asking (this very thread, maybe) holds
+        with self.engine.connect().execution_options(**{READING: True}) as connection:
             self.load(connection)
 
     def load(self, connection: Connection) -> None:

@@ -16,6 +16,7 @@ from tongban.cases.enums import CaseState
 from tongban.cases.models import Case
 from tongban.demo.samples import SAMPLES
 from tongban.identifiers import make_resident_id
+from tongban.pii.service import lookup_key
 
 CODE = "3501-WJW-002"  # 放射工作人员证核发: WJW accepts and reviews
 NEW_ID = make_resident_id("350102", date(1990, 5, 17), 42)
@@ -106,7 +107,7 @@ def test_the_same_id_number_reuses_the_person(signed_in: SignedIn, db: Session) 
     first = take_in(clerk, person(), FORM)
     second = take_in(clerk, person(), FORM)
     assert first.status_code == second.status_code == 200
-    people = db.scalars(select(User).where(User.id_number == NEW_ID)).all()
+    people = db.scalars(select(User).where(User.id_number_key == lookup_key(NEW_ID))).all()
     assert len(people) == 1
     assert len(db.scalars(select(Case).where(Case.applicant_id == people[0].id)).all()) == 2
 

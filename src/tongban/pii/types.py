@@ -21,6 +21,7 @@ from typing import Any
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import hmac as crypto_hmac
 from sqlalchemy import JSON, String, Text
+from sqlalchemy.sql import operators
 from sqlalchemy.types import TypeDecorator
 
 from tongban.db import strict_json
@@ -58,11 +59,25 @@ def is_sealed(value: object) -> bool:
     return isinstance(value, str) and value.startswith(PREFIX + ":")
 
 
+class _NoComparison(TypeDecorator.Comparator[Any]):
+    """A sealed value is sealed with a fresh nonce each time, so ``==`` in SQL would
+    silently match nothing: refused, except ``IS (NOT) NULL``."""
+
+    def operate(self, op: Any, *other: Any, **kwargs: Any) -> Any:
+        if op not in (operators.is_, operators.is_not):
+            raise TypeError(
+                "a sealed column cannot be compared in SQL: look it up by its keyed hash "
+                "(tongban.pii.lookup_key)"
+            )
+        return super().operate(op, *other, **kwargs)
+
+
 class Sealed(TypeDecorator[str]):
     """A string sealed at rest; ``purpose`` (e.g. ``users.phone``) is bound into the tag."""
 
     impl = Text
     cache_ok = True
+    comparator_factory = _NoComparison
 
     def __init__(self, purpose: str) -> None:
         super().__init__()
@@ -86,6 +101,7 @@ class SealedJSON(TypeDecorator[Any]):
 
     impl = JSON
     cache_ok = True
+    comparator_factory = _NoComparison
 
     def __init__(self, purpose: str) -> None:
         super().__init__()

@@ -101,8 +101,9 @@ def purge_case(session: Session, *, case: Case, now: datetime, actor: Actor = SY
     _purge_messages(session, case_id=case.id)
     session.execute(delete(RiskMark).where(RiskMark.case_id == case.id))
     session.execute(update(RiskFlag).where(RiskFlag.case_id == case.id).values(data={}))
-    session.execute(
-        update(InstantDecision).where(InstantDecision.case_id == case.id).values(facts={})
+    session.execute(  # no session sync: it compares columns with ==, which sealed ones refuse
+        update(InstantDecision).where(InstantDecision.case_id == case.id).values(facts={}),
+        execution_options={"synchronize_session": False},
     )
     record(
         session,

@@ -9,6 +9,7 @@ from tongban.cli import (
     benefits,
     calendar,
     catalog,
+    integration,
     jobs,
     keys,
     notify,
@@ -46,5 +47,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(rules.app, name="rules")
 app.add_typer(keys.app, name="keys")
 app.add_typer(retention.app, name="retention")
+app.add_typer(integration.clients, name="clients")
+app.add_typer(integration.webhooks, name="webhooks")
 
 __all__ = ["app"]

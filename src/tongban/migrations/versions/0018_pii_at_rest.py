@@ -1,7 +1,7 @@
 """personal data sealed at rest: data keys, sealed columns, keyed-hash lookups
 
 Revision ID: 0018_pii_at_rest
-Revises: 0017_instant_rules
+Revises: 0018_integration
 
 Creates ``data_keys`` with the first active data key (wrapped by the configured master
 key), widens the sealed string columns to TEXT, adds the keyed-hash columns the lookups
@@ -24,7 +24,7 @@ from tongban.pii.keys import KEYRING, create_active_key
 from tongban.pii.types import is_sealed, lookup_key
 
 revision: str = "0018_pii_at_rest"
-down_revision: str | None = "0017_instant_rules"
+down_revision: str | None = "0018_integration"  # chained after main's on merge
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

@@ -23,6 +23,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 import structlog
@@ -100,6 +101,11 @@ class _Entry:
     algorithm: str
     key: bytes
 
+    @cached_property
+    def aesgcm(self) -> AESGCM:
+        """The AES-GCM context of this key, made once (its key schedule is the costly part)."""
+        return AESGCM(self.key)
+
 
 @dataclass
 class Keyring:
@@ -174,7 +180,7 @@ def _encrypt(entry: _Entry, nonce: bytes, plain: bytes, aad: bytes) -> bytes:
         encryptor = Cipher(algorithms.SM4(entry.key), modes.GCM(nonce)).encryptor()
         encryptor.authenticate_additional_data(aad)
         return encryptor.update(plain) + encryptor.finalize() + encryptor.tag
-    return AESGCM(entry.key).encrypt(nonce, plain, aad)
+    return entry.aesgcm.encrypt(nonce, plain, aad)
 
 
 def _decrypt(entry: _Entry, nonce: bytes, body: bytes, aad: bytes) -> bytes:
@@ -182,7 +188,7 @@ def _decrypt(entry: _Entry, nonce: bytes, body: bytes, aad: bytes) -> bytes:
         decryptor = Cipher(algorithms.SM4(entry.key), modes.GCM(nonce, body[-16:])).decryptor()
         decryptor.authenticate_additional_data(aad)
         return decryptor.update(body[:-16]) + decryptor.finalize()
-    return AESGCM(entry.key).decrypt(nonce, body, aad)
+    return entry.aesgcm.decrypt(nonce, body, aad)
 
 
 def wrap(kek: bytes, kid: str, dek: bytes) -> str:

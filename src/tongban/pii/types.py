@@ -32,8 +32,9 @@ HASH_LENGTH = 40
 
 
 @lru_cache(maxsize=1)
-def _secret() -> bytes:
-    return lookup_secret()
+def _keyed() -> crypto_hmac.HMAC:
+    """The HMAC-SM3 context keyed once; each hash works on a copy."""
+    return crypto_hmac.HMAC(lookup_secret(), hashes.SM3())
 
 
 def lookup_key(value: str) -> str:
@@ -43,7 +44,7 @@ def lookup_key(value: str) -> str:
     A value that is already such a hash is returned as it is."""
     if value.startswith(HASH_PREFIX):
         return value
-    mac = crypto_hmac.HMAC(_secret(), hashes.SM3())
+    mac = _keyed().copy()
     mac.update(value.strip().upper().encode())
     return HASH_PREFIX + mac.finalize().hex()[: HASH_LENGTH - len(HASH_PREFIX)]
 

@@ -26,6 +26,7 @@ from tongban.cases.enums import (
 )
 from tongban.catalog.enums import MaterialWay
 from tongban.db import Base, UTCDateTime
+from tongban.pii.service import Sealed, SealedJSON
 
 if TYPE_CHECKING:  # the 协查 domain sits above cases; the relationship is by name
     from tongban.verification.models import VerificationRequest
@@ -56,7 +57,7 @@ class Case(Base):
     title: Mapped[str] = mapped_column(String(200))
     lead_department: Mapped[str] = mapped_column(ForeignKey("departments.code"))
     state: Mapped[CaseState] = mapped_column(_enum(CaseState), index=True)
-    form_data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    form_data: Mapped[dict[str, Any]] = mapped_column(SealedJSON("cases.form_data"), default=dict)
     delivery: Mapped[str] = mapped_column(String(10), default="online")
     # 办事渠道: where it was applied for; every channel makes the same case
     channel: Mapped[Channel] = mapped_column(_enum(Channel, 10), default=Channel.web, index=True)
@@ -72,6 +73,8 @@ class Case(Base):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # personal data removed after the retention period (``privacy.retention``)
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     tasks: Mapped[list[Task]] = relationship(back_populates="case", order_by="Task.id")
@@ -234,9 +237,9 @@ class PostalDelivery(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
-    recipient: Mapped[str] = mapped_column(String(60))
-    phone: Mapped[str] = mapped_column(String(20))
-    address: Mapped[str] = mapped_column(String(200))
+    recipient: Mapped[str] = mapped_column(Sealed("postal_deliveries.recipient"))
+    phone: Mapped[str] = mapped_column(Sealed("postal_deliveries.phone"))
+    address: Mapped[str] = mapped_column(Sealed("postal_deliveries.address"))
     tracking_number: Mapped[str | None] = mapped_column(String(40))
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     posted_by: Mapped[str | None] = mapped_column(String(120))

@@ -11,7 +11,9 @@ from tongban.cli import (
     catalog,
     integration,
     jobs,
+    keys,
     notify,
+    retention,
     rules,
     run,
     sharing,
@@ -43,6 +45,8 @@ app.add_typer(benefits.app, name="benefits")
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(audit.app, name="audit")
 app.add_typer(rules.app, name="rules")
+app.add_typer(keys.app, name="keys")
+app.add_typer(retention.app, name="retention")
 app.add_typer(integration.clients, name="clients")
 app.add_typer(integration.webhooks, name="webhooks")
 

@@ -70,7 +70,7 @@ def list_cases(session: SessionDep, user: CurrentUser, now: NowDep) -> list[Case
 @router.get("/cases/{number}")
 def get_case(number: str, session: SessionDep, user: CurrentUser, now: NowDep) -> CaseRead:
     """One case, if the user may see it."""
-    return read_case(session, service.get_case(session, number=number, user=user), now)
+    return read_case(session, service.get_case(session, number=number, user=user), now, user)
 
 
 @router.patch("/cases/{number}")

@@ -41,6 +41,19 @@ def can_view_case(user: User, case: Case) -> bool:
     return user.department_code in departments | asked
 
 
+def needs_identifiers(user: User, case: Case) -> bool:
+    """Whether ``user`` reads the case's identifiers whole: its applicant, the clerk acting
+    for them, and staff of a department working on it; supervisors, administrators and a
+    department only asked to verify a fact (协查) read them masked (脱敏)."""
+    if owns(user, case) or acts_for(user, case):
+        return True
+    if not user.has_role(*WORK_ROLES) or user.department_code is None:
+        return False
+    return user.department_code in {task.department_code for task in case.tasks} | {
+        case.lead_department
+    }
+
+
 def check_view(user: User, case: Case) -> None:
     """Raise NotFound (not Forbidden: do not reveal that the case exists)."""
     if not can_view_case(user, case):

@@ -58,7 +58,9 @@ def bench_catalog(into: Path) -> Path:
     return into
 
 
-def prepare(url: str, tmp: Path) -> Any:
+def prepare(url: str, tmp: Path, users: tuple[str, ...] | None = USERS) -> Any:
+    """The database migrated, with the calendar, the bench catalog and the demo users
+    (``users`` only, or all of them)."""
     from sqlalchemy.orm import Session, sessionmaker
 
     from tongban.catalog import service as catalog
@@ -75,7 +77,7 @@ def prepare(url: str, tmp: Path) -> Any:
         report = catalog.load_catalog(session, root=bench_catalog(tmp / "catalog"))
         assert report.read is not None and not report.read.errors, report.read.errors
         for entry in entries:
-            if entry["username"] in USERS:
+            if users is None or entry["username"] in users:
                 demo.ensure_user(session, entry)
         session.commit()
     return engine, sessionmaker(bind=engine, expire_on_commit=False)
@@ -202,9 +204,9 @@ def main() -> int:
         os.environ.update(TONGBAN_DATABASE_URL=url, TONGBAN_FILE_STORE_PATH=str(tmp / "files"))
         if url.startswith("postgresql"):
             _empty_postgres(url)
+        from engine_spiff import PROCESS, Spiff
         from sqlalchemy import create_engine, event
 
-        from engine_spiff import PROCESS, Spiff
         from tongban.files.store import LocalFileStore
         from tongban.models import load_all
 

@@ -26,6 +26,7 @@ from tongban.cases.core import clocks, definition
 from tongban.cases.enums import CaseState, ClockKind, PauseReason, Stage, TaskState
 from tongban.cases.models import Case, CasePause, Clock, Task
 from tongban.catalog.models import CatalogEntry, CatalogVersion
+from tongban.db import Base
 from tongban.workdays.calendar import WorkCalendar
 
 # (state the case waits in, the stage whose task is open, share of cases)
@@ -98,10 +99,9 @@ def fill(
         rows: dict[str, list[dict[str, Any]]] = {k: [] for k in ids}
         for _ in range(min(batch, cases - made)):
             _one(rows, ids, rng, rng.choice(items), rng.choice(applicants), now, cal)
-        for table, model in (("cases", Case), ("tasks", Task), ("clocks", Clock)):
-            session.execute(insert(model), rows[table])
-        if rows["case_pauses"]:
-            session.execute(insert(CasePause), rows["case_pauses"])
+        for name in ("cases", "tasks", "clocks", "case_pauses"):
+            if rows[name]:  # Core executemany: one statement per table and batch
+                session.execute(insert(Base.metadata.tables[name]), rows[name])
         made += len(rows["cases"])
         if on_batch:
             on_batch(len(rows["cases"]))
@@ -247,7 +247,7 @@ def _reset_sequences(session: Session) -> None:
     for table in ("cases", "tasks", "clocks", "case_pauses"):
         session.execute(
             text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT coalesce(max(id), 1) FROM {table}))"
             )
         )

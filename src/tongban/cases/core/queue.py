@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.sql.base import ExecutableOption
 
 from tongban.accounts.models import User
 from tongban.cases.core import clocks, queries
@@ -118,7 +119,7 @@ def yellow_until(cal: WorkCalendar, *, now: datetime, unit: str, limit: int) -> 
 
 
 def _urgency_filter(
-    session: Session, base: Select[tuple[Task]], urgency: str, now: datetime
+    session: Session, base: Select[Task], urgency: str, now: datetime
 ) -> ColumnElement[bool]:
     """The running tasks of ``urgency`` at ``now``, by their stage clock's due time."""
     if urgency == "red":
@@ -228,7 +229,7 @@ def page(
     )
 
 
-def _case_loads() -> Sequence[object]:
+def _case_loads() -> Sequence[ExecutableOption]:
     case = contains_eager(Task.case)
     return (case.selectinload(Case.clocks), case.selectinload(Case.pauses))
 
@@ -241,7 +242,7 @@ def _row(
 
 def _paused_rows(
     session: Session,
-    base: Select[tuple[Task]],
+    base: Select[Task],
     now: datetime,
     urgency: str,
     cursor: Cursor | None,

@@ -141,6 +141,9 @@ class CasePause(Base):
     """Time that does not count (补正, 听证, 检验, 专家评审 …)."""
 
     __tablename__ = "case_pauses"
+    # the open pauses (ended_at NULL) are few however many cases paused once: the queue
+    # finds its paused tasks through them
+    __table_args__ = (Index("ix_case_pauses_open", "ended_at", "case_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)

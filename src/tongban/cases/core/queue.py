@@ -216,7 +216,10 @@ def page(
     rows = [
         _row(session, task, name, now, due=task.due_at) for task, name in session.execute(query)
     ]
-    rows += _paused_rows(session, base.where(paused), now, urgency, cursor, backwards)
+    stopped = base.join(  # driven from the few open pauses (index ix_case_pauses_open)
+        CasePause, and_(CasePause.case_id == Case.id, CasePause.ended_at.is_(None))
+    )
+    rows += _paused_rows(session, stopped, now, urgency, cursor, backwards)
     rows.sort(key=lambda row: row.cursor.key(), reverse=backwards)
     more = len(rows) > size
     rows = rows[:size]
@@ -253,7 +256,8 @@ def _paused_rows(
     query = base.add_columns(User.display_name).options(*_case_loads())
     rows = []
     for task, name in session.execute(query):
-        row = _row(session, task, name, now, due=queries._due_now(session, task, now))
+        left = queries.task_time_left(session, task=task, now=now)  # counted once per row
+        row = QueueRow(task, name, left, left.due_at if left else task.due_at)
         if urgency and row.badge != urgency:
             continue
         if cursor is not None:

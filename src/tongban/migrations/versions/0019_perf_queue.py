@@ -18,10 +18,11 @@ depends_on: Sequence[str] | None = None
 def upgrade() -> None:
     # A department's open tasks in the order the queue shows them (due time, then id):
     # a page is a range scan of this index, whatever the number of tasks.
-    op.create_index(
-        "ix_tasks_queue_keyset", "tasks", ["department_code", "state", "due_at", "id"]
-    )
+    op.create_index("ix_tasks_queue_keyset", "tasks", ["department_code", "state", "due_at", "id"])
+    # The open pauses, few however many cases were ever paused: the queue's paused tasks.
+    op.create_index("ix_case_pauses_open", "case_pauses", ["ended_at", "case_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_case_pauses_open", table_name="case_pauses")
     op.drop_index("ix_tasks_queue_keyset", table_name="tasks")

@@ -128,11 +128,11 @@ def measure(sessions: Any, runs: int) -> dict[str, float]:
             .order_by(func.count().desc())
             .limit(1)
         ).one()[0]
-        staff = [
+        staff = next(
             u
             for u in session.scalars(select(User).where(User.department_code == busiest))
             if "reviewer" in u.roles
-        ][0]
+        )
         top = session.scalar(select(func.max(Case.id)))
         numbers = [
             session.scalar(select(Case.number).where(Case.id == random.randint(1, top)))
@@ -197,7 +197,7 @@ def main() -> int:
                     cases=size - made,
                     now=NOW,
                     seed=size,
-                    on_batch=lambda n: progress.advance(bar, n),
+                    on_batch=lambda n, bar=bar: progress.advance(bar, n),
                 )
                 session.commit()
                 took = time.perf_counter() - start

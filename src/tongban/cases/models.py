@@ -93,7 +93,11 @@ class Task(Base):
     """One stage's work for one department (受理/审查/核准/制证/送达)."""
 
     __tablename__ = "tasks"
-    __table_args__ = (Index("ix_tasks_queue", "department_code", "state", "stage", "due_at"),)
+    __table_args__ = (
+        Index("ix_tasks_queue", "department_code", "state", "stage", "due_at"),
+        # the queue's pages: a range of it in queue order (cases.core.queue)
+        Index("ix_tasks_queue_keyset", "department_code", "state", "due_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -144,6 +148,9 @@ class CasePause(Base):
     """Time that does not count (补正, 听证, 检验, 专家评审 …)."""
 
     __tablename__ = "case_pauses"
+    # the open pauses (ended_at NULL) are few however many cases paused once: the queue
+    # finds its paused tasks through them
+    __table_args__ = (Index("ix_case_pauses_open", "ended_at", "case_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)

@@ -1,7 +1,7 @@
 """the staff queue read a page at a time: an index in queue order (keyset pages)
 
-Revision ID: 0019_perf_queue
-Revises: 0018_integration
+Revision ID: 0021_perf_queue
+Revises: 0020_pii_at_rest
 Create Date: 2026-11-30 15:30:00
 """
 
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0019_perf_queue"
-down_revision: str | None = "0018_integration"
+revision: str = "0021_perf_queue"
+down_revision: str | None = "0020_pii_at_rest"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

@@ -17,9 +17,19 @@ def _enum(kind: type) -> Enum:
     return Enum(kind, native_enum=False, length=20)
 
 
+RECORD_WITH_FACE = 1  # the face's hash inside the signed record (licences issued before 0018)
+RECORD_FACE_APART = 2  # the record signed at issue; the face signed apart once printed
+
+
 class Licence(Base):
     """An e-licence (电子证照). The signed fields never change; only the status does,
-    each change audited (``licence.suspended`` …)."""
+    each change audited (``licence.suspended`` …).
+
+    The record (metadata and the rows the face prints) is signed when the licence is
+    issued, and that makes it valid and verifiable. Its PDF face is printed by the
+    worker's job ``licence.print`` right after: until then ``storage_key`` and
+    ``pdf_sha256`` are empty (生成中, ``pdf_ready`` False); the job fills them with
+    ``face_signature``, the signature over the face's hash bound to the record's."""
 
     __tablename__ = "licences"
 
@@ -45,8 +55,13 @@ class Licence(Base):
     status: Mapped[LicenceStatus] = mapped_column(_enum(LicenceStatus), default="valid")
     status_reason: Mapped[str | None] = mapped_column(Text)
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    storage_key: Mapped[str] = mapped_column(String(200))  # the signed PDF
+    storage_key: Mapped[str] = mapped_column(String(200))  # the signed PDF; "" until printed
     pdf_sha256: Mapped[str] = mapped_column(String(64))  # of the printed face, before the seal data
+    record_format: Mapped[int] = mapped_column(
+        Integer, default=RECORD_FACE_APART, server_default=str(RECORD_WITH_FACE)
+    )
+    face_signature: Mapped[str | None] = mapped_column(Text)  # hex, over the face statement
+    printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     algorithm: Mapped[Algorithm] = mapped_column(_enum(Algorithm))
     key_id: Mapped[str] = mapped_column(String(40))
     signature: Mapped[str] = mapped_column(Text)  # hex
@@ -54,3 +69,8 @@ class Licence(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    @property
+    def pdf_ready(self) -> bool:
+        """Whether the signed PDF exists (False: 生成中, the worker prints it shortly)."""
+        return bool(self.storage_key)

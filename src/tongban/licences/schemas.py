@@ -35,6 +35,10 @@ class LicenceRead(BaseModel):
     fields: list[tuple[str, str]]
     verify_url: str
     issued_at: datetime
+    pdf_ready: bool = Field(
+        description="Whether the signed PDF can be downloaded; False while the worker "
+        "prints it (生成中, a few seconds after issue): the licence is already valid"
+    )
 
 
 class StatusChange(BaseModel):
@@ -51,3 +55,9 @@ class VerificationRead(BaseModel):
     message: str
     status_checked: bool
     record: dict[str, Any] | None
+    face: dict[str, Any] | None = Field(
+        None, description="The signed face statement of an uploaded PDF: its SHA-256 and length"
+    )
+    pdf_ready: bool | None = Field(
+        None, description="From the library: whether the licence's PDF is printed yet"
+    )

@@ -1,0 +1,38 @@
+"""licence faces printed by the worker after issue
+
+Revision ID: 0018_instantfast_licence_print
+Revises: 0017_instant_rules
+Create Date: 2026-11-30 15:40:00
+
+Licences issued from now on sign their record at issue and their face apart once the
+worker prints it (``record_format`` 2, ``face_signature``, ``printed_at``); the licences
+already issued signed the face's hash inside the record and keep ``record_format`` 1.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import tongban.db
+
+revision: str = "0018_instantfast_licence_print"
+down_revision: str | None = "0017_instant_rules"
+branch_labels: Sequence[str] | None = None
+depends_on: Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("licences", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("record_format", sa.Integer(), server_default="1", nullable=False)
+        )
+        batch_op.add_column(sa.Column("face_signature", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("printed_at", tongban.db.UTCDateTime(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("licences", schema=None) as batch_op:
+        batch_op.drop_column("printed_at")
+        batch_op.drop_column("face_signature")
+        batch_op.drop_column("record_format")

@@ -50,6 +50,8 @@ def read(licence: Licence, now_day: object) -> LicenceRead:
         verify_url=current().verify_url(licence.identifier),
         issued_at=licence.issued_at,
         pdf_ready=licence.pdf_ready,
+        condition=licence.condition,
+        condition_met_at=licence.condition_met_at,
     )
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from tongban import timefmt
 from tongban.accounts.models import User
 from tongban.audit.service import SYSTEM, record
+from tongban.cases.core import hooks
 from tongban.cases.enums import Stage, TaskOutcome
 from tongban.cases.models import Case, ResultDocument
 from tongban.cases.stages.documents import MadeLicence, licence_maker
@@ -181,6 +182,10 @@ def issue_licence(
         credit=credit,
     )
     _identify(session, licence, kind)
+    condition = hooks.condition_of(session, case)
+    if condition is not None:  # 附条件: signed with the record, printed on the face
+        until = condition.until.isoformat()
+        licence.condition = {"zh": condition.text_zh, "en": condition.text_en, "until": until}
     _sign_record(licence, case, item, kind.layout)
     printing.ask(session, licence=licence, now=now)
     record(
@@ -247,6 +252,8 @@ def _sign_record(licence: Licence, case: Case, item: dict[str, Any], layout: str
         rows = face.food(shown, form)
     else:
         rows = face.general(shown, form, item.get("form") or {})
+    if licence.condition:
+        rows.append(("附条件", str(licence.condition["zh"])))
     key = setup.keyring.active()
     licence.fields = {"rows": [list(row) for row in rows], "signer": shown.signer, "layout": layout}
     licence.algorithm, licence.key_id = key.algorithm, key.key_id

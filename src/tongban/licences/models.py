@@ -62,6 +62,10 @@ class Licence(Base):
     )
     face_signature: Mapped[str | None] = mapped_column(Text)  # hex, over the face statement
     printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # 附条件证照 (容缺): {"zh", "en", "until"} signed with the record; met when the
+    # missing materials arrived (else the licence is revoked at ``until``)
+    condition: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    condition_met_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     algorithm: Mapped[Algorithm] = mapped_column(_enum(Algorithm))
     key_id: Mapped[str] = mapped_column(String(40))
     signature: Mapped[str] = mapped_column(Text)  # hex

@@ -14,7 +14,7 @@ def record_of(licence: Licence) -> dict[str, Any]:
     Licences issued before the face was printed apart (``record_format`` 1) signed the
     face's hash and length inside the record; theirs are rebuilt with them.
     """
-    record = {
+    record: dict[str, Any] = {
         "name": licence.name,
         "type_code": licence.type_code,
         "number": licence.number,
@@ -32,6 +32,8 @@ def record_of(licence: Licence) -> dict[str, Any]:
         "algorithm": str(licence.algorithm),
         "key_id": licence.key_id,
     }
+    if licence.condition:
+        record["condition"] = dict(licence.condition)
     if licence.record_format == RECORD_WITH_FACE:
         record["pdf_sha256"] = licence.pdf_sha256
         record["pdf_length"] = licence.fields["pdf_length"]

@@ -1,7 +1,7 @@
 """licence faces printed by the worker after issue; conditional licences (容缺)
 
 Revision ID: 0018_instantfast_licence_print
-Revises: 0017_instant_rules
+Revises: 0018_integration
 Create Date: 2026-11-30 15:40:00
 
 Licences issued from now on sign their record at issue and their face apart once the
@@ -19,7 +19,7 @@ from alembic import op
 import tongban.db
 
 revision: str = "0018_instantfast_licence_print"
-down_revision: str | None = "0017_instant_rules"
+down_revision: str | None = "0018_integration"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

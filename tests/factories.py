@@ -9,7 +9,9 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tongban import worker
 from tongban.demo.samples import fill_form, sample
+from tongban.timeutil import utcnow
 
 API = "/api/v1"
 
@@ -83,6 +85,13 @@ def submitted(client: TestClient, headers: dict[str, str], code: str) -> dict[st
     response = client.post(f"{API}/cases/{case['number']}/submit", headers=headers)
     assert response.status_code == 200, response.text
     return dict(response.json())
+
+
+def run_worker(client: TestClient) -> list[str]:
+    """What the worker does within seconds of a commit: run the due jobs (an issued
+    e-licence's PDF is printed by one); returns ``kind#id:result`` of each."""
+    runtime = client.app.state.runtime
+    return worker.run_jobs(runtime, now=runtime.clock() if runtime.clock else utcnow())
 
 
 def open_task(

@@ -60,6 +60,18 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class NotReady(DomainError):
+    """What was asked for exists but is still being made (a licence PDF the worker has
+    not drawn yet): ask again after ``retry_after`` seconds."""
+
+    status = 409
+    code = "not_ready"
+
+    def __init__(self, message_zh: str, message_en: str, *, retry_after: int = 5) -> None:
+        super().__init__(message_zh, message_en)
+        self.retry_after = max(1, retry_after)
+
+
 class TooManyAttempts(DomainError):
     """Too many attempts in a short time: try again after ``retry_after`` seconds."""
 

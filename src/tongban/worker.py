@@ -121,7 +121,9 @@ def run_jobs(runtime: Runtime, *, now: datetime, worker: str | None = None) -> l
         if not taken:
             break
         for job_id in taken:
-            outcome = jobs.run(runtime.sessions, job_id=job_id, worker=name, now=now)
+            outcome = jobs.run(
+                runtime.sessions, job_id=job_id, worker=name, now=now, store=runtime.store
+            )
             ran.append(f"{outcome.kind}#{outcome.job_id}:{outcome.result}")
     return ran
 

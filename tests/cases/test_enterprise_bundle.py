@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import Clock
-from tests.factories import API, act, find_code, open_task, submitted, upload
+from tests.factories import API, act, find_code, open_task, run_worker, submitted, upload
 
 REVIEWERS = ["scjg", "ga", "sw", "rs", "gjj"]
 
@@ -100,6 +100,7 @@ def test_five_departments_review_in_parallel_after_one_correction(
 
     results = client.get(f"{API}/cases/{number}/results", headers=applicant).json()
     assert len(results) >= 1
+    run_worker(client)  # e-licence PDFs are printed by the worker right after issue
     pdf = client.get(f"{API}/results/{results[0]['id']}/document", headers=applicant)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 

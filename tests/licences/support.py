@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.factories import API, act, submitted
+from tests.factories import API, act, run_worker, submitted
 
 FOOD = "3501-SCJG-002"  # 食品经营许可证, 5 years
 BUSINESS = "3501-SCJG-001"  # 营业执照 of a new enterprise, 长期
@@ -37,11 +37,19 @@ def finish(client: TestClient, *staff: dict[str, str], number: str) -> None:
 
 
 def licensed(
-    client: TestClient, as_user: Any, code: str, applicant: str = "minfeng"
+    client: TestClient,
+    as_user: Any,
+    code: str,
+    applicant: str = "minfeng",
+    *,
+    printed: bool = True,
 ) -> dict[str, Any]:
-    """The first licence result of a new case of ``code``, approved by 市场监管."""
+    """The first licence result of a new case of ``code``, approved by 市场监管; with
+    ``printed`` the worker has run since (its PDF is made), else not yet."""
     number = submitted(client, as_user(applicant), code)["number"]
     finish(client, as_user("scjg"), as_user("scjg-hz"), number=number)
+    if printed:
+        run_worker(client)  # the licence PDF is printed by the worker right after issue
     results = client.get(f"{API}/cases/{number}/results", headers=as_user(applicant)).json()
     result = next(r for r in results if r["kind"] == "licence")
     return {"case_number": number, **result}

@@ -16,7 +16,6 @@ from tongban.cases.models import Case
 from tongban.catalog import service as catalog
 from tongban.db import unit_of_work
 from tongban.demo.samples import fill_form
-from tongban.files.store import LocalFileStore
 from tongban.identifiers import validate_licence_identifier
 from tongban.licences.issuing import issue_licence
 from tongban.licences.models import Licence
@@ -46,17 +45,16 @@ def _cases(factory: sessionmaker[Session], count: int) -> list[int]:
 
 @pytest.mark.usefixtures("committing_engine")
 def test_two_reissues_of_one_number_at_once_get_versions_one_after_the_other(
-    engine: Engine, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+    engine: Engine,
+) -> None:
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     first, second, third = _cases(factory, 3)
-    store = LocalFileStore(tmp_path)
 
     def issue(case_id: int, hold: threading.Event | None = None) -> None:
         with unit_of_work(factory) as session:
             case = session.get_one(Case, case_id)
             item = cases.spec_of(session, case)["items"][0]
-            issue_licence(session, case=case, item=item, document=None, store=store, now=NOW)
+            issue_licence(session, case=case, item=item, document=None, now=NOW)
             session.flush()
             if hold is not None:  # keep the transaction open while the other one issues
                 started.set()

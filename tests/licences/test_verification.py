@@ -80,7 +80,7 @@ def test_one_byte_changed_anywhere_in_the_face_is_tampered(
     algorithm: str, client: TestClient, as_user: Any
 ) -> None:
     data = _pdf(client, as_user, licensed(client, as_user, FOOD))
-    face_length = _upload(client, data)["record"]["pdf_length"]
+    face_length = _upload(client, data)["face"]["pdf_length"]
     for at in (face_length // 5, face_length // 2, face_length - 10):
         assert _upload(client, _one_byte_changed(data, at))["verdict"] == "tampered"
     assert _upload(client, data[:face_length])["verdict"] == "tampered"  # envelope cut off

@@ -235,6 +235,11 @@ class ResultDocument(Base):
     valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     number: Mapped[str | None] = mapped_column(String(40))  # the licence number printed on it
 
+    @property
+    def ready(self) -> bool:
+        """Whether its PDF exists (an e-licence's is printed by the worker just after issue)."""
+        return bool(self.storage_key)
+
 
 class PostalDelivery(Base):
     """Delivery by post (邮寄送达): where the applicant wants the result sent, given with

@@ -237,6 +237,7 @@ class ResultRead(BaseModel):
     issued_at: datetime
     valid_until: datetime | None
     number: str | None = None  # a licence's number
+    ready: bool = True  # False while an e-licence's PDF is being printed (生成中)
 
 
 class StageRead(BaseModel):

@@ -57,9 +57,16 @@ def check_accepting(session: Session, *, definition: dict[str, Any]) -> None:
 
 
 def get_version(session: Session, *, version_id: int) -> CatalogVersion:
-    version = session.get(CatalogVersion, version_id)
+    """One stored version; NotFound. Kept for the rest of the unit of work (a version
+    never changes), so a case's many reads of its definition load it once instead of
+    once per read (the identity map alone holds it only while something else does)."""
+    held: dict[int, CatalogVersion] = session.info.setdefault("catalog_versions", {})
+    version = held.get(version_id)
     if version is None:
-        raise NotFound("没有找到该事项版本。", "No such catalog version.")
+        version = session.get(CatalogVersion, version_id)
+        if version is None:
+            raise NotFound("没有找到该事项版本。", "No such catalog version.")
+        held[version_id] = version
     return version
 
 

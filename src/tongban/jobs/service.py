@@ -26,10 +26,11 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tongban.db import unit_of_work
+from tongban.files.store import FileStore
 from tongban.jobs.enums import JobState
 from tongban.jobs.errors import JobNotFound
 from tongban.jobs.models import Job
-from tongban.jobs.registry import handler_of
+from tongban.jobs.registry import handler_of, takes_store
 from tongban.timeutil import utcnow
 
 log = structlog.get_logger("tongban.jobs")
@@ -104,12 +105,20 @@ class Outcome:
     result: str  # done, rescheduled, retry, failed, skipped (no longer this worker's)
 
 
-def run(sessions: sessionmaker[Session], *, job_id: int, worker: str, now: datetime) -> Outcome:
+def run(
+    sessions: sessionmaker[Session],
+    *,
+    job_id: int,
+    worker: str,
+    now: datetime,
+    store: FileStore | None = None,
+) -> Outcome:
     """Run one job claimed by ``worker``: the handler and the job's completion in one
-    transaction; on an error, the retry (or the failure) in another."""
+    transaction; on an error, the retry (or the failure) in another. ``store`` goes to
+    handlers registered with ``store=True`` (a job of theirs fails without one)."""
     try:
         with unit_of_work(sessions) as session:
-            outcome = _run_locked(session, job_id=job_id, worker=worker, now=now)
+            outcome = _run_locked(session, job_id=job_id, worker=worker, now=now, store=store)
     except Exception as error:  # any handler error: retried, and visible once it keeps failing
         with unit_of_work(sessions) as session:
             return _failed(session, job_id=job_id, worker=worker, now=now, error=error)
@@ -117,14 +126,21 @@ def run(sessions: sessionmaker[Session], *, job_id: int, worker: str, now: datet
     return outcome
 
 
-def _run_locked(session: Session, *, job_id: int, worker: str, now: datetime) -> Outcome:
+def _run_locked(
+    session: Session, *, job_id: int, worker: str, now: datetime, store: FileStore | None
+) -> Outcome:
     job = session.scalar(select(Job).where(Job.id == job_id).with_for_update())
     if job is None or job.state != JobState.running or job.locked_by != worker:
         return Outcome(job_id, job.kind if job else "?", "skipped")  # moved or taken over
     handler = handler_of(job.kind)
     if handler is None:
         raise LookupError(f"no handler registered for job kind {job.kind!r}")
-    again = handler(session, payload=dict(job.payload), now=now)
+    if takes_store(job.kind):
+        if store is None:
+            raise LookupError(f"job kind {job.kind!r} needs the file store")
+        again = handler(session, payload=dict(job.payload), now=now, store=store)
+    else:
+        again = handler(session, payload=dict(job.payload), now=now)
     job.runs += 1
     job.locked_by = job.locked_until = None
     if again is not None:

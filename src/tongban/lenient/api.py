@@ -48,6 +48,7 @@ def standing(session: Session, case: Case, user: User, now: datetime, locale: st
         read.deficiency = DeficiencyRead.model_validate(row)
         read.deficiency.outstanding = [m["code"] for m in lenient.outstanding(session, row)]
         read.deficiency.due_label = lenient.deadline_label(row.due_at)
+        read.deficiency.conditional = lenient.conditional(cases.spec_of(session, case))
     return read
 
 

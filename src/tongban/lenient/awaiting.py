@@ -1,7 +1,9 @@
 """What a case accepted with deficiencies (容缺受理) awaits: the listed materials,
 uploaded after acceptance and only those, before the deadline; results withheld until
-they all arrived; the worker's sweep reminds once on the last working day and ends the
-case (终止办理, with a notice) once the deadline passed with materials missing.
+they all arrived, or (an item's ``deficiency.result: conditional``) its e-licences issued
+at once marked conditional (附条件) until then; the worker's sweep reminds once on the
+last working day and, once the deadline passed with materials missing, ends the case
+(终止办理, with a notice) or, where conditional licences were issued, revokes them.
 """
 
 from __future__ import annotations
@@ -18,14 +20,16 @@ from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit.service import SYSTEM
 from tongban.cases import service as cases
+from tongban.cases.core.hooks import Condition
 from tongban.cases.core.transition import lock_case
 from tongban.cases.enums import FINAL_STATES
 from tongban.cases.materials import provision
 from tongban.cases.models import Case, Material
 from tongban.files.store import FileStore
-from tongban.lenient.deficiency import audit, get
+from tongban.lenient.deficiency import audit, conditional, get
 from tongban.lenient.enums import DeficiencyState
 from tongban.lenient.models import Deficiency
+from tongban.licences import service as licences
 
 
 def outstanding(session: Session, row: Deficiency) -> list[dict[str, Any]]:
@@ -57,18 +61,41 @@ def uploaded(session: Session, case: Case, material: Material, now: datetime) ->
     row.state, row.closed_at = DeficiencyState.supplied, now
     applicant = session.get_one(User, case.applicant_id)
     audit(session, case, row, "case.deficiency_supplied", actor_of(applicant), now)
+    licences.meet_conditions(session, case_id=case.id, now=now)
 
 
 def hold(session: Session, case: Case) -> tuple[str, str] | None:
     """Results are withheld while listed materials are awaited."""
     row = get(session, case=case)
-    if row is None or row.state != DeficiencyState.open:
+    if (
+        row is None
+        or row.state != DeficiencyState.open
+        or conditional(cases.spec_of(session, case))
+    ):
         return None
     names = "、".join(m["name"] for m in outstanding(session, row))
     return (
         f"容缺材料（{names}）尚未补齐，证照（结果）暂缓发放；补齐期限截至 "
         f"{timefmt.deadline(row.due_at)}。",
         "Results are withheld until the materials missing at acceptance arrive.",
+    )
+
+
+def condition(session: Session, case: Case) -> Condition | None:
+    """The condition of licences issued while listed materials are awaited (an item
+    whose ``deficiency.result`` is ``conditional``)."""
+    row = get(session, case=case)
+    if row is None or row.state != DeficiencyState.open:
+        return None
+    if not conditional(cases.spec_of(session, case)):
+        return None
+    names = "、".join(m["name"] for m in outstanding(session, row))
+    until = timefmt.deadline(row.due_at)
+    return Condition(
+        text_zh=f"容缺受理附条件证照：所缺材料（{names}）须于 {until} 前补齐，逾期未补齐本证照予以撤销。",
+        text_en=f"Conditional licence (accepted with deficiencies): the missing materials "
+        f"are due by {until}; if they do not arrive, the licence is revoked.",
+        until=row.due_at,
     )
 
 
@@ -90,6 +117,10 @@ def run_due_deficiencies(session: Session, *, now: datetime, store: FileStore) -
     query = select(Deficiency).where(Deficiency.state == DeficiencyState.open)
     for row in session.scalars(query.order_by(Deficiency.id)).all():
         case = row.case
+        if now >= row.due_at and licences.conditional_licences(session, case_id=case.id):
+            _lapse(session, case, row, now)
+            done.append(case.number)
+            continue
         if case.state in FINAL_STATES:
             row.closed_at = row.closed_at or now
             continue
@@ -101,6 +132,19 @@ def run_due_deficiencies(session: Session, *, now: datetime, store: FileStore) -
             audit(session, case, row, "case.deficiency_reminder", SYSTEM, now)
             done.append(case.number)
     return done
+
+
+def _lapse(session: Session, case: Case, row: Deficiency, now: datetime) -> None:
+    """The deadline passed and the case's conditional licences stand on missing
+    materials: they are revoked with the reason (the case itself stays decided)."""
+    names = "、".join(m["name"] for m in outstanding(session, row))
+    reason = (
+        f"容缺受理所缺材料（{names}）未在补齐期限（截至 {timefmt.deadline(row.due_at)}）内补齐，"
+        "附条件证照予以撤销。"
+    )
+    licences.lapse_conditions(session, case_id=case.id, reason=reason, now=now)
+    row.state, row.closed_at = DeficiencyState.missed, now
+    audit(session, case, row, "case.deficiency_missed", SYSTEM, now)
 
 
 def _miss(session: Session, case: Case, row: Deficiency, store: FileStore, now: datetime) -> None:

@@ -57,6 +57,24 @@ def limit_days(spec: dict[str, Any]) -> int:
     return min(limits) if limits else max(int(days), 1)
 
 
+def conditional(spec: dict[str, Any]) -> bool:
+    """Whether the case's e-licences are issued at once, marked conditional (附条件), while
+    the materials are awaited: every item with a ``deficiency`` setting says
+    ``result: conditional`` (else they are withheld)."""
+    settings = [item["deficiency"] for item in spec["items"] if item.get("deficiency")]
+    return bool(settings) and all(s.get("result") == "conditional" for s in settings)
+
+
+def promise_zh(spec: dict[str, Any]) -> tuple[str, str]:
+    """(before, after) the deadline, as the commitment and the notice say it."""
+    if conditional(spec):
+        return (
+            "补齐前先行发放附条件电子证照（证照注明所附条件）",
+            "逾期未补齐的，附条件证照予以撤销",
+        )
+    return "补齐前审批部门暂不发放证照（结果）", "逾期未补齐的，审批部门终止办理"
+
+
 def form_of(entry: dict[str, Any]) -> str:
     """In what form a material is to be supplied: file types and copies."""
     kinds = "、".join(FORMAT_NAMES.get(f, f) for f in entry.get("formats") or ["pdf"])
@@ -73,15 +91,16 @@ def letter(session: Session, *, case: Case, now: datetime) -> dict[str, Any]:
             "Nothing is missing that may be supplied after acceptance.",
             code="no_deficiency",
         )
-    days = limit_days(cases.spec_of(session, case))
+    spec = cases.spec_of(session, case)
+    days = limit_days(spec)
+    before, after = promise_zh(spec)
     lines = [f"{n}. {m['name']}（{form_of(m)}）" for n, m in enumerate(missing, start=1)]
     text = "\n".join(
         [
             f"本人（本单位）申请办理“{case.title}”，以下次要材料尚未提交，申请容缺受理：",
             *lines,
             f"本人（本单位）承诺：自受理之日起{days}个工作日内（不超过承诺办结时限）补齐上述材料，"
-            "并对所作承诺的真实性负责；补齐前审批部门暂不发放证照（结果）；逾期未补齐的，"
-            "审批部门终止办理，相关失信信息记入信用记录。",
+            f"并对所作承诺的真实性负责；{before}；{after}，相关失信信息记入信用记录。",
         ]
     )
     return {
@@ -209,7 +228,8 @@ def _notice(session: Session, case: Case, row: Deficiency, store: FileStore, now
         ("补齐期限", f"截至 {timefmt.deadline(row.due_at)}（含当日）"),
         ("受理日期", timefmt.chinese_date(now)),
     ]
-    footer = "补齐前暂不发放证照（结果）；逾期未补齐的，终止办理。请在办件页面上传所缺材料。"
+    before, after = promise_zh(cases.spec_of(session, case))
+    footer = f"{before}；{after}。请在办件页面上传所缺材料。"
     return cases.issue_notice(
         session,
         case=case,

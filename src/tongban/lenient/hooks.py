@@ -11,4 +11,5 @@ from tongban.lenient import awaiting, commitment
 hooks.ACCEPTED.append(commitment.on_accepted)
 hooks.DECIDED.append(commitment.on_decided)
 hooks.HOLDS.append(awaiting.hold)
+hooks.CONDITIONS.append(awaiting.condition)
 hooks.LATE_UPLOADS.append(hooks.LateUpload(allows=awaiting.allows, uploaded=awaiting.uploaded))

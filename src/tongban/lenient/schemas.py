@@ -64,6 +64,11 @@ class DeficiencyRead(BaseModel):
     reminded_at: datetime | None
     closed_at: datetime | None
     notice_document_id: int | None
+    conditional: bool = Field(
+        False,
+        description="The item issues its e-licence at once, marked conditional (附条件), "
+        "while the materials are awaited (else it is withheld)",
+    )
 
 
 class LenientRead(BaseModel):

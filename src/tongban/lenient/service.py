@@ -28,11 +28,11 @@ from tongban.lenient.commitment import (
     run_due_post_checks,
 )
 from tongban.lenient.deficiency import accept as accept_with_deficiencies
+from tongban.lenient.deficiency import conditional, sign_commitment, signed
 from tongban.lenient.deficiency import get as get_deficiency
 from tongban.lenient.deficiency import (
     letter as deficiency_letter,
 )
-from tongban.lenient.deficiency import sign_commitment, signed
 from tongban.lenient.eligibility import Refusal, may_use_lenient, refusal, register_case_risk
 from tongban.timefmt import deadline as deadline_label
 
@@ -41,6 +41,7 @@ __all__ = [
     "accept_with_deficiencies",
     "checks_for_case",
     "commitment_decision",
+    "conditional",
     "deadline_label",
     "deficiency_letter",
     "get_check",

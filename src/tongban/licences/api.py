@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from tongban import timefmt
 from tongban.accounts.deps import CurrentUser
+from tongban.errors import NotReady
 from tongban.licences import service
 from tongban.licences.models import Licence
 from tongban.licences.schemas import LicenceRead, StatusChange, VerificationRead
@@ -48,6 +49,17 @@ def read(licence: Licence, now_day: object) -> LicenceRead:
         fields=[(str(a), str(b)) for a, b in licence.fields["rows"]],
         verify_url=current().verify_url(licence.identifier),
         issued_at=licence.issued_at,
+        pdf_ready=licence.pdf_ready,
+        condition=licence.condition,
+        condition_met_at=licence.condition_met_at,
+    )
+
+
+def pdf_pending() -> NotReady:
+    """The answer to a download of a licence PDF not printed yet."""
+    return NotReady(
+        "电子证照已签发，PDF 文件正在生成，请稍后几秒再下载。",
+        "The e-licence is issued; its PDF is being prepared. Download it again in a few seconds.",
     )
 
 
@@ -97,6 +109,8 @@ def _verification(found: service.Verification, locale: str) -> VerificationRead:
         message=message,
         status_checked=found.status_checked,
         record=found.record,
+        face=found.face,
+        pdf_ready=found.licence.pdf_ready if found.licence else None,
     )
 
 
@@ -113,8 +127,11 @@ def get_licence(
 def licence_document(
     licence_id: RowId, session: SessionDep, user: CurrentUser, store: StoreDep
 ) -> Response:
-    """The signed PDF, named ``<licence name>-<number>.pdf``."""
+    """The signed PDF, named ``<licence name>-<number>.pdf``; 409 ``not_ready`` with
+    ``Retry-After`` while the worker still prints it (the licence is already valid)."""
     licence = service.get_licence(session, licence_id=licence_id, user=user)
+    if not licence.pdf_ready:
+        raise pdf_pending()
     return file_response(
         store.get(licence.storage_key), name=pdf_name(licence), media_type="application/pdf"
     )

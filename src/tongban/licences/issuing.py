@@ -2,8 +2,12 @@
 e-licence; registered with the case engine as its licence maker.
 
 A licence is made in one unit of work with its case's issuing: the row (numbers from its
-id), the face, the signature over the record and the face's hash, the PDF with the signed
-envelope, and the audit entry ``licence.issued``.
+id), the rows its face prints, the signature over that record (what makes it valid and
+verifiable), the audit entry ``licence.issued`` and the job ``licence.print``. The PDF
+face and its PAdES signature take about a second of CPU, so they are not made here: the
+worker's job prints them right after the commit (``printing``), and until then the
+licence is issued with its PDF "being prepared" (生成中). One path for every licence:
+instant approval, the issuing stage, proactive grants.
 """
 
 from __future__ import annotations
@@ -19,15 +23,16 @@ from sqlalchemy.orm import Session
 from tongban import timefmt
 from tongban.accounts.models import User
 from tongban.audit.service import SYSTEM, record
+from tongban.cases.core import hooks
 from tongban.cases.enums import Stage, TaskOutcome
 from tongban.cases.models import Case, ResultDocument
 from tongban.cases.stages.documents import MadeLicence, licence_maker
 from tongban.catalog.models import Department
 from tongban.errors import Conflict
 from tongban.files.store import FileStore
-from tongban.licences import envelope, face, numbers, pades, pdf
-from tongban.licences.enums import Algorithm, HolderCodeType
-from tongban.licences.models import Licence
+from tongban.licences import envelope, face, numbers, printing
+from tongban.licences.enums import HolderCodeType
+from tongban.licences.models import RECORD_FACE_APART, Licence
 from tongban.licences.record import record_of
 from tongban.licences.setup import current
 from tongban.licences.types import LicenceType, department_credit_code, licence_type
@@ -44,8 +49,9 @@ def make_licence(
     store: FileStore,
     now: datetime,
 ) -> MadeLicence:
-    """The licence of ``item``'s result for ``case``: its number and stored PDF."""
-    licence = issue_licence(session, case=case, item=item, document=document, store=store, now=now)
+    """The licence of ``item``'s result for ``case``: its number; its PDF is printed by
+    the worker right after the commit (the storage key is empty until then)."""
+    licence = issue_licence(session, case=case, item=item, document=document, now=now)
     return MadeLicence(number=licence.number, storage_key=licence.storage_key)
 
 
@@ -120,10 +126,10 @@ def issue_licence(
     case: Case,
     item: dict[str, Any],
     document: ResultDocument | None,
-    store: FileStore,
     now: datetime,
 ) -> Licence:
-    """Issue, sign and store the e-licence of ``item``'s result for ``case``.
+    """Issue and sign the e-licence of ``item``'s result for ``case``, and ask the worker
+    to print its PDF (``licence.print``, due at once).
 
     Validity: ``result.validity_years`` years from the issue date (GB/T 36903 有效期),
     None for a licence without end (长期).
@@ -156,6 +162,7 @@ def issue_licence(
         fields={},
         storage_key="",
         pdf_sha256="",
+        record_format=RECORD_FACE_APART,
         algorithm=setup.keyring.algorithm,
         key_id="",
         signature="",
@@ -175,7 +182,12 @@ def issue_licence(
         credit=credit,
     )
     _identify(session, licence, kind)
-    _sign_and_store(licence, case, item, store, kind.layout)
+    condition = hooks.condition_of(session, case)
+    if condition is not None:  # 附条件: signed with the record, printed on the face
+        until = condition.until.isoformat()
+        licence.condition = {"zh": condition.text_zh, "en": condition.text_en, "until": until}
+    _sign_record(licence, case, item, kind.layout)
+    printing.ask(session, licence=licence, now=now)
     record(
         session,
         at=now,
@@ -228,21 +240,11 @@ def _identify(session: Session, licence: Licence, kind: LicenceType) -> None:
     )
 
 
-def _sign_and_store(
-    licence: Licence, case: Case, item: dict[str, Any], store: FileStore, layout: str
-) -> None:
+def _sign_record(licence: Licence, case: Case, item: dict[str, Any], layout: str) -> None:
+    """Sign the record: the metadata and the rows the face will print (the face's own
+    hash is signed when the worker prints it)."""
     setup = current()
-    shown = face.Face(
-        name=licence.name,
-        number=licence.number,
-        holder_name=licence.holder_name,
-        holder_code=licence.holder_code,
-        holder_code_type=licence.holder_code_type,
-        issuer_name=licence.issuer_name,
-        issued_on=licence.issued_on,
-        valid_until=licence.valid_until,
-        signer=_signer(case),
-    )
+    shown = printing.face_of(licence, signer=_signer(case))
     form = case.form_data
     if layout == "business":
         rows = face.business(shown, form)
@@ -250,24 +252,9 @@ def _sign_and_store(
         rows = face.food(shown, form)
     else:
         rows = face.general(shown, form, item.get("form") or {})
-    printed = pdf.render(
-        layout=layout,  # type: ignore[arg-type]
-        title=licence.name,
-        rows=rows,
-        face=shown,
-        identifier=licence.identifier,
-        verify_url=setup.verify_url(licence.identifier),
-        font_path=setup.font,
-    )
+    if licence.condition:
+        rows.append(("附条件", str(licence.condition["zh"])))
     key = setup.keyring.active()
-    licence.fields = {"rows": [list(row) for row in rows], "pdf_length": len(printed)}
-    licence.pdf_sha256 = envelope.digest(printed)
+    licence.fields = {"rows": [list(row) for row in rows], "signer": shown.signer, "layout": layout}
     licence.algorithm, licence.key_id = key.algorithm, key.key_id
-    signed = record_of(licence)
-    signature = setup.keyring.sign(envelope.canonical(signed))
-    licence.signature = signature.value
-    data = envelope.attach(printed, {"record": signed, "signature": signature.value})
-    if key.algorithm == Algorithm.ed25519:  # PDF readers check this one themselves
-        reason = f"电子证照签发 {licence.name} {licence.number}"
-        data = pades.sign_pdf(data, key, reason=reason, location=licence.issuer_name)
-    licence.storage_key = store.put(data)
+    licence.signature = setup.keyring.sign(envelope.canonical(record_of(licence))).value

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, Enum, ForeignKey, Integer, String, Text, event
+from sqlalchemy import JSON, Date, Enum, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tongban.db import Base, UTCDateTime
@@ -18,9 +18,19 @@ def _enum(kind: type) -> Enum:
     return Enum(kind, native_enum=False, length=20)
 
 
+RECORD_WITH_FACE = 1  # the face's hash inside the signed record (licences issued before 0018)
+RECORD_FACE_APART = 2  # the record signed at issue; the face signed apart once printed
+
+
 class Licence(Base):
     """An e-licence (电子证照). The signed fields never change; only the status does,
-    each change audited (``licence.suspended`` …)."""
+    each change audited (``licence.suspended`` …).
+
+    The record (metadata and the rows the face prints) is signed when the licence is
+    issued, and that makes it valid and verifiable. Its PDF face is printed by the
+    worker's job ``licence.print`` right after: until then ``storage_key`` and
+    ``pdf_sha256`` are empty (生成中, ``pdf_ready`` False); the job fills them with
+    ``face_signature``, the signature over the face's hash bound to the record's."""
 
     __tablename__ = "licences"
 
@@ -48,8 +58,17 @@ class Licence(Base):
     status: Mapped[LicenceStatus] = mapped_column(_enum(LicenceStatus), default="valid")
     status_reason: Mapped[str | None] = mapped_column(Text)
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    storage_key: Mapped[str] = mapped_column(String(200))  # the signed PDF
+    storage_key: Mapped[str] = mapped_column(String(200))  # the signed PDF; "" until printed
     pdf_sha256: Mapped[str] = mapped_column(String(64))  # of the printed face, before the seal data
+    record_format: Mapped[int] = mapped_column(
+        Integer, default=RECORD_FACE_APART, server_default=str(RECORD_WITH_FACE)
+    )
+    face_signature: Mapped[str | None] = mapped_column(Text)  # hex, over the face statement
+    printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # 附条件证照 (容缺): {"zh", "en", "until"} signed with the record; met when the
+    # missing materials arrived (else the licence is revoked at ``until``)
+    condition: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    condition_met_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     algorithm: Mapped[Algorithm] = mapped_column(_enum(Algorithm))
     key_id: Mapped[str] = mapped_column(String(40))
     signature: Mapped[str] = mapped_column(Text)  # hex
@@ -57,6 +76,11 @@ class Licence(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    @property
+    def pdf_ready(self) -> bool:
+        """Whether the signed PDF exists (False: 生成中, the worker prints it shortly)."""
+        return bool(self.storage_key)
 
 
 @event.listens_for(Licence.holder_code, "set")

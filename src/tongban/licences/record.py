@@ -1,15 +1,20 @@
-"""The signed content of a licence: its GB/T 36903 metadata and the face's hash."""
+"""The signed content of a licence: its GB/T 36903 metadata and the rows its face prints,
+and (once printed) the statement binding the face's hash to that record."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tongban.licences.models import Licence
+from tongban.licences.models import RECORD_WITH_FACE, Licence
 
 
 def record_of(licence: Licence) -> dict[str, Any]:
-    """The record that is signed, rebuilt the same way from the row at any time."""
-    return {
+    """The record that is signed, rebuilt the same way from the row at any time.
+
+    Licences issued before the face was printed apart (``record_format`` 1) signed the
+    face's hash and length inside the record; theirs are rebuilt with them.
+    """
+    record: dict[str, Any] = {
         "name": licence.name,
         "type_code": licence.type_code,
         "number": licence.number,
@@ -24,8 +29,26 @@ def record_of(licence: Licence) -> dict[str, Any]:
         "valid_until": licence.valid_until.isoformat() if licence.valid_until else None,
         "division_code": licence.division_code,
         "fields": [list(row) for row in licence.fields["rows"]],
-        "pdf_sha256": licence.pdf_sha256,
-        "pdf_length": licence.fields["pdf_length"],
+        "algorithm": str(licence.algorithm),
+        "key_id": licence.key_id,
+    }
+    if licence.condition:
+        record["condition"] = dict(licence.condition)
+    if licence.record_format == RECORD_WITH_FACE:
+        record["pdf_sha256"] = licence.pdf_sha256
+        record["pdf_length"] = licence.fields["pdf_length"]
+    return record
+
+
+def face_statement(*, licence: Licence, pdf_sha256: str, pdf_length: int) -> dict[str, Any]:
+    """What the face signature covers: the face's SHA-256 and byte length, tied to the
+    licence's identifier and to its record's signature (so it proves this face belongs to
+    exactly that signed record), under the record's key."""
+    return {
+        "identifier": licence.identifier,
+        "record_signature": licence.signature,
+        "pdf_sha256": pdf_sha256,
+        "pdf_length": pdf_length,
         "algorithm": str(licence.algorithm),
         "key_id": licence.key_id,
     }

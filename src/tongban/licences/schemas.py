@@ -35,6 +35,18 @@ class LicenceRead(BaseModel):
     fields: list[tuple[str, str]]
     verify_url: str
     issued_at: datetime
+    condition: dict[str, Any] | None = Field(
+        None,
+        description="附条件证照: {zh, en, until} of the condition signed with the record "
+        "(容缺: the missing materials and their deadline); None for an unconditional licence",
+    )
+    condition_met_at: datetime | None = Field(
+        None, description="When the condition was met (the materials arrived)"
+    )
+    pdf_ready: bool = Field(
+        description="Whether the signed PDF can be downloaded; False while the worker "
+        "prints it (生成中, a few seconds after issue): the licence is already valid"
+    )
 
 
 class StatusChange(BaseModel):
@@ -51,3 +63,9 @@ class VerificationRead(BaseModel):
     message: str
     status_checked: bool
     record: dict[str, Any] | None
+    face: dict[str, Any] | None = Field(
+        None, description="The signed face statement of an uploaded PDF: its SHA-256 and length"
+    )
+    pdf_ready: bool | None = Field(
+        None, description="From the library: whether the licence's PDF is printed yet"
+    )

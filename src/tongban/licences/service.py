@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
-from tongban.audit.service import Actor, record
+from tongban.audit.service import SYSTEM, Actor, record
 from tongban.cases.core import access
 from tongban.cases.models import Case
 from tongban.errors import Conflict, InvalidInput, NotFound
@@ -27,14 +27,17 @@ from tongban.pii.service import lookup_key
 __all__ = [
     "Verification",
     "change_status",
+    "conditional_licences",
     "effective_status",
     "find",
     "get_licence",
     "held_licence",
     "issue_licence",
+    "lapse_conditions",
     "list_for_case",
     "list_for_code",
     "list_for_holder",
+    "meet_conditions",
     "revoke_for_cause",
     "verify_file",
     "verify_lookup",
@@ -192,3 +195,45 @@ def _apply(
 def _applicant(session: Session, licence: Licence) -> int | None:
     case = session.get(Case, licence.case_id) if licence.case_id else None
     return case.applicant_id if case else None
+
+
+def conditional_licences(session: Session, *, case_id: int) -> Sequence[Licence]:
+    """The case's licences issued on a condition (附条件, 容缺) not met yet and not ended."""
+    query = select(Licence).where(
+        Licence.case_id == case_id,
+        Licence.condition.is_not(None),
+        Licence.condition_met_at.is_(None),
+        Licence.status.in_([LicenceStatus.valid, LicenceStatus.suspended]),
+    )
+    return [row for row in session.scalars(query.order_by(Licence.id)) if row.condition]
+
+
+def meet_conditions(session: Session, *, case_id: int, now: datetime) -> list[Licence]:
+    """The missing materials arrived: the case's conditional licences hold without
+    condition from now on (audited ``licence.condition_met``; the signed record keeps
+    the condition, the library and the verification page say it was met)."""
+    met = list(conditional_licences(session, case_id=case_id))
+    for licence in met:
+        licence.condition_met_at = now
+        record(
+            session,
+            at=now,
+            action="licence.condition_met",
+            actor=SYSTEM,
+            object_type="licence",
+            object_id=licence.id,
+            case_id=licence.case_id,
+            subject_id=_applicant(session, licence),
+        )
+    return met
+
+
+def lapse_conditions(
+    session: Session, *, case_id: int, reason: str, now: datetime
+) -> list[Licence]:
+    """The condition was not met in time: the case's conditional licences are revoked
+    with ``reason`` (``licence.revoked``; the holder is told)."""
+    lapsed = list(conditional_licences(session, case_id=case_id))
+    for licence in lapsed:
+        _apply(session, licence, "revoke", reason, SYSTEM, now)
+    return lapsed

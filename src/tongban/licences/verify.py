@@ -1,7 +1,9 @@
 """Verification (核验): is this licence genuine, unchanged and in force?
 
-A PDF proves itself: its envelope's signature must verify under the named key and the
-face must hash to the signed value (one byte changed anywhere: ``tampered``). With the
+A PDF proves itself: its envelope's record signature must verify under the named key,
+the face signature must bind the face's hash to that record, and the face must hash to
+the signed value (one byte changed anywhere: ``tampered``). Licences issued before the
+face was signed apart carry the face's hash in the record itself; both verify. With the
 library at hand the answer also gives the status kept there (revoked, suspended,
 cancelled) and compares the file with the record issued; a validity that has ended
 answers ``expired``. A look-up by identifier or number re-verifies the stored signature
@@ -19,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from tongban.licences import envelope
 from tongban.licences.enums import Algorithm, LicenceStatus, Verdict
-from tongban.licences.models import Licence
-from tongban.licences.record import record_of
+from tongban.licences.models import RECORD_FACE_APART, Licence
+from tongban.licences.record import face_statement, record_of
 from tongban.licences.signing import Keyring, Signature
 
 
@@ -35,6 +37,7 @@ class Verification:
     licence: Licence | None = None
     status_checked: bool = False  # False offline: only the file and the keys were seen
     notes: list[str] = field(default_factory=list)
+    face: dict[str, Any] | None = None  # the signed face statement (hash, length), if any
 
 
 def effective_status(licence: Licence, today: date) -> LicenceStatus:
@@ -60,6 +63,34 @@ def _signature_ok(keyring: Keyring, record: dict[str, Any], value: str) -> bool:
     return keyring.verify(signature, envelope.canonical(record))
 
 
+def _face_ok(
+    keyring: Keyring, record: dict[str, Any], signature: str, face: Any, value: Any
+) -> bool:
+    """The face statement names this record (identifier, signature, key) and its
+    signature verifies under the record's key."""
+    if not isinstance(face, dict) or not isinstance(value, str):
+        return False
+    bound = (
+        face.get("identifier") == record.get("identifier")
+        and face.get("record_signature") == signature
+        and face.get("key_id") == record.get("key_id")
+        and face.get("algorithm") == record.get("algorithm")
+    )
+    return bound and _signature_ok(keyring, face, value)
+
+
+def _face_hash(
+    keyring: Keyring, found: dict[str, Any], record: dict[str, Any]
+) -> tuple[Any, Any] | None:
+    """(length, SHA-256) the face must have, as signed; None when the face signature fails."""
+    if "face" not in found:  # issued with the face's hash inside the record
+        return record.get("pdf_length"), record.get("pdf_sha256")
+    signature = str(found.get("signature", ""))
+    if not _face_ok(keyring, record, signature, found["face"], found.get("face_signature")):
+        return None
+    return found["face"].get("pdf_length"), found["face"].get("pdf_sha256")
+
+
 def verify_file(
     session: Session | None, *, keyring: Keyring, data: bytes, today: date
 ) -> Verification:
@@ -77,8 +108,30 @@ def verify_file(
             "The signature does not verify: the data was altered or the key is not ours.",
             record,
         )
-    length = record.get("pdf_length")
-    if not isinstance(length, int) or envelope.digest(data[:length]) != record.get("pdf_sha256"):
+    signed = _face_hash(keyring, found, record)
+    if signed is None:
+        return _tampered(
+            "证照版面的签名验证失败：文件已被改动。",
+            "The signature over the licence's face does not verify: the file was altered.",
+            record,
+        )
+    length, sha256 = signed
+    answer = _checked_file(session, data, record, length, sha256, today)
+    if isinstance(found.get("face"), dict):
+        answer.face = found["face"]
+    return answer
+
+
+def _checked_file(
+    session: Session | None,
+    data: bytes,
+    record: dict[str, Any],
+    length: Any,
+    sha256: Any,
+    today: date,
+) -> Verification:
+    """The rest of a file's verification once its signatures hold."""
+    if not isinstance(length, int) or envelope.digest(data[:length]) != sha256:
         return _tampered(
             "证照版面与签名时不一致：文件已被改动。",
             "The licence's face differs from the one signed: the file was altered.",
@@ -99,7 +152,7 @@ def verify_file(
         return Verification(
             Verdict.unknown, "证照库中没有该证照。", "No such licence in the library.", record
         )
-    if licence.pdf_sha256 != record["pdf_sha256"]:
+    if licence.pdf_sha256 != sha256:
         return _tampered(
             "文件与证照库中的记录不一致。", "The file differs from the library's record.", record
         )
@@ -116,13 +169,31 @@ def verify_lookup(session: Session, *, keyring: Keyring, text: str, today: date)
             "No such licence: check the identifier or number.",
         )
     record = record_of(licence)
-    if not _signature_ok(keyring, record, licence.signature):
+    if not _signature_ok(keyring, record, licence.signature) or not _printed_ok(
+        keyring, licence, record
+    ):
         return _tampered(
             "证照库中的记录与签名不符。",
             "The library's record does not match its signature.",
             record,
         )
-    return _by_status(licence, record, today)
+    found = _by_status(licence, record, today)
+    if not licence.pdf_ready:
+        found.notes.append("证照已签发，PDF 版面生成中。")
+    return found
+
+
+def _printed_ok(keyring: Keyring, licence: Licence, record: dict[str, Any]) -> bool:
+    """A printed licence's face signature verifies over its stored hash (nothing to check
+    before it is printed, nor for a licence that signed its face in the record)."""
+    if licence.face_signature is None:
+        return licence.record_format != RECORD_FACE_APART or not licence.pdf_sha256
+    statement = face_statement(
+        licence=licence,
+        pdf_sha256=licence.pdf_sha256,
+        pdf_length=int(licence.fields.get("pdf_length", -1)),
+    )
+    return _face_ok(keyring, record, licence.signature, statement, licence.face_signature)
 
 
 def find(session: Session, *, text: str) -> Licence | None:

@@ -26,7 +26,7 @@ from tongban.cases.schemas import (
     TimelineRead,
 )
 from tongban.cases.stages import documents
-from tongban.errors import NotFound
+from tongban.errors import NotFound, NotReady
 from tongban.web.deps import NowDep, RuntimeDep, SessionDep, StoreDep
 from tongban.web.downloads import file_response
 
@@ -218,8 +218,14 @@ def list_results(number: str, session: SessionDep, user: CurrentUser) -> list[Re
 def result_document(
     result_id: RowId, session: SessionDep, user: CurrentUser, store: StoreDep
 ) -> Response:
-    """The PDF of a result document, named ``<case number>-<title>.pdf``."""
+    """The PDF of a result document, named ``<case number>-<title>.pdf``; 409
+    ``not_ready`` with ``Retry-After`` while an e-licence's PDF is still being printed."""
     document = service.get_result(session, result_id=result_id, user=user)
+    if not document.ready:
+        raise NotReady(
+            "结果文书已生成记录，PDF 文件正在生成，请稍后几秒再下载。",
+            "The result is issued; its PDF is being prepared. Download it again in a few seconds.",
+        )
     return file_response(
         store.get(document.storage_key),
         name=documents.file_name(_case_number(session, document.case_id), document),

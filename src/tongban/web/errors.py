@@ -21,6 +21,7 @@ from tongban.errors import (
     DomainError,
     InvalidInput,
     NotAllowed,
+    NotReady,
     NotSignedIn,
     TooManyAttempts,
 )
@@ -142,9 +143,9 @@ def _is_api(request: Request) -> bool:
 def respond(request: Request, error: DomainError) -> Response:
     """The answer to ``error``: the JSON error body under /api/, else the error page (or,
     for a GET needing a sign-in, the way to the sign-in page), with ``Retry-After`` when
-    it is ``TooManyAttempts``. Middleware uses it too."""
+    it is ``TooManyAttempts`` or ``NotReady``. Middleware uses it too."""
     response = _answer(request, error)
-    if isinstance(error, TooManyAttempts):
+    if isinstance(error, TooManyAttempts | NotReady):
         response.headers["Retry-After"] = str(error.retry_after)
     return response
 

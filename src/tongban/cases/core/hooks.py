@@ -27,6 +27,20 @@ Hold = Callable[[Session, Case], tuple[str, str] | None]
 
 
 @dataclass(frozen=True)
+class Condition:
+    """What a licence issued now is conditional on (附条件): the text printed on its face
+    and shown on verification, and the moment it lapses unless the condition is met."""
+
+    text_zh: str
+    text_en: str
+    until: datetime
+
+
+# (session, case) -> the condition results issued now are under, or None
+Conditional = Callable[[Session, Case], Condition | None]
+
+
+@dataclass(frozen=True)
 class LateUpload:
     """Uploads after acceptance: ``allows(session, case, code, now)`` says whether the
     material may still be uploaded; ``uploaded(session, case, material, now)`` hears that
@@ -39,6 +53,7 @@ class LateUpload:
 ACCEPTED: list[Moved] = []
 DECIDED: list[Moved] = []
 HOLDS: list[Hold] = []
+CONDITIONS: list[Conditional] = []
 LATE_UPLOADS: list[LateUpload] = []
 TASK_OPENED: list[Opened] = []
 
@@ -62,3 +77,9 @@ def check_hold(session: Session, case: Case) -> None:
 def late_upload(session: Session, case: Case, code: str, now: datetime) -> LateUpload | None:
     """The registered late upload that lets ``code`` be uploaded now, if any."""
     return next((late for late in LATE_UPLOADS if late.allows(session, case, code, now)), None)
+
+
+def condition_of(session: Session, case: Case) -> Condition | None:
+    """The condition a licence issued now for ``case`` is under (容缺: the missing
+    materials), if a registered hook sets one."""
+    return next((c for c in (hook(session, case) for hook in CONDITIONS) if c), None)

@@ -51,7 +51,8 @@ def issue_pickup_code(session: Session, *, case: Case, now: datetime) -> Pickup:
         return pickup
     pickup = Pickup(case_id=case.id, code=f"{secrets.randbelow(10**6):06d}", issued_at=now)
     session.add(pickup)
-    _audit(session, case, "delivery.pickup_code", SYSTEM, now, None, {})
+    note = "结果将在窗口领取：取件码已生成，请在办件页面查看，凭取件码和身份证件领取。"
+    _audit(session, case, "delivery.pickup_code", SYSTEM, now, note, {})
     return pickup
 
 

@@ -20,7 +20,7 @@ from tongban.audit.service import SYSTEM
 from tongban.cases import service as cases
 from tongban.cases.enums import PauseReason
 from tongban.cases.models import Case
-from tongban.payments import refunds
+from tongban.payments import fees, refunds
 from tongban.payments.enums import NotifyOutcome, OrderState
 from tongban.payments.models import PaymentNotification, PaymentOrder
 from tongban.payments.orders import audit_order, orders_of, unpaid
@@ -152,7 +152,8 @@ def _payment(session: Session, order: PaymentOrder, notice: Notice, now: datetim
 def _paid(session: Session, order: PaymentOrder, case: Case, notice: Notice, now: datetime) -> None:
     order.state, order.paid_at = OrderState.paid, notice.at
     order.paid_fen, order.provider_trade_no = notice.amount_fen, notice.trade_no
-    audit_order(session, order, "payment.paid", SYSTEM, now, trade_no=notice.trade_no)
+    paid = f"已缴费 {fees.yuan(order.paid_fen)} 元（缴款码 {order.payment_code}）。"
+    audit_order(session, order, "payment.paid", SYSTEM, now, paid, trade_no=notice.trade_no)
     if not unpaid(session, case=case, when=order.when):
         cases.applicant_done(
             session,

@@ -101,7 +101,9 @@ def _create(
         now=now,
     )
     order.provider_trade_no = checkout.trade_no
-    _audit(session, order, case, "payment.ordered", SYSTEM, now)
+    expires = timefmt.moment(order.expires_at)
+    notice = f"应缴 {fees.yuan(order.amount_fen)} 元，缴款码 {order.payment_code}，请于 {expires} 前缴费。"
+    _audit(session, order, case, "payment.ordered", SYSTEM, now, notice)
     return order
 
 

@@ -71,5 +71,6 @@ def refund(
     if order.refunded_fen == order.paid_fen:
         order.state = OrderState.refunded
     action = "payment.late_refunded" if late else "payment.refunded"
-    audit_order(session, order, action, actor, now, opinion=reason, refund=fees.yuan(amount_fen))
+    opinion = f"退款 {fees.yuan(amount_fen)} 元：{reason}"
+    audit_order(session, order, action, actor, now, opinion=opinion, refund=fees.yuan(amount_fen))
     return row

@@ -86,7 +86,12 @@ def _close(
 ) -> None:
     get_provider(order.provider).close_trade(session, out_trade_no=order.number, now=now)
     order.state = state
-    audit_order(session, order, action, SYSTEM, now)
+    why = (
+        "缴款通知已过期，可在办件页面重新生成。"
+        if state == OrderState.expired
+        else "办件已结束，缴款通知作废。"
+    )
+    audit_order(session, order, action, SYSTEM, now, why)
 
 
 def _refund_unissued(session: Session, now: datetime) -> list[str]:

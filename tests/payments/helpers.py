@@ -20,9 +20,7 @@ ID_CARD = "3501-GA-003"  # 工本费 20 元, paid before acceptance; window or p
 ADDRESS = {"recipient": "张三", "phone": "13800000001", "address": "福州市鼓楼区五四路158号"}
 
 
-def submit_id_card(
-    client: TestClient, headers: dict[str, str], *, delivery: str = "window"
-) -> str:
+def submit_id_card(client: TestClient, headers: dict[str, str], *, delivery: str = "window") -> str:
     """A submitted 居民身份证换领 case; its number."""
     case = draft(client, headers, ID_CARD)
     body: dict[str, Any] = {"form_data": case["form_data"], "delivery": delivery}
@@ -54,7 +52,9 @@ def deliver_notices(runtime: Runtime, now: datetime) -> list[str]:
     return run_jobs(runtime, now=now, worker="test")
 
 
-def pay(client: TestClient, runtime: Runtime, headers: dict[str, str], number: str, now: datetime) -> None:
+def pay(
+    client: TestClient, runtime: Runtime, headers: dict[str, str], number: str, now: datetime
+) -> None:
     """Pay the case's newest order and let the notification arrive."""
     order = orders(client, headers, number)[-1]
     pay_in_sandbox(runtime, order["number"], now)

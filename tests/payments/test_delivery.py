@@ -19,7 +19,9 @@ from tongban.payments.models import Pickup
 from tongban.web.runtime import Runtime
 
 
-def _to_delivery(client: TestClient, as_user: Any, runtime: Runtime, clock: Clock, delivery: str) -> str:
+def _to_delivery(
+    client: TestClient, as_user: Any, runtime: Runtime, clock: Clock, delivery: str
+) -> str:
     applicant, ga = as_user("zhangsan"), as_user("ga")
     number = submit_id_card(client, applicant, delivery=delivery)
     pay(client, runtime, applicant, number, clock.now)
@@ -39,7 +41,9 @@ def test_a_window_result_is_handed_over_only_on_the_right_pickup_code(
 ) -> None:
     number = _to_delivery(client, as_user, runtime, clock, "window")
     ga, applicant = as_user("ga"), as_user("zhangsan")
-    code = db.scalar(select(Pickup.code).join(Case, Case.id == Pickup.case_id).where(Case.number == number))
+    code = db.scalar(
+        select(Pickup.code).join(Case, Case.id == Pickup.case_id).where(Case.number == number)
+    )
     assert code is not None and len(code) == 6
     page = client.get(f"/cases/{number}", headers=applicant)
     assert code in page.text
@@ -78,7 +82,15 @@ def test_post_delivery_statuses_reach_the_timeline(
 
 
 def test_a_forged_courier_callback_is_refused(client: TestClient) -> None:
-    body = json.dumps({"notify_id": "X", "tracking_number": "SF1", "case": "x", "status": "delivered", "at": "2025-09-22T01:00:00+00:00"})
+    body = json.dumps(
+        {
+            "notify_id": "X",
+            "tracking_number": "SF1",
+            "case": "x",
+            "status": "delivered",
+            "at": "2025-09-22T01:00:00+00:00",
+        }
+    )
     answer = client.post(
         f"{API}/delivery/notify/sandbox", content=body, headers={"Tongban-Signature": "ab" * 32}
     )

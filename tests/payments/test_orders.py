@@ -199,7 +199,10 @@ def test_refunds_full_and_partial_are_recorded(
     pay(client, runtime, applicant, number, clock.now)
     order = orders(client, applicant, number)[0]["number"]
     url = f"{API}/payments/{order}/refunds"
-    assert client.post(url, json={"amount": "5", "reason": "多收"}, headers=applicant).status_code == 403
+    assert (
+        client.post(url, json={"amount": "5", "reason": "多收"}, headers=applicant).status_code
+        == 403
+    )
     part = client.post(url, json={"amount": "5.50", "reason": "多收"}, headers=finance)
     assert part.status_code == 201, part.text
     assert part.json()["amount"] == "5.50" and part.json()["state"] == "succeeded"
@@ -218,7 +221,9 @@ def test_a_case_rejected_after_payment_is_refunded_where_the_item_says(
     applicant, ga = as_user("zhangsan"), as_user("ga")
     number = submit_id_card(client, applicant)
     pay(client, runtime, applicant, number, clock.now)
-    rejected = act(client, ga, open_task(client, ga, number, "accept"), "reject", opinion="非本市户籍")
+    rejected = act(
+        client, ga, open_task(client, ga, number, "accept"), "reject", opinion="非本市户籍"
+    )
     assert rejected.status_code == 200, rejected.text
     run_sweeps(runtime, now=clock.advance(minutes=1))
     [order] = orders(client, applicant, number)
@@ -233,11 +238,16 @@ def test_the_notice_and_the_receipt_are_pdfs(
     order = orders(client, applicant, number)[0]["number"]
     notice = client.get(f"{API}/payments/{order}/document", headers=applicant)
     assert notice.status_code == 200 and notice.content.startswith(b"%PDF-")
-    assert "缴款通知书" in notice.headers["content-disposition"] or "%E7%BC%B4" in notice.headers["content-disposition"]
+    assert (
+        "缴款通知书" in notice.headers["content-disposition"]
+        or "%E7%BC%B4" in notice.headers["content-disposition"]
+    )
     pay(client, runtime, applicant, number, clock.now)
     paid = client.get(f"{API}/payments/{order}/document", headers=applicant)
     assert paid.content != notice.content and paid.content.startswith(b"%PDF-")
-    assert client.get(f"{API}/payments/{order}/document", headers=as_user("lisi")).status_code == 404
+    assert (
+        client.get(f"{API}/payments/{order}/document", headers=as_user("lisi")).status_code == 404
+    )
 
 
 def test_the_id_card_item_says_when_it_is_paid(db: Session) -> None:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
 from tests.conftest import Clock
 from tests.factories import API
 from tests.payments.helpers import orders, pay, pay_in_sandbox, submit_id_card
 from tongban import timefmt
+from tongban.cli import app, base
 from tongban.payments.models import SandboxEntry
 from tongban.web.runtime import Runtime
 from tongban.worker import run_sweeps
@@ -46,10 +50,14 @@ def test_reconciliation_finds_a_mismatch_and_a_missing_payment(
     }
     lines = {line["order"]: line for line in made.json()["lines"]}
     assert lines[order]["platform_amount"] == "20.00" and lines[order]["provider_amount"] == "19.90"
-    csv = client.get(f"{API}/payments/reconciliations/{day}", params={"format": "csv"}, headers=finance)
+    csv = client.get(
+        f"{API}/payments/reconciliations/{day}", params={"format": "csv"}, headers=finance
+    )
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
     assert f"amount_mismatch,payment,{order}" in csv.text
-    assert client.post(f"{API}/payments/reconciliations/{day}", headers=applicant).status_code == 403
+    assert (
+        client.post(f"{API}/payments/reconciliations/{day}", headers=applicant).status_code == 403
+    )
 
     page = client.get("/finance", params={"day": day}, headers=finance)
     assert page.status_code == 200 and "金额不符 1" in page.text
@@ -59,3 +67,25 @@ def test_the_worker_reconciles_yesterday_once(runtime: Runtime, clock: Clock) ->
     first = run_sweeps(runtime, now=clock.now + timedelta(days=1))
     assert first["reconciled"] == [timefmt.local(clock.now).date().isoformat()]
     assert run_sweeps(runtime, now=clock.now + timedelta(days=1, hours=1))["reconciled"] == []
+
+
+def test_the_cli_reconciles_a_day_and_says_when_something_is_off(
+    client: TestClient,
+    as_user: Any,
+    runtime: Runtime,
+    clock: Clock,
+    db: Session,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setattr(base, "runtime", lambda: runtime)
+    applicant = as_user("zhangsan")
+    number = submit_id_card(client, applicant)
+    pay_in_sandbox(runtime, orders(client, applicant, number)[0]["number"], clock.now)
+    day = timefmt.local(clock.now).date().isoformat()
+    out = tmp_path / "day.csv"
+    result = CliRunner().invoke(app, ["payments", "reconcile", "--day", day, "--csv", str(out)])
+    assert result.exit_code == 1, result.output  # paid at the provider, not yet on the platform
+    assert "平台缺失 1" in result.output
+    assert "missing_on_platform,payment" in out.read_text(encoding="utf-8")
+    assert CliRunner().invoke(app, ["payments", "reconcile", "--day", "29-09"]).exit_code == 2

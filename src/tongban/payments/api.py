@@ -24,6 +24,8 @@ from tongban.payments.fees import yuan
 from tongban.payments.models import PaymentOrder, Reconciliation
 from tongban.payments.provider import ForgedNotice
 from tongban.payments.schemas import (
+    CourierEventRead,
+    DeliveryRead,
     NotifyAnswer,
     PaymentOrderRead,
     PickupCheck,
@@ -71,6 +73,22 @@ def list_orders(number: str, session: SessionDep, user: CurrentUser) -> list[Pay
     """The payment orders of a case (缴费), newest last."""
     case = cases.get_case(session, number=number, user=user)
     return [_order_read(order) for order in service.orders_of(session, case=case)]
+
+
+@router.get("/cases/{number}/delivery")
+def get_delivery(number: str, session: SessionDep, user: CurrentUser) -> DeliveryRead:
+    """How the result is delivered: the pickup code (the applicant only), postal tracking."""
+    case = cases.get_case(session, number=number, user=user)
+    pickup = service.get_pickup(session, case=case)
+    return DeliveryRead(
+        delivery=case.delivery,
+        pickup_code=pickup.code if pickup and case.applicant_id == user.id else None,
+        collected_at=pickup.collected_at if pickup else None,
+        tracking_number=case.postal.tracking_number if case.postal else None,
+        courier_events=[
+            CourierEventRead.model_validate(e) for e in service.courier_events(session, case=case)
+        ],
+    )
 
 
 @router.post("/cases/{number}/payments/renew", status_code=201)

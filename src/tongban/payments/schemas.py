@@ -109,3 +109,23 @@ class ReconciliationRead(BaseModel):
 class PickupCheck(BaseModel):
     model_config = ConfigDict(extra="forbid")
     code: str = Field(min_length=1, max_length=12, description="The applicant's pickup code")
+
+
+class CourierEventRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    status: str = Field(description="collected, in_transit, out_for_delivery, delivered, failed")
+    detail: str | None
+    tracking_number: str
+    at: datetime
+
+
+class DeliveryRead(BaseModel):
+    """How the result reaches the applicant (送达): online, at the window, by post."""
+
+    delivery: str = Field(description="online, window or mail")
+    pickup_code: str | None = Field(
+        description="The 6-digit pickup code (取件码): shown to the applicant only"
+    )
+    collected_at: datetime | None
+    tracking_number: str | None
+    courier_events: list[CourierEventRead]

@@ -25,7 +25,7 @@ from tongban.audit import service as audit
 from tongban.audit.service import SYSTEM
 from tongban.cases import service as cases
 from tongban.cases.enums import CaseState, Stage, TaskState
-from tongban.cases.models import Case
+from tongban.cases.models import Case, Task
 from tongban.errors import Conflict, InvalidInput, NotAllowed
 from tongban.payments import delivery, sandbox
 from tongban.payments.delivery import courier_events, get_pickup, receive_status
@@ -42,7 +42,7 @@ from tongban.payments.reconcile import (
     to_csv,
 )
 from tongban.payments.refunds import get_order, refund
-from tongban.payments.tasks import run_due_payments
+from tongban.payments.tasks import query_order, run_due_payments
 
 __all__ = [
     "Received",
@@ -102,11 +102,9 @@ class PickupCheck:
     failed_attempts: int
 
 
-def collect_at_window(
-    session: Session, *, number: str, code: str, user: User, now: datetime
-) -> PickupCheck:
-    """The clerk checks the applicant's pickup code and hands the result over (送达 is
-    recorded); a wrong code is recorded (not raised: the attempt must be kept)."""
+def pickup_task(session: Session, *, number: str, user: User) -> tuple[Case, Task]:
+    """The case and its open hand-over task, when its result waits at the window; else
+    NotFound (not the user's to see) or Conflict. Reads only."""
     case = cases.get_case(session, number=number, user=user)
     pickup = get_pickup(session, case=case)
     task = next(
@@ -114,6 +112,17 @@ def collect_at_window(
     )
     if pickup is None or task is None or case.state != CaseState.delivering:
         raise Conflict("该办件没有待窗口领取的结果。", "This case has no result to collect.")
+    return case, task
+
+
+def collect_at_window(
+    session: Session, *, number: str, code: str, user: User, now: datetime
+) -> PickupCheck:
+    """The clerk checks the applicant's pickup code and hands the result over (送达 is
+    recorded); a wrong code is recorded (not raised: the attempt must be kept)."""
+    case, task = pickup_task(session, number=number, user=user)
+    pickup = get_pickup(session, case=case)
+    assert pickup is not None
     if not delivery.code_matches(pickup, code):
         attempts = delivery.refuse_code(session, case=case, actor=actor_of(user), now=now)
         return PickupCheck(case, False, attempts)
@@ -149,6 +158,21 @@ def audit_forged_courier(session: Session, *, provider: str, body: bytes, now: d
         object_id=provider,
         data={"provider": provider, "body": body[:500].decode(errors="replace")},
     )
+
+
+def settle_now(session: Session, *, case: Case, now: datetime) -> None:
+    """The applicant pays every open sandbox order of the case at once, and the platform
+    learns of it by asking the provider (demo data: no worker runs between the steps)."""
+    for order in orders_of(session, case=case):
+        if order.state == "pending" and order.provider == sandbox.NAME and order.provider_trade_no:
+            sandbox.pay(session, trade_no=order.provider_trade_no, now=now)
+            query_order(session, order, now)
+
+
+def pickup_code_of(session: Session, *, case: Case) -> str | None:
+    """The case's pickup code (for the applicant's own pages and the demo's hand-over)."""
+    pickup = get_pickup(session, case=case)
+    return pickup.code if pickup else None
 
 
 def order_for(session: Session, *, case: Case) -> PaymentOrder | None:

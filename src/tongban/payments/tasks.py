@@ -43,7 +43,7 @@ def deliver_sandbox_notice(
     return None
 
 
-def _query(session: Session, order: PaymentOrder, now: datetime) -> bool:
+def query_order(session: Session, order: PaymentOrder, now: datetime) -> bool:
     """Ask the provider; apply a payment it reports. Whether the order is now settled."""
     status = get_provider(order.provider).query_trade(session, out_trade_no=order.number)
     if status.state != "paid" or status.trade_no is None:
@@ -69,7 +69,7 @@ def run_due_payments(session: Session, *, now: datetime) -> list[str]:
     for order in session.scalars(pending.order_by(PaymentOrder.id)).all():
         case = session.get(Case, order.case_id)
         assert case is not None
-        if order.created_at + quiet <= now and _query(session, order, now):
+        if order.created_at + quiet <= now and query_order(session, order, now):
             done.append(f"{order.number}:queried")
         elif case.state in FINAL_STATES:
             _close(session, order, OrderState.cancelled, "payment.cancelled", now)

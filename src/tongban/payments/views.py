@@ -125,23 +125,16 @@ def pickup(
     _check_window(user)
     number, code = str(form.get("number") or "").strip(), str(form.get("code") or "")
     locale = locale_of(request, request.app.state.runtime.settings.default_locale)
-    try:
-        check = service.collect_at_window(session, number=number, code=code, user=user, now=now)
-    except DomainError as error:
-        return render(
-            request,
-            "payments/pickup.html",
-            {"number": number, "error": error.message(locale)},
-            status_code=error.status,
-        )
+    try:  # nothing written yet: a wrong number or a case not waiting is said on the form
+        service.pickup_task(session, number=number, user=user)
+    except DomainError as failed:
+        context = {"number": number, "error": failed.message(locale)}
+        return render(request, "payments/pickup.html", context, status_code=failed.status)
+    check = service.collect_at_window(session, number=number, code=code, user=user, now=now)
     if not check.handed_over:
-        error = service.wrong_code(check)
-        return render(
-            request,
-            "payments/pickup.html",
-            {"number": number, "error": error.message(locale)},
-            status_code=422,
-        )
+        wrong = service.wrong_code(check).message(locale)
+        context = {"number": number, "error": wrong}
+        return render(request, "payments/pickup.html", context, status_code=422)
     return render(request, "payments/pickup.html", {"number": "", "done": check.case})
 
 

@@ -9,6 +9,7 @@ from tongban.cli import (
     benefits,
     calendar,
     catalog,
+    integration,
     jobs,
     notify,
     payments,
@@ -43,6 +44,8 @@ app.add_typer(benefits.app, name="benefits")
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(audit.app, name="audit")
 app.add_typer(rules.app, name="rules")
+app.add_typer(integration.clients, name="clients")
+app.add_typer(integration.webhooks, name="webhooks")
 app.add_typer(payments.app, name="payments")
 
 __all__ = ["app"]

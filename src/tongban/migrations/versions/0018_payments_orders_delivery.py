@@ -1,7 +1,7 @@
 """payments and result delivery
 
 Revision ID: 0018_payments
-Revises: 0017_instant_rules
+Revises: 0018_integration
 Create Date: 2026-11-30 15:12:51.238710
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import tongban.db
 
 revision: str = "0018_payments"
-down_revision: str | None = "0017_instant_rules"
+down_revision: str | None = "0018_integration"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

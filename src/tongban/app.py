@@ -42,6 +42,8 @@ from tongban.online.progress_views import api_router as progress_api
 from tongban.online.progress_views import router as progress_views
 from tongban.online.submit_views import router as submit_views
 from tongban.online.views import router as case_views
+from tongban.payments.api import router as payments_api
+from tongban.payments.views import router as payments_views
 from tongban.queueing.api import router as queueing_api
 from tongban.queueing.views import router as queueing_views
 from tongban.ratings.api import router as ratings_api
@@ -90,6 +92,7 @@ API_ROUTERS = (
     risk_api,
     integration_api,
     agency_api,
+    payments_api,
 )
 STORABLE = [Depends(refuse_unstorable_text)]  # no query, path or form field holds NUL
 PAGE_ROUTERS = (
@@ -115,6 +118,7 @@ PAGE_ROUTERS = (
     progress_views,
     queueing_views,
     lenient_views,
+    payments_views,
 )
 
 

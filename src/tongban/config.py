@@ -242,6 +242,21 @@ class Settings(BaseSettings):
         ge=1,
         description="Risk screening: a case is flagged when a file it uploaded (the same SHA-256) was uploaded in the cases of at least this many other, unrelated applicants within `risk_window_days`.",
     )
+    payment_provider: str = Field(
+        "sandbox",
+        description="Payment provider (支付渠道) of new payment orders: `sandbox` (the default, behaves like a real gateway: pay page, signed asynchronous notifications, queries, refunds, statements), or the name a plugged-in provider registers (docs/payments.md).",
+    )
+    payment_order_hours: int = Field(
+        72,
+        ge=1,
+        le=24 * 30,
+        description="Hours a payment order (缴款通知) stays payable; then it expires and the applicant can make a new one.",
+    )
+    payment_query_after_minutes: int = Field(
+        10,
+        ge=1,
+        description="Minutes after which the worker asks the provider about an order still unpaid on the platform (查单: the notification may be lost).",
+    )
 
     data_key: str | None = Field(
         None,

@@ -22,6 +22,8 @@ def load_all() -> None:
     from tongban.lenient import models as _lenient_models  # noqa: F401
     from tongban.licences import issuing, provider  # noqa: F401 — the licence maker and provider
     from tongban.outbox import models as _outbox  # noqa: F401
+    from tongban.payments import hooks as _payments  # noqa: F401  (orders, holds, delivery)
+    from tongban.payments import models as _payment_models  # noqa: F401
     from tongban.pii import models as _pii  # noqa: F401
     from tongban.queueing import models as _queueing  # noqa: F401
     from tongban.ratings import models as _ratings  # noqa: F401

@@ -30,6 +30,7 @@ from tongban.jobs import service as jobs
 from tongban.lenient import service as lenient
 from tongban.licences import tasks as licences
 from tongban.notifications import service as notifications
+from tongban.payments import service as payments
 from tongban.privacy import service as privacy
 from tongban.ratings import service as ratings
 from tongban.timeutil import utcnow
@@ -74,6 +75,10 @@ def run_sweeps(runtime: Runtime, *, now: datetime) -> dict[str, list[str]]:
     purged = privacy.run_due_purge(
         runtime.sessions, store=runtime.store, now=now, settings=runtime.settings
     )
+    with unit_of_work(runtime.sessions) as session:
+        paid = payments.run_due_payments(session, now=now)
+    with unit_of_work(runtime.sessions) as session:
+        reconciled = payments.run_due_reconciliation(session, now=now)
     with reading_session(runtime.sessions) as session:
         anchored = ANCHORING.run_due_anchor(session)
     return {
@@ -86,6 +91,8 @@ def run_sweeps(runtime: Runtime, *, now: datetime) -> dict[str, list[str]]:
         "notifications_sent": sent,
         "audit_anchored": anchored,
         "cases_purged": purged,
+        "payments": paid,
+        "reconciled": reconciled,
     }
 
 

@@ -120,7 +120,9 @@ def test_a_result_collected_at_the_window_is_handed_over_in_a_delivery_stage(
     issue = open_task(client, wjw, number, "issue")
     assert act(client, wjw, issue, "issue").json()["state"] == "delivering"
     deliver = open_task(client, wjw, number, "deliver")
-    assert act(client, wjw, deliver, "deliver", opinion="申请人本人领取").status_code == 200
+    code = client.get(f"{API}/cases/{number}/delivery", headers=applicant).json()["pickup_code"]
+    handed = act(client, wjw, deliver, "deliver", opinion="申请人本人领取", pickup_code=code)
+    assert handed.status_code == 200
     assert _stages(client, applicant, number) == ["accept", "review", "issue", "deliver"]
 
 

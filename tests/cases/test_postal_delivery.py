@@ -9,7 +9,10 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tests.conftest import Clock
 from tests.factories import API, act, draft, open_task
+from tests.payments.helpers import pay
+from tongban.web.runtime import Runtime
 
 ID_CARD = "3501-GA-003"  # 居民身份证: by post or at the window; 受理, 审查, 制证, 送达
 ADDRESS = {"recipient": "张三", "phone": "13800000001", "address": "福州市鼓楼区五四路158号"}
@@ -45,12 +48,13 @@ def test_a_wrong_phone_number_is_named(client: TestClient, as_user: Any) -> None
 
 
 def test_a_posted_result_needs_the_waybill_number_and_keeps_it(
-    client: TestClient, as_user: Any
+    client: TestClient, as_user: Any, runtime: Runtime, clock: Clock
 ) -> None:
     applicant, ga = as_user("zhangsan"), as_user("ga")
     submitted = _by_post(client, applicant, ADDRESS)
     assert submitted.status_code == 200, submitted.text
     number = submitted.json()["number"]
+    pay(client, runtime, applicant, number, clock.now)  # the 工本费 is paid before acceptance
     assert submitted.json()["postal"]["address"] == ADDRESS["address"]
     for stage, action, body in [
         ("accept", "accept", {}),

@@ -46,7 +46,8 @@ def test_the_api_gives_amounts_as_strings_with_two_decimals(
 
     body = client.get(f"{API}/items/{ITEM}").json()
 
-    assert [fee["amount"] for fee in body["fees"]] == ["1234567.50", "0.00"]
+    # 住宅, 非住宅 (one of the two by the form's answer), the free and the extra certificate
+    assert [fee["amount"] for fee in body["fees"]] == ["1234567.50", "550.00", "0.00", "10.00"]
     assert body["definition"]["items"][0]["fees"][0]["amount"] == "1234567.50"
     bundle = client.get(f"{API}/bundles/{BUNDLE}").json()
     assert {"item_code": ITEM, "amount": "1234567.50"}.items() <= bundle["fees"][0].items()

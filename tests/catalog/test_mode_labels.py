@@ -37,6 +37,7 @@ from tongban.catalog.policies import SUBJECT_SOURCES
 from tongban.demo.samples import attach_materials, fill_form
 from tongban.errors import Conflict
 from tongban.instant.models import InstantDecision
+from tongban.payments import service as payments
 from tongban.sharing.models import SourceRecord
 from tongban.timefmt import local
 from tongban.web.runtime import Runtime
@@ -113,6 +114,7 @@ def _handle_by_staff(db: Session, runtime: Runtime, case: Case) -> None:
         if task is None:
             return
         user = _staff(db, task.department_code, task.stage)
+        payments.settle_now(db, case=case, now=now)  # the applicant pays any fee due
         if task.stage == Stage.accept:
             cases.accept_case(db, case_id=case.id, user=user, opinion="受理", now=now, store=store)
         elif task.stage == Stage.review:
@@ -138,6 +140,7 @@ def _handle_by_staff(db: Session, runtime: Runtime, case: Case) -> None:
                 opinion=None,
                 now=now,
                 tracking_number="SF1234567890",
+                pickup_code=payments.pickup_code_of(db, case=case),  # shown by the applicant
             )
         db.commit()
 

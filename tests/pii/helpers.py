@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, text
 
 from tests.factories import API, act, draft, entry, open_task, upload
+from tests.payments.helpers import pay
 from tongban.db import Base
 from tongban.demo.samples import sample
 from tongban.models import load_all
+from tongban.web.runtime import Runtime
 
 ID_CARD = "3501-GA-003"  # 居民身份证: 受理, 审查, 制证, 送达
 ZHANGSAN_ID = "350102196204180310"
@@ -19,9 +22,17 @@ ZHANGSAN_PHONE = "13800000001"
 ADDRESS = {"recipient": "张三", "phone": ZHANGSAN_PHONE, "address": "福州市鼓楼区五四路158号"}
 
 
-def full_case(client: TestClient, as_user: Any, *, address: dict[str, str] = ADDRESS) -> str:
-    """Zhangsan's ID card case, by post, accepted, reviewed, issued and delivered; one of
-    its uploads holds his ID number and phone in clear (as a scan's text layer would)."""
+def full_case(
+    client: TestClient,
+    as_user: Any,
+    runtime: Runtime,
+    now: datetime,
+    *,
+    address: dict[str, str] = ADDRESS,
+) -> str:
+    """Zhangsan's ID card case, by post, its fee paid, accepted, reviewed, issued and
+    delivered; one of its uploads holds his ID number and phone in clear (as a scan's text
+    layer would)."""
     applicant, ga = as_user("zhangsan"), as_user("ga")
     case = draft(client, applicant, ID_CARD)
     uploads = [
@@ -44,6 +55,7 @@ def full_case(client: TestClient, as_user: Any, *, address: dict[str, str] = ADD
     number = str(case["number"])
     response = client.post(f"{API}/cases/{number}/submit", headers=applicant)
     assert response.status_code == 200, response.text
+    pay(client, runtime, applicant, number, now)  # the 工本费 is paid before acceptance
     for stage, action, extra in [
         ("accept", "accept", {}),
         ("review", "review", {"outcome": "approved", "opinion": "符合条件"}),

@@ -14,18 +14,20 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, select, text
 from sqlalchemy.orm import Session
 
+from tests.conftest import Clock
 from tests.factories import API
 from tests.pii.helpers import ADDRESS, ZHANGSAN_ID, ZHANGSAN_PHONE, full_case, grep_database
 from tongban.accounts.models import User
 from tongban.accounts.service import find_or_create_walk_in
 from tongban.logs import configure
 from tongban.pii.service import lookup_key
+from tongban.web.runtime import Runtime
 
 
 def test_a_full_case_leaves_no_plaintext_identifier_in_the_database(
-    client: TestClient, as_user: Any, connection: Connection
+    client: TestClient, as_user: Any, connection: Connection, runtime: Runtime, clock: Clock
 ) -> None:
-    number = full_case(client, as_user)
+    number = full_case(client, as_user, runtime, clock.now)
     case = client.get(f"{API}/cases/{number}", headers=as_user("zhangsan")).json()
     assert case["postal"]["address"] == ADDRESS["address"]  # read back whole by its owner
     assert ZHANGSAN_ID in json.dumps(case["form_data"]) or "id_number" not in str(case)
@@ -57,14 +59,16 @@ def test_a_sealed_value_moved_to_another_column_does_not_open(db: Session) -> No
         raise AssertionError("a value sealed for users.phone opened as users.id_number")
 
 
-def test_logs_of_a_full_case_hold_no_whole_id_number(client: TestClient, as_user: Any) -> None:
+def test_logs_of_a_full_case_hold_no_whole_id_number(
+    client: TestClient, as_user: Any, runtime: Runtime, clock: Clock
+) -> None:
     out = io.StringIO()
     configure(json=True)
     structlog.configure(logger_factory=structlog.PrintLoggerFactory(file=out))
     try:
         log = structlog.get_logger("test")
         log.info("walk_in", id_number=ZHANGSAN_ID, note=f"phone {ZHANGSAN_PHONE}")
-        full_case(client, as_user)
+        full_case(client, as_user, runtime, clock.now)
     finally:
         structlog.reset_defaults()
     captured = out.getvalue()
@@ -73,9 +77,9 @@ def test_logs_of_a_full_case_hold_no_whole_id_number(client: TestClient, as_user
 
 
 def test_a_supervisor_reads_the_identifiers_masked_and_the_handlers_whole(
-    client: TestClient, as_user: Any
+    client: TestClient, as_user: Any, runtime: Runtime, clock: Clock
 ) -> None:
-    number = full_case(client, as_user)
+    number = full_case(client, as_user, runtime, clock.now)
     seen = client.get(f"{API}/cases/{number}", headers=as_user("supervisor")).json()
     text_seen = json.dumps(seen, ensure_ascii=False)
     assert ZHANGSAN_ID not in text_seen and ZHANGSAN_PHONE not in text_seen

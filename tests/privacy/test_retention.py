@@ -42,7 +42,7 @@ def test_a_purge_leaves_no_plaintext_identifier_and_keeps_the_chain(
     clock: Clock,
     tmp_path: Path,
 ) -> None:
-    number = full_case(client, as_user, address=OTHER_ADDRESS)
+    number = full_case(client, as_user, runtime, clock.now, address=OTHER_ADDRESS)
     store_root = tmp_path / "files"
     files_before = [p for p in store_root.rglob("*") if p.is_file()]
     assert _grep_files(store_root, ZHANGSAN_ID, ZHANGSAN_PHONE)  # an upload holds them

@@ -20,6 +20,7 @@ from tests.conftest import Clock
 from tests.conftest import token as api_token
 from tests.factories import act, open_task, submitted
 from tests.licences.support import FOOD, licensed
+from tests.payments.helpers import submit_id_card
 from tests.web.support import (
     ITEM,
     PDF,
@@ -108,6 +109,27 @@ def _second_factor_pages(runtime: Runtime, clock: Clock) -> list[str]:
         codes = strict.post("/login/second-factor", data=code).text
         assert "Recovery codes" in codes
     return [enrol, codes]
+
+
+def _payment_pages(client: TestClient, signed_in: SignedIn) -> list[str]:
+    """Fees (the ID card's, paid before acceptance): the case's panel, the sandbox's pay
+    page, the window's pickup check and the finance page."""
+    number = submit_id_card(client, api_token(client, "zhangsan"))
+    applicant = signed_in("zhangsan")
+    applicant.cookies.set("tongban_lang", "en")
+    pages = [applicant.get(f"/cases/{number}").text]
+    assert "Fees and collection" in pages[-1] and "Pay online" in pages[-1]
+    pages.append(applicant.get(found(r'href="(/sandbox/pay/\w+)"', pages[-1])).text)
+    assert "Sandbox checkout" in pages[-1] and "Pay now" in pages[-1]
+    ga = signed_in("ga")
+    ga.cookies.set("tongban_lang", "en")
+    pages.append(ga.get("/window/pickup").text)
+    assert "Collect with a pickup code" in pages[-1]
+    finance = signed_in("caiwu")
+    finance.cookies.set("tongban_lang", "en")
+    pages.append(finance.get("/finance").text)
+    assert "Payment reconciliation" in pages[-1]
+    return pages
 
 
 def test_english_tour_renders_every_template(
@@ -329,6 +351,7 @@ def test_english_tour_renders_every_template(
     window_clerk.cookies.set("tongban_lang", "en")
     pages.append(window_clerk.get("/staff/queue", params={"at": "GL-ZWFW/01"}).text)
     assert "Call the next ticket" in pages[-1]
+    pages += _payment_pages(client, signed_in)
     pages += _second_factor_pages(runtime, clock)
     for page in pages:
         check_structure(page)

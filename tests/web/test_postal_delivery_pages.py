@@ -9,8 +9,11 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tests.conftest import Clock
 from tests.factories import API, act, draft, open_task
+from tests.payments.helpers import pay
 from tests.web.support import SignedIn, csrf
+from tongban.web.runtime import Runtime
 
 ID_CARD = "3501-GA-003"  # 居民身份证: by post or at the window
 ADDRESS = {"recipient": "张三", "phone": "13800000001", "address": "福州市鼓楼区五四路158号"}
@@ -32,7 +35,7 @@ def test_choosing_post_on_the_form_without_an_address_names_each_missing_input(
 
 
 def test_the_clerk_cannot_complete_a_postal_delivery_without_the_waybill(
-    client: TestClient, as_user: Any, signed_in: SignedIn
+    client: TestClient, as_user: Any, signed_in: SignedIn, runtime: Runtime, clock: Clock
 ) -> None:
     applicant, ga = as_user("zhangsan"), as_user("ga")
     case = draft(client, applicant, ID_CARD)
@@ -40,6 +43,7 @@ def test_the_clerk_cannot_complete_a_postal_delivery_without_the_waybill(
     body = {"form_data": case["form_data"], "delivery": "mail", "postal": ADDRESS}
     assert client.patch(f"{API}/cases/{number}", json=body, headers=applicant).status_code == 200
     assert client.post(f"{API}/cases/{number}/submit", headers=applicant).status_code == 200
+    pay(client, runtime, applicant, number, clock.now)  # the 工本费 is paid before acceptance
     for stage, action, extra in [
         ("accept", "accept", {}),
         ("review", "review", {"outcome": "approved", "opinion": "符合条件"}),

@@ -16,6 +16,7 @@ class Role(StrEnum):
     approver = "approver"  # 核准 / 决定
     issuer = "issuer"  # 制证 / 送达
     supervisor = "supervisor"  # 电子监察
+    finance = "finance"  # 财务: refunds and the daily reconciliation (docs/payments.md)
     catalog_admin = "catalog_admin"
     system_admin = "system_admin"  # 系统管理员
     security_admin = "security_admin"  # 安全管理员

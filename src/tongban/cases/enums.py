@@ -76,6 +76,11 @@ class PauseReason(StrEnum):
     inspection = "inspection"  # 现场核查 / 检验
     testing = "testing"  # 检测 / 检疫
     expert_review = "expert_review"  # 专家评审
+    payment = "payment"  # 待缴费: the applicant's time, not the department's (docs/payments.md)
+
+
+# Pauses the applicant ends (补正 by resubmitting, 缴费 by paying), never a clerk.
+APPLICANT_PAUSES = frozenset({PauseReason.correction, PauseReason.payment})
 
 
 class TrustLevel(StrEnum):

@@ -166,6 +166,12 @@ class DeliveryRecord(Opinion):
     postal: MailingAddress | None = Field(
         None, description="The mailing address, when the clerk enters or corrects it"
     )
+    pickup_code: str | None = Field(
+        None,
+        max_length=12,
+        description="The applicant's pickup code (取件码): required to hand a result over at "
+        "the window",
+    )
 
 
 class ReviewDecision(Opinion):

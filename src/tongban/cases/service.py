@@ -60,7 +60,13 @@ from tongban.cases.stages.intake import (
     submit_case,
     withdraw_case,
 )
-from tongban.cases.stages.limits import extend_limit, pause_clock, resume_clock
+from tongban.cases.stages.limits import (
+    applicant_done,
+    extend_limit,
+    pause_clock,
+    resume_clock,
+    wait_for_applicant,
+)
 from tongban.cases.stages.progress import terminate
 from tongban.cases.stages.rounds import review_by_rule, review_task
 from tongban.cases.tasks import run_deemed_acceptance
@@ -75,6 +81,7 @@ __all__ = [
     "Unavailable",
     "accept_case",
     "add_material",
+    "applicant_done",
     "approve_by_rule",
     "approve_case",
     "asks_upload",
@@ -127,5 +134,6 @@ __all__ = [
     "terminate",
     "timeline",
     "update_form",
+    "wait_for_applicant",
     "withdraw_case",
 ]

@@ -10,13 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tongban.cases.enums import CaseState, ClockKind
-from tongban.cases.models import Case, Clock
+from tongban.cases.models import Case, CasePause, Clock
 from tongban.cases.stages.intake import deem_accepted
 from tongban.files.store import FileStore
 
 
 def run_deemed_acceptance(session: Session, *, now: datetime, store: FileStore) -> list[str]:
-    """Deem accepted every case whose art. 32 five-day clock ran out; returns numbers."""
+    """Deem accepted every case whose art. 32 five-day clock ran out; returns numbers.
+    A case whose clocks stand still (waiting for the applicant's payment) is not due."""
     query = (
         select(Clock.case_id)
         .join(Case, Case.id == Clock.case_id)
@@ -25,6 +26,9 @@ def run_deemed_acceptance(session: Session, *, now: datetime, store: FileStore) 
             Clock.stopped_at.is_(None),
             Clock.due_at <= now,
             Case.state == CaseState.submitted,
+            ~select(CasePause.id)
+            .where(CasePause.case_id == Case.id, CasePause.ended_at.is_(None))
+            .exists(),
         )
     )
     numbers = []

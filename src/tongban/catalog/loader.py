@@ -187,6 +187,34 @@ def _fee_problems(doc: SourceDocument) -> list[Problem]:
         problem = money.amount_problem(doc.text_of(path) or "")
         if problem:
             found.append(doc.problem(path, problem))
+    return found + _fee_rule_problems(doc)
+
+
+def _fee_rule_problems(doc: SourceDocument) -> list[Problem]:
+    """Fee rules name form fields (a count for ``per``, any field for ``exempt``); online
+    payment needs a fee to pay and, paid before issue, a 制证 stage that waits for it."""
+    item, found = doc.data, []
+    fields = item["form"].get("properties", {})
+    for index, fee in enumerate(item["fees"]):
+        per = fee.get("per")
+        if per is not None and fields.get(per, {}).get("type") != "integer":
+            message = f"计件收费的 per 须是表单中的整数字段，“{per}”不是"
+            found.append(doc.problem(["fees", index, "per"], message))
+        for rule_index, rule in enumerate(fee.get("exempt", [])):
+            if rule["field"] not in fields:
+                message = f"减免条件的字段“{rule['field']}”不在表单中"
+                found.append(doc.problem(["fees", index, "exempt", rule_index, "field"], message))
+    payment = item.get("payment")
+    if payment is not None:
+        if all(money.amount_of(fee["amount"]) == 0 for fee in item["fees"]):
+            found.append(doc.problem(["payment"], "不收费的事项不能设置网上缴费（payment）"))
+        stages = [entry["stage"] for entry in item["process"]["stages"]]
+        if payment["when"] == "before_acceptance" and item["approval_mode"] == "instant":
+            message = "秒批事项在受理时即作出决定，不能设置受理前缴费；请改为制证前缴费"
+            found.append(doc.problem(["payment", "when"], message))
+        if payment["when"] == "before_issue" and "issue" not in stages:
+            message = "制证前缴费（before_issue）须有制证（issue）环节等待缴费"
+            found.append(doc.problem(["payment", "when"], message))
     return found
 
 

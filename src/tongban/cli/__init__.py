@@ -13,6 +13,7 @@ from tongban.cli import (
     jobs,
     keys,
     notify,
+    payments,
     retention,
     rules,
     run,
@@ -49,5 +50,6 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(retention.app, name="retention")
 app.add_typer(integration.clients, name="clients")
 app.add_typer(integration.webhooks, name="webhooks")
+app.add_typer(payments.app, name="payments")
 
 __all__ = ["app"]

@@ -13,6 +13,7 @@ from tongban.cases.enums import ClockKind, RoundOutcome, Stage, TaskOutcome, Tas
 from tongban.cases.models import Case
 from tongban.demo.plans import Plan, Texts
 from tongban.demo.world import CaseClock, World
+from tongban.payments import service as payments
 from tongban.ratings import service as ratings
 
 
@@ -54,6 +55,7 @@ class Handling:
             now = self.clock.later(self.rng.uniform(1, 6))
         if accept_at is not None:
             now = self.clock.at(accept_at)
+        payments.settle_now(session, case=case, now=now)  # fees paid before acceptance
         cases.accept_case(
             session,
             case_id=case.id,
@@ -145,11 +147,15 @@ class Handling:
             )
         elif task.stage == Stage.issue:
             store = self.world.store
+            payments.settle_now(session, case=self.case, now=now)  # fees paid before issue
             cases.issue_result(
                 session, task_id=task.id, user=user, opinion=None, now=now, store=store
             )
         else:
-            cases.deliver_result(session, task_id=task.id, user=user, opinion="已送达", now=now)
+            code = payments.pickup_code_of(session, case=self.case)
+            cases.deliver_result(
+                session, task_id=task.id, user=user, opinion="已送达", now=now, pickup_code=code
+            )
 
 
 def rate(world: World, case: Case) -> None:

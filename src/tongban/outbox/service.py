@@ -55,6 +55,13 @@ APPLICANT_TOPICS: dict[str, str] = {
     "case.deficiency_reminder": "deficiency_reminder",
     "case.deficiency_supplied": "deficiency_supplied",
     "case.terminate": "case_terminated",  # 终止办理
+    "payment.ordered": "payment_due",  # 缴款通知: the amount, the code, the deadline
+    "payment.paid": "payment_received",
+    "payment.expired": "payment_expired",
+    "payment.refunded": "payment_refunded",
+    "payment.late_refunded": "payment_refunded",
+    "delivery.pickup_code": "pickup_ready",  # 取件码 on the case page
+    "delivery.status": "delivery_status",  # the courier's statuses of a posted result
 }
 
 

@@ -14,14 +14,14 @@ from starlette.datastructures import FormData
 
 from tongban.accounts.models import User
 from tongban.cases import service
-from tongban.cases.enums import PauseReason, TaskOutcome
+from tongban.cases.enums import APPLICANT_PAUSES, PauseReason, TaskOutcome
 from tongban.cases.http import postal_form
 from tongban.cases.models import Task
 from tongban.errors import not_a_choice
 from tongban.files.store import FileStore
 
 # art. 45 procedures; a correction pauses the clock only through the correction notice
-PAUSE_REASONS = [reason for reason in PauseReason if reason != PauseReason.correction]
+PAUSE_REASONS = [reason for reason in PauseReason if reason not in APPLICANT_PAUSES]
 PAUSE_NAMES = {  # as the task page names them (templates/_macros.html pause_reason)
     PauseReason.hearing.value: ("听证", "hearing"),
     PauseReason.inspection.value: ("现场核查、检验", "inspection"),
@@ -182,6 +182,7 @@ def _deliver(a: Act) -> object:
         now=a.now,
         tracking_number=a.text("tracking_number") or None,
         postal_address=postal_form.from_form(a.form),
+        pickup_code=a.text("pickup_code") or None,
         expected_version=a.version,
     )
 

@@ -219,6 +219,7 @@ def deliver(
         now=now,
         tracking_number=body.tracking_number,
         postal_address=body.postal.model_dump() if body.postal else None,
+        pickup_code=body.pickup_code,
         expected_version=body.version,
     )
     return read_case(session, case, now)

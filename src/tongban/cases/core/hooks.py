@@ -2,7 +2,10 @@
 (the way ``materials/registry.py`` takes material providers): the lenient modes
 (``tongban.lenient``) act when a case is accepted or decided, may withhold its results
 (容缺: until the missing materials arrive), and let the applicant upload a material after
-acceptance; department systems hear of tasks opened for them (``tongban.integration``). Registered when ``tongban.models.load_all()`` imports them.
+acceptance; department systems hear of tasks opened for them (``tongban.integration``);
+payments (``tongban.payments``) withhold acceptance or results until the fees are paid,
+check the pickup code of a window hand-over and send posted results on. Registered when
+``tongban.models.load_all()`` imports them.
 """
 
 from __future__ import annotations
@@ -24,6 +27,10 @@ Moved = Callable[[Session, Case, Actor, datetime, FileStore], None]
 Opened = Callable[[Session, Task, datetime], None]
 # (session, case) -> (zh, en) why the results may not be issued yet, or None
 Hold = Callable[[Session, Case], tuple[str, str] | None]
+# (session, case, pickup code typed, actor, now): before a hand-over is recorded; may refuse
+Handover = Callable[[Session, Case, str | None, Actor, datetime], None]
+# (session, case, actor, now): after the result was delivered (posted, handed over)
+Delivered = Callable[[Session, Case, Actor, datetime], None]
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,9 @@ ACCEPTED: list[Moved] = []
 DECIDED: list[Moved] = []
 HOLDS: list[Hold] = []
 CONDITIONS: list[Conditional] = []
+ACCEPT_HOLDS: list[Hold] = []  # (zh, en) why the case may not be accepted yet (待缴费)
+HANDOVERS: list[Handover] = []  # the window's pickup code (取件码)
+DELIVERED: list[Delivered] = []  # a posted result goes to the courier
 LATE_UPLOADS: list[LateUpload] = []
 TASK_OPENED: list[Opened] = []
 
@@ -72,6 +82,14 @@ def check_hold(session: Session, case: Case) -> None:
         reason = hold(session, case)
         if reason is not None:
             raise Conflict(reason[0], reason[1], code="result_withheld")
+
+
+def check_accept_hold(session: Session, case: Case) -> None:
+    """Conflict ``acceptance_withheld`` when a registered hold keeps the case from acceptance."""
+    for hold in ACCEPT_HOLDS:
+        reason = hold(session, case)
+        if reason is not None:
+            raise Conflict(reason[0], reason[1], code="acceptance_withheld")
 
 
 def late_upload(session: Session, case: Case, code: str, now: datetime) -> LateUpload | None:

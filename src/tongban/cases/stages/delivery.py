@@ -59,9 +59,11 @@ def deliver_result(
     now: datetime,
     tracking_number: str | None = None,
     postal_address: Mapping[str, Any] | None = None,
+    pickup_code: str | None = None,
     expected_version: int | None = None,
 ) -> Case:
-    """Record delivery (送达): handed over at the window, or posted, which needs the mailing
+    """Record delivery (送达): handed over at the window (with the applicant's pickup code,
+    where the registered hand-over check asks for one), or posted, which needs the mailing
     address (the applicant's, or ``postal_address`` entered by the clerk) and the waybill."""
     task = locked_task(session, task_id=task_id, user=user, expected_version=expected_version)
     if task.stage != Stage.deliver:
@@ -79,6 +81,8 @@ def deliver_result(
         )
         # the audit chain is kept for good: the address only masked (docs/security.md)
         data = {"tracking_number": posted.tracking_number, "address": mask_address(posted.address)}
+    for handover in hooks.HANDOVERS:
+        handover(session, case, pickup_code, actor, now)
     finish_task(
         session, task=task, outcome=TaskOutcome.approved, actor=actor, opinion=opinion, now=now
     )
@@ -86,4 +90,6 @@ def deliver_result(
         session, now=now, case=case, event=Event.deliver, actor=actor, opinion=opinion, data=data
     )
     case.closed_at = now
+    for delivered in hooks.DELIVERED:
+        delivered(session, case, actor, now)
     return case

@@ -83,7 +83,10 @@ def submit_case(
 
 def _deemed_accepted(case: Case, now: datetime) -> bool:
     """Art. 32: five working days from receipt passed without a correction notice, so the
-    case counts as accepted from the day of receipt (the worker may not have come by yet)."""
+    case counts as accepted from the day of receipt (the worker may not have come by yet).
+    Never while the applicant's time runs (a pause open: waiting for their payment)."""
+    if clocks.open_pause(case) is not None:
+        return False
     return any(clock.due_at <= now for clock in clocks.running(case, ClockKind.acceptance))
 
 
@@ -129,6 +132,7 @@ def request_correction(
             code="correction_already_sent",
         )
     actor = actor_of(user)
+    clocks.end_pause(session, case=case, now=now)  # one pause at a time: 补正 supersedes 缴费
     change_state(
         session,
         now=now,
@@ -247,6 +251,7 @@ def accept_case(
     (the lenient domain's acceptance with deficiencies, which records them)."""
     case = lock_case(session, case_id=case_id)
     task = _open_accept_task(case, user)
+    hooks.check_accept_hold(session, case)  # 待缴费: fees paid before acceptance
     if not with_deficiencies:
         _check_no_deficiency(session, case, now)
     actor = actor_of(user)
@@ -290,6 +295,7 @@ def reject_case(session: Session, *, case_id: int, user: User, opinion: str, now
         session, task=task, outcome=TaskOutcome.refused, actor=actor, opinion=opinion, now=now
     )
     change_state(session, now=now, case=case, event=Event.reject, actor=actor, opinion=opinion)
+    clocks.end_pause(session, case=case, now=now)  # no longer waiting for a payment
     clocks.stop_clocks(session, case=case, now=now)
     case.closed_at = now
     return case

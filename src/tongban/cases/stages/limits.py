@@ -16,7 +16,7 @@ from tongban.audit import service as audit
 from tongban.audit.service import Actor
 from tongban.cases.core import clocks, definition
 from tongban.cases.core.transition import lock_case
-from tongban.cases.enums import CaseState, ClockKind, PauseReason, TaskState
+from tongban.cases.enums import APPLICANT_PAUSES, CaseState, ClockKind, PauseReason, TaskState
 from tongban.cases.models import Case, CasePause
 from tongban.errors import Conflict, InvalidInput, NotAllowed
 
@@ -49,7 +49,7 @@ def pause_clock(
     that has already run out cannot be paused."""
     case = lock_case(session, case_id=case_id)
     _check_case_officer(case, user, Role.reviewer, Role.approver)
-    if reason == PauseReason.correction or not note.strip():
+    if reason in APPLICANT_PAUSES or not note.strip():
         raise InvalidInput(
             "请选择暂停原因（听证、检验、检测、专家评审）并说明情况。",
             "Choose hearing, inspection, testing or expert review and explain.",
@@ -109,6 +109,36 @@ def resume(
     )
 
 
+def wait_for_applicant(
+    session: Session, *, case: Case, reason: PauseReason, note: str, actor: Actor, now: datetime
+) -> CasePause | None:
+    """Stop every clock while the applicant acts (``reason`` one of ``APPLICANT_PAUSES``:
+    their payment is not the department's time); None when a pause is already open.
+    Not audited here: the caller's own entry says why (``payment.ordered``)."""
+    if reason not in APPLICANT_PAUSES:
+        raise ValueError(f"{reason} is not the applicant's to end")
+    if clocks.open_pause(case) is not None:
+        return None
+    pause = CasePause(
+        case_id=case.id, reason=reason, note=note, started_at=now, started_by=actor.name
+    )
+    session.add(pause)
+    case.pauses.append(pause)
+    return pause
+
+
+def applicant_done(
+    session: Session, *, case: Case, reason: PauseReason, actor: Actor, now: datetime, opinion: str
+) -> bool:
+    """End the open pause of ``reason`` (the payment arrived): due times move by the working
+    time it took, audited as ``case.resume``. False when no such pause is open."""
+    pause = clocks.open_pause(case)
+    if pause is None or pause.reason != reason:
+        return False
+    resume(session, case, actor, now, opinion=opinion)
+    return True
+
+
 def resume_clock(session: Session, *, case_id: int, user: User, now: datetime) -> Case:
     """End an art. 45 pause; due times move by the working time it took. A correction's
     pause ends only when the applicant resubmits."""
@@ -123,6 +153,13 @@ def resume_clock(session: Session, *, case_id: int, user: User, now: datetime) -
             "The case is waiting for the applicant's correction; its clock resumes when "
             "they resubmit.",
             code="correction_pending",
+        )
+    if pause.reason == PauseReason.payment:
+        raise Conflict(
+            "办件正在等待申请人缴费，计时在缴费到账后自动恢复。",
+            "The case is waiting for the applicant's payment; its clock resumes when the "
+            "payment arrives.",
+            code="payment_pending",
         )
     resume(session, case, actor_of(user), now)
     return case

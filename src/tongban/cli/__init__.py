@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from tongban.cli import audit, benefits, calendar, catalog, jobs, notify, rules, run, sharing, users
+from tongban.cli import (
+    audit,
+    backup,
+    benefits,
+    calendar,
+    catalog,
+    jobs,
+    notify,
+    rules,
+    run,
+    sharing,
+    users,
+)
 from tongban.licences import cli as licence
 from tongban.models import load_all
 
@@ -31,5 +43,6 @@ app.add_typer(benefits.app, name="benefits")
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(audit.app, name="audit")
 app.add_typer(rules.app, name="rules")
+app.add_typer(backup.app, name="backup")
 
 __all__ = ["app"]

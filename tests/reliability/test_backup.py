@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import structlog
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
@@ -135,6 +136,7 @@ def test_the_commands_say_what_happened_with_exit_codes(
         _commands(env, tmp_path)
     finally:
         get_settings.cache_clear()  # the next test reads its own settings
+        structlog.reset_defaults()  # the command logged to the runner's stream, now closed
 
 
 def _commands(env: dict[str, str], tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from tongban.catalog.views import router as catalog_views
 from tongban.holidays.api import router as holidays_api
 from tongban.instant.api import router as instant_api
 from tongban.instant.views import router as instant_views
+from tongban.integration.api import router as integration_api
 from tongban.lenient.api import router as lenient_api
 from tongban.lenient.views import router as lenient_views
 from tongban.licences.api import router as licences_api
@@ -86,6 +87,7 @@ API_ROUTERS = (
     lenient_api,
     instant_api,
     risk_api,
+    integration_api,
 )
 STORABLE = [Depends(refuse_unstorable_text)]  # no query, path or form field holds NUL
 PAGE_ROUTERS = (

@@ -133,6 +133,10 @@ class Settings(BaseSettings):
         description="How the SMTP connection is protected: none, starttls, or ssl (implicit TLS).",
     )
     smtp_timeout_seconds: float = Field(10.0, description="How long one SMTP exchange may take.")
+    webhook_timeout_seconds: float = Field(
+        5.0,
+        description="How long a department system's webhook receiver may take to answer one delivery before it is retried.",
+    )
     mail_from: str = Field(
         "通办 <noreply@tongban.localhost>", description="Sender of notification e-mails (From:)."
     )

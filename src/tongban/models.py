@@ -15,6 +15,8 @@ def load_all() -> None:
     from tongban.catalog import models as _catalog  # noqa: F401
     from tongban.instant import hooks as _instant_hooks  # noqa: F401  (the rules, after screening)
     from tongban.instant import models as _instant  # noqa: F401
+    from tongban.integration import models as _integration  # noqa: F401
+    from tongban.integration import webhooks as _webhooks  # noqa: F401  (events, deliveries)
     from tongban.jobs import models as _jobs  # noqa: F401
     from tongban.lenient import hooks as _lenient  # noqa: F401  (acceptance, holds, late uploads)
     from tongban.lenient import models as _lenient_models  # noqa: F401

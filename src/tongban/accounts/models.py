@@ -63,6 +63,8 @@ class SignInSession(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # a machine client's token: what it may call (``accounts.scopes``); None for a person
+    scopes: Mapped[str | None] = mapped_column(String(200))
 
 
 class SecondFactor(Base):

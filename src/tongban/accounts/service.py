@@ -168,14 +168,15 @@ def create_staff(session: Session, *, data: StaffCreate) -> User:
     return user
 
 
-def user_for_token(session: Session, *, token: str) -> User | None:
-    """The user a live token belongs to, or None when unknown or expired."""
+def sign_in_for_token(session: Session, *, token: str) -> tuple[User, SignInSession] | None:
+    """The active user a live token belongs to, with its sign-in (its ``scopes``), or None
+    when the token is unknown or expired or the account is switched off."""
     query = select(SignInSession).where(SignInSession.token_hash == hash_token(token))
     sign_in_row = session.scalar(query)
     if sign_in_row is None or sign_in_row.expires_at <= utcnow():
         return None
     user = session.get(User, sign_in_row.user_id)
-    return user if user is not None and user.active else None
+    return (user, sign_in_row) if user is not None and user.active else None
 
 
 def get_user(session: Session, *, user_id: int) -> User | None:

@@ -10,6 +10,7 @@ from tongban.cli import (
     benefits,
     calendar,
     catalog,
+    integration,
     jobs,
     notify,
     rules,
@@ -44,5 +45,7 @@ app.add_typer(jobs.app, name="jobs")
 app.add_typer(audit.app, name="audit")
 app.add_typer(rules.app, name="rules")
 app.add_typer(backup.app, name="backup")
+app.add_typer(integration.clients, name="clients")
+app.add_typer(integration.webhooks, name="webhooks")
 
 __all__ = ["app"]

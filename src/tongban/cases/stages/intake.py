@@ -15,7 +15,13 @@ from tongban.accounts.service import actor_of
 from tongban.audit.service import SYSTEM, Actor
 from tongban.cases.core import access, clocks, definition, hooks, received
 from tongban.cases.core.machine import Event
-from tongban.cases.core.transition import cancel_open_tasks, change_state, finish_task, lock_case
+from tongban.cases.core.transition import (
+    cancel_open_tasks,
+    change_state,
+    finish_task,
+    lock_case,
+    open_task,
+)
 from tongban.cases.enums import CaseState, ClockKind, PauseReason, Stage, TaskOutcome, TaskState
 from tongban.cases.materials import provision
 from tongban.cases.models import Case, CasePause, CorrectionRequest, Task
@@ -29,20 +35,15 @@ def _start_acceptance(session: Session, case: Case, now: datetime) -> None:
     spec = definition.spec_of(session, case)
     accept_task = next((t for t in case.tasks if t.stage == Stage.accept), None)
     if accept_task is None:
-        accept_task = Task(
-            case=case, stage=Stage.accept, department_code=case.lead_department, started_at=now
-        )
-        session.add(accept_task)
-        session.flush()
         unit, limit = definition.stage_limit(spec, Stage.accept)
-        clocks.start_clock(
+        open_task(
             session,
             case=case,
-            kind=ClockKind.stage,
+            stage=Stage.accept,
+            department_code=case.lead_department,
             unit=unit,
             limit=limit,
             now=now,
-            task=accept_task,
         )
     clocks.start_clock(
         session,

@@ -29,7 +29,7 @@ class Filters:
     until: datetime | None = None
 
 
-def _query(filters: Filters) -> Select[tuple[AuditEntry]]:
+def _query(filters: Filters) -> Select[AuditEntry]:
     query = select(AuditEntry)
     if filters.action:
         query = query.where(AuditEntry.action.startswith(filters.action, autoescape=True))

@@ -21,6 +21,7 @@ SUITES = [
     "tests/cases/test_races.py",
     "tests/web/test_idempotency.py",
     "tests/notifications/test_smtp_down.py",
+    "tests/test_migrations.py",
 ]
 
 

@@ -27,7 +27,7 @@ def test_the_security_administrator_revokes_a_session(
     assert client.get("/api/v1/me", headers=victim).status_code == 200
     admin = signed_in("secadmin")
     page = admin.get("/security")
-    assert page.status_code == 200 and "张三（zhangsan）" in page.text
+    assert page.status_code == 200 and "张三 (zhangsan)" in page.text
     user = db.scalar(select(User).where(User.username == "zhangsan"))
     assert user is not None
     row = db.scalars(select(SignInSession).where(SignInSession.user_id == user.id)).first()

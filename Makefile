@@ -11,7 +11,7 @@ ASSETS := $(VENDOR)/echarts.common.min.js $(VENDOR)/htmx.min.js \
   $(VENDOR)/fonts/NotoSerifSC-Regular.ttf $(VENDOR)/fonts/NotoSerifSC-Bold.ttf
 export TONGBAN_DATABASE_URL ?= sqlite:///var/tongban.sqlite3
 
-.PHONY: run test test-fast bench bench-load lint audit-deps fmt migrate install install-dev lock clean system-deps
+.PHONY: run test test-fast bench bench-load bench-security lint audit-deps fmt migrate install install-dev lock clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +80,9 @@ test: install-dev system-deps ## lint, type-check and the whole test suite
 bench: install bench-load ## benchmarks under bench/ (results go to BENCHMARKS.md by hand)
 	$(BIN)/python bench/page_weight.py
 	$(BIN)/python bench/collect_once.py
+
+bench-security: install-dev ## the security and reliability suites in their long form (figures printed)
+	$(BIN)/python bench/security.py
 
 bench-load: install       ## 20 users, no think time, on a SQLite file (loopback; fails on any error)
 	$(BIN)/python bench/load.py

@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from tests import figures
 from tongban.app import create_app
 from tongban.catalog import service as catalog
 from tongban.config import Settings
@@ -184,3 +185,30 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+# -- the figures of the security and reliability suites (``tests/figures.py``) --------
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """An xdist worker hands its figures to the controller."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["tongban_figures"] = figures.dump()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:
+    """The controller gathers the figures of a worker that finished."""
+    dumped = getattr(node, "workeroutput", {}).get("tongban_figures")
+    if dumped:
+        figures.merge(dumped)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """What the security and reliability suites tried, one line each."""
+    found = figures.lines()
+    if found:
+        terminalreporter.section("security and reliability figures")
+        for line in found:
+            terminalreporter.write_line(line)

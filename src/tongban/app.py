@@ -11,6 +11,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import Response
 
 from tongban import __version__
+from tongban.accounts.admin_views import router as admin_views
 from tongban.accounts.api import router as accounts_api
 from tongban.accounts.deps import SESSION_COOKIE
 from tongban.accounts.views import router as accounts_views
@@ -99,6 +100,7 @@ PAGE_ROUTERS = (
     instant_views,  # /admin/catalog/{code}/rules, before the catalog admin's own routes
     catalog_views,
     accounts_views,
+    admin_views,
     case_views,
     agency_views,
     material_views,

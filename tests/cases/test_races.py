@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from tests import figures
 from tests.races import at_once
 from tongban.accounts import service as accounts
 from tongban.audit.models import AuditEntry
@@ -63,8 +64,11 @@ def test_without_a_lock_both_reviewers_would_see_the_task_open(engine: Engine, t
     assert seen == [TaskState.open, TaskState.open]
 
 
+REVIEWERS = figures.scaled(6, 20)  # at once on one task
+
+
 @pytest.mark.usefixtures("committing_engine")
-def test_two_reviewers_approving_at_once_exactly_one_wins(engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_reviewers_approving_at_once_exactly_one_wins(engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     task_id = _review_task(factory, LocalFileStore(tmp_path))
 
@@ -85,15 +89,23 @@ def test_two_reviewers_approving_at_once_exactly_one_wins(engine: Engine, tmp_pa
 
         return act
 
-    outcomes = at_once(review("甲同意"), review("乙同意"))
-    assert sum(outcome is None for outcome in outcomes) == 1, outcomes
-    loser = next(outcome for outcome in outcomes if outcome is not None)
-    assert isinstance(loser, Conflict) and "已由" in loser.message_zh
+    opinions = [f"第{i}人同意" for i in range(REVIEWERS)]
+    outcomes = at_once(*(review(opinion) for opinion in opinions))
     with factory() as session:
         approvals = session.scalar(
             select(func.count())
             .select_from(AuditEntry)
             .where(AuditEntry.action == "task.approved", AuditEntry.object_id == str(task_id))
         )
-        assert approvals == 1
-        assert session.get_one(Task, task_id).opinion in ("甲同意", "乙同意")
+    figures.count(
+        "concurrency, parallel approvals of one task",
+        approvals_at_once=REVIEWERS,
+        winners=sum(outcome is None for outcome in outcomes),
+        approvals_audited=approvals or 0,
+    )
+    assert sum(outcome is None for outcome in outcomes) == 1, outcomes
+    losers = [outcome for outcome in outcomes if outcome is not None]
+    assert all(isinstance(loser, Conflict) and "已由" in loser.message_zh for loser in losers)
+    assert approvals == 1
+    with factory() as session:
+        assert session.get_one(Task, task_id).opinion in opinions

@@ -293,6 +293,15 @@ def test_english_tour_renders_every_template(
     mz.cookies.set("tongban_lang", "en")
     pages.append(mz.get("/benefits/runs").text)
     assert "Not run yet." in pages[-1]
+    # the security and the audit administrators' pages
+    for username, path, words in (
+        ("secadmin", "/security", "Security administration"),
+        ("auditor", "/audit?verify=true", "Audit chain intact"),
+    ):
+        administrator = signed_in(username)
+        administrator.cookies.set("tongban_lang", "en")
+        pages.append(administrator.get(path).text)
+        assert words in pages[-1]
     # a form posted after the sign-in ended is carried through the sign-in (web/carry.py)
     applicant = signed_in("zhangsan")
     applicant.cookies.set("tongban_lang", "en")

@@ -21,6 +21,7 @@ SIGNED_IN = "account.signed_in"
 SIGN_IN_FAILED = "account.sign_in_failed"
 SIGNED_OUT = "account.signed_out"
 REGISTERED = "account.registered"
+UNLOCKED = "account.unlocked"  # a security administrator lifted the lock (``accounts.admin``)
 KEY_LENGTH = 60  # usernames are audited as the object id (String(60))
 SOURCE_WINDOW = timedelta(minutes=1)
 REGISTRATION_WINDOW = timedelta(hours=1)
@@ -56,13 +57,14 @@ def locked_until(
 ) -> datetime | None:
     """When the lock on ``username`` ends, or None when it is not locked.
 
-    Locked after ``limits.lock_after`` failures since the last success, all within the
-    last ``limits.lock_minutes``; the lock ends that many minutes after the last failure.
+    Locked after ``limits.lock_after`` failures since the last success (or unlock by a
+    security administrator), all within the last ``limits.lock_minutes``; the lock ends
+    that many minutes after the last failure.
     """
     key = username[:KEY_LENGTH]
     last_success = session.scalar(
         select(func.max(AuditEntry.at)).where(
-            AuditEntry.action == SIGNED_IN, AuditEntry.object_id == key
+            AuditEntry.action.in_((SIGNED_IN, UNLOCKED)), AuditEntry.object_id == key
         )
     )
     window = timedelta(minutes=limits.lock_minutes)

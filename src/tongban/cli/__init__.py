@@ -6,6 +6,7 @@ import typer
 
 from tongban.cli import (
     audit,
+    backup,
     benefits,
     calendar,
     catalog,
@@ -48,6 +49,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(rules.app, name="rules")
 app.add_typer(keys.app, name="keys")
 app.add_typer(retention.app, name="retention")
+app.add_typer(backup.app, name="backup")
 app.add_typer(integration.clients, name="clients")
 app.add_typer(integration.webhooks, name="webhooks")
 app.add_typer(payments.app, name="payments")

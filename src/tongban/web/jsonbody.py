@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -74,9 +75,33 @@ def _problem(path: tuple[str, ...], what: str) -> dict[str, str]:
     }
 
 
+MAX_DEPTH = 64  # no form or API body nests deeper; Python's parser fails near 1,000
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(rb"[\[\]{}]")
+
+
+def _depth(body: bytes) -> int:
+    """How deeply ``body``'s arrays and objects nest (brackets inside strings not counted)."""
+    depth = deepest = 0
+    for bracket in _BRACKET.finditer(_STRING.sub(b"", body)):
+        depth += 1 if bracket.group() in (b"[", b"{") else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def problems(body: bytes) -> list[dict[str, str]]:
     """Where ``body`` holds NaN, an infinity, an unreadably long number or unstorable
-    text; [] otherwise."""
+    text, or nests deeper than ``MAX_DEPTH`` (which would exhaust the parser's stack:
+    a server error); [] otherwise."""
+    if _depth(body) > MAX_DEPTH:
+        return [
+            {
+                "field": "",
+                "message_zh": f"请求体的 JSON 嵌套层数过多（最多 {MAX_DEPTH} 层），请检查提交的数据。",
+                "message_en": f"The JSON body is nested too deeply (at most {MAX_DEPTH} "
+                "levels); check the data sent.",
+            }
+        ]
     try:
         parsed = json.loads(body, parse_constant=_Refused, parse_float=_float, parse_int=_int)
     except ValueError:

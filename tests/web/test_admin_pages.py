@@ -1,0 +1,114 @@
+"""The security administrator's page (sessions, locked accounts, second factors, roles)
+and the audit administrator's (search, chain check, export): each change audited once,
+each page refused to everyone else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.conftest import token
+from tests.web.support import SignedIn, csrf
+from tongban.accounts.models import SignInSession, User
+from tongban.audit.models import AuditEntry
+
+
+def _actions(db: Session, action: str) -> list[AuditEntry]:
+    return list(db.scalars(select(AuditEntry).where(AuditEntry.action == action)))
+
+
+def test_the_security_administrator_revokes_a_session(
+    client: TestClient, signed_in: SignedIn, db: Session
+) -> None:
+    victim = token(client, "zhangsan")
+    assert client.get("/api/v1/me", headers=victim).status_code == 200
+    admin = signed_in("secadmin")
+    page = admin.get("/security")
+    assert page.status_code == 200 and "张三 (zhangsan)" in page.text
+    user = db.scalar(select(User).where(User.username == "zhangsan"))
+    assert user is not None
+    row = db.scalars(select(SignInSession).where(SignInSession.user_id == user.id)).first()
+    assert row is not None
+    done = admin.post(
+        f"/security/sessions/{row.id}/revoke",
+        data={"csrf_token": csrf(page.text)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert client.get("/api/v1/me", headers=victim).status_code == 401
+    [entry] = _actions(db, "account.session_revoked")
+    assert entry.object_id == "zhangsan" and entry.actor_name == "安全管理员"
+
+
+def test_a_locked_account_is_listed_and_unlocked(
+    client: TestClient, signed_in: SignedIn, db: Session
+) -> None:
+    for _ in range(5):
+        wrong = {"username": "lisi", "password": "wrong-password"}
+        assert client.post("/api/v1/auth/login", json=wrong).status_code in (401, 429)
+    right = {"username": "lisi", "password": "demo12345"}
+    assert client.post("/api/v1/auth/login", json=right).status_code == 429
+    admin = signed_in("secadmin")
+    page = admin.get("/security")
+    assert "<td>lisi</td>" in page.text
+    done = admin.post("/security/unlock", data={"username": "lisi", "csrf_token": csrf(page.text)})
+    assert done.status_code == 200 and "账号已解锁" in done.text
+    assert "<td>lisi</td>" not in done.text
+    assert client.post("/api/v1/auth/login", json=right).status_code == 200
+    assert len(_actions(db, "account.unlocked")) == 1
+
+
+def test_a_role_change_keeps_the_three_administrators_apart_and_ends_sessions(
+    client: TestClient, signed_in: SignedIn, db: Session
+) -> None:
+    target = db.scalar(select(User).where(User.username == "wjw-hz"))
+    assert target is not None
+    old = token(client, "wjw-hz")
+    admin = signed_in("secadmin")
+    form = csrf(admin.get("/security").text)
+    refused = admin.post(
+        f"/security/users/{target.id}/roles",
+        data={"roles": ["approver", "audit_admin"], "csrf_token": form},
+    )
+    assert refused.status_code == 422 and "管理员" in refused.text
+    assert client.get("/api/v1/me", headers=old).status_code == 200  # nothing changed
+    done = admin.post(
+        f"/security/users/{target.id}/roles",
+        data={"roles": ["approver", "reviewer"], "csrf_token": form},
+    )
+    assert done.status_code == 200 and "角色已修改" in done.text
+    db.refresh(target)
+    assert {str(role) for role in target.roles} == {"approver", "reviewer"}
+    assert client.get("/api/v1/me", headers=old).status_code == 401  # signs in again
+    [entry] = _actions(db, "account.roles_changed")
+    assert entry.data == {"before": ["approver"], "after": ["approver", "reviewer"]}
+
+
+def test_the_audit_administrator_searches_verifies_and_exports(
+    client: TestClient, signed_in: SignedIn, db: Session
+) -> None:
+    token(client, "zhangsan")
+    auditor = signed_in("auditor")
+    page = auditor.get("/audit", params={"action": "account.signed_in", "verify": "true"})
+    assert page.status_code == 200
+    assert "审计链完好" in page.text and "张三" in page.text
+    assert "account.sign_in_failed" not in page.text
+    export = auditor.post(
+        "/audit/export",
+        data={"action": "account.", "actor": "", "csrf_token": csrf(page.text)},
+    )
+    assert export.status_code == 200 and export.headers["content-type"].startswith("text/csv")
+    lines = export.text.lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("seq,at_utc,action") and len(lines) >= 3
+    [entry] = _actions(db, "audit.exported")
+    assert entry.data["entries"] == len(lines) - 1 and entry.data["filters"]["action"] == "account."
+
+
+def test_each_page_is_only_for_its_administrator(signed_in: SignedIn, as_user: Any) -> None:
+    for username in ("zhangsan", "auditor", "admin", "wjw"):
+        assert signed_in(username).get("/security").status_code == 403, username
+    for username in ("zhangsan", "secadmin", "admin", "supervisor"):
+        assert signed_in(username).get("/audit").status_code == 403, username

@@ -24,6 +24,7 @@ from tongban.accounts.enums import Role, UserKind
 from tongban.accounts.models import User
 from tongban.accounts.schemas import ApplicantCreate
 from tongban.cases import service as cases
+from tongban.cases.core import prefill
 from tongban.cases.enums import Channel
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
@@ -188,9 +189,25 @@ def _channel(moment: datetime) -> Channel:
     return _CHANNEL_MIX[int(moment.timestamp()) // 60 % len(_CHANNEL_MIX)]
 
 
+def _pulled(world: World, code: str, applicant: User, now: datetime) -> dict[str, Any]:
+    """What the shared sources fill and lock on this applicant's form (the population
+    register's name and ID number, the enterprise register's data): a demo applicant types
+    only what no source holds, as a real one does."""
+    request = prefill.FillRequest(
+        applicant=applicant,
+        actor=applicant,
+        spec=world.specs[code],
+        answers={},
+        case=None,
+        now=now,
+    )
+    found = prefill.prefill(world.session, request)
+    return {name: filled.value for name, filled in found.locked().items()}
+
+
 def _submitted(world: World, code: str, applicant: User, clock: CaseClock) -> Case:
     session = world.session
-    answers = Texts.answers(applicant)
+    answers = {**Texts.answers(applicant), **_pulled(world, code, applicant, clock.now)}
     case = cases.create_case(
         session,
         applicant=applicant,

@@ -28,6 +28,7 @@ from tongban.catalog.policies import policy_problems
 from tongban.catalog.sources import FILE as SOURCES_FILE
 from tongban.catalog.sources import item_source_problems, source_problems
 from tongban.catalog.yamlsource import Problem, SourceDocument
+from tongban.forms.dates import schema_problems as date_bound_problems
 from tongban.rules import service as rules
 
 PROMISED_SHARE_WARNING = 0.3  # reform target: promised limit at most 30 % of the legal one
@@ -121,6 +122,8 @@ def _check_item(
                     doc.problem(["process", "stages", index, "departments"], f"未知部门代码 {dept}")
                 )
     found += _stage_order_problems(doc)
+    for path, message in date_bound_problems(item["form"]):
+        found.append(doc.problem(["form", *path], message))
     try:
         Draft202012Validator.check_schema(item["form"])
     except SchemaError as error:

@@ -55,9 +55,7 @@ def test_the_demo_backfill_rate_of_items_with_pulled_fields_is_not_zero(
     fills = list(db.scalars(select(FieldFill)))
     assert fills, "the demo history recorded no shared field"
     tz = cases.calendar(db).tz
-    found = backfill.rates(
-        db, since=START - timedelta(days=40), until=START, period="month", tz=tz
-    )
+    found = backfill.rates(db, since=START - timedelta(days=40), until=START, period="month", tz=tz)
     pulled_items = {rate.item_code for rate in found if rate.pulled}
     items = {rate.item_code for rate in found}
     assert items and pulled_items == items, sorted(items - pulled_items)

@@ -17,7 +17,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
-from tongban.accounts.models import User
 from tongban.audit.service import SYSTEM, record
 from tongban.cases.enums import Stage, TaskOutcome
 from tongban.cases.models import Case, ResultDocument
@@ -27,6 +26,7 @@ from tongban.errors import Conflict
 from tongban.files.store import FileStore
 from tongban.licences import envelope, face, numbers, pades, pdf
 from tongban.licences.enums import Algorithm, HolderCodeType
+from tongban.licences.holders import holder_of
 from tongban.licences.models import Licence
 from tongban.licences.record import record_of
 from tongban.licences.setup import current
@@ -60,49 +60,6 @@ def _years_later(day: date, years: int) -> date:
     except ValueError:  # 29 February
         end = day.replace(year=day.year + years, day=28)
     return date.fromordinal(end.toordinal() - 1)
-
-
-def _business_code(session: Session, case: Case) -> tuple[str, str] | None:
-    """The credit code and name registered by a 营业执照 issued earlier in the same case
-    (a bundle: the later licences belong to the enterprise just registered)."""
-    query = select(Licence).where(
-        Licence.case_id == case.id, Licence.holder_code_type == HolderCodeType.credit_code
-    )
-    earlier = session.scalars(query.order_by(Licence.id)).first()
-    return (earlier.holder_code, earlier.holder_name) if earlier else None
-
-
-def _holder(
-    session: Session, case: Case, layout: str, serial: int, division: str
-) -> tuple[str, str, HolderCodeType]:
-    """(name, code, code type) of whom the licence is issued to."""
-    form = case.form_data
-    applicant = session.get_one(User, case.applicant_id)
-    name = str(form.get("enterprise_name") or form.get("trade_name") or "")
-    registered = _business_code(session, case)
-    if registered:
-        return registered[1], registered[0], HolderCodeType.credit_code
-    if layout == "business" and not form.get("credit_code"):
-        sole = "enterprise_name" not in form
-        code = numbers.new_credit_code(division=division, serial=serial, sole_trader=sole)
-        return (
-            name or str(form.get("applicant_name") or applicant.display_name),
-            code,
-            HolderCodeType.credit_code,
-        )
-    credit = form.get("credit_code") or (applicant.credit_code if name else None)
-    if credit:
-        return (
-            name or applicant.enterprise_name or applicant.display_name,
-            str(credit),
-            HolderCodeType.credit_code,
-        )
-    person = str(form.get("applicant_id_number") or applicant.id_number or "")
-    return (
-        str(form.get("applicant_name") or applicant.display_name),
-        person,
-        HolderCodeType.resident_id,
-    )
 
 
 def _signer(case: Case) -> str:
@@ -163,9 +120,17 @@ def issue_licence(
     )
     session.add(licence)
     session.flush()
-    name, code, code_type = _holder(session, case, kind.layout, licence.id, division)
-    licence.holder_name, licence.holder_code, licence.holder_code_type = name, code, code_type
-    credit = code if code_type == HolderCodeType.credit_code else None
+    holder = holder_of(
+        session,
+        case=case,
+        licence_name=kind.name,
+        layout=kind.layout,
+        serial=licence.id,
+        division=division,
+    )
+    licence.holder_name, licence.holder_code = holder.name, holder.code
+    licence.holder_code_type = holder.code_type
+    credit = holder.code if holder.code_type == HolderCodeType.credit_code else None
     licence.number = numbers.licence_number(
         kind,
         division=division,
@@ -175,7 +140,7 @@ def issue_licence(
         credit=credit,
     )
     _identify(session, licence, kind)
-    _sign_and_store(licence, case, item, store, kind.layout)
+    _sign_and_store(licence, case, item, store, kind.layout, holder.code_label)
     record(
         session,
         at=now,
@@ -229,7 +194,12 @@ def _identify(session: Session, licence: Licence, kind: LicenceType) -> None:
 
 
 def _sign_and_store(
-    licence: Licence, case: Case, item: dict[str, Any], store: FileStore, layout: str
+    licence: Licence,
+    case: Case,
+    item: dict[str, Any],
+    store: FileStore,
+    layout: str,
+    code_label: str,
 ) -> None:
     setup = current()
     shown = face.Face(
@@ -238,6 +208,7 @@ def _sign_and_store(
         holder_name=licence.holder_name,
         holder_code=licence.holder_code,
         holder_code_type=licence.holder_code_type,
+        holder_code_label=code_label,
         issuer_name=licence.issuer_name,
         issued_on=licence.issued_on,
         valid_until=licence.valid_until,

@@ -124,6 +124,7 @@ def _check_item(
     found += _stage_order_problems(doc)
     for path, message in date_bound_problems(item["form"]):
         found.append(doc.problem(["form", *path], message))
+    found += _once_problems(doc, sources)
     try:
         Draft202012Validator.check_schema(item["form"])
     except SchemaError as error:
@@ -151,6 +152,23 @@ def _check_item(
 
 
 INSTANT_STAGES = ("accept", "decide", "issue", "deliver")
+
+
+def _once_problems(doc: SourceDocument, sources: dict[str, dict[str, Any]] | None) -> list[Problem]:
+    """A fact used once is keyed by fields of the item's form, and checked against a
+    declared source field."""
+    found = []
+    properties = doc.data["form"].get("properties", {})
+    for index, once in enumerate(doc.data.get("once") or []):
+        for name in once["fields"]:
+            if name not in properties:
+                message = f"一次性使用的事实 {once['fact']} 的字段 {name} 不在表单中"
+                found.append(doc.problem(["once", index, "fields"], message))
+        code, _, field = str(once.get("source", "")).partition(".")
+        if once.get("source") and field not in (sources or {}).get(code, {}).get("fields", {}):
+            message = f"一次性使用的事实 {once['fact']} 的数据源字段 {once['source']} 未声明"
+            found.append(doc.problem(["once", index, "source"], message))
+    return found
 
 
 def _decision_problems(

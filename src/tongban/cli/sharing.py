@@ -31,7 +31,7 @@ def load_population(
     seed: int = sharing.DEMO_SEED,
 ) -> None:
     """The synthetic people and enterprises of the own-database sources (the demo accounts
-and the demo history's applicants among them), with a progress bar."""
+    and the demo history's applicants among them), with a progress bar."""
     accounts = population_accounts(accounts)
     with Progress(console=base.console, transient=True) as progress:
         bar = progress.add_task("共享数据（人口、企业）", total=people + enterprises)

@@ -32,6 +32,7 @@ from tongban.demo.handling import Handling, rate
 from tongban.demo.plans import APPLICANTS, Plan, Texts, plans_for
 from tongban.demo.samples import attach_materials, fill_form
 from tongban.demo.world import CaseClock, World
+from tongban.errors import Conflict
 from tongban.files.store import FileStore
 
 DEFAULT_CASES = 120
@@ -165,8 +166,22 @@ def _accept_time(world: World, plan: Plan, limit: int) -> datetime | None:
     return world.rng.choice(fits) if fits else None
 
 
+PICKS = 10  # tries at an item whose facts used once (a reserved name) are still free
+
+
 def _make_case(world: World, plan: Plan) -> Case:
-    code, applicant = _pick(world, plan)
+    for _attempt in range(PICKS):
+        code, applicant = _pick(world, plan)
+        try:
+            with world.session.begin_nested():
+                return _made(world, plan, code, applicant)
+        except Conflict as refused:
+            if refused.code != "already_used":
+                raise
+    raise RuntimeError("no demo item left whose facts used once are free")
+
+
+def _made(world: World, plan: Plan, code: str, applicant: User) -> Case:
     accept_at = None
     if plan.in_review:
         accept_at = _accept_time(world, plan, _review_limit(world.specs[code]) or 1)

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from tongban.audit.service import Actor
-from tongban.cases.models import Case, Material
+from tongban.cases.models import Case, Material, ResultDocument
 from tongban.errors import Conflict
 from tongban.files.store import FileStore
 
@@ -34,10 +34,15 @@ class LateUpload:
     uploaded: Callable[[Session, Case, Material, datetime], None]
 
 
+# (session, case, the result documents just issued, now): what the government issued flows
+# on (a 营业执照 into the enterprise register, a claimed fact marked used: ``sharing``)
+Issued = Callable[[Session, Case, "list[ResultDocument]", datetime], None]
+
 ACCEPTED: list[Moved] = []
 DECIDED: list[Moved] = []
 HOLDS: list[Hold] = []
 LATE_UPLOADS: list[LateUpload] = []
+ISSUED: list[Issued] = []
 
 
 def run(

@@ -22,6 +22,7 @@ from reportlab.pdfgen import canvas
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
+from tongban.cases.core import hooks
 from tongban.cases.models import Case, ResultDocument
 from tongban.files.store import FileStore
 
@@ -139,6 +140,8 @@ def issue_results(
                 valid_until=valid_until,
             )
         )
+    for hook in hooks.ISSUED:
+        hook(session, case, issued, now)
     return issued
 
 

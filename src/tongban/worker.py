@@ -30,6 +30,7 @@ from tongban.jobs import service as jobs
 from tongban.lenient import service as lenient
 from tongban.licences import tasks as licences
 from tongban.notifications import service as notifications
+from tongban.privacy import service as privacy
 from tongban.ratings import service as ratings
 from tongban.timeutil import utcnow
 from tongban.web.runtime import Runtime
@@ -70,6 +71,9 @@ def run_sweeps(runtime: Runtime, *, now: datetime) -> dict[str, list[str]]:
         checks = lenient.run_due_post_checks(session, now=now)
     with unit_of_work(runtime.sessions) as session:
         deficiencies = lenient.run_due_deficiencies(session, now=now, store=runtime.store)
+    purged = privacy.run_due_purge(
+        runtime.sessions, store=runtime.store, now=now, settings=runtime.settings
+    )
     with reading_session(runtime.sessions) as session:
         anchored = ANCHORING.run_due_anchor(session)
     return {
@@ -81,6 +85,7 @@ def run_sweeps(runtime: Runtime, *, now: datetime) -> dict[str, list[str]]:
         "ratings_invited": invited,
         "notifications_sent": sent,
         "audit_anchored": anchored,
+        "cases_purged": purged,
     }
 
 

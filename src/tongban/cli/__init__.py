@@ -4,7 +4,21 @@ from __future__ import annotations
 
 import typer
 
-from tongban.cli import audit, benefits, calendar, catalog, jobs, notify, rules, run, sharing, users
+from tongban.cli import (
+    audit,
+    benefits,
+    calendar,
+    catalog,
+    integration,
+    jobs,
+    keys,
+    notify,
+    retention,
+    rules,
+    run,
+    sharing,
+    users,
+)
 from tongban.licences import cli as licence
 from tongban.models import load_all
 
@@ -31,5 +45,9 @@ app.add_typer(benefits.app, name="benefits")
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(audit.app, name="audit")
 app.add_typer(rules.app, name="rules")
+app.add_typer(keys.app, name="keys")
+app.add_typer(retention.app, name="retention")
+app.add_typer(integration.clients, name="clients")
+app.add_typer(integration.webhooks, name="webhooks")
 
 __all__ = ["app"]

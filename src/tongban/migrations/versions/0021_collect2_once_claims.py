@@ -1,7 +1,7 @@
 """facts used once (一次性使用): a reserved company name, a birth certificate
 
-Revision ID: 0018_collect2_once_claims
-Revises: 0017_instant_rules
+Revision ID: 0021_collect2_once_claims
+Revises: 0020_pii_at_rest, 0019_perf_queue (main had two heads; this joins them)
 """
 
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ from alembic import op
 
 import tongban.db
 
-revision: str = "0018_collect2_once_claims"
-down_revision: str | None = "0017_instant_rules"
+revision: str = "0021_collect2_once_claims"
+down_revision: str | tuple[str, ...] | None = ("0020_pii_at_rest", "0019_perf_queue")
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

@@ -64,12 +64,11 @@ def _registered(session: Session, ref: str, value: str) -> str | None:
     source = sources_of(session).get(code)
     if source is None or source["connector"]["kind"] != "database":
         return None
-    query = select(SourceRecord.key, SourceRecord.data).where(
-        SourceRecord.source == code, SourceRecord.data[field].as_string() == value
-    )
-    for key, data in session.execute(query):
-        if data.get("status") != "注销":
-            return f"{source['name']} {key}"
+    # the records are sealed at rest (pii): compared here, not in SQL
+    query = select(SourceRecord.data).where(SourceRecord.source == code)
+    for data in session.scalars(query):
+        if data.get(field) == value and data.get("status") != "注销":
+            return f"{source['name']} {data.get('credit_code') or ''}".strip()
     return None
 
 

@@ -81,7 +81,7 @@ def test_cases_went_through_the_service_rules(db: Session, history: demo_history
 
 def test_ratings_mostly_good_a_few_bad_some_rectified(db: Session, tmp_path: Path) -> None:
     store = LocalFileStore(tmp_path / "files")
-    demo_history.load_history(db, store=store, count=60, seed=7, now=START)
+    demo_history.load_history(db, store=store, count=60, seed=8, now=START)
     rows = list(db.scalars(select(Rating)))
     good, bad = [r for r in rows if r.score >= 4], [r for r in rows if r.score <= 2]
     assert len(good) > len(rows) / 2 and 0 < len(bad) < len(good)

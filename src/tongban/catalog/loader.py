@@ -28,6 +28,7 @@ from tongban.catalog.policies import policy_problems
 from tongban.catalog.sources import FILE as SOURCES_FILE
 from tongban.catalog.sources import item_source_problems, source_problems
 from tongban.catalog.yamlsource import Problem, SourceDocument
+from tongban.forms.dates import schema_problems as date_bound_problems
 from tongban.rules import service as rules
 
 PROMISED_SHARE_WARNING = 0.3  # reform target: promised limit at most 30 % of the legal one
@@ -121,6 +122,9 @@ def _check_item(
                     doc.problem(["process", "stages", index, "departments"], f"未知部门代码 {dept}")
                 )
     found += _stage_order_problems(doc)
+    for path, message in date_bound_problems(item["form"]):
+        found.append(doc.problem(["form", *path], message))
+    found += _once_problems(doc, sources)
     try:
         Draft202012Validator.check_schema(item["form"])
     except SchemaError as error:
@@ -148,6 +152,23 @@ def _check_item(
 
 
 INSTANT_STAGES = ("accept", "decide", "issue", "deliver")
+
+
+def _once_problems(doc: SourceDocument, sources: dict[str, dict[str, Any]] | None) -> list[Problem]:
+    """A fact used once is keyed by fields of the item's form, and checked against a
+    declared source field."""
+    found = []
+    properties = doc.data["form"].get("properties", {})
+    for index, once in enumerate(doc.data.get("once") or []):
+        for name in once["fields"]:
+            if name not in properties:
+                message = f"一次性使用的事实 {once['fact']} 的字段 {name} 不在表单中"
+                found.append(doc.problem(["once", index, "fields"], message))
+        code, _, field = str(once.get("source", "")).partition(".")
+        if once.get("source") and field not in (sources or {}).get(code, {}).get("fields", {}):
+            message = f"一次性使用的事实 {once['fact']} 的数据源字段 {once['source']} 未声明"
+            found.append(doc.problem(["once", index, "source"], message))
+    return found
 
 
 def _decision_problems(

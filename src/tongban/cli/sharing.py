@@ -4,7 +4,7 @@ of the own-database sources; the demo loads it once through ``load_population``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import yaml
@@ -12,6 +12,7 @@ from rich.progress import Progress
 
 from tongban.cli import base
 from tongban.db import unit_of_work
+from tongban.demo.users import population_accounts
 from tongban.migrate import upgrade
 from tongban.sharing import service as sharing
 from tongban.timeutil import utcnow
@@ -24,12 +25,14 @@ app = typer.Typer(
 
 def load_population(
     runtime: Runtime,
-    accounts: list[dict[str, object]],
+    accounts: list[dict[str, Any]],
     people: int,
     enterprises: int,
     seed: int = sharing.DEMO_SEED,
 ) -> None:
-    """The synthetic people and enterprises of the own-database sources, with a progress bar."""
+    """The synthetic people and enterprises of the own-database sources (the demo accounts
+    and the demo history's applicants among them), with a progress bar."""
+    accounts = population_accounts(accounts)
     with Progress(console=base.console, transient=True) as progress:
         bar = progress.add_task("共享数据（人口、企业）", total=people + enterprises)
         with unit_of_work(runtime.sessions) as session:
@@ -46,7 +49,7 @@ def load_population(
     base.console.print(f"共享数据已生成：{summary}")
 
 
-def load_demo_population(runtime: Runtime, accounts: list[dict[str, object]]) -> None:
+def load_demo_population(runtime: Runtime, accounts: list[dict[str, Any]]) -> None:
     """The demo's population, unless the database already holds one (the demo loads twice
     without replacing what pulls and profiles refer to)."""
     with unit_of_work(runtime.sessions) as session:

@@ -36,8 +36,8 @@ class Handling:
 
     def run(self, accept_at: datetime | None) -> None:
         plan, case, session = self.plan, self.case, self.session
-        if plan == Plan.waiting:
-            return
+        if plan == Plan.waiting or case.state != "submitted":
+            return  # waiting, or decided at receipt by the rules of instant approval (秒批)
         if plan == Plan.withdrawn:
             now = self.clock.later(self.rng.uniform(0.5, 6))
             cases.withdraw_case(session, case_id=case.id, user=self.applicant, now=now)

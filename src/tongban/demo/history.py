@@ -24,6 +24,7 @@ from tongban.accounts.enums import Role, UserKind
 from tongban.accounts.models import User
 from tongban.accounts.schemas import ApplicantCreate
 from tongban.cases import service as cases
+from tongban.cases.core import prefill
 from tongban.cases.enums import Channel
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
@@ -31,6 +32,7 @@ from tongban.demo.handling import Handling, rate
 from tongban.demo.plans import APPLICANTS, Plan, Texts, plans_for
 from tongban.demo.samples import attach_materials, fill_form
 from tongban.demo.world import CaseClock, World
+from tongban.errors import Conflict
 from tongban.files.store import FileStore
 
 DEFAULT_CASES = 120
@@ -164,8 +166,22 @@ def _accept_time(world: World, plan: Plan, limit: int) -> datetime | None:
     return world.rng.choice(fits) if fits else None
 
 
+PICKS = 10  # tries at an item whose facts used once (a reserved name) are still free
+
+
 def _make_case(world: World, plan: Plan) -> Case:
-    code, applicant = _pick(world, plan)
+    for _attempt in range(PICKS):
+        code, applicant = _pick(world, plan)
+        try:
+            with world.session.begin_nested():
+                return _made(world, plan, code, applicant)
+        except Conflict as refused:
+            if refused.code != "already_used":
+                raise
+    raise RuntimeError("no demo item left whose facts used once are free")
+
+
+def _made(world: World, plan: Plan, code: str, applicant: User) -> Case:
     accept_at = None
     if plan.in_review:
         accept_at = _accept_time(world, plan, _review_limit(world.specs[code]) or 1)
@@ -188,9 +204,25 @@ def _channel(moment: datetime) -> Channel:
     return _CHANNEL_MIX[int(moment.timestamp()) // 60 % len(_CHANNEL_MIX)]
 
 
+def _pulled(world: World, code: str, applicant: User, now: datetime) -> dict[str, Any]:
+    """What the shared sources fill and lock on this applicant's form (the population
+    register's name and ID number, the enterprise register's data): a demo applicant types
+    only what no source holds, as a real one does."""
+    request = prefill.FillRequest(
+        applicant=applicant,
+        actor=applicant,
+        spec=world.specs[code],
+        answers={},
+        case=None,
+        now=now,
+    )
+    found = prefill.prefill(world.session, request)
+    return {name: filled.value for name, filled in found.locked().items()}
+
+
 def _submitted(world: World, code: str, applicant: User, clock: CaseClock) -> Case:
     session = world.session
-    answers = Texts.answers(applicant)
+    answers = {**Texts.answers(applicant), **_pulled(world, code, applicant, clock.now)}
     case = cases.create_case(
         session,
         applicant=applicant,

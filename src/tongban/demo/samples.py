@@ -6,7 +6,7 @@ tests use them to fill in applications through the real service layer.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -63,9 +63,22 @@ def _string(name: str, spec: dict[str, Any]) -> str:
     if "pattern" in spec:
         return next(v for v in _PATTERNED if re.search(spec["pattern"], v))
     if spec.get("format") == "date":
-        return "2025-09-01"
+        return _sample_date(spec)
     text = "福州市鼓楼区五四路1号" if "address" in name else "测试内容"
     return text + "样" * max(0, int(spec.get("minLength", 0)) - len(text))
+
+
+def _sample_date(spec: dict[str, Any]) -> str:
+    """A past day for dates of what has happened; for dates that may not be in the past
+    (``x-not-before``: a planned start, and its end a month later), a day ahead of any
+    clock the demo or a test runs on."""
+    if spec.get("x-not-after") == "today":
+        return "2025-08-01"  # before any day the demo history or a test submits on
+    bound = spec.get("x-not-before")
+    if bound is None:
+        return "2025-09-01"
+    ahead = 30 if bound == "today" else 60
+    return (date.today() + timedelta(days=ahead)).isoformat()
 
 
 def _value(name: str, spec: dict[str, Any]) -> Any:

@@ -34,3 +34,14 @@ def logins_table(entries: list[dict[str, Any]]) -> str:
     for entry in entries:
         lines.append(f"  {entry['username']:<16} {entry['password']:<12} {entry.get('note', '')}")
     return "\n".join(lines)
+
+
+def population_accounts(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Everyone the synthetic population must hold with their own data: the accounts of
+    the users file and the applicants of the demo history (``plans.APPLICANTS``), once
+    each, so that every demo case's applicant is found in the population register and
+    every demo enterprise in the enterprise register."""
+    from tongban.demo.plans import APPLICANTS
+
+    known = {entry["username"] for entry in entries}
+    return [*entries, *(entry for entry in APPLICANTS if entry["username"] not in known)]

@@ -14,15 +14,18 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 
-from tongban import identifiers
+from tongban import identifiers, timefmt
 from tongban.errors import InvalidInput
+from tongban.forms import dates
 from tongban.forms.reasons import reason_of
+from tongban.timeutil import utcnow
 
 MAX_NUMBER = 2**53 - 1  # the largest integer a JavaScript client reads back exactly
 DEFAULT_MAX_LENGTH = 2000  # characters, for text fields whose schema sets no maxLength
@@ -116,11 +119,18 @@ def _extra_problem(prop: dict[str, Any], value: Any) -> tuple[str, str] | None:
 _SHAPE_KEYWORDS = {"pattern", "format", "minLength", "maxLength"}
 
 
-def problems(schema: dict[str, Any], data: dict[str, Any]) -> list[Problem]:
-    """Every problem of the form at once (never just the first), one per field."""
+def problems(
+    schema: dict[str, Any], data: dict[str, Any], *, today: date | None = None
+) -> list[Problem]:
+    """Every problem of the form at once (never just the first), one per field; dates are
+    held to their bounds (``dates``: no birth after ``today``, the applicant's day in the
+    configured zone by default)."""
     data = normalised(schema, data)
     by_field: dict[str, Problem] = {}
     extras: dict[str, Problem] = {}
+    day = today or timefmt.local(utcnow()).date()
+    for path, zh, en in dates.problems(schema, fields(schema, data), data, today=day):
+        extras[".".join(map(str, path))] = _problem(schema, path, zh, en)
     owned: set[str] = set()  # identifier fields: their own check owns the shape
     for path, prop, value in fields(schema, data):
         field = ".".join(map(str, path))

@@ -31,6 +31,7 @@ class Face:
     issued_on: date
     valid_until: date | None
     signer: str
+    holder_code_label: str = ""  # what the code is, when not the code type's own name
 
 
 def chinese(day: date | None) -> str:
@@ -101,7 +102,10 @@ def general(face: Face, form: dict[str, Any], schema: dict[str, Any]) -> list[tu
     """Any other licence: the holder, then the item's answers under their form titles."""
     rows = [
         ("持证主体", face.holder_name),
-        (HOLDER_CODE_NAMES_ZH[face.holder_code_type], face.holder_code),
+        (
+            face.holder_code_label or HOLDER_CODE_NAMES_ZH[face.holder_code_type],
+            face.holder_code,
+        ),
     ]
     used = {"enterprise_name", "credit_code", "trade_name"}
     for name, spec in schema.get("properties", {}).items():

@@ -13,6 +13,7 @@ instant approval, the issuing stage, proactive grants.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -21,7 +22,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
-from tongban.accounts.models import User
 from tongban.audit.service import SYSTEM, record
 from tongban.cases.core import hooks
 from tongban.cases.enums import Stage, TaskOutcome
@@ -32,6 +32,7 @@ from tongban.errors import Conflict
 from tongban.files.store import FileStore
 from tongban.licences import envelope, face, numbers, printing
 from tongban.licences.enums import HolderCodeType
+from tongban.licences.holders import holder_of
 from tongban.licences.models import RECORD_FACE_APART, Licence
 from tongban.licences.record import record_of
 from tongban.licences.setup import current
@@ -66,49 +67,6 @@ def _years_later(day: date, years: int) -> date:
     except ValueError:  # 29 February
         end = day.replace(year=day.year + years, day=28)
     return date.fromordinal(end.toordinal() - 1)
-
-
-def _business_code(session: Session, case: Case) -> tuple[str, str] | None:
-    """The credit code and name registered by a 营业执照 issued earlier in the same case
-    (a bundle: the later licences belong to the enterprise just registered)."""
-    query = select(Licence).where(
-        Licence.case_id == case.id, Licence.holder_code_type == HolderCodeType.credit_code
-    )
-    earlier = session.scalars(query.order_by(Licence.id)).first()
-    return (earlier.holder_code, earlier.holder_name) if earlier else None
-
-
-def _holder(
-    session: Session, case: Case, layout: str, serial: int, division: str
-) -> tuple[str, str, HolderCodeType]:
-    """(name, code, code type) of whom the licence is issued to."""
-    form = case.form_data
-    applicant = session.get_one(User, case.applicant_id)
-    name = str(form.get("enterprise_name") or form.get("trade_name") or "")
-    registered = _business_code(session, case)
-    if registered:
-        return registered[1], registered[0], HolderCodeType.credit_code
-    if layout == "business" and not form.get("credit_code"):
-        sole = "enterprise_name" not in form
-        code = numbers.new_credit_code(division=division, serial=serial, sole_trader=sole)
-        return (
-            name or str(form.get("applicant_name") or applicant.display_name),
-            code,
-            HolderCodeType.credit_code,
-        )
-    credit = form.get("credit_code") or (applicant.credit_code if name else None)
-    if credit:
-        return (
-            name or applicant.enterprise_name or applicant.display_name,
-            str(credit),
-            HolderCodeType.credit_code,
-        )
-    person = str(form.get("applicant_id_number") or applicant.id_number or "")
-    return (
-        str(form.get("applicant_name") or applicant.display_name),
-        person,
-        HolderCodeType.resident_id,
-    )
 
 
 def _signer(case: Case) -> str:
@@ -170,9 +128,17 @@ def issue_licence(
     )
     session.add(licence)
     session.flush()
-    name, code, code_type = _holder(session, case, kind.layout, licence.id, division)
-    licence.holder_name, licence.holder_code, licence.holder_code_type = name, code, code_type
-    credit = code if code_type == HolderCodeType.credit_code else None
+    holder = holder_of(
+        session,
+        case=case,
+        licence_name=kind.name,
+        layout=kind.layout,
+        serial=licence.id,
+        division=division,
+    )
+    licence.holder_name, licence.holder_code = holder.name, holder.code
+    licence.holder_code_type = holder.code_type
+    credit = holder.code if holder.code_type == HolderCodeType.credit_code else None
     licence.number = numbers.licence_number(
         kind,
         division=division,
@@ -186,7 +152,7 @@ def issue_licence(
     if condition is not None:  # 附条件: signed with the record, printed on the face
         until = condition.until.isoformat()
         licence.condition = {"zh": condition.text_zh, "en": condition.text_en, "until": until}
-    _sign_record(licence, case, item, kind.layout)
+    _sign_record(licence, case, item, kind.layout, holder.code_label)
     printing.ask(session, licence=licence, now=now)
     record(
         session,
@@ -240,11 +206,13 @@ def _identify(session: Session, licence: Licence, kind: LicenceType) -> None:
     )
 
 
-def _sign_record(licence: Licence, case: Case, item: dict[str, Any], layout: str) -> None:
+def _sign_record(
+    licence: Licence, case: Case, item: dict[str, Any], layout: str, code_label: str
+) -> None:
     """Sign the record: the metadata and the rows the face will print (the face's own
     hash is signed when the worker prints it)."""
     setup = current()
-    shown = printing.face_of(licence, signer=_signer(case))
+    shown = replace(printing.face_of(licence, signer=_signer(case)), holder_code_label=code_label)
     form = case.form_data
     if layout == "business":
         rows = face.business(shown, form)

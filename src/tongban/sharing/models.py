@@ -64,3 +64,22 @@ class FieldFill(Base):
     source: Mapped[str] = mapped_column(String(40))
     state: Mapped[str] = mapped_column(String(10))
     reason: Mapped[str | None] = mapped_column(String(20))
+
+
+class OnceClaim(Base):
+    """A fact that may serve one application only (一次性使用), held by the case that
+    used it: a reserved company name founds one company, a birth certificate registers one
+    child. ``fact`` and ``key`` come from the item's ``once`` declaration and the form's
+    values; ``used_at`` is set when the case's results were issued. A case that ended
+    without its result (rejected, refused, withdrawn, terminated) leaves the fact to the
+    next case. The unique key makes two cases at once claim it only once."""
+
+    __tablename__ = "once_claims"
+    __table_args__ = (UniqueConstraint("fact", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fact: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(300))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from tongban.audit.service import Actor
-from tongban.cases.models import Case, Material, Task
+from tongban.cases.models import Case, Material, ResultDocument, Task
 from tongban.errors import Conflict
 from tongban.files.store import FileStore
 
@@ -57,6 +57,10 @@ class LateUpload:
     uploaded: Callable[[Session, Case, Material, datetime], None]
 
 
+# (session, case, the result documents just issued, now): what the government issued flows
+# on (a 营业执照 into the enterprise register, a claimed fact marked used: ``sharing``)
+Issued = Callable[[Session, Case, "list[ResultDocument]", datetime], None]
+
 ACCEPTED: list[Moved] = []
 DECIDED: list[Moved] = []
 HOLDS: list[Hold] = []
@@ -66,6 +70,7 @@ HANDOVERS: list[Handover] = []  # the window's pickup code (取件码)
 DELIVERED: list[Delivered] = []  # a posted result goes to the courier
 LATE_UPLOADS: list[LateUpload] = []
 TASK_OPENED: list[Opened] = []
+ISSUED: list[Issued] = []
 
 
 def run(

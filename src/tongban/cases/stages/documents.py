@@ -22,6 +22,7 @@ from reportlab.pdfgen import canvas
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
+from tongban.cases.core import hooks
 from tongban.cases.models import Case, ResultDocument
 from tongban.files.store import FileStore
 
@@ -85,10 +86,17 @@ def file_name(case_number: str, document: ResultDocument) -> str:
 
 
 def _holder(case: Case) -> str:
+    """Whom a result document names: the operator the form names, else the child it is
+    about (a newborn's 户口页, 预防接种证), else the applicant (never the agent over them;
+    the e-licences follow the same rule, ``licences/holders.py``)."""
     data = case.form_data
-    return str(
-        data.get("enterprise_name") or data.get("applicant_name") or data.get("child_name") or ""
-    )
+    named = ("enterprise_name", "trade_name", "child_name", "applicant_name")
+    return str(next((data[name] for name in named if data.get(name)), ""))
+
+
+def _applicant(case: Case) -> str:
+    data = case.form_data
+    return str(data.get("enterprise_name") or data.get("applicant_name") or "")
 
 
 def _store(session: Session, case: Case, store: FileStore, **fields: Any) -> ResultDocument:
@@ -132,6 +140,8 @@ def issue_results(
                 valid_until=valid_until,
             )
         )
+    for hook in hooks.ISSUED:
+        hook(session, case, issued, now)
     return issued
 
 
@@ -173,7 +183,7 @@ def issue_refusal(
     """不予行政许可决定书: reasons and the right to review or sue (行政许可法 art. 38)."""
     lines = [
         ("办件编号", case.number),
-        ("申请人", _holder(case)),
+        ("申请人", _applicant(case)),
         ("申请事项", spec["name"]),
         ("决定日期", _date(now)),
         ("不予许可理由", reasons),

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from tongban import timefmt
 from tongban.accounts import authorisations
 from tongban.accounts.enums import Role
 from tongban.accounts.models import Authorisation, User
@@ -365,7 +366,7 @@ def check_complete(session: Session, *, case: Case, now: datetime) -> None:
     Submission, resubmission and the review page all ask this one question.
     """
     spec = definition.spec_of(session, case)
-    found = formcheck.problems(spec["form"], case.form_data)
+    found = formcheck.problems(spec["form"], case.form_data, today=timefmt.local(now).date())
     if case.delivery == "mail":
         found += postal.problems(case.postal)
     found += provision.problems(provision.resolve(session, case=case, now=now))

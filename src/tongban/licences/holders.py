@@ -1,0 +1,149 @@
+"""Who a licence is issued to (持证主体, GB/T 36903), one rule for every licence type.
+
+A licence belongs to the subject the application is about, never to whoever typed it in
+(the agent, 经办人, or the account that applied):
+
+- an **operator** licence (营业执照, 食品经营许可证 … the licences of a business) belongs to
+  the operator the form names (``enterprise_name``, a sole trader's ``trade_name``), under
+  its unified social credit code: the one registered by a 营业执照 earlier in the same case
+  (一件事), else the form's ``credit_code``, else the applying account's own when the form
+  names the account's own enterprise; a 营业执照 being registered gets a new code. An
+  operator the form names without any code known is an individual operator (个人经营者):
+  the licence carries the operator's name and the responsible person's ID number, as the
+  national formats allow ("社会信用代码（身份证号码）");
+- a **person** licence (居民身份证, 执业证书 …) belongs to the person the form names
+  (``applicant_name``, ``applicant_id_number``), the account's own identity only when the
+  form has none;
+- a **newborn** licence (出生医学证明, a newborn's 社会保障卡) belongs to the child the form
+  names (``child_name``); a newborn has no ID number of its own yet, so the code is the
+  mother's (else the father's) and the face says so (监护人公民身份号码).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tongban.accounts.models import User
+from tongban.cases.models import Case
+from tongban.licences import numbers
+from tongban.licences.enums import HOLDER_CODE_NAMES_ZH, HolderCodeType
+from tongban.licences.models import Licence
+
+HolderKind = Literal["operator", "person", "newborn"]
+OPERATOR_LICENCES = frozenset(
+    {
+        "营业执照",
+        "食品经营许可证",
+        "食品生产许可证",
+        "药品经营许可证",
+        "排污许可证",
+        "道路运输经营许可证",
+        "建筑垃圾运输处置备案凭证",
+        "建筑工程施工许可证",
+        "建设工程规划许可证",
+        "公共场所卫生许可证",
+        "清税证明",
+        "道路运输证",
+    }
+)
+NEWBORN_LICENCES = frozenset({"出生医学证明", "社会保障卡"})
+GUARDIAN_CODE_ZH = "监护人公民身份号码"
+
+
+@dataclass(frozen=True)
+class Holder:
+    """The holder's name, code and code type, and what the face calls the code."""
+
+    name: str
+    code: str
+    code_type: HolderCodeType
+    code_label: str
+
+
+def holder_kind(licence_name: str, form: dict[str, Any]) -> HolderKind:
+    """Which rule names the holder of a licence named ``licence_name``."""
+    if licence_name in OPERATOR_LICENCES:
+        return "operator"
+    if licence_name in NEWBORN_LICENCES and form.get("child_name"):
+        return "newborn"
+    return "person"
+
+
+def _text(form: dict[str, Any], *names: str) -> str:
+    return next((str(form[n]).strip() for n in names if form.get(n)), "")
+
+
+def _registered_here(session: Session, case: Case) -> Licence | None:
+    """A 营业执照 issued earlier in the same case (a bundle: the later licences belong to
+    the enterprise it registered)."""
+    query = select(Licence).where(
+        Licence.case_id == case.id, Licence.holder_code_type == HolderCodeType.credit_code
+    )
+    return session.scalars(query.order_by(Licence.id)).first()
+
+
+def _person(form: dict[str, Any], applicant: User) -> Holder:
+    return Holder(
+        name=_text(form, "applicant_name") or applicant.display_name,
+        code=_text(form, "applicant_id_number") or applicant.id_number or "",
+        code_type=HolderCodeType.resident_id,
+        code_label=HOLDER_CODE_NAMES_ZH[HolderCodeType.resident_id],
+    )
+
+
+def _credit(name: str, code: str) -> Holder:
+    kind = HolderCodeType.credit_code
+    return Holder(name=name, code=code, code_type=kind, code_label=HOLDER_CODE_NAMES_ZH[kind])
+
+
+def _operator(
+    session: Session, case: Case, applicant: User, *, registering: bool, serial: int, division: str
+) -> Holder:
+    form = case.form_data
+    name = _text(form, "enterprise_name", "trade_name")
+    earlier = _registered_here(session, case)
+    if earlier is not None:
+        return _credit(earlier.holder_name, earlier.holder_code)
+    if registering and not form.get("credit_code"):
+        sole = "enterprise_name" not in form
+        code = numbers.new_credit_code(division=division, serial=serial, sole_trader=sole)
+        return _credit(name or _person(form, applicant).name, code)
+    code = _text(form, "credit_code")
+    if not code and applicant.credit_code and name == (applicant.enterprise_name or ""):
+        code = applicant.credit_code
+    if code:
+        return _credit(name or applicant.enterprise_name or "", code)
+    person = _person(form, applicant)
+    return Holder(name or person.name, person.code, person.code_type, person.code_label)
+
+
+def _newborn(form: dict[str, Any], applicant: User) -> Holder:
+    guardian = _text(form, "mother_id_number", "father_id_number", "applicant_id_number")
+    return Holder(
+        name=_text(form, "child_name"),
+        code=guardian or applicant.id_number or "",
+        code_type=HolderCodeType.resident_id,
+        code_label=GUARDIAN_CODE_ZH,
+    )
+
+
+def holder_of(
+    session: Session, *, case: Case, licence_name: str, layout: str, serial: int, division: str
+) -> Holder:
+    """The holder of the licence named ``licence_name`` issued on ``case`` (see the module
+    docstring); ``serial`` and ``division`` make a new credit code for a registration."""
+    form = case.form_data
+    applicant = session.get_one(User, case.applicant_id)
+    kind = holder_kind(licence_name, form)
+    if kind == "operator":
+        registering = layout == "business"
+        return _operator(
+            session, case, applicant, registering=registering, serial=serial, division=division
+        )
+    if kind == "newborn":
+        return _newborn(form, applicant)
+    return _person(form, applicant)

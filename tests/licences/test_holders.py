@@ -1,0 +1,139 @@
+"""Every licence type names its real holder: the operator the form names (under its
+credit code), the person the form names, or the newborn, never the agent who typed it in
+or the account that applied (a 食品经营许可证 applied for by a person for a shop printed
+the person's name)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.conftest import START
+from tests.factories import API, entry
+from tongban.cases import service as cases
+from tongban.cases.models import Case
+from tongban.demo.samples import fill_form
+from tongban.files.store import LocalFileStore
+from tongban.identifiers import make_credit_code, make_resident_id, validate_credit_code
+from tongban.licences.holders import OPERATOR_LICENCES, holder_kind
+from tongban.licences.issuing import issue_licence
+
+ROOT = Path(__file__).resolve().parents[2]
+OPERATOR = "福州恒泰持证测试有限公司"
+OPERATOR_CODE = make_credit_code("350103", "MA35HT01")
+PERSON = "陈持证"
+PERSON_ID = make_resident_id("350104", date(1990, 3, 8), 211)
+CHILD = "林小满"
+MOTHER_ID = make_resident_id("350105", date(1993, 6, 1), 402)
+
+
+def _yaml(code: str) -> dict[str, Any]:
+    return dict(yaml.safe_load((ROOT / "catalog" / "items" / f"{code}.yaml").read_text("utf-8")))
+
+
+def _licence_items() -> list[tuple[str, str]]:
+    found = []
+    for path in sorted((ROOT / "catalog" / "items").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text("utf-8"))
+        if data["result"]["kind"] == "licence":
+            found.append((data["code"], data["result"]["name"]))
+    return found
+
+
+def _issue(
+    client: TestClient,
+    db: Session,
+    headers: dict[str, str],
+    code: str,
+    answers: dict[str, Any],
+    tmp: Path,
+) -> Any:
+    spec = entry(client, code)
+    form = {**fill_form(spec["form"]), **answers}
+    form = {k: v for k, v in form.items() if v is not None}
+    created = client.post(f"{API}/cases", json={"code": code, "form_data": form}, headers=headers)
+    assert created.status_code == 201, created.text
+    case = db.scalars(select(Case).where(Case.number == created.json()["number"])).one()
+    store = LocalFileStore(tmp)
+    item = cases.spec_of(db, case)["items"][0]
+    return issue_licence(db, case=case, item=item, document=None, store=store, now=START)
+
+
+def _answers(form: dict[str, Any]) -> dict[str, Any]:
+    props = form["properties"]
+    answers: dict[str, Any] = {}
+    for name, value in (
+        ("enterprise_name", OPERATOR),
+        ("trade_name", OPERATOR),
+        ("credit_code", OPERATOR_CODE),
+        ("applicant_name", PERSON),
+        ("applicant_id_number", PERSON_ID),
+        ("child_name", CHILD),
+        ("mother_id_number", MOTHER_ID),
+    ):
+        if name in props:
+            answers[name] = value
+    return answers
+
+
+@pytest.mark.parametrize(("code", "licence_name"), _licence_items())
+def test_each_licence_type_prints_its_real_holder_and_code(
+    client: TestClient,
+    db: Session,
+    as_user: Any,
+    tmp_path: Path,
+    code: str,
+    licence_name: str,
+) -> None:
+    spec = entry(client, code)
+    answers = _answers(spec["form"])
+    subjects = _yaml(code)["subject"]
+    applicant = "minfeng" if "person" not in subjects else "zhangsan"  # never the holder
+    licence = _issue(client, db, as_user(applicant), code, answers, tmp_path)
+    kind = holder_kind(licence_name, answers)
+    rows = dict(licence.fields["rows"])
+    shown = list(rows.values())
+    if kind == "operator":
+        assert licence.holder_name == OPERATOR, (code, licence.holder_name)
+        assert licence.holder_code_type == "credit_code"
+        if spec["code"] in ("3501-SCJG-001", "3501-SCJG-003"):  # registered now: a new code
+            validate_credit_code(licence.holder_code)
+            assert licence.holder_code != OPERATOR_CODE
+        else:
+            assert licence.holder_code == OPERATOR_CODE
+    elif kind == "newborn":
+        assert (licence.holder_name, licence.holder_code) == (CHILD, MOTHER_ID)
+        assert rows["监护人公民身份号码"] == MOTHER_ID
+    else:
+        assert (licence.holder_name, licence.holder_code) == (PERSON, PERSON_ID)
+        assert licence.holder_code_type == "resident_id"
+    assert licence.holder_name in shown
+    assert licence.holder_code in shown or licence.number == licence.holder_code
+    for agent in ("张三", "王五", "福州闽丰餐饮管理有限公司"):
+        assert agent not in shown, (code, agent, rows)
+
+
+def test_a_person_applying_for_a_shop_gets_the_shops_licence_not_their_own(
+    client: TestClient, db: Session, as_user: Any, tmp_path: Path
+) -> None:
+    """The fault as found: 食品经营许可证 applied for by a person for a shop with no credit
+    code on the form printed the person (the agent) as 经营者."""
+    answers = {"enterprise_name": OPERATOR, "credit_code": None, "applicant_name": "张三"}
+    licence = _issue(client, db, as_user("zhangsan"), "3501-SCJG-002", answers, tmp_path)
+    rows = dict(licence.fields["rows"])
+    assert licence.holder_name == OPERATOR == rows["经营者名称"]
+    assert rows["社会信用代码（身份证号码）"] == licence.holder_code
+
+
+def test_every_licence_type_of_the_catalog_has_a_holder_rule() -> None:
+    names = {name for _code, name in _licence_items()}
+    operators = {name for name in names if holder_kind(name, {}) == "operator"}
+    assert operators <= OPERATOR_LICENCES
+    assert {"营业执照", "食品经营许可证", "排污许可证", "清税证明"} <= operators

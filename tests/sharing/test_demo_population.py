@@ -1,0 +1,61 @@
+"""The demo's people are in its population: every applicant of the demo history resolves
+in the population register (and its enterprises in the enterprise register), so the
+backfill rate of the demo's items is not zero for want of records."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.conftest import START
+from tests.sharing.conftest import ACCOUNTS
+from tongban.accounts.models import User
+from tongban.cases import service as cases
+from tongban.cases.models import Case
+from tongban.demo import history as demo_history
+from tongban.demo.users import population_accounts
+from tongban.files.store import LocalFileStore
+from tongban.sharing import backfill
+from tongban.sharing import service as sharing
+from tongban.sharing.models import FieldFill
+
+
+def _demo(db: Session, tmp_path: Path, count: int = 40) -> None:
+    accounts = population_accounts(ACCOUNTS)
+    sharing.load_synthetic(db, now=START, accounts=accounts, people=120, enterprises=30)
+    store = LocalFileStore(tmp_path / "files")
+    demo_history.load_history(db, store=store, count=count, seed=7, now=START)
+    db.flush()
+
+
+def test_every_demo_applicant_is_in_the_population_and_its_enterprise_registered(
+    db: Session, tmp_path: Path
+) -> None:
+    _demo(db, tmp_path)
+    applicants = {case.applicant_id for case in db.scalars(select(Case))}
+    assert len(applicants) > 3
+    for user in (db.get_one(User, user_id) for user_id in applicants):
+        person = sharing.lookup(db, code="population", key=user.id_number or "")
+        assert person.record is not None, user.username
+        assert person.record["name"] == user.display_name
+        if user.credit_code:
+            firm = sharing.lookup(db, code="enterprise_register", key=user.credit_code)
+            assert firm.record is not None, user.username
+            assert firm.record["name"] == user.enterprise_name
+            assert firm.record["legal_rep_id_number"] == user.id_number
+
+
+def test_the_demo_backfill_rate_of_items_with_pulled_fields_is_not_zero(
+    db: Session, tmp_path: Path
+) -> None:
+    _demo(db, tmp_path)
+    fills = list(db.scalars(select(FieldFill)))
+    assert fills, "the demo history recorded no shared field"
+    tz = cases.calendar(db).tz
+    found = backfill.rates(db, since=START - timedelta(days=40), until=START, period="month", tz=tz)
+    pulled_items = {rate.item_code for rate in found if rate.pulled}
+    items = {rate.item_code for rate in found}
+    assert items and pulled_items == items, sorted(items - pulled_items)

@@ -172,6 +172,11 @@ class Settings(BaseSettings):
         gt=0,
         description="How long a worker's claim on a job lasts; a job whose worker died runs again after it (seconds).",
     )
+    job_retention_days: float = Field(
+        30.0,
+        gt=0,
+        description="Days a done job is kept before the worker's sweep deletes it (failed jobs stay until an operator acts).",
+    )
     warning_share: float = Field(
         2 / 3,
         gt=0,

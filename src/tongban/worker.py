@@ -70,6 +70,9 @@ def run_sweeps(runtime: Runtime, *, now: datetime) -> dict[str, list[str]]:
         checks = lenient.run_due_post_checks(session, now=now)
     with unit_of_work(runtime.sessions) as session:
         deficiencies = lenient.run_due_deficiencies(session, now=now, store=runtime.store)
+    with unit_of_work(runtime.sessions) as session:
+        retention = timedelta(days=runtime.settings.job_retention_days)
+        purged = jobs.purge_done(session, now=now, retention=retention)
     with reading_session(runtime.sessions) as session:
         anchored = ANCHORING.run_due_anchor(session)
     return {
@@ -81,6 +84,7 @@ def run_sweeps(runtime: Runtime, *, now: datetime) -> dict[str, list[str]]:
         "ratings_invited": invited,
         "notifications_sent": sent,
         "audit_anchored": anchored,
+        "jobs_purged": [str(purged)] if purged else [],
     }
 
 

@@ -177,6 +177,11 @@ class Settings(BaseSettings):
         gt=0,
         description="Days a done job is kept before the worker's sweep deletes it (failed jobs stay until an operator acts).",
     )
+    metrics_refresh_minutes: float = Field(
+        10.0,
+        gt=0,
+        description="How often the worker rewrites today's and yesterday's reform figures (metric_days), in minutes; the day is closed just after local midnight as well.",
+    )
     warning_share: float = Field(
         2 / 3,
         gt=0,

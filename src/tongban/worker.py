@@ -31,6 +31,7 @@ from tongban.lenient import service as lenient
 from tongban.licences import tasks as licences
 from tongban.notifications import service as notifications
 from tongban.ratings import service as ratings
+from tongban.supervision import tasks as metrics
 from tongban.timeutil import utcnow
 from tongban.web.runtime import Runtime
 
@@ -73,6 +74,10 @@ def run_sweeps(runtime: Runtime, *, now: datetime) -> dict[str, list[str]]:
     with unit_of_work(runtime.sessions) as session:
         retention = timedelta(days=runtime.settings.job_retention_days)
         purged = jobs.purge_done(session, now=now, retention=retention)
+        settings = runtime.settings
+        metrics.ensure_refresh(
+            session, now=now, tz=settings.timezone, minutes=settings.metrics_refresh_minutes
+        )
     with reading_session(runtime.sessions) as session:
         anchored = ANCHORING.run_due_anchor(session)
     return {

@@ -9,41 +9,28 @@ import math
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import START
+from tests.supervision.conftest import FIRST, TODAY, TZ, load_month
 from tongban.cases.core import clocks
 from tongban.cases.core.queries import working_time
 from tongban.cases.enums import CaseState, Channel, ClockKind, TaskState
 from tongban.cases.models import Case, CorrectionRequest, Material, Task
 from tongban.catalog.models import CatalogVersion
-from tongban.demo import history as demo_history
-from tongban.files.store import LocalFileStore
 from tongban.ratings.models import Rating
 from tongban.sharing.models import FieldFill
 from tongban.supervision import daily
 from tongban.supervision.models import MetricDay
 from tongban.supervision.reform import ReformFilter, reform_figures
 
-TZ = ZoneInfo("Asia/Shanghai")
-TODAY = START.astimezone(TZ).date()
-FIRST = TODAY - timedelta(days=31)
-
 
 @pytest.fixture
 def month(db: Session, tmp_path: Path) -> Session:
-    store = LocalFileStore(tmp_path / "files")
-    demo_history.load_history(db, store=store, count=60, seed=11, now=START)
-    day = FIRST
-    while day <= TODAY:  # as the worker's refresh does: one day after the other
-        daily.compute_days(db, first=day, last=day, tz=TZ, now=START)
-        day += timedelta(days=1)
-    db.flush()
-    return db
+    return load_month(db, tmp_path, count=60)
 
 
 def _local(moment: Any) -> date:

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from tongban.cli import audit, benefits, calendar, catalog, jobs, notify, rules, run, sharing, users
+from tongban.cli import (
+    audit,
+    benefits,
+    calendar,
+    catalog,
+    jobs,
+    metrics,
+    notify,
+    rules,
+    run,
+    sharing,
+    users,
+)
 from tongban.licences import cli as licence
 from tongban.models import load_all
 
@@ -31,5 +43,7 @@ app.add_typer(benefits.app, name="benefits")
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(audit.app, name="audit")
 app.add_typer(rules.app, name="rules")
+app.add_typer(metrics.app, name="metrics")
+app.command("simulate")(metrics.simulate)
 
 __all__ = ["app"]

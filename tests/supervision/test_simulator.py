@@ -43,7 +43,7 @@ def test_fifty_cases_have_the_mix_of_a_real_month(db: Session, tmp_path: Path) -
     assert db.scalar(select(func.count()).select_from(MetricDay))
     assert figures.total["decided"] == sum(1 for c in cases if c.decided_at)
     assert figures.total.rates["trips_cut"] is not None
-    print(f"simulated 50 cases in {elapsed:.1f} s")  # noqa: T201
+    print(f"simulated 50 cases in {elapsed:.1f} s")
 
 
 def test_the_same_seed_gives_the_same_traffic(db: Session, tmp_path: Path) -> None:

@@ -188,4 +188,5 @@ def purge_done(session: Session, *, now: datetime, retention: timedelta) -> int:
     operator. A keyed job deleted here is simply created again by its next ``enqueue``.
     """
     query = delete(Job).where(Job.state == JobState.done, Job.finished_at < now - retention)
-    return int(session.execute(query.execution_options(synchronize_session=False)).rowcount or 0)
+    result = session.execute(query.execution_options(synchronize_session=False))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -115,7 +115,8 @@ class Rows:
         self.tz = tz
         self.rows: dict[Key, dict[str, Any]] = {}
 
-    def at(self, moment: datetime, item: str, department: str) -> dict[str, Any]:
+    def at(self, moment: datetime | None, item: str, department: str) -> dict[str, Any]:
+        assert moment is not None  # the queries ask for the moment within the dates
         key = (moment.astimezone(self.tz).date(), item, department)
         if key not in self.rows:
             self.rows[key] = {name: 0 for name in COUNTS} | {name: 0.0 for name in SUMS}
@@ -209,6 +210,7 @@ def _stages(session: Session, dates: Dates, rows: Rows, cal: WorkCalendar) -> No
         .where(Task.state == TaskState.done, dates.holds(Task.finished_at))
     )
     for stage, department, started, finished, item in session.execute(query):
+        assert finished is not None
         hours = working_time(cal, started, finished, "hours")
         entry = rows.at(finished, item, department)["stages"].setdefault(
             str(stage), {"n": 0, "hours": 0.0, "hist": {}}
@@ -231,10 +233,12 @@ def _ratings(session: Session, dates: Dates, rows: Rows) -> None:
     done = select(
         Rating.rectified_at, Rating.rectify_due_at, Rating.department_code, Case.catalog_code
     ).join(Case, Case.id == Rating.case_id)
-    for at, due, department, item in session.execute(done.where(dates.holds(Rating.rectified_at))):
-        row = rows.at(at, item, department)
+    for done_at, due, department, item in session.execute(
+        done.where(dates.holds(Rating.rectified_at))
+    ):
+        row = rows.at(done_at, item, department)
         row["rectified"] += 1
-        row["rectified_on_time"] += due is None or at < due
+        row["rectified_on_time"] += due is None or done_at < due
 
 
 def compute_days(session: Session, *, first: date, last: date, tz: ZoneInfo, now: datetime) -> int:

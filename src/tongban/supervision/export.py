@@ -62,7 +62,8 @@ def table(
             *("" if rates[k] is None else rates[k] for k, _n in RATE_COLUMNS),
         ]
 
-    lines: list[list[object]] = [HEADER]
+    header: list[object] = list(HEADER)
+    lines: list[list[object]] = [header]
     where = figures.where
     lines.append(line("合计", "", f"{where.first} 至 {where.last}", figures.total))
     lines += [line("周期", start.isoformat(), start.isoformat(), r) for start, r in figures.series]

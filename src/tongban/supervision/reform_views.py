@@ -78,6 +78,8 @@ def reform_export(
 
 
 @router.get("/supervision/cockpit")
-def cockpit(request: Request, user: Supervisor) -> Response:
-    """The one-screen overview (数据驾驶舱); its script fetches the figures every minute."""
-    return render(request, "supervision/cockpit.html", {"refresh_seconds": REFRESH_SECONDS})
+def cockpit(request: Request, user: Supervisor, refresh: str = "") -> Response:
+    """The one-screen overview (数据驾驶舱); its script fetches the figures every minute
+    (``refresh``: other seconds, 5 to 3600)."""
+    seconds = int(refresh) if refresh.isdigit() and 5 <= int(refresh) <= 3600 else REFRESH_SECONDS
+    return render(request, "supervision/cockpit.html", {"refresh_seconds": seconds})

@@ -182,7 +182,7 @@ def _decided(session: Session, dates: Dates, rows: Rows, cal: WorkCalendar) -> N
         row["steps"] += facts.steps
         for name in SUMS:
             row[name] += getattr(facts, name)
-    where = {c.id: rows.at(c.decided_at, c.catalog_code, c.lead_department) for c in found}  # type: ignore[arg-type]
+    where = {c.id: rows.at(c.decided_at, c.catalog_code, c.lead_department) for c in found}
     for case_id, state, count in fills:
         where[case_id]["fields"] += int(count)
         if state == "pulled":
@@ -238,7 +238,7 @@ def _ratings(session: Session, dates: Dates, rows: Rows) -> None:
     ):
         row = rows.at(done_at, item, department)
         row["rectified"] += 1
-        row["rectified_on_time"] += due is None or done_at < due
+        row["rectified_on_time"] += due is None or (done_at is not None and done_at < due)
 
 
 def compute_days(session: Session, *, first: date, last: date, tz: ZoneInfo, now: datetime) -> int:

@@ -7,7 +7,7 @@ The dashboard reads at most days × items × departments rows, whatever the numb
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -20,6 +20,7 @@ from tongban.supervision.models import COUNTS, SUMS, MetricDay
 
 PERS = ("day", "week", "month")
 STAGE_ORDER = ("accept", "review", "decide", "issue", "deliver")
+FIELDS = COUNTS + SUMS
 
 
 def _share(part: float, whole: float) -> float | None:
@@ -63,10 +64,11 @@ class Reform:
     counts: dict[str, float] = field(default_factory=lambda: dict.fromkeys(COUNTS + SUMS, 0))
     stages: dict[str, StageTime] = field(default_factory=dict)
 
-    def add(self, row: MetricDay) -> None:
-        for name in COUNTS + SUMS:
-            self.counts[name] += getattr(row, name)
-        for stage, entry in (row.stages or {}).items():
+    def add(self, row: Mapping[str, Any]) -> None:
+        counts = self.counts
+        for name in FIELDS:
+            counts[name] += row[name]
+        for stage, entry in (row["stages"] or {}).items():
             time = self.stages.setdefault(stage, StageTime())
             time.n += int(entry["n"])
             time.hours = round(time.hours + float(entry["hours"]), 1)
@@ -139,13 +141,16 @@ def _start_of(day: date, per: str) -> date:
     return day
 
 
-def read_rows(session: Session, *, where: ReformFilter) -> list[MetricDay]:
-    query = select(MetricDay).where(MetricDay.day >= where.first, MetricDay.day <= where.last)
+def read_rows(session: Session, *, where: ReformFilter) -> list[Mapping[str, Any]]:
+    """The rows of ``where`` as plain mappings (no ORM objects: thousands are read)."""
+    query = select(MetricDay.__table__).where(
+        MetricDay.day >= where.first, MetricDay.day <= where.last
+    )
     if where.item:
         query = query.where(MetricDay.item_code == where.item)
     if where.department:
         query = query.where(MetricDay.department_code == where.department)
-    return list(session.scalars(query.order_by(MetricDay.day)))
+    return [dict(row) for row in session.execute(query.order_by(MetricDay.day)).mappings()]
 
 
 def online_availability(session: Session, *, where: ReformFilter) -> dict[str, float | None]:
@@ -183,9 +188,10 @@ def reform_figures(session: Session, *, where: ReformFilter, per: str = "week") 
     departments: dict[str, Reform] = {}
     for row in rows:
         total.add(row)
-        series.setdefault(_start_of(row.day, per), Reform()).add(row)
-        items.setdefault(row.item_code, Reform()).add(row)
-        departments.setdefault(row.department_code, Reform()).add(row)
+        day = row["day"] if isinstance(row["day"], date) else date.fromisoformat(str(row["day"]))
+        series.setdefault(_start_of(day, per), Reform()).add(row)
+        items.setdefault(row["item_code"], Reform()).add(row)
+        departments.setdefault(row["department_code"], Reform()).add(row)
     return ReformFigures(
         where=where,
         per=per,

@@ -56,6 +56,8 @@ def test_demo_refuses_a_production_database(
 ) -> None:
     monkeypatch.setenv("TONGBAN_ENVIRONMENT", "production")
     monkeypatch.setenv("TONGBAN_SECRET_KEY", "a-real-secret-of-enough-length-0123456789")
+    monkeypatch.setenv("TONGBAN_DATA_KEY", "a-real-master-key-of-enough-length-0123456789")
+    monkeypatch.setenv("TONGBAN_LOOKUP_KEY", "a-real-lookup-key-of-enough-length-0123456789")
     monkeypatch.setenv("TONGBAN_DATABASE_URL", f"sqlite:///{tmp_path}/prod.sqlite3")
     get_settings.cache_clear()
     try:

@@ -24,6 +24,7 @@ from tongban.catalog.views import router as catalog_views
 from tongban.holidays.api import router as holidays_api
 from tongban.instant.api import router as instant_api
 from tongban.instant.views import router as instant_views
+from tongban.integration.api import router as integration_api
 from tongban.lenient.api import router as lenient_api
 from tongban.lenient.views import router as lenient_views
 from tongban.licences.api import router as licences_api
@@ -32,6 +33,8 @@ from tongban.licences.views import router as licences_views
 from tongban.models import load_all
 from tongban.notifications.api import router as notifications_api
 from tongban.notifications.views import router as notifications_views
+from tongban.online.agency_views import api_router as agency_api
+from tongban.online.agency_views import router as agency_views
 from tongban.online.api import router as cases_api
 from tongban.online.draft_views import router as draft_views
 from tongban.online.material_views import router as material_views
@@ -88,6 +91,8 @@ API_ROUTERS = (
     lenient_api,
     instant_api,
     risk_api,
+    integration_api,
+    agency_api,
 )
 STORABLE = [Depends(refuse_unstorable_text)]  # no query, path or form field holds NUL
 PAGE_ROUTERS = (
@@ -95,6 +100,7 @@ PAGE_ROUTERS = (
     catalog_views,
     accounts_views,
     case_views,
+    agency_views,
     material_views,
     draft_views,
     submit_views,

@@ -133,6 +133,10 @@ class Settings(BaseSettings):
         description="How the SMTP connection is protected: none, starttls, or ssl (implicit TLS).",
     )
     smtp_timeout_seconds: float = Field(10.0, description="How long one SMTP exchange may take.")
+    webhook_timeout_seconds: float = Field(
+        5.0,
+        description="How long a department system's webhook receiver may take to answer one delivery before it is retried.",
+    )
     mail_from: str = Field(
         "通办 <noreply@tongban.localhost>", description="Sender of notification e-mails (From:)."
     )
@@ -249,6 +253,43 @@ class Settings(BaseSettings):
         description="Risk screening: a case is flagged when a file it uploaded (the same SHA-256) was uploaded in the cases of at least this many other, unrelated applicants within `risk_window_days`.",
     )
 
+    data_key: str | None = Field(
+        None,
+        description="Master key of personal data at rest (个人信息加密存储): a random string of at "
+        "least 32 characters; it wraps the data-encryption keys (docs/security.md). Required in "
+        "production; elsewhere a fixed development key is used, and the log says so.",
+    )
+    data_key_file: Path | None = Field(
+        None, description="File holding the master key instead of `data_key` (one line)."
+    )
+    data_keys_previous: str = Field(
+        "",
+        description="Earlier master keys, comma-separated, still able to unwrap data keys until "
+        "`tongban keys rotate` has re-wrapped them under the current one.",
+    )
+    lookup_key: str | None = Field(
+        None,
+        description="Key of the keyed hash (HMAC-SM3) through which personal identifiers are "
+        "looked up; separate from the master key and never rotated by `tongban keys rotate` "
+        "(the hashes would all change). Required in production.",
+    )
+    data_cipher: Literal["aes-256-gcm", "sm4-gcm"] = Field(
+        "aes-256-gcm",
+        description="Cipher of new data keys: aes-256-gcm, or sm4-gcm (SM4, GB/T 32907, in GCM "
+        "mode) for a deployment configured for 国密; existing values keep theirs until rotated.",
+    )
+    retention_years: int = Field(
+        30,
+        ge=1,
+        le=100,
+        description="Years after a case is closed before its personal data is purged (form data, "
+        "materials, messages, postal details, shared-data pulls); the catalog has no "
+        "retention period per item, so one period for all. Statistics and the audit chain are kept.",
+    )
+    retention_batch: int = Field(
+        200, ge=1, le=10000, description="Cases purged per transaction by the retention sweep."
+    )
+
     @model_validator(mode="after")
     def _refuse_weak_secret_in_production(self) -> Settings:
         weak = self.secret_key == DEV_SECRET or len(self.secret_key) < MIN_SECRET_LENGTH
@@ -259,7 +300,28 @@ class Settings(BaseSettings):
                 "characters in production: python3 -c 'import secrets; "
                 "print(secrets.token_urlsafe(48))'"
             )
+        if self.environment == "production" and not (self.data_key or self.data_key_file):
+            raise ValueError(
+                "生产环境须设置 TONGBAN_DATA_KEY（或 TONGBAN_DATA_KEY_FILE）/ TONGBAN_DATA_KEY "
+                "(or TONGBAN_DATA_KEY_FILE) must hold the master key of personal data in production"
+            )
+        if self.environment == "production" and not self.lookup_key:
+            raise ValueError(
+                "生产环境须设置 TONGBAN_LOOKUP_KEY / TONGBAN_LOOKUP_KEY must be set in production"
+            )
         return self
+
+    def data_key_bytes(self) -> bytes | None:
+        """The master key of personal data, from the setting or its file; None if unset."""
+        if self.data_key:
+            return self.data_key.encode()
+        if self.data_key_file:
+            return self.data_key_file.read_text(encoding="utf-8").strip().encode()
+        return None
+
+    def previous_data_keys(self) -> list[bytes]:
+        """Earlier master keys, for unwrapping until re-wrapped."""
+        return [key.strip().encode() for key in self.data_keys_previous.split(",") if key.strip()]
 
     @property
     def sms_path(self) -> Path:

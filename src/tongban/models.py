@@ -15,11 +15,14 @@ def load_all() -> None:
     from tongban.catalog import models as _catalog  # noqa: F401
     from tongban.instant import hooks as _instant_hooks  # noqa: F401  (the rules, after screening)
     from tongban.instant import models as _instant  # noqa: F401
+    from tongban.integration import models as _integration  # noqa: F401
+    from tongban.integration import webhooks as _webhooks  # noqa: F401  (events, deliveries)
     from tongban.jobs import models as _jobs  # noqa: F401
     from tongban.lenient import hooks as _lenient  # noqa: F401  (acceptance, holds, late uploads)
     from tongban.lenient import models as _lenient_models  # noqa: F401
     from tongban.licences import issuing, provider  # noqa: F401 — the licence maker and provider
     from tongban.outbox import models as _outbox  # noqa: F401
+    from tongban.pii import models as _pii  # noqa: F401
     from tongban.queueing import models as _queueing  # noqa: F401
     from tongban.ratings import models as _ratings  # noqa: F401
     from tongban.ratings import tasks as _rating_watch  # noqa: F401  the rating.watch job

@@ -30,6 +30,7 @@ from tongban.jobs import service as jobs
 from tongban.lenient import service as lenient
 from tongban.licences import tasks as licences
 from tongban.notifications import service as notifications
+from tongban.privacy import service as privacy
 from tongban.ratings import service as ratings
 from tongban.supervision import tasks as metrics
 from tongban.timeutil import utcnow
@@ -73,11 +74,14 @@ def run_sweeps(runtime: Runtime, *, now: datetime) -> dict[str, list[str]]:
         deficiencies = lenient.run_due_deficiencies(session, now=now, store=runtime.store)
     with unit_of_work(runtime.sessions) as session:
         retention = timedelta(days=runtime.settings.job_retention_days)
-        purged = jobs.purge_done(session, now=now, retention=retention)
+        jobs_purged = jobs.purge_done(session, now=now, retention=retention)
         settings = runtime.settings
         metrics.ensure_refresh(
             session, now=now, tz=settings.timezone, minutes=settings.metrics_refresh_minutes
         )
+    purged = privacy.run_due_purge(
+        runtime.sessions, store=runtime.store, now=now, settings=runtime.settings
+    )
     with reading_session(runtime.sessions) as session:
         anchored = ANCHORING.run_due_anchor(session)
     return {
@@ -89,7 +93,8 @@ def run_sweeps(runtime: Runtime, *, now: datetime) -> dict[str, list[str]]:
         "ratings_invited": invited,
         "notifications_sent": sent,
         "audit_anchored": anchored,
-        "jobs_purged": [str(purged)] if purged else [],
+        "cases_purged": purged,
+        "jobs_purged": [str(jobs_purged)] if jobs_purged else [],
     }
 
 

@@ -19,6 +19,7 @@ from tongban.benefits.models import BenefitOffer
 from tongban.cases.enums import CaseState
 from tongban.cases.models import Case, ResultDocument
 from tongban.outbox.models import OutboxMessage
+from tongban.pii.service import lookup_key
 from tongban.web.runtime import Runtime
 
 ALLOWANCE = "3501-MZ-002"  # 高龄津贴: one click
@@ -60,12 +61,17 @@ def _offer_keys(db: Session, code: str, period: str = "2026-11") -> list[str]:
     return sorted(db.scalars(query))
 
 
+def _keys(*codes: str) -> list[str]:
+    """Offers hold the keyed hash of the subject (``pii.lookup_key``)."""
+    return sorted(lookup_key(code) for code in codes)
+
+
 def test_a_run_twice_over_the_same_period_tells_each_eligible_person_once(
     db: Session, runtime: Runtime
 ) -> None:
     first = _run(db, runtime, ALLOWANCE)
     second = _run(db, runtime, ALLOWANCE)
-    assert _offer_keys(db, ALLOWANCE) == sorted([ZHOULAO, NO_ACCOUNT, TURNS_80])
+    assert _offer_keys(db, ALLOWANCE) == _keys(ZHOULAO, NO_ACCOUNT, TURNS_80)
     assert (first.eligible, first.new_offers, first.notified) == (3, 3, 1)
     assert first.without_account == 2  # 林阿婆 and 陈依伯 have no account yet
     assert (second.eligible, second.new_offers, second.notified) == (3, 0, 0)
@@ -75,7 +81,7 @@ def test_a_run_twice_over_the_same_period_tells_each_eligible_person_once(
 def test_an_ineligible_person_gets_nothing(db: Session, runtime: Runtime) -> None:
     _run(db, runtime, ALLOWANCE)
     zhangsan = _user(db, "zhangsan")
-    assert ZHANGSAN not in _offer_keys(db, ALLOWANCE)
+    assert lookup_key(ZHANGSAN) not in _offer_keys(db, ALLOWANCE)
     assert _messages(db, zhangsan, "benefit_offered") == 0
     assert benefits.offers_for(db, user=zhangsan) == []
 
@@ -84,9 +90,9 @@ def test_the_month_someone_turns_80_is_the_first_they_are_found(
     db: Session, runtime: Runtime
 ) -> None:
     _run(db, runtime, ALLOWANCE, "2026-10")
-    assert TURNS_80 not in _offer_keys(db, ALLOWANCE, "2026-10")
+    assert lookup_key(TURNS_80) not in _offer_keys(db, ALLOWANCE, "2026-10")
     _run(db, runtime, ALLOWANCE, "2026-11")
-    assert TURNS_80 in _offer_keys(db, ALLOWANCE, "2026-11")
+    assert lookup_key(TURNS_80) in _offer_keys(db, ALLOWANCE, "2026-11")
 
 
 def test_a_new_period_offers_again(db: Session, runtime: Runtime) -> None:
@@ -135,8 +141,8 @@ def test_nobody_else_accepts_an_offer(
 
 def test_a_no_action_policy_grants_at_once(db: Session, runtime: Runtime) -> None:
     done = _run(db, runtime, SUBSIDY)
-    assert _offer_keys(db, SUBSIDY) == [MINFENG]  # the large firm is not small
-    assert BIG_FIRM not in _offer_keys(db, SUBSIDY)
+    assert _offer_keys(db, SUBSIDY) == _keys(MINFENG)  # the large firm is not small
+    assert lookup_key(BIG_FIRM) not in _offer_keys(db, SUBSIDY)
     assert (done.granted, done.notified) == (1, 0)
     minfeng = _user(db, "minfeng")
     offer = benefits.offers_for(db, user=minfeng)[0]

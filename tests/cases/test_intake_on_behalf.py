@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from tongban.accounts import service as accounts
 from tongban.accounts.enums import Role, UserKind
 from tongban.accounts.models import User
+from tongban.accounts.service import walk_in_username
 from tongban.audit import service as audit
 from tongban.cases import service as cases
 from tongban.cases.enums import CaseState, Stage
@@ -41,7 +42,7 @@ def walk_in(db: Session, name: str = "陈代办") -> User:
 
 def test_a_new_person_gets_an_account_nobody_can_sign_in_to(db: Session) -> None:
     person = walk_in(db)
-    assert person.username == f"walkin-{ID}" and person.kind == UserKind.person
+    assert person.username == walk_in_username(ID) and person.kind == UserKind.person
     assert person.roles == {Role.applicant} and person.phone == "13900000001"
     assert person.password_hash.startswith("$argon2id$")
     for guess in ("", person.username, ID):

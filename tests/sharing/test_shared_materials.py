@@ -14,6 +14,7 @@ from tests.factories import entry, upload
 from tests.sharing.conftest import ZHANGSAN_ID, free_port_url, serve_over_http
 from tests.web.support import VALID, SignedIn
 from tongban.demo.samples import fill_form
+from tongban.pii.service import lookup_key
 from tongban.sharing import reduction
 from tongban.sharing import service as sharing
 from tongban.sharing.models import DataAccess, FieldFill
@@ -70,11 +71,14 @@ def test_enterprise_start_up_as_a_registered_person(
     }
     identity = rows["ID_CARD"]
     assert identity["way"] == "shared" and identity["trust_level"] == "A"
-    assert identity["reference"] == f"population:{ZHANGSAN_ID}" and identity["filename"] is None
+    assert (
+        identity["reference"] == f"population:{lookup_key(ZHANGSAN_ID)}"
+        and identity["filename"] is None
+    )
     assert identity["summary"] == "已从公安人口库调取核验，无需上传"
     assert rows["PREMISES_PROOF"]["summary"] == "已从不动产登记簿调取核验，无需上传"
     logged = [r for r in db.scalars(select(DataAccess)) if r.fields == ["ID_CARD"]]
-    assert [row.subject_key for row in logged] == [ZHANGSAN_ID]
+    assert [row.subject_key for row in logged] == [lookup_key(ZHANGSAN_ID)]
     assert "核验材料“申请人(经办人)居民身份证”" in logged[0].purpose
 
     (figures,) = reduction.reductions(db, code=QYKB)

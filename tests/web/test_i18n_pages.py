@@ -156,6 +156,7 @@ def test_english_tour_renders_every_template(
     pages.append(visitor.post("/progress", data=lookup).text)
     assert "Case progress" in pages[-1] and "Stages" in pages[-1]
     pages.append(applicant.get("/my/cases").text)
+    pages.append(applicant.get("/my/authorisations").text)  # 代办授权, the form to authorise
     staff = signed_in("rs")
     staff.cookies.set("tongban_lang", "en")
     pages.append(staff.get("/staff").text)

@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session
 
 from tests.web.support import SignedIn, check_structure, csrf, found
 from tongban.accounts.models import User
+from tongban.accounts.service import walk_in_username
 from tongban.audit.models import AuditEntry
 from tongban.cases.enums import CaseState
 from tongban.cases.models import Case
 from tongban.demo.samples import SAMPLES
 from tongban.identifiers import make_resident_id
+from tongban.pii.service import lookup_key
 
 CODE = "3501-WJW-002"  # 放射工作人员证核发: WJW accepts and reviews
 NEW_ID = make_resident_id("350102", date(1990, 5, 17), 42)
@@ -84,7 +86,7 @@ def test_clerk_takes_in_a_walk_in_and_submits_on_their_behalf(
     assert "收件回执" in response.text and "王小明" in response.text
 
     case = db.scalar(select(Case).where(Case.number == number))
-    walk_in = db.scalar(select(User).where(User.username == f"walkin-{NEW_ID}"))
+    walk_in = db.scalar(select(User).where(User.username == walk_in_username(NEW_ID)))
     staff = db.scalar(select(User).where(User.username == "clerk"))
     assert case and walk_in and staff
     assert case.applicant_id == walk_in.id and case.created_by_id == staff.id
@@ -105,7 +107,7 @@ def test_the_same_id_number_reuses_the_person(signed_in: SignedIn, db: Session) 
     first = take_in(clerk, person(), FORM)
     second = take_in(clerk, person(), FORM)
     assert first.status_code == second.status_code == 200
-    people = db.scalars(select(User).where(User.id_number == NEW_ID)).all()
+    people = db.scalars(select(User).where(User.id_number_key == lookup_key(NEW_ID))).all()
     assert len(people) == 1
     assert len(db.scalars(select(Case).where(Case.applicant_id == people[0].id)).all()) == 2
 

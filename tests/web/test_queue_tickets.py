@@ -87,3 +87,36 @@ def test_a_wrong_check_in_code_says_what_to_do(client: TestClient) -> None:
     assert "签到码" in response.json()["error"]["message"]
     malformed = client.post(f"/api/v1/halls/{HALL}/check-in", json={"code": "12ab"})
     assert malformed.status_code == 422
+
+
+def test_a_refused_kiosk_action_shows_the_kiosk_again_with_the_reason(
+    client: TestClient, clock: Clock
+) -> None:
+    form = client.get(f"/halls/{HALL}/kiosk")
+    wrong = client.post(
+        f"/halls/{HALL}/kiosk/check-in", data={"code": "000000", "csrf_token": csrf(form.text)}
+    )
+    assert wrong.status_code == 404
+    assert "签到码" in wrong.text and "已预约：签到" in wrong.text  # the kiosk, not the error page
+    clock.advance(hours=10)  # 19:00: the hall is closed
+    late = client.post(
+        f"/halls/{HALL}/kiosk/take", data={"item": ITEM, "csrf_token": csrf(wrong.text)}
+    )
+    assert late.status_code == 422 and "未预约：现场取号" in late.text
+    assert 'role="alert"' in late.text
+
+
+def test_a_refused_booking_shows_the_slots_again_with_the_reason(
+    signed_in: Callable[[str], TestClient],
+) -> None:
+    for name in ("lisi", "minfeng"):
+        person = signed_in(name)
+        page = person.get(f"/halls/{HALL}", params={"item": ITEM, "day": MONDAY})
+        data = {"item": ITEM, "day": MONDAY, "starts": "11:00", "csrf_token": csrf(page.text)}
+        assert person.post(f"/halls/{HALL}/book", data=data).status_code == 200
+    person = signed_in("zhangsan")
+    page = person.get(f"/halls/{HALL}", params={"item": ITEM, "day": MONDAY})
+    data = {"item": ITEM, "day": MONDAY, "starts": "11:00", "csrf_token": csrf(page.text)}
+    full = person.post(f"/halls/{HALL}/book", data=data)
+    assert full.status_code == 409 and 'role="alert"' in full.text
+    assert "10:00" in full.text  # the day's slots are shown again to choose another

@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from tongban.accounts import scopes
 from tongban.accounts import service as accounts
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
@@ -89,7 +90,12 @@ def get_optional_user(
             code="csrf",
         )
     token = token_of(request)
-    user = accounts.user_for_token(session, token=token) if token else None
+    found = accounts.sign_in_for_token(session, token=token) if token else None
+    user = found[0] if found else None
+    if found and found[1].scopes is not None:  # a machine client: only what it was granted
+        route = request.scope.get("route")
+        template = getattr(route, "path", request.url.path)
+        scopes.check(found[1].scopes, method=request.method, path_template=template)
     request.state.user = (
         Viewer(
             user.id,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Boolean, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tongban.accounts.enums import Role, UserKind
 from tongban.db import Base, UTCDateTime
+from tongban.pii.service import LookupKey, Sealed, lookup_key
 
 
 class User(Base):
@@ -20,10 +22,13 @@ class User(Base):
     kind: Mapped[UserKind] = mapped_column(Enum(UserKind, native_enum=False, length=20))
     display_name: Mapped[str] = mapped_column(String(120))
     department_code: Mapped[str | None] = mapped_column(ForeignKey("departments.code"), index=True)
-    id_number: Mapped[str | None] = mapped_column(String(18), index=True)
+    # the resident ID sealed at rest; found by its keyed hash (``pii.lookup_key``)
+    id_number: Mapped[str | None] = mapped_column(Sealed("users.id_number"))
+    id_number_key: Mapped[str | None] = mapped_column(LookupKey(), index=True)
     credit_code: Mapped[str | None] = mapped_column(String(18), index=True)
+    credit_code_key: Mapped[str | None] = mapped_column(LookupKey(), index=True)
     enterprise_name: Mapped[str | None] = mapped_column(String(200))
-    phone: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(Sealed("users.phone"))
     email: Mapped[str | None] = mapped_column(String(200))
     # the language messages are written in (zh_Hans | en), remembered at sign-in
     locale: Mapped[str | None] = mapped_column(String(10))
@@ -42,6 +47,16 @@ class User(Base):
     @property
     def is_staff(self) -> bool:
         return self.kind == UserKind.staff
+
+
+@event.listens_for(User.id_number, "set")
+def _index_id_number(target: User, value: str | None, old: object, initiator: object) -> None:
+    target.id_number_key = None if value is None else lookup_key(value)
+
+
+@event.listens_for(User.credit_code, "set")
+def _index_credit_code(target: User, value: str | None, old: object, initiator: object) -> None:
+    target.credit_code_key = None if value is None else lookup_key(value)
 
 
 class UserRole(Base):
@@ -63,6 +78,8 @@ class SignInSession(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # a machine client's token: what it may call (``accounts.scopes``); None for a person
+    scopes: Mapped[str | None] = mapped_column(String(200))
 
 
 class SecondFactor(Base):
@@ -88,3 +105,21 @@ class RecoveryCode(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Authorisation(Base):
+    """授权委托: ``grantor`` lets ``agent`` apply on their behalf for the catalog codes in
+    ``scope`` (empty: every item) until ``valid_until`` (local date, included); the
+    ``consent`` is the text the grantor agreed to when making it (``accounts.authorisations``)."""
+
+    __tablename__ = "authorisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grantor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    relation: Mapped[str] = mapped_column(String(20))
+    scope: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    valid_until: Mapped[date] = mapped_column(Date)
+    consent: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

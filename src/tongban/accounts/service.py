@@ -18,6 +18,7 @@ from tongban.accounts.models import SignInSession, User, UserRole
 from tongban.accounts.schemas import ApplicantCreate, StaffCreate
 from tongban.audit.service import Actor
 from tongban.errors import Conflict, InvalidInput
+from tongban.pii.service import lookup_key
 from tongban.timeutil import utcnow
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -169,14 +170,15 @@ def create_staff(session: Session, *, data: StaffCreate) -> User:
     return user
 
 
-def user_for_token(session: Session, *, token: str) -> User | None:
-    """The user a live token belongs to, or None when unknown or expired."""
+def sign_in_for_token(session: Session, *, token: str) -> tuple[User, SignInSession] | None:
+    """The active user a live token belongs to, with its sign-in (its ``scopes``), or None
+    when the token is unknown or expired or the account is switched off."""
     query = select(SignInSession).where(SignInSession.token_hash == hash_token(token))
     sign_in_row = session.scalar(query)
     if sign_in_row is None or sign_in_row.expires_at <= utcnow():
         return None
     user = session.get(User, sign_in_row.user_id)
-    return user if user is not None and user.active else None
+    return (user, sign_in_row) if user is not None and user.active else None
 
 
 def get_user(session: Session, *, user_id: int) -> User | None:
@@ -193,6 +195,11 @@ def find_user(session: Session, *, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username))
 
 
+def walk_in_username(id_number: str) -> str:
+    """A walk-in account's username: the keyed hash of the ID number, never the number."""
+    return "walkin-" + lookup_key(id_number).removeprefix("h:")
+
+
 def find_or_create_walk_in(session: Session, *, id_number: str, name: str, phone: str) -> User:
     """The person account of a walk-in applicant (窗口代办): reused by ID number, else created.
 
@@ -204,7 +211,9 @@ def find_or_create_walk_in(session: Session, *, id_number: str, name: str, phone
     name = name.strip()
     if not name:
         raise InvalidInput("请填写申请人姓名。", "Enter the applicant's name.", field="name")
-    query = select(User).where(User.id_number == number, User.kind == UserKind.person)
+    query = select(User).where(
+        User.id_number_key == lookup_key(number), User.kind == UserKind.person
+    )
     person = session.scalars(query.order_by(User.id)).first()
     if person is not None:
         if person.display_name != name:
@@ -215,7 +224,7 @@ def find_or_create_walk_in(session: Session, *, id_number: str, name: str, phone
             )
         return person
     person = User(
-        username=f"walkin-{number}",
+        username=walk_in_username(number),
         password_hash=_hasher.hash(secrets.token_urlsafe(32)),
         kind=UserKind.person,
         display_name=name,

@@ -82,7 +82,7 @@ def open_session(
 ) -> str:
     """Open a sign-in session for ``user`` (audited at ``now``); returns its bearer token.
 
-    The session's expiry runs on the wall clock, as ``service.user_for_token`` checks it.
+    The session's expiry runs on the wall clock, as ``service.sign_in_for_token`` checks it.
     """
     token = secrets.token_urlsafe(32)
     opened = utcnow()

@@ -13,20 +13,16 @@ secret key therefore asks every enrolled user to enrol again.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
-import os
 import secrets
 from datetime import datetime
 
 import pyotp
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tongban import sealing
 from tongban.accounts.models import RecoveryCode, SecondFactor, User
 from tongban.config import Settings
 from tongban.errors import NotSignedIn
@@ -38,6 +34,7 @@ PENDING_SECONDS = 300
 
 TOTP = "totp"
 RECOVERY = "recovery_code"
+PURPOSE = "second factor"  # the sealing key's purpose (HKDF info "tongban second factor")
 
 
 class SecondFactorNeeded(NotSignedIn):
@@ -62,20 +59,12 @@ class SecondFactorNeeded(NotSignedIn):
         self.enrol = enrol
 
 
-def _key(settings: Settings) -> bytes:
-    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"tongban second factor")
-    return hkdf.derive(settings.secret_key.encode())
-
-
 def _seal(secret: str, settings: Settings) -> str:
-    nonce = os.urandom(12)
-    sealed = AESGCM(_key(settings)).encrypt(nonce, secret.encode(), b"totp")
-    return base64.b64encode(nonce + sealed).decode()
+    return sealing.seal(secret, secret_key=settings.secret_key, purpose=PURPOSE, label=b"totp")
 
 
 def _unseal(sealed: str, settings: Settings) -> str:
-    raw = base64.b64decode(sealed)
-    return AESGCM(_key(settings)).decrypt(raw[:12], raw[12:], b"totp").decode()
+    return sealing.unseal(sealed, secret_key=settings.secret_key, purpose=PURPOSE, label=b"totp")
 
 
 def factor_of(session: Session, *, user_id: int) -> SecondFactor | None:

@@ -7,7 +7,7 @@ produces its notifications in exactly one place (``tongban.outbox``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -30,6 +30,10 @@ class Actor:
 
 
 SYSTEM = Actor(id=None, name="系统")
+
+LISTENERS: list[Callable[[Session, AuditEntry], None]] = []
+"""What domains above hear of every entry, in its transaction (the webhooks of
+``tongban.integration``); registered when ``tongban.models.load_all()`` imports them."""
 
 
 def record(
@@ -73,6 +77,8 @@ def record(
     session.flush()
     chain.remember_unsealed(session, entry)
     outbox.enqueue_for(session, entry=entry)
+    for listener in LISTENERS:
+        listener(session, entry)
     return entry
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tongban.db import Base, UTCDateTime
+from tongban.pii.service import LookupKey
 
 
 class BenefitRun(Base):
@@ -47,7 +48,7 @@ class BenefitOffer(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     item_code: Mapped[str] = mapped_column(String(40))
     period: Mapped[str] = mapped_column(String(7))
-    subject_key: Mapped[str] = mapped_column(String(40), index=True)
+    subject_key: Mapped[str] = mapped_column(LookupKey(), index=True)
     subject_name: Mapped[str] = mapped_column(String(200))
     grant_way: Mapped[str] = mapped_column(String(10))
     state: Mapped[str] = mapped_column(String(10), default="offered")

@@ -29,6 +29,7 @@ from tongban.benefits.models import BenefitOffer, BenefitRun
 from tongban.benefits.rules import Period
 from tongban.errors import DomainError
 from tongban.files.store import FileStore
+from tongban.pii.service import lookup_key
 from tongban.timefmt import local
 
 BATCH = 500
@@ -68,15 +69,15 @@ def _insert_offers(
 
 
 def _accounts(session: Session, policy: Policy, keys: list[str]) -> dict[str, User]:
-    """The applicant accounts of ``keys`` (resident IDs or credit codes)."""
+    """The applicant accounts of ``keys`` (keyed hashes of resident IDs or credit codes)."""
     enterprise = policy.subject == "enterprise"
-    column = User.credit_code if enterprise else User.id_number
+    column = User.credit_code_key if enterprise else User.id_number_key
     kind = UserKind.enterprise if enterprise else UserKind.person
     found: dict[str, User] = {}
     for start in range(0, len(keys), BATCH):
         query = select(User).where(column.in_(keys[start : start + BATCH]), User.kind == kind)
         for user in session.scalars(query):
-            found.setdefault(str(subject_key(user)), user)
+            found.setdefault(lookup_key(str(subject_key(user))), user)
     return found
 
 

@@ -39,6 +39,7 @@ from tongban.benefits.rules import Period
 from tongban.benefits.running import run_due_benefits, run_policy
 from tongban.errors import Conflict, NotAllowed
 from tongban.files.store import FileStore
+from tongban.pii.service import same_identifier
 
 __all__ = [
     "Period",
@@ -71,7 +72,7 @@ def accept_offer(
     completed now. Conflict when already granted (a second click), NotAllowed for anyone
     but the subject."""
     offer = locked_offer(session, offer_id)
-    if subject_key(user) != offer.subject_key or user.is_staff:
+    if not same_identifier(subject_key(user), offer.subject_key) or user.is_staff:
         raise NotAllowed("这不是您的待遇。", "This benefit offer is not yours.")
     if offer.state == OfferState.granted:
         raise Conflict(

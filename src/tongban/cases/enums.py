@@ -97,6 +97,7 @@ class Channel(StrEnum):
     window = "window"  # 窗口代办
     kiosk = "kiosk"  # 自助终端
     api = "api"  # 部门系统或第三方接口
+    agent = "agent"  # 受托人代办 (帮办代办: family, village service point, enterprise agent)
     proactive = "proactive"  # 免申即享: opened by the platform, no application
 
 
@@ -106,5 +107,6 @@ CHANNEL_NAMES_ZH = {
     Channel.window: "窗口",
     Channel.kiosk: "自助终端",
     Channel.api: "接口",
+    Channel.agent: "受托人代办",
     Channel.proactive: "免申即享",
 }

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tongban.accounts.models import Authorisation
 from tongban.cases.enums import (
     CaseState,
     Channel,
@@ -25,6 +26,7 @@ from tongban.cases.enums import (
 )
 from tongban.catalog.enums import MaterialWay
 from tongban.db import Base, UTCDateTime
+from tongban.pii.service import Sealed, SealedJSON
 
 if TYPE_CHECKING:  # the 协查 domain sits above cases; the relationship is by name
     from tongban.verification.models import VerificationRequest
@@ -48,12 +50,14 @@ class Case(Base):
     number: Mapped[str] = mapped_column(String(30), unique=True)
     applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # the 授权委托 an agent applied under (channel ``agent``): the agent acts while it stands
+    authorisation_id: Mapped[int | None] = mapped_column(ForeignKey("authorisations.id"))
     catalog_version_id: Mapped[int] = mapped_column(ForeignKey("catalog_versions.id"))
     catalog_code: Mapped[str] = mapped_column(String(40), index=True)
     title: Mapped[str] = mapped_column(String(200))
     lead_department: Mapped[str] = mapped_column(ForeignKey("departments.code"))
     state: Mapped[CaseState] = mapped_column(_enum(CaseState), index=True)
-    form_data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    form_data: Mapped[dict[str, Any]] = mapped_column(SealedJSON("cases.form_data"), default=dict)
     delivery: Mapped[str] = mapped_column(String(10), default="online")
     # 办事渠道: where it was applied for; every channel makes the same case
     channel: Mapped[Channel] = mapped_column(_enum(Channel, 10), default=Channel.web, index=True)
@@ -69,6 +73,8 @@ class Case(Base):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # personal data removed after the retention period (``privacy.retention``)
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     tasks: Mapped[list[Task]] = relationship(back_populates="case", order_by="Task.id")
@@ -78,6 +84,7 @@ class Case(Base):
         back_populates="case", order_by="VerificationRequest.id"
     )
     postal: Mapped[PostalDelivery | None] = relationship()
+    authorisation: Mapped[Authorisation | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
@@ -86,7 +93,11 @@ class Task(Base):
     """One stage's work for one department (受理/审查/核准/制证/送达)."""
 
     __tablename__ = "tasks"
-    __table_args__ = (Index("ix_tasks_queue", "department_code", "state", "stage", "due_at"),)
+    __table_args__ = (
+        Index("ix_tasks_queue", "department_code", "state", "stage", "due_at"),
+        # the queue's pages: a range of it in queue order (cases.core.queue)
+        Index("ix_tasks_queue_keyset", "department_code", "state", "due_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -137,6 +148,9 @@ class CasePause(Base):
     """Time that does not count (补正, 听证, 检验, 专家评审 …)."""
 
     __tablename__ = "case_pauses"
+    # the open pauses (ended_at NULL) are few however many cases paused once: the queue
+    # finds its paused tasks through them
+    __table_args__ = (Index("ix_case_pauses_open", "ended_at", "case_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -230,9 +244,9 @@ class PostalDelivery(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
-    recipient: Mapped[str] = mapped_column(String(60))
-    phone: Mapped[str] = mapped_column(String(20))
-    address: Mapped[str] = mapped_column(String(200))
+    recipient: Mapped[str] = mapped_column(Sealed("postal_deliveries.recipient"))
+    phone: Mapped[str] = mapped_column(Sealed("postal_deliveries.phone"))
+    address: Mapped[str] = mapped_column(Sealed("postal_deliveries.address"))
     tracking_number: Mapped[str | None] = mapped_column(String(40))
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     posted_by: Mapped[str | None] = mapped_column(String(120))

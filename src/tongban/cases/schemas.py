@@ -24,6 +24,12 @@ class CaseCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
     code: str = Field(description="Code of the item or bundle to apply for")
     form_data: dict[str, Any] = Field(default_factory=dict)
+    authorisation_id: int | None = Field(
+        None,
+        ge=1,
+        le=2**31 - 1,
+        description="Apply as an agent for the person who gave this authorisation (授权委托)",
+    )
 
 
 class MailingAddress(BaseModel):

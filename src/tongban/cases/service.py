@@ -21,11 +21,13 @@ from tongban.cases.core.queries import (
     legal_time_left,
     list_my_cases,
     materials,
-    queue,
     results,
     task_time_left,
     timeline,
 )
+from tongban.cases.core.queue import URGENCIES, QueuePage, QueueRow
+from tongban.cases.core.queue import Cursor as QueueCursor
+from tongban.cases.core.queue import page as queue_page
 from tongban.cases.core.received import on_received
 from tongban.cases.materials.provision import needs_applicant as asks_upload
 from tongban.cases.materials.provision import resolve as material_ways
@@ -44,6 +46,8 @@ from tongban.cases.stages.drafting import (
     check_complete,
     check_open,
     create_case,
+    create_case_as_agent,
+    grantor_for,
     update_form,
 )
 from tongban.cases.stages.granting import grant_case
@@ -62,8 +66,12 @@ from tongban.cases.stages.rounds import review_by_rule, review_task
 from tongban.cases.tasks import run_deemed_acceptance
 
 __all__ = [
+    "URGENCIES",
     "Provided",
     "ProvidedFile",
+    "QueueCursor",
+    "QueuePage",
+    "QueueRow",
     "Unavailable",
     "accept_case",
     "add_material",
@@ -78,6 +86,7 @@ __all__ = [
     "check_original",
     "corrections",
     "create_case",
+    "create_case_as_agent",
     "decide_automatically",
     "deem_accepted",
     "deliver_result",
@@ -87,6 +96,7 @@ __all__ = [
     "get_result",
     "get_task",
     "grant_case",
+    "grantor_for",
     "issue_notice",
     "issue_result",
     "legal_time_left",
@@ -98,7 +108,7 @@ __all__ = [
     "may_see_event",
     "on_received",
     "pause_clock",
-    "queue",
+    "queue_page",
     "refuse_case",
     "register_provider",
     "reject_case",

@@ -9,9 +9,12 @@ from tongban.cli import (
     benefits,
     calendar,
     catalog,
+    integration,
     jobs,
+    keys,
     metrics,
     notify,
+    retention,
     rules,
     run,
     sharing,
@@ -43,6 +46,10 @@ app.add_typer(benefits.app, name="benefits")
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(audit.app, name="audit")
 app.add_typer(rules.app, name="rules")
+app.add_typer(keys.app, name="keys")
+app.add_typer(retention.app, name="retention")
+app.add_typer(integration.clients, name="clients")
+app.add_typer(integration.webhooks, name="webhooks")
 app.add_typer(metrics.app, name="metrics")
 app.command("simulate")(metrics.simulate)
 

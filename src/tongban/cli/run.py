@@ -17,6 +17,7 @@ from tongban.config import settings_markdown
 from tongban.db import unit_of_work
 from tongban.demo import history as demo_history
 from tongban.demo import users as demo
+from tongban.logs import uvicorn_log_config
 from tongban.migrate import upgrade
 from tongban.timeutil import utcnow
 from tongban.web.runtime import Runtime
@@ -124,6 +125,7 @@ def serve(
         host=host or runtime.settings.host,
         port=port or runtime.settings.port,
         log_level="info",
+        log_config=uvicorn_log_config(),
     )
 
 

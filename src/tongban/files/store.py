@@ -18,6 +18,8 @@ class FileStore(Protocol):
 
     def get(self, key: str) -> bytes: ...
 
+    def delete(self, key: str) -> bool: ...
+
 
 class LocalFileStore:
     """Files below one folder, written atomically."""
@@ -44,3 +46,12 @@ class LocalFileStore:
 
     def get(self, key: str) -> bytes:
         return self._path(key).read_bytes()
+
+    def delete(self, key: str) -> bool:
+        """Remove a file (retention purge); whether it was there. The caller checks that no
+        other row still names the key (keys are content addresses, shared by equal files)."""
+        path = self._path(key)
+        if not path.exists():
+            return False
+        path.unlink()
+        return True

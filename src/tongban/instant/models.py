@@ -9,6 +9,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tongban.db import Base, UTCDateTime
+from tongban.pii.service import SealedJSON
 
 
 class InstantDecision(Base):
@@ -27,5 +28,7 @@ class InstantDecision(Base):
     reason_en: Mapped[str] = mapped_column(Text)
     item_code: Mapped[str | None] = mapped_column(String(40))  # whose table decided
     row: Mapped[int | None] = mapped_column(Integer)  # 1-based row of that table
-    facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    facts: Mapped[dict[str, Any]] = mapped_column(
+        SealedJSON("instant_decisions.facts"), default=dict
+    )
     flags: Mapped[list[str]] = mapped_column(JSON, default=list)

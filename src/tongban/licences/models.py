@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, Enum, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tongban.db import Base, UTCDateTime
 from tongban.licences.enums import Algorithm, HolderCodeType, LicenceStatus
+from tongban.pii.service import LookupKey, Sealed, SealedJSON, lookup_key
 
 
 def _enum(kind: type) -> Enum:
@@ -32,7 +33,8 @@ class Licence(Base):
     number: Mapped[str] = mapped_column(String(40), index=True)  # 证照编号
     identifier: Mapped[str] = mapped_column(String(120), unique=True)  # 证照标识, GB/T 36904
     holder_name: Mapped[str] = mapped_column(String(200))  # 持证主体
-    holder_code: Mapped[str] = mapped_column(String(18), index=True)  # 持证主体代码
+    holder_code: Mapped[str] = mapped_column(Sealed("licences.holder_code"))  # 持证主体代码
+    holder_key: Mapped[str | None] = mapped_column(LookupKey(), index=True)  # its keyed hash
     holder_code_type: Mapped[HolderCodeType] = mapped_column(_enum(HolderCodeType))
     issuer_name: Mapped[str] = mapped_column(String(120))  # 证照颁发机构
     issuer_code: Mapped[str] = mapped_column(String(18))  # 证照颁发机构代码
@@ -41,7 +43,8 @@ class Licence(Base):
     valid_from: Mapped[date] = mapped_column(Date)  # 有效期起始
     valid_until: Mapped[date | None] = mapped_column(Date)  # 有效期截止; None: 长期
     division_code: Mapped[str] = mapped_column(String(6))  # 证照所属区划, GB/T 2260
-    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # what the face prints
+    # what the face prints (a resident ID among it): sealed
+    fields: Mapped[dict[str, Any]] = mapped_column(SealedJSON("licences.fields"), default=dict)
     status: Mapped[LicenceStatus] = mapped_column(_enum(LicenceStatus), default="valid")
     status_reason: Mapped[str | None] = mapped_column(Text)
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -54,3 +57,8 @@ class Licence(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+@event.listens_for(Licence.holder_code, "set")
+def _index_holder(target: Licence, value: str | None, old: object, initiator: object) -> None:
+    target.holder_key = None if value is None else lookup_key(value)

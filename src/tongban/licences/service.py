@@ -22,6 +22,7 @@ from tongban.licences.enums import LicenceStatus
 from tongban.licences.issuing import issue_licence
 from tongban.licences.models import Licence
 from tongban.licences.verify import Verification, effective_status, find, verify_file, verify_lookup
+from tongban.pii.service import lookup_key
 
 __all__ = [
     "Verification",
@@ -81,7 +82,7 @@ def list_for_holder(session: Session, *, user: User) -> Sequence[Licence]:
     codes = [c for c in (user.id_number, user.credit_code) if c]
     own_cases = select(Case.id).where(Case.applicant_id == user.id)
     query = select(Licence).where(
-        or_(Licence.holder_code.in_(codes), Licence.case_id.in_(own_cases))
+        or_(Licence.holder_key.in_(codes), Licence.case_id.in_(own_cases))
     )
     return session.scalars(query.order_by(Licence.issued_at.desc(), Licence.id.desc())).all()
 
@@ -89,7 +90,7 @@ def list_for_holder(session: Session, *, user: User) -> Sequence[Licence]:
 def list_for_code(session: Session, *, holder_code: str) -> Sequence[Licence]:
     """The licences naming one person (resident ID) or enterprise (credit code) as holder,
     newest first: the e-licences of a profile (一人一档/一企一档)."""
-    query = select(Licence).where(Licence.holder_code == holder_code)
+    query = select(Licence).where(Licence.holder_key == lookup_key(holder_code))
     return session.scalars(query.order_by(Licence.issued_at.desc(), Licence.id.desc())).all()
 
 
@@ -108,7 +109,7 @@ def held_licence(session: Session, *, name: str, holder: User, today: date) -> L
     account's ID number or credit code, or on one of their own cases."""
     codes = [c for c in (holder.id_number, holder.credit_code) if c]
     own_cases = select(Case.id).where(Case.applicant_id == holder.id)
-    held = or_(Licence.holder_code.in_(codes), Licence.case_id.in_(own_cases))
+    held = or_(Licence.holder_key.in_(codes), Licence.case_id.in_(own_cases))
     query = select(Licence).where(Licence.name == name, held).order_by(Licence.id.desc())
     for licence in session.scalars(query):
         if effective_status(licence, today) == LicenceStatus.valid:

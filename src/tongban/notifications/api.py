@@ -13,6 +13,7 @@ from tongban.accounts.deps import CurrentUser, require_roles
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.notifications import service
+from tongban.pii.service import mask_contact
 from tongban.web.deps import NowDep, SessionDep
 
 router = APIRouter(tags=["messages"])
@@ -107,7 +108,7 @@ def language(body: LanguageUpdate, session: SessionDep, user: CurrentUser) -> di
 
 @router.get("/messages/failed")
 def failed(session: SessionDep, user: Operator) -> list[FailedRead]:
-    """E-mails and SMS that spent every attempt (operators)."""
+    """E-mails and SMS that spent every attempt (operators; the address masked)."""
     del user
     return [
         FailedRead(
@@ -115,7 +116,7 @@ def failed(session: SessionDep, user: Operator) -> list[FailedRead]:
             channel=r.message.channel,
             topic=r.message.topic,
             recipient=r.recipient,
-            address=r.message.address,
+            address=mask_contact(r.message.address),  # operators need not the whole
             attempts=r.message.attempts,
             last_error=r.message.last_error,
             created_at=r.message.created_at,

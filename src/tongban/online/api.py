@@ -37,15 +37,27 @@ router = APIRouter(tags=["cases"])
 def create_case(
     body: CaseCreate, session: SessionDep, user: CurrentApplicant, now: NowDep
 ) -> CaseRead:
-    """Start a draft case for an item or a bundle (channel ``api``)."""
-    case = service.create_case(
-        session,
-        applicant=user,
-        code=body.code,
-        form_data=body.form_data,
-        now=now,
-        channel=Channel.api,
-    )
+    """Start a draft case for an item or a bundle (channel ``api``), or with
+    ``authorisation_id`` for the person who authorised the user (channel ``agent``; 403
+    ``not_authorised``, ``authorisation_ended`` or ``outside_authorisation``)."""
+    if body.authorisation_id is not None:
+        case = service.create_case_as_agent(
+            session,
+            agent=user,
+            authorisation_id=body.authorisation_id,
+            code=body.code,
+            form_data=body.form_data,
+            now=now,
+        )
+    else:
+        case = service.create_case(
+            session,
+            applicant=user,
+            code=body.code,
+            form_data=body.form_data,
+            now=now,
+            channel=Channel.api,
+        )
     return read_case(session, case, now)
 
 
@@ -58,7 +70,7 @@ def list_cases(session: SessionDep, user: CurrentUser, now: NowDep) -> list[Case
 @router.get("/cases/{number}")
 def get_case(number: str, session: SessionDep, user: CurrentUser, now: NowDep) -> CaseRead:
     """One case, if the user may see it."""
-    return read_case(session, service.get_case(session, number=number, user=user), now)
+    return read_case(session, service.get_case(session, number=number, user=user), now, user)
 
 
 @router.patch("/cases/{number}")

@@ -18,6 +18,7 @@ from tongban.cases import service
 from tongban.cases.core import prefill
 from tongban.cases.http import caseform, postal_form
 from tongban.cases.http.casepage import locale
+from tongban.cases.http.channels import channel_of
 from tongban.cases.models import Case
 from tongban.errors import Conflict, InvalidInput
 from tongban.files.store import FileStore
@@ -239,3 +240,25 @@ def draft_page(
         closed=closed_notice(request, session, case),
     )
     return render(request, "cases/apply.html", context, status_code=status_code)
+
+
+def start_draft(desk: Desk, code: str, authorisation_id: int | None) -> Case:
+    """A new draft of ``code``: the user's own (in the channel of the request), or with
+    ``authorisation_id`` the grantor's, made by the user as agent (channel ``agent``)."""
+    if authorisation_id is not None:
+        return service.create_case_as_agent(
+            desk.session,
+            agent=desk.user,
+            authorisation_id=authorisation_id,
+            code=code,
+            form_data={},
+            now=desk.now,
+        )
+    return service.create_case(
+        desk.session,
+        applicant=desk.user,
+        code=code,
+        form_data={},
+        now=desk.now,
+        channel=channel_of(desk.request),
+    )

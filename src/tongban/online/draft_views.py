@@ -9,13 +9,14 @@ A post whose sign-in has ended is answered 401 in JSON with where to sign in
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from tongban import timefmt
 from tongban.cases import service
 from tongban.cases.enums import CaseState
-from tongban.cases.http.channels import channel_of
 from tongban.cases.models import Case
 from tongban.online.desk import (
     Desk,
@@ -23,6 +24,7 @@ from tongban.online.desk import (
     autosave_url,
     materials_url,
     save_typed,
+    start_draft,
 )
 from tongban.web.deps import CheckedForm
 from tongban.web.i18n import gettext_for
@@ -51,16 +53,14 @@ def _saved(desk: Desk, case: Case) -> JSONResponse:
 
 
 @router.post("/apply/{code}/autosave")
-def autosave_new(code: str, desk: DeskDep, form: CheckedForm) -> JSONResponse:
+def autosave_new(
+    code: str,
+    desk: DeskDep,
+    form: CheckedForm,
+    authorisation: Annotated[int | None, Query(alias="for", ge=1, le=2**31 - 1)] = None,
+) -> JSONResponse:
     """Start the draft of a new application from what was typed so far."""
-    case = service.create_case(
-        desk.session,
-        applicant=desk.user,
-        code=code,
-        form_data={},
-        now=desk.now,
-        channel=channel_of(desk.request),
-    )
+    case = start_draft(desk, code, authorisation)
     save_typed(desk, case, form)
     return _saved(desk, case)
 

@@ -8,19 +8,20 @@ uploaded one by one as they are chosen (``material_views``); saving the form is
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from tongban.accounts.deps import CurrentApplicant, CurrentUser
 from tongban.accounts.models import User
 from tongban.cases import service
+from tongban.cases.core import access
 from tongban.cases.core.machine import STATE_NAMES_ZH, Event, allowed_events
 from tongban.cases.enums import CaseState
 from tongban.cases.http import caseform, panels
 from tongban.cases.http.casepage import case_context, locale
-from tongban.cases.http.channels import channel_of
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
 from tongban.errors import Conflict, InvalidInput
@@ -37,6 +38,7 @@ from tongban.online.desk import (
     save,
     save_answers,
     sign_url,
+    start_draft,
 )
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
 from tongban.web.templating import render
@@ -44,36 +46,48 @@ from tongban.web.templating import render
 router = APIRouter()
 
 
+AgentFor = Annotated[int | None, Query(alias="for", ge=1, le=2**31 - 1)]
+
+
 @router.get("/apply/{code}")
 def apply_page(
-    code: str, request: Request, session: SessionDep, user: CurrentApplicant
+    code: str,
+    request: Request,
+    session: SessionDep,
+    user: CurrentApplicant,
+    now: NowDep,
+    authorisation: AgentFor = None,
 ) -> Response:
-    """One form for an item or a bundle, generated from its JSON Schema."""
+    """One form for an item or a bundle, generated from its JSON Schema; with ``for`` (an
+    authorisation the user holds) the form of the person who gave it (代办)."""
     entry = catalog.get_entry(session, code=code)
     assert entry.current_version is not None
     spec = entry.current_version.definition
     service.check_applies(spec)  # 免申即享: nobody applies
-    filled = prefilled(request, session, spec, user, None)
+    applicant, query = user, ""
+    if authorisation is not None:
+        applicant, _ = service.grantor_for(
+            session, agent=user, authorisation_id=authorisation, code=code, now=now
+        )
+        query = f"?for={authorisation}"
+    filled = prefilled(request, session, spec, applicant, None)
     context = caseform.context(spec, {}, {}, [], None, locale(request), filled)
-    context["reuse_offered"] = True
+    context["reuse_offered"] = authorisation is None
     context.update(
-        case=None, action=f"/apply/{code}", new_draft=True, autosave_url=f"/apply/{code}/autosave"
+        case=None,
+        action=f"/apply/{code}{query}",
+        new_draft=True,
+        autosave_url=f"/apply/{code}/autosave{query}",
+        on_behalf_of=applicant if authorisation is not None else None,
     )
     return render(request, "cases/apply.html", context)
 
 
 @router.post("/apply/{code}")
-def apply(code: str, desk: DeskDep, form: CheckedForm) -> Response:
-    """Create the draft, attach the uploads, then review it (or only save it)."""
-    case = service.create_case(
-        desk.session,
-        applicant=desk.user,
-        code=code,
-        form_data={},
-        now=desk.now,
-        channel=channel_of(desk.request),
-    )
-    return save(desk, case, form)
+def apply(code: str, desk: DeskDep, form: CheckedForm, authorisation: AgentFor = None) -> Response:
+    """Create the draft (for the grantor, with ``for``), attach the uploads, then review
+    it (or only save it)."""
+    return save(desk, start_draft(desk, code, authorisation), form)
 
 
 @router.get("/cases/{number}/edit")
@@ -120,7 +134,7 @@ def render_case_page(
     """The applicant's case page, with the panels other domains add; ``problems`` next to inputs."""
     context = case_context(request, session, case, user, now)
     context.update(panels.panels_context(panels.CASE_PANELS, request, session, case, user, now))
-    owner = case.applicant_id == user.id
+    owner = access.owns(user, case) or access.acts_for(user, case)  # or its agent (代办)
     context["can_withdraw"] = owner and Event.withdraw in allowed_events(case.state)
     context["correcting"] = owner and case.state == CaseState.correction_requested
     if context["correcting"]:  # the notice's problems sit next to the inputs they concern

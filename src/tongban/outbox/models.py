@@ -16,6 +16,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tongban.db import Base, UTCDateTime
+from tongban.pii.service import Sealed
 
 
 class OutboxMessage(Base):
@@ -40,6 +41,7 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id"), index=True)
-    address: Mapped[str | None] = mapped_column(String(200))  # e-mail address or phone number
+    # e-mail address or phone number
+    address: Mapped[str | None] = mapped_column(Sealed("outbox_messages.address"))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -3,7 +3,7 @@ take a ticket), the hall display, and the window clerk's calling page."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -59,10 +59,24 @@ def booking_page(
     code: str, request: Request, session: SessionDep, now: NowDep, item: str = "", day: str = ""
 ) -> Response:
     """Book a slot: the item, then the day, then a slot with places left."""
+    return _booking(request, session, code, now, item, day, None)
+
+
+def _booking(
+    request: Request,
+    session: Session,
+    code: str,
+    now: datetime,
+    item: str,
+    day: str,
+    refused: DomainError | None,
+) -> Response:
+    """The booking page; ``refused`` (a booking the service refused) is shown above the
+    day's slots, with its status."""
     hall = service.hall_of(session, code)
     days = service.bookable_days(session, now=now)
     context: dict[str, Any] = {"hall": hall, "items": _items(session, hall), "days": days}
-    context.update(item=item, day=day, slots=None, error=None)
+    context.update(item=item, day=day, slots=None, error=refused)
     if item and day:
         try:
             chosen = date.fromisoformat(day)
@@ -72,7 +86,8 @@ def booking_page(
             )
         except (ValueError, DomainError) as error:
             context["error"] = error if isinstance(error, DomainError) else _bad_day()
-    return render(request, "queueing/book.html", context)
+    status = refused.status if refused else 200
+    return render(request, "queueing/book.html", context, status_code=status)
 
 
 def _bad_day() -> InvalidInput:
@@ -81,22 +96,33 @@ def _bad_day() -> InvalidInput:
 
 @router.post("/halls/{code}/book")
 def book(
-    code: str, session: SessionDep, user: CurrentApplicant, now: NowDep, form: CheckedForm
+    code: str,
+    request: Request,
+    session: SessionDep,
+    user: CurrentApplicant,
+    now: NowDep,
+    form: CheckedForm,
 ) -> Response:
-    """Book the chosen slot, then show my tickets."""
+    """Book the chosen slot, then show my tickets; a refused booking shows the day's slots
+    again with the reason."""
+    item, day = _text(form, "item"), _text(form, "day")
     try:
-        day = date.fromisoformat(_text(form, "day"))
-    except ValueError:
-        raise _bad_day() from None
-    service.book(
-        session,
-        applicant=user,
-        hall_code=code,
-        item_code=_text(form, "item"),
-        day=day,
-        starts=_text(form, "starts"),
-        now=now,
-    )
+        try:
+            chosen = date.fromisoformat(day)
+        except ValueError:
+            raise _bad_day() from None
+        service.book(
+            session,
+            applicant=user,
+            hall_code=code,
+            item_code=item,
+            day=chosen,
+            starts=_text(form, "starts"),
+            now=now,
+        )
+    except DomainError as error:
+        session.rollback()  # nothing half-done is kept
+        return _booking(request, session, code, now, item, day, error)
     return see_other("/my/tickets")
 
 
@@ -119,35 +145,52 @@ def cancel(
 
 
 def _kiosk(
-    request: Request, session: Session, hall: dict[str, Any], ticket: QueueTicket | None
+    request: Request,
+    session: Session,
+    code: str,
+    ticket: QueueTicket | None,
+    refused: DomainError | None = None,
 ) -> Response:
+    """The kiosk page, with the ticket just checked in or taken, or with what was refused
+    (and its status) so the person can try again at the terminal."""
+    hall = service.hall_of(session, code)
     context: dict[str, Any] = {"hall": hall, "items": _items(session, hall), "ticket": ticket}
     context["wait"] = service.wait_of(session, ticket) if ticket else None
-    return render(request, "queueing/kiosk.html", context)
+    context["error"] = refused
+    status = refused.status if refused else 200
+    return render(request, "queueing/kiosk.html", context, status_code=status)
 
 
 @router.get("/halls/{code}/kiosk")
 def kiosk(code: str, request: Request, session: SessionDep) -> Response:
     """The hall's self-service terminal: check in a booking, or take a ticket."""
-    return _kiosk(request, session, service.hall_of(session, code), None)
+    return _kiosk(request, session, code, None)
 
 
 @router.post("/halls/{code}/kiosk/check-in")
 def kiosk_check_in(
     code: str, request: Request, session: SessionDep, now: NowDep, form: CheckedForm
 ) -> Response:
-    ticket = service.check_in(session, hall_code=code, code=_text(form, "code"), now=now)
-    return _kiosk(request, session, service.hall_of(session, code), ticket)
+    try:
+        ticket = service.check_in(session, hall_code=code, code=_text(form, "code"), now=now)
+    except DomainError as error:
+        session.rollback()
+        return _kiosk(request, session, code, None, error)
+    return _kiosk(request, session, code, ticket)
 
 
 @router.post("/halls/{code}/kiosk/take")
 def kiosk_take(
     code: str, request: Request, session: SessionDep, now: NowDep, form: CheckedForm
 ) -> Response:
-    ticket = service.take_at_hall(
-        session, hall_code=code, item_code=_text(form, "item"), now=now, applicant=None
-    )
-    return _kiosk(request, session, service.hall_of(session, code), ticket)
+    try:
+        ticket = service.take_at_hall(
+            session, hall_code=code, item_code=_text(form, "item"), now=now, applicant=None
+        )
+    except DomainError as error:
+        session.rollback()
+        return _kiosk(request, session, code, None, error)
+    return _kiosk(request, session, code, ticket)
 
 
 @router.get("/kiosk/{code}")

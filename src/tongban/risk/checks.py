@@ -26,6 +26,7 @@ from tongban.cases.models import Case, Material
 from tongban.catalog.enums import MaterialWay
 from tongban.catalog.sources import source_ref
 from tongban.config import Settings
+from tongban.pii.service import mask_address, mask_phone
 from tongban.risk.enums import FlagKind, MarkKind
 from tongban.risk.models import RiskMark
 from tongban.sharing import service as sharing
@@ -142,14 +143,15 @@ def shared_contacts(
             continue
         zh, en = CONTACT_WORDS[kind]
         flag = FlagKind.shared_phone if kind == MarkKind.phone else FlagKind.shared_address
+        shown = mask_phone(value) if kind == MarkKind.phone else mask_address(value)
         found.append(
             Found(
                 flag,
-                f"{zh}“{value}”近{limits.window_days}天内还用于另外 {len(others)} 个申请主体的办件"
+                f"{zh}“{shown}”近{limits.window_days}天内还用于另外 {len(others)} 个申请主体的办件"
                 f"（阈值 {limits.contact_subjects} 个），可能是代办中介或冒用，请核实申请人身份。",
-                f"The {en} {value} was given in the cases of {len(others)} other applicants "
+                f"The {en} {shown} was given in the cases of {len(others)} other applicants "
                 f"in {limits.window_days} days (threshold {limits.contact_subjects}).",
-                {"value": value, "subjects": others[:20]},
+                {"value": shown, "subjects": others[:20]},
             )
         )
     return found

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tongban.db import Base, UTCDateTime
+from tongban.pii.service import LookupKey
 
 
 class RiskMark(Base):
@@ -21,8 +22,9 @@ class RiskMark(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
-    value: Mapped[str] = mapped_column(String(200))
-    subject: Mapped[str] = mapped_column(String(40))
+    # keyed hashes (``pii.lookup_key``): equal values are found, none is stored
+    value: Mapped[str] = mapped_column(LookupKey(200))
+    subject: Mapped[str] = mapped_column(LookupKey())
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

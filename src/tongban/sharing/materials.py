@@ -21,6 +21,7 @@ from tongban.cases.materials.registry import Provided, Unavailable
 from tongban.cases.models import Case, Material
 from tongban.catalog import service as catalog
 from tongban.catalog.enums import MaterialWay
+from tongban.pii.service import lookup_key
 from tongban.sharing import access
 from tongban.sharing.connectors import connector_for
 from tongban.sharing.pulling import UNAVAILABLE_ZH
@@ -79,7 +80,8 @@ def provide(
                 f"the {source.get('name_en') or source['code']} holds no record of {key[:6]}…",
             )
     return Provided(
-        reference=f"{source['code']}:{','.join(keys)}",
+        # the records' keyed hashes (their keys in ``source_records``), never an ID number
+        reference=f"{source['code']}:{','.join(lookup_key(key) for key in keys)}",
         trust=TrustLevel.a,
         summary_zh=f"已从{source['name']}调取核验，无需上传",
         summary_en=f"Pulled from the {source.get('name_en') or source['code']}; no upload needed",

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tongban.db import Base, UTCDateTime
+from tongban.pii.service import LookupKey, SealedJSON
 
 
 class SourceRecord(Base):
@@ -20,8 +21,8 @@ class SourceRecord(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(40))
-    key: Mapped[str] = mapped_column(String(40))
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    key: Mapped[str] = mapped_column(LookupKey())  # keyed hash of the resident ID / credit code
+    data: Mapped[dict[str, Any]] = mapped_column(SealedJSON("source_records.data"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -38,7 +39,7 @@ class DataAccess(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     source: Mapped[str] = mapped_column(String(40))
-    subject_key: Mapped[str] = mapped_column(String(40))
+    subject_key: Mapped[str] = mapped_column(LookupKey())
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor_name: Mapped[str] = mapped_column(String(200))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tongban.cases.models import Case
 from tongban.db import Base, UTCDateTime
+from tongban.pii.service import Sealed
 
 
 class VerificationRequest(Base):
@@ -23,7 +24,7 @@ class VerificationRequest(Base):
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
     from_department: Mapped[str] = mapped_column(ForeignKey("departments.code"))
     to_department: Mapped[str] = mapped_column(ForeignKey("departments.code"), index=True)
-    question: Mapped[str] = mapped_column(Text)
+    question: Mapped[str] = mapped_column(Sealed("verification_requests.question"))
     asked_by: Mapped[str] = mapped_column(String(120))
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime())
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -15,6 +15,7 @@ from jinja2.runtime import Context
 
 from tongban import timefmt
 from tongban.money import format_money
+from tongban.pii import service as pii
 from tongban.web.assets import static_url
 from tongban.web.csrf import csrf_token, remember_browser
 from tongban.web.i18n import care_of, gettext_for, kiosk_of, locale_of
@@ -31,6 +32,8 @@ def environment() -> Environment:
     env.filters["deadline"] = _deadline
     env.globals["duration"] = _duration
     env.filters["money"] = _money
+    env.filters["mask_id"] = pii.mask_id  # 脱敏: where the whole identifier is not needed
+    env.filters["mask_contact"] = pii.mask_contact
     env.globals["static"] = static_url
     return env
 

@@ -4,8 +4,9 @@ decision, issue, delivery), pauses and the extension."""
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from tongban.accounts.deps import CurrentStaff, require_roles
 from tongban.accounts.enums import Role
@@ -27,15 +28,35 @@ from tongban.cases.schemas import (
 from tongban.web.deps import NowDep, SessionDep, StoreDep
 
 router = APIRouter(tags=["cases"])
+DEFAULT_PAGE, MAX_PAGE = 100, 500  # tasks per answer of GET /tasks
 
 
 @router.get("/tasks")
 def list_tasks(
-    session: SessionDep, user: CurrentStaff, now: NowDep, stage: Stage | None = None
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    user: CurrentStaff,
+    now: NowDep,
+    stage: Stage | None = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+    after: Annotated[str | None, Query(max_length=60)] = None,
 ) -> list[TaskRead]:
-    """The queue: open tasks of the user's department and roles, least time left first."""
-    tasks = service.queue(session, user=user, now=now, stage=stage)
-    return [read_task(session, task, now) for task in tasks]
+    """The queue: open tasks of the user's department and roles, least time left first,
+    ``limit`` at a time. When more follow, the ``Link`` header (RFC 8288) gives the
+    next page's address (``rel="next"``, with the ``after`` cursor)."""
+    found = service.queue_page(
+        session,
+        user=user,
+        now=now,
+        stage=stage,
+        after=service.QueueCursor.parse(after) if after else None,
+        size=limit,
+    )
+    if found.next is not None:
+        query = {"limit": limit, "after": found.next.token(), **({"stage": stage} if stage else {})}
+        response.headers["Link"] = f'<{request.url.path}?{urlencode(query)}>; rel="next"'
+    return [read_task(session, row.task, now) for row in found.rows]
 
 
 @router.get("/tasks/{task_id}")

@@ -5,14 +5,13 @@ each stage allows (受理 / 补正 / 不予受理, 审查, 核准 / 不予许可
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from tongban import textutil
-from tongban.accounts import service as accounts
 from tongban.accounts.deps import CurrentStaff
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
@@ -24,6 +23,7 @@ from tongban.cases.enums import Stage, TaskState
 from tongban.cases.http import panels
 from tongban.cases.http.casepage import case_context
 from tongban.cases.models import Task
+from tongban.cases.service import URGENCIES, QueueCursor
 from tongban.catalog import service as catalog
 from tongban.catalog.views import departments
 from tongban.errors import DomainError, NotFound
@@ -34,34 +34,10 @@ from tongban.workbench.actions import ACTIONS, PAUSE_REASONS, Act
 
 router = APIRouter()
 
-URGENCIES = ("red", "yellow", "green")  # overdue, due soon, on time: the badge colours
 
-
-def _queue_rows(
-    session: Session, user: User, now: datetime, stage: Stage | None, text: str
-) -> list[dict[str, Any]]:
-    rows = []
-    for task in service.queue(session, user=user, now=now, stage=stage, text=text or None):
-        left = service.task_time_left(session, task=task, now=now)
-        applicant = accounts.get_user(session, user_id=task.case.applicant_id)
-        rows.append(
-            {
-                "task": task,
-                "left": left,
-                "badge": left.urgency if left else "green",
-                "applicant": applicant.display_name if applicant else "",
-            }
-        )
-    return rows
-
-
-def _keeps(row: dict[str, Any], urgency: str, item: str) -> bool:
-    """Urgency is known only once time left is counted; an item is the task's own or the
-    case's (an item, or a bundle)."""
-    task: Task = row["task"]
-    return (not urgency or row["badge"] == urgency) and (
-        not item or item in (task.item_code, task.case.catalog_code)
-    )
+def _link(filters: dict[str, str], **cursor: str) -> str:
+    """The queue's address with the same filters, at another page."""
+    return "/staff?" + urlencode({k: v for k, v in {**filters, **cursor}.items() if v})
 
 
 @router.get("/staff")
@@ -74,16 +50,32 @@ def queue(
     stage: str = "",
     urgency: str = "",
     item: str = "",
+    after: str = "",
+    before: str = "",
 ) -> Response:
     """The user's open tasks, least time left first, with a traffic-light badge; filterable
-    by stage, urgency, item and words. htmx, changing a filter, gets only the table."""
+    by stage, urgency, item and words, a page at a time (上一页 / 下一页 carry the
+    filters). htmx, changing a filter, gets only the table."""
     chosen = Stage(stage) if stage in set(Stage) else None
     text, item = q.strip(), textutil.code(item)  # the text is folded where it is matched
     urgency = urgency if urgency in URGENCIES else ""
-    rows = _queue_rows(session, user, now, chosen, text)
-    rows = [row for row in rows if _keeps(row, urgency, item)]
+    found = service.queue_page(
+        session,
+        user=user,
+        now=now,
+        stage=chosen,
+        text=text or None,
+        urgency=urgency,
+        item=item,
+        after=QueueCursor.parse(after) if after else None,
+        before=QueueCursor.parse(before) if before else None,
+    )
+    filters = {"q": text, "stage": chosen or "", "urgency": urgency, "item": item}
     context = {
-        "rows": rows,
+        "rows": found.rows,
+        "paged": bool(found.next or found.previous or after or before),
+        "next_link": _link(filters, after=found.next.token()) if found.next else "",
+        "previous_link": (_link(filters, before=found.previous.token()) if found.previous else ""),
         "departments": departments(session),
         "stage_names": STAGE_NAMES_ZH,
         "filtered": bool(text or chosen or urgency or item),

@@ -4,6 +4,8 @@ pages and the CLI enforce the same rules.
 
 from __future__ import annotations
 
+from datetime import date
+
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.cases.enums import CaseState, Stage, TaskState
@@ -28,7 +30,7 @@ def can_view_case(user: User, case: Case) -> bool:
     """Applicants see their own cases; staff see cases their department works on, or
     has been asked to verify a fact of (协查: read-only, they act on no task of it).
     """
-    if owns(user, case):
+    if owns(user, case) or (not user.is_staff and acts_for(user, case)):
         return True
     if user.has_role(Role.supervisor, Role.system_admin):
         return True
@@ -37,6 +39,19 @@ def can_view_case(user: User, case: Case) -> bool:
     departments = {task.department_code for task in case.tasks} | {case.lead_department}
     asked = {request.to_department for request in case.verifications}
     return user.department_code in departments | asked
+
+
+def needs_identifiers(user: User, case: Case) -> bool:
+    """Whether ``user`` reads the case's identifiers whole: its applicant, the clerk acting
+    for them, and staff of a department working on it; supervisors, administrators and a
+    department only asked to verify a fact (协查) read them masked (脱敏)."""
+    if owns(user, case) or acts_for(user, case):
+        return True
+    if not user.has_role(*WORK_ROLES) or user.department_code is None:
+        return False
+    return user.department_code in {task.department_code for task in case.tasks} | {
+        case.lead_department
+    }
 
 
 def check_view(user: User, case: Case) -> None:
@@ -55,17 +70,47 @@ def may_see_event(user: User, action: str) -> bool:
 
 
 def acts_for(user: User, case: Case) -> bool:
-    """The clerk who took a case in at the window (代办) acts for the applicant until it is in."""
+    """The clerk who took a case in at the window (代办) acts for the applicant until it is
+    in; an agent (授权委托) for as long as the authorisation it was made under stands
+    (the grantor may revoke it at any time; its last day is checked at each submission,
+    ``check_agent_in_time``)."""
+    if case.created_by_id != user.id:
+        return False
+    if user.is_staff:
+        return case.state in (CaseState.draft, CaseState.correction_requested)
+    authorisation = case.authorisation
     return (
-        user.is_staff
-        and case.created_by_id == user.id
-        and case.state in (CaseState.draft, CaseState.correction_requested)
+        authorisation is not None
+        and authorisation.agent_id == user.id
+        and authorisation.revoked_at is None
     )
+
+
+def check_agent_in_time(user: User, case: Case, today: date) -> None:
+    """An agent submits (or resubmits, or withdraws) only while the authorisation runs:
+    NotAllowed ``authorisation_ended`` after its last day (local date)."""
+    authorisation = case.authorisation
+    if authorisation is None or authorisation.agent_id != user.id:
+        return
+    if authorisation.valid_until < today:
+        raise NotAllowed(
+            f"授权已于 {authorisation.valid_until} 到期，请申请人重新授权后再办理。",
+            f"The authorisation ended on {authorisation.valid_until}; ask the applicant to "
+            "renew it.",
+            code="authorisation_ended",
+        )
 
 
 def check_owner(user: User, case: Case) -> None:
     if not (owns(user, case) or acts_for(user, case)):
         raise NotFound(f"没有找到办件 {case.number}。", f"No case {case.number}.")
+
+
+def check_acting(user: User, case: Case, today: date) -> None:
+    """``check_owner``, and for an agent ``check_agent_in_time``: what a submission,
+    resubmission or withdrawal asks."""
+    check_owner(user, case)
+    check_agent_in_time(user, case, today)
 
 
 def can_act(user: User, task: Task) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
@@ -39,8 +39,18 @@ def _office_hours() -> tuple[time, time]:
     return time.fromisoformat(start), time.fromisoformat(end)
 
 
+_IN_SESSION = "tongban.calendar"  # session.info key: the calendar this transaction reads
+
+
 def calendar(session: Session) -> WorkCalendar:
-    """The calendar in force, rebuilt only when an administrator changed a year."""
+    """The calendar in force, rebuilt only when an administrator changed a year.
+
+    Its revision (how many years, when one last changed) is read once per transaction,
+    not once per call: a page of a hundred tasks asks once. A flush that writes a year,
+    a commit and a rollback forget it (:func:`_forget`)."""
+    known = session.info.get(_IN_SESSION)
+    if known is not None and not _writes_calendar(session):
+        return known  # type: ignore[no-any-return]
     revision = session.execute(
         select(func.count(CalendarYear.year), func.max(CalendarYear.updated_at))
     ).one()
@@ -50,7 +60,28 @@ def calendar(session: Session) -> WorkCalendar:
         _cache[key] = workdays.load_calendar(
             session=session, tz=ZoneInfo(get_settings().timezone), office_hours=_office_hours()
         )
+    session.info[_IN_SESSION] = _cache[key]
     return _cache[key]
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, *_: object) -> None:
+    session.info.pop(_IN_SESSION, None)
+
+
+def _writes_calendar(session: Session) -> bool:
+    """A year is added, changed or deleted in the session and not flushed yet (the
+    changed rows only are looked at, not the whole identity map)."""
+    pending = (*session.new, *session.dirty, *session.deleted)
+    return any(isinstance(row, CalendarYear) for row in pending)
+
+
+@event.listens_for(Session, "before_flush")
+def _forget_on_calendar_write(session: Session, *_: object) -> None:
+    """A year written in this transaction: the next read builds the calendar again."""
+    if _writes_calendar(session):
+        _forget(session)
 
 
 def open_pause(case: Case) -> CasePause | None:
@@ -232,7 +263,7 @@ class TimeLeft:
         return "yellow" if self.amount <= day or self.amount <= 0.25 * self.limit else "green"
 
 
-def _amount(cal: WorkCalendar, unit: str, moment: datetime, due_at: datetime) -> int:
+def time_left_at(cal: WorkCalendar, unit: str, moment: datetime, due_at: datetime) -> int:
     """Working time from ``moment`` to ``due_at`` (negative from it on): whole office
     minutes, or whole working days left after the working day in progress or next (so a
     clock has its whole limit left when it starts, and 0 on its last day); a minute or a
@@ -258,7 +289,7 @@ def time_left(
         due = compute_due(cal, clock, pauses, now=now)
     per_unit = 60 if clock.unit == "hours" else 1
     return TimeLeft(
-        _amount(cal, clock.unit, moment, clock.due_at),
+        time_left_at(cal, clock.unit, moment, clock.due_at),
         MINUTES if clock.unit == "hours" else clock.unit,
         due.due_at,
         due.provisional,

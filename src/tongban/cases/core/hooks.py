@@ -2,7 +2,7 @@
 (the way ``materials/registry.py`` takes material providers): the lenient modes
 (``tongban.lenient``) act when a case is accepted or decided, may withhold its results
 (容缺: until the missing materials arrive), and let the applicant upload a material after
-acceptance. Registered when ``tongban.models.load_all()`` imports them.
+acceptance; department systems hear of tasks opened for them (``tongban.integration``). Registered when ``tongban.models.load_all()`` imports them.
 """
 
 from __future__ import annotations
@@ -14,12 +14,14 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from tongban.audit.service import Actor
-from tongban.cases.models import Case, Material
+from tongban.cases.models import Case, Material, Task
 from tongban.errors import Conflict
 from tongban.files.store import FileStore
 
 # (session, case, actor, now, store): after the case moved on from acceptance / its decision
 Moved = Callable[[Session, Case, Actor, datetime, FileStore], None]
+# (session, task, now): a task was opened for a department (its clock running)
+Opened = Callable[[Session, Task, datetime], None]
 # (session, case) -> (zh, en) why the results may not be issued yet, or None
 Hold = Callable[[Session, Case], tuple[str, str] | None]
 
@@ -38,6 +40,7 @@ ACCEPTED: list[Moved] = []
 DECIDED: list[Moved] = []
 HOLDS: list[Hold] = []
 LATE_UPLOADS: list[LateUpload] = []
+TASK_OPENED: list[Opened] = []
 
 
 def run(

@@ -6,17 +6,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
 from tongban.accounts.enums import Role
-from tongban.accounts.models import User
+from tongban.accounts.models import Authorisation, User
 from tongban.audit import service as audit
 from tongban.audit.models import AuditEntry
 from tongban.cases.core import access, clocks
-from tongban.cases.core.access import STAGE_ROLE
-from tongban.cases.enums import CaseState, ClockKind, Stage, TaskState
+from tongban.cases.enums import ClockKind, Stage
 from tongban.cases.models import (
     Case,
     Clock,
@@ -48,8 +47,16 @@ def get_case(session: Session, *, number: str, user: User) -> Case:
 
 
 def list_my_cases(session: Session, *, user: User) -> Sequence[Case]:
-    query = select(Case).where(Case.applicant_id == user.id).order_by(Case.id.desc())
-    return session.scalars(query).all()
+    """The user's own cases, and those they made as an agent under an authorisation that
+    still stands (授权委托), newest first."""
+    standing = select(Authorisation.id).where(
+        Authorisation.agent_id == user.id, Authorisation.revoked_at.is_(None)
+    )
+    mine = or_(
+        Case.applicant_id == user.id,
+        and_(Case.created_by_id == user.id, Case.authorisation_id.in_(standing)),
+    )
+    return session.scalars(select(Case).where(mine).order_by(Case.id.desc())).all()
 
 
 def get_task(session: Session, *, task_id: int, user: User) -> Task:
@@ -57,45 +64,6 @@ def get_task(session: Session, *, task_id: int, user: User) -> Task:
     if task is None or task.department_code != user.department_code:
         raise NotFound(f"没有找到任务 {task_id}。", f"No task {task_id}.")
     return task
-
-
-def queue(
-    session: Session,
-    *,
-    user: User,
-    now: datetime,
-    stage: Stage | None = None,
-    text: str | None = None,
-) -> Sequence[Task]:
-    """Open tasks of the user's department and roles, least time left first (a paused
-    case's by the time it has left, not by its stale due time).
-
-    ``text`` keeps the tasks whose case number, applicant name or item title contains it.
-    Cases waiting for the applicant's correction are not in anyone's queue.
-    """
-    stages = [
-        s for s, role in STAGE_ROLE.items() if user.has_role(role) and (stage is None or s == stage)
-    ]
-    if user.department_code is None or not stages:
-        return []
-    query = (
-        select(Task)
-        .join(Case)
-        .join(User, User.id == Case.applicant_id)
-        .where(
-            Task.department_code == user.department_code,
-            Task.state == TaskState.open,
-            Task.stage.in_(stages),
-            Case.state != CaseState.correction_requested,
-        )
-        .order_by(Task.due_at, Task.id)
-    )
-    matching = case_matches(text or "")
-    if matching is not None:
-        query = query.where(matching)
-    tasks = session.scalars(query).all()
-    due = {task.id: _due_now(session, task, now) for task in tasks}
-    return sorted(tasks, key=lambda task: (due[task.id] is None, due[task.id] or now, task.id))
 
 
 def case_matches(text: str) -> ColumnElement[bool] | None:

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from tongban.accounts.models import User
 from tongban.audit import service as audit
 from tongban.audit.service import Actor
-from tongban.cases.core import access, clocks, definition
+from tongban.cases.core import access, clocks, definition, hooks
 from tongban.cases.core.machine import STATE_NAMES_ZH, Event, IllegalTransition, next_state
-from tongban.cases.enums import Stage, TaskOutcome, TaskState
+from tongban.cases.enums import ClockKind, Stage, TaskOutcome, TaskState
 from tongban.cases.models import Case, Task
 from tongban.errors import Conflict, NotFound
 
@@ -93,6 +93,37 @@ def change_state(
         opinion=opinion,
         data=data,
     )
+
+
+def open_task(
+    session: Session,
+    *,
+    case: Case,
+    stage: Stage,
+    department_code: str,
+    unit: str,
+    limit: int,
+    now: datetime,
+    item_code: str | None = None,
+) -> Task:
+    """Open ``stage``'s task for a department with its stage clock running (``limit`` in
+    ``unit``: working days, calendar days or hours), and tell whoever listens
+    (``hooks.TASK_OPENED``: the department's own systems)."""
+    task = Task(
+        case=case,
+        stage=stage,
+        department_code=department_code,
+        item_code=item_code,
+        started_at=now,
+    )
+    session.add(task)
+    session.flush()
+    clocks.start_clock(
+        session, case=case, kind=ClockKind.stage, unit=unit, limit=limit, now=now, task=task
+    )
+    for heard in hooks.TASK_OPENED:
+        heard(session, task, now)
+    return task
 
 
 def finish_task(

@@ -8,10 +8,13 @@ from typing import Annotated
 from fastapi import Path
 from sqlalchemy.orm import Session
 
+from tongban.accounts.models import User
 from tongban.cases import service
+from tongban.cases.core.access import needs_identifiers
 from tongban.cases.core.clocks import TimeLeft
 from tongban.cases.models import Case, Task
 from tongban.cases.schemas import CaseRead, TaskRead, TimeLeftRead
+from tongban.pii.service import mask_document
 
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Row id")]
 
@@ -20,9 +23,22 @@ def time_left_read(left: TimeLeft | None) -> TimeLeftRead | None:
     return TimeLeftRead.model_validate(left) if left else None
 
 
-def read_case(session: Session, case: Case, now: datetime) -> CaseRead:
-    """The case as the API shows it, with its time left on the promise and the legal limit."""
+def read_case(session: Session, case: Case, now: datetime, viewer: User | None = None) -> CaseRead:
+    """The case as the API shows it, with its time left on the promise and the legal limit;
+    masked for a ``viewer`` who needs no identifier whole (``access.needs_identifiers``)."""
     read = CaseRead.model_validate(case)
+    if viewer is not None and not needs_identifiers(viewer, case):
+        read.form_data = mask_document(read.form_data)
+        if read.postal is not None:
+            read.postal = read.postal.model_copy(
+                update=mask_document(
+                    {
+                        "recipient": read.postal.recipient[:1] + "**",
+                        "phone": read.postal.phone,
+                        "address": read.postal.address,
+                    }
+                )
+            )
     read.time_left = time_left_read(service.case_time_left(session, case=case, now=now))
     read.legal_time_left = time_left_read(service.legal_time_left(session, case=case, now=now))
     return read

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from tongban.accounts.models import User
 from tongban.cases import service
 from tongban.cases.core import access
+from tongban.cases.core.access import needs_identifiers
 from tongban.cases.core.deadlines import case_limits
 from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.cases.core.queries import STAGE_NAMES_ZH
@@ -21,6 +22,7 @@ from tongban.cases.http.material_rows import material_rows
 from tongban.cases.models import Case
 from tongban.catalog.views import departments
 from tongban.forms import inputs
+from tongban.pii.service import mask_document
 from tongban.web.i18n import locale_of
 
 
@@ -35,6 +37,11 @@ def may_check(case: Case, user: User) -> bool:
         task.stage == Stage.accept and task.state == TaskState.open and access.can_act(user, task)
         for task in case.tasks
     )
+
+
+def _answers_for(user: User, case: Case) -> dict[str, Any]:
+    """The answers whole for those handling the case, masked for everyone else (脱敏)."""
+    return case.form_data if needs_identifiers(user, case) else mask_document(case.form_data)
 
 
 def case_context(
@@ -57,7 +64,7 @@ def case_context(
         "limits": case_limits(session, case=case, now=now),
         "departments": departments(session),
         "titles": caseform.titles(spec["form"], spec["materials"], lang),
-        "answers": inputs.fields(spec["form"], case.form_data, {}, lang),
+        "answers": inputs.fields(spec["form"], _answers_for(user, case), {}, lang),
         "state_names": STATE_NAMES_ZH,
         "channel_names": CHANNEL_NAMES_ZH,
         "stage_names": STAGE_NAMES_ZH,

@@ -22,6 +22,7 @@ from tongban.cases.stages import documents, postal
 from tongban.cases.stages.progress import move_on
 from tongban.errors import Conflict
 from tongban.files.store import FileStore
+from tongban.pii.service import mask_address
 
 
 def issue_result(
@@ -76,7 +77,8 @@ def deliver_result(
             now=now,
             address=postal_address,
         )
-        data = {"tracking_number": posted.tracking_number, "address": posted.address}
+        # the audit chain is kept for good: the address only masked (docs/security.md)
+        data = {"tracking_number": posted.tracking_number, "address": mask_address(posted.address)}
     finish_task(
         session, task=task, outcome=TaskOutcome.approved, actor=actor, opinion=opinion, now=now
     )

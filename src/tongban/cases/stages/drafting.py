@@ -10,8 +10,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from tongban.accounts import authorisations
 from tongban.accounts.enums import Role
-from tongban.accounts.models import User
+from tongban.accounts.models import Authorisation, User
 from tongban.accounts.service import actor_of
 from tongban.audit import service as audit
 from tongban.audit.service import Actor
@@ -22,7 +23,7 @@ from tongban.cases.models import Case, Material
 from tongban.cases.stages import postal
 from tongban.catalog import service as catalog
 from tongban.catalog.enums import ApprovalMode, MaterialWay
-from tongban.errors import Conflict, InvalidInput, NotAllowed, not_a_choice
+from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound, not_a_choice
 from tongban.files import service as files
 from tongban.files.store import FileStore
 from tongban.forms import service as formcheck
@@ -35,14 +36,26 @@ def case_number(case: Case, cal: WorkCalendar, division: str) -> str:
     return f"{division}{local:%Y%m%d}{case.id:07d}"
 
 
-def _check_creator(applicant: User, created_by: User | None) -> None:
-    """Staff never apply for themselves; only window clerks take in for a walk-in (代办)."""
+def _check_creator(
+    applicant: User, created_by: User | None, authorisation: Authorisation | None
+) -> None:
+    """Staff never apply for themselves; on someone's behalf apply only window clerks
+    (代办 for a walk-in) and agents under the applicant's authorisation (授权委托)."""
     if applicant.is_staff:
         raise NotAllowed(
             "工作人员请使用窗口代办功能。", "Staff apply on behalf through the window."
         )
-    if created_by not in (None, applicant) and not created_by.has_role(Role.clerk):
-        raise NotAllowed("只有窗口受理人员可以代办申请。", "Only window clerks take in on behalf.")
+    if created_by in (None, applicant) or created_by.has_role(Role.clerk):
+        return
+    if (
+        authorisation is None
+        or authorisation.agent_id != created_by.id
+        or authorisation.grantor_id != applicant.id
+    ):
+        raise NotAllowed(
+            "只有窗口受理人员或获得申请人授权的受托人可以代办申请。",
+            "Only window clerks, or agents the applicant authorised, apply on their behalf.",
+        )
 
 
 def create_case(
@@ -54,25 +67,74 @@ def create_case(
     now: datetime,
     created_by: User | None = None,
     channel: Channel | None = None,
+    authorisation: Authorisation | None = None,
 ) -> Case:
     """Start a draft case of an item or bundle for an applicant, or by a clerk on their
-    behalf, recording the ``channel`` it came through (办事渠道; by default ``window``
-    for a clerk's, ``web`` for the applicant's own).
+    behalf, or by an agent under the applicant's ``authorisation`` (checked live for the
+    item by ``accounts.authorisations.live``), recording the ``channel`` it came through
+    (办事渠道; by default ``window`` for a clerk's, ``agent`` for an agent's, ``web`` for
+    the applicant's own).
 
     A proactive entry (免申即享) takes no application: Conflict ``proactive_entry``; its
     cases are opened by the platform (``granting``)."""
-    _check_creator(applicant, created_by)
+    _check_creator(applicant, created_by, authorisation)
     version = catalog.get_entry(session, code=code).current_version
     assert version is not None
     check_applies(version.definition)
-    return open_case(
+    default = Channel.web
+    if created_by is not None and created_by is not applicant:
+        default = Channel.agent if authorisation is not None else Channel.window
+    case = open_case(
         session,
         applicant=applicant,
         creator=created_by or applicant,
         code=code,
         form_data=form_data,
         now=now,
-        channel=channel or (Channel.window if created_by is not None else Channel.web),
+        channel=channel or default,
+    )
+    case.authorisation = authorisation
+    return case
+
+
+def grantor_for(
+    session: Session, *, agent: User, authorisation_id: int, code: str, now: datetime
+) -> tuple[User, Authorisation]:
+    """The person ``agent`` may apply for ``code`` for now, and the authorisation that
+    allows it. Raises ``NotFound`` for an authorisation that is not the agent's, and what
+    ``accounts.authorisations.live`` raises when it was revoked, has expired or does not
+    cover ``code``."""
+    row = session.get(Authorisation, authorisation_id)
+    if row is None or row.agent_id != agent.id:
+        raise NotFound("没有找到该授权。", f"No authorisation {authorisation_id}.")
+    live = authorisations.live(session, agent=agent, grantor_id=row.grantor_id, code=code, now=now)
+    grantor = session.get(User, live.grantor_id)
+    assert grantor is not None
+    return grantor, live
+
+
+def create_case_as_agent(
+    session: Session,
+    *,
+    agent: User,
+    authorisation_id: int,
+    code: str,
+    form_data: dict[str, Any],
+    now: datetime,
+) -> Case:
+    """Start a draft for the grantor of ``authorisation_id`` by its agent (channel
+    ``agent``): the case is the grantor's. Raises what ``grantor_for`` raises."""
+    grantor, live = grantor_for(
+        session, agent=agent, authorisation_id=authorisation_id, code=code, now=now
+    )
+    return create_case(
+        session,
+        applicant=grantor,
+        code=code,
+        form_data=form_data,
+        now=now,
+        created_by=agent,
+        authorisation=live,
     )
 
 

@@ -10,12 +10,19 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tongban import timefmt
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit.service import SYSTEM, Actor
 from tongban.cases.core import access, clocks, definition, hooks, received
 from tongban.cases.core.machine import Event
-from tongban.cases.core.transition import cancel_open_tasks, change_state, finish_task, lock_case
+from tongban.cases.core.transition import (
+    cancel_open_tasks,
+    change_state,
+    finish_task,
+    lock_case,
+    open_task,
+)
 from tongban.cases.enums import CaseState, ClockKind, PauseReason, Stage, TaskOutcome, TaskState
 from tongban.cases.materials import provision
 from tongban.cases.models import Case, CasePause, CorrectionRequest, Task
@@ -29,20 +36,15 @@ def _start_acceptance(session: Session, case: Case, now: datetime) -> None:
     spec = definition.spec_of(session, case)
     accept_task = next((t for t in case.tasks if t.stage == Stage.accept), None)
     if accept_task is None:
-        accept_task = Task(
-            case=case, stage=Stage.accept, department_code=case.lead_department, started_at=now
-        )
-        session.add(accept_task)
-        session.flush()
         unit, limit = definition.stage_limit(spec, Stage.accept)
-        clocks.start_clock(
+        open_task(
             session,
             case=case,
-            kind=ClockKind.stage,
+            stage=Stage.accept,
+            department_code=case.lead_department,
             unit=unit,
             limit=limit,
             now=now,
-            task=accept_task,
         )
     clocks.start_clock(
         session,
@@ -68,7 +70,7 @@ def submit_case(
     """Submit a draft of an item still offered: all fields valid, every required material
     satisfied by one of its ways; the clock starts."""
     case = lock_case(session, case_id=case_id)
-    access.check_owner(user, case)
+    access.check_acting(user, case, timefmt.local(now).date())
     if case.state == CaseState.draft:
         check_open(session, case=case)
         _take_materials(session, case, now, store)
@@ -160,7 +162,7 @@ def resubmit_case(
     """Send the corrected case back (its item still offered); the clock resumes where it
     stopped."""
     case = lock_case(session, case_id=case_id)
-    access.check_owner(user, case)
+    access.check_acting(user, case, timefmt.local(now).date())
     if case.state == CaseState.correction_requested:
         check_open(session, case=case)
         _take_materials(session, case, now, store)
@@ -296,7 +298,7 @@ def reject_case(session: Session, *, case_id: int, user: User, opinion: str, now
 def withdraw_case(session: Session, *, case_id: int, user: User, now: datetime) -> Case:
     """The applicant withdraws a case that has not been accepted yet."""
     case = lock_case(session, case_id=case_id)
-    access.check_owner(user, case)
+    access.check_acting(user, case, timefmt.local(now).date())
     actor = actor_of(user)
     change_state(session, now=now, case=case, event=Event.withdraw, actor=actor)
     clocks.end_pause(session, case=case, now=now)  # no longer waiting for a correction

@@ -18,7 +18,12 @@ from sqlalchemy.orm import Session
 from tongban.audit.service import SYSTEM, Actor
 from tongban.cases.core import clocks, definition, hooks
 from tongban.cases.core.machine import STAGE_STATES, Event
-from tongban.cases.core.transition import cancel_open_tasks, change_state, finish_task
+from tongban.cases.core.transition import (
+    cancel_open_tasks,
+    change_state,
+    finish_task,
+    open_task,
+)
 from tongban.cases.enums import CaseState, ClockKind, Stage, TaskOutcome
 from tongban.cases.models import Case, Task
 from tongban.cases.stages import documents, limits
@@ -31,15 +36,16 @@ DECIDED = frozenset({CaseState.issuing, CaseState.delivering, CaseState.complete
 
 def open_stage_task(session: Session, case: Case, stage: Stage, now: datetime) -> Task:
     """A lead-department task for ``stage`` with its stage clock running."""
-    spec = definition.spec_of(session, case)
-    task = Task(case=case, stage=stage, department_code=case.lead_department, started_at=now)
-    session.add(task)
-    session.flush()
-    unit, limit = definition.stage_limit(spec, stage)
-    clocks.start_clock(
-        session, case=case, kind=ClockKind.stage, unit=unit, limit=limit, now=now, task=task
+    unit, limit = definition.stage_limit(definition.spec_of(session, case), stage)
+    return open_task(
+        session,
+        case=case,
+        stage=stage,
+        department_code=case.lead_department,
+        unit=unit,
+        limit=limit,
+        now=now,
     )
-    return task
 
 
 def move_on(
@@ -127,18 +133,16 @@ def _open_review_round(session: Session, case: Case, now: datetime) -> None:
     """One review task per (item, department) that lists 审查: they run in parallel."""
     spec = definition.spec_of(session, case)
     for item, dept in definition.review_assignments(spec):
-        task = Task(
+        unit, limit = definition.item_stage_limit(item, Stage.review)
+        open_task(
+            session,
             case=case,
             stage=Stage.review,
             department_code=dept,
+            unit=unit,
+            limit=limit,
+            now=now,
             item_code=item["code"],
-            started_at=now,
-        )
-        session.add(task)
-        session.flush()
-        unit, limit = definition.item_stage_limit(item, Stage.review)
-        clocks.start_clock(
-            session, case=case, kind=ClockKind.stage, unit=unit, limit=limit, now=now, task=task
         )
 
 

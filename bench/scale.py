@@ -1,0 +1,251 @@
+"""Benchmark 4, scale: fill a database with N cases in bulk (``tongban.demo.bulk``: rows in
+batches, about 2.5 tasks each, a realistic state mix over two years), check a sample by
+running it through the service layer, then time at each size (median of ``--runs``):
+
+- the warning/overdue sweep of the running clocks due by the end of the day (their alert
+  moments counted on the calendar, streamed 2,000 rows at a time), and per 10,000;
+- the staff queue of the busiest department: the first page, and the third by cursor;
+- a case looked up by its number;
+- the supervision dashboard over 30 and 90 days (its longest period).
+
+    PYTHONPATH=src .venv/bin/python bench/scale.py --sizes 10000,100000 \
+        [--database-url postgresql+psycopg://…] [--plot bench/scale.png]
+
+Prints a table, and with ``--plot`` draws it (log-log) with matplotlib.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+NOW = datetime(2025, 11, 3, 2, 0, tzinfo=UTC)  # Monday 10:00 in Fuzhou
+TZ = ZoneInfo("Asia/Shanghai")
+MEASURES = ("sweep", "sweep/10k", "queue p1", "queue p3", "lookup", "dash 30d", "dash 90d")
+
+
+def median_ms(run: Callable[[], Any], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def sweep(session: Any) -> int:
+    """The running clocks due by the end of today (overdue ones included), each with its
+    alert moments counted on the calendar (what the watch job does for each)."""
+    from sqlalchemy import select
+
+    from tongban.cases.core import clocks, watch
+    from tongban.cases.models import Clock
+
+    cal = clocks.calendar(session)
+    day = NOW.astimezone(TZ).replace(hour=0, minute=0, second=0, microsecond=0)
+    query = (
+        select(Clock)
+        .where(Clock.stopped_at.is_(None), Clock.due_at < day + timedelta(days=1))
+        .execution_options(yield_per=2000)
+    )
+    seen = 0
+    for clock in session.scalars(query):
+        watch.moments(cal, clock, ())
+        seen += 1
+    return seen
+
+
+def check_sample(sessions: Any, size: int = 30) -> str:
+    """Bulk rows behave as the service layer's: recomputing a sample's running clocks moves
+    none, their timelines read, and open review tasks are decided through the service."""
+    from sqlalchemy import select
+
+    from tongban.accounts.enums import Role
+    from tongban.accounts.models import User
+    from tongban.cases import service as cases
+    from tongban.cases.core import clocks
+    from tongban.cases.enums import Stage, TaskOutcome, TaskState
+    from tongban.cases.models import Case, Task
+    from tongban.files.store import LocalFileStore
+
+    moved = reviewed = 0
+    with sessions() as session:
+        staff = session.scalars(select(User).where(User.department_code.is_not(None))).all()
+        reviewers = {u.department_code: u for u in staff if u.has_role(Role.reviewer)}
+        ids = session.scalars(
+            select(Task.case_id).where(Task.state == TaskState.open).order_by(Task.id).limit(size)
+        ).all()
+        for case in session.scalars(select(Case).where(Case.id.in_(ids))):
+            moved += len(clocks.recompute(session, case=case))
+            cases.timeline(session, case=case, now=NOW)
+        reviews = session.scalars(
+            select(Task).where(Task.state == TaskState.open, Task.stage == Stage.review).limit(5)
+        ).all()
+        store = LocalFileStore(Path(tempfile.mkdtemp()))
+        for task in reviews:
+            cases.review_task(
+                session,
+                task_id=task.id,
+                user=reviewers[task.department_code],
+                outcome=TaskOutcome.approved,
+                opinion="同意",
+                now=NOW,
+                store=store,
+            )
+            reviewed += 1
+        session.rollback()
+    return (
+        f"sample of {len(ids)} cases: {moved} clocks moved on recompute, {reviewed} reviews decided"
+    )
+
+
+def measure(sessions: Any, runs: int) -> dict[str, float]:
+    from sqlalchemy import func, select
+
+    from tongban.accounts.models import User
+    from tongban.cases import service as cases
+    from tongban.cases.enums import TaskState
+    from tongban.cases.models import Case, Task
+    from tongban.supervision import metrics
+
+    with sessions() as session:
+        busiest = session.execute(
+            select(Task.department_code, func.count())
+            .where(Task.state == TaskState.open)
+            .group_by(Task.department_code)
+            .order_by(func.count().desc())
+            .limit(1)
+        ).one()[0]
+        staff = next(
+            u
+            for u in session.scalars(select(User).where(User.department_code == busiest))
+            if "reviewer" in u.roles
+        )
+        top = session.scalar(select(func.max(Case.id)))
+        numbers = [
+            session.scalar(select(Case.number).where(Case.id == random.randint(1, top)))
+            for _ in range(runs)
+        ]
+        due = sweep(session)
+
+        def third_page() -> None:
+            first = cases.queue_page(session, user=staff, now=NOW)
+            second = cases.queue_page(session, user=staff, now=NOW, after=first.next)
+            cases.queue_page(session, user=staff, now=NOW, after=second.next)
+
+        picks = iter(numbers * 2)
+        figures = {
+            "sweep": median_ms(lambda: sweep(session), runs),
+            "queue p1": median_ms(lambda: cases.queue_page(session, user=staff, now=NOW), runs),
+            "queue p3": median_ms(third_page, runs) / 3,
+            "lookup": median_ms(
+                lambda: session.scalar(select(Case).where(Case.number == next(picks))), runs
+            ),
+            "dash 30d": median_ms(
+                lambda: metrics.dashboard(session, now=NOW, tz=TZ, days=30), runs
+            ),
+            "dash 90d": median_ms(
+                lambda: metrics.dashboard(session, now=NOW, tz=TZ, days=90), runs
+            ),
+        }
+        figures["sweep/10k"] = figures["sweep"] * 10_000 / max(due, 1)
+        figures["due"] = due
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--plot", default="")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        url = args.database_url or f"sqlite:///{tmp}/scale.sqlite3"
+        os.environ.update(TONGBAN_DATABASE_URL=url, TONGBAN_FILE_STORE_PATH=str(tmp / "files"))
+        from engine import _empty_postgres, prepare
+        from rich.progress import Progress
+
+        from tongban.demo import bulk
+        from tongban.models import load_all
+
+        if url.startswith("postgresql"):
+            _empty_postgres(url)
+        load_all()
+        _engine, sessions = prepare(url, tmp, users=None)
+        rows, made = [], 0
+        for size in sizes:
+            with Progress() as progress, sessions() as session:
+                bar = progress.add_task(f"{size:,} cases", total=size - made, completed=0)
+                start = time.perf_counter()
+                bulk.fill(
+                    session,
+                    cases=size - made,
+                    now=NOW,
+                    seed=size,
+                    on_batch=lambda n, bar=bar: progress.advance(bar, n),
+                )
+                session.commit()
+                took = time.perf_counter() - start
+            print(f"{size - made:,} cases written in {took:.1f} s ({(size - made) / took:,.0f}/s)")
+            made = size
+            if url.startswith("postgresql"):
+                with _engine.connect() as conn:
+                    conn.exec_driver_sql("ANALYZE")
+            print(check_sample(sessions))
+            figures = measure(sessions, args.runs)
+            rows.append((size, figures))
+            print(
+                f"{size:>9,} cases, {int(figures['due'])} clocks due by tonight: "
+                + ", ".join(f"{k} {figures[k]:.1f} ms" for k in MEASURES)
+            )
+        _table(rows)
+        if args.plot:
+            _plot(rows, args.plot, url.split(":")[0].split("+")[0])
+    return 0
+
+
+def _table(rows: list[tuple[int, dict[str, float]]]) -> None:
+    print(f"{'cases':>9} " + " ".join(f"{m:>10}" for m in MEASURES) + "   (ms, medians)")
+    for size, figures in rows:
+        print(f"{size:>9,} " + " ".join(f"{figures[m]:>10.1f}" for m in MEASURES))
+
+
+def _plot(rows: list[tuple[int, dict[str, float]]], path: str, database: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    sizes = [size for size, _ in rows]
+    for measure in MEASURES:
+        ax.plot(sizes, [f[measure] for _, f in rows], marker="o", label=measure)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("cases in the database")
+    ax.set_ylabel("ms (median)")
+    ax.set_title(f"Tongban at scale ({database})")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    print(f"plot written to {path}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,269 @@
+"""The staff queue, a page at a time: open tasks of the user's department and roles,
+least time left first, filtered by stage, urgency, item and words in SQL.
+
+A page costs the same few statements however many tasks are open (no statement per
+row): one query for the page of running tasks with their case and applicant, one each
+for the clocks and pauses of those cases, and one for the tasks of paused cases (art. 45
+procedures; cases waiting for the applicant's correction are in no queue). Pages are
+keyset pages: a cursor names the last task shown (its due time and id), so a page never
+skips or repeats a task when tasks before it finish meanwhile.
+
+Urgency (the badge: red overdue, yellow due soon, green) is a function of the stored due
+time for a running clock: for each limit in the department's queue, :func:`yellow_until`
+finds the due time up to which a task is yellow now, and the filter is a range on
+``clocks.due_at``. A paused case's time stands still, so its tasks are sorted and badged
+by the time they had left when the pause began (:func:`queries._due_now`), in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
+from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.sql.base import ExecutableOption
+
+from tongban.accounts.models import User
+from tongban.cases.core import clocks, queries
+from tongban.cases.core.access import STAGE_ROLE
+from tongban.cases.enums import CaseState, Stage, TaskState
+from tongban.cases.models import Case, CasePause, Clock, Task
+from tongban.errors import InvalidInput
+from tongban.workdays.calendar import WorkCalendar
+
+URGENCIES = ("red", "yellow", "green")  # overdue, due soon, on time: the badge colours
+PAGE_SIZE = 50
+_MICRO = timedelta(microseconds=1)
+_NEVER = datetime.max.replace(tzinfo=UTC)  # a task without a due time sorts last
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page starts or ends: the sort key (due time, id) of a task. Written in a
+    link as ``<microseconds since 1970>.<id>`` (``n.<id>`` for a task with no due time)."""
+
+    due_at: datetime | None
+    task_id: int
+
+    def key(self) -> tuple[datetime, int]:
+        return (self.due_at or _NEVER, self.task_id)
+
+    def token(self) -> str:
+        due = "n" if self.due_at is None else str(_micros(self.due_at))
+        return f"{due}.{self.task_id}"
+
+    @classmethod
+    def parse(cls, token: str) -> Cursor:
+        """InvalidInput for a token not made by :meth:`token` (a link edited by hand)."""
+        due, _, task_id = token.partition(".")
+        try:
+            moment = None if due == "n" else datetime(1970, 1, 1, tzinfo=UTC) + int(due) * _MICRO
+            return cls(moment, int(task_id))
+        except (ValueError, OverflowError):
+            raise InvalidInput(
+                "翻页位置无效，请从第一页重新浏览。",
+                "The page position is not valid: start again from the first page.",
+                field="cursor",
+            ) from None
+
+
+def _micros(moment: datetime) -> int:
+    return (moment - datetime(1970, 1, 1, tzinfo=UTC)) // _MICRO
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    task: Task
+    applicant: str
+    left: clocks.TimeLeft | None
+    due_at: datetime | None  # the sort key: when time runs out as things stand
+
+    @property
+    def badge(self) -> str:
+        return self.left.urgency if self.left else "green"
+
+    @property
+    def cursor(self) -> Cursor:
+        return Cursor(self.due_at, self.task.id)
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[QueueRow]
+    next: Cursor | None  # where the next page starts; None on the last page
+    previous: Cursor | None  # where the previous page ends; None on the first page
+
+
+def yellow_until(cal: WorkCalendar, *, now: datetime, unit: str, limit: int) -> datetime:
+    """The due time before which a running clock of ``limit`` (with its extension, in
+    ``unit``: working days, or office hours) shows yellow or red at ``now``: the first
+    due time whose time left exceeds a working day and a quarter of the limit
+    (:attr:`clocks.TimeLeft.urgency`). Time left grows with the due time, so the badge
+    of every task is a comparison of its stored due time with this moment."""
+    day = clocks.HOURS_PER_DAY * 60 if unit == "hours" else 1
+    per_unit = 60 if unit == "hours" else 1
+    most = max(day, int(0.25 * limit * per_unit))  # the most time left that is still yellow
+
+    def left(due: datetime) -> int:
+        return clocks.time_left_at(cal, unit, now, due)
+
+    lo, hi = now, now + timedelta(days=most + 7)
+    while left(hi) <= most:  # far enough: time left there is past the yellow range
+        hi += hi - now
+    while hi - lo > _MICRO:  # left(lo) <= most < left(hi)
+        mid = lo + (hi - lo) // 2
+        lo, hi = (mid, hi) if left(mid) <= most else (lo, mid)
+    return hi
+
+
+def _urgency_filter(
+    session: Session, base: Select[Task], urgency: str, now: datetime
+) -> ColumnElement[bool]:
+    """The running tasks of ``urgency`` at ``now``, by their stage clock's due time."""
+    if urgency == "red":
+        return Clock.due_at <= now
+    limits = session.execute(
+        base.with_only_columns(Clock.unit, Clock.limit + Clock.extension).distinct()
+    ).all()
+    cal = clocks.calendar(session)
+    yellow = [
+        and_(
+            Clock.unit == unit,
+            Clock.limit + Clock.extension == limit,
+            Clock.due_at < yellow_until(cal, now=now, unit=unit, limit=limit),
+        )
+        for unit, limit in limits
+    ]
+    if urgency == "yellow":
+        return and_(Clock.due_at > now, or_(false(), *yellow))
+    return or_(Clock.id.is_(None), and_(Clock.due_at > now, ~or_(false(), *yellow)))
+
+
+def _after(cursor: Cursor | None, backwards: bool) -> ColumnElement[bool]:
+    """Tasks after ``cursor`` in queue order (before it, ``backwards``)."""
+    if cursor is None:
+        return true()
+    due, never = Task.due_at, Task.due_at.is_(None)
+    if cursor.due_at is None:
+        beyond = and_(never, Task.id < cursor.task_id if backwards else Task.id > cursor.task_id)
+        return or_(~never, beyond) if backwards else beyond
+    same = and_(
+        due == cursor.due_at, Task.id < cursor.task_id if backwards else Task.id > cursor.task_id
+    )
+    if backwards:
+        return or_(due < cursor.due_at, same)
+    return or_(never, due > cursor.due_at, same)
+
+
+def page(
+    session: Session,
+    *,
+    user: User,
+    now: datetime,
+    stage: Stage | None = None,
+    text: str | None = None,
+    urgency: str = "",
+    item: str = "",
+    after: Cursor | None = None,
+    before: Cursor | None = None,
+    size: int = PAGE_SIZE,
+) -> QueuePage:
+    """One page of the user's queue, least time left first: the first page, the one
+    after ``after`` or the one before ``before``. ``urgency`` is one of
+    :data:`URGENCIES` or empty; ``item`` an item code (the task's own or its case's)."""
+    stages = [
+        s for s, role in STAGE_ROLE.items() if user.has_role(role) and (stage is None or s == stage)
+    ]
+    if user.department_code is None or not stages:
+        return QueuePage([], None, None)
+    paused = exists().where(CasePause.case_id == Case.id, CasePause.ended_at.is_(None))
+    base = (
+        select(Task)
+        .join(Case, Case.id == Task.case_id)
+        .join(User, User.id == Case.applicant_id)
+        .outerjoin(Clock, and_(Clock.task_id == Task.id, Clock.stopped_at.is_(None)))
+        .where(
+            Task.department_code == user.department_code,
+            Task.state == TaskState.open,
+            Task.stage.in_(stages),
+            Case.state != CaseState.correction_requested,
+        )
+    )
+    matching = queries.case_matches(text or "")
+    if matching is not None:
+        base = base.where(matching)
+    if item:
+        base = base.where(or_(Task.item_code == item, Case.catalog_code == item))
+    running = base.where(~paused)
+    if urgency:
+        running = running.where(_urgency_filter(session, running, urgency, now))
+    backwards = before is not None and after is None
+    cursor = before if backwards else after
+    order = (  # as the index ix_tasks_queue_keyset reads: no due time last
+        (Task.due_at.desc().nulls_first(), Task.id.desc())
+        if backwards
+        else (Task.due_at.asc().nulls_last(), Task.id.asc())
+    )
+    query = (
+        running.add_columns(User.display_name)
+        .where(_after(cursor, backwards))
+        .order_by(*order)
+        .limit(size + 1)
+        .options(*_case_loads())
+    )
+    rows = [
+        _row(session, task, name, now, due=task.due_at) for task, name in session.execute(query)
+    ]
+    stopped = base.join(  # driven from the few open pauses (index ix_case_pauses_open)
+        CasePause, and_(CasePause.case_id == Case.id, CasePause.ended_at.is_(None))
+    )
+    rows += _paused_rows(session, stopped, now, urgency, cursor, backwards)
+    rows.sort(key=lambda row: row.cursor.key(), reverse=backwards)
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+        return QueuePage(rows, rows[-1].cursor if rows else None, rows[0].cursor if more else None)
+    # A page reached by a cursor has one before it (unless every task there has finished).
+    return QueuePage(
+        rows, rows[-1].cursor if more else None, rows[0].cursor if rows and after else None
+    )
+
+
+def _case_loads() -> Sequence[ExecutableOption]:
+    case = contains_eager(Task.case)
+    return (case.selectinload(Case.clocks), case.selectinload(Case.pauses))
+
+
+def _row(
+    session: Session, task: Task, name: str, now: datetime, *, due: datetime | None
+) -> QueueRow:
+    return QueueRow(task, name, queries.task_time_left(session, task=task, now=now), due)
+
+
+def _paused_rows(
+    session: Session,
+    base: Select[Task],
+    now: datetime,
+    urgency: str,
+    cursor: Cursor | None,
+    backwards: bool,
+) -> list[QueueRow]:
+    """Tasks of cases standing still (art. 45), with their time left counted in Python:
+    few at a time, as few cases wait for a hearing or an expert."""
+    query = base.add_columns(User.display_name).options(*_case_loads())
+    rows = []
+    for task, name in session.execute(query):
+        left = queries.task_time_left(session, task=task, now=now)  # counted once per row
+        row = QueueRow(task, name, left, left.due_at if left else task.due_at)
+        if urgency and row.badge != urgency:
+            continue
+        if cursor is not None:
+            if backwards and not row.cursor.key() < cursor.key():
+                continue
+            if not backwards and not row.cursor.key() > cursor.key():
+                continue
+        rows.append(row)
+    return rows

@@ -1,0 +1,242 @@
+"""The key hierarchy of personal data at rest (个人信息加密存储).
+
+master key (``TONGBAN_DATA_KEY`` or ``TONGBAN_DATA_KEY_FILE``; earlier ones in
+``TONGBAN_DATA_KEYS_PREVIOUS`` while ``tongban keys rotate`` re-wraps)
+  └─ wraps data-encryption keys (``data_keys`` rows: random, AES-256-GCM or SM4-GCM)
+       └─ seal each value; the value carries its key's id (``tb1:<key id>:<base64>``)
+
+The process keeps the unwrapped data keys in memory (``KEYRING``), loaded when a session
+first begins and refreshed every ``REFRESH_SECONDS`` (which key is active may change under
+a rotation run by another process); a value sealed under a key this process has not seen
+yet makes it reload at once, so a key made elsewhere is readable the moment a value under
+it can be read. Keys are never deleted: a retired key still opens what a writer that had
+not yet seen the rotation sealed under it, and a second run of the rotation moves it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+import structlog
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from sqlalchemy import Connection, Engine, Table, event, inspect, select, update
+from sqlalchemy.orm import Session
+
+from tongban.config import Settings, get_settings
+from tongban.db import READING
+from tongban.pii.models import DataKey
+
+log = structlog.get_logger(__name__)
+
+PREFIX = "tb1"
+"""Version tag of a sealed value."""
+REFRESH_SECONDS = 30.0
+ALGORITHMS = ("aes-256-gcm", "sm4-gcm")
+DEV_MASTER = b"tongban development data key: never for real data"
+
+
+class KeyError_(RuntimeError):
+    """A sealed value cannot be opened or no key is usable (a fault of deployment)."""
+
+
+def _hkdf(secret: bytes, info: bytes, length: int = 32) -> bytes:
+    return HKDF(hashes.SHA256(), length=length, salt=b"tongban", info=info).derive(secret)
+
+
+def master_secrets(settings: Settings | None = None) -> list[bytes]:
+    """The master key then the earlier ones, as bytes; the fixed development key outside
+    production when none is set (said once in the log)."""
+    settings = settings or get_settings()
+    current = settings.data_key_bytes()
+    if current is None:
+        if settings.environment == "production":  # the settings refuse this already
+            raise KeyError_("TONGBAN_DATA_KEY is not set")
+        _warn_dev_once()
+        current = DEV_MASTER
+    return [current, *settings.previous_data_keys()]
+
+
+_warned: list[bool] = []
+
+
+def _warn_dev_once() -> None:
+    if not _warned:
+        _warned.append(True)
+        log.warning(
+            "data_key.development",
+            message="个人信息用固定的开发密钥加密 / personal data sealed with the fixed "
+            "development key: set TONGBAN_DATA_KEY for real data",
+        )
+
+
+def kek_of(secret: bytes) -> tuple[str, bytes]:
+    """The key-encryption key derived from a master secret, and its fingerprint."""
+    kek = _hkdf(secret, b"data-key wrapping")
+    return hashlib.sha256(b"kek-id" + kek).hexdigest()[:12], kek
+
+
+def lookup_secret(settings: Settings | None = None) -> bytes:
+    """The HMAC key of lookup hashes: its own setting, never the master key."""
+    settings = settings or get_settings()
+    configured = settings.lookup_key
+    if configured:
+        return _hkdf(configured.encode(), b"lookup")
+    return _hkdf(DEV_MASTER, b"lookup")
+
+
+@dataclass
+class _Entry:
+    algorithm: str
+    key: bytes
+
+    @cached_property
+    def aesgcm(self) -> AESGCM:
+        """The AES-GCM context of this key, made once (its key schedule is the costly part)."""
+        return AESGCM(self.key)
+
+
+@dataclass
+class Keyring:
+    """The unwrapped data keys of this process."""
+
+    keys: dict[str, _Entry] = field(default_factory=dict)
+    active: str | None = None
+    loaded_at: float = 0.0
+    url: str | None = None
+    engine: Engine | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def seal(self, plain: bytes, *, purpose: str) -> str:
+        """``tb1:<key id>:<base64url(nonce | ciphertext | tag)>`` under the active key."""
+        if self.active is None:
+            self.reload()
+        if self.active is None:
+            raise KeyError_("no active data key: run `tongban migrate` or `tongban keys rotate`")
+        kid = self.active
+        entry = self.keys[kid]
+        nonce = os.urandom(12)
+        body = _encrypt(entry, nonce, plain, _aad(purpose, kid))
+        return f"{PREFIX}:{kid}:{base64.urlsafe_b64encode(nonce + body).decode()}"
+
+    def open(self, token: str, *, purpose: str) -> bytes:
+        """The plaintext of a sealed value; fails loudly if it was altered or moved."""
+        _, kid, body = token.split(":", 2)
+        if kid not in self.keys:
+            self.reload()
+        entry = self.keys.get(kid)
+        if entry is None:
+            raise KeyError_(f"data key {kid} unknown (wrapped by a master key not configured?)")
+        raw = base64.urlsafe_b64decode(body)
+        return _decrypt(entry, raw[:12], raw[12:], _aad(purpose, kid))
+
+    def reload(self) -> None:
+        """Read the keys again through a connection of their own (committed keys only)."""
+        if self.engine is None:
+            return
+        # a reading connection: on SQLite it must not wait for the write lock that the
+        # unit of work asking (this very thread, maybe) holds
+        with self.engine.connect().execution_options(**{READING: True}) as connection:
+            self.load(connection)
+
+    def load(self, connection: Connection) -> None:
+        """Unwrap every key of the database ``connection`` reaches."""
+        rows = connection.execute(select(DataKey)).all() if _has_table(connection) else []
+        keks = dict(kek_of(secret) for secret in master_secrets())
+        with self.lock:
+            for row in rows:
+                key = row[0] if isinstance(row[0], DataKey) else row
+                kek = keks.get(key.kek_id)
+                if kek is None:
+                    log.error("data_key.unwrappable", key_id=key.id, kek_id=key.kek_id)
+                    continue
+                self.keys[key.id] = _Entry(key.algorithm, unwrap(kek, key.id, key.wrapped))
+                if key.state == "active":
+                    self.active = key.id
+            self.loaded_at = time.monotonic()
+
+
+def _has_table(connection: Connection) -> bool:
+    return inspect(connection).has_table(DataKey.__tablename__)
+
+
+def _aad(purpose: str, kid: str) -> bytes:
+    return f"{purpose}|{kid}".encode()
+
+
+def _encrypt(entry: _Entry, nonce: bytes, plain: bytes, aad: bytes) -> bytes:
+    if entry.algorithm == "sm4-gcm":
+        encryptor = Cipher(algorithms.SM4(entry.key), modes.GCM(nonce)).encryptor()
+        encryptor.authenticate_additional_data(aad)
+        return encryptor.update(plain) + encryptor.finalize() + encryptor.tag
+    return entry.aesgcm.encrypt(nonce, plain, aad)
+
+
+def _decrypt(entry: _Entry, nonce: bytes, body: bytes, aad: bytes) -> bytes:
+    if entry.algorithm == "sm4-gcm":
+        decryptor = Cipher(algorithms.SM4(entry.key), modes.GCM(nonce, body[-16:])).decryptor()
+        decryptor.authenticate_additional_data(aad)
+        return decryptor.update(body[:-16]) + decryptor.finalize()
+    return entry.aesgcm.decrypt(nonce, body, aad)
+
+
+def wrap(kek: bytes, kid: str, dek: bytes) -> str:
+    """A data key sealed under a key-encryption key (AES-256-GCM, the key id as AAD)."""
+    nonce = os.urandom(12)
+    return base64.b64encode(nonce + AESGCM(kek).encrypt(nonce, dek, kid.encode())).decode()
+
+
+def unwrap(kek: bytes, kid: str, wrapped: str) -> bytes:
+    raw = base64.b64decode(wrapped)
+    return AESGCM(kek).decrypt(raw[:12], raw[12:], kid.encode())
+
+
+KEYRING = Keyring()
+
+
+def new_key_row(*, now: datetime, algorithm: str, state: str = "active") -> dict[str, Any]:
+    """A fresh data key as a ``data_keys`` row, wrapped by the current master key; the
+    process's keyring learns it at once."""
+    if algorithm not in ALGORITHMS:
+        raise ValueError(f"unknown data cipher {algorithm}")
+    kid = secrets.token_hex(6)
+    dek = os.urandom(16 if algorithm == "sm4-gcm" else 32)
+    kek_id, kek = kek_of(master_secrets()[0])
+    KEYRING.keys[kid] = _Entry(algorithm, dek)
+    row = {"id": kid, "algorithm": algorithm, "kek_id": kek_id, "state": state}
+    return row | {"wrapped": wrap(kek, kid, dek), "created_at": now, "retired_at": None}
+
+
+def create_active_key(connection: Connection, *, now: datetime, algorithm: str) -> str:
+    """Make a new active key; the one active before becomes ``retiring``."""
+    row = new_key_row(now=now, algorithm=algorithm)
+    table = DataKey.__table__
+    assert isinstance(table, Table)
+    connection.execute(update(table).where(table.c.state == "active").values(state="retiring"))
+    connection.execute(table.insert().values(**row))
+    KEYRING.active = row["id"]
+    return str(row["id"])
+
+
+@event.listens_for(Session, "after_begin")
+def _keys_on_begin(session: Session, transaction: Any, connection: Connection) -> None:
+    keyring = KEYRING
+    url = str(connection.engine.url)
+    stale = time.monotonic() - keyring.loaded_at > REFRESH_SECONDS
+    if keyring.url != url or stale:
+        if keyring.url != url:
+            keyring.keys.clear()
+            keyring.active = None
+        keyring.url, keyring.engine = url, connection.engine
+        keyring.load(connection)

@@ -1,0 +1,27 @@
+"""Data-encryption keys (数据加密密钥), each wrapped by the master key."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tongban.db import Base, UTCDateTime
+
+
+class DataKey(Base):
+    """One data-encryption key: random, stored only wrapped (AES-256-GCM under the master
+    key whose fingerprint is ``kek_id``). ``state``: ``active`` (seals new values; one at a
+    time), ``retiring`` (being re-encrypted away by ``tongban keys rotate``) or ``retired``
+    (no value left under it that the rotation knows of; still readable)."""
+
+    __tablename__ = "data_keys"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    algorithm: Mapped[str] = mapped_column(String(20))  # aes-256-gcm | sm4-gcm
+    kek_id: Mapped[str] = mapped_column(String(16))
+    wrapped: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,75 @@
+"""The agent's pages: 代办授权 given and received, and the application form for the
+grantor; the same item applied for by the person and by their agent makes equal cases,
+told apart by their channel."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.agents.test_authorisations import ITEM, _authorise
+from tests.factories import API
+from tests.web.support import csrf
+
+
+def test_the_person_and_the_agent_make_equal_cases_told_apart_by_channel(
+    client: TestClient, as_user: Any, signed_in: Any
+) -> None:
+    grantor, agent = as_user("zhangsan"), as_user("lisi")
+    authorisation = _authorise(client, grantor, "lisi", [ITEM], date(2025, 10, 31)).json()
+    own = client.post(f"{API}/cases", json={"code": ITEM}, headers=grantor).json()
+    by_agent = client.post(
+        f"{API}/cases", json={"code": ITEM, "authorisation_id": authorisation["id"]}, headers=agent
+    ).json()
+    page = signed_in("lisi")
+    form = page.get(f"/apply/{ITEM}", params={"for": authorisation["id"]})
+    assert form.status_code == 200 and "委托代为申请" in form.text
+    on_page = page.post(
+        f"/apply/{ITEM}?for={authorisation['id']}",
+        data={"csrf_token": csrf(form.text), "intent": "save"},
+        follow_redirects=False,
+    )
+    assert on_page.status_code in (200, 303), on_page.text[:500]
+    mine = client.get(f"{API}/cases", headers=grantor).json()
+    channels = sorted(c["channel"] for c in mine)
+    assert channels == ["agent", "agent", "api"]
+    same = ("catalog_code", "title", "lead_department", "state")
+    assert {k: own[k] for k in same} == {k: by_agent[k] for k in same}
+
+
+def test_the_authorisation_page_grants_shows_and_revokes(signed_in: Any) -> None:
+    person = signed_in("zhangsan")
+    page = person.get("/my/authorisations")
+    assert page.status_code == 200 and "委托他人代办" in page.text and "自愿委托" in page.text
+    bad = person.post(
+        "/my/authorisations",
+        data={
+            "agent_username": "nobody-here",
+            "relation": "family",
+            "valid_until": "2025-10-31",
+            "csrf_token": csrf(page.text),
+        },
+    )
+    assert bad.status_code == 404 and 'role="alert"' in bad.text
+    assert 'value="nobody-here"' in bad.text  # what was typed is kept
+    made = person.post(
+        "/my/authorisations",
+        data={
+            "agent_username": "lisi",
+            "relation": "village",
+            "scope": ITEM,
+            "valid_until": "2025-10-31",
+            "csrf_token": csrf(page.text),
+        },
+    )
+    assert made.status_code == 200 and "村（社区）代办员" in made.text and ITEM in made.text
+    agent = signed_in("lisi")
+    held = agent.get("/my/authorisations")
+    assert f"/apply/{ITEM}?for=" in held.text
+    person = signed_in("zhangsan")
+    listed = person.get("/my/authorisations")
+    action = listed.text.split('action="/my/authorisations/')[1].split('"')[0]
+    revoked = person.post(f"/my/authorisations/{action}", data={"csrf_token": csrf(listed.text)})
+    assert revoked.status_code == 200 and "已撤销" in revoked.text

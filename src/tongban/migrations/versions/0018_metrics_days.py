@@ -1,7 +1,7 @@
 """reform figures per day, item and department (metric_days)
 
 Revision ID: 0018_metrics_days
-Revises: 0017_instant_rules
+Revises: 0021_perf_queue
 Create Date: 2026-11-30 15:40:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import tongban.db
 
 revision: str = "0018_metrics_days"
-down_revision: str | None = "0017_instant_rules"
+down_revision: str | None = "0021_perf_queue"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

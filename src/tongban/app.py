@@ -52,7 +52,9 @@ from tongban.ratings.views import router as ratings_views
 from tongban.risk.views import router as risk_api
 from tongban.sharing.api import router as sharing_api
 from tongban.sharing.views import router as sharing_views
+from tongban.supervision.api import router as supervision_api
 from tongban.supervision.gauges import GAUGES
+from tongban.supervision.reform_views import router as reform_views
 from tongban.supervision.views import router as supervision_views
 from tongban.verification.api import router as verification_api
 from tongban.verification.views import router as verification_views
@@ -79,6 +81,7 @@ API_ROUTERS = (
     material_api,
     staff_api,
     verification_api,
+    supervision_api,
     ratings_api,
     licences_api,
     calendar_api,
@@ -111,6 +114,7 @@ PAGE_ROUTERS = (
     ratings_views,
     verification_views,
     licences_views,
+    reform_views,  # /supervision/reform and /supervision/cockpit
     supervision_views,
     sharing_views,
     benefits_views,

@@ -176,6 +176,16 @@ class Settings(BaseSettings):
         gt=0,
         description="How long a worker's claim on a job lasts; a job whose worker died runs again after it (seconds).",
     )
+    job_retention_days: float = Field(
+        30.0,
+        gt=0,
+        description="Days a done job is kept before the worker's sweep deletes it (failed jobs stay until an operator acts).",
+    )
+    metrics_refresh_minutes: float = Field(
+        10.0,
+        gt=0,
+        description="How often the worker rewrites today's and yesterday's reform figures (metric_days), in minutes; the day is closed just after local midnight as well.",
+    )
     warning_share: float = Field(
         2 / 3,
         gt=0,

@@ -32,6 +32,8 @@ def load_all() -> None:
     from tongban.risk import models as _risk  # noqa: F401
     from tongban.sharing import models as _sharing  # noqa: F401
     from tongban.sharing import register as _sharing_hooks  # noqa: F401  (fillers, providers)
+    from tongban.supervision import models as _supervision  # noqa: F401
+    from tongban.supervision import tasks as _metrics_refresh  # noqa: F401  the metrics.refresh job
     from tongban.verification import automatic as _verified  # noqa: F401  its material way
     from tongban.verification import models as _verification  # noqa: F401
     from tongban.verification import tasks as _verification_watch  # noqa: F401

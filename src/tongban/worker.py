@@ -33,6 +33,7 @@ from tongban.notifications import service as notifications
 from tongban.payments import service as payments
 from tongban.privacy import service as privacy
 from tongban.ratings import service as ratings
+from tongban.supervision import tasks as metrics
 from tongban.timeutil import utcnow
 from tongban.web.runtime import Runtime
 
@@ -72,6 +73,13 @@ def run_sweeps(runtime: Runtime, *, now: datetime) -> dict[str, list[str]]:
         checks = lenient.run_due_post_checks(session, now=now)
     with unit_of_work(runtime.sessions) as session:
         deficiencies = lenient.run_due_deficiencies(session, now=now, store=runtime.store)
+    with unit_of_work(runtime.sessions) as session:
+        retention = timedelta(days=runtime.settings.job_retention_days)
+        jobs_purged = jobs.purge_done(session, now=now, retention=retention)
+        settings = runtime.settings
+        metrics.ensure_refresh(
+            session, now=now, tz=settings.timezone, minutes=settings.metrics_refresh_minutes
+        )
     purged = privacy.run_due_purge(
         runtime.sessions, store=runtime.store, now=now, settings=runtime.settings
     )
@@ -93,6 +101,7 @@ def run_sweeps(runtime: Runtime, *, now: datetime) -> dict[str, list[str]]:
         "cases_purged": purged,
         "payments": paid,
         "reconciled": reconciled,
+        "jobs_purged": [str(jobs_purged)] if jobs_purged else [],
     }
 
 

@@ -270,6 +270,10 @@ def test_english_tour_renders_every_template(
     assert "Find cases" in pages[-1]
     pages.append(supervisor.get("/supervision/sharing").text)
     assert "Fewer fields and materials" in pages[-1] and "Backfill" in pages[-1]
+    pages.append(supervisor.get("/supervision/reform").text)
+    assert "Reform results" in pages[-1]
+    pages.append(supervisor.get("/supervision/cockpit").text)
+    assert "Data cockpit" in pages[-1]
     admin = signed_in("admin")
     admin.cookies.set("tongban_lang", "en")
     pages.append(admin.get("/admin/catalog").text)

@@ -38,6 +38,7 @@ class StaffCreate(BaseModel):
     display_name: str = Field(min_length=2, max_length=120)
     department_code: str | None = None
     roles: list[Role] = Field(min_length=1)
+    email: str | None = Field(None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class SignIn(BaseModel):

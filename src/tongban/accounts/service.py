@@ -161,6 +161,7 @@ def create_staff(session: Session, *, data: StaffCreate) -> User:
         kind=UserKind.staff,
         display_name=data.display_name,
         department_code=data.department_code,
+        email=data.email,
         created_at=utcnow(),
         role_rows=[UserRole(role=role) for role in sorted(set(data.roles))],
     )

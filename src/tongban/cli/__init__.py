@@ -13,6 +13,7 @@ from tongban.cli import (
     integration,
     jobs,
     keys,
+    metrics,
     notify,
     payments,
     retention,
@@ -53,5 +54,7 @@ app.add_typer(backup.app, name="backup")
 app.add_typer(integration.clients, name="clients")
 app.add_typer(integration.webhooks, name="webhooks")
 app.add_typer(payments.app, name="payments")
+app.add_typer(metrics.app, name="metrics")
+app.command("simulate")(metrics.simulate)
 
 __all__ = ["app"]

@@ -68,10 +68,18 @@ def load_history(
     existing = session.scalar(select(func.count(Case.id))) or 0
     if existing:
         return Report(Counter(), f"已有 {existing} 个办件，未加载演示办件 (cases exist; skipped)")
-    rng = random.Random(seed)
-    world = World(
+    world = make_world(session, store=store, seed=seed, now=now)
+    return run_plans(world, plans_for(count, world.rng), progress)
+
+
+def make_world(
+    session: Session, *, store: FileStore, seed: int, now: datetime, **options: Any
+) -> World:
+    """The world of a history ending at ``now`` (``options``: ``World``'s days, channels,
+    pickup)."""
+    return World(
         session,
-        rng,
+        random.Random(seed),
         cases.calendar(session),
         store,
         now,
@@ -82,9 +90,14 @@ def load_history(
         },
         [_applicant(session, entry) for entry in APPLICANTS],
         _staff(session),
+        **options,
     )
+
+
+def run_plans(world: World, plans: list[Plan], progress: Progress | None = None) -> Report:
+    """Make one case per plan through the service layer, and rate the finished ones."""
     created: Counter[str] = Counter()
-    for plan in plans_for(count, rng):
+    for plan in plans:
         case = _make_case(world, plan)
         rate(world, case)
         created[str(case.state)] += 1
@@ -147,13 +160,13 @@ def _start(world: World, plan: Plan) -> datetime:
     if plan == Plan.waiting:  # well inside the 5 working days before deemed acceptance
         return end - timedelta(hours=rng.uniform(1, 40))
     earliest = {Plan.late: 12, Plan.on_time: 3, Plan.refused: 4}.get(plan, 1)
-    return end - timedelta(days=rng.uniform(earliest, DAYS - 0.5))
+    return end - timedelta(days=rng.uniform(earliest, world.days - 0.5))
 
 
 def _accept_time(world: World, plan: Plan, limit: int) -> datetime | None:
     """A moment of acceptance that leaves the review task due soon, overdue, or later."""
     fits = []
-    for back in range(DAYS - 2):
+    for back in range(world.days - 2):
         day = world.end.astimezone(world.cal.tz).date() - timedelta(days=back)
         opens = datetime.combine(day, time(9), tzinfo=world.cal.tz).astimezone(UTC)
         moment = opens + timedelta(minutes=world.rng.randint(0, 420))
@@ -200,8 +213,9 @@ def _made(world: World, plan: Plan, code: str, applicant: User) -> Case:
 _CHANNEL_MIX = [Channel.web] * 10 + [Channel.mobile] * 7 + [Channel.kiosk] + [Channel.api] * 2
 
 
-def _channel(moment: datetime) -> Channel:
-    return _CHANNEL_MIX[int(moment.timestamp()) // 60 % len(_CHANNEL_MIX)]
+def _channel(moment: datetime, mix: tuple[Channel, ...] = ()) -> Channel:
+    mix = mix or tuple(_CHANNEL_MIX)
+    return mix[int(moment.timestamp()) // 60 % len(mix)]
 
 
 def _pulled(world: World, code: str, applicant: User, now: datetime) -> dict[str, Any]:
@@ -229,8 +243,19 @@ def _submitted(world: World, code: str, applicant: User, clock: CaseClock) -> Ca
         code=code,
         form_data=fill_form(world.specs[code]["form"], answers),
         now=clock.now,
-        channel=_channel(clock.now),
+        channel=_channel(clock.now, world.channels),
     )
+    if world.pickup and int(clock.now.timestamp()) // 60 % 3 == 0:  # by the minute, as above
+        offered = {o for i in world.specs[code]["items"] for o in i["result"].get("delivery", [])}
+        if "window" in offered:
+            cases.update_form(
+                session,
+                case=case,
+                user=applicant,
+                form_data=case.form_data,
+                delivery="window",
+                now=clock.now,
+            )
     attach_materials(session, case=case, user=applicant, store=world.store, now=clock.now)
     clock.at(clock.now + timedelta(minutes=world.rng.randint(3, 40)))
     return cases.submit_case(

@@ -60,6 +60,7 @@ def _person(username: str, name: str, born: date, seq: int, phone: str) -> dict[
         "display_name": name,
         "id_number": make_resident_id("350102", born, seq),
         "phone": phone,
+        "email": f"{username}@tongban.example",  # seen in a local debug SMTP server
     }
 
 

@@ -4,7 +4,7 @@ file store, the simulated clock's hard stop, the catalog and the people who act.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
+from tongban.cases.enums import Channel
 from tongban.files.store import FileStore
 from tongban.workdays.calendar import WorkCalendar
 
@@ -28,6 +29,9 @@ class World:
     specs: dict[str, dict[str, Any]]
     applicants: list[User]
     staff: dict[tuple[str, Role], User]
+    days: int = 30  # how far back the history reaches
+    channels: tuple[Channel, ...] = field(default=())  # a mix to draw from (default: history's)
+    pickup: bool = False  # some results collected at the window, where the item offers it
 
 
 class CaseClock:

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tongban.db import unit_of_work
@@ -195,3 +195,14 @@ def retry(session: Session, *, job_id: int, now: datetime) -> Job:
     job.state, job.due_at, job.attempts, job.finished_at = JobState.pending, now, 0, None
     job.locked_by = job.locked_until = None
     return job
+
+
+def purge_done(session: Session, *, now: datetime, retention: timedelta) -> int:
+    """Delete the jobs done before ``now - retention``; returns how many.
+
+    Only ``done`` jobs go: pending and running ones are work, failed ones wait for an
+    operator. A keyed job deleted here is simply created again by its next ``enqueue``.
+    """
+    query = delete(Job).where(Job.state == JobState.done, Job.finished_at < now - retention)
+    result = session.execute(query.execution_options(synchronize_session=False))
+    return int(getattr(result, "rowcount", 0) or 0)

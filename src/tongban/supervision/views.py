@@ -20,13 +20,14 @@ from tongban.alerts import service as alerts
 from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.cases.core.queries import STAGE_NAMES_ZH
 from tongban.cases.enums import CHANNEL_NAMES_ZH, CaseState
-from tongban.catalog import service as catalog
 from tongban.jobs import service as jobs
 from tongban.ratings import service as ratings
 from tongban.sharing import backfill, reduction
 from tongban.supervision import service as supervision
 from tongban.supervision.charts import charts_json
 from tongban.supervision.links import Query, drill
+from tongban.supervision.naming import names
+from tongban.supervision.reform import ReformFilter, reform_figures
 from tongban.web.deps import NowDep, RuntimeDep, SessionDep
 from tongban.web.i18n import gettext_for, locale_of
 from tongban.web.templating import render, render_page_or_fragment
@@ -43,19 +44,7 @@ STATUS_NAMES_ZH = {
 }
 
 
-def _names(session: Session, locale: str) -> tuple[dict[str, str], dict[str, str]]:
-    """Department and item (or bundle) names by code, in the page's language."""
-    english = locale == "en"
-    departments = {
-        d.code: (d.name_en if english and d.name_en else d.name)
-        for d in catalog.list_departments(session)
-    }
-    items = {}
-    for entry in catalog.list_all_entries(session):
-        definition = entry.current_version.definition if entry.current_version else {}
-        name_en = definition.get("name_en")
-        items[entry.code] = name_en if english and name_en else entry.name
-    return departments, items
+_names = names
 
 
 def _common(request: Request, session: Session) -> dict[str, Any]:
@@ -107,6 +96,9 @@ def dashboard(
         periods=supervision.PERIODS,
         charts_json=charts,
         ratings=ratings.figures(session, now=now, since=since),
+        reform=reform_figures(
+            session, where=ReformFilter(figures.period.first, figures.period.last)
+        ),
     )
     context.update(shared, reductions=shared["reductions"][:FOLDED])
     context.update(

@@ -1,0 +1,75 @@
+"""Pre-aggregated reform figures (改革成效指标): one row per local day, item and department.
+
+The dashboard and the cockpit read these rows (a bounded number: days × items), never
+the cases themselves. Every count is keyed by the day of the event that settles it (a
+decision, a finished task, a rating, a rectification), so a past day's row never changes
+once the day is over; ``supervision.daily`` writes them, docs/metrics.md defines them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, Float, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tongban.db import Base, UTCDateTime
+
+COUNTS = (
+    "received",
+    "received_online",
+    "decided",
+    "decided_on_time",
+    "fully_online",
+    "trips",
+    "trips_baseline",
+    "materials_baseline",
+    "materials_uploaded",
+    "steps",
+    "steps_baseline",
+    "fields",
+    "fields_pulled",
+    "rated",
+    "rated_good",
+    "rated_bad",
+    "rectified",
+    "rectified_on_time",
+)
+SUMS = ("elapsed_days", "legal_days", "promised_days")
+
+
+class MetricDay(Base):
+    """The reform counts of one local ``day``, catalog item (or bundle) and department."""
+
+    __tablename__ = "metric_days"
+    __table_args__ = (UniqueConstraint("day", "item_code", "department_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    item_code: Mapped[str] = mapped_column(String(40))
+    department_code: Mapped[str] = mapped_column(String(40))
+    received: Mapped[int] = mapped_column(Integer, default=0)
+    received_online: Mapped[int] = mapped_column(Integer, default=0)
+    decided: Mapped[int] = mapped_column(Integer, default=0)
+    decided_on_time: Mapped[int] = mapped_column(Integer, default=0)
+    fully_online: Mapped[int] = mapped_column(Integer, default=0)
+    trips: Mapped[int] = mapped_column(Integer, default=0)
+    trips_baseline: Mapped[int] = mapped_column(Integer, default=0)
+    materials_baseline: Mapped[int] = mapped_column(Integer, default=0)
+    materials_uploaded: Mapped[int] = mapped_column(Integer, default=0)
+    steps: Mapped[int] = mapped_column(Integer, default=0)
+    steps_baseline: Mapped[int] = mapped_column(Integer, default=0)
+    fields: Mapped[int] = mapped_column(Integer, default=0)
+    fields_pulled: Mapped[int] = mapped_column(Integer, default=0)
+    elapsed_days: Mapped[float] = mapped_column(Float, default=0.0)  # working days
+    legal_days: Mapped[float] = mapped_column(Float, default=0.0)
+    promised_days: Mapped[float] = mapped_column(Float, default=0.0)
+    rated: Mapped[int] = mapped_column(Integer, default=0)
+    rated_good: Mapped[int] = mapped_column(Integer, default=0)
+    rated_bad: Mapped[int] = mapped_column(Integer, default=0)
+    rectified: Mapped[int] = mapped_column(Integer, default=0)
+    rectified_on_time: Mapped[int] = mapped_column(Integer, default=0)
+    # stage → {"n": tasks, "hours": office hours summed, "hist": {whole hours: tasks}}
+    stages: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())

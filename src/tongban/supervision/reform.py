@@ -1,0 +1,204 @@
+"""The reform figures (改革成效指标) read from ``metric_days``: sums over the rows of a
+period, item and department, per day, week or month, and the headline line the seeds
+print ("材料 −53 %，跑动 −75 %，时间 −62 %"). Formulas: docs/metrics.md.
+
+The dashboard reads at most days × items × departments rows, whatever the number of cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tongban.catalog import service as catalog
+from tongban.supervision.models import COUNTS, SUMS, MetricDay
+
+PERS = ("day", "week", "month")
+STAGE_ORDER = ("accept", "review", "decide", "issue", "deliver")
+FIELDS = COUNTS + SUMS
+
+
+def _share(part: float, whole: float) -> float | None:
+    return round(part / whole, 3) if whole else None
+
+
+def _cut(actual: float, baseline: float) -> float | None:
+    """How much less than the baseline: 1 − actual / baseline."""
+    return round(1 - actual / baseline, 3) if baseline else None
+
+
+@dataclass
+class StageTime:
+    """Tasks of one stage: how many, office hours summed, and hours → tasks."""
+
+    n: int = 0
+    hours: float = 0.0
+    hist: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def average(self) -> float | None:
+        return round(self.hours / self.n, 1) if self.n else None
+
+    @property
+    def p90(self) -> int | None:
+        """The 90th percentile in whole office hours (rounded up, docs/metrics.md)."""
+        if not self.n:
+            return None
+        rank, seen = 0.9 * self.n, 0
+        for hours in sorted(self.hist):
+            seen += self.hist[hours]
+            if seen >= rank:
+                return hours
+        return max(self.hist)
+
+
+@dataclass
+class Reform:
+    """The summed counts of some rows, and every figure derived from them."""
+
+    counts: dict[str, float] = field(default_factory=lambda: dict.fromkeys(COUNTS + SUMS, 0))
+    stages: dict[str, StageTime] = field(default_factory=dict)
+
+    def add(self, row: Mapping[str, Any]) -> None:
+        counts = self.counts
+        for name in FIELDS:
+            counts[name] += row[name]
+        for stage, entry in (row["stages"] or {}).items():
+            time = self.stages.setdefault(stage, StageTime())
+            time.n += int(entry["n"])
+            time.hours = round(time.hours + float(entry["hours"]), 1)
+            for hours, n in entry["hist"].items():
+                time.hist[int(hours)] = time.hist.get(int(hours), 0) + int(n)
+
+    def __getitem__(self, name: str) -> float:
+        return self.counts[name]
+
+    @property
+    def rates(self) -> dict[str, float | None]:
+        c = self.counts
+        return {
+            "online_applied_rate": _share(c["received_online"], c["received"]),
+            "fully_online_rate": _share(c["fully_online"], c["decided"]),
+            "on_time_rate": _share(c["decided_on_time"], c["decided"]),
+            "materials_cut": _cut(c["materials_uploaded"], c["materials_baseline"]),
+            "trips_cut": _cut(c["trips"], c["trips_baseline"]),
+            "steps_cut": _cut(c["steps"], c["steps_baseline"]),
+            "time_cut": _cut(c["elapsed_days"], c["legal_days"]),
+            "promise_cut": _cut(c["promised_days"], c["legal_days"]),
+            "backfill_rate": _share(c["fields_pulled"], c["fields"]),
+            "satisfaction_rate": _share(c["rated_good"], c["rated"]),
+            "rectification_rate": _share(c["rectified"], c["rated_bad"]),
+            "rectified_on_time_rate": _share(c["rectified_on_time"], c["rectified"]),
+            "trips_per_case": round(c["trips"] / c["decided"], 2) if c["decided"] else None,
+        }
+
+    def ordered_stages(self) -> list[tuple[str, StageTime]]:
+        return [(s, self.stages[s]) for s in STAGE_ORDER if s in self.stages]
+
+
+@dataclass(frozen=True)
+class ReformFilter:
+    """Which rows: local days ``first`` … ``last``, one item and one department if given."""
+
+    first: date
+    last: date
+    item: str | None = None
+    department: str | None = None
+
+
+@dataclass
+class ReformFigures:
+    where: ReformFilter
+    per: str
+    total: Reform
+    series: list[tuple[date, Reform]]  # per day, week (from Monday) or month (from the 1st)
+    items: dict[str, Reform]
+    departments: dict[str, Reform]
+    rows_read: int
+    catalog: dict[str, float | None]
+
+    def headline(self, gettext: Callable[[str], str] = lambda s: s) -> str:
+        """The seeds' line: materials, trips and time against the catalog's baseline."""
+        rates = self.total.rates
+        parts = []
+        for key, label in (("materials_cut", "材料"), ("trips_cut", "跑动"), ("time_cut", "时间")):
+            value = rates[key]
+            if value is not None:
+                parts.append(f"{gettext(label)} {-100 * value:+.0f} %".replace("-", "−"))
+        return "，".join(parts)
+
+
+def _start_of(day: date, per: str) -> date:
+    if per == "week":
+        return day - timedelta(days=day.weekday())
+    if per == "month":
+        return day.replace(day=1)
+    return day
+
+
+def read_rows(session: Session, *, where: ReformFilter) -> list[Mapping[str, Any]]:
+    """The rows of ``where`` as plain mappings (no ORM objects: thousands are read)."""
+    query = select(MetricDay.__table__).where(
+        MetricDay.day >= where.first, MetricDay.day <= where.last
+    )
+    if where.item:
+        query = query.where(MetricDay.item_code == where.item)
+    if where.department:
+        query = query.where(MetricDay.department_code == where.department)
+    return [dict(row) for row in session.execute(query.order_by(MetricDay.day)).mappings()]
+
+
+def online_availability(session: Session, *, where: ReformFilter) -> dict[str, float | None]:
+    """网上可办率 and 全程网办可办率 from the catalog's items in force (``online_level``)."""
+    levels: list[str] = []
+    for entry in catalog.list_entries(session):
+        version = entry.current_version
+        definition: dict[str, Any] = version.definition if version else {}
+        if definition.get("kind") != "item" or (where.item and entry.code != where.item):
+            continue
+        item = definition["items"][0]
+        if where.department and item.get("department") != where.department:
+            continue
+        levels.append(item.get("online_level", "full"))
+    return {
+        "items": len(levels),
+        "online_available_rate": _share(sum(v != "none" for v in levels), len(levels)),
+        "fully_online_available_rate": _share(sum(v == "full" for v in levels), len(levels)),
+    }
+
+
+def reform_figures(session: Session, *, where: ReformFilter, per: str = "week") -> ReformFigures:
+    """Every reform figure of the rows matching ``where``, and a series per ``per``."""
+    per = per if per in PERS else "week"
+    rows = read_rows(session, where=where)
+    total = Reform()
+    series: dict[date, Reform] = {}
+    day = _start_of(where.first, per)
+    while day <= where.last:  # every period, even one without a row
+        series[day] = Reform()
+        day = _start_of(
+            day + timedelta(days=32 if per == "month" else 7 if per == "week" else 1), per
+        )
+    items: dict[str, Reform] = {}
+    departments: dict[str, Reform] = {}
+    for row in rows:
+        total.add(row)
+        day = row["day"] if isinstance(row["day"], date) else date.fromisoformat(str(row["day"]))
+        series.setdefault(_start_of(day, per), Reform()).add(row)
+        items.setdefault(row["item_code"], Reform()).add(row)
+        departments.setdefault(row["department_code"], Reform()).add(row)
+    return ReformFigures(
+        where=where,
+        per=per,
+        total=total,
+        series=sorted(series.items()),
+        items=dict(sorted(items.items())),
+        departments=dict(sorted(departments.items())),
+        rows_read=len(rows),
+        catalog=online_availability(session, where=where),
+    )

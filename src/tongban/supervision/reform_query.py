@@ -1,0 +1,70 @@
+"""The filters of the reform figures as sent by a page or the API: a period (the last
+7, 30 or 90 days, or dates from … to), an item, a department, and day / week / month."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from tongban import textutil
+from tongban.errors import InvalidInput
+from tongban.supervision.reform import PERS, ReformFilter
+
+DAYS = (7, 30, 90)
+LONGEST = 366 * 3  # days one view or export may span
+
+
+@dataclass(frozen=True)
+class ReformQuery:
+    where: ReformFilter
+    per: str
+    values: dict[str, str]  # as sent, for the form and the export buttons
+
+
+def _date(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(
+            f"日期“{text[:20]}”无法识别，请按 2026-11-30 的格式填写。",
+            f"The date “{text[:20]}” is not understood; write it as 2026-11-30.",
+            field=field,
+        ) from None
+
+
+def parse(params: Mapping[str, str], *, now: datetime, tz: ZoneInfo) -> ReformQuery:
+    """Read the filters; an unknown ``days`` or ``per`` takes the default (30, week),
+    a malformed date or a reversed or too long range is refused (``InvalidInput``)."""
+    values = {
+        k: params[k].strip()
+        for k in ("days", "first", "last", "item", "department", "per")
+        if params.get(k, "").strip()
+    }
+    today = now.astimezone(tz).date()
+    days = (
+        int(values["days"])
+        if values.get("days", "").isdigit() and int(values["days"]) in DAYS
+        else 30
+    )
+    first = (
+        _date(values["first"], "first") if "first" in values else today - timedelta(days=days - 1)
+    )
+    last = _date(values["last"], "last") if "last" in values else today
+    if first > last:
+        raise InvalidInput(
+            "开始日期晚于结束日期，请调换后重试。",
+            "The first date is after the last one; swap them and try again.",
+            field="first",
+        )
+    if (last - first).days >= LONGEST:
+        raise InvalidInput(
+            f"统计区间最长 {LONGEST} 天，请缩短区间。",
+            f"A period may span at most {LONGEST} days; choose a shorter one.",
+            field="first",
+        )
+    item = textutil.code(values["item"]) if values.get("item") else None
+    department = textutil.code(values["department"]) if values.get("department") else None
+    per = values.get("per", "week") if values.get("per") in PERS else "week"
+    return ReformQuery(ReformFilter(first, last, item or None, department or None), per, values)

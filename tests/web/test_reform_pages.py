@@ -1,0 +1,129 @@
+"""The reform figures on the pages and the API: the seeds' headline on the dashboard,
+the filtered detail page, exports to CSV and Excel read back (and audited), clear errors
+for bad filters, and the cockpit with its scripts in static files (CSP)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.supervision.conftest import TODAY, load_month
+from tests.web.support import check_structure, csrf
+from tongban.audit.models import AuditEntry
+from tongban.supervision.reform import ReformFilter, reform_figures
+
+API = "/api/v1/supervision/reform"
+
+
+@pytest.fixture
+def month(db: Session, tmp_path: Path) -> Session:
+    load_month(db, tmp_path, count=40)
+    db.commit()
+    return db
+
+
+def _csv(body: bytes) -> list[list[str]]:
+    assert body.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def test_the_api_gives_the_figures_and_the_headline(
+    month: Session, client: TestClient, as_user: Any
+) -> None:
+    answer = client.get(API, params={"days": 30}, headers=as_user("supervisor"))
+    assert answer.status_code == 200, answer.text
+    data = answer.json()
+    assert data["last"] == TODAY.isoformat()
+    assert re.fullmatch(r"材料 −\d+ %，跑动 −\d+ %，时间 −\d+ %", data["headline"])
+    direct = reform_figures(month, where=ReformFilter(TODAY - timedelta(days=29), TODAY))
+    assert data["total"]["counts"] == direct.total.counts
+    assert data["total"]["counts"]["decided"] > 0
+    assert data["catalog"]["online_available_rate"] > 0
+    assert client.get(API, headers=as_user("clerk")).status_code == 403
+
+
+def test_export_csv_and_excel_read_back_with_the_same_lines_and_are_audited(
+    month: Session, client: TestClient, as_user: Any
+) -> None:
+    params = {"days": "30", "department": "SCJG"}
+    got = client.post(
+        f"{API}/export", params={**params, "format": "csv"}, headers=as_user("supervisor")
+    )
+    assert got.status_code == 200, got.text
+    assert got.headers["content-type"].startswith("text/csv")
+    assert "attachment" in got.headers["content-disposition"]
+    lines = _csv(got.content)
+    assert lines[0][:4] == ["分组", "代码", "名称", "收件量"]
+    assert lines[1][0] == "合计"
+    figures = client.get(API, params=params, headers=as_user("supervisor")).json()
+    assert int(lines[1][4]) == figures["total"]["counts"]["decided"]
+    assert {line[1] for line in lines if line[0] == "部门"} <= {"SCJG"}
+    book = client.post(
+        f"{API}/export", params={**params, "format": "xlsx"}, headers=as_user("supervisor")
+    )
+    assert book.status_code == 200
+    sheet = load_workbook(io.BytesIO(book.content)).active
+    assert sheet is not None
+    rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    assert [row[:6] for row in rows] == [line[:6] for line in lines]
+    month.expire_all()
+    entries = month.scalars(
+        select(AuditEntry).where(AuditEntry.action == "supervision.exported")
+    ).all()
+    assert [(e.data["format"], e.data["department"]) for e in entries] == [
+        ("csv", "SCJG"),
+        ("xlsx", "SCJG"),
+    ]
+    assert entries[0].actor_name == "赵监察"
+
+
+def test_bad_filters_get_a_clear_error(client: TestClient, as_user: Any) -> None:
+    got = client.get(API, params={"first": "2025-13-01"}, headers=as_user("supervisor"))
+    assert got.status_code == 422
+    assert "2026-11-30 的格式" in got.text
+    got = client.get(
+        API, params={"first": "2025-09-10", "last": "2025-09-01"}, headers=as_user("supervisor")
+    )
+    assert got.status_code == 422 and "开始日期晚于结束日期" in got.text
+
+
+def test_the_pages_show_the_figures_and_export_from_the_form(
+    month: Session, signed_in: Any
+) -> None:
+    client = signed_in("supervisor")
+    dashboard = client.get("/supervision")
+    assert dashboard.status_code == 200
+    card = dashboard.text.split('id="reform-title"')[1].split("</section>")[0]
+    assert re.search(r"材料 −\d+ %，跑动 −\d+ %，时间 −\d+ %", card)
+    assert "/supervision/cockpit" in card
+    page = client.get("/supervision/reform", params={"days": "30", "per": "day"})
+    assert page.status_code == 200
+    check_structure(page.text)
+    assert "reform.js" in page.text and 'id="chart-reform-trend"' in page.text
+    posted = client.post(
+        "/supervision/reform/export",
+        data={"csrf_token": csrf(page.text), "days": "30", "per": "day", "format": "csv"},
+    )
+    assert posted.status_code == 200, posted.text
+    assert _csv(posted.content)[1][0] == "合计"
+    refused = client.post("/supervision/reform/export", data={"days": "30", "format": "csv"})
+    assert refused.status_code in (400, 403)  # no CSRF token
+
+
+def test_the_cockpit_has_no_inline_script(signed_in: Any) -> None:
+    page = signed_in("supervisor").get("/supervision/cockpit")
+    assert page.status_code == 200
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", page.text, re.S)
+    assert scripts and all('src="' in attrs and not body.strip() for attrs, body in scripts)
+    assert "cockpit.js" in page.text and "cockpit.css" in page.text
+    assert signed_in("clerk").get("/supervision/cockpit").status_code == 403

@@ -8,6 +8,7 @@ request: refused actions change nothing. After every step the case must be consi
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import Any
@@ -64,11 +65,13 @@ def machine(db: Session, store: LocalFileStore, code: str) -> type[RuleBasedStat
             }
             spec = catalog.get_entry(db, code=code).current_version
             assert spec is not None
+            # a company name serves one application (sharing.once): each case its own
+            unique = {"enterprise_name": f"福州测试{uuid.uuid4().hex[:8]}有限公司"}
             self.case = cases.create_case(
                 db,
                 applicant=self.users["minfeng"],
                 code=code,
-                form_data=fill_form(spec.definition["form"]),
+                form_data=fill_form(spec.definition["form"], unique),
                 now=self.now,
             )
             attach_materials(

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from tests.factories import API, entry, find_code, sign, upload
 from tests.licences.support import finish
 from tests.sharing.conftest import ZHANGSAN_ID
+from tests.web.support import csrf, sign_in
 from tongban.demo.samples import fill_form
 from tongban.sharing import service as sharing
 
@@ -109,3 +110,25 @@ def test_the_registered_company_enters_the_register_and_its_name_is_taken(
     assert refused.status_code == 409, refused.text
     message = refused.json()["error"]["message"]
     assert f"企业名称“{name}”" in message and credit_code in message
+
+
+def test_a_refused_submission_from_the_page_keeps_a_draft_and_says_why(
+    client: TestClient, as_user: Any, db: Session, population: dict[str, int]
+) -> None:
+    """Found from a fresh clone: the page's 确认提交 answered 409 but the case was kept as
+    submitted, and later issued a second licence for the same name."""
+    name = _reserved(db)
+    first, second = _founding(client, as_user), _founding(client, as_user)
+    assert _submit(client, as_user, first["number"]).status_code == 200
+    client.cookies.clear()
+    sign_in(client, "zhangsan")
+    review = client.get(f"/cases/{second['number']}/review")
+    refused = client.post(
+        f"/cases/{second['number']}/submit", data={"csrf_token": csrf(review.text)}
+    )
+    assert refused.status_code == 409
+    assert f"企业名称“{name}”已被办件 {first['number']} 使用" in refused.text
+    mine = client.get(f"{API}/cases/{second['number']}", headers=as_user("zhangsan")).json()
+    assert mine["state"] == "draft"
+    line = client.get(f"{API}/cases/{second['number']}/timeline", headers=as_user("zhangsan"))
+    assert "case.submit" not in [e["action"] for e in line.json()["events"]]

@@ -22,7 +22,7 @@ from tongban.cases.enums import CaseState, ClockKind
 from tongban.cases.http.casepage import locale
 from tongban.cases.http.material_rows import material_rows
 from tongban.cases.models import Case
-from tongban.errors import Conflict, InvalidInput
+from tongban.errors import Conflict, DomainError, InvalidInput
 from tongban.forms import inputs
 from tongban.online.desk import DeskDep, draft_page
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, get_now, get_runtime, see_other
@@ -72,14 +72,13 @@ def confirm(number: str, desk: DeskDep, form: CheckedForm) -> Response:
     if case.state != CaseState.draft:  # sent twice: a double click or the back button
         return see_other(f"/cases/{number}/receipt")
     try:
-        service.submit_case(
-            desk.session, case_id=case.id, user=desk.user, now=desk.now, store=desk.store
-        )
-    except InvalidInput as error:
+        with desk.session.begin_nested():  # nothing of a refused submission is kept
+            service.submit_case(
+                desk.session, case_id=case.id, user=desk.user, now=desk.now, store=desk.store
+            )
+    except DomainError as error:  # a wrong answer, a withdrawn item, a fact already used
         problems = inputs.problems_of(error, desk.locale)
-        return draft_page(desk.request, desk.session, case, problems, 422)
-    except Conflict as error:  # the item was withdrawn meanwhile: no receipt, the draft is kept
-        return draft_page(desk.request, desk.session, case, {}, error.status)
+        return draft_page(desk.request, desk.session, case, problems, error.status)
     return see_other(f"/cases/{number}/receipt")
 
 

@@ -24,7 +24,7 @@ from tongban.cases.http import caseform, panels
 from tongban.cases.http.casepage import case_context, locale
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
-from tongban.errors import Conflict, InvalidInput
+from tongban.errors import DomainError
 from tongban.forms import inputs
 from tongban.online.desk import (
     Desk,
@@ -185,17 +185,14 @@ def resubmit(number: str, desk: DeskDep, form: CheckedForm) -> Response:
     try:
         uploads = save_answers(desk, case, form)
         caseform.refuse_failed_uploads(service.spec_of(desk.session, case), case.form_data, uploads)
-        service.resubmit_case(
-            desk.session, case_id=case.id, user=desk.user, now=desk.now, store=desk.store
-        )
-    except InvalidInput as error:
+        with desk.session.begin_nested():  # a refused resubmission keeps the corrections only
+            service.resubmit_case(
+                desk.session, case_id=case.id, user=desk.user, now=desk.now, store=desk.store
+            )
+    except DomainError as error:  # a wrong answer, a withdrawn item, a fact already used
         problems = inputs.problems_of(error, desk.locale)
         return render_case_page(
-            desk.request, desk.session, case, desk.user, desk.now, problems, 422
-        )
-    except Conflict as error:  # the item was withdrawn: the corrections are kept, the page says so
-        return render_case_page(
-            desk.request, desk.session, case, desk.user, desk.now, {}, error.status
+            desk.request, desk.session, case, desk.user, desk.now, problems, error.status
         )
     return see_other(f"/cases/{number}?done=resubmitted")
 

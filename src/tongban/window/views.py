@@ -30,7 +30,7 @@ from tongban.cases.enums import Stage, TaskState
 from tongban.cases.http import caseform
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
-from tongban.errors import Conflict, InvalidInput, NotFound
+from tongban.errors import DomainError, InvalidInput, NotFound
 from tongban.forms import inputs
 from tongban.online.desk import Desk, closed_notice, form_context, save_answers, sign_on_desk
 from tongban.online.submit_views import receipt_context
@@ -144,12 +144,12 @@ def _submit(desk: Desk, case: Case, form: FormData) -> Response:
     spec = service.spec_of(desk.session, case)
     try:
         caseform.refuse_failed_uploads(spec, case.form_data, uploads)
-        service.submit_case(
-            desk.session, case_id=case.id, user=desk.user, now=desk.now, store=desk.store
-        )
-    except (InvalidInput, Conflict) as error:  # a Conflict: the item was withdrawn
-        problems = inputs.problems_of(error, desk.locale) if isinstance(error, InvalidInput) else {}
-        return _draft_again(desk, case, problems, error.status)
+        with desk.session.begin_nested():  # a refused submission leaves the saved draft only
+            service.submit_case(
+                desk.session, case_id=case.id, user=desk.user, now=desk.now, store=desk.store
+            )
+    except DomainError as error:  # a wrong answer, a withdrawn item, a fact already used
+        return _draft_again(desk, case, inputs.problems_of(error, desk.locale), error.status)
     return see_other(f"/staff/intake/receipt/{case.number}")
 
 

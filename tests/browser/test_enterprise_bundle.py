@@ -23,8 +23,6 @@ REVIEWERS = ["scjg", "ga", "sw", "rs", "gjj"]
 def _answer(page: Page, name: str, spec: dict[str, Any], value: Any) -> None:
     """Answer one question the way a person would, whatever its widget."""
     field = f"[name='{name}']"
-    if page.locator(field).first.get_attribute("readonly") is not None:
-        return  # pulled from shared data and locked: nobody types there
     items = spec.get("items", {})
     if spec.get("type") == "array" and items.get("type") == "object":
         for sub, cell in value[0].items():
@@ -38,7 +36,7 @@ def _answer(page: Page, name: str, spec: dict[str, Any], value: Any) -> None:
         page.select_option(field, str(value))
     elif spec.get("type") == "boolean":
         page.check(field)
-    else:
+    elif page.locator(field).get_attribute("readonly") is None:  # locked: pulled, not typed
         page.fill(field, str(value))
 
 

@@ -135,15 +135,3 @@ def test_every_licence_type_of_the_catalog_has_a_holder_rule() -> None:
     operators = {name for name in names if holder_kind(name, {}) == "operator"}
     assert operators <= OPERATOR_LICENCES
     assert {"营业执照", "食品经营许可证", "排污许可证", "清税证明"} <= operators
-
-
-def test_a_registration_never_takes_a_code_its_form_carries(
-    client: TestClient, db: Session, as_user: Any, tmp_path: Path
-) -> None:
-    """Found from a fresh clone: a 企业开办 form carrying another company's credit code
-    (optional there) registered the new company under it and overwrote the other's record."""
-    answers = {"enterprise_name": OPERATOR, "credit_code": OPERATOR_CODE}
-    licence = _issue(client, db, as_user("zhangsan"), "3501-BUNDLE-QYKB", answers, tmp_path)
-    assert licence.name == "营业执照" and licence.holder_name == OPERATOR
-    validate_credit_code(licence.holder_code)
-    assert licence.holder_code != OPERATOR_CODE

@@ -171,7 +171,12 @@ def test_aggregate_equals_direct_computation(month: Session) -> None:
     ]
     for where in filters:
         direct, aggregated = _direct(db, where), _aggregated(db, where)
+        exact, summed = direct.pop("stages"), aggregated.pop("stages")
         assert aggregated == direct, where
+        assert exact.keys() == summed.keys(), where
+        for stage, (n, average, p90) in exact.items():  # the rows keep minutes: ±0.1 h
+            assert (summed[stage][0], summed[stage][2]) == (n, p90), (where, stage)
+            assert abs(summed[stage][1] - average) <= 0.1 + 1e-9, (where, stage)
     whole = _direct(db, filters[0])
     assert whole["decided"] > 10 and whole["rated"] > 0 and whole["stages"]  # a real month
 

@@ -108,14 +108,13 @@ def _operator(
     earlier = _registered_here(session, case)
     if earlier is not None:
         return _credit(earlier.holder_name, earlier.holder_code)
-    if registering:  # a company being registered has no code yet: never one a form carries
+    if registering and not form.get("credit_code"):
         sole = "enterprise_name" not in form
         code = numbers.new_credit_code(division=division, serial=serial, sole_trader=sole)
         return _credit(name or _person(form, applicant).name, code)
     code = _text(form, "credit_code")
-    own = bool(applicant.credit_code) and name in ("", applicant.enterprise_name or "")
-    if not code and own:
-        code = applicant.credit_code or ""
+    if not code and applicant.credit_code and name == (applicant.enterprise_name or ""):
+        code = applicant.credit_code
     if code:
         return _credit(name or applicant.enterprise_name or "", code)
     person = _person(form, applicant)

@@ -47,6 +47,8 @@ from tongban.online.submit_views import router as submit_views
 from tongban.online.views import router as case_views
 from tongban.payments.api import router as payments_api
 from tongban.payments.views import router as payments_views
+from tongban.publication.api import router as publication_api
+from tongban.publication.views import router as publication_views
 from tongban.queueing.api import router as queueing_api
 from tongban.queueing.views import router as queueing_views
 from tongban.ratings.api import router as ratings_api
@@ -100,6 +102,7 @@ API_ROUTERS = (
     agency_api,
     payments_api,
     messaging_api,
+    publication_api,
 )
 STORABLE = [Depends(refuse_unstorable_text)]  # no query, path or form field holds NUL
 PAGE_ROUTERS = (
@@ -129,6 +132,7 @@ PAGE_ROUTERS = (
     lenient_views,
     payments_views,
     messaging_views,
+    publication_views,
 )
 
 

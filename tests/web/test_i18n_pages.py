@@ -155,6 +155,8 @@ def test_english_tour_renders_every_template(
     assert "Sign in" in pages[-2] and "Register" in pages[-1]
     pages.append(client.get("/api/v1/docs?lang=en").text)
     assert "API documentation" in pages[-1]
+    pages.append(client.get("/public/results?lang=en").text)
+    assert "Published decisions" in pages[-1]
     pages.append(client.get("/items/NOPE-1?lang=en").text)
     assert "Go back" in pages[-1]
     applicant = signed_in("zhangsan")

@@ -31,6 +31,8 @@ from tongban.lenient.views import router as lenient_views
 from tongban.licences.api import router as licences_api
 from tongban.licences.setup import configure as configure_licences
 from tongban.licences.views import router as licences_views
+from tongban.messaging.api import router as messaging_api
+from tongban.messaging.views import router as messaging_views
 from tongban.models import load_all
 from tongban.notifications.api import router as notifications_api
 from tongban.notifications.views import router as notifications_views
@@ -97,6 +99,7 @@ API_ROUTERS = (
     integration_api,
     agency_api,
     payments_api,
+    messaging_api,
 )
 STORABLE = [Depends(refuse_unstorable_text)]  # no query, path or form field holds NUL
 PAGE_ROUTERS = (
@@ -125,6 +128,7 @@ PAGE_ROUTERS = (
     queueing_views,
     lenient_views,
     payments_views,
+    messaging_views,
 )
 
 

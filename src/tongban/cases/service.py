@@ -29,6 +29,7 @@ from tongban.cases.core.queue import URGENCIES, QueuePage, QueueRow
 from tongban.cases.core.queue import Cursor as QueueCursor
 from tongban.cases.core.queue import page as queue_page
 from tongban.cases.core.received import on_received
+from tongban.cases.core.transition import record_case
 from tongban.cases.materials.provision import needs_applicant as asks_upload
 from tongban.cases.materials.provision import resolve as material_ways
 from tongban.cases.materials.provision import settle_verified
@@ -123,6 +124,7 @@ __all__ = [
     "on_received",
     "pause_clock",
     "queue_page",
+    "record_case",
     "refuse_case",
     "register_provider",
     "reject_case",

@@ -54,29 +54,6 @@ def _review(item: dict[str, Any]) -> str:
     return str((item.get("commitment") or {}).get("review", "short"))
 
 
-def _audit(
-    session: Session,
-    case: Case,
-    action: str,
-    actor: Actor,
-    now: datetime,
-    opinion: str | None = None,
-    data: dict[str, Any] | None = None,
-) -> None:
-    record(
-        session,
-        at=now,
-        action=action,
-        actor=actor,
-        object_type="case",
-        object_id=case.id,
-        case_id=case.id,
-        subject_id=case.applicant_id,
-        opinion=opinion,
-        data=data,
-    )
-
-
 def on_accepted(
     session: Session, case: Case, actor: Actor, now: datetime, store: FileStore
 ) -> None:
@@ -89,9 +66,19 @@ def on_accepted(
     refused = eligibility.refusal(session, case=case)
     if refused is not None:
         opinion = f"不适用告知承诺制，按一般程序审查：{refused.zh}"
-        _audit(session, case, REFUSED, SYSTEM, now, opinion, {"en": refused.en})
+        cases.record_case(
+            session,
+            case=case,
+            action=REFUSED,
+            actor=SYSTEM,
+            now=now,
+            opinion=opinion,
+            data={"en": refused.en},
+        )
         return
-    _audit(session, case, GRANTED, SYSTEM, now, "适用告知承诺制。")
+    cases.record_case(
+        session, case=case, action=GRANTED, actor=SYSTEM, now=now, opinion="适用告知承诺制。"
+    )
     # decided on the spot (当场) by whoever accepted it, on the signed commitment: the
     # licence names them as its signer (签发人)
     at_once = [item for item in items if _review(item) == "none"]

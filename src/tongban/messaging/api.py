@@ -25,12 +25,8 @@ def list_messages(
     """The messages of the threads you may read on the case (or of one department's
     thread), oldest first."""
     case = cases.get_case(session, number=number, user=user)
-    threads = [department] if department else messaging.threads_readable(user, case)
-    return [
-        MessageRead.model_validate(message)
-        for code in threads
-        for message in messaging.thread(session, case=case, user=user, department=code)
-    ]
+    found = messaging.threads(session, case=case, user=user, department=department)
+    return [MessageRead.model_validate(message) for rows in found.values() for message in rows]
 
 
 @router.post("/cases/{number}/messages", status_code=201)

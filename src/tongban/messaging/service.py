@@ -26,10 +26,10 @@ from sqlalchemy.orm import Session
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
-from tongban.audit import service as audit
 from tongban.cases.core import access
 from tongban.cases.enums import CaseState
 from tongban.cases.models import Case
+from tongban.cases.service import record_case
 from tongban.config import get_settings
 from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from tongban.files.service import check_upload
@@ -149,29 +149,38 @@ def post(
         message.attachment_size = checked.size
     session.add(message)
     session.flush()
-    audit.record(
+    record_case(
         session,
-        at=now,
+        case=case,
         action="message.to_department" if message.from_applicant else "message.to_applicant",
         actor=actor_of(user),
-        object_type="case",
-        object_id=case.number,
-        case_id=case.id,
-        subject_id=case.applicant_id,
+        now=now,
         data={"department": department, "message_id": message.id},
     )
     return message
 
 
-def thread(session: Session, *, case: Case, user: User, department: str) -> Sequence[CaseMessage]:
-    """The messages of one thread, oldest first. Raises NotFound as ``post`` does."""
+def threads(
+    session: Session, *, case: Case, user: User, department: str | None = None
+) -> dict[str, list[CaseMessage]]:
+    """Department → the messages of its thread, oldest first, in one query: every thread
+    ``user`` may read on ``case`` (lead department first), or only ``department``'s.
+    Raises NotFound as ``post`` does for a thread the user may not read."""
     access.check_view(user, case)
-    if department not in threads_readable(user, case):
-        raise NotFound("没有找到与该部门的沟通记录。", "No such thread on this case.")
+    readable = threads_readable(user, case)
+    if department is not None:
+        if department not in readable:
+            raise NotFound("没有找到与该部门的沟通记录。", "No such thread on this case.")
+        readable = [department]
+    found: dict[str, list[CaseMessage]] = {code: [] for code in readable}
+    if not readable:
+        return found
     query = select(CaseMessage).where(
-        CaseMessage.case_id == case.id, CaseMessage.department_code == department
+        CaseMessage.case_id == case.id, CaseMessage.department_code.in_(readable)
     )
-    return session.scalars(query.order_by(CaseMessage.id)).all()
+    for message in session.scalars(query.order_by(CaseMessage.id)):
+        found[message.department_code].append(message)
+    return found
 
 
 @dataclass(frozen=True)

@@ -34,31 +34,22 @@ from tongban.web.templating import render
 router = APIRouter()
 
 
-def _threads(session: Session, case: Case, user: User) -> list[dict[str, Any]]:
-    rows = []
-    for department in messaging.threads_readable(user, case):
-        found = messaging.thread(session, case=case, user=user, department=department)
-        rows.append(
-            {
-                "department": department,
-                "messages": found,
-                "may_write": messaging.may_write(user, case, department),
-            }
-        )
-    return rows
-
-
 @case_panel
 def case_messages(
     request: Request, session: Session, case: Case, user: User, now: datetime
 ) -> dict[str, Any]:
     """The threads the user may read on this case, each with its messages."""
-    threads = _threads(session, case, user)
-    every = [message for row in threads for message in row["messages"]]
-    return {
-        "message_threads": threads,
-        "message_authors": messaging.authors(session, every),
-    }
+    found = messaging.threads(session, case=case, user=user)
+    rows = [
+        {
+            "department": department,
+            "messages": messages,
+            "may_write": messaging.may_write(user, case, department),
+        }
+        for department, messages in found.items()
+    ]
+    every = [message for messages in found.values() for message in messages]
+    return {"message_threads": rows, "message_authors": messaging.authors(session, every)}
 
 
 @queue_panel
@@ -80,7 +71,7 @@ def _thread_page(
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    found = messaging.thread(session, case=case, user=user, department=department)
+    found = messaging.threads(session, case=case, user=user, department=department)[department]
     context = {
         "case": case,
         "department": department,

@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tongban.audit import service as audit
 from tongban.audit.service import SYSTEM, Actor
 from tongban.cases import service as cases
 from tongban.cases.models import Case
@@ -54,7 +53,9 @@ def issue_pickup_code(session: Session, *, case: Case, now: datetime) -> Pickup:
     pickup = Pickup(case_id=case.id, code=f"{secrets.randbelow(10**6):06d}", issued_at=now)
     session.add(pickup)
     note = "结果将在窗口领取：取件码已生成，请在办件页面查看，凭取件码和身份证件领取。"
-    _audit(session, case, "delivery.pickup_code", SYSTEM, now, note, {})
+    cases.record_case(
+        session, case=case, action="delivery.pickup_code", actor=SYSTEM, now=now, opinion=note
+    )
     return pickup
 
 
@@ -76,7 +77,7 @@ def check_pickup(
             field="pickup_code",
         )
     pickup.collected_at, pickup.collected_by = now, actor.name
-    _audit(session, case, "delivery.picked_up", actor, now, None, {})
+    cases.record_case(session, case=case, action="delivery.picked_up", actor=actor, now=now)
 
 
 def code_matches(pickup: Pickup, code: str | None) -> bool:
@@ -91,7 +92,7 @@ def refuse_code(session: Session, *, case: Case, actor: Actor, now: datetime) ->
     pickup = get_pickup(session, case=case)
     assert pickup is not None
     pickup.failed_attempts += 1
-    _audit(session, case, "delivery.pickup_refused", actor, now, None, {})
+    cases.record_case(session, case=case, action="delivery.pickup_refused", actor=actor, now=now)
     return pickup.failed_attempts
 
 
@@ -150,7 +151,15 @@ def receive_status(
     )
     session.add(event)
     opinion = f"{COURIER_NAMES_ZH[status]}（运单号 {event.tracking_number}）"
-    _audit(session, case, "delivery.status", SYSTEM, now, opinion, {"status": status.value})
+    cases.record_case(
+        session,
+        case=case,
+        action="delivery.status",
+        actor=SYSTEM,
+        now=now,
+        opinion=opinion,
+        data={"status": status.value},
+    )
     if status == CourierStatus.delivered:
         cases.confirm_delivery(session, case=case, actor=SYSTEM, now=now, opinion=opinion)
     elif status == CourierStatus.failed:
@@ -162,26 +171,3 @@ def receive_status(
 def courier_events(session: Session, *, case: Case) -> list[CourierEvent]:
     query = select(CourierEvent).where(CourierEvent.case_id == case.id)
     return list(session.scalars(query.order_by(CourierEvent.at)))
-
-
-def _audit(
-    session: Session,
-    case: Case,
-    action: str,
-    actor: Actor,
-    now: datetime,
-    opinion: str | None,
-    data: dict[str, object],
-) -> None:
-    audit.record(
-        session,
-        at=now,
-        action=action,
-        actor=actor,
-        object_type="case",
-        object_id=case.number,
-        case_id=case.id,
-        subject_id=case.applicant_id,
-        opinion=opinion,
-        data=data,
-    )

@@ -47,20 +47,32 @@ class Published:
     public_until: date  # the last day it is published
 
 
+_PERIODS: dict[str, int | None] = {}  # content hash of an item version → its period
+
+
 def periods(session: Session) -> dict[str, int]:
     """Item code → publication period in calendar days, for the published items that
-    declare ``publicity``."""
-    query = (
-        select(CatalogEntry.code, CatalogVersion.definition)
+    declare ``publicity``. A version's definition is read once per process: its content
+    hash names it (versions never change)."""
+    current = (
+        select(CatalogEntry.code, CatalogVersion.content_hash)
         .join(CatalogVersion, CatalogVersion.id == CatalogEntry.current_version_id)
         .where(CatalogEntry.kind == EntryKind.item, CatalogEntry.status == EntryStatus.published)
     )
-    found = {}
-    for code, definition in session.execute(query):
-        publicity = (definition.get("items") or [{}])[0].get("publicity")
-        if publicity:
-            found[code] = int(publicity["days"])
-    return found
+    hashes: dict[str, str] = {code: digest for code, digest in session.execute(current)}
+    unknown = set(hashes.values()) - _PERIODS.keys()
+    if unknown:
+        query = select(CatalogVersion.content_hash, CatalogVersion.definition).where(
+            CatalogVersion.content_hash.in_(unknown)
+        )
+        for content_hash, definition in session.execute(query):
+            publicity = (definition.get("items") or [{}])[0].get("publicity")
+            _PERIODS[content_hash] = int(publicity["days"]) if publicity else None
+    return {
+        code: days
+        for code, content_hash in hashes.items()
+        if (days := _PERIODS.get(content_hash)) is not None
+    }
 
 
 def published(

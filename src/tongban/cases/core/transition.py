@@ -79,17 +79,44 @@ def change_state(
         ) from None
     source = case.state
     case.state = target
+    record_case(
+        session,
+        case=case,
+        action=f"case.{event}",
+        actor=actor,
+        now=now,
+        opinion=opinion,
+        data=data,
+        from_state=source,
+        to_state=target,
+    )
+
+
+def record_case(
+    session: Session,
+    *,
+    case: Case,
+    action: str,
+    actor: Actor,
+    now: datetime,
+    opinion: str | None = None,
+    data: dict[str, Any] | None = None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+) -> None:
+    """The audit entry of something that happened to ``case``: named by its number, about
+    its applicant (who hears of it where ``outbox`` has a topic for ``action``)."""
     audit.record(
         session,
         at=now,
-        action=f"case.{event}",
+        action=action,
         actor=actor,
         object_type="case",
         object_id=case.number,
         case_id=case.id,
         subject_id=case.applicant_id,
-        from_state=source,
-        to_state=target,
+        from_state=from_state,
+        to_state=to_state,
         opinion=opinion,
         data=data,
     )

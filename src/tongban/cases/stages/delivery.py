@@ -14,12 +14,17 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
-from tongban.audit import service as audit
 from tongban.audit.service import SYSTEM, Actor
 from tongban.cases.core import hooks
 from tongban.cases.core.definition import spec_of
 from tongban.cases.core.machine import Event
-from tongban.cases.core.transition import change_state, finish_task, lock_case, locked_task
+from tongban.cases.core.transition import (
+    change_state,
+    finish_task,
+    lock_case,
+    locked_task,
+    record_case,
+)
 from tongban.cases.enums import CaseState, Stage, TaskOutcome, TaskState
 from tongban.cases.models import Case, Task
 from tongban.cases.stages import documents, postal
@@ -92,7 +97,15 @@ def deliver_result(
     )
     if case.delivery == "mail":
         # posted is not delivered: the case ends when the courier reports it signed for
-        _audit(session, case, "delivery.posted", actor, now, opinion, data)
+        record_case(
+            session,
+            case=case,
+            action="delivery.posted",
+            actor=actor,
+            now=now,
+            opinion=opinion,
+            data=data,
+        )
     else:
         change_state(
             session,
@@ -130,33 +143,12 @@ def delivery_failed(session: Session, *, case: Case, now: datetime, opinion: str
     case = lock_case(session, case_id=case.id)
     if not _posted_and_waiting(case):
         return None
-    _audit(session, case, "delivery.failed", SYSTEM, now, opinion, None)
+    record_case(
+        session, case=case, action="delivery.failed", actor=SYSTEM, now=now, opinion=opinion
+    )
     return open_stage_task(session, case, Stage.deliver, now)
 
 
 def _posted_and_waiting(case: Case) -> bool:
     open_delivery = any(t.stage == Stage.deliver and t.state == TaskState.open for t in case.tasks)
     return case.state == CaseState.delivering and case.delivery == "mail" and not open_delivery
-
-
-def _audit(
-    session: Session,
-    case: Case,
-    action: str,
-    actor: Actor,
-    now: datetime,
-    opinion: str | None,
-    data: dict[str, Any] | None,
-) -> None:
-    audit.record(
-        session,
-        at=now,
-        action=action,
-        actor=actor,
-        object_type="case",
-        object_id=case.number,
-        case_id=case.id,
-        subject_id=case.applicant_id,
-        opinion=opinion,
-        data=data,
-    )

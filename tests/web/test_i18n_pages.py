@@ -149,8 +149,14 @@ def test_english_tour_renders_every_template(
     assert "Unemployment registration" in pages[-1] and "<html" not in pages[-1]
     pages.append(client.get(f"/items/{ITEM}?lang=en").text)
     assert "Legal basis" in pages[-1] and "Apply online" in pages[-1]
+    # the catalog's own names in English: the item, its materials
+    assert "Unemployment registration" in pages[-1]
+    assert "Identity card of the applicant (agent)" in pages[-1]
+    assert "Proof of termination of employment" in pages[-1]
+    assert "申请人(经办人)居民身份证" not in pages[-1]
     pages.append(client.get("/bundles/3501-BUNDLE-QYKB?lang=en").text)
     assert "Items included" in pages[-1]
+    assert "Starting a business" in pages[-1] and "Articles of association" in pages[-1]
     pages += [client.get("/login?lang=en").text, client.get("/register?lang=en").text]
     assert "Sign in" in pages[-2] and "Register" in pages[-1]
     pages.append(client.get("/api/v1/docs?lang=en").text)
@@ -163,7 +169,12 @@ def test_english_tour_renders_every_template(
     applicant.cookies.set("tongban_lang", "en")
     pages.append(applicant.get(f"/apply/{ITEM}").text)
     assert "Application form" in pages[-1] and "Submit application" in pages[-1]
+    # field titles and material names of the catalog in English
+    assert '<label for="f-residence_address">Current address' in pages[-1]
+    assert "Identity card of the applicant (agent)" in pages[-1]
+    assert "现居住地址" not in pages[-1]
     pages.append(applicant.get("/apply/3501-BUNDLE-QYKB").text)
+    assert "Registered capital (10,000 yuan)" in pages[-1]
     review = fill_in(applicant, ITEM, VALID, {"m_ID_CARD": ("id.pdf", PDF, "application/pdf")})
     pages.append(review.text)
     assert "Review your application" in pages[-1]

@@ -32,7 +32,7 @@ from tongban.cases.core.received import on_received
 from tongban.cases.core.transition import record_case
 from tongban.cases.materials.provision import needs_applicant as asks_upload
 from tongban.cases.materials.provision import resolve as material_ways
-from tongban.cases.materials.provision import settle_verified
+from tongban.cases.materials.provision import settle_verified, upload_first
 from tongban.cases.materials.registry import Provided, ProvidedFile, Unavailable
 from tongban.cases.materials.registry import register as register_provider
 from tongban.cases.materials.signing import letter, sign_material
@@ -143,6 +143,7 @@ __all__ = [
     "terminate",
     "timeline",
     "update_form",
+    "upload_first",
     "wait_for_applicant",
     "withdraw_case",
 ]

@@ -22,6 +22,7 @@ from jsonschema.exceptions import SchemaError
 from tongban import money
 from tongban.catalog import ways
 from tongban.catalog.definitions import merge_forms, merge_materials
+from tongban.catalog.english import english_problems
 from tongban.catalog.halls import FILE as HALLS_FILE
 from tongban.catalog.halls import hall_problems
 from tongban.catalog.policies import policy_problems
@@ -125,6 +126,7 @@ def _check_item(
     for path, message in date_bound_problems(item["form"]):
         found.append(doc.problem(["form", *path], message))
     found += _once_problems(doc, sources)
+    found += english_problems(doc)
     try:
         Draft202012Validator.check_schema(item["form"])
     except SchemaError as error:
@@ -279,7 +281,7 @@ def _check_bundle(
 ) -> list[Problem]:
     """Problems of a schema-valid bundle whose items are looked up in ``items``."""
     bundle = doc.data
-    found = []
+    found = english_problems(doc)
     lead = bundle["lead_department"]
     if lead not in departments:
         found.append(doc.problem(["lead_department"], f"未知部门代码 {lead}"))

@@ -2,7 +2,9 @@
 // - every input is checked when it loses focus and the whole form on submit, with the
 //   page's own messages (a JSON block rendered in the page's language), written into the
 //   same <p class="error" id="e-…"> slot the server uses; a message the server showed is
-//   left alone while the value it was about has not changed;
+//   left alone while the value it was about has not changed; a material is asked for only
+//   where its row has a file input and says ``data-required`` (the server's rule: shared
+//   data, e-licences, generated forms and 协查 are not the applicant's to upload);
 // - each material is uploaded as soon as it is chosen, with a progress bar, and the row
 //   the server answers (name, size, preview, 更换) is swapped in; a brand-new application
 //   is saved as a draft first (by autosave.js where the page autosaves), so the upload
@@ -58,8 +60,11 @@
     };
   }
 
+  // A material row the applicant may upload to; null for a row the platform satisfies
+  // (pulled, generated, signed online), which has no file input.
   function materialItem(row) {
     var input = row.querySelector("input[type=file]");
+    if (!input) { return null; }
     return {
       kind: "material", el: row, focus: input, input: input,
       key: "me-" + row.id.replace(/^material-/, ""), container: row,
@@ -80,7 +85,8 @@
       if (boxes.length) { found.push(groupItem(fieldset, boxes)); }
     });
     form.querySelectorAll(".material[id^='material-']").forEach(function (row) {
-      found.push(materialItem(row));
+      var item = materialItem(row);
+      if (item) { found.push(item); }
     });
     return found.sort(function (a, b) {
       return a.container.compareDocumentPosition(b.container) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
@@ -322,7 +328,8 @@
       var hadFocus = row.contains(document.activeElement) || document.activeElement === document.body;
       row.replaceWith(fresh);
       offerReplace(fresh);
-      page.remember(materialItem(fresh));
+      var item = materialItem(fresh);
+      if (item) { page.remember(item); }
       if (hadFocus) {
         (fresh.querySelector(".replace:not([hidden])") || fresh.querySelector("input[type=file]")).focus();
       }
@@ -330,9 +337,10 @@
 
     function failed(code) {
       var row = document.getElementById("material-" + code);
-      if (!row) { return; }
+      var item = row && materialItem(row);
+      if (!item) { return; }
       row.querySelector(".upload-progress").hidden = true;
-      show(materialItem(row), messages.failed);
+      show(item, messages.failed);
     }
 
     function loginOf(xhr) {

@@ -1,7 +1,9 @@
 """Each material of a case as the pages show it: how it is satisfied (the sentence the
 applicant reads: "由系统根据申请表自动生成", "已在线签署", "由审批部门向XX协查，无需提交",
 "已有电子证照，无需上传", "已从XX调取"), whether the applicant is asked to upload it (and
-why, when an automatic way failed), whether it waits for a signature, and its trust level.
+why, when an automatic way failed), whether the page insists on a file before it is sent
+(``upload_required``: the browser's check asks for exactly these), whether it waits for a
+signature, and its trust level.
 
 Before a draft exists (the first page of an application) there is no case to ask the
 providers about: the page says only what the declared ways promise.
@@ -16,6 +18,11 @@ from tongban.cases import service
 from tongban.catalog.enums import MaterialWay
 
 Problems = Mapping[str, str]
+
+
+def _wanted(entry: dict[str, Any]) -> bool:
+    """Required, and not 容缺 (which may be accepted without it)."""
+    return bool(entry["required"]) and not entry.get("deficiency_allowed")
 
 
 def _before_draft(wanted: dict[str, Any], locale: str) -> dict[str, Any]:
@@ -39,6 +46,7 @@ def _before_draft(wanted: dict[str, Any], locale: str) -> dict[str, Any]:
         )
     return {
         "asks_upload": MaterialWay.upload in ways,
+        "upload_required": _wanted(wanted) and service.upload_first(wanted),
         "sign": False,
         "summary": summary,
         "reasons": [],
@@ -60,6 +68,7 @@ def _of(res: Any, locale: str) -> dict[str, Any]:
     signs = MaterialWay.signed in (res.entry.get("ways") or []) and res.way is None
     return {
         "asks_upload": res.asks_upload,
+        "upload_required": res.asks_upload and _wanted(res.entry),
         "sign": signs,
         "summary": summary,
         "reasons": res.reasons(locale) if res.way in (None, MaterialWay.upload) else [],

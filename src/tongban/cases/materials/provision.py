@@ -57,6 +57,14 @@ def needs_applicant(entry: dict[str, Any]) -> bool:
     return MaterialWay.upload in ways_of(entry)
 
 
+def upload_first(entry: dict[str, Any]) -> bool:
+    """Whether an upload is the material's first way: before the providers are asked (a
+    form not saved yet), nothing but the applicant's file can satisfy it. A material whose
+    automatic ways come first (shared data, e-licence, generated, 协查) is asked of the
+    providers at submission, and of the applicant only when they cannot."""
+    return ways_of(entry)[0] == MaterialWay.upload
+
+
 @dataclass(frozen=True)
 class Resolution:
     """How one material of a case stands: the way that satisfies it (None: nothing yet),

@@ -1,0 +1,45 @@
+"""Checks of the catalog's English texts (``name_en`` of items, bundles and materials,
+``title_en`` of form fields, and every other ``*_en``): pages in English show them in
+place of the Chinese, so each must be real English: not blank, without Chinese characters
+(a copied Chinese text would be shown as if it were the translation), and next to the
+Chinese text it translates. A missing English text is no fault: the page shows the
+Chinese then."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tongban.catalog.yamlsource import Problem, SourceDocument
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]")
+
+
+def _walk(value: Any, path: list[str | int]) -> list[tuple[list[str | int], str]]:
+    found: list[tuple[list[str | int], str]] = []
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if isinstance(key, str) and key.endswith("_en") and not isinstance(inner, dict):
+                found += _english(value, key, inner, [*path, key])
+            else:
+                found += _walk(inner, [*path, key])
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            found += _walk(inner, [*path, index])
+    return found
+
+
+def _english(owner: dict[str, Any], key: str, text: Any, path: list[str | int]) -> list[Any]:
+    chinese = key.removesuffix("_en")
+    if not isinstance(text, str) or not text.strip():
+        return [(path, f"英文文本 {key} 不能为空")]
+    if _HAN.search(text):
+        return [(path, f"英文文本 {key} 含有中文字符或全角符号：{text}")]
+    if chinese in ("name", "title") and chinese not in owner:
+        return [(path, f"有英文 {key} 而没有对应的中文 {chinese}")]
+    return []
+
+
+def english_problems(doc: SourceDocument) -> list[Problem]:
+    """Every English text of an item or bundle file that cannot be shown as English."""
+    return [doc.problem(path, message) for path, message in _walk(doc.data, [])]

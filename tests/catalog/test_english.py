@@ -1,0 +1,66 @@
+"""The catalog's English texts: every item, bundle, material and form field of the demo
+catalog has its English name, and the loader refuses English that is not (Chinese copied
+into ``name_en``, an empty ``title_en``, an English title without its Chinese)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tongban.catalog.loader import CatalogRead, check_item_text, read_catalog
+
+ROOT = Path(__file__).resolve().parents[2] / "catalog"
+CODE = "3501-RS-003"
+TEXT = (ROOT / "items" / f"{CODE}.yaml").read_text(encoding="utf-8")
+
+
+@cache
+def _read() -> CatalogRead:
+    return read_catalog(ROOT)
+
+
+def _check(text: str) -> list[str]:
+    read = _read()
+    departments = {d["code"] for d in read.departments}
+    _, found = check_item_text(text, CODE, departments, read.sources)
+    return [f"{p.field}: {p.message}" for p in found if "英文" in p.message]
+
+
+def test_the_demo_catalog_names_everything_in_english() -> None:
+    for path in sorted((ROOT / "items").glob("*.yaml")) + sorted((ROOT / "bundles").glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert doc.get("name_en"), path.name
+        for material in doc.get("materials", []):
+            assert material.get("name_en"), (path.name, material["code"])
+        for name, field in (doc.get("form") or {}).get("properties", {}).items():
+            assert field.get("title_en"), (path.name, name)
+    assert _check(TEXT) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        (
+            "  name_en: Identity card of the applicant (agent)",
+            "  name_en: 申请人居民身份证",
+            "materials.0.name_en: 英文文本 name_en 含有中文字符",
+        ),
+        (
+            "    title_en: Current address",
+            '    title_en: " "',
+            "form.properties.residence_address.title_en: 英文文本 title_en 不能为空",
+        ),
+        (
+            "      title: 现居住地址\n",
+            "",
+            "form.properties.residence_address.title_en: 有英文 title_en 而没有对应的中文 title",
+        ),
+    ],
+)
+def test_english_that_is_not_is_refused(old: str, new: str, problem: str) -> None:
+    assert old in TEXT
+    found = _check(TEXT.replace(old, new, 1))
+    assert any(line.startswith(problem) for line in found), found

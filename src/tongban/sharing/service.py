@@ -26,7 +26,7 @@ from tongban.sharing import access, synthetic
 from tongban.sharing.casefacts import lookup_for_case as lookup_for_case  # the platform's checks
 from tongban.sharing.casefacts import sources_of as sources_of
 from tongban.sharing.connectors import Lookup, connector_for, typed
-from tongban.sharing.models import SourceRecord
+from tongban.sharing.models import SourceRecord, name_key_of
 
 DEMO_SEED = 2026
 DEMO_PEOPLE = 1000
@@ -108,7 +108,13 @@ def store_records(
     for code, rows in population.records.items():
         for start in range(0, len(rows), BATCH):
             batch = [
-                {"source": code, "key": key, "data": data, "updated_at": now}
+                {
+                    "source": code,
+                    "key": key,
+                    "data": data,
+                    "name_key": name_key_of(data),
+                    "updated_at": now,
+                }
                 for key, data in rows[start : start + BATCH]
             ]
             session.execute(insert(SourceRecord), batch)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from tongban.catalog import service as catalog
 from tongban.errors import Conflict, NotFound
+from tongban.accounts import realname
 from tongban.sharing import access, synthetic
 from tongban.sharing.casefacts import lookup_for_case as lookup_for_case  # the platform's checks
 from tongban.sharing.casefacts import sources_of as sources_of
@@ -133,9 +134,12 @@ def load_synthetic(
 ) -> dict[str, int]:
     """Generate the synthetic population (``synthetic``) and store it; counts by source.
 
-    The same seed gives the same people; the demo ``accounts`` are among them.
+    The same seed gives the same people; the demo ``accounts`` are among them, and the
+    accounts the registers now hold are verified (实名认证).
     """
     population = synthetic.generate(
         people=people, enterprises=enterprises, seed=seed, accounts=accounts, progress=progress
     )
-    return store_records(session, population=population, now=now)
+    counts = store_records(session, population=population, now=now)
+    realname.verify_pending(session, now=now)  # the accounts made before their records
+    return counts

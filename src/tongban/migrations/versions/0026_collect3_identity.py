@@ -1,9 +1,9 @@
-"""shared records found by their name's keyed hash (source_records.name_key)
+"""shared records found by their name's keyed hash; accounts' real-name verification
 
 The used-once check of a company name asked every enterprise register record to be opened
 and compared; the keyed hash of the name, indexed with the source, makes it one query.
 
-Revision ID: 0026_collect3_name_key
+Revision ID: 0026_collect3_identity
 Revises: 0025_metric_days
 Create Date: 2026-11-30 19:40:00
 """
@@ -14,16 +14,22 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+import tongban.db
+
 from tongban.pii.keys import KEYRING
 from tongban.pii.types import SealedJSON, is_sealed, lookup_key
 
-revision: str = "0026_collect3_name_key"
+revision: str = "0026_collect3_identity"
 down_revision: str | None = "0025_metric_days"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # real-name verification (实名认证): accounts made before it stay unverified until the
+    # registers confirm them (``accounts.realname.verify_pending``)
+    with op.batch_alter_table("users") as batch:
+        batch.add_column(sa.Column("identity_verified_at", tongban.db.UTCDateTime(), nullable=True))
     with op.batch_alter_table("source_records") as batch:
         batch.add_column(sa.Column("name_key", sa.String(length=40), nullable=True))
         batch.create_index("ix_source_records_name_key", ["source", "name_key"], unique=False)
@@ -51,6 +57,8 @@ def _backfill() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("users") as batch:
+        batch.drop_column("identity_verified_at")
     with op.batch_alter_table("source_records") as batch:
         batch.drop_index("ix_source_records_name_key")
         batch.drop_column("name_key")

@@ -7,13 +7,12 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import unquote
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import START
-from tests.factories import API, draft, submitted
+from tests.factories import API, draft
 from tests.licences.support import BUSINESS, FOOD, finish, licensed
 from tongban.cases.models import Case
 from tongban.identifiers import validate_credit_code, validate_licence_identifier

@@ -26,9 +26,7 @@ def _register(client: TestClient, body: dict[str, Any], language: str = "zh") ->
     return client.post(f"{API}/auth/register", json={**base, **body}, headers=headers)
 
 
-def test_someone_elses_id_number_is_refused(
-    client: TestClient, population: dict[str, int]
-) -> None:
+def test_someone_elses_id_number_is_refused(client: TestClient, population: dict[str, int]) -> None:
     body = {"display_name": "冒名者", "id_number": ZHANGSAN_ID}
     refused = _register(client, body)
     assert refused.status_code == 422, refused.text

@@ -27,9 +27,9 @@ from tongban.cases.enums import CaseState
 from tongban.cases.models import Case
 from tongban.errors import Conflict
 from tongban.files.store import FileStore
-from tongban.sharing.casefacts import sources_of
 from tongban.pii.service import lookup_key
 from tongban.sharing import registering
+from tongban.sharing.casefacts import sources_of
 from tongban.sharing.models import OnceClaim, SourceRecord
 
 ORDER = 0  # before screening and the rules: a used fact ends the submission at once
@@ -61,9 +61,7 @@ def facts_of(spec: dict[str, Any], form: dict[str, Any]) -> list[tuple[dict[str,
     return [(once, key) for (_fact, key), once in found.items()]
 
 
-def _registered(
-    session: Session, ref: str, value: str, own: str | None
-) -> tuple[str, bool] | None:
+def _registered(session: Session, ref: str, value: str, own: str | None) -> tuple[str, bool] | None:
     """(who holds ``value`` in the own-database source field ``ref``, as "<source name>
     <key>"; whether that is the record keyed ``own``), None when no record holds it (one
     struck off, 注销, holds nothing). One indexed query on the name's keyed hash

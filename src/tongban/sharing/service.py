@@ -20,9 +20,9 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from tongban.accounts import realname
 from tongban.catalog import service as catalog
 from tongban.errors import Conflict, NotFound
-from tongban.accounts import realname
 from tongban.sharing import access, synthetic
 from tongban.sharing.casefacts import lookup_for_case as lookup_for_case  # the platform's checks
 from tongban.sharing.casefacts import sources_of as sources_of

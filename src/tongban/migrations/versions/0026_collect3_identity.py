@@ -15,7 +15,6 @@ import sqlalchemy as sa
 from alembic import op
 
 import tongban.db
-
 from tongban.pii.keys import KEYRING
 from tongban.pii.types import SealedJSON, is_sealed, lookup_key
 

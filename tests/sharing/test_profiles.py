@@ -149,6 +149,7 @@ def test_a_profile_lists_the_e_licences_its_subject_holds(
     client: TestClient,
     as_user,
     signed_in: SignedIn,  # type: ignore[no-untyped-def]
+    population: dict[str, int],  # the registers hold minfeng: its identity is verified
 ) -> None:
     result = licensed(client, as_user, FOOD)  # 民丰's 食品经营许可证, issued by 市场监管
     mine = client.get(f"{API}/profiles/me", headers=as_user("minfeng")).json()

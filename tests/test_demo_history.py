@@ -143,3 +143,22 @@ def test_finished_licence_cases_left_signed_licences_in_their_holders_wallets(
             ).verdict
             == "valid"
         )
+
+
+def test_each_case_names_only_its_applicants_own_company(
+    db: Session, history: demo_history.Report
+) -> None:
+    """Found from a fresh clone: every demo form carried minfeng's credit code, so the
+    demo account minfeng saw other applicants' licences and companies as its own."""
+    users = {user.id: user for user in db.scalars(select(User))}
+    demo_codes = {user.credit_code for user in users.values() if user.credit_code}
+    for case in _all_cases(db):
+        applicant = users[case.applicant_id]
+        for name, value in case.form_data.items():
+            if name.endswith("credit_code") and value:
+                assert value not in demo_codes - {applicant.credit_code}, (case.number, name)
+    for user in users.values():
+        if user.credit_code:
+            for licence in licences.list_for_code(db, holder_code=user.credit_code):
+                owner = db.get_one(Case, licence.case_id).applicant_id
+                assert owner == user.id, (user.username, licence.number)

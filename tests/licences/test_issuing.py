@@ -7,16 +7,17 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import unquote
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.factories import API, submitted
+from tests.conftest import START
+from tests.factories import API, draft
 from tests.licences.support import BUSINESS, FOOD, finish, licensed
 from tongban.cases.models import Case
 from tongban.identifiers import validate_credit_code, validate_licence_identifier
 from tongban.licences import envelope
+from tongban.sharing.feeding import put_record
 
 
 def _mine(client: TestClient, headers: dict[str, str], number: str) -> dict[str, Any]:
@@ -101,23 +102,28 @@ def test_a_new_enterprise_is_registered_under_a_new_credit_code_valid_without_en
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open fault (issue 10): the used-once name check refuses 换发 of a company already "
-    "in the register under the same credit code",
-)
 def test_a_licence_issued_again_under_the_same_number_is_its_next_version(
     client: TestClient, as_user: Any, db: Session
 ) -> None:
-    """换发: an enterprise registered before (its credit code on the form) gets a second
-    营业执照; the GB/T 36904 identifier keeps the serial and counts the version."""
-    code = "91350102MA2XQ1K7XN"
+    """换发: an enterprise the register holds (its own name and credit code on the form,
+    applied for by its own account) gets a second 营业执照; the GB/T 36904 identifier keeps
+    the serial and counts the version, and its own name is not 'used' by it."""
+    code, name = "91350102MA2XQ1K7XN", "福州闽丰餐饮管理有限公司"
+    put_record(
+        db,
+        code="enterprise_register",
+        key=code,
+        fields={"credit_code": code, "name": name, "status": "存续"},
+        now=START,
+    )
     for _ in range(2):
-        number = submitted(client, as_user("minfeng"), BUSINESS)["number"]
+        number = draft(client, as_user("minfeng"), BUSINESS)["number"]
         case = db.scalar(select(Case).where(Case.number == number))
         assert case is not None
-        case.form_data = {**case.form_data, "credit_code": code}
+        case.form_data = {**case.form_data, "enterprise_name": name, "credit_code": code}
         db.commit()
+        sent = client.post(f"{API}/cases/{number}/submit", headers=as_user("minfeng"))
+        assert sent.status_code == 200, sent.text
         finish(client, as_user("scjg"), as_user("scjg-hz"), number=number)
     licences = client.get(f"{API}/licences", headers=as_user("minfeng")).json()
     found = [validate_licence_identifier(i["identifier"]) for i in licences if i["number"] == code]

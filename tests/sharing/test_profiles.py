@@ -7,10 +7,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.conftest import START
 from tests.factories import open_task
 from tests.licences.support import FOOD, licensed
 from tests.sharing.conftest import MINFENG_CREDIT, ZHANGSAN_ID
 from tests.web.support import SignedIn, csrf
+from tongban.accounts.models import User
 from tongban.sharing.models import DataAccess
 
 ITEM = "3501-RS-003"
@@ -149,7 +151,11 @@ def test_a_profile_lists_the_e_licences_its_subject_holds(
     client: TestClient,
     as_user,
     signed_in: SignedIn,  # type: ignore[no-untyped-def]
+    db: Session,
 ) -> None:
+    minfeng = db.scalars(select(User).where(User.username == "minfeng")).one()
+    minfeng.identity_verified_at = START  # 实名认证 passed: it may see what its code holds
+    db.commit()
     result = licensed(client, as_user, FOOD)  # 民丰's 食品经营许可证, issued by 市场监管
     mine = client.get(f"{API}/profiles/me", headers=as_user("minfeng")).json()
     held = {each["number"]: each for p in mine for each in p["licences"]}

@@ -34,8 +34,19 @@ class User(Base):
     locale: Mapped[str | None] = mapped_column(String(10))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # real-name verification (实名认证, ``accounts.realname``): when the ID number (and the
+    # credit code) were found in the registers with the names given; None: not verified
+    identity_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def verified_codes(self) -> list[str]:
+        """The ID number and credit code this account may see the shared data, licences
+        and profile of: its own, once its identity was verified; none before."""
+        if self.identity_verified_at is None:
+            return []
+        return [code for code in (self.id_number, self.credit_code) if code]
 
     @property
     def roles(self) -> frozenset[Role]:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tongban import identifiers
+from tongban.accounts import realname
 from tongban.accounts.enums import ADMIN_TRIAD, Role, UserKind
 from tongban.accounts.models import SignInSession, User, UserRole
 from tongban.accounts.schemas import ApplicantCreate, StaffCreate
@@ -78,7 +79,9 @@ def _phone(value: str | None) -> str | None:
 
 
 def register_applicant(session: Session, *, data: ApplicantCreate) -> User:
-    """Register a natural person or an enterprise (through its agent)."""
+    """Register a natural person or an enterprise (through its legal representative), the
+    identity checked against the registers (``realname``: refused where they hold the
+    number under other names; verified where they hold it, else left unverified)."""
     if data.kind == UserKind.staff:
         raise InvalidInput(
             "只能注册自然人或法人账号。", "Only persons or enterprises may register."
@@ -101,6 +104,15 @@ def register_applicant(session: Session, *, data: ApplicantCreate) -> User:
                 field="credit_code",
             )
         credit_code = _identifier("credit-code", data.credit_code, "credit_code")
+    claim = realname.Claim(
+        kind=data.kind,
+        display_name=data.display_name.strip(),
+        id_number=id_number,
+        credit_code=credit_code,
+        enterprise_name=(data.enterprise_name or "").strip() or None,
+    )
+    verified = realname.verify(session, claim=claim)  # InvalidInput: another's number
+    now = utcnow()
     user = User(
         username=data.username,
         password_hash=_hasher.hash(data.password),
@@ -111,7 +123,8 @@ def register_applicant(session: Session, *, data: ApplicantCreate) -> User:
         enterprise_name=data.enterprise_name if credit_code else None,
         phone=phone,
         email=data.email,
-        created_at=utcnow(),
+        created_at=now,
+        identity_verified_at=now if verified else None,
         role_rows=[UserRole(role=Role.applicant)],
     )
     session.add(user)
@@ -223,6 +236,7 @@ def find_or_create_walk_in(session: Session, *, id_number: str, name: str, phone
                 field="name",
             )
         return person
+    claim = realname.Claim(kind=UserKind.person, display_name=name, id_number=number)
     person = User(
         username=walk_in_username(number),
         password_hash=_hasher.hash(secrets.token_urlsafe(32)),
@@ -231,6 +245,7 @@ def find_or_create_walk_in(session: Session, *, id_number: str, name: str, phone
         id_number=number,
         phone=mobile,
         created_at=utcnow(),
+        identity_verified_at=utcnow() if realname.verify(session, claim=claim) else None,
         role_rows=[UserRole(role=Role.applicant)],
     )
     session.add(person)

@@ -170,6 +170,9 @@ def _once_problems(doc: SourceDocument, sources: dict[str, dict[str, Any]] | Non
         if once.get("source") and field not in (sources or {}).get(code, {}).get("fields", {}):
             message = f"一次性使用的事实 {once['fact']} 的数据源字段 {once['source']} 未声明"
             found.append(doc.problem(["once", index, "source"], message))
+        elif once.get("source") and field != "name":  # the field the records index
+            message = f"一次性使用的事实 {once['fact']} 只能对照数据源的名称字段（name）"
+            found.append(doc.problem(["once", index, "source"], message))
     return found
 
 

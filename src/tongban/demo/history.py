@@ -30,7 +30,7 @@ from tongban.cases.models import Case
 from tongban.catalog import service as catalog
 from tongban.demo.handling import Handling, rate
 from tongban.demo.plans import APPLICANTS, Plan, Texts, plans_for
-from tongban.demo.samples import attach_materials, fill_form
+from tongban.demo.samples import attach_materials, fill_form, own_company
 from tongban.demo.world import CaseClock, World
 from tongban.errors import Conflict
 from tongban.files.store import FileStore
@@ -237,11 +237,12 @@ def _pulled(world: World, code: str, applicant: User, now: datetime) -> dict[str
 def _submitted(world: World, code: str, applicant: User, clock: CaseClock) -> Case:
     session = world.session
     answers = {**Texts.answers(applicant), **_pulled(world, code, applicant, clock.now)}
+    schema = world.specs[code]["form"]
     case = cases.create_case(
         session,
         applicant=applicant,
         code=code,
-        form_data=fill_form(world.specs[code]["form"], answers),
+        form_data=own_company(schema, fill_form(schema, answers), applicant),
         now=clock.now,
         channel=_channel(clock.now, world.channels),
     )

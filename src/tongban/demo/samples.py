@@ -120,6 +120,29 @@ def fill_form(schema: dict[str, Any], answers: dict[str, Any] | None = None) -> 
     return data
 
 
+OTHER_PARTY_CODE = make_credit_code("350100", "MA8BK001")  # a bank no demo account is
+
+
+def own_company(schema: dict[str, Any], form: dict[str, Any], applicant: User) -> dict[str, Any]:
+    """``form`` with its company data consistent with the applicant who files it: the
+    applicant's own credit code where the form asks the applying enterprise's, none where a
+    person applies and the code is optional (an individual operator), and a code no demo
+    account holds for another party (a mortgagee bank). A generated form carries one demo
+    company's code everywhere, which showed that company other applicants' cases."""
+    required = set(schema.get("required") or [])
+    found = dict(form)
+    for name in schema["properties"]:
+        if not name.endswith("credit_code"):
+            continue
+        if name == "credit_code" and applicant.credit_code:
+            found[name] = applicant.credit_code
+        elif name not in required:
+            found.pop(name, None)
+        elif name != "credit_code":
+            found[name] = OTHER_PARTY_CODE
+    return found
+
+
 def attach_materials(
     session: Session,
     *,

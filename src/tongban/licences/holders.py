@@ -7,7 +7,11 @@ A licence belongs to the subject the application is about, never to whoever type
   the operator the form names (``enterprise_name``, a sole trader's ``trade_name``), under
   its unified social credit code: the one registered by a 营业执照 earlier in the same case
   (一件事), else the form's ``credit_code``, else the applying account's own when the form
-  names the account's own enterprise; a 营业执照 being registered gets a new code. An
+  names the account's own enterprise. A 营业执照 being registered keeps the code the
+  form carries only where the enterprise register holds that code for the same company
+  (the same name, and the account is that enterprise's or its legal representative's:
+  换发, re-issue under the same number); any other registration gets a new code, so a
+  carried code never moves another company's record (``carried_code``). An
   operator the form names without any code known is an individual operator (个人经营者):
   the licence carries the operator's name and the responsible person's ID number, as the
   national formats allow ("社会信用代码（身份证号码）");
@@ -21,6 +25,7 @@ A licence belongs to the subject the application is about, never to whoever type
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -32,8 +37,15 @@ from tongban.cases.models import Case
 from tongban.licences import numbers
 from tongban.licences.enums import HOLDER_CODE_NAMES_ZH, HolderCodeType
 from tongban.licences.models import Licence
+from tongban.licences.types import licence_type
+from tongban.pii.service import same_identifier
 
 HolderKind = Literal["operator", "person", "newborn"]
+Carried = Literal["keep", "new", "refuse"]
+# the enterprise register's record of a credit code (None: not held); the sharing domain
+# registers its lookup at start-up (it sits above this one)
+RegisterLookup = Callable[[Session, str], dict[str, Any] | None]
+REGISTER: list[RegisterLookup] = []
 OPERATOR_LICENCES = frozenset(
     {
         "营业执照",
@@ -77,6 +89,49 @@ def _text(form: dict[str, Any], *names: str) -> str:
     return next((str(form[n]).strip() for n in names if form.get(n)), "")
 
 
+def carried_code(form: dict[str, Any], applicant: User, record: dict[str, Any] | None) -> Carried:
+    """What a registration (营业执照) does with the credit code its form carries, given the
+    enterprise register's ``record`` of that code: ``keep`` it (换发: the register holds it
+    for the company the form names, and the account is that enterprise's or its legal
+    representative's), ``new`` (a founding: no code, a code not held or struck off, or the
+    code of a company of another name), or ``refuse`` (the form names the company the code
+    is registered to, but the account is not that company's)."""
+    code = _text(form, "credit_code")
+    if not code or record is None or record.get("status") == "注销":
+        return "new"
+    if _text(form, "enterprise_name", "trade_name") != str(record.get("name") or ""):
+        return "new"
+    own = same_identifier(applicant.credit_code, code)
+    rep = same_identifier(applicant.id_number, str(record.get("legal_rep_id_number") or ""))
+    return "keep" if own or rep else "refuse"
+
+
+def founds_operator(item: dict[str, Any]) -> bool:
+    """Whether ``item`` registers an operator (its result is a 营业执照-layout licence)."""
+    result = item.get("result") or {}
+    return result.get("kind") == "licence" and licence_type(result["name"]).layout == "business"
+
+
+def subject_credit_code(
+    spec: dict[str, Any], form: dict[str, Any], applicant: User
+) -> tuple[bool, str | None]:
+    """(whether the form founds an operator, the credit code its enterprise is found by in
+    the registers). A founding is about the company it founds, not the applying account's
+    own: only a code the form carries, and only the account's own (its 换发), is looked up
+    (an enterprise account founding a new company never sees its own company locked in;
+    a code typed for someone else's company pulls nothing of it). Any other case is about
+    the form's code, else the account's own."""
+    typed = _text(form, "credit_code")
+    if any(founds_operator(item) for item in spec["items"]):
+        return True, typed if typed and same_identifier(applicant.credit_code, typed) else None
+    return False, typed or applicant.credit_code or None
+
+
+def register_record(session: Session, code: str) -> dict[str, Any] | None:
+    """The enterprise register's record of ``code`` (None: not held, or no register)."""
+    return next((found for lookup in REGISTER if (found := lookup(session, code))), None)
+
+
 def _registered_here(session: Session, case: Case) -> Licence | None:
     """A 营业执照 issued earlier in the same case (a bundle: the later licences belong to
     the enterprise it registered)."""
@@ -108,7 +163,11 @@ def _operator(
     earlier = _registered_here(session, case)
     if earlier is not None:
         return _credit(earlier.holder_name, earlier.holder_code)
-    if registering and not form.get("credit_code"):
+    if registering:
+        carried = _text(form, "credit_code")
+        record = register_record(session, carried) if carried else None
+        if carried_code(form, applicant, record) == "keep":
+            return _credit(name, carried)
         sole = "enterprise_name" not in form
         code = numbers.new_credit_code(division=division, serial=serial, sole_trader=sole)
         return _credit(name or _person(form, applicant).name, code)

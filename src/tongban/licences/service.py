@@ -82,7 +82,7 @@ def get_licence(session: Session, *, licence_id: int, user: User) -> Licence:
 def list_for_holder(session: Session, *, user: User) -> Sequence[Licence]:
     """我的证照: the licences naming the user (ID number or credit code) or issued on the
     user's cases, newest first."""
-    codes = [c for c in (user.id_number, user.credit_code) if c]
+    codes = user.verified_codes  # a number nobody verified names no licence of the account
     own_cases = select(Case.id).where(Case.applicant_id == user.id)
     query = select(Licence).where(
         or_(Licence.holder_key.in_(codes), Licence.case_id.in_(own_cases))
@@ -110,7 +110,7 @@ def list_for_case(
 def held_licence(session: Session, *, name: str, holder: User, today: date) -> Licence | None:
     """A licence named ``name`` in force today that ``holder`` holds: issued under their
     account's ID number or credit code, or on one of their own cases."""
-    codes = [c for c in (holder.id_number, holder.credit_code) if c]
+    codes = holder.verified_codes
     own_cases = select(Case.id).where(Case.applicant_id == holder.id)
     held = or_(Licence.holder_key.in_(codes), Licence.case_id.in_(own_cases))
     query = select(Licence).where(Licence.name == name, held).order_by(Licence.id.desc())

@@ -3,8 +3,8 @@
 work for the same key, and each pull logged (``access``) with the case and why.
 
 A record is looked up by the case's own subject: the credit code or the resident ID the
-form gives (the applicant's own when the form has none), or the form field named like the
-source's key.
+form gives (the applicant's own when the form has none; a founding's enterprise only by
+the code it carries, if the account's own), or the form field named like the source's key.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
+from tongban.cases import service as cases
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
+from tongban.licences import holders
 from tongban.sharing import access
 from tongban.sharing.connectors import Lookup, connector_for
 
@@ -25,12 +27,15 @@ SOURCES = "tongban.sharing.sources"
 PURPOSE = "平台核验办件 {number}（风险筛查、秒批规则）"
 
 
-def case_key(source: dict[str, Any], form: dict[str, Any], applicant: User) -> str | None:
-    """The key a record of ``source`` about this case's subject is found by."""
+def case_key(
+    source: dict[str, Any], spec: dict[str, Any], form: dict[str, Any], applicant: User
+) -> str | None:
+    """The key a record of ``source`` about this case's subject is found by (a founding's
+    enterprise: ``holders.subject_credit_code``)."""
     if source["key"] == "resident_id":
         value = form.get("applicant_id_number") or applicant.id_number
     elif source["key"] == "credit_code":
-        value = form.get("credit_code") or applicant.credit_code
+        value = holders.subject_credit_code(spec, form, applicant)[1]
     else:
         value = form.get(source["key"])
     return value if isinstance(value, str) and value else None
@@ -54,7 +59,7 @@ def lookup_for_case(
     if source is None:
         return None, None
     applicant = session.get_one(User, case.applicant_id)
-    key = case_key(source, case.form_data, applicant)
+    key = case_key(source, cases.spec_of(session, case), case.form_data, applicant)
     if key is None:
         return source, None
     cache: dict[tuple[int, str, str], Lookup] = session.info.setdefault(CACHE, {})

@@ -6,24 +6,43 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from tongban.db import Base, UTCDateTime
-from tongban.pii.service import LookupKey, SealedJSON
+from tongban.pii.service import LookupKey, SealedJSON, lookup_key
 
 
 class SourceRecord(Base):
     """One record of a shared source held in this platform's database (connector kind
-    ``database``): the source's fields as JSON, found by the source's key."""
+    ``database``): the source's fields as JSON, found by the source's key.
+
+    ``name_key`` is the keyed hash of the record's ``name`` (an enterprise's registered
+    name): the used-once check finds who holds a name with one indexed query, without
+    opening the sealed records (``name_key_of`` for rows inserted in bulk)."""
 
     __tablename__ = "source_records"
-    __table_args__ = (UniqueConstraint("source", "key"),)
+    __table_args__ = (
+        UniqueConstraint("source", "key"),
+        Index("ix_source_records_name_key", "source", "name_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(40))
     key: Mapped[str] = mapped_column(LookupKey())  # keyed hash of the resident ID / credit code
     data: Mapped[dict[str, Any]] = mapped_column(SealedJSON("source_records.data"))
+    name_key: Mapped[str | None] = mapped_column(LookupKey())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    @validates("data")
+    def _keep_name_key(self, _field: str, data: dict[str, Any]) -> dict[str, Any]:
+        self.name_key = name_key_of(data)
+        return data
+
+
+def name_key_of(data: dict[str, Any] | None) -> str | None:
+    """The keyed hash a record's ``name`` is found by (None: the record has no name)."""
+    name = (data or {}).get("name")
+    return lookup_key(str(name)) if isinstance(name, str) and name.strip() else None
 
 
 class DataAccess(Base):

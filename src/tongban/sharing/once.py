@@ -8,7 +8,9 @@ already used, such as the enterprise register's names). When a case is received,
 its facts is claimed for it (``OnceClaim``, unique by fact and key, so two cases at once
 get it only once); a second case is refused with what is used and by which case, while
 the first holds it. A case that ended without its result leaves the fact to the next; the
-results issued mark it used (``mark_used``).
+results issued mark it used (``mark_used``). A value the source holds for the case's own
+subject is not used by it (换发: a company's own name, under its own credit code: see
+``registering.own_record``); only another holder uses it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from tongban.cases.enums import CaseState
 from tongban.cases.models import Case
 from tongban.errors import Conflict
 from tongban.files.store import FileStore
+from tongban.pii.service import lookup_key
+from tongban.sharing import registering
 from tongban.sharing.casefacts import sources_of
 from tongban.sharing.models import OnceClaim, SourceRecord
 
@@ -57,19 +61,25 @@ def facts_of(spec: dict[str, Any], form: dict[str, Any]) -> list[tuple[dict[str,
     return [(once, key) for (_fact, key), once in found.items()]
 
 
-def _registered(session: Session, ref: str, value: str) -> str | None:
-    """Which record of the own-database source field ``ref`` holds ``value`` (not one
-    struck off: 注销), as "<source name> <key>", else None."""
+def _registered(session: Session, ref: str, value: str, own: str | None) -> tuple[str, bool] | None:
+    """(who holds ``value`` in the own-database source field ``ref``, as "<source name>
+    <key>"; whether that is the record keyed ``own``), None when no record holds it (one
+    struck off, 注销, holds nothing). One indexed query on the name's keyed hash
+    (``SourceRecord.name_key``): only the few records of that name are opened."""
     code, _, field = ref.partition(".")
     source = sources_of(session).get(code)
     if source is None or source["connector"]["kind"] != "database":
         return None
-    # the records are sealed at rest (pii): compared here, not in SQL
-    query = select(SourceRecord.data).where(SourceRecord.source == code)
-    for data in session.scalars(query):
-        if data.get(field) == value and data.get("status") != "注销":
-            return f"{source['name']} {data.get('credit_code') or ''}".strip()
-    return None
+    query = select(SourceRecord.key, SourceRecord.data).where(
+        SourceRecord.source == code, SourceRecord.name_key == lookup_key(value)
+    )
+    own_key = lookup_key(own) if own else None
+    holders = [(key, data) for key, data in session.execute(query) if data.get(field) == value]
+    live = [(key, data) for key, data in holders if data.get("status") != "注销"]
+    if not live:
+        return None
+    key, data = next(((k, d) for k, d in live if k != own_key), live[0])
+    return f"{source['name']} {data.get('credit_code') or ''}".strip(), key == own_key
 
 
 def _refuse_used(once: dict[str, Any], key: str, by: Case) -> Conflict:
@@ -96,11 +106,14 @@ def claim(session: Session, *, case: Case, now: datetime) -> None:
     """Claim every fact the case uses for it; Conflict ``already_used`` naming the fact and
     the case or record that used it."""
     spec = cases.spec_of(session, case)
+    own = registering.own_record(session, case)
     for once, key in facts_of(spec, case.form_data):
         if once.get("source"):
-            holder = _registered(session, once["source"], key)
-            if holder is not None:
-                raise _refuse_registered(once, key, holder)
+            found = _registered(session, once["source"], key, own)
+            if found is not None and not found[1]:
+                raise _refuse_registered(once, key, found[0])
+            if found is not None:
+                continue  # the subject's own value (换发 under its own code): not a use
         _claim_one(session, case, once, key, now)
 
 

@@ -64,6 +64,7 @@ class Profile:
     cases: list[Case]
     accesses: list[DataAccess]
     licences: list[HeldLicence] = field(default_factory=list)
+    verified: bool = True  # False: the account's identity is not verified, nothing shared
 
 
 def _sections(session: Session, *, key_kind: str, key: str) -> list[SourceSection]:
@@ -95,10 +96,13 @@ def _name(sections: Sequence[SourceSection], fallback: str) -> str:
 
 def profiles_of(session: Session, *, user: User, now: datetime) -> list[Profile]:
     """The applicant's own profiles: their person, and their enterprise for an enterprise
-    account (not logged: the data subject reading their own data); licence status as of
+    account; an account whose identity is not verified (实名认证) gets one profile with its
+    own cases and nothing of the registers, licences or data-access log (not logged: the data subject reading their own data); licence status as of
     ``now``'s local day."""
     own = list(cases.list_my_cases(session, user=user))
     found = []
+    if not user.verified_codes:  # 实名认证 not done: the account's own cases only
+        return [Profile(str(user.kind), "", user.display_name, [], own, [], verified=False)]
     if user.kind == UserKind.enterprise and user.credit_code:
         firm = user.enterprise_name
         found.append(_profile(session, "enterprise", user.credit_code, firm, own, now))

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from tongban.cases.core.prefill import Filled, FillRequest, Prefill, filler
 from tongban.catalog import service as catalog
 from tongban.catalog.sources import source_refs
+from tongban.licences import holders
 from tongban.sharing import access
 from tongban.sharing.connectors import Lookup, connector_for
 from tongban.sharing.models import FieldFill
@@ -46,12 +47,18 @@ class Pull:
 
 def lookup_key(source: dict[str, Any], request: FillRequest) -> str | None:
     """What a record of ``source`` is found by for this form: the applicant's own resident
-    ID or credit code, or the answer to the form field named like the key."""
+    ID or credit code (once the account's identity was verified), or the answer to the form field named like the key. A form that
+    founds an operator (企业开办) is about the company it founds: the registers keyed by
+    credit code are asked only for the code it carries, and only the account's own
+    (``holders.subject_credit_code``), never for the applying enterprise's own record."""
     applicant = request.applicant
+    own = applicant.verified_codes  # none before real-name verification (实名认证)
     if source["key"] == "resident_id":
-        return applicant.id_number or None
+        return applicant.id_number if applicant.id_number in own else None
     if source["key"] == "credit_code":
-        return applicant.credit_code or None
+        founding, code = holders.subject_credit_code(request.spec, request.answers, applicant)
+        code = code if founding else applicant.credit_code
+        return code if code in own else None
     value = request.answers.get(source["key"])
     return value if isinstance(value, str) and value else None
 

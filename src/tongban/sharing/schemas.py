@@ -48,6 +48,7 @@ class ProfileRead(BaseModel):
     kind: str
     key: str
     name: str
+    verified: bool = True  # False: identity not verified (实名认证), nothing shared shown
     sources: list[SourceRead]
     licences: list[LicenceLink]
     cases: list[CaseLink]
@@ -59,6 +60,7 @@ class ProfileRead(BaseModel):
             kind=profile.kind,
             key=profile.key,
             name=profile.name,
+            verified=profile.verified,
             sources=[
                 SourceRead(
                     code=s.code,

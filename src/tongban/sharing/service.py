@@ -20,13 +20,14 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from tongban.accounts import realname
 from tongban.catalog import service as catalog
 from tongban.errors import Conflict, NotFound
 from tongban.sharing import access, synthetic
 from tongban.sharing.casefacts import lookup_for_case as lookup_for_case  # the platform's checks
 from tongban.sharing.casefacts import sources_of as sources_of
 from tongban.sharing.connectors import Lookup, connector_for, typed
-from tongban.sharing.models import SourceRecord
+from tongban.sharing.models import SourceRecord, name_key_of
 
 DEMO_SEED = 2026
 DEMO_PEOPLE = 1000
@@ -108,7 +109,13 @@ def store_records(
     for code, rows in population.records.items():
         for start in range(0, len(rows), BATCH):
             batch = [
-                {"source": code, "key": key, "data": data, "updated_at": now}
+                {
+                    "source": code,
+                    "key": key,
+                    "data": data,
+                    "name_key": name_key_of(data),
+                    "updated_at": now,
+                }
                 for key, data in rows[start : start + BATCH]
             ]
             session.execute(insert(SourceRecord), batch)
@@ -127,9 +134,12 @@ def load_synthetic(
 ) -> dict[str, int]:
     """Generate the synthetic population (``synthetic``) and store it; counts by source.
 
-    The same seed gives the same people; the demo ``accounts`` are among them.
+    The same seed gives the same people; the demo ``accounts`` are among them, and the
+    accounts the registers now hold are verified (实名认证).
     """
     population = synthetic.generate(
         people=people, enterprises=enterprises, seed=seed, accounts=accounts, progress=progress
     )
-    return store_records(session, population=population, now=now)
+    counts = store_records(session, population=population, now=now)
+    realname.verify_pending(session, now=now)  # the accounts made before their records
+    return counts

@@ -1,0 +1,86 @@
+"""A registration (营业执照) and the credit code its form carries, checked against the
+enterprise register (市场主体登记库) when the case is received.
+
+The rule itself is ``licences.holders.carried_code``: a carried code is kept only where the
+register holds it for the company the form names and the account is that company's or its
+legal representative's (换发, re-issue under the same number); a founding with any other
+code gets a new one when its licence is issued. A form that names the company a code is
+registered to, from an account that is not that company's, is refused here
+(``credit_code_not_held``), before anything of that company can change. This module also
+answers the holders rule's register lookups and tells the used-once check which register
+record is the case's own company (``own_record``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tongban.accounts.models import User
+from tongban.cases import service as cases
+from tongban.cases.models import Case
+from tongban.errors import Conflict
+from tongban.files.store import FileStore
+from tongban.licences import holders
+from tongban.sharing.casefacts import sources_of
+from tongban.sharing.models import SourceRecord
+
+REGISTER = "enterprise_register"
+ORDER = -1  # before the used-once facts are claimed (``once.ORDER``)
+
+
+def register_record(session: Session, code: str) -> dict[str, Any] | None:
+    """The enterprise register's record of the credit code ``code`` (own-database source;
+    None when not held or the register is a department's service)."""
+    source = sources_of(session).get(REGISTER)
+    if source is None or source["connector"]["kind"] != "database" or not code:
+        return None
+    query = select(SourceRecord.data).where(
+        SourceRecord.source == REGISTER, SourceRecord.key == code
+    )
+    return session.scalar(query)
+
+
+def carried(session: Session, case: Case) -> tuple[str, holders.Carried] | None:
+    """(the carried credit code, what its registration does with it), None when the case
+    registers no operator or carries no code."""
+    spec = cases.spec_of(session, case)
+    code = str(case.form_data.get("credit_code") or "").strip()
+    if not code or not any(holders.founds_operator(item) for item in spec["items"]):
+        return None
+    applicant = session.get_one(User, case.applicant_id)
+    record = register_record(session, code)
+    return code, holders.carried_code(case.form_data, applicant, record)
+
+
+def own_record(session: Session, case: Case) -> str | None:
+    """The credit code of the register record that is the case's own company (换发 under
+    it), else None: a name that record holds is not used by another holder."""
+    found = carried(session, case)
+    return found[0] if found is not None and found[1] == "keep" else None
+
+
+def _refuse(code: str, name: str) -> Conflict:
+    return Conflict(
+        f"统一社会信用代码 {code} 在市场主体登记库中登记为“{name}”，当前账号不是该企业或其"
+        "法定代表人，不能以此代码办理登记（换发、变更）。设立新企业请不要填写统一社会信用代码。",
+        f"The unified social credit code {code} is registered to '{name}', and this account "
+        "is neither that enterprise nor its legal representative, so it cannot register "
+        "(re-issue or change) under it. To found a new company, leave the credit code empty.",
+        code="credit_code_not_held",
+        field="credit_code",
+    )
+
+
+@cases.on_received(ORDER)
+def _on_received(session: Session, case: Case, now: datetime, store: FileStore) -> None:
+    found = carried(session, case)
+    if found is not None and found[1] == "refuse":
+        name = str(case.form_data.get("enterprise_name") or case.form_data.get("trade_name"))
+        raise _refuse(found[0], name)
+
+
+holders.REGISTER.append(register_record)

@@ -45,6 +45,8 @@ HAN = re.compile(
 )  # ideographs and full-width punctuation
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
+QYKB_ANSWERS = "s_premises=leased&s_agent=agent&s_seal=now&s_invoice=now&s_staff=now"
+
 
 def _templates() -> dict[str, str]:
     return {
@@ -151,6 +153,10 @@ def test_english_tour_renders_every_template(
     assert "Legal basis" in pages[-1] and "Apply online" in pages[-1]
     pages.append(client.get("/bundles/3501-BUNDLE-QYKB?lang=en").text)
     assert "Items included" in pages[-1]
+    pages.append(client.get(f"/bundles/3501-BUNDLE-QYKB?lang=en&{QYKB_ANSWERS}").text)
+    assert "you need to provide 8 materials" in pages[-1] and "Conditions" in pages[-1]
+    pages.append(client.get("/finder?lang=en&who=enterprise&event=开餐馆").text)
+    assert "Service finder" in pages[-1]
     pages += [client.get("/login?lang=en").text, client.get("/register?lang=en").text]
     assert "Sign in" in pages[-2] and "Register" in pages[-1]
     pages.append(client.get("/api/v1/docs?lang=en").text)
@@ -161,7 +167,7 @@ def test_english_tour_renders_every_template(
     applicant.cookies.set("tongban_lang", "en")
     pages.append(applicant.get(f"/apply/{ITEM}").text)
     assert "Application form" in pages[-1] and "Submit application" in pages[-1]
-    pages.append(applicant.get("/apply/3501-BUNDLE-QYKB").text)
+    pages.append(applicant.get(f"/apply/3501-BUNDLE-QYKB?{QYKB_ANSWERS}").text)
     review = fill_in(applicant, ITEM, VALID, {"m_ID_CARD": ("id.pdf", PDF, "application/pdf")})
     pages.append(review.text)
     assert "Review your application" in pages[-1]

@@ -53,7 +53,11 @@ def agent_authorisation(path: Path, *, sample: bool) -> None:
             pdf.drawString(97 * mm, y, value)
         y -= 14 * mm
     y -= 6 * mm
-    for label, value in (("委托人签名(盖章)", "(签名)"), ("受托人签名", "(签名)"), ("日期", "2026年12月1日")):
+    for label, value in (
+        ("委托人签名(盖章)", "(签名)"),
+        ("受托人签名", "(签名)"),
+        ("日期", "2026年12月1日"),
+    ):
         pdf.drawString(20 * mm, y, f"{label}:")
         pdf.line(60 * mm, y - 1.5 * mm, 120 * mm, y - 1.5 * mm)
         if sample:

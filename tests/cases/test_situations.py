@@ -78,9 +78,7 @@ def test_answers_leave_out_the_licence_item_its_materials_and_its_form(
     assert full["materials_asked"] is None  # no answers: nothing to count
 
 
-def test_submission_checks_only_what_the_answers_require(
-    client: TestClient, as_user: Any
-) -> None:
+def test_submission_checks_only_what_the_answers_require(client: TestClient, as_user: Any) -> None:
     applicant = as_user("minfeng")
     number = _create(client, applicant, KCG, HELD_LICENCE).json()["number"]
     provided = _provide_required(client, applicant, number)
@@ -92,9 +90,7 @@ def test_submission_checks_only_what_the_answers_require(
     assert response.json()["state"] == "submitted"
 
 
-def test_without_answers_the_full_list_is_still_required(
-    client: TestClient, as_user: Any
-) -> None:
+def test_without_answers_the_full_list_is_still_required(client: TestClient, as_user: Any) -> None:
     applicant = as_user("minfeng")
     number = _create(client, applicant, KCG, None).json()["number"]
     for code in ("COMMITMENT_LETTER",):

@@ -55,7 +55,11 @@ def test_the_form_asks_the_questions_first_then_only_what_applies(
     )
     assert saved.status_code == 200, saved.text
     cases = client.get(f"{API}/cases").json()
-    assert cases[0]["situation_answers"] == {"licence": "held", "premises": "leased", "agent": "self"}
+    assert cases[0]["situation_answers"] == {
+        "licence": "held",
+        "premises": "leased",
+        "agent": "self",
+    }
     assert (cases[0]["materials_asked"], cases[0]["materials_listed"]) == (5, 12)
 
 

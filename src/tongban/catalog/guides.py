@@ -5,7 +5,7 @@ served at ``/catalog/assets/<name>``."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from typing import Any
 
@@ -31,7 +31,9 @@ def material_templates(definition: Mapping[str, Any]) -> dict[str, dict[str, str
     found: dict[str, dict[str, str]] = {}
     for source in reversed(_sources(definition)):
         for template in source.get("material_templates") or []:
-            urls = {kind: ASSET_URL + template[kind] for kind in ("sample", "blank") if kind in template}
+            urls = {
+                kind: ASSET_URL + template[kind] for kind in ("sample", "blank") if kind in template
+            }
             found[template["material"]] = urls
     return found
 
@@ -64,7 +66,7 @@ def problems(doc: SourceDocument, *, materials: set[str]) -> list[Problem]:
 WHO = ("person", "enterprise")  # 个人办事, 企业办事
 
 
-def finder_events(definitions: list[Mapping[str, Any]], *, who: str) -> list[str]:
+def finder_events(definitions: Sequence[Mapping[str, Any]], *, who: str) -> list[str]:
     """The life or business events (``finder.event``) of entries ``who`` may apply for, in
     catalog order, each once."""
     events: list[str] = []
@@ -76,7 +78,7 @@ def finder_events(definitions: list[Mapping[str, Any]], *, who: str) -> list[str
 
 
 def finder_entries(
-    definitions: list[Mapping[str, Any]], *, who: str, event: str
+    definitions: Sequence[Mapping[str, Any]], *, who: str, event: str
 ) -> list[Mapping[str, Any]]:
     """The entries the finder offers ``who`` for ``event``: bundles first, then items."""
     found = [

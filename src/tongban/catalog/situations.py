@@ -152,8 +152,8 @@ def _option_problems(
     omitted = option.get("omit_items", [])
     if omitted and items is None:
         found.append(doc.problem([*path, "omit_items"], "只有一件事可以省去事项"))
-    for code in omitted if items is not None else []:
-        if code not in items:
+    for code in omitted:
+        if items is not None and code not in items:
             found.append(doc.problem([*path, "omit_items"], f"事项 {code} 不在本一件事中"))
     if items is not None and set(items) <= set(omitted):
         found.append(doc.problem([*path, "omit_items"], "不能省去一件事的全部事项"))

@@ -75,8 +75,8 @@ def test_a_posted_result_needs_the_waybill_number_and_keeps_it(
     done = act(client, ga, deliver, "deliver", tracking_number="sf 1234567890123", postal=corrected)
     assert done.status_code == 200, done.text
     case = client.get(f"{API}/cases/{number}", headers=applicant).json()
-    assert case["state"] == "completed"
+    assert case["state"] == "delivering"  # posted; completed when the courier says signed for
     assert case["postal"]["tracking_number"] == "SF1234567890123"
     assert case["postal"]["address"] == "福州市鼓楼区五四路160号" and case["postal"]["posted_at"]
     events = client.get(f"{API}/cases/{number}/timeline", headers=applicant).json()["events"]
-    assert any(e["action"] == "case.deliver" for e in events)
+    assert any(e["action"] == "delivery.posted" for e in events)

@@ -15,7 +15,9 @@ from tests.conftest import Clock
 from tests.factories import API, act, open_task
 from tests.payments.helpers import deliver_notices, pay, submit_id_card
 from tongban.cases.models import Case
+from tongban.payments.delivery import courier_key
 from tongban.payments.models import Pickup
+from tongban.payments.provider import sign
 from tongban.web.runtime import Runtime
 
 
@@ -72,8 +74,12 @@ def test_post_delivery_statuses_reach_the_timeline(
     deliver = open_task(client, ga, number, "deliver")
     posted = act(client, ga, deliver, "deliver", tracking_number="SF1234567890123")
     assert posted.status_code == 200, posted.text
+    assert posted.json()["state"] == "delivering"  # posted is not delivered
     deliver_notices(runtime, clock.now + timedelta(hours=2))  # collected
+    assert _state(client, applicant, number) == ("delivering", None)
     deliver_notices(runtime, clock.now + timedelta(days=3))  # the rest of the route
+    state, closed_at = _state(client, applicant, number)
+    assert state == "completed" and closed_at is not None  # 办结 when the applicant signed
     events = client.get(f"{API}/cases/{number}/timeline", headers=applicant).json()["events"]
     statuses = [e["opinion"][:4] for e in events if e["action"] == "delivery.status"]
     assert statuses == ["已揽收（", "运输中（", "派送中（", "已签收（"]
@@ -95,3 +101,51 @@ def test_a_forged_courier_callback_is_refused(client: TestClient) -> None:
         f"{API}/delivery/notify/sandbox", content=body, headers={"Tongban-Signature": "ab" * 32}
     )
     assert answer.status_code == 400 and answer.json()["code"] == "FAIL"
+
+
+def _state(client: TestClient, headers: dict[str, str], number: str) -> tuple[str, Any]:
+    case = client.get(f"{API}/cases/{number}", headers=headers).json()
+    return case["state"], case.get("closed_at")
+
+
+def _courier_says(client: TestClient, number: str, status: str, notify_id: str) -> Any:
+    fields = {
+        "notify_id": notify_id,
+        "tracking_number": "SF1234567890123",
+        "case": number,
+        "status": status,
+        "detail": "收件人拒收",
+        "at": "2025-09-25T01:00:00+00:00",
+    }
+    body = json.dumps(fields, ensure_ascii=False, sort_keys=True).encode()
+    signature = sign(courier_key(), body)
+    return client.post(
+        f"{API}/delivery/notify/sandbox", content=body, headers={"Tongban-Signature": signature}
+    )
+
+
+def test_a_failed_post_delivery_leaves_the_case_open_with_a_new_delivery_task(
+    client: TestClient, as_user: Any, runtime: Runtime, clock: Clock
+) -> None:
+    number = _to_delivery(client, as_user, runtime, clock, "mail")
+    ga, applicant = as_user("ga"), as_user("zhangsan")
+    posted = act(
+        client,
+        ga,
+        open_task(client, ga, number, "deliver"),
+        "deliver",
+        tracking_number="SF1234567890123",
+    )
+    assert posted.status_code == 200, posted.text
+    failed = _courier_says(client, number, "failed", "F1")
+    assert failed.status_code == 200, failed.text
+    assert _state(client, applicant, number) == ("delivering", None)
+    again = act(
+        client,
+        ga,
+        open_task(client, ga, number, "deliver"),
+        "deliver",
+        tracking_number="YT9876543210",
+    )
+    assert again.status_code == 200, again.text
+    assert again.json()["state"] == "delivering"

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, text
 
 from tests.factories import API, act, draft, entry, open_task, upload
-from tests.payments.helpers import pay
+from tests.payments.helpers import deliver_notices, pay
 from tongban.db import Base
 from tongban.demo.samples import sample
 from tongban.models import load_all
@@ -64,7 +64,9 @@ def full_case(
     ]:
         response = act(client, ga, open_task(client, ga, number, stage), action, **extra)
         assert response.status_code == 200, response.text
-    assert response.json()["state"] == "completed"
+    deliver_notices(runtime, now + timedelta(days=3))  # the courier's route, to 已签收
+    case = client.get(f"{API}/cases/{number}", headers=applicant).json()
+    assert case["state"] == "completed"
     return number
 
 

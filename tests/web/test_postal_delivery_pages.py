@@ -67,4 +67,5 @@ def test_the_clerk_cannot_complete_a_postal_delivery_without_the_waybill(
     form["tracking_number"] = "EA123456789CN"
     assert staff.post(f"/staff/tasks/{task}/deliver", data=form).status_code == 200
     case_page = signed_in("zhangsan").get(f"/cases/{number}").text
-    assert "已办结" in case_page and "EA123456789CN" in case_page
+    assert "已寄出，收件人签收后办结" in case_page and "EA123456789CN" in case_page
+    assert "已办结" not in case_page  # posted is not delivered

@@ -38,7 +38,12 @@ from tongban.cases.materials.signing import letter, sign_material
 from tongban.cases.materials.trust import check_original, level_name
 from tongban.cases.stages.automatic import decide_automatically
 from tongban.cases.stages.decision import approve_by_rule, approve_case, refuse_case
-from tongban.cases.stages.delivery import deliver_result, issue_result
+from tongban.cases.stages.delivery import (
+    confirm_delivery,
+    deliver_result,
+    delivery_failed,
+    issue_result,
+)
 from tongban.cases.stages.documents import issue_notice
 from tongban.cases.stages.drafting import (
     add_material,
@@ -91,12 +96,14 @@ __all__ = [
     "check_complete",
     "check_open",
     "check_original",
+    "confirm_delivery",
     "corrections",
     "create_case",
     "create_case_as_agent",
     "decide_automatically",
     "deem_accepted",
     "deliver_result",
+    "delivery_failed",
     "extend_limit",
     "get_case",
     "get_material",

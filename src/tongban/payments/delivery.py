@@ -2,7 +2,8 @@
 (取件码) given to the applicant when the case is decided and checked by the clerk before
 the hand-over is recorded; by post, the courier's status callbacks (signed like payment
 notifications: HMAC-SHA256 of the body) on the case's timeline, from the sandbox courier
-by default. Each step is audited with the case, so the timeline and the applicant's
+by default; the case completes when the courier reports the result signed for, and a
+failed delivery gives the department a new delivery task. Each step is audited with the case, so the timeline and the applicant's
 messages show it.
 """
 
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from tongban.audit import service as audit
 from tongban.audit.service import SYSTEM, Actor
+from tongban.cases import service as cases
 from tongban.cases.models import Case
 from tongban.errors import Conflict, InvalidInput, NotFound
 from tongban.jobs import service as jobs
@@ -149,6 +151,11 @@ def receive_status(
     session.add(event)
     opinion = f"{COURIER_NAMES_ZH[status]}（运单号 {event.tracking_number}）"
     _audit(session, case, "delivery.status", SYSTEM, now, opinion, {"status": status.value})
+    if status == CourierStatus.delivered:
+        cases.confirm_delivery(session, case=case, actor=SYSTEM, now=now, opinion=opinion)
+    elif status == CourierStatus.failed:
+        detail = f"{opinion}：{event.detail}" if event.detail else opinion
+        cases.delivery_failed(session, case=case, now=now, opinion=detail)
     return event
 
 

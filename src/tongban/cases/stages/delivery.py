@@ -1,5 +1,7 @@
 """Issue (制证) and delivery (送达): result documents, online delivery at once, the window
-or the post recorded by staff (by post: the mailing address and the waybill number).
+hand-over recorded by staff; by post, the clerk records the mailing address and the
+waybill number, and the case completes (办结) only when the courier reports it signed for
+(a failed delivery opens a new delivery task).
 """
 
 from __future__ import annotations
@@ -12,14 +14,16 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
+from tongban.audit import service as audit
+from tongban.audit.service import SYSTEM, Actor
 from tongban.cases.core import hooks
 from tongban.cases.core.definition import spec_of
 from tongban.cases.core.machine import Event
-from tongban.cases.core.transition import change_state, finish_task, locked_task
-from tongban.cases.enums import Stage, TaskOutcome
-from tongban.cases.models import Case
+from tongban.cases.core.transition import change_state, finish_task, lock_case, locked_task
+from tongban.cases.enums import CaseState, Stage, TaskOutcome, TaskState
+from tongban.cases.models import Case, Task
 from tongban.cases.stages import documents, postal
-from tongban.cases.stages.progress import move_on
+from tongban.cases.stages.progress import move_on, open_stage_task
 from tongban.errors import Conflict
 from tongban.files.store import FileStore
 from tongban.pii.service import mask_address
@@ -86,10 +90,73 @@ def deliver_result(
     finish_task(
         session, task=task, outcome=TaskOutcome.approved, actor=actor, opinion=opinion, now=now
     )
-    change_state(
-        session, now=now, case=case, event=Event.deliver, actor=actor, opinion=opinion, data=data
-    )
-    case.closed_at = now
+    if case.delivery == "mail":
+        # posted is not delivered: the case ends when the courier reports it signed for
+        _audit(session, case, "delivery.posted", actor, now, opinion, data)
+    else:
+        change_state(
+            session,
+            now=now,
+            case=case,
+            event=Event.deliver,
+            actor=actor,
+            opinion=opinion,
+            data=data,
+        )
+        case.closed_at = now
     for delivered in hooks.DELIVERED:
         delivered(session, case, actor, now)
     return case
+
+
+def confirm_delivery(
+    session: Session, *, case: Case, actor: Actor, now: datetime, opinion: str
+) -> bool:
+    """The courier reports a posted result signed for (签收): the case completes (办结) now.
+    False, changing nothing, when the case is not waiting for its posted result (already
+    completed, or a new posting is due after a failed one)."""
+    case = lock_case(session, case_id=case.id)
+    if not _posted_and_waiting(case):
+        return False
+    change_state(session, now=now, case=case, event=Event.deliver, actor=actor, opinion=opinion)
+    case.closed_at = now
+    return True
+
+
+def delivery_failed(session: Session, *, case: Case, now: datetime, opinion: str) -> Task | None:
+    """The courier could not deliver a posted result (派送失败, e.g. refused or no one
+    there): the case stays open and the lead department gets a new delivery task (post
+    again, or hand it over at the window). None when nothing waited for that posting."""
+    case = lock_case(session, case_id=case.id)
+    if not _posted_and_waiting(case):
+        return None
+    _audit(session, case, "delivery.failed", SYSTEM, now, opinion, None)
+    return open_stage_task(session, case, Stage.deliver, now)
+
+
+def _posted_and_waiting(case: Case) -> bool:
+    open_delivery = any(t.stage == Stage.deliver and t.state == TaskState.open for t in case.tasks)
+    return case.state == CaseState.delivering and case.delivery == "mail" and not open_delivery
+
+
+def _audit(
+    session: Session,
+    case: Case,
+    action: str,
+    actor: Actor,
+    now: datetime,
+    opinion: str | None,
+    data: dict[str, Any] | None,
+) -> None:
+    audit.record(
+        session,
+        at=now,
+        action=action,
+        actor=actor,
+        object_type="case",
+        object_id=case.number,
+        case_id=case.id,
+        subject_id=case.applicant_id,
+        opinion=opinion,
+        data=data,
+    )

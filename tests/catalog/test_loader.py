@@ -165,7 +165,7 @@ def test_bundle_whose_items_define_a_form_field_differently_cannot_merge(
     field = "    enterprise_name:\n      type: string\n      title: 企业(单位)名称\n"
     assert field in catalog_copy.text(SCJG_001)  # both items of the bundle ask for it
     catalog_copy.replace(SCJG_002, field, field.replace("企业(单位)名称", "店铺名称"))
-    line = catalog_copy.line_of(KCG, "items:")
+    line = catalog_copy.line_of(KCG, "\nitems:") + 1
 
     problem = _only_error(catalog_copy, KCG)
 

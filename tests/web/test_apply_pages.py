@@ -111,7 +111,8 @@ def test_withdraw_before_acceptance(signed_in: SignedIn) -> None:
 
 
 def test_bundle_form_has_rows_and_checkboxes(signed_in: SignedIn) -> None:
-    html = signed_in("minfeng").get("/apply/3501-BUNDLE-QYKB").text
+    answers = "s_premises=leased&s_agent=agent&s_seal=now&s_invoice=now&s_staff=now"
+    html = signed_in("minfeng").get(f"/apply/3501-BUNDLE-QYKB?{answers}").text
     assert 'name="shareholders.rows"' in html
     assert 'id="f-shareholders.0.name"' in html
     assert 'type="checkbox" id="f-seal_types-1" name="seal_types"' in html

@@ -45,6 +45,8 @@ HAN = re.compile(
 )  # ideographs and full-width punctuation
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
+QYKB_ANSWERS = "s_premises=leased&s_agent=agent&s_seal=now&s_invoice=now&s_staff=now"
+
 
 def _templates() -> dict[str, str]:
     return {
@@ -157,6 +159,10 @@ def test_english_tour_renders_every_template(
     pages.append(client.get("/bundles/3501-BUNDLE-QYKB?lang=en").text)
     assert "Items included" in pages[-1]
     assert "Starting a business" in pages[-1] and "Articles of association" in pages[-1]
+    pages.append(client.get(f"/bundles/3501-BUNDLE-QYKB?lang=en&{QYKB_ANSWERS}").text)
+    assert "you need to provide 8 materials" in pages[-1] and "Conditions" in pages[-1]
+    pages.append(client.get("/finder?lang=en&who=enterprise&event=开餐馆").text)
+    assert "Service finder" in pages[-1]
     pages += [client.get("/login?lang=en").text, client.get("/register?lang=en").text]
     assert "Sign in" in pages[-2] and "Register" in pages[-1]
     pages.append(client.get("/api/v1/docs?lang=en").text)
@@ -173,7 +179,7 @@ def test_english_tour_renders_every_template(
     assert '<label for="f-residence_address">Current address' in pages[-1]
     assert "Identity card of the applicant (agent)" in pages[-1]
     assert "现居住地址" not in pages[-1]
-    pages.append(applicant.get("/apply/3501-BUNDLE-QYKB").text)
+    pages.append(applicant.get(f"/apply/3501-BUNDLE-QYKB?{QYKB_ANSWERS}").text)
     assert "Registered capital (10,000 yuan)" in pages[-1]
     review = fill_in(applicant, ITEM, VALID, {"m_ID_CARD": ("id.pdf", PDF, "application/pdf")})
     pages.append(review.text)

@@ -76,6 +76,11 @@ class Case(Base):
     # personal data removed after the retention period (``privacy.retention``)
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # 情形引导: the answers to the entry's situation questions ({question: option}), and
+    # the materials they leave asked of the full list (减材料; both None: not answered)
+    situation_answers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    materials_asked: Mapped[int | None] = mapped_column(Integer)
+    materials_listed: Mapped[int | None] = mapped_column(Integer)
 
     tasks: Mapped[list[Task]] = relationship(back_populates="case", order_by="Task.id")
     clocks: Mapped[list[Clock]] = relationship(order_by="Clock.id")

@@ -30,6 +30,11 @@ class CaseCreate(BaseModel):
         le=2**31 - 1,
         description="Apply as an agent for the person who gave this authorisation (授权委托)",
     )
+    situations: dict[str, str] | None = Field(
+        None,
+        description="Answers to the entry's situation questions (情形引导), {question code: "
+        "option value}; the case then asks only the materials, fields and items that apply",
+    )
 
 
 class MailingAddress(BaseModel):
@@ -124,6 +129,15 @@ class CaseRead(BaseModel):
     closed_at: datetime | None
     version: int
     postal: PostalRead | None = None
+    situation_answers: dict[str, str] = Field(
+        default_factory=dict, description="Answers to the situation questions (情形引导)"
+    )
+    materials_asked: int | None = Field(
+        None, description="Materials the answers ask for (None: no situations answered)"
+    )
+    materials_listed: int | None = Field(
+        None, description="Materials of the full list, before the situations"
+    )
     time_left: TimeLeftRead | None = Field(
         None, description="Against the promised limit (before acceptance: the acceptance stage)"
     )

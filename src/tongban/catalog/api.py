@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from tongban import money
@@ -44,6 +44,12 @@ class EntryRead(EntrySummary):
         description="The version's definition; fee amounts in it are strings as in ``fees``"
     )
     fees: list[FeeRead] = Field(description="Every fee of the entry's items")
+    situation_answers: dict[str, str] = Field(
+        default_factory=dict,
+        description="The situation answers (情形引导) the definition is tailored to, from the "
+        "query's ``s_<question>=<option>``; empty: the full definition",
+    )
+    materials_listed: int = Field(description="Materials of the full list, before the answers")
 
 
 def _fees(definition: dict[str, Any]) -> list[FeeRead]:
@@ -88,16 +94,23 @@ def _summary(entry: CatalogEntry) -> EntrySummary:
     )
 
 
-def _read(session: SessionDep, code: str, kind: EntryKind) -> EntryRead:
+def _read(session: SessionDep, code: str, kind: EntryKind, request: Request) -> EntryRead:
+    """The entry, tailored to the situation answers of the query (422 naming a question
+    not answered with one of its options)."""
     entry = service.get_entry(session, code=code)
     if entry.kind != kind:
         raise NotFound(f"没有找到“{code}”。", f"No {kind} '{code}'.")
     assert entry.current_version is not None
-    definition = entry.current_version.definition
+    full = entry.current_version.definition
+    answers = service.from_query(request.query_params)
+    answers = service.check_answers(full, answers) if answers else {}
+    definition = service.tailor(full, answers)
     return EntryRead(
         **_summary(entry).model_dump(),
         definition=_with_amount_text(definition),
         fees=_fees(definition),
+        situation_answers=answers,
+        materials_listed=len(full["materials"]),
     )
 
 
@@ -120,9 +133,10 @@ def items(
 
 
 @router.get("/items/{code}")
-def item(code: str, session: SessionDep) -> EntryRead:
-    """An item with its guide, form and process (current version)."""
-    return _read(session, code, EntryKind.item)
+def item(code: str, session: SessionDep, request: Request) -> EntryRead:
+    """An item with its guide, form and process (current version); with ``s_<question>=``
+    answers, only what applies to that situation (情形引导)."""
+    return _read(session, code, EntryKind.item, request)
 
 
 @router.get("/bundles")
@@ -132,9 +146,10 @@ def bundles(session: SessionDep) -> list[EntrySummary]:
 
 
 @router.get("/bundles/{code}")
-def bundle(code: str, session: SessionDep) -> EntryRead:
-    """A bundle with its items, merged form and materials."""
-    return _read(session, code, EntryKind.bundle)
+def bundle(code: str, session: SessionDep, request: Request) -> EntryRead:
+    """A bundle with its items, merged form and materials; with ``s_<question>=`` answers,
+    only the items, materials and form fields that apply (情形引导)."""
+    return _read(session, code, EntryKind.bundle, request)
 
 
 @router.get("/search")

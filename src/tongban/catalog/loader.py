@@ -20,7 +20,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from tongban import money
-from tongban.catalog import ways
+from tongban.catalog import guides, situations, ways
 from tongban.catalog.definitions import merge_forms, merge_materials
 from tongban.catalog.english import english_problems
 from tongban.catalog.halls import FILE as HALLS_FILE
@@ -150,7 +150,21 @@ def _check_item(
     for index, code in enumerate(codes):
         if codes.index(code) != index:
             found.append(doc.problem(["materials", index, "code"], f"材料代码 {code} 重复"))
-    return found
+    found += situations.problems(
+        doc,
+        materials=set(codes),
+        fields=set(item["form"].get("properties", {})),
+        locked_fields=_locked_fields(item),
+    )
+    return found + guides.problems(doc, materials=set(codes))
+
+
+def _locked_fields(item: dict[str, Any]) -> set[str]:
+    """Form fields a situation may not leave out: fees count or exempt by them, facts
+    used once are keyed by them."""
+    locked = {fee["per"] for fee in item["fees"] if fee.get("per")}
+    locked |= {rule["field"] for fee in item["fees"] for rule in fee.get("exempt", [])}
+    return locked | {name for once in item.get("once") or [] for name in once["fields"]}
 
 
 INSTANT_STAGES = ("accept", "decide", "issue", "deliver")
@@ -307,7 +321,16 @@ def _check_bundle(
     conflicts = merge_forms(listed)[1] + merge_materials(listed)[1]
     for conflict in conflicts:
         found.append(doc.problem(["items"], f"“一表申请”无法合并: {conflict}"))
-    return found
+    found += situations.problems(
+        doc,
+        materials={m["code"] for item in listed for m in item["materials"]},
+        fields={name for item in listed for name in item["form"].get("properties", {})},
+        items=list(bundle["items"]),
+        locked_fields=set().union(*(_locked_fields(item) for item in listed)),
+    )
+    return found + guides.problems(
+        doc, materials={m["code"] for item in listed for m in item["materials"]}
+    )
 
 
 def read_catalog(root: Path) -> CatalogRead:

@@ -63,6 +63,7 @@ def _texts_of(entry: CatalogEntry, departments: dict[str, str]) -> Texts:
             "code": fold(entry.code),
             "summary": fold(source.get("summary") or ""),
             "department": fold(departments.get(entry.department_code, "")),
+            "synonyms": SEPARATOR.join(fold(phrase) for phrase in source.get("synonyms", [])),
         }
         spellings = {
             "name": (pinyin.spell(fold(definition["name"])),),
@@ -73,6 +74,8 @@ def _texts_of(entry: CatalogEntry, departments: dict[str, str]) -> Texts:
 
 
 WEIGHTS = {"name": 100, "code": 90, "keywords": 80, "department": 30, "summary": 20}
+SYNONYM_WEIGHT = 95  # a phrase people use for the entry (catalog ``synonyms``), inside the question
+SEPARATOR = "|"
 
 
 # Words people add around what they want ("我想办个餐馆怎么办"): dropped before matching.
@@ -103,6 +106,8 @@ def score(query: str, fields: dict[str, str]) -> float:
     best = 0.0
     words = query.lower().split()
     grams = _bigrams(needle) if _HAN.search(needle) else set()
+    if synonym_hit(query, fields.get("synonyms", "")):
+        best = float(SYNONYM_WEIGHT)
     for name, weight in WEIGHTS.items():
         text = fields[name]
         if _contains(name, text, needle, words):
@@ -112,6 +117,16 @@ def score(query: str, fields: dict[str, str]) -> float:
             if shared >= 0.5:
                 best = max(best, weight * 0.6 * shared)
     return best
+
+
+def synonym_hit(query: str, synonyms: str) -> bool:
+    """Whether a question in plain words ("开饭店要办什么证") holds one of an entry's
+    synonym phrases, or is itself part of one; spaces and case do not count."""
+    asked = "".join(query.split()).lower()
+    phrases = [phrase for phrase in synonyms.split(SEPARATOR) if phrase]
+    return len(asked) >= 2 and any(
+        "".join(phrase.split()) in asked or asked in phrase for phrase in phrases
+    )
 
 
 PINYIN_WEIGHTS = {"name": 100, "keywords": 80}

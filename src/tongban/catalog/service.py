@@ -31,14 +31,24 @@ from tongban.catalog.reading import (
     search,
     versions,
 )
+from tongban.catalog.situations import (
+    check_answers,
+    from_query,
+    questions,
+    reduction,
+    tailor,
+    to_query,
+)
 
 __all__ = [
     "LoadReport",
     "SaveResult",
     "check_accepting",
+    "check_answers",
     "check_entry_text",
     "content_hash",
     "entry_text",
+    "from_query",
     "get_any_entry",
     "get_department",
     "get_entry",
@@ -49,9 +59,13 @@ __all__ = [
     "list_halls",
     "list_sources",
     "load_catalog",
+    "questions",
+    "reduction",
     "save_entry_text",
     "save_version",
     "search",
     "set_status",
+    "tailor",
+    "to_query",
     "versions",
 ]

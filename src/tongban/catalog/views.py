@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -10,10 +11,10 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from tongban.accounts.deps import OptionalUser
-from tongban.catalog import service
+from tongban.catalog import guides, service
 from tongban.catalog.enums import EntryKind
 from tongban.catalog.models import CatalogEntry, Department
-from tongban.errors import NotFound
+from tongban.errors import InvalidInput, NotFound
 from tongban.web.deps import SessionDep
 from tongban.web.templating import render, render_page_or_fragment
 
@@ -56,15 +57,50 @@ def home(request: Request, session: SessionDep, user: OptionalUser, q: str = "")
     )
 
 
+@router.get("/finder")
+def finder(
+    request: Request, session: SessionDep, user: OptionalUser, who: str = "", event: str = ""
+) -> Response:
+    """The guided finder (办事引导): who you are, then the life or business event, then the
+    items and bundles for it; every step a plain link, no script needed."""
+    entries = service.list_entries(session)
+    definitions = [entry.current_version.definition for entry in entries if entry.current_version]
+    who = who if who in guides.WHO else ""
+    events = guides.finder_events(definitions, who=who) if who else []
+    event = event if event in events else ""
+    found = guides.finder_entries(definitions, who=who, event=event) if event else []
+    context = {"who": who, "events": events, "event": event, "found": found}
+    return render(request, "catalog/finder.html", context)
+
+
 def _guide(request: Request, session: Session, code: str, kind: EntryKind) -> Response:
+    """The guide with its tabs; with the situations answered (``?s_<question>=<option>``)
+    tailored to the applicant's case: only the materials, items and departments that
+    apply, and how many materials that spares."""
     entry = service.get_entry(session, code=code)
     if entry.kind != kind:
         raise NotFound(f"没有找到“{code}”。", f"No {kind} '{code}'.")
     assert entry.current_version is not None
+    full = entry.current_version.definition
+    answers, problem = service.from_query(request.query_params), None
+    if answers:
+        try:
+            answers = service.check_answers(full, answers)
+        except InvalidInput as error:
+            answers, problem = {}, error
+    spec = service.tailor(full, answers)
     context = {
         "entry": entry,
         "version": entry.current_version,
-        "spec": entry.current_version.definition,
+        "spec": spec,
+        "full": full,
+        "questions": service.questions(full),
+        "answers": answers,
+        "answers_query": service.to_query(answers),
+        "situation_problem": problem,
+        "asking": bool(request.query_params.get("apply")),
+        "templates": guides.material_templates(full),
+        "faq": guides.faq(full),
         "departments": departments(session),
         "sources": service.list_sources(session),  # shared data sources, by their names
     }
@@ -81,3 +117,19 @@ def item_guide(code: str, request: Request, session: SessionDep, user: OptionalU
 def bundle_guide(code: str, request: Request, session: SessionDep, user: OptionalUser) -> Response:
     """The guide of a bundle (一件事) with every item it covers."""
     return _guide(request, session, code, EntryKind.bundle)
+
+
+ASSET_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*\.pdf$")
+
+
+@router.get("/catalog/assets/{name}")
+def asset(name: str) -> Response:
+    """A sample (样表) or blank form of the catalog, as a PDF download."""
+    path = guides.asset_path(name)
+    if not ASSET_NAME.match(name) or not path.is_file():
+        raise NotFound("没有找到该样表。", f"No sample or blank form '{name}'.")
+    return Response(
+        path.read_bytes(),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}"'},
+    )

@@ -48,6 +48,7 @@ def create_case(
             code=body.code,
             form_data=body.form_data,
             now=now,
+            situations=body.situations,
         )
     else:
         case = service.create_case(
@@ -57,6 +58,7 @@ def create_case(
             form_data=body.form_data,
             now=now,
             channel=Channel.api,
+            situations=body.situations,
         )
     return read_case(session, case, now)
 

@@ -20,6 +20,7 @@ from tongban.cases.http import caseform, postal_form
 from tongban.cases.http.casepage import locale
 from tongban.cases.http.channels import channel_of
 from tongban.cases.models import Case
+from tongban.catalog import service as catalog
 from tongban.errors import Conflict, InvalidInput
 from tongban.files.store import FileStore
 from tongban.forms import inputs
@@ -244,7 +245,9 @@ def draft_page(
 
 def start_draft(desk: Desk, code: str, authorisation_id: int | None) -> Case:
     """A new draft of ``code``: the user's own (in the channel of the request), or with
-    ``authorisation_id`` the grantor's, made by the user as agent (channel ``agent``)."""
+    ``authorisation_id`` the grantor's, made by the user as agent (channel ``agent``);
+    with the situation answers the page's query carries (情形引导, ``?s_<question>=``)."""
+    answers = catalog.from_query(desk.request.query_params) or None
     if authorisation_id is not None:
         return service.create_case_as_agent(
             desk.session,
@@ -253,6 +256,7 @@ def start_draft(desk: Desk, code: str, authorisation_id: int | None) -> Case:
             code=code,
             form_data={},
             now=desk.now,
+            situations=answers,
         )
     return service.create_case(
         desk.session,
@@ -261,4 +265,5 @@ def start_draft(desk: Desk, code: str, authorisation_id: int | None) -> Case:
         form_data={},
         now=desk.now,
         channel=channel_of(desk.request),
+        situations=answers,
     )

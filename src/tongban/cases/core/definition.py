@@ -19,8 +19,18 @@ Definition = dict[str, Any]
 
 
 def spec_of(session: Session, case: Case) -> Definition:
-    """The frozen definition the case started with."""
-    return catalog.get_version(session, version_id=case.catalog_version_id).definition
+    """The frozen definition the case started with, tailored to its situation answers
+    (情形引导, ``catalog.situations.tailor``): only the items, materials and form fields
+    that apply to the applicant's case. Kept for the unit of work, as the version is."""
+    version = catalog.get_version(session, version_id=case.catalog_version_id)
+    answers = case.situation_answers or {}
+    if not answers:
+        return version.definition
+    held: dict[tuple[int, str], Definition] = session.info.setdefault("tailored_specs", {})
+    key = (version.id, repr(sorted(answers.items())))
+    if key not in held:
+        held[key] = catalog.tailor(version.definition, answers)
+    return held[key]
 
 
 def items(definition: Definition) -> list[dict[str, Any]]:

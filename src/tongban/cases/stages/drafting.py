@@ -69,12 +69,14 @@ def create_case(
     created_by: User | None = None,
     channel: Channel | None = None,
     authorisation: Authorisation | None = None,
+    situations: Mapping[str, str] | None = None,
 ) -> Case:
     """Start a draft case of an item or bundle for an applicant, or by a clerk on their
     behalf, or by an agent under the applicant's ``authorisation`` (checked live for the
     item by ``accounts.authorisations.live``), recording the ``channel`` it came through
     (办事渠道; by default ``window`` for a clerk's, ``agent`` for an agent's, ``web`` for
-    the applicant's own).
+    the applicant's own). ``situations`` answers the entry's situation questions (情形引导,
+    ``{question: option}``): the case then asks only what applies (``open_case``).
 
     A proactive entry (免申即享) takes no application: Conflict ``proactive_entry``; its
     cases are opened by the platform (``granting``)."""
@@ -93,6 +95,7 @@ def create_case(
         form_data=form_data,
         now=now,
         channel=channel or default,
+        situations=situations,
     )
     case.authorisation = authorisation
     return case
@@ -122,6 +125,7 @@ def create_case_as_agent(
     code: str,
     form_data: dict[str, Any],
     now: datetime,
+    situations: Mapping[str, str] | None = None,
 ) -> Case:
     """Start a draft for the grantor of ``authorisation_id`` by its agent (channel
     ``agent``): the case is the grantor's. Raises what ``grantor_for`` raises."""
@@ -136,6 +140,7 @@ def create_case_as_agent(
         now=now,
         created_by=agent,
         authorisation=live,
+        situations=situations,
     )
 
 
@@ -162,14 +167,22 @@ def open_case(
     now: datetime,
     channel: Channel,
     actor: Actor | None = None,
+    situations: Mapping[str, str] | None = None,
 ) -> Case:
     """A new draft of the entry's current version (no check of who may create it): the
     form cleaned and its shared fields pulled; audited as ``case.create`` by ``actor``
-    (default: the creator), with the ``channel`` it came through."""
+    (default: the creator), with the ``channel`` it came through.
+
+    With ``situations`` (each question of the entry answered, else InvalidInput from
+    ``catalog.check_answers``) the draft runs on the tailored definition: its form,
+    materials and departments are those the answers leave; the materials asked and
+    listed are kept on the case (``materials_asked`` / ``materials_listed``) and in the
+    audit entry, for the figures of 减材料."""
     entry = catalog.get_entry(session, code=code)
     version = entry.current_version
     assert version is not None
-    spec = version.definition
+    answers = catalog.check_answers(version.definition, situations) if situations else {}
+    spec = catalog.tailor(version.definition, answers)
     catalog.check_accepting(session, definition=spec)  # a bundle with a withdrawn item
     if applicant.kind not in definition.subjects(spec):
         who = "企业（法人）" if applicant.kind == "person" else "自然人"
@@ -193,7 +206,10 @@ def open_case(
         joint=len(definition.departments(spec)) > 1,
         join_rule=definition.join_rule(spec),
         created_at=now,
+        situation_answers=answers,
     )
+    if answers:
+        case.materials_asked, case.materials_listed = catalog.reduction(version.definition, answers)
     session.add(case)
     session.flush()
     division = catalog.get_department(session, code=case.lead_department).division_code
@@ -212,9 +228,18 @@ def open_case(
         data={
             "channel": channel,
             **({"on_behalf_of": applicant.id} if creator is not applicant else {}),
+            **(_situation_data(case) if answers else {}),
         },
     )
     return case
+
+
+def _situation_data(case: Case) -> dict[str, Any]:
+    return {
+        "situations": case.situation_answers,
+        "materials_asked": case.materials_asked,
+        "materials_listed": case.materials_listed,
+    }
 
 
 def _with_shared(

@@ -1,0 +1,149 @@
+"""Situations (情形引导): the answers given before the form decide the case's materials,
+form and departments, and the submission checks only what they require."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.factories import API, act, entry, open_task, sign, upload
+from tongban.demo.samples import fill_form
+
+KCG = "3501-BUNDLE-KCG"
+QYKB = "3501-BUNDLE-QYKB"
+HELD_LICENCE = {"licence": "held", "premises": "leased", "agent": "self"}
+ONLY_REGISTRATION = {
+    "premises": "owned",
+    "agent": "self",
+    "seal": "later",
+    "invoice": "later",
+    "staff": "later",
+}
+
+
+def _guide(client: TestClient, code: str, answers: dict[str, str]) -> Any:
+    params = {f"s_{question}": option for question, option in answers.items()}
+    return client.get(f"{API}/bundles/{code}", params=params)
+
+
+def _create(client: TestClient, headers: dict[str, str], code: str, answers: Any) -> Any:
+    """A draft with every field of the form the answers leave (the full one without)."""
+    spec = _guide(client, code, answers).json()["definition"] if answers else entry(client, code)
+    body = {"code": code, "form_data": fill_form(spec["form"])}
+    if answers is not None:
+        body["situations"] = answers
+    return client.post(f"{API}/cases", json=body, headers=headers)
+
+
+def _ways(client: TestClient, headers: dict[str, str], number: str) -> list[dict[str, Any]]:
+    response = client.get(f"{API}/cases/{number}/material-ways", headers=headers)
+    assert response.status_code == 200, response.text
+    return list(response.json())
+
+
+def _provide_required(client: TestClient, headers: dict[str, str], number: str) -> list[str]:
+    """Sign or upload every required material the case asks for; the codes provided."""
+    provided = []
+    for way in _ways(client, headers, number):
+        if not way["required"] or way["way"] is not None:
+            continue
+        if "signed" in way["ways"]:
+            sign(client, headers, number, way["code"])
+        else:
+            assert upload(client, headers, number, way["code"]).status_code == 201
+        provided.append(way["code"])
+    return provided
+
+
+def test_answers_leave_out_the_licence_item_its_materials_and_its_form(
+    client: TestClient, as_user: Any
+) -> None:
+    applicant = as_user("minfeng")
+    full = _create(client, applicant, KCG, None).json()
+    tailored = _create(client, applicant, KCG, HELD_LICENCE)
+    assert tailored.status_code == 201, tailored.text
+    case = tailored.json()
+
+    asked = {way["code"] for way in _ways(client, applicant, case["number"])}
+    listed = {way["code"] for way in _ways(client, applicant, full["number"])}
+    assert {"ARTICLES", "OFFICER_APPOINTMENT", "AGENT_AUTH", "PREMISES_PROOF"} <= listed - asked
+    assert "FOOD_LAYOUT" in asked and "LEASE_CONTRACT" not in asked  # lease: SCJG-001's only
+    assert "enterprise_type" in full["form_data"] and "enterprise_type" not in case["form_data"]
+    assert case["situation_answers"] == HELD_LICENCE
+    guide = _guide(client, KCG, HELD_LICENCE).json()
+    assert [item["code"] for item in guide["definition"]["items"]] == ["3501-SCJG-002"]
+    assert {m["code"] for m in guide["definition"]["materials"]} == asked
+    assert (case["materials_asked"], case["materials_listed"]) == (len(asked), len(listed))
+    assert full["materials_asked"] is None  # no answers: nothing to count
+
+
+def test_submission_checks_only_what_the_answers_require(client: TestClient, as_user: Any) -> None:
+    applicant = as_user("minfeng")
+    number = _create(client, applicant, KCG, HELD_LICENCE).json()["number"]
+    provided = _provide_required(client, applicant, number)
+    assert "ARTICLES" not in provided
+
+    response = client.post(f"{API}/cases/{number}/submit", headers=applicant)
+
+    assert response.status_code == 200, response.text
+    assert response.json()["state"] == "submitted"
+
+
+def test_without_answers_the_full_list_is_still_required(client: TestClient, as_user: Any) -> None:
+    applicant = as_user("minfeng")
+    number = _create(client, applicant, KCG, None).json()["number"]
+    for code in ("COMMITMENT_LETTER",):
+        sign(client, applicant, number, code)
+    for code in ("FOOD_LAYOUT", "FOOD_SAFETY_RULES"):
+        assert upload(client, applicant, number, code).status_code == 201
+
+    response = client.post(f"{API}/cases/{number}/submit", headers=applicant)
+
+    assert response.status_code == 422
+    assert "ARTICLES" in response.text
+
+
+def test_the_bundle_fans_out_only_to_the_departments_of_the_items_that_apply(
+    client: TestClient, as_user: Any
+) -> None:
+    applicant = as_user("minfeng")
+    case = _create(client, applicant, QYKB, ONLY_REGISTRATION).json()
+    number = case["number"]
+    assert case["joint"] is False
+    _provide_required(client, applicant, number)
+    assert client.post(f"{API}/cases/{number}/submit", headers=applicant).status_code == 200
+    task = open_task(client, as_user("clerk"), number, "accept")
+    assert act(client, as_user("clerk"), task, "accept", opinion="予以受理").status_code == 200
+
+    reviewing = {
+        username
+        for username in ("scjg", "ga", "sw", "rs", "gjj")
+        for task in client.get(f"{API}/tasks", headers=as_user(username)).json()
+        if task["case_number"] == number and task["stage"] == "review"
+    }
+    assert reviewing == {"scjg"}
+
+
+def test_an_unanswered_question_or_unknown_option_is_refused_and_named(
+    client: TestClient, as_user: Any
+) -> None:
+    applicant = as_user("minfeng")
+    partial = {key: value for key, value in ONLY_REGISTRATION.items() if key != "seal"}
+    assert _guide(client, QYKB, partial).status_code == 422
+
+    form = fill_form(entry(client, QYKB)["form"])
+
+    def create(answers: dict[str, str]) -> Any:
+        body = {"code": QYKB, "form_data": form, "situations": answers}
+        return client.post(f"{API}/cases", json=body, headers=applicant)
+
+    missing = create(partial)
+    wrong = create({**ONLY_REGISTRATION, "seal": "maybe"})
+    unknown = create({**ONLY_REGISTRATION, "colour": "red"})
+
+    for response in (missing, wrong, unknown):
+        assert response.status_code == 422, response.text
+    assert "是否现在一并刻制公章" in missing.json()["error"]["message"]
+    assert "colour" in unknown.json()["error"]["message"]
+    assert client.get(f"{API}/cases", headers=applicant).json() == []  # nothing was created

@@ -1,0 +1,80 @@
+"""The loader checks situations, synonyms, FAQ and material templates: a mistake names its
+file, line and field, and the entry is not loaded."""
+
+from __future__ import annotations
+
+from tests.catalog.conftest import CatalogCopy
+from tongban.catalog.loader import read_catalog
+from tongban.catalog.yamlsource import Problem
+
+KCG = "bundles/3501-BUNDLE-KCG.yaml"
+SCJG_002 = "items/3501-SCJG-002.yaml"
+
+
+def _errors(copy: CatalogCopy, file: str) -> list[Problem]:
+    read = read_catalog(copy.root)
+    return [p for p in read.errors if p.file == file]
+
+
+def test_the_demo_situations_load() -> None:
+    from tests.catalog.conftest import CATALOG
+
+    read = read_catalog(CATALOG)
+    assert not read.errors
+    assert [q["code"] for q in read.bundles["3501-BUNDLE-KCG"]["situations"]] == [
+        "licence",
+        "premises",
+        "agent",
+    ]
+
+
+def test_an_omitted_material_the_entry_lacks_is_named_with_its_line(
+    catalog_copy: CatalogCopy,
+) -> None:
+    line = catalog_copy.replace(KCG, "omit_materials: [LEASE_CONTRACT]", "omit_materials: [LEASE]")
+
+    [error] = _errors(catalog_copy, KCG)
+
+    assert error.line == line and "没有材料 LEASE" in error.message
+    assert error.field == "situations.1.options.0.omit_materials"
+    assert "3501-BUNDLE-KCG" not in read_catalog(catalog_copy.root).bundles
+
+
+def test_an_option_may_not_leave_out_every_item(catalog_copy: CatalogCopy) -> None:
+    catalog_copy.replace(
+        KCG, "omit_items: [3501-SCJG-001]", "omit_items: [3501-SCJG-001, 3501-SCJG-002]"
+    )
+    messages = [error.message for error in _errors(catalog_copy, KCG)]
+    assert "不能省去一件事的全部事项" in messages
+
+
+def test_an_item_cannot_leave_out_items_and_options_must_differ(
+    catalog_copy: CatalogCopy,
+) -> None:
+    catalog_copy.replace(
+        SCJG_002,
+        "    omit_materials: [AGENT_AUTH]\n  - value: agent",
+        "    omit_items: [3501-SCJG-001]\n  - value: self",
+    )
+    messages = {error.message for error in _errors(catalog_copy, SCJG_002)}
+    assert messages == {"只有一件事可以省去事项", "情形问题须至少有两个选项，选项值不能重复"}
+
+
+def test_a_template_file_that_is_not_an_asset_is_refused(catalog_copy: CatalogCopy) -> None:
+    catalog_copy.replace(
+        SCJG_002, "blank: agent-authorisation-blank.pdf", "blank: missing-blank.pdf"
+    )
+    [error] = _errors(catalog_copy, SCJG_002)
+    assert "missing-blank.pdf" in error.message and error.field.endswith(".blank")
+
+
+def test_an_omitted_field_that_a_fact_used_once_needs_is_refused(
+    catalog_copy: CatalogCopy,
+) -> None:
+    catalog_copy.replace(
+        KCG,
+        "    omit_items: [3501-SCJG-001]\n",
+        "    omit_items: [3501-SCJG-001]\n    omit_fields: [enterprise_name]\n",
+    )
+    messages = [error.message for error in _errors(catalog_copy, KCG)]
+    assert "字段 enterprise_name 用于收费或一次性使用的事实，不能省去" in messages

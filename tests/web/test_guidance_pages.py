@@ -1,0 +1,113 @@
+"""What an applicant meets before the form: the situation questions and the tailored
+guide, the guide's tabs with samples and FAQ, the guided finder and plain-word search."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from tests.factories import API
+from tests.web.support import SignedIn, check_structure, csrf
+
+KCG = "3501-BUNDLE-KCG"
+HELD = {"s_licence": "held", "s_premises": "leased", "s_agent": "self"}
+
+
+def _material_rows(html: str) -> list[str]:
+    section = html[html.index('id="tab-materials"') : html.index('id="tab-process"')]
+    return re.findall(r"<tr>\s*<td>([^<]+)</td>", section)
+
+
+def test_answers_turn_the_guide_into_the_applicants_own(client: TestClient) -> None:
+    full = client.get(f"/bundles/{KCG}").text
+    tailored = client.get(f"/bundles/{KCG}", params=HELD).text
+
+    assert "是否已经取得营业执照?" in full and 'name="s_licence"' in full
+    assert "公司章程" in full and "公司章程" not in tailored
+    assert len(_material_rows(tailored)) == 5 < len(_material_rows(full)) == 12
+    assert "根据您的回答，您需要提交 5 份材料" in tailored and "完整清单共 12 份" in tailored
+    assert 'value="held" required checked' in tailored
+    assert f'href="/apply/{KCG}?s_licence=held&amp;s_premises=leased&amp;s_agent=self"' in tailored
+    check_structure(tailored)
+
+
+def test_a_wrong_answer_is_said_and_the_full_guide_stays(client: TestClient) -> None:
+    html = client.get(f"/bundles/{KCG}", params={**HELD, "s_licence": "perhaps"}).text
+    assert "请回答“是否已经取得营业执照?”" in html and "公司章程" in html
+
+
+def test_the_form_asks_the_questions_first_then_only_what_applies(
+    signed_in: SignedIn,
+) -> None:
+    client = signed_in("minfeng")
+    first = client.get(f"/apply/{KCG}", follow_redirects=False)
+    assert first.status_code == 303
+    assert first.headers["location"] == f"/bundles/{KCG}?apply=1#situations"
+
+    form = client.get(f"/apply/{KCG}", params=HELD).text
+    assert 'name="food_business_items"' in form and 'name="enterprise_type"' not in form
+    assert 'name="m_ARTICLES"' not in form and 'name="m_FOOD_LAYOUT"' in form
+    saved = client.post(
+        f"/apply/{KCG}",
+        params=HELD,
+        data={"intent": "save", "phone": "13800000003", "csrf_token": csrf(form)},
+    )
+    assert saved.status_code == 200, saved.text
+    cases = client.get(f"{API}/cases").json()
+    assert cases[0]["situation_answers"] == {
+        "licence": "held",
+        "premises": "leased",
+        "agent": "self",
+    }
+    assert (cases[0]["materials_asked"], cases[0]["materials_listed"]) == (5, 12)
+
+
+def test_the_guide_has_tabs_that_work_without_script(client: TestClient) -> None:
+    html = client.get(f"/bundles/{KCG}").text
+    for anchor, title in (
+        ("tab-conditions", "申请条件"),
+        ("tab-materials", "申请材料"),
+        ("tab-process", "办理流程"),
+        ("tab-fees", "收费"),
+        ("tab-faq", "常见问题"),
+    ):
+        assert f'<a href="#{anchor}">{title}</a>' in html
+        assert f'id="{anchor}"' in html
+    assert "开餐馆要办哪些证?" in html  # a FAQ entry of the catalog
+
+
+def test_a_material_offers_its_sample_and_blank_form(client: TestClient) -> None:
+    html = client.get("/items/3501-SCJG-002").text
+    assert 'href="/catalog/assets/agent-authorisation-sample.pdf"' in html
+    assert 'href="/catalog/assets/agent-authorisation-blank.pdf"' in html
+
+    sample = client.get("/catalog/assets/agent-authorisation-sample.pdf")
+    assert sample.status_code == 200 and sample.content.startswith(b"%PDF")
+    assert sample.headers["content-type"] == "application/pdf"
+    assert client.get("/catalog/assets/nothing.pdf").status_code == 404
+
+
+def test_the_finder_leads_from_who_you_are_to_the_bundle(client: TestClient) -> None:
+    home = client.get("/").text
+    assert 'href="/finder"' in home
+    who = client.get("/finder").text
+    assert 'href="/finder?who=enterprise"' in who
+    events = client.get("/finder", params={"who": "enterprise"}).text
+    assert "开餐馆" in events and "生育" not in events  # a company has no baby
+    found = client.get("/finder", params={"who": "enterprise", "event": "开餐馆"}).text
+    assert f'href="/bundles/{KCG}"' in found
+    births = client.get("/finder", params={"who": "person", "event": "生育"}).text
+    assert 'href="/bundles/3501-BUNDLE-XSECS"' in births
+    check_structure(found)
+
+
+def test_plain_word_questions_find_the_bundle_through_its_synonyms(client: TestClient) -> None:
+    def first(query: str) -> str:
+        return str(client.get(f"{API}/search", params={"q": query}).json()[0]["code"])
+
+    assert first("开饭店要办什么证") == KCG
+    assert first("公司不想干了怎么注销") == "3501-BUNDLE-QYZX"
+    assert first("孩子出生了") == "3501-BUNDLE-XSECS"
+    html = client.get("/", params={"q": "开饭店要办什么证"}).text
+    assert f'href="/bundles/{KCG}"' in html

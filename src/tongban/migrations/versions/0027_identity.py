@@ -3,7 +3,7 @@
 The used-once check of a company name asked every enterprise register record to be opened
 and compared; the keyed hash of the name, indexed with the source, makes it one query.
 
-Revision ID: 0026_collect3_identity
+Revision ID: 0027_identity
 Revises: 0026_case_messages
 Create Date: 2026-11-30 19:40:00
 """
@@ -18,7 +18,7 @@ import tongban.db
 from tongban.pii.keys import KEYRING
 from tongban.pii.types import SealedJSON, is_sealed, lookup_key
 
-revision: str = "0026_collect3_identity"
+revision: str = "0027_identity"
 down_revision: str | None = "0026_case_messages"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None

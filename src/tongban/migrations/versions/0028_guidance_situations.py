@@ -1,7 +1,7 @@
 """situation answers of a case and the materials they spared (cases.situation_answers)
 
-Revision ID: 0027_guidance
-Revises: 0026_case_messages
+Revision ID: 0028_guidance
+Revises: 0027_identity
 Create Date: 2026-11-30 19:40:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0027_guidance"
-down_revision: str | None = "0026_case_messages"
+revision: str = "0028_guidance"
+down_revision: str | None = "0027_identity"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

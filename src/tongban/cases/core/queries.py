@@ -10,7 +10,6 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
-from tongban.accounts.enums import Role
 from tongban.accounts.models import Authorisation, User
 from tongban.audit import service as audit
 from tongban.audit.models import AuditEntry
@@ -241,4 +240,4 @@ def _due_now(session: Session, task: Task, now: datetime) -> datetime | None:
 
 
 def supervisor_may_see(user: User) -> bool:
-    return user.has_role(Role.supervisor, Role.system_admin)
+    return access.oversees(user)

@@ -112,3 +112,26 @@ def test_each_page_is_only_for_its_administrator(signed_in: SignedIn, as_user: A
         assert signed_in(username).get("/security").status_code == 403, username
     for username in ("zhangsan", "secadmin", "admin", "supervisor"):
         assert signed_in(username).get("/audit").status_code == 403, username
+
+
+def test_each_administrator_finds_their_page_in_the_header(signed_in: SignedIn) -> None:
+    """三员分立 in the header: each administrator is linked to their own page only, and
+    the system administrator no longer to the supervision of cases."""
+    own = {"admin": "/ops/messages", "secadmin": "/security", "auditor": "/audit"}
+    for username, path in own.items():
+        home = signed_in(username).get("/staff")
+        links = home.text.split("</nav>")[0]
+        assert f'href="{path}"' in links, username
+        for other in set(own.values()) - {path}:
+            assert f'href="{other}"' not in links, (username, other)
+        assert signed_in(username).get(path).status_code == 200
+    header = signed_in("admin").get("/staff").text.split("</nav>")[0]
+    assert 'href="/supervision"' not in header
+    assert signed_in("admin").get("/supervision").status_code == 403
+
+
+def test_the_audit_form_sent_with_empty_dates_is_searched(signed_in: SignedIn) -> None:
+    """The page's own form sends every field, the dates empty when not chosen."""
+    query = "action=account.&actor=&object_id=&since=&until=&verify=true"
+    page = signed_in("auditor").get(f"/audit?{query}")
+    assert page.status_code == 200 and "审计链完好" in page.text

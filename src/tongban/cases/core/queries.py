@@ -24,6 +24,7 @@ from tongban.cases.models import (
     Task,
 )
 from tongban.errors import NotFound
+from tongban.pii.service import lookup_key
 from tongban.textutil import code, fold
 from tongban.workdays.calendar import WorkCalendar
 
@@ -66,13 +67,14 @@ def get_task(session: Session, *, task_id: int, user: User) -> Task:
 
 
 def case_matches(text: str) -> ColumnElement[bool] | None:
-    """Cases whose number, applicant's name or title holds what a person typed, read as
-    catalog search reads a query (full width, case, spaces); a number may be typed with
+    """Cases whose number or title holds what a person typed, read as catalog search
+    reads a query (full width, case, spaces), or whose applicant has that whole name
+    (names are sealed at rest: found by their keyed hash); a number may be typed with
     spaces or full-width digits. None for an empty query."""
     words, number = fold(text), code(text)
     if not words:
         return None
-    named = select(User.id).where(User.display_name.icontains(words, autoescape=True))
+    named = select(User.id).where(User.display_name_key == lookup_key(text.strip()))
     return or_(
         Case.number.contains(number, autoescape=True),
         Case.title.icontains(words, autoescape=True),

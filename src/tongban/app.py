@@ -31,6 +31,8 @@ from tongban.lenient.views import router as lenient_views
 from tongban.licences.api import router as licences_api
 from tongban.licences.setup import configure as configure_licences
 from tongban.licences.views import router as licences_views
+from tongban.messaging.api import router as messaging_api
+from tongban.messaging.views import router as messaging_views
 from tongban.models import load_all
 from tongban.notifications.api import router as notifications_api
 from tongban.notifications.views import router as notifications_views
@@ -45,6 +47,8 @@ from tongban.online.submit_views import router as submit_views
 from tongban.online.views import router as case_views
 from tongban.payments.api import router as payments_api
 from tongban.payments.views import router as payments_views
+from tongban.publication.api import router as publication_api
+from tongban.publication.views import router as publication_views
 from tongban.queueing.api import router as queueing_api
 from tongban.queueing.views import router as queueing_views
 from tongban.ratings.api import router as ratings_api
@@ -97,6 +101,8 @@ API_ROUTERS = (
     integration_api,
     agency_api,
     payments_api,
+    messaging_api,
+    publication_api,
 )
 STORABLE = [Depends(refuse_unstorable_text)]  # no query, path or form field holds NUL
 PAGE_ROUTERS = (
@@ -125,6 +131,8 @@ PAGE_ROUTERS = (
     queueing_views,
     lenient_views,
     payments_views,
+    messaging_views,
+    publication_views,
 )
 
 

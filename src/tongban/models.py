@@ -21,6 +21,7 @@ def load_all() -> None:
     from tongban.lenient import hooks as _lenient  # noqa: F401  (acceptance, holds, late uploads)
     from tongban.lenient import models as _lenient_models  # noqa: F401
     from tongban.licences import issuing, provider  # noqa: F401 — the licence maker and provider
+    from tongban.messaging import models as _messaging  # noqa: F401
     from tongban.outbox import models as _outbox  # noqa: F401
     from tongban.payments import hooks as _payments  # noqa: F401  (orders, holds, delivery)
     from tongban.payments import models as _payment_models  # noqa: F401

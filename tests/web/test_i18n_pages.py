@@ -155,6 +155,8 @@ def test_english_tour_renders_every_template(
     assert "Sign in" in pages[-2] and "Register" in pages[-1]
     pages.append(client.get("/api/v1/docs?lang=en").text)
     assert "API documentation" in pages[-1]
+    pages.append(client.get("/public/results?lang=en").text)
+    assert "Published decisions" in pages[-1]
     pages.append(client.get("/items/NOPE-1?lang=en").text)
     assert "Go back" in pages[-1]
     applicant = signed_in("zhangsan")
@@ -237,8 +239,18 @@ def test_english_tour_renders_every_template(
     form = {"csrf_token": token, "score": "1", "comment": "Too slow"}
     pages.append(applicant.post(f"/cases/{rated}/rating", data=form).text)
     assert "Thank you for your rating" in pages[-1]
+    # 在线沟通: the applicant writes to the department; its workbench lists the thread
+    pages.append(applicant.get(f"/cases/{rated}/messages/RS").text)
+    token = found(r'name="csrf_token" value="(\w+)"', pages[-1])
+    message = {"csrf_token": token, "body": "Why so slow?"}
+    pages.append(applicant.post(f"/cases/{rated}/messages/RS", data=message).text)
+    assert "Messages" in pages[-1] and "Why so slow?" in pages[-1]
     staff = signed_in("rs")
     staff.cookies.set("tongban_lang", "en")
+    pages.append(staff.get("/staff").text)
+    assert "Messages awaiting an answer" in pages[-1]
+    pages.append(staff.get(f"/cases/{rated}/messages/RS?phrase=answered").text)
+    assert f"the answer to your question about case {rated}" in pages[-1]
     pages.append(staff.get("/staff/ratings").text)
     assert "Submit the rectification" in pages[-1]
     # the message centre (the department heard of the bad rating) and the operators' list

@@ -62,6 +62,7 @@ APPLICANT_TOPICS: dict[str, str] = {
     "payment.late_refunded": "payment_refunded",
     "delivery.pickup_code": "pickup_ready",  # 取件码 on the case page
     "delivery.status": "delivery_status",  # the courier's statuses of a posted result
+    "message.to_applicant": "case_message",  # 在线沟通: a department wrote on the case
 }
 
 
@@ -72,6 +73,7 @@ DEPARTMENT_TOPICS: dict[str, tuple[str, str]] = {
     "verification.answer": ("verification_answered", "from_department"),
     "rating.create": ("bad_rating_received", "bad_for_department"),  # set for bad ones only
     "rating.appeal_decide": ("rating_appeal_decided", "department"),
+    "message.to_department": ("case_message_received", "department"),  # the applicant wrote
 }
 
 

@@ -21,6 +21,14 @@ def mask_id(value: str | None) -> str:
     return value[:4] + "*" * (len(value) - 8) + value[-4:]
 
 
+def mask_name(value: str | None) -> str:
+    """A person's name for the public: ``张三`` → ``张*``, ``欧阳娜娜`` → ``欧***`` (the
+    first character kept, as 双公示 pages of natural persons do)."""
+    if not value:
+        return ""
+    return value[0] + "*" * (len(value) - 1) if len(value) > 1 else "*"
+
+
 def mask_phone(value: str | None) -> str:
     """``13800138000`` → ``138****8000``."""
     if not value:

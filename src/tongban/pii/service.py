@@ -13,6 +13,7 @@ from tongban.pii.masking import (
     mask_contact,
     mask_document,
     mask_id,
+    mask_name,
     mask_phone,
     mask_text,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "mask_contact",
     "mask_document",
     "mask_id",
+    "mask_name",
     "mask_phone",
     "mask_text",
     "same_identifier",

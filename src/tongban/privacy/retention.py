@@ -7,7 +7,8 @@ content addresses, so equal files are shared), their names, hashes and signature
 the postal recipient, phone and address (kept masked); its messages (the outbox rows its
 audit entries made); its screening marks and flag details; the facts of its instant
 decision; the questions and answers of its verification requests; the face fields of its
-licences, whose holder code is kept masked.
+licences, whose holder code is kept masked; the texts and attachments of the messages on
+the case (在线沟通).
 
 Kept: the case row (item, states, times, channel, department), its tasks and clocks,
 materials as rows (which way each was satisfied), data-access logs (keyed hash of the
@@ -34,6 +35,7 @@ from tongban.audit.service import SYSTEM, Actor, record
 from tongban.cases.models import Case, Material, PostalDelivery, ResultDocument
 from tongban.instant.models import InstantDecision
 from tongban.licences.models import Licence
+from tongban.messaging.models import CaseMessage
 from tongban.outbox.models import OutboxMessage
 from tongban.pii.service import mask_address, mask_id, mask_phone
 from tongban.risk.models import RiskFlag, RiskMark
@@ -98,6 +100,10 @@ def purge_case(session: Session, *, case: Case, now: datetime, actor: Actor = SY
     ):
         request.question = PURGED
         request.answer = PURGED if request.answer else None
+    for message in session.scalars(select(CaseMessage).where(CaseMessage.case_id == case.id)):
+        if message.attachment_key:
+            keys.add(message.attachment_key)
+        message.body, message.attachment_key, message.attachment_name = PURGED, None, None
     _purge_messages(session, case_id=case.id)
     session.execute(delete(RiskMark).where(RiskMark.case_id == case.id))
     session.execute(update(RiskFlag).where(RiskFlag.case_id == case.id).values(data={}))
@@ -130,7 +136,13 @@ def still_named(session: Session, keys: set[str]) -> set[str]:
     if not keys:
         return set()
     named: set[str] = set()
-    for column in (Material.storage_key, ResultDocument.storage_key, Licence.storage_key):
+    columns = (
+        Material.storage_key,
+        ResultDocument.storage_key,
+        Licence.storage_key,
+        CaseMessage.attachment_key,
+    )
+    for column in columns:
         named.update(session.scalars(select(column).where(column.in_(keys))))
     return named
 

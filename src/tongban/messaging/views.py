@@ -1,0 +1,190 @@
+"""Pages of the messages on a case: the threads on both case pages, one thread's page
+(with 常用语 for staff), writing a message, downloading an attachment, and the
+workbench list of unanswered messages to the user's department.
+
+A refused message (empty, too long, a bad attachment) shows the thread page again with
+the reason and the text kept.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+
+from tongban.accounts.deps import CurrentUser
+from tongban.accounts.models import User
+from tongban.cases import service as cases
+from tongban.cases.core import access
+from tongban.cases.http.panels import case_panel, queue_panel
+from tongban.cases.models import Case
+from tongban.catalog.views import departments
+from tongban.errors import DomainError, NotFound
+from tongban.messaging import phrases
+from tongban.messaging import service as messaging
+from tongban.web.deps import CheckedForm, NowDep, SessionDep, StoreDep, see_other
+from tongban.web.downloads import file_response
+from tongban.web.i18n import locale_of
+from tongban.web.templating import render
+
+router = APIRouter()
+
+
+def _threads(session: Session, case: Case, user: User) -> list[dict[str, Any]]:
+    rows = []
+    for department in messaging.threads_readable(user, case):
+        found = messaging.thread(session, case=case, user=user, department=department)
+        rows.append(
+            {
+                "department": department,
+                "messages": found,
+                "may_write": messaging.may_write(user, case, department),
+            }
+        )
+    return rows
+
+
+@case_panel
+def case_messages(
+    request: Request, session: Session, case: Case, user: User, now: datetime
+) -> dict[str, Any]:
+    """The threads the user may read on this case, each with its messages."""
+    threads = _threads(session, case, user)
+    every = [message for row in threads for message in row["messages"]]
+    return {
+        "message_threads": threads,
+        "message_authors": messaging.authors(session, every),
+    }
+
+
+@queue_panel
+def waiting(session: Session, user: User, now: datetime) -> dict[str, Any]:
+    """The workbench list: threads of the user's department the applicant wrote last in."""
+    if user.department_code is None or not user.has_role(*access.WORK_ROLES):
+        return {"waiting_threads": []}
+    return {"waiting_threads": messaging.waiting_for(session, department=user.department_code)}
+
+
+def _thread_page(
+    request: Request,
+    session: Session,
+    case: Case,
+    user: User,
+    department: str,
+    *,
+    text: str = "",
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    found = messaging.thread(session, case=case, user=user, department=department)
+    context = {
+        "case": case,
+        "department": department,
+        "departments": departments(session),
+        "messages": found,
+        "message_authors": messaging.authors(session, found),
+        "may_write": messaging.may_write(user, case, department),
+        "phrases": phrases.PHRASES if user.is_staff else (),
+        "text": text,
+        "error": error,
+    }
+    return render(request, "messaging/thread.html", context, status_code=status_code)
+
+
+@router.get("/cases/{number}/messages/{department}")
+def thread_page(
+    number: str,
+    department: str,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    phrase: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
+    """One thread of a case with the form to write; ``?phrase=`` fills in a 常用语."""
+    case = cases.get_case(session, number=number, user=user)
+    names = departments(session)
+    text = ""
+    if phrase and user.is_staff:
+        locale = locale_of(request, request.app.state.runtime.settings.default_locale)
+        name = names[department].name if department in names else department
+        text = phrases.fill(
+            phrase, locale=locale, number=case.number, title=case.title, department=name
+        )
+    return _thread_page(request, session, case, user, department, text=text)
+
+
+@router.post("/cases/{number}/messages/{department}")
+def write(
+    number: str,
+    department: str,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    now: NowDep,
+    store: StoreDep,
+    form: CheckedForm,
+) -> Response:
+    """Send a message in the thread; back to the thread page (or the case page it came
+    from) at the new message."""
+    case = cases.get_case(session, number=number, user=user)
+    posted = form.get("body")
+    text = posted if isinstance(posted, str) else ""
+    upload = form.get("attachment")
+    attachment = None
+    if isinstance(upload, UploadFile) and upload.filename:
+        attachment = messaging.Attachment(upload.filename, upload.file.read())
+    try:
+        message = messaging.post(
+            session,
+            case=case,
+            user=user,
+            department=department,
+            body=text,
+            now=now,
+            store=store,
+            attachment=attachment,
+        )
+    except DomainError as error:
+        session.rollback()  # nothing half-written is kept
+        if isinstance(error, NotFound):
+            raise
+        case = cases.get_case(session, number=number, user=user)
+        message_text = error.message(
+            locale_of(request, request.app.state.runtime.settings.default_locale)
+        )
+        return _thread_page(
+            request,
+            session,
+            case,
+            user,
+            department,
+            text=text,
+            error=message_text,
+            status_code=error.status,
+        )
+    return see_other(f"/cases/{number}/messages/{department}#message-{message.id}")
+
+
+@router.get("/cases/{number}/messages/{department}/{message_id}/attachment")
+def attachment(
+    number: str,
+    department: str,
+    message_id: int,
+    session: SessionDep,
+    user: CurrentUser,
+    store: StoreDep,
+) -> Response:
+    """The attachment of a message in a thread the user may read."""
+    case = cases.get_case(session, number=number, user=user)
+    message = messaging.get_attachment(session, case=case, user=user, message_id=message_id)
+    if message.department_code != department:
+        raise NotFound("没有找到该附件。", "No such attachment.")
+    return file_response(
+        store.get(message.attachment_key or ""),
+        name=message.attachment_name or "attachment",
+        media_type=message.attachment_type or "application/octet-stream",
+    )

@@ -1,0 +1,22 @@
+"""Response body of the publication (结果公示) API."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from tongban.licences.enums import LicenceStatus
+
+
+class PublishedRead(BaseModel):
+    licence_name: str
+    number: str
+    holder: str = Field(description="An enterprise's name; a person's masked (张*)")
+    holder_code: str = Field(description="An enterprise's credit code; empty for a person")
+    issuer: str
+    issued_on: date
+    valid_until: date | None = Field(description="None: 长期 (no end)")
+    status: LicenceStatus = Field(description="The status today")
+    item_code: str
+    public_until: date = Field(description="Last day of publication (calendar days)")

@@ -1,7 +1,7 @@
 """names and e-mail addresses sealed at rest, names found by keyed hash
 
 Revision ID: 0026_harden2_names
-Revises: 0025_metric_days
+Revises: 0026_case_messages
 
 Widens the name and e-mail columns to TEXT and seals every existing value under the
 active data key (the purpose ``table.column`` bound into the tag, as ``pii.types.Sealed``
@@ -20,7 +20,7 @@ from tongban.pii.keys import KEYRING
 from tongban.pii.types import is_sealed, lookup_key
 
 revision: str = "0026_harden2_names"
-down_revision: str | None = "0025_metric_days"
+down_revision: str | None = "0026_case_messages"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

@@ -93,4 +93,3 @@ def test_a_supervisor_reads_the_identifiers_masked_and_the_handlers_whole(
     assert page.status_code == 200 and ZHANGSAN_ID not in page.text
     handler = client.get(f"{API}/cases/{number}", headers=as_user("ga")).json()
     assert ZHANGSAN_ID in json.dumps(handler) and handler["postal"]["phone"] == ZHANGSAN_PHONE
-

@@ -56,6 +56,10 @@ def _report(found: list[dict[str, Any]]) -> str:
         ("supervisor", "/supervision"),
         ("supervisor", "/supervision/cases"),
         ("supervisor", "/staff/ratings"),
+        ("admin", "/ops/messages"),
+        ("secadmin", "/security"),
+        ("auditor", "/audit"),
+        ("auditor", "/audit?action=account.&verify=true"),
     ],
 )
 def test_main_pages_have_no_serious_accessibility_violations(

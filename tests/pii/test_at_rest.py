@@ -1,5 +1,5 @@
 """Personal identifiers are sealed at rest: after a full case, the raw database holds no
-resident ID, phone number or address of its applicant anywhere, while every page and
+resident ID, phone number, address, name or e-mail address of its applicant anywhere, while every page and
 API answer that needs them still reads them whole, and lookups by ID number still work.
 """
 
@@ -23,6 +23,9 @@ from tongban.logs import configure
 from tongban.pii.service import lookup_key
 from tongban.web.runtime import Runtime
 
+ZHANGSAN_NAME = "张三"
+ZHANGSAN_EMAIL = "zhangsan@tongban.example"
+
 
 def test_a_full_case_leaves_no_plaintext_identifier_in_the_database(
     client: TestClient, as_user: Any, connection: Connection, runtime: Runtime, clock: Clock
@@ -32,8 +35,9 @@ def test_a_full_case_leaves_no_plaintext_identifier_in_the_database(
     assert case["postal"]["address"] == ADDRESS["address"]  # read back whole by its owner
     assert ZHANGSAN_ID in json.dumps(case["form_data"]) or "id_number" not in str(case)
 
-    found = grep_database(connection, ZHANGSAN_ID, ZHANGSAN_PHONE, ADDRESS["address"])
-    assert found == {ZHANGSAN_ID: [], ZHANGSAN_PHONE: [], ADDRESS["address"]: []}
+    secrets = (ZHANGSAN_ID, ZHANGSAN_PHONE, ADDRESS["address"], ZHANGSAN_NAME, ZHANGSAN_EMAIL)
+    found = grep_database(connection, *secrets)
+    assert found == {secret: [] for secret in secrets}
 
 
 def test_lookups_by_id_number_go_through_the_keyed_hash(db: Session) -> None:

@@ -4,7 +4,8 @@ page, every method) × caller (role, department, owner of the case or not).
 A caller is *refused* an operation when its route's guards (``accounts.deps``: signed in,
 staff, applicant, ``require_roles``) do not let it in, or when the operation names a case
 (its number, a task, a material) that the caller may not see (``cases.core.access``: the
-owner, staff of a department working on it, supervisors and the system administrator).
+owner, staff of a department working on it, supervisors; not the system administrator,
+who manages configuration and accounts but reads no case (三员分立)).
 A refused caller must get a 4xx (or, for a page, the way to the sign-in form) and nothing
 of the case: any 2xx, other redirect, or the applicant's name or ID number in the body is
 a leak. Prints ``authorisation matrix: N checks, 0 leaks``.
@@ -53,7 +54,7 @@ CALLERS = [
     Caller("zrzy-hz", frozenset({Role.approver}), True, False),  # another department
     Caller("clerk", frozenset({Role.clerk}), True, False),  # the hall's window
     Caller("supervisor", frozenset({Role.supervisor}), True, True),
-    Caller("admin", frozenset({Role.system_admin, Role.catalog_admin}), True, True),
+    Caller("admin", frozenset({Role.system_admin, Role.catalog_admin}), True, False),
     Caller("secadmin", frozenset({Role.security_admin}), True, False),
     Caller("auditor", frozenset({Role.audit_admin}), True, False),
 ]
@@ -210,3 +211,26 @@ def test_no_caller_gets_what_its_role_department_or_ownership_refuses(
         server_errors=len(errors),
     )
     assert leaks == [] and errors == [], leaks + errors
+
+
+def test_the_system_administrator_reads_no_case_and_no_personal_data(
+    client: TestClient, world: dict[str, str]
+) -> None:
+    """三员分立 (GB/T 22239-2019 8.1.4.2): every page and API read the system administrator
+    is let into (configuration, catalog, holidays, operators' lists) shows neither the
+    applicant's name nor ID number, and every operation naming the case is refused."""
+    admin = next(caller for caller in CALLERS if caller.username == "admin")
+    browser, headers, _ = _signed_in(client.app, admin)
+    reads, shown = 0, []
+    for method, path, route in operations():
+        if method != "GET" or not guard_of(route).admits(admin):
+            continue
+        url = _path(path, world)
+        answer = browser.get(url, headers=headers if path.startswith(API) else {})
+        reads += 1
+        if found := [s for s in SECRETS if s in answer.text]:
+            shown.append(f"GET {url}: {answer.status_code} showing {found}")
+    figures.count(
+        "system administrator reads", pages_and_api_reads=reads, personal_data_shown=len(shown)
+    )
+    assert reads > 20 and shown == [], shown

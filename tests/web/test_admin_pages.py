@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from tests.conftest import token
+from tests.factories import submitted
 from tests.web.support import SignedIn, csrf
 from tongban.accounts.models import SignInSession, User
 from tongban.audit.models import AuditEntry
@@ -112,3 +113,43 @@ def test_each_page_is_only_for_its_administrator(signed_in: SignedIn, as_user: A
         assert signed_in(username).get("/security").status_code == 403, username
     for username in ("zhangsan", "secadmin", "admin", "supervisor"):
         assert signed_in(username).get("/audit").status_code == 403, username
+
+
+def test_each_administrator_finds_their_page_in_the_header(signed_in: SignedIn) -> None:
+    """三员分立 in the header: each administrator is linked to their own page only, and
+    the system administrator no longer to the supervision of cases."""
+    own = {"admin": "/ops/messages", "secadmin": "/security", "auditor": "/audit"}
+    for username, path in own.items():
+        home = signed_in(username).get("/staff")
+        links = home.text.split("</nav>")[0]
+        assert f'href="{path}"' in links, username
+        for other in set(own.values()) - {path}:
+            assert f'href="{other}"' not in links, (username, other)
+        assert signed_in(username).get(path).status_code == 200
+    header = signed_in("admin").get("/staff").text.split("</nav>")[0]
+    assert 'href="/supervision"' not in header
+    assert signed_in("admin").get("/supervision").status_code == 403
+
+
+def test_the_audit_form_sent_with_empty_dates_is_searched(signed_in: SignedIn) -> None:
+    """The page's own form sends every field, the dates empty when not chosen."""
+    query = "action=account.&actor=&object_id=&since=&until=&verify=true"
+    page = signed_in("auditor").get(f"/audit?{query}")
+    assert page.status_code == 200 and "审计链完好" in page.text
+
+
+def test_a_case_and_an_audit_entry_are_found_by_the_whole_name(
+    client: TestClient, as_user: Any, signed_in: SignedIn, db: Session
+) -> None:
+    """Names are sealed: the supervisor's case search and the audit administrator's
+    filter find a person by the whole name through its keyed hash."""
+    raw = db.execute(text("SELECT display_name, email FROM users WHERE username = 'zhangsan'"))
+    assert all(str(value).startswith("tb1:") for value in raw.one())
+    number = submitted(client, as_user("zhangsan"), "3501-WJW-002")["number"]
+    found = signed_in("supervisor").get("/supervision/cases", params={"q": " 张三 "})
+    assert found.status_code == 200 and number in found.text
+    other = signed_in("supervisor").get("/supervision/cases", params={"q": "李四"})
+    assert number not in other.text
+    audit = signed_in("auditor").get("/audit", params={"actor": "张三", "action": "case."})
+    assert audit.status_code == 200 and number in audit.text
+    assert signed_in("auditor").get("/audit", params={"actor": "zhangsan"}).text.count("<tr>") > 1

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
+from pydantic import BeforeValidator
 
 from tongban.accounts import admin, throttle
 from tongban.accounts.deps import require_roles, source_of
@@ -112,7 +113,9 @@ def _filters(
 
 
 Text = Annotated[str, Query(max_length=120)]
-Day = Annotated[date | None, Query()]
+Day = Annotated[
+    date | None, BeforeValidator(lambda value: value or None), Query()
+]  # the page's form sends an empty date field as ""
 
 
 @router.get("/audit")

@@ -37,6 +37,14 @@ def source_of(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
+ADMIN_PAGES: tuple[tuple[Role, tuple[str, str]], ...] = (
+    (Role.system_admin, ("/ops/messages", "发送失败的消息")),
+    (Role.security_admin, ("/security", "安全管理")),
+    (Role.audit_admin, ("/audit", "审计日志")),
+)
+"""The page each administrator of 三员分立 works on, linked from the header."""
+
+
 @dataclass(frozen=True)
 class Viewer:
     """What pages show of the signed-in user; a plain copy that outlives the request's
@@ -48,6 +56,7 @@ class Viewer:
     is_supervisor: bool
     is_catalog_admin: bool
     unread: int = 0  # in-app messages not read yet: the header's badge (pages only)
+    admin_pages: tuple[tuple[str, str], ...] = ()  # (path, Chinese label) in the header
 
 
 def _unchecked_cookie_write(request: Request) -> bool:
@@ -101,11 +110,12 @@ def get_optional_user(
             user.id,
             user.display_name,
             user.is_staff,
-            user.has_role(Role.supervisor, Role.system_admin),
+            user.has_role(Role.supervisor),
             user.has_role(Role.catalog_admin),
             0
             if request.url.path.startswith("/api/")
             else outbox.unread_count(session, user_id=user.id),
+            tuple(page for role, page in ADMIN_PAGES if user.has_role(role)),
         )
         if user
         else None

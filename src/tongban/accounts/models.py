@@ -20,16 +20,18 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     kind: Mapped[UserKind] = mapped_column(Enum(UserKind, native_enum=False, length=20))
-    display_name: Mapped[str] = mapped_column(String(120))
+    # names and e-mail addresses sealed at rest; a name is found by its keyed hash
+    display_name: Mapped[str] = mapped_column(Sealed("users.display_name"))
+    display_name_key: Mapped[str | None] = mapped_column(LookupKey(), index=True)
     department_code: Mapped[str | None] = mapped_column(ForeignKey("departments.code"), index=True)
     # the resident ID sealed at rest; found by its keyed hash (``pii.lookup_key``)
     id_number: Mapped[str | None] = mapped_column(Sealed("users.id_number"))
     id_number_key: Mapped[str | None] = mapped_column(LookupKey(), index=True)
     credit_code: Mapped[str | None] = mapped_column(String(18), index=True)
     credit_code_key: Mapped[str | None] = mapped_column(LookupKey(), index=True)
-    enterprise_name: Mapped[str | None] = mapped_column(String(200))
+    enterprise_name: Mapped[str | None] = mapped_column(Sealed("users.enterprise_name"))
     phone: Mapped[str | None] = mapped_column(Sealed("users.phone"))
-    email: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(Sealed("users.email"))
     # the language messages are written in (zh_Hans | en), remembered at sign-in
     locale: Mapped[str | None] = mapped_column(String(10))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -63,6 +65,11 @@ class User(Base):
 @event.listens_for(User.id_number, "set")
 def _index_id_number(target: User, value: str | None, old: object, initiator: object) -> None:
     target.id_number_key = None if value is None else lookup_key(value)
+
+
+@event.listens_for(User.display_name, "set")
+def _index_display_name(target: User, value: str | None, old: object, initiator: object) -> None:
+    target.display_name_key = None if value is None else lookup_key(value)
 
 
 @event.listens_for(User.credit_code, "set")

@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, column, func, or_, select, table
 from sqlalchemy.orm import Session
 
 from tongban.audit.models import AuditEntry
+from tongban.pii.service import lookup_key
 
 PER_PAGE = 50
 
@@ -19,7 +20,8 @@ PER_PAGE = 50
 @dataclass(frozen=True)
 class Filters:
     """What an entry must match; empty means any. ``action`` matches as a prefix
-    (``account.`` finds every account event), ``actor`` within the name, ``object_id``
+    (``account.`` finds every account event), ``actor`` the acting account's username or
+    whole name (names are sealed at rest: found by their keyed hash), ``object_id``
     exactly; ``since`` and ``until`` are UTC instants (from inclusive, until exclusive)."""
 
     action: str = ""
@@ -34,7 +36,14 @@ def _query(filters: Filters) -> Select[AuditEntry]:
     if filters.action:
         query = query.where(AuditEntry.action.startswith(filters.action, autoescape=True))
     if filters.actor:
-        query = query.where(AuditEntry.actor_name.contains(filters.actor, autoescape=True))
+        users = table("users", column("id"), column("username"), column("display_name_key"))
+        named = select(users.c.id).where(
+            or_(
+                users.c.username == filters.actor.strip(),
+                users.c.display_name_key == lookup_key(filters.actor),
+            )
+        )
+        query = query.where(AuditEntry.actor_id.in_(named))
     if filters.object_id:
         query = query.where(AuditEntry.object_id == filters.object_id)
     if filters.since:

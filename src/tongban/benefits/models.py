@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tongban.db import Base, UTCDateTime
-from tongban.pii.service import LookupKey
+from tongban.pii.service import LookupKey, Sealed
 
 
 class BenefitRun(Base):
@@ -21,7 +21,7 @@ class BenefitRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     item_code: Mapped[str] = mapped_column(String(40))
     period: Mapped[str] = mapped_column(String(7))
-    actor_name: Mapped[str] = mapped_column(String(120))
+    actor_name: Mapped[str] = mapped_column(Sealed("benefit_runs.actor_name"))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     searched: Mapped[int] = mapped_column(Integer, default=0)

@@ -113,7 +113,7 @@ class Task(Base):
     outcome: Mapped[TaskOutcome | None] = mapped_column(_enum(TaskOutcome))
     opinion: Mapped[str | None] = mapped_column(Text)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    actor_name: Mapped[str | None] = mapped_column(String(120))
+    actor_name: Mapped[str | None] = mapped_column(Sealed("tasks.actor_name"))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -42,7 +42,7 @@ class Licence(Base):
     type_code: Mapped[str] = mapped_column(String(21))  # 证照类型代码
     number: Mapped[str] = mapped_column(String(40), index=True)  # 证照编号
     identifier: Mapped[str] = mapped_column(String(120), unique=True)  # 证照标识, GB/T 36904
-    holder_name: Mapped[str] = mapped_column(String(200))  # 持证主体
+    holder_name: Mapped[str] = mapped_column(Sealed("licences.holder_name"))  # 持证主体
     holder_code: Mapped[str] = mapped_column(Sealed("licences.holder_code"))  # 持证主体代码
     holder_key: Mapped[str | None] = mapped_column(LookupKey(), index=True)  # its keyed hash
     holder_code_type: Mapped[HolderCodeType] = mapped_column(_enum(HolderCodeType))

@@ -67,7 +67,7 @@ def may_view(user: User, licence: Licence, session: Session) -> bool:
     if not user.is_staff:
         return holds(session, user, licence)
     if licence.case_id is None:
-        return user.has_role(Role.supervisor, Role.system_admin)
+        return access.oversees(user)
     return access.can_view_case(user, session.get_one(Case, licence.case_id))
 
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tongban.db import Base, UTCDateTime
-from tongban.pii.service import Sealed
+from tongban.pii.service import Sealed, SealedJSON
 
 
 class OutboxMessage(Base):
@@ -34,7 +34,9 @@ class OutboxMessage(Base):
     recipient_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     department_code: Mapped[str | None] = mapped_column(String(10))
     topic: Mapped[str] = mapped_column(String(60))
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    payload: Mapped[dict[str, Any]] = mapped_column(
+        SealedJSON("outbox_messages.payload"), default=dict
+    )
     # pending → sent, or failed once every attempt is spent (shown to operators)
     status: Mapped[str] = mapped_column(String(10), default="pending", server_default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -24,7 +24,6 @@ from sqlalchemy import case as when
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit import service as audit
@@ -326,7 +325,7 @@ def ratings_of_case(session: Session, *, case_id: int) -> list[Rating]:
 
 def department_in_view(user: User, department_code: str | None) -> str | None:
     """The department whose ratings ``user`` may list: their own; supervisors any or all."""
-    if user.has_role(Role.supervisor, Role.system_admin):
+    if access.oversees(user):
         return department_code or None
     if user.is_staff and user.department_code:
         if department_code in (None, "", user.department_code):

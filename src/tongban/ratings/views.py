@@ -135,7 +135,7 @@ def _staff_page(
     context.update(
         ratings=service.figures(session, now=now, department_code=scope),
         scope=scope,
-        may_choose=user.has_role(Role.supervisor, Role.system_admin),
+        may_choose=user.has_role(Role.supervisor),
         problem=problem,
     )
     return render(request, "ratings/staff_ratings.html", context, status_code=status_code)

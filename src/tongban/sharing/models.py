@@ -9,7 +9,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from tongban.db import Base, UTCDateTime
-from tongban.pii.service import LookupKey, SealedJSON, lookup_key
+from tongban.pii.service import LookupKey, Sealed, SealedJSON, lookup_key
 
 
 class SourceRecord(Base):
@@ -60,7 +60,7 @@ class DataAccess(Base):
     source: Mapped[str] = mapped_column(String(40))
     subject_key: Mapped[str] = mapped_column(LookupKey())
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    actor_name: Mapped[str] = mapped_column(String(200))
+    actor_name: Mapped[str] = mapped_column(Sealed("data_accesses.actor_name"))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     fields: Mapped[list[str]] = mapped_column(JSON)
     purpose: Mapped[str] = mapped_column(String(300))

@@ -20,7 +20,7 @@ from tongban.web.deps import NowDep, RuntimeDep, SessionDep
 from tongban.web.i18n import locale_of
 
 router = APIRouter(tags=["supervision"])
-Supervisor = Annotated[User, Depends(require_roles(Role.supervisor, Role.system_admin))]
+Supervisor = Annotated[User, Depends(require_roles(Role.supervisor))]
 
 
 def reform_json(

@@ -27,7 +27,7 @@ from tongban.web.i18n import gettext_for, locale_of
 from tongban.web.templating import render
 
 router = APIRouter()
-Supervisor = Annotated[User, Depends(require_roles(Role.supervisor, Role.system_admin))]
+Supervisor = Annotated[User, Depends(require_roles(Role.supervisor))]
 REFRESH_SECONDS = 60  # the cockpit's refresh; the figures change every metrics refresh
 
 

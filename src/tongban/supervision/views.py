@@ -33,7 +33,7 @@ from tongban.web.i18n import gettext_for, locale_of
 from tongban.web.templating import render, render_page_or_fragment
 
 router = APIRouter()
-Supervisor = Annotated[User, Depends(require_roles(Role.supervisor, Role.system_admin))]
+Supervisor = Annotated[User, Depends(require_roles(Role.supervisor))]
 FOLDED = 10  # rows of a long table the dashboard shows; its own page shows them all
 STATUS_NAMES_ZH = {
     supervision.Status.open: "在办",

@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit import service as audit
@@ -117,7 +116,7 @@ def ask(
 
 def may_see(user: User, request: VerificationRequest) -> bool:
     """Staff of the asking and of the asked department, and supervisors."""
-    if user.has_role(Role.supervisor, Role.system_admin):
+    if access.oversees(user):
         return True
     departments = {request.from_department, request.to_department}
     return user.has_role(*access.WORK_ROLES) and user.department_code in departments
@@ -225,7 +224,7 @@ def list_addressed(
 ) -> Sequence[VerificationRequest]:
     """Requests addressed to a department: staff read their own, supervisors any."""
     department = department or user.department_code
-    supervisor = user.has_role(Role.supervisor, Role.system_admin)
+    supervisor = access.oversees(user)
     if department is None or not (supervisor or department == user.department_code):
         raise NotAllowed(
             "只能查看本部门收到的协查请求。", "Only your own department's requests can be listed."

@@ -26,13 +26,21 @@ def owns(user: User, case: Case) -> bool:
     return case.applicant_id == user.id
 
 
+def oversees(user: User) -> bool:
+    """Whether ``user`` reads every case (效能监察: supervisors). Not the system
+    administrator: under 三员分立 (GB/T 22239-2019 8.1.4.2) the system administrator
+    manages configuration and accounts and reads no case contents or personal data."""
+    return user.has_role(Role.supervisor)
+
+
 def can_view_case(user: User, case: Case) -> bool:
     """Applicants see their own cases; staff see cases their department works on, or
-    has been asked to verify a fact of (协查: read-only, they act on no task of it).
+    has been asked to verify a fact of (协查: read-only, they act on no task of it);
+    supervisors every case (``oversees``).
     """
     if owns(user, case) or (not user.is_staff and acts_for(user, case)):
         return True
-    if user.has_role(Role.supervisor, Role.system_admin):
+    if oversees(user):
         return True
     if not user.has_role(*WORK_ROLES) or user.department_code is None:
         return False

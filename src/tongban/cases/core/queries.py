@@ -10,7 +10,6 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
-from tongban.accounts.enums import Role
 from tongban.accounts.models import Authorisation, User
 from tongban.audit import service as audit
 from tongban.audit.models import AuditEntry
@@ -25,6 +24,7 @@ from tongban.cases.models import (
     Task,
 )
 from tongban.errors import NotFound
+from tongban.pii.service import lookup_key
 from tongban.textutil import code, fold
 from tongban.workdays.calendar import WorkCalendar
 
@@ -67,13 +67,14 @@ def get_task(session: Session, *, task_id: int, user: User) -> Task:
 
 
 def case_matches(text: str) -> ColumnElement[bool] | None:
-    """Cases whose number, applicant's name or title holds what a person typed, read as
-    catalog search reads a query (full width, case, spaces); a number may be typed with
+    """Cases whose number or title holds what a person typed, read as catalog search
+    reads a query (full width, case, spaces), or whose applicant has that whole name
+    (names are sealed at rest: found by their keyed hash); a number may be typed with
     spaces or full-width digits. None for an empty query."""
     words, number = fold(text), code(text)
     if not words:
         return None
-    named = select(User.id).where(User.display_name.icontains(words, autoescape=True))
+    named = select(User.id).where(User.display_name_key == lookup_key(text.strip()))
     return or_(
         Case.number.contains(number, autoescape=True),
         Case.title.icontains(words, autoescape=True),
@@ -241,4 +242,4 @@ def _due_now(session: Session, task: Task, now: datetime) -> datetime | None:
 
 
 def supervisor_may_see(user: User) -> bool:
-    return user.has_role(Role.supervisor, Role.system_admin)
+    return access.oversees(user)

@@ -15,6 +15,7 @@ from tongban.catalog import service as catalog
 from tongban.cli import base
 from tongban.db import reading_session, unit_of_work
 from tongban.demo.simulator import simulate as run_simulation
+from tongban.supervision import daily
 from tongban.supervision.daily import compute_days
 from tongban.timeutil import utcnow
 
@@ -47,6 +48,18 @@ def recompute(
     with unit_of_work(runtime.sessions) as session:
         rows = compute_days(session, first=lo, last=hi, tz=tz, now=now)
     base.console.print(f"已重算 {lo} 至 {hi}：{rows} 行 (recomputed {lo}..{hi}: {rows} rows)")
+
+
+@app.command("rebuild")
+def rebuild() -> None:
+    """Write the daily reform rows of every day from the first case's to today again
+    (after loading or importing a history; idempotent)."""
+    runtime = base.runtime()
+    with unit_of_work(runtime.sessions) as session:
+        first, last, rows = daily.rebuild(
+            session, tz=ZoneInfo(runtime.settings.timezone), now=utcnow()
+        )
+    base.console.print(f"已重算 {first} 至 {last}：{rows} 行 (rebuilt {first}..{last}: {rows} rows)")
 
 
 def simulate(
@@ -91,4 +104,4 @@ def simulate(
     base.console.print(f"{cases} 个办件用时 {seconds:.0f} 秒 ({cases / seconds:.1f} cases/s)")
 
 
-__all__ = ["app", "recompute", "simulate"]
+__all__ = ["app", "rebuild", "recompute", "simulate"]

@@ -59,7 +59,9 @@ def rebuild() -> None:
         first, last, rows = daily.rebuild(
             session, tz=ZoneInfo(runtime.settings.timezone), now=utcnow()
         )
-    base.console.print(f"已重算 {first} 至 {last}：{rows} 行 (rebuilt {first}..{last}: {rows} rows)")
+    base.console.print(
+        f"已重算 {first} 至 {last}：{rows} 行 (rebuilt {first}..{last}: {rows} rows)"
+    )
 
 
 def simulate(
@@ -69,9 +71,9 @@ def simulate(
         int, typer.Option(help="Random seed: the same seed gives the same traffic")
     ] = 2026,
 ) -> None:
-    """Fill a demo database with DAYS days of traffic (CASES cases across the catalog) through
-    the service layer: corrections, delays, window intake and pickup, shared data, ratings
-    good and bad with rectifications; then the reform rows of those days. Run
+    """Fill a demo database with DAYS days of traffic (CASES cases across the catalog), timed
+    by the platform's rules: corrections, delays, window intake and pickup, ratings good and
+    bad with rectifications; then the alerts due by now and the reform rows of those days. Run
     `tongban demo --cases 0` first (calendar, catalog, accounts, shared population). Never
     in production."""
     runtime = base.runtime()
@@ -97,7 +99,7 @@ def simulate(
                 seed=seed,
                 now=utcnow(),
                 tz=ZoneInfo(runtime.settings.timezone),
-                progress=lambda: progress.advance(bar),
+                progress=lambda made: progress.advance(bar, made),
             )
     seconds = time.monotonic() - started
     base.console.print(report.summary())

@@ -181,3 +181,22 @@ def test_seed_recomputes_the_deadlines_of_a_year_it_changes(
     db.expire_all()
     entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "calendar.deadline_recomputed"))
     assert entry is not None and entry.object_id == number
+
+
+def test_metrics_rebuild_writes_every_day_since_the_first_case(
+    on_test_database: Runtime, client: TestClient, as_user: Any, db: Session, clock: Clock
+) -> None:
+    from tongban.supervision.models import MetricDay
+
+    submitted(client, as_user("zhangsan"), RADIATION)
+    clock.advance(days=12)
+    submitted(client, as_user("zhangsan"), RADIATION)
+    db.commit()
+
+    result = runner.invoke(app, ["metrics", "rebuild"])
+
+    assert result.exit_code == 0, result.output
+    db.expire_all()
+    days = sorted(set(db.scalars(select(MetricDay.day))))
+    assert len(days) == 2 and (days[1] - days[0]).days >= 12, days
+    assert "rebuilt" in result.output

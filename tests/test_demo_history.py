@@ -162,3 +162,21 @@ def test_each_case_names_only_its_applicants_own_company(
             for licence in licences.list_for_code(db, holder_code=user.credit_code):
                 owner = db.get_one(Case, licence.case_id).applicant_id
                 assert owner == user.id, (user.username, licence.number)
+
+
+def test_the_reform_rows_cover_the_whole_history(db: Session, history: Any) -> None:
+    """The reform page reads ``metric_days``: every day of the history is aggregated when
+    the demo loads, not only the two days the worker's refresh rewrites."""
+    from tongban.supervision.models import MetricDay
+    from tongban.supervision.reform import ReformFilter, reform_figures
+
+    tz = cases.calendar(db).tz
+    made = _all_cases(db)
+    today = START.astimezone(tz).date()
+    first = min(c.submitted_at for c in made if c.submitted_at).astimezone(tz).date()
+    assert (today - first).days > 20
+    days = set(db.scalars(select(MetricDay.day)))
+    assert min(days) == first
+    figures = reform_figures(db, where=ReformFilter(first, today))
+    assert figures.total["received"] == len(made)
+    assert figures.total["decided"] == sum(1 for c in made if c.decided_at)

@@ -1,4 +1,4 @@
-"""``tongban simulate``: a month of traffic through the service layer with the mix the
+"""``tongban simulate``: a month of traffic timed by the platform's rules with the mix the
 dashboard needs (channels, window pickup, corrections, late cases, refusals, ratings bad
 and rectified), reproducible by seed, with the reform rows of the month written."""
 
@@ -13,21 +13,26 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import START
 from tests.supervision.conftest import TZ
-from tongban.cases.models import Case, CorrectionRequest
+from tongban.alerts.models import Alert
+from tongban.audit.models import AuditEntry
+from tongban.cases.core import clocks
+from tongban.cases.enums import ClockKind
+from tongban.cases.models import Case, Clock, CorrectionRequest, Task
 from tongban.demo.simulator import simulate
 from tongban.files.store import LocalFileStore
+from tongban.jobs.models import Job
 from tongban.ratings.models import Rating
 from tongban.supervision.models import MetricDay
 from tongban.supervision.reform import ReformFilter, reform_figures
 
 
-def test_fifty_cases_have_the_mix_of_a_real_month(db: Session, tmp_path: Path) -> None:
+def test_a_month_has_the_mix_of_a_real_month(db: Session, tmp_path: Path) -> None:
     store = LocalFileStore(tmp_path / "files")
     began = time.monotonic()
-    report = simulate(db, store=store, days=30, count=50, seed=3, now=START, tz=TZ)
+    report = simulate(db, store=store, days=30, count=COUNT, seed=3, now=START, tz=TZ)
     elapsed = time.monotonic() - began
     cases = list(db.scalars(select(Case)))
-    assert len(cases) == 50 == sum(report.created.values())
+    assert len(cases) == COUNT == sum(report.created.values())
     states = Counter(str(c.state) for c in cases)
     assert {"completed", "refused", "rejected", "correction_requested", "in_review"} <= set(states)
     channels = Counter(str(c.channel) for c in cases)
@@ -43,7 +48,48 @@ def test_fifty_cases_have_the_mix_of_a_real_month(db: Session, tmp_path: Path) -
     assert db.scalar(select(func.count()).select_from(MetricDay))
     assert figures.total["decided"] == sum(1 for c in cases if c.decided_at)
     assert figures.total.rates["trips_cut"] is not None
-    print(f"simulated 50 cases in {elapsed:.1f} s")
+    print(f"simulated {COUNT} cases in {elapsed:.1f} s")
+    assert elapsed < 60  # a batch writer: 10,000 cases in minutes, not the hours of one by one
+
+
+COUNT = 400
+
+
+def test_due_times_lateness_and_alerts_follow_the_platform_rules(
+    db: Session, tmp_path: Path
+) -> None:
+    """Due times on the holiday calendar; late exactly when the promised clock stopped at or
+    after its due time; the alerts of running limits raised as the worker raises them."""
+    store = LocalFileStore(tmp_path / "files")
+    simulate(db, store=store, days=30, count=COUNT, seed=4, now=START, tz=TZ)
+    cal = clocks.calendar(db)
+    counted = 0
+    for clock, started in db.execute(
+        select(Clock, Clock.started_at).where(Clock.unit == "working_days")
+    ):
+        assert clock.due_at == cal.add_working_days(started, clock.limit)
+        counted += 1
+    assert counted > COUNT  # promised, legal and running stage clocks
+    for task in db.scalars(select(Task).where(Task.due_at.is_not(None))):
+        assert task.due_at >= task.started_at
+    promised = list(db.scalars(select(Clock).where(Clock.kind == ClockKind.promised)))
+    late = [c for c in promised if c.stopped_at and c.stopped_at >= c.due_at]
+    assert late and len(late) < len(promised) / 3
+    levels = Counter(str(a.level) for a in db.scalars(select(Alert)))
+    assert levels["warning"] and levels["overdue"] and levels["escalated"], levels
+    overdue = db.scalars(
+        select(Clock).where(Clock.stopped_at.is_(None), Clock.due_at <= START)
+    ).all()
+    raised = set(db.scalars(select(Alert.watched_id).where(Alert.level == "overdue")))
+    assert overdue and {c.id for c in overdue if c.kind != ClockKind.acceptance} <= raised
+    assert (
+        db.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "alert.overdue")
+        )
+        == levels["overdue"]
+    )
+    waiting = db.scalars(select(Job).where(Job.kind == "clock.watch", Job.due_at > START)).all()
+    assert waiting  # the rest is left to the worker
 
 
 def test_the_same_seed_gives_the_same_traffic(db: Session, tmp_path: Path) -> None:

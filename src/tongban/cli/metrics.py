@@ -15,6 +15,7 @@ from tongban.catalog import service as catalog
 from tongban.cli import base
 from tongban.db import reading_session, unit_of_work
 from tongban.demo.simulator import simulate as run_simulation
+from tongban.supervision import daily
 from tongban.supervision.daily import compute_days
 from tongban.timeutil import utcnow
 
@@ -49,6 +50,20 @@ def recompute(
     base.console.print(f"已重算 {lo} 至 {hi}：{rows} 行 (recomputed {lo}..{hi}: {rows} rows)")
 
 
+@app.command("rebuild")
+def rebuild() -> None:
+    """Write the daily reform rows of every day from the first case's to today again
+    (after loading or importing a history; idempotent)."""
+    runtime = base.runtime()
+    with unit_of_work(runtime.sessions) as session:
+        first, last, rows = daily.rebuild(
+            session, tz=ZoneInfo(runtime.settings.timezone), now=utcnow()
+        )
+    base.console.print(
+        f"已重算 {first} 至 {last}：{rows} 行 (rebuilt {first}..{last}: {rows} rows)"
+    )
+
+
 def simulate(
     days: Annotated[int, typer.Option(min=1, max=366, help="Days of traffic, ending now")] = 30,
     cases: Annotated[int, typer.Option(min=1, max=200_000, help="Cases to make")] = 10_000,
@@ -56,9 +71,9 @@ def simulate(
         int, typer.Option(help="Random seed: the same seed gives the same traffic")
     ] = 2026,
 ) -> None:
-    """Fill a demo database with DAYS days of traffic (CASES cases across the catalog) through
-    the service layer: corrections, delays, window intake and pickup, shared data, ratings
-    good and bad with rectifications; then the reform rows of those days. Run
+    """Fill a demo database with DAYS days of traffic (CASES cases across the catalog), timed
+    by the platform's rules: corrections, delays, window intake and pickup, ratings good and
+    bad with rectifications; then the alerts due by now and the reform rows of those days. Run
     `tongban demo --cases 0` first (calendar, catalog, accounts, shared population). Never
     in production."""
     runtime = base.runtime()
@@ -84,11 +99,11 @@ def simulate(
                 seed=seed,
                 now=utcnow(),
                 tz=ZoneInfo(runtime.settings.timezone),
-                progress=lambda: progress.advance(bar),
+                progress=lambda made: progress.advance(bar, made),
             )
     seconds = time.monotonic() - started
     base.console.print(report.summary())
     base.console.print(f"{cases} 个办件用时 {seconds:.0f} 秒 ({cases / seconds:.1f} cases/s)")
 
 
-__all__ = ["app", "recompute", "simulate"]
+__all__ = ["app", "rebuild", "recompute", "simulate"]

@@ -4,7 +4,8 @@ real service layer with a simulated clock. For demos only, never production.
 
 Idempotent: if any case exists, nothing is created. Reproducible: a ``random.Random(seed)``
 chooses items, applicants, plans and delays, so the same seed and ``now`` give the same
-history. Working time follows the platform calendar, which must be seeded first.
+history. Working time follows the platform calendar, which must be seeded first. The
+reform rows (``metric_days``) of every day of the history are written at the end.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from tongban.demo.samples import attach_materials, fill_form, own_company
 from tongban.demo.world import CaseClock, World
 from tongban.errors import Conflict
 from tongban.files.store import FileStore
+from tongban.supervision import daily
 
 DEFAULT_CASES = 120
 DAYS = 30
@@ -69,7 +71,9 @@ def load_history(
     if existing:
         return Report(Counter(), f"已有 {existing} 个办件，未加载演示办件 (cases exist; skipped)")
     world = make_world(session, store=store, seed=seed, now=now)
-    return run_plans(world, plans_for(count, world.rng), progress)
+    report = run_plans(world, plans_for(count, world.rng), progress)
+    daily.rebuild(session, tz=world.cal.tz, now=now)  # the reform pages cover the history
+    return report
 
 
 def make_world(

@@ -3,7 +3,8 @@ case, task, material, field-fill and rating rows (docs/metrics.md defines each o
 
 ``compute_days`` deletes the rows of the days and writes them again, so it is idempotent
 and a recompute over any range (``tongban metrics recompute``) gives the same rows as the
-incremental refresh (``tasks.refresh``) did day by day.
+incremental refresh (``tasks.refresh``) did day by day; ``rebuild`` rewrites every day
+from the first case's to today (a loaded or imported history, ``tongban metrics rebuild``).
 """
 
 from __future__ import annotations
@@ -260,3 +261,18 @@ def compute_days(session: Session, *, first: date, last: date, tz: ZoneInfo, now
         )
     session.flush()
     return len(rows.rows)
+
+
+def first_day(session: Session, *, tz: ZoneInfo) -> date | None:
+    """The local day of the earliest submitted case, or None without any."""
+    first = session.scalar(select(func.min(Case.submitted_at)))
+    return first.astimezone(tz).date() if first is not None else None
+
+
+def rebuild(session: Session, *, tz: ZoneInfo, now: datetime) -> tuple[date, date, int]:
+    """Write the rows of every day from the first case's to today anew (idempotent);
+    returns the first day, the last day and how many rows were written. Every later
+    event (decision, task, rating) falls on or after its case's submission day."""
+    today = now.astimezone(tz).date()
+    first = min(first_day(session, tz=tz) or today, today)
+    return first, today, compute_days(session, first=first, last=today, tz=tz, now=now)

@@ -1,0 +1,318 @@
+"""The case rows of simulated traffic (``tongban simulate``), written in batches with the
+ORM's table definitions (one statement per table and batch, as ``demo.bulk``) but timed by
+the platform's own rules: every due time is ``clocks.compute_due`` of the stage's or the
+case's clock on the working-day calendar (hours or working days, as the item says); the
+promised and legal clocks start at acceptance and stop at the decision, so a case is late
+exactly when the engine would call it late; a correction notice pauses the case and resets
+its receipt (art. 32); a bad rating's rectification limit is ``ratings.rectify_due``.
+
+What becomes of a case is drawn, then its stages run one after the other with drawn office
+hours; a stage that would end after ``now`` stays open, so recent cases wait at the stage
+they reached and some are overdue, as in a real month.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from tongban.cases.core import clocks, definition
+from tongban.cases.enums import CaseState, Channel, ClockKind, PauseReason, Stage, TaskState
+from tongban.cases.models import Clock
+from tongban.catalog.definitions import HOURS_PER_WORKING_DAY
+from tongban.demo.plans import Texts
+from tongban.ratings import service as ratings
+from tongban.ratings.rules import is_bad
+from tongban.workdays.calendar import WorkCalendar
+
+WAITS_IN = {
+    Stage.accept: CaseState.submitted,
+    Stage.review: CaseState.in_review,
+    Stage.decide: CaseState.in_decision,
+    Stage.issue: CaseState.issuing,
+    Stage.deliver: CaseState.delivering,
+}
+SHARES = {"withdrawn": 0.02, "rejected": 0.05, "refused": 0.06}  # the rest is approved
+CORRECTED = 0.15  # cases sent back once for correction (补正)
+LATE = 0.12  # cases one of whose stages runs past its limit
+RATED = 0.65  # closed cases their applicant rates
+RECTIFIED = 0.7  # bad ratings rectified (some late, some still open)
+
+
+@dataclass(frozen=True)
+class Item:
+    """What the traffic needs of one catalog entry's current version."""
+
+    code: str
+    title: str
+    version_id: int
+    lead: str
+    spec: dict[str, Any]
+    reviewers: tuple[str, ...]
+    stages: tuple[tuple[Stage, int], ...]  # in order, with the stage's limit (item's unit)
+
+    @property
+    def unit(self) -> str:
+        return str(self.spec["time_limit"]["unit"])
+
+    @classmethod
+    def of(cls, code: str, title: str, version_id: int, lead: str, spec: dict[str, Any]) -> Item:
+        first = spec["items"][0]["process"]["stages"]
+        reviewers = tuple(sorted({dept for _, dept in definition.review_assignments(spec)}))
+        stages = tuple((Stage(s["stage"]), int(s.get("limit") or 1)) for s in first)
+        return cls(code, title, version_id, lead, spec, reviewers or (lead,), stages)
+
+
+@dataclass
+class Rows:
+    """The rows of one batch, by table, and the next id of each table."""
+
+    ids: dict[str, int]
+    tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def add(self, table: str, row: dict[str, Any]) -> int:
+        row["id"] = self.ids[table]
+        self.ids[table] += 1
+        self.tables.setdefault(table, []).append(row)
+        return int(row["id"])
+
+
+@dataclass
+class Traffic:
+    """Everything one case is drawn from."""
+
+    session: Session
+    rng: random.Random
+    cal: WorkCalendar
+    now: datetime
+    days: int
+    channels: tuple[Channel, ...]
+    applicants: dict[str, list[int]]  # subject kind → user ids
+    sample: dict[str, Any]  # the stored sample file uploads point at
+
+
+def _due(cal: WorkCalendar, *, unit: str, limit: int, start: datetime) -> datetime:
+    clock = Clock(kind=ClockKind.stage, unit=unit, limit=limit, extension=0, started_at=start)
+    return clocks.compute_due(cal, clock, []).due_at
+
+
+def _clock(
+    rows: Rows, case_id: int, kind: ClockKind, unit: str, limit: int, start: datetime, due: datetime
+) -> dict[str, Any]:
+    row = {
+        "case_id": case_id,
+        "task_id": None,
+        "kind": kind,
+        "unit": unit,
+        "limit": limit,
+        "extension": 0,
+        "started_at": start,
+        "due_at": due,
+        "provisional": False,
+        "stopped_at": None,
+    }
+    rows.add("clocks", row)
+    return row
+
+
+def _fate(rng: random.Random) -> str:
+    pick, total = rng.random(), 0.0
+    for fate, share in SHARES.items():
+        total += share
+        if pick < total:
+            return fate
+    return "approved"
+
+
+def write_case(traffic: Traffic, rows: Rows, item: Item) -> str:
+    """Write one case of ``item`` with its tasks, clocks, pause, correction notice,
+    materials and rating; returns its state."""
+    rng, now = traffic.rng, traffic.now
+    start = now - timedelta(days=rng.uniform(0, traffic.days))
+    subjects = item.spec["items"][0].get("subject") or ["person", "enterprise"]
+    applicant = rng.choice([a for s in subjects for a in traffic.applicants.get(s, [])])
+    offered = {o for i in item.spec["items"] for o in i["result"].get("delivery", [])}
+    case: dict[str, Any] = {
+        "number": "",
+        "applicant_id": applicant,
+        "created_by_id": applicant,
+        "catalog_version_id": item.version_id,
+        "catalog_code": item.code,
+        "title": item.title,
+        "lead_department": item.lead,
+        "form_data": {},
+        "channel": rng.choice(traffic.channels),
+        "delivery": "window" if "window" in offered and rng.random() < 1 / 3 else "online",
+        "joint": len(item.reviewers) > 1,
+        "created_at": start - timedelta(minutes=rng.randint(3, 40)),
+        "submitted_at": start,
+        "received_at": start,
+        "accepted_at": None,
+        "decided_at": None,
+        "closed_at": None,
+        "review_outcome": None,
+    }
+    case_id = rows.add("cases", case)
+    case["number"] = f"8{start:%Y%m%d}{case_id:010d}"  # 8…: simulated traffic
+    _materials(traffic, rows, case_id, item, start)
+    case["state"] = _run(traffic, rows, case, item, _fate(rng))
+    if case["closed_at"] is not None and case["state"] != CaseState.withdrawn:
+        _rate(traffic, rows, case)
+    return str(case["state"])
+
+
+def _run(traffic: Traffic, rows: Rows, case: dict[str, Any], item: Item, fate: str) -> CaseState:
+    """Run the stages of the case until it closes or a stage would end after ``now``."""
+    rng, cal, now, unit = traffic.rng, traffic.cal, traffic.now, item.unit
+    case_id, moment = case["id"], case["received_at"]
+    slow = rng.choice(item.stages)[0] if rng.random() < LATE else None
+    if fate == "withdrawn":
+        case["closed_at"] = min(now, moment + timedelta(hours=rng.uniform(0.5, 6)))
+        return CaseState.withdrawn
+    if rng.random() < CORRECTED:
+        issued = cal.add_working_hours(moment, rng.uniform(0.5, 8)).due_at
+        back = issued + timedelta(hours=rng.uniform(4, 168))  # within a week
+        if issued >= now:
+            pass  # not yet looked at: waits for acceptance below
+        else:
+            notice = {
+                "case_id": case_id,
+                "problems": [rng.choice(Texts.PROBLEMS)],
+                "opinion": None,
+                "issued_by": "窗口受理人员",
+                "issued_at": issued,
+                "resolved_at": back if back < now else None,
+            }
+            rows.add("correction_requests", notice)
+            pause = {
+                "case_id": case_id,
+                "reason": PauseReason.correction,
+                "note": None,
+                "started_at": issued,
+                "ended_at": back if back < now else None,
+                "started_by": "窗口受理人员",
+            }
+            rows.add("case_pauses", pause)
+            if back >= now:
+                _task(rows, case_id, Stage.accept, item.lead, moment, None, item)
+                return CaseState.correction_requested
+            moment = case["received_at"] = back
+    state: CaseState | None = None
+    whole: list[dict[str, Any]] = []  # the case's promised and legal clocks
+    for stage, limit in item.stages:
+        departments = item.reviewers if stage == Stage.review else (item.lead,)
+        due = _due(cal, unit=unit, limit=limit, start=moment)
+        span = limit * (1 if unit == "hours" else HOURS_PER_WORKING_DAY)
+        share = rng.uniform(1.05, 3) if stage == slow else rng.uniform(0.1, 0.6)
+        ends = []
+        for dept in departments:
+            finished = cal.add_working_hours(moment, span * share * rng.uniform(0.8, 1)).due_at
+            if finished >= now:
+                task = _task(rows, case_id, stage, dept, moment, None, item, due=due)
+                clock = _clock(rows, case_id, ClockKind.stage, unit, limit, moment, due)
+                clock["task_id"] = task
+                state = WAITS_IN[stage]
+            else:
+                _task(rows, case_id, stage, dept, moment, finished, item, due=due)
+                ends.append(finished)
+        if state is not None:
+            return state
+        moment = max(ends)
+        if stage == Stage.accept:
+            if fate == "rejected":
+                case["closed_at"] = moment
+                return CaseState.rejected
+            case["accepted_at"] = moment
+            limits = item.spec["time_limit"]
+            for kind in (ClockKind.promised, ClockKind.legal):
+                n = int(limits[kind.value])
+                due = _due(cal, unit=unit, limit=n, start=moment)
+                whole.append(_clock(rows, case_id, kind, unit, n, moment, due))
+        if stage == Stage.review and fate == "refused":
+            case["review_outcome"] = "refused"
+        if stage == Stage.decide or (
+            stage == Stage.review and Stage.decide not in dict(item.stages)
+        ):
+            case["decided_at"] = moment
+            for clock in whole:
+                clock["stopped_at"] = moment
+            if fate == "refused":
+                case["closed_at"] = moment
+                return CaseState.refused
+    case["closed_at"] = moment
+    return CaseState.completed
+
+
+def _task(
+    rows: Rows,
+    case_id: int,
+    stage: Stage,
+    department: str,
+    started: datetime,
+    finished: datetime | None,
+    item: Item,
+    *,
+    due: datetime | None = None,
+) -> int:
+    return rows.add(
+        "tasks",
+        {
+            "case_id": case_id,
+            "stage": stage,
+            "item_code": item.code if stage == Stage.review else None,
+            "department_code": department,
+            "state": TaskState.open if finished is None else TaskState.done,
+            "outcome": None if finished is None else "approved",
+            "started_at": started,
+            "finished_at": finished,
+            "due_at": due,
+            "version": 1,
+        },
+    )
+
+
+def _materials(traffic: Traffic, rows: Rows, case_id: int, item: Item, at: datetime) -> None:
+    """One row per required material, by the first way the catalog lists for it (shared
+    data, e-licences and signing replace uploads; an upload is the stored sample file)."""
+    for material in item.spec.get("materials", []):
+        if not material.get("required"):
+            continue
+        way = (material.get("ways") or ["upload"])[0]
+        row = {"case_id": case_id, "material_code": material["code"], "way": way}
+        row.update(traffic.sample if way == "upload" else {})
+        rows.add("materials", row | {"uploaded_at": at})
+
+
+def _rate(traffic: Traffic, rows: Rows, case: dict[str, Any]) -> None:
+    rng = traffic.rng
+    at = case["closed_at"] + timedelta(hours=rng.uniform(1, 72))
+    if rng.random() > RATED or at >= traffic.now:
+        return
+    score = rng.choice(Texts.SCORES[str(case["state"])])
+    due = ratings.rectify_due(traffic.session, now=at, hours=None) if is_bad(score) else None
+    done = at + timedelta(hours=rng.uniform(2, 40))
+    rectified = due is not None and done < traffic.now and rng.random() < RECTIFIED
+    rows.add(
+        "ratings",
+        {
+            "case_id": case["id"],
+            "applicant_id": case["applicant_id"],
+            "department_code": case["lead_department"],
+            "stage": "completion",
+            "channel": str(case["channel"]),
+            "round": 1,
+            "score": score,
+            "indicators": {},
+            "tags": [],
+            "comment": rng.choice(Texts.BAD if is_bad(score) else Texts.GOOD),
+            "created_at": at,
+            "rectify_due_at": due,
+            "rectification": rng.choice(Texts.RECTIFICATIONS) if rectified else None,
+            "rectified_by": "部门负责人" if rectified else None,
+            "rectified_at": done if rectified else None,
+        },
+    )

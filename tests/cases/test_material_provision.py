@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from tests.factories import API, act, entry, open_task, sign, upload
+from tests.factories import API, act, entry, open_task, run_worker, sign, upload
 from tongban.cases.enums import TrustLevel
 from tongban.cases.materials import registry
 from tongban.cases.materials.registry import Provided, Unavailable
@@ -111,6 +111,9 @@ def test_the_enterprise_bundle_goes_in_without_id_cards_or_the_application_form(
     form_row = rows["APPLICATION_FORM"]
     assert form_row["way"] == "generated" and form_row["trust_level"] == "D"
     assert form_row["summary"] == "由系统根据申请表自动生成"
+    early = client.get(f"{API}/materials/{form_row['id']}/content", headers=applicant)
+    assert early.status_code == 409  # the worker draws it after the submission commits
+    run_worker(client)
     pdf = client.get(f"{API}/materials/{form_row['id']}/content", headers=applicant)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     # one form for the five items of the bundle, signed once

@@ -144,3 +144,34 @@ def test_a_wrong_table_or_wrong_options_end_with_exit_2(tmp_path: Path) -> None:
     assert runner.invoke(app, ["rules", "dry-run", CGJ, "--since", "a month"]).exit_code == 2
     help_text = runner.invoke(app, ["rules", "dry-run", "--help"]).output
     assert "--cases" in help_text and "--since" in help_text
+
+
+def test_rules_export_and_import_round_trip_through_dmn(tmp_path: Path) -> None:
+    dmn_file = tmp_path / "cgj.dmn"
+    exported = runner.invoke(app, ["rules", "export", CGJ, "--out", str(dmn_file)])
+    assert exported.exit_code == 0, exported.output
+    assert b"https://www.omg.org/spec/DMN/20191111/MODEL/" in dmn_file.read_bytes()
+    back = tmp_path / "back.yaml"
+    imported = runner.invoke(app, ["rules", "import", CGJ, str(dmn_file), "--out", str(back)])
+    assert imported.exit_code == 0, imported.output
+    from tongban.rules.dmn import normal
+
+    table = yaml.safe_load(back.read_text("utf-8"))["decision"]
+    assert normal(table) == normal(_table(CGJ)["decision"])
+    cases = _write(tmp_path / "c.yaml", CASES)
+    same = runner.invoke(app, ["rules", "dry-run", CGJ, "--table", str(dmn_file), "--cases", cases])
+    assert same.exit_code == 0, same.output  # the DMN table decides as the published one
+
+
+def test_a_dmn_file_naming_an_unknown_field_is_refused_with_exit_2(tmp_path: Path) -> None:
+    dmn_file = tmp_path / "cgj.dmn"
+    runner.invoke(app, ["rules", "export", CGJ, "--out", str(dmn_file)])
+    text = dmn_file.read_text("utf-8").replace(
+        "<text>waste_volume_m3</text>", "<text>waste_volume_t</text>", 1
+    )
+    dmn_file.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["rules", "import", CGJ, str(dmn_file)])
+    assert result.exit_code == 2, result.output
+    assert "DMN 文件未导入" in result.output and "waste_volume_t" in result.output
+    broken = runner.invoke(app, ["rules", "import", CGJ, str(tmp_path / "missing.dmn")])
+    assert broken.exit_code == 2 and "无法读取" in broken.output

@@ -216,6 +216,11 @@ class Material(Base):
         return self.storage_key is not None
 
     @property
+    def file_pending(self) -> bool:
+        """Whether its file is still being made by the worker (a generated 申请表)."""
+        return self.filename is not None and self.storage_key is None
+
+    @property
     def summary(self) -> str | None:
         """How it was satisfied ("已有电子证照，无需上传"); None for an upload."""
         return (self.detail or {}).get("zh")

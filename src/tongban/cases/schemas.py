@@ -242,6 +242,9 @@ class MaterialRead(BaseModel):
     content_type: str | None
     size: int | None
     sha256: str | None
+    file_pending: bool = Field(
+        default=False, description="True while the worker still draws its file (生成中)"
+    )
     uploaded_at: datetime
     checked_by: str | None = Field(description="Clerk who checked the original (level B)")
     checked_at: datetime | None

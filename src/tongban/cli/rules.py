@@ -5,6 +5,11 @@ one) against test cases (``--cases FILE.yaml``) or the item's cases of the last 
 (``--since 30d``) and lists every case whose outcome would change. Exit codes: 0 nothing
 changes and every expectation holds; 1 some outcome changes or an expectation fails; 2 the
 table, the file or the options are wrong.
+
+``tongban rules export ITEM`` writes the published table as a DMN 1.3 decision table
+(XML); ``tongban rules import ITEM FILE.dmn`` checks a DMN file as the catalog loader checks
+a table and writes it as the item YAML's ``decision:`` (to dry-run, then put in the
+catalog). Exit codes: 0 done; 2 a bad file, listing where and what to fix.
 """
 
 from __future__ import annotations
@@ -12,16 +17,17 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import yaml
 from rich.progress import Progress
 from rich.table import Table
 
 from tongban.cli import base
 from tongban.db import unit_of_work
 from tongban.errors import DomainError
-from tongban.instant import dryrun
+from tongban.instant import dryrun, exchange
 from tongban.timeutil import utcnow
 
 app = typer.Typer(help="Decision tables of instant approval (秒批规则).", no_args_is_help=True)
@@ -71,7 +77,9 @@ def dry_run(
     item: Annotated[str, typer.Argument(help="Item code, e.g. 3501-CGJ-001")],
     table: Annotated[
         Path | None,
-        typer.Option(help="YAML of the candidate table (or of the whole item); default: published"),
+        typer.Option(
+            help="YAML (or .dmn) of the candidate table (or of the whole item); default: published"
+        ),
     ] = None,
     cases: Annotated[Path | None, typer.Option(help="YAML file of test cases")] = None,
     since: Annotated[
@@ -87,8 +95,12 @@ def dry_run(
     try:
         with unit_of_work(runtime.sessions) as session:
             spec = dryrun.published_item(session, code=item)
-            text = _read(table) if table else None
-            candidate = dryrun.candidate_table(session, item=spec, text=text) if text else None
+            candidate: dict[str, Any] | None = None
+            if table is not None and table.suffix.lower() in (".dmn", ".xml"):
+                candidate = exchange.import_item(session, code=item, data=_read(table).encode())
+            else:
+                text = _read(table) if table else None
+                candidate = dryrun.candidate_table(session, item=spec, text=text) if text else None
             candidate = candidate or spec.get("decision")
             if candidate is None:
                 base.console.print(f"[red]{item} 没有规则表；请用 --table 给出。[/red]")
@@ -118,3 +130,52 @@ def dry_run(
     base.console.print(f"{len(trials)} 件，结论改变 {changed} 件，与预期不符 {unexpected} 件")
     if changed or unexpected:
         raise typer.Exit(1)
+
+
+@app.command("export")
+def export(
+    item: Annotated[str, typer.Argument(help="Item code, e.g. 3501-CGJ-001")],
+    out: Annotated[
+        Path | None, typer.Option(help="File to write; default: standard output")
+    ] = None,
+) -> None:
+    """Write the item's published decision table as DMN 1.3 XML."""
+    runtime = base.runtime()
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            data = exchange.export_item(session, code=item)
+    except DomainError as error:
+        base.fail(error)
+    if out is None:
+        typer.echo(data.decode(), nl=False)
+    else:
+        out.write_bytes(data)
+        base.console.print(f"已导出 {item} 的规则表：{out}")
+
+
+@app.command("import")
+def import_(
+    item: Annotated[str, typer.Argument(help="Item code, e.g. 3501-CGJ-001")],
+    file: Annotated[Path, typer.Argument(help="DMN 1.3 file (.dmn)")],
+    out: Annotated[
+        Path | None, typer.Option(help="YAML file to write (decision:); default: standard output")
+    ] = None,
+) -> None:
+    """Check a DMN 1.3 decision table against the item and write it as catalog YAML."""
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        base.console.print(f"[red]无法读取 {file}：{error}[/red]")
+        raise typer.Exit(2) from None
+    runtime = base.runtime()
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            table = exchange.import_item(session, code=item, data=data)
+    except DomainError as error:
+        base.fail(error)
+    text = yaml.safe_dump({"decision": table}, allow_unicode=True, sort_keys=False)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        base.console.print(f"已导入并检查：{out}（请先 dry-run，再写入事项目录）")

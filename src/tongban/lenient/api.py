@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from fastapi import APIRouter, Request
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from tongban.accounts.deps import CurrentApplicant, CurrentStaff, CurrentUser
@@ -22,8 +23,10 @@ from tongban.lenient.schemas import (
     DeficiencyLetterRead,
     DeficiencyRead,
     LenientRead,
+    WindowSignature,
 )
 from tongban.web.deps import NowDep, SessionDep, StoreDep
+from tongban.web.downloads import file_response
 from tongban.web.i18n import locale_of
 
 router = APIRouter(tags=["cases"])
@@ -88,6 +91,42 @@ def sign_deficiency(
     """Sign the deficiency commitment by typing the applicant's name."""
     case = cases.get_case(session, number=number, user=user)
     lenient.sign_commitment(session, case=case, user=user, name=body.name, store=store, now=now)
+    return deficiency_letter(number, session, user, now)
+
+
+@router.get("/cases/{number}/deficiency/letter.pdf", response_class=Response)
+def deficiency_letter_pdf(
+    number: str, session: SessionDep, user: CurrentUser, now: NowDep
+) -> Response:
+    """The deficiency commitment to print and sign by hand at the window (blank signature
+    line; the SHA-256 of the text, which the signature binds)."""
+    case = cases.get_case(session, number=number, user=user)
+    pdf = lenient.printable(session, case=case, now=now)
+    return file_response(pdf, name=f"{number}-容缺受理承诺书.pdf", media_type="application/pdf")
+
+
+@router.post("/cases/{number}/deficiency/window-signature", status_code=201)
+def sign_deficiency_at_window(
+    number: str,
+    body: WindowSignature,
+    session: SessionDep,
+    user: CurrentStaff,
+    store: StoreDep,
+    now: NowDep,
+) -> DeficiencyLetterRead:
+    """Record the walk-in applicant's signature of the deficiency commitment, given before
+    the clerk who may accept the case (on the printed letter, or typed on the screen)."""
+    case = cases.get_case(session, number=number, user=user)
+    lenient.sign_at_window(
+        session,
+        case=case,
+        clerk=user,
+        name=body.name,
+        method=body.method,
+        confirmed=body.confirmed,
+        store=store,
+        now=now,
+    )
     return deficiency_letter(number, session, user, now)
 
 

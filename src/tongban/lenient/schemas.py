@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -90,3 +90,15 @@ class DeficiencyLetterRead(BaseModel):
     sha256: str
     days: int = Field(description="Working days from acceptance to supply the materials")
     materials: list[str] = Field(description="Codes of the materials missing now")
+
+
+class WindowSignature(BaseModel):
+    """The applicant's signature of the deficiency commitment, given at the window."""
+
+    name: str = Field(min_length=1, max_length=60, description="The applicant's name as signed")
+    method: Literal["paper", "screen"] = Field(
+        description="paper: the printed letter signed by hand; screen: typed on the window's screen"
+    )
+    confirmed: bool = Field(
+        default=False, description="paper: the clerk saw the printed letter signed"
+    )

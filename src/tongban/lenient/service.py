@@ -8,7 +8,8 @@
 - a case missing only 容缺 materials is accepted once the applicant signs a deficiency
   commitment; the notice lists what is missing, in what form and by when; those
   materials may be uploaded after acceptance; results are withheld until they arrive; a
-  missed deadline ends the case (``deficiency``);
+  missed deadline ends the case (``deficiency``); a walk-in applicant signs the same
+  commitment at the window, before the clerk (``window``);
 - scheduled work is rows with ``due_at`` and idempotent sweeps the worker calls.
 
 This module is the only one other domains import.
@@ -34,6 +35,7 @@ from tongban.lenient.deficiency import (
     letter as deficiency_letter,
 )
 from tongban.lenient.eligibility import Refusal, may_use_lenient, refusal, register_case_risk
+from tongban.lenient.window import may_witness, printable, sign_at_window
 from tongban.timefmt import deadline as deadline_label
 
 __all__ = [
@@ -49,13 +51,16 @@ __all__ = [
     "is_overdue",
     "list_checks",
     "may_use_lenient",
+    "may_witness",
     "open_deficiencies",
     "outstanding",
+    "printable",
     "record_check",
     "refusal",
     "register_case_risk",
     "run_due_deficiencies",
     "run_due_post_checks",
+    "sign_at_window",
     "sign_commitment",
     "signed",
 ]

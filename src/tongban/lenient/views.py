@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from tongban.accounts.deps import CurrentApplicant, CurrentStaff
 from tongban.accounts.models import User
 from tongban.cases import service as cases
-from tongban.cases.enums import CaseState
+from tongban.cases.enums import CaseState, Stage, TaskState
 from tongban.cases.http.casepage import case_context
 from tongban.cases.http.panels import case_panel, queue_panel
 from tongban.cases.materials import provision
@@ -28,6 +28,7 @@ from tongban.online.views import render_case_page
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, StoreDep, see_other
 from tongban.web.i18n import locale_of
 from tongban.web.templating import render
+from tongban.workbench import views as workbench_views
 from tongban.workbench.actions import ACTIONS, TASK, Act
 
 router = APIRouter()
@@ -55,6 +56,9 @@ def case_lenient(
         "lenient": read,
         "deficiency_letter": letter,
         "deficiency_signed": signed,
+        "deficiency_witness": letter is not None
+        and user.is_staff
+        and lenient.may_witness(user, case),
         "deficiency_error": getattr(request.state, "deficiency_error", None),
     }
 
@@ -90,6 +94,49 @@ def sign_deficiency(
         case = cases.get_case(session, number=number, user=user)
         return render_case_page(request, session, case, user, now, status_code=error.status)
     return see_other(f"/cases/{number}?done=signed_deficiency")
+
+
+@router.post("/staff/cases/{number}/deficiency/sign")
+def sign_deficiency_at_window(
+    number: str,
+    request: Request,
+    form: CheckedForm,
+    session: SessionDep,
+    user: CurrentStaff,
+    store: StoreDep,
+    now: NowDep,
+) -> Response:
+    """The clerk records the walk-in applicant's signature of the deficiency commitment;
+    back to the acceptance task (a refusal shows it again with the reason)."""
+    case = cases.get_case(session, number=number, user=user)
+    task = next(
+        (t for t in case.tasks if t.stage == Stage.accept and t.state == TaskState.open), None
+    )
+    name, method = form.get("name"), form.get("method")
+    try:
+        lenient.sign_at_window(
+            session,
+            case=case,
+            clerk=user,
+            name=name if isinstance(name, str) else "",
+            method=method if isinstance(method, str) else "",
+            confirmed=form.get("confirmed") == "yes",
+            store=store,
+            now=now,
+        )
+    except DomainError as error:
+        session.rollback()  # nothing half-done is kept
+        if task is None:
+            raise
+        request.state.deficiency_error = error.message(
+            locale_of(request, request.app.state.runtime.settings.default_locale)
+        )
+        page = workbench_views.task_page(task.id, request, session, user, now)
+        page.status_code = error.status
+        return page
+    return see_other(
+        f"/staff/tasks/{task.id}?done=signed_deficiency" if task else f"/cases/{number}"
+    )
 
 
 def _accept_deficient(a: Act) -> object:

@@ -162,8 +162,14 @@ def material_content(
     material_id: RowId, session: SessionDep, user: CurrentUser, store: StoreDep
 ) -> Response:
     """The bytes of an uploaded material, shown in the browser (PDFs and images open inline),
-    saved as ``<case number>-<uploaded name>``."""
+    saved as ``<case number>-<uploaded name>``; 409 ``not_ready`` with ``Retry-After`` while
+    a generated 申请表 is still being drawn by the worker."""
     material = service.get_material(session, material_id=material_id, user=user)
+    if material.file_pending:
+        raise NotReady(
+            "申请表 PDF 正在生成，请稍后几秒再查看。",
+            "The application form's PDF is being prepared. Open it again in a few seconds.",
+        )
     if material.storage_key is None or material.content_type is None:
         raise NotFound(
             "该材料由平台核验，没有文件。", "This material was verified by the platform; no file."

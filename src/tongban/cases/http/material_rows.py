@@ -87,12 +87,13 @@ def material_rows(
     rows = []
     for wanted in spec["materials"]:
         res = by_code.get(wanted["code"])
-        record = res.row if res is not None else None
+        record = res.record if res is not None else None
         rows.append(
             {
                 **wanted,
                 "record": record,
                 "upload": record if record is not None and record.has_file else None,
+                "pending": record is not None and record.file_pending,
                 "how": _of(res, locale) if res is not None else _before_draft(wanted, locale),
                 "error": problems.get(f"materials.{wanted['code']}"),
             }

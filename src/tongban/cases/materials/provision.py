@@ -33,6 +33,7 @@ from tongban.cases.models import Case, Material
 from tongban.catalog.enums import MaterialWay
 from tongban.files import service as files
 from tongban.files.store import FileStore
+from tongban.jobs import service as jobs
 
 # ways whose row, once there, stands until replaced: the applicant's own acts, a 协查 asked
 KEPT = frozenset({MaterialWay.upload, MaterialWay.signed, MaterialWay.verified})
@@ -76,6 +77,12 @@ class Resolution:
     row: Material | None = None
     provided: Provided | None = None
     tried: list[tuple[MaterialWay, Unavailable]] = field(default_factory=list)
+    stored: Material | None = None  # the row a provider gave at the last submission
+
+    @property
+    def record(self) -> Material | None:
+        """The row in force for it: kept, or stored by its provider when submitted."""
+        return self.row or self.stored
 
     @property
     def code(self) -> str:
@@ -147,7 +154,8 @@ def _resolve_one(
             else _not_connected(way)
         )
         if isinstance(answer, Provided):
-            return Resolution(entry, way, provided=answer, tried=tried)
+            stored = row if row is not None and row.way == way else None
+            return Resolution(entry, way, provided=answer, tried=tried, stored=stored)
         tried.append((way, answer))
     return Resolution(entry, tried=tried)
 
@@ -196,7 +204,9 @@ def _store_provided(
         detail={"zh": given.summary_zh, "en": given.summary_en, **given.detail},
         uploaded_at=now,
     )
-    if given.file is not None:
+    if given.later is not None:  # its bytes come from the worker (``file_pending``)
+        row.filename, row.content_type = given.later.filename, given.later.content_type
+    elif given.file is not None:
         made = given.file()
         key = store.put(made.data)
         row.filename, row.content_type = made.filename, made.content_type
@@ -227,6 +237,16 @@ def record(
             old.replaced_at = now
         row = _store_provided(session, case, res, now, store)
         session.flush()
+        if res.provided.later is not None:
+            kind = res.provided.later.kind
+            jobs.enqueue(
+                session,
+                kind=kind,
+                due_at=now,
+                now=now,
+                payload={"material_id": row.id},
+                key=f"{kind}:{row.id}",
+            )
         hooks = registry.provider(row.way)
         if hooks and hooks.recorded:
             hooks.recorded(session, case=case, material=row, entry=res.entry, now=now)

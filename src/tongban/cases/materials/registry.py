@@ -38,6 +38,17 @@ class ProvidedFile:
 
 
 @dataclass(frozen=True)
+class LaterFile:
+    """A file the worker makes after the submission commits (the job ``kind``, given
+    ``{"material_id": …}``), so the case does not wait for it: the material is stored with
+    its name and type at once, and its bytes when the job has run (pages say 生成中)."""
+
+    kind: str
+    filename: str
+    content_type: str
+
+
+@dataclass(frozen=True)
 class Provided:
     """The material is satisfied: what satisfied it and how far it can be trusted.
 
@@ -46,7 +57,8 @@ class Provided:
     reviewers read ("已有电子证照，无需上传"); ``trust`` is None while it is still pending
     (a 协查 not yet answered); ``detail`` is the way's own record, kept as JSON. ``file``
     makes the file to keep with the case (a generated PDF, a licence's copy); it is called
-    only when the engine stores the material at submission, never by a page.
+    only when the engine stores the material at submission, never by a page; ``later``
+    instead has the worker make it after the submission commits.
     """
 
     reference: str
@@ -55,6 +67,7 @@ class Provided:
     summary_en: str
     file: Callable[[], ProvidedFile] | None = None
     detail: dict[str, Any] = field(default_factory=dict)
+    later: LaterFile | None = None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from xml.sax.saxutils import escape
@@ -64,19 +65,48 @@ def letter(session: Session, *, case: Case, material_code: str) -> dict[str, Any
     }
 
 
-def _pdf(title: str, text: str, signer: str, now: datetime, digest: str) -> bytes:
+@dataclass(frozen=True)
+class Witness:
+    """A signature given at the window (窗口签署), before a clerk: ``method`` ``paper`` (the
+    printed letter signed by hand, the clerk confirming it) or ``screen`` (the name typed
+    by the applicant on the window's screen)."""
+
+    clerk: User
+    method: str
+
+    @property
+    def how_zh(self) -> str:
+        return "在打印的承诺书上手写签名" if self.method == "paper" else "在窗口屏幕上输入姓名"
+
+
+def letter_pdf(
+    title: str, text: str, signed: list[str] | None = None, digest: str | None = None
+) -> bytes:
+    """The letter as an A4 PDF: with the lines saying who signed, when and how, or (None)
+    with a blank line to sign by hand (the copy printed at the window)."""
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, title=title, invariant=True)
     story = [Paragraph(escape(title), _TITLE), Spacer(1, 8 * mm)]
     story += [Paragraph(escape(part), _TEXT) for part in text.split("\n") if part.strip()]
-    story += [
-        Spacer(1, 10 * mm),
-        Paragraph(escape(f"承诺人（在线签署）：{signer}"), _TEXT),
-        Paragraph(escape(f"签署时间：{timefmt.moment(now)}"), _TEXT),
-        Paragraph(escape(f"文本摘要（SHA-256）：{digest}"), _TEXT),
-    ]
+    lines = signed or ["承诺人（签名）：______________", "日期：______年____月____日"]
+    story += [Spacer(1, 10 * mm), *(Paragraph(escape(line), _TEXT) for line in lines)]
+    if digest:
+        story.append(Paragraph(escape(f"文本摘要（SHA-256）：{digest}"), _TEXT))
     doc.build(story)
     return buffer.getvalue()
+
+
+def _pdf(
+    title: str, text: str, signer: str, now: datetime, digest: str, witness: Witness | None
+) -> bytes:
+    lines = [f"承诺人（在线签署）：{signer}", f"签署时间：{timefmt.moment(now)}"]
+    if witness is not None:
+        lines = [
+            f"承诺人（窗口签署，{witness.how_zh}）：{signer}",
+            f"签署时间：{timefmt.moment(now)}",
+            f"见证工作人员：{witness.clerk.display_name}",
+        ]
+    return letter_pdf(title, text, lines, digest)
 
 
 def sign_material(
@@ -107,11 +137,13 @@ def sign_text(
     name: str,
     store: FileStore,
     now: datetime,
+    witness: Witness | None = None,
 ) -> Material:
     """Sign the text ``read`` (``{code, name, text, sha256, version}``, as :func:`letter`
     gives it, or a commitment the platform writes, such as the 容缺承诺书) in the name of
     the case's applicant, typed as registered; kept as material ``read["code"]`` with its
-    PDF. The caller checks who may sign and when."""
+    PDF. The caller checks who may sign and when. With ``witness`` the applicant signed at
+    the window before that clerk (who is then ``user``), as the record and PDF say."""
     material_code = str(read["code"])
     applicant = session.get_one(User, case.applicant_id)
     if fold(name) != fold(applicant.display_name):
@@ -123,7 +155,16 @@ def sign_text(
     old = provision.current_rows(session, case=case).get(material_code)
     if old is not None:
         old.replaced_at = now
-    pdf = _pdf(read["name"], read["text"], applicant.display_name, now, read["sha256"])
+    pdf = _pdf(read["name"], read["text"], applicant.display_name, now, read["sha256"], witness)
+    where = {"zh": "已在线签署", "en": "Signed online"}
+    if witness is not None:
+        where = {
+            "zh": f"已在窗口签署（{witness.how_zh}，{witness.clerk.display_name}见证）",
+            "en": "Signed at the window before a clerk",
+            "channel": "window",
+            "method": witness.method,
+            "witnessed_by": actor_of(witness.clerk).name,
+        }
     key = store.put(pdf)
     row = Material(
         case_id=case.id,
@@ -132,10 +173,9 @@ def sign_text(
         trust_level=TrustLevel.d,
         reference=f"sha256:{read['sha256']}",
         detail={
-            "zh": "已在线签署",
-            "en": "Signed online",
+            **where,
             "signer": applicant.display_name,
-            "signed_by_id": user.id,
+            "signed_by_id": applicant.id if witness else user.id,
             "signed_at": now.isoformat(),
             "text_version": read["version"],
             "text_sha256": read["sha256"],
@@ -159,6 +199,10 @@ def sign_text(
         object_id=row.id,
         case_id=case.id,
         subject_id=case.applicant_id,
-        data={"material_code": material_code, "text_sha256": read["sha256"]},
+        data={
+            "material_code": material_code,
+            "text_sha256": read["sha256"],
+            **({"channel": "window", "method": witness.method} if witness else {}),
+        },
     )
     return row

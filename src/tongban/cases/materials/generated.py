@@ -22,7 +22,6 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
-from tongban.accounts.models import User
 from tongban.cases.core import definition
 from tongban.cases.enums import TrustLevel
 from tongban.cases.materials import registry
@@ -112,7 +111,7 @@ def provide_form(
     """The application form, generated from the case's answers and confirmed by its
     applicant at submission (trust level D: the applicant's own declaration)."""
     spec = definition.spec_of(session, case)
-    applicant = session.get_one(User, case.applicant_id)
+    applicant = case.applicant
     digest = answers_digest(case.form_data)
 
     def make() -> ProvidedFile:

@@ -80,7 +80,7 @@ class Immutable:
         key = self._key(session, ident)
         cached = self.rows.get(key)
         if cached is not None:
-            return session.merge(cached, load=False)
+            return session.merge(cached, load=False)  # type: ignore[no-any-return]
         row = session.get(model, ident)
         if row is not None and not inspect(row).pending:
             mapper = inspect(model)

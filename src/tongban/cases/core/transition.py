@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ScalarSelect, select
 from sqlalchemy.orm import Session, selectinload
 
 from tongban.accounts.models import User
@@ -43,9 +43,10 @@ EVENT_NAMES_ZH = {
 }
 
 
-def lock_case(session: Session, *, case_id: int) -> Case:
+def lock_case(session: Session, *, case_id: int | ScalarSelect[int]) -> Case:
     """Load a case holding its row lock for the rest of the transaction, with its tasks
-    (every transition reads them) read after the lock, in one more statement."""
+    (every transition reads them) read after the lock, in one more statement.
+    ``case_id`` may be a subquery (the case of a task)."""
     query = (
         select(Case)
         .where(Case.id == case_id)
@@ -227,14 +228,19 @@ def locked_task(
 ) -> Task:
     """Load an open task under its case's lock and check who may act on it.
 
-    Only the task's case number is read before the lock (it never changes); the task
-    itself is read with its case's tasks once the lock is held, so what is checked is
-    what no one can change until this transaction ends."""
-    case_id = session.scalar(select(Task.case_id).where(Task.id == task_id))
-    if case_id is None:
-        raise NotFound(f"没有找到任务 {task_id}。", f"No task {task_id}.")
-    case = lock_case(session, case_id=case_id)
-    task = next(task for task in case.tasks if task.id == task_id)
+    The case is found by the task's ``case_id`` (which never changes) in the locking
+    statement itself; the task is read with its case's tasks once the lock is held, so
+    what is checked is what no one can change until this transaction ends."""
+    missing = NotFound(f"没有找到任务 {task_id}。", f"No task {task_id}.")
+    try:
+        case = lock_case(
+            session, case_id=select(Task.case_id).where(Task.id == task_id).scalar_subquery()
+        )
+    except NotFound:
+        raise missing from None
+    task = next((task for task in case.tasks if task.id == task_id), None)
+    if task is None:
+        raise missing
     access.check_act(user, task)
     access.check_separation(user, task, separate=_separated(session, task))
     if expected_version is not None and expected_version != task.version:

@@ -67,8 +67,10 @@ def schedule(
     new = first or clock.id is None
     if clock.id is None:
         session.flush()
-    first = next(at for _, at in moments(clocks.calendar(session), clock, case.pauses) if at)
-    alerts.watch(session, watched=Watched.clock, watched_id=clock.id, at=first, now=now, first=new)
+    soonest = next(at for _, at in moments(clocks.calendar(session), clock, case.pauses) if at)
+    alerts.watch(
+        session, watched=Watched.clock, watched_id=clock.id, at=soonest, now=now, first=new
+    )
 
 
 def stopped(session: Session, *, ended: Sequence[Clock], now: datetime) -> None:

@@ -182,7 +182,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def report(results: Results, seconds: float, users: int, console: Console) -> int:
+def report(
+    results: Results, seconds: float, users: int, console: Console, how: str = "no think time"
+) -> int:
     by_kind: dict[str, list[float]] = defaultdict(list)
     errors: Counter[str] = Counter()
     error_kinds: Counter[tuple[str, int]] = Counter()
@@ -192,7 +194,7 @@ def report(results: Results, seconds: float, users: int, console: Console) -> in
             errors[str(status or "no answer")] += 1
             error_kinds[(kind, status)] += 1
     total = len(results.samples)
-    table = Table(title=f"{users} users, no think time: {total} requests in {seconds:.0f} s")
+    table = Table(title=f"{users} users, {how}: {total} requests in {seconds:.0f} s")
     for column in ("kind", "requests", "errors", "p50 ms", "p95 ms", "p99 ms", "max ms"):
         table.add_column(column, justify="left" if column == "kind" else "right")
     for kind, times in sorted(by_kind.items()):

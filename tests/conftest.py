@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests import figures
 from tongban.app import create_app
+from tongban.catalog import reading as catalog_reading
 from tongban.catalog import service as catalog
 from tongban.config import Settings
 from tongban.db import Base, make_engine
@@ -46,6 +47,13 @@ def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
         return real_connect(self, address)  # type: ignore[arg-type]
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_version_cache() -> None:
+    """Each test starts without cached catalog versions: its inner commits are rolled
+    back with the test's transaction, and a later test may get the same ids."""
+    catalog_reading.VERSIONS.clear()
 
 
 def _reset(engine: Engine) -> None:

@@ -67,8 +67,10 @@ def watch(
     watched_id: int,
     at: datetime,
     now: datetime | None = None,
+    first: bool = False,
 ) -> None:
-    """(Re)schedule the one watch job of a watched thing at ``at`` (UTC)."""
+    """(Re)schedule the one watch job of a watched thing at ``at`` (UTC); ``first``: the
+    thing was written in this transaction, so no job watches it yet."""
     jobs.enqueue(
         session,
         kind=f"{watched.value}.watch",
@@ -76,6 +78,7 @@ def watch(
         due_at=at,
         now=now,
         payload={"id": watched_id},
+        new_key=first,
     )
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tongban.accounts.models import Authorisation
+from tongban.accounts.models import Authorisation, User
 from tongban.cases.enums import (
     CaseState,
     Channel,
@@ -90,6 +90,8 @@ class Case(Base):
     )
     postal: Mapped[PostalDelivery | None] = relationship()
     authorisation: Mapped[Authorisation | None] = relationship()
+    # read once and held by the case for the rest of its unit of work (written by id)
+    applicant: Mapped[User] = relationship(foreign_keys=[applicant_id], viewonly=True)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 

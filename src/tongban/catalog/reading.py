@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tongban import txcache
 from tongban.catalog import search as search_index
 from tongban.catalog.enums import EntryKind, EntryStatus
 from tongban.catalog.models import (
@@ -19,6 +20,7 @@ from tongban.catalog.models import (
     ServiceHall,
 )
 from tongban.errors import Conflict, InvalidInput, NotFound
+from tongban.txcache import Immutable
 
 
 def get_entry(session: Session, *, code: str) -> CatalogEntry:
@@ -56,14 +58,19 @@ def check_accepting(session: Session, *, definition: dict[str, Any]) -> None:
         )
 
 
+VERSIONS = Immutable()
+"""Committed catalog versions by id, per process: a version never changes once written."""
+
+
 def get_version(session: Session, *, version_id: int) -> CatalogVersion:
-    """One stored version; NotFound. Kept for the rest of the unit of work (a version
-    never changes), so a case's many reads of its definition load it once instead of
-    once per read (the identity map alone holds it only while something else does)."""
+    """One stored version; NotFound. A version never changes, so once committed it is
+    kept per process (``VERSIONS``) and merged into a unit of work without a statement,
+    and held for the rest of the unit of work (the identity map alone holds it only while
+    something else does)."""
     held: dict[int, CatalogVersion] = session.info.setdefault("catalog_versions", {})
     version = held.get(version_id)
     if version is None:
-        version = session.get(CatalogVersion, version_id)
+        version = VERSIONS.get(session, CatalogVersion, version_id)
         if version is None:
             raise NotFound("没有找到该事项版本。", "No such catalog version.")
         held[version_id] = version
@@ -126,9 +133,14 @@ def versions(session: Session, *, code: str) -> Sequence[CatalogVersion]:
 
 def list_sources(session: Session) -> dict[str, dict[str, Any]]:
     """The shared data sources by code, as ``sources.yaml`` declares them (code, name,
-    department, key, connector, fields)."""
-    rows = session.scalars(select(DataSource).order_by(DataSource.position, DataSource.code))
-    return {row.code: dict(row.definition) for row in rows}
+    department, key, connector, fields); read once per transaction."""
+
+    def read() -> dict[str, dict[str, Any]]:
+        rows = session.scalars(select(DataSource).order_by(DataSource.position, DataSource.code))
+        return {row.code: dict(row.definition) for row in rows}
+
+    found = txcache.memo(session, "catalog.sources", read, on=(DataSource,))
+    return {code: dict(definition) for code, definition in found.items()}
 
 
 def list_halls(session: Session) -> dict[str, dict[str, Any]]:

@@ -32,7 +32,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tongban import sealing
+from tongban import sealing, txcache
 from tongban.audit import service as audit
 from tongban.audit.models import AuditEntry
 from tongban.audit.service import Actor
@@ -215,12 +215,8 @@ def _queue(
     now: datetime,
 ) -> None:
     """One delivery (and its job) per active subscription of ``departments`` to ``event``."""
-    query = select(WebhookSubscription).where(
-        WebhookSubscription.active.is_(True),
-        WebhookSubscription.department_code.in_(sorted(departments)),
-    )
-    for row in session.scalars(query):
-        if event not in row.events.split():
+    for row in _active(session):
+        if row.department_code not in departments or event not in row.events.split():
             continue
         delivery = WebhookDelivery(
             subscription_id=row.id,
@@ -240,6 +236,15 @@ def _queue(
             key=f"webhook:{delivery.id}",
             max_attempts=MAX_ATTEMPTS,
         )
+
+
+def _active(session: Session) -> list[WebhookSubscription]:
+    """The active subscriptions, read once per transaction (every audit entry asks)."""
+    query = select(WebhookSubscription).where(WebhookSubscription.active.is_(True))
+    query = query.order_by(WebhookSubscription.id)
+    return txcache.memo(
+        session, "webhooks.active", lambda: list(session.scalars(query)), on=(WebhookSubscription,)
+    )
 
 
 def on_audit(session: Session, entry: AuditEntry) -> None:

@@ -49,10 +49,13 @@ def enqueue(
     payload: dict[str, Any] | None = None,
     key: str | None = None,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    new_key: bool = False,
 ) -> Job:
     """Add a job of ``kind`` due at ``due_at`` (UTC); with ``key``, move the one job of
-    that key instead (pending again from its first attempt, whatever it was)."""
-    job = session.scalar(select(Job).where(Job.key == key)) if key else None
+    that key instead (pending again from its first attempt, whatever it was). With
+    ``new_key`` the caller knows no job has that key yet (it names a row written in this
+    transaction): it is not looked for (the key's unique index still stands guard)."""
+    job = session.scalar(select(Job).where(Job.key == key)) if key and not new_key else None
     if job is None:
         job = Job(kind=kind, key=key, created_at=now or utcnow(), attempts=0, runs=0)
         session.add(job)

@@ -13,7 +13,6 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from tongban.accounts.models import User
 from tongban.audit.service import SYSTEM, record
 from tongban.cases.models import Case
 from tongban.risk import checks
@@ -31,7 +30,7 @@ def screen_case(
     and its marks for screening later cases."""
     session.execute(delete(RiskFlag).where(RiskFlag.case_id == case.id))
     session.execute(delete(RiskMark).where(RiskMark.case_id == case.id))
-    applicant = session.get_one(User, case.applicant_id)
+    applicant = case.applicant
     subject = checks.subject_of(case, applicant)
     marks = checks.marks_of(session, case)
     found = (

@@ -154,24 +154,55 @@ def start_clock(
     now: datetime,
     task: Task | None = None,
 ) -> Clock:
-    """Start a clock now; a task's due time follows its stage clock."""
-    clock = Clock(
-        case_id=case.id,
-        task_id=task.id if task else None,
-        kind=kind,
-        unit=unit,
-        limit=limit,
-        started_at=now,
-        extension=0,
-    )
-    deadline = compute_due(calendar(session), clock, [])
+    """Start a clock now; a task's due time follows its stage clock (a task not written
+    yet is written with it, in one INSERT rather than an INSERT and an UPDATE)."""
+    clock = Clock(case_id=case.id, kind=kind, unit=unit, limit=limit, started_at=now, extension=0)
+    with session.no_autoflush:
+        deadline = compute_due(calendar(session), clock, [])
     clock.due_at, clock.provisional = deadline.due_at, deadline.provisional
-    session.add(clock)
-    case.clocks.append(clock)
     if task is not None:
         task.due_at = deadline.due_at
+        if task.id is None:
+            session.flush()
+        clock.task_id = task.id
+    session.add(clock)
+    case.clocks.append(clock)
     watch.schedule(session, case=case, clock=clock, now=now)
     return clock
+
+
+def start_stage_clocks(
+    session: Session, *, case: Case, now: datetime, limits: Sequence[tuple[Task, str, int]]
+) -> list[Clock]:
+    """Start the stage clock of each new task (with its ``unit`` and ``limit``) now: the
+    tasks are written with their due times, then the clocks, then their watch jobs, one
+    batch each."""
+    cal = None
+    started = []
+    with session.no_autoflush:
+        for task, unit, limit in limits:
+            clock = Clock(
+                case_id=case.id,
+                kind=ClockKind.stage,
+                unit=unit,
+                limit=limit,
+                started_at=now,
+                extension=0,
+            )
+            cal = cal or calendar(session)
+            deadline = compute_due(cal, clock, [])
+            clock.due_at, clock.provisional = deadline.due_at, deadline.provisional
+            task.due_at = deadline.due_at
+            started.append(clock)
+    session.flush()
+    for clock, (task, _unit, _limit) in zip(started, limits, strict=True):
+        clock.task_id = task.id
+    session.add_all(started)
+    case.clocks.extend(started)
+    session.flush()
+    for clock in started:
+        watch.schedule(session, case=case, clock=clock, now=now, first=True)
+    return started
 
 
 def running(case: Case, *kinds: ClockKind) -> list[Clock]:

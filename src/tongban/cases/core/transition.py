@@ -9,19 +9,20 @@ columns catch anyone who read the rows before the lock was theirs.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ScalarSelect, select
+from sqlalchemy.orm import Session, selectinload
 
 from tongban.accounts.models import User
 from tongban.audit import service as audit
 from tongban.audit.service import Actor
 from tongban.cases.core import access, clocks, definition, hooks
 from tongban.cases.core.machine import STATE_NAMES_ZH, Event, IllegalTransition, next_state
-from tongban.cases.enums import ClockKind, Stage, TaskOutcome, TaskState
+from tongban.cases.enums import Stage, TaskOutcome, TaskState
 from tongban.cases.models import Case, Task
 from tongban.errors import Conflict, NotFound
 
@@ -42,11 +43,14 @@ EVENT_NAMES_ZH = {
 }
 
 
-def lock_case(session: Session, *, case_id: int) -> Case:
-    """Load a case holding its row lock for the rest of the transaction."""
+def lock_case(session: Session, *, case_id: int | ScalarSelect[int]) -> Case:
+    """Load a case holding its row lock for the rest of the transaction, with its tasks
+    (every transition reads them) read after the lock, in one more statement.
+    ``case_id`` may be a subquery (the case of a task)."""
     query = (
         select(Case)
         .where(Case.id == case_id)
+        .options(selectinload(Case.tasks))
         .with_for_update()
         .execution_options(populate_existing=True)
     )
@@ -136,21 +140,47 @@ def open_task(
     """Open ``stage``'s task for a department with its stage clock running (``limit`` in
     ``unit``: working days, calendar days or hours), and tell whoever listens
     (``hooks.TASK_OPENED``: the department's own systems)."""
-    task = Task(
+    opening = Opening(stage, department_code, unit, limit, item_code)
+    return open_tasks(session, case=case, openings=[opening], now=now)[0]
+
+
+@dataclass(frozen=True)
+class Opening:
+    """One task to open: its stage, department, limit (in ``unit``) and item."""
+
+    stage: Stage
+    department_code: str
+    unit: str
+    limit: int
+    item_code: str | None = None
+
+
+def open_tasks(
+    session: Session, *, case: Case, openings: Sequence[Opening], now: datetime
+) -> list[Task]:
+    """Open several tasks at once (a parallel review round), each as :func:`open_task`
+    does; their rows, clocks and watch jobs are written in one batch each."""
+    tasks = [
+        Task(
+            case=case,
+            stage=o.stage,
+            department_code=o.department_code,
+            item_code=o.item_code,
+            started_at=now,
+        )
+        for o in openings
+    ]
+    session.add_all(tasks)
+    clocks.start_stage_clocks(
+        session,
         case=case,
-        stage=stage,
-        department_code=department_code,
-        item_code=item_code,
-        started_at=now,
+        now=now,
+        limits=[(task, o.unit, o.limit) for task, o in zip(tasks, openings, strict=True)],
     )
-    session.add(task)
-    session.flush()
-    clocks.start_clock(
-        session, case=case, kind=ClockKind.stage, unit=unit, limit=limit, now=now, task=task
-    )
-    for heard in hooks.TASK_OPENED:
-        heard(session, task, now)
-    return task
+    for task in tasks:
+        for heard in hooks.TASK_OPENED:
+            heard(session, task, now)
+    return tasks
 
 
 def finish_task(
@@ -223,12 +253,21 @@ def _separated(session: Session, task: Task) -> bool:
 def locked_task(
     session: Session, *, task_id: int, user: User, expected_version: int | None = None
 ) -> Task:
-    """Load an open task under its case's lock and check who may act on it."""
-    task = session.get(Task, task_id)
+    """Load an open task under its case's lock and check who may act on it.
+
+    The case is found by the task's ``case_id`` (which never changes) in the locking
+    statement itself; the task is read with its case's tasks once the lock is held, so
+    what is checked is what no one can change until this transaction ends."""
+    missing = NotFound(f"没有找到任务 {task_id}。", f"No task {task_id}.")
+    try:
+        case = lock_case(
+            session, case_id=select(Task.case_id).where(Task.id == task_id).scalar_subquery()
+        )
+    except NotFound:
+        raise missing from None
+    task = next((task for task in case.tasks if task.id == task_id), None)
     if task is None:
-        raise NotFound(f"没有找到任务 {task_id}。", f"No task {task_id}.")
-    lock_case(session, case_id=task.case_id)
-    session.refresh(task)
+        raise missing
     access.check_act(user, task)
     access.check_separation(user, task, separate=_separated(session, task))
     if expected_version is not None and expected_version != task.version:

@@ -52,15 +52,25 @@ def moments(
     ]
 
 
-def schedule(session: Session, *, case: Case, clock: Clock, now: datetime | None = None) -> None:
+def schedule(
+    session: Session,
+    *,
+    case: Case,
+    clock: Clock,
+    now: datetime | None = None,
+    first: bool = False,
+) -> None:
     """(Re)schedule the watch of a running clock at its first moment (the handler skips
-    levels already raised)."""
+    levels already raised). ``first``: the clock was started in this transaction."""
     if clock.kind not in WATCHED_KINDS or clock.stopped_at is not None:
         return
+    new = first or clock.id is None
     if clock.id is None:
         session.flush()
-    first = next(at for _, at in moments(clocks.calendar(session), clock, case.pauses) if at)
-    alerts.watch(session, watched=Watched.clock, watched_id=clock.id, at=first, now=now)
+    soonest = next(at for _, at in moments(clocks.calendar(session), clock, case.pauses) if at)
+    alerts.watch(
+        session, watched=Watched.clock, watched_id=clock.id, at=soonest, now=now, first=new
+    )
 
 
 def stopped(session: Session, *, ended: Sequence[Clock], now: datetime) -> None:

@@ -31,7 +31,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
-from tongban.accounts.models import User
 from tongban.cases.core import definition
 from tongban.cases.enums import TrustLevel
 from tongban.cases.materials import registry
@@ -124,7 +123,7 @@ def provide_form(
 ) -> Provided | Unavailable:
     """The application form, generated from the case's answers and confirmed by its
     applicant at submission (trust level D: the applicant's own declaration)."""
-    applicant = session.get_one(User, case.applicant_id)
+    applicant = case.applicant
     digest = answers_digest(case.form_data)
     return Provided(
         reference=f"answers:{digest}",

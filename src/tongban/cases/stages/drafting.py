@@ -383,10 +383,11 @@ def check_open(session: Session, *, case: Case) -> None:
     catalog.check_accepting(session, definition=definition.spec_of(session, case))
 
 
-def check_complete(session: Session, *, case: Case, now: datetime) -> None:
+def check_complete(session: Session, *, case: Case, now: datetime) -> list[provision.Resolution]:
     """Raise InvalidInput listing every problem that stops the case from being submitted:
     form answers, the mailing address, and each required material no declared way
-    satisfies (``materials.provision``).
+    satisfies (``materials.provision``). Returns how each material was resolved (what a
+    submission records, without resolving them again).
 
     Submission, resubmission and the review page all ask this one question.
     """
@@ -394,10 +395,12 @@ def check_complete(session: Session, *, case: Case, now: datetime) -> None:
     found = formcheck.problems(spec["form"], case.form_data, today=timefmt.local(now).date())
     if case.delivery == "mail":
         found += postal.problems(case.postal)
-    found += provision.problems(provision.resolve(session, case=case, now=now))
+    resolutions = provision.resolve(session, case=case, now=now)
+    found += provision.problems(resolutions)
     if found:
         raise InvalidInput(
             "申请还有需要完善的地方，请按提示修改后再提交。",
             "The application is incomplete; fix the fields listed.",
             details=found,
         )
+    return resolutions

@@ -59,8 +59,7 @@ def _start_acceptance(session: Session, case: Case, now: datetime) -> None:
 def _take_materials(session: Session, case: Case, now: datetime, store: FileStore) -> None:
     """Every material satisfied by one of its ways (else InvalidInput); what the platform
     provides (the generated form, pulled records, licences) is stored with the case."""
-    check_complete(session, case=case, now=now)
-    resolutions = provision.resolve(session, case=case, now=now)
+    resolutions = check_complete(session, case=case, now=now)
     provision.record(session, case=case, resolutions=resolutions, now=now, store=store)
 
 

@@ -19,10 +19,12 @@ from tongban.audit.service import SYSTEM, Actor
 from tongban.cases.core import clocks, definition, hooks
 from tongban.cases.core.machine import STAGE_STATES, Event
 from tongban.cases.core.transition import (
+    Opening,
     cancel_open_tasks,
     change_state,
     finish_task,
     open_task,
+    open_tasks,
 )
 from tongban.cases.enums import CaseState, ClockKind, Stage, TaskOutcome
 from tongban.cases.models import Case, Task
@@ -132,18 +134,11 @@ def _start(session: Session, case: Case, now: datetime, store: FileStore) -> Non
 def _open_review_round(session: Session, case: Case, now: datetime) -> None:
     """One review task per (item, department) that lists 审查: they run in parallel."""
     spec = definition.spec_of(session, case)
-    for item, dept in definition.review_assignments(spec):
-        unit, limit = definition.item_stage_limit(item, Stage.review)
-        open_task(
-            session,
-            case=case,
-            stage=Stage.review,
-            department_code=dept,
-            unit=unit,
-            limit=limit,
-            now=now,
-            item_code=item["code"],
-        )
+    openings = [
+        Opening(Stage.review, dept, *definition.item_stage_limit(item, Stage.review), item["code"])
+        for item, dept in definition.review_assignments(spec)
+    ]
+    open_tasks(session, case=case, openings=openings, now=now)
 
 
 def refuse(

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from tests.conftest import Clock
+from tongban.accounts import realname
 from tongban.identifiers import make_credit_code, make_resident_id
 from tongban.sharing.models import SourceRecord
 
@@ -18,6 +19,7 @@ ZHOULAO = "350102194103080311"  # demo account 周德福, 85 in November 2026
 ZHANGSAN = "350102196204180310"  # demo account, 64: not eligible
 NO_ACCOUNT = make_resident_id("350103", date(1930, 5, 1), 21)  # 96, no account
 TURNS_80 = make_resident_id("350104", date(1946, 11, 30), 33)  # 80 on 2026-11-30
+WANGWU = "350104197812302577"  # demo account minfeng's legal representative
 MINFENG = "91350102MA2XQ1K7XN"  # demo enterprise account: opened this year, small
 BIG_FIRM = make_credit_code("350104", "MA77BG95")  # opened this year, capital too large
 
@@ -39,7 +41,7 @@ def _firm(code: str, name: str, opened: date, capital: float) -> dict[str, Any]:
         "credit_code": code,
         "name": name,
         "legal_rep_name": "王五",
-        "legal_rep_id_number": "350104197812302577",
+        "legal_rep_id_number": WANGWU,
         "established_on": opened.isoformat(),
         "registered_capital": capital,
         "status": "存续",
@@ -51,6 +53,7 @@ RECORDS: list[tuple[str, str, dict[str, Any]]] = [
     ("population", ZHANGSAN, _person(ZHANGSAN, "张三", date(1962, 4, 18))),
     ("population", NO_ACCOUNT, _person(NO_ACCOUNT, "林阿婆", date(1930, 5, 1))),
     ("population", TURNS_80, _person(TURNS_80, "陈依伯", date(1946, 11, 30))),
+    ("population", WANGWU, _person(WANGWU, "王五", date(1978, 12, 30))),  # minfeng's rep
     (
         "enterprise_register",
         MINFENG,
@@ -72,6 +75,7 @@ def store_profiles(session: Session) -> None:
     for source, key, data in RECORDS:
         session.add(SourceRecord(source=source, key=key, data=data, updated_at=NOW))
     session.flush()
+    realname.verify_pending(session, now=NOW)
 
 
 @pytest.fixture

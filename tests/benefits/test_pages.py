@@ -71,7 +71,7 @@ def test_staff_run_the_policy_and_the_person_accepts_with_one_click(
     done = person.post(
         action.group(1), data={"csrf_token": csrf(mine.text)}, follow_redirects=False
     )
-    assert done.status_code == 303
+    assert done.status_code == 303, done.text[-3000:]
     number = done.headers["location"].rsplit("/", 1)[-1]
     case_page = person.get(f"/cases/{number}")
     assert case_page.status_code == 200 and "高龄津贴享受确认书" in case_page.text

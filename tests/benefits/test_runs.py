@@ -189,3 +189,22 @@ def test_a_grant_counts_in_the_supervision_figures(db: Session, runtime: Runtime
     _run(db, runtime, SUBSIDY)
     after = dashboard(db, now=NOW, tz=tz).items[SUBSIDY]
     assert (after.received, after.finished, after.late) == (1, 1, 0)
+
+
+def test_an_unverified_account_with_someones_id_number_gets_nothing_of_theirs(
+    db: Session, runtime: Runtime, client: TestClient, as_user: Any
+) -> None:
+    """Found after real-name verification landed: offers were matched on the number the
+    account typed, so registering with another's ID number showed (and let one accept)
+    their benefit."""
+    _run(db, runtime, ALLOWANCE)
+    zhoulao = _user(db, "zhoulao")
+    zhoulao.identity_verified_at = None
+    db.commit()
+    assert benefits.offers_for(db, user=zhoulao) == []
+    listed = client.get("/api/v1/benefits/offers", headers=as_user("zhoulao"))
+    assert listed.status_code == 200 and listed.json() == []
+    offer = db.scalar(select(BenefitOffer).where(BenefitOffer.subject_key == ZHOULAO))
+    assert offer is not None
+    response = client.post(f"/api/v1/benefits/offers/{offer.id}/accept", headers=as_user("zhoulao"))
+    assert response.status_code == 403

@@ -60,7 +60,11 @@ def get_policy(session: Session, *, code: str) -> Policy:
 
 
 def subject_key(user: User) -> str | None:
-    """Whose offers a user sees: an enterprise account its credit code, a person their ID."""
+    """Whose offers a user sees: an enterprise account its credit code, a person their ID,
+    once the account's identity was verified (实名认证); None before, so a number typed at
+    sign-up never claims another person's benefit."""
+    if user.identity_verified_at is None:
+        return None
     return user.credit_code if user.kind == UserKind.enterprise else user.id_number
 
 

@@ -69,13 +69,18 @@ def _insert_offers(
 
 
 def _accounts(session: Session, policy: Policy, keys: list[str]) -> dict[str, User]:
-    """The applicant accounts of ``keys`` (keyed hashes of resident IDs or credit codes)."""
+    """The verified applicant accounts (实名认证) of ``keys`` (keyed hashes of resident IDs
+    or credit codes): an unverified account holding the number is not the person."""
     enterprise = policy.subject == "enterprise"
     column = User.credit_code_key if enterprise else User.id_number_key
     kind = UserKind.enterprise if enterprise else UserKind.person
     found: dict[str, User] = {}
     for start in range(0, len(keys), BATCH):
-        query = select(User).where(column.in_(keys[start : start + BATCH]), User.kind == kind)
+        query = select(User).where(
+            column.in_(keys[start : start + BATCH]),
+            User.kind == kind,
+            User.identity_verified_at.is_not(None),
+        )
         for user in session.scalars(query):
             found.setdefault(lookup_key(str(subject_key(user))), user)
     return found

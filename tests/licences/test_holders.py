@@ -17,11 +17,13 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import START
 from tests.factories import API, entry
+from tongban.accounts.enums import UserKind
+from tongban.accounts.models import User
 from tongban.cases import service as cases
 from tongban.cases.models import Case
 from tongban.demo.samples import fill_form
 from tongban.identifiers import make_credit_code, make_resident_id, validate_credit_code
-from tongban.licences.holders import OPERATOR_LICENCES, holder_kind
+from tongban.licences.holders import OPERATOR_LICENCES, holder_kind, subject_credit_code
 from tongban.licences.issuing import issue_licence
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -135,3 +137,16 @@ def test_every_licence_type_of_the_catalog_has_a_holder_rule() -> None:
     operators = {name for name in names if holder_kind(name, {}) == "operator"}
     assert operators <= OPERATOR_LICENCES
     assert {"营业执照", "食品经营许可证", "排污许可证", "清税证明"} <= operators
+
+
+def test_shared_data_about_an_operator_is_asked_only_for_the_accounts_own_verified_code() -> None:
+    """Found after real-name verification landed: for anything but a founding, the code
+    the form carried was the one the case's shared data (and an instant approval's rules)
+    were asked about, so an account could be decided on another company's records."""
+    spec = {"items": [{"result": {"kind": "licence", "name": "食品经营许可证"}}]}
+    own, other = make_credit_code("350102", "MA2XQ1K7"), make_credit_code("350104", "MA77BG95")
+    company = User(kind=UserKind.enterprise, credit_code=own, identity_verified_at=START)
+    assert subject_credit_code(spec, {"credit_code": other}, company) == (False, own)
+    assert subject_credit_code(spec, {"credit_code": own}, company) == (False, own)
+    company.identity_verified_at = None
+    assert subject_credit_code(spec, {"credit_code": own}, company) == (False, None)

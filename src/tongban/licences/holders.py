@@ -120,12 +120,16 @@ def subject_credit_code(
     own: only a code the form carries, and only the account's own (its 换发), is looked up
     (an enterprise account founding a new company never sees its own company locked in;
     a code typed for someone else's company pulls nothing of it). Any other case is about
-    the form's code, else the account's own."""
+    the account's own verified code (实名认证), the form's only where it is that one: the
+    rules of an instant approval never decide on another company's records."""
     typed = _text(form, "credit_code")
+    held = applicant.verified_codes
+    own = bool(typed) and any(same_identifier(code, typed) for code in held)
     if any(founds_operator(item) for item in spec["items"]):
-        own = any(same_identifier(code, typed) for code in applicant.verified_codes)
-        return True, typed if typed and own else None
-    return False, typed or applicant.credit_code or None
+        return True, typed if own else None
+    if own:
+        return False, typed
+    return False, next((code for code in held if code == applicant.credit_code), None)
 
 
 def register_record(session: Session, code: str) -> dict[str, Any] | None:

@@ -30,10 +30,11 @@ PURPOSE = "平台核验办件 {number}（风险筛查、秒批规则）"
 def case_key(
     source: dict[str, Any], spec: dict[str, Any], form: dict[str, Any], applicant: User
 ) -> str | None:
-    """The key a record of ``source`` about this case's subject is found by (a founding's
-    enterprise: ``holders.subject_credit_code``)."""
-    if source["key"] == "resident_id":
-        value = form.get("applicant_id_number") or applicant.id_number
+    """The key a record of ``source`` about this case's subject is found by: the applying
+    account's own verified resident ID or credit code, never a number typed on the form
+    (a founding's enterprise: ``holders.subject_credit_code``); None before 实名认证."""
+    if source["key"] == "resident_id":  # the account's own, once verified (实名认证)
+        value = applicant.id_number if applicant.id_number in applicant.verified_codes else None
     elif source["key"] == "credit_code":
         value = holders.subject_credit_code(spec, form, applicant)[1]
     else:

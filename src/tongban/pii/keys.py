@@ -150,6 +150,19 @@ class Keyring:
         with self.engine.connect().execution_options(**{READING: True}) as connection:
             self.load(connection)
 
+    def bind(self, connection: Connection) -> None:
+        """Hold the keys of the database ``connection`` reaches: read again when they are
+        older than ``REFRESH_SECONDS``, and from scratch when the keys held are another
+        database's (a migration of a second database in this process, a restore)."""
+        url = str(connection.engine.url)
+        stale = time.monotonic() - self.loaded_at > REFRESH_SECONDS
+        if self.url != url or stale:
+            if self.url != url:
+                self.keys.clear()
+                self.active = None
+            self.url, self.engine = url, connection.engine
+            self.load(connection)
+
     def load(self, connection: Connection) -> None:
         """Unwrap every key of the database ``connection`` reaches."""
         rows = connection.execute(select(DataKey)).all() if _has_table(connection) else []
@@ -220,6 +233,7 @@ def new_key_row(*, now: datetime, algorithm: str, state: str = "active") -> dict
 
 def create_active_key(connection: Connection, *, now: datetime, algorithm: str) -> str:
     """Make a new active key; the one active before becomes ``retiring``."""
+    KEYRING.bind(connection)
     row = new_key_row(now=now, algorithm=algorithm)
     table = DataKey.__table__
     assert isinstance(table, Table)
@@ -231,12 +245,4 @@ def create_active_key(connection: Connection, *, now: datetime, algorithm: str) 
 
 @event.listens_for(Session, "after_begin")
 def _keys_on_begin(session: Session, transaction: Any, connection: Connection) -> None:
-    keyring = KEYRING
-    url = str(connection.engine.url)
-    stale = time.monotonic() - keyring.loaded_at > REFRESH_SECONDS
-    if keyring.url != url or stale:
-        if keyring.url != url:
-            keyring.keys.clear()
-            keyring.active = None
-        keyring.url, keyring.engine = url, connection.engine
-        keyring.load(connection)
+    KEYRING.bind(connection)

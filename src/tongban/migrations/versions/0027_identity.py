@@ -37,7 +37,7 @@ def upgrade() -> None:
 
 def _backfill() -> None:
     bind = op.get_bind()
-    KEYRING.load(bind)
+    KEYRING.bind(bind)
     sealed = SealedJSON("source_records.data")
     rows = bind.execute(sa.text("SELECT id, data FROM source_records")).all()
     found = []

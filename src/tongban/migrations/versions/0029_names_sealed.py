@@ -81,7 +81,7 @@ def _with_this_databases_keys(change: Callable[[], None]) -> None:
     """Run ``change`` with the keys of the database being migrated (the process may hold
     another database's active key: a test suite's; put back afterwards)."""
     before = KEYRING.active
-    KEYRING.load(op.get_bind())
+    KEYRING.bind(op.get_bind())
     try:
         change()
     finally:

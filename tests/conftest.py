@@ -97,15 +97,23 @@ def engine(database_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def committing_engine(engine: Engine) -> Iterator[Engine]:
     """The shared database for tests that must commit (races between real transactions);
-    every row they add is deleted afterwards, so other tests' figures stay exact."""
+    every row they add is deleted afterwards (rows keyed by their parent's id with it), so
+    other tests' figures stay exact."""
     load_all()
     tables = [t for t in Base.metadata.sorted_tables if "id" in t.c and t.c.id.primary_key]
     with engine.connect() as conn:
         before = {t.name: conn.execute(select(func.max(t.c.id))).scalar() or 0 for t in tables}
     yield engine
     with engine.begin() as conn:
-        for table in reversed(tables):
-            conn.execute(table.delete().where(table.c.id > before[table.name]))
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name in before:
+                conn.execute(table.delete().where(table.c.id > before[table.name]))
+                continue
+            for column in table.primary_key.columns:  # a row keyed by its parent's id
+                for key in column.foreign_keys:
+                    parent = key.column.table.name
+                    if parent in before and key.column.name == "id":
+                        conn.execute(table.delete().where(column > before[parent]))
 
 
 @pytest.fixture

@@ -31,6 +31,8 @@ from tongban.lenient.views import router as lenient_views
 from tongban.licences.api import router as licences_api
 from tongban.licences.setup import configure as configure_licences
 from tongban.licences.views import router as licences_views
+from tongban.complaints.api import router as complaints_api
+from tongban.complaints.views import router as complaints_views
 from tongban.messaging.api import router as messaging_api
 from tongban.messaging.views import router as messaging_views
 from tongban.models import load_all
@@ -102,6 +104,7 @@ API_ROUTERS = (
     agency_api,
     payments_api,
     messaging_api,
+    complaints_api,
     publication_api,
 )
 STORABLE = [Depends(refuse_unstorable_text)]  # no query, path or form field holds NUL
@@ -132,6 +135,7 @@ PAGE_ROUTERS = (
     lenient_views,
     payments_views,
     messaging_views,
+    complaints_views,
     publication_views,
 )
 

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from tongban.complaints import figures as complaint_figures
 from tongban.accounts.deps import require_roles
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
@@ -96,6 +97,7 @@ def dashboard(
         periods=supervision.PERIODS,
         charts_json=charts,
         ratings=ratings.figures(session, now=now, since=since),
+        complaint_figures=complaint_figures.per_department(session, now=now),
         reform=reform_figures(
             session, where=ReformFilter(figures.period.first, figures.period.last)
         ),

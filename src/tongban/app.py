@@ -22,6 +22,8 @@ from tongban.cases.http.preview_views import router as preview_views
 from tongban.catalog.admin_views import router as catalog_admin_views
 from tongban.catalog.api import router as catalog_api
 from tongban.catalog.views import router as catalog_views
+from tongban.complaints.api import router as complaints_api
+from tongban.complaints.views import router as complaints_views
 from tongban.holidays.api import router as holidays_api
 from tongban.instant.api import router as instant_api
 from tongban.instant.views import router as instant_views
@@ -31,8 +33,6 @@ from tongban.lenient.views import router as lenient_views
 from tongban.licences.api import router as licences_api
 from tongban.licences.setup import configure as configure_licences
 from tongban.licences.views import router as licences_views
-from tongban.complaints.api import router as complaints_api
-from tongban.complaints.views import router as complaints_views
 from tongban.messaging.api import router as messaging_api
 from tongban.messaging.views import router as messaging_views
 from tongban.models import load_all

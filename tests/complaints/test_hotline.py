@@ -45,8 +45,13 @@ def _user_id(db: Session, username: str) -> int:
 
 
 def _call(client: TestClient, as_user: Any, **body: str) -> Any:
-    call = {"caller_name": "王先生", "phone": "13900001111", "kind": "complaint",
-            "content": "窗口办理太慢，等了两个小时。", **body}
+    call = {
+        "caller_name": "王先生",
+        "phone": "13900001111",
+        "kind": "complaint",
+        "content": "窗口办理太慢，等了两个小时。",
+        **body,
+    }
     return client.post(f"{API}/hotline/calls", json=call, headers=as_user("rexian"))
 
 
@@ -61,8 +66,9 @@ def test_a_hotline_complaint_routed_warned_escalated_and_answered(
     assert (complaint["state"], complaint["department_code"]) == ("routed", "WJW")
     # 5 working days after Monday: Tue to Fri and the next Monday, due at Tuesday 0:00
     assert datetime.fromisoformat(complaint["due_at"]) == _midnight(11, 11)
-    row = db.execute(text("SELECT phone, caller_name FROM complaints WHERE id = :id"),
-                     {"id": complaint["id"]}).one()
+    row = db.execute(
+        text("SELECT phone, caller_name FROM complaints WHERE id = :id"), {"id": complaint["id"]}
+    ).one()
     assert "13900001111" not in row.phone and "王先生" not in row.caller_name  # sealed
     told = db.scalars(select(OutboxMessage.topic).where(OutboxMessage.department_code == "WJW"))
     assert "complaint_routed" in set(told)
@@ -79,26 +85,37 @@ def test_a_hotline_complaint_routed_warned_escalated_and_answered(
     assert "escalated" not in _levels(db, complaint["id"])
     _at(clock, runtime, _midnight(11, 12))
     assert _levels(db, complaint["id"])["escalated"] == ("WJW", None)
-    escalated_to = db.scalars(select(OutboxMessage.recipient_id).where(
-        OutboxMessage.topic == "limit_escalated"))
+    escalated_to = db.scalars(
+        select(OutboxMessage.recipient_id).where(OutboxMessage.topic == "limit_escalated")
+    )
     assert _user_id(db, "supervisor") in set(escalated_to)
 
     # another department learns nothing of it; the responsible one answers
-    assert client.get(f"{API}/complaints/{complaint['id']}", headers=as_user("ga")).status_code == 404
+    assert (
+        client.get(f"{API}/complaints/{complaint['id']}", headers=as_user("ga")).status_code == 404
+    )
     ga_list = client.get(f"{API}/complaints", headers=as_user("ga")).json()
     assert complaint["id"] not in {c["id"] for c in ga_list}
-    answered = client.post(f"{API}/complaints/{complaint['id']}/answer",
-                           json={"answer": "已约谈窗口，增开一个窗口。"}, headers=as_user("wjw"))
+    answered = client.post(
+        f"{API}/complaints/{complaint['id']}/answer",
+        json={"answer": "已约谈窗口，增开一个窗口。"},
+        headers=as_user("wjw"),
+    )
     assert answered.status_code == 200, answered.text
     assert {resolved for _, resolved in _levels(db, complaint["id"]).values()} == {clock.now}
-    again = client.post(f"{API}/complaints/{complaint['id']}/answer",
-                        json={"answer": "再次答复"}, headers=as_user("wjw"))
+    again = client.post(
+        f"{API}/complaints/{complaint['id']}/answer",
+        json={"answer": "再次答复"},
+        headers=as_user("wjw"),
+    )
     assert again.status_code == 409
 
     # the operator calls back; the supervisors' figures count it
-    back = client.post(f"{API}/complaints/{complaint['id']}/call-back",
-                       json={"satisfaction": "satisfied", "note": "来电人表示满意"},
-                       headers=as_user("rexian"))
+    back = client.post(
+        f"{API}/complaints/{complaint['id']}/call-back",
+        json={"satisfaction": "satisfied", "note": "来电人表示满意"},
+        headers=as_user("rexian"),
+    )
     assert back.status_code == 200 and back.json()["state"] == "closed", back.text
     sign_in(client, "supervisor")
     page = client.get("/supervision/complaints")
@@ -109,27 +126,39 @@ def test_a_hotline_complaint_routed_warned_escalated_and_answered(
 
 
 def test_sent_back_and_routed_again(client: TestClient, as_user: Any, clock: Clock) -> None:
-    recorded = _call(client, as_user, kind="consultation", department="GA",
-                     content="新生儿落户需要什么材料？")
+    recorded = _call(
+        client, as_user, kind="consultation", department="GA", content="新生儿落户需要什么材料？"
+    )
     complaint_id = recorded.json()["id"]
-    empty = client.post(f"{API}/complaints/{complaint_id}/send-back", json={"reason": " "},
-                        headers=as_user("ga"))
+    empty = client.post(
+        f"{API}/complaints/{complaint_id}/send-back", json={"reason": " "}, headers=as_user("ga")
+    )
     assert empty.status_code == 422 and "退单理由" in empty.json()["error"]["message"]
-    back = client.post(f"{API}/complaints/{complaint_id}/send-back",
-                       json={"reason": "属卫健委职责"}, headers=as_user("ga"))
+    back = client.post(
+        f"{API}/complaints/{complaint_id}/send-back",
+        json={"reason": "属卫健委职责"},
+        headers=as_user("ga"),
+    )
     assert back.status_code == 200 and back.json()["state"] == "returned", back.text
     console = client.get(f"{API}/complaints", headers=as_user("rexian")).json()
     returned = next(c for c in console if c["id"] == complaint_id)
     assert returned["return_reason"] == "属卫健委职责"
     # the department that sent it back can no longer act on it
-    assert client.post(f"{API}/complaints/{complaint_id}/answer", json={"answer": "x"},
-                       headers=as_user("ga")).status_code in (403, 404, 409)
-    routed = client.post(f"{API}/complaints/{complaint_id}/route", json={"department": "WJW"},
-                         headers=as_user("rexian"))
+    assert client.post(
+        f"{API}/complaints/{complaint_id}/answer", json={"answer": "x"}, headers=as_user("ga")
+    ).status_code in (403, 404, 409)
+    routed = client.post(
+        f"{API}/complaints/{complaint_id}/route",
+        json={"department": "WJW"},
+        headers=as_user("rexian"),
+    )
     assert routed.status_code == 200 and routed.json()["department_code"] == "WJW"
     assert client.get(f"{API}/complaints/{complaint_id}", headers=as_user("ga")).status_code == 404
-    answered = client.post(f"{API}/complaints/{complaint_id}/answer",
-                           json={"answer": "出生医学证明、户口簿。"}, headers=as_user("wjw"))
+    answered = client.post(
+        f"{API}/complaints/{complaint_id}/answer",
+        json={"answer": "出生医学证明、户口簿。"},
+        headers=as_user("wjw"),
+    )
     assert answered.status_code == 200, answered.text
 
 
@@ -137,33 +166,63 @@ def test_an_applicant_files_and_sees_only_their_own(
     client: TestClient, as_user: Any, db: Session
 ) -> None:
     number = submitted(client, as_user("zhangsan"), RADIATION)["number"]
-    other = client.post(f"{API}/complaints", headers=as_user("lisi"),
-                        json={"kind": "complaint", "content": "投诉", "case_number": number})
+    other = client.post(
+        f"{API}/complaints",
+        headers=as_user("lisi"),
+        json={"kind": "complaint", "content": "投诉", "case_number": number},
+    )
     assert other.status_code == 422 and "本人" in other.json()["error"]["message"]
-    filed = client.post(f"{API}/complaints", headers=as_user("zhangsan"),
-                        json={"kind": "complaint", "content": "审查太慢。", "case_number": number})
+    filed = client.post(
+        f"{API}/complaints",
+        headers=as_user("zhangsan"),
+        json={"kind": "complaint", "content": "审查太慢。", "case_number": number},
+    )
     assert filed.status_code == 201 and filed.json()["department_code"] == "WJW", filed.text
     complaint_id = filed.json()["id"]
-    assert client.get(f"{API}/complaints/{complaint_id}", headers=as_user("lisi")).status_code == 404
+    assert (
+        client.get(f"{API}/complaints/{complaint_id}", headers=as_user("lisi")).status_code == 404
+    )
     assert client.get(f"{API}/complaints", headers=as_user("lisi")).json() == []
-    assert client.post(f"{API}/hotline/calls", headers=as_user("zhangsan"), json={
-        "caller_name": "张三", "phone": "13800000001", "kind": "complaint", "content": "x",
-    }).status_code == 403
-    client.post(f"{API}/complaints/{complaint_id}/answer", json={"answer": "已加快审查。"},
-                headers=as_user("wjw"))
-    told = db.scalars(select(OutboxMessage.recipient_id).where(
-        OutboxMessage.topic == "complaint_answered"))
+    assert (
+        client.post(
+            f"{API}/hotline/calls",
+            headers=as_user("zhangsan"),
+            json={
+                "caller_name": "张三",
+                "phone": "13800000001",
+                "kind": "complaint",
+                "content": "x",
+            },
+        ).status_code
+        == 403
+    )
+    client.post(
+        f"{API}/complaints/{complaint_id}/answer",
+        json={"answer": "已加快审查。"},
+        headers=as_user("wjw"),
+    )
+    told = db.scalars(
+        select(OutboxMessage.recipient_id).where(OutboxMessage.topic == "complaint_answered")
+    )
     assert _user_id(db, "zhangsan") in set(told)
-    rated = client.post(f"{API}/complaints/{complaint_id}/call-back", headers=as_user("zhangsan"),
-                        json={"satisfaction": "fair"})
+    rated = client.post(
+        f"{API}/complaints/{complaint_id}/call-back",
+        headers=as_user("zhangsan"),
+        json={"satisfaction": "fair"},
+    )
     assert rated.status_code == 200 and rated.json()["satisfaction"] == "fair"
 
 
 def test_a_refused_call_keeps_what_was_typed(client: TestClient) -> None:
     sign_in(client, "rexian")
     token = csrf(client.get("/hotline").text)
-    form = {"caller_name": "李女士", "phone": "1380000", "kind": "suggestion",
-            "content": "建议周六开放窗口。", "csrf_token": token}
+    form = {
+        "caller_name": "李女士",
+        "phone": "1380000",
+        "kind": "suggestion",
+        "content": "建议周六开放窗口。",
+        "csrf_token": token,
+    }
     refused = client.post("/hotline/calls", data=form)
     assert refused.status_code == 422
     assert "手机号码应为 11 位" in refused.text

@@ -36,8 +36,12 @@ def file_complaint(
     """File a complaint, suggestion or consultation, about one of your own cases or none."""
     return _read(
         complaints.file_online(
-            session, user=user, kind=body.kind, content=body.content,
-            case_number=body.case_number, now=now,
+            session,
+            user=user,
+            kind=body.kind,
+            content=body.content,
+            case_number=body.case_number,
+            now=now,
         )
     )
 
@@ -60,9 +64,7 @@ def list_complaints(session: SessionDep, user: CurrentUser) -> list[ComplaintRea
 
 
 @router.get("/complaints/{complaint_id}")
-def get_complaint(
-    complaint_id: RowId, session: SessionDep, user: CurrentUser
-) -> ComplaintRead:
+def get_complaint(complaint_id: RowId, session: SessionDep, user: CurrentUser) -> ComplaintRead:
     """One complaint you may see."""
     return _read(access.get(session, complaint_id=complaint_id, user=user))
 
@@ -81,8 +83,11 @@ def route_complaint(
     complaint_id: RowId, body: RouteBody, session: SessionDep, user: CurrentStaff, now: NowDep
 ) -> ComplaintRead:
     """Route (派单) a new or sent-back complaint to a department."""
-    return _read(complaints.route(session, complaint_id=complaint_id, user=user,
-                                  department=body.department, now=now))
+    return _read(
+        complaints.route(
+            session, complaint_id=complaint_id, user=user, department=body.department, now=now
+        )
+    )
 
 
 @router.post("/complaints/{complaint_id}/send-back")
@@ -90,8 +95,11 @@ def send_back_complaint(
     complaint_id: RowId, body: ReasonBody, session: SessionDep, user: CurrentStaff, now: NowDep
 ) -> ComplaintRead:
     """Send it back (退单) to the operator with the reason."""
-    return _read(complaints.send_back(session, complaint_id=complaint_id, user=user,
-                                      reason=body.reason, now=now))
+    return _read(
+        complaints.send_back(
+            session, complaint_id=complaint_id, user=user, reason=body.reason, now=now
+        )
+    )
 
 
 @router.post("/complaints/{complaint_id}/answer")
@@ -99,8 +107,9 @@ def answer_complaint(
     complaint_id: RowId, body: AnswerBody, session: SessionDep, user: CurrentStaff, now: NowDep
 ) -> ComplaintRead:
     """The department answers, once."""
-    return _read(complaints.answer(session, complaint_id=complaint_id, user=user,
-                                   text=body.answer, now=now))
+    return _read(
+        complaints.answer(session, complaint_id=complaint_id, user=user, text=body.answer, now=now)
+    )
 
 
 @router.post("/complaints/{complaint_id}/call-back")
@@ -108,5 +117,13 @@ def call_back_complaint(
     complaint_id: RowId, body: CallBackBody, session: SessionDep, user: CurrentUser, now: NowDep
 ) -> ComplaintRead:
     """回访: the satisfaction with the answer (the operator for a call, the person online)."""
-    return _read(complaints.call_back(session, complaint_id=complaint_id, user=user,
-                                      satisfaction=body.satisfaction, note=body.note, now=now))
+    return _read(
+        complaints.call_back(
+            session,
+            complaint_id=complaint_id,
+            user=user,
+            satisfaction=body.satisfaction,
+            note=body.note,
+            now=now,
+        )
+    )

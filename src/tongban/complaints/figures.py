@@ -6,10 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from tongban.complaints.models import Complaint
+
+
+def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.sum(case((condition, 1), else_=0))
 
 
 @dataclass(frozen=True)
@@ -37,15 +41,14 @@ def per_department(session: Session, *, now: datetime) -> list[DepartmentFigures
         and_(c.answered_at.is_not(None), c.answered_at > c.due_at),
         and_(c.answered_at.is_(None), c.due_at <= now),
     )
-    count = lambda condition: func.sum(case((condition, 1), else_=0))  # noqa: E731
     query = (
         select(
             c.department_code,
             func.count(),
-            count(on_time),
-            count(late),
-            count(c.satisfaction.is_not(None)),
-            count(c.satisfaction.in_(["satisfied", "fair"])),
+            _count(on_time),
+            _count(late),
+            _count(c.satisfaction.is_not(None)),
+            _count(c.satisfaction.in_(["satisfied", "fair"])),
         )
         .where(c.department_code.is_not(None))
         .group_by(c.department_code)

@@ -29,9 +29,7 @@ class Complaint(Base):
     phone: Mapped[str | None] = mapped_column(Sealed("complaints.phone"))
     content: Mapped[str] = mapped_column(Sealed("complaints.content"))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
-    department_code: Mapped[str | None] = mapped_column(
-        ForeignKey("departments.code"), index=True
-    )
+    department_code: Mapped[str | None] = mapped_column(ForeignKey("departments.code"), index=True)
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     limit_working_days: Mapped[int] = mapped_column(Integer)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())

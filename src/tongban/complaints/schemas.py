@@ -11,7 +11,9 @@ class ComplaintCreate(BaseModel):
     """Filed online by the signed-in person."""
 
     model_config = ConfigDict(extra="forbid")
-    kind: str = Field(max_length=15, description="consultation (咨询), complaint (投诉), suggestion (建议)")
+    kind: str = Field(
+        max_length=15, description="consultation (咨询), complaint (投诉), suggestion (建议)"
+    )
     content: str = Field(max_length=2000, description="What the person says")
     case_number: str = Field("", max_length=30, description="One of the person's own cases")
 
@@ -25,7 +27,9 @@ class CallCreate(BaseModel):
     kind: str = Field(max_length=15, description="consultation, complaint or suggestion")
     content: str = Field(max_length=2000)
     case_number: str = Field("", max_length=30, description="The case the call is about")
-    item_code: str = Field("", max_length=40, description="The item it is about (suggests the department)")
+    item_code: str = Field(
+        "", max_length=40, description="The item it is about (suggests the department)"
+    )
     department: str = Field("", max_length=10, description="Route to; empty: the suggested one")
 
 

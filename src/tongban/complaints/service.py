@@ -143,8 +143,14 @@ def suggest_department(session: Session, *, case: Case | None, item_code: str = 
     return None
 
 
-def _record(session: Session, complaint: Complaint, action: str, user: User | None, now: datetime,
-            opinion: str | None = None) -> None:
+def _record(
+    session: Session,
+    complaint: Complaint,
+    action: str,
+    user: User | None,
+    now: datetime,
+    opinion: str | None = None,
+) -> None:
     audit.record(
         session,
         at=now,
@@ -155,13 +161,23 @@ def _record(session: Session, complaint: Complaint, action: str, user: User | No
         case_id=complaint.case_id,
         subject_id=complaint.applicant_id,
         opinion=opinion,
-        data={"department": complaint.department_code, "kind": complaint.kind,
-              "channel": complaint.channel},
+        data={
+            "department": complaint.department_code,
+            "kind": complaint.kind,
+            "channel": complaint.channel,
+        },
     )
 
 
-def _new(session: Session, *, kind: Kind, content: str, case: Case | None, now: datetime,
-         **fields: object) -> Complaint:
+def _new(
+    session: Session,
+    *,
+    kind: Kind,
+    content: str,
+    case: Case | None,
+    now: datetime,
+    **fields: object,
+) -> Complaint:
     days = limit_days(kind)
     complaint = Complaint(
         kind=kind.value,
@@ -206,8 +222,15 @@ def file_online(
             allowed=ATTACHMENT_TYPES,
             max_bytes=get_settings().max_upload_mb * 1024 * 1024,
         )
-    complaint = _new(session, kind=chosen, content=content, case=case, now=now,
-                     channel=Channel.online.value, applicant_id=user.id)
+    complaint = _new(
+        session,
+        kind=chosen,
+        content=content,
+        case=case,
+        now=now,
+        channel=Channel.online.value,
+        applicant_id=user.id,
+    )
     if checked is not None and attachment is not None and store is not None:
         complaint.attachment_key = store.put(attachment.data)
         complaint.attachment_name = checked.filename
@@ -236,32 +259,46 @@ def record_call(
     neither, it waits in the console to be routed."""
     if not user.has_role(Role.hotline_operator):
         raise NotAllowed("只有 12345 话务员可以登记来电。", "Only hotline operators record calls.")
-    name = _text(caller_name, limit=NAME_MAX, field="caller_name", zh="来电人姓名",
-                 en="caller's name")
+    name = _text(
+        caller_name, limit=NAME_MAX, field="caller_name", zh="来电人姓名", en="caller's name"
+    )
     number = _phone(phone)
     chosen = _kind(kind)
     case = _related_case(session, case_number, owner=None)
-    target = _department(session, department) if department else suggest_department(
-        session, case=case, item_code=item_code)
-    complaint = _new(session, kind=chosen, content=content, case=case, now=now,
-                     channel=Channel.hotline.value, recorded_by=user.id,
-                     caller_name=name, phone=number)
+    target = (
+        _department(session, department)
+        if department
+        else suggest_department(session, case=case, item_code=item_code)
+    )
+    complaint = _new(
+        session,
+        kind=chosen,
+        content=content,
+        case=case,
+        now=now,
+        channel=Channel.hotline.value,
+        recorded_by=user.id,
+        caller_name=name,
+        phone=number,
+    )
     _record(session, complaint, "complaint.record", user, now)
     if target:
         _route(session, complaint, target, user, now)
     return complaint
 
 
-def _route(session: Session, complaint: Complaint, department: str, user: User,
-           now: datetime) -> None:
+def _route(
+    session: Session, complaint: Complaint, department: str, user: User, now: datetime
+) -> None:
     complaint.department_code = department
     complaint.state, complaint.routed_at = State.routed.value, now
     _record(session, complaint, "complaint.route", user, now)
     tasks.schedule(session, complaint=complaint, now=now)
 
 
-def route(session: Session, *, complaint_id: int, user: User, department: str,
-          now: datetime) -> Complaint:
+def route(
+    session: Session, *, complaint_id: int, user: User, department: str, now: datetime
+) -> Complaint:
     """The operator routes (派单) a new or sent-back complaint to a department."""
     if not user.has_role(Role.hotline_operator):
         raise NotAllowed("只有 12345 话务员可以派单。", "Only hotline operators route.")
@@ -272,20 +309,23 @@ def route(session: Session, *, complaint_id: int, user: User, department: str,
     return complaint
 
 
-def send_back(session: Session, *, complaint_id: int, user: User, reason: str,
-              now: datetime) -> Complaint:
+def send_back(
+    session: Session, *, complaint_id: int, user: User, reason: str, now: datetime
+) -> Complaint:
     """The department sends a complaint back (退单) with the reason it is not theirs."""
     complaint = _open_for_department(session, complaint_id, user)
-    complaint.return_reason = _text(reason, limit=REASON_MAX, field="reason", zh="退单理由",
-                                    en="reason")
+    complaint.return_reason = _text(
+        reason, limit=REASON_MAX, field="reason", zh="退单理由", en="reason"
+    )
     complaint.returned_by_department = complaint.department_code
     complaint.state = State.returned.value
     _record(session, complaint, "complaint.send_back", user, now, complaint.return_reason)
     return complaint
 
 
-def answer(session: Session, *, complaint_id: int, user: User, text: str,
-           now: datetime) -> Complaint:
+def answer(
+    session: Session, *, complaint_id: int, user: User, text: str, now: datetime
+) -> Complaint:
     """The department answers, once; the online complainant is told (outbox), the
     operator calls a caller back. The alerts of the complaint are resolved."""
     complaint = _open_for_department(session, complaint_id, user)
@@ -302,27 +342,38 @@ def _open_for_department(session: Session, complaint_id: int, user: User) -> Com
     if not may_answer(user, complaint):
         raise NotAllowed("只有承办部门可以办理。", "Only the department responsible may act.")
     if complaint.state != State.routed:
-        raise Conflict("该件已答复或已退单。", "This one was answered or sent back.",
-                       code="not_open")
+        raise Conflict(
+            "该件已答复或已退单。", "This one was answered or sent back.", code="not_open"
+        )
     return complaint
 
 
-def call_back(session: Session, *, complaint_id: int, user: User, satisfaction: str,
-              note: str = "", now: datetime) -> Complaint:
+def call_back(
+    session: Session,
+    *,
+    complaint_id: int,
+    user: User,
+    satisfaction: str,
+    note: str = "",
+    now: datetime,
+) -> Complaint:
     """回访: the operator records a caller's satisfaction with the answer (an online
     complainant gives their own); the complaint is closed."""
     complaint = get_locked(session, complaint_id=complaint_id, user=user)
     own = complaint.channel == Channel.online and complaint.applicant_id == user.id
     if not (own or user.has_role(Role.hotline_operator)):
-        raise NotAllowed("只有话务员或投诉人可以记录回访。",
-                         "Only the operator or the person records the call-back.")
+        raise NotAllowed(
+            "只有话务员或投诉人可以记录回访。",
+            "Only the operator or the person records the call-back.",
+        )
     if complaint.state != State.answered:
         raise Conflict("答复后才能回访。", "Call back once it is answered.", code="not_answered")
     try:
         complaint.satisfaction = Satisfaction(satisfaction).value
     except ValueError:
-        raise InvalidInput("请选择满意度。", "Choose how satisfied the person is.",
-                           field="satisfaction") from None
+        raise InvalidInput(
+            "请选择满意度。", "Choose how satisfied the person is.", field="satisfaction"
+        ) from None
     complaint.callback_note = (note or "").strip()[:REASON_MAX] or None
     complaint.state, complaint.closed_at = State.closed.value, now
     _record(session, complaint, "complaint.call_back", user, now, complaint.callback_note)

@@ -13,7 +13,6 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from tongban.complaints import figures as complaint_figures
 from tongban.accounts.deps import require_roles
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
@@ -21,6 +20,7 @@ from tongban.alerts import service as alerts
 from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.cases.core.queries import STAGE_NAMES_ZH
 from tongban.cases.enums import CHANNEL_NAMES_ZH, CaseState
+from tongban.complaints import figures as complaint_figures
 from tongban.jobs import service as jobs
 from tongban.ratings import service as ratings
 from tongban.sharing import backfill, reduction

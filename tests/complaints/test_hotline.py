@@ -230,3 +230,27 @@ def test_a_refused_call_keeps_what_was_typed(client: TestClient) -> None:
     form["phone"] = "13800009999"
     assert client.post("/hotline/calls", data=form).status_code == 200  # followed to /hotline
     assert "建议周六开放窗口。" in client.get("/hotline").text  # waits to be routed
+
+
+def test_the_online_form_keeps_what_was_typed(client: TestClient, as_user: Any) -> None:
+    number = submitted(client, as_user("zhangsan"), RADIATION)["number"]
+    sign_in(client, "lisi")
+    token = csrf(client.get("/my/complaints").text)
+    form = {"kind": "complaint", "content": "审查人员态度差。", "case_number": number}
+    refused = client.post("/my/complaints", data={**form, "csrf_token": token})
+    assert refused.status_code == 422
+    assert "只能选择本人的办件" in refused.text
+    assert "审查人员态度差。" in refused.text and f'value="{number}"' in refused.text
+    assert "审查人员态度差。" not in client.get("/my/complaints").text  # nothing was filed
+
+
+def test_the_operator_sees_the_number_to_call_back_and_a_department_a_masked_one(
+    client: TestClient, as_user: Any
+) -> None:
+    complaint_id = _call(client, as_user, department="GA").json()["id"]
+    sign_in(client, "rexian")
+    assert "13900001111" in client.get("/hotline").text
+    sign_in(client, "ga")
+    queue = client.get("/staff/complaints").text
+    assert "窗口办理太慢" in queue and "13900001111" not in queue
+    assert f"/staff/complaints/{complaint_id}/send-back" in queue

@@ -70,9 +70,10 @@ def for_applicant(session: Session, *, user: User) -> Sequence[Complaint]:
 
 
 def for_operator(session: Session) -> Sequence[Complaint]:
-    """The console: to route (new, sent back) and to call back (answered calls) first."""
-    waiting = [State.new.value, State.returned.value, State.answered.value]
-    query = select(Complaint).where(Complaint.state.in_(waiting))
+    """The console: every complaint not closed, the soonest due first: to route (new, sent
+    back), with a department (routed), to call back (answered)."""
+    waiting = [State.new, State.returned, State.routed, State.answered]
+    query = select(Complaint).where(Complaint.state.in_([s.value for s in waiting]))
     return session.scalars(query.order_by(Complaint.due_at, Complaint.id)).all()
 
 

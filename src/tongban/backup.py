@@ -33,11 +33,12 @@ from pathlib import Path
 from typing import Any
 
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, Table, func, select, text
+from sqlalchemy import Column, Engine, MetaData, Table, func, select, text
 
 from tongban.db import Base, make_engine
 from tongban.migrate import upgrade
 from tongban.models import load_all
+from tongban.pii.types import LookupKey, Sealed, SealedJSON
 from tongban.timeutil import utcnow
 
 FORMAT = 1
@@ -73,6 +74,22 @@ def _sha256(path: Path) -> str:
 def _tables() -> list[Table]:
     load_all()
     return list(Base.metadata.sorted_tables)
+
+
+def _as_stored(table: Table) -> Table:
+    """``table`` with its sealed and keyed-hash columns typed as they are stored: a logical
+    dump carries the sealed values and the hashes as they are, never the plaintext, and a
+    restore writes them back unchanged (their data keys travel wrapped, in ``data_keys``;
+    sealing again would use whatever key the restoring process holds)."""
+    columns = [
+        Column(
+            c.name,
+            c.type.impl_instance if isinstance(c.type, Sealed | SealedJSON | LookupKey) else c.type,
+            primary_key=c.primary_key,
+        )
+        for c in table.columns
+    ]
+    return Table(table.name, MetaData(), *columns)
 
 
 def row_counts(engine: Engine) -> dict[str, int]:
@@ -122,7 +139,7 @@ def _dump(engine: Engine, target: Path, progress: Progress) -> dict[str, int]:
     ):
         for table in _tables():
             counts[table.name] = 0
-            for row in conn.execute(select(table)).mappings():
+            for row in conn.execute(select(_as_stored(table))).mappings():
                 values = {key: _encode(value) for key, value in row.items()}
                 out.write(json.dumps({"t": table.name, "r": values}, ensure_ascii=False) + "\n")
                 counts[table.name] += 1
@@ -246,12 +263,12 @@ def _later_references(tables: list[Table]) -> dict[str, list[str]]:
 
 def _load(engine: Engine, dump: Path, progress: Progress) -> None:
     ordered = _tables()
-    tables = {t.name: t for t in ordered}
+    tables = {t.name: _as_stored(t) for t in ordered}
     later = _later_references(ordered)
     pending: list[tuple[Table, dict[str, Any], dict[str, Any]]] = []  # table, key, values
     with engine.begin() as conn, gzip.open(dump, "rt", encoding="utf-8") as lines:
         for table in reversed(ordered):  # rows the migrations wrote themselves
-            conn.execute(table.delete())
+            conn.execute(tables[table.name].delete())
         batch: list[dict[str, Any]] = []
         current: Table | None = None
         for line in lines:

@@ -219,6 +219,7 @@ def _proactive(db: Session, runtime: Runtime, code: str, signed_in: SignedIn) ->
     spec = _spec(db, code)
     policy = benefits.get_policy(db, code=code)
     user = _user(db, PROACTIVE_APPLICANTS[policy.subject])
+    user.identity_verified_at = NOW  # 实名认证: only a verified account is the subject
     with pytest.raises(Conflict):
         cases.create_case(db, applicant=user, code=code, form_data={}, now=NOW)
     key = benefits.subject_key(user)

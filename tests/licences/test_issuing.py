@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from tests.conftest import START
 from tests.factories import API, draft
 from tests.licences.support import BUSINESS, FOOD, finish, licensed
+from tongban.accounts.models import User
 from tongban.cases.models import Case
 from tongban.identifiers import validate_credit_code, validate_licence_identifier
 from tongban.licences import envelope
@@ -116,6 +117,9 @@ def test_a_licence_issued_again_under_the_same_number_is_its_next_version(
         fields={"credit_code": code, "name": name, "status": "存续"},
         now=START,
     )
+    minfeng = db.scalar(select(User).where(User.username == "minfeng"))
+    assert minfeng is not None
+    minfeng.identity_verified_at = START  # 实名认证: the account is the enterprise's own
     for _ in range(2):
         number = draft(client, as_user("minfeng"), BUSINESS)["number"]
         case = db.scalar(select(Case).where(Case.number == number))

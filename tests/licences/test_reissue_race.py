@@ -19,20 +19,33 @@ from tongban.demo.samples import fill_form
 from tongban.identifiers import validate_licence_identifier
 from tongban.licences.issuing import issue_licence
 from tongban.licences.models import Licence
+from tongban.sharing.models import SourceRecord
 
 NOW = datetime(2025, 11, 3, 2, 0, tzinfo=UTC)
 CODE = "3501-SCJG-001"  # 营业执照: the enterprise's credit code is the licence number
 CREDIT = "91350102MA2XQ1K7XN"
+FIRM = {
+    "credit_code": CREDIT,
+    "name": "福州闽丰餐饮管理有限公司",
+    "legal_rep_name": "王五",
+    "legal_rep_id_number": "350104197812302577",
+    "status": "存续",
+}
 
 
 def _cases(factory: sessionmaker[Session], count: int) -> list[int]:
-    """Committed drafts of the same registered enterprise (its credit code on the form)."""
+    """Committed drafts of the same registered enterprise (its credit code on the form),
+    by its own verified account (换发 keeps the code only then)."""
     with unit_of_work(factory) as session:
         applicant = accounts.find_user(session, username="minfeng")
         version = catalog.get_entry(session, code=CODE).current_version
         assert applicant and version
+        applicant.identity_verified_at = NOW
+        session.add(
+            SourceRecord(source="enterprise_register", key=CREDIT, data=FIRM, updated_at=NOW)
+        )
         answers = fill_form(version.definition["form"])
-        form = {**answers, "credit_code": CREDIT}
+        form = {**answers, "credit_code": CREDIT, "enterprise_name": FIRM["name"]}
         made = [
             cases.create_case(session, applicant=applicant, code=CODE, form_data=answers, now=NOW)
             for _ in range(count)

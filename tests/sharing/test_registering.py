@@ -18,6 +18,7 @@ from tests.factories import API, entry, find_code, sign, upload
 from tests.licences.support import finish
 from tests.sharing.conftest import MINFENG_CREDIT
 from tests.sharing.test_once_and_feeding import STAFF, _reserved
+from tongban.accounts.models import User
 from tongban.cases.models import Case
 from tongban.demo.samples import fill_form
 from tongban.errors import Conflict
@@ -132,6 +133,24 @@ def test_the_company_itself_is_reissued_under_its_number_twice(
     assert sorted(identifier.version for identifier in found) == ["001", "002"]
     minfeng = sharing.lookup(db, code="enterprise_register", key=MINFENG_CREDIT).record
     assert minfeng is not None and minfeng["name"] == MINFENG
+
+
+def test_an_unverified_account_typing_the_companys_code_is_refused(
+    client: TestClient, as_user: Any, db: Session, population: dict[str, int]
+) -> None:
+    """Found after real-name verification landed: the 换发 rule compared the code with the
+    number the account typed at sign-up, so an account never verified that typed minfeng's
+    code could re-issue minfeng's licence."""
+    headers = as_user("minfeng")
+    minfeng = db.scalar(select(User).where(User.username == "minfeng"))
+    assert minfeng is not None
+    minfeng.identity_verified_at = None
+    db.commit()
+    case = _draft(client, headers, "3501-SCJG-001", {})
+    _retype(db, case["number"], enterprise_name=MINFENG, credit_code=MINFENG_CREDIT)
+    refused = client.post(f"{API}/cases/{case['number']}/submit", headers=headers)
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["error"]["code"] == "credit_code_not_held"
 
 
 def test_the_used_once_name_check_opens_only_the_records_of_that_name(

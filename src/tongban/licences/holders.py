@@ -93,7 +93,7 @@ def carried_code(form: dict[str, Any], applicant: User, record: dict[str, Any] |
     """What a registration (营业执照) does with the credit code its form carries, given the
     enterprise register's ``record`` of that code: ``keep`` it (换发: the register holds it
     for the company the form names, and the account is that enterprise's or its legal
-    representative's), ``new`` (a founding: no code, a code not held or struck off, or the
+    representative's, by its verified identity), ``new`` (a founding: no code, a code not held or struck off, or the
     code of a company of another name), or ``refuse`` (the form names the company the code
     is registered to, but the account is not that company's)."""
     code = _text(form, "credit_code")
@@ -101,9 +101,9 @@ def carried_code(form: dict[str, Any], applicant: User, record: dict[str, Any] |
         return "new"
     if _text(form, "enterprise_name", "trade_name") != str(record.get("name") or ""):
         return "new"
-    own = same_identifier(applicant.credit_code, code)
-    rep = same_identifier(applicant.id_number, str(record.get("legal_rep_id_number") or ""))
-    return "keep" if own or rep else "refuse"
+    rep = str(record.get("legal_rep_id_number") or "")
+    held = applicant.verified_codes  # 实名认证: a number only typed at sign-up is nobody's
+    return "keep" if any(same_identifier(c, n) for c in held for n in (code, rep)) else "refuse"
 
 
 def founds_operator(item: dict[str, Any]) -> bool:
@@ -123,7 +123,8 @@ def subject_credit_code(
     the form's code, else the account's own."""
     typed = _text(form, "credit_code")
     if any(founds_operator(item) for item in spec["items"]):
-        return True, typed if typed and same_identifier(applicant.credit_code, typed) else None
+        own = any(same_identifier(code, typed) for code in applicant.verified_codes)
+        return True, typed if typed and own else None
     return False, typed or applicant.credit_code or None
 
 

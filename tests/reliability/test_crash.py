@@ -121,10 +121,14 @@ def _apply(
             )
         key, body = ledger.pending[0]
         made = client.post(f"{API}/cases", json=body, headers={**me, "Idempotency-Key": key})
-        if made.status_code == 409:  # the first try of this key is still running
+        if made.status_code == 409 and _code(made) == "idempotency_answer_lost":
+            number = _unanswered_case(client, me, ledger)  # made, its answer lost in a kill
+        elif made.status_code == 409:  # the first try of this key may still be running
+            time.sleep(0.2)
             continue
-        assert made.status_code == 201, made.text
-        number = made.json()["number"]
+        else:
+            assert made.status_code == 201, made.text
+            number = made.json()["number"]
         ledger.created[key] = number
         ledger.pending.pop(0)
         for code in ("ID_CARD", "TERMINATION_PROOF"):
@@ -140,6 +144,19 @@ def _apply(
         done = client.post(f"{API}/cases/{number}/submit", headers=me)
         assert done.status_code == 200, done.text
         ledger.submitted.add(number)
+
+
+def _code(answer: httpx.Response) -> str:
+    return str(answer.json()["error"]["code"])
+
+
+def _unanswered_case(client: httpx.Client, me: dict[str, str], ledger: Ledger) -> str:
+    """The case a creation whose answer was lost made: the applicant's draft nobody told
+    the client about: the newest (the client makes one case at a time)."""
+    known = set(ledger.created.values())
+    mine = client.get(f"{API}/cases", headers=me).json()
+    drafts = [c for c in mine if c["state"] == "draft" and c["number"] not in known]
+    return str(max(drafts, key=lambda c: c["created_at"])["number"])
 
 
 def _handle(client: httpx.Client, ledger: Ledger, stop: threading.Event) -> None:

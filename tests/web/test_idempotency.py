@@ -5,16 +5,22 @@ different request is refused."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from tests import figures
+from tests.conftest import Clock
 from tests.factories import API
 from tongban.accounts.models import User
 from tongban.cases.models import Case
+from tongban.errors import Conflict
+from tongban.online import api as online_api
+from tongban.web import idempotency
 
 ITEM = "3501-RS-003"
 BODY = {"code": ITEM, "form_data": {}}
@@ -94,3 +100,50 @@ def test_twenty_identical_calls_at_once_make_one_case(
     assert settled.status_code == 201 and settled.json()["number"] in numbers
     with Session(committing_engine) as db:
         assert _cases_of(db, "zhangsan") == before + 1
+
+
+def test_a_call_killed_after_its_case_was_made_is_never_run_again(
+    client: TestClient, db: Session, as_user, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Found reviewing a duplicate in the crash test: a server killed between making the
+    case and keeping its answer left the key claimed and unanswered for 24 hours, and
+    nothing told a retry whether the case was made. Now the claim is marked done with the
+    case, and a retry, at once or much later, is told to look the result up."""
+    headers = {**as_user("zhangsan"), "Idempotency-Key": "lost-answer-1"}
+    before = _cases_of(db, "zhangsan")
+    with monkeypatch.context() as killed:
+        killed.setattr(idempotency, "_settle", lambda *args, **kwargs: None)
+        client.post(f"{API}/cases", json=BODY, headers=headers)
+    assert _cases_of(db, "zhangsan") == before + 1
+    for wait in (timedelta(0), idempotency.STALE * 10):
+        clock.now += wait
+        again = client.post(f"{API}/cases", json=BODY, headers=headers)
+        assert again.status_code == 409, again.text
+        error = again.json()["error"]
+        assert error["code"] == "idempotency_answer_lost" and "查看结果" in error["message"]
+    assert _cases_of(db, "zhangsan") == before + 1
+
+
+def test_a_call_that_died_before_its_work_committed_is_run_by_the_retry(
+    client: TestClient, db: Session, as_user, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A claim whose call died before its work committed (nothing made, no answer kept)
+    answers 409 while that call might still be running, then lets a retry do it, once."""
+    headers = {**as_user("zhangsan"), "Idempotency-Key": "died-1"}
+    before = _cases_of(db, "zhangsan")
+    with monkeypatch.context() as dying:
+        dying.setattr(idempotency, "_settle", lambda *args, **kwargs: None)  # killed
+        dying.setattr(online_api.service, "create_case", _dies)
+        client.post(f"{API}/cases", json=BODY, headers=headers)
+    waiting = client.post(f"{API}/cases", json=BODY, headers=headers)
+    assert waiting.status_code == 409 and waiting.headers["retry-after"] == "1"
+    clock.now += idempotency.STALE + timedelta(seconds=1)
+    retried = client.post(f"{API}/cases", json=BODY, headers=headers)
+    assert retried.status_code == 201, retried.text
+    assert _cases_of(db, "zhangsan") == before + 1
+    replayed = client.post(f"{API}/cases", json=BODY, headers=headers)
+    assert replayed.json()["number"] == retried.json()["number"]
+
+
+def _dies(*args: object, **kwargs: object) -> None:
+    raise Conflict("进程在此被终止。", "The process was killed here.")

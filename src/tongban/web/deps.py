@@ -20,6 +20,7 @@ from tongban.db import reading_session, writer_turn
 from tongban.errors import NotAllowed
 from tongban.files.store import FileStore
 from tongban.timeutil import utcnow
+from tongban.web import idempotency
 from tongban.web.csrf import token_is_valid
 from tongban.web.runtime import Runtime
 
@@ -48,6 +49,9 @@ def get_db(request: Request, runtime: RuntimeDep) -> Iterator[Session]:
         session = reading_session(runtime.sessions) if reading else runtime.sessions()
         try:
             yield session
+            claim = getattr(request.state, idempotency.CLAIM, None)
+            if claim is not None:  # the call's work and its key's mark commit together
+                idempotency.mark_done(session, claim=claim)
             session.commit()
         except BaseException:
             session.rollback()

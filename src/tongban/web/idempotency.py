@@ -12,6 +12,15 @@ and a credential (bearer token or session cookie) is done once per key and crede
 
 The claim on a key is a row inserted in its own unit of work before the call runs: of
 twenty identical calls at once, the unique index lets one run and answers the others 409.
+The call's own unit of work marks its claim done as it commits (``mark_done``, status 0),
+so what it wrote and the mark commit together:
+
+- a call that failed, or whose answer never went out (the client left, the process was
+  killed) before its work committed, leaves its claim unmarked: forgotten (5xx), or taken
+  over by a retry once ``STALE``; the late call's commit then finds its claim gone and
+  rolls back (409), so two runs never both commit;
+- a call whose work committed but whose answer was lost keeps its claim: a retry gets 409
+  ``idempotency_answer_lost`` (look the result up), never a second run.
 """
 
 from __future__ import annotations
@@ -20,9 +29,9 @@ import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, LargeBinary, String, UniqueConstraint, delete, select
+from sqlalchemy import Integer, LargeBinary, String, UniqueConstraint, delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -36,6 +45,9 @@ from tongban.web.runtime import Runtime
 
 HEADER = "idempotency-key"
 LIFETIME = timedelta(hours=24)
+STALE = timedelta(minutes=1)  # an unmarked claim this old is a call that died
+CLAIM = "idempotency_claim"  # request.state: the id of the claim the call runs under
+DONE = 0  # ``status`` once the call's work committed, before its answer is kept
 MAX_KEY_LENGTH = 255
 MAX_STORED_BODY = 1_000_000  # bytes; a bigger answer is not replayed but still claimed
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -52,7 +64,7 @@ class IdempotentRequest(Base):
     key: Mapped[str] = mapped_column(String(MAX_KEY_LENGTH))
     fingerprint: Mapped[str] = mapped_column(String(64))  # SHA-256 of method, path, body
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    status: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[int | None] = mapped_column(Integer)  # None, DONE, then the HTTP status
     media_type: Mapped[str | None] = mapped_column(String(100))
     body: Mapped[bytes | None] = mapped_column(LargeBinary)
 
@@ -75,38 +87,62 @@ def _owner(request: Request, session_cookie: str) -> str | None:
 
 def _claim(
     runtime: Runtime, *, owner: str, key: str, fingerprint: str, now: datetime
-) -> IdempotentRequest | None:
-    """Claim ``key``; None when claimed now, else the row of the earlier claim."""
+) -> int | IdempotentRequest:
+    """Claim ``key``: the id of the new claim, else the row of the earlier one."""
     try:
         with unit_of_work(runtime.sessions) as session:
             query = select(IdempotentRequest).where(
                 IdempotentRequest.owner == owner, IdempotentRequest.key == key
             )
             earlier = session.scalar(query)
-            if earlier is not None and earlier.created_at > now - LIFETIME:
+            died = (
+                earlier is not None and earlier.status is None and earlier.created_at < now - STALE
+            )
+            if earlier is not None and earlier.created_at > now - LIFETIME and not died:
                 session.expunge(earlier)
                 return earlier
             if earlier is not None:
                 session.delete(earlier)
                 session.flush()
-            session.add(
-                IdempotentRequest(owner=owner, key=key, fingerprint=fingerprint, created_at=now)
-            )
-            return None
+            claim = IdempotentRequest(owner=owner, key=key, fingerprint=fingerprint, created_at=now)
+            session.add(claim)
+            session.flush()
+            return claim.id
     except IntegrityError:  # claimed by a call running at this moment
         return IdempotentRequest(owner=owner, key=key, fingerprint=fingerprint, status=None)
 
 
+def mark_done(session: Session, *, claim: int) -> None:
+    """Mark the claim ``claim`` done in the call's own unit of work, just before it commits.
+
+    Raises ``Conflict`` (the work rolls back) when the claim is no longer this call's: a
+    retry took it over after the call was given up for dead."""
+    marked = session.execute(
+        update(IdempotentRequest)
+        .where(IdempotentRequest.id == claim, IdempotentRequest.status.is_(None))
+        .values(status=DONE)
+    )
+    if marked.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(
+            "使用同一 Idempotency-Key 的重试已接手该请求，本次处理未生效。",
+            "A retry with the same Idempotency-Key took this request over; this run had no effect.",
+            code="idempotency_key_in_use",
+        )
+
+
 def _settle(
-    runtime: Runtime, *, owner: str, key: str, status: int, media_type: str | None, body: bytes
+    runtime: Runtime, *, claim: int, status: int, media_type: str | None, body: bytes
 ) -> None:
-    """Keep the answer for retries; forget the claim after a server error."""
+    """Keep the answer for retries; after a server error forget the claim, unless the
+    call's work committed (then a retry must not run it again)."""
     with unit_of_work(runtime.sessions) as session:
-        where = (IdempotentRequest.owner == owner, IdempotentRequest.key == key)
         if status >= 500:
-            session.execute(delete(IdempotentRequest).where(*where))
+            unmarked = IdempotentRequest.status.is_(None)
+            session.execute(
+                delete(IdempotentRequest).where(IdempotentRequest.id == claim, unmarked)
+            )
             return
-        row = session.scalar(select(IdempotentRequest).where(*where))
+        row = session.get(IdempotentRequest, claim)
         if row is not None:
             row.status = status
             row.media_type = media_type
@@ -121,6 +157,14 @@ def _answer_earlier(request: Request, earlier: IdempotentRequest, fingerprint: s
             code="idempotency_key_reused",
         )
         return respond(request, reused)
+    if earlier.status == DONE:
+        lost = Conflict(
+            "该请求已经办理完成，但当时的答复未能送达。请在办件列表或相应页面查看结果，不要重复提交。",
+            "This request was done, but its answer never reached you. Look the result up "
+            "(your cases, or the page concerned) instead of sending it again.",
+            code="idempotency_answer_lost",
+        )
+        return respond(request, lost)
     if earlier.status is None or earlier.body is None:
         running = Conflict(
             "使用同一 Idempotency-Key 的请求正在处理或结果过大无法重放，请稍后查询结果。",
@@ -167,12 +211,13 @@ class IdempotencyKeys:
         body = await request.body()
         fingerprint = _sha256(scope["method"].encode(), scope["path"].encode(), body)
         now = runtime.clock() if runtime.clock else utcnow()
-        earlier = await run_in_threadpool(
+        claim = await run_in_threadpool(
             _claim, runtime, owner=owner, key=key, fingerprint=fingerprint, now=now
         )
-        if earlier is not None:
-            await _answer_earlier(request, earlier, fingerprint)(scope, request.receive, send)
+        if not isinstance(claim, int):
+            await _answer_earlier(request, claim, fingerprint)(scope, request.receive, send)
             return
+        scope.setdefault("state", {})[CLAIM] = claim
         sent: dict[str, Any] = {"status": 500, "media_type": None, "chunks": [], "kept": False}
 
         async def settle() -> None:
@@ -180,8 +225,7 @@ class IdempotencyKeys:
             await run_in_threadpool(
                 _settle,
                 runtime,
-                owner=owner,
-                key=key,
+                claim=claim,
                 status=sent["status"],
                 media_type=sent["media_type"],
                 body=b"".join(sent["chunks"]),

@@ -22,6 +22,8 @@ from tongban.cases.http.preview_views import router as preview_views
 from tongban.catalog.admin_views import router as catalog_admin_views
 from tongban.catalog.api import router as catalog_api
 from tongban.catalog.views import router as catalog_views
+from tongban.complaints.api import router as complaints_api
+from tongban.complaints.views import router as complaints_views
 from tongban.holidays.api import router as holidays_api
 from tongban.instant.api import router as instant_api
 from tongban.instant.views import router as instant_views
@@ -102,6 +104,7 @@ API_ROUTERS = (
     agency_api,
     payments_api,
     messaging_api,
+    complaints_api,
     publication_api,
 )
 STORABLE = [Depends(refuse_unstorable_text)]  # no query, path or form field holds NUL
@@ -132,6 +135,7 @@ PAGE_ROUTERS = (
     lenient_views,
     payments_views,
     messaging_views,
+    complaints_views,
     publication_views,
 )
 

@@ -117,6 +117,24 @@ class Settings(BaseSettings):
         le=30,
         description="Days after a case ends without a rating before its applicant gets the one invitation to rate it (智能邀评).",
     )
+    consultation_response_working_days: int = Field(
+        1,
+        ge=1,
+        le=60,
+        description="Working days a department has to answer a consultation (咨询) from the 12345 hotline or the online form; a local setting, as are the two below (common local 12345 rules: 1, 5 and 10).",
+    )
+    complaint_response_working_days: int = Field(
+        5,
+        ge=1,
+        le=60,
+        description="Working days a department has to answer a complaint (投诉), counted from its filing.",
+    )
+    suggestion_response_working_days: int = Field(
+        10,
+        ge=1,
+        le=60,
+        description="Working days a department has to answer a suggestion (建议), counted from its filing.",
+    )
     smtp_host: str | None = Field(
         None,
         description="SMTP server that sends e-mail notifications; unset: no e-mail is sent (messages stay in the message centre, and SMS).",

@@ -13,6 +13,8 @@ def load_all() -> None:
     from tongban.cases import models as _cases  # noqa: F401
     from tongban.cases.core import watch as _watch  # noqa: F401  the clock.watch job
     from tongban.catalog import models as _catalog  # noqa: F401
+    from tongban.complaints import models as _complaints  # noqa: F401
+    from tongban.complaints import tasks as _complaint_watch  # noqa: F401  complaint.watch
     from tongban.instant import hooks as _instant_hooks  # noqa: F401  (the rules, after screening)
     from tongban.instant import models as _instant  # noqa: F401
     from tongban.integration import models as _integration  # noqa: F401

@@ -57,6 +57,7 @@ CALLERS = [
     Caller("admin", frozenset({Role.system_admin, Role.catalog_admin}), True, False),
     Caller("secadmin", frozenset({Role.security_admin}), True, False),
     Caller("auditor", frozenset({Role.audit_admin}), True, False),
+    Caller("rexian", frozenset({Role.hotline_operator}), True, False),  # 12345 operator
 ]
 
 

@@ -303,6 +303,23 @@ def test_english_tour_renders_every_template(
     assert "Reform results" in pages[-1]
     pages.append(supervisor.get("/supervision/cockpit").text)
     assert "Data cockpit" in pages[-1]
+    # 12345: the person's form, the operator's console, the department's queue, supervisors
+    body = {"kind": "complaint", "content": "Too slow", "case_number": rated}
+    filed = client.post("/api/v1/complaints", json=body, headers=api_token(client, "zhangsan"))
+    assert filed.status_code == 201, filed.text
+    pages.append(supervisor.get("/supervision/complaints").text)
+    assert "Complaints per department" in pages[-1] and "Too slow" in pages[-1]
+    pages.append(supervisor.get(f"/cases/{rated}").text)
+    assert "Complaints about this case" in pages[-1]
+    for username, path, words in (
+        ("zhangsan", "/my/complaints", "File a complaint"),
+        ("rexian", "/hotline", "Record a call"),
+        ("rs", "/staff/complaints", "Send back"),
+    ):
+        reader = signed_in(username)
+        reader.cookies.set("tongban_lang", "en")
+        pages.append(reader.get(path).text)
+        assert words in pages[-1], path
     admin = signed_in("admin")
     admin.cookies.set("tongban_lang", "en")
     pages.append(admin.get("/admin/catalog").text)

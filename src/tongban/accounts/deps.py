@@ -41,8 +41,10 @@ ADMIN_PAGES: tuple[tuple[Role, tuple[str, str]], ...] = (
     (Role.system_admin, ("/ops/messages", "发送失败的消息")),
     (Role.security_admin, ("/security", "安全管理")),
     (Role.audit_admin, ("/audit", "审计日志")),
+    (Role.hotline_operator, ("/hotline", "12345 热线工作台")),
 )
-"""The page each administrator of 三员分立 works on, linked from the header."""
+"""The page each administrator of 三员分立 (and the 12345 hotline operator) works on,
+linked from the header."""
 
 
 @dataclass(frozen=True)

@@ -17,3 +17,4 @@ class Watched(StrEnum):
     clock = "clock"  # a stage, or the whole case (promised, legal limit)
     verification = "verification"  # a 协查 request
     rating = "rating"  # a bad rating's rectification (好差评整改)
+    complaint = "complaint"  # a complaint's, suggestion's or consultation's answer (12345)

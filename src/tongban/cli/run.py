@@ -15,6 +15,7 @@ from tongban.cli import base
 from tongban.cli.sharing import load_demo_population
 from tongban.config import settings_markdown
 from tongban.db import unit_of_work
+from tongban.demo import complaints as demo_complaints
 from tongban.demo import history as demo_history
 from tongban.demo import users as demo
 from tongban.logs import uvicorn_log_config
@@ -80,6 +81,9 @@ def demo_load(
     load_demo_population(runtime, entries)
     if case_count:
         _load_history(runtime, case_count)
+    with unit_of_work(runtime.sessions) as session:
+        added = demo_complaints.load_complaints(session, now=utcnow())
+    base.console.print(f"演示诉求：{added} 件 (12345)")
 
 
 def _load_history(runtime: Runtime, count: int) -> None:

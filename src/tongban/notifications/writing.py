@@ -33,6 +33,7 @@ STAFF_LINKS = {
     "limit_warning": "/staff",  # the workbench lists the department's open alerts
     "limit_overdue": "/staff",
     "limit_escalated": "/staff",
+    "complaint_routed": "/staff/complaints",
 }
 LICENCE_TOPICS = ("licence_issued", "licence_status_changed")
 
@@ -52,6 +53,8 @@ def link(message: OutboxMessage, number: str) -> str:
         return STAFF_LINKS[message.topic].format(object_id=message.payload.get("object_id"))
     if message.topic in LICENCE_TOPICS:
         return "/my/licences"
+    if message.topic == "complaint_answered":  # 12345: the answer is on the person's list
+        return "/my/complaints"
     if message.topic == "benefit_offered":  # 免申即享: accepted with one click there
         return "/my/benefits"
     return f"/cases/{number}" if number else "/messages"

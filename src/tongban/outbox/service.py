@@ -63,6 +63,7 @@ APPLICANT_TOPICS: dict[str, str] = {
     "delivery.pickup_code": "pickup_ready",  # 取件码 on the case page
     "delivery.status": "delivery_status",  # the courier's statuses of a posted result
     "message.to_applicant": "case_message",  # 在线沟通: a department wrote on the case
+    "complaint.answer": "complaint_answered",  # 12345: the department answered online
 }
 
 
@@ -74,6 +75,7 @@ DEPARTMENT_TOPICS: dict[str, tuple[str, str]] = {
     "rating.create": ("bad_rating_received", "bad_for_department"),  # set for bad ones only
     "rating.appeal_decide": ("rating_appeal_decided", "department"),
     "message.to_department": ("case_message_received", "department"),  # the applicant wrote
+    "complaint.route": ("complaint_routed", "department"),  # 12345 派单
 }
 
 

@@ -8,7 +8,8 @@ the postal recipient, phone and address (kept masked); its messages (the outbox 
 audit entries made); its screening marks and flag details; the facts of its instant
 decision; the questions and answers of its verification requests; the face fields of its
 licences, whose holder code is kept masked; the texts and attachments of the messages on
-the case (在线沟通).
+the case (在线沟通); the texts, attachment and caller's contact (kept masked) of the
+complaints about the case (12345). A complaint about no case has no retention period yet.
 
 Kept: the case row (item, states, times, channel, department), its tasks and clocks,
 materials as rows (which way each was satisfied), data-access logs (keyed hash of the
@@ -33,6 +34,7 @@ from sqlalchemy.orm import Session
 from tongban.audit.models import AuditEntry
 from tongban.audit.service import SYSTEM, Actor, record
 from tongban.cases.models import Case, Material, PostalDelivery, ResultDocument
+from tongban.complaints.models import Complaint
 from tongban.instant.models import InstantDecision
 from tongban.licences.models import Licence
 from tongban.messaging.models import CaseMessage
@@ -104,6 +106,8 @@ def purge_case(session: Session, *, case: Case, now: datetime, actor: Actor = SY
         if message.attachment_key:
             keys.add(message.attachment_key)
         message.body, message.attachment_key, message.attachment_name = PURGED, None, None
+    for complaint in session.scalars(select(Complaint).where(Complaint.case_id == case.id)):
+        _purge_complaint(complaint, keys)
     _purge_messages(session, case_id=case.id)
     session.execute(delete(RiskMark).where(RiskMark.case_id == case.id))
     session.execute(update(RiskFlag).where(RiskFlag.case_id == case.id).values(data={}))
@@ -124,6 +128,20 @@ def purge_case(session: Session, *, case: Case, now: datetime, actor: Actor = SY
     return keys
 
 
+def _purge_complaint(complaint: Complaint, keys: set[str]) -> None:
+    """A complaint about the case (12345): its texts and the caller's contact; kind, state,
+    department and times stay for the figures."""
+    if complaint.attachment_key:
+        keys.add(complaint.attachment_key)
+    complaint.content = PURGED
+    complaint.answer = PURGED if complaint.answer else None
+    complaint.return_reason = PURGED if complaint.return_reason else None
+    complaint.callback_note = PURGED if complaint.callback_note else None
+    complaint.caller_name = complaint.caller_name[:1] + "**" if complaint.caller_name else None
+    complaint.phone = mask_phone(complaint.phone) if complaint.phone else None
+    complaint.attachment_key = complaint.attachment_name = None
+
+
 def _purge_messages(session: Session, *, case_id: int) -> None:
     entries = select(AuditEntry.id).where(AuditEntry.case_id == case_id)
     ours = select(OutboxMessage.id).where(OutboxMessage.audit_entry_id.in_(entries))
@@ -141,6 +159,7 @@ def still_named(session: Session, keys: set[str]) -> set[str]:
         ResultDocument.storage_key,
         Licence.storage_key,
         CaseMessage.attachment_key,
+        Complaint.attachment_key,
     )
     for column in columns:
         named.update(session.scalars(select(column).where(column.in_(keys))))

@@ -20,6 +20,7 @@ from tongban.alerts import service as alerts
 from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.cases.core.queries import STAGE_NAMES_ZH
 from tongban.cases.enums import CHANNEL_NAMES_ZH, CaseState
+from tongban.complaints import figures as complaint_figures
 from tongban.jobs import service as jobs
 from tongban.ratings import service as ratings
 from tongban.sharing import backfill, reduction
@@ -96,6 +97,7 @@ def dashboard(
         periods=supervision.PERIODS,
         charts_json=charts,
         ratings=ratings.figures(session, now=now, since=since),
+        complaint_figures=complaint_figures.per_department(session, now=now),
         reform=reform_figures(
             session, where=ReformFilter(figures.period.first, figures.period.last)
         ),

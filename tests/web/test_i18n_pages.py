@@ -415,3 +415,13 @@ def test_english_tour_renders_every_template(
     for page in pages:
         check_structure(page)
     assert rendered >= set(_templates()), f"never rendered: {set(_templates()) - rendered}"
+
+
+def test_every_chinese_text_has_one_english_text() -> None:
+    """Two helpers appending the same text gave it two entries, once with two different
+    translations: which one a page showed depended on the order of the file."""
+    ids = [
+        line for line in PO.read_text(encoding="utf-8").splitlines() if line.startswith("msgid ")
+    ]
+    doubled = sorted({line for line in ids if ids.count(line) > 1} - {'msgid ""'})
+    assert doubled == []

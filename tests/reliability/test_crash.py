@@ -263,7 +263,8 @@ def test_killed_server_loses_and_duplicates_nothing_acknowledged(
             if t not in tasks or tasks[t].state != "done"
         ]
     )
-    duplicated = (cases_made - len(set(ledger.created.values()))) + len(results)
+    twice_made = cases_made - len(set(ledger.created.values()))  # cases nobody was told of
+    duplicated = twice_made + len(results)  # and cases with two result documents
     figures.count(
         "crash test",
         kills=KILLS,
@@ -274,6 +275,7 @@ def test_killed_server_loses_and_duplicates_nothing_acknowledged(
         approved=len(ledger.approved),
         lost=len(lost),
         duplicated=duplicated,
+        of_them_cases_made_twice=twice_made,
     )
     assert ledger.errors == []
     assert ledger.pending == [] and len(ledger.submitted) > KILLS

@@ -46,16 +46,7 @@ from tongban.cases.stages.delivery import (
     issue_result,
 )
 from tongban.cases.stages.documents import issue_notice
-from tongban.cases.stages.drafting import (
-    add_material,
-    check_applies,
-    check_complete,
-    check_open,
-    create_case,
-    create_case_as_agent,
-    grantor_for,
-    update_form,
-)
+from tongban.cases.stages.drafting import add_material, check_complete, check_open, update_form
 from tongban.cases.stages.granting import grant_case
 from tongban.cases.stages.intake import (
     accept_case,
@@ -72,6 +63,12 @@ from tongban.cases.stages.limits import (
     pause_clock,
     resume_clock,
     wait_for_applicant,
+)
+from tongban.cases.stages.opening import (
+    check_applies,
+    create_case,
+    create_case_as_agent,
+    grantor_for,
 )
 from tongban.cases.stages.progress import terminate
 from tongban.cases.stages.rounds import review_by_rule, review_task

@@ -19,8 +19,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from tongban import money
-from tongban.catalog import guides, situations, ways
+from tongban.catalog import guides, process_rules, situations, ways
 from tongban.catalog.definitions import merge_forms, merge_materials
 from tongban.catalog.english import english_problems
 from tongban.catalog.halls import FILE as HALLS_FILE
@@ -30,7 +29,6 @@ from tongban.catalog.sources import FILE as SOURCES_FILE
 from tongban.catalog.sources import item_source_problems, source_problems
 from tongban.catalog.yamlsource import Problem, SourceDocument
 from tongban.forms.dates import schema_problems as date_bound_problems
-from tongban.rules import service as rules
 
 PROMISED_SHARE_WARNING = 0.3  # reform target: promised limit at most 30 % of the legal one
 
@@ -93,20 +91,6 @@ def _non_finite(value: Any, path: tuple[str | int, ...] = ()) -> list[tuple[str 
     return []
 
 
-STAGE_ORDER = ("accept", "review", "decide", "issue", "deliver")  # 受理 审查 核准 制证 送达
-
-
-def _stage_order_problems(doc: SourceDocument) -> list[Problem]:
-    """A case runs exactly the listed stages, so they must read as it runs them: 受理 first,
-    each stage once, in process order."""
-    listed = [entry["stage"] for entry in doc.data["process"]["stages"]]
-    if listed and listed[0] == "accept" and listed == sorted(set(listed), key=STAGE_ORDER.index):
-        return []
-    order = " → ".join(stage for stage in STAGE_ORDER)
-    message = f"办理环节须以 accept（受理）开始，每个环节只列一次，按 {order} 的顺序"
-    return [doc.problem(["process", "stages"], message)]
-
-
 def _check_item(
     doc: SourceDocument,
     departments: set[str],
@@ -122,10 +106,10 @@ def _check_item(
                 found.append(
                     doc.problem(["process", "stages", index, "departments"], f"未知部门代码 {dept}")
                 )
-    found += _stage_order_problems(doc)
+    found += process_rules.stage_order_problems(doc)
     for path, message in date_bound_problems(item["form"]):
         found.append(doc.problem(["form", *path], message))
-    found += _once_problems(doc, sources)
+    found += process_rules.once_problems(doc, sources)
     found += english_problems(doc)
     try:
         Draft202012Validator.check_schema(item["form"])
@@ -142,8 +126,8 @@ def _check_item(
         share = round(100 * limit["promised"] / limit["legal"])
         message = f"承诺时限为法定时限的 {share}%，超过 30% 的压缩目标"
         found.append(doc.problem(["time_limit", "promised"], message, warning=True))
-    found += _fee_problems(doc)
-    found += _decision_problems(doc, sources)
+    found += process_rules.fee_problems(doc)
+    found += process_rules.decision_problems(doc, sources)
     for index, material in enumerate(item["materials"]):
         found += ways.material_problems(doc, index, material, departments)
     codes = [material["code"] for material in item["materials"]]
@@ -154,108 +138,9 @@ def _check_item(
         doc,
         materials=set(codes),
         fields=set(item["form"].get("properties", {})),
-        locked_fields=_locked_fields(item),
+        locked_fields=process_rules.locked_fields(item),
     )
     return found + guides.problems(doc, materials=set(codes))
-
-
-def _locked_fields(item: dict[str, Any]) -> set[str]:
-    """Form fields a situation may not leave out: fees count or exempt by them, facts
-    used once are keyed by them."""
-    locked = {fee["per"] for fee in item["fees"] if fee.get("per")}
-    locked |= {rule["field"] for fee in item["fees"] for rule in fee.get("exempt", [])}
-    return locked | {name for once in item.get("once") or [] for name in once["fields"]}
-
-
-INSTANT_STAGES = ("accept", "decide", "issue", "deliver")
-
-
-def _once_problems(doc: SourceDocument, sources: dict[str, dict[str, Any]] | None) -> list[Problem]:
-    """A fact used once is keyed by fields of the item's form, and checked against a
-    declared source field."""
-    found = []
-    properties = doc.data["form"].get("properties", {})
-    for index, once in enumerate(doc.data.get("once") or []):
-        for name in once["fields"]:
-            if name not in properties:
-                message = f"一次性使用的事实 {once['fact']} 的字段 {name} 不在表单中"
-                found.append(doc.problem(["once", index, "fields"], message))
-        code, _, field = str(once.get("source", "")).partition(".")
-        if once.get("source") and field not in (sources or {}).get(code, {}).get("fields", {}):
-            message = f"一次性使用的事实 {once['fact']} 的数据源字段 {once['source']} 未声明"
-            found.append(doc.problem(["once", index, "source"], message))
-        elif once.get("source") and field != "name":  # the field the records index
-            message = f"一次性使用的事实 {once['fact']} 只能对照数据源的名称字段（name）"
-            found.append(doc.problem(["once", index, "source"], message))
-    return found
-
-
-def _decision_problems(
-    doc: SourceDocument, sources: dict[str, dict[str, Any]] | None
-) -> list[Problem]:
-    """An instant item (秒批) is decided by its decision table, with no person between
-    acceptance and the decision: it needs a table, a 核准 stage the rules stand for and
-    no 审查 stage. A table on another item is checked too (it can be dry-run before the
-    item goes instant)."""
-    item = doc.data
-    table = item.get("decision")
-    found = []
-    if item["approval_mode"] == "instant":
-        stages = [entry["stage"] for entry in item["process"]["stages"]]
-        if table is None:
-            message = "秒批事项须写明规则表（decision），由规则作出决定"
-            found.append(doc.problem(["approval_mode"], message))
-        if "decide" not in stages or any(stage not in INSTANT_STAGES for stage in stages):
-            message = "秒批事项的办理环节须含 decide（核准，由规则作出），不设 review（审查）"
-            found.append(doc.problem(["process", "stages"], message))
-        for index, material in enumerate(item["materials"]):
-            if "verified" in material.get("ways", []):
-                message = "秒批事项的材料不能经部门协查（verified）取得：协查要等另一部门答复"
-                found.append(doc.problem(["materials", index, "ways"], message))
-    if table is not None:
-        for path, message in rules.table_problems(table, form=item["form"], sources=sources or {}):
-            found.append(doc.problem(["decision", *path], f"规则表：{message}"))
-    return found
-
-
-def _fee_problems(doc: SourceDocument) -> list[Problem]:
-    """Fees are money: read from the text as written (not through a float), in yuan, to
-    the fen; YAML's .nan and .inf, which pass a JSON Schema ``minimum``, are refused."""
-    found = []
-    for index, _fee in enumerate(doc.data["fees"]):
-        path: list[str | int] = ["fees", index, "amount"]
-        problem = money.amount_problem(doc.text_of(path) or "")
-        if problem:
-            found.append(doc.problem(path, problem))
-    return found + _fee_rule_problems(doc)
-
-
-def _fee_rule_problems(doc: SourceDocument) -> list[Problem]:
-    """Fee rules name form fields (a count for ``per``, any field for ``exempt``); online
-    payment needs a fee to pay and, paid before issue, a 制证 stage that waits for it."""
-    item, found = doc.data, []
-    fields = item["form"].get("properties", {})
-    for index, fee in enumerate(item["fees"]):
-        per = fee.get("per")
-        if per is not None and fields.get(per, {}).get("type") != "integer":
-            message = f"计件收费的 per 须是表单中的整数字段，“{per}”不是"
-            found.append(doc.problem(["fees", index, "per"], message))
-        for rule_index, rule in enumerate(fee.get("exempt", [])):
-            if rule["field"] not in fields:
-                message = f"减免条件的字段“{rule['field']}”不在表单中"
-                found.append(doc.problem(["fees", index, "exempt", rule_index, "field"], message))
-    payment = item.get("payment")
-    if payment is not None:
-        if all(money.amount_of(fee["amount"]) == 0 for fee in item["fees"]):
-            found.append(doc.problem(["payment"], "不收费的事项不能设置网上缴费（payment）"))
-        stages = [entry["stage"] for entry in item["process"]["stages"]]
-        if payment["when"] == "before_acceptance" and item["approval_mode"] == "instant":
-            message = "秒批事项在受理时即作出决定，不能设置受理前缴费；请改为制证前缴费"
-            found.append(doc.problem(["payment", "when"], message))
-        if payment["when"] == "before_issue" and "issue" not in stages:
-            message = "制证前缴费（before_issue）须有制证（issue）环节等待缴费"
-            found.append(doc.problem(["payment", "when"], message))
-    return found
 
 
 def _check_text(
@@ -326,7 +211,7 @@ def _check_bundle(
         materials={m["code"] for item in listed for m in item["materials"]},
         fields={name for item in listed for name in item["form"].get("properties", {})},
         items=list(bundle["items"]),
-        locked_fields=set().union(*(_locked_fields(item) for item in listed)),
+        locked_fields=set().union(*(process_rules.locked_fields(item) for item in listed)),
     )
     return found + guides.problems(
         doc, materials={m["code"] for item in listed for m in item["materials"]}

@@ -1,2 +1,2 @@
-"""The stages of a case, in the order it lives them: drafting and the form check, intake
+"""The stages of a case, in the order it lives them: opening and drafting with the form check, intake
 (submission, correction, acceptance), parallel review rounds, the decision, issue and delivery."""

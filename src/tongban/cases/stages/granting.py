@@ -23,8 +23,8 @@ from tongban.cases.core.transition import change_state, finish_task
 from tongban.cases.enums import CaseState, Channel, Stage, TaskOutcome, TaskState
 from tongban.cases.models import Case
 from tongban.cases.stages import documents
-from tongban.cases.stages.drafting import open_case
 from tongban.cases.stages.intake import _accept, _start_acceptance, _take_materials
+from tongban.cases.stages.opening import open_case
 from tongban.cases.stages.progress import move_on
 from tongban.files.store import FileStore
 

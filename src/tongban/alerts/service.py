@@ -15,6 +15,7 @@ again, so a job that fires early or late does the right thing.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -58,6 +59,24 @@ def escalation_at(cal: WorkCalendar, *, due_at: datetime, hours: bool, grace_day
             due_at, timedelta(hours=OFFICE_HOURS_PER_DAY * grace_days)
         ).due_at
     return cal.add_working_days(due_at, grace_days - 1)  # due_at is the day after's midnight
+
+
+def working_day_moments(
+    cal: WorkCalendar, *, start: datetime, due_at: datetime
+) -> list[tuple[AlertLevel, datetime | None]]:
+    """The moments (UTC) of a limit in working days that runs from ``start`` to ``due_at``:
+    the warning when ``warning_share`` of its whole working days have run (rounded down;
+    None when that is not before the due time), overdue at the due time, escalation
+    ``escalation_grace_working_days`` after it (a 协查 request, a complaint)."""
+    settings = get_settings()
+    days = cal.working_days_between(cal.working_start(start), due_at - timedelta(seconds=1))
+    warning = cal.add_working_days(start, math.floor(days * settings.warning_share))
+    grace = settings.escalation_grace_working_days
+    return [
+        (AlertLevel.warning, warning if warning < due_at else None),
+        (AlertLevel.overdue, due_at),
+        (AlertLevel.escalated, escalation_at(cal, due_at=due_at, hours=False, grace_days=grace)),
+    ]
 
 
 def watch(

@@ -7,8 +7,7 @@ routed to."""
 
 from __future__ import annotations
 
-import math
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -17,28 +16,13 @@ from tongban.alerts import service as alerts
 from tongban.alerts.enums import AlertLevel, Watched
 from tongban.cases.service import calendar
 from tongban.complaints.models import Complaint
-from tongban.config import get_settings
 from tongban.jobs.registry import register
 from tongban.workdays.calendar import WorkCalendar
 
 
 def moments(cal: WorkCalendar, complaint: Complaint) -> list[tuple[AlertLevel, datetime | None]]:
-    """Warning (whole working days rounded down), overdue and escalation moments (UTC)."""
-    settings = get_settings()
-    begins = cal.working_start(complaint.filed_at)
-    days = cal.working_days_between(begins, complaint.due_at - timedelta(seconds=1))
-    warning = cal.add_working_days(complaint.filed_at, math.floor(days * settings.warning_share))
-    escalated = alerts.escalation_at(
-        cal,
-        due_at=complaint.due_at,
-        hours=False,
-        grace_days=settings.escalation_grace_working_days,
-    )
-    return [
-        (AlertLevel.warning, warning if warning < complaint.due_at else None),
-        (AlertLevel.overdue, complaint.due_at),
-        (AlertLevel.escalated, escalated),
-    ]
+    """Warning, overdue and escalation moments (UTC): ``alerts.working_day_moments``."""
+    return alerts.working_day_moments(cal, start=complaint.filed_at, due_at=complaint.due_at)
 
 
 def schedule(session: Session, *, complaint: Complaint, now: datetime) -> None:

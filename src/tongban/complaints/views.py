@@ -51,6 +51,29 @@ def _common(session: Session) -> dict[str, Any]:
     }
 
 
+def _page(
+    request: Request,
+    session: Session,
+    template: str,
+    complaints: object,
+    *,
+    error: str | None = None,
+    field: str | None = None,
+    kept: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """A list of complaints with its forms; after a refusal, the reason by its ``field`` and
+    what was typed (``kept``)."""
+    context = {
+        **_common(session),
+        "complaints": complaints,
+        "error": error,
+        "field": field,
+        "kept": kept or {},
+    }
+    return render(request, template, context, status_code=status_code)
+
+
 def _attempt(
     request: Request,
     session: Session,
@@ -83,29 +106,14 @@ def case_complaints(
 # ---- the person -------------------------------------------------------------------
 
 
-def _mine(
-    request: Request,
-    session: Session,
-    user: User,
-    *,
-    error: str | None = None,
-    field: str | None = None,
-    kept: dict[str, str] | None = None,
-    status_code: int = 200,
-) -> Response:
+def _mine(request: Request, session: Session, user: User, **refused: Any) -> Response:
     if user.is_staff:
         raise NotAllowed(
             "诉求表单供申请人使用；工作人员请使用 12345 热线。",
             "The form is for applicants; staff use the hotline console.",
         )
-    context = {
-        **_common(session),
-        "complaints": access.for_applicant(session, user=user),
-        "error": error,
-        "field": field,
-        "kept": kept or {},
-    }
-    return render(request, "complaints/mine.html", context, status_code=status_code)
+    mine = access.for_applicant(session, user=user)
+    return _page(request, session, "complaints/mine.html", mine, **refused)
 
 
 @router.get("/my/complaints")
@@ -173,23 +181,9 @@ def rate_answer(
 # ---- the hotline operator -----------------------------------------------------------
 
 
-def _console(
-    request: Request,
-    session: Session,
-    *,
-    error: str | None = None,
-    field: str | None = None,
-    kept: dict[str, str] | None = None,
-    status_code: int = 200,
-) -> Response:
-    context = {
-        **_common(session),
-        "complaints": access.for_operator(session),
-        "error": error,
-        "field": field,
-        "kept": kept or {},
-    }
-    return render(request, "complaints/hotline.html", context, status_code=status_code)
+def _console(request: Request, session: Session, **refused: Any) -> Response:
+    every = access.for_operator(session)
+    return _page(request, session, "complaints/hotline.html", every, **refused)
 
 
 @router.get("/hotline")
@@ -273,29 +267,10 @@ def call_back(
 # ---- the department -----------------------------------------------------------------
 
 
-def _queue(
-    request: Request,
-    session: Session,
-    user: User,
-    *,
-    error: str | None = None,
-    field: str | None = None,
-    kept: dict[str, str] | None = None,
-    status_code: int = 200,
-) -> Response:
-    found = (
-        access.for_department(session, department=user.department_code)
-        if user.department_code
-        else []
-    )
-    context = {
-        **_common(session),
-        "complaints": found,
-        "error": error,
-        "field": field,
-        "kept": kept or {},
-    }
-    return render(request, "complaints/department.html", context, status_code=status_code)
+def _queue(request: Request, session: Session, user: User, **refused: Any) -> Response:
+    department = user.department_code
+    routed = access.for_department(session, department=department) if department else []
+    return _page(request, session, "complaints/department.html", routed, **refused)
 
 
 @router.get("/staff/complaints")

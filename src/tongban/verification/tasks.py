@@ -4,8 +4,7 @@ escalated ``escalation_grace_working_days`` later, until it is answered."""
 
 from __future__ import annotations
 
-import math
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -13,7 +12,6 @@ from sqlalchemy.orm import Session
 from tongban.alerts import service as alerts
 from tongban.alerts.enums import AlertLevel, Watched
 from tongban.cases.service import calendar
-from tongban.config import get_settings
 from tongban.jobs.registry import register
 from tongban.verification.models import VerificationRequest
 from tongban.workdays.calendar import WorkCalendar
@@ -22,22 +20,8 @@ from tongban.workdays.calendar import WorkCalendar
 def moments(
     cal: WorkCalendar, request: VerificationRequest
 ) -> list[tuple[AlertLevel, datetime | None]]:
-    """Warning (whole working days rounded down), overdue and escalation moments (UTC)."""
-    settings = get_settings()
-    begins = cal.working_start(request.asked_at)
-    days = cal.working_days_between(begins, request.due_at - timedelta(seconds=1))
-    warning = cal.add_working_days(request.asked_at, math.floor(days * settings.warning_share))
-    escalated = alerts.escalation_at(
-        cal,
-        due_at=request.due_at,
-        hours=False,
-        grace_days=settings.escalation_grace_working_days,
-    )
-    return [
-        (AlertLevel.warning, warning if warning < request.due_at else None),
-        (AlertLevel.overdue, request.due_at),
-        (AlertLevel.escalated, escalated),
-    ]
+    """Warning, overdue and escalation moments (UTC): ``alerts.working_day_moments``."""
+    return alerts.working_day_moments(cal, start=request.asked_at, due_at=request.due_at)
 
 
 def schedule(session: Session, *, request: VerificationRequest, now: datetime) -> None:

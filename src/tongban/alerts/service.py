@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import column, func, or_, select, table
+from sqlalchemy import Select, column, func, select, table
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
@@ -29,7 +29,10 @@ from tongban.accounts.models import User, UserRole
 from tongban.alerts.enums import AlertLevel, Watched
 from tongban.alerts.models import Alert
 from tongban.audit import service as audit
+from tongban.catalog import reading as catalog
+from tongban.catalog.models import Department
 from tongban.config import get_settings
+from tongban.identifiers import divisions
 from tongban.jobs import service as jobs
 from tongban.workdays.calendar import WorkCalendar
 
@@ -163,20 +166,27 @@ def _raise(session: Session, *, target: Target, level: AlertLevel, now: datetime
 
 def recipients(session: Session, *, department: str, level: AlertLevel) -> list[int]:
     """Who hears of an alert: the department's active staff; for an escalation, the
-    department's approvers (its head) and every supervisor (电子监察)."""
+    department's approvers (its head) and the supervisors (电子监察) whose region holds the
+    department (the platform's and its region's, GB/T 2260)."""
     staff = select(User.id).where(User.active.is_(True), User.kind == UserKind.staff)
     if level != AlertLevel.escalated:
-        query = staff.where(User.department_code == department)
-    else:
-        holding = select(UserRole.user_id).where
-        query = staff.where(
-            or_(
-                User.id.in_(holding(UserRole.role == Role.supervisor)),
-                User.id.in_(holding(UserRole.role == Role.approver))
-                & (User.department_code == department),
-            )
-        )
-    return sorted(session.scalars(query))
+        return sorted(session.scalars(staff.where(User.department_code == department)))
+    holding = select(UserRole.user_id).where
+    heads = staff.where(
+        User.id.in_(holding(UserRole.role == Role.approver)), User.department_code == department
+    )
+    supervisors = (
+        staff.add_columns(Department.division_code)
+        .outerjoin(Department, Department.code == User.department_code)
+        .where(User.id.in_(holding(UserRole.role == Role.supervisor)))
+    )
+    division = catalog.get_department(session, code=department).division_code
+    found = set(session.scalars(heads)) | {
+        user_id
+        for user_id, region in session.execute(supervisors)
+        if region is None or divisions.within(division, region)
+    }
+    return sorted(found)
 
 
 def resolve(
@@ -197,24 +207,36 @@ def resolve(
 
 
 def open_alerts(
-    session: Session, *, department: str | None = None, limit: int = 50
+    session: Session,
+    *,
+    department: str | None = None,
+    within: Select[str] | None = None,
+    limit: int = 50,
 ) -> Sequence[Alert]:
-    """Open alerts, the most serious and oldest first (a department's, or all)."""
+    """Open alerts, the most serious and oldest first (a department's, or all; of the
+    departments ``within`` selects, when given: a region's)."""
     query = select(Alert).where(Alert.resolved_at.is_(None))
     if department is not None:
         query = query.where(Alert.department_code == department)
+    if within is not None:
+        query = query.where(Alert.department_code.in_(within))
     rank = {AlertLevel.escalated: 0, AlertLevel.overdue: 1, AlertLevel.warning: 2}
     rows = session.scalars(query.order_by(Alert.raised_at, Alert.id)).all()
     return sorted(rows, key=lambda a: rank[AlertLevel(a.level)])[:limit]
 
 
-def open_counts(session: Session) -> dict[str, dict[str, int]]:
-    """Open alerts per department and level: ``{"GA": {"warning": 2, …}}``."""
+def open_counts(
+    session: Session, *, within: Select[str] | None = None
+) -> dict[str, dict[str, int]]:
+    """Open alerts per department and level: ``{"GA": {"warning": 2, …}}`` (of the
+    departments ``within`` selects, when given)."""
     query = (
         select(Alert.department_code, Alert.level, func.count())
         .where(Alert.resolved_at.is_(None))
         .group_by(Alert.department_code, Alert.level)
     )
+    if within is not None:
+        query = query.where(Alert.department_code.in_(within))
     counts: dict[str, dict[str, int]] = {}
     for department, level, count in session.execute(query):
         counts.setdefault(department, {level.value: 0 for level in AlertLevel})[level] = int(count)
@@ -233,22 +255,32 @@ class AlertRow:
 
 
 def open_rows(
-    session: Session, *, department: str | None = None, limit: int = 50
+    session: Session,
+    *,
+    department: str | None = None,
+    within: Select[str] | None = None,
+    limit: int = 50,
 ) -> list[AlertRow]:
     """:func:`open_alerts` with the number of each alert's case."""
-    found = open_alerts(session, department=department, limit=limit)
+    found = open_alerts(session, department=department, within=within, limit=limit)
     ids = {a.case_id for a in found if a.case_id is not None}
     query = select(_CASES.c.id, _CASES.c.number).where(_CASES.c.id.in_(ids))
     numbers: dict[int, str] = {row.id: row.number for row in session.execute(query)} if ids else {}
     return [AlertRow(a, numbers.get(a.case_id) if a.case_id else None) for a in found]
 
 
-def list_context(session: Session, *, department: str | None, limit: int = 50) -> dict[str, object]:
+def list_context(
+    session: Session,
+    *,
+    department: str | None,
+    within: Select[str] | None = None,
+    limit: int = 50,
+) -> dict[str, object]:
     """What ``alerts/_list.html`` shows: the open alerts (of a department, or all) and the
     configured share and grace its note states."""
     settings = get_settings()
     return {
-        "alert_rows": open_rows(session, department=department, limit=limit),
+        "alert_rows": open_rows(session, department=department, within=within, limit=limit),
         "warning_percent": round(settings.warning_share * 100),
         "escalation_days": settings.escalation_grace_working_days,
     }

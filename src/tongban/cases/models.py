@@ -81,6 +81,13 @@ class Case(Base):
     situation_answers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     materials_asked: Mapped[int | None] = mapped_column(Integer)
     materials_listed: Mapped[int | None] = mapped_column(Integer)
+    # 跨域通办: the department of another region's service hall that received the
+    # application and forwarded it to the handling department (None: received where it is
+    # handled); the handling region's time limits run from ``forwarded_at``
+    received_by_department: Mapped[str | None] = mapped_column(
+        ForeignKey("departments.code"), index=True
+    )
+    forwarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     tasks: Mapped[list[Task]] = relationship(back_populates="case", order_by="Task.id")
     clocks: Mapped[list[Clock]] = relationship(order_by="Clock.id")

@@ -124,6 +124,14 @@ class CaseRead(BaseModel):
     received_at: datetime | None = Field(
         description="Last receipt of the materials: the resubmission after a correction"
     )
+    received_by_department: str | None = Field(
+        default=None,
+        description="跨域通办: the department of another region's hall that received the "
+        "application and forwarded it",
+    )
+    forwarded_at: datetime | None = Field(
+        default=None, description="When it was forwarded; the time limits run from then"
+    )
     accepted_at: datetime | None
     decided_at: datetime | None
     closed_at: datetime | None

@@ -47,6 +47,7 @@ from tongban.cases.stages.delivery import (
 )
 from tongban.cases.stages.documents import issue_notice
 from tongban.cases.stages.drafting import add_material, check_complete, check_open, update_form
+from tongban.cases.stages.forwarding import check_receivable
 from tongban.cases.stages.granting import grant_case
 from tongban.cases.stages.intake import (
     accept_case,
@@ -94,6 +95,7 @@ __all__ = [
     "check_complete",
     "check_open",
     "check_original",
+    "check_receivable",
     "confirm_delivery",
     "corrections",
     "create_case",

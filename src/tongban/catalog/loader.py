@@ -29,6 +29,7 @@ from tongban.catalog.sources import FILE as SOURCES_FILE
 from tongban.catalog.sources import item_source_problems, source_problems
 from tongban.catalog.yamlsource import Problem, SourceDocument
 from tongban.forms.dates import schema_problems as date_bound_problems
+from tongban.identifiers.divisions import is_known_division
 
 PROMISED_SHARE_WARNING = 0.3  # reform target: promised limit at most 30 % of the legal one
 
@@ -233,7 +234,12 @@ def read_catalog(root: Path) -> CatalogRead:
     if read.problems:
         return read
     read.division = dept_doc.data["division"]
-    read.departments = dept_doc.data["departments"]
+    read.departments = [
+        {"division": read.division, **dept} for dept in dept_doc.data["departments"]
+    ]
+    read.problems += _division_problems(dept_doc)
+    if read.problems:
+        return read
     departments = {dept["code"] for dept in read.departments}
     _read_sources(root, read, departments)
     _read_halls(root, read, departments)
@@ -260,6 +266,22 @@ def read_catalog(root: Path) -> CatalogRead:
         if not found:
             read.bundles[doc.data["code"]] = doc.data
     return read
+
+
+def _division_problems(doc: SourceDocument) -> list[Problem]:
+    """The government's and each department's GB/T 2260 code must be a current one: a
+    department's division decides whose supervisors oversee it and which cases are handled
+    across regions (跨域通办)."""
+    found = []
+    if not is_known_division(doc.data["division"]):
+        found.append(doc.problem(["division"], f"未知的行政区划代码 {doc.data['division']}"))
+    for index, dept in enumerate(doc.data["departments"]):
+        code = dept.get("division")
+        if code is not None and not is_known_division(code):
+            found.append(
+                doc.problem(["departments", index, "division"], f"未知的行政区划代码 {code}")
+            )
+    return found
 
 
 def _read_sources(root: Path, read: CatalogRead, departments: set[str]) -> None:

@@ -52,12 +52,12 @@ def content_hash(definition: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _upsert_department(session: Session, data: dict[str, Any], division: str) -> None:
+def _upsert_department(session: Session, data: dict[str, Any]) -> None:
     dept = session.get(Department, data["code"]) or Department(code=data["code"])
     dept.name = data["name"]
     dept.name_en = data.get("name_en")
     dept.window = data.get("window")
-    dept.division_code = division
+    dept.division_code = data["division"]
     session.add(dept)
 
 
@@ -118,7 +118,7 @@ def load_catalog(session: Session, *, root: Path) -> LoadReport:
     if read.errors:
         return report
     for dept in read.departments:
-        _upsert_department(session, dept, read.division)
+        _upsert_department(session, dept)
     session.flush()
     for position, source in enumerate(read.sources.values()):
         _upsert_source(session, source, position)

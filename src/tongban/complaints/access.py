@@ -1,13 +1,13 @@
 """Who sees a complaint, and the lists each reader gets: the person their own; the hotline
 operators every one (they route them); the department it is routed to its own; supervisors
-every one. Another department learns nothing of it (NotFound, never Forbidden)."""
+those of their region. Another department learns nothing of it (NotFound, never Forbidden)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
@@ -26,8 +26,20 @@ def may_answer(user: User, complaint: Complaint) -> bool:
     )
 
 
+def supervised(user: User, complaint: Complaint) -> bool:
+    """Whether a supervisor oversees ``complaint``: the platform's every one, a region's
+    those routed to a department of the region (``cases.core.access.oversight``)."""
+    session = object_session(complaint)
+    assert session is not None
+    prefix = case_access.oversight(session, user)
+    if prefix is None:
+        return False
+    code = complaint.department_code
+    return not prefix or (code is not None and case_access.oversees_department(session, user, code))
+
+
 def may_see(user: User, complaint: Complaint) -> bool:
-    if user.has_role(Role.hotline_operator) or case_access.oversees(user):
+    if user.has_role(Role.hotline_operator) or supervised(user, complaint):
         return True
     if not user.is_staff:
         return complaint.applicant_id == user.id and complaint.channel == "online"
@@ -85,9 +97,13 @@ def for_department(session: Session, *, department: str) -> Sequence[Complaint]:
     return session.scalars(query.order_by(Complaint.due_at, Complaint.id)).all()
 
 
-def every(session: Session, *, limit: int = 200) -> Sequence[Complaint]:
-    """Every complaint, newest first (supervisors)."""
-    return session.scalars(select(Complaint).order_by(Complaint.id.desc()).limit(limit)).all()
+def every(session: Session, *, user: User, limit: int = 200) -> Sequence[Complaint]:
+    """Every complaint a supervisor oversees (``supervised``), newest first."""
+    query = select(Complaint).order_by(Complaint.id.desc())
+    region = case_access.supervised_departments(session, user)
+    if region is not None:
+        query = query.where(Complaint.department_code.in_(region))
+    return session.scalars(query.limit(limit)).all()
 
 
 def for_case(session: Session, *, case_id: int, user: User) -> list[Complaint]:

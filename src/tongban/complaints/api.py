@@ -55,7 +55,7 @@ def list_complaints(session: SessionDep, user: CurrentUser) -> list[ComplaintRea
     elif user.has_role(Role.hotline_operator):
         found = access.for_operator(session)
     elif oversees(user):
-        found = access.every(session)
+        found = access.every(session, user=user)
     elif user.department_code:
         found = access.for_department(session, department=user.department_code)
     else:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from tongban.complaints.models import Complaint
@@ -33,8 +33,11 @@ class DepartmentFigures:
         return round(100 * self.satisfied / self.called_back)
 
 
-def per_department(session: Session, *, now: datetime) -> list[DepartmentFigures]:
-    """One row per department a complaint was routed to, by code."""
+def per_department(
+    session: Session, *, now: datetime, within: Select[str] | None = None
+) -> list[DepartmentFigures]:
+    """One row per department a complaint was routed to, by code (of the departments
+    ``within`` selects, when given: a region's)."""
     c = Complaint
     on_time = and_(c.answered_at.is_not(None), c.answered_at <= c.due_at)
     late = or_(
@@ -51,6 +54,7 @@ def per_department(session: Session, *, now: datetime) -> list[DepartmentFigures
             _count(c.satisfaction.in_(["satisfied", "fair"])),
         )
         .where(c.department_code.is_not(None))
+        .where(*([] if within is None else [c.department_code.in_(within)]))
         .group_by(c.department_code)
         .order_by(c.department_code)
     )

@@ -20,6 +20,7 @@ from starlette.datastructures import FormData, UploadFile
 from tongban.accounts.deps import CurrentStaff, CurrentUser, require_roles
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
+from tongban.cases.core import access as case_access
 from tongban.cases.http.panels import case_panel
 from tongban.cases.models import Case
 from tongban.catalog.views import departments
@@ -322,7 +323,9 @@ def supervision(request: Request, session: SessionDep, user: Supervisor, now: No
     """Every complaint, with received, on time, overdue and satisfaction per department."""
     context = {
         **_common(session),
-        "complaints": access.every(session),
-        "figures": figures.per_department(session, now=now),
+        "complaints": access.every(session, user=user),
+        "figures": figures.per_department(
+            session, now=now, within=case_access.supervised_departments(session, user)
+        ),
     }
     return render(request, "complaints/supervision.html", context)

@@ -214,6 +214,8 @@ def _made(world: World, plan: Plan, code: str, applicant: User) -> Case:
 
 # the demo's mix of channels: half on the PC site, a third on phones, some by terminals
 # and department systems (chosen by the minute, so the seeded random draws stay as they were)
+# the demo's hall of another region (厦门市思明区), taking in Fuzhou's 跨域通办 items
+CROSS_REGION_HALL = "XMSM"
 _CHANNEL_MIX = [Channel.web] * 10 + [Channel.mobile] * 7 + [Channel.kiosk] + [Channel.api] * 2
 
 
@@ -238,17 +240,28 @@ def _pulled(world: World, code: str, applicant: User, now: datetime) -> dict[str
     return {name: filled.value for name, filled in found.locked().items()}
 
 
+def _receiver(world: World, code: str, moment: datetime) -> User | None:
+    """The clerk of another region's hall who takes in some applications for a
+    跨域通办 item (one in four, by the minute) and forwards them, if the demo has one."""
+    items = world.specs[code]["items"]
+    if not all(item.get("cross_region") for item in items) or int(moment.timestamp()) // 60 % 4:
+        return None
+    return world.staff.get((CROSS_REGION_HALL, Role.clerk))
+
+
 def _submitted(world: World, code: str, applicant: User, clock: CaseClock) -> Case:
     session = world.session
     answers = {**Texts.answers(applicant), **_pulled(world, code, applicant, clock.now)}
     schema = world.specs[code]["form"]
+    receiver = _receiver(world, code, clock.now)
     case = cases.create_case(
         session,
         applicant=applicant,
         code=code,
         form_data=own_company(schema, fill_form(schema, answers), applicant),
         now=clock.now,
-        channel=_channel(clock.now, world.channels),
+        created_by=receiver,
+        channel=Channel.window if receiver else _channel(clock.now, world.channels),
     )
     if world.pickup and int(clock.now.timestamp()) // 60 % 3 == 0:  # by the minute, as above
         offered = {o for i in world.specs[code]["items"] for o in i["result"].get("delivery", [])}
@@ -261,8 +274,9 @@ def _submitted(world: World, code: str, applicant: User, clock: CaseClock) -> Ca
                 delivery="window",
                 now=clock.now,
             )
-    attach_materials(session, case=case, user=applicant, store=world.store, now=clock.now)
+    sender = receiver or applicant
+    attach_materials(session, case=case, user=sender, store=world.store, now=clock.now)
     clock.at(clock.now + timedelta(minutes=world.rng.randint(3, 40)))
     return cases.submit_case(
-        session, case_id=case.id, user=applicant, now=clock.now, store=world.store
+        session, case_id=case.id, user=sender, now=clock.now, store=world.store
     )

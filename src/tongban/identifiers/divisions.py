@@ -112,6 +112,37 @@ def province_of(code: str) -> Division | None:
     return found if found is not None and found.level == "province" else None
 
 
+def nested_prefix(code: str) -> str:
+    """The leading digits every division within ``code`` shares (GB/T 2260: two digits
+    for the province, two for the prefecture, two for the county): ``"350000"`` →
+    ``"35"``, ``"350100"`` → ``"3501"``, ``"350102"`` → ``"350102"``."""
+    if len(code) != 6 or not is_digits(code):
+        raise ValueError(f"not a six-digit division code: {code!r}")
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def full_name(code: str) -> str | None:
+    """The division's name as people write it, with its prefecture before a county's
+    (``"350203"`` → ``"厦门市思明区"``); None for a code the table does not have."""
+    found = division(code)
+    if found is None:
+        return None
+    if found.level == "county":
+        city = division(code[:4] + "00")
+        return (city.name if city else "") + found.name
+    return found.name
+
+
+def within(inner: str, outer: str) -> bool:
+    """Whether division ``inner`` lies within ``outer`` (or is it): 350102 鼓楼区 lies within
+    350100 福州市 and 350000 福建省, not within 350200 厦门市."""
+    return inner.startswith(nested_prefix(outer))
+
+
 def iter_divisions() -> Iterator[Division]:
     """Every record of the table, ordered by code and then by start date."""
     for code in sorted(_table()):

@@ -66,8 +66,8 @@ def may_view(user: User, licence: Licence, session: Session) -> bool:
     """Applicants see their own; staff only through a case they may see."""
     if not user.is_staff:
         return holds(session, user, licence)
-    if licence.case_id is None:
-        return access.oversees(user)
+    if licence.case_id is None:  # imported from a register: its issuing department's region
+        return access.oversees_department(session, user, licence.issuer_department)
     return access.can_view_case(user, session.get_one(Case, licence.case_id))
 
 

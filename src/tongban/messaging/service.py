@@ -23,7 +23,6 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.cases.core import access
@@ -67,7 +66,7 @@ def threads_readable(user: User, case: Case) -> list[str]:
     if case.state == CaseState.draft:
         return []
     handling = departments_of(case)
-    if _is_party(user, case) or user.has_role(Role.supervisor):
+    if _is_party(user, case) or access.supervises(user, case):
         return handling
     if user.has_role(*access.WORK_ROLES) and user.department_code in handling:
         return [user.department_code]

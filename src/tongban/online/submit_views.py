@@ -22,6 +22,7 @@ from tongban.cases.enums import CaseState, ClockKind
 from tongban.cases.http.casepage import locale
 from tongban.cases.http.material_rows import material_rows
 from tongban.cases.models import Case
+from tongban.catalog.views import departments
 from tongban.errors import Conflict, DomainError, InvalidInput
 from tongban.forms import inputs
 from tongban.online.desk import DeskDep, draft_page
@@ -91,6 +92,7 @@ def receipt_context(session: Session, case: Case) -> dict[str, Any]:
         "applicant": accounts.get_user(session, user_id=case.applicant_id),
         "acceptance": acceptance[0] if acceptance else None,
         "state_names": STATE_NAMES_ZH,
+        "departments": departments(session),
     }
 
 

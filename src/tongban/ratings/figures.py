@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from tongban.ratings.models import Rating, RatingAppeal
@@ -87,8 +87,10 @@ def figures(
     now: datetime,
     since: datetime | None = None,
     department_code: str | None = None,
+    within: Select[str] | None = None,
 ) -> RatingsDashboard:
-    """Ratings given since ``since`` (all when None), of one department or of all, as of ``now``."""
+    """Ratings given since ``since`` (all when None), of one department or of all (of the
+    departments ``within`` selects, when given: a region's), as of ``now``."""
     counted = or_(RatingAppeal.outcome.is_(None), RatingAppeal.outcome != "upheld")
     bad = and_(counted, Rating.score <= BAD_AT_MOST)
     query = (
@@ -113,6 +115,8 @@ def figures(
         query = query.where(Rating.created_at >= since)
     if department_code is not None:
         query = query.where(Rating.department_code == department_code)
+    if within is not None:
+        query = query.where(Rating.department_code.in_(within))
     total = RatingFigures()
     departments: dict[str, RatingFigures] = {}
     for code, *numbers in session.execute(query):

@@ -13,6 +13,7 @@ from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit import service as audit
+from tongban.cases.core import access
 from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from tongban.ratings import rules
 from tongban.ratings.models import Rating, RatingAppeal
@@ -129,6 +130,11 @@ def decide_appeal(
     if not user.has_role(Role.supervisor):
         raise NotAllowed("只有电子监察人员可以裁定申诉。", "Only supervisors decide appeals.")
     rating = _locked(session, rating_id)
+    if not access.oversees_department(session, user, rating.department_code):
+        raise NotAllowed(
+            "只能裁定本辖区部门的评价申诉。",
+            "You decide appeals of your region's departments only.",
+        )
     found = appeal_of(session, rating_id=rating.id)
     if found is None:
         raise NotFound("该评价没有申诉。", "This rating has no appeal.")

@@ -323,9 +323,14 @@ def ratings_of_case(session: Session, *, case_id: int) -> list[Rating]:
     return list(session.scalars(query))
 
 
-def department_in_view(user: User, department_code: str | None) -> str | None:
-    """The department whose ratings ``user`` may list: their own; supervisors any or all."""
+def department_in_view(session: Session, user: User, department_code: str | None) -> str | None:
+    """The department whose ratings ``user`` may list: their own; supervisors any of their
+    region, or all of it (None; ``list_ratings`` keeps the region's)."""
     if access.oversees(user):
+        if department_code and not access.oversees_department(session, user, department_code):
+            raise NotAllowed(
+                "只能查看本辖区部门的评价。", "You may see only your region's departments' ratings."
+            )
         return department_code or None
     if user.is_staff and user.department_code:
         if department_code in (None, "", user.department_code):
@@ -350,7 +355,7 @@ def list_ratings(
 ) -> list[RatingRow]:
     """A department's ratings (all departments for supervisors who name none): bad ones
     still open first, soonest due first; then the others, newest first."""
-    department = department_in_view(user, department_code)
+    department = department_in_view(session, user, department_code)
     is_open = (Rating.score <= rules.BAD_AT_MOST) & Rating.rectified_at.is_(None)
     query = (
         select(Rating, Case.number, Case.title, RatingAppeal)
@@ -363,6 +368,8 @@ def list_ratings(
     )
     if department is not None:
         query = query.where(Rating.department_code == department)
+    elif access.oversees(user) and (region := access.supervised_departments(session, user)):
+        query = query.where(Rating.department_code.in_(region))
     if bad_only:
         query = query.where(Rating.score <= rules.BAD_AT_MOST)
     return [RatingRow(r, n, title, now, appeal) for r, n, title, appeal in session.execute(query)]

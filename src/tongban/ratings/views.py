@@ -20,6 +20,7 @@ from tongban.accounts.deps import CurrentStaff, CurrentUser
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.cases import service as cases
+from tongban.cases.core import access
 from tongban.cases.models import Case
 from tongban.catalog.views import departments
 from tongban.errors import Conflict, InvalidInput
@@ -129,11 +130,12 @@ def _staff_page(
     problem: Problem | None = None,
     status_code: int = 200,
 ) -> Response:
-    scope = service.department_in_view(user, department or None)
+    scope = service.department_in_view(session, user, department or None)
     rows = service.list_ratings(session, user=user, department_code=scope, bad_only=True, now=now)
     context = _staff_context(request, session, user, rows)
+    region = access.supervised_departments(session, user) if access.oversees(user) else None
     context.update(
-        ratings=service.figures(session, now=now, department_code=scope),
+        ratings=service.figures(session, now=now, department_code=scope, within=region),
         scope=scope,
         may_choose=user.has_role(Role.supervisor),
         problem=problem,
@@ -148,7 +150,7 @@ def _staff_card(
     rating = service.get_rating(session, rating_id=rating_id)
     row = service.get_row(session, rating=rating, now=now)
     context = _staff_context(request, session, user, [row])
-    context.update(row=row, scope=service.department_in_view(user, None), **extra)
+    context.update(row=row, scope=service.department_in_view(session, user, None), **extra)
     return render(request, "ratings/_staff_rating.html", context)
 
 

@@ -12,11 +12,10 @@ from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, or_, s
 from sqlalchemy.orm import Session, selectinload
 
 from tongban.accounts.models import User
-from tongban.cases.core import clocks
-from tongban.cases.core.queries import case_matches, case_time_left, supervisor_may_see
+from tongban.cases.core import access, clocks
+from tongban.cases.core.queries import case_matches, case_time_left
 from tongban.cases.enums import CaseState, Channel, ClockKind, Stage, TaskState
 from tongban.cases.models import Case, Clock, Task
-from tongban.errors import NotAllowed
 from tongban.supervision.measures import (
     Dates,
     Status,
@@ -164,9 +163,7 @@ def list_supervised_cases(
     session: Session, *, user: User, where: CaseFilter, now: datetime, page: int = 1
 ) -> CasePage:
     """One page of the cases matching ``where``, least time left first (finished last)."""
-    if not supervisor_may_see(user):
-        raise NotAllowed("此功能仅供电子监察人员使用。", "Supervisors only.")
-    conditions = where.conditions(now=now)
+    conditions = [*where.conditions(now=now), *access.supervised_cases(session, user)]
     total = session.scalar(select(func.count()).select_from(Case).where(*conditions)) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from tongban.cases.core.queries import working_time
@@ -52,7 +52,24 @@ class Scope:
     tz: ZoneInfo
     period: Dates
     cal: WorkCalendar
+    # a region's supervisor: the departments of the region (None: every one, the platform's)
+    departments: Select[str] | None = None
     days_between: dict[tuple[object, object], float] = field(default_factory=dict)
+
+    def cases(self) -> list[ColumnElement[bool]]:
+        """Conditions keeping the cases handled, or received (跨域通办), in the region."""
+        if self.departments is None:
+            return []
+        return [
+            or_(
+                Case.lead_department.in_(self.departments),
+                Case.received_by_department.in_(self.departments),
+            )
+        ]
+
+    def tasks(self) -> list[ColumnElement[bool]]:
+        """Conditions keeping the tasks of the region's departments."""
+        return [] if self.departments is None else [Task.department_code.in_(self.departments)]
 
     def day(self, column: Any) -> ColumnElement[Any]:
         return local_day(self.session, column, self.tz, self.now)
@@ -97,6 +114,7 @@ def decision_spans(scope: Scope) -> Select[Any]:
             Clock.kind == ClockKind.promised,
             Clock.stopped_at.is_not(None),
             *case_conditions(Status.finished, now=scope.now, dates=scope.period),
+            *scope.cases(),
         )
         .group_by(*group)
     )
@@ -112,6 +130,7 @@ def _stage_spans(scope: Scope) -> Select[Any]:
     first_in_hours = func.min(case((Clock.id.is_not(None), Task.id))) == func.min(Task.id)
     spans = (
         completed_stages(scope.period, first_in_hours.label("hours"))
+        .where(*scope.tasks())
         .outerjoin(
             Clock,
             # by the case first: clocks.case_id is indexed, clocks.task_id is not

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, distinct, func, select
+from sqlalchemy import ColumnElement, Select, distinct, func, select
 from sqlalchemy.orm import QueryableAttribute, Session, selectinload
 
 from tongban.cases.core import clocks
@@ -84,9 +84,11 @@ class Dashboard:
     stages_completed: dict[Stage, int]
 
 
-def _by_state(session: Session) -> dict[str, int]:
-    rows = session.execute(
-        select(Case.state, func.count()).where(Case.state != CaseState.draft).group_by(Case.state)
+def _by_state(scope: durations.Scope) -> dict[str, int]:
+    rows = scope.session.execute(
+        select(Case.state, func.count())
+        .where(Case.state != CaseState.draft, *scope.cases())
+        .group_by(Case.state)
     ).all()
     return {str(state): int(count) for state, count in rows}
 
@@ -98,7 +100,7 @@ def _departments(scope: durations.Scope) -> dict[str, Counts]:
         # No join with cases: a draft has no tasks.
         query = (
             select(Task.department_code, func.count(distinct(Task.case_id)))
-            .where(*conditions)
+            .where(*conditions, *scope.tasks())
             .group_by(Task.department_code)
         )
         for department, count in scope.session.execute(query):
@@ -111,9 +113,10 @@ def _counted(scope: durations.Scope, column: QueryableAttribute[Any]) -> dict[st
     figures: dict[str, ItemFigures] = defaultdict(ItemFigures)
     for status in Status:
         conditions = case_conditions(status, now=scope.now, dates=scope.dates(status))
-        for key, count in _count_by(scope.session, column, conditions):
+        for key, count in _count_by(scope.session, column, [*conditions, *scope.cases()]):
             setattr(figures[key], status, count)
-    for key, count in _count_by(scope.session, column, [scope.period.holds(Case.submitted_at)]):
+    received = [scope.period.holds(Case.submitted_at), *scope.cases()]
+    for key, count in _count_by(scope.session, column, received):
         figures[key].received = count
     return figures
 
@@ -150,7 +153,7 @@ def _received_per_day(scope: durations.Scope) -> list[tuple[date, int]]:
     day = scope.day(Case.submitted_at)
     query = (
         select(day, func.count())
-        .where(Case.state != CaseState.draft, scope.period.holds(Case.submitted_at))
+        .where(Case.state != CaseState.draft, scope.period.holds(Case.submitted_at), *scope.cases())
         .group_by(day)
     )
     counts = {as_date(found): int(count) for found, count in scope.session.execute(query)}
@@ -162,7 +165,10 @@ def _received_per_day(scope: durations.Scope) -> list[tuple[date, int]]:
 def _weeks(scope: durations.Scope) -> list[WeekFigures]:
     """Decisions per week (from Monday) within the period, with how many were late."""
     day = scope.day(Case.decided_at)
-    finished = case_conditions(Status.finished, now=scope.now, dates=scope.period)
+    finished = [
+        *case_conditions(Status.finished, now=scope.now, dates=scope.period),
+        *scope.cases(),
+    ]
     query = select(day, func.count()).where(*finished).group_by(day)
     late = query.where(*case_conditions(Status.late, now=scope.now, dates=scope.period))
     weeks: dict[date, WeekFigures] = {}
@@ -185,16 +191,16 @@ def _weeks(scope: durations.Scope) -> list[WeekFigures]:
     return [weeks[key] for key in sorted(weeks)]
 
 
-def _overdue_tasks(session: Session, now: datetime) -> list[Task]:
-    conditions = task_conditions(Status.overdue, now=now, dates=None)
+def _overdue_tasks(scope: durations.Scope) -> list[Task]:
+    conditions = task_conditions(Status.overdue, now=scope.now, dates=None)
     query = (
         select(Task)
-        .where(*conditions)
+        .where(*conditions, *scope.tasks())
         .order_by(Task.due_at)
         .limit(100)
         .options(selectinload(Task.case))
     )
-    return list(session.scalars(query))
+    return list(scope.session.scalars(query))
 
 
 def _total(items: dict[str, ItemFigures]) -> ItemFigures:
@@ -210,20 +216,29 @@ def _total(items: dict[str, ItemFigures]) -> ItemFigures:
     return total
 
 
-def dashboard(session: Session, *, now: datetime, tz: ZoneInfo, days: int = 30) -> Dashboard:
-    """Everything the supervision dashboard shows, as of ``now``, over the last ``days``."""
+def dashboard(
+    session: Session,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    days: int = 30,
+    departments: Select[str] | None = None,
+) -> Dashboard:
+    """Everything the supervision dashboard shows, as of ``now``, over the last ``days``;
+    of a region when ``departments`` selects its departments (``access.supervised_departments``)."""
     period = Dates.last_days(days, now=now, tz=tz)
-    scope = durations.Scope(session, now, tz, period, clocks.calendar(session))
+    cal = clocks.calendar(session)
+    scope = durations.Scope(session, now, tz, period, cal, departments)
     items = _items(scope)
     stages, completed = durations.stage_times(scope)
     return Dashboard(
         period=scope.period,
-        by_state=_by_state(session),
+        by_state=_by_state(scope),
         total=_total(items),
         departments=_departments(scope),
         items=items,
         channels=_channels(scope),
-        overdue=_overdue_tasks(session, now),
+        overdue=_overdue_tasks(scope),
         received_per_day=_received_per_day(scope),
         weeks=_weeks(scope),
         stages=stages,

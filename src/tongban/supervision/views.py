@@ -17,10 +17,13 @@ from tongban.accounts.deps import require_roles
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.alerts import service as alerts
+from tongban.cases.core import access
 from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.cases.core.queries import STAGE_NAMES_ZH
 from tongban.cases.enums import CHANNEL_NAMES_ZH, CaseState
+from tongban.catalog import reading as catalog
 from tongban.complaints import figures as complaint_figures
+from tongban.identifiers import divisions
 from tongban.jobs import service as jobs
 from tongban.ratings import service as ratings
 from tongban.sharing import backfill, reduction
@@ -76,7 +79,8 @@ def dashboard(
     and the backfill rate of shared fields (per day, week or month)."""
     period = _period(days)
     tz = ZoneInfo(runtime.settings.timezone)
-    figures = supervision.dashboard(session, now=now, tz=tz, days=period)
+    region = access.supervised_departments(session, user)
+    figures = supervision.dashboard(session, now=now, tz=tz, days=period, departments=region)
     context = _common(request, session)
     gettext = gettext_for(locale_of(request, runtime.settings.default_locale))
     since = now - timedelta(days=period)
@@ -96,19 +100,29 @@ def dashboard(
         days=period,
         periods=supervision.PERIODS,
         charts_json=charts,
-        ratings=ratings.figures(session, now=now, since=since),
-        complaint_figures=complaint_figures.per_department(session, now=now),
+        region=_region_name(session, user),
+        ratings=ratings.figures(session, now=now, since=since, within=region),
+        complaint_figures=complaint_figures.per_department(session, now=now, within=region),
         reform=reform_figures(
             session, where=ReformFilter(figures.period.first, figures.period.last)
         ),
     )
     context.update(shared, reductions=shared["reductions"][:FOLDED])
     context.update(
-        alerts.list_context(session, department=None, limit=20),
-        alert_counts=alerts.open_counts(session),
+        alerts.list_context(session, department=None, within=region, limit=20),
+        alert_counts=alerts.open_counts(session, within=region),
         job_counts=jobs.counts(session, now=now),
     )
     return render(request, "supervision/dashboard.html", context)
+
+
+def _region_name(session: Session, user: User) -> str | None:
+    """The region a supervisor of a department oversees, by its GB/T 2260 name (None: the
+    platform's supervisors, who oversee every region)."""
+    if user.department_code is None:
+        return None
+    code = catalog.get_department(session, code=user.department_code).division_code
+    return f"{divisions.full_name(code) or code}（{code}）"
 
 
 def _period(days: str) -> int:

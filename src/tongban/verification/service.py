@@ -115,8 +115,8 @@ def ask(
 
 
 def may_see(user: User, request: VerificationRequest) -> bool:
-    """Staff of the asking and of the asked department, and supervisors."""
-    if access.oversees(user):
+    """Staff of the asking and of the asked department, and supervisors of the case."""
+    if access.supervises(user, request.case):
         return True
     departments = {request.from_department, request.to_department}
     return user.has_role(*access.WORK_ROLES) and user.department_code in departments
@@ -224,8 +224,9 @@ def list_addressed(
 ) -> Sequence[VerificationRequest]:
     """Requests addressed to a department: staff read their own, supervisors any."""
     department = department or user.department_code
-    supervisor = access.oversees(user)
-    if department is None or not (supervisor or department == user.department_code):
+    if department is None or not (
+        department == user.department_code or access.oversees_department(session, user, department)
+    ):
         raise NotAllowed(
             "只能查看本部门收到的协查请求。", "Only your own department's requests can be listed."
         )

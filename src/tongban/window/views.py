@@ -177,12 +177,16 @@ def intake_page(code: str, desk: WindowDep) -> Response:
     assert entry.current_version is not None
     spec = entry.current_version.definition
     service.check_applies(spec)  # 免申即享: nobody applies, not at the window either
+    service.check_receivable(desk.session, spec, desk.user)  # 跨域通办: only listed items
     return _form_page(desk, spec, case=None, values={}, person={}, problems={})
 
 
 @router.post("/staff/intake/{code}")
 def intake(code: str, desk: WindowDep, form: CheckedForm) -> Response:
     """Find or create the person, start the draft on their behalf, attach uploads, submit."""
+    entry = catalog.get_entry(desk.session, code=code)
+    if entry.current_version is not None:  # a withdrawn item: create_case says so
+        service.check_receivable(desk.session, entry.current_version.definition, desk.user)
     person = {name: _text(form, PREFIX + name) for name in PERSON}
     try:
         applicant = accounts.find_or_create_walk_in(desk.session, **person)

@@ -6,11 +6,17 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy.orm import Session, object_session
+
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.cases.enums import CaseState, Stage, TaskState
 from tongban.cases.models import Case, Task
+from tongban.catalog import reading as catalog
+from tongban.catalog.models import Department
 from tongban.errors import NotAllowed, NotFound
+from tongban.identifiers.divisions import nested_prefix
 
 STAGE_ROLE: dict[Stage, Role] = {
     Stage.accept: Role.clerk,
@@ -27,26 +33,81 @@ def owns(user: User, case: Case) -> bool:
 
 
 def oversees(user: User) -> bool:
-    """Whether ``user`` reads every case (效能监察: supervisors). Not the system
-    administrator: under 三员分立 (GB/T 22239-2019 8.1.4.2) the system administrator
-    manages configuration and accounts and reads no case contents or personal data."""
+    """Whether ``user`` is a supervisor (效能监察) of some region: what they read is
+    ``oversight``'s. Not the system administrator: under 三员分立 (GB/T 22239-2019
+    8.1.4.2) the system administrator manages configuration and accounts and reads no case
+    contents or personal data."""
     return user.has_role(Role.supervisor)
 
 
+def oversight(session: Session, user: User) -> str | None:
+    """The GB/T 2260 prefix of the divisions whose cases ``user`` supervises: ``""`` for
+    every region (a supervisor of no department: the platform's 电子监察), the prefix of
+    their department's division otherwise (a city's office oversees its districts), None
+    for anyone who is not a supervisor."""
+    if not oversees(user):
+        return None
+    if user.department_code is None:
+        return ""
+    return nested_prefix(catalog.get_department(session, code=user.department_code).division_code)
+
+
+def oversees_department(session: Session, user: User, code: str) -> bool:
+    """Whether ``user`` supervises department ``code`` (its division lies in theirs)."""
+    prefix = oversight(session, user)
+    if prefix is None:
+        return False
+    return catalog.get_department(session, code=code).division_code.startswith(prefix)
+
+
+def supervises(user: User, case: Case) -> bool:
+    """Whether ``user`` supervises ``case``: it is handled, or was received (跨域通办), in
+    a region they oversee."""
+    session = object_session(case)
+    assert session is not None
+    return any(
+        oversees_department(session, user, code)
+        for code in (case.lead_department, case.received_by_department)
+        if code is not None
+    )
+
+
+def supervised_departments(session: Session, user: User) -> Select[str] | None:
+    """The codes of the departments ``user`` supervises, as a subquery; None for every
+    department (the platform's supervisors). Raises NotAllowed for anyone who is not a
+    supervisor."""
+    prefix = oversight(session, user)
+    if prefix is None:
+        raise NotAllowed("此功能仅供电子监察人员使用。", "Supervisors only.")
+    if not prefix:
+        return None
+    return select(Department.code).where(Department.division_code.startswith(prefix))
+
+
+def supervised_cases(session: Session, user: User) -> list[ColumnElement[bool]]:
+    """SQL conditions on ``Case`` keeping the cases ``user`` supervises (``supervises``);
+    none for the platform's supervisors. Raises NotAllowed for anyone else."""
+    region = supervised_departments(session, user)
+    if region is None:
+        return []
+    return [or_(Case.lead_department.in_(region), Case.received_by_department.in_(region))]
+
+
 def can_view_case(user: User, case: Case) -> bool:
-    """Applicants see their own cases; staff see cases their department works on, or
-    has been asked to verify a fact of (协查: read-only, they act on no task of it);
-    supervisors every case (``oversees``).
+    """Applicants see their own cases; staff see cases their department works on, has
+    received for another region and forwarded (跨域通办), or has been asked to verify a
+    fact of (协查: read-only, they act on no task of it); supervisors the cases of their
+    region (``supervises``).
     """
     if owns(user, case) or (not user.is_staff and acts_for(user, case)):
         return True
-    if oversees(user):
+    if oversees(user) and supervises(user, case):
         return True
     if not user.has_role(*WORK_ROLES) or user.department_code is None:
         return False
     departments = {task.department_code for task in case.tasks} | {case.lead_department}
     asked = {request.to_department for request in case.verifications}
-    return user.department_code in departments | asked
+    return user.department_code in departments | asked | {case.received_by_department}
 
 
 def needs_identifiers(user: User, case: Case) -> bool:

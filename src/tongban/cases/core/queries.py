@@ -239,7 +239,3 @@ def _due_now(session: Session, task: Task, now: datetime) -> datetime | None:
         return task.due_at
     left = task_time_left(session, task=task, now=now)
     return left.due_at if left else task.due_at
-
-
-def supervisor_may_see(user: User) -> bool:
-    return access.oversees(user)

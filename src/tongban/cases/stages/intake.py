@@ -26,6 +26,7 @@ from tongban.cases.core.transition import (
 from tongban.cases.enums import CaseState, ClockKind, PauseReason, Stage, TaskOutcome, TaskState
 from tongban.cases.materials import provision
 from tongban.cases.models import Case, CasePause, CorrectionRequest, Task
+from tongban.cases.stages import forwarding
 from tongban.cases.stages.drafting import check_complete, check_open
 from tongban.cases.stages.progress import move_on
 from tongban.errors import Conflict, InvalidInput
@@ -67,13 +68,18 @@ def submit_case(
     session: Session, *, case_id: int, user: User, now: datetime, store: FileStore
 ) -> Case:
     """Submit a draft of an item still offered: all fields valid, every required material
-    satisfied by one of its ways; the clock starts."""
+    satisfied by one of its ways; the clock starts. A clerk of another region's hall
+    receives and forwards it (跨域通办, ``forwarding``): only items on the cross-region list."""
     case = lock_case(session, case_id=case_id)
     access.check_acting(user, case, timefmt.local(now).date())
+    receiving = None
     if case.state == CaseState.draft:
         check_open(session, case=case)
+        receiving = forwarding.receiving_department(session, case, user)
         _take_materials(session, case, now, store)
     change_state(session, now=now, case=case, event=Event.submit, actor=actor_of(user))
+    if receiving is not None:
+        forwarding.forward(session, case, user, receiving, now)
     case.submitted_at = case.received_at = now
     _start_acceptance(session, case, now)
     received.run_received(session, case=case, now=now, store=store)

@@ -17,6 +17,7 @@ from tongban.cases import service as cases
 from tongban.cases.models import Case
 from tongban.demo import history as demo_history
 from tongban.demo.users import population_accounts
+from tongban.demo.world import CaseClock
 from tongban.files.store import LocalFileStore
 from tongban.sharing import backfill
 from tongban.sharing import service as sharing
@@ -59,3 +60,36 @@ def test_the_demo_backfill_rate_of_items_with_pulled_fields_is_not_zero(
     pulled_items = {rate.item_code for rate in found if rate.pulled}
     items = {rate.item_code for rate in found}
     assert items and pulled_items == items, sorted(items - pulled_items)
+
+
+def test_a_demo_company_files_every_item_as_the_registers_hold_it(
+    db: Session, tmp_path: Path
+) -> None:
+    """Every demo enterprise can file every entry whose form names the applying company:
+    the fields the enterprise register locks once the company's code is on the form
+    (type, domicile, scope) are the register's, so no draft is refused as "changed"
+    (the demo history failed to load on the days it drew such a case)."""
+    accounts = population_accounts(ACCOUNTS)
+    sharing.load_synthetic(db, now=START, accounts=accounts, people=120, enterprises=30)
+    world = demo_history.make_world(db, store=LocalFileStore(tmp_path / "files"), seed=7, now=START)
+    companies = [user for user in world.applicants if user.credit_code]
+    codes = [
+        code
+        for code, spec in world.specs.items()
+        if "credit_code" in spec["form"]["properties"] and spec["approval_mode"] != "proactive"
+    ]
+    assert companies and codes
+    for code in codes:
+        for company in companies:
+            if "enterprise" not in _subjects(world.specs[code]):
+                continue
+            clock = CaseClock(world, START - timedelta(days=3))
+            case = demo_history._submitted(world, code, company, clock)
+            assert case.state != "draft", (code, company.username)
+
+
+def _subjects(spec: dict[str, object]) -> set[str]:
+    found: set[str] = set()
+    for item in spec["items"]:  # type: ignore[attr-defined]
+        found |= set(item.get("subject") or [])
+    return found

@@ -224,15 +224,18 @@ def _channel(moment: datetime, mix: tuple[Channel, ...] = ()) -> Channel:
     return mix[int(moment.timestamp()) // 60 % len(mix)]
 
 
-def _pulled(world: World, code: str, applicant: User, now: datetime) -> dict[str, Any]:
-    """What the shared sources fill and lock on this applicant's form (the population
-    register's name and ID number, the enterprise register's data): a demo applicant types
-    only what no source holds, as a real one does."""
+def _pulled(
+    world: World, code: str, applicant: User, now: datetime, answers: dict[str, Any]
+) -> dict[str, Any]:
+    """What the shared sources fill and lock on this applicant's form given ``answers``
+    (the population register's name and ID number; the enterprise register's data once the
+    company's code is on the form): a demo applicant types only what no source holds, as
+    a real one does."""
     request = prefill.FillRequest(
         applicant=applicant,
         actor=applicant,
         spec=world.specs[code],
-        answers={},
+        answers=answers,
         case=None,
         now=now,
     )
@@ -251,14 +254,16 @@ def _receiver(world: World, code: str, moment: datetime) -> User | None:
 
 def _submitted(world: World, code: str, applicant: User, clock: CaseClock) -> Case:
     session = world.session
-    answers = {**Texts.answers(applicant), **_pulled(world, code, applicant, clock.now)}
+    answers = {**Texts.answers(applicant), **_pulled(world, code, applicant, clock.now, {})}
     schema = world.specs[code]["form"]
+    form = own_company(schema, fill_form(schema, answers), applicant)
+    form |= _pulled(world, code, applicant, clock.now, form)  # what the company's code locks
     receiver = _receiver(world, code, clock.now)
     case = cases.create_case(
         session,
         applicant=applicant,
         code=code,
-        form_data=own_company(schema, fill_form(schema, answers), applicant),
+        form_data=form,
         now=clock.now,
         created_by=receiver,
         channel=Channel.window if receiver else _channel(clock.now, world.channels),

@@ -194,3 +194,14 @@ def test_an_escalation_reaches_the_supervisors_of_the_departments_region(db: Ses
     assert users["supervisor"] in fuzhou and users["sm-jc"] not in fuzhou
     siming = recipients(db, department="XMSM", level=AlertLevel.escalated)
     assert users["supervisor"] in siming and users["sm-jc"] in siming
+
+
+def test_a_regions_supervisor_lists_ratings_and_the_pages_of_their_own(
+    client: TestClient, as_user: Any, signed_in: SignedIn
+) -> None:
+    assert client.get(f"{API}/ratings", headers=as_user("sm-jc")).status_code == 200
+    page = signed_in("sm-jc")
+    for path in ("/staff/ratings", "/supervision", "/supervision/cases", "/supervision/complaints"):
+        assert page.get(path).status_code == 200, path
+    refused = client.get(f"{API}/ratings", params={"department": "RS"}, headers=as_user("sm-jc"))
+    assert refused.status_code == 403

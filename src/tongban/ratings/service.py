@@ -368,8 +368,10 @@ def list_ratings(
     )
     if department is not None:
         query = query.where(Rating.department_code == department)
-    elif access.oversees(user) and (region := access.supervised_departments(session, user)):
-        query = query.where(Rating.department_code.in_(region))
+    elif access.oversees(user):
+        region = access.supervised_departments(session, user)
+        if region is not None:
+            query = query.where(Rating.department_code.in_(region))
     if bad_only:
         query = query.where(Rating.score <= rules.BAD_AT_MOST)
     return [RatingRow(r, n, title, now, appeal) for r, n, title, appeal in session.execute(query)]

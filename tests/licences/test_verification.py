@@ -23,6 +23,8 @@ from tests.licences.support import FOOD, licensed
 from tongban import cli
 from tongban.config import Settings, get_settings
 from tongban.licences import setup
+from tongban.licences.enums import Verdict
+from tongban.licences.verify import Verification
 from tongban.migrate import upgrade
 from tongban.outbox.models import OutboxMessage
 from tongban.worker import run_once
@@ -231,3 +233,42 @@ def test_the_command_line_verifies_against_the_database_in_a_process_of_its_own(
     )
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode == 1 and done.stdout.strip(), done.stdout  # read: not in this register
+
+
+def test_anyone_verifying_a_persons_licence_reads_the_name_and_id_number_masked() -> None:
+    """The verification page and API need no sign-in, and licence numbers run in
+    sequence: a person's name and ID number are masked there, the licence's own fields
+    left out; an enterprise's name and credit code are public and stay whole."""
+    person = {
+        "number": "3501002026001000006",
+        "holder_name": "张三",
+        "holder_code": "350102196204180310",
+        "holder_code_type": "resident_id",
+        "fields": [["住址", "福州市鼓楼区五四路1号"]],
+    }
+    found = Verification(Verdict.valid, "真实有效", "valid", record=person).for_public()
+    assert found.record is not None and found.record["number"] == person["number"]
+    assert found.record["holder_name"] == "张*"
+    assert found.record["holder_code"] == "3501**********0310"
+    assert "fields" not in found.record and "五四路" not in str(found.record)
+    company = {**person, "holder_code_type": "credit_code", "holder_code": "91350102MA2XQ1K7XN"}
+    kept = Verification(Verdict.valid, "真实有效", "valid", record=company).for_public()
+    assert kept.record == company
+
+
+def test_the_public_verification_answer_is_the_masked_one(
+    client: TestClient, as_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = licensed(client, as_user, FOOD)
+    calls: list[str] = []
+    real = Verification.for_public
+
+    def counted(self: Verification) -> Verification:
+        calls.append(str(self.verdict))
+        return real(self)
+
+    monkeypatch.setattr(Verification, "for_public", counted)
+    client.cookies.clear()
+    assert client.get(f"{API}/licences/verify", params={"q": result["number"]}).status_code == 200
+    assert client.get("/licences/verify", params={"q": result["number"]}).status_code == 200
+    assert calls == ["valid", "valid"]

@@ -103,6 +103,7 @@ async def verify_upload(
 
 
 def _verification(found: service.Verification, locale: str) -> VerificationRead:
+    found = found.for_public()
     message = found.reason_en if locale == "en" else found.reason_zh
     return VerificationRead(
         verdict=found.verdict,

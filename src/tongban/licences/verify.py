@@ -12,7 +12,7 @@ over the stored record, so a row altered outside the platform answers ``tampered
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -20,10 +20,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tongban.licences import envelope
-from tongban.licences.enums import Algorithm, LicenceStatus, Verdict
+from tongban.licences.enums import Algorithm, HolderCodeType, LicenceStatus, Verdict
 from tongban.licences.models import RECORD_FACE_APART, Licence
 from tongban.licences.record import face_statement, record_of
 from tongban.licences.signing import Keyring, Signature
+from tongban.pii.masking import mask_id, mask_name
 
 
 @dataclass
@@ -38,6 +39,18 @@ class Verification:
     status_checked: bool = False  # False offline: only the file and the keys were seen
     notes: list[str] = field(default_factory=list)
     face: dict[str, Any] | None = None  # the signed face statement (hash, length), if any
+
+    def for_public(self) -> Verification:
+        """The answer as anyone may read it (the verification page and API need no
+        sign-in): a person's name and ID number masked (张*, 3501**********0310) and the
+        licence's own fields left out; an enterprise's name and credit code are public
+        (企业信用信息公示) and shown whole."""
+        if self.record is None or self.record.get("holder_code_type") != HolderCodeType.resident_id:
+            return self
+        record = {key: value for key, value in self.record.items() if key != "fields"}
+        record["holder_name"] = mask_name(str(record.get("holder_name") or ""))
+        record["holder_code"] = mask_id(str(record.get("holder_code") or ""))
+        return replace(self, record=record)
 
 
 def effective_status(licence: Licence, today: date) -> LicenceStatus:

@@ -53,7 +53,7 @@ def verify_page(request: Request, session: SessionDep, now: NowDep, q: str = "")
     if q.strip():
         found = service.verify_lookup(
             session, keyring=current().keyring, text=q[:200], today=_today(now)
-        )
+        ).for_public()
     return _verify_page(request, {"q": q, "found": found})
 
 
@@ -67,7 +67,9 @@ async def verify_upload_page(
 ) -> Response:
     """Public: verify an uploaded licence PDF."""
     data = await file.read(MAX_PDF_MB * 1024 * 1024)
-    found = service.verify_file(session, keyring=current().keyring, data=data, today=_today(now))
+    found = service.verify_file(
+        session, keyring=current().keyring, data=data, today=_today(now)
+    ).for_public()
     return _verify_page(request, {"q": "", "found": found, "uploaded": file.filename})
 
 

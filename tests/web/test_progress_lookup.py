@@ -103,6 +103,23 @@ def test_repeated_failures_lock_the_number_then_release_it(
     assert _ask(client, case["number"], ZHANGSAN_TAIL).status_code == 200
 
 
+def test_a_strangers_guesses_do_not_lock_the_applicant_out(
+    client: TestClient, as_user: Callable[[str], dict[str, str]]
+) -> None:
+    case = submitted(client, as_user("zhangsan"), ITEM)
+    stranger = TestClient(client.app, client=("203.0.113.7", 40000))
+    for guess in range(6):
+        stranger.post(
+            "/api/v1/progress", json={"number": case["number"], "factor": f"00000{guess}"}
+        )
+    assert _ask(client, case["number"], ZHANGSAN_TAIL).status_code == 200
+    # guesses spread over many addresses still lock the number
+    for n in range(50):
+        guesser = TestClient(client.app, client=(f"198.51.100.{n}", 40000))
+        guesser.post("/api/v1/progress", json={"number": case["number"], "factor": "000009"})
+    assert _ask(client, case["number"], ZHANGSAN_TAIL).status_code == 429
+
+
 def test_one_address_guessing_many_numbers_is_slowed(client: TestClient) -> None:
     answers = [_ask(client, f"2025-GUESS-{n}", "123456").status_code for n in range(11)]
     assert answers[:10] == [404] * 10

@@ -9,9 +9,13 @@ times, and the time left: no name, no form answers, no opinions, no materials.
 
 A wrong answer (unknown number or wrong factor alike, so numbers cannot be probed) is
 audited as ``case.progress_lookup_failed`` with the network address; after
-``sign_in_lock_after`` of them on one number within ``sign_in_lock_minutes`` that number
-is locked for lookups, and one address gets ``progress_lookups_per_source_per_minute``
-failed lookups a minute (OWASP ASVS 4.0 §2.2.1, anti-automation).
+``sign_in_lock_after`` of them on one number from one address within
+``sign_in_lock_minutes`` that address is locked out of that number (a stranger's guesses
+do not lock the applicant out), after ``NUMBER_SPREAD`` times as many from all addresses
+the number is locked for everyone (guessing spread over many addresses), and one address
+gets ``progress_lookups_per_source_per_minute`` failed lookups a minute (OWASP ASVS 4.0
+§2.2.1, anti-automation; §2.2.1 also asks that lockout not let an attacker deny the
+rightful user).
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ LOOKUP_FAILED = "case.progress_lookup_failed"
 FACTOR_LENGTH = 6
 NUMBER_LENGTH = 40  # case numbers are String(40)
 SOURCE_WINDOW = timedelta(minutes=1)
+NUMBER_SPREAD = 10  # failures from all addresses that lock a number, per one address's lock
 HIDDEN_STATES = (CaseState.draft,)  # a draft is nobody's business but its author's
 
 
@@ -68,7 +73,12 @@ def refuse_when_locked(
     """Raise ``TooManyAttempts`` (429) while ``number`` or ``source`` is locked for lookups."""
     window = timedelta(minutes=settings.sign_in_lock_minutes)
     on_number = _failures(session, since=now - window, object_id=number[:NUMBER_LENGTH])
-    if len(on_number) >= settings.sign_in_lock_after:
+    mine = _failures(
+        session, since=now - window, object_id=number[:NUMBER_LENGTH], source_address=source
+    )
+    if len(mine) >= settings.sign_in_lock_after or (
+        len(on_number) >= settings.sign_in_lock_after * NUMBER_SPREAD
+    ):
         wait = on_number[-1] + window - now
         minutes = max(1, math.ceil(wait.total_seconds() / 60))
         raise TooManyAttempts(

@@ -248,6 +248,17 @@ def test_the_notice_and_the_receipt_are_pdfs(
     assert (
         client.get(f"{API}/payments/{order}/document", headers=as_user("lisi")).status_code == 404
     )
+    # the payer's name is on it: a supervisor of another region reads it no more than lisi
+    siming = as_user("sm-jc")
+    assert client.get(f"{API}/payments/{order}/document", headers=siming).status_code == 404
+    assert (
+        client.get(f"{API}/payments/reconciliations/{clock.now.date()}", headers=siming).status_code
+        == 403
+    )
+    assert (
+        client.get(f"{API}/payments/{order}/document", headers=as_user("supervisor")).status_code
+        == 200
+    )
 
 
 def test_the_id_card_item_says_when_it_is_paid(db: Session) -> None:

@@ -68,12 +68,13 @@ __all__ = [
     "yuan",
 ]
 
-FINANCE = (Role.finance, Role.supervisor)
-
-
 def may_see_finance(user: User) -> bool:
-    """Finance staff and supervisors see orders, refunds and the reconciliation."""
-    return user.has_role(*FINANCE)
+    """Finance staff and the platform's supervisors (of no department) see every order,
+    refund and the reconciliation; a region's supervisors see the payments of their
+    region's cases on those cases (``cases.core.access.oversight``)."""
+    if user.has_role(Role.finance):
+        return True
+    return user.has_role(Role.supervisor) and user.department_code is None
 
 
 def may_refund(user: User) -> bool:

@@ -158,6 +158,21 @@ def test_only_the_windows_own_clerks_call(db: Session) -> None:
             user=_user(db, "zhangsan"),
             now=_at(MONDAY, "9:10"),
         )
+    # 思明区's clerk works its own hall's windows, not Fuzhou's comprehensive ones
+    with pytest.raises(NotAllowed):
+        queue.call_next(
+            db,
+            hall_code=CITY,
+            window_code="A01",
+            user=_user(db, "sm-clerk"),
+            now=_at(MONDAY, "9:10"),
+        )
+    city_hall = queue.hall_of(db, CITY)
+    assert not any(
+        queue.may_call(db, _user(db, "sm-clerk"), city_hall, w) for w in city_hall["windows"]
+    )
+    district = queue.hall_of(db, HALL)  # a district hall of the city: the city's clerk works it
+    assert all(queue.may_call(db, _user(db, "clerk"), district, w) for w in district["windows"])
 
 
 def test_served_and_no_show_and_the_wait_estimate(db: Session) -> None:

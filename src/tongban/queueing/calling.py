@@ -17,8 +17,10 @@ from sqlalchemy.orm import Session
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.cases.core.clocks import calendar
+from tongban.catalog import reading as catalog
 from tongban.catalog.halls import ALL
 from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from tongban.identifiers.divisions import within
 from tongban.queueing.halls import hall_of, slot_start, windows_for
 from tongban.queueing.models import QueueSlot, QueueTicket, TicketState
 
@@ -60,19 +62,31 @@ def check_in(session: Session, *, hall_code: str, code: str, now: datetime) -> Q
     return ticket
 
 
-def _check_window(user: User, hall: dict[str, Any], window_code: str) -> dict[str, Any]:
+def may_call(session: Session, user: User, hall: dict[str, Any], window: dict[str, Any]) -> bool:
+    """Whether ``user`` works ``window``: a clerk of a department it serves, or of any
+    department of the hall's region at a comprehensive window (综合窗口; a city's clerks
+    at its district halls too, GB/T 2260) — never a clerk of another region's hall."""
+    if not user.has_role(Role.clerk) or user.department_code is None:
+        return False
+    if user.department_code in window["serves"]:
+        return True
+    division = catalog.get_department(session, code=user.department_code).division_code
+    return ALL in window["serves"] and within(hall["division"], division)
+
+
+def _check_window(
+    session: Session, user: User, hall: dict[str, Any], window_code: str
+) -> dict[str, Any]:
     window: dict[str, Any] | None = next(
         (w for w in hall["windows"] if w["code"] == window_code), None
     )
     if window is None:
         raise NotFound(f"没有窗口 {window_code}。", f"No window {window_code}.")
-    own = user.department_code in window["serves"] or (
-        ALL in window["serves"] and user.department_code is not None
-    )
-    if not (user.has_role(Role.clerk) and own):
+    if not may_call(session, user, hall, window):
         raise NotAllowed(
-            "只有该窗口所属部门的受理人员可以叫号。",
-            "Only clerks of the window's department can call tickets.",
+            "只有该窗口所属部门（综合窗口：本地区部门）的受理人员可以叫号。",
+            "Only clerks of the window's department (a comprehensive window: of the hall's "
+            "region) can call tickets.",
         )
     return window
 
@@ -83,7 +97,7 @@ def call_next(
     """Call the first waiting ticket the window serves (None when nobody waits). Two
     windows calling at once never get the same ticket: the claim is a conditional update."""
     hall = hall_of(session, hall_code)
-    window = _check_window(user, hall, window_code)
+    window = _check_window(session, user, hall, window_code)
     query = select(QueueTicket.id).where(
         QueueTicket.hall_code == hall_code,
         QueueTicket.day == calendar(session).local_date(now),
@@ -116,7 +130,7 @@ def close(
     ticket = session.get(QueueTicket, ticket_id)
     if ticket is None:
         raise NotFound("没有这个号码。", "No such ticket.")
-    _check_window(user, hall_of(session, ticket.hall_code), ticket.window_code or "")
+    _check_window(session, user, hall_of(session, ticket.hall_code), ticket.window_code or "")
     if ticket.state != TicketState.called:
         raise Conflict("该号码不在叫号中。", "That ticket is not being called.")
     ticket.state = TicketState.served if served else TicketState.no_show

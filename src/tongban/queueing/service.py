@@ -18,6 +18,7 @@ from tongban.queueing.calling import (
     check_in,
     close,
     current_call,
+    may_call,
     recent_calls,
     wait_of,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "department_of",
     "hall_of",
     "halls",
+    "may_call",
     "my_tickets",
     "recent_calls",
     "slot_start",

@@ -231,7 +231,12 @@ def _place(at: str) -> tuple[str, str]:
 @router.get("/staff/queue")
 def staff_queue(request: Request, session: SessionDep, user: Clerk, at: str = "") -> Response:
     """The window clerk's calling page: choose the window, call, then served or no-show."""
-    context: dict[str, Any] = {"halls": service.halls(session), "at": at, "current": None}
+    halls = [
+        {**hall, "windows": windows}
+        for hall in service.halls(session)
+        if (windows := [w for w in hall["windows"] if service.may_call(session, user, hall, w)])
+    ]
+    context: dict[str, Any] = {"halls": halls, "at": at, "current": None}
     if at:
         hall, window = _place(at)
         context["current"] = service.current_call(session, hall_code=hall, window_code=window)

@@ -112,3 +112,10 @@ def index_for(definitions: Mapping[tuple[str, int], Mapping[str, Any]]) -> Index
         if _current is None or _current.revision != revision:
             _current = Index(revision, [document(definitions[key]) for key in revision])
         return _current
+
+
+def forget() -> None:
+    """Drop the index held (tests whose catalog versions were rolled back)."""
+    global _current
+    with _lock:
+        _current = None

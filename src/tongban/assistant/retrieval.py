@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,6 +70,7 @@ class Index:
 
         self.revision = revision
         self.codes = [code for code, _ in revision]
+        self.versions = dict(revision)  # the version id of each entry, by code
         self._bm25 = bm25s.BM25()
         self._bm25.index([list(doc) for doc in documents], show_progress=False)
         self._vocabulary = set(self._bm25.vocab_dict)
@@ -103,14 +104,19 @@ _lock = threading.Lock()
 _current: Index | None = None
 
 
-def index_for(definitions: Mapping[tuple[str, int], Mapping[str, Any]]) -> Index:
-    """The index of the revision ``{(code, version id): definition}``, built when it is not
-    the one already held (the first question, or after the catalog changed)."""
+def index_for(
+    revision: Sequence[tuple[str, int]],
+    definitions: Callable[[], Mapping[tuple[str, int], Mapping[str, Any]]],
+) -> Index:
+    """The index of ``revision`` (the published entries as ``(code, version id)``), built
+    from ``definitions()`` only when it is not the one already held: the first question
+    of a process, or the first after the catalog changed."""
     global _current
-    revision = tuple(sorted(definitions))
+    key = tuple(sorted(revision))
     with _lock:
-        if _current is None or _current.revision != revision:
-            _current = Index(revision, [document(definitions[key]) for key in revision])
+        if _current is None or _current.revision != key:
+            texts = definitions()
+            _current = Index(key, [document(texts[each]) for each in key])
         return _current
 
 

@@ -24,6 +24,7 @@ from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.assistant import service
 from tongban.assistant.enums import FAQ_SECTION, SECTIONS, Aspect
+from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.catalog import service as catalog
 from tongban.catalog.views import departments
 from tongban.errors import DomainError
@@ -68,6 +69,7 @@ def _answer_page(
         "faq_section": FAQ_SECTION,
         "aspects": list(Aspect),
         "hotline": HOTLINE,
+        "state_names": STATE_NAMES_ZH,
         "departments": departments(session),
     }
     if status_code != 200:

@@ -15,6 +15,7 @@ from tongban.accounts.admin_views import router as admin_views
 from tongban.accounts.api import router as accounts_api
 from tongban.accounts.deps import SESSION_COOKIE
 from tongban.accounts.views import router as accounts_views
+from tongban.assistant.views import router as assistant_views
 from tongban.benefits.api import router as benefits_api
 from tongban.benefits.views import router as benefits_views
 from tongban.cases.http.material_api import router as material_api
@@ -137,6 +138,7 @@ PAGE_ROUTERS = (
     messaging_views,
     complaints_views,
     publication_views,
+    assistant_views,
 )
 
 

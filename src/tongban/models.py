@@ -8,6 +8,7 @@ def load_all() -> None:
     the domains above ``cases`` register for their ways (``cases.materials.registry``)."""
     from tongban.accounts import models as _accounts  # noqa: F401
     from tongban.alerts import models as _alerts  # noqa: F401
+    from tongban.assistant import models as _assistant  # noqa: F401
     from tongban.audit import models as _audit  # noqa: F401
     from tongban.benefits import models as _benefits  # noqa: F401
     from tongban.cases import models as _cases  # noqa: F401

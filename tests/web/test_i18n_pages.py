@@ -163,6 +163,10 @@ def test_english_tour_renders_every_template(
     assert "you need to provide 8 materials" in pages[-1] and "Conditions" in pages[-1]
     pages.append(client.get("/finder?lang=en&who=enterprise&event=开餐馆").text)
     assert "Service finder" in pages[-1]
+    pages.append(client.get("/ask", params={"q": "开饭店要办什么证", "lang": "en"}).text)
+    assert "Start the application" in pages[-1] and "Opening a restaurant" in pages[-1]
+    pages.append(client.get("/ask", params={"q": "火星移民签证", "lang": "en"}).text)
+    assert "Sorry, I cannot answer this question yet" in pages[-1]
     pages += [client.get("/login?lang=en").text, client.get("/register?lang=en").text]
     assert "Sign in" in pages[-2] and "Register" in pages[-1]
     pages.append(client.get("/api/v1/docs?lang=en").text)
@@ -324,6 +328,8 @@ def test_english_tour_renders_every_template(
     admin.cookies.set("tongban_lang", "en")
     pages.append(admin.get("/admin/catalog").text)
     assert "Catalog administration" in pages[-1] and "Current version" in pages[-1]
+    pages.append(admin.get("/admin/assistant").text)
+    assert "Assistant: unanswered questions" in pages[-1] and "Add an answer" in pages[-1]
     pages.append(admin.get(f"/admin/catalog/{ITEM}").text)
     assert "Versions" in pages[-1] and "Withdraw" in pages[-1]
     pages.append(admin.get(f"/admin/catalog/{ITEM}/edit").text)

@@ -1,0 +1,34 @@
+"""Kinds of replies of the guide assistant and the parts of a guide a question asks for."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ReplyKind(StrEnum):
+    entries = "entries"  # the items or bundle that answer it, from the catalog
+    own_cases = "own_cases"  # the signed-in applicant's own cases
+    sign_in = "sign_in"  # a question about one's own case, asked without signing in
+    unanswered = "unanswered"  # nothing in the catalog answers it: hotline and window
+
+
+class Aspect(StrEnum):
+    """A part of a guide (办事指南) a question asks for."""
+
+    conditions = "conditions"  # 申请条件
+    materials = "materials"  # 申请材料
+    fees = "fees"  # 收费
+    time_limit = "time_limit"  # 办结时限
+    place = "place"  # 办理地点, 咨询电话
+
+
+# The section of the guide page each part is shown in (its element id): time limits and
+# place are among the facts of the conditions section.
+SECTIONS = {
+    Aspect.conditions: "tab-conditions",
+    Aspect.materials: "tab-materials",
+    Aspect.fees: "tab-fees",
+    Aspect.time_limit: "tab-conditions",
+    Aspect.place: "tab-conditions",
+}
+FAQ_SECTION = "tab-faq"

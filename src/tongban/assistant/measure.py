@@ -1,0 +1,57 @@
+"""How well the assistant answers a question set: top-1 and top-3 accuracy and the answer
+time, used by the suite (a floor) and ``bench/assistant.py`` (the figures in BENCHMARKS.md).
+
+A question set is YAML: ``questions:`` a list of ``{q, expect: [codes], held_out}``; a
+reply is right at top-k when one of the first k entries it offers is among ``expect``. A
+question the assistant declines to answer counts as wrong.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy.orm import Session
+
+from tongban.assistant import service
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Accuracy (shares, 0–1) and answer time (milliseconds) over one set of questions."""
+
+    questions: int
+    top1: float
+    top3: float
+    p95_ms: float
+    misses: list[str]  # questions with no right entry among the first three
+
+
+def read_questions(path: Path) -> list[dict[str, Any]]:
+    """The questions of a question-set file."""
+    return list(yaml.safe_load(path.read_text(encoding="utf-8"))["questions"])
+
+
+def evaluate(session: Session, questions: Sequence[dict[str, Any]]) -> Figures:
+    """Ask each question as an anonymous person and compare with what it expects."""
+    right1 = right3 = 0
+    took: list[float] = []
+    misses = []
+    for question in questions:
+        start = time.perf_counter()
+        reply = service.ask(session, question=question["q"], user=None)
+        took.append((time.perf_counter() - start) * 1000)
+        codes = [found.code for found in reply.found]
+        right1 += bool(codes) and codes[0] in question["expect"]
+        if any(code in question["expect"] for code in codes[:3]):
+            right3 += 1
+        else:
+            misses.append(question["q"])
+    took.sort()
+    count = len(questions)
+    p95 = took[min(count - 1, int(count * 0.95))] if took else 0.0
+    return Figures(count, right1 / count, right3 / count, p95, misses)

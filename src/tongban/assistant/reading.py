@@ -1,0 +1,93 @@
+"""What a question asks, read from its words: which part of a guide (materials, fees, time
+limit, place, conditions), whether it is about the person's own case, and which FAQ entry
+of a guide it repeats. Plain word lists, no model: each list is what people type for it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from tongban.assistant import text
+from tongban.assistant.enums import Aspect
+
+# The words that ask for one part of a guide, in simplified characters.
+ASPECT_WORDS: dict[Aspect, tuple[str, ...]] = {
+    Aspect.materials: (
+        "材料",
+        "资料",
+        "带什么",
+        "带哪些",
+        "准备什么",
+        "提交什么",
+        "证件",
+        "交什么",
+    ),
+    Aspect.fees: ("多少钱", "收费", "费用", "要钱", "花多少", "免费", "交钱", "收钱"),
+    Aspect.time_limit: ("多久", "多长时间", "几天", "时限", "多少天", "几个工作日", "多快"),
+    Aspect.place: ("在哪", "哪里办", "去哪", "地址", "窗口", "电话", "地点", "哪个部门"),
+    Aspect.conditions: ("条件", "要求", "资格", "符合", "能不能办", "可以办吗"),
+}
+
+# The words that ask where one's own case is (我的营业执照办到哪了).
+CASE_WORDS = (
+    "办到哪",
+    "到哪了",
+    "到哪一步",
+    "进度",
+    "进展",
+    "办好了没",
+    "办好没",
+    "办完了没",
+    "批下来",
+    "审核到",
+    "审批到",
+    "我的办件",
+    "我的申请",
+)
+
+
+def aspect_of(question: str) -> Aspect | None:
+    """The part of a guide ``question`` asks for, or None."""
+    simple = text.simplify(question)
+    for aspect, words in ASPECT_WORDS.items():
+        if any(word in simple for word in words):
+            return aspect
+    return None
+
+
+def without_aspect(question: str) -> str:
+    """``question`` without the words that ask for a part ("开药店要什么材料" → "开药店要什么")."""
+    simple = text.simplify(question)
+    for words in ASPECT_WORDS.values():
+        for word in words:
+            simple = simple.replace(word, " ")
+    return simple
+
+
+def asks_about_own_case(question: str) -> bool:
+    """Whether ``question`` asks where the person's own case is."""
+    simple = text.simplify(question)
+    return any(word in simple for word in CASE_WORDS)
+
+
+def without_case_words(question: str) -> str:
+    """``question`` without the words that ask for progress ("我的营业执照办到哪了" → the licence)."""
+    simple = text.simplify(question)
+    for word in (*CASE_WORDS, "我的"):
+        simple = simple.replace(word, " ")
+    return simple
+
+
+FAQ_OVERLAP = 0.5  # the share of an FAQ question's tokens the question must hold
+
+
+def matching_faq(question: str, faq: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The FAQ entries whose question ``question`` repeats, closest first."""
+    asked = set(text.tokens(question))
+    scored = []
+    for index, entry in enumerate(faq):
+        own = set(text.tokens(entry["q"]))
+        overlap = len(own & asked) / len(own) if own else 0.0
+        if overlap >= FAQ_OVERLAP:
+            scored.append((-overlap, index, entry))
+    return [entry for *_, entry in sorted(scored, key=lambda row: row[:2])]

@@ -1,0 +1,127 @@
+"""Ranking catalog entries for a question in plain words, by BM25 over the catalog's own text.
+
+Each published item or bundle is one document made of the fields of its current
+version: the name, keywords, synonyms and FAQ questions (the words people use, counted
+more than once), the finder's life event, the summary, the conditions, the materials,
+the result and, for a bundle, the names of its items. The index is built once per
+catalog revision (the published entries and their current versions) and kept in the
+process; a new version, such as an FAQ entry an administrator added, is a new revision.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tongban.assistant import text
+
+# How many times a field counts: what people say for an entry over how the law names it.
+REPEATS = {"name": 3, "keywords": 2, "synonyms": 2, "faq": 2, "event": 2, "summary": 1}
+
+
+@dataclass(frozen=True)
+class Match:
+    """One entry and how well it matched (BM25 score, higher is better)."""
+
+    code: str
+    score: float
+    coverage: float  # the share of the question's weight (rare tokens weigh more) it holds
+
+
+def _fields(definition: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    """``(field, text)`` pairs of one version, the entry's own document first."""
+    source = definition.get("bundle") or definition["items"][0]
+    yield "name", definition["name"]
+    for name in ("keywords", "synonyms"):
+        for phrase in source.get(name) or []:
+            yield name, phrase
+    for entry in source.get("faq") or []:
+        yield "faq", entry["q"]
+    yield "event", (source.get("finder") or {}).get("event", "")
+    yield "summary", source.get("summary") or ""
+    for item in definition["items"]:
+        if definition.get("bundle"):
+            yield "item", item["name"]
+        for condition in item.get("conditions") or []:
+            yield "condition", condition
+        for material in item.get("materials") or []:
+            yield "material", material["name"]
+        yield "result", (item.get("result") or {}).get("name") or ""
+
+
+def document(definition: Mapping[str, Any]) -> list[str]:
+    """The tokens an entry is found by, each field repeated by its weight."""
+    found: list[str] = []
+    for field, value in _fields(definition):
+        if value:
+            found += text.tokens(value, initials=True) * REPEATS.get(field, 1)
+    return found
+
+
+class Index:
+    """BM25 over one catalog revision."""
+
+    def __init__(self, revision: tuple[tuple[str, int], ...], documents: Sequence[list[str]]):
+        import bm25s
+
+        self.revision = revision
+        self.codes = [code for code, _ in revision]
+        self.versions = dict(revision)  # the version id of each entry, by code
+        self._bm25 = bm25s.BM25()
+        self._bm25.index([list(doc) for doc in documents], show_progress=False)
+        self._vocabulary = set(self._bm25.vocab_dict)
+        self._holds = [set(doc) for doc in documents]
+        self._frequency = Counter(token for held in self._holds for token in held)
+
+    def _weight(self, token: str) -> float:
+        """Inverse document frequency: a token no entry holds weighs most."""
+        return math.log(1 + len(self._holds) / (self._frequency[token] + 0.5))
+
+    def _coverage(self, asked: set[str], held: set[str]) -> float:
+        total = sum(self._weight(token) for token in asked)
+        return sum(self._weight(token) for token in asked & held) / total
+
+    def rank(self, question: str, *, limit: int = 5) -> list[Match]:
+        """The best entries for ``question``, best first, only those with a score."""
+        every = set(text.tokens(question))
+        asked = [token for token in every if token in self._vocabulary]
+        if not asked or not self.codes:
+            return []
+        scores = self._bm25.get_scores(asked)
+        order = sorted(range(len(self.codes)), key=lambda i: (-scores[i], self.codes[i]))
+        return [
+            Match(self.codes[i], float(scores[i]), self._coverage(every, self._holds[i]))
+            for i in order[:limit]
+            if scores[i] > 0
+        ]
+
+
+_lock = threading.Lock()
+_current: Index | None = None
+
+
+def index_for(
+    revision: Sequence[tuple[str, int]],
+    definitions: Callable[[], Mapping[tuple[str, int], Mapping[str, Any]]],
+) -> Index:
+    """The index of ``revision`` (the published entries as ``(code, version id)``), built
+    from ``definitions()`` only when it is not the one already held: the first question
+    of a process, or the first after the catalog changed."""
+    global _current
+    key = tuple(sorted(revision))
+    with _lock:
+        if _current is None or _current.revision != key:
+            texts = definitions()
+            _current = Index(key, [document(texts[each]) for each in key])
+        return _current
+
+
+def forget() -> None:
+    """Drop the index held (tests whose catalog versions were rolled back)."""
+    global _current
+    with _lock:
+        _current = None

@@ -1,0 +1,254 @@
+"""The guide assistant (智能客服) promises: a question in plain words is answered from the
+catalog only (the items or bundle that match, and their conditions, materials, fees,
+time limits and place, as the current versions state them); a follow-up keeps the entry
+asked about before; a question about one's own case is answered from the signed-in
+applicant's own cases and no one else's; a question it cannot answer is said to be so,
+and kept (without the asker) for the catalog administrators, who answer it by adding an
+FAQ entry or a synonym to an entry as a new catalog version, in effect at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import yaml
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from tongban.accounts.models import User
+from tongban.assistant import reading, retrieval, text
+from tongban.assistant.enums import Aspect, ReplyKind
+from tongban.assistant.models import UnansweredQuestion
+from tongban.audit import service as audit
+from tongban.cases import service as cases
+from tongban.cases.models import Case
+from tongban.catalog import service as catalog
+from tongban.catalog.enums import EntryStatus
+from tongban.catalog.models import CatalogEntry
+from tongban.errors import InvalidInput
+
+MAX_QUESTION = 200  # characters; a longer text is not a question
+# A match answers when it scores at least MIN_SCORE (BM25) and holds MIN_COVERAGE of the
+# question's weight, or whatever its score when it holds SURE_COVERAGE (short questions,
+# such as pinyin, score low); otherwise the assistant says it cannot answer. Set on the
+# tuned part of the question set (bench/assistant.py), never on the held-out part.
+MIN_SCORE = 1.8
+MIN_COVERAGE = 0.12
+SURE_COVERAGE = 0.35
+SHOWN = 3  # entries offered for one question
+
+
+@dataclass(frozen=True)
+class Found:
+    """One entry that answers: its catalog entry and the definition to show (tailored to
+    the situation answers when the entry has situations)."""
+
+    code: str
+    spec: dict[str, Any]
+    questions: list[dict[str, Any]]  # its situation questions (情形引导), if any
+    answers: dict[str, str]
+    faq: list[Mapping[str, Any]]
+
+    @property
+    def answers_query(self) -> str:
+        """The situation answers as the query of the guide and apply pages."""
+        return catalog.to_query(self.answers)
+
+
+@dataclass
+class Reply:
+    """What the assistant says to one question."""
+
+    question: str
+    kind: ReplyKind
+    aspect: Aspect | None = None
+    found: list[Found] = field(default_factory=list)
+    cases: Sequence[Case] = ()
+    follow_up: bool = False  # answered about the entry asked about before
+
+    @property
+    def about(self) -> str | None:
+        """The entry a follow-up question is about: the first one shown."""
+        return self.found[0].code if self.found else None
+
+
+def check_question(question: str) -> str:
+    """The question trimmed; InvalidInput when it is empty or too long."""
+    asked = " ".join(question.split())
+    if not asked:
+        raise InvalidInput("请输入您的问题。", "Please type your question.", field="q")
+    if len(asked) > MAX_QUESTION:
+        raise InvalidInput(
+            f"问题请不要超过 {MAX_QUESTION} 个字。",
+            f"Please keep the question under {MAX_QUESTION} characters.",
+            field="q",
+        )
+    return asked
+
+
+def _index(session: Session) -> retrieval.Index:
+    """The index of the catalog as published now; one small query unless it changed."""
+    published = session.execute(
+        select(CatalogEntry.code, CatalogEntry.current_version_id).where(
+            CatalogEntry.status == EntryStatus.published,
+            CatalogEntry.current_version_id.is_not(None),
+        )
+    )
+    revision = [(code, version) for code, version in published if version is not None]
+    return retrieval.index_for(
+        revision, lambda: {key: _definition(session, key) for key in revision}
+    )
+
+
+def _definition(session: Session, key: tuple[str, int]) -> dict[str, Any]:
+    return catalog.get_version(session, version_id=key[1]).definition
+
+
+def _confident(matches: Sequence[retrieval.Match]) -> list[retrieval.Match]:
+    if not matches:
+        return []
+    best = matches[0]
+    enough = best.score >= MIN_SCORE and best.coverage >= MIN_COVERAGE
+    return list(matches[:SHOWN]) if enough or best.coverage >= SURE_COVERAGE else []
+
+
+def _found(
+    session: Session, key: tuple[str, int], question: str, situation: Mapping[str, str]
+) -> Found:
+    full = _definition(session, key)
+    answers: dict[str, str] = {}
+    if situation:
+        try:
+            answers = catalog.check_answers(full, situation)
+        except InvalidInput:
+            answers = {}  # answers of another entry's questions: show the whole guide
+    faq = reading.matching_faq(question, _faq(full))
+    return Found(key[0], catalog.tailor(full, answers), catalog.questions(full), answers, faq)
+
+
+def _faq(definition: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    source = definition.get("bundle") or definition["items"][0]
+    own = list(source.get("faq") or [])
+    return own + [e for item in definition["items"] for e in item.get("faq") or [] if e not in own]
+
+
+def ask(
+    session: Session,
+    *,
+    question: str,
+    user: User | None,
+    about: str | None = None,
+    situation: Mapping[str, str] | None = None,
+) -> Reply:
+    """The reply to ``question`` (checked by :func:`check_question`).
+
+    ``about`` is the entry the previous reply was about: a question that asks only for a
+    part of a guide ("那要带什么材料？") is answered about it. ``situation`` holds the
+    answers to the first entry's situation questions (情形引导), which tailor its materials.
+    """
+    asked = check_question(question)
+    if reading.asks_about_own_case(asked):
+        return _own_cases(session, asked, user)
+    index = _index(session)
+    aspect = reading.aspect_of(asked)
+    matches = _confident(index.rank(asked))
+    follow_up = False
+    if about in index.versions and aspect is not None:
+        rest = _confident(index.rank(reading.without_aspect(asked)))
+        if not rest or rest[0].code == about:
+            matches, follow_up = [retrieval.Match(about, 0.0, 1.0)], True
+    if not matches:
+        return Reply(asked, ReplyKind.unanswered, aspect)
+    found = [
+        _found(
+            session,
+            (match.code, index.versions[match.code]),
+            asked,
+            (situation or {}) if at == 0 else {},
+        )
+        for at, match in enumerate(matches)
+    ]
+    return Reply(asked, ReplyKind.entries, aspect, found, follow_up=follow_up)
+
+
+def _own_cases(session: Session, asked: str, user: User | None) -> Reply:
+    """Only the asker's own cases (as applicant): never one they do not own."""
+    if user is None:
+        return Reply(asked, ReplyKind.sign_in)
+    own = [case for case in cases.list_my_cases(session, user=user) if case.applicant_id == user.id]
+    index = _index(session)
+    codes = {match.code for match in _confident(index.rank(reading.without_case_words(asked)))}
+    related = [case for case in own if case.catalog_code in codes]
+    return Reply(asked, ReplyKind.own_cases, cases=related or own)
+
+
+_DIGITS = re.compile(r"\d{6,}")
+
+
+def record_unanswered(session: Session, *, reply: Reply, now: datetime) -> None:
+    """Keep a question the assistant could not answer; long digit runs (ID or phone
+    numbers someone typed) are masked, and nothing says who asked."""
+    if reply.kind == ReplyKind.unanswered:
+        session.add(UnansweredQuestion(question=_kept(reply.question), asked_at=now))
+
+
+def _kept(question: str) -> str:
+    return _DIGITS.sub("＊", text.simplify(question))[:MAX_QUESTION]
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    """One unanswered question: how often and when last it was asked."""
+
+    question: str
+    times: int
+    last_asked: datetime
+
+
+def list_unanswered(session: Session, *, limit: int = 100) -> list[Unanswered]:
+    """Open unanswered questions, the most often asked first."""
+    times = func.count(UnansweredQuestion.id)
+    last = func.max(UnansweredQuestion.asked_at)
+    rows = session.execute(
+        select(UnansweredQuestion.question, times, last)
+        .where(UnansweredQuestion.resolved_at.is_(None))
+        .group_by(UnansweredQuestion.question)
+        .order_by(times.desc(), last.desc())
+        .limit(limit)
+    )
+    return [Unanswered(question, count, when) for question, count, when in rows]
+
+
+def add_to_catalog(
+    session: Session,
+    *,
+    code: str,
+    question: str,
+    answer: str,
+    actor: audit.Actor,
+    now: datetime,
+) -> catalog.SaveResult:
+    """Add ``question`` to entry ``code`` as catalog data: as an FAQ entry when ``answer``
+    is given, else as a synonym. It is stored as a new version of the entry (checked and
+    audited like any edit), so the next question is answered from it; the open unanswered
+    questions it answers are closed. InvalidInput as the catalog check finds it."""
+    phrase = check_question(question)
+    source = yaml.safe_load(catalog.entry_text(session, code=code))
+    reply = " ".join(answer.split())
+    if reply:
+        source["faq"] = [*(source.get("faq") or []), {"q": phrase, "a": reply}]
+    else:
+        source["synonyms"] = [*(source.get("synonyms") or []), phrase]
+    edited = yaml.safe_dump(source, allow_unicode=True, sort_keys=False)
+    saved = catalog.save_entry_text(session, code=code, text=edited, actor=actor, now=now)
+    session.execute(
+        update(UnansweredQuestion)
+        .where(UnansweredQuestion.question == _kept(phrase))
+        .where(UnansweredQuestion.resolved_at.is_(None))
+        .values(resolved_at=now)
+    )
+    return saved

@@ -1,0 +1,139 @@
+"""Questions and catalog texts as tokens the ranking compares.
+
+A text is folded (:func:`tongban.textutil.fold`), turned from traditional into simplified
+characters (OpenCC ``t2s``: 營業執照 → 营业执照) and cut three ways, so that each kind of
+slip still leaves tokens in common with the catalog:
+
+- words, by the jieba segmenter in search mode ("营业执照" also gives "营业", "执照");
+- character pairs ("开饭", "饭店"), so that one wrong character ("营业执招") spoils only the
+  pairs it is part of;
+- pairs of pinyin syllables without tones ("ying.ye"), so that a homophone typed by
+  mistake ("失叶" for 失业) or a question typed in pinyin ("shiye dengji") meets the
+  catalog's characters; pinyin typed as initials ("sydj") meets pairs of initials.
+
+Everything is computed here, in the process: no outside service, no model downloaded.
+jieba, OpenCC and pypinyin load their dictionaries on first use (about a second), once
+per process.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import cache
+from typing import Any
+
+from tongban.textutil import fold
+
+_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
+_LATIN_RUN = re.compile(r"[a-z]+(?: [a-z]+)*")  # "shiye dengji" is one run
+
+# Words that say nothing about which service is meant: how people wrap a question.
+_STOPWORD_TEXT = """
+    我 我们 你 你们 要 想 想要 需要 怎么 怎么样 怎样 如何 什么 哪些 哪里 哪儿 在哪 去哪
+    吗 呢 吧 啊 了 的 得 地 是 有 和 与 及 或 还 也 都 就
+    能 能不能 可以 一个 个 一下 请问 您好 你好 办 办理 手续 流程 申请 一家 家 这边 那边
+    那 这 么 给 让 去 在 多少 多久 几天 谁 为什么 没 没有 不 一 这个 那个
+    啥 怎么办 怎么弄 咋 咋办
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
+MAX_INITIALS = 5  # "sydj", "qykb": longer runs of letters that are not pinyin are noise
+
+
+@cache
+def _converter() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@cache
+def _jieba() -> Any:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # it logs its dictionary loading at INFO
+    jieba.initialize()
+    return jieba
+
+
+def simplify(text: str) -> str:
+    """``text`` folded, in simplified characters."""
+    return str(_converter().convert(fold(text)))
+
+
+def words(text: str) -> list[str]:
+    """The words of a simplified ``text`` (search-mode cut), without stop words."""
+    cut = _jieba().cut_for_search(text)
+    return [word for word in cut if word.strip() and word not in STOPWORDS]
+
+
+def _pairs(units: list[str], prefix: str) -> list[str]:
+    return [f"{prefix}{units[i]}.{units[i + 1]}" for i in range(len(units) - 1)]
+
+
+def _core(han: str) -> str:
+    """A run of characters without its stop words, so that pairs join the words that matter."""
+    return "".join(word for word in _jieba().lcut(han) if word not in STOPWORDS)
+
+
+@cache
+def _readings(run: str) -> tuple[str, ...]:
+    from pypinyin import Style, lazy_pinyin
+
+    return tuple(lazy_pinyin(run, style=Style.NORMAL))
+
+
+def tokens(text: str, *, initials: bool = False) -> list[str]:
+    """Every token of ``text``: words, character pairs (``c:``), pinyin syllable pairs
+    (``p:``) and, with ``initials`` (catalog texts, whose initials a question typed as
+    "sydj" may meet), pairs of the syllables' initials (``i:``). A question in characters
+    has no initials: they would meet far too much by chance."""
+    simple = simplify(text)
+    found = words(simple)
+    for run in _HAN_RUN.findall(simple):
+        core = _core(run)
+        found += _pairs(list(core), "c:")
+        syllables = list(_readings(core))
+        found += _pairs(syllables, "p:")
+        found += _pairs([s[0] for s in syllables], "i:") if initials else []
+    for run in _LATIN_RUN.findall(simple):
+        found += latin_tokens(run.replace(" ", ""))
+    return found
+
+
+def latin_tokens(letters: str) -> list[str]:
+    """Tokens of a run of Latin letters typed as pinyin: syllable pairs when it splits into
+    known syllables ("shiyedengji"), else pairs of initials ("sydj")."""
+    syllables = split_syllables(letters)
+    if syllables and len(syllables) > 1:
+        return _pairs(syllables, "p:") + _pairs([s[0] for s in syllables], "i:")
+    if syllables is None and 1 < len(letters) <= MAX_INITIALS:
+        return _pairs(list(letters), "i:")
+    return [letters]
+
+
+@cache
+def _syllables() -> frozenset[str]:
+    from pypinyin import Style, lazy_pinyin
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    chars = "".join(chr(point) for point in pinyin_dict if 0x4E00 <= point <= 0x9FFF)
+    return frozenset(reading for reading in lazy_pinyin(chars, style=Style.NORMAL) if reading)
+
+
+def split_syllables(letters: str) -> list[str] | None:
+    """``letters`` as pinyin syllables, longest first ("kaicanguan" → kai can guan), or
+    None when they do not split."""
+    known = _syllables()
+    best: list[list[str] | None] = [None] * (len(letters) + 1)
+    best[0] = []
+    for end in range(1, len(letters) + 1):
+        for start in range(max(0, end - 6), end):
+            before = best[start]
+            if before is not None and letters[start:end] in known:
+                candidate = [*before, letters[start:end]]
+                if best[end] is None or len(candidate) < len(best[end] or []):
+                    best[end] = candidate
+    return best[len(letters)]

@@ -1,0 +1,163 @@
+"""Pages of the guide assistant (智能客服): the answer page (``/ask``), asked from the box on
+every portal page, and the catalog administrators' list of unanswered questions
+(``/admin/assistant``), where they answer one by adding an FAQ entry or a synonym.
+
+The box posts the question (``POST /ask``): an unanswered one is kept, then the browser is
+sent to ``GET /ask?q=…`` which draws the answer (the same every time for one catalog
+revision). The follow-up box of the answer page carries the entry it was about
+(``about``); the situation answers of a guide (``s_<question>=<option>``) tailor its
+materials. htmx, when present, swaps in only the answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from tongban.accounts.deps import CatalogAdmin, OptionalUser
+from tongban.accounts.models import User
+from tongban.accounts.service import actor_of
+from tongban.assistant import service
+from tongban.assistant.enums import FAQ_SECTION, SECTIONS, Aspect
+from tongban.cases.core.machine import STATE_NAMES_ZH
+from tongban.catalog import service as catalog
+from tongban.catalog.views import departments
+from tongban.errors import DomainError
+from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
+from tongban.web.i18n import locale_of
+from tongban.web.templating import render, render_page_or_fragment
+
+router = APIRouter()
+
+HOTLINE = "12345"  # 政务服务便民热线
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def _message(request: Request, error: DomainError) -> str:
+    return error.message(locale_of(request, request.app.state.runtime.settings.default_locale))
+
+
+def _answer_page(
+    request: Request,
+    session: Session,
+    user: User | None,
+    question: str,
+    about: str,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    reply = None
+    if question and error is None:
+        situation = catalog.from_query(request.query_params)
+        reply = service.ask(
+            session, question=question, user=user, about=about or None, situation=situation
+        )
+    context: dict[str, Any] = {
+        "q": question,
+        "reply": reply,
+        "error": error,
+        "sections": SECTIONS,
+        "faq_section": FAQ_SECTION,
+        "aspects": list(Aspect),
+        "hotline": HOTLINE,
+        "state_names": STATE_NAMES_ZH,
+        "departments": departments(session),
+    }
+    if status_code != 200:
+        return render(request, "assistant/answer.html", context, status_code=status_code)
+    return render_page_or_fragment(
+        request, "assistant/answer.html", "assistant/_answer.html", context
+    )
+
+
+@router.get("/ask")
+def answer(
+    request: Request, session: SessionDep, user: OptionalUser, q: str = "", about: str = ""
+) -> Response:
+    """The answer to a question, built from the catalog (or from one's own cases)."""
+    question = " ".join(q.split())
+    try:
+        question = service.check_question(question) if question else ""
+    except DomainError as error:
+        return _answer_page(request, session, user, q, about, _message(request, error), 422)
+    return _answer_page(request, session, user, question, about)
+
+
+@router.post("/ask")
+def ask(
+    request: Request, session: SessionDep, user: OptionalUser, now: NowDep, form: CheckedForm
+) -> Response:
+    """Ask: keep the question if it cannot be answered, then show the answer."""
+    question, about = _text(form, "q"), _text(form, "about")
+    try:
+        reply = service.ask(session, question=question, user=user, about=about or None)
+    except DomainError as error:
+        return _answer_page(request, session, user, question, about, _message(request, error), 422)
+    service.record_unanswered(session, reply=reply, now=now)
+    query = {"q": reply.question, **({"about": about} if about else {})}
+    return see_other("/ask?" + urlencode(query))
+
+
+# ---- the catalog administrators ------------------------------------------------------
+
+
+def _admin_page(
+    request: Request,
+    session: Session,
+    *,
+    error: str | None = None,
+    kept: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    context = {
+        "unanswered": service.list_unanswered(session),
+        "entries": catalog.list_entries(session),
+        "error": error,
+        "kept": kept or {},
+        "notice": request.query_params.get("notice", ""),
+    }
+    return render(request, "assistant/admin.html", context, status_code=status_code)
+
+
+@router.get("/admin/assistant")
+def unanswered_page(request: Request, session: SessionDep, user: CatalogAdmin) -> Response:
+    """Questions the assistant could not answer, the most often asked first."""
+    return _admin_page(request, session)
+
+
+@router.post("/admin/assistant/answers")
+def add_answer(
+    request: Request,
+    session: SessionDep,
+    user: CatalogAdmin,
+    now: NowDep,
+    form: CheckedForm,
+) -> Response:
+    """Answer a question by adding it to an entry as an FAQ entry or a synonym."""
+    kept = {name: _text(form, name) for name in ("question", "code", "answer")}
+    try:
+        service.add_to_catalog(
+            session,
+            code=kept["code"],
+            question=kept["question"],
+            answer=kept["answer"],
+            actor=actor_of(user),
+            now=now,
+        )
+    except DomainError as error:
+        session.rollback()
+        message = _message(request, error)
+        details = [str(detail.get("message_zh", "")) for detail in error.details]
+        message = "；".join([message, *filter(None, details)])
+        return _admin_page(request, session, error=message, kept=kept, status_code=error.status)
+    notice = "faq" if kept["answer"].strip() else "synonym"
+    return see_other(f"/admin/assistant?notice={notice}")

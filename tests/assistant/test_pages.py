@@ -1,0 +1,118 @@
+"""The assistant's pages: the ask box on portal pages posts a question and shows the answer
+built from the catalog; a follow-up keeps the entry; a question nothing answers is said so,
+offers the hotline and the window, and is listed for catalog administrators, whose FAQ
+entry changes the next answer; one's own cases only, and never another person's."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from fastapi.testclient import TestClient
+
+from tests.web.support import SignedIn, check_structure, csrf
+
+
+def _ask(client: TestClient, question: str, about: str = "") -> str:
+    token = csrf(client.get("/").text)
+    data = {"q": question, "csrf_token": token, **({"about": about} if about else {})}
+    response = client.post("/ask", data=data)
+    assert response.status_code == 200, response.text
+    return response.text
+
+
+def _about(page: str) -> str:
+    found = re.search(r'name="about" value="([^"]+)"', page)
+    assert found, "no follow-up context on the answer page"
+    return found.group(1)
+
+
+def test_a_plain_question_is_answered_from_the_catalog(client: TestClient) -> None:
+    page = _ask(client, "开饭店要办什么证")
+    check_structure(page)
+    assert "我要开餐馆" in page and 'href="/bundles/3501-BUNDLE-KCG"' in page
+    assert 'href="/apply/3501-BUNDLE-KCG"' in page  # the button to start
+    assert "/bundles/3501-BUNDLE-KCG#tab-materials" in page  # each part names its source
+    assert "公司章程" in page  # a material of the bundle's items, from the catalog
+
+
+def test_a_follow_up_keeps_the_entry_and_leads_with_the_part_asked(client: TestClient) -> None:
+    first = _ask(client, "孩子出生了要办哪些手续")
+    assert _about(first) == "3501-BUNDLE-XSECS"
+    then = _ask(client, "那要带什么材料？", about=_about(first))
+    assert "新生儿出生一件事" in then
+    parts = re.findall(r'<section class="card part( asked-part)?"', then)
+    assert parts[0] == " asked-part"  # materials first, marked as what was asked
+
+
+def test_situations_tailor_the_materials(client: TestClient) -> None:
+    page = client.get("/ask", params={"q": "开饭店", "about": "3501-BUNDLE-KCG"}).text
+    assert "房屋租赁合同" in page
+    answers = {"s_licence": "none", "s_premises": "owned", "s_agent": "self"}
+    owned = client.get("/ask", params={"q": "开饭店", "about": "3501-BUNDLE-KCG", **answers}).text
+    assert "房屋租赁合同" not in owned and "s_premises=owned" in owned
+
+
+def test_traditional_characters_and_pinyin(client: TestClient) -> None:
+    assert "失业登记" in _ask(client, "失業登記")
+    assert "失业登记" in _ask(client, "shiye dengji")
+
+
+def test_unanswered_is_said_logged_and_answered_by_an_admin_faq(
+    client: TestClient, signed_in: SignedIn
+) -> None:
+    question = "出国护照怎么办理"
+    for _ in range(2):
+        page = _ask(client, question)
+        assert "这个问题我还答不上来" in page and "12345" in page and 'href="/halls"' in page
+    _ask(client, "火星移民签证")
+    admin = signed_in("admin")
+    listing = admin.get("/admin/assistant").text
+    check_structure(listing)
+    rows = re.findall(r"<tr><td><a [^>]*>([^<]+)</a></td><td>(\d+)</td>", listing)
+    assert rows[:2] == [(question, "2"), ("火星移民签证", "1")]  # most asked first
+    answer = "护照由出入境管理部门办理，请到出入境接待大厅申请。"
+    token = csrf(listing)
+    saved = admin.post(
+        "/admin/assistant/answers",
+        data={"question": question, "code": "3501-GA-003", "answer": answer, "csrf_token": token},
+    )
+    assert saved.status_code == 200 and "新版本已生效" in saved.text
+    assert question not in saved.text.split("补充答案")[0]  # no longer open
+    client.cookies.clear()
+    page = html.unescape(_ask(client, question))
+    assert answer in page and "居民身份证换领" in page and "#tab-faq" in page
+
+
+def test_an_admin_synonym_changes_the_next_answer(client: TestClient, signed_in: SignedIn) -> None:
+    assert "这个问题我还答不上来" in _ask(client, "换个大头照")
+    admin = signed_in("admin")
+    token = csrf(admin.get("/admin/assistant").text)
+    data = {"question": "换个大头照", "code": "3501-GA-003", "answer": "", "csrf_token": token}
+    assert "同义说法已加入" in admin.post("/admin/assistant/answers", data=data).text
+    client.cookies.clear()
+    assert "居民身份证换领" in _ask(client, "换个大头照")
+
+
+def test_a_bad_addition_is_refused_with_what_was_typed_kept(signed_in: SignedIn) -> None:
+    admin = signed_in("admin")
+    token = csrf(admin.get("/admin/assistant").text)
+    data = {"question": "好" * 60, "code": "3501-GA-003", "answer": "", "csrf_token": token}
+    refused = admin.post("/admin/assistant/answers", data=data)
+    assert refused.status_code == 422 and "好" * 60 in refused.text
+    assert 'role="alert"' in refused.text
+
+
+def test_only_catalog_admins_see_unanswered_questions(signed_in: SignedIn) -> None:
+    assert signed_in("zhangsan").get("/admin/assistant").status_code == 403
+
+
+def test_an_empty_or_long_question_is_refused_plainly(client: TestClient) -> None:
+    token = csrf(client.get("/").text)
+    refused = client.post("/ask", data={"q": "x" * 201, "csrf_token": token})
+    assert refused.status_code == 422 and "200" in refused.text and "x" * 201 in refused.text
+
+
+def test_the_ask_box_is_on_portal_pages_in_english_too(client: TestClient) -> None:
+    home = client.get("/", params={"lang": "en"}).text
+    assert 'action="/ask"' in home and "Ask the assistant" in home

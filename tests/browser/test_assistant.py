@@ -1,0 +1,72 @@
+"""The ask box of every portal page in Chromium, at a desktop and on a phone: htmx swaps
+in the answer without a page load and the address follows; a follow-up keeps the entry;
+without JavaScript the same box posts and the answer page loads; at the hall's kiosk the
+box is there in the large type of the kiosk layout."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.conftest import Browsers
+
+HALL = "GL-ZWFW"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _warm(server: str) -> None:
+    """The first question of a server process loads the dictionaries and builds the index
+    (seconds on a busy machine): asked once here, not inside a test's wait."""
+    assert httpx.get(f"{server}/ask", params={"q": "开饭店"}, timeout=120).is_success
+
+
+def test_asking_and_following_up_without_a_page_load(people: Browsers) -> None:
+    page = people.page("visitor")
+    page.goto("/items/3501-RS-003")
+    page.evaluate("window.stillTheSamePage = true")
+
+    page.fill("#ask-q", "孩子出生了要办哪些手续")
+    page.click("form.ask button[type=submit]")
+
+    expect(page.locator("#answer-title")).to_contain_text("新生儿出生一件事")
+    expect(page).to_have_url(re.compile(r"/ask\?q="))
+    expect(page.locator("a.button[href^='/apply/3501-BUNDLE-XSECS']")).to_have_count(1)
+    page.fill("#follow-q", "那要带什么材料？")
+    page.click("form.ask-more button[type=submit]")
+    expect(page.locator("section.part").first).to_have_class(re.compile("asked-part"))
+    expect(page.locator("section.asked-part h3")).to_have_text("申请材料")
+    assert page.evaluate("window.stillTheSamePage === true")
+    width = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert width, "the answer page scrolls sideways"
+
+
+@pytest.fixture
+def no_script(browser: Browser, server: str) -> Iterator[Page]:
+    context = browser.new_context(base_url=server, locale="zh-CN", java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+def test_the_box_works_without_javascript(no_script: Page) -> None:
+    no_script.goto("/")
+    no_script.fill("#ask-q", "營業執照怎麼辦")
+    no_script.click("form.ask button[type=submit]")
+    expect(no_script.locator("#answer-title")).to_contain_text("企业设立登记")
+
+
+def test_the_box_at_the_kiosk(browser: Browser, server: str) -> None:
+    context = browser.new_context(
+        base_url=server, locale="zh-CN", viewport={"width": 1080, "height": 1920}
+    )
+    page = context.new_page()
+    page.goto(f"/kiosk/{HALL}")
+    page.goto("/")
+    assert "kiosk" in (page.get_attribute("html", "class") or "")
+    page.fill("#ask-q", "shiye dengji")
+    page.click("form.ask button[type=submit]")
+    expect(page.locator("#answer-title")).to_contain_text("失业登记")
+    context.close()

@@ -1,7 +1,7 @@
 """assistant: the questions the guide assistant could not answer
 
-Revision ID: 0031_assistant
-Revises: 0030_hotline
+Revision ID: 0032_assistant
+Revises: 0031_regions
 Create Date: 2026-12-01 09:00:00.000000
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import tongban.db
 
-revision: str = "0031_assistant"
-down_revision: str | None = "0030_hotline"
+revision: str = "0032_assistant"
+down_revision: str | None = "0031_regions"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

@@ -68,6 +68,7 @@ __all__ = [
     "yuan",
 ]
 
+
 def may_see_finance(user: User) -> bool:
     """Finance staff and the platform's supervisors (of no department) see every order,
     refund and the reconciliation; a region's supervisors see the payments of their

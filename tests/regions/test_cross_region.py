@@ -205,3 +205,12 @@ def test_a_regions_supervisor_lists_ratings_and_the_pages_of_their_own(
         assert page.get(path).status_code == 200, path
     refused = client.get(f"{API}/ratings", params={"department": "RS"}, headers=as_user("sm-jc"))
     assert refused.status_code == 403
+
+
+def test_another_regions_hall_finds_only_the_items_it_may_receive(signed_in: SignedIn) -> None:
+    siming = signed_in("sm-clerk").get("/staff/intake", params={"q": "失业"}).text
+    assert ITEM in siming
+    residence = signed_in("sm-clerk").get("/staff/intake", params={"q": "居住证"}).text
+    assert "3501-GA-004" not in residence
+    fuzhou = signed_in("clerk").get("/staff/intake", params={"q": "居住证"}).text
+    assert "3501-GA-004" in fuzhou

@@ -30,6 +30,7 @@ from tongban.cases.enums import Stage, TaskState
 from tongban.cases.http import caseform
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
+from tongban.catalog.models import CatalogVersion
 from tongban.errors import DomainError, InvalidInput, NotFound
 from tongban.forms import inputs
 from tongban.online.desk import Desk, closed_notice, form_context, save_answers, sign_on_desk
@@ -165,9 +166,21 @@ def _start(desk: Desk, case: Case, form: FormData) -> Response:
 
 @router.get("/staff/intake")
 def intake_search(request: Request, session: SessionDep, user: Clerk, q: str = "") -> Response:
-    """Find the item or bundle the walk-in applicant came for."""
-    entries = catalog.search(session, query=q.strip()) if q.strip() else []
+    """Find the item or bundle the walk-in applicant came for: of another region's hall,
+    only the items on the 跨域通办 list (the others say where to apply instead)."""
+    found = catalog.search(session, query=q.strip()) if q.strip() else []
+    entries = [e for e in found if _receivable(session, e.current_version, user)]
     return render(request, "cases/intake.html", {"q": q.strip(), "entries": entries})
+
+
+def _receivable(session: Session, version: CatalogVersion | None, user: User) -> bool:
+    if version is None:
+        return False
+    try:
+        service.check_receivable(session, version.definition, user)
+    except InvalidInput:
+        return False
+    return True
 
 
 @router.get("/staff/intake/{code}")

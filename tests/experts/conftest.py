@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import ROOT, Clock
 from tests.factories import act, open_task, submitted
+from tests.web.support import sign_in
 from tongban.accounts import service as accounts
 from tongban.db import unit_of_work
 from tongban.experts import service as experts
@@ -61,3 +62,15 @@ def review(client: TestClient, as_user: Any, clock: Clock) -> dict[str, Any]:
     accept = open_task(client, as_user("wjw"), number, "accept")
     assert act(client, as_user("wjw"), accept, "accept").status_code == 200
     return open_task(client, as_user("wjw"), number, "review")
+
+
+@pytest.fixture
+def signed_in(client: TestClient) -> Callable[[str], TestClient]:
+    """``signed_in("zhuanjia1")`` → the client, with the session cookie of that demo user."""
+
+    def login(username: str) -> TestClient:
+        client.cookies.clear()
+        sign_in(client, username)
+        return client
+
+    return login

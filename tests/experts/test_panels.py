@@ -217,7 +217,7 @@ def test_an_expert_outside_the_panel_cannot_see_the_case_nor_one_on_it_before_de
     materials = f"/experts/seats/{seat_id}/materials/{material}"
     assert client.get(materials, headers=as_user(member)).status_code == 404
     page = client.get(f"/experts/seats/{seat_id}", headers=as_user(member))
-    assert page.status_code == 200 and "申请材料" not in page.text
+    assert page.status_code == 200 and "materials-title" not in page.text
     with unit() as session:
         user = accounts.find_user(session, username=member)
         assert user is not None

@@ -29,7 +29,7 @@ def expert_pages(client: TestClient, signed_in: Callable[[str], TestClient]) -> 
     admin = signed_in("admin")
     admin.cookies.set("tongban_lang", "en")
     pages.append(admin.get("/admin/experts").text)
-    assert "Expert register" in pages[-1] and "梁思远（zhuanjia4）" in pages[-1]
+    assert "Expert register" in pages[-1] and "梁思远 (zhuanjia4)" in pages[-1]
     entry = {
         "csrf_token": csrf(pages[-1]),
         "username": "zhuanjia4",

@@ -48,7 +48,11 @@ def register(unit: Unit, clock: Clock) -> Iterator[dict[str, int]]:
                 phone=row["phone"],
             )
             expert = experts.register(
-                session, username=row["username"], entry=entry, actor=admin, now=clock.now
+                session,
+                username=row["username"],
+                entry=entry,
+                actor=accounts.actor_of(admin),
+                now=clock.now,
             )
             ids[row["username"]] = expert.id
     yield ids

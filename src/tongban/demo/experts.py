@@ -35,7 +35,9 @@ def load_experts(session: Session, *, entries: list[dict[str, Any]], now: dateti
             employer_credit_code=row.get("employer_credit_code", ""),
             phone=row.get("phone", ""),
         )
-        experts.register(session, username=row["username"], entry=entry, actor=admin, now=now)
+        experts.register(
+            session, username=row["username"], entry=entry, actor=accounts.actor_of(admin), now=now
+        )
     _convene_one(session, now=now)
     return len(entries)
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from tongban.accounts.deps import CatalogAdmin
+from tongban.accounts.service import actor_of
 from tongban.cases.http.casepage import locale
 from tongban.errors import DomainError
 from tongban.experts import service as experts
@@ -83,7 +84,7 @@ def add(
             session,
             username=username if isinstance(username, str) else "",
             entry=_entry(form),
-            actor=user,
+            actor=actor_of(user),
             now=now,
         )
     except DomainError as error:
@@ -107,7 +108,7 @@ def change(
             expert_id=expert_id,
             entry=_entry(form),
             active=form.get("active") == "yes",
-            actor=user,
+            actor=actor_of(user),
             now=now,
         )
     except DomainError as error:

@@ -19,6 +19,7 @@ from tongban.accounts import service as accounts
 from tongban.accounts.enums import Role, UserKind
 from tongban.accounts.models import User, UserRole
 from tongban.audit import service as audit
+from tongban.audit.service import Actor
 from tongban.errors import Conflict, InvalidInput, NotFound
 from tongban.experts.enums import Field
 from tongban.experts.models import Expert
@@ -63,12 +64,12 @@ def _checked(entry: Entry) -> tuple[list[str], str, str | None, str | None]:
     return fields, employer, credit, accounts.checked_phone(entry.phone)
 
 
-def _record(session: Session, expert: Expert, action: str, actor: User, now: datetime) -> None:
+def _record(session: Session, expert: Expert, action: str, actor: Actor, now: datetime) -> None:
     audit.record(
         session,
         at=now,
         action=action,
-        actor=accounts.actor_of(actor),
+        actor=actor,
         object_type="expert",
         object_id=expert.id,
         data={"username": expert.user.username, "fields": expert.fields, "active": expert.active},
@@ -87,7 +88,7 @@ def unregistered_accounts(session: Session) -> Sequence[User]:
 
 
 def register(
-    session: Session, *, username: str, entry: Entry, actor: User, now: datetime
+    session: Session, *, username: str, entry: Entry, actor: Actor, now: datetime
 ) -> Expert:
     """Put the expert account ``username`` in the register.
 
@@ -124,7 +125,7 @@ def register(
 
 
 def update(
-    session: Session, *, expert_id: int, entry: Entry, active: bool, actor: User, now: datetime
+    session: Session, *, expert_id: int, entry: Entry, active: bool, actor: Actor, now: datetime
 ) -> Expert:
     """Change an expert's fields, employer, phone, or take them off the draw (``active``
     False: seats they hold stand). Raises ``NotFound``, ``InvalidInput``."""

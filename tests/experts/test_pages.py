@@ -43,3 +43,19 @@ def _seats(html: str) -> set[str]:
     names = {"郑海峰": "zhuanjia1", "何静怡": "zhuanjia2", "许国栋": "zhuanjia3"}
     names |= {"梁思远": "zhuanjia4", "蔡文博": "zhuanjia5"}
     return {user for name, user in names.items() if f"<td>{name}</td>" in html}
+
+
+def test_an_expert_has_no_workbench_tasks_even_of_a_case_on_their_panel(
+    client: TestClient,
+    signed_in: Callable[[str], TestClient],
+    register: dict[str, int],
+    review: dict[str, Any],
+) -> None:
+    staff = signed_in("wjw")
+    task = f"/staff/tasks/{review['id']}"
+    ask = {"csrf_token": csrf(staff.get(task).text), "field": "health", "size": "5"}
+    staff.post(f"{task}/experts", data={**ask, "working_days": "5", "question": "防护？"})
+    expert = signed_in("zhuanjia1")
+    assert review["case_number"] not in expert.get("/staff").text
+    assert expert.get(task).status_code == 404
+    assert review["case_number"] in expert.get("/experts/seats").text

@@ -25,6 +25,8 @@ from tongban.catalog.api import router as catalog_api
 from tongban.catalog.views import router as catalog_views
 from tongban.complaints.api import router as complaints_api
 from tongban.complaints.views import router as complaints_views
+from tongban.experts.admin_views import router as expert_register_views
+from tongban.experts.views import router as expert_views
 from tongban.holidays.api import router as holidays_api
 from tongban.instant.api import router as instant_api
 from tongban.instant.views import router as instant_views
@@ -123,6 +125,8 @@ PAGE_ROUTERS = (
     workbench_views,
     ratings_views,
     verification_views,
+    expert_views,
+    expert_register_views,
     licences_views,
     reform_views,  # /supervision/reform and /supervision/cockpit
     supervision_views,

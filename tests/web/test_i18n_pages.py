@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import Clock
 from tests.conftest import token as api_token
+from tests.experts.tour import expert_pages
 from tests.factories import act, open_task, submitted
 from tests.licences.support import FOOD, licensed
 from tests.payments.helpers import submit_id_card
@@ -417,6 +418,7 @@ def test_english_tour_renders_every_template(
     pages.append(window_clerk.get("/staff/queue", params={"at": "GL-ZWFW/01"}).text)
     assert "Call the next ticket" in pages[-1]
     pages += _payment_pages(client, signed_in)
+    pages += expert_pages(client, signed_in)
     pages += _second_factor_pages(runtime, clock)
     for page in pages:
         check_structure(page)

@@ -60,7 +60,7 @@ def _check_username_free(session: Session, username: str) -> None:
         )
 
 
-def _identifier(kind: str, value: str, field: str) -> str:
+def checked_identifier(kind: str, value: str, field: str) -> str:
     """The value normalised and checked as every form checks it (``identifiers.KINDS``)."""
     try:
         return identifiers.KINDS[kind].check(value)
@@ -71,11 +71,11 @@ def _identifier(kind: str, value: str, field: str) -> str:
         ) from error
 
 
-def _phone(value: str | None) -> str | None:
+def checked_phone(value: str | None) -> str | None:
     """A mobile number, normalised; blank is no number."""
     if value is None or not value.strip():
         return None
-    return _identifier("mobile-phone", value, "phone")
+    return checked_identifier("mobile-phone", value, "phone")
 
 
 def register_applicant(session: Session, *, data: ApplicantCreate) -> User:
@@ -87,8 +87,8 @@ def register_applicant(session: Session, *, data: ApplicantCreate) -> User:
             "只能注册自然人或法人账号。", "Only persons or enterprises may register."
         )
     _check_username_free(session, data.username)
-    id_number = _identifier("resident-id", data.id_number, "id_number")
-    phone = _phone(data.phone)
+    id_number = checked_identifier("resident-id", data.id_number, "id_number")
+    phone = checked_phone(data.phone)
     credit_code = None
     if data.kind == UserKind.enterprise:
         if not data.enterprise_name:
@@ -103,7 +103,7 @@ def register_applicant(session: Session, *, data: ApplicantCreate) -> User:
                 "An enterprise account needs its unified social credit code.",
                 field="credit_code",
             )
-        credit_code = _identifier("credit-code", data.credit_code, "credit_code")
+        credit_code = checked_identifier("credit-code", data.credit_code, "credit_code")
     claim = realname.Claim(
         kind=data.kind,
         display_name=data.display_name.strip(),
@@ -134,10 +134,18 @@ def register_applicant(session: Session, *, data: ApplicantCreate) -> User:
 
 def check_role_separation(roles: set[Role], *, departmental: set[Role]) -> None:
     """三员分立 (GB/T 22239-2019 8.1.4.2 d, 8.1.10.x): the system, security and audit
-    administrators are three people, and an administrator handles no case.
+    administrators are three people, and an administrator handles no case; an expert
+    (评审专家) holds no other role, so is never drawn as an ordinary reviewer.
 
     Raises ``InvalidInput`` naming the roles that may not be combined.
     """
+    if Role.expert in roles and len(roles) > 1:
+        raise InvalidInput(
+            "评审专家账号只能拥有评审专家角色：专家只参加专家评审，不办理办件任务。",
+            "An expert account holds the expert role only: experts sit on panels and "
+            "handle no case tasks.",
+            field="roles",
+        )
     admins = sorted(ADMIN_TRIAD & roles)
     if len(admins) > 1:
         raise InvalidInput(
@@ -219,8 +227,8 @@ def find_or_create_walk_in(session: Session, *, id_number: str, name: str, phone
     A new account gets an unusable password (the hash of a secret nobody is told), so the
     person can claim it later with their ID number.
     """
-    number = _identifier("resident-id", id_number, "id_number")
-    mobile = _phone(phone)
+    number = checked_identifier("resident-id", id_number, "id_number")
+    mobile = checked_phone(phone)
     name = name.strip()
     if not name:
         raise InvalidInput("请填写申请人姓名。", "Enter the applicant's name.", field="name")

@@ -62,6 +62,7 @@ from tongban.cases.stages.limits import (
     applicant_done,
     extend_limit,
     pause_clock,
+    procedure_done,
     resume_clock,
     wait_for_applicant,
 )
@@ -122,6 +123,7 @@ __all__ = [
     "may_see_event",
     "on_received",
     "pause_clock",
+    "procedure_done",
     "queue_page",
     "record_case",
     "refuse_case",

@@ -10,6 +10,7 @@ from tongban.cli import (
     benefits,
     calendar,
     catalog,
+    experts,
     integration,
     jobs,
     keys,
@@ -41,6 +42,7 @@ app.add_typer(run.app)
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(calendar.app, name="calendar")
 app.add_typer(users.app, name="users")
+app.add_typer(experts.app, name="experts")
 app.add_typer(licence.app, name="licence")
 app.add_typer(sharing.app, name="sharing")
 app.add_typer(notify.app, name="notify")

@@ -9,6 +9,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from tongban.audit.service import Actor
 from tongban.config import Settings, get_settings
 from tongban.errors import DomainError
 from tongban.logs import configure
@@ -16,6 +17,7 @@ from tongban.models import load_all
 from tongban.web.runtime import Runtime
 
 console = Console(stderr=True)
+OPERATOR = Actor(id=None, name="运维命令")  # who the audit log names for a command's change
 CatalogPath = Annotated[
     Path, typer.Option("--path", help="Catalog folder (departments.yaml, items/, bundles/)")
 ]

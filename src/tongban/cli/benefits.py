@@ -13,7 +13,6 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
-from tongban.audit.service import Actor
 from tongban.benefits import service as benefits
 from tongban.cli import base
 from tongban.db import unit_of_work
@@ -23,7 +22,6 @@ from tongban.timeutil import utcnow
 app = typer.Typer(
     help="Proactive benefits (免申即享): run a policy over a month.", no_args_is_help=True
 )
-OPERATOR = Actor(id=None, name="运维命令")
 
 
 @app.command("list")
@@ -60,7 +58,7 @@ def run(
                     session,
                     code=policy,
                     period=month,
-                    actor=OPERATOR,
+                    actor=base.OPERATOR,
                     now=utcnow(),
                     store=runtime.store,
                     progress=advance,

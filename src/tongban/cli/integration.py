@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from tongban.accounts.enums import Role
-from tongban.audit.service import Actor
 from tongban.cli import base
 from tongban.db import reading_session, unit_of_work
 from tongban.errors import DomainError
@@ -16,7 +15,6 @@ from tongban.integration import clients as machine
 from tongban.integration import webhooks as hooks
 from tongban.timeutil import utcnow
 
-OPERATOR = Actor(id=None, name="运维命令")
 clients = typer.Typer(help="Machine clients of department systems.", no_args_is_help=True)
 webhooks = typer.Typer(help="Webhook subscriptions and their deliveries.", no_args_is_help=True)
 
@@ -38,7 +36,7 @@ def clients_create(
                 department_code=department,
                 roles=role,
                 scope=scope,
-                actor=OPERATOR,
+                actor=base.OPERATOR,
                 now=utcnow(),
             )
             client_id, scopes = made.client.client_id, made.client.scopes
@@ -68,7 +66,7 @@ def clients_revoke(client_id: Annotated[str, typer.Argument()]) -> None:
     runtime = base.runtime()
     try:
         with unit_of_work(runtime.sessions) as session:
-            machine.revoke_client(session, client_id=client_id, actor=OPERATOR, now=utcnow())
+            machine.revoke_client(session, client_id=client_id, actor=base.OPERATOR, now=utcnow())
     except DomainError as error:
         base.fail(error)
     base.console.print(f"已停用 {client_id}")
@@ -89,7 +87,7 @@ def webhooks_add(
                 department_code=department,
                 url=url,
                 events=event,
-                actor=OPERATOR,
+                actor=base.OPERATOR,
                 now=utcnow(),
             )
             subscription_id = row.id
@@ -116,7 +114,7 @@ def webhooks_remove(subscription_id: Annotated[int, typer.Argument()]) -> None:
     try:
         with unit_of_work(runtime.sessions) as session:
             hooks.unsubscribe(
-                session, subscription_id=subscription_id, actor=OPERATOR, now=utcnow()
+                session, subscription_id=subscription_id, actor=base.OPERATOR, now=utcnow()
             )
     except DomainError as error:
         base.fail(error)

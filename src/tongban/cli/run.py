@@ -16,6 +16,7 @@ from tongban.cli.sharing import load_demo_population
 from tongban.config import settings_markdown
 from tongban.db import unit_of_work
 from tongban.demo import complaints as demo_complaints
+from tongban.demo import experts as demo_experts
 from tongban.demo import history as demo_history
 from tongban.demo import users as demo
 from tongban.logs import uvicorn_log_config
@@ -84,6 +85,10 @@ def demo_load(
     with unit_of_work(runtime.sessions) as session:
         added = demo_complaints.load_complaints(session, now=utcnow())
     base.console.print(f"演示诉求：{added} 件 (12345)")
+    register = yaml.safe_load((users.parent / "experts.yaml").read_text(encoding="utf-8"))
+    with unit_of_work(runtime.sessions) as session:
+        added = demo_experts.load_experts(session, entries=register, now=utcnow())
+    base.console.print(f"演示专家库：{added} 位专家")
 
 
 def _load_history(runtime: Runtime, count: int) -> None:

@@ -129,8 +129,9 @@ def check_view(user: User, case: Case) -> None:
         raise NotFound(f"没有找到办件 {case.number}。", f"No case {case.number}.")
 
 
-# Audit actions about the handling among departments, not shown to applicants.
-STAFF_ONLY_ACTIONS = ("task.cancel", "verification.", "risk.", "rules.")
+# Audit actions about the handling among departments, not shown to applicants (an expert
+# panel's members and opinions neither: the applicant sees the clock's pause and resumption).
+STAFF_ONLY_ACTIONS = ("task.cancel", "verification.", "risk.", "rules.", "expert_panel.")
 
 
 def may_see_event(user: User, action: str) -> bool:

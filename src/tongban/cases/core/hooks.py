@@ -71,6 +71,9 @@ DELIVERED: list[Delivered] = []  # a posted result goes to the courier
 LATE_UPLOADS: list[LateUpload] = []
 TASK_OPENED: list[Opened] = []
 ISSUED: list[Issued] = []
+# (zh, en) why an art. 45 pause may not be ended by hand: a procedure that ends it itself
+# is still running (专家评审: the expert panel's last opinion or its deadline ends it)
+RESUME_HOLDS: list[Hold] = []
 
 
 def run(
@@ -95,6 +98,14 @@ def check_accept_hold(session: Session, case: Case) -> None:
         reason = hold(session, case)
         if reason is not None:
             raise Conflict(reason[0], reason[1], code="acceptance_withheld")
+
+
+def check_resume_hold(session: Session, case: Case) -> None:
+    """Conflict ``procedure_running`` when a registered hold keeps the pause open."""
+    for hold in RESUME_HOLDS:
+        reason = hold(session, case)
+        if reason is not None:
+            raise Conflict(reason[0], reason[1], code="procedure_running")
 
 
 def late_upload(session: Session, case: Case, code: str, now: datetime) -> LateUpload | None:

@@ -14,7 +14,7 @@ from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit import service as audit
 from tongban.audit.service import Actor
-from tongban.cases.core import clocks, definition
+from tongban.cases.core import clocks, definition, hooks
 from tongban.cases.core.transition import lock_case
 from tongban.cases.enums import APPLICANT_PAUSES, CaseState, ClockKind, PauseReason, TaskState
 from tongban.cases.models import Case, CasePause
@@ -139,6 +139,22 @@ def applicant_done(
     return True
 
 
+def procedure_done(
+    session: Session,
+    *,
+    case_id: int,
+    reason: PauseReason,
+    actor: Actor,
+    now: datetime,
+    opinion: str,
+) -> bool:
+    """An art. 45 procedure that holds its pause open (``hooks.RESUME_HOLDS``) has ended
+    (专家评审: the last opinion, or the deadline): the case locked, its open pause of
+    ``reason`` ends at ``now`` as ``applicant_done`` ends one. False when none is open."""
+    case = lock_case(session, case_id=case_id)
+    return applicant_done(session, case=case, reason=reason, actor=actor, now=now, opinion=opinion)
+
+
 def resume_clock(session: Session, *, case_id: int, user: User, now: datetime) -> Case:
     """End an art. 45 pause; due times move by the working time it took. A correction's
     pause ends only when the applicant resubmits."""
@@ -161,6 +177,7 @@ def resume_clock(session: Session, *, case_id: int, user: User, now: datetime) -
             "payment arrives.",
             code="payment_pending",
         )
+    hooks.check_resume_hold(session, case)
     resume(session, case, actor_of(user), now)
     return case
 

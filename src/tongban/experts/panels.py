@@ -1,0 +1,359 @@
+"""Expert panels (专家评审, 行政许可法 art. 45): the reviewer of an open task sends the case
+to experts of one field, drawn at random from the register, with a deadline in working
+days. The case clock pauses with the art. 45 reason from that moment and runs again when
+the last opinion arrives or the deadline passes (the job ``DEADLINE``, ``tasks``), never by hand before
+(``hooks.RESUME_HOLDS``).
+
+Conflicts of interest (回避): an expert employed by the applicant enterprise (same credit
+code), or the applicant themself, is never drawn; an expert who declares a conflict on
+opening the case is replaced by another draw. An expert reads the case only after
+declaring none, only while the panel sits, read-only; the opening is audited.
+
+Every change to a panel takes its case's row lock first, so two experts answering at the
+same moment both count and the last one closes the panel.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tongban.accounts.models import User
+from tongban.accounts.service import actor_of
+from tongban.audit import service as audit
+from tongban.audit.service import SYSTEM, Actor
+from tongban.cases import service as cases
+from tongban.cases.core.transition import lock_case, locked_task
+from tongban.cases.enums import PauseReason, Stage, TaskState
+from tongban.cases.models import Case
+from tongban.config import get_settings
+from tongban.errors import Conflict, InvalidInput, NotFound
+from tongban.experts.drawing import SYSTEM_RANDOM, draw
+from tongban.experts.enums import Field, PanelState, SeatState, Verdict
+from tongban.experts.models import Expert, Panel, Seat
+from tongban.experts.register import list_experts
+from tongban.files.service import check_upload
+from tongban.files.store import FileStore
+from tongban.jobs import service as jobs
+
+DEADLINE = "expert_panel.deadline"  # the job closing a panel at its deadline (``tasks``)
+MAX_SIZE = 9
+MAX_WORKING_DAYS = 60
+TEXT_MAX = 3000
+SITTING = (SeatState.drawn, SeatState.accepted)  # seats still expected to answer
+READING = (SeatState.accepted, SeatState.answered)  # seats that may read the case
+
+
+def _text(value: str, *, field: str, zh: str, en: str) -> str:
+    text = value.strip()
+    if not text or len(text) > TEXT_MAX:
+        raise InvalidInput(
+            f"请填写{zh}（不超过 {TEXT_MAX} 个字）。",
+            f"Write the {en} (at most {TEXT_MAX} characters).",
+            field=field,
+        )
+    return text
+
+
+def conflicted(expert: Expert, case: Case) -> bool:
+    """回避: the expert is the applicant, or works for the applicant enterprise."""
+    credit = case.applicant.credit_code
+    return expert.user_id == case.applicant_id or (
+        credit is not None and expert.employer_credit_code == credit
+    )
+
+
+def _pool(session: Session, case: Case, field: str, seated: set[int]) -> list[Expert]:
+    """Active experts of ``field`` free of conflict with the case, not seated on the panel."""
+    return [
+        expert
+        for expert in list_experts(session, field=field)
+        if expert.id not in seated and not conflicted(expert, case)
+    ]
+
+
+def _record(
+    session: Session,
+    panel: Panel,
+    action: str,
+    actor: Actor,
+    now: datetime,
+    opinion: str | None = None,
+    **data: object,
+) -> None:
+    audit.record(
+        session,
+        at=now,
+        action=action,
+        actor=actor,
+        object_type="expert_panel",
+        object_id=panel.id,
+        case_id=panel.case_id,
+        subject_id=panel.case.applicant_id,
+        opinion=opinion,
+        data={"field": panel.field, **data},
+    )
+
+
+def _checked_request(field: str, size: int, working_days: int) -> None:
+    if field not in set(Field):
+        raise InvalidInput("请选择专业领域。", "Choose the field of expertise.", field="field")
+    if not 1 <= size <= MAX_SIZE:
+        raise InvalidInput(
+            f"专家人数须为 1 至 {MAX_SIZE} 人。",
+            f"A panel has 1 to {MAX_SIZE} experts.",
+            field="size",
+        )
+    if not 1 <= working_days <= MAX_WORKING_DAYS:
+        raise InvalidInput(
+            f"评审期限须为 1 至 {MAX_WORKING_DAYS} 个工作日。",
+            f"The deadline is 1 to {MAX_WORKING_DAYS} working days away.",
+            field="working_days",
+        )
+
+
+def convene(
+    session: Session,
+    *,
+    task_id: int,
+    user: User,
+    field: str,
+    size: int,
+    working_days: int,
+    question: str,
+    now: datetime,
+    rng: random.Random = SYSTEM_RANDOM,
+) -> Panel:
+    """Send the case of the user's open review or decision task to ``size`` experts of
+    ``field`` drawn at random, due in ``working_days``; the clock pauses (art. 45).
+
+    Raises ``InvalidInput`` (too few experts free of conflict, bad field, size or
+    deadline), ``Conflict`` (task finished, clock already paused, legal limit run out),
+    ``NotAllowed``/``NotFound`` for one who may not act on the task."""
+    task = locked_task(session, task_id=task_id, user=user)
+    if task.state != TaskState.open or task.stage not in (Stage.review, Stage.decide):
+        raise Conflict(
+            "只有进行中的审查或核准任务可以提请专家评审。",
+            "Only an open review or decision task can send a case to experts.",
+        )
+    _checked_request(field, size, working_days)
+    text = _text(question, field="question", zh="评审事项", en="question for the experts")
+    case = task.case
+    pool = _pool(session, case, field, set())
+    if len(pool) < size:
+        raise InvalidInput(
+            f"该领域无利害关系的在库专家只有 {len(pool)} 人，请减少人数或换一个领域。",
+            f"Only {len(pool)} experts of this field are free of conflicts; choose fewer "
+            "or another field.",
+            field="size",
+        )
+    cases.pause_clock(
+        session,
+        case_id=case.id,
+        user=user,
+        reason=PauseReason.expert_review,
+        note=text,
+        now=now,
+    )
+    panel = Panel(
+        case=case,
+        task_id=task.id,
+        field=field,
+        size=size,
+        question=text,
+        convened_by_id=user.id,
+        convened_by=user.display_name,
+        convened_at=now,
+        due_at=cases.calendar(session).add_working_days(now, working_days),
+        state=PanelState.open,
+    )
+    drawn = draw(pool, size, rng)
+    panel.seats = [Seat(expert=e, state=SeatState.drawn, drawn_at=now) for e in drawn]
+    session.add(panel)
+    session.flush()
+    excluded = len(list_experts(session, field=field)) - len(pool)
+    _record(
+        session,
+        panel,
+        "expert_panel.convened",
+        actor_of(user),
+        now,
+        opinion=text,
+        experts=[e.id for e in drawn],
+        excluded=excluded,
+        due_at=panel.due_at.isoformat(),
+    )
+    jobs.enqueue(
+        session,
+        kind=DEADLINE,
+        due_at=panel.due_at,
+        now=now,
+        payload={"id": panel.id},
+        key=f"{DEADLINE}:{panel.id}",
+        new_key=True,
+    )
+    return panel
+
+
+def _locked_seat(session: Session, *, seat_id: int, user: User) -> Seat:
+    """The user's own seat on an open panel, its case locked."""
+    seat = session.get(Seat, seat_id)
+    if seat is None or seat.expert.user_id != user.id:
+        raise NotFound(f"没有找到评审 {seat_id}。", f"No panel seat {seat_id}.")
+    lock_case(session, case_id=seat.panel.case_id)
+    session.refresh(seat.panel)
+    session.refresh(seat)
+    if seat.panel.state != PanelState.open:
+        raise Conflict("该专家评审已经结束。", "This expert review has ended.", code="panel_closed")
+    return seat
+
+
+def declare(
+    session: Session,
+    *,
+    seat_id: int,
+    user: User,
+    conflict: bool,
+    reason: str,
+    now: datetime,
+    rng: random.Random = SYSTEM_RANDOM,
+) -> Seat:
+    """On opening: the expert declares no conflict (and may then read the case, audited as
+    ``expert_panel.opened``) or a conflict (回避, with the reason), and another expert is
+    drawn in their place when one is left. Raises ``Conflict`` once declared."""
+    seat = _locked_seat(session, seat_id=seat_id, user=user)
+    if seat.state != SeatState.drawn:
+        raise Conflict("您已经作过声明。", "You have declared already.", code="declared")
+    panel, actor = seat.panel, actor_of(user)
+    seat.declared_at = now
+    if not conflict:
+        seat.state = SeatState.accepted
+        _record(session, panel, "expert_panel.opened", actor, now, seat=seat.id)
+        return seat
+    seat.state = SeatState.recused
+    seat.recusal = _text(reason, field="reason", zh="回避理由", en="reason for the conflict")
+    _record(session, panel, "expert_panel.recused", actor, now, seat=seat.id, opinion=seat.recusal)
+    seated = {s.expert_id for s in panel.seats}
+    replacement = draw(_pool(session, panel.case, panel.field, seated), 1, rng)
+    if replacement:
+        panel.seats.append(Seat(expert=replacement[0], state=SeatState.drawn, drawn_at=now))
+        session.flush()
+    _record(
+        session,
+        panel,
+        "expert_panel.redrawn",
+        SYSTEM,
+        now,
+        replaces=seat.expert_id,
+        expert=replacement[0].id if replacement else None,
+    )
+    _close_if_done(session, panel, now)
+    return seat
+
+
+def give_opinion(
+    session: Session,
+    *,
+    seat_id: int,
+    user: User,
+    verdict: str,
+    text: str,
+    now: datetime,
+    attachment: tuple[str, bytes] | None = None,
+    store: FileStore | None = None,
+) -> Seat:
+    """The expert's opinion, once: agree, disagree or agree with conditions, with the
+    reasons (and a PDF, OFD or image); the last one closes the panel and the clock runs
+    again. Raises ``Conflict`` before the declaration or after an opinion, ``InvalidInput``."""
+    seat = _locked_seat(session, seat_id=seat_id, user=user)
+    if seat.state != SeatState.accepted:
+        raise Conflict(
+            "请先声明是否需要回避。" if seat.state == SeatState.drawn else "您已经提交过意见。",
+            "Declare whether you have a conflict first."
+            if seat.state == SeatState.drawn
+            else "You have given your opinion already.",
+            code="not_open",
+        )
+    if verdict not in set(Verdict):
+        raise InvalidInput("请选择评审结论。", "Choose your conclusion.", field="verdict")
+    seat.verdict, seat.opinion = verdict, _text(text, field="opinion", zh="评审意见", en="opinion")
+    if attachment is not None and store is not None:
+        checked = check_upload(
+            filename=attachment[0],
+            data=attachment[1],
+            allowed=None,
+            max_bytes=get_settings().max_upload_mb * 1024 * 1024,
+        )
+        seat.attachment_key = store.put(attachment[1])
+        seat.attachment_name, seat.attachment_type = checked.filename, checked.content_type
+    seat.state, seat.answered_at = SeatState.answered, now
+    _record(
+        session,
+        seat.panel,
+        "expert_panel.opinion",
+        actor_of(user),
+        now,
+        opinion=seat.opinion,
+        seat=seat.id,
+        verdict=verdict,
+    )
+    _close_if_done(session, seat.panel, now)
+    return seat
+
+
+def _close_if_done(session: Session, panel: Panel, now: datetime) -> None:
+    if not any(seat.state in SITTING for seat in panel.seats):
+        close(session, panel=panel, why="answered", now=now)
+
+
+def close(session: Session, *, panel: Panel, why: str, now: datetime) -> None:
+    """The panel ends (``why``: answered, deadline): seats still sitting lapse, and the
+    case's art. 45 pause ends at ``now``, its due times moved by the working time it took."""
+    panel.state, panel.closed_at, panel.closed_why = PanelState.closed, now, why
+    for seat in panel.seats:
+        if seat.state in SITTING:
+            seat.state = SeatState.lapsed
+    answered = sum(seat.state == SeatState.answered for seat in panel.seats)
+    _record(session, panel, "expert_panel.closed", SYSTEM, now, why=why, answered=answered)
+    cases.procedure_done(
+        session,
+        case_id=panel.case_id,
+        reason=PauseReason.expert_review,
+        actor=SYSTEM,
+        now=now,
+        opinion=f"专家评审结束，收到 {answered} 份意见",
+    )
+
+
+def open_panel(session: Session, *, case: Case) -> Panel | None:
+    """The panel sitting on the case now, if any."""
+    query = select(Panel).where(Panel.case_id == case.id, Panel.state == PanelState.open)
+    return session.scalar(query)
+
+
+def for_case(session: Session, *, case: Case) -> Sequence[Panel]:
+    """Every panel of a case, oldest first."""
+    return session.scalars(select(Panel).where(Panel.case_id == case.id).order_by(Panel.id)).all()
+
+
+def seats_of(session: Session, *, user: User) -> Sequence[Seat]:
+    """The expert's seats, newest first."""
+    query = select(Seat).join(Expert).where(Expert.user_id == user.id)
+    return session.scalars(query.order_by(Seat.id.desc())).all()
+
+
+def seat_of(session: Session, *, seat_id: int, user: User) -> Seat:
+    """The user's own seat (NotFound for anyone else's, not revealing it exists)."""
+    seat = session.get(Seat, seat_id)
+    if seat is None or seat.expert.user_id != user.id:
+        raise NotFound(f"没有找到评审 {seat_id}。", f"No panel seat {seat_id}.")
+    return seat
+
+
+def reads_case(seat: Seat) -> bool:
+    """Whether the seat's expert reads the case now: declared no conflict, panel sitting."""
+    return seat.panel.state == PanelState.open and seat.state in READING

@@ -15,6 +15,8 @@ def load_all() -> None:
     from tongban.catalog import models as _catalog  # noqa: F401
     from tongban.complaints import models as _complaints  # noqa: F401
     from tongban.complaints import tasks as _complaint_watch  # noqa: F401  complaint.watch
+    from tongban.inspection import hooks as _inspection_hooks  # noqa: F401  (the review hold)
+    from tongban.inspection import models as _inspection  # noqa: F401
     from tongban.instant import hooks as _instant_hooks  # noqa: F401  (the rules, after screening)
     from tongban.instant import models as _instant  # noqa: F401
     from tongban.integration import models as _integration  # noqa: F401

@@ -42,6 +42,7 @@ ADMIN_PAGES: tuple[tuple[Role, tuple[str, str]], ...] = (
     (Role.security_admin, ("/security", "安全管理")),
     (Role.audit_admin, ("/audit", "审计日志")),
     (Role.hotline_operator, ("/hotline", "12345 热线工作台")),
+    (Role.inspector, ("/inspections", "现场踏勘")),
 )
 """The page each administrator of 三员分立 (and the 12345 hotline operator) works on,
 linked from the header."""

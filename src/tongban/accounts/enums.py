@@ -22,6 +22,7 @@ class Role(StrEnum):
     security_admin = "security_admin"  # 安全管理员
     audit_admin = "audit_admin"  # 审计管理员
     hotline_operator = "hotline_operator"  # 12345 话务员: records calls, routes them (派单)
+    inspector = "inspector"  # 现场踏勘人员: drawn at random for inspections, never a reviewer
 
 
 ADMIN_TRIAD = frozenset({Role.system_admin, Role.security_admin, Role.audit_admin})

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import Clock
 from tests.factories import API, act, open_task, submitted
+from tests.web.support import SignedIn, csrf
 from tongban.accounts import service as accounts
 from tongban.accounts.models import User
 from tongban.cases import service as cases
@@ -348,3 +349,63 @@ def test_photos_of_a_wrong_type_are_refused_with_what_to_fix(
     )
     assert (kept.content_type, kept.check_code) == ("image/jpeg", "premises")
     assert [p.id for p in inspection.photos(db, inspection=found)] == [kept.id]
+
+
+def test_the_pages_from_the_reviewers_order_to_the_applicants_answer_and_the_inspectors_phone(
+    client: TestClient, review: dict[str, Any], signed_in: SignedIn, db: Session
+) -> None:
+    """The reviewer orders from the task page, the applicant answers the proposed time on
+    the case page, a drawn inspector uploads photos (a PDF is refused, in Chinese, on the
+    page) and records the result on the inspection page."""
+    number = review["case_number"]
+    reviewer = signed_in("scjg")
+    page = reviewer.get(f"/staff/tasks/{review['id']}").text
+    assert "安排现场踏勘" in page and "本事项须经现场踏勘合格后才能同意" in page
+    ordered = reviewer.post(
+        f"/staff/tasks/{review['id']}/inspect", data={"csrf_token": csrf(page), "reason": ""}
+    )
+    assert ordered.status_code == 200 and "踏勘中" in ordered.text, ordered.text
+    found = inspection.of_task(db, task_id=review["id"])[0]
+    names = {db.get_one(User, i).username for i in found.inspector_ids}
+    inspector = signed_in(sorted(names)[0])
+    listed = inspector.get("/inspections").text
+    assert number in listed
+    page = inspector.get(f"/inspections/{found.id}").text
+    proposed = inspector.post(
+        f"/inspections/{found.id}/propose",
+        data={"csrf_token": csrf(page), "visit_at": "2025-11-07T09:30", "note": "请负责人在场"},
+    )
+    assert "已向申请人发出预约" in proposed.text, proposed.text
+    refused = inspector.post(
+        f"/inspections/{found.id}/photo",
+        data={"csrf_token": csrf(page), "check_code": "premises"},
+        files={"photo": ("site.pdf", PDF, "application/pdf")},
+    )
+    assert refused.status_code == 422 and "请上传 JPG、PNG 格式" in refused.text
+    photo = inspector.post(
+        f"/inspections/{found.id}/photo",
+        data={"csrf_token": csrf(page), "check_code": "premises"},
+        files={"photo": ("site.jpg", JPG, "image/jpeg")},
+    )
+    assert "照片已上传" in photo.text
+    applicant = signed_in("minfeng")
+    case_page = applicant.get(f"/cases/{number}").text
+    assert "2025-11-07 09:30" in case_page and "接受该时间" in case_page
+    answered = applicant.post(
+        f"/cases/{number}/inspections/{found.id}/answer",
+        data={"csrf_token": csrf(case_page), "answer": "accept"},
+    )
+    assert "申请人已确认" in answered.text
+    inspector = signed_in(sorted(names)[0])
+    page = inspector.get(f"/inspections/{found.id}").text
+    checks = {f"check-{c['code']}": "pass" for c in found.checklist}
+    done = inspector.post(
+        f"/inspections/{found.id}/conclude",
+        data={"csrf_token": csrf(page), "result": "passed", **checks},
+    )
+    assert "踏勘结果已记录" in done.text and "踏勘合格" in done.text, done.text
+    photo_id = inspection.photos(db, inspection=found)[0].id
+    seen = signed_in("minfeng").get(f"/inspections/{found.id}/photos/{photo_id}")
+    assert seen.status_code == 200 and seen.content == JPG
+    hidden = signed_in("zhangsan").get(f"/inspections/{found.id}/photos/{photo_id}")
+    assert hidden.status_code == 404

@@ -58,6 +58,7 @@ CALLERS = [
     Caller("secadmin", frozenset({Role.security_admin}), True, False),
     Caller("auditor", frozenset({Role.audit_admin}), True, False),
     Caller("rexian", frozenset({Role.hotline_operator}), True, False),  # 12345 operator
+    Caller("takan1", frozenset({Role.inspector}), True, False),  # 现场踏勘, another department
 ]
 
 

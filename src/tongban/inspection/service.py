@@ -28,27 +28,28 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
-from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.cases import service as cases
-from tongban.cases.core import access, clocks
-from tongban.cases.core.transition import lock_case, locked_task
+from tongban.cases.core import access
+from tongban.cases.core.transition import locked_task
 from tongban.cases.enums import PauseReason, Stage, TaskState
 from tongban.cases.models import Case, Task
-from tongban.cases.stages.limits import pause_for_procedure, resume
+from tongban.cases.stages.limits import pause_for_procedure
 from tongban.config import get_settings
-from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from tongban.errors import Conflict, InvalidInput, NotFound
 from tongban.files.service import check_upload
 from tongban.files.store import FileStore
-from tongban.inspection import drawing
-from tongban.inspection.enums import InspectionResult, InspectionState, VisitState
+from tongban.inspection import drawing, guards
+from tongban.inspection.enums import InspectionState, VisitState
+from tongban.inspection.guards import may_answer as may_answer  # the service's too
 from tongban.inspection.models import Inspection, InspectionFinding, InspectionPhoto
+from tongban.inspection.visits import MAX_ROUNDS as MAX_ROUNDS  # the service's too
+from tongban.inspection.visits import Verdict as Verdict
+from tongban.inspection.visits import conclude as conclude
 
-TEXT_MAX = 500  # characters of a note, a reply, a finding
 PHOTO_TYPES = ["jpg", "png"]
 PHOTO_MAX_MB = 10  # a phone photo; the site-wide upload limit applies if lower
-MAX_ROUNDS = 2  # the first visit and one re-inspection after rectification (复查)
 
 
 def _item(session: Session, task: Task) -> dict[str, Any]:
@@ -83,17 +84,6 @@ def assigned_to(session: Session, *, user: User) -> list[Inspection]:
     )
     found = list(session.scalars(query.order_by(Inspection.id.desc())))
     return sorted(found, key=lambda i: i.state != InspectionState.open)
-
-
-def _text(value: str, *, field: str, what: tuple[str, str]) -> str:
-    text = value.strip()
-    if len(text) > TEXT_MAX:
-        raise InvalidInput(
-            f"{what[0]}不能超过 {TEXT_MAX} 个字。",
-            f"{what[1]} may have at most {TEXT_MAX} characters.",
-            field=field,
-        )
-    return text
 
 
 def order_inspection(
@@ -143,7 +133,7 @@ def order_inspection(
         pauses_clock=bool(declaration["pauses_clock"]),
         ordered_by=actor.name,
         ordered_at=now,
-        reason=_text(reason, field="reason", what=("踏勘说明", "The note")) or None,
+        reason=guards.text(reason, field="reason", what=("踏勘说明", "The note")) or None,
     )
     session.add(inspection)
     if inspection.pauses_clock:
@@ -174,34 +164,6 @@ def order_inspection(
     return inspection
 
 
-def _locked(session: Session, inspection_id: int) -> tuple[Inspection, Case]:
-    """The inspection and its case, under the case's row lock."""
-    missing = NotFound("没有找到该现场踏勘。", "No such inspection.")
-    found = session.get(Inspection, inspection_id)
-    if found is None:
-        raise missing
-    case = lock_case(session, case_id=found.case_id)
-    session.refresh(found)
-    return found, case
-
-
-def _drawn(session: Session, inspection_id: int, user: User) -> tuple[Inspection, Case]:
-    """Only the two inspectors drawn act on an inspection: an inspector of the department
-    who was not drawn is told so; anyone else learns nothing of it (NotFound)."""
-    inspection, case = _locked(session, inspection_id)
-    if user.id in inspection.inspector_ids:
-        if inspection.state != InspectionState.open:
-            raise Conflict("现场踏勘已经结束。", "The inspection is over.", code="inspection_over")
-        return inspection, case
-    if user.has_role(Role.inspector) and user.department_code == inspection.department_code:
-        raise NotAllowed(
-            "只有随机选派的两名踏勘人员可以办理这次现场踏勘。",
-            "Only the two inspectors drawn for this inspection may act on it.",
-            code="not_drawn",
-        )
-    raise NotFound("没有找到该现场踏勘。", "No such inspection.")
-
-
 def propose_visit(
     session: Session,
     *,
@@ -213,7 +175,7 @@ def propose_visit(
 ) -> Inspection:
     """A drawn inspector proposes the time of the visit (预约); the applicant is told and
     accepts or asks for another. Raises InvalidInput for a time not in the future."""
-    inspection, case = _drawn(session, inspection_id, user)
+    inspection, case = guards.drawn(session, inspection_id, user)
     if visit_at <= now:
         raise InvalidInput(
             "踏勘时间必须晚于现在，请重新选择。",
@@ -222,7 +184,7 @@ def propose_visit(
         )
     inspection.visit_at = visit_at
     inspection.visit_state = VisitState.proposed
-    inspection.visit_note = _text(note, field="note", what=("预约说明", "The note")) or None
+    inspection.visit_note = guards.text(note, field="note", what=("预约说明", "The note")) or None
     inspection.reply = None
     when = timefmt.moment(visit_at)
     cases.record_case(
@@ -237,25 +199,20 @@ def propose_visit(
     return inspection
 
 
-def may_answer(user: User, case: Case) -> bool:
-    """The applicant of the case, or the agent acting for them, answers the appointment."""
-    return access.owns(user, case) or (not user.is_staff and access.acts_for(user, case))
-
-
 def answer_visit(
     session: Session, *, inspection_id: int, user: User, accept: bool, reply: str, now: datetime
 ) -> Inspection:
     """The applicant accepts the proposed time, or asks for another (``reply`` says when
     suits them). Raises NotFound for anyone but the case's applicant, Conflict when no
     time waits for an answer, InvalidInput for a request without a time."""
-    inspection, case = _locked(session, inspection_id)
+    inspection, case = guards.locked(session, inspection_id)
     if not may_answer(user, case):
         raise NotFound("没有找到该现场踏勘。", "No such inspection.")
     if inspection.state != InspectionState.open or inspection.visit_state != VisitState.proposed:
         raise Conflict(
             "没有等待您确认的踏勘预约。", "No visit waits for your answer.", code="no_proposal"
         )
-    text = _text(reply, field="reply", what=("您的答复", "The answer"))
+    text = guards.text(reply, field="reply", what=("您的答复", "The answer"))
     if not accept and not text:
         raise InvalidInput(
             "请写明您方便接受踏勘的时间。",
@@ -296,7 +253,7 @@ def add_photo(
 ) -> InspectionPhoto:
     """A drawn inspector adds a photo of the visit (JPG or PNG, at most ``PHOTO_MAX_MB``
     megabytes and the site's upload limit). Raises InvalidInput saying what to fix."""
-    inspection, case = _drawn(session, inspection_id, user)
+    inspection, case = guards.drawn(session, inspection_id, user)
     codes = {check["code"] for check in inspection.checklist}
     if photo.check_code and photo.check_code not in codes:
         raise InvalidInput("没有这个检查项。", "No such checklist item.", field="check_code")
@@ -329,130 +286,6 @@ def add_photo(
         data={"inspection_id": inspection.id, "photo_id": row.id, "round": inspection.round},
     )
     return row
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """One checklist item as found: passed or not, and what was seen (required if not)."""
-
-    passed: bool | None
-    note: str = ""
-
-
-def _check_verdicts(inspection: Inspection, verdicts: dict[str, Verdict]) -> list[str]:
-    """The codes of the failed checks; InvalidInput for a check without a verdict or a
-    failed one without what was found."""
-    failed = []
-    for check in inspection.checklist:
-        verdict = verdicts.get(check["code"], Verdict(None))
-        if verdict.passed is None:
-            raise InvalidInput(
-                f"请对检查项“{check['text']}”作出合格或不合格的判定。",
-                f"Mark the check '{check.get('text_en') or check['text']}' passed or failed.",
-                field=f"check-{check['code']}",
-            )
-        if not verdict.passed and not verdict.note.strip():
-            raise InvalidInput(
-                f"检查项“{check['text']}”不合格，请写明发现的问题。",
-                f"The check '{check.get('text_en') or check['text']}' failed; say what was found.",
-                field=f"note-{check['code']}",
-            )
-        if not verdict.passed:
-            failed.append(check["code"])
-    return failed
-
-
-def _check_result(
-    inspection: Inspection, result: InspectionResult, failed: list[str], rectification: str
-) -> None:
-    if result == InspectionResult.passed and failed:
-        raise InvalidInput(
-            "有检查项不合格，不能判定为合格；请选择不合格或限期整改。",
-            "A check failed: the result cannot be passed. Choose failed or rectify.",
-            field="result",
-        )
-    if result != InspectionResult.passed and not failed:
-        raise InvalidInput(
-            "所有检查项都合格时，结论应为合格。",
-            "Every check passed: the result is passed.",
-            field="result",
-        )
-    if result == InspectionResult.rectify and inspection.round >= MAX_ROUNDS:
-        raise InvalidInput(
-            "整改后的复查只能判定合格或不合格。",
-            "A re-inspection after rectification ends passed or failed.",
-            field="result",
-        )
-    if result == InspectionResult.rectify and not rectification.strip():
-        raise InvalidInput(
-            "请写明整改要求和期限。",
-            "Say what must be rectified, and by when.",
-            field="rectification",
-        )
-
-
-def conclude(
-    session: Session,
-    *,
-    inspection_id: int,
-    user: User,
-    verdicts: dict[str, Verdict],
-    result: InspectionResult,
-    rectification: str,
-    now: datetime,
-) -> Inspection:
-    """A drawn inspector records the findings of the agreed visit, one verdict per checklist
-    item, and its result: passed and failed end the inspection (and its pause of the
-    clock); rectify asks the applicant to rectify and opens the second visit. Raises
-    Conflict before the visit is agreed, InvalidInput for findings that do not fit the
-    result (a failed check in a pass, a rectification without requirements)."""
-    inspection, case = _drawn(session, inspection_id, user)
-    if inspection.visit_state != VisitState.agreed:
-        raise Conflict(
-            "踏勘时间尚未与申请人约定，不能记录踏勘结果。",
-            "The visit is not agreed with the applicant yet; no findings can be recorded.",
-            code="visit_not_agreed",
-        )
-    failed = _check_verdicts(inspection, verdicts)
-    text = _text(rectification, field="rectification", what=("整改要求", "The rectification"))
-    _check_result(inspection, result, failed, text)
-    for check in inspection.checklist:
-        verdict = verdicts[check["code"]]
-        session.add(
-            InspectionFinding(
-                inspection_id=inspection.id,
-                round=inspection.round,
-                check_code=check["code"],
-                passed=bool(verdict.passed),
-                note=_text(verdict.note, field=f"note-{check['code']}", what=("发现", "A note"))
-                or None,
-                recorded_by=user.id,
-                recorded_at=now,
-            )
-        )
-    visited = inspection.round
-    actor = actor_of(user)
-    if result == InspectionResult.rectify:
-        inspection.round += 1
-        inspection.rectification = text
-        inspection.visit_at = inspection.visit_state = None
-        inspection.visit_note = inspection.reply = None
-    else:
-        inspection.state = InspectionState(result.value)
-        inspection.concluded_at = now
-        pause = clocks.open_pause(case)
-        if pause is not None and inspection.pause_id == pause.id:
-            resume(session, case, actor, now, opinion="现场踏勘结束，恢复计时。")
-    cases.record_case(
-        session,
-        case=case,
-        action=f"inspection.{result.value}",
-        actor=actor,
-        now=now,
-        opinion=text or None,
-        data={"inspection_id": inspection.id, "round": visited, "failed_checks": failed},
-    )
-    return inspection
 
 
 def findings(

@@ -8,6 +8,7 @@ from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.cases.core import access
 from tongban.cases.core.transition import lock_case
+from tongban.cases.enums import CaseState
 from tongban.cases.models import Case
 from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from tongban.inspection.enums import InspectionState
@@ -43,8 +44,12 @@ def drawn(session: Session, inspection_id: int, user: User) -> tuple[Inspection,
     who was not drawn is told so; anyone else learns nothing of it (NotFound)."""
     inspection, case = locked(session, inspection_id)
     if user.id in inspection.inspector_ids:
-        if inspection.state != InspectionState.open:
-            raise Conflict("现场踏勘已经结束。", "The inspection is over.", code="inspection_over")
+        if inspection.state != InspectionState.open or case.state != CaseState.in_review:
+            raise Conflict(
+                "现场踏勘已经结束，或办件已不在审查阶段。",
+                "The inspection is over, or the case is no longer in review.",
+                code="inspection_over",
+            )
         return inspection, case
     if user.has_role(Role.inspector) and user.department_code == inspection.department_code:
         raise NotAllowed(

@@ -28,6 +28,7 @@ from tongban.complaints.views import router as complaints_views
 from tongban.experts.admin_views import router as expert_register_views
 from tongban.experts.views import router as expert_views
 from tongban.holidays.api import router as holidays_api
+from tongban.inspection.views import router as inspection_views
 from tongban.instant.api import router as instant_api
 from tongban.instant.views import router as instant_views
 from tongban.integration.api import router as integration_api
@@ -140,6 +141,7 @@ PAGE_ROUTERS = (
     lenient_views,
     payments_views,
     messaging_views,
+    inspection_views,
     complaints_views,
     publication_views,
     assistant_views,

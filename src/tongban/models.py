@@ -19,6 +19,8 @@ def load_all() -> None:
     from tongban.experts import hooks as _expert_hooks  # noqa: F401  (no manual resume)
     from tongban.experts import models as _experts  # noqa: F401
     from tongban.experts import tasks as _expert_deadline  # noqa: F401  expert_panel.deadline
+    from tongban.inspection import hooks as _inspection_hooks  # noqa: F401  (the review hold)
+    from tongban.inspection import models as _inspection  # noqa: F401
     from tongban.instant import hooks as _instant_hooks  # noqa: F401  (the rules, after screening)
     from tongban.instant import models as _instant  # noqa: F401
     from tongban.integration import models as _integration  # noqa: F401

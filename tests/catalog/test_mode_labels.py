@@ -21,6 +21,7 @@ import yaml
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from tests.inspection.support import pass_required_inspection
 from tests.web.support import SignedIn
 from tongban import worker
 from tongban.accounts import service as accounts
@@ -119,6 +120,7 @@ def _handle_by_staff(db: Session, runtime: Runtime, case: Case) -> None:
             cases.accept_case(db, case_id=case.id, user=user, opinion="受理", now=now, store=store)
         elif task.stage == Stage.review:
             outcome = TaskOutcome.approved
+            pass_required_inspection(db, task, user, now)  # 食品生产许可: 现场踏勘 first
             cases.review_task(
                 db,
                 task_id=task.id,

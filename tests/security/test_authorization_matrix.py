@@ -59,6 +59,7 @@ CALLERS = [
     Caller("auditor", frozenset({Role.audit_admin}), True, False),
     Caller("rexian", frozenset({Role.hotline_operator}), True, False),  # 12345 operator
     Caller("zhuanjia1", frozenset({Role.expert}), True, False),  # on no panel of the case
+    Caller("takan1", frozenset({Role.inspector}), True, False),  # 现场踏勘, another department
 ]
 
 

@@ -135,6 +135,39 @@ def _payment_pages(client: TestClient, signed_in: SignedIn) -> list[str]:
     return pages
 
 
+def _inspection_pages(client: TestClient, signed_in: SignedIn) -> list[str]:
+    """现场踏勘 of 食品生产许可: the reviewer's order on the task page, the drawn
+    inspector's list and inspection page, the applicant's answer on the case page."""
+    number = submitted(client, api_token(client, "minfeng"), "3501-SCJG-005")["number"]
+    staff = api_token(client, "scjg")
+    assert act(client, staff, open_task(client, staff, number, "accept"), "accept").is_success
+    task = open_task(client, staff, number, "review")
+    reviewer = signed_in("scjg")
+    reviewer.cookies.set("tongban_lang", "en")
+    page = reviewer.get(f"/staff/tasks/{task['id']}").text
+    assert "Order an on-site inspection" in page
+    token = found(r'name="csrf_token" value="(\w+)"', page)
+    pages = [reviewer.post(f"/staff/tasks/{task['id']}/inspect", data={"csrf_token": token}).text]
+    assert "Inspection under way" in pages[-1]
+    for username in ("takan1", "takan2", "takan3"):  # two of them were drawn
+        inspector = signed_in(username)
+        inspector.cookies.set("tongban_lang", "en")
+        listed = inspector.get("/inspections").text
+        if number in listed:
+            break
+    pages.append(listed)
+    path = found(r'href="(/inspections/\d+)"', listed)
+    token = found(r'name="csrf_token" value="(\w+)"', inspector.get(path).text)
+    data = {"csrf_token": token, "visit_at": "2030-01-07T09:30"}
+    pages.append(inspector.post(f"{path}/propose", data=data).text)
+    assert "Propose another time" in pages[-1] and "Record the result" in pages[-1]
+    applicant = signed_in("minfeng")
+    applicant.cookies.set("tongban_lang", "en")
+    pages.append(applicant.get(f"/cases/{number}").text)
+    assert "Accept this time" in pages[-1]
+    return pages
+
+
 def test_english_tour_renders_every_template(
     client: TestClient,
     signed_in: SignedIn,
@@ -419,6 +452,7 @@ def test_english_tour_renders_every_template(
     assert "Call the next ticket" in pages[-1]
     pages += _payment_pages(client, signed_in)
     pages += expert_pages(client, signed_in)
+    pages += _inspection_pages(client, signed_in)
     pages += _second_factor_pages(runtime, clock)
     for page in pages:
         check_structure(page)

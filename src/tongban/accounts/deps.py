@@ -43,6 +43,7 @@ ADMIN_PAGES: tuple[tuple[Role, tuple[str, str]], ...] = (
     (Role.audit_admin, ("/audit", "审计日志")),
     (Role.hotline_operator, ("/hotline", "12345 热线工作台")),
     (Role.expert, ("/experts/seats", "专家评审")),
+    (Role.inspector, ("/inspections", "现场踏勘")),
 )
 """The page each administrator of 三员分立 (and the 12345 hotline operator) works on,
 linked from the header."""

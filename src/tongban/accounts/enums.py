@@ -23,6 +23,7 @@ class Role(StrEnum):
     audit_admin = "audit_admin"  # 审计管理员
     hotline_operator = "hotline_operator"  # 12345 话务员: records calls, routes them (派单)
     expert = "expert"  # 评审专家 of the expert register: gives opinions on panels only
+    inspector = "inspector"  # 现场踏勘人员: drawn at random for inspections, never a reviewer
 
 
 ADMIN_TRIAD = frozenset({Role.system_admin, Role.security_admin, Role.audit_admin})

@@ -13,6 +13,8 @@ from tongban.cases.enums import ClockKind, RoundOutcome, Stage, TaskOutcome, Tas
 from tongban.cases.models import Case
 from tongban.demo.plans import Plan, Texts
 from tongban.demo.world import CaseClock, World
+from tongban.inspection import service as inspection
+from tongban.inspection.enums import InspectionNeed, InspectionResult
 from tongban.payments import service as payments
 from tongban.ratings import service as ratings
 
@@ -116,10 +118,52 @@ class Handling:
             hours = self.rng.uniform(0.2, 3 if self.case.state != "in_review" else 6)
             self.act(tasks[0], self.clock.later(hours, before=due))
 
+    def inspect(self, task: Any, reviewer: User, now: datetime) -> datetime:
+        """现场踏勘 before approving where the item requires it: two inspectors drawn, a
+        visit the applicant accepts, every check passed; returns when the review goes on."""
+        declaration = inspection.declared(self.session, task)
+        if declaration is None or declaration["when"] != InspectionNeed.required:
+            return now
+        found = inspection.order_inspection(
+            self.session, task_id=task.id, user=reviewer, reason="", now=now, rng=self.rng
+        )
+        inspector = self.session.get_one(User, found.first_inspector_id)
+        proposed = self.clock.later(self.rng.uniform(0.5, 3))
+        visit = proposed + timedelta(days=1)
+        inspection.propose_visit(
+            self.session,
+            inspection_id=found.id,
+            user=inspector,
+            visit_at=visit,
+            note="请经营场所负责人在场，备齐设备清单和管理制度原件。",
+            now=proposed,
+        )
+        inspection.answer_visit(
+            self.session,
+            inspection_id=found.id,
+            user=self.applicant,
+            accept=True,
+            reply="",
+            now=self.clock.later(self.rng.uniform(0.5, 4)),
+        )
+        verdicts = {check["code"]: inspection.Verdict(True) for check in found.checklist}
+        inspection.conclude(
+            self.session,
+            inspection_id=found.id,
+            user=inspector,
+            verdicts=verdicts,
+            result=InspectionResult.passed,
+            rectification="",
+            now=self.clock.at(visit + timedelta(hours=2)),
+        )
+        return self.clock.later(self.rng.uniform(0.5, 3))
+
     def act(self, task: Any, now: datetime) -> None:
         session, user = self.session, self.staff(task.department_code, task.stage)
         refuse = self.plan == Plan.refused
         if task.stage == Stage.review:
+            if not refuse:
+                now = self.inspect(task, user, now)
             outcome = TaskOutcome.refused if refuse else TaskOutcome.approved
             opinion = self.rng.choice(Texts.REFUSALS) if refuse else "经审查，符合条件"
             cases.review_task(

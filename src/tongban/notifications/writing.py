@@ -34,6 +34,8 @@ STAFF_LINKS = {
     "limit_overdue": "/staff",
     "limit_escalated": "/staff",
     "complaint_routed": "/staff/complaints",
+    "inspection_assigned": "/inspections",  # the inspector's list; the case page is not theirs
+    "inspection_visit_answered": "/inspections",
 }
 LICENCE_TOPICS = ("licence_issued", "licence_status_changed")
 

@@ -64,6 +64,10 @@ APPLICANT_TOPICS: dict[str, str] = {
     "delivery.status": "delivery_status",  # the courier's statuses of a posted result
     "message.to_applicant": "case_message",  # 在线沟通: a department wrote on the case
     "complaint.answer": "complaint_answered",  # 12345: the department answered online
+    "inspection.propose": "inspection_visit_proposed",  # 现场踏勘: a time to accept or not
+    "inspection.passed": "inspection_result",
+    "inspection.failed": "inspection_result",
+    "inspection.rectify": "inspection_result",  # 限期整改: what to rectify before the re-visit
 }
 
 
@@ -85,6 +89,9 @@ STAFF_TOPICS: dict[str, str] = {
     "alert.warning": "limit_warning",
     "alert.overdue": "limit_overdue",
     "alert.escalated": "limit_escalated",
+    "inspection.order": "inspection_assigned",  # 双随机: the two inspectors drawn
+    "inspection.accept_visit": "inspection_visit_answered",
+    "inspection.ask_other_time": "inspection_visit_answered",
 }
 
 

@@ -4,7 +4,8 @@
 (容缺: until the missing materials arrive), and let the applicant upload a material after
 acceptance; department systems hear of tasks opened for them (``tongban.integration``);
 payments (``tongban.payments``) withhold acceptance or results until the fees are paid,
-check the pickup code of a window hand-over and send posted results on. Registered when
+check the pickup code of a window hand-over and send posted results on; an on-site
+inspection (``tongban.inspection``) withholds the review opinion until it has passed. Registered when
 ``tongban.models.load_all()`` imports them.
 """
 
@@ -17,6 +18,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from tongban.audit.service import Actor
+from tongban.cases.enums import TaskOutcome
 from tongban.cases.models import Case, Material, ResultDocument, Task
 from tongban.errors import Conflict
 from tongban.files.store import FileStore
@@ -61,6 +63,10 @@ class LateUpload:
 # on (a 营业执照 into the enterprise register, a claimed fact marked used: ``sharing``)
 Issued = Callable[[Session, Case, "list[ResultDocument]", datetime], None]
 
+# (session, review task, outcome) -> (zh, en) why the department may not give that opinion
+# yet (现场踏勘 still open, or failed), or None
+ReviewHold = Callable[[Session, Task, TaskOutcome], tuple[str, str] | None]
+
 ACCEPTED: list[Moved] = []
 DECIDED: list[Moved] = []
 HOLDS: list[Hold] = []
@@ -70,6 +76,7 @@ HANDOVERS: list[Handover] = []  # the window's pickup code (取件码)
 DELIVERED: list[Delivered] = []  # a posted result goes to the courier
 LATE_UPLOADS: list[LateUpload] = []
 TASK_OPENED: list[Opened] = []
+REVIEW_HOLDS: list[ReviewHold] = []  # an inspection (``tongban.inspection``) not passed
 ISSUED: list[Issued] = []
 # (zh, en) why an art. 45 pause may not be ended by hand: a procedure that ends it itself
 # is still running (专家评审: the expert panel's last opinion or its deadline ends it)
@@ -90,6 +97,15 @@ def check_hold(session: Session, case: Case) -> None:
         reason = hold(session, case)
         if reason is not None:
             raise Conflict(reason[0], reason[1], code="result_withheld")
+
+
+def check_review_hold(session: Session, task: Task, outcome: TaskOutcome) -> None:
+    """Conflict ``review_withheld`` when a registered hold keeps the review task from
+    ``outcome`` (an on-site inspection still open)."""
+    for hold in REVIEW_HOLDS:
+        reason = hold(session, task, outcome)
+        if reason is not None:
+            raise Conflict(reason[0], reason[1], code="review_withheld")
 
 
 def check_accept_hold(session: Session, case: Case) -> None:

@@ -69,12 +69,14 @@ def pause_clock(
             "Decide the case.",
             code="legal_limit_passed",
         )
-    actor = actor_of(user)
-    pause = CasePause(
-        case_id=case.id, reason=reason, note=note, started_at=now, started_by=actor.name
-    )
-    session.add(pause)
-    case.pauses.append(pause)
+    return _pause(session, case, reason, note, actor_of(user), now)
+
+
+def _pause(
+    session: Session, case: Case, reason: PauseReason, note: str, actor: Actor, now: datetime
+) -> CasePause:
+    """Open a pause of ``reason`` and audit it as ``case.pause`` (the applicant hears)."""
+    pause = _open(session, case, reason, note, actor, now)
     audit.record(
         session,
         at=now,
@@ -88,6 +90,33 @@ def pause_clock(
         data={"reason": reason},
     )
     return pause
+
+
+def _open(
+    session: Session, case: Case, reason: PauseReason, note: str, actor: Actor, now: datetime
+) -> CasePause:
+    pause = CasePause(
+        case_id=case.id, reason=reason, note=note, started_at=now, started_by=actor.name
+    )
+    session.add(pause)
+    case.pauses.append(pause)
+    return pause
+
+
+def pause_for_procedure(
+    session: Session, *, case: Case, reason: PauseReason, note: str, actor: Actor, now: datetime
+) -> CasePause | None:
+    """Art. 45: stop the clock for a procedure another domain runs (现场踏勘 where the item
+    says its time does not count) on a case locked by the caller; audited as
+    ``case.pause``. None, and no pause, when the case is not in review or decision, a pause
+    is already open (its time already does not count) or the legal limit has run out."""
+    if reason in APPLICANT_PAUSES:
+        raise ValueError(f"{reason} is the applicant's, not a procedure's")
+    if case.state not in (CaseState.in_review, CaseState.in_decision):
+        return None
+    if clocks.open_pause(case) is not None or _legal_limit_passed(session, case, now):
+        return None
+    return _pause(session, case, reason, note, actor, now)
 
 
 def resume(
@@ -119,12 +148,7 @@ def wait_for_applicant(
         raise ValueError(f"{reason} is not the applicant's to end")
     if clocks.open_pause(case) is not None:
         return None
-    pause = CasePause(
-        case_id=case.id, reason=reason, note=note, started_at=now, started_by=actor.name
-    )
-    session.add(pause)
-    case.pauses.append(pause)
-    return pause
+    return _open(session, case, reason, note, actor, now)
 
 
 def applicant_done(

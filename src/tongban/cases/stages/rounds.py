@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit.service import SYSTEM, Actor
-from tongban.cases.core import definition
+from tongban.cases.core import definition, hooks
 from tongban.cases.core.machine import Event
 from tongban.cases.core.transition import cancel_open_tasks, finish_task, locked_task
 from tongban.cases.enums import RoundOutcome, Stage, TaskOutcome, TaskState
@@ -73,6 +73,7 @@ def review_task(
         raise InvalidInput(
             "不同意时必须填写审查意见。", "A refusal needs an opinion.", field="opinion"
         )
+    hooks.check_review_hold(session, task, outcome)
     actor = actor_of(user)
     finish_task(session, task=task, outcome=outcome, actor=actor, opinion=opinion, now=now)
     join_review_round(session, task.case, now, store)

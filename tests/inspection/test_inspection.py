@@ -1,0 +1,411 @@
+"""On-site inspection (现场踏勘) of 食品生产许可 (3501-SCJG-005, which requires one and
+pauses the clock): two inspectors drawn at random, the appointment, findings and photos,
+rectification and the second visit, the review it withholds, and who may do what.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests.conftest import Clock
+from tests.factories import API, act, open_task, submitted
+from tests.web.support import SignedIn, csrf
+from tongban.accounts import service as accounts
+from tongban.accounts.models import User
+from tongban.cases import service as cases
+from tongban.cases.enums import ClockKind, PauseReason, TaskOutcome
+from tongban.cases.models import Case
+from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from tongban.files.store import LocalFileStore
+from tongban.inspection import drawing
+from tongban.inspection import service as inspection
+from tongban.inspection.enums import InspectionResult, InspectionState, VisitState
+
+FOOD_PRODUCTION = "3501-SCJG-005"
+# Thursday 2025-11-06 10:00 Beijing time: the pause runs over a weekend
+ACCEPTED = datetime(2025, 11, 6, 2, 0, tzinfo=UTC)
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def user(db: Session, username: str) -> User:
+    found = accounts.find_user(db, username=username)
+    assert found is not None, username
+    return found
+
+
+@pytest.fixture
+def review(client: TestClient, as_user: Any, clock: Clock) -> dict[str, Any]:
+    """A 食品生产许可 case of 民丰 accepted by 市场监管 on a Thursday morning, in review."""
+    clock.now = ACCEPTED
+    number = submitted(client, as_user("minfeng"), FOOD_PRODUCTION)["number"]
+    staff = as_user("scjg")
+    assert act(client, staff, open_task(client, staff, number, "accept"), "accept").is_success
+    return open_task(client, staff, number, "review")
+
+
+def _order(db: Session, task: dict[str, Any], seed: int = 7) -> Any:
+    return inspection.order_inspection(
+        db,
+        task_id=task["id"],
+        user=user(db, "scjg"),
+        reason="核实生产场所",
+        now=ACCEPTED,
+        rng=random.Random(seed),
+    )
+
+
+def _agree(db: Session, found: Any, inspector: User, now: datetime) -> None:
+    inspection.propose_visit(
+        db,
+        inspection_id=found.id,
+        user=inspector,
+        visit_at=now + timedelta(days=1),
+        note="请负责人在场",
+        now=now,
+    )
+    inspection.answer_visit(
+        db, inspection_id=found.id, user=user(db, "minfeng"), accept=True, reply="", now=now
+    )
+
+
+def _verdicts(found: Any, failed: str = "") -> dict[str, inspection.Verdict]:
+    return {
+        check["code"]: inspection.Verdict(check["code"] != failed, "更衣室缺少洗手消毒设施")
+        for check in found.checklist
+    }
+
+
+def _review(db: Session, task: dict[str, Any], outcome: TaskOutcome, now: datetime) -> Any:
+    return cases.review_task(
+        db,
+        task_id=task["id"],
+        user=user(db, "scjg"),
+        outcome=outcome,
+        opinion="经审查，符合条件" if outcome == TaskOutcome.approved else "现场踏勘不合格",
+        now=now,
+        store=LocalFileStore(db.info.get("files", "/tmp/tongban-test-files")),
+    )
+
+
+def test_the_two_inspectors_are_distinct_random_and_the_same_for_the_same_seed(
+    db: Session,
+) -> None:
+    pairs = {
+        tuple(u.username for u in drawing.draw(db, department="SCJG", rng=random.Random(seed)))
+        for seed in range(30)
+    }
+    assert all(first != second for first, second in pairs)
+    assert {name for pair in pairs for name in pair} == {"takan1", "takan2", "takan3"}
+    assert len(pairs) > 1  # not one fixed pair
+    again = [drawing.draw(db, department="SCJG", rng=random.Random(7)) for _ in range(2)]
+    assert again[0] == again[1]
+    pool = drawing.present_inspectors(db, department="SCJG")
+    assert "scjg" not in {u.username for u in pool}  # the reviewer is never an inspector
+
+
+def test_inspectors_are_never_taken_as_reviewers_and_too_few_draw_none(
+    client: TestClient, as_user: Any, db: Session, review: dict[str, Any]
+) -> None:
+    inspector = as_user("takan1")
+    assert client.get(f"{API}/tasks", headers=inspector).json() == []  # no review queue
+    answer = act(client, inspector, review, "review", outcome="approved", opinion="同意")
+    assert answer.status_code in (403, 404), answer.text
+    with pytest.raises(Conflict) as refused:
+        drawing.draw(db, department="WJW")
+    assert "不足 2 名" in refused.value.message("zh_Hans")
+
+
+def test_a_failed_check_then_a_re_inspection_that_passes_lets_the_review_approve(
+    db: Session, review: dict[str, Any]
+) -> None:
+    found = _order(db, review)
+    first = db.get_one(User, found.first_inspector_id)
+    assert found.state == InspectionState.open and found.round == 1
+    with pytest.raises(Conflict) as waiting:  # no opinion while the inspection runs
+        _review(db, review, TaskOutcome.approved, ACCEPTED + timedelta(hours=1))
+    assert waiting.value.code == "review_withheld"
+    with pytest.raises(Conflict):  # no findings before the applicant agreed the time
+        inspection.conclude(
+            db,
+            inspection_id=found.id,
+            user=first,
+            verdicts=_verdicts(found),
+            result=InspectionResult.passed,
+            rectification="",
+            now=ACCEPTED,
+        )
+    _agree(db, found, first, ACCEPTED + timedelta(hours=1))
+    visit = ACCEPTED + timedelta(days=1)
+    with pytest.raises(InvalidInput) as not_a_pass:  # a failed check is no pass
+        inspection.conclude(
+            db,
+            inspection_id=found.id,
+            user=first,
+            verdicts=_verdicts(found, failed="staff"),
+            result=InspectionResult.passed,
+            rectification="",
+            now=visit,
+        )
+    assert "不能判定为合格" in not_a_pass.value.message("zh_Hans")
+    inspection.conclude(
+        db,
+        inspection_id=found.id,
+        user=first,
+        verdicts=_verdicts(found, failed="staff"),
+        result=InspectionResult.rectify,
+        rectification="7日内为从业人员办理健康证明后申请复查",
+        now=visit,
+    )
+    assert (found.state, found.round, found.visit_state) == (InspectionState.open, 2, None)
+    second = db.get_one(User, found.second_inspector_id)  # either drawn inspector goes on
+    _agree(db, found, second, visit + timedelta(days=2))
+    with pytest.raises(InvalidInput):  # the re-inspection passes or fails, no third visit
+        inspection.conclude(
+            db,
+            inspection_id=found.id,
+            user=second,
+            verdicts=_verdicts(found, failed="staff"),
+            result=InspectionResult.rectify,
+            rectification="再次整改",
+            now=visit + timedelta(days=3),
+        )
+    inspection.conclude(
+        db,
+        inspection_id=found.id,
+        user=second,
+        verdicts=_verdicts(found),
+        result=InspectionResult.passed,
+        rectification="",
+        now=visit + timedelta(days=3),
+    )
+    assert found.state == InspectionState.passed
+    rounds = inspection.findings(db, inspection=found)
+    assert not rounds[1]["staff"].passed and rounds[1]["staff"].note
+    assert all(finding.passed for finding in rounds[2].values())
+    task = _review(db, review, TaskOutcome.approved, visit + timedelta(days=3, hours=1))
+    assert task.outcome == TaskOutcome.approved
+
+
+def test_a_failed_inspection_lets_the_review_refuse_only(
+    db: Session, review: dict[str, Any]
+) -> None:
+    with pytest.raises(Conflict) as first_inspect:  # required: no approval without one
+        _review(db, review, TaskOutcome.approved, ACCEPTED)
+    assert "须经现场踏勘合格" in first_inspect.value.message("zh_Hans")
+    found = _order(db, review)
+    inspector = db.get_one(User, found.first_inspector_id)
+    _agree(db, found, inspector, ACCEPTED)
+    inspection.conclude(
+        db,
+        inspection_id=found.id,
+        user=inspector,
+        verdicts=_verdicts(found, failed="premises"),
+        result=InspectionResult.failed,
+        rectification="",
+        now=ACCEPTED + timedelta(days=1),
+    )
+    with pytest.raises(Conflict) as refused:
+        _review(db, review, TaskOutcome.approved, ACCEPTED + timedelta(days=1, hours=1))
+    assert "不合格" in refused.value.message("zh_Hans")
+    task = _review(db, review, TaskOutcome.refused, ACCEPTED + timedelta(days=1, hours=1))
+    assert task.outcome == TaskOutcome.refused
+
+
+def _legal_due(db: Session, case_id: int) -> datetime:
+    db.expire_all()
+    case = db.get_one(Case, case_id)
+    return next(c.due_at for c in case.clocks if c.kind == ClockKind.legal)
+
+
+def test_the_clock_pauses_while_the_inspection_runs_and_the_due_date_moves(
+    db: Session, review: dict[str, Any]
+) -> None:
+    """Ordered Thursday 10:00, passed Monday 10:00: two working days (Thursday to Friday,
+    Friday to Monday) do not count, so the legal limit of 10 working days ends two working
+    days later."""
+    case_id = db.get_one(Case, _order(db, review).case_id).id
+    before = _legal_due(db, case_id)
+    found = inspection.of_case(db, case_id=case_id)[0]
+    pause = db.get_one(Case, case_id).pauses[-1]
+    assert pause.reason == PauseReason.inspection and pause.ended_at is None
+    assert found.pause_id == pause.id
+    inspector = db.get_one(User, found.first_inspector_id)
+    _agree(db, found, inspector, ACCEPTED + timedelta(hours=1))
+    monday = datetime(2025, 11, 10, 2, 0, tzinfo=UTC)
+    inspection.conclude(
+        db,
+        inspection_id=found.id,
+        user=inspector,
+        verdicts=_verdicts(found),
+        result=InspectionResult.passed,
+        rectification="",
+        now=monday,
+    )
+    assert pause.ended_at == monday
+    after = _legal_due(db, case_id)
+    # accepted Thursday 11-06: 10 working days from the next day end with Thursday 11-20
+    # (due at midnight Beijing time); two working days later: Monday 11-24, over a weekend
+    assert before == datetime(2025, 11, 20, 16, 0, tzinfo=UTC)
+    assert after == datetime(2025, 11, 24, 16, 0, tzinfo=UTC)
+
+
+def test_only_the_drawn_inspectors_act_and_only_the_applicant_answers(
+    db: Session, review: dict[str, Any]
+) -> None:
+    found = _order(db, review)
+    drawn = set(found.inspector_ids)
+    other = next(u for u in drawing.present_inspectors(db, department="SCJG") if u.id not in drawn)
+    soon = ACCEPTED + timedelta(days=1)
+    with pytest.raises(NotAllowed) as refused:
+        inspection.propose_visit(
+            db, inspection_id=found.id, user=other, visit_at=soon, note="", now=ACCEPTED
+        )
+    assert "随机选派的两名踏勘人员" in refused.value.message("zh_Hans")
+    with pytest.raises(NotAllowed):
+        inspection.add_photo(
+            db,
+            inspection_id=found.id,
+            user=other,
+            photo=inspection.Photo("site.png", PNG),
+            now=ACCEPTED,
+            store=LocalFileStore("/tmp/tongban-test-files"),
+        )
+    with pytest.raises(NotFound):  # the reviewer does not inspect
+        inspection.propose_visit(
+            db, inspection_id=found.id, user=user(db, "scjg"), visit_at=soon, note="", now=ACCEPTED
+        )
+    inspector = db.get_one(User, found.first_inspector_id)
+    inspection.propose_visit(
+        db, inspection_id=found.id, user=inspector, visit_at=soon, note="", now=ACCEPTED
+    )
+    with pytest.raises(NotFound):  # another applicant learns nothing of it
+        inspection.answer_visit(
+            db,
+            inspection_id=found.id,
+            user=user(db, "zhangsan"),
+            accept=True,
+            reply="",
+            now=ACCEPTED,
+        )
+    with pytest.raises(InvalidInput):  # another time needs the time that suits
+        inspection.answer_visit(
+            db,
+            inspection_id=found.id,
+            user=user(db, "minfeng"),
+            accept=False,
+            reply="",
+            now=ACCEPTED,
+        )
+    inspection.answer_visit(
+        db,
+        inspection_id=found.id,
+        user=user(db, "minfeng"),
+        accept=False,
+        reply="下周一上午",
+        now=ACCEPTED,
+    )
+    assert found.visit_state == VisitState.other_asked and found.reply == "下周一上午"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "says"),
+    [
+        ("site.pdf", PDF, "格式不受支持，请上传 JPG、PNG 格式"),
+        ("site.jpg", PNG, "内容不是 JPG 格式"),
+        ("site.gif", b"GIF89a" + b"\x00" * 16, "格式不受支持"),
+    ],
+)
+def test_photos_of_a_wrong_type_are_refused_with_what_to_fix(
+    db: Session, review: dict[str, Any], tmp_path: Any, name: str, data: bytes, says: str
+) -> None:
+    found = _order(db, review)
+    inspector = db.get_one(User, found.first_inspector_id)
+    store = LocalFileStore(tmp_path)
+    with pytest.raises(InvalidInput) as refused:
+        inspection.add_photo(
+            db,
+            inspection_id=found.id,
+            user=inspector,
+            photo=inspection.Photo(name, data),
+            now=ACCEPTED,
+            store=store,
+        )
+    assert says in refused.value.message("zh_Hans")
+    kept = inspection.add_photo(
+        db,
+        inspection_id=found.id,
+        user=inspector,
+        photo=inspection.Photo("site.jpg", JPG, "premises"),
+        now=ACCEPTED,
+        store=store,
+    )
+    assert (kept.content_type, kept.check_code) == ("image/jpeg", "premises")
+    assert [p.id for p in inspection.photos(db, inspection=found)] == [kept.id]
+
+
+def test_the_pages_from_the_reviewers_order_to_the_applicants_answer_and_the_inspectors_phone(
+    client: TestClient, review: dict[str, Any], signed_in: SignedIn, db: Session
+) -> None:
+    """The reviewer orders from the task page, the applicant answers the proposed time on
+    the case page, a drawn inspector uploads photos (a PDF is refused, in Chinese, on the
+    page) and records the result on the inspection page."""
+    number = review["case_number"]
+    reviewer = signed_in("scjg")
+    page = reviewer.get(f"/staff/tasks/{review['id']}").text
+    assert "安排现场踏勘" in page and "本事项须经现场踏勘合格后才能同意" in page
+    ordered = reviewer.post(
+        f"/staff/tasks/{review['id']}/inspect", data={"csrf_token": csrf(page), "reason": ""}
+    )
+    assert ordered.status_code == 200 and "踏勘中" in ordered.text, ordered.text
+    found = inspection.of_task(db, task_id=review["id"])[0]
+    names = {db.get_one(User, i).username for i in found.inspector_ids}
+    inspector = signed_in(sorted(names)[0])
+    listed = inspector.get("/inspections").text
+    assert number in listed
+    page = inspector.get(f"/inspections/{found.id}").text
+    proposed = inspector.post(
+        f"/inspections/{found.id}/propose",
+        data={"csrf_token": csrf(page), "visit_at": "2025-11-07T09:30", "note": "请负责人在场"},
+    )
+    assert "已向申请人发出预约" in proposed.text, proposed.text
+    refused = inspector.post(
+        f"/inspections/{found.id}/photo",
+        data={"csrf_token": csrf(page), "check_code": "premises"},
+        files={"photo": ("site.pdf", PDF, "application/pdf")},
+    )
+    assert refused.status_code == 422 and "请上传 JPG、PNG 格式" in refused.text
+    photo = inspector.post(
+        f"/inspections/{found.id}/photo",
+        data={"csrf_token": csrf(page), "check_code": "premises"},
+        files={"photo": ("site.jpg", JPG, "image/jpeg")},
+    )
+    assert "照片已上传" in photo.text
+    applicant = signed_in("minfeng")
+    case_page = applicant.get(f"/cases/{number}").text
+    assert "2025-11-07 09:30" in case_page and "接受该时间" in case_page
+    answered = applicant.post(
+        f"/cases/{number}/inspections/{found.id}/answer",
+        data={"csrf_token": csrf(case_page), "answer": "accept"},
+    )
+    assert "申请人已确认" in answered.text
+    inspector = signed_in(sorted(names)[0])
+    page = inspector.get(f"/inspections/{found.id}").text
+    checks = {f"check-{c['code']}": "pass" for c in found.checklist}
+    done = inspector.post(
+        f"/inspections/{found.id}/conclude",
+        data={"csrf_token": csrf(page), "result": "passed", **checks},
+    )
+    assert "踏勘结果已记录" in done.text and "踏勘合格" in done.text, done.text
+    photo_id = inspection.photos(db, inspection=found)[0].id
+    seen = signed_in("minfeng").get(f"/inspections/{found.id}/photos/{photo_id}")
+    assert seen.status_code == 200 and seen.content == JPG
+    hidden = signed_in("zhangsan").get(f"/inspections/{found.id}/photos/{photo_id}")
+    assert hidden.status_code == 404

@@ -85,6 +85,9 @@ STAFF_TOPICS: dict[str, str] = {
     "alert.warning": "limit_warning",
     "alert.overdue": "limit_overdue",
     "alert.escalated": "limit_escalated",
+    "task.assigned": "task_assigned",  # 人员随机分配: the new holder
+    "task.reassigned": "task_reassigned",  # 改派: the new holder
+    "task.taken": "task_taken",  # 接手: whom it was taken from
 }
 
 

@@ -67,7 +67,7 @@ def load_by_department(
         staff = staff.where(User.department_code == department)
         held = held.where(Task.department_code == department)
         pool = pool.where(Task.department_code == department)
-    counts = dict(session.execute(held.group_by(Task.assignee_id)).tuples().all())
+    counts = {user_id: int(n) for user_id, n in session.execute(held.group_by(Task.assignee_id))}
     departments: dict[str, DepartmentLoad] = {}
     for code, n in session.execute(pool.group_by(Task.department_code)):
         departments.setdefault(code, DepartmentLoad(code)).unassigned = int(n)

@@ -79,6 +79,7 @@ from tongban.web.storable import refuse_unstorable_text
 from tongban.web.templating import render
 from tongban.window.views import router as window_views
 from tongban.workbench.api import router as staff_api
+from tongban.workbench.staffing import router as staffing_views
 from tongban.workbench.views import router as workbench_views
 from tongban.workdays.api import router as calendar_api
 from tongban.worker import EmbeddedWorker
@@ -124,6 +125,7 @@ PAGE_ROUTERS = (
     submit_views,
     window_views,
     workbench_views,
+    staffing_views,
     ratings_views,
     verification_views,
     expert_views,

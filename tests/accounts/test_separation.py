@@ -66,6 +66,14 @@ def test_the_demo_accounts_follow_the_rules_the_engine_enforces() -> None:
         assert not ({"reviewer", "approver"} <= roles), entry["username"]
 
 
+def _away(db: Session, *usernames: str) -> None:
+    """Mark demo staff absent on the test's day, so that tasks are drawn to the others
+    (人员随机分配: only the holder acts)."""
+    for username in usernames:
+        user = service.find_user(db, username=username)
+        user.absent_from = user.absent_until = START.date()
+
+
 def _reviewed(client: TestClient, as_user: Any, reviewer: dict[str, str]) -> str:
     number = submitted(client, as_user("zhangsan"), RADIATION)["number"]
     wjw = as_user("wjw")
@@ -80,6 +88,7 @@ def test_who_reviewed_a_case_cannot_decide_it(
     client: TestClient, as_user: Any, db: Session
 ) -> None:
     both = _staff(db, "both", Role.reviewer, Role.approver)
+    _away(db, "wjw")  # the review is drawn to ``both``
     db.commit()
     headers = token(client, both.username, "a-long-passphrase-1")
     number = _reviewed(client, as_user, headers)
@@ -114,6 +123,7 @@ def test_an_item_may_let_one_person_review_and_decide(
         now=START,
     )
     both = _staff(db, "both2", Role.reviewer, Role.approver)
+    _away(db, "wjw", "wjw-hz")  # the review and the decision are drawn to ``both2``
     db.commit()
     headers = token(client, both.username, "a-long-passphrase-1")
     number = _reviewed(client, as_user, headers)

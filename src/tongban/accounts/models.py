@@ -39,6 +39,13 @@ class User(Base):
     # real-name verification (实名认证, ``accounts.realname``): when the ID number (and the
     # credit code) were found in the registers with the names given; None: not verified
     identity_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # staff absence (请假, 出差): from–until local dates, both included; an absent person
+    # is given no new task and their open tasks may be taken by a colleague
+    absent_from: Mapped[date | None] = mapped_column(Date)
+    absent_until: Mapped[date | None] = mapped_column(Date)
+    # whether tasks are assigned to this account: a person yes; a department system's
+    # account (``tongban.integration``) no, it acts for the whole department
+    takes_tasks: Mapped[bool] = mapped_column(Boolean, default=True)
 
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
@@ -56,6 +63,14 @@ class User(Base):
 
     def has_role(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
+
+    def absent_on(self, day: date) -> bool:
+        """Whether the person is marked absent on ``day`` (a local date)."""
+        return (
+            self.absent_from is not None
+            and self.absent_until is not None
+            and self.absent_from <= day <= self.absent_until
+        )
 
     @property
     def is_staff(self) -> bool:

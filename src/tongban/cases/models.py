@@ -111,6 +111,8 @@ class Task(Base):
         Index("ix_tasks_queue", "department_code", "state", "stage", "due_at"),
         # the queue's pages: a range of it in queue order (cases.core.queue)
         Index("ix_tasks_queue_keyset", "department_code", "state", "due_at", "id"),
+        # 我的待办 and the load per person: the open tasks one person holds
+        Index("ix_tasks_assignee_state", "assignee_id", "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -123,12 +125,16 @@ class Task(Base):
     opinion: Mapped[str | None] = mapped_column(Text)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor_name: Mapped[str | None] = mapped_column(Sealed("tasks.actor_name"))
+    # 人员随机分配: the one person of the department who holds the open task (None: the
+    # department's pool, any qualified person may act; ``cases.core.assignment``)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     case: Mapped[Case] = relationship(back_populates="tasks")
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], viewonly=True)
 
     @property
     def case_number(self) -> str:

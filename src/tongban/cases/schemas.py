@@ -168,11 +168,22 @@ class TaskRead(BaseModel):
     outcome: TaskOutcome | None
     opinion: str | None
     actor_name: str | None
+    assignee_id: int | None = Field(
+        None, description="Who holds the task (人员随机分配); null: any qualified colleague"
+    )
     started_at: datetime
     finished_at: datetime | None
     due_at: datetime | None
     version: int
     time_left: TimeLeftRead | None = None
+
+
+class Reassignment(BaseModel):
+    """改派: to whom, and why (the reason is audited and sent to the new holder)."""
+
+    model_config = ConfigDict(extra="forbid")
+    assignee_id: int
+    reason: str = Field(min_length=1, max_length=1000)
 
 
 class Opinion(BaseModel):

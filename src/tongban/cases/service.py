@@ -3,11 +3,22 @@
 transaction; each stage and the whole case carry due times counted in working days
 (or office hours) that pause for corrections and art. 45 procedures; accepted cases
 fan out into parallel department reviews joined by ``review.decide``; a department or an
-applicant sees only what is theirs.
+applicant sees only what is theirs; a department's task is held by one person drawn by
+the platform (人员随机分配), and only its holder acts on it (``assignment``).
 
 This module is the only one other domains and the web layer import.
 """
 
+from tongban.cases.assignment.holding import (
+    candidates,
+    holder_away,
+    may_reassign,
+    reassign_task,
+    set_absence,
+    take_task,
+)
+from tongban.cases.assignment.load import DepartmentLoad, load_by_department
+from tongban.cases.assignment.pool import COUNTER_STAGES
 from tongban.cases.core.access import may_see_event
 from tongban.cases.core.clocks import calendar
 from tongban.cases.core.definition import spec_of
@@ -77,7 +88,9 @@ from tongban.cases.stages.rounds import review_by_rule, review_task
 from tongban.cases.tasks import run_deemed_acceptance
 
 __all__ = [
+    "COUNTER_STAGES",
     "URGENCIES",
+    "DepartmentLoad",
     "Provided",
     "ProvidedFile",
     "QueueCursor",
@@ -91,6 +104,7 @@ __all__ = [
     "approve_case",
     "asks_upload",
     "calendar",
+    "candidates",
     "case_time_left",
     "check_applies",
     "check_complete",
@@ -112,19 +126,23 @@ __all__ = [
     "get_task",
     "grant_case",
     "grantor_for",
+    "holder_away",
     "issue_notice",
     "issue_result",
     "legal_time_left",
     "letter",
     "level_name",
     "list_my_cases",
+    "load_by_department",
     "material_ways",
     "materials",
+    "may_reassign",
     "may_see_event",
     "on_received",
     "pause_clock",
     "procedure_done",
     "queue_page",
+    "reassign_task",
     "record_case",
     "refuse_case",
     "register_provider",
@@ -136,10 +154,12 @@ __all__ = [
     "review_by_rule",
     "review_task",
     "run_deemed_acceptance",
+    "set_absence",
     "settle_verified",
     "sign_material",
     "spec_of",
     "submit_case",
+    "take_task",
     "task_time_left",
     "terminate",
     "timeline",

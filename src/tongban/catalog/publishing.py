@@ -57,6 +57,7 @@ def _upsert_department(session: Session, data: dict[str, Any]) -> None:
     dept.name = data["name"]
     dept.name_en = data.get("name_en")
     dept.window = data.get("window")
+    dept.assignment = data.get("assignment", "random")
     dept.division_code = data["division"]
     session.add(dept)
 

@@ -158,8 +158,17 @@ class Handling:
         )
         return self.clock.later(self.rng.uniform(0.5, 3))
 
+    def holder(self, task: Any) -> User:
+        """Who acts on ``task``: the person it was drawn to (人员随机分配), or for a task
+        held by no one (受理, 送达) the department's staff of its stage."""
+        if task.assignee_id is not None:
+            held = self.session.get(User, task.assignee_id)
+            if held is not None:
+                return held
+        return self.staff(task.department_code, task.stage)
+
     def act(self, task: Any, now: datetime) -> None:
-        session, user = self.session, self.staff(task.department_code, task.stage)
+        session, user = self.session, self.holder(task)
         refuse = self.plan == Plan.refused
         if task.stage == Stage.review:
             if not refuse:

@@ -86,6 +86,7 @@ def create_client(
             roles=sorted(set(roles)),
         ),
     )
+    user.takes_tasks = False  # it acts for the whole department: no task is assigned to it
     client = MachineClient(
         client_id=client_id,
         secret_hash=accounts.hash_token(secret),

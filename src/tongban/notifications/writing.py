@@ -30,6 +30,9 @@ STAFF_LINKS = {
     "verification_answered": "/staff/verifications/{object_id}",
     "bad_rating_received": "/staff/ratings",
     "rating_appeal_decided": "/staff/ratings",
+    "task_assigned": "/staff/tasks/{object_id}",
+    "task_reassigned": "/staff/tasks/{object_id}",
+    "task_taken": "/staff/tasks/{object_id}",
     "limit_warning": "/staff",  # the workbench lists the department's open alerts
     "limit_overdue": "/staff",
     "limit_escalated": "/staff",

@@ -92,6 +92,9 @@ STAFF_TOPICS: dict[str, str] = {
     "inspection.order": "inspection_assigned",  # 双随机: the two inspectors drawn
     "inspection.accept_visit": "inspection_visit_answered",
     "inspection.ask_other_time": "inspection_visit_answered",
+    "task.assigned": "task_assigned",  # 人员随机分配: the new holder
+    "task.reassigned": "task_reassigned",  # 改派: the new holder
+    "task.taken": "task_taken",  # 接手: whom it was taken from
 }
 
 

@@ -1,5 +1,5 @@
 """The actions a staff member takes on a task page (受理 / 补正 / 不予受理, 审查, 核准 / 不予许可 /
-延期 / 暂停计时, 制证, 送达): each reads the posted form and calls one service function.
+延期 / 暂停计时, 制证, 送达, 接手 / 改派): each reads the posted form and calls one service function.
 Other domains add their own actions to ``ACTIONS`` (协查 adds ``verify``).
 """
 
@@ -198,6 +198,22 @@ def _check(a: Act) -> object:
     )
 
 
+def _take(a: Act) -> object:
+    return service.take_task(a.session, task_id=a.task.id, user=a.user, now=a.now)
+
+
+def _reassign(a: Act) -> object:
+    chosen = a.text("assignee")
+    return service.reassign_task(
+        a.session,
+        task_id=a.task.id,
+        to_user_id=int(chosen) if chosen.isdigit() else 0,
+        reason=a.text("reason"),
+        user=a.user,
+        now=a.now,
+    )
+
+
 QUEUE, TASK = "/staff", "/staff/tasks/{task_id}"
 # action → (service call, where to go afterwards)
 TaskAction = Callable[["Act"], object]
@@ -215,4 +231,6 @@ ACTIONS: dict[str, tuple[TaskAction, str]] = {
     "issue": (_issue, QUEUE),
     "deliver": (_deliver, QUEUE),
     "check": (_check, TASK),
+    "take": (_take, TASK),
+    "reassign": (_reassign, TASK),
 }

@@ -1,9 +1,9 @@
 """JSON API for staff: the task queue and every stage action (accept, correction, review,
-decision, issue, delivery), pauses and the extension."""
+decision, issue, delivery), pauses and the extension, taking over and reassigning a task."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -22,6 +22,7 @@ from tongban.cases.schemas import (
     DeliveryRecord,
     Opinion,
     PauseCreate,
+    Reassignment,
     ReviewDecision,
     TaskRead,
 )
@@ -41,10 +42,12 @@ def list_tasks(
     stage: Stage | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
     after: Annotated[str | None, Query(max_length=60)] = None,
+    view: Literal["department", "mine"] = "department",
 ) -> list[TaskRead]:
-    """The queue: open tasks of the user's department and roles, least time left first,
-    ``limit`` at a time. When more follow, the ``Link`` header (RFC 8288) gives the
-    next page's address (``rel="next"``, with the ``after`` cursor)."""
+    """The queue: open tasks of the user's department and roles (``view=mine``: only those
+    the user holds or no one holds), least time left first, ``limit`` at a time. When
+    more follow, the ``Link`` header (RFC 8288) gives the next page's address
+    (``rel="next"``, with the ``after`` cursor)."""
     found = service.queue_page(
         session,
         user=user,
@@ -52,9 +55,15 @@ def list_tasks(
         stage=stage,
         after=service.QueueCursor.parse(after) if after else None,
         size=limit,
+        mine=view == "mine",
     )
     if found.next is not None:
-        query = {"limit": limit, "after": found.next.token(), **({"stage": stage} if stage else {})}
+        query = {
+            "limit": limit,
+            "after": found.next.token(),
+            **({"stage": stage} if stage else {}),
+            **({"view": view} if view != "department" else {}),
+        }
         response.headers["Link"] = f'<{request.url.path}?{urlencode(query)}>; rel="next"'
     return [read_task(session, row.task, now) for row in found.rows]
 
@@ -115,6 +124,30 @@ def correction(
         session, case_id=task.case_id, user=user, problems=problems, opinion=body.opinion, now=now
     )
     return CorrectionRead.model_validate(request)
+
+
+@router.post("/tasks/{task_id}/take")
+def take(task_id: RowId, session: SessionDep, user: CurrentStaff, now: NowDep) -> TaskRead:
+    """Take over a task of one's department held by no one or by someone absent (接手)."""
+    task = service.take_task(session, task_id=task_id, user=user, now=now)
+    return TaskRead.model_validate(task)
+
+
+@router.post("/tasks/{task_id}/reassign")
+def reassign(
+    task_id: RowId, body: Reassignment, session: SessionDep, user: CurrentStaff, now: NowDep
+) -> TaskRead:
+    """Give a task to another qualified person with a reason (改派: supervisors, and the
+    department's head for its own tasks)."""
+    task = service.reassign_task(
+        session,
+        task_id=task_id,
+        to_user_id=body.assignee_id,
+        reason=body.reason,
+        user=user,
+        now=now,
+    )
+    return TaskRead.model_validate(task)
 
 
 @router.post("/tasks/{task_id}/review")

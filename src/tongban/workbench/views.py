@@ -52,10 +52,13 @@ def queue(
     item: str = "",
     after: str = "",
     before: str = "",
+    view: str = "mine",
 ) -> Response:
-    """The user's open tasks, least time left first, with a traffic-light badge; filterable
+    """The user's open tasks, least time left first, with a traffic-light badge: those
+    they hold or no one holds (我的待办), or the whole department's (本部门); filterable
     by stage, urgency, item and words, a page at a time (上一页 / 下一页 carry the
     filters). htmx, changing a filter, gets only the table."""
+    view = "department" if view == "department" else "mine"
     chosen = Stage(stage) if stage in set(Stage) else None
     text, item = q.strip(), textutil.code(item)  # the text is folded where it is matched
     urgency = urgency if urgency in URGENCIES else ""
@@ -69,8 +72,10 @@ def queue(
         item=item,
         after=QueueCursor.parse(after) if after else None,
         before=QueueCursor.parse(before) if before else None,
+        mine=view == "mine",
     )
     filters = {"q": text, "stage": chosen or "", "urgency": urgency, "item": item}
+    filters["view"] = "" if view == "mine" else view
     context = {
         "rows": found.rows,
         "paged": bool(found.next or found.previous or after or before),
@@ -79,6 +84,7 @@ def queue(
         "departments": departments(session),
         "stage_names": STAGE_NAMES_ZH,
         "filtered": bool(text or chosen or urgency or item),
+        "view": view,
     }
     return render_page_or_fragment(
         request,
@@ -97,6 +103,7 @@ def queue(
                 else []
             ),
             "may_intake": user.has_role(Role.clerk),
+            "may_see_load": user.has_role(Role.approver, Role.supervisor),
             **panels.queue_context(session, user, now),
             **alerts.list_context(session, department=user.department_code or "-"),
         },
@@ -120,16 +127,48 @@ def _task_page(
         panels.panels_context(panels.TASK_PANELS, request, session, task.case, user, now)
     )
     left = service.task_time_left(session, task=task, now=now)
+    context.update(_holding_context(session, task, user, now))
     context.update(
         task=task,
         error=error,
         left=left,
         badge=left.urgency if left else "green",
-        can_act=task.state == TaskState.open and access.can_act(user, task),
+        access_role=access.can_act(user, task),
+        can_act=task.state == TaskState.open
+        and access.can_act(user, task)
+        and (task.assignee_id in (None, user.id) or not user.takes_tasks),
         paused=clocks.open_pause(task.case) is not None,
         pause_reasons=PAUSE_REASONS,
     )
     return render(request, "cases/staff_task.html", context, status_code=status_code)
+
+
+def _holding_context(session: Session, task: Task, user: User, now: datetime) -> dict[str, object]:
+    """Who holds the task, and whether ``user`` may take it over (接手) or reassign it (改派)."""
+    held = task.state == TaskState.open and task.stage not in service.COUNTER_STAGES
+    if not held:
+        return {"assigned_stage": False, "may_take": False, "reassign_to": []}
+    day = clocks.calendar(session).local_date(now)
+    away = service.holder_away(task.assignee, task, day)
+    may_take = (
+        access.can_act(user, task)
+        and user.takes_tasks
+        and task.assignee_id != user.id
+        and not user.absent_on(day)
+        and away
+    )
+    reassign_to = (
+        service.candidates(session, task=task, now=now)
+        if service.may_reassign(user, task.department_code)
+        else []
+    )
+    return {
+        "assigned_stage": True,
+        "holder_away": task.assignee_id is not None and away,
+        "may_take": may_take,
+        "may_reassign": service.may_reassign(user, task.department_code),
+        "reassign_to": reassign_to,
+    }
 
 
 @router.get("/staff/tasks/{task_id}")

@@ -131,7 +131,16 @@ def check_view(user: User, case: Case) -> None:
 
 # Audit actions about the handling among departments, not shown to applicants (an expert
 # panel's members and opinions neither: the applicant sees the clock's pause and resumption).
-STAFF_ONLY_ACTIONS = ("task.cancel", "verification.", "risk.", "rules.", "expert_panel.")
+STAFF_ONLY_ACTIONS = (
+    "task.cancel",
+    "task.assigned",  # who handles a case is the department's (人员随机分配)
+    "task.reassigned",
+    "task.taken",
+    "verification.",
+    "risk.",
+    "rules.",
+    "expert_panel.",
+)
 
 
 def may_see_event(user: User, action: str) -> bool:
@@ -196,6 +205,22 @@ def check_act(user: User, task: Task) -> None:
         raise NotAllowed(
             f"此任务需要“{ROLE_NAMES_ZH[role]}”角色。", f"This task needs the {role} role."
         )
+
+
+def check_holder(user: User, task: Task) -> None:
+    """Only the task's holder acts on it (人员随机分配); a task held by no one is the
+    department's, and a department system's account acts for the whole department.
+    Others get NotAllowed ``not_assignee`` saying whose it is and what they can do."""
+    if task.assignee_id is None or task.assignee_id == user.id or not user.takes_tasks:
+        return
+    holder = task.assignee.display_name if task.assignee is not None else ""
+    raise NotAllowed(
+        f"此任务已分配给{holder}办理，只有经办人可以处理。经办人不在岗时可先“接手”此任务，"
+        "或请部门负责人、电子监察改派。",
+        f"This task is assigned to {holder}; only they can act on it. If they are away, take "
+        "the task over first, or ask the department head or a supervisor to reassign it.",
+        code="not_assignee",
+    )
 
 
 SEPARATED = {Stage.review: Stage.decide, Stage.decide: Stage.review}

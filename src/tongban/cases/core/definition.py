@@ -33,6 +33,14 @@ def spec_of(session: Session, case: Case) -> Definition:
     return held[key]
 
 
+def separates_review_and_decision(session: Session, case: Case, item_code: str | None) -> bool:
+    """Whether the item keeps review and decision apart (``process.
+    separate_review_and_decision``, default yes; 审核与审批分离)."""
+    listed = items(spec_of(session, case))
+    item = next((i for i in listed if i["code"] == item_code), listed[0])
+    return bool(item.get("process", {}).get("separate_review_and_decision", True))
+
+
 def items(definition: Definition) -> list[dict[str, Any]]:
     return list(definition["items"])
 

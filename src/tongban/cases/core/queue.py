@@ -20,9 +20,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import Session, aliased, contains_eager
 from sqlalchemy.sql.base import ExecutableOption
 
 from tongban.accounts.models import User
@@ -79,6 +80,7 @@ class QueueRow:
     applicant: str
     left: clocks.TimeLeft | None
     due_at: datetime | None  # the sort key: when time runs out as things stand
+    holder: str | None = None  # the name of who holds it; None: the department's pool
 
     @property
     def badge(self) -> str:
@@ -169,21 +171,26 @@ def page(
     after: Cursor | None = None,
     before: Cursor | None = None,
     size: int = PAGE_SIZE,
+    mine: bool = False,
 ) -> QueuePage:
     """One page of the user's queue, least time left first: the first page, the one
     after ``after`` or the one before ``before``. ``urgency`` is one of
-    :data:`URGENCIES` or empty; ``item`` an item code (the task's own or its case's)."""
+    :data:`URGENCIES` or empty; ``item`` an item code (the task's own or its case's);
+    ``mine``: only the tasks the user holds and those held by no one (我的待办), else
+    every task of the department (本部门)."""
     stages = [
         s for s, role in STAGE_ROLE.items() if user.has_role(role) and (stage is None or s == stage)
     ]
     if user.department_code is None or not stages:
         return QueuePage([], None, None)
     paused = exists().where(CasePause.case_id == Case.id, CasePause.ended_at.is_(None))
+    holder = aliased(User, name="holder")  # who holds the task (人员随机分配)
     base = (
         select(Task)
         .join(Case, Case.id == Task.case_id)
         .join(User, User.id == Case.applicant_id)
         .outerjoin(Clock, and_(Clock.task_id == Task.id, Clock.stopped_at.is_(None)))
+        .outerjoin(holder, holder.id == Task.assignee_id)
         .where(
             Task.department_code == user.department_code,
             Task.state == TaskState.open,
@@ -191,6 +198,8 @@ def page(
             Case.state != CaseState.correction_requested,
         )
     )
+    if mine:
+        base = base.where(or_(Task.assignee_id == user.id, Task.assignee_id.is_(None)))
     matching = queries.case_matches(text or "")
     if matching is not None:
         base = base.where(matching)
@@ -207,18 +216,20 @@ def page(
         else (Task.due_at.asc().nulls_last(), Task.id.asc())
     )
     query = (
-        running.add_columns(User.display_name)
+        running.add_columns(User.display_name, holder.display_name)
         .where(_after(cursor, backwards))
         .order_by(*order)
         .limit(size + 1)
         .options(*_case_loads())
     )
     rows = [
-        _row(session, task, name, now, due=task.due_at) for task, name in session.execute(query)
+        QueueRow(task, name, queries.task_time_left(session, task=task, now=now), task.due_at, held)
+        for task, name, held in session.execute(query)
     ]
     stopped = base.join(  # driven from the few open pauses (index ix_case_pauses_open)
         CasePause, and_(CasePause.case_id == Case.id, CasePause.ended_at.is_(None))
     )
+    stopped = stopped.add_columns(User.display_name, holder.display_name)
     rows += _paused_rows(session, stopped, now, urgency, cursor, backwards)
     rows.sort(key=lambda row: row.cursor.key(), reverse=backwards)
     more = len(rows) > size
@@ -237,15 +248,9 @@ def _case_loads() -> Sequence[ExecutableOption]:
     return (case.selectinload(Case.clocks), case.selectinload(Case.pauses))
 
 
-def _row(
-    session: Session, task: Task, name: str, now: datetime, *, due: datetime | None
-) -> QueueRow:
-    return QueueRow(task, name, queries.task_time_left(session, task=task, now=now), due)
-
-
 def _paused_rows(
     session: Session,
-    base: Select[Task],
+    base: Select[Any],
     now: datetime,
     urgency: str,
     cursor: Cursor | None,
@@ -253,11 +258,11 @@ def _paused_rows(
 ) -> list[QueueRow]:
     """Tasks of cases standing still (art. 45), with their time left counted in Python:
     few at a time, as few cases wait for a hearing or an expert."""
-    query = base.add_columns(User.display_name).options(*_case_loads())
+    query = base.options(*_case_loads())  # with the applicant's and the holder's names
     rows = []
-    for task, name in session.execute(query):
+    for task, name, held in session.execute(query):
         left = queries.task_time_left(session, task=task, now=now)  # counted once per row
-        row = QueueRow(task, name, left, left.due_at if left else task.due_at)
+        row = QueueRow(task, name, left, left.due_at if left else task.due_at, held)
         if urgency and row.badge != urgency:
             continue
         if cursor is not None:

@@ -16,10 +16,12 @@ from typing import Any
 
 from sqlalchemy import ScalarSelect, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tongban.accounts.models import User
 from tongban.audit import service as audit
 from tongban.audit.service import Actor
+from tongban.cases.assignment import pool
 from tongban.cases.core import access, clocks, definition, hooks
 from tongban.cases.core.machine import STATE_NAMES_ZH, Event, IllegalTransition, next_state
 from tongban.cases.enums import Stage, TaskOutcome, TaskState
@@ -57,6 +59,8 @@ def lock_case(session: Session, *, case_id: int | ScalarSelect[int]) -> Case:
     case = session.scalar(query)
     if case is None:
         raise NotFound("没有找到该办件。", "No such case.")
+    for task in case.tasks:  # each task holds its case: ``task.case`` reads no row again
+        set_committed_value(task, "case", case)
     return case
 
 
@@ -138,8 +142,9 @@ def open_task(
     item_code: str | None = None,
 ) -> Task:
     """Open ``stage``'s task for a department with its stage clock running (``limit`` in
-    ``unit``: working days, calendar days or hours), and tell whoever listens
-    (``hooks.TASK_OPENED``: the department's own systems)."""
+    ``unit``: working days, calendar days or hours), held by a person drawn by
+    ``assignment.pool``, and tell whoever listens (``hooks.TASK_OPENED``: the
+    department's own systems)."""
     opening = Opening(stage, department_code, unit, limit, item_code)
     return open_tasks(session, case=case, openings=[opening], now=now)[0]
 
@@ -160,6 +165,7 @@ def open_tasks(
 ) -> list[Task]:
     """Open several tasks at once (a parallel review round), each as :func:`open_task`
     does; their rows, clocks and watch jobs are written in one batch each."""
+    drawn = pool.draw(session, case=case, openings=openings, now=now)
     tasks = [
         Task(
             case=case,
@@ -167,8 +173,9 @@ def open_tasks(
             department_code=o.department_code,
             item_code=o.item_code,
             started_at=now,
+            assignee_id=holder[0].user_id if holder else None,
         )
-        for o in openings
+        for o, holder in zip(openings, drawn, strict=True)
     ]
     session.add_all(tasks)
     clocks.start_stage_clocks(
@@ -177,6 +184,7 @@ def open_tasks(
         now=now,
         limits=[(task, o.unit, o.limit) for task, o in zip(tasks, openings, strict=True)],
     )
+    pool.record_drawn(session, tasks=tasks, drawn=drawn, now=now)
     for task in tasks:
         for heard in hooks.TASK_OPENED:
             heard(session, task, now)
@@ -242,18 +250,8 @@ def cancel_open_tasks(session: Session, *, case: Case, actor: Actor, now: dateti
             )
 
 
-def _separated(session: Session, task: Task) -> bool:
-    """Whether the task's item keeps review and decision apart (default: yes)."""
-    spec = definition.spec_of(session, task.case)
-    items = definition.items(spec)
-    item = next((i for i in items if i["code"] == task.item_code), items[0])
-    return bool(item.get("process", {}).get("separate_review_and_decision", True))
-
-
-def locked_task(
-    session: Session, *, task_id: int, user: User, expected_version: int | None = None
-) -> Task:
-    """Load an open task under its case's lock and check who may act on it.
+def lock_task(session: Session, *, task_id: int) -> Task:
+    """A task under its case's lock (NotFound if there is none).
 
     The case is found by the task's ``case_id`` (which never changes) in the locking
     statement itself; the task is read with its case's tasks once the lock is held, so
@@ -268,8 +266,20 @@ def locked_task(
     task = next((task for task in case.tasks if task.id == task_id), None)
     if task is None:
         raise missing
+    return task
+
+
+def locked_task(
+    session: Session, *, task_id: int, user: User, expected_version: int | None = None
+) -> Task:
+    """Load an open task under its case's lock (:func:`lock_task`) and check who may act
+    on it: its department's staff with the stage's role, kept apart from the other of
+    review and decision (``access``), and its holder when it has one."""
+    task = lock_task(session, task_id=task_id)
     access.check_act(user, task)
-    access.check_separation(user, task, separate=_separated(session, task))
+    separate = definition.separates_review_and_decision(session, task.case, task.item_code)
+    access.check_separation(user, task, separate=separate)
+    access.check_holder(user, task)
     if expected_version is not None and expected_version != task.version:
         raise Conflict(
             "任务已被他人更新，请刷新后再操作。",

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from tongban.audit.service import Actor
+from tongban.cases.assignment import pool
 from tongban.cases.core.definition import spec_of
 from tongban.cases.core.machine import Event
 from tongban.cases.core.transition import finish_task
@@ -52,6 +53,20 @@ def decide_automatically(
     accept = _open_task(case, Stage.accept)
     if case.state != CaseState.submitted or accept is None:
         raise Conflict("办件不在待受理状态，不能自动决定。", "The case is not awaiting acceptance.")
+    with pool.suspended(session):  # the rules hold every task they open and close
+        return _decide(session, case, accept, approve, reason, actor, now, store)
+
+
+def _decide(
+    session: Session,
+    case: Case,
+    accept: Task,
+    approve: bool,
+    reason: str,
+    actor: Actor,
+    now: datetime,
+    store: FileStore,
+) -> Case:
     finish_task(
         session, task=accept, outcome=TaskOutcome.approved, actor=actor, opinion=ACCEPTED, now=now
     )

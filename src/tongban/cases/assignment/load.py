@@ -1,0 +1,91 @@
+"""The load per person (工作量): the open tasks each member of staff holds, per
+department, with the department's tasks held by no one; what supervisors and department
+heads look at before reassigning. Three statements whatever the number of people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tongban.accounts.enums import Role, UserKind
+from tongban.accounts.models import User
+from tongban.cases.assignment.pool import COUNTER_STAGES
+from tongban.cases.core.access import WORK_ROLES
+from tongban.cases.enums import TaskState
+from tongban.cases.models import Task
+
+
+@dataclass(frozen=True)
+class PersonLoad:
+    """One person: the open tasks they hold and whether they are absent on the day."""
+
+    user_id: int
+    name: str
+    roles: list[Role]
+    open_tasks: int
+    absent: bool
+    absent_from: date | None
+    absent_until: date | None
+
+
+@dataclass
+class DepartmentLoad:
+    """One department: its people, most loaded first, and its open tasks held by no one."""
+
+    code: str
+    people: list[PersonLoad] = field(default_factory=list)
+    unassigned: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.unassigned + sum(p.open_tasks for p in self.people)
+
+
+def load_by_department(
+    session: Session, *, day: date, department: str | None = None
+) -> list[DepartmentLoad]:
+    """The load of every person of ``department`` (every department when None) on ``day``
+    (a local date), departments in code order."""
+    staff = select(User).where(
+        User.kind == UserKind.staff,
+        User.active.is_(True),
+        User.takes_tasks.is_(True),
+        User.department_code.is_not(None),
+    )
+    held = select(Task.assignee_id, func.count()).where(
+        Task.state == TaskState.open, Task.assignee_id.is_not(None)
+    )
+    pool = select(Task.department_code, func.count()).where(
+        Task.state == TaskState.open,
+        Task.assignee_id.is_(None),
+        Task.stage.not_in(COUNTER_STAGES),
+    )
+    if department is not None:
+        staff = staff.where(User.department_code == department)
+        held = held.where(Task.department_code == department)
+        pool = pool.where(Task.department_code == department)
+    counts = {user_id: int(n) for user_id, n in session.execute(held.group_by(Task.assignee_id))}
+    departments: dict[str, DepartmentLoad] = {}
+    for code, n in session.execute(pool.group_by(Task.department_code)):
+        departments.setdefault(code, DepartmentLoad(code)).unassigned = int(n)
+    for user in session.scalars(staff.order_by(User.id)):
+        if not user.has_role(*WORK_ROLES) or user.department_code is None:
+            continue
+        departments.setdefault(user.department_code, DepartmentLoad(user.department_code))
+        departments[user.department_code].people.append(
+            PersonLoad(
+                user.id,
+                user.display_name,
+                sorted(role for role in user.roles if role in WORK_ROLES),
+                int(counts.get(user.id, 0)),
+                user.absent_on(day),
+                user.absent_from,
+                user.absent_until,
+            )
+        )
+    for load in departments.values():
+        load.people.sort(key=lambda p: (-p.open_tasks, p.user_id))
+    return [departments[code] for code in sorted(departments)]

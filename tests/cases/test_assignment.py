@@ -1,0 +1,350 @@
+"""Work assignment (人员随机分配): a department's task is held by one person drawn by the
+platform among the qualified present staff, fairly; only the holder acts; a colleague takes
+over from someone absent; a supervisor or the department's head reassigns with a reason;
+every change is audited and tells the person it concerns."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections import Counter
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tongban.accounts import service as accounts
+from tongban.accounts.enums import Role
+from tongban.accounts.models import User
+from tongban.accounts.schemas import StaffCreate
+from tongban.audit.models import AuditEntry
+from tongban.cases import service as cases
+from tongban.cases.assignment import pool
+from tongban.cases.core.transition import Opening, open_tasks
+from tongban.cases.enums import Stage, TaskOutcome, TaskState
+from tongban.cases.models import Case, Task
+from tongban.catalog import service as catalog
+from tongban.catalog.models import Department
+from tongban.demo.samples import attach_materials, fill_form
+from tongban.errors import Conflict, InvalidInput, NotAllowed
+from tongban.files.store import LocalFileStore
+from tongban.outbox.models import OutboxMessage
+
+CODE = "3501-CGJ-003"  # 临时占用城市道路: reviewed by 城管 (CGJ) and 公安 (GA) in parallel
+NOW = datetime(2025, 11, 3, 2, 0, tzinfo=UTC)  # a Monday; 2025-11-03 in Beijing too
+TODAY = date(2025, 11, 3)
+
+
+def _user(db: Session, username: str) -> User:
+    found = accounts.find_user(db, username=username)
+    assert found is not None
+    return found
+
+
+def _staff(db: Session, username: str, *roles: Role, department: str = "CGJ") -> User:
+    data = StaffCreate(
+        username=username,
+        password="a-long-passphrase-1",
+        display_name=f"城管{username}",
+        department_code=department,
+        roles=list(roles),
+    )
+    return accounts.create_staff(db, data=data)
+
+
+def _in_review(db: Session, store: LocalFileStore) -> Case:
+    """A case of ``CODE`` accepted: its review tasks for CGJ and GA are open."""
+    applicant = _user(db, "zhangsan")
+    spec = catalog.get_entry(db, code=CODE).current_version
+    assert spec is not None
+    form = fill_form(spec.definition["form"], {"project_name": uuid.uuid4().hex[:8]})
+    case = cases.create_case(db, applicant=applicant, code=CODE, form_data=form, now=NOW)
+    attach_materials(db, case=case, user=applicant, store=store, now=NOW, required_only=True)
+    cases.submit_case(db, case_id=case.id, user=applicant, now=NOW, store=store)
+    return cases.accept_case(
+        db, case_id=case.id, user=_user(db, "cgj"), opinion="受理", now=NOW, store=store
+    )
+
+
+def _review_task(case: Case, department: str = "CGJ") -> Task:
+    return next(
+        t for t in case.tasks if t.stage == Stage.review and t.department_code == department
+    )
+
+
+def _entries(db: Session, action: str, task: Task) -> list[AuditEntry]:
+    query = select(AuditEntry).where(
+        AuditEntry.action == action, AuditEntry.object_id == str(task.id)
+    )
+    return list(db.scalars(query.order_by(AuditEntry.id)))
+
+
+def _messages(db: Session, topic: str, user: User) -> list[OutboxMessage]:
+    query = select(OutboxMessage).where(
+        OutboxMessage.topic == topic, OutboxMessage.recipient_id == user.id
+    )
+    return list(db.scalars(query))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> LocalFileStore:
+    return LocalFileStore(tmp_path)
+
+
+@pytest.fixture
+def seeded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pool, "RANDOM", random.Random(20251103))
+
+
+def test_random_assignment_is_fair_and_never_picks_the_unqualified_or_absent(
+    db: Session, store: LocalFileStore, seeded: None
+) -> None:
+    """600 review tasks over three qualified reviewers: a chi-square test of the counts
+    against an even spread (2 degrees of freedom, 0.1 % critical value 13.82), and none
+    to the absent, the switched-off, the one without the role or the department system."""
+    qualified = [_user(db, "cgj"), _staff(db, "r1", Role.reviewer), _staff(db, "r2", Role.reviewer)]
+    absent = _staff(db, "away", Role.reviewer)
+    absent.absent_from, absent.absent_until = date(2025, 11, 1), date(2025, 11, 7)
+    switched_off = _staff(db, "gone", Role.reviewer)
+    switched_off.active = False
+    system = _staff(db, "client.cgj", Role.reviewer)
+    system.takes_tasks = False
+    _staff(db, "clerk2", Role.clerk)
+    _staff(db, "elsewhere", Role.reviewer, department="GA")
+    case = _in_review(db, store)
+    item = _review_task(case).item_code
+    opened: list[Task] = []
+    for _ in range(12):
+        openings = [Opening(Stage.review, "CGJ", "working_days", 5, item)] * 50
+        opened += open_tasks(db, case=case, openings=openings, now=NOW)
+    counts = Counter(task.assignee_id for task in opened)
+    assert set(counts) == {user.id for user in qualified}
+    expected = len(opened) / len(qualified)
+    chi_square = sum((counts[u.id] - expected) ** 2 / expected for u in qualified)
+    assert chi_square < 13.82, counts
+
+
+def test_least_loaded_gives_each_new_task_to_whoever_holds_fewest(
+    db: Session, store: LocalFileStore, seeded: None
+) -> None:
+    department = db.get(Department, "CGJ")
+    assert department is not None
+    department.assignment = pool.Policy.least_loaded
+    others = [_staff(db, "l1", Role.reviewer), _staff(db, "l2", Role.reviewer)]
+    case = _in_review(db, store)
+    item = _review_task(case).item_code
+    reviewers = [_user(db, "cgj"), *others]
+    before = {u.id: _held(db, u) for u in reviewers}
+    for _ in range(9):
+        open_tasks(
+            db, case=case, openings=[Opening(Stage.review, "CGJ", "working_days", 5, item)], now=NOW
+        )
+    after = {u.id: _held(db, u) for u in reviewers}
+    assert max(after.values()) - min(after.values()) <= max(
+        1, max(before.values()) - min(before.values())
+    )
+    assert sum(after.values()) - sum(before.values()) == 9
+
+
+def _held(db: Session, user: User) -> int:
+    query = select(Task).where(Task.assignee_id == user.id, Task.state == TaskState.open)
+    return len(db.scalars(query).all())
+
+
+def test_the_drawn_holder_is_audited_and_told_and_the_applicant_sees_neither(
+    db: Session, store: LocalFileStore
+) -> None:
+    case = _in_review(db, store)
+    task = _review_task(case)
+    cgj = _user(db, "cgj")
+    assert task.assignee_id == cgj.id  # the only reviewer of CGJ
+    (entry,) = _entries(db, "task.assigned", task)
+    assert entry.actor_name == "系统" and entry.data["assignee_id"] == cgj.id
+    assert entry.data["policy"] == "random"
+    assert [m.audit_entry_id for m in _messages(db, "task_assigned", cgj)] == [entry.id]
+    assert not cases.may_see_event(case.applicant, "task.assigned")
+    accept = next(t for t in case.tasks if t.stage == Stage.accept)
+    assert accept.assignee_id is None  # the counter's stage: whoever serves the applicant
+
+
+def test_only_the_holder_acts_and_others_are_refused_in_chinese(
+    db: Session, store: LocalFileStore
+) -> None:
+    case = _in_review(db, store)
+    colleague = _staff(db, "late", Role.reviewer)  # after the draw: cgj holds the task
+    task = _review_task(case)
+    with pytest.raises(NotAllowed) as refused:
+        cases.review_task(
+            db,
+            task_id=task.id,
+            user=colleague,
+            outcome=TaskOutcome.approved,
+            opinion="同意",
+            now=NOW,
+            store=store,
+        )
+    assert refused.value.code == "not_assignee"
+    assert "已分配给城管局工作人员办理" in refused.value.message("zh_Hans")
+    assert task.state == TaskState.open
+    with pytest.raises(Conflict) as present:  # the holder is at work: no taking over
+        cases.take_task(db, task_id=task.id, user=colleague, now=NOW)
+    assert present.value.code == "holder_present"
+    cases.review_task(
+        db,
+        task_id=task.id,
+        user=_user(db, "cgj"),
+        outcome=TaskOutcome.approved,
+        opinion="同意",
+        now=NOW,
+        store=store,
+    )
+    assert task.state == TaskState.done
+
+
+def test_a_colleague_takes_over_from_an_absent_holder_who_is_told(
+    db: Session, store: LocalFileStore
+) -> None:
+    case = _in_review(db, store)
+    colleague = _staff(db, "standin", Role.reviewer)
+    task = _review_task(case)
+    cgj = _user(db, "cgj")
+    cases.set_absence(
+        db,
+        user_id=cgj.id,
+        absent_from=TODAY,
+        absent_until=date(2025, 11, 5),
+        actor=cgj,
+        now=NOW,
+    )
+    cases.take_task(db, task_id=task.id, user=colleague, now=NOW)
+    assert task.assignee_id == colleague.id
+    (taken,) = _entries(db, "task.taken", task)
+    assert taken.actor_id == colleague.id and taken.data["previous_id"] == cgj.id
+    assert [m.audit_entry_id for m in _messages(db, "task_taken", cgj)] == [taken.id]
+    cases.review_task(
+        db,
+        task_id=task.id,
+        user=colleague,
+        outcome=TaskOutcome.approved,
+        opinion="同意",
+        now=NOW,
+        store=store,
+    )
+    # the absent person gets no new task: the next draw skips them
+    others = open_tasks(
+        db,
+        case=case,
+        openings=[Opening(Stage.review, "CGJ", "working_days", 5, task.item_code)] * 5,
+        now=NOW,
+    )
+    assert {t.assignee_id for t in others} == {colleague.id}
+
+
+def test_reassignment_needs_a_head_or_supervisor_and_a_reason_and_is_audited(
+    db: Session, store: LocalFileStore
+) -> None:
+    case = _in_review(db, store)
+    other = _staff(db, "other", Role.reviewer)
+    task = _review_task(case)
+    cgj, head, supervisor = _user(db, "cgj"), _user(db, "cgj-hz"), _user(db, "supervisor")
+    with pytest.raises(NotAllowed):  # a reviewer does not reassign
+        cases.reassign_task(
+            db, task_id=task.id, to_user_id=other.id, reason="忙", user=other, now=NOW
+        )
+    with pytest.raises(NotAllowed):  # nor the head of another department
+        cases.reassign_task(
+            db, task_id=task.id, to_user_id=other.id, reason="忙", user=_user(db, "ga-hz"), now=NOW
+        )
+    with pytest.raises(InvalidInput) as no_reason:
+        cases.reassign_task(
+            db, task_id=task.id, to_user_id=other.id, reason=" ", user=head, now=NOW
+        )
+    assert no_reason.value.field == "reason"
+    with pytest.raises(InvalidInput) as unqualified:  # the head holds no reviewer role
+        cases.reassign_task(
+            db, task_id=task.id, to_user_id=head.id, reason="调整", user=supervisor, now=NOW
+        )
+    assert unqualified.value.field == "assignee"
+    cases.reassign_task(
+        db, task_id=task.id, to_user_id=other.id, reason="原经办人手头案件过多", user=head, now=NOW
+    )
+    assert task.assignee_id == other.id
+    (entry,) = _entries(db, "task.reassigned", task)
+    assert entry.actor_id == head.id and entry.opinion == "原经办人手头案件过多"
+    assert entry.data["previous_id"] == cgj.id and entry.data["assignee_id"] == other.id
+    assert [m.audit_entry_id for m in _messages(db, "task_reassigned", other)] == [entry.id]
+    cases.reassign_task(
+        db, task_id=task.id, to_user_id=cgj.id, reason="回到原经办人", user=supervisor, now=NOW
+    )
+    assert task.assignee_id == cgj.id
+
+
+def test_who_reviewed_a_case_is_never_drawn_to_decide_it(
+    db: Session, store: LocalFileStore, seeded: None
+) -> None:
+    case = _in_review(db, store)
+    both = _staff(db, "both", Role.reviewer, Role.approver)
+    head = _user(db, "cgj-hz")
+    task = _review_task(case)
+    cases.reassign_task(db, task_id=task.id, to_user_id=both.id, reason="试办", user=head, now=NOW)
+    for dept, who in (("CGJ", both), ("GA", _user(db, "ga"))):
+        cases.review_task(
+            db,
+            task_id=_review_task(case, dept).id,
+            user=who,
+            outcome=TaskOutcome.approved,
+            opinion="同意",
+            now=NOW,
+            store=store,
+        )
+    decide = next(t for t in case.tasks if t.stage == Stage.decide)
+    assert decide.assignee_id == head.id
+
+
+def test_absence_needs_both_days_in_order_and_the_right_person(db: Session) -> None:
+    cgj, ga = _user(db, "cgj"), _user(db, "ga")
+    with pytest.raises(InvalidInput):
+        cases.set_absence(
+            db, user_id=cgj.id, absent_from=TODAY, absent_until=None, actor=cgj, now=NOW
+        )
+    with pytest.raises(InvalidInput):
+        cases.set_absence(
+            db,
+            user_id=cgj.id,
+            absent_from=TODAY,
+            absent_until=date(2025, 11, 1),
+            actor=cgj,
+            now=NOW,
+        )
+    with pytest.raises(NotAllowed):
+        cases.set_absence(
+            db, user_id=cgj.id, absent_from=TODAY, absent_until=TODAY, actor=ga, now=NOW
+        )
+    cases.set_absence(db, user_id=cgj.id, absent_from=TODAY, absent_until=TODAY, actor=cgj, now=NOW)
+    assert cgj.absent_on(TODAY) and not cgj.absent_on(date(2025, 11, 4))
+
+
+CANDIDATES = st.lists(
+    st.builds(pool.Candidate, st.integers(1, 50), st.just("某人"), st.integers(0, 20)),
+    unique_by=lambda c: c.user_id,
+    max_size=8,
+)
+
+
+@given(CANDIDATES, st.sampled_from(list(pool.Policy)), st.integers(0, 2**32))
+def test_choose_picks_a_candidate_and_least_loaded_one_of_the_fewest(
+    candidates: list[pool.Candidate], policy: pool.Policy, seed: int
+) -> None:
+    chosen = pool.choose(candidates, policy, random.Random(seed))
+    if not candidates:
+        assert chosen is None
+        return
+    assert chosen in candidates
+    if policy == pool.Policy.least_loaded:
+        assert chosen.load == min(c.load for c in candidates)
+    again = pool.choose(list(reversed(candidates)), policy, random.Random(seed))
+    assert again == chosen  # the order candidates come in does not steer the draw

@@ -1,0 +1,132 @@
+"""The pages of work assignment (人员随机分配): 我的待办 and 本部门, the holder on the task
+page, the refusal of anyone else, reassigning with a reason, taking over from someone
+absent, and the load per person with absences."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests.web.support import ITEM, PDF, VALID, SignedIn, apply, case_number, csrf, sign_in
+from tongban.accounts import service as accounts
+from tongban.accounts.enums import Role
+from tongban.accounts.schemas import StaffCreate
+
+COMPLETE = {
+    "m_ID_CARD": ("id.pdf", PDF, "application/pdf"),
+    "m_TERMINATION_PROOF": ("end.pdf", PDF, "application/pdf"),
+}
+PASSWORD = "a-long-passphrase-1"
+
+
+def _in_review(signed_in: SignedIn) -> tuple[str, str]:
+    """A case of 失业登记 accepted by 人社: (its number, its review task's id), the review
+    drawn to ``rs``, the department's only reviewer."""
+    number = case_number(apply(signed_in("zhangsan"), ITEM, VALID, COMPLETE).text)
+    client = signed_in("rs")
+    accept = re.search(rf'href="/staff/tasks/(\d+)">{number}<', client.get("/staff").text)
+    assert accept
+    page = client.get(f"/staff/tasks/{accept.group(1)}").text
+    done = client.post(
+        f"/staff/tasks/{accept.group(1)}/accept", data={"csrf_token": csrf(page), "opinion": "受理"}
+    )
+    assert done.status_code == 200
+    review = re.search(rf'href="/staff/tasks/(\d+)">{number}<', client.get("/staff").text)
+    assert review
+    return number, review.group(1)
+
+
+def _colleague(db: Session, username: str = "rs2") -> None:
+    data = StaffCreate(
+        username=username,
+        password=PASSWORD,
+        display_name="人社审查员乙",
+        department_code="RS",
+        roles=[Role.reviewer],
+    )
+    accounts.create_staff(db, data=data)
+    db.commit()
+
+
+def _as(client: TestClient, username: str) -> TestClient:
+    client.cookies.clear()
+    sign_in(client, username, PASSWORD)
+    return client
+
+
+def _post(client: TestClient, path: str, page: str, **fields: str):  # type: ignore[no-untyped-def]
+    return client.post(path, data={"csrf_token": csrf(page), **fields})
+
+
+def test_only_the_holder_acts_and_a_supervisor_reassigns_with_a_reason(
+    signed_in: SignedIn, client: TestClient, db: Session
+) -> None:
+    number, task = _in_review(signed_in)
+    holder_row = signed_in("rs").get("/staff").text
+    row = holder_row[holder_row.index(number) : holder_row.index(number) + 800]
+    assert "人社审查员" in row  # the 经办人 column
+    _colleague(db)
+    other = _as(client, "rs2")
+    assert number not in other.get("/staff").text  # 我的待办: not theirs
+    assert number in other.get("/staff?view=department").text  # 本部门
+    page = other.get(f"/staff/tasks/{task}").text
+    assert "此任务已分配给人社审查员办理" in page and f"/staff/tasks/{task}/agree" not in page
+    refused = _post(other, f"/staff/tasks/{task}/agree", page, opinion="同意")
+    assert refused.status_code == 403 and "只有经办人可以处理" in refused.text
+    supervisor = signed_in("supervisor")
+    page = supervisor.get(f"/staff/tasks/{task}").text
+    assert "改派任务" in page and "人社审查员乙" in page
+    chosen = re.search(r'<option value="(\d+)">人社审查员乙', page)
+    assert chosen
+    blank = _post(supervisor, f"/staff/tasks/{task}/reassign", page, assignee=chosen.group(1))
+    assert blank.status_code == 422 and "改派须写明理由" in blank.text
+    moved = _post(
+        supervisor,
+        f"/staff/tasks/{task}/reassign",
+        page,
+        assignee=chosen.group(1),
+        reason="原经办人外出培训",
+    )
+    assert moved.status_code == 200 and "任务已改派" in moved.text
+    other = _as(client, "rs2")
+    assert number in other.get("/staff").text
+    assert "任务改派给您" in other.get("/messages").text  # the in-app message
+    page = other.get(f"/staff/tasks/{task}").text
+    agreed = _post(other, f"/staff/tasks/{task}/agree", page, opinion="符合条件。")
+    assert agreed.status_code == 200 and "已提交审查意见" in agreed.text
+    timeline = signed_in("supervisor").get(f"/staff/tasks/{task}").text
+    assert "改派任务" in timeline and "原经办人外出培训" in timeline
+
+
+def test_the_head_marks_an_absence_and_a_colleague_takes_the_task_over(
+    signed_in: SignedIn, client: TestClient, db: Session
+) -> None:
+    number, task = _in_review(signed_in)
+    _colleague(db, "rs3")
+    head = signed_in("rs-hz")
+    load = head.get("/staff/load").text
+    assert "人员工作量" in load and "人社审查员" in load
+    assert "福州市公安局" not in load  # a head sees their own department
+    rs = accounts.find_user(db, username="rs")
+    assert rs is not None
+    path = f"/staff/load/{rs.id}/absence"
+    bad = _post(head, path, load, absent_from="明天", absent_until="2025-09-30")
+    assert bad.status_code == 422 and "开始日期不是有效日期" in bad.text
+    marked = _post(head, path, load, absent_from="2025-09-01", absent_until="2025-12-31")
+    assert marked.status_code == 200 and "已保存不在岗登记" in marked.text
+    assert "不在岗" in marked.text
+    other = _as(client, "rs3")
+    page = other.get(f"/staff/tasks/{task}").text
+    assert "接手任务" in page
+    taken = _post(other, f"/staff/tasks/{task}/take", page)
+    assert taken.status_code == 200 and "已接手任务" in taken.text
+    assert f"/staff/tasks/{task}/agree" in taken.text
+    assert number in other.get("/staff").text
+
+
+def test_the_load_page_is_for_heads_and_supervisors(signed_in: SignedIn) -> None:
+    assert signed_in("rs").get("/staff/load").status_code == 403
+    page = signed_in("supervisor").get("/staff/load").text
+    assert "福州市公安局" in page and "福州市人力资源和社会保障局" in page

@@ -214,3 +214,18 @@ def test_another_regions_hall_finds_only_the_items_it_may_receive(signed_in: Sig
     assert "3501-GA-004" not in residence
     fuzhou = signed_in("clerk").get("/staff/intake", params={"q": "居住证"}).text
     assert "3501-GA-004" in fuzhou
+
+
+def test_a_regions_supervisor_reads_the_reform_figures_of_its_departments(
+    client: TestClient, as_user: Any, signed_in: SignedIn
+) -> None:
+    _received_in_siming(signed_in)
+    siming, platform = as_user("sm-jc"), as_user("supervisor")
+    mine = client.get(f"{API}/supervision/reform", headers=siming)
+    assert mine.status_code == 200
+    assert set(mine.json()["departments"]) <= {"XMSM"}
+    assert mine.json()["catalog"]["items"] == 0  # 思明区 offers none of Fuzhou's items
+    refused = client.get(f"{API}/supervision/reform", params={"department": "RS"}, headers=siming)
+    assert refused.status_code == 403
+    every = client.get(f"{API}/supervision/reform", params={"department": "RS"}, headers=platform)
+    assert every.status_code == 200 and every.json()["catalog"]["items"] > 0

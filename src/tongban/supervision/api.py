@@ -15,7 +15,7 @@ from tongban.accounts.models import User
 from tongban.supervision import export as exporting
 from tongban.supervision.naming import names
 from tongban.supervision.reform import Reform, ReformFigures, reform_figures
-from tongban.supervision.reform_query import parse
+from tongban.supervision.reform_query import for_supervisor, parse
 from tongban.web.deps import NowDep, RuntimeDep, SessionDep
 from tongban.web.i18n import locale_of
 
@@ -59,7 +59,8 @@ def reform(
 ) -> dict[str, Any]:
     """Reform figures (改革成效) over a period, one item or department, per day/week/month."""
     query = parse(request.query_params, now=now, tz=ZoneInfo(runtime.settings.timezone))
-    figures = reform_figures(session, where=query.where, per=query.per)
+    where = for_supervisor(session, user, query.where)
+    figures = reform_figures(session, where=where, per=query.per)
     departments, items = names(session, locale_of(request, runtime.settings.default_locale))
     return reform_json(figures, items, departments)
 
@@ -88,7 +89,8 @@ def export_response(
 ) -> Response:
     """The download of an export, for the API and the page's form alike."""
     query = parse(params, now=now, tz=ZoneInfo(runtime.settings.timezone))
-    figures = reform_figures(session, where=query.where, per=query.per)
+    where = for_supervisor(session, user, query.where)
+    figures = reform_figures(session, where=where, per=query.per)
     departments, items = names(session, locale_of(request, runtime.settings.default_locale))
     body, filename = exporting.export(
         session, figures=figures, fmt=fmt, user=user, now=now, items=items, departments=departments

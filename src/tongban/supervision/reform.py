@@ -103,12 +103,14 @@ class Reform:
 
 @dataclass(frozen=True)
 class ReformFilter:
-    """Which rows: local days ``first`` … ``last``, one item and one department if given."""
+    """Which rows: local days ``first`` … ``last``, one item and one department if given,
+    and only the ``departments`` of a region when given (a region's supervisor)."""
 
     first: date
     last: date
     item: str | None = None
     department: str | None = None
+    departments: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -150,6 +152,8 @@ def read_rows(session: Session, *, where: ReformFilter) -> list[Mapping[str, Any
         query = query.where(MetricDay.item_code == where.item)
     if where.department:
         query = query.where(MetricDay.department_code == where.department)
+    if where.departments is not None:
+        query = query.where(MetricDay.department_code.in_(where.departments))
     return [dict(row) for row in session.execute(query.order_by(MetricDay.day)).mappings()]
 
 
@@ -163,6 +167,8 @@ def online_availability(session: Session, *, where: ReformFilter) -> dict[str, f
             continue
         item = definition["items"][0]
         if where.department and item.get("department") != where.department:
+            continue
+        if where.departments is not None and item.get("department") not in where.departments:
             continue
         levels.append(item.get("online_level", "full"))
     return {

@@ -4,13 +4,34 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
+
 from tongban import textutil
-from tongban.errors import InvalidInput
+from tongban.accounts.models import User
+from tongban.cases.core import access
+from tongban.errors import InvalidInput, NotAllowed
 from tongban.supervision.reform import PERS, ReformFilter
+
+
+def for_supervisor(session: Session, user: User, where: ReformFilter) -> ReformFilter:
+    """``where`` kept to the departments ``user`` supervises (a region's supervisor: those
+    of the region, ``cases.core.access.oversight``; the platform's: all). Raises
+    NotAllowed for a department outside the region."""
+    region = access.supervised_departments(session, user)
+    if region is None:
+        return where
+    codes = tuple(session.scalars(region))
+    if where.department and where.department not in codes:
+        raise NotAllowed(
+            "只能查看本辖区部门的指标。",
+            "You may see the figures of your region's departments only.",
+        )
+    return replace(where, departments=codes)
+
 
 DAYS = (7, 30, 90)
 LONGEST = 366 * 3  # days one view or export may span

@@ -21,7 +21,7 @@ from tongban.supervision import export as exporting
 from tongban.supervision.api import export_response, reform_json
 from tongban.supervision.naming import names
 from tongban.supervision.reform import reform_figures
-from tongban.supervision.reform_query import DAYS, parse
+from tongban.supervision.reform_query import DAYS, for_supervisor, parse
 from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep
 from tongban.web.i18n import gettext_for, locale_of
 from tongban.web.templating import render
@@ -37,7 +37,8 @@ def reform_page(
 ) -> Response:
     """The reform figures with their filters, the seeds' headline, charts and exports."""
     query = parse(request.query_params, now=now, tz=ZoneInfo(runtime.settings.timezone))
-    figures = reform_figures(session, where=query.where, per=query.per)
+    where = for_supervisor(session, user, query.where)
+    figures = reform_figures(session, where=where, per=query.per)
     departments, items = names(session, locale_of(request, runtime.settings.default_locale))
     data = reform_json(figures, items, departments)
     gettext = gettext_for(locale_of(request, runtime.settings.default_locale))

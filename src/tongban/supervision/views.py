@@ -32,6 +32,7 @@ from tongban.supervision.charts import charts_json
 from tongban.supervision.links import Query, drill
 from tongban.supervision.naming import names
 from tongban.supervision.reform import ReformFilter, reform_figures
+from tongban.supervision.reform_query import for_supervisor
 from tongban.web.deps import NowDep, RuntimeDep, SessionDep
 from tongban.web.i18n import gettext_for, locale_of
 from tongban.web.templating import render, render_page_or_fragment
@@ -104,7 +105,10 @@ def dashboard(
         ratings=ratings.figures(session, now=now, since=since, within=region),
         complaint_figures=complaint_figures.per_department(session, now=now, within=region),
         reform=reform_figures(
-            session, where=ReformFilter(figures.period.first, figures.period.last)
+            session,
+            where=for_supervisor(
+                session, user, ReformFilter(figures.period.first, figures.period.last)
+            ),
         ),
     )
     context.update(shared, reductions=shared["reductions"][:FOLDED])

@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
+from jsonschema import Draft202012Validator
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -26,6 +27,7 @@ from tongban.audit.service import SYSTEM, record
 from tongban.cases.core import hooks
 from tongban.cases.enums import Stage, TaskOutcome
 from tongban.cases.models import Case, ResultDocument
+from tongban.cases.service import spec_of
 from tongban.cases.stages.documents import MadeLicence, licence_maker
 from tongban.catalog.models import Department
 from tongban.errors import Conflict
@@ -39,6 +41,13 @@ from tongban.licences.setup import current
 from tongban.licences.types import LicenceType, department_credit_code, licence_type
 
 IDENTIFY_ATTEMPTS = 5  # re-issues of one number at once that one issue waits out
+# what an issued licence fills into its case's form, where the form has the field (the
+# catalog's "由登记结果自动回填"): licence name -> (form field, the licence's attribute).
+# The later items of a bundle and the case's pages then carry the registered value.
+BACKFILLS: dict[str, tuple[str, str]] = {
+    "营业执照": ("credit_code", "holder_code"),
+    "出生医学证明": ("birth_certificate_number", "number"),
+}
 
 
 @licence_maker
@@ -154,6 +163,7 @@ def issue_licence(
         licence.condition = {"zh": condition.text_zh, "en": condition.text_en, "until": until}
     _sign_record(licence, case, item, kind.layout, holder.code_label)
     printing.ask(session, licence=licence, now=now)
+    backfilled = backfill(session, case=case, licence=licence)
     record(
         session,
         at=now,
@@ -164,9 +174,29 @@ def issue_licence(
         case_id=case.id,
         subject_id=case.applicant_id,
         to_state="valid",
-        data={"number": licence.number, "identifier": licence.identifier, "key_id": licence.key_id},
+        data={
+            "number": licence.number,
+            "identifier": licence.identifier,
+            "key_id": licence.key_id,
+            "backfilled": backfilled,
+        },
     )
     return licence
+
+
+def backfill(session: Session, *, case: Case, licence: Licence) -> list[str]:
+    """Fill the form field that ``licence`` establishes (``BACKFILLS``) into ``case``'s
+    answers where the case's form has it and the value fits the field; returns the
+    names of the fields filled (none: the form has no such field, or holds the value)."""
+    field, attribute = BACKFILLS.get(licence.name, ("", ""))
+    prop = spec_of(session, case)["form"]["properties"].get(field)
+    value = getattr(licence, attribute, None) if field else None
+    if prop is None or value is None or case.form_data.get(field) == value:
+        return []
+    if not Draft202012Validator(prop).is_valid(value):
+        return []
+    case.form_data = {**case.form_data, field: value}
+    return [field]
 
 
 def _identify(session: Session, licence: Licence, kind: LicenceType) -> None:

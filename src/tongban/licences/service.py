@@ -107,13 +107,18 @@ def list_for_case(
     return session.scalars(query.order_by(Licence.id)).all()
 
 
-def held_licence(session: Session, *, name: str, holder: User, today: date) -> Licence | None:
-    """A licence named ``name`` in force today that ``holder`` holds: issued under their
-    account's ID number or credit code, or on one of their own cases."""
+def held_licence(
+    session: Session, *, name: str, holder: User, subjects: set[str], today: date
+) -> Licence | None:
+    """A licence named ``name`` in force today that ``holder`` holds (issued under their
+    account's ID number or credit code, or on one of their own cases) and that names one
+    of ``subjects`` (resident ID numbers or credit codes: the case's own subject) as its
+    holder; None when ``subjects`` is empty."""
     codes = holder.verified_codes
     own_cases = select(Case.id).where(Case.applicant_id == holder.id)
     held = or_(Licence.holder_key.in_(codes), Licence.case_id.in_(own_cases))
-    query = select(Licence).where(Licence.name == name, held).order_by(Licence.id.desc())
+    named = Licence.holder_key.in_(sorted(subjects))
+    query = select(Licence).where(Licence.name == name, held, named).order_by(Licence.id.desc())
     for licence in session.scalars(query):
         if effective_status(licence, today) == LicenceStatus.valid:
             return licence

@@ -34,7 +34,7 @@ from tongban.errors import Conflict
 from tongban.files.store import FileStore
 from tongban.licences import envelope, face, numbers, printing
 from tongban.licences.enums import HolderCodeType
-from tongban.licences.holders import holder_of
+from tongban.licences.holders import holder_of, register_record
 from tongban.licences.models import RECORD_FACE_APART, Licence
 from tongban.licences.record import record_of
 from tongban.licences.setup import current
@@ -161,7 +161,7 @@ def issue_licence(
     if condition is not None:  # 附条件: signed with the record, printed on the face
         until = condition.until.isoformat()
         licence.condition = {"zh": condition.text_zh, "en": condition.text_en, "until": until}
-    _sign_record(licence, case, item, kind.layout, holder.code_label)
+    _sign_record(session, licence, case, item, kind.layout, holder.code_label)
     printing.ask(session, licence=licence, now=now)
     backfilled = backfill(session, case=case, licence=licence)
     record(
@@ -236,8 +236,26 @@ def _identify(session: Session, licence: Licence, kind: LicenceType) -> None:
     )
 
 
+def domicile(session: Session, licence: Licence, form: dict[str, Any]) -> str:
+    """The holder's registered domicile (住所): the form's registered address (the 营业执照
+    of the same case registers it), else the enterprise register's record of the holder's
+    credit code; "—" when neither holds one (never the premises: that is 经营场所)."""
+    if form.get("registered_address"):
+        return str(form["registered_address"])
+    if licence.holder_code_type == HolderCodeType.credit_code:
+        record = register_record(session, licence.holder_code) or {}
+        if record.get("registered_address"):
+            return str(record["registered_address"])
+    return "—"
+
+
 def _sign_record(
-    licence: Licence, case: Case, item: dict[str, Any], layout: str, code_label: str
+    session: Session,
+    licence: Licence,
+    case: Case,
+    item: dict[str, Any],
+    layout: str,
+    code_label: str,
 ) -> None:
     """Sign the record: the metadata and the rows the face will print (the face's own
     hash is signed when the worker prints it)."""
@@ -247,7 +265,7 @@ def _sign_record(
     if layout == "business":
         rows = face.business(shown, form)
     elif layout == "food":
-        rows = face.food(shown, form)
+        rows = face.food(shown, form, domicile(session, licence, form))
     else:
         rows = face.general(shown, form, item.get("form") or {})
     if licence.condition:

@@ -31,9 +31,11 @@ from tongban.files.store import LocalFileStore
 
 CODE = "3501-CGJ-003"
 NOW = datetime(2025, 11, 3, 2, 0, tzinfo=UTC)
-CEILING = 190
+CEILING = 200
 """Statements per whole case (SAVEPOINT and RELEASE of the test harness not counted).
-Main before this change: 225 on SQLite; 183 after it."""
+Main before this change: 225 on SQLite; 183 after it; 193 once the item's result (a
+许可决定书) is issued as a signed e-licence like every result (issue 10): its row, number,
+identifier, print job and audit entry."""
 
 
 @contextmanager

@@ -69,6 +69,10 @@ def test_a_failed_post_check_revokes_the_licence_and_tells_the_holder(
         f"{API}/post-checks/{check['id']}/result", json=body, headers=as_user("ga")
     )
     assert denied.status_code == 404  # another department does not see it
+    watching = client.post(
+        f"{API}/post-checks/{check['id']}/result", json=body, headers=as_user("supervisor")
+    )
+    assert watching.status_code == 403  # 电子监察 sees it, but checking is not its to do
     done = client.post(
         f"{API}/post-checks/{check['id']}/result", json=body, headers=as_user("scjg")
     )
@@ -82,7 +86,8 @@ def test_a_failed_post_check_revokes_the_licence_and_tells_the_holder(
     verdict = client.get(f"{API}/licences/verify", params={"q": licence["number"]}).json()
     assert verdict["verdict"] == "revoked"
     page = client.get("/licences/verify", params={"q": licence["number"]})
-    assert "吊销" in page.text and "经营场所无冷藏设施" in page.text
+    assert "已撤销" in page.text and "经营场所无冷藏设施" in page.text
+    assert "已吊销" not in page.text  # a false commitment revokes the grant; not a penalty
     assert "licence.revoked" in timeline_actions(client, as_user("scjg"), number)
     with runtime.sessions() as session:
         topics = session.scalars(select(OutboxMessage.topic)).all()

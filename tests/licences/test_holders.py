@@ -25,6 +25,7 @@ from tongban.demo.samples import fill_form
 from tongban.identifiers import make_credit_code, make_resident_id, validate_credit_code
 from tongban.licences.holders import OPERATOR_LICENCES, holder_kind, subject_credit_code
 from tongban.licences.issuing import issue_licence
+from tongban.licences.types import licence_type
 
 ROOT = Path(__file__).resolve().parents[2]
 OPERATOR = "福州恒泰持证测试有限公司"
@@ -39,11 +40,12 @@ def _yaml(code: str) -> dict[str, Any]:
     return dict(yaml.safe_load((ROOT / "catalog" / "items" / f"{code}.yaml").read_text("utf-8")))
 
 
-def _licence_items() -> list[tuple[str, str]]:
+def _result_items() -> list[tuple[str, str]]:
+    """(item code, result name) of every item with a result: each is an e-licence."""
     found = []
     for path in sorted((ROOT / "catalog" / "items").glob("*.yaml")):
         data = yaml.safe_load(path.read_text("utf-8"))
-        if data["result"]["kind"] == "licence":
+        if data["result"]["kind"] != "none" and data["approval_mode"] != "proactive":
             found.append((data["code"], data["result"]["name"]))
     return found
 
@@ -83,7 +85,7 @@ def _answers(form: dict[str, Any]) -> dict[str, Any]:
     return answers
 
 
-@pytest.mark.parametrize(("code", "licence_name"), _licence_items())
+@pytest.mark.parametrize(("code", "licence_name"), _result_items())
 def test_each_licence_type_prints_its_real_holder_and_code(
     client: TestClient,
     db: Session,
@@ -133,10 +135,18 @@ def test_a_person_applying_for_a_shop_gets_the_shops_licence_not_their_own(
 
 
 def test_every_licence_type_of_the_catalog_has_a_holder_rule() -> None:
-    names = {name for _code, name in _licence_items()}
+    names = {name for _code, name in _result_items()}
     operators = {name for name in names if holder_kind(name, {}) == "operator"}
     assert operators <= OPERATOR_LICENCES
     assert {"营业执照", "食品经营许可证", "排污许可证", "清税证明"} <= operators
+
+
+def test_a_result_of_an_item_only_businesses_apply_for_belongs_to_the_business() -> None:
+    """The 印章刻制备案回执, 发票领用 and 社保登记 of 企业开办 named the person who applied."""
+    for code, name in _result_items():
+        if _yaml(code)["subject"] == ["enterprise"]:
+            assert holder_kind(name, {}) == "operator", (code, name)
+    assert licence_type("印章刻制备案回执").type_code.endswith("006")  # 公安部's, not a demo one
 
 
 def test_shared_data_about_an_operator_is_asked_only_for_the_accounts_own_verified_code() -> None:

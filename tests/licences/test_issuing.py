@@ -12,10 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import START
-from tests.factories import API, draft
+from tests.factories import API, draft, entry
 from tests.licences.support import BUSINESS, FOOD, finish, licensed
 from tongban.accounts.models import User
 from tongban.cases.models import Case
+from tongban.demo.samples import fill_form
 from tongban.identifiers import validate_credit_code, validate_licence_identifier
 from tongban.licences import envelope
 from tongban.sharing.feeding import put_record
@@ -133,3 +134,24 @@ def test_a_licence_issued_again_under_the_same_number_is_its_next_version(
     found = [validate_licence_identifier(i["identifier"]) for i in licences if i["number"] == code]
     assert sorted(identifier.version for identifier in found) == ["001", "002"]
     assert {identifier.serial for identifier in found} == {code}
+
+
+def test_a_food_licence_prints_the_registered_domicile_and_the_premises_apart(
+    client: TestClient, as_user: Any, db: Session
+) -> None:
+    """The fault as found: 住所 printed the premises address. 住所 is the domicile the
+    enterprise register holds (its 营业执照's), 经营场所 the premises licensed."""
+    form = fill_form(entry(client, FOOD)["form"])
+    domicile = "福州市鼓楼区五四路158号环球广场12层"
+    put_record(
+        db,
+        code="enterprise_register",
+        key=form["credit_code"],
+        fields={"credit_code": form["credit_code"], "registered_address": domicile},
+        now=START,
+    )
+    db.flush()
+    result = licensed(client, as_user, FOOD)
+    rows = dict(_mine(client, as_user("minfeng"), result["number"])["fields"])
+    assert rows["住所"] == domicile
+    assert rows["经营场所"] == form["premises_address"] != domicile

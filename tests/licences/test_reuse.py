@@ -113,12 +113,8 @@ def test_the_business_licence_of_an_earlier_case_spares_a_later_items_upload(
     applicant's earlier 企业设立登记 case issued; the form says it is held, and the case is
     submitted without uploading it."""
     business = licensed(client, as_user, "3501-SCJG-001")
-    later = "3501-SCJG-005"
     minfeng = as_user("minfeng")
-    spec = client.get(f"{API}/items/{later}").json()["definition"]
-    created = client.post(
-        f"{API}/cases", json={"code": later, "form_data": fill_form(spec["form"])}, headers=minfeng
-    )
+    created = _later_case(client, minfeng, business["number"])
     assert created.status_code == 201, created.text
     number = created.json()["number"]
     page = signed_in("minfeng").get(f"/cases/{number}/edit").text
@@ -133,3 +129,32 @@ def test_the_business_licence_of_an_earlier_case_spares_a_later_items_upload(
     rows = client.get(f"{API}/cases/{number}/materials", headers=minfeng).json()
     held = next(row for row in rows if row["material_code"] == "BIZ_LICENCE")
     assert (held["way"], held["trust_level"], held["filename"]) == ("licence", "A", None)
+
+
+def _later_case(client: TestClient, headers: dict[str, str], credit_code: str) -> Any:
+    """A draft of 食品生产许可 (3501-SCJG-005, asks for the 营业执照) for the enterprise of
+    ``credit_code``."""
+    spec = client.get(f"{API}/items/3501-SCJG-005").json()["definition"]
+    form = {**fill_form(spec["form"]), "credit_code": credit_code}
+    return client.post(
+        f"{API}/cases", json={"code": "3501-SCJG-005", "form_data": form}, headers=headers
+    )
+
+
+def test_a_licence_of_one_company_never_serves_a_case_of_another(
+    client: TestClient, as_user: Any, signed_in: Any
+) -> None:
+    """The fault as found: the 营业执照 of the company minfeng founded satisfied the
+    BIZ_LICENCE of a case filed under minfeng's own (another company's) credit code."""
+    business = licensed(client, as_user, "3501-SCJG-001")
+    minfeng = as_user("minfeng")
+    own_code = client.get(f"{API}/me", headers=minfeng).json()["credit_code"]
+    assert own_code and own_code != business["number"]
+    created = _later_case(client, minfeng, own_code)
+    assert created.status_code == 201, created.text
+    number = created.json()["number"]
+    page = signed_in("minfeng").get(f"/cases/{number}/edit").text
+    assert business["number"] not in page
+    refused = client.post(f"{API}/cases/{number}/submit", headers=minfeng)
+    asked = {d["field"].removeprefix("materials.") for d in refused.json()["error"]["details"]}
+    assert "BIZ_LICENCE" in asked

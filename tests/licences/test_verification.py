@@ -127,7 +127,7 @@ def test_a_revoked_licence_answers_revoked_and_the_change_is_audited(
     refused = client.post(
         f"{API}/licences/{licence['id']}/status", json=body, headers=as_user("minfeng")
     )
-    assert refused.status_code == 409  # the holder cannot change it
+    assert refused.status_code == 403  # the holder cannot change it
     done = client.post(
         f"{API}/licences/{licence['id']}/status", json=body, headers=as_user("scjg-hz")
     )
@@ -272,3 +272,58 @@ def test_the_public_verification_answer_is_the_masked_one(
     assert client.get(f"{API}/licences/verify", params={"q": result["number"]}).status_code == 200
     assert client.get("/licences/verify", params={"q": result["number"]}).status_code == 200
     assert calls == ["valid", "valid"]
+
+
+def test_only_the_issuing_departments_approvers_change_a_status_others_are_forbidden(
+    client: TestClient, as_user: Any
+) -> None:
+    """The fault as found: someone who may see the licence but is no approver of the
+    issuing department got ``conflict`` (409), as if the licence's state were at fault."""
+    result = licensed(client, as_user, FOOD)
+    mine = client.get(f"{API}/licences", headers=as_user("minfeng")).json()
+    licence = next(item for item in mine if item["number"] == result["number"])
+    body = {"action": "suspend", "reason": "责令停业整顿"}
+    for username in ("minfeng", "scjg", "supervisor"):  # holder, reviewer, 电子监察
+        refused = client.post(
+            f"{API}/licences/{licence['id']}/status", json=body, headers=as_user(username)
+        )
+        assert refused.status_code == 403, (username, refused.text)
+        assert refused.json()["error"]["code"] == "forbidden"
+
+
+def test_revocation_of_the_grant_and_revocation_as_a_penalty_are_distinct(
+    client: TestClient, as_user: Any
+) -> None:
+    """撤销 (行政许可法 art. 69: the grant should not have been made) and 吊销 (a penalty,
+    行政处罚法 art. 9) end a licence under different law: distinct statuses and texts."""
+    approver = as_user("scjg-hz")
+    found = {}
+    for action, reason in (
+        ("revoke", "以欺骗手段取得许可（行政许可法第六十九条）"),
+        ("revoke_as_penalty", "违法经营，处以吊销许可证（食品安全法第一百三十四条）"),
+    ):
+        result = licensed(client, as_user, FOOD)
+        mine = client.get(f"{API}/licences", headers=as_user("minfeng")).json()
+        licence = next(item for item in mine if item["number"] == result["number"])
+        done = client.post(
+            f"{API}/licences/{licence['id']}/status",
+            json={"action": action, "reason": reason},
+            headers=approver,
+        )
+        assert done.status_code == 200, done.text
+        verdict = client.get(f"{API}/licences/verify", params={"q": result["number"]}).json()
+        page = client.get("/licences/verify", params={"q": result["number"]}).text
+        found[action] = (done.json()["status"], verdict["verdict"], verdict["message"], page)
+        events = client.get(
+            f"{API}/cases/{result['case_number']}/timeline", headers=as_user("scjg")
+        ).json()["events"]
+        found[action] += ([event["action"] for event in events],)
+    status, verdict, message, page, events = found["revoke"]
+    assert (status, verdict) == ("revoked", "revoked") and "licence.revoked" in events
+    assert "撤销" in message and "第六十九条" in message and "吊销" not in message
+    assert "已撤销" in page and "已吊销" not in page
+    status, verdict, message, page, events = found["revoke_as_penalty"]
+    assert (status, verdict) == ("penalty_revoked", "penalty_revoked")
+    assert "licence.penalty_revoked" in events
+    assert "吊销" in message and "行政处罚" in message and "撤销" not in message
+    assert "已吊销" in page and "已撤销" not in page

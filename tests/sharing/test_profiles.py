@@ -165,3 +165,27 @@ def test_a_profile_lists_the_e_licences_its_subject_holds(
     assert f'href="/licences/{held[result["number"]]["id"]}"' in page
     others = client.get(f"{API}/profiles/me", headers=as_user("lisi")).json()
     assert all(each["number"] != result["number"] for p in others for each in p["licences"])
+
+
+def test_the_profile_shows_every_licence_of_the_wallet_and_the_founded_company(
+    client: TestClient,
+    as_user,
+    signed_in: SignedIn,  # type: ignore[no-untyped-def]
+) -> None:
+    """The fault as found: 我的档案 said 暂无电子证照 while 我的证照 listed the licences of
+    the company the applicant founded; now that company has its profile (一企一档) with
+    its licences and the cases that issued them."""
+    business = licensed(client, as_user, "3501-SCJG-001")
+    headers = as_user("minfeng")
+    rows = client.get(f"{API}/licences", headers=headers).json()
+    wallet = {row["number"] for row in rows}
+    profiles = client.get(f"{API}/profiles/me", headers=headers).json()
+    shown = {held["number"] for profile in profiles for held in profile["licences"]}
+    assert business["number"] in wallet and shown == wallet
+    founded = next(p for p in profiles if p["key"] == business["number"])
+    assert founded["kind"] == "enterprise" and founded["through_cases"] is True
+    assert [c["number"] for c in founded["cases"]] == [business["case_number"]]
+    assert founded["sources"] == [] and founded["accesses"] == []
+    page = signed_in("minfeng").get("/my/profile").text
+    assert f"{business['number']}</p>" in page  # the founded company's own heading
+    assert all(f'href="/licences/{row["id"]}"' in page for row in rows)

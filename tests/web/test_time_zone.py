@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import Clock, token
-from tests.factories import act, open_task, submitted
+from tests.factories import API, act, open_task, submitted
 from tests.web.support import ITEM, sign_in
 from tongban import timefmt
 from tongban.app import create_app
-from tongban.cases.stages import documents
 from tongban.web.runtime import Runtime
 
 
@@ -39,22 +37,14 @@ def test_pages_show_times_in_the_configured_zone(utc: TestClient) -> None:
     assert "2025-09-22 01:00" in receipt
 
 
-def test_result_documents_are_dated_in_the_configured_zone(
-    utc: TestClient, clock: Clock, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    printed: list[tuple[str, str]] = []
-    real = documents.render_pdf
-
-    def capture(title: str, lines: list[tuple[str, str]], footer: str) -> Any:
-        printed.extend(lines)
-        return real(title, lines, footer)
-
-    monkeypatch.setattr(documents, "render_pdf", capture)
+def test_result_documents_are_dated_in_the_configured_zone(utc: TestClient, clock: Clock) -> None:
     rs = token(utc, "rs")
-    number = submitted(utc, token(utc, "zhangsan"), ITEM)["number"]
+    applicant = token(utc, "zhangsan")
+    number = submitted(utc, applicant, ITEM)["number"]
     act(utc, rs, open_task(utc, rs, number, "accept"), "accept")
     clock.advance(hours=16)  # 17:00 UTC on the 22nd: already the 23rd in Fuzhou
     # the item lists 受理 and 审查 only: the results are issued with the review's decision
     response = act(utc, rs, open_task(utc, rs, number, "review"), "review", outcome="approved")
     assert response.status_code == 200, response.text
-    assert ("发证日期", "2025年9月22日") in printed
+    licences = utc.get(f"{API}/licences", headers=applicant).json()
+    assert [licence["issued_on"] for licence in licences] == ["2025-09-22"]

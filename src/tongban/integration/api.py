@@ -75,8 +75,8 @@ def add_webhook(
     body: WebhookCreate, session: SessionDep, admin: SystemAdmin, now: NowDep
 ) -> WebhookCreated:
     """Subscribe a department system's address to events (``case.accepted``,
-    ``task.assigned``, ``decision.made``, ``licence.issued``, ``licence.revoked``); the
-    signing secret is in this answer only."""
+    ``task.assigned``, ``decision.made``, ``licence.issued``, ``licence.revoked`` (撤销),
+    ``licence.penalty_revoked`` (吊销)); the signing secret is in this answer only."""
     row, secret = webhooks.subscribe(
         session,
         department_code=body.department_code,

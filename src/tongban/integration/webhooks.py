@@ -57,6 +57,7 @@ EVENTS = {
     "decision.made": "已作出审批决定",
     "licence.issued": "证照已签发",
     "licence.revoked": "证照已撤销",
+    "licence.penalty_revoked": "证照已吊销",
 }
 DECIDED = frozenset({CaseState.issuing, CaseState.delivering, CaseState.completed})
 
@@ -69,7 +70,7 @@ def _event_of(entry: AuditEntry) -> str | None:
         return "decision.made"
     if entry.action == "case.review_complete" and entry.to_state in DECIDED:
         return "decision.made"  # a process without 核准: the review round decided
-    if entry.action in ("licence.issued", "licence.revoked"):
+    if entry.action in ("licence.issued", "licence.revoked", "licence.penalty_revoked"):
         return entry.action
     return None
 

@@ -93,8 +93,8 @@ def verify_by_identifier(
 async def verify_upload(
     session: SessionDep, now: NowDep, file: Annotated[UploadFile, File()], locale: str = "zh_Hans"
 ) -> VerificationRead:
-    """Public: verify an e-licence PDF (valid / suspended / revoked / cancelled / expired /
-    tampered)."""
+    """Public: verify an e-licence PDF (valid / suspended / revoked / penalty_revoked /
+    cancelled / expired / tampered)."""
     data = await file.read(MAX_PDF_MB * 1024 * 1024)
     found = service.verify_file(
         session, keyring=current().keyring, data=data, today=timefmt.local(now).date()
@@ -142,7 +142,8 @@ def licence_document(
 def change_status(
     licence_id: RowId, body: StatusChange, session: SessionDep, user: CurrentUser, now: NowDep
 ) -> LicenceRead:
-    """Suspend, resume, revoke or cancel (the issuing department's approvers; audited)."""
+    """Suspend, resume, revoke (撤销), revoke as a penalty (吊销) or cancel (the issuing
+    department's approvers; audited; 403 for anyone else)."""
     licence = service.change_status(
         session, licence_id=licence_id, action=body.action, reason=body.reason, user=user, now=now
     )

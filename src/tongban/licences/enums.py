@@ -10,7 +10,10 @@ class LicenceStatus(StrEnum):
 
     valid = "valid"  # 有效
     suspended = "suspended"  # 暂扣 / 中止
-    revoked = "revoked"  # 吊销 / 撤销
+    revoked = "revoked"  # 撤销: the grant revoked as unlawful (行政许可法 第六十九条)
+    penalty_revoked = (
+        "penalty_revoked"  # 吊销: a penalty (行政处罚法 第九条, 行政许可法 第八十一条)
+    )
     cancelled = "cancelled"  # 注销
     expired = "expired"  # 过期: derived from the validity, never stored by hand
 
@@ -35,6 +38,7 @@ class Verdict(StrEnum):
     valid = "valid"
     suspended = "suspended"
     revoked = "revoked"
+    penalty_revoked = "penalty_revoked"
     cancelled = "cancelled"
     expired = "expired"
     tampered = "tampered"
@@ -44,7 +48,8 @@ class Verdict(StrEnum):
 STATUS_NAMES_ZH = {
     LicenceStatus.valid: "有效",
     LicenceStatus.suspended: "暂扣",
-    LicenceStatus.revoked: "吊销",
+    LicenceStatus.revoked: "已撤销",
+    LicenceStatus.penalty_revoked: "已吊销",
     LicenceStatus.cancelled: "注销",
     LicenceStatus.expired: "已过期",
 }
@@ -55,7 +60,8 @@ HOLDER_CODE_NAMES_ZH = {
 VERDICT_NAMES_ZH = {
     Verdict.valid: "有效",
     Verdict.suspended: "已暂扣",
-    Verdict.revoked: "已吊销",
+    Verdict.revoked: "已撤销",
+    Verdict.penalty_revoked: "已吊销",
     Verdict.cancelled: "已注销",
     Verdict.expired: "已过期",
     Verdict.tampered: "文件被篡改或签名无效",

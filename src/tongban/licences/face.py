@@ -68,16 +68,18 @@ def business(face: Face, form: dict[str, Any]) -> list[tuple[str, str]]:
         ("资金数额" if sole else "注册资本", f"{_text(capital)}万元" if capital else "—"),
         ("成立日期" if not sole else "注册日期", chinese(face.issued_on)),
         ("营业期限", _text(period)),
-        (
+        (  # a sole trader prints where it trades; a company its registered domicile
             "经营场所" if sole else "住所",
-            _text(form.get("registered_address") or form.get("premises_address")),
+            _text(form.get("premises_address") if sole else form.get("registered_address")),
         ),
         ("登记机关", face.issuer_name),
     ]
 
 
-def food(face: Face, form: dict[str, Any]) -> list[tuple[str, str]]:
-    """食品经营许可证 (食品经营许可和备案管理办法, 总局令第78号)."""
+def food(face: Face, form: dict[str, Any], domicile: str) -> list[tuple[str, str]]:
+    """食品经营许可证 (食品经营许可和备案管理办法, 总局令第78号): 住所 is the operator's
+    registered domicile (``domicile``: from its 营业执照 / the enterprise register),
+    经营场所 the premises licensed; two different things, both printed."""
     items = _text(form.get("food_business_items"))
     if form.get("internet_sales"):
         items += "（含网络经营）"
@@ -85,7 +87,7 @@ def food(face: Face, form: dict[str, Any]) -> list[tuple[str, str]]:
         ("经营者名称", face.holder_name),
         ("社会信用代码（身份证号码）", face.holder_code),
         ("法定代表人（负责人）", _text(form.get("legal_rep_name") or form.get("applicant_name"))),
-        ("住所", _text(form.get("registered_address") or form.get("premises_address"))),
+        ("住所", domicile),
         ("经营场所", _text(form.get("premises_address"))),
         ("主体业态", _text(form.get("food_operator_type"))),
         ("经营项目", items),

@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
+from jsonschema import Draft202012Validator
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -26,19 +27,27 @@ from tongban.audit.service import SYSTEM, record
 from tongban.cases.core import hooks
 from tongban.cases.enums import Stage, TaskOutcome
 from tongban.cases.models import Case, ResultDocument
+from tongban.cases.service import spec_of
 from tongban.cases.stages.documents import MadeLicence, licence_maker
 from tongban.catalog.models import Department
 from tongban.errors import Conflict
 from tongban.files.store import FileStore
 from tongban.licences import envelope, face, numbers, printing
 from tongban.licences.enums import HolderCodeType
-from tongban.licences.holders import holder_of
+from tongban.licences.holders import holder_of, register_record
 from tongban.licences.models import RECORD_FACE_APART, Licence
 from tongban.licences.record import record_of
 from tongban.licences.setup import current
 from tongban.licences.types import LicenceType, department_credit_code, licence_type
 
 IDENTIFY_ATTEMPTS = 5  # re-issues of one number at once that one issue waits out
+# what an issued licence fills into its case's form, where the form has the field (the
+# catalog's "由登记结果自动回填"): licence name -> (form field, the licence's attribute).
+# The later items of a bundle and the case's pages then carry the registered value.
+BACKFILLS: dict[str, tuple[str, str]] = {
+    "营业执照": ("credit_code", "holder_code"),
+    "出生医学证明": ("birth_certificate_number", "number"),
+}
 
 
 @licence_maker
@@ -152,8 +161,9 @@ def issue_licence(
     if condition is not None:  # 附条件: signed with the record, printed on the face
         until = condition.until.isoformat()
         licence.condition = {"zh": condition.text_zh, "en": condition.text_en, "until": until}
-    _sign_record(licence, case, item, kind.layout, holder.code_label)
+    _sign_record(session, licence, case, item, kind.layout, holder.code_label)
     printing.ask(session, licence=licence, now=now)
+    backfilled = backfill(session, case=case, licence=licence)
     record(
         session,
         at=now,
@@ -164,9 +174,29 @@ def issue_licence(
         case_id=case.id,
         subject_id=case.applicant_id,
         to_state="valid",
-        data={"number": licence.number, "identifier": licence.identifier, "key_id": licence.key_id},
+        data={
+            "number": licence.number,
+            "identifier": licence.identifier,
+            "key_id": licence.key_id,
+            "backfilled": backfilled,
+        },
     )
     return licence
+
+
+def backfill(session: Session, *, case: Case, licence: Licence) -> list[str]:
+    """Fill the form field that ``licence`` establishes (``BACKFILLS``) into ``case``'s
+    answers where the case's form has it and the value fits the field; returns the
+    names of the fields filled (none: the form has no such field, or holds the value)."""
+    field, attribute = BACKFILLS.get(licence.name, ("", ""))
+    prop = spec_of(session, case)["form"]["properties"].get(field)
+    value = getattr(licence, attribute, None) if field else None
+    if prop is None or value is None or case.form_data.get(field) == value:
+        return []
+    if not Draft202012Validator(prop).is_valid(value):
+        return []
+    case.form_data = {**case.form_data, field: value}
+    return [field]
 
 
 def _identify(session: Session, licence: Licence, kind: LicenceType) -> None:
@@ -206,8 +236,26 @@ def _identify(session: Session, licence: Licence, kind: LicenceType) -> None:
     )
 
 
+def domicile(session: Session, licence: Licence, form: dict[str, Any]) -> str:
+    """The holder's registered domicile (住所): the form's registered address (the 营业执照
+    of the same case registers it), else the enterprise register's record of the holder's
+    credit code; "—" when neither holds one (never the premises: that is 经营场所)."""
+    if form.get("registered_address"):
+        return str(form["registered_address"])
+    if licence.holder_code_type == HolderCodeType.credit_code:
+        record = register_record(session, licence.holder_code) or {}
+        if record.get("registered_address"):
+            return str(record["registered_address"])
+    return "—"
+
+
 def _sign_record(
-    licence: Licence, case: Case, item: dict[str, Any], layout: str, code_label: str
+    session: Session,
+    licence: Licence,
+    case: Case,
+    item: dict[str, Any],
+    layout: str,
+    code_label: str,
 ) -> None:
     """Sign the record: the metadata and the rows the face will print (the face's own
     hash is signed when the worker prints it)."""
@@ -217,7 +265,7 @@ def _sign_record(
     if layout == "business":
         rows = face.business(shown, form)
     elif layout == "food":
-        rows = face.food(shown, form)
+        rows = face.food(shown, form, domicile(session, licence, form))
     else:
         rows = face.general(shown, form, item.get("form") or {})
     if licence.condition:

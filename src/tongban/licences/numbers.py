@@ -5,6 +5,8 @@
 - 食品经营许可证: ``JY`` + 主体业态 (1 食品销售经营者, 2 餐饮服务经营者, 3 单位食堂) + the
   6-digit division + a 7-digit serial (总局令第78号 writes 14 digits after JY; the last,
   a check digit in the national register, is here part of the serial).
+- 出生医学证明: the edition letter (第六版: ``T``) + 9 digits, the province's 2 and a
+  7-digit serial (the format its form field checks, ``^[A-Z][0-9]{9}$``).
 - any other: division + year + the type's 3-digit number + a 6-digit serial.
 """
 
@@ -41,6 +43,8 @@ def licence_number(
     if kind.layout == "food":
         operator = FOOD_FORMS.get(str(form.get("food_operator_type")), "2")
         return f"JY{operator}{division}{serial:07d}"
+    if kind.name == "出生医学证明":
+        return f"T{division[:2]}{serial % 10**7:07d}"
     return f"{division}{issued_on.year}{kind.type_code[-3:]}{serial:06d}"
 
 

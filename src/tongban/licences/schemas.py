@@ -50,9 +50,10 @@ class LicenceRead(BaseModel):
 
 
 class StatusChange(BaseModel):
-    """Suspend, resume, revoke or cancel, with the reason (and its legal basis)."""
+    """Suspend, resume, revoke (撤销: the grant annulled), revoke as a penalty (吊销) or
+    cancel, with the reason (and its legal basis)."""
 
-    action: Literal["suspend", "resume", "revoke", "cancel"]
+    action: Literal["suspend", "resume", "revoke", "revoke_as_penalty", "cancel"]
     reason: str = Field(min_length=1, max_length=1000)
 
 

@@ -17,7 +17,7 @@ from tongban.accounts.models import User
 from tongban.audit.service import SYSTEM, Actor, record
 from tongban.cases.core import access
 from tongban.cases.models import Case
-from tongban.errors import Conflict, InvalidInput, NotFound
+from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from tongban.licences.enums import LicenceStatus
 from tongban.licences.issuing import issue_licence
 from tongban.licences.models import Licence
@@ -48,10 +48,30 @@ TRANSITIONS: dict[str, tuple[frozenset[LicenceStatus], LicenceStatus]] = {
     "suspend": (frozenset({LicenceStatus.valid}), LicenceStatus.suspended),
     "resume": (frozenset({LicenceStatus.suspended}), LicenceStatus.valid),
     "revoke": (frozenset({LicenceStatus.valid, LicenceStatus.suspended}), LicenceStatus.revoked),
+    "revoke_as_penalty": (
+        frozenset({LicenceStatus.valid, LicenceStatus.suspended}),
+        LicenceStatus.penalty_revoked,
+    ),
     "cancel": (frozenset({LicenceStatus.valid, LicenceStatus.suspended}), LicenceStatus.cancelled),
 }
-ACTIONS_ZH = {"suspend": "暂扣", "resume": "恢复", "revoke": "吊销", "cancel": "注销"}
-AUDITED = {"suspend": "suspended", "resume": "resumed", "revoke": "revoked", "cancel": "cancelled"}
+# 撤销 (revoke) undoes a grant that should not have been made (行政许可法 第六十九条: abuse
+# of power, deception, bribery, a false commitment); 吊销 (revoke_as_penalty) punishes the
+# holder's later violation (行政处罚法 第九条, 行政许可法 第八十一条). Both end the licence,
+# under different law, and the verification page says which.
+ACTIONS_ZH = {
+    "suspend": "暂扣",
+    "resume": "恢复",
+    "revoke": "撤销",
+    "revoke_as_penalty": "吊销",
+    "cancel": "注销",
+}
+AUDITED = {
+    "suspend": "suspended",
+    "resume": "resumed",
+    "revoke": "revoked",
+    "revoke_as_penalty": "penalty_revoked",
+    "cancel": "cancelled",
+}
 
 
 def holds(session: Session, user: User, licence: Licence) -> bool:
@@ -107,13 +127,18 @@ def list_for_case(
     return session.scalars(query.order_by(Licence.id)).all()
 
 
-def held_licence(session: Session, *, name: str, holder: User, today: date) -> Licence | None:
-    """A licence named ``name`` in force today that ``holder`` holds: issued under their
-    account's ID number or credit code, or on one of their own cases."""
+def held_licence(
+    session: Session, *, name: str, holder: User, subjects: set[str], today: date
+) -> Licence | None:
+    """A licence named ``name`` in force today that ``holder`` holds (issued under their
+    account's ID number or credit code, or on one of their own cases) and that names one
+    of ``subjects`` (resident ID numbers or credit codes: the case's own subject) as its
+    holder; None when ``subjects`` is empty."""
     codes = holder.verified_codes
     own_cases = select(Case.id).where(Case.applicant_id == holder.id)
     held = or_(Licence.holder_key.in_(codes), Licence.case_id.in_(own_cases))
-    query = select(Licence).where(Licence.name == name, held).order_by(Licence.id.desc())
+    named = Licence.holder_key.in_(sorted(subjects))
+    query = select(Licence).where(Licence.name == name, held, named).order_by(Licence.id.desc())
     for licence in session.scalars(query):
         if effective_status(licence, today) == LicenceStatus.valid:
             return licence
@@ -132,10 +157,12 @@ def may_change(user: User, licence: Licence) -> bool:
 def change_status(
     session: Session, *, licence_id: int, action: str, reason: str, user: User, now: datetime
 ) -> Licence:
-    """Suspend, resume, revoke or cancel a licence (audited ``licence.<action>d``).
+    """Suspend, resume, revoke (撤销), revoke as a penalty (吊销) or cancel a licence
+    (audited ``licence.<status>``: ``licence.suspended`` … ``licence.penalty_revoked``).
 
-    Raises NotFound (not the user's to see), InvalidInput (unknown action or no reason),
-    Conflict (not allowed from the current status, or the user may not change it).
+    Raises NotFound (not the user's to see), NotAllowed (not an approver of the issuing
+    department), InvalidInput (unknown action or no reason), Conflict (not allowed from
+    the current status).
     """
     licence = get_licence(session, licence_id=licence_id, user=user)
     if action not in TRANSITIONS:
@@ -147,7 +174,7 @@ def change_status(
             "请填写理由（依据）。", "Give the reason (and its legal basis).", field="reason"
         )
     if not may_change(user, licence):
-        raise Conflict(
+        raise NotAllowed(
             "只有发证部门的核准人员可以变更证照状态。",
             "Only the issuing department's approvers may change it.",
         )

@@ -66,6 +66,28 @@ _TYPES: dict[str, tuple[str | int, int, Layout]] = {
     "道路运输证": (7, 3, "general"),  # 交通运输部
     "结婚证": (10, 1, "general"),  # 民政部
     "中华人民共和国残疾人证": (11, 1, "general"),  # 中国残疾人联合会
+    # documents (批文、证明、回执) the demo catalog issues, signed like any licence
+    "印章刻制备案回执": (3, 6, "general"),  # 公安部
+    "居民户口簿(新生儿户口页)": (3, 7, "general"),
+    "税务事项通知书(发票领用)": (9, 2, "general"),  # 国家税务总局
+    "社会保险登记信息确认单": (8, 3, "general"),  # 人力资源和社会保障部
+    "失业登记凭证": (8, 4, "general"),
+    "社会保险注销登记通知": (8, 5, "general"),
+    "一次性创业补贴发放通知书": (8, 6, "general"),
+    "住房公积金单位登记开户确认书": (MOHURD, 7, "general"),
+    "住房公积金提取审批结果通知": (MOHURD, 8, "general"),
+    "竣工验收备案证明": (MOHURD, 9, "general"),
+    "户外广告设施设置许可决定书": (MOHURD, 10, "general"),
+    "临时占用城市道路许可决定书": (MOHURD, 11, "general"),
+    "准予注销登记通知书": (1, 4, "general"),  # 国家市场监督管理总局
+    "最低生活保障审核确认通知书": (10, 2, "general"),  # 民政部
+    "高龄津贴享受确认书": (10, 3, "general"),
+    "养老机构备案回执": (10, 4, "general"),
+    "建设项目环境影响报告表批复": (6, 2, "general"),  # 生态环境部
+    "不动产登记证明(抵押权)": (4, 3, "general"),  # 自然资源部
+    "预防接种证": (5, 7, "general"),  # 国家卫生健康委员会
+    "城乡居民基本医疗保险参保登记回执": (12, 1, "general"),  # 国家医疗保障局
+    "异地就医备案凭证": (12, 2, "general"),
 }
 licence_types.register(_TYPES)  # what the catalog loader checks materials' licence_type against
 

@@ -228,7 +228,17 @@ VERDICTS = {
         "证照真实，但已被暂扣。",
         "Genuine, but suspended.",
     ),
-    LicenceStatus.revoked: (Verdict.revoked, "证照真实，但已被吊销。", "Genuine, but revoked."),
+    LicenceStatus.revoked: (
+        Verdict.revoked,
+        "证照真实，但该许可已被撤销（行政许可法第六十九条），自始不再作为有效证照。",
+        "Genuine, but the grant was revoked (Administrative Licensing Law art. 69); "
+        "it no longer proves anything.",
+    ),
+    LicenceStatus.penalty_revoked: (
+        Verdict.penalty_revoked,
+        "证照真实，但已被吊销（行政处罚），自吊销之日起失效。",
+        "Genuine, but revoked as an administrative penalty; void from that day.",
+    ),
     LicenceStatus.cancelled: (Verdict.cancelled, "证照真实，但已注销。", "Genuine, but cancelled."),
     LicenceStatus.expired: (Verdict.expired, "证照真实，但已过有效期。", "Genuine, but expired."),
 }

@@ -122,7 +122,8 @@ def change_status(
     action: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
 ) -> Response:
-    """Suspend, resume, revoke or cancel (the issuing department's approvers)."""
+    """Suspend, resume, revoke (撤销), revoke as a penalty (吊销) or cancel (the issuing
+    department's approvers)."""
     try:
         service.change_status(
             session, licence_id=licence_id, action=action, reason=reason, user=user, now=now

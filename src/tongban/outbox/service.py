@@ -44,6 +44,7 @@ APPLICANT_TOPICS: dict[str, str] = {
     "licence.suspended": "licence_status_changed",
     "licence.resumed": "licence_status_changed",
     "licence.revoked": "licence_status_changed",
+    "licence.penalty_revoked": "licence_status_changed",
     "licence.cancelled": "licence_status_changed",
     "licence.expired": "licence_status_changed",
     "rating.invite": "rating_invited",  # 智能邀评: a finished case not rated in time

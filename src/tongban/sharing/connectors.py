@@ -125,8 +125,32 @@ class HttpConnector:
         return Lookup(record=typed(self.fields, data))
 
 
+@dataclass
+class Unspent:
+    """A source of records used once (``spent``): a record marked used (a name
+    reservation that founded its company) answers as no record."""
+
+    inner: Connector
+    field: str
+    values: frozenset[str]
+
+    def lookup(self, session: Session, *, key: str) -> Lookup:
+        found = self.inner.lookup(session, key=key)
+        if found.record is not None and found.record.get(self.field) in self.values:
+            return Lookup(record=None)
+        return found
+
+
 def connector_for(source: dict[str, Any]) -> Connector:
-    """The connector a source's ``connector`` entry declares."""
+    """The connector a source's ``connector`` entry declares (its spent records hidden)."""
+    connector = _connector(source)
+    spent = source.get("spent")
+    if spent:
+        return Unspent(connector, spent["field"], frozenset(spent["values"]))
+    return connector
+
+
+def _connector(source: dict[str, Any]) -> Connector:
     declared = source["connector"]
     if declared["kind"] == "http":
         return HttpConnector(

@@ -2,7 +2,8 @@
 (数据最多采一次: the next application pulls it instead of asking for it again):
 
 - a 营业执照 puts the enterprise it registers into the enterprise register (市场主体登记库),
-  under its new credit code, with what the form registered, status 存续;
+  under its new credit code, with what the form registered, status 存续, and uses up the
+  name reservations of its name (名称自主申报库: 已使用, never filled into a form again);
 - a 准予注销登记通知书 strikes it off (status 注销), a 清税证明 marks its taxes cleared;
 - a 道路运输经营许可证 goes into the road transport register, a 建设工程规划许可证 into the
   planning permits, a transferred 不动产权证书 into the real estate registers under its new
@@ -27,6 +28,7 @@ from tongban.cases.core import hooks
 from tongban.cases.models import Case, ResultDocument
 from tongban.licences import service as licences
 from tongban.licences.models import Licence
+from tongban.pii.service import lookup_key
 from tongban.sharing import once
 from tongban.sharing.casefacts import sources_of
 from tongban.sharing.connectors import typed
@@ -185,7 +187,21 @@ def feed_sources(
                 put_record(session, code=code, key=key, fields=fields, now=now)
         if licence is not None:
             _library(session, licence, now)
+        if licence is not None and document.title == "营业执照":
+            _spend_reservations(session, licence.holder_name, now)
     once.mark_used(session, case=case, now=now)
+
+
+def _spend_reservations(session: Session, name: str, now: datetime) -> None:
+    """The name a 营业执照 registers uses up its reservations (名称自主申报: one company per
+    reservation): marked 已使用, so no later founding is filled with it."""
+    query = select(SourceRecord).where(
+        SourceRecord.source == "name_reservation", SourceRecord.name_key == lookup_key(name)
+    )
+    for reservation in session.scalars(query):
+        if (reservation.data or {}).get("name") == name:
+            reservation.data = {**reservation.data, "status": "已使用"}
+            reservation.updated_at = now
 
 
 hooks.ISSUED.append(feed_sources)

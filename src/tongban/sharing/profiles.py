@@ -5,6 +5,11 @@ their data.
 Permissions are those of cases: an applicant reads only their own profile; staff read the
 applicant's profile only through a case their department handles, stating why, and that
 reading is logged for the applicant to see.
+
+An applicant's profiles show the licences of their wallet (我的证照), no more and no less:
+a licence issued on one of their own cases to another holder (the company they founded
+with 企业开办) is shown in a profile of that holder, with the cases that issued it, and
+nothing of the registers or the access log of a subject that is not the account's own.
 """
 
 from __future__ import annotations
@@ -65,6 +70,7 @@ class Profile:
     accesses: list[DataAccess]
     licences: list[HeldLicence] = field(default_factory=list)
     verified: bool = True  # False: the account's identity is not verified, nothing shared
+    through_cases: bool = False  # known through the account's own cases only (founded)
 
 
 def _sections(session: Session, *, key_kind: str, key: str) -> list[SourceSection]:
@@ -102,14 +108,43 @@ def profiles_of(session: Session, *, user: User, now: datetime) -> list[Profile]
     own = list(cases.list_my_cases(session, user=user))
     found = []
     if not user.verified_codes:  # 实名认证 not done: the account's own cases only
-        return [Profile(str(user.kind), "", user.display_name, [], own, [], verified=False)]
-    if user.kind == UserKind.enterprise and user.credit_code:
-        firm = user.enterprise_name
-        found.append(_profile(session, "enterprise", user.credit_code, firm, own, now))
-    if user.id_number:
-        person_cases = [] if found else own
-        name = user.display_name
-        found.append(_profile(session, "person", user.id_number, name, person_cases, now))
+        found.append(Profile(str(user.kind), "", user.display_name, [], own, [], verified=False))
+    else:
+        if user.kind == UserKind.enterprise and user.credit_code:
+            firm = user.enterprise_name
+            found.append(_profile(session, "enterprise", user.credit_code, firm, own, now))
+        if user.id_number:
+            person_cases = [] if found else own
+            name = user.display_name
+            found.append(_profile(session, "person", user.id_number, name, person_cases, now))
+    return found + _through_cases(session, user, own, {p.key for p in found}, now)
+
+
+def _through_cases(
+    session: Session, user: User, own: list[Case], shown: set[str], now: datetime
+) -> list[Profile]:
+    """A profile per holder of a licence in the user's wallet that no profile of theirs
+    shows (issued on their own cases to another subject): its licences and those cases."""
+    today = local(now).date()
+    by_holder: dict[str, list[Any]] = {}
+    for licence in licences.list_for_holder(session, user=user):
+        if licence.holder_code not in shown:
+            by_holder.setdefault(licence.holder_code, []).append(licence)
+    found = []
+    for code, held in by_holder.items():
+        kind = "enterprise" if held[0].holder_code_type == "credit_code" else "person"
+        issued_on = {licence.case_id for licence in held}
+        profile = Profile(
+            kind,
+            code,
+            held[0].holder_name,
+            [],
+            [case for case in own if case.id in issued_on],
+            [],
+            through_cases=True,
+        )
+        profile.licences = [_held(licence, today) for licence in held]
+        found.append(profile)
     return found
 
 
@@ -126,16 +161,12 @@ def _profile(
 
 def _licences(session: Session, key: str, today: date) -> list[HeldLicence]:
     """The e-licences naming ``key`` as holder (the licence library's records)."""
-    return [
-        HeldLicence(
-            licence.id,
-            licence.name,
-            licence.number,
-            licence.valid_until,
-            str(licences.effective_status(licence, today)),
-        )
-        for licence in licences.list_for_code(session, holder_code=key)
-    ]
+    return [_held(licence, today) for licence in licences.list_for_code(session, holder_code=key)]
+
+
+def _held(licence: Any, today: date) -> HeldLicence:
+    status = str(licences.effective_status(licence, today))
+    return HeldLicence(licence.id, licence.name, licence.number, licence.valid_until, status)
 
 
 def _check_handles(user: User, case: Case) -> None:

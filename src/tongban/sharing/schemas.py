@@ -49,6 +49,11 @@ class ProfileRead(BaseModel):
     key: str
     name: str
     verified: bool = True  # False: identity not verified (实名认证), nothing shared shown
+    through_cases: bool = Field(
+        False,
+        description="A subject known through the account's own cases only (a company it "
+        "founded): its licences and those cases, no sources, no access log",
+    )
     sources: list[SourceRead]
     licences: list[LicenceLink]
     cases: list[CaseLink]
@@ -61,6 +66,7 @@ class ProfileRead(BaseModel):
             key=profile.key,
             name=profile.name,
             verified=profile.verified,
+            through_cases=profile.through_cases,
             sources=[
                 SourceRead(
                     code=s.code,

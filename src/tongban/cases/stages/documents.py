@@ -1,8 +1,9 @@
 """Result documents as PDF: the licence or approval of each item, or a refusal decision.
 
-A result of kind ``licence`` is made by the licence maker that the e-licence domain
+Every result (a licence, and a document such as a 备案回执 or 确认书: 电子证照 covers
+证照、批文、证明) is made by the licence maker that the e-licence domain
 (``tongban.licences``, above this layer) registers with :func:`licence_maker`: a signed
-record and a PDF that looks like the licence, its number on the result document. Without
+record and a PDF that looks like the document, its number on the result document. Without
 one (a tool that loads only ``cases``), the plain document below stands in.
 """
 
@@ -116,7 +117,7 @@ def issue_results(
             continue
         years = result.get("validity_years")
         valid_until = now.replace(year=now.year + years) if years else None
-        if result["kind"] == "licence" and LICENCE_MAKERS:
+        if LICENCE_MAKERS:  # every result is a signed e-licence (证照、批文、证明)
             issued.append(_licence(session, case, item, store, now, valid_until))
             continue
         lines = [

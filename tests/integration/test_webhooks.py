@@ -47,16 +47,23 @@ def test_events_are_signed_retried_while_the_receiver_is_down_and_delivered_once
         task = open_task(client, mz, number, "review")
         act(client, mz, task, "review", outcome="approved", opinion="符合备案条件")
 
-        ours.answers = [503, 503, 503, 503]  # the department's system is down at first
+        ours.answers = [503] * 5  # the department's system is down at first
         run_jobs(runtime, now=clock.now)
-        assert len(ours.received) == 4 and not theirs.received
+        assert len(ours.received) == 5 and not theirs.received
         clock.advance(minutes=1)  # past the first backoff (30 s)
         run_jobs(runtime, now=clock.now)
 
-    assert len(ours.received) == 8 and not theirs.received
-    first, retried = ours.received[:4], ours.received[4:]
+    assert len(ours.received) == 10 and not theirs.received
+    first, retried = ours.received[:5], ours.received[5:]
     kinds = sorted(r.headers["x-tongban-event"] for r in retried)
-    assert kinds == ["case.accepted", "decision.made", "task.assigned", "task.assigned"]
+    # the filing's receipt is an e-licence of its own: issued as one
+    assert kinds == [
+        "case.accepted",
+        "decision.made",
+        "licence.issued",
+        "task.assigned",
+        "task.assigned",
+    ]
     by_id = {r.headers["x-tongban-delivery"]: r for r in first}
     for again in retried:  # a retry carries the very same body: the receiver can drop repeats
         assert by_id[again.headers["x-tongban-delivery"]].body == again.body

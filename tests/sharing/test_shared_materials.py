@@ -124,4 +124,11 @@ def test_fields_typed_while_the_source_was_down_are_listed_for_the_department(
     assert typed["applicant_name"] == "unavailable" and typed["household_address"] == "unavailable"
     dashboard = signed_in("supervisor").get("/supervision").text
     assert "共享但仍由申请人手工填写的字段" in dashboard
-    assert "household_address" in dashboard and "数据源当时无法访问" in dashboard
+    assert "数据源当时无法访问" in dashboard and "公安人口库" in dashboard
+    # the field's title from the form, not its code (in English: its English title)
+    assert "<td>户籍地址</td>" in dashboard and "<td>household_address</td>" not in dashboard
+    english = signed_in("supervisor").get("/supervision/sharing?lang=en").text
+    assert (
+        "<td>Registered household address</td>" in english
+        and "<td>Population register</td>" in english
+    )

@@ -95,13 +95,15 @@ def recorded(
     session: Session, *, case: Case, material: Material, entry: dict[str, Any], now: datetime
 ) -> None:
     """Log the pull for each person or enterprise whose record satisfied the material."""
-    applicant = session.get(User, case.applicant_id)
+    applicant = session.get_one(User, case.applicant_id)
+    source = catalog.list_sources(session).get(str(entry.get("shared_source")), {"key": ""})
     for key in (material.detail or {}).get("keys", []):
         access.record(
             session,
             at=now,
             source=str(entry.get("shared_source")),
-            subject_key=key,
+            subject_key=access.subject_of(source, key, applicant),
+            record_key=key,
             actor=applicant,
             case_id=case.id,
             fields=[str(entry["code"])],

@@ -165,13 +165,6 @@ def test_a_slow_department_does_not_stop_an_api_application(
     assert submitted.json()["form_data"]["household_address"] == VALID["household_address"]
 
 
-def test_the_account_s_e_mail_is_prefilled_like_its_phone(signed_in: SignedIn) -> None:
-    html = signed_in("zhangsan").get("/apply/3501-SCJG-001").text
-    email = re.search(r'<input type="email" id="f-email"[^>]*>', html)
-    assert email is not None and 'value="zhangsan@tongban.example"' in email.group(0)
-    assert 'id="s-email">来自您的账号信息</p>' in html
-
-
 def test_reusing_earlier_answers_keeps_the_situations_and_takes_nothing_of_another_company(
     signed_in: SignedIn,
     client: TestClient,

@@ -33,7 +33,7 @@ from tongban.cases.core import access
 from tongban.cases.enums import CaseState
 from tongban.cases.models import Case
 from tongban.catalog.enums import ApprovalMode
-from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from tongban.errors import Conflict, InvalidInput, NotFound
 from tongban.files.store import FileStore
 from tongban.lenient import eligibility
 from tongban.lenient.enums import CheckState
@@ -184,12 +184,12 @@ def record_check(
     """Record a check's finding once. Failed: the item's licences are revoked with the
     finding as the reason (国办发〔2020〕42号: a false commitment revokes the licence).
 
-    Raises NotFound (not the user's), NotAllowed (not staff of the owner department),
-    Conflict (already recorded), InvalidInput (no finding).
+    Raises NotFound (not the user's), Conflict (not of the owner department, or already
+    recorded), InvalidInput (no finding).
     """
     check = get_check(session, check_id=check_id, user=user)
     if user.department_code != check.department_code or not user.has_role(*access.WORK_ROLES):
-        raise NotAllowed(
+        raise Conflict(
             "只有负责核查的部门工作人员可以登记核查结果。",
             "Only staff of the checking department may record the finding.",
         )

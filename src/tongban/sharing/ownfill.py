@@ -28,6 +28,7 @@ def own_identity(applicant: User) -> dict[str, Any]:
         "applicant_name": applicant.display_name,
         "applicant_id_number": applicant.id_number,
         "phone": applicant.phone,
+        "email": applicant.email,
     }
     if applicant.kind == UserKind.enterprise:
         values.update(enterprise_name=applicant.enterprise_name, credit_code=applicant.credit_code)

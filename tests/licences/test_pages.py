@@ -110,3 +110,20 @@ def test_the_case_page_links_its_licence(client: TestClient, as_user: Any) -> No
     page = client.get(f"/cases/{result['case_number']}").text
     assert "电子证照" in page and result["number"] in page
     assert "签发电子证照" in page  # the timeline names the issuing
+
+
+def test_a_number_with_a_wrong_check_character_is_called_malformed_not_unknown(
+    client: TestClient,
+) -> None:
+    """A 营业执照 number (credit code) or an identifier whose check character is wrong
+    cannot be anybody's licence: the page says the number itself is wrong."""
+    wrong_code = "91350102MA2XQ1K7XA"  # the demo company's code, last character changed
+    identifier = "1.2.156.3005.2.11100000000013127D001.11350100003591044X.91350102MA2XQ1K7XN.001.0"
+    for text in (wrong_code, identifier):
+        page = client.get("/licences/verify", params={"q": text})
+        assert page.status_code == 200 and "证照编号或标识有误" in page.text, text
+        assert "校验" in page.text and "证照库中没有该证照" not in page.text
+    unknown = client.get("/licences/verify", params={"q": "91350102MA2XQ1K7XN"})
+    assert "证照库中没有该证照" in unknown.text  # well formed, just not issued here
+    english = client.get("/licences/verify", params={"q": wrong_code, "lang": "en"})
+    assert "malformed" in english.text

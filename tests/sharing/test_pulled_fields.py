@@ -163,3 +163,30 @@ def test_a_slow_department_does_not_stop_an_api_application(
     submitted = client.post(f"{API}/cases/{number}/submit", headers=headers)
     assert submitted.status_code == 200, submitted.text
     assert submitted.json()["form_data"]["household_address"] == VALID["household_address"]
+
+
+def test_reusing_earlier_answers_keeps_the_situations_and_takes_nothing_of_another_company(
+    signed_in: SignedIn,
+    client: TestClient,
+    as_user,  # type: ignore[no-untyped-def]
+) -> None:
+    """李四 once applied for a licence for 闽丰 (its code and name on the form): founding her
+    own company with her earlier answers must not carry 闽丰's code or name into it."""
+    headers = as_user("lisi")
+    other = {
+        "credit_code": "91350102MA2XQ1K7XN",
+        "enterprise_name": "福州闽丰餐饮管理有限公司",
+    }
+    created = client.post(
+        f"{API}/cases", json={"code": "3501-SCJG-002", "form_data": other}, headers=headers
+    )
+    assert created.status_code == 201, created.text
+    page = signed_in("lisi")
+    answers = "s_premises=leased&s_agent=agent&s_seal=now&s_invoice=now&s_staff=now"
+    plain = page.get(f"/apply/3501-BUNDLE-QYKB?{answers}").text
+    reuse_form = plain.split('<form method="get" class="reuse">', 1)[1].split("</form>", 1)[0]
+    assert '<input type="hidden" name="s_premises" value="leased">' in reuse_form
+    reused = page.get(f"/apply/3501-BUNDLE-QYKB?{answers}&reuse=1")
+    assert reused.status_code == 200 and "在线申请" in reused.text  # not sent back to questions
+    assert "91350102MA2XQ1K7XN" not in reused.text
+    assert "福州闽丰餐饮管理有限公司" not in reused.text

@@ -14,7 +14,7 @@ from tests.factories import entry, upload
 from tests.sharing.conftest import ZHANGSAN_ID, free_port_url, serve_over_http
 from tests.web.support import VALID, SignedIn
 from tongban.demo.samples import fill_form
-from tongban.pii.service import lookup_key
+from tongban.pii.service import lookup_key, mask_id
 from tongban.sharing import reduction
 from tongban.sharing import service as sharing
 from tongban.sharing.models import DataAccess, FieldFill
@@ -124,4 +124,36 @@ def test_fields_typed_while_the_source_was_down_are_listed_for_the_department(
     assert typed["applicant_name"] == "unavailable" and typed["household_address"] == "unavailable"
     dashboard = signed_in("supervisor").get("/supervision").text
     assert "共享但仍由申请人手工填写的字段" in dashboard
-    assert "household_address" in dashboard and "数据源当时无法访问" in dashboard
+    assert "数据源当时无法访问" in dashboard and "公安人口库" in dashboard
+    # the field's title from the form, not its code (in English: its English title)
+    assert "<td>户籍地址</td>" in dashboard and "<td>household_address</td>" not in dashboard
+    english = signed_in("supervisor").get("/supervision/sharing?lang=en").text
+    assert (
+        "<td>Registered household address</td>" in english
+        and "<td>Population register</td>" in english
+    )
+
+
+def test_a_pull_by_a_property_certificate_number_is_logged_for_the_applicant_with_its_key(
+    client: TestClient,
+    as_user,
+    db: Session,
+    population: dict,
+    signed_in: SignedIn,  # type: ignore[no-untyped-def]
+) -> None:
+    """The premises are found by their certificate number, not by an ID: the pull is still
+    on the applicant's log, with the number masked."""
+    headers = as_user("zhangsan")
+    premises = sharing.lookup(db, code="real_estate", key=ZHANGSAN_ID).record
+    assert premises is not None
+    number = premises["property_cert_number"]
+    typed = {"property_cert_number": number}
+    created = client.post(f"{API}/cases", json={"code": QYKB, "form_data": typed}, headers=headers)
+    assert created.status_code == 201, created.text
+    rows = [r for r in db.scalars(select(DataAccess)) if r.source == "real_estate_certificate"]
+    assert rows and {r.subject_key for r in rows} == {lookup_key(ZHANGSAN_ID)}
+    assert {r.record_key for r in rows} == {mask_id(number)} and mask_id(number) != number
+    people = {r.record_key for r in db.scalars(select(DataAccess)) if r.source == "population"}
+    assert people == {mask_id(ZHANGSAN_ID)}
+    page = signed_in("zhangsan").get("/my/profile").text
+    assert f"<td>{mask_id(number)}</td>" in page  # the log shows the key masked

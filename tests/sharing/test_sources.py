@@ -78,3 +78,18 @@ def test_a_source_owned_by_an_unknown_department_fails_the_loader(
     )
     problems = [p for p in read_catalog(catalog_copy.root).errors if p.file == "sources.yaml"]
     assert [p.message for p in problems] == ["未知部门代码 XX"]
+
+
+def test_a_register_of_someone_else_s_records_is_asked_by_the_field_the_catalog_names(
+    catalog_copy: CatalogCopy,
+) -> None:
+    """The birth register is the mother's: a form without her ID number cannot ask it
+    (it used to be asked by the applicant's own ID, and found nothing for a father)."""
+    read = read_catalog(CATALOG)
+    assert read.sources["birth_certificate"]["key_field"] == "mother_id_number"
+    item = "items/3501-YB-002.yaml"  # no mother_id_number: the insured mother applies herself
+    old = "  shared_source: birth_certificate\n  shared_keys: [applicant_id_number]"
+    catalog_copy.replace(item, old, "  shared_source: birth_certificate")
+    problems = [p for p in read_catalog(catalog_copy.root).errors if p.file == item]
+    assert [p.field for p in problems] == ["materials.1.shared_source"]
+    assert "按表单字段 mother_id_number 查询" in problems[0].message

@@ -47,6 +47,18 @@ def source_ref(prop: dict[str, Any]) -> tuple[str, str] | None:
     return refs[0] if refs else None
 
 
+def key_fields(source: dict[str, Any], material: dict[str, Any] | None = None) -> list[str]:
+    """The form fields (``field`` or ``rows[].field``) whose answers are the keys of the
+    records of ``source`` a material (or a form's shared fields: ``material`` None) needs:
+    the material's ``shared_keys``, else the source's ``key_field`` (a birth is held under
+    the mother's resident ID, whoever applies); empty: the applicant's own record."""
+    named = (material or {}).get("shared_keys")
+    if named:
+        return [str(key) for key in named]
+    field = source.get("key_field")
+    return [str(field)] if field else []
+
+
 def source_problems(doc: SourceDocument, departments: set[str]) -> list[Problem]:
     """Problems of a schema-valid ``sources.yaml`` beyond its schema."""
     found = []
@@ -102,6 +114,10 @@ def item_source_problems(
             message = _ref_problem(prop, sources or {})
             if message:
                 found.append(doc.problem(["form", "properties", name, SOURCE_KEYWORD], message))
+        for code, _field in source_refs(prop) if isinstance(prop, dict) else []:
+            message = _key_field_problem(item["form"], (sources or {}).get(code), None)
+            if message:
+                found.append(doc.problem(["form", "properties", name, SOURCE_KEYWORD], message))
     for index, material in enumerate(item["materials"]):
         code = material.get("shared_source")
         if code is not None and code not in (sources or {}):
@@ -111,7 +127,26 @@ def item_source_problems(
             if not _form_has(item["form"], key):
                 message = f"表单中没有字段 {key}，无法按它查询共享数据"
                 found.append(doc.problem(["materials", index, "shared_keys", position], message))
+        message = _key_field_problem(item["form"], (sources or {}).get(str(code)), material)
+        if message:
+            found.append(doc.problem(["materials", index, "shared_source"], message))
     return found
+
+
+def _key_field_problem(
+    form: dict[str, Any], source: dict[str, Any] | None, material: dict[str, Any] | None
+) -> str | None:
+    """A source whose records are someone else's than the applicant's (``key_field``) can
+    only be asked by a form that holds that someone's number."""
+    if source is None or not source.get("key_field") or (material or {}).get("shared_keys"):
+        return None
+    field = str(source["key_field"])
+    if _form_has(form, field):
+        return None
+    return (
+        f"数据源 {source['code']} 按表单字段 {field} 查询，表单中没有该字段"
+        "（或在材料的 shared_keys 中写明按哪个字段查询）"
+    )
 
 
 def _form_has(form: dict[str, Any], key: str) -> bool:

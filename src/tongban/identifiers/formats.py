@@ -1,7 +1,8 @@
 """Identifier kinds as form fields know them: one normalisation and one check per kind.
 
 A JSON Schema property is an identifier when it says ``format: resident-id`` (or
-``credit-code``, ``mobile-phone``, ``division-code``), or, in catalog versions written
+``credit-code``, ``resident-id-or-credit-code`` for a party that may be a person or an
+organisation, ``mobile-phone``, ``division-code``), or, in catalog versions written
 before these formats existed, when its ``pattern`` is the one the catalog used for that
 kind. Every entry point (item forms, registration, window intake, the API) normalises
 and checks through here, so a value is accepted, stored and explained the same way
@@ -10,12 +11,14 @@ wherever it is typed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from tongban.identifiers._common import normalise
 from tongban.identifiers.credit import validate_credit_code
 from tongban.identifiers.divisions import validate_division_code
+from tongban.identifiers.errors import IdentifierError
 from tongban.identifiers.phone import normalise_phone, validate_mobile_phone
 from tongban.identifiers.resident import validate_resident_id
 
@@ -30,6 +33,26 @@ class Kind:
     shape: str  # what a normalised value looks like, for the browser's early check
 
 
+def validate_party_number(value: str) -> str:
+    """A party that may be a person or an organisation (a shareholder, a seller): its
+    GB 11643 resident ID number or its GB 32100 unified social credit code, normalised;
+    raises :class:`IdentifierError` with the message of the kind the value looks like
+    (18 digits, the last maybe X: a resident ID; otherwise a credit code)."""
+    text = normalise(value)
+    if RESIDENT_SHAPE.fullmatch(text):
+        try:
+            return validate_resident_id(text).number
+        except IdentifierError as error:
+            try:  # a credit code may be all digits too
+                return validate_credit_code(text).number
+            except IdentifierError:
+                raise error from None
+    return validate_credit_code(text).number
+
+
+RESIDENT_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
+CREDIT_SHAPE = r"^[0-9A-HJ-NP-RTUW-Y]{2}[0-9]{6}[0-9A-HJ-NP-RTUW-Y]{10}$"
+
 KINDS = {
     kind.name: kind
     for kind in (
@@ -40,10 +63,13 @@ KINDS = {
             r"^[0-9]{17}[0-9X]$",
         ),
         Kind(
-            "credit-code",
+            "credit-code", normalise, lambda value: validate_credit_code(value).number, CREDIT_SHAPE
+        ),
+        Kind(
+            "resident-id-or-credit-code",
             normalise,
-            lambda value: validate_credit_code(value).number,
-            r"^[0-9A-HJ-NP-RTUW-Y]{2}[0-9]{6}[0-9A-HJ-NP-RTUW-Y]{10}$",
+            validate_party_number,
+            rf"^([0-9]{{17}}[0-9X]|{CREDIT_SHAPE[1:-1]})$",
         ),
         Kind("mobile-phone", normalise_phone, validate_mobile_phone, r"^1[3-9][0-9]{9}$"),
         Kind(

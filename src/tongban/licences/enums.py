@@ -43,6 +43,7 @@ class Verdict(StrEnum):
     expired = "expired"
     tampered = "tampered"
     unknown = "unknown"  # no such licence
+    malformed = "malformed"  # not a licence number or identifier at all: its check fails
 
 
 STATUS_NAMES_ZH = {
@@ -66,4 +67,5 @@ VERDICT_NAMES_ZH = {
     Verdict.expired: "已过期",
     Verdict.tampered: "文件被篡改或签名无效",
     Verdict.unknown: "证照库中没有该证照",
+    Verdict.malformed: "证照编号或标识有误",
 }

@@ -12,6 +12,7 @@ over the stored record, so a row altered outside the platform answers ``tampered
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -19,6 +20,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tongban.identifiers import IdentifierError, validate_credit_code, validate_licence_identifier
+from tongban.identifiers.licence import OID_ARC
 from tongban.licences import envelope
 from tongban.licences.enums import Algorithm, HolderCodeType, LicenceStatus, Verdict
 from tongban.licences.models import RECORD_FACE_APART, Licence
@@ -51,6 +54,9 @@ class Verification:
         record["holder_name"] = mask_name(str(record.get("holder_name") or ""))
         record["holder_code"] = mask_id(str(record.get("holder_code") or ""))
         return replace(self, record=record)
+
+
+CREDIT_SHAPE = re.compile(r"[0-9A-HJ-NP-RTUW-Y]{2}[0-9]{6}[0-9A-HJ-NP-RTUW-Y]{10}")
 
 
 def effective_status(licence: Licence, today: date) -> LicenceStatus:
@@ -176,6 +182,14 @@ def verify_lookup(session: Session, *, keyring: Keyring, text: str, today: date)
     """Verify a licence by its identifier or number, from the library."""
     licence = find(session, text=text)
     if licence is None:
+        wrong = malformed(text)
+        if wrong is not None:
+            return Verification(
+                Verdict.malformed,
+                f"证照编号或标识有误：{wrong.message_zh}。请核对后重新输入。",
+                f"The number or identifier is malformed: {wrong.message_en}; "
+                "check it and enter it again.",
+            )
         return Verification(
             Verdict.unknown,
             "证照库中没有该证照：请核对证照标识或编号。",
@@ -194,6 +208,21 @@ def verify_lookup(session: Session, *, keyring: Keyring, text: str, today: date)
     if not licence.pdf_ready:
         found.notes.append("证照已签发，PDF 版面生成中。")
     return found
+
+
+def malformed(text: str) -> IdentifierError | None:
+    """Why ``text`` cannot be any licence's identifier (GB/T 36904, MOD 37,36 check
+    character) or a 营业执照's number (the holder's GB 32100 credit code, MOD 31 check
+    character), or None when it may be one (other numbers carry no check character)."""
+    value = text.strip().upper()
+    try:
+        if value.startswith(OID_ARC + "."):
+            validate_licence_identifier(value)
+        elif CREDIT_SHAPE.fullmatch(value):
+            validate_credit_code(value)
+    except IdentifierError as error:
+        return error
+    return None
 
 
 def _printed_ok(keyring: Keyring, licence: Licence, record: dict[str, Any]) -> bool:

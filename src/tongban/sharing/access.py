@@ -15,8 +15,11 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
 from tongban.cases.core.prefill import FillRequest
+from tongban.pii.service import mask_id
 from tongban.sharing.connectors import Lookup
 from tongban.sharing.models import DataAccess
+
+IDENTITY_KEYS = ("resident_id", "credit_code")  # keys that name a person or an enterprise
 
 
 def actor_label(user: User) -> str:
@@ -46,10 +49,11 @@ def log_pull(
     case = request.case
     case_id = case.id if case is not None else None
     outcome = _outcome(lookup)
+    subject = subject_of(pull_source, key, request.applicant)
     query = select(DataAccess).where(
         DataAccess.case_id == case_id,
         DataAccess.source == pull_source["code"],
-        DataAccess.subject_key == key,
+        DataAccess.subject_key == subject,
         DataAccess.outcome == outcome,
     )
     if any(row.fields == fields for row in session.scalars(query)):
@@ -60,13 +64,23 @@ def log_pull(
         session,
         at=request.now,
         source=pull_source["code"],
-        subject_key=key,
+        subject_key=subject,
         actor=request.actor,
         case_id=case_id,
         fields=fields,
         purpose=f"办理“{title}”（办件 {number}）填写申请表",
         outcome=outcome,
+        record_key=key,
     )
+
+
+def subject_of(source: dict[str, Any], key: str, applicant: User) -> str:
+    """Whose data a pull by ``key`` is: the person or enterprise the key names, or, for a
+    record found by another number (a property certificate, a project code), the applicant
+    it was pulled for (their credit code for an enterprise account, else their ID)."""
+    if source["key"] in IDENTITY_KEYS:
+        return key
+    return applicant.credit_code or applicant.id_number or key
 
 
 def record(
@@ -80,12 +94,16 @@ def record(
     fields: list[str],
     purpose: str,
     outcome: str = "found",
+    record_key: str | None = None,
 ) -> DataAccess:
-    """Append one row to the data-access log (never changed afterwards)."""
+    """Append one row to the data-access log (never changed afterwards): about
+    ``subject_key``, the record looked up by ``record_key`` (default: the subject's own
+    number), kept masked (``pii.mask_id``)."""
     row = DataAccess(
         at=at,
         source=source,
         subject_key=subject_key,
+        record_key=mask_id(record_key or subject_key),
         actor_id=actor.id if actor else None,
         actor_name=actor_label(actor) if actor else "系统",
         case_id=case_id,

@@ -18,6 +18,7 @@ from tongban.accounts.models import User
 from tongban.cases import service as cases
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
+from tongban.catalog.sources import key_fields
 from tongban.licences import holders
 from tongban.sharing import access
 from tongban.sharing.connectors import Lookup, connector_for
@@ -32,8 +33,12 @@ def case_key(
 ) -> str | None:
     """The key a record of ``source`` about this case's subject is found by: the applying
     account's own verified resident ID or credit code, never a number typed on the form
-    (a founding's enterprise: ``holders.subject_credit_code``); None before 实名认证."""
-    if source["key"] == "resident_id":  # the account's own, once verified (实名认证)
+    (a founding's enterprise: ``holders.subject_credit_code``), or the number the form
+    gives for a source's ``key_field`` (a birth: the mother's); None before 实名认证."""
+    named = key_fields(source)
+    if named:  # someone else's record (a birth: the mother's), by the number the form gives
+        value = form.get(named[0])
+    elif source["key"] == "resident_id":  # the account's own, once verified (实名认证)
         value = applicant.id_number if applicant.id_number in applicant.verified_codes else None
     elif source["key"] == "credit_code":
         value = holders.subject_credit_code(spec, form, applicant)[1]
@@ -73,7 +78,8 @@ def lookup_for_case(
             session,
             at=now,
             source=code,
-            subject_key=key,
+            subject_key=access.subject_of(source, key, applicant),
+            record_key=key,
             actor=None,
             case_id=case.id,
             fields=sorted(source["fields"]),

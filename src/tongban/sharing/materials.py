@@ -3,7 +3,8 @@
 A, and the pull is logged for the people concerned.
 
 Whose record: those whose keys the form fields named by the material's ``shared_keys``
-hold (the legal representative's, the parents'), else the applicant's own resident ID or
+hold (the legal representative's, the parents'), else by the source's ``key_field`` (a
+birth certificate: the mother's ID number), else the applicant's own resident ID or
 credit code (or the form field named like the source's key: a project code).
 """
 
@@ -21,6 +22,7 @@ from tongban.cases.materials.registry import Provided, Unavailable
 from tongban.cases.models import Case, Material
 from tongban.catalog import service as catalog
 from tongban.catalog.enums import MaterialWay
+from tongban.catalog.sources import key_fields
 from tongban.pii.service import lookup_key
 from tongban.sharing import access
 from tongban.sharing.connectors import connector_for
@@ -32,7 +34,7 @@ def _keys(
 ) -> list[str]:
     """The keys of the records the material needs; empty when the form does not hold one."""
     answers = case.form_data or {}
-    named = material.get("shared_keys")
+    named = key_fields(source, material)
     if not named:
         own = {"resident_id": applicant.id_number, "credit_code": applicant.credit_code}
         key = own.get(source["key"], answers.get(source["key"]))
@@ -93,13 +95,15 @@ def recorded(
     session: Session, *, case: Case, material: Material, entry: dict[str, Any], now: datetime
 ) -> None:
     """Log the pull for each person or enterprise whose record satisfied the material."""
-    applicant = session.get(User, case.applicant_id)
+    applicant = session.get_one(User, case.applicant_id)
+    source = catalog.list_sources(session).get(str(entry.get("shared_source")), {"key": ""})
     for key in (material.detail or {}).get("keys", []):
         access.record(
             session,
             at=now,
             source=str(entry.get("shared_source")),
-            subject_key=key,
+            subject_key=access.subject_of(source, key, applicant),
+            record_key=key,
             actor=applicant,
             case_id=case.id,
             fields=[str(entry["code"])],

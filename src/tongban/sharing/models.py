@@ -49,7 +49,9 @@ class DataAccess(Base):
     """One pull of someone's data: who, for which case, which fields, when and why.
 
     ``subject_key`` is the person's resident ID or the enterprise's credit code; the
-    data subject reads their own rows on their profile page, nobody else's.
+    data subject reads their own rows on their profile page, nobody else's. A record
+    looked up by another key (a property certificate number, a project code) is logged for
+    the applicant it was pulled for, with that key (masked) in ``record_key``.
     """
 
     __tablename__ = "data_accesses"
@@ -65,6 +67,9 @@ class DataAccess(Base):
     fields: Mapped[list[str]] = mapped_column(JSON)
     purpose: Mapped[str] = mapped_column(String(300))
     outcome: Mapped[str] = mapped_column(String(20))  # found, no_record, unavailable
+    # the key the record was looked up by (a property certificate number, a credit code),
+    # masked as pages mask identifiers; None for rows logged before it was kept
+    record_key: Mapped[str | None] = mapped_column(String(100))
 
 
 class FieldFill(Base):

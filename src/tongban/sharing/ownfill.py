@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tongban import identifiers
 from tongban.accounts.enums import UserKind
 from tongban.accounts.models import User
 from tongban.cases.core.prefill import Filled, FillRequest, Prefill, filler
@@ -17,6 +18,7 @@ from tongban.cases.enums import CaseState
 from tongban.cases.models import Case
 
 EARLIER_CASES = 20  # the newest cases searched for an earlier answer
+SUBJECT_FIELDS = ("credit_code", "enterprise_name", "trade_name")  # what an enterprise is
 
 
 def own_identity(applicant: User) -> dict[str, Any]:
@@ -26,6 +28,7 @@ def own_identity(applicant: User) -> dict[str, Any]:
         "applicant_name": applicant.display_name,
         "applicant_id_number": applicant.id_number,
         "phone": applicant.phone,
+        "email": applicant.email,
     }
     if applicant.kind == UserKind.enterprise:
         values.update(enterprise_name=applicant.enterprise_name, credit_code=applicant.credit_code)
@@ -46,8 +49,11 @@ def fill_own_identity(session: Session, request: FillRequest, found: Prefill) ->
             _suggest(found, name, value, "来自您的账号信息", "from your account")
 
 
-def earlier_answers(session: Session, *, applicant: User, exclude: Case | None) -> dict[str, Any]:
-    """For each field code, the answer of the applicant's newest earlier case that has it."""
+def earlier_answers(
+    session: Session, *, applicant: User, exclude: Case | None, subject: str | None = None
+) -> dict[str, Any]:
+    """For each field code, the answer of the applicant's newest earlier case that has it,
+    of the cases about ``subject`` (an enterprise's code or name; None: a person's own)."""
     query = (
         select(Case)
         .where(Case.applicant_id == applicant.id, Case.state != CaseState.withdrawn)
@@ -58,19 +64,42 @@ def earlier_answers(session: Session, *, applicant: User, exclude: Case | None) 
     for case in session.scalars(query):
         if exclude is not None and case.id == exclude.id:
             continue
+        if _subject(case.form_data or {}) not in (None, subject):
+            continue  # about another enterprise
         for name, value in (case.form_data or {}).items():
             if value not in (None, "", []):
                 answers.setdefault(name, value)
     return answers
 
 
+def _subject(answers: dict[str, Any]) -> str | None:
+    """The enterprise a form is about (its credit code, else its name), None: a person's."""
+    for name in SUBJECT_FIELDS:
+        value = answers.get(name)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def _reusable(prop: dict[str, Any]) -> bool:
+    """Not an enterprise's credit code, which only the enterprise register and the licence
+    issued give (回填). (A field a source filled is locked and never overridden.)"""
+    kind = identifiers.kind_of(prop)
+    return kind is None or kind.name != "credit-code"
+
+
 @filler
 def fill_from_earlier_cases(session: Session, request: FillRequest, found: Prefill) -> None:
-    """With the applicant's consent (``reuse``), answers given in their earlier cases."""
+    """With the applicant's consent (``reuse``), answers given in their earlier cases about
+    the same subject (an enterprise's cases only for that enterprise: a founding takes
+    nothing of another company's), for fields the new form has, never a credit code."""
     if not request.reuse:
         return
     properties = request.spec["form"]["properties"]
-    earlier = earlier_answers(session, applicant=request.applicant, exclude=request.case)
+    subject = _subject({**own_identity(request.applicant), **request.answers})
+    earlier = earlier_answers(
+        session, applicant=request.applicant, exclude=request.case, subject=subject
+    )
     for name, value in earlier.items():
-        if name in properties:
+        if name in properties and _reusable(properties[name]):
             _suggest(found, name, value, "来自您以前的办件", "from your earlier applications")

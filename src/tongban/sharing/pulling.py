@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from tongban.cases.core.prefill import Filled, FillRequest, Prefill, filler
 from tongban.catalog import service as catalog
-from tongban.catalog.sources import source_refs
+from tongban.catalog.sources import key_fields, source_refs
 from tongban.licences import holders
 from tongban.sharing import access
 from tongban.sharing.connectors import Lookup, connector_for
@@ -46,13 +46,18 @@ class Pull:
 
 
 def lookup_key(source: dict[str, Any], request: FillRequest) -> str | None:
-    """What a record of ``source`` is found by for this form: the applicant's own resident
-    ID or credit code (once the account's identity was verified), or the answer to the form field named like the key. A form that
+    """What a record of ``source`` is found by for this form: the answer to the source's
+    ``key_field`` when its records are someone else's (a birth: the mother's ID number),
+    else the applicant's own resident ID or credit code (once the account's identity was verified), or the answer to the form field named like the key. A form that
     founds an operator (企业开办) is about the company it founds: the registers keyed by
     credit code are asked only for the code it carries, and only the account's own
     (``holders.subject_credit_code``), never for the applying enterprise's own record."""
     applicant = request.applicant
     own = applicant.verified_codes  # none before real-name verification (实名认证)
+    named = key_fields(source)
+    if named:  # someone else's record: the number the form gives (the mother's)
+        value = request.answers.get(named[0])
+        return value if isinstance(value, str) and value else None
     if source["key"] == "resident_id":
         return applicant.id_number if applicant.id_number in own else None
     if source["key"] == "credit_code":

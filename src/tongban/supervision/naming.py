@@ -20,3 +20,25 @@ def names(session: Session, locale: str) -> tuple[dict[str, str], dict[str, str]
         name_en = definition.get("name_en")
         items[entry.code] = name_en if english and name_en else entry.name
     return departments, items
+
+
+def field_titles(session: Session, locale: str) -> dict[tuple[str, str], str]:
+    """Each form field's title by (item code, field), in the page's language, from the
+    items' current forms (a field the form no longer has keeps its code)."""
+    english = locale == "en"
+    titles = {}
+    for entry in catalog.list_all_entries(session):
+        definition = entry.current_version.definition if entry.current_version else {}
+        for name, prop in (definition.get("form") or {}).get("properties", {}).items():
+            title = prop.get("title_en") if english and prop.get("title_en") else prop.get("title")
+            titles[(entry.code, name)] = str(title or name)
+    return titles
+
+
+def source_names(session: Session, locale: str) -> dict[str, str]:
+    """Shared data sources' names by code, in the page's language."""
+    english = locale == "en"
+    return {
+        code: str(source.get("name_en") if english and source.get("name_en") else source["name"])
+        for code, source in catalog.list_sources(session).items()
+    }

@@ -30,7 +30,7 @@ from tongban.sharing import backfill, reduction
 from tongban.supervision import service as supervision
 from tongban.supervision.charts import charts_json
 from tongban.supervision.links import Query, drill
-from tongban.supervision.naming import names
+from tongban.supervision.naming import field_titles, names, source_names
 from tongban.supervision.reform import ReformFilter, reform_figures
 from tongban.supervision.reform_query import for_supervisor
 from tongban.web.deps import NowDep, RuntimeDep, SessionDep
@@ -85,7 +85,8 @@ def dashboard(
     context = _common(request, session)
     gettext = gettext_for(locale_of(request, runtime.settings.default_locale))
     since = now - timedelta(days=period)
-    shared = _collect_once(session, since=since, now=now, tz=tz, per=per, fold=True)
+    locale = locale_of(request, runtime.settings.default_locale)
+    shared = _collect_once(session, since=since, now=now, tz=tz, per=per, fold=True, locale=locale)
     charts = charts_json(
         figures,
         gettext=gettext,
@@ -134,7 +135,14 @@ def _period(days: str) -> int:
 
 
 def _collect_once(
-    session: Session, *, since: datetime, now: datetime, tz: ZoneInfo, per: str, fold: bool
+    session: Session,
+    *,
+    since: datetime,
+    now: datetime,
+    tz: ZoneInfo,
+    per: str,
+    fold: bool,
+    locale: str,
 ) -> dict[str, Any]:
     """The backfill rates (newest first when folded: the dashboard shows ``FOLDED`` rows
     of each table, with how many there are) and the fields typed by hand."""
@@ -151,6 +159,8 @@ def _collect_once(
         "backfill_folded": fold,
         "reductions": reductions,
         "reductions_count": len(reductions),
+        "field_titles": field_titles(session, locale),  # the typed fields by their titles
+        "source_names": source_names(session, locale),
     }
 
 
@@ -171,7 +181,9 @@ def collect_once(
     since = now - timedelta(days=period)
     context = _common(request, session)
     context.update(days=period, periods=supervision.PERIODS)
-    context.update(_collect_once(session, since=since, now=now, tz=tz, per=per, fold=False))
+    locale = locale_of(request, runtime.settings.default_locale)
+    shared = _collect_once(session, since=since, now=now, tz=tz, per=per, fold=False, locale=locale)
+    context.update(shared)
     return render(request, "supervision/sharing.html", context)
 
 

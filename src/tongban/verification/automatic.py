@@ -1,7 +1,8 @@
 """协查 the platform asks by itself (way ``verified``): a material that is a certificate
 issued by another department (the catalog names its ``issuer``) is not asked of the
-applicant; when the case is accepted, the department handling the item asks the issuer,
-and the answer (with the issuer's document, if it sends one) joins the case as that
+applicant; when the case is accepted, the department handling the item asks the issuer
+about the record the case names (the form's answers that identify it: a newborn's name,
+birth date, certificate number and mother's ID number), and the answer (with the issuer's document, if it sends one) joins the case as that
 material, trust level A.
 
 Registered with the cases domain's provider registry on import (``tongban.models``).
@@ -23,6 +24,7 @@ from tongban.cases.enums import TaskState
 from tongban.cases.models import Case, Material, Task
 from tongban.catalog import service as catalog
 from tongban.catalog.enums import MaterialWay
+from tongban.catalog.sources import key_fields, source_refs
 from tongban.config import get_settings
 from tongban.verification import tasks
 from tongban.verification.models import VerificationRequest
@@ -48,6 +50,38 @@ def _asking_departments(session: Session, case: Case, material: dict[str, Any]) 
     listed = set(material.get("items") or [])
     items = cases.spec_of(session, case)["items"]
     return {item["department"] for item in items if item["code"] in listed}
+
+
+def _identifying_fields(
+    source: dict[str, Any], entry: dict[str, Any], form: dict[str, Any]
+) -> list[str]:
+    """The form fields that say which record of ``source`` the material is: the fields its
+    key is taken from (the mother's ID number), the fields pulled from the source, and
+    those named like one of its fields (``child_name``, ``birth_certificate_number`` for
+    the register's ``certificate_number``)."""
+    names = [key.partition("[].")[0] for key in key_fields(source, entry)]
+    held = tuple(source.get("fields", {}))
+    for name, prop in form.get("properties", {}).items():
+        pulled = any(code == source["code"] for code, _f in source_refs(prop))
+        if pulled or any(name == f or name.endswith(f"_{f}") for f in held):
+            names.append(name)
+    return list(dict.fromkeys(names))
+
+
+def _record_described(session: Session, case: Case, entry: dict[str, Any]) -> str:
+    """What the issuer is asked about, as "（新生儿姓名：…；出生日期：…）" from the case's
+    answers; empty when the material names no source (the applicant is the record)."""
+    source = catalog.list_sources(session).get(str(entry.get("shared_source")))
+    if source is None:
+        return ""
+    form = cases.spec_of(session, case)["form"]
+    answers = case.form_data or {}
+    parts = [
+        f"{form['properties'][name].get('title', name)}：{answers[name]}"
+        for name in _identifying_fields(source, entry, form)
+        if isinstance(answers.get(name), str | int | float) and answers.get(name) != ""
+    ]
+    return f"（{'；'.join(parts)}）" if parts else ""
 
 
 def provide(
@@ -88,7 +122,10 @@ def start(
         task_id=task.id,
         from_department=task.department_code,
         to_department=issuer,
-        question=f"请核验申请人{who}的“{entry['name']}”是否真实有效；如有，请附电子文书。",
+        question=(
+            f"请核验申请人{who}的“{entry['name']}”{_record_described(session, case, entry)}"
+            "是否真实有效；如有，请附电子文书。"
+        ),
         asked_by="系统（自动协查）",
         asked_at=now,
         due_at=clocks.calendar(session).add_working_days(

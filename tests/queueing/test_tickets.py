@@ -93,6 +93,7 @@ def test_only_working_days_ahead_and_slots_not_begun(db: Session) -> None:
             now=_at(MONDAY, "08:00"),
         )
     assert holiday.value.field == "day"
+    assert "不是工作日" in holiday.value.message_zh  # not "only 7 working days ahead"
     with pytest.raises(InvalidInput) as begun:
         queue.book(
             db,

@@ -141,7 +141,14 @@ def book(
     """
     hall = hall_of(session, hall_code)
     department = department_of(session, hall, item_code)
-    if day not in bookable_days(session, now=now):
+    days = bookable_days(session, now=now)
+    if day >= days[0] and not calendar(session).is_workday(day):  # the hall is shut that day
+        raise InvalidInput(
+            f"{day:%Y-%m-%d} 不是工作日，大厅不办公；请选择工作日的时段。",
+            f"{day:%Y-%m-%d} is not a working day and the hall is closed; choose a working day.",
+            field="day",
+        )
+    if day not in days:
         raise InvalidInput(
             f"只能预约今天起 {BOOKING_DAYS} 个工作日内的时段。",
             f"Only slots on the next {BOOKING_DAYS} working days can be booked.",

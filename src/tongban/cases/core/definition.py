@@ -96,7 +96,7 @@ def stage_limit(definition: Definition, stage: Stage) -> tuple[str, int]:
         limit = int(entry["limit"])
         item_unit = item["time_limit"]["unit"]
         if item_unit != unit:
-            limit = limit * HOURS_PER_DAY if unit == "hours" else -(-limit // HOURS_PER_DAY)
+            limit = catalog.in_unit(catalog.working_days_of(limit, item_unit), unit)
         limits.append(limit)
     limit = max(limits, default=1)
     if stage == Stage.accept and unit == "working_days":

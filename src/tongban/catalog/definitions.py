@@ -117,6 +117,7 @@ def bundle_definition(bundle: dict[str, Any], items: list[dict[str, Any]]) -> di
         "name": bundle["name"],
         "name_en": bundle.get("name_en"),
         "department": bundle["lead_department"],
+        "requires": dict(bundle.get("requires") or {}),
         "approval_mode": bundle.get("approval_mode", "ordinary"),
         "time_limit": {
             "unit": unit,

@@ -71,10 +71,12 @@ def whole_minutes(span: timedelta, *, overdue: bool = False) -> int:
 
 def duration(amount: float, unit: str, gettext: Gettext) -> str:
     """An amount of time left or overdue (its sign ignored) in ``unit`` (``working_days``,
-    ``minutes``, or ``hours`` for limits as items state them): ``3 个工作日``, ``48 分钟``,
+    ``calendar_days``, ``minutes``, or ``hours`` for limits as items state them): ``3 个工作日``, ``48 分钟``,
     ``2 小时 15 分钟``. Minutes and hours are office time for clocks, plain for ratings."""
     if unit == "working_days":
         return _count(gettext, abs(amount), "1 个工作日", "%(n)s 个工作日")
+    if unit == "calendar_days":
+        return _count(gettext, abs(amount), "1 日", "%(n)s 日")
     total = round(abs(amount) * 60) if unit == "hours" else int(abs(amount))
     hours, minutes = divmod(total, 60)
     parts = [_count(gettext, hours, "1 小时", "%(n)s 小时")] if hours else []

@@ -95,7 +95,8 @@ def _direct(db: Session, where: ReformFilter) -> dict[str, Any]:
             legal += limits["legal"] / 8
         else:
             elapsed += working_time(cal, start, case.decided_at, "days")  # type: ignore[arg-type]
-            legal += limits["legal"]
+            # a limit in calendar days (日) counts as the working days of its weeks
+            legal += limits["legal"] * (5 / 7 if limits["unit"] == "calendar_days" else 1)
         for fill in db.scalars(select(FieldFill).where(FieldFill.case_id == case.id)):
             fields += 1
             pulled += fill.state == "pulled"

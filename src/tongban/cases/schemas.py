@@ -73,7 +73,8 @@ class TimeLeftRead(BaseModel):
         "was left when the pause began"
     )
     unit: str = Field(
-        description="working_days, or minutes (office minutes) for a limit in office hours"
+        description="working_days, calendar_days (日), or minutes (office minutes) for a "
+        "limit in office hours"
     )
     due_at: datetime = Field(
         description="When the limit runs out (a working-day limit: local midnight ending its "

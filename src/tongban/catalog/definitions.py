@@ -12,12 +12,34 @@ from tongban.catalog import ways
 HOURS_PER_WORKING_DAY = 8
 
 
+CALENDAR_WEEK, WORKING_WEEK = 7, 5  # a week of 7 calendar days holds 5 working days
+
+
+def working_days_of(amount: float, unit: str) -> int:
+    """A limit of ``amount`` in ``unit`` as whole working days: hours rounded up to whole
+    days of 8 office hours; calendar days (日) as the working days of that many weeks'
+    share, rounded down (30 日 ≈ 21 个工作日)."""
+    if unit == "hours":
+        return math.ceil(amount / HOURS_PER_WORKING_DAY)
+    if unit == "calendar_days":
+        return math.floor(amount * WORKING_WEEK / CALENDAR_WEEK)
+    return int(amount)
+
+
+def in_unit(days: int, unit: str) -> int:
+    """``days`` working days as a limit in ``unit`` (the inverse of
+    :func:`working_days_of`; calendar days rounded up: 21 个工作日 ≈ 30 日)."""
+    if unit == "hours":
+        return days * HOURS_PER_WORKING_DAY
+    if unit == "calendar_days":
+        return math.ceil(days * CALENDAR_WEEK / WORKING_WEEK)
+    return days
+
+
 def legal_days(item: dict[str, Any]) -> int:
-    """An item's legal limit in working days (hours rounded up to whole days)."""
+    """An item's legal limit in working days (:func:`working_days_of`)."""
     limit = item["time_limit"]
-    if limit["unit"] == "hours":
-        return math.ceil(int(limit["legal"]) / HOURS_PER_WORKING_DAY)
-    return int(limit["legal"])
+    return working_days_of(int(limit["legal"]), limit["unit"])
 
 
 def merge_forms(items: list[dict[str, Any]]) -> tuple[dict[str, Any], list[str]]:
@@ -85,16 +107,21 @@ def bundle_definition(bundle: dict[str, Any], items: list[dict[str, Any]]) -> di
     materials, _ = merge_materials(items)
     unit = bundle["time_limit"]["unit"]
     legal = max(legal_days(item) for item in items)
+    if all(item["time_limit"]["unit"] == unit for item in items):
+        legal = max(int(item["time_limit"]["legal"]) for item in items)
+    else:
+        legal = in_unit(legal, unit)
     return {
         "kind": "bundle",
         "code": bundle["code"],
         "name": bundle["name"],
         "name_en": bundle.get("name_en"),
         "department": bundle["lead_department"],
+        "requires": dict(bundle.get("requires") or {}),
         "approval_mode": bundle.get("approval_mode", "ordinary"),
         "time_limit": {
             "unit": unit,
-            "legal": legal * (HOURS_PER_WORKING_DAY if unit == "hours" else 1),
+            "legal": legal,
             "promised": bundle["time_limit"]["promised"],
         },
         "form": form,

@@ -21,7 +21,8 @@ class ApprovalMode(StrEnum):
 
 
 class TimeUnit(StrEnum):
-    working_days = "working_days"
+    working_days = "working_days"  # 工作日
+    calendar_days = "calendar_days"  # 日: 民法典 第二百零一条、第二百零三条
     hours = "hours"
 
 

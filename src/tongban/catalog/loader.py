@@ -19,7 +19,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from tongban.catalog import guides, process_rules, situations, ways
+from tongban.catalog import guides, order, process_rules, situations, ways
 from tongban.catalog.definitions import merge_forms, merge_materials
 from tongban.catalog.english import english_problems
 from tongban.catalog.halls import FILE as HALLS_FILE
@@ -204,6 +204,7 @@ def _check_bundle(
             if "decision" not in item:
                 message = f"秒批的一件事须每个事项都有规则表，事项 {item['code']} 没有"
                 found.append(doc.problem(["approval_mode"], message))
+    found += order.problems(doc, items=list(bundle["items"]))
     conflicts = merge_forms(listed)[1] + merge_materials(listed)[1]
     for conflict in conflicts:
         found.append(doc.problem(["items"], f"“一表申请”无法合并: {conflict}"))

@@ -6,6 +6,7 @@ This module is what other domains import: reading in ``reading.py``, loading and
 editing in ``publishing.py``.
 """
 
+from tongban.catalog.definitions import in_unit, working_days_of
 from tongban.catalog.publishing import (
     LoadReport,
     SaveResult,
@@ -53,6 +54,7 @@ __all__ = [
     "get_department",
     "get_entry",
     "get_version",
+    "in_unit",
     "list_all_entries",
     "list_departments",
     "list_entries",
@@ -68,4 +70,5 @@ __all__ = [
     "tailor",
     "to_query",
     "versions",
+    "working_days_of",
 ]

@@ -28,6 +28,7 @@ from tongban.cases.core import access
 from tongban.cases.enums import CaseState, ClockKind
 from tongban.cases.materials import provision, signing
 from tongban.cases.models import Case, Material
+from tongban.catalog import service as catalog
 from tongban.errors import Conflict
 from tongban.files.store import FileStore
 from tongban.lenient import eligibility
@@ -53,7 +54,7 @@ def limit_days(spec: dict[str, Any]) -> int:
         if item.get("deficiency") and any(m.get("deficiency_allowed") for m in item["materials"])
     ]
     promised = spec["time_limit"]
-    days = promised["promised"] if promised["unit"] == "working_days" else 1
+    days = catalog.working_days_of(promised["promised"], promised["unit"])
     return min(limits) if limits else max(int(days), 1)
 
 

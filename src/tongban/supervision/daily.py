@@ -24,7 +24,7 @@ from tongban.cases.core import clocks
 from tongban.cases.core.queries import working_time
 from tongban.cases.enums import CaseState, Channel, ClockKind, TaskState
 from tongban.cases.models import Case, CorrectionRequest, Material, Task
-from tongban.catalog.definitions import HOURS_PER_WORKING_DAY
+from tongban.catalog.definitions import CALENDAR_WEEK, HOURS_PER_WORKING_DAY, WORKING_WEEK
 from tongban.catalog.enums import MaterialWay
 from tongban.catalog.models import CatalogVersion
 from tongban.ratings.models import Rating
@@ -57,7 +57,10 @@ class CaseFacts:
 
 def _days(limits: dict[str, Any], key: str) -> float:
     value = float(limits.get(key) or 0)
-    return value / HOURS_PER_WORKING_DAY if limits.get("unit") == "hours" else value
+    unit = limits.get("unit")
+    if unit == "calendar_days":
+        return value * WORKING_WEEK / CALENDAR_WEEK
+    return value / HOURS_PER_WORKING_DAY if unit == "hours" else value
 
 
 def required_materials(definition: dict[str, Any]) -> set[str]:

@@ -126,6 +126,25 @@ class WorkCalendar:
     def add_working_days(self, start: datetime, n: int) -> datetime:
         return self.add_working_days_checked(start, n).due_at
 
+    def add_calendar_days_checked(self, start: datetime, n: int) -> Deadline:
+        """End of the n-th calendar day after the day the clock starts: that day is not
+        counted (《民法典》第二百零一条, 《行政许可法》第八十二条), and a last day that is a
+        statutory holiday or rest day gives way to the next working day (《民法典》第二百零三条).
+        n = 0 (即办) is the end of the working day the clock starts on, as for working days."""
+        if n < 0:
+            raise ValueError("n must not be negative")
+        if n == 0:
+            return self.add_working_days_checked(start, 0)
+        first = self.local_date(start)
+        day = first + timedelta(days=n)
+        if not self.is_workday(day):
+            day = self.next_workday(day)
+        return Deadline(self._end_of(day), self._any_provisional(first, day))
+
+    def calendar_days_between(self, start: datetime, end: datetime) -> int:
+        """Dates d with local_date(start) < d <= local_date(end) (0 if end is earlier)."""
+        return max(0, (self.local_date(end) - self.local_date(start)).days)
+
     def working_days_between(self, start: datetime, end: datetime) -> int:
         """Working dates d with local_date(start) < d <= local_date(end)."""
         first = self.local_date(start) + _ONE_DAY

@@ -54,7 +54,7 @@ class DayChangeRead(BaseModel):
 class DeadlineMoveRead(BaseModel):
     case_number: str
     clock: str = Field(description="stage, promised, legal or acceptance")
-    unit: str = Field(description="working_days, or hours (office hours)")
+    unit: str = Field(description="working_days, calendar_days (日), or hours (office hours)")
     old_due_at: datetime
     new_due_at: datetime
 

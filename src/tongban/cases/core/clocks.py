@@ -1,7 +1,8 @@
 """Time limits of cases and tasks, counted on the holiday calendar.
 
 A clock's due time is always ``start + limit + extension + paused time``, counted in
-working days (or office hours) on the calendar in force; a limit of 0 (即办, 当场) ends
+working days, calendar days (日: a last day on a holiday or rest day moves to the next
+working day, 《民法典》第二百零三条) or office hours on the calendar in force; a limit of 0 (即办, 当场) ends
 with the working day the clock starts on: at its end for working days, at the close of
 its office hours for hours. Time left is a whole number of working days or office
 minutes. Because the due time is derived, an administrator entering a new year's official
@@ -32,6 +33,7 @@ from tongban.workdays.models import CalendarYear
 _cache: dict[tuple[object, ...], WorkCalendar] = {}
 HOURS_PER_DAY = 8
 MINUTES = "minutes"  # the unit time left is counted in on a clock in office hours
+CALENDAR_DAYS = "calendar_days"  # 日
 
 
 def _office_hours() -> tuple[time, time]:
@@ -128,8 +130,9 @@ def compute_due(
 ) -> Deadline:
     """The due time of ``clock`` given the case's pauses. Without ``now`` a pause still
     open is left out (the stored ``due_at``); with it, the due time if the clock resumed
-    at ``now``. Hour clocks move by the office time paused, day clocks by the working
-    days from the day a pause began to the one the clock resumes on. With ``share`` < 1,
+    at ``now``. Hour clocks move by the office time paused, working-day clocks by the
+    working days from the day a pause began to the one the clock resumes on, calendar-day
+    clocks by the calendar days between those two days. With ``share`` < 1,
     the moment that share of the limit has run (a warning): the exact office time for
     hours; for days, whole days rounded down (warned early rather than late)."""
     spans = _paused_spans(clock, pauses, now)
@@ -139,6 +142,9 @@ def compute_due(
             office += cal.working_time_between(start, end)
         return cal.add_working_time(clock.started_at, office)
     days = math.floor((clock.limit + clock.extension) * share + 1e-9)
+    if clock.unit == CALENDAR_DAYS:
+        days += sum(cal.calendar_days_between(start, end) for start, end in spans)
+        return cal.add_calendar_days_checked(clock.started_at, days)
     for start, end in spans:
         days += cal.working_days_between(cal.working_start(start), cal.working_start(end))
     return cal.add_working_days_checked(clock.started_at, days)
@@ -266,7 +272,8 @@ def end_pause(session: Session, *, case: Case, now: datetime) -> list[tuple[Cloc
 @dataclass(frozen=True)
 class TimeLeft:
     """How much of a limit is left (negative: overdue), a whole number in ``unit``:
-    working days for a clock in working days, office minutes (``minutes``) for a clock in
+    working days for a clock in working days, calendar days for one in calendar days, office
+    minutes (``minutes``) for a clock in
     office hours. Time left is rounded down, never up to more than there is; time overdue
     is rounded up (a day or a minute begun counts), so ``overdue`` is exactly
     ``now >= due_at``. While the clock is paused the amount stands still at what was left
@@ -274,7 +281,7 @@ class TimeLeft:
     """
 
     amount: int
-    unit: str  # "working_days" or "minutes"
+    unit: str  # "working_days", "calendar_days" or "minutes"
     due_at: datetime
     provisional: bool
     paused: bool
@@ -295,17 +302,22 @@ class TimeLeft:
 
 
 def time_left_at(cal: WorkCalendar, unit: str, moment: datetime, due_at: datetime) -> int:
-    """Working time from ``moment`` to ``due_at`` (negative from it on): whole office
-    minutes, or whole working days left after the working day in progress or next (so a
-    clock has its whole limit left when it starts, and 0 on its last day); a minute or a
-    day begun counts as one overdue."""
+    """Time from ``moment`` to ``due_at`` (negative from it on): whole office minutes,
+    whole working days left after the working day in progress or next, or whole calendar
+    days left after today (so a clock has its whole limit left when it starts, and 0 on its
+    last day); a minute or a day begun counts as one overdue."""
     if unit == "hours":
         if moment < due_at:
             return timefmt.whole_minutes(cal.working_time_between(moment, due_at))
         return -timefmt.whole_minutes(cal.working_time_between(due_at, moment), overdue=True)
+    last = due_at - timedelta(seconds=1)
+    if unit == CALENDAR_DAYS:
+        if moment < due_at:
+            return cal.calendar_days_between(moment, last)
+        return -max(1, cal.calendar_days_between(last, moment))
     if moment < due_at:
-        return cal.working_days_between(cal.working_start(moment), due_at - timedelta(seconds=1))
-    return -max(1, cal.working_days_between(due_at - timedelta(seconds=1), moment))
+        return cal.working_days_between(cal.working_start(moment), last)
+    return -max(1, cal.working_days_between(last, moment))
 
 
 def time_left(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from tongban.cases.enums import JoinRule, Stage
+from tongban.cases.enums import CaseState, JoinRule, Stage, TaskOutcome, TaskState
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
 
@@ -69,6 +71,63 @@ def review_assignments(definition: Definition) -> list[tuple[dict[str, Any], str
     return pairs
 
 
+@dataclass
+class ReviewOrder:
+    """Where the items of a review round stand in the bundle's order (``requires``)."""
+
+    ready: list[str] = field(default_factory=list)  # to open now: their prerequisites approved
+    refused: dict[str, str] = field(default_factory=dict)  # item → its refused prerequisite
+    waiting: dict[str, list[str]] = field(default_factory=dict)  # item → prerequisites pending
+
+
+def review_outcomes(case: Case) -> dict[str, list[TaskOutcome | None]]:
+    """Item code → the outcomes of its review tasks in the round (None while open)."""
+    opened: dict[str, list[TaskOutcome | None]] = {}
+    for task in case.tasks:
+        if task.stage == Stage.review and task.state != TaskState.cancelled:
+            opened.setdefault(task.item_code or "", []).append(task.outcome)
+    return opened
+
+
+def waiting_items(definition: Definition, case: Case) -> list[tuple[str, list[str]]]:
+    """The names of the items whose review waits, each with the names of the items it
+    waits for (the timeline's 等待 X 完成); empty unless the case is in review."""
+    if case.state != CaseState.in_review:
+        return []
+    names = {item["code"]: item["name"] for item in items(definition)}
+    waiting = review_order(definition, review_outcomes(case)).waiting
+    return [(names[code], [names[other] for other in before]) for code, before in waiting.items()]
+
+
+def review_order(
+    definition: Definition, opened: Mapping[str, Sequence[TaskOutcome | None]]
+) -> ReviewOrder:
+    """Which reviewed items not ``opened`` yet (item code → outcomes of its review tasks,
+    None while open) can open, must end refused, or still wait. A prerequisite without a
+    review (left out by the applicant's situation, or decided without 审查) waits for
+    nothing."""
+    reviewed = list(dict.fromkeys(item["code"] for item, _ in review_assignments(definition)))
+    requires: dict[str, list[str]] = definition.get("requires") or {}
+    found = ReviewOrder()
+    for code in reviewed:
+        if code in opened:
+            continue
+        before = [other for other in requires.get(code, ()) if other in reviewed]
+        refusing = [other for other in before if TaskOutcome.refused in opened.get(other, ())]
+        pending = [
+            other
+            for other in before
+            if not opened.get(other) or any(o != TaskOutcome.approved for o in opened[other])
+        ]
+        if refusing:
+            found.refused[code] = refusing[0]
+        elif pending:
+            found.waiting[code] = pending
+        else:
+            found.ready.append(code)
+    return found
+
+
 def stages(definition: Definition, *, delivery: str) -> list[Stage]:
     """The stages a case of ``definition`` runs, in their order (受理 → 审查 → 核准 → 制证 → 送达).
 
@@ -104,7 +163,7 @@ def stage_limit(definition: Definition, stage: Stage) -> tuple[str, int]:
         limit = int(entry["limit"])
         item_unit = item["time_limit"]["unit"]
         if item_unit != unit:
-            limit = limit * HOURS_PER_DAY if unit == "hours" else -(-limit // HOURS_PER_DAY)
+            limit = catalog.in_unit(catalog.working_days_of(limit, item_unit), unit)
         limits.append(limit)
     limit = max(limits, default=1)
     if stage == Stage.accept and unit == "working_days":

@@ -13,7 +13,7 @@ from tongban import timefmt
 from tongban.accounts.models import Authorisation, User
 from tongban.audit import service as audit
 from tongban.audit.models import AuditEntry
-from tongban.cases.core import access, clocks
+from tongban.cases.core import access, clocks, definition
 from tongban.cases.enums import ClockKind, Stage
 from tongban.cases.models import (
     Case,
@@ -133,6 +133,8 @@ class Timeline:
     events: Sequence[AuditEntry]
     time_left: clocks.TimeLeft | None
     legal_time_left: clocks.TimeLeft | None = None  # art. 42, extension included
+    # items whose review waits for others in the bundle's order: (name, names waited for)
+    waiting: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 def working_time(cal: WorkCalendar, start: datetime, end: datetime, unit: str) -> float:
@@ -174,6 +176,7 @@ def timeline(session: Session, *, case: Case, now: datetime) -> Timeline:
         one_per_action(audit.entries_for_case(session, case_id=case.id)),
         case_time_left(session, case=case, now=now),
         legal_time_left(session, case=case, now=now),
+        definition.waiting_items(definition.spec_of(session, case), case),
     )
 
 

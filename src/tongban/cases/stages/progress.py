@@ -132,13 +132,47 @@ def _start(session: Session, case: Case, now: datetime, store: FileStore) -> Non
 
 
 def _open_review_round(session: Session, case: Case, now: datetime) -> None:
-    """One review task per (item, department) that lists 审查: they run in parallel."""
+    """One review task per (item, department) that lists 审查: they run in parallel, but
+    for the items of a bundle that wait for others (:func:`open_reviews`)."""
+    open_reviews(session, case, now)
+
+
+def open_reviews(session: Session, case: Case, now: datetime) -> dict[str, list[str]]:
+    """Open the review tasks of the items whose prerequisites in the bundle's order
+    (``requires``) are approved, and end refused those of an item whose prerequisite was
+    refused, giving its reasons; again until nothing changes (a chain of items). Returns
+    the items still waiting → the prerequisites they wait for."""
     spec = definition.spec_of(session, case)
-    openings = [
-        Opening(Stage.review, dept, *definition.item_stage_limit(item, Stage.review), item["code"])
-        for item, dept in definition.review_assignments(spec)
-    ]
-    open_tasks(session, case=case, openings=openings, now=now)
+    while True:
+        order = definition.review_order(spec, definition.review_outcomes(case))
+        if not order.ready and not order.refused:
+            return order.waiting
+        openings = [
+            Opening(Stage.review, dept, *definition.item_stage_limit(item, Stage.review), code)
+            for item, dept in definition.review_assignments(spec)
+            if (code := item["code"]) in order.ready or code in order.refused
+        ]
+        for task in open_tasks(session, case=case, openings=openings, now=now):
+            before = order.refused.get(task.item_code or "")
+            if before is not None:
+                reasons = _refusal_reasons(case, before)
+                opinion = f"前置事项 {before} 审查未通过，本事项不能办理：{reasons}"
+                finish_task(
+                    session,
+                    task=task,
+                    outcome=TaskOutcome.refused,
+                    actor=SYSTEM,
+                    opinion=opinion,
+                    now=now,
+                )
+
+
+def _refusal_reasons(case: Case, item_code: str) -> str:
+    return "；".join(
+        t.opinion or ""
+        for t in case.tasks
+        if t.stage == Stage.review and t.item_code == item_code and t.outcome == TaskOutcome.refused
+    )
 
 
 def refuse(

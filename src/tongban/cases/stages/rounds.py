@@ -15,7 +15,7 @@ from tongban.cases.core.machine import Event
 from tongban.cases.core.transition import cancel_open_tasks, finish_task, locked_task
 from tongban.cases.enums import RoundOutcome, Stage, TaskOutcome, TaskState
 from tongban.cases.models import Case, Task
-from tongban.cases.stages.progress import move_on, refuse
+from tongban.cases.stages.progress import move_on, open_reviews, refuse
 from tongban.cases.stages.review import decide
 from tongban.errors import Conflict, InvalidInput
 from tongban.files.store import FileStore
@@ -29,10 +29,11 @@ def join_review_round(
     The outcome goes to the 核准 stage when the case runs one; otherwise the round's
     outcome is the decision.
     """
+    waiting = open_reviews(session, case, now)
     tasks = [t for t in case.tasks if t.stage == Stage.review and t.state != TaskState.cancelled]
     result = decide([t.outcome for t in tasks], case.join_rule)
-    if result == RoundOutcome.pending:
-        return result
+    if result == RoundOutcome.pending or (waiting and result == RoundOutcome.approved):
+        return RoundOutcome.pending
     cancel_open_tasks(session, case=case, actor=SYSTEM, now=now)
     case.review_outcome = result
     stages = definition.stages(definition.spec_of(session, case), delivery=case.delivery)

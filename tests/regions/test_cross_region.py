@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -229,3 +230,24 @@ def test_a_regions_supervisor_reads_the_reform_figures_of_its_departments(
     assert refused.status_code == 403
     every = client.get(f"{API}/supervision/reform", params={"department": "RS"}, headers=platform)
     assert every.status_code == 200 and every.json()["catalog"]["items"] > 0
+
+
+def test_the_receiving_halls_clerk_hands_a_forwarded_result_over(
+    db: Session, signed_in: SignedIn
+) -> None:
+    """Where the applicant applied, there they collect: a clerk of the receiving hall may
+    act on the forwarded case's hand-over (送达), on no other stage, and on no other case."""
+    from tongban.cases.enums import Stage
+    from tongban.cases.models import Case, Task
+
+    forwarded = db.scalar(select(Case).where(Case.number == _received_in_siming(signed_in)))
+    local = db.scalar(select(Case).where(Case.number == _online_in_fuzhou(signed_in)))
+    clerk = db.scalar(select(User).where(User.username == "sm-clerk"))
+    assert forwarded is not None and local is not None and clerk is not None
+    for case, stage, allowed in [
+        (forwarded, Stage.deliver, True),
+        (forwarded, Stage.review, False),
+        (local, Stage.deliver, False),
+    ]:
+        task = SimpleNamespace(case=case, stage=stage, department_code=case.lead_department)
+        assert access.can_act(clerk, cast(Task, task)) is allowed, (case.number, stage)

@@ -117,6 +117,7 @@ def _form_page(
         action=action,
         sign_url=f"/staff/intake/drafts/{case.number}/signatures" if case else None,
         reuse_offered=False,  # consent to reuse earlier answers is the person's own, online
+        pulled=bool(filled and filled.locked()),  # did any source hold the person's data
     )
     return render(desk.request, "cases/intake_form.html", context, status_code=status_code)
 

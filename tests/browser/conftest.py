@@ -159,7 +159,7 @@ class Browsers:
         page.goto("/login")
         page.fill("#username", who)
         page.fill("#password", password)
-        page.click("form button[type=submit]")
+        page.click("main form button[type=submit]")
         page.wait_for_load_state()
         return page
 

@@ -41,7 +41,7 @@ def _draft_by_typing(page: Page) -> str:
 def _sign_in_here(page: Page) -> None:
     page.fill("#username", "zhangsan")
     page.fill("#password", "demo12345")
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_load_state()
 
 

@@ -46,7 +46,7 @@ def test_an_idle_sign_in_is_ended(kiosk: Page) -> None:
     kiosk.goto("/login")
     kiosk.fill("#username", "zhangsan")
     kiosk.fill("#password", "demo12345")
-    kiosk.click("form button[type=submit]")
+    kiosk.click("main form button[type=submit]")
     kiosk.wait_for_url("**/my/cases")
     kiosk.wait_for_url(f"**/halls/{HALL}/kiosk", timeout=10_000)
     kiosk.goto("/my/cases")

@@ -57,7 +57,14 @@ def test_reading_a_case(
 
 @pytest.mark.parametrize(
     ("username", "status"),
-    [("scjg", 200), ("ga", 404), ("clerk", 404), ("minfeng", 403), ("supervisor", 404)],
+    [
+        ("scjg", 200),
+        ("ga", 404),
+        ("clerk", 404),
+        ("minfeng", 403),
+        ("supervisor", 200),  # reads it to reassign it (人员随机分配)
+        ("sm-jc", 404),  # a supervisor of another region
+    ],
 )
 def test_reading_a_department_task(
     client: TestClient, as_user: Any, accepted: dict[str, Any], username: str, status: int

@@ -8,7 +8,7 @@ from urllib.parse import unquote
 
 from fastapi.testclient import TestClient
 
-from tests.factories import API, act, draft, open_task, submitted, upload
+from tests.factories import API, act, draft, open_task, run_worker, submitted, upload
 from tests.web.support import ITEM, PDF, SignedIn
 from tongban.web.downloads import disposition
 
@@ -28,12 +28,15 @@ def test_a_result_document_downloads_with_the_case_number_and_its_title(
     # the item lists 受理 and 审查 only: the review decides and the results are issued with it
     review = act(client, rs, open_task(client, rs, number, "review"), "review", outcome="approved")
     assert review.status_code == 200
+    run_worker(client)  # the result is an e-licence: its PDF is printed by the worker
     result = client.get(f"{API}/cases/{number}/results", headers=as_user("zhangsan")).json()[0]
     response = client.get(f"{API}/results/{result['id']}/document", headers=as_user("zhangsan"))
     header = response.headers["content-disposition"]
     assert header.startswith("attachment;")
     plain, named = _names(header)
-    assert named == f"{number}-{result['title']}.pdf" and plain == f"{number}.pdf"
+    # a signed e-licence's file also names its licence number
+    assert named.startswith(f"{number}-{result['title']}") and named.endswith(".pdf")
+    assert plain.startswith(number) and plain.endswith(".pdf")
     page = signed_in("zhangsan").get(f"/cases/{number}").text
     assert f'href="/api/v1/results/{result["id"]}/document" download' in page
 

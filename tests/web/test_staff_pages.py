@@ -6,6 +6,7 @@ import re
 
 from fastapi.testclient import TestClient
 
+from tests.factories import run_worker
 from tests.web.support import ITEM, PDF, VALID, SignedIn, apply, case_number, csrf, found
 
 ID_PDF = {"m_ID_CARD": ("id.pdf", PDF, "application/pdf")}
@@ -74,6 +75,7 @@ def test_clerk_accepts_and_the_case_runs_to_completion(signed_in: SignedIn) -> N
     assert "已恢复计时" in _act(client, review, "resume").text
     # 失业登记 lists 受理 and 审查 only: the review decides and the system issues the result
     assert _act(client, review, "agree", opinion="符合条件。").status_code == 200
+    run_worker(client)  # the result is an e-licence: its PDF is printed by the worker
     applicant = signed_in("zhangsan")
     page = applicant.get(f"/cases/{number}").text
     assert "已办结" in page and "符合条件。" in page and "待核准" not in page

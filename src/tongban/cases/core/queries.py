@@ -60,10 +60,12 @@ def list_my_cases(session: Session, *, user: User) -> Sequence[Case]:
 
 
 def get_task(session: Session, *, task_id: int, user: User) -> Task:
-    """A task of the user's department; any task for a supervisor (who reads every case
-    and reassigns tasks: ``access.oversees``). NotFound otherwise."""
+    """A task of the user's department; any task of their region's cases for a supervisor
+    (who reassigns tasks: ``access.supervises``). NotFound otherwise."""
     task = session.get(Task, task_id)
-    if task is None or not (task.department_code == user.department_code or access.oversees(user)):
+    if task is None or not (
+        task.department_code == user.department_code or access.supervises(user, task.case)
+    ):
         raise NotFound(f"没有找到任务 {task_id}。", f"No task {task_id}.")
     return task
 

@@ -16,6 +16,9 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Browsers
 from tongban.demo.samples import SAMPLES, fill_form
+from tongban.timeutil import utcnow
+from tongban.web.runtime import Runtime
+from tongban.worker import run_jobs
 
 BUNDLE = "3501-BUNDLE-QYKB"
 REVIEWERS = ["scjg", "ga", "sw", "rs", "gjj"]
@@ -78,7 +81,7 @@ def _open_task(page: Page, number: str) -> None:
 
 
 def test_enterprise_bundle_from_application_to_result(
-    people: Browsers, tmp_path: Path, server: str
+    people: Browsers, tmp_path: Path, server: str, server_runtime: Runtime
 ) -> None:
     # each run its own applicant: a company name serves one application (sharing.once)
     applicant = people.sign_in("minfeng" if people.viewport["width"] > 600 else "lisi")
@@ -137,6 +140,8 @@ def test_enterprise_bundle_from_application_to_result(
     _open_task(issuer, number)
     issuer.click("button:text-is('制证')")  # signed e-licences take a moment
     issuer.wait_for_url(re.compile(r"/staff"), timeout=60_000)
+    # every result is a signed e-licence whose PDF the worker prints right after issue
+    run_jobs(server_runtime, now=utcnow())
 
     applicant.goto(f"/cases/{number}")
     main = applicant.locator("main")

@@ -3,7 +3,8 @@ auto-approval decision table, 4 department reviews in parallel with warning and
 escalation timers, join, decision (script), certificate (service task stub), each step's
 whole workflow serialised and written to a SQLite file (WAL) or PostgreSQL, and read back
 before the next step, the way a web application persists it between requests
-(/work/shared/reference/spiffworkflow/README.md). Used by ``bench/engine.py``."""
+(the reference process of the engine benchmark, described in BENCHMARKS.md). Used by
+``bench/engine.py``."""
 
 from __future__ import annotations
 

@@ -409,3 +409,31 @@ def test_the_pages_from_the_reviewers_order_to_the_applicants_answer_and_the_ins
     assert seen.status_code == 200 and seen.content == JPG
     hidden = signed_in("zhangsan").get(f"/inspections/{found.id}/photos/{photo_id}")
     assert hidden.status_code == 404
+
+
+def test_a_refused_answer_shows_the_case_page_again_with_the_reason_and_the_reply_kept(
+    client: TestClient, review: dict[str, Any], signed_in: SignedIn, db: Session
+) -> None:
+    """An answer the service refuses (a reply over 500 characters) is the case page again,
+    422, the reason above the inspection's form and the reply in it; nothing is saved."""
+    found = _order(db, review)
+    inspector = db.get_one(User, found.first_inspector_id)
+    visit = ACCEPTED + timedelta(days=1)
+    inspection.propose_visit(
+        db, inspection_id=found.id, user=inspector, visit_at=visit, note="", now=ACCEPTED
+    )
+    db.commit()
+    number = review["case_number"]
+    applicant = signed_in("minfeng")
+    page = applicant.get(f"/cases/{number}").text
+    reply = "下周六上午九点以后方便" * 50
+    refused = applicant.post(
+        f"/cases/{number}/inspections/{found.id}/answer",
+        data={"csrf_token": csrf(page), "answer": "other", "reply": reply},
+    )
+    assert refused.status_code == 422, refused.text
+    assert f'id="answer-error-{found.id}"' in refused.text
+    assert "您的答复不能超过 500 个字" in refused.text and reply in refused.text
+    assert number in refused.text  # the case page, not the error page
+    db.expire_all()
+    assert db.get_one(type(found), found.id).visit_state == VisitState.proposed

@@ -83,6 +83,12 @@ def _verdicts(found: Any, failed: str = "") -> dict[str, inspection.Verdict]:
     }
 
 
+def _cosign(db: Session, found: Any, recorder: User, now: datetime) -> None:
+    """The drawn inspector who did not record the visit co-signs its record."""
+    other = next(i for i in found.inspector_ids if i != recorder.id)
+    inspection.cosign(db, inspection_id=found.id, user=db.get_one(User, other), now=now)
+
+
 def _review(db: Session, task: dict[str, Any], outcome: TaskOutcome, now: datetime) -> Any:
     return cases.review_task(
         db,
@@ -164,6 +170,8 @@ def test_a_failed_check_then_a_re_inspection_that_passes_lets_the_review_approve
         rectification="7日内为从业人员办理健康证明后申请复查",
         now=visit,
     )
+    assert (found.round, found.unsigned_result) == (1, InspectionResult.rectify)  # unsigned
+    _cosign(db, found, first, visit)
     assert (found.state, found.round, found.visit_state) == (InspectionState.open, 2, None)
     second = db.get_one(User, found.second_inspector_id)  # either drawn inspector goes on
     _agree(db, found, second, visit + timedelta(days=2))
@@ -186,6 +194,8 @@ def test_a_failed_check_then_a_re_inspection_that_passes_lets_the_review_approve
         rectification="",
         now=visit + timedelta(days=3),
     )
+    assert found.state == InspectionState.open  # not before the other co-signed
+    _cosign(db, found, second, visit + timedelta(days=3))
     assert found.state == InspectionState.passed
     rounds = inspection.findings(db, inspection=found)
     assert not rounds[1]["staff"].passed and rounds[1]["staff"].note
@@ -212,6 +222,7 @@ def test_a_failed_inspection_lets_the_review_refuse_only(
         rectification="",
         now=ACCEPTED + timedelta(days=1),
     )
+    _cosign(db, found, inspector, ACCEPTED + timedelta(days=1))
     with pytest.raises(Conflict) as refused:
         _review(db, review, TaskOutcome.approved, ACCEPTED + timedelta(days=1, hours=1))
     assert "不合格" in refused.value.message("zh_Hans")
@@ -249,6 +260,8 @@ def test_the_clock_pauses_while_the_inspection_runs_and_the_due_date_moves(
         rectification="",
         now=monday,
     )
+    assert pause.ended_at is None  # the record counts once co-signed
+    _cosign(db, found, inspector, monday)
     assert pause.ended_at == monday
     after = _legal_due(db, case_id)
     # accepted Thursday 11-06: 10 working days from the next day end with Thursday 11-20
@@ -403,7 +416,18 @@ def test_the_pages_from_the_reviewers_order_to_the_applicants_answer_and_the_ins
         f"/inspections/{found.id}/conclude",
         data={"csrf_token": csrf(page), "result": "passed", **checks},
     )
-    assert "踏勘结果已记录" in done.text and "踏勘合格" in done.text, done.text
+    assert "等待另一名踏勘人员会签" in done.text and "核对无误，会签" not in done.text
+    own = inspector.post(f"/inspections/{found.id}/cosign", data={"csrf_token": csrf(page)})
+    assert own.status_code == 409 and "记录人不能自己会签" in own.text
+    other = signed_in(sorted(names)[1])
+    page = other.get(f"/inspections/{found.id}").text
+    assert "核对无误，会签" in page and "退回重新记录" in page
+    unexplained = other.post(
+        f"/inspections/{found.id}/return", data={"csrf_token": csrf(page), "reason": " "}
+    )
+    assert unexplained.status_code == 422 and "请写明不同意该踏勘记录的理由" in unexplained.text
+    signed = other.post(f"/inspections/{found.id}/cosign", data={"csrf_token": csrf(page)})
+    assert "已会签" in signed.text and "踏勘合格" in signed.text, signed.text
     photo_id = inspection.photos(db, inspection=found)[0].id
     seen = signed_in("minfeng").get(f"/inspections/{found.id}/photos/{photo_id}")
     assert seen.status_code == 200 and seen.content == JPG
@@ -437,3 +461,55 @@ def test_a_refused_answer_shows_the_case_page_again_with_the_reason_and_the_repl
     assert number in refused.text  # the case page, not the error page
     db.expire_all()
     assert db.get_one(type(found), found.id).visit_state == VisitState.proposed
+
+
+def test_the_record_counts_once_the_other_inspector_co_signs_and_a_returned_one_is_redone(
+    db: Session, review: dict[str, Any]
+) -> None:
+    """Both drawn inspectors sign the record of a visit (《食品生产许可管理办法》第二十一条):
+    the recorder cannot co-sign; the other returns it with a reason (the findings are
+    struck, the recorder hears of it) or co-signs it, and only then does it count."""
+    found = _order(db, review)
+    first = db.get_one(User, found.first_inspector_id)
+    second = db.get_one(User, found.second_inspector_id)
+    _agree(db, found, first, ACCEPTED)
+    visit = ACCEPTED + timedelta(days=1)
+
+    def record(by: User) -> None:
+        inspection.conclude(
+            db,
+            inspection_id=found.id,
+            user=by,
+            verdicts=_verdicts(found),
+            result=InspectionResult.passed,
+            rectification="",
+            now=visit,
+        )
+
+    record(first)
+    with pytest.raises(Conflict) as again:  # one record at a time
+        record(second)
+    assert again.value.code == "awaiting_cosignature"
+    with pytest.raises(Conflict) as own:
+        inspection.cosign(db, inspection_id=found.id, user=first, now=visit)
+    assert own.value.code == "own_record"
+    with pytest.raises(InvalidInput):
+        inspection.return_record(db, inspection_id=found.id, user=second, reason="", now=visit)
+    with pytest.raises(Conflict):  # review waits for the signed result
+        _review(db, review, TaskOutcome.approved, visit)
+    inspection.return_record(
+        db, inspection_id=found.id, user=second, reason="库房未逐一查看", now=visit
+    )
+    assert found.unsigned_result is None and inspection.findings(db, inspection=found) == {}
+    entry = cases.timeline(db, case=db.get_one(Case, found.case_id), now=visit).events[-1]
+    assert entry.action == "inspection.record_returned"
+    with pytest.raises(Conflict) as nothing:
+        inspection.cosign(db, inspection_id=found.id, user=first, now=visit)
+    assert nothing.value.code == "nothing_to_sign"
+    record(second)  # either inspector records again; now the first co-signs
+    inspection.cosign(db, inspection_id=found.id, user=first, now=visit)
+    assert found.state == InspectionState.passed
+    signed = inspection.findings(db, inspection=found)[1].values()
+    assert {(f.recorded_by, f.cosigned_by) for f in signed} == {(second.id, first.id)}
+    task = _review(db, review, TaskOutcome.approved, visit + timedelta(hours=1))
+    assert task.outcome == TaskOutcome.approved

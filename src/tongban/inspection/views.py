@@ -123,6 +123,9 @@ def _page(
         "case": case,
         "inspector_names": inspection.inspectors(session, [row]),
         "may_rectify": row.round < inspection.MAX_ROUNDS,
+        "recorded_by_me": any(
+            f.recorded_by == user.id for f in inspection.round_findings(session, row)
+        ),
         **shown(refusal),
     }
     return render(request, "inspection/inspection.html", context, status_code=status_of(refusal))
@@ -177,8 +180,9 @@ def inspector_step(
     store: StoreDep,
     form: CheckedForm,
 ) -> Response:
-    """A drawn inspector proposes the visit (``propose``), adds a photo (``photo``) or
-    records the findings and result (``conclude``); back to the inspection page."""
+    """A drawn inspector proposes the visit (``propose``), adds a photo (``photo``),
+    records the findings and result (``conclude``), or, the other one, co-signs that
+    record (``cosign``) or returns it with a reason (``return``); back to the page."""
     try:
         if step == "propose":
             inspection.propose_visit(
@@ -208,6 +212,16 @@ def inspector_step(
                 verdicts=_verdicts(form, row),
                 result=_result(_text(form, "result")),
                 rectification=_text(form, "rectification"),
+                now=now,
+            )
+        elif step == "cosign":
+            inspection.cosign(session, inspection_id=inspection_id, user=user, now=now)
+        elif step == "return":
+            inspection.return_record(
+                session,
+                inspection_id=inspection_id,
+                user=user,
+                reason=_text(form, "reason"),
                 now=now,
             )
         else:

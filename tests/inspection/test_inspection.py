@@ -26,6 +26,7 @@ from tongban.files.store import LocalFileStore
 from tongban.inspection import drawing
 from tongban.inspection import service as inspection
 from tongban.inspection.enums import InspectionResult, InspectionState, VisitState
+from tongban.privacy import retention
 
 FOOD_PRODUCTION = "3501-SCJG-005"
 # Thursday 2025-11-06 10:00 Beijing time: the pause runs over a weekend
@@ -513,3 +514,48 @@ def test_the_record_counts_once_the_other_inspector_co_signs_and_a_returned_one_
     assert {(f.recorded_by, f.cosigned_by) for f in signed} == {(second.id, first.id)}
     task = _review(db, review, TaskOutcome.approved, visit + timedelta(hours=1))
     assert task.outcome == TaskOutcome.approved
+
+
+def test_the_retention_sweep_purges_the_photos_and_texts_of_a_cases_inspections(
+    db: Session, review: dict[str, Any], tmp_path: Any
+) -> None:
+    """Once a case is purged after the retention period (``privacy.retention``), its
+    inspection photos leave the file store's keys and the pages, and the texts typed
+    about the premises and the person are replaced; verdicts and times stay."""
+    found = _order(db, review)
+    inspector = db.get_one(User, found.first_inspector_id)
+    _agree(db, found, inspector, ACCEPTED)
+    found.reply = "周六上午也可以"
+    photo = inspection.add_photo(
+        db,
+        inspection_id=found.id,
+        user=inspector,
+        photo=inspection.Photo("site.jpg", JPG, "premises"),
+        now=ACCEPTED,
+        store=LocalFileStore(tmp_path),
+    )
+    key = photo.key
+    inspection.conclude(
+        db,
+        inspection_id=found.id,
+        user=inspector,
+        verdicts=_verdicts(found, failed="staff"),
+        result=InspectionResult.failed,
+        rectification="",
+        now=ACCEPTED,
+    )
+    _cosign(db, found, inspector, ACCEPTED)
+    case = db.get_one(Case, found.case_id)
+    later = ACCEPTED + timedelta(days=400)
+    freed = retention.purge_case(db, case=case, now=later)
+    db.flush()
+    db.expire_all()
+    assert key in freed and key not in retention.still_named(db, {key})
+    assert inspection.photos(db, inspection=found) == []
+    with pytest.raises(NotFound) as gone:
+        inspection.get_photo(db, photo_id=photo.id, user=inspector)
+    assert "保存期限" in gone.value.message("zh_Hans")
+    assert (found.visit_note, found.reply) == (retention.PURGED, retention.PURGED)
+    rows = inspection.findings(db, inspection=found)[1]
+    assert rows["staff"].note == retention.PURGED and not rows["staff"].passed
+    assert found.state == InspectionState.failed

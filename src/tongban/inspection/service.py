@@ -309,8 +309,11 @@ def findings(
 
 
 def photos(session: Session, *, inspection: Inspection) -> list[InspectionPhoto]:
-    """The photos of an inspection, oldest first."""
-    query = select(InspectionPhoto).where(InspectionPhoto.inspection_id == inspection.id)
+    """The photos of an inspection still held, oldest first (the retention sweep purges
+    a closed case's photos after ``TONGBAN_RETENTION_YEARS``: ``privacy.retention``)."""
+    query = select(InspectionPhoto).where(
+        InspectionPhoto.inspection_id == inspection.id, InspectionPhoto.key != ""
+    )
     return list(session.scalars(query.order_by(InspectionPhoto.id)))
 
 
@@ -331,10 +334,15 @@ def get_inspection(session: Session, *, inspection_id: int, user: User) -> Inspe
 
 
 def get_photo(session: Session, *, photo_id: int, user: User) -> InspectionPhoto:
-    """A photo of an inspection ``user`` may read (NotFound otherwise)."""
+    """A photo of an inspection ``user`` may read (NotFound otherwise, and for a photo
+    purged after the retention period)."""
     photo = session.get(InspectionPhoto, photo_id)
     if photo is None:
         raise NotFound("没有找到该照片。", "No such photo.")
+    if not photo.key:
+        raise NotFound(
+            "该照片已按保存期限清除。", "This photo was purged after the retention period."
+        )
     get_inspection(session, inspection_id=photo.inspection_id, user=user)
     return photo
 

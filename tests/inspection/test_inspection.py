@@ -559,3 +559,46 @@ def test_the_retention_sweep_purges_the_photos_and_texts_of_a_cases_inspections(
     rows = inspection.findings(db, inspection=found)[1]
     assert rows["staff"].note == retention.PURGED and not rows["staff"].passed
     assert found.state == InspectionState.failed
+
+
+def test_the_api_from_the_proposed_visit_to_the_co_signed_result(
+    client: TestClient, review: dict[str, Any], as_user: Any, db: Session
+) -> None:
+    """Inspectors on the JSON API: their list, the visit proposed, the applicant's answer,
+    the record by one and the co-signature of the other; others are refused."""
+    found = _order(db, review)
+    db.commit()
+    first, second = (db.get_one(User, i).username for i in found.inspector_ids)
+    base = f"{API}/inspections/{found.id}"
+    listed = client.get(f"{API}/inspections", headers=as_user(first)).json()
+    assert [row["id"] for row in listed] == [found.id]
+    assert listed[0]["case_number"] == review["case_number"]
+    assert client.get(f"{API}/inspections", headers=as_user("scjg")).status_code == 403
+    naive = client.post(
+        f"{base}/visit", json={"visit_at": "2025-11-07T09:30:00"}, headers=as_user(first)
+    )
+    assert naive.status_code == 422  # a time without its offset is ambiguous
+    proposed = client.post(
+        f"{base}/visit",
+        json={"visit_at": "2025-11-07T09:30:00+08:00", "note": "请负责人在场"},
+        headers=as_user(first),
+    )
+    assert proposed.status_code == 200 and proposed.json()["visit_state"] == "proposed"
+    answer = f"{API}/cases/{review['case_number']}/inspections/{found.id}/answer"
+    assert client.post(answer, json={"accept": True}, headers=as_user("zhangsan")).is_client_error
+    agreed = client.post(answer, json={"accept": True}, headers=as_user("minfeng"))
+    assert agreed.status_code == 200 and agreed.json()["visit_state"] == "agreed"
+    verdicts = {c["code"]: {"passed": True} for c in found.checklist}
+    recorded = client.post(
+        f"{base}/record", json={"verdicts": verdicts, "result": "passed"}, headers=as_user(first)
+    )
+    body = recorded.json()
+    assert recorded.status_code == 200 and body["unsigned_result"] == "passed", body
+    assert body["state"] == "open" and {f["cosigned_by"] for f in body["findings"]} == {None}
+    own = client.post(f"{base}/cosign", headers=as_user(first))
+    assert own.status_code == 409 and own.json()["error"]["code"] == "own_record"
+    signed = client.post(f"{base}/cosign", headers=as_user(second))
+    assert signed.status_code == 200 and signed.json()["state"] == "passed"
+    seen = client.get(base, headers=as_user("minfeng")).json()
+    assert seen["state"] == "passed" and len(seen["findings"]) == len(found.checklist)
+    assert client.get(base, headers=as_user("zhangsan")).status_code == 404

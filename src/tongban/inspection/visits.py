@@ -157,11 +157,14 @@ def refuse_while_unsigned(inspection: Inspection) -> None:
         )
 
 
-def _unsigned(session: Session, inspection_id: int, user: User) -> tuple[Inspection, Case]:
+def _unsigned(
+    session: Session, inspection_id: int, user: User
+) -> tuple[Inspection, Case, InspectionResult]:
     """The inspection whose record ``user`` may co-sign or return: the drawn inspector who
     did not record it. Conflict when no record waits, or for the one who recorded it."""
     inspection, case = drawn(session, inspection_id, user)
-    if inspection.unsigned_result is None:
+    result = inspection.unsigned_result
+    if result is None:
         raise Conflict(
             "没有等待会签的踏勘记录。", "No record awaits a co-signature.", code="nothing_to_sign"
         )
@@ -171,7 +174,7 @@ def _unsigned(session: Session, inspection_id: int, user: User) -> tuple[Inspect
             "The other inspector co-signs the record; its recorder cannot.",
             code="own_record",
         )
-    return inspection, case
+    return inspection, case, InspectionResult(result)
 
 
 def round_findings(session: Session, inspection: Inspection) -> list[InspectionFinding]:
@@ -188,10 +191,9 @@ def cosign(session: Session, *, inspection_id: int, user: User, now: datetime) -
     effect: passed and failed end the inspection (and its pause of the clock); rectify
     asks the applicant to rectify and opens the second visit. Raises Conflict when no
     record waits or for the inspector who recorded it."""
-    inspection, case = _unsigned(session, inspection_id, user)
+    inspection, case, result = _unsigned(session, inspection_id, user)
     for row in round_findings(session, inspection):
         row.cosigned_by, row.cosigned_at = user.id, now
-    result = InspectionResult(inspection.unsigned_result)
     written = inspection.unsigned_rectification
     inspection.unsigned_result = inspection.unsigned_rectification = None
     visited = inspection.round
@@ -225,7 +227,7 @@ def return_record(
     """The other drawn inspector does not sign the record and returns it with ``reason``:
     its findings are struck and the visit is recorded again. Raises Conflict as ``cosign``
     does, InvalidInput without a reason."""
-    inspection, case = _unsigned(session, inspection_id, user)
+    inspection, case, _result = _unsigned(session, inspection_id, user)
     written = text(reason, field="reason", what=("退回理由", "The reason"))
     if not written:
         raise InvalidInput(

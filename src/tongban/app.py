@@ -28,6 +28,7 @@ from tongban.complaints.views import router as complaints_views
 from tongban.experts.admin_views import router as expert_register_views
 from tongban.experts.views import router as expert_views
 from tongban.holidays.api import router as holidays_api
+from tongban.inspection.api import router as inspection_api
 from tongban.inspection.views import router as inspection_views
 from tongban.instant.api import router as instant_api
 from tongban.instant.views import router as instant_views
@@ -111,6 +112,7 @@ API_ROUTERS = (
     messaging_api,
     complaints_api,
     publication_api,
+    inspection_api,
 )
 STORABLE = [Depends(refuse_unstorable_text)]  # no query, path or form field holds NUL
 PAGE_ROUTERS = (

@@ -16,7 +16,7 @@ from tongban.inspection.enums import InspectionResult
 
 def pass_required_inspection(db: Session, task: Any, reviewer: User, now: datetime) -> None:
     """Where the task's item requires an inspection: order it, agree the visit with the
-    applicant, record every check passed."""
+    applicant, record every check passed, the other inspector co-signs."""
     declaration = inspection.declared(db, task)
     if declaration is None or declaration["when"] != "required":
         return
@@ -39,3 +39,5 @@ def pass_required_inspection(db: Session, task: Any, reviewer: User, now: dateti
         rectification="",
         now=now,
     )
+    other = db.get_one(User, found.second_inspector_id)
+    inspection.cosign(db, inspection_id=found.id, user=other, now=now)

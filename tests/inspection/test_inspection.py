@@ -26,6 +26,7 @@ from tongban.files.store import LocalFileStore
 from tongban.inspection import drawing
 from tongban.inspection import service as inspection
 from tongban.inspection.enums import InspectionResult, InspectionState, VisitState
+from tongban.privacy import retention
 
 FOOD_PRODUCTION = "3501-SCJG-005"
 # Thursday 2025-11-06 10:00 Beijing time: the pause runs over a weekend
@@ -81,6 +82,12 @@ def _verdicts(found: Any, failed: str = "") -> dict[str, inspection.Verdict]:
         check["code"]: inspection.Verdict(check["code"] != failed, "更衣室缺少洗手消毒设施")
         for check in found.checklist
     }
+
+
+def _cosign(db: Session, found: Any, recorder: User, now: datetime) -> None:
+    """The drawn inspector who did not record the visit co-signs its record."""
+    other = next(i for i in found.inspector_ids if i != recorder.id)
+    inspection.cosign(db, inspection_id=found.id, user=db.get_one(User, other), now=now)
 
 
 def _review(db: Session, task: dict[str, Any], outcome: TaskOutcome, now: datetime) -> Any:
@@ -164,6 +171,8 @@ def test_a_failed_check_then_a_re_inspection_that_passes_lets_the_review_approve
         rectification="7日内为从业人员办理健康证明后申请复查",
         now=visit,
     )
+    assert (found.round, found.unsigned_result) == (1, InspectionResult.rectify)  # unsigned
+    _cosign(db, found, first, visit)
     assert (found.state, found.round, found.visit_state) == (InspectionState.open, 2, None)
     second = db.get_one(User, found.second_inspector_id)  # either drawn inspector goes on
     _agree(db, found, second, visit + timedelta(days=2))
@@ -186,6 +195,8 @@ def test_a_failed_check_then_a_re_inspection_that_passes_lets_the_review_approve
         rectification="",
         now=visit + timedelta(days=3),
     )
+    assert found.state == InspectionState.open  # not before the other co-signed
+    _cosign(db, found, second, visit + timedelta(days=3))
     assert found.state == InspectionState.passed
     rounds = inspection.findings(db, inspection=found)
     assert not rounds[1]["staff"].passed and rounds[1]["staff"].note
@@ -212,6 +223,7 @@ def test_a_failed_inspection_lets_the_review_refuse_only(
         rectification="",
         now=ACCEPTED + timedelta(days=1),
     )
+    _cosign(db, found, inspector, ACCEPTED + timedelta(days=1))
     with pytest.raises(Conflict) as refused:
         _review(db, review, TaskOutcome.approved, ACCEPTED + timedelta(days=1, hours=1))
     assert "不合格" in refused.value.message("zh_Hans")
@@ -249,6 +261,8 @@ def test_the_clock_pauses_while_the_inspection_runs_and_the_due_date_moves(
         rectification="",
         now=monday,
     )
+    assert pause.ended_at is None  # the record counts once co-signed
+    _cosign(db, found, inspector, monday)
     assert pause.ended_at == monday
     after = _legal_due(db, case_id)
     # accepted Thursday 11-06: 10 working days from the next day end with Thursday 11-20
@@ -403,9 +417,188 @@ def test_the_pages_from_the_reviewers_order_to_the_applicants_answer_and_the_ins
         f"/inspections/{found.id}/conclude",
         data={"csrf_token": csrf(page), "result": "passed", **checks},
     )
-    assert "踏勘结果已记录" in done.text and "踏勘合格" in done.text, done.text
+    assert "等待另一名踏勘人员会签" in done.text and "核对无误，会签" not in done.text
+    own = inspector.post(f"/inspections/{found.id}/cosign", data={"csrf_token": csrf(page)})
+    assert own.status_code == 409 and "记录人不能自己会签" in own.text
+    other = signed_in(sorted(names)[1])
+    page = other.get(f"/inspections/{found.id}").text
+    assert "核对无误，会签" in page and "退回重新记录" in page
+    unexplained = other.post(
+        f"/inspections/{found.id}/return", data={"csrf_token": csrf(page), "reason": " "}
+    )
+    assert unexplained.status_code == 422 and "请写明不同意该踏勘记录的理由" in unexplained.text
+    signed = other.post(f"/inspections/{found.id}/cosign", data={"csrf_token": csrf(page)})
+    assert "已会签" in signed.text and "踏勘合格" in signed.text, signed.text
     photo_id = inspection.photos(db, inspection=found)[0].id
     seen = signed_in("minfeng").get(f"/inspections/{found.id}/photos/{photo_id}")
     assert seen.status_code == 200 and seen.content == JPG
     hidden = signed_in("zhangsan").get(f"/inspections/{found.id}/photos/{photo_id}")
     assert hidden.status_code == 404
+
+
+def test_a_refused_answer_shows_the_case_page_again_with_the_reason_and_the_reply_kept(
+    client: TestClient, review: dict[str, Any], signed_in: SignedIn, db: Session
+) -> None:
+    """An answer the service refuses (a reply over 500 characters) is the case page again,
+    422, the reason above the inspection's form and the reply in it; nothing is saved."""
+    found = _order(db, review)
+    inspector = db.get_one(User, found.first_inspector_id)
+    visit = ACCEPTED + timedelta(days=1)
+    inspection.propose_visit(
+        db, inspection_id=found.id, user=inspector, visit_at=visit, note="", now=ACCEPTED
+    )
+    db.commit()
+    number = review["case_number"]
+    applicant = signed_in("minfeng")
+    page = applicant.get(f"/cases/{number}").text
+    reply = "下周六上午九点以后方便" * 50
+    refused = applicant.post(
+        f"/cases/{number}/inspections/{found.id}/answer",
+        data={"csrf_token": csrf(page), "answer": "other", "reply": reply},
+    )
+    assert refused.status_code == 422, refused.text
+    assert f'id="answer-error-{found.id}"' in refused.text
+    assert "您的答复不能超过 500 个字" in refused.text and reply in refused.text
+    assert number in refused.text  # the case page, not the error page
+    db.expire_all()
+    assert db.get_one(type(found), found.id).visit_state == VisitState.proposed
+
+
+def test_the_record_counts_once_the_other_inspector_co_signs_and_a_returned_one_is_redone(
+    db: Session, review: dict[str, Any]
+) -> None:
+    """Both drawn inspectors sign the record of a visit (《食品生产许可管理办法》第二十一条):
+    the recorder cannot co-sign; the other returns it with a reason (the findings are
+    struck, the recorder hears of it) or co-signs it, and only then does it count."""
+    found = _order(db, review)
+    first = db.get_one(User, found.first_inspector_id)
+    second = db.get_one(User, found.second_inspector_id)
+    _agree(db, found, first, ACCEPTED)
+    visit = ACCEPTED + timedelta(days=1)
+
+    def record(by: User) -> None:
+        inspection.conclude(
+            db,
+            inspection_id=found.id,
+            user=by,
+            verdicts=_verdicts(found),
+            result=InspectionResult.passed,
+            rectification="",
+            now=visit,
+        )
+
+    record(first)
+    with pytest.raises(Conflict) as again:  # one record at a time
+        record(second)
+    assert again.value.code == "awaiting_cosignature"
+    with pytest.raises(Conflict) as own:
+        inspection.cosign(db, inspection_id=found.id, user=first, now=visit)
+    assert own.value.code == "own_record"
+    with pytest.raises(InvalidInput):
+        inspection.return_record(db, inspection_id=found.id, user=second, reason="", now=visit)
+    with pytest.raises(Conflict):  # review waits for the signed result
+        _review(db, review, TaskOutcome.approved, visit)
+    inspection.return_record(
+        db, inspection_id=found.id, user=second, reason="库房未逐一查看", now=visit
+    )
+    assert found.unsigned_result is None and inspection.findings(db, inspection=found) == {}
+    entry = cases.timeline(db, case=db.get_one(Case, found.case_id), now=visit).events[-1]
+    assert entry.action == "inspection.record_returned"
+    with pytest.raises(Conflict) as nothing:
+        inspection.cosign(db, inspection_id=found.id, user=first, now=visit)
+    assert nothing.value.code == "nothing_to_sign"
+    record(second)  # either inspector records again; now the first co-signs
+    inspection.cosign(db, inspection_id=found.id, user=first, now=visit)
+    assert found.state == InspectionState.passed
+    signed = inspection.findings(db, inspection=found)[1].values()
+    assert {(f.recorded_by, f.cosigned_by) for f in signed} == {(second.id, first.id)}
+    task = _review(db, review, TaskOutcome.approved, visit + timedelta(hours=1))
+    assert task.outcome == TaskOutcome.approved
+
+
+def test_the_retention_sweep_purges_the_photos_and_texts_of_a_cases_inspections(
+    db: Session, review: dict[str, Any], tmp_path: Any
+) -> None:
+    """Once a case is purged after the retention period (``privacy.retention``), its
+    inspection photos leave the file store's keys and the pages, and the texts typed
+    about the premises and the person are replaced; verdicts and times stay."""
+    found = _order(db, review)
+    inspector = db.get_one(User, found.first_inspector_id)
+    _agree(db, found, inspector, ACCEPTED)
+    found.reply = "周六上午也可以"
+    photo = inspection.add_photo(
+        db,
+        inspection_id=found.id,
+        user=inspector,
+        photo=inspection.Photo("site.jpg", JPG, "premises"),
+        now=ACCEPTED,
+        store=LocalFileStore(tmp_path),
+    )
+    key = photo.key
+    inspection.conclude(
+        db,
+        inspection_id=found.id,
+        user=inspector,
+        verdicts=_verdicts(found, failed="staff"),
+        result=InspectionResult.failed,
+        rectification="",
+        now=ACCEPTED,
+    )
+    _cosign(db, found, inspector, ACCEPTED)
+    case = db.get_one(Case, found.case_id)
+    later = ACCEPTED + timedelta(days=400)
+    freed = retention.purge_case(db, case=case, now=later)
+    db.flush()
+    db.expire_all()
+    assert key in freed and key not in retention.still_named(db, {key})
+    assert inspection.photos(db, inspection=found) == []
+    with pytest.raises(NotFound) as gone:
+        inspection.get_photo(db, photo_id=photo.id, user=inspector)
+    assert "保存期限" in gone.value.message("zh_Hans")
+    assert (found.visit_note, found.reply) == (retention.PURGED, retention.PURGED)
+    rows = inspection.findings(db, inspection=found)[1]
+    assert rows["staff"].note == retention.PURGED and not rows["staff"].passed
+    assert found.state == InspectionState.failed
+
+
+def test_the_api_from_the_proposed_visit_to_the_co_signed_result(
+    client: TestClient, review: dict[str, Any], as_user: Any, db: Session
+) -> None:
+    """Inspectors on the JSON API: their list, the visit proposed, the applicant's answer,
+    the record by one and the co-signature of the other; others are refused."""
+    found = _order(db, review)
+    db.commit()
+    first, second = (db.get_one(User, i).username for i in found.inspector_ids)
+    base = f"{API}/inspections/{found.id}"
+    listed = client.get(f"{API}/inspections", headers=as_user(first)).json()
+    assert [row["id"] for row in listed] == [found.id]
+    assert listed[0]["case_number"] == review["case_number"]
+    assert client.get(f"{API}/inspections", headers=as_user("scjg")).status_code == 403
+    naive = client.post(
+        f"{base}/visit", json={"visit_at": "2025-11-07T09:30:00"}, headers=as_user(first)
+    )
+    assert naive.status_code == 422  # a time without its offset is ambiguous
+    proposed = client.post(
+        f"{base}/visit",
+        json={"visit_at": "2025-11-07T09:30:00+08:00", "note": "请负责人在场"},
+        headers=as_user(first),
+    )
+    assert proposed.status_code == 200 and proposed.json()["visit_state"] == "proposed"
+    answer = f"{API}/cases/{review['case_number']}/inspections/{found.id}/answer"
+    assert client.post(answer, json={"accept": True}, headers=as_user("zhangsan")).is_client_error
+    agreed = client.post(answer, json={"accept": True}, headers=as_user("minfeng"))
+    assert agreed.status_code == 200 and agreed.json()["visit_state"] == "agreed"
+    verdicts = {c["code"]: {"passed": True} for c in found.checklist}
+    recorded = client.post(
+        f"{base}/record", json={"verdicts": verdicts, "result": "passed"}, headers=as_user(first)
+    )
+    body = recorded.json()
+    assert recorded.status_code == 200 and body["unsigned_result"] == "passed", body
+    assert body["state"] == "open" and {f["cosigned_by"] for f in body["findings"]} == {None}
+    own = client.post(f"{base}/cosign", headers=as_user(first))
+    assert own.status_code == 409 and own.json()["error"]["code"] == "own_record"
+    signed = client.post(f"{base}/cosign", headers=as_user(second))
+    assert signed.status_code == 200 and signed.json()["state"] == "passed"
+    seen = client.get(base, headers=as_user("minfeng")).json()
+    assert seen["state"] == "passed" and len(seen["findings"]) == len(found.checklist)
+    assert client.get(base, headers=as_user("zhangsan")).status_code == 404

@@ -31,6 +31,7 @@ def test_deficiency_commitment_and_acceptance_from_the_pages(
         f"/cases/{number}/deficiency/sign", data={"name": "张三", "csrf_token": csrf(page.text)}
     )
     assert wrong.status_code == 422 and "王五" in wrong.text  # the reason, on the page
+    assert 'value="张三"' in wrong.text  # and the name as typed
     signed = applicant.post(
         f"/cases/{number}/deficiency/sign", data={"name": "王五", "csrf_token": csrf(page.text)}
     )
@@ -73,6 +74,7 @@ def test_a_failed_check_recorded_on_its_page_revokes_the_licence(
         data={"outcome": "failed", "finding": " ", "csrf_token": csrf(page.text)},
     )
     assert empty.status_code == 422 and "请填写核查情况" in empty.text
+    assert 'value="failed" checked' in empty.text  # the conclusion chosen is kept
     done = staff.post(
         f"/staff/post-checks/{check['id']}",
         data={"outcome": "failed", "finding": "无冷藏设施", "csrf_token": csrf(page.text)},

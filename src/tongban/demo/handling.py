@@ -156,6 +156,8 @@ class Handling:
             rectification="",
             now=self.clock.at(visit + timedelta(hours=2)),
         )
+        other = self.session.get_one(User, found.second_inspector_id)
+        inspection.cosign(self.session, inspection_id=found.id, user=other, now=self.clock.now)
         return self.clock.later(self.rng.uniform(0.5, 3))
 
     def holder(self, task: Any) -> User:

@@ -20,7 +20,7 @@ from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.cases import service as cases
 from tongban.cases.core import access
-from tongban.cases.http.casepage import case_context, locale
+from tongban.cases.http.casepage import case_context
 from tongban.cases.http.panels import task_panel
 from tongban.cases.models import Case
 from tongban.errors import DomainError, NotFound
@@ -29,6 +29,7 @@ from tongban.experts.enums import Field, SeatState, Verdict
 from tongban.experts.models import Seat
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, StoreDep, see_other
 from tongban.web.downloads import file_response
+from tongban.web.refusals import Refusal, page_again, shown, status_of
 from tongban.web.templating import render
 from tongban.workbench.actions import ACTIONS, TASK, Act
 
@@ -77,16 +78,14 @@ def _seat_page(
     seat: Seat,
     user: User,
     now: datetime,
-    error: str | None = None,
-    status_code: int = 200,
-    kept: FormData | None = None,
+    refusal: Refusal | None = None,
 ) -> Response:
     context: dict[str, Any] = {"case": seat.panel.case}
     if experts.reads_case(seat):
         context = case_context(request, session, seat.panel.case, user, now)
         context["material_url"] = f"/experts/seats/{seat.id}/materials/%d"
-    context.update(seat=seat, panel=seat.panel, verdicts=list(Verdict), error=error, kept=kept)
-    return render(request, "experts/seat.html", context, status_code=status_code)
+    context.update(seat=seat, panel=seat.panel, verdicts=list(Verdict), **shown(refusal))
+    return render(request, "experts/seat.html", context, status_code=status_of(refusal))
 
 
 @router.get("/experts/seats/{seat_id}")
@@ -109,11 +108,11 @@ def _refused(
     error: DomainError,
     form: FormData,
 ) -> Response:
-    session.rollback()  # nothing half-done is kept
-    seat = experts.seat_of(session, seat_id=seat_id, user=user)
-    return _seat_page(
-        request, session, seat, user, now, error.message(locale(request)), error.status, form
-    )
+    def page(refusal: Refusal) -> Response:
+        seat = experts.seat_of(session, seat_id=seat_id, user=user)
+        return _seat_page(request, session, seat, user, now, refusal)
+
+    return page_again(request, session, error, form, page)
 
 
 @router.post("/experts/seats/{seat_id}/declaration")

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Integer, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tongban.db import Base, UTCDateTime
-from tongban.inspection.enums import InspectionState, VisitState
+from tongban.inspection.enums import InspectionResult, InspectionState, VisitState
 
 
 class Inspection(Base):
@@ -43,6 +43,12 @@ class Inspection(Base):
     visit_note: Mapped[str | None] = mapped_column(Text)  # what to prepare, who to meet
     reply: Mapped[str | None] = mapped_column(Text)  # the applicant's wish for another time
     rectification: Mapped[str | None] = mapped_column(Text)  # 整改要求 before the second visit
+    # the result one inspector recorded, awaiting the other's co-signature (会签), and the
+    # rectification it asks for; None once signed or returned
+    unsigned_result: Mapped[InspectionResult | None] = mapped_column(
+        Enum(InspectionResult, native_enum=False, length=10)
+    )
+    unsigned_rectification: Mapped[str | None] = mapped_column(Text)
     concluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
@@ -51,7 +57,8 @@ class Inspection(Base):
 
 
 class InspectionFinding(Base):
-    """What the inspectors found on one checklist item at one visit."""
+    """What the inspectors found on one checklist item at one visit: recorded by one of the
+    two, co-signed by the other (the record counts only once both signed)."""
 
     __tablename__ = "inspection_findings"
     __table_args__ = (UniqueConstraint("inspection_id", "round", "check_code"),)
@@ -64,6 +71,8 @@ class InspectionFinding(Base):
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    cosigned_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # the other inspector
+    cosigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class InspectionPhoto(Base):

@@ -11,8 +11,11 @@ pauses the clock (行政许可法 第四十五条: time of 检验、检测、鉴
 does not count), the case's clocks stop from the order to the final result and every due
 time moves by the working time it took (``cases.stages.limits``).
 
-A visit ends passed (合格), failed (不合格) or rectify (限期整改): the applicant rectifies
-and the same inspectors visit once more, which passes or fails. Every step is audited
+One drawn inspector records a visit's findings and result; the record counts once the
+other drawn inspector co-signs it (会签; the other may return it with a reason, and the
+visit is recorded again): both sign the record (《食品生产许可管理办法》第二十一条). A visit
+ends passed (合格), failed (不合格) or rectify (限期整改): the applicant rectifies and the
+same inspectors visit once more, which passes or fails. Every step is audited
 (``inspection.*``): the applicant hears of a proposed time and of each result, the
 inspectors of their drawing and of the applicant's answer (``tongban.outbox``).
 """
@@ -47,6 +50,10 @@ from tongban.inspection.models import Inspection, InspectionFinding, InspectionP
 from tongban.inspection.visits import MAX_ROUNDS as MAX_ROUNDS  # the service's too
 from tongban.inspection.visits import Verdict as Verdict
 from tongban.inspection.visits import conclude as conclude
+from tongban.inspection.visits import cosign as cosign
+from tongban.inspection.visits import refuse_while_unsigned
+from tongban.inspection.visits import return_record as return_record
+from tongban.inspection.visits import round_findings as round_findings
 
 PHOTO_TYPES = ["jpg", "png"]
 PHOTO_MAX_MB = 10  # a phone photo; the site-wide upload limit applies if lower
@@ -174,8 +181,10 @@ def propose_visit(
     now: datetime,
 ) -> Inspection:
     """A drawn inspector proposes the time of the visit (预约); the applicant is told and
-    accepts or asks for another. Raises InvalidInput for a time not in the future."""
+    accepts or asks for another. Raises InvalidInput for a time not in the future,
+    Conflict while the last visit's record awaits its co-signature."""
     inspection, case = guards.drawn(session, inspection_id, user)
+    refuse_while_unsigned(inspection)
     if visit_at <= now:
         raise InvalidInput(
             "踏勘时间必须晚于现在，请重新选择。",
@@ -300,8 +309,11 @@ def findings(
 
 
 def photos(session: Session, *, inspection: Inspection) -> list[InspectionPhoto]:
-    """The photos of an inspection, oldest first."""
-    query = select(InspectionPhoto).where(InspectionPhoto.inspection_id == inspection.id)
+    """The photos of an inspection still held, oldest first (the retention sweep purges
+    a closed case's photos after ``TONGBAN_RETENTION_YEARS``: ``privacy.retention``)."""
+    query = select(InspectionPhoto).where(
+        InspectionPhoto.inspection_id == inspection.id, InspectionPhoto.key != ""
+    )
     return list(session.scalars(query.order_by(InspectionPhoto.id)))
 
 
@@ -322,10 +334,15 @@ def get_inspection(session: Session, *, inspection_id: int, user: User) -> Inspe
 
 
 def get_photo(session: Session, *, photo_id: int, user: User) -> InspectionPhoto:
-    """A photo of an inspection ``user`` may read (NotFound otherwise)."""
+    """A photo of an inspection ``user`` may read (NotFound otherwise, and for a photo
+    purged after the retention period)."""
     photo = session.get(InspectionPhoto, photo_id)
     if photo is None:
         raise NotFound("没有找到该照片。", "No such photo.")
+    if not photo.key:
+        raise NotFound(
+            "该照片已按保存期限清除。", "This photo was purged after the retention period."
+        )
     get_inspection(session, inspection_id=photo.inspection_id, user=user)
     return photo
 

@@ -28,9 +28,10 @@ from tongban.inspection import drawing
 from tongban.inspection import service as inspection
 from tongban.inspection.enums import InspectionResult
 from tongban.inspection.models import Inspection
+from tongban.online.views import render_case_page
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, StoreDep, see_other
 from tongban.web.downloads import file_response
-from tongban.web.i18n import locale_of
+from tongban.web.refusals import Refusal, for_panel, keep_for_panel, page_again, shown, status_of
 from tongban.web.templating import render
 from tongban.workbench.actions import ACTIONS, TASK, Act
 
@@ -60,6 +61,11 @@ def case_inspections(
         "inspections": _rows(session, found),
         "inspector_names": inspection.inspectors(session, found),
         "may_answer_visit": inspection.may_answer(user, case),
+        "answer_refusals": {
+            row.id: refusal
+            for row in found
+            if (refusal := for_panel(request, f"inspection-{row.id}")) is not None
+        },
     }
 
 
@@ -106,10 +112,7 @@ def _page(
     session: Session,
     user: User,
     inspection_id: int,
-    *,
-    error: str | None = None,
-    form: FormData | None = None,
-    status_code: int = 200,
+    refusal: Refusal | None = None,
 ) -> Response:
     row = inspection.get_inspection(session, inspection_id=inspection_id, user=user)
     if user.id not in row.inspector_ids:
@@ -119,11 +122,13 @@ def _page(
         "row": _rows(session, [row])[0],
         "case": case,
         "inspector_names": inspection.inspectors(session, [row]),
-        "error": error,
-        "posted": form or {},
         "may_rectify": row.round < inspection.MAX_ROUNDS,
+        "recorded_by_me": any(
+            f.recorded_by == user.id for f in inspection.round_findings(session, row)
+        ),
+        **shown(refusal),
     }
-    return render(request, "inspection/inspection.html", context, status_code=status_code)
+    return render(request, "inspection/inspection.html", context, status_code=status_of(refusal))
 
 
 @router.get("/inspections/{inspection_id}")
@@ -175,8 +180,9 @@ def inspector_step(
     store: StoreDep,
     form: CheckedForm,
 ) -> Response:
-    """A drawn inspector proposes the visit (``propose``), adds a photo (``photo``) or
-    records the findings and result (``conclude``); back to the inspection page."""
+    """A drawn inspector proposes the visit (``propose``), adds a photo (``photo``),
+    records the findings and result (``conclude``), or, the other one, co-signs that
+    record (``cosign``) or returns it with a reason (``return``); back to the page."""
     try:
         if step == "propose":
             inspection.propose_visit(
@@ -208,24 +214,24 @@ def inspector_step(
                 rectification=_text(form, "rectification"),
                 now=now,
             )
+        elif step == "cosign":
+            inspection.cosign(session, inspection_id=inspection_id, user=user, now=now)
+        elif step == "return":
+            inspection.return_record(
+                session,
+                inspection_id=inspection_id,
+                user=user,
+                reason=_text(form, "reason"),
+                now=now,
+            )
         else:
             raise NotFound("没有这个操作。", f"No step '{step}'.")
     except DomainError as error:
-        session.rollback()  # nothing half-done is kept; the page again with the reason
-        if isinstance(error, NotFound):
-            raise
-        message = error.message(
-            locale_of(request, request.app.state.runtime.settings.default_locale)
-        )
-        return _page(
-            request,
-            session,
-            user,
-            inspection_id,
-            error=message,
-            form=form,
-            status_code=error.status,
-        )
+
+        def page(refusal: Refusal) -> Response:
+            return _page(request, session, user, inspection_id, refusal)
+
+        return page_again(request, session, error, form, page)
     return see_other(f"/inspections/{inspection_id}?done={step}")
 
 
@@ -246,22 +252,35 @@ def photo(
 def answer(
     number: str,
     inspection_id: int,
+    request: Request,
     session: SessionDep,
     user: CurrentUser,
     now: NowDep,
     form: CheckedForm,
 ) -> Response:
-    """The applicant accepts the proposed visit or asks for another time; back to the case."""
+    """The applicant accepts the proposed visit or asks for another time; back to the case
+    (a refused answer shows the case page again with the reason and the reply kept)."""
     case = cases.get_case(session, number=number, user=user)
     row = inspection.get_inspection(session, inspection_id=inspection_id, user=user)
     if row.case_id != case.id:
         raise NotFound("没有找到该现场踏勘。", "No such inspection.")
-    inspection.answer_visit(
-        session,
-        inspection_id=inspection_id,
-        user=user,
-        accept=_text(form, "answer") == "accept",
-        reply=_text(form, "reply"),
-        now=now,
-    )
+    try:
+        inspection.answer_visit(
+            session,
+            inspection_id=inspection_id,
+            user=user,
+            accept=_text(form, "answer") == "accept",
+            reply=_text(form, "reply"),
+            now=now,
+        )
+    except DomainError as error:
+
+        def page(refusal: Refusal) -> Response:
+            keep_for_panel(request, f"inspection-{inspection_id}", refusal)
+            again = cases.get_case(session, number=number, user=user)
+            return render_case_page(
+                request, session, again, user, now, status_code=refusal.status_code
+            )
+
+        return page_again(request, session, error, form, page)
     return see_other(f"/cases/{number}?done=inspection#inspections")

@@ -1,17 +1,20 @@
-"""What the inspectors found at a visit, and its result: passed and failed end the
-inspection (and its pause of the clock); rectify (限期整改) opens the one re-inspection."""
+"""What the inspectors found at a visit, and its result: one drawn inspector records it,
+the other co-signs it (会签) or returns it; once signed, passed and failed end the
+inspection (and its pause of the clock) and rectify (限期整改) opens the one re-inspection."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.cases import service as cases
 from tongban.cases.core import clocks
+from tongban.cases.models import Case
 from tongban.cases.stages.limits import resume
 from tongban.errors import Conflict, InvalidInput
 from tongban.inspection.enums import InspectionResult, InspectionState, VisitState
@@ -92,10 +95,11 @@ def conclude(
     now: datetime,
 ) -> Inspection:
     """A drawn inspector records the findings of the agreed visit, one verdict per checklist
-    item, and its result: passed and failed end the inspection (and its pause of the
-    clock); rectify asks the applicant to rectify and opens the second visit. Raises
-    Conflict before the visit is agreed, InvalidInput for findings that do not fit the
-    result (a failed check in a pass, a rectification without requirements)."""
+    item, and its result; the record takes effect when the other drawn inspector co-signs
+    it (``cosign``; 核查人员不得少于2人, both sign the record: 《食品生产许可管理办法》第二十一条).
+    Raises Conflict before the visit is agreed or while a record awaits its co-signature,
+    InvalidInput for findings that do not fit the result (a failed check in a pass, a
+    rectification without requirements)."""
     inspection, case = drawn(session, inspection_id, user)
     if inspection.visit_state != VisitState.agreed:
         raise Conflict(
@@ -103,6 +107,7 @@ def conclude(
             "The visit is not agreed with the applicant yet; no findings can be recorded.",
             code="visit_not_agreed",
         )
+    refuse_while_unsigned(inspection)
     failed = _check_verdicts(inspection, verdicts)
     written = text(rectification, field="rectification", what=("整改要求", "The rectification"))
     _check_result(inspection, result, failed, written)
@@ -120,6 +125,77 @@ def conclude(
                 recorded_at=now,
             )
         )
+    inspection.unsigned_result = result
+    inspection.unsigned_rectification = written or None
+    other = next(i for i in inspection.inspector_ids if i != user.id)
+    cases.record_case(
+        session,
+        case=case,
+        action="inspection.record",
+        actor=actor_of(user),
+        now=now,
+        opinion=written or None,
+        data={
+            "inspection_id": inspection.id,
+            "round": inspection.round,
+            "result": result.value,
+            "failed_checks": failed,
+            "recipients": [other],
+        },
+    )
+    return inspection
+
+
+def refuse_while_unsigned(inspection: Inspection) -> None:
+    """Conflict while a visit's record awaits the other inspector's co-signature."""
+    if inspection.unsigned_result is not None:
+        raise Conflict(
+            "踏勘记录正在等待另一名踏勘人员会签；会签或退回后才能继续。",
+            "The visit's record awaits the other inspector's co-signature; it must be "
+            "signed or returned first.",
+            code="awaiting_cosignature",
+        )
+
+
+def _unsigned(
+    session: Session, inspection_id: int, user: User
+) -> tuple[Inspection, Case, InspectionResult]:
+    """The inspection whose record ``user`` may co-sign or return: the drawn inspector who
+    did not record it. Conflict when no record waits, or for the one who recorded it."""
+    inspection, case = drawn(session, inspection_id, user)
+    result = inspection.unsigned_result
+    if result is None:
+        raise Conflict(
+            "没有等待会签的踏勘记录。", "No record awaits a co-signature.", code="nothing_to_sign"
+        )
+    if any(row.recorded_by == user.id for row in round_findings(session, inspection)):
+        raise Conflict(
+            "踏勘记录须由另一名踏勘人员会签，记录人不能自己会签。",
+            "The other inspector co-signs the record; its recorder cannot.",
+            code="own_record",
+        )
+    return inspection, case, InspectionResult(result)
+
+
+def round_findings(session: Session, inspection: Inspection) -> list[InspectionFinding]:
+    """The findings recorded at the inspection's current visit."""
+    query = select(InspectionFinding).where(
+        InspectionFinding.inspection_id == inspection.id,
+        InspectionFinding.round == inspection.round,
+    )
+    return list(session.scalars(query))
+
+
+def cosign(session: Session, *, inspection_id: int, user: User, now: datetime) -> Inspection:
+    """The other drawn inspector co-signs the visit's record (会签) and its result takes
+    effect: passed and failed end the inspection (and its pause of the clock); rectify
+    asks the applicant to rectify and opens the second visit. Raises Conflict when no
+    record waits or for the inspector who recorded it."""
+    inspection, case, result = _unsigned(session, inspection_id, user)
+    for row in round_findings(session, inspection):
+        row.cosigned_by, row.cosigned_at = user.id, now
+    written = inspection.unsigned_rectification
+    inspection.unsigned_result = inspection.unsigned_rectification = None
     visited = inspection.round
     actor = actor_of(user)
     if result == InspectionResult.rectify:
@@ -139,7 +215,42 @@ def conclude(
         action=f"inspection.{result.value}",
         actor=actor,
         now=now,
-        opinion=written or None,
-        data={"inspection_id": inspection.id, "round": visited, "failed_checks": failed},
+        opinion=written,
+        data={"inspection_id": inspection.id, "round": visited, "cosigned_by": user.id},
+    )
+    return inspection
+
+
+def return_record(
+    session: Session, *, inspection_id: int, user: User, reason: str, now: datetime
+) -> Inspection:
+    """The other drawn inspector does not sign the record and returns it with ``reason``:
+    its findings are struck and the visit is recorded again. Raises Conflict as ``cosign``
+    does, InvalidInput without a reason."""
+    inspection, case, _result = _unsigned(session, inspection_id, user)
+    written = text(reason, field="reason", what=("退回理由", "The reason"))
+    if not written:
+        raise InvalidInput(
+            "请写明不同意该踏勘记录的理由。",
+            "Say why you do not sign the record.",
+            field="reason",
+        )
+    rows = round_findings(session, inspection)
+    recorder = rows[0].recorded_by if rows else None
+    for row in rows:
+        session.delete(row)
+    inspection.unsigned_result = inspection.unsigned_rectification = None
+    cases.record_case(
+        session,
+        case=case,
+        action="inspection.record_returned",
+        actor=actor_of(user),
+        now=now,
+        opinion=written,
+        data={
+            "inspection_id": inspection.id,
+            "round": inspection.round,
+            "recipients": [recorder] if recorder is not None else [],
+        },
     )
     return inspection

@@ -27,6 +27,14 @@ from tongban.lenient.models import PostCheck
 from tongban.online.views import render_case_page
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, StoreDep, see_other
 from tongban.web.i18n import locale_of
+from tongban.web.refusals import (
+    Refusal,
+    for_panel,
+    keep_for_panel,
+    page_again,
+    shown,
+    status_of,
+)
 from tongban.web.templating import render
 from tongban.workbench import views as workbench_views
 from tongban.workbench.actions import ACTIONS, TASK, Act
@@ -59,7 +67,7 @@ def case_lenient(
         "deficiency_witness": letter is not None
         and user.is_staff
         and lenient.may_witness(user, case),
-        "deficiency_error": getattr(request.state, "deficiency_error", None),
+        "deficiency_refusal": for_panel(request, "deficiency"),
     }
 
 
@@ -87,12 +95,15 @@ def sign_deficiency(
             now=now,
         )
     except DomainError as error:
-        session.rollback()  # nothing half-done is kept
-        request.state.deficiency_error = error.message(
-            locale_of(request, request.app.state.runtime.settings.default_locale)
-        )
-        case = cases.get_case(session, number=number, user=user)
-        return render_case_page(request, session, case, user, now, status_code=error.status)
+
+        def page(refusal: Refusal) -> Response:
+            keep_for_panel(request, "deficiency", refusal)
+            again = cases.get_case(session, number=number, user=user)
+            return render_case_page(
+                request, session, again, user, now, status_code=refusal.status_code
+            )
+
+        return page_again(request, session, error, form, page)
     return see_other(f"/cases/{number}?done=signed_deficiency")
 
 
@@ -125,15 +136,16 @@ def sign_deficiency_at_window(
             now=now,
         )
     except DomainError as error:
-        session.rollback()  # nothing half-done is kept
         if task is None:
             raise
-        request.state.deficiency_error = error.message(
-            locale_of(request, request.app.state.runtime.settings.default_locale)
-        )
-        page = workbench_views.task_page(task.id, request, session, user, now)
-        page.status_code = error.status
-        return page
+
+        def page(refusal: Refusal) -> Response:
+            keep_for_panel(request, "deficiency", refusal)
+            again = workbench_views.task_page(task.id, request, session, user, now)
+            again.status_code = refusal.status_code
+            return again
+
+        return page_again(request, session, error, form, page)
     return see_other(
         f"/staff/tasks/{task.id}?done=signed_deficiency" if task else f"/cases/{number}"
     )
@@ -171,17 +183,16 @@ def _check_page(
     check: PostCheck,
     user: User,
     now: datetime,
-    error: str | None = None,
-    status_code: int = 200,
+    refusal: Refusal | None = None,
 ) -> Response:
     context = case_context(request, session, check.case, user, now)
     context.update(
         check=check,
         overdue=lenient.is_overdue(check, now),
-        error=error,
         may_record=user.department_code == check.department_code,
+        **shown(refusal),
     )
-    return render(request, "lenient/post_check.html", context, status_code=status_code)
+    return render(request, "lenient/post_check.html", context, status_code=status_of(refusal))
 
 
 @router.get("/staff/post-checks/{check_id}")
@@ -214,10 +225,10 @@ def record_post_check(
             now=now,
         )
     except DomainError as error:
-        session.rollback()  # nothing half-done is kept
-        message = error.message(
-            locale_of(request, request.app.state.runtime.settings.default_locale)
-        )
-        check = lenient.get_check(session, check_id=check_id, user=user)
-        return _check_page(request, session, check, user, now, message, error.status)
+
+        def page(refusal: Refusal) -> Response:
+            check = lenient.get_check(session, check_id=check_id, user=user)
+            return _check_page(request, session, check, user, now, refusal)
+
+        return page_again(request, session, error, form, page)
     return see_other("/staff?done=post_check")

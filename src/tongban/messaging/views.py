@@ -29,6 +29,7 @@ from tongban.messaging import service as messaging
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, StoreDep, see_other
 from tongban.web.downloads import file_response
 from tongban.web.i18n import locale_of
+from tongban.web.refusals import Refusal, page_again, shown, status_of
 from tongban.web.templating import render
 
 router = APIRouter()
@@ -68,8 +69,7 @@ def _thread_page(
     department: str,
     *,
     text: str = "",
-    error: str | None = None,
-    status_code: int = 200,
+    refusal: Refusal | None = None,
 ) -> Response:
     found = messaging.threads(session, case=case, user=user, department=department)[department]
     context = {
@@ -80,10 +80,10 @@ def _thread_page(
         "message_authors": messaging.authors(session, found),
         "may_write": messaging.may_write(user, case, department),
         "phrases": phrases.PHRASES if user.is_staff else (),
-        "text": text,
-        "error": error,
+        "text": refusal.posted.get("body", "") if refusal else text,
+        **shown(refusal),
     }
-    return render(request, "messaging/thread.html", context, status_code=status_code)
+    return render(request, "messaging/thread.html", context, status_code=status_of(refusal))
 
 
 @router.get("/cases/{number}/messages/{department}")
@@ -140,23 +140,12 @@ def write(
             attachment=attachment,
         )
     except DomainError as error:
-        session.rollback()  # nothing half-written is kept
-        if isinstance(error, NotFound):
-            raise
-        case = cases.get_case(session, number=number, user=user)
-        message_text = error.message(
-            locale_of(request, request.app.state.runtime.settings.default_locale)
-        )
-        return _thread_page(
-            request,
-            session,
-            case,
-            user,
-            department,
-            text=text,
-            error=message_text,
-            status_code=error.status,
-        )
+
+        def page(refusal: Refusal) -> Response:
+            again = cases.get_case(session, number=number, user=user)
+            return _thread_page(request, session, again, user, department, refusal=refusal)
+
+        return page_again(request, session, error, form, page)
     return see_other(f"/cases/{number}/messages/{department}#message-{message.id}")
 
 

@@ -39,6 +39,8 @@ STAFF_LINKS = {
     "complaint_routed": "/staff/complaints",
     "inspection_assigned": "/inspections",  # the inspector's list; the case page is not theirs
     "inspection_visit_answered": "/inspections",
+    "inspection_record_to_sign": "/inspections",
+    "inspection_record_returned": "/inspections",
 }
 LICENCE_TOPICS = ("licence_issued", "licence_status_changed")
 

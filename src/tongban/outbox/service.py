@@ -93,6 +93,8 @@ STAFF_TOPICS: dict[str, str] = {
     "inspection.order": "inspection_assigned",  # 双随机: the two inspectors drawn
     "inspection.accept_visit": "inspection_visit_answered",
     "inspection.ask_other_time": "inspection_visit_answered",
+    "inspection.record": "inspection_record_to_sign",  # 会签: the other inspector signs
+    "inspection.record_returned": "inspection_record_returned",  # to the one who recorded
     "task.assigned": "task_assigned",  # 人员随机分配: the new holder
     "task.reassigned": "task_reassigned",  # 改派: the new holder
     "task.taken": "task_taken",  # 接手: whom it was taken from

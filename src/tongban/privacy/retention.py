@@ -9,7 +9,9 @@ audit entries made); its screening marks and flag details; the facts of its inst
 decision; the questions and answers of its verification requests; the face fields of its
 licences, whose holder code is kept masked; the texts and attachments of the messages on
 the case (在线沟通); the texts, attachment and caller's contact (kept masked) of the
-complaints about the case (12345). A complaint about no case has no retention period yet.
+complaints about the case (12345); the photos of its on-site inspections (现场踏勘) and the
+texts of their appointments, replies, findings and rectifications. A complaint about no
+case has no retention period yet.
 
 Kept: the case row (item, states, times, channel, department), its tasks and clocks,
 materials as rows (which way each was satisfied), data-access logs (keyed hash of the
@@ -35,6 +37,7 @@ from tongban.audit.models import AuditEntry
 from tongban.audit.service import SYSTEM, Actor, record
 from tongban.cases.models import Case, Material, PostalDelivery, ResultDocument
 from tongban.complaints.models import Complaint
+from tongban.inspection.models import Inspection, InspectionFinding, InspectionPhoto
 from tongban.instant.models import InstantDecision
 from tongban.licences.models import Licence
 from tongban.messaging.models import CaseMessage
@@ -108,6 +111,7 @@ def purge_case(session: Session, *, case: Case, now: datetime, actor: Actor = SY
         message.body, message.attachment_key, message.attachment_name = PURGED, None, None
     for complaint in session.scalars(select(Complaint).where(Complaint.case_id == case.id)):
         _purge_complaint(complaint, keys)
+    _purge_inspections(session, case_id=case.id, keys=keys)
     _purge_messages(session, case_id=case.id)
     session.execute(delete(RiskMark).where(RiskMark.case_id == case.id))
     session.execute(update(RiskFlag).where(RiskFlag.case_id == case.id).values(data={}))
@@ -142,6 +146,30 @@ def _purge_complaint(complaint: Complaint, keys: set[str]) -> None:
     complaint.attachment_key = complaint.attachment_name = None
 
 
+def _purge_inspections(session: Session, *, case_id: int, keys: set[str]) -> None:
+    """The on-site inspections of the case (现场踏勘): the photos taken on the premises, the
+    texts of the appointment, the applicant's reply, the findings' notes and the
+    rectification; the checklist, verdicts, inspectors and times stay for the figures."""
+    for inspection in session.scalars(select(Inspection).where(Inspection.case_id == case_id)):
+        inspection.visit_note = PURGED if inspection.visit_note else None
+        inspection.reply = PURGED if inspection.reply else None
+        inspection.rectification = PURGED if inspection.rectification else None
+        inspection.unsigned_rectification = None
+        inspection.reason = PURGED if inspection.reason else None
+    ids = select(Inspection.id).where(Inspection.case_id == case_id)
+    for photo in session.scalars(
+        select(InspectionPhoto).where(InspectionPhoto.inspection_id.in_(ids))
+    ):
+        keys.add(photo.key)
+        photo.key, photo.name = "", PURGED
+    session.execute(
+        update(InspectionFinding)
+        .where(InspectionFinding.inspection_id.in_(ids), InspectionFinding.note.is_not(None))
+        .values(note=PURGED),
+        execution_options={"synchronize_session": False},
+    )
+
+
 def _purge_messages(session: Session, *, case_id: int) -> None:
     entries = select(AuditEntry.id).where(AuditEntry.case_id == case_id)
     ours = select(OutboxMessage.id).where(OutboxMessage.audit_entry_id.in_(entries))
@@ -160,6 +188,7 @@ def still_named(session: Session, keys: set[str]) -> set[str]:
         Licence.storage_key,
         CaseMessage.attachment_key,
         Complaint.attachment_key,
+        InspectionPhoto.key,
     )
     for column in columns:
         named.update(session.scalars(select(column).where(column.in_(keys))))

@@ -25,6 +25,7 @@ from tongban.catalog.api import router as catalog_api
 from tongban.catalog.views import router as catalog_views
 from tongban.complaints.api import router as complaints_api
 from tongban.complaints.views import router as complaints_views
+from tongban.documents.official import configure as configure_documents
 from tongban.experts.admin_views import router as expert_register_views
 from tongban.experts.views import router as expert_views
 from tongban.holidays.api import router as holidays_api
@@ -46,6 +47,7 @@ from tongban.notifications.views import router as notifications_views
 from tongban.online.agency_views import api_router as agency_api
 from tongban.online.agency_views import router as agency_views
 from tongban.online.api import router as cases_api
+from tongban.online.document_views import router as document_views
 from tongban.online.draft_views import router as draft_views
 from tongban.online.material_views import router as material_views
 from tongban.online.progress_views import api_router as progress_api
@@ -141,6 +143,7 @@ PAGE_ROUTERS = (
     catalog_admin_views,
     notifications_views,
     progress_views,
+    document_views,
     queueing_views,
     lenient_views,
     payments_views,
@@ -156,6 +159,7 @@ def create_app(runtime: Runtime, *, start_worker: bool | None = None) -> FastAPI
     """Build the app around a runtime (database, file store, clock)."""
     load_all()  # every domain's tables, so relationships by name resolve
     configure_licences(runtime.settings)  # keys, and the signing self-test: no start if it fails
+    configure_documents(runtime.settings)  # where decisions' and notices' QR codes point
     run_worker = runtime.settings.embedded_worker if start_worker is None else start_worker
 
     @asynccontextmanager

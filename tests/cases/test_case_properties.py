@@ -208,9 +208,7 @@ def machine(db: Session, store: LocalFileStore, code: str) -> type[RuleBasedStat
                     cases.approve_case, task_id=task_id, user=user, opinion="准予", store=store
                 )
             else:
-                self.attempt(
-                    cases.refuse_case, task_id=task_id, user=user, opinion="不符合条件", store=store
-                )
+                self.attempt(cases.refuse_case, task_id=task_id, user=user, opinion="不符合条件")
 
         @rule(who=ACTORS)
         def issue(self, who: str) -> None:

@@ -6,6 +6,7 @@ case with a notice (test clock); one reminder goes out first."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import Clock
-from tests.factories import API, act, open_task, upload
+from tests.factories import API, act, open_task, run_worker, upload
 from tests.lenient.support import (
     FOOD,
     MINFENG_CREDIT,
@@ -85,8 +86,11 @@ def test_material_supplied_in_time_releases_the_licence(
     assert "PDF" in accepted["materials"][0]["form"]
     results = client.get(f"{API}/cases/{number}/results", headers=as_user("minfeng")).json()
     notice = next(r for r in results if r["kind"] == "deficiency_notice")
+    assert re.fullmatch(r"SCJG容缺〔2025〕\d{6}号", notice["number"])  # 文号 of the department
+    run_worker(client)  # prints it, sealed, with its QR code to /documents/verify
     pdf = client.get(f"{API}/results/{notice['id']}/document", headers=as_user("minfeng"))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert b"/FontFile2" in pdf.content and b"/documents/verify?n=" in pdf.content
 
     withheld = _issue(client, as_user, number)  # the commitment decided it; the licence waits
     assert withheld.status_code == 409 and withheld.json()["error"]["code"] == "result_withheld"

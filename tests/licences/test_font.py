@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tongban.licences import pdf
+from tongban.documents import drawing as pdf
 
 
 def test_without_any_font_the_message_says_what_to_install(
@@ -30,6 +30,6 @@ def test_a_configured_font_file_is_the_one_embedded() -> None:
     assert vendored.is_file(), "run `make install`: no Chinese font for e-licences"
     pdf.fonts.cache_clear()
     try:
-        assert pdf.fonts(vendored) == ("LicenceRegular", "LicenceBold")
+        assert pdf.fonts(vendored) == ("DocumentRegular", "DocumentBold")
     finally:
         pdf.fonts.cache_clear()

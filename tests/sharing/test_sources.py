@@ -93,3 +93,14 @@ def test_a_register_of_someone_else_s_records_is_asked_by_the_field_the_catalog_
     problems = [p for p in read_catalog(catalog_copy.root).errors if p.file == item]
     assert [p.field for p in problems] == ["materials.1.shared_source"]
     assert "按表单字段 mother_id_number 查询" in problems[0].message
+
+
+def test_a_company_shareholders_source_must_be_keyed_by_credit_code(
+    catalog_copy: CatalogCopy,
+) -> None:
+    item = "items/3501-SCJG-001.yaml"
+    old = "  credit_code_source: enterprise_register\n"
+    catalog_copy.replace(item, old, "  credit_code_source: marriage_register\n")
+    problems = [p for p in read_catalog(catalog_copy.root).errors if p.file == item]
+    assert [p.field for p in problems] == ["materials.3.credit_code_source"]
+    assert "不按统一社会信用代码查询" in problems[0].message

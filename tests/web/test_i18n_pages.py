@@ -421,6 +421,11 @@ def test_english_tour_renders_every_template(
     assert "Download the e-licence (PDF)" in pages[-1]
     pages.append(holder.get("/licences/verify", params={"q": result["number"]}).text)
     assert "The licence is genuine and in force." in pages[-1]
+    # a decision's or notice's QR code opens this page (tests/cases/test_official_documents)
+    pages.append(
+        holder.get("/documents/verify", params={"n": "YB不许〔2026〕000001号", "c": "0"}).text
+    )
+    assert "Verify a document" in pages[-1] and "No document has this number" in pages[-1]
     # 告知承诺: the food licence's post-approval check, on the checking department's page
     checker = signed_in("scjg")
     checker.cookies.set("tongban_lang", "en")

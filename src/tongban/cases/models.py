@@ -246,7 +246,8 @@ class Material(Base):
 
 
 class ResultDocument(Base):
-    """A result produced at issuing: a licence, an approval or a refusal decision."""
+    """A result produced at issuing (a licence, an approval, a refusal decision) or a notice
+    kept with the case's documents (容缺受理通知书, 终止办理通知书)."""
 
     __tablename__ = "result_documents"
 
@@ -258,11 +259,17 @@ class ResultDocument(Base):
     storage_key: Mapped[str] = mapped_column(String(200))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
     valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    number: Mapped[str | None] = mapped_column(String(40))  # the licence number printed on it
+    # the licence number printed on it, or a decision's or notice's document number (文号)
+    number: Mapped[str | None] = mapped_column(String(40))
+    # a decision's or notice's: what its QR code carries to the public verification page,
+    # and what it prints ({"issuer", "rows", "footer"}: the worker prints it after commit)
+    verification_code: Mapped[str | None] = mapped_column(String(32), unique=True)
+    content: Mapped[dict[str, Any] | None] = mapped_column(SealedJSON("result_documents.content"))
 
     @property
     def ready(self) -> bool:
-        """Whether its PDF exists (an e-licence's is printed by the worker just after issue)."""
+        """Whether its PDF exists (an e-licence's, a decision's or a notice's is printed by
+        the worker just after issue)."""
         return bool(self.storage_key)
 
 

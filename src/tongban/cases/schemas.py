@@ -279,7 +279,7 @@ class ResultRead(BaseModel):
     kind: str
     issued_at: datetime
     valid_until: datetime | None
-    number: str | None = None  # a licence's number
+    number: str | None = None  # a licence's number, or a decision's or notice's 文号
     ready: bool = True  # False while an e-licence's PDF is being printed (生成中)
 
 

@@ -56,7 +56,7 @@ from tongban.cases.stages.delivery import (
     delivery_failed,
     issue_result,
 )
-from tongban.cases.stages.documents import issue_notice
+from tongban.cases.stages.documents import DocumentCheck, issue_notice, verify_document
 from tongban.cases.stages.drafting import add_material, check_complete, check_open, update_form
 from tongban.cases.stages.forwarding import check_receivable
 from tongban.cases.stages.granting import grant_case
@@ -91,6 +91,7 @@ __all__ = [
     "COUNTER_STAGES",
     "URGENCIES",
     "DepartmentLoad",
+    "DocumentCheck",
     "Provided",
     "ProvidedFile",
     "QueueCursor",
@@ -165,6 +166,7 @@ __all__ = [
     "timeline",
     "update_form",
     "upload_first",
+    "verify_document",
     "wait_for_applicant",
     "withdraw_case",
 ]

@@ -123,6 +123,9 @@ def item_source_problems(
         if code is not None and code not in (sources or {}):
             message = f"共享数据源 {code} 不在 {FILE} 中"
             found.append(doc.problem(["materials", index, "shared_source"], message))
+        message = _credit_code_source_problem(material, sources or {})
+        if message:
+            found.append(doc.problem(["materials", index, "credit_code_source"], message))
         for position, key in enumerate(material.get("shared_keys", [])):
             if not _form_has(item["form"], key):
                 message = f"表单中没有字段 {key}，无法按它查询共享数据"
@@ -131,6 +134,21 @@ def item_source_problems(
         if message:
             found.append(doc.problem(["materials", index, "shared_source"], message))
     return found
+
+
+def _credit_code_source_problem(
+    material: dict[str, Any], sources: dict[str, dict[str, Any]]
+) -> str | None:
+    """A material's ``credit_code_source`` must be a declared source keyed by credit code."""
+    code = material.get("credit_code_source")
+    if code is None:
+        return None
+    source = sources.get(str(code))
+    if source is None:
+        return f"共享数据源 {code} 不在 {FILE} 中"
+    if source["key"] != "credit_code":
+        return f"数据源 {code} 不按统一社会信用代码查询，不能用来查询企业股东"
+    return None
 
 
 def _key_field_problem(

@@ -194,7 +194,6 @@ class Handling:
                 user=user,
                 opinion=opinion,
                 now=now,
-                store=self.world.store,
             )
         elif task.stage == Stage.decide:
             cases.approve_case(

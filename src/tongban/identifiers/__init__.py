@@ -21,7 +21,7 @@ from tongban.identifiers.divisions import (
     validate_division_code,
 )
 from tongban.identifiers.errors import IdentifierError
-from tongban.identifiers.formats import KINDS, Kind, kind_of
+from tongban.identifiers.formats import KINDS, Kind, kind_of, party_kind
 from tongban.identifiers.licence import (
     LicenceIdentifier,
     make_licence_identifier,
@@ -55,6 +55,7 @@ __all__ = [
     "mod_37_36_check_character",
     "normalise_phone",
     "organisation_check_character",
+    "party_kind",
     "province_of",
     "resident_check_character",
     "validate_credit_code",

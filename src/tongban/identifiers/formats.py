@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from tongban.identifiers._common import normalise
 from tongban.identifiers.credit import validate_credit_code
@@ -48,6 +49,20 @@ def validate_party_number(value: str) -> str:
             except IdentifierError:
                 raise error from None
     return validate_credit_code(text).number
+
+
+def party_kind(value: str) -> Literal["resident_id", "credit_code"]:
+    """Which register a party's number (a shareholder's: a person or a company) belongs
+    to: ``resident_id`` for a valid GB 11643 resident ID number, else ``credit_code``
+    (the number :func:`validate_party_number` then checked as a GB 32100 code)."""
+    text = normalise(value)
+    if RESIDENT_SHAPE.fullmatch(text):
+        try:
+            validate_resident_id(text)
+            return "resident_id"
+        except IdentifierError:
+            pass  # all digits, yet a credit code
+    return "credit_code"
 
 
 RESIDENT_SHAPE = re.compile(r"[0-9]{17}[0-9X]")

@@ -125,7 +125,7 @@ def run_due_deficiencies(session: Session, *, now: datetime, store: FileStore) -
             row.closed_at = row.closed_at or now
             continue
         if now >= row.due_at:
-            _miss(session, case, row, store, now)
+            _miss(session, case, row, now)
             done.append(case.number)
         elif row.remind_at is not None and now >= row.remind_at and row.reminded_at is None:
             row.reminded_at = now
@@ -147,7 +147,7 @@ def _lapse(session: Session, case: Case, row: Deficiency, now: datetime) -> None
     audit(session, case, row, "case.deficiency_missed", SYSTEM, now)
 
 
-def _miss(session: Session, case: Case, row: Deficiency, store: FileStore, now: datetime) -> None:
+def _miss(session: Session, case: Case, row: Deficiency, now: datetime) -> None:
     names = "、".join(m["name"] for m in outstanding(session, row))
     reasons = (
         f"容缺受理所缺材料（{names}）未在补齐期限（截至 {timefmt.deadline(row.due_at)}）内补齐，"
@@ -170,6 +170,5 @@ def _miss(session: Session, case: Case, row: Deficiency, store: FileStore, now: 
         kind="termination",
         lines=lines,
         footer=footer,
-        store=store,
         now=now,
     )

@@ -203,7 +203,7 @@ def accept(
         with_deficiencies=True,
     )
     row.due_at = min(row.due_at, _promised_due(case) or row.due_at)
-    row.notice_document_id = _notice(session, case, row, store, now).id
+    row.notice_document_id = _notice(session, case, row, now).id
     audit(session, case, row, "case.deficiency_accepted", actor_of(user), now, opinion)
     return row
 
@@ -223,7 +223,7 @@ def _promised_due(case: Case) -> datetime | None:
     return max(c.due_at for c in promised) if promised else None
 
 
-def _notice(session: Session, case: Case, row: Deficiency, store: FileStore, now: datetime) -> Any:
+def _notice(session: Session, case: Case, row: Deficiency, now: datetime) -> Any:
     lines = [(f"缺件{n}", f"{m['name']}：{m['form']}") for n, m in enumerate(row.materials, 1)]
     lines += [
         ("补齐期限", f"截至 {timefmt.deadline(row.due_at)}（含当日）"),
@@ -238,7 +238,6 @@ def _notice(session: Session, case: Case, row: Deficiency, store: FileStore, now
         kind="deficiency_notice",
         lines=lines,
         footer=footer,
-        store=store,
         now=now,
     )
 

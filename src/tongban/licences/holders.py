@@ -122,9 +122,19 @@ def carried_code(form: dict[str, Any], applicant: User, record: dict[str, Any] |
         return "new"
     if _text(form, "enterprise_name", "trade_name") != str(record.get("name") or ""):
         return "new"
-    rep = str(record.get("legal_rep_id_number") or "")
-    held = applicant.verified_codes  # 实名认证: a number only typed at sign-up is nobody's
-    return "keep" if any(same_identifier(c, n) for c in held for n in (code, rep)) else "refuse"
+    return "keep" if acts_for_enterprise(applicant, code, record) else "refuse"
+
+
+def acts_for_enterprise(applicant: User, code: str, record: dict[str, Any] | None) -> bool:
+    """Whether ``applicant`` may act for the enterprise of credit code ``code``, whose
+    enterprise register entry is ``record`` (None: not held): the account is that
+    enterprise's own, or its legal representative's as the register names them, by the
+    account's verified identity (实名认证: a number only typed at sign-up is nobody's).
+    An agent the enterprise authorised (授权委托) applies in the enterprise's name, so
+    its cases are the enterprise account's own (``accounts.authorisations``)."""
+    rep = str((record or {}).get("legal_rep_id_number") or "")
+    held = applicant.verified_codes
+    return any(same_identifier(c, n) for c in held for n in (code, rep) if n)
 
 
 def founds_operator(item: dict[str, Any]) -> bool:

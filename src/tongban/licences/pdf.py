@@ -1,118 +1,21 @@
-"""The printed face of an e-licence as a PDF: the layout of its type, the Chinese font
-embedded as a subset, the issuing seal drawn by code (marked 演示用章: a demo seal, not
-a real one) and a QR code that opens the public verification page.
+"""The printed face of an e-licence as a PDF: the layout of its type, with the pieces
+every document draws (``tongban.documents.drawing``): the Chinese font embedded as a
+subset, the issuing seal (演示用章) and a QR code that opens the public verification page.
 """
 
 from __future__ import annotations
 
 import io
-import math
-from functools import cache
 from pathlib import Path
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
-from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from tongban.documents.drawing import GOLD, INK, RED, border, draw_qr, draw_seal, fonts
 from tongban.licences.face import Face, chinese
 from tongban.licences.types import Layout
-
-VENDORED = Path(__file__).resolve().parent.parent / "static" / "vendor" / "fonts"
-DEBIAN = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
-RED = HexColor("#c8161d")
-INK = HexColor("#1a1a1a")
-GOLD = HexColor("#a0782a")
-SEAL_MARK = "演示用章"
-
-
-class FontMissing(RuntimeError):
-    """No font with Chinese glyphs was found to embed."""
-
-
-@cache
-def fonts(configured: Path | None = None) -> tuple[str, str]:
-    """Register the regular and bold faces; returns their names.
-
-    Looks at ``configured`` (``TONGBAN_LICENCE_FONT``), the font ``make install`` vendors
-    from the npm registry, then Debian's fonts-wqy-microhei.
-    """
-    candidates = [
-        (configured, configured),
-        (VENDORED / "NotoSerifSC-Regular.ttf", VENDORED / "NotoSerifSC-Bold.ttf"),
-        (DEBIAN, DEBIAN),
-    ]
-    for regular, bold in candidates:
-        if regular is not None and regular.is_file():
-            bold_path = bold if bold is not None and bold.is_file() else regular
-            pdfmetrics.registerFont(TTFont("LicenceRegular", str(regular), subfontIndex=0))
-            pdfmetrics.registerFont(TTFont("LicenceBold", str(bold_path), subfontIndex=0))
-            return "LicenceRegular", "LicenceBold"
-    raise FontMissing(
-        "No Chinese font to embed in e-licences: run `make install` (it vendors Noto Serif SC "
-        f"into {VENDORED}), install Debian's fonts-wqy-microhei, or set TONGBAN_LICENCE_FONT "
-        "to a .ttf/.ttc file."
-    )
-
-
-def draw_seal(pdf: Canvas, x: float, y: float, radius: float, issuer: str, bold: str) -> None:
-    """A round red seal: the issuer's name along the rim, a star, and 演示用章."""
-    pdf.saveState()
-    pdf.setStrokeColor(RED)
-    pdf.setFillColor(RED)
-    pdf.setLineWidth(radius * 0.06)
-    pdf.circle(x, y, radius, stroke=1, fill=0)
-    _star(pdf, x, y + radius * 0.08, radius * 0.28)
-    size = radius * 0.26
-    pdf.setFont(bold, size)
-    span = math.radians(216)
-    step = span / max(len(issuer) - 1, 1)
-    for index, char in enumerate(issuer):
-        angle = math.radians(90) + span / 2 - index * step
-        pdf.saveState()
-        pdf.translate(x + radius * 0.74 * math.cos(angle), y + radius * 0.74 * math.sin(angle))
-        pdf.rotate(math.degrees(angle) - 90)
-        pdf.drawCentredString(0, -size / 2, char)
-        pdf.restoreState()
-    pdf.setFont(bold, radius * 0.2)
-    pdf.drawCentredString(x, y - radius * 0.42, SEAL_MARK)
-    pdf.restoreState()
-
-
-def _star(pdf: Canvas, x: float, y: float, radius: float) -> None:
-    path = pdf.beginPath()
-    for point in range(10):
-        r = radius if point % 2 == 0 else radius * 0.4
-        angle = math.radians(90 + point * 36)
-        px, py = x + r * math.cos(angle), y + r * math.sin(angle)
-        path.moveTo(px, py) if point == 0 else path.lineTo(px, py)
-    path.close()
-    pdf.drawPath(path, stroke=0, fill=1)
-
-
-def draw_qr(pdf: Canvas, x: float, y: float, size: float, url: str) -> None:
-    """A QR code of ``url`` with its lower-left corner at (x, y)."""
-    widget = QrCodeWidget(url, barLevel="M")
-    left, bottom, right, top = widget.getBounds()
-    drawing = Drawing(
-        size, size, transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0]
-    )
-    drawing.add(widget)
-    renderPDF.draw(drawing, pdf, x, y)
-
-
-def _border(pdf: Canvas, width: float, height: float, color: Color) -> None:
-    pdf.setStrokeColor(color)
-    pdf.setLineWidth(2.2)
-    pdf.rect(8 * mm, 8 * mm, width - 16 * mm, height - 16 * mm)
-    pdf.setLineWidth(0.6)
-    pdf.rect(11 * mm, 11 * mm, width - 22 * mm, height - 22 * mm)
 
 
 def _rows(
@@ -159,7 +62,7 @@ def render(
     pdf.setTitle(f"{title} {face.number}")
     pdf.setSubject(identifier)
     pdf.setAuthor(face.issuer_name)
-    _border(pdf, width, height, GOLD if layout == "business" else RED)
+    border(pdf, width, height, GOLD if layout == "business" else RED)
     pdf.setFillColor(RED if layout == "business" else INK)
     pdf.setFont(bold, 34 if layout == "business" else 28)
     spaced = " ".join(title) if len(title) <= 5 else title

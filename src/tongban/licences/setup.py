@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tongban.config import Settings, get_settings
+from tongban.documents.drawing import FontMissing, fonts
 from tongban.licences.enums import Algorithm
-from tongban.licences.pdf import FontMissing, fonts
 from tongban.licences.signing import Keyring, check_at_start
 
 log = logging.getLogger(__name__)

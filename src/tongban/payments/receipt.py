@@ -1,6 +1,6 @@
 """The payment notice (缴款通知书) of an unpaid order and the receipt (非税收入电子票据)
 of a paid one, as PDF with the Chinese font embedded and a drawn demo seal, made with the
-e-licences' PDF library (``licences/pdf.py``). Made on demand from the order: nothing is
+pieces every document draws (``documents/drawing.py``). Made on demand from the order: nothing is
 stored, so a refund shows on the next download.
 """
 
@@ -14,7 +14,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from tongban import timefmt
 from tongban.cases.models import Case
-from tongban.licences.pdf import INK, RED, draw_seal, fonts
+from tongban.documents.drawing import INK, RED, draw_seal, fonts
 from tongban.payments.fees import yuan
 from tongban.payments.models import PaymentOrder
 

@@ -91,7 +91,7 @@ def purge_case(session: Session, *, case: Case, now: datetime, actor: Actor = SY
         select(ResultDocument).where(ResultDocument.case_id == case.id)
     ):
         keys.add(document.storage_key)
-        document.storage_key = ""
+        document.storage_key, document.content = "", None
     for licence in session.scalars(select(Licence).where(Licence.case_id == case.id)):
         keys.add(licence.storage_key)
         licence.storage_key, licence.fields = "", {}

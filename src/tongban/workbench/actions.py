@@ -130,7 +130,6 @@ def _refuse(a: Act) -> object:
         user=a.user,
         opinion=a.opinion,
         now=a.now,
-        store=a.store,
         expected_version=a.version,
     )
 

@@ -202,7 +202,6 @@ def refuse(
     session: SessionDep,
     user: CurrentStaff,
     now: NowDep,
-    store: StoreDep,
 ) -> CaseRead:
     """Decide to refuse (不予许可) with reasons."""
     case = service.refuse_case(
@@ -211,7 +210,6 @@ def refuse(
         user=user,
         opinion=body.opinion,
         now=now,
-        store=store,
         expected_version=body.version,
     )
     return read_case(session, case, now)

@@ -36,8 +36,8 @@ from tongban.cases.enums import TrustLevel
 from tongban.cases.materials import registry
 from tongban.cases.materials.registry import LaterFile, Provided, Unavailable
 from tongban.cases.models import Case, Material
-from tongban.cases.stages.documents import FONT
 from tongban.catalog.enums import MaterialWay
+from tongban.documents.drawing import READER_FONT
 from tongban.files.store import FileStore
 from tongban.jobs.registry import register
 
@@ -45,7 +45,7 @@ JOB = "application_form.render"
 
 DECLARATION = "本人承诺：以上填报内容及所附材料真实、有效，如有不实，愿承担相应的法律责任。"
 ONE_FORM = "本表由通办平台根据在线填报内容自动生成；一件事中多个事项共用本表，申请人只签一次。"
-_TEXT = ParagraphStyle("text", fontName=FONT, fontSize=10.5, leading=15, wordWrap="CJK")
+_TEXT = ParagraphStyle("text", fontName=READER_FONT, fontSize=10.5, leading=15, wordWrap="CJK")
 _TITLE = ParagraphStyle("title", parent=_TEXT, fontSize=18, leading=26, alignment=1)
 
 

@@ -30,13 +30,13 @@ from tongban.cases.core import access, definition
 from tongban.cases.enums import CaseState, TrustLevel
 from tongban.cases.materials import provision
 from tongban.cases.models import Case, Material
-from tongban.cases.stages.documents import FONT
 from tongban.catalog.enums import MaterialWay
+from tongban.documents.drawing import READER_FONT
 from tongban.errors import Conflict, InvalidInput
 from tongban.files.store import FileStore
 from tongban.textutil import fold
 
-_TEXT = ParagraphStyle("letter", fontName=FONT, fontSize=11, leading=17, wordWrap="CJK")
+_TEXT = ParagraphStyle("letter", fontName=READER_FONT, fontSize=11, leading=17, wordWrap="CJK")
 _TITLE = ParagraphStyle("letter-title", parent=_TEXT, fontSize=18, leading=26, alignment=1)
 
 

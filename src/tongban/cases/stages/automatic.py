@@ -78,7 +78,7 @@ def _decide(
         finish_task(
             session, task=decide, outcome=TaskOutcome.refused, actor=actor, opinion=reason, now=now
         )
-        refuse(session, case, actor=actor, reasons=reason, now=now, store=store)
+        refuse(session, case, actor=actor, reasons=reason, now=now)
         return case
     finish_task(
         session, task=decide, outcome=TaskOutcome.approved, actor=actor, opinion=reason, now=now

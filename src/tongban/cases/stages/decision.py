@@ -66,7 +66,6 @@ def refuse_case(
     user: User,
     opinion: str,
     now: datetime,
-    store: FileStore,
     expected_version: int | None = None,
 ) -> Case:
     """Refuse (不予许可) with reasons; a written decision with appeal rights is produced."""
@@ -78,7 +77,7 @@ def refuse_case(
     finish_task(
         session, task=task, outcome=TaskOutcome.refused, actor=actor, opinion=opinion, now=now
     )
-    refuse(session, case, actor=actor, reasons=opinion, now=now, store=store)
+    refuse(session, case, actor=actor, reasons=opinion, now=now)
     return case
 
 

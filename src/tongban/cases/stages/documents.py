@@ -1,34 +1,45 @@
-"""Result documents as PDF: the licence or approval of each item, or a refusal decision.
+"""Result documents and notices as PDF: the licence or approval of each item, a refusal
+decision, and the notices kept with the case's documents.
 
 Every result (a licence, and a document such as a 备案回执 or 确认书: 电子证照 covers
 证照、批文、证明) is made by the licence maker that the e-licence domain
 (``tongban.licences``, above this layer) registers with :func:`licence_maker`: a signed
-record and a PDF that looks like the document, its number on the result document. Without
-one (a tool that loads only ``cases``), the plain document below stands in.
+record and a PDF that looks like the document, its number on the result document.
+
+A refusal decision (不予行政许可决定书) and a notice (容缺受理通知书, 终止办理通知书), and
+a result where no licence maker is loaded (a tool that loads only ``cases``), are official
+documents of the case's department (``tongban.documents.official``): the organ's name and
+seal, a document number (文号) from the row's id, and a QR code that opens the public
+verification page (``verify_document``) with the row's random ``verification_code``. The
+row holds what it prints (``content``, sealed); the worker's job ``document.print`` prints
+it right after the commit, and until then it is 生成中 like an e-licence's face.
 """
 
 from __future__ import annotations
 
-import io
+import hashlib
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen import canvas
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
 from tongban.cases.core import hooks
 from tongban.cases.models import Case, ResultDocument
+from tongban.catalog.models import Department
+from tongban.documents import official
 from tongban.files.store import FileStore
+from tongban.jobs import service as jobs
+from tongban.jobs.registry import register
 
-FONT = "STSong-Light"  # an Adobe CID font every PDF reader has: no font file to ship
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+# 发文字号's word per kind of document (SCJG不许〔2026〕000012号)
+NUMBER_WORDS = {"refusal": "不许", "termination": "终止", "deficiency_notice": "容缺"}
+PRINT_JOB = "document.print"
+REMEDIES = "如不服本决定，可在收到之日起六十日内申请行政复议，或六个月内提起行政诉讼。"
 
 
 @dataclass(frozen=True)
@@ -50,27 +61,6 @@ def licence_maker(maker: LicenceMaker) -> LicenceMaker:
     """Register the maker of licence results (the last registered one is used)."""
     LICENCE_MAKERS.append(maker)
     return maker
-
-
-def render_pdf(title: str, lines: list[tuple[str, str]], footer: str) -> bytes:
-    """A one-page A4 document with a title, label/value lines and a footer."""
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=True)
-    width, height = A4
-    pdf.setTitle(title)
-    pdf.setFont(FONT, 22)
-    pdf.drawCentredString(width / 2, height - 40 * mm, title)
-    y = height - 60 * mm
-    for label, value in lines:
-        pdf.setFont(FONT, 12)
-        pdf.drawString(25 * mm, y, f"{label}：")
-        pdf.drawString(65 * mm, y, value[:60])
-        y -= 10 * mm
-    pdf.setFont(FONT, 10)
-    pdf.drawString(25 * mm, 30 * mm, footer[:90])
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
 
 
 def _date(value: datetime) -> str:
@@ -100,10 +90,71 @@ def _applicant(case: Case) -> str:
     return str(data.get("enterprise_name") or data.get("applicant_name") or "")
 
 
-def _store(session: Session, case: Case, store: FileStore, **fields: Any) -> ResultDocument:
+def _store(session: Session, case: Case, **fields: Any) -> ResultDocument:
     document = ResultDocument(case_id=case.id, **fields)
     session.add(document)
     return document
+
+
+def _official(
+    session: Session,
+    case: Case,
+    *,
+    department: str,
+    rows: list[tuple[str, str]],
+    footer: str,
+    now: datetime,
+    **fields: Any,
+) -> ResultDocument:
+    """Store an official document of ``department`` (a code) on ``case``: numbered from
+    its row (文号), with a fresh verification code and what it prints; the worker prints
+    it right after the commit (``document.print``; rendering takes a few tenths of a
+    second, kept out of the request like an e-licence's face)."""
+    document = _store(session, case, storage_key="", issued_at=now, **fields)
+    session.flush()
+    issuer = session.get_one(Department, department)
+    year = timefmt.local(now).year
+    word = NUMBER_WORDS.get(document.kind, "文")
+    document.number = f"{issuer.code}{word}〔{year}〕{document.id:06d}号"
+    document.verification_code = secrets.token_hex(12)
+    document.content = {
+        "issuer": issuer.name,
+        "rows": [list(row) for row in rows],
+        "footer": footer,
+    }
+    jobs.enqueue(
+        session,
+        kind=PRINT_JOB,
+        due_at=now,
+        now=now,
+        payload={"document_id": document.id},
+        key=f"{PRINT_JOB}:{document.id}",
+    )
+    return document
+
+
+@register(PRINT_JOB, store=True)
+def print_document(
+    session: Session, *, payload: dict[str, Any], now: datetime, store: FileStore
+) -> None:
+    """The job: print the decision or notice of ``payload["document_id"]`` unless it is
+    printed (or purged). Idempotent: the PDF is deterministic and its key its content's
+    hash, so a retry after a crash stores the same file."""
+    query = select(ResultDocument).where(ResultDocument.id == int(payload["document_id"]))
+    document = session.scalar(query.with_for_update())
+    if document is None or document.ready or not document.content:
+        return
+    press = official.current()
+    printed = official.Document(
+        title=document.title,
+        number=str(document.number),
+        issuer=str(document.content["issuer"]),
+        issued_on=timefmt.local(document.issued_at).date(),
+        rows=[(str(label), str(value)) for label, value in document.content["rows"]],
+        footer=str(document.content["footer"]),
+        verify_url=press.verify_url(str(document.number), str(document.verification_code)),
+    )
+    document.storage_key = store.put(official.render(printed, font_path=press.font))
 
 
 def issue_results(
@@ -120,24 +171,23 @@ def issue_results(
         if LICENCE_MAKERS:  # every result is a signed e-licence (证照、批文、证明)
             issued.append(_licence(session, case, item, store, now, valid_until))
             continue
-        lines = [
+        rows = [
             ("办件编号", case.number),
             ("持证主体", _holder(case)),
             ("事项名称", item["name"]),
-            ("发证日期", _date(now)),
             ("有效期至", _date(valid_until) if valid_until else "长期"),
         ]
-        pdf = render_pdf(result["name"], lines, f"依据：{item['legal_basis'][0]}")
         issued.append(
-            _store(
+            _official(
                 session,
                 case,
-                store,
+                department=item["department"],
+                rows=rows,
+                footer=f"依据：{item['legal_basis'][0]}",
+                now=now,
                 item_code=item["code"],
                 title=result["name"],
                 kind=result["kind"],
-                storage_key=store.put(pdf),
-                issued_at=now,
                 valid_until=valid_until,
             )
         )
@@ -158,7 +208,6 @@ def _licence(
     document = _store(
         session,
         case,
-        store,
         item_code=item["code"],
         title=result["name"],
         kind=result["kind"],
@@ -178,28 +227,26 @@ def issue_refusal(
     case: Case,
     spec: dict[str, Any],
     reasons: str,
-    store: FileStore,
     now: datetime,
 ) -> ResultDocument:
-    """不予行政许可决定书: reasons and the right to review or sue (行政许可法 art. 38)."""
-    lines = [
-        ("办件编号", case.number),
+    """不予行政许可决定书 of the case's lead department: the reasons and the right to review
+    or sue (行政许可法 art. 38), sealed, numbered and verifiable by its QR code."""
+    rows = [
         ("申请人", _applicant(case)),
+        ("办件编号", case.number),
         ("申请事项", spec["name"]),
-        ("决定日期", _date(now)),
         ("不予许可理由", reasons),
     ]
-    footer = "如不服本决定，可在收到之日起六十日内申请行政复议，或六个月内提起行政诉讼。"
-    pdf = render_pdf("不予行政许可决定书", lines, footer)
-    return _store(
+    return _official(
         session,
         case,
-        store,
+        department=case.lead_department,
+        rows=rows,
+        footer=REMEDIES,
+        now=now,
         item_code=None,
         title="不予行政许可决定书",
         kind="refusal",
-        storage_key=store.put(pdf),
-        issued_at=now,
         valid_until=None,
     )
 
@@ -212,23 +259,61 @@ def issue_notice(
     kind: str,
     lines: list[tuple[str, str]],
     footer: str,
-    store: FileStore,
     now: datetime,
 ) -> ResultDocument:
-    """A notice to the applicant kept with the case's documents (容缺受理通知书, 终止办理
-    通知书): the case number and applicant first, then ``lines``."""
-    head = [("办件编号", case.number), ("申请人", _holder(case))]
-    pdf = render_pdf(title, head + lines, footer)
-    document = _store(
+    """A notice of the case's lead department to the applicant, kept with the case's
+    documents (容缺受理通知书, 终止办理通知书): the applicant and case number first, then
+    ``lines``; sealed, numbered and verifiable like a decision."""
+    head = [("申请人", _holder(case)), ("办件编号", case.number)]
+    return _official(
         session,
         case,
-        store,
+        department=case.lead_department,
+        rows=head + lines,
+        footer=footer,
+        now=now,
         item_code=None,
         title=title,
         kind=kind,
-        storage_key=store.put(pdf),
-        issued_at=now,
         valid_until=None,
     )
-    session.flush()
-    return document
+
+
+@dataclass(frozen=True)
+class DocumentCheck:
+    """What the public verification says of a decision or notice: the document (None: no
+    document has that number and code), its issuer's name, whether its file was deleted
+    after the retention period (``privacy.retention``), and whether an uploaded file is the
+    very file issued (None: no file given, or none to compare with: purged, or still being
+    printed)."""
+
+    document: ResultDocument | None
+    issuer: str = ""
+    purged: bool = False
+    file_matches: bool | None = None
+
+
+def verify_document(
+    session: Session, *, number: str, code: str, store: FileStore, data: bytes | None = None
+) -> DocumentCheck:
+    """Look up the official document numbered ``number`` whose verification code is
+    ``code`` (both from its QR code) and, given ``data``, compare the file with the one
+    issued, by SHA-256. Reads only."""
+    query = select(ResultDocument).where(
+        ResultDocument.number == number.strip()[:40],
+        ResultDocument.verification_code.is_not(None),
+    )
+    document = session.scalars(query).first()
+    if document is None or not secrets.compare_digest(
+        str(document.verification_code), code.strip()
+    ):
+        return DocumentCheck(None)
+    case = session.get_one(Case, document.case_id)
+    issuer = str((document.content or {}).get("issuer") or "")
+    if not issuer:  # purged: the particulars went with the case's personal data
+        issuer = session.get_one(Department, case.lead_department).name
+    purged = case.purged_at is not None
+    if data is None or not document.ready:
+        return DocumentCheck(document, issuer, purged)
+    issued = hashlib.sha256(store.get(document.storage_key)).digest()
+    return DocumentCheck(document, issuer, purged, hashlib.sha256(data).digest() == issued)

@@ -175,9 +175,7 @@ def _refusal_reasons(case: Case, item_code: str) -> str:
     )
 
 
-def refuse(
-    session: Session, case: Case, *, actor: Actor, reasons: str, now: datetime, store: FileStore
-) -> None:
+def refuse(session: Session, case: Case, *, actor: Actor, reasons: str, now: datetime) -> None:
     """End the case refused (不予许可) with a written decision giving the reasons (art. 38)."""
     _end_pause(session, case, actor, now)
     change_state(session, now=now, case=case, event=Event.refuse, actor=actor, opinion=reasons)
@@ -188,7 +186,6 @@ def refuse(
         case=case,
         spec=definition.spec_of(session, case),
         reasons=reasons,
-        store=store,
         now=now,
     )
 

@@ -41,7 +41,7 @@ def join_review_round(
         reasons = "；".join(
             t.opinion for t in tasks if t.outcome == TaskOutcome.refused and t.opinion
         )
-        refuse(session, case, actor=SYSTEM, reasons=reasons, now=now, store=store)
+        refuse(session, case, actor=SYSTEM, reasons=reasons, now=now)
         return result
     move_on(
         session,

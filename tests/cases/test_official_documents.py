@@ -1,0 +1,122 @@
+"""Refusal decisions and notices are official documents like the e-licences: the Chinese
+font embedded, the issuing department's name and seal, a document number (文号), and a
+QR code that opens the public verification page, which tells the issued file from an
+altered one. They were one-page stubs in the reader's own CID font, without issuer,
+seal, number or QR code."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests.factories import API, run_worker
+from tests.instant.conftest import ZHANGSAN_ID, apply, population, set_record  # noqa: F401
+from tongban.cases.models import ResultDocument
+from tongban.documents import official
+
+YB = "3501-YB-003"  # 跨省异地就医备案, refused by its rules for a destination in Fujian
+INSURED = {"status": "正常参保", "employer_name": "某公司", "insurance_types": "医疗保险"}
+FILING = {
+    "destination_province": "福建省",
+    "destination_city": "厦门市",
+    "filing_type": "异地长期居住人员",
+    "filing_start_date": "2025-09-25",
+}
+
+
+def _refused(client: TestClient, db: Session, headers: dict[str, str]) -> dict[str, Any]:
+    set_record(db, "social_insurance", ZHANGSAN_ID, INSURED)
+    case = apply(client, headers, YB, FILING)
+    assert case["state"] == "refused", case
+    assert any(done.startswith("document.print#") for done in run_worker(client))
+    (result,) = client.get(f"{API}/cases/{case['number']}/results", headers=headers).json()
+    return dict(result)
+
+
+def _qr_link(pdf: bytes) -> str:
+    """The verification address the QR code carries (also a link over the code)."""
+    found = re.findall(rb"/URI \((http[^)]*)\)", pdf)
+    assert len(found) == 1, found
+    return found[0].decode()
+
+
+@pytest.mark.usefixtures("population")
+def test_a_refusal_decision_is_sealed_numbered_and_verifiable(
+    client: TestClient,
+    as_user,
+    db: Session,  # type: ignore[no-untyped-def]
+) -> None:
+    headers = as_user("zhangsan")
+    result = _refused(client, db, headers)
+    assert result["title"] == "不予行政许可决定书"
+    assert re.fullmatch(r"YB不许〔\d{4}〕\d{6}号", result["number"]), result["number"]
+    download = client.get(f"{API}/results/{result['id']}/document", headers=headers)
+    pdf = download.content
+    assert pdf.startswith(b"%PDF") and b"/FontFile2" in pdf  # the TrueType font is embedded
+    assert b"STSong" not in pdf  # no longer the reader's own CID font
+    row = db.get(ResultDocument, result["id"])
+    assert row is not None and row.verification_code and len(row.verification_code) == 24
+    link = urlparse(_qr_link(pdf))
+    assert link.path == "/documents/verify"
+    assert parse_qs(link.query) == {"n": [result["number"]], "c": [row.verification_code]}
+
+    page = client.get(f"{link.path}?{link.query}")
+    assert page.status_code == 200
+    assert "本平台出具的文书" in page.text and result["number"] in page.text
+    assert "福州市医疗保障局" in page.text  # the issuing department, named
+    assert "张三" not in page.text and "就医地在本省" not in page.text  # nothing personal
+
+
+@pytest.mark.usefixtures("population")
+def test_the_verification_page_tells_the_issued_file_from_an_altered_one(
+    client: TestClient,
+    as_user,
+    db: Session,  # type: ignore[no-untyped-def]
+) -> None:
+    headers = as_user("zhangsan")
+    result = _refused(client, db, headers)
+    pdf = client.get(f"{API}/results/{result['id']}/document", headers=headers).content
+    query = parse_qs(urlparse(_qr_link(pdf)).query)
+    fields = {"n": query["n"][0], "c": query["c"][0]}
+    visitor = TestClient(client.app)
+    form = visitor.get("/documents/verify", params=fields)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+    assert token is not None
+    fields["csrf_token"] = token.group(1)
+
+    def upload(data: bytes) -> str:
+        files = {"file": ("decision.pdf", data, "application/pdf")}
+        answer = visitor.post("/documents/verify", data=fields, files=files)
+        assert answer.status_code == 200, answer.text
+        return answer.text
+
+    assert "与出具的原件一致，未被改动" in upload(pdf)
+    altered = pdf.replace(b"/Title", b"/Titel", 1)
+    assert "与出具的原件不一致" in upload(altered)
+    wrong = visitor.get("/documents/verify", params={**fields, "c": "0" * 24})
+    assert wrong.status_code == 404 and "没有文号和核验码与此相符的文书" in wrong.text
+    english = visitor.get(
+        "/documents/verify", params={"n": fields["n"], "c": fields["c"], "lang": "en"}
+    )
+    assert "Document issued by this platform" in english.text
+
+
+def test_a_long_decision_runs_onto_a_second_page_with_the_seal_on_the_last() -> None:
+    document = official.Document(
+        title="不予行政许可决定书",
+        number="SCJG不许〔2026〕000001号",
+        issuer="福州市市场监督管理局",
+        issued_on=date(2026, 12, 1),
+        rows=[("不予许可理由", "经营场所与登记住所不一致，且未提交整改材料。" * 60)],
+        footer=official.chinese_date(date(2026, 12, 1)),
+        verify_url="https://tongban.example/documents/verify?n=x&c=y",
+    )
+    pdf = official.render(document)
+    assert len(re.findall(rb"/Type /Page\b(?!s)", pdf)) >= 2
+    assert _qr_link(pdf) == document.verify_url

@@ -1,0 +1,138 @@
+"""Whose record a shared-data material is pulled from: the enterprise the form names (only
+one the applicant may act for), and a shareholder that is a company from the enterprise
+register, not the population register."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.conftest import START
+from tests.sharing.conftest import MINFENG_CREDIT, ZHANGSAN_ID
+from tongban.accounts.enums import UserKind
+from tongban.accounts.models import User
+from tongban.cases.materials.registry import Provided, Unavailable
+from tongban.cases.models import Case, Material
+from tongban.catalog import service as catalog
+from tongban.identifiers import make_credit_code
+from tongban.pii.service import lookup_key
+from tongban.sharing import materials
+from tongban.sharing import service as sharing
+from tongban.sharing.models import DataAccess
+
+
+def _material(db: Session, item: str, code: str) -> dict[str, Any]:
+    version = catalog.get_entry(db, code=item).current_version
+    assert version is not None
+    return next(m for m in version.definition["materials"] if m["code"] == code)
+
+
+def _user(db: Session, username: str) -> User:
+    user = db.scalar(select(User).where(User.username == username))
+    assert user is not None
+    return user
+
+
+def _provide(db: Session, applicant: User, form: dict[str, Any], material: dict[str, Any]) -> Any:
+    case = Case(number="TB-TEST-1", applicant_id=applicant.id, form_data=form)
+    return materials.provide(db, case=case, material=material, now=START)
+
+
+def _other_enterprise(db: Session) -> tuple[str, dict[str, Any]]:
+    """An enterprise of the register that is not 闽丰's and whose legal representative is
+    not 王五 (闽丰's account holder)."""
+    minfeng_rep = sharing.lookup(db, code="enterprise_register", key=MINFENG_CREDIT).record
+    assert minfeng_rep is not None
+    for code, record in sharing.all_records(db, code="enterprise_register").items():
+        if code != MINFENG_CREDIT and record["legal_rep_id_number"] not in (
+            minfeng_rep["legal_rep_id_number"],
+            ZHANGSAN_ID,
+        ):
+            return code, record
+    raise AssertionError("the synthetic register holds one enterprise only")
+
+
+def test_a_licence_material_is_pulled_for_the_enterprise_the_form_names_not_the_account(
+    db: Session, population: dict[str, int]
+) -> None:
+    """Found in session 10: 闽丰's account applying for another company pulled 闽丰's own
+    营业执照 record as that company's."""
+    other, _record = _other_enterprise(db)
+    licence = _material(db, "3501-SCJG-005", "BIZ_LICENCE")
+    minfeng = _user(db, "minfeng")
+    minfeng.identity_verified_at = START
+    own = _provide(db, minfeng, {"credit_code": MINFENG_CREDIT}, licence)
+    assert isinstance(own, Provided) and own.detail["keys"] == [MINFENG_CREDIT]
+    refused = _provide(db, minfeng, {"credit_code": other}, licence)
+    assert isinstance(refused, Unavailable), refused
+    assert other in refused.reason_zh and "不能调取该企业的数据" in refused.reason_zh
+    assert "let the enterprise" in refused.reason_en
+
+
+def test_the_legal_representative_the_register_names_may_pull_the_enterprises_record(
+    db: Session, population: dict[str, int]
+) -> None:
+    """A person who is an enterprise's legal representative in the register (verified)
+    applies for it: the form's code is used (before: the person's account has no code,
+    so nothing was pulled); unverified, the register's word is not enough."""
+    other, record = _other_enterprise(db)
+    rep = User(
+        username="rep-of-other",
+        password_hash="x",
+        kind=UserKind.person,
+        display_name=record["legal_rep_name"],
+        id_number=record["legal_rep_id_number"],
+        created_at=START,
+        identity_verified_at=START,
+    )
+    db.add(rep)
+    db.flush()
+    licence = _material(db, "3501-SCJG-005", "BIZ_LICENCE")
+    pulled = _provide(db, rep, {"credit_code": other}, licence)
+    assert isinstance(pulled, Provided), pulled
+    assert pulled.detail["keys"] == [other]
+    assert pulled.reference == f"enterprise_register:{lookup_key(other)}"
+    rep.identity_verified_at = None
+    assert isinstance(_provide(db, rep, {"credit_code": other}, licence), Unavailable)
+
+
+def test_a_shareholder_that_is_a_company_is_found_in_the_enterprise_register(
+    db: Session, population: dict[str, int]
+) -> None:
+    """Found in session 10: a company shareholder's credit code was looked up in the
+    population register, found nowhere, and the founder was asked for an upload."""
+    other, _record = _other_enterprise(db)
+    proof = _material(db, "3501-SCJG-001", "SHAREHOLDER_ID")
+    zhangsan = _user(db, "zhangsan")
+    form = {"shareholders": [{"id_number": ZHANGSAN_ID}, {"id_number": other}]}
+    pulled = _provide(db, zhangsan, form, proof)
+    assert isinstance(pulled, Provided), pulled
+    assert pulled.detail["sources"] == {
+        "population": [ZHANGSAN_ID],
+        "enterprise_register": [other],
+    }
+    assert pulled.summary_zh == "已从公安人口库、市场主体登记库调取核验，无需上传"
+    assert pulled.reference == (
+        f"population:{lookup_key(ZHANGSAN_ID)};enterprise_register:{lookup_key(other)}"
+    )
+    case = Case(number="TB-TEST-1", applicant_id=zhangsan.id, form_data=form)
+    row = Material(material_code="SHAREHOLDER_ID", detail=pulled.detail)
+    materials.recorded(db, case=case, material=row, entry=proof, now=START)
+    logged = {(r.source, r.subject_key) for r in db.scalars(select(DataAccess))}
+    assert logged == {
+        ("population", lookup_key(ZHANGSAN_ID)),
+        ("enterprise_register", lookup_key(other)),
+    }
+
+
+def test_a_company_shareholder_the_register_does_not_hold_is_asked_for(
+    db: Session, population: dict[str, int]
+) -> None:
+    unknown = make_credit_code("350102", "MA0000Q1")
+    proof = _material(db, "3501-SCJG-001", "SHAREHOLDER_ID")
+    form = {"shareholders": [{"id_number": unknown}]}
+    missing = _provide(db, _user(db, "zhangsan"), form, proof)
+    assert isinstance(missing, Unavailable)
+    assert missing.reason_zh.startswith("市场主体登记库中没有查到")

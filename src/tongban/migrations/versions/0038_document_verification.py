@@ -1,8 +1,8 @@
 """result_documents.verification_code and content: the code a decision's or notice's QR
 code carries, and the particulars the worker prints (sealed)
 
-Revision ID: 0037_document_verification
-Revises: 0036_access_record_key
+Revision ID: 0038_document_verification
+Revises: 0037_inspection_cosign
 Create Date: 2026-12-01 12:00:00.000000
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0037_document_verification"
-down_revision: str | None = "0036_access_record_key"
+revision: str = "0038_document_verification"
+down_revision: str | None = "0037_inspection_cosign"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

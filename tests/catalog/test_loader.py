@@ -234,3 +234,15 @@ def test_a_slot_that_is_not_a_time_is_refused(catalog_copy: CatalogCopy) -> None
     problem = _only_error(catalog_copy, "halls.yaml")
 
     assert "slots" in (problem.field or "")
+
+
+def test_a_result_issued_by_an_institution_names_a_required_form_field(
+    catalog_copy: CatalogCopy,
+) -> None:
+    name = "items/3501-WJW-001.yaml"
+    line = catalog_copy.replace(name, "    field: birth_hospital\n", "    field: hospital\n")
+
+    problem = _only_error(catalog_copy, name)
+
+    assert (problem.line, problem.field) == (line, "result.issued_by.field")
+    assert "表单中没有必填字段 hospital" in problem.message

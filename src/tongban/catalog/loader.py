@@ -123,6 +123,7 @@ def _check_item(
         found.append(doc.problem(["time_limit", "promised"], "承诺时限不能超过法定时限"))
     found += process_rules.fee_problems(doc)
     found += process_rules.decision_problems(doc, sources)
+    found += process_rules.issuer_problems(doc)
     for index, material in enumerate(item["materials"]):
         found += ways.material_problems(doc, index, material, departments)
     codes = [material["code"] for material in item["materials"]]

@@ -130,7 +130,9 @@ def convene(
     rng: random.Random = SYSTEM_RANDOM,
 ) -> Panel:
     """Send the case of the user's open review or decision task to ``size`` experts of
-    ``field`` drawn at random, due in ``working_days``; the clock pauses (art. 45).
+    ``field`` drawn at random, due in ``working_days``; the clock pauses (art. 45). The
+    experts drawn are told (``expert_drawn``); a job one working day before the deadline
+    reminds those yet to answer (``REMINDER``, for a deadline of more than one day).
 
     Raises ``InvalidInput`` (too few experts free of conflict, bad field, size or
     deadline), ``Conflict`` (task finished, clock already paused, legal limit run out),

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import START
-from tests.factories import API, draft, entry
+from tests.factories import API, draft, entry, submitted
 from tests.licences.support import BUSINESS, FOOD, finish, licensed
 from tongban.accounts.models import User
 from tongban.cases.models import Case
@@ -155,3 +155,26 @@ def test_a_food_licence_prints_the_registered_domicile_and_the_premises_apart(
     rows = dict(_mine(client, as_user("minfeng"), result["number"])["fields"])
     assert rows["住所"] == domicile
     assert rows["经营场所"] == form["premises_address"] != domicile
+
+
+def test_a_birth_certificate_is_issued_by_the_hospital_the_form_names(
+    client: TestClient, as_user: Any
+) -> None:
+    """母婴保健法 第二十三条: the 助产机构 signs the 出生医学证明, not the health commission
+    that handles and oversees the case (catalog ``result.issued_by``)."""
+    mother = as_user("lisi")
+    case = submitted(client, mother, "3501-WJW-001")
+    finish(client, as_user("wjw"), as_user("wjw-hz"), number=case["number"])
+    hospital = client.get(f"{API}/cases/{case['number']}", headers=mother).json()["form_data"][
+        "birth_hospital"
+    ]
+    licence = next(
+        item
+        for item in client.get(f"{API}/licences", headers=mother).json()
+        if item["name"] == "出生医学证明"
+    )
+    assert hospital and licence["issuer_name"] == hospital
+    code = validate_credit_code(licence["issuer_code"])
+    assert licence["issuer_code"][:2] == "12" and code.division_code == "350100"  # 事业单位
+    assert validate_licence_identifier(licence["identifier"]).issuer_code == licence["issuer_code"]
+    assert dict(licence["fields"])["发证机关"] == hospital

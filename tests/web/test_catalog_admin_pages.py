@@ -158,6 +158,26 @@ def test_editing_an_item_makes_new_versions_of_its_bundles(
         assert items[SCJG_001]["time_limit"]["promised"] == 1
 
 
+def test_the_editor_sees_the_quality_warnings_of_a_saved_item(
+    admin: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    ways = "  ways:\n  - licence\n  - shared\n  - upload\n  shared_source: population\n"
+    text = _edited(admin, ITEM, ways, "  ways:\n  - upload\n")
+    text = text.replace("  note: 已有电子身份证照或刷脸核验的,免于提交\n", "")
+    issue = "  - stage: issue\n    limit: 0\n"
+    assert text.count(issue) == 1
+    text = text.replace(issue, issue + "  - stage: deliver\n    limit: 0\n")
+    response = _save(admin, ITEM, text)
+    assert response.status_code == 200 and _current(sessions, ITEM) == 2
+    for page in (response.text, admin.get(f"/admin/catalog/{ITEM}/edit").text):
+        shown = html.unescape(page)
+        assert "提醒（不影响保存）" in shown
+        assert "办理环节有 5 个（受理、审查、决定、制证、送达）" in shown
+        assert "行政许可事项不超过 3+1 个环节" in shown
+        assert "材料 ID_CARD（申请人(经办人)居民身份证）可由电子证照“居民身份证”" in shown
+        check_structure(page)
+
+
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [

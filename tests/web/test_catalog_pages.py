@@ -76,6 +76,16 @@ def test_item_guide_shows_every_element(client: TestClient) -> None:
     assert 'href="/apply/3501-CGJ-002"' in html
 
 
+def test_a_birth_certificate_guide_names_the_hospital_as_its_issuer(client: TestClient) -> None:
+    html = client.get("/items/3501-WJW-001").text
+    assert "<dt>签发机构</dt><dd>新生儿出生的助产机构</dd>" in html
+    english = client.get("/items/3501-WJW-001?lang=en").text
+    assert (
+        "<dt>Issued by</dt><dd>The maternity institution where the child was born</dd>" in english
+    )
+    assert "签发机构" not in client.get("/items/3501-CGJ-002").text  # the department issues
+
+
 def test_bundle_guide_lists_its_items(client: TestClient) -> None:
     html = client.get("/bundles/3501-BUNDLE-KCG").text
     assert "包含事项" in html and "告知承诺" in html

@@ -19,7 +19,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from tongban.catalog import guides, order, process_rules, situations, ways
+from tongban.catalog import guides, order, process_rules, quality, situations, ways
 from tongban.catalog.definitions import merge_forms, merge_materials
 from tongban.catalog.english import english_problems
 from tongban.catalog.halls import FILE as HALLS_FILE
@@ -30,8 +30,6 @@ from tongban.catalog.sources import item_source_problems, source_problems
 from tongban.catalog.yamlsource import Problem, SourceDocument
 from tongban.forms.dates import schema_problems as date_bound_problems
 from tongban.identifiers.divisions import is_known_division
-
-PROMISED_SHARE_WARNING = 0.3  # reform target: promised limit at most 30 % of the legal one
 
 
 @cache
@@ -123,12 +121,9 @@ def _check_item(
     limit = item["time_limit"]
     if limit["promised"] > limit["legal"]:
         found.append(doc.problem(["time_limit", "promised"], "承诺时限不能超过法定时限"))
-    elif limit["legal"] and limit["promised"] > PROMISED_SHARE_WARNING * limit["legal"]:
-        share = round(100 * limit["promised"] / limit["legal"])
-        message = f"承诺时限为法定时限的 {share}%，超过 30% 的压缩目标"
-        found.append(doc.problem(["time_limit", "promised"], message, warning=True))
     found += process_rules.fee_problems(doc)
     found += process_rules.decision_problems(doc, sources)
+    found += process_rules.issuer_problems(doc)
     for index, material in enumerate(item["materials"]):
         found += ways.material_problems(doc, index, material, departments)
     codes = [material["code"] for material in item["materials"]]
@@ -141,7 +136,8 @@ def _check_item(
         fields=set(item["form"].get("properties", {})),
         locked_fields=process_rules.locked_fields(item),
     )
-    return found + guides.problems(doc, materials=set(codes))
+    found += guides.problems(doc, materials=set(codes))
+    return found + quality.problems(doc, sources)
 
 
 def _check_text(

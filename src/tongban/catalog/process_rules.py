@@ -57,6 +57,21 @@ def once_problems(doc: SourceDocument, sources: dict[str, dict[str, Any]] | None
     return found
 
 
+def issuer_problems(doc: SourceDocument) -> list[Problem]:
+    """A result signed by an institution the applicant names (``result.issued_by``) takes
+    its name from a required field of the form: a licence never goes without its issuer."""
+    issued_by = doc.data["result"].get("issued_by")
+    if issued_by is None:
+        return []
+    form = doc.data["form"]
+    if issued_by["field"] in form.get("properties", {}) and issued_by["field"] in form.get(
+        "required", []
+    ):
+        return []
+    message = f"签发机构取自表单的必填字段，表单中没有必填字段 {issued_by['field']}"
+    return [doc.problem(["result", "issued_by", "field"], message)]
+
+
 def decision_problems(
     doc: SourceDocument, sources: dict[str, dict[str, Any]] | None
 ) -> list[Problem]:

@@ -41,6 +41,7 @@ from tongban.files.store import FileStore
 from tongban.jobs import service as jobs
 
 DEADLINE = "expert_panel.deadline"  # the job closing a panel at its deadline (``tasks``)
+REMINDER = "expert_panel.remind"  # the job reminding the sitting experts a day ahead
 MAX_SIZE = 9
 MAX_WORKING_DAYS = 60
 TEXT_MAX = 3000
@@ -129,7 +130,9 @@ def convene(
     rng: random.Random = SYSTEM_RANDOM,
 ) -> Panel:
     """Send the case of the user's open review or decision task to ``size`` experts of
-    ``field`` drawn at random, due in ``working_days``; the clock pauses (art. 45).
+    ``field`` drawn at random, due in ``working_days``; the clock pauses (art. 45). The
+    experts drawn are told (``expert_drawn``); a job one working day before the deadline
+    reminds those yet to answer (``REMINDER``, for a deadline of more than one day).
 
     Raises ``InvalidInput`` (too few experts free of conflict, bad field, size or
     deadline), ``Conflict`` (task finished, clock already paused, legal limit run out),
@@ -186,6 +189,7 @@ def convene(
         experts=[e.id for e in drawn],
         excluded=excluded,
         due_at=panel.due_at.isoformat(),
+        recipients=[e.user_id for e in drawn],  # told they were drawn (expert_drawn)
     )
     jobs.enqueue(
         session,
@@ -196,6 +200,16 @@ def convene(
         key=f"{DEADLINE}:{panel.id}",
         new_key=True,
     )
+    if working_days > 1:
+        jobs.enqueue(
+            session,
+            kind=REMINDER,
+            due_at=cases.calendar(session).add_working_days(now, working_days - 1),
+            now=now,
+            payload={"id": panel.id},
+            key=f"{REMINDER}:{panel.id}",
+            new_key=True,
+        )
     return panel
 
 
@@ -250,6 +264,8 @@ def declare(
         now,
         replaces=seat.expert_id,
         expert=replacement[0].id if replacement else None,
+        due_at=panel.due_at.isoformat(),
+        recipients=[replacement[0].user_id] if replacement else [],
     )
     _close_if_done(session, panel, now)
     return seat
@@ -303,6 +319,23 @@ def give_opinion(
     )
     _close_if_done(session, seat.panel, now)
     return seat
+
+
+def remind(session: Session, *, panel: Panel, now: datetime) -> None:
+    """One working day before the deadline: the experts still to give their opinion (drawn
+    or declared, not answered) are reminded when it is due (``expert_panel.reminder``)."""
+    sitting = [seat.expert.user_id for seat in panel.seats if seat.state in SITTING]
+    if panel.state != PanelState.open or not sitting:
+        return
+    _record(
+        session,
+        panel,
+        "expert_panel.reminder",
+        SYSTEM,
+        now,
+        due_at=panel.due_at.isoformat(),
+        recipients=sitting,
+    )
 
 
 def _close_if_done(session: Session, panel: Panel, now: datetime) -> None:

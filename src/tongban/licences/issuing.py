@@ -87,6 +87,24 @@ def _signer(case: Case) -> str:
     return "—"
 
 
+def _issuer(case: Case, item: dict[str, Any], department: Department) -> tuple[str, str]:
+    """Name and unified social credit code of who signs the result: the institution the
+    form names where the law makes it the issuer (``result.issued_by``: 母婴保健法 第二十三条
+    the 助产机构 for a 出生医学证明, 疫苗管理法 第四十七条 the 接种单位 for a 预防接种证; a
+    事业单位; 最低生活保障审核确认办法 (民发〔2021〕57号) the civil affairs bureau of the applicant's county
+    or district, ``name: "{}民政局"``, a 机关; the demo credit code is built from the name),
+    else the item's department."""
+    division = department.division_code
+    issued_by = item["result"].get("issued_by")
+    answer = str(case.form_data.get(issued_by["field"]) or "").strip() if issued_by else ""
+    if issued_by and answer:
+        pattern = issued_by.get("name")
+        named = pattern.replace("{}", answer) if pattern else answer
+        entity = "1" if issued_by.get("body") == "agency" else "2"
+        return named, department_credit_code(named, division, entity=entity)
+    return department.name, department_credit_code(department.code, division)
+
+
 def issue_licence(
     session: Session,
     *,
@@ -105,6 +123,7 @@ def issue_licence(
     kind = licence_type(item["result"]["name"])
     department = session.get_one(Department, item["department"])
     division = department.division_code
+    issuer_name, issuer_code = _issuer(case, item, department)
     issued_on = _local_day(now)
     years = item["result"].get("validity_years")
     pending = uuid.uuid4().hex
@@ -119,8 +138,8 @@ def issue_licence(
         holder_name="",
         holder_code="",
         holder_code_type=HolderCodeType.resident_id,
-        issuer_name=department.name,
-        issuer_code=department_credit_code(department.code, division),
+        issuer_name=issuer_name,
+        issuer_code=issuer_code,
         issuer_department=department.code,
         issued_on=issued_on,
         valid_from=issued_on,

@@ -104,8 +104,9 @@ def _fallback_number(name: str) -> int:
     return int(hashlib.sha256(name.encode()).hexdigest(), 16) % 900 + 100
 
 
-def department_credit_code(department: str, division: str) -> str:
-    """The demo unified social credit code of a department (机关, 11…) of ``division``."""
+def department_credit_code(department: str, division: str, *, entity: str = "1") -> str:
+    """The demo unified social credit code of a department (机关, 11…) of ``division``, or
+    with ``entity="2"`` of a public institution (事业单位, 12…: a hospital) by its name."""
     digest = hashlib.sha256(department.encode()).digest()
     body = "".join(ALPHABET[byte % len(ALPHABET)] for byte in digest[:8])
-    return make_credit_code(division, body, authority="1", entity="1")
+    return make_credit_code(division, body, authority="1", entity=entity)

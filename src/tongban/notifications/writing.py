@@ -41,6 +41,8 @@ STAFF_LINKS = {
     "inspection_visit_answered": "/inspections",
     "inspection_record_to_sign": "/inspections",
     "inspection_record_returned": "/inspections",
+    "expert_drawn": "/experts/seats",  # the expert's seats; the case opens after declaring
+    "expert_opinion_due": "/experts/seats",
 }
 LICENCE_TOPICS = ("licence_issued", "licence_status_changed")
 
@@ -86,6 +88,7 @@ def context(
     number, title = case or ("", "")
     score = payload.get("score")
     due = payload.get("rectify_due_at")
+    limit = payload.get("due_at")  # an expert panel's: its last day
     return {
         "name": user.display_name if user is not None else "",
         "number": number,
@@ -94,7 +97,11 @@ def context(
         "actor": payload.get("actor") or "",
         "deadlines": payload.get("deadlines") or [],
         "score_name": SCORE_NAMES[locale].get(score, "") if isinstance(score, int) else "",
-        "due_label": timefmt.moment(datetime.fromisoformat(due)) if due else "",
+        "due_label": timefmt.moment(datetime.fromisoformat(due))
+        if due
+        else timefmt.deadline(datetime.fromisoformat(limit))
+        if limit
+        else "",
         "outcome": payload.get("outcome"),
         "alert": payload.get("alert") or {"what": "", "due_label": ""},
         "link": base.rstrip("/") + link(message, number),

@@ -91,6 +91,9 @@ STAFF_TOPICS: dict[str, str] = {
     "alert.overdue": "limit_overdue",
     "alert.escalated": "limit_escalated",
     "inspection.order": "inspection_assigned",  # 双随机: the two inspectors drawn
+    "expert_panel.convened": "expert_drawn",  # 专家评审: the experts drawn
+    "expert_panel.redrawn": "expert_drawn",  # the expert drawn in place of one who recused
+    "expert_panel.reminder": "expert_opinion_due",  # a working day before the deadline
     "inspection.accept_visit": "inspection_visit_answered",
     "inspection.ask_other_time": "inspection_visit_answered",
     "inspection.record": "inspection_record_to_sign",  # 会签: the other inspector signs
@@ -151,7 +154,7 @@ def _payload(entry: AuditEntry) -> dict[str, Any]:
         "action": entry.action,
         "actor": entry.actor_name,
     }
-    for key in ("score", "department", "on_time", "outcome", "rectify_due_at", "stage"):
+    for key in ("score", "department", "on_time", "outcome", "rectify_due_at", "due_at", "stage"):
         if key in (entry.data or {}):
             payload[key] = entry.data[key]
     alert = (entry.data or {}).get("alert")

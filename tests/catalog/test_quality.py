@@ -1,0 +1,89 @@
+"""Catalog quality warnings: an item with more steps than the reform allows (行政许可 3 + 1,
+公共服务 2 + 1), or asking for an upload of a certificate that an e-licence or a shared
+source holds, is loaded with a warning naming the file, line and field to fix.
+"""
+
+from __future__ import annotations
+
+from tests.catalog.conftest import CatalogCopy
+from tongban.catalog.loader import read_catalog
+from tongban.catalog.yamlsource import Problem
+
+PERMIT = "items/3501-WJW-002.yaml"  # 放射工作人员证核发: 受理、审查、决定、制证
+SERVICE = "items/3501-GA-004.yaml"  # 居住证申领, a public service: 受理、审查、制证
+ID_WAYS = (
+    "  ways: [licence, shared, upload]\n  shared_source: population\n  licence_type: 居民身份证\n"
+)
+ID_NOTE = "  note: 已有电子身份证照或刷脸核验的,免于提交\n"
+
+
+def _warnings(copy: CatalogCopy, file: str) -> list[Problem]:
+    read = read_catalog(copy.root)
+    assert read.errors == [], [str(problem) for problem in read.errors]
+    return [problem for problem in read.problems if problem.file == file and problem.warning]
+
+
+def test_the_steps_the_reform_allows_load_without_a_warning(catalog_copy: CatalogCopy) -> None:
+    assert _warnings(catalog_copy, PERMIT) == []
+    assert _warnings(catalog_copy, SERVICE) == []
+
+
+def test_a_permit_with_a_fifth_step_is_warned(catalog_copy: CatalogCopy) -> None:
+    issue = "  - stage: issue\n    limit: 0\n"
+    catalog_copy.replace(PERMIT, issue, issue + "  - stage: deliver\n    limit: 1\n")
+    line = catalog_copy.line_of(PERMIT, "  - stage: accept\n")
+
+    (warning,) = _warnings(catalog_copy, PERMIT)
+
+    assert (warning.line, warning.field) == (line, "process.stages")
+    assert "5 个（受理、审查、决定、制证、送达）" in warning.message
+    assert "行政许可事项不超过 3+1 个环节" in warning.message
+
+
+def test_a_public_service_with_a_fourth_step_is_warned(catalog_copy: CatalogCopy) -> None:
+    review = "  - stage: review\n    limit: 2\n"
+    catalog_copy.replace(SERVICE, review, review + "  - stage: decide\n    limit: 1\n")
+
+    (warning,) = _warnings(catalog_copy, SERVICE)
+
+    assert warning.field == "process.stages"
+    assert "公共服务事项不超过 2+1 个环节" in warning.message
+
+
+def test_an_id_card_only_uploaded_is_warned_with_what_could_replace_it(
+    catalog_copy: CatalogCopy,
+) -> None:
+    line = catalog_copy.replace(PERMIT, ID_WAYS, "  ways: [upload]\n")
+    catalog_copy.replace(PERMIT, ID_NOTE, "")  # its promise 免于提交 would be an error
+
+    (warning,) = _warnings(catalog_copy, PERMIT)
+
+    assert (warning.line, warning.field) == (line, "materials.1.ways")
+    assert "材料 ID_CARD（申请人(经办人)居民身份证）可由" in warning.message
+    assert "电子证照“居民身份证”" in warning.message
+    assert "共享数据“公安人口库”（population）" in warning.message
+
+
+def test_a_certificate_a_shared_source_holds_is_warned_when_only_uploaded(
+    catalog_copy: CatalogCopy,
+) -> None:
+    material = (
+        "- code: NO_RECORD\n  name: 无犯罪记录证明\n  required: true\n  ways: [upload]\n"
+        "  formats: [pdf]\n"
+    )
+    catalog_copy.replace(PERMIT, "- code: PHOTO\n", material + "- code: PHOTO\n")
+
+    (warning,) = _warnings(catalog_copy, PERMIT)
+
+    assert warning.field == "materials.2.ways"
+    assert "共享数据“公安人口库”" not in warning.message
+    assert "可由共享数据“公安违法犯罪记录库”（criminal_record）替代" in warning.message
+
+
+def test_a_material_with_a_shared_way_before_the_upload_is_not_warned(
+    catalog_copy: CatalogCopy,
+) -> None:
+    shared_only = "  ways: [shared, upload]\n  shared_source: population\n"
+    catalog_copy.replace(PERMIT, ID_WAYS, shared_only)
+
+    assert _warnings(catalog_copy, PERMIT) == []

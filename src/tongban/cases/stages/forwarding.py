@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
-from tongban.audit import service as audit
 from tongban.cases.core import definition
 from tongban.cases.core.definition import Definition
+from tongban.cases.core.transition import record_case
 from tongban.cases.models import Case
 from tongban.catalog import reading as catalog
 from tongban.errors import InvalidInput
@@ -68,14 +68,11 @@ def forward(session: Session, case: Case, user: User, receiving: str, now: datet
     department at ``now``; the timeline shows it to everyone who sees the case."""
     case.received_by_department = receiving
     case.forwarded_at = now
-    audit.record(
+    record_case(
         session,
-        at=now,
+        now=now,
         action="case.forward",
         actor=actor_of(user),
-        object_type="case",
-        object_id=case.number,
-        case_id=case.id,
-        subject_id=case.applicant_id,
+        case=case,
         data={"from": receiving, "to": case.lead_department},
     )

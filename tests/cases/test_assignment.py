@@ -96,12 +96,30 @@ def store(tmp_path: Path) -> LocalFileStore:
 
 
 @pytest.fixture
+def case(db: Session, store: LocalFileStore) -> Case:
+    """A case of CGJ and GA in review, its review tasks drawn."""
+    return _in_review(db, store)
+
+
+def _approve(db: Session, store: LocalFileStore, task: Task, user: User) -> None:
+    cases.review_task(
+        db,
+        task_id=task.id,
+        user=user,
+        outcome=TaskOutcome.approved,
+        opinion="同意",
+        now=NOW,
+        store=store,
+    )
+
+
+@pytest.fixture
 def seeded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pool, "RANDOM", random.Random(20251103))
 
 
 def test_random_assignment_is_fair_and_never_picks_the_unqualified_or_absent(
-    db: Session, store: LocalFileStore, seeded: None
+    db: Session, store: LocalFileStore, seeded: None, case: Case
 ) -> None:
     """600 review tasks over three qualified reviewers: a chi-square test of the counts
     against an even spread (2 degrees of freedom, 0.1 % critical value 13.82), and none
@@ -115,7 +133,6 @@ def test_random_assignment_is_fair_and_never_picks_the_unqualified_or_absent(
     system.takes_tasks = False
     _staff(db, "clerk2", Role.clerk)
     _staff(db, "elsewhere", Role.reviewer, department="GA")
-    case = _in_review(db, store)
     item = _review_task(case).item_code
     opened: list[Task] = []
     for _ in range(12):
@@ -129,13 +146,12 @@ def test_random_assignment_is_fair_and_never_picks_the_unqualified_or_absent(
 
 
 def test_least_loaded_gives_each_new_task_to_whoever_holds_fewest(
-    db: Session, store: LocalFileStore, seeded: None
+    db: Session, store: LocalFileStore, seeded: None, case: Case
 ) -> None:
     department = db.get(Department, "CGJ")
     assert department is not None
     department.assignment = pool.Policy.least_loaded
     others = [_staff(db, "l1", Role.reviewer), _staff(db, "l2", Role.reviewer)]
-    case = _in_review(db, store)
     item = _review_task(case).item_code
     reviewers = [_user(db, "cgj"), *others]
     before = {u.id: _held(db, u) for u in reviewers}
@@ -156,9 +172,8 @@ def _held(db: Session, user: User) -> int:
 
 
 def test_the_drawn_holder_is_audited_and_told_and_the_applicant_sees_neither(
-    db: Session, store: LocalFileStore
+    db: Session, store: LocalFileStore, case: Case
 ) -> None:
-    case = _in_review(db, store)
     task = _review_task(case)
     cgj = _user(db, "cgj")
     assert task.assignee_id == cgj.id  # the only reviewer of CGJ
@@ -172,43 +187,25 @@ def test_the_drawn_holder_is_audited_and_told_and_the_applicant_sees_neither(
 
 
 def test_only_the_holder_acts_and_others_are_refused_in_chinese(
-    db: Session, store: LocalFileStore
+    db: Session, store: LocalFileStore, case: Case
 ) -> None:
-    case = _in_review(db, store)
     colleague = _staff(db, "late", Role.reviewer)  # after the draw: cgj holds the task
     task = _review_task(case)
     with pytest.raises(NotAllowed) as refused:
-        cases.review_task(
-            db,
-            task_id=task.id,
-            user=colleague,
-            outcome=TaskOutcome.approved,
-            opinion="同意",
-            now=NOW,
-            store=store,
-        )
+        _approve(db, store, task, colleague)
     assert refused.value.code == "not_assignee"
     assert "已分配给城管局工作人员办理" in refused.value.message("zh_Hans")
     assert task.state == TaskState.open
     with pytest.raises(Conflict) as present:  # the holder is at work: no taking over
         cases.take_task(db, task_id=task.id, user=colleague, now=NOW)
     assert present.value.code == "holder_present"
-    cases.review_task(
-        db,
-        task_id=task.id,
-        user=_user(db, "cgj"),
-        outcome=TaskOutcome.approved,
-        opinion="同意",
-        now=NOW,
-        store=store,
-    )
+    _approve(db, store, task, _user(db, "cgj"))
     assert task.state == TaskState.done
 
 
 def test_a_colleague_takes_over_from_an_absent_holder_who_is_told(
-    db: Session, store: LocalFileStore
+    db: Session, store: LocalFileStore, case: Case
 ) -> None:
-    case = _in_review(db, store)
     colleague = _staff(db, "standin", Role.reviewer)
     task = _review_task(case)
     cgj = _user(db, "cgj")
@@ -225,15 +222,7 @@ def test_a_colleague_takes_over_from_an_absent_holder_who_is_told(
     (taken,) = _entries(db, "task.taken", task)
     assert taken.actor_id == colleague.id and taken.data["previous_id"] == cgj.id
     assert [m.audit_entry_id for m in _messages(db, "task_taken", cgj)] == [taken.id]
-    cases.review_task(
-        db,
-        task_id=task.id,
-        user=colleague,
-        outcome=TaskOutcome.approved,
-        opinion="同意",
-        now=NOW,
-        store=store,
-    )
+    _approve(db, store, task, colleague)
     # the absent person gets no new task: the next draw skips them
     others = open_tasks(
         db,
@@ -245,9 +234,8 @@ def test_a_colleague_takes_over_from_an_absent_holder_who_is_told(
 
 
 def test_reassignment_needs_a_head_or_supervisor_and_a_reason_and_is_audited(
-    db: Session, store: LocalFileStore
+    db: Session, store: LocalFileStore, case: Case
 ) -> None:
-    case = _in_review(db, store)
     other = _staff(db, "other", Role.reviewer)
     task = _review_task(case)
     cgj, head, supervisor = _user(db, "cgj"), _user(db, "cgj-hz"), _user(db, "supervisor")
@@ -284,23 +272,14 @@ def test_reassignment_needs_a_head_or_supervisor_and_a_reason_and_is_audited(
 
 
 def test_who_reviewed_a_case_is_never_drawn_to_decide_it(
-    db: Session, store: LocalFileStore, seeded: None
+    db: Session, store: LocalFileStore, seeded: None, case: Case
 ) -> None:
-    case = _in_review(db, store)
     both = _staff(db, "both", Role.reviewer, Role.approver)
     head = _user(db, "cgj-hz")
     task = _review_task(case)
     cases.reassign_task(db, task_id=task.id, to_user_id=both.id, reason="试办", user=head, now=NOW)
     for dept, who in (("CGJ", both), ("GA", _user(db, "ga"))):
-        cases.review_task(
-            db,
-            task_id=_review_task(case, dept).id,
-            user=who,
-            outcome=TaskOutcome.approved,
-            opinion="同意",
-            now=NOW,
-            store=store,
-        )
+        _approve(db, store, _review_task(case, dept), who)
     decide = next(t for t in case.tasks if t.stage == Stage.decide)
     assert decide.assignee_id == head.id
 

@@ -112,11 +112,14 @@ def test_an_item_off_the_cross_region_list_is_refused_saying_where_to_go(
     page = clerk.get(f"/staff/intake/{code}")
     assert page.status_code == 422
     assert "不在跨域通办事项清单内" in page.text and "福州市公安局" in page.text
+    # the clerk is back at the search, the item's name in the box, to look for another
+    assert 'action="/staff/intake"' in page.text and 'value="居住证申领' in page.text
     token = csrf(clerk.get(f"/staff/intake/{ITEM}").text)
     refused = clerk.post(
         f"/staff/intake/{code}", data={**WALK_IN, "csrf_token": token, "intent": "start"}
     )
     assert refused.status_code == 422 and "不在跨域通办事项清单内" in refused.text
+    assert 'action="/staff/intake"' in refused.text
     # no draft was made for the person
     assert client.get(f"{API}/cases", headers=as_user("zhangsan")).json() == []
 
@@ -236,7 +239,8 @@ def test_the_receiving_halls_clerk_hands_a_forwarded_result_over(
     db: Session, signed_in: SignedIn
 ) -> None:
     """Where the applicant applied, there they collect: a clerk of the receiving hall may
-    act on the forwarded case's hand-over (送达), on no other stage, and on no other case."""
+    act on the forwarded case's hand-over at the window (送达), on no other stage, not on a
+    posted result (the handling department posts it), and on no other case."""
     from tongban.cases.enums import Stage
     from tongban.cases.models import Case, Task
 
@@ -244,6 +248,7 @@ def test_the_receiving_halls_clerk_hands_a_forwarded_result_over(
     local = db.scalar(select(Case).where(Case.number == _online_in_fuzhou(signed_in)))
     clerk = db.scalar(select(User).where(User.username == "sm-clerk"))
     assert forwarded is not None and local is not None and clerk is not None
+    forwarded.delivery = local.delivery = "window"
     for case, stage, allowed in [
         (forwarded, Stage.deliver, True),
         (forwarded, Stage.review, False),
@@ -251,3 +256,6 @@ def test_the_receiving_halls_clerk_hands_a_forwarded_result_over(
     ]:
         task = SimpleNamespace(case=case, stage=stage, department_code=case.lead_department)
         assert access.can_act(clerk, cast(Task, task)) is allowed, (case.number, stage)
+    forwarded.delivery = "mail"
+    posted = SimpleNamespace(case=forwarded, stage=Stage.deliver, department_code="RS")
+    assert access.can_act(clerk, cast(Task, posted)) is False

@@ -58,7 +58,7 @@ from tongban.cases.stages.delivery import (
 )
 from tongban.cases.stages.documents import DocumentCheck, issue_notice, verify_document
 from tongban.cases.stages.drafting import add_material, check_complete, check_open, update_form
-from tongban.cases.stages.forwarding import check_receivable
+from tongban.cases.stages.forwarding import check_receivable, may_receive
 from tongban.cases.stages.granting import grant_case
 from tongban.cases.stages.intake import (
     accept_case,
@@ -138,6 +138,7 @@ __all__ = [
     "material_ways",
     "materials",
     "may_reassign",
+    "may_receive",
     "may_see_event",
     "on_received",
     "pause_clock",

@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
-from tongban.audit import service as audit
 from tongban.audit.service import SYSTEM, Actor
 from tongban.cases import service as cases
 from tongban.cases.core.transition import lock_case, locked_task
@@ -86,15 +85,14 @@ def _record(
     opinion: str | None = None,
     **data: object,
 ) -> None:
-    audit.record(
+    cases.record_case(
         session,
-        at=now,
+        now=now,
         action=action,
         actor=actor,
         object_type="expert_panel",
         object_id=panel.id,
-        case_id=panel.case_id,
-        subject_id=panel.case.applicant_id,
+        case=panel.case,
         opinion=opinion,
         data={"field": panel.field, **data},
     )

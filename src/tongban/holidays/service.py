@@ -32,6 +32,7 @@ from tongban.audit.service import Actor
 from tongban.cases.core import clocks
 from tongban.cases.enums import ClockKind
 from tongban.cases.models import Case, Clock
+from tongban.cases.service import record_case
 from tongban.workdays import service
 from tongban.workdays.calendar import DayOverride, WorkCalendar
 from tongban.workdays.enums import CalendarYearStatus
@@ -176,15 +177,12 @@ def recompute_open_deadlines(
             confirmed += [case.number] if changed else []
             continue
         moves += [_move(case, clock, old, clock.due_at) for clock, old in moved]
-        audit.record(
+        record_case(
             session,
-            at=now,
+            now=now,
             action="calendar.deadline_recomputed",
             actor=actor,
-            object_type="case",
-            object_id=case.number,
-            case_id=case.id,
-            subject_id=case.applicant_id,
+            case=case,
             data={"clocks": [_clock_data(clock, old) for clock, old in moved]},
         )
     return moves, confirmed

@@ -17,7 +17,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
-from tongban.audit import service as audit
 from tongban.audit.service import SYSTEM, Actor
 from tongban.cases import service as cases
 from tongban.cases.enums import FINAL_STATES, PauseReason
@@ -117,15 +116,14 @@ def _audit(
     opinion: str | None = None,
     **data: object,
 ) -> None:
-    audit.record(
+    cases.record_case(
         session,
-        at=now,
+        now=now,
         action=action,
         actor=actor,
         object_type="payment_order",
         object_id=order.number,
-        case_id=case.id,
-        subject_id=case.applicant_id,
+        case=case,
         opinion=opinion,
         data={
             "amount": fees.yuan(order.amount_fen),

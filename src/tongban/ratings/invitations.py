@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from tongban.audit import service as audit
 from tongban.cases.models import Case
+from tongban.cases.service import record_case
 from tongban.config import get_settings
 from tongban.ratings import rules
 from tongban.ratings.models import Rating, RatingInvitation
@@ -45,15 +46,12 @@ def run_due_invitations(
     for case in session.scalars(query):
         session.add(RatingInvitation(case_id=case.id, invited_at=now))
         session.flush()  # the unique case_id refuses a second invitation before any message
-        audit.record(
+        record_case(
             session,
-            at=now,
+            now=now,
             action="rating.invite",
             actor=audit.SYSTEM,
-            object_type="case",
-            object_id=case.number,
-            case_id=case.id,
-            subject_id=case.applicant_id,
+            case=case,
             data={"after_days": days},
         )
         numbers.append(case.number)

@@ -31,6 +31,7 @@ from tongban.cases.core import access, clocks
 from tongban.cases.core.transition import lock_case
 from tongban.cases.enums import CaseState
 from tongban.cases.models import Case
+from tongban.cases.service import record_case
 from tongban.config import get_settings
 from tongban.errors import Conflict, NotAllowed, NotFound
 from tongban.ratings import rules, tasks
@@ -225,15 +226,14 @@ def rate_case(
     )
     session.add(rating)
     session.flush()
-    audit.record(
+    record_case(
         session,
-        at=now,
+        now=now,
         action="rating.create",
         actor=actor_of(user),
         object_type="rating",
         object_id=rating.id,
-        case_id=case.id,
-        subject_id=case.applicant_id,
+        case=case,
         opinion=text,
         data={
             "score": score,

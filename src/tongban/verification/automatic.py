@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
-from tongban.audit import service as audit
 from tongban.audit.service import SYSTEM
 from tongban.cases import service as cases
 from tongban.cases.core import clocks
@@ -137,15 +136,14 @@ def start(
     session.flush()
     tasks.schedule(session, request=request, now=now)
     material.reference = f"verification:{request.id}"
-    audit.record(
+    cases.record_case(
         session,
-        at=now,
+        now=now,
         action="verification.ask",
         actor=SYSTEM,
         object_type="verification",
         object_id=request.id,
-        case_id=case.id,
-        subject_id=case.applicant_id,
+        case=case,
         opinion=request.question,
         data={
             "task_id": task.id,

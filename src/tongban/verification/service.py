@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
-from tongban.audit import service as audit
 from tongban.cases import service as cases
 from tongban.cases.core import access, clocks
 from tongban.cases.core.transition import locked_task
@@ -51,15 +50,14 @@ def _text(value: str, *, limit: int, field: str, zh: str, en: str) -> str:
 def _record(
     session: Session, request: VerificationRequest, action: str, user: User, now: datetime
 ) -> None:
-    audit.record(
+    cases.record_case(
         session,
-        at=now,
+        now=now,
         action=action,
         actor=actor_of(user),
         object_type="verification",
         object_id=request.id,
-        case_id=request.case_id,
-        subject_id=request.case.applicant_id,
+        case=request.case,
         opinion=request.answer if action == "verification.answer" else request.question,
         data={
             "task_id": request.task_id,

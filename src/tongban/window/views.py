@@ -30,7 +30,6 @@ from tongban.cases.enums import Stage, TaskState
 from tongban.cases.http import caseform
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
-from tongban.catalog.models import CatalogVersion
 from tongban.errors import DomainError, InvalidInput, NotFound
 from tongban.forms import inputs
 from tongban.online.desk import Desk, closed_notice, form_context, save_answers, sign_on_desk
@@ -170,29 +169,38 @@ def intake_search(request: Request, session: SessionDep, user: Clerk, q: str = "
     """Find the item or bundle the walk-in applicant came for: of another region's hall,
     only the items on the 跨域通办 list (the others say where to apply instead)."""
     found = catalog.search(session, query=q.strip()) if q.strip() else []
-    entries = [e for e in found if _receivable(session, e.current_version, user)]
+    entries = [
+        entry
+        for entry in found
+        if entry.current_version is not None
+        and service.may_receive(session, entry.current_version.definition, user)
+    ]
     return render(request, "cases/intake.html", {"q": q.strip(), "entries": entries})
-
-
-def _receivable(session: Session, version: CatalogVersion | None, user: User) -> bool:
-    if version is None:
-        return False
-    try:
-        service.check_receivable(session, version.definition, user)
-    except InvalidInput:
-        return False
-    return True
 
 
 @router.get("/staff/intake/{code}")
 def intake_page(code: str, desk: WindowDep) -> Response:
-    """The person's identity and the item's one generated form."""
+    """The person's identity and the item's one generated form; for an item nobody applies
+    for (免申即享) or one this hall may not receive (跨域通办), the search again with why."""
     entry = catalog.get_entry(desk.session, code=code)
     assert entry.current_version is not None
     spec = entry.current_version.definition
-    service.check_applies(spec)  # 免申即享: nobody applies, not at the window either
-    service.check_receivable(desk.session, spec, desk.user)  # 跨域通办: only listed items
+    refused = _refused_here(desk, spec)
+    if refused is not None:
+        return refused
     return _form_page(desk, spec, case=None, values={}, person={}, problems={})
+
+
+def _refused_here(desk: Desk, spec: dict[str, Any]) -> Response | None:
+    """The intake search again, saying why, for an item nobody applies for (免申即享) or
+    one this hall may not receive (跨域通办); None when the clerk may take it in."""
+    try:
+        service.check_applies(spec)
+        service.check_receivable(desk.session, spec, desk.user)
+    except DomainError as error:
+        context = {"q": spec["name"], "entries": [], "refusal": error.message(desk.locale)}
+        return render(desk.request, "cases/intake.html", context, status_code=error.status)
+    return None
 
 
 @router.post("/staff/intake/{code}")
@@ -200,7 +208,9 @@ def intake(code: str, desk: WindowDep, form: CheckedForm) -> Response:
     """Find or create the person, start the draft on their behalf, attach uploads, submit."""
     entry = catalog.get_entry(desk.session, code=code)
     if entry.current_version is not None:  # a withdrawn item: create_case says so
-        service.check_receivable(desk.session, entry.current_version.definition, desk.user)
+        refused = _refused_here(desk, entry.current_version.definition)
+        if refused is not None:
+            return refused
     person = {name: _text(form, PREFIX + name) for name in PERSON}
     try:
         applicant = accounts.find_or_create_walk_in(desk.session, **person)

@@ -194,10 +194,12 @@ def check_acting(user: User, case: Case, today: date) -> None:
 
 def hands_over(user: User, task: Task) -> bool:
     """跨域通办: a clerk of the hall that received the case in another region hands its
-    result over at that hall's window (the 送达 task), where the applicant applied."""
+    result over at that hall's window (the 送达 task of a result collected at the window),
+    where the applicant applied; a posted result is posted by the handling department."""
     received = task.case.received_by_department
     return (
         task.stage == Stage.deliver
+        and task.case.delivery == "window"
         and received is not None
         and user.department_code == received
         and user.has_role(Role.clerk)

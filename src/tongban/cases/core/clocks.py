@@ -181,8 +181,8 @@ def start_stage_clocks(
     session: Session, *, case: Case, now: datetime, limits: Sequence[tuple[Task, str, int]]
 ) -> list[Clock]:
     """Start the stage clock of each new task (with its ``unit`` and ``limit``) now: the
-    tasks are written with their due times, then the clocks, then their watch jobs, one
-    batch each."""
+    tasks are written with their due times, then the clocks (their watch jobs at the
+    commit, ``watch.schedule``)."""
     cal = None
     started = []
     with session.no_autoflush:
@@ -205,7 +205,6 @@ def start_stage_clocks(
         clock.task_id = task.id
     session.add_all(started)
     case.clocks.extend(started)
-    session.flush()
     for clock in started:
         watch.schedule(session, case=case, clock=clock, now=now, first=True)
     return started

@@ -111,16 +111,20 @@ def record_case(
     data: dict[str, Any] | None = None,
     from_state: str | None = None,
     to_state: str | None = None,
+    object_type: str = "case",
+    object_id: str | int | None = None,
 ) -> None:
-    """The audit entry of something that happened to ``case``: named by its number, about
-    its applicant (who hears of it where ``outbox`` has a topic for ``action``)."""
+    """The audit entry of something that happened to ``case`` or to a thing of it (a
+    material, a payment order, a rating: ``object_type``/``object_id``; the case itself,
+    named by its number, when they are left out), about its applicant (who hears of it where
+    ``outbox`` has a topic for ``action``)."""
     audit.record(
         session,
         at=now,
         action=action,
         actor=actor,
-        object_type="case",
-        object_id=case.number,
+        object_type=object_type,
+        object_id=case.number if object_id is None else object_id,
         case_id=case.id,
         subject_id=case.applicant_id,
         from_state=from_state,

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from tongban.alerts import service as alerts
@@ -27,6 +28,7 @@ from tongban.config import get_settings
 from tongban.jobs.registry import register
 from tongban.workdays.calendar import WorkCalendar
 
+_STARTED = "tongban.watch.started"  # session.info: id(clock) -> (case, clock, now)
 WATCHED_KINDS = frozenset({ClockKind.stage, ClockKind.promised, ClockKind.legal})
 # The art. 32 acceptance clock is not watched: the platform itself accepts when it runs out.
 
@@ -61,21 +63,53 @@ def schedule(
     first: bool = False,
 ) -> None:
     """(Re)schedule the watch of a running clock at its first moment (the handler skips
-    levels already raised). ``first``: the clock was started in this transaction."""
+    levels already raised). ``first``: the clock was started in this transaction; it is
+    watched from the commit if it still runs then (a stage begun and ended in one unit of
+    work, as an instant approval's are, needs no watch job and has no alert to resolve)."""
     if clock.kind not in WATCHED_KINDS or clock.stopped_at is not None:
         return
-    new = first or clock.id is None
-    if clock.id is None:
-        session.flush()
+    started: dict[int, tuple[Case, Clock, datetime | None]] = session.info.setdefault(_STARTED, {})
+    if first or clock.id is None or id(clock) in started:
+        started[id(clock)] = (case, clock, now)
+        return
+    _enqueue(session, case, clock, now, first=False)
+
+
+def _enqueue(
+    session: Session, case: Case, clock: Clock, now: datetime | None, *, first: bool
+) -> None:
     soonest = next(at for _, at in moments(clocks.calendar(session), clock, case.pauses) if at)
     alerts.watch(
-        session, watched=Watched.clock, watched_id=clock.id, at=soonest, now=now, first=new
+        session, watched=Watched.clock, watched_id=clock.id, at=soonest, now=now, first=first
     )
 
 
+@event.listens_for(Session, "before_commit")
+def _watch_started(session: Session) -> None:
+    """The clocks started in the transaction and running at its end get their watch job."""
+    started = session.info.pop(_STARTED, {})
+    running = [entry for entry in started.values() if entry[1].stopped_at is None]
+    if any(clock.id is None for _, clock, _ in running):
+        session.flush()
+    for case, clock, now in running:
+        _enqueue(session, case, clock, now, first=True)
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_started(session: Session, *_: object) -> None:
+    session.info.pop(_STARTED, None)
+
+
 def stopped(session: Session, *, ended: Sequence[Clock], now: datetime) -> None:
-    """The clocks stopped (their stage or case is done): their open alerts are resolved."""
-    ids = [clock.id for clock in ended if clock.kind in WATCHED_KINDS and clock.id is not None]
+    """The clocks stopped (their stage or case is done): their open alerts are resolved
+    (a clock started in this transaction has none: its watch has not run)."""
+    started = session.info.get(_STARTED, {})
+    ids = [
+        clock.id
+        for clock in ended
+        if clock.kind in WATCHED_KINDS and clock.id is not None and id(clock) not in started
+    ]
     alerts.resolve(session, watched=Watched.clock, watched_ids=ids, now=now)
 
 

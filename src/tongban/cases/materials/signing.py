@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session
 from tongban import timefmt
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
-from tongban.audit import service as audit
 from tongban.cases.core import access, definition
+from tongban.cases.core.transition import record_case
 from tongban.cases.enums import CaseState, TrustLevel
 from tongban.cases.materials import provision
 from tongban.cases.models import Case, Material
@@ -190,15 +190,14 @@ def sign_text(
     )
     session.add(row)
     session.flush()
-    audit.record(
+    record_case(
         session,
-        at=now,
+        now=now,
         action="material.signed",
         actor=actor_of(user),
         object_type="material",
         object_id=row.id,
-        case_id=case.id,
-        subject_id=case.applicant_id,
+        case=case,
         data={
             "material_code": material_code,
             "text_sha256": read["sha256"],

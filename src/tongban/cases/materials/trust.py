@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
-from tongban.audit import service as audit
 from tongban.cases.core import access
+from tongban.cases.core.transition import record_case
 from tongban.cases.enums import Stage, TaskState, TrustLevel
 from tongban.cases.models import Case, Material
 from tongban.catalog.enums import MaterialWay
@@ -58,15 +58,14 @@ def check_original(session: Session, *, material_id: int, user: User, now: datet
         )
     row.trust_level = TrustLevel.b
     row.checked_by, row.checked_at = user.display_name, now
-    audit.record(
+    record_case(
         session,
-        at=now,
+        now=now,
         action="material.checked",
         actor=actor_of(user),
         object_type="material",
         object_id=row.id,
-        case_id=case.id,
-        subject_id=case.applicant_id,
+        case=case,
         data={"material_code": row.material_code},
     )
     return row

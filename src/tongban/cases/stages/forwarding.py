@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
-from tongban.audit import service as audit
 from tongban.cases.core import definition
 from tongban.cases.core.definition import Definition
+from tongban.cases.core.transition import record_case
 from tongban.cases.models import Case
 from tongban.catalog import reading as catalog
+from tongban.catalog.models import Department
 from tongban.errors import InvalidInput
 from tongban.identifiers.divisions import within
 
@@ -40,18 +41,42 @@ def receiving_department(session: Session, case: Case, user: User) -> str | None
     return check_receivable(session, definition.spec_of(session, case), user)
 
 
-def check_receivable(session: Session, spec: Definition, user: User) -> str | None:
-    """Whether staff member ``user`` may take in an application for ``spec`` (an item's or
-    bundle's definition) at their hall: the department of another region receiving it, or
-    None when their department is of the handling region. Raises InvalidInput, saying
-    where to apply, for an item off the 跨域通办 list received in another region."""
+def _regions(
+    session: Session, spec: Definition, user: User
+) -> tuple[Department, Department] | None:
+    """The handling department of ``spec`` and staff member ``user``'s, when ``user``'s hall
+    is of another region; None for an applicant, or a hall of the handling region or of a
+    region within it."""
     if not user.is_staff or user.department_code is None:
         return None
     handling = catalog.get_department(session, code=spec["department"])
     receiving = catalog.get_department(session, code=user.department_code)
     if within(receiving.division_code, handling.division_code):
         return None
-    if not all(item.get("cross_region") for item in definition.items(spec)):
+    return handling, receiving
+
+
+def _on_list(spec: Definition) -> bool:
+    """Whether every item of ``spec`` is on the 跨域通办 list (``cross_region``)."""
+    return all(item.get("cross_region") for item in definition.items(spec))
+
+
+def may_receive(session: Session, spec: Definition, user: User) -> bool:
+    """Whether ``user`` may take in an application for ``spec`` at their hall: always in
+    the handling region, elsewhere only an item on the 跨域通办 list."""
+    return _regions(session, spec, user) is None or _on_list(spec)
+
+
+def check_receivable(session: Session, spec: Definition, user: User) -> str | None:
+    """Whether staff member ``user`` may take in an application for ``spec`` (an item's or
+    bundle's definition) at their hall: the department of another region receiving it, or
+    None when their department is of the handling region. Raises InvalidInput, saying
+    where to apply, for an item off the 跨域通办 list received in another region."""
+    regions = _regions(session, spec, user)
+    if regions is None:
+        return None
+    handling, receiving = regions
+    if not _on_list(spec):
         raise InvalidInput(
             f"“{spec['name']}”不在跨域通办事项清单内，不能异地收件；请申请人向"
             f"{handling.name}提交（可在网上办理）。",
@@ -68,14 +93,11 @@ def forward(session: Session, case: Case, user: User, receiving: str, now: datet
     department at ``now``; the timeline shows it to everyone who sees the case."""
     case.received_by_department = receiving
     case.forwarded_at = now
-    audit.record(
+    record_case(
         session,
-        at=now,
+        now=now,
         action="case.forward",
         actor=actor_of(user),
-        object_type="case",
-        object_id=case.number,
-        case_id=case.id,
-        subject_id=case.applicant_id,
+        case=case,
         data={"from": receiving, "to": case.lead_department},
     )

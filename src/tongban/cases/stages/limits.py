@@ -12,10 +12,9 @@ from sqlalchemy.orm import Session
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
-from tongban.audit import service as audit
 from tongban.audit.service import Actor
 from tongban.cases.core import clocks, definition, hooks
-from tongban.cases.core.transition import lock_case
+from tongban.cases.core.transition import lock_case, record_case
 from tongban.cases.enums import APPLICANT_PAUSES, CaseState, ClockKind, PauseReason, TaskState
 from tongban.cases.models import Case, CasePause
 from tongban.errors import Conflict, InvalidInput, NotAllowed
@@ -77,15 +76,12 @@ def _pause(
 ) -> CasePause:
     """Open a pause of ``reason`` and audit it as ``case.pause`` (the applicant hears)."""
     pause = _open(session, case, reason, note, actor, now)
-    audit.record(
+    record_case(
         session,
-        at=now,
+        now=now,
         action="case.pause",
         actor=actor,
-        object_type="case",
-        object_id=case.number,
-        case_id=case.id,
-        subject_id=case.applicant_id,
+        case=case,
         opinion=note,
         data={"reason": reason},
     )
@@ -124,15 +120,12 @@ def resume(
 ) -> None:
     """End the case's open pause, moving due times by the working time it took, and audit it."""
     moved = clocks.end_pause(session, case=case, now=now)
-    audit.record(
+    record_case(
         session,
-        at=now,
+        now=now,
         action="case.resume",
         actor=actor,
-        object_type="case",
-        object_id=case.number,
-        case_id=case.id,
-        subject_id=case.applicant_id,
+        case=case,
         opinion=opinion,
         data={"moved": [clock.id for clock, _ in moved]},
     )
@@ -249,15 +242,12 @@ def extend_limit(
         clock.extension = days * (definition.HOURS_PER_DAY if clock.unit == "hours" else 1)
     case.extended = True
     clocks.recompute(session, case=case)
-    audit.record(
+    record_case(
         session,
-        at=now,
+        now=now,
         action="case.extend",
         actor=actor_of(user),
-        object_type="case",
-        object_id=case.number,
-        case_id=case.id,
-        subject_id=case.applicant_id,
+        case=case,
         opinion=opinion,
         data={"days": days},
     )

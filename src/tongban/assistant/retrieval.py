@@ -21,6 +21,9 @@ from tongban.assistant import text
 
 # How many times a field counts: what people say for an entry over how the law names it.
 REPEATS = {"name": 3, "keywords": 2, "synonyms": 2, "faq": 2, "event": 2, "summary": 1}
+# The fields that say what an entry is about; the others (conditions, materials) say what
+# it asks for: a question about 结婚登记 is not about 出生登记, whose materials hold 结婚证.
+SUBJECT = frozenset({"name", "keywords", "synonyms", "faq", "event", "summary", "item", "result"})
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class Match:
     code: str
     score: float
     coverage: float  # the share of the question's weight (rare tokens weigh more) it holds
+    on_subject: bool = True  # its strongest link to the question is in what it is about
 
 
 def _fields(definition: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
@@ -62,10 +66,25 @@ def document(definition: Mapping[str, Any]) -> list[str]:
     return found
 
 
+def subject(definition: Mapping[str, Any]) -> set[str]:
+    """The tokens of the fields that say what an entry is about (:data:`SUBJECT`)."""
+    return {
+        token
+        for field, value in _fields(definition)
+        if value and field in SUBJECT
+        for token in text.tokens(value, initials=True)
+    }
+
+
 class Index:
     """BM25 over one catalog revision."""
 
-    def __init__(self, revision: tuple[tuple[str, int], ...], documents: Sequence[list[str]]):
+    def __init__(
+        self,
+        revision: tuple[tuple[str, int], ...],
+        documents: Sequence[list[str]],
+        subjects: Sequence[set[str]],
+    ):
         import bm25s
 
         self.revision = revision
@@ -75,6 +94,7 @@ class Index:
         self._bm25.index([list(doc) for doc in documents], show_progress=False)
         self._vocabulary = set(self._bm25.vocab_dict)
         self._holds = [set(doc) for doc in documents]
+        self._subjects = list(subjects)
         self._frequency = Counter(token for held in self._holds for token in held)
 
     def _weight(self, token: str) -> float:
@@ -85,6 +105,13 @@ class Index:
         total = sum(self._weight(token) for token in asked)
         return sum(self._weight(token) for token in asked & held) / total
 
+    def _on_subject(self, asked: set[str], entry: int) -> bool:
+        """Whether the question tokens entry ``entry`` holds weigh at least as much in its
+        subject as in its materials and conditions only."""
+        held = asked & self._holds[entry]
+        about = sum(self._weight(token) for token in held & self._subjects[entry])
+        return about >= sum(self._weight(token) for token in held) / 2
+
     def rank(self, question: str, *, limit: int = 5) -> list[Match]:
         """The best entries for ``question``, best first, only those with a score."""
         every = set(text.tokens(question))
@@ -94,7 +121,12 @@ class Index:
         scores = self._bm25.get_scores(asked)
         order = sorted(range(len(self.codes)), key=lambda i: (-scores[i], self.codes[i]))
         return [
-            Match(self.codes[i], float(scores[i]), self._coverage(every, self._holds[i]))
+            Match(
+                self.codes[i],
+                float(scores[i]),
+                self._coverage(every, self._holds[i]),
+                self._on_subject(every, i),
+            )
             for i in order[:limit]
             if scores[i] > 0
         ]
@@ -116,7 +148,9 @@ def index_for(
     with _lock:
         if _current is None or _current.revision != key:
             texts = definitions()
-            _current = Index(key, [document(texts[each]) for each in key])
+            _current = Index(
+                key, [document(texts[each]) for each in key], [subject(texts[each]) for each in key]
+            )
         return _current
 
 

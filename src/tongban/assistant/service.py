@@ -109,6 +109,9 @@ def _definition(session: Session, key: tuple[str, int]) -> dict[str, Any]:
 
 
 def _confident(matches: Sequence[retrieval.Match]) -> list[retrieval.Match]:
+    """The matches to offer: those on the question's subject, if the best of them is sure
+    enough."""
+    matches = [match for match in matches if match.on_subject]
     if not matches:
         return []
     best = matches[0]
@@ -155,7 +158,7 @@ def ask(
         return _own_cases(session, asked, user)
     index = _index(session)
     aspect = reading.aspect_of(asked)
-    matches = _confident(index.rank(asked))
+    matches = _confident(index.rank(reading.without_aspect(asked)))
     follow_up = False
     if about in index.versions and aspect is not None:
         rest = _confident(index.rank(reading.without_aspect(asked)))

@@ -3,7 +3,11 @@
 Each published item or bundle is one document made of the fields of its current
 version: the name, keywords, synonyms and FAQ questions (the words people use, counted
 more than once), the finder's life event, the summary, the conditions, the materials,
-the result and, for a bundle, the names of its items. The index is built once per
+the result and, for a bundle, the names of its items. A word of a question that no entry
+uses is matched through its synonyms that entries do use (:mod:`thesaurus`); an entry is
+offered only when the question's words it holds are mostly in what it is about (name,
+keywords, synonyms, FAQ, life event, summary, result), not in its materials or
+conditions. The index is built once per
 catalog revision (the published entries and their current versions) and kept in the
 process; a new version, such as an FAQ entry an administrator added, is a new revision.
 """
@@ -17,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tongban.assistant import text
+from tongban.assistant import text, thesaurus
 
 # How many times a field counts: what people say for an entry over how the law names it.
 REPEATS = {"name": 3, "keywords": 2, "synonyms": 2, "faq": 2, "event": 2, "summary": 1}
@@ -105,31 +109,51 @@ class Index:
         total = sum(self._weight(token) for token in asked)
         return sum(self._weight(token) for token in asked & held) / total
 
-    def _on_subject(self, asked: set[str], entry: int) -> bool:
-        """Whether the question tokens entry ``entry`` holds weigh at least as much in its
-        subject as in its materials and conditions only."""
-        held = asked & self._holds[entry]
-        about = sum(self._weight(token) for token in held & self._subjects[entry])
-        return about >= sum(self._weight(token) for token in held) / 2
+    def _on_subject(self, held: set[str], about: set[str]) -> bool:
+        """Whether the question tokens an entry holds in its subject (``about``) weigh at
+        least half of those it holds (``held``): the rest are in its materials and
+        conditions only."""
+        return sum(map(self._weight, about)) >= sum(map(self._weight, held)) / 2
+
+    @staticmethod
+    def _held(asked: set[str], alternatives: dict[str, set[str]], tokens: set[str]) -> set[str]:
+        """The question's tokens among ``tokens``, a word counted when a synonym of it is."""
+        return (asked & tokens) | {word for word, others in alternatives.items() if others & tokens}
+
+    def _alternatives(self, asked: set[str]) -> dict[str, set[str]]:
+        """For each word of the question no entry holds, the words of the same meaning
+        (:mod:`thesaurus`) that some entry does hold."""
+        found = {}
+        for word in asked - self._vocabulary:
+            if ":" not in word:
+                held = set(thesaurus.synonyms(word)) & self._vocabulary
+                if held:
+                    found[word] = held
+        return found
 
     def rank(self, question: str, *, limit: int = 5) -> list[Match]:
-        """The best entries for ``question``, best first, only those with a score."""
+        """The best entries for ``question``, best first, only those with a score. A word
+        of the question that no entry uses counts through its synonyms that an entry uses
+        (the score they earn shared among them)."""
         every = set(text.tokens(question))
         asked = [token for token in every if token in self._vocabulary]
-        if not asked or not self.codes:
+        alternatives = self._alternatives(every)
+        if not (asked or alternatives) or not self.codes:
             return []
-        scores = self._bm25.get_scores(asked)
+        scores = self._bm25.get_scores(asked) if asked else 0.0
+        for others in alternatives.values():
+            scores = scores + self._bm25.get_scores(sorted(others)) / len(others)
         order = sorted(range(len(self.codes)), key=lambda i: (-scores[i], self.codes[i]))
-        return [
-            Match(
-                self.codes[i],
-                float(scores[i]),
-                self._coverage(every, self._holds[i]),
-                self._on_subject(every, i),
-            )
-            for i in order[:limit]
-            if scores[i] > 0
-        ]
+        matches = []
+        for i in order[:limit]:
+            if scores[i] > 0:
+                held = self._held(every, alternatives, self._holds[i])
+                about = self._held(every, alternatives, self._subjects[i])
+                coverage = self._coverage(every, held)
+                matches.append(
+                    Match(self.codes[i], float(scores[i]), coverage, self._on_subject(held, about))
+                )
+        return matches
 
 
 _lock = threading.Lock()

@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import structlog
+
 from tongban.assistant import text, thesaurus
 
 # How many times a field counts: what people say for an entry over how the law names it.
@@ -140,9 +142,14 @@ class Index:
         alternatives = self._alternatives(every)
         if not (asked or alternatives) or not self.codes:
             return []
-        scores = self._bm25.get_scores(asked) if asked else 0.0
-        for others in alternatives.values():
-            scores = scores + self._bm25.get_scores(sorted(others)) / len(others)
+        scores = [0.0] * len(self.codes)
+        parts = [(asked, 1.0)] + [(sorted(o), 1 / len(o)) for o in alternatives.values()]
+        for tokens, share in parts:
+            if tokens:
+                earned = self._bm25.get_scores(tokens)
+                scores = [
+                    was + share * float(more) for was, more in zip(scores, earned, strict=True)
+                ]
         order = sorted(range(len(self.codes)), key=lambda i: (-scores[i], self.codes[i]))
         matches = []
         for i in order[:limit]:
@@ -151,35 +158,93 @@ class Index:
                 about = self._held(every, alternatives, self._subjects[i])
                 coverage = self._coverage(every, held)
                 matches.append(
-                    Match(self.codes[i], float(scores[i]), coverage, self._on_subject(held, about))
+                    Match(self.codes[i], scores[i], coverage, self._on_subject(held, about))
                 )
         return matches
 
 
+log = structlog.get_logger("tongban.assistant")
+
+Key = tuple[str, int]  # an entry's code and the id of its current version
+Revision = tuple[Key, ...]  # the published entries, sorted
+
+
+@dataclass
+class _Build:
+    revision: Revision
+    done: threading.Event
+
+
 _lock = threading.Lock()
 _current: Index | None = None
+_building: _Build | None = None
+# The tokens of each entry version already cut: a new catalog revision (an FAQ entry an
+# administrator added) cuts only the versions it did not hold.
+_cut: dict[Key, tuple[list[str], set[str]]] = {}
 
 
 def index_for(
-    revision: Sequence[tuple[str, int]],
-    definitions: Callable[[], Mapping[tuple[str, int], Mapping[str, Any]]],
-) -> Index:
-    """The index of ``revision`` (the published entries as ``(code, version id)``), built
-    from ``definitions()`` only when it is not the one already held: the first question
-    of a process, or the first after the catalog changed."""
-    global _current
+    revision: Sequence[Key],
+    definitions: Callable[[Sequence[Key]], Mapping[Key, Mapping[str, Any]]],
+    *,
+    wait: float | None = None,
+) -> Index | None:
+    """The index of ``revision`` (the published entries as ``(code, version id)``).
+
+    The one held is returned at once when it is of this revision; otherwise a build is
+    started in a background thread (one at a time per revision), after reading the
+    versions not yet cut with ``definitions(keys)`` in the caller's thread (its session),
+    and awaited ``wait`` seconds (None: until it is done). None when it is not done by
+    then: the first question of a process whose start-up build has not finished yet.
+    """
+    global _building
     key = tuple(sorted(revision))
     with _lock:
-        if _current is None or _current.revision != key:
-            texts = definitions()
-            _current = Index(
-                key, [document(texts[each]) for each in key], [subject(texts[each]) for each in key]
+        if _current is not None and _current.revision == key:
+            return _current
+        build = _building if _building is not None and _building.revision == key else None
+        if build is None:
+            texts = definitions([each for each in key if each not in _cut])
+            build = _building = _Build(key, threading.Event())
+            worker = threading.Thread(
+                target=_build, args=(build, texts), name="assistant-index", daemon=True
             )
-        return _current
+            worker.start()
+    build.done.wait(wait)
+    with _lock:
+        return _current if _current is not None and _current.revision == key else None
+
+
+def _build(build: _Build, texts: Mapping[Key, Mapping[str, Any]]) -> None:
+    """Cut the new versions, index the revision and hold it, unless a later build began."""
+    global _current, _building
+    try:
+        cut = {each: (document(texts[each]), subject(texts[each])) for each in texts}
+        with _lock:
+            held = {**_cut, **cut}
+        index = Index(
+            build.revision,
+            [held[each][0] for each in build.revision],
+            [held[each][1] for each in build.revision],
+        )
+        with _lock:
+            if _building is build:
+                _current = index
+                _cut.clear()
+                _cut.update((each, held[each]) for each in build.revision)
+    except Exception:  # a fault in the catalog text: logged, the next question tries again
+        log.exception("assistant.index_failed")
+    finally:
+        with _lock:
+            if _building is build:
+                _building = None
+        build.done.set()
 
 
 def forget() -> None:
-    """Drop the index held (tests whose catalog versions were rolled back)."""
+    """Drop the index and the cut versions held (tests whose catalog versions were rolled
+    back: their ids may come again with other texts)."""
     global _current
     with _lock:
         _current = None
+        _cut.clear()

@@ -16,6 +16,7 @@ from tongban.accounts.api import router as accounts_api
 from tongban.accounts.deps import SESSION_COOKIE
 from tongban.accounts.views import router as accounts_views
 from tongban.assistant import service as assistant
+from tongban.assistant.api import router as assistant_api
 from tongban.assistant.views import router as assistant_views
 from tongban.benefits.api import router as benefits_api
 from tongban.benefits.views import router as benefits_views
@@ -88,6 +89,7 @@ from tongban.worker import EmbeddedWorker
 API_PREFIX = "/api/v1"
 API_ROUTERS = (
     accounts_api,
+    assistant_api,
     catalog_api,
     cases_api,
     material_api,

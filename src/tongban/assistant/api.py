@@ -11,12 +11,12 @@ from fastapi import APIRouter, Query, Request
 from tongban.accounts.deps import OptionalUser
 from tongban.assistant import service
 from tongban.assistant.schemas import (
+    AnswerCase,
+    AnswerEntry,
+    AnswerFaq,
+    AnswerItem,
+    AnswerTimeLimit,
     AssistantReply,
-    CaseRead,
-    EntryAnswerRead,
-    FaqRead,
-    ItemPartRead,
-    TimeLimitRead,
     fees,
 )
 from tongban.assistant.views import HOTLINE
@@ -26,21 +26,21 @@ from tongban.web.deps import SessionDep
 router = APIRouter(tags=["assistant"])
 
 
-def _entry(found: service.Found) -> EntryAnswerRead:
+def _entry(found: service.Found) -> AnswerEntry:
     spec: dict[str, Any] = found.spec
     query = f"?{found.answers_query}" if found.answers_query else ""
     proactive = spec.get("approval_mode") == "proactive"
     limit = spec.get("time_limit")
-    return EntryAnswerRead(
+    return AnswerEntry(
         code=found.code,
         kind=spec["kind"],
         name=spec["name"],
         guide_url=f"/{'bundles' if spec['kind'] == 'bundle' else 'items'}/{found.code}{query}",
         apply_url=None if proactive else f"/apply/{found.code}{query}",
         materials=[material["name"] for material in spec.get("materials") or []],
-        time_limit=TimeLimitRead(**limit) if limit else None,
+        time_limit=AnswerTimeLimit(**limit) if limit else None,
         items=[
-            ItemPartRead(
+            AnswerItem(
                 code=item["code"],
                 name=item["name"],
                 department_code=item["department"],
@@ -51,7 +51,7 @@ def _entry(found: service.Found) -> EntryAnswerRead:
             )
             for item in spec["items"]
         ],
-        faq=[FaqRead(q=entry["q"], a=entry["a"]) for entry in found.faq],
+        faq=[AnswerFaq(q=entry["q"], a=entry["a"]) for entry in found.faq],
     )
 
 
@@ -83,6 +83,6 @@ def ask(
         follow_up=reply.follow_up,
         about=reply.about,
         entries=[_entry(found) for found in reply.found],
-        cases=[CaseRead(number=c.number, title=c.title, state=c.state) for c in reply.cases],
+        cases=[AnswerCase(number=c.number, title=c.title, state=c.state) for c in reply.cases],
         hotline=HOTLINE,
     )

@@ -12,35 +12,35 @@ from tongban.assistant.enums import Aspect, ReplyKind
 from tongban.cases.enums import CaseState
 
 
-class FeeRead(BaseModel):
+class AnswerFee(BaseModel):
     name: str
     amount: str = Field(pattern=r"^[0-9]+\.[0-9]{2}$", description="Yuan (元), 2 decimals")
 
 
-class TimeLimitRead(BaseModel):
+class AnswerTimeLimit(BaseModel):
     unit: str = Field(description="working_days, days (calendar) or hours")
     legal: float | None = Field(None, description="法定办结时限 (a bundle may state none)")
     promised: float = Field(description="承诺办结时限")
 
 
-class ItemPartRead(BaseModel):
+class AnswerItem(BaseModel):
     """One item of the entry (a bundle has several): what the guide says of it."""
 
     code: str
     name: str
     department_code: str
     conditions: list[str]
-    fees: list[FeeRead]
+    fees: list[AnswerFee]
     window: str | None = Field(None, description="办理地点, when the item names one")
     phone: str | None = Field(None, description="咨询电话")
 
 
-class FaqRead(BaseModel):
+class AnswerFaq(BaseModel):
     q: str
     a: str
 
 
-class EntryAnswerRead(BaseModel):
+class AnswerEntry(BaseModel):
     """An item or bundle that answers the question, with links to its guide and to apply."""
 
     code: str
@@ -49,12 +49,12 @@ class EntryAnswerRead(BaseModel):
     guide_url: str = Field(description="The guide page (办事指南), with the situation answers")
     apply_url: str | None = Field(description="Where to apply; None for a proactive benefit")
     materials: list[str] = Field(description="The materials' names, tailored to the situation")
-    time_limit: TimeLimitRead | None
-    items: list[ItemPartRead]
-    faq: list[FaqRead] = Field(description="The entry's FAQ entries the question repeats")
+    time_limit: AnswerTimeLimit | None
+    items: list[AnswerItem]
+    faq: list[AnswerFaq] = Field(description="The entry's FAQ entries the question repeats")
 
 
-class CaseRead(BaseModel):
+class AnswerCase(BaseModel):
     number: str
     title: str
     state: CaseState
@@ -73,14 +73,14 @@ class AssistantReply(BaseModel):
     aspect: Aspect | None = Field(description="The part of a guide the question asks for")
     follow_up: bool = Field(description="Answered about ``about``, the entry asked before")
     about: str | None = Field(description="Pass as ``about`` with a follow-up question")
-    entries: list[EntryAnswerRead]
-    cases: list[CaseRead]
+    entries: list[AnswerEntry]
+    cases: list[AnswerCase]
     hotline: str = Field(description="政务服务便民热线")
 
 
-def fees(item: dict[str, Any]) -> list[FeeRead]:
+def fees(item: dict[str, Any]) -> list[AnswerFee]:
     """The fees of one item of a definition, amounts as decimal strings."""
     return [
-        FeeRead(name=fee["name"], amount=money.amount_text(fee["amount"]))
+        AnswerFee(name=fee["name"], amount=money.amount_text(fee["amount"]))
         for fee in item.get("fees") or []
     ]

@@ -163,7 +163,10 @@ def runtime(
     engine: Engine, sessions: sessionmaker[Session], clock: Clock, tmp_path: Path
 ) -> Runtime:
     settings = Settings(
-        environment="test", database_url=str(engine.url), file_store_path=tmp_path / "files"
+        environment="test",
+        database_url=str(engine.url),
+        file_store_path=tmp_path / "files",
+        assistant_wait_seconds=60,  # a loaded test machine builds the index slowly
     )
     return Runtime(settings, engine, sessions, LocalFileStore(tmp_path / "files"), clock)
 

@@ -15,6 +15,8 @@ from tongban.accounts.admin_views import router as admin_views
 from tongban.accounts.api import router as accounts_api
 from tongban.accounts.deps import SESSION_COOKIE
 from tongban.accounts.views import router as accounts_views
+from tongban.assistant import service as assistant
+from tongban.assistant.api import router as assistant_api
 from tongban.assistant.views import router as assistant_views
 from tongban.benefits.api import router as benefits_api
 from tongban.benefits.views import router as benefits_views
@@ -90,6 +92,7 @@ from tongban.worker import EmbeddedWorker
 API_PREFIX = "/api/v1"
 API_ROUTERS = (
     accounts_api,
+    assistant_api,
     catalog_api,
     cases_api,
     material_api,
@@ -164,6 +167,8 @@ def create_app(runtime: Runtime, *, start_worker: bool | None = None) -> FastAPI
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if runtime.settings.assistant_prepare_at_start:
+            assistant.prepare(runtime.sessions)  # reads the catalog; builds in the background
         worker = EmbeddedWorker(runtime) if run_worker else None
         if worker:
             worker.start()

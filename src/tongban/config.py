@@ -216,6 +216,16 @@ class Settings(BaseSettings):
         le=30,
         description="Working days past a limit after which it is escalated to the department head and the supervisors (督办); 0: at once. For a limit in hours, 8 office hours per day.",
     )
+    assistant_prepare_at_start: bool = Field(
+        True,
+        description="Build the guide assistant's index in the background when the web server starts, so that the first question does not wait for it.",
+    )
+    assistant_wait_seconds: float = Field(
+        2.0,
+        ge=0,
+        le=60,
+        description="Seconds a question to the guide assistant waits for its index while it is being built (start-up, or a catalog change); past them the asker is told to ask again in a moment.",
+    )
     embedded_worker: bool = Field(
         True, description="Run the background worker inside the web server (embedded default)."
     )

@@ -75,6 +75,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Runt
         file_store_path=folder / "files",
         embedded_worker=False,
         kiosk_idle_seconds=3,  # tests/browser/test_kiosk.py waits for it
+        assistant_wait_seconds=60,  # a loaded test machine builds the index slowly
     )
     runtime = Runtime.from_settings(settings)
     with Session(runtime.engine) as session:

@@ -26,7 +26,12 @@ def serve(engine: Engine, files: Path) -> Iterator[httpx.Client]:
     """Run the app on ``engine`` with uvicorn in a thread on a free loopback port; yield a
     client for it."""
     url = engine.url.render_as_string(hide_password=False)
-    settings = Settings(environment="test", database_url=url, file_store_path=files)
+    settings = Settings(
+        environment="test",
+        database_url=url,
+        file_store_path=files,
+        assistant_wait_seconds=60,  # a loaded test machine builds the assistant's index slowly
+    )
     runtime = Runtime(settings, engine, make_sessionmaker(engine), LocalFileStore(files))
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -28,7 +28,7 @@ class Figures:
     top1: float
     top3: float
     p95_ms: float
-    misses: list[str]  # questions with no right entry among the first three
+    misses: list[str]  # "question → the codes offered" with no right one among the first three
 
 
 def read_questions(path: Path) -> list[dict[str, Any]]:
@@ -50,7 +50,7 @@ def evaluate(session: Session, questions: Sequence[dict[str, Any]]) -> Figures:
         if any(code in question["expect"] for code in codes[:3]):
             right3 += 1
         else:
-            misses.append(question["q"])
+            misses.append(f"{question['q']} → {' '.join(codes[:3]) or '(none)'}")
     took.sort()
     count = len(questions)
     p95 = took[min(count - 1, int(count * 0.95))] if took else 0.0

@@ -3,7 +3,11 @@
 Each published item or bundle is one document made of the fields of its current
 version: the name, keywords, synonyms and FAQ questions (the words people use, counted
 more than once), the finder's life event, the summary, the conditions, the materials,
-the result and, for a bundle, the names of its items. The index is built once per
+the result and, for a bundle, the names of its items. A word of a question that no entry
+uses is matched through its synonyms that entries do use (:mod:`thesaurus`); an entry is
+offered only when the question's words it holds are mostly in what it is about (name,
+keywords, synonyms, FAQ, life event, summary, result), not in its materials or
+conditions. The index is built once per
 catalog revision (the published entries and their current versions) and kept in the
 process; a new version, such as an FAQ entry an administrator added, is a new revision.
 """
@@ -17,10 +21,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tongban.assistant import text
+import structlog
+
+from tongban.assistant import text, thesaurus
 
 # How many times a field counts: what people say for an entry over how the law names it.
 REPEATS = {"name": 3, "keywords": 2, "synonyms": 2, "faq": 2, "event": 2, "summary": 1}
+# The fields that say what an entry is about; the others (conditions, materials) say what
+# it asks for: a question about 结婚登记 is not about 出生登记, whose materials hold 结婚证.
+SUBJECT = frozenset({"name", "keywords", "synonyms", "faq", "event", "summary", "item", "result"})
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,7 @@ class Match:
     code: str
     score: float
     coverage: float  # the share of the question's weight (rare tokens weigh more) it holds
+    on_subject: bool = True  # its strongest link to the question is in what it is about
 
 
 def _fields(definition: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
@@ -62,10 +72,25 @@ def document(definition: Mapping[str, Any]) -> list[str]:
     return found
 
 
+def subject(definition: Mapping[str, Any]) -> set[str]:
+    """The tokens of the fields that say what an entry is about (:data:`SUBJECT`)."""
+    return {
+        token
+        for field, value in _fields(definition)
+        if value and field in SUBJECT
+        for token in text.tokens(value, initials=True)
+    }
+
+
 class Index:
     """BM25 over one catalog revision."""
 
-    def __init__(self, revision: tuple[tuple[str, int], ...], documents: Sequence[list[str]]):
+    def __init__(
+        self,
+        revision: tuple[tuple[str, int], ...],
+        documents: Sequence[list[str]],
+        subjects: Sequence[set[str]],
+    ):
         import bm25s
 
         self.revision = revision
@@ -75,6 +100,7 @@ class Index:
         self._bm25.index([list(doc) for doc in documents], show_progress=False)
         self._vocabulary = set(self._bm25.vocab_dict)
         self._holds = [set(doc) for doc in documents]
+        self._subjects = list(subjects)
         self._frequency = Counter(token for held in self._holds for token in held)
 
     def _weight(self, token: str) -> float:
@@ -85,43 +111,140 @@ class Index:
         total = sum(self._weight(token) for token in asked)
         return sum(self._weight(token) for token in asked & held) / total
 
+    def _on_subject(self, held: set[str], about: set[str]) -> bool:
+        """Whether the question tokens an entry holds in its subject (``about``) weigh at
+        least half of those it holds (``held``): the rest are in its materials and
+        conditions only."""
+        return sum(map(self._weight, about)) >= sum(map(self._weight, held)) / 2
+
+    @staticmethod
+    def _held(asked: set[str], alternatives: dict[str, set[str]], tokens: set[str]) -> set[str]:
+        """The question's tokens among ``tokens``, a word counted when a synonym of it is."""
+        return (asked & tokens) | {word for word, others in alternatives.items() if others & tokens}
+
+    def _alternatives(self, asked: set[str]) -> dict[str, set[str]]:
+        """For each word of the question no entry holds, the words of the same meaning
+        (:mod:`thesaurus`) that some entry does hold."""
+        found = {}
+        for word in asked - self._vocabulary:
+            if ":" not in word:
+                held = set(thesaurus.synonyms(word)) & self._vocabulary
+                if held:
+                    found[word] = held
+        return found
+
     def rank(self, question: str, *, limit: int = 5) -> list[Match]:
-        """The best entries for ``question``, best first, only those with a score."""
+        """The best entries for ``question``, best first, only those with a score. A word
+        of the question that no entry uses counts through its synonyms that an entry uses
+        (the score they earn shared among them)."""
         every = set(text.tokens(question))
         asked = [token for token in every if token in self._vocabulary]
-        if not asked or not self.codes:
+        alternatives = self._alternatives(every)
+        if not (asked or alternatives) or not self.codes:
             return []
-        scores = self._bm25.get_scores(asked)
+        scores = [0.0] * len(self.codes)
+        parts = [(asked, 1.0)] + [(sorted(o), 1 / len(o)) for o in alternatives.values()]
+        for tokens, share in parts:
+            if tokens:
+                earned = self._bm25.get_scores(tokens)
+                scores = [
+                    was + share * float(more) for was, more in zip(scores, earned, strict=True)
+                ]
         order = sorted(range(len(self.codes)), key=lambda i: (-scores[i], self.codes[i]))
-        return [
-            Match(self.codes[i], float(scores[i]), self._coverage(every, self._holds[i]))
-            for i in order[:limit]
-            if scores[i] > 0
-        ]
+        matches = []
+        for i in order[:limit]:
+            if scores[i] > 0:
+                held = self._held(every, alternatives, self._holds[i])
+                about = self._held(every, alternatives, self._subjects[i])
+                coverage = self._coverage(every, held)
+                matches.append(
+                    Match(self.codes[i], scores[i], coverage, self._on_subject(held, about))
+                )
+        return matches
+
+
+log = structlog.get_logger("tongban.assistant")
+
+Key = tuple[str, int]  # an entry's code and the id of its current version
+Revision = tuple[Key, ...]  # the published entries, sorted
+
+
+@dataclass
+class _Build:
+    revision: Revision
+    done: threading.Event
 
 
 _lock = threading.Lock()
 _current: Index | None = None
+_building: _Build | None = None
+# The tokens of each entry version already cut: a new catalog revision (an FAQ entry an
+# administrator added) cuts only the versions it did not hold.
+_cut: dict[Key, tuple[list[str], set[str]]] = {}
 
 
 def index_for(
-    revision: Sequence[tuple[str, int]],
-    definitions: Callable[[], Mapping[tuple[str, int], Mapping[str, Any]]],
-) -> Index:
-    """The index of ``revision`` (the published entries as ``(code, version id)``), built
-    from ``definitions()`` only when it is not the one already held: the first question
-    of a process, or the first after the catalog changed."""
-    global _current
+    revision: Sequence[Key],
+    definitions: Callable[[Sequence[Key]], Mapping[Key, Mapping[str, Any]]],
+    *,
+    wait: float | None = None,
+) -> Index | None:
+    """The index of ``revision`` (the published entries as ``(code, version id)``).
+
+    The one held is returned at once when it is of this revision; otherwise a build is
+    started in a background thread (one at a time per revision), after reading the
+    versions not yet cut with ``definitions(keys)`` in the caller's thread (its session),
+    and awaited ``wait`` seconds (None: until it is done). None when it is not done by
+    then: the first question of a process whose start-up build has not finished yet.
+    """
+    global _building
     key = tuple(sorted(revision))
     with _lock:
-        if _current is None or _current.revision != key:
-            texts = definitions()
-            _current = Index(key, [document(texts[each]) for each in key])
-        return _current
+        if _current is not None and _current.revision == key:
+            return _current
+        build = _building if _building is not None and _building.revision == key else None
+        if build is None:
+            texts = definitions([each for each in key if each not in _cut])
+            build = _building = _Build(key, threading.Event())
+            worker = threading.Thread(
+                target=_build, args=(build, texts), name="assistant-index", daemon=True
+            )
+            worker.start()
+    build.done.wait(wait)
+    with _lock:
+        return _current if _current is not None and _current.revision == key else None
+
+
+def _build(build: _Build, texts: Mapping[Key, Mapping[str, Any]]) -> None:
+    """Cut the new versions, index the revision and hold it, unless a later build began."""
+    global _current, _building
+    try:
+        cut = {each: (document(texts[each]), subject(texts[each])) for each in texts}
+        with _lock:
+            held = {**_cut, **cut}
+        index = Index(
+            build.revision,
+            [held[each][0] for each in build.revision],
+            [held[each][1] for each in build.revision],
+        )
+        with _lock:
+            if _building is build:
+                _current = index
+                _cut.clear()
+                _cut.update((each, held[each]) for each in build.revision)
+    except Exception:  # a fault in the catalog text: logged, the next question tries again
+        log.exception("assistant.index_failed")
+    finally:
+        with _lock:
+            if _building is build:
+                _building = None
+        build.done.set()
 
 
 def forget() -> None:
-    """Drop the index held (tests whose catalog versions were rolled back)."""
+    """Drop the index and the cut versions held (tests whose catalog versions were rolled
+    back: their ids may come again with other texts)."""
     global _current
     with _lock:
         _current = None
+        _cut.clear()

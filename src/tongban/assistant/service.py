@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import yaml
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from tongban.accounts.models import User
 from tongban.assistant import reading, retrieval, text
@@ -29,6 +30,7 @@ from tongban.cases.models import Case
 from tongban.catalog import service as catalog
 from tongban.catalog.enums import EntryStatus
 from tongban.catalog.models import CatalogEntry
+from tongban.db import reading_session
 from tongban.errors import InvalidInput
 
 MAX_QUESTION = 200  # characters; a longer text is not a question
@@ -90,8 +92,9 @@ def check_question(question: str) -> str:
     return asked
 
 
-def _index(session: Session) -> retrieval.Index:
-    """The index of the catalog as published now; one small query unless it changed."""
+def _index(session: Session, *, wait: float | None = None) -> retrieval.Index | None:
+    """The index of the catalog as published now; one small query unless it changed. None
+    while it is still being built after ``wait`` seconds (None: wait until it is)."""
     published = session.execute(
         select(CatalogEntry.code, CatalogEntry.current_version_id).where(
             CatalogEntry.status == EntryStatus.published,
@@ -100,8 +103,18 @@ def _index(session: Session) -> retrieval.Index:
     )
     revision = [(code, version) for code, version in published if version is not None]
     return retrieval.index_for(
-        revision, lambda: {key: _definition(session, key) for key in revision}
+        revision, lambda keys: {key: _definition(session, key) for key in keys}, wait=wait
     )
+
+
+def prepare(sessions: sessionmaker[Session]) -> None:
+    """Start building the index of the published catalog in the background (at server
+    start-up), so that the first question does not wait for it; faults are logged."""
+    try:
+        with closing(reading_session(sessions)) as session:
+            _index(session, wait=0)
+    except Exception:  # the server starts all the same: the first question builds it
+        retrieval.log.exception("assistant.prepare_failed")
 
 
 def _definition(session: Session, key: tuple[str, int]) -> dict[str, Any]:
@@ -109,6 +122,9 @@ def _definition(session: Session, key: tuple[str, int]) -> dict[str, Any]:
 
 
 def _confident(matches: Sequence[retrieval.Match]) -> list[retrieval.Match]:
+    """The matches to offer: those on the question's subject, if the best of them is sure
+    enough."""
+    matches = [match for match in matches if match.on_subject]
     if not matches:
         return []
     best = matches[0]
@@ -143,19 +159,24 @@ def ask(
     user: User | None,
     about: str | None = None,
     situation: Mapping[str, str] | None = None,
+    wait: float | None = None,
 ) -> Reply:
     """The reply to ``question`` (checked by :func:`check_question`).
 
     ``about`` is the entry the previous reply was about: a question that asks only for a
     part of a guide ("那要带什么材料？") is answered about it. ``situation`` holds the
     answers to the first entry's situation questions (情形引导), which tailor its materials.
+    ``wait``: seconds to wait for an index being built (None: until it is); past them the
+    reply is ``warming`` (ask again in a moment).
     """
     asked = check_question(question)
     if reading.asks_about_own_case(asked):
-        return _own_cases(session, asked, user)
-    index = _index(session)
+        return _own_cases(session, asked, user, wait)
+    index = _index(session, wait=wait)
+    if index is None:
+        return Reply(asked, ReplyKind.warming)
     aspect = reading.aspect_of(asked)
-    matches = _confident(index.rank(asked))
+    matches = _confident(index.rank(reading.without_aspect(asked)))
     follow_up = False
     if about in index.versions and aspect is not None:
         rest = _confident(index.rank(reading.without_aspect(asked)))
@@ -175,13 +196,15 @@ def ask(
     return Reply(asked, ReplyKind.entries, aspect, found, follow_up=follow_up)
 
 
-def _own_cases(session: Session, asked: str, user: User | None) -> Reply:
-    """Only the asker's own cases (as applicant): never one they do not own."""
+def _own_cases(session: Session, asked: str, user: User | None, wait: float | None) -> Reply:
+    """Only the asker's own cases (as applicant): never one they do not own; those of the
+    entry named when the index is ready, else all of them."""
     if user is None:
         return Reply(asked, ReplyKind.sign_in)
     own = [case for case in cases.list_my_cases(session, user=user) if case.applicant_id == user.id]
-    index = _index(session)
-    codes = {match.code for match in _confident(index.rank(reading.without_case_words(asked)))}
+    index = _index(session, wait=wait)
+    named = _confident(index.rank(reading.without_case_words(asked))) if index else []
+    codes = {match.code for match in named}
     related = [case for case in own if case.catalog_code in codes]
     return Reply(asked, ReplyKind.own_cases, cases=related or own)
 

@@ -42,6 +42,11 @@ def _text(form: FormData, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _wait(request: Request) -> float:
+    """Seconds a question waits for the index being built (settings)."""
+    return float(request.app.state.runtime.settings.assistant_wait_seconds)
+
+
 def _message(request: Request, error: DomainError) -> str:
     return error.message(locale_of(request, request.app.state.runtime.settings.default_locale))
 
@@ -59,7 +64,12 @@ def _answer_page(
     if question and error is None:
         situation = catalog.from_query(request.query_params)
         reply = service.ask(
-            session, question=question, user=user, about=about or None, situation=situation
+            session,
+            question=question,
+            user=user,
+            about=about or None,
+            situation=situation,
+            wait=_wait(request),
         )
     context: dict[str, Any] = {
         "q": question,
@@ -99,7 +109,9 @@ def ask(
     """Ask: keep the question if it cannot be answered, then show the answer."""
     question, about = _text(form, "q"), _text(form, "about")
     try:
-        reply = service.ask(session, question=question, user=user, about=about or None)
+        reply = service.ask(
+            session, question=question, user=user, about=about or None, wait=_wait(request)
+        )
     except DomainError as error:
         return _answer_page(request, session, user, question, about, _message(request, error), 422)
     service.record_unanswered(session, reply=reply, now=now)

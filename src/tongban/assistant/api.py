@@ -1,0 +1,88 @@
+"""JSON API of the guide assistant (智能客服): the same replies as the answer page (``/ask``),
+for an app or a kiosk. Asking through it keeps nothing: a GET reads only (the page's
+POST keeps an unanswered question for the catalog administrators)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from tongban.accounts.deps import OptionalUser
+from tongban.assistant import service
+from tongban.assistant.schemas import (
+    AnswerCase,
+    AnswerEntry,
+    AnswerFaq,
+    AnswerItem,
+    AnswerTimeLimit,
+    AssistantReply,
+    fees,
+)
+from tongban.assistant.views import HOTLINE
+from tongban.catalog import service as catalog
+from tongban.web.deps import SessionDep
+
+router = APIRouter(tags=["assistant"])
+
+
+def _entry(found: service.Found) -> AnswerEntry:
+    spec: dict[str, Any] = found.spec
+    query = f"?{found.answers_query}" if found.answers_query else ""
+    proactive = spec.get("approval_mode") == "proactive"
+    limit = spec.get("time_limit")
+    return AnswerEntry(
+        code=found.code,
+        kind=spec["kind"],
+        name=spec["name"],
+        guide_url=f"/{'bundles' if spec['kind'] == 'bundle' else 'items'}/{found.code}{query}",
+        apply_url=None if proactive else f"/apply/{found.code}{query}",
+        materials=[material["name"] for material in spec.get("materials") or []],
+        time_limit=AnswerTimeLimit(**limit) if limit else None,
+        items=[
+            AnswerItem(
+                code=item["code"],
+                name=item["name"],
+                department_code=item["department"],
+                conditions=list(item.get("conditions") or []),
+                fees=fees(item),
+                window=item.get("window"),
+                phone=item.get("phone"),
+            )
+            for item in spec["items"]
+        ],
+        faq=[AnswerFaq(q=entry["q"], a=entry["a"]) for entry in found.faq],
+    )
+
+
+@router.get("/assistant")
+def ask(
+    request: Request,
+    session: SessionDep,
+    user: OptionalUser,
+    q: Annotated[str, Query(description="The question in plain words (≤ 200 characters)")],
+    about: Annotated[
+        str | None, Query(description="The ``about`` of the previous reply (a follow-up)")
+    ] = None,
+) -> AssistantReply:
+    """Answer a question from the catalog (or, signed in, from one's own cases); 422 for an
+    empty or too long question. ``s_<question>=<option>`` tailors the first entry's
+    materials to a situation (情形引导)."""
+    reply = service.ask(
+        session,
+        question=q,
+        user=user,
+        about=about or None,
+        situation=catalog.from_query(request.query_params),
+        wait=float(request.app.state.runtime.settings.assistant_wait_seconds),
+    )
+    return AssistantReply(
+        question=reply.question,
+        kind=reply.kind,
+        aspect=reply.aspect,
+        follow_up=reply.follow_up,
+        about=reply.about,
+        entries=[_entry(found) for found in reply.found],
+        cases=[AnswerCase(number=c.number, title=c.title, state=c.state) for c in reply.cases],
+        hotline=HOTLINE,
+    )

@@ -1,0 +1,86 @@
+"""The guide assistant's replies as the JSON API gives them: each part copied from a field
+of the entry's current catalog version (tailored to the situation answers, if any)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from tongban import money
+from tongban.assistant.enums import Aspect, ReplyKind
+from tongban.cases.enums import CaseState
+
+
+class AnswerFee(BaseModel):
+    name: str
+    amount: str = Field(pattern=r"^[0-9]+\.[0-9]{2}$", description="Yuan (元), 2 decimals")
+
+
+class AnswerTimeLimit(BaseModel):
+    unit: str = Field(description="working_days, days (calendar) or hours")
+    legal: float | None = Field(None, description="法定办结时限 (a bundle may state none)")
+    promised: float = Field(description="承诺办结时限")
+
+
+class AnswerItem(BaseModel):
+    """One item of the entry (a bundle has several): what the guide says of it."""
+
+    code: str
+    name: str
+    department_code: str
+    conditions: list[str]
+    fees: list[AnswerFee]
+    window: str | None = Field(None, description="办理地点, when the item names one")
+    phone: str | None = Field(None, description="咨询电话")
+
+
+class AnswerFaq(BaseModel):
+    q: str
+    a: str
+
+
+class AnswerEntry(BaseModel):
+    """An item or bundle that answers the question, with links to its guide and to apply."""
+
+    code: str
+    kind: str = Field(description="item or bundle")
+    name: str
+    guide_url: str = Field(description="The guide page (办事指南), with the situation answers")
+    apply_url: str | None = Field(description="Where to apply; None for a proactive benefit")
+    materials: list[str] = Field(description="The materials' names, tailored to the situation")
+    time_limit: AnswerTimeLimit | None
+    items: list[AnswerItem]
+    faq: list[AnswerFaq] = Field(description="The entry's FAQ entries the question repeats")
+
+
+class AnswerCase(BaseModel):
+    number: str
+    title: str
+    state: CaseState
+
+
+class AssistantReply(BaseModel):
+    """The reply to one question; ``kind`` says which parts are filled."""
+
+    question: str = Field(description="The question as read (spaces folded)")
+    kind: ReplyKind = Field(
+        description="entries: ``entries`` answer it; own_cases: ``cases`` are the asker's "
+        "own; sign_in: a question about one's own case, asked without signing in; "
+        "unanswered: nothing in the catalog answers it (call the hotline or go to a "
+        "window); warming: the index is being built, ask again in a few seconds"
+    )
+    aspect: Aspect | None = Field(description="The part of a guide the question asks for")
+    follow_up: bool = Field(description="Answered about ``about``, the entry asked before")
+    about: str | None = Field(description="Pass as ``about`` with a follow-up question")
+    entries: list[AnswerEntry]
+    cases: list[AnswerCase]
+    hotline: str = Field(description="政务服务便民热线")
+
+
+def fees(item: dict[str, Any]) -> list[AnswerFee]:
+    """The fees of one item of a definition, amounts as decimal strings."""
+    return [
+        AnswerFee(name=fee["name"], amount=money.amount_text(fee["amount"]))
+        for fee in item.get("fees") or []
+    ]

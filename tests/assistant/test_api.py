@@ -1,0 +1,56 @@
+"""The assistant's JSON API (GET /api/v1/assistant): the same replies as the answer page,
+built from the catalog; follow-ups, situations, own cases only, plain 422 for a bad
+question, and nothing kept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests.factories import API, submitted
+from tongban.assistant.models import UnansweredQuestion
+
+
+def _ask(client: TestClient, headers: dict[str, str] | None = None, **query: str) -> Any:
+    response = client.get(f"{API}/assistant", params=query, headers=headers or {})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_a_question_is_answered_with_the_catalog_fields(client: TestClient) -> None:
+    reply = _ask(client, q="开饭店要办什么证")
+    assert reply["kind"] == "entries" and reply["about"] == "3501-BUNDLE-KCG"
+    first = reply["entries"][0]
+    assert first["kind"] == "bundle" and first["name"] == "我要开餐馆"
+    assert first["guide_url"] == "/bundles/3501-BUNDLE-KCG"
+    assert first["apply_url"] == "/apply/3501-BUNDLE-KCG"
+    assert "公司章程" in first["materials"]
+    assert {item["code"] for item in first["items"]} == {"3501-SCJG-001", "3501-SCJG-002"}
+    assert all(fee["amount"].count(".") == 1 for i in first["items"] for fee in i["fees"])
+
+
+def test_a_follow_up_keeps_the_entry(client: TestClient) -> None:
+    first = _ask(client, q="孩子出生了要办哪些手续")
+    more = _ask(client, q="那要带什么材料？", about=first["about"])
+    assert more["follow_up"] and more["aspect"] == "materials"
+    assert more["entries"][0]["code"] == first["about"]
+
+
+def test_unanswered_and_bad_questions(client: TestClient, db: Session) -> None:
+    reply = _ask(client, q="结婚登记怎么办")
+    assert reply["kind"] == "unanswered" and reply["entries"] == [] and reply["hotline"]
+    assert db.query(UnansweredQuestion).count() == 0  # a GET keeps nothing
+    refused = client.get(f"{API}/assistant", params={"q": "x" * 201})
+    assert refused.status_code == 422 and "200" in refused.text
+
+
+def test_own_cases_only_for_the_signed_in_owner(client: TestClient, as_user: Any) -> None:
+    owner = as_user("zhangsan")
+    number = submitted(client, owner, "3501-WJW-002")["number"]
+    assert _ask(client, q="我的申请办到哪了")["kind"] == "sign_in"
+    mine = _ask(client, owner, q="我的申请办到哪了")
+    assert mine["kind"] == "own_cases" and number in {c["number"] for c in mine["cases"]}
+    other = _ask(client, as_user("lisi"), q="我的申请办到哪了")
+    assert number not in {c["number"] for c in other["cases"]}

@@ -1,0 +1,58 @@
+"""The index is built at server start-up in the background, not inside the first question;
+a question asked while it is being built is told so plainly (and asked again it is
+answered); a catalog change is a new revision, built again."""
+
+from __future__ import annotations
+
+import time
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.web.support import csrf
+from tongban.app import create_app
+from tongban.assistant import retrieval, service
+from tongban.assistant.enums import ReplyKind
+from tongban.assistant.models import UnansweredQuestion
+from tongban.catalog.enums import EntryStatus
+from tongban.catalog.models import CatalogEntry
+from tongban.web.runtime import Runtime
+
+
+def test_a_question_asked_while_the_index_is_built_is_told_to_ask_again(db: Session) -> None:
+    retrieval.forget()
+    early = service.ask(db, question="开饭店要办什么证", user=None, wait=0)
+    assert early.kind == ReplyKind.warming and not early.found
+    later = service.ask(db, question="开饭店要办什么证", user=None, wait=120)
+    assert later.kind == ReplyKind.entries and later.found
+
+
+def test_the_server_builds_the_index_at_start_up(runtime: Runtime, db: Session) -> None:
+    retrieval.forget()
+    published = db.execute(
+        select(CatalogEntry.code, CatalogEntry.current_version_id).where(
+            CatalogEntry.status == EntryStatus.published
+        )
+    )
+    revision = [(code, version) for code, version in published if version is not None]
+
+    def read_again(keys: object) -> dict[tuple[str, int], dict[str, object]]:
+        raise AssertionError("no index was under way: the first question would build it")
+
+    with TestClient(create_app(runtime, start_worker=False)):
+        index = retrieval.index_for(revision, read_again, wait=120)
+    assert index is not None and index.rank("开饭店要办什么证")
+
+
+def test_the_page_says_it_is_getting_ready_and_keeps_nothing(runtime: Runtime, db: Session) -> None:
+    retrieval.forget()
+    runtime.settings.assistant_prepare_at_start = False
+    runtime.settings.assistant_wait_seconds = 0
+    with TestClient(create_app(runtime, start_worker=False)) as client:
+        token = csrf(client.get("/").text)
+        started = time.perf_counter()
+        page = client.post("/ask", data={"q": "开饭店要办什么证", "csrf_token": token}).text
+        assert time.perf_counter() - started < 5
+    assert "智能客服正在准备" in page and "再问一次" in page and "12345" in page
+    assert db.query(UnansweredQuestion).count() == 0

@@ -278,7 +278,9 @@ def take_anonymously(
             "tomorrow, sign in and book online, or take one at the hall's kiosk or window.",
             retry_after=int((midnight + timedelta(days=1) - now).total_seconds()) + 1,
         )
-    ticket = take_at_hall(session, hall_code=hall_code, item_code=item_code, now=now, applicant=None)
+    ticket = take_at_hall(
+        session, hall_code=hall_code, item_code=item_code, now=now, applicant=None
+    )
     audit.record(
         session,
         at=now,

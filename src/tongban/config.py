@@ -87,6 +87,19 @@ class Settings(BaseSettings):
         description="Failed progress lookups without sign-in (办件查询) one network address "
         "may make per minute.",
     )
+    hall_tickets_per_source_per_day: int = Field(
+        3,
+        ge=1,
+        description="Hall tickets (现场取号) one network address may take per day through the "
+        "API without signing in; a signed-in person holds one open ticket per hall and day, "
+        "and the hall's kiosk page (a terminal in the hall) is not counted.",
+    )
+    licence_lookups_per_source_per_minute: int = Field(
+        10,
+        ge=1,
+        description="Failed public licence verifications (核验: no such licence, or a number "
+        "that is not one) one network address may make per minute.",
+    )
     max_upload_mb: int = Field(20, description="Largest accepted upload, in megabytes.")
     max_body_kb: int = Field(
         1024,

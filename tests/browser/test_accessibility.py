@@ -154,7 +154,8 @@ def test_on_a_phone_the_case_page_reads_as_a_list_without_sideways_scrolling(
     page.goto(made["finished"])
     width = page.evaluate("document.documentElement.clientWidth")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
-    rows = page.locator("#timeline-title ~ .table-wrap tbody tr")
+    page.click("details.fold summary:has-text('办理记录')")  # the history is folded
+    rows = page.locator("section[aria-labelledby=timeline-title] tbody tr")
     assert rows.count() > 3
     display = rows.first.evaluate("row => getComputedStyle(row).display")
     assert display == ("block" if width < 768 else "table-row")

@@ -1,5 +1,6 @@
 """The hall's self-service terminal (kiosk mode) at a kiosk's portrait screen: large type,
-an on-screen keypad instead of a keyboard, and after the idle time (3 s on the test
+an on-screen keypad instead of a keyboard (digits for a check-in code, letters and digits
+for the progress lookup and the sign-in, by touch or click), and after the idle time (3 s on the test
 server) any sign-in ended and the screen back at the start, emptied."""
 
 from __future__ import annotations
@@ -56,3 +57,45 @@ def test_an_idle_sign_in_is_ended(kiosk: Page) -> None:
 def test_leaving_kiosk_mode_restores_an_ordinary_browser(kiosk: Page) -> None:
     kiosk.goto("/kiosk-exit")
     assert "kiosk" not in (kiosk.get_attribute("html", "class") or "")
+
+
+def _type(page: Page, text: str, *, touch: bool = False) -> None:
+    """Type ``text`` on the on-screen keyboard of the page's main form, key by key."""
+    for char in text:
+        if char.isupper():
+            page.click("main form [data-key=shift]")
+        key = f"main form .keyboard [data-key='{char.lower()}']"
+        page.tap(key) if touch else page.click(key)
+        if char.isupper():
+            page.click("main form [data-key=shift]")
+
+
+def test_the_progress_lookup_is_typed_by_touch_on_the_screen(browser: Browser, server: str) -> None:
+    context = browser.new_context(
+        base_url=server, locale="zh-CN", viewport=KIOSK_SCREEN, has_touch=True
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto(f"/kiosk/{HALL}")
+    page.goto("/progress")
+    _type(page, "35010020250922000001", touch=True)  # the first field, untouched yet
+    page.tap("#factor")
+    _type(page, "12345", touch=True)
+    _type(page, "X", touch=True)
+    page.tap("main form .keyboard [data-key=back]")
+    _type(page, "x", touch=True)
+    assert page.input_value("#number") == "35010020250922000001"
+    assert page.input_value("#factor") == "12345x"
+    page.tap("main form button[type=submit]")
+    page.wait_for_selector("text=办件编号或证件号码后 6 位不正确")  # the lookup got what was typed
+    assert page.input_value("#number") == "35010020250922000001"
+    context.close()
+
+
+def test_the_sign_in_is_typed_on_the_screen(kiosk: Page) -> None:
+    kiosk.goto("/login")
+    _type(kiosk, "zhangsan")
+    kiosk.click("#password")
+    _type(kiosk, "demo12345")
+    kiosk.click("main form button[type=submit]")
+    kiosk.wait_for_url("**/my/cases")

@@ -1,5 +1,5 @@
 """Delivery by post (邮寄送达): the applicant gives a mailing address to choose it (checked
-at submission, field by field), and the clerk cannot complete the delivery without a
+field by field when saved through the API, and at submission), and the clerk cannot complete the delivery without a
 complete address and the waybill number, which the case then shows.
 """
 
@@ -18,29 +18,41 @@ ID_CARD = "3501-GA-003"  # 居民身份证: by post or at the window; 受理, �
 ADDRESS = {"recipient": "张三", "phone": "13800000001", "address": "福州市鼓楼区五四路158号"}
 
 
-def _by_post(client: TestClient, headers: dict[str, str], postal: dict[str, str] | None) -> Any:
+def _choose_post(client: TestClient, headers: dict[str, str], postal: dict[str, str] | None) -> Any:
+    """The draft's number and the answer to saving it with delivery by post."""
     case = draft(client, headers, ID_CARD)
     assert case["delivery"] == "window"  # a new draft never starts with a choice that asks more
     body: dict[str, Any] = {"form_data": case["form_data"], "delivery": "mail"}
     if postal is not None:
         body["postal"] = postal
-    response = client.patch(f"{API}/cases/{case['number']}", json=body, headers=headers)
+    return case["number"], client.patch(f"{API}/cases/{case['number']}", json=body, headers=headers)
+
+
+def _by_post(client: TestClient, headers: dict[str, str], postal: dict[str, str] | None) -> Any:
+    number, response = _choose_post(client, headers, postal)
     assert response.status_code == 200, response.text
-    return client.post(f"{API}/cases/{case['number']}/submit", headers=headers)
+    return client.post(f"{API}/cases/{number}/submit", headers=headers)
 
 
-def test_choosing_post_without_an_address_cannot_be_submitted(
+def test_choosing_post_without_an_address_is_refused_when_saved(
     client: TestClient, as_user: Any
 ) -> None:
-    response = _by_post(client, as_user("zhangsan"), None)
+    """The API says what to fix when post is chosen, not only at submission; nothing of
+    the refused save is kept."""
+    applicant = as_user("zhangsan")
+    number, response = _choose_post(client, applicant, None)
     assert response.status_code == 422
     details = {d["field"]: d["message_zh"] for d in response.json()["error"]["details"]}
     assert set(details) >= {"postal.recipient", "postal.phone", "postal.address"}
     assert "收件人" in details["postal.recipient"]
+    kept = client.get(f"{API}/cases/{number}", headers=applicant).json()
+    assert kept["delivery"] == "window" and kept["postal"] is None
 
 
-def test_a_wrong_phone_number_is_named(client: TestClient, as_user: Any) -> None:
-    response = _by_post(client, as_user("zhangsan"), {**ADDRESS, "phone": "12345"})
+def test_a_wrong_phone_number_is_named_when_the_address_is_saved(
+    client: TestClient, as_user: Any
+) -> None:
+    _number, response = _choose_post(client, as_user("zhangsan"), {**ADDRESS, "phone": "12345"})
     assert response.status_code == 422
     details = response.json()["error"]["details"]
     assert [d["field"] for d in details] == ["postal.phone"]

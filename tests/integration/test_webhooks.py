@@ -122,3 +122,21 @@ def test_subscriptions_are_the_system_administrators_and_checked(
     gone = client.delete(f"{API}/webhooks/{made['id']}", headers=as_user("admin"))
     assert gone.status_code == 204
     assert client.get(f"{API}/webhooks", headers=as_user("admin")).json()[0]["active"] is False
+
+
+def test_a_subscription_lists_its_events_and_a_short_address_is_told_to_be_http(
+    client: TestClient, as_user: Any
+) -> None:
+    admin = as_user("admin")
+    body = {"department_code": "MZ", "url": "x.cn", "events": ["task.assigned", "case.accepted"]}
+    short = client.post(f"{API}/webhooks", json=body, headers=admin)
+    assert short.status_code == 422
+    assert "须为 http:// 或 https:// 开头的完整网址" in short.json()["error"]["message"]
+    made = client.post(
+        f"{API}/webhooks", json={**body, "url": "http://127.0.0.1:9/x"}, headers=admin
+    )
+    assert made.json()["events"] == ["case.accepted", "task.assigned"]
+    assert client.get(f"{API}/webhooks", headers=admin).json()[0]["events"] == [
+        "case.accepted",
+        "task.assigned",
+    ]

@@ -203,6 +203,9 @@ def test_refunds_full_and_partial_are_recorded(
         client.post(url, json={"amount": "5", "reason": "多收"}, headers=applicant).status_code
         == 403
     )
+    typed = client.post(url, json={"amount": "5.5元", "reason": "多收"}, headers=finance)
+    said = typed.json()["error"]["message"]  # what to type, in words, not the expression
+    assert typed.status_code == 422 and "如 20 或 12.50" in said and "\\d" not in said
     part = client.post(url, json={"amount": "5.50", "reason": "多收"}, headers=finance)
     assert part.status_code == 201, part.text
     assert part.json()["amount"] == "5.50" and part.json()["state"] == "succeeded"

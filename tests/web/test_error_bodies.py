@@ -140,3 +140,27 @@ def test_the_error_page_is_english_for_english_users(client: TestClient) -> None
     assert response.status_code == 405
     assert "This address does not take PUT requests" in response.text
     assert 'href="/"' in response.text
+
+
+def test_a_wrong_format_says_what_to_type_in_words_never_the_expression(
+    client: TestClient,
+) -> None:
+    code = _said(_details(client.post("/api/v1/halls/GL-ZWFW/check-in", json={"code": "12ab56"})))
+    assert code == {"code": "字段“code”格式不正确，应为预约时得到的 6 位数字签到码"}
+
+
+def _patterns(node: object) -> list[str]:
+    if isinstance(node, dict):
+        found = [node["pattern"]] if isinstance(node.get("pattern"), str) else []
+        return found + [p for value in node.values() for p in _patterns(value)]
+    if isinstance(node, list):
+        return [p for value in node for p in _patterns(value)]
+    return []
+
+
+def test_every_pattern_of_the_api_has_words_for_a_mismatch(client: TestClient) -> None:
+    """The API's answer quotes no regular expression: each pattern in the document has
+    its words (``validation.shaped``)."""
+    patterns = set(_patterns(client.app.openapi()))  # type: ignore[attr-defined]
+    assert len(patterns) >= 5
+    assert {p for p in patterns if validation.shape_of(p) is None} == set()

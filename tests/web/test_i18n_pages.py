@@ -453,6 +453,10 @@ def test_english_tour_renders_every_template(
     assert "Your ticket" in pages[-1] and "minutes to wait" in pages[-1]
     pages.append(booker.get("/halls/GL-ZWFW/display").text)
     assert "Call display" in pages[-1]
+    booker.cookies.set("tongban_kiosk", "GL-ZWFW")  # the hall's terminal: its keyboard
+    pages.append(booker.get("/progress").text)
+    assert "On-screen keyboard" in pages[-1] and "Caps" in pages[-1]
+    booker.cookies.delete("tongban_kiosk")
     window_clerk = signed_in("clerk")
     window_clerk.cookies.set("tongban_lang", "en")
     pages.append(window_clerk.get("/staff/queue", params={"at": "GL-ZWFW/01"}).text)

@@ -120,3 +120,27 @@ def test_a_refused_booking_shows_the_slots_again_with_the_reason(
     full = person.post(f"/halls/{HALL}/book", data=data)
     assert full.status_code == 409 and 'role="alert"' in full.text
     assert "10:00" in full.text  # the day's slots are shown again to choose another
+
+
+def test_the_api_gives_a_caller_not_signed_in_few_tickets_a_day(
+    client: TestClient, as_user: Callable[[str], dict[str, str]], clock: Clock
+) -> None:
+    body = {"item_code": ITEM}
+    for number in ("A001", "A002", "A003"):  # hall_tickets_per_source_per_day: 3
+        taken = client.post(f"/api/v1/halls/{HALL}/tickets", json=body)
+        assert taken.status_code == 201 and taken.json()["number"] == number
+    refused = client.post(f"/api/v1/halls/{HALL}/tickets", json=body)
+    assert refused.status_code == 429
+    assert "今天已取号 3 次" in refused.json()["error"]["message"]
+    assert int(refused.headers["Retry-After"]) == 15 * 3600 + 1  # 09:00 → midnight in Fuzhou
+    person = client.post(f"/api/v1/halls/{HALL}/tickets", json=body, headers=as_user("lisi"))
+    assert person.status_code == 201  # a signed-in person: one open ticket per hall and day
+    again = client.post(f"/api/v1/halls/{HALL}/tickets", json=body, headers=as_user("lisi"))
+    assert again.status_code == 409 and again.json()["error"]["code"] == "ticket_held"
+    form = client.get(f"/halls/{HALL}/kiosk")  # the hall's terminal serves everyone in the hall
+    kiosk = client.post(
+        f"/halls/{HALL}/kiosk/take", data={"item": ITEM, "csrf_token": csrf(form.text)}
+    )
+    assert kiosk.status_code == 200 and "A005" in kiosk.text
+    clock.advance(days=1)  # Tuesday 09:00: a new day
+    assert client.post(f"/api/v1/halls/{HALL}/tickets", json=body).status_code == 201

@@ -5,6 +5,18 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from tongban.accounts.enums import Role, UserKind
+from tongban.web.validation import shaped
+
+USERNAME = shaped(
+    r"^[A-Za-z0-9_.@-]+$",
+    "英文字母、数字或“_ . @ -”，不含空格和汉字",
+    "letters, digits or '_ . @ -', without spaces or Chinese characters",
+)
+EMAIL = shaped(
+    r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+    "电子邮箱地址，如 name@example.cn",
+    "an e-mail address such as name@example.cn",
+)
 
 
 class ApplicantCreate(BaseModel):
@@ -13,7 +25,7 @@ class ApplicantCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
 
     kind: UserKind = Field(description="person or enterprise")
-    username: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
+    username: str = Field(min_length=3, max_length=64, pattern=USERNAME)
     password: str = Field(min_length=8, max_length=128)
     display_name: str = Field(min_length=2, max_length=120, description="Name, or the agent's name")
     id_number: str = Field(
@@ -28,17 +40,17 @@ class ApplicantCreate(BaseModel):
     phone: str | None = Field(
         None, max_length=40, description="Mobile number; full-width digits and spaces are read"
     )
-    email: str | None = Field(None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: str | None = Field(None, max_length=254, pattern=EMAIL)
 
 
 class StaffCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
-    username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
+    username: str = Field(min_length=2, max_length=64, pattern=USERNAME)
     password: str = Field(min_length=8, max_length=128)
     display_name: str = Field(min_length=2, max_length=120)
     department_code: str | None = None
     roles: list[Role] = Field(min_length=1)
-    email: str | None = Field(None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: str | None = Field(None, max_length=254, pattern=EMAIL)
 
 
 class SignIn(BaseModel):

@@ -38,7 +38,8 @@ class CaseCreate(BaseModel):
 
 
 class MailingAddress(BaseModel):
-    """Where a result delivered by post (邮寄) goes; required at submission when post is chosen."""
+    """Where a result delivered by post (邮寄) goes: with post chosen, checked in full when
+    saved through the API, and required at submission."""
 
     model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
 

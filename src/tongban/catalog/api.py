@@ -14,6 +14,7 @@ from tongban.catalog.enums import EntryKind
 from tongban.catalog.models import CatalogEntry
 from tongban.errors import NotFound
 from tongban.web.deps import SessionDep
+from tongban.web.validation import shaped
 
 router = APIRouter(tags=["catalog"])
 
@@ -35,7 +36,15 @@ AMOUNT = (
 class FeeRead(BaseModel):
     item_code: str = Field(description="The item that charges the fee")
     name: str
-    amount: str = Field(pattern=r"^[0-9]+\.[0-9]{2}$", description=AMOUNT, examples=["80.00"])
+    amount: str = Field(
+        pattern=shaped(
+            r"^[0-9]+\.[0-9]{2}$",
+            "带两位小数的金额（元），如 80.00",
+            "yuan with 2 decimals, e.g. 80.00",
+        ),
+        description=AMOUNT,
+        examples=["80.00"],
+    )
     basis: str | None = None
 
 

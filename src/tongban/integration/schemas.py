@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class ClientToken(BaseModel):
@@ -20,7 +20,11 @@ class ClientToken(BaseModel):
 class WebhookCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
     department_code: str = Field(min_length=1, max_length=10)
-    url: str = Field(min_length=8, max_length=500, description="http(s) address of the receiver")
+    url: str = Field(
+        min_length=1,  # what is wrong with a short one is said by ``webhooks.subscribe``
+        max_length=500,
+        description="Full http:// or https:// address of the receiver",
+    )
     events: list[str] = Field(min_length=1, max_length=10)
 
 
@@ -29,9 +33,15 @@ class WebhookRead(BaseModel):
     id: int
     department_code: str
     url: str
-    events: str
+    events: list[str] = Field(description="The events subscribed to, e.g. case.accepted")
     active: bool
     created_at: datetime
+
+    @field_validator("events", mode="before")
+    @classmethod
+    def _listed(cls, value: object) -> object:
+        """The row keeps them space-separated."""
+        return value.split() if isinstance(value, str) else value
 
 
 class WebhookCreated(WebhookRead):

@@ -4,19 +4,20 @@ identifier, number or uploaded PDF."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, File, Path, Query, UploadFile
+from fastapi import APIRouter, File, Path, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from tongban import timefmt
-from tongban.accounts.deps import CurrentUser
+from tongban.accounts.deps import CurrentUser, source_of
 from tongban.errors import NotReady
 from tongban.licences import service
 from tongban.licences.models import Licence
 from tongban.licences.schemas import LicenceRead, StatusChange, VerificationRead
 from tongban.licences.setup import current
-from tongban.web.deps import NowDep, SessionDep, StoreDep
+from tongban.web.deps import NowDep, RuntimeDep, SessionDep, StoreDep
 from tongban.web.downloads import file_response
 
 router = APIRouter(tags=["licences"])
@@ -77,16 +78,32 @@ def my_licences(session: SessionDep, user: CurrentUser, now: NowDep) -> list[Lic
 
 @router.get("/licences/verify")
 def verify_by_identifier(
+    request: Request,
     session: SessionDep,
+    runtime: RuntimeDep,
     now: NowDep,
     q: Annotated[str, Query(min_length=1, max_length=200, description="Identifier or number")],
     locale: str = "zh_Hans",
 ) -> VerificationRead:
-    """Public: verify a licence by its GB/T 36904 identifier or its number."""
-    found = service.verify_lookup(
-        session, keyring=current().keyring, text=q, today=timefmt.local(now).date()
+    """Public: verify a licence by its GB/T 36904 identifier or its number; 429 after
+    ``licence_lookups_per_source_per_minute`` lookups finding nothing."""
+    return _verification(lookup(request, session, runtime, now, q), locale)
+
+
+def lookup(
+    request: Request, session: SessionDep, runtime: RuntimeDep, now: datetime, text: str
+) -> service.Verification:
+    """The public lookup of ``text`` for this request's caller (``service.public_lookup``)."""
+    return service.public_lookup(
+        session,
+        sessions=runtime.sessions,
+        keyring=current().keyring,
+        text=text,
+        today=timefmt.local(now).date(),
+        now=now,
+        source=source_of(request),
+        per_minute=runtime.settings.licence_lookups_per_source_per_minute,
     )
-    return _verification(found, locale)
 
 
 @router.post("/licences/verify")

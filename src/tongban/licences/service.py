@@ -20,6 +20,7 @@ from tongban.cases.models import Case
 from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from tongban.licences.enums import LicenceStatus
 from tongban.licences.issuing import issue_licence
+from tongban.licences.lookups import public_lookup
 from tongban.licences.models import Licence
 from tongban.licences.verify import Verification, effective_status, find, verify_file, verify_lookup
 from tongban.pii.service import lookup_key
@@ -38,6 +39,7 @@ __all__ = [
     "list_for_code",
     "list_for_holder",
     "meet_conditions",
+    "public_lookup",
     "revoke_for_cause",
     "verify_file",
     "verify_lookup",

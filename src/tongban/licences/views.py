@@ -18,13 +18,13 @@ from tongban.accounts.deps import CurrentUser
 from tongban.accounts.models import User
 from tongban.cases.http.panels import case_panel
 from tongban.cases.models import Case
-from tongban.errors import DomainError
+from tongban.errors import DomainError, TooManyAttempts
 from tongban.licences import service  # provider: registers the held-licence way
-from tongban.licences.api import MAX_PDF_MB
+from tongban.licences.api import MAX_PDF_MB, lookup
 from tongban.licences.enums import HOLDER_CODE_NAMES_ZH, STATUS_NAMES_ZH, VERDICT_NAMES_ZH
 from tongban.licences.models import Licence
 from tongban.licences.setup import current
-from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
+from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, see_other
 from tongban.web.i18n import locale_of
 from tongban.web.qr import qr_svg
 from tongban.web.templating import render
@@ -47,14 +47,20 @@ def _verify_page(request: Request, context: dict[str, Any], status_code: int = 2
 
 
 @router.get("/licences/verify")
-def verify_page(request: Request, session: SessionDep, now: NowDep, q: str = "") -> Response:
-    """Public: verify by identifier or number (what a licence's QR code opens)."""
-    found = None
-    if q.strip():
-        found = service.verify_lookup(
-            session, keyring=current().keyring, text=q[:200], today=_today(now)
-        ).for_public()
-    return _verify_page(request, {"q": q, "found": found})
+def verify_page(
+    request: Request, session: SessionDep, runtime: RuntimeDep, now: NowDep, q: str = ""
+) -> Response:
+    """Public: verify by identifier or number (what a licence's QR code opens); too many
+    lookups finding nothing: the form again with when to retry (429)."""
+    if not q.strip():
+        return _verify_page(request, {"q": q, "found": None})
+    try:
+        found = lookup(request, session, runtime, now, q[:200])
+    except TooManyAttempts as error:
+        page = _verify_page(request, {"q": q, "found": None, "error": error}, error.status)
+        page.headers["Retry-After"] = str(error.retry_after)
+        return page
+    return _verify_page(request, {"q": q, "found": found.for_public()})
 
 
 @router.post("/licences/verify")

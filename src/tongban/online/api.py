@@ -89,6 +89,7 @@ def update_case(
         delivery=body.delivery,
         postal_address=body.postal.model_dump() if body.postal else None,
         now=now,
+        check_address=True,
     )
     return read_case(session, case, now)
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
@@ -37,6 +37,7 @@ from tongban.payments.schemas import (
 from tongban.web import errors
 from tongban.web.deps import NowDep, SessionDep
 from tongban.web.downloads import file_response
+from tongban.web.validation import shaped
 
 router = APIRouter(tags=["payments"])
 SIGNATURE = "Tongban-Signature"
@@ -50,7 +51,16 @@ RAW_BODY: dict[str, Any] = {
 REFUSED: dict[int | str, dict[str, Any]] = {
     400: {"model": NotifyAnswer, "description": "Signature invalid: refused and audited"}
 }
-Provider = Annotated[str, Path(pattern=r"^[a-z0-9_-]{1,20}$")]
+Provider = Annotated[
+    str,
+    Path(
+        pattern=shaped(
+            r"^[a-z0-9_-]{1,20}$",
+            "支付渠道代码：1–20 个小写字母、数字、“_”或“-”，如 sandbox",
+            "a provider code: 1–20 lower-case letters, digits, '_' or '-', such as sandbox",
+        )
+    ),
+]
 Day = Annotated[date, Path(description="The day reconciled (local date)")]
 
 
@@ -221,7 +231,7 @@ def get_reconciliation(
     day: Day,
     session: SessionDep,
     user: CurrentStaff,
-    format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
+    format: Literal["json", "csv"] = "json",
 ) -> Any:
     """A day's reconciliation as made (JSON, or CSV with ``format=csv``); 404 if not made."""
     _check_finance(user)

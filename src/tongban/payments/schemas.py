@@ -8,6 +8,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tongban.payments.fees import yuan
 from tongban.payments.models import PaymentOrder
+from tongban.web.validation import shaped
+
+AMOUNT = shaped(
+    r"^\d{1,10}(\.\d{1,2})?$",
+    "以元为单位的金额，整数或最多两位小数，如 20 或 12.50（不带“元”或“¥”）",
+    "an amount in yuan, a whole number or with at most 2 decimals such as 20 or 12.50 "
+    "(without 元 or ¥)",
+)
 
 
 class FeeLineRead(BaseModel):
@@ -66,7 +74,7 @@ class PaymentOrderRead(BaseModel):
 
 class RefundCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    amount: str = Field(pattern=r"^\d{1,10}(\.\d{1,2})?$", description="Yuan, e.g. 20 or 12.50")
+    amount: str = Field(pattern=AMOUNT, description="Yuan, e.g. 20 or 12.50")
     reason: str = Field(min_length=1, max_length=500)
 
 

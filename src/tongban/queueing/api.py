@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Request
 from sqlalchemy.orm import Session
 
-from tongban.accounts.deps import CurrentApplicant, require_roles
+from tongban.accounts.deps import CurrentApplicant, OptionalUser, require_roles, source_of
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.queueing import service
@@ -23,7 +23,7 @@ from tongban.queueing.schemas import (
     SlotRead,
     TicketRead,
 )
-from tongban.web.deps import NowDep, SessionDep
+from tongban.web.deps import NowDep, RuntimeDep, SessionDep
 
 router = APIRouter(tags=["queue tickets"])
 Clerk = Annotated[User, Depends(require_roles(Role.clerk))]
@@ -90,11 +90,31 @@ def check_in(code: str, body: CheckIn, session: SessionDep, now: NowDep) -> Tick
 
 
 @router.post("/halls/{code}/tickets", status_code=201)
-def take(code: str, body: HallTicketCreate, session: SessionDep, now: NowDep) -> TicketRead:
-    """Take a ticket at the hall (现场取号, the kiosk): queued at once."""
-    ticket = service.take_at_hall(
-        session, hall_code=code, item_code=body.item_code, now=now, applicant=None
-    )
+def take(
+    code: str,
+    body: HallTicketCreate,
+    request: Request,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    user: OptionalUser,
+    now: NowDep,
+) -> TicketRead:
+    """Take a ticket at the hall (现场取号), queued at once. Signed in: one open ticket per
+    hall and day (409 ``ticket_held``); without sign-in: ``hall_tickets_per_source_per_day``
+    per network address (429, with Retry-After)."""
+    if user is not None and not user.is_staff:
+        ticket = service.take_at_hall(
+            session, hall_code=code, item_code=body.item_code, now=now, applicant=user
+        )
+    else:
+        ticket = service.take_anonymously(
+            session,
+            hall_code=code,
+            item_code=body.item_code,
+            now=now,
+            source=source_of(request),
+            per_day=runtime.settings.hall_tickets_per_source_per_day,
+        )
     return read(session, ticket, holder=True)
 
 

@@ -6,6 +6,14 @@ today to ``BOOKING_DAYS`` working days ahead, until the slot starts. Capacity pe
 ``capacity`` × the hall's windows that serve the item's department; it is kept by one
 conditional update, so concurrent bookings never exceed it. A person holds one open
 ticket per hall and day; numbers come from one atomic counter per hall and day.
+
+Tickets taken through the API without signing in (a caller who is no one the platform
+knows) are counted per network address and day, from their audit entries, so the count
+holds across server processes: past ``hall_tickets_per_source_per_day`` the address is
+refused (429) until the next day, as a signed-in person is refused a second open ticket
+(OWASP ASVS 4.0 §11.1.4, anti-automation: the numbers of a hall are a scarce resource).
+The hall's own kiosk page is a terminal in the hall that serves everyone there: it is not
+counted.
 """
 
 from __future__ import annotations
@@ -15,18 +23,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
+from tongban.audit import service as audit
+from tongban.audit.models import AuditEntry
 from tongban.cases.core.clocks import calendar
-from tongban.errors import Conflict, InvalidInput, NotFound
+from tongban.errors import Conflict, InvalidInput, NotFound, TooManyAttempts
 from tongban.queueing.halls import department_of, hall_of, slot_start, windows_for
 from tongban.queueing.models import QueueDay, QueueSlot, QueueTicket, TicketState
 
 BOOKING_DAYS = 7  # working days ahead a slot can be booked
 OPEN = (TicketState.booked, TicketState.waiting, TicketState.called)
+TAKEN_ANONYMOUSLY = "queue.ticket_taken"  # audited with the caller's network address
 
 
 @dataclass(frozen=True)
@@ -231,6 +242,55 @@ def take_at_hall(
     )
     session.add(ticket)
     session.flush()
+    return ticket
+
+
+def take_anonymously(
+    session: Session,
+    *,
+    hall_code: str,
+    item_code: str,
+    now: datetime,
+    source: str | None,
+    per_day: int,
+) -> QueueTicket:
+    """A ticket taken at the hall through the API by a caller not signed in, counted
+    against ``source`` (the network address): raises ``TooManyAttempts`` (429, retry after
+    local midnight) once the address took ``per_day`` tickets today; otherwise as
+    ``take_at_hall`` and audited as ``queue.ticket_taken`` with the address."""
+    cal = calendar(session)
+    day = cal.local_date(now)
+    midnight = datetime.combine(day, datetime.min.time(), tzinfo=cal.tz)
+    taken = session.scalar(
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(
+            AuditEntry.action == TAKEN_ANONYMOUSLY,
+            AuditEntry.source_address == source,
+            AuditEntry.at >= midnight,
+        )
+    )
+    if source is not None and (taken or 0) >= per_day:
+        raise TooManyAttempts(
+            f"本网络今天已取号 {per_day} 次，已达上限，请明天再取；"
+            "也可以登录后网上预约，或到大厅的自助终端或窗口取号。",
+            f"This network has taken {per_day} tickets today, the most allowed: take one "
+            "tomorrow, sign in and book online, or take one at the hall's kiosk or window.",
+            retry_after=int((midnight + timedelta(days=1) - now).total_seconds()) + 1,
+        )
+    ticket = take_at_hall(
+        session, hall_code=hall_code, item_code=item_code, now=now, applicant=None
+    )
+    audit.record(
+        session,
+        at=now,
+        action=TAKEN_ANONYMOUSLY,
+        actor=audit.Actor(id=None, name="-"),
+        object_type="queue_ticket",
+        object_id=ticket.id,
+        data={"hall": hall_code, "number": ticket.number},
+        source_address=source,
+    )
     return ticket
 
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from tongban.queueing.models import TicketState
+from tongban.web.validation import shaped
 
 
 class WindowRead(BaseModel):
@@ -49,7 +50,11 @@ class HallTicketCreate(BaseModel):
 class CheckIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(min_length=6, max_length=6, pattern=r"^[0-9]{6}$")
+    code: str = Field(
+        min_length=6,
+        max_length=6,
+        pattern=shaped(r"^[0-9]{6}$", "预约时得到的 6 位数字签到码", "the 6-digit check-in code"),
+    )
 
 
 class TicketRead(BaseModel):

@@ -11,6 +11,7 @@ from tongban.queueing.booking import (
     cancel,
     my_tickets,
     slots,
+    take_anonymously,
     take_at_hall,
 )
 from tongban.queueing.calling import (
@@ -42,6 +43,7 @@ __all__ = [
     "recent_calls",
     "slot_start",
     "slots",
+    "take_anonymously",
     "take_at_hall",
     "wait_of",
     "windows_for",

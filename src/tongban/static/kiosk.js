@@ -1,8 +1,9 @@
 // Self-service terminal (kiosk mode, queueing/views.py start_kiosk): nobody's session or
 // answers outlive them. After data-idle-seconds without a touch, a signed-in session is
 // ended (the header's sign-out form, which returns to the kiosk's start page) and any
-// other page goes back to the start page, with its fields emptied. The on-screen keypad
-// types digits into its target field, so no keyboard is needed; [data-print] prints.
+// other page goes back to the start page, with its fields emptied. The on-screen keypads
+// (digits for a check-in code; letters and digits for case and ID numbers and sign-in)
+// type into their field, so no keyboard is needed; [data-print] prints.
 (function () {
   "use strict";
 
@@ -31,18 +32,49 @@
   });
   touched();
 
+  // The field a keyboard types into: its own (data-keypad="id"), else the one of its form
+  // last touched, else the form's first field.
+  var lastField = null;
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches("input:not([type=hidden]):not([type=submit])")) {
+      lastField = event.target;
+    }
+  });
+
+  function fieldOf(pad) {
+    var id = pad.getAttribute("data-keypad");
+    if (id) {
+      return document.getElementById(id);
+    }
+    var form = pad.closest("form");
+    if (lastField && lastField.form === form) {
+      return lastField;
+    }
+    return form.querySelector("input:not([type=hidden]):not([type=submit])");
+  }
+
+  function type(pad, value) {
+    var field = fieldOf(pad);
+    if (value === "shift") {
+      var upper = pad.classList.toggle("upper");
+      pad.querySelector("[data-key=shift]").setAttribute("aria-pressed", String(upper));
+      return;
+    }
+    if (value === "back") {
+      field.value = field.value.slice(0, -1);
+    } else if (value === "clear") {
+      field.value = "";
+    } else if (field.value.length < (field.maxLength > 0 ? field.maxLength : 64)) {
+      field.value += pad.classList.contains("upper") ? value.toUpperCase() : value;
+    }
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+    lastField = field;
+  }
+
   document.addEventListener("click", function (event) {
     var key = event.target.closest("[data-key]");
     if (key) {
-      var field = document.getElementById(key.closest("[data-keypad]").getAttribute("data-keypad"));
-      var value = key.getAttribute("data-key");
-      if (value === "back") {
-        field.value = field.value.slice(0, -1);
-      } else if (value === "clear") {
-        field.value = "";
-      } else if (field.value.length < (field.maxLength > 0 ? field.maxLength : 64)) {
-        field.value += value;
-      }
+      type(key.closest("[data-keypad]"), key.getAttribute("data-key"));
       return;
     }
     if (event.target.closest("[data-print]")) {

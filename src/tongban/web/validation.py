@@ -5,7 +5,9 @@ raw location (``("body", 8)``). Each problem is translated here by its pydantic-
 error *type*, with the numbers and choices of its context, and its place is written as a
 person reads it: the field's name (``form_data.phone``, ``problems[0].target``), or the
 query parameter, or the body as a whole. A type not listed still gets a Chinese message
-(``_fallback``), never pydantic's English.
+(``_fallback``), never pydantic's English. A value that does not match a field's regular
+expression is told what the value should look like, in words given with the pattern
+(``shaped``), never the expression itself.
 """
 
 from __future__ import annotations
@@ -69,10 +71,7 @@ _MESSAGES: dict[str, Message] = {
     "string_too_long": ("最多 {max_length} 个字", "takes at most {max_length} characters"),
     "bytes_too_short": ("至少 {min_length} 个字节", "needs at least {min_length} bytes"),
     "bytes_too_long": ("最多 {max_length} 个字节", "takes at most {max_length} bytes"),
-    "string_pattern_mismatch": (
-        "格式不正确，应符合 {pattern}",
-        "has the wrong format; it must match {pattern}",
-    ),
+    "string_pattern_mismatch": ("格式不正确", "has the wrong format"),
     "string_not_ascii": ("只能包含 ASCII 字符", "must hold ASCII characters only"),
     "string_unicode": ("应为有效的 Unicode 文本", "must be valid Unicode text"),
     "enum": ("应为以下之一：{expected}", "must be one of: {expected}"),
@@ -137,6 +136,21 @@ _ALIASES = {
 }
 
 
+_SHAPES: dict[str, Message] = {}
+
+
+def shaped(pattern: str, zh: str, en: str) -> str:
+    """``pattern`` (for a ``Field`` or parameter) with what a matching value is, in words
+    (``zh``, ``en``: "金额（元），如 20 或 12.50"), said instead when a value does not match."""
+    _SHAPES[pattern] = (zh, en)
+    return pattern
+
+
+def shape_of(pattern: str) -> Message | None:
+    """The words ``shaped`` gave ``pattern``, or None."""
+    return _SHAPES.get(pattern)
+
+
 def _choices(expected: object, joiner: str) -> str:
     """pydantic's "'a', 'b' or 'c'" as a list the language reads."""
     text = str(expected).replace("'", "")
@@ -163,6 +177,9 @@ def _message(problem: Mapping[str, Any]) -> Message:
     kind = _ALIASES.get(str(problem.get("type")), str(problem.get("type")))
     zh, en = _MESSAGES.get(kind) or _kind_message(kind) or _fallback(problem)
     context: dict[str, Any] = dict(problem.get("ctx") or {})
+    words = shape_of(str(context.get("pattern"))) if kind == "string_pattern_mismatch" else None
+    if words is not None:
+        return f"格式不正确，应为{words[0]}", f"has the wrong format: it must be {words[1]}"
     if kind == "json_invalid":
         location = problem.get("loc") or ()
         context["position"] = location[-1] if location else 0

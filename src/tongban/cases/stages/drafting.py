@@ -59,10 +59,14 @@ def update_form(
     delivery: str | None,
     postal_address: Mapping[str, Any] | None = None,
     now: datetime | None = None,
+    check_address: bool = False,
 ) -> Case:
     """Save form answers of a draft or of a case in correction (identifiers normalised), with
-    the delivery chosen and, for delivery by post, the mailing address (checked in full at
-    submission). Fields pulled from a shared source keep the source's value (``prefill``):
+    the delivery chosen and, for delivery by post, the mailing address: checked in full at
+    submission, and at once when ``check_address`` and post is chosen or an address given
+    (the API: a client hears of a wrong address when it sends it; a page keeps a half-typed
+    one, saved as it is typed, and says what to fix at submission). Raises
+    ``InvalidInput`` for a wrong one, nothing saved. Fields pulled from a shared source keep the source's value (``prefill``):
     a changed one is refused with InvalidInput, nothing saved."""
     access.check_owner(user, case)
     if case.state not in (CaseState.draft, CaseState.correction_requested):
@@ -87,6 +91,8 @@ def update_form(
         case.delivery = delivery
     if postal_address is not None:
         postal.save_address(session, case=case, address=postal_address)
+    if check_address and (postal_address is not None or delivery == "mail"):
+        postal.check_address(case)
     return case
 
 

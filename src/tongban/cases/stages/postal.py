@@ -64,6 +64,21 @@ def problems(postal: PostalDelivery | None) -> list[dict[str, str]]:
     ]
 
 
+def check_address(case: Case) -> None:
+    """Raise ``InvalidInput`` naming each field to fix when the case is delivered by post
+    and its mailing address is not complete (the rules of ``problems``)."""
+    found = problems(case.postal) if case.delivery == "mail" else []
+    if found:
+        raise InvalidInput(
+            "邮寄送达须填写完整的收件地址，请按提示修改："
+            + "；".join(d["message_zh"] for d in found),
+            "Delivery by post needs a complete mailing address: "
+            + " ".join(d["message_en"] for d in found),
+            field=found[0]["field"],
+            details=found,
+        )
+
+
 def save_address(session: Session, *, case: Case, address: Mapping[str, Any]) -> PostalDelivery:
     """Keep the mailing address as entered (checked in full at submission); too long is refused."""
     values = _clean(address)

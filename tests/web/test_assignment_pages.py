@@ -130,3 +130,62 @@ def test_the_load_page_is_for_heads_and_supervisors(signed_in: SignedIn) -> None
     assert signed_in("rs").get("/staff/load").status_code == 403
     page = signed_in("supervisor").get("/staff/load").text
     assert "福州市公安局" in page and "福州市人力资源和社会保障局" in page
+
+
+def test_a_reviewer_going_away_hands_their_tasks_to_a_deputy(
+    signed_in: SignedIn, client: TestClient, db: Session
+) -> None:
+    """不在岗委托: the reviewer records their own absence and picks a colleague, who is
+    told and now holds the open review; wrong dates are refused with what was typed."""
+    number, task = _in_review(signed_in)
+    _colleague(db, "rs2")
+    rs = signed_in("rs")
+    page = rs.get("/staff/absence").text
+    assert "不在岗登记与委托" in page and "您经办中的任务：1 项" in page
+    deputy = accounts.find_user(db, username="rs2")
+    assert deputy is not None and f'value="{deputy.id}"' in page
+    wrong = _post(
+        rs,
+        "/staff/absence",
+        page,
+        absent_from="2030-12-31",
+        absent_until="2025-01-01",
+        deputy=str(deputy.id),
+    )
+    assert wrong.status_code == 422 and "结束日期不能早于开始日期" in wrong.text
+    assert 'value="2030-12-31"' in wrong.text and f'value="{deputy.id}" selected' in wrong.text
+    done = _post(
+        rs,
+        "/staff/absence",
+        page,
+        absent_from="2025-01-01",
+        absent_until="2030-12-31",
+        deputy=str(deputy.id),
+    )
+    assert done.status_code == 200, done.text
+    assert "1 项任务已委托给代办人，0 项留待同事接手" in done.text
+    assert "已登记不在岗：2025-01-01 至 2030-12-31" in done.text
+    other = _as(client, "rs2")
+    assert number in other.get("/staff").text
+    assert f"/staff/tasks/{task}/agree" in other.get(f"/staff/tasks/{task}").text
+    inbox = other.get("/messages").text
+    assert "任务委托您办理" in inbox and number in inbox
+
+
+def test_a_deputy_must_be_a_colleague_at_work(signed_in: SignedIn, db: Session) -> None:
+    _in_review(signed_in)
+    rs = signed_in("rs")
+    page = rs.get("/staff/absence").text
+    stranger = accounts.find_user(db, username="ga")
+    assert stranger is not None
+    refused = _post(
+        rs,
+        "/staff/absence",
+        page,
+        absent_from="2025-01-01",
+        absent_until="2030-12-31",
+        deputy=str(stranger.id),
+    )
+    assert refused.status_code == 422 and "请选择本部门在岗的同事作为代办人" in refused.text
+    # nothing was saved: the reviewer is still at work and holds the task
+    assert "在岗。" in rs.get("/staff/absence").text

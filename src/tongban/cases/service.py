@@ -11,6 +11,8 @@ This module is the only one other domains and the web layer import.
 
 from tongban.cases.assignment.holding import (
     candidates,
+    delegate_tasks,
+    held_tasks,
     holder_away,
     may_reassign,
     reassign_task,
@@ -118,6 +120,7 @@ __all__ = [
     "create_case_as_agent",
     "decide_automatically",
     "deem_accepted",
+    "delegate_tasks",
     "deliver_result",
     "delivery_failed",
     "extend_limit",
@@ -127,6 +130,7 @@ __all__ = [
     "get_task",
     "grant_case",
     "grantor_for",
+    "held_tasks",
     "holder_away",
     "issue_notice",
     "issue_result",

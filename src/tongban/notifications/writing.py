@@ -33,6 +33,7 @@ STAFF_LINKS = {
     "task_assigned": "/staff/tasks/{object_id}",
     "task_reassigned": "/staff/tasks/{object_id}",
     "task_taken": "/staff/tasks/{object_id}",
+    "task_delegated": "/staff/tasks/{object_id}",
     "limit_warning": "/staff",  # the workbench lists the department's open alerts
     "limit_overdue": "/staff",
     "limit_escalated": "/staff",

@@ -101,6 +101,7 @@ STAFF_TOPICS: dict[str, str] = {
     "task.assigned": "task_assigned",  # 人员随机分配: the new holder
     "task.reassigned": "task_reassigned",  # 改派: the new holder
     "task.taken": "task_taken",  # 接手: whom it was taken from
+    "task.delegated": "task_delegated",  # 不在岗委托: the deputy
 }
 
 

@@ -1,6 +1,7 @@
 """The load per person (人员工作量): open tasks each member of staff holds, per
 department, and the absences that keep new tasks from them. Supervisors see every
-department; a department's head (its approvers) their own."""
+department; a department's head (its approvers) their own. Every member of staff records
+their own absence and hands their open tasks to a deputy (不在岗委托, ``/staff/absence``)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tongban.accounts.deps import require_roles
+from tongban.accounts.deps import CurrentStaff, require_roles
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.cases import service
@@ -20,6 +22,7 @@ from tongban.catalog.views import departments
 from tongban.errors import DomainError, InvalidInput
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
 from tongban.web.i18n import locale_of
+from tongban.web.refusals import Refusal, page_again, shown, status_of
 from tongban.web.templating import render
 
 router = APIRouter()
@@ -90,3 +93,69 @@ def record_absence(
         language = locale_of(request, request.app.state.runtime.settings.default_locale)
         return _page(request, session, user, now, error.message(language), error.status)
     return see_other("/staff/load?done=absence")
+
+
+def _colleagues(session: Session, user: User) -> list[User]:
+    """Who may be chosen as ``user``'s deputy: the active colleagues of the department
+    who take tasks (whether they are at work is checked when chosen)."""
+    rows = session.scalars(
+        select(User)
+        .where(
+            User.department_code == user.department_code,
+            User.id != user.id,
+            User.active.is_(True),
+            User.takes_tasks.is_(True),
+        )
+        .order_by(User.id)
+    )
+    return [colleague for colleague in rows if colleague.is_staff]
+
+
+def _absence_page(
+    request: Request, session: Session, user: User, refusal: Refusal | None = None
+) -> Response:
+    held = service.held_tasks(session, user=user)
+    context = {
+        "me": user,
+        "held": held,
+        "colleagues": _colleagues(session, user),
+        "handed": request.query_params.get("handed"),
+        "kept": request.query_params.get("kept"),
+        **shown(refusal),
+    }
+    return render(request, "cases/staff_absence.html", context, status_code=status_of(refusal))
+
+
+@router.get("/staff/absence")
+def absence_page(request: Request, session: SessionDep, user: CurrentStaff) -> Response:
+    """One's own absence (请假, 出差) and the deputy one's open tasks go to."""
+    return _absence_page(request, session, user)
+
+
+@router.post("/staff/absence")
+def record_own_absence(
+    request: Request, session: SessionDep, user: CurrentStaff, now: NowDep, form: CheckedForm
+) -> Response:
+    """Record one's own absence from–until (or back at work: both empty) and, with a
+    deputy chosen, hand them the open tasks they may hold (the rest a colleague takes over)."""
+    try:
+        first = _day(form.get("absent_from"), ("开始日期", "first day"), "absent_from")
+        last = _day(form.get("absent_until"), ("结束日期", "last day"), "absent_until")
+        deputy = str(form.get("deputy") or "").strip()
+        service.set_absence(
+            session, user_id=user.id, absent_from=first, absent_until=last, actor=user, now=now
+        )
+        if first is None or not deputy:
+            return see_other("/staff/absence?done=absence")
+        if not deputy.isdigit():
+            raise InvalidInput("请选择代办人。", "Choose your deputy.", field="deputy")
+        handed, kept = service.delegate_tasks(session, user=user, deputy_id=int(deputy), now=now)
+    except DomainError as error:
+        return page_again(
+            request,
+            session,
+            error,
+            form,
+            lambda refusal: _absence_page(request, session, user, refusal),
+        )
+    return see_other(f"/staff/absence?handed={len(handed)}&kept={len(kept)}")

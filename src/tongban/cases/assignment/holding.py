@@ -1,6 +1,7 @@
 """Changing who holds a task: a colleague takes it over (接手) from someone absent or
 from the department's pool, a supervisor or the department's head reassigns it with a
-reason (改派), and staff are marked absent (请假, 出差) so that they get no new task.
+reason (改派), staff are marked absent (请假, 出差) so that they get no new task, and
+one going away hands their open tasks to a deputy (不在岗委托).
 Each change is audited in the same transaction and tells the person it concerns."""
 
 from __future__ import annotations
@@ -204,3 +205,56 @@ def set_absence(
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+def held_tasks(session: Session, *, user: User) -> list[Task]:
+    """The open tasks ``user`` holds, the soonest due first."""
+    query = (
+        select(Task)
+        .where(Task.assignee_id == user.id, Task.state == TaskState.open)
+        .order_by(Task.due_at, Task.id)
+    )
+    return list(session.scalars(query))
+
+
+def delegate_tasks(
+    session: Session, *, user: User, deputy_id: int, now: datetime
+) -> tuple[list[Task], list[Task]]:
+    """``user``, going away, hands the open tasks they hold to ``deputy_id`` (不在岗委托),
+    each audited as ``task.delegated`` and told to the deputy: returns (handed, kept).
+    A task the deputy may not hold (its stage's role, review kept apart from decision)
+    is kept: while its holder is away any qualified colleague takes it over
+    (:func:`take_task`). InvalidInput when the deputy is not a colleague at work."""
+    day = clocks.calendar(session).local_date(now)
+    deputy = session.get(User, deputy_id)
+    if (
+        deputy is None
+        or deputy.id == user.id
+        or deputy.department_code != user.department_code
+        or not deputy.active
+        or not deputy.takes_tasks
+        or deputy.absent_on(day)
+    ):
+        raise InvalidInput(
+            "请选择本部门在岗的同事作为代办人。",
+            "Choose a colleague of your department who is at work as your deputy.",
+            field="deputy",
+        )
+    handed, kept = [], []
+    for task in held_tasks(session, user=user):
+        chosen = next(
+            (c for c in candidates(session, task=task, now=now) if c.user_id == deputy.id), None
+        )
+        if chosen is None:
+            kept.append(task)
+            continue
+        hand_over(
+            session,
+            task=lock_task(session, task_id=task.id),
+            to=chosen,
+            action="task.delegated",
+            actor=actor_of(user),
+            now=now,
+        )
+        handed.append(task)
+    return handed, kept

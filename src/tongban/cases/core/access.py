@@ -136,6 +136,7 @@ STAFF_ONLY_ACTIONS = (
     "task.assigned",  # who handles a case is the department's (人员随机分配)
     "task.reassigned",
     "task.taken",
+    "task.delegated",
     "verification.",
     "risk.",
     "rules.",

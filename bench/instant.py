@@ -7,10 +7,11 @@ e-licence) prepares the draft (not timed) and times the one unit of work a submi
 ``submit_case`` with risk screening, the decision table, acceptance, the decision, the
 e-licence (numbered, its record signed: valid and verifiable from the commit), the
 notifications queued (outbox), the print job queued, and the commit. Each case is then
-checked (valid licence, its print job and the applicant's messages in the database), and
-the worker's print job (PDF face and PAdES signature) is run and timed apart: it is not
-part of the submission. Parts are timed too: screening, the rules (facts and table), the
-licence maker, and in the job the PDF and its signature.
+checked (valid licence, its print job and the applicant's messages in the database), the
+SQL statements of each submission are counted, and the worker's jobs (the licence's PDF
+face and PAdES signature, the generated application form) are run and timed apart: they
+are not part of the submission. Parts are timed too: screening, the rules (facts and
+table), the licence maker, and in the job the PDF and its signature.
 
     .venv/bin/python bench/instant.py [--cases 300] [--database-url URL]
 """
@@ -31,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 import yaml  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import event, select  # noqa: E402
 
 from tongban.accounts.models import User  # noqa: E402
 from tongban.audit.models import AuditEntry  # noqa: E402
@@ -59,6 +60,8 @@ from tongban.worker import run_jobs  # noqa: E402
 
 ITEM = "3501-SCJG-003"
 PARTS: dict[str, list[float]] = defaultdict(list)
+STATEMENTS: list[str] = []  # the SQL statements of the submission being timed
+COUNTED: list[int] = []  # statements per timed submission
 
 
 def timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -109,6 +112,7 @@ def one_case(runtime: Runtime, index: int) -> tuple[float, str]:
         case = cases.create_case(session, applicant=user, code=ITEM, form_data=form, now=utcnow())
         attach_materials(session, case=case, user=user, store=runtime.store, now=utcnow())
         case_id = case.id
+    STATEMENTS.clear()
     start, cpu = time.perf_counter(), time.process_time()
     with unit_of_work(runtime.sessions) as session:
         user = session.scalar(select(User).where(User.username == "zhangsan"))
@@ -118,6 +122,7 @@ def one_case(runtime: Runtime, index: int) -> tuple[float, str]:
         state = str(done.state)
     took = time.perf_counter() - start
     PARTS["submit: CPU time of the process"].append(time.process_time() - cpu)
+    COUNTED.append(len(STATEMENTS))
     check_committed(runtime, case_id)
     start = time.perf_counter()
     ran = run_jobs(runtime, now=utcnow())
@@ -164,10 +169,16 @@ def main() -> None:
         runtime = Runtime.from_settings(settings)
         licence_setup.configure(settings)
         prepare(runtime)
+        event.listen(
+            runtime.engine,
+            "before_cursor_execute",
+            lambda _conn, _cursor, statement, *_: STATEMENTS.append(statement),
+        )
         for index in range(args.warmup):
             one_case(runtime, -index)
         instrument()
         PARTS.clear()
+        COUNTED.clear()
         seconds, states = [], defaultdict(int)
         for index in range(args.cases):
             took, state = one_case(runtime, index)
@@ -175,6 +186,9 @@ def main() -> None:
             states[state] += 1
         runtime.engine.dispose()
     print(f"database: {runtime.engine.dialect.name}; cases: {args.cases}; outcomes: {dict(states)}")
+    print(
+        f"SQL statements per submission: median {statistics.median(COUNTED):.0f}, max {max(COUNTED)}"
+    )
     licence = PARTS["e-licence (all)"]
     rest = [total - made for total, made in zip(seconds, licence, strict=True)]
     rows = [("submit → signed licence", seconds), ("submit without the e-licence", rest)]

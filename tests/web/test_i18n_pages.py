@@ -343,6 +343,8 @@ def test_english_tour_renders_every_template(
     assert "Data cockpit" in pages[-1]
     pages.append(supervisor.get("/staff/load").text)
     assert "Workload per person" in pages[-1] and "Record an absence" in pages[-1]
+    pages.append(supervisor.get("/staff/absence").text)
+    assert "Absence and deputy" in pages[-1] and "Deputy (optional)" in pages[-1]
     # 12345: the person's form, the operator's console, the department's queue, supervisors
     body = {"kind": "complaint", "content": "Too slow", "case_number": rated}
     filed = client.post("/api/v1/complaints", json=body, headers=api_token(client, "zhangsan"))

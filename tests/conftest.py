@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -94,6 +95,29 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+@contextmanager
+def audit_guard_lifted(conn: Connection) -> Iterator[None]:
+    """Lift the triggers that keep ``audit_entries`` append-only (migration
+    ``0040_audit_append_only``) inside ``conn``'s transaction, as the table's owner could:
+    for tests that tamper with the trail on purpose, or remove what they committed."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ALTER TABLE audit_entries DISABLE TRIGGER USER"))
+        try:
+            yield
+        finally:
+            conn.execute(text("ALTER TABLE audit_entries ENABLE TRIGGER USER"))
+        return
+    query = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"
+    triggers = conn.execute(text(query), {"t": "audit_entries"}).all()
+    for name, _ in triggers:
+        conn.execute(text(f'DROP TRIGGER "{name}"'))
+    try:
+        yield
+    finally:
+        for _, sql in triggers:
+            conn.execute(text(sql))
+
+
 @pytest.fixture
 def committing_engine(engine: Engine) -> Iterator[Engine]:
     """The shared database for tests that must commit (races between real transactions);
@@ -104,7 +128,7 @@ def committing_engine(engine: Engine) -> Iterator[Engine]:
     with engine.connect() as conn:
         before = {t.name: conn.execute(select(func.max(t.c.id))).scalar() or 0 for t in tables}
     yield engine
-    with engine.begin() as conn:
+    with engine.begin() as conn, audit_guard_lifted(conn):
         for table in reversed(Base.metadata.sorted_tables):
             if table.name in before:
                 conn.execute(table.delete().where(table.c.id > before[table.name]))

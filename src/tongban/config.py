@@ -49,6 +49,19 @@ class Settings(BaseSettings):
         "common or easy to guess, no composition rules) or dengbao3 (等保 2.0 level 3: at least "
         "8 characters of 3 of the 4 kinds, not containing the username).",
     )
+    password_max_age_days: int = Field(
+        90,
+        ge=1,
+        le=3650,
+        description="Under the dengbao3 profile, the days a password may be used (等保 2.0 "
+        "level 3: 定期更换); older, its owner must change it after signing in before doing "
+        "anything else. The nist profile never forces a change (NIST SP 800-63B).",
+    )
+    password_max_age_for_applicants: bool = Field(
+        False,
+        description="Under the dengbao3 profile, whether applicants' passwords expire too "
+        "(else only staff passwords do).",
+    )
     second_factor_for_staff: bool = Field(
         False,
         description="Staff sign in with a second factor, a TOTP authenticator app (RFC 6238) "

@@ -48,6 +48,14 @@ class NotAllowed(DomainError):
     code = "forbidden"
 
 
+class PasswordExpired(DomainError):
+    """The signed-in user's password is past its age (``accounts.passwords.expired``):
+    nothing but changing it (and signing out) is allowed until it is changed."""
+
+    status = 403
+    code = "password_expired"
+
+
 class NotSignedIn(DomainError):
     status = 401
     code = "not_signed_in"

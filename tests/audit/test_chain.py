@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from tests import figures
-from tests.conftest import START
+from tests.conftest import START, audit_guard_lifted
 from tongban.audit import chain
 from tongban.audit import service as audit
 from tongban.audit.models import AuditEntry
@@ -49,9 +49,14 @@ def _write(session: Session, count: int = ENTRIES, *, tag: str = "t") -> list[Au
 
 
 @pytest.fixture
-def written(db: Session) -> list[AuditEntry]:
+def written(db: Session) -> Iterator[list[AuditEntry]]:
+    """Entries written and sealed; then the database's own refusal to change them
+    (``tests/audit/test_append_only.py``) is lifted, as the table's owner could, to show
+    the chain finds what such a person does."""
     assert verify_chain(db).ok  # the demo data's own entries form a chain already
-    return _write(db)
+    entries = _write(db)
+    with audit_guard_lifted(db.connection()):
+        yield entries
 
 
 def _tried(found: bool) -> None:
@@ -221,9 +226,11 @@ def test_verify_command_passes_then_names_the_altered_entry(
         )
         anchored = runner.invoke(app, ["audit", "verify", "--anchors-from", str(log)])
         assert anchored.exit_code == 0 and "1 anchors" in anchored.output
-        db.execute(
-            text("UPDATE audit_entries SET opinion = 'x' WHERE id = :id"), {"id": written[2].id}
-        )
+        with audit_guard_lifted(db.connection()):
+            db.execute(
+                text("UPDATE audit_entries SET opinion = 'x' WHERE id = :id"),
+                {"id": written[2].id},
+            )
         db.commit()
         broken = runner.invoke(app, ["audit", "verify"])
     finally:

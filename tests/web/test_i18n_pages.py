@@ -236,6 +236,8 @@ def test_english_tour_renders_every_template(
     assert "Case progress" in pages[-1] and "Stages" in pages[-1]
     pages.append(applicant.get("/my/cases").text)
     pages.append(applicant.get("/my/authorisations").text)  # 代办授权, the form to authorise
+    pages.append(applicant.get("/account/password").text)
+    assert "Current password" in pages[-1] and "New password again" in pages[-1]
     staff = signed_in("rs")
     staff.cookies.set("tongban_lang", "en")
     pages.append(staff.get("/staff").text)

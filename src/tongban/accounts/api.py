@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from tongban.accounts import signin
 from tongban.accounts.deps import CurrentUser, source_of, token_of
 from tongban.accounts.models import User
-from tongban.accounts.schemas import ApplicantCreate, SignIn, TokenRead, UserRead
+from tongban.accounts.schemas import ApplicantCreate, PasswordChange, SignIn, TokenRead, UserRead
 from tongban.web.deps import NowDep, RuntimeDep, SessionDep
 
 router = APIRouter(tags=["accounts"])
@@ -67,3 +67,28 @@ def logout(request: Request, session: SessionDep, user: CurrentUser, now: NowDep
 def me(user: CurrentUser) -> UserRead:
     """The signed-in user."""
     return user_read(user)
+
+
+@router.post("/me/password", status_code=204)
+def change_password(
+    body: PasswordChange,
+    request: Request,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    user: CurrentUser,
+    now: NowDep,
+) -> None:
+    """Change the signed-in user's password (``accounts.signin.change_password``): 422 for
+    a wrong current password or a new one the profile refuses. Every other session of the
+    account ends. The one call, with sign-out, open to a user whose password has expired
+    (elsewhere 403 ``password_expired``)."""
+    signin.change_password(
+        session,
+        user=user,
+        current=body.current_password,
+        new=body.new_password,
+        token=token_of(request),
+        settings=runtime.settings,
+        now=now,
+        source=source_of(request),
+    )

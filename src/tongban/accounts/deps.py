@@ -11,14 +11,15 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from tongban.accounts import scopes
+from tongban.accounts import passwords, scopes
 from tongban.accounts import service as accounts
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
-from tongban.errors import NotAllowed, NotSignedIn
+from tongban.errors import NotAllowed, NotSignedIn, PasswordExpired
 from tongban.outbox import service as outbox
 from tongban.web.csrf import token_is_valid
-from tongban.web.deps import READING_METHODS, SessionDep
+from tongban.web.deps import READING_METHODS, NowDep, RuntimeDep, SessionDep
+from tongban.web.errors import PASSWORD_PAGE
 
 SESSION_COOKIE = "tongban_session"
 CSRF_HEADER = "x-csrf-token"
@@ -45,6 +46,10 @@ ADMIN_PAGES: tuple[tuple[Role, tuple[str, str]], ...] = (
     (Role.expert, ("/experts/seats", "专家评审")),
     (Role.inspector, ("/inspections", "现场踏勘")),
 )
+PASSWORD_API = "/api/v1/me/password"
+OPEN_WITH_EXPIRED_PASSWORD = frozenset({PASSWORD_PAGE, PASSWORD_API, "/api/v1/auth/logout"})
+"""What a user whose password is past its age may still call (the sign-out page needs no
+sign-in)."""
 """The page each administrator of 三员分立 (and the 12345 hotline operator) works on,
 linked from the header."""
 
@@ -86,13 +91,33 @@ BEARER = HTTPBearer(
 )
 
 
+def _refuse_expired_password(
+    request: Request, runtime: RuntimeDep, now: NowDep, user: User
+) -> None:
+    """A person whose password is past its age (``passwords.expired``, the ``dengbao3``
+    profile) may only change it or sign out: elsewhere ``PasswordExpired`` (403
+    ``password_expired`` from the API, the way to the change page for pages)."""
+    if request.url.path in OPEN_WITH_EXPIRED_PASSWORD:
+        return
+    if passwords.expired(user, settings=runtime.settings, now=now):
+        raise PasswordExpired(
+            "密码已超过有效期，请先修改密码再继续使用（页面：/account/password；"
+            "接口：POST /api/v1/me/password）。",
+            "The password has expired: change it before doing anything else (page: "
+            "/account/password; API: POST /api/v1/me/password).",
+        )
+
+
 def get_optional_user(
     request: Request,
     session: SessionDep,
+    runtime: RuntimeDep,
+    now: NowDep,
     _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None,
 ) -> User | None:
     """The signed-in user, if any (``_declared`` puts the bearer scheme in the OpenAPI
-    document; the token is read by ``token_of``, which also takes the session cookie)."""
+    document; the token is read by ``token_of``, which also takes the session cookie).
+    Raises ``PasswordExpired`` for a person who must change the password first."""
     if _unchecked_cookie_write(request):
         raise NotAllowed(
             "来源不明的请求：用浏览器登录状态调用接口修改数据时，须在 X-CSRF-Token 请求头中"
@@ -109,6 +134,8 @@ def get_optional_user(
         route = request.scope.get("route")
         template = getattr(route, "path", request.url.path)
         scopes.check(found[1].scopes, method=request.method, path_template=template)
+    elif user is not None:
+        _refuse_expired_password(request, runtime, now, user)
     request.state.user = (
         Viewer(
             user.id,

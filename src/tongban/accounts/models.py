@@ -36,6 +36,8 @@ class User(Base):
     locale: Mapped[str | None] = mapped_column(String(10))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # when the password was last set; None: not since the account was made (``created_at``)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # real-name verification (实名认证, ``accounts.realname``): when the ID number (and the
     # credit code) were found in the registers with the names given; None: not verified
     identity_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

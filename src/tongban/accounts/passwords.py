@@ -7,18 +7,23 @@
   at least 8 characters drawn from 3 of the 4 kinds (upper case, lower case, digits,
   symbols), not containing the username.
 
-The two conflict (NIST advises against composition rules); deployments choose with
-``TONGBAN_PASSWORD_POLICY``. Periodic change, which 等保 also asks for, is not enforced.
+The two conflict (NIST advises against composition rules and forced rotation);
+deployments choose with ``TONGBAN_PASSWORD_POLICY``. Under ``dengbao3`` a password also
+expires (8.1.4.1 a, "定期更换"): after ``TONGBAN_PASSWORD_MAX_AGE_DAYS`` its owner must
+change it before doing anything else (``expired``; the gate is ``accounts.deps``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
 from zxcvbn import zxcvbn
 
+from tongban.accounts.models import User
+from tongban.config import Settings
 from tongban.errors import InvalidInput
 
 MIN_LENGTH = 8
@@ -81,3 +86,17 @@ def check_new_password(password: str, *, policy: str, user_inputs: Sequence[str]
             "sequential characters, your own name or ID); choose a longer, uncommon one, such as "
             "a short phrase of several words.",
         )
+
+
+def expired(user: User, *, settings: Settings, now: datetime) -> bool:
+    """Whether ``user`` must change the password before doing anything else: only under
+    the ``dengbao3`` profile, for staff (and applicants with
+    ``password_max_age_for_applicants``), once the password (set at ``password_changed_at``,
+    else at the account's creation) is older than ``password_max_age_days`` days.
+    GB/T 22239-2019 8.1.4.1 a; never under ``nist`` (NIST SP 800-63B §5.1.1.2)."""
+    if settings.password_policy != "dengbao3":
+        return False
+    if not (user.is_staff or settings.password_max_age_for_applicants):
+        return False
+    changed = user.password_changed_at or user.created_at
+    return now - changed > timedelta(days=settings.password_max_age_days)

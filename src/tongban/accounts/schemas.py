@@ -65,6 +65,12 @@ class SignIn(BaseModel):
     )
 
 
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    current_password: str = Field(max_length=128)
+    new_password: str = Field(max_length=128, description="Checked by the password profile")
+
+
 class TokenRead(BaseModel):
     access_token: str
     token_type: str = "bearer"

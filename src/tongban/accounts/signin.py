@@ -26,19 +26,21 @@ from argon2.exceptions import VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tongban.accounts import service, throttle, twofactor
+from tongban.accounts import passwords, service, throttle, twofactor
 from tongban.accounts.models import SignInSession, User
-from tongban.accounts.passwords import check_new_password
 from tongban.accounts.schemas import ApplicantCreate
 from tongban.accounts.twofactor import SecondFactorNeeded
 from tongban.audit import service as audit
 from tongban.config import Settings
 from tongban.db import reading_session, unit_of_work
-from tongban.errors import DomainError, NotSignedIn
+from tongban.errors import DomainError, InvalidInput, NotSignedIn
 from tongban.timeutil import utcnow
 from tongban.web.runtime import Runtime
 
 log = structlog.get_logger(__name__)
+
+PASSWORD_EXPIRED = "account.password_expired"  # signed in with a password past its age
+PASSWORD_CHANGED = "account.password_changed"
 
 
 @cache
@@ -75,15 +77,18 @@ def open_session(
     session: Session,
     *,
     user: User,
-    hours: int,
+    settings: Settings,
     now: datetime,
     source: str | None,
     factor: str | None = None,
 ) -> str:
     """Open a sign-in session for ``user`` (audited at ``now``); returns its bearer token.
+    A password past its age (``passwords.expired``) is audited as such: the session opens,
+    but lets its user do nothing but change it (``accounts.deps``).
 
     The session's expiry runs on the wall clock, as ``service.sign_in_for_token`` checks it.
     """
+    hours = settings.session_hours
     token = secrets.token_urlsafe(32)
     opened = utcnow()
     session.add(
@@ -103,6 +108,15 @@ def open_session(
         source=source,
         factor=factor,
     )
+    if passwords.expired(user, settings=settings, now=now):
+        _audit(
+            session,
+            action=PASSWORD_EXPIRED,
+            username=user.username,
+            actor=service.actor_of(user),
+            now=now,
+            source=source,
+        )
     return token
 
 
@@ -161,9 +175,8 @@ def _second_factor(
         return _failed(
             session, username=user.username, now=now, source=source, limits=limits, factor="totp"
         )
-    hours = settings.session_hours
     return user, open_session(
-        session, user=user, hours=hours, now=now, source=source, factor=factor
+        session, user=user, settings=settings, now=now, source=source, factor=factor
     )
 
 
@@ -195,8 +208,7 @@ def _record_outcome(
             source=source,
             limits=limits,
         )
-    hours = settings.session_hours
-    return user, open_session(session, user=user, hours=hours, now=now, source=source)
+    return user, open_session(session, user=user, settings=settings, now=now, source=source)
 
 
 def sign_in(
@@ -270,7 +282,7 @@ def register(
         session, source=source, now=now, limits=throttle.Limits.of(settings)
     )
     own = [data.username, data.display_name, data.id_number, data.phone or "", data.email or ""]
-    check_new_password(data.password, policy=settings.password_policy, user_inputs=own)
+    passwords.check_new_password(data.password, policy=settings.password_policy, user_inputs=own)
     user = service.register_applicant(session, data=data)
     _audit(
         session,
@@ -335,10 +347,59 @@ def second_step(
         else:
             outcome = None
             codes = twofactor.confirm(session, user=user, now=now) if new else []
-            hours = settings.session_hours
             token = open_session(
-                session, user=user, hours=hours, now=now, source=source, factor=factor
+                session, user=user, settings=settings, now=now, source=source, factor=factor
             )
     if outcome is not None:
         raise outcome
     return user, token, codes
+
+
+def change_password(
+    session: Session,
+    *,
+    user: User,
+    current: str,
+    new: str,
+    token: str | None,
+    settings: Settings,
+    now: datetime,
+    source: str | None,
+) -> None:
+    """Change ``user``'s password: ``current`` must be the right one and ``new`` pass the
+    profile (``passwords.check_new_password``) and differ from it. Its age starts again
+    at ``now``; every other session of the account ends (a stolen one with them), the one
+    of ``token`` stays. Audited (``account.password_changed``).
+
+    Raises ``InvalidInput`` (field ``current_password`` or ``password``) saying what to fix.
+    """
+    try:
+        service.verify_password(user.password_hash, current)
+    except VerificationError:
+        raise InvalidInput(
+            "当前密码不正确。", "The current password is wrong.", field="current_password"
+        ) from None
+    if new == current:
+        raise InvalidInput(
+            "新密码不能与当前密码相同。",
+            "The new password must differ from the current one.",
+            field="password",
+        )
+    own = [user.username, user.display_name, user.id_number or "", user.phone or ""]
+    passwords.check_new_password(new, policy=settings.password_policy, user_inputs=own)
+    user.password_hash = service.hash_password(new)
+    user.password_changed_at = now
+    kept = service.hash_token(token) if token else ""
+    others = select(SignInSession).where(
+        SignInSession.user_id == user.id, SignInSession.token_hash != kept
+    )
+    for row in session.scalars(others):
+        session.delete(row)
+    _audit(
+        session,
+        action=PASSWORD_CHANGED,
+        username=user.username,
+        actor=service.actor_of(user),
+        now=now,
+        source=source,
+    )

@@ -10,11 +10,11 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from tongban.accounts import signin, twofactor
-from tongban.accounts.deps import SESSION_COOKIE, OptionalUser, source_of, token_of
+from tongban.accounts import passwords, signin, twofactor
+from tongban.accounts.deps import SESSION_COOKIE, CurrentUser, OptionalUser, source_of, token_of
 from tongban.accounts.models import User
 from tongban.accounts.schemas import ApplicantCreate
-from tongban.errors import DomainError, TooManyAttempts
+from tongban.errors import DomainError, InvalidInput, TooManyAttempts
 from tongban.web import carry, csrf
 from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, see_other
 from tongban.web.i18n import CARE_COOKIE, LANG_COOKIE, LOCALES, locale_of
@@ -209,6 +209,62 @@ def logout(request: Request, session: SessionDep, now: NowDep, form: CheckedForm
     return response
 
 
+def _password_page(
+    request: Request, runtime: RuntimeDep, now: NowDep, user: User, errors: dict[str, str]
+) -> Response:
+    expired = passwords.expired(user, settings=runtime.settings, now=now)
+    status = 422 if errors else 200
+    context = {"expired": expired, "errors": errors}
+    page = render(request, "accounts/password.html", context, status_code=status)
+    page.headers.update(carry.NO_STORE)
+    return page
+
+
+@router.get("/account/password")
+def password_page(
+    request: Request, runtime: RuntimeDep, now: NowDep, user: CurrentUser
+) -> Response:
+    """The form to change one's password; where a password past its age leads
+    (``accounts.deps``), saying so."""
+    return _password_page(request, runtime, now, user, {})
+
+
+@router.post("/account/password")
+def change_password(
+    request: Request,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    now: NowDep,
+    user: CurrentUser,
+    form: CheckedForm,
+) -> Response:
+    """Change the password (``signin.change_password``), then go on to the start page;
+    refused, the form again with what to fix."""
+    new = str(form.get("password") or "")
+    try:
+        if new != str(form.get("password_again") or ""):
+            raise InvalidInput(
+                "两次输入的新密码不一致，请重新输入。",
+                "The two new passwords differ; type them again.",
+                field="password_again",
+            )
+        signin.change_password(
+            session,
+            user=user,
+            current=str(form.get("current_password") or ""),
+            new=new,
+            token=token_of(request),
+            settings=runtime.settings,
+            now=now,
+            source=source_of(request),
+        )
+    except DomainError as error:
+        session.rollback()
+        problem = {error.field or "password": error.message(_locale(request))}
+        return _password_page(request, runtime, now, user, problem)
+    return see_other(f"{home_of(user)}?done=password_changed")
+
+
 @router.get("/register")
 def register_page(request: Request, user: OptionalUser) -> Response:
     """The registration form for a person or an enterprise agent."""
@@ -242,8 +298,9 @@ def register(
         user = signin.register(
             session, data=data, settings=runtime.settings, source=source, now=now
         )
-        hours = runtime.settings.session_hours
-        token = signin.open_session(session, user=user, hours=hours, now=now, source=source)
+        token = signin.open_session(
+            session, user=user, settings=runtime.settings, now=now, source=source
+        )
     except ValidationError as error:
         return _register_again(request, values, _validation_problems(error, locale))
     except DomainError as error:

@@ -23,6 +23,7 @@ from tongban.errors import (
     NotAllowed,
     NotReady,
     NotSignedIn,
+    PasswordExpired,
     TooManyAttempts,
 )
 from tongban.web import carry, denials, validation
@@ -30,6 +31,7 @@ from tongban.web.i18n import locale_of
 from tongban.web.templating import render
 
 RETRY_AFTER_SECONDS = 5
+PASSWORD_PAGE = "/account/password"  # where a page asked with an expired password leads
 
 
 class ErrorDetail(BaseModel):
@@ -162,6 +164,8 @@ def _answer(request: Request, error: DomainError) -> Response:
             }
         }
         return JSONResponse(body, status_code=error.status)
+    if isinstance(error, PasswordExpired):
+        return RedirectResponse(PASSWORD_PAGE, status_code=303)
     if isinstance(error, NotSignedIn) and request.method == "GET":
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)

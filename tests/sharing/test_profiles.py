@@ -189,3 +189,18 @@ def test_the_profile_shows_every_licence_of_the_wallet_and_the_founded_company(
     page = signed_in("minfeng").get("/my/profile").text
     assert f"{business['number']}</p>" in page  # the founded company's own heading
     assert all(f'href="/licences/{row["id"]}"' in page for row in rows)
+
+
+def test_yes_or_no_facts_of_a_source_read_as_words(
+    signed_in: SignedIn, db: Session, population: dict[str, int]
+) -> None:
+    """A register's true/false fact (无欠税) reads 是 or 否 on the profile, never True/False."""
+    from tests.instant.conftest import set_record
+
+    minfeng = db.scalars(select(User).where(User.username == "minfeng")).one()
+    minfeng.identity_verified_at = START
+    db.commit()
+    set_record(db, "tax", MINFENG_CREDIT, {"tax_cleared": True})
+    page = signed_in("minfeng").get("/my/profile").text
+    assert "<dt>无欠税</dt><dd>是</dd>" in page
+    assert ">True<" not in page and ">False<" not in page

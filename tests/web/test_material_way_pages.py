@@ -106,6 +106,15 @@ def test_the_issuer_answers_a_verification_with_its_document_from_the_page(
     page = ga.get(f"/staff/verifications/{request['id']}").text
     check_structure(page)
     assert 'enctype="multipart/form-data"' in page and 'name="document"' in page
+    not_a_pdf = ga.post(
+        f"/staff/verifications/{request['id']}/answer",
+        data={"csrf_token": csrf(page), "answer": "经查无相关记录。", "confirmed": "false"},
+        files={"document": ("fake.pdf", b"plain text", "application/pdf")},
+    )
+    assert not_a_pdf.status_code == 422 and "不是 PDF" in not_a_pdf.text
+    # what was typed and chosen comes back with the reason
+    assert "经查无相关记录。</textarea>" in not_a_pdf.text
+    assert 'value="false" checked' in not_a_pdf.text
     answered = ga.post(
         f"/staff/verifications/{request['id']}/answer",
         data={"csrf_token": csrf(page), "answer": "经查无相关记录。", "confirmed": "true"},

@@ -98,10 +98,14 @@ def _page(
     now: datetime,
     error: str | None = None,
     status_code: int = 200,
+    kept: dict[str, str] | None = None,
 ) -> Response:
+    """The request's page; after a refused answer, ``kept`` holds what was typed and chosen."""
     context = case_context(request, session, asked.case, user, now)
     row = _row(session, asked, now)
-    context.update(row, error=error, may_answer=verification.may_answer(user, asked))
+    context.update(
+        row, error=error, may_answer=verification.may_answer(user, asked), kept=kept or {}
+    )
     return render(request, "verification/verification.html", context, status_code=status_code)
 
 
@@ -154,7 +158,8 @@ def answer(
         if htmx:  # htmx swaps only 2xx answers; the list shows the reason in place
             return _list(request, session, user, now, error=message, failed=request_id, kept=text)
         asked = verification.get(session, request_id=request_id, user=user)
-        return _page(request, session, asked, user, now, message, error.status)
+        kept = {"answer": text, "confirmed": str(form.get("confirmed") or "true")}
+        return _page(request, session, asked, user, now, message, error.status, kept)
     if htmx:
         return _list(request, session, user, now, answered=True)
     return see_other("/staff?done=answered")

@@ -73,8 +73,8 @@ def test_a_source_owned_by_an_unknown_department_fails_the_loader(
     assert text["sources"][0]["department"] == "GA"
     catalog_copy.replace(
         "sources.yaml",
-        "  department: GA\n  key: resident_id\n  connector: {kind: database}\n  fields:\n    id_number",
-        "  department: XX\n  key: resident_id\n  connector: {kind: database}\n  fields:\n    id_number",
+        "  name_en: Population register\n  department: GA\n  key: resident_id\n",
+        "  name_en: Population register\n  department: XX\n  key: resident_id\n",
     )
     problems = [p for p in read_catalog(catalog_copy.root).errors if p.file == "sources.yaml"]
     assert [p.message for p in problems] == ["未知部门代码 XX"]

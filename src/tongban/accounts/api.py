@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from tongban.accounts import signin
+from tongban.accounts import password_change, signin
 from tongban.accounts.deps import CurrentUser, source_of, token_of
 from tongban.accounts.models import User
 from tongban.accounts.schemas import ApplicantCreate, PasswordChange, SignIn, TokenRead, UserRead
@@ -78,11 +78,11 @@ def change_password(
     user: CurrentUser,
     now: NowDep,
 ) -> None:
-    """Change the signed-in user's password (``accounts.signin.change_password``): 422 for
+    """Change the signed-in user's password (``accounts.password_change.change_password``): 422 for
     a wrong current password or a new one the profile refuses. Every other session of the
     account ends. The one call, with sign-out, open to a user whose password has expired
     (elsewhere 403 ``password_expired``)."""
-    signin.change_password(
+    password_change.change_password(
         session,
         user=user,
         current=body.current_password,

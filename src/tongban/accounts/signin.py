@@ -33,14 +33,13 @@ from tongban.accounts.twofactor import SecondFactorNeeded
 from tongban.audit import service as audit
 from tongban.config import Settings
 from tongban.db import reading_session, unit_of_work
-from tongban.errors import DomainError, InvalidInput, NotSignedIn
+from tongban.errors import DomainError, NotSignedIn
 from tongban.timeutil import utcnow
 from tongban.web.runtime import Runtime
 
 log = structlog.get_logger(__name__)
 
 PASSWORD_EXPIRED = "account.password_expired"  # signed in with a password past its age
-PASSWORD_CHANGED = "account.password_changed"
 
 
 @cache
@@ -49,7 +48,7 @@ def _dummy_hash() -> str:
     return service.hash_password(secrets.token_urlsafe(16))
 
 
-def _audit(
+def audit_account(
     session: Session,
     *,
     action: str,
@@ -99,7 +98,7 @@ def open_session(
             expires_at=opened + timedelta(hours=hours),
         )
     )
-    _audit(
+    audit_account(
         session,
         action=throttle.SIGNED_IN,
         username=user.username,
@@ -109,7 +108,7 @@ def open_session(
         factor=factor,
     )
     if passwords.expired(user, settings=settings, now=now):
-        _audit(
+        audit_account(
             session,
             action=PASSWORD_EXPIRED,
             username=user.username,
@@ -130,7 +129,7 @@ def _failed(
     factor: str | None = None,
 ) -> DomainError:
     """Audit a failed attempt (wrong password or wrong code) and say so, or that it locked."""
-    _audit(
+    audit_account(
         session,
         action=throttle.SIGN_IN_FAILED,
         username=username,
@@ -284,7 +283,7 @@ def register(
     own = [data.username, data.display_name, data.id_number, data.phone or "", data.email or ""]
     passwords.check_new_password(data.password, policy=settings.password_policy, user_inputs=own)
     user = service.register_applicant(session, data=data)
-    _audit(
+    audit_account(
         session,
         action=throttle.REGISTERED,
         username=user.username,
@@ -304,7 +303,7 @@ def sign_out(session: Session, *, token: str, now: datetime, source: str | None)
     user = session.get(User, row.user_id)
     session.delete(row)
     if user is not None:
-        _audit(
+        audit_account(
             session,
             action=throttle.SIGNED_OUT,
             username=user.username,
@@ -353,53 +352,3 @@ def second_step(
     if outcome is not None:
         raise outcome
     return user, token, codes
-
-
-def change_password(
-    session: Session,
-    *,
-    user: User,
-    current: str,
-    new: str,
-    token: str | None,
-    settings: Settings,
-    now: datetime,
-    source: str | None,
-) -> None:
-    """Change ``user``'s password: ``current`` must be the right one and ``new`` pass the
-    profile (``passwords.check_new_password``) and differ from it. Its age starts again
-    at ``now``; every other session of the account ends (a stolen one with them), the one
-    of ``token`` stays. Audited (``account.password_changed``).
-
-    Raises ``InvalidInput`` (field ``current_password`` or ``password``) saying what to fix.
-    """
-    try:
-        service.verify_password(user.password_hash, current)
-    except VerificationError:
-        raise InvalidInput(
-            "当前密码不正确。", "The current password is wrong.", field="current_password"
-        ) from None
-    if new == current:
-        raise InvalidInput(
-            "新密码不能与当前密码相同。",
-            "The new password must differ from the current one.",
-            field="password",
-        )
-    own = [user.username, user.display_name, user.id_number or "", user.phone or ""]
-    passwords.check_new_password(new, policy=settings.password_policy, user_inputs=own)
-    user.password_hash = service.hash_password(new)
-    user.password_changed_at = now
-    kept = service.hash_token(token) if token else ""
-    others = select(SignInSession).where(
-        SignInSession.user_id == user.id, SignInSession.token_hash != kept
-    )
-    for row in session.scalars(others):
-        session.delete(row)
-    _audit(
-        session,
-        action=PASSWORD_CHANGED,
-        username=user.username,
-        actor=service.actor_of(user),
-        now=now,
-        source=source,
-    )

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from tongban.accounts import passwords, signin, twofactor
+from tongban.accounts import password_change, passwords, signin, twofactor
 from tongban.accounts.deps import SESSION_COOKIE, CurrentUser, OptionalUser, source_of, token_of
 from tongban.accounts.models import User
 from tongban.accounts.schemas import ApplicantCreate
@@ -238,7 +238,7 @@ def change_password(
     user: CurrentUser,
     form: CheckedForm,
 ) -> Response:
-    """Change the password (``signin.change_password``), then go on to the start page;
+    """Change the password (``password_change.change_password``), then go on to the start page;
     refused, the form again with what to fix."""
     new = str(form.get("password") or "")
     try:
@@ -248,7 +248,7 @@ def change_password(
                 "The two new passwords differ; type them again.",
                 field="password_again",
             )
-        signin.change_password(
+        password_change.change_password(
             session,
             user=user,
             current=str(form.get("current_password") or ""),

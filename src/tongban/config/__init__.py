@@ -7,13 +7,16 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from tongban.config.personal_data import PersonalDataSettings
+from tongban.config.signin import SignInSettings
 
 DEV_SECRET = "dev-only-secret-change-me"
 MIN_SECRET_LENGTH = 32
 
 
-class Settings(BaseSettings):
+class Settings(SignInSettings, PersonalDataSettings):
     """Settings read from environment variables prefixed ``TONGBAN_`` (or a ``.env`` file)."""
 
     model_config = SettingsConfigDict(env_prefix="TONGBAN_", env_file=".env", extra="ignore")
@@ -41,77 +44,6 @@ class Settings(BaseSettings):
     office_hours: str = Field(
         "09:00-17:00",
         description="Office hours (HH:MM-HH:MM) used by items whose limits are in hours.",
-    )
-    session_hours: int = Field(8, description="How long a sign-in stays valid, in hours.")
-    password_policy: Literal["nist", "dengbao3"] = Field(
-        "nist",
-        description="Rules for new passwords: nist (NIST SP 800-63B: at least 8 characters, not "
-        "common or easy to guess, no composition rules) or dengbao3 (等保 2.0 level 3: at least "
-        "8 characters of 3 of the 4 kinds, not containing the username).",
-    )
-    password_max_age_days: int = Field(
-        90,
-        ge=1,
-        le=3650,
-        description="Under the dengbao3 profile, the days a password may be used (等保 2.0 "
-        "level 3: 定期更换); older, its owner must change it after signing in before doing "
-        "anything else. The nist profile never forces a change (NIST SP 800-63B).",
-    )
-    password_max_age_for_applicants: bool = Field(
-        False,
-        description="Under the dengbao3 profile, whether applicants' passwords expire too "
-        "(else only staff passwords do).",
-    )
-    second_factor_for_staff: bool = Field(
-        False,
-        description="Staff sign in with a second factor, a TOTP authenticator app (RFC 6238) "
-        "with one-time recovery codes; those not yet enrolled enrol at their next sign-in "
-        "(等保 2.0 level 3 asks it of administrators: set true in production). Applicants "
-        "and staff may enrol of their own accord either way.",
-    )
-    metrics_token: str | None = Field(
-        None,
-        description="Bearer token a Prometheus scraper sends to read /metrics; unset: only "
-        "requests from this machine (loopback) may read it.",
-    )
-    sign_in_lock_after: int = Field(
-        5,
-        ge=3,
-        le=20,
-        description="Wrong passwords in a row after which a username is locked (登录失败处理).",
-    )
-    sign_in_lock_minutes: int = Field(
-        15,
-        ge=1,
-        le=1440,
-        description="Minutes a username stays locked after the last of those wrong passwords.",
-    )
-    sign_in_per_source_per_minute: int = Field(
-        100,
-        ge=5,
-        description="Sign-in attempts one network address may make per minute (any username).",
-    )
-    registrations_per_source_per_hour: int = Field(
-        10, ge=1, description="Accounts one network address may register per hour."
-    )
-    progress_lookups_per_source_per_minute: int = Field(
-        10,
-        ge=1,
-        description="Failed progress lookups without sign-in (办件查询) one network address "
-        "may make per minute.",
-    )
-    hall_tickets_per_source_per_day: int = Field(
-        3,
-        ge=1,
-        description="Hall tickets (现场取号) one network address may take per day through the "
-        "API without signing in; a signed-in person holds one open ticket per hall and day, "
-        "and the hall's kiosk page (a terminal in the hall) is not counted.",
-    )
-    licence_lookups_per_source_per_minute: int = Field(
-        10,
-        ge=1,
-        description="Failed public licence verifications (核验: no such licence, or a number "
-        "that is not one) one network address may make per minute.",
     )
     max_upload_mb: int = Field(20, description="Largest accepted upload, in megabytes.")
     max_body_kb: int = Field(
@@ -322,43 +254,6 @@ class Settings(BaseSettings):
         description="Minutes after which the worker asks the provider about an order still unpaid on the platform (查单: the notification may be lost).",
     )
 
-    data_key: str | None = Field(
-        None,
-        description="Master key of personal data at rest (个人信息加密存储): a random string of at "
-        "least 32 characters; it wraps the data-encryption keys (docs/security.md). Required in "
-        "production; elsewhere a fixed development key is used, and the log says so.",
-    )
-    data_key_file: Path | None = Field(
-        None, description="File holding the master key instead of `data_key` (one line)."
-    )
-    data_keys_previous: str = Field(
-        "",
-        description="Earlier master keys, comma-separated, still able to unwrap data keys until "
-        "`tongban keys rotate` has re-wrapped them under the current one.",
-    )
-    lookup_key: str | None = Field(
-        None,
-        description="Key of the keyed hash (HMAC-SM3) through which personal identifiers are "
-        "looked up; separate from the master key and never rotated by `tongban keys rotate` "
-        "(the hashes would all change). Required in production.",
-    )
-    data_cipher: Literal["aes-256-gcm", "sm4-gcm"] = Field(
-        "aes-256-gcm",
-        description="Cipher of new data keys: aes-256-gcm, or sm4-gcm (SM4, GB/T 32907, in GCM "
-        "mode) for a deployment configured for 国密; existing values keep theirs until rotated.",
-    )
-    retention_years: int = Field(
-        30,
-        ge=1,
-        le=100,
-        description="Years after a case is closed before its personal data is purged (form data, "
-        "materials, messages, postal details, shared-data pulls); the catalog has no "
-        "retention period per item, so one period for all. Statistics and the audit chain are kept.",
-    )
-    retention_batch: int = Field(
-        200, ge=1, le=10000, description="Cases purged per transaction by the retention sweep."
-    )
-
     @model_validator(mode="after")
     def _refuse_weak_secret_in_production(self) -> Settings:
         weak = self.secret_key == DEV_SECRET or len(self.secret_key) < MIN_SECRET_LENGTH
@@ -379,18 +274,6 @@ class Settings(BaseSettings):
                 "生产环境须设置 TONGBAN_LOOKUP_KEY / TONGBAN_LOOKUP_KEY must be set in production"
             )
         return self
-
-    def data_key_bytes(self) -> bytes | None:
-        """The master key of personal data, from the setting or its file; None if unset."""
-        if self.data_key:
-            return self.data_key.encode()
-        if self.data_key_file:
-            return self.data_key_file.read_text(encoding="utf-8").strip().encode()
-        return None
-
-    def previous_data_keys(self) -> list[bytes]:
-        """Earlier master keys, for unwrapping until re-wrapped."""
-        return [key.strip().encode() for key in self.data_keys_previous.split(",") if key.strip()]
 
     @property
     def sms_path(self) -> Path:

@@ -1,0 +1,86 @@
+"""Settings of signing in and of the limits that defend it (等保 2.0 level 3, 8.1.4.1:
+身份鉴别), part of ``tongban.config.Settings``."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings
+
+
+class SignInSettings(BaseSettings):
+    """Sign-in sessions, the password profile and its maximum age, the second factor, and
+    the per-user and per-address limits of sign-in, registration and public lookups."""
+
+    session_hours: int = Field(8, description="How long a sign-in stays valid, in hours.")
+    password_policy: Literal["nist", "dengbao3"] = Field(
+        "nist",
+        description="Rules for new passwords: nist (NIST SP 800-63B: at least 8 characters, not "
+        "common or easy to guess, no composition rules) or dengbao3 (等保 2.0 level 3: at least "
+        "8 characters of 3 of the 4 kinds, not containing the username).",
+    )
+    password_max_age_days: int = Field(
+        90,
+        ge=1,
+        le=3650,
+        description="Under the dengbao3 profile, the days a password may be used (等保 2.0 "
+        "level 3: 定期更换); older, its owner must change it after signing in before doing "
+        "anything else. The nist profile never forces a change (NIST SP 800-63B).",
+    )
+    password_max_age_for_applicants: bool = Field(
+        False,
+        description="Under the dengbao3 profile, whether applicants' passwords expire too "
+        "(else only staff passwords do).",
+    )
+    second_factor_for_staff: bool = Field(
+        False,
+        description="Staff sign in with a second factor, a TOTP authenticator app (RFC 6238) "
+        "with one-time recovery codes; those not yet enrolled enrol at their next sign-in "
+        "(等保 2.0 level 3 asks it of administrators: set true in production). Applicants "
+        "and staff may enrol of their own accord either way.",
+    )
+    metrics_token: str | None = Field(
+        None,
+        description="Bearer token a Prometheus scraper sends to read /metrics; unset: only "
+        "requests from this machine (loopback) may read it.",
+    )
+    sign_in_lock_after: int = Field(
+        5,
+        ge=3,
+        le=20,
+        description="Wrong passwords in a row after which a username is locked (登录失败处理).",
+    )
+    sign_in_lock_minutes: int = Field(
+        15,
+        ge=1,
+        le=1440,
+        description="Minutes a username stays locked after the last of those wrong passwords.",
+    )
+    sign_in_per_source_per_minute: int = Field(
+        100,
+        ge=5,
+        description="Sign-in attempts one network address may make per minute (any username).",
+    )
+    registrations_per_source_per_hour: int = Field(
+        10, ge=1, description="Accounts one network address may register per hour."
+    )
+    progress_lookups_per_source_per_minute: int = Field(
+        10,
+        ge=1,
+        description="Failed progress lookups without sign-in (办件查询) one network address "
+        "may make per minute.",
+    )
+    hall_tickets_per_source_per_day: int = Field(
+        3,
+        ge=1,
+        description="Hall tickets (现场取号) one network address may take per day through the "
+        "API without signing in; a signed-in person holds one open ticket per hall and day, "
+        "and the hall's kiosk page (a terminal in the hall) is not counted.",
+    )
+    licence_lookups_per_source_per_minute: int = Field(
+        10,
+        ge=1,
+        description="Failed public licence verifications (核验: no such licence, or a number "
+        "that is not one) one network address may make per minute.",
+    )

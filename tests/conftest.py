@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, func, select, text
+from sqlalchemy import Connection, Engine, create_engine, func, make_url, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests import figures
@@ -71,10 +71,27 @@ def _reset(engine: Engine) -> None:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return os.environ.get("TONGBAN_TEST_DATABASE_URL") or (
-        f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-    )
+def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> str:
+    """The suite's database: a SQLite file per process, or the PostgreSQL database named by
+    TONGBAN_TEST_DATABASE_URL — under pytest-xdist one per worker beside it (its name plus
+    the worker's, made on first use: the role needs CREATEDB, as CI's has), so the workers
+    never reset each other's schema."""
+    url = os.environ.get("TONGBAN_TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    if worker_id == "master" or not url.startswith("postgresql"):
+        return url
+    base = make_url(url)
+    database = f"{base.database}_{worker_id}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            query = text("SELECT 1 FROM pg_database WHERE datname = :name")
+            if conn.execute(query, {"name": database}).scalar() is None:
+                conn.execute(text(f'CREATE DATABASE "{database}"'))
+    finally:
+        admin.dispose()
+    return base.set(database=database).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")

@@ -44,6 +44,7 @@ def load_all() -> None:
     from tongban.supervision import models as _supervision  # noqa: F401
     from tongban.supervision import tasks as _metrics_refresh  # noqa: F401  the metrics.refresh job
     from tongban.verification import automatic as _verified  # noqa: F401  its material way
+    from tongban.verification import hooks as _verification_hooks  # noqa: F401  approval waits
     from tongban.verification import models as _verification  # noqa: F401
     from tongban.verification import tasks as _verification_watch  # noqa: F401
     from tongban.web import idempotency as _idempotency  # noqa: F401

@@ -22,6 +22,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from tests.inspection.support import pass_required_inspection
+from tests.verification.support import answer_verifications
 from tests.web.support import SignedIn
 from tongban import worker
 from tongban.accounts import service as accounts
@@ -121,6 +122,7 @@ def _handle_by_staff(db: Session, runtime: Runtime, case: Case) -> None:
         elif task.stage == Stage.review:
             outcome = TaskOutcome.approved
             pass_required_inspection(db, task, user, now)  # 食品生产许可: 现场踏勘 first
+            answer_verifications(db, task, now)  # certificates verified by their issuer
             cases.review_task(
                 db,
                 task_id=task.id,

@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests.cases.test_races import NOW, _review_task
 from tests.conftest import Clock
-from tests.factories import API, act, open_task, submitted
+from tests.factories import API, act, open_task, run_worker, submitted
 from tests.races import at_once
 from tongban.accounts import service as accounts
+from tongban.alerts.enums import Watched
+from tongban.alerts.models import Alert
 from tongban.audit.models import AuditEntry
 from tongban.cases.models import Case
 from tongban.db import unit_of_work
@@ -146,6 +148,44 @@ def test_the_asked_department_answers_once(
     assert body["time_left"] is None
     again = _answer(client, as_user("ga"), asked["id"], "再答一次")
     assert again.status_code == 409 and again.json()["error"]["code"] == "already_answered"
+
+
+def test_the_review_cannot_approve_before_its_request_is_answered(
+    client: TestClient, as_user: Any, review: dict[str, Any]
+) -> None:
+    asked = _ask(client, as_user("wjw"), review).json()
+    early = act(client, as_user("wjw"), review, "review", outcome="approved", opinion="同意")
+    assert early.status_code == 409, early.text
+    error = early.json()["error"]
+    assert error["code"] == "review_withheld" and "协查尚未回复" in error["message"]
+    assert (
+        _answer(client, as_user("ga"), asked["id"], "经查询，无违法犯罪记录。").status_code == 200
+    )
+    approved = act(client, as_user("wjw"), review, "review", outcome="approved", opinion="同意")
+    assert approved.status_code == 200, approved.text
+
+
+def test_a_refusal_need_not_wait_and_the_ended_case_stops_the_request(
+    client: TestClient, as_user: Any, review: dict[str, Any], clock: Clock, db: Session
+) -> None:
+    asked = _ask(client, as_user("wjw"), review).json()
+    clock.advance(days=10)  # overdue: the worker raises its alerts
+    run_worker(client)
+    alerts = select(Alert).where(
+        Alert.watched == Watched.verification, Alert.watched_id == asked["id"]
+    )
+    assert db.scalars(alerts).all() and all(a.resolved_at is None for a in db.scalars(alerts))
+    refused = act(client, as_user("wjw"), review, "review", outcome="refused", opinion="不符合条件")
+    assert refused.status_code == 200, refused.text
+    decide = open_task(client, as_user("wjw-hz"), review["case_number"], "decide")
+    assert act(client, as_user("wjw-hz"), decide, "refuse", opinion="不符合条件").status_code == 200
+    assert client.get(f"{API}/verifications", headers=as_user("ga")).json() == []
+    late = _answer(client, as_user("ga"), asked["id"], "经查询，无违法犯罪记录。")
+    assert late.status_code == 409 and late.json()["error"]["code"] == "case_ended"
+    [read] = client.get(f"{API}/verifications?open=false", headers=as_user("ga")).json()
+    assert read["lapsed"] is True and read["time_left"] is None
+    db.expire_all()
+    assert all(a.resolved_at is not None for a in db.scalars(alerts))
 
 
 def test_open_requests_of_a_department_least_time_left_first(

@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.factories import submitted
+from tests.factories import API, act, open_task, submitted
 from tests.web.support import ITEM, SignedIn, check_structure, csrf, found
 
 QUESTION = "请核实申请人与原用人单位的劳动合同是否已于9月1日解除。"
@@ -163,3 +163,22 @@ def test_applicants_do_not_see_the_internal_exchange(
     assert QUESTION not in page and ANSWER not in page and "协查" not in page
     assert applicant.get(f"/staff/verifications/{request}").status_code == 403
     assert not re.search(r"verification", page)
+
+
+def test_a_request_of_an_ended_case_says_so_and_takes_no_answer(
+    client: TestClient, as_user: Any, signed_in: SignedIn
+) -> None:
+    number, task = _in_review(client, as_user, signed_in)
+    _ask(signed_in("rs"), task)
+    ga = signed_in("ga")
+    request = found(r'href="/staff/verifications/(\d+)"', ga.get("/staff").text)
+    review = open_task(client, as_user("rs"), number, "review")
+    refused = act(client, as_user("rs"), review, "review", outcome="refused", opinion="不符合条件")
+    assert refused.status_code == 200, refused.text
+    case = client.get(f"{API}/cases/{number}", headers=as_user("zhangsan")).json()
+    assert case["state"] == "refused"  # 失业登记 has no decision stage
+    assert "待回复协查" not in ga.get("/staff").text
+    page = ga.get(f"/staff/verifications/{request}").text
+    check_structure(page)
+    assert "办件已结束，无需回复" in page and 'id="answer-text"' not in page
+    assert "办件已结束，无需回复" in signed_in("rs").get(f"/staff/tasks/{task}").text

@@ -17,6 +17,7 @@ from tongban.inspection import service as inspection
 from tongban.inspection.enums import InspectionNeed, InspectionResult
 from tongban.payments import service as payments
 from tongban.ratings import service as ratings
+from tongban.verification import service as verification
 
 
 class Handling:
@@ -160,6 +161,28 @@ class Handling:
         inspection.cosign(self.session, inspection_id=found.id, user=other, now=self.clock.now)
         return self.clock.later(self.rng.uniform(0.5, 3))
 
+    def verify(self, task: Any, now: datetime) -> datetime:
+        """The departments the review asked (协查, automatic for a certificate another
+        department issued) answer first: an approval waits for them."""
+        for request in verification.for_case(self.session, case=self.case):
+            if request.answered_at is not None or request.from_department != task.department_code:
+                continue
+            answerer = next(
+                user
+                for (department, _), user in self.world.staff.items()
+                if department == request.to_department and verification.may_answer(user, request)
+            )
+            now = self.clock.later(self.rng.uniform(1, 24))
+            verification.answer(
+                self.session,
+                request_id=request.id,
+                user=answerer,
+                text="经核查，信息属实。",
+                now=now,
+                store=self.world.store,
+            )
+        return now
+
     def holder(self, task: Any) -> User:
         """Who acts on ``task``: the person it was drawn to (人员随机分配), or for a task
         held by no one (受理, 送达) the department's staff of its stage."""
@@ -174,7 +197,7 @@ class Handling:
         refuse = self.plan == Plan.refused
         if task.stage == Stage.review:
             if not refuse:
-                now = self.inspect(task, user, now)
+                now = self.verify(task, self.inspect(task, user, now))
             outcome = TaskOutcome.refused if refuse else TaskOutcome.approved
             opinion = self.rng.choice(Texts.REFUSALS) if refuse else "经审查，符合条件"
             cases.review_task(

@@ -21,7 +21,7 @@ def _verification_read(
     session: SessionDep, request: VerificationRequest, now: NowDep
 ) -> VerificationRead:
     read = VerificationRead.model_validate(request)
-    if request.answered_at is None:
+    if request.answered_at is None and not request.lapsed:
         left = verification.time_left(session, request=request, now=now)
         read.time_left = TimeLeftRead.model_validate(left)
     return read

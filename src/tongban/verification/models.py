@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tongban.cases.enums import FINAL_STATES
 from tongban.cases.models import Case
 from tongban.db import Base, UTCDateTime
 from tongban.pii.service import Sealed
@@ -40,3 +41,8 @@ class VerificationRequest(Base):
     @property
     def case_number(self) -> str:
         return self.case.number
+
+    @property
+    def lapsed(self) -> bool:
+        """Unanswered when its case ended: no longer due, no longer answerable."""
+        return self.answered_at is None and self.case.state in FINAL_STATES

@@ -44,4 +44,5 @@ class VerificationRead(BaseModel):
     answered_at: datetime | None
     material_code: str | None = Field(description="The material the platform asked about")
     confirmed: bool | None
+    lapsed: bool = Field(description="Unanswered when its case ended: no longer due")
     time_left: TimeLeftRead | None = Field(None, description="Until answered")

@@ -21,7 +21,7 @@ from tongban.accounts.service import actor_of
 from tongban.cases import service as cases
 from tongban.cases.core import access, clocks
 from tongban.cases.core.transition import locked_task
-from tongban.cases.enums import TaskState
+from tongban.cases.enums import FINAL_STATES, TaskState
 from tongban.cases.models import Case, Clock
 from tongban.catalog import service as catalog
 from tongban.config import get_settings
@@ -164,6 +164,12 @@ def answer(
             "This request has already been answered.",
             code="already_answered",
         )
+    if request.lapsed:
+        raise Conflict(
+            "该办件已经结束，协查无需再回复。",
+            "The case has ended: the request needs no answer any more.",
+            code="case_ended",
+        )
     request.answer = _text(text, limit=ANSWER_MAX, field="answer", zh="协查结果", en="answer")
     request.answered_by, request.answered_at = user.display_name, now
     if request.material_code is not None:
@@ -210,9 +216,16 @@ def _settle(
 
 
 def list_open(session: Session, *, department: str) -> Sequence[VerificationRequest]:
-    """Unanswered requests addressed to a department, the soonest due first."""
-    query = select(VerificationRequest).where(
-        VerificationRequest.to_department == department, VerificationRequest.answered_at.is_(None)
+    """Unanswered requests addressed to a department about cases still running, the
+    soonest due first."""
+    query = (
+        select(VerificationRequest)
+        .join(Case, Case.id == VerificationRequest.case_id)
+        .where(
+            VerificationRequest.to_department == department,
+            VerificationRequest.answered_at.is_(None),
+            Case.state.not_in(FINAL_STATES),
+        )
     )
     return session.scalars(query.order_by(VerificationRequest.due_at, VerificationRequest.id)).all()
 

@@ -1,6 +1,6 @@
 """协查 requests are watched like a stage (电子监察): the asked department is warned when
 ``warning_share`` of its working days have run, the request is overdue at its due time and
-escalated ``escalation_grace_working_days`` later, until it is answered."""
+escalated ``escalation_grace_working_days`` later, until it is answered or its case ends."""
 
 from __future__ import annotations
 
@@ -38,8 +38,8 @@ def answered(session: Session, *, request: VerificationRequest, now: datetime) -
 def run_watch(session: Session, *, payload: dict[str, Any], now: datetime) -> datetime | None:
     """Raise the due alerts of an unanswered request; returns when to look again."""
     request = session.get(VerificationRequest, payload["id"])
-    if request is None or request.answered_at is not None:
-        return None
+    if request is None or request.answered_at is not None or request.lapsed:
+        return None  # answered, or its case ended (``hooks.on_ended`` resolved the alerts)
     target = alerts.Target(
         watched=Watched.verification,
         id=request.id,

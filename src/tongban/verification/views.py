@@ -35,7 +35,7 @@ router = APIRouter()
 
 def _row(session: Session, request: VerificationRequest, now: datetime) -> dict[str, Any]:
     left = None
-    if request.answered_at is None:
+    if request.answered_at is None and not request.lapsed:
         left = verification.time_left(session, request=request, now=now)
     return {"verification": request, "left": left, "badge": left.urgency if left else "green"}
 

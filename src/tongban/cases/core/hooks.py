@@ -5,7 +5,9 @@
 acceptance; department systems hear of tasks opened for them (``tongban.integration``);
 payments (``tongban.payments``) withhold acceptance or results until the fees are paid,
 check the pickup code of a window hand-over and send posted results on; an on-site
-inspection (``tongban.inspection``) withholds the review opinion until it has passed. Registered when
+inspection (``tongban.inspection``) withholds the review opinion until it has passed, and a
+verification request (协查, ``tongban.verification``) the approval until it is answered;
+work left open by a case that ended stops being watched. Registered when
 ``tongban.models.load_all()`` imports them.
 """
 
@@ -63,6 +65,10 @@ class LateUpload:
 # on (a 营业执照 into the enterprise register, a claimed fact marked used: ``sharing``)
 Issued = Callable[[Session, Case, "list[ResultDocument]", datetime], None]
 
+# (session, case, now): the case has just entered a final state (办结, 不予受理, 不予许可,
+# 撤回, 终止办理): what still waits on it is no longer due
+Ended = Callable[[Session, Case, datetime], None]
+
 # (session, review task, outcome) -> (zh, en) why the department may not give that opinion
 # yet (现场踏勘 still open, or failed), or None
 ReviewHold = Callable[[Session, Task, TaskOutcome], tuple[str, str] | None]
@@ -76,11 +82,12 @@ HANDOVERS: list[Handover] = []  # the window's pickup code (取件码)
 DELIVERED: list[Delivered] = []  # a posted result goes to the courier
 LATE_UPLOADS: list[LateUpload] = []
 TASK_OPENED: list[Opened] = []
-REVIEW_HOLDS: list[ReviewHold] = []  # an inspection (``tongban.inspection``) not passed
+REVIEW_HOLDS: list[ReviewHold] = []  # an inspection not passed, a 协查 not answered
 ISSUED: list[Issued] = []
 # (zh, en) why an art. 45 pause may not be ended by hand: a procedure that ends it itself
 # is still running (专家评审: the expert panel's last opinion or its deadline ends it)
 RESUME_HOLDS: list[Hold] = []
+ENDED: list[Ended] = []  # 协查 of an ended case are no longer watched (``tongban.verification``)
 
 
 def run(

@@ -24,7 +24,7 @@ from tongban.audit.service import Actor
 from tongban.cases.assignment import pool
 from tongban.cases.core import access, clocks, definition, hooks
 from tongban.cases.core.machine import STATE_NAMES_ZH, Event, IllegalTransition, next_state
-from tongban.cases.enums import Stage, TaskOutcome, TaskState
+from tongban.cases.enums import FINAL_STATES, Stage, TaskOutcome, TaskState
 from tongban.cases.models import Case, Task
 from tongban.errors import Conflict, NotFound
 
@@ -98,6 +98,9 @@ def change_state(
         from_state=source,
         to_state=target,
     )
+    if target in FINAL_STATES:
+        for ended in hooks.ENDED:
+            ended(session, case, now)
 
 
 def record_case(

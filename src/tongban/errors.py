@@ -9,8 +9,13 @@ from typing import Any
 
 
 class DomainError(Exception):
+    """``keeps_record``: what the unit of work wrote before the refusal (a failed attempt's
+    audit entry, counted toward a lock) is committed, not rolled back (``web.deps.get_db``);
+    a service sets it only when it wrote nothing else."""
+
     status = 400
     code = "invalid"
+    keeps_record = False
 
     def __init__(
         self,

@@ -118,3 +118,19 @@ def test_language_switch_sets_the_cookie_and_returns(client: TestClient) -> None
     client.cookies.set("tongban_lang", "en")
     assert '<html lang="en">' in client.get("/").text
     assert client.get("/lang/xx", follow_redirects=False).headers["location"] == "/"
+
+
+def test_every_signed_in_user_finds_the_password_change_in_the_menu(client: TestClient) -> None:
+    assert 'href="/account/password"' not in client.get("/").text  # nobody to change it for
+    for username, start in [
+        ("zhangsan", "/my/cases"),
+        ("rs", "/staff"),
+        ("supervisor", "/supervision"),
+        ("secadmin", "/security"),
+        ("auditor", "/audit"),
+    ]:
+        client.cookies.clear()
+        sign_in(client, username)
+        assert '<a href="/account/password">修改密码</a>' in client.get(start).text, username
+    client.cookies.set("tongban_lang", "en")
+    assert '<a href="/account/password">Change password</a>' in client.get("/audit").text

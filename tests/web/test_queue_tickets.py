@@ -7,9 +7,14 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tests.conftest import Clock
 from tests.web.support import csrf, found
+from tongban.audit.models import AuditEntry
+from tongban.queueing import service
+from tongban.web.runtime import Runtime
 
 HALL = "GL-ZWFW"
 ITEM = "3501-RS-003"
@@ -137,10 +142,42 @@ def test_the_api_gives_a_caller_not_signed_in_few_tickets_a_day(
     assert person.status_code == 201  # a signed-in person: one open ticket per hall and day
     again = client.post(f"/api/v1/halls/{HALL}/tickets", json=body, headers=as_user("lisi"))
     assert again.status_code == 409 and again.json()["error"]["code"] == "ticket_held"
-    form = client.get(f"/halls/{HALL}/kiosk")  # the hall's terminal serves everyone in the hall
+    form = client.get(f"/halls/{HALL}/kiosk")  # a browser that is no registered terminal
     kiosk = client.post(
         f"/halls/{HALL}/kiosk/take", data={"item": ITEM, "csrf_token": csrf(form.text)}
     )
-    assert kiosk.status_code == 200 and "A005" in kiosk.text
+    assert kiosk.status_code == 429 and "今天已取号 3 次" in kiosk.text  # the same count
+    assert "未预约：现场取号" in kiosk.text  # the kiosk again, not an error page
     clock.advance(days=1)  # Tuesday 09:00: a new day
     assert client.post(f"/api/v1/halls/{HALL}/tickets", json=body).status_code == 201
+
+
+def test_a_registered_kiosk_terminal_counts_its_own_tickets(
+    client: TestClient, runtime: Runtime, db: Session
+) -> None:
+    token, entry = service.new_terminal(HALL, "一楼东侧")
+    runtime.settings = runtime.settings.model_copy(
+        update={"kiosk_terminals": entry, "kiosk_tickets_per_terminal_per_day": 5}
+    )
+    wrong = client.get(f"/kiosk/{HALL}", params={"terminal": "guessed"}, follow_redirects=False)
+    assert wrong.status_code == 422 and "没有在本大厅登记" in wrong.text
+    elsewhere = client.get("/kiosk/FZ-XZFW", params={"terminal": token}, follow_redirects=False)
+    assert elsewhere.status_code == 422  # a terminal serves its own hall only
+    set_up = client.get(f"/kiosk/{HALL}", params={"terminal": token}, follow_redirects=False)
+    assert set_up.status_code == 303 and "httponly" in set_up.headers["set-cookie"].lower()
+    client.cookies.set("tongban_kiosk_terminal", token)
+    page = client.get(f"/halls/{HALL}/kiosk")
+    for number in ("A001", "A002", "A003", "A004", "A005"):  # past the per-address limit of 3
+        page = client.post(
+            f"/halls/{HALL}/kiosk/take", data={"item": ITEM, "csrf_token": csrf(page.text)}
+        )
+        assert page.status_code == 200 and number in page.text
+    page = client.post(
+        f"/halls/{HALL}/kiosk/take", data={"item": ITEM, "csrf_token": csrf(page.text)}
+    )
+    assert page.status_code == 429 and "本终端今天已出号 5 张" in page.text
+    taken = db.scalars(
+        select(AuditEntry.object_id).where(AuditEntry.action == "queue.kiosk_ticket_taken")
+    ).all()
+    assert taken == [f"{HALL}:一楼东侧"] * 5  # counted and audited per terminal
+    assert client.post(f"/api/v1/halls/{HALL}/tickets", json={"item_code": ITEM}).status_code == 201

@@ -79,7 +79,8 @@ def change_password(
     now: NowDep,
 ) -> None:
     """Change the signed-in user's password (``accounts.password_change.change_password``): 422 for
-    a wrong current password or a new one the profile refuses. Every other session of the
+    a wrong current password or a new one the profile refuses; wrong current passwords count
+    toward the sign-in lock (then 429 with ``Retry-After``). Every other session of the
     account ends. The one call, with sign-out, open to a user whose password has expired
     (elsewhere 403 ``password_expired``)."""
     password_change.change_password(

@@ -232,9 +232,7 @@ def find_or_create_walk_in(session: Session, *, id_number: str, name: str, phone
     name = name.strip()
     if not name:
         raise InvalidInput("请填写申请人姓名。", "Enter the applicant's name.", field="name")
-    query = select(User).where(
-        User.id_number_key == lookup_key(number), User.kind == UserKind.person
-    )
+    query = select(User).where(User.id_number_key == number, User.kind == UserKind.person)
     person = session.scalars(query.order_by(User.id)).first()
     if person is not None:
         if person.display_name != name:

@@ -210,10 +210,14 @@ def logout(request: Request, session: SessionDep, now: NowDep, form: CheckedForm
 
 
 def _password_page(
-    request: Request, runtime: RuntimeDep, now: NowDep, user: User, errors: dict[str, str]
+    request: Request,
+    runtime: RuntimeDep,
+    now: NowDep,
+    user: User,
+    errors: dict[str, str],
+    status: int = 200,
 ) -> Response:
     expired = passwords.expired(user, settings=runtime.settings, now=now)
-    status = 422 if errors else 200
     context = {"expired": expired, "errors": errors}
     page = render(request, "accounts/password.html", context, status_code=status)
     page.headers.update(carry.NO_STORE)
@@ -239,7 +243,8 @@ def change_password(
     form: CheckedForm,
 ) -> Response:
     """Change the password (``password_change.change_password``), then go on to the start page;
-    refused, the form again with what to fix."""
+    refused, the form again with what to fix (a wrong current password counts toward the
+    sign-in lock, whose message then shows)."""
     new = str(form.get("password") or "")
     try:
         if new != str(form.get("password_again") or ""):
@@ -259,9 +264,10 @@ def change_password(
             source=source_of(request),
         )
     except DomainError as error:
-        session.rollback()
-        problem = {error.field or "password": error.message(_locale(request))}
-        return _password_page(request, runtime, now, user, problem)
+        if not error.keeps_record:  # a wrong current password stays counted
+            session.rollback()
+        problem = {error.field or "current_password": error.message(_locale(request))}
+        return _password_page(request, runtime, now, user, problem, error.status)
     return see_other(f"{home_of(user)}?done=password_changed")
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import Select, column, func, or_, select, table
 from sqlalchemy.orm import Session
 
 from tongban.audit.models import AuditEntry
-from tongban.pii.service import lookup_key
+from tongban.pii.service import lookup_keys
 
 PER_PAGE = 50
 
@@ -40,7 +40,7 @@ def _query(filters: Filters) -> Select[AuditEntry]:
         named = select(users.c.id).where(
             or_(
                 users.c.username == filters.actor.strip(),
-                users.c.display_name_key == lookup_key(filters.actor),
+                users.c.display_name_key.in_(lookup_keys(filters.actor)),
             )
         )
         query = query.where(AuditEntry.actor_id.in_(named))

@@ -11,6 +11,7 @@ from tongban.cli import (
     calendar,
     catalog,
     experts,
+    halls,
     integration,
     jobs,
     keys,
@@ -51,6 +52,7 @@ app.add_typer(jobs.app, name="jobs")
 app.add_typer(audit.app, name="audit")
 app.add_typer(rules.app, name="rules")
 app.add_typer(keys.app, name="keys")
+app.add_typer(halls.app, name="halls")
 app.add_typer(retention.app, name="retention")
 app.add_typer(backup.app, name="backup")
 app.add_typer(integration.clients, name="clients")

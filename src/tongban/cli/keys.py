@@ -59,3 +59,34 @@ def rotate_command(
         f"retired: {', '.join(report.retired) or '-'}",
         soft_wrap=True,
     )
+
+
+@app.command("rotate-lookup")
+def rotate_lookup_command(
+    batch: Annotated[int, typer.Option(help="Rows re-keyed per transaction.")] = 500,
+) -> None:
+    """Re-key every stored lookup hash from TONGBAN_LOOKUP_KEY_PREVIOUS to TONGBAN_LOOKUP_KEY,
+    in batches; resumable, lookups match either key meanwhile (docs/security.md)."""
+    runtime = base.runtime()
+    with reading_session(runtime.sessions) as session:
+        total = privacy.count_lookup_rows(session)
+    started = utcnow()
+    try:
+        with Progress(console=base.console, transient=True) as bar:
+            task = bar.add_task("重新计算查询散列 (re-keying)", total=total)
+            report = privacy.rotate_lookup_key(
+                runtime.sessions,
+                now=started,
+                actor=Actor(id=None, name="tongban keys rotate-lookup"),
+                batch=batch,
+                progress=lambda n: bar.advance(task, n),
+            )
+    except privacy.NoPreviousKey as error:
+        base.console.print(f"{error.message_zh} / {error.message_en}", soft_wrap=True)
+        raise typer.Exit(2) from None
+    base.console.print(
+        f"查询密钥轮换完成 / lookup key rotated: {report.identifiers} identifiers known, "
+        f"{report.total} hashes re-keyed, {report.left} untranslated "
+        f"({', '.join(f'{k} {n}' for k, n in report.untranslated.items() if n) or '-'})",
+        soft_wrap=True,
+    )

@@ -31,8 +31,15 @@ class PersonalDataSettings(BaseSettings):
     lookup_key: str | None = Field(
         None,
         description="Key of the keyed hash (HMAC-SM3) through which personal identifiers are "
-        "looked up; separate from the master key and never rotated by `tongban keys rotate` "
-        "(the hashes would all change). Required in production.",
+        "looked up; separate from the master key. Changed with `tongban keys rotate-lookup` "
+        "(the earlier one in `lookup_key_previous` meanwhile), not by `tongban keys rotate`. "
+        "Required in production.",
+    )
+    lookup_key_previous: str | None = Field(
+        None,
+        description="The lookup key before a change, set while `tongban keys rotate-lookup` "
+        "re-keys the stored hashes: lookups then match hashes under either key. An empty "
+        "value names the development key. Unset it once the rotation has finished.",
     )
     data_cipher: Literal["aes-256-gcm", "sm4-gcm"] = Field(
         "aes-256-gcm",

@@ -74,9 +74,22 @@ class SignInSettings(BaseSettings):
     hall_tickets_per_source_per_day: int = Field(
         3,
         ge=1,
-        description="Hall tickets (现场取号) one network address may take per day through the "
-        "API without signing in; a signed-in person holds one open ticket per hall and day, "
-        "and the hall's kiosk page (a terminal in the hall) is not counted.",
+        description="Hall tickets (现场取号) one network address may take per day without "
+        "signing in, through the API or the kiosk page of a browser that is no registered "
+        "terminal; a signed-in person holds one open ticket per hall and day.",
+    )
+    kiosk_terminals: str = Field(
+        "",
+        description="The halls' registered self-service terminals (自助终端), comma-separated "
+        "`HALL:NAME:SHA256` entries (the SHA-256 of the terminal's token; `tongban halls "
+        "kiosk-terminal HALL NAME` makes a token and its entry). A terminal is set up once at "
+        "`/kiosk/HALL?terminal=TOKEN`; its tickets are counted per terminal.",
+    )
+    kiosk_tickets_per_terminal_per_day: int = Field(
+        400,
+        ge=1,
+        description="Tickets one registered kiosk terminal may give per day (then 429 until "
+        "midnight: take one at a window).",
     )
     licence_lookups_per_source_per_minute: int = Field(
         10,

@@ -23,7 +23,7 @@ from tongban.licences.issuing import issue_licence
 from tongban.licences.lookups import public_lookup
 from tongban.licences.models import Licence
 from tongban.licences.verify import Verification, effective_status, find, verify_file, verify_lookup
-from tongban.pii.service import lookup_key
+from tongban.pii.service import lookup_keys
 
 __all__ = [
     "Verification",
@@ -107,7 +107,10 @@ def list_for_holder(session: Session, *, user: User) -> Sequence[Licence]:
     codes = user.verified_codes  # a number nobody verified names no licence of the account
     own_cases = select(Case.id).where(Case.applicant_id == user.id)
     query = select(Licence).where(
-        or_(Licence.holder_key.in_(codes), Licence.case_id.in_(own_cases))
+        or_(
+            Licence.holder_key.in_(lookup_keys(*codes)),
+            Licence.case_id.in_(own_cases),
+        )
     )
     return session.scalars(query.order_by(Licence.issued_at.desc(), Licence.id.desc())).all()
 
@@ -115,7 +118,7 @@ def list_for_holder(session: Session, *, user: User) -> Sequence[Licence]:
 def list_for_code(session: Session, *, holder_code: str) -> Sequence[Licence]:
     """The licences naming one person (resident ID) or enterprise (credit code) as holder,
     newest first: the e-licences of a profile (一人一档/一企一档)."""
-    query = select(Licence).where(Licence.holder_key == lookup_key(holder_code))
+    query = select(Licence).where(Licence.holder_key == holder_code)
     return session.scalars(query.order_by(Licence.issued_at.desc(), Licence.id.desc())).all()
 
 
@@ -138,8 +141,8 @@ def held_licence(
     holder; None when ``subjects`` is empty."""
     codes = holder.verified_codes
     own_cases = select(Case.id).where(Case.applicant_id == holder.id)
-    held = or_(Licence.holder_key.in_(codes), Licence.case_id.in_(own_cases))
-    named = Licence.holder_key.in_(sorted(subjects))
+    held = or_(Licence.holder_key.in_(lookup_keys(*codes)), Licence.case_id.in_(own_cases))
+    named = Licence.holder_key.in_(lookup_keys(*sorted(subjects)))
     query = select(Licence).where(Licence.name == name, held, named).order_by(Licence.id.desc())
     for licence in session.scalars(query):
         if effective_status(licence, today) == LicenceStatus.valid:

@@ -23,7 +23,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import structlog
@@ -87,13 +87,24 @@ def kek_of(secret: bytes) -> tuple[str, bytes]:
     return hashlib.sha256(b"kek-id" + kek).hexdigest()[:12], kek
 
 
+@lru_cache(maxsize=4)
+def _lookup_secret_of(configured: str) -> bytes:
+    return _hkdf(configured.encode() or DEV_MASTER, b"lookup")
+
+
 def lookup_secret(settings: Settings | None = None) -> bytes:
     """The HMAC key of lookup hashes: its own setting, never the master key."""
     settings = settings or get_settings()
-    configured = settings.lookup_key
-    if configured:
-        return _hkdf(configured.encode(), b"lookup")
-    return _hkdf(DEV_MASTER, b"lookup")
+    return _lookup_secret_of(settings.lookup_key or "")
+
+
+def previous_lookup_secret(settings: Settings | None = None) -> bytes | None:
+    """The HMAC key of lookup hashes before a rotation (``TONGBAN_LOOKUP_KEY_PREVIOUS``,
+    set while ``tongban keys rotate-lookup`` runs; empty: the development key); None when
+    none is set."""
+    settings = settings or get_settings()
+    previous = settings.lookup_key_previous
+    return None if previous is None else _lookup_secret_of(previous)
 
 
 @dataclass

@@ -17,7 +17,15 @@ from tongban.pii.masking import (
     mask_phone,
     mask_text,
 )
-from tongban.pii.types import LookupKey, Sealed, SealedJSON, is_sealed, lookup_key, same_identifier
+from tongban.pii.types import (
+    LookupKey,
+    Sealed,
+    SealedJSON,
+    is_sealed,
+    lookup_key,
+    lookup_keys,
+    same_identifier,
+)
 
 __all__ = [
     "KEYRING",
@@ -27,6 +35,7 @@ __all__ = [
     "create_active_key",
     "is_sealed",
     "lookup_key",
+    "lookup_keys",
     "mask_address",
     "mask_contact",
     "mask_document",

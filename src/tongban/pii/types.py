@@ -25,16 +25,23 @@ from sqlalchemy.sql import operators
 from sqlalchemy.types import TypeDecorator
 
 from tongban.db import strict_json
-from tongban.pii.keys import KEYRING, PREFIX, lookup_secret
+from tongban.pii.keys import KEYRING, PREFIX, lookup_secret, previous_lookup_secret
 
 HASH_PREFIX = "h:"
 HASH_LENGTH = 40
 
 
-@lru_cache(maxsize=1)
-def _keyed() -> crypto_hmac.HMAC:
-    """The HMAC-SM3 context keyed once; each hash works on a copy."""
-    return crypto_hmac.HMAC(lookup_secret(), hashes.SM3())
+@lru_cache(maxsize=4)
+def _keyed(secret: bytes) -> crypto_hmac.HMAC:
+    """The HMAC-SM3 context keyed once per key; each hash works on a copy."""
+    return crypto_hmac.HMAC(secret, hashes.SM3())
+
+
+def keyed_hash(value: str, secret: bytes) -> str:
+    """``value`` trimmed and upper-cased, hashed under ``secret``: ``h:`` and 38 hex digits."""
+    mac = _keyed(secret).copy()
+    mac.update(value.strip().upper().encode())
+    return HASH_PREFIX + mac.finalize().hex()[: HASH_LENGTH - len(HASH_PREFIX)]
 
 
 def lookup_key(value: str) -> str:
@@ -44,16 +51,31 @@ def lookup_key(value: str) -> str:
     A value that is already such a hash is returned as it is."""
     if value.startswith(HASH_PREFIX):
         return value
-    mac = _keyed().copy()
-    mac.update(value.strip().upper().encode())
-    return HASH_PREFIX + mac.finalize().hex()[: HASH_LENGTH - len(HASH_PREFIX)]
+    return keyed_hash(value, lookup_secret())
+
+
+def lookup_keys(*values: str) -> list[str]:
+    """The hashes a stored value of any of ``values`` may have, for ``column.in_(…)``:
+    under the lookup key and, while ``tongban keys rotate-lookup`` runs
+    (``lookup_key_previous`` set), under the one before (rows not yet re-keyed). A hash is
+    its own only candidate."""
+    secrets = [lookup_secret()]
+    previous = previous_lookup_secret()
+    if previous is not None:
+        secrets.append(previous)
+    return [
+        value if value.startswith(HASH_PREFIX) else keyed_hash(value, secret)
+        for value in values
+        for secret in (secrets[:1] if value.startswith(HASH_PREFIX) else secrets)
+    ]
 
 
 def same_identifier(plain: str | None, stored: str | None) -> bool:
     """Whether a plain identifier is the one a ``LookupKey`` column holds (constant time)."""
     if not plain or not stored:
         return False
-    return hmac.compare_digest(lookup_key(plain), lookup_key(stored))
+    stored = lookup_key(stored)
+    return any(hmac.compare_digest(candidate, stored) for candidate in lookup_keys(plain))
 
 
 def is_sealed(value: object) -> bool:
@@ -119,12 +141,27 @@ class SealedJSON(TypeDecorator[Any]):
         return json.loads(KEYRING.open(value, purpose=self.purpose))
 
 
+class _EitherKey(TypeDecorator.Comparator[Any]):
+    """``column == identifier`` matches the identifier's hash under the lookup key and,
+    during a rotation of it, under the previous one (``lookup_keys``)."""
+
+    def operate(self, op: Any, *other: Any, **kwargs: Any) -> Any:
+        if op is operators.eq and len(other) == 1 and isinstance(other[0], str):
+            candidates = lookup_keys(other[0])
+            if len(candidates) > 1:
+                return self.expr.in_(candidates)
+        return super().operate(op, *other, **kwargs)
+
+
 class LookupKey(TypeDecorator[str]):
     """The keyed hash of an identifier (``lookup_key``); reads back the hash. ``length``:
-    of a column that held something longer before (its declared size is kept)."""
+    of a column that held something longer before (its declared size is kept). Compare it
+    with the plain identifier (``column == id_number``), so that hashes not yet re-keyed
+    by a rotation are found too."""
 
     impl = String
     cache_ok = True
+    comparator_factory = _EitherKey
 
     def __init__(self, length: int = HASH_LENGTH) -> None:
         super().__init__(length)

@@ -1,5 +1,7 @@
 """The privacy domain promises: ``tongban keys rotate`` moves every sealed value under a
-new data key without downtime, resumably, audited as key use (``rotation``); and the
+new data key without downtime, resumably, audited as key use (``rotation``);
+``tongban keys rotate-lookup`` re-keys every stored lookup hash under a new lookup key,
+lookups matching either key meanwhile, resumably, audited (``lookup_rotation``); and the
 personal data of cases closed longer than the retention period is purged by the worker's
 sweep or ``tongban retention purge``, keeping statistics and the audit chain valid
 (``retention``).
@@ -17,12 +19,24 @@ from tongban.audit.service import SYSTEM, Actor
 from tongban.config import Settings
 from tongban.db import reading_session, unit_of_work
 from tongban.files.store import FileStore
+from tongban.privacy.lookup_rotation import LookupRotationReport, NoPreviousKey, rotate_lookup_key
+from tongban.privacy.lookup_rotation import count_rows as count_lookup_rows
 from tongban.privacy.retention import Purged, count_due, due_cases, purge_case, still_named
 from tongban.privacy.rotation import RotationReport, count_rows, rotate
 
 log = structlog.get_logger("tongban.privacy")
 
-__all__ = ["RotationReport", "count_due", "count_rows", "purge_due", "rotate"]
+__all__ = [
+    "LookupRotationReport",
+    "NoPreviousKey",
+    "RotationReport",
+    "count_due",
+    "count_lookup_rows",
+    "count_rows",
+    "purge_due",
+    "rotate",
+    "rotate_lookup_key",
+]
 
 
 def purge_due(

@@ -12,8 +12,9 @@ knows) are counted per network address and day, from their audit entries, so the
 holds across server processes: past ``hall_tickets_per_source_per_day`` the address is
 refused (429) until the next day, as a signed-in person is refused a second open ticket
 (OWASP ASVS 4.0 §11.1.4, anti-automation: the numbers of a hall are a scarce resource).
-The hall's own kiosk page is a terminal in the hall that serves everyone there: it is not
-counted.
+The hall's own kiosk page serves everyone in the hall from one address: a terminal
+registered by the hall (``terminals``) counts per terminal instead, with a larger limit;
+a browser that is no registered terminal counts per address like the API.
 """
 
 from __future__ import annotations
@@ -245,6 +246,22 @@ def take_at_hall(
     return ticket
 
 
+def refuse_past_daily_limit(
+    session: Session, *, now: datetime, taken_by: Any, per_day: int, refusal: tuple[str, str]
+) -> None:
+    """Raise ``TooManyAttempts`` (retry after local midnight) once the audit entries that
+    ``taken_by`` selects number ``per_day`` today; ``refusal`` is the message (zh, en)."""
+    cal = calendar(session)
+    midnight = datetime.combine(cal.local_date(now), datetime.min.time(), tzinfo=cal.tz)
+    taken = session.scalar(
+        select(func.count()).select_from(AuditEntry).where(taken_by, AuditEntry.at >= midnight)
+    )
+    if (taken or 0) >= per_day:
+        raise TooManyAttempts(
+            *refusal, retry_after=int((midnight + timedelta(days=1) - now).total_seconds()) + 1
+        )
+
+
 def take_anonymously(
     session: Session,
     *,
@@ -254,29 +271,24 @@ def take_anonymously(
     source: str | None,
     per_day: int,
 ) -> QueueTicket:
-    """A ticket taken at the hall through the API by a caller not signed in, counted
-    against ``source`` (the network address): raises ``TooManyAttempts`` (429, retry after
-    local midnight) once the address took ``per_day`` tickets today; otherwise as
-    ``take_at_hall`` and audited as ``queue.ticket_taken`` with the address."""
-    cal = calendar(session)
-    day = cal.local_date(now)
-    midnight = datetime.combine(day, datetime.min.time(), tzinfo=cal.tz)
-    taken = session.scalar(
-        select(func.count())
-        .select_from(AuditEntry)
-        .where(
-            AuditEntry.action == TAKEN_ANONYMOUSLY,
-            AuditEntry.source_address == source,
-            AuditEntry.at >= midnight,
-        )
-    )
-    if source is not None and (taken or 0) >= per_day:
-        raise TooManyAttempts(
-            f"本网络今天已取号 {per_day} 次，已达上限，请明天再取；"
-            "也可以登录后网上预约，或到大厅的自助终端或窗口取号。",
-            f"This network has taken {per_day} tickets today, the most allowed: take one "
-            "tomorrow, sign in and book online, or take one at the hall's kiosk or window.",
-            retry_after=int((midnight + timedelta(days=1) - now).total_seconds()) + 1,
+    """A ticket taken at the hall by a caller not signed in (the API, or the kiosk page of
+    a browser that is no registered terminal), counted against ``source`` (the network
+    address): raises ``TooManyAttempts`` (429, retry after local midnight) once the address
+    took ``per_day`` tickets today; otherwise as ``take_at_hall`` and audited as
+    ``queue.ticket_taken`` with the address."""
+    if source is not None:
+        refuse_past_daily_limit(
+            session,
+            now=now,
+            taken_by=(AuditEntry.action == TAKEN_ANONYMOUSLY)
+            & (AuditEntry.source_address == source),
+            per_day=per_day,
+            refusal=(
+                f"本网络今天已取号 {per_day} 次，已达上限，请明天再取；"
+                "也可以登录后网上预约，或到大厅的自助终端或窗口取号。",
+                f"This network has taken {per_day} tickets today, the most allowed: take one "
+                "tomorrow, sign in and book online, or take one at the hall's kiosk or window.",
+            ),
         )
     ticket = take_at_hall(
         session, hall_code=hall_code, item_code=item_code, now=now, applicant=None

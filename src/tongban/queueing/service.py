@@ -1,6 +1,7 @@
 """Queue tickets (排号): what other code and the routes call. Halls and windows in
 ``halls``; getting a ticket (booking, at the hall, cancelling) in ``booking``; check-in,
-calling and the display in ``calling``.
+calling and the display in ``calling``; the halls' registered kiosk terminals in
+``terminals``.
 """
 
 from tongban.queueing.booking import (
@@ -24,15 +25,24 @@ from tongban.queueing.calling import (
     wait_of,
 )
 from tongban.queueing.halls import department_of, hall_of, halls, slot_start, windows_for
+from tongban.queueing.terminals import (
+    Terminal,
+    checked_terminal,
+    new_terminal,
+    take_at_terminal,
+    terminal_of,
+)
 
 __all__ = [
     "BOOKING_DAYS",
     "SlotView",
+    "Terminal",
     "book",
     "bookable_days",
     "call_next",
     "cancel",
     "check_in",
+    "checked_terminal",
     "close",
     "current_call",
     "department_of",
@@ -40,11 +50,14 @@ __all__ = [
     "halls",
     "may_call",
     "my_tickets",
+    "new_terminal",
     "recent_calls",
     "slot_start",
     "slots",
     "take_anonymously",
     "take_at_hall",
+    "take_at_terminal",
+    "terminal_of",
     "wait_of",
     "windows_for",
 ]

@@ -11,16 +11,18 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from tongban.accounts.deps import CurrentApplicant, OptionalUser, require_roles
+from tongban.accounts.deps import CurrentApplicant, OptionalUser, require_roles, source_of
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.catalog import service as catalog
 from tongban.errors import DomainError, InvalidInput
 from tongban.queueing import service
 from tongban.queueing.models import QueueTicket
-from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
+from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, see_other
 from tongban.web.i18n import KIOSK_COOKIE
 from tongban.web.templating import render
+
+TERMINAL_COOKIE = "tongban_kiosk_terminal"  # a registered terminal's token (``terminals``)
 
 router = APIRouter()
 Clerk = Annotated[User, Depends(require_roles(Role.clerk))]
@@ -181,12 +183,37 @@ def kiosk_check_in(
 
 @router.post("/halls/{code}/kiosk/take")
 def kiosk_take(
-    code: str, request: Request, session: SessionDep, now: NowDep, form: CheckedForm
+    code: str,
+    request: Request,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    now: NowDep,
+    form: CheckedForm,
 ) -> Response:
+    """Take a ticket at the kiosk: counted per terminal on a registered terminal of the
+    hall (``terminals``), else per network address like the API without sign-in."""
+    settings, item = runtime.settings, _text(form, "item")
+    terminal = service.terminal_of(
+        request.cookies.get(TERMINAL_COOKIE), hall_code=code, registry=settings.kiosk_terminals
+    )
     try:
-        ticket = service.take_at_hall(
-            session, hall_code=code, item_code=_text(form, "item"), now=now, applicant=None
-        )
+        if terminal is not None:
+            ticket = service.take_at_terminal(
+                session,
+                terminal=terminal,
+                item_code=item,
+                now=now,
+                per_day=settings.kiosk_tickets_per_terminal_per_day,
+            )
+        else:
+            ticket = service.take_anonymously(
+                session,
+                hall_code=code,
+                item_code=item,
+                now=now,
+                source=source_of(request),
+                per_day=settings.hall_tickets_per_source_per_day,
+            )
     except DomainError as error:
         session.rollback()
         return _kiosk(request, session, code, None, error)
@@ -194,12 +221,22 @@ def kiosk_take(
 
 
 @router.get("/kiosk/{code}")
-def start_kiosk(code: str, session: SessionDep) -> Response:
+def start_kiosk(
+    code: str, session: SessionDep, runtime: RuntimeDep, terminal: str | None = None
+) -> Response:
     """Make this browser the hall's self-service terminal (kiosk mode: large type, an
-    on-screen keypad, sign-ins ended and the screen wiped after ``kiosk_idle_seconds``)."""
+    on-screen keypad, sign-ins ended and the screen wiped after ``kiosk_idle_seconds``);
+    with ``terminal``, the token of a registered terminal of the hall, its tickets are
+    counted per terminal (``queueing.terminals``; an unknown token is refused)."""
     service.hall_of(session, code)
     response = see_other(f"/halls/{code}/kiosk")
-    response.set_cookie(KIOSK_COOKIE, code, max_age=365 * 24 * 3600, samesite="lax")
+    year = 365 * 24 * 3600
+    if terminal is not None:
+        service.checked_terminal(
+            terminal, hall_code=code, registry=runtime.settings.kiosk_terminals
+        )
+        response.set_cookie(TERMINAL_COOKIE, terminal, max_age=year, httponly=True, samesite="lax")
+    response.set_cookie(KIOSK_COOKIE, code, max_age=year, samesite="lax")
     return response
 
 
@@ -208,6 +245,7 @@ def end_kiosk() -> Response:
     """This browser is an ordinary one again."""
     response = see_other("/halls")
     response.delete_cookie(KIOSK_COOKIE)
+    response.delete_cookie(TERMINAL_COOKIE)
     return response
 
 

@@ -7,7 +7,7 @@ an instant item always goes to a person (``instant``). Thresholds are settings.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select
@@ -20,7 +20,17 @@ from tongban.risk.checks import Thresholds
 from tongban.risk.enums import FlagKind, MarkKind
 from tongban.risk.models import RiskFlag, RiskMark
 
-__all__ = ["FlagKind", "Thresholds", "flags_of", "screen_case"]
+__all__ = ["FlagKind", "Thresholds", "flags_of", "screen_case", "screened_values"]
+
+
+def screened_values(session: Session) -> Iterator[str]:
+    """The plain values behind every case's screening marks (its subject and the values
+    ``checks.marks_of`` takes), recomputed from the case: what a re-keying of the lookup
+    hashes translates the marks by (``privacy.lookup_rotation``)."""
+    marked = select(RiskMark.case_id).distinct()
+    for case in session.scalars(select(Case).where(Case.id.in_(marked)).order_by(Case.id)):
+        yield checks.subject_of(case, case.applicant)
+        yield from (value for _kind, value in checks.marks_of(session, case))
 
 
 def screen_case(

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
 from tongban.cases.core.prefill import FillRequest
-from tongban.pii.service import mask_id
+from tongban.pii.service import lookup_keys, mask_id
 from tongban.sharing.connectors import Lookup
 from tongban.sharing.models import DataAccess
 
@@ -121,5 +121,5 @@ def for_subject(session: Session, *, subject_keys: Sequence[str]) -> list[DataAc
     keys = [key for key in subject_keys if key]
     if not keys:
         return []
-    query = select(DataAccess).where(DataAccess.subject_key.in_(keys))
+    query = select(DataAccess).where(DataAccess.subject_key.in_(lookup_keys(*keys)))
     return list(session.scalars(query.order_by(DataAccess.at.desc(), DataAccess.id.desc())))

@@ -28,7 +28,6 @@ from tongban.cases.core import hooks
 from tongban.cases.models import Case, ResultDocument
 from tongban.licences import service as licences
 from tongban.licences.models import Licence
-from tongban.pii.service import lookup_key
 from tongban.sharing import once
 from tongban.sharing.casefacts import sources_of
 from tongban.sharing.connectors import typed
@@ -196,7 +195,7 @@ def _spend_reservations(session: Session, name: str, now: datetime) -> None:
     """The name a 营业执照 registers uses up its reservations (名称自主申报: one company per
     reservation): marked 已使用, so no later founding is filled with it."""
     query = select(SourceRecord).where(
-        SourceRecord.source == "name_reservation", SourceRecord.name_key == lookup_key(name)
+        SourceRecord.source == "name_reservation", SourceRecord.name_key == name
     )
     for reservation in session.scalars(query):
         if (reservation.data or {}).get("name") == name:

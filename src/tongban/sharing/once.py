@@ -27,7 +27,7 @@ from tongban.cases.enums import CaseState
 from tongban.cases.models import Case
 from tongban.errors import Conflict
 from tongban.files.store import FileStore
-from tongban.pii.service import lookup_key
+from tongban.pii.service import same_identifier
 from tongban.sharing import registering
 from tongban.sharing.casefacts import sources_of
 from tongban.sharing.models import OnceClaim, SourceRecord
@@ -71,15 +71,14 @@ def _registered(session: Session, ref: str, value: str, own: str | None) -> tupl
     if source is None or source["connector"]["kind"] != "database":
         return None
     query = select(SourceRecord.key, SourceRecord.data).where(
-        SourceRecord.source == code, SourceRecord.name_key == lookup_key(value)
+        SourceRecord.source == code, SourceRecord.name_key == value
     )
-    own_key = lookup_key(own) if own else None
     holders = [(key, data) for key, data in session.execute(query) if data.get(field) == value]
     live = [(key, data) for key, data in holders if data.get("status") != "注销"]
     if not live:
         return None
-    key, data = next(((k, d) for k, d in live if k != own_key), live[0])
-    return f"{source['name']} {data.get('credit_code') or ''}".strip(), key == own_key
+    key, data = next(((k, d) for k, d in live if not same_identifier(own, k)), live[0])
+    return f"{source['name']} {data.get('credit_code') or ''}".strip(), same_identifier(own, key)
 
 
 def _refuse_used(once: dict[str, Any], key: str, by: Case) -> Conflict:

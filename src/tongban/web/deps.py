@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from tongban.db import reading_session, writer_turn
-from tongban.errors import NotAllowed
+from tongban.errors import DomainError, NotAllowed
 from tongban.files.store import FileStore
 from tongban.timeutil import utcnow
 from tongban.web import idempotency
@@ -42,7 +42,7 @@ def get_db(request: Request, runtime: RuntimeDep) -> Iterator[Session]:
     It ends when the handler does, before the response is sent (``scope="function"``), so
     a client that got a 2xx can read what it wrote at once. GET, HEAD and OPTIONS only
     read: their session takes no write lock; other methods wait for their turn to write
-    (see ``tongban.db``).
+    (see ``tongban.db``). A refusal that ``keeps_record`` commits what was written before it.
     """
     reading = request.method in READING_METHODS
     with nullcontext() if reading else writer_turn(runtime.engine):
@@ -53,6 +53,9 @@ def get_db(request: Request, runtime: RuntimeDep) -> Iterator[Session]:
             if claim is not None:  # the call's work and its key's mark commit together
                 idempotency.mark_done(session, claim=claim)
             session.commit()
+        except DomainError as error:
+            session.commit() if error.keeps_record else session.rollback()
+            raise
         except BaseException:
             session.rollback()
             raise

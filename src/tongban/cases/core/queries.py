@@ -24,7 +24,6 @@ from tongban.cases.models import (
     Task,
 )
 from tongban.errors import NotFound
-from tongban.pii.service import lookup_key
 from tongban.textutil import code, fold
 from tongban.workdays.calendar import WorkCalendar
 
@@ -78,7 +77,7 @@ def case_matches(text: str) -> ColumnElement[bool] | None:
     words, number = fold(text), code(text)
     if not words:
         return None
-    named = select(User.id).where(User.display_name_key == lookup_key(text.strip()))
+    named = select(User.id).where(User.display_name_key == text.strip())
     return or_(
         Case.number.contains(number, autoescape=True),
         Case.title.icontains(words, autoescape=True),

@@ -100,10 +100,8 @@ def _shown(key_kind: str, value: Any) -> Any:
     """A field as a profile shows it: in an enterprise's profile, a person's resident ID
     (the legal representative's) is masked (``pii.mask_id``), as everywhere a person's
     number is shown to someone who is not that person (个人信息保护法 第二十八条: 敏感个人信息)."""
-    if key_kind == "credit_code" and isinstance(value, str) and len(value) == 18:
-        if party_kind(value) == "resident_id":
-            return mask_id(value)
-    return value
+    person = isinstance(value, str) and len(value) == 18 and party_kind(value) == "resident_id"
+    return mask_id(value) if key_kind == "credit_code" and person else value
 
 
 def _name(sections: Sequence[SourceSection], fallback: str) -> str:

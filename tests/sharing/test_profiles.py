@@ -13,6 +13,8 @@ from tests.licences.support import FOOD, licensed
 from tests.sharing.conftest import MINFENG_CREDIT, ZHANGSAN_ID
 from tests.web.support import SignedIn, csrf
 from tongban.accounts.models import User
+from tongban.pii.service import mask_id
+from tongban.sharing import service as sharing
 from tongban.sharing.models import DataAccess
 
 ITEM = "3501-RS-003"
@@ -204,3 +206,18 @@ def test_yes_or_no_facts_of_a_source_read_as_words(
     page = signed_in("minfeng").get("/my/profile").text
     assert "<dt>无欠税</dt><dd>是</dd>" in page
     assert ">True<" not in page and ">False<" not in page
+
+
+def test_the_enterprise_profile_masks_its_legal_representatives_id_number(
+    db: Session, population: dict, signed_in: SignedIn
+) -> None:
+    """The company's account reads its register record, not its representative's full ID."""
+    minfeng = db.scalars(select(User).where(User.username == "minfeng")).one()
+    minfeng.identity_verified_at = START
+    db.commit()
+    record = sharing.lookup(db, code="enterprise_register", key=MINFENG_CREDIT).record
+    assert record is not None and record["legal_rep_id_number"]
+    number = record["legal_rep_id_number"]
+    page = signed_in("minfeng").get("/my/profile").text
+    shown = "<dt>法定代表人公民身份号码</dt><dd>{}</dd>"
+    assert shown.format(mask_id(number)) in page and shown.format(number) not in page

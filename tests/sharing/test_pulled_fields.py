@@ -96,8 +96,10 @@ def test_the_web_form_saves_the_locked_values_it_showed(
     files = {"m_ID_CARD": ("id.pdf", PDF, "application/pdf")}
     response = fill_in(client, ITEM, form, files)
     assert response.status_code == 200 and "/review" in str(response.url), response.text[-2000:]
-    tampered = fill_in(client, ITEM, {**form, "applicant_name": "李四"}, files)
+    typed = {**form, "applicant_name": "李四", "phone": "13900000009"}
+    tampered = fill_in(client, ITEM, typed, files)
     assert tampered.status_code == 422
+    assert 'value="13900000009"' in tampered.text  # the other answers stay as typed
     assert (
         '<p class="error" id="e-applicant_name">“申请人(经办人)姓名”来自公安人口库，不能修改。'
         in (tampered.text)

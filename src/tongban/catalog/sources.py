@@ -67,6 +67,10 @@ def source_problems(doc: SourceDocument, departments: set[str]) -> list[Problem]
         if source["department"] not in departments:
             message = f"未知部门代码 {source['department']}"
             found.append(doc.problem(["sources", index, "department"], message))
+        owner = source.get("subject_field")
+        if owner and owner not in source["fields"]:
+            message = f"subject_field {owner} 不是数据源 {source['code']} 的字段"
+            found.append(doc.problem(["sources", index, "subject_field"], message))
         if source["code"] in codes:
             found.append(doc.problem(["sources", index, "code"], f"数据源 {source['code']} 重复"))
         codes.append(source["code"])

@@ -138,9 +138,9 @@ def save(desk: Desk, case: Case, form: CheckedForm) -> Response:
     try:
         uploads = save_answers(desk, case, form)
     except InvalidInput as error:  # a locked (pulled) field was changed: say so beside it
-        return draft_page(
-            desk.request, desk.session, case, inputs.problems_of(error, desk.locale), 422
-        )
+        problems = inputs.problems_of(error, desk.locale)
+        typed = inputs.parse(service.spec_of(desk.session, case)["form"], form)
+        return draft_page(desk.request, desk.session, case, problems, 422, typed)
     if form.get("intent") == "save":
         return see_other(f"/cases/{case.number}/edit?done=saved")
     try:
@@ -224,14 +224,17 @@ def draft_page(
     case: Case,
     problems: inputs.Problems,
     status_code: int = 200,
+    typed: dict[str, Any] | None = None,
 ) -> Response:
-    """The form of a saved draft with its answers, uploads and problems."""
+    """The form of a saved draft with its answers (``typed``: the answers of a refused
+    post, kept as typed), uploads and problems."""
     spec = service.spec_of(session, case)
     ways = service.material_ways(session, case=case, now=get_now(get_runtime(request)))
     applicant = session.get(User, case.applicant_id)
     assert applicant is not None
     filled = prefilled(request, session, spec, applicant, case)
-    context = form_context(spec, case, case.form_data, problems, ways, locale(request), filled)
+    values = case.form_data if typed is None else typed
+    context = form_context(spec, case, values, problems, ways, locale(request), filled)
     context.update(
         case=case,
         action=f"/cases/{case.number}/edit",

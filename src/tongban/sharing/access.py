@@ -49,7 +49,7 @@ def log_pull(
     case = request.case
     case_id = case.id if case is not None else None
     outcome = _outcome(lookup)
-    subject = subject_of(pull_source, key, request.applicant)
+    subject = subject_of(pull_source, key, request.applicant, lookup.record)
     query = select(DataAccess).where(
         DataAccess.case_id == case_id,
         DataAccess.source == pull_source["code"],
@@ -74,12 +74,21 @@ def log_pull(
     )
 
 
-def subject_of(source: dict[str, Any], key: str, applicant: User) -> str:
-    """Whose data a pull by ``key`` is: the person or enterprise the key names, or, for a
-    record found by another number (a property certificate, a project code), the applicant
-    it was pulled for (their credit code for an enterprise account, else their ID)."""
+def subject_of(
+    source: dict[str, Any], key: str, applicant: User, record: dict[str, Any] | None = None
+) -> str:
+    """Whose data a pull by ``key`` is: the person or enterprise the key names; for a
+    record found by another number (a property certificate), its owner, whose resident ID
+    or credit code the record holds in the source's ``subject_field`` (the number itself
+    when the record names none: the row is then nobody's to read, never the applicant's);
+    for a source declaring no owner (a project code), the applicant it was pulled for
+    (their credit code for an enterprise account, else their ID)."""
     if source["key"] in IDENTITY_KEYS:
         return key
+    owner_field = source.get("subject_field")
+    if owner_field:
+        owner = (record or {}).get(owner_field)
+        return owner if isinstance(owner, str) and owner else key
     return applicant.credit_code or applicant.id_number or key
 
 

@@ -109,7 +109,12 @@ def _property(form: dict[str, Any], licence: Licence | None) -> Iterator[Row]:
     yield (
         "real_estate_certificate",
         licence.number,
-        {**held, "planned_use": planned, "owner_name": licence.holder_name},
+        {
+            **held,
+            "planned_use": planned,
+            "owner_name": licence.holder_name,
+            "owner_id_number": licence.holder_code,
+        },
     )
 
 

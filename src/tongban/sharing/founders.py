@@ -52,6 +52,7 @@ def _estate(
         "building_area": round(rng.uniform(smallest, largest), 2),
         "planned_use": planned,
         "owner_name": person["name"],
+        "owner_id_number": person["id_number"],
     }
 
 

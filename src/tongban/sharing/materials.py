@@ -138,6 +138,7 @@ def provide(
             f"The form holds no number to look up the {_name_en(source)}",
         )
     held: dict[str, list[str]] = defaultdict(list)  # source code -> keys found there
+    owners: dict[str, str] = {}  # key -> whose record it is, where not the key itself
     for key in keys:
         where = _source_of_key(sources, source, material, key)
         lookup = connector_for(where).lookup(session, key=key)
@@ -153,6 +154,9 @@ def provide(
                 f"the {_name_en(where)} holds no record of {key[:6]}…",
             )
         held[where["code"]].append(key)
+        owner = access.subject_of(where, key, applicant, lookup.record)
+        if owner != key:
+            owners[key] = owner
     used = [sources[code] for code in held]
     return Provided(
         # the records' keyed hashes (their keys in ``source_records``), never an ID number
@@ -163,7 +167,7 @@ def provide(
         summary_zh=f"已从{'、'.join(s['name'] for s in used)}调取核验，无需上传",
         summary_en=f"Pulled from the {' and the '.join(_name_en(s) for s in used)}; "
         "no upload needed",
-        detail={"source": source["code"], "keys": keys, "sources": dict(held)},
+        detail={"source": source["code"], "keys": keys, "sources": dict(held), "owners": owners},
     )
 
 
@@ -175,6 +179,7 @@ def recorded(
     sources = catalog.list_sources(session)
     detail = material.detail or {}
     held = detail.get("sources") or {str(entry.get("shared_source")): detail.get("keys", [])}
+    owners = detail.get("owners") or {}
     for code, keys in held.items():
         source = sources.get(code, {"key": ""})
         for key in keys:
@@ -182,7 +187,7 @@ def recorded(
                 session,
                 at=now,
                 source=code,
-                subject_key=access.subject_of(source, key, applicant),
+                subject_key=owners.get(key) or access.subject_of(source, key, applicant),
                 record_key=key,
                 actor=applicant,
                 case_id=case.id,

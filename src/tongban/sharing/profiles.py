@@ -27,7 +27,9 @@ from tongban.cases import service as cases
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
 from tongban.errors import InvalidInput, NotAllowed
+from tongban.identifiers import party_kind
 from tongban.licences import service as licences
+from tongban.pii.service import mask_id
 from tongban.sharing import access
 from tongban.sharing.connectors import connector_for
 from tongban.sharing.models import DataAccess
@@ -85,11 +87,21 @@ def _sections(session: Session, *, key_kind: str, key: str) -> list[SourceSectio
             section.unavailable = lookup.unavailable
         elif lookup.record:
             declared = source["fields"]
-            section.fields = [(n, declared[n]["title"], v) for n, v in lookup.record.items()]
+            section.fields = [
+                (n, declared[n]["title"], _shown(key_kind, v)) for n, v in lookup.record.items()
+            ]
         else:
             continue
         found.append(section)
     return found
+
+
+def _shown(key_kind: str, value: Any) -> Any:
+    """A field as a profile shows it: in an enterprise's profile, a person's resident ID
+    (the legal representative's) is masked (``pii.mask_id``), as everywhere a person's
+    number is shown to someone who is not that person (个人信息保护法 第二十八条: 敏感个人信息)."""
+    person = isinstance(value, str) and len(value) == 18 and party_kind(value) == "resident_id"
+    return mask_id(value) if key_kind == "credit_code" and person else value
 
 
 def _name(sections: Sequence[SourceSection], fallback: str) -> str:

@@ -11,7 +11,7 @@ locked value, so the server, not the page, keeps the lock.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -82,15 +82,33 @@ def prefill(session: Session, request: FillRequest) -> Prefill:
     return found
 
 
+def _locked_before(session: Session, request: FillRequest) -> dict[str, Filled]:
+    """The locked values of the answers stored before this save (what the page showed
+    locked; for a new form, what a blank form shows locked)."""
+    stored = request.case.form_data if request.case is not None else None
+    return prefill(session, replace(request, answers=dict(stored or {}), saving=False)).locked()
+
+
 def enforce(session: Session, request: FillRequest) -> dict[str, Any]:
     """The answers with every locked value in place; InvalidInput naming each locked field
-    whose posted value differs from its source (nothing is saved then)."""
+    whose posted value differs from its source (nothing is saved then).
+
+    A field only just locked by this save (the applicant typed the key it is pulled by,
+    say a property certificate number, after typing the field itself) or whose source
+    value moved with a changed key takes the source's value: only a value the applicant
+    saw locked and changed is refused."""
     found = prefill(session, request)
     answers = dict(request.answers)
+    changed = {
+        name: filled
+        for name, filled in found.locked().items()
+        if answers.get(name) not in (None, "", filled.value)
+    }
+    before = _locked_before(session, request) if changed else {}
     details = []
-    for name, filled in found.locked().items():
-        posted = answers.get(name)
-        if posted not in (None, "") and posted != filled.value:
+    for name, filled in changed.items():
+        shown = before.get(name)
+        if shown is not None and answers.get(name) != shown.value:
             title = request.spec["form"]["properties"].get(name, {}).get("title", name)
             details.append(
                 {
@@ -99,6 +117,7 @@ def enforce(session: Session, request: FillRequest) -> dict[str, Any]:
                     "message_en": f"'{name}' is {filled.label_en} and cannot be changed.",
                 }
             )
+    for name, filled in found.locked().items():
         answers[name] = filled.value
     if details:
         raise InvalidInput(

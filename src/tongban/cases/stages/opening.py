@@ -188,6 +188,7 @@ def open_case(
             f"'{spec.get('name_en') or spec['name']}' is for another kind of applicant.",
             field="code",
         )
+    cleaned = formcheck.clean(spec["form"], form_data)
     case = Case(
         number=f"draft-{now.timestamp()}-{applicant.id}",
         applicant_id=applicant.id,
@@ -197,7 +198,7 @@ def open_case(
         title=spec["name"],
         lead_department=spec["department"],
         state=CaseState.draft,
-        form_data=formcheck.clean(spec["form"], form_data),
+        form_data={},  # filled below, the shared fields with it
         delivery=definition.default_delivery(spec),
         channel=channel,
         joint=len(definition.departments(spec)) > 1,
@@ -211,7 +212,7 @@ def open_case(
     session.flush()
     division = catalog.get_department(session, code=case.lead_department).division_code
     case.number = case_number(case, clocks.calendar(session), division)
-    case.form_data = with_shared(session, case, applicant, creator, spec, now, case.form_data)
+    case.form_data = with_shared(session, case, applicant, creator, spec, now, cleaned)
     audit.record(
         session,
         at=now,

@@ -113,8 +113,8 @@ class Task(Base):
         Index("ix_tasks_queue_keyset", "department_code", "state", "due_at", "id"),
         # 我的待办 and the load per person: the open tasks one person holds
         Index("ix_tasks_assignee_state", "assignee_id", "state"),
-        # open work on the dashboard: the open tasks by due time, never the finished ones
-        Index("ix_tasks_state_due_at", "state", "due_at"),
+        # the dashboard: the open tasks (finished_at empty), the tasks done in a period
+        Index("ix_tasks_state_finished_at", "state", "finished_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

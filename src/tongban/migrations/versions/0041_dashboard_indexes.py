@@ -1,5 +1,5 @@
-"""indexes for the dashboard at scale: cases by submission and decision time, open tasks
-by due time, ratings by rectification time
+"""indexes for the dashboard at scale: cases by submission and decision time, tasks by state
+and finishing time, ratings by rectification time
 
 The daily reform rows (``metric_days``) are counted from the events of a few days, and
 the dashboard counts open work from the open tasks: each reads a range of one of these
@@ -25,7 +25,7 @@ def upgrade() -> None:
         batch.create_index("ix_cases_submitted_at", ["submitted_at"])
         batch.create_index("ix_cases_decided_at", ["decided_at"])
     with op.batch_alter_table("tasks") as batch:
-        batch.create_index("ix_tasks_state_due_at", ["state", "due_at"])
+        batch.create_index("ix_tasks_state_finished_at", ["state", "finished_at"])
     with op.batch_alter_table("ratings") as batch:
         batch.create_index("ix_ratings_rectified_at", ["rectified_at"])
 
@@ -34,7 +34,7 @@ def downgrade() -> None:
     with op.batch_alter_table("ratings") as batch:
         batch.drop_index("ix_ratings_rectified_at")
     with op.batch_alter_table("tasks") as batch:
-        batch.drop_index("ix_tasks_state_due_at")
+        batch.drop_index("ix_tasks_state_finished_at")
     with op.batch_alter_table("cases") as batch:
         batch.drop_index("ix_cases_decided_at")
         batch.drop_index("ix_cases_submitted_at")

@@ -6,20 +6,23 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from tests.conftest import Clock
 from tests.factories import act, open_task, submitted
 from tests.web.support import SignedIn, check_structure
-from tongban.supervision import drilldown
+from tongban.supervision import daily, drilldown
 
 RADIATION = "3501-WJW-002"  # WJW; promised 3 working days: accept 0, review 2, decide 1, issue 0
 UNEMPLOYMENT = "3501-RS-003"  # RS
 MONDAY = datetime(2025, 9, 29, 2, 0, tzinfo=UTC)  # 10:00 in Fuzhou, a week after the start
+TZ = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass
@@ -49,7 +52,7 @@ def _finish(
 
 
 @pytest.fixture
-def known(client: TestClient, as_user: Any, clock: Clock) -> Known:
+def known(client: TestClient, as_user: Any, clock: Clock, db: Session) -> Known:
     wjw = as_user("wjw")
     numbers = [submitted(client, as_user("zhangsan"), RADIATION)["number"] for _ in range(4)]
     on_time, late, overdue, correcting = numbers
@@ -64,6 +67,9 @@ def known(client: TestClient, as_user: Any, clock: Clock) -> Known:
     _finish(client, both, late, "review", "decide", "issue")
     due_soon = submitted(client, as_user("lisi"), RADIATION)["number"]
     other = submitted(client, as_user("lisi"), UNEMPLOYMENT)["number"]
+    # the worker's refresh wrote the daily rows of the days before (supervision.tasks)
+    daily.compute_days(db, first=date(2025, 9, 22), last=date(2025, 9, 27), tz=TZ, now=MONDAY)
+    db.commit()
     return Known(on_time, late, overdue, correcting, due_soon, other)
 
 
@@ -118,8 +124,9 @@ def test_figures_count_the_known_cases(known: Known, signed_in: SignedIn) -> Non
     assert [n for _u, n in row(items, UNEMPLOYMENT)] == [1, 1]  # received, open
 
     stages = section(page, "stages-title")
-    # The late review took 9/23–9/26 and 9/28 (a make-up Sunday), 9/29: 6 working days.
-    assert re.search(r"审查</th>\s*<td><a [^>]*>2</a></td>\s*<td>3</td>", stages)
+    # Two review tasks: the on-time one within the hour (0), the late one 9/23–9/26 and
+    # 9/28 (a make-up Sunday), 9/29: 6 working days of 8 office hours; mean 24, p90 48.
+    assert re.search(r"审查</a></th>\s*<td>2</td><td>24.0</td><td>48</td>", stages)
 
 
 def test_each_figure_lists_exactly_the_cases_it_counts(known: Known, signed_in: SignedIn) -> None:

@@ -88,4 +88,6 @@ def test_dashboard_queries_do_not_grow_with_the_cases(
     for code in ("3501-WJW-002", "3501-RS-003", "3501-RS-003"):
         submitted(client, as_user("lisi"), code)
     clock.advance(days=3)
-    assert statements_for_dashboard() <= few < 30  # per-transaction caches may save one
+    # the stored rows, yesterday's and today's events (daily.count_days), the open work;
+    # per-transaction caches may save one
+    assert statements_for_dashboard() <= few < 40

@@ -67,11 +67,11 @@ class Case(Base):
     review_outcome: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # 提交时间: the first submission, kept through a correction
-    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     # the last receipt of the materials (a resubmission's): art. 32 counts from it
     received_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # personal data removed after the retention period (``privacy.retention``)
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -113,6 +113,8 @@ class Task(Base):
         Index("ix_tasks_queue_keyset", "department_code", "state", "due_at", "id"),
         # 我的待办 and the load per person: the open tasks one person holds
         Index("ix_tasks_assignee_state", "assignee_id", "state"),
+        # the dashboard: the open tasks (finished_at empty), the tasks done in a period
+        Index("ix_tasks_state_finished_at", "state", "finished_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -33,35 +33,55 @@ def _day(text: str) -> date:
         ) from None
 
 
+STEP_DAYS = 7  # days written and committed together by a backfill
+
+
+def _backfill(first: date, last: date, *, verb: str) -> None:
+    """Write the rows of ``first`` … ``last`` a week at a time, each week in its own unit of
+    work, with a progress bar in days (idempotent: a stopped run is started again with
+    ``--from`` the day it reached)."""
+    runtime = base.runtime()
+    tz = ZoneInfo(runtime.settings.timezone)
+    steps = daily.spans(first, last, days=STEP_DAYS)
+    rows = 0
+    columns = (TextColumn("重算指标"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=base.console) as progress:
+        bar = progress.add_task("days", total=(last - first).days + 1)
+        for lo, hi in steps:
+            with unit_of_work(runtime.sessions) as session:
+                rows += compute_days(session, first=lo, last=hi, tz=tz, now=utcnow())
+            progress.advance(bar, (hi - lo).days + 1)
+    base.console.print(
+        f"已重算 {first} 至 {last}：{rows} 行，分 {len(steps)} 步"
+        f" ({verb} {first}..{last}: {rows} rows in {len(steps)} steps)"
+    )
+
+
 @app.command("recompute")
 def recompute(
     first: Annotated[str, typer.Option("--from", help="First local day, e.g. 2026-11-01")],
     last: Annotated[str, typer.Option("--to", help="Last local day (default: today)")] = "",
 ) -> None:
-    """Write the daily reform rows of the days FROM … TO again from the cases (idempotent)."""
-    runtime = base.runtime()
-    tz = ZoneInfo(runtime.settings.timezone)
-    now = utcnow()
-    lo, hi = _day(first), _day(last) if last else now.astimezone(tz).date()
+    """Write the daily reform rows of the days FROM … TO again from the cases (idempotent),
+    a week at a time with a progress bar."""
+    tz = ZoneInfo(base.runtime().settings.timezone)
+    lo, hi = _day(first), _day(last) if last else utcnow().astimezone(tz).date()
     if lo > hi:
         raise typer.BadParameter("--from 晚于 --to (--from is after --to)")
-    with unit_of_work(runtime.sessions) as session:
-        rows = compute_days(session, first=lo, last=hi, tz=tz, now=now)
-    base.console.print(f"已重算 {lo} 至 {hi}：{rows} 行 (recomputed {lo}..{hi}: {rows} rows)")
+    _backfill(lo, hi, verb="recomputed")
 
 
 @app.command("rebuild")
 def rebuild() -> None:
     """Write the daily reform rows of every day from the first case's to today again
-    (after loading or importing a history; idempotent)."""
+    (the backfill after an upgrade, or loading or importing a history; idempotent), a week
+    at a time with a progress bar."""
     runtime = base.runtime()
-    with unit_of_work(runtime.sessions) as session:
-        first, last, rows = daily.rebuild(
-            session, tz=ZoneInfo(runtime.settings.timezone), now=utcnow()
-        )
-    base.console.print(
-        f"已重算 {first} 至 {last}：{rows} 行 (rebuilt {first}..{last}: {rows} rows)"
-    )
+    tz = ZoneInfo(runtime.settings.timezone)
+    today = utcnow().astimezone(tz).date()
+    with reading_session(runtime.sessions) as session:
+        first = min(daily.first_day(session, tz=tz) or today, today)
+    _backfill(first, today, verb="rebuilt")
 
 
 def simulate(

@@ -43,7 +43,7 @@ class Rating(Base):
     rectify_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     rectification: Mapped[str | None] = mapped_column(Text)
     rectified_by: Mapped[str | None] = mapped_column(String(120))
-    rectified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    rectified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     # the recorded call-back (回访) to the applicant that closes a rectification
     callback_note: Mapped[str | None] = mapped_column(Text)
     callback_reached: Mapped[bool | None] = mapped_column(Boolean)

@@ -47,7 +47,7 @@ def charts_json(
     days = figures.received_per_day
     departments = [(c, e) for c, e in figures.departments.items() if e.on_time_rate is not None]
     items = sorted(figures.items.items(), key=lambda kv: -kv[1].received)[:TOP_ITEMS]
-    stages = list(figures.stages.items())
+    stages = figures.stages
     charts = {
         "states": {
             "labels": [_(state_names[CaseState(s)]) for s, _n in states],
@@ -112,17 +112,17 @@ def charts_json(
             ],
         },
         "stages": {
-            "labels": [_(stage_names[s]) for s, _t in stages],
-            "yNames": [_("工作日"), _("小时")],
+            "labels": [_(stage_names[Stage(s)]) for s, _t in stages],
+            "yName": _("办公小时"),
             "series": [
                 _series(
                     name,
-                    [t[unit].value if unit in t else None for _s, t in stages],
+                    [getattr(t, measure) for _s, t in stages],
                     [drill(stage=s, done=period) for s, _t in stages],
-                    yAxisIndex=index,
                 )
-                for index, (unit, name) in enumerate(
-                    [("working_days", _("平均用时（工作日）")), ("hours", _("平均用时（小时）"))]
+                for measure, name in (
+                    ("average", _("平均用时（办公小时）")),
+                    ("p90", _("第 90 百分位（办公小时）")),
                 )
             ],
         },

@@ -13,7 +13,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -245,9 +245,13 @@ def _ratings(session: Session, dates: Dates, rows: Rows) -> None:
         row["rectified_on_time"] += due is None or (done_at is not None and done_at < due)
 
 
-def compute_days(session: Session, *, first: date, last: date, tz: ZoneInfo, now: datetime) -> int:
-    """Write the ``metric_days`` rows of the local days ``first`` … ``last`` anew;
-    returns how many rows were written."""
+def count_days(
+    session: Session, *, first: date, last: date, tz: ZoneInfo
+) -> dict[Key, dict[str, Any]]:
+    """The values of the ``metric_days`` rows of the local days ``first`` … ``last``, by
+    (day, item, department), counted from the events of those days (nothing written).
+    Reads ranges of the indexes on the events' times: the cost grows with the days'
+    events, not with the cases of other days."""
     dates = Dates.of(first, last, tz)
     cal = clocks.calendar(session)
     rows = Rows(tz)
@@ -255,15 +259,34 @@ def compute_days(session: Session, *, first: date, last: date, tz: ZoneInfo, now
     _decided(session, dates, rows, cal)
     _stages(session, dates, rows, cal)
     _ratings(session, dates, rows)
+    return rows.rows
+
+
+def compute_days(session: Session, *, first: date, last: date, tz: ZoneInfo, now: datetime) -> int:
+    """Write the ``metric_days`` rows of the local days ``first`` … ``last`` anew;
+    returns how many rows were written."""
+    counted = count_days(session, first=first, last=last, tz=tz)
     session.execute(delete(MetricDay).where(MetricDay.day >= first, MetricDay.day <= last))
-    for (day, item, department), values in rows.rows.items():
+    for (day, item, department), values in counted.items():
         session.add(
             MetricDay(
                 day=day, item_code=item, department_code=department, computed_at=now, **values
             )
         )
     session.flush()
-    return len(rows.rows)
+    return len(counted)
+
+
+def spans(first: date, last: date, *, days: int) -> list[tuple[date, date]]:
+    """``first`` … ``last`` cut into consecutive ranges of at most ``days`` days (the steps
+    of a backfill: each is written and committed on its own, so a stopped run loses at
+    most one step and can be started again from the day it reached)."""
+    found = []
+    while first <= last:
+        end = min(first + timedelta(days=days - 1), last)
+        found.append((first, end))
+        first = end + timedelta(days=1)
+    return found
 
 
 def first_day(session: Session, *, tz: ZoneInfo) -> date | None:

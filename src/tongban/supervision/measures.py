@@ -25,13 +25,15 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, or_, select
+from sqlalchemy.orm import aliased
 
 from tongban.cases.enums import FINAL_STATES, CaseState, ClockKind, Stage, TaskState
 from tongban.cases.models import Case, CasePause, Clock, Task
 
 SOON = timedelta(hours=24)
+# 在办: neither a draft nor final, in the order of the machine
+OPEN_STATES = tuple(s for s in CaseState if s != CaseState.draft and s not in FINAL_STATES)
 
 
 class Status(StrEnum):
@@ -118,11 +120,17 @@ def task_conditions(
 
 
 def promised_late() -> ColumnElement[bool]:
-    """The case was decided after its promised limit."""
-    late = select(Clock.case_id).where(
-        Clock.kind == ClockKind.promised, Clock.stopped_at >= Clock.due_at
+    """The case was decided after its promised limit. Correlated (EXISTS), so the clocks
+    of the cases at hand are read through ``clocks.case_id``, never every stopped clock."""
+    return (
+        select(Clock.id)
+        .where(
+            Clock.case_id == Case.id,
+            Clock.kind == ClockKind.promised,
+            Clock.stopped_at >= Clock.due_at,
+        )
+        .exists()
     )
-    return Case.id.in_(late)
 
 
 def case_conditions(
@@ -130,7 +138,7 @@ def case_conditions(
 ) -> list[ColumnElement[bool]]:
     """Conditions on a case for a whole-case figure of ``status``."""
     if status == Status.open:
-        return [Case.state.not_in([CaseState.draft, *FINAL_STATES])]
+        return [Case.state.in_(OPEN_STATES)]  # a range of ix_cases_state: open cases only
     if status in (Status.due_soon, Status.overdue):
         return [_with_task(*task_conditions(status, now=now, dates=None))]
     found: list[ColumnElement[bool]] = [Case.decided_at.is_not(None)]
@@ -152,29 +160,6 @@ def department_conditions(
     return [_with_task(Task.department_code == department, *tasks)]
 
 
-def completed_stages(dates: Dates | None, *columns: ColumnElement[Any]) -> Select[Any]:
-    """(case, stage, started_at, finished_at, *columns) of stages whose tasks are all
-    finished, completed within ``dates``: a stage runs from its first task's start to its
-    last task's end, as the case timeline shows it."""
-    query = (
-        select(
-            Task.case_id,
-            Task.stage,
-            func.min(Task.started_at).label("started_at"),
-            func.max(Task.finished_at).label("finished_at"),
-            *columns,
-        )
-        .group_by(Task.case_id, Task.stage)
-        .having(func.count(Task.id) == func.count(Task.finished_at))
-    )
-    if dates is not None:
-        # Only cases with a task finished within the dates can have completed a stage then.
-        active = select(Task.case_id).where(dates.holds(Task.finished_at))
-        query = query.where(Task.case_id.in_(active))
-        query = query.having(dates.holds(func.max(Task.finished_at)))
-    return query
-
-
 def stage_conditions(stage: Stage, *, dates: Dates | None) -> list[ColumnElement[bool]]:
     """Cases whose ``stage`` was completed within ``dates`` (the pairs ``completed_stages``
     gives): a task of it finished within them, and none is unfinished or finished later."""
@@ -187,22 +172,3 @@ def stage_conditions(stage: Stage, *, dates: Dates | None) -> list[ColumnElement
         _with_task(Task.stage == stage, *ended),
         ~_with_task(Task.stage == stage, or_(*still)),
     ]
-
-
-def local_day(
-    session: Session, column: SQLColumnExpression[Any], tz: ZoneInfo, now: datetime
-) -> ColumnElement[Any]:
-    """The local date of a stored UTC moment, computed by the database.
-
-    PostgreSQL converts with the zone's rules. SQLite has no zone data, so the zone's
-    offset at ``now`` is used (China has had no daylight saving time since 1991).
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        return func.date(func.timezone(tz.key, func.timezone("UTC", column)))
-    offset = now.astimezone(tz).utcoffset() or timedelta(0)
-    return func.date(column, f"{int(offset.total_seconds() // 60):+d} minutes")
-
-
-def as_date(value: object) -> date:
-    """A date as the database returned it (SQLite gives text)."""
-    return value if isinstance(value, date) else date.fromisoformat(str(value))

@@ -1,14 +1,19 @@
 """Figures for e-supervision (电子监察 / 数据驾驶舱): what is late and whose it is,
-volumes, on-time rates and working time per item and per stage, computed from the case,
-task and clock rows (never stored counters).
+volumes, on-time rates and working time per item and per stage.
 
-Counting happens in the database (GROUP BY); working time, which needs the holiday
-calendar, is measured in ``durations``.
+The period's figures (received, decided, late, time per item and stage, the daily and
+weekly series) are sums of the daily rows (``metric_days``, docs/metrics.md) that the
+worker writes; yesterday's and today's, which the worker is still rewriting, are counted
+from those two days' events at once (``daily.count_days``), so the page is current. Open
+work (open, due soon, overdue) is counted from the open cases and tasks through indexes
+on their state and due time. Neither reads a closed case of an earlier day: the cost
+grows with the period's days and the work in hand, not with the history.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -17,24 +22,38 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, distinct, func, select
 from sqlalchemy.orm import QueryableAttribute, Session, selectinload
 
-from tongban.cases.core import clocks
-from tongban.cases.enums import CaseState, Channel, Stage
+from tongban.cases.enums import Channel
 from tongban.cases.models import Case, Task
-from tongban.supervision import durations
+from tongban.supervision import daily
 from tongban.supervision.measures import (
+    OPEN_STATES,
     Dates,
     Status,
-    as_date,
     case_conditions,
     task_conditions,
 )
+from tongban.supervision.reform import Reform, ReformFilter, StageTime, read_rows
 
 PERIODS = (7, 30, 90)
+LIVE_DAYS = 2  # yesterday and today: the days the worker's refresh rewrites (tasks.refresh)
+WORKING_DAYS = "working_days"
 
 
 def on_time_rate(finished: int, late: int) -> float | None:
     """The share of finished cases that were not late; None before any has finished."""
     return round((finished - late) / finished, 3) if finished else None
+
+
+@dataclass
+class Average:
+    """A mean working time in one unit (working days)."""
+
+    total: float = 0.0
+    count: int = 0
+
+    @property
+    def value(self) -> float:
+        return round(self.total / self.count, 1) if self.count else 0.0
 
 
 @dataclass
@@ -55,7 +74,17 @@ class Counts:
 @dataclass
 class ItemFigures(Counts):
     received: int = 0
-    time: dict[str, durations.Average] = field(default_factory=dict)  # unit → decision time
+    time: dict[str, Average] = field(default_factory=dict)  # unit → receipt to decision
+
+    def add(self, reform: Reform) -> None:
+        """The period's counts of one item from its summed daily rows."""
+        self.received += int(reform["received"])
+        self.finished += int(reform["decided"])
+        self.late += int(reform["decided"] - reform["decided_on_time"])
+        if reform["decided"]:
+            average = self.time.setdefault(WORKING_DAYS, Average())
+            average.total += reform["elapsed_days"]
+            average.count += int(reform["decided"])
 
 
 @dataclass
@@ -72,7 +101,7 @@ class WeekFigures:
 @dataclass
 class Dashboard:
     period: Dates
-    by_state: dict[str, int]
+    by_state: dict[str, int]  # the open cases (在办) by state
     total: ItemFigures
     departments: dict[str, Counts]
     items: dict[str, ItemFigures]
@@ -80,23 +109,114 @@ class Dashboard:
     overdue: list[Task]
     received_per_day: list[tuple[date, int]]
     weeks: list[WeekFigures]
-    stages: dict[Stage, dict[str, durations.Average]]  # stage → unit → time the stage took
-    stages_completed: dict[Stage, int]
+    stages: list[tuple[str, StageTime]]  # tasks finished in the period, office hours
+    rows_read: int  # daily rows read for the period (the live days' not counted)
 
 
-def _by_state(scope: durations.Scope) -> dict[str, int]:
-    rows = scope.session.execute(
+@dataclass(frozen=True)
+class Scope:
+    """One dashboard's moment, zone, period and region (None: every department)."""
+
+    session: Session
+    now: datetime
+    tz: ZoneInfo
+    period: Dates
+    departments: tuple[str, ...] | None
+
+    def cases(self) -> list[ColumnElement[bool]]:
+        """Conditions keeping the cases handled, or received (跨域通办), in the region."""
+        if self.departments is None:
+            return []
+        return [
+            Case.lead_department.in_(self.departments)
+            | Case.received_by_department.in_(self.departments)
+        ]
+
+    def tasks(self) -> list[ColumnElement[bool]]:
+        """Conditions keeping the tasks of the region's departments."""
+        return [] if self.departments is None else [Task.department_code.in_(self.departments)]
+
+
+def _day_of(value: object) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def period_rows(scope: Scope) -> tuple[list[Mapping[str, Any]], int]:
+    """The daily rows of the period and how many were read from ``metric_days``: the
+    stored rows of the days before yesterday, then yesterday's and today's counted now."""
+    today = scope.now.astimezone(scope.tz).date()
+    live_from = max(scope.period.first, today - timedelta(days=LIVE_DAYS - 1))
+    stored = read_rows(
+        scope.session,
+        where=ReformFilter(
+            scope.period.first, live_from - timedelta(days=1), departments=scope.departments
+        ),
+    )
+    counted = daily.count_days(scope.session, first=live_from, last=today, tz=scope.tz)
+    live = [
+        {"day": day, "item_code": item, "department_code": department, **values}
+        for (day, item, department), values in counted.items()
+        if scope.departments is None or department in scope.departments
+    ]
+    return [*stored, *live], len(stored)
+
+
+def _sums(rows: Iterable[Mapping[str, Any]], key: str) -> dict[Any, Reform]:
+    sums: dict[Any, Reform] = {}
+    for row in rows:
+        sums.setdefault(row[key], Reform()).add(row)
+    return sums
+
+
+def _received_per_day(scope: Scope, days: Mapping[Any, Reform]) -> list[tuple[date, int]]:
+    counts = {_day_of(day): int(reform["received"]) for day, reform in days.items()}
+    first, last = scope.period.first, scope.period.last
+    every = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    return [(d, counts.get(d, 0)) for d in every]
+
+
+def _weeks(scope: Scope, days: Mapping[Any, Reform]) -> list[WeekFigures]:
+    """Decisions per week (from Monday) within the period, with how many were late."""
+    weeks: dict[date, WeekFigures] = {}
+    monday = scope.period.first - timedelta(days=scope.period.first.weekday())
+    while monday <= scope.period.last:
+        first, last = max(monday, scope.period.first), monday + timedelta(days=6)
+        weeks[monday] = WeekFigures(Dates.of(first, min(last, scope.period.last), scope.tz))
+        monday += timedelta(days=7)
+    for day, reform in days.items():
+        week = weeks[_day_of(day) - timedelta(days=_day_of(day).weekday())]
+        week.finished += int(reform["decided"])
+        week.late += int(reform["decided"] - reform["decided_on_time"])
+    return [weeks[key] for key in sorted(weeks)]
+
+
+def _open_work(scope: Scope, column: QueryableAttribute[Any]) -> dict[str, Counts]:
+    """Open, due-soon and overdue cases by ``column`` of the case (open cases only)."""
+    figures: dict[str, Counts] = defaultdict(Counts)
+    for status in (Status.open, Status.due_soon, Status.overdue):
+        conditions = case_conditions(status, now=scope.now, dates=None)
+        query = select(column, func.count()).where(*conditions, *scope.cases()).group_by(column)
+        for key, count in scope.session.execute(query):
+            setattr(figures[str(key)], status, int(count))
+    return figures
+
+
+def _by_state(scope: Scope) -> dict[str, int]:
+    query = (
         select(Case.state, func.count())
-        .where(Case.state != CaseState.draft, *scope.cases())
+        .where(Case.state.in_(OPEN_STATES), *scope.cases())
         .group_by(Case.state)
-    ).all()
-    return {str(state): int(count) for state, count in rows}
+    )
+    found = {str(state): int(count) for state, count in scope.session.execute(query)}
+    return {str(state): found[state] for state in OPEN_STATES if state in found}
 
 
-def _departments(scope: durations.Scope) -> dict[str, Counts]:
+def _departments(scope: Scope) -> dict[str, Counts]:
+    """A department's own tasks: open ones now, and those finished in the period (read
+    through the index on their finishing time)."""
     figures: dict[str, Counts] = defaultdict(Counts)
     for status in Status:
-        conditions = task_conditions(status, now=scope.now, dates=scope.dates(status))
+        conditions = task_conditions(status, now=scope.now, dates=scope.period)
         # No join with cases: a draft has no tasks.
         query = (
             select(Task.department_code, func.count(distinct(Task.case_id)))
@@ -108,90 +228,30 @@ def _departments(scope: durations.Scope) -> dict[str, Counts]:
     return dict(sorted(figures.items()))
 
 
-def _counted(scope: durations.Scope, column: QueryableAttribute[Any]) -> dict[str, ItemFigures]:
-    """The counts of every status and the cases received, by ``column`` of the case."""
+def _channels(scope: Scope) -> dict[str, ItemFigures]:
+    """Figures by channel (办事渠道), counted from the cases received or decided in the
+    period (index ranges) and the open ones: the daily rows are not kept by channel."""
     figures: dict[str, ItemFigures] = defaultdict(ItemFigures)
-    for status in Status:
-        conditions = case_conditions(status, now=scope.now, dates=scope.dates(status))
-        for key, count in _count_by(scope.session, column, [*conditions, *scope.cases()]):
+    for key, counts in _open_work(scope, Case.channel).items():
+        figures[key].open, figures[key].overdue = counts.open, counts.overdue
+    period = scope.period
+    for status in (Status.finished, Status.late):
+        conditions = case_conditions(status, now=scope.now, dates=period)
+        for key, count in _count_by(scope, Case.channel, conditions):
             setattr(figures[key], status, count)
-    received = [scope.period.holds(Case.submitted_at), *scope.cases()]
-    for key, count in _count_by(scope.session, column, received):
+    for key, count in _count_by(scope, Case.channel, [period.holds(Case.submitted_at)]):
         figures[key].received = count
-    return figures
-
-
-def _items(scope: durations.Scope) -> dict[str, ItemFigures]:
-    figures = _counted(scope, Case.catalog_code)
-    for code, unit, count, start, end, *days in scope.session.execute(
-        durations.decision_spans(scope)
-    ):
-        average = figures[code].time.setdefault(unit, durations.Average())
-        average.total += count * scope.working_time(unit, start, end, (days[0], days[1]))
-        average.count += count
-    return dict(sorted(figures.items()))
-
-
-def _channels(scope: durations.Scope) -> dict[str, ItemFigures]:
-    """Figures by channel (办事渠道): every channel makes the same cases, counted alike."""
-    figures = _counted(scope, Case.channel)
     return {str(channel): figures[channel] for channel in Channel if channel in figures}
 
 
 def _count_by(
-    session: Session, column: QueryableAttribute[Any], conditions: list[ColumnElement[bool]]
+    scope: Scope, column: QueryableAttribute[Any], conditions: list[ColumnElement[bool]]
 ) -> list[tuple[str, int]]:
-    query = (
-        select(column, func.count())
-        .where(Case.state != CaseState.draft, *conditions)
-        .group_by(column)
-    )
-    return [(str(key), int(count)) for key, count in session.execute(query)]
+    query = select(column, func.count()).where(*conditions, *scope.cases()).group_by(column)
+    return [(str(key), int(count)) for key, count in scope.session.execute(query)]
 
 
-def _received_per_day(scope: durations.Scope) -> list[tuple[date, int]]:
-    day = scope.day(Case.submitted_at)
-    query = (
-        select(day, func.count())
-        .where(Case.state != CaseState.draft, scope.period.holds(Case.submitted_at), *scope.cases())
-        .group_by(day)
-    )
-    counts = {as_date(found): int(count) for found, count in scope.session.execute(query)}
-    first, last = scope.period.first, scope.period.last
-    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    return [(d, counts.get(d, 0)) for d in days]
-
-
-def _weeks(scope: durations.Scope) -> list[WeekFigures]:
-    """Decisions per week (from Monday) within the period, with how many were late."""
-    day = scope.day(Case.decided_at)
-    finished = [
-        *case_conditions(Status.finished, now=scope.now, dates=scope.period),
-        *scope.cases(),
-    ]
-    query = select(day, func.count()).where(*finished).group_by(day)
-    late = query.where(*case_conditions(Status.late, now=scope.now, dates=scope.period))
-    weeks: dict[date, WeekFigures] = {}
-
-    def week(found: object) -> WeekFigures:
-        monday = as_date(found) - timedelta(days=as_date(found).weekday())
-        if monday not in weeks:
-            first, last = max(monday, scope.period.first), monday + timedelta(days=6)
-            weeks[monday] = WeekFigures(Dates.of(first, min(last, scope.period.last), scope.tz))
-        return weeks[monday]
-
-    monday = scope.period.first
-    while monday <= scope.period.last:
-        week(monday)
-        monday += timedelta(days=7 - monday.weekday())
-    for found, count in scope.session.execute(query):
-        week(found).finished += int(count)
-    for found, count in scope.session.execute(late):
-        week(found).late += int(count)
-    return [weeks[key] for key in sorted(weeks)]
-
-
-def _overdue_tasks(scope: durations.Scope) -> list[Task]:
+def _overdue_tasks(scope: Scope) -> list[Task]:
     conditions = task_conditions(Status.overdue, now=scope.now, dates=None)
     query = (
         select(Task)
@@ -203,6 +263,17 @@ def _overdue_tasks(scope: durations.Scope) -> list[Task]:
     return list(scope.session.scalars(query))
 
 
+def _items(scope: Scope, sums: Mapping[str, Reform]) -> dict[str, ItemFigures]:
+    figures: dict[str, ItemFigures] = defaultdict(ItemFigures)
+    for code, reform in sums.items():
+        if reform["received"] or reform["decided"]:  # not rows of ratings or tasks only
+            figures[code].add(reform)
+    for code, counts in _open_work(scope, Case.catalog_code).items():
+        entry = figures[code]
+        entry.open, entry.due_soon, entry.overdue = counts.open, counts.due_soon, counts.overdue
+    return dict(sorted(figures.items()))
+
+
 def _total(items: dict[str, ItemFigures]) -> ItemFigures:
     """Every case has exactly one catalog code, so the platform's counts are sums."""
     total = ItemFigures()
@@ -210,7 +281,7 @@ def _total(items: dict[str, ItemFigures]) -> ItemFigures:
         for name in ("open", "due_soon", "overdue", "finished", "late", "received"):
             setattr(total, name, getattr(total, name) + getattr(entry, name))
         for unit, average in entry.time.items():
-            summed = total.time.setdefault(unit, durations.Average())
+            summed = total.time.setdefault(unit, Average())
             summed.total += average.total
             summed.count += average.count
     return total
@@ -225,12 +296,16 @@ def dashboard(
     departments: Select[str] | None = None,
 ) -> Dashboard:
     """Everything the supervision dashboard shows, as of ``now``, over the last ``days``;
-    of a region when ``departments`` selects its departments (``access.supervised_departments``)."""
-    period = Dates.last_days(days, now=now, tz=tz)
-    cal = clocks.calendar(session)
-    scope = durations.Scope(session, now, tz, period, cal, departments)
-    items = _items(scope)
-    stages, completed = durations.stage_times(scope)
+    of a region when ``departments`` selects its departments (``access.supervised_departments``).
+    The period's figures of a region are those of the cases its departments lead."""
+    region = None if departments is None else tuple(session.scalars(departments))
+    scope = Scope(session, now, tz, Dates.last_days(days, now=now, tz=tz), region)
+    rows, stored = period_rows(scope)
+    items = _items(scope, _sums(rows, "item_code"))
+    total = Reform()
+    for row in rows:
+        total.add(row)
+    per_day = _sums(rows, "day")
     return Dashboard(
         period=scope.period,
         by_state=_by_state(scope),
@@ -239,8 +314,8 @@ def dashboard(
         items=items,
         channels=_channels(scope),
         overdue=_overdue_tasks(scope),
-        received_per_day=_received_per_day(scope),
-        weeks=_weeks(scope),
-        stages=stages,
-        stages_completed=completed,
+        received_per_day=_received_per_day(scope, per_day),
+        weeks=_weeks(scope, per_day),
+        stages=total.ordered_stages(),
+        rows_read=stored,
     )

@@ -29,6 +29,7 @@ from tongban.complaints.api import router as complaints_api
 from tongban.complaints.views import router as complaints_views
 from tongban.documents.official import configure as configure_documents
 from tongban.experts.admin_views import router as expert_register_views
+from tongban.experts.api import router as experts_api
 from tongban.experts.views import router as expert_views
 from tongban.holidays.api import router as holidays_api
 from tongban.inspection.api import router as inspection_api
@@ -118,6 +119,7 @@ API_ROUTERS = (
     complaints_api,
     publication_api,
     inspection_api,
+    experts_api,
 )
 STORABLE = [Depends(refuse_unstorable_text)]  # no query, path or form field holds NUL
 PAGE_ROUTERS = (

@@ -29,6 +29,7 @@ from tongban.complaints.api import router as complaints_api
 from tongban.complaints.views import router as complaints_views
 from tongban.documents.official import configure as configure_documents
 from tongban.experts.admin_views import router as expert_register_views
+from tongban.experts.api import router as experts_api
 from tongban.experts.views import router as expert_views
 from tongban.holidays.api import router as holidays_api
 from tongban.inspection.api import router as inspection_api
@@ -44,6 +45,8 @@ from tongban.licences.views import router as licences_views
 from tongban.messaging.api import router as messaging_api
 from tongban.messaging.views import router as messaging_views
 from tongban.models import load_all
+from tongban.notices.api import router as notices_api
+from tongban.notices.views import router as notices_views
 from tongban.notifications.api import router as notifications_api
 from tongban.notifications.views import router as notifications_views
 from tongban.online.agency_views import api_router as agency_api
@@ -118,6 +121,8 @@ API_ROUTERS = (
     complaints_api,
     publication_api,
     inspection_api,
+    experts_api,
+    notices_api,
 )
 STORABLE = [Depends(refuse_unstorable_text)]  # no query, path or form field holds NUL
 PAGE_ROUTERS = (
@@ -154,6 +159,7 @@ PAGE_ROUTERS = (
     inspection_views,
     complaints_views,
     publication_views,
+    notices_views,
     assistant_views,
 )
 

@@ -30,6 +30,9 @@ def load_all() -> None:
     from tongban.lenient import models as _lenient_models  # noqa: F401
     from tongban.licences import issuing, provider  # noqa: F401 — the licence maker and provider
     from tongban.messaging import models as _messaging  # noqa: F401
+    from tongban.notices import hooks as _notice_hooks  # noqa: F401  (opening, decision hold)
+    from tongban.notices import models as _notices  # noqa: F401
+    from tongban.notices import tasks as _notice_end  # noqa: F401  notice.end
     from tongban.outbox import models as _outbox  # noqa: F401
     from tongban.payments import hooks as _payments  # noqa: F401  (orders, holds, delivery)
     from tongban.payments import models as _payment_models  # noqa: F401

@@ -1,6 +1,7 @@
 """最低生活保障审核确认 (3501-MZ-001) as 民发〔2021〕57号 has it: a home visit (入户调查) by
 two civil affairs staff drawn at random before the review approves, and the decision issued
-by the civil affairs bureau of the applicant's home county or district, not the city's."""
+by the civil affairs bureau of the applicant's home county or district, not the city's,
+after the 7-day public notice (``tests/notices``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from tests.conftest import Clock
-from tests.factories import API, act, open_task, submitted
+from tests.factories import API, act, open_task, run_worker, submitted
 from tests.inspection.support import pass_required_inspection
 from tests.licences.support import finish
 from tongban.accounts import service as accounts
@@ -48,6 +49,10 @@ def test_dibao_needs_a_home_visit_and_is_decided_by_the_district_bureau(
     }
     assert {person.username for person in drawn} == {"ruhu1", "ruhu2"}
 
+    approved = act(client, staff, task, "review", outcome="approved", opinion="符合条件")
+    assert approved.is_success, approved.text
+    clock.advance(days=8)  # the 7-day public notice (公示) before the decision ends
+    run_worker(client)
     finish(client, staff, as_user("mz-hz"), number=number)
     district = client.get(f"{API}/cases/{number}", headers=applicant).json()["form_data"][
         "fuzhou_district"

@@ -6,8 +6,10 @@ acceptance; department systems hear of tasks opened for them (``tongban.integrat
 payments (``tongban.payments``) withhold acceptance or results until the fees are paid,
 check the pickup code of a window hand-over and send posted results on; an on-site
 inspection (``tongban.inspection``) withholds the review opinion until it has passed, and a
-verification request (协查, ``tongban.verification``) the approval until it is answered;
-work left open by a case that ended stops being watched. Registered when
+verification request (协查, ``tongban.verification``) the approval until it is answered; a
+public notice (``tongban.notices``) withholds the decision until it ended and its
+objections were examined; work left open by a case that ended stops being watched.
+Registered when
 ``tongban.models.load_all()`` imports them.
 """
 
@@ -83,6 +85,9 @@ DELIVERED: list[Delivered] = []  # a posted result goes to the courier
 LATE_UPLOADS: list[LateUpload] = []
 TASK_OPENED: list[Opened] = []
 REVIEW_HOLDS: list[ReviewHold] = []  # an inspection not passed, a 协查 not answered
+# (session, decision task, outcome): a public notice (公示, ``tongban.notices``) still running,
+# an objection to it not examined, or founded (then only a refusal)
+DECIDE_HOLDS: list[ReviewHold] = []
 ISSUED: list[Issued] = []
 # (zh, en) why an art. 45 pause may not be ended by hand: a procedure that ends it itself
 # is still running (专家评审: the expert panel's last opinion or its deadline ends it)
@@ -113,6 +118,15 @@ def check_review_hold(session: Session, task: Task, outcome: TaskOutcome) -> Non
         reason = hold(session, task, outcome)
         if reason is not None:
             raise Conflict(reason[0], reason[1], code="review_withheld")
+
+
+def check_decide_hold(session: Session, task: Task, outcome: TaskOutcome) -> None:
+    """Conflict ``decision_withheld`` when a registered hold keeps the decision task from
+    ``outcome`` (a public notice still running, an objection not examined)."""
+    for hold in DECIDE_HOLDS:
+        reason = hold(session, task, outcome)
+        if reason is not None:
+            raise Conflict(reason[0], reason[1], code="decision_withheld")
 
 
 def check_accept_hold(session: Session, case: Case) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit.service import Actor
+from tongban.cases.core import hooks
 from tongban.cases.core.machine import Event
 from tongban.cases.core.transition import finish_task, locked_task
 from tongban.cases.enums import RoundOutcome, Stage, TaskOutcome, TaskState
@@ -51,6 +52,7 @@ def approve_case(
             "A department refused; the decision can only be a refusal.",
             code="review_refused",
         )
+    hooks.check_decide_hold(session, task, TaskOutcome.approved)
     actor = actor_of(user)
     finish_task(
         session, task=task, outcome=TaskOutcome.approved, actor=actor, opinion=opinion, now=now
@@ -73,6 +75,7 @@ def refuse_case(
         raise InvalidInput("不予许可必须说明理由。", "A refusal needs reasons.", field="opinion")
     task = _decide_task(session, task_id, user, expected_version, now)
     case = task.case
+    hooks.check_decide_hold(session, task, TaskOutcome.refused)
     actor = actor_of(user)
     finish_task(
         session, task=task, outcome=TaskOutcome.refused, actor=actor, opinion=opinion, now=now
@@ -90,6 +93,8 @@ def approve_by_rule(
         (t for t in case.tasks if t.stage == Stage.decide and t.state == TaskState.open), None
     )
     if task is None or case.review_outcome == RoundOutcome.refused:
+        return False
+    if any(hold(session, task, TaskOutcome.approved) for hold in hooks.DECIDE_HOLDS):
         return False
     finish_task(
         session, task=task, outcome=TaskOutcome.approved, actor=actor, opinion=opinion, now=now

@@ -1,0 +1,89 @@
+"""JSON API of public notices (公示): the running notices and an objection to one, for
+anyone; a case's notices and objections, and the examination of an objection, for staff."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from sqlalchemy.orm import Session
+
+from tongban.accounts.deps import CurrentStaff, OptionalUser
+from tongban.cases import service as cases
+from tongban.cases.http.bodies import RowId
+from tongban.notices import service
+from tongban.notices.models import PublicNotice
+from tongban.notices.schemas import (
+    CaseNoticeRead,
+    Examination,
+    NoticeRead,
+    ObjectionCreate,
+    ObjectionFiled,
+    ObjectionRead,
+)
+from tongban.web.deps import NowDep, SessionDep
+
+router = APIRouter(tags=["notices"])
+
+
+def public(notice: PublicNotice) -> NoticeRead:
+    """What anyone may read of a notice."""
+    return NoticeRead(
+        id=notice.id,
+        item_code=notice.item_code,
+        name=notice.shown["name"],
+        district=notice.shown["district"],
+        household=notice.shown["household"],
+        opened_at=notice.opened_at,
+        ends_at=notice.ends_at,
+        state=notice.state,
+    )
+
+
+def _of_case(session: Session, notice: PublicNotice) -> CaseNoticeRead:
+    found = service.objections(session, notice=notice)
+    return CaseNoticeRead(
+        **public(notice).model_dump(),
+        ended_at=notice.ended_at,
+        objections=[ObjectionRead.model_validate(row) for row in found],
+    )
+
+
+@router.get("/notices")
+def list_notices(session: SessionDep, now: NowDep) -> list[NoticeRead]:
+    """The notices running now (公示期内), ending soonest first; no sign-in."""
+    return [public(notice) for notice in service.running(session, now=now)]
+
+
+@router.post("/notices/{notice_id}/objections", status_code=201)
+def object_to(
+    notice_id: RowId, body: ObjectionCreate, session: SessionDep, user: OptionalUser, now: NowDep
+) -> ObjectionFiled:
+    """An objection (异议) to a running notice, with its reason; no sign-in needed. 409
+    once the notice ended."""
+    row = service.file_objection(
+        session, notice_id=notice_id, reason=body.reason, contact=body.contact, now=now, user=user
+    )
+    return ObjectionFiled.model_validate(row)
+
+
+@router.get("/cases/{number}/notices")
+def case_notices(number: str, session: SessionDep, user: CurrentStaff) -> list[CaseNoticeRead]:
+    """The notices of a case and the objections filed, to the staff who may see it."""
+    case = cases.get_case(session, number=number, user=user)
+    return [_of_case(session, n) for n in service.of_case(session, case_id=case.id)]
+
+
+@router.post("/objections/{objection_id}/examination")
+def examine(
+    objection_id: RowId, body: Examination, session: SessionDep, user: CurrentStaff, now: NowDep
+) -> ObjectionRead:
+    """A reviewer of the department that gave the initial opinion examines an objection:
+    founded (the decision can only refuse) or not, with what was found."""
+    row = service.examine(
+        session,
+        objection_id=objection_id,
+        user=user,
+        founded=body.founded,
+        finding=body.finding,
+        now=now,
+    )
+    return ObjectionRead.model_validate(row)

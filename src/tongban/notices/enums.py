@@ -1,0 +1,14 @@
+"""States of a pre-decision public notice (公示) and of an objection (异议) to it."""
+
+from enum import StrEnum
+
+
+class NoticeState(StrEnum):
+    running = "running"  # shown on the public page; objections may be filed
+    ended = "ended"  # the period is over (the decision may follow once objections are examined)
+
+
+class ObjectionState(StrEnum):
+    filed = "filed"  # waiting for the reviewing department to examine it
+    unfounded = "unfounded"  # 异议不成立: examined, the decision may approve
+    founded = "founded"  # 异议成立: examined, only a refusal remains

@@ -1,0 +1,288 @@
+"""The notices domain promises: where an item declares a public notice before its decision
+(``public_notice``: 低保, 《最低生活保障审核确认办法》民发〔2021〕57号: the initial opinion is
+shown to the public for 7 days before the county bureau decides), the notice opens when
+the decision task opens after an approved review, runs for the declared calendar days
+(the opening day not counted, a last day on a rest day moved to the next working day:
+《民法典》第二百零一条、第二百零三条) and ends by itself (job ``notice.end``). The public page
+shows only what was masked when it opened (name 张*, district, household size).
+
+Anyone may object (异议) with a reason while it runs. Every objection must be examined by
+the reviewing department (核查: founded or not, with the finding) before the decision; the
+decision waits while the notice runs and while an objection is unexamined, and after a
+founded objection it can only refuse (``hooks.DECIDE_HOLDS``). Each step is audited on the
+case (``notice.*``). Functions flush but never commit.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tongban import timefmt
+from tongban.accounts.enums import Role
+from tongban.accounts.models import User
+from tongban.accounts.service import actor_of
+from tongban.audit.service import SYSTEM, Actor
+from tongban.cases import service as cases
+from tongban.cases.core import access
+from tongban.cases.core.transition import lock_case
+from tongban.cases.enums import RoundOutcome, Stage, TaskOutcome, TaskState
+from tongban.cases.models import Case, Task
+from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from tongban.jobs import service as jobs
+from tongban.notices.enums import NoticeState, ObjectionState
+from tongban.notices.models import Objection, PublicNotice
+from tongban.pii.service import mask_name
+
+END = "notice.end"  # the job ending a notice at its last moment (``tasks``)
+REASON_MIN, TEXT_MAX, CONTACT_MAX = 5, 500, 60
+PUBLIC = Actor(id=None, name="公众")  # an objection filed without signing in
+
+
+def declared(session: Session, case: Case, item_code: str | None) -> dict[str, Any] | None:
+    """The ``public_notice`` the item declares in the case's item version, or None."""
+    items = cases.spec_of(session, case)["items"]
+    item = next((i for i in items if i["code"] == item_code), items[0])
+    found = item.get("public_notice")
+    return dict(found) if found else None
+
+
+def _shown(case: Case) -> dict[str, Any]:
+    """What the public page shows of the case: masked when the notice opens."""
+    form = case.form_data or {}
+    members = form.get("family_members")
+    return {
+        "name": mask_name(str(form.get("applicant_name") or case.applicant.display_name)),
+        "district": str(form.get("fuzhou_district") or ""),
+        "household": 1 + (len(members) if isinstance(members, list) else 0),
+    }
+
+
+def _reviewing_department(case: Case, task: Task) -> str:
+    reviews = [t for t in case.tasks if t.stage == Stage.review and t.item_code == task.item_code]
+    return reviews[-1].department_code if reviews else task.department_code
+
+
+def open_notice(session: Session, task: Task, now: datetime) -> PublicNotice | None:
+    """When a decision task opens after an approved review for an item declaring a notice:
+    the notice opens, its end is scheduled. Any other task: nothing (None)."""
+    case = task.case
+    if task.stage != Stage.decide or case.review_outcome != RoundOutcome.approved:
+        return None
+    declaration = declared(session, case, task.item_code)
+    if declaration is None:
+        return None
+    days = int(declaration["days"])
+    notice = PublicNotice(
+        case_id=case.id,
+        task_id=task.id,
+        item_code=task.item_code or case.catalog_code,
+        department_code=_reviewing_department(case, task),
+        shown=_shown(case),
+        days=days,
+        opened_at=now,
+        ends_at=cases.calendar(session).add_calendar_days_checked(now, days).due_at,
+        state=NoticeState.running,
+    )
+    session.add(notice)
+    session.flush()
+    key = f"{END}:{notice.id}"
+    payload = {"id": notice.id}
+    jobs.enqueue(
+        session, kind=END, due_at=notice.ends_at, now=now, payload=payload, key=key, new_key=True
+    )
+    cases.record_case(
+        session,
+        case=case,
+        action="notice.opened",
+        actor=SYSTEM,
+        now=now,
+        opinion=f"公示 {days} 天，至 {timefmt.deadline(notice.ends_at)}",
+        data={"notice_id": notice.id, "ends_at": notice.ends_at.isoformat()},
+    )
+    return notice
+
+
+def end_notice(session: Session, *, notice: PublicNotice, now: datetime) -> None:
+    """The notice's period is over (idempotent): the decision may follow once every
+    objection is examined; the decision task's holder is told."""
+    if notice.state != NoticeState.running:
+        return
+    notice.state, notice.ended_at = NoticeState.ended, now
+    task = session.get_one(Task, notice.task_id)
+    waiting = sum(o.state == ObjectionState.filed for o in objections(session, notice=notice))
+    cases.record_case(
+        session,
+        case=task.case,
+        action="notice.ended",
+        actor=SYSTEM,
+        now=now,
+        opinion=f"公示期满，异议 {len(objections(session, notice=notice))} 件，待核查 {waiting} 件",
+        data={
+            "notice_id": notice.id,
+            "recipients": [task.assignee_id] if task.assignee_id else [],
+        },
+    )
+
+
+def _text(value: str, *, field: str, least: int, most: int, what: tuple[str, str]) -> str:
+    text = value.strip()
+    if not least <= len(text) <= most:
+        raise InvalidInput(
+            f"{what[0]}须为 {least} 至 {most} 个字。",
+            f"{what[1]} must have {least} to {most} characters.",
+            field=field,
+        )
+    return text
+
+
+def file_objection(
+    session: Session,
+    *,
+    notice_id: int,
+    reason: str,
+    contact: str,
+    now: datetime,
+    user: User | None = None,
+) -> Objection:
+    """Anyone (signed in or not) objects to a running notice with a reason (5 to 500
+    characters) and, if they wish, a way to reach them. Raises NotFound for an unknown
+    notice, Conflict once it ended, InvalidInput saying what to fix."""
+    notice = session.get(PublicNotice, notice_id)
+    if notice is None:
+        raise NotFound("没有找到该公示。", "No such public notice.")
+    case = lock_case(session, case_id=notice.case_id)
+    session.refresh(notice)
+    if notice.state != NoticeState.running or now >= notice.ends_at:
+        raise Conflict(
+            "该公示已经结束，不能再提出异议。",
+            "This notice has ended; objections are closed.",
+            code="notice_ended",
+        )
+    objection = Objection(
+        notice_id=notice.id,
+        filed_at=now,
+        reason=_text(reason, field="reason", least=REASON_MIN, most=TEXT_MAX, what=REASON),
+        contact=_text(contact, field="contact", least=0, most=CONTACT_MAX, what=CONTACT) or None,
+        state=ObjectionState.filed,
+    )
+    session.add(objection)
+    session.flush()
+    cases.record_case(
+        session,
+        case=case,
+        action="notice.objection_filed",
+        actor=actor_of(user) if user is not None else PUBLIC,
+        now=now,
+        data={"notice_id": notice.id, "objection_id": objection.id},
+        object_type="objection",
+        object_id=objection.id,
+    )
+    return objection
+
+
+REASON = ("异议理由", "The reason")
+CONTACT = ("联系方式", "The contact")
+FINDING = ("核查情况", "The finding")
+
+
+def may_examine(user: User, notice: PublicNotice) -> bool:
+    """A reviewer of the department that gave the initial opinion."""
+    return user.has_role(Role.reviewer) and user.department_code == notice.department_code
+
+
+def examine(
+    session: Session, *, objection_id: int, user: User, founded: bool, finding: str, now: datetime
+) -> Objection:
+    """The reviewing department's examination of an objection (核查): founded or not, and
+    what it found (2 to 500 characters). Raises NotFound for one who may not see it,
+    NotAllowed for staff of the case who are not its reviewers, Conflict once examined."""
+    objection = session.get(Objection, objection_id)
+    if objection is None:
+        raise NotFound("没有找到该异议。", "No such objection.")
+    notice = session.get_one(PublicNotice, objection.notice_id)
+    case = lock_case(session, case_id=notice.case_id)
+    session.refresh(objection)
+    if not may_examine(user, notice):
+        if user.is_staff and access.can_view_case(user, case):
+            raise NotAllowed(
+                "只有作出初审意见的部门的审查人员可以核查异议。",
+                "Only reviewers of the department that gave the initial opinion examine it.",
+                code="not_reviewer",
+            )
+        raise NotFound("没有找到该异议。", "No such objection.")
+    if objection.state != ObjectionState.filed:
+        raise Conflict("该异议已经核查。", "This objection was examined already.", code="examined")
+    objection.finding = _text(finding, field="finding", least=2, most=TEXT_MAX, what=FINDING)
+    objection.state = ObjectionState.founded if founded else ObjectionState.unfounded
+    actor = actor_of(user)
+    objection.examined_by_id, objection.examined_by, objection.examined_at = (
+        user.id,
+        actor.name,
+        now,
+    )
+    cases.record_case(
+        session,
+        case=case,
+        action="notice.objection_examined",
+        actor=actor,
+        now=now,
+        opinion=objection.finding,
+        data={"objection_id": objection.id, "founded": founded},
+        object_type="objection",
+        object_id=objection.id,
+    )
+    return objection
+
+
+def objections(session: Session, *, notice: PublicNotice) -> list[Objection]:
+    """The objections to a notice, oldest first."""
+    query = select(Objection).where(Objection.notice_id == notice.id).order_by(Objection.id)
+    return list(session.scalars(query))
+
+
+def of_case(session: Session, *, case_id: int) -> list[PublicNotice]:
+    """The notices of a case, oldest first."""
+    query = select(PublicNotice).where(PublicNotice.case_id == case_id)
+    return list(session.scalars(query.order_by(PublicNotice.id)))
+
+
+def running(session: Session, *, now: datetime) -> list[PublicNotice]:
+    """The notices the public page shows: running, ending soonest first."""
+    query = select(PublicNotice).where(
+        PublicNotice.state == NoticeState.running, PublicNotice.ends_at > now
+    )
+    return list(session.scalars(query.order_by(PublicNotice.ends_at, PublicNotice.id)))
+
+
+def decide_hold(session: Session, task: Task, outcome: TaskOutcome) -> tuple[str, str] | None:
+    """(zh, en) why the decision may not give ``outcome`` yet: the notice still runs, an
+    objection is not examined, or (approval) an objection was founded."""
+    notices = [n for n in of_case(session, case_id=task.case_id) if n.task_id == task.id]
+    if not notices or task.state != TaskState.open:
+        return None
+    notice = notices[-1]
+    if notice.state == NoticeState.running:
+        until = timefmt.deadline(notice.ends_at)
+        return (
+            f"公示期至 {until}，公示期满前不能作出决定。",
+            f"The public notice runs until {until}; the decision waits for its end.",
+        )
+    states = [o.state for o in objections(session, notice=notice)]
+    if ObjectionState.filed in states:
+        count = states.count(ObjectionState.filed)
+        return (
+            f"公示期间收到的异议还有 {count} 件未核查；请审查人员核查后再作决定。",
+            f"{count} objection(s) to the notice are not examined yet; the reviewers "
+            "examine them first.",
+        )
+    if outcome == TaskOutcome.approved and ObjectionState.founded in states:
+        return (
+            "公示异议经核查成立，不能确认；请作出不予确认的决定并说明理由。",
+            "An objection to the notice was found founded: the decision can only refuse, "
+            "with reasons.",
+        )
+    return None

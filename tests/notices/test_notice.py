@@ -1,0 +1,179 @@
+"""公示 before the 低保 decision (《最低生活保障审核确认办法》民发〔2021〕57号: the initial
+opinion is shown for 7 days; objections are examined before the county bureau decides):
+the decision waits for the notice, which ends by itself after 7 calendar days; the public
+sees masked data only; anyone objects with a reason; every objection is examined by the
+reviewers before the decision; a founded one leaves only a refusal."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests.conftest import Clock
+from tests.factories import API, act, open_task, run_worker, submitted
+from tests.inspection.support import pass_required_inspection
+from tests.web.support import csrf, sign_in
+from tongban.accounts import service as accounts
+from tongban.cases.models import Task
+
+DIBAO = "3501-MZ-001"
+SECRETS = ("张三", "350102196204180310")  # zhangsan's name and ID number
+# opened on Monday 22 September 2025: 7 calendar days, the opening day not counted, end
+# with Monday 29 September (a working day) at 24:00 in Fuzhou
+ENDS = datetime(2025, 9, 29, 16, 0, tzinfo=UTC)
+REASON = "申请人家中有一辆新购置的小汽车，与申报的家庭财产不符。"
+
+
+def _in_decision(client: TestClient, as_user: Any, db: Session, clock: Clock) -> str:
+    """A 低保 case of zhangsan whose review (with its home visit) approved: the decision
+    task is open at 民政局 and the notice runs."""
+    applicant, staff = as_user("zhangsan"), as_user("mz")
+    number = str(submitted(client, applicant, DIBAO)["number"])
+    assert act(client, staff, open_task(client, staff, number, "accept"), "accept").is_success
+    task = open_task(client, staff, number, "review")
+    reviewer = accounts.find_user(db, username="mz")
+    assert reviewer is not None
+    pass_required_inspection(db, db.get_one(Task, task["id"]), reviewer, clock.now)
+    db.commit()
+    approved = act(client, staff, task, "review", outcome="approved", opinion="符合条件")
+    assert approved.status_code == 200, approved.text
+    return number
+
+
+def _decide(client: TestClient, as_user: Any, number: str, action: str = "approve") -> Any:
+    approver = as_user("mz-hz")
+    opinion = "准予最低生活保障" if action == "approve" else "公示期间异议经核查成立"
+    return act(
+        client, approver, open_task(client, approver, number, "decide"), action, opinion=opinion
+    )
+
+
+def _withheld(answer: Any, words: str) -> None:
+    assert answer.status_code == 409, answer.text
+    assert answer.json()["error"]["code"] == "decision_withheld", answer.text
+    assert words in answer.json()["error"]["message"], answer.text
+
+
+def _end_notice(client: TestClient, clock: Clock) -> None:
+    clock.now = ENDS + timedelta(minutes=1)
+    assert any(job.startswith("notice.end") for job in run_worker(client))
+
+
+def test_the_decision_waits_for_the_seven_day_notice_and_goes_on_after_it(
+    client: TestClient, as_user: Any, db: Session, clock: Clock
+) -> None:
+    number = _in_decision(client, as_user, db, clock)
+    form = client.get(f"{API}/cases/{number}", headers=as_user("zhangsan")).json()["form_data"]
+    name, id_number = form["applicant_name"], form["applicant_id_number"]
+    masked = name[0] + "*" * (len(name) - 1)
+    shown = client.get(f"{API}/notices")
+    assert [(n["name"], n["item_code"]) for n in shown.json()] == [(masked, DIBAO)], shown.text
+    assert shown.json()[0]["ends_at"].startswith("2025-09-29T16:00")
+    page = client.get("/public/notices")
+    assert masked in page.text
+    assert not any(s in page.text + shown.text for s in (*SECRETS, name, id_number))
+
+    _withheld(_decide(client, as_user, number), "公示期")
+    _withheld(_decide(client, as_user, number, "refuse"), "公示期")
+    clock.now = ENDS - timedelta(minutes=1)
+    run_worker(client)
+    _withheld(_decide(client, as_user, number), "公示期")
+
+    _end_notice(client, clock)
+    assert client.get(f"{API}/notices").json() == []
+    assert _decide(client, as_user, number).status_code == 200
+    notices = client.get(f"{API}/cases/{number}/notices", headers=as_user("mz")).json()
+    assert [(n["state"], n["objections"]) for n in notices] == [("ended", [])]
+
+
+def _object(client: TestClient, reason: str = REASON, **headers: str) -> Any:
+    notice = client.get(f"{API}/notices").json()[0]
+    body = {"reason": reason, "contact": "13800000000"}
+    return client.post(f"{API}/notices/{notice['id']}/objections", json=body, headers=headers)
+
+
+def test_every_objection_is_examined_by_the_reviewers_before_the_decision(
+    client: TestClient, as_user: Any, db: Session, clock: Clock
+) -> None:
+    number = _in_decision(client, as_user, db, clock)
+    short = _object(client, "不符")
+    assert short.status_code == 422 and "异议理由" in short.text, short.text
+    filed = _object(client)  # no sign-in
+    assert filed.status_code == 201, filed.text
+    objection = filed.json()["id"]
+
+    _end_notice(client, clock)
+    late = _object_to_ended(client, number, as_user)
+    assert late.status_code == 409 and late.json()["error"]["code"] == "notice_ended"
+    _withheld(_decide(client, as_user, number), "未核查")
+
+    path = f"{API}/objections/{objection}/examination"
+    body = {"founded": False, "finding": "经入户核查，该车辆登记在已分户的儿子名下。"}
+    for username, status in (("mz-hz", 403), ("zrzy", 404), ("zhangsan", 403)):
+        answer = client.post(path, json=body, headers=as_user(username))
+        assert answer.status_code == status, (username, answer.text)
+    examined = client.post(path, json=body, headers=as_user("mz"))
+    assert examined.json()["state"] == "unfounded", examined.text
+    again = client.post(path, json=body, headers=as_user("mz"))
+    assert again.status_code == 409, again.text
+    assert _decide(client, as_user, number).status_code == 200
+
+
+def _object_to_ended(client: TestClient, number: str, as_user: Any) -> Any:
+    notice = client.get(f"{API}/cases/{number}/notices", headers=as_user("mz")).json()[0]
+    body = {"reason": REASON}
+    return client.post(f"{API}/notices/{notice['id']}/objections", json=body)
+
+
+def test_a_founded_objection_leaves_only_a_refusal(
+    client: TestClient, as_user: Any, db: Session, clock: Clock
+) -> None:
+    number = _in_decision(client, as_user, db, clock)
+    objection = _object(client).json()["id"]
+    _end_notice(client, clock)
+    founded = {"founded": True, "finding": "车辆登记在申请人名下，家庭财产超过规定。"}
+    examined = client.post(
+        f"{API}/objections/{objection}/examination", json=founded, headers=as_user("mz")
+    )
+    assert examined.json()["state"] == "founded", examined.text
+    _withheld(_decide(client, as_user, number), "异议经核查成立")
+    assert _decide(client, as_user, number, "refuse").status_code == 200
+    case = client.get(f"{API}/cases/{number}", headers=as_user("zhangsan")).json()
+    assert case["state"] == "refused"
+
+
+def test_objections_on_the_pages_keep_what_was_typed_and_reach_the_reviewer(
+    client: TestClient, as_user: Any, db: Session, clock: Clock
+) -> None:
+    number = _in_decision(client, as_user, db, clock)
+    notice = client.get(f"{API}/notices").json()[0]
+    page = client.get("/public/notices")
+    url = f"/public/notices/{notice['id']}/objections"
+    form = {"csrf_token": csrf(page.text), "contact": "邻居王女士"}
+    refused = client.post(url, data={**form, "reason": "不符"})
+    assert refused.status_code == 422 and "异议理由须为 5 至 500 个字" in refused.text
+    assert "邻居王女士" in refused.text  # what was typed is kept
+    filed = client.post(url, data={**form, "reason": REASON}, follow_redirects=False)
+    assert filed.status_code == 303 and filed.headers["location"] == "/public/notices?filed=1"
+
+    _end_notice(client, clock)
+    sign_in(client, "mz")
+    decide = open_task(client, as_user("mz-hz"), number, "decide")
+    task_page = client.get(f"/staff/tasks/{decide['id']}")
+    assert REASON in task_page.text and "examine_objection" in task_page.text
+    objection = client.get(f"{API}/cases/{number}/notices", headers=as_user("mz")).json()
+    examined = client.post(
+        f"/staff/tasks/{decide['id']}/examine_objection",
+        data={
+            "csrf_token": csrf(task_page.text),
+            "objection": str(objection[0]["objections"][0]["id"]),
+            "founded": "no",
+            "finding": "经核查，车辆不属于申请人家庭。",
+        },
+        follow_redirects=False,
+    )
+    assert examined.status_code == 303, examined.text
+    assert "经核查，车辆不属于申请人家庭。" in client.get(f"/staff/tasks/{decide['id']}").text

@@ -15,6 +15,8 @@ from tongban.demo.plans import Plan, Texts
 from tongban.demo.world import CaseClock, World
 from tongban.inspection import service as inspection
 from tongban.inspection.enums import InspectionNeed, InspectionResult
+from tongban.notices import service as notices
+from tongban.notices.enums import NoticeState
 from tongban.payments import service as payments
 from tongban.ratings import service as ratings
 from tongban.verification import service as verification
@@ -113,11 +115,24 @@ class Handling:
     def finish(self) -> None:
         """Work the open tasks until the case is closed, on time or late as planned."""
         while tasks := self.open_tasks():
+            if not self.wait_out_notice(tasks[0]):
+                return  # 公示 still running at the demo's present: the decision waits
             due = self.promised_due()
             if self.plan == Plan.late and due is not None and self.clock.now <= due:
                 self.clock.at(due + timedelta(hours=self.rng.uniform(2, 30)))
             hours = self.rng.uniform(0.2, 3 if self.case.state != "in_review" else 6)
             self.act(tasks[0], self.clock.later(hours, before=due))
+
+    def wait_out_notice(self, task: Any) -> bool:
+        """A public notice (公示, 低保) holds the decision: the case's time moves to its end
+        and it ends, as the worker's job would; False when it ends after the demo's present."""
+        for notice in notices.of_case(self.session, case_id=self.case.id):
+            if notice.task_id != task.id or notice.state != NoticeState.running:
+                continue
+            if notice.ends_at >= self.world.end:
+                return False
+            notices.end_notice(self.session, notice=notice, now=self.clock.at(notice.ends_at))
+        return True
 
     def inspect(self, task: Any, reviewer: User, now: datetime) -> datetime:
         """现场踏勘 before approving where the item requires it: two inspectors drawn, a

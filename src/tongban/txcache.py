@@ -44,6 +44,8 @@ def _forget_written(session: Session, *_: object) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _forget_on_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint's release: the transaction goes on, and may still roll back
     session.info.pop(_MEMO, None)
     for cache, copies in session.info.pop(_PROMOTE, {}).items():
         cache.rows.update(copies)

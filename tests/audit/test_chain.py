@@ -193,6 +193,26 @@ def test_an_entry_rolled_back_leaves_the_chain_whole(db: Session) -> None:
     assert verify_chain(db).ok
 
 
+def test_a_savepoint_neither_seals_nor_drops_the_entries_of_its_transaction(
+    db: Session,
+) -> None:
+    """Sealing waits for the transaction's commit (a savepoint's release is not one), and a
+    savepoint rolled back takes only its own entries with it."""
+    _write_uncommitted(db, "before")
+    with db.begin_nested():
+        _write_uncommitted(db, "released")
+    savepoint = db.begin_nested()
+    _write_uncommitted(db, "gone")
+    savepoint.rollback()
+    kept = select(AuditEntry).where(AuditEntry.action == "test.race")
+    assert [entry.seq for entry in db.scalars(kept)] == [None] * 4
+    db.commit()
+    sealed = db.scalars(kept.order_by(AuditEntry.id)).all()
+    assert [entry.object_id for entry in sealed] == ["before0", "before1", "released0", "released1"]
+    assert all(entry.seq is not None for entry in sealed)
+    assert verify_chain(db).ok
+
+
 def test_the_worker_anchors_the_head_in_the_log_only_when_it_moved(
     db: Session, written: list[AuditEntry]
 ) -> None:

@@ -134,12 +134,18 @@ def seal(session: Session) -> int:
 
 @event.listens_for(Session, "before_commit")
 def _seal_on_commit(session: Session) -> None:
-    seal(session)
+    """Seal at the transaction's commit, not at a savepoint's release: sealing there would
+    take the chain's lock before the row locks the rest of the transaction takes."""
+    if not session.in_nested_transaction():
+        seal(session)
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_on_rollback(session: Session) -> None:
-    session.info.pop(_UNSEALED, None)
+    """A rolled-back savepoint keeps the entries written before it (:func:`seal` leaves out
+    those written inside it: they are no longer in the session)."""
+    if not session.in_nested_transaction():
+        session.info.pop(_UNSEALED, None)
 
 
 def chain_rows(rows: Iterable[Mapping[Any, Any]]) -> Iterable[tuple[int, str, str]]:

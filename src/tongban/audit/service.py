@@ -56,6 +56,8 @@ def record(
 
     ``subject_id`` is the person the entry concerns (the applicant of a case);
     ``source_address`` the network address a security event came from (sign-in, registration).
+    The entry and its messages are written with the unit of work's next flush (its ``id``
+    is None until then), so the entries of one transition go to the database in one batch.
     """
     entry = AuditEntry(
         at=at,
@@ -73,8 +75,7 @@ def record(
         data=data or {},
         source_address=source_address,
     )
-    session.add(entry)
-    session.flush()
+    session.add(entry)  # written with the unit of work's next flush, in one batch
     chain.remember_unsealed(session, entry)
     outbox.enqueue_for(session, entry=entry)
     for listener in LISTENERS:

@@ -216,9 +216,7 @@ def _queue(
     now: datetime,
 ) -> None:
     """One delivery (and its job) per active subscription of ``departments`` to ``event``."""
-    for row in _active(session):
-        if row.department_code not in departments or event not in row.events.split():
-            continue
+    for row in _subscribed(session, event, departments):
         delivery = WebhookDelivery(
             subscription_id=row.id,
             event_id=event_id,
@@ -237,6 +235,15 @@ def _queue(
             key=f"webhook:{delivery.id}",
             max_attempts=MAX_ATTEMPTS,
         )
+
+
+def _subscribed(session: Session, event: str, departments: set[str]) -> list[WebhookSubscription]:
+    """The active subscriptions of ``departments`` to ``event``."""
+    return [
+        row
+        for row in _active(session)
+        if row.department_code in departments and event in row.events.split()
+    ]
 
 
 def _active(session: Session) -> list[WebhookSubscription]:
@@ -258,6 +265,10 @@ def on_audit(session: Session, entry: AuditEntry) -> None:
     if case is None:
         return
     departments = {case.lead_department, *(task.department_code for task in case.tasks)}
+    if not _subscribed(session, event, departments):
+        return
+    if entry.id is None:
+        session.flush()  # the event's id is the entry's: written now, not at the next flush
     body: dict[str, Any] = {"case": _case_body(case)}
     if event == "decision.made":
         body["decision"] = "refused" if entry.action == "case.refuse" else "approved"

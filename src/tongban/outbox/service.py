@@ -134,7 +134,7 @@ def _message(
 ) -> OutboxMessage:
     return OutboxMessage(
         created_at=entry.at,
-        audit_entry_id=entry.id,
+        audit_entry=entry,
         channel=channel,
         recipient_id=recipient_id,
         department_code=department,

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tongban import timefmt
+from tongban import timefmt, txcache
 from tongban.audit.service import SYSTEM, Actor
 from tongban.cases import service as cases
 from tongban.cases.enums import FINAL_STATES, PauseReason
@@ -32,9 +32,16 @@ REGION = "350100"  # 福州市: the administrative division of the collecting un
 
 
 def orders_of(session: Session, *, case: Case) -> Sequence[PaymentOrder]:
-    """Every payment order of a case, oldest first."""
-    query = select(PaymentOrder).where(PaymentOrder.case_id == case.id)
-    return session.scalars(query.order_by(PaymentOrder.id)).all()
+    """Every payment order of a case, oldest first (read once per transaction until an
+    order is written: a submission asks at receipt and at the decision)."""
+    query = select(PaymentOrder).where(PaymentOrder.case_id == case.id).order_by(PaymentOrder.id)
+    orders = txcache.memo(
+        session,
+        f"payments.orders:{case.id}",
+        lambda: list(session.scalars(query)),
+        on=(PaymentOrder,),
+    )
+    return list(orders)
 
 
 def _items_paying(session: Session, case: Case, when: PaymentWhen) -> list[dict[str, Any]]:

@@ -67,6 +67,11 @@ def calendar(session: Session) -> WorkCalendar:
 
 
 @event.listens_for(Session, "after_commit")
+def _forget_on_commit(session: Session) -> None:
+    if not session.in_nested_transaction():  # a savepoint's release changes no year
+        _forget(session)
+
+
 @event.listens_for(Session, "after_soft_rollback")
 def _forget(session: Session, *_: object) -> None:
     session.info.pop(_IN_SESSION, None)

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from tongban.alerts import service as alerts
 from tongban.alerts.enums import AlertLevel, Watched
@@ -86,9 +86,13 @@ def _enqueue(
 
 @event.listens_for(Session, "before_commit")
 def _watch_started(session: Session) -> None:
-    """The clocks started in the transaction and running at its end get their watch job."""
+    """The clocks started in the transaction and running at its end get their watch job
+    (its end, not a savepoint's release: a clock may still stop after that; one started
+    in a savepoint rolled back is no longer in the session)."""
+    if session.in_nested_transaction():
+        return
     started = session.info.pop(_STARTED, {})
-    running = [entry for entry in started.values() if entry[1].stopped_at is None]
+    running = [e for e in started.values() if e[1] in session and e[1].stopped_at is None]
     if any(clock.id is None for _, clock, _ in running):
         session.flush()
     for case, clock, now in running:
@@ -96,9 +100,15 @@ def _watch_started(session: Session) -> None:
 
 
 @event.listens_for(Session, "after_commit")
+def _forget_started(session: Session) -> None:
+    if not session.in_nested_transaction():
+        session.info.pop(_STARTED, None)
+
+
 @event.listens_for(Session, "after_soft_rollback")
-def _forget_started(session: Session, *_: object) -> None:
-    session.info.pop(_STARTED, None)
+def _forget_started_on_rollback(session: Session, previous: SessionTransaction) -> None:
+    if not previous.nested:
+        session.info.pop(_STARTED, None)
 
 
 def stopped(session: Session, *, ended: Sequence[Clock], now: datetime) -> None:

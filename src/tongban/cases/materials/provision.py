@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tongban import txcache
 from tongban.cases.core import definition
 from tongban.cases.enums import TrustLevel
 from tongban.cases.materials import generated as _generated  # noqa: F401  registers its way
@@ -119,9 +120,16 @@ def deficient(session: Session, *, case: Case, now: datetime) -> list[dict[str, 
 
 
 def current_rows(session: Session, *, case: Case) -> dict[str, Material]:
-    """The material rows in force, by material code."""
+    """The material rows in force, by material code (read once per transaction until a
+    material is written: a submission asks when it checks, stores and accepts)."""
     query = select(Material).where(Material.case_id == case.id, Material.replaced_at.is_(None))
-    return {row.material_code: row for row in session.scalars(query.order_by(Material.id))}
+    rows = txcache.memo(
+        session,
+        f"materials.current:{case.id}",
+        lambda: {row.material_code: row for row in session.scalars(query.order_by(Material.id))},
+        on=(Material,),
+    )
+    return dict(rows)
 
 
 def _not_connected(way: MaterialWay) -> Unavailable:

@@ -107,6 +107,37 @@ def test_the_verification_page_tells_the_issued_file_from_an_altered_one(
     assert "Document issued by this platform" in english.text
 
 
+@pytest.mark.usefixtures("population")
+def test_the_bare_verification_page_takes_a_file_and_reads_its_number_and_code(
+    client: TestClient,
+    as_user,
+    db: Session,  # type: ignore[no-untyped-def]
+) -> None:
+    """The page without its QR address said one could upload, but had no form."""
+    headers = as_user("zhangsan")
+    result = _refused(client, db, headers)
+    pdf = client.get(f"{API}/results/{result['id']}/document", headers=headers).content
+    visitor = TestClient(client.app)
+    page = visitor.get("/documents/verify")
+    assert page.status_code == 200 and 'enctype="multipart/form-data"' in page.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token is not None
+    fields = {"csrf_token": token.group(1)}
+
+    def upload(data: bytes) -> Any:
+        files = {"file": ("decision.pdf", data, "application/pdf")}
+        return visitor.post("/documents/verify", data=fields, files=files)
+
+    answer = upload(pdf)
+    assert answer.status_code == 200 and "与出具的原件一致，未被改动" in answer.text
+    assert result["number"] in answer.text
+    assert "与出具的原件不一致" in upload(pdf.replace(b"/Title", b"/Titel", 1)).text
+    stranger = upload(b"%PDF-1.4 no link here")
+    assert stranger.status_code == 400 and "找不到本平台文书的核验信息" in stranger.text
+    empty = visitor.post("/documents/verify", data=fields)
+    assert empty.status_code == 400 and "请选择要核验的文书文件" in empty.text
+
+
 def test_a_long_decision_runs_onto_a_second_page_with_the_seal_on_the_last() -> None:
     document = official.Document(
         title="不予行政许可决定书",

@@ -15,7 +15,6 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
@@ -25,13 +24,6 @@ RED = HexColor("#c8161d")
 INK = HexColor("#1a1a1a")
 GOLD = HexColor("#a0782a")
 SEAL_MARK = "演示用章"
-
-
-# an Adobe CID font every PDF reader has, nothing embedded: the applicant's own papers
-# (the generated application form, signed commitment letters), not documents the
-# government issues, which embed ``fonts()``
-READER_FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(READER_FONT))
 
 
 class FontMissing(RuntimeError):

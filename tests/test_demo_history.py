@@ -195,6 +195,6 @@ def test_a_refusal_gives_a_reason_of_its_own_item(db: Session, history: Any) -> 
         reviews = [t for t in case.tasks if t.stage == "review" and t.outcome == "refused"]
         assert reviews, case.number
         for task in reviews:
-            assert task.opinion in Texts.refusals(task.item_code or case.item_code)
+            assert task.opinion in Texts.refusals(task.item_code or case.catalog_code)
         decision = next(t for t in case.tasks if t.stage == "decide")
         assert decision.opinion == reviews[-1].opinion

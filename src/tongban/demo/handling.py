@@ -174,7 +174,7 @@ class Handling:
         refused = [t for t in self.case.tasks if t.outcome == TaskOutcome.refused and t.opinion]
         if refused:
             return str(refused[-1].opinion)
-        return self.rng.choice(Texts.refusals(self.case.item_code))
+        return self.rng.choice(Texts.refusals(self.case.catalog_code))
 
     def act(self, task: Any, now: datetime) -> None:
         session, user = self.session, self.holder(task)
@@ -185,7 +185,7 @@ class Handling:
             outcome = TaskOutcome.refused if refuse else TaskOutcome.approved
             opinion = "经审查，符合条件"
             if refuse:
-                opinion = self.rng.choice(Texts.refusals(task.item_code or self.case.item_code))
+                opinion = self.rng.choice(Texts.refusals(task.item_code or self.case.catalog_code))
             cases.review_task(
                 session,
                 task_id=task.id,

@@ -15,8 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from tests.factories import API, run_worker
+from tests.factories import API, act, open_task, run_worker
 from tests.instant.conftest import ZHANGSAN_ID, apply, population, set_record  # noqa: F401
+from tests.payments.helpers import submit_id_card
 from tongban.cases.models import ResultDocument
 from tongban.documents import official
 
@@ -151,3 +152,22 @@ def test_a_long_decision_runs_onto_a_second_page_with_the_seal_on_the_last() -> 
     pdf = official.render(document)
     assert len(re.findall(rb"/Type /Page\b(?!s)", pdf)) >= 2
     assert _qr_link(pdf) == document.verify_url
+
+
+def test_a_rejection_at_intake_gives_a_sealed_verifiable_notice_with_the_reason(
+    client: TestClient, as_user: Any
+) -> None:
+    """不予受理 was a state and an in-app message; 行政许可法 art. 32 asks a written notice
+    with the organ's seal, the date and the reason."""
+    applicant, ga = as_user("zhangsan"), as_user("ga")
+    number = submit_id_card(client, applicant)
+    task = open_task(client, ga, number, "accept")
+    assert act(client, ga, task, "reject", opinion="非本市户籍").status_code == 200
+    assert any(done.startswith("document.print#") for done in run_worker(client))
+    (notice,) = client.get(f"{API}/cases/{number}/results", headers=applicant).json()
+    assert notice["title"] == "不予受理通知书" and notice["number"]
+    pdf = client.get(f"{API}/results/{notice['id']}/document", headers=applicant).content
+    assert pdf.startswith(b"%PDF") and b"/FontFile2" in pdf
+    page = TestClient(client.app).get(_qr_link(pdf))
+    assert page.status_code == 200 and "不予受理通知书" in page.text
+    assert "非本市户籍" not in page.text  # the public page shows nothing of the reason

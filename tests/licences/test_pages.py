@@ -37,9 +37,7 @@ def test_the_wallet_shows_the_holder_their_licence_with_a_qr_code_and_download(
     assert licence["number"] in pdf.headers["content-disposition"]
 
 
-def test_the_licence_page_lists_the_holders_code_once(
-    client: TestClient, as_user: Any
-) -> None:
+def test_the_licence_page_lists_the_holders_code_once(client: TestClient, as_user: Any) -> None:
     """A 营业执照's face prints 统一社会信用代码, and the page listed the holder's code again."""
     for item in (BUSINESS, FOOD):
         result = licensed(client, as_user, item)

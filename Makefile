@@ -64,9 +64,9 @@ install-dev: $(DEVSTAMP) $(ASSETS) ## + test and lint tools (requirements-dev.lo
 run: install            ## serve on the embedded SQLite file with the demo loaded
 	$(BIN)/tongban serve --demo
 
-system-deps:            ## Debian packages the browser tests need (installed when run as root)
-	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei; fi
+system-deps:            ## Debian packages the browser and PDF signature tests need (installed when run as root)
+	@if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/pdfsig ]; } && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei poppler-utils; fi
 
 test: install-dev system-deps ## lint, type-check and the whole test suite
 	$(BIN)/ruff check src tests

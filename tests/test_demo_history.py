@@ -17,7 +17,7 @@ from tongban.audit import service as audit
 from tongban.cases import service as cases
 from tongban.cases.models import Case
 from tongban.demo import history as demo_history
-from tongban.demo.plans import APPLICANTS
+from tongban.demo.plans import APPLICANTS, Texts
 from tongban.files.store import LocalFileStore
 from tongban.identifiers import validate_credit_code, validate_resident_id
 from tongban.licences import service as licences
@@ -180,3 +180,21 @@ def test_the_reform_rows_cover_the_whole_history(db: Session, history: Any) -> N
     figures = reform_figures(db, where=ReformFilter(first, today))
     assert figures.total["received"] == len(made)
     assert figures.total["decided"] == sum(1 for c in made if c.decided_at)
+
+
+def test_a_refusal_gives_a_reason_of_its_own_item(db: Session, history: Any) -> None:
+    """The demo refused 二手房过户 because a restaurant's premises failed hygiene."""
+    places = {"3501-SCJG-002", "3501-SCJG-005", "3501-WJW-003"}  # premises inspected
+    items = Path(__file__).resolve().parent.parent / "catalog" / "items"
+    for code in [path.stem for path in items.glob("*.yaml")]:
+        for reason in Texts.refusals(code):
+            assert code in places or not ("卫生" in reason or "场所" in reason), (code, reason)
+    refused = [case for case in _all_cases(db) if case.state == "refused"]
+    assert refused
+    for case in refused:
+        reviews = [t for t in case.tasks if t.stage == "review" and t.outcome == "refused"]
+        assert reviews, case.number
+        for task in reviews:
+            assert task.opinion in Texts.refusals(task.item_code or case.catalog_code)
+        decision = next(t for t in case.tasks if t.stage == "decide")
+        assert decision.opinion == reviews[-1].opinion

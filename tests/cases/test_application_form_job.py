@@ -50,6 +50,8 @@ def test_the_form_pdf_is_made_by_the_worker_and_not_ready_until_then(
     assert row["file_pending"] is False and row["size"] > 0
     pdf = client.get(f"{API}/materials/{row['id']}/content", headers=headers)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # the Chinese font embedded like the documents issued, not the reader's STSong
+    assert b"/FontFile2" in pdf.content and b"STSong" not in pdf.content
     page = signed_in("minfeng").get(f"/cases/{case['number']}")
     assert "PDF 生成中" not in page.text and f"/api/v1/materials/{row['id']}/content" in page.text
 

@@ -15,8 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from tests.factories import API, run_worker
+from tests.factories import API, act, open_task, run_worker
 from tests.instant.conftest import ZHANGSAN_ID, apply, population, set_record  # noqa: F401
+from tests.payments.helpers import submit_id_card
 from tongban.cases.models import ResultDocument
 from tongban.documents import official
 
@@ -107,6 +108,37 @@ def test_the_verification_page_tells_the_issued_file_from_an_altered_one(
     assert "Document issued by this platform" in english.text
 
 
+@pytest.mark.usefixtures("population")
+def test_the_bare_verification_page_takes_a_file_and_reads_its_number_and_code(
+    client: TestClient,
+    as_user,
+    db: Session,  # type: ignore[no-untyped-def]
+) -> None:
+    """The page without its QR address said one could upload, but had no form."""
+    headers = as_user("zhangsan")
+    result = _refused(client, db, headers)
+    pdf = client.get(f"{API}/results/{result['id']}/document", headers=headers).content
+    visitor = TestClient(client.app)
+    page = visitor.get("/documents/verify")
+    assert page.status_code == 200 and 'enctype="multipart/form-data"' in page.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token is not None
+    fields = {"csrf_token": token.group(1)}
+
+    def upload(data: bytes) -> Any:
+        files = {"file": ("decision.pdf", data, "application/pdf")}
+        return visitor.post("/documents/verify", data=fields, files=files)
+
+    answer = upload(pdf)
+    assert answer.status_code == 200 and "与出具的原件一致，未被改动" in answer.text
+    assert result["number"] in answer.text
+    assert "与出具的原件不一致" in upload(pdf.replace(b"/Title", b"/Titel", 1)).text
+    stranger = upload(b"%PDF-1.4 no link here")
+    assert stranger.status_code == 400 and "找不到本平台文书的核验信息" in stranger.text
+    empty = visitor.post("/documents/verify", data=fields)
+    assert empty.status_code == 400 and "请选择要核验的文书文件" in empty.text
+
+
 def test_a_long_decision_runs_onto_a_second_page_with_the_seal_on_the_last() -> None:
     document = official.Document(
         title="不予行政许可决定书",
@@ -120,3 +152,22 @@ def test_a_long_decision_runs_onto_a_second_page_with_the_seal_on_the_last() -> 
     pdf = official.render(document)
     assert len(re.findall(rb"/Type /Page\b(?!s)", pdf)) >= 2
     assert _qr_link(pdf) == document.verify_url
+
+
+def test_a_rejection_at_intake_gives_a_sealed_verifiable_notice_with_the_reason(
+    client: TestClient, as_user: Any
+) -> None:
+    """不予受理 was a state and an in-app message; 行政许可法 art. 32 asks a written notice
+    with the organ's seal, the date and the reason."""
+    applicant, ga = as_user("zhangsan"), as_user("ga")
+    number = submit_id_card(client, applicant)
+    task = open_task(client, ga, number, "accept")
+    assert act(client, ga, task, "reject", opinion="非本市户籍").status_code == 200
+    assert any(done.startswith("document.print#") for done in run_worker(client))
+    (notice,) = client.get(f"{API}/cases/{number}/results", headers=applicant).json()
+    assert notice["title"] == "不予受理通知书" and notice["number"]
+    pdf = client.get(f"{API}/results/{notice['id']}/document", headers=applicant).content
+    assert pdf.startswith(b"%PDF") and b"/FontFile2" in pdf
+    page = TestClient(client.app).get(_qr_link(pdf))
+    assert page.status_code == 200 and "不予受理通知书" in page.text
+    assert "非本市户籍" not in page.text  # the public page shows nothing of the reason

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from fastapi.testclient import TestClient
 
 from tests.factories import API
-from tests.licences.support import FOOD, licensed
+from tests.licences.support import BUSINESS, FOOD, licensed
 from tests.web.support import csrf, sign_in
 
 
@@ -35,6 +35,18 @@ def test_the_wallet_shows_the_holder_their_licence_with_a_qr_code_and_download(
     pdf = client.get(download.group(1))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert licence["number"] in pdf.headers["content-disposition"]
+
+
+def test_the_licence_page_lists_the_holders_code_once(client: TestClient, as_user: Any) -> None:
+    """A 营业执照's face prints 统一社会信用代码, and the page listed the holder's code again."""
+    for item in (BUSINESS, FOOD):
+        result = licensed(client, as_user, item)
+        mine = client.get(f"{API}/licences", headers=as_user("minfeng")).json()
+        licence = next(held for held in mine if held["number"] == result["number"])
+        sign_in(client, "minfeng")
+        page = client.get(f"/licences/{licence['id']}").text
+        facts = page[page.index("<dl>") : page.index("</dl>")]
+        assert facts.count(f"<dd>{licence['holder_code']}</dd>") == 1, item
 
 
 def test_the_qr_code_address_opens_the_verification_page_of_the_licence(

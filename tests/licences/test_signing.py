@@ -17,7 +17,11 @@ import gmalg
 import pytest
 from asn1crypto import algos, keys
 from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from fastapi.testclient import TestClient
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
@@ -45,6 +49,15 @@ def test_sm2_signs_the_example_of_gb_t_32918_5_with_its_random_number() -> None:
     sm2 = gmalg.SM2(private, signing.SM2_USER_ID, signing.SM2_PUBLIC, rnd_fn=lambda _: k)
     r, s = sm2.sign(b"message digest")
     assert r + s == signing.SM2_SIGNATURE
+
+
+def test_p256_signs_the_example_of_rfc_6979_with_its_deterministic_nonce() -> None:
+    private = 0xC9AFA9D845BA75166B5C215767B1D6934E50C3DB36E89B127B8A622B120F6721
+    key = ec.derive_private_key(private, ec.SECP256R1())
+    point = key.public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
+    assert point == signing.P256_PUBLIC
+    der = key.sign(b"sample", ec.ECDSA(hashes.SHA256(), deterministic_signing=True))
+    assert decode_dss_signature(der) == (signing.P256_R, signing.P256_S)
 
 
 def test_the_self_test_passes_and_a_wrong_answer_stops_the_start(
@@ -153,19 +166,38 @@ def _off_the_loop(work: Callable[[], T]) -> T:
         return pool.submit(work).result()
 
 
-def test_an_ed25519_licence_pdf_carries_a_pades_signature_pdf_readers_check(
-    client: TestClient, as_user: Any, runtime: Any
-) -> None:
+@pytest.fixture(params=["ed25519", "sm2"])
+def record_algorithm(
+    request: pytest.FixtureRequest, runtime: Any, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """The licence records signed with Ed25519, then with SM2 (国密)."""
+    monkeypatch.setattr(runtime.settings, "licence_signing", request.param)
+    return str(request.param)
+
+
+def _licence_pdf(client: TestClient, as_user: Any) -> bytes:
     result = licensed(client, as_user, FOOD)
-    data = client.get(f"{API}/results/{result['id']}/document", headers=as_user("minfeng")).content
+    return client.get(f"{API}/results/{result['id']}/document", headers=as_user("minfeng")).content
+
+
+def test_a_licence_pdf_carries_an_ecdsa_p256_pades_signature_pdf_readers_check(
+    record_algorithm: str, client: TestClient, as_user: Any
+) -> None:
+    """Whatever signs the record (Ed25519, SM2), the PDF signature is ECDSA P-256 under the
+    PDF key, and pyHanko's validator (an independent verifier) accepts it."""
+    data = _licence_pdf(client, as_user)
     embedded = PdfFileReader(io.BytesIO(data)).embedded_signatures
     assert len(embedded) == 1
-    key = setup.current().keyring.active()
+    assert setup.current().keyring.active().algorithm == record_algorithm
+    key = setup.current().pdf_keyring.active()
+    assert key.algorithm == Algorithm.ecdsa_p256
     roots = [asn1_x509.Certificate.load(pades.certificate(key))]
     status = _off_the_loop(
         lambda: validate_pdf_signature(embedded[0], ValidationContext(trust_roots=roots))
     )
     assert status.intact and status.valid and status.bottom_line
+    assert status.signing_cert.public_key.algorithm == "ec"
+    assert status.md_algorithm == "sha256"
     changed = bytearray(data)
     changed[len(data) // 3] ^= 0x01
     broken = PdfFileReader(io.BytesIO(bytes(changed)), strict=False).embedded_signatures
@@ -175,10 +207,42 @@ def test_an_ed25519_licence_pdf_carries_a_pades_signature_pdf_readers_check(
     assert not checked.intact
 
 
+@pytest.mark.skipif(shutil.which("pdfsig") is None, reason="poppler-utils (pdfsig) not installed")
+def test_poppler_pdfsig_calls_the_licence_signature_valid(
+    client: TestClient, as_user: Any, tmp_path: Path
+) -> None:
+    """poppler checks no EdDSA: an Ed25519 PDF signature was "corrupted" to ``pdfsig``."""
+    path = tmp_path / "licence.pdf"
+    path.write_bytes(_licence_pdf(client, as_user))
+    done = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, check=False)
+    assert "Signature is Valid." in done.stdout, done.stdout + done.stderr
+    assert "ECDSA" in done.stdout or "SHA-256" in done.stdout, done.stdout
+    path.write_bytes(_one_byte_changed(path.read_bytes()))
+    done = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, check=False)
+    assert "Signature is Valid." not in done.stdout
+
+
+def _one_byte_changed(data: bytes) -> bytes:
+    at = len(data) // 3
+    return data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1 :]
+
+
+def test_the_pdf_key_rotates_and_older_pdf_keys_stay(tmp_path: Path) -> None:
+    keyring = Keyring(tmp_path / "pdf", Algorithm.ecdsa_p256)
+    first = keyring.active()
+    second = keyring.rotate(datetime(2030, 1, 1, tzinfo=UTC))
+    assert keyring.active() == second and keyring.key(first.key_id) == first
+    assert signing.verify_bytes(
+        Algorithm.ecdsa_p256, first.public, b"x", signing.sign_bytes(first, b"x")
+    )
+    pinned = Keyring(tmp_path / "pdf", Algorithm.ecdsa_p256, first.key_id)
+    assert pinned.active() == first
+
+
 def test_a_pdf_is_signed_from_a_thread_whose_event_loop_runs(tmp_path: Path) -> None:
     """An async server or a browser test runs a loop in the caller's thread; pyHanko's own
     ``asyncio.run`` must not meet it."""
-    key = Keyring(tmp_path, Algorithm.ed25519).active()
+    key = Keyring(tmp_path, Algorithm.ecdsa_p256).active()
     blank = io.BytesIO()
     canvas = Canvas(blank)
     canvas.drawString(72, 720, "licence")

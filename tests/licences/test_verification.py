@@ -207,6 +207,23 @@ def test_rotate_key_from_the_command_line_makes_the_new_key_the_signing_one(
     assert len(list((tmp_path / "keys").glob("*.json"))) == 2
 
 
+def test_rotate_pdf_key_makes_a_p256_key_apart_from_the_record_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TONGBAN_LICENCE_KEYS_PATH", str(tmp_path / "keys"))
+    get_settings.cache_clear()
+    monkeypatch.setattr(setup, "_current", [])
+    try:
+        made = runner.invoke(cli.app, ["licence", "rotate-pdf-key"])
+        active = setup.current().pdf_keyring.active()
+    finally:
+        get_settings.cache_clear()
+    assert made.exit_code == 0, made.output
+    assert made.output.split("\t")[:2] == [active.key_id, "ecdsa-p256"]
+    assert len(list((tmp_path / "keys" / "pdf").glob("*.json"))) == 1
+    assert not list((tmp_path / "keys").glob("*.json"))
+
+
 def test_the_command_line_verifies_against_the_database_in_a_process_of_its_own(
     client: TestClient, as_user: Any, runtime: Any, tmp_path: Path
 ) -> None:

@@ -207,6 +207,10 @@ class Settings(SignInSettings, PersonalDataSettings):
         None,
         description="Id of the key that signs new e-licences; default: the newest key of the configured algorithm (`tongban licence rotate-key` makes one).",
     )
+    pdf_key_id: str | None = Field(
+        None,
+        description="Id of the ECDSA P-256 key that signs the signature embedded in e-licence PDFs (PAdES, checked by PDF readers; the licence record keeps its Ed25519/SM2 signature); keys in `pdf` under the licence keys' folder, default: the newest (`tongban licence rotate-pdf-key` makes one, created on first use).",
+    )
     licence_font: Path | None = Field(
         None,
         description="TrueType font (.ttf/.ttc) with Chinese glyphs embedded, as a subset, in e-licence PDFs; default: the one `make install` vendors, else Debian's fonts-wqy-microhei.",
@@ -284,6 +288,11 @@ class Settings(SignInSettings, PersonalDataSettings):
     def keys_folder(self) -> Path:
         """Where the e-licence signing keys live."""
         return self.licence_keys_path or self.file_store_path.parent / "keys"
+
+    @property
+    def pdf_keys_folder(self) -> Path:
+        """Where the keys of the signatures embedded in licence PDFs live."""
+        return self.keys_folder / "pdf"
 
 
 @lru_cache

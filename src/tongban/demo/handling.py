@@ -207,6 +207,13 @@ class Handling:
                 return held
         return self.staff(task.department_code, task.stage)
 
+    def refused_review_opinion(self) -> str:
+        """The decision's reason: the refusing reviewer's, about the item refused."""
+        refused = [t for t in self.case.tasks if t.outcome == TaskOutcome.refused and t.opinion]
+        if refused:
+            return str(refused[-1].opinion)
+        return self.rng.choice(Texts.refusals(self.case.catalog_code))
+
     def act(self, task: Any, now: datetime) -> None:
         session, user = self.session, self.holder(task)
         refuse = self.plan == Plan.refused
@@ -214,7 +221,9 @@ class Handling:
             if not refuse:
                 now = self.verify(task, self.inspect(task, user, now))
             outcome = TaskOutcome.refused if refuse else TaskOutcome.approved
-            opinion = self.rng.choice(Texts.REFUSALS) if refuse else "经审查，符合条件"
+            opinion = "经审查，符合条件"
+            if refuse:
+                opinion = self.rng.choice(Texts.refusals(task.item_code or self.case.catalog_code))
             cases.review_task(
                 session,
                 task_id=task.id,
@@ -225,7 +234,7 @@ class Handling:
                 store=self.world.store,
             )
         elif task.stage == Stage.decide and self.case.review_outcome == RoundOutcome.refused:
-            opinion = self.rng.choice(Texts.REFUSALS)
+            opinion = self.refused_review_opinion()
             cases.refuse_case(
                 session,
                 task_id=task.id,

@@ -107,10 +107,26 @@ class Texts:
         {"target": "materials", "problem": "材料缺少签字盖章页，请补充上传。"},
     )
     REFUSALS = (
-        "经现场核查，经营场所不符合卫生要求，不予许可。",
         "申请材料所述情况与核查结果不符，不予许可。",
         "不符合法定条件，不予许可。",
     )
+    # a reason of the item's own field beside the general ones: a hygiene finding belongs
+    # to a food or public-place permit, never to a house's transfer (二手房过户)
+    ITEM_REFUSALS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "3501-SCJG-002": ("经现场核查，经营场所不符合食品安全要求，不予许可。",),
+        "3501-SCJG-005": ("经现场核查，生产场所和设备布局不符合食品生产要求，不予许可。",),
+        "3501-WJW-003": ("经现场核查，公共场所卫生条件不符合要求，不予许可。",),
+        "3501-ZRZY-001": ("经查，该房屋已被人民法院查封，不予办理转移登记。",),
+        "3501-ZRZY-002": ("经查，该不动产已被依法查封，不予办理抵押登记。",),
+        "3501-JT-001": ("经核查，营运车辆技术等级不符合要求，不予许可。",),
+        "3501-JT-002": ("经核查，申请人驾龄不满3年，不符合从业资格条件，不予许可。",),
+    }
+
+    @classmethod
+    def refusals(cls, item_code: str | None) -> tuple[str, ...]:
+        """The reasons a reviewer of ``item_code`` may give for a refusal."""
+        return cls.ITEM_REFUSALS.get(item_code or "", ()) + cls.REFUSALS
+
     SCORES: ClassVar[dict[str, tuple[int, ...]]] = {
         "completed": (5, 5, 5, 5, 5, 5, 4, 4, 4, 3, 2),
         "refused": (4, 4, 3, 2, 1),

@@ -5,6 +5,7 @@ and the double frame."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -14,7 +15,6 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
@@ -24,13 +24,6 @@ RED = HexColor("#c8161d")
 INK = HexColor("#1a1a1a")
 GOLD = HexColor("#a0782a")
 SEAL_MARK = "演示用章"
-
-
-# an Adobe CID font every PDF reader has, nothing embedded: the applicant's own papers
-# (the generated application form, signed commitment letters), not documents the
-# government issues, which embed ``fonts()``
-READER_FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(READER_FONT))
 
 
 class FontMissing(RuntimeError):
@@ -77,23 +70,78 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
     return lines
 
 
+@dataclass(frozen=True)
+class Box:
+    """A rectangle on the page, in points from its lower-left corner."""
+
+    left: float
+    bottom: float
+    right: float
+    top: float
+
+    def overlaps(self, other: Box) -> bool:
+        return (
+            self.left < other.right
+            and other.left < self.right
+            and self.bottom < other.top
+            and other.bottom < self.top
+        )
+
+
+def fit(
+    text: str, font: str, size: float, width: float, *, smallest: float
+) -> tuple[float, list[str]]:
+    """The size and lines to set ``text`` in ``width`` points: one line at the largest size
+    from ``size`` down to ``smallest`` (half a point at a time) that fits, else wrapped
+    lines at ``smallest``."""
+    while size > smallest and pdfmetrics.stringWidth(text, font, size) > width:
+        size = max(size - 0.5, smallest)
+    return size, wrap(text, font, size, width)
+
+
+def text_box(text: str, font: str, size: float, *, centre: float, baseline: float) -> Box:
+    """The box a centred line of ``text`` covers (its width, ascent and descent)."""
+    half = pdfmetrics.stringWidth(text, font, size) / 2
+    ascent, descent = pdfmetrics.getAscentDescent(font, size)
+    return Box(centre - half, baseline + descent, centre + half, baseline + ascent)
+
+
+SEAL_SPAN = 216  # degrees of the rim a short name spans, centred on the top
+SEAL_SPAN_MOST = 260  # a long name spreads this far round, no further (演示用章 below)
+
+
+def seal_ring(issuer: str, radius: float) -> tuple[float, list[tuple[float, float, float]]]:
+    """How the issuer's name sits on the rim of a seal of ``radius``: the characters' size
+    and, per character, its centre (dx, dy from the seal's centre) and its angle in
+    degrees. A long name spreads further round and its characters get smaller, so
+    neighbours never touch (each takes at most 90 % of its arc)."""
+    count = len(issuer)
+    ring = radius * 0.74
+    span = math.radians(min(SEAL_SPAN + max(count - 10, 0) * 8, SEAL_SPAN_MOST))
+    step = span / max(count - 1, 1)
+    size = min(radius * 0.26, 0.9 * 2 * ring * math.sin(step / 2))
+    placed = []
+    for index in range(count):
+        angle = math.radians(90) + span / 2 - index * step
+        placed.append((ring * math.cos(angle), ring * math.sin(angle), math.degrees(angle) - 90))
+    return size, placed
+
+
 def draw_seal(pdf: Canvas, x: float, y: float, radius: float, issuer: str, bold: str) -> None:
-    """A round red seal: the issuer's name along the rim, a star, and 演示用章."""
+    """A round red seal: the issuer's name along the rim (``seal_ring``), a star, and
+    演示用章."""
     pdf.saveState()
     pdf.setStrokeColor(RED)
     pdf.setFillColor(RED)
     pdf.setLineWidth(radius * 0.06)
     pdf.circle(x, y, radius, stroke=1, fill=0)
     _star(pdf, x, y + radius * 0.08, radius * 0.28)
-    size = radius * 0.26
+    size, placed = seal_ring(issuer, radius)
     pdf.setFont(bold, size)
-    span = math.radians(216)
-    step = span / max(len(issuer) - 1, 1)
-    for index, char in enumerate(issuer):
-        angle = math.radians(90) + span / 2 - index * step
+    for char, (dx, dy, degrees) in zip(issuer, placed, strict=True):
         pdf.saveState()
-        pdf.translate(x + radius * 0.74 * math.cos(angle), y + radius * 0.74 * math.sin(angle))
-        pdf.rotate(math.degrees(angle) - 90)
+        pdf.translate(x + dx, y + dy)
+        pdf.rotate(degrees)
         pdf.drawCentredString(0, -size / 2, char)
         pdf.restoreState()
     pdf.setFont(bold, radius * 0.2)

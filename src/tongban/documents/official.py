@@ -12,10 +12,11 @@ date). Deterministic for the same input (invariant PDF).
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -42,6 +43,22 @@ class Press:
         """The public verification page of one document (what its QR code opens)."""
         query = urlencode({"n": number, "c": code})
         return f"{self.public_url.rstrip('/')}{VERIFY_PATH}?{query}"
+
+
+# the link over the QR code, as the canvas writes it: /URI (http…/documents/verify?n=…&c=…)
+LINK = re.compile(rb"/URI \((https?://[^)\\]*" + re.escape(VERIFY_PATH.encode()) + rb"\?[^)\\]*)\)")
+
+
+def address_in(data: bytes) -> tuple[str, str] | None:
+    """The (number, verification code) a document file's own QR link names, or None when
+    the file carries no such link (not a document of the platform, or rewritten by a tool
+    that compressed its objects)."""
+    found = LINK.search(data)
+    if found is None:
+        return None
+    query = parse_qs(urlsplit(found.group(1).decode("latin-1")).query)
+    number, code = query.get("n", [""])[0], query.get("c", [""])[0]
+    return (number, code) if number and code else None
 
 
 _current: list[Press] = []

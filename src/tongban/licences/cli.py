@@ -3,6 +3,8 @@
 ``verify FILE`` checks the signature and the face with the deployment's keys; unless
 ``--offline`` it also asks the licence library for the status (revoked, suspended,
 cancelled). Exit status: 0 valid, 1 any other verdict, 2 the file cannot be read.
+``rotate-key`` makes a new record key, ``rotate-pdf-key`` a new key of the signatures
+embedded in the PDFs; older keys of both still verify what they signed.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from tongban.licences.verify import Verification, verify_file
 from tongban.timeutil import utcnow
 
 app = typer.Typer(
-    help="E-licences (电子证照): verify a file, rotate the signing key.", no_args_is_help=True
+    help="E-licences (电子证照): verify a file, rotate the signing keys.", no_args_is_help=True
 )
 
 
@@ -71,4 +73,11 @@ def verify(
 def rotate_key() -> None:
     """Make a new signing key of the configured algorithm; older keys still verify."""
     key = configure(get_settings()).keyring.rotate()
+    typer.echo(f"{key.key_id}\t{key.algorithm.value}\t{key.public.hex()}")
+
+
+@app.command("rotate-pdf-key")
+def rotate_pdf_key() -> None:
+    """Make a new ECDSA P-256 key for the signatures embedded in licence PDFs (PAdES)."""
+    key = configure(get_settings()).pdf_keyring.rotate()
     typer.echo(f"{key.key_id}\t{key.algorithm.value}\t{key.public.hex()}")

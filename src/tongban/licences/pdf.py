@@ -11,11 +11,52 @@ from pathlib import Path
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from tongban.documents.drawing import GOLD, INK, RED, border, draw_qr, draw_seal, fonts
+from tongban.documents.drawing import (
+    GOLD,
+    INK,
+    RED,
+    Box,
+    border,
+    draw_qr,
+    draw_seal,
+    fit,
+    fonts,
+    text_box,
+)
 from tongban.licences.face import Face, chinese
 from tongban.licences.types import Layout
+
+QR_SIZE = 34 * mm
+QR_RIGHT, QR_TOP = 18 * mm, 24 * mm  # the QR code's distance from the right and top edges
+GAP = 3 * mm  # between the title and the QR code
+SMALLEST = 0.7  # a long title shrinks to this share of its size, then wraps
+
+
+def qr_box(width: float, height: float) -> Box:
+    """Where the QR code goes on a page of ``width`` × ``height`` points."""
+    right, top = width - QR_RIGHT, height - QR_TOP
+    return Box(right - QR_SIZE, top - QR_SIZE, right, top)
+
+
+def title_lines(
+    title: str, *, layout: Layout, font: str, width: float, height: float
+) -> tuple[float, list[tuple[str, Box]]]:
+    """The title's size and each of its lines with the box it covers: centred under the
+    page's top, as large as fits clear of the QR code (which stands level with it), shrunk
+    down to ``SMALLEST`` of its size and then wrapped (一次性创业补贴发放通知书)."""
+    largest = 34 if layout == "business" else 28
+    spaced = " ".join(title) if len(title) <= 5 else title
+    room = 2 * (qr_box(width, height).left - GAP - width / 2)
+    size, lines = fit(spaced, font, largest, room, smallest=largest * SMALLEST)
+    baseline = height - 38 * mm
+    placed = []
+    for line in lines:
+        placed.append((line, text_box(line, font, size, centre=width / 2, baseline=baseline)))
+        baseline -= size * 1.25
+    return size, placed
 
 
 def _rows(
@@ -64,19 +105,24 @@ def render(
     pdf.setAuthor(face.issuer_name)
     border(pdf, width, height, GOLD if layout == "business" else RED)
     pdf.setFillColor(RED if layout == "business" else INK)
-    pdf.setFont(bold, 34 if layout == "business" else 28)
-    spaced = " ".join(title) if len(title) <= 5 else title
-    pdf.drawCentredString(width / 2, height - 38 * mm, spaced)
+    title_size, placed = title_lines(title, layout=layout, font=bold, width=width, height=height)
+    pdf.setFont(bold, title_size)
+    descent = pdfmetrics.getAscentDescent(bold, title_size)[1]  # below the baseline: < 0
+    for line, box in placed:
+        pdf.drawCentredString(width / 2, box.bottom - descent, line)
+    under_title = placed[-1][1].bottom  # a wrapped title pushes what follows down
     pdf.setFillColor(INK)
     pdf.setFont(regular, 11)
     if layout == "business":
-        pdf.drawCentredString(width / 2, height - 47 * mm, "（副  本）")
-    draw_qr(pdf, width - 52 * mm, height - 58 * mm, 34 * mm, verify_url)
+        under_title = min(height - 47 * mm, under_title - 6 * mm)
+        pdf.drawCentredString(width / 2, under_title, "（副  本）")
+    qr = qr_box(width, height)
+    draw_qr(pdf, qr.left, qr.bottom, QR_SIZE, verify_url)
     pdf.setFont(regular, 7.5)
-    pdf.drawCentredString(width - 35 * mm, height - 62 * mm, "扫描二维码核验电子证照")
+    pdf.drawCentredString((qr.left + qr.right) / 2, qr.bottom - 4 * mm, "扫描二维码核验电子证照")
     label_width = 54 * mm if layout == "food" else 34 * mm
     value_width = (width - 80 * mm - label_width) if layout != "business" else 150 * mm
-    top = height - (66 if layout == "business" else 74) * mm
+    top = min(height - (66 if layout == "business" else 74) * mm, under_title - 12 * mm)
     _rows(
         pdf,
         rows,

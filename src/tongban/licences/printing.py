@@ -4,7 +4,8 @@
 The licence is valid from its commit (its record is signed then); the job draws the face
 from the signed rows, signs a statement binding the face's SHA-256 and length to the
 record's signature (``record.face_statement``, same key as the record), attaches the
-envelope (record, both signatures) and, for Ed25519 keys, the PAdES signature; it stores
+envelope (record, both signatures) and the PAdES signature under the PDF key (ECDSA
+P-256, ``pades``; the statement names its algorithm); it stores
 the file and fills ``storage_key``, ``pdf_sha256`` and ``face_signature`` on the licence
 and ``storage_key`` on its result document, in the job's own transaction.
 
@@ -26,10 +27,9 @@ from tongban.files.store import FileStore
 from tongban.jobs import service as jobs
 from tongban.jobs.registry import register
 from tongban.licences import envelope, pades, pdf
-from tongban.licences.enums import Algorithm
 from tongban.licences.face import Face
 from tongban.licences.models import Licence
-from tongban.licences.record import face_statement, record_of
+from tongban.licences.record import PDF_SIGNATURE, face_statement, record_of
 from tongban.licences.setup import current
 from tongban.licences.signing import sign_bytes
 
@@ -85,6 +85,8 @@ def print_licence(session: Session, *, licence: Licence, store: FileStore, now: 
     key = setup.keyring.key(licence.key_id)
     if key is None or key.private is None:
         raise RuntimeError(f"no private key {licence.key_id} to print licence {licence.id}")
+    pdf_key = setup.pdf_keyring.active()
+    licence.fields = {**licence.fields, PDF_SIGNATURE: str(pdf_key.algorithm)}
     rows = [(str(label), str(value)) for label, value in licence.fields["rows"]]
     printed = pdf.render(
         layout=licence.fields.get("layout", "general"),
@@ -106,9 +108,8 @@ def print_licence(session: Session, *, licence: Licence, store: FileStore, now: 
         "face_signature": face_signature,
     }
     data = envelope.attach(printed, sealed)
-    if key.algorithm == Algorithm.ed25519:  # PDF readers check this one themselves
-        reason = f"电子证照签发 {licence.name} {licence.number}"
-        data = pades.sign_pdf(data, key, reason=reason, location=licence.issuer_name)
+    reason = f"电子证照签发 {licence.name} {licence.number}"
+    data = pades.sign_pdf(data, pdf_key, reason=reason, location=licence.issuer_name)
     licence.storage_key = store.put(data)
     licence.pdf_sha256, licence.face_signature = statement["pdf_sha256"], face_signature
     licence.fields = {**licence.fields, "pdf_length": len(printed)}

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from tongban.licences.enums import Algorithm
 from tongban.licences.models import RECORD_WITH_FACE, Licence
+
+PDF_SIGNATURE = "pdf_signature"  # the algorithm of the PAdES signature, in ``fields``
 
 
 def record_of(licence: Licence) -> dict[str, Any]:
@@ -43,8 +46,10 @@ def record_of(licence: Licence) -> dict[str, Any]:
 def face_statement(*, licence: Licence, pdf_sha256: str, pdf_length: int) -> dict[str, Any]:
     """What the face signature covers: the face's SHA-256 and byte length, tied to the
     licence's identifier and to its record's signature (so it proves this face belongs to
-    exactly that signed record), under the record's key."""
-    return {
+    exactly that signed record), under the record's key; and, for faces printed since the
+    PDF signature has a key of its own, that algorithm (``pdf_signature``: the file holds
+    one revision more, the PAdES signature's)."""
+    statement: dict[str, Any] = {
         "identifier": licence.identifier,
         "record_signature": licence.signature,
         "pdf_sha256": pdf_sha256,
@@ -52,3 +57,14 @@ def face_statement(*, licence: Licence, pdf_sha256: str, pdf_length: int) -> dic
         "algorithm": str(licence.algorithm),
         "key_id": licence.key_id,
     }
+    if licence.fields.get(PDF_SIGNATURE):
+        statement[PDF_SIGNATURE] = licence.fields[PDF_SIGNATURE]
+    return statement
+
+
+def pdf_signed(record: dict[str, Any], statement: Any) -> bool:
+    """Whether the licence's file carries a PAdES signature after its envelope: named in
+    the signed face statement, or (faces printed before) an Ed25519 record's own key."""
+    if isinstance(statement, dict) and statement.get(PDF_SIGNATURE):
+        return True
+    return record.get("algorithm") == Algorithm.ed25519

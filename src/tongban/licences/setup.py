@@ -9,6 +9,7 @@ from pathlib import Path
 
 from tongban.config import Settings, get_settings
 from tongban.documents.drawing import FontMissing, fonts
+from tongban.licences import pades
 from tongban.licences.enums import Algorithm
 from tongban.licences.signing import Keyring, check_at_start
 
@@ -17,7 +18,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class LicenceSetup:
-    keyring: Keyring
+    keyring: Keyring  # the records' keys (Ed25519 or SM2)
+    pdf_keyring: Keyring  # the keys of the signatures embedded in the PDFs (P-256)
     public_url: str
     font: Path | None
 
@@ -40,6 +42,7 @@ def configure(settings: Settings) -> LicenceSetup:
         keyring=Keyring(
             settings.keys_folder, Algorithm(settings.licence_signing), settings.licence_key_id
         ),
+        pdf_keyring=Keyring(settings.pdf_keys_folder, pades.ALGORITHM, settings.pdf_key_id),
         public_url=settings.public_url,
         font=settings.licence_font,
     )

@@ -1,6 +1,7 @@
 """Signing keys and signatures of e-licences: Ed25519 (RFC 8032, ``cryptography``) by
 default, SM2 with SM3 (GB/T 32918, GB/T 32905; ``gmalg``) where the deployment is
-configured for 国密 (``TONGBAN_LICENCE_SIGNING=sm2``).
+configured for 国密 (``TONGBAN_LICENCE_SIGNING=sm2``); ECDSA P-256 (FIPS 186-4) for the
+signature embedded in the PDF that readers check (``pades``), in a keyring of its own.
 
 Keys live in a folder, one JSON file per key (``<key id>.json``). The active key is
 ``TONGBAN_LICENCE_KEY_ID`` or else the newest key of the configured algorithm; a new key
@@ -23,7 +24,10 @@ from pathlib import Path
 import gmalg
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from tongban.licences.enums import Algorithm
 
@@ -37,7 +41,7 @@ class Key:
 
     key_id: str
     algorithm: Algorithm
-    public: bytes  # Ed25519: 32 bytes; SM2: 65 bytes, uncompressed point 04‖x‖y
+    public: bytes  # Ed25519: 32 bytes; SM2, P-256: 65 bytes, uncompressed point 04‖x‖y
     private: bytes | None
     created_at: str
 
@@ -46,7 +50,7 @@ class Key:
 class Signature:
     algorithm: Algorithm
     key_id: str
-    value: str  # hex; SM2: r‖s, 64 bytes
+    value: str  # hex; SM2: r‖s, 64 bytes; P-256: DER (RFC 3279)
 
 
 def sm3(data: bytes) -> bytes:
@@ -61,6 +65,10 @@ def _new_key(algorithm: Algorithm, now: datetime) -> Key:
         private_key = Ed25519PrivateKey.generate()
         private = private_key.private_bytes_raw()
         public = private_key.public_key().public_bytes_raw()
+    elif algorithm == Algorithm.ecdsa_p256:
+        p256 = ec.generate_private_key(ec.SECP256R1())
+        private = p256.private_numbers().private_value.to_bytes(32)
+        public = p256.public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
     else:
         private, public = gmalg.SM2().generate_keypair()
     key_id = f"{algorithm}-{now:%Y%m%d%H%M%S}-{sha256(public).hexdigest()[:8]}"
@@ -73,6 +81,8 @@ def sign_bytes(key: Key, payload: bytes) -> bytes:
         raise ValueError(f"key {key.key_id} has no private half")
     if key.algorithm == Algorithm.ed25519:
         return Ed25519PrivateKey.from_private_bytes(key.private).sign(payload)
+    if key.algorithm == Algorithm.ecdsa_p256:
+        return p256_private(key).sign(payload, ec.ECDSA(hashes.SHA256()))
     r, s = gmalg.SM2(key.private, SM2_USER_ID, key.public).sign(payload)
     return bytes(r).rjust(32, b"\0") + bytes(s).rjust(32, b"\0")  # gmalg drops leading zeros
 
@@ -85,11 +95,25 @@ def verify_bytes(algorithm: Algorithm, public: bytes, payload: bytes, signature:
         except (InvalidSignature, ValueError):
             return False
         return True
+    if algorithm == Algorithm.ecdsa_p256:
+        try:
+            point = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), public)
+            point.verify(signature, payload, ec.ECDSA(hashes.SHA256()))
+        except (InvalidSignature, ValueError):
+            return False
+        return True
     if len(signature) != 64:
         return False
     return bool(
         gmalg.SM2(uid=SM2_USER_ID, pk=public).verify(payload, signature[:32], signature[32:])
     )
+
+
+def p256_private(key: Key) -> ec.EllipticCurvePrivateKey:
+    """The ``cryptography`` private key of a P-256 key (ValueError without its private half)."""
+    if key.private is None or key.algorithm != Algorithm.ecdsa_p256:
+        raise ValueError(f"key {key.key_id} is not a private ECDSA P-256 key")
+    return ec.derive_private_key(int.from_bytes(key.private), ec.SECP256R1())
 
 
 class Keyring:
@@ -184,6 +208,14 @@ ED25519_SIGNATURE = bytes.fromhex(
     "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555"
     "fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"
 )
+# RFC 6979 A.2.5: ECDSA P-256 with SHA-256, message "sample" (r‖s, DER-encoded below).
+P256_PUBLIC = bytes.fromhex(
+    "04"
+    "60FED4BA255A9D31C961EB74C6356D68C049B8923B61FA6CE669622E60F29FB6"
+    "7903FE1008B8BC99A41AE9E95628BC64F2F1B20C2D7E9F5177A3C294D4462299"
+)
+P256_R = 0xEFD48B2AACB6A8FD1140DD9CD45E81D69D2C877B56AAF991C34D0EA84EAF3716
+P256_S = 0xF7CB1C942D657C41D436C7A1B6E29F65F3E900DBB9AFF4064DC4AB2F843ACDA8
 
 
 def self_test() -> list[str]:
@@ -198,6 +230,9 @@ def self_test() -> list[str]:
         failed.append("SM2 verification (GB/T 32918.5, 'message digest')")
     if not verify_bytes(Algorithm.ed25519, ED25519_PUBLIC, b"", ED25519_SIGNATURE):
         failed.append("Ed25519 verification (RFC 8032 7.1 TEST 1)")
+    p256 = encode_dss_signature(P256_R, P256_S)
+    if not verify_bytes(Algorithm.ecdsa_p256, P256_PUBLIC, b"sample", p256):
+        failed.append("ECDSA P-256 verification (RFC 6979 A.2.5, 'sample')")
     probe = secrets.token_bytes(16)
     for algorithm in Algorithm:
         key = _new_key(algorithm, datetime.now(UTC))

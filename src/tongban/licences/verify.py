@@ -25,7 +25,7 @@ from tongban.identifiers.licence import OID_ARC
 from tongban.licences import envelope
 from tongban.licences.enums import Algorithm, HolderCodeType, LicenceStatus, Verdict
 from tongban.licences.models import RECORD_FACE_APART, Licence
-from tongban.licences.record import face_statement, record_of
+from tongban.licences.record import face_statement, pdf_signed, record_of
 from tongban.licences.signing import Keyring, Signature
 from tongban.pii.masking import mask_id, mask_name
 
@@ -135,7 +135,7 @@ def verify_file(
             record,
         )
     length, sha256 = signed
-    answer = _checked_file(session, data, record, length, sha256, today)
+    answer = _checked_file(session, data, record, (length, sha256, found.get("face")), today)
     if isinstance(found.get("face"), dict):
         answer.face = found["face"]
     return answer
@@ -145,18 +145,19 @@ def _checked_file(
     session: Session | None,
     data: bytes,
     record: dict[str, Any],
-    length: Any,
-    sha256: Any,
+    signed: tuple[Any, Any, Any],
     today: date,
 ) -> Verification:
-    """The rest of a file's verification once its signatures hold."""
+    """The rest of a file's verification once its signatures hold; ``signed`` is the
+    face's length and SHA-256 as signed, and the face statement (None before it existed)."""
+    length, sha256, face = signed
     if not isinstance(length, int) or envelope.digest(data[:length]) != sha256:
         return _tampered(
             "证照版面与签名时不一致：文件已被改动。",
             "The licence's face differs from the one signed: the file was altered.",
             record,
         )
-    pades = 1 if record.get("algorithm") == Algorithm.ed25519 else 0
+    pades = 1 if pdf_signed(record, face) else 0
     if envelope.added_after_signing(data, face_length=length, signed_revisions=1 + pades):
         return _tampered(
             "证照签发后又被追加修改（增量更新或附加内容）：文件已被改动。",

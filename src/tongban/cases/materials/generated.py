@@ -17,16 +17,12 @@ left without a file: the resubmission stores a new row, with its own job.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from datetime import datetime
 from typing import Any
-from xml.sax.saxutils import escape
 
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -37,7 +33,7 @@ from tongban.cases.materials import registry
 from tongban.cases.materials.registry import LaterFile, Provided, Unavailable
 from tongban.cases.models import Case, Material
 from tongban.catalog.enums import MaterialWay
-from tongban.documents.drawing import READER_FONT
+from tongban.documents import paper
 from tongban.files.store import FileStore
 from tongban.jobs.registry import register
 
@@ -45,8 +41,6 @@ JOB = "application_form.render"
 
 DECLARATION = "本人承诺：以上填报内容及所附材料真实、有效，如有不实，愿承担相应的法律责任。"
 ONE_FORM = "本表由通办平台根据在线填报内容自动生成；一件事中多个事项共用本表，申请人只签一次。"
-_TEXT = ParagraphStyle("text", fontName=READER_FONT, fontSize=10.5, leading=15, wordWrap="CJK")
-_TITLE = ParagraphStyle("title", parent=_TEXT, fontSize=18, leading=26, alignment=1)
 
 
 def _value(prop: dict[str, Any], value: Any) -> str:
@@ -65,10 +59,6 @@ def _value(prop: dict[str, Any], value: Any) -> str:
     return str(value)
 
 
-def _para(text: str, style: ParagraphStyle = _TEXT) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
-
-
 def answers_digest(form_data: dict[str, Any]) -> str:
     """SHA-256 of the answers (canonical JSON): which answers a generated form shows."""
     canonical = json.dumps(form_data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -76,18 +66,13 @@ def answers_digest(form_data: dict[str, Any]) -> str:
 
 
 def render_form(spec: dict[str, Any], case: Case, signer: str, now: datetime) -> bytes:
-    """The application form of ``case`` as an A4 PDF (as many pages as it needs)."""
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        title=f"{spec['name']} 申请表",
-        invariant=True,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
-    )
+    """The application form of ``case`` as an A4 PDF (as many pages as it needs), in the
+    embedded font (``documents.paper``)."""
+    return paper.build(f"{spec['name']} 申请表", lambda: _story(spec, case, signer, now))
+
+
+def _story(spec: dict[str, Any], case: Case, signer: str, now: datetime) -> list[Flowable]:
+    text, title = paper.styles(10.5, 15)
     items = "、".join(item["name"] for item in definition.items(spec))
     head = [("办件编号", case.number), ("申请事项", items)]
     answers = [
@@ -95,7 +80,10 @@ def render_form(spec: dict[str, Any], case: Case, signer: str, now: datetime) ->
         for name, prop in spec["form"]["properties"].items()
         if case.form_data.get(name) not in (None, "", [])
     ]
-    rows = [[_para(label), _para(value)] for label, value in head + answers]
+    rows = [
+        [paper.paragraph(label, text), paper.paragraph(value, text)]
+        for label, value in head + answers
+    ]
     table = Table(rows, colWidths=[50 * mm, 120 * mm])
     table.setStyle(
         TableStyle(
@@ -103,19 +91,17 @@ def render_form(spec: dict[str, Any], case: Case, signer: str, now: datetime) ->
         )
     )
     signed = f"申请人（签名）：{signer}　　确认时间：{timefmt.moment(now)}"
-    story = [
-        _para(f"{spec['name']}申请表", _TITLE),
+    return [
+        paper.paragraph(f"{spec['name']}申请表", title),
         Spacer(1, 6 * mm),
         table,
         Spacer(1, 8 * mm),
-        _para(DECLARATION),
+        paper.paragraph(DECLARATION, text),
         Spacer(1, 4 * mm),
-        _para(signed),
+        paper.paragraph(signed, text),
         Spacer(1, 8 * mm),
-        _para(ONE_FORM),
+        paper.paragraph(ONE_FORM, text),
     ]
-    doc.build(story)
-    return buffer.getvalue()
 
 
 def provide_form(

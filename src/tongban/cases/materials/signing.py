@@ -10,16 +10,12 @@ case's version never changes, so the hash always names the text the applicant re
 from __future__ import annotations
 
 import hashlib
-import io
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from xml.sax.saxutils import escape
 
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.lib.units import inch, mm
+from reportlab.platypus import Flowable, Spacer
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
@@ -31,13 +27,10 @@ from tongban.cases.enums import CaseState, TrustLevel
 from tongban.cases.materials import provision
 from tongban.cases.models import Case, Material
 from tongban.catalog.enums import MaterialWay
-from tongban.documents.drawing import READER_FONT
+from tongban.documents import paper
 from tongban.errors import Conflict, InvalidInput
 from tongban.files.store import FileStore
 from tongban.textutil import fold
-
-_TEXT = ParagraphStyle("letter", fontName=READER_FONT, fontSize=11, leading=17, wordWrap="CJK")
-_TITLE = ParagraphStyle("letter-title", parent=_TEXT, fontSize=18, leading=26, alignment=1)
 
 
 def text_digest(text: str) -> str:
@@ -83,17 +76,20 @@ def letter_pdf(
     title: str, text: str, signed: list[str] | None = None, digest: str | None = None
 ) -> bytes:
     """The letter as an A4 PDF: with the lines saying who signed, when and how, or (None)
-    with a blank line to sign by hand (the copy printed at the window)."""
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, title=title, invariant=True)
-    story = [Paragraph(escape(title), _TITLE), Spacer(1, 8 * mm)]
-    story += [Paragraph(escape(part), _TEXT) for part in text.split("\n") if part.strip()]
-    lines = signed or ["承诺人（签名）：______________", "日期：______年____月____日"]
-    story += [Spacer(1, 10 * mm), *(Paragraph(escape(line), _TEXT) for line in lines)]
-    if digest:
-        story.append(Paragraph(escape(f"文本摘要（SHA-256）：{digest}"), _TEXT))
-    doc.build(story)
-    return buffer.getvalue()
+    with a blank line to sign by hand (the copy printed at the window), in the embedded
+    font (``documents.paper``)."""
+
+    def story() -> list[Flowable]:
+        body, heading = paper.styles(11, 17)
+        flow: list[Flowable] = [paper.paragraph(title, heading), Spacer(1, 8 * mm)]
+        flow += [paper.paragraph(part, body) for part in text.split("\n") if part.strip()]
+        lines = signed or ["承诺人（签名）：______________", "日期：______年____月____日"]
+        flow += [Spacer(1, 10 * mm), *(paper.paragraph(line, body) for line in lines)]
+        if digest:
+            flow.append(paper.paragraph(f"文本摘要（SHA-256）：{digest}", body))
+        return flow
+
+    return paper.build(title, story, margin=inch)
 
 
 def _pdf(

@@ -27,6 +27,7 @@ from tongban.cases.enums import CaseState, ClockKind, PauseReason, Stage, TaskOu
 from tongban.cases.materials import provision
 from tongban.cases.models import Case, CasePause, CorrectionRequest, Task
 from tongban.cases.stages import forwarding
+from tongban.cases.stages.documents import issue_notice
 from tongban.cases.stages.drafting import check_complete, check_open
 from tongban.cases.stages.progress import move_on
 from tongban.errors import Conflict, InvalidInput
@@ -303,7 +304,28 @@ def reject_case(session: Session, *, case_id: int, user: User, opinion: str, now
     clocks.end_pause(session, case=case, now=now)  # no longer waiting for a payment
     clocks.stop_clocks(session, case=case, now=now)
     case.closed_at = now
+    lines = [
+        ("事项名称", case.title),
+        ("不予受理日期", timefmt.chinese_date(now)),
+        ("不予受理理由", opinion.strip()),
+    ]
+    issue_notice(
+        session,
+        case=case,
+        title="不予受理通知书",
+        kind="rejection",
+        lines=lines,
+        footer=REJECTION_REMEDIES,
+        now=now,
+    )
     return case
+
+
+# 行政许可法 art. 32 (a written, sealed and dated notice of 不予受理, with the reason) and the
+# remedies the notice must name (行政复议法 art. 20, 行政诉讼法 art. 46)
+REJECTION_REMEDIES = (
+    "如不服本决定，可在收到本通知书之日起六十日内申请行政复议，或六个月内依法提起行政诉讼。"
+)
 
 
 def withdraw_case(session: Session, *, case_id: int, user: User, now: datetime) -> Case:

@@ -33,7 +33,9 @@ class EntryCut(Base):
 
     __tablename__ = "assistant_entry_cuts"
 
-    version_id: Mapped[int] = mapped_column(ForeignKey("catalog_versions.id"), primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("catalog_versions.id", ondelete="CASCADE"), primary_key=True
+    )
     cut_with: Mapped[str] = mapped_column(String(16))
     document: Mapped[list[str]] = mapped_column(JSON)
     subject: Mapped[list[str]] = mapped_column(JSON)

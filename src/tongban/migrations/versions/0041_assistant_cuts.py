@@ -31,6 +31,7 @@ def upgrade() -> None:
             ["version_id"],
             ["catalog_versions.id"],
             name=op.f("fk_assistant_entry_cuts_version_id_catalog_versions"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("version_id", name=op.f("pk_assistant_entry_cuts")),
     )

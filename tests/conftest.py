@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests import figures
 from tongban.app import create_app
+from tongban.assistant import service as assistant
 from tongban.catalog import reading as catalog_reading
 from tongban.catalog import service as catalog
 from tongban.config import Settings
@@ -107,6 +108,7 @@ def engine(database_url: str) -> Iterator[Engine]:
         assert report.read is not None and not report.read.errors, report.read.errors
         for entry in users:
             demo.ensure_user(session, entry)
+        assistant.cut_published(session, now=START)  # as the worker does: once, not per test
         session.commit()
     yield engine
     engine.dispose()

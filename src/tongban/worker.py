@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 import structlog
 from sqlalchemy import text
 
+from tongban.assistant import service as assistant
 from tongban.audit.verify import Anchoring
 from tongban.benefits import service as benefits
 from tongban.cases import service as cases
@@ -89,6 +90,8 @@ def run_sweeps(runtime: Runtime, *, now: datetime) -> dict[str, list[str]]:
         reconciled = payments.run_due_reconciliation(session, now=now)
     with reading_session(runtime.sessions) as session:
         anchored = ANCHORING.run_due_anchor(session)
+    with unit_of_work(runtime.sessions) as session:
+        cut = assistant.cut_published(session, now=now)
     return {
         "deemed_accepted": accepted,
         "licences_expired": expired,
@@ -102,6 +105,7 @@ def run_sweeps(runtime: Runtime, *, now: datetime) -> dict[str, list[str]]:
         "payments": paid,
         "reconciled": reconciled,
         "jobs_purged": [str(jobs_purged)] if jobs_purged else [],
+        "assistant_cut": [str(cut)] if cut else [],
     }
 
 

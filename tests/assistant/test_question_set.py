@@ -1,7 +1,7 @@
 """The question set (tests/assistant/questions.yaml) answered with a floor on accuracy,
-apart for the questions tuned on, the held-out ones and the held-out batch no one tuning
-has seen (batch 2); it also keeps the set itself honest: at least 150 questions, every
-expected entry in the catalog."""
+apart for the questions tuned on, the held-out ones, the second held-out batch and the
+held-out batch no one tuning has seen (batch 3); it also keeps the set itself honest: at
+least 150 questions, every expected entry in the catalog."""
 
 from __future__ import annotations
 
@@ -15,19 +15,22 @@ from tongban.catalog import service as catalog
 QUESTIONS = read_questions(Path(__file__).with_name("questions.yaml"))
 TUNED = [question for question in QUESTIONS if not question.get("held_out")]
 HELD_OUT = [question for question in QUESTIONS if question.get("held_out")]
-UNSEEN = [question for question in HELD_OUT if question.get("batch") == 2]
+SECOND = [question for question in HELD_OUT if question.get("batch") == 2]
+UNSEEN = [question for question in HELD_OUT if question.get("batch") == 3]
 
 
 def test_the_question_set_is_large_and_names_real_entries(db: Session) -> None:
-    assert len(QUESTIONS) >= 150 and len(HELD_OUT) >= 30 and len(UNSEEN) >= 50
+    assert len(QUESTIONS) >= 150 and len(HELD_OUT) >= 30 and len(UNSEEN) >= 75
     codes = {entry.code for entry in catalog.list_entries(db)}
     assert {code for question in QUESTIONS for code in question["expect"]} <= codes
 
 
 def test_top3_accuracy_floor(db: Session) -> None:
-    tuned, held_out, unseen = evaluate(db, TUNED), evaluate(db, HELD_OUT), evaluate(db, UNSEEN)
+    tuned, held_out = evaluate(db, TUNED), evaluate(db, HELD_OUT)
+    second, unseen = evaluate(db, SECOND), evaluate(db, UNSEEN)
     assert tuned.top3 >= 0.95, tuned.misses
-    assert held_out.top3 >= 0.85, held_out.misses
-    assert unseen.top3 >= 0.90, unseen.misses
+    assert held_out.top3 >= 0.92, held_out.misses
+    assert second.top3 >= 0.95, second.misses
+    assert unseen.top3 >= 0.88, unseen.misses
     overall = (tuned.top3 * tuned.questions + held_out.top3 * held_out.questions) / len(QUESTIONS)
     assert overall >= 0.90

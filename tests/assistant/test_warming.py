@@ -37,7 +37,7 @@ def test_the_server_builds_the_index_at_start_up(runtime: Runtime, db: Session) 
     )
     revision = [(code, version) for code, version in published if version is not None]
 
-    def read_again(keys: object) -> dict[tuple[str, int], dict[str, object]]:
+    def read_again(keys: object) -> retrieval.Reading:
         raise AssertionError("no index was under way: the first question would build it")
 
     with TestClient(create_app(runtime, start_worker=False)):

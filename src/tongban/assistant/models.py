@@ -1,11 +1,12 @@
 """The questions the guide assistant could not answer (未能回答的问题), kept so that catalog
-administrators see what people ask and add an FAQ entry or a synonym for it."""
+administrators see what people ask and add an FAQ entry or a synonym for it; and the
+tokens of each catalog version as the worker cut them, shared by every web process."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tongban.db import Base, UTCDateTime
@@ -23,3 +24,19 @@ class UnansweredQuestion(Base):
     question: Mapped[str] = mapped_column(String(200))
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime())
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class EntryCut(Base):
+    """The tokens one catalog version is found by (``retrieval.cut``), cut by the worker
+    once for every web process. ``cut_with`` names the cutting code and dictionaries
+    (``cuts.fingerprint``): a row cut with other ones is cut again."""
+
+    __tablename__ = "assistant_entry_cuts"
+
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("catalog_versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    cut_with: Mapped[str] = mapped_column(String(16))
+    document: Mapped[list[str]] = mapped_column(JSON)
+    subject: Mapped[list[str]] = mapped_column(JSON)
+    cut_at: Mapped[datetime] = mapped_column(UTCDateTime())

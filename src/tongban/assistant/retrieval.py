@@ -10,6 +10,8 @@ keywords, synonyms, FAQ, life event, summary, result), not in its materials or
 conditions. The index is built once per
 catalog revision (the published entries and their current versions) and kept in the
 process; a new version, such as an FAQ entry an administrator added, is a new revision.
+The tokens of each version are cut once, by the worker, and read from the database
+(:mod:`cuts`); a process cuts only the versions the worker has not cut yet.
 """
 
 from __future__ import annotations
@@ -61,6 +63,14 @@ def _fields(definition: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
         for material in item.get("materials") or []:
             yield "material", material["name"]
         yield "result", (item.get("result") or {}).get("name") or ""
+
+
+Cut = tuple[list[str], set[str]]  # an entry's document and subject tokens
+
+
+def cut(definition: Mapping[str, Any]) -> Cut:
+    """The tokens of one version: its :func:`document` and its :func:`subject`."""
+    return document(definition), subject(definition)
 
 
 def document(definition: Mapping[str, Any]) -> list[str]:
@@ -178,24 +188,24 @@ class _Build:
 _lock = threading.Lock()
 _current: Index | None = None
 _building: _Build | None = None
-# The tokens of each entry version already cut: a new catalog revision (an FAQ entry an
-# administrator added) cuts only the versions it did not hold.
-_cut: dict[Key, tuple[list[str], set[str]]] = {}
+# The tokens of each entry version already held: a new catalog revision (an FAQ entry an
+# administrator added) reads or cuts only the versions it did not hold.
+_cut: dict[Key, Cut] = {}
+# What the caller reads for the versions not held: the cuts stored by the worker, and the
+# definitions of the versions it has not cut yet.
+Reading = tuple[Mapping[Key, Cut], Mapping[Key, Mapping[str, Any]]]
+Reader = Callable[[Sequence[Key]], Reading]
 
 
-def index_for(
-    revision: Sequence[Key],
-    definitions: Callable[[Sequence[Key]], Mapping[Key, Mapping[str, Any]]],
-    *,
-    wait: float | None = None,
-) -> Index | None:
+def index_for(revision: Sequence[Key], read: Reader, *, wait: float | None = None) -> Index | None:
     """The index of ``revision`` (the published entries as ``(code, version id)``).
 
     The one held is returned at once when it is of this revision; otherwise a build is
     started in a background thread (one at a time per revision), after reading the
-    versions not yet cut with ``definitions(keys)`` in the caller's thread (its session),
-    and awaited ``wait`` seconds (None: until it is done). None when it is not done by
-    then: the first question of a process whose start-up build has not finished yet.
+    versions not held with ``read(keys)`` in the caller's thread (its session): their
+    stored cuts, and the definitions of those to cut here. It is awaited ``wait`` seconds
+    (None: until it is done). None when it is not done by then: the first question of a
+    process whose start-up build has not finished yet.
     """
     global _building
     key = tuple(sorted(revision))
@@ -204,10 +214,10 @@ def index_for(
             return _current
         build = _building if _building is not None and _building.revision == key else None
         if build is None:
-            texts = definitions([each for each in key if each not in _cut])
+            stored, texts = read([each for each in key if each not in _cut])
             build = _building = _Build(key, threading.Event())
             worker = threading.Thread(
-                target=_build, args=(build, texts), name="assistant-index", daemon=True
+                target=_build, args=(build, stored, texts), name="assistant-index", daemon=True
             )
             worker.start()
     build.done.wait(wait)
@@ -215,13 +225,17 @@ def index_for(
         return _current if _current is not None and _current.revision == key else None
 
 
-def _build(build: _Build, texts: Mapping[Key, Mapping[str, Any]]) -> None:
-    """Cut the new versions, index the revision and hold it, unless a later build began."""
+def _build(
+    build: _Build, stored: Mapping[Key, Cut], texts: Mapping[Key, Mapping[str, Any]]
+) -> None:
+    """Cut the versions not stored, index the revision, load the dictionaries a question
+    needs and hold the index, unless a later build began."""
     global _current, _building
     try:
-        cut = {each: (document(texts[each]), subject(texts[each])) for each in texts}
+        fresh = {each: cut(texts[each]) for each in texts}
         with _lock:
-            held = {**_cut, **cut}
+            held = {**_cut, **stored, **fresh}
+        _warm()
         index = Index(
             build.revision,
             [held[each][0] for each in build.revision],
@@ -239,6 +253,13 @@ def _build(build: _Build, texts: Mapping[Key, Mapping[str, Any]]) -> None:
             if _building is build:
                 _building = None
         build.done.set()
+
+
+def _warm() -> None:
+    """Load jieba's, OpenCC's, pypinyin's and 词林's dictionaries (seconds, once per
+    process): an index of stored cuts needs none of them, the questions asked of it do."""
+    text.tokens("营业执照 yingye")
+    thesaurus.synonyms("营业")
 
 
 def forget() -> None:

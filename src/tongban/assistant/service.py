@@ -4,7 +4,9 @@ time limits and place, as the current versions state them); a follow-up keeps th
 asked about before; a question about one's own case is answered from the signed-in
 applicant's own cases and no one else's; a question it cannot answer is said to be so,
 and kept (without the asker) for the catalog administrators, who answer it by adding an
-FAQ entry or a synonym to an entry as a new catalog version, in effect at once.
+FAQ entry or a synonym to an entry as a new catalog version, in effect at once. The
+catalog's texts are cut into tokens once, by the worker (:func:`cut_published`), and every
+web process builds its index from them.
 """
 
 from __future__ import annotations
@@ -21,15 +23,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from tongban.accounts.models import User
-from tongban.assistant import reading, retrieval, text
+from tongban.assistant import cuts, reading, retrieval, text
 from tongban.assistant.enums import Aspect, ReplyKind
 from tongban.assistant.models import UnansweredQuestion
 from tongban.audit import service as audit
 from tongban.cases import service as cases
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
-from tongban.catalog.enums import EntryStatus
-from tongban.catalog.models import CatalogEntry
 from tongban.db import reading_session
 from tongban.errors import InvalidInput
 
@@ -95,16 +95,18 @@ def check_question(question: str) -> str:
 def _index(session: Session, *, wait: float | None = None) -> retrieval.Index | None:
     """The index of the catalog as published now; one small query unless it changed. None
     while it is still being built after ``wait`` seconds (None: wait until it is)."""
-    published = session.execute(
-        select(CatalogEntry.code, CatalogEntry.current_version_id).where(
-            CatalogEntry.status == EntryStatus.published,
-            CatalogEntry.current_version_id.is_not(None),
-        )
-    )
-    revision = [(code, version) for code, version in published if version is not None]
-    return retrieval.index_for(
-        revision, lambda keys: {key: _definition(session, key) for key in keys}, wait=wait
-    )
+
+    def read(keys: Sequence[retrieval.Key]) -> retrieval.Reading:
+        found = cuts.stored(session, keys)
+        return found, {key: _definition(session, key) for key in keys if key not in found}
+
+    return retrieval.index_for(cuts.published(session), read, wait=wait)
+
+
+def cut_published(session: Session, *, now: datetime) -> int:
+    """The worker's sweep: cut the tokens of the published catalog versions not cut yet,
+    once for every web process (:mod:`cuts`); returns how many were cut."""
+    return cuts.cut_published(session, now=now)
 
 
 def prepare(sessions: sessionmaker[Session]) -> None:

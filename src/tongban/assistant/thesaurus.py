@@ -6,7 +6,8 @@ The groups are those of 同义词词林 (扩展版, HIT-SCIR), shipped as data i
 package: its groups of words of the same meaning (codes ending in ``=``) only, not its
 groups of related words (``#``). Words of one character are left out (家, 店, 老: they
 sit in many groups of unrelated meanings). Loaded once per process, in the process: no
-outside service, nothing downloaded.
+outside service, nothing downloaded. The data's licence is not cleared for production
+(docs/third-party-licences.md): the assistant answers without it, a little less often.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """assistant_entry_cuts: the guide assistant's tokens of each catalog version, cut once by
 the worker and read by every web process
 
-Revision ID: 0041_assistant_cuts
-Revises: 0040_audit_append_only
+Revision ID: 0043_assistant_cuts
+Revises: 0042_public_notices
 Create Date: 2026-12-01 16:00:00.000000
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import tongban.db
 
-revision: str = "0041_assistant_cuts"
-down_revision: str | None = "0040_audit_append_only"
+revision: str = "0043_assistant_cuts"
+down_revision: str | None = "0042_public_notices"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

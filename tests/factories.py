@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tests.verification import support
 from tongban import worker
 from tongban.demo.samples import fill_form, sample
 from tongban.timeutil import utcnow
@@ -92,6 +93,16 @@ def run_worker(client: TestClient) -> list[str]:
     e-licence's PDF is printed by one); returns ``kind#id:result`` of each."""
     runtime = client.app.state.runtime
     return worker.run_jobs(runtime, now=runtime.clock() if runtime.clock else utcnow())
+
+
+def answer_verifications(client: TestClient, task: dict[str, Any]) -> None:
+    """The departments the task's department asked (协查, asked by the platform for a
+    certificate another department issued) confirm, as their staff would: an approval
+    waits for their answers."""
+    runtime = client.app.state.runtime
+    with runtime.sessions() as db:
+        support.answer_verifications(db, task["id"], runtime.clock() if runtime.clock else utcnow())
+        db.commit()
 
 
 def open_task(

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import Clock
-from tests.factories import API, act, open_task, submitted
+from tests.factories import API, act, answer_verifications, open_task, submitted
 from tests.web.support import sign_in
 from tongban.cases.enums import Stage
 from tongban.cases.models import Case, Task
@@ -46,6 +46,7 @@ def _reviews(db: Session, number: str) -> dict[str, Task]:
 
 def _review(client: TestClient, headers: dict[str, str], number: str, outcome: str) -> None:
     (task,) = _mine(client, headers, number)
+    answer_verifications(client, task)  # its 协查 answered first
     body = {
         "outcome": outcome,
         "opinion": "审查通过" if outcome == "approved" else "尚欠税款未缴清",

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from tests.factories import API, act, draft, open_task, submitted
+from tests.factories import API, act, answer_verifications, draft, open_task, submitted
 from tongban.accounts import service as accounts
 from tongban.audit.service import SYSTEM
 from tongban.cases import service as cases
@@ -40,6 +40,7 @@ def _accept(client: TestClient, staff: dict[str, str], number: str) -> Any:
 
 def _review(client: TestClient, staff: dict[str, str], number: str, outcome: str) -> None:
     task = open_task(client, staff, number, "review")
+    answer_verifications(client, task)  # its 协查 answered first
     opinion = "备案材料不齐，不予备案" if outcome == "refused" else "符合备案条件"
     response = act(client, staff, task, "review", outcome=outcome, opinion=opinion)
     assert response.status_code == 200, response.text

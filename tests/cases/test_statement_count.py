@@ -35,14 +35,16 @@ from tongban.files.store import LocalFileStore
 
 CODE = "3501-CGJ-003"
 NOW = datetime(2025, 11, 3, 2, 0, tzinfo=UTC)
-CEILING = 208
+CEILING = 216
 """Statements per whole case (SAVEPOINT and RELEASE of the test harness not counted).
 Main before this change: 225 on SQLite; 183 after it; 193 once the item's result (a
 许可决定书) is issued as a signed e-licence like every result (issue 10): its row, number,
 identifier, print job and audit entry. 206-214 later (ceiling 220); 199 alone once audit
 entries were written with the unit of work's next flush instead of one flush each, the
 seal waited for the real commit rather than a savepoint, and a transaction read a case's
-materials and payment orders once (issue 11)."""
+materials and payment orders once (issue 11); 212 once the review asks whether a 协查 is
+unanswered, the decision whether a public notice runs, and a case's end whether requests
+are left (a query each)."""
 
 
 @contextmanager

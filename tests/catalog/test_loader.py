@@ -41,6 +41,7 @@ def test_demo_catalog_has_no_errors_and_only_the_known_warnings() -> None:
     ]
     assert sorted(str(problem) for problem in read.problems) == [
         "items/3501-GJJ-002.yaml:16: 警告: time_limit.promised: 承诺时限为法定时限的 33%，超过 30% 的压缩目标",
+        "items/3501-MZ-001.yaml:16: 警告: time_limit.promised: 承诺时限为法定时限的 47%，超过 30% 的压缩目标",
         "items/3501-SCJG-004.yaml:16: 警告: time_limit.promised: 承诺时限为法定时限的 33%，超过 30% 的压缩目标",
     ]
 

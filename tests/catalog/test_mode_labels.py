@@ -39,6 +39,7 @@ from tongban.catalog.policies import SUBJECT_SOURCES
 from tongban.demo.samples import attach_materials, fill_form
 from tongban.errors import Conflict
 from tongban.instant.models import InstantDecision
+from tongban.notices import service as notices
 from tongban.payments import service as payments
 from tongban.sharing.models import SourceRecord
 from tongban.timefmt import local
@@ -122,7 +123,7 @@ def _handle_by_staff(db: Session, runtime: Runtime, case: Case) -> None:
         elif task.stage == Stage.review:
             outcome = TaskOutcome.approved
             pass_required_inspection(db, task, user, now)  # 食品生产许可: 现场踏勘 first
-            answer_verifications(db, task, now)  # certificates verified by their issuer
+            answer_verifications(db, task.id, now)  # certificates verified by their issuer
             cases.review_task(
                 db,
                 task_id=task.id,
@@ -133,6 +134,8 @@ def _handle_by_staff(db: Session, runtime: Runtime, case: Case) -> None:
                 store=store,
             )
         elif task.stage == Stage.decide:
+            for notice in notices.of_case(db, case_id=case.id):  # 低保's 公示 runs its days
+                notices.end_notice(db, notice=notice, now=notice.ends_at)
             cases.approve_case(db, task_id=task.id, user=user, opinion="准予", now=now, store=store)
         elif task.stage == Stage.issue:
             cases.issue_result(db, task_id=task.id, user=user, opinion=None, now=now, store=store)

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from tests.factories import API, act, open_task, submitted
+from tests.factories import API, act, answer_verifications, open_task, submitted
 from tongban.accounts.enums import Role
 from tongban.audit.models import AuditEntry
 from tongban.audit.service import SYSTEM
@@ -57,6 +57,7 @@ def test_a_department_system_accepts_and_reviews_with_its_own_token(
     accepted = act(client, system, open_task(client, system, number, "accept"), "accept")
     assert accepted.status_code == 200, accepted.text
     task = open_task(client, system, number, "review")
+    answer_verifications(client, task)  # its 协查 answered first
     reviewed = act(client, system, task, "review", outcome="approved", opinion="符合备案条件")
     assert reviewed.status_code == 200, reviewed.text
     case = client.get(f"{API}/cases/{number}", headers=applicant).json()

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from tests.conftest import Clock
-from tests.factories import API, act, open_task, submitted
+from tests.factories import API, act, answer_verifications, open_task, submitted
 from tests.integration.receiver import receiver
 from tongban.web.runtime import Runtime
 from tongban.worker import run_jobs
@@ -45,6 +45,7 @@ def test_events_are_signed_retried_while_the_receiver_is_down_and_delivered_once
         number = submitted(client, applicant, FILING)["number"]
         act(client, mz, open_task(client, mz, number, "accept"), "accept")
         task = open_task(client, mz, number, "review")
+        answer_verifications(client, task)  # its 协查 answered first
         act(client, mz, task, "review", outcome="approved", opinion="符合备案条件")
 
         ours.answers = [503] * 5  # the department's system is down at first

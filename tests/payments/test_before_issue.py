@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import Clock
-from tests.factories import API, act, draft, open_task
+from tests.factories import API, act, answer_verifications, draft, open_task
 from tests.payments.helpers import orders, pay
 from tongban.cases.enums import PauseReason
 from tongban.cases.models import Case
@@ -36,6 +36,7 @@ def test_the_result_waits_for_the_fee_computed_from_the_form(
     assert act(client, zrzy, open_task(client, zrzy, number, "accept"), "accept").status_code == 200
     for staff in (zrzy, sw):
         review = open_task(client, staff, number, "review")
+        answer_verifications(client, review)  # its 协查 answered first
         assert (
             act(client, staff, review, "review", outcome="approved", opinion="同意").status_code
             == 200

@@ -46,6 +46,7 @@ from tongban.errors import DomainError
 from tongban.licences.models import Licence
 from tongban.pii.keys import lookup_secret, previous_lookup_secret
 from tongban.pii.types import HASH_PREFIX, LookupKey, keyed_hash
+from tongban.privacy.rotation import keyset_batches
 from tongban.risk import service as risk
 from tongban.sharing.models import SourceRecord
 
@@ -124,19 +125,8 @@ def _batches(
 ) -> Iterator[Sequence[Any]]:
     key = table.primary_key.columns.values()[0]
     raw = sa_table(table.name, sa_column(key.name), sa_column(column.name))
-    last: Any = None
-    while True:
-        query = select(raw.c[key.name], raw.c[column.name]).where(where(raw.c[column.name]))
-        if last is not None:
-            query = query.where(raw.c[key.name] > last)
-        query = query.order_by(raw.c[key.name]).limit(size)
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update()
-        rows = session.execute(query).all()
-        if not rows:
-            return
-        last = rows[-1][0]
-        yield rows
+    value = raw.c[column.name]
+    return keyset_batches(session, raw.c[key.name], value, where=where(value), size=size)
 
 
 def rekey_column(

@@ -91,14 +91,18 @@ def rewrap_keys(session: Session) -> int:
     return count
 
 
-def _batches(session: Session, sealed: SealedColumn, size: int) -> Iterator[Sequence[Any]]:
-    raw = type_coerce(sealed.column, JSON if sealed.json else Text)
-    key = sealed.table.primary_key.columns.values()[0]
+def keyset_batches(
+    session: Session, key: Any, value: Any, *, where: Any, size: int
+) -> Iterator[Sequence[Any]]:
+    """Rows ``(key, value)`` matching ``where``, ``size`` at a time in key order (keyset
+    pagination: a batch rewritten never moves the next one), each batch locked on
+    PostgreSQL while it is rewritten. Used by the data-key and the lookup-key rotations."""
     last: Any = None
     while True:
-        query = select(key, raw).where(sealed.column.is_not(None)).order_by(key).limit(size)
+        query = select(key, value).where(where)
         if last is not None:
             query = query.where(key > last)
+        query = query.order_by(key).limit(size)
         if session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update()
         rows = session.execute(query).all()
@@ -106,6 +110,12 @@ def _batches(session: Session, sealed: SealedColumn, size: int) -> Iterator[Sequ
             return
         last = rows[-1][0]
         yield rows
+
+
+def _batches(session: Session, sealed: SealedColumn, size: int) -> Iterator[Sequence[Any]]:
+    raw = type_coerce(sealed.column, JSON if sealed.json else Text)
+    key = sealed.table.primary_key.columns.values()[0]
+    return keyset_batches(session, key, raw, where=sealed.column.is_not(None), size=size)
 
 
 def reencrypt_column(

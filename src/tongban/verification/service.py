@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
@@ -221,6 +221,7 @@ def list_open(session: Session, *, department: str) -> Sequence[VerificationRequ
     query = (
         select(VerificationRequest)
         .join(Case, Case.id == VerificationRequest.case_id)
+        .options(contains_eager(VerificationRequest.case))  # each row's case read with it
         .where(
             VerificationRequest.to_department == department,
             VerificationRequest.answered_at.is_(None),

@@ -23,6 +23,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -77,6 +78,15 @@ _PG_RETRY_STATES = {"55P03", "40P01", "40001"}
 def strict_json(value: Any) -> str:
     """JSON columns hold strict JSON: a NaN or an infinity is refused, not written bare."""
     return json.dumps(value, allow_nan=False)
+
+
+def insert_skipping_taken(session: Session, target: Any) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT into ``target`` (a model or table) in the session's dialect, to be ended
+    with ``.on_conflict_do_nothing()``: rows whose unique key is taken, by this transaction
+    or a racing one, are skipped instead of failing (PostgreSQL and SQLite both)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(target)
+    return sqlite.insert(target)
 
 
 def make_engine(url: str, *, lock_wait_seconds: float = LOCK_WAIT_SECONDS) -> Engine:

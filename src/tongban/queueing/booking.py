@@ -25,13 +25,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
 from tongban.audit import service as audit
 from tongban.audit.models import AuditEntry
 from tongban.cases.core.clocks import calendar
+from tongban.db import insert_skipping_taken
 from tongban.errors import Conflict, InvalidInput, NotFound, TooManyAttempts
 from tongban.queueing.halls import department_of, hall_of, slot_start, windows_for
 from tongban.queueing.models import QueueDay, QueueSlot, QueueTicket, TicketState
@@ -99,10 +99,7 @@ def _next_number(session: Session, hall_code: str, day: date, prefix: str) -> st
 
 def _insert_missing(session: Session, model: type[Any], **values: Any) -> None:
     """Insert the row unless its unique key is taken (by this or another transaction)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(postgresql.insert(model).values(**values).on_conflict_do_nothing())
-    else:
-        session.execute(sqlite.insert(model).values(**values).on_conflict_do_nothing())
+    session.execute(insert_skipping_taken(session, model).values(**values).on_conflict_do_nothing())
 
 
 def _code(session: Session, hall_code: str, day: date) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,7 +23,7 @@ from tongban.app import create_app
 from tongban.assistant import service as assistant
 from tongban.catalog import reading as catalog_reading
 from tongban.catalog import service as catalog
-from tongban.config import Settings
+from tongban.config import Settings, get_settings
 from tongban.db import Base, make_engine
 from tongban.demo import users as demo
 from tongban.files.store import LocalFileStore
@@ -194,6 +194,24 @@ class Clock:
     def advance(self, **delta: float) -> datetime:
         self.now += timedelta(**delta)
         return self.now
+
+
+@pytest.fixture
+def new_lookup_key(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[bool], None]]:
+    """``switch(previous)``: processes now run under a new lookup key, with the one the rows
+    were written under (the development key) as ``TONGBAN_LOOKUP_KEY_PREVIOUS`` while a
+    rotation is under way (``previous``), or alone once it is over."""
+
+    def switch(previous: bool) -> None:
+        monkeypatch.setenv("TONGBAN_LOOKUP_KEY", "a-new-lookup-key-for-this-test-0123456789")
+        if previous:  # empty: the development key
+            monkeypatch.setenv("TONGBAN_LOOKUP_KEY_PREVIOUS", "")
+        else:
+            monkeypatch.delenv("TONGBAN_LOOKUP_KEY_PREVIOUS", raising=False)
+        get_settings.cache_clear()
+
+    yield switch
+    get_settings.cache_clear()
 
 
 @pytest.fixture

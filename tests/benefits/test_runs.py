@@ -3,6 +3,7 @@ a no-action policy grants at once; the ineligible get nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -19,7 +20,9 @@ from tongban.benefits.models import BenefitOffer
 from tongban.cases.enums import CaseState
 from tongban.cases.models import Case, ResultDocument
 from tongban.outbox.models import OutboxMessage
+from tongban.pii.keys import lookup_secret, previous_lookup_secret
 from tongban.pii.service import lookup_key
+from tongban.privacy.lookup_rotation import build_translation
 from tongban.web.runtime import Runtime
 
 ALLOWANCE = "3501-MZ-002"  # 高龄津贴: one click
@@ -176,6 +179,46 @@ def test_someone_who_registers_later_is_told_by_the_next_run(db: Session, runtim
     later = _run(db, runtime, ALLOWANCE)
     assert (later.new_offers, later.notified) == (0, 1)
     assert _messages(db, person, "benefit_offered") == 1
+
+
+def _register(db: Session, username: str, name: str, id_number: str, phone: str) -> User:
+    from tongban.accounts.schemas import ApplicantCreate
+
+    data = ApplicantCreate(
+        username=username,
+        password="Register-2026!",
+        kind="person",
+        display_name=name,
+        id_number=id_number,
+        phone=phone,
+    )
+    person = accounts.register_applicant(db, data=data)
+    db.commit()
+    return person
+
+
+def test_offers_reach_their_accounts_while_the_lookup_key_is_rotated(
+    db: Session, runtime: Runtime, new_lookup_key: Callable[[bool], None]
+) -> None:
+    """Found in review: the run matched an offer to its account by a hash recomputed under
+    the current key, so during a rotation of the lookup key an offer stored under the
+    previous one missed its account — whether the account was stored under the previous
+    key (陈依伯, registered before) or already under the new one (林阿婆, after)."""
+    first = _run(db, runtime, ALLOWANCE)
+    assert first.without_account == 2  # 林阿婆 and 陈依伯 have no account yet
+    chen = _register(db, "chenyibo", "陈依伯", TURNS_80, "13800000098")
+    previous = lookup_key(TURNS_80)
+    new_lookup_key(True)
+    linapo = _register(db, "linapo", "林阿婆", NO_ACCOUNT, "13800000099")
+    assert lookup_key(TURNS_80) != previous  # offers and 陈依伯 under the old key, 林阿婆 new
+    old = previous_lookup_secret()
+    assert old is not None
+    build_translation(db, old=old, new=lookup_secret())  # the rotation has begun
+    db.commit()
+    later = _run(db, runtime, ALLOWANCE)
+    assert (later.notified, later.without_account) == (2, 0)
+    assert _messages(db, chen, "benefit_offered") == 1
+    assert _messages(db, linapo, "benefit_offered") == 1
 
 
 def test_a_grant_counts_in_the_supervision_figures(db: Session, runtime: Runtime) -> None:

@@ -5,7 +5,7 @@ nothing, and both ends are audited as key use."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,9 +20,9 @@ from tongban.accounts.models import User
 from tongban.accounts.service import find_or_create_walk_in, walk_in_username
 from tongban.audit.models import AuditEntry
 from tongban.audit.service import Actor
-from tongban.config import get_settings
 from tongban.licences import service as licences
 from tongban.pii.service import lookup_key
+from tongban.pii.translation import stored_pairs
 from tongban.privacy import service as privacy
 from tongban.privacy.lookup_rotation import lookup_columns
 from tongban.sharing.models import SourceRecord
@@ -48,21 +48,6 @@ def _stored(connection: Connection) -> dict[str, list[str]]:
     return found
 
 
-def _new_key(monkeypatch: pytest.MonkeyPatch, *, previous: bool) -> None:
-    monkeypatch.setenv("TONGBAN_LOOKUP_KEY", "a-new-lookup-key-for-this-test-0123456789")
-    if previous:  # empty: the development key the rows were written under
-        monkeypatch.setenv("TONGBAN_LOOKUP_KEY_PREVIOUS", "")
-    else:
-        monkeypatch.delenv("TONGBAN_LOOKUP_KEY_PREVIOUS", raising=False)
-    get_settings.cache_clear()
-
-
-@pytest.fixture
-def restored() -> Iterator[None]:
-    yield
-    get_settings.cache_clear()
-
-
 def _finds_zhangsan(session: Session) -> None:
     """Lookups by plain identifier: account, licences, shared record, walk-in account."""
     session.expire_all()
@@ -82,8 +67,7 @@ def test_rotating_the_lookup_key_rekeys_every_hash_and_resumes(
     clock: Clock,
     connection: Connection,
     sessions: sessionmaker[Session],
-    monkeypatch: pytest.MonkeyPatch,
-    restored: None,
+    new_lookup_key: Callable[[bool], None],
 ) -> None:
     full_case(client, as_user, runtime, clock.now)  # licence, pulls, screening marks
     with sessions() as session:
@@ -103,7 +87,7 @@ def test_rotating_the_lookup_key_rekeys_every_hash_and_resumes(
     with pytest.raises(privacy.NoPreviousKey):
         privacy.rotate_lookup_key(sessions, now=NOW, actor=ACTOR)  # nothing to translate from
 
-    _new_key(monkeypatch, previous=True)
+    new_lookup_key(True)
     seen = {"batches": 0}
 
     def stop_after_three(n: int) -> None:
@@ -117,6 +101,7 @@ def test_rotating_the_lookup_key_rekeys_every_hash_and_resumes(
         )
     with sessions() as session:
         _finds_zhangsan(session)  # half-way: old and new hashes both found
+        assert stored_pairs(session) > 0  # the translation, kept for the run that goes on
 
     with sessions() as session:
         total = privacy.count_lookup_rows(session)
@@ -127,11 +112,13 @@ def test_rotating_the_lookup_key_rekeys_every_hash_and_resumes(
         assert len(after[column]) == len(hashes), column
         assert not set(after[column]) & set(hashes), f"{column} kept an old hash"
 
+    with sessions() as session:
+        assert stored_pairs(session) == 0  # every column walked: the pairs are forgotten
     again = privacy.rotate_lookup_key(sessions, now=NOW, actor=ACTOR)
     assert again.total == 0 and again.left == 0  # idempotent
     assert _stored(connection) == after
 
-    _new_key(monkeypatch, previous=False)  # the rotation over: only the new key
+    new_lookup_key(False)  # the rotation over: only the new key
     with sessions() as session:
         _finds_zhangsan(session)
         assert session.scalar(select(User.id_number_key).where(User.username == "zhangsan")) == (

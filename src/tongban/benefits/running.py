@@ -7,8 +7,6 @@ from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from tongban.accounts.enums import UserKind
@@ -23,13 +21,13 @@ from tongban.benefits.granting import (
     grant,
     list_policies,
     locked_offer,
-    subject_key,
 )
 from tongban.benefits.models import BenefitOffer, BenefitRun
 from tongban.benefits.rules import Period
+from tongban.db import insert_skipping_taken
 from tongban.errors import DomainError
 from tongban.files.store import FileStore
-from tongban.pii.service import lookup_key
+from tongban.pii.translation import equivalent_hashes
 from tongban.timefmt import local
 
 BATCH = 500
@@ -41,8 +39,6 @@ def _insert_offers(
 ) -> int:
     """Insert the offers not made yet (unique item, period, subject: a racing run's rows
     are skipped, never duplicated); how many were new."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     keys, made = sorted(eligible), 0
     for start in range(0, len(keys), BATCH):
         rows = [
@@ -59,7 +55,7 @@ def _insert_offers(
             for key in keys[start : start + BATCH]
         ]
         statement = (
-            insert(BenefitOffer)
+            insert_skipping_taken(session, BenefitOffer)
             .values(rows)
             .on_conflict_do_nothing(index_elements=["item_code", "period", "subject_key"])
             .returning(BenefitOffer.id)
@@ -69,20 +65,27 @@ def _insert_offers(
 
 
 def _accounts(session: Session, policy: Policy, keys: list[str]) -> dict[str, User]:
-    """The verified applicant accounts (实名认证) of ``keys`` (keyed hashes of resident IDs
-    or credit codes): an unverified account holding the number is not the person."""
+    """The verified applicant accounts (实名认证) of ``keys`` (stored keyed hashes of
+    resident IDs or credit codes, an offer's ``subject_key``): an unverified account
+    holding the number is not the person. Matched on the stored hashes in SQL, through the
+    translation while the lookup key is rotated (an offer and its account may be stored
+    under different keys then: ``pii.translation.equivalent_hashes``)."""
     enterprise = policy.subject == "enterprise"
     column = User.credit_code_key if enterprise else User.id_number_key
     kind = UserKind.enterprise if enterprise else UserKind.person
+    offered_as: dict[str, str] = {}
+    for key, hashes in equivalent_hashes(session, keys).items():
+        offered_as.update({stored: key for stored in hashes})
     found: dict[str, User] = {}
-    for start in range(0, len(keys), BATCH):
-        query = select(User).where(
-            column.in_(keys[start : start + BATCH]),
+    listed = sorted(offered_as)
+    for start in range(0, len(listed), BATCH):
+        query = select(column, User).where(
+            column.in_(listed[start : start + BATCH]),
             User.kind == kind,
             User.identity_verified_at.is_not(None),
         )
-        for user in session.scalars(query):
-            found.setdefault(lookup_key(str(subject_key(user))), user)
+        for stored, user in session.execute(query):
+            found.setdefault(offered_as[str(stored)], user)  # stored: matched by IN, not NULL
     return found
 
 

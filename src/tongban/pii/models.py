@@ -25,3 +25,17 @@ class DataKey(Base):
     state: Mapped[str] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class LookupTranslation(Base):
+    """One identifier's keyed hash under the previous lookup key (``old``) and under the
+    current one (``new``), kept while ``tongban keys rotate-lookup`` moves the stored hashes
+    from one key to the other (``privacy.lookup_rotation``): a hash stored under either key
+    is matched through it to the same identifier's hash under the other
+    (``pii.translation.equivalent_hashes``). Hashes only, never the identifier; emptied by
+    the run that has walked every column."""
+
+    __tablename__ = "lookup_translations"
+
+    old: Mapped[str] = mapped_column(String(40), primary_key=True)
+    new: Mapped[str] = mapped_column(String(40), index=True)

@@ -10,7 +10,10 @@ database holds sealed:
 2. A translation old hash → new hash is built from every identifier held in clear once
    opened: accounts' ID numbers, names and credit codes; licence holders' codes; every
    text of the shared-data records; the subject and values of every screened case
-   (``risk.screened_values``).
+   (``risk.screened_values``). It is stored (``lookup_translations``, hashes only), read
+   by the batch that needs it, and kept until a run has walked every column, so that
+   services matching hashes across tables meanwhile find both sides
+   (``pii.translation.equivalent_hashes``). On SQLite its building holds the write lock.
 3. Every ``LookupKey`` column, then the walk-in usernames, is walked by primary key in
    batches of ``batch`` rows, one transaction each (rows locked on PostgreSQL, under the
    write lock on SQLite): a hash with a translation is replaced by it. A hash on the new
@@ -45,12 +48,20 @@ from tongban.db import Base
 from tongban.errors import DomainError
 from tongban.licences.models import Licence
 from tongban.pii.keys import lookup_secret, previous_lookup_secret
+from tongban.pii.translation import (
+    Translation,
+    forget_pairs,
+    store_pairs,
+    stored_pairs,
+    translation_of,
+)
 from tongban.pii.types import HASH_PREFIX, LookupKey, keyed_hash
 from tongban.privacy.rotation import keyset_batches
 from tongban.risk import service as risk
 from tongban.sharing.models import SourceRecord
 
 WALK_IN = "walkin-"
+STREAM = 1000
 
 
 class NoPreviousKey(DomainError):
@@ -75,21 +86,6 @@ class LookupRotationReport:
         return sum(self.untranslated.values())
 
 
-@dataclass(frozen=True)
-class Translation:
-    """Old hash → new hash of every identifier known in clear; ``new`` its other side."""
-
-    old_to_new: dict[str, str]
-    new: frozenset[str]
-
-    def of(self, stored: str) -> str | None:
-        """The re-keyed hash of ``stored``; ``stored`` itself when it is re-keyed already;
-        None when it is on neither side."""
-        if stored in self.new:
-            return stored
-        return self.old_to_new.get(stored)
-
-
 def lookup_columns() -> list[tuple[Table, Column[Any]]]:
     """Every column of every table typed ``LookupKey``."""
     return [
@@ -101,23 +97,33 @@ def lookup_columns() -> list[tuple[Table, Column[Any]]]:
 
 
 def known_identifiers(session: Session) -> Iterator[str]:
-    """Every identifier the database holds (sealed) that a lookup hash may stand for."""
+    """Every identifier the database holds (sealed) that a lookup hash may stand for,
+    read ``STREAM`` rows at a time."""
+    streamed = {"yield_per": STREAM}
     people = select(User.id_number, User.display_name, User.credit_code)
-    for row in session.execute(people):
+    for row in session.execute(people, execution_options=streamed):
         yield from (value for value in row if value)
-    yield from (code for code in session.scalars(select(Licence.holder_code)) if code)
-    for data in session.scalars(select(SourceRecord.data)):
+    codes = session.scalars(select(Licence.holder_code), execution_options=streamed)
+    yield from (code for code in codes if code)
+    for data in session.scalars(select(SourceRecord.data), execution_options=streamed):
         yield from (value for value in (data or {}).values() if isinstance(value, str))
     yield from risk.screened_values(session)
 
 
-def translation(session: Session, *, old: bytes, new: bytes) -> Translation:
-    """The translation of every known identifier's hash from ``old`` to ``new``."""
-    old_to_new = {}
-    for value in known_identifiers(session):
-        if value.strip() and not value.startswith(HASH_PREFIX):
-            old_to_new[keyed_hash(value, old)] = keyed_hash(value, new)
-    return Translation(old_to_new, frozenset(old_to_new.values()))
+def build_translation(session: Session, *, old: bytes, new: bytes) -> int:
+    """Store (anew) the pair old hash → new hash of every known identifier
+    (``LookupTranslation``, written in batches: memory does not grow with the database);
+    the number of pairs."""
+    forget_pairs(session)
+    store_pairs(
+        session,
+        (
+            (keyed_hash(value, old), keyed_hash(value, new))
+            for value in known_identifiers(session)
+            if value.strip() and not value.startswith(HASH_PREFIX)
+        ),
+    )
+    return stored_pairs(session)
 
 
 def _batches(
@@ -134,7 +140,6 @@ def rekey_column(
     table: Table,
     column: Column[Any],
     *,
-    translated: Translation,
     batch: int,
     progress: Callable[[int], None],
     walk_in: bool = False,
@@ -152,6 +157,7 @@ def rekey_column(
     moved = untranslated = 0
     with sessions() as session:
         for rows in _batches(session, table, column, batch, where):
+            translated = translation_of(session, [_as_hash(stored) for _, stored in rows])
             changed = []
             for row_id, stored in rows:
                 found = _rekeyed(stored, translated, walk_in=walk_in)
@@ -167,12 +173,17 @@ def rekey_column(
     return moved, untranslated
 
 
+def _as_hash(stored: str) -> str:
+    """The lookup hash a stored value is (a walk-in username ``walkin-<hex>`` names one)."""
+    return HASH_PREFIX + stored.removeprefix(WALK_IN) if stored.startswith(WALK_IN) else stored
+
+
 def _rekeyed(stored: str, translated: Translation, *, walk_in: bool) -> str | None:
     """The value ``stored`` becomes (a hash, or a walk-in username ``walkin-<hex>``)."""
-    if not walk_in:
-        return translated.of(stored)
-    found = translated.of(HASH_PREFIX + stored.removeprefix(WALK_IN))
-    return None if found is None else WALK_IN + found.removeprefix(HASH_PREFIX)
+    found = translated.of(_as_hash(stored))
+    if not walk_in or found is None:
+        return found
+    return WALK_IN + found.removeprefix(HASH_PREFIX)
 
 
 def count_rows(session: Session) -> int:
@@ -207,8 +218,7 @@ def rotate_lookup_key(
         )
     report = LookupRotationReport()
     with sessions() as session:
-        translated = translation(session, old=old, new=lookup_secret())
-        report.identifiers = len(translated.old_to_new)
+        report.identifiers = build_translation(session, old=old, new=lookup_secret())
         _audit(
             session, "key.lookup_rotation_started", now, actor, {"identifiers": report.identifiers}
         )
@@ -223,12 +233,12 @@ def rotate_lookup_key(
             sessions,
             table,
             column,
-            translated=translated,
             batch=batch,
             progress=progress,
             walk_in=walk_in,
         )
     with sessions() as session:
+        forget_pairs(session)  # every column walked: no hash is left under the old key
         data = {"rows": report.total, "untranslated": report.left}
         _audit(session, "key.lookup_rotated", now, actor, data)
         session.commit()

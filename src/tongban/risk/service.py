@@ -28,7 +28,8 @@ def screened_values(session: Session) -> Iterator[str]:
     ``checks.marks_of`` takes), recomputed from the case: what a re-keying of the lookup
     hashes translates the marks by (``privacy.lookup_rotation``)."""
     marked = select(RiskMark.case_id).distinct()
-    for case in session.scalars(select(Case).where(Case.id.in_(marked)).order_by(Case.id)):
+    query = select(Case).where(Case.id.in_(marked)).order_by(Case.id)
+    for case in session.scalars(query, execution_options={"yield_per": 500}):
         yield checks.subject_of(case, case.applicant)
         yield from (value for _kind, value in checks.marks_of(session, case))
 

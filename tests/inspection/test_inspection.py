@@ -84,6 +84,28 @@ def _verdicts(found: Any, failed: str = "") -> dict[str, inspection.Verdict]:
     }
 
 
+def _conclude(
+    db: Session,
+    found: Any,
+    inspector: User,
+    now: datetime,
+    *,
+    result: InspectionResult = InspectionResult.passed,
+    failed: str = "",
+    rectification: str = "",
+) -> Any:
+    """``inspector`` records the visit: every check passed but ``failed``, and ``result``."""
+    return inspection.conclude(
+        db,
+        inspection_id=found.id,
+        user=inspector,
+        verdicts=_verdicts(found, failed=failed),
+        result=result,
+        rectification=rectification,
+        now=now,
+    )
+
+
 def _cosign(db: Session, found: Any, recorder: User, now: datetime) -> None:
     """The drawn inspector who did not record the visit co-signs its record."""
     other = next(i for i in found.inspector_ids if i != recorder.id)
@@ -140,36 +162,20 @@ def test_a_failed_check_then_a_re_inspection_that_passes_lets_the_review_approve
         _review(db, review, TaskOutcome.approved, ACCEPTED + timedelta(hours=1))
     assert waiting.value.code == "review_withheld"
     with pytest.raises(Conflict):  # no findings before the applicant agreed the time
-        inspection.conclude(
-            db,
-            inspection_id=found.id,
-            user=first,
-            verdicts=_verdicts(found),
-            result=InspectionResult.passed,
-            rectification="",
-            now=ACCEPTED,
-        )
+        _conclude(db, found, first, ACCEPTED)
     _agree(db, found, first, ACCEPTED + timedelta(hours=1))
     visit = ACCEPTED + timedelta(days=1)
     with pytest.raises(InvalidInput) as not_a_pass:  # a failed check is no pass
-        inspection.conclude(
-            db,
-            inspection_id=found.id,
-            user=first,
-            verdicts=_verdicts(found, failed="staff"),
-            result=InspectionResult.passed,
-            rectification="",
-            now=visit,
-        )
+        _conclude(db, found, first, visit, failed="staff")
     assert "不能判定为合格" in not_a_pass.value.message("zh_Hans")
-    inspection.conclude(
+    _conclude(
         db,
-        inspection_id=found.id,
-        user=first,
-        verdicts=_verdicts(found, failed="staff"),
+        found,
+        first,
+        visit,
         result=InspectionResult.rectify,
+        failed="staff",
         rectification="7日内为从业人员办理健康证明后申请复查",
-        now=visit,
     )
     assert (found.round, found.unsigned_result) == (1, InspectionResult.rectify)  # unsigned
     _cosign(db, found, first, visit)
@@ -177,24 +183,16 @@ def test_a_failed_check_then_a_re_inspection_that_passes_lets_the_review_approve
     second = db.get_one(User, found.second_inspector_id)  # either drawn inspector goes on
     _agree(db, found, second, visit + timedelta(days=2))
     with pytest.raises(InvalidInput):  # the re-inspection passes or fails, no third visit
-        inspection.conclude(
+        _conclude(
             db,
-            inspection_id=found.id,
-            user=second,
-            verdicts=_verdicts(found, failed="staff"),
+            found,
+            second,
+            visit + timedelta(days=3),
             result=InspectionResult.rectify,
+            failed="staff",
             rectification="再次整改",
-            now=visit + timedelta(days=3),
         )
-    inspection.conclude(
-        db,
-        inspection_id=found.id,
-        user=second,
-        verdicts=_verdicts(found),
-        result=InspectionResult.passed,
-        rectification="",
-        now=visit + timedelta(days=3),
-    )
+    _conclude(db, found, second, visit + timedelta(days=3))
     assert found.state == InspectionState.open  # not before the other co-signed
     _cosign(db, found, second, visit + timedelta(days=3))
     assert found.state == InspectionState.passed
@@ -214,14 +212,13 @@ def test_a_failed_inspection_lets_the_review_refuse_only(
     found = _order(db, review)
     inspector = db.get_one(User, found.first_inspector_id)
     _agree(db, found, inspector, ACCEPTED)
-    inspection.conclude(
+    _conclude(
         db,
-        inspection_id=found.id,
-        user=inspector,
-        verdicts=_verdicts(found, failed="premises"),
+        found,
+        inspector,
+        ACCEPTED + timedelta(days=1),
         result=InspectionResult.failed,
-        rectification="",
-        now=ACCEPTED + timedelta(days=1),
+        failed="premises",
     )
     _cosign(db, found, inspector, ACCEPTED + timedelta(days=1))
     with pytest.raises(Conflict) as refused:
@@ -252,15 +249,7 @@ def test_the_clock_pauses_while_the_inspection_runs_and_the_due_date_moves(
     inspector = db.get_one(User, found.first_inspector_id)
     _agree(db, found, inspector, ACCEPTED + timedelta(hours=1))
     monday = datetime(2025, 11, 10, 2, 0, tzinfo=UTC)
-    inspection.conclude(
-        db,
-        inspection_id=found.id,
-        user=inspector,
-        verdicts=_verdicts(found),
-        result=InspectionResult.passed,
-        rectification="",
-        now=monday,
-    )
+    _conclude(db, found, inspector, monday)
     assert pause.ended_at is None  # the record counts once co-signed
     _cosign(db, found, inspector, monday)
     assert pause.ended_at == monday
@@ -477,15 +466,7 @@ def test_the_record_counts_once_the_other_inspector_co_signs_and_a_returned_one_
     visit = ACCEPTED + timedelta(days=1)
 
     def record(by: User) -> None:
-        inspection.conclude(
-            db,
-            inspection_id=found.id,
-            user=by,
-            verdicts=_verdicts(found),
-            result=InspectionResult.passed,
-            rectification="",
-            now=visit,
-        )
+        _conclude(db, found, by, visit)
 
     record(first)
     with pytest.raises(Conflict) as again:  # one record at a time
@@ -535,15 +516,7 @@ def test_the_retention_sweep_purges_the_photos_and_texts_of_a_cases_inspections(
         store=LocalFileStore(tmp_path),
     )
     key = photo.key
-    inspection.conclude(
-        db,
-        inspection_id=found.id,
-        user=inspector,
-        verdicts=_verdicts(found, failed="staff"),
-        result=InspectionResult.failed,
-        rectification="",
-        now=ACCEPTED,
-    )
+    _conclude(db, found, inspector, ACCEPTED, result=InspectionResult.failed, failed="staff")
     _cosign(db, found, inspector, ACCEPTED)
     case = db.get_one(Case, found.case_id)
     later = ACCEPTED + timedelta(days=400)

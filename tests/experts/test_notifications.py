@@ -11,11 +11,10 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import Clock
 from tests.experts.conftest import MONDAY, Unit
-from tests.experts.test_panels import _answer, _convene, _seats
+from tests.experts.support import answer, convene, recuse, seats_of
 from tests.factories import run_worker
 from tongban import timefmt
 from tongban.accounts import service as accounts
-from tongban.experts import service as experts
 from tongban.experts.models import Panel
 from tongban.notifications.writing import write
 from tongban.outbox.service import inbox
@@ -31,8 +30,8 @@ def _topics(unit: Unit, username: str) -> list[str]:
 def test_the_experts_drawn_are_told_with_the_deadline(
     register: dict[str, int], review: dict[str, Any], unit: Unit
 ) -> None:
-    panel_id = _convene(unit, review, MONDAY, working_days=3)
-    seats = _seats(unit, panel_id)
+    panel_id = convene(unit, review, MONDAY, working_days=3)
+    seats = seats_of(unit, panel_id)
     for username in register:
         assert _topics(unit, username) == (["expert_drawn"] if username in seats else [])
     with unit() as session:
@@ -53,21 +52,11 @@ def test_the_experts_drawn_are_told_with_the_deadline(
 def test_the_expert_drawn_in_place_of_one_who_recused_is_told(
     register: dict[str, int], review: dict[str, Any], unit: Unit
 ) -> None:
-    panel_id = _convene(unit, review, MONDAY)
-    seats = _seats(unit, panel_id)
+    panel_id = convene(unit, review, MONDAY)
+    seats = seats_of(unit, panel_id)
     recusing = sorted(seats)[0]
-    with unit() as session:
-        user = accounts.find_user(session, username=recusing)
-        assert user is not None
-        experts.declare(
-            session,
-            seat_id=seats[recusing][0],
-            user=user,
-            conflict=True,
-            reason="与申请人有亲属关系。",
-            now=MONDAY,
-        )
-    (replacement,) = set(_seats(unit, panel_id)) - set(seats)
+    recuse(unit, recusing, seats[recusing][0], MONDAY, "与申请人有亲属关系。")
+    (replacement,) = set(seats_of(unit, panel_id)) - set(seats)
     assert _topics(unit, replacement) == ["expert_drawn"]
     assert _topics(unit, recusing) == ["expert_drawn"]  # nothing more for the one who left
 
@@ -75,10 +64,10 @@ def test_the_expert_drawn_in_place_of_one_who_recused_is_told(
 def test_the_experts_yet_to_answer_are_reminded_a_working_day_before_the_deadline(
     client: TestClient, register: dict[str, int], review: dict[str, Any], unit: Unit, clock: Clock
 ) -> None:
-    panel_id = _convene(unit, review, MONDAY, working_days=3)  # due Thursday 24:00
-    seats = _seats(unit, panel_id)
+    panel_id = convene(unit, review, MONDAY, working_days=3)  # due Thursday 24:00
+    seats = seats_of(unit, panel_id)
     answering, waiting = sorted(seats)
-    _answer(unit, answering, seats[answering][0], clock.advance(days=1))
+    answer(unit, answering, seats[answering][0], clock.advance(days=1))
 
     wednesday_night = MONDAY.replace(day=5, hour=16)  # 24:00 in Fuzhou: Thursday is the last day
     clock.now = wednesday_night - timedelta(minutes=1)
@@ -95,8 +84,8 @@ def test_the_experts_yet_to_answer_are_reminded_a_working_day_before_the_deadlin
 def test_a_panel_of_one_working_day_is_told_its_deadline_when_drawn_and_not_reminded(
     client: TestClient, register: dict[str, int], review: dict[str, Any], unit: Unit, clock: Clock
 ) -> None:
-    panel_id = _convene(unit, review, MONDAY, working_days=1)
+    panel_id = convene(unit, review, MONDAY, working_days=1)
     clock.now = MONDAY.replace(day=4, hour=15)  # Tuesday 23:00 Fuzhou time, before the end
     run_worker(client)
-    for username in _seats(unit, panel_id):
+    for username in seats_of(unit, panel_id):
         assert _topics(unit, username) == ["expert_drawn"]

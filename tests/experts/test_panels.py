@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from tests.conftest import Clock
 from tests.experts.conftest import MONDAY, Unit
+from tests.experts.support import answer, convene, recuse, seats_of
 from tests.factories import act, open_task, run_worker, submitted
 from tongban.accounts import service as accounts
 from tongban.accounts.enums import Role
@@ -53,39 +54,6 @@ def _pauses(unit: Unit, number: str) -> list[tuple[str, datetime, datetime | Non
         return [(p.reason, p.started_at, p.ended_at) for p in rows]
 
 
-def _convene(unit: Unit, task: dict[str, Any], now: datetime, **given: Any) -> int:
-    asked = {"field": "health", "size": 2, "working_days": 5, "question": "辐射防护措施是否充分？"}
-    with unit() as session:
-        user = accounts.find_user(session, username=given.pop("by", "wjw"))
-        assert user is not None
-        panel = experts.convene(
-            session,
-            task_id=task["id"],
-            user=user,
-            now=now,
-            rng=random.Random(16),
-            **(asked | given),
-        )
-        return panel.id
-
-
-def _seats(unit: Unit, panel_id: int) -> dict[str, tuple[int, str]]:
-    """username → (seat id, state) of a panel."""
-    with unit() as session:
-        panel = session.get_one(Panel, panel_id)
-        return {s.expert.user.username: (s.id, s.state) for s in panel.seats}
-
-
-def _answer(unit: Unit, username: str, seat_id: int, now: datetime, verdict: str = "agree") -> None:
-    with unit() as session:
-        user = accounts.find_user(session, username=username)
-        assert user is not None
-        experts.declare(session, seat_id=seat_id, user=user, conflict=False, reason="", now=now)
-        experts.give_opinion(
-            session, seat_id=seat_id, user=user, verdict=verdict, text="防护措施充分。", now=now
-        )
-
-
 def test_the_last_opinion_resumes_the_clock_with_due_dates_moved_by_the_pause(
     client: TestClient, register: dict[str, int], review: dict[str, Any], unit: Unit, clock: Clock
 ) -> None:
@@ -93,16 +61,16 @@ def test_the_last_opinion_resumes_the_clock_with_due_dates_moved_by_the_pause(
     before = _due(unit, number)
     # accepted Monday 3 November: 20 working days to Monday 1 December, 3 to Thursday 6
     assert before == {ClockKind.legal: _end_of(1, 12), ClockKind.promised: _end_of(6)}
-    panel_id = _convene(unit, review, MONDAY)
+    panel_id = convene(unit, review, MONDAY)
     assert _pauses(unit, number) == [(PauseReason.expert_review, MONDAY, None)]
-    seats = _seats(unit, panel_id)
+    seats = seats_of(unit, panel_id)
     assert len(seats) == 2
 
     wednesday = clock.advance(days=2)
     first, second = sorted(seats)
-    _answer(unit, first, seats[first][0], wednesday)
+    answer(unit, first, seats[first][0], wednesday)
     assert _pauses(unit, number)[0][2] is None  # one opinion missing: still paused
-    _answer(unit, second, seats[second][0], wednesday, verdict="conditions")
+    answer(unit, second, seats[second][0], wednesday, verdict="conditions")
 
     assert _pauses(unit, number) == [(PauseReason.expert_review, MONDAY, wednesday)]
     # paused Monday 10:00 to Wednesday 10:00: both limits two working days later
@@ -119,13 +87,13 @@ def test_the_deadline_resumes_the_clock_without_the_missing_opinions(
     client: TestClient, register: dict[str, int], review: dict[str, Any], unit: Unit, clock: Clock
 ) -> None:
     number = review["case_number"]
-    panel_id = _convene(unit, review, MONDAY, size=3, working_days=3)
+    panel_id = convene(unit, review, MONDAY, size=3, working_days=3)
     with unit() as session:
         assert session.get_one(Panel, panel_id).due_at == _end_of(6)  # Thursday, 24:00
-    seats = _seats(unit, panel_id)
+    seats = seats_of(unit, panel_id)
     tuesday = clock.advance(days=1)
     answering = sorted(seats)[0]
-    _answer(unit, answering, seats[answering][0], tuesday)
+    answer(unit, answering, seats[answering][0], tuesday)
 
     clock.now = _end_of(6) - timedelta(minutes=1)
     run_worker(client)  # not due yet
@@ -137,7 +105,7 @@ def test_the_deadline_resumes_the_clock_without_the_missing_opinions(
     # so Tuesday to Friday (4 working days) do not count, as for every art. 45 pause
     assert _pauses(unit, number) == [(PauseReason.expert_review, MONDAY, _end_of(6))]
     assert _due(unit, number) == {ClockKind.legal: _end_of(5, 12), ClockKind.promised: _end_of(12)}
-    states = {name: state for name, (_, state) in _seats(unit, panel_id).items()}
+    states = {name: state for name, (_, state) in seats_of(unit, panel_id).items()}
     assert sorted(states.values()) == ["answered", "lapsed", "lapsed"]
     assert states[answering] == "answered"
 
@@ -145,7 +113,7 @@ def test_the_deadline_resumes_the_clock_without_the_missing_opinions(
 def test_the_reviewer_cannot_resume_the_clock_while_the_panel_sits(
     register: dict[str, int], review: dict[str, Any], unit: Unit
 ) -> None:
-    _convene(unit, review, MONDAY)
+    convene(unit, review, MONDAY)
     with unit() as session, pytest.raises(Conflict) as refused:
         user = accounts.find_user(session, username="wjw")
         assert user is not None
@@ -164,25 +132,15 @@ def test_experts_of_the_applicant_enterprise_are_never_drawn_and_a_declared_conf
     task = open_task(client, as_user("st"), number, "review")
 
     with pytest.raises(InvalidInput) as refused:  # zhuanjia5 works for the applicant
-        _convene(unit, task, MONDAY, by="st", field="environment", size=5)
+        convene(unit, task, MONDAY, by="st", field="environment", size=5)
     assert refused.value.field == "size" and "4" in refused.value.message_en
-    panel_id = _convene(unit, task, MONDAY, by="st", field="environment", size=3)
-    seats = _seats(unit, panel_id)
+    panel_id = convene(unit, task, MONDAY, by="st", field="environment", size=3)
+    seats = seats_of(unit, panel_id)
     assert "zhuanjia5" not in seats and len(seats) == 3
 
     recusing = sorted(seats)[0]
-    with unit() as session:
-        user = accounts.find_user(session, username=recusing)
-        assert user is not None
-        experts.declare(
-            session,
-            seat_id=seats[recusing][0],
-            user=user,
-            conflict=True,
-            reason="曾为该项目编制环评报告。",
-            now=MONDAY,
-        )
-    after = _seats(unit, panel_id)
+    recuse(unit, recusing, seats[recusing][0], MONDAY, "曾为该项目编制环评报告。")
+    after = seats_of(unit, panel_id)
     assert after[recusing][1] == "recused"
     (replacement,) = set(after) - set(seats)  # the one expert left free of conflict
     assert replacement != "zhuanjia5" and after[replacement][1] == "drawn"
@@ -192,8 +150,8 @@ def test_experts_of_the_applicant_enterprise_are_never_drawn_and_a_declared_conf
 def test_an_expert_outside_the_panel_cannot_see_the_case_nor_one_on_it_before_declaring(
     client: TestClient, as_user: Any, register: dict[str, int], review: dict[str, Any], unit: Unit
 ) -> None:
-    panel_id = _convene(unit, review, MONDAY)
-    seats = _seats(unit, panel_id)
+    panel_id = convene(unit, review, MONDAY)
+    seats = seats_of(unit, panel_id)
     outsider = next(f"zhuanjia{n}" for n in range(1, 6) if f"zhuanjia{n}" not in seats)
     member = sorted(seats)[0]
     seat_id = seats[member][0]

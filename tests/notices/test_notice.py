@@ -2,7 +2,8 @@
 opinion is shown for 7 days; objections are examined before the county bureau decides):
 the decision waits for the notice, which ends by itself after 7 calendar days; the public
 sees masked data only; anyone objects with a reason; every objection is examined by the
-reviewers before the decision; a founded one leaves only a refusal."""
+reviewers before the decision; a founded one sends the case back to the street office's
+investigation and, once it approves again, to a second notice."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import Clock
@@ -17,7 +19,7 @@ from tests.factories import API, act, open_task, run_worker, submitted
 from tests.inspection.support import pass_required_inspection
 from tests.web.support import csrf, sign_in
 from tongban.accounts import service as accounts
-from tongban.cases.models import Task
+from tongban.cases.models import Case, Task
 
 DIBAO = "3501-MZ-001"
 SECRETS = ("张三", "350102196204180310")  # zhangsan's name and ID number
@@ -30,11 +32,11 @@ REASON = "申请人家中有一辆新购置的小汽车，与申报的家庭财�
 def _in_decision(client: TestClient, as_user: Any, db: Session, clock: Clock) -> str:
     """A 低保 case of zhangsan whose review (with its home visit) approved: the decision
     task is open at 民政局 and the notice runs."""
-    applicant, staff = as_user("zhangsan"), as_user("mz")
+    applicant, staff = as_user("zhangsan"), as_user("gldj")
     number = str(submitted(client, applicant, DIBAO)["number"])
     assert act(client, staff, open_task(client, staff, number, "accept"), "accept").is_success
     task = open_task(client, staff, number, "review")
-    reviewer = accounts.find_user(db, username="mz")
+    reviewer = accounts.find_user(db, username="gldj")
     assert reviewer is not None
     pass_required_inspection(db, db.get_one(Task, task["id"]), reviewer, clock.now)
     db.commit()
@@ -43,8 +45,14 @@ def _in_decision(client: TestClient, as_user: Any, db: Session, clock: Clock) ->
     return number
 
 
+def _review_task(db: Session, number: str, *, first: bool = False) -> int:
+    """The last (or first) review task of case ``number``: the street office's opinion."""
+    query = select(Task.id).join(Case).where(Case.number == number, Task.stage == "review")
+    return int(db.scalars(query.order_by(Task.id if first else Task.id.desc())).first() or 0)
+
+
 def _decide(client: TestClient, as_user: Any, number: str, action: str = "approve") -> Any:
-    approver = as_user("mz-hz")
+    approver = as_user("glmz-hz")
     opinion = "准予最低生活保障" if action == "approve" else "公示期间异议经核查成立"
     return act(
         client, approver, open_task(client, approver, number, "decide"), action, opinion=opinion
@@ -85,7 +93,7 @@ def test_the_decision_waits_for_the_seven_day_notice_and_goes_on_after_it(
     _end_notice(client, clock)
     assert client.get(f"{API}/notices").json() == []
     assert _decide(client, as_user, number).status_code == 200
-    notices = client.get(f"{API}/cases/{number}/notices", headers=as_user("mz")).json()
+    notices = client.get(f"{API}/cases/{number}/notices", headers=as_user("gldj")).json()
     assert [(n["state"], n["objections"]) for n in notices] == [("ended", [])]
 
 
@@ -112,37 +120,61 @@ def test_every_objection_is_examined_by_the_reviewers_before_the_decision(
 
     path = f"{API}/objections/{objection}/examination"
     body = {"founded": False, "finding": "经入户核查，该车辆登记在已分户的儿子名下。"}
-    for username, status in (("mz-hz", 403), ("zrzy", 404), ("zhangsan", 403)):
+    for username, status in (("glmz-hz", 403), ("zrzy", 404), ("zhangsan", 403)):
         answer = client.post(path, json=body, headers=as_user(username))
         assert answer.status_code == status, (username, answer.text)
-    examined = client.post(path, json=body, headers=as_user("mz"))
+    examined = client.post(path, json=body, headers=as_user("gldj"))
     assert examined.json()["state"] == "unfounded", examined.text
-    again = client.post(path, json=body, headers=as_user("mz"))
+    again = client.post(path, json=body, headers=as_user("gldj"))
     assert again.status_code == 409, again.text
     assert _decide(client, as_user, number).status_code == 200
 
 
 def _object_to_ended(client: TestClient, number: str, as_user: Any) -> Any:
-    notice = client.get(f"{API}/cases/{number}/notices", headers=as_user("mz")).json()[0]
+    notice = client.get(f"{API}/cases/{number}/notices", headers=as_user("gldj")).json()[0]
     body = {"reason": REASON}
     return client.post(f"{API}/notices/{notice['id']}/objections", json=body)
 
 
-def test_a_founded_objection_leaves_only_a_refusal(
+def test_a_founded_objection_brings_a_new_investigation_and_a_second_notice(
     client: TestClient, as_user: Any, db: Session, clock: Clock
 ) -> None:
     number = _in_decision(client, as_user, db, clock)
     objection = _object(client).json()["id"]
-    _end_notice(client, clock)
-    founded = {"founded": True, "finding": "车辆登记在申请人名下，家庭财产超过规定。"}
+    founded = {"founded": True, "finding": "车辆登记在申请人名下，需重新核实家庭财产。"}
     examined = client.post(
-        f"{API}/objections/{objection}/examination", json=founded, headers=as_user("mz")
+        f"{API}/objections/{objection}/examination", json=founded, headers=as_user("gldj")
     )
     assert examined.json()["state"] == "founded", examined.text
-    _withheld(_decide(client, as_user, number), "异议经核查成立")
-    assert _decide(client, as_user, number, "refuse").status_code == 200
+    assert client.get(f"{API}/notices").json() == []  # the first notice is no longer shown
     case = client.get(f"{API}/cases/{number}", headers=as_user("zhangsan")).json()
-    assert case["state"] == "refused"
+    assert case["state"] == "in_review"
+    approver = as_user("glmz-hz")
+    assert [t for t in client.get(f"{API}/tasks", headers=approver).json()] == []
+
+    clock.advance(days=3)  # the street office investigates again, with a new home visit
+    again = open_task(client, as_user("gldj"), number, "review")
+    assert again["id"] == _review_task(db, number) != _review_task(db, number, first=True)
+    reviewer = accounts.find_user(db, username="gldj")
+    assert reviewer is not None
+    pass_required_inspection(db, db.get_one(Task, again["id"]), reviewer, clock.now)
+    db.commit()
+    opinion = "经重新入户核查，车辆已于申请前转让，家庭财产符合规定"
+    assert act(client, as_user("gldj"), again, "review", outcome="approved", opinion=opinion)
+    notices = client.get(f"{API}/cases/{number}/notices", headers=as_user("gldj")).json()
+    assert [(n["state"], len(n["objections"])) for n in notices] == [("ended", 1), ("running", 0)]
+    assert len(client.get(f"{API}/notices").json()) == 1  # the second notice is shown
+    _withheld(_decide(client, as_user, number), "公示期")
+
+    # the second 7-day notice would end on 3 October, in the National Day holiday: its last
+    # day moves to the next working day, Thursday 9 October 2025
+    assert notices[1]["ends_at"].startswith("2025-10-09T16:00")
+    clock.advance(days=15)
+    assert any(job.startswith("notice.end") for job in run_worker(client))
+    decided = _decide(client, as_user, number)
+    assert decided.status_code == 200, decided.text
+    case = client.get(f"{API}/cases/{number}", headers=as_user("zhangsan")).json()
+    assert case["state"] == "completed"
 
 
 def test_objections_on_the_pages_keep_what_was_typed_and_reach_the_reviewer(
@@ -160,13 +192,13 @@ def test_objections_on_the_pages_keep_what_was_typed_and_reach_the_reviewer(
     assert filed.status_code == 303 and filed.headers["location"] == "/public/notices?filed=1"
 
     _end_notice(client, clock)
-    sign_in(client, "mz")
-    decide = open_task(client, as_user("mz-hz"), number, "decide")
-    task_page = client.get(f"/staff/tasks/{decide['id']}")
+    sign_in(client, "gldj")  # the street office's reviewer, on the review it gave
+    review = _review_task(db, number)
+    task_page = client.get(f"/staff/tasks/{review}")
     assert REASON in task_page.text and "examine_objection" in task_page.text
-    objection = client.get(f"{API}/cases/{number}/notices", headers=as_user("mz")).json()
+    objection = client.get(f"{API}/cases/{number}/notices", headers=as_user("gldj")).json()
     examined = client.post(
-        f"/staff/tasks/{decide['id']}/examine_objection",
+        f"/staff/tasks/{review}/examine_objection",
         data={
             "csrf_token": csrf(task_page.text),
             "objection": str(objection[0]["objections"][0]["id"]),
@@ -176,4 +208,4 @@ def test_objections_on_the_pages_keep_what_was_typed_and_reach_the_reviewer(
         follow_redirects=False,
     )
     assert examined.status_code == 303, examined.text
-    assert "经核查，车辆不属于申请人家庭。" in client.get(f"/staff/tasks/{decide['id']}").text
+    assert "经核查，车辆不属于申请人家庭。" in client.get(f"/staff/tasks/{review}").text

@@ -86,7 +86,7 @@ from tongban.cases.stages.opening import (
     grantor_for,
 )
 from tongban.cases.stages.progress import terminate
-from tongban.cases.stages.rounds import review_by_rule, review_task
+from tongban.cases.stages.rounds import review_again, review_by_rule, review_task
 from tongban.cases.tasks import run_deemed_acceptance
 
 __all__ = [
@@ -157,6 +157,7 @@ __all__ = [
     "resubmit_case",
     "results",
     "resume_clock",
+    "review_again",
     "review_by_rule",
     "review_task",
     "run_deemed_acceptance",

@@ -19,7 +19,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from tongban.catalog import guides, order, process_rules, quality, situations, ways
+from tongban.catalog import guides, locality, order, process_rules, quality, situations, ways
 from tongban.catalog.definitions import merge_forms, merge_materials
 from tongban.catalog.english import english_problems
 from tongban.catalog.halls import FILE as HALLS_FILE
@@ -106,6 +106,7 @@ def _check_item(
                     doc.problem(["process", "stages", index, "departments"], f"未知部门代码 {dept}")
                 )
     found += process_rules.stage_order_problems(doc)
+    found += locality.problems(doc, departments)
     for path, message in date_bound_problems(item["form"]):
         found.append(doc.problem(["form", *path], message))
     found += process_rules.once_problems(doc, sources)

@@ -7,6 +7,7 @@ editing in ``publishing.py``.
 """
 
 from tongban.catalog.definitions import in_unit, working_days_of
+from tongban.catalog.locality import localize
 from tongban.catalog.publishing import (
     LoadReport,
     SaveResult,
@@ -61,6 +62,7 @@ __all__ = [
     "list_halls",
     "list_sources",
     "load_catalog",
+    "localize",
     "questions",
     "reduction",
     "save_entry_text",

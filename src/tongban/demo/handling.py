@@ -47,7 +47,8 @@ class Handling:
             now = self.clock.later(self.rng.uniform(0.5, 6))
             cases.withdraw_case(session, case_id=case.id, user=self.applicant, now=now)
             return
-        clerk = self.staff(case.lead_department, Stage.accept)
+        accepting = next(t.department_code for t in case.tasks if t.stage == Stage.accept)
+        clerk = self.staff(accepting, Stage.accept)  # 低保: the street office (属地)
         now = self.clock.later(self.rng.uniform(0.5, 8))
         if plan == Plan.rejected:
             opinion = self.rng.choice(Texts.REJECTIONS)

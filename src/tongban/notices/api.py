@@ -77,7 +77,7 @@ def examine(
     objection_id: RowId, body: Examination, session: SessionDep, user: CurrentStaff, now: NowDep
 ) -> ObjectionRead:
     """A reviewer of the department that gave the initial opinion examines an objection:
-    founded (the decision can only refuse) or not, with what was found."""
+    founded (the case is investigated again and a new notice follows) or not, with what was found."""
     row = service.examine(
         session,
         objection_id=objection_id,

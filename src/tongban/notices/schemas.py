@@ -54,5 +54,7 @@ class CaseNoticeRead(NoticeRead):
 
 class Examination(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    founded: bool = Field(description="异议成立: the decision can then only refuse")
+    founded: bool = Field(
+        description="异议成立: the case goes back to a new investigation (调查核实) and a new notice"
+    )
     finding: str = Field(max_length=TEXT_MAX, description="What the check found, 2 to 500")

@@ -8,9 +8,11 @@ shows only what was masked when it opened (name 张*, district, household size).
 
 Anyone may object (异议) with a reason while it runs. Every objection must be examined by
 the reviewing department (核查: founded or not, with the finding) before the decision; the
-decision waits while the notice runs and while an objection is unexamined, and after a
-founded objection it can only refuse (``hooks.DECIDE_HOLDS``). Each step is audited on the
-case (``notice.*``). Functions flush but never commit.
+decision waits while the notice runs and while an objection is unexamined
+(``hooks.DECIDE_HOLDS``). A founded objection ends the notice and sends the case back to a
+new investigation by that department (重新组织调查核实, ``cases.review_again``), whose
+approval opens a new decision task and a new 7-day notice. Each step is audited on the case
+(``notice.*``, ``case.recheck``). Functions flush but never commit.
 """
 
 from __future__ import annotations
@@ -62,7 +64,11 @@ def _shown(case: Case) -> dict[str, Any]:
 
 
 def _reviewing_department(case: Case, task: Task) -> str:
-    reviews = [t for t in case.tasks if t.stage == Stage.review and t.item_code == task.item_code]
+    """Who gave the initial opinion the notice shows: the last review of the decision's item
+    (of any item when the decision is the case's), the township office for 低保."""
+    reviews = [
+        t for t in case.tasks if t.stage == Stage.review and task.item_code in (None, t.item_code)
+    ]
     return reviews[-1].department_code if reviews else task.department_code
 
 
@@ -198,8 +204,9 @@ def examine(
     session: Session, *, objection_id: int, user: User, founded: bool, finding: str, now: datetime
 ) -> Objection:
     """The reviewing department's examination of an objection (核查): founded or not, and
-    what it found (2 to 500 characters). Raises NotFound for one who may not see it,
-    NotAllowed for staff of the case who are not its reviewers, Conflict once examined."""
+    what it found (2 to 500 characters); a founded one sends the case back to a new
+    investigation and notice. Raises NotFound for one who may not see it, NotAllowed for
+    staff of the case who are not its reviewers, Conflict once examined."""
     objection = session.get(Objection, objection_id)
     if objection is None:
         raise NotFound("没有找到该异议。", "No such objection.")
@@ -235,7 +242,24 @@ def examine(
         object_type="objection",
         object_id=objection.id,
     )
+    if founded:
+        _investigate_again(session, case, notice, actor, now)
     return objection
+
+
+def _investigate_again(
+    session: Session, case: Case, notice: PublicNotice, actor: Actor, now: datetime
+) -> None:
+    """A founded objection: the notice stops being shown and, while its decision is still
+    to be made, the case goes back to a new review (调查核实) by the department that gave
+    the initial opinion; its approval opens a new decision and a new notice
+    (``cases.review_again``; the item's ``public_notice.basis``: 有异议的重新组织调查核实)."""
+    if notice.state == NoticeState.running:
+        notice.state, notice.ended_at = NoticeState.ended, now
+    task = session.get_one(Task, notice.task_id)
+    if task.state == TaskState.open:
+        opinion = "公示异议经核查成立，重新组织调查核实，提出初审意见后重新公示。"
+        cases.review_again(session, case=case, actor=actor, opinion=opinion, now=now)
 
 
 def objections(session: Session, *, notice: PublicNotice) -> list[Objection]:
@@ -259,8 +283,9 @@ def running(session: Session, *, now: datetime) -> list[PublicNotice]:
 
 
 def decide_hold(session: Session, task: Task, outcome: TaskOutcome) -> tuple[str, str] | None:
-    """(zh, en) why the decision may not give ``outcome`` yet: the notice still runs, an
-    objection is not examined, or (approval) an objection was founded."""
+    """(zh, en) why the decision may not give ``outcome`` (approval or refusal) yet: its
+    notice still runs, or an objection to it is not examined. (A founded objection sends
+    the case back to review and cancels this task: ``examine``.)"""
     notices = [n for n in of_case(session, case_id=task.case_id) if n.task_id == task.id]
     if not notices or task.state != TaskState.open:
         return None
@@ -278,11 +303,5 @@ def decide_hold(session: Session, task: Task, outcome: TaskOutcome) -> tuple[str
             f"公示期间收到的异议还有 {count} 件未核查；请审查人员核查后再作决定。",
             f"{count} objection(s) to the notice are not examined yet; the reviewers "
             "examine them first.",
-        )
-    if outcome == TaskOutcome.approved and ObjectionState.founded in states:
-        return (
-            "公示异议经核查成立，不能确认；请作出不予确认的决定并说明理由。",
-            "An objection to the notice was found founded: the decision can only refuse, "
-            "with reasons.",
         )
     return None

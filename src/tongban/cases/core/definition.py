@@ -23,16 +23,31 @@ Definition = dict[str, Any]
 def spec_of(session: Session, case: Case) -> Definition:
     """The frozen definition the case started with, tailored to its situation answers
     (情形引导, ``catalog.situations.tailor``): only the items, materials and form fields
-    that apply to the applicant's case. Kept for the unit of work, as the version is."""
+    that apply to the applicant's case; an item handled where the applicant lives (属地,
+    ``catalog.locality``) handed to the offices of the place its form names. Kept for the
+    unit of work, as the version is."""
     version = catalog.get_version(session, version_id=case.catalog_version_id)
     answers = case.situation_answers or {}
-    if not answers:
+    places = _places(version.definition, case.form_data or {})
+    if not answers and not places:
         return version.definition
-    held: dict[tuple[int, str], Definition] = session.info.setdefault("tailored_specs", {})
-    key = (version.id, repr(sorted(answers.items())))
+    held: dict[tuple[int, str, str], Definition] = session.info.setdefault("tailored_specs", {})
+    key = (version.id, repr(sorted(answers.items())), repr(places))
     if key not in held:
-        held[key] = catalog.tailor(version.definition, answers)
+        tailored = catalog.tailor(version.definition, answers) if answers else version.definition
+        held[key] = catalog.localize(tailored, case.form_data or {})
     return held[key]
+
+
+def _places(version: Definition, form: Mapping[str, Any]) -> list[Any]:
+    """The answers of the form fields naming where the applicant lives (``local_offices``)."""
+    return [form.get(i["local_offices"]["field"]) for i in items(version) if i.get("local_offices")]
+
+
+def accepting_department(spec: Definition) -> str:
+    """Who accepts (受理) the case: the township or street office of a case handled where
+    the applicant lives (``catalog.locality``), else the entry's department."""
+    return str(spec.get("accepted_by") or spec["department"])
 
 
 def separates_review_and_decision(session: Session, case: Case, item_code: str | None) -> bool:

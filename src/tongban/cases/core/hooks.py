@@ -86,7 +86,7 @@ LATE_UPLOADS: list[LateUpload] = []
 TASK_OPENED: list[Opened] = []
 REVIEW_HOLDS: list[ReviewHold] = []  # an inspection not passed, a 协查 not answered
 # (session, decision task, outcome): a public notice (公示, ``tongban.notices``) still running,
-# an objection to it not examined, or founded (then only a refusal)
+# an objection to it not examined
 DECIDE_HOLDS: list[ReviewHold] = []
 ISSUED: list[Issued] = []
 # (zh, en) why an art. 45 pause may not be ended by hand: a procedure that ends it itself

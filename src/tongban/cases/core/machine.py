@@ -26,6 +26,7 @@ class Event(StrEnum):
     issue = "issue"
     deliver = "deliver"
     terminate = "terminate"  # 容缺受理: the missing materials did not arrive in time
+    recheck = "recheck"  # 重新调查核实: a founded objection to the notice before the decision
 
 
 S = CaseState
@@ -56,6 +57,7 @@ TRANSITIONS: dict[tuple[CaseState, Event], tuple[CaseState, ...]] = {
     (S.in_review, Event.refuse): (S.refused,),  # a refused round where no 核准 stage is listed
     (S.in_decision, Event.approve): (S.issuing, S.delivering, S.completed),
     (S.in_decision, Event.refuse): (S.refused,),
+    (S.in_decision, Event.recheck): (S.in_review,),
     (S.issuing, Event.issue): (S.delivering, S.completed),
     (S.delivering, Event.deliver): (S.completed,),
     (S.in_review, Event.terminate): (S.terminated,),

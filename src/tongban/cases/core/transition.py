@@ -42,6 +42,7 @@ EVENT_NAMES_ZH = {
     Event.issue: "制证",
     Event.deliver: "送达",
     Event.terminate: "终止办理",
+    Event.recheck: "重新调查核实",
 }
 
 

@@ -36,6 +36,7 @@ from tongban.files.store import FileStore
 
 def _start_acceptance(session: Session, case: Case, now: datetime) -> None:
     spec = definition.spec_of(session, case)
+    case.lead_department = spec["department"]  # the bureau of the applicant's place (属地)
     accept_task = next((t for t in case.tasks if t.stage == Stage.accept), None)
     if accept_task is None:
         unit, limit = definition.stage_limit(spec, Stage.accept)
@@ -43,7 +44,7 @@ def _start_acceptance(session: Session, case: Case, now: datetime) -> None:
             session,
             case=case,
             stage=Stage.accept,
-            department_code=case.lead_department,
+            department_code=definition.accepting_department(spec),
             unit=unit,
             limit=limit,
             now=now,

@@ -12,7 +12,13 @@ from tongban.accounts.service import actor_of
 from tongban.audit.service import SYSTEM, Actor
 from tongban.cases.core import definition, hooks
 from tongban.cases.core.machine import Event
-from tongban.cases.core.transition import cancel_open_tasks, finish_task, locked_task
+from tongban.cases.core.transition import (
+    cancel_open_tasks,
+    change_state,
+    finish_task,
+    locked_task,
+    open_task,
+)
 from tongban.cases.enums import RoundOutcome, Stage, TaskOutcome, TaskState
 from tongban.cases.models import Case, Task
 from tongban.cases.stages.progress import move_on, open_reviews, refuse
@@ -104,3 +110,39 @@ def review_by_rule(
         )
     if open_tasks:
         join_review_round(session, case, now, store)
+
+
+def review_again(
+    session: Session, *, case: Case, actor: Actor, opinion: str, now: datetime
+) -> Task:
+    """Send a case awaiting its decision back to a new review (重新调查核实) by the department
+    that gave the last one, for its item and with its item's review limit: the open
+    decision task is cancelled, the round's outcome is cleared and the round joins again
+    when the new review ends (an approval opens a new decision task, and with it a new
+    public notice where the item declares one). Raises Conflict unless the case is
+    awaiting its decision.
+
+    低保: 《最低生活保障审核确认办法》(民发〔2021〕57号), as the item's ``public_notice.basis``
+    quotes it: 公示有异议的重新组织调查核实 — the 乡镇人民政府(街道办事处) investigates again
+    and gives a new initial opinion, shown in a new notice."""
+    reviews = [t for t in case.tasks if t.stage == Stage.review]
+    if not reviews:
+        raise Conflict("该办件没有审查环节，不能重新调查核实。", "This case has no review.")
+    last = reviews[-1]
+    spec = definition.spec_of(session, case)
+    listed = definition.items(spec)
+    item = next((i for i in listed if i["code"] == last.item_code), listed[0])
+    unit, limit = definition.item_stage_limit(item, Stage.review)
+    change_state(session, now=now, case=case, event=Event.recheck, actor=actor, opinion=opinion)
+    cancel_open_tasks(session, case=case, actor=actor, now=now)
+    case.review_outcome = None
+    return open_task(
+        session,
+        case=case,
+        stage=Stage.review,
+        department_code=last.department_code,
+        unit=unit,
+        limit=limit,
+        now=now,
+        item_code=last.item_code,
+    )

@@ -171,3 +171,38 @@ def test_a_rejection_at_intake_gives_a_sealed_verifiable_notice_with_the_reason(
     page = TestClient(client.app).get(_qr_link(pdf))
     assert page.status_code == 200 and "不予受理通知书" in page.text
     assert "非本市户籍" not in page.text  # the public page shows nothing of the reason
+
+
+def test_a_correction_request_gives_a_sealed_verifiable_notice_listed_on_the_case(
+    client: TestClient, as_user: Any, db: Session
+) -> None:
+    """The one correction notice (一次性告知, 行政许可法 art. 32) was a list on the case
+    page only: now it is also a 补正告知书, numbered, sealed and verifiable, every problem
+    under the name of its field or material, on the applicant's and the clerk's pages."""
+    applicant, ga = as_user("zhangsan"), as_user("ga")
+    number = submit_id_card(client, applicant)
+    task = open_task(client, ga, number, "accept")
+    problems = [
+        {"target": "materials.PHOTO", "problem": "照片背景不是白色，请重新上传"},
+        {"target": "phone", "problem": "号码少一位"},
+    ]
+    sent = act(client, ga, task, "correction", problems=problems, opinion="请一并补正")
+    assert sent.status_code == 201, sent.text
+    assert any(done.startswith("document.print#") for done in run_worker(client))
+    (notice,) = client.get(f"{API}/cases/{number}/results", headers=applicant).json()
+    assert notice["title"] == "补正告知书" and notice["kind"] == "correction"
+    assert re.fullmatch(r"\w+补正〔\d{4}〕\d{6}号", notice["number"]), notice["number"]
+    row = db.get(ResultDocument, notice["id"])
+    assert row is not None and row.content is not None
+    rows = dict(map(tuple, row.content["rows"]))
+    assert rows["补正事项1"] == "近期免冠证件照片(数码相片回执)：照片背景不是白色，请重新上传"
+    assert rows["补正事项2"].endswith("：号码少一位") and rows["说明"] == "请一并补正"
+    pdf = client.get(f"{API}/results/{notice['id']}/document", headers=applicant).content
+    assert pdf.startswith(b"%PDF") and b"/FontFile2" in pdf
+    page = TestClient(client.app).get(_qr_link(pdf))
+    assert page.status_code == 200 and "补正告知书" in page.text
+    assert "照片背景" not in page.text  # the public page shows nothing of the problems
+    link = f'href="/api/v1/results/{notice["id"]}/document"'
+    case_page = client.get(f"/cases/{number}", headers=applicant)
+    assert link in case_page.text and notice["number"] in case_page.text
+    assert link in client.get(f"/staff/tasks/{task['id']}", headers=ga).text

@@ -22,8 +22,9 @@ from tests.factories import API
 from tests.licences.support import FOOD, licensed
 from tongban import cli
 from tongban.config import Settings, get_settings
-from tongban.licences import setup
-from tongban.licences.enums import Verdict
+from tongban.licences import pades, setup
+from tongban.licences.enums import Algorithm, Verdict
+from tongban.licences.signing import Keyring
 from tongban.licences.verify import Verification
 from tongban.migrate import upgrade
 from tongban.outbox.models import OutboxMessage
@@ -114,6 +115,40 @@ def test_a_change_added_after_issue_is_tampered(
     forged = _upload(client, _painted_over(data))
     assert forged["verdict"] == "tampered" and "追加修改" in forged["message"]
     assert _upload(client, data + b"\n% appended\n")["verdict"] == "tampered"
+
+
+def _without_our_signature(data: bytes) -> bytes:
+    """The file cut back to the end of its envelope's revision: our PDF signature gone."""
+    last = data.rfind(b"%%EOF")
+    return data[: data.rfind(b"%%EOF", 0, last) + len(b"%%EOF")] + b"\n"
+
+
+def test_a_file_signed_by_someone_else_is_not_genuine(
+    algorithm: str, client: TestClient, as_user: Any, tmp_path: Path
+) -> None:
+    """Verification counted revisions: our PDF signature swapped for a stranger's (one
+    revision for one) passed as valid. Now the last signature must be ours."""
+    data = _pdf(client, as_user, licensed(client, as_user, FOOD))
+    stranger = Keyring(tmp_path / "stranger", Algorithm.ecdsa_p256).active()
+    bare = _without_our_signature(data)
+    answer = _upload(client, pades.sign_pdf(bare, stranger, reason="改签", location="别处"))
+    assert answer["verdict"] == "tampered" and "他人签名" in answer["message"], answer
+    stripped = _upload(client, bare)
+    assert stripped["verdict"] == "tampered" and "没有本平台的 PDF 签名" in stripped["message"]
+    english = client.post(
+        f"{API}/licences/verify",
+        params={"locale": "en"},
+        files={"file": ("licence.pdf", pades.sign_pdf(bare, stranger, reason="x", location="y"))},
+    ).json()
+    assert "someone else signed it" in english["message"]
+
+
+def test_a_file_signed_before_the_pdf_key_rotated_stays_genuine(
+    algorithm: str, client: TestClient, as_user: Any
+) -> None:
+    data = _pdf(client, as_user, licensed(client, as_user, FOOD))
+    setup.current().pdf_keyring.rotate()
+    assert _upload(client, data)["verdict"] == "valid"
 
 
 def test_a_revoked_licence_answers_revoked_and_the_change_is_audited(

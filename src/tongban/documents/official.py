@@ -23,13 +23,14 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from tongban.config import Settings, get_settings
-from tongban.documents.drawing import INK, RED, draw_qr, draw_seal, fonts, wrap
+from tongban.documents.drawing import INK, RED, Box, draw_qr, draw_seal, fit, fonts, text_box, wrap
 
 VERIFY_PATH = "/documents/verify"
 LEFT, RIGHT = 26 * mm, 26 * mm
 BOTTOM = 92 * mm  # the particulars stop above the seal, the QR code and the footnote
 SIZE = 12
 LABEL_WIDTH = 34 * mm  # the particulars' labels, bold, in a column of their own
+SMALLEST = 0.7  # a long name shrinks to this share of its size, then wraps (as licences)
 
 
 @dataclass(frozen=True)
@@ -94,23 +95,77 @@ def chinese_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _head(pdf: Canvas, document: Document, fonts_: tuple[str, str], width: float) -> float:
-    """The organ's name in red over the red rule, the title and the number; returns the y
-    where the particulars start."""
+@dataclass(frozen=True)
+class Line:
+    """One centred line of text as it is set: its font, size, centre and baseline."""
+
+    text: str
+    font: str
+    size: float
+    centre: float
+    baseline: float
+
+    @property
+    def box(self) -> Box:
+        """The rectangle the line covers."""
+        return text_box(self.text, self.font, self.size, centre=self.centre, baseline=self.baseline)
+
+    def draw(self, pdf: Canvas) -> None:
+        pdf.setFont(self.font, self.size)
+        pdf.drawCentredString(self.centre, self.baseline, self.text)
+
+
+def centred(
+    text: str, font: str, size: float, *, room: float, centre: float, baseline: float
+) -> list[Line]:
+    """``text`` centred on ``centre`` within ``room`` points, its first baseline at
+    ``baseline``: one line as large as fits down to ``SMALLEST`` of ``size``, then
+    wrapped (a department's name of 19 characters and more ran off the page)."""
+    size, lines = fit(text, font, size, room, smallest=size * SMALLEST)
+    return [
+        Line(line, font, size, centre, baseline - index * size * 1.25)
+        for index, line in enumerate(lines)
+    ]
+
+
+@dataclass(frozen=True)
+class Head:
+    """The first page's head: the organ's name (red), the red rule's height, the title
+    and the number; ``bottom`` is where the particulars start."""
+
+    issuer: list[Line]
+    rule: float
+    title: list[Line]
+    number: Line
+    bottom: float
+
+
+def head(document: Document, fonts_: tuple[str, str]) -> Head:
+    """Where the head's lines go (GB/T 9704: 发文机关标志 over the red rule, then the
+    title and the number), each kept between the margins."""
     regular, bold = fonts_
-    top = A4[1]
+    width, top = A4
+    room, centre = width - LEFT - RIGHT, width / 2
+    issuer = centred(document.issuer, bold, 24, room=room, centre=centre, baseline=top - 32 * mm)
+    rule = issuer[-1].baseline - 6 * mm
+    title = centred(document.title, bold, 20, room=room, centre=centre, baseline=rule - 14 * mm)
+    number = Line(document.number, regular, SIZE, centre, title[-1].baseline - 8 * mm)
+    return Head(issuer, rule, title, number, number.baseline - 14 * mm)
+
+
+def _head(pdf: Canvas, document: Document, fonts_: tuple[str, str], width: float) -> float:
+    """Draw the head; returns the y where the particulars start."""
+    placed = head(document, fonts_)
     pdf.setFillColor(RED)
-    pdf.setFont(bold, 24)
-    pdf.drawCentredString(width / 2, top - 32 * mm, document.issuer)
+    for line in placed.issuer:
+        line.draw(pdf)
     pdf.setStrokeColor(RED)
     pdf.setLineWidth(1.6)
-    pdf.line(LEFT, top - 38 * mm, width - RIGHT, top - 38 * mm)
+    pdf.line(LEFT, placed.rule, width - RIGHT, placed.rule)
     pdf.setFillColor(INK)
-    pdf.setFont(bold, 20)
-    pdf.drawCentredString(width / 2, top - 52 * mm, document.title)
-    pdf.setFont(regular, SIZE)
-    pdf.drawCentredString(width / 2, top - 60 * mm, document.number)
-    return float(top - 74 * mm)
+    for line in [*placed.title, placed.number]:
+        line.draw(pdf)
+    return placed.bottom
 
 
 def _lines(
@@ -138,27 +193,65 @@ def _lines(
     return y
 
 
-def _foot(pdf: Canvas, document: Document, fonts_: tuple[str, str], width: float) -> None:
-    """The organ and the date under its seal, the QR code and the footnote."""
-    regular, bold = fonts_
-    seal_x, seal_y = width - 62 * mm, 62 * mm
-    pdf.setFillColor(INK)
-    pdf.setFont(regular, SIZE)
-    pdf.drawCentredString(seal_x, seal_y + 3 * mm, document.issuer)
-    pdf.drawCentredString(seal_x, seal_y - 14 * mm, chinese_date(document.issued_on))
-    draw_seal(pdf, seal_x, seal_y, 21 * mm, document.issuer, bold)
-    qr_x, qr_y, qr_size = LEFT, 40 * mm, 30 * mm
-    draw_qr(pdf, qr_x, qr_y, qr_size, document.verify_url)
-    pdf.linkURL(document.verify_url, (qr_x, qr_y, qr_x + qr_size, qr_y + qr_size))
-    pdf.setFillColor(INK)
-    pdf.setFont(regular, 7.5)
-    pdf.drawCentredString(qr_x + qr_size / 2, qr_y - 4 * mm, "扫描二维码核验本文书")
-    pdf.drawString(
-        LEFT,
-        20 * mm,
-        f"文号 {document.number}。本文书由通办平台出具（印章为演示用章），"
-        "可扫码或在核验页面上传本文件核验。",
+@dataclass(frozen=True)
+class Foot:
+    """The last page's foot: the seal's circle (as its bounding box), the organ's name and
+    the date it presses (GB/T 9704 7.3.5.1: 印章端正、居中下压发文机关署名和成文日期), the
+    QR code with its caption, and the footnote."""
+
+    seal: Box
+    signature: list[Line]
+    date: Line
+    qr: Box
+    caption: Line
+    footnote: list[Line]
+
+
+SEAL_X, SEAL_Y, SEAL_RADIUS = A4[0] - 62 * mm, 62 * mm, 21 * mm
+QR = Box(LEFT, 40 * mm, LEFT + 30 * mm, 70 * mm)
+
+
+def foot(document: Document, regular: str) -> Foot:
+    """Where the foot's pieces go; the organ's name is centred on the seal and kept inside
+    the right margin (smaller, then wrapped, when it is long)."""
+    width = A4[0]
+    room = 2 * (width - RIGHT - SEAL_X)
+    signature = centred(
+        document.issuer, regular, SIZE, room=room, centre=SEAL_X, baseline=SEAL_Y + 3 * mm
     )
+    day = chinese_date(document.issued_on)
+    date_line = Line(
+        day, regular, SIZE, SEAL_X, min(SEAL_Y - 14 * mm, signature[-1].baseline - 7 * mm)
+    )
+    caption = Line(
+        "扫描二维码核验本文书", regular, 7.5, (QR.left + QR.right) / 2, QR.bottom - 4 * mm
+    )
+    note = (
+        f"文号 {document.number}。本文书由通办平台出具（印章为演示用章），"
+        "可扫码或在核验页面上传本文件核验。"
+    )
+    footnote = centred(
+        note, regular, 7.5, room=width - LEFT - RIGHT, centre=width / 2, baseline=20 * mm
+    )
+    r = SEAL_RADIUS
+    seal = Box(SEAL_X - r, SEAL_Y - r, SEAL_X + r, SEAL_Y + r)
+    return Foot(seal, signature, date_line, QR, caption, footnote)
+
+
+def _foot(pdf: Canvas, document: Document, fonts_: tuple[str, str]) -> None:
+    """Draw the organ and the date under its seal, the QR code and the footnote."""
+    regular, bold = fonts_
+    placed = foot(document, regular)
+    pdf.setFillColor(INK)
+    for line in [*placed.signature, placed.date]:
+        line.draw(pdf)
+    draw_seal(pdf, SEAL_X, SEAL_Y, SEAL_RADIUS, document.issuer, bold)
+    qr = placed.qr
+    draw_qr(pdf, qr.left, qr.bottom, qr.right - qr.left, document.verify_url)
+    pdf.linkURL(document.verify_url, (qr.left, qr.bottom, qr.right, qr.top))
+    pdf.setFillColor(INK)
+    for line in [placed.caption, *placed.footnote]:
+        line.draw(pdf)
 
 
 def render(document: Document, *, font_path: Path | None = None) -> bytes:
@@ -181,7 +274,7 @@ def render(document: Document, *, font_path: Path | None = None) -> bytes:
     if document.footer:
         wrapped = wrap(document.footer, regular, SIZE, text_width)
         _lines(pdf, wrapped, x=LEFT, y=y - SIZE, font=regular)
-    _foot(pdf, document, (regular, bold), width)
+    _foot(pdf, document, (regular, bold))
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

@@ -114,7 +114,11 @@ async def verify_upload(
     cancelled / expired / tampered)."""
     data = await file.read(MAX_PDF_MB * 1024 * 1024)
     found = service.verify_file(
-        session, keyring=current().keyring, data=data, today=timefmt.local(now).date()
+        session,
+        keyring=current().keyring,
+        pdf_keyring=current().pdf_keyring,
+        data=data,
+        today=timefmt.local(now).date(),
     )
     return _verification(found, locale)
 

@@ -59,11 +59,19 @@ def verify(
     setup = configure(settings)
     today = timefmt.local(utcnow()).date()
     if offline:
-        found = verify_file(None, keyring=setup.keyring, data=data, today=today)
+        found = verify_file(
+            None, keyring=setup.keyring, pdf_keyring=setup.pdf_keyring, data=data, today=today
+        )
     else:
         engine = make_engine(settings.database_url)
         with Session(engine) as session:
-            found = verify_file(session, keyring=setup.keyring, data=data, today=today)
+            found = verify_file(
+                session,
+                keyring=setup.keyring,
+                pdf_keyring=setup.pdf_keyring,
+                data=data,
+                today=today,
+            )
         engine.dispose()
     _report(found)
     raise typer.Exit(0 if found.verdict == Verdict.valid else 1)

@@ -69,16 +69,17 @@ def _revisions(pdf: bytes) -> int:
     return int(PdfFileReader(io.BytesIO(pdf), strict=False).xrefs.total_revisions)
 
 
-def added_after_signing(pdf: bytes, *, face_length: int, signed_revisions: int) -> bool:
-    """Whether the file holds more than the platform wrote: a revision beyond the face's,
-    the envelope's and (Ed25519) the PAdES signature's (``signed_revisions`` of them), or
-    bytes after the last ``%%EOF``. An incremental update can paint over the face without
-    touching its first ``face_length`` bytes; this refuses it. A file that cannot be read
-    counts as changed."""
+def added_after_signing(pdf: bytes, *, face_length: int) -> bool:
+    """Whether a licence file without a PDF signature (printed before they were made)
+    holds more than the platform wrote: a revision beyond the face's and the envelope's,
+    or bytes after the last ``%%EOF``. An incremental update can paint over the face
+    without touching its first ``face_length`` bytes; this refuses it. A file that cannot
+    be read counts as changed. (A file with a PDF signature is checked by its last
+    signature's coverage instead: ``pades.check_last_signature``.)"""
     end = pdf.rfind(b"%%EOF")
     if end < 0 or pdf[end + len(b"%%EOF") :].strip():
         return True
     try:
-        return _revisions(pdf) != _revisions(pdf[:face_length]) + signed_revisions
+        return _revisions(pdf) != _revisions(pdf[:face_length]) + 1
     except Exception:  # unreadable: not what was issued
         return True

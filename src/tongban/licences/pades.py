@@ -8,14 +8,24 @@ The PDF key is not the licence record's: records stay signed with Ed25519 or SM2
 PDF readers do not check (poppler has no EdDSA; SM2 seals of GM/T 0031 need their own
 tools). The PDF keys live in their own keyring (``pdf`` under the licence keys' folder,
 ``TONGBAN_PDF_KEY_ID``, ``tongban licence rotate-pdf-key``), rotatable like the record's.
+
+Verification (``check_last_signature``) asks of a file what a PDF reader's "signed and
+unchanged" means: its last signature covers the whole file (its ByteRange runs to the
+end: nothing was appended after signing, no incremental update, no stray bytes), verifies
+over what it covers, and was made with one of our keys (any key id of the keyring, the
+current one or one rotated out; Ed25519 faces printed before the PDF key was apart were
+signed with the record's key).
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from enum import StrEnum
 from functools import cache
+from typing import TypeVar
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -23,7 +33,11 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from tongban.licences.enums import Algorithm
@@ -31,6 +45,15 @@ from tongban.licences.signing import Key, p256_private
 
 FIELD = "LicenceSignature"
 CERT_YEARS = 10
+T = TypeVar("T")
+
+
+def _off_the_loop(work: Callable[[], T]) -> T:
+    """Run ``work`` in a thread of its own: pyHanko's signing and validation run their own
+    event loop (asyncio.run), which must stay clear of a loop already running in the
+    caller's thread (an async route, a test)."""
+    with ThreadPoolExecutor(max_workers=1) as one:
+        return one.submit(work).result()
 
 
 @cache
@@ -82,8 +105,38 @@ def sign_pdf(data: bytes, key: Key, *, reason: str, location: str) -> bytes:
         field_name=FIELD, md_algorithm="sha256", reason=reason, location=location, subfilter=None
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(data))
-    # pyHanko's sign_pdf runs its own event loop (asyncio.run): a thread of its own keeps it
-    # clear of a loop already running in the caller's thread (an async server, a test)
-    with ThreadPoolExecutor(max_workers=1) as one:
-        out = one.submit(signers.sign_pdf, writer, meta, signer=signer).result()
+    out = _off_the_loop(lambda: signers.sign_pdf(writer, meta, signer=signer))
     return bytes(out.getvalue())
+
+
+class SignatureProblem(StrEnum):
+    """Why a file's PDF signature does not show it is the file we signed."""
+
+    missing = "missing"  # no signature at all (removed, or the file cut short)
+    not_whole_file = "not_whole_file"  # changed after signing: the ByteRange stops short
+    invalid = "invalid"  # the signature does not verify over what it covers
+    foreign = "foreign"  # the last signature was made with a key that is not ours
+
+
+def check_last_signature(data: bytes, keys: Iterable[Key]) -> SignatureProblem | None:
+    """None when the last PAdES signature of ``data`` covers the whole file, verifies
+    (pyHanko's validator, the signer's own certificate as the trust root) and was made
+    with one of ``keys`` (its certificate's public key is theirs); else the problem.
+    A file that cannot be read has no signature (``missing``)."""
+    try:
+        signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
+    except Exception:  # a damaged file is one without a signature of ours
+        return SignatureProblem.missing
+    if not signatures:
+        return SignatureProblem.missing
+    last = signatures[-1]
+    certificate_ = last.signer_cert
+    if bytes(certificate_.public_key["public_key"].native) not in {key.public for key in keys}:
+        return SignatureProblem.foreign
+    context = ValidationContext(trust_roots=[certificate_])
+    status = _off_the_loop(lambda: validate_pdf_signature(last, context))
+    if not (status.intact and status.valid):
+        return SignatureProblem.invalid
+    if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+        return SignatureProblem.not_whole_file
+    return None

@@ -22,11 +22,11 @@ from sqlalchemy.orm import Session
 
 from tongban.identifiers import IdentifierError, validate_credit_code, validate_licence_identifier
 from tongban.identifiers.licence import OID_ARC
-from tongban.licences import envelope
+from tongban.licences import envelope, pades
 from tongban.licences.enums import Algorithm, HolderCodeType, LicenceStatus, Verdict
 from tongban.licences.models import RECORD_FACE_APART, Licence
 from tongban.licences.record import face_statement, pdf_signed, record_of
-from tongban.licences.signing import Keyring, Signature
+from tongban.licences.signing import Key, Keyring, Signature
 from tongban.pii.masking import mask_id, mask_name
 
 
@@ -111,9 +111,11 @@ def _face_hash(
 
 
 def verify_file(
-    session: Session | None, *, keyring: Keyring, data: bytes, today: date
+    session: Session | None, *, keyring: Keyring, pdf_keyring: Keyring, data: bytes, today: date
 ) -> Verification:
-    """Verify a licence PDF; without ``session`` (offline) the status is not looked up."""
+    """Verify a licence PDF; without ``session`` (offline) the status is not looked up.
+    ``keyring`` holds the records' keys, ``pdf_keyring`` the keys of the PDF signatures
+    (every key id of each: files signed before a rotation still verify)."""
     found = envelope.extract(data)
     if not found or not isinstance(found.get("record"), dict):
         return _tampered(
@@ -135,10 +137,37 @@ def verify_file(
             record,
         )
     length, sha256 = signed
-    answer = _checked_file(session, data, record, (length, sha256, found.get("face")), today)
+    # Ed25519 faces printed before the PDF key was apart were signed with the record's key
+    pdf_keys = [*pdf_keyring.keys(), *keyring.keys()]
+    signed_as = (length, sha256, found.get("face"))
+    answer = _checked_file(session, data, record, signed_as, today, pdf_keys)
     if isinstance(found.get("face"), dict):
         answer.face = found["face"]
     return answer
+
+
+# what each problem of a file's PDF signature makes of it (pades.check_last_signature)
+SIGNATURE_PROBLEMS = {
+    pades.SignatureProblem.missing: (
+        "文件中没有本平台的 PDF 签名（签名被删除，或文件被截短）：文件已被改动。",
+        "The file carries no PDF signature of ours (removed, or the file cut short): it is "
+        "altered.",
+    ),
+    pades.SignatureProblem.not_whole_file: (
+        "证照签发后文件又被追加修改（增量更新或附加内容），签名没有覆盖整个文件：文件已被改动。",
+        "The file was changed after it was issued (an incremental update or appended bytes): "
+        "the signature does not cover the whole file, so it is altered.",
+    ),
+    pades.SignatureProblem.invalid: (
+        "PDF 签名验证失败：签名所覆盖的内容被改动过。",
+        "The PDF signature does not verify: what it covers was altered.",
+    ),
+    pades.SignatureProblem.foreign: (
+        "文件最后的 PDF 签名不是用本平台的证照签名密钥签署的（他人签名）：不是本平台签发的原件。",
+        "The file's last PDF signature was not made with one of our licence keys (someone "
+        "else signed it): not the file we issued.",
+    ),
+}
 
 
 def _checked_file(
@@ -147,9 +176,12 @@ def _checked_file(
     record: dict[str, Any],
     signed: tuple[Any, Any, Any],
     today: date,
+    pdf_keys: list[Key],
 ) -> Verification:
     """The rest of a file's verification once its signatures hold; ``signed`` is the
-    face's length and SHA-256 as signed, and the face statement (None before it existed)."""
+    face's length and SHA-256 as signed, and the face statement (None before it existed).
+    A file with a PDF signature must end with one of ``pdf_keys``' that covers it whole;
+    one printed before PDF signatures, with the envelope's revision."""
     length, sha256, face = signed
     if not isinstance(length, int) or envelope.digest(data[:length]) != sha256:
         return _tampered(
@@ -157,14 +189,12 @@ def _checked_file(
             "The licence's face differs from the one signed: the file was altered.",
             record,
         )
-    pades = 1 if pdf_signed(record, face) else 0
-    if envelope.added_after_signing(data, face_length=length, signed_revisions=1 + pades):
-        return _tampered(
-            "证照签发后又被追加修改（增量更新或附加内容）：文件已被改动。",
-            "The file was changed after it was issued (an incremental update or appended "
-            "bytes): it is altered.",
-            record,
-        )
+    if pdf_signed(record, face):
+        problem = pades.check_last_signature(data, pdf_keys)
+        if problem is not None:
+            return _tampered(*SIGNATURE_PROBLEMS[problem], record)
+    elif envelope.added_after_signing(data, face_length=length):
+        return _tampered(*SIGNATURE_PROBLEMS[pades.SignatureProblem.not_whole_file], record)
     if session is None:
         return _by_validity(record, today)
     licence = find(session, text=str(record["identifier"]))

@@ -74,7 +74,11 @@ async def verify_upload_page(
     """Public: verify an uploaded licence PDF."""
     data = await file.read(MAX_PDF_MB * 1024 * 1024)
     found = service.verify_file(
-        session, keyring=current().keyring, data=data, today=_today(now)
+        session,
+        keyring=current().keyring,
+        pdf_keyring=current().pdf_keyring,
+        data=data,
+        today=_today(now),
     ).for_public()
     return _verify_page(request, {"q": "", "found": found, "uploaded": file.filename})
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from tongban.cases.enums import CaseState, JoinRule, Stage, TaskOutcome, TaskState
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
+from tongban.forms.inputs import title_of
 
 ACCEPTANCE_LEGAL_DAYS = 5  # 行政许可法 art. 32
 ISSUE_LEGAL_DAYS = 10  # art. 44
@@ -196,6 +197,17 @@ def item_stage_limit(item: dict[str, Any], stage: Stage) -> tuple[str, int]:
 def join_rule(definition: Definition) -> JoinRule:
     rules = {item["process"].get("on_refusal", "end_round") for item in items(definition)}
     return JoinRule.wait_all if rules == {"wait_all"} else JoinRule.end_round
+
+
+def titles(definition: Definition, locale: str) -> dict[str, str]:
+    """Human names of every field and material of ``definition``, keyed as correction
+    problems name them (a field's name, ``materials.<code>``)."""
+    properties = definition["form"].get("properties", {})
+    names = {name: title_of(prop, name, locale) for name, prop in properties.items()}
+    for entry in definition["materials"]:
+        label = entry.get("name_en") if locale == "en" else None
+        names[f"materials.{entry['code']}"] = str(label or entry["name"])
+    return names
 
 
 def material(definition: Definition, code: str) -> dict[str, Any] | None:

@@ -13,18 +13,7 @@ from tongban.cases.core.prefill import Prefill
 from tongban.cases.http.material_rows import material_rows
 from tongban.errors import InvalidInput
 from tongban.forms import service as formcheck
-from tongban.forms.inputs import FormField, Problems, Schema, fields, general, title_of
-
-
-def titles(schema: Schema, materials: Sequence[Schema], locale: str) -> dict[str, str]:
-    """Human names of every field and material, keyed as problems name them."""
-    names = {
-        name: title_of(prop, name, locale) for name, prop in schema.get("properties", {}).items()
-    }
-    for material in materials:
-        label = material.get("name_en") if locale == "en" else None
-        names[f"materials.{material['code']}"] = str(label or material["name"])
-    return names
+from tongban.forms.inputs import FormField, Problems, Schema, fields, general
 
 
 def uploads(form: FormData, materials: Sequence[Schema]) -> list[tuple[str, UploadFile]]:

@@ -11,13 +11,12 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
 from tongban.cases import service
-from tongban.cases.core import access
+from tongban.cases.core import access, definition
 from tongban.cases.core.access import needs_identifiers
 from tongban.cases.core.deadlines import case_limits
 from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.cases.core.queries import STAGE_NAMES_ZH
 from tongban.cases.enums import CHANNEL_NAMES_ZH, Stage, TaskState
-from tongban.cases.http import caseform
 from tongban.cases.http.material_rows import material_rows
 from tongban.cases.models import Case
 from tongban.catalog.views import departments
@@ -63,7 +62,7 @@ def case_context(
         "results": service.results(session, case=case),
         "limits": case_limits(session, case=case, now=now),
         "departments": departments(session),
-        "titles": caseform.titles(spec["form"], spec["materials"], lang),
+        "titles": definition.titles(spec, lang),
         "answers": inputs.fields(spec["form"], _answers_for(user, case), {}, lang),
         "state_names": STATE_NAMES_ZH,
         "channel_names": CHANNEL_NAMES_ZH,

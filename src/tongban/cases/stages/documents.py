@@ -6,13 +6,14 @@ Every result (a licence, and a document such as a 备案回执 or 确认书: 电
 (``tongban.licences``, above this layer) registers with :func:`licence_maker`: a signed
 record and a PDF that looks like the document, its number on the result document.
 
-A refusal decision (不予行政许可决定书) and a notice (容缺受理通知书, 终止办理通知书), and
-a result where no licence maker is loaded (a tool that loads only ``cases``), are official
-documents of the case's department (``tongban.documents.official``): the organ's name and
-seal, a document number (文号) from the row's id, and a QR code that opens the public
-verification page (``verify_document``) with the row's random ``verification_code``. The
-row holds what it prints (``content``, sealed); the worker's job ``document.print`` prints
-it right after the commit, and until then it is 生成中 like an e-licence's face.
+A refusal decision (不予行政许可决定书), a notice (补正告知书, 不予受理通知书, 容缺受理通知书,
+终止办理通知书), and a result where no licence maker is loaded (a tool that loads only
+``cases``) are official documents of the case's department (``tongban.documents.official``):
+the organ's name and seal, a document number (文号) from the row's id, and a QR code that
+opens the public verification page (``verify_document``) with the row's random
+``verification_code``. The row holds what it prints (``content``, sealed); the worker's job
+``document.print`` prints it right after the commit, and until then it is 生成中 like an
+e-licence's face.
 """
 
 from __future__ import annotations
@@ -37,7 +38,12 @@ from tongban.jobs import service as jobs
 from tongban.jobs.registry import register
 
 # 发文字号's word per kind of document (SCJG不许〔2026〕000012号)
-NUMBER_WORDS = {"refusal": "不许", "termination": "终止", "deficiency_notice": "容缺"}
+NUMBER_WORDS = {
+    "refusal": "不许",
+    "termination": "终止",
+    "deficiency_notice": "容缺",
+    "correction": "补正",
+}
 PRINT_JOB = "document.print"
 REMEDIES = "如不服本决定，可在收到之日起六十日内申请行政复议，或六个月内提起行政诉讼。"
 
@@ -262,7 +268,7 @@ def issue_notice(
     now: datetime,
 ) -> ResultDocument:
     """A notice of the case's lead department to the applicant, kept with the case's
-    documents (容缺受理通知书, 终止办理通知书): the applicant and case number first, then
+    documents (补正告知书, 容缺受理通知书, 终止办理通知书): the applicant and case number first, then
     ``lines``; sealed, numbered and verifiable like a decision."""
     head = [("申请人", _holder(case)), ("办件编号", case.number)]
     return _official(

@@ -163,8 +163,44 @@ def request_correction(
         case_id=case.id, problems=problems, opinion=opinion, issued_by=actor.name, issued_at=now
     )
     session.add(request)
+    _correction_notice(session, case, problems, opinion, now)
     session.flush()
     return request
+
+
+# 行政许可法 art. 32 (4): one written notice, at once or within five days, of everything the
+# applicant must correct; the case's clock stands still meanwhile (its correction pause)
+CORRECTION_FOOTER = (
+    "请一次性按上列事项补正后，在办件页面重新提交；补正期间不计入办理时限。"
+    "依据：《中华人民共和国行政许可法》第三十二条。"
+)
+
+
+def _correction_notice(
+    session: Session,
+    case: Case,
+    problems: list[dict[str, str]],
+    opinion: str | None,
+    now: datetime,
+) -> None:
+    """补正告知书: the one correction notice as a sealed, numbered and verifiable document,
+    every problem under the name of its field or material."""
+    names = definition.titles(definition.spec_of(session, case), "zh")
+    lines = [("事项名称", case.title), ("告知日期", timefmt.chinese_date(now))]
+    for number, problem in enumerate(problems, 1):
+        target = problem.get("target", "")
+        lines.append((f"补正事项{number}", f"{names.get(target, target)}：{problem['problem']}"))
+    if opinion and opinion.strip():
+        lines.append(("说明", opinion.strip()))
+    issue_notice(
+        session,
+        case=case,
+        title="补正告知书",
+        kind="correction",
+        lines=lines,
+        footer=CORRECTION_FOOTER,
+        now=now,
+    )
 
 
 def resubmit_case(

@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from sqlalchemy import delete  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from tongban.assistant import retrieval, service, thesaurus  # noqa: E402
+from tongban.assistant import retrieval, service  # noqa: E402
 from tongban.assistant.measure import Figures, evaluate, read_questions  # noqa: E402
 from tongban.assistant.models import EntryCut  # noqa: E402
 from tongban.catalog import service as catalog  # noqa: E402
@@ -88,7 +88,6 @@ def main() -> None:
             start = time.perf_counter()
             service.cut_published(session, now=utcnow())
             cut = time.perf_counter() - start
-        thesaurus.synonyms("营业")  # the one dictionary the cut does not load
         with unit_of_work(runtime.sessions) as session:
             from_rows = first_question(session)
             session.execute(delete(EntryCut))

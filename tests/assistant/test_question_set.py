@@ -1,7 +1,10 @@
 """The question set (tests/assistant/questions.yaml) answered with a floor on accuracy,
 apart for the questions tuned on, the held-out ones, the second held-out batch and the
 held-out batch no one tuning has seen (batch 3); it also keeps the set itself honest: at
-least 150 questions, every expected entry in the catalog."""
+least 150 questions, every expected entry in the catalog. The floors are what was measured
+with the catalog's own words only, without the 同义词词林 groups (not cleared, no longer
+shipped: docs/third-party-licences.md; BENCHMARKS.md, 2026-12-01): held out 94.0 %, batch 2
+100 %, batch 3 88.5 % top-3."""
 
 from __future__ import annotations
 
@@ -29,7 +32,7 @@ def test_top3_accuracy_floor(db: Session) -> None:
     tuned, held_out = evaluate(db, TUNED), evaluate(db, HELD_OUT)
     second, unseen = evaluate(db, SECOND), evaluate(db, UNSEEN)
     assert tuned.top3 >= 0.95, tuned.misses
-    assert held_out.top3 >= 0.92, held_out.misses
+    assert held_out.top3 >= 0.93, held_out.misses
     assert second.top3 >= 0.95, second.misses
     assert unseen.top3 >= 0.88, unseen.misses
     overall = (tuned.top3 * tuned.questions + held_out.top3 * held_out.questions) / len(QUESTIONS)

@@ -3,10 +3,11 @@
 Each published item or bundle is one document made of the fields of its current
 version: the name, keywords, synonyms and FAQ questions (the words people use, counted
 more than once), the finder's life event, the summary, the conditions, the materials,
-the result and, for a bundle, the names of its items. A word of a question that no entry
-uses is matched through its synonyms that entries do use (:mod:`thesaurus`); an entry is
-offered only when the question's words it holds are mostly in what it is about (name,
-keywords, synonyms, FAQ, life event, summary, result), not in its materials or
+the result and, for a bundle, the names of its items. The words an entry is found by are
+the catalog's own: a word people use that the catalog does not is added to the entry's
+``synonyms`` by the catalog administrators (no outside thesaurus: docs/third-party-licences.md).
+An entry is offered only when the question's words it holds are mostly in what it is
+about (name, keywords, synonyms, FAQ, life event, summary, result), not in its materials or
 conditions. The index is built once per
 catalog revision (the published entries and their current versions) and kept in the
 process; a new version, such as an FAQ entry an administrator added, is a new revision.
@@ -25,7 +26,7 @@ from typing import Any
 
 import structlog
 
-from tongban.assistant import text, thesaurus
+from tongban.assistant import text
 
 # How many times a field counts: what people say for an entry over how the law names it.
 REPEATS = {"name": 3, "keywords": 2, "synonyms": 2, "faq": 2, "event": 2, "summary": 1}
@@ -127,45 +128,19 @@ class Index:
         conditions only."""
         return sum(map(self._weight, about)) >= sum(map(self._weight, held)) / 2
 
-    @staticmethod
-    def _held(asked: set[str], alternatives: dict[str, set[str]], tokens: set[str]) -> set[str]:
-        """The question's tokens among ``tokens``, a word counted when a synonym of it is."""
-        return (asked & tokens) | {word for word, others in alternatives.items() if others & tokens}
-
-    def _alternatives(self, asked: set[str]) -> dict[str, set[str]]:
-        """For each word of the question no entry holds, the words of the same meaning
-        (:mod:`thesaurus`) that some entry does hold."""
-        found = {}
-        for word in asked - self._vocabulary:
-            if ":" not in word:
-                held = set(thesaurus.synonyms(word)) & self._vocabulary
-                if held:
-                    found[word] = held
-        return found
-
     def rank(self, question: str, *, limit: int = 5) -> list[Match]:
-        """The best entries for ``question``, best first, only those with a score. A word
-        of the question that no entry uses counts through its synonyms that an entry uses
-        (the score they earn shared among them)."""
+        """The best entries for ``question``, best first, only those with a score."""
         every = set(text.tokens(question))
-        asked = [token for token in every if token in self._vocabulary]
-        alternatives = self._alternatives(every)
-        if not (asked or alternatives) or not self.codes:
+        asked = sorted(token for token in every if token in self._vocabulary)
+        if not asked or not self.codes:
             return []
-        scores = [0.0] * len(self.codes)
-        parts = [(asked, 1.0)] + [(sorted(o), 1 / len(o)) for o in alternatives.values()]
-        for tokens, share in parts:
-            if tokens:
-                earned = self._bm25.get_scores(tokens)
-                scores = [
-                    was + share * float(more) for was, more in zip(scores, earned, strict=True)
-                ]
+        scores = [float(score) for score in self._bm25.get_scores(asked)]
         order = sorted(range(len(self.codes)), key=lambda i: (-scores[i], self.codes[i]))
         matches = []
         for i in order[:limit]:
             if scores[i] > 0:
-                held = self._held(every, alternatives, self._holds[i])
-                about = self._held(every, alternatives, self._subjects[i])
+                held = every & self._holds[i]
+                about = every & self._subjects[i]
                 coverage = self._coverage(every, held)
                 matches.append(
                     Match(self.codes[i], scores[i], coverage, self._on_subject(held, about))
@@ -197,7 +172,9 @@ Reading = tuple[Mapping[Key, Cut], Mapping[Key, Mapping[str, Any]]]
 Reader = Callable[[Sequence[Key]], Reading]
 
 
-def index_for(revision: Sequence[Key], read: Reader, *, wait: float | None = None) -> Index | None:
+def index_for(
+    revision: Sequence[Key], read: Reader, *, wait: float | None = None, cut_here: bool = True
+) -> Index | None:
     """The index of ``revision`` (the published entries as ``(code, version id)``).
 
     The one held is returned at once when it is of this revision; otherwise a build is
@@ -205,7 +182,8 @@ def index_for(revision: Sequence[Key], read: Reader, *, wait: float | None = Non
     versions not held with ``read(keys)`` in the caller's thread (its session): their
     stored cuts, and the definitions of those to cut here. It is awaited ``wait`` seconds
     (None: until it is done). None when it is not done by then: the first question of a
-    process whose start-up build has not finished yet.
+    process whose start-up build has not finished yet. Without ``cut_here`` (start-up:
+    no dictionary loaded) nothing is built when a version has no stored cut.
     """
     global _building
     key = tuple(sorted(revision))
@@ -215,6 +193,8 @@ def index_for(revision: Sequence[Key], read: Reader, *, wait: float | None = Non
         build = _building if _building is not None and _building.revision == key else None
         if build is None:
             stored, texts = read([each for each in key if each not in _cut])
+            if texts and not cut_here:
+                return None
             build = _building = _Build(key, threading.Event())
             worker = threading.Thread(
                 target=_build, args=(build, stored, texts), name="assistant-index", daemon=True
@@ -228,14 +208,13 @@ def index_for(revision: Sequence[Key], read: Reader, *, wait: float | None = Non
 def _build(
     build: _Build, stored: Mapping[Key, Cut], texts: Mapping[Key, Mapping[str, Any]]
 ) -> None:
-    """Cut the versions not stored, index the revision, load the dictionaries a question
-    needs and hold the index, unless a later build began."""
+    """Cut the versions not stored, index the revision and hold the index, unless a later
+    build began."""
     global _current, _building
     try:
         fresh = {each: cut(texts[each]) for each in texts}
         with _lock:
             held = {**_cut, **stored, **fresh}
-        _warm()
         index = Index(
             build.revision,
             [held[each][0] for each in build.revision],
@@ -253,13 +232,6 @@ def _build(
             if _building is build:
                 _building = None
         build.done.set()
-
-
-def _warm() -> None:
-    """Load jieba's, OpenCC's, pypinyin's and 词林's dictionaries (seconds, once per
-    process): an index of stored cuts needs none of them, the questions asked of it do."""
-    text.tokens("营业执照 yingye")
-    thesaurus.synonyms("营业")
 
 
 def forget() -> None:

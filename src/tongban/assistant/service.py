@@ -12,6 +12,7 @@ web process builds its index from them.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -92,7 +93,9 @@ def check_question(question: str) -> str:
     return asked
 
 
-def _index(session: Session, *, wait: float | None = None) -> retrieval.Index | None:
+def _index(
+    session: Session, *, wait: float | None = None, cut_here: bool = True
+) -> retrieval.Index | None:
     """The index of the catalog as published now; one small query unless it changed. None
     while it is still being built after ``wait`` seconds (None: wait until it is)."""
 
@@ -100,7 +103,18 @@ def _index(session: Session, *, wait: float | None = None) -> retrieval.Index | 
         found = cuts.stored(session, keys)
         return found, {key: _definition(session, key) for key in keys if key not in found}
 
-    return retrieval.index_for(cuts.published(session), read, wait=wait)
+    return retrieval.index_for(cuts.published(session), read, wait=wait, cut_here=cut_here)
+
+
+def _ready(session: Session, *, wait: float | None = None) -> retrieval.Index | None:
+    """The index, once it and the dictionaries a question is cut with are both ready (the
+    first question of a process starts loading them); None when they are not after
+    ``wait`` seconds in all (None: wait until they are)."""
+    deadline = None if wait is None else time.monotonic() + wait
+    loaded = text.load()
+    index = _index(session, wait=wait)
+    left = None if deadline is None else max(0.0, deadline - time.monotonic())
+    return index if index is not None and loaded.wait(left) else None
 
 
 def cut_published(session: Session, *, now: datetime) -> int:
@@ -111,10 +125,12 @@ def cut_published(session: Session, *, now: datetime) -> int:
 
 def prepare(sessions: sessionmaker[Session]) -> None:
     """Start building the index of the published catalog in the background (at server
-    start-up), so that the first question does not wait for it; faults are logged."""
+    start-up) from the tokens the worker cut, so that the first question does not wait
+    for it; no dictionary is loaded (the first question loads them), so nothing is built
+    while a version has no stored cut (the first question builds it). Faults are logged."""
     try:
         with closing(reading_session(sessions)) as session:
-            _index(session, wait=0)
+            _index(session, wait=0, cut_here=False)
     except Exception:  # the server starts all the same: the first question builds it
         retrieval.log.exception("assistant.prepare_failed")
 
@@ -168,13 +184,13 @@ def ask(
     ``about`` is the entry the previous reply was about: a question that asks only for a
     part of a guide ("那要带什么材料？") is answered about it. ``situation`` holds the
     answers to the first entry's situation questions (情形引导), which tailor its materials.
-    ``wait``: seconds to wait for an index being built (None: until it is); past them the
-    reply is ``warming`` (ask again in a moment).
+    ``wait``: seconds to wait for an index being built and the dictionaries being loaded
+    (None: until they are); past them the reply is ``warming`` (ask again in a moment).
     """
     asked = check_question(question)
     if reading.asks_about_own_case(asked):
         return _own_cases(session, asked, user, wait)
-    index = _index(session, wait=wait)
+    index = _ready(session, wait=wait)
     if index is None:
         return Reply(asked, ReplyKind.warming)
     aspect = reading.aspect_of(asked)
@@ -204,7 +220,7 @@ def _own_cases(session: Session, asked: str, user: User | None, wait: float | No
     if user is None:
         return Reply(asked, ReplyKind.sign_in)
     own = [case for case in cases.list_my_cases(session, user=user) if case.applicant_id == user.id]
-    index = _index(session, wait=wait)
+    index = _ready(session, wait=wait)
     named = _confident(index.rank(reading.without_case_words(asked))) if index else []
     codes = {match.code for match in named}
     related = [case for case in own if case.catalog_code in codes]

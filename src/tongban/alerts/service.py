@@ -89,10 +89,9 @@ def watch(
     watched_id: int,
     at: datetime,
     now: datetime | None = None,
-    first: bool = False,
 ) -> None:
-    """(Re)schedule the one watch job of a watched thing at ``at`` (UTC); ``first``: the
-    thing was written in this transaction, so no job watches it yet."""
+    """(Re)schedule the one watch job of a watched thing at ``at`` (UTC); things written
+    in this transaction are watched with :func:`watch_new`."""
     jobs.enqueue(
         session,
         kind=f"{watched.value}.watch",
@@ -100,7 +99,19 @@ def watch(
         due_at=at,
         now=now,
         payload={"id": watched_id},
-        new_key=first,
+    )
+
+
+def watch_new(
+    session: Session, *, watched: Watched, first: Sequence[tuple[int, datetime]], now: datetime
+) -> None:
+    """The watch jobs of things written in this transaction, ``(id, first moment)`` each,
+    in one statement (``jobs.enqueue_new``)."""
+    jobs.enqueue_new(
+        session,
+        kind=f"{watched.value}.watch",
+        jobs=[(f"{watched.value}.watch:{ident}", at, {"id": ident}) for ident, at in first],
+        now=now,
     )
 
 

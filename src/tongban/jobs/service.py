@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, delete, func, insert, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tongban.db import unit_of_work
@@ -63,6 +63,37 @@ def enqueue(
     job.state, job.attempts, job.last_error = JobState.pending, 0, None
     job.locked_by = job.locked_until = job.finished_at = None
     return job
+
+
+def enqueue_new(
+    session: Session,
+    *,
+    kind: str,
+    jobs: Sequence[tuple[str, datetime, dict[str, Any]]],
+    now: datetime,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+) -> None:
+    """Add one job of ``kind`` per ``(key, due_at, payload)`` in one statement (an
+    executemany): each key names a row written in this transaction, so no job has it yet
+    (the unique index stands guard). The rows are not loaded: nothing in the transaction
+    that writes them reads them."""
+    if not jobs:
+        return
+    rows = [
+        {
+            "kind": kind,
+            "key": key,
+            "payload": payload,
+            "state": JobState.pending,
+            "due_at": due_at,
+            "attempts": 0,
+            "max_attempts": max_attempts,
+            "created_at": now,
+            "runs": 0,
+        }
+        for key, due_at, payload in jobs
+    ]
+    session.execute(insert(Job), rows)
 
 
 def claim(

@@ -29,12 +29,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
 from tongban.cases.models import Case
-from tongban.licences import numbers
+from tongban.licences import issued, numbers
 from tongban.licences.enums import HOLDER_CODE_NAMES_ZH, HolderCodeType
 from tongban.licences.models import Licence
 from tongban.licences.types import licence_type
@@ -170,11 +169,10 @@ def register_record(session: Session, code: str) -> dict[str, Any] | None:
 
 def _registered_here(session: Session, case: Case) -> Licence | None:
     """A 营业执照 issued earlier in the same case (a bundle: the later licences belong to
-    the enterprise it registered)."""
-    query = select(Licence).where(
-        Licence.case_id == case.id, Licence.holder_code_type == HolderCodeType.credit_code
-    )
-    return session.scalars(query.order_by(Licence.id)).first()
+    the enterprise it registered): earlier in the same unit of work, where a case's
+    results are all issued (``issued``)."""
+    earlier = issued.on_case(session, case_id=case.id)
+    return next((x for x in earlier if x.holder_code_type == HolderCodeType.credit_code), None)
 
 
 def _person(form: dict[str, Any], applicant: User) -> Holder:

@@ -32,7 +32,7 @@ from tongban.cases.stages.documents import MadeLicence, licence_maker
 from tongban.catalog.models import Department
 from tongban.errors import Conflict
 from tongban.files.store import FileStore
-from tongban.licences import envelope, face, numbers, printing
+from tongban.licences import envelope, face, issued, numbers, printing
 from tongban.licences.enums import HolderCodeType
 from tongban.licences.holders import holder_of, register_record
 from tongban.licences.models import RECORD_FACE_APART, Licence
@@ -181,6 +181,7 @@ def issue_licence(
         until = condition.until.isoformat()
         licence.condition = {"zh": condition.text_zh, "en": condition.text_en, "until": until}
     _sign_record(session, licence, case, item, kind.layout, holder.code_label)
+    issued.note(session, licence)
     printing.ask(session, licence=licence, now=now)
     backfilled = backfill(session, case=case, licence=licence)
     record(

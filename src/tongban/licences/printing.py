@@ -37,8 +37,9 @@ KIND = "licence.print"
 
 
 def ask(session: Session, *, licence: Licence, now: datetime) -> None:
-    """Ask the worker to print ``licence`` at once (one job per licence, in the caller's
-    transaction: it exists only if the issue commits)."""
+    """Ask the worker to print ``licence``, issued in this transaction, at once (one job
+    per licence, in the caller's transaction: it exists only if the issue commits; no job
+    can have the new licence's key yet, so none is looked for)."""
     jobs.enqueue(
         session,
         kind=KIND,
@@ -46,6 +47,7 @@ def ask(session: Session, *, licence: Licence, now: datetime) -> None:
         now=now,
         payload={"licence_id": licence.id},
         key=f"{KIND}:{licence.id}",
+        new_key=True,
     )
 
 

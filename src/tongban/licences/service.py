@@ -12,12 +12,14 @@ from datetime import date, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from tongban import txcache
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.audit.service import SYSTEM, Actor, record
 from tongban.cases.core import access
 from tongban.cases.models import Case
 from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from tongban.licences import issued
 from tongban.licences.enums import LicenceStatus
 from tongban.licences.issuing import issue_licence
 from tongban.licences.lookups import public_lookup
@@ -34,6 +36,7 @@ __all__ = [
     "get_licence",
     "held_licence",
     "issue_licence",
+    "issued_on_case",
     "lapse_conditions",
     "list_for_case",
     "list_for_code",
@@ -122,6 +125,11 @@ def list_for_code(session: Session, *, holder_code: str) -> Sequence[Licence]:
     return session.scalars(query.order_by(Licence.issued_at.desc(), Licence.id.desc())).all()
 
 
+def issued_on_case(session: Session, *, case_id: int) -> list[Licence]:
+    """The licences issued on a case in this unit of work (its results), oldest first."""
+    return issued.on_case(session, case_id=case_id)
+
+
 def list_for_case(
     session: Session, *, case_id: int, item_code: str | None = None
 ) -> Sequence[Licence]:
@@ -138,16 +146,32 @@ def held_licence(
     """A licence named ``name`` in force today that ``holder`` holds (issued under their
     account's ID number or credit code, or on one of their own cases) and that names one
     of ``subjects`` (resident ID numbers or credit codes: the case's own subject) as its
-    holder; None when ``subjects`` is empty."""
-    codes = holder.verified_codes
-    own_cases = select(Case.id).where(Case.applicant_id == holder.id)
-    held = or_(Licence.holder_key.in_(lookup_keys(*codes)), Licence.case_id.in_(own_cases))
-    named = Licence.holder_key.in_(lookup_keys(*sorted(subjects)))
-    query = select(Licence).where(Licence.name == name, held, named).order_by(Licence.id.desc())
-    for licence in session.scalars(query):
-        if effective_status(licence, today) == LicenceStatus.valid:
-            return licence
-    return None
+    holder; None when ``subjects`` is empty. The holder's licences naming ``subjects``
+    are read once per unit of work (a submission asks for each material a licence may
+    satisfy), again after a flush that writes a licence."""
+    in_force = (
+        licence
+        for licence in _held(session, holder, sorted(subjects))
+        if licence.name == name and effective_status(licence, today) == LicenceStatus.valid
+    )
+    return next(in_force, None)
+
+
+def _held(session: Session, holder: User, subjects: list[str]) -> Sequence[Licence]:
+    """Every licence ``holder`` holds that names one of ``subjects``, newest first."""
+
+    def read() -> Sequence[Licence]:
+        own_cases = select(Case.id).where(Case.applicant_id == holder.id)
+        held = or_(
+            Licence.holder_key.in_(lookup_keys(*holder.verified_codes)),
+            Licence.case_id.in_(own_cases),
+        )
+        named = Licence.holder_key.in_(lookup_keys(*subjects))
+        query = select(Licence).where(held, named).order_by(Licence.id.desc())
+        return session.scalars(query).all()
+
+    key = f"licences.held:{holder.id}:{','.join(subjects)}"
+    return txcache.memo(session, key, read, on=(Licence,))
 
 
 def may_change(user: User, licence: Licence) -> bool:

@@ -19,6 +19,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tongban import txcache
 from tongban.sharing.models import SourceRecord
 
 log = logging.getLogger(__name__)
@@ -76,10 +77,19 @@ class DatabaseConnector:
     fields: dict[str, Any]
 
     def lookup(self, session: Session, *, key: str) -> Lookup:
+        """The record of ``key``, read once per unit of work (a material's pull and the
+        risk screen's comparison of the same record ask twice), again after a flush that
+        writes a record (``txcache.memo``; ``sharing.store_records`` forgets its Core
+        writes)."""
         query = select(SourceRecord.data).where(
             SourceRecord.source == self.code, SourceRecord.key == key
         )
-        data = session.scalar(query)
+        data = txcache.memo(
+            session,
+            f"source_records:{self.code}:{key}",
+            lambda: session.scalar(query),
+            on=(SourceRecord,),
+        )
         return Lookup(record=typed(self.fields, data) if data is not None else None)
 
 

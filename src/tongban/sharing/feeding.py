@@ -181,7 +181,7 @@ def feed_sources(
     """Put what ``documents`` (just issued on ``case``) establish into their sources."""
     issued = {
         licence.result_document_id: licence
-        for licence in licences.list_for_case(session, case_id=case.id)
+        for licence in licences.issued_on_case(session, case_id=case.id)
     }
     for document in documents:
         licence = issued.get(document.id)

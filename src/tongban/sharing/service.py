@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from tongban import txcache
 from tongban.accounts import realname
 from tongban.catalog import service as catalog
 from tongban.errors import Conflict, NotFound
@@ -119,6 +120,7 @@ def store_records(
                 for key, data in rows[start : start + BATCH]
             ]
             session.execute(insert(SourceRecord), batch)
+    txcache.forget(session, SourceRecord)  # looked-up records kept by the unit of work
     return {code: len(rows) for code, rows in population.records.items()}
 
 

@@ -166,7 +166,10 @@ def start_clock(
     task: Task | None = None,
 ) -> Clock:
     """Start a clock now; a task's due time follows its stage clock (a task not written
-    yet is written with it, in one INSERT rather than an INSERT and an UPDATE)."""
+    yet is written with it, in one INSERT rather than an INSERT and an UPDATE). Its watch
+    job waits for the commit (``watch.schedule(first=True)``) even when something flushed
+    the clock before: its first alert is days away, and a clock stopped in the same unit
+    of work needs none."""
     clock = Clock(case_id=case.id, kind=kind, unit=unit, limit=limit, started_at=now, extension=0)
     with session.no_autoflush:
         deadline = compute_due(calendar(session), clock, [])
@@ -178,7 +181,7 @@ def start_clock(
         clock.task_id = task.id
     session.add(clock)
     case.clocks.append(clock)
-    watch.schedule(session, case=case, clock=clock, now=now)
+    watch.schedule(session, case=case, clock=clock, now=now, first=True)
     return clock
 
 

@@ -26,6 +26,7 @@ from tongban.cases.enums import ClockKind
 from tongban.cases.models import Case, CasePause, Clock, Task
 from tongban.config import get_settings
 from tongban.jobs.registry import register
+from tongban.timeutil import utcnow
 from tongban.workdays.calendar import WorkCalendar
 
 _STARTED = "tongban.watch.started"  # session.info: id(clock) -> (case, clock, now)
@@ -72,31 +73,34 @@ def schedule(
     if first or clock.id is None or id(clock) in started:
         started[id(clock)] = (case, clock, now)
         return
-    _enqueue(session, case, clock, now, first=False)
+    _enqueue(session, case, clock, now)
 
 
-def _enqueue(
-    session: Session, case: Case, clock: Clock, now: datetime | None, *, first: bool
-) -> None:
-    soonest = next(at for _, at in moments(clocks.calendar(session), clock, case.pauses) if at)
-    alerts.watch(
-        session, watched=Watched.clock, watched_id=clock.id, at=soonest, now=now, first=first
-    )
+def _soonest(session: Session, case: Case, clock: Clock) -> datetime:
+    return next(at for _, at in moments(clocks.calendar(session), clock, case.pauses) if at)
+
+
+def _enqueue(session: Session, case: Case, clock: Clock, now: datetime | None) -> None:
+    soonest = _soonest(session, case, clock)
+    alerts.watch(session, watched=Watched.clock, watched_id=clock.id, at=soonest, now=now)
 
 
 @event.listens_for(Session, "before_commit")
 def _watch_started(session: Session) -> None:
-    """The clocks started in the transaction and running at its end get their watch job
-    (its end, not a savepoint's release: a clock may still stop after that; one started
-    in a savepoint rolled back is no longer in the session)."""
+    """The clocks started in the transaction and running at its end get their watch jobs,
+    written together (its end, not a savepoint's release: a clock may still stop after
+    that; one started in a savepoint rolled back is no longer in the session)."""
     if session.in_nested_transaction():
         return
     started = session.info.pop(_STARTED, {})
     running = [e for e in started.values() if e[1] in session and e[1].stopped_at is None]
     if any(clock.id is None for _, clock, _ in running):
         session.flush()
+    by_moment: dict[datetime, list[tuple[int, datetime]]] = {}
     for case, clock, now in running:
-        _enqueue(session, case, clock, now, first=True)
+        by_moment.setdefault(now or utcnow(), []).append((clock.id, _soonest(session, case, clock)))
+    for moment, first in by_moment.items():  # one moment in a unit of work, as a rule
+        alerts.watch_new(session, watched=Watched.clock, first=first, now=moment)
 
 
 @event.listens_for(Session, "after_commit")

@@ -254,6 +254,7 @@ def record(
                 now=now,
                 payload={"material_id": row.id},
                 key=f"{kind}:{row.id}",
+                new_key=True,  # the row was just written: no job names it yet
             )
         hooks = registry.provider(row.way)
         if hooks and hooks.recorded:

@@ -9,16 +9,18 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 from html import unescape
+from pathlib import Path
 from typing import Any
 
 import pyotp
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import Clock
 from tests.factories import API
+from tests.web.live import own_engine, serve
 from tests.web.support import csrf
 from tongban.accounts.models import SecondFactor
 from tongban.app import create_app
@@ -136,3 +138,29 @@ def test_the_pending_step_expires(strict: TestClient, clock: Clock) -> None:
         _code_step(strict, page.text, pyotp.TOTP(secret.group(1)).at(clock.now)).url.path
         == "/login"
     )
+
+
+def test_staff_enrol_on_a_real_server(committing_engine: Engine, tmp_path: Path) -> None:
+    """Found by a fresh-clone trial: on the SQLite file every code posted to the enrolment
+    page was answered 503 (系统繁忙), for the page held the request's turn to write while
+    the check waited for it; the test client, on one shared connection, has no turns."""
+    with (
+        own_engine(committing_engine, lock_wait_seconds=2) as engine,
+        serve(engine, tmp_path / "files", second_factor_for_staff=True) as client,
+    ):
+        login = client.get("/login").text
+        data = {"username": "clerk", "password": "demo12345", "csrf_token": csrf(login)}
+        page = client.post("/login", data=data, follow_redirects=True)
+        assert page.url.path == "/login/second-factor", page.text
+        found = re.search(r'<code id="totp-secret">([A-Z2-7]+)</code>', page.text)
+        assert found
+        wrong = client.post(
+            "/login/second-factor", data={"code": "000000", "csrf_token": csrf(page.text)}
+        )
+        assert wrong.status_code == 401 and "验证码" in wrong.text
+        code = pyotp.TOTP(found.group(1)).now()
+        done = client.post(
+            "/login/second-factor", data={"code": code, "csrf_token": csrf(wrong.text)}
+        )
+        assert done.status_code == 200, done.text
+        assert len(re.findall(r"<li><code>[0-9a-f]{5}-[0-9a-f]{5}</code></li>", done.text)) == 10

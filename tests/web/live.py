@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
@@ -22,17 +23,18 @@ from tongban.web.runtime import Runtime
 
 
 @contextmanager
-def serve(engine: Engine, files: Path) -> Iterator[httpx.Client]:
-    """Run the app on ``engine`` with uvicorn in a thread on a free loopback port; yield a
-    client for it."""
+def serve(engine: Engine, files: Path, **settings: Any) -> Iterator[httpx.Client]:
+    """Run the app on ``engine`` with uvicorn in a thread on a free loopback port (with
+    ``settings`` besides the test ones); yield a client for it."""
     url = engine.url.render_as_string(hide_password=False)
-    settings = Settings(
+    configured = Settings(
         environment="test",
         database_url=url,
         file_store_path=files,
         assistant_wait_seconds=60,  # a loaded test machine builds the assistant's index slowly
+        **settings,
     )
-    runtime = Runtime(settings, engine, make_sessionmaker(engine), LocalFileStore(files))
+    runtime = Runtime(configured, engine, make_sessionmaker(engine), LocalFileStore(files))
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

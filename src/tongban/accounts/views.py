@@ -14,6 +14,7 @@ from tongban.accounts import password_change, passwords, signin, twofactor
 from tongban.accounts.deps import SESSION_COOKIE, CurrentUser, OptionalUser, source_of, token_of
 from tongban.accounts.models import User
 from tongban.accounts.schemas import ApplicantCreate
+from tongban.db import reading_session
 from tongban.errors import DomainError, InvalidInput, TooManyAttempts
 from tongban.web import carry, csrf
 from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, see_other
@@ -161,10 +162,12 @@ def second_factor_page(
 
 @router.post("/login/second-factor")
 def second_factor(
-    request: Request, session: SessionDep, runtime: RuntimeDep, now: NowDep, form: CheckedForm
+    request: Request, runtime: RuntimeDep, now: NowDep, form: CheckedForm
 ) -> Response:
     """Check the code (confirming a new enrolment: its recovery codes are shown once) and
-    sign in."""
+    sign in. Takes no request unit of work: ``signin.second_step`` writes in its own (a
+    request's would hold the turn to write that it waits for), and a refused code's page
+    only reads."""
     settings, target = runtime.settings, safe_next(_text(form, "next"))
     user_id = twofactor.pending_user(
         request.cookies.get(PENDING_COOKIE), settings=settings, now=now
@@ -176,7 +179,8 @@ def second_factor(
             runtime, user_id=user_id, code=_text(form, "code"), source=source_of(request), now=now
         )
     except DomainError as error:
-        return _second_factor_page(request, session, runtime, user_id, target or "", error)
+        with reading_session(runtime.sessions) as session:
+            return _second_factor_page(request, session, runtime, user_id, target or "", error)
     csrf.signed_in_as(request, user.id)
     onwards = target or home_of(user)
     response: Response

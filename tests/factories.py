@@ -81,6 +81,13 @@ def upload(
     )
 
 
+def missing_materials(refusal: dict[str, Any]) -> set[str]:
+    """The codes of the materials a refused submission's ``error`` asks for (its other
+    details are fields: a number a source does not hold)."""
+    fields = [str(d["field"]) for d in refusal["details"]]
+    return {f.removeprefix("materials.") for f in fields if f.startswith("materials.")}
+
+
 def submitted(client: TestClient, headers: dict[str, str], code: str) -> dict[str, Any]:
     case = draft(client, headers, code)
     response = client.post(f"{API}/cases/{case['number']}/submit", headers=headers)

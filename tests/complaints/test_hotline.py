@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -254,3 +255,21 @@ def test_the_operator_sees_the_number_to_call_back_and_a_department_a_masked_one
     queue = client.get("/staff/complaints").text
     assert "窗口办理太慢" in queue and "13900001111" not in queue
     assert f"/staff/complaints/{complaint_id}/send-back" in queue
+
+
+def test_an_attachment_past_the_size_limit_keeps_what_was_typed(
+    client: TestClient, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sibling of fault 7: the body limit refused the post before the view, and the
+    complaint typed beside the file was lost with the bare error page."""
+    sign_in(client, "lisi")
+    token = csrf(client.get("/my/complaints").text)
+    monkeypatch.setattr(runtime.settings, "max_upload_mb", 1)
+    big = b"%PDF-1.7\n" + b"0" * (3 * 1024 * 1024)
+    form = {"kind": "complaint", "content": "审查人员态度差。", "csrf_token": token}
+    refused = client.post(
+        "/my/complaints", data=form, files={"attachment": ("big.pdf", big, "application/pdf")}
+    )
+    assert refused.status_code == 413
+    assert "上传的文件过大" in refused.text and "审查人员态度差。" in refused.text
+    assert "审查人员态度差。" not in client.get("/my/complaints").text  # nothing was filed

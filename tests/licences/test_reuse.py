@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.factories import API, sign, upload
+from tests.factories import API, missing_materials, sign, upload
 from tests.licences.support import FOOD, licensed
 from tongban.audit.service import Actor
 from tongban.catalog import service as catalog
@@ -120,7 +120,7 @@ def test_the_business_licence_of_an_earlier_case_spares_a_later_items_upload(
     page = signed_in("minfeng").get(f"/cases/{number}/edit").text
     assert f"已有电子证照，无需上传（营业执照 {business['number']}）" in page
     refused = client.post(f"{API}/cases/{number}/submit", headers=minfeng)
-    asked = {d["field"].removeprefix("materials.") for d in refused.json()["error"]["details"]}
+    asked = missing_materials(refused.json()["error"])
     assert "BIZ_LICENCE" not in asked
     for code in asked:  # what the applicant must still upload
         assert upload(client, minfeng, number, code).status_code == 201, code
@@ -156,5 +156,5 @@ def test_a_licence_of_one_company_never_serves_a_case_of_another(
     page = signed_in("minfeng").get(f"/cases/{number}/edit").text
     assert business["number"] not in page
     refused = client.post(f"{API}/cases/{number}/submit", headers=minfeng)
-    asked = {d["field"].removeprefix("materials.") for d in refused.json()["error"]["details"]}
+    asked = missing_materials(refused.json()["error"])
     assert "BIZ_LICENCE" in asked

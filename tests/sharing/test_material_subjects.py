@@ -13,12 +13,13 @@ from tests.conftest import START
 from tests.sharing.conftest import MINFENG_CREDIT, ZHANGSAN_ID
 from tongban.accounts.enums import UserKind
 from tongban.accounts.models import User
+from tongban.cases.core import prefill
 from tongban.cases.materials.registry import Provided, Unavailable
 from tongban.cases.models import Case, Material
 from tongban.catalog import service as catalog
 from tongban.identifiers import make_credit_code
 from tongban.pii.service import lookup_key
-from tongban.sharing import materials
+from tongban.sharing import access, feeding, materials
 from tongban.sharing import service as sharing
 from tongban.sharing.models import DataAccess
 
@@ -135,4 +136,83 @@ def test_a_company_shareholder_the_register_does_not_hold_is_asked_for(
     form = {"shareholders": [{"id_number": unknown}]}
     missing = _provide(db, _user(db, "zhangsan"), form, proof)
     assert isinstance(missing, Unavailable)
-    assert missing.reason_zh.startswith("市场主体登记库中没有查到")
+    assert missing.reason_zh == (
+        "市场主体登记库中没有这个统一社会信用代码，请核对，"
+        "或上传“股东(发起人)主体资格证明或自然人身份证件”"
+    )
+    assert missing.field == "shareholders"
+
+
+def _prefilled(db: Session, applicant: User, form: dict[str, Any]) -> prefill.Prefill:
+    version = catalog.get_entry(db, code="3501-GA-001").current_version  # 公章刻制
+    assert version is not None
+    request = prefill.FillRequest(
+        applicant=applicant,
+        actor=applicant,
+        spec=version.definition,
+        answers=form,
+        case=None,
+        now=START,
+    )
+    return prefill.prefill(db, request)
+
+
+def test_the_form_is_prefilled_for_the_enterprise_it_names_when_the_applicant_acts_for_it(
+    db: Session, population: dict[str, int]
+) -> None:
+    """Form pre-fill follows the material rule: the legal representative the register
+    names (verified) gets the named company's fields, locked; anyone else gets the reason
+    beside the field and none of its data (before: only the account's own code was asked,
+    so the representative got nothing and 闽丰's account got 闽丰's own name)."""
+    other, record = _other_enterprise(db)
+    rep = User(
+        username="rep-of-other",
+        password_hash="x",
+        kind=UserKind.person,
+        display_name=record["legal_rep_name"],
+        id_number=record["legal_rep_id_number"],
+        created_at=START,
+        identity_verified_at=START,
+    )
+    db.add(rep)
+    db.flush()
+
+    acting = _prefilled(db, rep, {"credit_code": other})
+    assert acting.values["enterprise_name"].value == record["name"]
+    assert acting.values["enterprise_name"].locked
+    assert acting.values["enterprise_name"].label_zh == "来自市场主体登记库"
+
+    minfeng = _user(db, "minfeng")
+    minfeng.identity_verified_at = START
+    refused = _prefilled(db, minfeng, {"credit_code": other})
+    assert refused.values["enterprise_name"].value != record["name"]  # the account's own
+    assert not refused.values["enterprise_name"].locked
+    why_zh, why_en = refused.asked_because["enterprise_name"]
+    assert other in why_zh and "不能调取该企业的数据" in why_zh
+    assert "cannot be pulled" in why_en
+    own = _prefilled(db, minfeng, {"credit_code": MINFENG_CREDIT})
+    assert own.values["enterprise_name"].value == "福州闽丰餐饮管理有限公司"
+
+
+def test_a_pull_by_project_code_is_logged_for_the_projects_builder(
+    db: Session, population: dict[str, int]
+) -> None:
+    """Found in session 12: records found by a project code declared no owner, so their
+    pulls were logged against the applicant (张三 here), never seen by the 建设单位."""
+    project = "2025-350102-47-01-000123"
+    record = {"permit_number": "建字第350102202500123号", "builder_credit_code": MINFENG_CREDIT}
+    assert feeding.put_record(db, code="planning_permit", key=project, fields=record, now=START)
+    zhangsan = _user(db, "zhangsan")
+    permit = _material(db, "3501-ZJ-001", "PLANNING_PERMIT")
+    pulled = _provide(db, zhangsan, {"project_code": project}, permit)
+    assert isinstance(pulled, Provided), pulled
+    assert pulled.detail["owners"] == {project: MINFENG_CREDIT}
+    case = Case(number="TB-TEST-1", applicant_id=zhangsan.id, form_data={})
+    row = Material(case_id=case.id, material_code="PLANNING_PERMIT", detail=pulled.detail)
+    materials.recorded(db, case=case, material=row, entry=permit, now=START)
+    logged = [r for r in db.scalars(select(DataAccess)) if r.source == "planning_permit"]
+    assert [r.subject_key for r in logged] == [lookup_key(MINFENG_CREDIT)]
+    assert [r.source for r in access.for_subject(db, subject_keys=[MINFENG_CREDIT])] == [
+        "planning_permit"
+    ]
+    assert not access.for_subject(db, subject_keys=[ZHANGSAN_ID])

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.factories import entry, upload
+from tests.factories import entry, missing_materials, upload
 from tests.sharing.conftest import ZHANGSAN_ID, free_port_url, serve_over_http
 from tests.web.support import VALID, SignedIn
 from tongban.demo.samples import fill_form
@@ -29,7 +29,7 @@ def _submit_uploading_what_is_asked(
     """Submit; upload only the materials the refusal names, then submit again."""
     first = client.post(f"{API}/cases/{number}/submit", headers=headers)
     assert first.status_code == 422, first.text
-    asked = {d["field"].removeprefix("materials.") for d in first.json()["error"]["details"]}
+    asked = missing_materials(first.json()["error"])
     for code in asked:
         assert upload(client, headers, number, code).status_code == 201, code
     second = client.post(f"{API}/cases/{number}/submit", headers=headers)

@@ -104,3 +104,19 @@ def test_a_company_shareholders_source_must_be_keyed_by_credit_code(
     problems = [p for p in read_catalog(catalog_copy.root).errors if p.file == item]
     assert [p.field for p in problems] == ["materials.3.credit_code_source"]
     assert "不按统一社会信用代码查询" in problems[0].message
+
+
+def test_a_source_looked_up_by_another_number_must_say_whose_records_it_holds(
+    catalog_copy: CatalogCopy,
+) -> None:
+    """A project code names no person: without ``subject_field`` its pulls would be
+    logged against whoever typed the code, not the project's 建设单位."""
+    catalog_copy.replace(
+        "sources.yaml",
+        "  key: project_code\n  subject_field: builder_credit_code  # the project's 建设单位, "
+        "whoever types the code\n  documents: [建设工程规划许可证]\n",
+        "  key: project_code\n  documents: [建设工程规划许可证]\n",
+    )
+    problems = [p for p in read_catalog(catalog_copy.root).errors if p.file == "sources.yaml"]
+    assert len(problems) == 1 and problems[0].field.endswith(".key")
+    assert "planning_permit" in problems[0].message and "subject_field" in problems[0].message

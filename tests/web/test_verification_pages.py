@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.factories import API, act, open_task, submitted
 from tests.web.support import ITEM, SignedIn, check_structure, csrf, found
+from tongban.web.runtime import Runtime
 
 QUESTION = "请核实申请人与原用人单位的劳动合同是否已于9月1日解除。"
 ANSWER = "经查询社保登记，该劳动关系已于2025年9月1日终止。"
@@ -182,3 +184,31 @@ def test_a_request_of_an_ended_case_says_so_and_takes_no_answer(
     check_structure(page)
     assert "办件已结束，无需回复" in page and 'id="answer-text"' not in page
     assert "办件已结束，无需回复" in signed_in("rs").get(f"/staff/tasks/{task}").text
+
+
+def test_a_document_past_the_size_limit_keeps_the_typed_answer(
+    client: TestClient,
+    as_user: Any,
+    signed_in: SignedIn,
+    runtime: Runtime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Fault 7: a file refused before the view (the body limit) answered with the bare
+    error page, and the answer typed beside it was lost."""
+    number, task = _in_review(client, as_user, signed_in)
+    assert _ask(signed_in("rs"), task).status_code == 200
+    ga = signed_in("ga")
+    request = found(r'action="/staff/verifications/(\d+)/answer"', ga.get("/staff").text)
+    page = ga.get(f"/staff/verifications/{request}").text
+    monkeypatch.setattr(runtime.settings, "max_upload_mb", 1)
+    big = b"%PDF-1.7\n" + b"0" * (3 * 1024 * 1024)
+    refused = ga.post(
+        f"/staff/verifications/{request}/answer",
+        data={"csrf_token": csrf(page), "answer": ANSWER},
+        files={"document": ("big.pdf", big, "application/pdf")},
+    )
+    assert refused.status_code == 413
+    assert "上传的文件过大：每个材料文件不超过 1 MB" in refused.text
+    assert f">{ANSWER}</textarea>" in refused.text
+    assert number in refused.text  # the request's own page, with its case
+    assert "待回复协查" in ga.get("/staff").text  # nothing was answered

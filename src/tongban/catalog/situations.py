@@ -2,7 +2,9 @@
 
 An entry's ``situations`` (catalog data) are questions, each with options; an option may
 leave out materials (``omit_materials``), form fields (``omit_fields``) and, for a
-bundle, whole items with their departments (``omit_items``). The answers, stored with
+bundle, whole items with their departments (``omit_items``), or make a material the
+catalog lists as optional required (``require_materials``: owned premises need the proof
+of title, 产权证明, that a tenancy contract replaces otherwise). The answers, stored with
 the case, decide the definition the case runs on (:func:`tailor`): the materials checked
 at submission, the form, and the departments the bundle fans out to.
 
@@ -66,18 +68,22 @@ def _chosen(definition: Mapping[str, Any], answers: Mapping[str, str]) -> list[d
 def tailor(definition: Mapping[str, Any], answers: Mapping[str, str]) -> dict[str, Any]:
     """The definition a case with ``answers`` runs on: the items, materials and form fields
     the chosen options leave out removed (each item's own materials and form too), the
-    form and materials of a bundle merged again from the items that remain. No answers:
-    the definition unchanged (every material, the whole form)."""
+    materials they require marked ``required`` (in every item that lists them), the form
+    and materials of a bundle merged again from the items that remain. No answers: the
+    definition unchanged (every material, the whole form)."""
     chosen = _chosen(definition, answers)
     if not chosen:
         return dict(definition)
     omit_items = {code for option in chosen for code in option.get("omit_items", [])}
     omit_materials = {code for option in chosen for code in option.get("omit_materials", [])}
     omit_fields = {name for option in chosen for name in option.get("omit_fields", [])}
+    required = {code for option in chosen for code in option.get("require_materials", [])}
     tailored = copy.deepcopy(dict(definition))
     items = [item for item in tailored["items"] if item["code"] not in omit_items]
     for item in items:
         item["materials"] = [m for m in item["materials"] if m["code"] not in omit_materials]
+        for material in item["materials"]:
+            material["required"] = material["required"] or material["code"] in required
         item["form"] = _without_fields(item["form"], omit_fields)
     tailored["items"] = items
     tailored["materials"] = merge_materials(items)[0]
@@ -109,8 +115,8 @@ def problems(
     locked_fields: Collection[str] = (),
 ) -> list[Problem]:
     """What is wrong with the ``situations`` of a schema-valid item or bundle: a question
-    code or option value twice, an omitted material, field or item the entry does not
-    have, a field other rules need (``locked_fields``: fees, facts used once), an option
+    code or option value twice, an omitted or required material, field or item the entry
+    does not have, a material both omitted and required, a field other rules need (``locked_fields``: fees, facts used once), an option
     that leaves out every item of a bundle or a question with one option."""
     found = []
     seen: set[str] = set()
@@ -143,6 +149,12 @@ def _option_problems(
     for code in option.get("omit_materials", []):
         if code not in materials:
             found.append(doc.problem([*path, "omit_materials"], f"没有材料 {code}，不能省去"))
+    for code in option.get("require_materials", []):
+        if code not in materials:
+            found.append(doc.problem([*path, "require_materials"], f"没有材料 {code}，不能要求"))
+        elif code in option.get("omit_materials", []):
+            message = f"材料 {code} 不能既省去又要求"
+            found.append(doc.problem([*path, "require_materials"], message))
     for name in option.get("omit_fields", []):
         if name not in fields:
             found.append(doc.problem([*path, "omit_fields"], f"表单中没有字段 {name}，不能省去"))

@@ -15,6 +15,7 @@ from typing import Any
 from tongban.catalog.yamlsource import Problem, SourceDocument
 
 SOURCE_KEYWORD = "x-source"
+IDENTITY_KEYS = ("resident_id", "credit_code")  # keys that name a person or an enterprise
 FILE = "sources.yaml"
 # which JSON Schema types of a form property can hold a source field's value
 COMPATIBLE = {
@@ -60,7 +61,9 @@ def key_fields(source: dict[str, Any], material: dict[str, Any] | None = None) -
 
 
 def source_problems(doc: SourceDocument, departments: set[str]) -> list[Problem]:
-    """Problems of a schema-valid ``sources.yaml`` beyond its schema."""
+    """Problems of a schema-valid ``sources.yaml`` beyond its schema: an unknown
+    department, a code twice, and a source looked up by another number (a project code)
+    that does not say whose its records are (``subject_field``)."""
     found = []
     codes: list[str] = []
     for index, source in enumerate(doc.data["sources"]):
@@ -71,6 +74,12 @@ def source_problems(doc: SourceDocument, departments: set[str]) -> list[Problem]
         if owner and owner not in source["fields"]:
             message = f"subject_field {owner} 不是数据源 {source['code']} 的字段"
             found.append(doc.problem(["sources", index, "subject_field"], message))
+        if not owner and source["key"] not in IDENTITY_KEYS:
+            message = (
+                f"数据源 {source['code']} 按 {source['key']} 查询，须以 subject_field 写明记录"
+                "属于谁（其公民身份号码或统一社会信用代码所在的字段），调取才能记在数据主体名下"
+            )
+            found.append(doc.problem(["sources", index, "key"], message))
         if source["code"] in codes:
             found.append(doc.problem(["sources", index, "code"], f"数据源 {source['code']} 重复"))
         codes.append(source["code"])

@@ -29,6 +29,7 @@ from tongban.complaints import service as complaints
 from tongban.complaints.enums import Kind, Satisfaction
 from tongban.errors import DomainError, NotAllowed
 from tongban.pii.masking import mask_phone
+from tongban.web import limits
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, StoreDep, see_other
 from tongban.web.i18n import locale_of
 from tongban.web.templating import render
@@ -123,7 +124,11 @@ def my_complaints(request: Request, session: SessionDep, user: CurrentUser) -> R
     return _mine(request, session, user)
 
 
-@router.post("/my/complaints")
+FILE_ONLINE = "/my/complaints"
+limits.keeps_typed(FILE_ONLINE)  # an attachment past the size limit: the complaint is kept
+
+
+@router.post(FILE_ONLINE)
 def file_complaint(
     request: Request,
     session: SessionDep,
@@ -140,12 +145,17 @@ def file_complaint(
         if isinstance(upload, UploadFile) and upload.filename
         else None
     )
+
+    def act() -> object:
+        limits.check_upload(request)
+        return complaints.file_online(
+            session, user=user, now=now, store=store, attachment=attachment, **kept
+        )
+
     return _attempt(
         request,
         session,
-        lambda: complaints.file_online(
-            session, user=user, now=now, store=store, attachment=attachment, **kept
-        ),
+        act,
         lambda **k: _mine(request, session, user, **k),
         "/my/complaints?done=filed",
         kept,

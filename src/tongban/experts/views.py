@@ -27,6 +27,7 @@ from tongban.errors import DomainError, NotFound
 from tongban.experts import service as experts
 from tongban.experts.enums import Field, SeatState, Verdict
 from tongban.experts.models import Seat
+from tongban.web import limits
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, StoreDep, see_other
 from tongban.web.downloads import file_response
 from tongban.web.refusals import Refusal, page_again, shown, status_of
@@ -141,7 +142,11 @@ def declare(
     return see_other(f"/experts/seats/{seat_id}")
 
 
-@router.post("/experts/seats/{seat_id}/opinion")
+OPINION = "/experts/seats/{seat_id}/opinion"
+limits.keeps_typed(OPINION)  # an attachment past the size limit: the opinion is kept
+
+
+@router.post(OPINION)
 def opinion(
     seat_id: int,
     request: Request,
@@ -154,6 +159,7 @@ def opinion(
     """The opinion, once: conclusion, reasons, and an optional PDF, OFD or image."""
     text, verdict, upload = form.get("opinion"), form.get("verdict"), form.get("attachment")
     try:
+        limits.check_upload(request)
         experts.give_opinion(
             session,
             seat_id=seat_id,

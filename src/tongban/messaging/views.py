@@ -26,6 +26,7 @@ from tongban.catalog.views import departments
 from tongban.errors import DomainError, NotFound
 from tongban.messaging import phrases
 from tongban.messaging import service as messaging
+from tongban.web import limits
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, StoreDep, see_other
 from tongban.web.downloads import file_response
 from tongban.web.i18n import locale_of
@@ -108,7 +109,11 @@ def thread_page(
     return _thread_page(request, session, case, user, department, text=text)
 
 
-@router.post("/cases/{number}/messages/{department}")
+WRITE = "/cases/{number}/messages/{department}"
+limits.keeps_typed(WRITE)  # an attachment past the size limit: the message is kept
+
+
+@router.post(WRITE)
 def write(
     number: str,
     department: str,
@@ -129,6 +134,7 @@ def write(
     if isinstance(upload, UploadFile) and upload.filename:
         attachment = messaging.Attachment(upload.filename, upload.file.read())
     try:
+        limits.check_upload(request)
         message = messaging.post(
             session,
             case=case,

@@ -15,11 +15,10 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
 from tongban.cases.core.prefill import FillRequest
+from tongban.catalog.sources import IDENTITY_KEYS
 from tongban.pii.service import lookup_keys, mask_id
 from tongban.sharing.connectors import Lookup
 from tongban.sharing.models import DataAccess
-
-IDENTITY_KEYS = ("resident_id", "credit_code")  # keys that name a person or an enterprise
 
 
 def actor_label(user: User) -> str:
@@ -49,7 +48,7 @@ def log_pull(
     case = request.case
     case_id = case.id if case is not None else None
     outcome = _outcome(lookup)
-    subject = subject_of(pull_source, key, request.applicant, lookup.record)
+    subject = subject_of(pull_source, key, lookup.record)
     query = select(DataAccess).where(
         DataAccess.case_id == case_id,
         DataAccess.source == pull_source["code"],
@@ -74,22 +73,17 @@ def log_pull(
     )
 
 
-def subject_of(
-    source: dict[str, Any], key: str, applicant: User, record: dict[str, Any] | None = None
-) -> str:
+def subject_of(source: dict[str, Any], key: str, record: dict[str, Any] | None = None) -> str:
     """Whose data a pull by ``key`` is: the person or enterprise the key names; for a
-    record found by another number (a property certificate), its owner, whose resident ID
-    or credit code the record holds in the source's ``subject_field`` (the number itself
-    when the record names none: the row is then nobody's to read, never the applicant's);
-    for a source declaring no owner (a project code), the applicant it was pulled for
-    (their credit code for an enterprise account, else their ID)."""
+    record found by another number (a property certificate, a project code, a contract
+    filing), the person or enterprise whose resident ID or credit code the record holds in
+    the source's ``subject_field`` (its owner, the project's 建设单位, the buyer: every
+    such source declares one, ``catalog.sources``); the number itself when no record
+    was found or it names none: the row is then nobody's to read, never the applicant's."""
     if source["key"] in IDENTITY_KEYS:
         return key
-    owner_field = source.get("subject_field")
-    if owner_field:
-        owner = (record or {}).get(owner_field)
-        return owner if isinstance(owner, str) and owner else key
-    return applicant.credit_code or applicant.id_number or key
+    owner = (record or {}).get(str(source.get("subject_field")))
+    return owner if isinstance(owner, str) and owner else key
 
 
 def record(

@@ -78,7 +78,7 @@ def lookup_for_case(
             session,
             at=now,
             source=code,
-            subject_key=access.subject_of(source, key, applicant),
+            subject_key=access.subject_of(source, key, found.record),
             record_key=key,
             actor=None,
             case_id=case.id,

@@ -92,7 +92,11 @@ def _transport(form: dict[str, Any], licence: Licence | None) -> Iterator[Row]:
 def _planning(form: dict[str, Any], licence: Licence | None) -> Iterator[Row]:
     assert licence is not None
     if form.get("project_code"):
-        fields = {"permit_number": licence.number, "project_name": _text(form, "project_name")}
+        fields = {
+            "permit_number": licence.number,
+            "project_name": _text(form, "project_name"),
+            "builder_credit_code": licence.holder_code,
+        }
         yield "planning_permit", str(form["project_code"]), fields
 
 

@@ -6,7 +6,7 @@ Whose record: those whose keys the form fields named by the material's ``shared_
 hold (the legal representative's, the parents', each shareholder's), else by the source's
 ``key_field`` (a birth certificate: the mother's ID number), else the applicant's own
 resident ID, or, for a source keyed by credit code, the enterprise the form names
-(``credit_code``: only one the applicant may act for, ``holders.acts_for_enterprise``),
+(``credit_code``: only one the applicant may act for, ``acting.enterprise_key``),
 else the account's own code (or the form field named like the source's key: a project
 code). A key that is a credit code where the material names a ``credit_code_source``
 (a shareholder that is a company) is looked up there, the enterprise register, not in
@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
+from tongban.cases import service as cases
 from tongban.cases.enums import TrustLevel
 from tongban.cases.materials import registry
 from tongban.cases.materials.registry import Provided, Unavailable
@@ -30,17 +31,18 @@ from tongban.catalog import service as catalog
 from tongban.catalog.enums import MaterialWay
 from tongban.catalog.sources import key_fields
 from tongban.identifiers import party_kind
-from tongban.licences.holders import acts_for_enterprise, register_record
-from tongban.pii.service import lookup_key, same_identifier
-from tongban.sharing import access
+from tongban.pii.service import lookup_key
+from tongban.sharing import access, acting
 from tongban.sharing.connectors import connector_for
 from tongban.sharing.pulling import UNAVAILABLE_ZH
 
+Key = tuple[str, str | None]  # (number, form field path it was typed in; None: the account's)
 
-def _named_keys(named: list[str], answers: dict[str, Any]) -> list[str]:
-    """The answers of the form fields ``named`` (``field`` or ``rows[].field``); empty
-    when one of them is not answered."""
-    keys: list[str] = []
+
+def _named_keys(named: list[str], answers: dict[str, Any]) -> list[Key]:
+    """The answers of the form fields ``named`` (``field`` or ``rows[].field``), each with
+    its path; empty when one of them is not answered."""
+    keys: list[Key] = []
     for path in named:
         field, _, sub = path.partition("[].")
         value = answers.get(field)
@@ -49,59 +51,61 @@ def _named_keys(named: list[str], answers: dict[str, Any]) -> list[str]:
         found = [v for v in values if isinstance(v, str) and v]
         if not found or len(found) != len(values):
             return []
-        keys += found
+        keys += [(v, path) for v in found]
     return keys
-
-
-class _NotActing(Exception):
-    """The form names an enterprise (its credit code) the applicant may not act for."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
-
-    def unavailable(self) -> Unavailable:
-        return Unavailable(
-            f"表单所填统一社会信用代码 {self.code} 的企业，市场主体登记库登记的法定代表人"
-            "不是您（须已实名认证），您的账号也不是该企业的账号，不能调取该企业的数据：请核对"
-            "代码，或由该企业、其法定代表人或其授权的经办人办理",
-            f"The enterprise of the credit code {self.code} in the form is not yours: the "
-            "enterprise register names someone else as its legal representative (your "
-            "identity must be verified) and this is not the enterprise's account, so its "
-            "data cannot be pulled. Check the code, or let the enterprise, its legal "
-            "representative or an agent it authorised apply",
-        )
-
-
-def _enterprise_key(session: Session, answers: dict[str, Any], applicant: User) -> str | None:
-    """The credit code of the enterprise whose record is needed: the one the form names
-    (``credit_code``), else the account's own. Raises :class:`_NotActing` when the form
-    names an enterprise the applicant may not act for."""
-    named = answers.get("credit_code")
-    if not isinstance(named, str) or not named:
-        return applicant.credit_code
-    own = applicant.credit_code is not None and same_identifier(named, applicant.credit_code)
-    if not own and not acts_for_enterprise(applicant, named, register_record(session, named)):
-        raise _NotActing(named)
-    return named
 
 
 def _keys(
     session: Session, source: dict[str, Any], material: dict[str, Any], case: Case, user: User
-) -> list[str]:
-    """The keys of the records the material needs; empty when the form does not hold one.
-    Raises :class:`_NotActing` (see ``_enterprise_key``)."""
+) -> list[Key]:
+    """The keys of the records the material needs, each with the form field it was typed
+    in (None: the account's own, or the enterprise it acts for); empty when the form does
+    not hold one. Raises ``acting.NotActing``."""
     answers = case.form_data or {}
     named = key_fields(source, material)
     if named:
         return _named_keys(named, answers)
+    path: str | None = None
     if source["key"] == "credit_code":
-        key = _enterprise_key(session, answers, user)
+        key = acting.enterprise_key(session, answers, user)
     elif source["key"] == "resident_id":
         key = user.id_number
     else:
-        key = answers.get(source["key"])
-    return [key] if isinstance(key, str) and key else []
+        key, path = answers.get(source["key"]), source["key"]
+    return [(key, path)] if isinstance(key, str) and key else []
+
+
+IDENTITY_TITLES = {"resident_id": "公民身份号码", "credit_code": "统一社会信用代码"}
+
+
+def key_title(session: Session, case: Case, source: dict[str, Any], path: str) -> str:
+    """What the number typed in the form field ``path`` (``field`` or ``rows[].field``) to
+    look ``source`` up is called: a resident ID or credit code by its name, else the
+    source's own name for its key ("不动产权证书号") when it declares it as a field, else
+    the title of the case's form field."""
+    if source["key"] in IDENTITY_TITLES:
+        return IDENTITY_TITLES[source["key"]]
+    declared = source["fields"].get(source["key"])
+    if declared is not None:
+        return str(declared["title"])
+    field, _, sub = path.partition("[].")
+    prop = cases.spec_of(session, case)["form"].get("properties", {}).get(field, {})
+    prop = prop.get("items", {}).get("properties", {}).get(sub, {}) if sub else prop
+    return str(prop.get("title") or path)
+
+
+def not_held(
+    title: str, source: dict[str, Any], path: str, material: dict[str, Any]
+) -> Unavailable:
+    """A number typed in the form (its ``title``) that ``source`` holds no record of: what
+    to fix, beside the field (``path``): check the number, or upload the material (when
+    it takes one)."""
+    zh = f"{source['name']}中没有这个{title}，请核对"
+    en = f"The {_name_en(source)} holds no record of this number; check it"
+    if MaterialWay.upload in material.get("ways", []):
+        zh += f"，或上传“{material['name']}”"
+        en += f", or upload '{material.get('name_en') or material['code']}'"
+    return Unavailable(zh, en, field=path.partition("[].")[0])
 
 
 def _source_of_key(
@@ -130,8 +134,8 @@ def provide(
     applicant = session.get_one(User, case.applicant_id)
     try:
         keys = _keys(session, source, material, case, applicant)
-    except _NotActing as refused:
-        return refused.unavailable()
+    except acting.NotActing as refused:
+        return Unavailable(*refused.sentence())
     if not keys:
         return Unavailable(
             f"表单中没有可用于查询{source['name']}的证件号码",
@@ -139,7 +143,7 @@ def provide(
         )
     held: dict[str, list[str]] = defaultdict(list)  # source code -> keys found there
     owners: dict[str, str] = {}  # key -> whose record it is, where not the key itself
-    for key in keys:
+    for key, path in keys:
         where = _source_of_key(sources, source, material, key)
         lookup = connector_for(where).lookup(session, key=key)
         if lookup.unavailable:
@@ -148,13 +152,16 @@ def provide(
                 f"{where['name']}暂时无法访问（{why}）",
                 f"the {_name_en(where)} is unavailable ({lookup.unavailable})",
             )
+        if lookup.record is None and path is not None:
+            title = key_title(session, case, where, path)
+            return not_held(title, where, path, material)
         if lookup.record is None:
             return Unavailable(
                 f"{where['name']}中没有查到 {key[:6]}… 的记录",
                 f"the {_name_en(where)} holds no record of {key[:6]}…",
             )
         held[where["code"]].append(key)
-        owner = access.subject_of(where, key, applicant, lookup.record)
+        owner = access.subject_of(where, key, lookup.record)
         if owner != key:
             owners[key] = owner
     used = [sources[code] for code in held]
@@ -167,7 +174,12 @@ def provide(
         summary_zh=f"已从{'、'.join(s['name'] for s in used)}调取核验，无需上传",
         summary_en=f"Pulled from the {' and the '.join(_name_en(s) for s in used)}; "
         "no upload needed",
-        detail={"source": source["code"], "keys": keys, "sources": dict(held), "owners": owners},
+        detail={
+            "source": source["code"],
+            "keys": [key for key, _path in keys],
+            "sources": dict(held),
+            "owners": owners,
+        },
     )
 
 
@@ -187,7 +199,7 @@ def recorded(
                 session,
                 at=now,
                 source=code,
-                subject_key=owners.get(key) or access.subject_of(source, key, applicant),
+                subject_key=owners.get(key) or access.subject_of(source, key),
                 record_key=key,
                 actor=applicant,
                 case_id=case.id,

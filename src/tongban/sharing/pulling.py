@@ -23,7 +23,7 @@ from tongban.cases.core.prefill import Filled, FillRequest, Prefill, filler
 from tongban.catalog import service as catalog
 from tongban.catalog.sources import key_fields, source_refs
 from tongban.licences import holders
-from tongban.sharing import access
+from tongban.sharing import access, acting
 from tongban.sharing.connectors import Lookup, connector_for
 from tongban.sharing.models import FieldFill
 
@@ -37,21 +37,27 @@ UNAVAILABLE_ZH = {
 
 @dataclass(frozen=True)
 class Pull:
-    """One source asked for one form: which fields it should fill, the key, the answer."""
+    """One source asked for one form: which fields it should fill, the key, the answer;
+    ``refused`` says (zh, en) why nothing was asked (an enterprise not the applicant's)."""
 
     source: dict[str, Any]
     pairs: list[tuple[str, str]]  # (form field, source field)
     key: str | None
     lookup: Lookup | None
+    refused: tuple[str, str] | None = None
 
 
-def lookup_key(source: dict[str, Any], request: FillRequest) -> str | None:
+def lookup_key(session: Session, source: dict[str, Any], request: FillRequest) -> str | None:
     """What a record of ``source`` is found by for this form: the answer to the source's
     ``key_field`` when its records are someone else's (a birth: the mother's ID number),
-    else the applicant's own resident ID or credit code (once the account's identity was verified), or the answer to the form field named like the key. A form that
-    founds an operator (企业开办) is about the company it founds: the registers keyed by
-    credit code are asked only for the code it carries, and only the account's own
-    (``holders.subject_credit_code``), never for the applying enterprise's own record."""
+    else the applicant's own resident ID (once the account's identity was verified), or
+    for a source keyed by credit code the enterprise the form names when the applicant
+    may act for it (``acting.enterprise_key``: its account, its legal representative),
+    else the account's own verified code; or the answer to the form field named like the
+    key. A form that founds an operator (企业开办) is about the company it founds: the
+    registers keyed by credit code are asked only for a code it carries, never for the
+    applying enterprise's own record. Raises ``acting.NotActing`` for a code the
+    applicant may not act for."""
     applicant = request.applicant
     own = applicant.verified_codes  # none before real-name verification (实名认证)
     named = key_fields(source)
@@ -61,9 +67,12 @@ def lookup_key(source: dict[str, Any], request: FillRequest) -> str | None:
     if source["key"] == "resident_id":
         return applicant.id_number if applicant.id_number in own else None
     if source["key"] == "credit_code":
-        founding, code = holders.subject_credit_code(request.spec, request.answers, applicant)
-        code = code if founding else applicant.credit_code
-        return code if code in own else None
+        founding = any(holders.founds_operator(item) for item in request.spec["items"])
+        if founding and acting.named_code(request.answers) is None:
+            return None
+        code = acting.enterprise_key(session, request.answers, applicant)
+        mine = code is not None and code == applicant.credit_code
+        return None if code is None or (mine and code not in own) else code
     value = request.answers.get(source["key"])
     return value if isinstance(value, str) and value else None
 
@@ -85,7 +94,11 @@ def pulls(session: Session, request: FillRequest) -> list[Pull]:
         source = sources.get(code)
         if source is None:
             continue
-        key = lookup_key(source, request)
+        try:
+            key = lookup_key(session, source, request)
+        except acting.NotActing as refused:
+            found.append(Pull(source, pairs, None, None, refused.sentence()))
+            continue
         lookup = connector_for(source).lookup(session, key=key) if key else None
         found.append(Pull(source, pairs, key, lookup))
     return found
@@ -106,12 +119,14 @@ def unavailable_sentence(source: dict[str, Any], reason: str) -> tuple[str, str]
 
 
 # why a field was not pulled, the most telling first (``None``: pulled)
-_FAILURES = ("unavailable", "invalid", "no_record", "no_key")
+_FAILURES = ("unavailable", "not_acting", "invalid", "no_record", "no_key")
 
 
 def _state(pull: Pull, prop: dict[str, Any], field: str) -> str | None:
     """How ``pull`` fills one form property from its source field (None: it does)."""
     lookup = pull.lookup
+    if pull.refused is not None:
+        return "not_acting"
     if pull.key is None:
         return "no_key"
     if lookup is not None and lookup.unavailable:
@@ -157,6 +172,8 @@ def _apply(
                     found.asked_because[name] = unavailable_sentence(
                         pull.source, pull.lookup.unavailable
                     )
+                elif pull.refused is not None:
+                    found.asked_because[name] = pull.refused
     return states
 
 

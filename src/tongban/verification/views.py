@@ -25,8 +25,9 @@ from tongban.catalog.views import departments
 from tongban.errors import DomainError
 from tongban.verification import service as verification
 from tongban.verification.models import VerificationRequest
+from tongban.web import limits
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, StoreDep, see_other
-from tongban.web.i18n import locale_of
+from tongban.web.refusals import Refusal, page_again
 from tongban.web.templating import render
 from tongban.workbench.actions import ACTIONS, TASK, Act
 
@@ -118,7 +119,11 @@ def verification_page(
     return _page(request, session, asked, user, now)
 
 
-@router.post("/staff/verifications/{request_id}/answer")
+ANSWER = "/staff/verifications/{request_id}/answer"
+limits.keeps_typed(ANSWER)  # a document past the size limit: the typed answer is kept
+
+
+@router.post(ANSWER)
 def answer(
     request_id: int,
     request: Request,
@@ -129,13 +134,15 @@ def answer(
     form: CheckedForm,
 ) -> Response:
     """Answer once (for a material the platform asked about: whether it holds, and the
-    issuer's document); a refused answer shows the form again with the reason."""
+    issuer's document); a refused answer (a document refused before it reached here too:
+    past the size limit) shows the form again with the reason and what was typed."""
     asked = verification.get(session, request_id=request_id, user=user)
     posted = form.get("answer")
     text = posted if isinstance(posted, str) else ""
     htmx = request.headers.get("HX-Request") == "true"
     document = form.get("document")
     try:
+        limits.check_upload(request)
         verification.answer(
             session,
             request_id=asked.id,
@@ -151,15 +158,18 @@ def answer(
             store=store,
         )
     except DomainError as error:
-        session.rollback()  # nothing half-done is kept
-        message = error.message(
-            locale_of(request, request.app.state.runtime.settings.default_locale)
-        )
-        if htmx:  # htmx swaps only 2xx answers; the list shows the reason in place
-            return _list(request, session, user, now, error=message, failed=request_id, kept=text)
-        asked = verification.get(session, request_id=request_id, user=user)
-        kept = {"answer": text, "confirmed": str(form.get("confirmed") or "true")}
-        return _page(request, session, asked, user, now, message, error.status, kept)
+
+        def page(refusal: Refusal) -> Response:
+            if htmx:  # htmx swaps only 2xx answers; the list shows the reason in place
+                context = {"error": refusal.error, "failed": request_id, "kept": text}
+                return _list(request, session, user, now, **context)
+            again = verification.get(session, request_id=request_id, user=user)
+            kept = {"answer": text, "confirmed": refusal.posted.get("confirmed", "true")}
+            return _page(
+                request, session, again, user, now, refusal.error, refusal.status_code, kept
+            )
+
+        return page_again(request, session, error, form, page)
     if htmx:
         return _list(request, session, user, now, answered=True)
     return see_other("/staff?done=answered")

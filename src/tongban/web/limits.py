@@ -7,9 +7,17 @@ with 413 and a message saying what to do, before any route reads it.
 
 The declared ``Content-Length`` is checked first; a body sent without one (chunked) is
 counted as it arrives.
+
+A page whose upload form also carries typed text (a 协查 answer, a message, an opinion)
+registers its route with :func:`keeps_typed`: an upload past the limit then reaches the
+route with its text fields (those sent before the file, as browsers send them in the
+form's order) and without its files, the refusal raised by :func:`check_upload`, so the route
+answers with its page again and what was typed (``refusals.page_again``).
 """
 
 from __future__ import annotations
+
+import re
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -18,6 +26,22 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tongban.web.errors import TooLarge, respond
 
 FORM_ROOM = 1024 * 1024  # bytes beside the file in an upload form
+REFUSED = "refused_upload"  # where a route finds the refusal (``request.state``)
+KEEPS_TYPED: list[re.Pattern[str]] = []
+
+
+def keeps_typed(path: str) -> None:
+    """Let the upload form posted to the route ``path`` (``/staff/verifications/{id}/answer``)
+    reach it with its text fields when its file is past the limit (see the module)."""
+    KEEPS_TYPED.append(re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", path) + "$"))
+
+
+def check_upload(request: Request) -> None:
+    """Raise the refusal (``TooLarge``) of a file left out of this request for its size,
+    if one was: the route's page shows it with what was typed."""
+    found: TooLarge | None = getattr(request.state, REFUSED, None)
+    if found is not None:
+        raise found
 
 
 class _TooLarge(Exception):
@@ -33,14 +57,18 @@ def _limit(scope: Scope) -> tuple[int, bool]:
     return settings.max_body_kb * 1024, False
 
 
+def _upload_too_large(scope: Scope) -> TooLarge:
+    size = scope["app"].state.runtime.settings.max_upload_mb
+    return TooLarge(
+        f"上传的文件过大：每个材料文件不超过 {size} MB，请压缩或分页扫描后重新上传。",
+        f"The file is too large: each material may be at most {size} MB; "
+        "compress it or scan fewer pages.",
+    )
+
+
 def _refusal(scope: Scope, limit: int, upload: bool) -> Response:
     if upload:
-        size = scope["app"].state.runtime.settings.max_upload_mb
-        error = TooLarge(
-            f"上传的文件过大：每个材料文件不超过 {size} MB，请压缩或分页扫描后重新上传。",
-            f"The file is too large: each material may be at most {size} MB; "
-            "compress it or scan fewer pages.",
-        )
+        error = _upload_too_large(scope)
     else:
         error = TooLarge(
             f"提交的内容过大（超过 {limit // 1024} KB），请精简后重试；材料请用“上传材料”提交。",
@@ -48,6 +76,48 @@ def _refusal(scope: Scope, limit: int, upload: bool) -> Response:
             "Send materials by uploading them.",
         )
     return respond(Request(scope), error)
+
+
+def _text_parts(prefix: bytes, boundary: bytes) -> list[bytes]:
+    """The complete parts of a multipart body's ``prefix`` that are not files."""
+    pieces = prefix.split(b"--" + boundary)
+    kept = []
+    for piece in pieces[1:-1]:  # the last one is cut off (or the closing "--")
+        head, _, content = piece.removeprefix(b"\r\n").partition(b"\r\n\r\n")
+        if b"filename=" not in head:
+            kept.append(head + b"\r\n\r\n" + content)
+    return kept
+
+
+async def _without_files(scope: Scope, receive: Receive) -> tuple[Scope, Receive]:
+    """The request with only the text fields of its body's first ``FORM_ROOM`` bytes
+    (the fields before the file), the refusal of its files in ``request.state``; the
+    rest of the body is not read."""
+    content_type = dict(scope["headers"]).get(b"content-type", b"")
+    found = re.search(rb'boundary="?([^";]+)"?', content_type)
+    boundary = found.group(1) if found else b""
+    prefix = b""
+    more = True
+    while more and len(prefix) < FORM_ROOM:
+        message = await receive()
+        prefix += message.get("body", b"")
+        more = message.get("more_body", False)
+    parts = _text_parts(prefix[:FORM_ROOM], boundary) if boundary else []
+    body = b"".join(b"--" + boundary + b"\r\n" + part for part in parts)
+    body += b"--" + boundary + b"--\r\n"
+    headers = [(k, v) for k, v in scope["headers"] if k != b"content-length"]
+    headers.append((b"content-length", str(len(body)).encode()))
+    state = {**scope.get("state", {}), REFUSED: _upload_too_large(scope)}
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return {**scope, "headers": headers, "state": state}, replay
 
 
 class BodyLimit:
@@ -63,6 +133,9 @@ class BodyLimit:
         limit, upload = _limit(scope)
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
+            if upload and any(p.match(scope["path"]) for p in KEEPS_TYPED):
+                await self.app(*await _without_files(scope, receive), send)
+                return
             await _refusal(scope, limit, upload)(scope, receive, send)
             return
         received = 0

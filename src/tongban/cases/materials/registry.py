@@ -73,10 +73,13 @@ class Provided:
 @dataclass(frozen=True)
 class Unavailable:
     """The way cannot satisfy the material now, and why, in the applicant's words
-    ("人口库暂时无法访问", "您名下没有有效的居民身份证电子证照")."""
+    ("人口库暂时无法访问", "您名下没有有效的居民身份证电子证照"); ``field`` names the form
+    field whose answer is at fault (a certificate number the register does not hold), so
+    the form says it beside that field too."""
 
     reason_zh: str
     reason_en: str
+    field: str | None = None
 
 
 class Provide(Protocol):

@@ -1,4 +1,5 @@
-"""Pre-aggregated reform figures (改革成效指标): one row per local day, item and department.
+"""Pre-aggregated reform figures (改革成效指标): one row per local day, item, department and
+channel (办事渠道, the case's).
 
 The dashboard and the cockpit read these rows (a bounded number: days × items), never
 the cases themselves. Every count is keyed by the day of the event that settles it (a
@@ -35,20 +36,24 @@ COUNTS = (
     "rated_bad",
     "rectified",
     "rectified_on_time",
+    "tasks_done",
+    "tasks_late",
 )
 SUMS = ("elapsed_days", "legal_days", "promised_days")
 
 
 class MetricDay(Base):
-    """The reform counts of one local ``day``, catalog item (or bundle) and department."""
+    """The reform counts of one local ``day``, catalog item (or bundle), department and
+    channel of the cases counted ("" in rows written before the channel was kept)."""
 
     __tablename__ = "metric_days"
-    __table_args__ = (UniqueConstraint("day", "item_code", "department_code"),)
+    __table_args__ = (UniqueConstraint("day", "item_code", "department_code", "channel"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date, index=True)
     item_code: Mapped[str] = mapped_column(String(40))
     department_code: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(10), default="", server_default="")
     received: Mapped[int] = mapped_column(Integer, default=0)
     received_online: Mapped[int] = mapped_column(Integer, default=0)
     decided: Mapped[int] = mapped_column(Integer, default=0)
@@ -70,6 +75,10 @@ class MetricDay(Base):
     rated_bad: Mapped[int] = mapped_column(Integer, default=0)
     rectified: Mapped[int] = mapped_column(Integer, default=0)
     rectified_on_time: Mapped[int] = mapped_column(Integer, default=0)
+    # the department's tasks finished (办结), and of them those finished at or after their
+    # due time (超期办结), counted on the day they were finished
+    tasks_done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    tasks_late: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # stage → {"n": tasks, "hours": office hours summed, "hist": {whole hours: tasks}}
     stages: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,50 @@
+"""daily reform rows by channel, with the tasks each department finished and finished late
+(metric_days.channel, tasks_done, tasks_late)
+
+The supervision dashboard's channel table (办事渠道) and department table read the daily
+rows instead of the cases and tasks of the period: each row is now of one day, item,
+department and channel, and counts the tasks the department finished, and those finished
+after their due time. Rows written before this revision have the channel "" and no tasks: run
+``tongban metrics rebuild`` once after upgrading to write every day again.
+
+Revision ID: 0044_metric_channels
+Revises: 0043_assistant_cuts
+Create Date: 2026-12-01 19:30:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0044_metric_channels"
+down_revision: str | None = "0043_assistant_cuts"
+branch_labels: Sequence[str] | None = None
+depends_on: Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("metric_days") as batch:
+        batch.add_column(
+            sa.Column("channel", sa.String(length=10), nullable=False, server_default="")
+        )
+        batch.add_column(sa.Column("tasks_done", sa.Integer(), nullable=False, server_default="0"))
+        batch.add_column(sa.Column("tasks_late", sa.Integer(), nullable=False, server_default="0"))
+        batch.drop_constraint("uq_metric_days_day", type_="unique")
+        batch.create_unique_constraint(
+            "uq_metric_days_day", ["day", "item_code", "department_code", "channel"]
+        )
+
+
+def downgrade() -> None:
+    # The rows are derived from the cases: rather than merging channels (their stage
+    # times are JSON), they are removed; ``tongban metrics rebuild`` writes them again.
+    op.execute(sa.text("DELETE FROM metric_days"))
+    with op.batch_alter_table("metric_days") as batch:
+        batch.drop_constraint("uq_metric_days_day", type_="unique")
+        batch.create_unique_constraint(
+            "uq_metric_days_day", ["day", "item_code", "department_code"]
+        )
+        batch.drop_column("tasks_late")
+        batch.drop_column("tasks_done")
+        batch.drop_column("channel")

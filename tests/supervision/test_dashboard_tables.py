@@ -23,6 +23,7 @@ from tongban.supervision import service as supervision
 from tongban.supervision.drilldown import CaseFilter
 from tongban.supervision.export import COUNT_COLUMNS, RATE_COLUMNS, table
 from tongban.supervision.measures import Dates, Status, promised_late
+from tongban.supervision.metrics import Dashboard
 from tongban.supervision.models import MetricDay
 from tongban.supervision.reform import Reform, ReformFilter, read_rows, reform_figures
 
@@ -66,20 +67,20 @@ def test_channel_and_department_tables_equal_the_cases_and_tasks(month: Session)
         for t in db.scalars(select(Task).where(Task.state == TaskState.done))
         if within(period, t.finished_at)
     ]
-    finished = Counter(t.department_code for t in done)
-    late = Counter(
+    tasks = Counter(t.department_code for t in done)
+    tasks_late = Counter(
         t.department_code
         for t in done
         if t.due_at is not None and t.finished_at is not None and t.finished_at >= t.due_at
     )
-    cases = Counter((t.department_code, t.case_id) for t in done)
-    assert any(n > 1 for n in cases.values())  # the count of tasks is not that of cases
-    assert sum(late.values()) > 0
-    assert {k for k, e in figures.departments.items() if e.finished} == set(finished)
-    for department, entry in figures.departments.items():
-        assert entry.finished == finished[department], department
-        assert entry.late == late[department], department
-        assert entry.open == listed(db, CaseFilter(department=department, status=Status.open))
+    per_case = Counter((t.department_code, t.case_id) for t in done)
+    assert any(n > 1 for n in per_case.values())  # the count of tasks is not that of cases
+    assert sum(tasks_late.values()) > 0
+    assert {k for k, e in figures.departments.items() if e.finished} == set(tasks)
+    for department, counts in figures.departments.items():
+        assert counts.finished == tasks[department], department
+        assert counts.late == tasks_late[department], department
+        assert counts.open == listed(db, CaseFilter(department=department, status=Status.open))
 
 
 def test_the_tables_read_the_stored_rows(month: Session) -> None:
@@ -93,7 +94,7 @@ def test_the_tables_read_the_stored_rows(month: Session) -> None:
     db.execute(update(MetricDay).where(stored).values(tasks_done=0, decided=0))
     after = supervision.dashboard(db, now=START, tz=TZ, days=30)
 
-    def summed(figures: supervision.Dashboard, table: str) -> int:
+    def summed(figures: Dashboard, table: str) -> int:
         return sum(entry.finished for entry in getattr(figures, table).values())
 
     assert summed(after, "departments") == summed(before, "departments") - tasks

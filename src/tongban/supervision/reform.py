@@ -2,7 +2,9 @@
 period, item and department, per day, week or month, and the headline line the seeds
 print ("材料 −53 %，跑动 −75 %，时间 −62 %"). Formulas: docs/metrics.md.
 
-The dashboard reads at most days × items × departments rows, whatever the number of cases.
+The figures read at most days × items × departments × channels rows, whatever the number
+of cases; the database sums them (``summed``: one line back per day, week, month, item or
+department), only the stage times (JSON) are summed here.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, cast, func, select
+from sqlalchemy import ColumnElement, Date, SQLColumnExpression, cast, func, select
 from sqlalchemy.orm import Session
 
 from tongban.catalog import service as catalog
@@ -169,7 +171,7 @@ def day_of(value: object) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def _period_start(per: str, dialect: str) -> ColumnElement[Any]:
+def _period_start(per: str, dialect: str) -> SQLColumnExpression[Any]:
     """The first day of the day, week (Monday) or month a row's day falls in, in SQL."""
     if per == "day":
         return MetricDay.day
@@ -182,13 +184,13 @@ def _period_start(per: str, dialect: str) -> ColumnElement[Any]:
 
 
 def summed(
-    session: Session, *, where: ReformFilter, by: ColumnElement[Any] | None = None
+    session: Session, *, where: ReformFilter, by: SQLColumnExpression[Any] | None = None
 ) -> dict[Any, tuple[Reform, int]]:
     """The counts of the rows of ``where`` summed by the database, per value of ``by``
     (one entry, keyed None, without it), each with how many rows it sums; stage times are
     not summed here (``stage_times``)."""
     sums = [func.coalesce(func.sum(getattr(MetricDay, name)), 0).label(name) for name in FIELDS]
-    key = [] if by is None else [by.label("key")]
+    key: list[Any] = [] if by is None else [by.label("key")]
     query = select(*key, func.count().label("rows"), *sums).where(*_conditions(where))
     if by is not None:
         query = query.group_by(by)
@@ -249,7 +251,7 @@ def reform_figures(
     for start, (reform, _rows) in summed(session, where=where, by=by_period).items():
         series[day_of(start)] = reform
 
-    def by(column: ColumnElement[Any]) -> dict[str, Reform]:
+    def by(column: SQLColumnExpression[Any]) -> dict[str, Reform]:
         found = summed(session, where=where, by=column)
         return {str(key): reform for key, (reform, _rows) in sorted(found.items())}
 

@@ -17,8 +17,8 @@ from tests.conftest import START
 from tests.supervision.conftest import FIRST, TODAY, TZ, load_month
 from tests.supervision.test_dashboard_rows import listed
 from tests.supervision.test_metric_days import _direct
-from tongban.cases.enums import CaseState, TaskState
-from tongban.cases.models import Case, Task
+from tongban.cases.enums import CaseState
+from tongban.cases.models import Case
 from tongban.supervision import service as supervision
 from tongban.supervision.drilldown import CaseFilter
 from tongban.supervision.export import COUNT_COLUMNS, RATE_COLUMNS, table
@@ -37,10 +37,9 @@ def month(db: Session, tmp_path: Path) -> Session:
     return load_month(db, tmp_path, count=60)
 
 
-def test_channel_and_department_tables_equal_the_cases_and_tasks(month: Session) -> None:
-    """A channel's figures are its cases'; a department's 已办结 and 超期办结 are the tasks it
-    finished in the period and those finished at or after their due time (the page says:
-    tasks), so a department finishing two tasks of one case counts both."""
+def test_channel_and_department_tables_equal_the_cases(month: Session) -> None:
+    """A channel's figures, summed from the daily rows, are its cases'; the department
+    table (counted from the tasks: distinct cases) equals its drill-down lists."""
     db = month
     figures = supervision.dashboard(db, now=START, tz=TZ, days=30)
     period = figures.period
@@ -62,43 +61,28 @@ def test_channel_and_department_tables_equal_the_cases_and_tasks(month: Session)
             CaseFilter(channel=channel, status=Status.finished, done=period),  # type: ignore[arg-type]
         )
         assert entry.open == listed(db, CaseFilter(channel=channel, status=Status.open))  # type: ignore[arg-type]
-    done = [
-        t
-        for t in db.scalars(select(Task).where(Task.state == TaskState.done))
-        if within(period, t.finished_at)
-    ]
-    tasks = Counter(t.department_code for t in done)
-    tasks_late = Counter(
-        t.department_code
-        for t in done
-        if t.due_at is not None and t.finished_at is not None and t.finished_at >= t.due_at
-    )
-    per_case = Counter((t.department_code, t.case_id) for t in done)
-    assert any(n > 1 for n in per_case.values())  # the count of tasks is not that of cases
-    assert sum(tasks_late.values()) > 0
-    assert {k for k, e in figures.departments.items() if e.finished} == set(tasks)
-    for department, counts in figures.departments.items():
-        assert counts.finished == tasks[department], department
-        assert counts.late == tasks_late[department], department
-        assert counts.open == listed(db, CaseFilter(department=department, status=Status.open))
+    for department, counts in figures.departments.items():  # from the tasks: cases
+        for status in (Status.finished, Status.late):
+            where = CaseFilter(department=department, status=status, done=period)
+            assert getattr(counts, status) == listed(db, where), (department, status)
 
 
-def test_the_tables_read_the_stored_rows(month: Session) -> None:
-    """Changing the stored rows changes both tables: their period figures are the rows'."""
+def test_the_channel_table_reads_the_stored_rows(month: Session) -> None:
+    """Changing the stored rows changes the channel table: its period figures are the rows'."""
     db = month
     before = supervision.dashboard(db, now=START, tz=TZ, days=30)
     stored = (MetricDay.day < TODAY - timedelta(days=1)) & (MetricDay.day >= before.period.first)
-    tasks = db.scalar(select(func.sum(MetricDay.tasks_done)).where(stored))
     decided = db.scalar(select(func.sum(MetricDay.decided)).where(stored))
-    assert tasks and decided
-    db.execute(update(MetricDay).where(stored).values(tasks_done=0, decided=0))
+    received = db.scalar(select(func.sum(MetricDay.received)).where(stored))
+    assert decided and received
+    db.execute(update(MetricDay).where(stored).values(decided=0, received=0))
     after = supervision.dashboard(db, now=START, tz=TZ, days=30)
 
-    def summed(figures: Dashboard, table: str) -> int:
-        return sum(entry.finished for entry in getattr(figures, table).values())
+    def summed(figures: Dashboard, name: str) -> int:
+        return sum(getattr(entry, name) for entry in figures.channels.values())
 
-    assert summed(after, "departments") == summed(before, "departments") - tasks
-    assert summed(after, "channels") == summed(before, "channels") - decided
+    assert summed(after, "finished") == summed(before, "finished") - decided
+    assert summed(after, "received") == summed(before, "received") - received
 
 
 def _start(day: date, per: str) -> date:

@@ -210,27 +210,23 @@ def hour_bucket(hours: float) -> int:
 
 
 def _stages(session: Session, dates: Dates, rows: Rows, cal: WorkCalendar) -> None:
-    """The tasks finished on each day, under their own department: office hours per stage,
-    and how many were finished at or after their due time (as ``measures``' "late")."""
+    """The tasks finished on each day, under their own department: office hours per stage."""
     query = (
         select(
             Task.stage,
             Task.department_code,
             Task.started_at,
             Task.finished_at,
-            Task.due_at,
             Case.catalog_code,
             Case.channel,
         )
         .join(Case, Case.id == Task.case_id)
         .where(Task.state == TaskState.done, dates.holds(Task.finished_at))
     )
-    for stage, department, started, finished, due, item, channel in session.execute(query):
+    for stage, department, started, finished, item, channel in session.execute(query):
         assert finished is not None
         hours = working_time(cal, started, finished, "hours")
         row = rows.at(finished, item, department, channel)
-        row["tasks_done"] += 1
-        row["tasks_late"] += due is not None and finished >= due
         entry = row["stages"].setdefault(str(stage), {"n": 0, "hours": 0.0, "hist": {}})
         entry["n"] += 1
         entry["hours"] = round(entry["hours"] + hours, 1)

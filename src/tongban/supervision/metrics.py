@@ -2,8 +2,7 @@
 volumes, on-time rates and working time per item and per stage.
 
 The period's figures (received, decided, late, time per item, channel and stage, the
-tasks each department finished and finished late, the daily and weekly series) are sums of
-the daily rows (``metric_days``, docs/metrics.md) that the
+daily and weekly series) are sums of the daily rows (``metric_days``, docs/metrics.md) that the
 worker writes; yesterday's and today's, which the worker is still rewriting, are counted
 from those two days' events at once (``daily.count_days``), so the page is current. Open
 work (open, due soon, overdue) is counted from the open cases and tasks through indexes
@@ -208,12 +207,14 @@ def _by_state(scope: Scope) -> dict[str, int]:
     return {str(state): found[state] for state in OPEN_STATES if state in found}
 
 
-def _departments(scope: Scope, sums: Mapping[str, Reform]) -> dict[str, Counts]:
-    """A department's own tasks: the cases of its open ones now (through the index on their
-    state), and the tasks it finished in the period and finished late (the daily rows)."""
+def _departments(scope: Scope) -> dict[str, Counts]:
+    """A department's own tasks: open ones now, and those finished in the period (read
+    through the index on their finishing time). Counted as distinct cases, as the
+    drill-down lists them, which daily rows cannot sum (one case's tasks fall on several
+    days), so these are not read from ``metric_days``."""
     figures: dict[str, Counts] = defaultdict(Counts)
-    for status in (Status.open, Status.due_soon, Status.overdue):
-        conditions = task_conditions(status, now=scope.now, dates=None)
+    for status in Status:
+        conditions = task_conditions(status, now=scope.now, dates=scope.period)
         # No join with cases: a draft has no tasks.
         query = (
             select(Task.department_code, func.count(distinct(Task.case_id)))
@@ -222,10 +223,6 @@ def _departments(scope: Scope, sums: Mapping[str, Reform]) -> dict[str, Counts]:
         )
         for department, count in scope.session.execute(query):
             setattr(figures[department], status, int(count))
-    for department, reform in sums.items():
-        if reform["tasks_done"]:  # not rows of cases or ratings only
-            figures[department].finished = int(reform["tasks_done"])
-            figures[department].late = int(reform["tasks_late"])
     return dict(sorted(figures.items()))
 
 
@@ -300,7 +297,7 @@ def dashboard(
         period=scope.period,
         by_state=_by_state(scope),
         total=_total(items),
-        departments=_departments(scope, _sums(rows, "department_code")),
+        departments=_departments(scope),
         items=items,
         channels=_channels(scope, _sums(rows, "channel")),
         overdue=_overdue_tasks(scope),

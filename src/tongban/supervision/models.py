@@ -36,8 +36,6 @@ COUNTS = (
     "rated_bad",
     "rectified",
     "rectified_on_time",
-    "tasks_done",
-    "tasks_late",
 )
 SUMS = ("elapsed_days", "legal_days", "promised_days")
 
@@ -75,10 +73,6 @@ class MetricDay(Base):
     rated_bad: Mapped[int] = mapped_column(Integer, default=0)
     rectified: Mapped[int] = mapped_column(Integer, default=0)
     rectified_on_time: Mapped[int] = mapped_column(Integer, default=0)
-    # the department's tasks finished (办结), and of them those finished at or after their
-    # due time (超期办结), counted on the day they were finished
-    tasks_done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    tasks_late: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # stage → {"n": tasks, "hours": office hours summed, "hist": {whole hours: tasks}}
     stages: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime())

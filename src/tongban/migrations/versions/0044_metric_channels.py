@@ -1,11 +1,9 @@
-"""daily reform rows by channel, with the tasks each department finished and finished late
-(metric_days.channel, tasks_done, tasks_late)
+"""daily reform rows by channel (metric_days.channel)
 
-The supervision dashboard's channel table (办事渠道) and department table read the daily
-rows instead of the cases and tasks of the period: each row is now of one day, item,
-department and channel, and counts the tasks the department finished, and those finished
-after their due time. Rows written before this revision have the channel "" and no tasks: run
-``tongban metrics rebuild`` once after upgrading to write every day again.
+The supervision dashboard's channel table (办事渠道) reads the daily rows instead of the
+cases of the period: each row is now of one day, item, department and channel. Rows
+written before this revision have the channel "": run ``tongban metrics rebuild`` once
+after upgrading to write every day again.
 
 Revision ID: 0044_metric_channels
 Revises: 0043_assistant_cuts
@@ -28,8 +26,6 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("channel", sa.String(length=10), nullable=False, server_default="")
         )
-        batch.add_column(sa.Column("tasks_done", sa.Integer(), nullable=False, server_default="0"))
-        batch.add_column(sa.Column("tasks_late", sa.Integer(), nullable=False, server_default="0"))
         batch.drop_constraint("uq_metric_days_day", type_="unique")
         batch.create_unique_constraint(
             "uq_metric_days_day", ["day", "item_code", "department_code", "channel"]
@@ -45,6 +41,4 @@ def downgrade() -> None:
         batch.create_unique_constraint(
             "uq_metric_days_day", ["day", "item_code", "department_code"]
         )
-        batch.drop_column("tasks_late")
-        batch.drop_column("tasks_done")
         batch.drop_column("channel")

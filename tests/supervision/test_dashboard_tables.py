@@ -1,7 +1,8 @@
-"""The dashboard's channel table (办事渠道) and department table take their period figures
-from the daily rows (``metric_days``, kept by channel, with each department's finished and
-late tasks) and equal what the case and task rows say on a generated month; the reform
-export, summed by the database, equals the rows summed one by one and the cases counted."""
+"""The dashboard's channel table (办事渠道) takes its period figures from the daily rows
+(``metric_days``, now kept by channel) and equals what the case rows and its drill-downs
+say on a generated month, as the department table (counted from the tasks) equals its
+drill-downs; the reform export, summed by the database, equals the rows summed one by one
+and the cases counted."""
 
 from __future__ import annotations
 

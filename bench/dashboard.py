@@ -3,7 +3,9 @@ cases in bulk (``tongban.demo.bulk``: about 2.5 tasks each, a realistic state mi
 years, so most cases are closed), write the daily reform rows of every day
 (``tongban metrics rebuild``, timed), then time at each size (median of ``--runs``):
 
-- ``figures 30d`` / ``figures 90d``: ``supervision.dashboard`` over 30 and 90 days;
+- ``figures 30d`` / ``figures 90d``: ``supervision.dashboard`` over 30 and 90 days, and
+  ``cpu 30d`` / ``cpu 90d`` the same in this process's CPU time (SQLite runs in it; the
+  PostgreSQL server's time is not counted), steadier than wall time on a shared machine;
 - ``page 30d`` / ``page 90d``: ``GET /supervision`` as the platform's supervisor (every
   section of the page: reform, ratings, complaints, backfill, alerts);
 - ``sql``: the statements of one ``page 30d``.
@@ -14,22 +16,23 @@ years, so most cases are closed), write the daily reform rows of every day
 
 from __future__ import annotations
 
-import argparse
-import os
 import re
 import sys
-import tempfile
 import time
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-NOW = datetime(2025, 11, 3, 2, 0, tzinfo=UTC)  # Monday 10:00 in Fuzhou
-TZ = ZoneInfo("Asia/Shanghai")
-MEASURES = ("rebuild", "figures 30d", "figures 90d", "page 30d", "page 90d", "sql")
+from growth import NOW, TZ, arguments, database, median_ms
+
+MEASURES = (
+    "rebuild",
+    "figures 30d",
+    "cpu 30d",
+    "figures 90d",
+    "cpu 90d",
+    "page 30d",
+    "page 90d",
+    "sql",
+)
 
 
 def signed_in(client: Any) -> Any:
@@ -59,8 +62,6 @@ def statements(engine: Any, run: Any) -> int:
 
 
 def measure(runtime: Any, client: Any, runs: int) -> dict[str, float]:
-    from scale import median_ms
-
     from tongban.supervision import service as supervision
 
     def page(days: int) -> None:
@@ -70,9 +71,12 @@ def measure(runtime: Any, client: Any, runs: int) -> dict[str, float]:
     figures: dict[str, float] = {}
     with runtime.sessions() as session:
         for days in (30, 90):
-            figures[f"figures {days}d"] = median_ms(
-                lambda days=days: supervision.dashboard(session, now=NOW, tz=TZ, days=days), runs
-            )
+
+            def drawn(days: int = days) -> None:
+                supervision.dashboard(session, now=NOW, tz=TZ, days=days)
+
+            figures[f"figures {days}d"] = median_ms(drawn, runs)
+            figures[f"cpu {days}d"] = median_ms(drawn, runs, clock=time.process_time)
     for days in (30, 90):
         figures[f"page {days}d"] = median_ms(lambda days=days: page(days), runs)
     figures["sql"] = statements(runtime.engine, lambda: page(30))
@@ -80,54 +84,24 @@ def measure(runtime: Any, client: Any, runs: int) -> dict[str, float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="1000,10000,30000")
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--database-url", default="")
-    args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-    with tempfile.TemporaryDirectory() as name:
-        tmp = Path(name)
-        url = args.database_url or f"sqlite:///{tmp}/dashboard.sqlite3"
-        os.environ.update(TONGBAN_DATABASE_URL=url, TONGBAN_FILE_STORE_PATH=str(tmp / "files"))
-        from engine import _empty_postgres, prepare
+    args = arguments(__doc__, sizes="1000,10000,30000")
+    with database(args.database_url, "dashboard") as db:
         from fastapi.testclient import TestClient
-        from rich.progress import Progress
 
         from tongban.app import create_app
         from tongban.cli.base import load_settings
-        from tongban.demo import bulk
         from tongban.files.store import LocalFileStore
-        from tongban.models import load_all
         from tongban.supervision import daily
         from tongban.web.runtime import Runtime
 
-        if url.startswith("postgresql"):
-            _empty_postgres(url)
-        load_all()
-        engine, sessions = prepare(url, tmp, users=None)
-        runtime = Runtime(
-            load_settings(), engine, sessions, LocalFileStore(tmp / "files"), lambda: NOW
-        )
-        rows, made = [], 0
+        store = LocalFileStore(db.tmp / "files")
+        runtime = Runtime(load_settings(), db.engine, db.sessions, store, lambda: NOW)
+        rows = []
         with TestClient(create_app(runtime, start_worker=False)) as client:
             signed_in(client)
-            for size in sizes:
-                with Progress() as progress, sessions() as session:
-                    bar = progress.add_task(f"{size:,} cases", total=size - made)
-                    bulk.fill(
-                        session,
-                        cases=size - made,
-                        now=NOW,
-                        seed=size,
-                        on_batch=lambda n, bar=bar: progress.advance(bar, n),
-                    )
-                    session.commit()
-                made = size
-                if url.startswith("postgresql"):
-                    with engine.connect() as conn:
-                        conn.exec_driver_sql("ANALYZE")
-                with sessions() as session:
+            for size in args.sizes:
+                db.fill_to(size)
+                with db.sessions() as session:
                     start = time.perf_counter()
                     daily.rebuild(session, tz=TZ, now=NOW)
                     session.commit()

@@ -16,33 +16,16 @@ Prints a table, and with ``--plot`` draws it (log-log) with matplotlib.
 
 from __future__ import annotations
 
-import argparse
-import os
 import random
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-NOW = datetime(2025, 11, 3, 2, 0, tzinfo=UTC)  # Monday 10:00 in Fuzhou
-TZ = ZoneInfo("Asia/Shanghai")
+from growth import NOW, TZ, arguments, database, median_ms
+
 MEASURES = ("sweep", "sweep/10k", "queue p1", "queue p3", "lookup", "dash 30d", "dash 90d")
-
-
-def median_ms(run: Callable[[], Any], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def sweep(session: Any) -> int:
@@ -166,48 +149,18 @@ def measure(sessions: Any, runs: int) -> dict[str, float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="10000,100000")
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--database-url", default="")
-    parser.add_argument("--plot", default="")
-    args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-    with tempfile.TemporaryDirectory() as name:
-        tmp = Path(name)
-        url = args.database_url or f"sqlite:///{tmp}/scale.sqlite3"
-        os.environ.update(TONGBAN_DATABASE_URL=url, TONGBAN_FILE_STORE_PATH=str(tmp / "files"))
-        from engine import _empty_postgres, prepare
-        from rich.progress import Progress
-
-        from tongban.demo import bulk
-        from tongban.models import load_all
-
-        if url.startswith("postgresql"):
-            _empty_postgres(url)
-        load_all()
-        _engine, sessions = prepare(url, tmp, users=None)
-        rows, made = [], 0
-        for size in sizes:
-            with Progress() as progress, sessions() as session:
-                bar = progress.add_task(f"{size:,} cases", total=size - made, completed=0)
-                start = time.perf_counter()
-                bulk.fill(
-                    session,
-                    cases=size - made,
-                    now=NOW,
-                    seed=size,
-                    on_batch=lambda n, bar=bar: progress.advance(bar, n),
-                )
-                session.commit()
-                took = time.perf_counter() - start
-            print(f"{size - made:,} cases written in {took:.1f} s ({(size - made) / took:,.0f}/s)")
-            made = size
-            if url.startswith("postgresql"):
-                with _engine.connect() as conn:
-                    conn.exec_driver_sql("ANALYZE")
-            print(check_sample(sessions))
-            figures = measure(sessions, args.runs)
+    args = arguments(
+        __doc__,
+        sizes="10000,100000",
+        extra=lambda parser: parser.add_argument("--plot", default=""),
+    )
+    with database(args.database_url, "scale") as db:
+        rows = []
+        for size in args.sizes:
+            written, took = size - db.made, db.fill_to(size)
+            print(f"{written:,} cases written in {took:.1f} s ({written / took:,.0f}/s)")
+            print(check_sample(db.sessions))
+            figures = measure(db.sessions, args.runs)
             rows.append((size, figures))
             print(
                 f"{size:>9,} cases, {int(figures['due'])} clocks due by tonight: "
@@ -215,7 +168,7 @@ def main() -> int:
             )
         _table(rows)
         if args.plot:
-            _plot(rows, args.plot, url.split(":")[0].split("+")[0])
+            _plot(rows, args.plot, db.url.split(":")[0].split("+")[0])
     return 0
 
 

@@ -37,7 +37,7 @@ from tongban.workdays.calendar import WorkCalendar
 ONLINE = frozenset({Channel.web, Channel.mobile, Channel.api, Channel.proactive})
 IN_PERSON = frozenset({Channel.window, Channel.kiosk})  # intake in the hall: one trip
 FULL_CHAIN = 5  # 受理 审查 决定 制证 送达: the steps of 行政许可法 ch. 4, the steps baseline
-Key = tuple[date, str, str]  # day, item, department
+Key = tuple[date, str, str, str]  # day, item, department, channel
 
 
 @dataclass(frozen=True)
@@ -113,15 +113,17 @@ def case_facts(
 
 
 class Rows:
-    """The rows being built, by (day, item, department)."""
+    """The rows being built, by (day, item, department, channel)."""
 
     def __init__(self, tz: ZoneInfo) -> None:
         self.tz = tz
         self.rows: dict[Key, dict[str, Any]] = {}
 
-    def at(self, moment: datetime | None, item: str, department: str) -> dict[str, Any]:
+    def at(
+        self, moment: datetime | None, item: str, department: str, channel: str
+    ) -> dict[str, Any]:
         assert moment is not None  # the queries ask for the moment within the dates
-        key = (moment.astimezone(self.tz).date(), item, department)
+        key = (moment.astimezone(self.tz).date(), item, department, str(channel))
         if key not in self.rows:
             self.rows[key] = {name: 0 for name in COUNTS} | {name: 0.0 for name in SUMS}
             self.rows[key]["stages"] = {}
@@ -133,7 +135,7 @@ def _received(session: Session, dates: Dates, rows: Rows) -> None:
         Case.state != CaseState.draft, dates.holds(Case.submitted_at)
     )
     for submitted, item, department, channel in session.execute(query):
-        row = rows.at(submitted, item, department)
+        row = rows.at(submitted, item, department, channel)
         row["received"] += 1
         row["received_online"] += channel in ONLINE
 
@@ -176,7 +178,7 @@ def _decided(session: Session, dates: Dates, rows: Rows, cal: WorkCalendar) -> N
         assert case.decided_at is not None
         definition = definitions[case.catalog_version_id]
         facts = case_facts(case, definition, uploads[case.id], corrections.get(case.id, 0), cal)
-        row = rows.at(case.decided_at, case.catalog_code, case.lead_department)
+        row = rows.at(case.decided_at, case.catalog_code, case.lead_department, case.channel)
         row["decided"] += 1
         row["decided_on_time"] += facts.on_time
         row["fully_online"] += facts.trips == 0
@@ -186,7 +188,9 @@ def _decided(session: Session, dates: Dates, rows: Rows, cal: WorkCalendar) -> N
         row["steps"] += facts.steps
         for name in SUMS:
             row[name] += getattr(facts, name)
-    where = {c.id: rows.at(c.decided_at, c.catalog_code, c.lead_department) for c in found}
+    where = {
+        c.id: rows.at(c.decided_at, c.catalog_code, c.lead_department, c.channel) for c in found
+    }
     for case_id, state, count in fills:
         where[case_id]["fields"] += int(count)
         if state == "pulled":
@@ -206,19 +210,24 @@ def hour_bucket(hours: float) -> int:
 
 
 def _stages(session: Session, dates: Dates, rows: Rows, cal: WorkCalendar) -> None:
+    """The tasks finished on each day, under their own department: office hours per stage."""
     query = (
         select(
-            Task.stage, Task.department_code, Task.started_at, Task.finished_at, Case.catalog_code
+            Task.stage,
+            Task.department_code,
+            Task.started_at,
+            Task.finished_at,
+            Case.catalog_code,
+            Case.channel,
         )
         .join(Case, Case.id == Task.case_id)
         .where(Task.state == TaskState.done, dates.holds(Task.finished_at))
     )
-    for stage, department, started, finished, item in session.execute(query):
+    for stage, department, started, finished, item, channel in session.execute(query):
         assert finished is not None
         hours = working_time(cal, started, finished, "hours")
-        entry = rows.at(finished, item, department)["stages"].setdefault(
-            str(stage), {"n": 0, "hours": 0.0, "hist": {}}
-        )
+        row = rows.at(finished, item, department, channel)
+        entry = row["stages"].setdefault(str(stage), {"n": 0, "hours": 0.0, "hist": {}})
         entry["n"] += 1
         entry["hours"] = round(entry["hours"] + hours, 1)
         bucket = str(hour_bucket(hours))
@@ -226,21 +235,27 @@ def _stages(session: Session, dates: Dates, rows: Rows, cal: WorkCalendar) -> No
 
 
 def _ratings(session: Session, dates: Dates, rows: Rows) -> None:
-    given = select(Rating.created_at, Rating.department_code, Rating.score, Case.catalog_code).join(
-        Case, Case.id == Rating.case_id
-    )
-    for at, department, score, item in session.execute(given.where(dates.holds(Rating.created_at))):
-        row = rows.at(at, item, department)
+    given = select(
+        Rating.created_at, Rating.department_code, Rating.score, Case.catalog_code, Case.channel
+    ).join(Case, Case.id == Rating.case_id)
+    for at, department, score, item, channel in session.execute(
+        given.where(dates.holds(Rating.created_at))
+    ):
+        row = rows.at(at, item, department, channel)
         row["rated"] += 1
         row["rated_good"] += score >= GOOD_AT_LEAST
         row["rated_bad"] += score <= BAD_AT_MOST
     done = select(
-        Rating.rectified_at, Rating.rectify_due_at, Rating.department_code, Case.catalog_code
+        Rating.rectified_at,
+        Rating.rectify_due_at,
+        Rating.department_code,
+        Case.catalog_code,
+        Case.channel,
     ).join(Case, Case.id == Rating.case_id)
-    for done_at, due, department, item in session.execute(
+    for done_at, due, department, item, channel in session.execute(
         done.where(dates.holds(Rating.rectified_at))
     ):
-        row = rows.at(done_at, item, department)
+        row = rows.at(done_at, item, department, channel)
         row["rectified"] += 1
         row["rectified_on_time"] += due is None or (done_at is not None and done_at < due)
 
@@ -249,7 +264,7 @@ def count_days(
     session: Session, *, first: date, last: date, tz: ZoneInfo
 ) -> dict[Key, dict[str, Any]]:
     """The values of the ``metric_days`` rows of the local days ``first`` … ``last``, by
-    (day, item, department), counted from the events of those days (nothing written).
+    (day, item, department, channel), counted from the events of those days (nothing written).
     Reads ranges of the indexes on the events' times: the cost grows with the days'
     events, not with the cases of other days."""
     dates = Dates.of(first, last, tz)
@@ -267,10 +282,15 @@ def compute_days(session: Session, *, first: date, last: date, tz: ZoneInfo, now
     returns how many rows were written."""
     counted = count_days(session, first=first, last=last, tz=tz)
     session.execute(delete(MetricDay).where(MetricDay.day >= first, MetricDay.day <= last))
-    for (day, item, department), values in counted.items():
+    for (day, item, department, channel), values in counted.items():
         session.add(
             MetricDay(
-                day=day, item_code=item, department_code=department, computed_at=now, **values
+                day=day,
+                item_code=item,
+                department_code=department,
+                channel=channel,
+                computed_at=now,
+                **values,
             )
         )
     session.flush()

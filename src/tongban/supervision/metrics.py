@@ -1,8 +1,8 @@
 """Figures for e-supervision (电子监察 / 数据驾驶舱): what is late and whose it is,
 volumes, on-time rates and working time per item and per stage.
 
-The period's figures (received, decided, late, time per item and stage, the daily and
-weekly series) are sums of the daily rows (``metric_days``, docs/metrics.md) that the
+The period's figures (received, decided, late, time per item, channel and stage, the
+daily and weekly series) are sums of the daily rows (``metric_days``, docs/metrics.md) that the
 worker writes; yesterday's and today's, which the worker is still rewriting, are counted
 from those two days' events at once (``daily.count_days``), so the page is current. Open
 work (open, due soon, overdue) is counted from the open cases and tasks through indexes
@@ -32,7 +32,7 @@ from tongban.supervision.measures import (
     case_conditions,
     task_conditions,
 )
-from tongban.supervision.reform import Reform, ReformFilter, StageTime, read_rows
+from tongban.supervision.reform import Reform, ReformFilter, StageTime, day_of, read_rows
 
 PERIODS = (7, 30, 90)
 LIVE_DAYS = 2  # yesterday and today: the days the worker's refresh rewrites (tasks.refresh)
@@ -137,10 +137,6 @@ class Scope:
         return [] if self.departments is None else [Task.department_code.in_(self.departments)]
 
 
-def _day_of(value: object) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
 def period_rows(scope: Scope) -> tuple[list[Mapping[str, Any]], int]:
     """The daily rows of the period and how many were read from ``metric_days``: the
     stored rows of the days before yesterday, then yesterday's and today's counted now."""
@@ -154,8 +150,8 @@ def period_rows(scope: Scope) -> tuple[list[Mapping[str, Any]], int]:
     )
     counted = daily.count_days(scope.session, first=live_from, last=today, tz=scope.tz)
     live = [
-        {"day": day, "item_code": item, "department_code": department, **values}
-        for (day, item, department), values in counted.items()
+        {"day": day, "item_code": item, "department_code": department, "channel": channel} | values
+        for (day, item, department, channel), values in counted.items()
         if scope.departments is None or department in scope.departments
     ]
     return [*stored, *live], len(stored)
@@ -169,7 +165,7 @@ def _sums(rows: Iterable[Mapping[str, Any]], key: str) -> dict[Any, Reform]:
 
 
 def _received_per_day(scope: Scope, days: Mapping[Any, Reform]) -> list[tuple[date, int]]:
-    counts = {_day_of(day): int(reform["received"]) for day, reform in days.items()}
+    counts = {day_of(day): int(reform["received"]) for day, reform in days.items()}
     first, last = scope.period.first, scope.period.last
     every = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     return [(d, counts.get(d, 0)) for d in every]
@@ -184,7 +180,7 @@ def _weeks(scope: Scope, days: Mapping[Any, Reform]) -> list[WeekFigures]:
         weeks[monday] = WeekFigures(Dates.of(first, min(last, scope.period.last), scope.tz))
         monday += timedelta(days=7)
     for day, reform in days.items():
-        week = weeks[_day_of(day) - timedelta(days=_day_of(day).weekday())]
+        week = weeks[day_of(day) - timedelta(days=day_of(day).weekday())]
         week.finished += int(reform["decided"])
         week.late += int(reform["decided"] - reform["decided_on_time"])
     return [weeks[key] for key in sorted(weeks)]
@@ -213,7 +209,9 @@ def _by_state(scope: Scope) -> dict[str, int]:
 
 def _departments(scope: Scope) -> dict[str, Counts]:
     """A department's own tasks: open ones now, and those finished in the period (read
-    through the index on their finishing time)."""
+    through the index on their finishing time). Counted as distinct cases, as the
+    drill-down lists them, which daily rows cannot sum (one case's tasks fall on several
+    days), so these are not read from ``metric_days``."""
     figures: dict[str, Counts] = defaultdict(Counts)
     for status in Status:
         conditions = task_conditions(status, now=scope.now, dates=scope.period)
@@ -228,27 +226,16 @@ def _departments(scope: Scope) -> dict[str, Counts]:
     return dict(sorted(figures.items()))
 
 
-def _channels(scope: Scope) -> dict[str, ItemFigures]:
-    """Figures by channel (办事渠道), counted from the cases received or decided in the
-    period (index ranges) and the open ones: the daily rows are not kept by channel."""
+def _channels(scope: Scope, sums: Mapping[str, Reform]) -> dict[str, ItemFigures]:
+    """Figures by channel (办事渠道): received, decided and late in the period from the
+    daily rows, open and overdue from the open cases."""
     figures: dict[str, ItemFigures] = defaultdict(ItemFigures)
+    for key, reform in sums.items():
+        if reform["received"] or reform["decided"]:  # not rows of tasks or ratings only
+            figures[key].add(reform)
     for key, counts in _open_work(scope, Case.channel).items():
         figures[key].open, figures[key].overdue = counts.open, counts.overdue
-    period = scope.period
-    for status in (Status.finished, Status.late):
-        conditions = case_conditions(status, now=scope.now, dates=period)
-        for key, count in _count_by(scope, Case.channel, conditions):
-            setattr(figures[key], status, count)
-    for key, count in _count_by(scope, Case.channel, [period.holds(Case.submitted_at)]):
-        figures[key].received = count
     return {str(channel): figures[channel] for channel in Channel if channel in figures}
-
-
-def _count_by(
-    scope: Scope, column: QueryableAttribute[Any], conditions: list[ColumnElement[bool]]
-) -> list[tuple[str, int]]:
-    query = select(column, func.count()).where(*conditions, *scope.cases()).group_by(column)
-    return [(str(key), int(count)) for key, count in scope.session.execute(query)]
 
 
 def _overdue_tasks(scope: Scope) -> list[Task]:
@@ -312,7 +299,7 @@ def dashboard(
         total=_total(items),
         departments=_departments(scope),
         items=items,
-        channels=_channels(scope),
+        channels=_channels(scope, _sums(rows, "channel")),
         overdue=_overdue_tasks(scope),
         received_per_day=_received_per_day(scope, per_day),
         weeks=_weeks(scope, per_day),

@@ -1,4 +1,5 @@
-"""Pre-aggregated reform figures (改革成效指标): one row per local day, item and department.
+"""Pre-aggregated reform figures (改革成效指标): one row per local day, item, department and
+channel (办事渠道, the case's).
 
 The dashboard and the cockpit read these rows (a bounded number: days × items), never
 the cases themselves. Every count is keyed by the day of the event that settles it (a
@@ -40,15 +41,17 @@ SUMS = ("elapsed_days", "legal_days", "promised_days")
 
 
 class MetricDay(Base):
-    """The reform counts of one local ``day``, catalog item (or bundle) and department."""
+    """The reform counts of one local ``day``, catalog item (or bundle), department and
+    channel of the cases counted ("" in rows written before the channel was kept)."""
 
     __tablename__ = "metric_days"
-    __table_args__ = (UniqueConstraint("day", "item_code", "department_code"),)
+    __table_args__ = (UniqueConstraint("day", "item_code", "department_code", "channel"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date, index=True)
     item_code: Mapped[str] = mapped_column(String(40))
     department_code: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(10), default="", server_default="")
     received: Mapped[int] = mapped_column(Integer, default=0)
     received_online: Mapped[int] = mapped_column(Integer, default=0)
     decided: Mapped[int] = mapped_column(Integer, default=0)

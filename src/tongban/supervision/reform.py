@@ -2,7 +2,9 @@
 period, item and department, per day, week or month, and the headline line the seeds
 print ("材料 −53 %，跑动 −75 %，时间 −62 %"). Formulas: docs/metrics.md.
 
-The dashboard reads at most days × items × departments rows, whatever the number of cases.
+The figures read at most days × items × departments × channels rows, whatever the number
+of cases; the database sums them (``summed``: one line back per day, week, month, item or
+department), only the stage times (JSON) are summed here.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Date, SQLColumnExpression, cast, func, select
 from sqlalchemy.orm import Session
 
 from tongban.catalog import service as catalog
@@ -68,7 +70,11 @@ class Reform:
         counts = self.counts
         for name in FIELDS:
             counts[name] += row[name]
-        for stage, entry in (row["stages"] or {}).items():
+        self.add_stages(row["stages"])
+
+    def add_stages(self, stages: Mapping[str, Any] | None) -> None:
+        """Add a row's stage times: stage → {"n", "hours", "hist"} (``daily._stages``)."""
+        for stage, entry in (stages or {}).items():
             time = self.stages.setdefault(stage, StageTime())
             time.n += int(entry["n"])
             time.hours = round(time.hours + float(entry["hours"]), 1)
@@ -143,18 +149,64 @@ def _start_of(day: date, per: str) -> date:
     return day
 
 
+def _conditions(where: ReformFilter) -> list[ColumnElement[bool]]:
+    found = [MetricDay.day >= where.first, MetricDay.day <= where.last]
+    if where.item:
+        found.append(MetricDay.item_code == where.item)
+    if where.department:
+        found.append(MetricDay.department_code == where.department)
+    if where.departments is not None:
+        found.append(MetricDay.department_code.in_(where.departments))
+    return found
+
+
 def read_rows(session: Session, *, where: ReformFilter) -> list[Mapping[str, Any]]:
     """The rows of ``where`` as plain mappings (no ORM objects: thousands are read)."""
-    query = select(MetricDay.__table__).where(
-        MetricDay.day >= where.first, MetricDay.day <= where.last
+    query = select(MetricDay.__table__).where(*_conditions(where)).order_by(MetricDay.day)
+    return [dict(row) for row in session.execute(query).mappings()]
+
+
+def day_of(value: object) -> date:
+    """A day as read from a row: a date, or its ISO text (SQLite's date functions)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _period_start(per: str, dialect: str) -> SQLColumnExpression[Any]:
+    """The first day of the day, week (Monday) or month a row's day falls in, in SQL."""
+    if per == "day":
+        return MetricDay.day
+    if dialect == "postgresql":
+        return cast(func.date_trunc(per, MetricDay.day), Date)
+    # SQLite: the Sunday on or after the day, less six days, is its week's Monday
+    return func.date(
+        MetricDay.day, *(("weekday 0", "-6 days") if per == "week" else ("start of month",))
     )
-    if where.item:
-        query = query.where(MetricDay.item_code == where.item)
-    if where.department:
-        query = query.where(MetricDay.department_code == where.department)
-    if where.departments is not None:
-        query = query.where(MetricDay.department_code.in_(where.departments))
-    return [dict(row) for row in session.execute(query.order_by(MetricDay.day)).mappings()]
+
+
+def summed(
+    session: Session, *, where: ReformFilter, by: SQLColumnExpression[Any] | None = None
+) -> dict[Any, tuple[Reform, int]]:
+    """The counts of the rows of ``where`` summed by the database, per value of ``by``
+    (one entry, keyed None, without it), each with how many rows it sums; stage times are
+    not summed here (``stage_times``)."""
+    sums = [func.coalesce(func.sum(getattr(MetricDay, name)), 0).label(name) for name in FIELDS]
+    key: list[Any] = [] if by is None else [by.label("key")]
+    query = select(*key, func.count().label("rows"), *sums).where(*_conditions(where))
+    if by is not None:
+        query = query.group_by(by)
+    found = {}
+    for row in session.execute(query).mappings():
+        if row["rows"]:
+            counts = {name: row[name] for name in FIELDS}
+            found[row.get("key")] = (Reform(counts=counts), int(row["rows"]))
+    return found
+
+
+def stage_times(session: Session, *, where: ReformFilter, into: Reform) -> None:
+    """Add the stage times of the rows of ``where`` to ``into`` (JSON: summed here)."""
+    query = select(MetricDay.stages).where(*_conditions(where)).order_by(MetricDay.id)
+    for (stages,) in session.execute(query):
+        into.add_stages(stages)
 
 
 def online_availability(session: Session, *, where: ReformFilter) -> dict[str, float | None]:
@@ -178,11 +230,16 @@ def online_availability(session: Session, *, where: ReformFilter) -> dict[str, f
     }
 
 
-def reform_figures(session: Session, *, where: ReformFilter, per: str = "week") -> ReformFigures:
-    """Every reform figure of the rows matching ``where``, and a series per ``per``."""
+def reform_figures(
+    session: Session, *, where: ReformFilter, per: str = "week", stages: bool = True
+) -> ReformFigures:
+    """Every reform figure of the rows matching ``where``, and a series per ``per``: the
+    counts summed by the database (total, per period, item and department); the stage
+    times of the total too unless ``stages`` is False (an export has no column for them)."""
     per = per if per in PERS else "week"
-    rows = read_rows(session, where=where)
-    total = Reform()
+    total, rows = summed(session, where=where).get(None, (Reform(), 0))
+    if stages:
+        stage_times(session, where=where, into=total)
     series: dict[date, Reform] = {}
     day = _start_of(where.first, per)
     while day <= where.last:  # every period, even one without a row
@@ -190,21 +247,21 @@ def reform_figures(session: Session, *, where: ReformFilter, per: str = "week") 
         day = _start_of(
             day + timedelta(days=32 if per == "month" else 7 if per == "week" else 1), per
         )
-    items: dict[str, Reform] = {}
-    departments: dict[str, Reform] = {}
-    for row in rows:
-        total.add(row)
-        day = row["day"] if isinstance(row["day"], date) else date.fromisoformat(str(row["day"]))
-        series.setdefault(_start_of(day, per), Reform()).add(row)
-        items.setdefault(row["item_code"], Reform()).add(row)
-        departments.setdefault(row["department_code"], Reform()).add(row)
+    by_period = _period_start(per, session.get_bind().dialect.name)
+    for start, (reform, _rows) in summed(session, where=where, by=by_period).items():
+        series[day_of(start)] = reform
+
+    def by(column: SQLColumnExpression[Any]) -> dict[str, Reform]:
+        found = summed(session, where=where, by=column)
+        return {str(key): reform for key, (reform, _rows) in sorted(found.items())}
+
     return ReformFigures(
         where=where,
         per=per,
         total=total,
         series=sorted(series.items()),
-        items=dict(sorted(items.items())),
-        departments=dict(sorted(departments.items())),
-        rows_read=len(rows),
+        items=by(MetricDay.item_code),
+        departments=by(MetricDay.department_code),
+        rows_read=rows,
         catalog=online_availability(session, where=where),
     )

@@ -110,6 +110,7 @@ def dashboard(
             where=for_supervisor(
                 session, user, ReformFilter(figures.period.first, figures.period.last)
             ),
+            stages=False,  # the card shows rates; the stage times are the figures'
         ),
     )
     context.update(shared, reductions=shared["reductions"][:FOLDED])

@@ -25,7 +25,6 @@ from tongban.queueing.calling import (
     wait_of,
 )
 from tongban.queueing.halls import department_of, hall_of, halls, slot_start, windows_for
-from tongban.queueing.models import KioskTerminal
 from tongban.queueing.terminals import (
     checked_terminal,
     list_terminals,
@@ -37,7 +36,6 @@ from tongban.queueing.terminals import (
 
 __all__ = [
     "BOOKING_DAYS",
-    "KioskTerminal",
     "SlotView",
     "book",
     "bookable_days",

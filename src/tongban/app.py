@@ -64,6 +64,7 @@ from tongban.payments.views import router as payments_views
 from tongban.publication.api import router as publication_api
 from tongban.publication.views import router as publication_views
 from tongban.queueing.api import router as queueing_api
+from tongban.queueing.terminal_views import router as queueing_terminal_views
 from tongban.queueing.views import router as queueing_views
 from tongban.ratings.api import router as ratings_api
 from tongban.ratings.views import router as ratings_views
@@ -153,6 +154,7 @@ PAGE_ROUTERS = (
     progress_views,
     document_views,
     queueing_views,
+    queueing_terminal_views,
     lenient_views,
     payments_views,
     messaging_views,

@@ -319,6 +319,8 @@ def test_english_tour_renders_every_template(
     admin.cookies.set("tongban_lang", "en")
     pages.append(admin.get("/ops/messages").text)
     assert "Messages that could not be sent" in pages[-1]
+    pages.append(admin.get("/ops/kiosk-terminals").text)
+    assert "Kiosk terminals" in pages[-1]
     # 一人一档: my own profile, and the applicant's profile read by staff through a case
     applicant = signed_in("zhangsan")
     applicant.cookies.set("tongban_lang", "en")

@@ -13,12 +13,14 @@ from sqlalchemy.orm import Session
 from tests.conftest import Clock
 from tests.web.support import csrf, found
 from tongban.audit.models import AuditEntry
+from tongban.audit.service import Actor
 from tongban.queueing import service
 from tongban.web.runtime import Runtime
 
 HALL = "GL-ZWFW"
 ITEM = "3501-RS-003"
 MONDAY = "2025-09-22"  # the test clock starts on it at 09:00 in Fuzhou
+OPERATOR = Actor(id=None, name="运维命令")
 
 
 def test_book_then_check_in_at_the_kiosk_then_be_called(
@@ -153,12 +155,13 @@ def test_the_api_gives_a_caller_not_signed_in_few_tickets_a_day(
 
 
 def test_a_registered_kiosk_terminal_counts_its_own_tickets(
-    client: TestClient, runtime: Runtime, db: Session
+    client: TestClient, runtime: Runtime, db: Session, clock: Clock
 ) -> None:
-    token, entry = service.new_terminal(HALL, "一楼东侧")
-    runtime.settings = runtime.settings.model_copy(
-        update={"kiosk_terminals": entry, "kiosk_tickets_per_terminal_per_day": 5}
+    _, token = service.register_terminal(
+        db, hall_code=HALL, name="一楼东侧", now=clock.now, actor=OPERATOR
     )
+    db.commit()
+    runtime.settings = runtime.settings.model_copy(update={"kiosk_tickets_per_terminal_per_day": 5})
     wrong = client.get(f"/kiosk/{HALL}", params={"terminal": "guessed"}, follow_redirects=False)
     assert wrong.status_code == 422 and "没有在本大厅登记" in wrong.text
     elsewhere = client.get("/kiosk/FZ-XZFW", params={"terminal": token}, follow_redirects=False)

@@ -80,10 +80,12 @@ class SignInSettings(BaseSettings):
     )
     kiosk_terminals: str = Field(
         "",
-        description="The halls' registered self-service terminals (自助终端), comma-separated "
-        "`HALL:NAME:SHA256` entries (the SHA-256 of the terminal's token; `tongban halls "
-        "kiosk-terminal HALL NAME` makes a token and its entry). A terminal is set up once at "
-        "`/kiosk/HALL?terminal=TOKEN`; its tickets are counted per terminal.",
+        description="The halls' self-service terminals (自助终端) registered before they were "
+        "kept in the database: comma-separated `HALL:NAME:SHA256` entries (the SHA-256 of a "
+        "terminal's token), registered once when the database is migrated to revision "
+        "0044_kiosk_terminals (installation or upgrade); later changes are not read. "
+        "Terminals are registered and revoked at `/ops/kiosk-terminals` or with `tongban "
+        "halls kiosk-terminal HALL NAME`.",
     )
     kiosk_tickets_per_terminal_per_day: int = Field(
         400,

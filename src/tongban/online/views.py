@@ -140,6 +140,7 @@ def render_case_page(
     context = case_context(request, session, case, user, now)
     context.update(panels.panels_context(panels.CASE_PANELS, request, session, case, user, now))
     owner = access.owns(user, case) or access.acts_for(user, case)  # or its agent (代办)
+    context["owner"] = owner
     context["can_withdraw"] = owner and Event.withdraw in allowed_events(case.state)
     context["correcting"] = owner and case.state == CaseState.correction_requested
     if context["correcting"]:  # the notice's problems sit next to the inputs they concern

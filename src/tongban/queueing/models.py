@@ -76,3 +76,23 @@ class QueueTicket(Base):
     window_code: Mapped[str | None] = mapped_column(String(20))
     called_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class KioskTerminal(Base):
+    """A hall's registered self-service terminal (自助终端), known by the SHA-256 of its
+    token (the token itself is shown once, when it is registered). Revoked
+    (``revoked_at``), it is no registered terminal from its next request on."""
+
+    __tablename__ = "kiosk_terminals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_code: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(40))
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def label(self) -> str:
+        """``HALL:NAME``: what its tickets are counted and audited under."""
+        return f"{self.hall_code}:{self.name}"

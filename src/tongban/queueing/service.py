@@ -26,9 +26,10 @@ from tongban.queueing.calling import (
 )
 from tongban.queueing.halls import department_of, hall_of, halls, slot_start, windows_for
 from tongban.queueing.terminals import (
-    Terminal,
     checked_terminal,
-    new_terminal,
+    list_terminals,
+    register_terminal,
+    revoke_terminal,
     take_at_terminal,
     terminal_of,
 )
@@ -36,7 +37,6 @@ from tongban.queueing.terminals import (
 __all__ = [
     "BOOKING_DAYS",
     "SlotView",
-    "Terminal",
     "book",
     "bookable_days",
     "call_next",
@@ -48,10 +48,12 @@ __all__ = [
     "department_of",
     "hall_of",
     "halls",
+    "list_terminals",
     "may_call",
     "my_tickets",
-    "new_terminal",
     "recent_calls",
+    "register_terminal",
+    "revoke_terminal",
     "slot_start",
     "slots",
     "take_anonymously",

@@ -193,9 +193,7 @@ def kiosk_take(
     """Take a ticket at the kiosk: counted per terminal on a registered terminal of the
     hall (``terminals``), else per network address like the API without sign-in."""
     settings, item = runtime.settings, _text(form, "item")
-    terminal = service.terminal_of(
-        request.cookies.get(TERMINAL_COOKIE), hall_code=code, registry=settings.kiosk_terminals
-    )
+    terminal = service.terminal_of(session, request.cookies.get(TERMINAL_COOKIE), hall_code=code)
     try:
         if terminal is not None:
             ticket = service.take_at_terminal(
@@ -221,9 +219,7 @@ def kiosk_take(
 
 
 @router.get("/kiosk/{code}")
-def start_kiosk(
-    code: str, session: SessionDep, runtime: RuntimeDep, terminal: str | None = None
-) -> Response:
+def start_kiosk(code: str, session: SessionDep, terminal: str | None = None) -> Response:
     """Make this browser the hall's self-service terminal (kiosk mode: large type, an
     on-screen keypad, sign-ins ended and the screen wiped after ``kiosk_idle_seconds``);
     with ``terminal``, the token of a registered terminal of the hall, its tickets are
@@ -232,9 +228,7 @@ def start_kiosk(
     response = see_other(f"/halls/{code}/kiosk")
     year = 365 * 24 * 3600
     if terminal is not None:
-        service.checked_terminal(
-            terminal, hall_code=code, registry=runtime.settings.kiosk_terminals
-        )
+        service.checked_terminal(session, terminal, hall_code=code)
         response.set_cookie(TERMINAL_COOKIE, terminal, max_age=year, httponly=True, samesite="lax")
     response.set_cookie(KIOSK_COOKIE, code, max_age=year, samesite="lax")
     return response

@@ -83,7 +83,7 @@ class SignInSettings(BaseSettings):
         description="The halls' self-service terminals (自助终端) registered before they were "
         "kept in the database: comma-separated `HALL:NAME:SHA256` entries (the SHA-256 of a "
         "terminal's token), registered once when the database is migrated to revision "
-        "0044_kiosk_terminals (installation or upgrade); later changes are not read. "
+        "0046_kiosk_terminals (installation or upgrade); later changes are not read. "
         "Terminals are registered and revoked at `/ops/kiosk-terminals` or with `tongban "
         "halls kiosk-terminal HALL NAME`.",
     )

@@ -1,8 +1,8 @@
 """kiosk_terminals: the halls' registered self-service terminals move from the
 TONGBAN_KIOSK_TERMINALS setting to the database, where operators register and revoke them
 
-Revision ID: 0044_kiosk_terminals
-Revises: 0043_assistant_cuts
+Revision ID: 0046_kiosk_terminals
+Revises: 0045_metric_channels
 Create Date: 2026-12-01 19:40:00.000000
 
 The setting's entries (``HALL:NAME:SHA256``, comma-separated) are registered here, once;
@@ -18,8 +18,8 @@ from alembic import op
 import tongban.db
 from tongban.config import get_settings
 
-revision: str = "0044_kiosk_terminals"
-down_revision: str | None = "0043_assistant_cuts"
+revision: str = "0046_kiosk_terminals"
+down_revision: str | None = "0045_metric_channels"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

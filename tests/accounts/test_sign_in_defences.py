@@ -163,6 +163,26 @@ def test_every_sign_in_event_is_audited_once_with_its_address(
     ]
 
 
+def test_the_lock_and_every_attempt_refused_by_it_are_audited(
+    client: TestClient, db: Session, clock: Clock
+) -> None:
+    """Found by a fresh-clone trial: 101 attempts on a locked account left 5 audit entries;
+    the attempts refused by the lock (the right password among them) and the lock itself
+    left none. Refused attempts do not count as failures, so they do not lengthen the lock."""
+    _fail(client, "lisi", 4)
+    assert _login(client, "lisi", "wrong-password").status_code == 429  # the fifth locks
+    for password in ("wrong-password", "demo12345"):
+        assert _login(client, "lisi", password).status_code == 429
+    assert [action for action, _ in _audited(db, "lisi")] == [
+        *["account.sign_in_failed"] * 5,
+        "account.locked",
+        "account.sign_in_refused",
+        "account.sign_in_refused",
+    ]
+    clock.advance(minutes=16)  # 15 minutes after the fifth failure, not after the refusals
+    assert _login(client, "lisi", "demo12345").status_code == 200
+
+
 def test_the_sign_in_page_says_the_account_is_locked(client: TestClient) -> None:
     _fail(client, "zhangsan", 4)
     assert _login(client, "zhangsan", "wrong-password").status_code == 429

@@ -27,21 +27,16 @@ def _wrong_current(
 ) -> DomainError:
     """Audit a wrong current password as a failed sign-in; say so, or that it locked. The
     error keeps its record: the failure is committed although the request fails."""
-    signin.audit_account(
+    lock = signin.record_failure(
         session,
-        action=throttle.SIGN_IN_FAILED,
         username=user.username,
         actor=service.actor_of(user),
         now=now,
         source=source,
+        limits=limits,
     )
-    until = throttle.locked_until(session, username=user.username, now=now, limits=limits)
-    error: DomainError = (
-        throttle.locked(until, now)
-        if until is not None
-        else InvalidInput(
-            "当前密码不正确。", "The current password is wrong.", field="current_password"
-        )
+    error: DomainError = lock or InvalidInput(
+        "当前密码不正确。", "The current password is wrong.", field="current_password"
     )
     error.keeps_record = True
     return error
@@ -73,7 +68,10 @@ def change_password(
     limits = throttle.Limits.of(settings)
     until = throttle.locked_until(session, username=user.username, now=now, limits=limits)
     if until is not None:
-        raise throttle.locked(until, now)
+        signin.record_refusal(session, username=user.username, source=source, now=now)
+        locked = throttle.locked(until, now)
+        locked.keeps_record = True
+        raise locked
     try:
         service.verify_password(user.password_hash, current)
     except VerificationError:

@@ -33,7 +33,7 @@ from tongban.accounts.twofactor import SecondFactorNeeded
 from tongban.audit import service as audit
 from tongban.config import Settings
 from tongban.db import reading_session, unit_of_work
-from tongban.errors import DomainError, NotSignedIn
+from tongban.errors import DomainError, NotSignedIn, TooManyAttempts
 from tongban.timeutil import utcnow
 from tongban.web.runtime import Runtime
 
@@ -119,6 +119,55 @@ def open_session(
     return token
 
 
+def _claimed(username: str) -> audit.Actor:
+    """The actor of an attempt: nobody yet, under the username typed."""
+    return audit.Actor(id=None, name=username[:120] or "-")
+
+
+def record_failure(
+    session: Session,
+    *,
+    username: str,
+    actor: audit.Actor,
+    now: datetime,
+    source: str | None,
+    limits: throttle.Limits,
+    factor: str | None = None,
+) -> TooManyAttempts | None:
+    """Audit a failed attempt (``account.sign_in_failed``: a wrong password, code or current
+    password); when it completes a run, audit the lock (``account.locked``) and return it."""
+    audit_account(
+        session,
+        action=throttle.SIGN_IN_FAILED,
+        username=username,
+        actor=actor,
+        now=now,
+        source=source,
+        factor=factor,
+    )
+    until = throttle.locked_until(session, username=username, now=now, limits=limits)
+    if until is None:
+        return None
+    audit_account(
+        session, action=throttle.LOCKED, username=username, actor=actor, now=now, source=source
+    )
+    return throttle.locked(until, now)
+
+
+def record_refusal(session: Session, *, username: str, source: str | None, now: datetime) -> None:
+    """Audit an attempt refused before any check (``account.sign_in_refused``: the username
+    locked or the address trying too often); not counted as a failure, so it does not
+    lengthen the lock."""
+    audit_account(
+        session,
+        action=throttle.SIGN_IN_REFUSED,
+        username=username,
+        actor=_claimed(username),
+        now=now,
+        source=source,
+    )
+
+
 def _failed(
     session: Session,
     *,
@@ -128,19 +177,19 @@ def _failed(
     limits: throttle.Limits,
     factor: str | None = None,
 ) -> DomainError:
-    """Audit a failed attempt (wrong password or wrong code) and say so, or that it locked."""
-    audit_account(
+    """Audit a failed sign-in and say so, or that it locked the username."""
+    actor = _claimed(username)
+    lock = record_failure(
         session,
-        action=throttle.SIGN_IN_FAILED,
         username=username,
-        actor=audit.Actor(id=None, name=username[:120] or "-"),
+        actor=actor,
         now=now,
         source=source,
+        limits=limits,
         factor=factor,
     )
-    until = throttle.locked_until(session, username=username, now=now, limits=limits)
-    if until is not None:
-        return throttle.locked(until, now)
+    if lock is not None:
+        return lock
     if factor:
         return NotSignedIn(
             "验证码不正确或已使用过，请输入身份验证器上的新验证码或一个恢复码。",
@@ -229,18 +278,24 @@ def sign_in(
     be kept although the request fails.
     """
     limits = throttle.Limits.of(runtime.settings)
-    session = reading_session(runtime.sessions)
-    try:
-        throttle.refuse_busy_source(session, source=source, now=now, limits=limits)
-        until = throttle.locked_until(session, username=username, now=now, limits=limits)
-        if until is not None:
-            log.warning("sign_in.locked", username=username[: throttle.KEY_LENGTH], source=source)
-            raise throttle.locked(until, now)
-        user = service.find_user(session, username=username)
-        known = user is not None and user.active
-        stored, user_id = (user.password_hash, user.id) if user and known else (_dummy_hash(), None)
-    finally:
-        session.close()
+    with reading_session(runtime.sessions) as session:
+        try:
+            throttle.refuse_busy_source(session, source=source, now=now, limits=limits)
+        except TooManyAttempts as busy:
+            refusal: TooManyAttempts | None = busy
+        else:
+            until = throttle.locked_until(session, username=username, now=now, limits=limits)
+            refusal = None if until is None else throttle.locked(until, now)
+        if refusal is None:
+            user = service.find_user(session, username=username)
+            known = user is not None and user.active
+            stored = user.password_hash if user and known else _dummy_hash()
+            user_id = user.id if user and known else None
+    if refusal is not None:
+        log.warning("sign_in.refused", username=username[: throttle.KEY_LENGTH], source=source)
+        with unit_of_work(runtime.sessions) as writing:
+            record_refusal(writing, username=username, source=source, now=now)
+        raise refusal
     try:
         service.verify_password(stored, password)
         right = user_id is not None
@@ -330,12 +385,14 @@ def second_step(
         if user is None or not user.active:
             raise NotSignedIn("请重新登录。", "Please sign in again.")
         until = throttle.locked_until(session, username=user.username, now=now, limits=limits)
+        outcome: DomainError | None = None
         if until is not None:
-            raise throttle.locked(until, now)
-        new = not twofactor.enrolled(session, user=user)
-        factor = twofactor.check(session, user=user, code=code, settings=settings, now=now)
-        if factor is None:
-            outcome: DomainError | None = _failed(
+            record_refusal(session, username=user.username, source=source, now=now)
+            outcome = throttle.locked(until, now)
+        elif (
+            factor := twofactor.check(session, user=user, code=code, settings=settings, now=now)
+        ) is None:
+            outcome = _failed(
                 session,
                 username=user.username,
                 now=now,
@@ -344,7 +401,7 @@ def second_step(
                 factor="totp",
             )
         else:
-            outcome = None
+            new = not twofactor.enrolled(session, user=user)  # check confirms nothing
             codes = twofactor.confirm(session, user=user, now=now) if new else []
             token = open_session(
                 session, user=user, settings=settings, now=now, source=source, factor=factor

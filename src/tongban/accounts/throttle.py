@@ -22,6 +22,8 @@ SIGN_IN_FAILED = "account.sign_in_failed"
 SIGNED_OUT = "account.signed_out"
 REGISTERED = "account.registered"
 UNLOCKED = "account.unlocked"  # a security administrator lifted the lock (``accounts.admin``)
+LOCKED = "account.locked"  # the failure that completed a run locked the username
+SIGN_IN_REFUSED = "account.sign_in_refused"  # tried while locked or the address too busy
 KEY_LENGTH = 60  # usernames are audited as the object id (String(60))
 SOURCE_WINDOW = timedelta(minutes=1)
 REGISTRATION_WINDOW = timedelta(hours=1)

@@ -1,7 +1,7 @@
 """The system administrator's page of the halls' self-service terminals (issue 15):
 registering one shows its set-up address once, revoking one takes effect on the
 terminal's next request (no restart), both audited; the setting's terminals are
-registered by migration 0044."""
+registered by migration 0046."""
 
 from __future__ import annotations
 
@@ -116,7 +116,7 @@ def test_the_page_in_english(signed_in: Callable[[str], TestClient]) -> None:
     assert 'href="/ops/kiosk-terminals"' in admin.get("/").text  # in the header's menu
 
 
-def test_the_setting_s_terminals_are_registered_by_migration_0044(
+def test_the_setting_s_terminals_are_registered_by_migration_0046(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock: Clock
 ) -> None:
     digest = "ab" * 32

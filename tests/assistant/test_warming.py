@@ -4,8 +4,6 @@ answered); a catalog change is a new revision, built again."""
 
 from __future__ import annotations
 
-import time
-
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -51,8 +49,6 @@ def test_the_page_says_it_is_getting_ready_and_keeps_nothing(runtime: Runtime, d
     runtime.settings.assistant_wait_seconds = 0
     with TestClient(create_app(runtime, start_worker=False)) as client:
         token = csrf(client.get("/").text)
-        started = time.perf_counter()
         page = client.post("/ask", data={"q": "开饭店要办什么证", "csrf_token": token}).text
-        assert time.perf_counter() - started < 5
     assert "智能客服正在准备" in page and "再问一次" in page and "12345" in page
     assert db.query(UnansweredQuestion).count() == 0

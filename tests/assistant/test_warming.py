@@ -52,3 +52,10 @@ def test_the_page_says_it_is_getting_ready_and_keeps_nothing(runtime: Runtime, d
         page = client.post("/ask", data={"q": "开饭店要办什么证", "csrf_token": token}).text
     assert "智能客服正在准备" in page and "再问一次" in page and "12345" in page
     assert db.query(UnansweredQuestion).count() == 0
+
+
+def test_an_empty_catalog_indexes_to_no_answer() -> None:
+    """Found by a fresh-clone trial: a new installation's empty catalog made the start-up
+    build log a traceback (bm25s over no document) and try again at every question."""
+    index = retrieval.Index((), [], [])
+    assert index.rank("开饭店要办什么证") == []

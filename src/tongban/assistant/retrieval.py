@@ -108,8 +108,10 @@ class Index:
         self.codes = [code for code, _ in revision]
         self.versions = dict(revision)  # the version id of each entry, by code
         self._bm25 = bm25s.BM25()
-        self._bm25.index([list(doc) for doc in documents], show_progress=False)
-        self._vocabulary = set(self._bm25.vocab_dict)
+        self._vocabulary: set[str] = set()
+        if documents:  # none in a new installation's empty catalog: nothing to rank
+            self._bm25.index([list(doc) for doc in documents], show_progress=False)
+            self._vocabulary = set(self._bm25.vocab_dict)
         self._holds = [set(doc) for doc in documents]
         self._subjects = list(subjects)
         self._frequency = Counter(token for held in self._holds for token in held)

@@ -135,6 +135,7 @@ def test_the_bare_verification_page_takes_a_file_and_reads_its_number_and_code(
     assert "与出具的原件不一致" in upload(pdf.replace(b"/Title", b"/Titel", 1)).text
     stranger = upload(b"%PDF-1.4 no link here")
     assert stranger.status_code == 400 and "找不到本平台文书的核验信息" in stranger.text
+    assert 'href="/licences/verify"' in stranger.text  # a licence PDF is verified there
     empty = visitor.post("/documents/verify", data=fields)
     assert empty.status_code == 400 and "请选择要核验的文书文件" in empty.text
 

@@ -85,6 +85,8 @@ def test_staff_enrol_from_the_qr_code_and_then_sign_in_with_a_code(
 ) -> None:
     secret, _codes = _enrol(strict, clock)
     assert strict.get("/staff").status_code == 200  # signed in by the confirming code
+    enrolled = select(AuditEntry).where(AuditEntry.action == "account.second_factor_enrolled")
+    assert [e.object_id for e in db.scalars(enrolled)] == ["clerk"]
     factor = db.scalar(select(SecondFactor))
     assert factor is not None and factor.confirmed_at is not None
     assert secret not in factor.sealed_secret  # stored sealed
@@ -101,10 +103,14 @@ def test_staff_enrol_from_the_qr_code_and_then_sign_in_with_a_code(
     assert [e.data.get("factor") for e in entries[-2:]] == ["totp", "totp"]
 
 
-def test_a_recovery_code_works_once(strict: TestClient, clock: Clock) -> None:
+def test_a_recovery_code_works_once(strict: TestClient, clock: Clock, db: Session) -> None:
     _secret, codes = _enrol(strict, clock)
     assert _api_login(strict, codes[0].upper()).status_code == 200
     assert _api_login(strict, codes[0]).status_code == 401
+    failed = db.scalars(
+        select(AuditEntry).where(AuditEntry.action == "account.sign_in_failed")
+    ).all()
+    assert [e.data for e in failed] == [{"factor": "recovery_code"}]  # not told as a TOTP
     page = _password_step(strict)
     assert "恢复码" in page.text
     assert _code_step(strict, page.text, codes[1]).status_code == 200
@@ -121,7 +127,7 @@ def test_wrong_codes_lock_the_account_like_wrong_passwords(
     clock.advance(seconds=30)
     assert _api_login(strict, pyotp.TOTP(secret).at(clock.now)).status_code == 429
     page = _password_step(strict)
-    assert page.status_code == 429 and "已暂时锁定" in unescape(page.text)
+    assert page.status_code == 429 and "密码或验证码连续输错" in unescape(page.text)
     clock.advance(minutes=16)
     assert _api_login(strict, pyotp.TOTP(secret).at(clock.now)).status_code == 200
 

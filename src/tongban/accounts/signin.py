@@ -221,7 +221,12 @@ def _second_factor(
     factor = twofactor.check(session, user=user, code=code, settings=settings, now=now)
     if factor is None:
         return _failed(
-            session, username=user.username, now=now, source=source, limits=limits, factor="totp"
+            session,
+            username=user.username,
+            now=now,
+            source=source,
+            limits=limits,
+            factor=twofactor.kind_of(code),
         )
     return user, open_session(
         session, user=user, settings=settings, now=now, source=source, factor=factor
@@ -398,11 +403,20 @@ def second_step(
                 now=now,
                 source=source,
                 limits=limits,
-                factor="totp",
+                factor=twofactor.kind_of(code),
             )
         else:
-            new = not twofactor.enrolled(session, user=user)  # check confirms nothing
-            codes = twofactor.confirm(session, user=user, now=now) if new else []
+            codes = []
+            if not twofactor.enrolled(session, user=user):  # the first code confirms it
+                codes = twofactor.confirm(session, user=user, now=now)
+                audit_account(
+                    session,
+                    action=twofactor.ENROLLED,
+                    username=user.username,
+                    actor=service.actor_of(user),
+                    now=now,
+                    source=source,
+                )
             token = open_session(
                 session, user=user, settings=settings, now=now, source=source, factor=factor
             )

@@ -88,9 +88,9 @@ def locked_until(
 def locked(until: datetime, now: datetime) -> TooManyAttempts:
     minutes = _minutes(until - now)
     return TooManyAttempts(
-        f"密码连续输错次数过多，该账号已暂时锁定，请 {minutes} 分钟后再试；"
+        f"密码或验证码连续输错次数过多，该账号已暂时锁定，请 {minutes} 分钟后再试；"
         "忘记密码请到政务服务窗口或联系管理员重置。",
-        f"Too many wrong passwords in a row: this account is locked; try again in {minutes} "
+        f"Too many wrong passwords or codes in a row: this account is locked; try again in {minutes} "
         "minutes, or ask a service window or an administrator to reset the password.",
         retry_after=math.ceil((until - now).total_seconds()),
     )

@@ -34,6 +34,7 @@ PENDING_SECONDS = 300
 
 TOTP = "totp"
 RECOVERY = "recovery_code"
+ENROLLED = "account.second_factor_enrolled"  # an authenticator confirmed by its first code
 PURPOSE = "second factor"  # the sealing key's purpose (HKDF info "tongban second factor")
 
 
@@ -127,6 +128,13 @@ def _recovery_hash(user_id: int, code: str) -> str:
     return hashlib.sha256(f"{user_id}:{plain}".encode()).hexdigest()
 
 
+def kind_of(code: str) -> str:
+    """Which factor a typed code is given as: six digits an authenticator's (``TOTP``),
+    anything else a recovery code (``RECOVERY``)."""
+    code = code.strip().replace(" ", "")
+    return TOTP if code.isdigit() and len(code) == 6 else RECOVERY
+
+
 def check(
     session: Session, *, user: User, code: str, settings: Settings, now: datetime
 ) -> str | None:
@@ -136,7 +144,7 @@ def check(
     code = code.strip().replace(" ", "")
     if factor is None:
         return None
-    if code.isdigit() and len(code) == 6:
+    if kind_of(code) == TOTP:
         step = _step_matching(_unseal(factor.sealed_secret, settings), code, now)
         if step is None or step <= factor.last_step:
             return None

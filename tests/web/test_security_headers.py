@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from tests.factories import API
 from tests.web.support import csrf, sign_in
+from tongban.audit.models import AuditEntry
 from tongban.cases.models import Case
 
 ITEM = "3501-GA-002"
@@ -58,6 +59,8 @@ def test_the_session_cookie_alone_cannot_change_data_through_the_api(
     assert forged.json()["error"]["code"] == "csrf"
     assert "X-CSRF-Token" in forged.json()["error"]["message"]
     assert _cases(db) == before
+    denied = select(AuditEntry.actor_name).where(AuditEntry.action == "access.denied")
+    assert db.scalars(denied).all() == ["张三"]  # whose cookie was used, found by trial 13b
     assert client.get(f"{API}/me").status_code == 200  # reading with the cookie is fine
     token = csrf(client.get("/my/cases").text)
     made = client.post(f"{API}/cases", json=body, headers={"X-CSRF-Token": token})

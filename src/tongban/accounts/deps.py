@@ -119,7 +119,13 @@ def get_optional_user(
     """The signed-in user, if any (``_declared`` puts the bearer scheme in the OpenAPI
     document; the token is read by ``token_of``, which also takes the session cookie).
     Raises ``PasswordExpired`` for a person who must change the password first."""
-    if _unchecked_cookie_write(request):
+    token = token_of(request)
+    found = accounts.sign_in_for_token(session, token=token) if token else None
+    user = found[0] if found else None
+    if _unchecked_cookie_write(request):  # refused, audited under the cookie's owner
+        request.state.user = (
+            Viewer(user.id, user.display_name, user.is_staff, False, False) if user else None
+        )
         raise NotAllowed(
             "来源不明的请求：用浏览器登录状态调用接口修改数据时，须在 X-CSRF-Token 请求头中"
             "附上页面的令牌；程序调用请使用登录接口返回的令牌（Authorization: Bearer）。",
@@ -128,9 +134,6 @@ def get_optional_user(
             "should use the bearer token from the login API.",
             code="csrf",
         )
-    token = token_of(request)
-    found = accounts.sign_in_for_token(session, token=token) if token else None
-    user = found[0] if found else None
     if found and found[1].scopes is not None:  # a machine client: only what it was granted
         route = request.scope.get("route")
         template = getattr(route, "path", request.url.path)

@@ -20,6 +20,7 @@ from tests.inspection.support import pass_required_inspection
 from tests.web.support import csrf, sign_in
 from tongban.accounts import service as accounts
 from tongban.cases.models import Case, Task
+from tongban.outbox.models import OutboxMessage
 
 DIBAO = "3501-MZ-001"
 SECRETS = ("张三", "350102196204180310")  # zhangsan's name and ID number
@@ -112,6 +113,8 @@ def test_every_objection_is_examined_by_the_reviewers_before_the_decision(
     filed = _object(client)  # no sign-in
     assert filed.status_code == 201, filed.text
     objection = filed.json()["id"]
+    told = select(OutboxMessage.department_code).where(OutboxMessage.topic == "objection_received")
+    assert db.scalars(told).all() == ["GLDJ"]  # the street office that reviewed is told
 
     _end_notice(client, clock)
     late = _object_to_ended(client, number, as_user)

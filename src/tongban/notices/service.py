@@ -183,7 +183,12 @@ def file_objection(
         action="notice.objection_filed",
         actor=actor_of(user) if user is not None else PUBLIC,
         now=now,
-        data={"notice_id": notice.id, "objection_id": objection.id},
+        # the reviewing department hears of it (``outbox.DEPARTMENT_TOPICS``)
+        data={
+            "notice_id": notice.id,
+            "objection_id": objection.id,
+            "department": notice.department_code,
+        },
         object_type="objection",
         object_id=objection.id,
     )

@@ -80,6 +80,7 @@ DEPARTMENT_TOPICS: dict[str, tuple[str, str]] = {
     "rating.create": ("bad_rating_received", "bad_for_department"),  # set for bad ones only
     "rating.appeal_decide": ("rating_appeal_decided", "department"),
     "message.to_department": ("case_message_received", "department"),  # the applicant wrote
+    "notice.objection_filed": ("objection_received", "department"),  # 公示 异议: the reviewers
     "complaint.route": ("complaint_routed", "department"),  # 12345 派单
 }
 

@@ -72,13 +72,9 @@ def test_a_licence_material_is_pulled_for_the_enterprise_the_form_names_not_the_
     assert "let the enterprise" in refused.reason_en
 
 
-def test_the_legal_representative_the_register_names_may_pull_the_enterprises_record(
-    db: Session, population: dict[str, int]
-) -> None:
-    """A person who is an enterprise's legal representative in the register (verified)
-    applies for it: the form's code is used (before: the person's account has no code,
-    so nothing was pulled); unverified, the register's word is not enough."""
-    other, record = _other_enterprise(db)
+def _representative(db: Session, record: dict[str, Any]) -> User:
+    """A verified account of the person the register names as the enterprise's legal
+    representative."""
     rep = User(
         username="rep-of-other",
         password_hash="x",
@@ -90,6 +86,17 @@ def test_the_legal_representative_the_register_names_may_pull_the_enterprises_re
     )
     db.add(rep)
     db.flush()
+    return rep
+
+
+def test_the_legal_representative_the_register_names_may_pull_the_enterprises_record(
+    db: Session, population: dict[str, int]
+) -> None:
+    """A person who is an enterprise's legal representative in the register (verified)
+    applies for it: the form's code is used (before: the person's account has no code,
+    so nothing was pulled); unverified, the register's word is not enough."""
+    other, record = _other_enterprise(db)
+    rep = _representative(db, record)
     licence = _material(db, "3501-SCJG-005", "BIZ_LICENCE")
     pulled = _provide(db, rep, {"credit_code": other}, licence)
     assert isinstance(pulled, Provided), pulled
@@ -165,17 +172,7 @@ def test_the_form_is_prefilled_for_the_enterprise_it_names_when_the_applicant_ac
     beside the field and none of its data (before: only the account's own code was asked,
     so the representative got nothing and 闽丰's account got 闽丰's own name)."""
     other, record = _other_enterprise(db)
-    rep = User(
-        username="rep-of-other",
-        password_hash="x",
-        kind=UserKind.person,
-        display_name=record["legal_rep_name"],
-        id_number=record["legal_rep_id_number"],
-        created_at=START,
-        identity_verified_at=START,
-    )
-    db.add(rep)
-    db.flush()
+    rep = _representative(db, record)
 
     acting = _prefilled(db, rep, {"credit_code": other})
     assert acting.values["enterprise_name"].value == record["name"]

@@ -69,7 +69,10 @@ def test_a_case_is_never_in_the_state_of_a_stage_it_does_not_run(
     for event in events:
         if event not in allowed_events(state):
             continue
-        state = next_state(state, event, stages)
+        try:
+            state = next_state(state, event, stages)
+        except IllegalTransition:  # no target runs: recheck with no review to go back to
+            continue
         assert state not in skipped
 
 

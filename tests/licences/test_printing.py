@@ -128,8 +128,9 @@ def test_a_print_that_crashes_is_retried_and_a_repeat_changes_nothing(
     printed = _licence_row(client, result["number"])
     assert printed.storage_key and printed.face_signature and printed.printed_at
 
-    with runtime.sessions() as session:  # asked again (a repeat delivery): left alone
-        printing.ask(session, licence=session.get_one(Licence, printed.id), now=runtime.clock())
+    with runtime.sessions() as session:  # delivered again (a worker died before marking
+        done = session.get_one(Job, job.id)  # it done): the licence is left alone
+        done.state, done.due_at, done.finished_at = JobState.pending, runtime.clock(), None
         session.commit()
     assert _prints(client) == [f"licence.print#{job.id}:done"]
     again = _licence_row(client, result["number"])

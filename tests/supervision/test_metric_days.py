@@ -188,11 +188,20 @@ def test_rows_written_at_once_equal_rows_written_day_by_day(month: Session) -> N
     def snapshot() -> list[tuple[Any, ...]]:
         rows = db.scalars(
             select(MetricDay).order_by(
-                MetricDay.day, MetricDay.item_code, MetricDay.department_code
+                MetricDay.day, MetricDay.item_code, MetricDay.department_code, MetricDay.channel
             )
         )
         return [
-            (r.day, r.item_code, r.department_code, r.decided, r.trips, r.rated, r.stages)
+            (
+                r.day,
+                r.item_code,
+                r.department_code,
+                r.channel,
+                r.decided,
+                r.trips,
+                r.rated,
+                r.stages,
+            )
             for r in rows
         ]
 

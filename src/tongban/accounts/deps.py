@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
 
 from tongban.accounts import passwords, scopes
 from tongban.accounts import service as accounts
@@ -109,6 +110,23 @@ def _refuse_expired_password(
         )
 
 
+def _viewer(request: Request, session: Session, user: User | None) -> Viewer | None:
+    """What pages show of ``user`` (its unread messages counted for pages only)."""
+    if user is None:
+        return None
+    return Viewer(
+        user.id,
+        user.display_name,
+        user.is_staff,
+        user.has_role(Role.supervisor),
+        user.has_role(Role.catalog_admin),
+        0
+        if request.url.path.startswith("/api/")
+        else outbox.unread_count(session, user_id=user.id),
+        tuple(page for role, page in ADMIN_PAGES if user.has_role(role)),
+    )
+
+
 def get_optional_user(
     request: Request,
     session: SessionDep,
@@ -123,9 +141,7 @@ def get_optional_user(
     found = accounts.sign_in_for_token(session, token=token) if token else None
     user = found[0] if found else None
     if _unchecked_cookie_write(request):  # refused, audited under the cookie's owner
-        request.state.user = (
-            Viewer(user.id, user.display_name, user.is_staff, False, False) if user else None
-        )
+        request.state.user = _viewer(request, session, user)
         raise NotAllowed(
             "来源不明的请求：用浏览器登录状态调用接口修改数据时，须在 X-CSRF-Token 请求头中"
             "附上页面的令牌；程序调用请使用登录接口返回的令牌（Authorization: Bearer）。",
@@ -140,21 +156,7 @@ def get_optional_user(
         scopes.check(found[1].scopes, method=request.method, path_template=template)
     elif user is not None:
         _refuse_expired_password(request, runtime, now, user)
-    request.state.user = (
-        Viewer(
-            user.id,
-            user.display_name,
-            user.is_staff,
-            user.has_role(Role.supervisor),
-            user.has_role(Role.catalog_admin),
-            0
-            if request.url.path.startswith("/api/")
-            else outbox.unread_count(session, user_id=user.id),
-            tuple(page for role, page in ADMIN_PAGES if user.has_role(role)),
-        )
-        if user
-        else None
-    )
+    request.state.user = _viewer(request, session, user)
     return user
 
 

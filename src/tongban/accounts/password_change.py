@@ -14,7 +14,7 @@ from argon2.exceptions import VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tongban.accounts import passwords, service, signin, throttle
+from tongban.accounts import attempts, passwords, service, throttle
 from tongban.accounts.models import SignInSession, User
 from tongban.config import Settings
 from tongban.errors import DomainError, InvalidInput
@@ -27,7 +27,7 @@ def _wrong_current(
 ) -> DomainError:
     """Audit a wrong current password as a failed sign-in; say so, or that it locked. The
     error keeps its record: the failure is committed although the request fails."""
-    lock = signin.record_failure(
+    lock = attempts.record_failure(
         session,
         username=user.username,
         actor=service.actor_of(user),
@@ -68,7 +68,7 @@ def change_password(
     limits = throttle.Limits.of(settings)
     until = throttle.locked_until(session, username=user.username, now=now, limits=limits)
     if until is not None:
-        signin.record_refusal(session, username=user.username, source=source, now=now)
+        attempts.record_refusal(session, username=user.username, source=source, now=now)
         locked = throttle.locked(until, now)
         locked.keeps_record = True
         raise locked
@@ -92,7 +92,7 @@ def change_password(
     )
     for row in session.scalars(others):
         session.delete(row)
-    signin.audit_account(
+    attempts.audit_account(
         session,
         action=PASSWORD_CHANGED,
         username=user.username,

@@ -26,11 +26,10 @@ from argon2.exceptions import VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tongban.accounts import passwords, service, throttle, twofactor
+from tongban.accounts import attempts, passwords, service, throttle, twofactor
 from tongban.accounts.models import SignInSession, User
 from tongban.accounts.schemas import ApplicantCreate
 from tongban.accounts.twofactor import SecondFactorNeeded
-from tongban.audit import service as audit
 from tongban.config import Settings
 from tongban.db import reading_session, unit_of_work
 from tongban.errors import DomainError, NotSignedIn, TooManyAttempts
@@ -46,30 +45,6 @@ PASSWORD_EXPIRED = "account.password_expired"  # signed in with a password past 
 def _dummy_hash() -> str:
     """A hash of a secret nobody knows: checked for unknown usernames, to take as long."""
     return service.hash_password(secrets.token_urlsafe(16))
-
-
-def audit_account(
-    session: Session,
-    *,
-    action: str,
-    username: str,
-    actor: audit.Actor,
-    now: datetime,
-    source: str | None,
-    factor: str | None = None,
-) -> None:
-    """One account event in the audit trail: the counts of ``throttle`` read these;
-    ``factor`` says a second factor was checked (``twofactor.TOTP`` or ``RECOVERY``)."""
-    audit.record(
-        session,
-        at=now,
-        action=action,
-        actor=actor,
-        object_type="account",
-        object_id=username[: throttle.KEY_LENGTH],
-        source_address=source,
-        data={"factor": factor} if factor else None,
-    )
 
 
 def open_session(
@@ -98,7 +73,7 @@ def open_session(
             expires_at=opened + timedelta(hours=hours),
         )
     )
-    audit_account(
+    attempts.audit_account(
         session,
         action=throttle.SIGNED_IN,
         username=user.username,
@@ -108,7 +83,7 @@ def open_session(
         factor=factor,
     )
     if passwords.expired(user, settings=settings, now=now):
-        audit_account(
+        attempts.audit_account(
             session,
             action=PASSWORD_EXPIRED,
             username=user.username,
@@ -117,88 +92,6 @@ def open_session(
             source=source,
         )
     return token
-
-
-def _claimed(username: str) -> audit.Actor:
-    """The actor of an attempt: nobody yet, under the username typed."""
-    return audit.Actor(id=None, name=username[:120] or "-")
-
-
-def record_failure(
-    session: Session,
-    *,
-    username: str,
-    actor: audit.Actor,
-    now: datetime,
-    source: str | None,
-    limits: throttle.Limits,
-    factor: str | None = None,
-) -> TooManyAttempts | None:
-    """Audit a failed attempt (``account.sign_in_failed``: a wrong password, code or current
-    password); when it completes a run, audit the lock (``account.locked``) and return it."""
-    audit_account(
-        session,
-        action=throttle.SIGN_IN_FAILED,
-        username=username,
-        actor=actor,
-        now=now,
-        source=source,
-        factor=factor,
-    )
-    until = throttle.locked_until(session, username=username, now=now, limits=limits)
-    if until is None:
-        return None
-    audit_account(
-        session, action=throttle.LOCKED, username=username, actor=actor, now=now, source=source
-    )
-    return throttle.locked(until, now)
-
-
-def record_refusal(session: Session, *, username: str, source: str | None, now: datetime) -> None:
-    """Audit an attempt refused before any check (``account.sign_in_refused``: the username
-    locked or the address trying too often); not counted as a failure, so it does not
-    lengthen the lock."""
-    audit_account(
-        session,
-        action=throttle.SIGN_IN_REFUSED,
-        username=username,
-        actor=_claimed(username),
-        now=now,
-        source=source,
-    )
-
-
-def _failed(
-    session: Session,
-    *,
-    username: str,
-    now: datetime,
-    source: str | None,
-    limits: throttle.Limits,
-    factor: str | None = None,
-) -> DomainError:
-    """Audit a failed sign-in and say so, or that it locked the username."""
-    actor = _claimed(username)
-    lock = record_failure(
-        session,
-        username=username,
-        actor=actor,
-        now=now,
-        source=source,
-        limits=limits,
-        factor=factor,
-    )
-    if lock is not None:
-        return lock
-    if factor:
-        return NotSignedIn(
-            "验证码不正确或已使用过，请输入身份验证器上的新验证码或一个恢复码。",
-            "Wrong or already used code: enter the authenticator's current code or a recovery code.",
-            code="bad_second_factor",
-        )
-    return NotSignedIn(
-        "用户名或密码不正确。", "Wrong username or password.", code="bad_credentials"
-    )
 
 
 def _second_factor(
@@ -220,7 +113,7 @@ def _second_factor(
         return SecondFactorNeeded(user.id, enrol=False)
     factor = twofactor.check(session, user=user, code=code, settings=settings, now=now)
     if factor is None:
-        return _failed(
+        return attempts.failed(
             session,
             username=user.username,
             now=now,
@@ -249,7 +142,7 @@ def _record_outcome(
     second factor's step, or a failure and, when it completes a run, the lock."""
     user = session.get(User, user_id) if user_id is not None else None
     if user is None or password is None:
-        return _failed(session, username=username, now=now, source=source, limits=limits)
+        return attempts.failed(session, username=username, now=now, source=source, limits=limits)
     service.rehash_if_needed(user, password)
     if twofactor.required(user, settings) or twofactor.enrolled(session, user=user):
         return _second_factor(
@@ -299,7 +192,7 @@ def sign_in(
     if refusal is not None:
         log.warning("sign_in.refused", username=username[: throttle.KEY_LENGTH], source=source)
         with unit_of_work(runtime.sessions) as writing:
-            record_refusal(writing, username=username, source=source, now=now)
+            attempts.record_refusal(writing, username=username, source=source, now=now)
         raise refusal
     try:
         service.verify_password(stored, password)
@@ -343,7 +236,7 @@ def register(
     own = [data.username, data.display_name, data.id_number, data.phone or "", data.email or ""]
     passwords.check_new_password(data.password, policy=settings.password_policy, user_inputs=own)
     user = service.register_applicant(session, data=data)
-    audit_account(
+    attempts.audit_account(
         session,
         action=throttle.REGISTERED,
         username=user.username,
@@ -363,7 +256,7 @@ def sign_out(session: Session, *, token: str, now: datetime, source: str | None)
     user = session.get(User, row.user_id)
     session.delete(row)
     if user is not None:
-        audit_account(
+        attempts.audit_account(
             session,
             action=throttle.SIGNED_OUT,
             username=user.username,
@@ -392,12 +285,12 @@ def second_step(
         until = throttle.locked_until(session, username=user.username, now=now, limits=limits)
         outcome: DomainError | None = None
         if until is not None:
-            record_refusal(session, username=user.username, source=source, now=now)
+            attempts.record_refusal(session, username=user.username, source=source, now=now)
             outcome = throttle.locked(until, now)
         elif (
             factor := twofactor.check(session, user=user, code=code, settings=settings, now=now)
         ) is None:
-            outcome = _failed(
+            outcome = attempts.failed(
                 session,
                 username=user.username,
                 now=now,
@@ -409,7 +302,7 @@ def second_step(
             codes = []
             if not twofactor.enrolled(session, user=user):  # the first code confirms it
                 codes = twofactor.confirm(session, user=user, now=now)
-                audit_account(
+                attempts.audit_account(
                     session,
                     action=twofactor.ENROLLED,
                     username=user.username,

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tongban import txcache
 from tongban.catalog import search as search_index
@@ -80,13 +81,22 @@ def get_version(session: Session, *, version_id: int) -> CatalogVersion:
 def list_entries(
     session: Session, *, kind: EntryKind | None = None, department: str | None = None
 ) -> Sequence[CatalogEntry]:
-    """Published entries, optionally of one kind or department, by code."""
-    query = select(CatalogEntry).where(CatalogEntry.status == EntryStatus.published)
+    """Published entries, optionally of one kind or department, by code, each with its
+    current version from the per-process cache (``get_version``): the service hall lists
+    every entry, and parsing each version's definition again per request was most of its
+    time."""
+    query = select(CatalogEntry).options(lazyload(CatalogEntry.current_version))
+    query = query.where(CatalogEntry.status == EntryStatus.published)
     if kind is not None:
         query = query.where(CatalogEntry.kind == kind)
     if department is not None:
         query = query.where(CatalogEntry.department_code == department)
-    return session.scalars(query.order_by(CatalogEntry.code)).all()
+    entries = session.scalars(query.order_by(CatalogEntry.code)).all()
+    for entry in entries:
+        if entry.current_version_id is not None and "current_version" not in entry.__dict__:
+            version = get_version(session, version_id=entry.current_version_id)
+            set_committed_value(entry, "current_version", version)
+    return entries
 
 
 def list_departments(session: Session) -> Sequence[Department]:

@@ -1,6 +1,7 @@
 """The long form of the security and reliability suites: many more fuzz examples per
-operation and role (60), parallel approvals (20) and server kills (25) than ``make test``
-runs; prints the same figure lines (copy them into docs/security.md).
+operation and role (60), parallel approvals (20), server kills (25) and cases driven
+through random actions (25 企业开办, 10 of each other item) than ``make test`` runs;
+prints the same figure lines (copy them into docs/security.md).
 
     python bench/security.py            # on SQLite
     TONGBAN_TEST_DATABASE_URL=postgresql+psycopg://… python bench/security.py
@@ -19,6 +20,7 @@ SUITES = [
     "tests/reliability",
     "tests/audit/test_chain.py",
     "tests/cases/test_races.py",
+    "tests/cases/test_case_properties.py",
     "tests/web/test_idempotency.py",
     "tests/notifications/test_smtp_down.py",
     "tests/test_migrations.py",

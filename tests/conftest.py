@@ -32,6 +32,10 @@ from tongban.models import load_all
 from tongban.web.runtime import Runtime
 from tongban.workdays import service as workdays
 
+# Cheap argon2id for the suite's thousands of sign-ins (a check at production parameters
+# takes 50 ms to seconds of CPU); production refuses it. Set before any Settings is read.
+os.environ.setdefault("TONGBAN_PASSWORD_HASHING", "test-only-fast")
+
 ROOT = Path(__file__).resolve().parent.parent
 # Monday 2025-09-22 09:00 in Fuzhou: the 2025 National Day week is ahead.
 START = datetime(2025, 9, 22, 1, 0, tzinfo=UTC)

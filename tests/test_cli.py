@@ -59,6 +59,7 @@ def test_demo_refuses_a_production_database(
     monkeypatch.setenv("TONGBAN_DATA_KEY", "a-real-master-key-of-enough-length-0123456789")
     monkeypatch.setenv("TONGBAN_LOOKUP_KEY", "a-real-lookup-key-of-enough-length-0123456789")
     monkeypatch.setenv("TONGBAN_DATABASE_URL", f"sqlite:///{tmp_path}/prod.sqlite3")
+    monkeypatch.delenv("TONGBAN_PASSWORD_HASHING")  # the suite's cheap hashing: not in production
     get_settings.cache_clear()
     try:
         result = runner.invoke(app, ["demo"])

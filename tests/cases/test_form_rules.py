@@ -6,6 +6,8 @@ Fields the form does not have are refused by the API and never stored.
 
 from __future__ import annotations
 
+import copy
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +28,15 @@ CGJ = "3501-CGJ-003"  # occupy_area_m2: number, exclusiveMinimum 0
 GJJ = "3501-GJJ-001"  # hpf_depositor_count: integer, minimum 1; rate: 5 ≤ number ≤ 12
 
 
+@cache
+def _item(code: str) -> dict[str, Any]:
+    """An item's YAML, read once per run (the keyword tests read every item's form)."""
+    text = (ROOT / "catalog" / "items" / f"{code}.yaml").read_text("utf-8")
+    return dict(yaml.load(text, Loader=yaml.CSafeLoader))
+
+
 def _form(code: str) -> dict[str, Any]:
-    spec = yaml.safe_load((ROOT / "catalog" / "items" / f"{code}.yaml").read_text("utf-8"))
-    return dict(spec["form"])
+    return copy.deepcopy(_item(code)["form"])
 
 
 def _said(code: str, **values: Any) -> dict[str, str]:
@@ -65,7 +73,7 @@ def test_numbers_typed_as_text_in_any_width_are_taken(typed: str) -> None:
 def _catalog_fields() -> list[tuple[str, str, dict[str, Any]]]:
     found = []
     for path in sorted((ROOT / "catalog" / "items").glob("*.yaml")):
-        form = yaml.safe_load(path.read_text("utf-8"))["form"]
+        form = _form(path.stem)
         found += [(path.stem, name, prop) for name, prop in form["properties"].items()]
     return found
 

@@ -18,11 +18,20 @@ from tongban.accounts.enums import ADMIN_TRIAD, Role, UserKind
 from tongban.accounts.models import SignInSession, User, UserRole
 from tongban.accounts.schemas import ApplicantCreate, StaffCreate
 from tongban.audit.service import Actor
+from tongban.config import get_settings
 from tongban.errors import Conflict, InvalidInput
 from tongban.pii.service import lookup_key
 from tongban.timeutil import utcnow
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+_HASHERS = {
+    "recommended": PasswordHasher(),  # argon2id, the library's current recommended parameters
+    "test-only-fast": PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
+}
+
+
+def _hasher() -> PasswordHasher:
+    """The hasher of the ``password_hashing`` setting."""
+    return _HASHERS[get_settings().password_hashing]
 
 
 def actor_of(user: User) -> Actor:
@@ -37,18 +46,20 @@ def hash_token(token: str) -> str:
 
 def hash_password(password: str) -> str:
     """An argon2id hash of ``password``."""
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> None:
     """Raise ``argon2.exceptions.VerificationError`` unless ``password`` matches."""
-    _hasher.verify(password_hash, password)
+    _hasher().verify(password_hash, password)
 
 
 def rehash_if_needed(user: User, password: str) -> None:
-    """Store a fresh hash when the library's recommended parameters have changed."""
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+    """Store a fresh hash when the stored one was made with other parameters than the
+    ``password_hashing`` setting's (or the library's recommended ones have changed)."""
+    hasher = _hasher()
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
 
 
 def _check_username_free(session: Session, username: str) -> None:
@@ -115,7 +126,7 @@ def register_applicant(session: Session, *, data: ApplicantCreate) -> User:
     now = utcnow()
     user = User(
         username=data.username,
-        password_hash=_hasher.hash(data.password),
+        password_hash=_hasher().hash(data.password),
         kind=data.kind,
         display_name=data.display_name,
         id_number=id_number,
@@ -178,7 +189,7 @@ def create_staff(session: Session, *, data: StaffCreate) -> User:
         )
     user = User(
         username=data.username,
-        password_hash=_hasher.hash(data.password),
+        password_hash=_hasher().hash(data.password),
         kind=UserKind.staff,
         display_name=data.display_name,
         department_code=data.department_code,
@@ -245,7 +256,7 @@ def find_or_create_walk_in(session: Session, *, id_number: str, name: str, phone
     claim = realname.Claim(kind=UserKind.person, display_name=name, id_number=number)
     person = User(
         username=walk_in_username(number),
-        password_hash=_hasher.hash(secrets.token_urlsafe(32)),
+        password_hash=_hasher().hash(secrets.token_urlsafe(32)),
         kind=UserKind.person,
         display_name=name,
         id_number=number,

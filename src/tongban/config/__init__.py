@@ -277,6 +277,11 @@ class Settings(SignInSettings, PersonalDataSettings):
             raise ValueError(
                 "生产环境须设置 TONGBAN_LOOKUP_KEY / TONGBAN_LOOKUP_KEY must be set in production"
             )
+        if self.environment == "production" and self.password_hashing != "recommended":
+            raise ValueError(
+                "生产环境的 TONGBAN_PASSWORD_HASHING 须为 recommended / TONGBAN_PASSWORD_HASHING "
+                "must be recommended in production (test-only-fast is for the test suite)"
+            )
         return self
 
     @property

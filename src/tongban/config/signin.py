@@ -20,6 +20,14 @@ class SignInSettings(BaseSettings):
         "common or easy to guess, no composition rules) or dengbao3 (等保 2.0 level 3: at least "
         "8 characters of 3 of the 4 kinds, not containing the username).",
     )
+    password_hashing: Literal["recommended", "test-only-fast"] = Field(
+        "recommended",
+        description="Parameters of new argon2id password hashes: recommended (argon2-cffi's "
+        "RFC 9106 low-memory profile: 3 passes over 64 MiB in 4 lanes) or test-only-fast (1 "
+        "pass over 8 KiB, for the test suite's thousands of sign-ins; refused in production). "
+        "A password is always checked with the parameters stored in its hash, and a sign-in "
+        "rehashes it when they differ from these.",
+    )
     password_max_age_days: int = Field(
         90,
         ge=1,

@@ -24,13 +24,22 @@ class Problem:
         return f"{self.file}:{self.line}: {kind}: {self.field or '(文件)'}: {self.message}"
 
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it
+
+
 class SourceDocument:
-    """A parsed YAML document that remembers where every value came from."""
+    """A parsed YAML document that remembers where every value came from: parsed once
+    (with libyaml where available), the values constructed from the same node tree.
+    Raises ``yaml.YAMLError`` on malformed text."""
 
     def __init__(self, text: str, file: str) -> None:
         self.file = file
-        self.node = yaml.compose(text, Loader=yaml.SafeLoader)
-        self.data: Any = yaml.safe_load(text)
+        loader = _Loader(text)
+        try:
+            self.node = loader.get_single_node()
+            self.data: Any = loader.construct_document(self.node) if self.node else None
+        finally:
+            loader.dispose()
 
     def line_of(self, path: Sequence[str | int]) -> int:
         """1-based line of the deepest node along ``path`` that exists."""

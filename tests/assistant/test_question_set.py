@@ -1,10 +1,12 @@
 """The question set (tests/assistant/questions.yaml) answered with a floor on accuracy,
 apart for the questions tuned on, the held-out ones, the second held-out batch and the
-held-out batch no one tuning has seen (batch 3); it also keeps the set itself honest: at
-least 150 questions, every expected entry in the catalog. The floors are what was measured
+held-out batches no one tuning has seen (batches 3 and 4); it also keeps the set itself
+honest: at least 150 questions, every expected entry in the catalog. The floors are what was measured
 with the catalog's own words only, without the 同义词词林 groups (not cleared, no longer
 shipped: docs/third-party-licences.md; BENCHMARKS.md, 2026-12-01): held out 94.0 %, batch 2
-100 %, batch 3 88.5 % top-3."""
+100 %, batch 3 88.5 % top-3. Batch 4 (69 questions from the seeds' wording and the items'
+names, measured once after it was committed: 95.7 % top-3) has its own floor; the earlier
+held-out floors are of batches 1 to 3."""
 
 from __future__ import annotations
 
@@ -20,20 +22,26 @@ TUNED = [question for question in QUESTIONS if not question.get("held_out")]
 HELD_OUT = [question for question in QUESTIONS if question.get("held_out")]
 SECOND = [question for question in HELD_OUT if question.get("batch") == 2]
 UNSEEN = [question for question in HELD_OUT if question.get("batch") == 3]
+FOURTH = [question for question in HELD_OUT if question.get("batch") == 4]
+EARLIER = [question for question in HELD_OUT if question.get("batch") != 4]
 
 
 def test_the_question_set_is_large_and_names_real_entries(db: Session) -> None:
     assert len(QUESTIONS) >= 150 and len(HELD_OUT) >= 30 and len(UNSEEN) >= 75
+    assert len(FOURTH) >= 60
     codes = {entry.code for entry in catalog.list_entries(db)}
     assert {code for question in QUESTIONS for code in question["expect"]} <= codes
 
 
 def test_top3_accuracy_floor(db: Session) -> None:
-    tuned, held_out = evaluate(db, TUNED), evaluate(db, HELD_OUT)
+    tuned, held_out = evaluate(db, TUNED), evaluate(db, EARLIER)
     second, unseen = evaluate(db, SECOND), evaluate(db, UNSEEN)
     assert tuned.top3 >= 0.95, tuned.misses
     assert held_out.top3 >= 0.93, held_out.misses
     assert second.top3 >= 0.95, second.misses
     assert unseen.top3 >= 0.88, unseen.misses
-    overall = (tuned.top3 * tuned.questions + held_out.top3 * held_out.questions) / len(QUESTIONS)
+    assert evaluate(db, FOURTH).top3 >= 0.95  # its misses are not shown: not for tuning
+    overall = (tuned.top3 * tuned.questions + held_out.top3 * held_out.questions) / (
+        tuned.questions + held_out.questions
+    )
     assert overall >= 0.90

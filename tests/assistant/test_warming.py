@@ -4,6 +4,10 @@ answered); a catalog change is a new revision, built again."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,10 +22,29 @@ from tongban.catalog.models import CatalogEntry
 from tongban.web.runtime import Runtime
 
 
-def test_a_question_asked_while_the_index_is_built_is_told_to_ask_again(db: Session) -> None:
+@pytest.fixture
+def held_build(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """The index's build waits until the test sets the event: on a loaded machine the
+    asking thread could otherwise be descheduled until the build is done."""
+    release = threading.Event()
+    real = retrieval._build
+
+    def held(*args: object) -> None:
+        release.wait(120)
+        real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(retrieval, "_build", held)
+    yield release
+    release.set()
+
+
+def test_a_question_asked_while_the_index_is_built_is_told_to_ask_again(
+    db: Session, held_build: threading.Event
+) -> None:
     retrieval.forget()
     early = service.ask(db, question="开饭店要办什么证", user=None, wait=0)
     assert early.kind == ReplyKind.warming and not early.found
+    held_build.set()
     later = service.ask(db, question="开饭店要办什么证", user=None, wait=120)
     assert later.kind == ReplyKind.entries and later.found
 
@@ -43,7 +66,9 @@ def test_the_server_builds_the_index_at_start_up(runtime: Runtime, db: Session) 
     assert index is not None and index.rank("开饭店要办什么证")
 
 
-def test_the_page_says_it_is_getting_ready_and_keeps_nothing(runtime: Runtime, db: Session) -> None:
+def test_the_page_says_it_is_getting_ready_and_keeps_nothing(
+    runtime: Runtime, db: Session, held_build: threading.Event
+) -> None:
     retrieval.forget()
     runtime.settings.assistant_prepare_at_start = False
     runtime.settings.assistant_wait_seconds = 0

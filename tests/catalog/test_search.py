@@ -9,8 +9,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from tests.factories import API
+from tongban.app import create_app
 from tongban.catalog import pinyin, search
 from tongban.catalog import service as catalog
+from tongban.web.runtime import Runtime
 
 
 def _codes(client: TestClient, query: str) -> list[str]:
@@ -140,6 +142,29 @@ def test_names_are_spelled_once_per_catalog_version(
     _found(db, "kcg")
 
     assert spelled > 0 and len(calls) == spelled
+
+
+def test_names_are_spelled_at_start_up_so_the_first_pinyin_search_spells_nothing(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A browser test of "sydj" timed out once on a loaded machine: the first search of
+    a process spelled every name (pypinyin's dictionaries) while it was asked."""
+    search.invalidate()
+    calls: list[str] = []
+    real = pinyin.spell
+
+    def counting(text: str) -> pinyin.Spelling:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(pinyin, "spell", counting)
+    with TestClient(create_app(runtime, start_worker=False)) as client:
+        prepared = client.app.state.search_prepared  # type: ignore[attr-defined]
+        prepared.join(120)
+        assert not prepared.is_alive() and calls  # spelled in the background
+        spelled = len(calls)
+        assert _codes(client, "sydj")[0] == "3501-RS-003"
+    assert len(calls) == spelled
 
 
 WIDE = str.maketrans(

@@ -52,6 +52,7 @@ def test_a_terminal_registered_on_the_page_then_revoked_without_a_restart(
     listed = admin.get(PAGE).text
     assert "二楼西侧" in listed and "在用" in listed and token not in listed  # shown once
     stored = db.scalars(select(KioskTerminal).where(KioskTerminal.name == "二楼西侧")).one()
+    assert f'<td data-label="编号">{stored.id}</td>' in listed  # what its audit is filed under
     assert token not in stored.token_digest and len(stored.token_digest) == 64
 
     kiosk = TestClient(admin.app, follow_redirects=False)
@@ -84,8 +85,8 @@ def test_a_terminal_registered_on_the_page_then_revoked_without_a_restart(
         )
     ).all()
     assert [(a, o) for a, _, o in actions] == [
-        ("queue.kiosk_terminal_registered", f"{HALL}:二楼西侧"),
-        ("queue.kiosk_terminal_revoked", f"{HALL}:二楼西侧"),
+        ("queue.kiosk_terminal_registered", str(stored.id)),
+        ("queue.kiosk_terminal_revoked", str(stored.id)),
     ]
     assert {name for _, name, _ in actions} == {"系统管理员"}  # the admin who did it
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from tests.conftest import Clock
 from tests.web.support import csrf, found
 from tongban.audit.models import AuditEntry
 from tongban.audit.service import Actor
+from tongban.errors import TooManyAttempts
 from tongban.queueing import service
 from tongban.web.runtime import Runtime
 
@@ -157,7 +159,7 @@ def test_the_api_gives_a_caller_not_signed_in_few_tickets_a_day(
 def test_a_registered_kiosk_terminal_counts_its_own_tickets(
     client: TestClient, runtime: Runtime, db: Session, clock: Clock
 ) -> None:
-    _, token = service.register_terminal(
+    terminal, token = service.register_terminal(
         db, hall_code=HALL, name="一楼东侧", now=clock.now, actor=OPERATOR
     )
     db.commit()
@@ -182,5 +184,34 @@ def test_a_registered_kiosk_terminal_counts_its_own_tickets(
     taken = db.scalars(
         select(AuditEntry.object_id).where(AuditEntry.action == "queue.kiosk_ticket_taken")
     ).all()
-    assert taken == [f"{HALL}:一楼东侧"] * 5  # counted and audited per terminal
+    assert taken == [str(terminal.id)] * 5  # counted and audited per terminal
     assert client.post(f"/api/v1/halls/{HALL}/tickets", json={"item_code": ITEM}).status_code == 201
+
+
+def test_a_new_terminal_named_as_a_revoked_one_starts_its_own_count(
+    db: Session, clock: Clock
+) -> None:
+    """Counted by the terminal's identity, not its name: the replacement of a revoked
+    terminal (the same hall, the same place, so the same name) gets the whole day."""
+    old, _ = service.register_terminal(
+        db, hall_code=HALL, name="一楼东侧", now=clock.now, actor=OPERATOR
+    )
+    for _ in range(2):
+        service.take_at_terminal(db, terminal=old, item_code=ITEM, now=clock.now, per_day=2)
+    service.revoke_terminal(db, terminal_id=old.id, now=clock.now, actor=OPERATOR)
+    new, _ = service.register_terminal(
+        db, hall_code=HALL, name="一楼东侧", now=clock.now, actor=OPERATOR
+    )
+    taken = [
+        service.take_at_terminal(db, terminal=new, item_code=ITEM, now=clock.now, per_day=2)
+        for _ in range(2)
+    ]
+    assert [ticket.number for ticket in taken] == ["A003", "A004"]
+    with pytest.raises(TooManyAttempts):
+        service.take_at_terminal(db, terminal=new, item_code=ITEM, now=clock.now, per_day=2)
+    counted = db.scalars(
+        select(AuditEntry.object_id)
+        .where(AuditEntry.action == "queue.kiosk_ticket_taken")
+        .order_by(AuditEntry.id)
+    ).all()
+    assert counted == [str(old.id)] * 2 + [str(new.id)] * 2

@@ -174,9 +174,7 @@ Reading = tuple[Mapping[Key, Cut], Mapping[Key, Mapping[str, Any]]]
 Reader = Callable[[Sequence[Key]], Reading]
 
 
-def index_for(
-    revision: Sequence[Key], read: Reader, *, wait: float | None = None, cut_here: bool = True
-) -> Index | None:
+def index_for(revision: Sequence[Key], read: Reader, *, wait: float | None = None) -> Index | None:
     """The index of ``revision`` (the published entries as ``(code, version id)``).
 
     The one held is returned at once when it is of this revision; otherwise a build is
@@ -184,8 +182,7 @@ def index_for(
     versions not held with ``read(keys)`` in the caller's thread (its session): their
     stored cuts, and the definitions of those to cut here. It is awaited ``wait`` seconds
     (None: until it is done). None when it is not done by then: the first question of a
-    process whose start-up build has not finished yet. Without ``cut_here`` (start-up:
-    no dictionary loaded) nothing is built when a version has no stored cut.
+    process whose start-up build has not finished yet.
     """
     global _building
     key = tuple(sorted(revision))
@@ -195,8 +192,6 @@ def index_for(
         build = _building if _building is not None and _building.revision == key else None
         if build is None:
             stored, texts = read([each for each in key if each not in _cut])
-            if texts and not cut_here:
-                return None
             build = _building = _Build(key, threading.Event())
             worker = threading.Thread(
                 target=_build, args=(build, stored, texts), name="assistant-index", daemon=True

@@ -93,9 +93,7 @@ def check_question(question: str) -> str:
     return asked
 
 
-def _index(
-    session: Session, *, wait: float | None = None, cut_here: bool = True
-) -> retrieval.Index | None:
+def _index(session: Session, *, wait: float | None = None) -> retrieval.Index | None:
     """The index of the catalog as published now; one small query unless it changed. None
     while it is still being built after ``wait`` seconds (None: wait until it is)."""
 
@@ -103,7 +101,7 @@ def _index(
         found = cuts.stored(session, keys)
         return found, {key: _definition(session, key) for key in keys if key not in found}
 
-    return retrieval.index_for(cuts.published(session), read, wait=wait, cut_here=cut_here)
+    return retrieval.index_for(cuts.published(session), read, wait=wait)
 
 
 def _ready(session: Session, *, wait: float | None = None) -> retrieval.Index | None:
@@ -124,13 +122,15 @@ def cut_published(session: Session, *, now: datetime) -> int:
 
 
 def prepare(sessions: sessionmaker[Session]) -> None:
-    """Start building the index of the published catalog in the background (at server
-    start-up) from the tokens the worker cut, so that the first question does not wait
-    for it; no dictionary is loaded (the first question loads them), so nothing is built
-    while a version has no stored cut (the first question builds it). Faults are logged."""
+    """Start, in background threads (at server start-up), loading the dictionaries a
+    question is cut with (:func:`text.load`) and building the index of the published
+    catalog from the tokens the worker cut (cutting a version it has not cut yet), so that
+    the first question waits for neither. Only the catalog is read in the caller's thread.
+    Faults are logged."""
+    text.load()
     try:
         with closing(reading_session(sessions)) as session:
-            _index(session, wait=0, cut_here=False)
+            _index(session, wait=0)
     except Exception:  # the server starts all the same: the first question builds it
         retrieval.log.exception("assistant.prepare_failed")
 

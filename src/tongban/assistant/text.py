@@ -13,8 +13,10 @@ slip still leaves tokens in common with the catalog:
 
 Everything is computed here, in the process: no outside service, no model downloaded.
 jieba and pypinyin load their dictionaries on first use (seconds, some 130 MB), once per
-process: a web process on its first question (:func:`load`), never at start-up; the
-worker when it first cuts the catalog. OpenCC's tables are small and load at once.
+process: a web process in a background thread right after start-up (:func:`load`, from
+``service.prepare``; without ``TONGBAN_ASSISTANT_PREPARE_AT_START``, on its first
+question), so that the first question finds them loaded; the worker when it first cuts
+the catalog. OpenCC's tables are small and load at once.
 """
 
 from __future__ import annotations

@@ -1,13 +1,15 @@
-"""Reading the catalog: published entries and their versions, departments, search, and
-whether an entry still takes applications."""
+"""Reading the catalog: published entries and their versions, departments, search (its
+texts prepared at server start-up), and whether an entry still takes applications."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
+from contextlib import closing
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session, lazyload, sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 
 from tongban import txcache
@@ -20,6 +22,7 @@ from tongban.catalog.models import (
     Department,
     ServiceHall,
 )
+from tongban.db import reading_session
 from tongban.errors import Conflict, InvalidInput, NotFound
 from tongban.txcache import Immutable
 
@@ -119,6 +122,20 @@ def search(session: Session, *, query: str, limit: int = 20) -> list[CatalogEntr
     codes = search_index.rank(query, entries, departments)[:limit]
     by_code = {entry.code: entry for entry in entries}
     return [by_code[code] for code in codes]
+
+
+def prepare_search(sessions: sessionmaker[Session]) -> threading.Thread | None:
+    """Start computing the search texts of the published entries in the background (at
+    server start-up, :func:`search_index.prepare`), so that the first search, pinyin
+    included, finds them computed; returns the thread, or None when the catalog could not
+    be read (logged: the first search computes them)."""
+    try:
+        with closing(reading_session(sessions)) as session:
+            departments = {dept.code: dept.name for dept in list_departments(session)}
+            return search_index.prepare(list_entries(session), departments)
+    except Exception:  # the server starts all the same
+        search_index.log.exception("catalog.prepare_search_failed")
+        return None
 
 
 def get_any_entry(session: Session, *, code: str) -> CatalogEntry:

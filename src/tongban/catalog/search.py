@@ -4,15 +4,21 @@ Chinese has no spaces, so beyond whole-substring matches the query is compared b
 character bigrams: "开个餐馆" still finds "我要开餐馆" through "开餐"/"餐馆". People who
 type pinyin ("sydj", "shiye") are matched against the spellings of names and keywords.
 Tiers come first, then the score: the exact code, then Chinese (or English) words, then
-pinyin.
+pinyin. The texts of each entry version, spellings included, are computed once per
+process: at server start-up in a background thread (:func:`prepare`), so that the first
+search does not wait for pypinyin's dictionaries.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Any
+
+import structlog
 
 from tongban.catalog import pinyin
 from tongban.catalog.models import CatalogEntry
@@ -35,6 +41,7 @@ class Texts:
 
 _texts: dict[tuple[str, int, str], Texts] = {}
 _HAN = re.compile(r"[\u3400-\u9fff]")
+log = structlog.get_logger("tongban.catalog")
 
 
 def invalidate() -> None:
@@ -49,28 +56,64 @@ def _bigrams(text: str) -> set[str]:
     return {cleaned[i : i + 2] for i in range(len(cleaned) - 1)}
 
 
-def _texts_of(entry: CatalogEntry, departments: dict[str, str]) -> Texts:
+# What the texts of one entry version are computed from, read while its session is open:
+# its key in ``_texts``, its definition and its department's name.
+_Source = tuple[tuple[str, int, str], dict[str, Any], str]
+
+
+def _source(entry: CatalogEntry, departments: dict[str, str]) -> _Source:
     version = entry.current_version
     assert version is not None
     key = (entry.code, version.id, version.content_hash)
+    return key, version.definition, departments.get(entry.department_code, "")
+
+
+def _texts_of(entry: CatalogEntry, departments: dict[str, str]) -> Texts:
+    key, definition, department = _source(entry, departments)
     if key not in _texts:
-        definition = version.definition
-        source = definition.get("bundle") or definition["items"][0]
-        keywords = source.get("keywords", [])
-        fields = {
-            "name": fold(f"{definition['name']} {definition.get('name_en') or ''}"),
-            "keywords": fold(" ".join(keywords)),
-            "code": fold(entry.code),
-            "summary": fold(source.get("summary") or ""),
-            "department": fold(departments.get(entry.department_code, "")),
-            "synonyms": SEPARATOR.join(fold(phrase) for phrase in source.get("synonyms", [])),
-        }
-        spellings = {
-            "name": (pinyin.spell(fold(definition["name"])),),
-            "keywords": tuple(pinyin.spell(fold(keyword)) for keyword in keywords),
-        }
-        _texts[key] = Texts(fields, spellings)
+        _texts[key] = _computed(key[0], definition, department)
     return _texts[key]
+
+
+def _computed(code: str, definition: dict[str, Any], department: str) -> Texts:
+    source = definition.get("bundle") or definition["items"][0]
+    keywords = source.get("keywords", [])
+    fields = {
+        "name": fold(f"{definition['name']} {definition.get('name_en') or ''}"),
+        "keywords": fold(" ".join(keywords)),
+        "code": fold(code),
+        "summary": fold(source.get("summary") or ""),
+        "department": fold(department),
+        "synonyms": SEPARATOR.join(fold(phrase) for phrase in source.get("synonyms", [])),
+    }
+    spellings = {
+        "name": (pinyin.spell(fold(definition["name"])),),
+        "keywords": tuple(pinyin.spell(fold(keyword)) for keyword in keywords),
+    }
+    return Texts(fields, spellings)
+
+
+def prepare(entries: Sequence[CatalogEntry], departments: dict[str, str]) -> threading.Thread:
+    """Start computing the texts of ``entries`` not held yet in a background thread (at
+    server start-up), which it returns: their pinyin spellings load pypinyin's
+    dictionaries (seconds), which the first search would otherwise wait for. What the
+    thread needs is read here, in the caller's session. A fault is logged; the first
+    search then computes what is missing."""
+    sources = (_source(entry, departments) for entry in entries)
+    missing = [source for source in sources if source[0] not in _texts]
+    thread = threading.Thread(
+        target=_compute_all, args=(missing,), name="catalog-search-texts", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+def _compute_all(sources: Sequence[_Source]) -> None:
+    try:
+        for key, definition, department in sources:
+            _texts[key] = _computed(key[0], definition, department)
+    except Exception:  # a fault in the catalog text: the first search meets it again
+        log.exception("catalog.search_texts_failed")
 
 
 WEIGHTS = {"name": 100, "code": 90, "keywords": 80, "department": 30, "summary": 20}

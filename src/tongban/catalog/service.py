@@ -30,6 +30,7 @@ from tongban.catalog.reading import (
     list_entries,
     list_halls,
     list_sources,
+    prepare_search,
     search,
     versions,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "list_sources",
     "load_catalog",
     "localize",
+    "prepare_search",
     "questions",
     "reduction",
     "save_entry_text",

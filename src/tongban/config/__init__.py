@@ -176,13 +176,13 @@ class Settings(SignInSettings, PersonalDataSettings):
     )
     assistant_prepare_at_start: bool = Field(
         True,
-        description="Build the guide assistant's index in the background when the web server starts, from the tokens the worker cut, so that the first question does not wait for it (the dictionaries a question is cut with are loaded on the first question, never at start-up).",
+        description="Prepare in background threads when the web server starts (neither start-up nor readiness waits): load the dictionaries a question is cut with (jieba, pypinyin, OpenCC: some 130 MB per process), build the guide assistant's index from the tokens the worker cut, and compute the catalog search's texts and pinyin spellings, so that the first question or search waits for none of them. Off: each is done on the first question or search that needs it.",
     )
     assistant_wait_seconds: float = Field(
         2.0,
         ge=0,
         le=60,
-        description="Seconds a question to the guide assistant waits for its index while it is being built (start-up, or a catalog change) and for the dictionaries a process loads on its first question; past them the asker is told to ask again in a moment.",
+        description="Seconds a question to the guide assistant waits for its index while it is being built (start-up, or a catalog change) and for the dictionaries while they load (start-up, or the first question when they are not prepared at start-up); past them the asker is told to ask again in a moment.",
     )
     embedded_worker: bool = Field(
         True, description="Run the background worker inside the web server (embedded default)."

@@ -94,5 +94,5 @@ class KioskTerminal(Base):
 
     @property
     def label(self) -> str:
-        """``HALL:NAME``: what its tickets are counted and audited under."""
+        """``HALL:NAME``, as its audit entries name it (they are filed under its id)."""
         return f"{self.hall_code}:{self.name}"

@@ -3,7 +3,8 @@ a token whose SHA-256 is kept in ``kiosk_terminals`` (the token itself is shown 
 the terminal is registered), set up once at ``/kiosk/{hall}?terminal=<token>``, which keeps
 the token in the terminal's cookie. Tickets taken on a registered terminal are counted per
 terminal and day (``kiosk_tickets_per_terminal_per_day``), audited
-``queue.kiosk_ticket_taken`` with the terminal's name: a terminal serves everyone in the
+``queue.kiosk_ticket_taken`` under the terminal's id (a replacement registered under a
+revoked terminal's name starts its own count) with its name: a terminal serves everyone in the
 hall from one address, which the per-address limit of anonymous tickets would stop by
 mid-morning. The operators register and revoke terminals on ``/ops/kiosk-terminals`` (or
 ``tongban halls kiosk-terminal``); a revoked terminal is no registered terminal from its
@@ -152,8 +153,8 @@ def _audit(
         action=action,
         actor=actor,
         object_type="kiosk_terminal",
-        object_id=terminal.label,
-        data={"terminal": terminal.id},
+        object_id=terminal.id,
+        data={"terminal": terminal.label},
     )
 
 
@@ -166,7 +167,7 @@ def take_at_terminal(
     refuse_past_daily_limit(
         session,
         now=now,
-        taken_by=(AuditEntry.action == KIOSK_TAKEN) & (AuditEntry.object_id == terminal.label),
+        taken_by=(AuditEntry.action == KIOSK_TAKEN) & (AuditEntry.object_id == str(terminal.id)),
         per_day=per_day,
         refusal=(
             f"本终端今天已出号 {per_day} 张，已达上限，请到窗口取号。",
@@ -183,7 +184,7 @@ def take_at_terminal(
         action=KIOSK_TAKEN,
         actor=audit.Actor(id=None, name=terminal.name),
         object_type="kiosk_terminal",
-        object_id=terminal.label,
-        data={"ticket": ticket.id, "number": ticket.number},
+        object_id=terminal.id,
+        data={"terminal": terminal.label, "ticket": ticket.id, "number": ticket.number},
     )
     return ticket

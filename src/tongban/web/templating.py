@@ -26,7 +26,7 @@ def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("tongban", "templates"),
         autoescape=select_autoescape(["html"]),
-        extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
+        extensions=["jinja2.ext.i18n"],
     )
     env.filters["localtime"] = _localtime
     env.filters["deadline"] = _deadline

@@ -20,6 +20,7 @@ from tests.inspection.support import pass_required_inspection
 from tests.web.support import csrf, sign_in
 from tongban.accounts import service as accounts
 from tongban.cases.models import Case, Task
+from tongban.notices.service import CLOSED
 from tongban.outbox.models import OutboxMessage
 
 DIBAO = "3501-MZ-001"
@@ -192,7 +193,10 @@ def test_objections_on_the_pages_keep_what_was_typed_and_reach_the_reviewer(
     assert refused.status_code == 422 and "异议理由须为 5 至 500 个字" in refused.text
     assert "邻居王女士" in refused.text  # what was typed is kept
     filed = client.post(url, data={**form, "reason": REASON}, follow_redirects=False)
-    assert filed.status_code == 303 and filed.headers["location"] == "/public/notices?filed=1"
+    assert filed.status_code == 303, filed.text
+    receipt = client.get(filed.headers["location"])
+    assert "异议已收到，编号" in receipt.text and "待审查人员核查" in receipt.text
+    assert REASON not in receipt.text  # its text is not shown to whoever has the number
 
     _end_notice(client, clock)
     sign_in(client, "gldj")  # the street office's reviewer, on the review it gave
@@ -212,3 +216,33 @@ def test_objections_on_the_pages_keep_what_was_typed_and_reach_the_reviewer(
     )
     assert examined.status_code == 303, examined.text
     assert "经核查，车辆不属于申请人家庭。" in client.get(f"/staff/tasks/{review}").text
+
+
+def test_objections_left_when_a_founded_one_stopped_the_notice_are_closed_and_say_so(
+    client: TestClient, as_user: Any, db: Session, clock: Clock
+) -> None:
+    number = _in_decision(client, as_user, db, clock)
+    founded, other = (
+        _object(client).json()["id"],
+        _object(client, "申请人有门面房出租。").json()["id"],
+    )
+    before = client.get(f"{API}/objections/{other}")
+    assert (before.json()["state"], before.json()["outcome"]) == ("filed", None), before.text
+    body = {"founded": True, "finding": "车辆登记在申请人名下，需重新核实家庭财产。"}
+    examined = client.post(
+        f"{API}/objections/{founded}/examination", json=body, headers=as_user("gldj")
+    )
+    assert examined.status_code == 200, examined.text
+
+    closed = client.get(f"{API}/objections/{other}").json()  # whoever filed it, no sign-in
+    assert (closed["state"], closed["outcome"]) == ("closed", CLOSED)
+    assert "finding" not in closed and "reason" not in closed
+    page = client.get("/public/objections", params={"number": str(other)})
+    assert page.status_code == 200 and CLOSED in page.text
+    assert client.get("/public/objections", params={"number": "9999"}).status_code == 404
+    refused = client.get("/public/objections", params={"number": "abc"})
+    assert refused.status_code == 422 and "异议编号应为数字" in refused.text
+    [notice] = client.get(f"{API}/cases/{number}/notices", headers=as_user("gldj")).json()
+    assert [o["state"] for o in notice["objections"]] == ["founded", "closed"]
+    sign_in(client, "gldj")
+    assert CLOSED in client.get(f"/staff/tasks/{_review_task(db, number, first=True)}").text

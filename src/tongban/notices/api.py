@@ -10,7 +10,8 @@ from tongban.accounts.deps import CurrentStaff, OptionalUser
 from tongban.cases import service as cases
 from tongban.cases.http.bodies import RowId
 from tongban.notices import service
-from tongban.notices.models import PublicNotice
+from tongban.notices.enums import ObjectionState
+from tongban.notices.models import Objection, PublicNotice
 from tongban.notices.schemas import (
     CaseNoticeRead,
     Examination,
@@ -18,6 +19,7 @@ from tongban.notices.schemas import (
     ObjectionCreate,
     ObjectionFiled,
     ObjectionRead,
+    ObjectionStatus,
 )
 from tongban.web.deps import NowDep, SessionDep
 
@@ -63,6 +65,21 @@ def object_to(
         session, notice_id=notice_id, reason=body.reason, contact=body.contact, now=now, user=user
     )
     return ObjectionFiled.model_validate(row)
+
+
+@router.get("/objections/{objection_id}")
+def objection_status(objection_id: RowId, session: SessionDep) -> ObjectionStatus:
+    """Where an objection stands (filed, founded, unfounded, or closed when another one
+    stopped the notice), by its number; no sign-in, none of its text."""
+    return status(service.get_objection(session, objection_id=objection_id))
+
+
+def status(row: Objection) -> ObjectionStatus:
+    """What whoever filed an objection reads of it."""
+    outcome = row.finding if row.state == ObjectionState.closed else None
+    return ObjectionStatus(
+        id=row.id, notice_id=row.notice_id, filed_at=row.filed_at, state=row.state, outcome=outcome
+    )
 
 
 @router.get("/cases/{number}/notices")

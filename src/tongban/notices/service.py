@@ -11,7 +11,9 @@ the reviewing department (核查: founded or not, with the finding) before the d
 decision waits while the notice runs and while an objection is unexamined
 (``hooks.DECIDE_HOLDS``). A founded objection ends the notice and sends the case back to a
 new investigation by that department (重新组织调查核实, ``cases.review_again``), whose
-approval opens a new decision task and a new 7-day notice. Each step is audited on the case
+approval opens a new decision task and a new 7-day notice; the other objections still
+waiting are closed then (公示已终止). Whoever filed an objection follows it by its number
+(the public page shows its state and outcome, never the case's data). Each step is audited on the case
 (``notice.*``, ``case.recheck``). Functions flush but never commit.
 """
 
@@ -261,10 +263,53 @@ def _investigate_again(
     (``cases.review_again``; the item's ``public_notice.basis``: 有异议的重新组织调查核实)."""
     if notice.state == NoticeState.running:
         notice.state, notice.ended_at = NoticeState.ended, now
+    _close_the_others(session, case, notice, actor, now)
     task = session.get_one(Task, notice.task_id)
     if task.state == TaskState.open:
         opinion = "公示异议经核查成立，重新组织调查核实，提出初审意见后重新公示。"
         cases.review_again(session, case=case, actor=actor, opinion=opinion, now=now)
+
+
+CLOSED = "公示已终止：另一异议经核查成立，已重新组织调查核实。"
+
+
+def _close_the_others(
+    session: Session, case: Case, notice: PublicNotice, actor: Actor, now: datetime
+) -> None:
+    """The objections to ``notice`` still waiting when a founded one stopped it are closed
+    with that outcome (``CLOSED``): the notice they object to is no longer shown, and the new
+    investigation and notice answer them (anyone may object to the new notice)."""
+    for objection in objections(session, notice=notice):
+        if objection.state != ObjectionState.filed:
+            continue
+        objection.state, objection.finding, objection.examined_at = (
+            ObjectionState.closed,
+            CLOSED,
+            now,
+        )
+        cases.record_case(
+            session,
+            case=case,
+            action="notice.objection_closed",
+            actor=actor,
+            now=now,
+            opinion=CLOSED,
+            data={"objection_id": objection.id},
+            object_type="objection",
+            object_id=objection.id,
+        )
+
+
+def get_objection(session: Session, *, objection_id: int) -> Objection:
+    """An objection by its number, for whoever filed it to follow; NotFound otherwise."""
+    found = session.get(Objection, objection_id)
+    if found is None:
+        raise NotFound(
+            f"没有找到编号为 {objection_id} 的异议，请核对编号。",
+            f"No objection numbered {objection_id}; check the number.",
+            field="number",
+        )
+    return found
 
 
 def objections(session: Session, *, notice: PublicNotice) -> list[Objection]:

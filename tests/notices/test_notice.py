@@ -153,6 +153,11 @@ def test_a_founded_objection_brings_a_new_investigation_and_a_second_notice(
     assert client.get(f"{API}/notices").json() == []  # the first notice is no longer shown
     case = client.get(f"{API}/cases/{number}", headers=as_user("zhangsan")).json()
     assert case["state"] == "in_review"
+    # 15 working days for the new investigation (民发〔2021〕57号), not the item's 6 for a
+    # review: from Monday 22 September 2025, past the National Day holiday (1–8 October;
+    # Sunday 28 September and Saturday 11 October worked), to Friday 17 October
+    recheck = open_task(client, as_user("gldj"), number, "review")
+    assert recheck["due_at"].startswith("2025-10-17"), recheck["due_at"]
     approver = as_user("glmz-hz")
     assert [t for t in client.get(f"{API}/tasks", headers=approver).json()] == []
 

@@ -259,15 +259,25 @@ def _investigate_again(
 ) -> None:
     """A founded objection: the notice stops being shown and, while its decision is still
     to be made, the case goes back to a new review (调查核实) by the department that gave
-    the initial opinion; its approval opens a new decision and a new notice
-    (``cases.review_again``; the item's ``public_notice.basis``: 有异议的重新组织调查核实)."""
+    the initial opinion, within the notice's ``recheck_limit`` working days where the item
+    declares one (低保: 15, 《最低生活保障审核确认办法》民发〔2021〕57号: 对公示有异议的，重新
+    组织调查核实，在15个工作日内提出初审意见); its approval opens a new decision and a new
+    notice (``cases.review_again``)."""
     if notice.state == NoticeState.running:
         notice.state, notice.ended_at = NoticeState.ended, now
     _close_the_others(session, case, notice, actor, now)
     task = session.get_one(Task, notice.task_id)
     if task.state == TaskState.open:
         opinion = "公示异议经核查成立，重新组织调查核实，提出初审意见后重新公示。"
-        cases.review_again(session, case=case, actor=actor, opinion=opinion, now=now)
+        declaration = declared(session, case, task.item_code) or {}
+        cases.review_again(
+            session,
+            case=case,
+            actor=actor,
+            opinion=opinion,
+            now=now,
+            working_days=declaration.get("recheck_limit"),
+        )
 
 
 CLOSED = "公示已终止：另一异议经核查成立，已重新组织调查核实。"

@@ -20,8 +20,10 @@ from tests.inspection.support import pass_required_inspection
 from tests.web.support import csrf, sign_in
 from tongban.accounts import service as accounts
 from tongban.cases.models import Case, Task
+from tongban.notices.models import Objection
 from tongban.notices.service import CLOSED
 from tongban.outbox.models import OutboxMessage
+from tongban.privacy import retention
 
 DIBAO = "3501-MZ-001"
 SECRETS = ("张三", "350102196204180310")  # zhangsan's name and ID number
@@ -251,3 +253,28 @@ def test_objections_left_when_a_founded_one_stopped_the_notice_are_closed_and_sa
     assert [o["state"] for o in notice["objections"]] == ["founded", "closed"]
     sign_in(client, "gldj")
     assert CLOSED in client.get(f"/staff/tasks/{_review_task(db, number, first=True)}").text
+
+
+def test_objections_without_sign_in_are_limited_per_network_and_hour(
+    client: TestClient, as_user: Any, db: Session, clock: Clock
+) -> None:
+    _in_decision(client, as_user, db, clock)
+    for _ in range(5):  # objections_per_source_per_hour: 5
+        assert _object(client).status_code == 201
+    refused = _object(client)
+    assert refused.status_code == 429, refused.text
+    assert "本网络提出异议过于频繁" in refused.json()["error"]["message"]
+    assert _object(client, **as_user("lisi")).status_code == 201  # signed in: not counted
+    clock.advance(hours=1, minutes=1)
+    assert _object(client).status_code == 201
+
+
+def test_the_objections_of_a_purged_case_lose_their_texts(
+    client: TestClient, as_user: Any, db: Session, clock: Clock
+) -> None:
+    number = _in_decision(client, as_user, db, clock)
+    objection = _object(client).json()["id"]
+    case = db.query(Case).filter_by(number=number).one()
+    retention.purge_case(db, case=case, now=clock.now)
+    row = db.get_one(Objection, objection)
+    assert (row.reason, row.contact, row.state) == (retention.PURGED, None, "filed")

@@ -3,10 +3,12 @@ anyone; a case's notices and objections, and the examination of an objection, fo
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
-from tongban.accounts.deps import CurrentStaff, OptionalUser
+from tongban.accounts.deps import CurrentStaff, OptionalUser, source_of
 from tongban.cases import service as cases
 from tongban.cases.http.bodies import RowId
 from tongban.notices import service
@@ -21,7 +23,7 @@ from tongban.notices.schemas import (
     ObjectionRead,
     ObjectionStatus,
 )
-from tongban.web.deps import NowDep, SessionDep
+from tongban.web.deps import NowDep, RuntimeDep, SessionDep
 
 router = APIRouter(tags=["notices"])
 
@@ -55,14 +57,29 @@ def list_notices(session: SessionDep, now: NowDep) -> list[NoticeRead]:
     return [public(notice) for notice in service.running(session, now=now)]
 
 
+def _caller(request: Request, user: OptionalUser, runtime: RuntimeDep) -> service.Caller:
+    """Who objects: the signed-in user, else the network address and its hourly limit."""
+    per_hour = runtime.settings.objections_per_source_per_hour
+    return service.Caller(user=user, source=source_of(request), per_hour=per_hour)
+
+
+CallerDep = Annotated[service.Caller, Depends(_caller)]
+
+
 @router.post("/notices/{notice_id}/objections", status_code=201)
 def object_to(
-    notice_id: RowId, body: ObjectionCreate, session: SessionDep, user: OptionalUser, now: NowDep
+    notice_id: RowId, body: ObjectionCreate, session: SessionDep, caller: CallerDep, now: NowDep
 ) -> ObjectionFiled:
     """An objection (异议) to a running notice, with its reason; no sign-in needed. 409
-    once the notice ended."""
+    once the notice ended; 429 past ``objections_per_source_per_hour`` from one network
+    address not signed in."""
     row = service.file_objection(
-        session, notice_id=notice_id, reason=body.reason, contact=body.contact, now=now, user=user
+        session,
+        notice_id=notice_id,
+        reason=body.reason,
+        contact=body.contact,
+        now=now,
+        caller=caller,
     )
     return ObjectionFiled.model_validate(row)
 

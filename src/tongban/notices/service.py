@@ -19,7 +19,9 @@ waiting are closed then (公示已终止). Whoever filed an objection follows it
 
 from __future__ import annotations
 
-from datetime import datetime
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -29,13 +31,14 @@ from tongban import timefmt
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
+from tongban.audit.models import AuditEntry
 from tongban.audit.service import SYSTEM, Actor
 from tongban.cases import service as cases
 from tongban.cases.core import access
 from tongban.cases.core.transition import lock_case
 from tongban.cases.enums import RoundOutcome, Stage, TaskOutcome, TaskState
 from tongban.cases.models import Case, Task
-from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound, TooManyAttempts
 from tongban.jobs import service as jobs
 from tongban.notices.enums import NoticeState, ObjectionState
 from tongban.notices.models import Objection, PublicNotice
@@ -44,6 +47,8 @@ from tongban.pii.service import mask_name
 END = "notice.end"  # the job ending a notice at its last moment (``tasks``)
 REASON_MIN, TEXT_MAX, CONTACT_MAX = 5, 500, 60
 PUBLIC = Actor(id=None, name="公众")  # an objection filed without signing in
+FILED = "notice.objection_filed"
+SOURCE_WINDOW = timedelta(hours=1)
 
 
 def declared(session: Session, case: Case, item_code: str | None) -> dict[str, Any] | None:
@@ -147,6 +152,43 @@ def _text(value: str, *, field: str, least: int, most: int, what: tuple[str, str
     return text
 
 
+@dataclass(frozen=True)
+class Caller:
+    """Who files an objection: a signed-in ``user``, or else the network address
+    (``source``) counted against ``per_hour`` objections an hour."""
+
+    user: User | None = None
+    source: str | None = None
+    per_hour: int = 5
+
+
+def _refuse_busy_source(session: Session, caller: Caller, now: datetime) -> None:
+    """TooManyAttempts (429) once the caller's address, not signed in, filed
+    ``caller.per_hour`` objections within the hour (anti-automation, as 办件查询)."""
+    if caller.user is not None or caller.source is None:
+        return
+    recent = list(
+        session.scalars(
+            select(AuditEntry.at)
+            .where(
+                AuditEntry.action == FILED,
+                AuditEntry.source_address == caller.source,
+                AuditEntry.at > now - SOURCE_WINDOW,
+            )
+            .order_by(AuditEntry.at)
+        )
+    )
+    if len(recent) >= caller.per_hour:
+        wait = recent[0] + SOURCE_WINDOW - now
+        minutes = max(1, math.ceil(wait.total_seconds() / 60))
+        raise TooManyAttempts(
+            f"本网络提出异议过于频繁，请 {minutes} 分钟后再试，或登录后提出。",
+            f"Too many objections from this network; try again in {minutes} minutes, or "
+            "sign in to object.",
+            retry_after=math.ceil(wait.total_seconds()),
+        )
+
+
 def file_objection(
     session: Session,
     *,
@@ -154,11 +196,13 @@ def file_objection(
     reason: str,
     contact: str,
     now: datetime,
-    user: User | None = None,
+    caller: Caller,
 ) -> Objection:
     """Anyone (signed in or not) objects to a running notice with a reason (5 to 500
     characters) and, if they wish, a way to reach them. Raises NotFound for an unknown
-    notice, Conflict once it ended, InvalidInput saying what to fix."""
+    notice, Conflict once it ended, InvalidInput saying what to fix, TooManyAttempts for
+    an address not signed in past its objections of the hour."""
+    _refuse_busy_source(session, caller, now)
     notice = session.get(PublicNotice, notice_id)
     if notice is None:
         raise NotFound("没有找到该公示。", "No such public notice.")
@@ -182,8 +226,8 @@ def file_objection(
     cases.record_case(
         session,
         case=case,
-        action="notice.objection_filed",
-        actor=actor_of(user) if user is not None else PUBLIC,
+        action=FILED,
+        actor=actor_of(caller.user) if caller.user is not None else PUBLIC,
         now=now,
         # the reviewing department hears of it (``outbox.DEPARTMENT_TOPICS``)
         data={
@@ -193,6 +237,7 @@ def file_objection(
         },
         object_type="objection",
         object_id=objection.id,
+        source_address=caller.source if caller.user is None else None,
     )
     return objection
 

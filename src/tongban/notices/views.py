@@ -16,13 +16,13 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from tongban.accounts.deps import OptionalUser
 from tongban.accounts.models import User
 from tongban.cases.http.casepage import locale
 from tongban.cases.http.panels import task_panel
 from tongban.cases.models import Case
 from tongban.errors import DomainError, InvalidInput
 from tongban.notices import service
+from tongban.notices.api import CallerDep
 from tongban.notices.enums import NoticeState
 from tongban.notices.models import PublicNotice
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
@@ -64,7 +64,7 @@ def object_to(
     notice_id: int,
     request: Request,
     session: SessionDep,
-    user: OptionalUser,
+    caller: CallerDep,
     now: NowDep,
     form: CheckedForm,
 ) -> Response:
@@ -76,7 +76,7 @@ def object_to(
             reason=_text(form, "reason"),
             contact=_text(form, "contact"),
             now=now,
-            user=user,
+            caller=caller,
         )
     except DomainError as error:
 

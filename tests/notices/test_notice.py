@@ -20,7 +20,10 @@ from tests.inspection.support import pass_required_inspection
 from tests.web.support import csrf, sign_in
 from tongban.accounts import service as accounts
 from tongban.cases.models import Case, Task
+from tongban.notices.models import Objection
+from tongban.notices.service import CLOSED
 from tongban.outbox.models import OutboxMessage
+from tongban.privacy import retention
 
 DIBAO = "3501-MZ-001"
 SECRETS = ("张三", "350102196204180310")  # zhangsan's name and ID number
@@ -152,6 +155,11 @@ def test_a_founded_objection_brings_a_new_investigation_and_a_second_notice(
     assert client.get(f"{API}/notices").json() == []  # the first notice is no longer shown
     case = client.get(f"{API}/cases/{number}", headers=as_user("zhangsan")).json()
     assert case["state"] == "in_review"
+    # 15 working days for the new investigation (民发〔2021〕57号), not the item's 6 for a
+    # review: from Monday 22 September 2025, past the National Day holiday (1–8 October;
+    # Sunday 28 September and Saturday 11 October worked), to Friday 17 October
+    recheck = open_task(client, as_user("gldj"), number, "review")
+    assert recheck["due_at"].startswith("2025-10-17"), recheck["due_at"]
     approver = as_user("glmz-hz")
     assert [t for t in client.get(f"{API}/tasks", headers=approver).json()] == []
 
@@ -192,7 +200,10 @@ def test_objections_on_the_pages_keep_what_was_typed_and_reach_the_reviewer(
     assert refused.status_code == 422 and "异议理由须为 5 至 500 个字" in refused.text
     assert "邻居王女士" in refused.text  # what was typed is kept
     filed = client.post(url, data={**form, "reason": REASON}, follow_redirects=False)
-    assert filed.status_code == 303 and filed.headers["location"] == "/public/notices?filed=1"
+    assert filed.status_code == 303, filed.text
+    receipt = client.get(filed.headers["location"])
+    assert "异议已收到，编号" in receipt.text and "待审查人员核查" in receipt.text
+    assert REASON not in receipt.text  # its text is not shown to whoever has the number
 
     _end_notice(client, clock)
     sign_in(client, "gldj")  # the street office's reviewer, on the review it gave
@@ -212,3 +223,58 @@ def test_objections_on_the_pages_keep_what_was_typed_and_reach_the_reviewer(
     )
     assert examined.status_code == 303, examined.text
     assert "经核查，车辆不属于申请人家庭。" in client.get(f"/staff/tasks/{review}").text
+
+
+def test_objections_left_when_a_founded_one_stopped_the_notice_are_closed_and_say_so(
+    client: TestClient, as_user: Any, db: Session, clock: Clock
+) -> None:
+    number = _in_decision(client, as_user, db, clock)
+    founded, other = (
+        _object(client).json()["id"],
+        _object(client, "申请人有门面房出租。").json()["id"],
+    )
+    before = client.get(f"{API}/objections/{other}")
+    assert (before.json()["state"], before.json()["outcome"]) == ("filed", None), before.text
+    body = {"founded": True, "finding": "车辆登记在申请人名下，需重新核实家庭财产。"}
+    examined = client.post(
+        f"{API}/objections/{founded}/examination", json=body, headers=as_user("gldj")
+    )
+    assert examined.status_code == 200, examined.text
+
+    closed = client.get(f"{API}/objections/{other}").json()  # whoever filed it, no sign-in
+    assert (closed["state"], closed["outcome"]) == ("closed", CLOSED)
+    assert "finding" not in closed and "reason" not in closed
+    page = client.get("/public/objections", params={"number": str(other)})
+    assert page.status_code == 200 and CLOSED in page.text
+    assert client.get("/public/objections", params={"number": "9999"}).status_code == 404
+    refused = client.get("/public/objections", params={"number": "abc"})
+    assert refused.status_code == 422 and "异议编号应为数字" in refused.text
+    [notice] = client.get(f"{API}/cases/{number}/notices", headers=as_user("gldj")).json()
+    assert [o["state"] for o in notice["objections"]] == ["founded", "closed"]
+    sign_in(client, "gldj")
+    assert CLOSED in client.get(f"/staff/tasks/{_review_task(db, number, first=True)}").text
+
+
+def test_objections_without_sign_in_are_limited_per_network_and_hour(
+    client: TestClient, as_user: Any, db: Session, clock: Clock
+) -> None:
+    _in_decision(client, as_user, db, clock)
+    for _ in range(5):  # objections_per_source_per_hour: 5
+        assert _object(client).status_code == 201
+    refused = _object(client)
+    assert refused.status_code == 429, refused.text
+    assert "本网络提出异议过于频繁" in refused.json()["error"]["message"]
+    assert _object(client, **as_user("lisi")).status_code == 201  # signed in: not counted
+    clock.advance(hours=1, minutes=1)
+    assert _object(client).status_code == 201
+
+
+def test_the_objections_of_a_purged_case_lose_their_texts(
+    client: TestClient, as_user: Any, db: Session, clock: Clock
+) -> None:
+    number = _in_decision(client, as_user, db, clock)
+    objection = _object(client).json()["id"]
+    case = db.query(Case).filter_by(number=number).one()
+    retention.purge_case(db, case=case, now=clock.now)
+    row = db.get_one(Objection, objection)
+    assert (row.reason, row.contact, row.state) == (retention.PURGED, None, "filed")

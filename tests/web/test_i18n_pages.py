@@ -209,6 +209,8 @@ def test_english_tour_renders_every_template(
     assert "Published decisions" in pages[-1]
     pages.append(client.get("/public/notices?lang=en").text)
     assert "Public notices" in pages[-1] and "No notice is running now." in pages[-1]
+    pages.append(client.get("/public/objections?lang=en").text)
+    assert "Outcome of an objection" in pages[-1] and "Objection number" in pages[-1]
     pages.append(client.get("/items/NOPE-1?lang=en").text)
     assert "Go back" in pages[-1]
     applicant = signed_in("zhangsan")

@@ -10,14 +10,17 @@ bureau (县级人民政府民政部门) decides (审核确认). An item says so 
 
     local_offices:
       field: household_township          # the form field naming the place (an enum)
+      district_field: fuzhou_district    # the field naming the district (所属区), pulled
       basis: 《…》
       offices:
-      - {place: 鼓楼区东街街道, accepts: GLDJ, decides: GLMZ}
+      - {place: 鼓楼区东街街道, district: 鼓楼区, accepts: GLDJ, decides: GLMZ}
 
 A case runs on its item localised to the place its form names (:func:`localize`): the
 accepting office takes the acceptance and the review (with its home visit and public
 notice), the deciding bureau becomes the item's department, deciding and issuing the
 result. A form naming no place leaves the item as it is (a draft still being filled).
+The place must lie in the district the form names (:func:`misplaced`): the household is
+registered in one district, whose street office alone may take the application.
 """
 
 from __future__ import annotations
@@ -65,6 +68,45 @@ def localize(definition: Mapping[str, Any], form: Mapping[str, Any]) -> dict[str
     return localized
 
 
+def misplaced(definition: Mapping[str, Any], form: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The places ``form`` names outside the district it names, for each item of
+    ``definition`` with ``local_offices``: one problem per field (``field``, ``message_zh``,
+    ``message_en``, as the form check gives them) naming the district and the places that
+    lie in it. Nothing while either field is unanswered, nor for a version stored before
+    places named their district."""
+    found = []
+    for item in definition["items"]:
+        local, chosen = item.get("local_offices"), office(item, form)
+        if not local or chosen is None or "district_field" not in local:
+            continue
+        district = form.get(local["district_field"])
+        if district is not None and chosen.get("district") != district:
+            found.append(_outside(item, local, chosen["place"], str(district)))
+    return found
+
+
+def _outside(
+    item: Mapping[str, Any], local: Mapping[str, Any], place: str, district: str
+) -> dict[str, str]:
+    fields = item["form"].get("properties", {})
+    title = fields.get(local["field"], {}).get("title", local["field"])
+    near = fields.get(local["district_field"], {}).get("title", local["district_field"])
+    inside = [o["place"] for o in local["offices"] if o.get("district") == district]
+    if inside:
+        zh, en = (
+            f"请在{district}的{title}中选择：{'、'.join(inside)}",
+            f"choose one of {', '.join(inside)}",
+        )
+    else:
+        zh, en = f"本事项在{district}没有可选的{title}", f"this item offers no place in {district}"
+    return {
+        "field": local["field"],
+        "message_zh": f"“{title}”{place}不在“{near}”{district}内；{zh}。",
+        "message_en": f"'{local['field']}' {place} does not lie in {district} "
+        f"('{local['district_field']}'); {en}.",
+    }
+
+
 def problems(doc: SourceDocument, departments: set[str]) -> list[Problem]:
     """What is wrong with a schema-valid item's ``local_offices``: a field that is not an
     enum of the form listing exactly the places, a place twice, an unknown department."""
@@ -79,7 +121,13 @@ def problems(doc: SourceDocument, departments: set[str]) -> list[Problem]:
         found.append(doc.problem(["local_offices", "field"], message))
     if len(set(places)) != len(places):
         found.append(doc.problem(["local_offices", "offices"], "属地办理地点重复"))
+    districts = doc.data["form"].get("properties", {}).get(local["district_field"]) or {}
     for index, entry in enumerate(local["offices"]):
+        if entry["district"] not in (districts.get("enum") or []):
+            message = (
+                f"所属区字段 {local['district_field']} 须为表单字段，其选项包括 {entry['district']}"
+            )
+            found.append(doc.problem(["local_offices", "offices", index, "district"], message))
         for key in ("accepts", "decides"):
             if entry[key] not in departments:
                 path: list[str | int] = ["local_offices", "offices", index, key]

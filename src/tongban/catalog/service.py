@@ -7,7 +7,7 @@ editing in ``publishing.py``.
 """
 
 from tongban.catalog.definitions import in_unit, working_days_of
-from tongban.catalog.locality import localize
+from tongban.catalog.locality import localize, misplaced
 from tongban.catalog.publishing import (
     LoadReport,
     SaveResult,
@@ -64,6 +64,7 @@ __all__ = [
     "list_sources",
     "load_catalog",
     "localize",
+    "misplaced",
     "prepare_search",
     "questions",
     "reduction",

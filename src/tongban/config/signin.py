@@ -101,6 +101,12 @@ class SignInSettings(BaseSettings):
         description="Tickets one registered kiosk terminal may give per day (then 429 until "
         "midnight: take one at a window).",
     )
+    objections_per_source_per_hour: int = Field(
+        5,
+        ge=1,
+        description="Objections to public notices (公示异议) one network address may file per "
+        "hour without signing in; a signed-in person is not counted.",
+    )
     licence_lookups_per_source_per_minute: int = Field(
         10,
         ge=1,

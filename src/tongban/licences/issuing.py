@@ -90,10 +90,12 @@ def _signer(case: Case) -> str:
 def _issuer(case: Case, item: dict[str, Any], department: Department) -> tuple[str, str]:
     """Name and unified social credit code of who signs the result: the institution the
     form names where the law makes it the issuer (``result.issued_by``: 母婴保健法 第二十三条
-    the 助产机构 for a 出生医学证明, 疫苗管理法 第四十七条 the 接种单位 for a 预防接种证; a
-    事业单位, or a 机关 with ``body: agency``, named by ``name: "{}…"``; the demo credit code is
-    built from the name), else the item's department (for 低保 the county bureau of the
-    applicant's place: ``catalog.locality``)."""
+    the 助产机构 for a 出生医学证明, 疫苗管理法 第四十七条 the 接种单位 for a 预防接种证: a
+    事业单位; the demo credit code is built from the name), else the item's department (for
+    低保 the county bureau of the applicant's place: ``catalog.locality``). The catalog no
+    longer takes ``issued_by.name`` and ``body``; they are read for the cases still running
+    on a 低保 version stored before its bureau became the item's department (a 机关 named
+    ``"{}民政局"`` after the district)."""
     division = department.division_code
     issued_by = item["result"].get("issued_by")
     answer = str(case.form_data.get(issued_by["field"]) or "").strip() if issued_by else ""

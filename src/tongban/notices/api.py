@@ -3,14 +3,17 @@ anyone; a case's notices and objections, and the examination of an objection, fo
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
-from tongban.accounts.deps import CurrentStaff, OptionalUser
+from tongban.accounts.deps import CurrentStaff, OptionalUser, source_of
 from tongban.cases import service as cases
 from tongban.cases.http.bodies import RowId
 from tongban.notices import service
-from tongban.notices.models import PublicNotice
+from tongban.notices.enums import ObjectionState
+from tongban.notices.models import Objection, PublicNotice
 from tongban.notices.schemas import (
     CaseNoticeRead,
     Examination,
@@ -18,8 +21,9 @@ from tongban.notices.schemas import (
     ObjectionCreate,
     ObjectionFiled,
     ObjectionRead,
+    ObjectionStatus,
 )
-from tongban.web.deps import NowDep, SessionDep
+from tongban.web.deps import NowDep, RuntimeDep, SessionDep
 
 router = APIRouter(tags=["notices"])
 
@@ -53,16 +57,46 @@ def list_notices(session: SessionDep, now: NowDep) -> list[NoticeRead]:
     return [public(notice) for notice in service.running(session, now=now)]
 
 
+def _caller(request: Request, user: OptionalUser, runtime: RuntimeDep) -> service.Caller:
+    """Who objects: the signed-in user, else the network address and its hourly limit."""
+    per_hour = runtime.settings.objections_per_source_per_hour
+    return service.Caller(user=user, source=source_of(request), per_hour=per_hour)
+
+
+CallerDep = Annotated[service.Caller, Depends(_caller)]
+
+
 @router.post("/notices/{notice_id}/objections", status_code=201)
 def object_to(
-    notice_id: RowId, body: ObjectionCreate, session: SessionDep, user: OptionalUser, now: NowDep
+    notice_id: RowId, body: ObjectionCreate, session: SessionDep, caller: CallerDep, now: NowDep
 ) -> ObjectionFiled:
     """An objection (异议) to a running notice, with its reason; no sign-in needed. 409
-    once the notice ended."""
+    once the notice ended; 429 past ``objections_per_source_per_hour`` from one network
+    address not signed in."""
     row = service.file_objection(
-        session, notice_id=notice_id, reason=body.reason, contact=body.contact, now=now, user=user
+        session,
+        notice_id=notice_id,
+        reason=body.reason,
+        contact=body.contact,
+        now=now,
+        caller=caller,
     )
     return ObjectionFiled.model_validate(row)
+
+
+@router.get("/objections/{objection_id}")
+def objection_status(objection_id: RowId, session: SessionDep) -> ObjectionStatus:
+    """Where an objection stands (filed, founded, unfounded, or closed when another one
+    stopped the notice), by its number; no sign-in, none of its text."""
+    return status(service.get_objection(session, objection_id=objection_id))
+
+
+def status(row: Objection) -> ObjectionStatus:
+    """What whoever filed an objection reads of it."""
+    outcome = row.finding if row.state == ObjectionState.closed else None
+    return ObjectionStatus(
+        id=row.id, notice_id=row.notice_id, filed_at=row.filed_at, state=row.state, outcome=outcome
+    )
 
 
 @router.get("/cases/{number}/notices")

@@ -12,3 +12,4 @@ class ObjectionState(StrEnum):
     filed = "filed"  # waiting for the reviewing department to examine it
     unfounded = "unfounded"  # 异议不成立: examined, the decision may approve
     founded = "founded"  # 异议成立: examined, the case is investigated again, a new notice follows
+    closed = "closed"  # 公示已终止: another objection was founded and stopped the notice first

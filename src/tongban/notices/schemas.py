@@ -37,6 +37,14 @@ class ObjectionFiled(BaseModel):
     state: ObjectionState
 
 
+class ObjectionStatus(ObjectionFiled):
+    """Where an objection stands, for whoever filed it (by its number): no reason, contact
+    or finding, which may hold personal data; ``outcome`` is the stated end of one closed
+    because another objection stopped the notice (公示已终止)."""
+
+    outcome: str | None = Field(None, description="Set when the state is closed")
+
+
 class ObjectionRead(ObjectionFiled):
     """An objection as the staff handling the case see it."""
 

@@ -7,6 +7,7 @@ A refused objection shows the list again with the reason and the text as typed.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from typing import Any
 
@@ -15,13 +16,15 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from tongban.accounts.deps import OptionalUser
 from tongban.accounts.models import User
+from tongban.cases.http.casepage import locale
 from tongban.cases.http.panels import task_panel
 from tongban.cases.models import Case
-from tongban.errors import DomainError
+from tongban.errors import DomainError, InvalidInput
 from tongban.notices import service
+from tongban.notices.api import CallerDep
 from tongban.notices.enums import NoticeState
+from tongban.notices.models import PublicNotice
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
 from tongban.web.refusals import Refusal, page_again, shown, status_of
 from tongban.web.templating import render
@@ -39,7 +42,6 @@ def _list_page(
 ) -> Response:
     context = {
         "notices": service.running(session, now=now),
-        "filed": request.query_params.get("filed") == "1",
         "refused_notice": refused_notice,
         **shown(refusal),
     }
@@ -62,19 +64,19 @@ def object_to(
     notice_id: int,
     request: Request,
     session: SessionDep,
-    user: OptionalUser,
+    caller: CallerDep,
     now: NowDep,
     form: CheckedForm,
 ) -> Response:
     """An objection to a running notice; refused, the list shows again with the reason."""
     try:
-        service.file_objection(
+        filed = service.file_objection(
             session,
             notice_id=notice_id,
             reason=_text(form, "reason"),
             contact=_text(form, "contact"),
             now=now,
-            user=user,
+            caller=caller,
         )
     except DomainError as error:
 
@@ -82,7 +84,33 @@ def object_to(
             return _list_page(request, session, now, refusal, notice_id)
 
         return page_again(request, session, error, form, page)
-    return see_other("/public/notices?filed=1")
+    return see_other(f"/public/objections?number={filed.id}&filed=1")
+
+
+@router.get("/public/objections")
+def objection_page(request: Request, session: SessionDep, number: str = "") -> Response:
+    """Where an objection stands, by the number its filer was given; no sign-in."""
+    context: dict[str, Any] = {"number": number, "filed": request.query_params.get("filed")}
+    if not number:
+        return render(request, "notices/objection.html", context)
+    try:
+        found = service.get_objection(session, objection_id=_row(number))
+    except DomainError as error:
+        context["error"] = error.message(locale(request))
+        return render(request, "notices/objection.html", context, status_code=error.status)
+    notice = session.get_one(PublicNotice, found.notice_id)
+    context.update(objection=found, shown=notice.shown)
+    return render(request, "notices/objection.html", context)
+
+
+def _row(number: str) -> int:
+    """The objection number typed (digits, any width); InvalidInput for anything else."""
+    digits = unicodedata.normalize("NFKC", number).strip()
+    if not digits.isdigit() or len(digits) > 9:
+        raise InvalidInput(
+            "异议编号应为数字，请核对。", "An objection number is digits; check it.", field="number"
+        )
+    return int(digits)
 
 
 @task_panel

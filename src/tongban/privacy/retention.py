@@ -10,8 +10,9 @@ decision; the questions and answers of its verification requests; the face field
 licences, whose holder code is kept masked; the texts and attachments of the messages on
 the case (在线沟通); the texts, attachment and caller's contact (kept masked) of the
 complaints about the case (12345); the photos of its on-site inspections (现场踏勘) and the
-texts of their appointments, replies, findings and rectifications. A complaint about no
-case has no retention period yet.
+texts of their appointments, replies, findings and rectifications; the reasons, contacts
+and findings of the objections to its public notices (公示异议, anonymous ones included).
+A complaint about no case has no retention period yet.
 
 Kept: the case row (item, states, times, channel, department), its tasks and clocks,
 materials as rows (which way each was satisfied), data-access logs (keyed hash of the
@@ -41,6 +42,7 @@ from tongban.inspection.models import Inspection, InspectionFinding, InspectionP
 from tongban.instant.models import InstantDecision
 from tongban.licences.models import Licence
 from tongban.messaging.models import CaseMessage
+from tongban.notices.models import Objection, PublicNotice
 from tongban.outbox.models import OutboxMessage
 from tongban.pii.service import mask_address, mask_id, mask_phone
 from tongban.risk.models import RiskFlag, RiskMark
@@ -112,6 +114,7 @@ def purge_case(session: Session, *, case: Case, now: datetime, actor: Actor = SY
     for complaint in session.scalars(select(Complaint).where(Complaint.case_id == case.id)):
         _purge_complaint(complaint, keys)
     _purge_inspections(session, case_id=case.id, keys=keys)
+    _purge_objections(session, case_id=case.id)
     _purge_messages(session, case_id=case.id)
     session.execute(delete(RiskMark).where(RiskMark.case_id == case.id))
     session.execute(update(RiskFlag).where(RiskFlag.case_id == case.id).values(data={}))
@@ -168,6 +171,15 @@ def _purge_inspections(session: Session, *, case_id: int, keys: set[str]) -> Non
         .values(note=PURGED),
         execution_options={"synchronize_session": False},
     )
+
+
+def _purge_objections(session: Session, *, case_id: int) -> None:
+    """The objections to the case's public notices (公示异议), filed with or without signing
+    in: the reason, the contact and the finding; their states and times stay."""
+    notices = select(PublicNotice.id).where(PublicNotice.case_id == case_id)
+    for objection in session.scalars(select(Objection).where(Objection.notice_id.in_(notices))):
+        objection.reason, objection.contact = PURGED, None
+        objection.finding = PURGED if objection.finding else None
 
 
 def _purge_messages(session: Session, *, case_id: int) -> None:

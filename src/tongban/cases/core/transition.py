@@ -117,11 +117,13 @@ def record_case(
     to_state: str | None = None,
     object_type: str = "case",
     object_id: str | int | None = None,
+    source_address: str | None = None,
 ) -> None:
     """The audit entry of something that happened to ``case`` or to a thing of it (a
     material, a payment order, a rating: ``object_type``/``object_id``; the case itself,
     named by its number, when they are left out), about its applicant (who hears of it where
-    ``outbox`` has a topic for ``action``)."""
+    ``outbox`` has a topic for ``action``); ``source_address`` the network address of a
+    caller not signed in (what a rate limit counts)."""
     audit.record(
         session,
         at=now,
@@ -135,6 +137,7 @@ def record_case(
         to_state=to_state,
         opinion=opinion,
         data=data,
+        source_address=source_address,
     )
 
 

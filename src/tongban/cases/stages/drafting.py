@@ -67,7 +67,8 @@ def update_form(
     (the API: a client hears of a wrong address when it sends it; a page keeps a half-typed
     one, saved as it is typed, and says what to fix at submission). Raises
     ``InvalidInput`` for a wrong one, nothing saved. Fields pulled from a shared source keep the source's value (``prefill``):
-    a changed one is refused with InvalidInput, nothing saved."""
+    a changed one is refused with InvalidInput, nothing saved; so is a township or street
+    outside the district the form names (属地, ``catalog.misplaced``)."""
     access.check_owner(user, case)
     if case.state not in (CaseState.draft, CaseState.correction_requested):
         raise Conflict(
@@ -77,7 +78,9 @@ def update_form(
     applicant = session.get(User, case.applicant_id)
     assert applicant is not None
     cleaned = formcheck.clean(spec["form"], form_data)
-    case.form_data = with_shared(session, case, applicant, user, spec, now or utcnow(), cleaned)
+    filled = with_shared(session, case, applicant, user, spec, now or utcnow(), cleaned)
+    check_places(spec, filled)
+    case.form_data = filled
     if delivery is not None:
         offered = definition.delivery_options(spec)
         if delivery not in offered:
@@ -94,6 +97,20 @@ def update_form(
     if check_address and (postal_address is not None or delivery == "mail"):
         postal.check_address(case)
     return case
+
+
+def check_places(spec: definition.Definition, form: Mapping[str, Any]) -> None:
+    """InvalidInput naming the field when ``form`` chooses a township or street office
+    outside the district it names (the household's street office alone takes a 低保
+    application: 《社会救助暂行办法》第十一条)."""
+    found = catalog.misplaced(spec, form)
+    if found:
+        raise InvalidInput(
+            "所选乡镇(街道)不在所属区内，请按提示修改；已保存的内容未改动。",
+            "The township chosen does not lie in the district; nothing saved was changed.",
+            field=found[0]["field"],
+            details=found,
+        )
 
 
 def add_material(
@@ -184,6 +201,7 @@ def check_complete(session: Session, *, case: Case, now: datetime) -> list[provi
     """
     spec = definition.spec_of(session, case)
     found = formcheck.problems(spec["form"], case.form_data, today=timefmt.local(now).date())
+    found += catalog.misplaced(spec, case.form_data or {})
     if case.delivery == "mail":
         found += postal.problems(case.postal)
     resolutions = provision.resolve(session, case=case, now=now)

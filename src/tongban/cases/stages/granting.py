@@ -75,7 +75,7 @@ def grant_case(
     _take_materials(session, case, now, store)
     change_state(session, now=now, case=case, event=Event.submit, actor=actor, opinion=basis)
     case.submitted_at = case.received_at = now
-    _start_acceptance(session, case, now)
+    _start_acceptance(session, case, now, actor)
     _finish_open(session, case, Stage.accept, actor, basis, now)
     _accept(session, case, Event.accept, actor, basis, now, now, store)
     if case.state == CaseState.in_decision:

@@ -34,17 +34,24 @@ from tongban.errors import Conflict, InvalidInput
 from tongban.files.store import FileStore
 
 
-def _start_acceptance(session: Session, case: Case, now: datetime) -> None:
+def _start_acceptance(session: Session, case: Case, now: datetime, actor: Actor) -> None:
+    """The acceptance task at the accepting office, and the art. 32 clock. A case coming
+    back from correction keeps its open acceptance task, unless the corrected form names
+    another place (属地, ``catalog.locality``): the task then moves to that place's office."""
     spec = definition.spec_of(session, case)
     case.lead_department = spec["department"]  # the bureau of the applicant's place (属地)
-    accept_task = next((t for t in case.tasks if t.stage == Stage.accept), None)
-    if accept_task is None:
+    office = definition.accepting_department(spec)
+    live = [t for t in case.tasks if t.stage == Stage.accept and t.state != TaskState.cancelled]
+    if live and live[-1].state == TaskState.open and live[-1].department_code != office:
+        cancel_open_tasks(session, case=case, actor=actor, now=now)
+        live = []
+    if not live:
         unit, limit = definition.stage_limit(spec, Stage.accept)
         open_task(
             session,
             case=case,
             stage=Stage.accept,
-            department_code=definition.accepting_department(spec),
+            department_code=office,
             unit=unit,
             limit=limit,
             now=now,
@@ -83,7 +90,7 @@ def submit_case(
     if receiving is not None:
         forwarding.forward(session, case, user, receiving, now)
     case.submitted_at = case.received_at = now
-    _start_acceptance(session, case, now)
+    _start_acceptance(session, case, now, actor_of(user))
     received.run_received(session, case=case, now=now, store=store)
     return case
 
@@ -220,7 +227,7 @@ def resubmit_case(
         request.resolved_at = request.resolved_at or now
     case.received_at = now
     clocks.end_pause(session, case=case, now=now)
-    _start_acceptance(session, case, now)
+    _start_acceptance(session, case, now, actor_of(user))
     received.run_received(session, case=case, now=now, store=store)
     return case
 

@@ -113,17 +113,25 @@ def review_by_rule(
 
 
 def review_again(
-    session: Session, *, case: Case, actor: Actor, opinion: str, now: datetime
+    session: Session,
+    *,
+    case: Case,
+    actor: Actor,
+    opinion: str,
+    now: datetime,
+    working_days: int | None = None,
 ) -> Task:
     """Send a case awaiting its decision back to a new review (重新调查核实) by the department
-    that gave the last one, for its item and with its item's review limit: the open
+    that gave the last one, for its item and with ``working_days`` to do it (the rule's own
+    limit for a new investigation), or else its item's review limit: the open
     decision task is cancelled, the round's outcome is cleared and the round joins again
     when the new review ends (an approval opens a new decision task, and with it a new
     public notice where the item declares one). Raises Conflict unless the case is
     awaiting its decision.
 
     低保: 《最低生活保障审核确认办法》(民发〔2021〕57号), as the item's ``public_notice.basis``
-    quotes it: 公示有异议的重新组织调查核实 — the 乡镇人民政府(街道办事处) investigates again
+    quotes it: 对公示有异议的，重新组织调查核实，在15个工作日内提出初审意见，并重新公示 — the
+    乡镇人民政府(街道办事处) investigates again within 15 working days (``working_days``)
     and gives a new initial opinion, shown in a new notice."""
     reviews = [t for t in case.tasks if t.stage == Stage.review]
     if not reviews:
@@ -133,6 +141,8 @@ def review_again(
     listed = definition.items(spec)
     item = next((i for i in listed if i["code"] == last.item_code), listed[0])
     unit, limit = definition.item_stage_limit(item, Stage.review)
+    if working_days is not None:
+        unit, limit = "working_days", working_days
     change_state(session, now=now, case=case, event=Event.recheck, actor=actor, opinion=opinion)
     cancel_open_tasks(session, case=case, actor=actor, now=now)
     case.review_outcome = None

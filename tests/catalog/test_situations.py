@@ -52,7 +52,7 @@ def test_no_entry_asks_for_both_the_proof_of_title_and_the_tenancy_contract() ->
         bundle_definition(bundle, [read.items[code] for code in bundle["items"]])
         for bundle in read.bundles.values()
     ]
-    both = [e for e in entries if EITHER <= {m["code"] for m in e["materials"]}]
+    both = [e for e in entries if {m["code"] for m in e["materials"]} >= EITHER]
     assert {"3501-SCJG-003", "3501-SCJG-006", "3501-MZ-003"} <= {e["code"] for e in both}
     for definition in both:
         for answers in _every_answer(definition):

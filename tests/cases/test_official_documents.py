@@ -166,7 +166,8 @@ def test_a_rejection_at_intake_gives_a_sealed_verifiable_notice_with_the_reason(
     assert act(client, ga, task, "reject", opinion="非本市户籍").status_code == 200
     assert any(done.startswith("document.print#") for done in run_worker(client))
     (notice,) = client.get(f"{API}/cases/{number}/results", headers=applicant).json()
-    assert notice["title"] == "不予受理通知书" and notice["number"]
+    assert notice["title"] == "不予受理通知书"
+    assert re.fullmatch(r"GA不受〔\d{4}〕\d{6}号", notice["number"]), notice["number"]  # not 文
     pdf = client.get(f"{API}/results/{notice['id']}/document", headers=applicant).content
     assert pdf.startswith(b"%PDF") and b"/FontFile2" in pdf
     page = TestClient(client.app).get(_qr_link(pdf))

@@ -3,8 +3,13 @@ file, line and field, and the entry is not loaded."""
 
 from __future__ import annotations
 
-from tests.catalog.conftest import CatalogCopy
+import itertools
+from typing import Any
+
+from tests.catalog.conftest import CATALOG, CatalogCopy
+from tongban.catalog.definitions import bundle_definition, item_definition
 from tongban.catalog.loader import read_catalog
+from tongban.catalog.situations import questions, tailor
 from tongban.catalog.yamlsource import Problem
 
 KCG = "bundles/3501-BUNDLE-KCG.yaml"
@@ -17,8 +22,6 @@ def _errors(copy: CatalogCopy, file: str) -> list[Problem]:
 
 
 def test_the_demo_situations_load() -> None:
-    from tests.catalog.conftest import CATALOG
-
     read = read_catalog(CATALOG)
     assert not read.errors
     assert [q["code"] for q in read.bundles["3501-BUNDLE-KCG"]["situations"]] == [
@@ -26,6 +29,37 @@ def test_the_demo_situations_load() -> None:
         "premises",
         "agent",
     ]
+
+
+EITHER = {"PREMISES_PROOF", "LEASE_CONTRACT"}  # 产权证明 or 租赁合同: "二者提交其一"
+
+
+def _every_answer(definition: dict[str, Any]) -> list[dict[str, str]]:
+    asked = questions(definition)
+    choices = [[str(o["value"]) for o in question["options"]] for question in asked]
+    return [
+        dict(zip([question["code"] for question in asked], picked, strict=True))
+        for picked in itertools.product(*choices)
+    ]
+
+
+def test_no_entry_asks_for_both_the_proof_of_title_and_the_tenancy_contract() -> None:
+    """Every item or bundle listing both asks whether the premises are owned or rented, and
+    each answer leaves one of them at most; owned premises make the proof required (the
+    3501-SCJG-003, -006 and 3501-MZ-003 guides listed both with no such question)."""
+    read = read_catalog(CATALOG)
+    entries = [item_definition(item) for item in read.items.values()] + [
+        bundle_definition(bundle, [read.items[code] for code in bundle["items"]])
+        for bundle in read.bundles.values()
+    ]
+    both = [e for e in entries if {m["code"] for m in e["materials"]} >= EITHER]
+    assert {"3501-SCJG-003", "3501-SCJG-006", "3501-MZ-003"} <= {e["code"] for e in both}
+    for definition in both:
+        for answers in _every_answer(definition):
+            asked = {m["code"]: m for m in tailor(definition, answers)["materials"]}
+            assert len(EITHER & set(asked)) <= 1, (definition["code"], answers)
+            proof = asked.get("PREMISES_PROOF")
+            assert proof is None or proof["required"], (definition["code"], answers)
 
 
 def test_an_omitted_material_the_entry_lacks_is_named_with_its_line(

@@ -203,7 +203,7 @@ def test_a_pull_by_project_code_is_logged_for_the_projects_builder(
     permit = _material(db, "3501-ZJ-001", "PLANNING_PERMIT")
     pulled = _provide(db, zhangsan, {"project_code": project}, permit)
     assert isinstance(pulled, Provided), pulled
-    assert pulled.detail["owners"] == {project: MINFENG_CREDIT}
+    assert pulled.detail["owners"] == {project: [MINFENG_CREDIT]}
     case = Case(number="TB-TEST-1", applicant_id=zhangsan.id, form_data={})
     row = Material(case_id=case.id, material_code="PLANNING_PERMIT", detail=pulled.detail)
     materials.recorded(db, case=case, material=row, entry=permit, now=START)
@@ -213,3 +213,30 @@ def test_a_pull_by_project_code_is_logged_for_the_projects_builder(
         "planning_permit"
     ]
     assert not access.for_subject(db, subject_keys=[ZHANGSAN_ID])
+
+
+LISI_ID = "350103197109051124"  # 李四, a demo account: here the seller
+
+
+def test_a_pull_of_a_contract_filing_is_logged_for_the_buyer_and_the_seller(
+    db: Session, population: dict[str, int]
+) -> None:
+    """A sale's filing (存量房网签备案) names both parties, and a pull reads the seller's
+    name, ID number and price too: it was logged for the buyer only, so the seller never
+    saw on their profile that their sale had been read."""
+    filing = "WQ2025000123"
+    record = {"buyer_id_number": ZHANGSAN_ID, "seller_id_number": LISI_ID, "seller_name": "李四"}
+    assert feeding.put_record(db, code="housing_transaction", key=filing, fields=record, now=START)
+    zhangsan = _user(db, "zhangsan")
+    contract = _material(db, "3501-GJJ-002", "SALE_CONTRACT")
+    pulled = _provide(db, zhangsan, {"contract_record_number": filing}, contract)
+    assert isinstance(pulled, Provided), pulled
+    case = Case(number="TB-TEST-1", applicant_id=zhangsan.id, form_data={})
+    row = Material(case_id=case.id, material_code="SALE_CONTRACT", detail=pulled.detail)
+    materials.recorded(db, case=case, material=row, entry=contract, now=START)
+    logged = [r for r in db.scalars(select(DataAccess)) if r.source == "housing_transaction"]
+    assert sorted(r.subject_key for r in logged) == sorted(map(lookup_key, (ZHANGSAN_ID, LISI_ID)))
+    for party in (ZHANGSAN_ID, LISI_ID):
+        assert [r.source for r in access.for_subject(db, subject_keys=[party])] == [
+            "housing_transaction"
+        ]

@@ -152,3 +152,27 @@ def test_a_contract_filing_number_not_on_record_is_said_beside_its_field(
 
     assert refused["contract_record_number"].startswith("存量房网签备案库中没有这个")
     assert refused["contract_record_number"].endswith("请核对，或上传“存量房买卖合同(网签备案)”")
+
+
+def test_saving_the_draft_says_it_beside_the_number_at_once_and_keeps_it(
+    signed_in: SignedIn, population: dict
+) -> None:
+    """保存草稿 with an invented number: the saved draft's page says at once, beside the
+    number, that the register holds no such certificate (before, nothing was said until
+    确认提交); the number and the address are saved as typed; the English page says it too."""
+    client = signed_in("zhangsan")
+    query = "&".join(f"s_{k}={v}" for k, v in OWNED.items())
+    typed = {
+        "property_cert_number": INVENTED,
+        "registered_address": "福建省福州市鼓楼区五一路1号",
+        "intent": "save",
+        "csrf_token": csrf(client.get(f"/apply/{QYKB}?{query}").text),
+    }
+    saved = client.post(f"/apply/{QYKB}?{query}", data=typed)
+
+    assert saved.status_code == 200 and "/edit" in str(saved.url), saved.text[-1500:]
+    assert f'<p class="error" id="e-property_cert_number">{NOT_HELD}</p>' in saved.text
+    assert f'value="{INVENTED}"' in saved.text
+    assert 'value="福建省福州市鼓楼区五一路1号"' in saved.text
+    english = client.get(str(saved.url), headers={"Accept-Language": "en"}).text
+    assert "holds no record of this number; check it" in english

@@ -43,6 +43,7 @@ from tongban.cases.core.queue import Cursor as QueueCursor
 from tongban.cases.core.queue import page as queue_page
 from tongban.cases.core.received import on_received
 from tongban.cases.core.transition import record_case
+from tongban.cases.materials.provision import field_problems as typed_number_problems
 from tongban.cases.materials.provision import needs_applicant as asks_upload
 from tongban.cases.materials.provision import resolve as material_ways
 from tongban.cases.materials.provision import settle_verified, upload_first
@@ -170,6 +171,7 @@ __all__ = [
     "task_time_left",
     "terminate",
     "timeline",
+    "typed_number_problems",
     "update_form",
     "upload_first",
     "verify_document",

@@ -60,6 +60,15 @@ def key_fields(source: dict[str, Any], material: dict[str, Any] | None = None) -
     return [str(field)] if field else []
 
 
+def subject_fields(source: dict[str, Any]) -> list[str]:
+    """The fields of ``source``'s records naming whose data a record is (``subject_field``:
+    one, or one per party: a contract filing's buyer and seller); empty when it names none."""
+    named = source.get("subject_field")
+    if isinstance(named, list):
+        return [str(field) for field in named]
+    return [str(named)] if named else []
+
+
 def source_problems(doc: SourceDocument, departments: set[str]) -> list[Problem]:
     """Problems of a schema-valid ``sources.yaml`` beyond its schema: an unknown
     department, a code twice, and a source looked up by another number (a project code)
@@ -70,11 +79,12 @@ def source_problems(doc: SourceDocument, departments: set[str]) -> list[Problem]
         if source["department"] not in departments:
             message = f"未知部门代码 {source['department']}"
             found.append(doc.problem(["sources", index, "department"], message))
-        owner = source.get("subject_field")
-        if owner and owner not in source["fields"]:
-            message = f"subject_field {owner} 不是数据源 {source['code']} 的字段"
-            found.append(doc.problem(["sources", index, "subject_field"], message))
-        if not owner and source["key"] not in IDENTITY_KEYS:
+        owners = subject_fields(source)
+        for owner in owners:
+            if owner not in source["fields"]:
+                message = f"subject_field {owner} 不是数据源 {source['code']} 的字段"
+                found.append(doc.problem(["sources", index, "subject_field"], message))
+        if not owners and source["key"] not in IDENTITY_KEYS:
             message = (
                 f"数据源 {source['code']} 按 {source['key']} 查询，须以 subject_field 写明记录"
                 "属于谁（其公民身份号码或统一社会信用代码所在的字段），调取才能记在数据主体名下"

@@ -198,8 +198,14 @@ def form_context(
 ) -> dict[str, Any]:
     """``caseform.context`` plus the mailing address inputs when post is offered; ``ways``:
     how each material stands (``service.material_ways``), empty before a draft exists;
-    ``filled``: what ``prefilled`` found (pulled fields locked, suggestions)."""
-    own = {name: text for name, text in problems.items() if not name.startswith("postal.")}
+    ``filled``: what ``prefilled`` found (pulled fields locked, suggestions). A number saved
+    in the form that its source holds no record of (an invented 不动产权证书号) is said
+    beside its field at once, as submission would refuse it."""
+    own = {
+        str(typed["field"]): typed["message_en" if lang == "en" else "message_zh"]
+        for typed in service.typed_number_problems(ways)
+    }
+    own |= {name: text for name, text in problems.items() if not name.startswith("postal.")}
     delivery = case.delivery if case else None
     context = caseform.context(spec, values, own, ways, delivery, lang, filled)
     context["reuse_offered"] = filled is not None

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
 from tongban.cases.core.prefill import FillRequest
-from tongban.catalog.sources import IDENTITY_KEYS
+from tongban.catalog.sources import IDENTITY_KEYS, subject_fields
 from tongban.pii.service import lookup_keys, mask_id
 from tongban.sharing.connectors import Lookup
 from tongban.sharing.models import DataAccess
@@ -42,48 +42,56 @@ def log_pull(
     key: str,
     fields: list[str],
     lookup: Lookup,
-) -> DataAccess | None:
-    """Log a pull made while saving a case's form; one row per case, source and fields
-    (later saves of the same draft pulling the same fields add none)."""
+) -> list[DataAccess]:
+    """Log a pull made while saving a case's form: one row per case, source, fields and
+    person whose data it read (later saves of the same draft pulling the same fields add
+    none); the rows added."""
     case = request.case
     case_id = case.id if case is not None else None
     outcome = _outcome(lookup)
-    subject = subject_of(pull_source, key, lookup.record)
-    query = select(DataAccess).where(
-        DataAccess.case_id == case_id,
-        DataAccess.source == pull_source["code"],
-        DataAccess.subject_key == subject,
-        DataAccess.outcome == outcome,
-    )
-    if any(row.fields == fields for row in session.scalars(query)):
-        return None
     title = request.spec["name"]
     number = case.number if case is not None else ""
-    return record(
-        session,
-        at=request.now,
-        source=pull_source["code"],
-        subject_key=subject,
-        actor=request.actor,
-        case_id=case_id,
-        fields=fields,
-        purpose=f"办理“{title}”（办件 {number}）填写申请表",
-        outcome=outcome,
-        record_key=key,
-    )
+    added = []
+    for subject in subjects_of(pull_source, key, lookup.record):
+        query = select(DataAccess).where(
+            DataAccess.case_id == case_id,
+            DataAccess.source == pull_source["code"],
+            DataAccess.subject_key == subject,
+            DataAccess.outcome == outcome,
+        )
+        if any(row.fields == fields for row in session.scalars(query)):
+            continue
+        row = record(
+            session,
+            at=request.now,
+            source=pull_source["code"],
+            subject_key=subject,
+            actor=request.actor,
+            case_id=case_id,
+            fields=fields,
+            purpose=f"办理“{title}”（办件 {number}）填写申请表",
+            outcome=outcome,
+            record_key=key,
+        )
+        added.append(row)
+    return added
 
 
-def subject_of(source: dict[str, Any], key: str, record: dict[str, Any] | None = None) -> str:
+def subjects_of(
+    source: dict[str, Any], key: str, record: dict[str, Any] | None = None
+) -> list[str]:
     """Whose data a pull by ``key`` is: the person or enterprise the key names; for a
     record found by another number (a property certificate, a project code, a contract
-    filing), the person or enterprise whose resident ID or credit code the record holds in
-    the source's ``subject_field`` (its owner, the project's 建设单位, the buyer: every
-    such source declares one, ``catalog.sources``); the number itself when no record
-    was found or it names none: the row is then nobody's to read, never the applicant's."""
+    filing), each person or enterprise whose resident ID or credit code the record holds in
+    the source's ``subject_field`` (its owner, the project's 建设单位, the buyer and the
+    seller: every such source declares them, ``catalog.sources``); the number itself when
+    no record was found or it names none: the row is then nobody's to read, never the
+    applicant's."""
     if source["key"] in IDENTITY_KEYS:
-        return key
-    owner = (record or {}).get(str(source.get("subject_field")))
-    return owner if isinstance(owner, str) and owner else key
+        return [key]
+    found = [(record or {}).get(field) for field in subject_fields(source)]
+    owners = [owner for owner in found if isinstance(owner, str) and owner]
+    return list(dict.fromkeys(owners)) or [key]
 
 
 def record(

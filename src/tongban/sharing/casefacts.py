@@ -74,16 +74,17 @@ def lookup_for_case(
         found = connector_for(source).lookup(session, key=key)
         cache[(case.id, code, key)] = found
         outcome = "unavailable" if found.unavailable else ("found" if found.found else "no_record")
-        access.record(
-            session,
-            at=now,
-            source=code,
-            subject_key=access.subject_of(source, key, found.record),
-            record_key=key,
-            actor=None,
-            case_id=case.id,
-            fields=sorted(source["fields"]),
-            purpose=PURPOSE.format(number=case.number),
-            outcome=outcome,
-        )
+        for subject in access.subjects_of(source, key, found.record):
+            access.record(
+                session,
+                at=now,
+                source=code,
+                subject_key=subject,
+                record_key=key,
+                actor=None,
+                case_id=case.id,
+                fields=sorted(source["fields"]),
+                purpose=PURPOSE.format(number=case.number),
+                outcome=outcome,
+            )
     return source, found

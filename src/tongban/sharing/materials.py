@@ -142,7 +142,7 @@ def provide(
             f"The form holds no number to look up the {_name_en(source)}",
         )
     held: dict[str, list[str]] = defaultdict(list)  # source code -> keys found there
-    owners: dict[str, str] = {}  # key -> whose record it is, where not the key itself
+    owners: dict[str, list[str]] = {}  # key -> whose record it is, where not the key's own
     for key, path in keys:
         where = _source_of_key(sources, source, material, key)
         lookup = connector_for(where).lookup(session, key=key)
@@ -161,9 +161,9 @@ def provide(
                 f"the {_name_en(where)} holds no record of {key[:6]}…",
             )
         held[where["code"]].append(key)
-        owner = access.subject_of(where, key, lookup.record)
-        if owner != key:
-            owners[key] = owner
+        subjects = access.subjects_of(where, key, lookup.record)
+        if subjects != [key]:
+            owners[key] = subjects
     used = [sources[code] for code in held]
     return Provided(
         # the records' keyed hashes (their keys in ``source_records``), never an ID number
@@ -195,17 +195,18 @@ def recorded(
     for code, keys in held.items():
         source = sources.get(code, {"key": ""})
         for key in keys:
-            access.record(
-                session,
-                at=now,
-                source=code,
-                subject_key=owners.get(key) or access.subject_of(source, key),
-                record_key=key,
-                actor=applicant,
-                case_id=case.id,
-                fields=[str(entry["code"])],
-                purpose=f"办件 {case.number}：核验材料“{entry['name']}”，免于提交",
-            )
+            for subject in owners.get(key) or access.subjects_of(source, key):
+                access.record(
+                    session,
+                    at=now,
+                    source=code,
+                    subject_key=subject,
+                    record_key=key,
+                    actor=applicant,
+                    case_id=case.id,
+                    fields=[str(entry["code"])],
+                    purpose=f"办件 {case.number}：核验材料“{entry['name']}”，免于提交",
+                )
 
 
 registry.register(MaterialWay.shared, provide, recorded=recorded)

@@ -178,23 +178,31 @@ def resolve(session: Session, *, case: Case, now: datetime) -> list[Resolution]:
     ]
 
 
+def field_problems(resolutions: Sequence[Resolution]) -> list[dict[str, str]]:
+    """One entry per form field whose answer an automatic way of a missing material found
+    nothing for (the reason, beside the field: "不动产登记簿中没有这个不动产权证书号，请核对，
+    或上传……"): submission refuses them, and the draft's page says them as soon as the
+    number is saved."""
+    return [
+        {
+            "field": unavailable.field,
+            "message_zh": unavailable.reason_zh,
+            "message_en": unavailable.reason_en,
+        }
+        for res in resolutions
+        if res.missing
+        for _way, unavailable in res.tried
+        if unavailable.field is not None
+    ]
+
+
 def problems(resolutions: Sequence[Resolution]) -> list[dict[str, str]]:
-    """What stops submission, one entry per missing material, saying what to do; and one
-    per form field whose answer an automatic way found nothing for (the reason, beside the
-    field: "不动产登记簿中没有这个不动产权证书号，请核对，或上传……")."""
-    found = []
+    """What stops submission: the form fields of :func:`field_problems`, then one entry per
+    missing material, saying what to do."""
+    found = field_problems(resolutions)
     for res in resolutions:
         if not res.missing:
             continue
-        for _way, unavailable in res.tried:
-            if unavailable.field is not None:
-                found.append(
-                    {
-                        "field": unavailable.field,
-                        "message_zh": unavailable.reason_zh,
-                        "message_en": unavailable.reason_en,
-                    }
-                )
         name_zh, name_en = res.entry["name"], res.entry.get("name_en") or res.code
         if MaterialWay.signed in ways_of(res.entry):
             zh, en = f"请阅读并在线签署“{name_zh}”", f"Read and sign '{name_en}' online"

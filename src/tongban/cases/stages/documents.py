@@ -37,9 +37,11 @@ from tongban.files.store import FileStore
 from tongban.jobs import service as jobs
 from tongban.jobs.registry import register
 
-# 发文字号's word per kind of document (SCJG不许〔2026〕000012号)
+# 发文字号's word per kind of document (SCJG不许〔2026〕000012号; 不予受理通知书: SCJG不受〔…〕);
+# "文" only for a result printed where no licence maker is loaded
 NUMBER_WORDS = {
     "refusal": "不许",
+    "rejection": "不受",
     "termination": "终止",
     "deficiency_notice": "容缺",
     "correction": "补正",

@@ -71,8 +71,7 @@ def screen_case(
             opinion="；".join(flag.message_zh for flag in flags),
             data={"flags": [flag.kind for flag in flags]},
         )
-    session.flush()
-    return flags
+    return flags  # written with the unit of work's next flush (their ids None until then)
 
 
 def flags_of(session: Session, *, case_id: int) -> Sequence[RiskFlag]:

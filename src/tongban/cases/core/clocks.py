@@ -180,7 +180,8 @@ def start_clock(
             session.flush()
         clock.task_id = task.id
     session.add(clock)
-    case.clocks.append(clock)
+    with session.no_autoflush:  # loading the case's clocks writes no new one (nor twice)
+        case.clocks.append(clock)
     watch.schedule(session, case=case, clock=clock, now=now, first=True)
     return clock
 
@@ -212,7 +213,8 @@ def start_stage_clocks(
     for clock, (task, _unit, _limit) in zip(started, limits, strict=True):
         clock.task_id = task.id
     session.add_all(started)
-    case.clocks.extend(started)
+    with session.no_autoflush:  # as in start_clock
+        case.clocks.extend(started)
     for clock in started:
         watch.schedule(session, case=case, clock=clock, now=now, first=True)
     return started

@@ -10,18 +10,26 @@ years, so most cases are closed), write the daily reform rows of every day
   section of the page: reform, ratings, complaints, backfill, alerts);
 - ``sql``: the statements of one ``page 30d``.
 
+With ``--profile`` it also prints, at each size, where one ``supervision.dashboard`` over
+30 days spends its time: the Tongban functions with the most cumulative time (cProfile)
+and the slowest SQL statements (wall time from send to last row); with ``--plot`` it
+draws the table (log-log) to a PNG.
+
     PYTHONPATH=src .venv/bin/python bench/dashboard.py --sizes 1000,10000,30000 \
-        [--database-url postgresql+psycopg://…]
+        [--database-url postgresql+psycopg://…] [--profile] [--plot bench/dashboard.png]
 """
 
 from __future__ import annotations
 
+import cProfile
+import io
+import pstats
 import re
 import sys
 import time
 from typing import Any
 
-from growth import NOW, TZ, arguments, database, median_ms
+from growth import NOW, TZ, arguments, database, median_ms, plot
 
 MEASURES = (
     "rebuild",
@@ -61,6 +69,41 @@ def statements(engine: Any, run: Any) -> int:
     return seen[0]
 
 
+def profile(runtime: Any) -> None:
+    """Print the Tongban functions and the SQL statements one ``supervision.dashboard``
+    over 30 days spends most time in."""
+    from sqlalchemy import event
+
+    from tongban.supervision import service as supervision
+
+    spent: list[tuple[float, str]] = []
+    started: list[float] = []
+
+    def before(*_: Any) -> None:
+        started.append(time.perf_counter())
+
+    def after(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        spent.append(((time.perf_counter() - started.pop()) * 1000, " ".join(statement.split())))
+
+    profiler = cProfile.Profile()
+    event.listen(runtime.engine, "before_cursor_execute", before)
+    event.listen(runtime.engine, "after_cursor_execute", after)
+    try:
+        with runtime.sessions() as session:
+            profiler.runcall(supervision.dashboard, session, now=NOW, tz=TZ, days=30)
+    finally:
+        event.remove(runtime.engine, "before_cursor_execute", before)
+        event.remove(runtime.engine, "after_cursor_execute", after)
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
+    stats.print_stats(r"tongban/", 15)
+    text = out.getvalue()
+    print(text[text.find("   ncalls") :])
+    print(f"{len(spent)} statements, {sum(ms for ms, _ in spent):.0f} ms; the slowest:")
+    for ms, statement in sorted(spent, reverse=True)[:8]:
+        print(f"  {ms:8.1f} ms  {statement[:160]}")
+
+
 def measure(runtime: Any, client: Any, runs: int) -> dict[str, float]:
     from tongban.supervision import service as supervision
 
@@ -84,7 +127,11 @@ def measure(runtime: Any, client: Any, runs: int) -> dict[str, float]:
 
 
 def main() -> int:
-    args = arguments(__doc__, sizes="1000,10000,30000")
+    def extra(parser: Any) -> None:
+        parser.add_argument("--profile", action="store_true")
+        parser.add_argument("--plot", default="")
+
+    args = arguments(__doc__, sizes="1000,10000,30000", extra=extra)
     with database(args.database_url, "dashboard") as db:
         from fastapi.testclient import TestClient
 
@@ -109,11 +156,17 @@ def main() -> int:
                 figures = {"rebuild": took, **measure(runtime, client, args.runs)}
                 rows.append((size, figures))
                 print(f"{size:>9,} cases: " + ", ".join(f"{k} {figures[k]:.0f}" for k in MEASURES))
+                if args.profile:
+                    profile(runtime)
     print(
         f"{'cases':>9} " + " ".join(f"{m:>12}" for m in MEASURES) + "   (ms, medians; sql: count)"
     )
     for size, figures in rows:
         print(f"{size:>9,} " + " ".join(f"{figures[m]:>12.0f}" for m in MEASURES))
+    if args.plot:
+        database_name = (args.database_url or "sqlite").split(":")[0].split("+")[0]
+        timed = tuple(m for m in MEASURES if m != "sql")
+        plot(rows, timed, args.plot, f"Supervision dashboard ({database_name})")
     return 0
 
 

@@ -109,3 +109,28 @@ def database(url: str, name: str) -> Iterator[Database]:
         load_all()
         engine, sessions = prepare(url, tmp, users=None)
         yield Database(url, tmp, engine, sessions)
+
+
+def plot(
+    rows: list[tuple[int, dict[str, float]]], measures: tuple[str, ...], path: str, title: str
+) -> None:
+    """Draw ``measures`` of ``rows`` (size, figures) against the size, log-log, to ``path``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    sizes = [size for size, _ in rows]
+    for measure in measures:
+        ax.plot(sizes, [f[measure] for _, f in rows], marker="o", label=measure)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("cases in the database")
+    ax.set_ylabel("ms (median)")
+    ax.set_title(title)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    print(f"plot written to {path}")

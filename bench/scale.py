@@ -23,7 +23,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from growth import NOW, TZ, arguments, database, median_ms
+from growth import NOW, TZ, arguments, database, median_ms, plot
 
 MEASURES = ("sweep", "sweep/10k", "queue p1", "queue p3", "lookup", "dash 30d", "dash 90d")
 
@@ -168,7 +168,12 @@ def main() -> int:
             )
         _table(rows)
         if args.plot:
-            _plot(rows, args.plot, db.url.split(":")[0].split("+")[0])
+            plot(
+                rows,
+                MEASURES,
+                args.plot,
+                f"Tongban at scale ({db.url.split(':')[0].split('+')[0]})",
+            )
     return 0
 
 
@@ -176,28 +181,6 @@ def _table(rows: list[tuple[int, dict[str, float]]]) -> None:
     print(f"{'cases':>9} " + " ".join(f"{m:>10}" for m in MEASURES) + "   (ms, medians)")
     for size, figures in rows:
         print(f"{size:>9,} " + " ".join(f"{figures[m]:>10.1f}" for m in MEASURES))
-
-
-def _plot(rows: list[tuple[int, dict[str, float]]], path: str, database: str) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    sizes = [size for size, _ in rows]
-    for measure in MEASURES:
-        ax.plot(sizes, [f[measure] for _, f in rows], marker="o", label=measure)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("cases in the database")
-    ax.set_ylabel("ms (median)")
-    ax.set_title(f"Tongban at scale ({database})")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    print(f"plot written to {path}")
 
 
 if __name__ == "__main__":

@@ -44,7 +44,12 @@ class Case(Base):
     """A case (办件): one submission of an item or a bundle."""
 
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_applicant_id_state", "applicant_id", "state"),)
+    __table_args__ = (
+        Index("ix_cases_applicant_id_state", "applicant_id", "state"),
+        # the dashboard's open work by item and by channel, counted from the index alone
+        Index("ix_cases_state_catalog_code", "state", "catalog_code"),
+        Index("ix_cases_state_channel", "state", "channel"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(30), unique=True)
@@ -115,6 +120,10 @@ class Task(Base):
         Index("ix_tasks_assignee_state", "assignee_id", "state"),
         # the dashboard: the open tasks (finished_at empty), the tasks done in a period
         Index("ix_tasks_state_finished_at", "state", "finished_at"),
+        # the dashboard's open tasks: due soon and overdue as a range, counted from the index
+        Index("ix_tasks_open_due", "state", "due_at", "department_code", "case_id"),
+        # a department's earlier tasks of one case (supervision.department_days)
+        Index("ix_tasks_case_department", "case_id", "department_code", "state", "finished_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

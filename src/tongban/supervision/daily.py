@@ -30,6 +30,7 @@ from tongban.catalog.models import CatalogVersion
 from tongban.ratings.models import Rating
 from tongban.ratings.rules import BAD_AT_MOST, GOOD_AT_LEAST
 from tongban.sharing.models import FieldFill
+from tongban.supervision import department_days
 from tongban.supervision.measures import Dates
 from tongban.supervision.models import COUNTS, SUMS, MetricDay
 from tongban.workdays.calendar import WorkCalendar
@@ -278,9 +279,12 @@ def count_days(
 
 
 def compute_days(session: Session, *, first: date, last: date, tz: ZoneInfo, now: datetime) -> int:
-    """Write the ``metric_days`` rows of the local days ``first`` … ``last`` anew;
-    returns how many rows were written."""
+    """Write the ``metric_days`` rows of the local days ``first`` … ``last`` anew, and
+    the department table's (``department_days``); returns how many ``metric_days`` rows
+    were written."""
     counted = count_days(session, first=first, last=last, tz=tz)
+    handled = department_days.count(session, first=first, last=last, tz=tz)
+    department_days.write(session, handled, first=first, last=last, now=now)
     session.execute(delete(MetricDay).where(MetricDay.day >= first, MetricDay.day <= last))
     for (day, item, department, channel), values in counted.items():
         session.add(

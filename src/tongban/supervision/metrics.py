@@ -2,9 +2,11 @@
 volumes, on-time rates and working time per item and per stage.
 
 The period's figures (received, decided, late, time per item, channel and stage, the
-daily and weekly series) are sums of the daily rows (``metric_days``, docs/metrics.md) that the
-worker writes; yesterday's and today's, which the worker is still rewriting, are counted
-from those two days' events at once (``daily.count_days``), so the page is current. Open
+daily and weekly series) are sums of the daily rows (``metric_days``, docs/metrics.md)
+that the worker writes, summed by the database; the department table's finished and late
+cases are sums of ``metric_department_days`` (``department_days``). Yesterday's and
+today's rows, which the worker is still rewriting, are counted from those two days'
+events at once (``daily.count_days``), so the page is current. Open
 work (open, due soon, overdue) is counted from the open cases and tasks through indexes
 on their state and due time. Neither reads a closed case of an earlier day: the cost
 grows with the period's days and the work in hand, not with the history.
@@ -13,18 +15,18 @@ grows with the period's days and the work in hand, not with the history.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, distinct, func, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, distinct, func, select
 from sqlalchemy.orm import QueryableAttribute, Session, selectinload
 
 from tongban.cases.enums import Channel
 from tongban.cases.models import Case, Task
-from tongban.supervision import daily
+from tongban.supervision import daily, department_days
 from tongban.supervision.measures import (
     OPEN_STATES,
     Dates,
@@ -32,7 +34,15 @@ from tongban.supervision.measures import (
     case_conditions,
     task_conditions,
 )
-from tongban.supervision.reform import Reform, ReformFilter, StageTime, day_of, read_rows
+from tongban.supervision.models import MetricDay
+from tongban.supervision.reform import (
+    Reform,
+    ReformFilter,
+    StageTime,
+    day_of,
+    stage_times,
+    summed,
+)
 
 PERIODS = (7, 30, 90)
 LIVE_DAYS = 2  # yesterday and today: the days the worker's refresh rewrites (tasks.refresh)
@@ -137,31 +147,41 @@ class Scope:
         return [] if self.departments is None else [Task.department_code.in_(self.departments)]
 
 
-def period_rows(scope: Scope) -> tuple[list[Mapping[str, Any]], int]:
-    """The daily rows of the period and how many were read from ``metric_days``: the
-    stored rows of the days before yesterday, then yesterday's and today's counted now."""
-    today = scope.now.astimezone(scope.tz).date()
-    live_from = max(scope.period.first, today - timedelta(days=LIVE_DAYS - 1))
-    stored = read_rows(
-        scope.session,
-        where=ReformFilter(
-            scope.period.first, live_from - timedelta(days=1), departments=scope.departments
-        ),
-    )
-    counted = daily.count_days(scope.session, first=live_from, last=today, tz=scope.tz)
-    live = [
-        {"day": day, "item_code": item, "department_code": department, "channel": channel} | values
-        for (day, item, department, channel), values in counted.items()
-        if scope.departments is None or department in scope.departments
-    ]
-    return [*stored, *live], len(stored)
+class Period:
+    """The period's daily rows summed: the stored rows (the days before yesterday) by the
+    database, one line per item, channel or day, and yesterday's and today's rows, which
+    the worker's refresh still rewrites, counted now from those two days' events."""
 
+    def __init__(self, scope: Scope) -> None:
+        today = scope.now.astimezone(scope.tz).date()
+        self.scope = scope
+        self.live_from = max(scope.period.first, today - timedelta(days=LIVE_DAYS - 1))
+        self.stored = ReformFilter(
+            scope.period.first, self.live_from - timedelta(days=1), departments=scope.departments
+        )
+        counted = daily.count_days(scope.session, first=self.live_from, last=today, tz=scope.tz)
+        self.live: list[dict[str, Any]] = [
+            {"day": day, "item_code": item, "department_code": department, "channel": channel}
+            | values
+            for (day, item, department, channel), values in counted.items()
+            if scope.departments is None or department in scope.departments
+        ]
 
-def _sums(rows: Iterable[Mapping[str, Any]], key: str) -> dict[Any, Reform]:
-    sums: dict[Any, Reform] = {}
-    for row in rows:
-        sums.setdefault(row[key], Reform()).add(row)
-    return sums
+    def sums(self, column: SQLColumnExpression[Any], key: str) -> dict[Any, Reform]:
+        """The rows summed per value of ``column`` (``key`` in a live row's mapping)."""
+        found = summed(self.scope.session, where=self.stored, by=column)
+        sums = {value: reform for value, (reform, _rows) in found.items()}
+        for row in self.live:
+            sums.setdefault(row[key], Reform()).add(row)
+        return sums
+
+    def stages(self) -> tuple[Reform, int]:
+        """The stage times of every row, and how many stored rows the period has."""
+        total, rows = summed(self.scope.session, where=self.stored).get(None, (Reform(), 0))
+        stage_times(self.scope.session, where=self.stored, into=total)
+        for row in self.live:
+            total.add_stages(row["stages"])
+        return total, rows
 
 
 def _received_per_day(scope: Scope, days: Mapping[Any, Reform]) -> list[tuple[date, int]]:
@@ -207,13 +227,13 @@ def _by_state(scope: Scope) -> dict[str, int]:
     return {str(state): found[state] for state in OPEN_STATES if state in found}
 
 
-def _departments(scope: Scope) -> dict[str, Counts]:
-    """A department's own tasks: open ones now, and those finished in the period (read
-    through the index on their finishing time). Counted as distinct cases, as the
-    drill-down lists them, which daily rows cannot sum (one case's tasks fall on several
-    days), so these are not read from ``metric_days``."""
+def _departments(scope: Scope, live_from: date) -> dict[str, Counts]:
+    """A department's own tasks: open ones now (the open tasks, through the index on
+    their state), and the cases of which it finished a task in the period, distinct, as
+    the drill-down lists them: summed from ``metric_department_days``, the live days
+    counted now (``department_days``), so no task of the period is read."""
     figures: dict[str, Counts] = defaultdict(Counts)
-    for status in Status:
+    for status in (Status.open, Status.due_soon, Status.overdue):
         conditions = task_conditions(status, now=scope.now, dates=scope.period)
         # No join with cases: a draft has no tasks.
         query = (
@@ -223,6 +243,18 @@ def _departments(scope: Scope) -> dict[str, Counts]:
         )
         for department, count in scope.session.execute(query):
             setattr(figures[department], status, int(count))
+    today = scope.now.astimezone(scope.tz).date()
+    live = department_days.count(scope.session, first=live_from, last=today, tz=scope.tz)
+    done = department_days.summed(
+        scope.session,
+        first=scope.period.first,
+        last=live_from - timedelta(days=1),
+        departments=scope.departments,
+        live=live.items(),
+    )
+    for department, counts in done.items():
+        for name, n in counts.items():
+            setattr(figures[department], name, n)
     return dict(sorted(figures.items()))
 
 
@@ -287,19 +319,17 @@ def dashboard(
     The period's figures of a region are those of the cases its departments lead."""
     region = None if departments is None else tuple(session.scalars(departments))
     scope = Scope(session, now, tz, Dates.last_days(days, now=now, tz=tz), region)
-    rows, stored = period_rows(scope)
-    items = _items(scope, _sums(rows, "item_code"))
-    total = Reform()
-    for row in rows:
-        total.add(row)
-    per_day = _sums(rows, "day")
+    period = Period(scope)
+    items = _items(scope, period.sums(MetricDay.item_code, "item_code"))
+    total, stored = period.stages()
+    per_day = {day_of(day): reform for day, reform in period.sums(MetricDay.day, "day").items()}
     return Dashboard(
         period=scope.period,
         by_state=_by_state(scope),
         total=_total(items),
-        departments=_departments(scope),
+        departments=_departments(scope, period.live_from),
         items=items,
-        channels=_channels(scope, _sums(rows, "channel")),
+        channels=_channels(scope, period.sums(MetricDay.channel, "channel")),
         overdue=_overdue_tasks(scope),
         received_per_day=_received_per_day(scope, per_day),
         weeks=_weeks(scope, per_day),

@@ -1,5 +1,6 @@
 """Pre-aggregated reform figures (改革成效指标): one row per local day, item, department and
-channel (办事渠道, the case's).
+channel (办事渠道, the case's); and the department table's cases finished per local day
+(``DepartmentDay``).
 
 The dashboard and the cockpit read these rows (a bounded number: days × items), never
 the cases themselves. Every count is keyed by the day of the event that settles it (a
@@ -75,4 +76,23 @@ class MetricDay(Base):
     rectified_on_time: Mapped[int] = mapped_column(Integer, default=0)
     # stage → {"n": tasks, "hours": office hours summed, "hist": {whole hours: tasks}}
     stages: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DepartmentDay(Base):
+    """How many cases ``department_code`` finished a task of on one local ``day``
+    (``status`` "finished"), or finished a task of at or after the task's due time
+    ("late"), by ``since``: the department's previous day of the same kind for the same
+    case (None: none before). A period's distinct cases (the department table, as its
+    drill-down lists them) are the sum of ``cases`` over the period's rows whose ``since``
+    is None or before the period: a case is counted on its first such day within it."""
+
+    __tablename__ = "metric_department_days"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    department_code: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(10))  # measures.Status.finished or .late
+    since: Mapped[date | None] = mapped_column(Date)
+    cases: Mapped[int] = mapped_column(Integer)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime())

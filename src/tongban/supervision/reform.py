@@ -4,7 +4,8 @@ print ("材料 −53 %，跑动 −75 %，时间 −62 %"). Formulas: docs/metri
 
 The figures read at most days × items × departments × channels rows, whatever the number
 of cases; the database sums them (``summed``: one line back per day, week, month, item or
-department), only the stage times (JSON) are summed here.
+department; the stage times out of the rows' JSON with SQLite's and PostgreSQL's JSON
+functions).
 """
 
 from __future__ import annotations
@@ -14,7 +15,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, SQLColumnExpression, cast, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Float,
+    Integer,
+    SQLColumnExpression,
+    cast,
+    func,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session
 
 from tongban.catalog import service as catalog
@@ -202,11 +213,53 @@ def summed(
     return found
 
 
+def _json_number(value: Any, key: str, dialect: str) -> ColumnElement[float]:
+    """The number at ``key`` of a JSON object in SQL (SQLite's or PostgreSQL's operators)."""
+    if dialect == "postgresql":
+        return cast(value.op("->>")(key), Float)
+    return func.json_extract(value, f"$.{key}")
+
+
 def stage_times(session: Session, *, where: ReformFilter, into: Reform) -> None:
-    """Add the stage times of the rows of ``where`` to ``into`` (JSON: summed here)."""
-    query = select(MetricDay.stages).where(*_conditions(where)).order_by(MetricDay.id)
-    for (stages,) in session.execute(query):
-        into.add_stages(stages)
+    """Add the stage times of the rows of ``where`` to ``into``: the database sums each
+    stage's tasks, hours and hours → tasks out of the rows' JSON (two lines back per
+    stage and hour, however many rows)."""
+    dialect = session.get_bind().dialect.name
+    each = "json_each_text" if dialect == "postgresql" else "json_each"
+    stage = func.json_each(MetricDay.stages).table_valued("key", "value").alias("stage")
+    spent = (
+        select(
+            stage.c.key,
+            func.sum(_json_number(stage.c.value, "n", dialect)),
+            func.sum(_json_number(stage.c.value, "hours", dialect)),
+        )
+        .select_from(MetricDay)
+        .join(stage, true())
+        .where(*_conditions(where))
+        .group_by(stage.c.key)
+    )
+    for name, n, hours in session.execute(spent):
+        time = into.stages.setdefault(str(name), StageTime())
+        time.n += int(n)
+        time.hours = round(time.hours + float(hours), 1)
+    hist_of = (
+        stage.c.value.op("->")("hist")
+        if dialect == "postgresql"
+        else func.json_extract(stage.c.value, "$.hist")
+    )
+    hist = getattr(func, each)(hist_of).table_valued("key", "value").alias("hist")
+    tasks = cast(hist.c.value, Integer) if dialect == "postgresql" else hist.c.value
+    counted = (
+        select(stage.c.key, hist.c.key, func.sum(tasks))
+        .select_from(MetricDay)
+        .join(stage, true())
+        .join(hist, true())
+        .where(*_conditions(where))
+        .group_by(stage.c.key, hist.c.key)
+    )
+    for name, hours, n in session.execute(counted):
+        time = into.stages[str(name)]
+        time.hist[int(hours)] = time.hist.get(int(hours), 0) + int(n)
 
 
 def online_availability(session: Session, *, where: ReformFilter) -> dict[str, float | None]:

@@ -28,7 +28,6 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-from tongban import autoflush  # noqa: F401  (its listener: a query flushes only what it reads)
 from tongban.timeutil import as_utc
 
 NAMING_CONVENTION = {

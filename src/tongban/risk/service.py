@@ -71,7 +71,8 @@ def screen_case(
             opinion="；".join(flag.message_zh for flag in flags),
             data={"flags": [flag.kind for flag in flags]},
         )
-    return flags  # written with the unit of work's next flush (their ids None until then)
+    session.flush()
+    return flags
 
 
 def flags_of(session: Session, *, case_id: int) -> Sequence[RiskFlag]:

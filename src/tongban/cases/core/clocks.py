@@ -180,8 +180,7 @@ def start_clock(
             session.flush()
         clock.task_id = task.id
     session.add(clock)
-    with session.no_autoflush:  # loading the case's clocks writes no new one (nor twice)
-        case.clocks.append(clock)
+    case.clocks.append(clock)
     watch.schedule(session, case=case, clock=clock, now=now, first=True)
     return clock
 
@@ -213,8 +212,7 @@ def start_stage_clocks(
     for clock, (task, _unit, _limit) in zip(started, limits, strict=True):
         clock.task_id = task.id
     session.add_all(started)
-    with session.no_autoflush:  # as in start_clock
-        case.clocks.extend(started)
+    case.clocks.extend(started)
     for clock in started:
         watch.schedule(session, case=case, clock=clock, now=now, first=True)
     return started

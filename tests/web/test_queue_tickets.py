@@ -31,6 +31,7 @@ def test_book_then_check_in_at_the_kiosk_then_be_called(
     person = signed_in("zhangsan")
     page = person.get(f"/halls/{HALL}", params={"item": ITEM, "day": MONDAY})
     assert page.status_code == 200 and "10:00" in page.text and "已过" in page.text  # 09:00
+    assert ">预约</button>" in page.text and "登录后预约" not in page.text  # signed in
     booked = person.post(
         f"/halls/{HALL}/book",
         data={"item": ITEM, "day": MONDAY, "starts": "10:00", "csrf_token": csrf(page.text)},

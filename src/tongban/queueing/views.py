@@ -58,9 +58,16 @@ def halls_page(request: Request, session: SessionDep, user: OptionalUser) -> Res
 
 @router.get("/halls/{code}")
 def booking_page(
-    code: str, request: Request, session: SessionDep, now: NowDep, item: str = "", day: str = ""
+    code: str,
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    user: OptionalUser,
+    item: str = "",
+    day: str = "",
 ) -> Response:
-    """Book a slot: the item, then the day, then a slot with places left."""
+    """Book a slot: the item, then the day, then a slot with places left (the 预约 button
+    for a signed-in applicant, a way to sign in for anyone else)."""
     return _booking(request, session, code, now, item, day, None)
 
 

@@ -5,6 +5,7 @@ and an item taken out of the folder is withdrawn from the public catalog.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from tests.catalog.conftest import CatalogCopy
 from tests.factories import API, draft
+from tongban.audit.service import Actor
 from tongban.catalog import service as catalog
 from tongban.catalog.enums import EntryStatus
 from tongban.catalog.models import CatalogEntry, CatalogVersion
@@ -139,3 +141,27 @@ def test_a_catalog_with_errors_changes_nothing(db: Session, catalog_copy: Catalo
     assert _versions(db) == before
     entry = db.get(CatalogEntry, CGJ_001)
     assert entry is not None and entry.status == EntryStatus.published
+
+
+def test_loading_the_folder_again_keeps_an_administrators_later_edit(
+    db: Session, catalog_copy: CatalogCopy
+) -> None:
+    """A restart loads the folder again: an FAQ or synonym an administrator added since
+    (a newer version the folder does not hold) stays; a text new to the folder replaces it."""
+    text = catalog.entry_text(db, code=SCJG_001)
+    edited = text.replace("  promised: 2\n", "  promised: 1\n", 1)
+    assert edited != text
+    actor = Actor(id=None, name="目录管理员")
+    now = datetime(2025, 9, 22, 1, 0, tzinfo=UTC)
+    saved = catalog.save_entry_text(db, code=SCJG_001, text=edited, actor=actor, now=now)
+    version = saved.saved[0]
+
+    report = catalog.load_catalog(db, root=catalog_copy.root)
+
+    assert f"{SCJG_001} v{version.version}" in report.kept
+    assert catalog.get_entry(db, code=SCJG_001).current_version_id == version.id
+    assert report.created == []
+
+    _promise_three_hours(catalog_copy)  # the folder itself changes: it wins
+    report = catalog.load_catalog(db, root=catalog_copy.root)
+    assert f"{SCJG_001} v{version.version + 1}" in report.created

@@ -44,6 +44,7 @@ class LoadReport:
     created: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     withdrawn: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # edited since the folder's text was stored
     read: CatalogRead | None = None
 
 
@@ -113,7 +114,12 @@ def save_version(
 
 
 def load_catalog(session: Session, *, root: Path) -> LoadReport:
-    """Check the folder and, if it has no errors, store new versions of what changed."""
+    """Check the folder and, if it has no errors, store new versions of what changed.
+
+    A folder text already stored as an earlier version of its entry is not a change: the
+    entry was edited since (an administrator's FAQ or synonym, from the unanswered
+    questions), and that newer version stays current (``kept``) — so a restart, which
+    loads the folder again, does not undo an edit. A text new to the entry replaces it."""
     read = read_catalog(root)
     report = LoadReport(read=read)
     if read.errors:
@@ -129,9 +135,16 @@ def load_catalog(session: Session, *, root: Path) -> LoadReport:
     for bundle in read.bundles.values():
         items = [item_definition(read.items[code])["items"][0] for code in bundle["items"]]
         definitions.append((EntryKind.bundle, bundle_definition(bundle, items)))
+    stored = _stored_hashes(session)
     for kind, definition in definitions:
         before = session.get(CatalogEntry, definition["code"])
         old_id = before.current_version_id if before else None
+        current = before.current_version if before else None
+        digest = content_hash(definition)
+        earlier = stored.get(definition["code"], set())
+        if current is not None and current.content_hash != digest and digest in earlier:
+            report.kept.append(f"{definition['code']} v{current.version}")
+            continue
         version = save_version(session, kind=kind, definition=definition)
         bucket = report.unchanged if version.id == old_id else report.created
         bucket.append(f"{definition['code']} v{version.version}")
@@ -142,6 +155,14 @@ def load_catalog(session: Session, *, root: Path) -> LoadReport:
             report.withdrawn.append(entry.code)
     search_index.invalidate()
     return report
+
+
+def _stored_hashes(session: Session) -> dict[str, set[str]]:
+    """The content hashes of every stored version, by entry code."""
+    found: dict[str, set[str]] = {}
+    for code, digest in session.execute(select(CatalogVersion.code, CatalogVersion.content_hash)):
+        found.setdefault(code, set()).add(digest)
+    return found
 
 
 @dataclass

@@ -44,3 +44,8 @@ def catalog_load(path: base.CatalogPath = Path("catalog")) -> None:
     base.console.print(
         f"新版本 {len(report.created)}, 未变 {len(report.unchanged)}, 撤下 {len(report.withdrawn)}"
     )
+    if report.kept:
+        base.console.print(
+            "保留管理员修改后的版本 (kept, edited by an administrator since this text was loaded): "
+            + ", ".join(report.kept)
+        )

@@ -21,7 +21,7 @@ from tests.web.support import csrf, sign_in
 from tongban.accounts import service as accounts
 from tongban.cases.models import Case, Task
 from tongban.notices.models import Objection
-from tongban.notices.service import CLOSED
+from tongban.notices.objections import CLOSED
 from tongban.outbox.models import OutboxMessage
 from tongban.privacy import retention
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from tongban.accounts.deps import CurrentStaff, OptionalUser, source_of
 from tongban.cases import service as cases
 from tongban.cases.http.bodies import RowId
-from tongban.notices import service
+from tongban.notices import objections, service
 from tongban.notices.enums import ObjectionState
 from tongban.notices.models import Objection, PublicNotice
 from tongban.notices.schemas import (
@@ -57,13 +57,13 @@ def list_notices(session: SessionDep, now: NowDep) -> list[NoticeRead]:
     return [public(notice) for notice in service.running(session, now=now)]
 
 
-def _caller(request: Request, user: OptionalUser, runtime: RuntimeDep) -> service.Caller:
+def _caller(request: Request, user: OptionalUser, runtime: RuntimeDep) -> objections.Caller:
     """Who objects: the signed-in user, else the network address and its hourly limit."""
     per_hour = runtime.settings.objections_per_source_per_hour
-    return service.Caller(user=user, source=source_of(request), per_hour=per_hour)
+    return objections.Caller(user=user, source=source_of(request), per_hour=per_hour)
 
 
-CallerDep = Annotated[service.Caller, Depends(_caller)]
+CallerDep = Annotated[objections.Caller, Depends(_caller)]
 
 
 @router.post("/notices/{notice_id}/objections", status_code=201)
@@ -73,7 +73,7 @@ def object_to(
     """An objection (异议) to a running notice, with its reason; no sign-in needed. 409
     once the notice ended; 429 past ``objections_per_source_per_hour`` from one network
     address not signed in."""
-    row = service.file_objection(
+    row = objections.file_objection(
         session,
         notice_id=notice_id,
         reason=body.reason,
@@ -88,7 +88,7 @@ def object_to(
 def objection_status(objection_id: RowId, session: SessionDep) -> ObjectionStatus:
     """Where an objection stands (filed, founded, unfounded, or closed when another one
     stopped the notice), by its number; no sign-in, none of its text."""
-    return status(service.get_objection(session, objection_id=objection_id))
+    return status(objections.get_objection(session, objection_id=objection_id))
 
 
 def status(row: Objection) -> ObjectionStatus:
@@ -112,7 +112,7 @@ def examine(
 ) -> ObjectionRead:
     """A reviewer of the department that gave the initial opinion examines an objection:
     founded (the case is investigated again and a new notice follows) or not, with what was found."""
-    row = service.examine(
+    row = objections.examine(
         session,
         objection_id=objection_id,
         user=user,

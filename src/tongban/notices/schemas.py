@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from tongban.notices.enums import NoticeState, ObjectionState
-from tongban.notices.service import CONTACT_MAX, TEXT_MAX
+from tongban.notices.objections import CONTACT_MAX, TEXT_MAX
 
 
 class NoticeRead(BaseModel):

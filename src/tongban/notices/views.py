@@ -21,7 +21,7 @@ from tongban.cases.http.casepage import locale
 from tongban.cases.http.panels import task_panel
 from tongban.cases.models import Case
 from tongban.errors import DomainError, InvalidInput
-from tongban.notices import service
+from tongban.notices import objections, service
 from tongban.notices.api import CallerDep
 from tongban.notices.enums import NoticeState
 from tongban.notices.models import PublicNotice
@@ -70,7 +70,7 @@ def object_to(
 ) -> Response:
     """An objection to a running notice; refused, the list shows again with the reason."""
     try:
-        filed = service.file_objection(
+        filed = objections.file_objection(
             session,
             notice_id=notice_id,
             reason=_text(form, "reason"),
@@ -94,7 +94,7 @@ def objection_page(request: Request, session: SessionDep, number: str = "") -> R
     if not number:
         return render(request, "notices/objection.html", context)
     try:
-        found = service.get_objection(session, objection_id=_row(number))
+        found = objections.get_objection(session, objection_id=_row(number))
     except DomainError as error:
         context["error"] = error.message(locale(request))
         return render(request, "notices/objection.html", context, status_code=error.status)
@@ -125,7 +125,7 @@ def case_notices(
                 "notice": notice,
                 "running": notice.state == NoticeState.running,
                 "objections": service.objections(session, notice=notice),
-                "may_examine": service.may_examine(user, notice),
+                "may_examine": objections.may_examine(user, notice),
             }
             for notice in found
         ]
@@ -134,7 +134,7 @@ def case_notices(
 
 def _examine(a: Act) -> object:
     objection = a.text("objection")
-    return service.examine(
+    return objections.examine(
         a.session,
         objection_id=int(objection) if objection.isdigit() else 0,
         user=a.user,

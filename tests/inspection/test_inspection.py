@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import Clock
@@ -18,6 +19,7 @@ from tests.factories import API, act, open_task, submitted
 from tests.web.support import SignedIn, csrf
 from tongban.accounts import service as accounts
 from tongban.accounts.models import User
+from tongban.alerts.models import Alert
 from tongban.cases import service as cases
 from tongban.cases.enums import ClockKind, PauseReason, TaskOutcome
 from tongban.cases.models import Case
@@ -27,6 +29,8 @@ from tongban.inspection import drawing
 from tongban.inspection import service as inspection
 from tongban.inspection.enums import InspectionResult, InspectionState, VisitState
 from tongban.privacy import retention
+from tongban.web.runtime import Runtime
+from tongban.worker import run_once
 
 FOOD_PRODUCTION = "3501-SCJG-005"
 # Thursday 2025-11-06 10:00 Beijing time: the pause runs over a weekend
@@ -575,3 +579,46 @@ def test_the_api_from_the_proposed_visit_to_the_co_signed_result(
     seen = client.get(base, headers=as_user("minfeng")).json()
     assert seen["state"] == "passed" and len(seen["findings"]) == len(found.checklist)
     assert client.get(base, headers=as_user("zhangsan")).status_code == 404
+
+
+def _inspection_levels(db: Session, inspection_id: int) -> dict[str, datetime | None]:
+    db.expire_all()
+    query = select(Alert).where(Alert.watched == "inspection", Alert.watched_id == inspection_id)
+    return {a.level: a.resolved_at for a in db.scalars(query)}
+
+
+def test_the_inspections_own_limit_is_warned_overdue_escalated_and_ends_with_the_record(
+    db: Session, review: dict[str, Any], clock: Clock, runtime: Runtime, signed_in: SignedIn
+) -> None:
+    """食品生产许可: 5 working days from the order (《食品生产许可管理办法》第二十一条).
+    Ordered Thursday 11-06: Fri, Mon to Thu, due at midnight ending Thursday 11-13; warned
+    when 3 of them have run (the end of Tuesday), escalated one working day after the due
+    time; the co-signed record closes its alerts. The case clock's pause runs meanwhile."""
+    found = _order(db, review)
+    db.commit()
+    beijing = timedelta(hours=8)
+    due = datetime(2025, 11, 14, tzinfo=UTC) - beijing
+    assert found.due_at == due
+    assert db.get_one(Case, found.case_id).pauses[-1].ended_at is None  # art. 45 still
+    for moment, levels in [
+        (datetime(2025, 11, 12, tzinfo=UTC) - beijing - timedelta(seconds=1), set()),
+        (datetime(2025, 11, 12, tzinfo=UTC) - beijing, {"warning"}),
+        (due, {"warning", "overdue"}),
+        (datetime(2025, 11, 15, tzinfo=UTC) - beijing, {"warning", "overdue", "escalated"}),
+    ]:
+        clock.now = moment
+        run_once(runtime)
+        assert set(_inspection_levels(db, found.id)) == levels, moment
+    # the staff queue lists the alert, the inspector's list and the case page the limit
+    limit = "踏勘时限：2025-11-13 前完成现场踏勘并会签记录。"
+    assert "现场踏勘时限" in signed_in("scjg").get("/staff").text
+    inspector = db.get_one(User, found.first_inspector_id)
+    assert limit in signed_in(inspector.username).get("/inspections").text
+    assert limit in signed_in("minfeng").get(f"/cases/{review['case_number']}").text
+    later = datetime(2025, 11, 17, 2, tzinfo=UTC)
+    _agree(db, found, inspector, later)
+    _conclude(db, found, inspector, later)
+    _cosign(db, found, inspector, later)
+    db.commit()
+    assert set(_inspection_levels(db, found.id).values()) == {later}
+    assert limit not in signed_in("minfeng").get(f"/cases/{review['case_number']}").text

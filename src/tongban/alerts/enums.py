@@ -18,3 +18,4 @@ class Watched(StrEnum):
     verification = "verification"  # a 协查 request
     rating = "rating"  # a bad rating's rectification (好差评整改)
     complaint = "complaint"  # a complaint's, suggestion's or consultation's answer (12345)
+    inspection = "inspection"  # an on-site inspection's own limit (现场踏勘)

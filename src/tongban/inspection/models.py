@@ -50,6 +50,9 @@ class Inspection(Base):
     )
     unsigned_rectification: Mapped[str | None] = mapped_column(Text)
     concluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # the item's ``inspection.limit`` run out (from the order, or the rectification):
+    # watched by ``inspection.tasks``; None where the item sets no limit
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def inspector_ids(self) -> tuple[int, int]:

@@ -50,6 +50,9 @@ class InspectionRead(BaseModel):
     round: int
     checklist: list[CheckRead]
     pauses_clock: bool = Field(description="Its time does not count (行政许可法 art. 45)")
+    due_at: datetime | None = Field(
+        description="When the first visit's record must be co-signed (the item's limit), or null"
+    )
     visit_at: datetime | None
     visit_state: VisitState | None
     visit_note: str | None

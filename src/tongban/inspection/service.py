@@ -6,7 +6,8 @@ inspection is open, nor approved once it failed or, where the item requires one,
 one passed (``hooks``).
 
 The item declares the inspection in its catalog entry (``inspection``: ``when`` required
-or on the reviewer's order, a ``checklist``, whether its time ``pauses_clock``). Where it
+or on the reviewer's order, a ``checklist``, whether its time ``pauses_clock``, its own
+time ``limit`` watched like a stage's: ``tasks``). Where it
 pauses the clock (行政许可法 第四十五条: time of 检验、检测、鉴定 the item's rules require
 does not count), the case's clocks stop from the order to the final result and every due
 time moves by the working time it took (``cases.stages.limits``).
@@ -43,7 +44,7 @@ from tongban.config import get_settings
 from tongban.errors import Conflict, InvalidInput, NotFound
 from tongban.files.service import check_upload
 from tongban.files.store import FileStore
-from tongban.inspection import drawing, guards
+from tongban.inspection import drawing, guards, tasks
 from tongban.inspection.enums import InspectionState, VisitState
 from tongban.inspection.guards import may_answer as may_answer  # the service's too
 from tongban.inspection.models import Inspection, InspectionFinding, InspectionPhoto
@@ -104,7 +105,8 @@ def order_inspection(
 ) -> Inspection:
     """The reviewer of an open review task orders the inspection its item declares; two
     inspectors of the task's department are drawn at random (``rng`` for tests). Where the
-    item says so the case's clock pauses (art. 45). Raises Conflict when the item declares
+    item says so the case's clock pauses (art. 45); where it sets a limit, the inspection is
+    due then and watched (``tasks``). Raises Conflict when the item declares
     no inspection, one was already ordered, or fewer than two inspectors are present."""
     task = locked_task(session, task_id=task_id, user=user)
     if task.stage != Stage.review or task.state != TaskState.open:
@@ -155,6 +157,7 @@ def order_inspection(
         session.flush()
         inspection.pause_id = pause.id if pause is not None else None
     session.flush()
+    tasks.start(session, inspection=inspection, limit=declaration.get("limit"))
     cases.record_case(
         session,
         case=task.case,

@@ -17,6 +17,7 @@ from tongban.cases.core import clocks
 from tongban.cases.models import Case
 from tongban.cases.stages.limits import resume
 from tongban.errors import Conflict, InvalidInput
+from tongban.inspection import tasks
 from tongban.inspection.enums import InspectionResult, InspectionState, VisitState
 from tongban.inspection.guards import drawn, text
 from tongban.inspection.models import Inspection, InspectionFinding
@@ -198,6 +199,7 @@ def cosign(session: Session, *, inspection_id: int, user: User, now: datetime) -
     inspection.unsigned_result = inspection.unsigned_rectification = None
     visited = inspection.round
     actor = actor_of(user)
+    tasks.ended(session, inspection=inspection, now=now)
     if result == InspectionResult.rectify:
         inspection.round += 1
         inspection.rectification = written

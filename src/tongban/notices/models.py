@@ -54,3 +54,5 @@ class Objection(Base):
     examined_by: Mapped[str | None] = mapped_column(Sealed("notice_objections.examined_by"))
     examined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finding: Mapped[str | None] = mapped_column(Sealed("notice_objections.finding"))
+    # SHA-256 (hex) of the lookup code on the receipt: the second factor of the lookup
+    code_hash: Mapped[str | None] = mapped_column(String(64))

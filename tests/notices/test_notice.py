@@ -7,6 +7,7 @@ investigation and, once it approves again, to a second notice."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,9 +20,9 @@ from tests.factories import API, act, open_task, run_worker, submitted
 from tests.inspection.support import pass_required_inspection
 from tests.web.support import csrf, sign_in
 from tongban.accounts import service as accounts
+from tongban.audit.models import AuditEntry
 from tongban.cases.models import Case, Task
 from tongban.notices.models import Objection
-from tongban.notices.objections import CLOSED
 from tongban.outbox.models import OutboxMessage
 from tongban.privacy import retention
 
@@ -31,6 +32,7 @@ SECRETS = ("张三", "350102196204180310")  # zhangsan's name and ID number
 # with Monday 29 September (a working day) at 24:00 in Fuzhou
 ENDS = datetime(2025, 9, 29, 16, 0, tzinfo=UTC)
 REASON = "申请人家中有一辆新购置的小汽车，与申报的家庭财产不符。"
+CLOSED = "公示已终止：另一异议经核查成立，已重新组织调查核实。"
 
 
 def _in_decision(client: TestClient, as_user: Any, db: Session, clock: Clock) -> str:
@@ -199,11 +201,18 @@ def test_objections_on_the_pages_keep_what_was_typed_and_reach_the_reviewer(
     refused = client.post(url, data={**form, "reason": "不符"})
     assert refused.status_code == 422 and "异议理由须为 5 至 500 个字" in refused.text
     assert "邻居王女士" in refused.text  # what was typed is kept
-    filed = client.post(url, data={**form, "reason": REASON}, follow_redirects=False)
-    assert filed.status_code == 303, filed.text
-    receipt = client.get(filed.headers["location"])
-    assert "异议已收到，编号" in receipt.text and "待审查人员核查" in receipt.text
+    receipt = client.post(url, data={**form, "reason": REASON}, follow_redirects=False)
+    assert receipt.status_code == 201, receipt.text
+    assert "查询码只显示这一次" in receipt.text and "待审查人员核查" in receipt.text
+    assert receipt.headers["cache-control"] == "no-store"
     assert REASON not in receipt.text  # its text is not shown to whoever has the number
+    row = db.scalars(select(Objection).order_by(Objection.id.desc())).first()
+    assert row is not None and row.code_hash is not None
+    code = _receipt_code(receipt.text)
+    assert code not in row.code_hash  # only its digest is kept
+    form = {"csrf_token": csrf(receipt.text), "number": str(row.id), "code": code.lower()}
+    looked_up = client.post("/public/objections", data=form)
+    assert looked_up.status_code == 200 and "待审查人员核查" in looked_up.text, looked_up.text
 
     _end_notice(client, clock)
     sign_in(client, "gldj")  # the street office's reviewer, on the review it gave
@@ -229,30 +238,83 @@ def test_objections_left_when_a_founded_one_stopped_the_notice_are_closed_and_sa
     client: TestClient, as_user: Any, db: Session, clock: Clock
 ) -> None:
     number = _in_decision(client, as_user, db, clock)
-    founded, other = (
-        _object(client).json()["id"],
-        _object(client, "申请人有门面房出租。").json()["id"],
-    )
-    before = client.get(f"{API}/objections/{other}")
-    assert (before.json()["state"], before.json()["outcome"]) == ("filed", None), before.text
+    founded = _object(client).json()["id"]
+    other = _object(client, "申请人有门面房出租。").json()
+    before = _look_up(client, other)
+    assert before.json()["state"] == "filed", before.text
     body = {"founded": True, "finding": "车辆登记在申请人名下，需重新核实家庭财产。"}
     examined = client.post(
         f"{API}/objections/{founded}/examination", json=body, headers=as_user("gldj")
     )
     assert examined.status_code == 200, examined.text
 
-    closed = client.get(f"{API}/objections/{other}").json()  # whoever filed it, no sign-in
-    assert (closed["state"], closed["outcome"]) == ("closed", CLOSED)
+    closed = _look_up(client, other).json()  # whoever filed it, no sign-in
+    assert closed["state"] == "closed"
     assert "finding" not in closed and "reason" not in closed
-    page = client.get("/public/objections", params={"number": str(other)})
+    # the closing text is no finding of the objection's own: the pages say it, translated
+    assert db.get_one(Objection, other["id"]).finding is None
+    form = {"csrf_token": csrf(client.get("/public/objections").text), "code": other["code"]}
+    page = client.post("/public/objections", data={**form, "number": str(other["id"])})
     assert page.status_code == 200 and CLOSED in page.text
-    assert client.get("/public/objections", params={"number": "9999"}).status_code == 404
-    refused = client.get("/public/objections", params={"number": "abc"})
+    english = client.post("/public/objections?lang=en", data={**form, "number": str(other["id"])})
+    assert "another objection was founded" in english.text and CLOSED not in english.text
+    refused = client.post("/public/objections", data={**form, "number": "abc"})
     assert refused.status_code == 422 and "异议编号应为数字" in refused.text
     [notice] = client.get(f"{API}/cases/{number}/notices", headers=as_user("gldj")).json()
     assert [o["state"] for o in notice["objections"]] == ["founded", "closed"]
     sign_in(client, "gldj")
     assert CLOSED in client.get(f"/staff/tasks/{_review_task(db, number, first=True)}").text
+
+
+def _receipt_code(page: str) -> str:
+    found = re.search(r'class="code">([A-Z0-9]{8})<', page)
+    assert found is not None, page
+    return found.group(1)
+
+
+def _look_up(client: TestClient, filed: dict[str, Any], code: str = "") -> Any:
+    body = {"number": str(filed["id"]), "code": code or filed["code"]}
+    return client.post(f"{API}/objections/lookup", json=body)
+
+
+def test_an_objection_is_looked_up_only_with_the_code_on_its_receipt_and_guessing_is_locked(
+    client: TestClient, as_user: Any, db: Session, clock: Clock
+) -> None:
+    """The number is a counter: without the receipt's code it shows nothing. A wrong code
+    and an unknown number get the same answer; five wrong lookups lock that address out
+    for 15 minutes (sign_in_lock_after, sign_in_lock_minutes), not the objector at
+    another address; each failure is audited with the address."""
+    _in_decision(client, as_user, db, clock)
+    filed = _object(client).json()
+    assert len(filed["code"]) == 8
+    wrong = _look_up(client, filed, code="ABCDEFGH" if filed["code"] != "ABCDEFGH" else "HGFEDCBA")
+    unknown = _look_up(client, {**filed, "id": 999999})
+    assert wrong.status_code == unknown.status_code == 404, wrong.text
+    assert wrong.json()["error"] == unknown.json()["error"]
+    assert "异议编号或查询码不正确" in wrong.json()["error"]["message"]
+    assert _look_up(client, filed, code="short").status_code == 422
+    guesser = TestClient(client.app, client=("203.0.113.9", 40000))
+    for _ in range(5):
+        assert _look_up(guesser, filed, code="WRONGCDE").status_code == 404
+    locked = _look_up(guesser, filed)  # even the right code: the address is locked
+    assert locked.status_code == 429 and "异议查询错误次数过多" in locked.json()["error"]["message"]
+    assert _look_up(client, filed).json()["state"] == "filed"  # the objector elsewhere
+    failed = db.scalars(
+        select(AuditEntry.source_address).where(
+            AuditEntry.action == "notice.objection_lookup_failed"
+        )
+    ).all()
+    assert failed.count("203.0.113.9") == 5
+    clock.advance(minutes=16)
+    assert _look_up(guesser, filed).status_code == 200
+    # the page is locked the same way, in the reader's language
+    page = client.get("/public/objections")
+    form = {"csrf_token": csrf(page.text), "number": str(filed["id"]), "code": "WRONGCDE"}
+    for _ in range(5):
+        assert client.post("/public/objections", data=form).status_code == 404
+    refused = client.post("/public/objections?lang=en", data=form)
+    assert refused.status_code == 429 and "Too many wrong objection lookups" in refused.text
+    assert refused.headers["retry-after"]
 
 
 def test_objections_without_sign_in_are_limited_per_network_and_hour(

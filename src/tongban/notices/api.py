@@ -6,24 +6,28 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from tongban.accounts.deps import CurrentStaff, OptionalUser, source_of
 from tongban.cases import service as cases
 from tongban.cases.http.bodies import RowId
+from tongban.errors import DomainError
 from tongban.notices import objections, service
-from tongban.notices.enums import ObjectionState
-from tongban.notices.models import Objection, PublicNotice
+from tongban.notices.models import PublicNotice
 from tongban.notices.schemas import (
     CaseNoticeRead,
     Examination,
     NoticeRead,
     ObjectionCreate,
     ObjectionFiled,
+    ObjectionLookup,
     ObjectionRead,
+    ObjectionReceipt,
     ObjectionStatus,
 )
 from tongban.web.deps import NowDep, RuntimeDep, SessionDep
+from tongban.web.errors import respond
 
 router = APIRouter(tags=["notices"])
 
@@ -69,11 +73,11 @@ CallerDep = Annotated[objections.Caller, Depends(_caller)]
 @router.post("/notices/{notice_id}/objections", status_code=201)
 def object_to(
     notice_id: RowId, body: ObjectionCreate, session: SessionDep, caller: CallerDep, now: NowDep
-) -> ObjectionFiled:
-    """An objection (异议) to a running notice, with its reason; no sign-in needed. 409
-    once the notice ended; 429 past ``objections_per_source_per_hour`` from one network
-    address not signed in."""
-    row = objections.file_objection(
+) -> ObjectionReceipt:
+    """An objection (异议) to a running notice, with its reason; no sign-in needed. The
+    answer holds the lookup code, given this once. 409 once the notice ended; 429 past
+    ``objections_per_source_per_hour`` from one network address not signed in."""
+    filed = objections.file_objection(
         session,
         notice_id=notice_id,
         reason=body.reason,
@@ -81,22 +85,28 @@ def object_to(
         now=now,
         caller=caller,
     )
-    return ObjectionFiled.model_validate(row)
+    status = ObjectionFiled.model_validate(filed.objection).model_dump()
+    return ObjectionReceipt(**status, code=filed.code)
 
 
-@router.get("/objections/{objection_id}")
-def objection_status(objection_id: RowId, session: SessionDep) -> ObjectionStatus:
+@router.post("/objections/lookup", response_model=ObjectionStatus)
+def objection_status(
+    body: ObjectionLookup, request: Request, session: SessionDep, runtime: RuntimeDep, now: NowDep
+) -> ObjectionStatus | Response:
     """Where an objection stands (filed, founded, unfounded, or closed when another one
-    stopped the notice), by its number; no sign-in, none of its text."""
-    return status(objections.get_objection(session, objection_id=objection_id))
-
-
-def status(row: Objection) -> ObjectionStatus:
-    """What whoever filed an objection reads of it."""
-    outcome = row.finding if row.state == ObjectionState.closed else None
-    return ObjectionStatus(
-        id=row.id, notice_id=row.notice_id, filed_at=row.filed_at, state=row.state, outcome=outcome
-    )
+    stopped the notice), by its number and the code on its receipt; no sign-in, none of
+    its text. 404 for a wrong number or code (the same answer for both), 429 while the
+    address is locked out after repeated failures."""
+    source = source_of(request)
+    try:
+        number, code = objections.check_lookup(body.number, body.code)
+        objections.refuse_when_locked(session, source=source, now=now, settings=runtime.settings)
+    except DomainError as error:
+        return respond(request, error)
+    found = objections.look_up(session, number=number, code=code, source=source, now=now)
+    if isinstance(found, DomainError):
+        return respond(request, found)  # answered, not raised: the failure's audit is kept
+    return ObjectionStatus.model_validate(found)
 
 
 @router.get("/cases/{number}/notices")

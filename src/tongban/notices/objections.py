@@ -3,13 +3,24 @@ runs (not signed in: limited per network address and hour); the reviewing depart
 examines each (核查: founded or not, with the finding); a founded one stops the notice,
 closes the other objections still waiting (公示已终止) and sends the case back to a new
 investigation (重新组织调查核实, ``cases.review_again``) within the notice's
-``recheck_limit``; whoever filed one follows it by its number. Each step is audited on the
+``recheck_limit``. Whoever filed one follows it by its number and the lookup code printed on
+the receipt (the number alone is a counter anyone can walk). Each step is audited on the
 case (``notice.objection_*``, ``case.recheck``). Functions flush but never commit.
+
+A wrong number or code (the same answer for both, so numbers cannot be probed) is audited
+as ``notice.objection_lookup_failed`` with the network address; after
+``sign_in_lock_after`` of them within ``sign_in_lock_minutes`` that address is locked out
+(OWASP ASVS 4.0 §2.2.1, anti-automation, as 办件查询). No lock is kept per objection: a
+stranger's guesses must not shut the objector out, and the code's 40 bits (8 characters of
+32) leave guessing spread over many addresses no chance.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
+import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,6 +30,7 @@ from sqlalchemy.orm import Session
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
+from tongban.audit import service as audit
 from tongban.audit.models import AuditEntry
 from tongban.audit.service import Actor
 from tongban.cases import service as cases
@@ -26,7 +38,15 @@ from tongban.cases.core import access
 from tongban.cases.core.transition import lock_case
 from tongban.cases.enums import TaskState
 from tongban.cases.models import Case, Task
-from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound, TooManyAttempts
+from tongban.config import Settings
+from tongban.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    TooManyAttempts,
+)
 from tongban.notices.enums import NoticeState, ObjectionState
 from tongban.notices.models import Objection, PublicNotice
 from tongban.notices.service import declared, objections
@@ -34,7 +54,10 @@ from tongban.notices.service import declared, objections
 REASON_MIN, TEXT_MAX, CONTACT_MAX = 5, 500, 60
 PUBLIC = Actor(id=None, name="公众")  # an objection filed without signing in
 FILED = "notice.objection_filed"
+LOOKUP_FAILED = "notice.objection_lookup_failed"
 SOURCE_WINDOW = timedelta(hours=1)
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a receipt
+CODE_LENGTH = 8
 
 
 def _text(value: str, *, field: str, least: int, most: int, what: tuple[str, str]) -> str:
@@ -85,6 +108,19 @@ def _refuse_busy_source(session: Session, caller: Caller, now: datetime) -> None
         )
 
 
+@dataclass(frozen=True)
+class Filed:
+    """An objection just filed and its lookup code, shown once on the receipt (only its
+    hash is kept)."""
+
+    objection: Objection
+    code: str
+
+
+def _digest(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
 def file_objection(
     session: Session,
     *,
@@ -93,11 +129,12 @@ def file_objection(
     contact: str,
     now: datetime,
     caller: Caller,
-) -> Objection:
+) -> Filed:
     """Anyone (signed in or not) objects to a running notice with a reason (5 to 500
-    characters) and, if they wish, a way to reach them. Raises NotFound for an unknown
-    notice, Conflict once it ended, InvalidInput saying what to fix, TooManyAttempts for
-    an address not signed in past its objections of the hour."""
+    characters) and, if they wish, a way to reach them; the receipt gives its number and a
+    lookup code (``CODE_LENGTH`` characters of ``CODE_ALPHABET``). Raises NotFound for an
+    unknown notice, Conflict once it ended, InvalidInput saying what to fix,
+    TooManyAttempts for an address not signed in past its objections of the hour."""
     _refuse_busy_source(session, caller, now)
     notice = session.get(PublicNotice, notice_id)
     if notice is None:
@@ -110,8 +147,10 @@ def file_objection(
             "This notice has ended; objections are closed.",
             code="notice_ended",
         )
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     objection = Objection(
         notice_id=notice.id,
+        code_hash=_digest(code),
         filed_at=now,
         reason=_text(reason, field="reason", least=REASON_MIN, most=TEXT_MAX, what=REASON),
         contact=_text(contact, field="contact", least=0, most=CONTACT_MAX, what=CONTACT) or None,
@@ -135,7 +174,7 @@ def file_objection(
         object_id=objection.id,
         source_address=caller.source if caller.user is None else None,
     )
-    return objection
+    return Filed(objection, code)
 
 
 REASON = ("异议理由", "The reason")
@@ -221,43 +260,97 @@ def _investigate_again(
         )
 
 
-CLOSED = "公示已终止：另一异议经核查成立，已重新组织调查核实。"
-
-
 def _close_the_others(
     session: Session, case: Case, notice: PublicNotice, actor: Actor, now: datetime
 ) -> None:
     """The objections to ``notice`` still waiting when a founded one stopped it are closed
-    with that outcome (``CLOSED``): the notice they object to is no longer shown, and the new
-    investigation and notice answer them (anyone may object to the new notice)."""
+    (``ObjectionState.closed``, no finding of their own: the pages say what it means, in
+    the reader's language, ``_macros.html`` ``objection_outcome``): the notice they object
+    to is no longer shown, and the new investigation and notice answer them (anyone may
+    object to the new notice)."""
     for objection in objections(session, notice=notice):
         if objection.state != ObjectionState.filed:
             continue
-        objection.state, objection.finding, objection.examined_at = (
-            ObjectionState.closed,
-            CLOSED,
-            now,
-        )
+        objection.state, objection.examined_at = ObjectionState.closed, now
         cases.record_case(
             session,
             case=case,
             action="notice.objection_closed",
             actor=actor,
             now=now,
-            opinion=CLOSED,
             data={"objection_id": objection.id},
             object_type="objection",
             object_id=objection.id,
         )
 
 
-def get_objection(session: Session, *, objection_id: int) -> Objection:
-    """An objection by its number, for whoever filed it to follow; NotFound otherwise."""
-    found = session.get(Objection, objection_id)
-    if found is None:
-        raise NotFound(
-            f"没有找到编号为 {objection_id} 的异议，请核对编号。",
-            f"No objection numbered {objection_id}; check the number.",
-            field="number",
+def check_lookup(number: str, code: str) -> tuple[int, str]:
+    """The number and code as compared (full-width digits and letters folded, the code
+    upper-cased); raises InvalidInput naming what to fix."""
+    digits = unicodedata.normalize("NFKC", number).strip()
+    if not digits.isdigit() or len(digits) > 9:
+        raise InvalidInput(
+            "异议编号应为数字，请核对。", "An objection number is digits; check it.", field="number"
         )
-    return found
+    code = unicodedata.normalize("NFKC", code).strip().upper()
+    if len(code) != CODE_LENGTH or not code.isascii() or not code.isalnum():
+        raise InvalidInput(
+            f"请填写异议回执上的 {CODE_LENGTH} 位查询码。",
+            f"Enter the {CODE_LENGTH}-character lookup code on the objection's receipt.",
+            field="code",
+        )
+    return int(digits), code
+
+
+def refuse_when_locked(
+    session: Session, *, source: str | None, now: datetime, settings: Settings
+) -> None:
+    """TooManyAttempts (429) while ``source`` is locked out of objection lookups."""
+    window = timedelta(minutes=settings.sign_in_lock_minutes)
+    failed = list(
+        session.scalars(
+            select(AuditEntry.at)
+            .where(
+                AuditEntry.action == LOOKUP_FAILED,
+                AuditEntry.source_address == source,
+                AuditEntry.at > now - window,
+            )
+            .order_by(AuditEntry.at)
+        )
+    )
+    if source is None or len(failed) < settings.sign_in_lock_after:
+        return
+    wait = failed[-settings.sign_in_lock_after] + window - now
+    minutes = max(1, math.ceil(wait.total_seconds() / 60))
+    raise TooManyAttempts(
+        f"异议查询错误次数过多，请 {minutes} 分钟后再试。",
+        f"Too many wrong objection lookups; try again in {minutes} minutes.",
+        retry_after=math.ceil(wait.total_seconds()),
+    )
+
+
+def look_up(
+    session: Session, *, number: int, code: str, source: str | None, now: datetime
+) -> Objection | DomainError:
+    """The objection ``number`` when ``code`` is its receipt's code; otherwise the failure
+    is audited (the caller commits it) and returned as the NotFound to raise after the
+    commit: the same answer for an unknown number. Objections filed before lookup codes
+    existed have none and are found by no code."""
+    found = session.get(Objection, number)
+    known = found.code_hash if found is not None else None
+    if found is not None and known is not None and secrets.compare_digest(known, _digest(code)):
+        return found
+    audit.record(
+        session,
+        at=now,
+        action=LOOKUP_FAILED,
+        actor=audit.Actor(id=None, name="-"),
+        object_type="objection",
+        object_id=str(number),
+        source_address=source,
+    )
+    return NotFound(
+        "异议编号或查询码不正确，请核对异议回执后重试。",
+        "The objection number or lookup code is wrong; check the receipt and try again.",
+        code="objection_not_found",
+    )

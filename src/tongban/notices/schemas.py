@@ -37,12 +37,23 @@ class ObjectionFiled(BaseModel):
     state: ObjectionState
 
 
-class ObjectionStatus(ObjectionFiled):
-    """Where an objection stands, for whoever filed it (by its number): no reason, contact
-    or finding, which may hold personal data; ``outcome`` is the stated end of one closed
-    because another objection stopped the notice (公示已终止)."""
+class ObjectionReceipt(ObjectionFiled):
+    """An objection just filed, with the lookup code its filer keeps (shown this once)."""
 
-    outcome: str | None = Field(None, description="Set when the state is closed")
+    code: str = Field(description="The lookup code: with the id, what the lookup asks for")
+
+
+class ObjectionLookup(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    number: str = Field(max_length=12, description="The objection's number (its id)")
+    code: str = Field(max_length=20, description="The lookup code on the receipt")
+
+
+class ObjectionStatus(ObjectionFiled):
+    """Where an objection stands, for whoever filed it (by its number and code): no
+    reason, contact or finding, which may hold personal data. ``state`` closed: another
+    objection was founded, the notice stopped and the case is investigated again
+    (公示已终止)."""
 
 
 class ObjectionRead(ObjectionFiled):

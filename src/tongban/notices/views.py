@@ -16,16 +16,17 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from tongban.accounts.deps import source_of
 from tongban.accounts.models import User
 from tongban.cases.http.casepage import locale
 from tongban.cases.http.panels import task_panel
 from tongban.cases.models import Case
-from tongban.errors import DomainError, InvalidInput
+from tongban.errors import DomainError, TooManyAttempts
 from tongban.notices import objections, service
 from tongban.notices.api import CallerDep
 from tongban.notices.enums import NoticeState
-from tongban.notices.models import PublicNotice
-from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
+from tongban.notices.models import Objection, PublicNotice
+from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep
 from tongban.web.refusals import Refusal, page_again, shown, status_of
 from tongban.web.templating import render
 from tongban.workbench.actions import ACTIONS, TASK, Act
@@ -68,7 +69,9 @@ def object_to(
     now: NowDep,
     form: CheckedForm,
 ) -> Response:
-    """An objection to a running notice; refused, the list shows again with the reason."""
+    """An objection to a running notice: the receipt with its number and lookup code,
+    rendered here rather than after a redirect (the code is shown this once and never put
+    in an address); refused, the list shows again with the reason."""
     try:
         filed = objections.file_objection(
             session,
@@ -84,33 +87,49 @@ def object_to(
             return _list_page(request, session, now, refusal, notice_id)
 
         return page_again(request, session, error, form, page)
-    return see_other(f"/public/objections?number={filed.id}&filed=1")
+    context = {"code": filed.code, **_shown(session, filed.objection)}
+    receipt = render(request, "notices/objection.html", context, status_code=201)
+    receipt.headers["Cache-Control"] = "no-store"
+    return receipt
+
+
+def _shown(session: Session, found: Objection) -> dict[str, Any]:
+    notice = session.get_one(PublicNotice, found.notice_id)
+    return {"objection": found, "shown": notice.shown}
 
 
 @router.get("/public/objections")
-def objection_page(request: Request, session: SessionDep, number: str = "") -> Response:
-    """Where an objection stands, by the number its filer was given; no sign-in."""
-    context: dict[str, Any] = {"number": number, "filed": request.query_params.get("filed")}
-    if not number:
-        return render(request, "notices/objection.html", context)
-    try:
-        found = objections.get_objection(session, objection_id=_row(number))
-    except DomainError as error:
-        context["error"] = error.message(locale(request))
-        return render(request, "notices/objection.html", context, status_code=error.status)
-    notice = session.get_one(PublicNotice, found.notice_id)
-    context.update(objection=found, shown=notice.shown)
+def objection_form(request: Request, number: str = "") -> Response:
+    """The lookup form (异议查询): the number and the code on the receipt; no sign-in."""
+    context = {"number": unicodedata.normalize("NFKC", number).strip()[:12]}
     return render(request, "notices/objection.html", context)
 
 
-def _row(number: str) -> int:
-    """The objection number typed (digits, any width); InvalidInput for anything else."""
-    digits = unicodedata.normalize("NFKC", number).strip()
-    if not digits.isdigit() or len(digits) > 9:
-        raise InvalidInput(
-            "异议编号应为数字，请核对。", "An objection number is digits; check it.", field="number"
+@router.post("/public/objections")
+def objection_page(
+    request: Request, session: SessionDep, runtime: RuntimeDep, now: NowDep, form: CheckedForm
+) -> Response:
+    """Where an objection stands, for whoever holds its number and code; or the form again
+    with what to fix (429 while the address is locked out)."""
+    number, code = _text(form, "number"), _text(form, "code")
+    context: dict[str, Any] = {"number": number.strip()[:12]}
+    try:
+        row, code = objections.check_lookup(number, code)
+        objections.refuse_when_locked(
+            session, source=source_of(request), now=now, settings=runtime.settings
         )
-    return int(digits)
+        found = objections.look_up(
+            session, number=row, code=code, source=source_of(request), now=now
+        )
+    except DomainError as error:
+        found = error
+    if isinstance(found, DomainError):  # answered, not raised: the failure's audit is kept
+        context["error"] = found.message(locale(request))
+        page = render(request, "notices/objection.html", context, status_code=found.status)
+        if isinstance(found, TooManyAttempts):
+            page.headers["Retry-After"] = str(found.retry_after)
+        return page
+    return render(request, "notices/objection.html", {**context, **_shown(session, found)})
 
 
 @task_panel

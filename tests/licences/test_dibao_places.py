@@ -5,6 +5,7 @@ case to the street office of the new place."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -42,6 +43,25 @@ def test_a_street_outside_the_pulled_district_is_refused_on_saving_the_draft(
     )
     kept = client.get(f"{API}/cases/{number}", headers=applicant).json()["form_data"]
     assert (kept[PLACE], kept["fuzhou_district"]) == ("鼓楼区温泉街道", "鼓楼区")
+
+
+def _offered(page: str) -> list[str]:
+    """The options of the place's select on a form page."""
+    found = re.search(rf'<select[^>]*name="{PLACE}"[^>]*>(.*?)</select>', page, re.S)
+    assert found is not None, page
+    return [value for value in re.findall(r'<option value="([^"]*)"', found.group(1)) if value]
+
+
+def test_the_draft_offers_only_the_streets_of_the_pulled_district(
+    client: TestClient, as_user: Any
+) -> None:
+    """zhangsan's household is registered in 鼓楼区 (pulled, locked): the street choice
+    lists 鼓楼区's two street offices, not 仓山区's; the server still refuses it (above)."""
+    number = str(draft(client, as_user("zhangsan"), DIBAO)["number"])
+    sign_in(client, "zhangsan")
+    page = client.get(f"/cases/{number}/edit").text
+    assert 'name="fuzhou_district"' in page and "鼓楼区" in page
+    assert _offered(page) == ["鼓楼区东街街道", "鼓楼区温泉街道"]
 
 
 def test_the_draft_page_names_the_street_beside_its_field_and_keeps_what_was_typed(

@@ -85,6 +85,23 @@ def misplaced(definition: Mapping[str, Any], form: Mapping[str, Any]) -> list[di
     return found
 
 
+def places_offered(definition: Mapping[str, Any], form: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The places a form page offers, per place field of the items of ``definition`` with
+    ``local_offices``: those in the district ``form`` names (:func:`misplaced` refuses any
+    other), in catalog order. A field whose district is unanswered, or of a version stored
+    before places named their district, is left out (all its places stay offered)."""
+    offered: dict[str, list[str]] = {}
+    for item in definition["items"]:
+        local = item.get("local_offices")
+        if not local or "district_field" not in local:
+            continue
+        district = form.get(local["district_field"])
+        if district is not None:
+            inside = [o["place"] for o in local["offices"] if o.get("district") == district]
+            offered[local["field"]] = inside
+    return offered
+
+
 def _outside(
     item: Mapping[str, Any], local: Mapping[str, Any], place: str, district: str
 ) -> dict[str, str]:

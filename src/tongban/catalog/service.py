@@ -7,7 +7,7 @@ editing in ``publishing.py``.
 """
 
 from tongban.catalog.definitions import in_unit, working_days_of
-from tongban.catalog.locality import localize, misplaced
+from tongban.catalog.locality import localize, misplaced, places_offered
 from tongban.catalog.publishing import (
     LoadReport,
     SaveResult,
@@ -65,6 +65,7 @@ __all__ = [
     "load_catalog",
     "localize",
     "misplaced",
+    "places_offered",
     "prepare_search",
     "questions",
     "reduction",

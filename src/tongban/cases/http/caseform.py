@@ -11,6 +11,7 @@ from starlette.datastructures import FormData, UploadFile
 from tongban.cases.core import definition
 from tongban.cases.core.prefill import Prefill
 from tongban.cases.http.material_rows import material_rows
+from tongban.catalog import service as catalog
 from tongban.errors import InvalidInput
 from tongban.forms import service as formcheck
 from tongban.forms.inputs import FormField, Problems, Schema, fields, general
@@ -41,6 +42,7 @@ def context(
     inputs = fields(spec["form"], values, problems, locale)
     if prefilled is not None:
         mark_prefilled(inputs, prefilled, locale)
+    narrow_places(spec, inputs)
     materials = material_rows(spec, ways, problems, locale)
     known = [f.name for f in inputs] + [f"materials.{m['code']}" for m in materials]
     return {
@@ -51,6 +53,17 @@ def context(
         "delivery_options": definition.delivery_options(spec),
         "delivery": delivery,
     }
+
+
+def narrow_places(spec: Schema, inputs: list[FormField]) -> None:
+    """A place field of 属地办理 offers only the places of the district the form names
+    (pulled or answered): a 鼓楼区 household is not offered 仓山区's streets. The server
+    still refuses a mismatch (``catalog.misplaced``)."""
+    answers = {f.name: f.value for f in inputs if f.value not in (None, "")}
+    offered = catalog.places_offered(spec, answers)
+    for f in inputs:
+        if f.name in offered and not f.locked:
+            f.options = [(place, place) for place in offered[f.name]]
 
 
 def mark_prefilled(inputs: list[FormField], prefilled: Prefill, locale: str) -> None:

@@ -132,7 +132,8 @@ def review_again(
     低保: 《最低生活保障审核确认办法》(民发〔2021〕57号), as the item's ``public_notice.basis``
     quotes it: 对公示有异议的，重新组织调查核实，在15个工作日内提出初审意见，并重新公示 — the
     乡镇人民政府(街道办事处) investigates again within 15 working days (``working_days``)
-    and gives a new initial opinion, shown in a new notice."""
+    and gives a new initial opinion, shown in a new notice. The document is cited without
+    an article: its text was not at hand to confirm which one sets the 15 days."""
     reviews = [t for t in case.tasks if t.stage == Stage.review]
     if not reviews:
         raise Conflict("该办件没有审查环节，不能重新调查核实。", "This case has no review.")

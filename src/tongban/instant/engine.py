@@ -126,5 +126,4 @@ def decide_case(
             now=now,
             store=store,
         )
-    session.flush()
     return decision

@@ -122,8 +122,7 @@ def record(
         purpose=purpose,
         outcome=outcome,
     )
-    session.add(row)
-    session.flush()
+    session.add(row)  # written with the unit of work's next flush, with its other rows
     return row
 
 

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tongban import txcache
 from tongban.cases.core import hooks
 from tongban.cases.models import Case, ResultDocument
 from tongban.licences import service as licences
@@ -155,7 +156,8 @@ def put_record(
         return False
     given = typed(source["fields"], {k: v for k, v in fields.items() if v is not None})
     query = select(SourceRecord).where(SourceRecord.source == code, SourceRecord.key == key)
-    record = session.scalars(query).first()
+    with txcache.unflushed(session, SourceRecord):
+        record = session.scalars(query).first()
     if record is None:
         record = SourceRecord(source=code, key=key, data={})
         session.add(record)
@@ -206,7 +208,9 @@ def _spend_reservations(session: Session, name: str, now: datetime) -> None:
     query = select(SourceRecord).where(
         SourceRecord.source == "name_reservation", SourceRecord.name_key == name
     )
-    for reservation in session.scalars(query):
+    with txcache.unflushed(session, SourceRecord):
+        reservations = session.scalars(query).all()
+    for reservation in reservations:
         if (reservation.data or {}).get("name") == name:
             reservation.data = {**reservation.data, "status": "已使用"}
             reservation.updated_at = now

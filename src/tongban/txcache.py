@@ -6,13 +6,11 @@ department's webhook subscriptions, the applicant. SQLAlchemy's identity map is 
 an object nobody holds is read again at the next ``session.get``. ``memo`` keeps an
 answer in ``session.info`` until the transaction ends (commit or rollback) or a flush
 writes a row of one of the classes it depends on, which makes the next call read again.
-``unflushed`` lets a read of tables with nothing pending skip the flush before it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import event, inspect
@@ -24,22 +22,12 @@ _PROMOTE = "tongban.txcache.promote"
 _KEPT = "tongban.txcache.kept"
 
 
-def memo(
-    session: Session,
-    key: str,
-    make: Callable[[], T],
-    *,
-    on: tuple[type, ...],
-    reads: tuple[type, ...] = (),
-) -> T:
+def memo(session: Session, key: str, make: Callable[[], T], *, on: tuple[type, ...]) -> T:
     """``make()`` once per transaction of ``session``; read again after a flush that
-    writes an instance of a class in ``on`` (the rows the answer is made of). ``make()``
-    runs ``unflushed`` for the tables of ``on`` and ``reads`` (those it reads besides,
-    whose changes do not change the answer)."""
+    writes an instance of a class in ``on`` (the rows the answer is made of)."""
     held: dict[str, tuple[tuple[type, ...], Any]] = session.info.setdefault(_MEMO, {})
     if key not in held or _writes(session, on):
-        with unflushed(session, *on, *reads):
-            held[key] = (on, make())
+        held[key] = (on, make())
     return held[key][1]  # type: ignore[no-any-return]
 
 
@@ -57,39 +45,6 @@ def forget(session: Session, *classes: type) -> None:
     held: dict[str, tuple[tuple[type, ...], Any]] = session.info.get(_MEMO, {})
     for key in [key for key, (on, _value) in held.items() if set(on) & set(classes)]:
         del held[key]
-
-
-@contextmanager
-def unflushed(session: Session, *classes: type) -> Iterator[None]:
-    """Read without flushing first when no row of ``classes`` (every table the read
-    touches, joined and sub-queried ones included) is pending.
-
-    SQLAlchemy flushes every pending row before each query so that the query sees them; a
-    unit of work that writes audit entries, clocks and tasks and reads payment orders or
-    webhook subscriptions in between paid a flush per read (a submission: 24). Inside this
-    block the ORM queries of the given tables skip that flush when it could not change
-    their answer: nothing of ``classes`` new or changed, no parent's collection of them
-    changed, nothing deleted (the database's ``ON DELETE`` reaches other tables). The
-    pending rows go with the next flush: any other query, ``refresh``, an explicit flush,
-    the commit. Only for statements whose tables are all in ``classes``: a lazy load or a
-    read of another table inside the block sees none of the pending rows."""
-    if not session.autoflush or session.deleted or _pending(session, classes):
-        yield
-        return
-    with session.no_autoflush:
-        yield
-
-
-def _pending(session: Session, classes: tuple[type, ...]) -> bool:
-    for row in (*session.new, *session.dirty):
-        if isinstance(row, classes):
-            return True
-        state = inspect(row)
-        for key in state.committed_state:
-            relationship = state.mapper.relationships.get(key)
-            if relationship is not None and issubclass(relationship.mapper.class_, classes):
-                return True
-    return False
 
 
 def _writes(session: Session, classes: tuple[type, ...]) -> bool:

@@ -38,7 +38,6 @@ def _rescreen(db: Session, number: str, clock: Clock, **limits: Any) -> list[str
     case = db.scalar(select(Case).where(Case.number == number))
     assert case is not None
     flags = risk.screen_case(db, case=case, now=clock.now, limits=Thresholds(**limits))
-    db.flush()  # as a unit of work's commit would: the API's session reads them next
     return [flag.kind for flag in flags]
 
 

@@ -126,4 +126,5 @@ def decide_case(
             now=now,
             store=store,
         )
+    session.flush()
     return decision

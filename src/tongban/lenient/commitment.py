@@ -24,7 +24,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tongban import txcache
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit.models import AuditEntry
@@ -108,8 +107,7 @@ def decision(session: Session, *, case: Case) -> AuditEntry | None:
     query = select(AuditEntry).where(
         AuditEntry.case_id == case.id, AuditEntry.action.in_((GRANTED, REFUSED))
     )
-    with txcache.unflushed(session, AuditEntry):
-        return session.scalars(query.order_by(AuditEntry.id.desc()).limit(1)).first()
+    return session.scalars(query.order_by(AuditEntry.id.desc()).limit(1)).first()
 
 
 def on_decided(session: Session, case: Case, actor: Actor, now: datetime, store: FileStore) -> None:

@@ -171,9 +171,7 @@ def _held(session: Session, holder: User, subjects: list[str]) -> Sequence[Licen
         return session.scalars(query).all()
 
     key = f"licences.held:{holder.id}:{','.join(subjects)}"
-    # a case's applicant never changes and a new case has no licence yet: no change of a
-    # case changes the answer, but the sub-query reads them
-    return txcache.memo(session, key, read, on=(Licence,), reads=(Case,))
+    return txcache.memo(session, key, read, on=(Licence,))
 
 
 def may_change(user: User, licence: Licence) -> bool:

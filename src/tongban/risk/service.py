@@ -13,7 +13,6 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from tongban import txcache
 from tongban.audit.service import SYSTEM, record
 from tongban.cases.models import Case
 from tongban.risk import checks
@@ -40,9 +39,8 @@ def screen_case(
 ) -> list[RiskFlag]:
     """Screen a case just received: its flags (replacing those of an earlier receipt),
     and its marks for screening later cases."""
-    with txcache.unflushed(session, RiskFlag, RiskMark):
-        session.execute(delete(RiskFlag).where(RiskFlag.case_id == case.id))
-        session.execute(delete(RiskMark).where(RiskMark.case_id == case.id))
+    session.execute(delete(RiskFlag).where(RiskFlag.case_id == case.id))
+    session.execute(delete(RiskMark).where(RiskMark.case_id == case.id))
     applicant = case.applicant
     subject = checks.subject_of(case, applicant)
     marks = checks.marks_of(session, case)
@@ -73,11 +71,11 @@ def screen_case(
             opinion="；".join(flag.message_zh for flag in flags),
             data={"flags": [flag.kind for flag in flags]},
         )
-    return flags  # written with the unit of work's next flush (their ids None until then)
+    session.flush()
+    return flags
 
 
 def flags_of(session: Session, *, case_id: int) -> Sequence[RiskFlag]:
     """The flags of a case's latest receipt."""
     query = select(RiskFlag).where(RiskFlag.case_id == case_id).order_by(RiskFlag.id)
-    with txcache.unflushed(session, RiskFlag):
-        return session.scalars(query).all()
+    return session.scalars(query).all()

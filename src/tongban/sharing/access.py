@@ -122,7 +122,8 @@ def record(
         purpose=purpose,
         outcome=outcome,
     )
-    session.add(row)  # written with the unit of work's next flush, with its other rows
+    session.add(row)
+    session.flush()
     return row
 
 

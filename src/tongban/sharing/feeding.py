@@ -24,7 +24,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tongban import txcache
 from tongban.cases.core import hooks
 from tongban.cases.models import Case, ResultDocument
 from tongban.licences import service as licences
@@ -156,8 +155,7 @@ def put_record(
         return False
     given = typed(source["fields"], {k: v for k, v in fields.items() if v is not None})
     query = select(SourceRecord).where(SourceRecord.source == code, SourceRecord.key == key)
-    with txcache.unflushed(session, SourceRecord):
-        record = session.scalars(query).first()
+    record = session.scalars(query).first()
     if record is None:
         record = SourceRecord(source=code, key=key, data={})
         session.add(record)
@@ -208,9 +206,7 @@ def _spend_reservations(session: Session, name: str, now: datetime) -> None:
     query = select(SourceRecord).where(
         SourceRecord.source == "name_reservation", SourceRecord.name_key == name
     )
-    with txcache.unflushed(session, SourceRecord):
-        reservations = session.scalars(query).all()
-    for reservation in reservations:
+    for reservation in session.scalars(query):
         if (reservation.data or {}).get("name") == name:
             reservation.data = {**reservation.data, "status": "已使用"}
             reservation.updated_at = now

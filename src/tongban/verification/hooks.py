@@ -10,7 +10,6 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tongban import txcache
 from tongban.alerts import service as alerts
 from tongban.alerts.enums import Watched
 from tongban.cases.core import hooks
@@ -25,8 +24,7 @@ def _unanswered(session: Session, case_id: int, department: str | None = None) -
     )
     if department is not None:
         query = query.where(VerificationRequest.from_department == department)
-    with txcache.unflushed(session, VerificationRequest):
-        return list(session.scalars(query))
+    return list(session.scalars(query))
 
 
 def review_hold(session: Session, task: Task, outcome: TaskOutcome) -> tuple[str, str] | None:

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from tongban import timefmt, txcache
+from tongban import timefmt
 from tongban.cases.core import watch
 from tongban.cases.enums import ClockKind
 from tongban.cases.models import Case, CasePause, Clock, Task
@@ -180,8 +180,7 @@ def start_clock(
             session.flush()
         clock.task_id = task.id
     session.add(clock)
-    with session.no_autoflush:  # loading the case's clocks writes no new one (nor twice)
-        case.clocks.append(clock)
+    case.clocks.append(clock)
     watch.schedule(session, case=case, clock=clock, now=now, first=True)
     return clock
 
@@ -213,8 +212,7 @@ def start_stage_clocks(
     for clock, (task, _unit, _limit) in zip(started, limits, strict=True):
         clock.task_id = task.id
     session.add_all(started)
-    with session.no_autoflush:  # as in start_clock
-        case.clocks.extend(started)
+    case.clocks.extend(started)
     for clock in started:
         watch.schedule(session, case=case, clock=clock, now=now, first=True)
     return started
@@ -234,8 +232,7 @@ def stop_clocks(
 ) -> None:
     """Stop the running clocks of a case (of some kinds, or of one task). Stopped while
     paused, a clock's due time takes in the pause so far: it was not late for it."""
-    with txcache.unflushed(session, CasePause):
-        pause = open_pause(case)
+    pause = open_pause(case)
     cal = calendar(session) if pause is not None else None
     tasks = {t.id: t for t in case.tasks}
     stopped = []

@@ -254,7 +254,6 @@ def record(
     material before (an upload the platform's own copy supersedes, an earlier pull), and
     retire automatic rows no way gives any more."""
     rows = current_rows(session, case=case)
-    stored = []
     for res in resolutions:
         old = rows.get(res.code)
         if res.provided is None:
@@ -263,11 +262,9 @@ def record(
             continue
         if old is not None:
             old.replaced_at = now
-        stored.append((res, _store_provided(session, case, res, now, store)))
-    if stored:
-        session.flush()  # the new rows' ids, for their jobs: one flush for all of them
-    for res, row in stored:
-        if res.provided is not None and res.provided.later is not None:
+        row = _store_provided(session, case, res, now, store)
+        session.flush()
+        if res.provided.later is not None:
             kind = res.provided.later.kind
             jobs.enqueue(
                 session,

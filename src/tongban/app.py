@@ -53,6 +53,7 @@ from tongban.notifications.views import router as notifications_views
 from tongban.online.agency_views import api_router as agency_api
 from tongban.online.agency_views import router as agency_views
 from tongban.online.api import router as cases_api
+from tongban.online.document_api import router as document_api
 from tongban.online.document_views import router as document_views
 from tongban.online.draft_views import router as draft_views
 from tongban.online.material_views import router as material_views
@@ -125,6 +126,7 @@ API_ROUTERS = (
     inspection_api,
     experts_api,
     notices_api,
+    document_api,
 )
 STORABLE = [Depends(refuse_unstorable_text)]  # no query, path or form field holds NUL
 PAGE_ROUTERS = (

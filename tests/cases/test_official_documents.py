@@ -99,7 +99,7 @@ def test_the_verification_page_tells_the_issued_file_from_an_altered_one(
 
     assert "与出具的原件一致，未被改动" in upload(pdf)
     altered = pdf.replace(b"/Title", b"/Titel", 1)
-    assert "与出具的原件不一致" in upload(altered)
+    assert "PDF 签名验证失败：签名所覆盖的内容被改动过" in upload(altered)
     wrong = visitor.get("/documents/verify", params={**fields, "c": "0" * 24})
     assert wrong.status_code == 404 and "没有文号和核验码与此相符的文书" in wrong.text
     english = visitor.get(
@@ -132,7 +132,7 @@ def test_the_bare_verification_page_takes_a_file_and_reads_its_number_and_code(
     answer = upload(pdf)
     assert answer.status_code == 200 and "与出具的原件一致，未被改动" in answer.text
     assert result["number"] in answer.text
-    assert "与出具的原件不一致" in upload(pdf.replace(b"/Title", b"/Titel", 1)).text
+    assert "PDF 签名验证失败" in upload(pdf.replace(b"/Title", b"/Titel", 1)).text
     stranger = upload(b"%PDF-1.4 no link here")
     assert stranger.status_code == 400 and "找不到本平台文书的核验信息" in stranger.text
     assert 'href="/licences/verify"' in stranger.text  # a licence PDF is verified there

@@ -18,9 +18,10 @@ from sqlalchemy import select
 from tests.factories import API, run_worker
 from tests.licences.support import FOOD, licensed
 from tests.web.support import sign_in
+from tongban.documents import pades
 from tongban.jobs.enums import JobState
 from tongban.jobs.models import Job
-from tongban.licences import pades, printing
+from tongban.licences import printing
 from tongban.licences.models import Licence
 
 

@@ -30,9 +30,9 @@ from reportlab.pdfgen.canvas import Canvas
 
 from tests.factories import API
 from tests.licences.support import FOOD, licensed
-from tongban.licences import pades, setup, signing
-from tongban.licences.enums import Algorithm
-from tongban.licences.signing import Keyring, Signature
+from tongban.documents import pades, signing
+from tongban.documents.signing import Algorithm, Keyring, Signature
+from tongban.licences import setup
 
 T = TypeVar("T")
 

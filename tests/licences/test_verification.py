@@ -22,9 +22,10 @@ from tests.factories import API
 from tests.licences.support import FOOD, licensed
 from tongban import cli
 from tongban.config import Settings, get_settings
-from tongban.licences import pades, setup
-from tongban.licences.enums import Algorithm, Verdict
-from tongban.licences.signing import Keyring
+from tongban.documents import pades
+from tongban.documents.signing import Algorithm, Keyring
+from tongban.licences import setup
+from tongban.licences.enums import Verdict
 from tongban.licences.verify import Verification
 from tongban.migrate import upgrade
 from tongban.outbox.models import OutboxMessage

@@ -352,3 +352,26 @@ class MaterialWayRead(BaseModel):
             trust_level=row.trust_level if row else (given.trust if given else None),
             material_id=row.id if row else None,
         )
+
+
+class DocumentVerificationRead(BaseModel):
+    """The public verification (文书核验) of a decision or notice: nothing personal."""
+
+    title: str = Field(description="The document's title (不予行政许可决定书, 补正告知书 …)")
+    number: str = Field(description="Its document number (文号)")
+    issuer: str = Field(description="The organ that made it")
+    issued_at: datetime
+    ready: bool = Field(description="Whether its PDF is printed (the worker prints it)")
+    purged: bool = Field(description="Whether the original was deleted after retention")
+    verdict: str | None = Field(
+        None,
+        description="Of an uploaded file: valid (signed by the platform over the whole file, "
+        "naming this document), tampered, or unchecked (no signature of ours and no stored "
+        "original to compare with); None without a file",
+    )
+    problem: str | None = Field(
+        None,
+        description="Why it is not valid: missing, not_whole_file, invalid, foreign, "
+        "other_document, differs",
+    )
+    message: str | None = Field(None, description="The verdict's reason, in ``locale``")

@@ -10,6 +10,7 @@ from tongban.cli import (
     benefits,
     calendar,
     catalog,
+    documents,
     experts,
     halls,
     integration,
@@ -45,6 +46,7 @@ app.add_typer(calendar.app, name="calendar")
 app.add_typer(users.app, name="users")
 app.add_typer(experts.app, name="experts")
 app.add_typer(licence.app, name="licence")
+app.add_typer(documents.app, name="document")
 app.add_typer(sharing.app, name="sharing")
 app.add_typer(notify.app, name="notify")
 app.add_typer(benefits.app, name="benefits")

@@ -209,7 +209,7 @@ class Settings(SignInSettings, PersonalDataSettings):
     )
     pdf_key_id: str | None = Field(
         None,
-        description="Id of the ECDSA P-256 key that signs the signature embedded in e-licence PDFs (PAdES, checked by PDF readers; the licence record keeps its Ed25519/SM2 signature); keys in `pdf` under the licence keys' folder, default: the newest (`tongban licence rotate-pdf-key` makes one, created on first use).",
+        description="Id of the ECDSA P-256 key that signs the signature embedded in the PDFs the platform issues: e-licences, decisions and notices (PAdES, checked by PDF readers; the licence record keeps its Ed25519/SM2 signature); keys in `pdf` under the licence keys' folder, default: the newest (`tongban licence rotate-pdf-key` makes one, created on first use).",
     )
     licence_font: Path | None = Field(
         None,
@@ -296,7 +296,7 @@ class Settings(SignInSettings, PersonalDataSettings):
 
     @property
     def pdf_keys_folder(self) -> Path:
-        """Where the keys of the signatures embedded in licence PDFs live."""
+        """Where the keys of the signatures embedded in issued PDFs (licences, decisions, notices) live."""
         return self.keys_folder / "pdf"
 
 

@@ -2,11 +2,14 @@
 终止办理通知书 …), laid out the way such documents are: the issuing organ's name in red over
 a red rule (发文机关标志), the title, the document number (文号), the addressee and the
 labelled particulars, the remedies, and the organ's name and date under its seal (演示用章),
-with a QR code that opens the platform's public verification of the document.
+with a QR code that opens the platform's public verification of the document, and signed
+(:func:`issue`) with the embedded PDF signature of every PDF the platform issues
+(``pades``, the e-licences' PDF key), which readers and ``tongban document verify`` check.
 
 Source: 《党政机关公文格式》GB/T 9704-2012 (发文机关标志, 发文字号, 印章 over the 成文日期);
 行政许可法 art. 32 and art. 38 (written notices and decisions, with the organ's seal and
-date). Deterministic for the same input (invariant PDF).
+date). The drawing (:func:`render`) is deterministic for the same input (invariant PDF);
+the signature is not (its time and the ECDSA nonce).
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from tongban.config import Settings, get_settings
+from tongban.documents import pades
 from tongban.documents.drawing import INK, RED, Box, draw_qr, draw_seal, fit, fonts, text_box, wrap
+from tongban.documents.signing import Keyring
 
 VERIFY_PATH = "/documents/verify"
 LEFT, RIGHT = 26 * mm, 26 * mm
@@ -35,10 +40,12 @@ SMALLEST = 0.7  # a long name shrinks to this share of its size, then wraps (as 
 
 @dataclass(frozen=True)
 class Press:
-    """Where this process's documents point their QR codes, and the font they embed."""
+    """Where this process's documents point their QR codes, the font they embed, and the
+    keyring of their PDF signatures (``pades.keyring``)."""
 
     public_url: str
     font: Path | None
+    keyring: Keyring
 
     def verify_url(self, number: str, code: str) -> str:
         """The public verification page of one document (what its QR code opens)."""
@@ -66,8 +73,13 @@ _current: list[Press] = []
 
 
 def configure(settings: Settings) -> Press:
-    """Use ``settings`` (``TONGBAN_PUBLIC_URL``, ``TONGBAN_LICENCE_FONT``) from now on."""
-    press = Press(public_url=settings.public_url, font=settings.licence_font)
+    """Use ``settings`` (``TONGBAN_PUBLIC_URL``, ``TONGBAN_LICENCE_FONT``, the PDF keys)
+    from now on."""
+    press = Press(
+        public_url=settings.public_url,
+        font=settings.licence_font,
+        keyring=pades.keyring(settings),
+    )
     _current[:] = [press]
     return press
 
@@ -278,3 +290,12 @@ def render(document: Document, *, font_path: Path | None = None) -> bytes:
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+def issue(document: Document, press: Press) -> bytes:
+    """The document as :func:`render` draws it, signed (PAdES) under the active key of the
+    press's PDF keyring, the document's title and number as the signature's reason and its
+    organ as the location. Raises ``drawing.FontMissing`` without a font."""
+    drawn = render(document, font_path=press.font)
+    reason = f"{document.title} {document.number}"
+    return pades.sign_pdf(drawn, press.keyring.active(), reason=reason, location=document.issuer)

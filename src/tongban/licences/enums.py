@@ -25,16 +25,6 @@ class HolderCodeType(StrEnum):
     credit_code = "credit_code"  # 统一社会信用代码 (GB 32100)
 
 
-class Algorithm(StrEnum):
-    """Signature algorithms: Ed25519 (RFC 8032), or SM2 with SM3 (GB/T 32918, 国密), for
-    licence records; ECDSA P-256 with SHA-256 (FIPS 186-4) only for the signature embedded
-    in the PDF (PAdES), because PDF readers check neither EdDSA nor SM2."""
-
-    ed25519 = "ed25519"
-    sm2 = "sm2"
-    ecdsa_p256 = "ecdsa-p256"
-
-
 class Verdict(StrEnum):
     """What a verification answers."""
 

@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from tongban.audit import service as audit
 from tongban.audit.models import AuditEntry
 from tongban.db import unit_of_work
+from tongban.documents.signing import Keyring
 from tongban.errors import TooManyAttempts
 from tongban.licences.enums import Verdict
-from tongban.licences.signing import Keyring
 from tongban.licences.verify import Verification, verify_lookup
 from tongban.pii.service import lookup_key
 

@@ -10,7 +10,8 @@ from sqlalchemy import JSON, Date, Enum, ForeignKey, Integer, String, Text, even
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tongban.db import Base, UTCDateTime
-from tongban.licences.enums import Algorithm, HolderCodeType, LicenceStatus
+from tongban.documents.signing import Algorithm
+from tongban.licences.enums import HolderCodeType, LicenceStatus
 from tongban.pii.service import LookupKey, Sealed, SealedJSON, lookup_key
 
 

@@ -23,15 +23,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tongban.cases.models import ResultDocument
+from tongban.documents import pades
+from tongban.documents.signing import sign_bytes
 from tongban.files.store import FileStore
 from tongban.jobs import service as jobs
 from tongban.jobs.registry import register
-from tongban.licences import envelope, pades, pdf
+from tongban.licences import envelope, pdf
 from tongban.licences.face import Face
 from tongban.licences.models import Licence
 from tongban.licences.record import PDF_SIGNATURE, face_statement, record_of
 from tongban.licences.setup import current
-from tongban.licences.signing import sign_bytes
 
 KIND = "licence.print"
 

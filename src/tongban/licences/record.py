@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tongban.licences.enums import Algorithm
+from tongban.documents.signing import Algorithm
 from tongban.licences.models import RECORD_WITH_FACE, Licence
 
 PDF_SIGNATURE = "pdf_signature"  # the algorithm of the PAdES signature, in ``fields``

@@ -7,7 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from tongban.licences.enums import Algorithm, HolderCodeType, LicenceStatus, Verdict
+from tongban.documents.signing import Algorithm
+from tongban.licences.enums import HolderCodeType, LicenceStatus, Verdict
 
 
 class LicenceRead(BaseModel):

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tongban.config import Settings, get_settings
+from tongban.documents import pades
 from tongban.documents.drawing import FontMissing, fonts
-from tongban.licences import pades
-from tongban.licences.enums import Algorithm
-from tongban.licences.signing import Keyring, check_at_start
+from tongban.documents.signing import Algorithm, Keyring, check_at_start
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +41,7 @@ def configure(settings: Settings) -> LicenceSetup:
         keyring=Keyring(
             settings.keys_folder, Algorithm(settings.licence_signing), settings.licence_key_id
         ),
-        pdf_keyring=Keyring(settings.pdf_keys_folder, pades.ALGORITHM, settings.pdf_key_id),
+        pdf_keyring=pades.keyring(settings),
         public_url=settings.public_url,
         font=settings.licence_font,
     )

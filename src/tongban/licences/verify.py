@@ -20,13 +20,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tongban.documents import pades
+from tongban.documents.signing import Algorithm, Key, Keyring, Signature
 from tongban.identifiers import IdentifierError, validate_credit_code, validate_licence_identifier
 from tongban.identifiers.licence import OID_ARC
-from tongban.licences import envelope, pades
-from tongban.licences.enums import Algorithm, HolderCodeType, LicenceStatus, Verdict
+from tongban.licences import envelope
+from tongban.licences.enums import HolderCodeType, LicenceStatus, Verdict
 from tongban.licences.models import RECORD_FACE_APART, Licence
 from tongban.licences.record import face_statement, pdf_signed, record_of
-from tongban.licences.signing import Key, Keyring, Signature
 from tongban.pii.masking import mask_id, mask_name
 
 

@@ -12,8 +12,9 @@ A refusal decision (不予行政许可决定书), a notice (补正告知书, 不
 the organ's name and seal, a document number (文号) from the row's id, and a QR code that
 opens the public verification page (``verify_document``) with the row's random
 ``verification_code``. The row holds what it prints (``content``, sealed); the worker's job
-``document.print`` prints it right after the commit, and until then it is 生成中 like an
-e-licence's face.
+``document.print`` prints it right after the commit and signs the PDF like an e-licence's
+(PAdES under the platform's PDF key, ``documents/pades.py``), and until then it is 生成中
+like an e-licence's face.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from tongban.cases.core import hooks
 from tongban.cases.models import Case, ResultDocument
 from tongban.catalog.models import Department
 from tongban.documents import official
+from tongban.documents import verify as document_verify
+from tongban.documents.verify import FileProblem, FileVerdict
 from tongban.files.store import FileStore
 from tongban.jobs import service as jobs
 from tongban.jobs.registry import register
@@ -145,9 +148,10 @@ def _official(
 def print_document(
     session: Session, *, payload: dict[str, Any], now: datetime, store: FileStore
 ) -> None:
-    """The job: print the decision or notice of ``payload["document_id"]`` unless it is
-    printed (or purged). Idempotent: the PDF is deterministic and its key its content's
-    hash, so a retry after a crash stores the same file."""
+    """The job: print and sign the decision or notice of ``payload["document_id"]`` unless
+    it is printed (or purged). Idempotent: the row gets its file in the job's transaction;
+    a run that dies before its commit leaves only an orphan file no one was given (the
+    signature's time and nonce make each run's file its own), and the retry prints again."""
     query = select(ResultDocument).where(ResultDocument.id == int(payload["document_id"]))
     document = session.scalar(query.with_for_update())
     if document is None or document.ready or not document.content:
@@ -162,7 +166,7 @@ def print_document(
         footer=str(document.content["footer"]),
         verify_url=press.verify_url(str(document.number), str(document.verification_code)),
     )
-    document.storage_key = store.put(official.render(printed, font_path=press.font))
+    document.storage_key = store.put(official.issue(printed, press))
 
 
 def issue_results(
@@ -291,22 +295,32 @@ def issue_notice(
 class DocumentCheck:
     """What the public verification says of a decision or notice: the document (None: no
     document has that number and code), its issuer's name, whether its file was deleted
-    after the retention period (``privacy.retention``), and whether an uploaded file is the
-    very file issued (None: no file given, or none to compare with: purged, or still being
-    printed)."""
+    after the retention period (``privacy.retention``), and, given a file, the verdict on
+    it and why (None: no file given, or the original is still being printed)."""
 
     document: ResultDocument | None
     issuer: str = ""
     purged: bool = False
-    file_matches: bool | None = None
+    verdict: FileVerdict | None = None
+    problem: FileProblem | None = None
+
+    @property
+    def reason(self) -> tuple[str, str] | None:
+        """The verdict's reason (Chinese, English), None without a verdict."""
+        if self.verdict is None:
+            return None
+        return document_verify.REASONS[self.problem] if self.problem else document_verify.VALID
 
 
 def verify_document(
     session: Session, *, number: str, code: str, store: FileStore, data: bytes | None = None
 ) -> DocumentCheck:
     """Look up the official document numbered ``number`` whose verification code is
-    ``code`` (both from its QR code) and, given ``data``, compare the file with the one
-    issued, by SHA-256. Reads only."""
+    ``code`` (both from its QR code) and, given ``data``, check the file by its embedded
+    PDF signature (``documents/verify.py``): valid when signed with one of the platform's
+    PDF keys over the whole file and naming this document, even after its original was
+    purged. An unsigned file (printed before documents were signed) is compared with the
+    stored original by SHA-256. Reads only."""
     query = select(ResultDocument).where(
         ResultDocument.number == number.strip()[:40],
         ResultDocument.verification_code.is_not(None),
@@ -321,7 +335,14 @@ def verify_document(
     if not issuer:  # purged: the particulars went with the case's personal data
         issuer = session.get_one(Department, case.lead_department).name
     purged = case.purged_at is not None
-    if data is None or not document.ready:
+    if data is None or not (document.ready or purged):
         return DocumentCheck(document, issuer, purged)
-    issued = hashlib.sha256(store.get(document.storage_key)).digest()
-    return DocumentCheck(document, issuer, purged, hashlib.sha256(data).digest() == issued)
+    checked = document_verify.check_file(data, official.current().keyring.keys())
+    problem = document_verify.problem_of(
+        checked, number=str(document.number), code=str(document.verification_code)
+    )
+    if problem == FileProblem.missing and document.ready:
+        stored = hashlib.sha256(store.get(document.storage_key)).digest()
+        problem = None if hashlib.sha256(data).digest() == stored else FileProblem.differs
+    verdict = document_verify.verdict_of(problem)
+    return DocumentCheck(document, issuer, purged, verdict, problem)

@@ -1,13 +1,14 @@
 """An embedded PDF signature (PAdES, ETSI EN 319 142) that ordinary PDF readers check,
-made with pyHanko under an ECDSA P-256 key with SHA-256 (ISO 32000-2 12.8, the algorithms
-readers such as Acrobat and poppler's ``pdfsig`` check): a self-signed certificate of the
-signing key names the issuing platform (a demo certificate: a deployment uses one from
-its CA).
+on every PDF the platform issues (e-licences, decisions and notices), made with pyHanko
+under an ECDSA P-256 key with SHA-256 (ISO 32000-2 12.8, the algorithms readers such as
+Acrobat and poppler's ``pdfsig`` check): a self-signed certificate of the signing key
+names the issuing platform (a demo certificate: a deployment uses one from its CA).
 
-The PDF key is not the licence record's: records stay signed with Ed25519 or SM2, which
+The PDF key is not a licence record's: records stay signed with Ed25519 or SM2, which
 PDF readers do not check (poppler has no EdDSA; SM2 seals of GM/T 0031 need their own
-tools). The PDF keys live in their own keyring (``pdf`` under the licence keys' folder,
-``TONGBAN_PDF_KEY_ID``, ``tongban licence rotate-pdf-key``), rotatable like the record's.
+tools). The PDF keys live in their own keyring (:func:`keyring`: ``pdf`` under the
+licence keys' folder, ``TONGBAN_PDF_KEY_ID``, ``tongban licence rotate-pdf-key``),
+rotatable like the record's.
 
 Verification (``check_last_signature``) asks of a file what a PDF reader's "signed and
 unchanged" means: its last signature covers the whole file (its ByteRange runs to the
@@ -40,10 +41,10 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from tongban.licences.enums import Algorithm
-from tongban.licences.signing import Key, p256_private
+from tongban.config import Settings
+from tongban.documents.signing import Algorithm, Key, Keyring, p256_private
 
-FIELD = "LicenceSignature"
+FIELD = "TongbanSignature"  # the signature field readers list (licences, documents)
 CERT_YEARS = 10
 T = TypeVar("T")
 
@@ -64,8 +65,8 @@ def certificate(key: Key) -> bytes:
     name = x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "通办电子证照（演示）"),
-            x509.NameAttribute(NameOID.COMMON_NAME, f"Tongban e-licence PDF key {key.key_id}"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "通办平台（演示）"),
+            x509.NameAttribute(NameOID.COMMON_NAME, f"Tongban PDF signing key {key.key_id}"),
         ]
     )
     start = datetime.fromisoformat(key.created_at) - timedelta(days=1)
@@ -87,6 +88,11 @@ def certificate(key: Key) -> bytes:
 
 
 ALGORITHM = Algorithm.ecdsa_p256
+
+
+def keyring(settings: Settings) -> Keyring:
+    """The keyring of the PDF signatures (``TONGBAN_PDF_KEY_ID``, else the newest key)."""
+    return Keyring(settings.pdf_keys_folder, ALGORITHM, settings.pdf_key_id)
 
 
 def sign_pdf(data: bytes, key: Key, *, reason: str, location: str) -> bytes:

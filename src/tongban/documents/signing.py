@@ -1,7 +1,8 @@
-"""Signing keys and signatures of e-licences: Ed25519 (RFC 8032, ``cryptography``) by
-default, SM2 with SM3 (GB/T 32918, GB/T 32905; ``gmalg``) where the deployment is
-configured for 国密 (``TONGBAN_LICENCE_SIGNING=sm2``); ECDSA P-256 (FIPS 186-4) for the
-signature embedded in the PDF that readers check (``pades``), in a keyring of its own.
+"""Signing keys and signatures of what the platform issues: e-licence records in Ed25519
+(RFC 8032, ``cryptography``) by default, SM2 with SM3 (GB/T 32918, GB/T 32905; ``gmalg``)
+where the deployment is configured for 国密 (``TONGBAN_LICENCE_SIGNING=sm2``); ECDSA P-256
+(FIPS 186-4) for the signature embedded in every PDF the platform issues that readers
+check (``pades``: licences, decisions and notices), in a keyring of its own.
 
 Keys live in a folder, one JSON file per key (``<key id>.json``). The active key is
 ``TONGBAN_LICENCE_KEY_ID`` or else the newest key of the configured algorithm; a new key
@@ -18,6 +19,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from hashlib import sha256
 from pathlib import Path
 
@@ -29,9 +31,19 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from tongban.licences.enums import Algorithm
-
 log = logging.getLogger(__name__)
+
+
+class Algorithm(StrEnum):
+    """Signature algorithms: Ed25519 (RFC 8032), or SM2 with SM3 (GB/T 32918, 国密), for
+    licence records; ECDSA P-256 with SHA-256 (FIPS 186-4) only for the signature embedded
+    in the PDFs (PAdES), because PDF readers check neither EdDSA nor SM2."""
+
+    ed25519 = "ed25519"
+    sm2 = "sm2"
+    ecdsa_p256 = "ecdsa-p256"
+
+
 SM2_USER_ID = b"1234567812345678"  # GB/T 32918 / GM/T 0009 default distinguishing identifier
 
 
@@ -145,13 +157,13 @@ class Keyring:
         return next((k for k in self.keys() if k.key_id == key_id), None)
 
     def active(self) -> Key:
-        """The key new licences are signed with (created when there is none)."""
+        """The key new signatures are made with (created when there is none)."""
         if self.active_id:
             key = self.key(self.active_id)
             if key is None or key.private is None or key.algorithm != self.algorithm:
                 raise RuntimeError(
-                    f"TONGBAN_LICENCE_KEY_ID={self.active_id}: no private {self.algorithm} key "
-                    f"of that id in {self.folder}"
+                    f"key id {self.active_id} (TONGBAN_LICENCE_KEY_ID, TONGBAN_PDF_KEY_ID): "
+                    f"no private {self.algorithm} key of that id in {self.folder}"
                 )
             return key
         own = [k for k in self.keys() if k.algorithm == self.algorithm and k.private]
@@ -171,7 +183,7 @@ class Keyring:
         path = self.folder / f"{key.key_id}.json"
         path.write_text(json.dumps(data, indent=2), encoding="utf-8")
         path.chmod(0o600)
-        log.info("licence signing key created", extra={"key_id": key.key_id})
+        log.info("signing key created", extra={"key_id": key.key_id})
         return key
 
     def sign(self, payload: bytes) -> Signature:

@@ -50,7 +50,7 @@ def evaluate(session: Session, questions: Sequence[dict[str, Any]]) -> Figures:
         codes = [found.code for found in reply.found]
         expect = question["expect"]
         right1 += not codes if not expect else bool(codes) and codes[0] in expect
-        if not expect and not codes or any(code in expect for code in codes[:3]):
+        if (not expect and not codes) or any(code in expect for code in codes[:3]):
             right3 += 1
         else:
             misses.append(f"{question['q']} → {' '.join(codes[:3]) or '(none)'}")

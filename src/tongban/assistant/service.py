@@ -244,10 +244,17 @@ def _own_cases(session: Session, asked: str, user: User | None, wait: float | No
 _DIGITS = re.compile(r"\d{6,}")
 
 
+def to_keep(reply: Reply) -> bool:
+    """Whether ``reply`` says a question was not answered that is worth an administrator's
+    look: not junk (fewer than two letters, digits or characters: "？", "啊")."""
+    meaningful = sum(char.isalnum() for char in reply.question)
+    return reply.kind == ReplyKind.unanswered and meaningful >= 2
+
+
 def record_unanswered(session: Session, *, reply: Reply, now: datetime) -> None:
-    """Keep a question the assistant could not answer; long digit runs (ID or phone
-    numbers someone typed) are masked, and nothing says who asked."""
-    if reply.kind == ReplyKind.unanswered:
+    """Keep a question the assistant could not answer (:func:`to_keep`); long digit runs
+    (ID or phone numbers someone typed) are masked, and nothing says who asked."""
+    if to_keep(reply):
         session.add(UnansweredQuestion(question=_kept(reply.question), asked_at=now))
 
 

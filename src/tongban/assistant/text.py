@@ -103,9 +103,10 @@ def simplify(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The words of a simplified ``text`` (search-mode cut), without stop words."""
+    """The words of a simplified ``text`` (search-mode cut), without stop words and
+    punctuation (a "?" would meet every FAQ question)."""
     cut = _jieba().cut_for_search(text)
-    return [word for word in cut if word.strip() and word not in STOPWORDS]
+    return [word for word in cut if word not in STOPWORDS and any(map(str.isalnum, word))]
 
 
 def key_words(text: str) -> list[str]:

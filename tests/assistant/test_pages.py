@@ -120,6 +120,15 @@ def test_a_bad_addition_is_refused_with_what_was_typed_kept(signed_in: SignedIn)
     assert 'role="alert"' in refused.text
 
 
+def test_a_synonym_already_there_is_refused_in_plain_chinese(signed_in: SignedIn) -> None:
+    admin = signed_in("admin")
+    token = csrf(admin.get("/admin/assistant").text)
+    data = {"question": "换新身份证", "code": "3501-GA-003", "answer": "", "csrf_token": token}
+    refused = html.unescape(admin.post("/admin/assistant/answers", data=data).text)
+    assert "同义说法（synonyms）：“换新身份证”出现了不止一次，请删去重复的一项" in refused
+    assert "non-unique" not in refused
+
+
 def test_only_catalog_admins_see_unanswered_questions(signed_in: SignedIn) -> None:
     assert signed_in("zhangsan").get("/admin/assistant").status_code == 403
 

@@ -79,6 +79,7 @@ class Reply:
     found: list[Found] = field(default_factory=list)
     cases: Sequence[Case] = ()
     follow_up: bool = False  # answered about the entry asked about before
+    narrowed: bool = False  # own cases: of those the asker has, only the one it names
 
     @property
     def about(self) -> str | None:
@@ -229,14 +230,20 @@ def ask(
 
 
 def _own_cases(session: Session, asked: str, user: User | None, wait: float | None) -> Reply:
-    """Only the asker's own cases (as applicant): never one they do not own; those of the
-    entry named when the index is ready, else all of them."""
+    """Only the asker's own cases (as applicant), never one they do not own: the one whose
+    number the question names ("TB3501…办到哪了"), else those of the entries whose licence or
+    name it names ("我的营业执照办到哪了", when the index is ready), else all of them. A
+    number or a name that none of them has gets no case, whoever else's it may be."""
     if user is None:
         return Reply(asked, ReplyKind.sign_in)
     own = [case for case in cases.list_my_cases(session, user=user) if case.applicant_id == user.id]
+    numbers = reading.case_numbers(asked)
+    if numbers:
+        named = [case for case in own if case.number in numbers]
+        return Reply(asked, ReplyKind.own_cases, cases=named, narrowed=bool(own))
     index = _ready(session, wait=wait)
-    named = _confident(index.rank(reading.without_case_words(asked))) if index else []
-    codes = {match.code for match in named}
+    matches = index.rank(reading.without_case_words(asked)) if index else []
+    codes = {match.code for match in _confident(matches)}
     related = [case for case in own if case.catalog_code in codes]
     return Reply(asked, ReplyKind.own_cases, cases=related or own)
 

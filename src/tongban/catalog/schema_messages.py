@@ -5,9 +5,9 @@ never jsonschema's English ("['a', 'a'] has non-unique elements")."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.exceptions import SchemaError, ValidationError, best_match
 
 from tongban.forms.reasons import reason_of
 
@@ -72,19 +72,29 @@ def _names(values: Any) -> str:
     return "、".join(str(value) for value in values)
 
 
-def what_to_fix(error: ValidationError) -> str:
+def _repeated(values: list[Any]) -> Any:
+    """The first value of ``values`` seen a second time."""
+    seen: list[Any] = []
+    for value in values:
+        if value in seen:
+            return value
+        seen.append(value)
+    return None
+
+
+def what_to_fix(error: ValidationError | SchemaError) -> str:
     """What to change so that the value meets the keyword it breaks, in Chinese."""
     kind, instance, wanted = str(error.validator), error.instance, error.validator_value
-    if kind == "required" and isinstance(instance, dict):
+    if kind == "required" and isinstance(instance, dict) and isinstance(wanted, list):
         return f"缺少必填字段 {_names(name for name in wanted if name not in instance)}"
+    if kind == "enum" and isinstance(wanted, list):
+        return f"“{instance}”不是可选的值，应为以下之一：{_names(wanted)}"
     if kind == "additionalProperties" and isinstance(instance, dict):
         known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
         extra = [name for name in instance if name not in known]
         return f"不认识的字段 {_names(extra)}：请检查拼写，或删去它"
     if kind == "uniqueItems" and isinstance(instance, list):
-        seen: list[Any] = []
-        twice = next((value for value in instance if value in seen or seen.append(value)), None)
-        return f"“{twice}”出现了不止一次，请删去重复的一项"
+        return f"“{_repeated(instance)}”出现了不止一次，请删去重复的一项"
     if kind == "type":
         kinds = wanted if isinstance(wanted, list) else [wanted]
         return "应填写" + "或".join(_TYPES.get(str(each), str(each)) for each in kinds)
@@ -93,6 +103,6 @@ def what_to_fix(error: ValidationError) -> str:
     if kind == "pattern":
         return f"格式不正确，应符合正则表达式 {wanted}"
     if kind in ("oneOf", "anyOf"):
-        closest = best_match(error.context or [])
+        closest = best_match(error.context) if isinstance(error.context, list) else None
         return what_to_fix(closest) if closest is not None else "不符合任何一种允许的写法"
-    return reason_of(error)[0]
+    return reason_of(cast(ValidationError, error))[0]  # the same attributes

@@ -7,7 +7,7 @@ way by cutting every version itself (both timed, every dictionary already loaded
 asks every question of ``tests/assistant/questions.yaml`` through
 ``assistant.service.ask`` as an anonymous person and prints top-1 and top-3 accuracy and
 the 95th percentile of the answer time, for the questions tuned on and the held-out ones
-apart.
+apart, and the share of the questions outside the catalog (``expect: []``) it declines.
 
     .venv/bin/python bench/assistant.py [--database-url URL] [--misses] [--unseen-misses]
 
@@ -50,14 +50,18 @@ UNSEEN_BATCHES = frozenset({3, 4})
 
 
 def _batch(number: int) -> Callable[[dict[str, Any]], bool]:
-    return lambda q: bool(q.get("held_out")) and q.get("batch", 1) == number
+    return lambda q: bool(q["expect"] and q.get("held_out")) and q.get("batch", 1) == number
 
 
+# The in-catalog questions (an expected entry), then those the catalog does not answer
+# (``expect: []``, right when declined: their top-1 and top-3 are the abstention rate).
 PARTS: list[tuple[str, Callable[[dict[str, Any]], bool]]] = [
-    ("tuned", lambda q: not q.get("held_out")),
+    ("tuned", lambda q: bool(q["expect"]) and not q.get("held_out")),
     *((f"held-out {number}", _batch(number)) for number in (1, 2, 3, 4)),
-    ("held-out", lambda q: bool(q.get("held_out"))),
-    ("all", lambda q: True),
+    ("held-out", lambda q: bool(q["expect"]) and bool(q.get("held_out"))),
+    ("all", lambda q: bool(q["expect"])),
+    ("outside", lambda q: not q["expect"] and not q.get("held_out")),
+    ("outside-ho", lambda q: not q["expect"] and bool(q.get("held_out"))),
 ]
 
 

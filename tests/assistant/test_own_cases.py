@@ -12,6 +12,7 @@ from tests.factories import submitted
 from tests.web.support import SignedIn, csrf
 
 RADIATION = "3501-WJW-002"  # 放射工作人员证核发
+SHOP = "3501-SCJG-003"  # 个体工商户设立登记: its result is a 营业执照
 
 
 def _ask(client: TestClient, question: str) -> str:
@@ -35,3 +36,26 @@ def test_own_case_progress_is_answered_for_its_applicant_only(
         theirs = _ask(signed_in("lisi"), question)
         assert f'href="/cases/{number}"' not in theirs, question
         assert "您还没有办件" in theirs
+
+
+def test_a_case_number_or_a_licence_named_narrows_to_the_askers_own_cases(
+    client: TestClient, as_user: Any, signed_in: SignedIn
+) -> None:
+    owner = as_user("zhangsan")
+    radiation = submitted(client, owner, RADIATION)["number"]
+    shop = submitted(client, owner, SHOP)["number"]
+    theirs = submitted(client, as_user("lisi"), RADIATION)["number"]
+    assert "请先登录" in _ask(client, f"{radiation}办到哪了")
+    mine = signed_in("zhangsan")
+
+    by_number = _ask(mine, f"TB{radiation}办到哪了")
+    assert f'href="/cases/{radiation}"' in by_number
+    assert f'href="/cases/{shop}"' not in by_number
+    by_licence = _ask(mine, "我的营业执照办到哪了")
+    assert f'href="/cases/{shop}"' in by_licence
+    assert f'href="/cases/{radiation}"' not in by_licence
+
+    another = _ask(mine, f"{theirs}办到哪了")  # another applicant's number: nothing shown
+    assert f'href="/cases/{theirs}"' not in another
+    assert f'href="/cases/{radiation}"' not in another and f'href="/cases/{shop}"' not in another
+    assert "您的办件中没有与问题相符的办件" in another

@@ -9,8 +9,11 @@ import html
 import re
 
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
+from tests.factories import API
 from tests.web.support import SignedIn, check_structure, csrf
+from tongban.assistant.models import UnansweredQuestion
 
 
 def _ask(client: TestClient, question: str, about: str = "") -> str:
@@ -64,7 +67,8 @@ def test_unanswered_is_said_logged_and_answered_by_an_admin_faq(
     question = "出国护照怎么办理"
     for _ in range(2):
         page = _ask(client, question)
-        assert "这个问题我还答不上来" in page and "12345" in page and 'href="/halls"' in page
+        assert "这个问题我还答不上来" in page and 'href="/halls"' in page
+        assert 'href="tel:12345"' in page  # a phone dials the hotline
     _ask(client, "火星移民签证")
     admin = signed_in("admin")
     listing = admin.get("/admin/assistant").text
@@ -84,6 +88,20 @@ def test_unanswered_is_said_logged_and_answered_by_an_admin_faq(
     assert answer in page and "居民身份证换领" in page and "#tab-faq" in page
 
 
+def test_every_way_of_asking_keeps_an_unanswered_question_once(
+    client: TestClient, db: Session
+) -> None:
+    """The box's POST (whose answer is drawn by the GET it leads to), a link or a kiosk
+    opening ``GET /ask?q=…`` and the API each keep it once; junk is not kept."""
+    _ask(client, "火星移民签证")
+    assert client.get("/ask", params={"q": "火星移民签证"}).status_code == 200
+    client.get(f"{API}/assistant", params={"q": "火星移民签证"})
+    for junk in ("？", "啊", "。。。", "!"):
+        assert "这个问题我还答不上来" in _ask(client, junk)
+    kept = [row.question for row in db.query(UnansweredQuestion)]
+    assert kept == ["火星移民签证"] * 3
+
+
 def test_an_admin_synonym_changes_the_next_answer(client: TestClient, signed_in: SignedIn) -> None:
     assert "这个问题我还答不上来" in _ask(client, "换个大头照")
     admin = signed_in("admin")
@@ -101,6 +119,15 @@ def test_a_bad_addition_is_refused_with_what_was_typed_kept(signed_in: SignedIn)
     refused = admin.post("/admin/assistant/answers", data=data)
     assert refused.status_code == 422 and "好" * 60 in refused.text
     assert 'role="alert"' in refused.text
+
+
+def test_a_synonym_already_there_is_refused_in_plain_chinese(signed_in: SignedIn) -> None:
+    admin = signed_in("admin")
+    token = csrf(admin.get("/admin/assistant").text)
+    data = {"question": "换新身份证", "code": "3501-GA-003", "answer": "", "csrf_token": token}
+    refused = html.unescape(admin.post("/admin/assistant/answers", data=data).text)
+    assert "同义说法（synonyms）：“换新身份证”出现了不止一次，请删去重复的一项" in refused
+    assert "non-unique" not in refused
 
 
 def test_only_catalog_admins_see_unanswered_questions(signed_in: SignedIn) -> None:

@@ -114,7 +114,7 @@ def test_an_unchanged_bundle_makes_no_new_version(db: Session) -> None:
     [
         (KCG_ITEMS, KCG_ITEMS + "- 3501-SCJG-999\n", "items.2", "事项 3501-SCJG-999 不存在"),
         ("lead_department: SCJG\n", "lead_department: NOPE\n", "lead_department", "NOPE"),
-        (KCG_ITEMS, "items:\n- 3501-SCJG-001\n", "items", "is too short"),
+        (KCG_ITEMS, "items:\n- 3501-SCJG-001\n", "items", "至少 2 项"),
         ("approval_mode: commitment\n", "approval_mode: quick\n", "approval_mode", "quick"),
         ("time_limit:\n", "time_limit: [\n", "", "YAML 语法错误"),
         (f"code: {KCG}\n", "code: 3501-BUNDLE-KCH\n", "code", f"代码须为 {KCG}"),

@@ -184,6 +184,10 @@ def test_the_editor_sees_the_quality_warnings_of_a_saved_item(
         ("time_limit:\n", "time_limit: [\n", "YAML"),
         ("department: WJW\n", "department: NOPE\n", "未知部门代码 NOPE"),
         (f"code: {ITEM}\n", "code: 3501-WJW-009\n", f"代码须为 {ITEM}"),
+        # schema errors in Chinese, naming the field and what to fix
+        ("- 放射工作许可\n", "- 放射人员证\n", "同义说法（synonyms）：“放射人员证”出现了不止一次"),
+        ("visits: 0\n", "visits: 0\nbogus: 1\n", "不认识的字段 bogus"),
+        ("phone: 0591-83306807\n", "phone: [1]\n", "咨询电话（phone）：应填写文字"),
     ],
 )
 def test_a_bad_edit_is_shown_again_with_lines_and_nothing_lost(

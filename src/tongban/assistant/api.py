@@ -1,6 +1,6 @@
 """JSON API of the guide assistant (智能客服): the same replies as the answer page (``/ask``),
-for an app or a kiosk. Asking through it keeps nothing: a GET reads only (the page's
-POST keeps an unanswered question for the catalog administrators)."""
+for an app or a kiosk. An unanswered question is kept for the catalog administrators, as
+the page keeps it (:func:`views.keep_unanswered`)."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from tongban.assistant.schemas import (
     AssistantReply,
     fees,
 )
-from tongban.assistant.views import HOTLINE
+from tongban.assistant.views import HOTLINE, keep_unanswered
 from tongban.catalog import service as catalog
-from tongban.web.deps import SessionDep
+from tongban.web.deps import NowDep, SessionDep
 
 router = APIRouter(tags=["assistant"])
 
@@ -60,14 +60,15 @@ def ask(
     request: Request,
     session: SessionDep,
     user: OptionalUser,
+    now: NowDep,
     q: Annotated[str, Query(description="The question in plain words (≤ 200 characters)")],
     about: Annotated[
         str | None, Query(description="The ``about`` of the previous reply (a follow-up)")
     ] = None,
 ) -> AssistantReply:
-    """Answer a question from the catalog (or, signed in, from one's own cases); 422 for an
-    empty or too long question. ``s_<question>=<option>`` tailors the first entry's
-    materials to a situation (情形引导)."""
+    """Answer a question from the catalog (or, signed in, from one's own cases), keeping an
+    unanswered one; 422 for an empty or too long question. ``s_<question>=<option>``
+    tailors the first entry's materials to a situation (情形引导)."""
     reply = service.ask(
         session,
         question=q,
@@ -76,6 +77,7 @@ def ask(
         situation=catalog.from_query(request.query_params),
         wait=float(request.app.state.runtime.settings.assistant_wait_seconds),
     )
+    keep_unanswered(request, reply, now)
     return AssistantReply(
         question=reply.question,
         kind=reply.kind,

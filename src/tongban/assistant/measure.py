@@ -3,7 +3,9 @@ time, used by the suite (a floor) and ``bench/assistant.py`` (the figures in BEN
 
 A question set is YAML: ``questions:`` a list of ``{q, expect: [codes], held_out}``; a
 reply is right at top-k when one of the first k entries it offers is among ``expect``. A
-question the assistant declines to answer counts as wrong.
+question the assistant declines to answer counts as wrong, unless it is one the catalog
+does not answer (``expect: []``): then declining is the only right reply, at top-1 and
+top-3 alike (its share right is the abstention rate).
 """
 
 from __future__ import annotations
@@ -46,8 +48,9 @@ def evaluate(session: Session, questions: Sequence[dict[str, Any]]) -> Figures:
         reply = service.ask(session, question=question["q"], user=None)
         took.append((time.perf_counter() - start) * 1000)
         codes = [found.code for found in reply.found]
-        right1 += bool(codes) and codes[0] in question["expect"]
-        if any(code in question["expect"] for code in codes[:3]):
+        expect = question["expect"]
+        right1 += not codes if not expect else bool(codes) and codes[0] in expect
+        if (not expect and not codes) or any(code in expect for code in codes[:3]):
             right3 += 1
         else:
             misses.append(f"{question['q']} → {' '.join(codes[:3]) or '(none)'}")

@@ -4,6 +4,7 @@ of a guide it repeats. Plain word lists, no model: each list is what people type
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -68,6 +69,16 @@ def asks_about_own_case(question: str) -> bool:
     """Whether ``question`` asks where the person's own case is."""
     simple = text.simplify(question)
     return any(word in simple for word in CASE_WORDS)
+
+
+# A case number as people copy it: the digits (division, date, serial: 21 of them), with
+# or without a few letters before them ("TB3501…").
+_CASE_NUMBER = re.compile(r"(?<![0-9])(?:[a-z]{1,4})?([0-9]{12,})(?![0-9])", re.IGNORECASE)
+
+
+def case_numbers(question: str) -> set[str]:
+    """The case numbers ``question`` names, as digits ("TB350100…" → "350100…")."""
+    return set(_CASE_NUMBER.findall(text.simplify(question)))
 
 
 def without_case_words(question: str) -> str:

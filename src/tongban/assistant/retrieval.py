@@ -43,6 +43,9 @@ class Match:
     score: float
     coverage: float  # the share of the question's weight (rare tokens weigh more) it holds
     on_subject: bool = True  # its strongest link to the question is in what it is about
+    # The key words of the question (:func:`text.key_words`) it holds nothing of: neither
+    # the word, nor a character pair or a pinyin pair of it (护照 for 居民身份证换领).
+    lacks: tuple[str, ...] = ()
 
 
 def _fields(definition: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
@@ -138,15 +141,16 @@ class Index:
             return []
         scores = [float(score) for score in self._bm25.get_scores(asked)]
         order = sorted(range(len(self.codes)), key=lambda i: (-scores[i], self.codes[i]))
+        keys = {word: set(text.tokens(word)) for word in text.key_words(question)}
         matches = []
         for i in order[:limit]:
             if scores[i] > 0:
                 held = every & self._holds[i]
                 about = every & self._subjects[i]
                 coverage = self._coverage(every, held)
-                matches.append(
-                    Match(self.codes[i], scores[i], coverage, self._on_subject(held, about))
-                )
+                lacks = tuple(word for word, key in keys.items() if not key & self._holds[i])
+                on_subject = self._on_subject(held, about)
+                matches.append(Match(self.codes[i], scores[i], coverage, on_subject, lacks))
         return matches
 
 

@@ -42,6 +42,13 @@ MAX_QUESTION = 200  # characters; a longer text is not a question
 MIN_SCORE = 1.8
 MIN_COVERAGE = 0.12
 SURE_COVERAGE = 0.35
+# A best match that holds nothing of a key word of the question naming a document (护照,
+# 驾照, 结婚证: a certificate the entry neither issues nor asks for) is not offered: a
+# question about what the catalog does not offer gets the plain "cannot answer" reply,
+# not the nearest entry (居民身份证换领 for "护照过期了怎么办"). Only documents: a key word
+# the catalog lacks may as well be slang for a service it offers (火锅店 for a restaurant),
+# and rules on coverage and unknown words lost such held-out questions (BENCHMARKS.md).
+DOCUMENT_ENDINGS = ("证", "照", "卡")
 SHOWN = 3  # entries offered for one question
 
 
@@ -72,6 +79,7 @@ class Reply:
     found: list[Found] = field(default_factory=list)
     cases: Sequence[Case] = ()
     follow_up: bool = False  # answered about the entry asked about before
+    narrowed: bool = False  # own cases: of those the asker has, only the one it names
 
     @property
     def about(self) -> str | None:
@@ -141,13 +149,20 @@ def _definition(session: Session, key: tuple[str, int]) -> dict[str, Any]:
 
 def _confident(matches: Sequence[retrieval.Match]) -> list[retrieval.Match]:
     """The matches to offer: those on the question's subject, if the best of them is sure
-    enough."""
+    enough and holds every document the question names."""
     matches = [match for match in matches if match.on_subject]
     if not matches:
         return []
     best = matches[0]
+    if _strays(best):
+        return []
     enough = best.score >= MIN_SCORE and best.coverage >= MIN_COVERAGE
     return list(matches[:SHOWN]) if enough or best.coverage >= SURE_COVERAGE else []
+
+
+def _strays(best: retrieval.Match) -> bool:
+    """Whether the best match lacks a document the question names (DOCUMENT_ENDINGS)."""
+    return any(word.endswith(DOCUMENT_ENDINGS) for word in best.lacks)
 
 
 def _found(
@@ -215,14 +230,20 @@ def ask(
 
 
 def _own_cases(session: Session, asked: str, user: User | None, wait: float | None) -> Reply:
-    """Only the asker's own cases (as applicant): never one they do not own; those of the
-    entry named when the index is ready, else all of them."""
+    """Only the asker's own cases (as applicant), never one they do not own: the one whose
+    number the question names ("TB3501…办到哪了"), else those of the entries whose licence or
+    name it names ("我的营业执照办到哪了", when the index is ready), else all of them. A
+    number or a name that none of them has gets no case, whoever else's it may be."""
     if user is None:
         return Reply(asked, ReplyKind.sign_in)
     own = [case for case in cases.list_my_cases(session, user=user) if case.applicant_id == user.id]
+    numbers = reading.case_numbers(asked)
+    if numbers:
+        named = [case for case in own if case.number in numbers]
+        return Reply(asked, ReplyKind.own_cases, cases=named, narrowed=bool(own))
     index = _ready(session, wait=wait)
-    named = _confident(index.rank(reading.without_case_words(asked))) if index else []
-    codes = {match.code for match in named}
+    matches = index.rank(reading.without_case_words(asked)) if index else []
+    codes = {match.code for match in _confident(matches)}
     related = [case for case in own if case.catalog_code in codes]
     return Reply(asked, ReplyKind.own_cases, cases=related or own)
 
@@ -230,10 +251,17 @@ def _own_cases(session: Session, asked: str, user: User | None, wait: float | No
 _DIGITS = re.compile(r"\d{6,}")
 
 
+def to_keep(reply: Reply) -> bool:
+    """Whether ``reply`` says a question was not answered that is worth an administrator's
+    look: not junk (fewer than two letters, digits or characters: "？", "啊")."""
+    meaningful = sum(char.isalnum() for char in reply.question)
+    return reply.kind == ReplyKind.unanswered and meaningful >= 2
+
+
 def record_unanswered(session: Session, *, reply: Reply, now: datetime) -> None:
-    """Keep a question the assistant could not answer; long digit runs (ID or phone
-    numbers someone typed) are masked, and nothing says who asked."""
-    if reply.kind == ReplyKind.unanswered:
+    """Keep a question the assistant could not answer (:func:`to_keep`); long digit runs
+    (ID or phone numbers someone typed) are masked, and nothing says who asked."""
+    if to_keep(reply):
         session.add(UnansweredQuestion(question=_kept(reply.question), asked_at=now))
 
 

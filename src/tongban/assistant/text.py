@@ -45,6 +45,10 @@ _STOPWORD_TEXT = """
     啥 怎么办 怎么弄 咋 咋办
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+# Characters that make a word of the segmenter a wrapping rather than a thing asked about
+# ("想开", "办个", "要开", "几个", "第一次"): such words are not key words.
+_WRAPPING = frozenset("个要想能办一几些")
+_KEY_WORD = re.compile(r"[\u3400-\u9fff]{2,}")
 
 
 MAX_INITIALS = 5  # "sydj", "qykb": longer runs of letters that are not pinyin are noise
@@ -99,9 +103,21 @@ def simplify(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The words of a simplified ``text`` (search-mode cut), without stop words."""
+    """The words of a simplified ``text`` (search-mode cut), without stop words and
+    punctuation (a "?" would meet every FAQ question)."""
     cut = _jieba().cut_for_search(text)
-    return [word for word in cut if word.strip() and word not in STOPWORDS]
+    return [word for word in cut if word not in STOPWORDS and any(map(str.isalnum, word))]
+
+
+def key_words(text: str) -> list[str]:
+    """The words of ``text`` that name what it asks about: its words (:func:`words`) of
+    two or more Chinese characters, none of them a wrapping one ("护照过期了怎么办" →
+    护照, 过期)."""
+    return [
+        word
+        for word in words(simplify(text))
+        if _KEY_WORD.fullmatch(word) and not _WRAPPING.intersection(word)
+    ]
 
 
 def _pairs(units: list[str], prefix: str) -> list[str]:

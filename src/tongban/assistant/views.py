@@ -2,15 +2,17 @@
 every portal page, and the catalog administrators' list of unanswered questions
 (``/admin/assistant``), where they answer one by adding an FAQ entry or a synonym.
 
-The box posts the question (``POST /ask``): an unanswered one is kept, then the browser is
-sent to ``GET /ask?q=…`` which draws the answer (the same every time for one catalog
-revision). The follow-up box of the answer page carries the entry it was about
+The box posts the question (``POST /ask``), which is checked, then the browser is sent to
+``GET /ask?q=…`` which draws the answer (the same every time for one catalog revision);
+each time an answer page or the API (``GET /api/v1/assistant``) says a question cannot be
+answered, the question is kept (:func:`keep_unanswered`), whatever the layout asked from. The follow-up box of the answer page carries the entry it was about
 (``about``); the situation answers of a guide (``s_<question>=<option>``) tailor its
 materials. htmx, when present, swaps in only the answer.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,6 +29,7 @@ from tongban.assistant.enums import FAQ_SECTION, SECTIONS, Aspect
 from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.catalog import service as catalog
 from tongban.catalog.views import departments
+from tongban.db import unit_of_work
 from tongban.errors import DomainError
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
 from tongban.web.i18n import locale_of
@@ -47,6 +50,14 @@ def _wait(request: Request) -> float:
     return float(request.app.state.runtime.settings.assistant_wait_seconds)
 
 
+def keep_unanswered(request: Request, reply: service.Reply, now: datetime) -> None:
+    """Keep a question the reply could not answer for the catalog administrators, in a unit
+    of work of its own: the request's, a GET's, only reads."""
+    if service.to_keep(reply):
+        with unit_of_work(request.app.state.runtime.sessions) as session:
+            service.record_unanswered(session, reply=reply, now=now)
+
+
 def _message(request: Request, error: DomainError) -> str:
     return error.message(locale_of(request, request.app.state.runtime.settings.default_locale))
 
@@ -57,6 +68,7 @@ def _answer_page(
     user: User | None,
     question: str,
     about: str,
+    now: datetime,
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
@@ -71,6 +83,7 @@ def _answer_page(
             situation=situation,
             wait=_wait(request),
         )
+        keep_unanswered(request, reply, now)
     context: dict[str, Any] = {
         "q": question,
         "reply": reply,
@@ -91,31 +104,37 @@ def _answer_page(
 
 @router.get("/ask")
 def answer(
-    request: Request, session: SessionDep, user: OptionalUser, q: str = "", about: str = ""
+    request: Request,
+    session: SessionDep,
+    user: OptionalUser,
+    now: NowDep,
+    q: str = "",
+    about: str = "",
 ) -> Response:
-    """The answer to a question, built from the catalog (or from one's own cases)."""
+    """The answer to a question, built from the catalog (or from one's own cases); an
+    unanswered question is kept."""
     question = " ".join(q.split())
     try:
         question = service.check_question(question) if question else ""
     except DomainError as error:
-        return _answer_page(request, session, user, q, about, _message(request, error), 422)
-    return _answer_page(request, session, user, question, about)
+        message = _message(request, error)
+        return _answer_page(request, session, user, q, about, now, message, 422)
+    return _answer_page(request, session, user, question, about, now)
 
 
 @router.post("/ask")
 def ask(
     request: Request, session: SessionDep, user: OptionalUser, now: NowDep, form: CheckedForm
 ) -> Response:
-    """Ask: keep the question if it cannot be answered, then show the answer."""
+    """Ask: check the question, then show its answer (``GET /ask``, which keeps it if it
+    cannot be answered)."""
     question, about = _text(form, "q"), _text(form, "about")
     try:
-        reply = service.ask(
-            session, question=question, user=user, about=about or None, wait=_wait(request)
-        )
+        asked = service.check_question(question)
     except DomainError as error:
-        return _answer_page(request, session, user, question, about, _message(request, error), 422)
-    service.record_unanswered(session, reply=reply, now=now)
-    query = {"q": reply.question, **({"about": about} if about else {})}
+        message = _message(request, error)
+        return _answer_page(request, session, user, question, about, now, message, 422)
+    query = {"q": asked, **({"about": about} if about else {})}
     return see_other("/ask?" + urlencode(query))
 
 

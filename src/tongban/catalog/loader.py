@@ -19,7 +19,16 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from tongban.catalog import guides, locality, order, process_rules, quality, situations, ways
+from tongban.catalog import (
+    guides,
+    locality,
+    order,
+    process_rules,
+    quality,
+    schema_messages,
+    situations,
+    ways,
+)
 from tongban.catalog.definitions import merge_forms, merge_materials
 from tongban.catalog.english import english_problems
 from tongban.catalog.halls import FILE as HALLS_FILE
@@ -73,7 +82,7 @@ def _parse(path: Path, root: Path, read: CatalogRead) -> SourceDocument | None:
 def _schema_problems(doc: SourceDocument, schema: str) -> list[Problem]:
     found = []
     for error in validator(schema).iter_errors(doc.data):
-        found.append(doc.problem(list(error.absolute_path), error.message))
+        found.append(doc.problem(list(error.absolute_path), schema_messages.message_of(error)))
     for path in _non_finite(doc.data):
         found.append(doc.problem(path, "数值必须是有限的数字，不能是 .nan 或 .inf"))
     return found
@@ -116,7 +125,8 @@ def _check_item(
     except SchemaError as error:
         found.append(
             doc.problem(
-                ["form", *error.absolute_path], f"表单不是有效的 JSON Schema: {error.message}"
+                ["form", *error.absolute_path],
+                f"表单不是有效的 JSON Schema：{schema_messages.what_to_fix(error)}",
             )
         )
     limit = item["time_limit"]

@@ -67,7 +67,7 @@ _current: list[Press] = []
 
 def configure(settings: Settings) -> Press:
     """Use ``settings`` (``TONGBAN_PUBLIC_URL``, ``TONGBAN_LICENCE_FONT``) from now on."""
-    press = Press(public_url=settings.public_url, font=settings.licence_font)
+    press = Press(public_url=settings.public_address, font=settings.licence_font)
     _current[:] = [press]
     return press
 

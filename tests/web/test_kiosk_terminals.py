@@ -152,3 +152,11 @@ def test_the_setting_s_terminals_are_registered_by_migration_0046(
             ]
     finally:
         engine.dispose()
+
+
+def test_the_hall_display_has_no_menu_and_nothing_to_type(client: TestClient) -> None:
+    """A wall screen: the platform's name, the calls; no sign-in, menu or 问一问 box."""
+    page = client.get(f"/halls/{HALL}/display")
+    header = page.text.split('<header class="site">')[1].split("</header>")[0]
+    assert page.status_code == 200 and "通办" in header
+    assert "<nav" not in header and "<input" not in header and "/login" not in header

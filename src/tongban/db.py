@@ -28,7 +28,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-from tongban.timeutil import as_utc
+from tongban.timeutil import as_utc, utcnow
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -200,6 +200,19 @@ def writer_turn(bind: Engine | Connection | Any) -> AbstractContextManager[None]
     """The turn of a unit of work that writes through ``bind`` (a no-op but on SQLite files)."""
     queue = writer_queue(bind)
     return queue.turn() if queue else nullcontext()
+
+
+UNIT_NOW = "tongban.now"
+"""``session.info`` key of the moment a unit of work runs at (``unit_now``)."""
+
+
+def unit_now(session: Session) -> datetime:
+    """The moment ``session``'s unit of work runs at: the one its opener set under
+    ``UNIT_NOW`` (a request's clock, ``web.deps.get_db``, which tests move), the real time
+    otherwise. For rules that depend on the day but are checked deep in reads, such as
+    whether an agent's authorisation still runs (``cases.core.access.acts_for``)."""
+    now = session.info.get(UNIT_NOW)
+    return now if isinstance(now, datetime) else utcnow()
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

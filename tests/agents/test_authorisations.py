@@ -66,22 +66,47 @@ def test_an_agent_applies_within_scope_and_the_case_is_the_grantors(
     assert client.get(f"{API}/cases/{number}", headers=grantor).status_code == 200
 
 
-def test_an_expired_authorisation_stops_new_cases_and_submissions(
+def test_an_expired_authorisation_ends_everything_the_agent_did_for_the_grantor(
     client: TestClient, as_user: Any, clock: Clock
 ) -> None:
+    """Past its last day an authorisation is like a revoked one: no new case, and the
+    grantor's draft can no longer be read, edited, uploaded to, messaged about or submitted
+    by the agent, who is told why (授权已于…到期); the grantor keeps the case."""
     grantor, agent = as_user("zhangsan"), as_user("lisi")
     authorisation = _authorise(client, grantor, "lisi", [], MONDAY).json()  # today only
     case = client.post(
         f"{API}/cases", json={"code": ITEM, "authorisation_id": authorisation["id"]}, headers=agent
     )
     assert case.status_code == 201, case.text
+    number = case.json()["number"]
+    assert client.get(f"{API}/cases/{number}", headers=agent).status_code == 200
     clock.advance(days=1)
     late = client.post(
         f"{API}/cases", json={"code": ITEM, "authorisation_id": authorisation["id"]}, headers=agent
     )
     assert late.status_code == 403 and late.json()["error"]["code"] == "authorisation_ended"
-    submit = client.post(f"{API}/cases/{case.json()['number']}/submit", headers=agent)
-    assert submit.status_code == 403 and submit.json()["error"]["code"] == "authorisation_ended"
+    attempts = {
+        "read": client.get(f"{API}/cases/{number}", headers=agent),
+        "edit": client.patch(f"{API}/cases/{number}", json={"form_data": {}}, headers=agent),
+        "upload": client.post(
+            f"{API}/cases/{number}/materials",
+            data={"material_code": "M01"},
+            files={"file": ("a.pdf", b"%PDF-1.4 x", "application/pdf")},
+            headers=agent,
+        ),
+        "materials": client.get(f"{API}/cases/{number}/materials", headers=agent),
+        "timeline": client.get(f"{API}/cases/{number}/timeline", headers=agent),
+        "messages": client.get(f"{API}/cases/{number}/messages", headers=agent),
+        "submit": client.post(f"{API}/cases/{number}/submit", headers=agent),
+        "withdraw": client.post(f"{API}/cases/{number}/withdraw", headers=agent),
+    }
+    for what, response in attempts.items():
+        assert response.status_code == 403, (what, response.text)
+        error = response.json()["error"]
+        assert error["code"] == "authorisation_ended", what
+        assert "授权已于 2025-09-22 到期" in error["message"], what
+    assert number not in [c["number"] for c in client.get(f"{API}/cases", headers=agent).json()]
+    assert client.get(f"{API}/cases/{number}", headers=grantor).status_code == 200
 
 
 def test_bad_authorisations_are_refused_with_what_to_fix(client: TestClient, as_user: Any) -> None:

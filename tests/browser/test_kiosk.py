@@ -36,6 +36,18 @@ def test_the_keypad_types_the_code_without_a_keyboard(kiosk: Page) -> None:
     assert size >= 19  # 125 % of 16 px
 
 
+def test_the_kiosk_header_asks_for_no_typing(kiosk: Page) -> None:
+    """No free-text box (问一问) nor portal menu above a terminal's screen: the terminal's
+    own functions, sign-in and the language, all by touch."""
+    header = kiosk.locator("header.site")
+    assert header.locator("input:not([type=hidden]), textarea").count() == 0
+    assert header.locator("a[href='/my/licences'], a[href='/register']").count() == 0
+    assert header.locator("a[href='/lang/en']").is_visible()
+    kiosk.goto("/progress")  # every page of the terminal keeps it
+    assert kiosk.locator("header.site input:not([type=hidden])").count() == 0
+    assert kiosk.locator("header.site a.brand").get_attribute("href") == f"/halls/{HALL}/kiosk"
+
+
 def test_an_idle_screen_is_emptied(kiosk: Page) -> None:
     kiosk.fill("#code", "123")
     kiosk.wait_for_timeout(4_500)

@@ -39,10 +39,14 @@ def database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
         structlog.reset_defaults()
 
 
-def test_the_command_registers_a_terminal_and_shows_its_address_once(database: str) -> None:
+def test_the_command_registers_a_terminal_and_shows_its_address_once(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TONGBAN_PORT", "8123")  # served on another port: the address follows
+    get_settings.cache_clear()
     done = runner.invoke(app, ["halls", "kiosk-terminal", "GL-ZWFW", "一楼东侧"])
     assert done.exit_code == 0, done.output
-    token = re.search(r"/kiosk/GL-ZWFW\?terminal=([\w-]+)", done.output)
+    token = re.search(r"http://127\.0\.0\.1:8123/kiosk/GL-ZWFW\?terminal=([\w-]+)", done.output)
     assert token is not None, done.output
     again = runner.invoke(app, ["halls", "kiosk-terminal", "GL-ZWFW", "一楼东侧"])
     assert again.exit_code == 2 and "已有在用的终端" in again.output

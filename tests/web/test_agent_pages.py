@@ -9,7 +9,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.agents.test_authorisations import ITEM, _authorise
+from tests.agents.test_authorisations import ITEM, MONDAY, _authorise
+from tests.conftest import Clock
 from tests.factories import API
 from tests.web.support import csrf
 
@@ -73,3 +74,25 @@ def test_the_authorisation_page_grants_shows_and_revokes(signed_in: Any) -> None
     action = listed.text.split('action="/my/authorisations/')[1].split('"')[0]
     revoked = person.post(f"/my/authorisations/{action}", data={"csrf_token": csrf(listed.text)})
     assert revoked.status_code == 200 and "已撤销" in revoked.text
+
+
+def test_after_its_last_day_the_pages_treat_an_authorisation_as_ended(
+    client: TestClient, as_user: Any, signed_in: Any, clock: Clock
+) -> None:
+    """The agent's case page says the authorisation ended (not a page of the case), their
+    list and authorisation page no longer offer the grantor's items; the grantor sees
+    已到期 instead of a revocation button."""
+    grantor, agent = as_user("zhangsan"), as_user("lisi")
+    authorisation = _authorise(client, grantor, "lisi", [ITEM], MONDAY).json()
+    number = client.post(
+        f"{API}/cases", json={"code": ITEM, "authorisation_id": authorisation["id"]}, headers=agent
+    ).json()["number"]
+    page = signed_in("lisi")
+    assert number in page.get("/my/cases").text
+    clock.advance(days=1)
+    opened = page.get(f"/cases/{number}")
+    assert opened.status_code == 403 and "授权已于 2025-09-22 到期" in opened.text
+    assert number not in page.get("/my/cases").text
+    assert f"?for={authorisation['id']}" not in page.get("/my/authorisations").text
+    given = signed_in("zhangsan").get("/my/authorisations")
+    assert "已到期" in given.text and "撤销授权</button>" not in given.text

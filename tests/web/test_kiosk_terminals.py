@@ -14,12 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import Clock
-from tests.web.support import csrf, found
+from tests.web.support import csrf, found, sign_in
 from tongban.audit.models import AuditEntry
 from tongban.config import get_settings
 from tongban.db import make_engine
 from tongban.migrate import upgrade
 from tongban.queueing.models import KioskTerminal
+from tongban.web.runtime import Runtime
 
 HALL = "GL-ZWFW"
 ITEM = "3501-RS-003"
@@ -91,6 +92,20 @@ def test_a_terminal_registered_on_the_page_then_revoked_without_a_restart(
     assert {name for _, name, _ in actions} == {"系统管理员"}  # the admin who did it
 
 
+def test_the_set_up_address_is_the_one_the_operator_reached_the_platform_at(
+    client: TestClient, runtime: Runtime
+) -> None:
+    """Without a public address set, the terminal opens what the operator's browser opened
+    (not the default 127.0.0.1:8000 of another port); with one set, that one."""
+    admin = TestClient(client.app, base_url="http://10.1.2.3:8123")
+    sign_in(admin, "admin")
+    html, token = _register(admin, "三楼")
+    assert f"http://10.1.2.3:8123/kiosk/{HALL}?terminal={token}" in html
+    runtime.settings = runtime.settings.model_copy(update={"public_url": "https://zw.example.cn/"})
+    html, token = _register(admin, "四楼")
+    assert f"https://zw.example.cn/kiosk/{HALL}?terminal={token}" in html
+
+
 def test_a_bad_or_taken_name_is_refused_keeping_what_was_typed(
     signed_in: Callable[[str], TestClient],
 ) -> None:
@@ -137,3 +152,11 @@ def test_the_setting_s_terminals_are_registered_by_migration_0046(
             ]
     finally:
         engine.dispose()
+
+
+def test_the_hall_display_has_no_menu_and_nothing_to_type(client: TestClient) -> None:
+    """A wall screen: the platform's name, the calls; no sign-in, menu or 问一问 box."""
+    page = client.get(f"/halls/{HALL}/display")
+    header = page.text.split('<header class="site">')[1].split("</header>")[0]
+    assert page.status_code == 200 and "通办" in header
+    assert "<nav" not in header and "<input" not in header and "/login" not in header

@@ -124,6 +124,12 @@ def received(session: Session, *, agent: User) -> list[Authorisation]:
     return list(session.scalars(query.order_by(Authorisation.id.desc())))
 
 
+def runs(row: Authorisation, today: date) -> bool:
+    """Whether ``row`` still lets its agent act on ``today`` (local date): not revoked and
+    its last day not past."""
+    return row.revoked_at is None and row.valid_until >= today
+
+
 def live(
     session: Session, *, agent: User, grantor_id: int, code: str, now: datetime
 ) -> Authorisation:
@@ -140,7 +146,7 @@ def live(
             code="not_authorised",
         )
     today = timefmt.local(now).date()
-    current = [r for r in rows if r.revoked_at is None and r.valid_until >= today]
+    current = [r for r in rows if runs(r, today)]
     if not current:
         raise NotAllowed(
             "该授权已撤销或已过期，请申请人重新授权。",

@@ -34,5 +34,5 @@ def kiosk_terminal_command(
             hall_code = terminal.hall_code
     except DomainError as error:
         base.fail(error)
-    address = f"{runtime.settings.public_url.rstrip('/')}/kiosk/{hall_code}?terminal={token}"
+    address = f"{runtime.settings.public_address}/kiosk/{hall_code}?terminal={token}"
     base.console.print(f"设置地址 / set-up address: {address}", soft_wrap=True)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +14,7 @@ from rich.progress import Progress, track
 from tongban.catalog import service as catalog
 from tongban.cli import base
 from tongban.cli.sharing import load_demo_population
-from tongban.config import settings_markdown
+from tongban.config import get_settings, settings_markdown
 from tongban.db import unit_of_work
 from tongban.demo import complaints as demo_complaints
 from tongban.demo import experts as demo_experts
@@ -121,18 +122,24 @@ def serve(
 
     from tongban.app import create_app
 
+    # the options are the settings TONGBAN_HOST/PORT for this process: the demo's QR codes
+    # and every address shown (``Settings.public_address``) carry the port served
+    for name, value in (("TONGBAN_HOST", host), ("TONGBAN_PORT", port)):
+        if value is not None:
+            os.environ[name] = str(value)
+    get_settings.cache_clear()
     runtime = base.runtime()
     upgrade(runtime.settings.database_url)
     if with_demo:
         demo_load(users=users, case_count=case_count)
-    address = f"http://{host or runtime.settings.host}:{port or runtime.settings.port}"
+    address = f"http://{runtime.settings.host}:{runtime.settings.port}"
     typer.echo(f"\n通办 Tongban 已启动: {address}/   (API: {address}/api/v1/docs)")
     if with_demo:
         typer.echo(demo.logins_table(yaml.safe_load(users.read_text(encoding="utf-8"))))
     uvicorn.run(
         create_app(runtime),
-        host=host or runtime.settings.host,
-        port=port or runtime.settings.port,
+        host=runtime.settings.host,
+        port=runtime.settings.port,
         log_level="info",
         log_config=uvicorn_log_config(),
     )

@@ -191,9 +191,9 @@ class Settings(SignInSettings, PersonalDataSettings):
         "zh_Hans", description="Language of pages and messages when the user has not chosen one."
     )
     log_json: bool = Field(False, description="Write logs as JSON lines instead of console text.")
-    public_url: str = Field(
-        "http://127.0.0.1:8000",
-        description="Address the public reaches the platform at; printed in the QR code of every e-licence (its verification page).",
+    public_url: str | None = Field(
+        None,
+        description="Address the public reaches the platform at (scheme, host and port: what a phone or a hall's kiosk opens); printed in the QR code of every e-licence and document, in messages' links and in kiosk set-up addresses. Unset: `http://{host}:{port}` of this server (as `tongban serve --host/--port` runs it), and the kiosk page of /ops/kiosk-terminals shows the address the operator opened it at.",
     )
     licence_signing: Literal["ed25519", "sm2"] = Field(
         "ed25519",
@@ -283,6 +283,11 @@ class Settings(SignInSettings, PersonalDataSettings):
                 "must be recommended in production (test-only-fast is for the test suite)"
             )
         return self
+
+    @property
+    def public_address(self) -> str:
+        """``public_url`` without a trailing slash, or this server's own address."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def sms_path(self) -> Path:

@@ -76,7 +76,7 @@ def configure(settings: Settings) -> Press:
     """Use ``settings`` (``TONGBAN_PUBLIC_URL``, ``TONGBAN_LICENCE_FONT``, the PDF keys)
     from now on."""
     press = Press(
-        public_url=settings.public_url,
+        public_url=settings.public_address,
         font=settings.licence_font,
         keyring=pades.keyring(settings),
     )

@@ -42,7 +42,7 @@ def configure(settings: Settings) -> LicenceSetup:
             settings.keys_folder, Algorithm(settings.licence_signing), settings.licence_key_id
         ),
         pdf_keyring=pades.keyring(settings),
-        public_url=settings.public_url,
+        public_url=settings.public_address,
         font=settings.licence_font,
     )
     _current[:] = [setup]

@@ -155,7 +155,7 @@ def _send(
     message: OutboxMessage, *, user: User | None, case: tuple[str, str] | None, settings: Settings
 ) -> None:
     locale = writing.locale_of(user, settings.default_locale)
-    text = writing.write(message, user=user, case=case, locale=locale, base=settings.public_url)
+    text = writing.write(message, user=user, case=case, locale=locale, base=settings.public_address)
     address = message.address or ""
     if message.channel == "email":
         channels.send_email(settings, to=address, subject=text.title, body=text.body)

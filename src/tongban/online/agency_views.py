@@ -12,11 +12,13 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from tongban import timefmt
 from tongban.accounts import authorisations
 from tongban.accounts.authorisations import RELATION_NAMES_ZH, Relation
 from tongban.accounts.deps import CurrentApplicant
 from tongban.accounts.models import Authorisation, User
 from tongban.catalog import service as catalog
+from tongban.db import unit_now
 from tongban.errors import DomainError, InvalidInput
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
 from tongban.web.templating import render
@@ -109,9 +111,12 @@ def _page(
     typed: dict[str, Any] | None = None,
 ) -> Response:
     people = {u.id: u for u in _people(session, user)}
+    today = timefmt.local(unit_now(session)).date()
+    received = authorisations.received(session, agent=user)
     context = {
         "given": authorisations.given(session, grantor=user),
-        "received": authorisations.received(session, agent=user),
+        "running": [row for row in received if authorisations.runs(row, today)],
+        "today": today,
         "people": people,
         "relations": RELATION_NAMES_ZH,
         "entries": catalog.list_entries(session),

@@ -16,6 +16,14 @@ the number is locked for everyone (guessing spread over many addresses), and one
 gets ``progress_lookups_per_source_per_minute`` failed lookups a minute (OWASP ASVS 4.0
 §2.2.1, anti-automation; §2.2.1 also asks that lockout not let an attacker deny the
 rightful user).
+
+Why a ceiling per number at all: the factor space is small. The last six characters of an
+ID number are the day of birth, a three-digit sequence and the check character, about
+31,000 values; without a ceiling, guesses spread over a thousand addresses would walk them
+in an hour. With it a number takes at most ``NUMBER_SPREAD × sign_in_lock_after`` wrong
+guesses per lock period (200 an hour with the defaults: days to walk the space), while
+locking the applicant out takes ``NUMBER_SPREAD`` addresses acting together, and even then
+the applicant signs in and sees the case (the refusal says so).
 """
 
 from __future__ import annotations

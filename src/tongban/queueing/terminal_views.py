@@ -64,7 +64,9 @@ def register(
     except DomainError as error:
         session.rollback()
         return _page(request, session, {"error": error, "typed": typed}, error.status)
-    base = runtime.settings.public_url.rstrip("/")
+    # the address the operator reached the platform at, unless the public one is set: the
+    # listening address may be 0.0.0.0 or behind a proxy, which no terminal opens
+    base = (runtime.settings.public_url or str(request.base_url)).rstrip("/")
     address = f"{base}/kiosk/{terminal.hall_code}?terminal={token}"
     return _page(request, session, {"registered": terminal, "address": address})
 

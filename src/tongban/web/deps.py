@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from tongban.db import reading_session, writer_turn
+from tongban.db import UNIT_NOW, reading_session, writer_turn
 from tongban.errors import DomainError, NotAllowed
 from tongban.files.store import FileStore
 from tongban.timeutil import utcnow
@@ -47,6 +47,7 @@ def get_db(request: Request, runtime: RuntimeDep) -> Iterator[Session]:
     reading = request.method in READING_METHODS
     with nullcontext() if reading else writer_turn(runtime.engine):
         session = reading_session(runtime.sessions) if reading else runtime.sessions()
+        session.info[UNIT_NOW] = get_now(runtime)
         try:
             yield session
             claim = getattr(request.state, idempotency.CLAIM, None)

@@ -9,12 +9,15 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session, object_session
 
+from tongban import timefmt
+from tongban.accounts import authorisations
 from tongban.accounts.enums import Role
-from tongban.accounts.models import User
+from tongban.accounts.models import Authorisation, User
 from tongban.cases.enums import CaseState, Stage, TaskState
 from tongban.cases.models import Case, Task
 from tongban.catalog import reading as catalog
 from tongban.catalog.models import Department
+from tongban.db import unit_now
 from tongban.errors import NotAllowed, NotFound
 from tongban.identifiers.divisions import nested_prefix
 
@@ -124,8 +127,10 @@ def needs_identifiers(user: User, case: Case) -> bool:
 
 
 def check_view(user: User, case: Case) -> None:
-    """Raise NotFound (not Forbidden: do not reveal that the case exists)."""
+    """Raise NotFound (not Forbidden: do not reveal that the case exists); an agent whose
+    authorisation expired gets NotAllowed ``authorisation_ended`` saying so."""
     if not can_view_case(user, case):
+        _refuse_expired(user, case)
         raise NotFound(f"没有找到办件 {case.number}。", f"No case {case.number}.")
 
 
@@ -151,46 +156,56 @@ def may_see_event(user: User, action: str) -> bool:
 
 def acts_for(user: User, case: Case) -> bool:
     """The clerk who took a case in at the window (代办) acts for the applicant until it is
-    in; an agent (授权委托) for as long as the authorisation it was made under stands
-    (the grantor may revoke it at any time; its last day is checked at each submission,
-    ``check_agent_in_time``)."""
+    in; an agent (授权委托) for as long as the authorisation it was made under runs: not
+    revoked (the grantor may revoke it at any time) and not past its last day (local date
+    of the unit of work, ``db.unit_now``). Ended, the case leaves the agent's hands for
+    everything: reading, editing, uploads, messages, submitting (``check_view``)."""
     if case.created_by_id != user.id:
         return False
     if user.is_staff:
         return case.state in (CaseState.draft, CaseState.correction_requested)
-    authorisation = case.authorisation
-    return (
-        authorisation is not None
-        and authorisation.agent_id == user.id
-        and authorisation.revoked_at is None
-    )
+    authorisation = _agent_authorisation(user, case)
+    return authorisation is not None and authorisations.runs(authorisation, _today(case))
 
 
-def check_agent_in_time(user: User, case: Case, today: date) -> None:
-    """An agent submits (or resubmits, or withdraws) only while the authorisation runs:
-    NotAllowed ``authorisation_ended`` after its last day (local date)."""
+def _agent_authorisation(user: User, case: Case) -> Authorisation | None:
+    """The authorisation ``user`` made ``case`` under as agent, if they did."""
     authorisation = case.authorisation
     if authorisation is None or authorisation.agent_id != user.id:
+        return None
+    return authorisation if case.created_by_id == user.id else None
+
+
+def _today(case: Case) -> date:
+    session = object_session(case)
+    assert session is not None
+    return timefmt.local(unit_now(session)).date()
+
+
+def _refuse_expired(user: User, case: Case) -> None:
+    """Tell an agent whose authorisation ran out why the grantor's case is closed to them:
+    NotAllowed ``authorisation_ended`` with its last day. A revoked one says nothing (the
+    grantor took the case back; NotFound like any case not theirs)."""
+    authorisation = _agent_authorisation(user, case)
+    if authorisation is None or authorisation.revoked_at is not None:
         return
-    if authorisation.valid_until < today:
+    if authorisation.valid_until < _today(case):
         raise NotAllowed(
-            f"授权已于 {authorisation.valid_until} 到期，请申请人重新授权后再办理。",
-            f"The authorisation ended on {authorisation.valid_until}; ask the applicant to "
-            "renew it.",
+            f"授权已于 {authorisation.valid_until} 到期，您不能再查看或办理此办件；"
+            "请申请人重新授权后再办理。",
+            f"The authorisation ended on {authorisation.valid_until}: you can no longer see or "
+            "handle this case; ask the applicant to renew it.",
             code="authorisation_ended",
         )
 
 
 def check_owner(user: User, case: Case) -> None:
+    """Only the applicant, or whoever acts for them (``acts_for``), changes their case;
+    NotFound otherwise (NotAllowed ``authorisation_ended`` to an agent whose authorisation
+    expired)."""
     if not (owns(user, case) or acts_for(user, case)):
+        _refuse_expired(user, case)
         raise NotFound(f"没有找到办件 {case.number}。", f"No case {case.number}.")
-
-
-def check_acting(user: User, case: Case, today: date) -> None:
-    """``check_owner``, and for an agent ``check_agent_in_time``: what a submission,
-    resubmission or withdrawal asks."""
-    check_owner(user, case)
-    check_agent_in_time(user, case, today)
 
 
 def hands_over(user: User, task: Task) -> bool:

@@ -23,6 +23,7 @@ from tongban.cases.models import (
     ResultDocument,
     Task,
 )
+from tongban.db import unit_now
 from tongban.errors import NotFound
 from tongban.textutil import code, fold
 from tongban.workdays.calendar import WorkCalendar
@@ -47,9 +48,12 @@ def get_case(session: Session, *, number: str, user: User) -> Case:
 
 def list_my_cases(session: Session, *, user: User) -> Sequence[Case]:
     """The user's own cases, and those they made as an agent under an authorisation that
-    still stands (授权委托), newest first."""
+    still runs (授权委托: neither revoked nor past its last day, ``access.acts_for``),
+    newest first."""
     standing = select(Authorisation.id).where(
-        Authorisation.agent_id == user.id, Authorisation.revoked_at.is_(None)
+        Authorisation.agent_id == user.id,
+        Authorisation.revoked_at.is_(None),
+        Authorisation.valid_until >= timefmt.local(unit_now(session)).date(),
     )
     mine = or_(
         Case.applicant_id == user.id,

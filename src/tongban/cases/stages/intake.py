@@ -80,7 +80,7 @@ def submit_case(
     satisfied by one of its ways; the clock starts. A clerk of another region's hall
     receives and forwards it (跨域通办, ``forwarding``): only items on the cross-region list."""
     case = lock_case(session, case_id=case_id)
-    access.check_acting(user, case, timefmt.local(now).date())
+    access.check_owner(user, case)
     receiving = None
     if case.state == CaseState.draft:
         check_open(session, case=case)
@@ -216,7 +216,7 @@ def resubmit_case(
     """Send the corrected case back (its item still offered); the clock resumes where it
     stopped."""
     case = lock_case(session, case_id=case_id)
-    access.check_acting(user, case, timefmt.local(now).date())
+    access.check_owner(user, case)
     if case.state == CaseState.correction_requested:
         check_open(session, case=case)
         _take_materials(session, case, now, store)
@@ -375,7 +375,7 @@ REJECTION_REMEDIES = (
 def withdraw_case(session: Session, *, case_id: int, user: User, now: datetime) -> Case:
     """The applicant withdraws a case that has not been accepted yet."""
     case = lock_case(session, case_id=case_id)
-    access.check_acting(user, case, timefmt.local(now).date())
+    access.check_owner(user, case)
     actor = actor_of(user)
     change_state(session, now=now, case=case, event=Event.withdraw, actor=actor)
     clocks.end_pause(session, case=case, now=now)  # no longer waiting for a correction

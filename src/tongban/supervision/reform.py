@@ -234,10 +234,8 @@ def _without_jit(session: Session) -> Iterator[None]:
         return
     was = session.scalar(select(func.current_setting("jit")))
     session.execute(select(func.set_config("jit", "off", True)))
-    try:
-        yield
-    finally:
-        session.execute(select(func.set_config("jit", was, True)))
+    yield  # on an error no statement is sent: the rollback undoes the setting
+    session.execute(select(func.set_config("jit", was, True)))
 
 
 def stage_times(session: Session, *, where: ReformFilter, into: Reform) -> None:

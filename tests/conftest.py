@@ -232,6 +232,8 @@ def runtime(
         database_url=str(engine.url),
         file_store_path=tmp_path / "files",
         assistant_wait_seconds=60,  # a loaded test machine builds the index slowly
+        # Not at every client's start: the warming tests turn it on (tests/assistant).
+        assistant_prepare_at_start=False,
     )
     return Runtime(settings, engine, sessions, LocalFileStore(tmp_path / "files"), clock)
 

@@ -56,6 +56,7 @@ def test_after_start_up_the_first_question_loads_nothing(
 ) -> None:
     """The first question of a fresh process paid the dictionaries' loading (26 s under
     load): start-up now loads them in the background, next to the index's build."""
+    runtime.settings.assistant_prepare_at_start = True  # off in the other tests (conftest)
     retrieval.forget()
 
     def read_again(keys: object) -> retrieval.Reading:
@@ -77,6 +78,7 @@ def test_after_start_up_the_first_question_loads_nothing(
 def test_without_the_worker_cuts_start_up_cuts_the_catalog_itself(
     runtime: Runtime, db: Session, unloaded: None
 ) -> None:
+    runtime.settings.assistant_prepare_at_start = True  # off in the other tests (conftest)
     db.execute(delete(EntryCut))  # a catalog the worker has not cut yet
     db.flush()
     retrieval.forget()

@@ -50,6 +50,7 @@ def test_a_question_asked_while_the_index_is_built_is_told_to_ask_again(
 
 
 def test_the_server_builds_the_index_at_start_up(runtime: Runtime, db: Session) -> None:
+    runtime.settings.assistant_prepare_at_start = True  # off in the other tests (conftest)
     retrieval.forget()
     published = db.execute(
         select(CatalogEntry.code, CatalogEntry.current_version_id).where(

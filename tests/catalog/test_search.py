@@ -149,6 +149,7 @@ def test_names_are_spelled_at_start_up_so_the_first_pinyin_search_spells_nothing
 ) -> None:
     """A browser test of "sydj" timed out once on a loaded machine: the first search of
     a process spelled every name (pypinyin's dictionaries) while it was asked."""
+    runtime.settings.assistant_prepare_at_start = True  # off in the other tests (conftest)
     search.invalidate()
     calls: list[str] = []
     real = pinyin.spell

@@ -12,15 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select, update
+from sqlalchemy import event, func, select, text, update
 from sqlalchemy.orm import Session
 
 from tests.conftest import START
 from tests.supervision.conftest import TODAY, TZ, load_month
-from tongban.cases.models import Case
+from tongban.cases.models import Case, Task
 from tongban.supervision import service as supervision
 from tongban.supervision.drilldown import CaseFilter
-from tongban.supervision.measures import Dates, Status
+from tongban.supervision.measures import Dates, Status, case_conditions, task_conditions
 from tongban.supervision.models import MetricDay
 
 
@@ -123,3 +123,55 @@ def test_no_query_reads_every_case_task_clock_or_rating(month: Session) -> None:
     whole = re.compile(r"\bSCAN (cases|tasks|clocks|ratings)(_\d+)?\b")  # any index: whole
     scans = [(statement, plan) for statement, plan in plans if whole.search(plan)]
     assert not scans, scans
+
+
+@pytest.mark.parametrize("status", [Status.due_soon, Status.overdue])
+def test_the_due_figures_read_only_the_range_of_their_due_times(
+    month: Session, status: Status
+) -> None:
+    """Found profiling the dashboard at 10,000 cases (issue 14): the overdue condition kept
+    its due time inside an OR with the paused cases, so the database read the index over
+    every open task instead of the range of those past due."""
+    db = month
+    if db.get_bind().dialect.name != "sqlite":
+        pytest.skip("SQLite's query plans")
+    counts = [
+        select(func.count())
+        .select_from(Task)
+        .where(*task_conditions(status, now=START, dates=None)),
+        select(Case.catalog_code, func.count())
+        .where(*case_conditions(status, now=START, dates=None))
+        .group_by(Case.catalog_code),
+    ]
+    for query in counts:
+        plans = _plans(db, lambda query=query: db.execute(query).all())
+        read = [
+            line for _, plan in plans for line in plan.splitlines() if "ix_tasks_open_due" in line
+        ]
+        assert read and all("due_at" in line for line in read), plans
+
+
+@pytest.mark.postgres
+def test_postgresql_does_not_compile_the_stage_histogram(month: Session) -> None:
+    """Found at 10,000 cases on PostgreSQL (issues 12 and 14): the planner counts 100 rows
+    for each ``json_each`` call, so the stage histogram crossed the JIT's thresholds and
+    took 1.1 s, of which 1.0 s compiling. Its statements run with JIT off; the setting is
+    put back after them."""
+    db = month
+    db.execute(text("SET LOCAL jit = on"))
+    during: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if "json_each" in statement:
+            check = cursor.connection.cursor()
+            check.execute("SHOW jit")
+            during.append(check.fetchone()[0])
+
+    engine = db.get_bind()
+    event.listen(engine, "after_cursor_execute", seen)
+    try:
+        figures = supervision.dashboard(db, now=START, tz=TZ, days=30)
+    finally:
+        event.remove(engine, "after_cursor_execute", seen)
+    assert figures.stages and during == ["off", "off"]
+    assert db.scalar(text("SHOW jit")) == "on"

@@ -109,8 +109,11 @@ def task_conditions(
         soon = [Task.due_at > now, Task.due_at <= now + SOON]
         return [Task.state == TaskState.open, not_paused(Task.case_id), *soon]
     if status == Status.overdue:
-        past = and_(not_paused(Task.case_id), Task.due_at <= now)
-        return [Task.state == TaskState.open, or_(past, overdue_when_paused())]
+        # One range of ix_tasks_open_due for both kinds: a task overdue while its case is
+        # paused was past due when the pause began, at or before now. With the due time
+        # only inside the OR, the database read every open task (BENCHMARKS.md, issue 14).
+        either = or_(not_paused(Task.case_id), overdue_when_paused())
+        return [Task.state == TaskState.open, Task.due_at <= now, either]
     found: list[ColumnElement[bool]] = [Task.state == TaskState.done]
     if dates is not None:
         found.append(dates.holds(Task.finished_at))

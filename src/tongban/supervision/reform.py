@@ -10,7 +10,8 @@ functions).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -220,10 +221,32 @@ def _json_number(value: Any, key: str, dialect: str) -> ColumnElement[float]:
     return func.json_extract(value, f"$.{key}")
 
 
+@contextmanager
+def _without_jit(session: Session) -> Iterator[None]:
+    """PostgreSQL's JIT off for the statements within, back as it was after (for the
+    transaction only: ``set_config(…, true)``). The planner counts 100 rows for every call
+    of a set-returning function such as ``json_each``, so the stage histogram's two nested
+    calls look 10,000 times bigger than they are and cross every JIT threshold: at 10,000
+    cases it compiled for 1.0–1.2 s a statement that then ran in about 0.1 s (BENCHMARKS.md,
+    issues 12 and 14). SQLite has no JIT: nothing is sent."""
+    if session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    was = session.scalar(select(func.current_setting("jit")))
+    session.execute(select(func.set_config("jit", "off", True)))
+    yield  # on an error no statement is sent: the rollback undoes the setting
+    session.execute(select(func.set_config("jit", was, True)))
+
+
 def stage_times(session: Session, *, where: ReformFilter, into: Reform) -> None:
     """Add the stage times of the rows of ``where`` to ``into``: the database sums each
     stage's tasks, hours and hours → tasks out of the rows' JSON (two lines back per
-    stage and hour, however many rows)."""
+    stage and hour, however many rows), without PostgreSQL's JIT (``_without_jit``)."""
+    with _without_jit(session):
+        _stage_sums(session, where=where, into=into)
+
+
+def _stage_sums(session: Session, *, where: ReformFilter, into: Reform) -> None:
     dialect = session.get_bind().dialect.name
     each = "json_each_text" if dialect == "postgresql" else "json_each"
     stage = func.json_each(MetricDay.stages).table_valued("key", "value").alias("stage")

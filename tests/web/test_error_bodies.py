@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import re
 import typing
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from fastapi.dependencies.utils import get_flat_params
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from pydantic import BaseModel
 from pydantic_core.core_schema import ErrorType
 
 from tongban.web import validation
+from tongban.web.field_names import FIELD_NAMES
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 PYDANTIC_ENGLISH = re.compile(r"Field required|Input should|JSON decode|Extra inputs|String should")
@@ -39,15 +44,15 @@ def _said(details: list[dict[str, str]]) -> dict[str, str]:
 
 def test_a_missing_field_is_named_and_required_in_chinese(client: TestClient, as_user: Any) -> None:
     said = _said(_details(client.post("/api/v1/cases", json={}, headers=as_user("zhangsan"))))
-    assert said == {"code": "字段“code”必须填写"}
+    assert said == {"code": "“事项编码”必须填写"}
 
 
 def test_wrong_types_say_what_the_value_should_be(client: TestClient, as_user: Any) -> None:
     body = {"code": 8, "form_data": [1]}
     said = _said(_details(client.post("/api/v1/cases", json=body, headers=as_user("zhangsan"))))
     assert said == {
-        "code": "字段“code”应为文本（字符串）",
-        "form_data": "字段“form_data”应为 JSON 对象",
+        "code": "“事项编码”应为文本（字符串）",
+        "form_data": "“申请表”应为 JSON 对象",
     }
 
 
@@ -76,10 +81,10 @@ def test_bounds_choices_and_nested_places_are_said_precisely(client: TestClient)
         "id_number": "350102196204180310",
     }
     said = _said(_details(client.post("/api/v1/auth/register", json=body)))
-    assert said["kind"].startswith("字段“kind”应为以下之一：")
+    assert said["kind"].startswith("“类别”应为以下之一：")
     assert "person" in said["kind"] and "enterprise" in said["kind"]
-    assert said["username"] == "字段“username”至少 3 个字"
-    assert said["password"] == "字段“password”最多 128 个字"
+    assert said["username"] == "“用户名”至少 3 个字"
+    assert said["password"] == "“密码”最多 128 个字"
 
 
 def test_list_items_are_named_with_their_index(client: TestClient, as_user: Any) -> None:
@@ -91,15 +96,15 @@ def test_list_items_are_named_with_their_index(client: TestClient, as_user: Any)
 
 def test_query_and_path_parameters_are_named_as_such(client: TestClient, as_user: Any) -> None:
     response = client.get("/api/v1/ratings", params={"limit": 0}, headers=as_user("scjg"))
-    assert _said(_details(response)) == {"limit": "查询参数“limit”不能小于 1"}
+    assert _said(_details(response)) == {"limit": "“每页条数”不能小于 1"}
     response = client.get("/api/v1/tasks/first", headers=as_user("scjg"))
-    assert _said(_details(response)) == {"task_id": "路径参数“task_id”应为整数"}
+    assert _said(_details(response)) == {"task_id": "“任务编号”应为整数"}
 
 
 def test_the_english_message_is_there_for_english_users(client: TestClient) -> None:
     response = client.post("/api/v1/auth/login", json={}, headers={"Accept-Language": "en"})
     error = response.json()["error"]
-    assert error["message"].startswith("The request is invalid: Field 'username' is required")
+    assert error["message"].startswith("The request is invalid: Username is required")
 
 
 @pytest.mark.parametrize("kind", typing.get_args(ErrorType))
@@ -146,7 +151,7 @@ def test_a_wrong_format_says_what_to_type_in_words_never_the_expression(
     client: TestClient,
 ) -> None:
     code = _said(_details(client.post("/api/v1/halls/GL-ZWFW/check-in", json={"code": "12ab56"})))
-    assert code == {"code": "字段“code”格式不正确，应为预约时得到的 6 位数字签到码"}
+    assert code == {"code": "“签到码”格式不正确，应为预约时得到的 6 位数字签到码"}
 
 
 def _patterns(node: object) -> list[str]:
@@ -164,3 +169,37 @@ def test_every_pattern_of_the_api_has_words_for_a_mismatch(client: TestClient) -
     patterns = set(_patterns(client.app.openapi()))  # type: ignore[attr-defined]
     assert len(patterns) >= 5
     assert {p for p in patterns if validation.shape_of(p) is None} == set()
+
+
+def test_a_page_names_what_was_typed_in_words_not_the_parameter(client: TestClient) -> None:
+    """A person who typed too long a search on the results page is told which box it was."""
+    response = client.get(
+        "/public/results", params={"q": "查" * 301}, headers={"Accept": "text/html"}
+    )
+    assert response.status_code == 422
+    assert "“查询内容”最多" in response.text
+    assert "“q”" not in response.text
+
+
+def test_every_parameter_and_body_field_has_a_name_people_read(client: TestClient) -> None:
+    """Each route's parameters and its body model's fields have a Chinese name (their
+    ``title`` or ``web.field_names``): a new one without fails here, not on a user's screen."""
+    unnamed: set[str] = set()
+    for route in _routes(client.app.routes):  # type: ignore[attr-defined]
+        for param in (*get_flat_params(route.dependant), *route.dependant.body_params):
+            info = param.field_info
+            model = info.annotation
+            if isinstance(model, type) and issubclass(model, BaseModel):
+                fields = model.model_fields.items()
+                unnamed |= {n for n, f in fields if not f.title and n not in FIELD_NAMES}
+            elif not info.title and param.alias not in FIELD_NAMES:
+                unnamed.add(param.alias)
+    assert unnamed == set()
+
+
+def _routes(routes: list[Any]) -> Iterator[APIRoute]:
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        elif hasattr(route, "original_router"):  # an included router
+            yield from _routes(route.original_router.routes)

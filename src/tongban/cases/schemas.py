@@ -22,7 +22,7 @@ from tongban.catalog.enums import MaterialWay
 
 class CaseCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
-    code: str = Field(description="Code of the item or bundle to apply for")
+    code: str = Field(title="事项编码", description="Code of the item or bundle to apply for")
     form_data: dict[str, Any] = Field(default_factory=dict)
     authorisation_id: int | None = Field(
         None,

@@ -53,6 +53,7 @@ class CheckIn(BaseModel):
     code: str = Field(
         min_length=6,
         max_length=6,
+        title="签到码",
         pattern=shaped(r"^[0-9]{6}$", "预约时得到的 6 位数字签到码", "the 6-digit check-in code"),
     )
 

@@ -7,8 +7,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
+from fastapi.dependencies.utils import get_flat_params
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -187,9 +189,27 @@ def _ended_while_posting(request: Request, error: DomainError) -> bool:
     )
 
 
+def _titles(request: Request) -> dict[str, str]:
+    """The Chinese names (``title``) the matched route gives its parameters and the fields
+    of its body model, by name."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return {}
+    found: dict[str, str] = {}
+    for param in (*get_flat_params(route.dependant), *route.dependant.body_params):
+        info = param.field_info
+        if info.title:
+            found[param.alias] = info.title
+        model = info.annotation
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            found |= {name: f.title for name, f in model.model_fields.items() if f.title}
+    return found
+
+
 def _validation(request: Request, exc: RequestValidationError) -> Response:
-    """FastAPI's validation problems, translated by type (``web.validation``)."""
-    details = validation.details(exc.errors())
+    """FastAPI's validation problems, translated by type (``web.validation``), each field
+    named as people call it."""
+    details = validation.details(exc.errors(), _titles(request))
     shown = details[:3]
     error = InvalidInput(
         "提交的内容有误，请修改：" + "；".join(d["message_zh"] for d in shown) + "。",

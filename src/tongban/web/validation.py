@@ -7,13 +7,16 @@ person reads it: the field's name (``form_data.phone``, ``problems[0].target``),
 query parameter, or the body as a whole. A type not listed still gets a Chinese message
 (``_fallback``), never pydantic's English. A value that does not match a field's regular
 expression is told what the value should look like, in words given with the pattern
-(``shaped``), never the expression itself.
+(``shaped``), never the expression itself. A field is named as people call it: by its
+``title`` where the route gives one, else by ``web.field_names``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from tongban.web.field_names import FIELD_NAMES
 
 Message = tuple[str, str]  # (Chinese, English), each still to be given the context
 Problem = dict[str, str]
@@ -206,7 +209,14 @@ def field_path(location: Sequence[Any]) -> str:
     return text
 
 
-def _label(location: Sequence[Any], path: str) -> Message:
+def _label(location: Sequence[Any], path: str, titles: Mapping[str, str]) -> Message:
+    """How the problem's place is named: "“签到码”", "The check-in code"."""
+    names = [part for part in location[1:] if isinstance(part, str)]
+    last = names[-1] if names else ""
+    english = FIELD_NAMES.get(last, ("", ""))[1]
+    chinese = titles.get(path) or FIELD_NAMES.get(last, ("", ""))[0]
+    if chinese and len(names) == len(location) - 1:  # a named field, not an item of a list
+        return f"“{chinese}”", (english or path)[:1].upper() + (english or path)[1:]
     place = location[0] if location else "body"
     if place in _PLACES:
         zh, en = _PLACES[place]
@@ -216,22 +226,25 @@ def _label(location: Sequence[Any], path: str) -> Message:
     return f"字段“{path}”", f"Field '{path}'"
 
 
-def translated(problem: Mapping[str, Any]) -> Problem:
-    """One pydantic problem as the project's detail: field, message_zh, message_en."""
+def translated(problem: Mapping[str, Any], titles: Mapping[str, str] | None = None) -> Problem:
+    """One pydantic problem as the project's detail: field, message_zh, message_en;
+    ``titles`` the Chinese names the route gives its fields, by field path."""
     location = tuple(problem.get("loc") or ())
     kind = problem.get("type")
     if kind == "json_invalid":
         location = location[:1]  # the rest is a character position, not a field
     path = field_path(location)
-    label_zh, label_en = _label(location, path)
+    label_zh, label_en = _label(location, path, titles or {})
     zh, en = _message(problem)
     return {"field": path, "message_zh": f"{label_zh}{zh}", "message_en": f"{label_en} {en}"}
 
 
-def details(problems: Sequence[Mapping[str, Any]]) -> list[Problem]:
+def details(
+    problems: Sequence[Mapping[str, Any]], titles: Mapping[str, str] | None = None
+) -> list[Problem]:
     """Every problem translated, one per field (the first reason a field got)."""
     found: dict[str, Problem] = {}
     for problem in problems:
-        detail = translated(problem)
+        detail = translated(problem, titles)
         found.setdefault(detail["field"], detail)
     return list(found.values())

@@ -46,3 +46,14 @@ def test_every_topic_has_texts_in_both_languages(topic: str, locale: str) -> Non
     assert written.body and "{{" not in written.body
     chinese = any("\u4e00" <= ch <= "\u9fff" for ch in written.title)
     assert chinese == (locale == "zh_Hans") or "张三" in written.title
+
+
+@pytest.mark.parametrize("topic", ["deficiency_notice", "deficiency_reminder"])
+def test_deficiency_messages_name_the_materials_and_their_deadline(topic: str) -> None:
+    """容缺: the messages say which materials are awaited and by when (the opinion, which
+    they showed alone, is usually empty)."""
+    context = {"materials": ["场地证明"], "due_label": "2025-11-10"}
+    zh = texts.render(topic, "zh_Hans", context).body
+    en = texts.render(topic, "en", context).body
+    assert "场地证明" in zh and "2025-11-10" in zh
+    assert "场地证明" in en and "2025-11-10" in en

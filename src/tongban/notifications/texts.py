@@ -78,6 +78,8 @@ def render(topic: str, locale: str, context: dict[str, Any]) -> Text:
         "score_name": "",
         "due_label": "",
         "link": "",
+        "problems": [],  # 补正: "field: problem" lines of the one-time notice
+        "materials": [],  # 容缺: names of the materials still awaited
         "alert": {"what": "", "due_label": ""},  # an alert's: what is due, and when
         "outcome_name": OUTCOME_NAMES[language].get(str(context.get("outcome")), ""),
         **context,

@@ -57,3 +57,25 @@ def test_deficiency_messages_name_the_materials_and_their_deadline(topic: str) -
     en = texts.render(topic, "en", context).body
     assert "场地证明" in zh and "2025-11-10" in zh
     assert "场地证明" in en and "2025-11-10" in en
+
+
+@pytest.mark.parametrize("topic", ["limit_warning", "limit_overdue", "limit_escalated"])
+@pytest.mark.parametrize(
+    ("what", "zh", "en"),
+    [
+        ("promised", "承诺期限", "promised limit"),
+        ("review", "审查", "Review"),
+        ("rating", "差评整改", "rectification"),
+        ("acceptance", "受理期限", "acceptance decision"),
+        ("legal", "法定期限", "legal limit"),
+    ],
+)
+def test_staff_alerts_name_what_is_due_as_the_workbench_does(
+    topic: str, what: str, zh: str, en: str
+) -> None:
+    """电子监察 messages name the limit (承诺期限, 审查, 差评整改), never its code."""
+    context = {"number": "350100202509220000001", "alert": {"what": what, "due_label": "x"}}
+    written = {locale: texts.render(topic, locale, context) for locale in ("zh_Hans", "en")}
+    for text in (written["zh_Hans"].body, written["zh_Hans"].sms or ""):
+        assert zh in text and what not in text
+    assert en in written["en"].body and f"\n{what} " not in written["en"].body

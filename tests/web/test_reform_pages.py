@@ -50,6 +50,8 @@ def test_the_api_gives_the_figures_and_the_headline(
     assert data["total"]["counts"]["decided"] > 0
     assert data["catalog"]["online_available_rate"] > 0
     assert client.get(API, headers=as_user("clerk")).status_code == 403
+    english = client.get(API, params={"days": 30, "lang": "en"}, headers=as_user("supervisor"))
+    assert re.fullmatch(r"Materials −\d+ %, Trips −\d+ %, Time −\d+ %", english.json()["headline"])
 
 
 def test_export_csv_and_excel_read_back_with_the_same_lines_and_are_audited(

@@ -134,7 +134,7 @@ def serve(
         host=host or runtime.settings.host,
         port=port or runtime.settings.port,
         log_level="info",
-        log_config=uvicorn_log_config(),
+        log_config=uvicorn_log_config(json=runtime.settings.log_json),
     )
 
 

@@ -47,7 +47,8 @@ def test_the_correction_message_lists_every_problem_by_its_name(
     db.flush()
     message = db.scalar(
         select(OutboxMessage).where(
-            OutboxMessage.topic == "correction_requested", OutboxMessage.recipient_id == applicant.id
+            OutboxMessage.topic == "correction_requested",
+            OutboxMessage.recipient_id == applicant.id,
         )
     )
     assert message is not None

@@ -97,6 +97,8 @@ def test_bad_filters_get_a_clear_error(client: TestClient, as_user: Any) -> None
         API, params={"first": "2025-09-10", "last": "2025-09-01"}, headers=as_user("supervisor")
     )
     assert got.status_code == 422 and "开始日期晚于结束日期" in got.text
+    got = client.get(API, params={"per": "year"}, headers=as_user("supervisor"))
+    assert got.status_code == 422 and "统计粒度只能是按日、按周或按月" in got.text
 
 
 def test_the_pages_show_the_figures_and_export_from_the_form(

@@ -13,6 +13,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from structlog.testing import capture_logs
 
 from tests.conftest import START
 from tests.factories import submitted
@@ -92,8 +93,13 @@ def test_an_sms_goes_to_the_phone_of_the_account_through_the_file_provider(
 ) -> None:
     number = _submit(client, as_user, db)
     settings = mail_settings(1, tmp_path, smtp_host=None)
-    sent = deliver(START + timedelta(minutes=1), settings)
+    with capture_logs() as logged:
+        sent = deliver(START + timedelta(minutes=1), settings)
     assert [s.split(":")[0] for s in sent] == ["sms"]
+    # operators see what went out, not only what failed (issue 12)
+    assert [(e["event"], e["channel"], e["topic"]) for e in logged] == [
+        ("notification.sent", "sms", "case_received")
+    ]
     [line] = (tmp_path / "sms.jsonl").read_text("utf-8").splitlines()
     assert json.loads(line) == {
         "phone": "13800000001",

@@ -17,12 +17,14 @@ from sqlalchemy.orm import Session
 from tests.conftest import START
 from tests.factories import API, submitted
 from tests.ratings.conftest import Finish, case_id, user
+from tests.web.support import sign_in
 from tongban import timefmt
+from tongban.alerts.models import Alert
 from tongban.config import Settings
 from tongban.errors import Conflict, InvalidInput, NotAllowed
 from tongban.notifications import service as notifications
 from tongban.outbox.models import OutboxMessage
-from tongban.ratings import followup, service
+from tongban.ratings import followup, service, tasks
 
 NOW = START + timedelta(days=10)  # 2025-10-02: inside the National Day holiday
 QUIET = Settings(environment="test", smtp_host=None, sms_provider="console")
@@ -173,6 +175,49 @@ def test_a_department_appeals_and_a_supervisor_decides(db: Session, finish: Fini
     assert not service.get_row(db, rating=rating, now=NOW + timedelta(days=2)).open
     notifications.run_due_notifications(db, now=NOW, settings=QUIET)
     assert _topics(db, "rs")[-1] == "rating_appeal_decided"
+
+
+def test_an_upheld_appeal_ends_the_rectification_and_its_alerts(
+    db: Session, finish: Finish, client: TestClient
+) -> None:
+    """An upheld appeal resolves the rectification's open alerts, raises no more, and the
+    card says so (not "已整改", which was never done) (issue 12)."""
+    rating = _rate(db, finish(), 1, "与本事项无关的抱怨。")
+    later = NOW + timedelta(hours=20)  # past the warning (16 of 24 hours)
+    tasks.run_watch(db, payload={"id": rating.id}, now=later)
+    raised = list(db.scalars(select(Alert).where(Alert.watched_id == rating.id)))
+    assert [a.level for a in raised] == ["warning"] and raised[0].resolved_at is None
+    followup.appeal(db, rating_id=rating.id, user=user(db, "rs"), reason="与服务无关。", now=later)
+    followup.decide_appeal(
+        db,
+        rating_id=rating.id,
+        user=user(db, "supervisor"),
+        outcome="upheld",
+        decision="经核实，评价与服务无关。",
+        now=later,
+    )
+    db.flush()
+    assert all(a.resolved_at == later for a in raised)
+    assert tasks.run_watch(db, payload={"id": rating.id}, now=NOW + timedelta(days=30)) is None
+    alerts = db.scalars(select(Alert).where(Alert.watched_id == rating.id)).all()
+    assert len(alerts) == 1  # no overdue, no escalation afterwards
+    db.commit()
+    sign_in(client, "rs")
+    page = client.get("/staff/ratings").text
+    card = page[page.index(f'id="rating-{rating.id}"') :]
+    card = card[: card.index("</article>")]
+    assert "申诉成立，无需整改" in card and "已整改" not in card
+
+
+@pytest.mark.parametrize("score", [5, 4, 3])
+def test_a_department_cannot_appeal_a_rating_that_is_not_bad(
+    db: Session, finish: Finish, score: int
+) -> None:
+    rating = _rate(db, finish(), score, "一般。")
+    with pytest.raises(Conflict) as refused:
+        followup.appeal(db, rating_id=rating.id, user=user(db, "rs"), reason="不公正。", now=NOW)
+    assert refused.value.code == "not_a_bad_rating" and "只能对差评" in refused.value.message_zh
+    assert followup.appeal_of(db, rating_id=rating.id) is None
 
 
 def test_a_finished_case_not_rated_in_three_days_gets_one_invitation(

@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tests.conftest import Clock
 from tests.factories import API, act, open_task, submitted
+from tongban.accounts.models import User
 from tongban.app import create_app
+from tongban.audit import service as audit
+from tongban.jobs import service as jobs
+from tongban.outbox.models import OutboxMessage
 from tongban.web.runtime import Runtime
 
 ITEM = "3501-RS-003"
@@ -63,3 +70,35 @@ def test_only_loopback_or_the_token_may_read_them(runtime: Runtime) -> None:
         assert wrong.status_code == 404
         right = local.get("/metrics", headers={"Authorization": "Bearer scrape-secret-123"})
         assert right.status_code == 200 and "tongban_tasks_overdue" in right.text
+
+
+def test_job_lag_and_failed_messages_are_read_when_scraped(
+    client: TestClient, db: Session, clock: Clock
+) -> None:
+    """Operators see a worker falling behind (the oldest due job's age) and messages given up
+    for good (issue 12)."""
+    text = client.get("/metrics").text
+    lag, failed = _value(text, "tongban_jobs_lag_seconds"), _value(text, "tongban_messages_failed")
+    assert lag == 0.0
+    jobs.enqueue(db, kind="test.late", due_at=clock.now - timedelta(hours=1), now=clock.now)
+    jobs.enqueue(db, kind="test.later", due_at=clock.now + timedelta(hours=1), now=clock.now)
+    applicant = db.scalar(select(User).where(User.username == "zhangsan"))
+    assert applicant is not None
+    audit.record(
+        db,
+        at=clock.now,
+        action="rating.invite",
+        actor=audit.SYSTEM,
+        object_type="case",
+        object_id="350100202612010000001",
+        subject_id=applicant.id,
+    )
+    db.flush()
+    message = db.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    assert message is not None
+    message.status = "failed"
+    db.commit()
+    text = client.get("/metrics").text
+    assert _value(text, "tongban_jobs_lag_seconds") == 3600.0
+    assert _value(text, "tongban_messages_failed") == failed + 1
+    assert _value(text, "tongban_jobs_failed") == 0.0

@@ -50,6 +50,8 @@ def test_the_api_gives_the_figures_and_the_headline(
     assert data["total"]["counts"]["decided"] > 0
     assert data["catalog"]["online_available_rate"] > 0
     assert client.get(API, headers=as_user("clerk")).status_code == 403
+    english = client.get(API, params={"days": 30, "lang": "en"}, headers=as_user("supervisor"))
+    assert re.fullmatch(r"Materials −\d+ %, Trips −\d+ %, Time −\d+ %", english.json()["headline"])
 
 
 def test_export_csv_and_excel_read_back_with_the_same_lines_and_are_audited(
@@ -95,6 +97,8 @@ def test_bad_filters_get_a_clear_error(client: TestClient, as_user: Any) -> None
         API, params={"first": "2025-09-10", "last": "2025-09-01"}, headers=as_user("supervisor")
     )
     assert got.status_code == 422 and "开始日期晚于结束日期" in got.text
+    got = client.get(API, params={"per": "year"}, headers=as_user("supervisor"))
+    assert got.status_code == 422 and "统计粒度只能是按日、按周或按月" in got.text
 
 
 def test_the_pages_show_the_figures_and_export_from_the_form(

@@ -141,7 +141,7 @@ def serve(
         host=runtime.settings.host,
         port=runtime.settings.port,
         log_level="info",
-        log_config=uvicorn_log_config(),
+        log_config=uvicorn_log_config(json=runtime.settings.log_json),
     )
 
 

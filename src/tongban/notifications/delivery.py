@@ -147,6 +147,7 @@ def send_due(session: Session, *, now: datetime, settings: Settings) -> list[Out
             _failed_attempt(message, error, now=now, settings=settings)
             continue
         message.status, message.sent_at, message.attempts = "sent", now, message.attempts + 1
+        log.info("notification.sent", id=message.id, channel=message.channel, topic=message.topic)
         done.append(message)
     return done
 

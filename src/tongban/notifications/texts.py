@@ -17,6 +17,38 @@ KIND_NAMES = {
     "zh_Hans": {"acceptance": "受理期限", "promised": "承诺期限", "legal": "法定期限"},
     "en": {"acceptance": "Acceptance deadline", "promised": "Promised", "legal": "Legal limit"},
 }
+# what an alert watches (``alerts.Target.what``), named as the workbench's alert list
+# names it (templates/alerts/_list.html): a stage, a case's limit, a 协查, a rating, a 诉求
+ALERT_NAMES = {
+    "zh_Hans": {
+        "accept": "受理",
+        "review": "审查",
+        "decide": "核准",
+        "issue": "制证",
+        "deliver": "送达",
+        "acceptance": "受理期限",
+        "promised": "承诺期限",
+        "legal": "法定期限",
+        "verification": "协查",
+        "rating": "差评整改",
+        "complaint": "诉求答复",
+        "inspection": "现场踏勘时限",
+    },
+    "en": {
+        "accept": "Acceptance",
+        "review": "Review",
+        "decide": "Decision",
+        "issue": "Issuing",
+        "deliver": "Delivery",
+        "acceptance": "The acceptance decision",
+        "promised": "The promised limit",
+        "legal": "The legal limit",
+        "verification": "The verification request",
+        "rating": "The bad rating's rectification",
+        "complaint": "The complaint's answer",
+        "inspection": "The on-site inspection",
+    },
+}
 OUTCOME_NAMES = {
     "zh_Hans": {"upheld": "申诉成立，该评价不计入部门得分", "dismissed": "申诉不成立，评价保留"},
     "en": {
@@ -78,10 +110,14 @@ def render(topic: str, locale: str, context: dict[str, Any]) -> Text:
         "score_name": "",
         "due_label": "",
         "link": "",
+        "problems": [],  # 补正: "field: problem" lines of the one-time notice
+        "materials": [],  # 容缺: names of the materials still awaited
         "alert": {"what": "", "due_label": ""},  # an alert's: what is due, and when
         "outcome_name": OUTCOME_NAMES[language].get(str(context.get("outcome")), ""),
         **context,
     }
+    alert = values["alert"]
+    values["alert"] = {**alert, "what": ALERT_NAMES[language].get(alert["what"], alert["what"])}
     values["deadlines"] = [
         {**d, "kind_name": KIND_NAMES[language].get(d.get("kind", ""), d.get("kind", ""))}
         for d in context.get("deadlines") or []

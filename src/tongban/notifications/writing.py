@@ -104,6 +104,8 @@ def context(
         if limit
         else "",
         "outcome": payload.get("outcome"),
+        "problems": (payload.get("problem_lines") or {}).get(locale, []),
+        "materials": payload.get("materials") or [],
         "alert": payload.get("alert") or {"what": "", "due_label": ""},
         "link": base.rstrip("/") + link(message, number),
     }

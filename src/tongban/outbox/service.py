@@ -156,7 +156,17 @@ def _payload(entry: AuditEntry) -> dict[str, Any]:
         "action": entry.action,
         "actor": entry.actor_name,
     }
-    for key in ("score", "department", "on_time", "outcome", "rectify_due_at", "due_at", "stage"):
+    for key in (
+        "score",
+        "department",
+        "on_time",
+        "outcome",
+        "rectify_due_at",
+        "due_at",
+        "stage",
+        "problem_lines",  # 补正: the one-time notice's problems, per language
+        "materials",  # 容缺: the materials still awaited
+    ):
         if key in (entry.data or {}):
             payload[key] = entry.data[key]
     alert = (entry.data or {}).get("alert")

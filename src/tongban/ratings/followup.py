@@ -15,7 +15,7 @@ from tongban.accounts.service import actor_of
 from tongban.audit import service as audit
 from tongban.cases.core import access
 from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from tongban.ratings import rules
+from tongban.ratings import rules, tasks
 from tongban.ratings.models import Rating, RatingAppeal
 
 OUTCOMES = ("upheld", "dismissed")
@@ -87,10 +87,18 @@ def appeal_of(session: Session, *, rating_id: int) -> RatingAppeal | None:
 def appeal(
     session: Session, *, rating_id: int, user: User, reason: str, now: datetime
 ) -> RatingAppeal:
-    """The rated department appeals a rating it believes unfair (malicious, not about the
-    service, a mistake of another department), once per rating."""
+    """The rated department appeals a bad rating it believes unfair (malicious, not about
+    the service, a mistake of another department), once per rating. Conflict for a rating
+    that is not bad (nothing to rectify, nothing counted against the department) or one
+    already appealed."""
     rating = _locked(session, rating_id)
     _check_department(user, rating, "提出申诉", "appeal")
+    if not rules.is_bad(rating.score):
+        raise Conflict(
+            "只能对差评（不满意、非常不满意）提出申诉；满意、基本满意的评价无需申诉。",
+            "Only a bad rating (dissatisfied or very dissatisfied) can be appealed.",
+            code="not_a_bad_rating",
+        )
     if appeal_of(session, rating_id=rating.id) is not None:
         raise Conflict(
             "该评价已提出过申诉，每个评价只能申诉一次。",
@@ -165,6 +173,8 @@ def decide_appeal(
         opinion=cleaned,
         data={"department": rating.department_code, "outcome": outcome},
     )
+    if outcome == "upheld":
+        tasks.ended(session, rating=rating, now=now)
     return found
 
 

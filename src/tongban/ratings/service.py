@@ -299,7 +299,7 @@ def rectify(session: Session, *, rating_id: int, user: User, text: str, now: dat
         opinion=cleaned,
         data={"score": rating.score, "on_time": on_time},
     )
-    tasks.rectified(session, rating=rating, now=now)
+    tasks.ended(session, rating=rating, now=now)
     return rating
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from tongban.alerts import service as alerts
@@ -15,7 +16,7 @@ from tongban.alerts.enums import AlertLevel, Watched
 from tongban.cases.service import calendar
 from tongban.config import get_settings
 from tongban.jobs.registry import register
-from tongban.ratings.models import Rating
+from tongban.ratings.models import Rating, RatingAppeal
 from tongban.workdays.calendar import WorkCalendar
 
 
@@ -43,8 +44,14 @@ def schedule(session: Session, *, rating: Rating, now: datetime) -> None:
     alerts.watch(session, watched=Watched.rating, watched_id=rating.id, at=first, now=now)
 
 
-def rectified(session: Session, *, rating: Rating, now: datetime) -> None:
+def ended(session: Session, *, rating: Rating, now: datetime) -> None:
+    """The rectification is over (rectified, or an upheld appeal took the rating out):
+    its open alerts are resolved and no more are raised."""
     alerts.resolve(session, watched=Watched.rating, watched_ids=[rating.id], now=now)
+
+
+def _upheld(rating_id: int) -> ColumnElement[bool]:
+    return and_(RatingAppeal.rating_id == rating_id, RatingAppeal.outcome == "upheld")
 
 
 @register("rating.watch")
@@ -53,6 +60,8 @@ def run_watch(session: Session, *, payload: dict[str, Any], now: datetime) -> da
     rating = session.get(Rating, payload["id"])
     if rating is None or rating.rectify_due_at is None or rating.rectified_at is not None:
         return None
+    if session.scalar(select(RatingAppeal.id).where(_upheld(rating.id))) is not None:
+        return None  # an upheld appeal took the rating out: nothing left to rectify
     target = alerts.Target(
         watched=Watched.rating,
         id=rating.id,

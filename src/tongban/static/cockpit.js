@@ -12,7 +12,8 @@
     return charts[id];
   }
   function show(data) {
-    document.getElementById("cockpit-headline").textContent = data.headline;
+    var headline = document.getElementById("cockpit-headline");
+    headline.textContent = data.headline || headline.getAttribute("data-empty");
     document.getElementById("cockpit-period").textContent = data.first + " — " + data.last;
     document.getElementById("cockpit-updated").textContent = new Date().toLocaleTimeString();
     document.querySelectorAll("[data-count]").forEach(function (el) {
@@ -45,12 +46,18 @@
     var depts = chart("cockpit-departments");
     if (depts) {
       var codes = Object.keys(data.departments).filter(function (c) { return data.departments[c].rates.on_time_rate !== null; });
+      // a label column of at most two fifths of the chart: long (English) names are cut
+      // with "…" (the tooltip gives them whole) so the bars keep the rest of the width
+      var labelWidth = Math.max(80, Math.floor(deptElement.clientWidth * 0.4) - 24);
       depts.setOption({
         backgroundColor: "transparent", textStyle: {fontSize: 16},
         tooltip: {trigger: "axis"},
-        grid: {containLabel: true, left: 16, right: 32, top: 24, bottom: 16},
-        xAxis: {type: "value", max: 100, name: deptElement.getAttribute("data-name")},
-        yAxis: {type: "category", inverse: true, data: codes.map(function (c) { return data.departments[c].name; })},
+        grid: {containLabel: true, left: 16, right: 32, top: 16, bottom: 40},
+        xAxis: {type: "value", max: 100, name: deptElement.getAttribute("data-name"),
+                nameLocation: "middle", nameGap: 28},
+        yAxis: {type: "category", inverse: true,
+                axisLabel: {width: labelWidth, overflow: "truncate", ellipsis: "…", interval: 0},
+                data: codes.map(function (c) { return data.departments[c].name; })},
         series: [{type: "bar", data: codes.map(function (c) { return Math.round(1000 * data.departments[c].rates.on_time_rate) / 10; })}]
       });
     }

@@ -3,6 +3,7 @@ with the same filters as the pages (``reform_query``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -17,16 +18,20 @@ from tongban.supervision.naming import names
 from tongban.supervision.reform import Reform, ReformFigures, reform_figures
 from tongban.supervision.reform_query import for_supervisor, parse
 from tongban.web.deps import NowDep, RuntimeDep, SessionDep
-from tongban.web.i18n import locale_of
+from tongban.web.i18n import gettext_for, locale_of
 
 router = APIRouter(tags=["supervision"])
 Supervisor = Annotated[User, Depends(require_roles(Role.supervisor))]
 
 
 def reform_json(
-    figures: ReformFigures, items: dict[str, str], departments: dict[str, str]
+    figures: ReformFigures,
+    items: dict[str, str],
+    departments: dict[str, str],
+    gettext: Callable[[str], str],
 ) -> dict[str, Any]:
-    """The figures as plain data: rates are fractions (0.53) or null when nothing counts."""
+    """The figures as plain data: rates are fractions (0.53) or null when nothing counts;
+    names and the headline in the language of ``gettext``."""
 
     def entry(reform: Reform) -> dict[str, Any]:
         return {"counts": dict(reform.counts), "rates": reform.rates}
@@ -37,7 +42,7 @@ def reform_json(
         "item": figures.where.item,
         "department": figures.where.department,
         "per": figures.per,
-        "headline": figures.headline(),
+        "headline": figures.headline(gettext),
         "catalog": figures.catalog,
         "total": entry(figures.total),
         "stages": [
@@ -61,8 +66,9 @@ def reform(
     query = parse(request.query_params, now=now, tz=ZoneInfo(runtime.settings.timezone))
     where = for_supervisor(session, user, query.where)
     figures = reform_figures(session, where=where, per=query.per)
-    departments, items = names(session, locale_of(request, runtime.settings.default_locale))
-    return reform_json(figures, items, departments)
+    locale = locale_of(request, runtime.settings.default_locale)
+    departments, items = names(session, locale)
+    return reform_json(figures, items, departments, gettext_for(locale))
 
 
 @router.post("/supervision/reform/export")

@@ -150,7 +150,7 @@ class ReformFigures:
             value = rates[key]
             if value is not None:
                 parts.append(f"{gettext(label)} {-100 * value:+.0f} %".replace("-", "−"))
-        return "，".join(parts)
+        return gettext("，").join(parts)
 
 
 def _start_of(day: date, per: str) -> date:

@@ -56,8 +56,9 @@ def _date(text: str, field: str) -> date:
 
 
 def parse(params: Mapping[str, str], *, now: datetime, tz: ZoneInfo) -> ReformQuery:
-    """Read the filters; an unknown ``days`` or ``per`` takes the default (30, week),
-    a malformed date or a reversed or too long range is refused (``InvalidInput``)."""
+    """Read the filters; an unknown ``days`` takes the default (30), no ``per`` is a week;
+    an unknown ``per``, a malformed date or a reversed or too long range is refused
+    (``InvalidInput``)."""
     values = {
         k: params[k].strip()
         for k in ("days", "first", "last", "item", "department", "per")
@@ -87,5 +88,11 @@ def parse(params: Mapping[str, str], *, now: datetime, tz: ZoneInfo) -> ReformQu
         )
     item = textutil.code(values["item"]) if values.get("item") else None
     department = textutil.code(values["department"]) if values.get("department") else None
-    per = values.get("per", "week") if values.get("per") in PERS else "week"
+    per = values.get("per", "week")
+    if per not in PERS:
+        raise InvalidInput(
+            "统计粒度只能是按日、按周或按月（per=day、week 或 month）。",
+            "Group the figures per day, week or month (per=day, week or month).",
+            field="per",
+        )
     return ReformQuery(ReformFilter(first, last, item or None, department or None), per, values)

@@ -39,9 +39,9 @@ def reform_page(
     query = parse(request.query_params, now=now, tz=ZoneInfo(runtime.settings.timezone))
     where = for_supervisor(session, user, query.where)
     figures = reform_figures(session, where=where, per=query.per)
-    departments, items = names(session, locale_of(request, runtime.settings.default_locale))
-    data = reform_json(figures, items, departments)
     gettext = gettext_for(locale_of(request, runtime.settings.default_locale))
+    departments, items = names(session, locale_of(request, runtime.settings.default_locale))
+    data = reform_json(figures, items, departments, gettext)
     return render(
         request,
         "supervision/reform.html",

@@ -154,7 +154,7 @@ def request_correction(
         event=Event.request_correction,
         actor=actor,
         opinion=opinion,
-        data={"problems": problems},
+        data={"problems": problems, "problem_lines": _problem_lines(session, case, problems)},
     )
     clocks.stop_clocks(session, case=case, now=now, kinds=[ClockKind.acceptance])
     pause = CasePause(
@@ -181,6 +181,24 @@ CORRECTION_FOOTER = (
     "请一次性按上列事项补正后，在办件页面重新提交；补正期间不计入办理时限。"
     "依据：《中华人民共和国行政许可法》第三十二条。"
 )
+
+
+def _problem_lines(
+    session: Session, case: Case, problems: list[dict[str, str]]
+) -> dict[str, list[str]]:
+    """The notice's problems as its messages list them: per language (``zh_Hans``, ``en``),
+    one "field or material: problem" line each, the target named as the form names it."""
+    spec = definition.spec_of(session, case)
+    lines = {}
+    for language, locale, colon in (("zh_Hans", "zh", "："), ("en", "en", ": ")):
+        names = definition.titles(spec, locale)
+        lines[language] = [
+            f"{names.get(p.get('target', ''), p.get('target', ''))}{colon}{p['problem']}"
+            if p.get("target")
+            else p["problem"]
+            for p in problems
+        ]
+    return lines
 
 
 def _correction_notice(

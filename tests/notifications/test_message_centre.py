@@ -64,9 +64,11 @@ def test_the_api_lists_counts_and_marks_messages_read(client: TestClient, as_use
     [message] = client.get(f"{API}/me/messages", headers=headers).json()
     assert message["title"] == f"您的申请已收到：{number}"
     assert message["link"] == f"/cases/{number}" and message["read"] is False
-    # another user cannot mark it read
+    # another user cannot mark it read, and is told no such message, as for a missing one
     other = client.post(f"{API}/me/messages/{message['id']}/read", headers=as_user("lisi"))
-    assert other.json()["changed"] == 0
+    missing = client.post(f"{API}/me/messages/99999/read", headers=headers)
+    assert other.status_code == missing.status_code == 404
+    assert other.json()["error"]["message"] == f"没有找到消息 {message['id']}。"
     marked = client.post(f"{API}/me/messages/{message['id']}/read", headers=headers)
     assert marked.json() == {"changed": 1, "unread": 0}
     again = client.post(f"{API}/me/messages/{message['id']}/read", headers=headers)

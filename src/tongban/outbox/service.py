@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from tongban import timefmt
 from tongban.audit.models import AuditEntry
+from tongban.errors import NotFound
 from tongban.outbox.models import OutboxMessage
 
 # Actions the applicant hears about, with the topic of the message.
@@ -212,7 +213,9 @@ def mark_read(
     session: Session, *, user_id: int, now: datetime, message_id: int | None = None
 ) -> int:
     """Mark one of the user's messages read, or all of them (``message_id`` None);
-    returns how many changed. Reading again changes nothing."""
+    returns how many changed. Reading again changes nothing. Raises NotFound for a
+    ``message_id`` that is not one of the user's in-app messages (another person's is
+    not told apart from none)."""
     query = (
         update(OutboxMessage)
         .where(
@@ -222,6 +225,14 @@ def mark_read(
         )
         .values(read_at=now)
     )
-    if message_id is not None:
-        query = query.where(OutboxMessage.id == message_id)
-    return session.execute(query).rowcount  # type: ignore[attr-defined, no-any-return]
+    if message_id is None:
+        return session.execute(query).rowcount  # type: ignore[attr-defined, no-any-return]
+    changed: int = session.execute(query.where(OutboxMessage.id == message_id)).rowcount  # type: ignore[attr-defined]
+    mine = select(OutboxMessage.id).where(
+        OutboxMessage.id == message_id,
+        OutboxMessage.recipient_id == user_id,
+        OutboxMessage.channel == "inapp",
+    )
+    if not changed and session.scalar(mine) is None:
+        raise NotFound(f"没有找到消息 {message_id}。", f"No message {message_id}.")
+    return changed

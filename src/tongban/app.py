@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from tongban import __version__
 from tongban.accounts.admin_views import router as admin_views
 from tongban.accounts.api import router as accounts_api
-from tongban.accounts.deps import SESSION_COOKIE, get_optional_user
+from tongban.accounts.deps import SESSION_COOKIE, read_viewer
 from tongban.accounts.views import router as accounts_views
 from tongban.assistant import service as assistant
 from tongban.assistant.api import router as assistant_api
@@ -129,9 +129,6 @@ API_ROUTERS = (
     document_api,
 )
 STORABLE = [Depends(refuse_unstorable_text)]  # no query, path or form field holds NUL
-# Every page reads the sign-in, so a public page (公示, 核验, 办件查询, the kiosk …) shows a
-# signed-in person their own header, never 登录/注册; routes that need a user reuse it.
-PAGE_DEPENDENCIES = [*STORABLE, Depends(get_optional_user)]
 PAGE_ROUTERS = (
     instant_views,  # /admin/catalog/{code}/rules, before the catalog admin's own routes
     catalog_views,
@@ -203,12 +200,13 @@ def create_app(runtime: Runtime, *, start_worker: bool | None = None) -> FastAPI
         lifespan=lifespan,
     )
     app.state.runtime = runtime
+    app.state.read_viewer = read_viewer  # a page's header, where its route read no sign-in
     for router in API_ROUTERS:
         app.include_router(
             router, prefix=API_PREFIX, responses=errors.API_ERRORS, dependencies=STORABLE
         )
     for router in PAGE_ROUTERS:
-        app.include_router(router, include_in_schema=False, dependencies=PAGE_DEPENDENCIES)
+        app.include_router(router, include_in_schema=False, dependencies=STORABLE)
     app.add_api_route("/favicon.ico", favicon, include_in_schema=False)
     app.add_api_route(f"{API_PREFIX}/docs", api_docs, include_in_schema=False)
     app.mount("/static", VersionedStatic(directory=str(STATIC)), name="static")

@@ -16,6 +16,7 @@ from tongban.accounts import passwords, scopes
 from tongban.accounts import service as accounts
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
+from tongban.db import reading_session
 from tongban.errors import NotAllowed, NotSignedIn, PasswordExpired
 from tongban.outbox import service as outbox
 from tongban.web.csrf import token_is_valid
@@ -158,6 +159,22 @@ def get_optional_user(
         _refuse_expired_password(request, runtime, now, user)
     request.state.user = _viewer(request, session, user)
     return user
+
+
+def read_viewer(request: Request) -> Viewer | None:
+    """Who a page's header shows when its route did not read the sign-in (a public page:
+    公示, 核验, 办件查询, the kiosk …), so a signed-in person sees their own header, never
+    登录/注册. Read in a session of its own that takes no write turn: a page POST may open
+    its own unit of work (the sign-in does) and must never wait for a turn it holds."""
+    token = token_of(request)
+    if not token:
+        return None
+    session = reading_session(request.app.state.runtime.sessions)
+    try:
+        found = accounts.sign_in_for_token(session, token=token)
+        return _viewer(request, session, found[0] if found else None)
+    finally:
+        session.close()
 
 
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]

@@ -68,6 +68,16 @@ def _duration(context: Context, amount: float, unit: str) -> str:
     return timefmt.duration(amount, unit, context["_"])
 
 
+def _viewer(request: Request) -> Any:
+    """The signed-in person the header shows: as the route read them, else read now
+    (``app.state.read_viewer``; None when nobody is signed in)."""
+    if hasattr(request.state, "user"):
+        return request.state.user
+    read = getattr(request.app.state, "read_viewer", None)
+    request.state.user = read(request) if read else None
+    return request.state.user
+
+
 def render(
     request: Request, template: str, context: dict[str, Any], status_code: int = 200
 ) -> HTMLResponse:
@@ -78,7 +88,7 @@ def render(
     html = page.render(
         {
             "request": request,
-            "user": getattr(request.state, "user", None),
+            "user": _viewer(request),
             "locale": locale,
             "care": care_of(request),
             "kiosk": kiosk_of(request),

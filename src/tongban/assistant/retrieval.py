@@ -30,6 +30,9 @@ from tongban.assistant import text
 
 # How many times a field counts: what people say for an entry over how the law names it.
 REPEATS = {"name": 3, "keywords": 2, "synonyms": 2, "faq": 2, "event": 2, "summary": 1}
+# The code prefix of a matter this portal does not handle (the catalog's ``elsewhere.yaml``),
+# indexed alongside the entries: when one ranks first, the assistant says where to go.
+ELSEWHERE = "elsewhere:"
 # The fields that say what an entry is about; the others (conditions, materials) say what
 # it asks for: a question about 结婚登记 is not about 出生登记, whose materials hold 结婚证.
 SUBJECT = frozenset({"name", "keywords", "synonyms", "faq", "event", "summary", "item", "result"})
@@ -67,6 +70,13 @@ def _fields(definition: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
         for material in item.get("materials") or []:
             yield "material", material["name"]
         yield "result", (item.get("result") or {}).get("name") or ""
+
+
+def matter_document(matter: Mapping[str, Any]) -> dict[str, Any]:
+    """A matter handled elsewhere as a definition :func:`cut` reads: its name and synonyms,
+    what people call it, and nothing of who handles it (a question about 派出所 is not one
+    about every matter a police station handles)."""
+    return {"name": matter["name"], "items": [{"synonyms": list(matter["synonyms"])}]}
 
 
 Cut = tuple[list[str], set[str]]  # an entry's document and subject tokens

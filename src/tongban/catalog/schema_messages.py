@@ -43,6 +43,7 @@ FIELD_NAMES = {
     "decision": "决定规则",
     "public_notice": "公示",
     "inspection": "现场踏勘",
+    "matters": "非本平台办理事项",
 }
 _TYPES = {
     "string": "文字",

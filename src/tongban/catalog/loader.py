@@ -19,6 +19,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
+from tongban import schema_words
 from tongban.catalog import (
     guides,
     locality,
@@ -129,7 +130,7 @@ def _check_item(
         found.append(
             doc.problem(
                 ["form", *error.absolute_path],
-                f"表单不是有效的 JSON Schema：{schema_messages.what_to_fix(error)}",
+                f"表单不是有效的 JSON Schema：{schema_words.what_to_fix(error)}",
             )
         )
     limit = item["time_limit"]

@@ -72,18 +72,20 @@ def _fields(definition: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
         yield "result", (item.get("result") or {}).get("name") or ""
 
 
-def matter_document(matter: Mapping[str, Any]) -> dict[str, Any]:
-    """A matter handled elsewhere as a definition :func:`cut` reads: its name and synonyms,
-    what people call it, and nothing of who handles it (a question about 派出所 is not one
-    about every matter a police station handles)."""
-    return {"name": matter["name"], "items": [{"synonyms": list(matter["synonyms"])}]}
-
-
 Cut = tuple[list[str], set[str]]  # an entry's document and subject tokens
 
 
 def cut(definition: Mapping[str, Any]) -> Cut:
     """The tokens of one version: its :func:`document` and its :func:`subject`."""
+    return document(definition), subject(definition)
+
+
+def cut_matter(matter: Mapping[str, Any]) -> Cut:
+    """The tokens of a matter handled elsewhere, as of an entry with only a name and
+    synonyms: what people call it, nothing of who handles it (a question about 派出所 is
+    not one about every matter a police station handles). Cut by each process (a few
+    short phrases), never stored."""
+    definition = {"name": matter["name"], "items": [{"synonyms": list(matter["synonyms"])}]}
     return document(definition), subject(definition)
 
 
@@ -223,7 +225,10 @@ def _build(
     build began."""
     global _current, _building
     try:
-        fresh = {each: cut(texts[each]) for each in texts}
+        fresh = {
+            each: (cut_matter if each[0].startswith(ELSEWHERE) else cut)(texts[each])
+            for each in texts
+        }
         with _lock:
             held = {**_cut, **stored, **fresh}
         index = Index(

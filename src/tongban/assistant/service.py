@@ -110,7 +110,7 @@ def _index(session: Session, *, wait: float | None = None) -> retrieval.Index | 
     """The index of the catalog as published now; one small query unless it changed. None
     while it is still being built after ``wait`` seconds (None: wait until it is)."""
 
-    matters = {key: retrieval.matter_document(matter) for key, matter in _matters(session).items()}
+    matters = _matters(session)
 
     def read(keys: Sequence[retrieval.Key]) -> retrieval.Reading:
         found = cuts.stored(session, [key for key in keys if key not in matters])
@@ -120,7 +120,13 @@ def _index(session: Session, *, wait: float | None = None) -> retrieval.Index | 
             if key not in found
         }
 
-    return retrieval.index_for([*cuts.published(session), *matters], read, wait=wait)
+    return retrieval.index_for(index_keys(session), read, wait=wait)
+
+
+def index_keys(session: Session) -> list[retrieval.Key]:
+    """What the index holds now: the published entries (:func:`cuts.published`) and the
+    matters handled elsewhere, each as ``(code, version id)``."""
+    return [*cuts.published(session), *_matters(session)]
 
 
 def _matters(session: Session) -> dict[retrieval.Key, Mapping[str, Any]]:

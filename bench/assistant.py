@@ -11,7 +11,9 @@ apart, and the share of the questions outside the catalog (``expect: []``) it de
 
     .venv/bin/python bench/assistant.py [--database-url URL] [--misses] [--unseen-misses]
 
-``--misses`` lists the questions missed, except those of the unseen batches (3 and 4):
+``--misses`` lists the questions missed, except those of the unseen batches (3, 4 and the
+fifth, of questions outside the catalog written before the list of matters handled
+elsewhere had any entry):
 their misses are printed only with ``--unseen-misses``, once the changes they measure are
 committed.
 """
@@ -45,8 +47,9 @@ from tongban.web.runtime import Runtime  # noqa: E402
 
 QUESTIONS = ROOT / "tests" / "assistant" / "questions.yaml"
 # The parts reported: the first and second held-out batches' misses were printed (and
-# named in BENCHMARKS.md) after the sessions they measured; the third and fourth are unseen.
-UNSEEN_BATCHES = frozenset({3, 4})
+# named in BENCHMARKS.md) after the sessions they measured; the third, fourth and fifth are
+# unseen.
+UNSEEN_BATCHES = frozenset({3, 4, 5})
 
 
 def _batch(number: int) -> Callable[[dict[str, Any]], bool]:
@@ -61,7 +64,8 @@ PARTS: list[tuple[str, Callable[[dict[str, Any]], bool]]] = [
     ("held-out", lambda q: bool(q["expect"]) and bool(q.get("held_out"))),
     ("all", lambda q: bool(q["expect"])),
     ("outside", lambda q: not q["expect"] and not q.get("held_out")),
-    ("outside-ho", lambda q: not q["expect"] and bool(q.get("held_out"))),
+    ("outside-ho", lambda q: not q["expect"] and bool(q.get("held_out")) and q.get("batch") != 5),
+    ("outside-5", lambda q: not q["expect"] and q.get("batch") == 5),
 ]
 
 

@@ -39,10 +39,10 @@ def test_a_follow_up_keeps_the_entry(client: TestClient) -> None:
 
 
 def test_unanswered_and_bad_questions(client: TestClient, db: Session) -> None:
-    reply = _ask(client, q="结婚登记怎么办")
+    reply = _ask(client, q="火星移民签证")
     assert reply["kind"] == "unanswered" and reply["entries"] == [] and reply["hotline"]
     kept = db.query(UnansweredQuestion).all()  # kept as the page keeps it
-    assert [row.question for row in kept] == ["结婚登记怎么办"]
+    assert [row.question for row in kept] == ["火星移民签证"]
     refused = client.get(f"{API}/assistant", params={"q": "x" * 201})
     assert refused.status_code == 422 and "200" in refused.text
 
@@ -55,3 +55,20 @@ def test_own_cases_only_for_the_signed_in_owner(client: TestClient, as_user: Any
     assert mine["kind"] == "own_cases" and number in {c["number"] for c in mine["cases"]}
     other = _ask(client, as_user("lisi"), q="我的申请办到哪了")
     assert number not in {c["number"] for c in other["cases"]}
+
+
+def test_a_case_number_none_of_the_askers_cases_has_is_flagged(
+    client: TestClient, as_user: Any
+) -> None:
+    """The reply said nothing of a number that is not the asker's: an app could not tell
+    "not yours (or no such case)" from "you have no cases"."""
+    owner, other = as_user("zhangsan"), as_user("lisi")
+    mine = submitted(client, owner, "3501-WJW-002")["number"]
+    theirs = submitted(client, other, "3501-WJW-002")["number"]
+    found = _ask(client, owner, q=f"{mine}办到哪了")
+    assert found["kind"] == "own_cases" and not found["unknown_number"]
+    assert [case["number"] for case in found["cases"]] == [mine]
+    refused = _ask(client, owner, q=f"{theirs}办到哪了")
+    assert refused["kind"] == "own_cases" and refused["unknown_number"]
+    assert refused["cases"] == [] and refused["entries"] == []
+    assert not _ask(client, owner, q="我的申请办到哪了")["unknown_number"]

@@ -16,7 +16,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from tongban.app import create_app
-from tongban.assistant import cuts, retrieval, service, text
+from tongban.assistant import retrieval, service, text
 from tongban.assistant.enums import ReplyKind
 from tongban.assistant.models import EntryCut
 from tongban.web.runtime import Runtime
@@ -66,7 +66,7 @@ def test_after_start_up_the_first_question_loads_nothing(
         loader = text._loader
         assert loader is not None  # started by start-up, which did not wait for it
         assert text._loaded.wait(120)
-        assert retrieval.index_for(cuts.published(db), read_again, wait=120) is not None
+        assert retrieval.index_for(service.index_keys(db), read_again, wait=120) is not None
     calls = {loader_: loader_.cache_info().misses for loader_ in DICTIONARIES}
 
     reply = service.ask(db, question=QUESTION, user=None, wait=0)
@@ -87,7 +87,7 @@ def test_without_the_worker_cuts_start_up_cuts_the_catalog_itself(
         raise AssertionError("no index was under way: the first question would build it")
 
     with TestClient(create_app(runtime, start_worker=False)):
-        index = retrieval.index_for(cuts.published(db), read_again, wait=120)
+        index = retrieval.index_for(service.index_keys(db), read_again, wait=120)
     assert index is not None and loaded()
     reply = service.ask(db, question=QUESTION, user=None, wait=0)
     assert reply.kind == ReplyKind.entries

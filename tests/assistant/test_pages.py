@@ -64,7 +64,7 @@ def test_traditional_characters_and_pinyin(client: TestClient) -> None:
 def test_unanswered_is_said_logged_and_answered_by_an_admin_faq(
     client: TestClient, signed_in: SignedIn
 ) -> None:
-    question = "出国护照怎么办理"
+    question = "坐飞机没带身份证怎么办"
     for _ in range(2):
         page = _ask(client, question)
         assert "这个问题我还答不上来" in page and 'href="/halls"' in page
@@ -75,7 +75,7 @@ def test_unanswered_is_said_logged_and_answered_by_an_admin_faq(
     check_structure(listing)
     rows = re.findall(r"<tr><td><a [^>]*>([^<]+)</a></td><td>(\d+)</td>", listing)
     assert rows[:2] == [(question, "2"), ("火星移民签证", "1")]  # most asked first
-    answer = "护照由出入境管理部门办理，请到出入境接待大厅申请。"
+    answer = "可向机场公安机关咨询临时乘机证明；丢失的身份证请按本事项补领。"
     token = csrf(listing)
     saved = admin.post(
         "/admin/assistant/answers",

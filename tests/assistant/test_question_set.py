@@ -52,10 +52,14 @@ def test_top3_accuracy_floor(db: Session) -> None:
 
 
 def test_questions_outside_the_catalog_are_declined(db: Session) -> None:
-    """The share declined of the questions no entry answers, as measured on 2026-12-02
-    (BENCHMARKS.md): 44.8 % of those tuned on, 31.2 % of the held-out ones. Low on purpose:
-    only a document the best entry lacks is a sure sign (see DOCUMENT_ENDINGS)."""
+    """The share declined (the plain "cannot answer" reply, or "this portal does not handle
+    it" from the catalog's list of matters handled elsewhere) of the questions no entry
+    answers, as measured on 2026-12-02 with that list (BENCHMARKS.md): 82.8 % of those
+    tuned on, 50.0 % of the first held-out ones (written before the list, but seen while
+    writing it), 80.0 % of the fifth batch (written before the list, never looked at)."""
     tuned = evaluate(db, [question for question in OUTSIDE if not question.get("held_out")])
-    held_out = evaluate(db, [question for question in OUTSIDE if question.get("held_out")])
-    assert tuned.top1 >= 0.44, tuned.misses
-    assert held_out.top1 >= 0.31
+    held_out = evaluate(db, [q for q in OUTSIDE if q.get("held_out") and q.get("batch") != 5])
+    fifth = evaluate(db, [question for question in OUTSIDE if question.get("batch") == 5])
+    assert tuned.top1 >= 0.82, tuned.misses
+    assert held_out.top1 >= 0.50
+    assert fifth.questions >= 15 and fifth.top1 >= 0.80  # its misses are not shown

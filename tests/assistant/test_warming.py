@@ -17,6 +17,7 @@ from tongban.app import create_app
 from tongban.assistant import retrieval, service
 from tongban.assistant.enums import ReplyKind
 from tongban.assistant.models import UnansweredQuestion
+from tongban.catalog import service as catalog
 from tongban.catalog.enums import EntryStatus
 from tongban.catalog.models import CatalogEntry
 from tongban.web.runtime import Runtime
@@ -58,6 +59,9 @@ def test_the_server_builds_the_index_at_start_up(runtime: Runtime, db: Session) 
         )
     )
     revision = [(code, version) for code, version in published if version is not None]
+    current = catalog.current_elsewhere(db)  # the matters handled elsewhere are indexed too
+    assert current is not None
+    revision += [(f"elsewhere:{m['code']}", current.id) for m in current.definition["matters"]]
 
     def read_again(keys: object) -> retrieval.Reading:
         raise AssertionError("no index was under way: the first question would build it")

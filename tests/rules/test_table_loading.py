@@ -97,3 +97,23 @@ def test_a_table_on_an_ordinary_item_is_checked_too(catalog_copy: CatalogCopy) -
 
     found = _messages(catalog_copy, "3501-YB-003", change)
     assert any("nowhere" in m for m in found), found
+
+
+def test_a_table_that_breaks_its_schema_is_refused_in_chinese() -> None:
+    """The table's schema errors were jsonschema's English ("'SOMETIMES' is not one of …")."""
+    from tongban.rules.service import table_problems
+
+    table = {
+        "hit_policy": "SOMETIMES",
+        "inputs": [{"field": "age"}, {"field": "age"}],
+        "rules": [{"when": {}, "outcome": "approve", "reason": "可以", "extra": 1}],
+    }
+    found = [message for _, message in table_problems(table, form={}, sources={})]
+    assert (
+        "命中策略（hit_policy）：“SOMETIMES”不是可选的值，应为以下之一：FIRST、UNIQUE、PRIORITY、ANY"
+        in found
+    )
+    assert any(message.startswith("规则（rules.0）：不认识的字段 extra") for message in found), (
+        found
+    )
+    assert not any("is not one of" in message or "were unexpected" in message for message in found)

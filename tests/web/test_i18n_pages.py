@@ -376,6 +376,8 @@ def test_english_tour_renders_every_template(
     assert "Catalog administration" in pages[-1] and "Current version" in pages[-1]
     pages.append(admin.get("/admin/assistant").text)
     assert "Assistant: unanswered questions" in pages[-1] and "Add an answer" in pages[-1]
+    pages.append(admin.get("/admin/catalog/elsewhere").text)
+    assert "Matters handled elsewhere" in pages[-1] and "List (YAML)" in pages[-1]
     pages.append(admin.get(f"/admin/catalog/{ITEM}").text)
     assert "Versions" in pages[-1] and "Withdraw" in pages[-1]
     pages.append(admin.get(f"/admin/catalog/{ITEM}/edit").text)

@@ -4,6 +4,7 @@ the page keeps it (:func:`views.keep_unanswered`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -12,6 +13,7 @@ from tongban.accounts.deps import OptionalUser
 from tongban.assistant import service
 from tongban.assistant.schemas import (
     AnswerCase,
+    AnswerElsewhere,
     AnswerEntry,
     AnswerFaq,
     AnswerItem,
@@ -55,6 +57,14 @@ def _entry(found: service.Found) -> AnswerEntry:
     )
 
 
+def _elsewhere(matter: Mapping[str, Any] | None) -> AnswerElsewhere | None:
+    if matter is None:
+        return None
+    return AnswerElsewhere(
+        name=matter["name"], handled_by=matter["handled_by"], channel=matter.get("channel")
+    )
+
+
 @router.get("/assistant")
 def ask(
     request: Request,
@@ -86,5 +96,7 @@ def ask(
         about=reply.about,
         entries=[_entry(found) for found in reply.found],
         cases=[AnswerCase(number=c.number, title=c.title, state=c.state) for c in reply.cases],
+        unknown_number=reply.unknown_number,
+        elsewhere=_elsewhere(reply.matter),
         hotline=HOTLINE,
     )

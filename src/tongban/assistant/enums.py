@@ -10,6 +10,7 @@ class ReplyKind(StrEnum):
     own_cases = "own_cases"  # the signed-in applicant's own cases
     sign_in = "sign_in"  # a question about one's own case, asked without signing in
     unanswered = "unanswered"  # nothing in the catalog answers it: hotline and window
+    elsewhere = "elsewhere"  # a matter this portal does not handle: who does, and the hotline
     warming = "warming"  # the index is still being built (server start-up): ask again soon
 
 

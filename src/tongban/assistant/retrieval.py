@@ -30,6 +30,9 @@ from tongban.assistant import text
 
 # How many times a field counts: what people say for an entry over how the law names it.
 REPEATS = {"name": 3, "keywords": 2, "synonyms": 2, "faq": 2, "event": 2, "summary": 1}
+# The code prefix of a matter this portal does not handle (the catalog's ``elsewhere.yaml``),
+# indexed alongside the entries: when one ranks first, the assistant says where to go.
+ELSEWHERE = "elsewhere:"
 # The fields that say what an entry is about; the others (conditions, materials) say what
 # it asks for: a question about 结婚登记 is not about 出生登记, whose materials hold 结婚证.
 SUBJECT = frozenset({"name", "keywords", "synonyms", "faq", "event", "summary", "item", "result"})
@@ -74,6 +77,15 @@ Cut = tuple[list[str], set[str]]  # an entry's document and subject tokens
 
 def cut(definition: Mapping[str, Any]) -> Cut:
     """The tokens of one version: its :func:`document` and its :func:`subject`."""
+    return document(definition), subject(definition)
+
+
+def cut_matter(matter: Mapping[str, Any]) -> Cut:
+    """The tokens of a matter handled elsewhere, as of an entry with only a name and
+    synonyms: what people call it, nothing of who handles it (a question about 派出所 is
+    not one about every matter a police station handles). Cut by each process (a few
+    short phrases), never stored."""
+    definition = {"name": matter["name"], "items": [{"synonyms": list(matter["synonyms"])}]}
     return document(definition), subject(definition)
 
 
@@ -213,7 +225,10 @@ def _build(
     build began."""
     global _current, _building
     try:
-        fresh = {each: cut(texts[each]) for each in texts}
+        fresh = {
+            each: (cut_matter if each[0].startswith(ELSEWHERE) else cut)(texts[each])
+            for each in texts
+        }
         with _lock:
             held = {**_cut, **stored, **fresh}
         index = Index(

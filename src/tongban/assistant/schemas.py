@@ -60,6 +60,14 @@ class AnswerCase(BaseModel):
     state: CaseState
 
 
+class AnswerElsewhere(BaseModel):
+    """A matter this portal does not handle, and who does (the catalog's list of them)."""
+
+    name: str
+    handled_by: str = Field(description="The department or window that handles it")
+    channel: str | None = Field(None, description="Where it can be done online, if anywhere")
+
+
 class AssistantReply(BaseModel):
     """The reply to one question; ``kind`` says which parts are filled."""
 
@@ -68,13 +76,20 @@ class AssistantReply(BaseModel):
         description="entries: ``entries`` answer it; own_cases: ``cases`` are the asker's "
         "own; sign_in: a question about one's own case, asked without signing in; "
         "unanswered: nothing in the catalog answers it (call the hotline or go to a "
-        "window); warming: the index is being built, ask again in a few seconds"
+        "window); elsewhere: a matter this portal does not handle, ``elsewhere`` says who "
+        "does; warming: the index is being built, ask again in a few seconds"
     )
     aspect: Aspect | None = Field(description="The part of a guide the question asks for")
     follow_up: bool = Field(description="Answered about ``about``, the entry asked before")
     about: str | None = Field(description="Pass as ``about`` with a follow-up question")
     entries: list[AnswerEntry]
     cases: list[AnswerCase]
+    unknown_number: bool = Field(
+        False,
+        description="own_cases: the question names a case number that none of the asker's "
+        "cases has (whoever else's it may be: nothing is said of it)",
+    )
+    elsewhere: AnswerElsewhere | None = Field(None, description="elsewhere: who handles it")
     hotline: str = Field(description="政务服务便民热线")
 
 

@@ -2,8 +2,9 @@
 catalog only (the items or bundle that match, and their conditions, materials, fees,
 time limits and place, as the current versions state them); a follow-up keeps the entry
 asked about before; a question about one's own case is answered from the signed-in
-applicant's own cases and no one else's; a question it cannot answer is said to be so,
-and kept (without the asker) for the catalog administrators, who answer it by adding an
+applicant's own cases and no one else's; a question about a matter the catalog lists as
+handled elsewhere (``elsewhere.yaml``: passports, 户口迁移 …) is told who handles it, and a
+question it cannot answer is said to be so; both are kept (without the asker) for the catalog administrators, who answer it by adding an
 FAQ entry or a synonym to an entry as a new catalog version, in effect at once. The
 catalog's texts are cut into tokens once, by the worker (:func:`cut_published`), and every
 web process builds its index from them.
@@ -80,6 +81,10 @@ class Reply:
     cases: Sequence[Case] = ()
     follow_up: bool = False  # answered about the entry asked about before
     narrowed: bool = False  # own cases: of those the asker has, only the one it names
+    # own cases: the question names a case number none of the asker's cases has
+    unknown_number: bool = False
+    # elsewhere: the matter of the catalog's elsewhere.yaml that answers it (who handles it)
+    matter: Mapping[str, Any] | None = None
 
     @property
     def about(self) -> str | None:
@@ -105,11 +110,35 @@ def _index(session: Session, *, wait: float | None = None) -> retrieval.Index | 
     """The index of the catalog as published now; one small query unless it changed. None
     while it is still being built after ``wait`` seconds (None: wait until it is)."""
 
-    def read(keys: Sequence[retrieval.Key]) -> retrieval.Reading:
-        found = cuts.stored(session, keys)
-        return found, {key: _definition(session, key) for key in keys if key not in found}
+    matters = _matters(session)
 
-    return retrieval.index_for(cuts.published(session), read, wait=wait)
+    def read(keys: Sequence[retrieval.Key]) -> retrieval.Reading:
+        found = cuts.stored(session, [key for key in keys if key not in matters])
+        return found, {
+            key: matters[key] if key in matters else _definition(session, key)
+            for key in keys
+            if key not in found
+        }
+
+    return retrieval.index_for(index_keys(session), read, wait=wait)
+
+
+def index_keys(session: Session) -> list[retrieval.Key]:
+    """What the index holds now: the published entries (:func:`cuts.published`) and the
+    matters handled elsewhere, each as ``(code, version id)``."""
+    return [*cuts.published(session), *_matters(session)]
+
+
+def _matters(session: Session) -> dict[retrieval.Key, Mapping[str, Any]]:
+    """The matters handled elsewhere, by their key in the index: their code (prefixed by
+    :data:`retrieval.ELSEWHERE`) and the id of the list's current version."""
+    current = catalog.current_elsewhere(session)
+    if current is None:
+        return {}
+    return {
+        (retrieval.ELSEWHERE + matter["code"], current.id): matter
+        for matter in current.definition["matters"]
+    }
 
 
 def _ready(session: Session, *, wait: float | None = None) -> retrieval.Index | None:
@@ -210,11 +239,14 @@ def ask(
         return Reply(asked, ReplyKind.warming)
     aspect = reading.aspect_of(asked)
     matches = _confident(index.rank(reading.without_aspect(asked)))
+    if matches and matches[0].code.startswith(retrieval.ELSEWHERE):
+        key = (matches[0].code, index.versions[matches[0].code])
+        return Reply(asked, ReplyKind.elsewhere, aspect, matter=_matters(session).get(key))
+    matches = [match for match in matches if not match.code.startswith(retrieval.ELSEWHERE)]
     follow_up = False
-    if about in index.versions and aspect is not None:
-        rest = _confident(index.rank(reading.without_aspect(asked)))
-        if not rest or rest[0].code == about:
-            matches, follow_up = [retrieval.Match(about, 0.0, 1.0)], True
+    entry = about in index.versions and not str(about).startswith(retrieval.ELSEWHERE)
+    if entry and aspect is not None and (not matches or matches[0].code == about):
+        matches, follow_up = [retrieval.Match(str(about), 0.0, 1.0)], True
     if not matches:
         return Reply(asked, ReplyKind.unanswered, aspect)
     found = [
@@ -240,7 +272,9 @@ def _own_cases(session: Session, asked: str, user: User | None, wait: float | No
     numbers = reading.case_numbers(asked)
     if numbers:
         named = [case for case in own if case.number in numbers]
-        return Reply(asked, ReplyKind.own_cases, cases=named, narrowed=bool(own))
+        return Reply(
+            asked, ReplyKind.own_cases, cases=named, narrowed=bool(own), unknown_number=not named
+        )
     index = _ready(session, wait=wait)
     matches = index.rank(reading.without_case_words(asked)) if index else []
     codes = {match.code for match in _confident(matches)}
@@ -253,9 +287,10 @@ _DIGITS = re.compile(r"\d{6,}")
 
 def to_keep(reply: Reply) -> bool:
     """Whether ``reply`` says a question was not answered that is worth an administrator's
-    look: not junk (fewer than two letters, digits or characters: "？", "啊")."""
+    look: not junk (fewer than two letters, digits or characters: "？", "啊"). A matter
+    handled elsewhere is kept too: the demand it shows is the administrators' to see."""
     meaningful = sum(char.isalnum() for char in reply.question)
-    return reply.kind == ReplyKind.unanswered and meaningful >= 2
+    return reply.kind in (ReplyKind.unanswered, ReplyKind.elsewhere) and meaningful >= 2
 
 
 def record_unanswered(session: Session, *, reply: Reply, now: datetime) -> None:

@@ -32,6 +32,38 @@ def entries_page(request: Request, session: SessionDep, user: CatalogAdmin) -> R
     return render(request, "catalog/admin_list.html", context)
 
 
+def _elsewhere_page(
+    request: Request, text: str, errors: list[dict[str, Any]], status_code: int = 200
+) -> Response:
+    context = {
+        "text": text,
+        "errors": errors,
+        "notice": request.query_params.get("notice", ""),
+    }
+    return render(request, "catalog/admin_elsewhere.html", context, status_code=status_code)
+
+
+@router.get("/elsewhere")
+def elsewhere_page(request: Request, session: SessionDep, user: CatalogAdmin) -> Response:
+    """The matters this portal does not handle, and who does, as YAML in a text box."""
+    return _elsewhere_page(request, service.elsewhere_text(session), [])
+
+
+@router.post("/elsewhere")
+def edit_elsewhere(
+    request: Request, session: SessionDep, user: CatalogAdmin, now: NowDep, form: CheckedForm
+) -> Response:
+    """Check the posted list like the loader; store it as a new version or show every
+    problem, the text kept."""
+    raw = form.get("text")
+    text = raw if isinstance(raw, str) else ""
+    try:
+        saved = service.save_elsewhere_text(session, text=text, actor=actor_of(user), now=now)
+    except InvalidInput as error:
+        return _elsewhere_page(request, text, error.details, status_code=422)
+    return see_other(f"/admin/catalog/elsewhere?notice={'saved' if saved else 'unchanged'}")
+
+
 def _warnings(session: Session, code: str, text: str) -> list[Problem]:
     return [p for p in service.check_entry_text(session, code=code, text=text)[1] if p.warning]
 

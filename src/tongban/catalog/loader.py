@@ -19,6 +19,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
+from tongban import schema_words
 from tongban.catalog import (
     guides,
     locality,
@@ -30,6 +31,8 @@ from tongban.catalog import (
     ways,
 )
 from tongban.catalog.definitions import merge_forms, merge_materials
+from tongban.catalog.elsewhere import FILE as ELSEWHERE_FILE
+from tongban.catalog.elsewhere import matter_problems
 from tongban.catalog.english import english_problems
 from tongban.catalog.halls import FILE as HALLS_FILE
 from tongban.catalog.halls import hall_problems
@@ -55,6 +58,7 @@ class CatalogRead:
     bundles: dict[str, dict[str, Any]] = field(default_factory=dict)
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     halls: dict[str, dict[str, Any]] = field(default_factory=dict)
+    elsewhere: dict[str, Any] | None = None  # elsewhere.yaml, when the folder has one
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -126,7 +130,7 @@ def _check_item(
         found.append(
             doc.problem(
                 ["form", *error.absolute_path],
-                f"表单不是有效的 JSON Schema：{schema_messages.what_to_fix(error)}",
+                f"表单不是有效的 JSON Schema：{schema_words.what_to_fix(error)}",
             )
         )
     limit = item["time_limit"]
@@ -166,6 +170,17 @@ def _check_text(
     if any(not problem.warning for problem in found):
         return None, found
     return doc.data, found
+
+
+def check_elsewhere_text(text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """An edited ``elsewhere.yaml`` checked as the loader checks the file; None if it has
+    errors."""
+    try:
+        doc = SourceDocument(text, ELSEWHERE_FILE)
+    except yaml.YAMLError as error:
+        return None, [_syntax_problem(ELSEWHERE_FILE, error)]
+    found = _schema_problems(doc, "elsewhere") or matter_problems(doc)
+    return (None if found else doc.data), found
 
 
 def check_item_text(
@@ -251,6 +266,7 @@ def read_catalog(root: Path) -> CatalogRead:
     departments = {dept["code"] for dept in read.departments}
     _read_sources(root, read, departments)
     _read_halls(root, read, departments)
+    _read_elsewhere(root, read)
     for path in sorted((root / "items").glob("*.yaml")):
         doc = _parse(path, root, read)
         if doc is None:
@@ -318,3 +334,13 @@ def _read_halls(root: Path, read: CatalogRead, departments: set[str]) -> None:
     read.problems += found
     if not found:
         read.halls = {hall["code"]: hall for hall in doc.data["halls"]}
+
+
+def _read_elsewhere(root: Path, read: CatalogRead) -> None:
+    """``elsewhere.yaml``, the matters handled elsewhere, into ``read.elsewhere``."""
+    path = root / ELSEWHERE_FILE
+    if not path.exists():
+        return
+    data, found = check_elsewhere_text(path.read_text(encoding="utf-8"))
+    read.problems += found
+    read.elsewhere = data

@@ -81,3 +81,15 @@ class ServiceHall(Base):
     division: Mapped[str] = mapped_column(String(6))
     position: Mapped[int] = mapped_column(default=0)  # order in halls.yaml
     definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ElsewhereVersion(Base):
+    """One immutable version of ``elsewhere.yaml``, the matters this portal does not handle
+    and who does (非本平台办理事项); the current one is the newest."""
+
+    __tablename__ = "elsewhere_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -25,12 +25,19 @@ from tongban.catalog.definitions import (
     merge_materials,
 )
 from tongban.catalog.enums import EntryKind, EntryStatus
-from tongban.catalog.loader import CatalogRead, check_bundle_text, check_item_text, read_catalog
+from tongban.catalog.loader import (
+    CatalogRead,
+    check_bundle_text,
+    check_elsewhere_text,
+    check_item_text,
+    read_catalog,
+)
 from tongban.catalog.models import (
     CatalogEntry,
     CatalogVersion,
     DataSource,
     Department,
+    ElsewhereVersion,
     ServiceHall,
 )
 from tongban.catalog.reading import get_any_entry, list_departments, list_entries, list_sources
@@ -135,6 +142,8 @@ def load_catalog(session: Session, *, root: Path) -> LoadReport:
     for bundle in read.bundles.values():
         items = [item_definition(read.items[code])["items"][0] for code in bundle["items"]]
         definitions.append((EntryKind.bundle, bundle_definition(bundle, items)))
+    if read.elsewhere is not None:
+        _load_elsewhere(session, read.elsewhere, report)
     stored = _stored_hashes(session)
     for kind, definition in definitions:
         before = session.get(CatalogEntry, definition["code"])
@@ -163,6 +172,57 @@ def _stored_hashes(session: Session) -> dict[str, set[str]]:
     for code, digest in session.execute(select(CatalogVersion.code, CatalogVersion.content_hash)):
         found.setdefault(code, set()).add(digest)
     return found
+
+
+def current_elsewhere(session: Session) -> ElsewhereVersion | None:
+    """The current list of matters handled elsewhere (the newest version); None before a
+    catalog with ``elsewhere.yaml`` was loaded."""
+    newest = select(ElsewhereVersion).order_by(ElsewhereVersion.id.desc()).limit(1)
+    return session.scalars(newest).first()
+
+
+def _store_elsewhere(session: Session, data: dict[str, Any], now: datetime) -> bool:
+    """Store ``data`` as the newest version unless it is the current one already."""
+    current = current_elsewhere(session)
+    digest = content_hash(data)
+    if current is not None and current.content_hash == digest:
+        return False
+    session.add(ElsewhereVersion(content_hash=digest, definition=data, created_at=now))
+    session.flush()
+    return True
+
+
+def _load_elsewhere(session: Session, data: dict[str, Any], report: LoadReport) -> None:
+    """Like an entry: the folder's text, already stored as an earlier version, is not a
+    change (an administrator edited the list since, and that edit stays current)."""
+    digest = content_hash(data)
+    earlier = session.scalars(
+        select(ElsewhereVersion.id).where(ElsewhereVersion.content_hash == digest)
+    ).first()
+    current = current_elsewhere(session)
+    if earlier is not None and current is not None and current.content_hash != digest:
+        report.kept.append(f"elsewhere v{current.id}")
+    elif _store_elsewhere(session, data, utcnow()):
+        report.created.append("elsewhere")
+
+
+def elsewhere_text(session: Session) -> str:
+    """The YAML an administrator edits: the current list of matters handled elsewhere."""
+    current = current_elsewhere(session)
+    data = current.definition if current is not None else {"matters": []}
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def save_elsewhere_text(session: Session, *, text: str, actor: audit.Actor, now: datetime) -> bool:
+    """Store an edited list of matters handled elsewhere as a new version (checked like the
+    file, audited); False when it is unchanged. InvalidInput lists every problem."""
+    data, problems = check_elsewhere_text(text)
+    if data is None:
+        raise _invalid(problems)
+    if not _store_elsewhere(session, data, now):
+        return False
+    _audit(session, now, actor, "catalog.elsewhere_saved", "elsewhere")
+    return True
 
 
 @dataclass

@@ -24,7 +24,7 @@ from jsonschema.exceptions import ValidationError
 from tongban import identifiers, timefmt
 from tongban.errors import InvalidInput
 from tongban.forms import dates
-from tongban.forms.reasons import reason_of
+from tongban.schema_words import reason_of
 from tongban.timeutil import utcnow
 
 MAX_NUMBER = 2**53 - 1  # the largest integer a JavaScript client reads back exactly

@@ -14,6 +14,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from tongban import schema_words
 from tongban.rules.checks import field_kind, field_title
 from tongban.rules.checks import problems as _semantic_problems
 from tongban.rules.tables import (
@@ -42,6 +43,15 @@ __all__ = [
 ]
 
 
+# The Chinese names of a decision table's top-level fields, as its editor shows them.
+FIELD_NAMES = {
+    "hit_policy": "命中策略",
+    "inputs": "输入字段",
+    "rules": "规则",
+    "no_match_reason": "无规则命中时的理由",
+}
+
+
 @cache
 def _validator() -> Draft202012Validator:
     text = resources.files("tongban.rules").joinpath("schema/decision.schema.json").read_text()
@@ -53,7 +63,8 @@ def table_problems(
 ) -> list[tuple[list[str | int], str]]:
     """(path inside the table, Chinese message) for each problem; empty when it is sound."""
     found = [
-        (list(error.absolute_path), error.message) for error in _validator().iter_errors(table)
+        (list(error.absolute_path), schema_words.message_of(error, FIELD_NAMES))
+        for error in _validator().iter_errors(table)
     ]
     if found:
         return found

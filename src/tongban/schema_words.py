@@ -1,14 +1,20 @@
-"""What a JSON-Schema keyword a value breaks means to the person filling the form: the
-rule, with its bound or its choices ("应大于 0", "应为以下之一：…"), never a bare
-"格式不正确" where the schema can say more.
+"""What a JSON-Schema keyword a value breaks means, in the user's words: to the person
+filling a form, the rule with its bound or its choices ("应大于 0", "应为以下之一：…",
+:func:`reason_of`), never a bare "格式不正确" where the schema can say more; to the
+administrator editing catalog data (an item, a decision table, the list of matters
+handled elsewhere), the field by its Chinese name and what to change (:func:`message_of`),
+never jsonschema's English ("['a', 'a'] has non-unique elements"). Below the domains, so
+that the forms, the rules and the catalog word their errors alike.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
-from jsonschema.exceptions import ValidationError
+from jsonschema.exceptions import SchemaError, ValidationError, best_match
 
 _NUMERIC_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
@@ -94,3 +100,67 @@ def reason_of(error: ValidationError) -> tuple[str, str]:
         zh, en = table[kind]
         return zh.format(_bound(error)), en.format(_bound(error))
     return _REASONS.get(kind, ("不符合要求", "is not acceptable"))
+
+
+_TYPES = {
+    "string": "文字",
+    "array": "列表（每项一行，以“- ”开头）",
+    "object": "键值对象（“名称: 值”）",
+    "integer": "整数",
+    "number": "数字",
+    "boolean": "true 或 false",
+    "null": "空",
+}
+
+
+def field_label(path: Sequence[str | int], names: Mapping[str, str]) -> str:
+    """``path`` as the administrator finds it in the file, led by the Chinese name
+    ``names`` gives its top-level field: "同义说法（synonyms.3）"."""
+    where = ".".join(str(part) for part in path)
+    name = names.get(str(path[0])) if path else None
+    return f"{name}（{where}）" if name else where or "文件"
+
+
+def message_of(error: ValidationError, names: Mapping[str, str]) -> str:
+    """The Chinese message of one schema error in a data file: the field, then what to fix."""
+    return f"{field_label(list(error.absolute_path), names)}：{what_to_fix(error)}"
+
+
+def _names(values: Any) -> str:
+    return "、".join(str(value) for value in values)
+
+
+def _repeated(values: list[Any]) -> Any:
+    """The first value of ``values`` seen a second time."""
+    seen: list[Any] = []
+    for value in values:
+        if value in seen:
+            return value
+        seen.append(value)
+    return None
+
+
+def what_to_fix(error: ValidationError | SchemaError) -> str:
+    """What to change so that the value meets the keyword it breaks, in Chinese."""
+    kind, instance, wanted = str(error.validator), error.instance, error.validator_value
+    if kind == "required" and isinstance(instance, dict) and isinstance(wanted, list):
+        return f"缺少必填字段 {_names(name for name in wanted if name not in instance)}"
+    if kind == "enum" and isinstance(wanted, list):
+        return f"“{instance}”不是可选的值，应为以下之一：{_names(wanted)}"
+    if kind == "additionalProperties" and isinstance(instance, dict):
+        known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        extra = [name for name in instance if name not in known]
+        return f"不认识的字段 {_names(extra)}：请检查拼写，或删去它"
+    if kind == "uniqueItems" and isinstance(instance, list):
+        return f"“{_repeated(instance)}”出现了不止一次，请删去重复的一项"
+    if kind == "type":
+        kinds = wanted if isinstance(wanted, list) else [wanted]
+        return "应填写" + "或".join(_TYPES.get(str(each), str(each)) for each in kinds)
+    if kind == "const":
+        return f"应为 {wanted}"
+    if kind == "pattern":
+        return f"格式不正确，应符合正则表达式 {wanted}"
+    if kind in ("oneOf", "anyOf"):
+        closest = best_match(error.context) if isinstance(error.context, list) else None
+        return what_to_fix(closest) if closest is not None else "不符合任何一种允许的写法"
+    return reason_of(cast(ValidationError, error))[0]  # the same attributes

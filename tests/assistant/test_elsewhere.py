@@ -1,0 +1,107 @@
+"""Matters this portal does not handle (the catalog's ``elsewhere.yaml``): a question about
+one is told where to go, with the hotline and the window, on the page and in the API, and is
+kept for the administrators; administrators edit the list as catalog data, checked like
+the file, and ``catalog load`` keeps their edit. Before the list, "护照过期了怎么办" was
+answered with 居民身份证换领 and "个人所得税怎么退税" with a tax item."""
+
+from __future__ import annotations
+
+import html
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests.conftest import ROOT
+from tests.factories import API
+from tests.web.support import SignedIn, check_structure, csrf
+from tongban.assistant import service
+from tongban.assistant.enums import ReplyKind
+from tongban.assistant.models import UnansweredQuestion
+from tongban.audit.service import Actor
+from tongban.catalog import service as catalog
+from tongban.timeutil import utcnow
+
+NEW_LIST = """matters:
+- code: fishing_licence
+  name: 渔业捕捞许可证
+  synonyms: [捕捞证, 出海打鱼证]
+  handled_by: 渔业主管部门
+"""
+
+
+def test_a_matter_handled_elsewhere_is_said_so_with_who_handles_it(db: Session) -> None:
+    for question, where in (("护照过期了怎么办", "出入境"), ("个人所得税怎么退税", "税务")):
+        reply = service.ask(db, question=question, user=None)
+        assert reply.kind == ReplyKind.elsewhere and not reply.found, question
+        assert reply.matter is not None and where in reply.matter["handled_by"]
+
+
+def test_the_page_and_the_api_say_where_to_go_and_keep_the_question(
+    client: TestClient, db: Session
+) -> None:
+    page = html.unescape(client.get("/ask", params={"q": "护照过期了怎么办"}).text)
+    check_structure(page)
+    assert "本平台不办理此事项" in page and "公安机关出入境管理窗口" in page
+    assert 'href="tel:12345"' in page and 'href="/halls"' in page
+    assert "移民局App" in page  # the online channel the list names
+    reply = client.get(f"{API}/assistant", params={"q": "驾照到期换证"}).json()
+    assert reply["kind"] == "elsewhere" and reply["entries"] == []
+    assert reply["elsewhere"]["handled_by"] == "公安交管部门车辆管理所"
+    assert reply["elsewhere"]["channel"] == "交管12123App"
+    kept = sorted(row.question for row in db.query(UnansweredQuestion))
+    assert kept == ["护照过期了怎么办", "驾照到期换证"]
+
+
+def test_the_english_page_says_it_in_english(client: TestClient) -> None:
+    client.cookies.set("tongban_lang", "en")
+    page = html.unescape(client.get("/ask", params={"q": "护照过期了怎么办"}).text)
+    assert "does not handle" in page and "exit-entry administration" in page
+
+
+def test_a_follow_up_cannot_name_a_matter_as_an_entry(client: TestClient) -> None:
+    about = "elsewhere:exit_entry_documents"
+    reply = client.get(f"{API}/assistant", params={"q": "要带什么材料", "about": about})
+    assert reply.status_code == 200 and reply.json()["entries"] == []
+
+
+def test_an_admin_edits_the_list_and_the_next_answer_follows(
+    client: TestClient, signed_in: SignedIn
+) -> None:
+    assert client.get(f"{API}/assistant", params={"q": "捕捞证怎么办"}).json()["kind"] != (
+        "elsewhere"
+    )
+    admin = signed_in("admin")
+    form = admin.get("/admin/catalog/elsewhere")
+    check_structure(form.text)
+    assert "exit_entry_documents" in form.text
+    saved = admin.post(
+        "/admin/catalog/elsewhere", data={"text": NEW_LIST, "csrf_token": csrf(form.text)}
+    )
+    assert saved.status_code == 200 and "已保存为新版本" in saved.text
+    reply = client.get(f"{API}/assistant", params={"q": "捕捞证怎么办"}).json()
+    assert reply["kind"] == "elsewhere" and reply["elsewhere"]["handled_by"] == "渔业主管部门"
+
+
+def test_a_bad_list_is_refused_in_chinese_with_the_text_kept(signed_in: SignedIn) -> None:
+    admin = signed_in("admin")
+    token = csrf(admin.get("/admin/catalog/elsewhere").text)
+    repeated = NEW_LIST.replace("出海打鱼证]", "捕捞证]")
+    refused = admin.post("/admin/catalog/elsewhere", data={"text": repeated, "csrf_token": token})
+    page = html.unescape(refused.text)
+    assert refused.status_code == 422 and "未保存" in page and "捕捞证, 捕捞证" in page
+    assert "非本平台办理事项（matters.0.synonyms）：“捕捞证”出现了不止一次" in page
+    assert "non-unique" not in page
+    taken = (
+        NEW_LIST + "- code: other\n  name: 另一件事\n  synonyms: [捕捞证]\n  handled_by: 某部门\n"
+    )
+    refused = admin.post("/admin/catalog/elsewhere", data={"text": taken, "csrf_token": token})
+    assert refused.status_code == 422 and "“捕捞证”已用于 fishing_licence" in refused.text
+
+
+def test_catalog_load_keeps_an_administrators_edit(db: Session) -> None:
+    actor = Actor(id=None, name="目录管理员")
+    assert catalog.save_elsewhere_text(db, text=NEW_LIST, actor=actor, now=utcnow())
+    report = catalog.load_catalog(db, root=ROOT / "catalog")
+    assert any(kept.startswith("elsewhere") for kept in report.kept)
+    current = catalog.current_elsewhere(db)
+    assert current is not None and current.definition["matters"][0]["code"] == "fishing_licence"

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from tongban.accounts.deps import source_of
+from tongban.cases import service
 from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.cases.enums import CaseState, ClockKind
 from tongban.cases.http.bodies import time_left_read
@@ -140,6 +141,7 @@ def progress_result(
     context = {
         "number": found.case.number,
         "found": found,
+        "spec": service.spec_of(session, found.case),
         "departments": departments(session),
         "state_names": STATE_NAMES_ZH,
     }

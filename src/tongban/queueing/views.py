@@ -36,12 +36,13 @@ STATES_ZH = {
 }
 
 
-def _items(session: Session, hall: dict[str, Any]) -> list[tuple[str, str]]:
-    """(code, name) of the published items and bundles a window of ``hall`` takes."""
+def _items(session: Session, hall: dict[str, Any]) -> list[dict[str, Any]]:
+    """The definitions (``code``, ``name``, ``name_en`` …) of the published items and
+    bundles a window of ``hall`` takes."""
     return [
-        (entry.code, entry.name)
+        entry.current_version.definition
         for entry in catalog.list_entries(session)
-        if service.windows_for(hall, entry.department_code)
+        if entry.current_version and service.windows_for(hall, entry.department_code)
     ]
 
 

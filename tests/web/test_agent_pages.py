@@ -66,6 +66,7 @@ def test_the_authorisation_page_grants_shows_and_revokes(signed_in: Any) -> None
         },
     )
     assert made.status_code == 200 and "村（社区）代办员" in made.text and ITEM in made.text
+    assert 'data-label="授权事项">失业登记</td>' in made.text  # the scope by name, not code
     agent = signed_in("lisi")
     held = agent.get("/my/authorisations")
     assert f"/apply/{ITEM}?for=" in held.text

@@ -5,14 +5,15 @@ answer shows nothing personal, and a wrong second factor is refused and rate-lim
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from tests.conftest import Clock
 from tests.factories import submitted
-from tests.web.support import ITEM, csrf
+from tests.web.support import ITEM, csrf, sign_in
+from tongban import timefmt
 
 ZHANGSAN_TAIL = "180310"  # demo user zhangsan: 350102196204180310
 MINFENG_CREDIT_TAIL = "Q1K7XN"  # demo enterprise: 91350102MA2XQ1K7XN
@@ -53,6 +54,22 @@ def test_the_api_answer_holds_the_state_and_time_left_and_nothing_personal(
     text = response.text
     for personal in ("张三", "350102196204180310", "13800000001", "form_data", "applicant"):
         assert personal not in text
+
+
+def test_the_api_counts_down_to_the_acceptance_deadline_the_page_and_receipt_state(
+    client: TestClient, as_user: Callable[[str], dict[str, str]]
+) -> None:
+    """Before acceptance the API's time left is the 受理期限 (art. 32) of the page and the
+    receipt, not the window's own stage limit (0 days for some items: "due today")."""
+    case = submitted(client, as_user("zhangsan"), ITEM)
+    body = _ask(TestClient(client.app), case["number"], ZHANGSAN_TAIL).json()
+    sign_in(client, "zhangsan")
+    receipt = client.get(f"/cases/{case['number']}/receipt")
+    assert receipt.status_code == 200
+    assert body["time_left_limit"] == "acceptance"
+    due = timefmt.deadline(datetime.fromisoformat(body["time_left"]["due_at"]))
+    assert f"截至 {due}" in receipt.text
+    assert body["time_left"]["amount"] > 0
 
 
 def test_an_enterprise_case_takes_the_credit_code_tail_in_either_case(

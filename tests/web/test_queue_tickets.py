@@ -55,6 +55,8 @@ def test_book_then_check_in_at_the_kiosk_then_be_called(
         "/staff/queue/call", data={"at": f"{HALL}/01", "csrf_token": csrf(calling.text)}
     )
     assert "正在办理" in called.text and "Y001" in called.text
+    assert "失业登记" in called.text  # the item served, by name (it showed its code)
+    assert "鼓楼区政务服务中心 · 01 · 综合受理窗口 1</option>" in called.text  # which hall's 01
     display = TestClient(person.app).get(f"/halls/{HALL}/display")
     assert "Y001" in display.text and "综合受理窗口 1" in display.text
     assert 'http-equiv="refresh"' in display.text

@@ -113,13 +113,14 @@ def _page(
     people = {u.id: u for u in _people(session, user)}
     today = timefmt.local(unit_now(session)).date()
     received = authorisations.received(session, agent=user)
+    entries = catalog.list_entries(session)
     context = {
         "given": authorisations.given(session, grantor=user),
         "running": [row for row in received if authorisations.runs(row, today)],
         "today": today,
         "people": people,
         "relations": RELATION_NAMES_ZH,
-        "entries": catalog.list_entries(session),
+        "entries": [e.current_version.definition for e in entries if e.current_version],
         "consent": authorisations.CONSENT_ZH,
         "error": error,
         "typed": typed or {},

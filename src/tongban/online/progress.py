@@ -61,6 +61,12 @@ class Progress:
     timeline: queries.Timeline
     limits: list[deadlines.Limit]
 
+    @property
+    def running_limit(self) -> deadlines.Limit | None:
+        """The first running limit of ``limits`` (受理期限 before acceptance, then 承诺期限):
+        the one the page, the API and the receipt all count down to; None once decided."""
+        return next((limit for limit in self.limits if limit.left is not None), None)
+
 
 def holder_tails(applicant: User) -> set[str]:
     """The tails that pass as the second factor: of the applicant's ID number and, for an

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from tongban.accounts.deps import source_of
 from tongban.cases import service
 from tongban.cases.core.machine import STATE_NAMES_ZH
-from tongban.cases.enums import CaseState
+from tongban.cases.enums import CaseState, ClockKind
 from tongban.cases.http.bodies import time_left_read
 from tongban.cases.schemas import TimeLeftRead
 from tongban.catalog.views import departments
@@ -61,7 +61,12 @@ class ProgressRead(BaseModel):
     closed_at: datetime | None
     stages: list[StageProgress]
     time_left: TimeLeftRead | None = Field(
-        None, description="Against the promised limit (before acceptance: the acceptance stage)"
+        None,
+        description="Against the limit the progress page and the receipt state: 受理期限 "
+        "(art. 32) before acceptance, then 承诺期限; None once decided",
+    )
+    time_left_limit: ClockKind | None = Field(
+        None, description="Which limit time_left counts down to: acceptance or promised"
     )
 
 
@@ -88,7 +93,7 @@ def progress_api(
     found = _find(session, request, runtime, now, body.number, body.factor)
     if isinstance(found, DomainError):
         return respond(request, found)  # answered, not raised: the failure's audit is kept
-    case = found.case
+    case, limit = found.case, found.running_limit
     return ProgressRead(
         number=case.number,
         item=case.title,
@@ -109,7 +114,8 @@ def progress_api(
             )
             for view in found.timeline.stages
         ],
-        time_left=time_left_read(service.case_time_left(session, case=case, now=now)),
+        time_left=time_left_read(limit.left if limit else None),
+        time_left_limit=limit.kind if limit else None,
     )
 
 
@@ -135,6 +141,7 @@ def progress_result(
     context = {
         "number": found.case.number,
         "found": found,
+        "spec": service.spec_of(session, found.case),
         "departments": departments(session),
         "state_names": STATE_NAMES_ZH,
     }

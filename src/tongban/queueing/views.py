@@ -36,12 +36,13 @@ STATES_ZH = {
 }
 
 
-def _items(session: Session, hall: dict[str, Any]) -> list[tuple[str, str]]:
-    """(code, name) of the published items and bundles a window of ``hall`` takes."""
+def _items(session: Session, hall: dict[str, Any]) -> list[dict[str, Any]]:
+    """The definitions (``code``, ``name``, ``name_en`` …) of the published items and
+    bundles a window of ``hall`` takes."""
     return [
-        (entry.code, entry.name)
+        entry.current_version.definition
         for entry in catalog.list_entries(session)
-        if service.windows_for(hall, entry.department_code)
+        if entry.current_version and service.windows_for(hall, entry.department_code)
     ]
 
 
@@ -275,10 +276,16 @@ def staff_queue(request: Request, session: SessionDep, user: Clerk, at: str = ""
         for hall in service.halls(session)
         if (windows := [w for w in hall["windows"] if service.may_call(session, user, hall, w)])
     ]
-    context: dict[str, Any] = {"halls": halls, "at": at, "current": None}
+    context: dict[str, Any] = {"halls": halls, "at": at, "current": None, "current_item": None}
     if at:
         hall, window = _place(at)
-        context["current"] = service.current_call(session, hall_code=hall, window_code=window)
+        current = service.current_call(session, hall_code=hall, window_code=window)
+        context["current"] = current
+        if current is not None:  # its item (or bundle) by name, as the kiosk offered it
+            taken = _items(session, service.hall_of(session, hall))
+            context["current_item"] = next(
+                (item for item in taken if item["code"] == current.item_code), None
+            )
     return render(request, "queueing/staff.html", context)
 
 

@@ -201,3 +201,23 @@ def test_metrics_rebuild_writes_every_day_since_the_first_case(
     days = sorted(set(db.scalars(select(MetricDay.day))))
     assert len(days) == 2 and (days[1] - days[0]).days >= 12, days
     assert "rebuilt" in result.output
+
+
+def test_catalog_validate_shows_the_ways_it_names(tmp_path: Path) -> None:
+    """A problem's text is printed as written: "[upload]" is data, not console markup (the
+    trial saw "获取方式  中" with the ways swallowed)."""
+    import shutil
+
+    catalog = tmp_path / "catalog"
+    shutil.copytree(Path(__file__).parents[1] / "catalog", catalog)
+    item = catalog / "items" / "3501-CGJ-001.yaml"
+    text = item.read_text(encoding="utf-8")
+    item.write_text(
+        text.replace("  name: 营业执照\n", "  name: 营业执照\n  note: 无需上传\n", 1).replace(
+            "ways: [licence, shared, upload]", "ways: [upload]", 1
+        ),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["catalog", "validate", "--path", str(catalog)])
+    assert result.exit_code == 1
+    assert "获取方式 [upload] 中" in result.output

@@ -217,3 +217,28 @@ def test_an_expert_account_holds_no_other_role(unit: Unit) -> None:
     with unit() as session, pytest.raises(InvalidInput) as refused:
         accounts.create_staff(session, data=data)
     assert "expert role only" in refused.value.message_en
+
+
+def test_the_case_record_names_the_limit_of_each_alert_after_a_review(
+    client: TestClient, register: dict[str, int], review: dict[str, Any], unit: Unit, clock: Clock
+) -> None:
+    """After a panel, the promised and the legal limit run out in the same minute: the case
+    record says which limit each 预警 / 超期 / 督办 is about (the trial saw each level twice
+    with nothing to tell them apart)."""
+    from tests.web.support import sign_in
+
+    number = review["case_number"]
+    panel_id = convene(unit, review, MONDAY)
+    wednesday = clock.advance(days=2)
+    for name, (seat, _) in sorted(seats_of(unit, panel_id).items()):
+        answer(unit, name, seat, wednesday)
+    clock.now = _end_of(20, 12)
+    run_worker(client)
+    client.cookies.clear()
+    sign_in(client, "supervisor")
+    page = client.get(f"/cases/{number}").text
+    for limit in ("承诺期限", "法定期限", "审查"):
+        for level in ("时限预警", "超过时限", "超期督办"):
+            assert page.count(f"{limit}：{level}") == 1, (limit, level)
+    english = client.get(f"/cases/{number}", params={"lang": "en"}).text
+    assert english.count("Promised limit") >= 3

@@ -23,9 +23,14 @@ def pass_required_inspection(db: Session, task: Any, reviewer: User, now: dateti
     found = inspection.order_inspection(db, task_id=task.id, user=reviewer, reason="", now=now)
     inspector = db.get_one(User, found.first_inspector_id)
     applicant = db.get_one(User, db.get_one(Case, found.case_id).applicant_id)
-    visit = now + timedelta(minutes=30)
+    visit = now - timedelta(minutes=30)  # proposed an hour earlier, so it has come
     inspection.propose_visit(
-        db, inspection_id=found.id, user=inspector, visit_at=visit, note="", now=now
+        db,
+        inspection_id=found.id,
+        user=inspector,
+        visit_at=visit,
+        note="",
+        now=visit - timedelta(minutes=30),
     )
     inspection.answer_visit(
         db, inspection_id=found.id, user=applicant, accept=True, reply="", now=now

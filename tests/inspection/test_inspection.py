@@ -67,14 +67,19 @@ def _order(db: Session, task: dict[str, Any], seed: int = 7) -> Any:
     )
 
 
+VISIT = datetime(2025, 11, 7, 1, 30, tzinfo=UTC)  # 09:30 in Fuzhou, the visit agreed
+
+
 def _agree(db: Session, found: Any, inspector: User, now: datetime) -> None:
+    """The visit, proposed an hour before ``now``, was agreed for half an hour before it:
+    its findings can be recorded at ``now``."""
     inspection.propose_visit(
         db,
         inspection_id=found.id,
         user=inspector,
-        visit_at=now + timedelta(days=1),
+        visit_at=now - timedelta(minutes=30),
         note="请负责人在场",
-        now=now,
+        now=now - timedelta(hours=1),
     )
     inspection.answer_visit(
         db, inspection_id=found.id, user=user(db, "minfeng"), accept=True, reply="", now=now
@@ -359,7 +364,7 @@ def test_photos_of_a_wrong_type_are_refused_with_what_to_fix(
 
 
 def test_the_pages_from_the_reviewers_order_to_the_applicants_answer_and_the_inspectors_phone(
-    client: TestClient, review: dict[str, Any], signed_in: SignedIn, db: Session
+    client: TestClient, review: dict[str, Any], signed_in: SignedIn, db: Session, clock: Clock
 ) -> None:
     """The reviewer orders from the task page, the applicant answers the proposed time on
     the case page, a drawn inspector uploads photos (a PDF is refused, in Chinese, on the
@@ -406,6 +411,12 @@ def test_the_pages_from_the_reviewers_order_to_the_applicants_answer_and_the_ins
     inspector = signed_in(sorted(names)[0])
     page = inspector.get(f"/inspections/{found.id}").text
     checks = {f"check-{c['code']}": "pass" for c in found.checklist}
+    early = inspector.post(
+        f"/inspections/{found.id}/conclude",
+        data={"csrf_token": csrf(page), "result": "passed", **checks},
+    )
+    assert early.status_code == 409 and "约定的踏勘时间是2025-11-07 09:30" in early.text
+    clock.now = VISIT
     done = inspector.post(
         f"/inspections/{found.id}/conclude",
         data={"csrf_token": csrf(page), "result": "passed", **checks},
@@ -539,7 +550,7 @@ def test_the_retention_sweep_purges_the_photos_and_texts_of_a_cases_inspections(
 
 
 def test_the_api_from_the_proposed_visit_to_the_co_signed_result(
-    client: TestClient, review: dict[str, Any], as_user: Any, db: Session
+    client: TestClient, review: dict[str, Any], as_user: Any, db: Session, clock: Clock
 ) -> None:
     """Inspectors on the JSON API: their list, the visit proposed, the applicant's answer,
     the record by one and the co-signature of the other; others are refused."""
@@ -566,6 +577,12 @@ def test_the_api_from_the_proposed_visit_to_the_co_signed_result(
     agreed = client.post(answer, json={"accept": True}, headers=as_user("minfeng"))
     assert agreed.status_code == 200 and agreed.json()["visit_state"] == "agreed"
     verdicts = {c["code"]: {"passed": True} for c in found.checklist}
+    early = client.post(
+        f"{base}/record", json={"verdicts": verdicts, "result": "passed"}, headers=as_user(first)
+    )
+    assert early.status_code == 409 and early.json()["error"]["code"] == "visit_not_yet"
+    assert "约定的踏勘时间是2025-11-07 09:30" in early.json()["error"]["message"]
+    clock.now = VISIT
     recorded = client.post(
         f"{base}/record", json={"verdicts": verdicts, "result": "passed"}, headers=as_user(first)
     )

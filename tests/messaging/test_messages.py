@@ -193,3 +193,20 @@ def test_retention_purges_the_texts_and_attachments(
     assert key in freed and key not in retention.still_named(db, {key or ""})
     db.refresh(message)
     assert message.body == retention.PURGED and message.attachment_key is None
+
+
+def test_the_page_names_everyone_who_reads_the_messages(
+    client: TestClient, as_user: Any, signed_in: SignedIn
+) -> None:
+    """The hint under the messages must name the supervisors, who read every thread (the
+    trial found it promised only the applicant and the department)."""
+    number = submitted(client, as_user("zhangsan"), ITEM)["number"]
+    _write(client, as_user("zhangsan"), number, department="RS", body=QUESTION)
+    page = signed_in("supervisor").get(f"/cases/{number}/messages/RS")
+    assert page.status_code == 200 and QUESTION in page.text
+    applicant = signed_in("zhangsan")
+    assert (
+        "办理该事项的部门和电子监察人员（只读）可以看到" in applicant.get(f"/cases/{number}").text
+    )
+    english = applicant.get(f"/cases/{number}", params={"lang": "en"}).text
+    assert "e-supervision staff (read only) see these messages" in english

@@ -154,3 +154,12 @@ def test_htmx_restoring_history_gets_the_whole_page(client: TestClient) -> None:
     html = client.get("/", params={"q": "sydj"}, headers=headers).text
 
     assert "<html" in html and 'id="bundles-title"' in html
+
+
+def test_a_limit_of_one_working_day_reads_in_the_singular_in_english(client: TestClient) -> None:
+    """3501-GA-002 promises 1 working day: English says "1 working day" (the trial saw
+    "1 working days"); Chinese keeps 个工作日."""
+    english = client.get("/items/3501-GA-002?lang=en").text
+    assert "1 working day<" in english and "1 working days" not in english
+    assert "5 working days" in english
+    assert "1 个工作日" in client.get("/items/3501-GA-002").text

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
 from tongban.audit.service import Actor
 from tongban.config import Settings, get_settings
@@ -32,7 +33,7 @@ def load_settings() -> Settings:
             where = "TONGBAN_" + "_".join(str(part) for part in problem["loc"]).upper()
             message = str(problem["msg"]).removeprefix("Value error, ")
             console.print(
-                f"[red]设置有误 / bad setting:[/red] {where if problem['loc'] else ''} {message}",
+                f"[red]设置有误 / bad setting:[/red] {where if problem['loc'] else ''} {escape(message)}",
                 soft_wrap=True,
             )
         raise typer.Exit(2) from None
@@ -48,7 +49,7 @@ def runtime() -> Runtime:
 
 def fail(error: DomainError) -> None:
     """Print a domain error in both languages and exit with code 2."""
-    console.print(f"[red]错误：{error.message_zh}[/red] ({error.message_en})")
+    console.print(f"[red]错误：{escape(error.message_zh)}[/red] ({escape(error.message_en)})")
     for detail in error.details:
-        console.print(f"  - {detail.get('message_zh', detail)}")
+        console.print(f"  - {detail.get('message_zh', detail)}", markup=False)
     raise typer.Exit(2)

@@ -19,7 +19,7 @@ def catalog_validate(path: base.CatalogPath = Path("catalog")) -> None:
     """Check every catalog file; exit 1 if any has an error (file, line and field are shown)."""
     read = read_catalog(path)
     for problem in read.problems:
-        base.console.print(str(problem), style="yellow" if problem.warning else "red")
+        base.console.print(str(problem), style="yellow" if problem.warning else "red", markup=False)
     base.console.print(
         f"{len(read.items)} 个事项, {len(read.bundles)} 个一件事, {len(read.errors)} 个错误"
     )
@@ -35,7 +35,7 @@ def catalog_load(path: base.CatalogPath = Path("catalog")) -> None:
         report = catalog.load_catalog(session, root=path)
     assert report.read is not None
     for problem in report.read.problems:
-        base.console.print(str(problem), style="yellow" if problem.warning else "red")
+        base.console.print(str(problem), style="yellow" if problem.warning else "red", markup=False)
     if report.read.errors:
         base.console.print(
             "[red]目录有错误，未加载任何内容 (catalog has errors; nothing loaded)[/red]"

@@ -73,7 +73,7 @@ def demo_load(
         report = catalog.load_catalog(session, root=path)
         if report.read and report.read.errors:
             for problem in report.read.errors:
-                base.console.print(str(problem), style="red")
+                base.console.print(str(problem), style="red", markup=False)
             raise typer.Exit(1)
         for entry in track(entries, description="演示账号", console=base.console):
             demo.ensure_user(session, entry)

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tongban import timefmt
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.cases import service as cases
@@ -98,7 +99,7 @@ def conclude(
     """A drawn inspector records the findings of the agreed visit, one verdict per checklist
     item, and its result; the record takes effect when the other drawn inspector co-signs
     it (``cosign``; 核查人员不得少于2人, both sign the record: 《食品生产许可管理办法》第二十一条).
-    Raises Conflict before the visit is agreed or while a record awaits its co-signature,
+    Raises Conflict before the visit is agreed, before its agreed time or while a record awaits its co-signature,
     InvalidInput for findings that do not fit the result (a failed check in a pass, a
     rectification without requirements)."""
     inspection, case = drawn(session, inspection_id, user)
@@ -107,6 +108,13 @@ def conclude(
             "踏勘时间尚未与申请人约定，不能记录踏勘结果。",
             "The visit is not agreed with the applicant yet; no findings can be recorded.",
             code="visit_not_agreed",
+        )
+    if inspection.visit_at is not None and inspection.visit_at > now:
+        when = timefmt.moment(inspection.visit_at)
+        raise Conflict(
+            f"约定的踏勘时间是{when}，踏勘之后才能记录踏勘结果。",
+            f"The visit is agreed for {when}; its findings can be recorded after the visit.",
+            code="visit_not_yet",
         )
     refuse_while_unsigned(inspection)
     failed = _check_verdicts(inspection, verdicts)

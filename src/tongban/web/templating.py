@@ -74,7 +74,10 @@ def _viewer(request: Request) -> Any:
     if hasattr(request.state, "user"):
         return request.state.user
     read = getattr(request.app.state, "read_viewer", None)
-    request.state.user = read(request) if read else None
+    # Only a reading request: a POST's own unit of work may hold a data key (pii) that
+    # another session cannot see until it commits.
+    reading = request.method in ("GET", "HEAD")
+    request.state.user = read(request) if read and reading else None
     return request.state.user
 
 

@@ -52,6 +52,7 @@ from tongban.cases.materials.registry import register as register_provider
 from tongban.cases.materials.signing import letter, sign_material
 from tongban.cases.materials.trust import check_original, level_name
 from tongban.cases.stages.automatic import decide_automatically
+from tongban.cases.stages.correction import request_correction
 from tongban.cases.stages.decision import approve_by_rule, approve_case, refuse_case
 from tongban.cases.stages.delivery import (
     confirm_delivery,
@@ -67,7 +68,6 @@ from tongban.cases.stages.intake import (
     accept_case,
     deem_accepted,
     reject_case,
-    request_correction,
     resubmit_case,
     submit_case,
     withdraw_case,

@@ -1,6 +1,6 @@
-"""From submission to the acceptance decision (受理): submit, the one-time correction
-notice, resubmission, accept (or deemed accepted), reject, withdraw. Drafts and their
-materials are in ``drafting.py``.
+"""From submission to the acceptance decision (受理): submit, resubmission after the
+correction notice, accept (or deemed accepted), reject, withdraw. Drafts and their
+materials are in ``drafting.py``, the one-time correction notice in ``correction.py``.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from tongban.cases.core.transition import (
     lock_case,
     open_task,
 )
-from tongban.cases.enums import CaseState, ClockKind, PauseReason, Stage, TaskOutcome, TaskState
+from tongban.cases.enums import CaseState, ClockKind, Stage, TaskOutcome, TaskState
 from tongban.cases.materials import provision
-from tongban.cases.models import Case, CasePause, CorrectionRequest, Task
+from tongban.cases.models import Case, CorrectionRequest, Task
 from tongban.cases.stages import forwarding
 from tongban.cases.stages.documents import issue_notice
 from tongban.cases.stages.drafting import check_complete, check_open
@@ -95,7 +95,7 @@ def submit_case(
     return case
 
 
-def _deemed_accepted(case: Case, now: datetime) -> bool:
+def deemed_accepted(case: Case, now: datetime) -> bool:
     """Art. 32: five working days from receipt passed without a correction notice, so the
     case counts as accepted from the day of receipt (the worker may not have come by yet).
     Never while the applicant's time runs (a pause open: waiting for their payment)."""
@@ -104,128 +104,14 @@ def _deemed_accepted(case: Case, now: datetime) -> bool:
     return any(clock.due_at <= now for clock in clocks.running(case, ClockKind.acceptance))
 
 
-def _open_accept_task(case: Case, user: User) -> Task:
+def open_accept_task(case: Case, user: User) -> Task:
+    """The case's open acceptance task, which ``user`` must be allowed to act on (raises
+    NotAllowed); Conflict when none is open."""
     for task in case.tasks:
         if task.stage == Stage.accept and task.state == TaskState.open:
             access.check_act(user, task)
             return task
     raise Conflict("该办件没有待受理的任务。", "This case has no acceptance task open.")
-
-
-def request_correction(
-    session: Session,
-    *,
-    case_id: int,
-    user: User,
-    problems: list[dict[str, str]],
-    opinion: str | None,
-    now: datetime,
-) -> CorrectionRequest:
-    """Send the one correction notice listing every problem; the clock pauses."""
-    case = lock_case(session, case_id=case_id)
-    _open_accept_task(case, user)
-    if case.state == CaseState.submitted and _deemed_accepted(case, now):
-        raise Conflict(
-            "自收到申请材料之日起已超过五个工作日，依法视为受理（《行政许可法》第三十二条），"
-            "不能再要求补正；请受理。",
-            "Five working days have passed since receipt: by art. 32 the case counts as "
-            "accepted and can no longer be sent back for correction. Accept it.",
-            code="deemed_accepted",
-        )
-    if not problems or any(not p.get("problem", "").strip() for p in problems):
-        raise InvalidInput(
-            "请逐条列出需要补正的内容。", "List every problem to fix.", field="problems"
-        )
-    earlier = session.scalar(
-        select(CorrectionRequest.id).where(CorrectionRequest.case_id == case.id)
-    )
-    if earlier is not None:
-        raise Conflict(
-            "已经发出过一次性补正告知，不能再次要求补正；请受理或不予受理。",
-            "The one-time correction notice was already sent; accept or reject.",
-            code="correction_already_sent",
-        )
-    actor = actor_of(user)
-    clocks.end_pause(session, case=case, now=now)  # one pause at a time: 补正 supersedes 缴费
-    change_state(
-        session,
-        now=now,
-        case=case,
-        event=Event.request_correction,
-        actor=actor,
-        opinion=opinion,
-        data={"problems": problems, "problem_lines": _problem_lines(session, case, problems)},
-    )
-    clocks.stop_clocks(session, case=case, now=now, kinds=[ClockKind.acceptance])
-    pause = CasePause(
-        case_id=case.id,
-        reason=PauseReason.correction,
-        note=opinion,
-        started_at=now,
-        started_by=actor.name,
-    )
-    session.add(pause)
-    case.pauses.append(pause)
-    request = CorrectionRequest(
-        case_id=case.id, problems=problems, opinion=opinion, issued_by=actor.name, issued_at=now
-    )
-    session.add(request)
-    _correction_notice(session, case, problems, opinion, now)
-    session.flush()
-    return request
-
-
-# 行政许可法 art. 32 (4): one written notice, at once or within five days, of everything the
-# applicant must correct; the case's clock stands still meanwhile (its correction pause)
-CORRECTION_FOOTER = (
-    "请一次性按上列事项补正后，在办件页面重新提交；补正期间不计入办理时限。"
-    "依据：《中华人民共和国行政许可法》第三十二条。"
-)
-
-
-def _problem_lines(
-    session: Session, case: Case, problems: list[dict[str, str]]
-) -> dict[str, list[str]]:
-    """The notice's problems as its messages list them: per language (``zh_Hans``, ``en``),
-    one "field or material: problem" line each, the target named as the form names it."""
-    spec = definition.spec_of(session, case)
-    lines = {}
-    for language, locale, colon in (("zh_Hans", "zh", "："), ("en", "en", ": ")):
-        names = definition.titles(spec, locale)
-        lines[language] = [
-            f"{names.get(p.get('target', ''), p.get('target', ''))}{colon}{p['problem']}"
-            if p.get("target")
-            else p["problem"]
-            for p in problems
-        ]
-    return lines
-
-
-def _correction_notice(
-    session: Session,
-    case: Case,
-    problems: list[dict[str, str]],
-    opinion: str | None,
-    now: datetime,
-) -> None:
-    """补正告知书: the one correction notice as a sealed, numbered and verifiable document,
-    every problem under the name of its field or material."""
-    names = definition.titles(definition.spec_of(session, case), "zh")
-    lines = [("事项名称", case.title), ("告知日期", timefmt.chinese_date(now))]
-    for number, problem in enumerate(problems, 1):
-        target = problem.get("target", "")
-        lines.append((f"补正事项{number}", f"{names.get(target, target)}：{problem['problem']}"))
-    if opinion and opinion.strip():
-        lines.append(("说明", opinion.strip()))
-    issue_notice(
-        session,
-        case=case,
-        title="补正告知书",
-        kind="correction",
-        lines=lines,
-        footer=CORRECTION_FOOTER,
-        now=now,
-    )
 
 
 def resubmit_case(
@@ -318,12 +204,12 @@ def accept_case(
     counts from it. Required 容缺 materials missing: Conflict unless ``with_deficiencies``
     (the lenient domain's acceptance with deficiencies, which records them)."""
     case = lock_case(session, case_id=case_id)
-    task = _open_accept_task(case, user)
+    task = open_accept_task(case, user)
     hooks.check_accept_hold(session, case)  # 待缴费: fees paid before acceptance
     if not with_deficiencies:
         _check_no_deficiency(session, case, now)
     actor = actor_of(user)
-    since = (case.received_at or now) if _deemed_accepted(case, now) else now
+    since = (case.received_at or now) if deemed_accepted(case, now) else now
     finish_task(
         session, task=task, outcome=TaskOutcome.approved, actor=actor, opinion=opinion, now=now
     )
@@ -357,7 +243,7 @@ def reject_case(session: Session, *, case_id: int, user: User, opinion: str, now
     if not opinion.strip():
         raise InvalidInput("不予受理必须说明理由。", "A rejection needs a reason.", field="opinion")
     case = lock_case(session, case_id=case_id)
-    task = _open_accept_task(case, user)
+    task = open_accept_task(case, user)
     actor = actor_of(user)
     finish_task(
         session, task=task, outcome=TaskOutcome.refused, actor=actor, opinion=opinion, now=now

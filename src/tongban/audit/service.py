@@ -87,3 +87,22 @@ def entries_for_case(session: Session, *, case_id: int) -> Sequence[AuditEntry]:
     """All entries of one case, oldest first."""
     query = select(AuditEntry).where(AuditEntry.case_id == case_id)
     return session.scalars(query.order_by(AuditEntry.at, AuditEntry.id)).all()
+
+
+def times(
+    session: Session,
+    *,
+    action: str,
+    since: datetime,
+    source_address: str | None = None,
+    object_id: str | None = None,
+) -> list[datetime]:
+    """When ``action`` was recorded after ``since``, oldest first, narrowed to one network
+    address and/or one object where given: what the per-address limits of public lookups
+    and filings count (办件查询, 核验, 异议)."""
+    query = select(AuditEntry.at).where(AuditEntry.action == action, AuditEntry.at > since)
+    if source_address is not None:
+        query = query.where(AuditEntry.source_address == source_address)
+    if object_id is not None:
+        query = query.where(AuditEntry.object_id == object_id)
+    return list(session.scalars(query.order_by(AuditEntry.at)))

@@ -16,11 +16,9 @@ from __future__ import annotations
 import math
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tongban.audit import service as audit
-from tongban.audit.models import AuditEntry
 from tongban.db import unit_of_work
 from tongban.documents.signing import Keyring
 from tongban.errors import TooManyAttempts
@@ -49,16 +47,8 @@ def public_lookup(
     lookup is returned, and audited at once through ``sessions`` (committed even when the
     request's own unit of work only reads)."""
     if source is not None:
-        recent = list(
-            session.scalars(
-                select(AuditEntry.at)
-                .where(
-                    AuditEntry.action == LOOKUP_FAILED,
-                    AuditEntry.source_address == source,
-                    AuditEntry.at > now - WINDOW,
-                )
-                .order_by(AuditEntry.at)
-            )
+        recent = audit.times(
+            session, action=LOOKUP_FAILED, since=now - WINDOW, source_address=source
         )
         if len(recent) >= per_minute:
             raise TooManyAttempts(

@@ -24,14 +24,12 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit import service as audit
-from tongban.audit.models import AuditEntry
 from tongban.audit.service import Actor
 from tongban.cases import service as cases
 from tongban.cases.core import access
@@ -86,16 +84,8 @@ def _refuse_busy_source(session: Session, caller: Caller, now: datetime) -> None
     ``caller.per_hour`` objections within the hour (anti-automation, as 办件查询)."""
     if caller.user is not None or caller.source is None:
         return
-    recent = list(
-        session.scalars(
-            select(AuditEntry.at)
-            .where(
-                AuditEntry.action == FILED,
-                AuditEntry.source_address == caller.source,
-                AuditEntry.at > now - SOURCE_WINDOW,
-            )
-            .order_by(AuditEntry.at)
-        )
+    recent = audit.times(
+        session, action=FILED, since=now - SOURCE_WINDOW, source_address=caller.source
     )
     if len(recent) >= caller.per_hour:
         wait = recent[0] + SOURCE_WINDOW - now
@@ -306,19 +296,11 @@ def refuse_when_locked(
     session: Session, *, source: str | None, now: datetime, settings: Settings
 ) -> None:
     """TooManyAttempts (429) while ``source`` is locked out of objection lookups."""
+    if source is None:
+        return
     window = timedelta(minutes=settings.sign_in_lock_minutes)
-    failed = list(
-        session.scalars(
-            select(AuditEntry.at)
-            .where(
-                AuditEntry.action == LOOKUP_FAILED,
-                AuditEntry.source_address == source,
-                AuditEntry.at > now - window,
-            )
-            .order_by(AuditEntry.at)
-        )
-    )
-    if source is None or len(failed) < settings.sign_in_lock_after:
+    failed = audit.times(session, action=LOOKUP_FAILED, since=now - window, source_address=source)
+    if len(failed) < settings.sign_in_lock_after:
         return
     wait = failed[-settings.sign_in_lock_after] + window - now
     minutes = max(1, math.ceil(wait.total_seconds() / 60))

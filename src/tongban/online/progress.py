@@ -37,7 +37,6 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
 from tongban.audit import service as audit
-from tongban.audit.models import AuditEntry
 from tongban.cases.core import deadlines, queries
 from tongban.cases.enums import CaseState
 from tongban.cases.models import Case
@@ -74,21 +73,21 @@ def holder_tails(applicant: User) -> set[str]:
     return {code[-FACTOR_LENGTH:] for code in (applicant.id_number, applicant.credit_code) if code}
 
 
-def _failures(session: Session, *, since: datetime, **where: str | None) -> list[datetime]:
-    query = select(AuditEntry.at).where(AuditEntry.action == LOOKUP_FAILED, AuditEntry.at > since)
-    for column, value in where.items():
-        query = query.where(getattr(AuditEntry, column) == value)
-    return list(session.scalars(query.order_by(AuditEntry.at)))
-
-
 def refuse_when_locked(
     session: Session, *, number: str, source: str | None, now: datetime, settings: Settings
 ) -> None:
     """Raise ``TooManyAttempts`` (429) while ``number`` or ``source`` is locked for lookups."""
     window = timedelta(minutes=settings.sign_in_lock_minutes)
-    on_number = _failures(session, since=now - window, object_id=number[:NUMBER_LENGTH])
-    mine = _failures(
-        session, since=now - window, object_id=number[:NUMBER_LENGTH], source_address=source
+    on_number = audit.times(
+        session, action=LOOKUP_FAILED, since=now - window, object_id=number[:NUMBER_LENGTH]
+    )
+    # an unknown address (None) is not narrowed: its failures are the number's
+    mine = audit.times(
+        session,
+        action=LOOKUP_FAILED,
+        since=now - window,
+        object_id=number[:NUMBER_LENGTH],
+        source_address=source,
     )
     if len(mine) >= settings.sign_in_lock_after or (
         len(on_number) >= settings.sign_in_lock_after * NUMBER_SPREAD
@@ -103,7 +102,9 @@ def refuse_when_locked(
         )
     if source is None:
         return
-    from_source = _failures(session, since=now - SOURCE_WINDOW, source_address=source)
+    from_source = audit.times(
+        session, action=LOOKUP_FAILED, since=now - SOURCE_WINDOW, source_address=source
+    )
     if len(from_source) >= settings.progress_lookups_per_source_per_minute:
         wait = from_source[0] + SOURCE_WINDOW - now
         raise TooManyAttempts(

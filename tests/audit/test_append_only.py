@@ -76,9 +76,10 @@ def test_resealing_the_name_passes_and_the_chain_still_checks_the_name(
     """What a key rotation does (the same name under a new key) is let through; a changed
     name gets through the trigger too, and the chain names the entry."""
     savepoint = db.begin_nested()
+    other = AuditEntry.actor_name.type.process_bind_param("别人", db.get_bind().dialect)
     db.execute(
         text("UPDATE audit_entries SET actor_name = :n WHERE id = :id"),
-        {"n": AuditEntry.actor_name.type.process_bind_param("别人", None), "id": entry.id},
+        {"n": other, "id": entry.id},
     )
     broken = verify_chain(db).broken
     savepoint.rollback()

@@ -1,5 +1,5 @@
-"""The keyring is process-wide: a test that makes keys in its (rolled-back) transaction
-leaves it to be read again from the database by the next session that begins."""
+"""The keyring is process-wide: a test that makes a key in its (rolled-back) transaction
+leaves its database's active key to be read again by the next session that begins."""
 
 from __future__ import annotations
 
@@ -12,10 +12,7 @@ from tongban.pii.keys import KEYRING
 
 @pytest.fixture(autouse=True)
 def _keyring_reread() -> Iterator[None]:
-    """Put back as it was, a snapshot would pair keys with the database they are not of
-    (the keyring may hold another database's keys when the test starts: a migration test's
-    scratch database); forgetting them makes the next session load its own."""
+    """Forget which key is active where: the key a test made is gone with its transaction.
+    The keys themselves stay known (one may seal a value the next test still reads)."""
     yield
-    KEYRING.keys.clear()
-    KEYRING.active = None
-    KEYRING.url = None
+    KEYRING.databases.clear()

@@ -166,10 +166,10 @@ def test_the_used_once_name_check_opens_only_the_records_of_that_name(
     opened: list[str] = []
     real = KEYRING.open
 
-    def counting(token: str, *, purpose: str) -> bytes:
+    def counting(token: str, *, purpose: str, dialect: Any) -> bytes:
         if purpose == "source_records.data":
             opened.append(purpose)
-        return real(token, purpose=purpose)
+        return real(token, purpose=purpose, dialect=dialect)
 
     monkeypatch.setattr(KEYRING, "open", counting)
     fresh = _retype(db, case["number"], enterprise_name="福州从未登记过的名称有限公司")

@@ -6,10 +6,10 @@ master key (``TONGBAN_DATA_KEY`` or ``TONGBAN_DATA_KEY_FILE``; earlier ones in
        └─ seal each value; the value carries its key's id (``tb1:<key id>:<base64>``)
 
 The process keeps the unwrapped data keys in memory (``KEYRING``), loaded when a session
-first begins and refreshed every ``REFRESH_SECONDS`` (which key is active may change under
-a rotation run by another process); a value sealed under a key this process has not seen
-yet makes it reload at once, so a key made elsewhere is readable the moment a value under
-it can be read. Keys are never deleted: a retired key still opens what a writer that had
+first begins on a database and refreshed every ``REFRESH_SECONDS`` (which key is active may
+change under a rotation run by another process); a value sealed under a key this process
+has not seen yet makes it reload at once, so a key made elsewhere is readable the moment a
+value under it can be read. Which key is active is kept per database (per engine). Keys are never deleted: a retired key still opens what a writer that had
 not yet seen the rotation sealed under it, and a second run of the rotation moves it.
 """
 
@@ -21,6 +21,7 @@ import os
 import secrets
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property, lru_cache
@@ -31,7 +32,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import Connection, Engine, Table, event, inspect, select, update
+from sqlalchemy import Connection, Dialect, Engine, Table, event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from tongban.config import Settings, get_settings
@@ -119,76 +120,113 @@ class _Entry:
 
 
 @dataclass
+class _Database:
+    """What the keyring knows of one database: the engine that reaches it, which of its
+    keys is active and when its keys were last read."""
+
+    engine: Engine
+    active: str | None = None
+    loaded_at: float = float("-inf")
+
+
+@dataclass
 class Keyring:
-    """The unwrapped data keys of this process."""
+    """The unwrapped data keys of this process, of every database it reaches.
+
+    Keys are held by id whatever database they came from (an id is 48 random bits, and a
+    key once unwrapped never changes), so moving between databases never forgets one;
+    which key seals new values is kept per database, known by the SQLAlchemy dialect of its
+    engine (the one object a column type is given), so a second database in the process (a
+    migration's, a restore's) can never lend its active key to the first.
+    """
 
     keys: dict[str, _Entry] = field(default_factory=dict)
-    active: str | None = None
-    loaded_at: float = 0.0
-    url: str | None = None
-    engine: Engine | None = None
+    databases: weakref.WeakKeyDictionary[Dialect, _Database] = field(
+        default_factory=weakref.WeakKeyDictionary
+    )
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def seal(self, plain: bytes, *, purpose: str) -> str:
-        """``tb1:<key id>:<base64url(nonce | ciphertext | tag)>`` under the active key."""
-        if self.active is None:
-            self.reload()
-        if self.active is None:
+    def seal(self, plain: bytes, *, purpose: str, dialect: Dialect) -> str:
+        """``tb1:<key id>:<base64url(nonce | ciphertext | tag)>`` under the active key of
+        the database ``dialect`` is of."""
+        database = self._database(dialect)
+        if database.active is None:
+            self.reload(dialect)
+        kid = database.active
+        if kid is None:
             raise KeyError_("no active data key: run `tongban migrate` or `tongban keys rotate`")
-        kid = self.active
         entry = self.keys[kid]
         nonce = os.urandom(12)
         body = _encrypt(entry, nonce, plain, _aad(purpose, kid))
         return f"{PREFIX}:{kid}:{base64.urlsafe_b64encode(nonce + body).decode()}"
 
-    def open(self, token: str, *, purpose: str) -> bytes:
-        """The plaintext of a sealed value; fails loudly if it was altered or moved."""
+    def open(self, token: str, *, purpose: str, dialect: Dialect) -> bytes:
+        """The plaintext of a sealed value read from the database ``dialect`` is of; fails
+        loudly if it was altered or moved."""
         _, kid, body = token.split(":", 2)
         if kid not in self.keys:
-            self.reload()
+            self.reload(dialect)
         entry = self.keys.get(kid)
         if entry is None:
             raise KeyError_(f"data key {kid} unknown (wrapped by a master key not configured?)")
         raw = base64.urlsafe_b64decode(body)
         return _decrypt(entry, raw[:12], raw[12:], _aad(purpose, kid))
 
-    def reload(self) -> None:
-        """Read the keys again through a connection of their own (committed keys only)."""
-        if self.engine is None:
-            return
+    def active(self, dialect: Dialect) -> str | None:
+        """The id of the key new values of that database are sealed under, as last read."""
+        database = self.databases.get(dialect)
+        return database.active if database else None
+
+    def reload(self, dialect: Dialect) -> None:
+        """Read that database's keys again through a connection of their own (committed
+        keys only)."""
+        database = self._database(dialect)
         # a reading connection: on SQLite it must not wait for the write lock that the
         # unit of work asking (this very thread, maybe) holds
-        with self.engine.connect().execution_options(**{READING: True}) as connection:
+        with database.engine.connect().execution_options(**{READING: True}) as connection:
             self.load(connection)
 
     def bind(self, connection: Connection) -> None:
-        """Hold the keys of the database ``connection`` reaches: read again when they are
-        older than ``REFRESH_SECONDS``, and from scratch when the keys held are another
-        database's (a migration of a second database in this process, a restore)."""
-        url = str(connection.engine.url)
-        stale = time.monotonic() - self.loaded_at > REFRESH_SECONDS
-        if self.url != url or stale:
-            if self.url != url:
-                self.keys.clear()
-                self.active = None
-            self.url, self.engine = url, connection.engine
+        """Hold the keys of the database ``connection`` reaches, read again when they are
+        older than ``REFRESH_SECONDS`` (which key is active may change under a rotation
+        run by another process)."""
+        database = self._database(connection.dialect, connection.engine)
+        if time.monotonic() - database.loaded_at > REFRESH_SECONDS:
             self.load(connection)
 
     def load(self, connection: Connection) -> None:
-        """Unwrap every key of the database ``connection`` reaches."""
+        """Unwrap every key of the database ``connection`` reaches and take its active one."""
+        database = self._database(connection.dialect, connection.engine)
         rows = connection.execute(select(DataKey)).all() if _has_table(connection) else []
         keks = dict(kek_of(secret) for secret in master_secrets())
         with self.lock:
+            active = None
             for row in rows:
                 key = row[0] if isinstance(row[0], DataKey) else row
                 kek = keks.get(key.kek_id)
                 if kek is None:
                     log.error("data_key.unwrappable", key_id=key.id, kek_id=key.kek_id)
                     continue
-                self.keys[key.id] = _Entry(key.algorithm, unwrap(kek, key.id, key.wrapped))
+                if key.id not in self.keys:
+                    self.keys[key.id] = _Entry(key.algorithm, unwrap(kek, key.id, key.wrapped))
                 if key.state == "active":
-                    self.active = key.id
-            self.loaded_at = time.monotonic()
+                    active = key.id
+            database.active = active
+            database.loaded_at = time.monotonic()
+
+    def made(self, connection: Connection, kid: str, entry: _Entry) -> None:
+        """Learn a key just made in the database ``connection`` reaches, as its active one."""
+        with self.lock:
+            self.keys[kid] = entry
+            self._database(connection.dialect, connection.engine).active = kid
+
+    def _database(self, dialect: Dialect, engine: Engine | None = None) -> _Database:
+        database = self.databases.get(dialect)
+        if database is None:
+            if engine is None:
+                raise KeyError_("a database the keyring has never been shown (no session began)")
+            database = self.databases.setdefault(dialect, _Database(engine))
+        return database
 
 
 def _has_table(connection: Connection) -> bool:
@@ -229,29 +267,40 @@ def unwrap(kek: bytes, kid: str, wrapped: str) -> bytes:
 KEYRING = Keyring()
 
 
-def new_key_row(*, now: datetime, algorithm: str, state: str = "active") -> dict[str, Any]:
-    """A fresh data key as a ``data_keys`` row, wrapped by the current master key; the
-    process's keyring learns it at once."""
+def create_active_key(connection: Connection, *, now: datetime, algorithm: str) -> str:
+    """Make a new data key, wrapped by the current master key, the active one of the
+    database ``connection`` reaches (the process's keyring learns it at once); the one
+    active before becomes ``retiring``. Raises ``ValueError`` for a cipher not in
+    ``ALGORITHMS``."""
     if algorithm not in ALGORITHMS:
         raise ValueError(f"unknown data cipher {algorithm}")
+    KEYRING.bind(connection)
     kid = secrets.token_hex(6)
     dek = os.urandom(16 if algorithm == "sm4-gcm" else 32)
     kek_id, kek = kek_of(master_secrets()[0])
-    KEYRING.keys[kid] = _Entry(algorithm, dek)
-    row = {"id": kid, "algorithm": algorithm, "kek_id": kek_id, "state": state}
-    return row | {"wrapped": wrap(kek, kid, dek), "created_at": now, "retired_at": None}
-
-
-def create_active_key(connection: Connection, *, now: datetime, algorithm: str) -> str:
-    """Make a new active key; the one active before becomes ``retiring``."""
-    KEYRING.bind(connection)
-    row = new_key_row(now=now, algorithm=algorithm)
     table = DataKey.__table__
     assert isinstance(table, Table)
     connection.execute(update(table).where(table.c.state == "active").values(state="retiring"))
-    connection.execute(table.insert().values(**row))
-    KEYRING.active = row["id"]
-    return str(row["id"])
+    connection.execute(
+        table.insert().values(
+            id=kid,
+            algorithm=algorithm,
+            kek_id=kek_id,
+            state="active",
+            wrapped=wrap(kek, kid, dek),
+            created_at=now,
+            retired_at=None,
+        )
+    )
+    KEYRING.made(connection, kid, _Entry(algorithm, dek))
+    return kid
+
+
+@event.listens_for(Engine, "engine_connect")
+def _keys_of_engine(connection: Connection) -> None:
+    """Every engine is known to the keyring before it seals or opens a value."""
+    if connection.dialect not in KEYRING.databases:
+        KEYRING.databases.setdefault(connection.dialect, _Database(connection.engine))
 
 
 @event.listens_for(Session, "after_begin")

@@ -109,12 +109,12 @@ class Sealed(TypeDecorator[str]):
     def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
         if value is None:
             return None
-        return KEYRING.seal(str(value).encode(), purpose=self.purpose)
+        return KEYRING.seal(str(value).encode(), purpose=self.purpose, dialect=dialect)
 
     def process_result_value(self, value: str | None, dialect: Any) -> str | None:
         if value is None or not is_sealed(value):
             return value
-        return KEYRING.open(value, purpose=self.purpose).decode()
+        return KEYRING.open(value, purpose=self.purpose, dialect=dialect).decode()
 
 
 class SealedJSON(TypeDecorator[Any]):
@@ -133,12 +133,12 @@ class SealedJSON(TypeDecorator[Any]):
     def process_bind_param(self, value: Any, dialect: Any) -> str | None:
         if value is None:
             return None
-        return KEYRING.seal(strict_json(value).encode(), purpose=self.purpose)
+        return KEYRING.seal(strict_json(value).encode(), purpose=self.purpose, dialect=dialect)
 
     def process_result_value(self, value: Any, dialect: Any) -> Any:
         if not is_sealed(value):
             return value
-        return json.loads(KEYRING.open(value, purpose=self.purpose))
+        return json.loads(KEYRING.open(value, purpose=self.purpose, dialect=dialect))
 
 
 class _EitherKey(TypeDecorator.Comparator[Any]):

@@ -141,11 +141,14 @@ def reencrypt_column(
         .values({sealed.column.name: bindparam("_value")})
     )
     with sessions() as session:
+        dialect = session.get_bind().dialect
         for rows in _batches(session, sealed, batch):
             changed = [
                 {
                     "_id": row_id,
-                    "_value": kind.process_bind_param(kind.process_result_value(value, None), None),
+                    "_value": kind.process_bind_param(
+                        kind.process_result_value(value, dialect), dialect
+                    ),
                 }
                 for row_id, value in rows
                 if not (is_sealed(value) and value.split(":", 2)[1] == active)

@@ -144,7 +144,9 @@ def _convert() -> None:
     for table, column, _former in SEALED:
         purpose = f"{table}.{column}"
         found = {
-            row[0]: KEYRING.seal(str(row[1]).encode(), purpose=purpose)
+            row[0]: KEYRING.seal(
+                str(row[1]).encode(), purpose=purpose, dialect=op.get_bind().dialect
+            )
             for row in _rows(table, column)
             if row[1] is not None and not is_sealed(row[1])
         }
@@ -156,7 +158,9 @@ def _convert() -> None:
             value = json.loads(raw) if isinstance(raw, str) else raw
             if value is not None and not is_sealed(value):
                 found[key] = KEYRING.seal(
-                    json.dumps(value, ensure_ascii=False).encode(), purpose=purpose
+                    json.dumps(value, ensure_ascii=False).encode(),
+                    purpose=purpose,
+                    dialect=op.get_bind().dialect,
                 )
         _update(table, column, sa.JSON, found)
 
@@ -168,12 +172,14 @@ def downgrade() -> None:
         for key, raw in _rows(table, column):
             value = json.loads(raw) if isinstance(raw, str) and raw.startswith('"') else raw
             if is_sealed(value):
-                found[key] = json.loads(KEYRING.open(value, purpose=purpose))
+                found[key] = json.loads(
+                    KEYRING.open(value, purpose=purpose, dialect=op.get_bind().dialect)
+                )
         _update(table, column, sa.JSON, found)
     for table, column, _former in SEALED:
         purpose = f"{table}.{column}"
         found = {
-            row[0]: KEYRING.open(row[1], purpose=purpose).decode()
+            row[0]: KEYRING.open(row[1], purpose=purpose, dialect=op.get_bind().dialect).decode()
             for row in _rows(table, column)
             if is_sealed(row[1])
         }

@@ -10,7 +10,7 @@ search find a person by). Downgrading opens the values again and drops the hash.
 """
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -77,17 +77,6 @@ def _rows(table: str, column: str) -> list[tuple[int, str]]:
     return [(row[0], row[1]) for row in op.get_bind().execute(query)]
 
 
-def _with_this_databases_keys(change: Callable[[], None]) -> None:
-    """Run ``change`` with the keys of the database being migrated (the process may hold
-    another database's active key: a test suite's; put back afterwards)."""
-    before = KEYRING.active
-    KEYRING.bind(op.get_bind())
-    try:
-        change()
-    finally:
-        KEYRING.active = before
-
-
 def upgrade() -> None:
     _defer_foreign_keys()
     for table, column, former, nullable in SEALED:
@@ -100,7 +89,8 @@ def upgrade() -> None:
         batch.create_index("ix_users_display_name_key", ["display_name_key"], unique=False)
     names = _rows("users", "display_name")
     _update("users", "display_name_key", {key: lookup_key(name) for key, name in names})
-    _with_this_databases_keys(_seal)
+    KEYRING.bind(op.get_bind())
+    _seal()
 
 
 def _seal() -> None:
@@ -110,7 +100,9 @@ def _seal() -> None:
             table,
             column,
             {
-                key: KEYRING.seal(str(value).encode(), purpose=purpose)
+                key: KEYRING.seal(
+                    str(value).encode(), purpose=purpose, dialect=op.get_bind().dialect
+                )
                 for key, value in _rows(table, column)
                 if not is_sealed(value)
             },
@@ -122,7 +114,11 @@ def _seal() -> None:
             table,
             column,
             {
-                key: KEYRING.seal(json.dumps(value, ensure_ascii=False).encode(), purpose=purpose)
+                key: KEYRING.seal(
+                    json.dumps(value, ensure_ascii=False).encode(),
+                    purpose=purpose,
+                    dialect=op.get_bind().dialect,
+                )
                 for key, value in _documents(table, column)
                 if not is_sealed(value)
             },
@@ -136,7 +132,7 @@ def _open() -> None:
             table,
             column,
             {
-                key: json.loads(KEYRING.open(value, purpose=purpose))
+                key: json.loads(KEYRING.open(value, purpose=purpose, dialect=op.get_bind().dialect))
                 for key, value in _documents(table, column)
                 if is_sealed(value)
             },
@@ -147,7 +143,7 @@ def _open() -> None:
             table,
             column,
             {
-                key: KEYRING.open(value, purpose=purpose).decode()
+                key: KEYRING.open(value, purpose=purpose, dialect=op.get_bind().dialect).decode()
                 for key, value in _rows(table, column)
                 if is_sealed(value)
             },
@@ -155,7 +151,8 @@ def _open() -> None:
 
 
 def downgrade() -> None:
-    _with_this_databases_keys(_open)
+    KEYRING.bind(op.get_bind())
+    _open()
     _defer_foreign_keys()
     with op.batch_alter_table("users") as batch:
         batch.drop_index("ix_users_display_name_key")

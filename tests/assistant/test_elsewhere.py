@@ -60,6 +60,17 @@ def test_everyday_matters_not_on_this_portal_are_told_where_to_go(db: Session) -
         assert reply.matter is not None and reply.matter["code"] == code, question
 
 
+def test_a_listed_matter_is_answered_in_the_api_and_on_the_english_page(
+    client: TestClient,
+) -> None:
+    reply = client.get(f"{API}/assistant", params={"q": "开网吧要什么许可证"}).json()
+    assert reply["kind"] == "elsewhere" and reply["entries"] == []
+    assert reply["elsewhere"]["handled_by"] == "县级以上文化和旅游主管部门"
+    client.cookies.set("tongban_lang", "en")
+    page = html.unescape(client.get("/ask", params={"q": "给父母办老年卡"}).text)
+    assert "does not handle" in page and "Senior citizen's card" in page
+
+
 def test_the_page_and_the_api_say_where_to_go_and_keep_the_question(
     client: TestClient, db: Session
 ) -> None:

@@ -56,10 +56,13 @@ def test_questions_outside_the_catalog_are_declined(db: Session) -> None:
     it" from the catalog's list of matters handled elsewhere) of the questions no entry
     answers, as measured on 2026-12-02 with that list (BENCHMARKS.md): 82.8 % of those
     tuned on, 50.0 % of the first held-out ones (written before the list, but seen while
-    writing it), 80.0 % of the fifth batch (written before the list, never looked at)."""
+    writing it), 80.0 % of the fifth batch (written before the list, never looked at).
+    Session 17 listed the ten everyday matters still answered with an item (养狗, 健康证,
+    房产税 …): every question tuned on is declined (47 of 47), 81.2 % of the first held-out
+    ones (their misses were the list's subject, so no longer held out in truth)."""
     tuned = evaluate(db, [question for question in OUTSIDE if not question.get("held_out")])
     held_out = evaluate(db, [q for q in OUTSIDE if q.get("held_out") and q.get("batch") != 5])
     fifth = evaluate(db, [question for question in OUTSIDE if question.get("batch") == 5])
-    assert tuned.top1 >= 0.82, tuned.misses
-    assert held_out.top1 >= 0.50
+    assert tuned.top1 >= 1.0, tuned.misses
+    assert held_out.top1 >= 0.81
     assert fifth.questions >= 15 and fifth.top1 >= 0.80  # its misses are not shown

@@ -12,6 +12,7 @@ from importlib import resources
 
 from babel.messages.pofile import read_po
 from fastapi import Request
+from markupsafe import Markup, escape
 
 LOCALES = ("zh_Hans", "en")
 LANG_COOKIE = "tongban_lang"
@@ -48,7 +49,13 @@ def gettext_for(locale: str):  # type: ignore[no-untyped-def]
     table = catalog(locale)
 
     def gettext(message: str, **params: object) -> str:
+        """The translation of ``message`` with ``params`` put in. A param that is already
+        HTML (a macro's output in a page) makes the result HTML, with the text and the
+        other params escaped once: put into plain text, it was escaped a second time
+        ("Senior citizen&#39;s card" on the English pages)."""
         text = table.get(message, message)
+        if any(isinstance(value, Markup) for value in params.values()):
+            return Markup(escape(text)) % params
         return text % params if params else text
 
     return gettext

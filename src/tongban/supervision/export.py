@@ -131,7 +131,7 @@ def table(
     """The export's lines, header first, in the language of ``gettext``: every figure of
     the page; rates as fractions (0.53), empty when unknown; the catalog's rates and the
     stage times (office hours) on the whole selection's line only, as the page gives them."""
-    blank = [""] * (len(CATALOG_COLUMNS) + len(STAGE_ORDER) * len(STAGE_COLUMNS))
+    blank: list[object] = [""] * (len(CATALOG_COLUMNS) + len(STAGE_ORDER) * len(STAGE_COLUMNS))
 
     def line(group: str, code: str, name: str, reform: Reform, whole: list[object]) -> list[object]:
         rates = reform.rates

@@ -173,3 +173,45 @@ def test_alerts_shown_on_the_workbench_and_the_dashboard(
     client.cookies.set("tongban_lang", "en")
     english = client.get("/supervision", headers=as_user("supervisor")).text
     assert "Time-limit alerts" in english and "Escalated" in english
+
+
+def test_a_watch_that_catches_up_raises_only_the_level_reached_once(
+    client: TestClient, as_user: Any, clock: Clock, runtime: Runtime, db: Session
+) -> None:
+    """The worker was down from the acceptance until after the promised limit ran out
+    (9/30) and was escalated (10/10): it sends the 督办 alone, to everyone the skipped
+    warning and overdue alert would have told, and never the skipped levels later."""
+    number = _accepted_on_friday(client, as_user, clock)
+    _at(clock, runtime, _midnight(10, 10) + timedelta(hours=3))
+    assert _alerts(db, number, "promised") == {"escalated": clock.now}
+    case = db.scalar(select(Case).where(Case.number == number))
+    assert case is not None
+    entries = db.scalars(
+        select(AuditEntry).where(AuditEntry.case_id == case.id, AuditEntry.action.like("alert.%"))
+    ).all()
+    promised = [e for e in entries if e.data["alert"]["what"] == "promised"]
+    assert [e.action for e in promised] == ["alert.escalated"]
+    ids = db.scalars(
+        select(OutboxMessage.recipient_id).where(OutboxMessage.audit_entry_id == promised[0].id)
+    )
+    told = set(db.scalars(select(User.username).where(User.id.in_(list(ids)))))
+    assert {"wjw", "wjw-hz", "supervisor"} <= told  # the staff, the head, 电子监察
+    _at(clock, runtime, _midnight(10, 20))
+    assert set(_alerts(db, number, "promised")) == {"escalated"}
+
+
+def test_a_watch_late_past_the_limit_sends_overdue_then_escalates_on_time(
+    client: TestClient, as_user: Any, clock: Clock, runtime: Runtime, db: Session
+) -> None:
+    """Down over the warning and the limit (9/30 end), up before the escalation: red once,
+    no yellow; the escalation still comes at its own time (the end of 10/9)."""
+    number = _accepted_on_friday(client, as_user, clock)
+    _at(clock, runtime, _midnight(10, 3))
+    assert _alerts(db, number, "promised") == {"overdue": _midnight(10, 3)}
+    _at(clock, runtime, _midnight(10, 10) - timedelta(seconds=1))
+    assert set(_alerts(db, number, "promised")) == {"overdue"}
+    _at(clock, runtime, _midnight(10, 10))
+    assert _alerts(db, number, "promised") == {
+        "overdue": _midnight(10, 3),
+        "escalated": _midnight(10, 10),
+    }

@@ -20,6 +20,7 @@ from tests.ratings.conftest import Finish, case_id, user
 from tests.web.support import sign_in
 from tongban import timefmt
 from tongban.alerts.models import Alert
+from tongban.cases.enums import Channel
 from tongban.config import Settings
 from tongban.errors import Conflict, InvalidInput, NotAllowed
 from tongban.notifications import service as notifications
@@ -39,6 +40,7 @@ def _rate(db: Session, number: str, score: int, comment: str | None = None, **ex
         comment=comment,
         now=extra.pop("now", NOW),
         rectify_hours=extra.pop("rectify_hours", 24),
+        channel=extra.pop("channel", Channel.kiosk),
         **extra,
     )
 
@@ -57,9 +59,9 @@ def test_a_bad_rating_is_rectified_called_back_and_rated_again(db: Session, fini
     )
     assert (rating.stage, rating.channel, rating.round) == (
         "completion",
-        "api",
+        "kiosk",
         1,
-    )  # applied through the API
+    )  # rated at a hall's terminal, though applied for through the API
     assert rating.tags == ["办理时间长"] and rating.indicators == {"speed": 1, "guide": 4}
     assert rating.rectify_due_at == NOW + timedelta(hours=24)
     # the department's staff hear of it, in their message centre

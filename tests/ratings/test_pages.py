@@ -250,3 +250,29 @@ def test_the_department_calls_back_the_applicant_rates_again_an_appeal_is_decide
     )
     assert decided.status_code == 200 and "申诉已裁定" in decided.text
     assert "申诉不成立：评价属实。" in decided.text
+
+
+def test_the_channel_shown_is_where_the_rating_was_given_not_the_cases(
+    browser: Any, finish: Finish, client: TestClient, as_user: Any
+) -> None:
+    """A case applied for through the API and rated at a hall's self-service terminal is
+    listed as rated at the terminal; one rated through the API, as rated through it."""
+    at_terminal, through_api = finish(), finish()
+    applicant = browser("zhangsan")
+    applicant.cookies.set("tongban_kiosk", "FZ-HALL")  # the terminal's kiosk mode
+    assert _rate(applicant, at_terminal, score="2", comment="排队太久。").status_code == 200
+    applicant.cookies.delete("tongban_kiosk")
+    rated = client.post(
+        f"{API}/cases/{through_api}/rating",
+        json={"score": 1, "comment": "材料要了两遍。"},
+        headers=as_user("zhangsan"),
+    )
+    assert rated.status_code == 201 and rated.json()["channel"] == "api", rated.text
+    assert "自助终端" in _card(browser("zhangsan").get(f"/cases/{at_terminal}").text)
+    listed = browser("rs").get("/staff/ratings").text
+    cards = {n: listed[listed.index(n) :][:3000] for n in (at_terminal, through_api)}
+    assert "<dt>评价渠道</dt><dd>自助终端</dd>" in cards[at_terminal]
+    assert "<dt>评价渠道</dt><dd>接口</dd>" in cards[through_api]
+    client.cookies.set("tongban_lang", "en")
+    english = client.get("/staff/ratings").text
+    assert "<dt>Rated through</dt><dd>Self-service terminal</dd>" in english

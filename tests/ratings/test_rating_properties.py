@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import START
 from tests.ratings.conftest import Finish, case_id, user
+from tongban.cases.enums import Channel
 from tongban.errors import InvalidInput
 from tongban.ratings import rules, service
 from tongban.ratings.models import Rating
@@ -97,6 +98,7 @@ def test_any_valid_rating_is_stored_exactly(
     try:
         rating = service.rate_case(
             db,
+            channel=Channel.web,
             case_id=case_id(db, number),
             user=user(db, "zhangsan"),
             score=score,

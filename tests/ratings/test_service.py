@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from tests.conftest import START
 from tests.ratings.conftest import Finish, case_id, user
 from tongban.audit.models import AuditEntry
+from tongban.cases.enums import Channel
 from tongban.config import get_settings
 from tongban.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
 from tongban.outbox.models import OutboxMessage
@@ -35,6 +36,7 @@ def refused(kind: type[DomainError], words: str) -> Iterator[pytest.ExceptionInf
 def _rate(db: Session, number: str, score: int, comment: str | None = None, who: str = "zhangsan"):  # type: ignore[no-untyped-def]
     return service.rate_case(
         db,
+        channel=Channel.web,
         case_id=case_id(db, number),
         user=user(db, who),
         score=score,
@@ -90,6 +92,7 @@ def test_the_due_time_comes_from_the_setting(
     try:
         rating = service.rate_case(
             db,
+            channel=Channel.web,
             case_id=case_id(db, number),
             user=user(db, "zhangsan"),
             score=2,
@@ -173,6 +176,7 @@ def test_the_list_puts_open_ratings_first_and_flags_the_overdue(
     early = _rate(db, first, 1, "态度差。")
     late = service.rate_case(
         db,
+        channel=Channel.web,
         case_id=case_id(db, second),
         user=user(db, "zhangsan"),
         score=2,

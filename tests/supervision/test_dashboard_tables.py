@@ -22,11 +22,12 @@ from tongban.cases.enums import CaseState
 from tongban.cases.models import Case
 from tongban.supervision import service as supervision
 from tongban.supervision.drilldown import CaseFilter
-from tongban.supervision.export import COUNT_COLUMNS, RATE_COLUMNS, table
+from tongban.supervision.export import COUNT_COLUMNS, DAY_COLUMNS, RATE_COLUMNS, table
 from tongban.supervision.measures import Dates, Status, promised_late
 from tongban.supervision.metrics import Dashboard
 from tongban.supervision.models import MetricDay
 from tongban.supervision.reform import Reform, ReformFilter, read_rows, reform_figures
+from tongban.web.i18n import gettext_for
 
 
 def within(dates: Dates, moment: datetime | None) -> bool:
@@ -104,7 +105,7 @@ def _check_export(db: Session, per: str) -> Reform:
     """The export's lines per ``per`` against the rows summed one by one (as it did)."""
     where = ReformFilter(FIRST, TODAY)
     figures = reform_figures(db, where=where, per=per, stages=False)
-    lines = table(figures, items={}, departments={})
+    lines = table(figures, items={}, departments={}, gettext=gettext_for("zh_Hans"))
     rows = read_rows(db, where=where)
     total = Reform()
     items: dict[str, Reform] = {}
@@ -124,10 +125,12 @@ def _check_export(db: Session, per: str) -> Reform:
             group,
             code,
             *(int(reform[k]) for k, _n in COUNT_COLUMNS),
+            *(round(reform[k], 1) for k, _n in DAY_COLUMNS),
             *("" if rates[k] is None else rates[k] for k, _n in RATE_COLUMNS),
         ]
 
-    body = [[line[0], line[1], *line[3:]] for line in lines[1:]]
+    summed = 3 + len(COUNT_COLUMNS) + len(DAY_COLUMNS) + len(RATE_COLUMNS)
+    body = [[line[0], line[1], *line[3:summed]] for line in lines[1:]]
     assert body[0] == expected("合计", "", total)
     want = [expected("周期", s.isoformat(), periods.get(s, Reform())) for s, _r in figures.series]
     want += [expected("事项", c, r) for c, r in sorted(items.items())]

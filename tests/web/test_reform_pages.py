@@ -21,6 +21,7 @@ from tests.supervision.conftest import TODAY, load_month
 from tests.web.support import check_structure, csrf
 from tongban.audit.models import AuditEntry
 from tongban.supervision.reform import ReformFilter, reform_figures
+from tongban.web.i18n import gettext_for
 
 API = "/api/v1/supervision/reform"
 
@@ -131,3 +132,55 @@ def test_the_cockpit_has_no_inline_script(signed_in: Any) -> None:
     assert scripts and all('src="' in attrs and not body.strip() for attrs, body in scripts)
     assert "cockpit.js" in page.text and "cockpit.css" in page.text
     assert signed_in("clerk").get("/supervision/cockpit").status_code == 403
+
+
+def _cells(html: str, section: str) -> list[list[str]]:
+    """The body rows of the table of a section of the page, as the text of their cells."""
+    body = html.split(f'id="{section}"')[1].split("<tbody>")[1].split("</tbody>")[0]
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+@pytest.mark.parametrize("lang", ["zh_Hans", "en"])
+def test_the_export_holds_every_figure_the_page_shows_in_the_users_language(
+    month: Session, signed_in: Any, lang: str
+) -> None:
+    """Each rate of the page (网上可办率 and 全程网办率 among them), the counts beside it and
+    each stage's tasks, average and 90th percentile are on the export's 合计 line, under
+    headers in the user's language."""
+    say = gettext_for(lang)
+    client = signed_in("supervisor")
+    client.cookies.set("tongban_lang", lang)
+    page = client.get("/supervision/reform", params={"days": "30"}).text
+    posted = client.post(
+        "/supervision/reform/export", data={"csrf_token": csrf(page), "days": "30", "format": "csv"}
+    )
+    assert posted.status_code == 200, posted.text
+    header, total = _csv(posted.content)[:2]
+    exported = dict(zip(header, total, strict=True))
+    assert total[0] == say("合计") and header[3] == say("收件量")
+    if lang == "en":
+        assert header[:4] == ["Group", "Code", "Name", "Received"]
+        assert not re.search(r"[\u4e00-\u9fff]", ",".join(header))
+    rates = {label: (shown, how) for label, shown, how in _cells(page, "rates-title")}
+    assert len(rates) == 13 and say("网上可办率") in rates and say("全程网办率") in rates
+    for label, (shown, _how) in rates.items():
+        value = exported[label]
+        assert shown == ("—" if value == "" else f"{100 * float(value):.1f} %"), label
+    for label, part, whole in [
+        ("网上申办率", "网上收件量", "收件量"),
+        ("全程网办率", "全程网办件数", "办结量"),
+        ("回填率", "回填字段数", "表单字段数"),
+    ]:
+        assert rates[say(label)][1] == f"{exported[say(part)]} / {exported[say(whole)]}"
+    stages = _cells(page, "stage-title")
+    assert len(stages) >= 2
+    for name, tasks, average, p90 in stages:
+
+        def column(figure: str, stage: str = name) -> str:
+            return exported[say("%(stage)s：%(figure)s", stage=stage, figure=say(figure))]
+
+        assert [column("任务数"), column("平均用时（办公小时）")] == [tasks, average]
+        assert column("第 90 百分位（办公小时）") == p90

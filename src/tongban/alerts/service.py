@@ -10,7 +10,8 @@ key: the domain that owns the limit (``cases.core.watch`` for clocks, ``verifica
 ``ratings``) computes the moments on the working-day calendar and calls :func:`watch`
 again whenever they move (a pause ends, a limit is extended, the calendar changes). Its
 job handler calls :func:`raise_due`, which raises what is due and returns when to look
-again, so a job that fires early or late does the right thing.
+again, so a job that fires early or late does the right thing: one that catches up (a
+worker that was down) raises only the highest level reached, not the ones it passed.
 """
 
 from __future__ import annotations
@@ -122,9 +123,14 @@ def raise_due(
     moments: Sequence[tuple[AlertLevel, datetime | None]],
     now: datetime,
 ) -> datetime | None:
-    """Raise, in order, every level whose moment has come and that was not raised yet;
-    returns the next moment to look again, or None when every level is raised.
-    Idempotent: a level is raised once per watched thing (a unique row)."""
+    """Raise the highest level whose moment has come, when no level as high was raised
+    yet; returns the next moment to look again, or None when no level is left.
+
+    ``moments`` go from the lowest level to the highest. A watch that runs late (a worker
+    that was down, the first run after a long pause) raises only the level a person needs
+    now, once: a limit already run out is overdue, not warned about, and the levels it
+    passed are never raised afterwards; whoever would have heard of them hears of the one
+    raised. Idempotent: a level is raised once per watched thing (a unique row)."""
     raised = set(
         session.scalars(
             select(Alert.level).where(
@@ -132,16 +138,22 @@ def raise_due(
             )
         )
     )
-    for level, at in moments:
-        if at is None or level in raised:
-            continue
-        if at > now:
-            return at
-        _raise(session, target=target, level=level, now=now)
-    return None
+    done = max((i for i, (level, _) in enumerate(moments) if level in raised), default=-1)
+    left = [(level, at) for level, at in moments[done + 1 :] if at is not None]
+    reached = [level for level, at in left if at <= now]
+    if reached:
+        _raise(session, target=target, level=reached[-1], passed=reached[:-1], now=now)
+    return next((at for _, at in left if at > now), None)
 
 
-def _raise(session: Session, *, target: Target, level: AlertLevel, now: datetime) -> Alert:
+def _raise(
+    session: Session,
+    *,
+    target: Target,
+    level: AlertLevel,
+    passed: Sequence[AlertLevel],
+    now: datetime,
+) -> Alert:
     alert = Alert(
         watched=target.watched,
         watched_id=target.id,
@@ -169,7 +181,15 @@ def _raise(session: Session, *, target: Target, level: AlertLevel, now: datetime
                 "due_at": target.due_at.isoformat(),
                 "due_label": timefmt.deadline(target.due_at),
             },
-            "recipients": recipients(session, department=target.department_code, level=level),
+            "recipients": sorted(
+                {
+                    user_id
+                    for told in (*passed, level)
+                    for user_id in recipients(
+                        session, department=target.department_code, level=told
+                    )
+                }
+            ),
         },
     )
     return alert

@@ -9,7 +9,7 @@ from typing import Any
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.cases import service as cases
-from tongban.cases.enums import ClockKind, RoundOutcome, Stage, TaskOutcome, TaskState
+from tongban.cases.enums import Channel, ClockKind, RoundOutcome, Stage, TaskOutcome, TaskState
 from tongban.cases.models import Case
 from tongban.demo.plans import Plan, Texts
 from tongban.demo.world import CaseClock, World
@@ -20,6 +20,10 @@ from tongban.notices.enums import NoticeState
 from tongban.payments import service as payments
 from tongban.ratings import service as ratings
 from tongban.verification import service as verification
+
+# where the demo's applicants rate (the page on a computer or phone, a hall's terminal),
+# whatever channel their case came through
+RATED_THROUGH = (Channel.web, Channel.mobile, Channel.kiosk)
 
 
 class Handling:
@@ -272,7 +276,13 @@ def rate(world: World, case: Case) -> None:
     score = rng.choice(Texts.SCORES[str(case.state)])
     comment = rng.choice(Texts.BAD if score <= 2 else Texts.GOOD)
     rating = ratings.rate_case(
-        world.session, case_id=case.id, user=applicant, score=score, comment=comment, now=at
+        world.session,
+        case_id=case.id,
+        user=applicant,
+        score=score,
+        comment=comment,
+        now=at,
+        channel=RATED_THROUGH[case.id % len(RATED_THROUGH)],
     )
     done = at + timedelta(hours=rng.uniform(2, 40))
     if rating.rectify_due_at is not None and done < world.end and rng.random() < 0.7:

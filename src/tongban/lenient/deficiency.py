@@ -264,6 +264,11 @@ def audit(
         opinion=opinion,
         data={
             "materials": [m["name"] for m in row.materials],
+            # as the messages name them, per language (an English reader's mail in English)
+            "material_names": {
+                "zh_Hans": [m["name"] for m in row.materials],
+                "en": [m.get("name_en") or m["name"] for m in row.materials],
+            },
             "due_at": row.due_at.isoformat(),
             "due_label": timefmt.deadline(row.due_at),
         },

@@ -153,10 +153,20 @@ def send_due(session: Session, *, now: datetime, settings: Settings) -> list[Out
 
 
 def _send(
-    message: OutboxMessage, *, user: User | None, case: tuple[str, str] | None, settings: Settings
+    message: OutboxMessage,
+    *,
+    user: User | None,
+    case: writing.CaseNames | None,
+    settings: Settings,
 ) -> None:
     locale = writing.locale_of(user, settings.default_locale)
-    text = writing.write(message, user=user, case=case, locale=locale, base=settings.public_address)
+    text = writing.write(
+        message,
+        user=user,
+        case=case.for_reader(locale) if case else None,
+        locale=locale,
+        base=settings.public_address,
+    )
     address = message.address or ""
     if message.channel == "email":
         channels.send_email(settings, to=address, subject=text.title, body=text.body)

@@ -79,10 +79,11 @@ def run_due_notifications(
 
 
 def _row(
-    message: OutboxMessage, user: User, cases: dict[int, tuple[str, str]], default: str
+    message: OutboxMessage, user: User, cases: dict[int, writing.CaseNames], default: str
 ) -> MessageRow:
-    case = cases.get(message.payload.get("case_id") or 0)
+    names = cases.get(message.payload.get("case_id") or 0)
     locale = writing.locale_of(user, default)
+    case = names.for_reader(locale) if names else None
     try:
         text = writing.write(message, user=user, case=case, locale=locale)
         title, body = text.title, text.body

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from tongban import timefmt
 from tongban.accounts.models import User
 from tongban.cases.models import Case
+from tongban.catalog.models import CatalogVersion
 from tongban.notifications import texts
 from tongban.outbox.models import OutboxMessage
 
@@ -48,13 +49,31 @@ STAFF_LINKS = {
 LICENCE_TOPICS = ("licence_issued", "licence_status_changed")
 
 
-def case_numbers(session: Session, messages: list[OutboxMessage]) -> dict[int, tuple[str, str]]:
-    """case id → (number, title) for the cases of ``messages``, in one query."""
+class CaseNames(NamedTuple):
+    """A message's case: its number and its title in Chinese and in English (the item's or
+    bundle's ``name_en``, or None)."""
+
+    number: str
+    title: str
+    title_en: str | None
+
+    def for_reader(self, locale: str) -> tuple[str, str]:
+        """(number, title) as a reader of ``locale`` reads them."""
+        return self.number, (self.title_en if locale == "en" and self.title_en else self.title)
+
+
+def case_numbers(session: Session, messages: list[OutboxMessage]) -> dict[int, CaseNames]:
+    """case id → its number and titles for the cases of ``messages``, in one query."""
     ids = {m.payload.get("case_id") for m in messages} - {None}
     if not ids:
         return {}
-    rows = session.execute(select(Case.id, Case.number, Case.title).where(Case.id.in_(ids)))
-    return {case_id: (number, title) for case_id, number, title in rows}
+    name_en = CatalogVersion.definition["name_en"].as_string()
+    rows = session.execute(
+        select(Case.id, Case.number, Case.title, name_en)
+        .join(CatalogVersion, CatalogVersion.id == Case.catalog_version_id)
+        .where(Case.id.in_(ids))
+    )
+    return {case_id: CaseNames(number, title, en) for case_id, number, title, en in rows}
 
 
 def link(message: OutboxMessage, number: str) -> str:
@@ -105,7 +124,9 @@ def context(
         else "",
         "outcome": payload.get("outcome"),
         "problems": (payload.get("problem_lines") or {}).get(locale, []),
-        "materials": payload.get("materials") or [],
+        "materials": (payload.get("material_names") or {}).get(locale)
+        or payload.get("materials")
+        or [],
         "alert": payload.get("alert") or {"what": "", "due_label": ""},
         "link": base.rstrip("/") + link(message, number),
     }

@@ -167,6 +167,7 @@ def _payload(entry: AuditEntry) -> dict[str, Any]:
         "stage",
         "problem_lines",  # 补正: the one-time notice's problems, per language
         "materials",  # 容缺: the materials still awaited
+        "material_names",  # 容缺: their names per language
     ):
         if key in (entry.data or {}):
             payload[key] = entry.data[key]

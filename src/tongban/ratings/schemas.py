@@ -60,7 +60,8 @@ class RatingRead(BaseModel):
     rectified_at: datetime | None
     stage: str
     channel: str = Field(
-        description="The case's channel (办事渠道): web, mobile, window, kiosk, api"
+        description="Where the rating was given (办事渠道): web, mobile, kiosk (a hall's "
+        "self-service terminal), api; not the case's own channel"
     )
     round: int = Field(description="2 for the rating given again after a rectification")
     tags: list[str]

@@ -3,7 +3,8 @@
 - the applicant rates each stage of a case once it is reached (receipt, acceptance,
   completion: 一事多评), with five named levels (非常满意 … 非常不满意), the national
   indicators (speed, accuracy of the guide, convenience, ease of use), reason tags and a
-  comment; the case's channel (办事渠道) is kept with the rating;
+  comment; the channel the rating came through (办事渠道: the web or mobile page, a hall's
+  self-service terminal, the API) is kept with it, whatever channel the case was filed in;
 - a bad rating (2 or less) says what went wrong, tells the case's lead department (its
   staff get a message) and is rectified by it within ``rating_rectify_hours`` clock hours
   (or ``rating_rectify_working_days``); the department then records its call-back (回访)
@@ -29,7 +30,7 @@ from tongban.accounts.service import actor_of
 from tongban.audit import service as audit
 from tongban.cases.core import access, clocks
 from tongban.cases.core.transition import lock_case
-from tongban.cases.enums import CaseState
+from tongban.cases.enums import CaseState, Channel
 from tongban.cases.models import Case
 from tongban.cases.service import record_case
 from tongban.config import get_settings
@@ -157,11 +158,6 @@ def _check_not_rated(previous: Rating | None) -> None:
     )
 
 
-def channel_of(case: Case) -> str:
-    """The channel the case was applied through (办事渠道: web, mobile, window, kiosk, api)."""
-    return str(case.channel)
-
-
 def rectify_due(
     session: Session, *, now: datetime, hours: int | None, working_days: int | None = None
 ) -> datetime:
@@ -186,13 +182,15 @@ def rate_case(
     now: datetime,
     rectify_hours: int | None = None,
     rectify_working_days: int | None = None,
+    channel: Channel,
     stage: str = "completion",
     tags: list[str] | None = None,
     indicators: dict[str, int] | None = None,
 ) -> Rating:
     """The applicant rates one stage of a case (receipt, acceptance, completion) once, and
     again after a bad rating was rectified and called back; a bad rating gets a
-    rectification due time (``rectify_due``) and its department is told.
+    rectification due time (``rectify_due``) and its department is told. ``channel`` is
+    where the rating was given (a case filed online may be rated at a hall's terminal).
 
     The case's row lock serialises two ratings sent at once; the unique
     (case, stage, round) is the backstop.
@@ -210,7 +208,7 @@ def rate_case(
         applicant_id=case.applicant_id,
         department_code=case.lead_department,
         stage=stage,
-        channel=channel_of(case),
+        channel=channel.value,
         round=previous.round + 1 if previous else 1,
         previous_id=previous.id if previous else None,
         score=score,

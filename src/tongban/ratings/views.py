@@ -21,6 +21,8 @@ from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.cases import service as cases
 from tongban.cases.core import access
+from tongban.cases.enums import CHANNEL_NAMES_ZH
+from tongban.cases.http.channels import channel_of
 from tongban.cases.models import Case
 from tongban.catalog.views import departments
 from tongban.errors import Conflict, InvalidInput
@@ -84,6 +86,7 @@ def rate(
             now=now,
             rectify_hours=runtime.settings.rating_rectify_hours,
             rectify_working_days=runtime.settings.rating_rectify_working_days,
+            channel=channel_of(request),
             stage=stage,
             tags=tags,
             indicators=indicators,
@@ -118,6 +121,7 @@ def _staff_context(
         "rating_hours": request.app.state.runtime.settings.rating_rectify_hours,
         "rating_days": request.app.state.runtime.settings.rating_rectify_working_days,
         "may_decide": user.has_role(Role.supervisor),
+        "rating_channel_names": CHANNEL_NAMES_ZH,
     }
 
 

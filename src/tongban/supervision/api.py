@@ -96,10 +96,18 @@ def export_response(
     """The download of an export, for the API and the page's form alike."""
     query = parse(params, now=now, tz=ZoneInfo(runtime.settings.timezone))
     where = for_supervisor(session, user, query.where)
-    figures = reform_figures(session, where=where, per=query.per, stages=False)
-    departments, items = names(session, locale_of(request, runtime.settings.default_locale))
+    figures = reform_figures(session, where=where, per=query.per)
+    locale = locale_of(request, runtime.settings.default_locale)
+    departments, items = names(session, locale)
     body, filename = exporting.export(
-        session, figures=figures, fmt=fmt, user=user, now=now, items=items, departments=departments
+        session,
+        figures=figures,
+        fmt=fmt,
+        user=user,
+        now=now,
+        items=items,
+        departments=departments,
+        gettext=gettext_for(locale),
     )
     disposition = f'attachment; filename="{filename}"'
     return Response(

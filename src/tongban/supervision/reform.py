@@ -311,7 +311,7 @@ def reform_figures(
 ) -> ReformFigures:
     """Every reform figure of the rows matching ``where``, and a series per ``per``: the
     counts summed by the database (total, per period, item and department); the stage
-    times of the total too unless ``stages`` is False (an export has no column for them)."""
+    times of the total too unless ``stages`` is False (a card that shows rates only)."""
     per = per if per in PERS else "week"
     total, rows = summed(session, where=where).get(None, (Reform(), 0))
     if stages:

@@ -256,7 +256,7 @@ def display(code: str, request: Request, session: SessionDep, now: NowDep) -> Re
     """The hall's call screen, refreshed every few seconds."""
     hall = service.hall_of(session, code)
     calls = service.recent_calls(session, hall_code=code, now=now)
-    windows = {w["code"]: w["name"] for w in hall["windows"]}
+    windows = {w["code"]: w for w in hall["windows"]}
     return render(
         request, "queueing/display.html", {"hall": hall, "calls": calls, "windows": windows}
     )

@@ -89,6 +89,7 @@ from tongban.web.limits import BodyLimit
 from tongban.web.runtime import Runtime
 from tongban.web.storable import refuse_unstorable_text
 from tongban.web.templating import environment, render
+from tongban.window.api import router as window_api
 from tongban.window.views import router as window_views
 from tongban.workbench.api import router as staff_api
 from tongban.workbench.staffing import router as staffing_views
@@ -104,6 +105,7 @@ API_ROUTERS = (
     cases_api,
     material_api,
     staff_api,
+    window_api,  # /window/taken-in: a clerk's cases taken in
     verification_api,
     supervision_api,
     ratings_api,

@@ -22,6 +22,7 @@ from tongban.benefits.api import router as benefits_api
 from tongban.benefits.views import router as benefits_views
 from tongban.cases.http.material_api import router as material_api
 from tongban.cases.http.preview_views import router as preview_views
+from tongban.cases.http.titles import case_title
 from tongban.catalog import service as catalog
 from tongban.catalog.admin_views import router as catalog_admin_views
 from tongban.catalog.api import router as catalog_api
@@ -87,7 +88,8 @@ from tongban.web.jsonbody import StrictJSONBodies
 from tongban.web.limits import BodyLimit
 from tongban.web.runtime import Runtime
 from tongban.web.storable import refuse_unstorable_text
-from tongban.web.templating import render
+from tongban.web.templating import environment, render
+from tongban.window.api import router as window_api
 from tongban.window.views import router as window_views
 from tongban.workbench.api import router as staff_api
 from tongban.workbench.staffing import router as staffing_views
@@ -103,6 +105,7 @@ API_ROUTERS = (
     cases_api,
     material_api,
     staff_api,
+    window_api,  # /window/taken-in: a clerk's cases taken in
     verification_api,
     supervision_api,
     ratings_api,
@@ -201,6 +204,7 @@ def create_app(runtime: Runtime, *, start_worker: bool | None = None) -> FastAPI
     )
     app.state.runtime = runtime
     app.state.read_viewer = read_viewer  # a page's header, where its route read no sign-in
+    environment().globals["case_title"] = case_title  # cases by name, in the page's language
     for router in API_ROUTERS:
         app.include_router(
             router, prefix=API_PREFIX, responses=errors.API_ERRORS, dependencies=STORABLE

@@ -111,3 +111,16 @@ def test_the_sign_in_is_typed_on_the_screen(kiosk: Page) -> None:
     _type(kiosk, "demo12345")
     kiosk.click("main form button[type=submit]")
     kiosk.wait_for_url("**/my/cases")
+
+
+def test_a_ticket_is_taken_by_two_touches_on_large_buttons(kiosk: Page) -> None:
+    """The department, then its item, each a large button: no dropdown to scroll."""
+    assert kiosk.locator("#take select").count() == 0
+    department = kiosk.locator("#take a.button", has_text="人力资源和社会保障局")
+    assert (department.bounding_box() or {"height": 0})["height"] >= 60
+    department.click()
+    item = kiosk.locator("#take button[name=item]", has_text="失业登记")
+    assert (item.bounding_box() or {"height": 0})["height"] >= 60
+    assert kiosk.locator("#take button[name=item]", has_text="印章刻制备案").count() == 0  # 公安
+    item.click()
+    assert kiosk.locator(".receipt .case-number strong").inner_text().startswith("A")

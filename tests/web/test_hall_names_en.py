@@ -1,6 +1,7 @@
 """English pages name halls, their addresses and items as the catalog does in English
 (``name_en``, ``address_en``), not in Chinese: the hall list, a hall's booking page, the
-kiosk, the call display, the bookings list and the item of a progress lookup."""
+kiosk, the call display, the bookings list and the item of a progress lookup; windows
+by their English names; a case by its item's English name wherever cases are listed."""
 
 from __future__ import annotations
 
@@ -34,8 +35,10 @@ def test_hall_pages_in_english_name_the_hall_its_address_and_items_in_english(
         page = reader.get(path)
         assert page.status_code == 200, path
         assert HALL_EN in page.text and "鼓楼区政务服务中心" not in page.text, path
-    for path in (f"/halls/{HALL}", f"/halls/{HALL}/kiosk"):
-        assert re.search(f'value="{ITEM}"[^>]*>{ITEM_EN}</option>', reader.get(path).text), path
+    booking = reader.get(f"/halls/{HALL}").text
+    assert re.search(f'value="{ITEM}"[^>]*>{ITEM_EN}</option>', booking)
+    kiosk = reader.get(f"/halls/{HALL}/kiosk", params={"department": "RS"}).text
+    assert f'value="{ITEM}">{ITEM_EN}</button>' in kiosk
 
 
 def test_a_progress_lookup_in_english_names_the_item_in_english(
@@ -50,3 +53,37 @@ def test_a_progress_lookup_in_english_names_the_item_in_english(
     )
     assert shown.status_code == 200
     assert f"<dd>{ITEM_EN}</dd>" in shown.text and "失业登记" not in shown.text
+
+
+def test_english_pages_name_windows_in_english(
+    signed_in: Callable[[str], TestClient],
+) -> None:
+    clerk = signed_in("clerk")
+    clerk.cookies.set("tongban_lang", "en")
+    calling = clerk.get("/staff/queue", params={"at": f"{HALL}/01"})
+    assert f"{HALL_EN} · 01 · General Intake Window 1</option>" in calling.text
+    assert "综合受理窗口" not in calling.text
+    kiosk = TestClient(clerk.app)
+    form = kiosk.get(f"/halls/{HALL}/kiosk")
+    kiosk.post(f"/halls/{HALL}/kiosk/take", data={"item": ITEM, "csrf_token": csrf(form.text)})
+    clerk.post("/staff/queue/call", data={"at": f"{HALL}/01", "csrf_token": csrf(calling.text)})
+    display = _english(clerk).get(f"/halls/{HALL}/display").text
+    assert "A001</strong> → General Intake Window 1" in display and "综合受理窗口" not in display
+
+
+def test_english_pages_list_a_case_by_its_items_english_name(
+    client: TestClient,
+    as_user: Callable[[str], dict[str, str]],
+    signed_in: Callable[[str], TestClient],
+) -> None:
+    case = submitted(client, as_user("zhangsan"), ITEM)
+    person = signed_in("zhangsan")
+    person.cookies.set("tongban_lang", "en")
+    for page in (person.get("/my/cases").text, person.get(f"/cases/{case['number']}").text):
+        assert ITEM_EN in page and "失业登记" not in page
+    person.cookies.set("tongban_lang", "zh_Hans")
+    assert "失业登记" in person.get("/my/cases").text  # Chinese pages keep the title
+    clerk = signed_in("rs")  # 人社's clerk: the item's acceptance is in their queue
+    clerk.cookies.set("tongban_lang", "en")
+    queue = clerk.get("/staff").text
+    assert case["number"] in queue and f"<td>{ITEM_EN}" in queue and "失业登记" not in queue

@@ -287,6 +287,8 @@ def test_english_tour_renders_every_template(
         ).text
     )
     assert "Receipt" in pages[-1]
+    pages.append(clerk.get("/staff/taken-in").text)  # 我受理转出的办件
+    assert "Cases I took in and passed on" in pages[-1] and "Unemployment registration" in pages[-1]
     # 好差评: a finished case, rated badly, then the department's list of bad ratings
     rs = api_token(client, "rs")
     rated = submitted(client, api_token(client, "zhangsan"), ITEM)["number"]

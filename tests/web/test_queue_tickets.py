@@ -73,6 +73,25 @@ def test_a_ticket_taken_at_the_kiosk_is_queued_at_once(client: TestClient) -> No
     assert "预计等候约 5 分钟" in taken.text  # 10 minutes a ticket, two windows
 
 
+def test_the_kiosk_offers_departments_then_their_items_as_buttons(client: TestClient) -> None:
+    """No 49-option dropdown on a terminal without a keyboard: one touch for the department
+    (with how many items it has), one for the item, which takes the ticket."""
+    start = client.get(f"/halls/{HALL}/kiosk").text
+    assert '<select id="item"' not in start and 'name="item"' not in start
+    assert f'href="/halls/{HALL}/kiosk?department=RS#take">福州市人力资源和社会保障局' in start
+    chosen = client.get(f"/halls/{HALL}/kiosk", params={"department": "RS"}).text
+    assert f'<button type="submit" name="item" value="{ITEM}">失业登记</button>' in chosen
+    assert 'value="3501-GA-' not in chosen  # only that department's items
+    unknown = client.get(f"/halls/{HALL}/kiosk", params={"department": "NOPE"}).text
+    assert 'name="item"' not in unknown and "?department=RS#take" in unknown
+    refused = client.post(
+        f"/halls/{HALL}/kiosk/take",
+        data={"item": "3501-XX-999", "department": "RS", "csrf_token": csrf(chosen)},
+    )
+    assert refused.status_code == 404 and 'role="alert"' in refused.text
+    assert f'value="{ITEM}">失业登记</button>' in refused.text  # the same choice again
+
+
 def test_the_api_books_refuses_a_full_slot_and_calls(
     client: TestClient, as_user: Callable[[str], dict[str, str]]
 ) -> None:

@@ -49,6 +49,8 @@ class Case(Base):
         # the dashboard's open work by item and by channel, counted from the index alone
         Index("ix_cases_state_catalog_code", "state", "catalog_code"),
         Index("ix_cases_state_channel", "state", "channel"),
+        # a window clerk's cases taken in (``queries.list_taken_in``), newest first
+        Index("ix_cases_created_by_id_submitted_at", "created_by_id", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

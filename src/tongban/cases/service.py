@@ -25,6 +25,7 @@ from tongban.cases.core.access import may_see_event
 from tongban.cases.core.clocks import calendar
 from tongban.cases.core.definition import spec_of
 from tongban.cases.core.queries import (
+    TAKEN_IN_SHOWN,
     case_time_left,
     corrections,
     get_case,
@@ -33,6 +34,7 @@ from tongban.cases.core.queries import (
     get_task,
     legal_time_left,
     list_my_cases,
+    list_taken_in,
     materials,
     results,
     task_time_left,
@@ -92,6 +94,7 @@ from tongban.cases.tasks import run_deemed_acceptance
 
 __all__ = [
     "COUNTER_STAGES",
+    "TAKEN_IN_SHOWN",
     "URGENCIES",
     "DepartmentLoad",
     "DocumentCheck",
@@ -139,6 +142,7 @@ __all__ = [
     "letter",
     "level_name",
     "list_my_cases",
+    "list_taken_in",
     "load_by_department",
     "material_ways",
     "materials",

@@ -154,17 +154,31 @@ def cancel(
     return see_other("/my/tickets")
 
 
+def _by_department(items: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The items (definitions) by the code of their department, departments in code order."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        groups.setdefault(str(item["department"]), []).append(item)
+    return dict(sorted(groups.items()))
+
+
 def _kiosk(
     request: Request,
     session: Session,
     code: str,
     ticket: QueueTicket | None,
     refused: DomainError | None = None,
+    department: str = "",
 ) -> Response:
     """The kiosk page, with the ticket just checked in or taken, or with what was refused
-    (and its status) so the person can try again at the terminal."""
+    (and its status) so the person can try again at the terminal. Taking a ticket is two
+    touches, no typing: the department (one large button each), then its item; a
+    ``department`` the hall does not serve shows the departments again."""
     hall = service.hall_of(session, code)
-    context: dict[str, Any] = {"hall": hall, "items": _items(session, hall), "ticket": ticket}
+    groups = _by_department(_items(session, hall))
+    context: dict[str, Any] = {"hall": hall, "groups": groups, "ticket": ticket}
+    context["department"] = department if department in groups else ""
+    context["departments"] = {d.code: d for d in catalog.list_departments(session)}
     context["wait"] = service.wait_of(session, ticket) if ticket else None
     context["error"] = refused
     status = refused.status if refused else 200
@@ -172,9 +186,10 @@ def _kiosk(
 
 
 @router.get("/halls/{code}/kiosk")
-def kiosk(code: str, request: Request, session: SessionDep) -> Response:
-    """The hall's self-service terminal: check in a booking, or take a ticket."""
-    return _kiosk(request, session, code, None)
+def kiosk(code: str, request: Request, session: SessionDep, department: str = "") -> Response:
+    """The hall's self-service terminal: check in a booking, or take a ticket (the
+    department's items when ``department`` is chosen)."""
+    return _kiosk(request, session, code, None, department=department)
 
 
 @router.post("/halls/{code}/kiosk/check-in")
@@ -222,7 +237,7 @@ def kiosk_take(
             )
     except DomainError as error:
         session.rollback()
-        return _kiosk(request, session, code, None, error)
+        return _kiosk(request, session, code, None, error, _text(form, "department"))
     return _kiosk(request, session, code, ticket)
 
 
@@ -256,7 +271,7 @@ def display(code: str, request: Request, session: SessionDep, now: NowDep) -> Re
     """The hall's call screen, refreshed every few seconds."""
     hall = service.hall_of(session, code)
     calls = service.recent_calls(session, hall_code=code, now=now)
-    windows = {w["code"]: w["name"] for w in hall["windows"]}
+    windows = {w["code"]: w for w in hall["windows"]}
     return render(
         request, "queueing/display.html", {"hall": hall, "calls": calls, "windows": windows}
     )

@@ -26,6 +26,8 @@ from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.cases import service
 from tongban.cases.core import access, prefill
+from tongban.cases.core.machine import STATE_NAMES_ZH
+from tongban.cases.core.queries import STAGE_NAMES_ZH
 from tongban.cases.enums import Stage, TaskState
 from tongban.cases.http import caseform
 from tongban.cases.models import Case
@@ -36,6 +38,7 @@ from tongban.online.desk import Desk, closed_notice, form_context, save_answers,
 from tongban.online.submit_views import receipt_context
 from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, StoreDep, see_other
 from tongban.web.templating import render
+from tongban.window.api import where_now
 
 router = APIRouter()
 Clerk = Annotated[User, Depends(require_roles(Role.clerk))]
@@ -285,3 +288,19 @@ def receipt(number: str, request: Request, session: SessionDep, user: Clerk) -> 
         "window": True,
     }
     return render(request, "cases/receipt.html", context)
+
+
+@router.get("/staff/taken-in")
+def taken_in(request: Request, session: SessionDep, user: Clerk) -> Response:
+    """我受理转出的办件: the cases the clerk took in at the window and submitted, newest
+    first, each with its state and where it is now (the departments and stages of its
+    open tasks; forwarded to another region's department: 跨域通办); the case page is
+    linked where the clerk may read it."""
+    rows = [
+        {"case": case, "now": where_now(case), "visible": access.can_view_case(user, case)}
+        for case in service.list_taken_in(session, user=user)
+    ]
+    context = {"rows": rows, "shown": service.TAKEN_IN_SHOWN, "stage_names": STAGE_NAMES_ZH}
+    context["state_names"] = STATE_NAMES_ZH
+    context["departments"] = {d.code: d for d in catalog.list_departments(session)}
+    return render(request, "cases/taken_in.html", context)

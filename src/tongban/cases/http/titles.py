@@ -1,0 +1,23 @@
+"""What a page calls a case: its title (the item's or bundle's name when it was applied
+for) in the page's language."""
+
+from __future__ import annotations
+
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from sqlalchemy.orm import object_session
+
+from tongban.cases.models import Case
+from tongban.catalog import reading as catalog
+
+
+@pass_context
+def case_title(context: Context, case: Case) -> str:
+    """``case_title(case)``: on an English page the English name (``name_en``) of the
+    catalog version the case was opened with, else (or when it has none) ``case.title``;
+    a version never changes, so this reads no row once it is cached per process."""
+    session = object_session(case)
+    if context.get("locale") != "en" or session is None:
+        return case.title
+    spec = catalog.get_version(session, version_id=case.catalog_version_id).definition
+    return str(spec.get("name_en") or case.title)

@@ -132,6 +132,13 @@ def test_the_load_page_is_for_heads_and_supervisors(signed_in: SignedIn) -> None
     assert "福州市公安局" in page and "福州市人力资源和社会保障局" in page
 
 
+def test_the_load_counts_acceptance_waiting_at_the_counter(signed_in: SignedIn) -> None:
+    apply(signed_in("zhangsan"), ITEM, VALID, COMPLETE)  # its acceptance waits at 人社
+    page = signed_in("rs-hz").get("/staff/load").text
+    assert "在办任务共 1 件，其中未分配 1 件。" in page
+    assert "未分配的任务中有 1 件是受理、送达，由窗口当班人员办理" in page
+
+
 def test_a_reviewer_going_away_hands_their_tasks_to_a_deputy(
     signed_in: SignedIn, client: TestClient, db: Session
 ) -> None:

@@ -196,3 +196,15 @@ def test_a_deputy_must_be_a_colleague_at_work(signed_in: SignedIn, db: Session) 
     assert refused.status_code == 422 and "请选择本部门在岗的同事作为代办人" in refused.text
     # nothing was saved: the reviewer is still at work and holds the task
     assert "在岗。" in rs.get("/staff/absence").text
+
+
+def test_the_timeline_and_the_supervision_list_name_the_holder_to_staff_only(
+    signed_in: SignedIn,
+) -> None:
+    number, task = _in_review(signed_in)
+    holder = '<td data-label="经办人">人社审查员</td>'  # who accepted, then holds the review
+    assert signed_in("rs-hz").get(f"/staff/tasks/{task}").text.count(holder) == 2
+    listed = signed_in("supervisor").get("/supervision/cases", params={"q": number}).text
+    assert "审查 · 人社审查员" in listed
+    mine = signed_in("zhangsan").get(f"/cases/{number}").text
+    assert mine.count(holder) == 1 and '<td data-label="经办人">—</td>' in mine

@@ -137,6 +137,8 @@ def test_the_load_counts_acceptance_waiting_at_the_counter(signed_in: SignedIn) 
     page = signed_in("rs-hz").get("/staff/load").text
     assert "在办任务共 1 件，其中未分配 1 件。" in page
     assert "未分配的任务中有 1 件是受理、送达，由窗口当班人员办理" in page
+    english = signed_in("rs-hz").get("/staff/load", params={"lang": "en"}).text
+    assert "1 open task; not assigned to anyone: 1." in english
 
 
 def test_a_reviewer_going_away_hands_their_tasks_to_a_deputy(

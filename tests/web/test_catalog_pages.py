@@ -163,3 +163,11 @@ def test_a_limit_of_one_working_day_reads_in_the_singular_in_english(client: Tes
     assert "1 working day<" in english and "1 working days" not in english
     assert "5 working days" in english
     assert "1 个工作日" in client.get("/items/3501-GA-002").text
+
+
+def test_a_bundle_guide_in_english_gives_its_summary_in_english(client: TestClient) -> None:
+    english = client.get("/bundles/3501-BUNDLE-QYKB?lang=en").text
+    assert "One form, one set of materials, one window" in english
+    assert "一表申请" not in english
+    assert "一表申请" in client.get("/bundles/3501-BUNDLE-QYKB").text
+    assert "One form, one set of materials" in client.get("/?lang=en").text  # the list

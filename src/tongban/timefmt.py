@@ -69,25 +69,25 @@ def whole_minutes(span: timedelta, *, overdue: bool = False) -> int:
     return max(1, -(-span // timedelta(minutes=1)))
 
 
-def duration(amount: float, unit: str, gettext: Gettext) -> str:
+def duration(amount: float, unit: str, ngettext: Gettext) -> str:
     """An amount of time left or overdue (its sign ignored) in ``unit`` (``working_days``,
     ``calendar_days``, ``minutes``, or ``hours`` for limits as items state them): ``3 个工作日``, ``48 分钟``,
-    ``2 小时 15 分钟``. Minutes and hours are office time for clocks, plain for ratings."""
+    ``2 小时 15 分钟``. Minutes and hours are office time for clocks, plain for ratings.
+    ``ngettext`` is the page's ``_n`` (``web.i18n.ngettext_for``): "1 working day"."""
     if unit == "working_days":
-        return _count(gettext, abs(amount), "1 个工作日", "%(n)s 个工作日")
+        return _count(ngettext, abs(amount), "%(num)s 个工作日")
     if unit == "calendar_days":
-        return _count(gettext, abs(amount), "1 日", "%(n)s 日")
+        return _count(ngettext, abs(amount), "%(num)s 日")
     total = round(abs(amount) * 60) if unit == "hours" else int(abs(amount))
     hours, minutes = divmod(total, 60)
-    parts = [_count(gettext, hours, "1 小时", "%(n)s 小时")] if hours else []
+    parts = [_count(ngettext, hours, "%(num)s 小时")] if hours else []
     if minutes or not hours:
-        parts.append(_count(gettext, minutes, "1 分钟", "%(n)s 分钟"))
+        parts.append(_count(ngettext, minutes, "%(num)s 分钟"))
     return " ".join(parts)
 
 
-def _count(gettext: Gettext, n: float, one: str, many: str) -> str:
-    # English needs the singular; Chinese does not, but has the same two message ids.
-    return gettext(one) if n == 1 else gettext(many, n=f"{n:g}")
+def _count(ngettext: Gettext, n: float, message: str) -> str:
+    return ngettext(message, n, num=f"{n:g}")  # 1.5, not 1.50; 2, not 2.0
 
 
 def chinese_date(value: datetime, tz: ZoneInfo | None = None) -> str:

@@ -56,15 +56,20 @@ def _staff(db: Session, username: str, *roles: Role, department: str = "CGJ") ->
     return accounts.create_staff(db, data=data)
 
 
-def _in_review(db: Session, store: LocalFileStore) -> Case:
-    """A case of ``CODE`` accepted: its review tasks for CGJ and GA are open."""
+def _submitted(db: Session, store: LocalFileStore) -> Case:
+    """A case of ``CODE`` submitted: its acceptance task at CGJ's counter is open."""
     applicant = _user(db, "zhangsan")
     spec = catalog.get_entry(db, code=CODE).current_version
     assert spec is not None
     form = fill_form(spec.definition["form"], {"project_name": uuid.uuid4().hex[:8]})
     case = cases.create_case(db, applicant=applicant, code=CODE, form_data=form, now=NOW)
     attach_materials(db, case=case, user=applicant, store=store, now=NOW, required_only=True)
-    cases.submit_case(db, case_id=case.id, user=applicant, now=NOW, store=store)
+    return cases.submit_case(db, case_id=case.id, user=applicant, now=NOW, store=store)
+
+
+def _in_review(db: Session, store: LocalFileStore) -> Case:
+    """A case of ``CODE`` accepted: its review tasks for CGJ and GA are open."""
+    case = _submitted(db, store)
     return cases.accept_case(
         db, case_id=case.id, user=_user(db, "cgj"), opinion="受理", now=NOW, store=store
     )
@@ -327,3 +332,15 @@ def test_choose_picks_a_candidate_and_least_loaded_one_of_the_fewest(
         assert chosen.load == min(c.load for c in candidates)
     again = pool.choose(list(reversed(candidates)), policy, random.Random(seed))
     assert again == chosen  # the order candidates come in does not steer the draw
+
+
+def test_the_load_counts_every_open_task_held_by_no_one_the_counters_apart(
+    db: Session, store: LocalFileStore, case: Case
+) -> None:
+    waiting = _submitted(db, store)  # its acceptance waits at CGJ's counter
+    (load,) = cases.load_by_department(db, day=TODAY, department="CGJ")
+    held = {p.user_id: p.open_tasks for p in load.people}
+    assert held[_user(db, "cgj").id] == 1  # the review of ``case``
+    accept = next(t for t in waiting.tasks if t.stage == Stage.accept)
+    assert accept.assignee_id is None and accept.state == TaskState.open
+    assert (load.unassigned, load.at_counter, load.total) == (1, 1, 2)

@@ -87,3 +87,33 @@ def test_a_material_with_a_shared_way_before_the_upload_is_not_warned(
     catalog_copy.replace(PERMIT, ID_WAYS, shared_only)
 
     assert _warnings(catalog_copy, PERMIT) == []
+
+
+HPF = "items/3501-GJJ-002.yaml"  # 公积金提取: legal 3 working days, promised 1
+DIBAO = "items/3501-MZ-001.yaml"  # 低保: legal 30 working days, a 7-day public notice
+
+
+def _promise_warnings(copy: CatalogCopy, file: str) -> list[str]:
+    found = _warnings(copy, file)
+    return [p.message for p in found if p.field == "time_limit.promised"]
+
+
+def test_a_promise_as_short_as_its_unit_states_is_not_warned(catalog_copy: CatalogCopy) -> None:
+    assert _promise_warnings(catalog_copy, HPF) == []  # 1 of 3 days: 0.9 is not a promise
+    catalog_copy.replace(HPF, "  promised: 1\n", "  promised: 2\n")
+    assert _promise_warnings(catalog_copy, HPF) == ["承诺时限为法定时限的 67%，超过 30% 的压缩目标"]
+
+
+def test_a_public_notice_the_law_sets_is_left_out_of_the_share(catalog_copy: CatalogCopy) -> None:
+    assert _promise_warnings(catalog_copy, DIBAO) == []  # 9 working days + the 5 of 7 日
+    catalog_copy.replace(DIBAO, "  promised: 14", "  promised: 15")
+    (message,) = _promise_warnings(catalog_copy, DIBAO)
+    assert message == "承诺时限为法定时限的 50%，超过 30% 的压缩目标（法定公示期 7 日不计在内）"
+
+
+def test_a_promise_above_30_percent_of_a_long_limit_is_warned(catalog_copy: CatalogCopy) -> None:
+    assert _promise_warnings(catalog_copy, PERMIT) == []  # 3 of 20 working days
+    catalog_copy.replace(PERMIT, "  promised: 3\n", "  promised: 7\n")
+    assert _promise_warnings(catalog_copy, PERMIT) == [
+        "承诺时限为法定时限的 35%，超过 30% 的压缩目标"
+    ]

@@ -132,6 +132,15 @@ def test_the_load_page_is_for_heads_and_supervisors(signed_in: SignedIn) -> None
     assert "福州市公安局" in page and "福州市人力资源和社会保障局" in page
 
 
+def test_the_load_counts_acceptance_waiting_at_the_counter(signed_in: SignedIn) -> None:
+    apply(signed_in("zhangsan"), ITEM, VALID, COMPLETE)  # its acceptance waits at 人社
+    page = signed_in("rs-hz").get("/staff/load").text
+    assert "在办任务共 1 件，其中未分配 1 件。" in page
+    assert "未分配的任务中有 1 件是受理、送达，由窗口当班人员办理" in page
+    english = signed_in("rs-hz").get("/staff/load", params={"lang": "en"}).text
+    assert "1 open task; not assigned to anyone: 1." in english
+
+
 def test_a_reviewer_going_away_hands_their_tasks_to_a_deputy(
     signed_in: SignedIn, client: TestClient, db: Session
 ) -> None:
@@ -189,3 +198,15 @@ def test_a_deputy_must_be_a_colleague_at_work(signed_in: SignedIn, db: Session) 
     assert refused.status_code == 422 and "请选择本部门在岗的同事作为代办人" in refused.text
     # nothing was saved: the reviewer is still at work and holds the task
     assert "在岗。" in rs.get("/staff/absence").text
+
+
+def test_the_timeline_and_the_supervision_list_name_the_holder_to_staff_only(
+    signed_in: SignedIn,
+) -> None:
+    number, task = _in_review(signed_in)
+    holder = '<td data-label="经办人">人社审查员</td>'  # who accepted, then holds the review
+    assert signed_in("rs-hz").get(f"/staff/tasks/{task}").text.count(holder) == 2
+    listed = signed_in("supervisor").get("/supervision/cases", params={"q": number}).text
+    assert "审查 · 人社审查员" in listed
+    mine = signed_in("zhangsan").get(f"/cases/{number}").text
+    assert mine.count(holder) == 1 and '<td data-label="经办人">—</td>' in mine

@@ -163,3 +163,22 @@ def test_a_limit_of_one_working_day_reads_in_the_singular_in_english(client: Tes
     assert "1 working day<" in english and "1 working days" not in english
     assert "5 working days" in english
     assert "1 个工作日" in client.get("/items/3501-GA-002").text
+
+
+def test_a_bundle_guide_in_english_gives_its_summary_in_english(client: TestClient) -> None:
+    english = client.get("/bundles/3501-BUNDLE-QYKB?lang=en").text
+    assert "One form, one set of materials, one window" in english
+    assert "一表申请" not in english
+    assert "一表申请" in client.get("/bundles/3501-BUNDLE-QYKB").text
+    assert "One form, one set of materials" in client.get("/?lang=en").text  # the list
+
+
+def test_a_legal_limit_kept_in_office_hours_reads_as_the_laws_working_days(
+    client: TestClient,
+) -> None:
+    """3501-SCJG-001: the law gives 3 working days, the promise is 2 hours; both are in
+    office hours, so the guide shows the legal 24 hours as the 3 working days they are."""
+    page = client.get("/items/3501-SCJG-001").text
+    assert "24 小时（即 3 个工作日，每个工作日按 8 小时计）" in page and "<dd>2 小时</dd>" in page
+    english = client.get("/items/3501-SCJG-001?lang=en").text
+    assert "24 hours (that is 3 working days, at 8 office hours a working day)" in english

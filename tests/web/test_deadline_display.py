@@ -13,7 +13,7 @@ from tests.conftest import Clock
 from tests.factories import act, open_task, submitted
 from tests.web.support import ITEM, SignedIn, found
 from tongban import timefmt
-from tongban.web.i18n import gettext_for
+from tongban.web.i18n import ngettext_for
 
 HOUR_ITEM = "3501-GA-001"  # 刻章备案: limits in office hours (promised 2, legal 8)
 MIDNIGHT = re.compile(r"\d{4}-\d\d-\d\d 00:00")
@@ -94,7 +94,7 @@ def test_an_instant_acceptance_page_shows_time_to_the_office_close(
 
 
 def test_durations_read_as_people_say_them() -> None:
-    zh, en = gettext_for("zh_Hans"), gettext_for("en")
+    zh, en = ngettext_for("zh_Hans"), ngettext_for("en")
     assert timefmt.duration(0.8, "hours", zh) == "48 分钟"
     assert timefmt.duration(2.25, "hours", zh) == "2 小时 15 分钟"
     assert timefmt.duration(-3, "hours", zh) == "3 小时"

@@ -36,15 +36,18 @@ from tongban.app import create_app
 from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.cases.core.queries import STAGE_NAMES_ZH
 from tongban.web import templating
+from tongban.web.i18n import ngettext_for
 from tongban.web.runtime import Runtime
 
 TEMPLATES = Path(str(resources.files("tongban").joinpath("templates")))
 PO = Path(str(resources.files("tongban").joinpath("locale/en/LC_MESSAGES/messages.po")))
-MSGID = re.compile(r"""_\(\s*(?:"([^"]+)"|'([^']+)')""")
+MSGID = re.compile(r"""_n?\(\s*(?:"([^"]+)"|'([^']+)')""")  # _(…) and _n(…) (counting)
 HAN = re.compile(
     r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+"
 )  # ideographs and full-width punctuation
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+COUNTED = re.compile(r"""_n\(\s*(?:"([^"]+)"|'([^']+)')""")
+FORMS = "\x1f"  # between the two English forms of a counting message (_n)
 
 QYKB_ANSWERS = "s_premises=leased&s_agent=agent&s_seal=now&s_invoice=now&s_staff=now"
 
@@ -62,8 +65,18 @@ def _msgids() -> set[str]:
 
 
 def _translations() -> dict[str, str]:
+    """msgid → its English; a counting message's two forms (1, and any other number)
+    joined by FORMS, both required."""
     with PO.open("rb") as handle:
-        return {str(m.id): str(m.string) for m in read_po(handle) if m.id}
+        messages = [m for m in read_po(handle) if m.id]
+    found = {}
+    for m in messages:
+        if isinstance(m.id, tuple):
+            forms = list(m.string)
+            found[m.id[0]] = FORMS.join(forms) if len(forms) == 2 and all(forms) else ""
+        else:
+            found[str(m.id)] = str(m.string)
+    return found
 
 
 def test_every_msgid_has_an_english_translation() -> None:
@@ -72,9 +85,21 @@ def test_every_msgid_has_an_english_translation() -> None:
     assert not missing, f"add English for: {missing}"
 
 
+def test_counting_messages_have_a_singular_and_a_plural_in_english() -> None:
+    counted = {a or b for text in _templates().values() for a, b in COUNTED.findall(text)}
+    translations = _translations()
+    single = sorted(m for m in counted if len(translations.get(m, "").split(FORMS)) != 2)
+    assert not single, f"give these msgid_plural and two English forms: {single}"
+    ngettext = ngettext_for("en")
+    assert ngettext("需要办理 %(num)s 个事项：", 1) == "1 item to apply for:"
+    assert ngettext("需要办理 %(num)s 个事项：", 2) == "2 items to apply for:"
+    assert ngettext_for("zh_Hans")("需要办理 %(num)s 个事项：", 1) == "需要办理 1 个事项："
+
+
 def test_translations_keep_their_placeholders() -> None:
     for msgid, text in _translations().items():
-        assert set(PLACEHOLDER.findall(msgid)) == set(PLACEHOLDER.findall(text)), msgid
+        for form in text.split(FORMS):
+            assert set(PLACEHOLDER.findall(msgid)) == set(PLACEHOLDER.findall(form)), msgid
 
 
 def test_no_chinese_text_outside_translations() -> None:

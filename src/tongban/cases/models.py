@@ -153,6 +153,15 @@ class Task(Base):
     def case_number(self) -> str:
         return self.case.number
 
+    @property
+    def handler_name(self) -> str | None:
+        """Who handles the task (经办人): who finished it, else who holds it (None: no one
+        yet, the department's pool or the counter). Staff only: applicants are not told
+        who holds an open task (``task.assigned`` is not theirs to see)."""
+        if self.actor_name is not None:
+            return self.actor_name
+        return self.assignee.display_name if self.assignee is not None else None
+
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 

@@ -38,6 +38,59 @@ _NAMED: dict[str, Any] = {
     "email": "applicant@example.cn",
     "credit_code": make_credit_code("350102", "MA2XQ1K7"),
 }
+# What an applicant writes in the free-text fields of the catalog's forms, by field name:
+# the demo's cases, licences and published results show them, so they read as real ones
+# (a person's name where a person is asked for, a company's where a company is).
+TEXTS: dict[str, str] = {
+    "applicant_name": "林晓峰",
+    "name": "林晓峰",
+    "legal_rep_name": "林晓峰",
+    "accountant_name": "郑丽华",
+    "supervisor_name": "黄建国",
+    "liquidation_leader_name": "林晓峰",
+    "food_safety_manager_name": "陈美玲",
+    "pharmacist_name": "王静怡",
+    "household_head_name": "林晓峰",
+    "member_name": "林小雨",
+    "child_name": "林一诺",
+    "father_name": "林晓峰",
+    "mother_name": "陈雅婷",
+    "seller_name": "张国华",
+    "enterprise_name": "福州榕香餐饮管理有限公司",
+    "trade_name": "鼓楼区榕香小吃店",
+    "employer_name": "福州闽江软件有限公司",
+    "construction_company": "福建榕城建设工程有限公司",
+    "supervision_company": "福州建安工程监理有限公司",
+    "eia_agency": "福建绿源环境科技有限公司",
+    "seal_maker": "福州鼓楼公章刻制有限公司",
+    "medical_institution_name": "福州市鼓楼区东街社区卫生服务中心",
+    "birth_hospital": "福建省妇幼保健院",
+    "vaccination_clinic": "鼓楼区东街社区卫生服务中心",
+    "disposal_site": "福州市红庙岭建筑垃圾消纳场",
+    "mortgagee_name": "中国建设银行股份有限公司福州分行",
+    "bank_name": "中国工商银行福州鼓楼支行",
+    "hpf_trustee_bank": "中国建设银行福州分行",
+    "project_name": "鼓楼区东街片区老旧小区改造工程",
+    "project_location": "福州市鼓楼区东街道东街88号",
+    "property_location": "福州市鼓楼区五四路1号3栋502单元",
+    "occupy_location": "鼓楼区五四路（东街口至北门段）东侧人行道",
+    "ad_location": "福州市鼓楼区五四路1号临街外墙",
+    "ad_content": "榕香小吃，地道福州味",
+    "transport_route": "东街口—五四路—北二环—红庙岭消纳场",
+    "destination_province": "上海市",
+    "destination_city": "上海市",
+    "business_scope": "餐饮服务；食品销售（仅销售预包装食品）",
+    "practice_scope": "全科医学专业",
+    "industry_category": "H6210 正餐服务",
+    "job_intention": "软件开发",
+    "hardship_reason": "家庭主要劳动力因病丧失劳动能力",
+    "child_ethnicity": "汉族",
+    "established_on": "2021-03-15",
+    "contract_record_number": "FZ2025090100123",
+    "planning_permit_number": "建字第350102202500123号",
+    "property_cert_number": "闽（2021）福州市不动产权第0012345号",
+    "physician_qualification_number": "202135110350102198506151234",
+}
 # Values tried, in order, against a field's pattern.
 _PATTERNED = [
     make_resident_id("350102", date(1985, 6, 15), 123),
@@ -64,7 +117,7 @@ def _string(name: str, spec: dict[str, Any]) -> str:
         return next(v for v in _PATTERNED if re.search(spec["pattern"], v))
     if spec.get("format") == "date":
         return _sample_date(spec)
-    text = "福州市鼓楼区五四路1号" if "address" in name else "测试内容"
+    text = "福州市鼓楼区五四路1号" if "address" in name else TEXTS.get(name, "详见所附材料")
     return text + "样" * max(0, int(spec.get("minLength", 0)) - len(text))
 
 

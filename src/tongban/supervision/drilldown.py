@@ -139,7 +139,11 @@ def _page_of_cases(
     running = _running_due()
     # The due time the time-left badge counts down to (see ``case_time_left``).
     key = func.coalesce(running.c.promised, running.c.stage)
-    loaded = (selectinload(Case.tasks), selectinload(Case.clocks), selectinload(Case.pauses))
+    loaded = (
+        selectinload(Case.tasks).selectinload(Task.assignee),  # who holds each open task
+        selectinload(Case.clocks),
+        selectinload(Case.pauses),
+    )
     paused = session.scalars(select(Case).where(*conditions, ~not_paused()).options(*loaded))
     unpaused = (
         select(Case)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
+from babel.messages.catalog import Message
 from babel.messages.pofile import read_po
 from fastapi import Request
 from markupsafe import Markup, escape
@@ -35,14 +36,28 @@ def care_of(request: Request) -> bool:
 
 
 @cache
-def catalog(locale: str) -> dict[str, str]:
-    """msgid → translation for one locale (empty for the source language)."""
+def _messages(locale: str) -> list[Message]:
     if locale == "zh_Hans":
-        return {}
+        return []
     path = resources.files("tongban").joinpath(f"locale/{locale}/LC_MESSAGES/messages.po")
     with path.open("rb") as handle:
-        messages = read_po(handle)
-    return {str(m.id): str(m.string) for m in messages if m.id and m.string and not m.fuzzy}
+        return [m for m in read_po(handle) if m.id and m.string and not m.fuzzy]
+
+
+@cache
+def catalog(locale: str) -> dict[str, str]:
+    """msgid → translation for one locale (empty for the source language)."""
+    return {m.id: str(m.string) for m in _messages(locale) if isinstance(m.id, str)}
+
+
+@cache
+def plurals(locale: str) -> dict[str, tuple[str, ...]]:
+    """msgid → the translation's forms (singular, plural) of the messages that count."""
+    found = {}
+    for m in _messages(locale):
+        if isinstance(m.id, tuple) and isinstance(m.string, tuple | list) and all(m.string):
+            found[m.id[0]] = tuple(m.string)
+    return found
 
 
 def gettext_for(locale: str):  # type: ignore[no-untyped-def]
@@ -59,6 +74,21 @@ def gettext_for(locale: str):  # type: ignore[no-untyped-def]
         return text % params if params else text
 
     return gettext
+
+
+def ngettext_for(locale: str):  # type: ignore[no-untyped-def]
+    """``_n(message, n, **params)``: a message that counts ``n`` things (``%(num)s``, or
+    a placeholder of ``params``). Chinese has one form; the English catalog holds the
+    message with ``msgid_plural`` and two forms, the first for exactly 1 ("1 item"),
+    the other for every other number ("0 items", "1.5 working days")."""
+    table = plurals(locale)
+
+    def ngettext(message: str, n: float, /, **params: object) -> str:
+        forms = table.get(message)
+        text = message if forms is None else forms[0] if n == 1 else forms[-1]
+        return text % {"num": n, **params}
+
+    return ngettext
 
 
 def locale_of(request: Request, default: str) -> str:

@@ -18,7 +18,7 @@ from tongban.money import format_money
 from tongban.pii import service as pii
 from tongban.web.assets import static_url
 from tongban.web.csrf import csrf_token, remember_browser
-from tongban.web.i18n import care_of, gettext_for, kiosk_of, locale_of
+from tongban.web.i18n import care_of, gettext_for, kiosk_of, locale_of, ngettext_for
 
 
 @cache
@@ -65,7 +65,7 @@ def _deadline(context: Context, value: datetime | None) -> str:
 @pass_context
 def _duration(context: Context, amount: float, unit: str) -> str:
     """``duration(amount, unit)``: time left or overdue, in the page's language."""
-    return timefmt.duration(amount, unit, context["_"])
+    return timefmt.duration(amount, unit, context["_n"])
 
 
 def _viewer(request: Request) -> Any:
@@ -98,6 +98,7 @@ def render(
             "kiosk_idle_seconds": settings.kiosk_idle_seconds,
             "_": gettext,
             "gettext": gettext,
+            "_n": ngettext_for(locale),
             "csrf_token": csrf_token(request),
             "timezone": timefmt.zone(settings.timezone),
             **context,

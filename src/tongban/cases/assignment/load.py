@@ -1,6 +1,7 @@
 """The load per person (工作量): the open tasks each member of staff holds, per
-department, with the department's tasks held by no one; what supervisors and department
-heads look at before reassigning. Three statements whatever the number of people."""
+department, with the department's tasks held by no one (every stage's: those of the
+counter, 受理 and 送达, are never assigned and are counted apart); what supervisors and
+department heads look at before reassigning. Three statements whatever the number of people."""
 
 from __future__ import annotations
 
@@ -33,11 +34,13 @@ class PersonLoad:
 
 @dataclass
 class DepartmentLoad:
-    """One department: its people, most loaded first, and its open tasks held by no one."""
+    """One department: its people, most loaded first, and its open tasks held by no one,
+    of which ``at_counter`` are the counter's (done by whoever serves, never assigned)."""
 
     code: str
     people: list[PersonLoad] = field(default_factory=list)
     unassigned: int = 0
+    at_counter: int = 0
 
     @property
     def total(self) -> int:
@@ -58,10 +61,8 @@ def load_by_department(
     held = select(Task.assignee_id, func.count()).where(
         Task.state == TaskState.open, Task.assignee_id.is_not(None)
     )
-    pool = select(Task.department_code, func.count()).where(
-        Task.state == TaskState.open,
-        Task.assignee_id.is_(None),
-        Task.stage.not_in(COUNTER_STAGES),
+    pool = select(Task.department_code, Task.stage, func.count()).where(
+        Task.state == TaskState.open, Task.assignee_id.is_(None)
     )
     if department is not None:
         staff = staff.where(User.department_code == department)
@@ -69,8 +70,11 @@ def load_by_department(
         pool = pool.where(Task.department_code == department)
     counts = {user_id: int(n) for user_id, n in session.execute(held.group_by(Task.assignee_id))}
     departments: dict[str, DepartmentLoad] = {}
-    for code, n in session.execute(pool.group_by(Task.department_code)):
-        departments.setdefault(code, DepartmentLoad(code)).unassigned = int(n)
+    for code, stage, n in session.execute(pool.group_by(Task.department_code, Task.stage)):
+        pooled = departments.setdefault(code, DepartmentLoad(code))
+        pooled.unassigned += int(n)
+        if stage in COUNTER_STAGES:
+            pooled.at_counter += int(n)
     for user in session.scalars(staff.order_by(User.id)):
         if not user.has_role(*WORK_ROLES) or user.department_code is None:
             continue

@@ -8,9 +8,7 @@ from html.parser import HTMLParser
 
 from fastapi.testclient import TestClient
 
-from tongban.demo.samples import PDF
-
-__all__ = ["PDF"]  # a whole PDF that uploads accept, for the page tests
+from tongban.demo.samples import PDF as PDF  # a whole PDF that uploads accept
 
 Files = dict[str, tuple[str, bytes, str]]  # input name → (file name, bytes, type)
 SignedIn = Callable[[str], TestClient]  # the ``signed_in`` fixture

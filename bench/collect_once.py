@@ -25,13 +25,12 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLE = "3501-BUNDLE-QYKB"
 API = "/api/v1"
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def apply(client: Any, headers: dict[str, str], premises: str) -> tuple[str, set[str]]:
     """The draft with the premises typed, saved with every other answer, then submitted
     with only the uploads the refusal asks for; (case number, materials uploaded)."""
-    from tongban.demo.samples import fill_form
+    from tongban.demo.samples import PDF, fill_form
 
     spec = client.get(f"{API}/bundles/{BUNDLE}").json()["definition"]
     typed = {"property_cert_number": premises}

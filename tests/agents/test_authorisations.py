@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import Clock
 from tests.factories import API
+from tongban.demo.samples import PDF
 
 ITEM = "3501-RS-003"  # a person's item
 OTHER = "3501-GJJ-002"
@@ -91,7 +92,7 @@ def test_an_expired_authorisation_ends_everything_the_agent_did_for_the_grantor(
         "upload": client.post(
             f"{API}/cases/{number}/materials",
             data={"material_code": "M01"},
-            files={"file": ("a.pdf", b"%PDF-1.4 x", "application/pdf")},
+            files={"file": ("a.pdf", PDF, "application/pdf")},
             headers=agent,
         ),
         "materials": client.get(f"{API}/cases/{number}/materials", headers=agent),

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from tests.factories import submitted
-from tests.web.support import ITEM, VALID, apply, sign_in
+from tests.web.support import ITEM, PDF, VALID, apply, sign_in
 
 PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Mobile/15E148 Safari/604.1"
 
@@ -26,7 +26,7 @@ def test_each_channel_is_recorded_on_an_equal_case(
     assert by_api["channel"] == "api"
 
     sign_in(client, "zhangsan")
-    files = {"m_ID_CARD": ("id.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")}
+    files = {"m_ID_CARD": ("id.pdf", PDF, "application/pdf")}
     client.headers["User-Agent"] = PHONE
     on_phone = apply(client, ITEM, VALID, files)
     number = on_phone.url.path.rsplit("/", 1)[-1]
@@ -55,7 +55,7 @@ def test_a_case_started_on_a_halls_terminal_is_a_kiosk_case(
 ) -> None:
     sign_in(client, "zhangsan")
     client.cookies.set("tongban_kiosk", "GL-ZWFW")
-    files = {"m_ID_CARD": ("id.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")}
+    files = {"m_ID_CARD": ("id.pdf", PDF, "application/pdf")}
     page = apply(client, ITEM, VALID, files)
     number = page.url.path.rsplit("/", 1)[-1]
     assert _read(client, as_user("zhangsan"), number)["channel"] == "kiosk"

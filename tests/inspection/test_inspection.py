@@ -23,6 +23,7 @@ from tongban.alerts.models import Alert
 from tongban.cases import service as cases
 from tongban.cases.enums import ClockKind, PauseReason, TaskOutcome
 from tongban.cases.models import Case
+from tongban.demo.samples import SAMPLES
 from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from tongban.files.store import LocalFileStore
 from tongban.inspection import drawing
@@ -35,9 +36,7 @@ from tongban.worker import run_once
 FOOD_PRODUCTION = "3501-SCJG-005"
 # Thursday 2025-11-06 10:00 Beijing time: the pause runs over a weekend
 ACCEPTED = datetime(2025, 11, 6, 2, 0, tzinfo=UTC)
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
-PDF = b"%PDF-1.4\n%%EOF\n"
+PNG, JPG, PDF = SAMPLES["png"], SAMPLES["jpg"], SAMPLES["pdf"]
 
 
 def user(db: Session, username: str) -> User:

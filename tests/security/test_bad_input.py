@@ -24,7 +24,7 @@ from tests import figures
 from tests.factories import API, draft, entry
 from tongban.audit.models import AuditEntry
 from tongban.db import Base
-from tongban.demo.samples import fill_form
+from tongban.demo.samples import PDF, fill_form
 from tongban.models import load_all
 
 ITEM = "3501-RS-003"  # 失业登记: a form of many text fields, one required upload
@@ -32,7 +32,6 @@ XSS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "javascrip
 SQL = ["' OR '1'='1", "1; DROP TABLE cases;--", "' UNION SELECT password_hash FROM users--"]
 BAD_IDS = ["350102196204180311", "35010219620418031", "12345678901234567X", "３５０１０２"]
 BAD_PATH_IDS = ["abc", "-1", "0", "99999999999999999999", "..%2F..%2Fetc%2Fpasswd", "１"]
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def _counts(db: Session) -> dict[str, int]:

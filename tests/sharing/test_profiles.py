@@ -3,6 +3,8 @@ other applicant sees it; staff read a profile only through a case they handle, l
 
 from __future__ import annotations
 
+import html
+
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -221,3 +223,28 @@ def test_the_enterprise_profile_masks_its_legal_representatives_id_number(
     page = signed_in("minfeng").get("/my/profile").text
     shown = "<dt>法定代表人公民身份号码</dt><dd>{}</dd>"
     assert shown.format(mask_id(number)) in page and shown.format(number) not in page
+
+
+def test_the_access_log_names_the_fields_read_and_its_reasons_in_english(
+    client: TestClient,
+    as_user,
+    signed_in: SignedIn,
+    population: dict,  # type: ignore[no-untyped-def]
+) -> None:
+    case = _zhangsan_case(client, as_user("zhangsan"))
+    number = case["number"]
+    mine = client.get(f"{API}/profiles/me", headers=as_user("zhangsan")).json()[0]
+    pulled = next(a for a in mine["accesses"] if a["source"] == "population")
+    assert (
+        pulled["purpose_en"]
+        == f"Filling in the form of 'Unemployment registration' (case {number})"
+    )
+    person = signed_in("zhangsan")
+    page = person.get("/my/profile").text
+    log = page[page.index('id="access-log"') :]
+    assert "读取的数据项" in log and "户籍地址" in log and "公民身份号码" in log
+    english = person.get("/my/profile", headers={"Accept-Language": "en"}).text
+    log = html.unescape(english[english.index('id="access-log"') :])
+    assert "Fields read" in log and "household address" in log and "Population register" in log
+    assert f"Filling in the form of 'Unemployment registration' (case {number})" in log
+    assert "填写申请表" not in log

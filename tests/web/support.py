@@ -8,9 +8,10 @@ from html.parser import HTMLParser
 
 from fastapi.testclient import TestClient
 
+from tongban.demo.samples import PDF as PDF  # a whole PDF that uploads accept
+
 Files = dict[str, tuple[str, bytes, str]]  # input name → (file name, bytes, type)
 SignedIn = Callable[[str], TestClient]  # the ``signed_in`` fixture
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 ITEM = "3501-RS-003"  # 失业登记: one department, ordinary approval, accept → review
 VALID = {
     "applicant_name": "张三",

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.web.support import ITEM, VALID, csrf
+from tests.web.support import ITEM, PDF, VALID, csrf
 
 
 @pytest.mark.parametrize(
@@ -97,7 +97,7 @@ def test_multipart_text_fields_are_checked_but_file_bytes_are_not(
         "/api/v1/cases", json={"code": ITEM, "form_data": VALID}, headers=headers
     ).json()
     url = f"/api/v1/cases/{case['number']}/materials"
-    pdf = b"%PDF-1.4\n\x00\x00binary\n%%EOF\n"
+    pdf = PDF + b"%\x00\x00binary\n"
     refused = client.post(
         url,
         data={"material_code": "A\x00"},

@@ -129,4 +129,6 @@ def grant(
         subject_key=offer.subject_key,
         case_id=case.id,
         purpose=f"免申即享“{policy.name}”（{offer.period}）资格比对",
+        purpose_en=f"Eligibility check for the proactive benefit "
+        f"'{policy.name_en or policy.name}' ({offer.period})",
     )

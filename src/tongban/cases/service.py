@@ -84,6 +84,7 @@ from tongban.cases.stages.limits import (
 )
 from tongban.cases.stages.opening import (
     check_applies,
+    check_subject,
     create_case,
     create_case_as_agent,
     grantor_for,
@@ -118,6 +119,7 @@ __all__ = [
     "check_open",
     "check_original",
     "check_receivable",
+    "check_subject",
     "confirm_delivery",
     "corrections",
     "create_case",

@@ -5,11 +5,14 @@ tests use them to fill in applications through the real service layer.
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
+from PIL import Image
 from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
@@ -18,13 +21,50 @@ from tongban.cases.models import Case
 from tongban.files.store import FileStore
 from tongban.identifiers import make_credit_code, make_resident_id
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-SAMPLES = {
-    "pdf": PDF,
-    "jpg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32,
-    "png": b"\x89PNG\r\n\x1a\n" + b"\x00" * 32,
-    "ofd": b"PK\x03\x04" + b"\x00" * 32,
-}
+
+def _pdf() -> bytes:
+    """The smallest whole PDF: a catalog, a page tree and one blank A4 page, with the
+    cross-reference table that finds them."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    table = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        table,
+    )
+    return bytes(out)
+
+
+def _image(kind: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, kind)
+    return buffer.getvalue()
+
+
+def _ofd() -> bytes:
+    """An OFD package (GB/T 33190) with its entry file."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr(
+            "OFD.xml",
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016" Version="1.0" DocType="OFD"/>',
+        )
+    return buffer.getvalue()
+
+
+PDF = _pdf()
+# a small whole file of each type uploads accept (``files.content`` opens each)
+SAMPLES = {"pdf": PDF, "jpg": _image("JPEG"), "png": _image("PNG"), "ofd": _ofd()}
 
 
 def sample(kind: str, mark: str) -> bytes:

@@ -1,5 +1,6 @@
-"""The files domain promises: only files of an allowed type whose bytes match that type
-and whose size is within the limit are stored; everything else gets a clear reason.
+"""The files domain promises: only files of an allowed type whose bytes are a whole file
+of that type (``files.content``) and whose size is within the limit are stored;
+everything else gets a clear reason.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from tongban.errors import InvalidInput
+from tongban.files.content import Unreadable, unreadable
 
 # Magic numbers: the declared extension must agree with what the bytes are.
 SIGNATURES: dict[str, tuple[bytes, str]] = {
@@ -57,4 +59,32 @@ def check_upload(
             f"The content of '{name}' is not {extension.upper()}.",
             field="file",
         )
+    problem = unreadable(extension, data)
+    if problem is not None:
+        raise _unreadable(name, extension, problem)
     return CheckedUpload(name, extension, content_type, len(data))
+
+
+def _unreadable(name: str, extension: str, problem: Unreadable) -> InvalidInput:
+    kind = extension.upper()
+    if problem == Unreadable.too_large:
+        return InvalidInput(
+            f"图片“{name}”的像素过多，请缩小尺寸（或降低扫描分辨率）后重新上传。",
+            f"The image '{name}' has too many pixels; make it smaller (or scan at a lower "
+            "resolution) and upload it again.",
+            field="file",
+        )
+    if problem == Unreadable.empty:
+        return InvalidInput(
+            f"文件“{name}”是没有页面的 PDF，请上传有内容的文件。",
+            f"'{name}' is a PDF without pages; upload the file with its content.",
+            field="file",
+        )
+    return InvalidInput(
+        f"文件“{name}”不是完整有效的 {kind} 文件，无法打开：可能已损坏、未传完或只是改了"
+        f"扩展名。请用原文件重新导出（或重新扫描）为 {kind} 后上传。",
+        f"'{name}' is not a whole, valid {kind} file and cannot be opened: it may be "
+        f"damaged, cut short or only renamed. Export (or scan) it again as {kind} and "
+        "upload it again.",
+        field="file",
+    )

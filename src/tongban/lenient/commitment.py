@@ -62,7 +62,13 @@ def on_accepted(
     items = commitment_items(cases.spec_of(session, case))
     if not items:
         return
-    eligibility.log_check(session, case=case, purpose="告知承诺制适用条件核查", now=now)
+    eligibility.log_check(
+        session,
+        case=case,
+        purpose="告知承诺制适用条件核查",
+        purpose_en="Checking the conditions of commitment approval",
+        now=now,
+    )
     refused = eligibility.refusal(session, case=case)
     if refused is not None:
         opinion = f"不适用告知承诺制，按一般程序审查：{refused.zh}"

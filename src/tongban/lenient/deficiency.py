@@ -172,7 +172,13 @@ def accept(
     case = cases.get_case(session, number=number, user=user)
     read = letter(session, case=case, now=now)
     refused_because(session, case)
-    eligibility.log_check(session, case=case, purpose="容缺受理适用条件核查", now=now)
+    eligibility.log_check(
+        session,
+        case=case,
+        purpose="容缺受理适用条件核查",
+        purpose_en="Checking the conditions of acceptance with deficiencies",
+        now=now,
+    )
     commitment = signed(session, case=case)
     if commitment is None or commitment.reference != f"sha256:{read['sha256']}":
         raise Conflict(

@@ -119,8 +119,11 @@ def may_use_lenient(session: Session, *, case: Case) -> bool:
     return refusal(session, case=case) is None
 
 
-def log_check(session: Session, *, case: Case, purpose: str, now: datetime) -> None:
-    """Log the credit record's pull for a lenient mode (shown to its data subject)."""
+def log_check(
+    session: Session, *, case: Case, purpose: str, purpose_en: str, now: datetime
+) -> None:
+    """Log the credit record's pull for a lenient mode (shown to its data subject), why
+    in Chinese and English."""
     key = credit_key(session, case)
     if key is None:
         return
@@ -134,5 +137,6 @@ def log_check(session: Session, *, case: Case, purpose: str, now: datetime) -> N
         case_id=case.id,
         fields=["rating", "dishonest"],
         purpose=purpose,
+        purpose_en=purpose_en,
         outcome="unavailable" if found.unavailable else ("found" if found.found else "no_record"),
     )

@@ -64,15 +64,18 @@ def apply_page(
     assert entry.current_version is not None
     spec = entry.current_version.definition
     service.check_applies(spec)  # 免申即享: nobody applies
-    answers = catalog.from_query(request.query_params)
-    if catalog.questions(spec) and not answers:  # 情形引导: the questions come first
-        return see_other(f"/{entry.kind}s/{code}?apply=1#situations")
-    spec = catalog.tailor(spec, catalog.check_answers(spec, answers) if answers else {})
-    applicant, query = user, catalog.to_query(answers)
+    applicant = user
     if authorisation is not None:
         applicant, _ = service.grantor_for(
             session, agent=user, authorisation_id=authorisation, code=code, now=now
         )
+    service.check_subject(spec, applicant)  # refused before any question or field
+    answers = catalog.from_query(request.query_params)
+    if catalog.questions(spec) and not answers:  # 情形引导: the questions come first
+        return see_other(f"/{entry.kind}s/{code}?apply=1#situations")
+    spec = catalog.tailor(spec, catalog.check_answers(spec, answers) if answers else {})
+    query = catalog.to_query(answers)
+    if authorisation is not None:
         query = f"for={authorisation}&{query}".rstrip("&")
     query = f"?{query}" if query else ""
     filled = prefilled(request, session, spec, applicant, None)

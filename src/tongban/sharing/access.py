@@ -49,7 +49,7 @@ def log_pull(
     case = request.case
     case_id = case.id if case is not None else None
     outcome = _outcome(lookup)
-    title = request.spec["name"]
+    title, title_en = request.spec["name"], request.spec.get("name_en") or request.spec["name"]
     number = case.number if case is not None else ""
     added = []
     for subject in subjects_of(pull_source, key, lookup.record):
@@ -70,6 +70,7 @@ def log_pull(
             case_id=case_id,
             fields=fields,
             purpose=f"办理“{title}”（办件 {number}）填写申请表",
+            purpose_en=f"Filling in the form of '{title_en}' (case {number})",
             outcome=outcome,
             record_key=key,
         )
@@ -104,12 +105,14 @@ def record(
     case_id: int | None,
     fields: list[str],
     purpose: str,
+    purpose_en: str,
     outcome: str = "found",
     record_key: str | None = None,
 ) -> DataAccess:
     """Append one row to the data-access log (never changed afterwards): about
     ``subject_key``, the record looked up by ``record_key`` (default: the subject's own
-    number), kept masked (``pii.mask_id``)."""
+    number), kept masked (``pii.mask_id``); why, in Chinese and English (``purpose``,
+    ``purpose_en``), as the data subject reads it in either language."""
     row = DataAccess(
         at=at,
         source=source,
@@ -120,6 +123,7 @@ def record(
         case_id=case_id,
         fields=fields,
         purpose=purpose,
+        purpose_en=purpose_en,
         outcome=outcome,
     )
     session.add(row)

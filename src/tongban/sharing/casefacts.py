@@ -26,6 +26,7 @@ from tongban.sharing.connectors import Lookup, connector_for
 CACHE = "tongban.sharing.case_lookups"
 SOURCES = "tongban.sharing.sources"
 PURPOSE = "平台核验办件 {number}（风险筛查、秒批规则）"
+PURPOSE_EN = "The platform checking case {number} (risk screening, instant-approval rules)"
 
 
 def case_key(
@@ -85,6 +86,7 @@ def lookup_for_case(
                 case_id=case.id,
                 fields=sorted(source["fields"]),
                 purpose=PURPOSE.format(number=case.number),
+                purpose_en=PURPOSE_EN.format(number=case.number),
                 outcome=outcome,
             )
     return source, found

@@ -206,6 +206,8 @@ def recorded(
                     case_id=case.id,
                     fields=[str(entry["code"])],
                     purpose=f"办件 {case.number}：核验材料“{entry['name']}”，免于提交",
+                    purpose_en=f"Case {case.number}: checking the material "
+                    f"'{entry.get('name_en') or entry['name']}' instead of an upload",
                 )
 
 

@@ -66,6 +66,8 @@ class DataAccess(Base):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     fields: Mapped[list[str]] = mapped_column(JSON)
     purpose: Mapped[str] = mapped_column(String(300))
+    # the reason in English (None for rows logged before it was kept: shown in Chinese)
+    purpose_en: Mapped[str | None] = mapped_column(String(300))
     outcome: Mapped[str] = mapped_column(String(20))  # found, no_record, unavailable
     # the key the record was looked up by (a property certificate number, a credit code),
     # masked as pages mask identifiers; None for rows logged before it was kept

@@ -224,6 +224,7 @@ def view_for_case(
         case_id=case.id,
         fields=fields,
         purpose=f"办件 {case.number}：{reason}",
+        purpose_en=f"Case {case.number}: {reason}",  # the reason as the staff member typed it
     )
     profile.accesses = []  # staff do not read the applicant's own access log
     return profile

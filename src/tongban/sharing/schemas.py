@@ -39,6 +39,9 @@ class AccessRead(BaseModel):
     case_id: int | None
     fields: list[str]
     purpose: str
+    purpose_en: str | None = Field(
+        description="The reason in English; None on rows logged before it was kept"
+    )
     outcome: str
 
 
@@ -96,6 +99,7 @@ class ProfileRead(BaseModel):
                     case_id=a.case_id,
                     fields=a.fields,
                     purpose=a.purpose,
+                    purpose_en=a.purpose_en,
                     outcome=a.outcome,
                 )
                 for a in profile.accesses

@@ -74,9 +74,10 @@ def log_access(
     subject_key: str,
     case_id: int | None,
     purpose: str,
+    purpose_en: str,
 ) -> None:
     """Log that the platform itself used ``fields`` (by source code) of a subject's records
-    (shown to the data subject on their profile page)."""
+    (shown to the data subject on their profile page), why in Chinese and English."""
     for code, names in fields.items():
         access.record(
             session,
@@ -87,6 +88,7 @@ def log_access(
             case_id=case_id,
             fields=names,
             purpose=purpose,
+            purpose_en=purpose_en,
         )
 
 

@@ -26,14 +26,33 @@ from tongban.web.templating import render
 router = APIRouter()
 
 
-def _context(session: Session, found: list[profiles.Profile]) -> dict[str, Any]:
-    names = {code: source["name"] for code, source in catalog.list_sources(session).items()}
+def _context(session: Session, found: list[profiles.Profile], lang: str) -> dict[str, Any]:
+    """``source_names`` and ``field_names`` (by source, then field) in the page's language:
+    the access log names the fields each pull read (a profile reading: the sources)."""
+    sources = catalog.list_sources(session)
+    english = lang == "en"
+    names = {
+        code: (source.get("name_en") if english else None) or source["name"]
+        for code, source in sources.items()
+    }
+    fields = {
+        code: {
+            name: name.replace("_", " ") if english else spec["title"]
+            for name, spec in source["fields"].items()
+        }
+        for code, source in sources.items()
+    }
     return {
         "profiles": found,
-        "source_names": {**names, "profile": "档案查看"},
+        "source_names": {**names, "profile": "Profile reading" if english else "档案查看"},
+        "field_names": {**fields, "profile": names},
         "state_names": STATE_NAMES_ZH,
         "licence_status_names": LICENCE_STATUS_NAMES,
     }
+
+
+def _lang(request: Request) -> str:
+    return locale_of(request, request.app.state.runtime.settings.default_locale)
 
 
 @router.get("/my/profile")
@@ -42,7 +61,8 @@ def my_profile(
 ) -> Response:
     """My profile: what the shared sources hold about me, my e-licences, my cases, who
     looked at my data."""
-    context = _context(session, profiles.profiles_of(session, user=user, now=now))
+    found = profiles.profiles_of(session, user=user, now=now)
+    context = _context(session, found, _lang(request))
     return render(request, "sharing/profile.html", {**context, "own": True})
 
 
@@ -66,14 +86,9 @@ def case_profile(
             now=now,
         )
     except InvalidInput as error:
-        context = {
-            "profile_number": number,
-            "profile_problem": error.message(
-                locale_of(request, request.app.state.runtime.settings.default_locale)
-            ),
-        }
+        context = {"profile_number": number, "profile_problem": error.message(_lang(request))}
         return render(request, "sharing/profile_reason.html", context, status_code=422)
-    context = _context(session, [found])
+    context = _context(session, [found], _lang(request))
     return render(request, "sharing/profile.html", {**context, "own": False, "number": number})
 
 

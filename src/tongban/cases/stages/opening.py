@@ -24,7 +24,7 @@ from tongban.cases.models import Case
 from tongban.cases.stages.drafting import with_shared
 from tongban.catalog import service as catalog
 from tongban.catalog.enums import ApprovalMode
-from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from tongban.errors import Conflict, NotAllowed, NotFound
 from tongban.forms import service as formcheck
 from tongban.workdays.calendar import WorkCalendar
 
@@ -154,6 +154,36 @@ def check_applies(spec: dict[str, Any]) -> None:
         )
 
 
+def check_subject(spec: dict[str, Any], applicant: User) -> None:
+    """NotAllowed ``wrong_subject`` when ``applicant`` is not of a kind the entry serves
+    (``subject``: 自然人 ``person``, 法人 ``enterprise``), saying who applies and how:
+    checked before the form is shown and when a draft starts, so nobody fills in a form
+    they cannot submit."""
+    serves = definition.subjects(spec)
+    if applicant.kind in serves:
+        return
+    name, name_en = spec["name"], spec.get("name_en") or spec["name"]
+    if "enterprise" in serves:
+        raise NotAllowed(
+            f"“{name}”只能由企业（法人）申请，个人账号不能申请。请用企业账号登录后申请；"
+            "您是企业经办人的，请企业在“代办授权”中授权您为企业经办人，"
+            "再从“我获得的授权”代企业申请。",
+            f"'{name_en}' is applied for by enterprises (legal persons) only, not by a "
+            "personal account. Sign in with the enterprise's account; if you act for an "
+            "enterprise, let it authorise you as its agent (Authorisations) and apply for it "
+            "from the authorisations you received.",
+            code="wrong_subject",
+        )
+    raise NotAllowed(
+        f"“{name}”只能由自然人（个人）申请，企业账号不能申请。请本人用个人账号登录后申请，"
+        "或由本人在“代办授权”中授权您代办。",
+        f"'{name_en}' is applied for by natural persons only, not by an enterprise account. "
+        "The person applies with their own account, or authorises you to apply for them "
+        "(Authorisations).",
+        code="wrong_subject",
+    )
+
+
 def open_case(
     session: Session,
     *,
@@ -181,13 +211,7 @@ def open_case(
     answers = catalog.check_answers(version.definition, situations) if situations else {}
     spec = catalog.tailor(version.definition, answers)
     catalog.check_accepting(session, definition=spec)  # a bundle with a withdrawn item
-    if applicant.kind not in definition.subjects(spec):
-        who = "企业（法人）" if applicant.kind == "person" else "自然人"
-        raise InvalidInput(
-            f"“{spec['name']}”只能由{who}申请，请使用相应账号。",
-            f"'{spec.get('name_en') or spec['name']}' is for another kind of applicant.",
-            field="code",
-        )
+    check_subject(spec, applicant)
     cleaned = formcheck.clean(spec["form"], form_data)
     case = Case(
         number=f"draft-{now.timestamp()}-{applicant.id}",

@@ -1,0 +1,45 @@
+"""Who may apply is checked before anyone fills in a form: a personal account is refused an
+enterprise-only item at its form page and at draft creation (page and API), with who
+applies and what to do, in the user's language; an enterprise account likewise for a
+person-only item."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+
+from tests.web.support import SignedIn, csrf
+
+ENTERPRISE_ONLY = "3501-SCJG-006"  # 药品零售企业许可
+PERSON_ONLY = "3501-GA-003"  # 居民身份证换领
+
+
+def test_a_person_is_refused_the_form_of_an_enterprise_only_item(signed_in: SignedIn) -> None:
+    client = signed_in("zhangsan")
+    page = client.get(f"/apply/{ENTERPRISE_ONLY}")
+    assert page.status_code == 403
+    assert "只能由企业（法人）申请" in page.text and "企业账号登录" in page.text
+    assert "代办授权" in page.text and 'name="applicant_name"' not in page.text
+    english = client.get(f"/apply/{ENTERPRISE_ONLY}", headers={"Accept-Language": "en"})
+    assert "enterprises (legal persons) only" in english.text
+
+
+def test_a_draft_of_the_wrong_subject_is_never_started(
+    signed_in: SignedIn, client: TestClient, as_user: Callable[[str], dict[str, str]]
+) -> None:
+    person = signed_in("zhangsan")
+    token = csrf(person.get("/apply/3501-RS-003").text)
+    posted = person.post(f"/apply/{ENTERPRISE_ONLY}", data={"csrf_token": token})
+    assert posted.status_code == 403 and "企业账号登录" in posted.text
+    client.cookies.clear()
+    api = client.post("/api/v1/cases", json={"code": ENTERPRISE_ONLY}, headers=as_user("zhangsan"))
+    assert api.status_code == 403 and api.json()["error"]["code"] == "wrong_subject"
+    assert client.get("/api/v1/cases", headers=as_user("zhangsan")).json() == []
+
+
+def test_an_enterprise_is_refused_a_person_only_item(signed_in: SignedIn) -> None:
+    client = signed_in("minfeng")
+    page = client.get(f"/apply/{PERSON_ONLY}")
+    assert page.status_code == 403 and "只能由自然人（个人）申请" in page.text
+    assert client.get(f"/apply/{ENTERPRISE_ONLY}").status_code == 200

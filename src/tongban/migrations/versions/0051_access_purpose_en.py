@@ -2,8 +2,8 @@
 data subject reading their access log in English; None for rows logged before it was
 kept (the page shows their Chinese reason)
 
-Revision ID: 0050_access_purpose_en
-Revises: 0049_elsewhere_matters
+Revision ID: 0051_access_purpose_en
+Revises: 0050_taken_in
 Create Date: 2026-12-02 07:15:00.000000
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0050_access_purpose_en"
-down_revision: str | None = "0049_elsewhere_matters"
+revision: str = "0051_access_purpose_en"
+down_revision: str | None = "0050_taken_in"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

@@ -40,6 +40,15 @@ def test_the_demo_catalog_names_everything_in_english() -> None:
     assert _check(TEXT) == []
 
 
+def test_every_summary_of_the_demo_catalog_has_its_english() -> None:
+    paths = sorted((ROOT / "items").glob("*.yaml")) + sorted((ROOT / "bundles").glob("*.yaml"))
+    assert len(paths) == 49
+    for path in paths:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert doc.get("summary"), path.name
+        assert doc.get("summary_en"), path.name
+
+
 @pytest.mark.parametrize(
     ("old", "new", "problem"),
     [
@@ -57,6 +66,11 @@ def test_the_demo_catalog_names_everything_in_english() -> None:
             "      title: 现居住地址\n",
             "",
             "form.properties.residence_address.title_en: 有英文 title_en 而没有对应的中文 title",
+        ),
+        (
+            "summary: 在法定劳动年龄内、有劳动能力和就业要求、处于无业状态的人员,在常住地办理失业登记,享受公共就业服务和就业扶持政策。\n",
+            "",
+            "summary_en: 有英文 summary_en 而没有对应的中文 summary",
         ),
     ],
 )

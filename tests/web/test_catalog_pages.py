@@ -182,3 +182,12 @@ def test_a_legal_limit_kept_in_office_hours_reads_as_the_laws_working_days(
     assert "24 小时（即 3 个工作日，每个工作日按 8 小时计）" in page and "<dd>2 小时</dd>" in page
     english = client.get("/items/3501-SCJG-001?lang=en").text
     assert "24 hours (that is 3 working days, at 8 office hours a working day)" in english
+
+
+def test_an_item_guide_in_english_gives_its_summary_in_english(client: TestClient) -> None:
+    english = client.get("/items/3501-RS-003?lang=en").text
+    assert "People of legal working age who are able and willing to work" in english
+    assert "在常住地办理失业登记" not in english
+    assert "在常住地办理失业登记" in client.get("/items/3501-RS-003").text
+    listed = client.get("/?lang=en&q=unemployment").text  # the search results
+    assert "able and willing to work but have no job" in listed

@@ -1,9 +1,10 @@
 """Checks of the catalog's English texts (``name_en`` of items, bundles and materials,
-``title_en`` of form fields, and every other ``*_en``): pages in English show them in
-place of the Chinese, so each must be real English: not blank, without Chinese characters
-(a copied Chinese text would be shown as if it were the translation), and next to the
-Chinese text it translates. A missing English text is no fault: the page shows the
-Chinese then."""
+``summary_en`` of items and bundles, ``title_en`` of form fields, and every other
+``*_en``): pages in English show them in place of the Chinese, so each must be real
+English: not blank, without Chinese characters (a copied Chinese text would be shown as
+if it were the translation), and next to the Chinese text it translates (a page shows a
+summary only where there is a Chinese one). A missing English text is no fault: the page
+shows the Chinese then."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def _english(owner: dict[str, Any], key: str, text: Any, path: list[str | int]) 
         return [(path, f"英文文本 {key} 不能为空")]
     if _HAN.search(text):
         return [(path, f"英文文本 {key} 含有中文字符或全角符号：{text}")]
-    if chinese in ("name", "title") and chinese not in owner:
+    if chinese in ("name", "title", "summary") and chinese not in owner:
         return [(path, f"有英文 {key} 而没有对应的中文 {chinese}")]
     return []
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Browsers
-from tongban.demo.samples import SAMPLES
+from tongban.demo.samples import SAMPLES, pdf_of
 
 ITEM = "3501-RS-003"  # 失业登记: ID card (pdf, jpg, png, ofd) required
 GOOD_ID = "350102196204180310"
@@ -101,7 +101,7 @@ def test_a_material_uploads_with_progress_then_shows_a_preview_and_can_be_replac
         {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": 512 * 1024},
     )
     pdf = tmp_path / "身份证.pdf"
-    pdf.write_bytes(SAMPLES["pdf"] + b"%" * 1024 * 1024)
+    pdf.write_bytes(pdf_of(padding=1024 * 1024))
     page.set_input_files("#m-ID_CARD", str(pdf))
     row = page.locator("#material-ID_CARD")
     expect(row.locator("progress")).to_be_visible()

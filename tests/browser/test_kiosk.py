@@ -6,11 +6,15 @@ server) any sign-in ended and the screen back at the start, emptied."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import Browser, Page
 
+from tongban.web.runtime import Runtime
+
 HALL = "GL-ZWFW"
+OPEN_HOURS = datetime(2025, 11, 3, 2, 0, tzinfo=UTC)  # a Monday, 10:00 in Fuzhou
 KIOSK_SCREEN = {"width": 1080, "height": 1920}
 
 
@@ -113,8 +117,14 @@ def test_the_sign_in_is_typed_on_the_screen(kiosk: Page) -> None:
     kiosk.wait_for_url("**/my/cases")
 
 
-def test_a_ticket_is_taken_by_two_touches_on_large_buttons(kiosk: Page) -> None:
+def test_a_ticket_is_taken_by_two_touches_on_large_buttons(
+    kiosk: Page, server_runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The department, then its item, each a large button: no dropdown to scroll."""
+    # tickets are taken in the hall's hours (09:00–16:30 on working days), not whenever the
+    # suite runs
+    monkeypatch.setattr(server_runtime, "clock", lambda: OPEN_HOURS)
+    kiosk.reload()
     assert kiosk.locator("#take select").count() == 0
     department = kiosk.locator("#take a.button", has_text="人力资源和社会保障局")
     assert (department.bounding_box() or {"height": 0})["height"] >= 60

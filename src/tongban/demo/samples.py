@@ -22,15 +22,18 @@ from tongban.files.store import FileStore
 from tongban.identifiers import make_credit_code, make_resident_id
 
 
-def _pdf() -> bytes:
-    """The smallest whole PDF: a catalog, a page tree and one blank A4 page, with the
-    cross-reference table that finds them."""
+def pdf_of(padding: int = 0) -> bytes:
+    """A whole PDF: a catalog, a page tree and one blank A4 page, with the cross-reference
+    table that finds them; ``padding`` bytes more (a comment after the header) make a large
+    file that still opens (a slow upload's progress, say)."""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
     ]
     out, offsets = bytearray(b"%PDF-1.4\n"), []
+    if padding:
+        out += b"%" + b"x" * padding + b"\n"
     for number, body in enumerate(objects, 1):
         offsets.append(len(out))
         out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
@@ -62,7 +65,7 @@ def _ofd() -> bytes:
     return buffer.getvalue()
 
 
-PDF = _pdf()
+PDF = pdf_of()
 # a small whole file of each type uploads accept (``files.content`` opens each)
 SAMPLES = {"pdf": PDF, "jpg": _image("JPEG"), "png": _image("PNG"), "ofd": _ofd()}
 

@@ -14,6 +14,7 @@ from tongban import __version__
 from tongban.accounts.admin_views import router as admin_views
 from tongban.accounts.api import router as accounts_api
 from tongban.accounts.deps import SESSION_COOKIE, read_viewer
+from tongban.accounts.service import account_of_token
 from tongban.accounts.views import router as accounts_views
 from tongban.assistant import service as assistant
 from tongban.assistant.api import router as assistant_api
@@ -215,7 +216,9 @@ def create_app(runtime: Runtime, *, start_worker: bool | None = None) -> FastAPI
     app.add_api_route(f"{API_PREFIX}/docs", api_docs, include_in_schema=False)
     app.mount("/static", VersionedStatic(directory=str(STATIC)), name="static")
     errors.install(app)
-    app.add_middleware(IdempotencyKeys, session_cookie=SESSION_COOKIE)  # sees plain bodies
+    app.add_middleware(  # sees plain bodies
+        IdempotencyKeys, session_cookie=SESSION_COOKIE, account_of=account_of_token
+    )
     app.add_middleware(StrictJSONBodies)  # NaN and infinities never reach a route
     app.add_middleware(BodyLimit)  # a body past its limit is read no further
     # pages and the vendored scripts shrink to a fifth on slow mobile networks

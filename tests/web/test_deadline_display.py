@@ -15,7 +15,7 @@ from tests.web.support import ITEM, SignedIn, found
 from tongban import timefmt
 from tongban.web.i18n import ngettext_for
 
-HOUR_ITEM = "3501-GA-001"  # 刻章备案: limits in office hours (promised 2, legal 8)
+HOUR_ITEM = "3501-GA-001"  # 刻章备案: promised 2 office hours (legal: 1 working day)
 MIDNIGHT = re.compile(r"\d{4}-\d\d-\d\d 00:00")
 
 

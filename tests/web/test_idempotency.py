@@ -14,7 +14,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from tests import figures
-from tests.conftest import Clock
+from tests.conftest import Clock, token
 from tests.factories import API
 from tongban.accounts.models import User
 from tongban.cases.models import Case
@@ -60,11 +60,37 @@ def test_the_same_key_for_a_different_request_is_refused(
     assert _cases_of(db, "zhangsan") == before
 
 
-def test_keys_belong_to_one_sign_in(client: TestClient, db: Session, as_user) -> None:  # type: ignore[no-untyped-def]
+def test_keys_belong_to_one_account(client: TestClient, db: Session, as_user) -> None:  # type: ignore[no-untyped-def]
     for username in ("zhangsan", "lisi"):
         headers = {**as_user(username), "Idempotency-Key": "shared-key"}
         made = client.post(f"{API}/cases", json=BODY, headers=headers)
         assert made.status_code == 201 and "Idempotent-Replayed" not in made.headers
+
+
+def test_a_retry_after_signing_in_again_replays_the_first_answer(
+    client: TestClient, db: Session
+) -> None:
+    """A client restarted (or whose token expired) signs in again and retries its call: the
+    key is the account's, so the retry gets the first answer and no second case is made."""
+    first_sign_in = {**token(client, "zhangsan"), "Idempotency-Key": "restart-1"}
+    second_sign_in = {**token(client, "zhangsan"), "Idempotency-Key": "restart-1"}
+    assert first_sign_in["Authorization"] != second_sign_in["Authorization"]
+    before = _cases_of(db, "zhangsan")
+    first = client.post(f"{API}/cases", json=BODY, headers=first_sign_in)
+    again = client.post(f"{API}/cases", json=BODY, headers=second_sign_in)
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json()["number"] == first.json()["number"]
+    assert _cases_of(db, "zhangsan") == before + 1
+
+
+def test_a_key_under_no_live_sign_in_claims_nothing(client: TestClient, as_user) -> None:  # type: ignore[no-untyped-def]
+    """A call with an unknown token is refused as not signed in, and the key stays free."""
+    stale = {"Authorization": "Bearer not-a-token", "Idempotency-Key": "free-key"}
+    assert client.post(f"{API}/cases", json=BODY, headers=stale).status_code == 401
+    headers = {**as_user("zhangsan"), "Idempotency-Key": "free-key"}
+    made = client.post(f"{API}/cases", json=BODY, headers=headers)
+    assert made.status_code == 201 and "Idempotent-Replayed" not in made.headers
 
 
 def test_a_key_that_is_too_long_is_refused_with_what_to_change(client: TestClient, as_user) -> None:  # type: ignore[no-untyped-def]

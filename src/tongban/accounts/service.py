@@ -213,6 +213,13 @@ def sign_in_for_token(session: Session, *, token: str) -> tuple[User, SignInSess
     return (user, sign_in_row) if user is not None and user.active else None
 
 
+def account_of_token(session: Session, token: str) -> int | None:
+    """The id of the account a live token (bearer or session cookie) signs in, else None:
+    whom an ``Idempotency-Key`` belongs to (``web.idempotency``)."""
+    found = sign_in_for_token(session, token=token)
+    return found[0].id if found else None
+
+
 def get_user(session: Session, *, user_id: int) -> User | None:
     return session.get(User, user_id)
 

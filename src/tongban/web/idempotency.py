@@ -2,7 +2,11 @@
 ``draft-ietf-httpapi-idempotency-key-header``; OWASP ASVS 4.0 §11.1.4).
 
 A POST, PUT, PATCH or DELETE under ``/api/`` that carries an ``Idempotency-Key`` header
-and a credential (bearer token or session cookie) is done once per key and credential:
+and a live credential (bearer token or session cookie) is done once per key and account:
+a client that signed in again (its token expired, its process restarted) and retries with
+the same key gets the first call's answer, never a second run; another account's key of the
+same name is another key. A call whose credential is no live sign-in runs unclaimed (the
+route refuses it).
 
 - a retry after the first answered gets that answer again, with
   ``Idempotent-Replayed: true`` (the status, type and body, for 24 hours);
@@ -26,6 +30,7 @@ so what it wrote and the mark commit together:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -60,7 +65,7 @@ class IdempotentRequest(Base):
     __table_args__ = (UniqueConstraint("owner", "key", name="uq_idempotent_requests_owner_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    owner: Mapped[str] = mapped_column(String(64))  # SHA-256 of the credential
+    owner: Mapped[str] = mapped_column(String(64))  # SHA-256 of the account's id
     key: Mapped[str] = mapped_column(String(MAX_KEY_LENGTH))
     fingerprint: Mapped[str] = mapped_column(String(64))  # SHA-256 of method, path, body
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -77,20 +82,34 @@ def _sha256(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
-def _owner(request: Request, session_cookie: str) -> str | None:
+AccountOf = Callable[[Session, str], int | None]
+"""The id of the account a credential is a live sign-in of, else None."""
+
+
+def _credential(request: Request, session_cookie: str) -> str | None:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        return _sha256(b"bearer", header[7:].strip().encode())
-    cookie = request.cookies.get(session_cookie)
-    return _sha256(b"cookie", cookie.encode()) if cookie else None
+        return header[7:].strip()
+    return request.cookies.get(session_cookie)
 
 
 def _claim(
-    runtime: Runtime, *, owner: str, key: str, fingerprint: str, now: datetime
-) -> int | IdempotentRequest:
-    """Claim ``key``: the id of the new claim, else the row of the earlier one."""
+    runtime: Runtime,
+    *,
+    credential: str,
+    account_of: AccountOf,
+    key: str,
+    fingerprint: str,
+    now: datetime,
+) -> int | IdempotentRequest | None:
+    """Claim ``key`` for the credential's account: the id of the new claim, else the row
+    of the earlier one; None when the credential is no live sign-in."""
     try:
         with unit_of_work(runtime.sessions) as session:
+            account = account_of(session, credential)
+            if account is None:
+                return None
+            owner = _sha256(b"account", str(account).encode())
             query = select(IdempotentRequest).where(
                 IdempotentRequest.owner == owner, IdempotentRequest.key == key
             )
@@ -109,7 +128,7 @@ def _claim(
             session.flush()
             return claim.id
     except IntegrityError:  # claimed by a call running at this moment
-        return IdempotentRequest(owner=owner, key=key, fingerprint=fingerprint, status=None)
+        return IdempotentRequest(key=key, fingerprint=fingerprint, status=None)
 
 
 def mark_done(session: Session, *, claim: int) -> None:
@@ -182,9 +201,10 @@ def _answer_earlier(request: Request, earlier: IdempotentRequest, fingerprint: s
 class IdempotencyKeys:
     """Pure ASGI middleware doing the above around every API write."""
 
-    def __init__(self, app: ASGIApp, *, session_cookie: str) -> None:
+    def __init__(self, app: ASGIApp, *, session_cookie: str, account_of: AccountOf) -> None:
         self.app = app
         self.session_cookie = session_cookie
+        self.account_of = account_of
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in WRITES:
@@ -192,8 +212,8 @@ class IdempotencyKeys:
             return
         request = Request(scope, receive)
         key = request.headers.get(HEADER)
-        owner = _owner(request, self.session_cookie)
-        if key is None or owner is None or not scope["path"].startswith("/api/"):
+        credential = _credential(request, self.session_cookie)
+        if key is None or not credential or not scope["path"].startswith("/api/"):
             await self.app(scope, receive, send)
             return
         if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
@@ -204,16 +224,31 @@ class IdempotencyKeys:
             )
             await respond(request, invalid)(scope, receive, send)
             return
-        await self._once(scope, send, request, owner, key)
+        await self._once(scope, send, request, credential, key)
 
-    async def _once(self, scope: Scope, send: Send, request: Request, owner: str, key: str) -> None:
+    async def _once(
+        self, scope: Scope, send: Send, request: Request, credential: str, key: str
+    ) -> None:
         runtime: Runtime = request.app.state.runtime
         body = await request.body()
         fingerprint = _sha256(scope["method"].encode(), scope["path"].encode(), body)
         now = runtime.clock() if runtime.clock else utcnow()
         claim = await run_in_threadpool(
-            _claim, runtime, owner=owner, key=key, fingerprint=fingerprint, now=now
+            _claim,
+            runtime,
+            credential=credential,
+            account_of=self.account_of,
+            key=key,
+            fingerprint=fingerprint,
+            now=now,
         )
+
+        async def replay_body() -> Message:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        if claim is None:  # no live sign-in: the route refuses it, nothing to claim
+            await self.app(scope, replay_body, send)
+            return
         if not isinstance(claim, int):
             await _answer_earlier(request, claim, fingerprint)(scope, request.receive, send)
             return
@@ -230,9 +265,6 @@ class IdempotencyKeys:
                 media_type=sent["media_type"],
                 body=b"".join(sent["chunks"]),
             )
-
-        async def replay_body() -> Message:
-            return {"type": "http.request", "body": body, "more_body": False}
 
         async def keep(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -58,10 +58,14 @@ def test_book_then_check_in_at_the_kiosk_then_be_called(
     assert "失业登记" in called.text  # the item served, by name (it showed its code)
     assert "鼓楼区政务服务中心 · 01 · 综合受理窗口 1</option>" in called.text  # which hall's 01
     display = TestClient(person.app).get(f"/halls/{HALL}/display")
-    assert "Y001" in display.text and "综合受理窗口 1" in display.text
+    assert "Y001</strong> → 综合受理窗口 1（01 号）" in display.text  # its name and code
     assert 'http-equiv="refresh"' in display.text
     mine = signed_in("zhangsan").get("/my/tickets")
-    assert "已叫号" in mine.text and "请到 01 号窗口" in mine.text
+    assert "已叫号" in mine.text and "请到综合受理窗口 1（01 号）办理" in mine.text
+    calls = TestClient(person.app).get(f"/api/v1/halls/{HALL}/calls").json()
+    assert calls[0]["number"] == "Y001" and calls[0]["window_code"] == "01"
+    assert calls[0]["window_name"] == "综合受理窗口 1"
+    assert calls[0]["window_name_en"] == "General Intake Window 1"
 
 
 def test_a_ticket_taken_at_the_kiosk_is_queued_at_once(client: TestClient) -> None:

@@ -104,7 +104,8 @@ def thread_page(
     if phrase and user.is_staff:
         locale = locale_of(request, request.app.state.runtime.settings.default_locale)
         found = names.get(department)
-        name = (found.name_en if locale == "en" else None) or (found.name if found else department)
+        english = found.name_en if found and locale == "en" else None
+        name = english or (found.name if found else department)
         title = title_in(case, locale)
         text = phrases.fill(phrase, locale=locale, number=case.number, title=title, department=name)
     return _thread_page(request, session, case, user, department, text=text)

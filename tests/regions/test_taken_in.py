@@ -1,16 +1,19 @@
 """我受理转出的办件: a window clerk's list of the cases they took in for walk-in applicants
 and passed on, with each case's state and where it is now (page and API); the 思明区 hall's
-clerk follows a case forwarded to Fuzhou."""
+clerk follows a case forwarded to Fuzhou; the list comes a page at a time."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.factories import API, act, open_task
 from tests.regions.test_cross_region import _received_in_siming
-from tests.web.support import SignedIn
+from tests.web.support import SignedIn, found
+from tongban.cases import service as cases
 
 RS = "福州市人力资源和社会保障局"
 
@@ -49,3 +52,49 @@ def test_only_the_clerk_who_took_it_in_lists_it(
     assert "您还没有在窗口代办提交过办件" in signed_in("clerk").get("/staff/taken-in").text
     refused = client.get(f"{API}/window/taken-in", headers=as_user("zhangsan"))
     assert refused.status_code == 403
+
+
+def _three_taken_in(signed_in: SignedIn) -> list[str]:
+    """Three cases the 思明区 clerk took in, newest first."""
+    return [_received_in_siming(signed_in) for _ in range(3)][::-1]
+
+
+def test_the_api_answers_a_page_at_a_time_with_a_link_to_the_next(
+    client: TestClient, as_user: Any, signed_in: SignedIn
+) -> None:
+    numbers = _three_taken_in(signed_in)
+    clerk = as_user("sm-clerk")
+    first = client.get(f"{API}/window/taken-in", params={"limit": 2}, headers=clerk)
+    assert [row["number"] for row in first.json()] == numbers[:2]
+    link = first.headers["Link"]
+    assert link.endswith('>; rel="next"') and "limit=2" in link and "after=" in link
+    older = client.get(link[1 : link.index(">")], headers=clerk)
+    assert [row["number"] for row in older.json()] == numbers[2:]
+    assert "Link" not in older.headers  # the last page
+    everything = client.get(f"{API}/window/taken-in", headers=clerk)
+    assert [row["number"] for row in everything.json()] == numbers  # 100 by default
+    edited = client.get(f"{API}/window/taken-in", params={"after": "x.1"}, headers=clerk)
+    assert edited.status_code == 422 and "第一页" in edited.json()["error"]["message"]
+    too_many = client.get(f"{API}/window/taken-in", params={"limit": 501}, headers=clerk)
+    assert too_many.status_code == 422
+
+
+def test_the_page_has_older_and_newer_pages(
+    signed_in: SignedIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    numbers = _three_taken_in(signed_in)
+    monkeypatch.setattr(cases, "TAKEN_IN_PAGE", 2)
+    clerk = signed_in("sm-clerk")
+    first = clerk.get("/staff/taken-in").text
+    assert _listed(first) == numbers[:2] and "每页 2 件" in first
+    assert 'rel="prev"' not in first
+    older = clerk.get(found(r'href="([^"]+)" rel="next"', first)).text
+    assert _listed(older) == numbers[2:] and 'rel="next"' not in older
+    newer = clerk.get(found(r'href="([^"]+)" rel="prev"', older)).text
+    assert _listed(newer) == numbers[:2]
+    edited = clerk.get("/staff/taken-in", params={"after": "n.1"})
+    assert edited.status_code == 422 and "请从第一页重新浏览" in edited.text
+
+
+def _listed(page: str) -> list[str]:
+    return re.findall(r'<tr id="case-(\d+)">', page)

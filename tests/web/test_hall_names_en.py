@@ -1,7 +1,7 @@
 """English pages name halls, their addresses and items as the catalog does in English
 (``name_en``, ``address_en``), not in Chinese: the hall list, a hall's booking page, the
 kiosk, the call display, the bookings list and the item of a progress lookup; windows
-by their English names; a case by its item's English name wherever cases are listed."""
+by their English names (with their codes) on the display and the bookings list; a case by its item's English name wherever cases are listed."""
 
 from __future__ import annotations
 
@@ -68,7 +68,24 @@ def test_english_pages_name_windows_in_english(
     kiosk.post(f"/halls/{HALL}/kiosk/take", data={"item": ITEM, "csrf_token": csrf(form.text)})
     clerk.post("/staff/queue/call", data={"at": f"{HALL}/01", "csrf_token": csrf(calling.text)})
     display = _english(clerk).get(f"/halls/{HALL}/display").text
-    assert "A001</strong> → General Intake Window 1" in display and "综合受理窗口" not in display
+    assert "A001</strong> → General Intake Window 1 (no. 01)" in display
+    assert "综合受理窗口" not in display
+
+
+def test_my_tickets_in_english_send_the_person_to_the_windows_english_name(
+    signed_in: Callable[[str], TestClient], as_user: Callable[[str], dict[str, str]]
+) -> None:
+    """Not "go to window 01": the window by the name on its sign, with its code."""
+    person = signed_in("zhangsan")
+    taken = person.post(
+        f"/api/v1/halls/{HALL}/tickets", json={"item_code": ITEM}, headers=as_user("zhangsan")
+    )
+    assert taken.status_code == 201, taken.text
+    called = person.post(f"/api/v1/halls/{HALL}/windows/02/call-next", headers=as_user("clerk"))
+    assert called.json()["window_name_en"] == "General Intake Window 2"
+    person.cookies.set("tongban_lang", "en")
+    mine = person.get("/my/tickets").text
+    assert "go to General Intake Window 2 (no. 02)" in mine and "综合受理窗口" not in mine
 
 
 def test_english_pages_list_a_case_by_its_items_english_name(

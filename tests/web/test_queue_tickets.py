@@ -58,10 +58,14 @@ def test_book_then_check_in_at_the_kiosk_then_be_called(
     assert "失业登记" in called.text  # the item served, by name (it showed its code)
     assert "鼓楼区政务服务中心 · 01 · 综合受理窗口 1</option>" in called.text  # which hall's 01
     display = TestClient(person.app).get(f"/halls/{HALL}/display")
-    assert "Y001" in display.text and "综合受理窗口 1" in display.text
+    assert "Y001</strong> → 综合受理窗口 1（01 号）" in display.text  # its name and code
     assert 'http-equiv="refresh"' in display.text
     mine = signed_in("zhangsan").get("/my/tickets")
-    assert "已叫号" in mine.text and "请到 01 号窗口" in mine.text
+    assert "已叫号" in mine.text and "请到综合受理窗口 1（01 号）办理" in mine.text
+    calls = TestClient(person.app).get(f"/api/v1/halls/{HALL}/calls").json()
+    assert calls[0]["number"] == "Y001" and calls[0]["window_code"] == "01"
+    assert calls[0]["window_name"] == "综合受理窗口 1"
+    assert calls[0]["window_name_en"] == "General Intake Window 1"
 
 
 def test_a_ticket_taken_at_the_kiosk_is_queued_at_once(client: TestClient) -> None:
@@ -237,3 +241,37 @@ def test_a_new_terminal_named_as_a_revoked_one_starts_its_own_count(
         .order_by(AuditEntry.id)
     ).all()
     assert counted == [str(old.id)] * 2 + [str(new.id)] * 2
+
+
+def test_a_bundle_is_offered_under_its_lead_department_and_called_there(
+    client: TestClient, signed_in: Callable[[str], TestClient]
+) -> None:
+    """企业开办一件事 (lead: 行政审批服务局, items of five other departments) is one touch
+    under its lead department only, and its ticket waits for a window that serves the
+    lead: the comprehensive window calls it, not 市场监管's own window."""
+    city, bundle = "FZ-XZFW", "3501-BUNDLE-QYKB"
+    under = {
+        department: client.get(f"/halls/{city}/kiosk", params={"department": department}).text
+        for department in ("ZWFW", "SCJG", "GA", "SW", "RS", "GJJ")
+    }
+    button = f'<button type="submit" name="item" value="{bundle}">企业开办一件事</button>'
+    assert button in under["ZWFW"]
+    assert [d for d, page in under.items() if f'value="{bundle}"' in page] == ["ZWFW"]
+    assert 'value="3501-BUNDLE-KCG">我要开餐馆</button>' in under["SCJG"]  # its lead: 市场监管
+    taken = client.post(
+        f"/halls/{city}/kiosk/take",
+        data={"item": bundle, "department": "ZWFW", "csrf_token": csrf(under["ZWFW"])},
+    )
+    assert taken.status_code == 200 and "A001" in taken.text
+    market = signed_in("scjg")
+    page = market.get("/staff/queue", params={"at": f"{city}/B01"})
+    nobody = market.post(
+        "/staff/queue/call", data={"at": f"{city}/B01", "csrf_token": csrf(page.text)}
+    )
+    assert "叫下一号" in nobody.text and "正在办理" not in nobody.text  # B01: 市场监管 only
+    clerk = signed_in("clerk")
+    page = clerk.get("/staff/queue", params={"at": f"{city}/A01"})
+    called = clerk.post(
+        "/staff/queue/call", data={"at": f"{city}/A01", "csrf_token": csrf(page.text)}
+    )
+    assert "正在办理" in called.text and "A001" in called.text and "企业开办一件事" in called.text

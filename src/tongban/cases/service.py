@@ -24,8 +24,8 @@ from tongban.cases.assignment.pool import COUNTER_STAGES
 from tongban.cases.core.access import may_see_event
 from tongban.cases.core.clocks import calendar
 from tongban.cases.core.definition import spec_of
+from tongban.cases.core.keyset import Cursor as PageCursor
 from tongban.cases.core.queries import (
-    TAKEN_IN_SHOWN,
     case_time_left,
     corrections,
     get_case,
@@ -34,16 +34,15 @@ from tongban.cases.core.queries import (
     get_task,
     legal_time_left,
     list_my_cases,
-    list_taken_in,
     materials,
     results,
     task_time_left,
     timeline,
 )
 from tongban.cases.core.queue import URGENCIES, QueuePage, QueueRow
-from tongban.cases.core.queue import Cursor as QueueCursor
 from tongban.cases.core.queue import page as queue_page
 from tongban.cases.core.received import on_received
+from tongban.cases.core.taken_in import TAKEN_IN_PAGE, TakenInPage, list_taken_in
 from tongban.cases.core.transition import record_case
 from tongban.cases.materials.provision import field_problems as typed_number_problems
 from tongban.cases.materials.provision import needs_applicant as asks_upload
@@ -95,15 +94,16 @@ from tongban.cases.tasks import run_deemed_acceptance
 
 __all__ = [
     "COUNTER_STAGES",
-    "TAKEN_IN_SHOWN",
+    "TAKEN_IN_PAGE",
     "URGENCIES",
     "DepartmentLoad",
     "DocumentCheck",
+    "PageCursor",
     "Provided",
     "ProvidedFile",
-    "QueueCursor",
     "QueuePage",
     "QueueRow",
+    "TakenInPage",
     "Unavailable",
     "accept_case",
     "add_material",

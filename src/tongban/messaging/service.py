@@ -186,8 +186,7 @@ def threads(
 class Waiting:
     """A thread whose last message is the applicant's: the department owes an answer."""
 
-    number: str
-    title: str
+    case: Case  # its number, and its title in a page's language (``case_title``)
     department: str
     since: datetime  # when the applicant's last message was sent
 
@@ -202,16 +201,14 @@ def waiting_for(session: Session, *, department: str, limit: int = 50) -> list[W
         .subquery()
     )
     query = (
-        select(Case.number, Case.title, CaseMessage.sent_at)
+        select(Case, CaseMessage.sent_at)
         .join(last, last.c.id == CaseMessage.id)
         .join(Case, Case.id == CaseMessage.case_id)
         .where(CaseMessage.from_applicant.is_(True))
         .order_by(CaseMessage.sent_at)
         .limit(limit)
     )
-    return [
-        Waiting(number, title, department, since) for number, title, since in session.execute(query)
-    ]
+    return [Waiting(case, department, since) for case, since in session.execute(query)]
 
 
 def get_attachment(session: Session, *, case: Case, user: User, message_id: int) -> CaseMessage:

@@ -21,6 +21,7 @@ from tongban.accounts.models import User
 from tongban.cases import service as cases
 from tongban.cases.core import access
 from tongban.cases.http.panels import case_panel, queue_panel
+from tongban.cases.http.titles import title_in
 from tongban.cases.models import Case
 from tongban.catalog.views import departments
 from tongban.errors import DomainError, NotFound
@@ -102,10 +103,11 @@ def thread_page(
     text = ""
     if phrase and user.is_staff:
         locale = locale_of(request, request.app.state.runtime.settings.default_locale)
-        name = names[department].name if department in names else department
-        text = phrases.fill(
-            phrase, locale=locale, number=case.number, title=case.title, department=name
-        )
+        found = names.get(department)
+        english = found.name_en if found and locale == "en" else None
+        name = english or (found.name if found else department)
+        title = title_in(case, locale)
+        text = phrases.fill(phrase, locale=locale, number=case.number, title=title, department=name)
     return _thread_page(request, session, case, user, department, text=text)
 
 

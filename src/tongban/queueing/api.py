@@ -30,9 +30,17 @@ Clerk = Annotated[User, Depends(require_roles(Role.clerk))]
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Row id")]
 
 
+def _window_names(session: Session, ticket: QueueTicket) -> dict[str, str | None]:
+    """``window_name`` and ``window_name_en`` of the window that called ``ticket``."""
+    hall = service.hall_of(session, ticket.hall_code)
+    window = service.window_of(hall, ticket.window_code) or {}
+    return {"window_name": window.get("name"), "window_name_en": window.get("name_en")}
+
+
 def read(session: Session, ticket: QueueTicket, *, holder: bool) -> TicketRead:
-    """The API shape of a ticket; its check-in code only for its holder."""
-    body = TicketRead.model_validate(ticket)
+    """The API shape of a ticket (with the calling window's names); its check-in code
+    only for its holder."""
+    body = TicketRead.model_validate(ticket).model_copy(update=_window_names(session, ticket))
     body.ahead, body.wait_minutes = service.wait_of(session, ticket)
     body.code = ticket.code if holder else None
     return body
@@ -143,8 +151,15 @@ def no_show(ticket_id: RowId, session: SessionDep, user: Clerk, now: NowDep) -> 
 
 @router.get("/halls/{code}/calls")
 def calls(code: str, session: SessionDep, now: NowDep) -> list[CallRead]:
-    """The hall's latest calls today, newest first (the hall display)."""
+    """The hall's latest calls today, newest first (the hall display): each ticket's number
+    and the window to go to, by its code and name."""
     found = service.recent_calls(session, hall_code=code, now=now)
     return [
-        CallRead(number=t.number, window_code=t.window_code, called_at=t.called_at) for t in found
+        CallRead(
+            number=t.number,
+            window_code=t.window_code,
+            called_at=t.called_at,
+            **_window_names(session, t),
+        )
+        for t in found
     ]

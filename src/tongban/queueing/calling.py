@@ -21,7 +21,7 @@ from tongban.catalog import reading as catalog
 from tongban.catalog.halls import ALL
 from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from tongban.identifiers.divisions import within
-from tongban.queueing.halls import hall_of, slot_start, windows_for
+from tongban.queueing.halls import hall_of, slot_start, window_of, windows_for
 from tongban.queueing.models import QueueSlot, QueueTicket, TicketState
 
 EARLY_MINUTES = 60  # a booked ticket checks in at most this long before its slot
@@ -77,9 +77,7 @@ def may_call(session: Session, user: User, hall: dict[str, Any], window: dict[st
 def _check_window(
     session: Session, user: User, hall: dict[str, Any], window_code: str
 ) -> dict[str, Any]:
-    window: dict[str, Any] | None = next(
-        (w for w in hall["windows"] if w["code"] == window_code), None
-    )
+    window = window_of(hall, window_code)
     if window is None:
         raise NotFound(f"没有窗口 {window_code}。", f"No window {window_code}.")
     if not may_call(session, user, hall, window):

@@ -38,6 +38,11 @@ def windows_for(hall: dict[str, Any], department: str) -> list[dict[str, Any]]:
     return [w for w in hall["windows"] if ALL in w["serves"] or department in w["serves"]]
 
 
+def window_of(hall: dict[str, Any], code: str | None) -> dict[str, Any] | None:
+    """The window ``code`` of ``hall`` (its ``name`` and ``name_en``), if it has one."""
+    return next((w for w in hall["windows"] if w["code"] == code), None)
+
+
 def department_of(session: Session, hall: dict[str, Any], item_code: str) -> str:
     """The department of a published item, if a window of ``hall`` takes it; raises
     ``NotFound`` (item) or ``InvalidInput`` (no window)."""

@@ -13,6 +13,7 @@ from tongban.web.validation import shaped
 class WindowRead(BaseModel):
     code: str
     name: str
+    name_en: str | None = Field(None, description="The window's name on English pages")
     serves: list[str] = Field(description='Department codes, or ["all"] (综合窗口)')
 
 
@@ -20,7 +21,9 @@ class HallRead(BaseModel):
     code: str
     division: str = Field(description="GB/T 2260 administrative division code")
     name: str
+    name_en: str | None = None
     address: str
+    address_en: str | None = None
     slot_minutes: int
     windows: list[WindowRead]
 
@@ -72,13 +75,17 @@ class TicketRead(BaseModel):
     queued_at: datetime | None
     called_at: datetime | None
     window_code: str | None
+    window_name: str | None = Field(None, description="The calling window's name (called)")
+    window_name_en: str | None = Field(None, description="Its name in English, if any")
     ahead: int = Field(0, description="Waiting tickets ahead of this one")
     wait_minutes: int = Field(0, description="Estimated minutes until called")
 
 
 class CallRead(BaseModel):
-    """A call on the hall display: ticket number → window."""
+    """A call on the hall display: ticket number → window (its code and name)."""
 
     number: str
     window_code: str | None
+    window_name: str | None = None
+    window_name_en: str | None = None
     called_at: datetime | None

@@ -24,7 +24,14 @@ from tongban.queueing.calling import (
     recent_calls,
     wait_of,
 )
-from tongban.queueing.halls import department_of, hall_of, halls, slot_start, windows_for
+from tongban.queueing.halls import (
+    department_of,
+    hall_of,
+    halls,
+    slot_start,
+    window_of,
+    windows_for,
+)
 from tongban.queueing.terminals import (
     checked_terminal,
     list_terminals,
@@ -61,5 +68,6 @@ __all__ = [
     "take_at_terminal",
     "terminal_of",
     "wait_of",
+    "window_of",
     "windows_for",
 ]

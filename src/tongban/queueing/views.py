@@ -268,13 +268,11 @@ def end_kiosk() -> Response:
 
 @router.get("/halls/{code}/display")
 def display(code: str, request: Request, session: SessionDep, now: NowDep) -> Response:
-    """The hall's call screen, refreshed every few seconds."""
+    """The hall's call screen, refreshed every few seconds: each call's number and the
+    window to go to, by its name and code."""
     hall = service.hall_of(session, code)
     calls = service.recent_calls(session, hall_code=code, now=now)
-    windows = {w["code"]: w for w in hall["windows"]}
-    return render(
-        request, "queueing/display.html", {"hall": hall, "calls": calls, "windows": windows}
-    )
+    return render(request, "queueing/display.html", {"hall": hall, "calls": calls})
 
 
 def _place(at: str) -> tuple[str, str]:

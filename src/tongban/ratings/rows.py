@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tongban import timefmt
+from tongban.cases.models import Case
 from tongban.ratings import rules
 from tongban.ratings.models import Rating, RatingAppeal
 
@@ -15,8 +16,7 @@ class RatingRow:
     """A rating with its case, as seen at ``now``."""
 
     rating: Rating
-    case_number: str
-    case_title: str
+    case: Case  # its number, and its title in a page's language (``case_title``)
     now: datetime
     appeal: RatingAppeal | None = None
 

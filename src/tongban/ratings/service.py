@@ -356,7 +356,7 @@ def list_ratings(
     department = department_in_view(session, user, department_code)
     is_open = (Rating.score <= rules.BAD_AT_MOST) & Rating.rectified_at.is_(None)
     query = (
-        select(Rating, Case.number, Case.title, RatingAppeal)
+        select(Rating, Case, RatingAppeal)
         .join(Case, Case.id == Rating.case_id)
         .outerjoin(RatingAppeal, RatingAppeal.rating_id == Rating.id)
         .order_by(
@@ -372,11 +372,11 @@ def list_ratings(
             query = query.where(Rating.department_code.in_(region))
     if bad_only:
         query = query.where(Rating.score <= rules.BAD_AT_MOST)
-    return [RatingRow(r, n, title, now, appeal) for r, n, title, appeal in session.execute(query)]
+    return [RatingRow(r, case, now, appeal) for r, case, appeal in session.execute(query)]
 
 
 def get_row(session: Session, *, rating: Rating, now: datetime) -> RatingRow:
-    """One rating with its case's number and title."""
+    """One rating with its case."""
     found = session.get_one(Case, rating.case_id)
     appeal = session.scalar(select(RatingAppeal).where(RatingAppeal.rating_id == rating.id))
-    return RatingRow(rating, found.number, found.title, now, appeal)
+    return RatingRow(rating, found, now, appeal)

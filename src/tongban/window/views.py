@@ -291,16 +291,32 @@ def receipt(number: str, request: Request, session: SessionDep, user: Clerk) -> 
 
 
 @router.get("/staff/taken-in")
-def taken_in(request: Request, session: SessionDep, user: Clerk) -> Response:
+def taken_in(
+    request: Request, session: SessionDep, user: Clerk, after: str = "", before: str = ""
+) -> Response:
     """我受理转出的办件: the cases the clerk took in at the window and submitted, newest
-    first, each with its state and where it is now (the departments and stages of its
-    open tasks; forwarded to another region's department: 跨域通办); the case page is
-    linked where the clerk may read it."""
+    first, a page at a time (``after``/``before``: the cursors of the 下一页/上一页 links),
+    each with its state and where it is now (the departments and stages of its open
+    tasks; forwarded to another region's department: 跨域通办); the case page is linked
+    where the clerk may read it."""
+    found = service.list_taken_in(
+        session,
+        user=user,
+        after=service.PageCursor.parse(after) if after else None,
+        before=service.PageCursor.parse(before) if before else None,
+        size=service.TAKEN_IN_PAGE,
+    )
     rows = [
         {"case": case, "now": where_now(case), "visible": access.can_view_case(user, case)}
-        for case in service.list_taken_in(session, user=user)
+        for case in found.cases
     ]
-    context = {"rows": rows, "shown": service.TAKEN_IN_SHOWN, "stage_names": STAGE_NAMES_ZH}
+    context: dict[str, Any] = {"rows": rows, "per_page": service.TAKEN_IN_PAGE}
+    context["paged"] = bool(after or before)  # an empty page is no empty list
+    context["next_link"] = f"/staff/taken-in?after={found.next.token()}" if found.next else ""
+    context["previous_link"] = (
+        f"/staff/taken-in?before={found.previous.token()}" if found.previous else ""
+    )
+    context["stage_names"] = STAGE_NAMES_ZH
     context["state_names"] = STATE_NAMES_ZH
     context["departments"] = {d.code: d for d in catalog.list_departments(session)}
     return render(request, "cases/taken_in.html", context)

@@ -53,7 +53,7 @@ def list_tasks(
         user=user,
         now=now,
         stage=stage,
-        after=service.QueueCursor.parse(after) if after else None,
+        after=service.PageCursor.parse(after) if after else None,
         size=limit,
         mine=view == "mine",
     )

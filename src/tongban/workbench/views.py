@@ -23,7 +23,7 @@ from tongban.cases.enums import Stage, TaskState
 from tongban.cases.http import panels
 from tongban.cases.http.casepage import case_context
 from tongban.cases.models import Task
-from tongban.cases.service import URGENCIES, QueueCursor
+from tongban.cases.service import URGENCIES, PageCursor
 from tongban.catalog import service as catalog
 from tongban.catalog.views import departments
 from tongban.errors import DomainError, NotFound
@@ -70,8 +70,8 @@ def queue(
         text=text or None,
         urgency=urgency,
         item=item,
-        after=QueueCursor.parse(after) if after else None,
-        before=QueueCursor.parse(before) if before else None,
+        after=PageCursor.parse(after) if after else None,
+        before=PageCursor.parse(before) if before else None,
         mine=view == "mine",
     )
     filters = {"q": text, "stage": chosen or "", "urgency": urgency, "item": item}

@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from tongban import timefmt
 from tongban.accounts.models import Authorisation, User
 from tongban.audit import service as audit
 from tongban.audit.models import AuditEntry
 from tongban.cases.core import access, clocks, definition
-from tongban.cases.enums import Channel, ClockKind, Stage
+from tongban.cases.enums import ClockKind, Stage
 from tongban.cases.models import (
     Case,
     Clock,
@@ -60,22 +60,6 @@ def list_my_cases(session: Session, *, user: User) -> Sequence[Case]:
         and_(Case.created_by_id == user.id, Case.authorisation_id.in_(standing)),
     )
     return session.scalars(select(Case).where(mine).order_by(Case.id.desc())).all()
-
-
-TAKEN_IN_SHOWN = 100  # the newest cases a clerk's list of cases taken in shows
-
-
-def list_taken_in(session: Session, *, user: User, limit: int = TAKEN_IN_SHOWN) -> Sequence[Case]:
-    """The cases ``user`` took in at a window for a walk-in applicant and submitted
-    (窗口代办, channel ``window``; of another region's hall, forwarded: 跨域通办), newest
-    first, at most ``limit``; where each is now is in its open ``tasks``."""
-    query = select(Case).where(
-        Case.created_by_id == user.id,
-        Case.channel == Channel.window,
-        Case.submitted_at.is_not(None),
-    )
-    query = query.order_by(Case.submitted_at.desc(), Case.id.desc()).limit(limit)
-    return session.scalars(query.options(selectinload(Case.tasks))).all()
 
 
 def get_task(session: Session, *, task_id: int, user: User) -> Task:

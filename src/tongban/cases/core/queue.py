@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
@@ -29,49 +29,14 @@ from sqlalchemy.sql.base import ExecutableOption
 from tongban.accounts.models import User
 from tongban.cases.core import clocks, queries
 from tongban.cases.core.access import STAGE_ROLE
+from tongban.cases.core.keyset import Cursor
 from tongban.cases.enums import CaseState, Stage, TaskState
 from tongban.cases.models import Case, CasePause, Clock, Task
-from tongban.errors import InvalidInput
 from tongban.workdays.calendar import WorkCalendar
 
 URGENCIES = ("red", "yellow", "green")  # overdue, due soon, on time: the badge colours
 PAGE_SIZE = 50
 _MICRO = timedelta(microseconds=1)
-_NEVER = datetime.max.replace(tzinfo=UTC)  # a task without a due time sorts last
-
-
-@dataclass(frozen=True)
-class Cursor:
-    """Where a page starts or ends: the sort key (due time, id) of a task. Written in a
-    link as ``<microseconds since 1970>.<id>`` (``n.<id>`` for a task with no due time)."""
-
-    due_at: datetime | None
-    task_id: int
-
-    def key(self) -> tuple[datetime, int]:
-        return (self.due_at or _NEVER, self.task_id)
-
-    def token(self) -> str:
-        due = "n" if self.due_at is None else str(_micros(self.due_at))
-        return f"{due}.{self.task_id}"
-
-    @classmethod
-    def parse(cls, token: str) -> Cursor:
-        """InvalidInput for a token not made by :meth:`token` (a link edited by hand)."""
-        due, _, task_id = token.partition(".")
-        try:
-            moment = None if due == "n" else datetime(1970, 1, 1, tzinfo=UTC) + int(due) * _MICRO
-            return cls(moment, int(task_id))
-        except (ValueError, OverflowError):
-            raise InvalidInput(
-                "翻页位置无效，请从第一页重新浏览。",
-                "The page position is not valid: start again from the first page.",
-                field="cursor",
-            ) from None
-
-
-def _micros(moment: datetime) -> int:
-    return (moment - datetime(1970, 1, 1, tzinfo=UTC)) // _MICRO
 
 
 @dataclass(frozen=True)
@@ -148,15 +113,13 @@ def _after(cursor: Cursor | None, backwards: bool) -> ColumnElement[bool]:
     if cursor is None:
         return true()
     due, never = Task.due_at, Task.due_at.is_(None)
-    if cursor.due_at is None:
-        beyond = and_(never, Task.id < cursor.task_id if backwards else Task.id > cursor.task_id)
+    if cursor.at is None:
+        beyond = and_(never, Task.id < cursor.row_id if backwards else Task.id > cursor.row_id)
         return or_(~never, beyond) if backwards else beyond
-    same = and_(
-        due == cursor.due_at, Task.id < cursor.task_id if backwards else Task.id > cursor.task_id
-    )
+    same = and_(due == cursor.at, Task.id < cursor.row_id if backwards else Task.id > cursor.row_id)
     if backwards:
-        return or_(due < cursor.due_at, same)
-    return or_(never, due > cursor.due_at, same)
+        return or_(due < cursor.at, same)
+    return or_(never, due > cursor.at, same)
 
 
 def page(

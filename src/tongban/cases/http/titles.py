@@ -11,13 +11,19 @@ from tongban.cases.models import Case
 from tongban.catalog import reading as catalog
 
 
-@pass_context
-def case_title(context: Context, case: Case) -> str:
-    """``case_title(case)``: on an English page the English name (``name_en``) of the
-    catalog version the case was opened with, else (or when it has none) ``case.title``;
-    a version never changes, so this reads no row once it is cached per process."""
+def title_in(case: Case, locale: str | None) -> str:
+    """``case``'s title in ``locale``: in English (``en``) the English name (``name_en``)
+    of the catalog version the case was opened with, else (or when it has none)
+    ``case.title``; a version never changes, so this reads no row once it is cached per
+    process."""
     session = object_session(case)
-    if context.get("locale") != "en" or session is None:
+    if locale != "en" or session is None:
         return case.title
     spec = catalog.get_version(session, version_id=case.catalog_version_id).definition
     return str(spec.get("name_en") or case.title)
+
+
+@pass_context
+def case_title(context: Context, case: Case) -> str:
+    """``case_title(case)``: the case's title in the page's language (:func:`title_in`)."""
+    return title_in(case, context.get("locale"))

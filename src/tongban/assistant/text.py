@@ -122,6 +122,11 @@ def _load() -> None:
         _loaded.set()
 
 
+def has_chinese(text: str) -> bool:
+    """Whether ``text`` holds a Chinese character."""
+    return bool(_HAN_RUN.search(text))
+
+
 def simplify(text: str) -> str:
     """``text`` folded, in simplified characters."""
     return str(_converter().convert(fold(text)))

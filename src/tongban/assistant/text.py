@@ -68,7 +68,7 @@ _ENGLISH_STOPWORD_TEXT = """
     would may might must of to in on at by for from with about as into onto over under
     and or but if so than then not no yes please hi hello want wants wanted need needs
     needed get gets got getting apply applying make go going just now also any some all
-    one thing things there s t d ll ve re m
+    one thing things s t d ll ve re m
 """
 ENGLISH_STOPWORDS = frozenset(_ENGLISH_STOPWORD_TEXT.split())
 _ENGLISH_WORD = re.compile(r"[a-z]+")
@@ -172,12 +172,15 @@ def tokens(text: str, *, initials: bool = False) -> list[str]:
     "sydj" may meet), pairs of the syllables' initials (``i:``). A question in characters
     has no initials: they would meet far too much by chance. Runs of Latin letters that
     read as English give English tokens (:func:`english_tokens`) and nothing else."""
-    simple = _POSSESSIVE.sub("", simplify(text))
-    english = [run for run in _LATIN_RUN.findall(simple) if reads_as_english(run)]
     found: list[str] = []
-    for run in english:
-        found += english_tokens(run)
-        simple = simple.replace(run, " ")
+
+    def english(run: re.Match[str]) -> str:  # its tokens taken, the run taken out
+        if not reads_as_english(run.group()):
+            return run.group()
+        found.extend(english_tokens(run.group()))
+        return " "
+
+    simple = _LATIN_RUN.sub(english, _POSSESSIVE.sub("", simplify(text)))
     found += words(simple)
     for run in _HAN_RUN.findall(simple):
         core = _core(run)

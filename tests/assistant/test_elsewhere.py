@@ -51,10 +51,18 @@ LISTED = {
     "房产税怎么交": "property_tax",
     "外国人来华工作许可": "foreign_work_permit",
 }
+# The first held-out questions outside the catalog still missed in session 17 (身份证丢了能坐
+# 飞机吗 → 居民身份证换领, 小孩出国留学要开什么证明 → 新生儿出生一件事, 外地车牌在本市限行吗 →
+# 居住证), answered since by three matters of the list: no longer held out in truth.
+SEEN = {
+    "身份证丢了能坐飞机吗": "temporary_travel_identity",
+    "小孩出国留学要开什么证明": "notarization",
+    "外地车牌在本市限行吗": "traffic_restriction",
+}
 
 
 def test_everyday_matters_not_on_this_portal_are_told_where_to_go(db: Session) -> None:
-    for question, code in LISTED.items():
+    for question, code in {**LISTED, **SEEN}.items():
         reply = service.ask(db, question=question, user=None)
         assert reply.kind == ReplyKind.elsewhere and not reply.found, question
         assert reply.matter is not None and reply.matter["code"] == code, question

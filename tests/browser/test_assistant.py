@@ -76,3 +76,17 @@ def test_the_box_at_the_kiosk(browser: Browser, server: str) -> None:
     page.click("form.ask-more button[type=submit]")
     expect(page.locator("#answer-title")).to_contain_text("失业登记")
     context.close()
+
+
+def test_an_english_question_on_the_english_page(browser: Browser, server: str) -> None:
+    """Asked in English on an English page, the answer is the catalog's English: the entry's
+    English name and summary, and the button to apply (before, the plain "cannot answer")."""
+    context = browser.new_context(base_url=server, locale="en-US")
+    page = context.new_page()
+    page.goto("/")
+    page.fill("#ask-q", "what do I need to open a restaurant")
+    page.click("form.ask button[type=submit]")
+    expect(page.locator("#answer-title")).to_contain_text("Opening a restaurant")
+    expect(page.locator("section.answer p.summary")).to_contain_text("food business permit")
+    expect(page.locator("a.button[href^='/apply/3501-BUNDLE-KCG']")).to_have_count(1)
+    context.close()

@@ -72,6 +72,11 @@ def test_every_summary_of_the_demo_catalog_has_its_english() -> None:
             "",
             "summary_en: 有英文 summary_en 而没有对应的中文 summary",
         ),
+        (
+            "dismissed, unemployment benefit",
+            "dismissed, 失业金",
+            "synonyms_en.5: 英文文本 synonyms_en 含有中文字符",
+        ),
     ],
 )
 def test_english_that_is_not_is_refused(old: str, new: str, problem: str) -> None:

@@ -33,10 +33,14 @@ def _entry(found: service.Found) -> AnswerEntry:
     query = f"?{found.answers_query}" if found.answers_query else ""
     proactive = spec.get("approval_mode") == "proactive"
     limit = spec.get("time_limit")
+    source = spec.get("bundle") or spec["items"][0]
     return AnswerEntry(
         code=found.code,
         kind=spec["kind"],
         name=spec["name"],
+        name_en=spec.get("name_en"),
+        summary=source.get("summary"),
+        summary_en=source.get("summary_en"),
         guide_url=f"/{'bundles' if spec['kind'] == 'bundle' else 'items'}/{found.code}{query}",
         apply_url=None if proactive else f"/apply/{found.code}{query}",
         materials=[material["name"] for material in spec.get("materials") or []],
@@ -45,6 +49,7 @@ def _entry(found: service.Found) -> AnswerEntry:
             AnswerItem(
                 code=item["code"],
                 name=item["name"],
+                name_en=item.get("name_en"),
                 department_code=item["department"],
                 conditions=list(item.get("conditions") or []),
                 fees=fees(item),
@@ -53,7 +58,10 @@ def _entry(found: service.Found) -> AnswerEntry:
             )
             for item in spec["items"]
         ],
-        faq=[AnswerFaq(q=entry["q"], a=entry["a"]) for entry in found.faq],
+        faq=[
+            AnswerFaq(q=entry["q"], a=entry["a"], q_en=entry.get("q_en"), a_en=entry.get("a_en"))
+            for entry in found.faq
+        ],
     )
 
 
@@ -61,7 +69,12 @@ def _elsewhere(matter: Mapping[str, Any] | None) -> AnswerElsewhere | None:
     if matter is None:
         return None
     return AnswerElsewhere(
-        name=matter["name"], handled_by=matter["handled_by"], channel=matter.get("channel")
+        name=matter["name"],
+        name_en=matter.get("name_en"),
+        handled_by=matter["handled_by"],
+        handled_by_en=matter.get("handled_by_en"),
+        channel=matter.get("channel"),
+        channel_en=matter.get("channel_en"),
     )
 
 

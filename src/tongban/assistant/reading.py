@@ -1,6 +1,7 @@
 """What a question asks, read from its words: which part of a guide (materials, fees, time
 limit, place, conditions), whether it is about the person's own case, and which FAQ entry
-of a guide it repeats. Plain word lists, no model: each list is what people type for it."""
+of a guide it repeats. Plain word lists, no model: each list is what people type for it, in
+Chinese and in English (English words matched whole: "fee" is not in "coffee")."""
 
 from __future__ import annotations
 
@@ -29,6 +30,15 @@ ASPECT_WORDS: dict[Aspect, tuple[str, ...]] = {
     Aspect.conditions: ("条件", "要求", "资格", "符合", "能不能办", "可以办吗"),
 }
 
+# The English words that ask for one part of a guide.
+ASPECT_WORDS_EN: dict[Aspect, tuple[str, ...]] = {
+    Aspect.materials: ("documents", "materials", "bring", "papers to bring", "submit"),
+    Aspect.fees: ("how much", "fee", "fees", "cost", "costs", "price", "charge", "free"),
+    Aspect.time_limit: ("how long", "how many days", "time limit", "deadline", "how soon"),
+    Aspect.place: ("where", "address", "office", "window", "phone number", "telephone"),
+    Aspect.conditions: ("conditions", "requirements", "eligible", "eligibility", "qualify"),
+}
+
 # The words that ask where one's own case is (我的营业执照办到哪了).
 CASE_WORDS = (
     "办到哪",
@@ -45,13 +55,22 @@ CASE_WORDS = (
     "我的办件",
     "我的申请",
 )
+CASE_WORDS_EN = ("my application", "my case", "my cases", "application status", "progress")
+
+
+def _english(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b")
+
+
+_ASPECT_EN = {aspect: _english(words) for aspect, words in ASPECT_WORDS_EN.items()}
+_CASE_EN = _english(CASE_WORDS_EN)
 
 
 def aspect_of(question: str) -> Aspect | None:
     """The part of a guide ``question`` asks for, or None."""
     simple = text.simplify(question)
     for aspect, words in ASPECT_WORDS.items():
-        if any(word in simple for word in words):
+        if any(word in simple for word in words) or _ASPECT_EN[aspect].search(simple):
             return aspect
     return None
 
@@ -62,13 +81,15 @@ def without_aspect(question: str) -> str:
     for words in ASPECT_WORDS.values():
         for word in words:
             simple = simple.replace(word, " ")
+    for pattern in _ASPECT_EN.values():
+        simple = pattern.sub(" ", simple)
     return simple
 
 
 def asks_about_own_case(question: str) -> bool:
     """Whether ``question`` asks where the person's own case is."""
     simple = text.simplify(question)
-    return any(word in simple for word in CASE_WORDS)
+    return any(word in simple for word in CASE_WORDS) or bool(_CASE_EN.search(simple))
 
 
 # A case number as people copy it: the digits (division, date, serial: 21 of them), with
@@ -86,19 +107,24 @@ def without_case_words(question: str) -> str:
     simple = text.simplify(question)
     for word in (*CASE_WORDS, "我的"):
         simple = simple.replace(word, " ")
-    return simple
+    return _CASE_EN.sub(" ", simple)
 
 
 FAQ_OVERLAP = 0.5  # the share of an FAQ question's tokens the question must hold
 
 
+def _overlap(asked: set[str], own: set[str]) -> float:
+    return len(own & asked) / len(own) if own else 0.0
+
+
 def matching_faq(question: str, faq: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """The FAQ entries whose question ``question`` repeats, closest first."""
+    """The FAQ entries whose question (``q``, or its English ``q_en``) ``question``
+    repeats, closest first."""
     asked = set(text.tokens(question))
     scored = []
     for index, entry in enumerate(faq):
-        own = set(text.tokens(entry["q"]))
-        overlap = len(own & asked) / len(own) if own else 0.0
+        chinese = _overlap(asked, set(text.tokens(entry["q"])))
+        overlap = max(chinese, _overlap(asked, set(text.english_tokens(entry.get("q_en") or ""))))
         if overlap >= FAQ_OVERLAP:
             scored.append((-overlap, index, entry))
     return [entry for *_, entry in sorted(scored, key=lambda row: row[:2])]

@@ -3,9 +3,12 @@
 Each published item or bundle is one document made of the fields of its current
 version: the name, keywords, synonyms and FAQ questions (the words people use, counted
 more than once), the finder's life event, the summary, the conditions, the materials,
-the result and, for a bundle, the names of its items. The words an entry is found by are
+the result and, for a bundle, the names of its items, each with its English text where the
+catalog has one (``name_en``, ``synonyms_en``, FAQ ``q_en``, ``summary_en``, the items' and
+materials' ``name_en``), so that a question in English is answered from the same entries.
+The words an entry is found by are
 the catalog's own: a word people use that the catalog does not is added to the entry's
-``synonyms`` by the catalog administrators (no outside thesaurus: docs/third-party-licences.md).
+``synonyms`` (``synonyms_en``) by the catalog administrators (no outside thesaurus: docs/third-party-licences.md).
 An entry is offered only when the question's words it holds are mostly in what it is
 about (name, keywords, synonyms, FAQ, life event, summary, result), not in its materials or
 conditions. The index is built once per
@@ -51,25 +54,37 @@ class Match:
     lacks: tuple[str, ...] = ()
 
 
-def _fields(definition: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
-    """``(field, text)`` pairs of one version, the entry's own document first."""
+def _fields(definition: Mapping[str, Any]) -> Iterable[tuple[str, str, bool]]:
+    """``(field, text, in English)`` of one version, the entry's own document first: each
+    Chinese text, then its English (``*_en``) where the catalog has one."""
     source = definition.get("bundle") or definition["items"][0]
-    yield "name", definition["name"]
+    yield "name", definition["name"], False
+    yield "name", definition.get("name_en") or "", True
     for name in ("keywords", "synonyms"):
         for phrase in source.get(name) or []:
-            yield name, phrase
+            yield name, phrase, False
+    for phrase in source.get("synonyms_en") or []:
+        yield "synonyms", phrase, True
     for entry in source.get("faq") or []:
-        yield "faq", entry["q"]
-    yield "event", (source.get("finder") or {}).get("event", "")
-    yield "summary", source.get("summary") or ""
+        yield "faq", entry["q"], False
+        yield "faq", entry.get("q_en") or "", True
+    yield "event", (source.get("finder") or {}).get("event", ""), False
+    yield "summary", source.get("summary") or "", False
+    yield "summary", source.get("summary_en") or "", True
     for item in definition["items"]:
         if definition.get("bundle"):
-            yield "item", item["name"]
+            yield "item", item["name"], False
+            yield "item", item.get("name_en") or "", True
         for condition in item.get("conditions") or []:
-            yield "condition", condition
+            yield "condition", condition, False
         for material in item.get("materials") or []:
-            yield "material", material["name"]
-        yield "result", (item.get("result") or {}).get("name") or ""
+            yield "material", material["name"], False
+            yield "material", material.get("name_en") or "", True
+        yield "result", (item.get("result") or {}).get("name") or "", False
+
+
+def _tokens(value: str, english: bool) -> list[str]:
+    return text.english_tokens(value) if english else text.tokens(value, initials=True)
 
 
 Cut = tuple[list[str], set[str]]  # an entry's document and subject tokens
@@ -85,16 +100,17 @@ def cut_matter(matter: Mapping[str, Any]) -> Cut:
     synonyms: what people call it, nothing of who handles it (a question about 派出所 is
     not one about every matter a police station handles). Cut by each process (a few
     short phrases), never stored."""
-    definition = {"name": matter["name"], "items": [{"synonyms": list(matter["synonyms"])}]}
+    names = {"synonyms": list(matter["synonyms"]), "synonyms_en": matter.get("synonyms_en")}
+    definition = {"name": matter["name"], "name_en": matter.get("name_en"), "items": [names]}
     return document(definition), subject(definition)
 
 
 def document(definition: Mapping[str, Any]) -> list[str]:
     """The tokens an entry is found by, each field repeated by its weight."""
     found: list[str] = []
-    for field, value in _fields(definition):
+    for field, value, english in _fields(definition):
         if value:
-            found += text.tokens(value, initials=True) * REPEATS.get(field, 1)
+            found += _tokens(value, english) * REPEATS.get(field, 1)
     return found
 
 
@@ -102,14 +118,28 @@ def subject(definition: Mapping[str, Any]) -> set[str]:
     """The tokens of the fields that say what an entry is about (:data:`SUBJECT`)."""
     return {
         token
-        for field, value in _fields(definition)
+        for field, value, english in _fields(definition)
         if value and field in SUBJECT
-        for token in text.tokens(value, initials=True)
+        for token in _tokens(value, english)
     }
 
 
+def _bm25(documents: Sequence[list[str]]) -> Any:
+    """A BM25 index of ``documents``; None when they hold no token."""
+    import bm25s
+
+    if not any(documents):
+        return None
+    ranking = bm25s.BM25()
+    ranking.index([list(doc) for doc in documents], show_progress=False)
+    return ranking
+
+
 class Index:
-    """BM25 over one catalog revision."""
+    """BM25 over one catalog revision, apart for the Chinese tokens and the English ones
+    (``e:``): a Chinese question is ranked as if the catalog had no English text (the
+    lengths BM25 weighs documents by are those of their Chinese text), an English one on the
+    catalog's English texts; a question with both adds the two scores."""
 
     def __init__(
         self,
@@ -117,16 +147,17 @@ class Index:
         documents: Sequence[list[str]],
         subjects: Sequence[set[str]],
     ):
-        import bm25s
-
         self.revision = revision
         self.codes = [code for code, _ in revision]
         self.versions = dict(revision)  # the version id of each entry, by code
-        self._bm25 = bm25s.BM25()
-        self._vocabulary: set[str] = set()
-        if documents:  # none in a new installation's empty catalog: nothing to rank
-            self._bm25.index([list(doc) for doc in documents], show_progress=False)
-            self._vocabulary = set(self._bm25.vocab_dict)
+        # None without a token: an empty catalog, or one without English text
+        self._rankings = [
+            _bm25([[t for t in doc if t.startswith(text.ENGLISH) == english] for doc in documents])
+            for english in (False, True)
+        ]
+        self._vocabulary = {
+            token for ranking in self._rankings if ranking for token in ranking.vocab_dict
+        }
         self._holds = [set(doc) for doc in documents]
         self._subjects = list(subjects)
         self._frequency = Counter(token for held in self._holds for token in held)
@@ -151,7 +182,13 @@ class Index:
         asked = sorted(token for token in every if token in self._vocabulary)
         if not asked or not self.codes:
             return []
-        scores = [float(score) for score in self._bm25.get_scores(asked)]
+        scores = [0.0] * len(self.codes)
+        for english, ranking in zip((False, True), self._rankings, strict=True):
+            part = [token for token in asked if token.startswith(text.ENGLISH) == english]
+            if ranking is not None and part:
+                scores = [
+                    a + float(b) for a, b in zip(scores, ranking.get_scores(part), strict=True)
+                ]
         order = sorted(range(len(self.codes)), key=lambda i: (-scores[i], self.codes[i]))
         keys = {word: set(text.tokens(word)) for word in text.key_words(question)}
         matches = []

@@ -28,6 +28,7 @@ class AnswerItem(BaseModel):
 
     code: str
     name: str
+    name_en: str | None = Field(None, description="The English name, where the catalog has one")
     department_code: str
     conditions: list[str]
     fees: list[AnswerFee]
@@ -38,6 +39,8 @@ class AnswerItem(BaseModel):
 class AnswerFaq(BaseModel):
     q: str
     a: str
+    q_en: str | None = None
+    a_en: str | None = None
 
 
 class AnswerEntry(BaseModel):
@@ -46,6 +49,9 @@ class AnswerEntry(BaseModel):
     code: str
     kind: str = Field(description="item or bundle")
     name: str
+    name_en: str | None = Field(None, description="The English name, where the catalog has one")
+    summary: str | None = Field(None, description="简介: what the entry is")
+    summary_en: str | None = None
     guide_url: str = Field(description="The guide page (办事指南), with the situation answers")
     apply_url: str | None = Field(description="Where to apply; None for a proactive benefit")
     materials: list[str] = Field(description="The materials' names, tailored to the situation")
@@ -64,8 +70,11 @@ class AnswerElsewhere(BaseModel):
     """A matter this portal does not handle, and who does (the catalog's list of them)."""
 
     name: str
+    name_en: str | None = None
     handled_by: str = Field(description="The department or window that handles it")
+    handled_by_en: str | None = None
     channel: str | None = Field(None, description="Where it can be done online, if anywhere")
+    channel_en: str | None = None
 
 
 class AssistantReply(BaseModel):

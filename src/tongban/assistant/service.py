@@ -337,16 +337,29 @@ def add_to_catalog(
     now: datetime,
 ) -> catalog.SaveResult:
     """Add ``question`` to entry ``code`` as catalog data: as an FAQ entry when ``answer``
-    is given, else as a synonym. It is stored as a new version of the entry (checked and
-    audited like any edit), so the next question is answered from it; the open unanswered
-    questions it answers are closed. InvalidInput as the catalog check finds it."""
+    is given, else as a synonym (``synonyms``, or ``synonyms_en`` for a question without
+    Chinese characters). It is stored as a new version of the entry (checked and audited
+    like any edit), so the next question is answered from it; the open unanswered
+    questions it answers are closed. InvalidInput as the catalog check finds it, and for
+    an FAQ entry asked without Chinese (an FAQ is written in Chinese, its English beside)."""
     phrase = check_question(question)
+    english = not text.has_chinese(phrase)
     source = yaml.safe_load(catalog.entry_text(session, code=code))
     reply = " ".join(answer.split())
+    if reply and english:
+        raise InvalidInput(
+            "常见问题须用中文写问和答：英文问题请留空答案，作为英文同义说法加入；"
+            "常见问题的英文（q_en、a_en）在目录编辑中补充。",
+            "An FAQ entry is written in Chinese: add an English question as an English "
+            "synonym (leave the answer empty), and the FAQ's English (q_en, a_en) in the "
+            "catalog editor.",
+            field="answer",
+        )
     if reply:
         source["faq"] = [*(source.get("faq") or []), {"q": phrase, "a": reply}]
     else:
-        source["synonyms"] = [*(source.get("synonyms") or []), phrase]
+        field = "synonyms_en" if english else "synonyms"
+        source[field] = [*(source.get(field) or []), phrase]
     edited = yaml.safe_dump(source, allow_unicode=True, sort_keys=False)
     saved = catalog.save_entry_text(session, code=code, text=edited, actor=actor, now=now)
     session.execute(

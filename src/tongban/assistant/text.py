@@ -11,6 +11,12 @@ slip still leaves tokens in common with the catalog:
   mistake ("失叶" for 失业) or a question typed in pinyin ("shiye dengji") meets the
   catalog's characters; pinyin typed as initials ("sydj") meets pairs of initials.
 
+A run of Latin letters that reads as English rather than pinyin (:func:`reads_as_english`:
+"how do I register a company") gives English tokens instead (``e:``, :func:`english_tokens`):
+its words without the English stop words, reduced to a stem ("registering" → register,
+"licenses" → licenc), and pairs of neighbouring stems; the catalog's English texts
+(``name_en``, ``summary_en``, ``synonyms_en``, FAQ ``q_en`` …) are cut the same way.
+
 Everything is computed here, in the process: no outside service, no model downloaded.
 jieba and pypinyin load their dictionaries on first use (seconds, some 130 MB), once per
 process: a web process in a background thread right after start-up (:func:`load`, from
@@ -52,6 +58,25 @@ _KEY_WORD = re.compile(r"[\u3400-\u9fff]{2,}")
 
 
 MAX_INITIALS = 5  # "sydj", "qykb": longer runs of letters that are not pinyin are noise
+
+ENGLISH = "e:"  # the prefix of English tokens
+# English words that say nothing about which service is meant (how people wrap a question).
+_ENGLISH_STOPWORD_TEXT = """
+    a an the i me my mine we our us you your he she his her it its they them their this that
+    these those there here what which who whom whose where when why how do does did doing
+    done is are was were be been being am have has had having can could shall should will
+    would may might must of to in on at by for from with about as into onto over under
+    and or but if so than then not no yes please hi hello want wants wanted need needs
+    needed get gets got getting apply applying make go going just now also any some all
+    one thing things s t d ll ve re m
+"""
+ENGLISH_STOPWORDS = frozenset(_ENGLISH_STOPWORD_TEXT.split())
+_ENGLISH_WORD = re.compile(r"[a-z]+")
+_POSSESSIVE = re.compile(r"['’]s\b")
+# Spellings folded to one (British and American): licence/license, centre/center.
+_SPELLINGS = {"licens": "licenc", "center": "centr"}
+# Suffixes taken off a word, the first that fits, leaving at least three letters.
+_SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
 
 
 @cache
@@ -97,6 +122,11 @@ def _load() -> None:
         _loaded.set()
 
 
+def has_chinese(text: str) -> bool:
+    """Whether ``text`` holds a Chinese character."""
+    return bool(_HAN_RUN.search(text))
+
+
 def simplify(text: str) -> str:
     """``text`` folded, in simplified characters."""
     return str(_converter().convert(fold(text)))
@@ -140,9 +170,18 @@ def tokens(text: str, *, initials: bool = False) -> list[str]:
     """Every token of ``text``: words, character pairs (``c:``), pinyin syllable pairs
     (``p:``) and, with ``initials`` (catalog texts, whose initials a question typed as
     "sydj" may meet), pairs of the syllables' initials (``i:``). A question in characters
-    has no initials: they would meet far too much by chance."""
-    simple = simplify(text)
-    found = words(simple)
+    has no initials: they would meet far too much by chance. Runs of Latin letters that
+    read as English give English tokens (:func:`english_tokens`) and nothing else."""
+    found: list[str] = []
+
+    def english(run: re.Match[str]) -> str:  # its tokens taken, the run taken out
+        if not reads_as_english(run.group()):
+            return run.group()
+        found.extend(english_tokens(run.group()))
+        return " "
+
+    simple = _LATIN_RUN.sub(english, _POSSESSIVE.sub("", simplify(text)))
+    found += words(simple)
     for run in _HAN_RUN.findall(simple):
         core = _core(run)
         found += _pairs(list(core), "c:")
@@ -188,3 +227,53 @@ def split_syllables(letters: str) -> list[str] | None:
                 if best[end] is None or len(candidate) < len(best[end] or []):
                     best[end] = candidate
     return best[len(letters)]
+
+
+@cache
+def _syllable_words() -> frozenset[str]:
+    """The English stop words that are no pinyin syllable ("how", "my", "the"): one of them
+    among several words marks a run of letters as English ("change my name")."""
+    return ENGLISH_STOPWORDS - _syllables()
+
+
+def reads_as_english(run: str) -> bool:
+    """Whether a run of Latin letters and single spaces (folded) reads as English rather
+    than pinyin: it does not split into pinyin syllables and is longer than initials
+    ("register company"; not "shiye dengji", "kaigongsi", "sydj"), or it has several words
+    and one of them is an English stop word that no syllable spells ("change my name")."""
+    letters = run.replace(" ", "")
+    if len(letters) > MAX_INITIALS and split_syllables(letters) is None:
+        return True
+    said = run.split()
+    return len(said) > 1 and any(word in _syllable_words() for word in said)
+
+
+def stem(word: str) -> str:
+    """A plain English stem: the first suffix of :data:`_SUFFIXES` that leaves three letters
+    or more taken off ("registering" → register, "babies" → baby), else a final "e"
+    ("licence" → licenc); "ss" and "us" endings kept (business, status); a doubled last
+    consonant made single ("shopping" → shop); British and American spellings folded."""
+    stemmed = word
+    if not word.endswith(("ss", "us")):
+        for suffix, replacement in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                stemmed = word[: -len(suffix)] + replacement
+                break
+        else:
+            stemmed = word[:-1] if word.endswith("e") and len(word) > 4 else word
+    if stemmed != word and len(stemmed) > 3 and stemmed[-1] == stemmed[-2] not in "lsz":
+        stemmed = stemmed[:-1]
+    if stemmed.endswith("e") and stemmed != word and len(stemmed) > 4:
+        stemmed = stemmed[:-1]  # "licences" → licence → licenc, as "licence"
+    for spelling, folded in _SPELLINGS.items():
+        if stemmed.startswith(spelling):
+            stemmed = folded + stemmed[len(spelling) :]
+    return stemmed
+
+
+def english_tokens(text: str) -> list[str]:
+    """The English tokens of ``text`` (``e:``): the stems of its words that are not stop
+    words, and pairs of neighbouring ones ("open a restaurant" → open, restaur, open.restaur)."""
+    said = _ENGLISH_WORD.findall(_POSSESSIVE.sub("", fold(text)))
+    stems = [stem(word) for word in said if word not in ENGLISH_STOPWORDS and len(word) > 1]
+    return [ENGLISH + word for word in stems] + _pairs(stems, ENGLISH)

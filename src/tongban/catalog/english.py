@@ -1,6 +1,7 @@
 """Checks of the catalog's English texts (``name_en`` of items, bundles and materials,
-``summary_en`` of items and bundles, ``title_en`` of form fields, and every other
-``*_en``): pages in English show them in place of the Chinese, so each must be real
+``summary_en`` of items and bundles, ``title_en`` of form fields, the phrases of
+``synonyms_en``, and every other ``*_en``): pages in English show them in place of the
+Chinese (and the guide assistant answers English questions with them), so each must be real
 English: not blank, without Chinese characters (a copied Chinese text would be shown as
 if it were the translation), and next to the Chinese text it translates (a page shows a
 summary only where there is a Chinese one). A missing English text is no fault: the page
@@ -20,7 +21,10 @@ def _walk(value: Any, path: list[str | int]) -> list[tuple[list[str | int], str]
     found: list[tuple[list[str | int], str]] = []
     if isinstance(value, dict):
         for key, inner in value.items():
-            if isinstance(key, str) and key.endswith("_en") and not isinstance(inner, dict):
+            if isinstance(key, str) and key.endswith("_en") and isinstance(inner, list):
+                for index, phrase in enumerate(inner):
+                    found += _english(value, key, phrase, [*path, key, index])
+            elif isinstance(key, str) and key.endswith("_en") and not isinstance(inner, dict):
                 found += _english(value, key, inner, [*path, key])
             else:
                 found += _walk(inner, [*path, key])

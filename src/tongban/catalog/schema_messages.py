@@ -35,6 +35,7 @@ FIELD_NAMES = {
     "phone": "咨询电话",
     "situations": "情形引导",
     "synonyms": "同义说法",
+    "synonyms_en": "英文同义说法",
     "finder": "找事引导",
     "faq": "常见问题",
     "decision": "决定规则",

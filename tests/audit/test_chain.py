@@ -260,6 +260,38 @@ def test_verify_command_passes_then_names_the_altered_entry(
     assert "altered" in broken.output
 
 
+def test_verify_reads_the_default_log_and_refuses_a_log_without_anchors(
+    monkeypatch: pytest.MonkeyPatch, runtime: Runtime, db: Session, tmp_path: Path
+) -> None:
+    """``make run`` logs in console lines, not JSON: their anchors catch a cut chain, and a
+    log holding none is an error, never a silent pass."""
+    monkeypatch.setattr(base, "runtime", lambda: runtime)
+    written = _write(db)
+    last = written[-1]
+    console = tmp_path / "run.log"
+    console.write_text(
+        "INFO:     Uvicorn running on http://127.0.0.1:8000\n"
+        f"2026-12-02T10:55:11.181034Z [info     ] audit.anchor                   "
+        f"hash={last.hash} seq={last.seq}\n",
+        encoding="utf-8",
+    )
+    empty = tmp_path / "other.log"
+    empty.write_text("INFO:     Application startup complete.\n", encoding="utf-8")
+    runner = CliRunner()
+    try:
+        nothing = runner.invoke(app, ["audit", "verify", "--anchors-from", str(empty)])
+        anchored = runner.invoke(app, ["audit", "verify", "--anchors-from", str(console)])
+        with audit_guard_lifted(db.connection()):
+            db.execute(text("DELETE FROM audit_entries WHERE id = :id"), {"id": last.id})
+        db.commit()
+        cut = runner.invoke(app, ["audit", "verify", "--anchors-from", str(console)])
+    finally:
+        structlog.reset_defaults()
+    assert nothing.exit_code == 2 and "no audit anchors" in nothing.output
+    assert anchored.exit_code == 0 and "1 anchors" in anchored.output
+    assert cut.exit_code == 1 and "audit chain broken" in cut.output
+
+
 def test_two_transactions_committing_at_once_do_not_fork_the_chain(
     committing_engine: Engine,
 ) -> None:

@@ -11,6 +11,7 @@ a shorter chain that is consistent in itself: the anchors the worker writes to t
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -149,16 +150,26 @@ def parse_anchor(text: str) -> Anchor:
     return Anchor(int(seq), value.lower())
 
 
+PLAIN_HASH = re.compile(r"\bhash=([0-9a-f]{64})\b")
+PLAIN_SEQ = re.compile(r"\bseq=(\d+)\b")
+"""An anchor as the default (console) log writes it: ``… audit.anchor  hash=… seq=…``."""
+
+
 def anchors_in_log(lines: Iterable[str]) -> list[Anchor]:
-    """The anchors in a JSON-lines log (``TONGBAN_LOG_JSON=true``); other lines ignored."""
+    """The anchors in a log, written as JSON lines (``TONGBAN_LOG_JSON=true``) or as the
+    default console lines; other lines ignored."""
     found = []
     for line in lines:
-        if '"audit.anchor"' not in line:
+        if "audit.anchor" not in line:
+            continue
+        value, seq = PLAIN_HASH.search(line), PLAIN_SEQ.search(line)
+        if value and seq:
+            found.append(Anchor(int(seq[1]), value[1]))
             continue
         try:
             record = json.loads(line)
         except ValueError:
             continue
-        if record.get("event") == "audit.anchor":
+        if isinstance(record, dict) and record.get("event") == "audit.anchor":
             found.append(Anchor(int(record["seq"]), str(record["hash"])))
     return found

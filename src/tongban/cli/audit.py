@@ -24,7 +24,8 @@ AnchorLog = Annotated[
         "--anchors-from",
         exists=True,
         dir_okay=False,
-        help="A JSON-lines log (TONGBAN_LOG_JSON=true) whose audit.anchor lines are checked.",
+        help="A log of the worker (JSON or console lines) whose audit.anchor lines are checked; "
+        "exit 2 if it holds none.",
     ),
 ]
 
@@ -38,8 +39,17 @@ def verify_command(anchor: AnchorOption = None, anchors_from: AnchorLog = None) 
         base.console.print(f"[red]锚点格式有误 / bad anchor:[/red] {error}")
         raise typer.Exit(2) from None
     if anchors_from:
-        with anchors_from.open(encoding="utf-8") as lines:
-            anchors += chain.anchors_in_log(lines)
+        with anchors_from.open(encoding="utf-8", errors="replace") as lines:
+            logged = chain.anchors_in_log(lines)
+        if not logged:  # checking nothing must not read as a pass
+            base.console.print(
+                f"[red]日志中没有审计锚点 / no audit anchors in {anchors_from}[/red]: 请给出"
+                "运行 worker（或内嵌 worker 的 serve）的进程日志，锚点行为 audit.anchor；"
+                "give the log of a process that ran the worker (its audit.anchor lines).",
+                soft_wrap=True,
+            )
+            raise typer.Exit(2)
+        anchors += logged
     runtime = base.runtime()
     session = reading_session(runtime.sessions)
     try:

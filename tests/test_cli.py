@@ -89,6 +89,23 @@ def test_production_refuses_a_weak_secret_in_one_line_without_a_traceback(
     assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("command", [["simulate", "--cases", "1"], ["worker", "--once"]])
+def test_a_command_on_a_database_never_migrated_says_what_to_run_first(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, command: list[str]
+) -> None:
+    """Not a traceback about a missing table, and no empty database file left behind."""
+    database = tmp_path / "new.sqlite3"
+    monkeypatch.setenv("TONGBAN_DATABASE_URL", f"sqlite:///{database}")
+    get_settings.cache_clear()
+    try:
+        result = runner.invoke(app, command)
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2, result.output
+    assert "tongban migrate" in result.output and "Traceback" not in result.output
+    assert not database.exists()
+
+
 # -- the holiday calendar -------------------------------------------------------------
 
 

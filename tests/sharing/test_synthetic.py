@@ -86,7 +86,7 @@ def test_records_are_stored_and_replaced(db: Session) -> None:
 def test_the_demo_loads_the_population_once(
     db: Session, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(base, "runtime", lambda: runtime)
+    monkeypatch.setattr(base, "runtime", lambda **_: runtime)
     monkeypatch.setattr(run, "upgrade", lambda url: None)  # the test database is migrated
     result = CliRunner().invoke(app, ["demo", "--cases", "0"])
     assert result.exit_code == 0, result.output

@@ -14,6 +14,7 @@ from tongban.audit.service import Actor
 from tongban.config import Settings, get_settings
 from tongban.errors import DomainError
 from tongban.logs import configure
+from tongban.migrate import schema_behind
 from tongban.models import load_all
 from tongban.web.runtime import Runtime
 
@@ -39,12 +40,25 @@ def load_settings() -> Settings:
         raise typer.Exit(2) from None
 
 
-def runtime() -> Runtime:
-    """The runtime of the configured settings, every domain's tables loaded."""
+def runtime(*, schema: bool = True) -> Runtime:
+    """The runtime of the configured settings, every domain's tables loaded.
+
+    With ``schema`` (every command but those that make the schema) a database that was
+    never migrated, or is behind this version, ends the command with what to run first
+    (exit code 2), never a traceback about a missing table."""
     load_all()  # every domain's tables, so relationships by name resolve
     settings = load_settings()
     configure(json=settings.log_json)
-    return Runtime.from_settings(settings)
+    made = Runtime.from_settings(settings)
+    problem = schema_behind(made.engine) if schema else None
+    if problem:
+        console.print(
+            f"[red]{escape(problem)}[/red]\n请先运行 tongban migrate（演示库：tongban demo "
+            "--cases 0）(run `tongban migrate` first; for a demo database `tongban demo`).",
+            soft_wrap=True,
+        )
+        raise typer.Exit(2)
+    return made
 
 
 def fail(error: DomainError) -> None:

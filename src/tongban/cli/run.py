@@ -38,7 +38,7 @@ def settings_doc() -> None:
 @app.command()
 def migrate() -> None:
     """Create or upgrade the database schema (Alembic ``upgrade head``)."""
-    runtime = base.runtime()
+    runtime = base.runtime(schema=False)
     upgrade(runtime.settings.database_url)
     base.console.print("数据库已是最新结构 (database schema is up to date)")
 
@@ -62,7 +62,7 @@ def demo_load(
 ) -> None:
     """Load the demo: calendar, catalog, demo accounts, the synthetic population of the shared
     sources and a history of cases (never production)."""
-    runtime = base.runtime()
+    runtime = base.runtime(schema=False)
     if runtime.settings.environment == "production":
         base.console.print("[red]生产环境不能加载演示数据 (no demo data in production)[/red]")
         raise typer.Exit(2)
@@ -128,7 +128,7 @@ def serve(
         if value is not None:
             os.environ[name] = str(value)
     get_settings.cache_clear()
-    runtime = base.runtime()
+    runtime = base.runtime(schema=False)
     upgrade(runtime.settings.database_url)
     if with_demo:
         demo_load(users=users, case_count=case_count)

@@ -18,7 +18,7 @@ from tongban.audit.models import AuditEntry
 from tongban.cases.core import clocks
 from tongban.cases.enums import ClockKind
 from tongban.cases.models import Case, Clock, CorrectionRequest, Task
-from tongban.demo.simulator import simulate
+from tongban.demo.simulator import Steps, simulate
 from tongban.files.store import LocalFileStore
 from tongban.jobs.models import Job
 from tongban.ratings.models import Rating
@@ -107,3 +107,28 @@ def test_the_same_seed_gives_the_same_traffic(db: Session, tmp_path: Path) -> No
         for c in db.scalars(select(Case).order_by(Case.id))
     ]
     assert first == again
+
+
+class _Told(Steps):
+    """What a progress display is told."""
+
+    def __init__(self) -> None:
+        self.steps: list[tuple[str, int | None]] = []
+        self.done: Counter[str] = Counter()
+
+    def begin(self, name: str, total: int | None) -> None:
+        self.steps.append((name, total))
+
+    def advance(self, done: int) -> None:
+        self.done[self.steps[-1][0]] += done
+
+
+def test_the_progress_covers_every_step_not_only_the_cases(db: Session, tmp_path: Path) -> None:
+    """The bar was full once the cases were written while alerts and reform rows still ran
+    (45 of 70 seconds in a trial): each step is told as it begins, and how far it went."""
+    told = _Told()
+    store = LocalFileStore(tmp_path / "files")
+    simulate(db, store=store, days=10, count=20, seed=5, now=START, tz=TZ, progress=told)
+    assert [name for name, _ in told.steps] == ["cases", "alerts", "metrics"]
+    assert told.steps[0] == ("cases", 20) and told.done["cases"] == 20
+    assert told.done["alerts"] == told.steps[1][1] and told.steps[2] == ("metrics", None)

@@ -9,11 +9,19 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from tongban.catalog import service as catalog
 from tongban.cli import base
 from tongban.db import reading_session, unit_of_work
+from tongban.demo.simulator import Steps
 from tongban.demo.simulator import simulate as run_simulation
 from tongban.supervision import daily
 from tongban.supervision.daily import compute_days
@@ -84,6 +92,35 @@ def rebuild() -> None:
     _backfill(first, today, verb="rebuilt")
 
 
+STEP_NAMES = {
+    "cases": "模拟办件 (cases)",
+    "alerts": "电子监察预警 (alerts)",
+    "metrics": "改革指标 (reform rows)",
+}
+
+
+class _Bars(Steps):
+    """The simulation's steps as one bar each: cases, alerts raised, reform rows."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.current: TaskID | None = None
+
+    def begin(self, name: str, total: int | None) -> None:
+        self.finish(self.progress)
+        self.current = self.progress.add_task(STEP_NAMES[name], total=total)
+
+    def advance(self, done: int) -> None:
+        if self.current is not None:
+            self.progress.advance(self.current, done)
+
+    @staticmethod
+    def finish(progress: Progress) -> None:
+        """Every bar shown full: its step is over."""
+        for task in progress.tasks:
+            progress.update(task.id, total=task.total or 1, completed=task.total or 1)
+
+
 def simulate(
     days: Annotated[int, typer.Option(min=1, max=366, help="Days of traffic, ending now")] = 30,
     cases: Annotated[int, typer.Option(min=1, max=200_000, help="Cases to make")] = 10_000,
@@ -107,20 +144,27 @@ def simulate(
             )
             raise typer.Exit(1)
     started = time.monotonic()
-    columns = (TextColumn("模拟办件"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=base.console) as progress:
-        bar = progress.add_task("cases", total=cases)
-        with unit_of_work(runtime.sessions) as session:
-            report = run_simulation(
-                session,
-                store=runtime.store,
-                days=days,
-                count=cases,
-                seed=seed,
-                now=utcnow(),
-                tz=ZoneInfo(runtime.settings.timezone),
-                progress=lambda made: progress.advance(bar, made),
-            )
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with (
+        Progress(*columns, console=base.console) as progress,
+        unit_of_work(runtime.sessions) as session,
+    ):
+        report = run_simulation(
+            session,
+            store=runtime.store,
+            days=days,
+            count=cases,
+            seed=seed,
+            now=utcnow(),
+            tz=ZoneInfo(runtime.settings.timezone),
+            progress=_Bars(progress),
+        )
+        _Bars.finish(progress)
     seconds = time.monotonic() - started
     base.console.print(report.summary())
     base.console.print(f"{cases} 个办件用时 {seconds:.0f} 秒 ({cases / seconds:.1f} cases/s)")

@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import random
 from collections import Counter
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -73,11 +72,13 @@ def simulate(
     seed: int,
     now: datetime,
     tz: ZoneInfo,
-    progress: Callable[[int], None] | None = None,
+    progress: Steps | None = None,
 ) -> Report:
     """Make ``count`` cases over the ``days`` days ending at ``now``, raise the alerts due
-    by ``now``, then write their reform rows. ``progress`` is told how many cases each
-    batch wrote. Does not commit."""
+    by ``now``, then write their reform rows. ``progress`` is told each step as it begins
+    (``cases`` of ``count``, ``alerts`` of the running limits, ``metrics`` of unknown
+    length) and how far each went. Does not commit."""
+    steps = progress or Steps()
     rng = random.Random(seed)
     items = _items(session)
     if not items:
@@ -89,6 +90,7 @@ def simulate(
     first_ids = _next_ids(session)
     rows = Rows(dict(first_ids))
     created: Counter[str] = Counter()
+    steps.begin("cases", count)
     for start in range(0, count, BATCH):
         rows.tables = {}
         made = min(BATCH, count - start)
@@ -97,13 +99,25 @@ def simulate(
         for table in TABLES:  # Core executemany: one statement per table and batch
             if rows.tables.get(table):
                 session.execute(insert(Base.metadata.tables[table]), rows.tables[table])
-        if progress:
-            progress(made)
+        steps.advance(made)
     _reset_sequences(session)
-    _watch(session, since=first_ids, now=now)
+    _watch(session, since=first_ids, now=now, steps=steps)
+    steps.begin("metrics", None)
     today = now.astimezone(tz).date()
     daily.compute_days(session, first=today - timedelta(days=days + 1), last=today, tz=tz, now=now)
     return Report(created)
+
+
+class Steps:
+    """Where a simulation is: told of each step as it begins and of what each did; this
+    one tells nobody (the CLI's draws bars)."""
+
+    def begin(self, name: str, total: int | None) -> None:
+        """Step ``name`` (``cases``, ``alerts``, ``metrics``) begins: ``total`` units, or
+        None when its length is not known."""
+
+    def advance(self, done: int) -> None:
+        """``done`` more units of the current step are finished."""
 
 
 def _items(session: Session) -> list[Item]:
@@ -145,7 +159,7 @@ def _next_ids(session: Session) -> dict[str, int]:
     return {name: (session.scalar(select(func.max(col))) or 0) + 1 for name, col in TABLES.items()}
 
 
-def _watch(session: Session, *, since: dict[str, int], now: datetime) -> None:
+def _watch(session: Session, *, since: dict[str, int], now: datetime, steps: Steps) -> None:
     """What the worker would have done by ``now``: raise every alert whose moment has come
     and schedule the watch job of each running limit at its next moment."""
     cal = clocks.calendar(session)
@@ -164,7 +178,9 @@ def _watch(session: Session, *, since: dict[str, int], now: datetime) -> None:
             Case.state != CaseState.correction_requested,
         )
     ).all()
+    steps.begin("alerts", len(running))
     for clock in running:
+        steps.advance(1)
         case = session.get_one(Case, clock.case_id)
         again = alerts.raise_due(
             session,

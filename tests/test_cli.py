@@ -19,8 +19,8 @@ from tests.conftest import Clock
 from tests.factories import act, open_task, submitted
 from tests.workdays.support import YEAR_2027
 from tongban.audit.models import AuditEntry
-from tongban.cli import app, base
-from tongban.config import get_settings
+from tongban.cli import app, base, run
+from tongban.config import Settings, get_settings
 from tongban.web.runtime import Runtime
 from tongban.workdays.enums import CalendarYearStatus
 from tongban.workdays.models import CalendarDay, CalendarYear
@@ -104,6 +104,16 @@ def test_a_command_on_a_database_never_migrated_says_what_to_run_first(
     assert result.exit_code == 2, result.output
     assert "tongban migrate" in result.output and "Traceback" not in result.output
     assert not database.exists()
+
+
+def test_the_start_banner_says_where_mail_and_sms_go(tmp_path: Path) -> None:
+    """Someone trying the demo looks for the mail it sends: the banner says none is sent
+    until SMTP is set, and which file the SMS are written to."""
+    quiet = Settings(environment="test", file_store_path=tmp_path / "files")
+    line = run._where_messages_go(quiet)
+    assert "TONGBAN_SMTP_HOST" in line and str(tmp_path / "sms.jsonl") in line
+    mailing = Settings(environment="test", smtp_host="127.0.0.1", smtp_port=8025)
+    assert "127.0.0.1:8025" in run._where_messages_go(mailing)
 
 
 # -- the holiday calendar -------------------------------------------------------------

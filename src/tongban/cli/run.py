@@ -14,7 +14,7 @@ from rich.progress import Progress, track
 from tongban.catalog import service as catalog
 from tongban.cli import base
 from tongban.cli.sharing import load_demo_population
-from tongban.config import get_settings, settings_markdown
+from tongban.config import Settings, get_settings, settings_markdown
 from tongban.db import unit_of_work
 from tongban.demo import complaints as demo_complaints
 from tongban.demo import experts as demo_experts
@@ -134,6 +134,7 @@ def serve(
         demo_load(users=users, case_count=case_count)
     address = f"http://{runtime.settings.host}:{runtime.settings.port}"
     typer.echo(f"\n通办 Tongban 已启动: {address}/   (API: {address}/api/v1/docs)")
+    typer.echo(_where_messages_go(runtime.settings))
     if with_demo:
         typer.echo(demo.logins_table(yaml.safe_load(users.read_text(encoding="utf-8"))))
     uvicorn.run(
@@ -143,6 +144,19 @@ def serve(
         log_level="info",
         log_config=uvicorn_log_config(json=runtime.settings.log_json),
     )
+
+
+def _where_messages_go(settings: Settings) -> str:
+    """The banner's line on notifications: what an operator trying the demo looks for."""
+    if settings.smtp_host:
+        mail = f"邮件经 {settings.smtp_host}:{settings.smtp_port} 发出"
+    else:
+        mail = "邮件未配置、不发送 (no e-mail: set TONGBAN_SMTP_HOST, see docs/notifications.md)"
+    if settings.sms_provider == "file":
+        sms = f"短信写入 {settings.sms_path}"
+    else:
+        sms = f"短信经 {settings.sms_provider}"
+    return f"消息 (notifications): 站内消息中心 /messages；{mail}；{sms}"
 
 
 @app.command()

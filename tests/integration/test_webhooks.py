@@ -123,6 +123,8 @@ def test_subscriptions_are_the_system_administrators_and_checked(
     gone = client.delete(f"{API}/webhooks/{made['id']}", headers=as_user("admin"))
     assert gone.status_code == 204
     assert client.get(f"{API}/webhooks", headers=as_user("admin")).json()[0]["active"] is False
+    none = client.get(f"{API}/webhooks/{made['id'] + 99}/deliveries", headers=as_user("admin"))
+    assert none.status_code == 404 and "没有这个推送订阅" in none.json()["error"]["message"]
 
 
 def test_a_subscription_lists_its_events_and_a_short_address_is_told_to_be_http(

@@ -129,9 +129,7 @@ def subscribe(
 
 def unsubscribe(session: Session, *, subscription_id: int, actor: Actor, now: datetime) -> None:
     """Stop sending to a subscription (deliveries already made stay listed)."""
-    row = session.get(WebhookSubscription, subscription_id)
-    if row is None:
-        raise NotFound("没有这个推送订阅。", f"No webhook subscription {subscription_id}.")
+    row = _subscription(session, subscription_id)
     row.active = False
     audit.record(
         session,
@@ -142,6 +140,14 @@ def unsubscribe(session: Session, *, subscription_id: int, actor: Actor, now: da
         object_id=row.id,
         data={"department": row.department_code, "url": row.url},
     )
+
+
+def _subscription(session: Session, subscription_id: int) -> WebhookSubscription:
+    """The subscription; ``NotFound`` (404) when there is none of that id."""
+    row = session.get(WebhookSubscription, subscription_id)
+    if row is None:
+        raise NotFound("没有这个推送订阅。", f"No webhook subscription {subscription_id}.")
+    return row
 
 
 def list_subscriptions(session: Session) -> list[WebhookSubscription]:
@@ -158,7 +164,8 @@ class DeliveryView:
 
 def deliveries(session: Session, *, subscription_id: int, limit: int = 50) -> list[DeliveryView]:
     """The subscription's deliveries, newest first, with their delivery job's state,
-    attempts and last error."""
+    attempts and last error; ``NotFound`` when there is no such subscription."""
+    _subscription(session, subscription_id)
     query = select(WebhookDelivery).where(WebhookDelivery.subscription_id == subscription_id)
     rows = list(session.scalars(query.order_by(WebhookDelivery.id.desc()).limit(limit)))
     keys = [f"webhook:{row.id}" for row in rows]

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Path, Query
 
 from tongban.accounts.deps import CurrentUser
 from tongban.cases import service as cases
-from tongban.cases.enums import Channel
 from tongban.errors import NotFound
 from tongban.ratings import followup, rules, service
+from tongban.ratings.enums import RatingChannel
 from tongban.ratings.rules import SCORE_NAMES_ZH
 from tongban.ratings.schemas import (
     AppealCreate,
@@ -97,7 +97,7 @@ def rate_case(
         now=now,
         rectify_hours=runtime.settings.rating_rectify_hours,
         rectify_working_days=runtime.settings.rating_rectify_working_days,
-        channel=Channel.api,
+        channel=RatingChannel.api,
         stage=body.stage,
         tags=body.tags,
         indicators={str(name): value for name, value in body.indicators.items()},

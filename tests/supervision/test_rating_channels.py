@@ -17,6 +17,7 @@ from tests.web.support import sign_in
 from tongban.cases.models import Case
 from tongban.ratings import links
 from tongban.ratings.enums import RatingChannel
+from tongban.ratings.quick import Answer
 from tongban.supervision import daily
 from tongban.supervision import service as supervision
 from tongban.supervision.export import table
@@ -31,9 +32,8 @@ def _rate_by_sms(db: Session, client: TestClient, number: str, score: int) -> No
     assert case_id is not None
     secret = client.app.state.runtime.settings.secret_key  # type: ignore[attr-defined]
     token = links.sign(case_id=case_id, channel=RatingChannel.sms, sent_at=START, secret_key=secret)
-    links.rate_by_link(
-        db, token=token, score=score, comment="很快", tags=[], now=START, secret_key=secret
-    )
+    answer = Answer(score, "很快", [])
+    links.rate_by_link(db, token=token, answer=answer, now=START, secret_key=secret)
 
 
 def test_ratings_count_under_the_channel_they_were_given_through(

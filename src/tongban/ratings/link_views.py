@@ -10,35 +10,14 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
 from tongban.errors import DomainError
-from tongban.ratings import links, rules
-from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, see_other
+from tongban.ratings import links
+from tongban.ratings.quick_views import quick_context, submit
+from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep
 from tongban.web.i18n import locale_of
 from tongban.web.templating import render
 
 router = APIRouter()
 Token = Annotated[str, Path(max_length=200)]
-
-
-def form_values(form: CheckedForm) -> tuple[int, str, list[str]]:
-    """The score (0 when missing or not a number), comment and tags of a short rating form."""
-    raw, comment = form.get("score"), form.get("comment")
-    text = raw if isinstance(raw, str) else ""
-    score = int(text) if text.isdigit() and len(text) <= 2 else 0
-    tags = [tag for tag in form.getlist("tags") if isinstance(tag, str)]
-    return score, comment if isinstance(comment, str) else "", tags
-
-
-def quick_context(action: str, **extra: Any) -> dict[str, Any]:
-    """What ``ratings/_quick_form.html`` needs besides the values sent back (``quick``)."""
-    return {
-        "quick_action": action,
-        "quick": {},
-        "quick_fields": {},
-        "good_tags": rules.GOOD_TAGS,
-        "bad_tags": rules.BAD_TAGS,
-        "comment_max": rules.COMMENT_MAX,
-        **extra,
-    }
 
 
 def _page(
@@ -88,24 +67,20 @@ def rate_by_link(
     form: CheckedForm,
 ) -> Response:
     """Rate the link's case; a refused rating shows the form again with the reason."""
-    score, comment, tags = form_values(form)
     settings = runtime.settings
-    try:
-        rating = links.rate_by_link(
+    return submit(
+        request,
+        session,
+        form,
+        rate=lambda answer: links.rate_by_link(
             session,
             token=token,
-            score=score,
-            comment=comment,
-            tags=tags,
+            answer=answer,
             now=now,
             secret_key=settings.secret_key,
             rectify_hours=settings.rating_rectify_hours,
             rectify_working_days=settings.rating_rectify_working_days,
-        )
-    except DomainError as error:  # the link refused, or the rating: the page says which
-        session.rollback()
-        message = error.message(locale_of(request, settings.default_locale))
-        quick = {"score": score, "comment": comment, "tags": tags, "error": message}
-        return _page(request, session, token, now, runtime, quick=quick, status=error.status)
-    done = "rated-bad" if rules.is_bad(rating.score) else "rated"
-    return see_other(f"/rate/{token}?done={done}")
+        ),
+        again=lambda quick, status: _page(request, session, token, now, runtime, quick, status),
+        done=f"/rate/{token}",
+    )

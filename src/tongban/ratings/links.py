@@ -22,14 +22,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
-from tongban.accounts.models import User
-from tongban.accounts.service import actor_of
-from tongban.cases.core.transition import lock_case
 from tongban.cases.models import Case
 from tongban.errors import Conflict, NotAllowed
 from tongban.ratings import service
 from tongban.ratings.enums import RatingChannel
 from tongban.ratings.models import Rating
+from tongban.ratings.quick import Answer, rate_as_applicant
 
 PURPOSE = "rating-link"
 VALID_DAYS = 30  # calendar days from the message: the platform's choice, not the rules'
@@ -107,30 +105,23 @@ def rate_by_link(
     session: Session,
     *,
     token: str,
-    score: int,
-    comment: str | None,
-    tags: list[str],
+    answer: Answer,
     now: datetime,
     secret_key: str,
     rectify_hours: int | None = None,
     rectify_working_days: int | None = None,
 ) -> Rating:
-    """The applicant rates the completion of the link's case, as the applicant, through
-    the channel the link was sent by (``service.record_rating``: a bad one is rectified
-    like any other). Raises what ``open_link`` and ``record_rating`` raise."""
+    """The applicant rates the completion of the link's case through the channel the link
+    was sent by (a bad one is rectified like any other). Raises what ``open_link`` and
+    ``service.record_rating`` raise."""
     claim = open_link(token, now=now, secret_key=secret_key)
-    case = lock_case(session, case_id=claim.case_id)
-    applicant = session.get_one(User, case.applicant_id)
-    return service.record_rating(
+    return rate_as_applicant(
         session,
-        case=case,
-        actor=actor_of(applicant),
-        score=score,
-        comment=comment,
-        now=now,
+        case_id=claim.case_id,
+        answer=answer,
         channel=claim.channel,
         stage=STAGE,
+        now=now,
         rectify_hours=rectify_hours,
         rectify_working_days=rectify_working_days,
-        tags=tags,
     )

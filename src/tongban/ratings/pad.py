@@ -21,12 +21,12 @@ from sqlalchemy.orm import Session
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit import service as audit
-from tongban.cases.core.transition import lock_case
 from tongban.cases.models import Case
 from tongban.errors import Conflict, NotAllowed, NotFound
 from tongban.ratings import service
 from tongban.ratings.enums import RatingChannel
 from tongban.ratings.models import Rating, RatingPad
+from tongban.ratings.quick import Answer, rate_as_applicant
 
 OFFER_MINUTES = 15  # an offer nobody rated goes stale: the next applicant is not shown it
 
@@ -90,9 +90,7 @@ def rate_at_pad(
     *,
     clerk: User,
     number: str,
-    score: int,
-    comment: str | None,
-    tags: list[str],
+    answer: Answer,
     now: datetime,
     rectify_hours: int | None = None,
     rectify_working_days: int | None = None,
@@ -109,21 +107,16 @@ def rate_at_pad(
             "it again.",
             code="pad_changed",
         )
-    pad, _case = found
-    case = lock_case(session, case_id=pad.case_id)
-    applicant = session.get_one(User, case.applicant_id)
-    rating = service.record_rating(
+    pad = found[0]
+    rating = rate_as_applicant(
         session,
-        case=case,
-        actor=actor_of(applicant),
-        score=score,
-        comment=comment,
-        now=now,
+        case_id=pad.case_id,
+        answer=answer,
         channel=RatingChannel.window,
         stage=pad.stage,
+        now=now,
         rectify_hours=rectify_hours,
         rectify_working_days=rectify_working_days,
-        tags=tags,
         extra={"clerk": clerk.display_name},
     )
     session.delete(pad)

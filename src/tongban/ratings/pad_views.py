@@ -13,11 +13,9 @@ from fastapi.responses import Response
 from tongban.accounts.deps import require_roles
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
-from tongban.errors import Conflict, InvalidInput
-from tongban.ratings import pad, rules
-from tongban.ratings.link_views import form_values, quick_context
+from tongban.ratings import pad
+from tongban.ratings.quick_views import quick_context, submit
 from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, see_other
-from tongban.web.i18n import locale_of
 from tongban.web.templating import render
 
 router = APIRouter()
@@ -66,27 +64,23 @@ def rate_at_pad(
     form: CheckedForm,
 ) -> Response:
     """The applicant's tap on the pad; a refused rating shows the form again with why."""
-    score, comment, tags = form_values(form)
     settings = runtime.settings
-    try:
-        rating = pad.rate_at_pad(
+    return submit(
+        request,
+        session,
+        form,
+        rate=lambda answer: pad.rate_at_pad(
             session,
             clerk=user,
             number=_number(form),
-            score=score,
-            comment=comment,
-            tags=tags,
+            answer=answer,
             now=now,
             rectify_hours=settings.rating_rectify_hours,
             rectify_working_days=settings.rating_rectify_working_days,
-        )
-    except (InvalidInput, Conflict) as error:
-        session.rollback()
-        message = error.message(locale_of(request, settings.default_locale))
-        quick = {"score": score, "comment": comment, "tags": tags, "error": message}
-        return _pad_page(request, session, user, now, quick=quick, status=error.status)
-    done = "rated-bad" if rules.is_bad(rating.score) else "rated"
-    return see_other(f"/staff/pad?done={done}")
+        ),
+        again=lambda quick, status: _pad_page(request, session, user, now, quick, status),
+        done="/staff/pad",
+    )
 
 
 @router.post("/staff/pad/offer")

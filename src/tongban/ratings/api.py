@@ -86,7 +86,8 @@ def rate_case(
     now: NowDep,
     runtime: RuntimeDep,
 ) -> RatingRead:
-    """Rate a finished case once (applicant); a score of 2 or less needs a comment."""
+    """Rate a stage of a case once (applicant); a score of 2 or less needs a comment or a
+    reason tag of ``bad_tags``."""
     case = cases.get_case(session, number=number, user=user)
     rating = service.rate_case(
         session,

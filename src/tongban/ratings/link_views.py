@@ -17,7 +17,7 @@ from tongban.web.i18n import locale_of
 from tongban.web.templating import render
 
 router = APIRouter()
-Token = Annotated[str, Path(max_length=200)]
+Token = Annotated[str, Path(max_length=200, title="评价链接")]
 
 
 def _page(

@@ -21,7 +21,8 @@ class RatingCreate(BaseModel):
     comment: str | None = Field(
         None,
         max_length=COMMENT_MAX,
-        description="What went well or wrong; required for a score of 2 or less",
+        description="What went well or wrong; a score of 2 or less needs it or a reason tag "
+        "of bad_tags (GET /ratings/options)",
     )
     stage: Stage = Field(
         "completion", description="The stage rated (一事多评): receipt, acceptance or completion"

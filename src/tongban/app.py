@@ -71,6 +71,8 @@ from tongban.queueing.api import router as queueing_api
 from tongban.queueing.terminal_views import router as queueing_terminal_views
 from tongban.queueing.views import router as queueing_views
 from tongban.ratings.api import router as ratings_api
+from tongban.ratings.link_views import router as rating_link_views
+from tongban.ratings.pad_views import router as rating_pad_views
 from tongban.ratings.views import router as ratings_views
 from tongban.risk.views import router as risk_api
 from tongban.sharing.api import router as sharing_api
@@ -147,6 +149,8 @@ PAGE_ROUTERS = (
     workbench_views,
     staffing_views,
     ratings_views,
+    rating_link_views,  # /rate/<token>: the signed link of an SMS or e-mail
+    rating_pad_views,  # /staff/pad: the window's rating pad
     verification_views,
     expert_views,
     expert_register_views,

@@ -27,5 +27,8 @@ def test_a_round_of_the_worker_invites_to_rate_and_delivers_once(
         json.loads(line)["text"]
         for line in runtime.settings.sms_path.read_text("utf-8").splitlines()
     ]
-    assert texts[-1] == f"【通办】办件 {number} 已办结，诚邀您登录对本次服务作出评价。"
+    invited = (
+        f"【通办】办件 {number} 已办结，诚邀您评价本次服务：{runtime.settings.public_address}/rate/"
+    )
+    assert texts[-1].startswith(invited)  # the signed link rates it without signing in
     assert sum("诚邀您" in text for text in texts) == 1

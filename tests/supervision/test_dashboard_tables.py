@@ -110,11 +110,13 @@ def _check_export(db: Session, per: str) -> Reform:
     total = Reform()
     items: dict[str, Reform] = {}
     departments: dict[str, Reform] = {}
+    channels: dict[str, Reform] = {}
     periods: dict[date, Reform] = {}
     for row in rows:
         total.add(row)
         items.setdefault(row["item_code"], Reform()).add(row)
         departments.setdefault(row["department_code"], Reform()).add(row)
+        channels.setdefault(row["channel"], Reform()).add(row)
         periods.setdefault(_start(row["day"], per), Reform()).add(row)
     assert figures.rows_read == len(rows) > 50
     assert set(periods) <= {start for start, _r in figures.series}
@@ -135,5 +137,6 @@ def _check_export(db: Session, per: str) -> Reform:
     want = [expected("周期", s.isoformat(), periods.get(s, Reform())) for s, _r in figures.series]
     want += [expected("事项", c, r) for c, r in sorted(items.items())]
     want += [expected("部门", c, r) for c, r in sorted(departments.items())]
+    want += [expected("渠道", c, r) for c, r in sorted(channels.items())]
     assert body[1:] == want, per
     return total

@@ -15,6 +15,7 @@ import pyotp
 import pytest
 from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from tests.conftest import Clock
 from tests.conftest import token as api_token
@@ -35,6 +36,9 @@ from tests.web.support import (
 from tongban.app import create_app
 from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.cases.core.queries import STAGE_NAMES_ZH
+from tongban.cases.models import Case
+from tongban.ratings import links as rating_links
+from tongban.ratings.enums import RatingChannel
 from tongban.web import templating
 from tongban.web.i18n import ngettext_for
 from tongban.web.runtime import Runtime
@@ -312,6 +316,12 @@ def test_english_tour_renders_every_template(
         ).text
     )
     assert "Receipt" in pages[-1]
+    # 评价器: the clerk offers the case on the window's rating pad
+    taken = found(r"<strong>(\d{20,})</strong>", pages[-1])
+    token = found(r'name="csrf_token" value="(\w+)"', pages[-1])
+    clerk.post("/staff/pad/offer", data={"number": taken, "csrf_token": token})
+    pages.append(clerk.get("/staff/pad").text)
+    assert "How satisfied are you with the service?" in pages[-1]
     pages.append(clerk.get("/staff/taken-in").text)  # 我受理转出的办件
     assert "Cases I took in and passed on" in pages[-1] and "Unemployment registration" in pages[-1]
     # 好差评: a finished case, rated badly, then the department's list of bad ratings
@@ -319,6 +329,18 @@ def test_english_tour_renders_every_template(
     rated = submitted(client, api_token(client, "zhangsan"), ITEM)["number"]
     for stage, action in [("accept", "accept"), ("review", "review")]:  # all RS-003 lists
         act(client, rs, open_task(client, rs, rated, stage), action, outcome="approved")
+    # 短信评价: the signed link of the text message, without signing in
+    with runtime.sessions() as session:
+        case_id = session.scalar(select(Case.id).where(Case.number == rated))
+    assert case_id is not None
+    link = rating_links.sign(
+        case_id=case_id,
+        channel=RatingChannel.sms,
+        sent_at=clock.now,
+        secret_key=runtime.settings.secret_key,
+    )
+    pages.append(client.get(f"/rate/{link}?lang=en").text)
+    assert "Rate the service" in pages[-1] and "What went wrong" in pages[-1]
     applicant = signed_in("zhangsan")
     applicant.cookies.set("tongban_lang", "en")
     pages.append(applicant.get(f"/cases/{rated}").text)

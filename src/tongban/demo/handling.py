@@ -19,11 +19,13 @@ from tongban.notices import service as notices
 from tongban.notices.enums import NoticeState
 from tongban.payments import service as payments
 from tongban.ratings import service as ratings
+from tongban.ratings.enums import RatingChannel
 from tongban.verification import service as verification
 
-# where the demo's applicants rate (the page on a computer or phone, a hall's terminal),
-# whatever channel their case came through
-RATED_THROUGH = (Channel.web, Channel.mobile, Channel.kiosk)
+# where the demo's applicants rate (the page on a computer or phone, a hall's terminal,
+# the link in a text message), whatever channel their case came through; a case filed at
+# the window is rated on the window's pad
+RATED_THROUGH = (RatingChannel.web, RatingChannel.mobile, RatingChannel.kiosk, RatingChannel.sms)
 
 
 class Handling:
@@ -282,7 +284,9 @@ def rate(world: World, case: Case) -> None:
         score=score,
         comment=comment,
         now=at,
-        channel=RATED_THROUGH[case.id % len(RATED_THROUGH)],
+        channel=RatingChannel.window
+        if case.channel == Channel.window
+        else RATED_THROUGH[case.id % len(RATED_THROUGH)],
     )
     done = at + timedelta(hours=rng.uniform(2, 40))
     if rating.rectify_due_at is not None and done < world.end and rng.random() < 0.7:

@@ -166,6 +166,12 @@ def _send(
         case=case.for_reader(locale) if case else None,
         locale=locale,
         base=settings.public_address,
+        rate_link=writing.rate_link(
+            message,
+            finished=case is not None and case.finished,
+            base=settings.public_address,
+            secret_key=settings.secret_key,
+        ),
     )
     address = message.address or ""
     if message.channel == "email":

@@ -14,6 +14,9 @@ from tongban.cases.models import Case
 from tongban.catalog.models import CatalogVersion
 from tongban.notifications import texts
 from tongban.outbox.models import OutboxMessage
+from tongban.ratings import links as rating_links
+from tongban.ratings.enums import RatingChannel
+from tongban.ratings.rules import RATEABLE_STATES
 
 SCORE_NAMES = {
     "zh_Hans": {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"},
@@ -47,15 +50,29 @@ STAFF_LINKS = {
     "expert_opinion_due": "/experts/seats",
 }
 LICENCE_TOPICS = ("licence_issued", "licence_status_changed")
+# the messages that may tell that a case is finished (a case ends at the review, the
+# decision, the issue or the delivery, as its item has those stages): when it is finished
+# as the SMS or e-mail leaves, they carry a signed link to rate it without signing in
+# (``ratings.links``); the in-app copy links to the case page
+RATE_LINK_TOPICS = (
+    "review_complete",
+    "case_approved",
+    "result_issued",
+    "result_delivered",
+    "case_refused",
+    "case_rejected",
+    "rating_invited",
+)
 
 
 class CaseNames(NamedTuple):
-    """A message's case: its number and its title in Chinese and in English (the item's or
-    bundle's ``name_en``, or None)."""
+    """A message's case: its number, its title in Chinese and in English (the item's or
+    bundle's ``name_en``, or None), and whether it is finished (may be rated at completion)."""
 
     number: str
     title: str
     title_en: str | None
+    finished: bool = False
 
     def for_reader(self, locale: str) -> tuple[str, str]:
         """(number, title) as a reader of ``locale`` reads them."""
@@ -69,11 +86,14 @@ def case_numbers(session: Session, messages: list[OutboxMessage]) -> dict[int, C
         return {}
     name_en = CatalogVersion.definition["name_en"].as_string()
     rows = session.execute(
-        select(Case.id, Case.number, Case.title, name_en)
+        select(Case.id, Case.number, Case.title, name_en, Case.state)
         .join(CatalogVersion, CatalogVersion.id == Case.catalog_version_id)
         .where(Case.id.in_(ids))
     )
-    return {case_id: CaseNames(number, title, en) for case_id, number, title, en in rows}
+    return {
+        case_id: CaseNames(number, title, en, state in RATEABLE_STATES)
+        for case_id, number, title, en, state in rows
+    }
 
 
 def link(message: OutboxMessage, number: str) -> str:
@@ -89,6 +109,27 @@ def link(message: OutboxMessage, number: str) -> str:
     return f"/cases/{number}" if number else "/messages"
 
 
+def rate_link(message: OutboxMessage, *, finished: bool, base: str, secret_key: str) -> str:
+    """The signed rating link of an SMS or e-mail telling that a case is ``finished`` (its
+    path on ``base``), or "" for any other message or channel, or a case still running."""
+    case_id = message.payload.get("case_id")
+    if (
+        not finished
+        or not secret_key
+        or message.topic not in RATE_LINK_TOPICS
+        or message.channel not in set(rating_links.SENT_THROUGH)
+        or not isinstance(case_id, int)
+    ):
+        return ""
+    token = rating_links.sign(
+        case_id=case_id,
+        channel=RatingChannel(message.channel),
+        sent_at=message.created_at,
+        secret_key=secret_key,
+    )
+    return f"{base.rstrip('/')}/rate/{token}"
+
+
 def locale_of(user: User | None, default: str) -> str:
     """The reader's language: the one they chose for messages, else the platform's."""
     chosen = user.locale if user is not None else None
@@ -102,6 +143,7 @@ def context(
     case: tuple[str, str] | None,
     locale: str,
     base: str,
+    rate_link: str = "",
 ) -> dict[str, Any]:
     """The variables of the message's templates."""
     payload = message.payload
@@ -129,6 +171,7 @@ def context(
         or [],
         "alert": payload.get("alert") or {"what": "", "due_label": ""},
         "link": base.rstrip("/") + link(message, number),
+        "rate_link": rate_link,
     }
 
 
@@ -139,11 +182,11 @@ def write(
     case: tuple[str, str] | None,
     locale: str,
     base: str = "",
+    rate_link: str = "",
 ) -> texts.Text:
-    """The message's title, body and SMS in ``locale``; links prefixed with ``base``."""
+    """The message's title, body and SMS in ``locale``; links prefixed with ``base``;
+    ``rate_link`` (``rate_link()``: the sending sweep's SMS and e-mail) where the texts
+    offer rating without signing in."""
     language = locale if locale in texts.LOCALES else "zh_Hans"
-    return texts.render(
-        message.topic,
-        language,
-        context(message, user=user, case=case, locale=language, base=base),
-    )
+    found = context(message, user=user, case=case, locale=language, base=base, rate_link=rate_link)
+    return texts.render(message.topic, language, found)

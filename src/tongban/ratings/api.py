@@ -9,9 +9,9 @@ from fastapi import APIRouter, Path, Query
 
 from tongban.accounts.deps import CurrentUser
 from tongban.cases import service as cases
-from tongban.cases.enums import Channel
 from tongban.errors import NotFound
 from tongban.ratings import followup, rules, service
+from tongban.ratings.enums import RatingChannel
 from tongban.ratings.rules import SCORE_NAMES_ZH
 from tongban.ratings.schemas import (
     AppealCreate,
@@ -86,7 +86,8 @@ def rate_case(
     now: NowDep,
     runtime: RuntimeDep,
 ) -> RatingRead:
-    """Rate a finished case once (applicant); a score of 2 or less needs a comment."""
+    """Rate a stage of a case once (applicant); a score of 2 or less needs a comment or a
+    reason tag of ``bad_tags``."""
     case = cases.get_case(session, number=number, user=user)
     rating = service.rate_case(
         session,
@@ -97,7 +98,7 @@ def rate_case(
         now=now,
         rectify_hours=runtime.settings.rating_rectify_hours,
         rectify_working_days=runtime.settings.rating_rectify_working_days,
-        channel=Channel.api,
+        channel=RatingChannel.api,
         stage=body.stage,
         tags=body.tags,
         indicators={str(name): value for name, value in body.indicators.items()},

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
 from tongban.cases.core import access
-from tongban.cases.enums import CHANNEL_NAMES_ZH
 from tongban.cases.http.panels import case_panel
 from tongban.cases.models import Case
 from tongban.ratings import rules, service
+from tongban.ratings.enums import RATING_CHANNEL_NAMES_ZH
 
 
 @case_panel
@@ -46,5 +46,5 @@ def case_rating(
         "rating_good_tags": rules.GOOD_TAGS,
         "rating_bad_tags": rules.BAD_TAGS,
         "rating_indicators": rules.INDICATORS,
-        "rating_channel_names": CHANNEL_NAMES_ZH,
+        "rating_channel_names": RATING_CHANNEL_NAMES_ZH,
     }

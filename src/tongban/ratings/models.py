@@ -77,3 +77,16 @@ class RatingInvitation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
     invited_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RatingPad(Base):
+    """What a window clerk's rating pad (评价器, the second screen) shows: the case the
+    clerk offered for rating and its stage, until the applicant rates or it goes stale
+    (``ratings.pad``). One row per clerk: a new offer replaces the last."""
+
+    __tablename__ = "rating_pads"
+
+    clerk_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    stage: Mapped[str] = mapped_column(String(12))
+    offered_at: Mapped[datetime] = mapped_column(UTCDateTime())

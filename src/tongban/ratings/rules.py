@@ -74,8 +74,12 @@ def is_bad(score: int) -> bool:
     return score <= BAD_AT_MOST
 
 
-def check_rating(score: object, comment: str | None) -> tuple[int, str | None]:
-    """The score and the trimmed comment (None when empty), or InvalidInput saying what to fix."""
+def check_rating(
+    score: object, comment: str | None, tags: list[str] | None = None
+) -> tuple[int, str | None]:
+    """The score and the trimmed comment (None when empty), or InvalidInput saying what to
+    fix. A bad rating says what went wrong: a comment, or a reason tag of ``BAD_TAGS`` (the
+    window's pad offers tags to tap, as the national rules' 差评 reasons)."""
     if isinstance(score, bool) or not isinstance(score, int) or score not in SCORE_NAMES_ZH:
         raise InvalidInput(
             "请选择 1 到 5 分的满意度：5 非常满意，4 满意，3 基本满意，2 不满意，1 非常不满意。",
@@ -83,10 +87,11 @@ def check_rating(score: object, comment: str | None) -> tuple[int, str | None]:
             field="score",
         )
     text = (comment or "").strip() or None
-    if text is None and is_bad(score):
+    if text is None and is_bad(score) and not set(tags or ()) & set(BAD_TAGS):
         raise InvalidInput(
-            "选择“不满意”或“非常不满意”时，请写明哪里做得不好，以便部门整改。",
-            "A score of 2 or less needs a comment saying what went wrong, so it can be put right.",
+            "选择“不满意”或“非常不满意”时，请选择差评原因或写明哪里做得不好，以便部门整改。",
+            "A score of 2 or less needs a reason: choose what went wrong or write a comment, "
+            "so it can be put right.",
             field="comment",
         )
     if text is not None and len(text) > COMMENT_MAX:

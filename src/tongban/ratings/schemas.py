@@ -21,7 +21,8 @@ class RatingCreate(BaseModel):
     comment: str | None = Field(
         None,
         max_length=COMMENT_MAX,
-        description="What went well or wrong; required for a score of 2 or less",
+        description="What went well or wrong; a score of 2 or less needs it or a reason tag "
+        "of bad_tags (GET /ratings/options)",
     )
     stage: Stage = Field(
         "completion", description="The stage rated (一事多评): receipt, acceptance or completion"
@@ -60,8 +61,9 @@ class RatingRead(BaseModel):
     rectified_at: datetime | None
     stage: str
     channel: str = Field(
-        description="Where the rating was given (办事渠道): web, mobile, kiosk (a hall's "
-        "self-service terminal), api; not the case's own channel"
+        description="Where the rating was given (评价渠道): web, mobile, kiosk (a hall's "
+        "self-service terminal), api, window (the window's rating pad), sms or email (the "
+        "signed link in a text message or e-mail); not the case's own channel"
     )
     round: int = Field(description="2 for the rating given again after a rectification")
     tags: list[str]

@@ -21,24 +21,26 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import case as when
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit import service as audit
+from tongban.audit.service import Actor
 from tongban.cases.core import access, clocks
 from tongban.cases.core.transition import lock_case
-from tongban.cases.enums import CaseState, Channel
+from tongban.cases.enums import CaseState
 from tongban.cases.models import Case
 from tongban.cases.service import record_case
 from tongban.config import get_settings
 from tongban.errors import Conflict, NotAllowed, NotFound
 from tongban.ratings import rules, tasks
+from tongban.ratings.enums import RatingChannel
 from tongban.ratings.figures import RatingFigures, RatingsDashboard, figures
 from tongban.ratings.invitations import run_due_invitations
-from tongban.ratings.models import Rating, RatingAppeal
+from tongban.ratings.listing import department_in_view, get_row, list_ratings
+from tongban.ratings.models import Rating
 from tongban.ratings.rows import RatingRow
 
 __all__ = [
@@ -56,6 +58,7 @@ __all__ = [
     "rate_case",
     "rating_of_case",
     "ratings_of_case",
+    "record_rating",
     "rectify",
     "run_due_invitations",
     "stage_reached",
@@ -66,6 +69,9 @@ def _check_rater(case: Case, user: User) -> None:
     access.check_view(user, case)
     if not (access.owns(user, case) or access.acts_for(user, case)):
         raise NotAllowed("只有申请人可以评价本办件。", "Only the applicant may rate this case.")
+
+
+def _check_not_withdrawn(case: Case) -> None:
     if case.state == CaseState.withdrawn:
         raise Conflict(
             "已撤回的办件不能评价。", "A withdrawn case cannot be rated.", code="not_rateable"
@@ -182,26 +188,65 @@ def rate_case(
     now: datetime,
     rectify_hours: int | None = None,
     rectify_working_days: int | None = None,
-    channel: Channel,
+    channel: RatingChannel,
     stage: str = "completion",
     tags: list[str] | None = None,
     indicators: dict[str, int] | None = None,
 ) -> Rating:
-    """The applicant rates one stage of a case (receipt, acceptance, completion) once, and
-    again after a bad rating was rectified and called back; a bad rating gets a
-    rectification due time (``rectify_due``) and its department is told. ``channel`` is
-    where the rating was given (a case filed online may be rated at a hall's terminal).
-
-    The case's row lock serialises two ratings sent at once; the unique
-    (case, stage, round) is the backstop.
-    """
+    """The signed-in applicant (or their agent) rates one stage of a case
+    (``record_rating``). ``channel`` is where the rating was given (a case filed online
+    may be rated at a hall's terminal). Raises NotAllowed for anyone else."""
     case = lock_case(session, case_id=case_id)
     _check_rater(case, user)
+    return record_rating(
+        session,
+        case=case,
+        actor=actor_of(user),
+        score=score,
+        comment=comment,
+        now=now,
+        rectify_hours=rectify_hours,
+        rectify_working_days=rectify_working_days,
+        channel=channel,
+        stage=stage,
+        tags=tags,
+        indicators=indicators,
+    )
+
+
+def record_rating(
+    session: Session,
+    *,
+    case: Case,
+    actor: Actor,
+    score: int,
+    comment: str | None,
+    now: datetime,
+    channel: RatingChannel,
+    stage: str = "completion",
+    rectify_hours: int | None = None,
+    rectify_working_days: int | None = None,
+    tags: list[str] | None = None,
+    indicators: dict[str, int] | None = None,
+    extra: dict[str, str] | None = None,
+) -> Rating:
+    """Record the applicant's rating of one stage of ``case`` (locked by the caller, who
+    has checked the rater: the signed-in applicant, the window's pad, a signed link):
+    once per stage, and again after a bad rating was rectified and called back; a bad
+    rating gets a rectification due time (``rectify_due``) and its department is told.
+    ``extra`` goes into the audit entry (the clerk at whose window a pad rating was given).
+
+    The case's row lock serialises two ratings sent at once; the unique
+    (case, stage, round) is the backstop. Raises Conflict (withdrawn, stage not open,
+    already rated) or InvalidInput (score, comment, tags, indicators).
+    """
+    _check_not_withdrawn(case)
     stage = rules.check_stage(stage)
     previous = latest_of_stage(session, case_id=case.id, stage=stage)
     _check_stage(case, stage, previous)
     _check_not_rated(previous)
-    score, text = rules.check_rating(score, comment)
+    tags = rules.check_tags(tags or [])
+    score, text = rules.check_rating(score, comment, tags)
     bad = rules.is_bad(score)
     rating = Rating(
         case_id=case.id,
@@ -212,7 +257,7 @@ def rate_case(
         round=previous.round + 1 if previous else 1,
         previous_id=previous.id if previous else None,
         score=score,
-        tags=rules.check_tags(tags or []),
+        tags=tags,
         indicators=rules.check_indicators(indicators or {}),
         comment=text,
         created_at=now,
@@ -228,7 +273,7 @@ def rate_case(
         session,
         now=now,
         action="rating.create",
-        actor=actor_of(user),
+        actor=actor,
         object_type="rating",
         object_id=rating.id,
         case=case,
@@ -237,10 +282,12 @@ def rate_case(
             "score": score,
             "stage": stage,
             "round": rating.round,
+            "channel": rating.channel,
             "tags": rating.tags,
             "department": rating.department_code,
             "bad_for_department": rating.department_code if bad else None,
             "rectify_due_at": rating.rectify_due_at.isoformat() if rating.rectify_due_at else None,
+            **(extra or {}),
         },
     )
     tasks.schedule(session, rating=rating, now=now)
@@ -319,64 +366,3 @@ def ratings_of_case(session: Session, *, case_id: int) -> list[Rating]:
     """Every rating of a case, oldest first."""
     query = select(Rating).where(Rating.case_id == case_id).order_by(Rating.id)
     return list(session.scalars(query))
-
-
-def department_in_view(session: Session, user: User, department_code: str | None) -> str | None:
-    """The department whose ratings ``user`` may list: their own; supervisors any of their
-    region, or all of it (None; ``list_ratings`` keeps the region's)."""
-    if access.oversees(user):
-        if department_code and not access.oversees_department(session, user, department_code):
-            raise NotAllowed(
-                "只能查看本辖区部门的评价。", "You may see only your region's departments' ratings."
-            )
-        return department_code or None
-    if user.is_staff and user.department_code:
-        if department_code in (None, "", user.department_code):
-            return user.department_code
-        raise NotAllowed(
-            "只能查看本部门的评价。", "You may see only your own department's ratings."
-        )
-    raise NotAllowed(
-        "评价列表仅供部门工作人员和电子监察人员查看。",
-        "Ratings lists are for department staff and supervisors.",
-    )
-
-
-def list_ratings(
-    session: Session,
-    *,
-    user: User,
-    department_code: str | None,
-    bad_only: bool,
-    now: datetime,
-    limit: int = 200,
-) -> list[RatingRow]:
-    """A department's ratings (all departments for supervisors who name none): bad ones
-    still open first, soonest due first; then the others, newest first."""
-    department = department_in_view(session, user, department_code)
-    is_open = (Rating.score <= rules.BAD_AT_MOST) & Rating.rectified_at.is_(None)
-    query = (
-        select(Rating, Case, RatingAppeal)
-        .join(Case, Case.id == Rating.case_id)
-        .outerjoin(RatingAppeal, RatingAppeal.rating_id == Rating.id)
-        .order_by(
-            when((is_open, 0), else_=1), when((is_open, Rating.rectify_due_at)), Rating.id.desc()
-        )
-        .limit(limit)
-    )
-    if department is not None:
-        query = query.where(Rating.department_code == department)
-    elif access.oversees(user):
-        region = access.supervised_departments(session, user)
-        if region is not None:
-            query = query.where(Rating.department_code.in_(region))
-    if bad_only:
-        query = query.where(Rating.score <= rules.BAD_AT_MOST)
-    return [RatingRow(r, case, now, appeal) for r, case, appeal in session.execute(query)]
-
-
-def get_row(session: Session, *, rating: Rating, now: datetime) -> RatingRow:
-    """One rating with its case."""
-    found = session.get_one(Case, rating.case_id)
-    appeal = session.scalar(select(RatingAppeal).where(RatingAppeal.rating_id == rating.id))
-    return RatingRow(rating, found, now, appeal)

@@ -21,7 +21,6 @@ from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.cases import service as cases
 from tongban.cases.core import access
-from tongban.cases.enums import CHANNEL_NAMES_ZH
 from tongban.cases.http.channels import channel_of
 from tongban.cases.models import Case
 from tongban.catalog.views import departments
@@ -29,6 +28,7 @@ from tongban.errors import Conflict, InvalidInput
 from tongban.online.views import render_case_page
 from tongban.ratings import followup, rules, service
 from tongban.ratings.card import case_rating
+from tongban.ratings.enums import RATING_CHANNEL_NAMES_ZH, RatingChannel
 from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, see_other
 from tongban.web.i18n import locale_of
 from tongban.web.templating import render, wants_fragment
@@ -86,7 +86,7 @@ def rate(
             now=now,
             rectify_hours=runtime.settings.rating_rectify_hours,
             rectify_working_days=runtime.settings.rating_rectify_working_days,
-            channel=channel_of(request),
+            channel=RatingChannel(channel_of(request)),
             stage=stage,
             tags=tags,
             indicators=indicators,
@@ -121,7 +121,7 @@ def _staff_context(
         "rating_hours": request.app.state.runtime.settings.rating_rectify_hours,
         "rating_days": request.app.state.runtime.settings.rating_rectify_working_days,
         "may_decide": user.has_role(Role.supervisor),
-        "rating_channel_names": CHANNEL_NAMES_ZH,
+        "rating_channel_names": RATING_CHANNEL_NAMES_ZH,
     }
 
 

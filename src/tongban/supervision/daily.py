@@ -236,8 +236,10 @@ def _stages(session: Session, dates: Dates, rows: Rows, cal: WorkCalendar) -> No
 
 
 def _ratings(session: Session, dates: Dates, rows: Rows) -> None:
+    """Ratings and rectifications under the channel the rating was given through (评价渠道:
+    the window's pad, an SMS link, the web page …), not the case's."""
     given = select(
-        Rating.created_at, Rating.department_code, Rating.score, Case.catalog_code, Case.channel
+        Rating.created_at, Rating.department_code, Rating.score, Case.catalog_code, Rating.channel
     ).join(Case, Case.id == Rating.case_id)
     for at, department, score, item, channel in session.execute(
         given.where(dates.holds(Rating.created_at))
@@ -251,7 +253,7 @@ def _ratings(session: Session, dates: Dates, rows: Rows) -> None:
         Rating.rectify_due_at,
         Rating.department_code,
         Case.catalog_code,
-        Case.channel,
+        Rating.channel,
     ).join(Case, Case.id == Rating.case_id)
     for done_at, due, department, item, channel in session.execute(
         done.where(dates.holds(Rating.rectified_at))

@@ -1,5 +1,7 @@
 """Exporting the reform figures (数据导出) as CSV or Excel: one table, a line for the whole
-selection, each period, each item and each department, the same columns in both formats,
+selection, each period, each item, each department and each channel (the case counts by
+the case's channel, the ratings by the channel each was given through), the same columns
+in both formats,
 named in the reader's language; every figure the reform page shows is in it.
 Every export is audited (``supervision.exported``) with its filters and format.
 """
@@ -20,6 +22,7 @@ from tongban.accounts.models import User
 from tongban.audit import service as audit
 from tongban.cases.core.queries import STAGE_NAMES_ZH
 from tongban.cases.enums import Stage
+from tongban.supervision.naming import CHANNEL_ROW_NAMES
 from tongban.supervision.reform import STAGE_ORDER, Reform, ReformFigures
 
 
@@ -155,6 +158,10 @@ def table(
     lines += [line("事项", c, items.get(c, c), r, blank) for c, r in figures.items.items()]
     lines += [
         line("部门", c, departments.get(c, c), r, blank) for c, r in figures.departments.items()
+    ]
+    lines += [
+        line("渠道", c, gettext(CHANNEL_ROW_NAMES.get(c, "未记录渠道")), r, blank)
+        for c, r in figures.channels.items()
     ]
     return lines
 

@@ -26,6 +26,7 @@ from sqlalchemy.orm import QueryableAttribute, Session, selectinload
 
 from tongban.cases.enums import Channel
 from tongban.cases.models import Case, Task
+from tongban.ratings.enums import RatingChannel
 from tongban.supervision import daily, department_days
 from tongban.supervision.measures import (
     OPEN_STATES,
@@ -98,6 +99,20 @@ class ItemFigures(Counts):
 
 
 @dataclass
+class ChannelFigures(ItemFigures):
+    """A channel's cases (received, decided, open: by the case's channel) and the ratings
+    given through it (by the rating's own channel: the window's pad, an SMS link …)."""
+
+    rated: int = 0
+    rated_good: int = 0  # score 4 or 5
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        """好评率 of the ratings given through the channel; None without any."""
+        return round(self.rated_good / self.rated, 3) if self.rated else None
+
+
+@dataclass
 class WeekFigures:
     dates: Dates
     finished: int = 0
@@ -115,7 +130,7 @@ class Dashboard:
     total: ItemFigures
     departments: dict[str, Counts]
     items: dict[str, ItemFigures]
-    channels: dict[str, ItemFigures]
+    channels: dict[str, ChannelFigures]
     overdue: list[Task]
     received_per_day: list[tuple[date, int]]
     weeks: list[WeekFigures]
@@ -258,16 +273,22 @@ def _departments(scope: Scope, live_from: date) -> dict[str, Counts]:
     return dict(sorted(figures.items()))
 
 
-def _channels(scope: Scope, sums: Mapping[str, Reform]) -> dict[str, ItemFigures]:
+def _channels(scope: Scope, sums: Mapping[str, Reform]) -> dict[str, ChannelFigures]:
     """Figures by channel (办事渠道): received, decided and late in the period from the
-    daily rows, open and overdue from the open cases."""
-    figures: dict[str, ItemFigures] = defaultdict(ItemFigures)
+    daily rows, open and overdue from the open cases, all by the case's channel; the
+    ratings given in the period by the channel each was given through (the rows keep
+    those counts under the rating's channel, ``daily._ratings``)."""
+    figures: dict[str, ChannelFigures] = defaultdict(ChannelFigures)
     for key, reform in sums.items():
         if reform["received"] or reform["decided"]:  # not rows of tasks or ratings only
             figures[key].add(reform)
+        if reform["rated"]:
+            figures[key].rated += int(reform["rated"])
+            figures[key].rated_good += int(reform["rated_good"])
     for key, counts in _open_work(scope, Case.channel).items():
         figures[key].open, figures[key].overdue = counts.open, counts.overdue
-    return {str(channel): figures[channel] for channel in Channel if channel in figures}
+    order = [*map(str, Channel), *(str(c) for c in RatingChannel if str(c) not in set(Channel))]
+    return {str(channel): figures[channel] for channel in order if channel in figures}
 
 
 def _overdue_tasks(scope: Scope) -> list[Task]:

@@ -1,5 +1,5 @@
 """Pre-aggregated reform figures (改革成效指标): one row per local day, item, department and
-channel (办事渠道, the case's); and the department table's cases finished per local day
+channel (办事渠道: the case's for the case counts, the rating's for the rating counts); and the department table's cases finished per local day
 (``DepartmentDay``).
 
 The dashboard and the cockpit read these rows (a bounded number: days × items), never
@@ -43,7 +43,9 @@ SUMS = ("elapsed_days", "legal_days", "promised_days")
 
 class MetricDay(Base):
     """The reform counts of one local ``day``, catalog item (or bundle), department and
-    channel of the cases counted ("" in rows written before the channel was kept)."""
+    channel: the case's for the case and task counts, the rating's own (评价渠道,
+    ``ratings.enums.RatingChannel``) for ``rated`` … ``rectified_on_time`` ("" in rows
+    written before the channel was kept)."""
 
     __tablename__ = "metric_days"
     __table_args__ = (UniqueConstraint("day", "item_code", "department_code", "channel"),)

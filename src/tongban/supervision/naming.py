@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from tongban.cases.enums import CHANNEL_NAMES_ZH
 from tongban.catalog import service as catalog
+from tongban.ratings.enums import RATING_CHANNEL_NAMES_ZH
+
+# the channel table's and the export's channels: the cases' (办事渠道) and those only
+# ratings come through (评价渠道: 短信, 电子邮件), each named once
+CHANNEL_ROW_NAMES: dict[str, str] = {
+    str(code): name for code, name in (*RATING_CHANNEL_NAMES_ZH.items(), *CHANNEL_NAMES_ZH.items())
+}
 
 
 def names(session: Session, locale: str) -> tuple[dict[str, str], dict[str, str]]:

@@ -139,6 +139,8 @@ class ReformFigures:
     series: list[tuple[date, Reform]]  # per day, week (from Monday) or month (from the 1st)
     items: dict[str, Reform]
     departments: dict[str, Reform]
+    # by channel: the cases' counts by the case's channel, the ratings' by the rating's
+    channels: dict[str, Reform]
     rows_read: int
     catalog: dict[str, float | None]
 
@@ -338,6 +340,7 @@ def reform_figures(
         series=sorted(series.items()),
         items=by(MetricDay.item_code),
         departments=by(MetricDay.department_code),
+        channels=by(MetricDay.channel),
         rows_read=rows,
         catalog=online_availability(session, where=where),
     )

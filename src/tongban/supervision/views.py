@@ -30,7 +30,7 @@ from tongban.sharing import backfill, reduction
 from tongban.supervision import service as supervision
 from tongban.supervision.charts import charts_json
 from tongban.supervision.links import Query, drill
-from tongban.supervision.naming import field_titles, names, source_names
+from tongban.supervision.naming import CHANNEL_ROW_NAMES, field_titles, names, source_names
 from tongban.supervision.reform import ReformFilter, reform_figures
 from tongban.supervision.reform_query import for_supervisor
 from tongban.web.deps import NowDep, RuntimeDep, SessionDep
@@ -62,6 +62,8 @@ def _common(request: Request, session: Session) -> dict[str, Any]:
         "stage_names": STAGE_NAMES_ZH,
         "status_names": STATUS_NAMES_ZH,
         "channel_names": CHANNEL_NAMES_ZH,
+        # the channel table's rows: the cases' channels and the ratings' (评价器, 短信 …)
+        "channel_row_names": CHANNEL_ROW_NAMES,
         "drill": drill,
     }
 

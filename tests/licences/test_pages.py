@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from tests.factories import API
 from tests.licences.support import BUSINESS, FOOD, licensed
 from tests.web.support import csrf, sign_in
+from tongban.web.i18n import KIOSK_COOKIE
 
 
 def _licence(client: TestClient, as_user: Any) -> dict[str, Any]:
@@ -35,6 +36,24 @@ def test_the_wallet_shows_the_holder_their_licence_with_a_qr_code_and_download(
     pdf = client.get(download.group(1))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert licence["number"] in pdf.headers["content-disposition"]
+
+
+def test_at_a_self_service_terminal_the_licence_is_printed_and_nothing_downloaded(
+    client: TestClient, as_user: Any
+) -> None:
+    """A kiosk is shared: its header leads to one's licences, which are printed from their
+    page; no link saves the PDF on the terminal."""
+    licence = _licence(client, as_user)
+    client.cookies.set(KIOSK_COOKIE, "FZ-XZFW")
+    sign_in(client, "minfeng")
+    home = client.get("/my/cases")
+    assert 'href="/my/licences"' in home.text
+    wallet = client.get("/my/licences")
+    assert licence["number"] in wallet.text and "查看并打印" in wallet.text
+    page = client.get(f"/licences/{licence['id']}")
+    assert "打印电子证照" in page.text and "data-print" in page.text
+    for shown in (wallet.text, page.text):
+        assert " download" not in shown and "/document" not in shown
 
 
 def test_the_licence_page_lists_the_holders_code_once(client: TestClient, as_user: Any) -> None:

@@ -53,10 +53,15 @@ def test_the_kiosk_header_asks_for_no_typing(kiosk: Page) -> None:
 
 
 def test_an_idle_screen_is_emptied(kiosk: Page) -> None:
+    """Emptied, and in the terminal's own language again: the next person did not choose
+    the last one's English."""
+    kiosk.click("header.site a[href='/lang/en']")
+    assert kiosk.get_attribute("html", "lang") == "en"
     kiosk.fill("#code", "123")
     kiosk.wait_for_timeout(4_500)
     assert kiosk.url.endswith(f"/halls/{HALL}/kiosk")
     assert kiosk.input_value("#code") == ""
+    assert kiosk.get_attribute("html", "lang") == "zh-CN"
 
 
 def test_an_idle_sign_in_is_ended(kiosk: Page) -> None:

@@ -1,7 +1,8 @@
 // Self-service terminal (kiosk mode, queueing/views.py start_kiosk): nobody's session or
 // answers outlive them. After data-idle-seconds without a touch, a signed-in session is
 // ended (the header's sign-out form, which returns to the kiosk's start page) and any
-// other page goes back to the start page, with its fields emptied. The on-screen keypads
+// other page goes back to the start page, with its fields emptied and the language
+// chosen forgotten. The on-screen keypads
 // (digits for a check-in code; letters and digits for case and ID numbers and sign-in)
 // type into their field, so no keyboard is needed; [data-print] prints.
 (function () {
@@ -14,6 +15,8 @@
 
   function wipe() {
     document.querySelectorAll("form").forEach(function (form) { form.reset(); });
+    // the next person starts in the terminal's own language, not the last one's choice
+    document.cookie = "tongban_lang=; max-age=0; path=/; samesite=lax";
     var signOut = document.getElementById("logout");
     if (signOut) {
       signOut.submit();

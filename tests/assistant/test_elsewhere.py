@@ -68,6 +68,26 @@ def test_everyday_matters_not_on_this_portal_are_told_where_to_go(db: Session) -
         assert reply.matter is not None and reply.matter["code"] == code, question
 
 
+def test_adopting_a_child_is_sent_to_adoption_registration_not_to_retirement(
+    db: Session,
+) -> None:
+    """想领养一个孩子 was declined by pointing to 退休 (领养 meets 领养老金): 收养登记 is a
+    matter of the civil affairs department (《民法典》第一千一百零五条) no item handles."""
+    for question in ("想领养一个孩子", "收养孩子要什么手续", "I want to adopt a child"):
+        reply = service.ask(db, question=question, user=None)
+        assert reply.matter is not None and reply.matter["code"] == "adoption_registration"
+        assert "民政部门" in reply.matter["handled_by"], question
+    pension = service.ask(db, question="领养老金", user=None).matter
+    assert pension is not None and pension["code"] == "retirement"
+
+
+def test_pinyin_initials_go_to_the_catalogs_item_not_to_a_matter(db: Session) -> None:
+    """ "sydj" is 失业登记, an item, and 收养登记, a matter handled elsewhere: a matter is not
+    found by initials, so the item that answers stays first."""
+    reply = service.ask(db, question="sydj", user=None)
+    assert reply.kind == ReplyKind.entries and reply.found[0].code == "3501-RS-003"
+
+
 def test_a_listed_matter_is_answered_in_the_api_and_on_the_english_page(
     client: TestClient,
 ) -> None:

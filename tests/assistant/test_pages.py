@@ -183,6 +183,19 @@ def test_an_english_question_is_answered_in_english_on_the_english_page(
     assert "Birth of a child" in baby.split('id="answer-title"')[1].split("</h2>")[0]
 
 
+def test_a_short_english_word_is_read_as_english_not_as_pinyin_initials(
+    client: TestClient,
+) -> None:
+    """ "birth" and "visa" (five letters or fewer) were read as pinyin initials (b·i·r·t·h)
+    and got the plain "cannot answer" reply: a word the catalog's English texts hold is
+    English."""
+    client.cookies.set("tongban_lang", "en")
+    birth = html.unescape(client.get("/ask", params={"q": "birth"}).text)
+    assert "You may be looking for" in birth and 'href="/apply/3501-WJW-001"' in birth
+    visa = html.unescape(client.get("/ask", params={"q": "visa"}).text)
+    assert "does not handle" in visa
+
+
 def test_how_much_one_gets_for_a_birth_finds_the_maternity_allowance(client: TestClient) -> None:
     """生孩子能领多少钱 was answered with the newborn's registrations, not 生育津贴: now
     with it, and with how much it is (the entry's summary: the employer's average monthly

@@ -7,7 +7,9 @@ shipped: docs/third-party-licences.md; BENCHMARKS.md, 2026-12-01): held out 94.0
 100 %, batch 3 88.5 % top-3. Batch 4 (69 questions from the seeds' wording and the items'
 names, measured once after it was committed: 95.7 % top-3) has its own floor; the earlier
 held-out floors are of batches 1 to 3. The questions outside the catalog (``expect: []``)
-have their own floor: the share declined."""
+have their own floor: the share declined rightly, with the matter handled elsewhere each
+asks about (``matter``) or plainly when the catalog's list has none (assist17c: before, any
+decline counted, and 想领养一个孩子 sent to 退休 was right)."""
 
 from __future__ import annotations
 
@@ -37,6 +39,11 @@ def test_the_question_set_is_large_and_names_real_entries(db: Session) -> None:
     assert len(FOURTH) >= 60 and len(OUTSIDE) >= 30
     codes = {entry.code for entry in catalog.list_entries(db)}
     assert {code for question in QUESTIONS for code in question["expect"]} <= codes
+    listed = catalog.current_elsewhere(db)
+    assert listed is not None
+    matters = {matter["code"] for matter in listed.definition["matters"]}
+    labelled = {q["matter"] for q in [*OUTSIDE, *ENGLISH] if q.get("matter")}
+    assert labelled <= matters, labelled - matters
 
 
 def test_top3_accuracy_floor(db: Session) -> None:
@@ -54,32 +61,33 @@ def test_top3_accuracy_floor(db: Session) -> None:
 
 
 def test_questions_outside_the_catalog_are_declined(db: Session) -> None:
-    """The share declined (the plain "cannot answer" reply, or "this portal does not handle
-    it" from the catalog's list of matters handled elsewhere) of the questions no entry
-    answers, as measured on 2026-12-02 with that list (BENCHMARKS.md): 82.8 % of those
-    tuned on, 50.0 % of the first held-out ones (written before the list, but seen while
-    writing it), 80.0 % of the fifth batch (written before the list, never looked at).
-    Session 17 listed the ten everyday matters still answered with an item (养狗, 健康证,
-    房产税 …): every question tuned on is declined (47 of 47), 81.2 % of the first held-out
-    ones (their misses were the list's subject, so no longer held out in truth); then the
-    last three of them (临时乘机证明, 公证, 限行): 100 %, tuned in truth."""
+    """The share declined rightly: with the matter handled elsewhere the question asks
+    about, or plainly when the list has none for it (assist17c, BENCHMARKS.md; before,
+    any decline counted: 想领养一个孩子 sent to 退休 was right). Tuned on: 52 of 53, all
+    declined (电动车上牌照 is declined plainly, not sent to 机动车登记); the first held-out
+    part: 14 of 16, all declined; batch 5: 11 of 20 rightly, 17 declined in some way (its
+    misses not shown). The shares declined in any way are those of session 17: every
+    question tuned on and of the first held-out part (its misses were the subject of the
+    lists of matters, so it is tuned in truth), 85 % of batch 5."""
     tuned = evaluate(db, [question for question in OUTSIDE if not question.get("held_out")])
     held_out = evaluate(db, [q for q in OUTSIDE if q.get("held_out") and q.get("batch") != 5])
     fifth = evaluate(db, [question for question in OUTSIDE if question.get("batch") == 5])
-    assert tuned.top1 >= 1.0, tuned.misses
-    assert held_out.top1 >= 1.0  # session 17 (assist17b): its last three misses listed
-    assert fifth.questions >= 15 and fifth.top1 >= 0.80  # its misses are not shown
+    assert tuned.declined >= 1.0 and tuned.top1 >= 0.98, tuned.misses
+    assert held_out.declined >= 1.0 and held_out.top1 >= 0.87, held_out.misses
+    assert fifth.questions >= 15 and fifth.declined >= 0.85  # its misses are not shown
+    assert fifth.top1 >= 0.55
 
 
 def test_english_questions_are_answered(db: Session) -> None:
     """The English set, measured once its held-out part was committed (BENCHMARKS.md,
     2026-12-02, session 17): tuned on 100 % top-3 (57), held out 91.1 % (45, misses never
-    printed); questions outside the catalog declined, 11 of 11. Before, every English
-    question was declined: the index held only the catalog's Chinese."""
+    printed); questions outside the catalog declined, 11 of 11, 9 of them rightly (with
+    the matter asked about: assist17c). Before, every English question was declined: the
+    index held only the catalog's Chinese."""
     tuned = [q for q in ENGLISH if q["expect"] and not q.get("held_out")]
     held_out = [q for q in ENGLISH if q["expect"] and q.get("held_out")]
     assert len(tuned) >= 50 and len(held_out) >= 40
     assert evaluate(db, tuned).top3 >= 0.98, evaluate(db, tuned).misses
     assert evaluate(db, held_out).top3 >= 0.91  # its misses are not shown: not for tuning
     outside = evaluate(db, [q for q in ENGLISH if not q["expect"]])
-    assert outside.top1 >= 1.0, outside.misses
+    assert outside.declined >= 1.0 and outside.top1 >= 0.81  # held-out misses not shown

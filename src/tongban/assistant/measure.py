@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session
 
-from tongban.assistant import service
+from tongban.assistant import retrieval, service
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class Figures:
     top3: float
     p95_ms: float
     misses: list[str]  # "question → the codes offered" with no right one among the first three
+    declined: float = 0.0  # the share declined in any way (unanswered, or a matter elsewhere)
 
 
 def read_questions(path: Path) -> list[dict[str, Any]]:
@@ -40,21 +41,38 @@ def read_questions(path: Path) -> list[dict[str, Any]]:
 
 def evaluate(session: Session, questions: Sequence[dict[str, Any]]) -> Figures:
     """Ask each question as an anonymous person and compare with what it expects."""
-    right1 = right3 = 0
+    right1 = right3 = declined = 0
     took: list[float] = []
     misses = []
     for question in questions:
         start = time.perf_counter()
         reply = service.ask(session, question=question["q"], user=None)
         took.append((time.perf_counter() - start) * 1000)
-        codes = [found.code for found in reply.found]
-        expect = question["expect"]
-        right1 += not codes if not expect else bool(codes) and codes[0] in expect
-        if (not expect and not codes) or any(code in expect for code in codes[:3]):
+        codes = _offered(reply)
+        expect = question["expect"] or [_declined(question.get("matter"))]
+        declined += not reply.found
+        right1 += codes[0] in expect
+        if any(code in expect for code in codes[:3]):
             right3 += 1
         else:
-            misses.append(f"{question['q']} → {' '.join(codes[:3]) or '(none)'}")
+            misses.append(f"{question['q']} → {' '.join(codes[:3])}")
     took.sort()
     count = len(questions)
     p95 = took[min(count - 1, int(count * 0.95))] if took else 0.0
-    return Figures(count, right1 / count, right3 / count, p95, misses)
+    return Figures(count, right1 / count, right3 / count, p95, misses, declined / count)
+
+
+UNANSWERED = "(none)"  # what a plain "cannot answer" reply offers, as the measure reads it
+
+
+def _declined(matter: str | None) -> str:
+    """The right decline of a question outside the catalog: its matter, or the plain one."""
+    return retrieval.ELSEWHERE + matter if matter else UNANSWERED
+
+
+def _offered(reply: service.Reply) -> list[str]:
+    """The entries a reply offers, a matter handled elsewhere as its code in the index
+    (``elsewhere:…``), or :data:`UNANSWERED` when it offers nothing."""
+    if reply.matter is not None:
+        return [retrieval.ELSEWHERE + str(reply.matter["code"])]
+    return [found.code for found in reply.found] or [UNANSWERED]

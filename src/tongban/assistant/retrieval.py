@@ -98,11 +98,15 @@ def cut(definition: Mapping[str, Any]) -> Cut:
 def cut_matter(matter: Mapping[str, Any]) -> Cut:
     """The tokens of a matter handled elsewhere, as of an entry with only a name and
     synonyms: what people call it, nothing of who handles it (a question about 派出所 is
-    not one about every matter a police station handles). Cut by each process (a few
-    short phrases), never stored."""
+    not one about every matter a police station handles). Its pinyin initials are not part
+    of what it is about (its subject), so a question typed as initials is never offered a
+    matter: "sydj" is 失业登记, an item of the catalog, as much as 收养登记, a matter. They
+    stay in its document, so that the ranking of every other question is unchanged. Cut by
+    each process (a few short phrases), never stored."""
     names = {"synonyms": list(matter["synonyms"]), "synonyms_en": matter.get("synonyms_en")}
     definition = {"name": matter["name"], "name_en": matter.get("name_en"), "items": [names]}
-    return document(definition), subject(definition)
+    about = {token for token in subject(definition) if not token.startswith(text.INITIALS)}
+    return document(definition), about
 
 
 def document(definition: Mapping[str, Any]) -> list[str]:
@@ -158,6 +162,13 @@ class Index:
         self._vocabulary = {
             token for ranking in self._rankings if ranking for token in ranking.vocab_dict
         }
+        # The English words of the catalog (stems, no pairs): a one-word question that is
+        # one of them is English, not pinyin initials ("tax", "visa").
+        self._english = frozenset(
+            token
+            for token in self._vocabulary
+            if token.startswith(text.ENGLISH) and "." not in token
+        )
         self._holds = [set(doc) for doc in documents]
         self._subjects = list(subjects)
         self._frequency = Counter(token for held in self._holds for token in held)
@@ -178,7 +189,7 @@ class Index:
 
     def rank(self, question: str, *, limit: int = 5) -> list[Match]:
         """The best entries for ``question``, best first, only those with a score."""
-        every = set(text.tokens(question))
+        every = set(text.tokens(question, known=self._english))
         asked = sorted(token for token in every if token in self._vocabulary)
         if not asked or not self.codes:
             return []

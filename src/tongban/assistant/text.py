@@ -60,6 +60,7 @@ _KEY_WORD = re.compile(r"[\u3400-\u9fff]{2,}")
 MAX_INITIALS = 5  # "sydj", "qykb": longer runs of letters that are not pinyin are noise
 
 ENGLISH = "e:"  # the prefix of English tokens
+INITIALS = "i:"  # the prefix of pairs of pinyin initials
 # English words that say nothing about which service is meant (how people wrap a question).
 _ENGLISH_STOPWORD_TEXT = """
     a an the i me my mine we our us you your he she his her it its they them their this that
@@ -166,16 +167,18 @@ def _readings(run: str) -> tuple[str, ...]:
     return tuple(lazy_pinyin(run, style=Style.NORMAL))
 
 
-def tokens(text: str, *, initials: bool = False) -> list[str]:
+def tokens(text: str, *, initials: bool = False, known: frozenset[str] = frozenset()) -> list[str]:
     """Every token of ``text``: words, character pairs (``c:``), pinyin syllable pairs
     (``p:``) and, with ``initials`` (catalog texts, whose initials a question typed as
     "sydj" may meet), pairs of the syllables' initials (``i:``). A question in characters
     has no initials: they would meet far too much by chance. Runs of Latin letters that
-    read as English give English tokens (:func:`english_tokens`) and nothing else."""
+    read as English give English tokens (:func:`english_tokens`) and nothing else; a
+    one-word run reads as English when ``known`` (English tokens, ``e:``, such as those of
+    the catalog's English texts) holds its stem ("tax", "visa", "birth"), before any pinyin."""
     found: list[str] = []
 
     def english(run: re.Match[str]) -> str:  # its tokens taken, the run taken out
-        if not reads_as_english(run.group()):
+        if not reads_as_english(run.group()) and not _known_word(run.group(), known):
             return run.group()
         found.extend(english_tokens(run.group()))
         return " "
@@ -187,7 +190,7 @@ def tokens(text: str, *, initials: bool = False) -> list[str]:
         found += _pairs(list(core), "c:")
         syllables = list(_readings(core))
         found += _pairs(syllables, "p:")
-        found += _pairs([s[0] for s in syllables], "i:") if initials else []
+        found += _pairs([s[0] for s in syllables], INITIALS) if initials else []
     for run in _LATIN_RUN.findall(simple):
         found += latin_tokens(run.replace(" ", ""))
     return found
@@ -198,9 +201,9 @@ def latin_tokens(letters: str) -> list[str]:
     known syllables ("shiyedengji"), else pairs of initials ("sydj")."""
     syllables = split_syllables(letters)
     if syllables and len(syllables) > 1:
-        return _pairs(syllables, "p:") + _pairs([s[0] for s in syllables], "i:")
+        return _pairs(syllables, "p:") + _pairs([s[0] for s in syllables], INITIALS)
     if syllables is None and 1 < len(letters) <= MAX_INITIALS:
-        return _pairs(list(letters), "i:")
+        return _pairs(list(letters), INITIALS)
     return [letters]
 
 
@@ -246,6 +249,11 @@ def reads_as_english(run: str) -> bool:
         return True
     said = run.split()
     return len(said) > 1 and any(word in _syllable_words() for word in said)
+
+
+def _known_word(run: str, known: frozenset[str]) -> bool:
+    """Whether ``run`` is one English word whose stem ``known`` holds (``e:tax``)."""
+    return " " not in run and ENGLISH + stem(run) in known
 
 
 def stem(word: str) -> str:

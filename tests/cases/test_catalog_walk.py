@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts import service as accounts
 from tongban.cases import service as cases
-from tongban.cases.core.definition import subjects as subjects_of
 from tongban.cases.materials import registry
 from tongban.catalog import service as catalog
 from tongban.catalog import ways
 from tongban.catalog.enums import MaterialWay
+from tongban.catalog.service import subjects as subjects_of
 from tongban.demo.samples import fill_form
 
 NOW = datetime(2025, 11, 3, 2, 0, tzinfo=UTC)

@@ -31,7 +31,6 @@ from tongban.accounts.models import User
 from tongban.audit.service import SYSTEM
 from tongban.benefits import service as benefits
 from tongban.cases import service as cases
-from tongban.cases.core import definition
 from tongban.cases.enums import CaseState, Stage, TaskOutcome, TaskState
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
@@ -92,7 +91,7 @@ def _staff(db: Session, department: str, stage: Stage) -> User:
 
 def _submitted(db: Session, runtime: Runtime, code: str) -> Case:
     spec = _spec(db, code)
-    applicant = _user(db, APPLICANTS[definition.subjects(spec)[0]])
+    applicant = _user(db, APPLICANTS[catalog.subjects(spec)[0]])
     case = cases.create_case(
         db, applicant=applicant, code=code, form_data=fill_form(spec["form"]), now=NOW
     )

@@ -16,7 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import START
-from tests.factories import API, entry
+from tests.factories import API, draft, entry
+from tests.licences.support import finish
 from tongban.accounts.enums import UserKind
 from tongban.accounts.models import User
 from tongban.cases import service as cases
@@ -126,12 +127,54 @@ def test_a_person_applying_for_a_shop_gets_the_shops_licence_not_their_own(
     client: TestClient, db: Session, as_user: Any, tmp_path: Path
 ) -> None:
     """The fault as found: 食品经营许可证 applied for by a person for a shop with no credit
-    code on the form printed the person (the agent) as 经营者."""
-    answers = {"enterprise_name": OPERATOR, "credit_code": None, "applicant_name": "张三"}
+    code on the form printed the person (the agent) as 经营者. A sole trader's shop (no
+    公司 in its name) carries the responsible person's ID number, as the national format
+    allows."""
+    shop = "鼓楼区恒泰小吃店"
+    answers = {"enterprise_name": shop, "credit_code": None, "applicant_name": "张三"}
     licence = _issue(client, db, as_user("zhangsan"), "3501-SCJG-002", answers, tmp_path)
     rows = dict(licence.fields["rows"])
-    assert licence.holder_name == OPERATOR == rows["经营者名称"]
+    assert licence.holder_name == shop == rows["经营者名称"]
     assert rows["社会信用代码（身份证号码）"] == licence.holder_code
+
+
+def _food_case(client: TestClient, headers: dict[str, str], code: str | None) -> str:
+    """A complete draft of 食品经营许可 for the company ``OPERATOR``, with ``code`` or none."""
+    spec = entry(client, "3501-SCJG-002")
+    form = {**fill_form(spec["form"]), "enterprise_name": OPERATOR, "credit_code": code}
+    form = {k: v for k, v in form.items() if v is not None}
+    number = draft(client, headers, "3501-SCJG-002")["number"]
+    saved = client.patch(f"{API}/cases/{number}", json={"form_data": form}, headers=headers)
+    assert saved.status_code == 200, saved.text
+    return str(number)
+
+
+def test_a_companys_licence_carries_its_credit_code_never_the_applying_persons_id(
+    client: TestClient, as_user: Any
+) -> None:
+    """The demo's 食品经营许可证 of a person's 有限公司 carried the person's ID number as the
+    holder code: a company always has a credit code (GB 32100). A case naming a company
+    without its code is refused at submission, saying what to enter; with the code, the
+    licence names the company by it."""
+    zhangsan = as_user("zhangsan")
+    number = _food_case(client, zhangsan, None)
+    refused = client.post(f"{API}/cases/{number}/submit", headers=zhangsan)
+    assert refused.status_code == 422, refused.text
+    error = refused.json()["error"]
+    assert (error["code"], error["field"]) == ("company_without_code", "credit_code")
+    assert f"“{OPERATOR}”是公司" in error["message"] and "统一社会信用代码" in error["message"]
+    english = client.post(
+        f"{API}/cases/{number}/submit", headers={**zhangsan, "Accept-Language": "en"}
+    ).json()["error"]["message"]
+    assert "is a company" in english and "credit code" in english
+    number = _food_case(client, zhangsan, OPERATOR_CODE)
+    assert client.post(f"{API}/cases/{number}/submit", headers=zhangsan).status_code == 200
+    finish(client, as_user("scjg"), as_user("scjg-hz"), number=number)
+    results = client.get(f"{API}/cases/{number}/results", headers=zhangsan).json()
+    licence = next(r for r in results if r["kind"] == "licence")
+    mine = client.get(f"{API}/licences", headers=zhangsan).json()
+    held = next(item for item in mine if item["number"] == licence["number"])
+    assert held["holder_name"] == OPERATOR and held["holder_code"] == OPERATOR_CODE
 
 
 def test_every_licence_type_of_the_catalog_has_a_holder_rule() -> None:

@@ -21,7 +21,7 @@ from tests.conftest import ROOT, Clock
 from tests.factories import API
 from tests.licences.support import FOOD, licensed
 from tongban import cli
-from tongban.config import Settings, get_settings
+from tongban.config import get_settings
 from tongban.documents import pades
 from tongban.documents.signing import Algorithm, Keyring
 from tongban.licences import setup
@@ -53,19 +53,6 @@ def _lookup(client: TestClient, text: str) -> str:
 
 def _one_byte_changed(data: bytes, at: int) -> bytes:
     return data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1 :]
-
-
-@pytest.fixture(params=["ed25519", "sm2"])
-def algorithm(request: pytest.FixtureRequest, runtime: Any, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Each test runs once with Ed25519 keys and once with SM2 (国密) keys."""
-    settings = Settings(
-        environment="test",
-        database_url=runtime.settings.database_url,
-        file_store_path=runtime.settings.file_store_path,
-        licence_signing=request.param,
-    )
-    monkeypatch.setattr(runtime, "settings", settings)
-    return str(request.param)
 
 
 def test_a_licence_as_issued_is_valid_by_file_identifier_and_number(

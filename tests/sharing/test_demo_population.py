@@ -12,16 +12,19 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import START
 from tests.sharing.conftest import ACCOUNTS
+from tongban.accounts import service as accounts
 from tongban.accounts.models import User
 from tongban.cases import service as cases
-from tongban.cases.models import Case
+from tongban.cases.models import Case, Material
 from tongban.demo import history as demo_history
 from tongban.demo.users import population_accounts
 from tongban.demo.world import CaseClock
 from tongban.files.store import LocalFileStore
+from tongban.licences import service as licences
 from tongban.sharing import backfill
 from tongban.sharing import service as sharing
 from tongban.sharing.models import FieldFill
+from tongban.timefmt import local
 
 
 def _demo(db: Session, tmp_path: Path, count: int = 40) -> None:
@@ -93,3 +96,34 @@ def _subjects(spec: dict[str, object]) -> set[str]:
     for item in spec["items"]:  # type: ignore[attr-defined]
         found |= set(item.get("subject") or [])
     return found
+
+
+def test_a_demo_enterprise_applies_with_the_business_licence_it_already_holds(
+    db: Session, tmp_path: Path
+) -> None:
+    """No demo account held an e-licence a later demo case asked for, so licence reuse
+    (已有电子证照，无需上传) could not be shown on the demo. Now ``sanfang`` registers a company
+    early in the history and holds its 营业执照; that company's later 户外广告设施 (shop sign)
+    case takes the business licence from the licence library: no file, trust level A."""
+    _demo(db, tmp_path)
+    sanfang = accounts.find_user(db, username="sanfang")
+    assert sanfang is not None
+    mine = {
+        c.catalog_code: c for c in db.scalars(select(Case).where(Case.applicant_id == sanfang.id))
+    }
+    registered, sign = mine["3501-SCJG-001"], mine["3501-CGJ-002"]
+    assert registered.state == sign.state == "completed"
+    held = next(
+        licence
+        for licence in licences.list_for_holder(db, user=sanfang)
+        if licence.name == "营业执照" and licence.case_id == registered.id
+    )
+    assert sign.form_data["credit_code"] == held.holder_code
+    used = db.scalars(
+        select(Material).where(Material.case_id == sign.id, Material.material_code == "BIZ_LICENCE")
+    ).one()  # never uploaded, then replaced
+    assert (used.way, used.trust_level, used.filename) == ("licence", "A", None)
+    assert used.reference == held.identifier
+    assert used.summary == f"已有电子证照，无需上传（营业执照 {held.number}）"
+    assert sign.submitted_at is not None
+    assert held.issued_on <= local(sign.submitted_at).date()

@@ -43,3 +43,41 @@ def test_an_enterprise_is_refused_a_person_only_item(signed_in: SignedIn) -> Non
     page = client.get(f"/apply/{PERSON_ONLY}")
     assert page.status_code == 403 and "只能由自然人（个人）申请" in page.text
     assert client.get(f"/apply/{ENTERPRISE_ONLY}").status_code == 200
+
+
+SITUATED = "3501-SCJG-003"  # 个体工商户设立登记: persons only, with situation questions
+
+
+def test_the_guide_says_who_applies_and_offers_the_wrong_account_no_application(
+    signed_in: SignedIn, client: TestClient
+) -> None:
+    """The guide offered 情形引导 and 在线办理 to a person on an enterprise-only item; only
+    /apply refused it. It now says who applies, to everyone, and a signed-in account of the
+    other kind reads why it cannot apply and what to do instead, with nothing to press."""
+    visitor = client.get(f"/items/{ENTERPRISE_ONLY}").text
+    assert "申请对象：企业（法人）" in visitor and f'href="/apply/{ENTERPRISE_ONLY}' in visitor
+    person = signed_in("zhangsan")
+    for query in ("", "?apply=1"):
+        page = person.get(f"/items/{ENTERPRISE_ONLY}{query}").text
+        assert "申请对象：企业（法人）" in page and "只能由企业（法人）申请" in page
+        assert f'href="/apply/{ENTERPRISE_ONLY}' not in page and 'id="situations"' not in page
+        assert 'href="/my/authorisations"' in page
+    english = person.get(f"/items/{ENTERPRISE_ONLY}", headers={"Accept-Language": "en"}).text
+    assert "Who applies: enterprises (legal persons)" in english
+    assert "enterprises (legal persons) only" in english
+    own = person.get(f"/items/{SITUATED}").text
+    assert "申请对象：个人（自然人）" in own and 'id="situations"' in own
+    assert f'href="/apply/{SITUATED}' in own and "只能由" not in own
+    enterprise = signed_in("minfeng")
+    theirs = enterprise.get(f"/items/{ENTERPRISE_ONLY}").text
+    assert f'href="/apply/{ENTERPRISE_ONLY}' in theirs and 'id="situations"' in theirs
+    refused = enterprise.get(f"/items/{SITUATED}").text
+    assert "只能由自然人（个人）申请" in refused and f'href="/apply/{SITUATED}' not in refused
+    assert 'id="situations"' not in refused
+
+
+def test_a_bundle_guide_says_who_applies_by_the_bundles_own_subject(signed_in: SignedIn) -> None:
+    """企业注销 (QYZX) serves enterprises only, as its own ``subject`` says."""
+    page = signed_in("zhangsan").get("/bundles/3501-BUNDLE-QYZX").text
+    assert "申请对象：企业（法人）" in page and "只能由企业（法人）申请" in page
+    assert 'href="/apply/3501-BUNDLE-QYZX' not in page

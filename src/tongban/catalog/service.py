@@ -6,6 +6,7 @@ This module is what other domains import: reading in ``reading.py``, loading and
 editing in ``publishing.py``.
 """
 
+from tongban.catalog.applicants import subject_refusal, subjects
 from tongban.catalog.definitions import in_unit, working_days_of
 from tongban.catalog.locality import localize, misplaced, places_offered
 from tongban.catalog.publishing import (
@@ -79,6 +80,8 @@ __all__ = [
     "save_version",
     "search",
     "set_status",
+    "subject_refusal",
+    "subjects",
     "tailor",
     "to_query",
     "versions",

@@ -5,16 +5,19 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from tongban.accounts.deps import OptionalUser
+from tongban.accounts.enums import UserKind
+from tongban.accounts.models import User
 from tongban.catalog import guides, service
 from tongban.catalog.enums import EntryKind
 from tongban.catalog.models import CatalogEntry, Department
-from tongban.errors import InvalidInput, NotFound
+from tongban.errors import InvalidInput, NotAllowed, NotFound
 from tongban.web.deps import SessionDep
 from tongban.web.templating import render, render_page_or_fragment
 
@@ -73,10 +76,14 @@ def finder(
     return render(request, "catalog/finder.html", context)
 
 
-def _guide(request: Request, session: Session, code: str, kind: EntryKind) -> Response:
+def _guide(
+    request: Request, session: Session, code: str, kind: EntryKind, user: User | None
+) -> Response:
     """The guide with its tabs; with the situations answered (``?s_<question>=<option>``)
     tailored to the applicant's case: only the materials, items and departments that
-    apply, and how many materials that spares."""
+    apply, and how many materials that spares. It says who may apply, and offers neither
+    the situation questions nor the application to a signed-in applicant of another kind
+    (a person on an enterprise-only item), telling them why and what to do instead."""
     entry = service.get_entry(session, code=code)
     if entry.kind != kind:
         raise NotFound(f"没有找到“{code}”。", f"No {kind} '{code}'.")
@@ -99,6 +106,8 @@ def _guide(request: Request, session: Session, code: str, kind: EntryKind) -> Re
         "answers_query": service.to_query(answers),
         "situation_problem": problem,
         "asking": bool(request.query_params.get("apply")),
+        "serves": service.subjects(full),
+        "refusal": _refusal(full, user),
         "templates": guides.material_templates(full),
         "faq": guides.faq(full),
         "departments": departments(session),
@@ -107,16 +116,24 @@ def _guide(request: Request, session: Session, code: str, kind: EntryKind) -> Re
     return render(request, "catalog/guide.html", context)
 
 
+def _refusal(definition: dict[str, Any], user: User | None) -> NotAllowed | None:
+    """Why a signed-in applicant may not apply for the entry (None: they may, or the
+    viewer is not an applicant: a visitor, or staff reading a guide)."""
+    if user is None or user.kind not in (UserKind.person, UserKind.enterprise):
+        return None
+    return service.subject_refusal(definition, user.kind)
+
+
 @router.get("/items/{code}")
 def item_guide(code: str, request: Request, session: SessionDep, user: OptionalUser) -> Response:
     """The guide of one service item, from its current version."""
-    return _guide(request, session, code, EntryKind.item)
+    return _guide(request, session, code, EntryKind.item, user)
 
 
 @router.get("/bundles/{code}")
 def bundle_guide(code: str, request: Request, session: SessionDep, user: OptionalUser) -> Response:
     """The guide of a bundle (一件事) with every item it covers."""
-    return _guide(request, session, code, EntryKind.bundle)
+    return _guide(request, session, code, EntryKind.bundle, user)
 
 
 ASSET_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*\.pdf$")

@@ -1,5 +1,6 @@
-"""Shared data sources (数据共享): ``tongban sharing generate`` makes the synthetic population
-of the own-database sources; the demo loads it once through ``load_population``."""
+"""Shared data sources (数据共享): ``tongban sharing sources`` shows the source registry with
+each source's state; ``tongban sharing generate`` makes the synthetic population of the
+own-database sources; the demo loads it once through ``load_population``."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from typing import Annotated, Any
 import typer
 import yaml
 from rich.progress import Progress
+from rich.table import Table
 
+from tongban import timefmt
 from tongban.cli import base
 from tongban.db import unit_of_work
 from tongban.demo.users import population_accounts
@@ -19,7 +22,8 @@ from tongban.timeutil import utcnow
 from tongban.web.runtime import Runtime
 
 app = typer.Typer(
-    help="Shared data sources (数据共享): the synthetic population.", no_args_is_help=True
+    help="Shared data sources (数据共享): the registry and its state, the synthetic population.",
+    no_args_is_help=True,
 )
 
 
@@ -82,3 +86,56 @@ def sharing_generate(
     upgrade(runtime.settings.database_url)
     entries = yaml.safe_load(users.read_text(encoding="utf-8")) if users.exists() else []
     load_population(runtime, entries, people, enterprises, seed)
+
+
+STATES_ZH = {
+    "up": "可用 up",
+    "timeout": "超时 timeout",
+    "unreachable": "无法连接 unreachable",
+    "server_error": "服务出错 server_error",
+    "bad_answer": "应答无效 bad_answer",
+}
+
+
+def _state(source: sharing.SourceState) -> str:
+    if source.records is not None:
+        if source.records == 0:
+            return "[yellow]无记录 (no records)[/yellow]"
+        return f"{source.records} 条记录 (records)"
+    if source.probe is None:
+        return "未探测 (not probed: --probe)"
+    colour = "green" if source.probe == "up" else "red"
+    return f"[{colour}]{STATES_ZH.get(source.probe, source.probe)}[/{colour}]"
+
+
+@app.command("sources")
+def sharing_sources(
+    probe: Annotated[
+        bool, typer.Option("--probe", help="Ask each department service now (HTTP sources)")
+    ] = False,
+) -> None:
+    """The source registry (共享数据源目录): each source's owner, lookup key, connector and
+    state; exit code 1 when a probed department service is down."""
+    runtime = base.runtime()
+    with unit_of_work(runtime.sessions) as session:
+        now = runtime.clock() if runtime.clock else utcnow()
+        states = sharing.source_states(session, now=now, probe=probe)
+    table = Table(title="共享数据源 (shared data sources)")
+    for column in ("代码 code", "名称 name", "部门 dept", "查询键 key", "接入 connector"):
+        table.add_column(column)
+    for column in ("状态 state", "最近查询 last lookup", "24小时内不可用 unavailable 24 h"):
+        table.add_column(column)
+    for source in states:
+        table.add_row(
+            source.code,
+            f"{source.name}\n{source.name_en}",
+            source.department,
+            source.key,
+            source.url or source.kind,
+            _state(source),
+            timefmt.moment(source.last_lookup) or "—",
+            str(source.unavailable_recently),
+        )
+    base.console.print(table)
+    if any(source.probe not in (None, "up") for source in states):
+        raise typer.Exit(1)

@@ -128,7 +128,8 @@ class Handling:
             if self.plan == Plan.late and due is not None and self.clock.now <= due:
                 self.clock.at(due + timedelta(hours=self.rng.uniform(2, 30)))
             hours = self.rng.uniform(0.2, 3 if self.case.state != "in_review" else 6)
-            self.act(tasks[0], self.clock.later(hours, before=due))
+            if not self.act(tasks[0], self.clock.later(hours, before=due)):
+                return  # a 现场踏勘 agreed for after the demo's present: the review waits
 
     def wait_out_notice(self, task: Any) -> bool:
         """A public notice (公示, 低保) holds the decision: the case's time moves to its end
@@ -141,9 +142,11 @@ class Handling:
             notices.end_notice(self.session, notice=notice, now=self.clock.at(notice.ends_at))
         return True
 
-    def inspect(self, task: Any, reviewer: User, now: datetime) -> datetime:
+    def inspect(self, task: Any, reviewer: User, now: datetime) -> datetime | None:
         """现场踏勘 before approving where the item requires it: two inspectors drawn, a
-        visit the applicant accepts, every check passed; returns when the review goes on."""
+        visit the applicant accepts, every check passed; returns when the review goes on,
+        None when the agreed visit lies after the demo's present (its findings cannot be
+        recorded before the visit: the review is still open)."""
         declaration = inspection.declared(self.session, task)
         if declaration is None or declaration["when"] != InspectionNeed.required:
             return now
@@ -169,6 +172,8 @@ class Handling:
             reply="",
             now=self.clock.later(self.rng.uniform(0.5, 4)),
         )
+        if visit + timedelta(hours=2) > self.world.end:
+            return None
         verdicts = {check["code"]: inspection.Verdict(True) for check in found.checklist}
         inspection.conclude(
             self.session,
@@ -221,12 +226,16 @@ class Handling:
             return str(refused[-1].opinion)
         return self.rng.choice(Texts.refusals(self.case.catalog_code))
 
-    def act(self, task: Any, now: datetime) -> None:
+    def act(self, task: Any, now: datetime) -> bool:
+        """Do ``task``'s step at ``now``; False when a 现场踏勘 must wait past the present."""
         session, user = self.session, self.holder(task)
         refuse = self.plan == Plan.refused
         if task.stage == Stage.review:
             if not refuse:
-                now = self.verify(task, self.inspect(task, user, now))
+                inspected = self.inspect(task, user, now)
+                if inspected is None:
+                    return False
+                now = self.verify(task, inspected)
             outcome = TaskOutcome.refused if refuse else TaskOutcome.approved
             opinion = "经审查，符合条件"
             if refuse:
@@ -264,6 +273,7 @@ class Handling:
             cases.deliver_result(
                 session, task_id=task.id, user=user, opinion="已送达", now=now, pickup_code=code
             )
+        return True
 
 
 def rate(world: World, case: Case) -> None:

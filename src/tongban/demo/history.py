@@ -30,11 +30,13 @@ from tongban.cases.enums import Channel
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
 from tongban.demo.handling import Handling, rate
-from tongban.demo.plans import APPLICANTS, Plan, Texts, plans_for
+from tongban.demo.plans import APPLICANTS, LICENCE_REUSE, Plan, Texts, plans_for
 from tongban.demo.samples import attach_materials, fill_form, own_company
 from tongban.demo.world import CaseClock, World
 from tongban.errors import Conflict
 from tongban.files.store import FileStore
+from tongban.licences import holders
+from tongban.licences import service as licences
 from tongban.supervision import daily
 
 DEFAULT_CASES = 120
@@ -71,7 +73,10 @@ def load_history(
     if existing:
         return Report(Counter(), f"已有 {existing} 个办件，未加载演示办件 (cases exist; skipped)")
     world = make_world(session, store=store, seed=seed, now=now)
-    report = run_plans(world, plans_for(count, world.rng), progress)
+    plans = plans_for(count, world.rng)
+    reused = run_licence_reuse(world, plans, progress)
+    report = run_plans(world, plans, progress)
+    report.created.update(reused)
     daily.rebuild(session, tz=world.cal.tz, now=now)  # the reform pages cover the history
     return report
 
@@ -108,6 +113,44 @@ def run_plans(world: World, plans: list[Plan], progress: Progress | None = None)
         if progress:
             progress()
     return Report(created)
+
+
+def run_licence_reuse(
+    world: World, plans: list[Plan], progress: Progress | None = None
+) -> Counter[str]:
+    """The cases of ``plans.LICENCE_REUSE`` on as many of the on-time ``plans`` (taken out
+    of the list), at their fixed days: an e-licence issued by the first, reused by the
+    next; nothing where the plans or the catalog have not got them."""
+    username, steps = LICENCE_REUSE
+    applicant = next((a for a in world.applicants if a.username == username), None)
+    on_time = [index for index, plan in enumerate(plans) if plan == Plan.on_time]
+    if applicant is None or len(on_time) < len(steps):
+        return Counter()
+    if any(code not in world.specs for code, _days in steps):
+        return Counter()
+    for index in reversed(on_time[: len(steps)]):
+        del plans[index]
+    created: Counter[str] = Counter()
+    answers: dict[str, Any] = {}
+    for code, days in steps:
+        start = world.end - timedelta(days=days)
+        with world.session.begin_nested():
+            case = _made(world, Plan.on_time, code, applicant, start=start, answers=answers)
+        rate(world, case)
+        created[str(case.state)] += 1
+        answers = _registered(world.session, case) or answers
+        if progress:
+            progress()
+    return created
+
+
+def _registered(session: Session, case: Case) -> dict[str, Any]:
+    """The company ``case`` registered (its 营业执照's holder code and name), for the next
+    case of the chain to apply for; empty when it registered none."""
+    for licence in licences.list_for_case(session, case_id=case.id):
+        if licence.name == "营业执照":
+            return {"credit_code": licence.holder_code, "enterprise_name": licence.holder_name}
+    return {}
 
 
 def _applicant(session: Session, entry: dict[str, Any]) -> User:
@@ -154,9 +197,21 @@ def _fits(plan: Plan, spec: dict[str, Any]) -> bool:
 def _pick(world: World, plan: Plan) -> tuple[str, User]:
     codes = sorted(code for code, spec in world.specs.items() if _fits(plan, spec))
     code = world.rng.choice(codes)
-    source = world.specs[code].get("bundle") or world.specs[code]["items"][0]
-    kinds = source.get("subject") or [UserKind.person, UserKind.enterprise]
+    kinds = _kinds(world.specs[code])
     return code, world.rng.choice([a for a in world.applicants if a.kind in kinds])
+
+
+def _kinds(spec: dict[str, Any]) -> list[str]:
+    """Who applies in the demo: whom the entry serves, and only an enterprise for a licence
+    of an existing business (a demo person's only company is a reserved name, never
+    registered: a company's licence needs its credit code, ``holders.company_without_code``)."""
+    kinds = catalog.subjects(spec)
+    items = spec["items"]
+    founds = any(holders.founds_operator(item) for item in items)
+    operator = any(item["result"].get("name") in holders.OPERATOR_LICENCES for item in items)
+    if operator and not founds and UserKind.enterprise in kinds:
+        return [UserKind.enterprise]
+    return kinds
 
 
 def _start(world: World, plan: Plan) -> datetime:
@@ -198,16 +253,26 @@ def _make_case(world: World, plan: Plan) -> Case:
     raise RuntimeError("no demo item left whose facts used once are free")
 
 
-def _made(world: World, plan: Plan, code: str, applicant: User) -> Case:
+def _made(
+    world: World,
+    plan: Plan,
+    code: str,
+    applicant: User,
+    start: datetime | None = None,
+    answers: dict[str, Any] | None = None,
+) -> Case:
+    """A case of ``code`` by ``applicant`` handled to ``plan``, applied for at ``start``
+    (by default a moment the plan fits), its form with ``answers`` (the company it is for)."""
     accept_at = None
     if plan.in_review:
         accept_at = _accept_time(world, plan, _review_limit(world.specs[code]) or 1)
         if accept_at is None:  # no moment fits (say, a weekend today): any open review
             plan = Plan.overdue if plan == Plan.due_soon else Plan.review
             accept_at = _accept_time(world, plan, _review_limit(world.specs[code]) or 1)
-    start = accept_at - timedelta(hours=world.rng.uniform(1, 30)) if accept_at else None
+    if accept_at:
+        start = accept_at - timedelta(hours=world.rng.uniform(1, 30))
     clock = CaseClock(world, start or _start(world, plan))
-    case = _submitted(world, code, applicant, clock)
+    case = _submitted(world, code, applicant, clock, answers)
     Handling(world, case, plan, clock).run(accept_at)
     return case
 
@@ -252,11 +317,17 @@ def _receiver(world: World, code: str, moment: datetime) -> User | None:
     return world.staff.get((CROSS_REGION_HALL, Role.clerk))
 
 
-def _submitted(world: World, code: str, applicant: User, clock: CaseClock) -> Case:
+def _submitted(
+    world: World,
+    code: str,
+    applicant: User,
+    clock: CaseClock,
+    company: dict[str, Any] | None = None,
+) -> Case:
     session = world.session
     answers = {**Texts.answers(applicant), **_pulled(world, code, applicant, clock.now, {})}
     schema = world.specs[code]["form"]
-    form = own_company(schema, fill_form(schema, answers), applicant)
+    form = own_company(schema, fill_form(schema, answers), applicant) | (company or {})
     form |= _pulled(world, code, applicant, clock.now, form)  # what the company's code locks
     receiver = _receiver(world, code, clock.now)
     case = cases.create_case(

@@ -93,6 +93,14 @@ APPLICANTS = (
 )
 
 
+# 电子证照复用: a demo enterprise registers a new company early in the history (企业设立登记,
+# under the name its legal representative reserved); the 营业执照 issued is in the licence
+# library, and the new company's later 户外广告设施 (shop sign) case, which asks for the
+# business licence, takes it from there instead of an upload.
+# (item, days before the history's end it is applied for); both finish on time.
+LICENCE_REUSE = ("sanfang", (("3501-SCJG-001", 27), ("3501-CGJ-002", 12)))
+
+
 class Texts:
     """Opinions, problems and ratings the demo staff and applicants write."""
 

@@ -249,8 +249,11 @@ def attach_materials(
     required_only: bool = True,
 ) -> None:
     """Through the service layer: a sample file of the first allowed type for each material
-    the applicant may upload (the platform provides the others)."""
+    the applicant is asked to upload; none where the platform provides it (generated,
+    signed online, pulled from a source, a held e-licence: 已有电子证照，无需上传)."""
     applicant = session.get_one(User, case.applicant_id)
+    ways = cases.material_ways(session, case=case, now=now)
+    provided = {found.code for found in ways if not found.asks_upload}
     for material in cases.spec_of(session, case)["materials"]:
         if "signed" in (material.get("ways") or []):
             cases.sign_material(
@@ -262,7 +265,7 @@ def attach_materials(
                 store=store,
                 now=now,
             )
-        if not cases.asks_upload(material):
+        if not cases.asks_upload(material) or material["code"] in provided:
             continue
         if material["required"] or not required_only:
             kind = (material.get("formats") or ["pdf"])[0]

@@ -162,6 +162,33 @@ def subject_credit_code(
     return False, next((code for code in held if code == applicant.credit_code), None)
 
 
+def operator_code(form: dict[str, Any], applicant: User) -> str:
+    """The credit code an operator licence of an existing operator carries: the form's,
+    else the account's own when the form names the account's own enterprise ("": none)."""
+    code = _text(form, "credit_code")
+    named = _text(form, "enterprise_name", "trade_name")
+    if not code and applicant.credit_code and named == (applicant.enterprise_name or ""):
+        code = applicant.credit_code
+    return code
+
+
+def company_without_code(spec: dict[str, Any], form: dict[str, Any], applicant: User) -> str:
+    """The name of the company (a name with 公司: 《公司法》第七条 has every company say
+    有限责任公司 or 股份有限公司 in its name, and no 个体工商户 may) that an operator licence
+    of ``spec`` would be issued to without its unified social credit code, else "". Every
+    company holds a code (GB 32100), and the licence names its holder by it: issued to the
+    applying person's ID number instead, it named a company the register never saw. A case
+    that registers the company itself (一件事 with its 营业执照) gets the code then."""
+    items = spec["items"]
+    if any(founds_operator(item) for item in items):
+        return ""
+    issues = any((item.get("result") or {}).get("name") in OPERATOR_LICENCES for item in items)
+    name = _text(form, "enterprise_name", "trade_name")
+    if not issues or "公司" not in name or operator_code(form, applicant):
+        return ""
+    return name
+
+
 def register_record(session: Session, code: str) -> dict[str, Any] | None:
     """The enterprise register's record of ``code`` (None: not held, or no register)."""
     return next((found for lookup in REGISTER if (found := lookup(session, code))), None)
@@ -205,9 +232,7 @@ def _operator(
         sole = "enterprise_name" not in form
         code = numbers.new_credit_code(division=division, serial=serial, sole_trader=sole)
         return _credit(name or _person(form, applicant).name, code)
-    code = _text(form, "credit_code")
-    if not code and applicant.credit_code and name == (applicant.enterprise_name or ""):
-        code = applicant.credit_code
+    code = operator_code(form, applicant)
     if code:
         return _credit(name or applicant.enterprise_name or "", code)
     person = _person(form, applicant)

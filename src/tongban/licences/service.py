@@ -143,7 +143,7 @@ def list_for_case(
 def held_licence(
     session: Session, *, name: str, holder: User, subjects: set[str], today: date
 ) -> Licence | None:
-    """A licence named ``name`` in force today that ``holder`` holds (issued under their
+    """A licence named ``name`` issued by today and in force that ``holder`` holds (issued under their
     account's ID number or credit code, or on one of their own cases) and that names one
     of ``subjects`` (resident ID numbers or credit codes: the case's own subject) as its
     holder; None when ``subjects`` is empty. The holder's licences naming ``subjects``
@@ -152,7 +152,9 @@ def held_licence(
     in_force = (
         licence
         for licence in _held(session, holder, sorted(subjects))
-        if licence.name == name and effective_status(licence, today) == LicenceStatus.valid
+        if licence.name == name
+        and licence.issued_on <= today  # a licence issued later is not held yet (the demo's clock)
+        and effective_status(licence, today) == LicenceStatus.valid
     )
     return next(in_force, None)
 

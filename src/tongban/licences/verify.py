@@ -305,15 +305,26 @@ VERDICTS = {
 }
 
 
+def _expired(until: object) -> tuple[str, str]:
+    """The plain words of an expired licence, with the last day it was valid."""
+    return (
+        f"证照真实，但已过有效期：有效期至 {until}，现已失效，不能再作为有效证照使用。",
+        f"Genuine, but expired: it was valid until {until} and no longer proves anything.",
+    )
+
+
 def _by_status(licence: Licence, record: dict[str, Any], today: date) -> Verification:
-    verdict, zh, en = VERDICTS[effective_status(licence, today)]
+    status = effective_status(licence, today)
+    verdict, zh, en = VERDICTS[status]
+    if status == LicenceStatus.expired and licence.valid_until:
+        zh, en = _expired(licence.valid_until.isoformat())
     return Verification(verdict, zh, en, record=record, licence=licence, status_checked=True)
 
 
 def _by_validity(record: dict[str, Any], today: date) -> Verification:
     until = record.get("valid_until")
     if until and date.fromisoformat(str(until)) < today:
-        return Verification(Verdict.expired, *VERDICTS[LicenceStatus.expired][1:], record=record)
+        return Verification(Verdict.expired, *_expired(until), record=record)
     return Verification(
         Verdict.valid,
         "签名有效、文件未被改动（离线核验：未查询吊销、注销状态）。",

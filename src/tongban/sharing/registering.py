@@ -6,7 +6,9 @@ register holds it for the company the form names and the account is that company
 legal representative's (换发, re-issue under the same number); a founding with any other
 code gets a new one when its licence is issued. A form that names the company a code is
 registered to, from an account that is not that company's, is refused here
-(``credit_code_not_held``), before anything of that company can change. This module also
+(``credit_code_not_held``), before anything of that company can change; and a case that
+would issue an operator licence to a company (…公司) it names without that company's
+credit code is refused too (``company_without_code``: ``holders.company_without_code``). This module also
 answers the holders rule's register lookups and tells the used-once check which register
 record is the case's own company (``own_record``).
 """
@@ -22,7 +24,7 @@ from sqlalchemy.orm import Session
 from tongban.accounts.models import User
 from tongban.cases import service as cases
 from tongban.cases.models import Case
-from tongban.errors import Conflict
+from tongban.errors import Conflict, InvalidInput
 from tongban.files.store import FileStore
 from tongban.licences import holders
 from tongban.sharing.casefacts import sources_of
@@ -75,12 +77,31 @@ def _refuse(code: str, name: str) -> Conflict:
     )
 
 
+def _uncoded(name: str) -> InvalidInput:
+    return InvalidInput(
+        f"“{name}”是公司，许可证须载明其统一社会信用代码：请填写该公司的统一社会信用代码（18位）。"
+        "公司尚未登记的，请先办理企业设立登记（或在“我要开餐馆”等一件事中一并办理），"
+        "取得营业执照后再申请；个体经营的，请填写个体工商户名称。",
+        f"'{name}' is a company, and the licence must carry its unified social credit code: "
+        "enter the company's code (18 characters). If the company is not registered yet, "
+        "register it first (or apply for a bundle such as 'Open a restaurant' that registers "
+        "it) and apply once it holds its business licence; a sole trader enters the name of "
+        "the individual business.",
+        code="company_without_code",
+        field="credit_code",
+    )
+
+
 @cases.on_received(ORDER)
 def _on_received(session: Session, case: Case, now: datetime, store: FileStore) -> None:
     found = carried(session, case)
     if found is not None and found[1] == "refuse":
         name = str(case.form_data.get("enterprise_name") or case.form_data.get("trade_name"))
         raise _refuse(found[0], name)
+    applicant = session.get_one(User, case.applicant_id)
+    company = holders.company_without_code(cases.spec_of(session, case), case.form_data, applicant)
+    if company:
+        raise _uncoded(company)
 
 
 holders.REGISTER.append(register_record)

@@ -29,6 +29,8 @@ from tongban.sharing.casefacts import lookup_for_case as lookup_for_case  # the 
 from tongban.sharing.casefacts import sources_of as sources_of
 from tongban.sharing.connectors import Lookup, connector_for, typed
 from tongban.sharing.models import SourceRecord, name_key_of
+from tongban.sharing.registry import SourceState as SourceState  # the operator's view
+from tongban.sharing.registry import source_states as source_states
 
 DEMO_SEED = 2026
 DEMO_PEOPLE = 1000

@@ -70,12 +70,6 @@ def departments(definition: Definition) -> set[str]:
     }
 
 
-def subjects(definition: Definition) -> list[str]:
-    """Who may apply: ``person``, ``enterprise`` or both."""
-    source = definition.get("bundle") or definition["items"][0]
-    return list(source.get("subject") or ["person", "enterprise"])
-
-
 def review_assignments(definition: Definition) -> list[tuple[dict[str, Any], str]]:
     """(item, department) pairs: one parallel review task each."""
     pairs = []

@@ -158,30 +158,10 @@ def check_subject(spec: dict[str, Any], applicant: User) -> None:
     """NotAllowed ``wrong_subject`` when ``applicant`` is not of a kind the entry serves
     (``subject``: 自然人 ``person``, 法人 ``enterprise``), saying who applies and how:
     checked before the form is shown and when a draft starts, so nobody fills in a form
-    they cannot submit."""
-    serves = definition.subjects(spec)
-    if applicant.kind in serves:
-        return
-    name, name_en = spec["name"], spec.get("name_en") or spec["name"]
-    if "enterprise" in serves:
-        raise NotAllowed(
-            f"“{name}”只能由企业（法人）申请，个人账号不能申请。请用企业账号登录后申请；"
-            "您是企业经办人的，请企业在“代办授权”中授权您为企业经办人，"
-            "再从“我获得的授权”代企业申请。",
-            f"'{name_en}' is applied for by enterprises (legal persons) only, not by a "
-            "personal account. Sign in with the enterprise's account; if you act for an "
-            "enterprise, let it authorise you as its agent (Authorisations) and apply for it "
-            "from the authorisations you received.",
-            code="wrong_subject",
-        )
-    raise NotAllowed(
-        f"“{name}”只能由自然人（个人）申请，企业账号不能申请。请本人用个人账号登录后申请，"
-        "或由本人在“代办授权”中授权您代办。",
-        f"'{name_en}' is applied for by natural persons only, not by an enterprise account. "
-        "The person applies with their own account, or authorises you to apply for them "
-        "(Authorisations).",
-        code="wrong_subject",
-    )
+    they cannot submit (the guide offers no application to that account either)."""
+    refusal = catalog.subject_refusal(spec, applicant.kind)
+    if refusal is not None:
+        raise refusal
 
 
 def open_case(

@@ -22,6 +22,7 @@ from tongban.assistant.schemas import (
     fees,
 )
 from tongban.assistant.views import HOTLINE, keep_unanswered
+from tongban.cases.http.titles import title_en
 from tongban.catalog import service as catalog
 from tongban.web.deps import NowDep, SessionDep
 
@@ -37,6 +38,7 @@ def _entry(found: service.Found) -> AnswerEntry:
         code=found.code,
         kind=spec["kind"],
         name=spec["name"],
+        name_en=spec.get("name_en"),
         guide_url=f"/{'bundles' if spec['kind'] == 'bundle' else 'items'}/{found.code}{query}",
         apply_url=None if proactive else f"/apply/{found.code}{query}",
         materials=[material["name"] for material in spec.get("materials") or []],
@@ -45,10 +47,12 @@ def _entry(found: service.Found) -> AnswerEntry:
             AnswerItem(
                 code=item["code"],
                 name=item["name"],
+                name_en=item.get("name_en"),
                 department_code=item["department"],
                 conditions=list(item.get("conditions") or []),
                 fees=fees(item),
                 window=item.get("window"),
+                window_en=item.get("window_en"),
                 phone=item.get("phone"),
             )
             for item in spec["items"]
@@ -61,7 +65,12 @@ def _elsewhere(matter: Mapping[str, Any] | None) -> AnswerElsewhere | None:
     if matter is None:
         return None
     return AnswerElsewhere(
-        name=matter["name"], handled_by=matter["handled_by"], channel=matter.get("channel")
+        name=matter["name"],
+        name_en=matter.get("name_en"),
+        handled_by=matter["handled_by"],
+        handled_by_en=matter.get("handled_by_en"),
+        channel=matter.get("channel"),
+        channel_en=matter.get("channel_en"),
     )
 
 
@@ -95,7 +104,10 @@ def ask(
         follow_up=reply.follow_up,
         about=reply.about,
         entries=[_entry(found) for found in reply.found],
-        cases=[AnswerCase(number=c.number, title=c.title, state=c.state) for c in reply.cases],
+        cases=[
+            AnswerCase(number=c.number, title=c.title, title_en=title_en(c), state=c.state)
+            for c in reply.cases
+        ],
         unknown_number=reply.unknown_number,
         elsewhere=_elsewhere(reply.matter),
         hotline=HOTLINE,

@@ -34,6 +34,7 @@ from tongban.catalog.reading import (
     list_halls,
     list_sources,
     prepare_search,
+    result_name_en,
     search,
     versions,
 )
@@ -74,6 +75,7 @@ __all__ = [
     "prepare_search",
     "questions",
     "reduction",
+    "result_name_en",
     "save_elsewhere_text",
     "save_entry_text",
     "save_version",

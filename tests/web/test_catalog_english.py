@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
 
 from tests.payments.helpers import orders, submit_id_card
 from tests.web.support import SignedIn
+from tongban.catalog.models import Department
+from tongban.web.templating import environment
 
 ITEM = "3501-ZRZY-001"  # 不动产登记: four fees, a paid one per extra certificate
 FEE_ZH, FEE_EN = "不动产登记费(住宅)", "Real estate registration fee (residential)"
@@ -52,3 +55,20 @@ def test_a_case_pages_fee_lines_and_the_payments_api_give_the_fee_in_english(
     person.cookies.set("tongban_lang", "en")
     html = person.get(f"/cases/{number}").text
     assert ID_FEE_EN in html and ID_FEE_ZH not in html
+
+
+@pytest.mark.parametrize(
+    ("locale", "shown"),
+    [("en", "Taxation Window, 2nd floor"), ("zh", "二楼税务窗口")],
+)
+def test_an_item_without_its_own_place_shows_its_departments_in_the_pages_language(
+    locale: str, shown: str
+) -> None:
+    page = environment().from_string(
+        '{% import "_macros.html" as m with context %}{{ m.place(item, departments) }}'
+    )
+    department = Department(
+        code="SW", window="二楼税务窗口", window_en="Taxation Window, 2nd floor"
+    )
+    html = page.render(locale=locale, item={"department": "SW"}, departments={"SW": department})
+    assert html == shown

@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.catalog.conftest import CatalogCopy
 from tongban.catalog.loader import CatalogRead, check_item_text, read_catalog
 
 ROOT = Path(__file__).resolve().parents[2] / "catalog"
 CODE = "3501-RS-003"
 TEXT = (ROOT / "items" / f"{CODE}.yaml").read_text(encoding="utf-8")
+WINDOW = "window: 福州市行政服务中心(鼓楼区乌山西路318号)三楼人社窗口\n"
 
 
 @cache
@@ -83,3 +85,41 @@ def test_english_that_is_not_is_refused(old: str, new: str, problem: str) -> Non
     assert old in TEXT
     found = _check(TEXT.replace(old, new, 1))
     assert any(line.startswith(problem) for line in found), found
+
+
+def test_the_demo_catalog_gives_fees_results_and_places_in_english() -> None:
+    read = _read()
+    for code, item in read.items.items():
+        for fee in item["fees"]:
+            assert fee.get("name_en"), (code, fee["name"])
+            assert not fee.get("basis") or fee.get("basis_en"), (code, fee["name"])
+        assert item["result"].get("name_en"), code
+        assert not item.get("window") or item.get("window_en"), code
+    for dept in read.departments:
+        assert not dept.get("window") or dept.get("window_en"), dept["code"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        ("  name_en: No fee", "  name_en: 不收费", "fees.0.name_en: 英文文本 name_en 含有中文字符"),
+        ("  name_en: Unemployment registration certificate", '  name_en: ""', "result.name_en"),
+        (WINDOW, "", "window_en: 有英文 window_en 而没有对应的中文 window"),
+    ],
+)
+def test_fee_result_and_place_english_that_is_not_is_refused(
+    old: str, new: str, problem: str
+) -> None:
+    assert old in TEXT
+    found = _check(TEXT.replace(old, new, 1))
+    assert any(line.startswith(problem) for line in found), found
+
+
+def test_a_departments_place_in_english_must_be_english(catalog_copy: CatalogCopy) -> None:
+    catalog_copy.replace(
+        "departments.yaml",
+        "  window_en: Taxation Window, 2nd floor,",
+        "  window_en: 二楼税务窗口, 2nd floor,",
+    )
+    found = [f"{p.field}: {p.message}" for p in read_catalog(catalog_copy.root).errors]
+    assert any(line.startswith("departments.3.window_en: 英文文本") for line in found), found

@@ -52,6 +52,7 @@ def test_search_hits_carry_kind_name_and_version(client: TestClient) -> None:
         "code": "3501-CGJ-001",
         "kind": "item",
         "name": "建筑垃圾(渣土)运输处置备案",
+        "name_en": "Construction waste (muck) transport filing",
         "department_code": "CGJ",
         "version": hit["version"],
     }

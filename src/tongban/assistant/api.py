@@ -22,6 +22,7 @@ from tongban.assistant.schemas import (
     fees,
 )
 from tongban.assistant.views import HOTLINE, keep_unanswered
+from tongban.cases.http.titles import title_en
 from tongban.catalog import service as catalog
 from tongban.web.deps import NowDep, SessionDep
 
@@ -54,6 +55,7 @@ def _entry(found: service.Found) -> AnswerEntry:
                 conditions=list(item.get("conditions") or []),
                 fees=fees(item),
                 window=item.get("window"),
+                window_en=item.get("window_en"),
                 phone=item.get("phone"),
             )
             for item in spec["items"]
@@ -108,7 +110,10 @@ def ask(
         follow_up=reply.follow_up,
         about=reply.about,
         entries=[_entry(found) for found in reply.found],
-        cases=[AnswerCase(number=c.number, title=c.title, state=c.state) for c in reply.cases],
+        cases=[
+            AnswerCase(number=c.number, title=c.title, title_en=title_en(c), state=c.state)
+            for c in reply.cases
+        ],
         unknown_number=reply.unknown_number,
         elsewhere=_elsewhere(reply.matter),
         hotline=HOTLINE,

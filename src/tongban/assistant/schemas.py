@@ -14,6 +14,7 @@ from tongban.cases.enums import CaseState
 
 class AnswerFee(BaseModel):
     name: str
+    name_en: str | None = Field(None, description="The fee's name in English, if any")
     amount: str = Field(pattern=r"^[0-9]+\.[0-9]{2}$", description="Yuan (元), 2 decimals")
 
 
@@ -33,6 +34,7 @@ class AnswerItem(BaseModel):
     conditions: list[str]
     fees: list[AnswerFee]
     window: str | None = Field(None, description="办理地点, when the item names one")
+    window_en: str | None = Field(None, description="办理地点 in English, if any")
     phone: str | None = Field(None, description="咨询电话")
 
 
@@ -63,6 +65,9 @@ class AnswerEntry(BaseModel):
 class AnswerCase(BaseModel):
     number: str
     title: str
+    title_en: str | None = Field(
+        None, description="The title in English (the catalog's name_en), None where it has none"
+    )
     state: CaseState
 
 
@@ -70,11 +75,11 @@ class AnswerElsewhere(BaseModel):
     """A matter this portal does not handle, and who does (the catalog's list of them)."""
 
     name: str
-    name_en: str | None = None
+    name_en: str | None = Field(None, description="The matter in English, if any")
     handled_by: str = Field(description="The department or window that handles it")
-    handled_by_en: str | None = None
+    handled_by_en: str | None = Field(None, description="Who handles it, in English, if any")
     channel: str | None = Field(None, description="Where it can be done online, if anywhere")
-    channel_en: str | None = None
+    channel_en: str | None = Field(None, description="That place in English, if any")
 
 
 class AssistantReply(BaseModel):
@@ -105,6 +110,8 @@ class AssistantReply(BaseModel):
 def fees(item: dict[str, Any]) -> list[AnswerFee]:
     """The fees of one item of a definition, amounts as decimal strings."""
     return [
-        AnswerFee(name=fee["name"], amount=money.amount_text(fee["amount"]))
+        AnswerFee(
+            name=fee["name"], name_en=fee.get("name_en"), amount=money.amount_text(fee["amount"])
+        )
         for fee in item.get("fees") or []
     ]

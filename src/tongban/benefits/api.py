@@ -19,8 +19,8 @@ router = APIRouter(tags=["benefits"])
 
 def _read(session: Session, offer: BenefitOffer) -> OfferRead:
     case = session.get(Case, offer.case_id) if offer.case_id else None
-    name = benefits.get_policy(session, code=offer.item_code).name
-    return OfferRead.of(offer, item_name=name, case_number=case.number if case else None)
+    policy = benefits.get_policy(session, code=offer.item_code)
+    return OfferRead.of(offer, policy=policy, case_number=case.number if case else None)
 
 
 @router.get("/benefits/offers")

@@ -16,6 +16,7 @@ class PolicyRead(BaseModel):
 
     code: str
     name: str
+    name_en: str | None = Field(None, description="The item's name in English, if any")
     department: str
     subject: str
     grant: str
@@ -27,6 +28,7 @@ class PolicyRead(BaseModel):
         return cls(
             code=policy.code,
             name=policy.name,
+            name_en=policy.name_en,
             department=policy.department,
             subject=policy.subject,
             grant=policy.grant,
@@ -67,6 +69,7 @@ class OfferRead(BaseModel):
     id: int
     item_code: str
     item_name: str
+    item_name_en: str | None = Field(None, description="The item's name in English, if any")
     period: str
     state: str
     grant_way: str
@@ -75,11 +78,12 @@ class OfferRead(BaseModel):
     case_number: str | None
 
     @classmethod
-    def of(cls, offer: BenefitOffer, *, item_name: str, case_number: str | None) -> OfferRead:
+    def of(cls, offer: BenefitOffer, *, policy: Policy, case_number: str | None) -> OfferRead:
         return cls(
             id=offer.id,
             item_code=offer.item_code,
-            item_name=item_name,
+            item_name=policy.name,
+            item_name_en=policy.name_en,
             period=offer.period,
             state=offer.state,
             grant_way=offer.grant_way,

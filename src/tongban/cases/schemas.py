@@ -112,6 +112,9 @@ class CaseRead(BaseModel):
 
     number: str
     title: str
+    title_en: str | None = Field(
+        None, description="The title in English (the catalog's name_en), None where it has none"
+    )
     catalog_code: str
     catalog_version_id: int
     state: CaseState
@@ -277,6 +280,9 @@ class ResultRead(BaseModel):
     id: int
     item_code: str | None
     title: str
+    title_en: str | None = Field(
+        None, description="The result's name in English (the catalog's result name_en), if any"
+    )
     kind: str
     issued_at: datetime
     valid_until: datetime | None

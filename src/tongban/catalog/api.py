@@ -23,6 +23,7 @@ class EntrySummary(BaseModel):
     code: str
     kind: EntryKind
     name: str
+    name_en: str | None = Field(None, description="Its name in English, None where it has none")
     department_code: str
     version: int
 
@@ -36,6 +37,7 @@ AMOUNT = (
 class FeeRead(BaseModel):
     item_code: str = Field(description="The item that charges the fee")
     name: str
+    name_en: str | None = Field(None, description="The fee's name in English, if any")
     amount: str = Field(
         pattern=shaped(
             r"^[0-9]+\.[0-9]{2}$",
@@ -46,6 +48,7 @@ class FeeRead(BaseModel):
         examples=["80.00"],
     )
     basis: str | None = None
+    basis_en: str | None = Field(None, description="Its basis in English, if any")
 
 
 class EntryRead(EntrySummary):
@@ -68,6 +71,8 @@ def _fees(definition: dict[str, Any]) -> list[FeeRead]:
             name=fee["name"],
             amount=money.amount_text(fee["amount"]),
             basis=fee.get("basis"),
+            name_en=fee.get("name_en"),
+            basis_en=fee.get("basis_en"),
         )
         for item in definition["items"]
         for fee in item.get("fees", [])
@@ -90,6 +95,8 @@ class DepartmentRead(BaseModel):
     name: str
     name_en: str | None
     division_code: str
+    window: str | None = Field(None, description="Where to go in person (办理地点), if given")
+    window_en: str | None = Field(None, description="办理地点 in English, if any")
 
 
 def _summary(entry: CatalogEntry) -> EntrySummary:
@@ -98,6 +105,7 @@ def _summary(entry: CatalogEntry) -> EntrySummary:
         code=entry.code,
         kind=entry.kind,
         name=entry.name,
+        name_en=entry.current_version.definition.get("name_en"),
         department_code=entry.department_code,
         version=entry.current_version.version,
     )

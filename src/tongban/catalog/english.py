@@ -1,7 +1,8 @@
-"""Checks of the catalog's English texts (``name_en`` of items, bundles and materials,
-``summary_en`` of items and bundles, ``title_en`` of form fields, the phrases of
-``synonyms_en``, and every other ``*_en``): pages in English show them in place of the
-Chinese (and the guide assistant answers English questions with them), so each must be real
+"""Checks of the catalog's English texts (``name_en`` of items, bundles, materials, fees
+and results, ``summary_en`` of items and bundles, ``title_en`` of form fields, ``window_en``
+(办理地点) of items and departments, ``basis_en`` of fees, the phrases of ``synonyms_en``,
+and every other ``*_en``): pages in English show them in place of the Chinese (and the
+guide assistant answers English questions with them), so each must be real
 English: not blank, without Chinese characters (a copied Chinese text would be shown as
 if it were the translation), and next to the Chinese text it translates (a page shows a
 summary only where there is a Chinese one). A missing English text is no fault: the page
@@ -14,6 +15,8 @@ from typing import Any
 
 from tongban.catalog.yamlsource import Problem, SourceDocument
 
+# English texts that translate a Chinese one beside them (the rest stand alone)
+_PAIRED = frozenset({"name", "title", "summary", "window", "basis", "reason"})
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]")
 
 
@@ -40,11 +43,12 @@ def _english(owner: dict[str, Any], key: str, text: Any, path: list[str | int]) 
         return [(path, f"英文文本 {key} 不能为空")]
     if _HAN.search(text):
         return [(path, f"英文文本 {key} 含有中文字符或全角符号：{text}")]
-    if chinese in ("name", "title", "summary") and chinese not in owner:
+    if chinese in _PAIRED and chinese not in owner:
         return [(path, f"有英文 {key} 而没有对应的中文 {chinese}")]
     return []
 
 
 def english_problems(doc: SourceDocument) -> list[Problem]:
-    """Every English text of an item or bundle file that cannot be shown as English."""
+    """Every English text of an item, bundle or departments file that cannot be shown as
+    English."""
     return [doc.problem(path, message) for path, message in _walk(doc.data, [])]

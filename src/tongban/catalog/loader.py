@@ -260,7 +260,7 @@ def read_catalog(root: Path) -> CatalogRead:
     read.departments = [
         {"division": read.division, **dept} for dept in dept_doc.data["departments"]
     ]
-    read.problems += _division_problems(dept_doc)
+    read.problems += _division_problems(dept_doc) + english_problems(dept_doc)
     if read.problems:
         return read
     departments = {dept["code"] for dept in read.departments}

@@ -19,7 +19,8 @@ class Department(Base):
     name: Mapped[str] = mapped_column(String(120))
     name_en: Mapped[str | None] = mapped_column(String(200))
     division_code: Mapped[str] = mapped_column(String(6))
-    window: Mapped[str | None] = mapped_column(String(200))
+    window: Mapped[str | None] = mapped_column(String(200))  # 办理地点
+    window_en: Mapped[str | None] = mapped_column(String(300))
     # how its tasks go to a person (人员随机分配): ``random`` among the qualified present
     # staff, or ``least_loaded`` (fewest open tasks; ties drawn at random)
     assignment: Mapped[str] = mapped_column(String(20), default="random")

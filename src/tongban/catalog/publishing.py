@@ -65,6 +65,7 @@ def _upsert_department(session: Session, data: dict[str, Any]) -> None:
     dept.name = data["name"]
     dept.name_en = data.get("name_en")
     dept.window = data.get("window")
+    dept.window_en = data.get("window_en")
     dept.assignment = data.get("assignment", "random")
     dept.division_code = data["division"]
     session.add(dept)

@@ -146,6 +146,20 @@ def get_any_entry(session: Session, *, code: str) -> CatalogEntry:
     return entry
 
 
+def result_name_en(session: Session, *, item_code: str | None, name: str) -> str | None:
+    """The English name (``name_en``) of the result of item ``item_code`` where ``name``
+    is that result's name (证照名称 or 文书名称) in the item's current version; None for
+    no such item, another name, or a result without English."""
+    entry = session.get(CatalogEntry, item_code) if item_code else None
+    if entry is None or entry.current_version is None:
+        return None
+    for item in entry.current_version.definition["items"]:
+        result = item.get("result") or {}
+        if item["code"] == item_code and result.get("name") == name:
+            return result.get("name_en")
+    return None
+
+
 def list_all_entries(session: Session) -> Sequence[CatalogEntry]:
     """Every entry, items and bundles, published and withdrawn, by code."""
     return session.scalars(select(CatalogEntry).order_by(CatalogEntry.code)).all()

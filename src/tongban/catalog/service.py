@@ -35,6 +35,7 @@ from tongban.catalog.reading import (
     list_halls,
     list_sources,
     prepare_search,
+    result_name_en,
     search,
     versions,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "prepare_search",
     "questions",
     "reduction",
+    "result_name_en",
     "save_elsewhere_text",
     "save_entry_text",
     "save_version",

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from tongban import timefmt
 from tongban.accounts.deps import CurrentUser, source_of
 from tongban.errors import NotReady
-from tongban.licences import service
+from tongban.licences import names, service
 from tongban.licences.models import Licence
 from tongban.licences.schemas import LicenceRead, StatusChange, VerificationRead
 from tongban.licences.setup import current
@@ -30,6 +30,7 @@ def read(licence: Licence, now_day: object) -> LicenceRead:
     return LicenceRead(
         id=licence.id,
         name=licence.name,
+        name_en=names.name_en(licence),
         type_code=licence.type_code,
         number=licence.number,
         identifier=licence.identifier,

@@ -16,6 +16,9 @@ class LicenceRead(BaseModel):
 
     id: int
     name: str
+    name_en: str | None = Field(
+        None, description="Its name in English (the catalog's result name_en), if any"
+    )
     type_code: str
     number: str
     identifier: str

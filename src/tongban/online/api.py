@@ -26,6 +26,7 @@ from tongban.cases.schemas import (
     TimelineRead,
 )
 from tongban.cases.stages import documents
+from tongban.catalog import service as catalog
 from tongban.errors import NotFound, NotReady
 from tongban.web.deps import NowDep, RuntimeDep, SessionDep, StoreDep
 from tongban.web.downloads import file_response
@@ -220,7 +221,14 @@ def list_corrections(number: str, session: SessionDep, user: CurrentUser) -> lis
 def list_results(number: str, session: SessionDep, user: CurrentUser) -> list[ResultRead]:
     """Result documents (licences, approvals, refusal decisions)."""
     case = service.get_case(session, number=number, user=user)
-    return [ResultRead.model_validate(r) for r in service.results(session, case=case)]
+    return [
+        ResultRead.model_validate(r).model_copy(
+            update={
+                "title_en": catalog.result_name_en(session, item_code=r.item_code, name=r.title)
+            }
+        )
+        for r in service.results(session, case=case)
+    ]
 
 
 @router.get("/results/{result_id}/document", response_class=Response)

@@ -19,7 +19,9 @@ from tongban.money import amount_of
 
 @dataclass(frozen=True)
 class FeeLine:
-    """One fee as charged: unit amount and quantity in, amount out (fen)."""
+    """One fee as charged: unit amount and quantity in, amount out (fen); the ``*_en``
+    texts are the catalog's English, None where it gives none (English pages then show
+    the Chinese)."""
 
     name: str
     basis: str
@@ -27,6 +29,9 @@ class FeeLine:
     quantity: int
     amount_fen: int
     exempt_reason: str | None = None
+    name_en: str | None = None
+    basis_en: str | None = None
+    exempt_reason_en: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -53,19 +58,26 @@ def _quantity(fee: Mapping[str, Any], form: Mapping[str, Any]) -> int:
     return value
 
 
-def _exemption(fee: Mapping[str, Any], form: Mapping[str, Any]) -> str | None:
+def _exemption(fee: Mapping[str, Any], form: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The exemption rule of ``fee`` that ``form`` meets, if any."""
     for rule in fee.get("exempt", []):
         if form.get(rule["field"]) in rule["in"]:
-            return str(rule.get("reason") or f"{rule['field']} = {form.get(rule['field'])}")
+            return dict(rule)
     return None
+
+
+def _reason(rule: Mapping[str, Any] | None, form: Mapping[str, Any]) -> str | None:
+    if rule is None:
+        return None
+    return str(rule.get("reason") or f"{rule['field']} = {form.get(rule['field'])}")
 
 
 def fee_lines(item: Mapping[str, Any], form: Mapping[str, Any]) -> list[FeeLine]:
     """Every fee of ``item`` charged on the answers ``form``, zero ones included (shown)."""
     lines = []
     for fee in item.get("fees", []):
-        unit, reason = to_fen(fee["amount"]), _exemption(fee, form)
-        quantity = 0 if reason else _quantity(fee, form)
+        unit, rule = to_fen(fee["amount"]), _exemption(fee, form)
+        quantity = 0 if rule else _quantity(fee, form)
         lines.append(
             FeeLine(
                 name=fee["name"],
@@ -73,7 +85,10 @@ def fee_lines(item: Mapping[str, Any], form: Mapping[str, Any]) -> list[FeeLine]
                 unit_fen=unit,
                 quantity=quantity,
                 amount_fen=unit * quantity,
-                exempt_reason=reason,
+                exempt_reason=_reason(rule, form),
+                name_en=fee.get("name_en"),
+                basis_en=fee.get("basis_en"),
+                exempt_reason_en=rule.get("reason_en") if rule else None,
             )
         )
     return lines

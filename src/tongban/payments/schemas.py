@@ -20,11 +20,16 @@ AMOUNT = shaped(
 
 class FeeLineRead(BaseModel):
     name: str
+    name_en: str | None = Field(
+        None, description="The fee's name in English, if the catalog gives one"
+    )
     basis: str
+    basis_en: str | None = Field(None, description="Its basis in English, if any")
     unit_amount: str = Field(description="Yuan per unit")
     quantity: int
     amount: str = Field(description="Yuan")
     exempt_reason: str | None
+    exempt_reason_en: str | None = Field(None, description="Why it is waived, in English, if any")
 
 
 class PaymentOrderRead(BaseModel):
@@ -56,11 +61,14 @@ class PaymentOrderRead(BaseModel):
             lines=[
                 FeeLineRead(
                     name=line["name"],
+                    name_en=line.get("name_en"),
                     basis=line["basis"],
+                    basis_en=line.get("basis_en"),
                     unit_amount=yuan(line["unit_fen"]),
                     quantity=line["quantity"],
                     amount=yuan(line["amount_fen"]),
                     exempt_reason=line.get("exempt_reason"),
+                    exempt_reason_en=line.get("exempt_reason_en"),
                 )
                 for line in order.lines
             ],

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query
 
 from tongban.accounts.deps import CurrentUser
 from tongban.cases import service as cases
+from tongban.cases.http.titles import title_en
 from tongban.errors import NotFound
 from tongban.ratings import followup, rules, service
 from tongban.ratings.enums import RatingChannel
@@ -61,6 +62,7 @@ def _read(row: service.RatingRow) -> RatingRead:
         id=rating.id,
         case_number=row.case.number,
         case_title=row.case.title,
+        case_title_en=title_en(row.case),
         department_code=rating.department_code,
         score=rating.score,
         score_name=SCORE_NAMES_ZH[rating.score],

@@ -49,6 +49,9 @@ class RatingRead(BaseModel):
     id: int
     case_number: str
     case_title: str
+    case_title_en: str | None = Field(
+        None, description="The case's title in English (the catalog's name_en), if any"
+    )
     department_code: str = Field(description="The case's lead department, which answers for it")
     score: int
     score_name: str = Field(description="The score's words: 非常满意 … 非常不满意")

@@ -13,6 +13,7 @@ from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.cases import service
 from tongban.cases.enums import TaskState
+from tongban.cases.http.titles import title_en
 from tongban.cases.models import Case
 from tongban.web.deps import SessionDep
 from tongban.window.schemas import TakenInRead, WhereNow
@@ -37,6 +38,7 @@ def _read(case: Case) -> TakenInRead:
         number=case.number,
         catalog_code=case.catalog_code,
         title=case.title,
+        title_en=title_en(case),
         state=case.state,
         lead_department=case.lead_department,
         submitted_at=case.submitted_at,

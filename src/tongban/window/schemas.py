@@ -23,6 +23,9 @@ class TakenInRead(BaseModel):
     number: str
     catalog_code: str
     title: str = Field(description="The item's or bundle's name when it was applied for")
+    title_en: str | None = Field(
+        None, description="That name in English (the catalog's name_en), None where it has none"
+    )
     state: CaseState
     lead_department: str = Field(description="The department that handles it")
     submitted_at: datetime

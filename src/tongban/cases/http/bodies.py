@@ -12,6 +12,7 @@ from tongban.accounts.models import User
 from tongban.cases import service
 from tongban.cases.core.access import needs_identifiers
 from tongban.cases.core.clocks import TimeLeft
+from tongban.cases.http.titles import title_en
 from tongban.cases.models import Case, Task
 from tongban.cases.schemas import CaseRead, TaskRead, TimeLeftRead
 from tongban.pii.service import mask_document
@@ -27,6 +28,7 @@ def read_case(session: Session, case: Case, now: datetime, viewer: User | None =
     """The case as the API shows it, with its time left on the promise and the legal limit;
     masked for a ``viewer`` who needs no identifier whole (``access.needs_identifiers``)."""
     read = CaseRead.model_validate(case)
+    read.title_en = title_en(case)
     if viewer is not None and not needs_identifiers(viewer, case):
         read.form_data = mask_document(read.form_data)
         if read.postal is not None:

@@ -149,6 +149,33 @@ def test_an_incomplete_form_keeps_the_draft_to_finish(signed_in: SignedIn, db: S
     assert "/staff/intake/receipt/" in str(again.url)
 
 
+def test_an_interrupted_intake_is_listed_and_taken_up_not_begun_again(
+    signed_in: SignedIn, db: Session
+) -> None:
+    """The clerk pressed 核验身份并调取共享数据 twice for one person and item: one draft,
+    listed on the intake page until it is submitted (a trial found three, and no list)."""
+    clerk = signed_in("clerk")
+    page = clerk.get(f"/staff/intake/{CODE}")
+    started = [
+        clerk.post(
+            f"/staff/intake/{CODE}",
+            data={**person(), "csrf_token": csrf(page.text), "intent": "start"},
+        )
+        for _ in range(2)
+    ]
+    assert {str(answer.url) for answer in started} == {str(started[0].url)}
+    number = found(r"/staff/intake/drafts/(\d+)", str(started[0].url))
+    mine = db.scalars(select(Case).where(Case.created_by_id == _clerk_id(db))).all()
+    assert [case.number for case in mine if case.state == CaseState.draft] == [number]
+    listed = clerk.get("/staff/intake")
+    assert "未提交的代办草稿" in listed.text and f"/staff/intake/drafts/{number}" in listed.text
+    assert "未提交的代办草稿" not in signed_in("sm-clerk").get("/staff/intake").text
+
+
+def _clerk_id(db: Session) -> int:
+    return int(db.scalar(select(User.id).where(User.username == "clerk")) or 0)
+
+
 def test_a_clerk_of_the_lead_department_gets_a_link_to_accept(signed_in: SignedIn) -> None:
     html = take_in(signed_in("wjw"), person(), FORM).text
     task = found(r'href="(/staff/tasks/\d+)"', html)

@@ -42,7 +42,12 @@ from tongban.cases.core.queries import (
 from tongban.cases.core.queue import URGENCIES, QueuePage, QueueRow
 from tongban.cases.core.queue import page as queue_page
 from tongban.cases.core.received import on_received
-from tongban.cases.core.taken_in import TAKEN_IN_PAGE, TakenInPage, list_taken_in
+from tongban.cases.core.taken_in import (
+    TAKEN_IN_PAGE,
+    TakenInPage,
+    list_taken_in,
+    unfinished_drafts,
+)
 from tongban.cases.core.transition import record_case
 from tongban.cases.materials.provision import field_problems as typed_number_problems
 from tongban.cases.materials.provision import needs_applicant as asks_upload
@@ -178,6 +183,7 @@ __all__ = [
     "terminate",
     "timeline",
     "typed_number_problems",
+    "unfinished_drafts",
     "update_form",
     "upload_first",
     "verify_document",

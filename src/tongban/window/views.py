@@ -178,7 +178,10 @@ def intake_search(request: Request, session: SessionDep, user: Clerk, q: str = "
         if entry.current_version is not None
         and service.may_receive(session, entry.current_version.definition, user)
     ]
-    return render(request, "cases/intake.html", {"q": q.strip(), "entries": entries})
+    drafts = service.unfinished_drafts(session, user=user)  # interrupted intakes, to take up
+    return render(
+        request, "cases/intake.html", {"q": q.strip(), "entries": entries, "drafts": drafts}
+    )
 
 
 @router.get("/staff/intake/{code}")
@@ -217,13 +220,20 @@ def intake(code: str, desk: WindowDep, form: CheckedForm) -> Response:
     person = {name: _text(form, PREFIX + name) for name in PERSON}
     try:
         applicant = accounts.find_or_create_walk_in(desk.session, **person)
-        case = service.create_case(
-            desk.session,
-            applicant=applicant,
-            code=code,
-            form_data={},
-            now=desk.now,
-            created_by=desk.user,
+        begun = service.unfinished_drafts(
+            desk.session, user=desk.user, applicant=applicant, code=code
+        )
+        case = (
+            begun[0]
+            if begun
+            else service.create_case(
+                desk.session,
+                applicant=applicant,
+                code=code,
+                form_data={},
+                now=desk.now,
+                created_by=desk.user,
+            )
         )
     except InvalidInput as error:
         desk.session.rollback()  # no half-made person or draft is kept

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from tongban.accounts.models import User
 from tongban.cases.core import keyset
 from tongban.cases.core.keyset import Cursor
-from tongban.cases.enums import Channel
+from tongban.cases.enums import CaseState, Channel
 from tongban.cases.models import Case
 
 TAKEN_IN_PAGE = 50  # cases a page of the clerk's list shows
@@ -81,3 +81,25 @@ def list_taken_in(
     return TakenInPage(
         cases, _cursor(cases[-1]) if more else None, _cursor(cases[0]) if cases and after else None
     )
+
+
+UNFINISHED_SHOWN = 20  # a clerk's unfinished window drafts listed on the intake page
+
+
+def unfinished_drafts(
+    session: Session, *, user: User, applicant: User | None = None, code: str | None = None
+) -> list[Case]:
+    """Drafts ``user`` started at a window for walk-in applicants and has not submitted,
+    newest first (at most ``UNFINISHED_SHOWN``); of one applicant and item when given
+    (an interrupted intake is taken up again, not begun a second time)."""
+    query = select(Case).where(
+        Case.created_by_id == user.id,
+        Case.channel == Channel.window,
+        Case.submitted_at.is_(None),
+        Case.state == CaseState.draft,
+    )
+    if applicant is not None:
+        query = query.where(Case.applicant_id == applicant.id)
+    if code is not None:
+        query = query.where(Case.catalog_code == code)
+    return list(session.scalars(query.order_by(Case.id.desc()).limit(UNFINISHED_SHOWN)))

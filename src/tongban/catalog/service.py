@@ -6,7 +6,7 @@ This module is what other domains import: reading in ``reading.py``, loading and
 editing in ``publishing.py``.
 """
 
-from tongban.catalog.definitions import in_unit, working_days_of
+from tongban.catalog.definitions import in_unit, legal_unit, working_days_of
 from tongban.catalog.locality import localize, misplaced, places_offered
 from tongban.catalog.publishing import (
     LoadReport,
@@ -62,6 +62,7 @@ __all__ = [
     "get_entry",
     "get_version",
     "in_unit",
+    "legal_unit",
     "list_all_entries",
     "list_departments",
     "list_entries",

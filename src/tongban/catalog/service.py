@@ -39,6 +39,7 @@ from tongban.catalog.reading import (
 )
 from tongban.catalog.situations import (
     check_answers,
+    chooses,
     from_query,
     questions,
     reduction,
@@ -52,6 +53,7 @@ __all__ = [
     "check_accepting",
     "check_answers",
     "check_entry_text",
+    "chooses",
     "content_hash",
     "current_elsewhere",
     "elsewhere_text",

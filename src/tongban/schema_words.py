@@ -107,9 +107,8 @@ def reason_of(error: ValidationError) -> tuple[str, str]:
     if kind in table:
         zh, en = table[kind]
         bound = _bound(error)
-        if kind in _NOUNS and "{}" in en:
-            bound_en = counted(float(error.validator_value), *_NOUNS[kind])
-            return zh.format(bound), en.format(bound_en)
+        if kind in _NOUNS:
+            return zh.format(bound), en.format(counted(float(bound), *_NOUNS[kind]))
         return zh.format(bound), en.format(bound)
     return _REASONS.get(kind, ("不符合要求", "is not acceptable"))
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
+from jsonschema import Draft202012Validator
 
 from tests.conftest import Clock
 from tests.factories import submitted
 from tests.web.support import ITEM, SignedIn, csrf
 from tongban.accounts import throttle
+from tongban.schema_words import reason_of
 from tongban.web.validation import translated
 
 HALL = "GL-ZWFW"
@@ -71,3 +73,10 @@ def test_a_bound_of_one_is_one_character_or_one_item() -> None:
     assert "1 characters" not in translated(short)["message_en"]
     few = {"type": "too_short", "loc": ("body", "items"), "ctx": {"min_length": 2}}
     assert "needs at least 2 items" in translated(few)["message_en"]
+
+
+def test_a_form_asking_for_one_plate_at_least_says_one_entry() -> None:
+    """A catalog form's ``minItems: 1`` (车辆号牌, 刻制印章种类) read "at least 1 entries"."""
+    schema = {"type": "array", "minItems": 1, "items": {"type": "string"}}
+    (error,) = Draft202012Validator(schema).iter_errors([])
+    assert reason_of(error) == ("至少 1 项", "needs at least 1 entry")

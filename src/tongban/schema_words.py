@@ -16,6 +16,8 @@ from typing import Any, cast
 
 from jsonschema.exceptions import SchemaError, ValidationError, best_match
 
+from tongban.textutil import counted
+
 _NUMERIC_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
@@ -46,15 +48,21 @@ _REASONS = {
     "uniqueItems": ("各项不能重复", "must not list the same thing twice"),
 }
 _BOUNDED = {
-    "minLength": ("至少 {} 个字", "needs at least {} characters"),
-    "maxLength": ("最多 {} 个字", "takes at most {} characters"),
+    "minLength": ("至少 {} 个字", "needs at least {}"),
+    "maxLength": ("最多 {} 个字", "takes at most {}"),
     "minimum": ("不能小于 {}", "must not be less than {}"),
     "maximum": ("不能大于 {}", "must not be greater than {}"),
     "exclusiveMinimum": ("应大于 {}", "must be greater than {}"),
     "exclusiveMaximum": ("应小于 {}", "must be less than {}"),
     "multipleOf": ("应为 {} 的整数倍", "must be a multiple of {}"),
-    "minItems": ("至少 {} 项", "needs at least {} entries"),
-    "maxItems": ("最多 {} 项", "takes at most {} entries"),
+    "minItems": ("至少 {} 项", "needs at least {}"),
+    "maxItems": ("最多 {} 项", "takes at most {}"),
+}
+_NOUNS = {  # the English noun a bound counts ("needs at least 1 entry")
+    "minLength": ("character", "characters"),
+    "maxLength": ("character", "characters"),
+    "minItems": ("entry", "entries"),
+    "maxItems": ("entry", "entries"),
 }
 _WHOLE_BOUNDED = {  # the same bounds of an integer field, which say so
     "minimum": ("应为不小于 {} 的整数", "must be a whole number not less than {}"),
@@ -98,7 +106,10 @@ def reason_of(error: ValidationError) -> tuple[str, str]:
             table = {**table, "minItems": ("至少选择 {} 项", "needs at least {} chosen")}
     if kind in table:
         zh, en = table[kind]
-        return zh.format(_bound(error)), en.format(_bound(error))
+        bound = _bound(error)
+        if kind in _NOUNS:
+            return zh.format(bound), en.format(counted(float(bound), *_NOUNS[kind]))
+        return zh.format(bound), en.format(bound)
     return _REASONS.get(kind, ("不符合要求", "is not acceptable"))
 
 

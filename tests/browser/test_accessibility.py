@@ -43,7 +43,10 @@ def _report(found: list[dict[str, Any]]) -> str:
         (None, "/?q=开餐馆"),
         (None, "/items/3501-WJW-002"),
         (None, "/bundles/3501-BUNDLE-QYKB"),
-        (None, "/bundles/3501-BUNDLE-KCG?s_licence=held&s_premises=leased&s_agent=self"),
+        (
+            None,
+            "/bundles/3501-BUNDLE-KCG?s_licence=held&s_operator=company&s_premises=leased&s_agent=self",
+        ),
         (None, "/finder?who=enterprise&event=开餐馆"),
         (None, "/login"),
         (None, "/register"),

@@ -19,6 +19,7 @@ def test_answering_the_questions_tailors_the_guide_and_the_form(people: Browsers
     expect(page.get_by_text("请先回答以下问题，再填写申请表。")).to_be_visible()
 
     page.get_by_label("已有营业执照,只办食品经营许可证").check()
+    page.get_by_role("radio", name="有限责任公司").check()
     page.get_by_label("租赁").check()
     page.get_by_label("本人办理").check()
     page.get_by_role("button", name="查看我的办事指南").click()

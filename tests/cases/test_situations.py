@@ -12,7 +12,7 @@ from tongban.demo.samples import fill_form
 
 KCG = "3501-BUNDLE-KCG"
 QYKB = "3501-BUNDLE-QYKB"
-HELD_LICENCE = {"licence": "held", "premises": "leased", "agent": "self"}
+HELD_LICENCE = {"licence": "held", "operator": "company", "premises": "leased", "agent": "self"}
 ONLY_REGISTRATION = {
     "premises": "owned",
     "agent": "self",

@@ -27,7 +27,7 @@ from tongban.identifiers import make_resident_id
 
 NOW = datetime(2025, 11, 3, 2, 0, tzinfo=UTC)
 ITEM = "3501-RS-003"  # 失业登记, for a person
-KCG = "3501-BUNDLE-KCG"  # 我要开餐馆: 3501-SCJG-001 and 3501-SCJG-002
+KCG = "3501-BUNDLE-KCG"  # 我要开餐馆: 3501-SCJG-001 (or -003) and 3501-SCJG-002
 ADMIN = Actor(id=None, name="目录管理员")
 
 

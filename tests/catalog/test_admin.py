@@ -24,8 +24,8 @@ NOW = datetime(2025, 9, 22, 1, 0, tzinfo=UTC)
 ITEM = "3501-WJW-002"
 SCJG_001 = "3501-SCJG-001"
 HYGIENE = "3501-WJW-003"  # 公共场所卫生许可, in no bundle; its form merges with KCG's items
-KCG = "3501-BUNDLE-KCG"  # 我要开餐馆: SCJG-001 and SCJG-002
-KCG_ITEMS = "items:\n- 3501-SCJG-001\n- 3501-SCJG-002\n"
+KCG = "3501-BUNDLE-KCG"  # 我要开餐馆: SCJG-001 or -003, and SCJG-002
+KCG_ITEMS = "items:\n- 3501-SCJG-001\n- 3501-SCJG-003\n- 3501-SCJG-002\n"
 
 
 @pytest.fixture(autouse=True)
@@ -95,7 +95,8 @@ def test_editing_a_bundle_stores_a_version_built_from_the_current_items(db: Sess
     entry = catalog.get_any_entry(db, code=KCG)
     assert entry.name == "我要开饭店" and entry.current_version is not None
     definition = entry.current_version.definition
-    assert [item["code"] for item in definition["items"]] == [SCJG_001, "3501-SCJG-002", HYGIENE]
+    codes = [item["code"] for item in definition["items"]]
+    assert codes == [SCJG_001, "3501-SCJG-003", "3501-SCJG-002", HYGIENE]
     assert "public_place_type" in definition["form"]["properties"]
     assert definition["bundle"]["name"] == "我要开饭店"
     actions = db.scalars(select(AuditEntry.action).where(AuditEntry.object_id == KCG)).all()
@@ -112,7 +113,7 @@ def test_an_unchanged_bundle_makes_no_new_version(db: Session) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "field", "message"),
     [
-        (KCG_ITEMS, KCG_ITEMS + "- 3501-SCJG-999\n", "items.2", "事项 3501-SCJG-999 不存在"),
+        (KCG_ITEMS, KCG_ITEMS + "- 3501-SCJG-999\n", "items.3", "事项 3501-SCJG-999 不存在"),
         ("lead_department: SCJG\n", "lead_department: NOPE\n", "lead_department", "NOPE"),
         (KCG_ITEMS, "items:\n- 3501-SCJG-001\n", "items", "至少 2 项"),
         ("approval_mode: commitment\n", "approval_mode: quick\n", "approval_mode", "quick"),

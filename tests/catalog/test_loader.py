@@ -131,14 +131,14 @@ def test_yaml_syntax_error_names_the_line(catalog_copy: CatalogCopy) -> None:
 def test_bundle_referencing_a_missing_item_names_the_item(catalog_copy: CatalogCopy) -> None:
     line = catalog_copy.replace(
         KCG,
-        "items: [3501-SCJG-001, 3501-SCJG-002]",
-        "items: [3501-SCJG-001, 3501-SCJG-999]",
+        "items: [3501-SCJG-001, 3501-SCJG-003, 3501-SCJG-002]",
+        "items: [3501-SCJG-001, 3501-SCJG-003, 3501-SCJG-002, 3501-SCJG-999]",
     )
 
     problem = _only_error(catalog_copy, KCG)
 
     assert f"{KCG}:{line}:" in str(problem)
-    assert problem.field == "items.1"
+    assert problem.field == "items.3"
     assert "3501-SCJG-999" in problem.message
 
 

@@ -26,6 +26,7 @@ def test_the_demo_situations_load() -> None:
     assert not read.errors
     assert [q["code"] for q in read.bundles["3501-BUNDLE-KCG"]["situations"]] == [
         "licence",
+        "operator",
         "premises",
         "agent",
     ]
@@ -70,13 +71,15 @@ def test_an_omitted_material_the_entry_lacks_is_named_with_its_line(
     [error] = _errors(catalog_copy, KCG)
 
     assert error.line == line and "没有材料 LEASE" in error.message
-    assert error.field == "situations.1.options.0.omit_materials"
+    assert error.field == "situations.2.options.0.omit_materials"
     assert "3501-BUNDLE-KCG" not in read_catalog(catalog_copy.root).bundles
 
 
 def test_an_option_may_not_leave_out_every_item(catalog_copy: CatalogCopy) -> None:
     catalog_copy.replace(
-        KCG, "omit_items: [3501-SCJG-001]", "omit_items: [3501-SCJG-001, 3501-SCJG-002]"
+        KCG,
+        "omit_items: [3501-SCJG-001, 3501-SCJG-003]",
+        "omit_items: [3501-SCJG-001, 3501-SCJG-003, 3501-SCJG-002]",
     )
     messages = [error.message for error in _errors(catalog_copy, KCG)]
     assert "不能省去一件事的全部事项" in messages

@@ -92,11 +92,13 @@ def _direct(db: Session, where: ReformFilter) -> dict[str, Any]:
         start = case.received_at or case.submitted_at
         if limits["unit"] == "hours":
             elapsed += working_time(cal, start, case.decided_at, "hours") / 8  # type: ignore[arg-type]
-            legal += limits["legal"] / 8
         else:
             elapsed += working_time(cal, start, case.decided_at, "days")  # type: ignore[arg-type]
-            # a limit in calendar days (日) counts as the working days of its weeks
-            legal += limits["legal"] * (5 / 7 if limits["unit"] == "calendar_days" else 1)
+        # the legal limit in the unit the law states it in; hours at 8 a working day, a
+        # limit in calendar days (日) as the working days of its weeks
+        legal_unit = limits.get("legal_unit") or limits["unit"]
+        share = {"hours": 1 / 8, "calendar_days": 5 / 7}.get(legal_unit, 1)
+        legal += limits["legal"] * share
         for fill in db.scalars(select(FieldFill).where(FieldFill.case_id == case.id)):
             fields += 1
             pulled += fill.state == "pulled"

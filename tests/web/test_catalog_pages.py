@@ -173,15 +173,16 @@ def test_a_bundle_guide_in_english_gives_its_summary_in_english(client: TestClie
     assert "One form, one set of materials" in client.get("/?lang=en").text  # the list
 
 
-def test_a_legal_limit_kept_in_office_hours_reads_as_the_laws_working_days(
+def test_a_legal_limit_reads_as_its_law_beside_a_promise_in_hours(
     client: TestClient,
 ) -> None:
-    """3501-SCJG-001: the law gives 3 working days, the promise is 2 hours; both are in
-    office hours, so the guide shows the legal 24 hours as the 3 working days they are."""
+    """3501-SCJG-001: the law gives 3 working days, the promise is 2 hours; the guide
+    shows each in its own unit, the legal one with its article."""
     page = client.get("/items/3501-SCJG-001").text
-    assert "24 小时（即 3 个工作日，每个工作日按 8 小时计）" in page and "<dd>2 小时</dd>" in page
+    assert "<dd>3 个工作日 <span" in page and "第十九条" in page and "<dd>2 小时</dd>" in page
+    assert "24 小时" not in page
     english = client.get("/items/3501-SCJG-001?lang=en").text
-    assert "24 hours (that is 3 working days, at 8 office hours a working day)" in english
+    assert "3 working days <span" in english and "art. 19" in english
 
 
 def test_an_item_guide_in_english_gives_its_summary_in_english(client: TestClient) -> None:

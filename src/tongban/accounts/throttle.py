@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from tongban.audit.models import AuditEntry
 from tongban.config import Settings
 from tongban.errors import TooManyAttempts
+from tongban.textutil import counted
 
 SIGNED_IN = "account.signed_in"
 SIGN_IN_FAILED = "account.sign_in_failed"
@@ -90,8 +91,8 @@ def locked(until: datetime, now: datetime) -> TooManyAttempts:
     return TooManyAttempts(
         f"密码或验证码连续输错次数过多，该账号已暂时锁定，请 {minutes} 分钟后再试；"
         "忘记密码请到政务服务窗口或联系管理员重置。",
-        f"Too many wrong passwords or codes in a row: this account is locked; try again in {minutes} "
-        "minutes, or ask a service window or an administrator to reset the password.",
+        f"Too many wrong passwords or codes in a row: this account is locked; try again in {counted(minutes, 'minute')}"
+        ", or ask a service window or an administrator to reset the password.",
         retry_after=math.ceil((until - now).total_seconds()),
     )
 
@@ -138,6 +139,6 @@ def refuse_busy_registrations(
         minutes = _minutes(wait)
         raise TooManyAttempts(
             f"本网络注册账号过于频繁，请 {minutes} 分钟后再试。",
-            f"Too many accounts registered from this network; try again in {minutes} minutes.",
+            f"Too many accounts registered from this network; try again in {counted(minutes, 'minute')}.",
             retry_after=math.ceil(wait.total_seconds()),
         )

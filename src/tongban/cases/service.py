@@ -94,7 +94,12 @@ from tongban.cases.stages.opening import (
     grantor_for,
 )
 from tongban.cases.stages.progress import terminate
-from tongban.cases.stages.rounds import review_again, review_by_rule, review_task
+from tongban.cases.stages.rounds import (
+    approve_opening_review,
+    review_again,
+    review_by_rule,
+    review_task,
+)
 from tongban.cases.tasks import run_deemed_acceptance
 
 __all__ = [
@@ -115,6 +120,7 @@ __all__ = [
     "applicant_done",
     "approve_by_rule",
     "approve_case",
+    "approve_opening_review",
     "asks_upload",
     "calendar",
     "candidates",

@@ -5,6 +5,7 @@ longest of its items'."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from tongban.catalog import ways
@@ -36,10 +37,29 @@ def in_unit(days: int, unit: str) -> int:
     return days
 
 
+def legal_unit(limit: Mapping[str, Any]) -> str:
+    """The unit a ``time_limit``'s legal limit is stated in: its ``legal_unit`` where the
+    law states it in another unit than the promise (a promise of 2 office hours, a law's
+    20 日), else its ``unit``."""
+    return str(limit.get("legal_unit") or limit["unit"])
+
+
 def legal_days(item: dict[str, Any]) -> int:
     """An item's legal limit in working days (:func:`working_days_of`)."""
     limit = item["time_limit"]
-    return working_days_of(int(limit["legal"]), limit["unit"])
+    return working_days_of(int(limit["legal"]), legal_unit(limit))
+
+
+def comparable(limit: Mapping[str, Any]) -> tuple[str, int, int]:
+    """(unit, promised, legal) of a ``time_limit`` in one unit: its own where both are
+    stated in it, else office hours (days as whole working days of 8 hours)."""
+    unit, legal = limit["unit"], int(limit["legal"])
+    if legal_unit(limit) == unit:
+        return unit, int(limit["promised"]), legal
+    promised = in_unit(working_days_of(int(limit["promised"]), unit), "hours")
+    if unit == "hours":
+        promised = int(limit["promised"])
+    return "hours", promised, in_unit(working_days_of(legal, legal_unit(limit)), "hours")
 
 
 def merge_forms(items: list[dict[str, Any]]) -> tuple[dict[str, Any], list[str]]:
@@ -107,7 +127,7 @@ def bundle_definition(bundle: dict[str, Any], items: list[dict[str, Any]]) -> di
     materials, _ = merge_materials(items)
     unit = bundle["time_limit"]["unit"]
     legal = max(legal_days(item) for item in items)
-    if all(item["time_limit"]["unit"] == unit for item in items):
+    if all(legal_unit(item["time_limit"]) == unit for item in items):
         legal = max(int(item["time_limit"]["legal"]) for item in items)
     else:
         legal = in_unit(legal, unit)

@@ -30,7 +30,7 @@ from tongban.catalog import (
     situations,
     ways,
 )
-from tongban.catalog.definitions import merge_forms, merge_materials
+from tongban.catalog.definitions import comparable, merge_forms, merge_materials
 from tongban.catalog.elsewhere import FILE as ELSEWHERE_FILE
 from tongban.catalog.elsewhere import matter_problems
 from tongban.catalog.english import english_problems
@@ -133,8 +133,8 @@ def _check_item(
                 f"表单不是有效的 JSON Schema：{schema_words.what_to_fix(error)}",
             )
         )
-    limit = item["time_limit"]
-    if limit["promised"] > limit["legal"]:
+    _, promised, legal = comparable(item["time_limit"])
+    if promised > legal:
         found.append(doc.problem(["time_limit", "promised"], "承诺时限不能超过法定时限"))
     found += process_rules.fee_problems(doc)
     found += process_rules.decision_problems(doc, sources)

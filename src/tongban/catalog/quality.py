@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from tongban.catalog import licence_types, ways
-from tongban.catalog.definitions import in_unit, working_days_of
+from tongban.catalog.definitions import comparable, in_unit, working_days_of
 from tongban.catalog.enums import AUTOMATIC_WAYS
 from tongban.catalog.yamlsource import Problem, SourceDocument
 
@@ -48,14 +48,14 @@ def _promised_share(doc: SourceDocument) -> list[Problem]:
     shortest promise the unit states short of 即办 (1: 30 % of 3 working days is 0.9 of a
     day, so 1 working day is as short as a promise in days goes) and a public notice the
     law sets (``public_notice.days``, calendar days: 低保's 7 days are 5 working days)."""
-    limit = doc.data["time_limit"]
-    if not limit["legal"] or limit["promised"] > limit["legal"]:
+    unit, promised, legal = comparable(doc.data["time_limit"])
+    if not legal or promised > legal:
         return []  # a promise above the legal limit is the loader's error, not a warning
     notice = doc.data.get("public_notice") or {}
-    fixed = in_unit(working_days_of(notice.get("days", 0), "calendar_days"), limit["unit"])
-    if limit["promised"] <= max(PROMISED_SHARE_WARNING * limit["legal"], 1) + fixed:
+    fixed = in_unit(working_days_of(notice.get("days", 0), "calendar_days"), unit)
+    if promised <= max(PROMISED_SHARE_WARNING * legal, 1) + fixed:
         return []
-    share = round(100 * limit["promised"] / limit["legal"])
+    share = round(100 * promised / legal)
     message = f"承诺时限为法定时限的 {share}%，超过 30% 的压缩目标"
     if fixed:
         message += f"（法定公示期 {notice['days']} 日不计在内）"

@@ -7,7 +7,7 @@ editing in ``publishing.py``.
 """
 
 from tongban.catalog.applicants import subject_refusal, subjects
-from tongban.catalog.definitions import in_unit, working_days_of
+from tongban.catalog.definitions import in_unit, legal_unit, working_days_of
 from tongban.catalog.locality import localize, misplaced, places_offered
 from tongban.catalog.publishing import (
     LoadReport,
@@ -41,6 +41,7 @@ from tongban.catalog.reading import (
 )
 from tongban.catalog.situations import (
     check_answers,
+    chooses,
     from_query,
     questions,
     reduction,
@@ -54,6 +55,7 @@ __all__ = [
     "check_accepting",
     "check_answers",
     "check_entry_text",
+    "chooses",
     "content_hash",
     "current_elsewhere",
     "elsewhere_text",
@@ -64,6 +66,7 @@ __all__ = [
     "get_entry",
     "get_version",
     "in_unit",
+    "legal_unit",
     "list_all_entries",
     "list_departments",
     "list_entries",

@@ -56,11 +56,27 @@ def check_answers(definition: Mapping[str, Any], answers: Mapping[str, Any]) -> 
     return checked
 
 
+def _chooses(question: Mapping[str, Any]) -> bool:
+    """Whether ``question`` chooses between items: every option leaves some out."""
+    return all(option.get("omit_items") for option in question["options"])
+
+
+def chooses(definition: Mapping[str, Any]) -> bool:
+    """Whether the entry asks a question that chooses between its items (个体工商户 or
+    公司): its cases run on the tailored definition even without answers."""
+    return any(_chooses(question) for question in questions(definition))
+
+
 def _chosen(definition: Mapping[str, Any], answers: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The options ``answers`` chose; a question that chooses between items and has no
+    answer takes its first option, so that no case runs two alternatives at once."""
     options = []
     for question in questions(definition):
+        answer = answers.get(question["code"])
+        if answer is None and _chooses(question):
+            answer = str(question["options"][0]["value"])
         for option in question["options"]:
-            if str(option["value"]) == answers.get(question["code"]):
+            if str(option["value"]) == answer:
                 options.append(option)
     return options
 
@@ -70,7 +86,10 @@ def tailor(definition: Mapping[str, Any], answers: Mapping[str, str]) -> dict[st
     the chosen options leave out removed (each item's own materials and form too), the
     materials they require marked ``required`` (in every item that lists them), the form
     and materials of a bundle merged again from the items that remain. No answers: the
-    definition unchanged (every material, the whole form)."""
+    definition unchanged (every material, the whole form), but for a question that
+    chooses between items, which takes its first option: only its items run and their
+    materials and fields are required, while the form keeps the others' fields optional
+    (a client that sent the whole form is not refused for them)."""
     chosen = _chosen(definition, answers)
     if not chosen:
         return dict(definition)
@@ -88,6 +107,8 @@ def tailor(definition: Mapping[str, Any], answers: Mapping[str, str]) -> dict[st
     tailored["items"] = items
     tailored["materials"] = merge_materials(items)[0]
     form = merge_forms(items)[0] if tailored["kind"] == "bundle" else items[0]["form"]
+    if not answers and tailored["kind"] == "bundle":  # defaults only: keep the whole form
+        form = {**merge_forms(definition["items"])[0], "required": form["required"]}
     tailored["form"] = _without_fields(form, omit_fields)
     return tailored
 

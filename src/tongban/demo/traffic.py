@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from tongban.cases.core import clocks, definition
 from tongban.cases.enums import CaseState, Channel, ClockKind, PauseReason, Stage, TaskState
 from tongban.cases.models import Clock
-from tongban.catalog.definitions import HOURS_PER_WORKING_DAY
+from tongban.catalog.definitions import HOURS_PER_WORKING_DAY, legal_unit
 from tongban.demo.plans import Texts
 from tongban.ratings import service as ratings
 from tongban.ratings.rules import is_bad
@@ -228,10 +228,13 @@ def _run(traffic: Traffic, rows: Rows, case: dict[str, Any], item: Item, fate: s
                 return CaseState.rejected
             case["accepted_at"] = moment
             limits = item.spec["time_limit"]
-            for kind in (ClockKind.promised, ClockKind.legal):
+            for kind, kept_in in (
+                (ClockKind.promised, unit),
+                (ClockKind.legal, legal_unit(limits)),
+            ):
                 n = int(limits[kind.value])
-                due = _due(cal, unit=unit, limit=n, start=moment)
-                whole.append(_clock(rows, case_id, kind, unit, n, moment, due))
+                due = _due(cal, unit=kept_in, limit=n, start=moment)
+                whole.append(_clock(rows, case_id, kind, kept_in, n, moment, due))
         if stage == Stage.review and fate == "refused":
             case["review_outcome"] = "refused"
         if stage == Stage.decide or (

@@ -33,6 +33,7 @@ from tongban.cases.core import clocks
 from tongban.cases.enums import ClockKind
 from tongban.cases.models import Case, Clock
 from tongban.cases.service import record_case
+from tongban.textutil import counted
 from tongban.workdays import service
 from tongban.workdays.calendar import DayOverride, WorkCalendar
 from tongban.workdays.enums import CalendarYearStatus
@@ -133,8 +134,8 @@ def replace_year(
         raise ConfirmationRequired(
             f"替换 {year} 年日历将移动 {len(preview.cases_moved)} 个办件的期限、"
             f"发送 {preview.messages} 条通知。请先预览，核对无误后带上预览给出的确认码（confirm）再提交。",
-            f"Replacing {year} moves the deadlines of {len(preview.cases_moved)} case(s) and "
-            f"sends {preview.messages} message(s). Preview first, then send the preview's "
+            f"Replacing {year} moves the deadlines of {counted(len(preview.cases_moved), 'case')} "
+            f"and sends {counted(preview.messages, 'message')}. Preview first, then send the preview's "
             "confirmation code (confirm).",
             field="confirm",
         )

@@ -1,12 +1,14 @@
 """JSON API of the on-site inspection (现场踏勘): the inspector's inspections, one of them,
-and its steps (propose the visit, record the findings, co-sign or return the record); the
-applicant answers the proposed time. Photos are taken on the inspection page."""
+its steps (propose the visit, record the findings, co-sign or return the record) and its
+photos (a drawn inspector adds them from a phone; whoever may read the inspection lists and
+opens them); the applicant answers the proposed time."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from tongban.accounts.deps import CurrentUser, require_roles
@@ -16,6 +18,7 @@ from tongban.cases import service as cases
 from tongban.cases.models import Case
 from tongban.errors import NotFound
 from tongban.inspection import service as inspection
+from tongban.inspection import views
 from tongban.inspection.models import Inspection
 from tongban.inspection.schemas import (
     CheckRead,
@@ -27,7 +30,7 @@ from tongban.inspection.schemas import (
     VisitAnswer,
     VisitCreate,
 )
-from tongban.web.deps import NowDep, SessionDep
+from tongban.web.deps import NowDep, SessionDep, StoreDep
 
 router = APIRouter(tags=["inspections"])
 Inspector = Annotated[User, Depends(require_roles(Role.inspector))]
@@ -143,3 +146,42 @@ def answer_visit(
         now=now,
     )
     return _read(session, row)
+
+
+@router.post("/inspections/{inspection_id}/photos", status_code=201)
+async def add_photo(
+    inspection_id: int,
+    session: SessionDep,
+    user: Inspector,
+    now: NowDep,
+    store: StoreDep,
+    file: Annotated[UploadFile, File(description="The photo: JPG or PNG, checked by its bytes")],
+    check_code: Annotated[
+        str, Form(max_length=40, description="The checklist item it shows; empty: the site")
+    ] = "",
+) -> PhotoRead:
+    """A drawn inspector adds a photo of the visit to the current round (multipart:
+    ``file``, ``check_code``). Checked as every upload (``files.check_upload``): JPG or PNG
+    by its content, not its name, at most 10 MB (``PHOTO_MAX_MB``) or the site's lower
+    upload limit; 422 saying what to fix otherwise; refused to anyone but its drawn
+    inspectors."""
+    photo = inspection.Photo(file.filename or "", await file.read(), check_code)
+    row = inspection.add_photo(
+        session, inspection_id=inspection_id, user=user, photo=photo, now=now, store=store
+    )
+    return PhotoRead.model_validate(row)
+
+
+@router.get("/inspections/{inspection_id}/photos")
+def list_photos(inspection_id: int, session: SessionDep, user: CurrentUser) -> list[PhotoRead]:
+    """The photos of an inspection still held, oldest first; its drawn inspectors and
+    whoever may see its case (404 for anyone else)."""
+    row = inspection.get_inspection(session, inspection_id=inspection_id, user=user)
+    return [PhotoRead.model_validate(p) for p in inspection.photos(session, inspection=row)]
+
+
+router.get(
+    "/inspections/{inspection_id}/photos/{photo_id}",
+    response_class=Response,
+    responses={200: {"description": "The photo", "content": {"image/jpeg": {}, "image/png": {}}}},
+)(views.photo)

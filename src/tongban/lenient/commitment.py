@@ -30,8 +30,8 @@ from tongban.audit.models import AuditEntry
 from tongban.audit.service import SYSTEM, Actor, record
 from tongban.cases import service as cases
 from tongban.cases.core import access
-from tongban.cases.enums import CaseState
-from tongban.cases.models import Case
+from tongban.cases.enums import CaseState, Stage
+from tongban.cases.models import Case, Task
 from tongban.catalog.enums import ApprovalMode
 from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from tongban.files.store import FileStore
@@ -102,6 +102,28 @@ def on_accepted(
         cases.approve_by_rule(
             session, case=case, actor=actor, opinion=APPROVED_ON_COMMITMENT, now=now, store=store
         )
+
+
+def on_task_opened(session: Session, task: Task, now: datetime) -> None:
+    """A review task of an item approved on commitment that opened after acceptance,
+    once its prerequisite in the bundle's order was approved (食品经营许可 after the
+    营业执照 of the same case): approved on the commitment then, by whoever accepted the
+    case. At acceptance itself the mode is not granted yet: ``on_accepted`` does it."""
+    if task.stage != Stage.review or not task.item_code:
+        return
+    case = session.get_one(Case, task.case_id)
+    granted = decision(session, case=case)
+    if granted is None or granted.action != GRANTED:
+        return
+    items = {i["code"]: i for i in commitment_items(cases.spec_of(session, case))}
+    item = items.get(task.item_code)
+    if item is None or _review(item) != "none":
+        return
+    accepted = next(t for t in case.tasks if t.stage == Stage.accept and t.actor_name)
+    actor = Actor(accepted.actor_id, accepted.actor_name or "", accepted.department_code)
+    cases.approve_opening_review(
+        session, task=task, actor=actor, opinion=APPROVED_ON_COMMITMENT, now=now
+    )
 
 
 def case_items(session: Session, case: Case) -> list[dict[str, Any]]:

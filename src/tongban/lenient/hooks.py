@@ -1,5 +1,6 @@
 """What the lenient modes add to a case's life (``cases/core/hooks.py``): the commitment
-decision at acceptance and the post-approval checks at approval, the results withheld
+decision at acceptance (and on a review that opens later, after its prerequisite) and the
+post-approval checks at approval, the results withheld
 while deficiencies are awaited, and uploads of those materials after acceptance.
 Imported by ``tongban.models.load_all``."""
 
@@ -9,6 +10,7 @@ from tongban.cases.core import hooks
 from tongban.lenient import awaiting, commitment
 
 hooks.ACCEPTED.append(commitment.on_accepted)
+hooks.TASK_OPENED.append(commitment.on_task_opened)
 hooks.DECIDED.append(commitment.on_decided)
 hooks.HOLDS.append(awaiting.hold)
 hooks.CONDITIONS.append(awaiting.condition)

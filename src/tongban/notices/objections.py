@@ -48,6 +48,7 @@ from tongban.errors import (
 from tongban.notices.enums import NoticeState, ObjectionState
 from tongban.notices.models import Objection, PublicNotice
 from tongban.notices.service import declared, objections
+from tongban.textutil import counted
 
 REASON_MIN, TEXT_MAX, CONTACT_MAX = 5, 500, 60
 PUBLIC = Actor(id=None, name="公众")  # an objection filed without signing in
@@ -92,7 +93,7 @@ def _refuse_busy_source(session: Session, caller: Caller, now: datetime) -> None
         minutes = max(1, math.ceil(wait.total_seconds() / 60))
         raise TooManyAttempts(
             f"本网络提出异议过于频繁，请 {minutes} 分钟后再试，或登录后提出。",
-            f"Too many objections from this network; try again in {minutes} minutes, or "
+            f"Too many objections from this network; try again in {counted(minutes, 'minute')}, or "
             "sign in to object.",
             retry_after=math.ceil(wait.total_seconds()),
         )
@@ -306,7 +307,7 @@ def refuse_when_locked(
     minutes = max(1, math.ceil(wait.total_seconds() / 60))
     raise TooManyAttempts(
         f"异议查询错误次数过多，请 {minutes} 分钟后再试。",
-        f"Too many wrong objection lookups; try again in {minutes} minutes.",
+        f"Too many wrong objection lookups; try again in {counted(minutes, 'minute')}.",
         retry_after=math.ceil(wait.total_seconds()),
     )
 

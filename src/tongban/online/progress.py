@@ -42,6 +42,7 @@ from tongban.cases.enums import CaseState
 from tongban.cases.models import Case
 from tongban.config import Settings
 from tongban.errors import DomainError, InvalidInput, NotFound, TooManyAttempts
+from tongban.textutil import counted
 
 LOOKUP_FAILED = "case.progress_lookup_failed"
 FACTOR_LENGTH = 6
@@ -96,7 +97,7 @@ def refuse_when_locked(
         minutes = max(1, math.ceil(wait.total_seconds() / 60))
         raise TooManyAttempts(
             f"该办件编号的查询错误次数过多，请 {minutes} 分钟后再试，或登录后查看。",
-            f"Too many wrong lookups of this case number; try again in {minutes} minutes, "
+            f"Too many wrong lookups of this case number; try again in {counted(minutes, 'minute')}, "
             "or sign in to see it.",
             retry_after=math.ceil(wait.total_seconds()),
         )

@@ -58,7 +58,7 @@ class CaseFacts:
 
 def _days(limits: dict[str, Any], key: str) -> float:
     value = float(limits.get(key) or 0)
-    unit = limits.get("unit")
+    unit = (limits.get("legal_unit") if key == "legal" else None) or limits.get("unit")
     if unit == "calendar_days":
         return value * WORKING_WEEK / CALENDAR_WEEK
     return value / HOURS_PER_WORKING_DAY if unit == "hours" else value

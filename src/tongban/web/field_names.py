@@ -81,6 +81,7 @@ FIELD_NAMES: dict[str, Name] = {
     "check_id": ("核查编号", "check id"),
     "inspection_id": ("踏勘编号", "inspection id"),
     "photo_id": ("照片编号", "photo id"),
+    "check_code": ("检查项", "checklist item"),
     "expert_id": ("专家编号", "expert id"),
     "seat_id": ("评审席位编号", "panel seat id"),
     "notice_id": ("公示编号", "notice id"),

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from tongban.textutil import counted
 from tongban.web.field_names import FIELD_NAMES
 
 Message = tuple[str, str]  # (Chinese, English), each still to be given the context
@@ -68,12 +69,12 @@ _MESSAGES: dict[str, Message] = {
     "less_than_equal": ("不能大于 {le}", "must not be greater than {le}"),
     "multiple_of": ("应为 {multiple_of} 的整数倍", "must be a multiple of {multiple_of}"),
     "finite_number": ("应为有限的数字", "must be a finite number"),
-    "too_short": ("至少需要 {min_length} 项", "needs at least {min_length} items"),
-    "too_long": ("最多 {max_length} 项", "takes at most {max_length} items"),
-    "string_too_short": ("至少 {min_length} 个字", "needs at least {min_length} characters"),
-    "string_too_long": ("最多 {max_length} 个字", "takes at most {max_length} characters"),
-    "bytes_too_short": ("至少 {min_length} 个字节", "needs at least {min_length} bytes"),
-    "bytes_too_long": ("最多 {max_length} 个字节", "takes at most {max_length} bytes"),
+    "too_short": ("至少需要 {min_length} 项", "needs at least {min_length}"),
+    "too_long": ("最多 {max_length} 项", "takes at most {max_length}"),
+    "string_too_short": ("至少 {min_length} 个字", "needs at least {min_length}"),
+    "string_too_long": ("最多 {max_length} 个字", "takes at most {max_length}"),
+    "bytes_too_short": ("至少 {min_length} 个字节", "needs at least {min_length}"),
+    "bytes_too_long": ("最多 {max_length} 个字节", "takes at most {max_length}"),
     "string_pattern_mismatch": ("格式不正确", "has the wrong format"),
     "string_not_ascii": ("只能包含 ASCII 字符", "must hold ASCII characters only"),
     "string_unicode": ("应为有效的 Unicode 文本", "must be valid Unicode text"),
@@ -104,7 +105,7 @@ _MESSAGES: dict[str, Message] = {
     "time_delta_type": ("应为时长，如 PT2H", "must be a duration such as PT2H"),
     "time_delta_parsing": ("应为时长，如 PT2H", "must be a duration such as PT2H"),
     "uuid_version": ("UUID 版本应为 {expected_version}", "must be UUID version {expected_version}"),
-    "url_too_long": ("网址最多 {max_length} 个字符", "takes at most {max_length} characters"),
+    "url_too_long": ("网址最多 {max_length} 个字符", "takes at most {max_length}"),
     "url_scheme": ("网址应以 {expected_schemes} 开头", "must start with {expected_schemes}"),
     "union_tag_invalid": ("类型标记应为 {expected_tags}", "must be tagged {expected_tags}"),
     "union_tag_not_found": ("缺少类型标记 {discriminator}", "lacks the tag {discriminator}"),
@@ -171,6 +172,17 @@ def _kind_message(kind: str) -> Message | None:
     return None
 
 
+_NOUNS = {  # what a length bound counts, in English ("needs at least 1 character")
+    "too_short": ("item", "items"),
+    "too_long": ("item", "items"),
+    "string_too_short": ("character", "characters"),
+    "string_too_long": ("character", "characters"),
+    "bytes_too_short": ("byte", "bytes"),
+    "bytes_too_long": ("byte", "bytes"),
+    "url_too_long": ("character", "characters"),
+}
+
+
 def _fallback(problem: Mapping[str, Any]) -> Message:
     return "不符合要求，请检查后重新填写", f"is not acceptable: {problem.get('msg', '')}"
 
@@ -188,6 +200,9 @@ def _message(problem: Mapping[str, Any]) -> Message:
         context["position"] = location[-1] if location else 0
     filled_zh = {k: _choices(v, "、") if k == "expected" else v for k, v in context.items()}
     filled_en = {k: _choices(v, ", ") if k == "expected" else v for k, v in context.items()}
+    for key in ("min_length", "max_length"):
+        if kind in _NOUNS and isinstance(context.get(key), int):
+            filled_en[key] = counted(context[key], *_NOUNS[kind])
     return _safe_format(zh, filled_zh), _safe_format(en, filled_en)
 
 

@@ -18,11 +18,13 @@ from sqlalchemy.orm import Session
 from tongban.cases.core import clocks, definition
 from tongban.cases.enums import ClockKind
 from tongban.cases.models import Case, Clock
+from tongban.catalog import service as catalog
 
 
 @dataclass(frozen=True)
 class Limit:
-    """One limit of a case; amounts in ``unit`` (working days or office hours)."""
+    """One limit of a case; amounts in ``unit`` (working days, calendar days or office
+    hours; the legal one in the unit the law states it in)."""
 
     kind: ClockKind  # acceptance, promised or legal
     amount: int  # as the item states it, without the extension
@@ -47,7 +49,8 @@ def _limit(
 ) -> Limit:
     if clock is None:
         spec = definition.spec_of(session, case)["time_limit"]
-        return Limit(kind=kind, amount=spec[kind.value], unit=spec["unit"])
+        unit = catalog.legal_unit(spec) if kind == ClockKind.legal else spec["unit"]
+        return Limit(kind=kind, amount=spec[kind.value], unit=unit)
     cal = clocks.calendar(session)
     original = None
     if clock.extension:

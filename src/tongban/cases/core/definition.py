@@ -30,12 +30,12 @@ def spec_of(session: Session, case: Case) -> Definition:
     version = catalog.get_version(session, version_id=case.catalog_version_id)
     answers = case.situation_answers or {}
     places = _places(version.definition, case.form_data or {})
-    if not answers and not places:
+    if not answers and not places and not catalog.chooses(version.definition):
         return version.definition
     held: dict[tuple[int, str, str], Definition] = session.info.setdefault("tailored_specs", {})
     key = (version.id, repr(sorted(answers.items())), repr(places))
     if key not in held:
-        tailored = catalog.tailor(version.definition, answers) if answers else version.definition
+        tailored = catalog.tailor(version.definition, answers)
         held[key] = catalog.localize(tailored, case.form_data or {})
     return held[key]
 
@@ -61,6 +61,23 @@ def separates_review_and_decision(session: Session, case: Case, item_code: str |
 
 def items(definition: Definition) -> list[dict[str, Any]]:
     return list(definition["items"])
+
+
+def in_order(definition: Definition) -> list[dict[str, Any]]:
+    """The items with each after its prerequisites in the bundle's order (``requires``),
+    else as listed: the order their results are issued in, so that a licence that needs a
+    营业执照 (食品经营许可) is issued after the one registered in the same case and under
+    its credit code."""
+    requires: dict[str, list[str]] = definition.get("requires") or {}
+    pending, done = items(definition), []
+    while pending:
+        codes = {item["code"] for item in pending}
+        ready = next(
+            (i for i in pending if not codes & set(requires.get(i["code"], ()))), pending[0]
+        )  # pending[0] only for a circle, which the loader refuses
+        done.append(ready)
+        pending.remove(ready)
+    return done
 
 
 def departments(definition: Definition) -> set[str]:

@@ -30,7 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
-from tongban.cases.core import hooks
+from tongban.cases.core import definition, hooks
 from tongban.cases.models import Case, ResultDocument
 from tongban.catalog.models import Department
 from tongban.documents import official
@@ -172,9 +172,10 @@ def print_document(
 def issue_results(
     session: Session, *, case: Case, spec: dict[str, Any], store: FileStore, now: datetime
 ) -> list[ResultDocument]:
-    """One result document per item that has a result."""
+    """One result document per item that has a result, prerequisites first (a bundle's
+    ``requires``: the 营业执照 before the 食品经营许可证 that carries its code)."""
     issued = []
-    for item in spec["items"]:
+    for item in definition.in_order(spec):
         result = item["result"]
         if result["kind"] == "none":
             continue

@@ -30,6 +30,7 @@ from tongban.cases.stages import forwarding
 from tongban.cases.stages.documents import issue_notice
 from tongban.cases.stages.drafting import check_complete, check_open
 from tongban.cases.stages.progress import move_on
+from tongban.catalog import service as catalog
 from tongban.errors import Conflict, InvalidInput
 from tongban.files.store import FileStore
 
@@ -140,17 +141,21 @@ def _start_case_clocks(session: Session, case: Case, since: datetime) -> None:
     """The whole case against the promised and the legal limit (art. 42), from acceptance
     (``since``: the day of receipt when deemed accepted, art. 32)."""
     time_limit = definition.spec_of(session, case)["time_limit"]
-    unit = time_limit["unit"]
     clocks.start_clock(
         session,
         case=case,
         kind=ClockKind.promised,
-        unit=unit,
+        unit=time_limit["unit"],
         limit=time_limit["promised"],
         now=since,
     )
     clocks.start_clock(
-        session, case=case, kind=ClockKind.legal, unit=unit, limit=time_limit["legal"], now=since
+        session,
+        case=case,
+        kind=ClockKind.legal,
+        unit=catalog.legal_unit(time_limit),  # as the law states it (日, 工作日)
+        limit=time_limit["legal"],
+        now=since,
     )
 
 

@@ -112,6 +112,17 @@ def review_by_rule(
         join_review_round(session, case, now, store)
 
 
+def approve_opening_review(
+    session: Session, *, task: Task, actor: Actor, opinion: str, now: datetime
+) -> None:
+    """Approve a review task for a rule as it opens (告知承诺 on an item that waited for its
+    prerequisite in the bundle's order): no join here, as the task opens within
+    ``open_reviews``, whose round joins when the opening is done."""
+    finish_task(
+        session, task=task, outcome=TaskOutcome.approved, actor=actor, opinion=opinion, now=now
+    )
+
+
 def review_again(
     session: Session,
     *,

@@ -1,0 +1,72 @@
+"""A legal limit in the unit its law states (issue 16): 建筑垃圾处置 (《城市建筑垃圾管理规定》
+第七条, 20 日) and 企业设立登记 (条例第十九条, 3 个工作日) were stored as office hours to sit
+in one unit with a promise of 2 hours, and shown as working days; 刻章备案 had a "legal"
+8 hours that no cited source sets. The legal limit now keeps the law's unit
+(``legal_unit``), its clock runs in it, and the guide says where it comes from."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.catalog.conftest import CatalogCopy
+from tests.factories import act, open_task, submitted
+from tongban.cases.enums import ClockKind
+from tongban.cases.models import Case
+from tongban.catalog.loader import read_catalog
+
+MUCK = "3501-CGJ-001"  # 建筑垃圾(渣土)运输处置备案
+SEAL = "3501-GA-001"  # 印章刻制备案
+COMPANY = "3501-SCJG-001"  # 企业设立登记
+
+
+def _legal(page: str) -> str:
+    found = re.search(r"<dt>(?:法定办结时限|Legal time limit)</dt><dd>(.*?)</dd>", page, re.S)
+    assert found, "no legal limit on the guide"
+    return found.group(1)
+
+
+def test_the_guide_states_each_legal_limit_as_its_law_does(client: TestClient) -> None:
+    muck = _legal(client.get(f"/items/{MUCK}").text)
+    assert "20 日" in muck and "第七条" in muck and "小时" not in muck, muck
+    company = _legal(client.get(f"/items/{COMPANY}").text)
+    assert "3 个工作日" in company and "第十九条" in company and "小时" not in company
+    seal = _legal(client.get(f"/items/{SEAL}").text)
+    assert "1 个工作日" in seal and "未规定" in seal and "8 小时" not in seal
+    client.cookies.set("tongban_lang", "en")
+    english = _legal(client.get(f"/items/{MUCK}").text)
+    assert "20 calendar days" in english and "art. 7" in english and "hours" not in english
+
+
+def test_the_legal_clock_runs_in_the_laws_unit_and_the_promise_in_hours(
+    client: TestClient,
+    as_user,  # type: ignore[no-untyped-def]
+    db: Session,
+) -> None:
+    number = submitted(client, as_user("minfeng"), SEAL)["number"]
+    ga = as_user("ga")
+    assert act(client, ga, open_task(client, ga, number, "accept"), "accept").status_code == 200
+    db.expire_all()
+    case = db.scalar(select(Case).where(Case.number == number))
+    assert case is not None and case.accepted_at is not None
+    clocks = {c.kind: c for c in case.clocks}
+    assert (clocks[ClockKind.legal].unit, clocks[ClockKind.legal].limit) == ("working_days", 1)
+    assert (clocks[ClockKind.promised].unit, clocks[ClockKind.promised].limit) == ("hours", 2)
+    # accepted Monday 2025-09-22 09:00 in Fuzhou: the working day after, to its end (not
+    # 8 office hours to a moment on Tuesday morning)
+    assert clocks[ClockKind.legal].due_at == datetime(2025, 9, 23, 16, 0, tzinfo=UTC)
+    assert clocks[ClockKind.promised].due_at - case.accepted_at == timedelta(hours=2)
+
+
+def test_a_promise_in_hours_beyond_a_legal_limit_in_days_is_an_error(
+    catalog_copy: CatalogCopy,
+) -> None:
+    file = f"items/{SEAL}.yaml"
+    catalog_copy.replace(file, "  promised: 2\n", "  promised: 9\n")  # 9 office hours > 1 day
+    errors = [p for p in read_catalog(catalog_copy.root).errors if p.file == file]
+    assert [p.field for p in errors] == ["time_limit.promised"]
+    assert "承诺时限不能超过法定时限" in errors[0].message

@@ -276,3 +276,38 @@ def test_the_channel_shown_is_where_the_rating_was_given_not_the_cases(
     client.cookies.set("tongban_lang", "en")
     english = client.get("/staff/ratings").text
     assert "<dt>Rated through</dt><dd>Self-service terminal</dd>" in english
+
+
+def test_supervisors_are_told_of_an_appeal_and_led_to_its_decision(
+    browser: Any, finish: Finish
+) -> None:
+    """申诉: the region's supervisors get a message at once; it, the header and the
+    dashboard's 申诉 figure lead to the pending appeals with the decision form."""
+    number = finish()
+    _rate(browser("zhangsan"), number, score="1", comment="让我跑了两次。")
+    staff = browser("rs")
+    listing = staff.get("/staff/ratings").text
+    rating_id = found(r'action="/staff/ratings/(\d+)/rectification"', listing)
+    staff.post(
+        f"/staff/ratings/{rating_id}/appeal",
+        data={"csrf_token": csrf(listing), "reason": "申请人材料不全是其自身原因。"},
+    )
+    supervisor = browser("supervisor")
+    inbox = supervisor.get("/messages").text
+    assert f"差评申诉待裁定：{number}" in inbox and "申请人材料不全是其自身原因。" in inbox
+    target = f"/staff/ratings?appeals=open#rating-{rating_id}"
+    assert f'name="go" value="{target}"' in inbox
+    assert 'href="/staff/ratings?appeals=open">差评申诉裁定</a>' in inbox  # the header
+    dashboard = supervisor.get("/supervision").text
+    assert 'href="/staff/ratings?appeals=open">裁定待处理的申诉</a>' in dashboard
+    pending = supervisor.get("/staff/ratings?appeals=open").text
+    assert "待裁定的差评申诉" in pending
+    assert f'action="/staff/ratings/{rating_id}/appeal/decision"' in pending
+    supervisor.post(
+        f"/staff/ratings/{rating_id}/appeal/decision",
+        data={"csrf_token": csrf(pending), "outcome": "dismissed", "decision": "评价属实。"},
+    )
+    assert "没有待裁定的申诉。" in supervisor.get("/staff/ratings?appeals=open").text
+    supervisor.cookies.set("tongban_lang", "en")
+    assert "Rating appeals" in supervisor.get("/messages").text
+

@@ -32,6 +32,7 @@ STAFF_LINKS = {
     "verification_answered": "/staff/verifications/{object_id}",
     "bad_rating_received": "/staff/ratings",
     "rating_appeal_decided": "/staff/ratings",
+    "rating_appeal_filed": "/staff/ratings?appeals=open#rating-{object_id}",  # the decision form
     "task_assigned": "/staff/tasks/{object_id}",
     "task_reassigned": "/staff/tasks/{object_id}",
     "task_taken": "/staff/tasks/{object_id}",

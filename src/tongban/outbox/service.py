@@ -104,6 +104,7 @@ STAFF_TOPICS: dict[str, str] = {
     "task.reassigned": "task_reassigned",  # 改派: the new holder
     "task.taken": "task_taken",  # 接手: whom it was taken from
     "task.delegated": "task_delegated",  # 不在岗委托: the deputy
+    "rating.appeal": "rating_appeal_filed",  # 差评申诉: the region's supervisors decide it
 }
 
 

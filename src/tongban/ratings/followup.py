@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
+from tongban.alerts import service as alerts
 from tongban.audit import service as audit
 from tongban.cases.core import access
 from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -125,7 +126,11 @@ def appeal(
         object_id=rating.id,
         case_id=rating.case_id,
         opinion=cleaned,
-        data={"department": rating.department_code},
+        data={
+            "department": rating.department_code,
+            # the region's supervisors decide it: told at once (outbox.STAFF_TOPICS)
+            "recipients": alerts.supervisors_of(session, department=rating.department_code),
+        },
     )
     return found
 

@@ -311,3 +311,38 @@ def test_supervisors_are_told_of_an_appeal_and_led_to_its_decision(
     supervisor.cookies.set("tongban_lang", "en")
     assert "Rating appeals" in supervisor.get("/messages").text
 
+
+def test_a_call_back_that_did_not_reach_the_applicant_is_kept_and_tried_again(
+    browser: Any, finish: Finish
+) -> None:
+    """回访: an attempt that did not reach the applicant is recorded but does not close the
+    call-back, count as 已回访, or open the second rating; the reached one does."""
+    number = finish()
+    _rate(browser("zhangsan"), number, score="1", comment="让我跑了两次。")
+    staff = browser("rs")
+    rating_id = found(
+        r'action="/staff/ratings/(\d+)/rectification"', staff.get("/staff/ratings").text
+    )
+    _rectify(staff, rating_id, "已一次性告知材料清单。")
+    listing = staff.get("/staff/ratings").text
+    missed = staff.post(
+        f"/staff/ratings/{rating_id}/callback",
+        data={"csrf_token": csrf(listing), "note": "电话无人接听。"},
+    )
+    assert missed.status_code == 200 and "请再次回访" in missed.text
+    assert "未联系上申请人" in missed.text and "电话无人接听。" in missed.text
+    assert f'action="/staff/ratings/{rating_id}/callback"' in missed.text  # try again
+    assert "<dt>已回访</dt><dd>0</dd>" in missed.text
+    card = _card(browser("zhangsan").get(f"/cases/{number}").text)
+    assert '<input type="hidden" name="stage" value="completion">' not in card
+
+    staff = browser("rs")
+    listing = staff.get("/staff/ratings").text
+    reached = staff.post(
+        f"/staff/ratings/{rating_id}/callback",
+        data={"csrf_token": csrf(listing), "note": "申请人认可整改。", "reached": "1"},
+    )
+    assert reached.status_code == 200 and "回访情况已记录" in reached.text
+    assert "<dt>已回访</dt><dd>1</dd>" in reached.text
+    card = _card(browser("zhangsan").get(f"/cases/{number}").text)
+    assert '<input type="hidden" name="stage" value="completion">' in card  # rate again

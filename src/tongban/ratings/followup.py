@@ -46,8 +46,10 @@ def _check_department(user: User, rating: Rating, what_zh: str, what_en: str) ->
 def record_callback(
     session: Session, *, rating_id: int, user: User, note: str, reached: bool, now: datetime
 ) -> Rating:
-    """The rated department records its call-back to the applicant after rectifying; the
-    applicant may then rate that stage again."""
+    """The rated department records a call-back to the applicant after rectifying. An
+    attempt that did not reach the applicant (``reached`` False) is kept (audited, shown
+    as the latest) and more may follow; the first that reaches them closes the call-back
+    and lets them rate that stage again. Conflict ``already_called_back`` after that."""
     rating = _locked(session, rating_id)
     _check_department(user, rating, "记录回访", "record the call-back")
     if rating.rectified_at is None:
@@ -56,7 +58,7 @@ def record_callback(
             "Rectify first, then call the applicant back.",
             code="not_rectified",
         )
-    if rating.callback_at is not None:
+    if rating.callback_reached:
         raise Conflict(
             f"回访已由{rating.callback_by}记录，无需重复填写；请刷新页面。",
             "The call-back was already recorded; reload the page.",

@@ -134,11 +134,12 @@ def latest_of_stage(session: Session, *, case_id: int, stage: str) -> Rating | N
 
 
 def may_rate_again(rating: Rating) -> bool:
-    """A bad rating, rectified and called back, may be followed by a new one (round 2)."""
+    """A bad rating, rectified and called back (the applicant reached), may be followed
+    by a new one (round 2)."""
     return (
         rules.is_bad(rating.score)
         and rating.rectified_at is not None
-        and rating.callback_at is not None
+        and bool(rating.callback_reached)
     )
 
 

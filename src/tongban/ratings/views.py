@@ -235,7 +235,7 @@ def callback(
         user,
         now,
         rating_id,
-        "callback",
+        "callback" if _text(form, "reached") == "1" else "callback_missed",
         lambda: followup.record_callback(
             session,
             rating_id=rating_id,

@@ -346,3 +346,45 @@ def test_a_call_back_that_did_not_reach_the_applicant_is_kept_and_tried_again(
     assert "<dt>已回访</dt><dd>1</dd>" in reached.text
     card = _card(browser("zhangsan").get(f"/cases/{number}").text)
     assert '<input type="hidden" name="stage" value="completion">' in card  # rate again
+
+
+def test_the_applicant_is_told_a_call_back_comes_first_then_that_they_may_rate_again(
+    browser: Any, finish: Finish
+) -> None:
+    number = finish()
+    _rate(browser("zhangsan"), number, score="1", comment="让我跑了两次。")
+    staff = browser("rs")
+    rating_id = found(
+        r'action="/staff/ratings/(\d+)/rectification"', staff.get("/staff/ratings").text
+    )
+    _rectify(staff, rating_id, "已一次性告知材料清单。")
+    applicant = browser("zhangsan")
+    inbox = applicant.get("/messages").text
+    assert "回访后您可以重新评价" in inbox and "您可以查看答复并重新评价" not in inbox
+    assert "部门将回访您；回访后您可以再次评价。" in _card(applicant.get(f"/cases/{number}").text)
+    assert "您可以重新评价：" not in inbox
+
+    staff = browser("rs")
+    listing = staff.get("/staff/ratings").text
+    staff.post(
+        f"/staff/ratings/{rating_id}/callback",
+        data={"csrf_token": csrf(listing), "note": "电话无人接听。"},
+    )
+    assert f"您可以重新评价：{number}" not in browser("zhangsan").get("/messages").text
+    staff = browser("rs")
+    staff.post(
+        f"/staff/ratings/{rating_id}/callback",
+        data={
+            "csrf_token": csrf(staff.get("/staff/ratings").text),
+            "note": "申请人认可整改。",
+            "reached": "1",
+        },
+    )
+    applicant = browser("zhangsan")
+    assert f"您可以重新评价：{number}" in applicant.get("/messages").text
+    applicant.cookies.set("tongban_lang", "en")
+    token = csrf(applicant.get("/messages").text)
+    applicant.post("/messages/language", data={"csrf_token": token, "locale": "en"})
+    english = applicant.get("/messages").text
+    assert f"You can rate again: {number}" in english
+    assert "The department will call you back; after the call you can rate again." in english

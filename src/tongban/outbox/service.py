@@ -41,6 +41,7 @@ APPLICANT_TOPICS: dict[str, str] = {
     "case.resume": "clock_resumed",
     "calendar.deadline_recomputed": "deadline_changed",
     "rating.rectify": "rating_rectified",  # the department answered a bad rating
+    "rating.callback": "rating_open_again",  # reached by the call-back: may rate again
     "licence.issued": "licence_issued",
     "licence.suspended": "licence_status_changed",
     "licence.resumed": "licence_status_changed",

@@ -71,7 +71,8 @@ def record_callback(
     audit.record(
         session,
         at=now,
-        action="rating.callback",
+        # a reached call-back tells the applicant they may rate again (outbox)
+        action="rating.callback" if reached else "rating.callback_missed",
         actor=actor,
         object_type="rating",
         object_id=rating.id,

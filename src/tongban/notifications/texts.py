@@ -110,6 +110,7 @@ def render(topic: str, locale: str, context: dict[str, Any]) -> Text:
         "score_name": "",
         "due_label": "",
         "link": "",
+        "licence_name": "",  # an e-licence's (licence_issued)
         "problems": [],  # 补正: "field: problem" lines of the one-time notice
         "materials": [],  # 容缺: names of the materials still awaited
         "alert": {"what": "", "due_label": ""},  # an alert's: what is due, and when

@@ -154,6 +154,7 @@ def context(
         or payload.get("materials")
         or [],
         "alert": payload.get("alert") or {"what": "", "due_label": ""},
+        "licence_name": payload.get("licence_name") or "",
         "link": base.rstrip("/") + link(message, number, user),
     }
 

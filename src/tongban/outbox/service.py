@@ -170,6 +170,7 @@ def _payload(entry: AuditEntry) -> dict[str, Any]:
         "problem_lines",  # 补正: the one-time notice's problems, per language
         "materials",  # 容缺: the materials still awaited
         "material_names",  # 容缺: their names per language
+        "licence_name",  # the e-licence issued
     ):
         if key in (entry.data or {}):
             payload[key] = entry.data[key]

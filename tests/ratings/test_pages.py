@@ -388,3 +388,21 @@ def test_the_applicant_is_told_a_call_back_comes_first_then_that_they_may_rate_a
     english = applicant.get("/messages").text
     assert f"You can rate again: {number}" in english
     assert "The department will call you back; after the call you can rate again." in english
+
+
+def test_english_pages_stay_english_saving_the_message_language_and_listing_ratings(
+    browser: Any, finish: Finish
+) -> None:
+    number = finish()
+    _rate(browser("zhangsan"), number, score="1", comment="让我跑了两次。")
+    applicant = browser("zhangsan")
+    page = applicant.get("/messages?lang=en").text
+    saved = applicant.post(
+        "/messages/language", data={"csrf_token": csrf(page), "locale": "en", "page_lang": "en"}
+    )
+    assert saved.status_code == 200
+    assert "消息语言已保存" not in saved.text and "Message centre" in saved.text
+    staff = browser("rs")
+    english = staff.get("/staff/ratings?lang=en").text
+    title = english.split(f'<a href="/cases/{number}">{number}</a>', 1)[1].split("<", 1)[0]
+    assert "Unemployment" in title and not re.search(r"[\u4e00-\u9fff]", title), title

@@ -36,7 +36,12 @@ def _locked(session: Session, rating_id: int) -> Rating:
 
 
 def _check_department(user: User, rating: Rating, what_zh: str, what_en: str) -> None:
-    if not (user.is_staff and user.department_code == rating.department_code):
+    """Those who rectify (``service.can_rectify``) call back and appeal."""
+    if not (
+        user.is_staff
+        and user.department_code == rating.department_code
+        and user.has_role(*access.WORK_ROLES)
+    ):
         raise NotAllowed(
             f"只有被评价部门的工作人员可以{what_zh}。",
             f"Only staff of the rated department may {what_en}.",

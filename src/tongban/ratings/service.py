@@ -213,7 +213,7 @@ def rate_case(
         round=previous.round + 1 if previous else 1,
         previous_id=previous.id if previous else None,
         score=score,
-        tags=rules.check_tags(tags or []),
+        tags=rules.check_tags(tags or [], score),
         indicators=rules.check_indicators(indicators or {}),
         comment=text,
         created_at=now,
@@ -249,8 +249,13 @@ def rate_case(
 
 
 def can_rectify(user: User, rating: Rating) -> bool:
-    """Any staff member of the department the rating is about; supervisors only look."""
-    return user.is_staff and user.department_code == rating.department_code
+    """Staff of the department the rating is about who handle its cases (受理, 审查, 核准,
+    制证: ``access.WORK_ROLES``); an inspector or expert of it does not, supervisors only look."""
+    return (
+        user.is_staff
+        and user.department_code == rating.department_code
+        and user.has_role(*access.WORK_ROLES)
+    )
 
 
 def rectify(session: Session, *, rating_id: int, user: User, text: str, now: datetime) -> Rating:

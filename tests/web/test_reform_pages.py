@@ -184,3 +184,25 @@ def test_the_export_holds_every_figure_the_page_shows_in_the_users_language(
 
         assert [column("任务数"), column("平均用时（办公小时）")] == [tasks, average]
         assert column("第 90 百分位（办公小时）") == p90
+
+
+def test_an_unknown_item_or_period_is_refused_and_english_columns_are_told_apart(
+    month: Session, client: TestClient, as_user: Any
+) -> None:
+    headers = as_user("supervisor")
+    nope = client.post(f"{API}/export", params={"item": "NOPE", "format": "csv"}, headers=headers)
+    assert nope.status_code == 422 and "目录中没有事项“NOPE”" in nope.text
+    for url in (API, f"{API}/export?format=csv"):
+        odd = client.request(
+            "GET" if url == API else "POST", url, params={"days": "13"}, headers=headers
+        )
+        assert odd.status_code == 422 and "近 7、30 或 90 天" in odd.text, odd.text
+    assert client.get("/supervision?days=13", headers=headers).status_code == 422
+    english = client.post(
+        f"{API}/export",
+        params={"days": "30", "format": "csv"},
+        headers={**headers, "Accept-Language": "en"},
+    )
+    columns = _csv(english.content)[0]
+    assert len(columns) == len(set(columns)), columns
+    assert "Bad ratings rectified" in columns and "Bad-rating rectification rate" in columns

@@ -206,3 +206,18 @@ def test_an_unknown_item_or_period_is_refused_and_english_columns_are_told_apart
     columns = _csv(english.content)[0]
     assert len(columns) == len(set(columns)), columns
     assert "Bad ratings rectified" in columns and "Bad-rating rectification rate" in columns
+
+
+def test_the_english_cockpit_fetches_english_figures(
+    month: Session, client: TestClient, as_user: Any
+) -> None:
+    """数据驾驶舱 on ?lang=en: its script's source asks for English, so the headline and the
+    department names stay English after every refresh (not only on a cookie)."""
+    page = client.get("/supervision/cockpit?lang=en", headers=as_user("supervisor")).text
+    source = re.search(r'data-source="([^"]+)"', page)
+    assert source is not None
+    got = client.get(source.group(1).replace("&amp;", "&"), headers=as_user("supervisor"))
+    data = got.json()
+    assert re.fullmatch(r"Materials −\d+ %, Trips −\d+ %, Time −\d+ %", data["headline"])
+    names = [d["name"] for d in data["departments"].values()]
+    assert names and not any(re.search(r"[\u4e00-\u9fff]", name) for name in names), names

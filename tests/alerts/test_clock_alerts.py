@@ -215,3 +215,20 @@ def test_a_watch_late_past_the_limit_sends_overdue_then_escalates_on_time(
         "overdue": _midnight(10, 3),
         "escalated": _midnight(10, 10),
     }
+
+
+def test_escalation_messages_link_to_where_each_reader_acts(
+    client: TestClient, as_user: Any, clock: Clock, runtime: Runtime
+) -> None:
+    """督办: the supervisor's message opens the supervision dashboard (where escalations are
+    followed), the department head's opens the case; neither the empty workbench."""
+    number = _accepted_on_friday(client, as_user, clock)
+    _at(clock, runtime, _midnight(10, 10))  # promised limit overdue and escalated
+    supervisor = client.get("/messages", headers=as_user("supervisor")).text
+    assert "超期督办" in supervisor
+    assert 'name="go" value="/supervision"' in supervisor
+    assert 'name="go" value="/staff"' not in supervisor
+    head = client.get("/messages", headers=as_user("wjw-hz")).text
+    assert f'name="go" value="/cases/{number}"' in head
+    assert 'name="go" value="/staff"' not in head
+    assert client.get(f"/cases/{number}", headers=as_user("wjw-hz")).status_code == 200

@@ -178,3 +178,16 @@ def test_a_birth_certificate_is_issued_by_the_hospital_the_form_names(
     assert licence["issuer_code"][:2] == "12" and code.division_code == "350100"  # 事业单位
     assert validate_licence_identifier(licence["identifier"]).issuer_code == licence["issuer_code"]
     assert dict(licence["fields"])["发证机关"] == hospital
+
+
+def test_the_issue_message_names_its_licence_and_links_to_my_licences(
+    client: TestClient, as_user: Any
+) -> None:
+    """Each 电子证照已签发 message names its licence (a bundle sends one per licence, told
+    apart by name), and the message centre shows its paths as links, not bare text."""
+    licensed(client, as_user, FOOD)
+    page = client.get("/messages", headers=as_user("minfeng")).text
+    assert "电子证照已签发：食品经营许可证" in page
+    assert "电子证照「食品经营许可证」已签发" in page
+    assert '<a href="/my/licences">/my/licences</a>' in page
+    assert re.search(r'<a href="/cases/\d+">/cases/\d+</a>', page)  # other messages' links

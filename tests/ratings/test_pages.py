@@ -276,3 +276,133 @@ def test_the_channel_shown_is_where_the_rating_was_given_not_the_cases(
     client.cookies.set("tongban_lang", "en")
     english = client.get("/staff/ratings").text
     assert "<dt>Rated through</dt><dd>Self-service terminal</dd>" in english
+
+
+def test_supervisors_are_told_of_an_appeal_and_led_to_its_decision(
+    browser: Any, finish: Finish
+) -> None:
+    """申诉: the region's supervisors get a message at once; it, the header and the
+    dashboard's 申诉 figure lead to the pending appeals with the decision form."""
+    number = finish()
+    _rate(browser("zhangsan"), number, score="1", comment="让我跑了两次。")
+    staff = browser("rs")
+    listing = staff.get("/staff/ratings").text
+    rating_id = found(r'action="/staff/ratings/(\d+)/rectification"', listing)
+    staff.post(
+        f"/staff/ratings/{rating_id}/appeal",
+        data={"csrf_token": csrf(listing), "reason": "申请人材料不全是其自身原因。"},
+    )
+    supervisor = browser("supervisor")
+    inbox = supervisor.get("/messages").text
+    assert f"差评申诉待裁定：{number}" in inbox and "申请人材料不全是其自身原因。" in inbox
+    target = f"/staff/ratings?appeals=open#rating-{rating_id}"
+    assert f'name="go" value="{target}"' in inbox
+    assert 'href="/staff/ratings?appeals=open">差评申诉裁定</a>' in inbox  # the header
+    dashboard = supervisor.get("/supervision").text
+    assert 'href="/staff/ratings?appeals=open">裁定待处理的申诉</a>' in dashboard
+    pending = supervisor.get("/staff/ratings?appeals=open").text
+    assert "待裁定的差评申诉" in pending
+    assert f'action="/staff/ratings/{rating_id}/appeal/decision"' in pending
+    supervisor.post(
+        f"/staff/ratings/{rating_id}/appeal/decision",
+        data={"csrf_token": csrf(pending), "outcome": "dismissed", "decision": "评价属实。"},
+    )
+    assert "没有待裁定的申诉。" in supervisor.get("/staff/ratings?appeals=open").text
+    supervisor.cookies.set("tongban_lang", "en")
+    assert "Rating appeals" in supervisor.get("/messages").text
+
+
+def test_a_call_back_that_did_not_reach_the_applicant_is_kept_and_tried_again(
+    browser: Any, finish: Finish
+) -> None:
+    """回访: an attempt that did not reach the applicant is recorded but does not close the
+    call-back, count as 已回访, or open the second rating; the reached one does."""
+    number = finish()
+    _rate(browser("zhangsan"), number, score="1", comment="让我跑了两次。")
+    staff = browser("rs")
+    rating_id = found(
+        r'action="/staff/ratings/(\d+)/rectification"', staff.get("/staff/ratings").text
+    )
+    _rectify(staff, rating_id, "已一次性告知材料清单。")
+    listing = staff.get("/staff/ratings").text
+    missed = staff.post(
+        f"/staff/ratings/{rating_id}/callback",
+        data={"csrf_token": csrf(listing), "note": "电话无人接听。"},
+    )
+    assert missed.status_code == 200 and "请再次回访" in missed.text
+    assert "未联系上申请人" in missed.text and "电话无人接听。" in missed.text
+    assert f'action="/staff/ratings/{rating_id}/callback"' in missed.text  # try again
+    assert "<dt>已回访</dt><dd>0</dd>" in missed.text
+    card = _card(browser("zhangsan").get(f"/cases/{number}").text)
+    assert '<input type="hidden" name="stage" value="completion">' not in card
+
+    staff = browser("rs")
+    listing = staff.get("/staff/ratings").text
+    reached = staff.post(
+        f"/staff/ratings/{rating_id}/callback",
+        data={"csrf_token": csrf(listing), "note": "申请人认可整改。", "reached": "1"},
+    )
+    assert reached.status_code == 200 and "回访情况已记录" in reached.text
+    assert "<dt>已回访</dt><dd>1</dd>" in reached.text
+    card = _card(browser("zhangsan").get(f"/cases/{number}").text)
+    assert '<input type="hidden" name="stage" value="completion">' in card  # rate again
+
+
+def test_the_applicant_is_told_a_call_back_comes_first_then_that_they_may_rate_again(
+    browser: Any, finish: Finish
+) -> None:
+    number = finish()
+    _rate(browser("zhangsan"), number, score="1", comment="让我跑了两次。")
+    staff = browser("rs")
+    rating_id = found(
+        r'action="/staff/ratings/(\d+)/rectification"', staff.get("/staff/ratings").text
+    )
+    _rectify(staff, rating_id, "已一次性告知材料清单。")
+    applicant = browser("zhangsan")
+    inbox = applicant.get("/messages").text
+    assert "回访后您可以重新评价" in inbox and "您可以查看答复并重新评价" not in inbox
+    assert "部门将回访您；回访后您可以再次评价。" in _card(applicant.get(f"/cases/{number}").text)
+    assert "您可以重新评价：" not in inbox
+
+    staff = browser("rs")
+    listing = staff.get("/staff/ratings").text
+    staff.post(
+        f"/staff/ratings/{rating_id}/callback",
+        data={"csrf_token": csrf(listing), "note": "电话无人接听。"},
+    )
+    assert f"您可以重新评价：{number}" not in browser("zhangsan").get("/messages").text
+    staff = browser("rs")
+    staff.post(
+        f"/staff/ratings/{rating_id}/callback",
+        data={
+            "csrf_token": csrf(staff.get("/staff/ratings").text),
+            "note": "申请人认可整改。",
+            "reached": "1",
+        },
+    )
+    applicant = browser("zhangsan")
+    assert f"您可以重新评价：{number}" in applicant.get("/messages").text
+    applicant.cookies.set("tongban_lang", "en")
+    token = csrf(applicant.get("/messages").text)
+    applicant.post("/messages/language", data={"csrf_token": token, "locale": "en"})
+    english = applicant.get("/messages").text
+    assert f"You can rate again: {number}" in english
+    assert "The department will call you back; after the call you can rate again." in english
+
+
+def test_english_pages_stay_english_saving_the_message_language_and_listing_ratings(
+    browser: Any, finish: Finish
+) -> None:
+    number = finish()
+    _rate(browser("zhangsan"), number, score="1", comment="让我跑了两次。")
+    applicant = browser("zhangsan")
+    page = applicant.get("/messages?lang=en").text
+    saved = applicant.post(
+        "/messages/language", data={"csrf_token": csrf(page), "locale": "en", "page_lang": "en"}
+    )
+    assert saved.status_code == 200
+    assert "消息语言已保存" not in saved.text and "Message centre" in saved.text
+    staff = browser("rs")
+    english = staff.get("/staff/ratings?lang=en").text
+    title = english.split(f'<a href="/cases/{number}">{number}</a>', 1)[1].split("<", 1)[0]
+    assert "Unemployment" in title and not re.search(r"[\u4e00-\u9fff]", title), title

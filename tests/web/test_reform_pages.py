@@ -184,3 +184,40 @@ def test_the_export_holds_every_figure_the_page_shows_in_the_users_language(
 
         assert [column("任务数"), column("平均用时（办公小时）")] == [tasks, average]
         assert column("第 90 百分位（办公小时）") == p90
+
+
+def test_an_unknown_item_or_period_is_refused_and_english_columns_are_told_apart(
+    month: Session, client: TestClient, as_user: Any
+) -> None:
+    headers = as_user("supervisor")
+    nope = client.post(f"{API}/export", params={"item": "NOPE", "format": "csv"}, headers=headers)
+    assert nope.status_code == 422 and "目录中没有事项“NOPE”" in nope.text
+    for url in (API, f"{API}/export?format=csv"):
+        odd = client.request(
+            "GET" if url == API else "POST", url, params={"days": "13"}, headers=headers
+        )
+        assert odd.status_code == 422 and "近 7、30 或 90 天" in odd.text, odd.text
+    assert client.get("/supervision?days=13", headers=headers).status_code == 422
+    english = client.post(
+        f"{API}/export",
+        params={"days": "30", "format": "csv"},
+        headers={**headers, "Accept-Language": "en"},
+    )
+    columns = _csv(english.content)[0]
+    assert len(columns) == len(set(columns)), columns
+    assert "Bad ratings rectified" in columns and "Bad-rating rectification rate" in columns
+
+
+def test_the_english_cockpit_fetches_english_figures(
+    month: Session, client: TestClient, as_user: Any
+) -> None:
+    """数据驾驶舱 on ?lang=en: its script's source asks for English, so the headline and the
+    department names stay English after every refresh (not only on a cookie)."""
+    page = client.get("/supervision/cockpit?lang=en", headers=as_user("supervisor")).text
+    source = re.search(r'data-source="([^"]+)"', page)
+    assert source is not None
+    got = client.get(source.group(1).replace("&amp;", "&"), headers=as_user("supervisor"))
+    data = got.json()
+    assert re.fullmatch(r"Materials −\d+ %, Trips −\d+ %, Time −\d+ %", data["headline"])
+    names = [d["name"] for d in data["departments"].values()]
+    assert names and not any(re.search(r"[\u4e00-\u9fff]", name) for name in names), names

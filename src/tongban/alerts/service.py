@@ -202,22 +202,29 @@ def recipients(session: Session, *, department: str, level: AlertLevel) -> list[
     staff = select(User.id).where(User.active.is_(True), User.kind == UserKind.staff)
     if level != AlertLevel.escalated:
         return sorted(session.scalars(staff.where(User.department_code == department)))
-    holding = select(UserRole.user_id).where
-    heads = staff.where(
-        User.id.in_(holding(UserRole.role == Role.approver)), User.department_code == department
-    )
+    approvers = select(UserRole.user_id).where(UserRole.role == Role.approver)
+    heads = staff.where(User.id.in_(approvers), User.department_code == department)
+    return sorted(set(session.scalars(heads)) | set(supervisors_of(session, department=department)))
+
+
+def supervisors_of(session: Session, *, department: str) -> list[int]:
+    """The active supervisors (电子监察) whose region holds ``department``: the platform's
+    (no department of their own) and those of a region around it (GB/T 2260)."""
     supervisors = (
-        staff.add_columns(Department.division_code)
+        select(User.id, Department.division_code)
         .outerjoin(Department, Department.code == User.department_code)
-        .where(User.id.in_(holding(UserRole.role == Role.supervisor)))
+        .where(
+            User.active.is_(True),
+            User.kind == UserKind.staff,
+            User.id.in_(select(UserRole.user_id).where(UserRole.role == Role.supervisor)),
+        )
     )
     division = catalog.get_department(session, code=department).division_code
-    found = set(session.scalars(heads)) | {
+    return sorted(
         user_id
         for user_id, region in session.execute(supervisors)
         if region is None or divisions.within(division, region)
-    }
-    return sorted(found)
+    )
 
 
 def resolve(

@@ -198,6 +198,7 @@ def issue_licence(
         to_state="valid",
         data={
             "number": licence.number,
+            "licence_name": licence.name,  # a bundle's messages name each licence
             "identifier": licence.identifier,
             "key_id": licence.key_id,
             "backfilled": backfilled,

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tongban.accounts.enums import UserKind
-from tongban.accounts.models import User
+from tongban.accounts.models import User, UserRole
+from tongban.cases.core import access
 from tongban.config import Settings
 from tongban.notifications import channels, texts, writing
 from tongban.outbox.models import OutboxMessage
@@ -51,17 +52,25 @@ def _pending(
     return list(session.scalars(query))
 
 
+# department topics read by those who handle its cases (``access.WORK_ROLES``) only: a
+# bad rating is rectified, called back and appealed by them (``ratings.service.can_rectify``)
+HANDLERS_ONLY = frozenset({"bad_rating_received", "rating_appeal_decided"})
+
+
 def spread_departments(session: Session, *, now: datetime) -> list[OutboxMessage]:
-    """Give every active staff member of the addressed department their own in-app copy."""
+    """Give every active staff member of the addressed department their own in-app copy;
+    a message about handling its cases (``HANDLERS_ONLY``) only those who handle them."""
     made = []
     for message in _pending(session, ("department",), now):
-        staff = session.scalars(
-            select(User.id).where(
-                User.department_code == message.department_code,
-                User.kind == UserKind.staff,
-                User.active.is_(True),
-            )
+        query = select(User.id).where(
+            User.department_code == message.department_code,
+            User.kind == UserKind.staff,
+            User.active.is_(True),
         )
+        if message.topic in HANDLERS_ONLY:
+            handlers = select(UserRole.user_id).where(UserRole.role.in_(access.WORK_ROLES))
+            query = query.where(User.id.in_(handlers))
+        staff = session.scalars(query)
         for user_id in staff:
             made.append(_copy(message, "inapp", recipient_id=user_id, address=None, now=now))
         message.status, message.sent_at = "sent", now

@@ -90,7 +90,7 @@ def _row(
     except KeyError:  # a topic without texts yet: still shown, by its name
         title, body = message.topic, message.payload.get("opinion") or ""
     number = case[0] if case else ""
-    return MessageRow(message, title, body, writing.link(message, number), number)
+    return MessageRow(message, title, body, writing.link(message, number, user), number)
 
 
 def inbox(

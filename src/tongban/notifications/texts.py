@@ -111,6 +111,7 @@ def render(topic: str, locale: str, context: dict[str, Any]) -> Text:
         "due_label": "",
         "link": "",
         "rate_link": "",  # an SMS or e-mail that a case is finished: rate without signing in
+        "licence_name": "",  # an e-licence's (licence_issued)
         "problems": [],  # 补正: "field: problem" lines of the one-time notice
         "materials": [],  # 容缺: names of the materials still awaited
         "alert": {"what": "", "due_label": ""},  # an alert's: what is due, and when

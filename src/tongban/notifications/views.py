@@ -13,6 +13,7 @@ from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.notifications import service
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
+from tongban.web.i18n import LOCALES
 from tongban.web.templating import render
 
 router = APIRouter()
@@ -60,10 +61,12 @@ def read_all(session: SessionDep, user: CurrentUser, now: NowDep, form: CheckedF
 
 @router.post("/messages/language")
 def language(session: SessionDep, user: CurrentUser, form: CheckedForm) -> Response:
-    """The language of the user's messages, e-mails and SMS."""
-    value = form.get("locale")
+    """The language of the user's messages, e-mails and SMS; the page comes back in the
+    language it was read in (``page_lang``: a ``?lang=`` page keeps it)."""
+    value, page = form.get("locale"), form.get("page_lang")
     service.set_language(session, user=user, locale=value if isinstance(value, str) else "")
-    return see_other("/messages?done=message_language")
+    keep = f"&lang={page}" if page in LOCALES else ""
+    return see_other(f"/messages?done=message_language{keep}")
 
 
 @router.get("/ops/messages")

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
+from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.cases.models import Case
 from tongban.catalog.models import CatalogVersion
@@ -34,13 +35,11 @@ STAFF_LINKS = {
     "verification_answered": "/staff/verifications/{object_id}",
     "bad_rating_received": "/staff/ratings",
     "rating_appeal_decided": "/staff/ratings",
+    "rating_appeal_filed": "/staff/ratings?appeals=open#rating-{object_id}",  # the decision form
     "task_assigned": "/staff/tasks/{object_id}",
     "task_reassigned": "/staff/tasks/{object_id}",
     "task_taken": "/staff/tasks/{object_id}",
     "task_delegated": "/staff/tasks/{object_id}",
-    "limit_warning": "/staff",  # the workbench lists the department's open alerts
-    "limit_overdue": "/staff",
-    "limit_escalated": "/staff",
     "complaint_routed": "/staff/complaints",
     "inspection_assigned": "/inspections",  # the inspector's list; the case page is not theirs
     "inspection_visit_answered": "/inspections",
@@ -63,6 +62,15 @@ RATE_LINK_TOPICS = (
     "case_rejected",
     "rating_invited",
 )
+ALERT_TOPICS = ("limit_warning", "limit_overdue", "limit_escalated")
+# where the staff of the department act on an alert about something other than a case's
+# clock (a stage's or the case's limits open the case)
+ALERT_PAGES = {
+    "verification": "/staff/verifications/{object_id}",
+    "rating": "/staff/ratings",
+    "complaint": "/staff/complaints",
+    "inspection": "/inspections",
+}
 
 
 class CaseNames(NamedTuple):
@@ -96,8 +104,12 @@ def case_numbers(session: Session, messages: list[OutboxMessage]) -> dict[int, C
     }
 
 
-def link(message: OutboxMessage, number: str) -> str:
-    """The page the message points to (a path on this site)."""
+def link(message: OutboxMessage, number: str, user: User | None = None) -> str:
+    """The page where ``user`` acts on the message (a path on this site): an alert opens
+    the supervision dashboard for a supervisor outside the alert's department (督办 is
+    followed there), else the thing it watches (the case, the 协查 request, the ratings)."""
+    if message.topic in ALERT_TOPICS:
+        return _alert_link(message, number, user)
     if message.topic in STAFF_LINKS:
         return STAFF_LINKS[message.topic].format(object_id=message.payload.get("object_id"))
     if message.topic in LICENCE_TOPICS:
@@ -128,6 +140,20 @@ def rate_link(message: OutboxMessage, *, finished: bool, base: str, secret_key: 
         secret_key=secret_key,
     )
     return f"{base.rstrip('/')}/rate/{token}"
+
+
+def _alert_link(message: OutboxMessage, number: str, user: User | None) -> str:
+    alert = message.payload.get("alert") or {}
+    if (
+        user is not None
+        and user.has_role(Role.supervisor)
+        and user.department_code != alert.get("department")
+    ):
+        return "/supervision"
+    page = ALERT_PAGES.get(alert.get("what", ""))
+    if page is not None:
+        return page.format(object_id=message.payload.get("object_id"))
+    return f"/cases/{number}" if number else "/staff"
 
 
 def locale_of(user: User | None, default: str) -> str:
@@ -170,7 +196,8 @@ def context(
         or payload.get("materials")
         or [],
         "alert": payload.get("alert") or {"what": "", "due_label": ""},
-        "link": base.rstrip("/") + link(message, number),
+        "licence_name": payload.get("licence_name") or "",
+        "link": base.rstrip("/") + link(message, number, user),
         "rate_link": rate_link,
     }
 

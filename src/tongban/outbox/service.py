@@ -41,6 +41,7 @@ APPLICANT_TOPICS: dict[str, str] = {
     "case.resume": "clock_resumed",
     "calendar.deadline_recomputed": "deadline_changed",
     "rating.rectify": "rating_rectified",  # the department answered a bad rating
+    "rating.callback": "rating_open_again",  # reached by the call-back: may rate again
     "licence.issued": "licence_issued",
     "licence.suspended": "licence_status_changed",
     "licence.resumed": "licence_status_changed",
@@ -104,6 +105,7 @@ STAFF_TOPICS: dict[str, str] = {
     "task.reassigned": "task_reassigned",  # 改派: the new holder
     "task.taken": "task_taken",  # 接手: whom it was taken from
     "task.delegated": "task_delegated",  # 不在岗委托: the deputy
+    "rating.appeal": "rating_appeal_filed",  # 差评申诉: the region's supervisors decide it
 }
 
 
@@ -168,6 +170,7 @@ def _payload(entry: AuditEntry) -> dict[str, Any]:
         "problem_lines",  # 补正: the one-time notice's problems, per language
         "materials",  # 容缺: the materials still awaited
         "material_names",  # 容缺: their names per language
+        "licence_name",  # the e-licence issued
     ):
         if key in (entry.data or {}):
             payload[key] = entry.data[key]

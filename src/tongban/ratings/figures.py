@@ -27,7 +27,7 @@ class RatingFigures:
     rectified: int = 0
     rectified_on_time: int = 0
     open_overdue: int = 0  # bad, not rectified, past its due time
-    called_back: int = 0  # bad, rectified and the call-back to the applicant recorded
+    called_back: int = 0  # bad, rectified and a call-back that reached the applicant
     appeals: int = 0  # appealed by the department (whatever the outcome)
     appeals_upheld: int = 0  # appeals a supervisor upheld: those ratings count nowhere else
 
@@ -103,7 +103,7 @@ def figures(
             _count(and_(bad, Rating.rectified_at.is_not(None))),
             _count(and_(bad, Rating.rectified_at < Rating.rectify_due_at)),
             _count(and_(bad, Rating.rectified_at.is_(None), Rating.rectify_due_at <= now)),
-            _count(and_(bad, Rating.callback_at.is_not(None))),
+            _count(and_(bad, Rating.callback_reached.is_(True))),
             _count(RatingAppeal.id.is_not(None)),
             _count(RatingAppeal.outcome == "upheld"),
         )

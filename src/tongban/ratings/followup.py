@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
+from tongban.alerts import service as alerts
 from tongban.audit import service as audit
 from tongban.cases.core import access
 from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -35,7 +36,12 @@ def _locked(session: Session, rating_id: int) -> Rating:
 
 
 def _check_department(user: User, rating: Rating, what_zh: str, what_en: str) -> None:
-    if not (user.is_staff and user.department_code == rating.department_code):
+    """Those who rectify (``service.can_rectify``) call back and appeal."""
+    if not (
+        user.is_staff
+        and user.department_code == rating.department_code
+        and user.has_role(*access.WORK_ROLES)
+    ):
         raise NotAllowed(
             f"只有被评价部门的工作人员可以{what_zh}。",
             f"Only staff of the rated department may {what_en}.",
@@ -45,8 +51,10 @@ def _check_department(user: User, rating: Rating, what_zh: str, what_en: str) ->
 def record_callback(
     session: Session, *, rating_id: int, user: User, note: str, reached: bool, now: datetime
 ) -> Rating:
-    """The rated department records its call-back to the applicant after rectifying; the
-    applicant may then rate that stage again."""
+    """The rated department records a call-back to the applicant after rectifying. An
+    attempt that did not reach the applicant (``reached`` False) is kept (audited, shown
+    as the latest) and more may follow; the first that reaches them closes the call-back
+    and lets them rate that stage again. Conflict ``already_called_back`` after that."""
     rating = _locked(session, rating_id)
     _check_department(user, rating, "记录回访", "record the call-back")
     if rating.rectified_at is None:
@@ -55,7 +63,7 @@ def record_callback(
             "Rectify first, then call the applicant back.",
             code="not_rectified",
         )
-    if rating.callback_at is not None:
+    if rating.callback_reached:
         raise Conflict(
             f"回访已由{rating.callback_by}记录，无需重复填写；请刷新页面。",
             "The call-back was already recorded; reload the page.",
@@ -68,7 +76,8 @@ def record_callback(
     audit.record(
         session,
         at=now,
-        action="rating.callback",
+        # a reached call-back tells the applicant they may rate again (outbox)
+        action="rating.callback" if reached else "rating.callback_missed",
         actor=actor,
         object_type="rating",
         object_id=rating.id,
@@ -125,7 +134,11 @@ def appeal(
         object_id=rating.id,
         case_id=rating.case_id,
         opinion=cleaned,
-        data={"department": rating.department_code},
+        data={
+            "department": rating.department_code,
+            # the region's supervisors decide it: told at once (outbox.STAFF_TOPICS)
+            "recipients": alerts.supervisors_of(session, department=rating.department_code),
+        },
     )
     return found
 

@@ -36,8 +36,9 @@ class RatingRow:
 
     @property
     def awaiting_callback(self) -> bool:
-        """Rectified, the call-back to the applicant not recorded yet."""
-        return self.rating.rectified_at is not None and self.rating.callback_at is None
+        """Rectified, the applicant not reached by a call-back yet (none recorded, or only
+        attempts that did not reach them)."""
+        return self.rating.rectified_at is not None and not self.rating.callback_reached
 
     @property
     def overdue(self) -> bool:

@@ -115,13 +115,27 @@ def check_stage(stage: str) -> str:
     return stage
 
 
-def check_tags(tags: list[str]) -> list[str]:
-    """Known reason tags, each once, in the order given."""
+def check_tags(tags: list[str], score: int) -> list[str]:
+    """Known reason tags that fit the level, each once, in the order given: a bad rating
+    (``BAD_AT_MOST`` or less) takes what went wrong (``BAD_TAGS``), a good one
+    (``GOOD_AT_LEAST`` or more) what was good (``GOOD_TAGS``), 基本满意 either.
+    InvalidInput ``tags`` otherwise."""
     unknown = [tag for tag in tags if tag not in TAGS]
     if unknown:
         raise InvalidInput(
             f"没有评价标签“{unknown[0]}”，请从列出的标签中选择。",
             f"There is no tag {unknown[0]!r}; choose from the tags listed.",
+            field="tags",
+        )
+    unfit = [
+        tag
+        for tag in tags
+        if (is_bad(score) and tag in GOOD_TAGS) or (score >= GOOD_AT_LEAST and tag in BAD_TAGS)
+    ]
+    if unfit:
+        raise InvalidInput(
+            f"评价标签“{unfit[0]}”与所选满意度不符，请去掉该标签或改选满意度。",
+            f"The tag {unfit[0]!r} does not fit the level chosen; remove it or change the level.",
             field="tags",
         )
     return list(dict.fromkeys(tags))

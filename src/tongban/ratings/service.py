@@ -140,11 +140,12 @@ def latest_of_stage(session: Session, *, case_id: int, stage: str) -> Rating | N
 
 
 def may_rate_again(rating: Rating) -> bool:
-    """A bad rating, rectified and called back, may be followed by a new one (round 2)."""
+    """A bad rating, rectified and called back (the applicant reached), may be followed
+    by a new one (round 2)."""
     return (
         rules.is_bad(rating.score)
         and rating.rectified_at is not None
-        and rating.callback_at is not None
+        and bool(rating.callback_reached)
     )
 
 
@@ -245,8 +246,8 @@ def record_rating(
     previous = latest_of_stage(session, case_id=case.id, stage=stage)
     _check_stage(case, stage, previous)
     _check_not_rated(previous)
-    tags = rules.check_tags(tags or [])
     score, text = rules.check_rating(score, comment, tags)
+    tags = rules.check_tags(tags or [], score)
     bad = rules.is_bad(score)
     rating = Rating(
         case_id=case.id,
@@ -295,8 +296,13 @@ def record_rating(
 
 
 def can_rectify(user: User, rating: Rating) -> bool:
-    """Any staff member of the department the rating is about; supervisors only look."""
-    return user.is_staff and user.department_code == rating.department_code
+    """Staff of the department the rating is about who handle its cases (受理, 审查, 核准,
+    制证: ``access.WORK_ROLES``); an inspector or expert of it does not, supervisors only look."""
+    return (
+        user.is_staff
+        and user.department_code == rating.department_code
+        and user.has_role(*access.WORK_ROLES)
+    )
 
 
 def rectify(session: Session, *, rating_id: int, user: User, text: str, now: datetime) -> Rating:

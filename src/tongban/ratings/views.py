@@ -133,9 +133,12 @@ def _staff_page(
     department: str,
     problem: Problem | None = None,
     status_code: int = 200,
+    appeals: bool = False,
 ) -> Response:
     scope = service.department_in_view(session, user, department or None)
     rows = service.list_ratings(session, user=user, department_code=scope, bad_only=True, now=now)
+    if appeals:  # the appeals waiting for a supervisor's decision
+        rows = [row for row in rows if row.appeal is not None and row.appeal.outcome is None]
     context = _staff_context(request, session, user, rows)
     region = access.supervised_departments(session, user) if access.oversees(user) else None
     context.update(
@@ -143,6 +146,7 @@ def _staff_page(
         scope=scope,
         may_choose=user.has_role(Role.supervisor),
         problem=problem,
+        appeals_only=appeals,
     )
     return render(request, "ratings/staff_ratings.html", context, status_code=status_code)
 
@@ -165,9 +169,11 @@ def staff_ratings(
     user: CurrentStaff,
     now: NowDep,
     department: Annotated[str, Query(max_length=10)] = "",
+    appeals: Annotated[str, Query(max_length=10)] = "",
 ) -> Response:
-    """The department's bad ratings, open ones first with the time left to rectify them."""
-    return _staff_page(request, session, user, now, department)
+    """The department's bad ratings, open ones first with the time left to rectify them;
+    ``appeals=open``: only those whose appeal waits for a supervisor's decision."""
+    return _staff_page(request, session, user, now, department, appeals=appeals == "open")
 
 
 @router.post("/staff/ratings/{rating_id}/rectification")
@@ -229,7 +235,7 @@ def callback(
         user,
         now,
         rating_id,
-        "callback",
+        "callback" if _text(form, "reached") == "1" else "callback_missed",
         lambda: followup.record_callback(
             session,
             rating_id=rating_id,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from tongban import textutil
 from tongban.accounts.models import User
 from tongban.cases.core import access
+from tongban.catalog.models import CatalogEntry
 from tongban.errors import InvalidInput, NotAllowed
 from tongban.supervision.reform import PERS, ReformFilter
 
@@ -20,7 +21,14 @@ from tongban.supervision.reform import PERS, ReformFilter
 def for_supervisor(session: Session, user: User, where: ReformFilter) -> ReformFilter:
     """``where`` kept to the departments ``user`` supervises (a region's supervisor: those
     of the region, ``cases.core.access.oversight``; the platform's: all). Raises
+    InvalidInput ``item`` for an item the catalog does not hold (published or withdrawn),
     NotAllowed for a department outside the region."""
+    if where.item and session.get(CatalogEntry, where.item) is None:
+        raise InvalidInput(
+            f"目录中没有事项“{where.item[:30]}”，请从事项列表中选择或留空。",
+            f"The catalog has no item '{where.item[:30]}'; choose one from the list or leave it empty.",
+            field="item",
+        )
     region = access.supervised_departments(session, user)
     if region is None:
         return where
@@ -55,21 +63,30 @@ def _date(text: str, field: str) -> date:
         ) from None
 
 
+def days_of(text: str) -> int:
+    """``days`` as sent: 7, 30 or 90 (``DAYS``); InvalidInput ``days`` otherwise."""
+    if text.isdigit() and int(text) in DAYS:
+        return int(text)
+    raise InvalidInput(
+        f"统计期只能是近 7、30 或 90 天（days=7、30 或 90）；其他区间请用开始和结束日期（first、last）。"
+        f"收到的是“{text[:10]}”。",
+        f"The period is the last 7, 30 or 90 days (days=7, 30 or 90); for any other period give "
+        f"first and last dates. Got '{text[:10]}'.",
+        field="days",
+    )
+
+
 def parse(params: Mapping[str, str], *, now: datetime, tz: ZoneInfo) -> ReformQuery:
-    """Read the filters; an unknown ``days`` takes the default (30), no ``per`` is a week;
-    an unknown ``per``, a malformed date or a reversed or too long range is refused
-    (``InvalidInput``)."""
+    """Read the filters; no ``days`` is 30, no ``per`` is a week; ``days`` other than 7,
+    30 or 90 (``DAYS``: dates are chosen with ``first``/``last``), an unknown ``per``, a
+    malformed date or a reversed or too long range is refused (``InvalidInput``)."""
     values = {
         k: params[k].strip()
         for k in ("days", "first", "last", "item", "department", "per")
         if params.get(k, "").strip()
     }
     today = now.astimezone(tz).date()
-    days = (
-        int(values["days"])
-        if values.get("days", "").isdigit() and int(values["days"]) in DAYS
-        else 30
-    )
+    days = days_of(values.get("days", "30"))
     first = (
         _date(values["first"], "first") if "first" in values else today - timedelta(days=days - 1)
     )

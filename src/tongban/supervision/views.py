@@ -32,7 +32,7 @@ from tongban.supervision.charts import charts_json
 from tongban.supervision.links import Query, drill
 from tongban.supervision.naming import CHANNEL_ROW_NAMES, field_titles, names, source_names
 from tongban.supervision.reform import ReformFilter, reform_figures
-from tongban.supervision.reform_query import for_supervisor
+from tongban.supervision.reform_query import days_of, for_supervisor
 from tongban.web.deps import NowDep, RuntimeDep, SessionDep
 from tongban.web.i18n import gettext_for, locale_of
 from tongban.web.templating import render, render_page_or_fragment
@@ -134,7 +134,9 @@ def _region_name(session: Session, user: User) -> str | None:
 
 
 def _period(days: str) -> int:
-    return int(days) if days.isdigit() and int(days) in supervision.PERIODS else 30
+    """The last 7, 30 (none given) or 90 days, as the reform figures and their API take
+    them; anything else is refused saying the choices."""
+    return days_of(days or "30")
 
 
 def _collect_once(

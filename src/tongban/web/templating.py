@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
@@ -12,6 +13,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
+from markupsafe import Markup, escape
 
 from tongban import timefmt
 from tongban.money import format_money
@@ -34,8 +36,26 @@ def environment() -> Environment:
     env.filters["money"] = _money
     env.filters["mask_id"] = pii.mask_id  # 脱敏: where the whole identifier is not needed
     env.filters["mask_contact"] = pii.mask_contact
+    env.filters["link_paths"] = link_paths
     env.globals["static"] = static_url
     return env
+
+
+_SITE_PATH = re.compile(
+    r"(?<![\w/:.])/[A-Za-z0-9_\-/]*[A-Za-z0-9_\-](?:\?[\w=&%\-]+)?(?:#[\w\-]+)?"
+)
+
+
+def link_paths(text: str) -> Markup:
+    """Plain text (a message's body) escaped, with the paths of this site in it
+    (``/cases/…``, ``/my/licences``) made links."""
+    parts, last = [], 0
+    for match in _SITE_PATH.finditer(text):
+        path = match.group(0)
+        parts += [escape(text[last : match.start()]), Markup('<a href="%s">%s</a>') % (path, path)]
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)
 
 
 def _zone(context: Context) -> ZoneInfo:

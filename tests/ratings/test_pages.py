@@ -45,6 +45,19 @@ def _rectify(client: TestClient, rating_id: str, text: str):  # type: ignore[no-
     )
 
 
+def _rectified(browser: Any, finish: Finish) -> tuple[str, str, TestClient]:
+    """A finished case rated 非常不满意 by its applicant and rectified by 人社: its number,
+    the rating's id and the department's signed-in client."""
+    number = finish()
+    _rate(browser("zhangsan"), number, score="1", comment="让我跑了两次。")
+    staff = browser("rs")
+    rating_id = found(
+        r'action="/staff/ratings/(\d+)/rectification"', staff.get("/staff/ratings").text
+    )
+    _rectify(staff, rating_id, "已一次性告知材料清单。")
+    return number, rating_id, staff
+
+
 def test_applicant_rates_the_department_rectifies_the_applicant_sees_it(
     browser: Any, finish: Finish, clock: Clock
 ) -> None:
@@ -206,13 +219,7 @@ def test_with_htmx_each_form_swaps_only_its_card(browser: Any, finish: Finish) -
 def test_the_department_calls_back_the_applicant_rates_again_an_appeal_is_decided(
     browser: Any, finish: Finish
 ) -> None:
-    number = finish()
-    _rate(browser("zhangsan"), number, score="1", comment="让我跑了两次。")
-    staff = browser("rs")
-    rating_id = found(
-        r'action="/staff/ratings/(\d+)/rectification"', staff.get("/staff/ratings").text
-    )
-    _rectify(staff, rating_id, "已一次性告知材料清单。")
+    number, rating_id, staff = _rectified(browser, finish)
     listing = staff.get("/staff/ratings").text
     assert "待回访申请人" in listing and f'action="/staff/ratings/{rating_id}/callback"' in listing
     empty = staff.post(
@@ -317,13 +324,7 @@ def test_a_call_back_that_did_not_reach_the_applicant_is_kept_and_tried_again(
 ) -> None:
     """回访: an attempt that did not reach the applicant is recorded but does not close the
     call-back, count as 已回访, or open the second rating; the reached one does."""
-    number = finish()
-    _rate(browser("zhangsan"), number, score="1", comment="让我跑了两次。")
-    staff = browser("rs")
-    rating_id = found(
-        r'action="/staff/ratings/(\d+)/rectification"', staff.get("/staff/ratings").text
-    )
-    _rectify(staff, rating_id, "已一次性告知材料清单。")
+    number, rating_id, staff = _rectified(browser, finish)
     listing = staff.get("/staff/ratings").text
     missed = staff.post(
         f"/staff/ratings/{rating_id}/callback",
@@ -351,13 +352,7 @@ def test_a_call_back_that_did_not_reach_the_applicant_is_kept_and_tried_again(
 def test_the_applicant_is_told_a_call_back_comes_first_then_that_they_may_rate_again(
     browser: Any, finish: Finish
 ) -> None:
-    number = finish()
-    _rate(browser("zhangsan"), number, score="1", comment="让我跑了两次。")
-    staff = browser("rs")
-    rating_id = found(
-        r'action="/staff/ratings/(\d+)/rectification"', staff.get("/staff/ratings").text
-    )
-    _rectify(staff, rating_id, "已一次性告知材料清单。")
+    number, rating_id, staff = _rectified(browser, finish)
     applicant = browser("zhangsan")
     inbox = applicant.get("/messages").text
     assert "回访后您可以重新评价" in inbox and "您可以查看答复并重新评价" not in inbox

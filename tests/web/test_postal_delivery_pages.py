@@ -41,6 +41,7 @@ def test_the_new_application_form_asks_for_the_address_when_post_is_offered(
     assert page.index('value="mail"') < page.index('value="window"')  # post comes first
     for name in ("postal_recipient", "postal_phone", "postal_address"):
         assert f'name="{name}"' in page  # asked before any failed submit
+    assert "领证方式" not in page and "结果邮寄地址" not in page  # asked once, not twice
 
 
 def test_a_refused_form_sums_up_its_problems_at_the_top_with_links_to_the_inputs(

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, Page
 
-PHONE = {"width": 390, "height": 844}
+from tests.browser.phone import PHONE, signed_in
+
 PAGES = [
     "/apply/3501-GA-003",  # 居民身份证换领: uploads and delivery by post
     "/apply/3501-RS-003",  # 失业登记
@@ -29,18 +30,11 @@ def _too_wide(page: Page) -> list[str]:
 
 
 def test_large_text_forms_and_verification_fit_a_phone(browser: Browser, server: str) -> None:
-    context = browser.new_context(base_url=server, locale="zh-CN", viewport=PHONE)
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    page.goto("/login", timeout=60_000)  # the server's first page waits for its start-up work
-    page.fill("#username", "zhangsan")
-    page.fill("#password", "demo12345")
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+    page = signed_in(browser, server, PHONE)
     page.goto("/care/on")
     assert page.evaluate("document.documentElement.classList.contains('care')")
     for path in PAGES:
         page.goto(path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], (path, width, _too_wide(page))
-    context.close()
+    page.context.close()

@@ -196,19 +196,31 @@ class Waiting:
 
 
 def waiting_for(session: Session, *, hall_code: str, window_code: str, now: datetime) -> Waiting:
-    """How many tickets of today the window serves wait now and how many are booked later
-    (the calling page, and why 叫下一号 found nobody)."""
-    window = window_of(hall_of(session, hall_code), window_code) or {"serves": []}
-    query = select(QueueTicket.queued_at).where(
-        QueueTicket.hall_code == hall_code,
-        QueueTicket.day == calendar(session).local_date(now),
-        QueueTicket.state.in_((TicketState.waiting, TicketState.booked)),
+    """How many tickets of today the window serves wait now and how many are booked later:
+    checked in before their slot, or not yet arrived with check-in still open (the calling
+    page, and why 叫下一号 found nobody)."""
+    hall = hall_of(session, hall_code)
+    window = window_of(hall, window_code) or {"serves": []}
+    day = calendar(session).local_date(now)
+    query = (
+        select(QueueTicket.state, QueueTicket.queued_at, QueueSlot.starts)
+        .outerjoin(QueueSlot, QueueSlot.id == QueueTicket.slot_id)
+        .where(
+            QueueTicket.hall_code == hall_code,
+            QueueTicket.day == day,
+            QueueTicket.state.in_((TicketState.waiting, TicketState.booked)),
+        )
     )
     if ALL not in window["serves"]:
         query = query.where(QueueTicket.department_code.in_(window["serves"]))
-    queued = list(session.scalars(query))
-    callable_now = sum(1 for at in queued if at is not None and at <= now)
-    return Waiting(now=callable_now, later=len(queued) - callable_now)
+    slot = timedelta(minutes=hall["slot_minutes"])
+    callable_now = later = 0
+    for state, queued_at, starts in session.execute(query):
+        if state == TicketState.waiting and queued_at is not None and queued_at <= now:
+            callable_now += 1
+        elif state == TicketState.waiting or slot_start(hall, day, starts) + slot > now:
+            later += 1  # held until its slot, or booked and still able to check in
+    return Waiting(now=callable_now, later=later)
 
 
 def nothing_to_call(waiting: Waiting) -> Conflict:

@@ -10,12 +10,11 @@ from __future__ import annotations
 import httpx
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.phone import DESKTOP, PHONE, signed_in
 from tests.conftest import token
 from tests.factories import act, open_task, submitted
 
 ITEM = "3501-RS-003"  # 失业登记: accept → review (which decides and issues), in 人社局
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 
 
 def _finished_case(server: str) -> str:
@@ -29,18 +28,6 @@ def _finished_case(server: str) -> str:
     return number
 
 
-def _signed_in(browser: Browser, server: str, viewport: dict[str, int]) -> Page:
-    context = browser.new_context(base_url=server, locale="zh-CN", viewport=viewport)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto("/login", timeout=60_000)  # the server's first page waits for its start-up work
-    page.fill("#username", "zhangsan")
-    page.fill("#password", "demo12345")
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
-    return page
-
-
 def _bottom(page: Page, selector: str) -> float:
     return float(page.locator(selector).evaluate("e => e.getBoundingClientRect().bottom"))
 
@@ -49,7 +36,7 @@ def test_on_a_phone_the_first_screen_is_the_state_and_the_next_step(
     browser: Browser, server: str
 ) -> None:
     number = _finished_case(server)
-    page = _signed_in(browser, server, PHONE)
+    page = signed_in(browser, server, PHONE)
     page.goto(f"/cases/{number}")
     expect(page.locator("#case-state")).to_have_text("已办结")
     expect(page.locator("#next-step")).to_contain_text("评价本次服务")
@@ -72,7 +59,7 @@ def test_on_a_desktop_the_summary_and_the_rating_form_stay_open(
     browser: Browser, server: str
 ) -> None:
     number = _finished_case(server)
-    page = _signed_in(browser, server, DESKTOP)
+    page = signed_in(browser, server, DESKTOP)
     page.goto(f"/cases/{number}")
     expect(page.locator("text=牵头部门")).to_be_visible()
     expect(page.locator("summary:has-text('办理详情')")).to_be_hidden()
@@ -83,7 +70,7 @@ def test_on_a_desktop_the_summary_and_the_rating_form_stay_open(
 
 def test_on_a_phone_the_case_page_folds_its_long_sections(browser: Browser, server: str) -> None:
     number = _finished_case(server)
-    page = _signed_in(browser, server, PHONE)
+    page = signed_in(browser, server, PHONE)
     page.goto(f"/cases/{number}")
     height = page.evaluate("document.documentElement.scrollHeight")
     assert height < 4_500  # 6,028 px unfolded; the rest is the summary, results and rating

@@ -7,21 +7,9 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.phone import DESKTOP, PHONE, signed_in
+
 ITEM = "3501-RS-003"  # 失业登记
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-
-
-def _signed_in(browser: Browser, server: str, viewport: dict[str, int]) -> Page:
-    context = browser.new_context(base_url=server, locale="zh-CN", viewport=viewport)
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    page.goto("/login", timeout=60_000)  # the server's first page waits for its start-up work
-    page.fill("#username", "zhangsan")
-    page.fill("#password", "demo12345")
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
-    return page
 
 
 def _first_field(page: Page) -> float:
@@ -30,7 +18,7 @@ def _first_field(page: Page) -> float:
 
 
 def test_on_a_phone_the_form_starts_on_the_first_screen(browser: Browser, server: str) -> None:
-    page = _signed_in(browser, server, PHONE)
+    page = signed_in(browser, server, PHONE)
     page.goto(f"/apply/{ITEM}")
     menu = page.locator("header.site details.menu")
     expect(menu).not_to_have_attribute("open", "")
@@ -51,7 +39,7 @@ def test_on_a_phone_the_form_starts_on_the_first_screen(browser: Browser, server
 
 
 def test_on_a_desktop_the_menu_is_open_without_its_button(browser: Browser, server: str) -> None:
-    page = _signed_in(browser, server, DESKTOP)
+    page = signed_in(browser, server, DESKTOP)
     page.goto(f"/apply/{ITEM}")
     expect(page.locator("header.site a[href='/my/cases']")).to_be_visible()
     expect(page.locator("header.site details.menu > summary")).to_be_hidden()

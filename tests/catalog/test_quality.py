@@ -5,6 +5,10 @@ source holds, is loaded with a warning naming the file, line and field to fix.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
+
 from tests.catalog.conftest import CatalogCopy
 from tongban.catalog.loader import read_catalog
 from tongban.catalog.yamlsource import Problem
@@ -117,3 +121,16 @@ def test_a_promise_above_30_percent_of_a_long_limit_is_warned(catalog_copy: Cata
     assert _promise_warnings(catalog_copy, PERMIT) == [
         "承诺时限为法定时限的 35%，超过 30% 的压缩目标"
     ]
+
+
+def test_no_item_form_asks_again_how_the_result_is_delivered() -> None:
+    """The form page's 结果送达 section asks how the result goes (and the mailing address); a
+    form field asking it too (领证方式 窗口领取 beside 邮寄送达) let an applicant contradict it."""
+    asked_twice = []
+    for path in sorted((Path(__file__).parents[2] / "catalog" / "items").glob("*.yaml")):
+        form = yaml.safe_load(path.read_text(encoding="utf-8")).get("form") or {}
+        for name, field in (form.get("properties") or {}).items():
+            words = str(field.get("title", "")) + " ".join(map(str, field.get("enum", [])))
+            if any(word in words for word in ("邮寄", "领证方式", "领卡方式", "窗口领取")):
+                asked_twice.append(f"{path.name}: {name}")
+    assert asked_twice == []

@@ -185,7 +185,8 @@ def test_served_and_no_show_and_the_wait_estimate(db: Session) -> None:
         )
         for i in range(4)
     ]
-    assert queue.wait_of(db, tickets[3]) == (3, 20)  # 4 × 10 min over 2 windows
+    wait = queue.wait_of(db, tickets[3], now)
+    assert (wait.ahead, wait.minutes, wait.held_until) == (3, 20, None)  # 4 × 10 min, 2 windows
     now += timedelta(minutes=5)
     first = queue.call_next(db, hall_code=HALL, window_code="01", user=clerk, now=now)
     assert first is not None
@@ -194,7 +195,8 @@ def test_served_and_no_show_and_the_wait_estimate(db: Session) -> None:
     assert second is not None
     queue.close(db, ticket_id=second.id, user=clerk, served=False, now=now)
     assert second.state == TicketState.no_show
-    assert queue.wait_of(db, tickets[3]) == (1, 4)  # 2 × 4 min over 2 windows
+    wait = queue.wait_of(db, tickets[3], now)
+    assert (wait.ahead, wait.minutes) == (1, 4)  # 2 × 4 min over 2 windows
     with pytest.raises(Conflict):
         queue.close(db, ticket_id=second.id, user=clerk, served=True, now=now)
     shown = queue.recent_calls(db, hall_code=HALL, now=now)

@@ -34,6 +34,31 @@ def test_choosing_post_on_the_form_without_an_address_names_each_missing_input(
     assert 'value="张三"' in answer.text  # what was typed is kept
 
 
+def test_the_new_application_form_asks_for_the_address_when_post_is_offered(
+    signed_in: SignedIn,
+) -> None:
+    page = signed_in("zhangsan").get(f"/apply/{ID_CARD}").text
+    assert page.index('value="mail"') < page.index('value="window"')  # post comes first
+    for name in ("postal_recipient", "postal_phone", "postal_address"):
+        assert f'name="{name}"' in page  # asked before any failed submit
+    assert "领证方式" not in page and "结果邮寄地址" not in page  # asked once, not twice
+
+
+def test_a_refused_form_sums_up_its_problems_at_the_top_with_links_to_the_inputs(
+    signed_in: SignedIn,
+) -> None:
+    browser = signed_in("zhangsan")
+    page = browser.get(f"/apply/{ID_CARD}")
+    form = {"delivery": "mail", "postal_recipient": "张三", "postal_phone": "123"}
+    form.update(intent="submit", csrf_token=csrf(page.text))
+    answer = browser.post(f"/apply/{ID_CARD}", data=form)
+    assert answer.status_code == 422
+    top = answer.text[: answer.text.index("申请表</legend>")]
+    assert "请按以下提示修改后再提交" in top
+    for anchor in ("#f-renewal_reason", "#f-postal_phone", "#f-postal_address"):
+        assert f'href="{anchor}"' in top  # each problem links to its input
+
+
 def test_the_clerk_cannot_complete_a_postal_delivery_without_the_waybill(
     client: TestClient, as_user: Any, signed_in: SignedIn, runtime: Runtime, clock: Clock
 ) -> None:

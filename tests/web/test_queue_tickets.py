@@ -46,7 +46,7 @@ def test_book_then_check_in_at_the_kiosk_then_be_called(
         f"/halls/{HALL}/kiosk/check-in", data={"code": code, "csrf_token": csrf(form.text)}
     )
     assert checked.status_code == 200 and "Y001" in checked.text
-    assert "前面还有 0 人" in checked.text
+    assert "预约时段 10:00 起叫号" in checked.text  # held until its slot
 
     clock.advance(minutes=31)  # 10:01: the slot began, its ticket is in the queue
     clerk = signed_in("clerk")  # the same client, now signed in as the clerk
@@ -66,6 +66,37 @@ def test_book_then_check_in_at_the_kiosk_then_be_called(
     assert calls[0]["number"] == "Y001" and calls[0]["window_code"] == "01"
     assert calls[0]["window_name"] == "综合受理窗口 1"
     assert calls[0]["window_name_en"] == "General Intake Window 1"
+
+
+def test_a_booking_checked_in_early_says_when_it_is_called_and_the_clerk_why_nobody_is(
+    signed_in: Callable[[str], TestClient], clock: Clock
+) -> None:
+    person = signed_in("zhangsan")
+    page = person.get(f"/halls/{HALL}", params={"item": ITEM, "day": MONDAY})
+    booked = person.post(
+        f"/halls/{HALL}/book",
+        data={"item": ITEM, "day": MONDAY, "starts": "11:00", "csrf_token": csrf(page.text)},
+    )
+    code = found(r"<td data-label=\"签到码\">(\d{6})</td>", booked.text)
+    clock.advance(minutes=60)  # 10:00: an hour early, the ticket is held until 11:00
+    kiosk = TestClient(person.app)
+    form = kiosk.get(f"/halls/{HALL}/kiosk")
+    checked = kiosk.post(
+        f"/halls/{HALL}/kiosk/check-in", data={"code": code, "csrf_token": csrf(form.text)}
+    )
+    assert "预约时段 11:00 起叫号" in checked.text and "预计等候约" not in checked.text
+    mine = signed_in("zhangsan").get("/my/tickets").text
+    assert "预约时段 11:00 起叫号" in mine and "约 0 分钟" not in mine
+    ticket = signed_in("zhangsan").get("/api/v1/me/tickets").json()[0]
+    assert ticket["called_from"] == "11:00" and ticket["wait_minutes"] >= 60
+
+    clerk = signed_in("clerk")
+    calling = clerk.get("/staff/queue", params={"at": f"{HALL}/01"})
+    nobody = clerk.post(
+        "/staff/queue/call", data={"at": f"{HALL}/01", "csrf_token": csrf(calling.text)}
+    )
+    assert "当前无可叫号码" in nobody.text and "正在办理" not in nobody.text
+    assert "现在候叫 0 人，稍后时段已预约 1 人" in nobody.text
 
 
 def test_a_ticket_taken_at_the_kiosk_is_queued_at_once(client: TestClient) -> None:
@@ -109,7 +140,8 @@ def test_the_api_books_refuses_a_full_slot_and_calls(
     eleven: dict[str, Any] = next(s for s in slots.json() if s["starts"] == "11:00")
     assert eleven["left"] == 0
     nobody = client.post(f"/api/v1/halls/{HALL}/windows/01/call-next", headers=as_user("clerk"))
-    assert nobody.status_code == 200 and nobody.json() is None
+    assert nobody.status_code == 409 and nobody.json()["error"]["code"] == "nothing_to_call"
+    assert "稍后时段已预约 2 人" in nobody.json()["error"]["message"]  # the two 11:00 bookings
     refused = client.post(f"/api/v1/halls/{HALL}/windows/01/call-next", headers=as_user("zhangsan"))
     assert refused.status_code == 403
     mine = client.get("/api/v1/me/tickets", headers=as_user("zhangsan")).json()

@@ -8,22 +8,24 @@ the receipt. The answer holds the item, the state, the stages with their departm
 times, and the time left: no name, no form answers, no opinions, no materials.
 
 A wrong answer (unknown number or wrong factor alike, so numbers cannot be probed) is
-audited as ``case.progress_lookup_failed`` with the network address; after
-``sign_in_lock_after`` of them on one number from one address within
-``sign_in_lock_minutes`` that address is locked out of that number (a stranger's guesses
-do not lock the applicant out), after ``NUMBER_SPREAD`` times as many from all addresses
-the number is locked for everyone (guessing spread over many addresses), and one address
-gets ``progress_lookups_per_source_per_minute`` failed lookups a minute (OWASP ASVS 4.0
-§2.2.1, anti-automation; §2.2.1 also asks that lockout not let an attacker deny the
-rightful user).
+audited as ``case.progress_lookup_failed`` with the network address. Limits are per caller
+(address), never per case for everyone, so nobody who knows a case number can lock its
+applicant out: after ``sign_in_lock_after`` failures on one number from one address within
+``sign_in_lock_minutes`` that address is locked out of that number; once a number has drawn
+``NUMBER_SPREAD`` times as many failures from all addresses (guessing spread over many
+addresses) it slows down: each address gets one failed guess on it per lock period, while
+an address that has not failed on it is still answered, so the applicant's right factor
+works; and one address gets ``progress_lookups_per_source_per_minute`` failed lookups a
+minute (OWASP ASVS 4.0 §2.2.1, anti-automation; §2.2.1 also asks that lockout not let an
+attacker deny the rightful user).
 
-Why a ceiling per number at all: the factor space is small. The last six characters of an
+Why the slow-down per number: the factor space is small. The last six characters of an
 ID number are the day of birth, a three-digit sequence and the check character, about
-31,000 values; without a ceiling, guesses spread over a thousand addresses would walk them
-in an hour. With it a number takes at most ``NUMBER_SPREAD × sign_in_lock_after`` wrong
-guesses per lock period (200 an hour with the defaults: days to walk the space), while
-locking the applicant out takes ``NUMBER_SPREAD`` addresses acting together, and even then
-the applicant signs in and sees the case (the refusal says so).
+31,000 values; with ``sign_in_lock_after`` guesses per address a thousand addresses would
+walk them in about an hour and a half; on a number under attack each address gets one
+guess per lock period, so walking it takes one fresh address per guess.
+An address unknown to the server (None) cannot be told apart: its failures are the
+number's, as before.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ LOOKUP_FAILED = "case.progress_lookup_failed"
 FACTOR_LENGTH = 6
 NUMBER_LENGTH = 40  # case numbers are String(40)
 SOURCE_WINDOW = timedelta(minutes=1)
-NUMBER_SPREAD = 10  # failures from all addresses that lock a number, per one address's lock
+NUMBER_SPREAD = 10  # failures from all addresses that slow a number down, per one address's lock
 HIDDEN_STATES = (CaseState.draft,)  # a draft is nobody's business but its author's
 
 
@@ -77,7 +79,9 @@ def holder_tails(applicant: User) -> set[str]:
 def refuse_when_locked(
     session: Session, *, number: str, source: str | None, now: datetime, settings: Settings
 ) -> None:
-    """Raise ``TooManyAttempts`` (429) while ``number`` or ``source`` is locked for lookups."""
+    """Raise ``TooManyAttempts`` (429) while ``source`` is locked out of ``number`` (after
+    its own failures on it; one failure while the number is under attack) or has failed
+    too often this minute; a known address that has not failed is never refused."""
     window = timedelta(minutes=settings.sign_in_lock_minutes)
     on_number = audit.times(
         session, action=LOOKUP_FAILED, since=now - window, object_id=number[:NUMBER_LENGTH]
@@ -90,15 +94,14 @@ def refuse_when_locked(
         object_id=number[:NUMBER_LENGTH],
         source_address=source,
     )
-    if len(mine) >= settings.sign_in_lock_after or (
-        len(on_number) >= settings.sign_in_lock_after * NUMBER_SPREAD
-    ):
-        wait = on_number[-1] + window - now
+    under_attack = len(on_number) >= settings.sign_in_lock_after * NUMBER_SPREAD
+    if len(mine) >= (1 if under_attack else settings.sign_in_lock_after):
+        wait = mine[-1] + window - now
         minutes = max(1, math.ceil(wait.total_seconds() / 60))
         raise TooManyAttempts(
-            f"该办件编号的查询错误次数过多，请 {minutes} 分钟后再试，或登录后查看。",
-            f"Too many wrong lookups of this case number; try again in {counted(minutes, 'minute')}, "
-            "or sign in to see it.",
+            f"您对该办件编号的查询错误次数过多，请 {minutes} 分钟后再试，或登录后查看。",
+            "Too many wrong lookups of this case number from your network; try again in "
+            f"{counted(minutes, 'minute')}, or sign in to see it.",
             retry_after=math.ceil(wait.total_seconds()),
         )
     if source is None:

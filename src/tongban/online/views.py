@@ -79,7 +79,7 @@ def apply_page(
         query = f"for={authorisation}&{query}".rstrip("&")
     query = f"?{query}" if query else ""
     filled = prefilled(request, session, spec, applicant, None)
-    context = caseform.context(spec, {}, {}, [], None, locale(request), filled)
+    context = form_context(spec, None, {}, {}, [], locale(request), filled)
     context["reuse_offered"] = authorisation is None
     context.update(
         case=None,

@@ -3,7 +3,7 @@ at the hall (the kiosk), calling from a window, and the hall display's calls."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -37,11 +37,12 @@ def _window_names(session: Session, ticket: QueueTicket) -> dict[str, str | None
     return {"window_name": window.get("name"), "window_name_en": window.get("name_en")}
 
 
-def read(session: Session, ticket: QueueTicket, *, holder: bool) -> TicketRead:
+def read(session: Session, ticket: QueueTicket, *, holder: bool, now: datetime) -> TicketRead:
     """The API shape of a ticket (with the calling window's names); its check-in code
     only for its holder."""
     body = TicketRead.model_validate(ticket).model_copy(update=_window_names(session, ticket))
-    body.ahead, body.wait_minutes = service.wait_of(session, ticket)
+    wait = service.wait_of(session, ticket, now)
+    body.ahead, body.wait_minutes, body.called_from = wait.ahead, wait.minutes, wait.held_until
     body.code = ticket.code if holder else None
     return body
 
@@ -75,26 +76,30 @@ def book(
         starts=body.starts,
         now=now,
     )
-    return read(session, ticket, holder=True)
+    return read(session, ticket, holder=True, now=now)
 
 
 @router.get("/me/tickets")
-def my_tickets(session: SessionDep, user: CurrentApplicant) -> list[TicketRead]:
+def my_tickets(session: SessionDep, user: CurrentApplicant, now: NowDep) -> list[TicketRead]:
     """The signed-in person's tickets, newest first."""
-    return [read(session, t, holder=True) for t in service.my_tickets(session, user=user)]
+    return [read(session, t, holder=True, now=now) for t in service.my_tickets(session, user=user)]
 
 
 @router.post("/tickets/{ticket_id}/cancel")
-def cancel(ticket_id: RowId, session: SessionDep, user: CurrentApplicant) -> TicketRead:
+def cancel(
+    ticket_id: RowId, session: SessionDep, user: CurrentApplicant, now: NowDep
+) -> TicketRead:
     """Cancel one's own booked ticket."""
-    return read(session, service.cancel(session, ticket_id=ticket_id, user=user), holder=True)
+    return read(
+        session, service.cancel(session, ticket_id=ticket_id, user=user), holder=True, now=now
+    )
 
 
 @router.post("/halls/{code}/check-in")
 def check_in(code: str, body: CheckIn, session: SessionDep, now: NowDep) -> TicketRead:
     """Check in a booked ticket at the hall by its code (the kiosk): no sign-in."""
     ticket = service.check_in(session, hall_code=code, code=body.code, now=now)
-    return read(session, ticket, holder=True)
+    return read(session, ticket, holder=True, now=now)
 
 
 @router.post("/halls/{code}/tickets", status_code=201)
@@ -123,30 +128,33 @@ def take(
             source=source_of(request),
             per_day=runtime.settings.hall_tickets_per_source_per_day,
         )
-    return read(session, ticket, holder=True)
+    return read(session, ticket, holder=True, now=now)
 
 
 @router.post("/halls/{code}/windows/{window}/call-next")
-def call_next(
-    code: str, window: str, session: SessionDep, user: Clerk, now: NowDep
-) -> TicketRead | None:
-    """Call the next ticket the window serves (叫号); null when nobody waits."""
+def call_next(code: str, window: str, session: SessionDep, user: Clerk, now: NowDep) -> TicketRead:
+    """Call the next ticket the window serves (叫号); 409 ``nothing_to_call`` when nobody is
+    callable now, saying how many are booked for later slots."""
     ticket = service.call_next(session, hall_code=code, window_code=window, user=user, now=now)
-    return read(session, ticket, holder=False) if ticket else None
+    if ticket is None:
+        raise service.nothing_to_call(
+            service.waiting_for(session, hall_code=code, window_code=window, now=now)
+        )
+    return read(session, ticket, holder=False, now=now)
 
 
 @router.post("/tickets/{ticket_id}/served")
 def served(ticket_id: RowId, session: SessionDep, user: Clerk, now: NowDep) -> TicketRead:
     """The called ticket was served."""
     ticket = service.close(session, ticket_id=ticket_id, user=user, served=True, now=now)
-    return read(session, ticket, holder=False)
+    return read(session, ticket, holder=False, now=now)
 
 
 @router.post("/tickets/{ticket_id}/no-show")
 def no_show(ticket_id: RowId, session: SessionDep, user: Clerk, now: NowDep) -> TicketRead:
     """The called ticket did not come (过号)."""
     ticket = service.close(session, ticket_id=ticket_id, user=user, served=False, now=now)
-    return read(session, ticket, holder=False)
+    return read(session, ticket, holder=False, now=now)
 
 
 @router.get("/halls/{code}/calls")

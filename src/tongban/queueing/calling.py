@@ -8,6 +8,8 @@ departments they serve, each ticket claimed by one conditional update.
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -136,12 +138,24 @@ def close(
     return ticket
 
 
-def wait_of(session: Session, ticket: QueueTicket) -> tuple[int, int]:
-    """(tickets ahead, estimated minutes) for a waiting ticket: those ahead that a window
-    serving its department will call, times the day's average service time, shared by
-    those windows."""
+@dataclass(frozen=True)
+class Wait:
+    """How a waiting ticket stands: ``ahead`` tickets a window serving its department calls
+    first, ``minutes`` (estimated, from now) until it is called; ``held_until`` its booked
+    slot's start ("11:00", the hall's local time) while it checked in early and is not
+    called before then."""
+
+    ahead: int = 0
+    minutes: int = 0
+    held_until: str | None = None
+
+
+def wait_of(session: Session, ticket: QueueTicket, now: datetime) -> Wait:
+    """How ``ticket`` stands (``Wait``): those ahead that a window serving its department
+    will call, times the day's average service time, shared by those windows; a booked
+    ticket checked in early waits at least until its slot starts."""
     if ticket.state != TicketState.waiting or ticket.queued_at is None:
-        return 0, 0
+        return Wait()
     ahead = (
         session.scalar(
             select(func.count(QueueTicket.id)).where(
@@ -164,7 +178,59 @@ def wait_of(session: Session, ticket: QueueTicket) -> tuple[int, int]:
     spans = [(end - start).total_seconds() / 60 for start, end in served if start and end]
     per_ticket = sum(spans) / len(spans) if spans else DEFAULT_SERVICE_MINUTES
     windows = len(windows_for(hall_of(session, ticket.hall_code), ticket.department_code))
-    return ahead, round((ahead + 1) * per_ticket / max(1, windows))
+    minutes = round((ahead + 1) * per_ticket / max(1, windows))
+    if ticket.queued_at <= now or ticket.slot_id is None:
+        return Wait(ahead, minutes)
+    held = math.ceil((ticket.queued_at - now).total_seconds() / 60)
+    starts = session.get_one(QueueSlot, ticket.slot_id).starts
+    return Wait(ahead, max(minutes, held), held_until=starts)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Who a window could call: ``now`` tickets waiting for it, ``later`` booked for a
+    later slot of the day (checked in early, or not yet arrived)."""
+
+    now: int
+    later: int
+
+
+def waiting_for(session: Session, *, hall_code: str, window_code: str, now: datetime) -> Waiting:
+    """How many tickets of today the window serves wait now and how many are booked later:
+    checked in before their slot, or not yet arrived with check-in still open (the calling
+    page, and why 叫下一号 found nobody)."""
+    hall = hall_of(session, hall_code)
+    window = window_of(hall, window_code) or {"serves": []}
+    day = calendar(session).local_date(now)
+    query = (
+        select(QueueTicket.state, QueueTicket.queued_at, QueueSlot.starts)
+        .outerjoin(QueueSlot, QueueSlot.id == QueueTicket.slot_id)
+        .where(
+            QueueTicket.hall_code == hall_code,
+            QueueTicket.day == day,
+            QueueTicket.state.in_((TicketState.waiting, TicketState.booked)),
+        )
+    )
+    if ALL not in window["serves"]:
+        query = query.where(QueueTicket.department_code.in_(window["serves"]))
+    slot = timedelta(minutes=hall["slot_minutes"])
+    callable_now = later = 0
+    for state, queued_at, starts in session.execute(query):
+        if state == TicketState.waiting and queued_at is not None and queued_at <= now:
+            callable_now += 1
+        elif state == TicketState.waiting or slot_start(hall, day, starts) + slot > now:
+            later += 1  # held until its slot, or booked and still able to check in
+    return Waiting(now=callable_now, later=later)
+
+
+def nothing_to_call(waiting: Waiting) -> Conflict:
+    """Why 叫下一号 found nobody (409 ``nothing_to_call``), with how many wait and how many
+    are booked for later slots."""
+    return Conflict(
+        f"当前无可叫号码：现在候叫 {waiting.now} 人，稍后时段已预约 {waiting.later} 人。",
+        f"Nobody to call now: {waiting.now} waiting, {waiting.later} booked for later slots.",
+        code="nothing_to_call",
+    )
 
 
 def recent_calls(

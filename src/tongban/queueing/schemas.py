@@ -79,6 +79,11 @@ class TicketRead(BaseModel):
     window_name_en: str | None = Field(None, description="Its name in English, if any")
     ahead: int = Field(0, description="Waiting tickets ahead of this one")
     wait_minutes: int = Field(0, description="Estimated minutes until called")
+    called_from: str | None = Field(
+        None,
+        description="A booked ticket checked in before its slot is called from the slot's "
+        "start (hall's local time, HH:MM); null otherwise",
+    )
 
 
 class CallRead(BaseModel):

@@ -21,8 +21,10 @@ from tongban.queueing.calling import (
     close,
     current_call,
     may_call,
+    nothing_to_call,
     recent_calls,
     wait_of,
+    waiting_for,
 )
 from tongban.queueing.halls import (
     department_of,
@@ -58,6 +60,7 @@ __all__ = [
     "list_terminals",
     "may_call",
     "my_tickets",
+    "nothing_to_call",
     "recent_calls",
     "register_terminal",
     "revoke_terminal",
@@ -68,6 +71,7 @@ __all__ = [
     "take_at_terminal",
     "terminal_of",
     "wait_of",
+    "waiting_for",
     "window_of",
     "windows_for",
 ]

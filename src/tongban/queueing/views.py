@@ -18,7 +18,15 @@ from tongban.catalog import service as catalog
 from tongban.errors import DomainError, InvalidInput
 from tongban.queueing import service
 from tongban.queueing.models import QueueTicket
-from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, see_other
+from tongban.web.deps import (
+    CheckedForm,
+    NowDep,
+    RuntimeDep,
+    SessionDep,
+    get_now,
+    get_runtime,
+    see_other,
+)
 from tongban.web.i18n import KIOSK_COOKIE
 from tongban.web.templating import render
 
@@ -137,12 +145,14 @@ def book(
 
 
 @router.get("/my/tickets")
-def my_tickets(request: Request, session: SessionDep, user: CurrentApplicant) -> Response:
+def my_tickets(
+    request: Request, session: SessionDep, user: CurrentApplicant, now: NowDep
+) -> Response:
     """The person's tickets with their check-in codes; booked ones can be cancelled."""
     tickets = service.my_tickets(session, user=user)
     halls = {hall["code"]: hall for hall in service.halls(session)}
     context = {"tickets": tickets, "halls": halls, "states": STATES_ZH}
-    context["waits"] = {t.id: service.wait_of(session, t) for t in tickets}
+    context["waits"] = {t.id: service.wait_of(session, t, now) for t in tickets}
     return render(request, "queueing/my_tickets.html", context)
 
 
@@ -179,7 +189,8 @@ def _kiosk(
     context: dict[str, Any] = {"hall": hall, "groups": groups, "ticket": ticket}
     context["department"] = department if department in groups else ""
     context["departments"] = {d.code: d for d in catalog.list_departments(session)}
-    context["wait"] = service.wait_of(session, ticket) if ticket else None
+    now = get_now(get_runtime(request))
+    context["wait"] = service.wait_of(session, ticket, now) if ticket else None
     context["error"] = refused
     status = refused.status if refused else 200
     return render(request, "queueing/kiosk.html", context, status_code=status)
@@ -282,8 +293,12 @@ def _place(at: str) -> tuple[str, str]:
 
 
 @router.get("/staff/queue")
-def staff_queue(request: Request, session: SessionDep, user: Clerk, at: str = "") -> Response:
-    """The window clerk's calling page: choose the window, call, then served or no-show."""
+def staff_queue(
+    request: Request, session: SessionDep, user: Clerk, now: NowDep, at: str = "", nobody: str = ""
+) -> Response:
+    """The window clerk's calling page: choose the window, call, then served or no-show;
+    how many wait for the window now and are booked later, and (``nobody``) that 叫下一号
+    found nobody to call."""
     halls = [
         {**hall, "windows": windows}
         for hall in service.halls(session)
@@ -294,6 +309,10 @@ def staff_queue(request: Request, session: SessionDep, user: Clerk, at: str = ""
         hall, window = _place(at)
         current = service.current_call(session, hall_code=hall, window_code=window)
         context["current"] = current
+        context["waiting"] = service.waiting_for(
+            session, hall_code=hall, window_code=window, now=now
+        )
+        context["nobody"] = bool(nobody) and current is None
         if current is not None:  # its item (or bundle) by name, as the kiosk offered it
             taken = _items(session, service.hall_of(session, hall))
             context["current_item"] = next(
@@ -306,8 +325,9 @@ def staff_queue(request: Request, session: SessionDep, user: Clerk, at: str = ""
 def staff_call(session: SessionDep, user: Clerk, now: NowDep, form: CheckedForm) -> Response:
     at = _text(form, "at")
     hall, window = _place(at)
-    service.call_next(session, hall_code=hall, window_code=window, user=user, now=now)
-    return see_other(f"/staff/queue?{urlencode({'at': at})}")
+    called = service.call_next(session, hall_code=hall, window_code=window, user=user, now=now)
+    query = {"at": at} if called else {"at": at, "nobody": "1"}  # the page says why
+    return see_other(f"/staff/queue?{urlencode(query)}")
 
 
 @router.post("/staff/queue/{ticket_id}/close")

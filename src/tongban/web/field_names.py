@@ -60,6 +60,7 @@ FIELD_NAMES: dict[str, Name] = {
     "hall_code": ("大厅编码", "hall code"),
     "window": ("窗口", "window"),
     "terminal": ("自助终端", "kiosk terminal"),
+    "nobody": ("无可叫号码", "nobody to call"),
     "material_code": ("材料", "material"),
     "name": ("名称", "name"),
     "n": ("文书编号", "document number"),

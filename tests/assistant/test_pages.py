@@ -51,7 +51,12 @@ def test_a_follow_up_keeps_the_entry_and_leads_with_the_part_asked(client: TestC
 def test_situations_tailor_the_materials(client: TestClient) -> None:
     page = client.get("/ask", params={"q": "开饭店", "about": "3501-BUNDLE-KCG"}).text
     assert "房屋租赁合同" in page
-    answers = {"s_licence": "none", "s_premises": "owned", "s_agent": "self"}
+    answers = {
+        "s_licence": "none",
+        "s_operator": "company",
+        "s_premises": "owned",
+        "s_agent": "self",
+    }
     owned = client.get("/ask", params={"q": "开饭店", "about": "3501-BUNDLE-KCG", **answers}).text
     assert "房屋租赁合同" not in owned and "s_premises=owned" in owned
 

@@ -11,7 +11,7 @@ from tests.factories import API
 from tests.web.support import SignedIn, check_structure, csrf
 
 KCG = "3501-BUNDLE-KCG"
-HELD = {"s_licence": "held", "s_premises": "leased", "s_agent": "self"}
+HELD = {"s_licence": "held", "s_operator": "company", "s_premises": "leased", "s_agent": "self"}
 
 
 def _material_rows(html: str) -> list[str]:
@@ -28,7 +28,10 @@ def test_answers_turn_the_guide_into_the_applicants_own(client: TestClient) -> N
     assert len(_material_rows(tailored)) == 5 < len(_material_rows(full)) == 12
     assert "根据您的回答，您需要提交 5 份材料" in tailored and "完整清单共 12 份" in tailored
     assert 'value="held" required checked' in tailored
-    assert f'href="/apply/{KCG}?s_licence=held&amp;s_premises=leased&amp;s_agent=self"' in tailored
+    assert (
+        f'href="/apply/{KCG}?s_licence=held&amp;s_operator=company&amp;s_premises=leased&amp;s_agent=self"'
+        in tailored
+    )
     check_structure(tailored)
 
 
@@ -57,6 +60,7 @@ def test_the_form_asks_the_questions_first_then_only_what_applies(
     cases = client.get(f"{API}/cases").json()
     assert cases[0]["situation_answers"] == {
         "licence": "held",
+        "operator": "company",
         "premises": "leased",
         "agent": "self",
     }

@@ -61,6 +61,7 @@ FIELD_NAMES: dict[str, Name] = {
     "window": ("窗口", "window"),
     "terminal": ("自助终端", "kiosk terminal"),
     "nobody": ("无可叫号码", "nobody to call"),
+    "appeals": ("申诉", "appeals"),
     "material_code": ("材料", "material"),
     "name": ("名称", "name"),
     "n": ("文书编号", "document number"),

@@ -11,12 +11,13 @@
   var root = document.documentElement;
   var home = root.getAttribute("data-kiosk-home");
   var idle = parseInt(root.getAttribute("data-idle-seconds"), 10) * 1000;
+  var langCookie = root.getAttribute("data-lang-cookie");
   var timer = null;
 
   function wipe() {
     document.querySelectorAll("form").forEach(function (form) { form.reset(); });
     // the next person starts in the terminal's own language, not the last one's choice
-    document.cookie = "tongban_lang=; max-age=0; path=/; samesite=lax";
+    document.cookie = langCookie + "=; max-age=0; path=/; samesite=lax";
     var signOut = document.getElementById("logout");
     if (signOut) {
       signOut.submit();

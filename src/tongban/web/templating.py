@@ -20,7 +20,7 @@ from tongban.money import format_money
 from tongban.pii import service as pii
 from tongban.web.assets import static_url
 from tongban.web.csrf import csrf_token, remember_browser
-from tongban.web.i18n import care_of, gettext_for, kiosk_of, locale_of, ngettext_for
+from tongban.web.i18n import LANG_COOKIE, care_of, gettext_for, kiosk_of, locale_of, ngettext_for
 
 
 @cache
@@ -116,6 +116,7 @@ def render(
             "care": care_of(request),
             "kiosk": kiosk_of(request),
             "kiosk_idle_seconds": settings.kiosk_idle_seconds,
+            "lang_cookie": LANG_COOKIE,
             "_": gettext,
             "gettext": gettext,
             "_n": ngettext_for(locale),

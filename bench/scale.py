@@ -2,8 +2,8 @@
 batches, about 2.5 tasks each, a realistic state mix over two years), check a sample by
 running it through the service layer, then time at each size (median of ``--runs``):
 
-- the warning/overdue sweep of the running clocks due by the end of the day (their alert
-  moments counted on the calendar, streamed 2,000 rows at a time), and per 10,000;
+- the warning/overdue sweep: the worker's run of the watch jobs due by the end of the day
+  (once per size: what it runs is then due later), and per 10,000 jobs;
 - the staff queue of the busiest department: the first page, and the third by cursor;
 - a case looked up by its number;
 - the supervision dashboard over 30 and 90 days (its longest period).
@@ -19,6 +19,7 @@ from __future__ import annotations
 import random
 import sys
 import tempfile
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -28,26 +29,24 @@ from growth import NOW, TZ, arguments, database, median_ms, plot
 MEASURES = ("sweep", "sweep/10k", "queue p1", "queue p3", "lookup", "dash 30d", "dash 90d")
 
 
-def sweep(session: Any) -> int:
-    """The running clocks due by the end of today (overdue ones included), each with its
-    alert moments counted on the calendar (what the watch job does for each)."""
-    from sqlalchemy import select
+def sweep(db: Any) -> tuple[int, float]:
+    """The worker's round over the watch jobs due by the end of today (``worker.run_jobs``:
+    claimed in batches, each job in its own transaction, raising what is due and
+    rescheduling the watch): how many ran and the wall time in ms. Run once per size (the
+    jobs it runs are then due later)."""
+    from tongban.cli.base import load_settings
+    from tongban.files.store import LocalFileStore
+    from tongban.web.runtime import Runtime
+    from tongban.worker import run_jobs
 
-    from tongban.cases.core import clocks, watch
-    from tongban.cases.models import Clock
-
-    cal = clocks.calendar(session)
     day = NOW.astimezone(TZ).replace(hour=0, minute=0, second=0, microsecond=0)
-    query = (
-        select(Clock)
-        .where(Clock.stopped_at.is_(None), Clock.due_at < day + timedelta(days=1))
-        .execution_options(yield_per=2000)
-    )
-    seen = 0
-    for clock in session.scalars(query):
-        watch.moments(cal, clock, ())
-        seen += 1
-    return seen
+    tonight = day + timedelta(days=1)  # limits end at midnight: today's are due then
+    store = LocalFileStore(db.tmp / "files")
+    runtime = Runtime(load_settings(), db.engine, db.sessions, store, lambda: tonight)
+    start, ran = time.perf_counter(), 0
+    while done := run_jobs(runtime, now=tonight, worker="bench"):
+        ran += len(done)
+    return ran, (time.perf_counter() - start) * 1000
 
 
 def check_sample(sessions: Any, size: int = 30) -> str:
@@ -94,7 +93,7 @@ def check_sample(sessions: Any, size: int = 30) -> str:
     )
 
 
-def measure(sessions: Any, runs: int) -> dict[str, float]:
+def measure(db: Any, runs: int) -> dict[str, float]:
     from sqlalchemy import func, select
 
     from tongban.accounts.models import User
@@ -103,7 +102,8 @@ def measure(sessions: Any, runs: int) -> dict[str, float]:
     from tongban.cases.models import Case, Task
     from tongban.supervision import metrics
 
-    with sessions() as session:
+    due, swept = sweep(db)
+    with db.sessions() as session:
         busiest = session.execute(
             select(Task.department_code, func.count())
             .where(Task.state == TaskState.open)
@@ -121,7 +121,6 @@ def measure(sessions: Any, runs: int) -> dict[str, float]:
             session.scalar(select(Case.number).where(Case.id == random.randint(1, top)))
             for _ in range(runs)
         ]
-        due = sweep(session)
 
         def third_page() -> None:
             first = cases.queue_page(session, user=staff, now=NOW)
@@ -130,7 +129,7 @@ def measure(sessions: Any, runs: int) -> dict[str, float]:
 
         picks = iter(numbers * 2)
         figures = {
-            "sweep": median_ms(lambda: sweep(session), runs),
+            "sweep": swept,
             "queue p1": median_ms(lambda: cases.queue_page(session, user=staff, now=NOW), runs),
             "queue p3": median_ms(third_page, runs) / 3,
             "lookup": median_ms(
@@ -160,10 +159,10 @@ def main() -> int:
             written, took = size - db.made, db.fill_to(size)
             print(f"{written:,} cases written in {took:.1f} s ({written / took:,.0f}/s)")
             print(check_sample(db.sessions))
-            figures = measure(db.sessions, args.runs)
+            figures = measure(db, args.runs)
             rows.append((size, figures))
             print(
-                f"{size:>9,} cases, {int(figures['due'])} clocks due by tonight: "
+                f"{size:>9,} cases, {int(figures['due'])} watch jobs due by tonight: "
                 + ", ".join(f"{k} {figures[k]:.1f} ms" for k in MEASURES)
             )
         _table(rows)

@@ -140,11 +140,10 @@ def run_jobs(runtime: Runtime, *, now: datetime, worker: str | None = None) -> l
             taken = jobs.claim(session, worker=name, now=now, lease=lease, limit=BATCH)
         if not taken:
             break
-        for job_id in taken:
-            outcome = jobs.run(
-                runtime.sessions, job_id=job_id, worker=name, now=now, store=runtime.store
-            )
-            ran.append(f"{outcome.kind}#{outcome.job_id}:{outcome.result}")
+        outcomes = jobs.run_claimed(
+            runtime.sessions, job_ids=taken, worker=name, now=now, store=runtime.store
+        )
+        ran += [f"{o.kind}#{o.job_id}:{o.result}" for o in outcomes]
     return ran
 
 

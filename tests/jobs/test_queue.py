@@ -5,18 +5,20 @@ whose worker died runs again when the lease ends; a keyed job is one row that mo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 import structlog
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from tests.conftest import Clock
+from tongban.audit import service as audit
+from tongban.audit.models import AuditEntry
 from tongban.cli import app, base
 from tongban.jobs import service as jobs
 from tongban.jobs.enums import JobState
@@ -26,6 +28,7 @@ from tongban.web.runtime import Runtime
 from tongban.worker import SWEEP_LOCK, run_once
 
 CALLS: list[int] = []
+PREPARED: list[list[int]] = []
 
 
 @register("test.flaky")
@@ -33,6 +36,27 @@ def flaky(session: Session, *, payload: dict[str, Any], now: datetime) -> None:
     """Fails until ``payload["fails"]`` calls have been made."""
     CALLS.append(payload["n"])
     if CALLS.count(payload["n"]) <= payload["fails"]:
+        raise RuntimeError("数据源暂时无法访问")
+
+
+def _prepare_together(session: Session, payloads: Sequence[dict[str, Any]]) -> list[int]:
+    PREPARED.append([payload["n"] for payload in payloads])
+    return []
+
+
+@register("test.together", prepare=_prepare_together)
+def together(session: Session, *, payload: dict[str, Any], now: datetime) -> None:
+    """Writes its effect (an audit entry) in the job's transaction; fails when told to."""
+    CALLS.append(payload["n"])
+    audit.record(
+        session,
+        at=now,
+        action="test.together",
+        actor=audit.SYSTEM,
+        object_type="test",
+        object_id=payload["n"],
+    )
+    if payload.get("fails"):
         raise RuntimeError("数据源暂时无法访问")
 
 
@@ -44,6 +68,7 @@ def _ours(done: dict[str, list[str]]) -> list[str]:
 @pytest.fixture(autouse=True)
 def _fresh() -> Iterator[None]:
     CALLS.clear()
+    PREPARED.clear()
     yield
     structlog.reset_defaults()  # the CLI points structlog at its own, closed, stream
 
@@ -121,6 +146,38 @@ def test_a_claimed_job_whose_worker_died_runs_again_after_the_lease(
     clock.advance(seconds=runtime.settings.job_lease_seconds)
     assert _ours(run_once(runtime)) == [f"test.flaky#{job.id}:done"]
     assert CALLS == [3]
+
+
+def test_jobs_of_a_prepared_kind_run_together_and_a_failure_stays_their_own(
+    db: Session, clock: Clock, runtime: Runtime
+) -> None:
+    """A worker's round over many watch jobs reads what they need at once and commits them
+    together; one job that fails there does not fail the others: each runs again alone,
+    and its effect is written once, with its job's completion."""
+    made = [
+        jobs.enqueue(db, kind="test.together", due_at=clock.now, payload={"n": n}) for n in range(3)
+    ]
+    db.commit()
+    assert sorted(_ours(run_once(runtime))) == sorted(f"test.together#{j.id}:done" for j in made)
+    assert PREPARED == [[0, 1, 2]] and CALLS == [0, 1, 2]
+
+    PREPARED.clear()
+    CALLS.clear()
+    more = [
+        jobs.enqueue(db, kind="test.together", due_at=clock.now, payload={"n": n, "fails": n == 4})
+        for n in range(3, 6)
+    ]
+    db.commit()
+    ran = _ours(run_once(runtime))
+    assert sorted(ran) == sorted(
+        f"test.together#{j.id}:{'retry' if j.payload['n'] == 4 else 'done'}" for j in more
+    )
+    assert PREPARED == [[3, 4, 5]] and CALLS == [3, 4, 3, 4, 5]  # together, then each alone
+    for job in more:
+        db.refresh(job)
+    assert [job.state for job in more] == [JobState.done, JobState.pending, JobState.done]
+    effects = db.scalars(select(AuditEntry.object_id).where(AuditEntry.action == "test.together"))
+    assert sorted(effects) == ["0", "1", "2", "3", "5"]  # each once; 4 failed
 
 
 def test_a_keyed_job_is_one_row_that_moves(db: Session, clock: Clock) -> None:

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, column, func, select, table
 from sqlalchemy.orm import Session
 
-from tongban import timefmt
+from tongban import timefmt, txcache
 from tongban.accounts.enums import Role, UserKind
 from tongban.accounts.models import User, UserRole
 from tongban.alerts.enums import AlertLevel, Watched
@@ -198,7 +198,17 @@ def _raise(
 def recipients(session: Session, *, department: str, level: AlertLevel) -> list[int]:
     """Who hears of an alert: the department's active staff; for an escalation, the
     department's approvers (its head) and the supervisors (电子监察) whose region holds the
-    department (the platform's and its region's, GB/T 2260)."""
+    department (the platform's and its region's, GB/T 2260). Read once per transaction
+    (a worker's round raises many alerts of one department)."""
+    return txcache.memo(
+        session,
+        f"alerts.recipients:{department}:{level.value}",
+        lambda: _recipients(session, department=department, level=level),
+        on=(User, UserRole, Department),
+    )
+
+
+def _recipients(session: Session, *, department: str, level: AlertLevel) -> list[int]:
     staff = select(User.id).where(User.active.is_(True), User.kind == UserKind.staff)
     if level != AlertLevel.escalated:
         return sorted(session.scalars(staff.where(User.department_code == department)))

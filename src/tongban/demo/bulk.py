@@ -2,7 +2,9 @@
 in batches with the ORM's table definitions (no service call per case), consistent with
 what the service layer makes: a case of a published item or bundle, its finished and open
 tasks (受理, one 审查 per department, 核准, 制证), a running stage clock for each open task
-with its due time counted on the holiday calendar, a share of cases paused (art. 45).
+with its due time counted on the holiday calendar, a share of cases paused (art. 45), and
+each running clock watched as the worker would have left it at ``now``: the highest alert
+level whose moment has passed raised, the watch job due at the next moment.
 
 The states follow a realistic mix over two years of dates before ``now``: most cases are
 finished, the rest wait at one stage. ``bench/scale.py`` replays a sample of the same
@@ -22,11 +24,13 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.enums import UserKind
 from tongban.accounts.models import User
-from tongban.cases.core import clocks, definition
+from tongban.alerts.enums import Watched
+from tongban.cases.core import clocks, definition, watch
 from tongban.cases.enums import CaseState, ClockKind, PauseReason, Stage, TaskState
 from tongban.cases.models import Case, CasePause, Clock, Task
 from tongban.catalog.models import CatalogEntry, CatalogVersion
 from tongban.db import Base
+from tongban.jobs import service as jobs
 from tongban.workdays.calendar import WorkCalendar
 
 # (state the case waits in, the stage whose task is open, share of cases)
@@ -96,12 +100,14 @@ def fill(
     ids = _next_ids(session)
     made = 0
     while made < cases:
-        rows: dict[str, list[dict[str, Any]]] = {k: [] for k in ids}
+        rows: dict[str, list[dict[str, Any]]] = {k: [] for k in (*ids, "alerts")}
+        watches: list[tuple[str, datetime, dict[str, Any]]] = []
         for _ in range(min(batch, cases - made)):
-            _one(rows, ids, rng, rng.choice(items), rng.choice(applicants), now, cal)
-        for name in ("cases", "tasks", "clocks", "case_pauses"):
+            _one(rows, watches, ids, rng, rng.choice(items), rng.choice(applicants), now, cal)
+        for name in ("cases", "tasks", "clocks", "case_pauses", "alerts"):
             if rows[name]:  # Core executemany: one statement per table and batch
                 session.execute(insert(Base.metadata.tables[name]), rows[name])
+        jobs.enqueue_new(session, kind="clock.watch", jobs=watches, now=now)
         made += len(rows["cases"])
         if on_batch:
             on_batch(len(rows["cases"]))
@@ -120,6 +126,7 @@ def _state(rng: random.Random) -> tuple[CaseState, Stage | None]:
 
 def _one(
     rows: dict[str, list[dict[str, Any]]],
+    watches: list[tuple[str, datetime, dict[str, Any]]],
     ids: dict[str, int],
     rng: random.Random,
     item: _Item,
@@ -153,6 +160,7 @@ def _one(
             "closed_at": created + timedelta(days=4) if waiting is None else None,
         }
     )
+    running: list[tuple[dict[str, Any], tuple[Stage, str]]] = []
     moment = created
     for stage, depts in _stages(item, state):
         for dept in depts:
@@ -162,9 +170,14 @@ def _one(
             due = cal.add_working_days(moment, limit)
             rows["tasks"].append(_task(task_id, case_id, stage, item, dept, moment, is_open, due))
             if is_open:
-                rows["clocks"].append(_clock(ids, case_id, task_id, limit, moment, due))
+                clock = _clock(ids, case_id, task_id, limit, moment, due)
+                rows["clocks"].append(clock)
+                running.append((clock, (stage, dept)))
         moment += timedelta(hours=rng.randrange(2, 30))
-    if waiting == Stage.review and rng.random() < PAUSED_SHARE:
+    paused = waiting == Stage.review and rng.random() < PAUSED_SHARE
+    for clock, whose in [] if paused else running:  # a paused clock waits for the pause to end
+        _watched(rows["alerts"], watches, cal, clock, whose, now)
+    if paused:
         rows["case_pauses"].append(
             {
                 "id": _take(ids, "case_pauses"),
@@ -233,6 +246,37 @@ def _clock(
         "due_at": due,
         "provisional": False,
     }
+
+
+def _watched(
+    alerts: list[dict[str, Any]],
+    watches: list[tuple[str, datetime, dict[str, Any]]],
+    cal: WorkCalendar,
+    clock: dict[str, Any],
+    whose: tuple[Stage, str],
+    now: datetime,
+) -> None:
+    """The watch of a running clock as of ``now`` (``alerts.raise_due``: only the highest
+    level reached is raised), and its job at the next moment, if a level is left."""
+    moments = watch.moments(cal, Clock(**clock), ())
+    reached = [level for level, at in moments if at is not None and at <= now]
+    stage, department = whose
+    if reached:
+        alerts.append(
+            {
+                "watched": Watched.clock,
+                "watched_id": clock["id"],
+                "level": reached[-1],
+                "case_id": clock["case_id"],
+                "department_code": department,
+                "what": stage.value,
+                "due_at": clock["due_at"],
+                "raised_at": now,
+            }
+        )
+    later = [at for _, at in moments if at is not None and at > now]
+    if later:
+        watches.append((f"clock.watch:{clock['id']}", later[0], {"id": clock["id"]}))
 
 
 def _take(ids: dict[str, int], table: str) -> int:

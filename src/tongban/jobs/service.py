@@ -25,12 +25,12 @@ import structlog
 from sqlalchemy import and_, delete, func, insert, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from tongban.db import unit_of_work
+from tongban.db import reading_session, unit_of_work
 from tongban.files.store import FileStore
 from tongban.jobs.enums import JobState
 from tongban.jobs.errors import JobNotFound
 from tongban.jobs.models import Job
-from tongban.jobs.registry import handler_of, takes_store
+from tongban.jobs.registry import handler_of, preparer_of, takes_store
 from tongban.timeutil import utcnow
 
 log = structlog.get_logger("tongban.jobs")
@@ -139,6 +139,57 @@ class Outcome:
     result: str  # done, rescheduled, retry, failed, skipped (no longer this worker's)
 
 
+def run_claimed(
+    sessions: sessionmaker[Session],
+    *,
+    job_ids: Sequence[int],
+    worker: str,
+    now: datetime,
+    store: FileStore | None = None,
+) -> list[Outcome]:
+    """Run jobs claimed by ``worker``: the jobs of a kind registered with ``prepare``
+    together in one transaction (if one of them fails there, each of them runs again alone,
+    so the failure is its own), then every other job alone (:func:`run`), in claim order."""
+    with reading_session(sessions) as session:
+        kinds = dict(session.execute(select(Job.id, Job.kind).where(Job.id.in_(job_ids))).all())
+    together: dict[str, list[int]] = {}
+    for job_id in job_ids:
+        if (kind := kinds.get(job_id)) is not None and preparer_of(kind) is not None:
+            together.setdefault(kind, []).append(job_id)
+    outcomes: list[Outcome] = []
+    for kind, ids in together.items():
+        outcomes += _run_together(sessions, kind=kind, job_ids=ids, worker=worker, now=now)
+    alone = [i for i in job_ids if i not in {o.job_id for o in outcomes}]
+    return outcomes + [run(sessions, job_id=i, worker=worker, now=now, store=store) for i in alone]
+
+
+def _run_together(
+    sessions: sessionmaker[Session], *, kind: str, job_ids: list[int], worker: str, now: datetime
+) -> list[Outcome]:
+    if len(job_ids) == 1:
+        return []  # runs alone
+    try:
+        with unit_of_work(sessions) as session:
+            query = select(Job).where(Job.id.in_(job_ids)).order_by(Job.id).with_for_update()
+            jobs = [j for j in session.scalars(query) if _ours(j, worker)]
+            handler = handler_of(kind)
+            prepare = preparer_of(kind)
+            if handler is None or prepare is None:
+                raise LookupError(f"no handler registered for job kind {kind!r}")
+            _loaded = prepare(session, [dict(job.payload) for job in jobs])  # held meanwhile
+            outcomes = [
+                _done(job, handler(session, payload=dict(job.payload), now=now), now)
+                for job in jobs
+            ]
+    except Exception as error:  # each job again alone: its own retry, its own failure
+        log.warning("job.together_failed", kind=kind, jobs=len(job_ids), error=str(error))
+        return []
+    for outcome in outcomes:
+        log.info("job.run", job=outcome.job_id, kind=kind, result=outcome.result, worker=worker)
+    done = {o.job_id for o in outcomes}
+    return outcomes + [Outcome(i, kind, "skipped") for i in job_ids if i not in done]
+
+
 def run(
     sessions: sessionmaker[Session],
     *,
@@ -160,11 +211,16 @@ def run(
     return outcome
 
 
+def _ours(job: Job | None, worker: str) -> bool:
+    """Still running for ``worker`` (not moved, not taken over after its lease ran out)."""
+    return job is not None and job.state == JobState.running and job.locked_by == worker
+
+
 def _run_locked(
     session: Session, *, job_id: int, worker: str, now: datetime, store: FileStore | None
 ) -> Outcome:
     job = session.scalar(select(Job).where(Job.id == job_id).with_for_update())
-    if job is None or job.state != JobState.running or job.locked_by != worker:
+    if job is None or not _ours(job, worker):
         return Outcome(job_id, job.kind if job else "?", "skipped")  # moved or taken over
     handler = handler_of(job.kind)
     if handler is None:
@@ -175,13 +231,18 @@ def _run_locked(
         again = handler(session, payload=dict(job.payload), now=now, store=store)
     else:
         again = handler(session, payload=dict(job.payload), now=now)
+    return _done(job, again, now)
+
+
+def _done(job: Job, again: datetime | None, now: datetime) -> Outcome:
+    """The job ran: pending again at ``again`` (a recurring watch), else done."""
     job.runs += 1
     job.locked_by = job.locked_until = None
     if again is not None:
         job.state, job.due_at, job.attempts, job.last_error = JobState.pending, again, 0, None
-        return Outcome(job_id, job.kind, "rescheduled")
+        return Outcome(job.id, job.kind, "rescheduled")
     job.state, job.finished_at, job.last_error = JobState.done, now, None
-    return Outcome(job_id, job.kind, "done")
+    return Outcome(job.id, job.kind, "done")
 
 
 def _failed(

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, SessionTransaction, selectinload
 
 from tongban.alerts import service as alerts
 from tongban.alerts.enums import AlertLevel, Watched
@@ -140,7 +140,21 @@ def target(session: Session, *, case: Case, clock: Clock) -> alerts.Target:
     )
 
 
-@register("clock.watch")
+def prepare_watches(session: Session, payloads: Sequence[dict[str, Any]]) -> list[object]:
+    """What the watch jobs of these clocks read, in three statements rather than three per
+    job: the clocks, their cases with their pauses, the stages' tasks."""
+    watched = list(session.scalars(select(Clock).where(Clock.id.in_([p["id"] for p in payloads]))))
+    case_ids = {clock.case_id for clock in watched}
+    with_pauses = select(Case).where(Case.id.in_(case_ids)).options(selectinload(Case.pauses))
+    task_ids = {clock.task_id for clock in watched if clock.task_id is not None}
+    return [
+        *watched,
+        *session.scalars(with_pauses),
+        *session.scalars(select(Task).where(Task.id.in_(task_ids))),
+    ]
+
+
+@register("clock.watch", prepare=prepare_watches)
 def run_watch(session: Session, *, payload: dict[str, Any], now: datetime) -> datetime | None:
     """Raise the alerts of one clock that are due; returns when to look again."""
     clock = session.get(Clock, payload["id"])

@@ -21,7 +21,7 @@ from tests.web.support import sign_in
 from tongban import timefmt
 from tongban.alerts.models import Alert
 from tongban.cases.enums import Channel
-from tongban.config import Settings
+from tongban.config import Settings, get_settings
 from tongban.errors import Conflict, InvalidInput, NotAllowed
 from tongban.notifications import service as notifications
 from tongban.outbox.models import OutboxMessage
@@ -39,7 +39,6 @@ def _rate(db: Session, number: str, score: int, comment: str | None = None, **ex
         score=score,
         comment=comment,
         now=extra.pop("now", NOW),
-        rectify_hours=extra.pop("rectify_hours", 24),
         channel=extra.pop("channel", Channel.kiosk),
         **extra,
     )
@@ -112,10 +111,16 @@ def test_a_bad_rating_is_rectified_called_back_and_rated_again(db: Session, fini
 
 
 def test_the_rectification_limit_may_be_working_days_across_a_holiday(
-    db: Session, finish: Finish
+    db: Session, finish: Finish, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     number = finish()
-    rating = _rate(db, number, 2, "材料要求太多。", rectify_hours=None, rectify_working_days=15)
+    monkeypatch.setenv("TONGBAN_RATING_RECTIFY_WORKING_DAYS", "15")
+    get_settings.cache_clear()
+    try:
+        rating = _rate(db, number, 2, "材料要求太多。")
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
     # given on 2 October 2025 (国庆): the clock starts when offices reopen on the 9th (not
     # counted, like every clock), then 10, 11 (make-up Saturday), 13–17, 20–24, 27–29 October
     assert timefmt.deadline(rating.rectify_due_at) == "2025-10-29"

@@ -23,7 +23,7 @@ from tongban.ratings.schemas import (
     RatingRead,
     RectificationCreate,
 )
-from tongban.web.deps import NowDep, RuntimeDep, SessionDep
+from tongban.web.deps import NowDep, SessionDep
 
 router = APIRouter(tags=["ratings"])
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Row id")]
@@ -86,7 +86,6 @@ def rate_case(
     session: SessionDep,
     user: CurrentUser,
     now: NowDep,
-    runtime: RuntimeDep,
 ) -> RatingRead:
     """Rate a stage of a case once (applicant); a score of 2 or less needs a comment or a
     reason tag of ``bad_tags``."""
@@ -98,8 +97,6 @@ def rate_case(
         score=body.score,
         comment=body.comment,
         now=now,
-        rectify_hours=runtime.settings.rating_rectify_hours,
-        rectify_working_days=runtime.settings.rating_rectify_working_days,
         channel=RatingChannel.api,
         stage=body.stage,
         tags=body.tags,

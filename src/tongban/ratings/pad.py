@@ -92,8 +92,6 @@ def rate_at_pad(
     number: str,
     answer: Answer,
     now: datetime,
-    rectify_hours: int | None = None,
-    rectify_working_days: int | None = None,
 ) -> Rating:
     """The applicant's rating tapped on the clerk's pad, of the case it shows (``number``:
     the case the screen was drawn for, so a rating never lands on a case offered since).
@@ -115,8 +113,6 @@ def rate_at_pad(
         channel=RatingChannel.window,
         stage=pad.stage,
         now=now,
-        rectify_hours=rectify_hours,
-        rectify_working_days=rectify_working_days,
         extra={"clerk": clerk.display_name},
     )
     session.delete(pad)

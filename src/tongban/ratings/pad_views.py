@@ -15,7 +15,7 @@ from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.ratings import pad
 from tongban.ratings.quick_views import quick_context, submit
-from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, see_other
+from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
 from tongban.web.templating import render
 
 router = APIRouter()
@@ -60,11 +60,9 @@ def rate_at_pad(
     session: SessionDep,
     user: Clerk,
     now: NowDep,
-    runtime: RuntimeDep,
     form: CheckedForm,
 ) -> Response:
     """The applicant's tap on the pad; a refused rating shows the form again with why."""
-    settings = runtime.settings
     return submit(
         request,
         session,
@@ -75,8 +73,6 @@ def rate_at_pad(
             number=_number(form),
             answer=answer,
             now=now,
-            rectify_hours=settings.rating_rectify_hours,
-            rectify_working_days=settings.rating_rectify_working_days,
         ),
         again=lambda quick, status: _pad_page(request, session, user, now, quick, status),
         done="/staff/pad",

@@ -104,7 +104,7 @@ def test_any_valid_rating_is_stored_exactly(
             score=score,
             comment=comment,
             now=now,
-            )
+        )
         db.flush()
         db.expire_all()
         stored = db.scalars(select(Rating).where(Rating.id == rating.id)).one()

@@ -172,9 +172,7 @@ def rectify_due(session: Session, *, now: datetime) -> datetime:
     24)."""
     settings = get_settings()
     if settings.rating_rectify_working_days:
-        return clocks.calendar(session).add_working_days(
-            now, settings.rating_rectify_working_days
-        )
+        return clocks.calendar(session).add_working_days(now, settings.rating_rectify_working_days)
     return now + timedelta(hours=settings.rating_rectify_hours)
 
 

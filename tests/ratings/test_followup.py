@@ -267,11 +267,21 @@ def test_the_api_rates_a_stage_with_tags_and_indicators_and_lists_them(
     client.post(
         f"{API}/ratings/{rating['id']}/rectification", json={"text": "已修订指南。"}, headers=rs
     )
+    missed = {"note": "电话无人接听。", "reached": False}
+    client.post(f"{API}/ratings/{rating['id']}/callback", json=missed, headers=rs)
     called = client.post(
         f"{API}/ratings/{rating['id']}/callback", json={"note": "申请人认可。"}, headers=rs
     )
     assert called.status_code == 200, called.text
     assert called.json()["may_rate_again"] is True
+    # each attempt, the one that did not reach the applicant too: who, when, what
+    listed = client.get(f"{API}/ratings", params={"bad": True}, headers=rs).json()
+    [calls] = [r["callbacks"] for r in listed if r["id"] == rating["id"]]
+    assert [(c["note"], c["reached"], c["by"]) for c in calls] == [
+        ("电话无人接听。", False, "人社审查员"),
+        ("申请人认可。", True, "人社审查员"),
+    ]
+    assert all(c["at"] for c in calls)
     again = client.post(f"{API}/cases/{number}/rating", json={"score": 5}, headers=headers)
     assert again.status_code == 201 and again.json()["round"] == 2
     listed = client.get(f"{API}/cases/{number}/ratings", headers=headers).json()

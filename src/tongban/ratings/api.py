@@ -19,6 +19,7 @@ from tongban.ratings.schemas import (
     AppealDecision,
     AppealRead,
     CallbackCreate,
+    CallbackRead,
     RatingCreate,
     RatingRead,
     RectificationCreate,
@@ -57,6 +58,9 @@ def _read(row: service.RatingRow) -> RatingRead:
         callback_note=rating.callback_note,
         callback_reached=rating.callback_reached,
         callback_at=rating.callback_at,
+        callbacks=[
+            CallbackRead(at=c.at, by=c.by, note=c.note, reached=c.reached) for c in row.callbacks
+        ],
         appeal=_appeal(row),
         may_rate_again=service.may_rate_again(rating),
         id=rating.id,

@@ -189,6 +189,7 @@ def _send(
             finished=case is not None and case.finished,
             base=settings.public_address,
             secret_key=settings.secret_key,
+            user=user,
         ),
     )
     address = message.address or ""

@@ -1,6 +1,6 @@
 """The window's rating pad (``ratings.pad``): ``/staff/pad`` is the second screen, opened
-in the clerk's session, facing the applicant; the receipt page's button offers a case on
-it (``POST /staff/pad/offer``). A refused offer shows the error page with its reason."""
+in the clerk's session, facing the applicant; the receipt page's button, and the case
+page's for a clerk who may offer it, offer a case on it (``POST /staff/pad/offer``). A refused offer shows the error page with its reason."""
 
 from __future__ import annotations
 
@@ -81,7 +81,10 @@ def rate_at_pad(
 
 @router.post("/staff/pad/offer")
 def offer(session: SessionDep, user: Clerk, now: NowDep, form: CheckedForm) -> Response:
-    """Show a case the clerk took in on the pad, for the stage it is in."""
+    """Show a case of the clerk's hall or department on the pad, for the stage it is in;
+    back to the page it was offered from (the case page, or the receipt)."""
     number = _number(form)
     pad.offer(session, clerk=user, number=number, now=now)
+    if form.get("back") == "case":
+        return see_other(f"/cases/{quote(number)}?pad=offered#rating")
     return see_other(f"/staff/intake/receipt/{quote(number)}?pad=offered")

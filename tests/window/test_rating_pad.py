@@ -10,7 +10,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from tests.factories import API
-from tests.ratings.conftest import Finish, finish  # noqa: F401  (the fixture)
+from tests.ratings.conftest import Finish
+from tests.ratings.conftest import finish as finish  # the fixture
 from tests.web.support import ITEM, VALID, SignedIn, csrf, found
 from tests.window.test_channel_parity import FILES, ZHANGSAN
 

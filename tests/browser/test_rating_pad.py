@@ -7,42 +7,18 @@ from __future__ import annotations
 import httpx
 from playwright.sync_api import Browser, expect
 
-from tests.browser.phone import DESKTOP
+from tests.browser.phone import DESKTOP, signed_in
+from tests.browser.test_phone_case_page import _finished_case
 from tests.conftest import token
-from tests.factories import API, act, open_task, submitted
-
-ITEM = "3501-RS-003"  # 失业登记: accept → review (which decides and issues), in 人社局
-
-
-def _finished_case(server: str) -> str:
-    """A case zhangsan filed online, accepted and approved by 人社局 (rs)."""
-    with httpx.Client(base_url=server, timeout=30) as client:
-        applicant, rs = token(client, "zhangsan"), token(client, "rs")
-        number = str(submitted(client, applicant, ITEM)["number"])
-        for stage in ("accept", "review"):
-            act(
-                client,
-                rs,
-                open_task(client, rs, number, stage),
-                stage,
-                outcome="approved",
-                opinion="同意",
-            )
-    return number
+from tests.factories import API
 
 
 def test_the_applicant_rates_on_the_pad_the_clerk_offered_from_the_case_page(
     browser: Browser, server: str
 ) -> None:
     number = _finished_case(server)
-    context = browser.new_context(base_url=server, locale="zh-CN", viewport=DESKTOP)
-    context.set_default_timeout(30_000)
-    desk = context.new_page()
-    desk.goto("/login", timeout=60_000)
-    desk.fill("#username", "rs")  # 人社局's window clerk (and reviewer): not who filed it
-    desk.fill("#password", "demo12345")
-    desk.click("main form button[type=submit]")
-    desk.wait_for_load_state()
+    desk = signed_in(browser, server, DESKTOP, "rs")  # 人社局's window clerk, not the filer
+    context = desk.context
     pad = context.new_page()  # the second screen, in the clerk's session
     pad.goto("/staff/pad")
     expect(pad.locator("h1")).to_have_text("欢迎您对窗口服务作出评价")

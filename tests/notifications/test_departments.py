@@ -27,6 +27,19 @@ from tongban.outbox.models import OutboxMessage
 RADIATION = "3501-WJW-002"  # 放射工作人员证核发: 卫健委 alone
 
 
+def _asked(client: TestClient, as_user: Any, department: str, question: str) -> tuple[str, int]:
+    """zhangsan's 放射工作人员证 case, whose acceptance (卫健委) asks ``department`` to
+    verify a fact: the case number and the request's id."""
+    number = str(submitted(client, as_user("zhangsan"), RADIATION)["number"])
+    accept = open_task(client, as_user("wjw"), number, "accept")
+    body = {"to_department": department, "question": question}
+    asked = client.post(
+        f"{API}/tasks/{accept['id']}/verifications", json=body, headers=as_user("wjw")
+    )
+    assert asked.status_code == 201, asked.text
+    return number, int(asked.json()["id"])
+
+
 def test_a_verification_request_reaches_the_staff_of_the_asked_department(
     client: TestClient,
     as_user: Any,
@@ -37,17 +50,11 @@ def test_a_verification_request_reaches_the_staff_of_the_asked_department(
 ) -> None:
     inbox, port = smtp
     user(db, "ga").email = "ga@gongan.example.cn"
-    number = submitted(client, as_user("zhangsan"), RADIATION)["number"]
-    accept = open_task(client, as_user("wjw"), number, "accept")
-    body = {"to_department": "GA", "question": "请核实申请人是否有违法犯罪记录。"}
-    asked = client.post(
-        f"{API}/tasks/{accept['id']}/verifications", json=body, headers=as_user("wjw")
-    )
-    assert asked.status_code == 201, asked.text
+    number, asked = _asked(client, as_user, "GA", "请核实申请人是否有违法犯罪记录。")
     deliver(START + timedelta(minutes=1), mail_settings(port, tmp_path))
     [message] = client.get(f"{API}/me/messages", headers=as_user("ga")).json()
     assert message["title"] == f"协查请求：{number}"
-    assert message["link"] == f"/staff/verifications/{asked.json()['id']}"
+    assert message["link"] == f"/staff/verifications/{asked}"
     assert "请核实申请人是否有违法犯罪记录。" in message["body"]
     # the department's staff (the demo ones have addresses of their own), never the applicant
     asked_mail = [m for m in inbox.messages if m["Subject"] == f"协查请求：{number}"]
@@ -68,13 +75,7 @@ def _readers(db: Session, topic: str) -> set[str]:
 def test_a_verification_request_does_not_reach_the_asked_departments_inspectors(
     client: TestClient, as_user: Any, db: Session, deliver: Deliver, tmp_path: Path
 ) -> None:
-    number = submitted(client, as_user("zhangsan"), RADIATION)["number"]
-    accept = open_task(client, as_user("wjw"), number, "accept")
-    body = {"to_department": "SCJG", "question": "请核实申请人名下是否有在营企业。"}
-    asked = client.post(
-        f"{API}/tasks/{accept['id']}/verifications", json=body, headers=as_user("wjw")
-    )
-    assert asked.status_code == 201, asked.text
+    _asked(client, as_user, "SCJG", "请核实申请人名下是否有在营企业。")
     deliver(START + timedelta(minutes=1), Settings(environment="test", sms_file=tmp_path / "s"))
     assert _readers(db, "verification_requested") == {"scjg", "scjg-hz"}
     inspector = client.get(f"{API}/me/messages", headers=as_user("takan1")).json()

@@ -4,6 +4,7 @@ in Chinese to a reader who chose English."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -59,6 +60,8 @@ def test_the_deficiency_mail_names_the_case_and_materials_in_english(
     assert "保证食品安全" not in body and "食品经营许可" not in body
     received = mails["Application received"]
     assert '"Food business licence (commitment-based)"' in received, received
+    # its link opens the case page in English too
+    assert re.search(r"https://tongban\.example\.cn/cases/[\w-]+\?lang=en\b", received), received
 
 
 def test_the_chinese_reader_still_reads_chinese(

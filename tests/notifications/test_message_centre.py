@@ -86,3 +86,20 @@ def test_english_readers_get_english_messages(client: TestClient, as_user: Any) 
     number = submitted(client, headers, ITEM)["number"]
     [message] = client.get(f"{API}/me/messages", headers=headers).json()
     assert message["title"] == f"Application received: {number}"
+
+
+def test_a_message_opens_its_page_in_the_language_chosen_for_messages(
+    client: TestClient, as_user: Any
+) -> None:
+    headers = as_user("zhangsan")
+    chosen = client.put(f"{API}/me/message-language", json={"locale": "en"}, headers=headers)
+    assert chosen.status_code == 200, chosen.text
+    number = submitted(client, headers, ITEM)["number"]
+    [message] = client.get(f"{API}/me/messages", headers=headers).json()
+    assert message["link"] == f"/cases/{number}?lang=en"
+    sign_in(client, "zhangsan")  # a browser reading Chinese pages
+    page = client.get("/messages").text
+    assert f'<input type="hidden" name="go" value="/cases/{number}?lang=en">' in page
+    assert f'<a href="/cases/{number}?lang=en">' in page  # the path in the message's text
+    opened = client.get(f"/cases/{number}?lang=en")
+    assert '<html lang="en"' in opened.text

@@ -21,7 +21,7 @@ from tests.web.support import sign_in
 from tongban import timefmt
 from tongban.alerts.models import Alert
 from tongban.cases.enums import Channel
-from tongban.config import Settings
+from tongban.config import Settings, get_settings
 from tongban.errors import Conflict, InvalidInput, NotAllowed
 from tongban.notifications import service as notifications
 from tongban.outbox.models import OutboxMessage
@@ -39,7 +39,6 @@ def _rate(db: Session, number: str, score: int, comment: str | None = None, **ex
         score=score,
         comment=comment,
         now=extra.pop("now", NOW),
-        rectify_hours=extra.pop("rectify_hours", 24),
         channel=extra.pop("channel", Channel.kiosk),
         **extra,
     )
@@ -112,10 +111,16 @@ def test_a_bad_rating_is_rectified_called_back_and_rated_again(db: Session, fini
 
 
 def test_the_rectification_limit_may_be_working_days_across_a_holiday(
-    db: Session, finish: Finish
+    db: Session, finish: Finish, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     number = finish()
-    rating = _rate(db, number, 2, "材料要求太多。", rectify_hours=None, rectify_working_days=15)
+    monkeypatch.setenv("TONGBAN_RATING_RECTIFY_WORKING_DAYS", "15")
+    get_settings.cache_clear()
+    try:
+        rating = _rate(db, number, 2, "材料要求太多。")
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
     # given on 2 October 2025 (国庆): the clock starts when offices reopen on the 9th (not
     # counted, like every clock), then 10, 11 (make-up Saturday), 13–17, 20–24, 27–29 October
     assert timefmt.deadline(rating.rectify_due_at) == "2025-10-29"
@@ -262,11 +267,21 @@ def test_the_api_rates_a_stage_with_tags_and_indicators_and_lists_them(
     client.post(
         f"{API}/ratings/{rating['id']}/rectification", json={"text": "已修订指南。"}, headers=rs
     )
+    missed = {"note": "电话无人接听。", "reached": False}
+    client.post(f"{API}/ratings/{rating['id']}/callback", json=missed, headers=rs)
     called = client.post(
         f"{API}/ratings/{rating['id']}/callback", json={"note": "申请人认可。"}, headers=rs
     )
     assert called.status_code == 200, called.text
     assert called.json()["may_rate_again"] is True
+    # each attempt, the one that did not reach the applicant too: who, when, what
+    listed = client.get(f"{API}/ratings", params={"bad": True}, headers=rs).json()
+    [calls] = [r["callbacks"] for r in listed if r["id"] == rating["id"]]
+    assert [(c["note"], c["reached"], c["by"]) for c in calls] == [
+        ("电话无人接听。", False, "人社审查员"),
+        ("申请人认可。", True, "人社审查员"),
+    ]
+    assert all(c["at"] for c in calls)
     again = client.post(f"{API}/cases/{number}/rating", json={"score": 5}, headers=headers)
     assert again.status_code == 201 and again.json()["round"] == 2
     listed = client.get(f"{API}/cases/{number}/ratings", headers=headers).json()

@@ -345,6 +345,7 @@ def test_a_call_back_that_did_not_reach_the_applicant_is_kept_and_tried_again(
     )
     assert reached.status_code == 200 and "回访情况已记录" in reached.text
     assert "<dt>已回访</dt><dd>1</dd>" in reached.text
+    assert "电话无人接听。" in reached.text and "申请人认可整改。" in reached.text  # both kept
     card = _card(browser("zhangsan").get(f"/cases/{number}").text)
     assert '<input type="hidden" name="stage" value="completion">' in card  # rate again
 

@@ -104,7 +104,6 @@ def test_any_valid_rating_is_stored_exactly(
             score=score,
             comment=comment,
             now=now,
-            rectify_hours=24,
         )
         db.flush()
         db.expire_all()

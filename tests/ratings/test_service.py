@@ -42,7 +42,6 @@ def _rate(db: Session, number: str, score: int, comment: str | None = None, who:
         score=score,
         comment=comment,
         now=NOW,
-        rectify_hours=24,
     )
 
 
@@ -182,7 +181,6 @@ def test_the_list_puts_open_ratings_first_and_flags_the_overdue(
         score=2,
         comment="排队久。",
         now=NOW + timedelta(hours=20),
-        rectify_hours=24,
     )
     _rate(db, good, 5)
     at = NOW + timedelta(hours=30)  # the first is overdue, the second has 14 hours left

@@ -21,6 +21,7 @@ from tongban.cases.models import Case, Clock, CorrectionRequest, Task
 from tongban.demo.simulator import Steps, simulate
 from tongban.files.store import LocalFileStore
 from tongban.jobs.models import Job
+from tongban.ratings import service
 from tongban.ratings.models import Rating
 from tongban.supervision.models import MetricDay
 from tongban.supervision.reform import ReformFilter, reform_figures
@@ -43,6 +44,12 @@ def test_a_month_has_the_mix_of_a_real_month(db: Session, tmp_path: Path) -> Non
     assert (last - first).days >= 20 and last <= START  # spread over the month, never ahead
     ratings = list(db.scalars(select(Rating)))
     assert any(r.score <= 2 for r in ratings) and any(r.rectified_at for r in ratings)
+    # the dashboard's call-back and appeal figures are not 0: recorded through the services
+    rated = service.figures(db, now=START).total
+    assert 0 < rated.called_back <= rated.rectified and 0 < rated.appeals < rated.bad / 4
+    assert rated.appeals_upheld < rated.appeals
+    missed = select(func.count()).where(AuditEntry.action == "rating.callback_missed")
+    assert 0 < db.scalar(missed.select_from(AuditEntry)) < rated.called_back
     today = START.astimezone(TZ).date()
     figures = reform_figures(db, where=ReformFilter(today.replace(day=1).replace(month=8), today))
     assert db.scalar(select(func.count()).select_from(MetricDay))
@@ -129,6 +136,6 @@ def test_the_progress_covers_every_step_not_only_the_cases(db: Session, tmp_path
     told = _Told()
     store = LocalFileStore(tmp_path / "files")
     simulate(db, store=store, days=10, count=20, seed=5, now=START, tz=TZ, progress=told)
-    assert [name for name, _ in told.steps] == ["cases", "alerts", "metrics"]
+    assert [name for name, _ in told.steps] == ["cases", "alerts", "followups", "metrics"]
     assert told.steps[0] == ("cases", 20) and told.done["cases"] == 20
-    assert told.done["alerts"] == told.steps[1][1] and told.steps[2] == ("metrics", None)
+    assert told.done["alerts"] == told.steps[1][1] and told.steps[3] == ("metrics", None)

@@ -10,6 +10,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from tests.factories import API
+from tests.ratings.conftest import Finish
+from tests.ratings.conftest import finish as finish  # the fixture
 from tests.web.support import ITEM, VALID, SignedIn, csrf, found
 from tests.window.test_channel_parity import FILES, ZHANGSAN
 
@@ -83,4 +85,31 @@ def test_the_pad_rates_only_the_case_it_shows(signed_in: SignedIn) -> None:
     other = signed_in("sm-clerk")  # another hall's clerk
     page = other.get(f"/staff/intake/{ITEM}")
     refused = other.post("/staff/pad/offer", data={"number": first, "csrf_token": csrf(page.text)})
-    assert refused.status_code == 403 and "本窗口受理的办件" in refused.text
+    assert refused.status_code == 403 and "本大厅窗口受理或本部门办理的办件" in refused.text
+
+
+def test_a_clerk_of_the_handling_department_offers_the_case_from_its_page(
+    signed_in: SignedIn, client: TestClient, as_user: Any, finish: Finish
+) -> None:
+    """A case filed online and finished: any window clerk of the department handling it,
+    not only one who took it in, offers it on the pad from the case page; its staff who
+    are no window clerks are not offered the button."""
+    number = finish()  # zhangsan's, online; 人社局 accepted and approved it
+    approver = signed_in("rs-hz").get(f"/cases/{number}")
+    assert approver.status_code == 200 and "请申请人在评价器上评价" not in approver.text
+    clerk = signed_in("rs")
+    page = clerk.get(f"/cases/{number}")
+    assert page.status_code == 200 and "请申请人在评价器上评价" in page.text
+    offered = clerk.post(
+        "/staff/pad/offer",
+        data={"number": number, "back": "case", "csrf_token": csrf(page.text)},
+        follow_redirects=True,
+    )
+    assert f"/cases/{number}?pad=offered" in str(offered.url)
+    assert "评价器已显示本办件" in offered.text
+    pad = clerk.get("/staff/pad")
+    clerk.post("/staff/pad", data={"number": number, "score": "4", "csrf_token": csrf(pad.text)})
+    ratings = client.get(f"{API}/cases/{number}/ratings", headers=as_user("zhangsan")).json()
+    assert [(r["stage"], r["channel"], r["score"]) for r in ratings] == [
+        ("completion", "window", 4)
+    ]

@@ -95,12 +95,14 @@ def rebuild() -> None:
 STEP_NAMES = {
     "cases": "模拟办件 (cases)",
     "alerts": "电子监察预警 (alerts)",
+    "followups": "差评回访与申诉 (call-backs, appeals)",
     "metrics": "改革指标 (reform rows)",
 }
 
 
 class _Bars(Steps):
-    """The simulation's steps as one bar each: cases, alerts raised, reform rows."""
+    """The simulation's steps as one bar each: cases, alerts raised, call-backs and
+    appeals, reform rows."""
 
     def __init__(self, progress: Progress) -> None:
         self.progress = progress
@@ -130,9 +132,9 @@ def simulate(
 ) -> None:
     """Fill a demo database with DAYS days of traffic (CASES cases across the catalog), timed
     by the platform's rules: corrections, delays, window intake and pickup, ratings good and
-    bad with rectifications; then the alerts due by now and the reform rows of those days. Run
-    `tongban demo --cases 0` first (calendar, catalog, accounts, shared population). Never
-    in production."""
+    bad with rectifications, call-backs and appeals; then the alerts due by now and the
+    reform rows of those days. Run `tongban demo --cases 0` first (calendar, catalog,
+    accounts, shared population). Never in production."""
     runtime = base.runtime()
     if runtime.settings.environment == "production":
         base.console.print("[red]生产环境不能模拟办件 (no simulation in production)[/red]")

@@ -7,7 +7,9 @@ Then the platform's own supervision runs over what was written, as the worker wo
 done day by day: every running clock (stage, promised, legal) and every open rectification
 gets the alerts whose moments have passed (warning, overdue, escalation, each with its
 audit entry and staff messages, ``alerts.raise_due``) and a watch job for its next moment;
-and the reform rows of the simulated days are written (``supervision.daily``).
+then the departments call back and appeal bad ratings and supervisors decide the appeals,
+through the ratings services (``demo.followups``); and the reform rows of the simulated
+days are written (``supervision.daily``).
 
 Written in batches (one statement per table and batch), 10,000 cases take minutes, not
 hours; the demo history (``demo.history``) is the one that goes through the service layer
@@ -35,6 +37,7 @@ from tongban.cases.enums import CaseState, Channel, TaskState
 from tongban.cases.models import Case, CasePause, Clock, CorrectionRequest, Material, Task
 from tongban.catalog.models import CatalogEntry, CatalogVersion
 from tongban.db import Base
+from tongban.demo.followups import follow_up
 from tongban.demo.history import Report
 from tongban.demo.samples import PDF
 from tongban.demo.traffic import Item, Rows, Traffic, write_case
@@ -75,9 +78,10 @@ def simulate(
     progress: Steps | None = None,
 ) -> Report:
     """Make ``count`` cases over the ``days`` days ending at ``now``, raise the alerts due
-    by ``now``, then write their reform rows. ``progress`` is told each step as it begins
-    (``cases`` of ``count``, ``alerts`` of the running limits, ``metrics`` of unknown
-    length) and how far each went. Does not commit."""
+    by ``now``, follow up the bad ratings (call-backs, appeals), then write their reform
+    rows. ``progress`` is told each step as it begins (``cases`` of ``count``, ``alerts``
+    of the running limits, ``followups`` and ``metrics`` of unknown length) and how far
+    each went. Does not commit."""
     steps = progress or Steps()
     rng = random.Random(seed)
     items = _items(session)
@@ -102,6 +106,8 @@ def simulate(
         steps.advance(made)
     _reset_sequences(session)
     _watch(session, since=first_ids, now=now, steps=steps)
+    steps.begin("followups", None)
+    steps.advance(follow_up(session, since=first_ids["ratings"], rng=rng, now=now))
     steps.begin("metrics", None)
     today = now.astimezone(tz).date()
     daily.compute_days(session, first=today - timedelta(days=days + 1), last=today, tz=tz, now=now)
@@ -113,7 +119,7 @@ class Steps:
     one tells nobody (the CLI's draws bars)."""
 
     def begin(self, name: str, total: int | None) -> None:
-        """Step ``name`` (``cases``, ``alerts``, ``metrics``) begins: ``total`` units, or
+        """Step ``name`` (``cases``, ``alerts``, ``followups``, ``metrics``) begins: ``total`` units, or
         None when its length is not known."""
 
     def advance(self, done: int) -> None:

@@ -296,7 +296,7 @@ def _rate(traffic: Traffic, rows: Rows, case: dict[str, Any]) -> None:
     if rng.random() > RATED or at >= traffic.now:
         return
     score = rng.choice(Texts.SCORES[str(case["state"])])
-    due = ratings.rectify_due(traffic.session, now=at, hours=None) if is_bad(score) else None
+    due = ratings.rectify_due(traffic.session, now=at) if is_bad(score) else None
     done = at + timedelta(hours=rng.uniform(2, 40))
     rectified = due is not None and done < traffic.now and rng.random() < RECTIFIED
     rows.add(

@@ -173,9 +173,12 @@ CONTACT = ("联系方式", "The contact")
 FINDING = ("核查情况", "The finding")
 
 
+EXAMINERS = frozenset({Role.reviewer})  # who examines an objection (核查), and hears of it
+
+
 def may_examine(user: User, notice: PublicNotice) -> bool:
     """A reviewer of the department that gave the initial opinion."""
-    return user.has_role(Role.reviewer) and user.department_code == notice.department_code
+    return user.has_role(*EXAMINERS) and user.department_code == notice.department_code
 
 
 def examine(

@@ -16,10 +16,11 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tongban.accounts.enums import UserKind
+from tongban.accounts.enums import Role, UserKind
 from tongban.accounts.models import User, UserRole
 from tongban.cases.core import access
 from tongban.config import Settings
+from tongban.notices import objections
 from tongban.notifications import channels, texts, writing
 from tongban.outbox.models import OutboxMessage
 
@@ -52,24 +53,32 @@ def _pending(
     return list(session.scalars(query))
 
 
-# department topics read by those who handle its cases (``access.WORK_ROLES``) only: a
-# bad rating is rectified, called back and appealed by them (``ratings.service.can_rectify``)
-HANDLERS_ONLY = frozenset({"bad_rating_received", "rating_appeal_decided"})
+# Who reads a department's message: those of its staff who act on it, by the rule each
+# domain checks before letting them act. Handling its cases (``access.WORK_ROLES``:
+# 受理, 审查, 核准, 制证) answers a bad rating (``ratings.service.can_rectify``), a
+# 协查 request (``verification.service``), a routed complaint (``complaints.access``), an
+# applicant's message; a 公示 objection is examined by its reviewers only
+# (``notices.objections.EXAMINERS``). Inspectors, experts and supervisors hear of none.
+HANDLER_ROLES: dict[str, frozenset[Role]] = {"objection_received": objections.EXAMINERS}
+
+
+def handler_roles(topic: str) -> frozenset[Role]:
+    """The roles of a department's staff who get a copy of its message of ``topic``."""
+    return HANDLER_ROLES.get(topic, access.WORK_ROLES)
 
 
 def spread_departments(session: Session, *, now: datetime) -> list[OutboxMessage]:
-    """Give every active staff member of the addressed department their own in-app copy;
-    a message about handling its cases (``HANDLERS_ONLY``) only those who handle them."""
+    """Give each active staff member of the addressed department who acts on the message
+    (``handler_roles``) their own in-app copy."""
     made = []
     for message in _pending(session, ("department",), now):
+        handlers = select(UserRole.user_id).where(UserRole.role.in_(handler_roles(message.topic)))
         query = select(User.id).where(
             User.department_code == message.department_code,
             User.kind == UserKind.staff,
             User.active.is_(True),
+            User.id.in_(handlers),
         )
-        if message.topic in HANDLERS_ONLY:
-            handlers = select(UserRole.user_id).where(UserRole.role.in_(access.WORK_ROLES))
-            query = query.where(User.id.in_(handlers))
         staff = session.scalars(query)
         for user_id in staff:
             made.append(_copy(message, "inapp", recipient_id=user_id, address=None, now=now))
@@ -180,6 +189,7 @@ def _send(
             finished=case is not None and case.finished,
             base=settings.public_address,
             secret_key=settings.secret_key,
+            user=user,
         ),
     )
     address = message.address or ""

@@ -7,7 +7,8 @@
   failure after ``notify_backoff_minutes`` and, after ``notify_max_attempts``, marks the
   copy ``failed``: listed for operators (``/ops/messages``, ``tongban notify failed``) and
   sent again on request (``retry``), never dropped.
-- A department addressed by the outbox reaches each of its active staff.
+- A department addressed by the outbox reaches those of its active staff who act on the
+  message (``delivery.handler_roles``: who handles its cases; a 公示 objection, its reviewers).
 """
 
 from __future__ import annotations

@@ -105,9 +105,25 @@ def case_numbers(session: Session, messages: list[OutboxMessage]) -> dict[int, C
 
 
 def link(message: OutboxMessage, number: str, user: User | None = None) -> str:
-    """The page where ``user`` acts on the message (a path on this site): an alert opens
-    the supervision dashboard for a supervisor outside the alert's department (督办 is
-    followed there), else the thing it watches (the case, the 协查 request, the ratings)."""
+    """The page where ``user`` acts on the message (a path on this site, opening in the
+    language they chose for messages: ``in_language``)."""
+    return in_language(_page(message, number, user), user)
+
+
+def in_language(path: str, user: User | None) -> str:
+    """``path`` with ``lang=`` the language ``user`` chose for their messages, so the page
+    a message leads to reads like the message; as it is when they chose none."""
+    chosen = user.locale if user is not None else None
+    if chosen not in texts.LOCALES:
+        return path
+    path, mark, fragment = path.partition("#")
+    return f"{path}{'&' if '?' in path else '?'}lang={chosen}{mark}{fragment}"
+
+
+def _page(message: OutboxMessage, number: str, user: User | None) -> str:
+    """An alert opens the supervision dashboard for a supervisor outside the alert's
+    department (督办 is followed there), else the thing it watches (the case, the 协查
+    request, the ratings); any other message, its own page."""
     if message.topic in ALERT_TOPICS:
         return _alert_link(message, number, user)
     if message.topic in STAFF_LINKS:
@@ -121,9 +137,12 @@ def link(message: OutboxMessage, number: str, user: User | None = None) -> str:
     return f"/cases/{number}" if number else "/messages"
 
 
-def rate_link(message: OutboxMessage, *, finished: bool, base: str, secret_key: str) -> str:
+def rate_link(
+    message: OutboxMessage, *, finished: bool, base: str, secret_key: str, user: User | None
+) -> str:
     """The signed rating link of an SMS or e-mail telling that a case is ``finished`` (its
-    path on ``base``), or "" for any other message or channel, or a case still running."""
+    path on ``base``, in ``user``'s message language), or "" for any other message or
+    channel, or a case still running."""
     case_id = message.payload.get("case_id")
     if (
         not finished
@@ -139,7 +158,7 @@ def rate_link(message: OutboxMessage, *, finished: bool, base: str, secret_key: 
         sent_at=message.created_at,
         secret_key=secret_key,
     )
-    return f"{base.rstrip('/')}/rate/{token}"
+    return base.rstrip("/") + in_language(f"/rate/{token}", user)
 
 
 def _alert_link(message: OutboxMessage, number: str, user: User | None) -> str:

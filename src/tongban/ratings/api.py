@@ -19,11 +19,12 @@ from tongban.ratings.schemas import (
     AppealDecision,
     AppealRead,
     CallbackCreate,
+    CallbackRead,
     RatingCreate,
     RatingRead,
     RectificationCreate,
 )
-from tongban.web.deps import NowDep, RuntimeDep, SessionDep
+from tongban.web.deps import NowDep, SessionDep
 
 router = APIRouter(tags=["ratings"])
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Row id")]
@@ -57,6 +58,9 @@ def _read(row: service.RatingRow) -> RatingRead:
         callback_note=rating.callback_note,
         callback_reached=rating.callback_reached,
         callback_at=rating.callback_at,
+        callbacks=[
+            CallbackRead(at=c.at, by=c.by, note=c.note, reached=c.reached) for c in row.callbacks
+        ],
         appeal=_appeal(row),
         may_rate_again=service.may_rate_again(rating),
         id=rating.id,
@@ -86,7 +90,6 @@ def rate_case(
     session: SessionDep,
     user: CurrentUser,
     now: NowDep,
-    runtime: RuntimeDep,
 ) -> RatingRead:
     """Rate a stage of a case once (applicant); a score of 2 or less needs a comment or a
     reason tag of ``bad_tags``."""
@@ -98,8 +101,6 @@ def rate_case(
         score=body.score,
         comment=body.comment,
         now=now,
-        rectify_hours=runtime.settings.rating_rectify_hours,
-        rectify_working_days=runtime.settings.rating_rectify_working_days,
         channel=RatingChannel.api,
         stage=body.stage,
         tags=body.tags,

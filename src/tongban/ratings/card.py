@@ -1,6 +1,7 @@
 """What a case page shows of the ratings: each rating given (stage, level, indicators,
 tags, the department's rectification and call-back), and the applicant's form for the
-stage the case is in, or for rating again after a rectification.
+stage the case is in, or for rating again after a rectification; for a window clerk who
+may (``pad.may_offer``), the button that shows the case on their rating pad.
 
 Registered as a panel of both case pages (the applicant's and the staff task page).
 """
@@ -17,7 +18,7 @@ from tongban.accounts.models import User
 from tongban.cases.core import access
 from tongban.cases.http.panels import case_panel
 from tongban.cases.models import Case
-from tongban.ratings import rules, service
+from tongban.ratings import pad, rules, service
 from tongban.ratings.enums import RATING_CHANNEL_NAMES_ZH
 
 
@@ -32,12 +33,15 @@ def case_rating(
     ]
     is_applicant = access.owns(user, case) or access.acts_for(user, case)
     stages = service.open_stages(session, case=case) if is_applicant else []
+    on_pad = not is_applicant and pad.may_offer(session, clerk=user, case=case)
     settings = request.app.state.runtime.settings
     return {
         "rating_rows": rows,
         "rating_row": rows[-1] if rows else None,
         "rating_stages": stages,
         "can_rate": bool(stages),
+        # a clerk of its hall or department may ask the applicant at the window to rate it
+        "pad_offer": on_pad and bool(service.open_stages(session, case=case)),
         "may_rectify": any(r.open and service.can_rectify(user, r.rating) for r in rows),
         "rating_form": getattr(request.state, "rating_form", None) or {},
         "rating_hours": settings.rating_rectify_hours,

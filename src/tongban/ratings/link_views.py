@@ -67,7 +67,6 @@ def rate_by_link(
     form: CheckedForm,
 ) -> Response:
     """Rate the link's case; a refused rating shows the form again with the reason."""
-    settings = runtime.settings
     return submit(
         request,
         session,
@@ -77,9 +76,7 @@ def rate_by_link(
             token=token,
             answer=answer,
             now=now,
-            secret_key=settings.secret_key,
-            rectify_hours=settings.rating_rectify_hours,
-            rectify_working_days=settings.rating_rectify_working_days,
+            secret_key=runtime.settings.secret_key,
         ),
         again=lambda quick, status: _page(request, session, token, now, runtime, quick, status),
         done=f"/rate/{token}",

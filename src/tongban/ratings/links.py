@@ -108,8 +108,6 @@ def rate_by_link(
     answer: Answer,
     now: datetime,
     secret_key: str,
-    rectify_hours: int | None = None,
-    rectify_working_days: int | None = None,
 ) -> Rating:
     """The applicant rates the completion of the link's case through the channel the link
     was sent by (a bad one is rectified like any other). Raises what ``open_link`` and
@@ -122,6 +120,4 @@ def rate_by_link(
         channel=claim.channel,
         stage=STAGE,
         now=now,
-        rectify_hours=rectify_hours,
-        rectify_working_days=rectify_working_days,
     )

@@ -10,12 +10,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
+from tongban.audit.models import AuditEntry
 from tongban.cases.core import access
 from tongban.cases.models import Case
 from tongban.errors import NotAllowed
 from tongban.ratings import rules
 from tongban.ratings.models import Rating, RatingAppeal
-from tongban.ratings.rows import RatingRow
+from tongban.ratings.rows import Callback, RatingRow
+
+CALLBACK_ACTIONS = ("rating.callback", "rating.callback_missed")  # ``followup.record_callback``
 
 
 def department_in_view(session: Session, user: User, department_code: str | None) -> str | None:
@@ -69,11 +72,37 @@ def list_ratings(
             query = query.where(Rating.department_code.in_(region))
     if bad_only:
         query = query.where(Rating.score <= rules.BAD_AT_MOST)
-    return [RatingRow(r, case, now, appeal) for r, case, appeal in session.execute(query)]
+    found = list(session.execute(query))
+    calls = callbacks_of(session, rating_ids=[rating.id for rating, _, _ in found])
+    return [RatingRow(r, case, now, appeal, calls.get(r.id, ())) for r, case, appeal in found]
 
 
 def get_row(session: Session, *, rating: Rating, now: datetime) -> RatingRow:
     """One rating with its case."""
     found = session.get_one(Case, rating.case_id)
     appeal = session.scalar(select(RatingAppeal).where(RatingAppeal.rating_id == rating.id))
-    return RatingRow(rating, found, now, appeal)
+    calls = callbacks_of(session, rating_ids=[rating.id]).get(rating.id, ())
+    return RatingRow(rating, found, now, appeal, calls)
+
+
+def callbacks_of(session: Session, *, rating_ids: list[int]) -> dict[int, tuple[Callback, ...]]:
+    """Every call-back attempt recorded on each rating, reached or not, oldest first: the
+    rating row keeps only the last, the audit trail each (``followup.record_callback``)."""
+    if not rating_ids:
+        return {}
+    query = (
+        select(AuditEntry)
+        .where(
+            AuditEntry.object_type == "rating",
+            AuditEntry.object_id.in_([str(rating_id) for rating_id in rating_ids]),
+            AuditEntry.action.in_(CALLBACK_ACTIONS),
+        )
+        .order_by(AuditEntry.id)
+    )
+    found: dict[int, list[Callback]] = {}
+    for entry in session.scalars(query):
+        call = Callback(
+            entry.at, entry.actor_name, entry.opinion or "", entry.action == CALLBACK_ACTIONS[0]
+        )
+        found.setdefault(int(entry.object_id), []).append(call)
+    return {rating_id: tuple(calls) for rating_id, calls in found.items()}

@@ -2,13 +2,15 @@
 applicant (the national 好差评 rules of 国办发〔2019〕51号: 现场服务"一次一评", by a rating
 device at the window).
 
-After handling a case at the window the clerk offers it on the pad (``offer``); the pad
-(``/staff/pad``, opened in the clerk's session on the second screen) then shows the item,
-the case number and the stage, never the applicant's name, and the applicant taps one of
-the five levels, with reason tags for a bad one (``rate_at_pad``). The applicant does not
-sign in: the clerk's offer binds the pad to that case, for ``OFFER_MINUTES``, and to the
-stage the case is in, rated once as on the case page (``service.record_rating``; a bad
-rating is rectified like any other). The rating's channel is ``window``.
+After handling a case at the window the clerk offers it on the pad (``offer``), from the
+receipt or the case page, when it is one of their hall's or department's (``may_offer``);
+the pad (``/staff/pad``, opened in the clerk's session on the second screen) then shows
+the item, the case number and the stage, never the applicant's name, and the applicant
+taps one of the five levels, with reason tags for a bad one (``rate_at_pad``). The
+applicant does not sign in: the clerk's offer binds the pad to that case, for
+``OFFER_MINUTES``, and to the stage the case is in, rated once as on the case page
+(``service.record_rating``; a bad rating is rectified like any other). The rating's
+channel is ``window``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit import service as audit
@@ -31,24 +34,41 @@ from tongban.ratings.quick import Answer, rate_as_applicant
 OFFER_MINUTES = 15  # an offer nobody rated goes stale: the next applicant is not shown it
 
 
-def _taken_in(session: Session, *, clerk: User, number: str) -> Case:
-    """A case this clerk took in at the window (NotAllowed for any other)."""
+def may_offer(session: Session, *, clerk: User, case: Case) -> bool:
+    """Whether ``clerk`` may offer ``case`` on their pad: a window clerk (受理) of the
+    hall that took it in (the department of the clerk who did, or that received it for
+    another region: 跨域通办) or of a department handling it (lead, or with a task of it),
+    whoever took it in, online or at a window."""
+    if not clerk.has_role(Role.clerk) or clerk.department_code is None:
+        return False
+    taker = session.get(User, case.created_by_id)
+    halls = {task.department_code for task in case.tasks} | {
+        case.lead_department,
+        case.received_by_department,
+        taker.department_code if taker is not None and taker.is_staff else None,
+    }
+    return clerk.department_code in halls
+
+
+def _offerable(session: Session, *, clerk: User, number: str) -> Case:
+    """Case ``number``, when the clerk may offer it (NotAllowed otherwise)."""
     case = session.scalar(select(Case).where(Case.number == number))
     if case is None:
         raise NotFound(f"没有找到办件 {number}。", f"No case {number}.")
-    if case.created_by_id != clerk.id:
+    if not may_offer(session, clerk=clerk, case=case):
         raise NotAllowed(
-            "评价器只能请本窗口受理的办件的申请人评价。",
-            "The rating pad is for the applicants of cases taken in at your window.",
+            "评价器只能请本大厅窗口受理或本部门办理的办件的申请人评价。",
+            "The rating pad is for the applicants of cases taken in at your hall or handled "
+            "by your department.",
         )
     return case
 
 
 def offer(session: Session, *, clerk: User, number: str, now: datetime) -> RatingPad:
     """Show case ``number`` on the clerk's pad for the stage it is in; replaces the last
-    offer. Raises NotAllowed (not taken in by the clerk) or Conflict (no stage open to a
+    offer. Raises NotAllowed (not a case the clerk may offer: ``may_offer``) or Conflict (no stage open to a
     rating: already rated, or nothing to rate yet)."""
-    case = _taken_in(session, clerk=clerk, number=number)
+    case = _offerable(session, clerk=clerk, number=number)
     stages = service.open_stages(session, case=case)
     if not stages:
         raise Conflict(
@@ -92,8 +112,6 @@ def rate_at_pad(
     number: str,
     answer: Answer,
     now: datetime,
-    rectify_hours: int | None = None,
-    rectify_working_days: int | None = None,
 ) -> Rating:
     """The applicant's rating tapped on the clerk's pad, of the case it shows (``number``:
     the case the screen was drawn for, so a rating never lands on a case offered since).
@@ -115,8 +133,6 @@ def rate_at_pad(
         channel=RatingChannel.window,
         stage=pad.stage,
         now=now,
-        rectify_hours=rectify_hours,
-        rectify_working_days=rectify_working_days,
         extra={"clerk": clerk.display_name},
     )
     session.delete(pad)

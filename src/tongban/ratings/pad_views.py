@@ -1,6 +1,6 @@
 """The window's rating pad (``ratings.pad``): ``/staff/pad`` is the second screen, opened
-in the clerk's session, facing the applicant; the receipt page's button offers a case on
-it (``POST /staff/pad/offer``). A refused offer shows the error page with its reason."""
+in the clerk's session, facing the applicant; the receipt page's button, and the case
+page's for a clerk who may offer it, offer a case on it (``POST /staff/pad/offer``). A refused offer shows the error page with its reason."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.ratings import pad
 from tongban.ratings.quick_views import quick_context, submit
-from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, see_other
+from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
 from tongban.web.templating import render
 
 router = APIRouter()
@@ -60,11 +60,9 @@ def rate_at_pad(
     session: SessionDep,
     user: Clerk,
     now: NowDep,
-    runtime: RuntimeDep,
     form: CheckedForm,
 ) -> Response:
     """The applicant's tap on the pad; a refused rating shows the form again with why."""
-    settings = runtime.settings
     return submit(
         request,
         session,
@@ -75,8 +73,6 @@ def rate_at_pad(
             number=_number(form),
             answer=answer,
             now=now,
-            rectify_hours=settings.rating_rectify_hours,
-            rectify_working_days=settings.rating_rectify_working_days,
         ),
         again=lambda quick, status: _pad_page(request, session, user, now, quick, status),
         done="/staff/pad",
@@ -85,7 +81,10 @@ def rate_at_pad(
 
 @router.post("/staff/pad/offer")
 def offer(session: SessionDep, user: Clerk, now: NowDep, form: CheckedForm) -> Response:
-    """Show a case the clerk took in on the pad, for the stage it is in."""
+    """Show a case of the clerk's hall or department on the pad, for the stage it is in;
+    back to the page it was offered from (the case page, or the receipt)."""
     number = _number(form)
     pad.offer(session, clerk=user, number=number, now=now)
+    if form.get("back") == "case":
+        return see_other(f"/cases/{quote(number)}?pad=offered#rating")
     return see_other(f"/staff/intake/receipt/{quote(number)}?pad=offered")

@@ -36,8 +36,6 @@ def rate_as_applicant(
     channel: RatingChannel,
     stage: str,
     now: datetime,
-    rectify_hours: int | None = None,
-    rectify_working_days: int | None = None,
     extra: dict[str, str] | None = None,
 ) -> Rating:
     """Record ``answer`` as the rating of the case's applicant (the audit actor) for
@@ -54,7 +52,5 @@ def rate_as_applicant(
         now=now,
         channel=channel,
         stage=stage,
-        rectify_hours=rectify_hours,
-        rectify_working_days=rectify_working_days,
         extra=extra,
     )

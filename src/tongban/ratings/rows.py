@@ -12,6 +12,17 @@ from tongban.ratings.models import Rating, RatingAppeal
 
 
 @dataclass(frozen=True)
+class Callback:
+    """One recorded call-back attempt (回访): when, by whom, the note, and whether it
+    reached the applicant (only the last one may have)."""
+
+    at: datetime
+    by: str
+    note: str
+    reached: bool
+
+
+@dataclass(frozen=True)
 class RatingRow:
     """A rating with its case, as seen at ``now``."""
 
@@ -19,6 +30,7 @@ class RatingRow:
     case: Case  # its number, and its title in a page's language (``case_title``)
     now: datetime
     appeal: RatingAppeal | None = None
+    callbacks: tuple[Callback, ...] = ()  # every call-back attempt, oldest first
 
     @property
     def excluded(self) -> bool:

@@ -74,6 +74,10 @@ class RatingRead(BaseModel):
     callback_note: str | None
     callback_reached: bool | None
     callback_at: datetime | None
+    callbacks: list[CallbackRead] = Field(
+        description="Every call-back attempt (回访), oldest first, the failed ones too; "
+        "``callback_*`` above repeat the last"
+    )
     appeal: AppealRead | None
     may_rate_again: bool = Field(
         description="Rectified and called back: the applicant may rate again"
@@ -89,6 +93,13 @@ class CallbackCreate(BaseModel):
         min_length=1, max_length=RECTIFICATION_MAX, description="What the applicant said"
     )
     reached: bool = Field(True, description="Whether the applicant was reached")
+
+
+class CallbackRead(BaseModel):
+    at: datetime
+    by: str = Field(description="Who called the applicant back")
+    note: str
+    reached: bool = Field(description="Whether the applicant was reached")
 
 
 class AppealCreate(BaseModel):

@@ -165,18 +165,15 @@ def _check_not_rated(previous: Rating | None) -> None:
     )
 
 
-def rectify_due(
-    session: Session, *, now: datetime, hours: int | None, working_days: int | None = None
-) -> datetime:
-    """When a bad rating given at ``now`` must be rectified: ``working_days`` working days
-    when given (some provinces: 15), else ``hours`` clock hours (the seeds: 24); both None:
-    the settings ``rating_rectify_working_days``, else ``rating_rectify_hours``."""
-    if hours is None and working_days is None:
-        settings = get_settings()
-        hours, working_days = settings.rating_rectify_hours, settings.rating_rectify_working_days
-    if working_days:
-        return clocks.calendar(session).add_working_days(now, working_days)
-    return now + timedelta(hours=hours or 24)
+def rectify_due(session: Session, *, now: datetime) -> datetime:
+    """When a bad rating given at ``now`` must be rectified, from the settings (the one
+    place every channel's rating reads them): ``rating_rectify_working_days`` working days
+    when set (some provinces: 15), else ``rating_rectify_hours`` clock hours (the seeds:
+    24)."""
+    settings = get_settings()
+    if settings.rating_rectify_working_days:
+        return clocks.calendar(session).add_working_days(now, settings.rating_rectify_working_days)
+    return now + timedelta(hours=settings.rating_rectify_hours)
 
 
 def rate_case(
@@ -187,8 +184,6 @@ def rate_case(
     score: int,
     comment: str | None,
     now: datetime,
-    rectify_hours: int | None = None,
-    rectify_working_days: int | None = None,
     channel: RatingChannel,
     stage: str = "completion",
     tags: list[str] | None = None,
@@ -206,8 +201,6 @@ def rate_case(
         score=score,
         comment=comment,
         now=now,
-        rectify_hours=rectify_hours,
-        rectify_working_days=rectify_working_days,
         channel=channel,
         stage=stage,
         tags=tags,
@@ -225,8 +218,6 @@ def record_rating(
     now: datetime,
     channel: RatingChannel,
     stage: str = "completion",
-    rectify_hours: int | None = None,
-    rectify_working_days: int | None = None,
     tags: list[str] | None = None,
     indicators: dict[str, int] | None = None,
     extra: dict[str, str] | None = None,
@@ -262,11 +253,7 @@ def record_rating(
         indicators=rules.check_indicators(indicators or {}),
         comment=text,
         created_at=now,
-        rectify_due_at=rectify_due(
-            session, now=now, hours=rectify_hours, working_days=rectify_working_days
-        )
-        if bad
-        else None,
+        rectify_due_at=rectify_due(session, now=now) if bad else None,
     )
     session.add(rating)
     session.flush()

@@ -29,7 +29,7 @@ from tongban.online.views import render_case_page
 from tongban.ratings import followup, rules, service
 from tongban.ratings.card import case_rating
 from tongban.ratings.enums import RATING_CHANNEL_NAMES_ZH, RatingChannel
-from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, see_other
+from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
 from tongban.web.i18n import locale_of
 from tongban.web.templating import render, wants_fragment
 
@@ -62,7 +62,6 @@ def rate(
     session: SessionDep,
     user: CurrentUser,
     now: NowDep,
-    runtime: RuntimeDep,
     form: CheckedForm,
 ) -> Response:
     """Rate a finished case; a refused rating shows the case page again with the reason."""
@@ -84,8 +83,6 @@ def rate(
             score=score,
             comment=comment,
             now=now,
-            rectify_hours=runtime.settings.rating_rectify_hours,
-            rectify_working_days=runtime.settings.rating_rectify_working_days,
             channel=RatingChannel(channel_of(request)),
             stage=stage,
             tags=tags,

@@ -45,6 +45,24 @@ def test_an_enterprise_is_refused_a_person_only_item(signed_in: SignedIn) -> Non
     assert client.get(f"/apply/{ENTERPRISE_ONLY}").status_code == 200
 
 
+def test_a_person_founding_a_company_may_apply_for_its_registration_alone(
+    signed_in: SignedIn, client: TestClient, as_user: Callable[[str], dict[str, str]]
+) -> None:
+    """A company does not exist before its registration: its founders apply (《公司法》
+    第二十九条). The 企业开办 bundle took a person's application for 企业设立登记 while the
+    item alone refused it as enterprise-only."""
+    person = signed_in("zhangsan")
+    form = person.get("/apply/3501-SCJG-001")
+    assert form.status_code == 200 and "只能由企业" not in form.text
+    guide = person.get("/items/3501-SCJG-001").text
+    assert 'href="/apply/3501-SCJG-001' in guide and "只能由" not in guide
+    client.cookies.clear()
+    draft = client.post(
+        "/api/v1/cases", json={"code": "3501-SCJG-001"}, headers=as_user("zhangsan")
+    )
+    assert draft.status_code == 201, draft.text
+
+
 SITUATED = "3501-SCJG-003"  # 个体工商户设立登记: persons only, with situation questions
 
 

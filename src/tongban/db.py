@@ -22,7 +22,17 @@ from datetime import datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Engine,
+    MetaData,
+    create_engine,
+    event,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -87,6 +97,21 @@ def insert_skipping_taken(session: Session, target: Any) -> postgresql.Insert | 
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(target)
     return sqlite.insert(target)
+
+
+def next_ids(session: Session, table: Any, count: int = 1) -> list[int]:
+    """``count`` new ids of ``table`` (a Core table with an integer ``id``), ascending,
+    taken before their INSERT so that what is derived from an id (a number, a hash) is
+    written with the row: on PostgreSQL from the column's sequence (``nextval``, one
+    statement); on SQLite ``max(id) + 1 …``, which no other writer can take meanwhile
+    (a writing unit of work holds the database's write lock)."""
+    if session.get_bind().dialect.name == "postgresql":
+        query = text(
+            "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
+        )
+        return sorted(session.scalars(query, {"table": table.name, "n": count}))
+    top = session.scalar(select(func.max(table.c.id))) or 0
+    return list(range(top + 1, top + count + 1))
 
 
 def make_engine(url: str, *, lock_wait_seconds: float = LOCK_WAIT_SECONDS) -> Engine:

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from tests import figures
 from tests.conftest import START, audit_guard_lifted
+from tongban.accounts.models import User
 from tongban.audit import chain
 from tongban.audit import service as audit
 from tongban.audit.models import AuditEntry
@@ -25,6 +26,7 @@ from tongban.audit.verify import Anchor, Anchoring, Break, anchors_in_log, verif
 from tongban.cli import app, base
 from tongban.db import make_engine
 from tongban.migrate import upgrade
+from tongban.outbox.models import OutboxMessage
 from tongban.web.runtime import Runtime
 
 ENTRIES = 5
@@ -210,6 +212,32 @@ def test_a_savepoint_neither_seals_nor_drops_the_entries_of_its_transaction(
     sealed = db.scalars(kept.order_by(AuditEntry.id)).all()
     assert [entry.object_id for entry in sealed] == ["before0", "before1", "released0", "released1"]
     assert all(entry.seq is not None for entry in sealed)
+    assert verify_chain(db).ok
+
+
+def test_an_entry_read_inside_a_savepoint_rolled_back_is_still_committed(db: Session) -> None:
+    """Entries wait for the commit; a read of the trail writes them first. Written by a
+    read inside a savepoint that is then rolled back, an entry recorded before the
+    savepoint is written again at the commit, sealed, with its message to the applicant."""
+    entry = audit.record(
+        db,
+        at=START,
+        action="case.submit",
+        actor=audit.SYSTEM,
+        object_type="case",
+        object_id="before-savepoint",
+        subject_id=db.scalar(select(User.id).limit(1)),
+    )
+    savepoint = db.begin_nested()
+    seen = select(AuditEntry.object_id).where(AuditEntry.object_id == "before-savepoint")
+    assert db.scalars(seen).all() == ["before-savepoint"]  # written for the read
+    savepoint.rollback()
+    db.commit()
+    stored = db.scalars(select(AuditEntry).where(AuditEntry.object_id == "before-savepoint"))
+    [row] = stored.all()
+    assert row.id == entry.id and row.seq is not None
+    told = select(OutboxMessage.topic).where(OutboxMessage.audit_entry_id == row.id)
+    assert db.scalars(told).all() == ["case_received"]
     assert verify_chain(db).ok
 
 

@@ -34,7 +34,7 @@ def test_a_deadline_changed_message_carries_the_new_last_day(db: Session) -> Non
             ]
         },
     )
-    db.flush()  # the entry and its message are written with the next flush
+    audit.write_now(db)  # written now (else at the commit): the entry gets its id
     message = db.scalar(select(OutboxMessage).where(OutboxMessage.audit_entry_id == entry.id))
     assert message is not None and message.topic == "deadline_changed"
     [deadline] = message.payload["deadlines"]

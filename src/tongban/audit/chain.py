@@ -24,17 +24,18 @@ from datetime import datetime
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes
-from sqlalchemy import event, select, text
+from sqlalchemy import bindparam, event, select, text, update
 from sqlalchemy.orm import Session
 
+from tongban.audit import pending
 from tongban.audit.models import AuditEntry
+from tongban.db import next_ids
 from tongban.timeutil import as_utc
 
 GENESIS = "0" * 64
 """The previous hash of the first entry."""
 
 ADVISORY_LOCK_KEY = 0x746F6E67_62616E  # "tongban": the chain's lock on PostgreSQL
-_UNSEALED = "tongban_audit_unsealed"
 
 CONTENT_FIELDS = (
     "id",
@@ -89,11 +90,6 @@ def fields_of(entry: AuditEntry) -> dict[str, Any]:
     return {name: getattr(entry, name) for name in CONTENT_FIELDS}
 
 
-def remember_unsealed(session: Session, entry: AuditEntry) -> None:
-    """Note an entry written in this unit of work, to be sealed when it commits."""
-    session.info.setdefault(_UNSEALED, []).append(entry)
-
-
 def lock_chain(session: Session) -> None:
     """Wait for the chain's lock, held until this transaction ends (PostgreSQL); SQLite's
     writing units of work hold the database's write lock already."""
@@ -114,22 +110,40 @@ def seal(session: Session) -> int:
     """Append the entries written in this unit of work to the chain; returns how many.
 
     Called by the commit of every session (``before_commit``); callable before that too.
+    The entries still pending (``audit.pending``) are numbered and inserted sealed, with
+    their messages, one INSERT per table; those a read wrote early get their seal with one
+    UPDATE. Both are ordered by id, as they were recorded.
     """
-    pending: list[AuditEntry] = session.info.pop(_UNSEALED, [])
-    if not pending:
+    rows = pending.unsealed(session)
+    if not rows:
         return 0
-    session.flush()
-    live = [entry for entry in pending if entry in session and entry.id is not None]
-    if not live:
-        return 0
+    session.flush()  # what the entries refer to (a new case, a user) is written first
+    pending.forget(session)
     lock_chain(session)
     seq, previous = head(session)
-    for entry in sorted(live, key=lambda item: item.id):
+    waiting = [row for row in rows if row.written_in is None]
+    for row, new_id in zip(waiting, next_ids(session, pending.ENTRIES, len(waiting)), strict=True):
+        row.entry.id = new_id
+    written = []
+    for row in sorted(rows, key=lambda item: item.entry.id):
+        entry = row.entry
         seq += 1
         entry.seq, entry.prev_hash = seq, previous
         entry.hash = previous = entry_hash(fields_of(entry), seq=seq, prev_hash=previous)
-    session.flush()
-    return len(live)
+        if row.written_in is not None:
+            written.append(
+                {"key": entry.id, "seq": seq, "prev": entry.prev_hash, "hash": entry.hash}
+            )
+    pending.write(session, waiting)
+    if written:
+        table = pending.ENTRIES
+        sealing = (
+            update(table)
+            .where(table.c.id == bindparam("key"))
+            .values(seq=bindparam("seq"), prev_hash=bindparam("prev"), hash=bindparam("hash"))
+        )
+        session.execute(sealing, written)
+    return len(rows)
 
 
 @event.listens_for(Session, "before_commit")
@@ -138,14 +152,6 @@ def _seal_on_commit(session: Session) -> None:
     take the chain's lock before the row locks the rest of the transaction takes."""
     if not session.in_nested_transaction():
         seal(session)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_on_rollback(session: Session) -> None:
-    """A rolled-back savepoint keeps the entries written before it (:func:`seal` leaves out
-    those written inside it: they are no longer in the session)."""
-    if not session.in_nested_transaction():
-        session.info.pop(_UNSEALED, None)
 
 
 def chain_rows(rows: Iterable[Mapping[Any, Any]]) -> Iterable[tuple[int, str, str]]:

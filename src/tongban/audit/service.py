@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tongban.audit import chain
+import tongban.audit.chain  # noqa: F401  (its listener seals every commit)
+from tongban.audit import pending
 from tongban.audit.models import AuditEntry
 from tongban.outbox import service as outbox
 
@@ -56,8 +57,9 @@ def record(
 
     ``subject_id`` is the person the entry concerns (the applicant of a case);
     ``source_address`` the network address a security event came from (sign-in, registration).
-    The entry and its messages are written with the unit of work's next flush (its ``id``
-    is None until then), so the entries of one transition go to the database in one batch.
+    The entry and its messages are written at the commit, sealed, one INSERT per table
+    for the whole unit of work (``audit.pending``): its ``id`` is None until then, or
+    until a read of the entries or messages, or :func:`write_now`, writes it earlier.
     """
     entry = AuditEntry(
         at=at,
@@ -75,12 +77,16 @@ def record(
         data=data or {},
         source_address=source_address,
     )
-    session.add(entry)  # written with the unit of work's next flush, in one batch
-    chain.remember_unsealed(session, entry)
-    outbox.enqueue_for(session, entry=entry)
+    pending.remember(session, entry, outbox.messages_for(entry))
     for listener in LISTENERS:
         listener(session, entry)
     return entry
+
+
+def write_now(session: Session) -> None:
+    """Write this unit of work's entries and their messages now (sealed at the commit):
+    for a caller that needs an entry's ``id``."""
+    pending.write_now(session)
 
 
 def entries_for_case(session: Session, *, case_id: int) -> Sequence[AuditEntry]:

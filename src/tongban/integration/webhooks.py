@@ -275,7 +275,7 @@ def on_audit(session: Session, entry: AuditEntry) -> None:
     if not _subscribed(session, event, departments):
         return
     if entry.id is None:
-        session.flush()  # the event's id is the entry's: written now, not at the next flush
+        audit.write_now(session)  # the event's id is the entry's: written now, not at the commit
     body: dict[str, Any] = {"case": _case_body(case)}
     if event == "decision.made":
         body["decision"] = "refused" if entry.action == "case.refuse" else "approved"

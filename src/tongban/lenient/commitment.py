@@ -112,12 +112,12 @@ def on_task_opened(session: Session, task: Task, now: datetime) -> None:
     if task.stage != Stage.review or not task.item_code:
         return
     case = session.get_one(Case, task.case_id)
-    granted = decision(session, case=case)
-    if granted is None or granted.action != GRANTED:
-        return
     items = {i["code"]: i for i in commitment_items(cases.spec_of(session, case))}
     item = items.get(task.item_code)
     if item is None or _review(item) != "none":
+        return  # not an item approved on commitment: no need to read the decision
+    granted = decision(session, case=case)
+    if granted is None or granted.action != GRANTED:
         return
     accepted = next(t for t in case.tasks if t.stage == Stage.accept and t.actor_name)
     actor = Actor(accepted.actor_id, accepted.actor_name or "", accepted.department_code)
@@ -140,11 +140,14 @@ def decision(session: Session, *, case: Case) -> AuditEntry | None:
 
 def on_decided(session: Session, case: Case, actor: Actor, now: datetime, store: FileStore) -> None:
     """An approved case granted the mode: schedule one post-approval check per item."""
+    items = commitment_items(cases.spec_of(session, case))
+    if not items:
+        return  # no item approved on commitment: no need to read the decision
     granted = decision(session, case=case)
     if granted is None or granted.action != GRANTED:
         return
     cal = cases.calendar(session)
-    for item in commitment_items(cases.spec_of(session, case)):
+    for item in items:
         setting = (item.get("commitment") or {}).get("post_check") or {}
         days = int(setting.get("limit", DEFAULT_CHECK_DAYS))
         check = PostCheck(

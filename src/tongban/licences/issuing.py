@@ -2,17 +2,18 @@
 e-licence; registered with the case engine as its licence maker.
 
 A licence is made in one unit of work with its case's issuing: the row (numbers from its
-id), the rows its face prints, the signature over that record (what makes it valid and
-verifiable), the audit entry ``licence.issued`` and the job ``licence.print``. The PDF
-face and its PAdES signature take about a second of CPU, so they are not made here: the
-worker's job prints them right after the commit (``printing``), and until then the
-licence is issued with its PDF "being prepared" (生成中). One path for every licence:
-instant approval, the issuing stage, proactive grants.
+id, taken before its one INSERT: ``db.next_ids``), the rows its face prints, the
+signature over that record (what makes it valid and verifiable), the audit entry
+``licence.issued`` and the job ``licence.print``. The PDF face and its PAdES signature
+take about a second of CPU, so they are not made here: the worker's job prints them right
+after the commit (``printing``), and until then the licence is issued with its PDF "being
+prepared" (生成中). One path for every licence: instant approval, the issuing stage,
+proactive grants.
 """
 
 from __future__ import annotations
 
-import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -30,6 +31,7 @@ from tongban.cases.models import Case, ResultDocument
 from tongban.cases.service import spec_of
 from tongban.cases.stages.documents import MadeLicence, licence_maker
 from tongban.catalog.models import Department
+from tongban.db import next_ids
 from tongban.errors import Conflict
 from tongban.files.store import FileStore
 from tongban.licences import envelope, face, issued, numbers, printing
@@ -121,25 +123,19 @@ def issue_licence(
     Validity: ``result.validity_years`` years from the issue date (GB/T 36903 有效期),
     None for a licence without end (长期).
     """
-    setup = current()
     kind = licence_type(item["result"]["name"])
     department = session.get_one(Department, item["department"])
     division = department.division_code
     issuer_name, issuer_code = _issuer(case, item, department)
     issued_on = _local_day(now)
     years = item["result"].get("validity_years")
-    pending = uuid.uuid4().hex
     licence = Licence(
+        id=next_ids(session, Licence.__table__)[0],  # its serial, before the INSERT
         case_id=case.id,
         result_document_id=document.id if document else None,
         item_code=item["code"],
         name=kind.name,
         type_code=kind.type_code,
-        number=pending[:40],
-        identifier=pending,
-        holder_name="",
-        holder_code="",
-        holder_code_type=HolderCodeType.resident_id,
         issuer_name=issuer_name,
         issuer_code=issuer_code,
         issuer_department=department.code,
@@ -147,17 +143,11 @@ def issue_licence(
         valid_from=issued_on,
         valid_until=_years_later(issued_on, years) if years else None,
         division_code=division,
-        fields={},
         storage_key="",
         pdf_sha256="",
         record_format=RECORD_FACE_APART,
-        algorithm=setup.keyring.algorithm,
-        key_id="",
-        signature="",
         issued_at=now,
     )
-    session.add(licence)
-    session.flush()
     holder = holder_of(
         session,
         case=case,
@@ -177,12 +167,16 @@ def issue_licence(
         form=case.form_data,
         credit=credit,
     )
-    _identify(session, licence, kind)
     condition = hooks.condition_of(session, case)
     if condition is not None:  # 附条件: signed with the record, printed on the face
         until = condition.until.isoformat()
         licence.condition = {"zh": condition.text_zh, "en": condition.text_en, "until": until}
-    _sign_record(session, licence, case, item, kind.layout, holder.code_label)
+    _identify(
+        session,
+        licence,
+        kind,
+        lambda: _sign_record(session, licence, case, item, kind.layout, holder.code_label),
+    )
     issued.note(session, licence)
     printing.ask(session, licence=licence, now=now)
     backfilled = backfill(session, case=case, licence=licence)
@@ -222,33 +216,35 @@ def backfill(session: Session, *, case: Case, licence: Licence) -> list[str]:
     return [field]
 
 
-def _identify(session: Session, licence: Licence, kind: LicenceType) -> None:
-    """Give ``licence`` the next GB/T 36904 version under its number (换发: 2, 3 …).
+def _identify(
+    session: Session, licence: Licence, kind: LicenceType, sign: Callable[[], None]
+) -> None:
+    """Give ``licence`` the next GB/T 36904 version under its number (换发: 2, 3 …), sign
+    its record (``sign``: the identifier is part of it) and write it: one INSERT.
 
     Two re-issues of one number at once both count the same earlier licences; the
     identifier's unique key lets only one keep that version. The other (on PostgreSQL it
-    waits for the first's commit, then fails on the key) counts again in a savepoint and
-    takes the next version, up to ``IDENTIFY_ATTEMPTS`` times; Conflict after that.
+    waits for the first's commit, then fails on the key) counts again, its INSERT in a
+    savepoint, and takes the next version, up to ``IDENTIFY_ATTEMPTS`` times; Conflict
+    after that.
     """
-    session.flush()  # the number and holder, outside the savepoint
+    session.flush()  # what the licence refers to, outside the savepoint
     earlier = select(func.count(Licence.id)).where(
         Licence.type_code == licence.type_code,
         Licence.issuer_code == licence.issuer_code,
         Licence.number == licence.number,
-        Licence.id != licence.id,
     )
     for _attempt in range(IDENTIFY_ATTEMPTS):
         version = (session.scalar(earlier) or 0) + 1
+        licence.identifier = str(
+            numbers.identifier(
+                kind, issuer_code=licence.issuer_code, number=licence.number, version=version
+            )
+        )
+        sign()
         try:
             with session.begin_nested():
-                licence.identifier = str(
-                    numbers.identifier(
-                        kind,
-                        issuer_code=licence.issuer_code,
-                        number=licence.number,
-                        version=version,
-                    )
-                )
+                session.add(licence)
                 session.flush()
             return
         except IntegrityError:

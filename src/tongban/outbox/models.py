@@ -13,9 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
-from tongban.audit.models import AuditEntry
 from tongban.db import Base, UTCDateTime
 from tongban.pii.service import Sealed, SealedJSON
 
@@ -31,8 +30,7 @@ class OutboxMessage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     audit_entry_id: Mapped[int] = mapped_column(ForeignKey("audit_entries.id"))
-    # the entry is written in the same flush, before the message (no flush per entry)
-    audit_entry: Mapped[AuditEntry] = relationship()
+    # written with its entry at the commit, one INSERT per table (``audit.pending``)
     channel: Mapped[str] = mapped_column(String(20))  # inapp | department | email | sms
     recipient_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     department_code: Mapped[str | None] = mapped_column(String(10))

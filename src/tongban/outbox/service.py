@@ -109,9 +109,10 @@ STAFF_TOPICS: dict[str, str] = {
 }
 
 
-def enqueue_for(session: Session, *, entry: AuditEntry) -> list[OutboxMessage]:
-    """Queue the in-app messages an audit entry implies: to its subject (the applicant), to
-    the staff it names (``data["recipients"]``: an alert's), to a department."""
+def messages_for(entry: AuditEntry) -> list[OutboxMessage]:
+    """The in-app messages an audit entry implies: to its subject (the applicant), to the
+    staff it names (``data["recipients"]``: an alert's), to a department. They are written
+    with the entry (``audit.pending``), which sets their ``audit_entry_id``."""
     messages = []
     topic = APPLICANT_TOPICS.get(entry.action)
     if topic is not None and entry.subject_id is not None:
@@ -124,7 +125,6 @@ def enqueue_for(session: Session, *, entry: AuditEntry) -> list[OutboxMessage]:
     department = (entry.data or {}).get(key) if topic else None
     if topic is not None and department:
         messages.append(_message(entry, topic, channel="department", department=str(department)))
-    session.add_all(messages)
     return messages
 
 
@@ -138,7 +138,6 @@ def _message(
 ) -> OutboxMessage:
     return OutboxMessage(
         created_at=entry.at,
-        audit_entry=entry,
         channel=channel,
         recipient_id=recipient_id,
         department_code=department,

@@ -1,0 +1,160 @@
+"""Audit entries and their outbox messages kept out of the ORM until the commit.
+
+A unit of work's entries (and the messages they imply) are plain objects that no flush
+writes: at the commit the chain's seal numbers them and writes each table with one Core
+``executemany`` INSERT, the seal included (no INSERT then UPDATE per entry). Ids come
+from the database before the INSERT (``db.next_ids``: one statement for all).
+
+What must see them before the commit does:
+
+- an ORM statement that names ``AuditEntry`` or ``OutboxMessage`` (a read of the case's
+  entries, a message count) first writes the pending ones, unsealed, as the autoflush
+  would have (the seal then sets their ``seq``, ``prev_hash`` and ``hash``: the one
+  UPDATE the database's append-only trigger allows);
+- :func:`write_now` writes them for a caller that needs an entry's ``id`` (a webhook's
+  event id).
+
+A savepoint rolled back drops the entries recorded inside it, as it drops ORM rows; an
+entry recorded before it but written inside it (the write was rolled back) is pending
+again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import cast
+
+from sqlalchemy import Table, event, insert
+from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm.session import ORMExecuteState
+
+from tongban.audit.models import AuditEntry
+from tongban.db import READING, ReadOnlyUnitOfWork, next_ids
+from tongban.outbox.models import OutboxMessage
+
+_KEY = "tongban_audit_pending"
+_WATCHED = (AuditEntry.__mapper__, OutboxMessage.__mapper__)
+ENTRIES = cast(Table, AuditEntry.__table__)  # Core: its INSERT is no ORM statement to watch
+MESSAGES = cast(Table, OutboxMessage.__table__)
+ENTRY_COLUMNS = tuple(column.key for column in ENTRIES.columns)
+MESSAGE_COLUMNS = tuple(column.key for column in MESSAGES.columns if column.key != "id")
+
+
+@dataclass
+class Written:
+    """One entry of the unit of work: where it was recorded, where it was written (None
+    while pending), and its messages."""
+
+    entry: AuditEntry
+    messages: list[OutboxMessage]
+    recorded_in: SessionTransaction
+    written_in: SessionTransaction | None = None
+
+
+@dataclass
+class Pending:
+    entries: list[Written] = field(default_factory=list)
+
+
+def _current(session: Session) -> SessionTransaction:
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    if transaction is None:  # record() outside a transaction begins one, as add() would
+        transaction = session.begin()
+    return transaction
+
+
+def _of(session: Session) -> Pending:
+    found = session.info.get(_KEY)
+    if found is None:
+        found = session.info[_KEY] = Pending()
+    return found
+
+
+def remember(session: Session, entry: AuditEntry, messages: list[OutboxMessage]) -> None:
+    """Keep ``entry`` and ``messages`` to be written at the commit (or at a read of them).
+    Raises ReadOnlyUnitOfWork in a unit of work that only reads (it never commits)."""
+    if session.info.get(READING):
+        raise ReadOnlyUnitOfWork("a read-only unit of work (a GET request) tried to write")
+    _of(session).entries.append(Written(entry, messages, _current(session)))
+
+
+def unsealed(session: Session) -> list[Written]:
+    """The entries of this unit of work, written or not, oldest first."""
+    pending: Pending | None = session.info.get(_KEY)
+    return list(pending.entries) if pending else []
+
+
+def forget(session: Session) -> None:
+    session.info.pop(_KEY, None)
+
+
+def write(session: Session, rows: list[Written]) -> None:
+    """INSERT ``rows`` (the entries numbered, their seal set or not) and their messages:
+    one executemany per table."""
+    if not rows:
+        return
+    for row in rows:
+        for message in row.messages:
+            message.audit_entry_id = row.entry.id
+    entries = [{key: getattr(row.entry, key) for key in ENTRY_COLUMNS} for row in rows]
+    session.execute(insert(ENTRIES), entries)
+    messages = [
+        {key: getattr(message, key) for key in MESSAGE_COLUMNS}
+        for row in rows
+        for message in row.messages
+    ]
+    if messages:
+        session.execute(insert(MESSAGES), messages)
+    here = _current(session)
+    for row in rows:
+        row.written_in = here
+
+
+def write_now(session: Session) -> None:
+    """Write the pending entries and messages now, unsealed (the seal follows at the
+    commit): for a read of them, or a caller that needs an entry's ``id``."""
+    rows = [row for row in unsealed(session) if row.written_in is None]
+    if not rows:
+        return
+    with session.no_autoflush:
+        for row, new_id in zip(rows, next_ids(session, ENTRIES, len(rows)), strict=True):
+            row.entry.id = new_id
+    session.flush()  # what the entries refer to (a new case, user) is written first
+    write(session, rows)
+
+
+def _within(transaction: SessionTransaction | None, ended: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is ended:
+            return True
+        transaction = transaction.parent
+    return False
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
+    pending: Pending | None = session.info.get(_KEY)
+    if pending is None:
+        return
+    if not previous_transaction.nested:
+        forget(session)
+        return
+    kept = []
+    for row in pending.entries:
+        if _within(row.recorded_in, previous_transaction):
+            continue  # recorded inside the savepoint: gone with it
+        if _within(row.written_in, previous_transaction):
+            row.written_in = None  # its INSERT was undone: written again, with a new id
+            row.entry.id = None  # type: ignore[assignment]
+            for message in row.messages:
+                message.audit_entry_id = None  # type: ignore[assignment]
+        kept.append(row)
+    pending.entries = kept
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _write_before_reads(state: ORMExecuteState) -> None:
+    """An ORM statement on the entries or messages sees this unit of work's, as an
+    autoflush would show ORM rows."""
+    if _KEY in state.session.info and any(m in _WATCHED for m in state.all_mappers):
+        write_now(state.session)

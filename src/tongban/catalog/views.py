@@ -5,20 +5,22 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from tongban.accounts import authorisations
 from tongban.accounts.deps import OptionalUser
 from tongban.accounts.enums import UserKind
 from tongban.accounts.models import User
 from tongban.catalog import guides, service
 from tongban.catalog.enums import EntryKind
 from tongban.catalog.models import CatalogEntry, Department
-from tongban.errors import InvalidInput, NotAllowed, NotFound
-from tongban.web.deps import SessionDep
+from tongban.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from tongban.web.deps import AgentFor, NowDep, SessionDep
 from tongban.web.templating import render, render_page_or_fragment
 
 router = APIRouter()
@@ -77,13 +79,21 @@ def finder(
 
 
 def _guide(
-    request: Request, session: Session, code: str, kind: EntryKind, user: User | None
+    request: Request,
+    session: Session,
+    code: str,
+    kind: EntryKind,
+    user: User | None,
+    now: datetime,
+    agent_for: int | None,
 ) -> Response:
     """The guide with its tabs; with the situations answered (``?s_<question>=<option>``)
     tailored to the applicant's case: only the materials, items and departments that
     apply, and how many materials that spares. It says who may apply, and offers neither
     the situation questions nor the application to a signed-in applicant of another kind
-    (a person on an enterprise-only item), telling them why and what to do instead."""
+    (a person on an enterprise-only item), telling them why and what to do instead. An
+    agent's ``for`` (the authorisation they act under, 代办) is judged by its grantor and
+    kept on the way to the form."""
     entry = service.get_entry(session, code=code)
     if entry.kind != kind:
         raise NotFound(f"没有找到“{code}”。", f"No {kind} '{code}'.")
@@ -107,13 +117,30 @@ def _guide(
         "situation_problem": problem,
         "asking": bool(request.query_params.get("apply")),
         "serves": service.subjects(full),
-        "refusal": _refusal(full, user),
+        "refusal": _refusal(full, _applicant(session, user, agent_for, code, now)),
+        "agent_for": agent_for,
         "templates": guides.material_templates(full),
         "faq": guides.faq(full),
         "departments": departments(session),
         "sources": service.list_sources(session),  # shared data sources, by their names
     }
     return render(request, "catalog/guide.html", context)
+
+
+def _applicant(
+    session: Session, user: User | None, agent_for: int | None, code: str, now: datetime
+) -> User | None:
+    """Who would apply: the signed-in user, or the grantor of the authorisation ``agent_for``
+    they hold (one they do not hold is left to the form page, which says why)."""
+    if user is None or agent_for is None:
+        return user
+    try:
+        grantor, _ = authorisations.grantor_for(
+            session, agent=user, authorisation_id=agent_for, code=code, now=now
+        )
+    except DomainError:
+        return user
+    return grantor
 
 
 def _refusal(definition: dict[str, Any], user: User | None) -> NotAllowed | None:
@@ -125,15 +152,29 @@ def _refusal(definition: dict[str, Any], user: User | None) -> NotAllowed | None
 
 
 @router.get("/items/{code}")
-def item_guide(code: str, request: Request, session: SessionDep, user: OptionalUser) -> Response:
+def item_guide(
+    code: str,
+    request: Request,
+    session: SessionDep,
+    user: OptionalUser,
+    now: NowDep,
+    agent_for: AgentFor = None,
+) -> Response:
     """The guide of one service item, from its current version."""
-    return _guide(request, session, code, EntryKind.item, user)
+    return _guide(request, session, code, EntryKind.item, user, now, agent_for)
 
 
 @router.get("/bundles/{code}")
-def bundle_guide(code: str, request: Request, session: SessionDep, user: OptionalUser) -> Response:
+def bundle_guide(
+    code: str,
+    request: Request,
+    session: SessionDep,
+    user: OptionalUser,
+    now: NowDep,
+    agent_for: AgentFor = None,
+) -> Response:
     """The guide of a bundle (一件事) with every item it covers."""
-    return _guide(request, session, code, EntryKind.bundle, user)
+    return _guide(request, session, code, EntryKind.bundle, user, now, agent_for)
 
 
 ASSET_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*\.pdf$")

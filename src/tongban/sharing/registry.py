@@ -57,12 +57,12 @@ def source_states(session: Session, *, now: datetime, probe: bool = False) -> li
         ).all()
     )
     last: dict[tuple[str, bool], datetime] = {}  # (source, failed) → the latest lookup
-    for source, outcome, at in session.execute(
+    for looked_up, outcome, at in session.execute(
         select(DataAccess.source, DataAccess.outcome, func.max(DataAccess.at)).group_by(
             DataAccess.source, DataAccess.outcome
         )
     ):
-        key = (source, outcome == UNAVAILABLE)
+        key = (looked_up, outcome == UNAVAILABLE)
         last[key] = max(at, last.get(key, at))
     down = dict(
         session.execute(

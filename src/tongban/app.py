@@ -77,6 +77,7 @@ from tongban.ratings.pad_views import router as rating_pad_views
 from tongban.ratings.views import router as ratings_views
 from tongban.risk.views import router as risk_api
 from tongban.sharing.api import router as sharing_api
+from tongban.sharing.source_views import router as sharing_source_views
 from tongban.sharing.views import router as sharing_views
 from tongban.supervision.api import router as supervision_api
 from tongban.supervision.gauges import GAUGES
@@ -159,6 +160,7 @@ PAGE_ROUTERS = (
     reform_views,  # /supervision/reform and /supervision/cockpit
     supervision_views,
     sharing_views,
+    sharing_source_views,
     benefits_views,
     preview_views,
     catalog_admin_views,

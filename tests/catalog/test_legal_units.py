@@ -70,3 +70,23 @@ def test_a_promise_in_hours_beyond_a_legal_limit_in_days_is_an_error(
     errors = [p for p in read_catalog(catalog_copy.root).errors if p.file == file]
     assert [p.field for p in errors] == ["time_limit.promised"]
     assert "承诺时限不能超过法定时限" in errors[0].message
+
+
+def test_the_case_page_names_the_legal_limits_own_source(
+    client: TestClient,
+    as_user,  # type: ignore[no-untyped-def]
+    signed_in,  # type: ignore[no-untyped-def]
+) -> None:
+    """The case page cited 《行政许可法》第四十二条 beside every legal limit: the seal filing's
+    1 working day (which no cited source sets) read as a statutory limit of that article."""
+    number = submitted(client, as_user("minfeng"), SEAL)["number"]
+    ga = as_user("ga")
+    assert act(client, ga, open_task(client, ga, number, "accept"), "accept").status_code == 200
+    page = signed_in("minfeng").get(f"/cases/{number}").text
+    legal = re.search(r"<dt>法定期限</dt>\s*<dd>(.*?)</dd>", page, re.S)
+    assert legal, "no legal limit on the case page"
+    assert "1 个工作日" in legal.group(1) and "所引依据未规定备案的办理时限" in legal.group(1)
+    assert "第四十二条" not in legal.group(1)
+    english = signed_in("minfeng")
+    english.cookies.set("tongban_lang", "en")
+    assert "The cited basis sets no time for the filing" in english.get(f"/cases/{number}").text

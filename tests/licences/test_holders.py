@@ -162,11 +162,12 @@ def test_a_companys_licence_carries_its_credit_code_never_the_applying_persons_i
     assert refused.status_code == 422, refused.text
     error = refused.json()["error"]
     assert (error["code"], error["field"]) == ("company_without_code", "credit_code")
-    assert f"“{OPERATOR}”是公司" in error["message"] and "统一社会信用代码" in error["message"]
+    assert f"“{OPERATOR}”是公司，不是个体工商户" in error["message"]
+    assert "统一社会信用代码" in error["message"]
     english = client.post(
         f"{API}/cases/{number}/submit", headers={**zhangsan, "Accept-Language": "en"}
     ).json()["error"]["message"]
-    assert "is a company" in english and "credit code" in english
+    assert "not as an individual business" in english and "credit code" in english
     number = _food_case(client, zhangsan, OPERATOR_CODE)
     assert client.post(f"{API}/cases/{number}/submit", headers=zhangsan).status_code == 200
     finish(client, as_user("scjg"), as_user("scjg-hz"), number=number)

@@ -24,6 +24,7 @@ from tongban import cli
 from tongban.config import get_settings
 from tongban.documents import pades
 from tongban.documents.signing import Algorithm, Keyring
+from tongban.licences import cli as licence_cli
 from tongban.licences import setup
 from tongban.licences.enums import Verdict
 from tongban.licences.verify import Verification
@@ -196,6 +197,36 @@ def test_the_command_line_verifies_a_file_offline(
         get_settings.cache_clear()
     assert good.exit_code == 0 and good.output.startswith("valid"), good.output
     assert bad.exit_code == 1 and bad.output.startswith("tampered"), bad.output
+
+
+def test_the_command_line_says_plainly_that_a_file_past_its_validity_has_expired(
+    client: TestClient,
+    as_user: Any,
+    runtime: Any,
+    clock: Clock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Offline, without the library, the file's own validity decides: genuine, but expired
+    on the day it names, in both languages, with exit status 1."""
+    result = licensed(client, as_user, FOOD)
+    mine = client.get(f"{API}/licences", headers=as_user("minfeng")).json()
+    until = next(item for item in mine if item["number"] == result["number"])["valid_until"]
+    (tmp_path / "licence.pdf").write_bytes(_pdf(client, as_user, result))
+    monkeypatch.setenv("TONGBAN_LICENCE_KEYS_PATH", str(runtime.settings.keys_folder))
+    get_settings.cache_clear()
+    monkeypatch.setattr(setup, "_current", [])
+    monkeypatch.setattr(licence_cli, "utcnow", lambda: clock.advance(days=5 * 365 + 2))
+    try:
+        done = runner.invoke(
+            cli.app, ["licence", "verify", str(tmp_path / "licence.pdf"), "--offline"]
+        )
+    finally:
+        get_settings.cache_clear()
+    assert done.exit_code == 1 and done.output.startswith("expired\t已过期"), done.output
+    assert f"证照真实，但已过有效期：有效期至 {until}，现已失效" in done.output
+    assert f"Genuine, but expired: it was valid until {until}" in done.output
+    assert f"number: {result['number']}" in done.output
 
 
 def test_the_worker_marks_a_licence_past_its_validity_expired_and_audits_it(

@@ -4,6 +4,7 @@ other applicant sees it; staff read a profile only through a case they handle, l
 from __future__ import annotations
 
 import html
+import re
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -248,3 +249,17 @@ def test_the_access_log_names_the_fields_read_and_its_reasons_in_english(
     assert "Fields read" in log and "household address" in log and "Population register" in log
     assert f"Filling in the form of 'Unemployment registration' (case {number})" in log
     assert "填写申请表" not in log
+
+
+def test_an_enterprises_profile_shows_its_kind_of_market_entity(
+    signed_in,  # type: ignore[no-untyped-def]
+    population: dict,  # type: ignore[type-arg]
+) -> None:
+    """The kind (市场主体类型) decides whether a licence may name a person instead of the
+    enterprise's code; the enterprise reads it at the top of its profile."""
+    page = signed_in("minfeng").get("/my/profile").text
+    kind = re.search(r'<p class="market-kind">市场主体类型：<strong>(.+?)</strong>', page)
+    assert kind and kind.group(1).startswith("有限责任公司"), page
+    english = signed_in("minfeng")
+    english.cookies.set("tongban_lang", "en")
+    assert "Kind of market entity" in english.get("/my/profile").text

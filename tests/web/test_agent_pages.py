@@ -97,3 +97,49 @@ def test_after_its_last_day_the_pages_treat_an_authorisation_as_ended(
     assert f"?for={authorisation['id']}" not in page.get("/my/authorisations").text
     given = signed_in("zhangsan").get("/my/authorisations")
     assert "已到期" in given.text and "撤销授权</button>" not in given.text
+
+
+SITUATED = "3501-SCJG-003"  # 个体工商户设立登记: a person's item whose guide asks questions first
+ENTERPRISE_SITUATED = "3501-SCJG-006"  # 药品零售企业许可: enterprises only, with questions
+
+
+def test_an_agent_keeps_applying_for_the_grantor_through_the_situation_questions(
+    client: TestClient, as_user: Any, signed_in: Any
+) -> None:
+    """``/apply/CODE?for=N`` on an item with situations sent the agent to the questions
+    without ``for``: the form that followed was the agent's own application."""
+    authorisation = _authorise(
+        client, as_user("zhangsan"), "lisi", [SITUATED], date(2025, 10, 31)
+    ).json()
+    agent_for = f"for={authorisation['id']}"
+    page = signed_in("lisi")
+    first = page.get(f"/apply/{SITUATED}?{agent_for}", follow_redirects=False)
+    assert first.status_code == 303
+    assert first.headers["location"] == f"/items/{SITUATED}?apply=1&{agent_for}#situations"
+    english = page.get(f"/apply/{SITUATED}?{agent_for}&lang=en", follow_redirects=False)
+    assert english.headers["location"].endswith(f"?apply=1&{agent_for}&lang=en#situations")
+    guide = page.get(first.headers["location"]).text
+    assert f'<input type="hidden" name="for" value="{authorisation["id"]}">' in guide
+    answered = page.get(
+        f"/items/{SITUATED}", params={"for": authorisation["id"], "s_premises": "owned"}
+    )
+    link = f'href="/apply/{SITUATED}?{agent_for}&amp;s_premises=owned"'
+    assert link in answered.text
+    form = page.get(f"/apply/{SITUATED}?{agent_for}&s_premises=owned")
+    assert form.status_code == 200 and "委托代为申请" in form.text
+
+
+def test_a_person_acting_for_an_enterprise_is_offered_its_guide_and_form(
+    client: TestClient, as_user: Any, signed_in: Any
+) -> None:
+    """The guide judged who applies by the signed-in person, refusing an enterprise-only
+    item to the enterprise's own agent."""
+    authorisation = _authorise(
+        client, as_user("minfeng"), "zhangsan", [ENTERPRISE_SITUATED], date(2025, 10, 31)
+    ).json()
+    page = signed_in("zhangsan")
+    guide = page.get(f"/items/{ENTERPRISE_SITUATED}", params={"for": authorisation["id"]}).text
+    assert "只能由企业（法人）申请" not in guide and 'id="situations"' in guide
+    assert f'href="/apply/{ENTERPRISE_SITUATED}?for={authorisation["id"]}"' in guide
+    alone = page.get(f"/items/{ENTERPRISE_SITUATED}").text
+    assert "只能由企业（法人）申请" in alone

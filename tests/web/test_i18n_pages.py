@@ -372,6 +372,8 @@ def test_english_tour_renders_every_template(
     assert "Messages that could not be sent" in pages[-1]
     pages.append(admin.get("/ops/kiosk-terminals").text)
     assert "Kiosk terminals" in pages[-1]
+    pages.append(admin.get("/ops/sources").text)
+    assert "Shared data sources" in pages[-1] and "Last success" in pages[-1]
     # 一人一档: my own profile, and the applicant's profile read by staff through a case
     applicant = signed_in("zhangsan")
     applicant.cookies.set("tongban_lang", "en")

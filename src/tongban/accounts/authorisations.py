@@ -163,6 +163,21 @@ def live(
     return covering[0]
 
 
+def grantor_for(
+    session: Session, *, agent: User, authorisation_id: int, code: str, now: datetime
+) -> tuple[User, Authorisation]:
+    """The person ``agent`` may apply for ``code`` for now, and the authorisation that
+    allows it. Raises ``NotFound`` for an authorisation that is not the agent's, and what
+    ``live`` raises when it was revoked, has expired or does not cover ``code``."""
+    row = session.get(Authorisation, authorisation_id)
+    if row is None or row.agent_id != agent.id:
+        raise NotFound("没有找到该授权。", f"No authorisation {authorisation_id}.")
+    current = live(session, agent=agent, grantor_id=row.grantor_id, code=code, now=now)
+    grantor = session.get(User, current.grantor_id)
+    assert grantor is not None
+    return grantor, current
+
+
 def _audit(session: Session, action: str, row: Authorisation, actor: User, now: datetime) -> None:
     audit.record(
         session,

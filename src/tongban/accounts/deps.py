@@ -43,6 +43,7 @@ def source_of(request: Request) -> str | None:
 ADMIN_PAGES: tuple[tuple[Role, tuple[str, str]], ...] = (
     (Role.system_admin, ("/ops/messages", "发送失败的消息")),
     (Role.system_admin, ("/ops/kiosk-terminals", "自助终端管理")),
+    (Role.system_admin, ("/ops/sources", "共享数据源")),
     (Role.security_admin, ("/security", "安全管理")),
     (Role.audit_admin, ("/audit", "审计日志")),
     (Role.hotline_operator, ("/hotline", "12345 热线工作台")),

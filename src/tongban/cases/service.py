@@ -91,7 +91,6 @@ from tongban.cases.stages.opening import (
     check_subject,
     create_case,
     create_case_as_agent,
-    grantor_for,
 )
 from tongban.cases.stages.progress import terminate
 from tongban.cases.stages.rounds import (
@@ -146,7 +145,6 @@ __all__ = [
     "get_result",
     "get_task",
     "grant_case",
-    "grantor_for",
     "held_tasks",
     "holder_away",
     "issue_notice",

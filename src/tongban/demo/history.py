@@ -204,7 +204,7 @@ def _pick(world: World, plan: Plan) -> tuple[str, User]:
 def _kinds(spec: dict[str, Any]) -> list[str]:
     """Who applies in the demo: whom the entry serves, and only an enterprise for a licence
     of an existing business (a demo person's only company is a reserved name, never
-    registered: a company's licence needs its credit code, ``holders.company_without_code``)."""
+    registered: a company's licence needs its credit code, ``holders.uncoded_operator``)."""
     kinds = catalog.subjects(spec)
     items = spec["items"]
     founds = any(holders.founds_operator(item) for item in items)

@@ -35,6 +35,19 @@ def present_inspectors(session: Session, *, department: str) -> list[User]:
     return list(session.scalars(query))
 
 
+def too_few(pool: list[User]) -> Conflict | None:
+    """Why no visit can be drawn from ``pool`` (fewer than two inspectors), or None."""
+    if len(pool) >= INSPECTORS_PER_VISIT:
+        return None
+    return Conflict(
+        f"本部门在岗的踏勘人员不足 {INSPECTORS_PER_VISIT} 名，无法随机选派；"
+        "请联系部门负责人增加踏勘人员。",
+        f"The department has fewer than {INSPECTORS_PER_VISIT} inspectors present; "
+        "none can be drawn. Ask the head of the department to add inspectors.",
+        code="too_few_inspectors",
+    )
+
+
 def draw(
     session: Session, *, department: str, rng: random.Random | None = None
 ) -> tuple[User, User]:
@@ -42,13 +55,7 @@ def draw(
     cryptographic source unless a test gives a seeded one). Raises Conflict when fewer
     than two are present."""
     pool = present_inspectors(session, department=department)
-    if len(pool) < INSPECTORS_PER_VISIT:
-        raise Conflict(
-            f"本部门在岗的踏勘人员不足 {INSPECTORS_PER_VISIT} 名，无法随机选派；"
-            "请联系部门负责人增加踏勘人员。",
-            f"The department has fewer than {INSPECTORS_PER_VISIT} inspectors present; "
-            "none can be drawn. Ask the head of the department to add inspectors.",
-            code="too_few_inspectors",
-        )
+    if (refusal := too_few(pool)) is not None:
+        raise refusal
     first, second = (rng or _SYSTEM_RANDOM).sample(pool, INSPECTORS_PER_VISIT)
     return first, second

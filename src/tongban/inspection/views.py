@@ -74,7 +74,7 @@ def inspection_order(
     request: Request, session: Session, case: Case, user: User, now: datetime
 ) -> dict[str, Any]:
     """On a review task whose item declares an inspection not yet ordered: the order form,
-    with how many inspectors the department has present."""
+    with how many inspectors the department has present (or why none can be drawn)."""
     task = next(
         (
             t
@@ -87,7 +87,11 @@ def inspection_order(
     if task is None or declaration is None or inspection.of_task(session, task_id=task.id):
         return {"inspection_declared": None}
     pool = drawing.present_inspectors(session, department=task.department_code)
-    return {"inspection_declared": declaration, "inspectors_present": len(pool)}
+    return {
+        "inspection_declared": declaration,
+        "inspectors_present": len(pool),
+        "too_few_inspectors": drawing.too_few(pool),
+    }
 
 
 def _inspect(a: Act) -> object:

@@ -30,7 +30,9 @@ app = typer.Typer(
 
 
 def _report(found: Verification) -> None:
+    """The verdict and why, in Chinese then English, then what the licence says."""
     typer.echo(f"{found.verdict.value}\t{VERDICT_NAMES_ZH[found.verdict]}：{found.reason_zh}")
+    typer.echo(f"  {found.reason_en}")
     if found.record:
         for key in (
             "name",

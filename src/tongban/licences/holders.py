@@ -172,21 +172,46 @@ def operator_code(form: dict[str, Any], applicant: User) -> str:
     return code
 
 
-def company_without_code(spec: dict[str, Any], form: dict[str, Any], applicant: User) -> str:
-    """The name of the company (a name with 公司: 《公司法》第七条 has every company say
-    有限责任公司 or 股份有限公司 in its name, and no 个体工商户 may) that an operator licence
-    of ``spec`` would be issued to without its unified social credit code, else "". Every
-    company holds a code (GB 32100), and the licence names its holder by it: issued to the
-    applying person's ID number instead, it named a company the register never saw. A case
-    that registers the company itself (一件事 with its 营业执照) gets the code then."""
+SOLE_TRADER = "个体工商户"
+"""The one kind of market entity (市场主体类型) whose operator licence may name its holder
+by the responsible person's ID number (《个体工商户条例》; GB 32100 gives every other kind a
+unified social credit code at registration)."""
+
+ORGANISATION_FORMS = {
+    "公司": "公司",
+    "合伙": "合伙企业",
+    "个人独资": "个人独资企业",
+    "合作社": "农民专业合作社",
+}
+"""Words of the organisational form an enterprise's name must state (《企业名称登记管理规定》
+第六条), and the kind each names: the kind of a name no source holds."""
+
+
+def kind_by_name(name: str) -> str | None:
+    """The kind of market entity the organisational form in ``name`` states (None: none)."""
+    return next((kind for word, kind in ORGANISATION_FORMS.items() if word in name), None)
+
+
+def uncoded_operator(
+    spec: dict[str, Any], form: dict[str, Any], applicant: User, kind: str | None
+) -> tuple[str, str]:
+    """(name, kind) of the operator that an operator licence of ``spec`` would be issued
+    to without its unified social credit code although it is not a 个体工商户, else
+    ("", ""). ``kind`` is its 市场主体类型 as the enterprise register or the name
+    reservations record it (None: no source holds the name; the organisational form its
+    name states decides). Every market entity but a 个体工商户 holds a code (GB 32100),
+    and the licence names its holder by it: issued to the applying person's ID number
+    instead, it named an enterprise the register never saw. A case that registers the
+    enterprise itself (一件事 with its 营业执照) gets the code then."""
     items = spec["items"]
     if any(founds_operator(item) for item in items):
-        return ""
+        return "", ""
     issues = any((item.get("result") or {}).get("name") in OPERATOR_LICENCES for item in items)
     name = _text(form, "enterprise_name", "trade_name")
-    if not issues or "公司" not in name or operator_code(form, applicant):
-        return ""
-    return name
+    kind = kind or kind_by_name(name)
+    if not issues or not kind or kind == SOLE_TRADER or operator_code(form, applicant):
+        return "", ""
+    return name, kind
 
 
 def register_record(session: Session, code: str) -> dict[str, Any] | None:

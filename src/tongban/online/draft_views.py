@@ -9,9 +9,7 @@ A post whose sign-in has ended is answered 401 in JSON with where to sign in
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from tongban import timefmt
@@ -26,7 +24,7 @@ from tongban.online.desk import (
     save_typed,
     start_draft,
 )
-from tongban.web.deps import CheckedForm
+from tongban.web.deps import AgentFor, CheckedForm
 from tongban.web.i18n import gettext_for
 
 router = APIRouter()
@@ -57,7 +55,7 @@ def autosave_new(
     code: str,
     desk: DeskDep,
     form: CheckedForm,
-    authorisation: Annotated[int | None, Query(alias="for", ge=1, le=2**31 - 1)] = None,
+    authorisation: AgentFor = None,
 ) -> JSONResponse:
     """Start the draft of a new application from what was typed so far."""
     case = start_draft(desk, code, authorisation)

@@ -8,12 +8,13 @@ uploaded one by one as they are chosen (``material_views``); saving the form is
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from tongban.accounts import authorisations
 from tongban.accounts.deps import CurrentApplicant, CurrentUser
 from tongban.accounts.models import User
 from tongban.cases import service
@@ -40,13 +41,10 @@ from tongban.online.desk import (
     sign_url,
     start_draft,
 )
-from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
+from tongban.web.deps import AgentFor, CheckedForm, NowDep, SessionDep, see_other
 from tongban.web.templating import render
 
 router = APIRouter()
-
-
-AgentFor = Annotated[int | None, Query(alias="for", ge=1, le=2**31 - 1)]
 
 
 @router.get("/apply/{code}")
@@ -66,13 +64,14 @@ def apply_page(
     service.check_applies(spec)  # 免申即享: nobody applies
     applicant = user
     if authorisation is not None:
-        applicant, _ = service.grantor_for(
+        applicant, _ = authorisations.grantor_for(
             session, agent=user, authorisation_id=authorisation, code=code, now=now
         )
     service.check_subject(spec, applicant)  # refused before any question or field
     answers = catalog.from_query(request.query_params)
     if catalog.questions(spec) and not answers:  # 情形引导: the questions come first
-        return see_other(f"/{entry.kind}s/{code}?apply=1#situations")
+        kept = urlencode({"apply": 1, **request.query_params})  # ?for= (代办), ?lang=
+        return see_other(f"/{entry.kind}s/{code}?{kept}#situations")
     spec = catalog.tailor(spec, catalog.check_answers(spec, answers) if answers else {})
     query = catalog.to_query(answers)
     if authorisation is not None:

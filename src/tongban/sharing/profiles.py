@@ -74,6 +74,19 @@ class Profile:
     verified: bool = True  # False: the account's identity is not verified, nothing shared
     through_cases: bool = False  # known through the account's own cases only (founded)
 
+    @property
+    def market_kind(self) -> str | None:
+        """An enterprise's kind (市场主体类型, e.g. 有限责任公司, 个体工商户, 合伙企业) as
+        the enterprise register records it; None where it holds none."""
+        kinds = (
+            str(value)
+            for section in self.sections
+            if section.code == "enterprise_register"
+            for name, _title, value in section.fields
+            if name == "enterprise_type" and value
+        )
+        return next(kinds, None)
+
 
 def _sections(session: Session, *, key_kind: str, key: str) -> list[SourceSection]:
     """Every source looked up by ``key_kind`` that holds (or could not say) a record of ``key``."""

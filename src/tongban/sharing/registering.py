@@ -7,8 +7,10 @@ legal representative's (换发, re-issue under the same number); a founding with
 code gets a new one when its licence is issued. A form that names the company a code is
 registered to, from an account that is not that company's, is refused here
 (``credit_code_not_held``), before anything of that company can change; and a case that
-would issue an operator licence to a company (…公司) it names without that company's
-credit code is refused too (``company_without_code``: ``holders.company_without_code``). This module also
+would issue an operator licence to an enterprise it names without that enterprise's
+credit code is refused too (``company_without_code``): any enterprise but a 个体工商户, by
+its kind (市场主体类型) as the register or the name reservations record it
+(``market_kind``, ``holders.uncoded_operator``). This module also
 answers the holders rule's register lookups and tells the used-once check which register
 record is the case's own company (``own_record``).
 """
@@ -31,6 +33,7 @@ from tongban.sharing.casefacts import sources_of
 from tongban.sharing.models import SourceRecord
 
 REGISTER = "enterprise_register"
+RESERVATIONS = "name_reservation"  # 企业名称自主申报: the kind a name was reserved as
 ORDER = -1  # before the used-once facts are claimed (``once.ORDER``)
 
 
@@ -77,16 +80,29 @@ def _refuse(code: str, name: str) -> Conflict:
     )
 
 
-def _uncoded(name: str) -> InvalidInput:
+def market_kind(session: Session, name: str) -> str | None:
+    """The kind of market entity (市场主体类型) of the enterprise named ``name``, as the
+    enterprise register records it, else the name reservations (None: neither holds it)."""
+    for source in (REGISTER, RESERVATIONS):
+        query = select(SourceRecord.data).where(
+            SourceRecord.source == source, SourceRecord.name_key == name
+        )
+        for data in session.scalars(query):
+            if (data or {}).get("name") == name and data.get("enterprise_type"):
+                return str(data["enterprise_type"])
+    return None
+
+
+def _uncoded(name: str, kind: str) -> InvalidInput:
     return InvalidInput(
-        f"“{name}”是公司，许可证须载明其统一社会信用代码：请填写该公司的统一社会信用代码（18位）。"
-        "公司尚未登记的，请先办理企业设立登记（或在“我要开餐馆”等一件事中一并办理），"
-        "取得营业执照后再申请；个体经营的，请填写个体工商户名称。",
-        f"'{name}' is a company, and the licence must carry its unified social credit code: "
-        "enter the company's code (18 characters). If the company is not registered yet, "
-        "register it first (or apply for a bundle such as 'Open a restaurant' that registers "
-        "it) and apply once it holds its business licence; a sole trader enters the name of "
-        "the individual business.",
+        f"“{name}”是{kind}，不是个体工商户，许可证须载明其统一社会信用代码：请填写该企业的"
+        "统一社会信用代码（18位）。企业尚未登记的，请先办理设立登记（或在“我要开餐馆”等一件事中"
+        "一并办理），取得营业执照后再申请；个体经营的，请填写个体工商户名称。",
+        f"'{name}' is registered as {kind}, not as an individual business, and the licence "
+        "must carry its unified social credit code: enter the enterprise's code (18 "
+        "characters). If it is not registered yet, register it first (or apply for a bundle "
+        "such as 'Open a restaurant' that registers it) and apply once it holds its business "
+        "licence; a sole trader enters the name of the individual business.",
         code="company_without_code",
         field="credit_code",
     )
@@ -99,9 +115,12 @@ def _on_received(session: Session, case: Case, now: datetime, store: FileStore) 
         name = str(case.form_data.get("enterprise_name") or case.form_data.get("trade_name"))
         raise _refuse(found[0], name)
     applicant = session.get_one(User, case.applicant_id)
-    company = holders.company_without_code(cases.spec_of(session, case), case.form_data, applicant)
-    if company:
-        raise _uncoded(company)
+    form = case.form_data
+    named = str(form.get("enterprise_name") or form.get("trade_name") or "").strip()
+    kind = market_kind(session, named) if named else None
+    name, kind = holders.uncoded_operator(cases.spec_of(session, case), form, applicant, kind)
+    if name:
+        raise _uncoded(name, kind)
 
 
 holders.REGISTER.append(register_record)

@@ -2,8 +2,10 @@
 shared source ``catalog/sources.yaml`` declares, who owns it, the key it is looked up by,
 how it is reached (``database``: this platform's own tables; ``http``: a department's REST
 service) and its state: the records an own-database source holds, the last lookup logged
-(``data_accesses``) and how many lookups in the last 24 hours found it unavailable (the
-field was asked by hand instead: degraded mode). ``probe`` asks each department service
+(``data_accesses``), the last that the source answered (found or no record) and the last
+that found it unavailable, and how many lookups in the last 24 hours found it unavailable
+(the field was asked by hand instead: degraded mode). The CLI and the operators' page
+(``/ops/sources``) show it. ``probe`` asks each department service
 now, for a key no record has, and reports it up (it answered) or down with the reason."""
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from tongban.sharing.connectors import connector_for
 from tongban.sharing.models import DataAccess, SourceRecord
 
 RECENT = timedelta(hours=24)
+UNAVAILABLE = "unavailable"  # a lookup's outcome when the source failed (data_accesses)
 PROBE_KEY = "0" * 18  # neither a valid resident ID nor a credit code: no record has it
 
 
@@ -39,6 +42,8 @@ class SourceState:
     fields: int
     records: int | None
     last_lookup: datetime | None
+    last_success: datetime | None  # the source answered (found, or no record for the key)
+    last_failure: datetime | None  # the source could not be reached or answered nonsense
     unavailable_recently: int
     probe: str | None = None
 
@@ -51,15 +56,18 @@ def source_states(session: Session, *, now: datetime, probe: bool = False) -> li
             select(SourceRecord.source, func.count(SourceRecord.id)).group_by(SourceRecord.source)
         ).all()
     )
-    last = dict(
-        session.execute(
-            select(DataAccess.source, func.max(DataAccess.at)).group_by(DataAccess.source)
-        ).all()
-    )
+    last: dict[tuple[str, bool], datetime] = {}  # (source, failed) → the latest lookup
+    for looked_up, outcome, at in session.execute(
+        select(DataAccess.source, DataAccess.outcome, func.max(DataAccess.at)).group_by(
+            DataAccess.source, DataAccess.outcome
+        )
+    ):
+        key = (looked_up, outcome == UNAVAILABLE)
+        last[key] = max(at, last.get(key, at))
     down = dict(
         session.execute(
             select(DataAccess.source, func.count(DataAccess.id))
-            .where(DataAccess.outcome == "unavailable", DataAccess.at >= now - RECENT)
+            .where(DataAccess.outcome == UNAVAILABLE, DataAccess.at >= now - RECENT)
             .group_by(DataAccess.source)
         ).all()
     )
@@ -67,6 +75,7 @@ def source_states(session: Session, *, now: datetime, probe: bool = False) -> li
     for code, source in catalog.list_sources(session).items():
         connector = source["connector"]
         http = connector["kind"] == "http"
+        succeeded, failed = last.get((code, False)), last.get((code, True))
         states.append(
             SourceState(
                 code=code,
@@ -78,7 +87,9 @@ def source_states(session: Session, *, now: datetime, probe: bool = False) -> li
                 url=connector.get("url") if http else None,
                 fields=len(source["fields"]),
                 records=None if http else int(held.get(code, 0)),
-                last_lookup=last.get(code),
+                last_lookup=max((at for at in (succeeded, failed) if at), default=None),
+                last_success=succeeded,
+                last_failure=failed,
                 unavailable_recently=int(down.get(code, 0)),
                 probe=_probe(session, source) if http and probe else None,
             )

@@ -11,7 +11,7 @@ from contextlib import nullcontext
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -72,6 +72,9 @@ def get_now(runtime: RuntimeDep) -> datetime:
 
 
 NowDep = Annotated[datetime, Depends(get_now)]
+
+AgentFor = Annotated[int | None, Query(alias="for", ge=1, le=2**31 - 1)]
+"""``?for=N``: the authorisation an agent applies under (代办), kept through the apply flow."""
 
 
 def get_store(runtime: RuntimeDep) -> FileStore:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -34,6 +35,7 @@ class Limit:
     original_due_at: datetime | None = None  # the legal deadline before its extension
     left: clocks.TimeLeft | None = None  # while the clock runs
     stopped_at: datetime | None = None  # when the decision stopped it
+    source: tuple[str, str] | None = None  # the legal limit's own source (zh, en), if stated
 
 
 def _latest(case: Case, kind: ClockKind) -> Clock | None:
@@ -44,13 +46,21 @@ def _latest(case: Case, kind: ClockKind) -> Clock | None:
     return chosen[-1] if chosen else None
 
 
+def _source(spec: dict[str, Any], kind: ClockKind) -> tuple[str, str] | None:
+    """Where the item's legal limit comes from as its ``legal_note`` says (the article, or
+    that the cited basis sets none and what stands in); None: the general 行政许可法
+    art. 42 is named."""
+    note = spec.get("legal_note") if kind == ClockKind.legal else None
+    return (note, spec.get("legal_note_en") or note) if note else None
+
+
 def _limit(
     session: Session, case: Case, kind: ClockKind, now: datetime, clock: Clock | None
 ) -> Limit:
+    spec = definition.spec_of(session, case)["time_limit"]
     if clock is None:
-        spec = definition.spec_of(session, case)["time_limit"]
         unit = catalog.legal_unit(spec) if kind == ClockKind.legal else spec["unit"]
-        return Limit(kind=kind, amount=spec[kind.value], unit=unit)
+        return Limit(kind=kind, amount=spec[kind.value], unit=unit, source=_source(spec, kind))
     cal = clocks.calendar(session)
     original = None
     if clock.extension:
@@ -74,6 +84,7 @@ def _limit(
         original_due_at=original,
         left=left,
         stopped_at=clock.stopped_at,
+        source=_source(spec, kind),
     )
 
 

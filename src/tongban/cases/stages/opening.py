@@ -24,7 +24,7 @@ from tongban.cases.models import Case
 from tongban.cases.stages.drafting import with_shared
 from tongban.catalog import service as catalog
 from tongban.catalog.enums import ApprovalMode
-from tongban.errors import Conflict, NotAllowed, NotFound
+from tongban.errors import Conflict, NotAllowed
 from tongban.forms import service as formcheck
 from tongban.workdays.calendar import WorkCalendar
 
@@ -98,22 +98,6 @@ def create_case(
     return case
 
 
-def grantor_for(
-    session: Session, *, agent: User, authorisation_id: int, code: str, now: datetime
-) -> tuple[User, Authorisation]:
-    """The person ``agent`` may apply for ``code`` for now, and the authorisation that
-    allows it. Raises ``NotFound`` for an authorisation that is not the agent's, and what
-    ``accounts.authorisations.live`` raises when it was revoked, has expired or does not
-    cover ``code``."""
-    row = session.get(Authorisation, authorisation_id)
-    if row is None or row.agent_id != agent.id:
-        raise NotFound("没有找到该授权。", f"No authorisation {authorisation_id}.")
-    live = authorisations.live(session, agent=agent, grantor_id=row.grantor_id, code=code, now=now)
-    grantor = session.get(User, live.grantor_id)
-    assert grantor is not None
-    return grantor, live
-
-
 def create_case_as_agent(
     session: Session,
     *,
@@ -125,8 +109,8 @@ def create_case_as_agent(
     situations: Mapping[str, str] | None = None,
 ) -> Case:
     """Start a draft for the grantor of ``authorisation_id`` by its agent (channel
-    ``agent``): the case is the grantor's. Raises what ``grantor_for`` raises."""
-    grantor, live = grantor_for(
+    ``agent``): the case is the grantor's. Raises what ``authorisations.grantor_for`` raises."""
+    grantor, live = authorisations.grantor_for(
         session, agent=agent, authorisation_id=authorisation_id, code=code, now=now
     )
     return create_case(

@@ -117,6 +117,8 @@ def render(
             "kiosk": kiosk_of(request),
             "kiosk_idle_seconds": settings.kiosk_idle_seconds,
             "lang_cookie": LANG_COOKIE,
+            # the language chosen by ?lang= (not the cookie's): a form carries it on
+            "query_lang": locale if request.query_params.get("lang") == locale else None,
             "_": gettext,
             "gettext": gettext,
             "_n": ngettext_for(locale),

@@ -8,6 +8,7 @@ the weekend; any part typed in pinyin, as the kiosk's keyboard types) lost the e
 from __future__ import annotations
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from tongban.assistant import service
@@ -20,6 +21,11 @@ def test_an_unknown_wish_is_not_answered_with_the_restaurant_bundle(
 ) -> None:
     reply = service.ask(db, question=question, user=None)
     assert reply.kind == ReplyKind.unanswered and not reply.found
+
+
+def test_a_complaint_is_offered_the_complaint_form(client: TestClient) -> None:
+    page = client.get("/ask", params={"q": "我要投诉"}).text
+    assert "这个问题我还答不上来" in page and 'href="/my/complaints"' in page
 
 
 def test_a_shared_pair_or_word_does_not_send_people_elsewhere(db: Session) -> None:

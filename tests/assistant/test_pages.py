@@ -229,7 +229,7 @@ def test_a_follow_up_keeps_the_situation_chosen(client: TestClient) -> None:
 def test_a_question_on_how_to_apply_is_answered_from_the_guide(client: TestClient) -> None:
     page = html.unescape(_ask(client, "能代办吗", about="3501-SCJG-006"))
     part = page.split('id="part-channels"')[1].split("</section>")[0]
-    assert "网上可办（需到现场一次）" in part and "邮寄送达" in part
+    assert "网上可办（部分环节在现场，如现场核查）" in part and "邮寄送达" in part
     assert 'href="/my/authorisations"' in part
 
 
@@ -242,3 +242,10 @@ def test_the_english_ask_box_and_situation_form_keep_the_language(client: TestCl
     assert "lang=en" in str(page.url) and "You asked" in html.unescape(page.text)
     situation = page.text.split('id="situation-title"')[1].split("</form>")[0]
     assert 'name="lang" value="en"' in situation
+
+
+def test_the_guide_does_not_promise_a_visit_it_counts_as_none(client: TestClient) -> None:
+    """Trial 17: 3501-SCJG-006's guide said "网上可办（需到现场一次）" beside "到现场次数 0"
+    (the part on site is the department's inspection of the pharmacy, not a visit)."""
+    guide = html.unescape(client.get("/items/3501-SCJG-006").text)
+    assert "到现场次数</dt><dd>0" in guide and "需到现场一次" not in guide

@@ -228,13 +228,17 @@ def _overlap(asked: set[str], own: set[str]) -> float:
 
 
 def matching_faq(question: str, faq: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """The FAQ entries whose question (``q``, or its English ``q_en``) ``question``
+    """The FAQ entries whose question (``q``, or its English ``q_en``: its words, not
+    their pairs, so that "I lost my ID card" repeats "I lost my identity card") ``question``
     repeats, closest first."""
     asked = set(text.tokens(question))
     scored = []
     for index, entry in enumerate(faq):
         chinese = _overlap(asked, set(text.tokens(entry["q"])))
-        overlap = max(chinese, _overlap(asked, set(text.english_tokens(entry.get("q_en") or ""))))
+        words = {
+            token for token in text.english_tokens(entry.get("q_en") or "") if "." not in token
+        }
+        overlap = max(chinese, _overlap(asked, words))
         if overlap >= FAQ_OVERLAP:
             scored.append((-overlap, index, entry))
     return [entry for *_, entry in sorted(scored, key=lambda row: row[:2])]

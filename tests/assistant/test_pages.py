@@ -242,6 +242,8 @@ def test_the_english_ask_box_and_situation_form_keep_the_language(client: TestCl
     assert "lang=en" in str(page.url) and "You asked" in html.unescape(page.text)
     situation = page.text.split('id="situation-title"')[1].split("</form>")[0]
     assert 'name="lang" value="en"' in situation
+    materials = html.unescape(page.text).split('id="part-materials"')[1].split("</section>")[0]
+    assert "1 original" in materials and "原件" not in materials  # copies in English too
 
 
 def test_the_guide_does_not_promise_a_visit_it_counts_as_none(client: TestClient) -> None:

@@ -72,3 +72,14 @@ def test_a_case_number_none_of_the_askers_cases_has_is_flagged(
     assert refused["kind"] == "own_cases" and refused["unknown_number"]
     assert refused["cases"] == [] and refused["entries"] == []
     assert not _ask(client, owner, q="我的申请办到哪了")["unknown_number"]
+
+
+def test_english_names_of_materials_and_an_english_faq(client: TestClient) -> None:
+    """Trial 17: the API gave only the Chinese material names, and "I lost my ID card"
+    missed the FAQ whose English is "I lost my identity card. What do I do?"."""
+    first = _ask(client, q="开饭店要办什么证")["entries"][0]
+    assert len(first["materials_en"]) == len(first["materials"])
+    assert "Articles of association" in " ".join(filter(None, first["materials_en"]))
+    lost = _ask(client, q="I lost my ID card")
+    assert lost["entries"][0]["code"] == "3501-GA-003"
+    assert any("identity card" in (faq["q_en"] or "") for faq in lost["entries"][0]["faq"])

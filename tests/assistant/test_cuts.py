@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from tests.conftest import START, Clock
-from tongban.assistant import cuts, retrieval, service
+from tongban.assistant import cuts, retrieval, service, unanswered
 from tongban.assistant.enums import ReplyKind
 from tongban.assistant.models import EntryCut
 from tongban.audit import service as audit
@@ -63,7 +63,7 @@ def test_a_new_version_is_cut_by_the_asker_then_stored_in_place_of_the_old(
 ) -> None:
     service.cut_published(db, now=START)
     before = dict(cuts.published(db))["3501-GA-003"]
-    service.add_to_catalog(
+    unanswered.add_to_catalog(
         db, code="3501-GA-003", question="换个大头照", answer="", actor=audit.SYSTEM, now=START
     )
     after = dict(cuts.published(db))["3501-GA-003"]

@@ -22,7 +22,7 @@ from tongban.assistant.models import EntryCut
 from tongban.web.runtime import Runtime
 
 QUESTION = "开饭店要办什么证"
-LOADERS = (text._jieba, text._readings, text._syllables)
+LOADERS = (text._jieba, text.readings, text._syllables)
 DICTIONARIES = (text._converter, text._jieba, text._syllables)  # each loads one, once
 
 

@@ -209,3 +209,45 @@ def test_how_much_one_gets_for_a_birth_finds_the_maternity_allowance(client: Tes
     title = page.split('id="answer-title"')[1].split("</h2>")[0]
     assert "生育津贴申领" in title
     assert "按用人单位上年度职工月平均工资计发" in page
+
+
+def test_a_follow_up_keeps_the_situation_chosen(client: TestClient) -> None:
+    """Trial 17: after 按我的情形列出材料, "那要带什么材料？" listed all 12 materials again and
+    its 开始申请 dropped the situation."""
+    answers = {"s_licence": "held", "s_operator": "individual", "s_premises": "leased"}
+    answers |= {"s_agent": "self"}
+    chosen = client.get("/ask", params={"q": "开饭店要办什么证", **answers}).text
+    token = csrf(chosen)
+    assert 'name="s_premises" value="leased"' in chosen.split('class="ask-more')[1]
+    form = {"q": "那要带什么材料？", "about": _about(chosen), "csrf_token": token, **answers}
+    then = client.post("/ask", data=form)
+    assert then.status_code == 200 and "s_premises=leased" in str(then.url)
+    assert 'href="/apply/3501-BUNDLE-KCG?s_licence=held' in then.text
+    assert "按您的情形列出" in then.text
+
+
+def test_a_question_on_how_to_apply_is_answered_from_the_guide(client: TestClient) -> None:
+    page = html.unescape(_ask(client, "能代办吗", about="3501-SCJG-006"))
+    part = page.split('id="part-channels"')[1].split("</section>")[0]
+    assert "网上可办（部分环节在现场，如现场核查）" in part and "邮寄送达" in part
+    assert 'href="/my/authorisations"' in part
+
+
+def test_the_english_ask_box_and_situation_form_keep_the_language(client: TestClient) -> None:
+    """Trial 17: asked from the header box of ``/?lang=en``, the answer came in Chinese."""
+    home = client.get("/", params={"lang": "en"}).text
+    assert '<input type="hidden" name="lang" value="en">' in home
+    data = {"q": "开饭店要办什么证", "lang": "en", "csrf_token": csrf(home)}
+    page = client.post("/ask", data=data)
+    assert "lang=en" in str(page.url) and "You asked" in html.unescape(page.text)
+    situation = page.text.split('id="situation-title"')[1].split("</form>")[0]
+    assert 'name="lang" value="en"' in situation
+    materials = html.unescape(page.text).split('id="part-materials"')[1].split("</section>")[0]
+    assert "1 original" in materials and "原件" not in materials  # copies in English too
+
+
+def test_the_guide_does_not_promise_a_visit_it_counts_as_none(client: TestClient) -> None:
+    """Trial 17: 3501-SCJG-006's guide said "网上可办（需到现场一次）" beside "到现场次数 0"
+    (the part on site is the department's inspection of the pharmacy, not a visit)."""
+    guide = html.unescape(client.get("/items/3501-SCJG-006").text)
+    assert "到现场次数</dt><dd>0" in guide and "需到现场一次" not in guide

@@ -90,3 +90,24 @@ def test_an_english_question_on_the_english_page(browser: Browser, server: str) 
     expect(page.locator("section.answer p.summary")).to_contain_text("food business permit")
     expect(page.locator("a.button[href^='/apply/3501-BUNDLE-KCG']")).to_have_count(1)
     context.close()
+
+
+def test_the_situation_options_at_the_kiosk_are_big_and_beside_their_words(
+    browser: Browser, server: str
+) -> None:
+    """Trial 17: on the kiosk's answer page the 您的情形 radio buttons were ~13 px and sat
+    on a line of their own above their labels."""
+    context = browser.new_context(
+        base_url=server, locale="zh-CN", viewport={"width": 1080, "height": 1920}
+    )
+    page = context.new_page()
+    page.goto(f"/kiosk/{HALL}")
+    page.goto("/ask?q=kaifandian")
+    radio = page.locator("#situation-title ~ form input[type=radio]").first
+    label = page.locator("#situation-title ~ form input[type=radio] + label").first
+    box, words = radio.bounding_box(), label.bounding_box()
+    assert box is not None and words is not None
+    assert box["width"] >= 32 and box["height"] >= 32  # a finger's target
+    assert words["x"] > box["x"] + box["width"] - 1  # beside it, not above or below
+    assert abs((words["y"] + words["height"] / 2) - (box["y"] + box["height"] / 2)) < 12
+    context.close()

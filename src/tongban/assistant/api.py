@@ -45,6 +45,7 @@ def _entry(found: service.Found) -> AnswerEntry:
         guide_url=f"/{'bundles' if spec['kind'] == 'bundle' else 'items'}/{found.code}{query}",
         apply_url=None if proactive else f"/apply/{found.code}{query}",
         materials=[material["name"] for material in spec.get("materials") or []],
+        materials_en=[material.get("name_en") for material in spec.get("materials") or []],
         time_limit=AnswerTimeLimit(**limit) if limit else None,
         items=[
             AnswerItem(

@@ -22,6 +22,9 @@ class Aspect(StrEnum):
     fees = "fees"  # 收费
     time_limit = "time_limit"  # 办结时限
     place = "place"  # 办理地点, 咨询电话
+    # 办理方式: online or at the window (网上办理深度, 到现场次数), in person or by an agent
+    # (代办), the result by post (送达方式), the days the windows are open
+    channels = "channels"
 
 
 # The section of the guide page each part is shown in (its element id): time limits and
@@ -32,5 +35,6 @@ SECTIONS = {
     Aspect.fees: "tab-fees",
     Aspect.time_limit: "tab-conditions",
     Aspect.place: "tab-conditions",
+    Aspect.channels: "tab-conditions",
 }
 FAQ_SECTION = "tab-faq"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
 from tongban.assistant import text
@@ -25,8 +26,48 @@ ASPECT_WORDS: dict[Aspect, tuple[str, ...]] = {
         "交什么",
     ),
     Aspect.fees: ("多少钱", "收费", "费用", "要钱", "花多少", "免费", "交钱", "收钱"),
-    Aspect.time_limit: ("多久", "多长时间", "几天", "时限", "多少天", "几个工作日", "多快"),
+    Aspect.time_limit: (
+        "多久",
+        "多长时间",
+        "几天",
+        "时限",
+        "多少天",
+        "工作日",
+        "多快",
+        "办完",
+        "办结",
+    ),
     Aspect.place: ("在哪", "哪里办", "去哪", "地址", "窗口", "电话", "地点", "哪个部门"),
+    Aspect.channels: (
+        "网上",
+        "在线",
+        "上网",
+        "本人去",
+        "本人到场",
+        "要本人",
+        "本人来",
+        "亲自",
+        "跑几次",
+        "去几次",
+        "到现场",
+        "邮寄",
+        "快递",
+        "寄给",
+        "代办",
+        "委托",
+        "帮我办",
+        "替我办",
+        "周末",
+        "周六",
+        "周日",
+        "星期六",
+        "星期天",
+        "节假日",
+        "几点",
+        "上班时间",
+        "工作时间",
+        "办公时间",
+    ),
     Aspect.conditions: ("条件", "要求", "资格", "符合", "能不能办", "可以办吗"),
 }
 
@@ -36,6 +77,21 @@ ASPECT_WORDS_EN: dict[Aspect, tuple[str, ...]] = {
     Aspect.fees: ("how much", "fee", "fees", "cost", "costs", "price", "charge", "free"),
     Aspect.time_limit: ("how long", "how many days", "time limit", "deadline", "how soon"),
     Aspect.place: ("where", "address", "office", "window", "phone number", "telephone"),
+    Aspect.channels: (
+        "online",
+        "in person",
+        "by post",
+        "post",
+        "mail",
+        "agent",
+        "on my behalf",
+        "someone else",
+        "weekend",
+        "weekends",
+        "saturday",
+        "sunday",
+        "opening hours",
+    ),
     Aspect.conditions: ("conditions", "requirements", "eligible", "eligibility", "qualify"),
 }
 
@@ -66,30 +122,84 @@ _ASPECT_EN = {aspect: _english(words) for aspect, words in ASPECT_WORDS_EN.items
 _CASE_EN = _english(CASE_WORDS_EN)
 
 
+@cache
+def _pinyin_words() -> dict[Aspect, tuple[tuple[str, ...], ...]]:
+    """The aspect words as pinyin syllables ("材料" → cai, liao), for a question typed in
+    pinyin (the kiosk's keyboard types only Latin letters)."""
+    return {
+        aspect: tuple(text.readings(word) for word in words)
+        for aspect, words in ASPECT_WORDS.items()
+    }
+
+
+def _syllable_runs(simple: str) -> list[tuple[re.Match[str], list[str]]]:
+    """The runs of Latin letters of ``simple`` typed as pinyin, each with its syllables
+    (each space-separated word split on its own: "na yao dai shen me cai liao")."""
+    runs = []
+    for run in text.LATIN_RUN.finditer(simple):
+        if text.reads_as_english(run.group()):
+            continue
+        split = [text.split_syllables(word) for word in run.group().split()]
+        if all(split):
+            runs.append((run, [syllable for each in split for syllable in each or []]))
+    return runs
+
+
+def _spans(syllables: list[str], word: tuple[str, ...]) -> list[int]:
+    """Where ``word`` (syllables) starts in ``syllables``, as a whole run of syllables."""
+    size = len(word)
+    return [i for i in range(len(syllables) - size + 1) if tuple(syllables[i : i + size]) == word]
+
+
 def aspect_of(question: str) -> Aspect | None:
-    """The part of a guide ``question`` asks for, or None."""
+    """The part of a guide ``question`` asks for, or None; in characters, in English or
+    in pinyin ("cailiao", "duo jiu")."""
     simple = text.simplify(question)
     for aspect, words in ASPECT_WORDS.items():
         if any(word in simple for word in words) or _ASPECT_EN[aspect].search(simple):
+            return aspect
+    runs = _syllable_runs(simple)
+    for aspect, spelled in _pinyin_words().items() if runs else ():
+        if any(_spans(syllables, word) for _, syllables in runs for word in spelled):
             return aspect
     return None
 
 
 def without_aspect(question: str) -> str:
-    """``question`` without the words that ask for a part ("开药店要什么材料" → "开药店要什么")."""
+    """``question`` without the words that ask for a part ("开药店要什么材料" → "开药店要什么",
+    "kaiyaodian cailiao" → "kai yao dian")."""
     simple = text.simplify(question)
-    for words in ASPECT_WORDS.values():
-        for word in words:
-            simple = simple.replace(word, " ")
+    for word in sorted((w for words in ASPECT_WORDS.values() for w in words), key=len)[::-1]:
+        simple = simple.replace(word, " ")
     for pattern in _ASPECT_EN.values():
         simple = pattern.sub(" ", simple)
+    spelled = [word for words in _pinyin_words().values() for word in words]
+    for run, syllables in reversed(_syllable_runs(simple)):
+        kept = list(syllables)
+        for spelling in spelled:
+            for start in reversed(_spans(kept, spelling)):
+                del kept[start : start + len(spelling)]
+        simple = simple[: run.start()] + " ".join(kept) + simple[run.end() :]
     return simple
 
 
+# Words that make a progress word ("批下来", "办到哪") about the asker's own case even in a
+# question about a part of a guide ("我的执照多久能批下来"); without one, such a question asks
+# the guide ("营业执照多久能批下来": its time limit; "营业执照办到哪个部门": its place).
+OWN_WORDS = ("我的", "进度", "进展", "到哪一步", "办好了没", "办好没", "办完了没")
+
+
 def asks_about_own_case(question: str) -> bool:
-    """Whether ``question`` asks where the person's own case is."""
+    """Whether ``question`` asks where the person's own case is: it holds a progress word
+    (:data:`CASE_WORDS`) and either asks for no part of a guide or says it is the asker's
+    own (:data:`OWN_WORDS`, a case number), or English words for one's case."""
     simple = text.simplify(question)
-    return any(word in simple for word in CASE_WORDS) or bool(_CASE_EN.search(simple))
+    if _CASE_EN.search(simple):
+        return True
+    if not any(word in simple for word in CASE_WORDS):
+        return False
+    own = case_numbers(simple) or any(word in simple for word in OWN_WORDS)
+    return bool(own) or aspect_of(simple) is None
 
 
 # A case number as people copy it: the digits (division, date, serial: 21 of them), with
@@ -118,13 +228,44 @@ def _overlap(asked: set[str], own: set[str]) -> float:
 
 
 def matching_faq(question: str, faq: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """The FAQ entries whose question (``q``, or its English ``q_en``) ``question``
+    """The FAQ entries whose question (``q``, or its English ``q_en``: its words, not
+    their pairs, so that "I lost my ID card" repeats "I lost my identity card") ``question``
     repeats, closest first."""
     asked = set(text.tokens(question))
     scored = []
     for index, entry in enumerate(faq):
         chinese = _overlap(asked, set(text.tokens(entry["q"])))
-        overlap = max(chinese, _overlap(asked, set(text.english_tokens(entry.get("q_en") or ""))))
+        words = {
+            token for token in text.english_tokens(entry.get("q_en") or "") if "." not in token
+        }
+        overlap = max(chinese, _overlap(asked, words))
         if overlap >= FAQ_OVERLAP:
             scored.append((-overlap, index, entry))
     return [entry for *_, entry in sorted(scored, key=lambda row: row[:2])]
+
+
+NAMED = 0.5  # the share of one of a matter's phrases a question must hold to name it
+
+
+def _holds(asked: set[str], own: set[str]) -> bool:
+    return bool(own) and len(own & asked) >= NAMED * len(own)
+
+
+def names_matter(asked: set[str], matter: Mapping[str, Any]) -> bool:
+    """Whether a question (its tokens, ``asked``) names a matter handled elsewhere: it
+    holds at least half (:data:`NAMED`) of the key words (:func:`text.key_words`) of the
+    matter's name or of one of its synonyms ("忘带身份证怎么坐高铁": 高铁, 身份, 身份证 of
+    "坐高铁没带身份证"), or of the pinyin pairs of one (typed in pinyin, or a homophone:
+    "banhuzhao", "护找"), or of the English words of an English one. One word or pair shared
+    with a longer name is not enough: "网上怎么申请" is not about 互联网上网服务营业场所 (网吧),
+    "工作" not about 外国人来华工作许可."""
+    chinese = [matter["name"], *(matter.get("synonyms") or [])]
+    english = [matter.get("name_en") or "", *(matter.get("synonyms_en") or [])]
+    for phrase in chinese:
+        spelled = {token for token in text.tokens(phrase) if token.startswith("p:")}
+        if _holds(asked, set(text.key_words(phrase))) or _holds(asked, spelled):
+            return True
+    return any(
+        _holds(asked, {token for token in text.english_tokens(phrase) if "." not in token})
+        for phrase in english
+    )

@@ -20,6 +20,7 @@ The tokens of each version are cut once, by the worker, and read from the databa
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 from collections import Counter
@@ -132,6 +133,8 @@ def _bm25(documents: Sequence[list[str]]) -> Any:
     """A BM25 index of ``documents``; None when they hold no token."""
     import bm25s
 
+    # it logs each build ("Building index from tokens") as a bare line: not the server's
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
     if not any(documents):
         return None
     ranking = bm25s.BM25()
@@ -187,9 +190,14 @@ class Index:
         conditions only."""
         return sum(map(self._weight, about)) >= sum(map(self._weight, held)) / 2
 
+    def tokens(self, question: str) -> set[str]:
+        """The tokens of ``question`` as it is ranked (one-word English read as English
+        when the catalog's English holds it)."""
+        return set(text.tokens(question, known=self._english))
+
     def rank(self, question: str, *, limit: int = 5) -> list[Match]:
         """The best entries for ``question``, best first, only those with a score."""
-        every = set(text.tokens(question, known=self._english))
+        every = self.tokens(question)
         asked = sorted(token for token in every if token in self._vocabulary)
         if not asked or not self.codes:
             return []

@@ -57,6 +57,9 @@ class AnswerEntry(BaseModel):
     guide_url: str = Field(description="The guide page (办事指南), with the situation answers")
     apply_url: str | None = Field(description="Where to apply; None for a proactive benefit")
     materials: list[str] = Field(description="The materials' names, tailored to the situation")
+    materials_en: list[str | None] = Field(
+        description="The materials' English names, beside ``materials`` (None: none given)"
+    )
     time_limit: AnswerTimeLimit | None
     items: list[AnswerItem]
     faq: list[AnswerFaq] = Field(description="The entry's FAQ entries the question repeats")

@@ -1,18 +1,19 @@
 """The guide assistant (智能客服) promises: a question in plain words is answered from the
 catalog only (the items or bundle that match, and their conditions, materials, fees,
-time limits and place, as the current versions state them); a follow-up keeps the entry
-asked about before; a question about one's own case is answered from the signed-in
-applicant's own cases and no one else's; a question about a matter the catalog lists as
-handled elsewhere (``elsewhere.yaml``: passports, 户口迁移 …) is told who handles it, and a
-question it cannot answer is said to be so; both are kept (without the asker) for the catalog administrators, who answer it by adding an
-FAQ entry or a synonym to an entry as a new catalog version, in effect at once. The
-catalog's texts are cut into tokens once, by the worker (:func:`cut_published`), and every
-web process builds its index from them.
+time limits, place and ways of applying, as the current versions state them); a
+follow-up keeps the entry asked about before and the situation chosen for it; a question
+about one's own case is answered from the signed-in applicant's own cases and no one
+else's; a question that names a matter the catalog lists as handled elsewhere
+(``elsewhere.yaml``: passports, 户口迁移 …) is told who handles it, and a question it
+cannot answer is said to be so; both are kept (:mod:`unanswered`: without the asker) for
+the catalog administrators, who answer it by adding an FAQ entry or a synonym to an entry
+as a new catalog version, in effect at once. The catalog's texts are cut into tokens
+once, by the worker (:func:`cut_published`), and every web process builds its index from
+them.
 """
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Mapping, Sequence
 from contextlib import closing
@@ -20,15 +21,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import yaml
-from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from tongban.accounts.models import User
 from tongban.assistant import cuts, reading, retrieval, text
 from tongban.assistant.enums import Aspect, ReplyKind
-from tongban.assistant.models import UnansweredQuestion
-from tongban.audit import service as audit
 from tongban.cases import service as cases
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
@@ -238,10 +235,14 @@ def ask(
     if index is None:
         return Reply(asked, ReplyKind.warming)
     aspect = reading.aspect_of(asked)
-    matches = _confident(index.rank(reading.without_aspect(asked)))
+    rest = reading.without_aspect(asked)
+    matches = _confident(index.rank(rest))
     if matches and matches[0].code.startswith(retrieval.ELSEWHERE):
-        key = (matches[0].code, index.versions[matches[0].code])
-        return Reply(asked, ReplyKind.elsewhere, aspect, matter=_matters(session).get(key))
+        matter = _named_matter(session, index, asked, matches)
+        if matter is not None:
+            return Reply(asked, ReplyKind.elsewhere, aspect, matter=matter)
+        # no matter it names: the entries that rank after them, if sure enough alone
+        matches = _confident([m for m in matches if not m.code.startswith(retrieval.ELSEWHERE)])
     matches = [match for match in matches if not match.code.startswith(retrieval.ELSEWHERE)]
     follow_up = False
     entry = about in index.versions and not str(about).startswith(retrieval.ELSEWHERE)
@@ -259,6 +260,20 @@ def ask(
         for at, match in enumerate(matches)
     ]
     return Reply(asked, ReplyKind.entries, aspect, found, follow_up=follow_up)
+
+
+def _named_matter(
+    session: Session, index: retrieval.Index, question: str, matches: Sequence[retrieval.Match]
+) -> Mapping[str, Any] | None:
+    """The first matter handled elsewhere among ``matches`` that ``question`` names
+    (:func:`reading.names_matter`), if any."""
+    asked = index.tokens(question)
+    listed = _matters(session)
+    for match in matches:
+        matter = listed.get((match.code, index.versions[match.code]))
+        if matter is not None and reading.names_matter(asked, matter):
+            return matter
+    return None
 
 
 def _own_cases(session: Session, asked: str, user: User | None, wait: float | None) -> Reply:
@@ -280,92 +295,3 @@ def _own_cases(session: Session, asked: str, user: User | None, wait: float | No
     codes = {match.code for match in _confident(matches)}
     related = [case for case in own if case.catalog_code in codes]
     return Reply(asked, ReplyKind.own_cases, cases=related or own)
-
-
-_DIGITS = re.compile(r"\d{6,}")
-
-
-def to_keep(reply: Reply) -> bool:
-    """Whether ``reply`` says a question was not answered that is worth an administrator's
-    look: not junk (fewer than two letters, digits or characters: "？", "啊"). A matter
-    handled elsewhere is kept too: the demand it shows is the administrators' to see."""
-    meaningful = sum(char.isalnum() for char in reply.question)
-    return reply.kind in (ReplyKind.unanswered, ReplyKind.elsewhere) and meaningful >= 2
-
-
-def record_unanswered(session: Session, *, reply: Reply, now: datetime) -> None:
-    """Keep a question the assistant could not answer (:func:`to_keep`); long digit runs
-    (ID or phone numbers someone typed) are masked, and nothing says who asked."""
-    if to_keep(reply):
-        session.add(UnansweredQuestion(question=_kept(reply.question), asked_at=now))
-
-
-def _kept(question: str) -> str:
-    return _DIGITS.sub("＊", text.simplify(question))[:MAX_QUESTION]
-
-
-@dataclass(frozen=True)
-class Unanswered:
-    """One unanswered question: how often and when last it was asked."""
-
-    question: str
-    times: int
-    last_asked: datetime
-
-
-def list_unanswered(session: Session, *, limit: int = 100) -> list[Unanswered]:
-    """Open unanswered questions, the most often asked first."""
-    times = func.count(UnansweredQuestion.id)
-    last = func.max(UnansweredQuestion.asked_at)
-    rows = session.execute(
-        select(UnansweredQuestion.question, times, last)
-        .where(UnansweredQuestion.resolved_at.is_(None))
-        .group_by(UnansweredQuestion.question)
-        .order_by(times.desc(), last.desc())
-        .limit(limit)
-    )
-    return [Unanswered(question, count, when) for question, count, when in rows]
-
-
-def add_to_catalog(
-    session: Session,
-    *,
-    code: str,
-    question: str,
-    answer: str,
-    actor: audit.Actor,
-    now: datetime,
-) -> catalog.SaveResult:
-    """Add ``question`` to entry ``code`` as catalog data: as an FAQ entry when ``answer``
-    is given, else as a synonym (``synonyms``, or ``synonyms_en`` for a question without
-    Chinese characters). It is stored as a new version of the entry (checked and audited
-    like any edit), so the next question is answered from it; the open unanswered
-    questions it answers are closed. InvalidInput as the catalog check finds it, and for
-    an FAQ entry asked without Chinese (an FAQ is written in Chinese, its English beside)."""
-    phrase = check_question(question)
-    english = not text.has_chinese(phrase)
-    source = yaml.safe_load(catalog.entry_text(session, code=code))
-    reply = " ".join(answer.split())
-    if reply and english:
-        raise InvalidInput(
-            "常见问题须用中文写问和答：英文问题请留空答案，作为英文同义说法加入；"
-            "常见问题的英文（q_en、a_en）在目录编辑中补充。",
-            "An FAQ entry is written in Chinese: add an English question as an English "
-            "synonym (leave the answer empty), and the FAQ's English (q_en, a_en) in the "
-            "catalog editor.",
-            field="answer",
-        )
-    if reply:
-        source["faq"] = [*(source.get("faq") or []), {"q": phrase, "a": reply}]
-    else:
-        field = "synonyms_en" if english else "synonyms"
-        source[field] = [*(source.get(field) or []), phrase]
-    edited = yaml.safe_dump(source, allow_unicode=True, sort_keys=False)
-    saved = catalog.save_entry_text(session, code=code, text=edited, actor=actor, now=now)
-    session.execute(
-        update(UnansweredQuestion)
-        .where(UnansweredQuestion.question == _kept(phrase))
-        .where(UnansweredQuestion.resolved_at.is_(None))
-        .values(resolved_at=now)
-    )
-    return saved

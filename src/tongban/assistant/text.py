@@ -30,6 +30,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import unicodedata
 from functools import cache
 from typing import Any
 
@@ -40,13 +41,13 @@ from tongban.textutil import fold
 log = structlog.get_logger("tongban.assistant")
 
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
-_LATIN_RUN = re.compile(r"[a-z]+(?: [a-z]+)*")  # "shiye dengji" is one run
+LATIN_RUN = re.compile(r"[a-z]+(?: [a-z]+)*")  # "shiye dengji" is one run
 
 # Words that say nothing about which service is meant: how people wrap a question.
 _STOPWORD_TEXT = """
     我 我们 你 你们 要 想 想要 需要 怎么 怎么样 怎样 如何 什么 哪些 哪里 哪儿 在哪 去哪
     吗 呢 吧 啊 了 的 得 地 是 有 和 与 及 或 还 也 都 就
-    能 能不能 可以 一个 个 一下 请问 您好 你好 办 办理 手续 流程 申请 一家 家 这边 那边
+    我要 我想 能 能不能 可以 一个 个 一下 请问 您好 你好 办 办理 手续 流程 申请 一家 家 这边 那边
     那 这 么 给 让 去 在 多少 多久 几天 谁 为什么 没 没有 不 一 这个 那个
     啥 怎么办 怎么弄 咋 咋办
 """
@@ -69,7 +70,7 @@ _ENGLISH_STOPWORD_TEXT = """
     would may might must of to in on at by for from with about as into onto over under
     and or but if so than then not no yes please hi hello want wants wanted need needs
     needed get gets got getting apply applying make go going just now also any some all
-    one thing things s t d ll ve re m
+    one thing things take takes took s t d ll ve re m
 """
 ENGLISH_STOPWORDS = frozenset(_ENGLISH_STOPWORD_TEXT.split())
 _ENGLISH_WORD = re.compile(r"[a-z]+")
@@ -130,7 +131,13 @@ def has_chinese(text: str) -> bool:
 
 def simplify(text: str) -> str:
     """``text`` folded, in simplified characters."""
-    return str(_converter().convert(fold(text)))
+    return simplify_characters(fold(text))
+
+
+def simplify_characters(text: str) -> str:
+    """``text`` in simplified characters, full-width letters and digits made plain (NFKC),
+    its letter case kept."""
+    return str(_converter().convert(unicodedata.normalize("NFKC", text)))
 
 
 def words(text: str) -> list[str]:
@@ -161,7 +168,8 @@ def _core(han: str) -> str:
 
 
 @cache
-def _readings(run: str) -> tuple[str, ...]:
+def readings(run: str) -> tuple[str, ...]:
+    """The pinyin syllables of a run of characters, without tones ("材料" → cai, liao)."""
     from pypinyin import Style, lazy_pinyin
 
     return tuple(lazy_pinyin(run, style=Style.NORMAL))
@@ -183,15 +191,15 @@ def tokens(text: str, *, initials: bool = False, known: frozenset[str] = frozens
         found.extend(english_tokens(run.group()))
         return " "
 
-    simple = _LATIN_RUN.sub(english, _POSSESSIVE.sub("", simplify(text)))
+    simple = LATIN_RUN.sub(english, _POSSESSIVE.sub("", simplify(text)))
     found += words(simple)
     for run in _HAN_RUN.findall(simple):
         core = _core(run)
         found += _pairs(list(core), "c:")
-        syllables = list(_readings(core))
+        syllables = list(readings(core))
         found += _pairs(syllables, "p:")
         found += _pairs([s[0] for s in syllables], INITIALS) if initials else []
-    for run in _LATIN_RUN.findall(simple):
+    for run in LATIN_RUN.findall(simple):
         found += latin_tokens(run.replace(" ", ""))
     return found
 

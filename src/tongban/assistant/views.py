@@ -24,7 +24,7 @@ from starlette.datastructures import FormData
 from tongban.accounts.deps import CatalogAdmin, OptionalUser
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
-from tongban.assistant import service
+from tongban.assistant import service, unanswered
 from tongban.assistant.enums import FAQ_SECTION, SECTIONS, Aspect
 from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.catalog import service as catalog
@@ -53,9 +53,9 @@ def _wait(request: Request) -> float:
 def keep_unanswered(request: Request, reply: service.Reply, now: datetime) -> None:
     """Keep a question the reply could not answer for the catalog administrators, in a unit
     of work of its own: the request's, a GET's, only reads."""
-    if service.to_keep(reply):
+    if unanswered.to_keep(reply):
         with unit_of_work(request.app.state.runtime.sessions) as session:
-            service.record_unanswered(session, reply=reply, now=now)
+            unanswered.record_unanswered(session, reply=reply, now=now)
 
 
 def _message(request: Request, error: DomainError) -> str:
@@ -134,11 +134,29 @@ def ask(
     except DomainError as error:
         message = _message(request, error)
         return _answer_page(request, session, user, question, about, now, message, 422)
-    query = {"q": asked, **({"about": about} if about else {})}
-    return see_other("/ask?" + urlencode(query))
+    # the follow-up's situation answers (s_…) and the page's language go on with it
+    situation = catalog.from_query({name: _text(form, name) for name in form}) if about else {}
+    carried = {
+        "q": asked,
+        **({"about": about} if about else {}),
+        **{f"s_{code}": value for code, value in situation.items()},
+        **({"lang": _text(form, "lang")} if _text(form, "lang") else {}),
+    }
+    return see_other("/ask?" + urlencode(carried))
 
 
 # ---- the catalog administrators ------------------------------------------------------
+
+
+def _page_number(request: Request) -> int:
+    number = request.query_params.get("page", "1")
+    return int(number) if number.isdigit() and int(number) > 0 else 1
+
+
+def _now_answered(session: Session, question: str) -> service.Reply:
+    """How the assistant answers ``question`` now (an FAQ or a synonym added since, a
+    matter handled elsewhere), as an anonymous person; not kept again."""
+    return service.ask(session, question=question, user=None, wait=0)
 
 
 def _admin_page(
@@ -149,8 +167,16 @@ def _admin_page(
     kept: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
+    page = _page_number(request)
+    rows = unanswered.list_unanswered(session, page=page)
+    total = unanswered.count_unanswered(session)
     context = {
-        "unanswered": service.list_unanswered(session),
+        "unanswered": rows,
+        "replies": {row.question: _now_answered(session, row.question) for row in rows},
+        "total": total,
+        "page": page,
+        "pages": max(1, -(-total // unanswered.PAGE)),
+        "page_size": unanswered.PAGE,
         "entries": catalog.list_entries(session),
         "error": error,
         "kept": kept or {},
@@ -161,8 +187,23 @@ def _admin_page(
 
 @router.get("/admin/assistant")
 def unanswered_page(request: Request, session: SessionDep, user: CatalogAdmin) -> Response:
-    """Questions the assistant could not answer, the most often asked first."""
+    """Questions the assistant could not answer, the most often asked first, a page at a
+    time (``?page=``), each with how it is answered now."""
     return _admin_page(request, session)
+
+
+_ANSWER_FIELDS = ("question", "code", "answer", "question_en", "answer_en")
+
+
+def _refused(
+    request: Request, session: Session, error: DomainError, kept: dict[str, str]
+) -> Response:
+    session.rollback()
+    details = [str(detail.get("message_zh", "")) for detail in error.details]
+    message = _message(request, error)
+    if any(details):  # "定义有错误，未保存：…；…"
+        message = message.rstrip("。.") + "：" + "；".join(filter(None, details))
+    return _admin_page(request, session, error=message, kept=kept, status_code=error.status)
 
 
 @router.post("/admin/assistant/answers")
@@ -174,21 +215,36 @@ def add_answer(
     form: CheckedForm,
 ) -> Response:
     """Answer a question by adding it to an entry as an FAQ entry or a synonym."""
-    kept = {name: _text(form, name) for name in ("question", "code", "answer")}
+    kept = {name: _text(form, name) for name in _ANSWER_FIELDS}
     try:
-        service.add_to_catalog(
+        unanswered.add_to_catalog(
             session,
             code=kept["code"],
             question=kept["question"],
             answer=kept["answer"],
+            question_en=kept["question_en"],
+            answer_en=kept["answer_en"],
             actor=actor_of(user),
             now=now,
         )
     except DomainError as error:
-        session.rollback()
-        message = _message(request, error)
-        details = [str(detail.get("message_zh", "")) for detail in error.details]
-        message = "；".join([message, *filter(None, details)])
-        return _admin_page(request, session, error=message, kept=kept, status_code=error.status)
+        return _refused(request, session, error, kept)
     notice = "faq" if kept["answer"].strip() else "synonym"
     return see_other(f"/admin/assistant?notice={notice}")
+
+
+@router.post("/admin/assistant/dismissals")
+def dismiss(
+    request: Request,
+    session: SessionDep,
+    user: CatalogAdmin,
+    now: NowDep,
+    form: CheckedForm,
+) -> Response:
+    """Take a question off the list without adding catalog data (junk, or answered
+    elsewhere); audited."""
+    try:
+        unanswered.dismiss(session, question=_text(form, "question"), actor=actor_of(user), now=now)
+    except DomainError as error:
+        return _refused(request, session, error, {})
+    return see_other(f"/admin/assistant?notice=dismissed&page={_page_number(request)}")

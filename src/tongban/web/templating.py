@@ -34,6 +34,7 @@ def environment() -> Environment:
     env.filters["deadline"] = _deadline
     env.globals["duration"] = _duration
     env.filters["money"] = _money
+    env.filters["copies"] = _copies
     env.filters["mask_id"] = pii.mask_id  # 脱敏: where the whole identifier is not needed
     env.filters["mask_contact"] = pii.mask_contact
     env.filters["link_paths"] = link_paths
@@ -74,6 +75,21 @@ def _localtime(context: Context, value: datetime | None, fmt: str = timefmt.MOME
 def _money(context: Context, value: object) -> str:
     """A fee or any amount in yuan, written for the page's language (``tongban.money``)."""
     return format_money(value, str(context.get("locale", "zh_Hans")))
+
+
+# A material's copies as the catalog writes them ("原件1份", "复印件2份"): a message counted.
+_COPIES = re.compile(r"(原件|复印件)(\d+)份")
+
+
+@pass_context
+def _copies(context: Context, value: str) -> str:
+    """A material's copies ("原件1份", "复印件2份", "原件核验", "电子文件") in the page's
+    language: a count of originals or photocopies, else the text's translation."""
+    found = _COPIES.fullmatch(value)
+    if found is None:
+        return str(context["_"](value))
+    kind, number = found.groups()
+    return str(context["_n"](f"{kind}%(num)s份", int(number)))
 
 
 @pass_context
@@ -117,6 +133,8 @@ def render(
             "kiosk": kiosk_of(request),
             "kiosk_idle_seconds": settings.kiosk_idle_seconds,
             "lang_cookie": LANG_COOKIE,
+            # the language chosen by ?lang= (not the cookie's): a form carries it on
+            "query_lang": locale if request.query_params.get("lang") == locale else None,
             "_": gettext,
             "gettext": gettext,
             "_n": ngettext_for(locale),

@@ -1,0 +1,201 @@
+"""The questions the guide assistant could not answer, kept for the catalog administrators
+(``/admin/assistant``): kept without the asker and without what identifies anyone in them,
+listed page by page with how each is answered now, answered by adding catalog data (an FAQ
+entry or a synonym, as a new version of an entry), or dismissed (junk, or answered
+elsewhere)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+import yaml
+from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy.orm import Session
+
+from tongban.assistant import text
+from tongban.assistant.enums import ReplyKind
+from tongban.assistant.models import UnansweredQuestion
+from tongban.assistant.service import MAX_QUESTION, Reply, check_question
+from tongban.audit import service as audit
+from tongban.catalog import service as catalog
+from tongban.errors import InvalidInput
+from tongban.textutil import fold
+
+PAGE = 50  # questions listed on one page
+MAX_ANSWER = 1000  # characters of an FAQ answer (the form's limit, held here too)
+
+# What identifies someone in a question, masked before it is kept: a run of six digits or
+# more, however it is broken by spaces, dashes or dots (phone numbers "138-0013-8000",
+# "138 0013 8000"; ID numbers, with their final X), an e-mail address, and a name after
+# the words people introduce themselves with ("我叫王小明").
+_PERSONAL = (
+    (re.compile(r"\d(?:[\s.\-‐–—]*\d){5,}(?:[\s\-]*x)?", re.IGNORECASE), "＊"),
+    (re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"), "＊"),
+    (re.compile(r"(我叫|姓名|名字是|名字叫)\s*[:：]?\s*[\u3400-\u9fff]{2,4}"), r"\1＊"),
+)
+
+
+def _meaningful(question: str) -> bool:
+    """Whether ``question`` holds two letters, digits or characters or more (not "？", "啊")."""
+    return sum(char.isalnum() for char in question) >= 2
+
+
+def to_keep(reply: Reply) -> bool:
+    """Whether ``reply`` says a question was not answered that is worth an administrator's
+    look: not junk (:func:`_meaningful`). A matter handled elsewhere is kept too: the
+    demand it shows is the administrators' to see."""
+    kinds = (ReplyKind.unanswered, ReplyKind.elsewhere)
+    return reply.kind in kinds and _meaningful(reply.question)
+
+
+def record_unanswered(session: Session, *, reply: Reply, now: datetime) -> None:
+    """Keep a question the assistant could not answer (:func:`to_keep`); what identifies
+    someone (phone and ID numbers, e-mail addresses, a name: :data:`_PERSONAL`) is masked,
+    and nothing says who asked."""
+    if to_keep(reply):
+        session.add(UnansweredQuestion(question=kept(reply.question), asked_at=now))
+
+
+def kept(question: str) -> str:
+    """``question`` as it is kept: in the characters and letter case typed (an FAQ entry
+    made from it reads as typed: "开KTV"), full-width letters and digits made plain,
+    spaces collapsed, what identifies someone masked."""
+    found = " ".join(text.simplify_characters(question).split())
+    for personal, mask in _PERSONAL:
+        found = personal.sub(mask, found)
+    return found[:MAX_QUESTION]
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    """One unanswered question: how often and when last it was asked."""
+
+    question: str
+    times: int
+    last_asked: datetime
+
+
+def _open() -> ColumnElement[bool]:
+    return UnansweredQuestion.resolved_at.is_(None)
+
+
+def count_unanswered(session: Session) -> int:
+    """How many distinct questions are open."""
+    distinct = select(UnansweredQuestion.question).where(_open()).distinct().subquery()
+    return int(session.scalar(select(func.count()).select_from(distinct)) or 0)
+
+
+def list_unanswered(session: Session, *, page: int = 1) -> list[Unanswered]:
+    """Open unanswered questions, the most often asked first, :data:`PAGE` to a page
+    (``page`` from 1)."""
+    times = func.count(UnansweredQuestion.id)
+    last = func.max(UnansweredQuestion.asked_at)
+    rows = session.execute(
+        select(UnansweredQuestion.question, times, last)
+        .where(_open())
+        .group_by(UnansweredQuestion.question)
+        .order_by(times.desc(), last.desc(), UnansweredQuestion.question)
+        .limit(PAGE)
+        .offset(PAGE * (max(page, 1) - 1))
+    )
+    return [Unanswered(question, count, when) for question, count, when in rows]
+
+
+def _close(session: Session, question: str, now: datetime) -> int:
+    """Close the open rows of ``question`` (and of the ways of writing it that fold to the
+    same: "开KTV", "开 ktv"); how many were closed."""
+    same = fold(question).replace(" ", "")
+    rows = session.execute(
+        select(UnansweredQuestion.id, UnansweredQuestion.question).where(_open())
+    )
+    ids = [row_id for row_id, asked in rows if fold(asked).replace(" ", "") == same]
+    if ids:
+        session.execute(
+            update(UnansweredQuestion).where(UnansweredQuestion.id.in_(ids)).values(resolved_at=now)
+        )
+    return len(ids)
+
+
+def dismiss(session: Session, *, question: str, actor: audit.Actor, now: datetime) -> None:
+    """Take ``question`` off the list without adding catalog data (junk, or a question
+    answered elsewhere); audited. InvalidInput when no such question is open."""
+    if not _close(session, question, now):
+        raise InvalidInput(
+            "这个问题不在未答问题中（可能已被处理），请刷新页面。",
+            "That question is not open (it may have been dealt with already): reload the page.",
+            field="question",
+        )
+    audit.record(
+        session,
+        at=now,
+        action="assistant.question_dismissed",
+        actor=actor,
+        object_type="assistant_question",
+        object_id=question[:MAX_QUESTION],
+    )
+
+
+def _check(code: str, phrase: str, reply: str, english: bool) -> None:
+    if not code:
+        raise InvalidInput("请选择要加入的事项。", "Choose the entry to add it to.", field="code")
+    if not _meaningful(phrase):
+        raise InvalidInput(
+            "问题或说法至少要有两个汉字、字母或数字。",
+            "The question or phrase needs at least two letters, digits or characters.",
+            field="question",
+        )
+    if len(reply) > MAX_ANSWER:
+        raise InvalidInput(
+            f"答案请不要超过 {MAX_ANSWER} 个字（现有 {len(reply)} 个）。",
+            f"Please keep the answer under {MAX_ANSWER} characters (it has {len(reply)}).",
+            field="answer",
+        )
+    if reply and english:
+        raise InvalidInput(
+            "常见问题须用中文写问和答：英文问题请留空答案，作为英文同义说法加入；"
+            "常见问题的英文请填在“英文问题”“英文答案”中。",
+            "An FAQ entry is written in Chinese: add an English question as an English "
+            "synonym (leave the answer empty), and the FAQ's English in the fields "
+            "for its English question and answer.",
+            field="answer",
+        )
+
+
+def add_to_catalog(
+    session: Session,
+    *,
+    code: str,
+    question: str,
+    answer: str,
+    actor: audit.Actor,
+    now: datetime,
+    question_en: str = "",
+    answer_en: str = "",
+) -> catalog.SaveResult:
+    """Add ``question`` to entry ``code`` as catalog data: as an FAQ entry when ``answer``
+    is given (with its English, ``question_en`` and ``answer_en``, when given), else as a
+    synonym (``synonyms``, or ``synonyms_en`` for a question without Chinese characters).
+    It is stored as a new version of the entry (checked and audited like any edit), so the
+    next question is answered from it; the open unanswered questions it answers are
+    closed. InvalidInput when no entry is chosen, the question is junk, the answer is over
+    :data:`MAX_ANSWER` characters, an FAQ entry is asked without Chinese (an FAQ is written
+    in Chinese, its English beside), and as the catalog check finds it."""
+    phrase = check_question(question)
+    english = not text.has_chinese(phrase)
+    reply = " ".join(answer.split())
+    _check(code, phrase, reply, english)
+    source = yaml.safe_load(catalog.entry_text(session, code=code))
+    if reply:
+        faq = {"q": phrase, "a": reply}
+        faq |= {"q_en": " ".join(question_en.split())} if question_en.strip() else {}
+        faq |= {"a_en": " ".join(answer_en.split())} if answer_en.strip() else {}
+        source["faq"] = [*(source.get("faq") or []), faq]
+    else:
+        field = "synonyms_en" if english else "synonyms"
+        source[field] = [*(source.get(field) or []), phrase]
+    edited = yaml.safe_dump(source, allow_unicode=True, sort_keys=False)
+    saved = catalog.save_entry_text(session, code=code, text=edited, actor=actor, now=now)
+    _close(session, phrase, now)
+    return saved

@@ -79,6 +79,7 @@ def _money(context: Context, value: object) -> str:
 
 # A material's copies as the catalog writes them ("原件1份", "复印件2份"): a message counted.
 _COPIES = re.compile(r"(原件|复印件)(\d+)份")
+_COUNTED = {"原件": "原件%(num)s份", "复印件": "复印件%(num)s份"}  # msgids, singular = plural
 
 
 @pass_context
@@ -89,7 +90,7 @@ def _copies(context: Context, value: str) -> str:
     if found is None:
         return str(context["_"](value))
     kind, number = found.groups()
-    return str(context["_n"](f"{kind}%(num)s份", int(number)))
+    return str(context["_n"](_COUNTED[kind], int(number)))
 
 
 @pass_context

@@ -69,6 +69,16 @@ def test_a_full_slot_is_refused_and_a_cancelled_place_is_free_again(db: Session)
     assert _book(db, "minfeng").state == TicketState.booked
 
 
+def test_booked_and_walk_in_tickets_are_numbered_apart(db: Session) -> None:
+    """The first ticket taken at the hall is A001 even after bookings that day (not A002)."""
+    assert _book(db, "zhangsan").number == "Y001"
+    walk_in = queue.take_at_hall(
+        db, hall_code=HALL, item_code=RS_ITEM, now=_at(MONDAY, "09:10"), applicant=None
+    )
+    assert walk_in.number == "A001"
+    assert _book(db, "lisi", starts="10:30").number == "Y002"
+
+
 def test_one_open_ticket_per_person_per_hall_and_day(db: Session) -> None:
     _book(db, "zhangsan")
     with pytest.raises(Conflict) as twice:

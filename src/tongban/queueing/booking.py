@@ -5,7 +5,7 @@ Slots are bookable on working days (the calendar in force, ``cases.core.clocks``
 today to ``BOOKING_DAYS`` working days ahead, until the slot starts. Capacity per slot is
 ``capacity`` × the hall's windows that serve the item's department; it is kept by one
 conditional update, so concurrent bookings never exceed it. A person holds one open
-ticket per hall and day; numbers come from one atomic counter per hall and day.
+ticket per hall and day; numbers come from one atomic counter per prefix, hall and day.
 
 Tickets taken through the API without signing in (a caller who is no one the platform
 knows) are counted per network address and day, from their audit entries, so the count
@@ -86,11 +86,12 @@ def slots(
 
 
 def _next_number(session: Session, hall_code: str, day: date, prefix: str) -> str:
-    """The hall's next ticket number of the day (Y001, A002 …): one atomic increment."""
-    _insert_missing(session, QueueDay, hall_code=hall_code, day=day, issued=0)
+    """The hall's next ticket number of the day with ``prefix`` (Y001, A002 …): one atomic
+    increment of that prefix's own counter."""
+    _insert_missing(session, QueueDay, hall_code=hall_code, day=day, prefix=prefix, issued=0)
     issued = session.execute(
         update(QueueDay)
-        .where(QueueDay.hall_code == hall_code, QueueDay.day == day)
+        .where(QueueDay.hall_code == hall_code, QueueDay.day == day, QueueDay.prefix == prefix)
         .values(issued=QueueDay.issued + 1)
         .returning(QueueDay.issued)
     ).scalar_one()

@@ -86,6 +86,27 @@ def test_one_open_ticket_per_person_per_hall_and_day(db: Session) -> None:
     assert "Y001" in twice.value.message_zh
 
 
+def test_a_day_without_a_free_slot_is_not_offered(db: Session) -> None:
+    late = _at(MONDAY, "15:50")  # only the 16:00 slot is left today, one place per window
+    hall = queue.hall_of(db, HALL)
+    before = queue.open_days(db, hall=hall, department="RS", now=late)
+    assert before.days[0] == MONDAY and not before.today_full
+    for who in ("zhangsan", "lisi"):
+        queue.book(
+            db,
+            applicant=_user(db, who),
+            hall_code=HALL,
+            item_code=RS_ITEM,
+            day=MONDAY,
+            starts="16:00",
+            now=late,
+        )
+    after = queue.open_days(db, hall=hall, department="RS", now=late)
+    assert MONDAY not in after.days and after.today_full and len(after.days) == 6
+    evening = queue.open_days(db, hall=hall, department=None, now=_at(MONDAY, "16:01"))
+    assert MONDAY not in evening.days and evening.today_full
+
+
 def test_only_working_days_ahead_and_slots_not_begun(db: Session) -> None:
     days = queue.bookable_days(db, now=_at(MONDAY, "08:00"))
     assert days[0] == MONDAY and len(days) == 7

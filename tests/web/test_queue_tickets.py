@@ -90,6 +90,16 @@ def test_a_number_marked_missed_is_not_shown_as_called_on_the_hall_screen(
     assert calls[0]["number"] == "A001" and calls[0]["missed"] is True
 
 
+def test_the_booking_page_does_not_offer_today_once_its_slots_are_gone(
+    client: TestClient, clock: Clock
+) -> None:
+    clock.advance(hours=7, minutes=1)  # Monday 16:01: the last slot (16:00) has begun
+    page = client.get(f"/halls/{HALL}", params={"item": ITEM}).text
+    assert f'<option value="{MONDAY}"' not in page
+    assert '<option value="2025-09-23"' in page  # Tuesday is the first day offered
+    assert "今日已无可预约的时段，请选择其他日期。" in page
+
+
 def test_a_booking_checked_in_early_says_when_it_is_called_and_the_clerk_why_nobody_is(
     signed_in: Callable[[str], TestClient], clock: Clock
 ) -> None:

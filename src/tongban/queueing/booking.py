@@ -62,6 +62,33 @@ def bookable_days(session: Session, *, now: datetime) -> list[date]:
     return found
 
 
+@dataclass(frozen=True)
+class OpenDays:
+    """The days a slot can still be booked, and whether today is a working day that has
+    none left (all begun or full)."""
+
+    days: list[date]
+    today_full: bool
+
+
+def open_days(
+    session: Session, *, hall: dict[str, Any], department: str | None, now: datetime
+) -> OpenDays:
+    """The bookable days (``bookable_days``) with a slot that has not begun and, for items
+    of ``department`` (None: any item, not yet chosen), a place left."""
+    found, days = [], bookable_days(session, now=now)
+    for day in days:
+        if department is None:
+            free = any(slot_start(hall, day, starts) > now for starts in hall["slots"])
+        else:
+            views = slots(session, hall=hall, department=department, day=day, now=now)
+            free = any(not view.past and view.left > 0 for view in views)
+        if free:
+            found.append(day)
+    today = calendar(session).local_date(now)
+    return OpenDays(found, days[0] == today and today not in found)
+
+
 def slots(
     session: Session, *, hall: dict[str, Any], department: str, day: date, now: datetime
 ) -> list[SlotView]:

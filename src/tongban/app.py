@@ -90,6 +90,7 @@ from tongban.web.assets import STATIC, VersionedStatic, favicon
 from tongban.web.headers import SecurityHeaders
 from tongban.web.idempotency import IdempotencyKeys
 from tongban.web.jsonbody import StrictJSONBodies
+from tongban.web.language import KeepLanguage
 from tongban.web.limits import BodyLimit
 from tongban.web.runtime import Runtime
 from tongban.web.storable import refuse_unstorable_text
@@ -229,6 +230,7 @@ def create_app(runtime: Runtime, *, start_worker: bool | None = None) -> FastAPI
     )
     app.add_middleware(StrictJSONBodies)  # NaN and infinities never reach a route
     app.add_middleware(BodyLimit)  # a body past its limit is read no further
+    app.add_middleware(KeepLanguage)  # a form posted from a ?lang= page answers in it
     # pages and the vendored scripts shrink to a fifth on slow mobile networks
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(SecurityHeaders, session_cookie=SESSION_COOKIE)

@@ -69,11 +69,42 @@ def test_a_full_slot_is_refused_and_a_cancelled_place_is_free_again(db: Session)
     assert _book(db, "minfeng").state == TicketState.booked
 
 
+def test_booked_and_walk_in_tickets_are_numbered_apart(db: Session) -> None:
+    """The first ticket taken at the hall is A001 even after bookings that day (not A002)."""
+    assert _book(db, "zhangsan").number == "Y001"
+    walk_in = queue.take_at_hall(
+        db, hall_code=HALL, item_code=RS_ITEM, now=_at(MONDAY, "09:10"), applicant=None
+    )
+    assert walk_in.number == "A001"
+    assert _book(db, "lisi", starts="10:30").number == "Y002"
+
+
 def test_one_open_ticket_per_person_per_hall_and_day(db: Session) -> None:
     _book(db, "zhangsan")
     with pytest.raises(Conflict) as twice:
         _book(db, "zhangsan", starts="10:30")
     assert "Y001" in twice.value.message_zh
+
+
+def test_a_day_without_a_free_slot_is_not_offered(db: Session) -> None:
+    late = _at(MONDAY, "15:50")  # only the 16:00 slot is left today, one place per window
+    hall = queue.hall_of(db, HALL)
+    before = queue.open_days(db, hall=hall, department="RS", now=late)
+    assert before.days[0] == MONDAY and not before.today_full
+    for who in ("zhangsan", "lisi"):
+        queue.book(
+            db,
+            applicant=_user(db, who),
+            hall_code=HALL,
+            item_code=RS_ITEM,
+            day=MONDAY,
+            starts="16:00",
+            now=late,
+        )
+    after = queue.open_days(db, hall=hall, department="RS", now=late)
+    assert MONDAY not in after.days and after.today_full and len(after.days) == 6
+    evening = queue.open_days(db, hall=hall, department=None, now=_at(MONDAY, "16:01"))
+    assert MONDAY not in evening.days and evening.today_full
 
 
 def test_only_working_days_ahead_and_slots_not_begun(db: Session) -> None:

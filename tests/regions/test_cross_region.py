@@ -174,6 +174,26 @@ def test_each_regions_supervisor_sees_its_part(
     assert forwarded in listed and local in listed
 
 
+def test_the_receiving_regions_overview_lists_the_overdue_case_it_counts(
+    signed_in: SignedIn, clock: Clock
+) -> None:
+    """An overdue case received in 思明区 and led by Fuzhou is counted as 已超期 in both
+    regions' overviews, and both list its overdue task (the figure had no row)."""
+    forwarded = _received_in_siming(signed_in)
+    clock.advance(days=30)  # far past the acceptance stage's limit
+    page = signed_in("sm-jc").get("/supervision").text
+    overdue = page[
+        page.index('id="overdue-title"') : page.index(
+            "</section>", page.index('id="overdue-title"')
+        )
+    ]
+    assert f">{forwarded}</a>" in overdue  # a row for the case the figure counts
+    assert "查看全部已超期办件（1 件）" in overdue
+    listed = signed_in("sm-jc").get("/supervision/cases", params={"status": "overdue"}).text
+    assert forwarded in listed
+    assert "含辖区收件、由其他地区部门牵头办理的办件" in overdue  # and says so
+
+
 def test_the_regions_supervisor_gets_only_its_regions_figures(
     db: Session, clock: Clock, signed_in: SignedIn
 ) -> None:

@@ -68,6 +68,38 @@ def test_book_then_check_in_at_the_kiosk_then_be_called(
     assert calls[0]["window_name_en"] == "General Intake Window 1"
 
 
+def test_a_number_marked_missed_is_not_shown_as_called_on_the_hall_screen(
+    signed_in: Callable[[str], TestClient], client: TestClient
+) -> None:
+    form = client.get(f"/halls/{HALL}/kiosk")
+    client.post(f"/halls/{HALL}/kiosk/take", data={"item": ITEM, "csrf_token": csrf(form.text)})
+    clerk = signed_in("clerk")
+    calling = clerk.get("/staff/queue", params={"at": f"{HALL}/01"})
+    called = clerk.post(
+        "/staff/queue/call", data={"at": f"{HALL}/01", "csrf_token": csrf(calling.text)}
+    )
+    ticket = found(r'action="/staff/queue/(\d+)/close"', called.text)
+    clerk.post(
+        f"/staff/queue/{ticket}/close",
+        data={"outcome": "no_show", "csrf_token": csrf(called.text)},
+    )
+    display = TestClient(clerk.app).get(f"/halls/{HALL}/display").text
+    assert "A001</strong> → " not in display  # not sent to the window any more
+    assert "A001</strong> · 过号" in display
+    calls = TestClient(clerk.app).get(f"/api/v1/halls/{HALL}/calls").json()
+    assert calls[0]["number"] == "A001" and calls[0]["missed"] is True
+
+
+def test_the_booking_page_does_not_offer_today_once_its_slots_are_gone(
+    client: TestClient, clock: Clock
+) -> None:
+    clock.advance(hours=7, minutes=1)  # Monday 16:01: the last slot (16:00) has begun
+    page = client.get(f"/halls/{HALL}", params={"item": ITEM}).text
+    assert f'<option value="{MONDAY}"' not in page
+    assert '<option value="2025-09-23"' in page  # Tuesday is the first day offered
+    assert "今日已无可预约的时段，请选择其他日期。" in page
+
+
 def test_a_booking_checked_in_early_says_when_it_is_called_and_the_clerk_why_nobody_is(
     signed_in: Callable[[str], TestClient], clock: Clock
 ) -> None:

@@ -40,3 +40,10 @@ class AuditEntry(Base):
     seq: Mapped[int | None] = mapped_column(unique=True)
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
+
+    @property
+    def opinion_en(self) -> str | None:
+        """The opinion in English where the platform wrote it (``data["opinion_en"]``, beside
+        the Chinese ``opinion``); None for what a person typed, which is shown as typed."""
+        found = (self.data or {}).get("opinion_en")
+        return str(found) if found else None

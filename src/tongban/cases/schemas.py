@@ -312,6 +312,9 @@ class EventRead(BaseModel):
     from_state: str | None
     to_state: str | None
     opinion: str | None
+    opinion_en: str | None = Field(
+        None, description="The opinion in English where the platform wrote it, else None"
+    )
 
 
 class TimelineRead(BaseModel):

@@ -22,11 +22,19 @@ from tongban.cases import service as cases
 from tongban.cases.models import Case
 from tongban.errors import Conflict, InvalidInput, NotFound
 from tongban.jobs import service as jobs
-from tongban.payments.enums import COURIER_NAMES_ZH, CourierStatus
+from tongban.payments.enums import COURIER_NAMES_EN, COURIER_NAMES_ZH, CourierStatus
 from tongban.payments.models import CourierEvent, Pickup
 from tongban.payments.provider import ForgedNotice, checked, hmac_key, sign, signature_ok
 
 COURIER = "sandbox"
+# the platform's own timeline texts (English beside them: ``payments.hooks``)
+PICKUP_NOTE = "结果将在窗口领取：取件码已生成，请在办件页面查看，凭取件码和身份证件领取。"
+PICKUP_NOTE_EN = (
+    "The result is collected at the window: a pickup code was made; see it on the case page "
+    "and bring it with your identity document."
+)
+COLLECTED = "凭取件码窗口领取"
+COLLECTED_EN = "Collected at the window with the pickup code"
 COURIER_JOB = "payments.courier_notify"
 # The sandbox courier's route: each status, after the previous one
 ROUTE = (
@@ -52,9 +60,13 @@ def issue_pickup_code(session: Session, *, case: Case, now: datetime) -> Pickup:
         return pickup
     pickup = Pickup(case_id=case.id, code=f"{secrets.randbelow(10**6):06d}", issued_at=now)
     session.add(pickup)
-    note = "结果将在窗口领取：取件码已生成，请在办件页面查看，凭取件码和身份证件领取。"
     cases.record_case(
-        session, case=case, action="delivery.pickup_code", actor=SYSTEM, now=now, opinion=note
+        session,
+        case=case,
+        action="delivery.pickup_code",
+        actor=SYSTEM,
+        now=now,
+        opinion=PICKUP_NOTE,
     )
     return pickup
 
@@ -151,6 +163,7 @@ def receive_status(
     )
     session.add(event)
     opinion = f"{COURIER_NAMES_ZH[status]}（运单号 {event.tracking_number}）"
+    opinion_en = f"{COURIER_NAMES_EN[status]} (waybill {event.tracking_number})"
     cases.record_case(
         session,
         case=case,
@@ -158,7 +171,7 @@ def receive_status(
         actor=SYSTEM,
         now=now,
         opinion=opinion,
-        data={"status": status.value},
+        data={"status": status.value, "opinion_en": opinion_en},
     )
     if status == CourierStatus.delivered:
         cases.confirm_delivery(session, case=case, actor=SYSTEM, now=now, opinion=opinion)

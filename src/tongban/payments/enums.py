@@ -58,6 +58,14 @@ COURIER_NAMES_ZH = {
     CourierStatus.failed: "派送失败",
 }
 
+COURIER_NAMES_EN = {
+    CourierStatus.collected: "Collected by the courier",
+    CourierStatus.in_transit: "In transit",
+    CourierStatus.out_for_delivery: "Out for delivery",
+    CourierStatus.delivered: "Delivered",
+    CourierStatus.failed: "Delivery failed",
+}
+
 ORDER_NAMES_ZH = {
     OrderState.pending: "待缴费",
     OrderState.paid: "已缴费",

@@ -17,7 +17,7 @@ from tongban.cases.core import hooks
 from tongban.cases.enums import CaseState
 from tongban.cases.models import Case
 from tongban.files.store import FileStore
-from tongban.payments import delivery, orders
+from tongban.payments import delivery, notices, orders
 from tongban.payments import tasks as _tasks  # noqa: F401  (the job handlers)
 from tongban.payments.enums import PaymentWhen
 
@@ -55,3 +55,10 @@ hooks.HANDOVERS.append(
     )
 )
 hooks.DELIVERED.append(on_delivered)
+hooks.OPINIONS_EN.update(
+    {
+        notices.PAID_RESUMED: notices.PAID_RESUMED_EN,
+        delivery.PICKUP_NOTE: delivery.PICKUP_NOTE_EN,
+        delivery.COLLECTED: delivery.COLLECTED_EN,
+    }
+)

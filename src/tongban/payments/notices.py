@@ -26,6 +26,9 @@ from tongban.payments.models import PaymentNotification, PaymentOrder
 from tongban.payments.orders import audit_order, orders_of, unpaid
 from tongban.payments.provider import ForgedNotice, Notice, get_provider
 
+PAID_RESUMED = "申请人已缴费，恢复计时。"  # English beside it: ``payments.hooks``
+PAID_RESUMED_EN = "The applicant paid; the clock runs again."
+
 
 @dataclass(frozen=True)
 class Received:
@@ -152,8 +155,19 @@ def _payment(session: Session, order: PaymentOrder, notice: Notice, now: datetim
 def _paid(session: Session, order: PaymentOrder, case: Case, notice: Notice, now: datetime) -> None:
     order.state, order.paid_at = OrderState.paid, notice.at
     order.paid_fen, order.provider_trade_no = notice.amount_fen, notice.trade_no
-    paid = f"已缴费 {fees.yuan(order.paid_fen)} 元（缴款码 {order.payment_code}）。"
-    audit_order(session, order, "payment.paid", SYSTEM, now, paid, trade_no=notice.trade_no)
+    amount, code = fees.yuan(order.paid_fen), order.payment_code
+    paid = f"已缴费 {amount} 元（缴款码 {code}）。"
+    paid_en = f"{amount} yuan paid (payment code {code})."
+    audit_order(
+        session,
+        order,
+        "payment.paid",
+        SYSTEM,
+        now,
+        paid,
+        trade_no=notice.trade_no,
+        opinion_en=paid_en,
+    )
     if not unpaid(session, case=case, when=order.when):
         cases.applicant_done(
             session,
@@ -161,5 +175,5 @@ def _paid(session: Session, order: PaymentOrder, case: Case, notice: Notice, now
             reason=PauseReason.payment,
             actor=SYSTEM,
             now=now,
-            opinion="申请人已缴费，恢复计时。",
+            opinion=PAID_RESUMED,
         )

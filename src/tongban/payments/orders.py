@@ -108,8 +108,10 @@ def _create(
     )
     order.provider_trade_no = checkout.trade_no
     expires = timefmt.moment(order.expires_at)
-    notice = f"应缴 {fees.yuan(order.amount_fen)} 元，缴款码 {order.payment_code}，请于 {expires} 前缴费。"
-    _audit(session, order, case, "payment.ordered", SYSTEM, now, notice)
+    amount, code = fees.yuan(order.amount_fen), order.payment_code
+    notice = f"应缴 {amount} 元，缴款码 {code}，请于 {expires} 前缴费。"
+    notice_en = f"{amount} yuan due, payment code {code}; pay by {expires}."
+    _audit(session, order, case, "payment.ordered", SYSTEM, now, notice, opinion_en=notice_en)
     return order
 
 
@@ -200,6 +202,13 @@ def hold_acceptance(session: Session, case: Case) -> tuple[str, str] | None:
 def hold_issue(session: Session, case: Case) -> tuple[str, str] | None:
     """The results wait for fees paid before issue."""
     return _hold(session, case, PaymentWhen.before_issue)
+
+
+def payees_en(session: Session, *, case: Case) -> dict[str, str]:
+    """The case's payees (执收单位) → their English names, where its items give one
+    (``payment.payee_en``)."""
+    payments = [item.get("payment") or {} for item in cases.spec_of(session, case)["items"]]
+    return {p["payee"]: p["payee_en"] for p in payments if p.get("payee_en")}
 
 
 def renew_order(session: Session, *, case: Case, user_id: int, now: datetime) -> PaymentOrder:

@@ -71,6 +71,7 @@ def refund(
     if order.refunded_fen == order.paid_fen:
         order.state = OrderState.refunded
     action = "payment.late_refunded" if late else "payment.refunded"
-    opinion = f"退款 {fees.yuan(amount_fen)} 元：{reason}"
-    audit_order(session, order, action, actor, now, opinion=opinion, refund=fees.yuan(amount_fen))
+    amount = fees.yuan(amount_fen)
+    opinion, opinion_en = f"退款 {amount} 元：{reason}", f"{amount} yuan refunded: {reason}"
+    audit_order(session, order, action, actor, now, opinion, refund=amount, opinion_en=opinion_en)
     return row

@@ -32,7 +32,7 @@ from tongban.payments.delivery import courier_events, get_pickup, receive_status
 from tongban.payments.fees import fee_lines, total_fen, yuan
 from tongban.payments.models import PaymentOrder, Refund
 from tongban.payments.notices import Received, receive
-from tongban.payments.orders import orders_of, renew_order, unpaid
+from tongban.payments.orders import orders_of, payees_en, renew_order, unpaid
 from tongban.payments.provider import PROVIDERS
 from tongban.payments.reconcile import (
     compare,
@@ -54,6 +54,7 @@ __all__ = [
     "get_pickup",
     "get_reconciliation",
     "orders_of",
+    "payees_en",
     "receive",
     "receive_status",
     "reconcile",
@@ -129,7 +130,7 @@ def collect_at_window(
         attempts = delivery.refuse_code(session, case=case, actor=actor_of(user), now=now)
         return PickupCheck(case, False, attempts)
     cases.deliver_result(
-        session, task_id=task.id, user=user, opinion="凭取件码窗口领取", now=now, pickup_code=code
+        session, task_id=task.id, user=user, opinion=delivery.COLLECTED, now=now, pickup_code=code
     )
     return PickupCheck(case, True, pickup.failed_attempts)
 

@@ -42,6 +42,7 @@ def case_payments(
     return {
         "payment_orders": service.orders_of(session, case=case),
         "order_names": ORDER_NAMES_ZH,
+        "payees_en": service.payees_en(session, case=case),
         "courier_names": COURIER_NAMES_ZH,
         "courier_events": service.courier_events(session, case=case),
         "pickup": pickup,
@@ -84,7 +85,8 @@ def sandbox_page(
     return render(
         request,
         "payments/sandbox_pay.html",
-        {"trade": trade, "order": order, "case": case, "yuan": yuan},
+        {"trade": trade, "order": order, "case": case, "yuan": yuan}
+        | {"payees_en": service.payees_en(session, case=case)},
     )
 
 

@@ -13,7 +13,7 @@ from tongban.accounts.deps import CurrentApplicant, OptionalUser, require_roles,
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.queueing import service
-from tongban.queueing.models import QueueTicket
+from tongban.queueing.models import QueueTicket, TicketState
 from tongban.queueing.schemas import (
     BookingCreate,
     CallRead,
@@ -167,6 +167,7 @@ def calls(code: str, session: SessionDep, now: NowDep) -> list[CallRead]:
             number=t.number,
             window_code=t.window_code,
             called_at=t.called_at,
+            missed=t.state == TicketState.no_show,
             **_window_names(session, t),
         )
         for t in found

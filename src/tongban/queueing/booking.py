@@ -5,7 +5,7 @@ Slots are bookable on working days (the calendar in force, ``cases.core.clocks``
 today to ``BOOKING_DAYS`` working days ahead, until the slot starts. Capacity per slot is
 ``capacity`` × the hall's windows that serve the item's department; it is kept by one
 conditional update, so concurrent bookings never exceed it. A person holds one open
-ticket per hall and day; numbers come from one atomic counter per hall and day.
+ticket per hall and day; numbers come from one atomic counter per prefix, hall and day.
 
 Tickets taken through the API without signing in (a caller who is no one the platform
 knows) are counted per network address and day, from their audit entries, so the count
@@ -62,6 +62,33 @@ def bookable_days(session: Session, *, now: datetime) -> list[date]:
     return found
 
 
+@dataclass(frozen=True)
+class OpenDays:
+    """The days a slot can still be booked, and whether today is a working day that has
+    none left (all begun or full)."""
+
+    days: list[date]
+    today_full: bool
+
+
+def open_days(
+    session: Session, *, hall: dict[str, Any], department: str | None, now: datetime
+) -> OpenDays:
+    """The bookable days (``bookable_days``) with a slot that has not begun and, for items
+    of ``department`` (None: any item, not yet chosen), a place left."""
+    found, days = [], bookable_days(session, now=now)
+    for day in days:
+        if department is None:
+            free = any(slot_start(hall, day, starts) > now for starts in hall["slots"])
+        else:
+            views = slots(session, hall=hall, department=department, day=day, now=now)
+            free = any(not view.past and view.left > 0 for view in views)
+        if free:
+            found.append(day)
+    today = calendar(session).local_date(now)
+    return OpenDays(found, days[0] == today and today not in found)
+
+
 def slots(
     session: Session, *, hall: dict[str, Any], department: str, day: date, now: datetime
 ) -> list[SlotView]:
@@ -86,11 +113,12 @@ def slots(
 
 
 def _next_number(session: Session, hall_code: str, day: date, prefix: str) -> str:
-    """The hall's next ticket number of the day (Y001, A002 …): one atomic increment."""
-    _insert_missing(session, QueueDay, hall_code=hall_code, day=day, issued=0)
+    """The hall's next ticket number of the day with ``prefix`` (Y001, A002 …): one atomic
+    increment of that prefix's own counter."""
+    _insert_missing(session, QueueDay, hall_code=hall_code, day=day, prefix=prefix, issued=0)
     issued = session.execute(
         update(QueueDay)
-        .where(QueueDay.hall_code == hall_code, QueueDay.day == day)
+        .where(QueueDay.hall_code == hall_code, QueueDay.day == day, QueueDay.prefix == prefix)
         .values(issued=QueueDay.issued + 1)
         .returning(QueueDay.issued)
     ).scalar_one()

@@ -1,6 +1,7 @@
 """Slots, per-day counters and tickets. Capacity and numbering are kept by conditional
 updates of one row each (``queue_slots.booked``, ``queue_days.issued``), so concurrent
 requests never overbook a slot nor hand out one number twice, on SQLite and PostgreSQL.
+Each prefix (Y booked, A taken at the hall) has its own counter per hall and day.
 """
 
 from __future__ import annotations
@@ -38,14 +39,16 @@ class QueueSlot(Base):
 
 
 class QueueDay(Base):
-    """The counter of ticket numbers of one hall on one day."""
+    """The counter of ticket numbers of one prefix (Y booked, A taken at the hall) in one
+    hall on one day: the first ticket taken at the hall is A001 whatever was booked."""
 
     __tablename__ = "queue_days"
-    __table_args__ = (UniqueConstraint("hall_code", "day"),)
+    __table_args__ = (UniqueConstraint("hall_code", "day", "prefix"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hall_code: Mapped[str] = mapped_column(String(20))
     day: Mapped[date] = mapped_column(Date)
+    prefix: Mapped[str] = mapped_column(String(1))
     issued: Mapped[int] = mapped_column(Integer, default=0)
 
 

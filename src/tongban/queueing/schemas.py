@@ -87,10 +87,12 @@ class TicketRead(BaseModel):
 
 
 class CallRead(BaseModel):
-    """A call on the hall display: ticket number → window (its code and name)."""
+    """A call on the hall display: ticket number → window (its code and name); ``missed``
+    once the window marked it 过号 (it did not come), no longer being called."""
 
     number: str
     window_code: str | None
     window_name: str | None = None
     window_name_en: str | None = None
     called_at: datetime | None
+    missed: bool = False

@@ -6,11 +6,13 @@ calling and the display in ``calling``; the halls' registered kiosk terminals in
 
 from tongban.queueing.booking import (
     BOOKING_DAYS,
+    OpenDays,
     SlotView,
     book,
     bookable_days,
     cancel,
     my_tickets,
+    open_days,
     slots,
     take_anonymously,
     take_at_hall,
@@ -45,6 +47,7 @@ from tongban.queueing.terminals import (
 
 __all__ = [
     "BOOKING_DAYS",
+    "OpenDays",
     "SlotView",
     "book",
     "bookable_days",
@@ -61,6 +64,7 @@ __all__ = [
     "may_call",
     "my_tickets",
     "nothing_to_call",
+    "open_days",
     "recent_calls",
     "register_terminal",
     "revoke_terminal",

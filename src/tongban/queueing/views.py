@@ -90,20 +90,25 @@ def _booking(
     refused: DomainError | None,
 ) -> Response:
     """The booking page; ``refused`` (a booking the service refused) is shown above the
-    day's slots, with its status."""
+    day's slots, with its status. Only days with a free slot (for the chosen item's
+    windows) are offered; a working day today without one is said (今日已无可约时段)."""
     hall = service.hall_of(session, code)
-    days = service.bookable_days(session, now=now)
-    context: dict[str, Any] = {"hall": hall, "items": _items(session, hall), "days": days}
-    context.update(item=item, day=day, slots=None, error=refused)
-    if item and day:
+    context: dict[str, Any] = {"hall": hall, "items": _items(session, hall), "days": []}
+    context.update(item=item, day=day, slots=None, error=refused, today_full=False)
+    try:
+        department = service.department_of(session, hall, item) if item else None
+    except DomainError as error:
+        context["error"], department = error, None
+    open_days = service.open_days(session, hall=hall, department=department, now=now)
+    context.update(days=open_days.days, today_full=open_days.today_full)
+    if department and day:
         try:
             chosen = date.fromisoformat(day)
-            department = service.department_of(session, hall, item)
             context["slots"] = service.slots(
                 session, hall=hall, department=department, day=chosen, now=now
             )
-        except (ValueError, DomainError) as error:
-            context["error"] = error if isinstance(error, DomainError) else _bad_day()
+        except ValueError:
+            context["error"] = _bad_day()
     status = refused.status if refused else 200
     return render(request, "queueing/book.html", context, status_code=status)
 

@@ -292,10 +292,13 @@ def _channels(scope: Scope, sums: Mapping[str, Reform]) -> dict[str, ChannelFigu
 
 
 def _overdue_tasks(scope: Scope) -> list[Task]:
+    """The overdue tasks of the cases the region counts (``Scope.cases``: led or received
+    there, as its 已超期 figure counts them), whichever region's department holds them."""
     conditions = task_conditions(Status.overdue, now=scope.now, dates=None)
     query = (
         select(Task)
-        .where(*conditions, *scope.tasks())
+        .join(Case, Case.id == Task.case_id)
+        .where(*conditions, *scope.cases())
         .order_by(Task.due_at)
         .limit(100)
         .options(selectinload(Task.case))

@@ -20,7 +20,15 @@ from tongban.money import format_money
 from tongban.pii import service as pii
 from tongban.web.assets import static_url
 from tongban.web.csrf import csrf_token, remember_browser
-from tongban.web.i18n import LANG_COOKIE, care_of, gettext_for, kiosk_of, locale_of, ngettext_for
+from tongban.web.i18n import (
+    LANG_COOKIE,
+    LOCALES,
+    care_of,
+    gettext_for,
+    kiosk_of,
+    locale_of,
+    ngettext_for,
+)
 
 
 @cache
@@ -118,6 +126,15 @@ def _viewer(request: Request) -> Any:
     return request.state.user
 
 
+def _lang_field(request: Request) -> Markup:
+    """A hidden ``lang`` input for the page's search and filter forms (GET), which replace
+    the query: a page read with ``?lang=`` stays in that language (none without it)."""
+    lang = request.query_params.get("lang")
+    if lang not in LOCALES:
+        return Markup("")
+    return Markup('<input type="hidden" name="lang" value="%s">') % lang
+
+
 def render(
     request: Request, template: str, context: dict[str, Any], status_code: int = 200
 ) -> HTMLResponse:
@@ -134,8 +151,7 @@ def render(
             "kiosk": kiosk_of(request),
             "kiosk_idle_seconds": settings.kiosk_idle_seconds,
             "lang_cookie": LANG_COOKIE,
-            # the language chosen by ?lang= (not the cookie's): a form carries it on
-            "query_lang": locale if request.query_params.get("lang") == locale else None,
+            "lang_field": _lang_field(request),
             "_": gettext,
             "gettext": gettext,
             "_n": ngettext_for(locale),

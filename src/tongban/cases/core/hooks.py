@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -93,6 +94,18 @@ ISSUED: list[Issued] = []
 # is still running (专家评审: the expert panel's last opinion or its deadline ends it)
 RESUME_HOLDS: list[Hold] = []
 ENDED: list[Ended] = []  # 协查 of an ended case are no longer watched (``tongban.verification``)
+# the English of the fixed opinions a domain writes itself (系统 texts), kept beside them in the
+# audit entry (``data["opinion_en"]``) for English pages and the API; what people type is not here
+OPINIONS_EN: dict[str, str] = {}
+
+
+def with_opinion_en(data: dict[str, Any] | None, opinion: str | None) -> dict[str, Any] | None:
+    """``data`` with the English of ``opinion`` (``OPINIONS_EN``) where it is a platform text
+    and ``data`` carries none yet."""
+    english = OPINIONS_EN.get(opinion or "")
+    if english is None or (data or {}).get("opinion_en"):
+        return data
+    return {**(data or {}), "opinion_en": english}
 
 
 def run(

@@ -136,7 +136,7 @@ def record_case(
         from_state=from_state,
         to_state=to_state,
         opinion=opinion,
-        data=data,
+        data=hooks.with_opinion_en(data, opinion),
         source_address=source_address,
     )
 
@@ -237,7 +237,10 @@ def finish_task(
         from_state=TaskState.open,
         to_state=TaskState.done,
         opinion=opinion,
-        data={"stage": task.stage, "department": task.department_code, "item": task.item_code},
+        data=hooks.with_opinion_en(
+            {"stage": task.stage, "department": task.department_code, "item": task.item_code},
+            opinion,
+        ),
     )
 
 

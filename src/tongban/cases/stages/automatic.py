@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from tongban.audit.service import Actor
 from tongban.cases.assignment import pool
+from tongban.cases.core import hooks
 from tongban.cases.core.definition import spec_of
 from tongban.cases.core.machine import Event
 from tongban.cases.core.transition import finish_task
@@ -27,6 +28,12 @@ from tongban.files.store import FileStore
 
 ACCEPTED = "申请材料齐全、符合法定形式，系统自动受理（秒批）。"
 ISSUED = "系统自动制证（秒批）。"
+hooks.OPINIONS_EN.update(
+    {
+        ACCEPTED: "Materials complete and in legal form: accepted automatically (instant approval).",
+        ISSUED: "Licence made automatically (instant approval).",
+    }
+)
 
 
 def _open_task(case: Case, stage: Stage) -> Task | None:

@@ -32,6 +32,9 @@ from tongban.cases.stages import documents, limits
 from tongban.files.store import FileStore
 
 ONLINE_DELIVERY = "网上送达：申请人可在办件页面下载结果。"
+hooks.OPINIONS_EN[ONLINE_DELIVERY] = (
+    "Delivered online: the applicant downloads the result on the case page."
+)
 # States a case is in only once the decision (核准, or what stands for it) is made.
 DECIDED = frozenset({CaseState.issuing, CaseState.delivering, CaseState.completed})
 

@@ -5,8 +5,9 @@ the last opinion arrives or the deadline passes (the job ``DEADLINE``, ``tasks``
 (``hooks.RESUME_HOLDS``).
 
 Conflicts of interest (回避): an expert employed by the applicant enterprise (same credit
-code), or the applicant themself, is never drawn; an expert who declares a conflict on
-opening the case is replaced by another draw. An expert reads the case only after
+code), or the applicant themself, is never drawn, nor one who declared a conflict on any
+panel of the case; an expert who declares a conflict on opening the case is replaced by
+another draw when one is left. An expert reads the case only after
 declaring none, only while the panel sits, read-only; the opening is audited.
 
 Every change to a panel takes its case's row lock first, so two experts answering at the
@@ -32,7 +33,7 @@ from tongban.cases.models import Case
 from tongban.config import get_settings
 from tongban.errors import Conflict, InvalidInput, NotFound
 from tongban.experts.drawing import SYSTEM_RANDOM, draw
-from tongban.experts.enums import Field, PanelState, SeatState, Verdict
+from tongban.experts.enums import FIELD_NAMES, Field, PanelState, SeatState, Verdict
 from tongban.experts.models import Expert, Panel, Seat
 from tongban.experts.register import list_experts
 from tongban.files.service import check_upload
@@ -67,12 +68,25 @@ def conflicted(expert: Expert, case: Case) -> bool:
     )
 
 
+def recused_on(session: Session, case: Case) -> set[int]:
+    """The experts who declared a conflict (回避) on any panel of the case: a conflict is
+    with the case, not with one panel, so none of them is drawn for it again."""
+    query = (
+        select(Seat.expert_id)
+        .join(Panel, Seat.panel_id == Panel.id)
+        .where(Panel.case_id == case.id, Seat.state == SeatState.recused)
+    )
+    return set(session.scalars(query))
+
+
 def _pool(session: Session, case: Case, field: str, seated: set[int]) -> list[Expert]:
-    """Active experts of ``field`` free of conflict with the case, not seated on the panel."""
+    """Active experts of ``field`` free of conflict with the case (none who recused on it
+    before), not seated on the panel."""
+    left_out = seated | recused_on(session, case)
     return [
         expert
         for expert in list_experts(session, field=field)
-        if expert.id not in seated and not conflicted(expert, case)
+        if expert.id not in left_out and not conflicted(expert, case)
     ]
 
 
@@ -135,7 +149,7 @@ def convene(
     Raises ``InvalidInput`` (too few experts free of conflict, bad field, size or
     deadline), ``Conflict`` (task finished, clock already paused, legal limit run out),
     ``NotAllowed``/``NotFound`` for one who may not act on the task."""
-    task = locked_task(session, task_id=task_id, user=user)
+    task = locked_task(session, task_id=task_id, user=user, now=now)
     if task.state != TaskState.open or task.stage not in (Stage.review, Stage.decide):
         raise Conflict(
             "只有进行中的审查或核准任务可以提请专家评审。",
@@ -152,13 +166,15 @@ def convene(
             "or another field.",
             field="size",
         )
-    cases.pause_clock(
+    due = cases.calendar(session).add_working_days(now, working_days)
+    cases.pause_clock(  # the applicant reads the field and the deadline, not the question
         session,
         case_id=case.id,
         user=user,
         reason=PauseReason.expert_review,
-        note=text,
+        note=f"专家评审（{FIELD_NAMES[Field(field)][0]}）",
         now=now,
+        until=due,
     )
     panel = Panel(
         case=case,
@@ -169,7 +185,7 @@ def convene(
         convened_by_id=user.id,
         convened_by=user.display_name,
         convened_at=now,
-        due_at=cases.calendar(session).add_working_days(now, working_days),
+        due_at=due,
         state=PanelState.open,
     )
     drawn = draw(pool, size, rng)
@@ -265,8 +281,31 @@ def declare(
         due_at=panel.due_at.isoformat(),
         recipients=[replacement[0].user_id] if replacement else [],
     )
+    if not replacement:
+        _tell_short(session, panel, now)
     _close_if_done(session, panel, now)
     return seat
+
+
+def _tell_short(session: Session, panel: Panel, now: datetime) -> None:
+    """No expert free of conflict was left to draw in place of one who recused: the one
+    who convened the panel is told (``expert_not_replaced``, opening the task), with how
+    many experts still sit of those asked for."""
+    sitting = sum(seat.state != SeatState.recused for seat in panel.seats)
+    cases.record_case(
+        session,
+        now=now,
+        action="expert_panel.short",
+        actor=SYSTEM,
+        object_type="task",
+        object_id=panel.task_id,
+        case=panel.case,
+        opinion=(
+            "专家回避后专家库中已无可补抽的无利害关系专家，"
+            f"本次评审专家 {sitting} 名（提请 {panel.size} 名）"
+        ),
+        data={"field": panel.field, "panel": panel.id, "recipients": [panel.convened_by_id]},
+    )
 
 
 def give_opinion(

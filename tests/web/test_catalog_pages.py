@@ -192,3 +192,18 @@ def test_an_item_guide_in_english_gives_its_summary_in_english(client: TestClien
     assert "在常住地办理失业登记" in client.get("/items/3501-RS-003").text
     listed = client.get("/?lang=en&q=unemployment").text  # the search results
     assert "able and willing to work but have no job" in listed
+
+
+def _text(html: str) -> str:
+    """What a reader reads: the page's text with its tags taken out."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+def test_a_bundle_named_one_thing_is_not_tagged_one_thing_again(client: TestClient) -> None:
+    """Issue 16's trial: "企业开办一件事一件事" on the home page and "Opening a
+    restaurantOne-thing bundle" as the English guide's title."""
+    home = _text(client.get("/").text)
+    assert "企业开办一件事" in home and "一件事一件事" not in home
+    assert "我要开餐馆 一件事" in home  # a name without it keeps the tag, apart
+    english = _text(client.get("/bundles/3501-BUNDLE-KCG?lang=en").text)
+    assert "Opening a restaurant One-thing bundle" in english

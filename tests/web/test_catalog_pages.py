@@ -86,6 +86,13 @@ def test_a_birth_certificate_guide_names_the_hospital_as_its_issuer(client: Test
     assert "签发机构" not in client.get("/items/3501-CGJ-002").text  # the department issues
 
 
+def test_the_vaccination_certificate_is_applied_for_where_it_is_issued(client: TestClient) -> None:
+    """Issue 16's trial: 办理地点 was the city's service centre, 签发机构 the vaccination
+    site (《疫苗管理法》第四十七条: the site where the child lives, or the birth hospital)."""
+    place = _text(client.get("/items/3501-WJW-006").text).split("办理地点", 1)[1][:80]
+    assert "接种单位" in place and "行政服务中心" not in place
+
+
 def test_bundle_guide_lists_its_items(client: TestClient) -> None:
     html = client.get("/bundles/3501-BUNDLE-KCG").text
     assert "包含事项" in html and "告知承诺" in html

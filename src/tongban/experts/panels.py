@@ -32,6 +32,7 @@ from tongban.cases.enums import PauseReason, Stage, TaskState
 from tongban.cases.models import Case
 from tongban.config import get_settings
 from tongban.errors import Conflict, InvalidInput, NotFound
+from tongban.experts.conflicts import free_experts
 from tongban.experts.drawing import SYSTEM_RANDOM, draw
 from tongban.experts.enums import FIELD_NAMES, Field, PanelState, SeatState, Verdict
 from tongban.experts.models import Expert, Panel, Seat
@@ -58,36 +59,6 @@ def _text(value: str, *, field: str, zh: str, en: str) -> str:
             field=field,
         )
     return text
-
-
-def conflicted(expert: Expert, case: Case) -> bool:
-    """回避: the expert is the applicant, or works for the applicant enterprise."""
-    credit = case.applicant.credit_code
-    return expert.user_id == case.applicant_id or (
-        credit is not None and expert.employer_credit_code == credit
-    )
-
-
-def recused_on(session: Session, case: Case) -> set[int]:
-    """The experts who declared a conflict (回避) on any panel of the case: a conflict is
-    with the case, not with one panel, so none of them is drawn for it again."""
-    query = (
-        select(Seat.expert_id)
-        .join(Panel, Seat.panel_id == Panel.id)
-        .where(Panel.case_id == case.id, Seat.state == SeatState.recused)
-    )
-    return set(session.scalars(query))
-
-
-def _pool(session: Session, case: Case, field: str, seated: set[int]) -> list[Expert]:
-    """Active experts of ``field`` free of conflict with the case (none who recused on it
-    before), not seated on the panel."""
-    left_out = seated | recused_on(session, case)
-    return [
-        expert
-        for expert in list_experts(session, field=field)
-        if expert.id not in left_out and not conflicted(expert, case)
-    ]
 
 
 def _record(
@@ -158,7 +129,7 @@ def convene(
     _checked_request(field, size, working_days)
     text = _text(question, field="question", zh="评审事项", en="question for the experts")
     case = task.case
-    pool = _pool(session, case, field, set())
+    pool = free_experts(session, case, field, set())
     if len(pool) < size:
         raise InvalidInput(
             f"该领域无利害关系的在库专家只有 {len(pool)} 人，请减少人数或换一个领域。",
@@ -266,7 +237,7 @@ def declare(
     seat.recusal = _text(reason, field="reason", zh="回避理由", en="reason for the conflict")
     _record(session, panel, "expert_panel.recused", actor, now, seat=seat.id, opinion=seat.recusal)
     seated = {s.expert_id for s in panel.seats}
-    replacement = draw(_pool(session, panel.case, panel.field, seated), 1, rng)
+    replacement = draw(free_experts(session, panel.case, panel.field, seated), 1, rng)
     if replacement:
         panel.seats.append(Seat(expert=replacement[0], state=SeatState.drawn, drawn_at=now))
         session.flush()

@@ -344,3 +344,20 @@ def test_the_load_counts_every_open_task_held_by_no_one_the_counters_apart(
     accept = next(t for t in waiting.tasks if t.stage == Stage.accept)
     assert accept.assignee_id is None and accept.state == TaskState.open
     assert (load.unassigned, load.at_counter, load.total) == (1, 1, 2)
+
+
+def test_a_person_marked_absent_acts_on_no_task_until_back(
+    db: Session, store: LocalFileStore, case: Case
+) -> None:
+    """Issue 16's trial (fault 3): an absent holder approved its own task directly."""
+    task = _review_task(case)
+    cgj = _user(db, "cgj")
+    until = date(2025, 11, 5)
+    cases.set_absence(db, user_id=cgj.id, absent_from=TODAY, absent_until=until, actor=cgj, now=NOW)
+    with pytest.raises(NotAllowed) as refused:
+        _approve(db, store, task, cgj)
+    assert "不在岗，不能办理任务" in refused.value.message("zh_Hans")
+    assert task.state == TaskState.open
+    cases.set_absence(db, user_id=cgj.id, absent_from=None, absent_until=None, actor=cgj, now=NOW)
+    _approve(db, store, task, cgj)
+    assert task.state == TaskState.done

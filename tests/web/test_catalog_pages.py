@@ -86,6 +86,13 @@ def test_a_birth_certificate_guide_names_the_hospital_as_its_issuer(client: Test
     assert "签发机构" not in client.get("/items/3501-CGJ-002").text  # the department issues
 
 
+def test_the_vaccination_certificate_is_applied_for_where_it_is_issued(client: TestClient) -> None:
+    """Issue 16's trial: 办理地点 was the city's service centre, 签发机构 the vaccination
+    site (《疫苗管理法》第四十七条: the site where the child lives, or the birth hospital)."""
+    place = _text(client.get("/items/3501-WJW-006").text).split("办理地点", 1)[1][:80]
+    assert "接种单位" in place and "行政服务中心" not in place
+
+
 def test_bundle_guide_lists_its_items(client: TestClient) -> None:
     html = client.get("/bundles/3501-BUNDLE-KCG").text
     assert "包含事项" in html and "告知承诺" in html
@@ -192,3 +199,18 @@ def test_an_item_guide_in_english_gives_its_summary_in_english(client: TestClien
     assert "在常住地办理失业登记" in client.get("/items/3501-RS-003").text
     listed = client.get("/?lang=en&q=unemployment").text  # the search results
     assert "able and willing to work but have no job" in listed
+
+
+def _text(html: str) -> str:
+    """What a reader reads: the page's text with its tags taken out."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+def test_a_bundle_named_one_thing_is_not_tagged_one_thing_again(client: TestClient) -> None:
+    """Issue 16's trial: "企业开办一件事一件事" on the home page and "Opening a
+    restaurantOne-thing bundle" as the English guide's title."""
+    home = _text(client.get("/").text)
+    assert "企业开办一件事" in home and "一件事一件事" not in home
+    assert "我要开餐馆 一件事" in home  # a name without it keeps the tag, apart
+    english = _text(client.get("/bundles/3501-BUNDLE-KCG?lang=en").text)
+    assert "Opening a restaurant One-thing bundle" in english

@@ -1,13 +1,16 @@
 """What expert panels add to a case's life: while one sits, its art. 45 pause is not the
 reviewer's to end by hand (``cases.core.hooks.RESUME_HOLDS``); the last opinion or the
-deadline ends it."""
+deadline ends it. While it sits no review opinion nor decision is given on the case
+(``REVIEW_HOLDS``, ``DECIDE_HOLDS``): the experts' opinions are what they wait for."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from tongban import timefmt
 from tongban.cases.core import hooks
-from tongban.cases.models import Case
+from tongban.cases.enums import TaskOutcome
+from tongban.cases.models import Case, Task
 from tongban.experts.panels import open_panel
 
 
@@ -22,4 +25,21 @@ def _sitting(session: Session, case: Case) -> tuple[str, str] | None:
     )
 
 
+def _opinion_held(session: Session, task: Task, outcome: TaskOutcome) -> tuple[str, str] | None:
+    """(zh, en) why no review opinion or decision (any ``outcome``) is given on the case of
+    ``task`` yet: one of its expert panels sits until its last opinion or its deadline."""
+    panel = open_panel(session, case=task.case)
+    if panel is None:
+        return None
+    due = timefmt.deadline(panel.due_at)
+    return (
+        f"专家评审正在进行（评审期限 {due}），收到全部专家意见或评审期限届满前"
+        "不能作出审查意见或决定。",
+        f"An expert panel is sitting (until {due}); the review opinion and the decision "
+        "wait for its opinions or its deadline.",
+    )
+
+
 hooks.RESUME_HOLDS.append(_sitting)
+hooks.REVIEW_HOLDS.append(_opinion_held)
+hooks.DECIDE_HOLDS.append(_opinion_held)

@@ -5,8 +5,9 @@ the last opinion arrives or the deadline passes (the job ``DEADLINE``, ``tasks``
 (``hooks.RESUME_HOLDS``).
 
 Conflicts of interest (回避): an expert employed by the applicant enterprise (same credit
-code), or the applicant themself, is never drawn; an expert who declares a conflict on
-opening the case is replaced by another draw. An expert reads the case only after
+code), or the applicant themself, is never drawn, nor one who declared a conflict on any
+panel of the case; an expert who declares a conflict on opening the case is replaced by
+another draw when one is left. An expert reads the case only after
 declaring none, only while the panel sits, read-only; the opening is audited.
 
 Every change to a panel takes its case's row lock first, so two experts answering at the
@@ -31,8 +32,9 @@ from tongban.cases.enums import PauseReason, Stage, TaskState
 from tongban.cases.models import Case
 from tongban.config import get_settings
 from tongban.errors import Conflict, InvalidInput, NotFound
+from tongban.experts.conflicts import free_experts
 from tongban.experts.drawing import SYSTEM_RANDOM, draw
-from tongban.experts.enums import Field, PanelState, SeatState, Verdict
+from tongban.experts.enums import FIELD_NAMES, Field, PanelState, SeatState, Verdict
 from tongban.experts.models import Expert, Panel, Seat
 from tongban.experts.register import list_experts
 from tongban.files.service import check_upload
@@ -57,23 +59,6 @@ def _text(value: str, *, field: str, zh: str, en: str) -> str:
             field=field,
         )
     return text
-
-
-def conflicted(expert: Expert, case: Case) -> bool:
-    """回避: the expert is the applicant, or works for the applicant enterprise."""
-    credit = case.applicant.credit_code
-    return expert.user_id == case.applicant_id or (
-        credit is not None and expert.employer_credit_code == credit
-    )
-
-
-def _pool(session: Session, case: Case, field: str, seated: set[int]) -> list[Expert]:
-    """Active experts of ``field`` free of conflict with the case, not seated on the panel."""
-    return [
-        expert
-        for expert in list_experts(session, field=field)
-        if expert.id not in seated and not conflicted(expert, case)
-    ]
 
 
 def _record(
@@ -135,7 +120,7 @@ def convene(
     Raises ``InvalidInput`` (too few experts free of conflict, bad field, size or
     deadline), ``Conflict`` (task finished, clock already paused, legal limit run out),
     ``NotAllowed``/``NotFound`` for one who may not act on the task."""
-    task = locked_task(session, task_id=task_id, user=user)
+    task = locked_task(session, task_id=task_id, user=user, now=now)
     if task.state != TaskState.open or task.stage not in (Stage.review, Stage.decide):
         raise Conflict(
             "只有进行中的审查或核准任务可以提请专家评审。",
@@ -144,7 +129,7 @@ def convene(
     _checked_request(field, size, working_days)
     text = _text(question, field="question", zh="评审事项", en="question for the experts")
     case = task.case
-    pool = _pool(session, case, field, set())
+    pool = free_experts(session, case, field, set())
     if len(pool) < size:
         raise InvalidInput(
             f"该领域无利害关系的在库专家只有 {len(pool)} 人，请减少人数或换一个领域。",
@@ -152,13 +137,15 @@ def convene(
             "or another field.",
             field="size",
         )
-    cases.pause_clock(
+    due = cases.calendar(session).add_working_days(now, working_days)
+    cases.pause_clock(  # the applicant reads the field and the deadline, not the question
         session,
         case_id=case.id,
         user=user,
         reason=PauseReason.expert_review,
-        note=text,
+        note=f"专家评审（{FIELD_NAMES[Field(field)][0]}）",
         now=now,
+        until=due,
     )
     panel = Panel(
         case=case,
@@ -169,7 +156,7 @@ def convene(
         convened_by_id=user.id,
         convened_by=user.display_name,
         convened_at=now,
-        due_at=cases.calendar(session).add_working_days(now, working_days),
+        due_at=due,
         state=PanelState.open,
     )
     drawn = draw(pool, size, rng)
@@ -250,7 +237,7 @@ def declare(
     seat.recusal = _text(reason, field="reason", zh="回避理由", en="reason for the conflict")
     _record(session, panel, "expert_panel.recused", actor, now, seat=seat.id, opinion=seat.recusal)
     seated = {s.expert_id for s in panel.seats}
-    replacement = draw(_pool(session, panel.case, panel.field, seated), 1, rng)
+    replacement = draw(free_experts(session, panel.case, panel.field, seated), 1, rng)
     if replacement:
         panel.seats.append(Seat(expert=replacement[0], state=SeatState.drawn, drawn_at=now))
         session.flush()
@@ -265,8 +252,31 @@ def declare(
         due_at=panel.due_at.isoformat(),
         recipients=[replacement[0].user_id] if replacement else [],
     )
+    if not replacement:
+        _tell_short(session, panel, now)
     _close_if_done(session, panel, now)
     return seat
+
+
+def _tell_short(session: Session, panel: Panel, now: datetime) -> None:
+    """No expert free of conflict was left to draw in place of one who recused: the one
+    who convened the panel is told (``expert_not_replaced``, opening the task), with how
+    many experts still sit of those asked for."""
+    sitting = sum(seat.state != SeatState.recused for seat in panel.seats)
+    cases.record_case(
+        session,
+        now=now,
+        action="expert_panel.short",
+        actor=SYSTEM,
+        object_type="task",
+        object_id=panel.task_id,
+        case=panel.case,
+        opinion=(
+            "专家回避后专家库中已无可补抽的无利害关系专家，"
+            f"本次评审专家 {sitting} 名（提请 {panel.size} 名）"
+        ),
+        data={"field": panel.field, "panel": panel.id, "recipients": [panel.convened_by_id]},
+    )
 
 
 def give_opinion(

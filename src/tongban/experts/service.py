@@ -8,10 +8,10 @@ read-only, after declaring no conflict; every step audited on the case.
 This module is the only one other domains and the web layer import.
 """
 
+from tongban.experts.conflicts import conflicted
 from tongban.experts.drawing import SYSTEM_RANDOM, draw
 from tongban.experts.panels import (
     close,
-    conflicted,
     convene,
     declare,
     for_case,

@@ -108,7 +108,7 @@ def order_inspection(
     item says so the case's clock pauses (art. 45); where it sets a limit, the inspection is
     due then and watched (``tasks``). Raises Conflict when the item declares
     no inspection, one was already ordered, or fewer than two inspectors are present."""
-    task = locked_task(session, task_id=task_id, user=user)
+    task = locked_task(session, task_id=task_id, user=user, now=now)
     if task.stage != Stage.review or task.state != TaskState.open:
         raise Conflict(
             "只有办理中的审查任务可以安排现场踏勘。",

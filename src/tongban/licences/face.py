@@ -49,9 +49,10 @@ def _text(value: Any) -> str:
     return "" if value is None or isinstance(value, dict) else str(value)[:VALUE_CHARS]
 
 
-def business(face: Face, form: dict[str, Any]) -> list[tuple[str, str]]:
-    """营业执照 (企业 / 个体工商户)."""
-    sole = "trade_name" in form and "enterprise_name" not in form
+def business(face: Face, form: dict[str, Any], *, sole_trader: bool) -> list[tuple[str, str]]:
+    """营业执照 of a company, or of a 个体工商户 (``sole_trader``: 经营者, 资金数额, 经营场所)."""
+    sole = sole_trader
+    person = form.get("applicant_name")  # a sole trader's operator: the account's own name
     capital = form.get("funding_amount" if sole else "registered_capital")
     period = form.get("operating_period", "长期")
     if face.valid_until:
@@ -62,7 +63,7 @@ def business(face: Face, form: dict[str, Any]) -> list[tuple[str, str]]:
         ("类型", "个体工商户" if sole else _text(form.get("enterprise_type")) or "有限责任公司"),
         (
             "经营者" if sole else "法定代表人",
-            _text(form.get("legal_rep_name") or form.get("applicant_name")),
+            _text(person if sole else form.get("legal_rep_name") or person),
         ),
         ("经营范围", _text(form.get("business_scope"))),
         ("资金数额" if sole else "注册资本", f"{_text(capital)}万元" if capital else "—"),

@@ -11,7 +11,9 @@ A licence belongs to the subject the application is about, never to whoever type
   form carries only where the enterprise register holds that code for the same company
   (the same name, and the account is that enterprise's or its legal representative's:
   换发, re-issue under the same number); any other registration gets a new code, so a
-  carried code never moves another company's record (``carried_code``). An
+  carried code never moves another company's record (``carried_code``). A 个体工商户
+  registration (``founds_sole_trader``) gets a new 92… code under its own name
+  (``trade_name``, else the operator's). An
   operator the form names without any code known is an individual operator (个人经营者):
   the licence carries the operator's name and the responsible person's ID number, as the
   national formats allow ("社会信用代码（身份证号码）");
@@ -142,6 +144,22 @@ def founds_operator(item: dict[str, Any]) -> bool:
     return result.get("kind") == "licence" and licence_type(result["name"]).layout == "business"
 
 
+def founds_sole_trader(item: dict[str, Any]) -> bool:
+    """Whether ``item`` registers a sole trader (个体工商户: its own form names the business
+    by ``trade_name`` and has no ``enterprise_name``), not a company. Asked of the item,
+    never of a bundle's merged form: a 个体工商户 registered with a 食品经营许可证 (开餐馆)
+    shares a form holding the permit's ``enterprise_name`` and is still a 个体工商户
+    (credit code 92…, 《促进个体工商户发展条例》)."""
+    fields = (item.get("form") or {}).get("properties") or {}
+    return founds_operator(item) and "trade_name" in fields and "enterprise_name" not in fields
+
+
+def founds_company(spec: dict[str, Any]) -> bool:
+    """Whether a case of ``spec`` registers a company (an item founding an operator that
+    is not a sole trader: 企业开办)."""
+    return any(founds_operator(i) and not founds_sole_trader(i) for i in spec["items"])
+
+
 def subject_credit_code(
     spec: dict[str, Any], form: dict[str, Any], applicant: User
 ) -> tuple[bool, str | None]:
@@ -242,20 +260,22 @@ def _credit(name: str, code: str) -> Holder:
 
 
 def _operator(
-    session: Session, case: Case, applicant: User, *, registering: bool, serial: int, division: str
+    session: Session, case: Case, applicant: User, *, registering: str, serial: int, division: str
 ) -> Holder:
     form = case.form_data
     name = _text(form, "enterprise_name", "trade_name")
     earlier = _registered_here(session, case)
     if earlier is not None:
         return _credit(earlier.holder_name, earlier.holder_code)
-    if registering:
+    if registering == "sole_trader":  # its own name (may be none: the operator's)
+        code = numbers.new_credit_code(division=division, serial=serial, sole_trader=True)
+        return _credit(_text(form, "trade_name") or _person(form, applicant).name, code)
+    if registering == "company":
         carried = _text(form, "credit_code")
         record = register_record(session, carried) if carried else None
         if carried_code(form, applicant, record) == "keep":
             return _credit(name, carried)
-        sole = "enterprise_name" not in form
-        code = numbers.new_credit_code(division=division, serial=serial, sole_trader=sole)
+        code = numbers.new_credit_code(division=division, serial=serial, sole_trader=False)
         return _credit(name or _person(form, applicant).name, code)
     code = operator_code(form, applicant)
     if code:
@@ -275,15 +295,17 @@ def _newborn(form: dict[str, Any], applicant: User) -> Holder:
 
 
 def holder_of(
-    session: Session, *, case: Case, licence_name: str, layout: str, serial: int, division: str
+    session: Session, *, case: Case, item: dict[str, Any], serial: int, division: str
 ) -> Holder:
-    """The holder of the licence named ``licence_name`` issued on ``case`` (see the module
+    """The holder of the licence of ``item``'s result issued on ``case`` (see the module
     docstring); ``serial`` and ``division`` make a new credit code for a registration."""
     form = case.form_data
     applicant = session.get_one(User, case.applicant_id)
-    kind = holder_kind(licence_name, form)
+    kind = holder_kind(item["result"]["name"], form)
     if kind == "operator":
-        registering = layout == "business"
+        registering = "no"
+        if founds_operator(item):
+            registering = "sole_trader" if founds_sole_trader(item) else "company"
         return _operator(
             session, case, applicant, registering=registering, serial=serial, division=division
         )

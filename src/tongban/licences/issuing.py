@@ -36,7 +36,7 @@ from tongban.errors import Conflict
 from tongban.files.store import FileStore
 from tongban.licences import envelope, face, issued, numbers, printing
 from tongban.licences.enums import HolderCodeType
-from tongban.licences.holders import holder_of, register_record
+from tongban.licences.holders import founds_sole_trader, holder_of, register_record
 from tongban.licences.models import RECORD_FACE_APART, Licence
 from tongban.licences.record import record_of
 from tongban.licences.setup import current
@@ -148,14 +148,7 @@ def issue_licence(
         record_format=RECORD_FACE_APART,
         issued_at=now,
     )
-    holder = holder_of(
-        session,
-        case=case,
-        licence_name=kind.name,
-        layout=kind.layout,
-        serial=licence.id,
-        division=division,
-    )
+    holder = holder_of(session, case=case, item=item, serial=licence.id, division=division)
     licence.holder_name, licence.holder_code = holder.name, holder.code
     licence.holder_code_type = holder.code_type
     credit = holder.code if holder.code_type == HolderCodeType.credit_code else None
@@ -282,7 +275,7 @@ def _sign_record(
     shown = replace(printing.face_of(licence, signer=_signer(case)), holder_code_label=code_label)
     form = case.form_data
     if layout == "business":
-        rows = face.business(shown, form)
+        rows = face.business(shown, form, sole_trader=founds_sole_trader(item))
     elif layout == "food":
         rows = face.food(shown, form, domicile(session, licence, form))
     else:

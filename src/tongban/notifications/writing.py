@@ -47,6 +47,7 @@ STAFF_LINKS = {
     "inspection_record_returned": "/inspections",
     "expert_drawn": "/experts/seats",  # the expert's seats; the case opens after declaring
     "expert_opinion_due": "/experts/seats",
+    "expert_not_replaced": "/staff/tasks/{object_id}",  # the convener's task, its panels
 }
 LICENCE_TOPICS = ("licence_issued", "licence_status_changed")
 # the messages that may tell that a case is finished (a case ends at the review, the

@@ -97,6 +97,7 @@ STAFF_TOPICS: dict[str, str] = {
     "expert_panel.convened": "expert_drawn",  # 专家评审: the experts drawn
     "expert_panel.redrawn": "expert_drawn",  # the expert drawn in place of one who recused
     "expert_panel.reminder": "expert_opinion_due",  # a working day before the deadline
+    "expert_panel.short": "expert_not_replaced",  # to the convener: no expert left to draw
     "inspection.accept_visit": "inspection_visit_answered",
     "inspection.ask_other_time": "inspection_visit_answered",
     "inspection.record": "inspection_record_to_sign",  # 会签: the other inspector signs

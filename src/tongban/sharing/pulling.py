@@ -56,10 +56,13 @@ def lookup_key(session: Session, source: dict[str, Any], request: FillRequest) -
     else the account's own verified code; or the answer to the form field named like the
     key. A form that founds an operator (企业开办) is about the company it founds: the
     registers keyed by credit code are asked only for a code it carries, never for the
-    applying enterprise's own record. Raises ``acting.NotActing`` for a code the
+    applying enterprise's own record; a source of company foundings (``founding: company``,
+    the name reservations) is asked by no other form. Raises ``acting.NotActing`` for a code the
     applicant may not act for."""
     applicant = request.applicant
     own = applicant.verified_codes  # none before real-name verification (实名认证)
+    if source.get("founding") == "company" and not holders.founds_company(request.spec):
+        return None  # a company name reservation fills no 个体工商户 nor permit
     named = key_fields(source)
     if named:  # someone else's record: the number the form gives (the mother's)
         value = request.answers.get(named[0])

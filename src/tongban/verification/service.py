@@ -71,7 +71,7 @@ def ask(
     session: Session, *, task_id: int, user: User, to_department: str, question: str, now: datetime
 ) -> VerificationRequest:
     """The user who may act on an open task asks another department to verify a fact."""
-    task = locked_task(session, task_id=task_id, user=user)
+    task = locked_task(session, task_id=task_id, user=user, now=now)
     if task.state != TaskState.open:
         raise Conflict(
             "任务已经办结，不能再请求协查。", "The task is finished; it can no longer ask."

@@ -26,7 +26,7 @@ from tongban.cases.core import access, clocks, definition, hooks
 from tongban.cases.core.machine import STATE_NAMES_ZH, Event, IllegalTransition, next_state
 from tongban.cases.enums import FINAL_STATES, Stage, TaskOutcome, TaskState
 from tongban.cases.models import Case, Task
-from tongban.errors import Conflict, NotFound
+from tongban.errors import Conflict, NotAllowed, NotFound
 
 EVENT_NAMES_ZH = {
     Event.submit: "提交",
@@ -284,13 +284,28 @@ def lock_task(session: Session, *, task_id: int) -> Task:
 
 
 def locked_task(
-    session: Session, *, task_id: int, user: User, expected_version: int | None = None
+    session: Session,
+    *,
+    task_id: int,
+    user: User,
+    now: datetime,
+    expected_version: int | None = None,
 ) -> Task:
     """Load an open task under its case's lock (:func:`lock_task`) and check who may act
-    on it: its department's staff with the stage's role, kept apart from the other of
-    review and decision (``access``), and its holder when it has one."""
+    on it: its department's staff with the stage's role, not marked absent on the local
+    date of ``now`` (NotAllowed: an absent person's tasks go to others, so they act on
+    none; back at work, they end the absence first), kept apart from the other of review
+    and decision (``access``), and its holder when it has one."""
     task = lock_task(session, task_id=task_id)
     access.check_act(user, task)
+    day = clocks.calendar(session).local_date(now)
+    if user.absent_on(day):
+        raise NotAllowed(
+            f"您登记为 {user.absent_from} 至 {user.absent_until} 不在岗，不能办理任务；"
+            "已回到岗位的，请先在“不在岗登记与委托”页面取消登记。",
+            f"You are marked absent from {user.absent_from} to {user.absent_until} and cannot "
+            "act on tasks; if you are back at work, end the absence on the absence page first.",
+        )
     separate = definition.separates_review_and_decision(session, task.case, task.item_code)
     access.check_separation(user, task, separate=separate)
     access.check_holder(user, task)

@@ -26,7 +26,9 @@ def _decide_task(
     session: Session, task_id: int, user: User, expected_version: int | None, now: datetime
 ) -> Task:
     """The decision task, locked (a decision ends an open art. 45 pause: ``progress``)."""
-    task = locked_task(session, task_id=task_id, user=user, expected_version=expected_version)
+    task = locked_task(
+        session, task_id=task_id, user=user, now=now, expected_version=expected_version
+    )
     if task.stage != Stage.decide:
         raise Conflict("这不是核准任务。", "This is not a decision task.")
     return task

@@ -45,7 +45,9 @@ def issue_result(
     expected_version: int | None = None,
 ) -> Case:
     """Issue (制证): produce the result documents; then 送达 (online: at once)."""
-    task = locked_task(session, task_id=task_id, user=user, expected_version=expected_version)
+    task = locked_task(
+        session, task_id=task_id, user=user, now=now, expected_version=expected_version
+    )
     if task.stage != Stage.issue:
         raise Conflict("这不是制证任务。", "This is not an issuing task.")
     case = task.case
@@ -74,7 +76,9 @@ def deliver_result(
     """Record delivery (送达): handed over at the window (with the applicant's pickup code,
     where the registered hand-over check asks for one), or posted, which needs the mailing
     address (the applicant's, or ``postal_address`` entered by the clerk) and the waybill."""
-    task = locked_task(session, task_id=task_id, user=user, expected_version=expected_version)
+    task = locked_task(
+        session, task_id=task_id, user=user, now=now, expected_version=expected_version
+    )
     if task.stage != Stage.deliver:
         raise Conflict("这不是送达任务。", "This is not a delivery task.")
     case, actor = task.case, actor_of(user)

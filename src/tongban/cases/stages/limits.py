@@ -42,10 +42,20 @@ def _legal_limit_passed(session: Session, case: Case, now: datetime) -> date | N
 
 
 def pause_clock(
-    session: Session, *, case_id: int, user: User, reason: PauseReason, note: str, now: datetime
+    session: Session,
+    *,
+    case_id: int,
+    user: User,
+    reason: PauseReason,
+    note: str,
+    now: datetime,
+    until: datetime | None = None,
 ) -> CasePause:
     """Art. 45: hearings, inspections, testing, expert review do not count; a legal limit
-    that has already run out cannot be paused."""
+    that has already run out cannot be paused. ``note`` is the applicant's to read (the
+    case page, the message); ``until``, where the procedure has a deadline (an expert
+    panel's), is the time it needs, told to the applicant in writing (行政许可法第四十五条:
+    所需时间书面告知申请人)."""
     case = lock_case(session, case_id=case_id)
     _check_case_officer(case, user, Role.reviewer, Role.approver)
     if reason in APPLICANT_PAUSES or not note.strip():
@@ -68,22 +78,26 @@ def pause_clock(
             "Decide the case.",
             code="legal_limit_passed",
         )
-    return _pause(session, case, reason, note, actor_of(user), now)
+    return _pause(session, case, reason, note, actor_of(user), now, until)
 
 
 def _pause(
-    session: Session, case: Case, reason: PauseReason, note: str, actor: Actor, now: datetime
+    session: Session,
+    case: Case,
+    reason: PauseReason,
+    note: str,
+    actor: Actor,
+    now: datetime,
+    until: datetime | None = None,
 ) -> CasePause:
-    """Open a pause of ``reason`` and audit it as ``case.pause`` (the applicant hears)."""
+    """Open a pause of ``reason`` and audit it as ``case.pause`` (the applicant hears, and
+    of ``until``, the end of the time the procedure needs, when it is known)."""
     pause = _open(session, case, reason, note, actor, now)
+    data: dict[str, object] = {"reason": reason}
+    if until is not None:
+        data["due_at"] = until.isoformat()
     record_case(
-        session,
-        now=now,
-        action="case.pause",
-        actor=actor,
-        case=case,
-        opinion=note,
-        data={"reason": reason},
+        session, now=now, action="case.pause", actor=actor, case=case, opinion=note, data=data
     )
     return pause
 

@@ -73,7 +73,9 @@ def review_task(
     expected_version: int | None = None,
 ) -> Task:
     """A department approves or refuses its part; the round joins when it is decided."""
-    task = locked_task(session, task_id=task_id, user=user, expected_version=expected_version)
+    task = locked_task(
+        session, task_id=task_id, user=user, now=now, expected_version=expected_version
+    )
     if task.stage != Stage.review:
         raise Conflict("这不是审查任务。", "This is not a review task.")
     if outcome == TaskOutcome.refused and not opinion.strip():

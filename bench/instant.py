@@ -42,7 +42,7 @@ from tongban.catalog import service as catalog  # noqa: E402
 from tongban.config import Settings  # noqa: E402
 from tongban.db import unit_of_work  # noqa: E402
 from tongban.demo import users as demo  # noqa: E402
-from tongban.demo.samples import attach_materials, fill_form  # noqa: E402
+from tongban.demo.samples import attach_materials, fill_form, typed_by_a_person  # noqa: E402
 from tongban.instant import engine, facts  # noqa: E402
 from tongban.jobs.models import Job  # noqa: E402
 from tongban.licences import printing  # noqa: E402
@@ -105,10 +105,7 @@ def one_case(runtime: Runtime, index: int) -> tuple[float, str]:
         assert user is not None
         spec = catalog.get_entry(session, code=ITEM).current_version.definition  # type: ignore[union-attr]
         answers = {"phone": "13800000001", "premises_address": f"福州市鼓楼区东街{index}号"}
-        form = fill_form(spec["form"], answers)
-        for name, field in spec["form"]["properties"].items():
-            if field.get("x-source"):  # filled and locked from shared data
-                form.pop(name, None)
+        form = typed_by_a_person(spec["form"], fill_form(spec["form"], answers))
         case = cases.create_case(session, applicant=user, code=ITEM, form_data=form, now=utcnow())
         attach_materials(session, case=case, user=user, store=runtime.store, now=utcnow())
         case_id = case.id

@@ -216,6 +216,24 @@ def fill_form(schema: dict[str, Any], answers: dict[str, Any] | None = None) -> 
     return data
 
 
+def typed_by_a_person(schema: dict[str, Any], form: dict[str, Any]) -> dict[str, Any]:
+    """``form`` without the answers the population register fills and locks for a person
+    applying (their name, ID number): what such an applicant types. Other shared sources
+    fill only where they hold the applicant (a company's name reservation fills a company's
+    registration, not a 个体工商户's), so their fields are the applicant's to type."""
+    props = schema["properties"]
+
+    def registered(name: str) -> bool:
+        source = props[name].get("x-source") or []
+        return any(
+            s.startswith("population.") for s in ([source] if isinstance(source, str) else source)
+        )
+
+    return {
+        name: value for name, value in form.items() if name not in props or not registered(name)
+    }
+
+
 OTHER_PARTY_CODE = make_credit_code("350100", "MA8BK001")  # a bank no demo account is
 
 

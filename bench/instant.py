@@ -104,7 +104,11 @@ def one_case(runtime: Runtime, index: int) -> tuple[float, str]:
         user = session.scalar(select(User).where(User.username == "zhangsan"))
         assert user is not None
         spec = catalog.get_entry(session, code=ITEM).current_version.definition  # type: ignore[union-attr]
-        answers = {"phone": "13800000001", "premises_address": f"福州市鼓楼区东街{index}号"}
+        answers = {
+            "phone": "13800000001",
+            "premises_address": f"福州市鼓楼区东街{index}号",
+            "business_scope": "日用百货零售",  # no licence needed first: the rules decide
+        }
         form = typed_by_a_person(spec["form"], fill_form(spec["form"], answers))
         case = cases.create_case(session, applicant=user, code=ITEM, form_data=form, now=utcnow())
         attach_materials(session, case=case, user=user, store=runtime.store, now=utcnow())

@@ -166,7 +166,11 @@ def submit_instant(sessions: sessionmaker[Session], store: LocalFileStore, stree
         user = accounts.find_user(s, username="zhangsan")
         spec = catalog.get_entry(s, code=INSTANT).current_version
         assert spec is not None
-        answers = {"phone": "13800000001", "premises_address": f"福州市鼓楼区东街{street}号"}
+        answers = {
+            "phone": "13800000001",
+            "premises_address": f"福州市鼓楼区东街{street}号",
+            "business_scope": "日用百货零售",  # no licence needed first: the rules decide
+        }
         form = typed_by_a_person(
             spec.definition["form"], fill_form(spec.definition["form"], answers)
         )

@@ -13,6 +13,7 @@ from tests.factories import API, open_task
 from tests.lenient.support import FOOD, submitted_without
 from tests.web.conftest import signed_in
 from tests.web.support import SignedIn, csrf
+from tongban.demo.samples import SAMPLES
 
 MISSING = "FOOD_SAFETY_RULES"
 
@@ -50,6 +51,21 @@ def test_deficiency_commitment_and_acceptance_from_the_pages(
     page = applicant.get(f"/cases/{number}").text
     assert "补齐期限" in page and "截至 2025-09-23" in page and "容缺受理通知书" in page
     assert "待补齐（补齐前暂缓发放证照）" in page
+
+    # Found in trial: the page said "upload the missing material above", with no file input
+    # anywhere on it; the missing material is uploaded from the case page now.
+    assert f'action="/cases/{number}/materials/{MISSING}"' in page
+    empty = applicant.post(
+        f"/cases/{number}/materials/{MISSING}", data={"csrf_token": csrf(page)}
+    )
+    assert empty.status_code == 422 and "请选择要上传的文件" in empty.text
+    supplied = applicant.post(
+        f"/cases/{number}/materials/{MISSING}",
+        data={"csrf_token": csrf(page)},
+        files={"file": ("rules.pdf", SAMPLES["pdf"], "application/pdf")},
+    )
+    assert supplied.status_code == 200, supplied.text
+    assert "已补齐" in supplied.text and f'action="/cases/{number}/materials/' not in supplied.text
 
 
 def test_a_failed_check_recorded_on_its_page_revokes_the_licence(

@@ -167,6 +167,7 @@ def render_case_page(
         context.update(
             upload_url=materials_url(case), sign_url=sign_url(case), autosave_url=autosave_url(case)
         )
+    context["upload_problems"] = problems or {}  # a late (容缺) upload's problem, at its input
     context["closed"] = closed_notice(request, session, case) if _open(case) else None
     return render(request, "cases/case.html", context, status_code=status_code)
 

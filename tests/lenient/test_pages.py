@@ -55,9 +55,7 @@ def test_deficiency_commitment_and_acceptance_from_the_pages(
     # Found in trial: the page said "upload the missing material above", with no file input
     # anywhere on it; the missing material is uploaded from the case page now.
     assert f'action="/cases/{number}/materials/{MISSING}"' in page
-    empty = applicant.post(
-        f"/cases/{number}/materials/{MISSING}", data={"csrf_token": csrf(page)}
-    )
+    empty = applicant.post(f"/cases/{number}/materials/{MISSING}", data={"csrf_token": csrf(page)})
     assert empty.status_code == 422 and "请选择要上传的文件" in empty.text
     supplied = applicant.post(
         f"/cases/{number}/materials/{MISSING}",

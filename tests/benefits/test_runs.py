@@ -147,6 +147,11 @@ def test_one_click_by_api_grants_a_real_completed_case_with_its_result(
     case = client.get(f"/api/v1/cases/{number}", headers=headers).json()
     assert case["state"] == CaseState.completed
     assert case["form_data"]["applicant_id_number"] == ZHOULAO  # pulled, nothing asked
+    # found in trial: the applicant was listed as the official who accepted and approved
+    events = client.get(f"/api/v1/cases/{number}/timeline", headers=headers).json()["events"]
+    handled = {e["action"]: e["actor_name"] for e in events}
+    assert handled["case.submit"] == "周德福"
+    assert handled["case.accept"] == handled["case.approve"] == "系统（免申即享政策核定）"
     mine = client.get("/api/v1/cases", headers=headers).json()
     assert number in [c["number"] for c in mine]
     row = db.scalar(select(Case).where(Case.number == number))

@@ -223,3 +223,17 @@ def test_a_result_issued_by_an_institution_names_a_required_form_field(
 
     assert (problem.line, problem.field) == (line, "result.issued_by.field")
     assert "表单中没有必填字段 hospital" in problem.message
+
+
+def test_a_conditional_licence_on_no_main_material_is_an_error(catalog_copy: CatalogCopy) -> None:
+    """Found in trial: every substantive material of 公共场所卫生许可 was 容缺, so a case
+    was accepted on the signed letter alone and a conditional licence issued."""
+    hygiene = "items/3501-WJW-003.yaml"
+    shared = "  ways: [shared, upload]\n  shared_source: health_certificate\n"
+    catalog_copy.replace(
+        hygiene,
+        shared,
+        shared.replace("  shared_source", "  deficiency_allowed: true\n  shared_source"),
+    )
+    problem = _only_error(catalog_copy, hygiene)
+    assert problem.field == "materials" and "主要材料齐全" in problem.message

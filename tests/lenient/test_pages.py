@@ -8,11 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from tests.factories import API, open_task
-from tests.lenient.support import FOOD, submitted_without
+from tests.lenient.support import FOOD, MINFENG_CREDIT, credit_record, submitted_without
 from tests.web.conftest import signed_in
 from tests.web.support import SignedIn, csrf
+from tongban.catalog.situations import to_query
 from tongban.demo.samples import SAMPLES
 
 MISSING = "FOOD_SAFETY_RULES"
@@ -97,3 +99,16 @@ def test_a_failed_check_recorded_on_its_page_revokes_the_licence(
     assert f"/staff/post-checks/{check['id']}" not in done.text
     licences = client.get(f"{API}/licences", headers=as_user("minfeng")).json()
     assert [lic["status"] for lic in licences if lic["case_id"] == check["case_id"]] == ["revoked"]
+
+
+def test_a_dishonest_applicant_is_told_before_submitting_that_no_lenient_mode_applies(
+    db: Session, signed_in: SignedIn
+) -> None:
+    """Found in trial: an enterprise on the seriously dishonest list read "可容缺受理：可先
+    提交申请，受理后限期补齐" on the form, and learnt otherwise only after submitting."""
+    page = signed_in("minfeng").get(f"/apply/{FOOD}?{to_query({'agent': 'self'})}").text
+    assert "可容缺受理：可先提交申请" in page and "不适用告知承诺制和容缺受理" not in page
+    credit_record(db, MINFENG_CREDIT, rating="A", dishonest=True)
+    page = signed_in("minfeng").get(f"/apply/{FOOD}?{to_query({'agent': 'self'})}").text
+    assert "本件不适用告知承诺制和容缺受理" in page and "严重失信主体名单" in page
+    assert "可容缺受理：可先提交申请" not in page

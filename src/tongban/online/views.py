@@ -18,6 +18,7 @@ from tongban.accounts.deps import CurrentApplicant, CurrentUser
 from tongban.accounts.models import User
 from tongban.cases import service
 from tongban.cases.core import access
+from tongban.cases.core.hooks import applicant_bar
 from tongban.cases.core.machine import STATE_NAMES_ZH, Event, allowed_events
 from tongban.cases.enums import CaseState
 from tongban.cases.http import caseform, panels
@@ -81,6 +82,7 @@ def apply_page(
     filled = prefilled(request, session, spec, applicant, None)
     context = form_context(spec, None, {}, {}, [], locale(request), filled)
     context["reuse_offered"] = authorisation is None
+    context["lenient_bar"] = applicant_bar(session, spec, applicant)
     context.update(
         case=None,
         action=f"/apply/{code}{query}",

@@ -26,6 +26,7 @@ from tongban.instant.models import InstantDecision
 from tongban.risk import service as risk
 from tongban.rules import service as rules
 from tongban.rules.service import Outcome
+from tongban.textutil import counted
 
 RULES_ACTOR = Actor(id=None, name="系统（秒批规则）")
 
@@ -67,7 +68,7 @@ def _before_rules(session: Session, case: Case) -> tuple[Decided | None, list[st
         return Decided(
             Outcome.to_person,
             f"风险筛查发现 {len(flags)} 项异常，转人工办理",
-            f"Risk screening raised {len(flags)} flags; a person decides",
+            f"Risk screening raised {counted(len(flags), 'flag')}; a person decides",
         ), flags
     return None, flags
 

@@ -62,6 +62,18 @@ def deficiency_problems(doc: SourceDocument) -> list[Problem]:
     return [doc.problem(["materials"], message)]
 
 
+def post_check_problems(doc: SourceDocument) -> list[Problem]:
+    """Only a 告知承诺 item schedules a post-approval check (``lenient.commitment``): no
+    other item's letters or notes may promise one (事后核查) to the applicant."""
+    if doc.data["approval_mode"] == "commitment":
+        return []
+    return [
+        doc.problem(["materials", index], "只有告知承诺事项安排事后核查，本事项不能承诺“事后核查”")
+        for index, material in enumerate(doc.data["materials"])
+        if "事后核查" in f"{material.get('text', '')}{material.get('note', '')}"
+    ]
+
+
 def once_problems(doc: SourceDocument, sources: dict[str, dict[str, Any]] | None) -> list[Problem]:
     """A fact used once is keyed by fields of the item's form, and checked against a
     declared source field."""

@@ -99,10 +99,39 @@ def test_the_month_someone_turns_80_is_the_first_they_are_found(
 
 
 def test_a_new_period_offers_again(db: Session, runtime: Runtime) -> None:
-    _run(db, runtime, ALLOWANCE, "2026-11")
-    december = _run(db, runtime, ALLOWANCE, "2026-12")
-    assert (december.new_offers, december.notified) == (3, 1)
+    _run(db, runtime, ALLOWANCE, "2026-10")
+    november = _run(db, runtime, ALLOWANCE, "2026-11")
+    assert (november.new_offers, november.notified) == (3, 1)
     assert _messages(db, _user(db, "zhoulao"), "benefit_offered") == 2
+
+
+def test_a_month_that_has_not_come_is_refused_and_offers_nobody(
+    db: Session, runtime: Runtime, client: TestClient, as_user: Any
+) -> None:
+    """Found in trial: a run over 2099-01 judged ages at 2099-01-31 and offered the 80+
+    allowance to 张三 (born 1962), who confirmed it and got a licence."""
+    response = client.post(
+        f"/api/v1/benefits/policies/{ALLOWANCE}/runs",
+        json={"period": "2099-01"},
+        headers=as_user("mz-hz"),
+    )
+    assert response.status_code == 422, response.text
+    assert "2026-11" in response.json()["error"]["message"]  # the latest month allowed
+    assert _offer_keys(db, ALLOWANCE, "2099-01") == []
+    assert benefits.offers_for(db, user=_user(db, "zhangsan")) == []
+
+
+def test_a_one_off_subsidy_is_granted_once_whatever_the_month(
+    db: Session, runtime: Runtime
+) -> None:
+    """Found in trial: each month's run of the 一次性 subsidy granted it again (two payment
+    notices for one enterprise)."""
+    first = _run(db, runtime, SUBSIDY, "2026-10")
+    later = _run(db, runtime, SUBSIDY, "2026-11")
+    assert first.granted == 1
+    assert (later.new_offers, later.granted) == (0, 0)
+    assert _offer_keys(db, SUBSIDY, "2026-11") == []
+    assert db.scalar(select(func.count()).where(Case.catalog_code == SUBSIDY)) == 1
 
 
 def test_one_click_by_api_grants_a_real_completed_case_with_its_result(
@@ -118,6 +147,11 @@ def test_one_click_by_api_grants_a_real_completed_case_with_its_result(
     case = client.get(f"/api/v1/cases/{number}", headers=headers).json()
     assert case["state"] == CaseState.completed
     assert case["form_data"]["applicant_id_number"] == ZHOULAO  # pulled, nothing asked
+    # found in trial: the applicant was listed as the official who accepted and approved
+    events = client.get(f"/api/v1/cases/{number}/timeline", headers=headers).json()["events"]
+    handled = {e["action"]: e["actor_name"] for e in events}
+    assert handled["case.submit"] == "周德福"
+    assert handled["case.accept"] == handled["case.approve"] == "系统（免申即享政策核定）"
     mine = client.get("/api/v1/cases", headers=headers).json()
     assert number in [c["number"] for c in mine]
     row = db.scalar(select(Case).where(Case.number == number))

@@ -8,15 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.cases.test_situations import _create, _guide, _provide_required
 from tests.factories import API, act, open_task
+from tests.sharing.conftest import population
 from tongban.cases.core.definition import in_order
 from tongban.cases.models import Case
+from tongban.demo.samples import fill_form
 from tongban.licences.models import Licence
+
+__all__ = ["population"]
 
 KCG = "3501-BUNDLE-KCG"
 COMPANY, SOLE, FOOD = "3501-SCJG-001", "3501-SCJG-003", "3501-SCJG-002"
@@ -86,3 +91,36 @@ def test_results_are_issued_prerequisites_first_whatever_the_listed_order() -> N
         "requires": {FOOD: [COMPANY, SOLE]},
     }
     assert [i["code"] for i in in_order(spec)] == [COMPANY, FOOD, "other"]
+
+
+@pytest.mark.usefixtures("population")  # the registration's table reads the register
+def test_an_individual_business_restaurant_is_decided_on_the_spot_at_acceptance(
+    client: TestClient, as_user: Any
+) -> None:
+    """Found in trial: 我要开餐馆 (告知承诺, "签署承诺书后当场作出许可决定") as an individual
+    business waited for an approver after acceptance, and its 秒批 registration never went
+    through its rule table. Now the registration is decided by its table and the food
+    licence on the commitment when the window accepts; only the issue is left."""
+    applicant, scjg = as_user("zhangsan"), as_user("scjg")
+    answers = {**ANSWERS, "operator": "individual"}
+    spec = _guide(client, KCG, answers).json()["definition"]
+    form = {  # what shared data fills and locks is left to it
+        name: value
+        for name, value in fill_form(spec["form"]).items()
+        if "x-source" not in spec["form"]["properties"].get(name, {})
+    }
+    body = {"code": KCG, "form_data": form, "situations": answers}
+    created = client.post(f"{API}/cases", json=body, headers=applicant)
+    assert created.status_code == 201, created.text
+    number = created.json()["number"]
+    _provide_required(client, applicant, number)
+    assert client.post(f"{API}/cases/{number}/submit", headers=applicant).status_code == 200
+    assert act(client, scjg, open_task(client, scjg, number, "accept"), "accept").is_success
+    case = client.get(f"{API}/cases/{number}", headers=applicant).json()
+    assert case["state"] != "in_decision", case["state"]  # nobody left to decide
+    tasks = client.get(f"{API}/tasks", headers=as_user("scjg-hz")).json()
+    assert all(t["case_number"] != number or t["stage"] != "decide" for t in tasks)
+    decision = client.get(f"{API}/cases/{number}/instant", headers=scjg)
+    assert decision.status_code == 200, decision.text
+    assert decision.json()["outcome"] == "approve"
+    assert act(client, scjg, open_task(client, scjg, number, "issue"), "issue").is_success

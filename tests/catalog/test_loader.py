@@ -223,3 +223,29 @@ def test_a_result_issued_by_an_institution_names_a_required_form_field(
 
     assert (problem.line, problem.field) == (line, "result.issued_by.field")
     assert "表单中没有必填字段 hospital" in problem.message
+
+
+def test_a_conditional_licence_on_no_main_material_is_an_error(catalog_copy: CatalogCopy) -> None:
+    """Found in trial: every substantive material of 公共场所卫生许可 was 容缺, so a case
+    was accepted on the signed letter alone and a conditional licence issued."""
+    hygiene = "items/3501-WJW-003.yaml"
+    shared = "  ways: [shared, upload]\n  shared_source: health_certificate\n"
+    catalog_copy.replace(
+        hygiene,
+        shared,
+        shared.replace("  shared_source", "  deficiency_allowed: true\n  shared_source"),
+    )
+    problem = _only_error(catalog_copy, hygiene)
+    assert problem.field == "materials" and "主要材料齐全" in problem.message
+
+
+def test_a_letter_promising_a_post_check_no_case_of_the_item_gets_is_an_error(
+    catalog_copy: CatalogCopy,
+) -> None:
+    """Found in trial: 跨省异地就医备案 (秒批) had the applicant sign "愿意接受审批部门的事后
+    核查", but only 告知承诺 items schedule a post-approval check."""
+    filing = "items/3501-YB-003.yaml"
+    clause = "    三、承诺不实的"
+    catalog_copy.replace(filing, clause, "    三、愿意接受审批部门的事后核查;承诺不实的")
+    problem = _only_error(catalog_copy, filing)
+    assert "事后核查" in problem.message and problem.field.startswith("materials")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from tests.factories import API, open_task
+from tests.factories import API, entry, open_task
 from tests.instant.conftest import MINFENG_CREDIT, ZHANGSAN_ID, apply, set_record
 from tests.web.support import SignedIn
 
@@ -122,3 +122,27 @@ def test_an_approved_filing_with_a_licence_result_gets_its_signed_e_licence(
     assert [lic["name"] for lic in licences] == ["建筑垃圾运输处置备案凭证"]
     refused = apply(client, headers, CGJ, {**answers, "transport_end_date": "2025-09-22"})
     assert refused["state"] == "refused"
+
+
+def test_the_province_of_treatment_is_chosen_from_the_list_so_fujian_cannot_slip_through(
+    client: TestClient,
+    as_user,
+    db: Session,
+    population: dict,  # type: ignore[no-untyped-def]
+) -> None:
+    """Found in trial: typed as free text, "福建省福州市" passed the rule "就医地在省外" and the
+    filing was approved at once. The province is one of the list now (GB/T 2260, the
+    mainland's provincial-level divisions); anything else is refused before submitting."""
+    from tongban.identifiers.divisions import iter_divisions
+
+    spec = entry(client, YB)
+    listed = spec["form"]["properties"]["destination_province"]["enum"]
+    provinces = {d.name for d in iter_divisions() if d.code.endswith("0000")}
+    assert set(listed) == provinces - {"台湾省", "香港特别行政区", "澳门特别行政区"}
+    headers = as_user("zhangsan")
+    created = client.post(f"{API}/cases", json={"code": YB, "form_data": {}}, headers=headers)
+    number = created.json()["number"]
+    typed = {**FILING, "destination_province": "福建省福州市", "phone": "13800000001"}
+    client.patch(f"{API}/cases/{number}", json={"form_data": typed}, headers=headers)
+    submitted = client.post(f"{API}/cases/{number}/submit", headers=headers)
+    assert submitted.status_code == 422 and "destination_province" in submitted.text

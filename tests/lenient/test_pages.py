@@ -8,11 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from tests.factories import API, open_task
-from tests.lenient.support import FOOD, submitted_without
+from tests.lenient.support import FOOD, MINFENG_CREDIT, credit_record, submitted_without
 from tests.web.conftest import signed_in
 from tests.web.support import SignedIn, csrf
+from tongban.catalog.situations import to_query
+from tongban.demo.samples import SAMPLES
 
 MISSING = "FOOD_SAFETY_RULES"
 
@@ -51,6 +54,19 @@ def test_deficiency_commitment_and_acceptance_from_the_pages(
     assert "补齐期限" in page and "截至 2025-09-23" in page and "容缺受理通知书" in page
     assert "待补齐（补齐前暂缓发放证照）" in page
 
+    # Found in trial: the page said "upload the missing material above", with no file input
+    # anywhere on it; the missing material is uploaded from the case page now.
+    assert f'action="/cases/{number}/materials/{MISSING}"' in page
+    empty = applicant.post(f"/cases/{number}/materials/{MISSING}", data={"csrf_token": csrf(page)})
+    assert empty.status_code == 422 and "请选择要上传的文件" in empty.text
+    supplied = applicant.post(
+        f"/cases/{number}/materials/{MISSING}",
+        data={"csrf_token": csrf(page)},
+        files={"file": ("rules.pdf", SAMPLES["pdf"], "application/pdf")},
+    )
+    assert supplied.status_code == 200, supplied.text
+    assert "已补齐" in supplied.text and f'action="/cases/{number}/materials/' not in supplied.text
+
 
 def test_a_failed_check_recorded_on_its_page_revokes_the_licence(
     client: TestClient, as_user: Any, signed_in: SignedIn
@@ -83,3 +99,16 @@ def test_a_failed_check_recorded_on_its_page_revokes_the_licence(
     assert f"/staff/post-checks/{check['id']}" not in done.text
     licences = client.get(f"{API}/licences", headers=as_user("minfeng")).json()
     assert [lic["status"] for lic in licences if lic["case_id"] == check["case_id"]] == ["revoked"]
+
+
+def test_a_dishonest_applicant_is_told_before_submitting_that_no_lenient_mode_applies(
+    db: Session, signed_in: SignedIn
+) -> None:
+    """Found in trial: an enterprise on the seriously dishonest list read "可容缺受理：可先
+    提交申请，受理后限期补齐" on the form, and learnt otherwise only after submitting."""
+    page = signed_in("minfeng").get(f"/apply/{FOOD}?{to_query({'agent': 'self'})}").text
+    assert "可容缺受理：可先提交申请" in page and "不适用告知承诺制和容缺受理" not in page
+    credit_record(db, MINFENG_CREDIT, rating="A", dishonest=True)
+    page = signed_in("minfeng").get(f"/apply/{FOOD}?{to_query({'agent': 'self'})}").text
+    assert "本件不适用告知承诺制和容缺受理" in page and "严重失信主体名单" in page
+    assert "可容缺受理：可先提交申请" not in page

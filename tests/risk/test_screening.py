@@ -127,6 +127,11 @@ def test_applying_again_soon_after_a_refusal_is_flagged_and_goes_to_a_person(
     assert _kinds(client, staff, again["number"]) == ["repeat_after_refusal"]
     decision = client.get(f"{API}/cases/{again['number']}/instant", headers=staff).json()
     assert decision["reason"] == "风险筛查发现 1 项异常，转人工办理"
+    assert (
+        decision["reason_en"] == "Risk screening raised 1 flag; a person decides"
+    )  # not "1 flags"
+    flags = client.get(f"{API}/cases/{again['number']}/risk-flags", headers=staff).json()
+    assert "refused this item 1 time in the last" in flags[0]["message_en"]  # not "1 times"
     task = open_task(client, staff, again["number"], "accept")
     page = signed_in("yb").get(f"/staff/tasks/{task['id']}").text
     assert "风险提示" in page and "已被不予许可或不予受理 1 次" in page

@@ -33,6 +33,7 @@ class Policy:
     how: str
     conditions: list[dict[str, Any]]
     result_name: str
+    once: bool = False  # a one-off grant (policy ``period: once``): one offer per subject
 
     @property
     def base_source(self) -> str:

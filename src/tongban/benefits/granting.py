@@ -37,6 +37,7 @@ def _policy(spec: dict[str, Any]) -> Policy:
         how=policy.get("how", ""),
         conditions=policy["conditions"],
         result_name=item["result"]["name"],
+        once=policy.get("period") == "once",
     )
 
 

@@ -58,6 +58,18 @@ class Period:
     def last_day(self) -> date:
         return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
 
+    def check_not_after(self, today: date) -> None:
+        """InvalidInput for a month after ``today``'s: a run judges ages and dates the
+        register holds now, so a later month would grant what nobody has reached yet."""
+        current = Period.of(today)
+        if (self.year, self.month) > (current.year, current.month):
+            raise InvalidInput(
+                f"期间“{self.label}”还未到：只能比对本月（{current.label}）或以前的月份。",
+                f"Period {self.label} has not come yet: run the current month "
+                f"({current.label}) or an earlier one.",
+                field="period",
+            )
+
 
 def _shift(day: date, *, years: int = 0, months: int = 0) -> date:
     """``day`` moved by whole years and months; a day the target month lacks (29 February,

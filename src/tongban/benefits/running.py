@@ -38,8 +38,12 @@ def _insert_offers(
     session: Session, policy: Policy, period: Period, run: BenefitRun, eligible: dict[str, str]
 ) -> int:
     """Insert the offers not made yet (unique item, period, subject: a racing run's rows
-    are skipped, never duplicated); how many were new."""
+    are skipped, never duplicated); a one-off policy skips every subject offered in any
+    earlier period. How many were new."""
     keys, made = sorted(eligible), 0
+    if policy.once:
+        offered = select(BenefitOffer.subject_key).where(BenefitOffer.item_code == policy.code)
+        keys = sorted(set(keys) - set(session.scalars(offered)))
     for start in range(0, len(keys), BATCH):
         rows = [
             {
@@ -131,7 +135,9 @@ def run_policy(
     an earlier run); the run with its counts, audited as ``benefit.run``.
 
     Idempotent: a second run of the same period adds no offer and tells nobody again.
+    InvalidInput for a month after the current one (``Period.check_not_after``).
     """
+    period.check_not_after(local(now).date())
     policy = get_policy(session, code=code)
     run = BenefitRun(item_code=code, period=period.label, actor_name=actor.name, started_at=now)
     session.add(run)

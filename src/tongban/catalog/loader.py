@@ -123,6 +123,8 @@ def _check_item(
     for path, message in date_bound_problems(item["form"]):
         found.append(doc.problem(["form", *path], message))
     found += process_rules.once_problems(doc, sources)
+    found += process_rules.deficiency_problems(doc)
+    found += process_rules.post_check_problems(doc)
     found += english_problems(doc)
     try:
         Draft202012Validator.check_schema(item["form"])

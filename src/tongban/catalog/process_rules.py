@@ -35,6 +35,43 @@ def locked_fields(item: dict[str, Any]) -> set[str]:
 
 
 INSTANT_STAGES = ("accept", "decide", "issue", "deliver")
+IDENTITY_SOURCES = ("population", "enterprise_register")  # who applies, not what is asked
+
+
+def deficiency_problems(doc: SourceDocument) -> list[Problem]:
+    """容缺受理 is for what is secondary: the main materials must be complete (主要申请材料
+    齐全、符合法定形式). An item issuing its result before the 容缺 materials arrive
+    (``deficiency.result: conditional``) keeps at least one material the applicant
+    provides (an upload, not the generated form, a signed letter or the proof of who
+    applies) outside 容缺; otherwise a conditional licence is issued on no document."""
+    if (doc.data.get("deficiency") or {}).get("result") != "conditional":
+        return []
+    materials = doc.data["materials"]
+    if not any(m.get("deficiency_allowed") for m in materials):
+        return []
+    main = [
+        m
+        for m in materials
+        if m["required"]
+        and "upload" in m.get("ways", ["upload"])
+        and m.get("shared_source") not in IDENTITY_SOURCES
+    ]
+    if any(not m.get("deficiency_allowed") for m in main):
+        return []
+    message = "先行发放附条件证照的容缺受理须主要材料齐全：至少一项申请人提交的必需主要材料不能标为 deficiency_allowed"
+    return [doc.problem(["materials"], message)]
+
+
+def post_check_problems(doc: SourceDocument) -> list[Problem]:
+    """Only a 告知承诺 item schedules a post-approval check (``lenient.commitment``): no
+    other item's letters or notes may promise one (事后核查) to the applicant."""
+    if doc.data["approval_mode"] == "commitment":
+        return []
+    return [
+        doc.problem(["materials", index], "只有告知承诺事项安排事后核查，本事项不能承诺“事后核查”")
+        for index, material in enumerate(doc.data["materials"])
+        if "事后核查" in f"{material.get('text', '')}{material.get('note', '')}"
+    ]
 
 
 def once_problems(doc: SourceDocument, sources: dict[str, dict[str, Any]] | None) -> list[Problem]:

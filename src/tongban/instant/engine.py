@@ -26,6 +26,7 @@ from tongban.instant.models import InstantDecision
 from tongban.risk import service as risk
 from tongban.rules import service as rules
 from tongban.rules.service import Outcome
+from tongban.textutil import counted
 
 RULES_ACTOR = Actor(id=None, name="系统（秒批规则）")
 
@@ -67,19 +68,13 @@ def _before_rules(session: Session, case: Case) -> tuple[Decided | None, list[st
         return Decided(
             Outcome.to_person,
             f"风险筛查发现 {len(flags)} 项异常，转人工办理",
-            f"Risk screening raised {len(flags)} flags; a person decides",
+            f"Risk screening raised {counted(len(flags), 'flag')}; a person decides",
         ), flags
     return None, flags
 
 
-def decide_case(
-    session: Session, *, case: Case, now: datetime, store: FileStore
-) -> InstantDecision | None:
-    """Decide a just received case of an instant item; None for other cases."""
-    spec = cases.spec_of(session, case)
-    if spec["approval_mode"] != ApprovalMode.instant:
-        return None
-    items = [item for item in spec["items"] if "decision" in item]
+def _decide(session: Session, *, case: Case, items: list[dict[str, Any]], now: datetime) -> Decided:
+    """The verdict over ``items`` (screening first), stored and audited ``rules.decided``."""
     decided, flags = _before_rules(session, case)
     facts: dict[str, dict[str, Any]] = {}
     if decided is None:
@@ -92,19 +87,20 @@ def decide_case(
         decided = verdict_of(items, facts, today=today) if items else None
     if decided is None:
         decided = Decided(Outcome.to_person, "事项没有规则表，转人工办理", "No decision table")
-    decision = InstantDecision(
-        case_id=case.id,
-        catalog_version_id=case.catalog_version_id,
-        at=now,
-        outcome=decided.outcome,
-        reason=decided.reason,
-        reason_en=decided.reason_en,
-        item_code=decided.item_code,
-        row=decided.row,
-        facts={code: case_facts.stored(values) for code, values in facts.items()},
-        flags=flags,
+    session.add(
+        InstantDecision(
+            case_id=case.id,
+            catalog_version_id=case.catalog_version_id,
+            at=now,
+            outcome=decided.outcome,
+            reason=decided.reason,
+            reason_en=decided.reason_en,
+            item_code=decided.item_code,
+            row=decided.row,
+            facts={code: case_facts.stored(values) for code, values in facts.items()},
+            flags=flags,
+        )
     )
-    session.add(decision)
     record(
         session,
         at=now,
@@ -116,6 +112,16 @@ def decide_case(
         opinion=decided.reason,
         data={"outcome": decided.outcome, "item": decided.item_code, "row": decided.row},
     )
+    return decided
+
+
+def decide_case(session: Session, *, case: Case, now: datetime, store: FileStore) -> Decided | None:
+    """Decide a just received case of an instant item; None for other cases."""
+    spec = cases.spec_of(session, case)
+    if spec["approval_mode"] != ApprovalMode.instant:
+        return None
+    items = [item for item in spec["items"] if "decision" in item]
+    decided = _decide(session, case=case, items=items, now=now)
     if decided.outcome != Outcome.to_person:
         cases.decide_automatically(
             session,
@@ -127,4 +133,36 @@ def decide_case(
             store=store,
         )
     session.flush()
-    return decision
+    return decided
+
+
+def decide_items(session: Session, *, case: Case, now: datetime, store: FileStore) -> set[str]:
+    """At the acceptance of a case in another mode holding instant items (我要开餐馆, a
+    告知承诺 bundle, with its 秒批 个体工商户 registration): those items decided by their
+    tables; approved, their reviews are approved with the rules as actor. A screening
+    flag, a refusal or an undecided row leaves them to a person, the stored decision
+    saying why. The codes approved by rule (empty for any other case)."""
+    spec = cases.spec_of(session, case)
+    if spec["approval_mode"] == ApprovalMode.instant:
+        return set()
+    items = [
+        item
+        for item in spec["items"]
+        if item.get("approval_mode") == ApprovalMode.instant and "decision" in item
+    ]
+    if not items:
+        return set()
+    decided = _decide(session, case=case, items=items, now=now)
+    if decided.outcome != Outcome.approve:
+        return set()
+    for item in items:
+        cases.review_by_rule(
+            session,
+            case=case,
+            item_code=item["code"],
+            actor=RULES_ACTOR,
+            opinion=f"秒批：{decided.reason}",
+            now=now,
+            store=store,
+        )
+    return {item["code"] for item in items}

@@ -35,6 +35,7 @@ from tongban.cases.models import Case, Task
 from tongban.catalog.enums import ApprovalMode
 from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from tongban.files.store import FileStore
+from tongban.instant import engine as instant
 from tongban.lenient import eligibility
 from tongban.lenient.enums import CheckState
 from tongban.lenient.models import PostCheck
@@ -58,7 +59,10 @@ def on_accepted(
     session: Session, case: Case, actor: Actor, now: datetime, store: FileStore
 ) -> None:
     """At acceptance by ``actor``: grant the mode (``actor`` approves on the commitment
-    what needs no review) or say why not (the case runs the ordinary review)."""
+    what needs no review) or say why not (the case runs the ordinary review). Instant
+    items of the case are decided by their rule tables first (``instant.engine``); a case
+    whose every item was decided by rule or on the commitment is approved on the spot."""
+    by_rule = instant.decide_items(session, case=case, now=now, store=store)
     items = commitment_items(cases.spec_of(session, case))
     if not items:
         return
@@ -98,7 +102,9 @@ def on_accepted(
             now=now,
             store=store,
         )
-    if case.state == CaseState.in_decision and len(at_once) == len(case_items(session, case)):
+    decided = by_rule | {item["code"] for item in at_once}
+    every = {item["code"] for item in case_items(session, case)}
+    if case.state == CaseState.in_decision and decided >= every:
         cases.approve_by_rule(
             session, case=case, actor=actor, opinion=APPROVED_ON_COMMITMENT, now=now, store=store
         )

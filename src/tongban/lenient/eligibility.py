@@ -20,12 +20,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
 from tongban.cases import service as cases
 from tongban.cases.models import Case
+from tongban.catalog.enums import ApprovalMode
 from tongban.risk import service as risk
 from tongban.sharing import access
 from tongban.sharing import service as sharing
@@ -73,7 +75,10 @@ def credit_key(session: Session, case: Case) -> str | None:
 
 def credit_refusal(session: Session, case: Case) -> Refusal | None:
     """The applicant's bad credit record, or None (no record held is no bad record)."""
-    key = credit_key(session, case)
+    return _credit_refusal(session, credit_key(session, case))
+
+
+def _credit_refusal(session: Session, key: str | None) -> Refusal | None:
     if key is None:
         return None
     found = sharing.lookup(session, code=CREDIT_SOURCE, key=key)
@@ -99,15 +104,22 @@ def credit_refusal(session: Session, case: Case) -> Refusal | None:
     return None
 
 
-def refusal(session: Session, *, case: Case) -> Refusal | None:
-    """Why ``case`` may not use a lenient mode (the first reason), or None when it may:
-    a high-risk item, a case-level risk flag, a bad credit record. Reads only."""
-    for item in cases.spec_of(session, case)["items"]:
+def _high_risk(spec: dict[str, Any]) -> Refusal | None:
+    for item in spec["items"]:
         if item.get("high_risk"):
             return Refusal(
                 f"“{item['name']}”为高风险事项。",
                 f"'{item.get('name_en') or item['code']}' is a high-risk matter.",
             )
+    return None
+
+
+def refusal(session: Session, *, case: Case) -> Refusal | None:
+    """Why ``case`` may not use a lenient mode (the first reason), or None when it may:
+    a high-risk item, a case-level risk flag, a bad credit record. Reads only."""
+    high = _high_risk(cases.spec_of(session, case))
+    if high is not None:
+        return high
     for check in CASE_RISKS:
         for zh, en in check(session, case):
             return Refusal(f"办件被风险筛查标记：{zh}", f"The case was flagged: {en}")
@@ -140,3 +152,18 @@ def log_check(
         purpose_en=purpose_en,
         outcome="unavailable" if found.unavailable else ("found" if found.found else "no_record"),
     )
+
+
+def applicant_bar(session: Session, spec: dict[str, Any], user: User) -> tuple[str, str] | None:
+    """Before any case (the form of ``spec``): why ``user`` may not use its lenient modes,
+    (zh, en) — a high-risk item, or the applicant's own bad credit record (their credit
+    code) — or None. Risk screening runs only at receipt; the case is checked again then."""
+    lenient = any(
+        item.get("approval_mode") == ApprovalMode.commitment
+        or any(m.get("deficiency_allowed") for m in item["materials"])
+        for item in spec["items"]
+    )
+    if not lenient:
+        return None
+    found = _high_risk(spec) or _credit_refusal(session, user.credit_code)
+    return (found.zh, found.en) if found is not None else None

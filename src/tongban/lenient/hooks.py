@@ -7,9 +7,10 @@ Imported by ``tongban.models.load_all``."""
 from __future__ import annotations
 
 from tongban.cases.core import hooks
-from tongban.lenient import awaiting, commitment
+from tongban.lenient import awaiting, commitment, eligibility
 
 hooks.ACCEPTED.append(commitment.on_accepted)
+hooks.APPLICANT_BARS.append(eligibility.applicant_bar)
 hooks.TASK_OPENED.append(commitment.on_task_opened)
 hooks.DECIDED.append(commitment.on_decided)
 hooks.HOLDS.append(awaiting.hold)

@@ -16,6 +16,7 @@ from tongban.accounts.deps import CurrentApplicant
 from tongban.accounts.models import User
 from tongban.cases import service
 from tongban.cases.core import prefill
+from tongban.cases.core.hooks import applicant_bar
 from tongban.cases.http import caseform, postal_form
 from tongban.cases.http.casepage import locale
 from tongban.cases.http.channels import channel_of
@@ -248,6 +249,7 @@ def draft_page(
         sign_url=sign_url(case),
         autosave_url=autosave_url(case),
         closed=closed_notice(request, session, case),
+        lenient_bar=applicant_bar(session, spec, applicant),
     )
     return render(request, "cases/apply.html", context, status_code=status_code)
 

@@ -19,6 +19,7 @@ from tongban.accounts.deps import CurrentApplicant, CurrentUser
 from tongban.accounts.models import User
 from tongban.cases import service
 from tongban.cases.core import access
+from tongban.cases.core.hooks import applicant_bar
 from tongban.cases.core.machine import STATE_NAMES_ZH, Event, allowed_events
 from tongban.cases.enums import CaseState
 from tongban.cases.http import caseform, panels
@@ -80,6 +81,7 @@ def apply_page(
     filled = prefilled(request, session, spec, applicant, None)
     context = form_context(spec, None, {}, {}, [], locale(request), filled)
     context["reuse_offered"] = authorisation is None
+    context["lenient_bar"] = applicant_bar(session, spec, applicant)
     context.update(
         case=None,
         action=f"/apply/{code}{query}",
@@ -166,6 +168,7 @@ def render_case_page(
         context.update(
             upload_url=materials_url(case), sign_url=sign_url(case), autosave_url=autosave_url(case)
         )
+    context["upload_problems"] = problems or {}  # a late (容缺) upload's problem, at its input
     context["closed"] = closed_notice(request, session, case) if _open(case) else None
     return render(request, "cases/case.html", context, status_code=status_code)
 

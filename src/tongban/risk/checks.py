@@ -30,6 +30,7 @@ from tongban.pii.service import mask_address, mask_phone
 from tongban.risk.enums import FlagKind, MarkKind
 from tongban.risk.models import RiskMark
 from tongban.sharing import service as sharing
+from tongban.textutil import counted
 
 
 @dataclass(frozen=True)
@@ -214,7 +215,7 @@ def refusals_before(
             FlagKind.repeat_after_refusal,
             f"该申请主体近{limits.refusal_window_days}天内本事项已被不予许可或不予受理 {count} 次，"
             "又再次申请，请核实前次不予许可的理由是否已消除。",
-            f"This applicant was refused this item {count} times in the last "
+            f"This applicant was refused this item {counted(count, 'time')} in the last "
             f"{limits.refusal_window_days} days and applies again.",
             {"refusals": count},
         )

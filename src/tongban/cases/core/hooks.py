@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from tongban.accounts.models import User
 from tongban.audit.service import Actor
 from tongban.cases.enums import TaskOutcome
 from tongban.cases.models import Case, Material, ResultDocument, Task
@@ -76,7 +77,13 @@ Ended = Callable[[Session, Case, datetime], None]
 # yet (现场踏勘 still open, or failed), or None
 ReviewHold = Callable[[Session, Task, TaskOutcome], tuple[str, str] | None]
 
+# (session, case definition, applicant) -> (zh, en) why the applicant may not use the
+# lenient modes (告知承诺, 容缺受理: bad credit, a high-risk item), told on the form before
+# submitting; None when they may
+ApplicantBar = Callable[[Session, dict[str, Any], User], tuple[str, str] | None]
+
 ACCEPTED: list[Moved] = []
+APPLICANT_BARS: list[ApplicantBar] = []
 DECIDED: list[Moved] = []
 HOLDS: list[Hold] = []
 CONDITIONS: list[Conditional] = []
@@ -156,6 +163,15 @@ def check_resume_hold(session: Session, case: Case) -> None:
         reason = hold(session, case)
         if reason is not None:
             raise Conflict(reason[0], reason[1], code="procedure_running")
+
+
+def applicant_bar(session: Session, spec: dict[str, Any], user: User) -> tuple[str, str] | None:
+    """Why ``user`` may not use the lenient modes of ``spec``, (zh, en), or None."""
+    for bar in APPLICANT_BARS:
+        found = bar(session, spec, user)
+        if found is not None:
+            return found
+    return None
 
 
 def late_upload(session: Session, case: Case, code: str, now: datetime) -> LateUpload | None:

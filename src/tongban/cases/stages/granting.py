@@ -4,9 +4,10 @@ or enterprise a policy found eligible, and runs every stage the item lists at on
 The case is real: it is numbered, its form is filled from the shared sources (nothing is
 asked), it is received, accepted and decided with every move audited, its result
 documents are issued and delivered online, and it counts in the figures like any other.
-Who acts is the caller's ``actor``: the person who accepted with one click, or the
-platform (``SYSTEM``) for a policy that grants with no action. The decision states the
-policy's grounds (``basis``).
+Who opens it is the caller's ``actor``: the person who accepted with one click, or the
+platform (``SYSTEM``) for a policy that grants with no action; acceptance, decision and
+issue are the policy's (``POLICY_ACTOR``), as no official handles them. The decision
+states the policy's grounds (``basis``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from tongban.cases.stages.intake import _accept, _start_acceptance, _take_materi
 from tongban.cases.stages.opening import open_case
 from tongban.cases.stages.progress import move_on
 from tongban.files.store import FileStore
+
+POLICY_ACTOR = Actor(id=None, name="系统（免申即享政策核定）")
 
 
 def _finish_open(
@@ -57,6 +60,8 @@ def grant_case(
 ) -> Case:
     """Open, receive, accept and approve a case of proactive item ``code`` for ``applicant``
     at ``now``; its results are issued and delivered online (state ``completed``).
+    ``actor`` opens and submits it (the applicant's one click, or the system); acceptance,
+    approval and issue are the policy's (``POLICY_ACTOR``): no official handled them.
 
     ``basis`` (the policy's conditions that held) is the opinion of each step. Raises
     InvalidInput when a source could not fill a required field (the caller keeps the offer
@@ -75,18 +80,32 @@ def grant_case(
     _take_materials(session, case, now, store)
     change_state(session, now=now, case=case, event=Event.submit, actor=actor, opinion=basis)
     case.submitted_at = case.received_at = now
-    _start_acceptance(session, case, now, actor)
-    _finish_open(session, case, Stage.accept, actor, basis, now)
-    _accept(session, case, Event.accept, actor, basis, now, now, store)
+    _start_acceptance(session, case, now, POLICY_ACTOR)
+    _finish_open(session, case, Stage.accept, POLICY_ACTOR, basis, now)
+    _accept(session, case, Event.accept, POLICY_ACTOR, basis, now, now, store)
     if case.state == CaseState.in_decision:
-        _finish_open(session, case, Stage.decide, actor, basis, now)
+        _finish_open(session, case, Stage.decide, POLICY_ACTOR, basis, now)
         move_on(
-            session, case, event=Event.approve, actor=actor, now=now, store=store, opinion=basis
+            session,
+            case,
+            event=Event.approve,
+            actor=POLICY_ACTOR,
+            now=now,
+            store=store,
+            opinion=basis,
         )
     if case.state == CaseState.issuing:
-        _finish_open(session, case, Stage.issue, actor, basis, now)
+        _finish_open(session, case, Stage.issue, POLICY_ACTOR, basis, now)
         documents.issue_results(
             session, case=case, spec=spec_of(session, case), store=store, now=now
         )
-        move_on(session, case, event=Event.issue, actor=actor, now=now, store=store, opinion=basis)
+        move_on(
+            session,
+            case,
+            event=Event.issue,
+            actor=POLICY_ACTOR,
+            now=now,
+            store=store,
+            opinion=basis,
+        )
     return case

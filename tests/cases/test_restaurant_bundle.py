@@ -18,7 +18,7 @@ from tests.factories import API, act, open_task
 from tests.sharing.conftest import population
 from tongban.cases.core.definition import in_order
 from tongban.cases.models import Case
-from tongban.demo.samples import fill_form
+from tongban.demo.samples import fill_form, typed_by_a_person
 from tongban.licences.models import Licence
 
 __all__ = ["population"]
@@ -104,11 +104,8 @@ def test_an_individual_business_restaurant_is_decided_on_the_spot_at_acceptance(
     applicant, scjg = as_user("zhangsan"), as_user("scjg")
     answers = {**ANSWERS, "operator": "individual"}
     spec = _guide(client, KCG, answers).json()["definition"]
-    form = {  # what shared data fills and locks is left to it
-        name: value
-        for name, value in fill_form(spec["form"]).items()
-        if "x-source" not in spec["form"]["properties"].get(name, {})
-    }
+    # what the population register fills and locks is left to it; the shop's own scope
+    form = typed_by_a_person(spec["form"], fill_form(spec["form"], {"business_scope": "餐饮服务"}))
     body = {"code": KCG, "form_data": form, "situations": answers}
     created = client.post(f"{API}/cases", json=body, headers=applicant)
     assert created.status_code == 201, created.text

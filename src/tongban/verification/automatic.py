@@ -25,12 +25,16 @@ from tongban.catalog import service as catalog
 from tongban.catalog.enums import MaterialWay
 from tongban.catalog.sources import key_fields, source_refs
 from tongban.config import get_settings
+from tongban.pii.service import mask_id
 from tongban.verification import tasks
 from tongban.verification.models import VerificationRequest
 
 
-def _issuer_name(session: Session, code: str) -> str:
-    return catalog.get_department(session, code=code).name
+def _issuer_names(session: Session, code: str) -> tuple[str, str]:
+    """The issuing department's name in Chinese and English (its Chinese name when it
+    has no English one)."""
+    found = catalog.get_department(session, code=code)
+    return found.name, found.name_en or found.name
 
 
 def _asking_task(case: Case, entry: dict[str, Any], issuer: str) -> Task | None:
@@ -94,12 +98,12 @@ def provide(
         return cases.Unavailable(
             "签发部门即办理部门，无需协查", "The issuing department handles the case itself"
         )
-    name = _issuer_name(session, issuer)
+    name, name_en = _issuer_names(session, issuer)
     return cases.Provided(
         reference=f"issuer:{issuer}",
         trust=None,
         summary_zh=f"由审批部门向{name}协查，无需提交",
-        summary_en=f"Verified with {issuer} by the department; nothing to submit",
+        summary_en=f"Verified with the {name_en} by the department; nothing to submit",
         detail={"issuer": issuer},
     )
 
@@ -115,7 +119,10 @@ def start(
     if task is None:
         return
     applicant = session.get_one(User, case.applicant_id)
-    who = f"{applicant.display_name}（{applicant.id_number or applicant.credit_code or ''}）"
+    # the ID number masked as on every staff page (the issuer finds the record by the
+    # case's materials); a credit code is public (GB 32100) and stays whole
+    number = mask_id(applicant.id_number) if applicant.id_number else applicant.credit_code
+    who = f"{applicant.display_name}（{number or ''}）"
     request = VerificationRequest(
         case=case,
         task_id=task.id,

@@ -195,12 +195,13 @@ def _settle(
 ) -> None:
     """The material the request is about takes the answer (and the issuer's document)."""
     assert request.material_code is not None
-    department = catalog.get_department(session, code=request.to_department).name
+    found = catalog.get_department(session, code=request.to_department)
+    department, department_en = found.name, found.name_en or found.name
     if request.confirmed:
-        zh, en = f"已由{department}协查核实", f"Verified by {request.to_department}"
+        zh, en = f"已由{department}协查核实", f"Verified by {department_en}"
     else:
         zh = f"{department}协查未能核实：{request.answer}"
-        en = f"{request.to_department} could not verify it: {request.answer}"
+        en = f"{department_en} could not verify it: {request.answer}"
     cases.settle_verified(
         session,
         case=request.case,

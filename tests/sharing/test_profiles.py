@@ -121,6 +121,11 @@ def test_staff_read_a_profile_only_through_a_case_they_handle_and_it_is_logged(
         f"{API}/cases/{number}/profile", json={"purpose": " "}, headers=as_user("rs")
     )
     assert blank.status_code == 422
+    # trial10 fault 7: a case that ended is no longer handled, so it opens no profile
+    withdrawn = client.post(f"{API}/cases/{number}/withdraw", headers=headers)
+    assert withdrawn.status_code == 200, withdrawn.text
+    ended = client.post(f"{API}/cases/{number}/profile", json=body, headers=as_user("rs"))
+    assert ended.status_code == 403 and "已经结束" in ended.json()["error"]["message"]
 
 
 def test_the_task_page_offers_the_profile_with_a_reason(

@@ -72,3 +72,18 @@ def test_someone_elses_certificate_number_neither_fills_the_address_nor_verifies
     assert "权利人不是您（或所办企业）" in page
     proof = re.search(r'id="material-PREMISES_PROOF".*?</div>', page, re.S)
     assert proof and "已从不动产登记簿调取核验" not in proof.group(0)
+
+
+def test_the_access_log_names_materials_not_their_codes_and_stacks_on_a_phone(
+    client: Any, as_user: Any, signed_in: SignedIn, db: Session, population: dict[str, int]
+) -> None:
+    """trial10, faults 10 and 11: 读取的数据项 showed ``LEGAL_REP_ID``, ``ID_CARD``; the
+    table crushed on a phone."""
+    from tests.sharing.test_once_and_feeding import _founding, _submit
+
+    case = _founding(client, as_user)
+    assert _submit(client, as_user, case["number"]).status_code == 200
+    page = signed_in("zhangsan").get("/my/profile").text
+    log = page[page.index('id="access-log"') :]
+    assert "LEGAL_REP_ID" not in log and "法定代表人(负责人)居民身份证" in log
+    assert '<table class="stack">' in log and 'data-label="读取的数据项"' in log

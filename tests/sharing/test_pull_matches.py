@@ -87,3 +87,27 @@ def test_the_access_log_names_materials_not_their_codes_and_stacks_on_a_phone(
     log = page[page.index('id="access-log"') :]
     assert "LEGAL_REP_ID" not in log and "法定代表人(负责人)居民身份证" in log
     assert '<table class="stack">' in log and 'data-label="读取的数据项"' in log
+
+
+def test_a_number_typed_into_a_draft_is_in_its_owners_log_from_that_save(
+    client: Any, as_user: Any, db: Session, population: dict[str, int]
+) -> None:
+    """trial10, fault 3: a shareholder's ID typed into a draft was checked at once, but
+    the person saw nothing in their log until (unless) the case was submitted."""
+    from tests.factories import API, find_code
+
+    person = sharing.lookup(db, code="population", key=ZHANGSAN_ID).record
+    assert person is not None
+    code = find_code(client, "企业开办", bundle=True)
+    form = _shareholder(person["name"], ZHANGSAN_ID)
+    made = client.post(
+        f"{API}/cases", json={"code": code, "form_data": form}, headers=as_user("lisi")
+    )
+    assert made.status_code == 201, made.text
+    again = client.patch(
+        f"{API}/cases/{made.json()['number']}", json={"form_data": form}, headers=as_user("lisi")
+    )
+    assert again.status_code == 200, again.text
+    log = client.get(f"{API}/profiles/me", headers=as_user("zhangsan")).json()[0]["accesses"]
+    read = [row for row in log if made.json()["number"] in row["purpose"]]
+    assert [row["fields"] for row in read if row["source"] == "population"] == [["SHAREHOLDER_ID"]]

@@ -275,16 +275,23 @@ def recorded(
     session: Session, *, case: Case, material: Material, entry: dict[str, Any], now: datetime
 ) -> None:
     """Log the pull for each person or enterprise whose record satisfied the material."""
+    log_pulls(session, case=case, detail=material.detail or {}, entry=entry, now=now)
+
+
+def log_pulls(
+    session: Session, *, case: Case, detail: dict[str, Any], entry: dict[str, Any], now: datetime
+) -> None:
+    """Log, once per case, what a pull that satisfied the material ``entry`` read
+    (``detail`` of its :class:`Provided`) for each person or enterprise it was about."""
     applicant = session.get_one(User, case.applicant_id)
     sources = catalog.list_sources(session)
-    detail = material.detail or {}
     held = detail.get("sources") or {str(entry.get("shared_source")): detail.get("keys", [])}
     owners = detail.get("owners") or {}
     for code, keys in held.items():
         source = sources.get(code, {"key": ""})
         for key in keys:
             for subject in owners.get(key) or access.subjects_of(source, key):
-                access.record(
+                access.record_once(
                     session,
                     at=now,
                     source=code,

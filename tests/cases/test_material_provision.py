@@ -236,6 +236,11 @@ def test_a_verification_the_issuer_could_not_confirm_reads_not_verified_and_the_
     )
     assert "350102196204180310" not in request["question"]
     assert "3501**********0310" in request["question"]
+    # fault 9: 协查 does not pause the clock, so it is due no later than the asking task
+    asking = next(
+        t for t in client.get(f"{API}/tasks", headers=jt).json() if t["id"] == request["task_id"]
+    )
+    assert datetime.fromisoformat(request["due_at"]) <= datetime.fromisoformat(asking["due_at"])
     answered = client.post(
         f"{API}/verifications/{request['id']}/answer",
         json={"answer": "经查，无此记录。", "confirmed": False},

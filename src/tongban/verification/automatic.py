@@ -18,15 +18,13 @@ from sqlalchemy.orm import Session
 from tongban.accounts.models import User
 from tongban.audit.service import SYSTEM
 from tongban.cases import service as cases
-from tongban.cases.core import clocks
 from tongban.cases.enums import TaskState
 from tongban.cases.models import Case, Material, Task
 from tongban.catalog import service as catalog
 from tongban.catalog.enums import MaterialWay
 from tongban.catalog.sources import key_fields, source_refs
-from tongban.config import get_settings
 from tongban.pii.service import mask_id
-from tongban.verification import tasks
+from tongban.verification import service, tasks
 from tongban.verification.models import VerificationRequest
 
 
@@ -134,9 +132,7 @@ def start(
         ),
         asked_by="系统（自动协查）",
         asked_at=now,
-        due_at=clocks.calendar(session).add_working_days(
-            now, get_settings().verification_working_days
-        ),
+        due_at=service.answer_due(session, task, now),
         material_code=material.material_code,
     )
     session.add(request)

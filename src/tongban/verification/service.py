@@ -2,8 +2,9 @@
 certificate, the department working on a case asks the department that holds the fact.
 
 A request is answered once, by the asked department, within a number of working days
-(setting ``verification_working_days``). It does not pause the case's clocks: the
-reviewing department's own time limit keeps running. Questions and answers are
+(setting ``verification_working_days``), and never later than the asking task is due
+(``answer_due``): it does not pause the case's clocks (the reviewing department's own
+time limit keeps running), so the answer must come in time for the case's promise. Questions and answers are
 internal; applicants do not see them. There is no message to a department's inbox:
 the asked department's workbench lists its open requests, least time left first.
 """
@@ -22,7 +23,7 @@ from tongban.cases import service as cases
 from tongban.cases.core import access, clocks
 from tongban.cases.core.transition import locked_task
 from tongban.cases.enums import FINAL_STATES, TaskState
-from tongban.cases.models import Case, Clock
+from tongban.cases.models import Case, Clock, Task
 from tongban.catalog import service as catalog
 from tongban.config import get_settings
 from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -67,6 +68,15 @@ def _record(
     )
 
 
+def answer_due(session: Session, task: Task, now: datetime) -> datetime:
+    """When a request asked now for ``task`` is due: ``verification_working_days`` working
+    days on, but no later than the task itself is due (协查 does not pause its clock)."""
+    due = clocks.calendar(session).add_working_days(now, get_settings().verification_working_days)
+    if task.due_at is not None and now < task.due_at < due:
+        return task.due_at
+    return due
+
+
 def ask(
     session: Session, *, task_id: int, user: User, to_department: str, question: str, now: datetime
 ) -> VerificationRequest:
@@ -92,7 +102,6 @@ def ask(
             f"Unknown department code {to_department}.",
             field="to_department",
         )
-    days = get_settings().verification_working_days
     request = VerificationRequest(
         case=task.case,
         task_id=task.id,
@@ -103,7 +112,7 @@ def ask(
         ),
         asked_by=user.display_name,
         asked_at=now,
-        due_at=clocks.calendar(session).add_working_days(now, days),
+        due_at=answer_due(session, task, now),
     )
     session.add(request)
     session.flush()

@@ -2,9 +2,9 @@
 certificate, the department working on a case asks the department that holds the fact.
 
 A request is answered once, by the asked department, within a number of working days
-(setting ``verification_working_days``), and never later than the asking task is due
-(``answer_due``): it does not pause the case's clocks (the reviewing department's own
-time limit keeps running), so the answer must come in time for the case's promise. Questions and answers are
+(setting ``verification_working_days``); one the platform asks by itself, never later
+than the asking task is due (``answer_due``). It does not pause the case's clocks: the
+reviewing department's own time limit keeps running. Questions and answers are
 internal; applicants do not see them. There is no message to a department's inbox:
 the asked department's workbench lists its open requests, least time left first.
 """
@@ -69,8 +69,9 @@ def _record(
 
 
 def answer_due(session: Session, task: Task, now: datetime) -> datetime:
-    """When a request asked now for ``task`` is due: ``verification_working_days`` working
-    days on, but no later than the task itself is due (协查 does not pause its clock)."""
+    """When a request the platform asks by itself now for ``task`` (自动协查) is due:
+    ``verification_working_days`` working days on, but no later than the task itself is
+    due (协查 does not pause its clock, and no one chose to wait longer)."""
     due = clocks.calendar(session).add_working_days(now, get_settings().verification_working_days)
     if task.due_at is not None and now < task.due_at < due:
         return task.due_at
@@ -112,7 +113,9 @@ def ask(
         ),
         asked_by=user.display_name,
         asked_at=now,
-        due_at=answer_due(session, task, now),
+        due_at=clocks.calendar(session).add_working_days(
+            now, get_settings().verification_working_days
+        ),
     )
     session.add(request)
     session.flush()

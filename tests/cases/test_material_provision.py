@@ -215,3 +215,41 @@ def test_reviewers_see_each_material_s_trust_level_and_a_clerk_raises_an_upload_
         client.post(f"{API}/materials/{rows['ID_CARD']['id']}/check", headers=applicant).status_code
         == 403
     )
+
+
+def test_a_verification_the_issuer_could_not_confirm_reads_not_verified_and_the_id_is_masked(
+    client: TestClient, as_user: Any
+) -> None:
+    """trial10, faults 8 and 13: after 未能核实 the task page still said 待协查核实, and the
+    automatic question gave the applicant's whole ID number the page masks."""
+    applicant = as_user("zhangsan")
+    number, spec = _draft(client, applicant, TAXI)
+    _upload_the_rest(client, applicant, number, spec, set())
+    assert upload(client, applicant, number, "ID_CARD", SAMPLES["pdf"], "pdf").status_code == 201
+    assert client.post(f"{API}/cases/{number}/submit", headers=applicant).status_code == 200
+    jt = as_user("jt")
+    act(client, jt, open_task(client, jt, number, "accept"), "accept", opinion="受理")
+    ga = as_user("ga")
+    asked = client.get(f"{API}/verifications", headers=ga).json()
+    request = next(
+        r for r in asked if r["case_number"] == number and r["material_code"] == "NO_CRIME_RECORD"
+    )
+    assert "350102196204180310" not in request["question"]
+    assert "3501**********0310" in request["question"]
+    # fault 9: 协查 does not pause the clock, so it is due no later than the asking task
+    asking = next(
+        t for t in client.get(f"{API}/tasks", headers=jt).json() if t["id"] == request["task_id"]
+    )
+    assert datetime.fromisoformat(request["due_at"]) <= datetime.fromisoformat(asking["due_at"])
+    answered = client.post(
+        f"{API}/verifications/{request['id']}/answer",
+        json={"answer": "经查，无此记录。", "confirmed": False},
+        headers=ga,
+    )
+    assert answered.status_code == 200, answered.text
+    task = open_task(client, jt, number, "review")
+    page = client.get(f"/staff/tasks/{task['id']}", headers=jt).text
+    row = page[page.index("协查未能核实") :].split("</li>")[0]
+    assert "未能核实（协查未确认）" in row and "待协查核实" not in row
+    rows = _materials(client, jt, number)
+    assert str(rows["NO_CRIME_RECORD"]["summary_en"]).startswith("Fuzhou")

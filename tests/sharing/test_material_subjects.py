@@ -25,9 +25,11 @@ from tongban.sharing.models import DataAccess
 
 
 def _material(db: Session, item: str, code: str) -> dict[str, Any]:
+    """The material ``code`` of ``item``, with the item's code under ``item`` (the case a
+    test provides it to is of that item)."""
     version = catalog.get_entry(db, code=item).current_version
     assert version is not None
-    return next(m for m in version.definition["materials"] if m["code"] == code)
+    return {**next(m for m in version.definition["materials"] if m["code"] == code), "item": item}
 
 
 def _user(db: Session, username: str) -> User:
@@ -37,7 +39,12 @@ def _user(db: Session, username: str) -> User:
 
 
 def _provide(db: Session, applicant: User, form: dict[str, Any], material: dict[str, Any]) -> Any:
-    case = Case(number="TB-TEST-1", applicant_id=applicant.id, form_data=form)
+    """The material as a draft of its item by ``applicant`` with ``form`` would have it."""
+    version = catalog.get_entry(db, code=material["item"]).current_version
+    assert version is not None
+    case = Case(
+        number="TB-TEST-1", applicant_id=applicant.id, form_data=form, catalog_version_id=version.id
+    )
     return materials.provide(db, case=case, material=material, now=START)
 
 
@@ -111,10 +118,15 @@ def test_a_shareholder_that_is_a_company_is_found_in_the_enterprise_register(
 ) -> None:
     """Found in session 10: a company shareholder's credit code was looked up in the
     population register, found nowhere, and the founder was asked for an upload."""
-    other, _record = _other_enterprise(db)
+    other, record = _other_enterprise(db)
     proof = _material(db, "3501-SCJG-001", "SHAREHOLDER_ID")
     zhangsan = _user(db, "zhangsan")
-    form = {"shareholders": [{"id_number": ZHANGSAN_ID}, {"id_number": other}]}
+    form = {
+        "shareholders": [
+            {"name": zhangsan.display_name, "id_number": ZHANGSAN_ID},
+            {"name": record["name"], "id_number": other},
+        ]
+    }
     pulled = _provide(db, zhangsan, form, proof)
     assert isinstance(pulled, Provided), pulled
     assert pulled.detail["sources"] == {
@@ -140,11 +152,11 @@ def test_a_company_shareholder_the_register_does_not_hold_is_asked_for(
 ) -> None:
     unknown = make_credit_code("350102", "MA0000Q1")
     proof = _material(db, "3501-SCJG-001", "SHAREHOLDER_ID")
-    form = {"shareholders": [{"id_number": unknown}]}
+    form = {"shareholders": [{"name": "福州某某贸易有限公司", "id_number": unknown}]}
     missing = _provide(db, _user(db, "zhangsan"), form, proof)
     assert isinstance(missing, Unavailable)
     assert missing.reason_zh == (
-        "市场主体登记库中没有这个统一社会信用代码，请核对，"
+        "市场主体登记库中没有与所填姓名（名称）一致的这个统一社会信用代码，请核对姓名和号码，"
         "或上传“股东(发起人)主体资格证明或自然人身份证件”"
     )
     assert missing.field == "shareholders"
@@ -195,16 +207,21 @@ def test_a_pull_by_project_code_is_logged_for_the_projects_builder(
     db: Session, population: dict[str, int]
 ) -> None:
     """Found in session 12: records found by a project code declared no owner, so their
-    pulls were logged against the applicant (张三 here), never seen by the 建设单位."""
+    pulls were logged against the applicant, never seen by the 建设单位. Someone not the
+    builder (张三) typing its code verifies nothing (trial10: not their record)."""
     project = "2025-350102-47-01-000123"
     record = {"permit_number": "建字第350102202500123号", "builder_credit_code": MINFENG_CREDIT}
     assert feeding.put_record(db, code="planning_permit", key=project, fields=record, now=START)
     zhangsan = _user(db, "zhangsan")
     permit = _material(db, "3501-ZJ-001", "PLANNING_PERMIT")
-    pulled = _provide(db, zhangsan, {"project_code": project}, permit)
+    foreign = _provide(db, zhangsan, {"project_code": project}, permit)
+    assert isinstance(foreign, Unavailable) and "不能据此免于提交" in foreign.reason_zh
+    minfeng = _user(db, "minfeng")
+    minfeng.identity_verified_at = START
+    pulled = _provide(db, minfeng, {"project_code": project}, permit)
     assert isinstance(pulled, Provided), pulled
     assert pulled.detail["owners"] == {project: [MINFENG_CREDIT]}
-    case = Case(number="TB-TEST-1", applicant_id=zhangsan.id, form_data={})
+    case = Case(number="TB-TEST-1", applicant_id=minfeng.id, form_data={})
     row = Material(case_id=case.id, material_code="PLANNING_PERMIT", detail=pulled.detail)
     materials.recorded(db, case=case, material=row, entry=permit, now=START)
     logged = [r for r in db.scalars(select(DataAccess)) if r.source == "planning_permit"]

@@ -67,3 +67,16 @@ def test_the_registry_shows_each_source_and_a_department_service_that_is_down(
     back = _sources("--probe")
     assert back.exit_code == 0, back.output
     assert "可用 up" in _row(back.output, "enterprise_register")
+
+
+def test_piped_output_keeps_every_value_whole(
+    monkeypatch: pytest.MonkeyPatch, runtime: Runtime, population: dict[str, int]
+) -> None:
+    """trial10, fault 16: piped or from cron (80 columns, no terminal) each column was cut
+    to ``…``."""
+    monkeypatch.setattr(base, "runtime", lambda: runtime)
+    monkeypatch.setattr(base.console, "width", 80)
+    listed = _sources()
+    assert listed.exit_code == 0, listed.output
+    assert "…" not in listed.output
+    assert "企业名称自主申报库" in _row(listed.output, "name_reservation")

@@ -9,6 +9,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
 
 from tongban.audit.service import Actor
 from tongban.config import Settings, get_settings
@@ -23,6 +24,23 @@ OPERATOR = Actor(id=None, name="运维命令")  # who the audit log names for a 
 CatalogPath = Annotated[
     Path, typer.Option("--path", help="Catalog folder (departments.yaml, items/, bundles/)")
 ]
+
+
+UNBOUNDED = 10_000  # columns: a table printed to a pipe or a file is never cut
+
+
+def print_whole(table: Table) -> None:
+    """Print ``table`` on the console; piped or from cron (not a terminal) every value in
+    full on its line instead of cut to ``…`` at 80 columns (a terminal keeps its width)."""
+    if console.is_terminal:
+        console.print(table)
+        return
+    kept = console.width
+    console.width = UNBOUNDED  # print's own width is capped at the console's
+    try:
+        console.print(table)
+    finally:
+        console.width = kept
 
 
 def load_settings() -> Settings:

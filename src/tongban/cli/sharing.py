@@ -136,6 +136,6 @@ def sharing_sources(
             timefmt.moment(source.last_lookup) or "—",
             str(source.unavailable_recently),
         )
-    base.console.print(table)
+    base.print_whole(table)
     if any(source.probe not in (None, "up") for source in states):
         raise typer.Exit(1)

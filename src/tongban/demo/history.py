@@ -178,9 +178,18 @@ def _review_limit(spec: dict[str, Any]) -> int | None:
     return int(stages["review"]["limit"]) if "review" in stages else None
 
 
+# results that end the enterprise they are issued to (its licences are cancelled, it is
+# granted nothing more): the demo makes its cases in no order of their dates, so one
+# finished would end a demo company before cases dated later were made for it
+ENDS_ENTERPRISE = frozenset({"准予注销登记通知书"})
+
+
 def _fits(plan: Plan, spec: dict[str, Any]) -> bool:
     if spec["approval_mode"] == "proactive":
         return False  # 免申即享: nobody applies; the worker's monthly run grants them
+    ends = any((item.get("result") or {}).get("name") in ENDS_ENTERPRISE for item in spec["items"])
+    if ends and plan in (Plan.on_time, Plan.late):
+        return False
     has_review = any(
         s["stage"] == "review" for item in spec["items"] for s in item["process"]["stages"]
     )
@@ -248,7 +257,7 @@ def _make_case(world: World, plan: Plan) -> Case:
             with world.session.begin_nested():
                 return _made(world, plan, code, applicant)
         except Conflict as refused:
-            if refused.code != "already_used":
+            if refused.code not in ("already_used", "struck_off"):
                 raise
     raise RuntimeError("no demo item left whose facts used once are free")
 

@@ -17,7 +17,7 @@ from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.audit.service import SYSTEM, Actor, record
 from tongban.cases.core import access
-from tongban.cases.models import Case
+from tongban.cases.models import Case, ResultDocument
 from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from tongban.licences import issued
 from tongban.licences.enums import LicenceStatus
@@ -29,6 +29,7 @@ from tongban.pii.service import lookup_keys
 
 __all__ = [
     "Verification",
+    "cancel_for_ended_holder",
     "change_status",
     "conditional_licences",
     "effective_status",
@@ -248,6 +249,27 @@ def _apply(
         opinion=reason.strip(),
     )
     return licence
+
+
+def cancel_for_ended_holder(
+    session: Session, *, holder_code: str, reason: str, now: datetime
+) -> list[Licence]:
+    """The enterprise of credit code ``holder_code`` ended (注销登记): each of its licences
+    still valid or suspended is cancelled (注销, audited ``licence.cancelled`` with
+    ``reason``), as 《行政许可法》第七十条第（三）项 requires when a legal person ends; the
+    verification page then says so. Documents issued to it (回执, 通知书, 清税证明: records
+    of what happened, result kind ``document``) keep their status. The cancelled, oldest
+    first."""
+    documents = select(ResultDocument.id).where(ResultDocument.kind != "licence")
+    query = select(Licence).where(
+        Licence.holder_key == holder_code,
+        Licence.status.in_([LicenceStatus.valid, LicenceStatus.suspended]),
+        or_(Licence.result_document_id.is_(None), Licence.result_document_id.not_in(documents)),
+    )
+    ended = list(session.scalars(query.order_by(Licence.id)))
+    for licence in ended:
+        _apply(session, licence, "cancel", reason, SYSTEM, now)
+    return ended
 
 
 def _applicant(session: Session, licence: Licence) -> int | None:

@@ -131,6 +131,19 @@ def record(
     return row
 
 
+def record_once(session: Session, **row: Any) -> DataAccess | None:
+    """:func:`record`, unless the log already holds the same reading (same case, source,
+    subject and fields: a draft saved again, then submitted); the row added, else None."""
+    query = select(DataAccess).where(
+        DataAccess.case_id == row["case_id"],
+        DataAccess.source == row["source"],
+        DataAccess.subject_key == row["subject_key"],
+    )
+    if any(held.fields == row["fields"] for held in session.scalars(query)):
+        return None
+    return record(session, **row)
+
+
 def for_subject(session: Session, *, subject_keys: Sequence[str]) -> list[DataAccess]:
     """Every log row about the subject with one of ``subject_keys``, newest first."""
     keys = [key for key in subject_keys if key]

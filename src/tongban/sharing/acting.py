@@ -55,3 +55,21 @@ def enterprise_key(session: Session, answers: dict[str, Any], applicant: User) -
     if not own and not acts_for_enterprise(applicant, named, register_record(session, named)):
         raise NotActing(named)
     return named
+
+
+def own_codes(session: Session, answers: dict[str, Any], applicant: User) -> list[str]:
+    """The resident ID numbers and credit codes whose records found by another number (a
+    property certificate, a project code, a contract filing) the applicant may use as
+    their own: the account's verified ones (实名认证) and the enterprise the form names
+    when the applicant may act for it."""
+    codes = list(applicant.verified_codes)
+    try:
+        named = enterprise_key(session, answers, applicant)
+    except NotActing:
+        named = None
+    return [*codes, named] if named and named not in codes else codes
+
+
+def owned(subjects: list[str], codes: list[str]) -> bool:
+    """Whether one of ``subjects`` (whose record it is) is one of ``codes``."""
+    return any(same_identifier(subject, code) for subject in subjects for code in codes)

@@ -26,6 +26,7 @@ REASON_ZH = {
     "no_record": "数据源中没有记录",
     "unavailable": "数据源当时无法访问",
     "invalid": "数据源的值不符合表单要求",
+    "not_own": "所填号码的记录不属于申请人，未调取",
 }
 
 

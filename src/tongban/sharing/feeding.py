@@ -4,7 +4,9 @@
 - a 营业执照 puts the enterprise it registers into the enterprise register (市场主体登记库),
   under its new credit code, with what the form registered, status 存续, and uses up the
   name reservations of its name (名称自主申报库: 已使用, never filled into a form again);
-- a 准予注销登记通知书 strikes it off (status 注销), a 清税证明 marks its taxes cleared;
+- a 准予注销登记通知书 strikes it off (status 注销) and cancels its licences still in force
+  (《行政许可法》第七十条第（三）项: a legal person that ended holds no permit), a 清税证明
+  marks its taxes cleared;
 - a 道路运输经营许可证 goes into the road transport register, a 建设工程规划许可证 into the
   planning permits, a transferred 不动产权证书 into the real estate registers under its new
   owner, a 出生医学证明 into the birth certificate register (by the mother's ID);
@@ -197,7 +199,17 @@ def feed_sources(
             _library(session, licence, now)
         if licence is not None and document.title == "营业执照":
             _spend_reservations(session, licence.holder_name, now)
+        if document.title == "准予注销登记通知书" and case.form_data.get("credit_code"):
+            _end_licences(session, case, str(case.form_data["credit_code"]), now)
     once.mark_used(session, case=case, now=now)
+
+
+def _end_licences(session: Session, case: Case, code: str, now: datetime) -> None:
+    reason = (
+        f"企业已注销登记（办件 {case.number}，准予注销登记通知书），"
+        "依《行政许可法》第七十条第（三）项注销其行政许可"
+    )
+    licences.cancel_for_ended_holder(session, holder_code=code, reason=reason, now=now)
 
 
 def _spend_reservations(session: Session, name: str, now: datetime) -> None:

@@ -29,7 +29,7 @@ from tongban.cases.materials.registry import Provided, Unavailable
 from tongban.cases.models import Case, Material
 from tongban.catalog import service as catalog
 from tongban.catalog.enums import MaterialWay
-from tongban.catalog.sources import key_fields
+from tongban.catalog.sources import key_fields, subject_fields
 from tongban.identifiers import party_kind
 from tongban.pii.service import lookup_key
 from tongban.sharing import access, acting
@@ -102,10 +102,62 @@ def not_held(
     it takes one)."""
     zh = f"{source['name']}中没有这个{title}，请核对"
     en = f"The {_name_en(source)} holds no record of this number; check it"
+    return _or_upload(zh, en, path, material)
+
+
+def _or_upload(zh: str, en: str, path: str, material: dict[str, Any]) -> Unavailable:
     if MaterialWay.upload in material.get("ways", []):
         zh += f"，或上传“{material['name']}”"
         en += f", or upload '{material.get('name_en') or material['code']}'"
     return Unavailable(zh, en, field=path.partition("[].")[0])
+
+
+def typed_name(spec: dict[str, Any], answers: dict[str, Any], path: str, key: str) -> str | None:
+    """The name typed beside the number ``key`` the form field ``path`` holds (the field
+    named like it with ``name`` for ``id_number``: ``legal_rep_name``, a shareholder row's
+    ``name``), "" when left empty; None when the form asks no such name."""
+    field, _, sub = path.partition("[].")
+    named = (sub or field).removesuffix("id_number")
+    if named == (sub or field):
+        return None
+    props = spec["form"].get("properties", {})
+    if sub:
+        row_props = props.get(field, {}).get("items", {}).get("properties", {})
+        if f"{named}name" not in row_props:
+            return None
+        given = answers.get(field)
+        rows = given if isinstance(given, list) else []
+        row = next((r for r in rows if isinstance(r, dict) and r.get(sub) == key), {})
+        return str(row.get(f"{named}name") or "").strip()
+    if f"{named}name" not in props:
+        return None
+    return str(answers.get(f"{named}name") or "").strip()
+
+
+def not_matched(
+    title: str, source: dict[str, Any], path: str, material: dict[str, Any]
+) -> Unavailable:
+    """The register holds no record of this number under the name typed beside it: one
+    sentence whether the number is unknown or the name another (a draft answers no
+    yes/no about someone's number), what to fix beside the field."""
+    zh = f"{source['name']}中没有与所填姓名（名称）一致的这个{title}，请核对姓名和号码"
+    en = (
+        f"The {_name_en(source)} holds no record of this number under the name given; "
+        "check the name and the number"
+    )
+    return _or_upload(zh, en, path, material)
+
+
+def not_own(title: str, source: dict[str, Any], path: str, material: dict[str, Any]) -> Unavailable:
+    """The record of this number is someone else's (its owner, 权利人, is neither the
+    applicant nor the enterprise applied for): it verifies nothing for this case, and
+    nothing of it is shown."""
+    zh = f"{source['name']}中这个{title}的权利人不是申请人（或所办企业），不能据此免于提交"
+    en = (
+        f"The record of this number in the {_name_en(source)} is not the applicant's (or the "
+        "enterprise's): it cannot replace the material"
+    )
+    return _or_upload(zh, en, path, material)
 
 
 def _source_of_key(
@@ -121,6 +173,37 @@ def _source_of_key(
 
 def _name_en(source: dict[str, Any]) -> str:
     return str(source.get("name_en") or source["code"])
+
+
+def _mismatch(
+    session: Session,
+    case: Case,
+    asked: tuple[dict[str, Any], dict[str, Any]],
+    key: str,
+    path: str | None,
+    record: dict[str, Any] | None,
+) -> Unavailable | None:
+    """Why the record ``key`` typed in the form field ``path`` verifies nothing: no such
+    record; a person or enterprise found by the number but not under the name typed
+    beside it; a record found by another number (a property certificate) whose owner is
+    not the applicant's. None: it verifies (or the number is the account's own)."""
+    where, material = asked
+    if path is None:
+        return None
+    title = key_title(session, case, where, path)
+    if where["key"] in IDENTITY_TITLES and "name" in where["fields"]:  # a register of names
+        spec = cases.spec_of(session, case)
+        name = typed_name(spec, case.form_data or {}, path, key)
+        if name is not None and (record is None or record.get("name") != name):
+            return not_matched(title, where, path, material)
+    if record is None:
+        return not_held(title, where, path, material)
+    if subject_fields(where):
+        applicant = session.get_one(User, case.applicant_id)
+        own = acting.own_codes(session, case.form_data or {}, applicant)
+        if not acting.owned(access.subjects_of(where, key, record), own):
+            return not_own(title, where, path, material)
+    return None
 
 
 def provide(
@@ -152,13 +235,18 @@ def provide(
                 f"{where['name']}暂时无法访问（{why}）",
                 f"the {_name_en(where)} is unavailable ({lookup.unavailable})",
             )
-        if lookup.record is None and path is not None:
-            title = key_title(session, case, where, path)
-            return not_held(title, where, path, material)
+        mismatch = _mismatch(session, case, (where, material), key, path, lookup.record)
+        if mismatch is not None:
+            return mismatch
         if lookup.record is None:
             return Unavailable(
                 f"{where['name']}中没有查到 {key[:6]}… 的记录",
                 f"the {_name_en(where)} holds no record of {key[:6]}…",
+            )
+        if lookup.record.get("status") == "注销":
+            return Unavailable(
+                f"{where['name']}中该企业已注销登记（{key[:6]}…），不能作为有效证明",
+                f"the {_name_en(where)} holds {key[:6]}… as deregistered: not valid proof",
             )
         held[where["code"]].append(key)
         subjects = access.subjects_of(where, key, lookup.record)
@@ -187,16 +275,23 @@ def recorded(
     session: Session, *, case: Case, material: Material, entry: dict[str, Any], now: datetime
 ) -> None:
     """Log the pull for each person or enterprise whose record satisfied the material."""
+    log_pulls(session, case=case, detail=material.detail or {}, entry=entry, now=now)
+
+
+def log_pulls(
+    session: Session, *, case: Case, detail: dict[str, Any], entry: dict[str, Any], now: datetime
+) -> None:
+    """Log, once per case, what a pull that satisfied the material ``entry`` read
+    (``detail`` of its :class:`Provided`) for each person or enterprise it was about."""
     applicant = session.get_one(User, case.applicant_id)
     sources = catalog.list_sources(session)
-    detail = material.detail or {}
     held = detail.get("sources") or {str(entry.get("shared_source")): detail.get("keys", [])}
     owners = detail.get("owners") or {}
     for code, keys in held.items():
         source = sources.get(code, {"key": ""})
         for key in keys:
             for subject in owners.get(key) or access.subjects_of(source, key):
-                access.record(
+                access.record_once(
                     session,
                     at=now,
                     source=code,

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from tongban.accounts.enums import UserKind
 from tongban.accounts.models import User
 from tongban.cases import service as cases
+from tongban.cases.enums import FINAL_STATES
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
 from tongban.errors import InvalidInput, NotAllowed
@@ -195,12 +196,19 @@ def _held(licence: Any, today: date) -> HeldLicence:
 
 
 def _check_handles(user: User, case: Case) -> None:
-    """Staff of a department working on the case (a task of it, or its lead) only."""
+    """Staff of a department working on the case (a task of it, or its lead) only, while
+    it runs: a case that ended (办结, 不予受理, 撤回 …) is no longer being handled."""
     departments = {task.department_code for task in case.tasks} | {case.lead_department}
     if not user.is_staff or user.department_code not in departments:
         raise NotAllowed(
             "只有办理该办件的部门工作人员可以查看申请人档案。",
             "Only staff of a department handling the case may read the applicant's profile.",
+        )
+    if case.state in FINAL_STATES:
+        raise NotAllowed(
+            "该办件已经结束，不再办理，不能再查看申请人档案；如需查看，请通过正在办理的办件。",
+            "The case has ended and is no longer being handled, so the applicant's profile "
+            "cannot be read through it; read it through a case being handled.",
         )
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from tongban.cases.core.prefill import Filled, FillRequest, Prefill, filler
 from tongban.catalog import service as catalog
-from tongban.catalog.sources import key_fields, source_refs
+from tongban.catalog.sources import key_fields, source_refs, subject_fields
 from tongban.licences import holders
 from tongban.sharing import access, acting
 from tongban.sharing.connectors import Lookup, connector_for
@@ -38,13 +38,16 @@ UNAVAILABLE_ZH = {
 @dataclass(frozen=True)
 class Pull:
     """One source asked for one form: which fields it should fill, the key, the answer;
-    ``refused`` says (zh, en) why nothing was asked (an enterprise not the applicant's)."""
+    ``refused`` says (zh, en) why nothing was asked (an enterprise not the applicant's);
+    ``foreign``: the record found by a number typed in the form (a property certificate)
+    is someone else's, so nothing of it fills the form."""
 
     source: dict[str, Any]
     pairs: list[tuple[str, str]]  # (form field, source field)
     key: str | None
     lookup: Lookup | None
     refused: tuple[str, str] | None = None
+    foreign: bool = False
 
 
 def lookup_key(session: Session, source: dict[str, Any], request: FillRequest) -> str | None:
@@ -103,8 +106,22 @@ def pulls(session: Session, request: FillRequest) -> list[Pull]:
             found.append(Pull(source, pairs, None, None, refused.sentence()))
             continue
         lookup = connector_for(source).lookup(session, key=key) if key else None
-        found.append(Pull(source, pairs, key, lookup))
+        found.append(
+            Pull(source, pairs, key, lookup, foreign=_foreign(session, request, source, lookup))
+        )
     return found
+
+
+def _foreign(
+    session: Session, request: FillRequest, source: dict[str, Any], lookup: Lookup | None
+) -> bool:
+    """Whether a record found by a number typed in the form belongs to none of the
+    applicant's own (``acting.own_codes``): someone else's address is not filled in
+    because their certificate number was typed."""
+    if lookup is None or lookup.record is None or not subject_fields(source):
+        return False
+    own = acting.own_codes(session, request.answers, request.applicant)
+    return not acting.owned(access.subjects_of(source, "", lookup.record), own)
 
 
 def _fits(prop: dict[str, Any], value: Any) -> bool:
@@ -121,8 +138,18 @@ def unavailable_sentence(source: dict[str, Any], reason: str) -> tuple[str, str]
     )
 
 
+def not_own_sentence(source: dict[str, Any]) -> tuple[str, str]:
+    """Why a field is asked although the number typed found a record: it is someone
+    else's (its 权利人 is not the applicant's), and nothing of it is shown."""
+    return (
+        f"{source['name']}中该号码的权利人不是您（或所办企业），不从中调取，请手动填写。",
+        f"The record of this number in the {source.get('name_en') or source['code']} is not "
+        "yours (or the enterprise's): nothing is pulled from it; please type it in.",
+    )
+
+
 # why a field was not pulled, the most telling first (``None``: pulled)
-_FAILURES = ("unavailable", "not_acting", "invalid", "no_record", "no_key")
+_FAILURES = ("unavailable", "not_acting", "not_own", "invalid", "no_record", "no_key")
 
 
 def _state(pull: Pull, prop: dict[str, Any], field: str) -> str | None:
@@ -136,6 +163,8 @@ def _state(pull: Pull, prop: dict[str, Any], field: str) -> str | None:
         return "unavailable"
     if lookup is None or lookup.record is None:
         return "no_record"
+    if pull.foreign:
+        return "not_own"
     if not _fits(prop, lookup.record.get(field)):
         return "invalid"
     return None
@@ -177,6 +206,8 @@ def _apply(
                     )
                 elif pull.refused is not None:
                     found.asked_because[name] = pull.refused
+                elif reason == "not_own":
+                    found.asked_because[name] = not_own_sentence(pull.source)
     return states
 
 

@@ -10,7 +10,9 @@ registered to, from an account that is not that company's, is refused here
 would issue an operator licence to an enterprise it names without that enterprise's
 credit code is refused too (``company_without_code``): any enterprise but a 个体工商户, by
 its kind (市场主体类型) as the register or the name reservations record it
-(``market_kind``, ``holders.uncoded_operator``). This module also
+(``market_kind``, ``holders.uncoded_operator``); and so is any case that would issue a
+licence or document to an enterprise the register holds as struck off (``struck_off``:
+注销登记 ends it; it is neither deregistered again nor granted anything). This module also
 answers the holders rule's register lookups and tells the used-once check which register
 record is the case's own company (``own_record``).
 """
@@ -108,12 +110,45 @@ def _uncoded(name: str, kind: str) -> InvalidInput:
     )
 
 
+def struck_off(session: Session, case: Case) -> tuple[str, str] | None:
+    """(credit code, name) of the enterprise a case would issue an operator licence or
+    document to when the enterprise register holds it as struck off (status 注销), else
+    None. A founding is about a new company (any code it carries is replaced)."""
+    spec = cases.spec_of(session, case)
+    items = spec["items"]
+    if any(holders.founds_operator(item) for item in items) or not any(
+        (item.get("result") or {}).get("name") in holders.OPERATOR_LICENCES for item in items
+    ):
+        return None
+    applicant = session.get_one(User, case.applicant_id)
+    code = holders.operator_code(case.form_data, applicant)
+    record = register_record(session, code) if code else None
+    if record is None or record.get("status") != "注销":
+        return None
+    return code, str(record.get("name") or "")
+
+
+def _ended(code: str, name: str) -> Conflict:
+    return Conflict(
+        f"“{name}”（统一社会信用代码 {code}）已在市场主体登记库中注销登记，不能再以该企业名义办理"
+        "许可、备案或注销。如需继续经营，请先办理企业设立登记，以新企业的名义申请。",
+        f"'{name}' (unified social credit code {code}) is deregistered in the market entity "
+        "register: nothing more can be granted, filed or deregistered in its name. To carry "
+        "on the business, register a new enterprise first and apply in its name.",
+        code="struck_off",
+        field="credit_code",
+    )
+
+
 @cases.on_received(ORDER)
 def _on_received(session: Session, case: Case, now: datetime, store: FileStore) -> None:
     found = carried(session, case)
     if found is not None and found[1] == "refuse":
         name = str(case.form_data.get("enterprise_name") or case.form_data.get("trade_name"))
         raise _refuse(found[0], name)
+    ended = struck_off(session, case)
+    if ended is not None:
+        raise _ended(*ended)
     applicant = session.get_one(User, case.applicant_id)
     form = case.form_data
     named = str(form.get("enterprise_name") or form.get("trade_name") or "").strip()

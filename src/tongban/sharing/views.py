@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.deps import CurrentApplicant, CurrentStaff
 from tongban.accounts.models import User
+from tongban.cases import service as cases
 from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.cases.http.panels import task_panel
 from tongban.cases.models import Case
@@ -44,11 +45,29 @@ def _context(session: Session, found: list[profiles.Profile], lang: str) -> dict
     }
     return {
         "profiles": found,
+        "material_names": _material_names(session, found, english),
         "source_names": {**names, "profile": "Profile reading" if english else "档案查看"},
         "field_names": {**fields, "profile": names},
         "state_names": STATE_NAMES_ZH,
         "licence_status_names": LICENCE_STATUS_NAMES,
     }
+
+
+def _material_names(
+    session: Session, found: list[profiles.Profile], english: bool
+) -> dict[int, dict[str, str]]:
+    """By case, the names of its materials in the page's language: a pull that verified a
+    material logs the material's code (``ID_CARD``), which the log shows by its name."""
+    named: dict[int, dict[str, str]] = {}
+    for row in (row for profile in found for row in profile.accesses):
+        if row.case_id is None or row.case_id in named:
+            continue
+        spec = cases.spec_of(session, session.get_one(Case, row.case_id))
+        named[row.case_id] = {
+            str(m["code"]): str((m.get("name_en") if english else None) or m["name"])
+            for m in spec["materials"]
+        }
+    return named
 
 
 def _lang(request: Request) -> str:

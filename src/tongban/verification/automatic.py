@@ -18,19 +18,21 @@ from sqlalchemy.orm import Session
 from tongban.accounts.models import User
 from tongban.audit.service import SYSTEM
 from tongban.cases import service as cases
-from tongban.cases.core import clocks
 from tongban.cases.enums import TaskState
 from tongban.cases.models import Case, Material, Task
 from tongban.catalog import service as catalog
 from tongban.catalog.enums import MaterialWay
 from tongban.catalog.sources import key_fields, source_refs
-from tongban.config import get_settings
-from tongban.verification import tasks
+from tongban.pii.service import mask_id
+from tongban.verification import service, tasks
 from tongban.verification.models import VerificationRequest
 
 
-def _issuer_name(session: Session, code: str) -> str:
-    return catalog.get_department(session, code=code).name
+def _issuer_names(session: Session, code: str) -> tuple[str, str]:
+    """The issuing department's name in Chinese and English (its Chinese name when it
+    has no English one)."""
+    found = catalog.get_department(session, code=code)
+    return found.name, found.name_en or found.name
 
 
 def _asking_task(case: Case, entry: dict[str, Any], issuer: str) -> Task | None:
@@ -94,12 +96,12 @@ def provide(
         return cases.Unavailable(
             "签发部门即办理部门，无需协查", "The issuing department handles the case itself"
         )
-    name = _issuer_name(session, issuer)
+    name, name_en = _issuer_names(session, issuer)
     return cases.Provided(
         reference=f"issuer:{issuer}",
         trust=None,
         summary_zh=f"由审批部门向{name}协查，无需提交",
-        summary_en=f"Verified with {issuer} by the department; nothing to submit",
+        summary_en=f"Verified with the {name_en} by the department; nothing to submit",
         detail={"issuer": issuer},
     )
 
@@ -115,7 +117,10 @@ def start(
     if task is None:
         return
     applicant = session.get_one(User, case.applicant_id)
-    who = f"{applicant.display_name}（{applicant.id_number or applicant.credit_code or ''}）"
+    # the ID number masked as on every staff page (the issuer finds the record by the
+    # case's materials); a credit code is public (GB 32100) and stays whole
+    number = mask_id(applicant.id_number) if applicant.id_number else applicant.credit_code
+    who = f"{applicant.display_name}（{number or ''}）"
     request = VerificationRequest(
         case=case,
         task_id=task.id,
@@ -127,9 +132,7 @@ def start(
         ),
         asked_by="系统（自动协查）",
         asked_at=now,
-        due_at=clocks.calendar(session).add_working_days(
-            now, get_settings().verification_working_days
-        ),
+        due_at=service.answer_due(session, task, now),
         material_code=material.material_code,
     )
     session.add(request)

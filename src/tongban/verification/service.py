@@ -2,7 +2,8 @@
 certificate, the department working on a case asks the department that holds the fact.
 
 A request is answered once, by the asked department, within a number of working days
-(setting ``verification_working_days``). It does not pause the case's clocks: the
+(setting ``verification_working_days``); one the platform asks by itself, never later
+than the asking task is due (``answer_due``). It does not pause the case's clocks: the
 reviewing department's own time limit keeps running. Questions and answers are
 internal; applicants do not see them. There is no message to a department's inbox:
 the asked department's workbench lists its open requests, least time left first.
@@ -22,7 +23,7 @@ from tongban.cases import service as cases
 from tongban.cases.core import access, clocks
 from tongban.cases.core.transition import locked_task
 from tongban.cases.enums import FINAL_STATES, TaskState
-from tongban.cases.models import Case, Clock
+from tongban.cases.models import Case, Clock, Task
 from tongban.catalog import service as catalog
 from tongban.config import get_settings
 from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -67,6 +68,16 @@ def _record(
     )
 
 
+def answer_due(session: Session, task: Task, now: datetime) -> datetime:
+    """When a request the platform asks by itself now for ``task`` (自动协查) is due:
+    ``verification_working_days`` working days on, but no later than the task itself is
+    due (协查 does not pause its clock, and no one chose to wait longer)."""
+    due = clocks.calendar(session).add_working_days(now, get_settings().verification_working_days)
+    if task.due_at is not None and now < task.due_at < due:
+        return task.due_at
+    return due
+
+
 def ask(
     session: Session, *, task_id: int, user: User, to_department: str, question: str, now: datetime
 ) -> VerificationRequest:
@@ -92,7 +103,6 @@ def ask(
             f"Unknown department code {to_department}.",
             field="to_department",
         )
-    days = get_settings().verification_working_days
     request = VerificationRequest(
         case=task.case,
         task_id=task.id,
@@ -103,7 +113,9 @@ def ask(
         ),
         asked_by=user.display_name,
         asked_at=now,
-        due_at=clocks.calendar(session).add_working_days(now, days),
+        due_at=clocks.calendar(session).add_working_days(
+            now, get_settings().verification_working_days
+        ),
     )
     session.add(request)
     session.flush()
@@ -195,12 +207,13 @@ def _settle(
 ) -> None:
     """The material the request is about takes the answer (and the issuer's document)."""
     assert request.material_code is not None
-    department = catalog.get_department(session, code=request.to_department).name
+    found = catalog.get_department(session, code=request.to_department)
+    department, department_en = found.name, found.name_en or found.name
     if request.confirmed:
-        zh, en = f"已由{department}协查核实", f"Verified by {request.to_department}"
+        zh, en = f"已由{department}协查核实", f"Verified by {department_en}"
     else:
         zh = f"{department}协查未能核实：{request.answer}"
-        en = f"{request.to_department} could not verify it: {request.answer}"
+        en = f"{department_en} could not verify it: {request.answer}"
     cases.settle_verified(
         session,
         case=request.case,

@@ -56,6 +56,11 @@ def _before_draft(wanted: dict[str, Any], locale: str) -> dict[str, Any]:
     }
 
 
+def _unconfirmed(row: Any) -> bool:
+    """A 协查 the issuer answered it could not verify (``settle_verified``)."""
+    return row is not None and (row.detail or {}).get("confirmed") is False
+
+
 def _of(res: Any, locale: str) -> dict[str, Any]:
     en = locale == "en"
     row, given = res.row, res.provided
@@ -72,7 +77,9 @@ def _of(res: Any, locale: str) -> dict[str, Any]:
         "sign": signs,
         "summary": summary,
         "reasons": res.reasons(locale) if res.way in (None, MaterialWay.upload) else [],
-        "trust": service.level_name(level, locale) if res.way is not None else None,
+        "trust": service.level_name(level, locale, unconfirmed=_unconfirmed(row))
+        if res.way is not None
+        else None,
         "level": level,
         "way": res.way,
     }

@@ -28,8 +28,17 @@ LEVEL_NAMES = {
 }
 
 
-def level_name(level: TrustLevel | str | None, locale: str = "zh") -> str:
-    """How a page writes a trust level; a 协查 not yet answered has none."""
+def level_name(
+    level: TrustLevel | str | None, locale: str = "zh", *, unconfirmed: bool = False
+) -> str:
+    """How a page writes a trust level; a 协查 has none until answered, and none when the
+    issuer answered it could not verify the material (``unconfirmed``: 未能核实)."""
+    if level is None and unconfirmed:
+        return (
+            "Not verified (the issuer could not confirm it)"
+            if locale == "en"
+            else "未能核实（协查未确认）"
+        )
     if level is None:
         return "Pending verification" if locale == "en" else "待协查核实"
     zh, en = LEVEL_NAMES[TrustLevel(level)]

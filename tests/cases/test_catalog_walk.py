@@ -31,7 +31,13 @@ SAME_DEPARTMENT = "签发部门即办理部门，无需协查"  # a 协查 of a 
 # the shared way is served, but this database holds no synthetic population: no record,
 # nor a legal representative who would let the account act for the enterprise the sample
 # form names
-NO_SHARED_RECORD = ("中没有查到", "中没有这个", "表单中没有可用于查询", "不能调取该企业的数据")
+NO_SHARED_RECORD = (
+    "中没有查到",
+    "中没有这个",
+    "中没有与所填姓名",  # a generated name is not the register's for that number
+    "表单中没有可用于查询",
+    "不能调取该企业的数据",
+)
 
 
 def test_no_promised_material_of_the_demo_catalog_is_asked_as_an_upload(db: Session) -> None:

@@ -27,6 +27,8 @@ from typing import cast
 from sqlalchemy import Table, event, insert
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.orm.session import ORMExecuteState
+from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.sql.util import find_tables
 
 from tongban.audit.models import AuditEntry
 from tongban.db import READING, ReadOnlyUnitOfWork, next_ids
@@ -34,6 +36,8 @@ from tongban.outbox.models import OutboxMessage
 
 _KEY = "tongban_audit_pending"
 _WATCHED = (AuditEntry.__mapper__, OutboxMessage.__mapper__)
+_TABLES = {AuditEntry.__table__, OutboxMessage.__table__}
+_WRITING = "tongban.audit.pending.writing"
 ENTRIES = cast(Table, AuditEntry.__table__)  # Core: its INSERT is no ORM statement to watch
 MESSAGES = cast(Table, OutboxMessage.__table__)
 ENTRY_COLUMNS = tuple(column.key for column in ENTRIES.columns)
@@ -114,13 +118,17 @@ def write_now(session: Session) -> None:
     """Write the pending entries and messages now, unsealed (the seal follows at the
     commit): for a read of them, or a caller that needs an entry's ``id``."""
     rows = [row for row in unsealed(session) if row.written_in is None]
-    if not rows:
+    if not rows or session.info.get(_WRITING):
         return
-    with session.no_autoflush:
-        for row, new_id in zip(rows, next_ids(session, ENTRIES, len(rows)), strict=True):
-            row.entry.id = new_id
-    session.flush()  # what the entries refer to (a new case, user) is written first
-    write(session, rows)
+    session.info[_WRITING] = True  # its own reads (the next ids) must not write again
+    try:
+        with session.no_autoflush:
+            for row, new_id in zip(rows, next_ids(session, ENTRIES, len(rows)), strict=True):
+                row.entry.id = new_id
+        session.flush()  # what the entries refer to (a new case, user) is written first
+        write(session, rows)
+    finally:
+        del session.info[_WRITING]
 
 
 def _within(transaction: SessionTransaction | None, ended: SessionTransaction) -> bool:
@@ -155,6 +163,12 @@ def _drop_rolled_back(session: Session, previous_transaction: SessionTransaction
 @event.listens_for(Session, "do_orm_execute")
 def _write_before_reads(state: ORMExecuteState) -> None:
     """An ORM statement on the entries or messages sees this unit of work's, as an
-    autoflush would show ORM rows."""
-    if _KEY in state.session.info and any(m in _WATCHED for m in state.all_mappers):
+    autoflush would show ORM rows: one that loads them, or only counts or filters them
+    (``select(func.count()).select_from(AuditEntry)``, a per-day limit kept in the trail)."""
+    if _KEY not in state.session.info:
+        return
+    reads = state.is_select and _TABLES & set(
+        find_tables(cast(ClauseElement, state.statement), include_aliases=True)
+    )
+    if reads or any(m in _WATCHED for m in state.all_mappers):
         write_now(state.session)

@@ -62,6 +62,7 @@ FIELD_NAMES: dict[str, Name] = {
     "terminal": ("自助终端", "kiosk terminal"),
     "nobody": ("无可叫号码", "nobody to call"),
     "appeals": ("申诉", "appeals"),
+    "probe": ("探测数据源", "probe the sources"),
     "material_code": ("材料", "material"),
     "name": ("名称", "name"),
     "n": ("文书编号", "document number"),

@@ -141,7 +141,7 @@ def run_jobs(runtime: Runtime, *, now: datetime, worker: str | None = None) -> l
         if not taken:
             break
         outcomes = jobs.run_claimed(
-            runtime.sessions, job_ids=taken, worker=name, now=now, store=runtime.store
+            runtime.sessions, claimed=taken, worker=name, now=now, store=runtime.store
         )
         ran += [f"{o.kind}#{o.job_id}:{o.result}" for o in outcomes]
     return ran

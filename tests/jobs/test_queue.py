@@ -140,7 +140,7 @@ def test_a_claimed_job_whose_worker_died_runs_again_after_the_lease(
 ) -> None:
     job = _job(db, clock, n=3, fails=0)
     lease = timedelta(seconds=runtime.settings.job_lease_seconds)
-    assert jobs.claim(db, worker="dead", now=clock.now, lease=lease) == [job.id]
+    assert jobs.claim(db, worker="dead", now=clock.now, lease=lease) == {job.id: job.kind}
     db.commit()  # … and the worker "dead" is killed before it runs it
     assert _ours(run_once(runtime)) == []  # still leased to it
     clock.advance(seconds=runtime.settings.job_lease_seconds)

@@ -8,6 +8,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -267,3 +268,24 @@ def test_the_notice_and_the_receipt_are_pdfs(
 def test_the_id_card_item_says_when_it_is_paid(db: Session) -> None:
     item = catalog.get_entry(db, code=ID_CARD).current_version.definition["items"][0]  # type: ignore[union-attr]
     assert item["payment"]["when"] == "before_acceptance"
+
+
+@pytest.mark.parametrize("path", ["payments/notify/sandbox", "delivery/notify/sandbox"])
+@pytest.mark.parametrize(
+    "kind",
+    ["application/x-www-form-urlencoded", "multipart/form-data; boundary=x"],
+)
+def test_a_notification_sent_as_a_form_is_refused_not_a_server_error(
+    client: TestClient, db: Session, path: str, kind: str
+) -> None:
+    """Many gateways post their notifications as forms: an unsigned one is refused (400
+    FAIL, audited) like a JSON one, never a server error."""
+    body = (
+        b"notify_id=1&out_trade_no=X"
+        if kind.startswith("application")
+        else b'--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n'
+    )
+    answer = client.post(
+        f"{API}/{path}", content=body, headers={"Tongban-Signature": "0" * 64, "Content-Type": kind}
+    )
+    assert answer.status_code == 400 and answer.json()["code"] == "FAIL"

@@ -36,6 +36,7 @@ from tongban.accounts.models import User
 from tongban.cases.models import Case, Material, ResultDocument, Task
 from tongban.catalog import service as catalog
 from tongban.demo.samples import fill_form, sample
+from tongban.web.idempotency import STALE
 
 ITEM = "3501-RS-003"  # 失业登记: accept → review → a result document
 API = "/api/v1"
@@ -177,11 +178,16 @@ def _handle(client: httpx.Client, ledger: Ledger, stop: threading.Event) -> None
         time.sleep(0.05)
 
 
-def _wait_for(ledger: Ledger, steps: int) -> None:
-    """Until the clients got ``steps`` more answers (at most a minute)."""
+def _wait_for(ledger: Ledger, steps: int, *, answered: bool = False) -> None:
+    """Until the clients got ``steps`` more answers and, when ``answered``, every creation
+    key was answered: a key whose first call died before committing is refused as still
+    running until its claim is ``STALE``, so that wait is longer than the claim's age."""
     start = ledger.progress()
-    deadline = time.monotonic() + 60
-    while ledger.progress() < start + steps and time.monotonic() < deadline:
+    left = {key for key, _ in ledger.pending} if answered else set()
+    deadline = time.monotonic() + 60 + (STALE.total_seconds() if answered else 0)
+    while time.monotonic() < deadline and (
+        ledger.progress() < start + steps or any(key in left for key, _ in ledger.pending)
+    ):
         time.sleep(0.02)
 
 
@@ -238,7 +244,7 @@ def test_killed_server_loses_and_duplicates_nothing_acknowledged(
 
             _round(base, ledger, form, kill)
     with server(url, tmp_path / "files") as (_, base):  # answer the keys left unanswered
-        _round(base, ledger, form, lambda: _wait_for(ledger, 2))
+        _round(base, ledger, form, lambda: _wait_for(ledger, 2, answered=True))
     with Session(engine) as db:
         numbers = list(db.scalars(select(Case.number).where(Case.applicant_id == applicant)).all())
         cases_made = len(numbers) - before

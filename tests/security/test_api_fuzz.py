@@ -27,6 +27,7 @@ from tongban.web.runtime import Runtime
 # every status, content type and body as the document says
 CONFORMANCE = [status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES = figures.scaled(3, 60)  # per operation and role
+TIMEOUT = 120  # seconds; schemathesis' default 10 s ends a slow answer on a loaded machine
 FUZZ = settings(
     max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
 )
@@ -41,7 +42,7 @@ def _fuzz(operation: Any, headers: dict[str, str], found: dict[str, list[str]]) 
     @given(case=operation.as_strategy())
     def call(case: Any) -> None:
         nonlocal sent
-        response = case.call(headers=headers)
+        response = case.call(headers=headers, timeout=TIMEOUT)
         sent += 1
         where = f"{case.method} {case.formatted_path} → {response.status_code}"
         if response.status_code >= 500:

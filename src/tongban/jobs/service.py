@@ -16,7 +16,7 @@ and never lost.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,7 +25,7 @@ import structlog
 from sqlalchemy import and_, delete, func, insert, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from tongban.db import reading_session, unit_of_work
+from tongban.db import unit_of_work
 from tongban.files.store import FileStore
 from tongban.jobs.enums import JobState
 from tongban.jobs.errors import JobNotFound
@@ -98,8 +98,9 @@ def enqueue_new(
 
 def claim(
     session: Session, *, worker: str, now: datetime, lease: timedelta, limit: int = 20
-) -> list[int]:
-    """Take up to ``limit`` due jobs for ``worker`` until ``now + lease``; returns their ids.
+) -> dict[int, str]:
+    """Take up to ``limit`` due jobs for ``worker`` until ``now + lease``; returns their ids
+    and kinds, in the order taken.
 
     A running job whose lease ran out (its worker died) is taken again; one that has used
     all its attempts that way is marked failed (a job that kills its worker).
@@ -110,14 +111,14 @@ def claim(
     )
     query = select(Job).where(due).order_by(Job.due_at, Job.id).limit(limit)
     jobs = session.scalars(query.with_for_update(skip_locked=True)).all()
-    taken = []
+    taken = {}
     for job in jobs:
         if job.state == JobState.running and job.attempts >= job.max_attempts:
             _give_up(job, now=now, error=f"worker {job.locked_by} stopped during the last run")
             continue
         job.state, job.locked_by, job.locked_until = JobState.running, worker, now + lease
         job.attempts += 1
-        taken.append(job.id)
+        taken[job.id] = job.kind
     return taken
 
 
@@ -142,24 +143,23 @@ class Outcome:
 def run_claimed(
     sessions: sessionmaker[Session],
     *,
-    job_ids: Sequence[int],
+    claimed: Mapping[int, str],
     worker: str,
     now: datetime,
     store: FileStore | None = None,
 ) -> list[Outcome]:
-    """Run jobs claimed by ``worker``: the jobs of a kind registered with ``prepare``
-    together in one transaction (if one of them fails there, each of them runs again alone,
-    so the failure is its own), then every other job alone (:func:`run`), in claim order."""
-    with reading_session(sessions) as session:
-        kinds = dict(session.execute(select(Job.id, Job.kind).where(Job.id.in_(job_ids))).all())
+    """Run the jobs ``claimed`` by ``worker`` (id → kind, as :func:`claim` returns them):
+    the jobs of a kind registered with ``prepare`` together in one transaction (if one of
+    them fails there, each of them runs again alone, so the failure is its own), then every
+    other job alone (:func:`run`), in claim order."""
     together: dict[str, list[int]] = {}
-    for job_id in job_ids:
-        if (kind := kinds.get(job_id)) is not None and preparer_of(kind) is not None:
+    for job_id, kind in claimed.items():
+        if preparer_of(kind) is not None:
             together.setdefault(kind, []).append(job_id)
     outcomes: list[Outcome] = []
     for kind, ids in together.items():
         outcomes += _run_together(sessions, kind=kind, job_ids=ids, worker=worker, now=now)
-    alone = [i for i in job_ids if i not in {o.job_id for o in outcomes}]
+    alone = [i for i in claimed if i not in {o.job_id for o in outcomes}]
     return outcomes + [run(sessions, job_id=i, worker=worker, now=now, store=store) for i in alone]
 
 

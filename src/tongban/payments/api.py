@@ -34,7 +34,7 @@ from tongban.payments.schemas import (
     RefundCreate,
     RefundRead,
 )
-from tongban.web import errors
+from tongban.web import errors, storable
 from tongban.web.deps import NowDep, SessionDep
 from tongban.web.downloads import file_response
 from tongban.web.validation import shaped
@@ -42,11 +42,12 @@ from tongban.web.validation import shaped
 router = APIRouter(tags=["payments"])
 SIGNATURE = "Tongban-Signature"
 RAW_BODY: dict[str, Any] = {
+    storable.RAW_BODY: True,
     "requestBody": {
         "content": {"application/json": {"schema": {"type": "object"}}},
         "description": "The provider's notification as sent; signed over the raw bytes "
         f"(HMAC-SHA256, hex, header {SIGNATURE})",
-    }
+    },
 }
 REFUSED: dict[int | str, dict[str, Any]] = {
     400: {"model": NotifyAnswer, "description": "Signature invalid: refused and audited"}

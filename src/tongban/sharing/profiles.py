@@ -72,6 +72,8 @@ class Profile:
     cases: list[Case]
     accesses: list[DataAccess]
     licences: list[HeldLicence] = field(default_factory=list)
+    # the uploads of its cases a later case may reuse, valid or not (``cases.list_reusable``)
+    materials: list[cases.Reusable] = field(default_factory=list)
     verified: bool = True  # False: the account's identity is not verified, nothing shared
     through_cases: bool = False  # known through the account's own cases only (founded)
 
@@ -128,7 +130,7 @@ def _name(sections: Sequence[SourceSection], fallback: str) -> str:
 
 def profiles_of(session: Session, *, user: User, now: datetime) -> list[Profile]:
     """The applicant's own profiles: their person, and their enterprise for an enterprise
-    account; an account whose identity is not verified (实名认证) gets one profile with its
+    account, each with the files of its cases a later case may reuse; an account whose identity is not verified (实名认证) gets one profile with its
     own cases and nothing of the registers, licences or data-access log (not logged: the data subject reading their own data); licence status as of
     ``now``'s local day."""
     own = list(cases.list_my_cases(session, user=user))
@@ -143,7 +145,12 @@ def profiles_of(session: Session, *, user: User, now: datetime) -> list[Profile]
             person_cases = [] if found else own
             name = user.display_name
             found.append(_profile(session, "person", user.id_number, name, person_cases, now))
-    return found + _through_cases(session, user, own, {p.key for p in found}, now)
+    found += _through_cases(session, user, own, {p.key for p in found}, now)
+    uploads = cases.list_reusable(session, applicant_id=user.id)
+    for profile in found:
+        shown = {case.id for case in profile.cases}
+        profile.materials = [upload for upload in uploads if upload.case.id in shown]
+    return found
 
 
 def _through_cases(

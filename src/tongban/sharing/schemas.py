@@ -32,6 +32,22 @@ class CaseLink(BaseModel):
     state: str
 
 
+class MaterialLink(BaseModel):
+    """An uploaded file of an earlier case that a later case may take instead of a new
+    upload (``valid``), or may not any more (``why`` / ``why_en``)."""
+
+    id: int
+    code: str
+    name: str
+    name_en: str
+    filename: str | None
+    case: str = Field(description="The number of the case it was uploaded for")
+    uploaded_at: datetime
+    valid: bool
+    why: str | None
+    why_en: str | None
+
+
 class AccessRead(BaseModel):
     at: datetime
     actor: str
@@ -60,6 +76,9 @@ class ProfileRead(BaseModel):
     sources: list[SourceRead]
     licences: list[LicenceLink]
     cases: list[CaseLink]
+    materials: list[MaterialLink] = Field(
+        description="Reusable materials: files uploaded for its cases, valid for reuse or not"
+    )
     accesses: list[AccessRead]
 
     @classmethod
@@ -91,6 +110,21 @@ class ProfileRead(BaseModel):
                 for h in profile.licences
             ],
             cases=[CaseLink(number=c.number, title=c.title, state=c.state) for c in profile.cases],
+            materials=[
+                MaterialLink(
+                    id=m.material.id,
+                    code=m.code,
+                    name=m.name_zh,
+                    name_en=m.name_en,
+                    filename=m.material.filename,
+                    case=m.case.number,
+                    uploaded_at=m.uploaded_at,
+                    valid=m.valid,
+                    why=m.why_zh,
+                    why_en=m.why_en,
+                )
+                for m in profile.materials
+            ],
             accesses=[
                 AccessRead(
                     at=a.at,

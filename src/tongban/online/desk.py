@@ -216,7 +216,7 @@ def prefilled(
     request: Request, session: Session, spec: dict[str, Any], applicant: User, case: Case | None
 ) -> prefill.Prefill:
     """What shared sources, the account and (``?reuse=1``: the applicant agreed) earlier
-    cases fill in on the form page; showing it pulls, saving it logs (``core/prefill``)."""
+    cases (about ``?reuse_from=``, the subject chosen) fill in on the form page; showing it pulls, saving it logs (``core/prefill``)."""
     ask = prefill.FillRequest(
         applicant=applicant,
         actor=applicant,
@@ -225,6 +225,7 @@ def prefilled(
         case=case,
         now=get_now(get_runtime(request)),
         reuse=request.query_params.get("reuse") == "1",
+        reuse_from=request.query_params.get("reuse_from"),
     )
     return prefill.prefill(session, ask)
 
@@ -251,6 +252,9 @@ def form_context(
     delivery = case.delivery if case else None
     context = caseform.context(spec, values, own, ways, delivery, lang, filled)
     context["reuse_offered"] = filled is not None
+    said = filled.reuse_said if filled is not None else None
+    context["reuse_said"] = (said[1] if lang == "en" else said[0]) if said else None
+    context["earlier_subjects"] = filled.earlier_subjects if filled is not None else []
     offered = "mail" in context["delivery_options"]
     address = case.postal if case else None
     context["postal_fields"] = postal_form.form_fields(address, problems, lang) if offered else []

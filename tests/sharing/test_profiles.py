@@ -270,3 +270,30 @@ def test_an_enterprises_profile_shows_its_kind_of_market_entity(
     english = signed_in("minfeng")
     english.cookies.set("tongban_lang", "en")
     assert "Kind of market entity" in english.get("/my/profile").text
+
+
+def test_the_founder_reads_the_founded_company_s_shared_data_and_access_log(
+    client: TestClient,
+    as_user,
+    signed_in: SignedIn,  # type: ignore[no-untyped-def]
+    db: Session,
+) -> None:
+    """Fault 15: a company founded by a person had a profile nobody could read (no
+    enterprise account exists for it). Its founder (and legal representative) reads its
+    register record and who looked at its data; another applicant does not."""
+    zhangsan = db.scalars(select(User).where(User.username == "zhangsan")).one()
+    zhangsan.identity_verified_at = START
+    db.commit()
+    business = licensed(client, as_user, "3501-SCJG-001", applicant="zhangsan")
+    profiles = client.get(f"{API}/profiles/me", headers=as_user("zhangsan")).json()
+    founded = next(p for p in profiles if p["key"] == business["number"])
+    assert founded["through_cases"] is True and founded["represented"] is True
+    register = next(s for s in founded["sources"] if s["code"] == "enterprise_register")
+    assert register["fields"]["credit_code"] == business["number"]
+    page = signed_in("zhangsan").get("/my/profile").text
+    section = page[page.index(f"{business['number']}</p>") :]
+    assert "您是该企业的法定代表人或创办人，可以查看其共享数据、电子证照和查看记录。" in section
+    assert "市场主体登记库" in section and 'id="access-log-' in section
+    assert "只向其本人（本企业）的账号显示" not in section
+    others = client.get(f"{API}/profiles/me", headers=as_user("lisi")).json()
+    assert all(p["key"] != business["number"] for p in others)

@@ -9,7 +9,10 @@ reading is logged for the applicant to see.
 An applicant's profiles show the licences of their wallet (我的证照), no more and no less:
 a licence issued on one of their own cases to another holder (the company they founded
 with 企业开办) is shown in a profile of that holder, with the cases that issued it, and
-nothing of the registers or the access log of a subject that is not the account's own.
+nothing of the registers or the access log of a subject that is not the account's own,
+unless the account stands for it: the enterprise's legal representative (as the register
+names them) or its founder (its 营业执照 issued on their own case) reads its shared data and
+who looked at it, as the enterprise's own account would.
 """
 
 from __future__ import annotations
@@ -30,10 +33,13 @@ from tongban.catalog import service as catalog
 from tongban.errors import InvalidInput, NotAllowed
 from tongban.identifiers import party_kind
 from tongban.licences import service as licences
+from tongban.licences.holders import acts_for_enterprise
+from tongban.licences.types import licence_type
 from tongban.pii.service import mask_id
 from tongban.sharing import access
 from tongban.sharing.connectors import connector_for
 from tongban.sharing.models import DataAccess
+from tongban.sharing.registering import register_record
 from tongban.timefmt import local
 
 PURPOSE_MAX = 200
@@ -76,6 +82,9 @@ class Profile:
     materials: list[cases.Reusable] = field(default_factory=list)
     verified: bool = True  # False: the account's identity is not verified, nothing shared
     through_cases: bool = False  # known through the account's own cases only (founded)
+    # through its cases, and the account is its legal representative or founder: it reads
+    # the enterprise's shared data and access log as the enterprise's own account would
+    represented: bool = False
 
     @property
     def market_kind(self) -> str | None:
@@ -177,8 +186,25 @@ def _through_cases(
             through_cases=True,
         )
         profile.licences = [_held(licence, today) for licence in held]
+        if kind == "enterprise" and _represents(session, user, code, held):
+            profile.sections = _sections(session, key_kind="credit_code", key=code)
+            profile.accesses = access.for_subject(session, subject_keys=[code])
+            profile.name, profile.represented = _name(profile.sections, profile.name), True
         found.append(profile)
     return found
+
+
+def _represents(session: Session, user: User, code: str, held: list[Any]) -> bool:
+    """Whether the user stands for the enterprise ``code`` they applied for: its legal
+    representative as the enterprise register names them (by the verified identity,
+    ``acts_for_enterprise``), or its founder (its 营业执照 was issued on their own case).
+    Their reading is the enterprise reading its own data: not logged, like the account's."""
+    if not user.verified_codes:
+        return False
+    if any(licence_type(licence.name).layout == "business" for licence in held):
+        return True
+    record = register_record(session, code)
+    return record is not None and acts_for_enterprise(user, code, record)
 
 
 def _profile(

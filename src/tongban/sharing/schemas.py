@@ -73,6 +73,11 @@ class ProfileRead(BaseModel):
         description="A subject known through the account's own cases only (a company it "
         "founded): its licences and those cases, no sources, no access log",
     )
+    represented: bool = Field(
+        False,
+        description="Through its cases, and the account is its legal representative or "
+        "founder: its sources and access log are shown",
+    )
     sources: list[SourceRead]
     licences: list[LicenceLink]
     cases: list[CaseLink]
@@ -89,6 +94,7 @@ class ProfileRead(BaseModel):
             name=profile.name,
             verified=profile.verified,
             through_cases=profile.through_cases,
+            represented=profile.represented,
             sources=[
                 SourceRead(
                     code=s.code,

@@ -85,10 +85,17 @@ async def verify_upload_page(
 
 @router.get("/my/licences")
 def wallet(request: Request, session: SessionDep, user: CurrentUser, now: NowDep) -> Response:
-    """我的证照: the licences the signed-in person or enterprise holds."""
+    """我的证照: the licences the signed-in person or enterprise holds, and apart from them
+    the result documents issued to them (回执, 通知书: signed, but no licence)."""
     licences = service.list_for_holder(session, user=user)
+    documents = service.documents_among(session, licences)
     rows = [(licence, service.effective_status(licence, _today(now))) for licence in licences]
-    return render(request, "licences/wallet.html", {"rows": rows, **_names()})
+    context = {
+        "rows": [row for row in rows if row[0].id not in documents],
+        "documents": [row for row in rows if row[0].id in documents],
+        **_names(),
+    }
+    return render(request, "licences/wallet.html", context)
 
 
 def _licence_page(

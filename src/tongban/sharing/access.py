@@ -133,11 +133,13 @@ def record(
 
 def record_once(session: Session, **row: Any) -> DataAccess | None:
     """:func:`record`, unless the log already holds the same reading (same case, source,
-    subject and fields: a draft saved again, then submitted); the row added, else None."""
+    subject, fields and outcome: a draft saved again, then submitted); the row added, else
+    None."""
     query = select(DataAccess).where(
         DataAccess.case_id == row["case_id"],
         DataAccess.source == row["source"],
         DataAccess.subject_key == row["subject_key"],
+        DataAccess.outcome == row.get("outcome", "found"),
     )
     if any(held.fields == row["fields"] for held in session.scalars(query)):
         return None

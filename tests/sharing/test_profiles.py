@@ -253,7 +253,11 @@ def test_the_access_log_names_the_fields_read_and_its_reasons_in_english(
     assert "读取的数据项" in log and "户籍地址" in log and "公民身份号码" in log
     english = person.get("/my/profile", headers={"Accept-Language": "en"}).text
     log = html.unescape(english[english.index('id="access-log"') :])
-    assert "Fields read" in log and "household address" in log and "Population register" in log
+    assert (
+        "Fields read" in log
+        and "Household registration address" in log
+        and "Population register" in log
+    )
     assert f"Filling in the form of 'Unemployment registration' (case {number})" in log
     assert "填写申请表" not in log
 
@@ -297,3 +301,37 @@ def test_the_founder_reads_the_founded_company_s_shared_data_and_access_log(
     assert "只向其本人（本企业）的账号显示" not in section
     others = client.get(f"{API}/profiles/me", headers=as_user("lisi")).json()
     assert all(p["key"] != business["number"] for p in others)
+
+
+def test_the_english_profile_names_sources_fields_states_and_the_system_in_english(
+    client: TestClient,
+    as_user,
+    signed_in: SignedIn,
+    db: Session,
+    population: dict,  # type: ignore[no-untyped-def]
+) -> None:
+    """trial10, fault 12: /my/profile in English still showed 公安人口库, 公民身份号码,
+    审查中 / 草稿 and the actor 系统."""
+    case = _zhangsan_case(client, as_user("zhangsan"))
+    sharing_row = DataAccess(
+        at=START,
+        source="population",
+        subject_key=ZHANGSAN_ID,
+        record_key=mask_id(ZHANGSAN_ID),
+        actor_id=None,
+        actor_name="系统",
+        case_id=None,
+        fields=["name"],
+        purpose="免申即享：比对条件",
+        purpose_en="Benefit without application: checking the conditions",
+        outcome="found",
+    )
+    db.add(sharing_row)
+    db.commit()
+    english = signed_in("zhangsan").get("/my/profile?lang=en").text
+    main = html.unescape(english[english.index("<main") :])
+    assert "<h3>Population register</h3>" in main and "<dt>Citizen ID number</dt>" in main
+    assert f"{case['number']}</a>" in main and "Draft" in main
+    for chinese in ("公安人口库", "公民身份号码", "草稿", ">系统<"):
+        assert chinese not in main, chinese
+    assert ">System<" in main

@@ -38,7 +38,7 @@ def _context(session: Session, found: list[profiles.Profile], lang: str) -> dict
     }
     fields = {
         code: {
-            name: name.replace("_", " ") if english else spec["title"]
+            name: (spec.get("title_en") if english else None) or spec["title"]
             for name, spec in source["fields"].items()
         }
         for code, source in sources.items()

@@ -18,7 +18,8 @@ from tongban.accounts.deps import CurrentUser
 from tongban.accounts.models import User
 from tongban.cases.http.panels import case_panel
 from tongban.cases.models import Case
-from tongban.errors import DomainError, TooManyAttempts
+from tongban.catalog import service as catalog
+from tongban.errors import DomainError, NotFound, TooManyAttempts
 from tongban.licences import service  # provider: registers the held-licence way
 from tongban.licences.api import MAX_PDF_MB, lookup
 from tongban.licences.enums import HOLDER_CODE_NAMES_ZH, STATUS_NAMES_ZH, VERDICT_NAMES_ZH
@@ -98,6 +99,25 @@ def wallet(request: Request, session: SessionDep, user: CurrentUser, now: NowDep
     return render(request, "licences/wallet.html", context)
 
 
+def _labels_en(session: Session, licence: Licence) -> dict[str, str]:
+    """The English of the form titles a licence of no layout of its own prints (its item's
+    form ``title_en``, by the Chinese title as printed: before any "("); the fixed labels
+    of the 营业执照 and 食品经营许可证 faces are the pages' translations."""
+    if licence.item_code is None:
+        return {}
+    try:
+        entry = catalog.get_entry(session, code=licence.item_code)
+    except NotFound:
+        return {}
+    version = entry.current_version
+    properties = version.definition["form"]["properties"] if version is not None else {}
+    return {
+        str(spec.get("title", "")).split("(")[0]: str(spec["title_en"])
+        for spec in properties.values()
+        if spec.get("title_en")
+    }
+
+
 def _licence_page(
     request: Request,
     session: Session,
@@ -108,6 +128,7 @@ def _licence_page(
 ) -> Response:
     context = {
         "licence": licence,
+        "labels_en": _labels_en(session, licence),
         "status": service.effective_status(licence, _today(now)),
         "qr": qr_svg(current().verify_url(licence.identifier)),
         "verify_url": current().verify_url(licence.identifier),

@@ -9,6 +9,7 @@ provider the same way (``cases.register_provider``).
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 from typing import Any
 
@@ -253,3 +254,34 @@ def test_a_verification_the_issuer_could_not_confirm_reads_not_verified_and_the_
     assert "未能核实（协查未确认）" in row and "待协查核实" not in row
     rows = _materials(client, jt, number)
     assert str(rows["NO_CRIME_RECORD"]["summary_en"]).startswith("Fuzhou")
+
+
+def test_an_automatic_verification_reads_in_english_on_the_staff_pages(
+    client: TestClient, as_user: Any
+) -> None:
+    """trial10, fault 12: in English the 协查 pages showed 系统（自动协查） and the Chinese
+    question the platform asked."""
+    applicant = as_user("zhangsan")
+    number, spec = _draft(client, applicant, TAXI)
+    _upload_the_rest(client, applicant, number, spec, set())
+    assert upload(client, applicant, number, "ID_CARD", SAMPLES["pdf"], "pdf").status_code == 201
+    assert client.post(f"{API}/cases/{number}/submit", headers=applicant).status_code == 200
+    jt = as_user("jt")
+    act(client, jt, open_task(client, jt, number, "accept"), "accept", opinion="受理")
+    ga = as_user("ga")
+    request = next(
+        r
+        for r in client.get(f"{API}/verifications", headers=ga).json()
+        if r["case_number"] == number and r["material_code"] == "NO_CRIME_RECORD"
+    )
+    page = html.unescape(
+        client.get(f"/staff/verifications/{request['id']}?lang=en", headers=ga).text
+    )
+    assert "System (automatic verification)" in page and "系统（自动协查）" not in page
+    assert "Please verify whether the applicant 张三 (3501**********0310)'s" in page
+    assert "请核验申请人" not in page
+    chinese = client.get(f"/staff/verifications/{request['id']}", headers=ga).text
+    assert "系统（自动协查）" in chinese and "请核验申请人张三（3501**********0310）" in chinese
+    task = open_task(client, jt, number, "review")
+    panel = html.unescape(client.get(f"/staff/tasks/{task['id']}?lang=en", headers=jt).text)
+    assert "System (automatic verification)" in panel and "Please verify whether" in panel

@@ -40,9 +40,13 @@ class FormField:
     locked: bool = False  # pulled from a shared source: shown, not changed (``cases.core.prefill``)
 
 
-def _options(prop: Schema) -> list[tuple[str, str]]:
+def _options(prop: Schema, locale: str = "zh") -> list[tuple[str, str]]:
+    """(value, label) of each choice; in English an enum's labels are its ``enum_en`` (the
+    catalog's translation, one per value, checked by the loader), the values stay."""
     if "enum" in prop:
-        return [(str(value), str(value)) for value in prop["enum"]]
+        english = prop.get("enum_en") if locale == "en" else None
+        labels = english if isinstance(english, list) else prop["enum"]
+        return [(str(value), str(label)) for value, label in zip(prop["enum"], labels)]
     choices = prop.get("oneOf") or prop.get("anyOf") or []
     return [(str(c["const"]), str(c.get("title", c["const"]))) for c in choices if "const" in c]
 
@@ -114,7 +118,7 @@ def _field(
     name: str, prop: Schema, required: bool, value: Any, errors: Problems, locale: str
 ) -> FormField:
     widget = _widget(prop)
-    options = _options(prop.get("items", {})) if widget == "checkboxes" else _options(prop)
+    options = _options(prop.get("items", {}) if widget == "checkboxes" else prop, locale)
     result = FormField(
         name=name,
         title=title_of(prop, name.rsplit(".", 1)[-1], locale),

@@ -44,9 +44,10 @@ def _options(prop: Schema, locale: str = "zh") -> list[tuple[str, str]]:
     """(value, label) of each choice; in English an enum's labels are its ``enum_en`` (the
     catalog's translation, one per value, checked by the loader), the values stay."""
     if "enum" in prop:
-        english = prop.get("enum_en") if locale == "en" else None
-        labels = english if isinstance(english, list) else prop["enum"]
-        return [(str(value), str(label)) for value, label in zip(prop["enum"], labels)]
+        values, english = prop["enum"], prop.get("enum_en") if locale == "en" else None
+        paired = isinstance(english, list) and len(english) == len(values)
+        labels: list[Any] = english if paired and english is not None else values
+        return [(str(value), str(label)) for value, label in zip(values, labels, strict=True)]
     choices = prop.get("oneOf") or prop.get("anyOf") or []
     return [(str(c["const"]), str(c.get("title", c["const"]))) for c in choices if "const" in c]
 

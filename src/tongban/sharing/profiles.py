@@ -28,6 +28,7 @@ from tongban.accounts.enums import UserKind
 from tongban.accounts.models import User
 from tongban.cases import service as cases
 from tongban.cases.enums import FINAL_STATES
+from tongban.cases.materials.reusable import Reusable
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
 from tongban.errors import InvalidInput, NotAllowed
@@ -79,7 +80,7 @@ class Profile:
     accesses: list[DataAccess]
     licences: list[HeldLicence] = field(default_factory=list)
     # the uploads of its cases a later case may reuse, valid or not (``cases.list_reusable``)
-    materials: list[cases.Reusable] = field(default_factory=list)
+    materials: list[Reusable] = field(default_factory=list)
     verified: bool = True  # False: the account's identity is not verified, nothing shared
     through_cases: bool = False  # known through the account's own cases only (founded)
     # through its cases, and the account is its legal representative or founder: it reads

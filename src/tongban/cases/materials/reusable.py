@@ -159,7 +159,8 @@ def reuse_material(
     mine = user.id == case.applicant_id and case.authorisation_id is None
     offered = offers(session, case=case, applicant_id=case.applicant_id, spec=spec)
     source = next((r for r in offered.get(material_code, []) if r.material.id == source_id), None)
-    if not mine or source is None or source.material.storage_key is None:
+    key = source.material.storage_key if source is not None else None
+    if not mine or source is None or key is None:
         raise InvalidInput(
             "所选的以前上传的文件不能用于本材料（不是您本人有效的材料），请重新上传。",
             "The earlier file chosen cannot be used for this material (it is not a valid "
@@ -173,7 +174,7 @@ def reuse_material(
         user=user,
         material_code=material_code,
         filename=row.filename or "",
-        data=store.get(row.storage_key),
+        data=store.get(key),
         store=store,
         max_bytes=max_bytes,
         now=now,

@@ -20,6 +20,8 @@ from tongban.pii.service import lookup_keys, mask_id
 from tongban.sharing.connectors import Lookup
 from tongban.sharing.models import DataAccess
 
+SYSTEM_NAME = "系统"  # the actor of a row the platform logged by itself (免申即享 checks)
+
 
 def actor_label(user: User) -> str:
     """How the log names who asked: staff with their department, applicants by name."""
@@ -119,7 +121,7 @@ def record(
         subject_key=subject_key,
         record_key=mask_id(record_key or subject_key),
         actor_id=actor.id if actor else None,
-        actor_name=actor_label(actor) if actor else "系统",
+        actor_name=actor_label(actor) if actor else SYSTEM_NAME,
         case_id=case_id,
         fields=fields,
         purpose=purpose,

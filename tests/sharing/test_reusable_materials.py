@@ -80,3 +80,27 @@ def test_a_new_case_takes_an_earlier_upload_instead_of_a_new_one(
     )
     assert refused.status_code == 422
     assert "所选的以前上传的文件不能用于本材料" in refused.text
+
+
+def test_an_api_client_reuses_an_earlier_upload_its_profile_lists(
+    client: TestClient, as_user, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    headers = as_user("zhangsan")
+    earlier = submitted(client, headers, ITEM)["number"]
+    rs = as_user("rs")
+    act(client, rs, open_task(client, rs, earlier, "accept"), "accept", opinion="受理")
+    listed = client.get(f"{API}/profiles/me", headers=headers).json()[0]["materials"]
+    photo = next(m for m in listed if m["code"] == "PHOTO" and m["case"] == earlier)
+    created = client.post(f"{API}/cases", json={"code": ITEM, "form_data": {}}, headers=headers)
+    number = created.json()["number"]
+    body = {"material_code": "PHOTO", "material_id": photo["id"]}
+    taken = client.post(f"{API}/cases/{number}/materials/reuse", json=body, headers=headers)
+    assert taken.status_code == 201, taken.text
+    assert taken.json()["filename"] == photo["filename"]
+    assert _photo_row(db, number).sha256 == _photo_row(db, earlier).sha256
+    other = as_user("lisi")
+    theirs = client.post(f"{API}/cases", json={"code": ITEM, "form_data": {}}, headers=other)
+    refused = client.post(
+        f"{API}/cases/{theirs.json()['number']}/materials/reuse", json=body, headers=other
+    )
+    assert refused.status_code == 422

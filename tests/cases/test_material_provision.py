@@ -9,6 +9,7 @@ provider the same way (``cases.register_provider``).
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 from typing import Any
 
@@ -217,11 +218,9 @@ def test_reviewers_see_each_material_s_trust_level_and_a_clerk_raises_an_upload_
     )
 
 
-def test_a_verification_the_issuer_could_not_confirm_reads_not_verified_and_the_id_is_masked(
-    client: TestClient, as_user: Any
-) -> None:
-    """trial10, faults 8 and 13: after 未能核实 the task page still said 待协查核实, and the
-    automatic question gave the applicant's whole ID number the page masks."""
+def _asked_by_the_platform(client: TestClient, as_user: Any) -> tuple[str, dict[str, Any]]:
+    """张三's taxi driver case, accepted by 交通: its number and the 协查 the platform asked
+    公安 about his 无犯罪记录证明."""
     applicant = as_user("zhangsan")
     number, spec = _draft(client, applicant, TAXI)
     _upload_the_rest(client, applicant, number, spec, set())
@@ -229,11 +228,19 @@ def test_a_verification_the_issuer_could_not_confirm_reads_not_verified_and_the_
     assert client.post(f"{API}/cases/{number}/submit", headers=applicant).status_code == 200
     jt = as_user("jt")
     act(client, jt, open_task(client, jt, number, "accept"), "accept", opinion="受理")
-    ga = as_user("ga")
-    asked = client.get(f"{API}/verifications", headers=ga).json()
-    request = next(
+    asked = client.get(f"{API}/verifications", headers=as_user("ga")).json()
+    return number, next(
         r for r in asked if r["case_number"] == number and r["material_code"] == "NO_CRIME_RECORD"
     )
+
+
+def test_a_verification_the_issuer_could_not_confirm_reads_not_verified_and_the_id_is_masked(
+    client: TestClient, as_user: Any
+) -> None:
+    """trial10, faults 8 and 13: after 未能核实 the task page still said 待协查核实, and the
+    automatic question gave the applicant's whole ID number the page masks."""
+    number, request = _asked_by_the_platform(client, as_user)
+    jt, ga = as_user("jt"), as_user("ga")
     assert "350102196204180310" not in request["question"]
     assert "3501**********0310" in request["question"]
     # fault 9: 协查 does not pause the clock, so it is due no later than the asking task
@@ -253,3 +260,23 @@ def test_a_verification_the_issuer_could_not_confirm_reads_not_verified_and_the_
     assert "未能核实（协查未确认）" in row and "待协查核实" not in row
     rows = _materials(client, jt, number)
     assert str(rows["NO_CRIME_RECORD"]["summary_en"]).startswith("Fuzhou")
+
+
+def test_an_automatic_verification_reads_in_english_on_the_staff_pages(
+    client: TestClient, as_user: Any
+) -> None:
+    """trial10, fault 12: in English the 协查 pages showed 系统（自动协查） and the Chinese
+    question the platform asked."""
+    number, request = _asked_by_the_platform(client, as_user)
+    jt, ga = as_user("jt"), as_user("ga")
+    page = html.unescape(
+        client.get(f"/staff/verifications/{request['id']}?lang=en", headers=ga).text
+    )
+    assert "System (automatic verification)" in page and "系统（自动协查）" not in page
+    assert "Please verify whether the applicant 张三 (3501**********0310)'s" in page
+    assert "请核验申请人" not in page
+    chinese = client.get(f"/staff/verifications/{request['id']}", headers=ga).text
+    assert "系统（自动协查）" in chinese and "请核验申请人张三（3501**********0310）" in chinese
+    task = open_task(client, jt, number, "review")
+    panel = html.unescape(client.get(f"/staff/tasks/{task['id']}?lang=en", headers=jt).text)
+    assert "System (automatic verification)" in panel and "Please verify whether" in panel

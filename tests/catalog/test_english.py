@@ -4,6 +4,7 @@ into ``name_en``, an empty ``title_en``, an English title without its Chinese)."
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -123,3 +124,28 @@ def test_a_departments_place_in_english_must_be_english(catalog_copy: CatalogCop
     )
     found = [f"{p.field}: {p.message}" for p in read_catalog(catalog_copy.root).errors]
     assert any(line.startswith("departments.3.window_en: 英文文本") for line in found), found
+
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_every_material_note_and_choice_of_the_demo_catalog_has_its_english() -> None:
+    """trial10, fault 12: guides and forms in English showed material notes and select
+    options (店招牌匾 …) in Chinese."""
+    for path in sorted((ROOT / "items").glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for material in doc.get("materials", []):
+            assert not material.get("note") or material.get("note_en"), (path.name, material)
+        fields = list((doc.get("form") or {}).get("properties", {}).values())
+        while fields:
+            field = fields.pop()
+            fields += list(field.get("properties", {}).values())
+            fields += [field["items"]] if isinstance(field.get("items"), dict) else []
+            chinese = [v for v in field.get("enum", []) if isinstance(v, str) and HAN.search(v)]
+            assert not chinese or len(field.get("enum_en", [])) == len(field["enum"]), path.name
+
+
+def test_choices_in_english_that_do_not_pair_with_the_choices_are_refused() -> None:
+    line = next(line for line in TEXT.splitlines() if line.strip().startswith('enum_en: ["Primary'))
+    found = _check(TEXT.replace(line, '      enum_en: ["Primary school or less"]', 1))
+    assert any("enum_en 须与 enum 一一对应" in problem for problem in found), found

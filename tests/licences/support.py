@@ -43,13 +43,16 @@ def licensed(
     applicant: str = "minfeng",
     *,
     printed: bool = True,
+    staff: tuple[str, str] = ("scjg", "scjg-hz"),
 ) -> dict[str, Any]:
-    """The first licence result of a new case of ``code``, approved by 市场监管; with
-    ``printed`` the worker has run since (its PDF is made), else not yet."""
+    """The first signed result of a new case of ``code`` (a licence, or a document such as a
+    回执), approved by ``staff`` (市场监管's by default); with ``printed`` the worker has
+    run since (its PDF is made), else not yet."""
     number = submitted(client, as_user(applicant), code)["number"]
-    finish(client, as_user("scjg"), as_user("scjg-hz"), number=number)
+    finish(client, *(as_user(name) for name in staff), number=number)
     if printed:
         run_worker(client)  # the licence PDF is printed by the worker right after issue
     results = client.get(f"{API}/cases/{number}/results", headers=as_user(applicant)).json()
-    result = next(r for r in results if r["kind"] == "licence")
+    licences = [r for r in results if r["kind"] == "licence"]
+    result = (licences or [r for r in results if r["kind"] == "document"])[0]
     return {"case_number": number, **result}

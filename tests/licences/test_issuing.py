@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -191,3 +194,43 @@ def test_the_issue_message_names_its_licence_and_links_to_my_licences(
     assert "电子证照「食品经营许可证」已签发" in page
     assert '<a href="/my/licences">/my/licences</a>' in page
     assert re.search(r'<a href="/cases/\d+">/cases/\d+</a>', page)  # other messages' links
+
+
+def _fonts(pdf: bytes, tmp_path: Path) -> list[str]:
+    """``pdffonts``' rows (name … emb …) of a PDF; its own check when poppler is missing:
+    every font named in the file is a subset (embedded) one."""
+    if shutil.which("pdffonts") is None:
+        names = re.findall(rb"/BaseFont\s*/([A-Za-z0-9+#-]+)", pdf)
+        return [f"{n.decode()} {'yes' if b'+' in n else 'no'}" for n in names]
+    path = tmp_path / "file.pdf"
+    path.write_bytes(pdf)
+    rows = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
+    return [" ".join(row.split()[:1] + row.split()[-5:-4]) for row in rows.stdout.splitlines()[2:]]
+
+
+def test_every_font_of_a_licence_and_a_result_document_is_embedded(
+    client: TestClient, as_user: Any, tmp_path: Path
+) -> None:
+    """Fault 18: the licence PDF also named Helvetica, not embedded (the QR code's drawing
+    set it); every text is in the embedded Chinese font now."""
+    licence = licensed(client, as_user, FOOD)
+    document = licensed(client, as_user, "3501-GA-001", staff=("ga", "ga-hz"))
+    for result in (licence, document):
+        url = f"{API}/results/{result['id']}/document"
+        pdf = client.get(url, headers=as_user("minfeng")).content
+        fonts = _fonts(pdf, tmp_path)
+        assert fonts and all(row.endswith(" yes") for row in fonts), fonts
+        assert not any("Helvetica" in row for row in fonts)
+
+
+def test_the_wallet_lists_result_documents_apart_from_licences(
+    client: TestClient, as_user: Any, signed_in: Any
+) -> None:
+    """Fault 18: 印章刻制备案回执 (a result of kind document) stood among the licences of
+    我的证照; it is listed under 办理结果文书."""
+    licence = licensed(client, as_user, FOOD)
+    receipt = licensed(client, as_user, "3501-GA-001", staff=("ga", "ga-hz"))
+    page = signed_in("minfeng").get("/my/licences").text
+    licences, documents = page.split('<h2 id="documents">', 1)
+    assert licence["number"] in licences and receipt["number"] not in licences
+    assert receipt["number"] in documents and "办理结果文书" in documents

@@ -3,6 +3,7 @@ only through a case they handle, the public verification page, the status form."
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -158,3 +159,19 @@ def test_a_number_with_a_wrong_check_character_is_called_malformed_not_unknown(
     assert "证照库中没有该证照" in unknown.text  # well formed, just not issued here
     english = client.get("/licences/verify", params={"q": wrong_code, "lang": "en"})
     assert "malformed" in english.text
+
+
+def test_the_licence_page_in_english_names_its_fields_in_english(
+    client: TestClient, as_user: Any
+) -> None:
+    """trial10, fault 12: /licences/<id> in English still labelled its fields 经营者名称,
+    许可证编号 … (the printed face's labels), and a general licence its form's titles."""
+    food = _licence(client, as_user)
+    drugs = licensed(client, as_user, "3501-SCJG-006")
+    sign_in(client, "minfeng")
+    page = html.unescape(client.get(f"/licences/{food['id']}?lang=en").text)
+    for english in ("Operator's name", "Licence number", "Signed by", "Business premises"):
+        assert f"<dt>{english}</dt>" in page, english
+    assert "<dt>经营者名称</dt>" not in page and "<dt>许可证编号</dt>" not in page
+    labels = re.findall(r"<dt>([^<]*)</dt>", client.get(f"/licences/{drugs['id']}?lang=en").text)
+    assert labels and not [label for label in labels if re.search(r"[\u4e00-\u9fff]", label)]

@@ -253,7 +253,11 @@ def test_the_access_log_names_the_fields_read_and_its_reasons_in_english(
     assert "读取的数据项" in log and "户籍地址" in log and "公民身份号码" in log
     english = person.get("/my/profile", headers={"Accept-Language": "en"}).text
     log = html.unescape(english[english.index('id="access-log"') :])
-    assert "Fields read" in log and "household address" in log and "Population register" in log
+    assert (
+        "Fields read" in log
+        and "Household registration address" in log
+        and "Population register" in log
+    )
     assert f"Filling in the form of 'Unemployment registration' (case {number})" in log
     assert "填写申请表" not in log
 
@@ -270,3 +274,64 @@ def test_an_enterprises_profile_shows_its_kind_of_market_entity(
     english = signed_in("minfeng")
     english.cookies.set("tongban_lang", "en")
     assert "Kind of market entity" in english.get("/my/profile").text
+
+
+def test_the_founder_reads_the_founded_company_s_shared_data_and_access_log(
+    client: TestClient,
+    as_user,
+    signed_in: SignedIn,  # type: ignore[no-untyped-def]
+    db: Session,
+) -> None:
+    """Fault 15: a company founded by a person had a profile nobody could read (no
+    enterprise account exists for it). Its founder (and legal representative) reads its
+    register record and who looked at its data; another applicant does not."""
+    zhangsan = db.scalars(select(User).where(User.username == "zhangsan")).one()
+    zhangsan.identity_verified_at = START
+    db.commit()
+    business = licensed(client, as_user, "3501-SCJG-001", applicant="zhangsan")
+    profiles = client.get(f"{API}/profiles/me", headers=as_user("zhangsan")).json()
+    founded = next(p for p in profiles if p["key"] == business["number"])
+    assert founded["through_cases"] is True and founded["represented"] is True
+    register = next(s for s in founded["sources"] if s["code"] == "enterprise_register")
+    assert register["fields"]["credit_code"] == business["number"]
+    page = signed_in("zhangsan").get("/my/profile").text
+    section = page[page.index(f"{business['number']}</p>") :]
+    assert "您是该企业的法定代表人或创办人，可以查看其共享数据、电子证照和查看记录。" in section
+    assert "市场主体登记库" in section and 'id="access-log-' in section
+    assert "只向其本人（本企业）的账号显示" not in section
+    others = client.get(f"{API}/profiles/me", headers=as_user("lisi")).json()
+    assert all(p["key"] != business["number"] for p in others)
+
+
+def test_the_english_profile_names_sources_fields_states_and_the_system_in_english(
+    client: TestClient,
+    as_user,
+    signed_in: SignedIn,
+    db: Session,
+    population: dict,  # type: ignore[no-untyped-def]
+) -> None:
+    """trial10, fault 12: /my/profile in English still showed 公安人口库, 公民身份号码,
+    审查中 / 草稿 and the actor 系统."""
+    case = _zhangsan_case(client, as_user("zhangsan"))
+    sharing_row = DataAccess(
+        at=START,
+        source="population",
+        subject_key=ZHANGSAN_ID,
+        record_key=mask_id(ZHANGSAN_ID),
+        actor_id=None,
+        actor_name="系统",
+        case_id=None,
+        fields=["name"],
+        purpose="免申即享：比对条件",
+        purpose_en="Benefit without application: checking the conditions",
+        outcome="found",
+    )
+    db.add(sharing_row)
+    db.commit()
+    english = signed_in("zhangsan").get("/my/profile?lang=en").text
+    main = html.unescape(english[english.index("<main") :])
+    assert "<h3>Population register</h3>" in main and "<dt>Citizen ID number</dt>" in main
+    assert f"{case['number']}</a>" in main and "Draft" in main
+    for chinese in ("公安人口库", "公民身份号码", "草稿", ">系统<"):
+        assert chinese not in main, chinese
+    assert ">System<" in main

@@ -111,3 +111,35 @@ def test_a_number_typed_into_a_draft_is_in_its_owners_log_from_that_save(
     log = client.get(f"{API}/profiles/me", headers=as_user("zhangsan")).json()[0]["accesses"]
     read = [row for row in log if made.json()["number"] in row["purpose"]]
     assert [row["fields"] for row in read if row["source"] == "population"] == [["SHAREHOLDER_ID"]]
+
+
+def test_a_number_found_under_another_name_is_in_its_owners_log_too(
+    client: Any, as_user: Any, db: Session, population: dict[str, int]
+) -> None:
+    """trial10, left open: a lookup that found 张三's record by his number but failed the
+    name typed beside it (王八) was read to say so, yet 张三's log did not show it."""
+    from tests.factories import API, find_code
+
+    code = find_code(client, "企业开办", bundle=True)
+    form = _shareholder("王八", ZHANGSAN_ID)
+    made = client.post(
+        f"{API}/cases", json={"code": code, "form_data": form}, headers=as_user("lisi")
+    )
+    assert made.status_code == 201, made.text
+    number = made.json()["number"]
+    log = client.get(f"{API}/profiles/me", headers=as_user("zhangsan")).json()[0]["accesses"]
+    read = [row for row in log if number in row["purpose"]]
+    assert [(row["source"], row["fields"], row["outcome"]) for row in read] == [
+        ("population", ["SHAREHOLDER_ID"], "mismatch")
+    ]
+    assert "记录与所填姓名（或权利人）不符，未予核验" in read[0]["purpose"]
+    assert read[0]["actor"] == "李四"
+    unknown = client.post(
+        f"{API}/cases",
+        json={"code": code, "form_data": _shareholder("王八", NOT_IN_REGISTER)},
+        headers=as_user("lisi"),
+    )
+    assert unknown.status_code == 201, unknown.text
+    assert (
+        client.get(f"{API}/profiles/me", headers=as_user("zhangsan")).json()[0]["accesses"] == log
+    )  # a number the register does not hold is nobody's record: nothing more

@@ -190,5 +190,39 @@ def test_reusing_earlier_answers_keeps_the_situations_and_takes_nothing_of_anoth
     assert '<input type="hidden" name="s_premises" value="leased">' in reuse_form
     reused = page.get(f"/apply/3501-BUNDLE-QYKB?{answers}&reuse=1")
     assert reused.status_code == 200 and "在线申请" in reused.text  # not sent back to questions
-    assert "91350102MA2XQ1K7XN" not in reused.text
-    assert "福州闽丰餐饮管理有限公司" not in reused.text
+    form = reused.text.split('<form method="post"', 1)[1]  # the choice above may name it
+    assert "91350102MA2XQ1K7XN" not in form
+    assert "福州闽丰餐饮管理有限公司" not in form
+
+
+def test_filling_in_earlier_answers_says_what_it_filled_or_why_nothing(
+    signed_in: SignedIn,
+    client: TestClient,
+    as_user,  # type: ignore[no-untyped-def]
+) -> None:
+    """Fault 14: 填入以前的信息 did nothing and said nothing when the earlier cases were
+    about a company. It says why, offers the company's answers, and says what it filled."""
+    page = signed_in("lisi")
+    none_yet = page.get("/apply/3501-RS-004?reuse=1").text
+    assert "没有填入任何信息：您以前没有办件。" in none_yet
+    earlier = {
+        "credit_code": "91350102MA2XQ1K7XN",
+        "enterprise_name": "福州闽丰餐饮管理有限公司",
+        "legal_rep_name": "王五",
+    }
+    created = client.post(
+        f"{API}/cases",
+        json={"code": "3501-SCJG-002", "form_data": earlier},
+        headers=as_user("lisi"),
+    )
+    assert created.status_code == 201, created.text
+    own = page.get("/apply/3501-RS-004?reuse=1").text
+    assert "没有填入任何信息：您以前的办件是为其他主体（福州闽丰餐饮管理有限公司）办理的。" in own
+    assert '<option value="91350102MA2XQ1K7XN">福州闽丰餐饮管理有限公司</option>' in own
+    chosen = page.get(
+        "/apply/3501-SCJG-002?s_agent=self&reuse=1&reuse_from=91350102MA2XQ1K7XN"
+    ).text
+    assert 'value="福州闽丰餐饮管理有限公司"' in _input(chosen, "enterprise_name")
+    assert "已从您以前的办件填入 2 项：" in chosen and "请核对后再提交。" in chosen
+    english = page.get("/apply/3501-RS-004?reuse=1&lang=en").text
+    assert "Nothing was filled in: your earlier applications were for someone else" in english

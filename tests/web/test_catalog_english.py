@@ -4,6 +4,7 @@ the catalog gives ``name_en``/``basis_en`` of fees, ``name_en`` of the result an
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import pytest
@@ -72,3 +73,18 @@ def test_an_item_without_its_own_place_shows_its_departments_in_the_pages_langua
     )
     html = page.render(locale=locale, item={"department": "SW"}, departments={"SW": department})
     assert html == shown
+
+
+def test_guides_and_forms_in_english_show_material_notes_and_choices_in_english(
+    signed_in: SignedIn,
+) -> None:
+    """trial10, fault 12: material notes and select options stayed Chinese in English."""
+    client = signed_in("zhangsan")
+    guide = html.unescape(client.get("/items/3501-RS-003?lang=en").text)
+    assert "Not needed if you hold an electronic ID card or verified your face online" in guide
+    assert "已有电子身份证照或刷脸核验的" not in guide
+    form = html.unescape(client.get("/apply/3501-RS-003?lang=en").text)
+    assert '<option value="大学本科">University (bachelor\'s degree)</option>' in form
+    assert '<option value="鼓楼区">Gulou District</option>' in form
+    chinese = client.get("/apply/3501-RS-003").text
+    assert '<option value="大学本科">大学本科</option>' in chinese

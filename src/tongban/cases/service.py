@@ -55,6 +55,8 @@ from tongban.cases.materials.provision import resolve as material_ways
 from tongban.cases.materials.provision import settle_verified, upload_first
 from tongban.cases.materials.registry import Provided, ProvidedFile, Unavailable
 from tongban.cases.materials.registry import register as register_provider
+from tongban.cases.materials.reusable import Reusable, list_reusable, reuse_material
+from tongban.cases.materials.reusable import offers as reusable_offers
 from tongban.cases.materials.signing import letter, sign_material
 from tongban.cases.materials.trust import check_original, level_name
 from tongban.cases.stages.automatic import decide_automatically
@@ -112,6 +114,7 @@ __all__ = [
     "ProvidedFile",
     "QueuePage",
     "QueueRow",
+    "Reusable",
     "TakenInPage",
     "Unavailable",
     "accept_case",
@@ -153,6 +156,7 @@ __all__ = [
     "letter",
     "level_name",
     "list_my_cases",
+    "list_reusable",
     "list_taken_in",
     "load_by_department",
     "material_ways",
@@ -173,6 +177,8 @@ __all__ = [
     "resubmit_case",
     "results",
     "resume_clock",
+    "reusable_offers",
+    "reuse_material",
     "review_again",
     "review_by_rule",
     "review_task",

@@ -48,7 +48,28 @@ def _english(owner: dict[str, Any], key: str, text: Any, path: list[str | int]) 
     return []
 
 
+def _unpaired_choices(value: Any, path: list[str | int]) -> list[tuple[list[str | int], str]]:
+    """A form field's ``enum_en`` that is not one English label per ``enum`` value."""
+    found: list[tuple[list[str | int], str]] = []
+    if isinstance(value, dict):
+        english, values = value.get("enum_en"), value.get("enum")
+        if english is not None and (
+            not isinstance(english, list)
+            or not isinstance(values, list)
+            or len(english) != len(values)
+        ):
+            found.append(([*path, "enum_en"], "enum_en 须与 enum 一一对应（每个选项一个英文名称）"))
+        for key, inner in value.items():
+            found += _unpaired_choices(inner, [*path, key])
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            found += _unpaired_choices(inner, [*path, index])
+    return found
+
+
 def english_problems(doc: SourceDocument) -> list[Problem]:
     """Every English text of an item, bundle or departments file that cannot be shown as
-    English."""
-    return [doc.problem(path, message) for path, message in _walk(doc.data, [])]
+    English, and every list of English choice labels (``enum_en``) that does not pair
+    with its choices."""
+    found = _walk(doc.data, []) + _unpaired_choices(doc.data, [])
+    return [doc.problem(path, message) for path, message in found]

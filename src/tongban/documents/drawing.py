@@ -160,12 +160,17 @@ def _star(pdf: Canvas, x: float, y: float, radius: float) -> None:
     pdf.drawPath(path, stroke=0, fill=1)
 
 
-def draw_qr(pdf: Canvas, x: float, y: float, size: float, url: str) -> None:
-    """A QR code of ``url`` with its lower-left corner at (x, y)."""
+def draw_qr(pdf: Canvas, x: float, y: float, size: float, url: str, font: str) -> None:
+    """A QR code of ``url`` with its lower-left corner at (x, y). The drawing starts in
+    ``font`` (the document's embedded one): left to its default, reportlab's renderer sets
+    Helvetica, which the PDF does not embed (the reader substitutes one of its own)."""
     widget = QrCodeWidget(url, barLevel="M")
     left, bottom, right, top = widget.getBounds()
     drawing = Drawing(
-        size, size, transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0]
+        size,
+        size,
+        transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0],
+        initialFontName=font,
     )
     drawing.add(widget)
     renderPDF.draw(drawing, pdf, x, y)

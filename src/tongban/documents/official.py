@@ -259,7 +259,7 @@ def _foot(pdf: Canvas, document: Document, fonts_: tuple[str, str]) -> None:
         line.draw(pdf)
     draw_seal(pdf, SEAL_X, SEAL_Y, SEAL_RADIUS, document.issuer, bold)
     qr = placed.qr
-    draw_qr(pdf, qr.left, qr.bottom, qr.right - qr.left, document.verify_url)
+    draw_qr(pdf, qr.left, qr.bottom, qr.right - qr.left, document.verify_url, regular)
     pdf.linkURL(document.verify_url, (qr.left, qr.bottom, qr.right, qr.top))
     pdf.setFillColor(INK)
     for line in [placed.caption, *placed.footnote]:

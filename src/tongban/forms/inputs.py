@@ -40,9 +40,14 @@ class FormField:
     locked: bool = False  # pulled from a shared source: shown, not changed (``cases.core.prefill``)
 
 
-def _options(prop: Schema) -> list[tuple[str, str]]:
+def _options(prop: Schema, locale: str = "zh") -> list[tuple[str, str]]:
+    """(value, label) of each choice; in English an enum's labels are its ``enum_en`` (the
+    catalog's translation, one per value, checked by the loader), the values stay."""
     if "enum" in prop:
-        return [(str(value), str(value)) for value in prop["enum"]]
+        values, english = prop["enum"], prop.get("enum_en") if locale == "en" else None
+        paired = isinstance(english, list) and len(english) == len(values)
+        labels: list[Any] = english if paired and english is not None else values
+        return [(str(value), str(label)) for value, label in zip(values, labels, strict=True)]
     choices = prop.get("oneOf") or prop.get("anyOf") or []
     return [(str(c["const"]), str(c.get("title", c["const"]))) for c in choices if "const" in c]
 
@@ -114,7 +119,7 @@ def _field(
     name: str, prop: Schema, required: bool, value: Any, errors: Problems, locale: str
 ) -> FormField:
     widget = _widget(prop)
-    options = _options(prop.get("items", {})) if widget == "checkboxes" else _options(prop)
+    options = _options(prop.get("items", {}) if widget == "checkboxes" else prop, locale)
     result = FormField(
         name=name,
         title=title_of(prop, name.rsplit(".", 1)[-1], locale),

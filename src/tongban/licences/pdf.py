@@ -117,7 +117,7 @@ def render(
         under_title = min(height - 47 * mm, under_title - 6 * mm)
         pdf.drawCentredString(width / 2, under_title, "（副  本）")
     qr = qr_box(width, height)
-    draw_qr(pdf, qr.left, qr.bottom, QR_SIZE, verify_url)
+    draw_qr(pdf, qr.left, qr.bottom, QR_SIZE, verify_url, regular)
     pdf.setFont(regular, 7.5)
     pdf.drawCentredString((qr.left + qr.right) / 2, qr.bottom - 4 * mm, "扫描二维码核验电子证照")
     label_width = 54 * mm if layout == "food" else 34 * mm

@@ -32,6 +32,7 @@ __all__ = [
     "cancel_for_ended_holder",
     "change_status",
     "conditional_licences",
+    "documents_among",
     "effective_status",
     "find",
     "get_licence",
@@ -117,6 +118,20 @@ def list_for_holder(session: Session, *, user: User) -> Sequence[Licence]:
         )
     )
     return session.scalars(query.order_by(Licence.issued_at.desc(), Licence.id.desc())).all()
+
+
+def documents_among(session: Session, licences: Sequence[Licence]) -> set[int]:
+    """The ids of those of ``licences`` that record a result document rather than a licence
+    (result kind ``document``: 回执, 确认单, 通知书, 清税证明): signed and verifiable like a
+    licence, but no permit to hold, so the wallet lists them apart."""
+    ids = [licence.result_document_id for licence in licences if licence.result_document_id]
+    if not ids:
+        return set()
+    query = select(ResultDocument.id).where(
+        ResultDocument.id.in_(ids), ResultDocument.kind != "licence"
+    )
+    documents = set(session.scalars(query))
+    return {licence.id for licence in licences if licence.result_document_id in documents}
 
 
 def list_for_code(session: Session, *, holder_code: str) -> Sequence[Licence]:

@@ -18,7 +18,8 @@ from tongban.accounts.deps import CurrentUser
 from tongban.accounts.models import User
 from tongban.cases.http.panels import case_panel
 from tongban.cases.models import Case
-from tongban.errors import DomainError, TooManyAttempts
+from tongban.catalog import service as catalog
+from tongban.errors import DomainError, NotFound, TooManyAttempts
 from tongban.licences import service  # provider: registers the held-licence way
 from tongban.licences.api import MAX_PDF_MB, lookup
 from tongban.licences.enums import HOLDER_CODE_NAMES_ZH, STATUS_NAMES_ZH, VERDICT_NAMES_ZH
@@ -85,10 +86,36 @@ async def verify_upload_page(
 
 @router.get("/my/licences")
 def wallet(request: Request, session: SessionDep, user: CurrentUser, now: NowDep) -> Response:
-    """我的证照: the licences the signed-in person or enterprise holds."""
+    """我的证照: the licences the signed-in person or enterprise holds, and apart from them
+    the result documents issued to them (回执, 通知书: signed, but no licence)."""
     licences = service.list_for_holder(session, user=user)
+    documents = service.documents_among(session, licences)
     rows = [(licence, service.effective_status(licence, _today(now))) for licence in licences]
-    return render(request, "licences/wallet.html", {"rows": rows, **_names()})
+    context = {
+        "rows": [row for row in rows if row[0].id not in documents],
+        "documents": [row for row in rows if row[0].id in documents],
+        **_names(),
+    }
+    return render(request, "licences/wallet.html", context)
+
+
+def _labels_en(session: Session, licence: Licence) -> dict[str, str]:
+    """The English of the form titles a licence of no layout of its own prints (its item's
+    form ``title_en``, by the Chinese title as printed: before any "("); the fixed labels
+    of the 营业执照 and 食品经营许可证 faces are the pages' translations."""
+    if licence.item_code is None:
+        return {}
+    try:
+        entry = catalog.get_entry(session, code=licence.item_code)
+    except NotFound:
+        return {}
+    version = entry.current_version
+    properties = version.definition["form"]["properties"] if version is not None else {}
+    return {
+        str(spec.get("title", "")).split("(")[0]: str(spec["title_en"])
+        for spec in properties.values()
+        if spec.get("title_en")
+    }
 
 
 def _licence_page(
@@ -101,6 +128,7 @@ def _licence_page(
 ) -> Response:
     context = {
         "licence": licence,
+        "labels_en": _labels_en(session, licence),
         "status": service.effective_status(licence, _today(now)),
         "qr": qr_svg(current().verify_url(licence.identifier)),
         "verify_url": current().verify_url(licence.identifier),

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from tongban.accounts.deps import CurrentApplicant, CurrentUser
 from tongban.cases import service
@@ -143,6 +144,42 @@ async def upload_material(
         data=data,
         store=store,
         max_bytes=limit,
+        now=now,
+    )
+    return MaterialRead.model_validate(material)
+
+
+class MaterialReuse(BaseModel):
+    """Which earlier upload of the applicant's (a ``materials`` entry of their profile,
+    ``GET /profiles/me``) a material of this case takes instead of a new upload."""
+
+    model_config = ConfigDict(extra="forbid")
+    material_code: str = Field(min_length=1, max_length=40)
+    material_id: int = Field(gt=0, description="The earlier upload's id (its profile entry)")
+
+
+@router.post("/cases/{number}/materials/reuse", status_code=201)
+def reuse_material(
+    number: str,
+    body: MaterialReuse,
+    session: SessionDep,
+    user: CurrentApplicant,
+    now: NowDep,
+    store: StoreDep,
+    runtime: RuntimeDep,
+) -> MaterialRead:
+    """Take the applicant's valid earlier upload for one material of their draft (replaces
+    an earlier file); 422 when it is not one they may reuse (another applicant's, its case
+    not accepted or refused, another material)."""
+    case = service.get_case(session, number=number, user=user)
+    material = service.reuse_material(
+        session,
+        case=case,
+        user=user,
+        material_code=body.material_code,
+        source_id=body.material_id,
+        store=store,
+        max_bytes=runtime.settings.max_upload_mb * 1024 * 1024,
         now=now,
     )
     return MaterialRead.model_validate(material)

@@ -106,6 +106,41 @@ def save_answers(desk: Desk, case: Case, form: CheckedForm) -> inputs.Problems:
     return problems
 
 
+def take_earlier(desk: Desk, case: Case, chosen: str, problems: inputs.Problems) -> str:
+    """Attach the earlier upload ``chosen`` ("<material code>:<material id>") to its
+    material (``service.reuse_material``); its problem goes in ``problems``. The code."""
+    code, _, source = chosen.partition(":")
+    try:
+        service.reuse_material(
+            desk.session,
+            case=case,
+            user=desk.user,
+            material_code=code,
+            source_id=int(source) if source.isdigit() else 0,
+            store=desk.store,
+            max_bytes=desk.max_bytes,
+            now=desk.now,
+        )
+    except InvalidInput as error:
+        problems[f"materials.{code}"] = error.message(desk.locale)
+    return code
+
+
+def offer_earlier(
+    session: Session, context: dict[str, Any], case: Case | None, applicant: User
+) -> None:
+    """Beside each material the form asks to upload, the applicant's valid earlier uploads
+    of it (``earlier``), which a button takes instead of a new file; none on a draft an
+    agent made (代办: the grantor's earlier files are the grantor's own)."""
+    offered = {}
+    if case is None or case.authorisation_id is None:
+        offered = service.reusable_offers(
+            session, case=case, applicant_id=applicant.id, spec=context["spec"]
+        )
+    for row in context["materials"]:
+        row["earlier"] = offered.get(row["code"], []) if row["how"]["asks_upload"] else []
+
+
 def sign_on_desk(desk: Desk, case: Case, code: str, form: CheckedForm) -> inputs.Problems:
     """Save what was typed, then sign the commitment letter ``code`` with the name typed
     beside it (``sign_<code>``); the problems of both, keyed as the form shows them. Used by
@@ -142,6 +177,12 @@ def save(desk: Desk, case: Case, form: CheckedForm) -> Response:
         problems = inputs.problems_of(error, desk.locale)
         typed = inputs.parse(service.spec_of(desk.session, case)["form"], form)
         return draft_page(desk.request, desk.session, case, problems, 422, typed)
+    chosen = form.get("reuse")  # 沿用: a button "code:material id" beside a material
+    if isinstance(chosen, str) and chosen:
+        code = take_earlier(desk, case, chosen, uploads)
+        if uploads:
+            return draft_page(desk.request, desk.session, case, uploads, 422)
+        return see_other(f"/cases/{case.number}/edit?done=reused#material-{code}")
     if form.get("intent") == "save":
         return see_other(f"/cases/{case.number}/edit?done=saved")
     try:
@@ -175,7 +216,7 @@ def prefilled(
     request: Request, session: Session, spec: dict[str, Any], applicant: User, case: Case | None
 ) -> prefill.Prefill:
     """What shared sources, the account and (``?reuse=1``: the applicant agreed) earlier
-    cases fill in on the form page; showing it pulls, saving it logs (``core/prefill``)."""
+    cases (about ``?reuse_from=``, the subject chosen) fill in on the form page; showing it pulls, saving it logs (``core/prefill``)."""
     ask = prefill.FillRequest(
         applicant=applicant,
         actor=applicant,
@@ -184,6 +225,7 @@ def prefilled(
         case=case,
         now=get_now(get_runtime(request)),
         reuse=request.query_params.get("reuse") == "1",
+        reuse_from=request.query_params.get("reuse_from"),
     )
     return prefill.prefill(session, ask)
 
@@ -210,6 +252,9 @@ def form_context(
     delivery = case.delivery if case else None
     context = caseform.context(spec, values, own, ways, delivery, lang, filled)
     context["reuse_offered"] = filled is not None
+    said = filled.reuse_said if filled is not None else None
+    context["reuse_said"] = (said[1] if lang == "en" else said[0]) if said else None
+    context["earlier_subjects"] = filled.earlier_subjects if filled is not None else []
     offered = "mail" in context["delivery_options"]
     address = case.postal if case else None
     context["postal_fields"] = postal_form.form_fields(address, problems, lang) if offered else []
@@ -242,6 +287,7 @@ def draft_page(
     filled = prefilled(request, session, spec, applicant, case)
     values = case.form_data if typed is None else typed
     context = form_context(spec, case, values, problems, ways, locale(request), filled)
+    offer_earlier(session, context, case, applicant)
     context.update(
         case=case,
         action=f"/cases/{case.number}/edit",

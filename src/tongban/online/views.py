@@ -36,6 +36,7 @@ from tongban.online.desk import (
     draft_page,
     form_context,
     materials_url,
+    offer_earlier,
     prefilled,
     save,
     save_answers,
@@ -81,6 +82,8 @@ def apply_page(
     filled = prefilled(request, session, spec, applicant, None)
     context = form_context(spec, None, {}, {}, [], locale(request), filled)
     context["reuse_offered"] = authorisation is None
+    if authorisation is None:  # an agent is not offered the grantor's earlier files
+        offer_earlier(session, context, None, applicant)
     context["lenient_bar"] = applicant_bar(session, spec, applicant)
     context.update(
         case=None,

@@ -20,6 +20,8 @@ from tongban.pii.service import lookup_keys, mask_id
 from tongban.sharing.connectors import Lookup
 from tongban.sharing.models import DataAccess
 
+SYSTEM_NAME = "系统"  # the actor of a row the platform logged by itself (免申即享 checks)
+
 
 def actor_label(user: User) -> str:
     """How the log names who asked: staff with their department, applicants by name."""
@@ -119,7 +121,7 @@ def record(
         subject_key=subject_key,
         record_key=mask_id(record_key or subject_key),
         actor_id=actor.id if actor else None,
-        actor_name=actor_label(actor) if actor else "系统",
+        actor_name=actor_label(actor) if actor else SYSTEM_NAME,
         case_id=case_id,
         fields=fields,
         purpose=purpose,
@@ -133,11 +135,13 @@ def record(
 
 def record_once(session: Session, **row: Any) -> DataAccess | None:
     """:func:`record`, unless the log already holds the same reading (same case, source,
-    subject and fields: a draft saved again, then submitted); the row added, else None."""
+    subject, fields and outcome: a draft saved again, then submitted); the row added, else
+    None."""
     query = select(DataAccess).where(
         DataAccess.case_id == row["case_id"],
         DataAccess.source == row["source"],
         DataAccess.subject_key == row["subject_key"],
+        DataAccess.outcome == row.get("outcome", "found"),
     )
     if any(held.fields == row["fields"] for held in session.scalars(query)):
         return None

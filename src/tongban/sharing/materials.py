@@ -271,6 +271,30 @@ def provide(
     )
 
 
+def refused_records(
+    session: Session, *, case: Case, material: dict[str, Any]
+) -> list[tuple[dict[str, Any], str, dict[str, Any]]]:
+    """The records the material's numbers found that did not verify it (the name typed
+    beside the number is not the record's; the owner is not the applicant's): (source, key,
+    record) of each. Reading them to say so is reading someone's data, so their subjects'
+    access logs show it (``draftlog``). Reads only."""
+    sources = catalog.list_sources(session)
+    source = sources.get(str(material.get("shared_source")))
+    if source is None:
+        return []
+    try:
+        keys = _keys(session, source, material, case, session.get_one(User, case.applicant_id))
+    except acting.NotActing:
+        return []
+    refused = []
+    for key, path in keys:
+        where = _source_of_key(sources, source, material, key)
+        record = connector_for(where).lookup(session, key=key).record
+        if record is not None and _mismatch(session, case, (where, material), key, path, record):
+            refused.append((where, key, record))
+    return refused
+
+
 def recorded(
     session: Session, *, case: Case, material: Material, entry: dict[str, Any], now: datetime
 ) -> None:

@@ -68,7 +68,8 @@ class DataAccess(Base):
     purpose: Mapped[str] = mapped_column(String(300))
     # the reason in English (None for rows logged before it was kept: shown in Chinese)
     purpose_en: Mapped[str | None] = mapped_column(String(300))
-    outcome: Mapped[str] = mapped_column(String(20))  # found, no_record, unavailable
+    # found, no_record, unavailable; mismatch: found, but under another name or owner
+    outcome: Mapped[str] = mapped_column(String(20))
     # the key the record was looked up by (a property certificate number, a credit code),
     # masked as pages mask identifiers; None for rows logged before it was kept
     record_key: Mapped[str | None] = mapped_column(String(100))

@@ -49,21 +49,24 @@ def fill_own_identity(session: Session, request: FillRequest, found: Prefill) ->
             _suggest(found, name, value, "来自您的账号信息", "from your account")
 
 
-def earlier_answers(
-    session: Session, *, applicant: User, exclude: Case | None, subject: str | None = None
-) -> dict[str, Any]:
-    """For each field code, the answer of the applicant's newest earlier case that has it,
-    of the cases about ``subject`` (an enterprise's code or name; None: a person's own)."""
+def _earlier_cases(session: Session, applicant: User, exclude: Case | None) -> list[Case]:
+    """The applicant's newest cases (``EARLIER_CASES``, not withdrawn, not ``exclude``)."""
     query = (
         select(Case)
         .where(Case.applicant_id == applicant.id, Case.state != CaseState.withdrawn)
         .order_by(Case.created_at.desc(), Case.id.desc())
         .limit(EARLIER_CASES)
     )
+    return [case for case in session.scalars(query) if exclude is None or case.id != exclude.id]
+
+
+def earlier_answers(
+    session: Session, *, applicant: User, exclude: Case | None, subject: str | None = None
+) -> dict[str, Any]:
+    """For each field code, the answer of the applicant's newest earlier case that has it,
+    of the cases about ``subject`` (an enterprise's code or name; None: a person's own)."""
     answers: dict[str, Any] = {}
-    for case in session.scalars(query):
-        if exclude is not None and case.id == exclude.id:
-            continue
+    for case in _earlier_cases(session, applicant, exclude):
         if _subject(case.form_data or {}) not in (None, subject):
             continue  # about another enterprise
         for name, value in (case.form_data or {}).items():
@@ -81,6 +84,17 @@ def _subject(answers: dict[str, Any]) -> str | None:
     return None
 
 
+def _subjects(cases: list[Case]) -> list[tuple[str, str]]:
+    """Whom ``cases`` were about, newest first, once each: (key, name), "" the person."""
+    found: dict[str, str] = {}
+    for case in cases:
+        answers = case.form_data or {}
+        key = _subject(answers) or ""
+        name = answers.get("enterprise_name") or answers.get("trade_name") or key
+        found.setdefault(key, str(name))
+    return list(found.items())
+
+
 def _reusable(prop: dict[str, Any]) -> bool:
     """Not an enterprise's credit code, which only the enterprise register and the licence
     issued give (回填). (A field a source filled is locked and never overridden.)"""
@@ -88,18 +102,66 @@ def _reusable(prop: dict[str, Any]) -> bool:
     return kind is None or kind.name != "credit-code"
 
 
+def _said_nothing(subjects: list[tuple[str, str]], subject: str) -> tuple[str, str]:
+    """Why 填入以前的信息 filled nothing (``subject``: whose answers were looked for, ""
+    the applicant themself), and what the applicant can do."""
+    if not subjects:
+        return (
+            "没有填入任何信息：您以前没有办件。",
+            "Nothing was filled in: you have no earlier applications.",
+        )
+    if all(key != subject for key, _name in subjects):
+        names = "、".join(name for _key, name in subjects)
+        return (
+            f"没有填入任何信息：您以前的办件是为其他主体（{names}）办理的。"
+            "如要沿用其中的信息，请在“填入哪一主体的信息”中选择它再填入。",
+            f"Nothing was filled in: your earlier applications were for someone else "
+            f"({names}). To reuse their answers, choose it under 'Whose details to fill in' "
+            "and fill in again.",
+        )
+    return (
+        "没有填入任何信息：以前办件中填写过的项目，本表单或者没有，或者已经填写"
+        "（含从共享数据、账号信息填入的项）。",
+        "Nothing was filled in: the answers of your earlier applications are for fields this "
+        "form does not have or that are already filled (from shared data or your account).",
+    )
+
+
 @filler
 def fill_from_earlier_cases(session: Session, request: FillRequest, found: Prefill) -> None:
     """With the applicant's consent (``reuse``), answers given in their earlier cases about
     the same subject (an enterprise's cases only for that enterprise: a founding takes
-    nothing of another company's), for fields the new form has, never a credit code."""
+    nothing of another company's), or about the subject they chose (``reuse_from``), for
+    blank fields the new form has, never a credit code; ``found.reuse_said`` says how
+    many were filled, or why none. A page (not a save) also learns whom the earlier cases
+    were about (``found.earlier_subjects``), to offer that choice."""
+    if request.saving:
+        return
+    cases = _earlier_cases(session, request.applicant, request.case)
+    found.earlier_subjects = _subjects(cases)
     if not request.reuse:
         return
     properties = request.spec["form"]["properties"]
-    subject = _subject({**own_identity(request.applicant), **request.answers})
+    subject = request.reuse_from
+    if subject is None:
+        subject = _subject({**own_identity(request.applicant), **request.answers})
     earlier = earlier_answers(
-        session, applicant=request.applicant, exclude=request.case, subject=subject
+        session, applicant=request.applicant, exclude=request.case, subject=subject or None
     )
+    filled = []
     for name, value in earlier.items():
-        if name in properties and _reusable(properties[name]):
+        blank = request.answers.get(name) in (None, "", [])
+        if name in properties and _reusable(properties[name]) and name not in found.values:
             _suggest(found, name, value, "来自您以前的办件", "from your earlier applications")
+            if blank:
+                filled.append(properties[name])
+    if filled:
+        zh = "、".join(str(prop.get("title", "")) for prop in filled)
+        en = ", ".join(str(prop.get("title_en") or prop.get("title", "")) for prop in filled)
+        found.reuse_said = (
+            f"已从您以前的办件填入 {len(filled)} 项：{zh}。请核对后再提交。",
+            f"{len(filled)} field(s) filled in from your earlier applications: {en}. "
+            "Check them before you submit.",
+        )
+    else:
+        found.reuse_said = _said_nothing(found.earlier_subjects, subject or "")

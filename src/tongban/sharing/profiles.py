@@ -9,7 +9,10 @@ reading is logged for the applicant to see.
 An applicant's profiles show the licences of their wallet (我的证照), no more and no less:
 a licence issued on one of their own cases to another holder (the company they founded
 with 企业开办) is shown in a profile of that holder, with the cases that issued it, and
-nothing of the registers or the access log of a subject that is not the account's own.
+nothing of the registers or the access log of a subject that is not the account's own,
+unless the account stands for it: the enterprise's legal representative (as the register
+names them) or its founder (its 营业执照 issued on their own case) reads its shared data and
+who looked at it, as the enterprise's own account would.
 """
 
 from __future__ import annotations
@@ -25,15 +28,19 @@ from tongban.accounts.enums import UserKind
 from tongban.accounts.models import User
 from tongban.cases import service as cases
 from tongban.cases.enums import FINAL_STATES
+from tongban.cases.materials.reusable import Reusable
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
 from tongban.errors import InvalidInput, NotAllowed
 from tongban.identifiers import party_kind
 from tongban.licences import service as licences
+from tongban.licences.holders import acts_for_enterprise
+from tongban.licences.types import licence_type
 from tongban.pii.service import mask_id
 from tongban.sharing import access
 from tongban.sharing.connectors import connector_for
 from tongban.sharing.models import DataAccess
+from tongban.sharing.registering import register_record
 from tongban.timefmt import local
 
 PURPOSE_MAX = 200
@@ -72,8 +79,13 @@ class Profile:
     cases: list[Case]
     accesses: list[DataAccess]
     licences: list[HeldLicence] = field(default_factory=list)
+    # the uploads of its cases a later case may reuse, valid or not (``cases.list_reusable``)
+    materials: list[Reusable] = field(default_factory=list)
     verified: bool = True  # False: the account's identity is not verified, nothing shared
     through_cases: bool = False  # known through the account's own cases only (founded)
+    # through its cases, and the account is its legal representative or founder: it reads
+    # the enterprise's shared data and access log as the enterprise's own account would
+    represented: bool = False
 
     @property
     def market_kind(self) -> str | None:
@@ -128,7 +140,7 @@ def _name(sections: Sequence[SourceSection], fallback: str) -> str:
 
 def profiles_of(session: Session, *, user: User, now: datetime) -> list[Profile]:
     """The applicant's own profiles: their person, and their enterprise for an enterprise
-    account; an account whose identity is not verified (实名认证) gets one profile with its
+    account, each with the files of its cases a later case may reuse; an account whose identity is not verified (实名认证) gets one profile with its
     own cases and nothing of the registers, licences or data-access log (not logged: the data subject reading their own data); licence status as of
     ``now``'s local day."""
     own = list(cases.list_my_cases(session, user=user))
@@ -143,7 +155,12 @@ def profiles_of(session: Session, *, user: User, now: datetime) -> list[Profile]
             person_cases = [] if found else own
             name = user.display_name
             found.append(_profile(session, "person", user.id_number, name, person_cases, now))
-    return found + _through_cases(session, user, own, {p.key for p in found}, now)
+    found += _through_cases(session, user, own, {p.key for p in found}, now)
+    uploads = cases.list_reusable(session, applicant_id=user.id)
+    for profile in found:
+        shown = {case.id for case in profile.cases}
+        profile.materials = [upload for upload in uploads if upload.case.id in shown]
+    return found
 
 
 def _through_cases(
@@ -170,8 +187,25 @@ def _through_cases(
             through_cases=True,
         )
         profile.licences = [_held(licence, today) for licence in held]
+        if kind == "enterprise" and _represents(session, user, code, held):
+            profile.sections = _sections(session, key_kind="credit_code", key=code)
+            profile.accesses = access.for_subject(session, subject_keys=[code])
+            profile.name, profile.represented = _name(profile.sections, profile.name), True
         found.append(profile)
     return found
+
+
+def _represents(session: Session, user: User, code: str, held: list[Any]) -> bool:
+    """Whether the user stands for the enterprise ``code`` they applied for: its legal
+    representative as the enterprise register names them (by the verified identity,
+    ``acts_for_enterprise``), or its founder (its 营业执照 was issued on their own case).
+    Their reading is the enterprise reading its own data: not logged, like the account's."""
+    if not user.verified_codes:
+        return False
+    if any(licence_type(licence.name).layout == "business" for licence in held):
+        return True
+    record = register_record(session, code)
+    return record is not None and acts_for_enterprise(user, code, record)
 
 
 def _profile(

@@ -32,6 +32,22 @@ class CaseLink(BaseModel):
     state: str
 
 
+class MaterialLink(BaseModel):
+    """An uploaded file of an earlier case that a later case may take instead of a new
+    upload (``valid``), or may not any more (``why`` / ``why_en``)."""
+
+    id: int
+    code: str
+    name: str
+    name_en: str
+    filename: str | None
+    case: str = Field(description="The number of the case it was uploaded for")
+    uploaded_at: datetime
+    valid: bool
+    why: str | None
+    why_en: str | None
+
+
 class AccessRead(BaseModel):
     at: datetime
     actor: str
@@ -57,9 +73,17 @@ class ProfileRead(BaseModel):
         description="A subject known through the account's own cases only (a company it "
         "founded): its licences and those cases, no sources, no access log",
     )
+    represented: bool = Field(
+        False,
+        description="Through its cases, and the account is its legal representative or "
+        "founder: its sources and access log are shown",
+    )
     sources: list[SourceRead]
     licences: list[LicenceLink]
     cases: list[CaseLink]
+    materials: list[MaterialLink] = Field(
+        description="Reusable materials: files uploaded for its cases, valid for reuse or not"
+    )
     accesses: list[AccessRead]
 
     @classmethod
@@ -70,6 +94,7 @@ class ProfileRead(BaseModel):
             name=profile.name,
             verified=profile.verified,
             through_cases=profile.through_cases,
+            represented=profile.represented,
             sources=[
                 SourceRead(
                     code=s.code,
@@ -91,6 +116,21 @@ class ProfileRead(BaseModel):
                 for h in profile.licences
             ],
             cases=[CaseLink(number=c.number, title=c.title, state=c.state) for c in profile.cases],
+            materials=[
+                MaterialLink(
+                    id=m.material.id,
+                    code=m.code,
+                    name=m.name_zh,
+                    name_en=m.name_en,
+                    filename=m.material.filename,
+                    case=m.case.number,
+                    uploaded_at=m.uploaded_at,
+                    valid=m.valid,
+                    why=m.why_zh,
+                    why_en=m.why_en,
+                )
+                for m in profile.materials
+            ],
             accesses=[
                 AccessRead(
                     at=a.at,

@@ -19,7 +19,7 @@ from tongban.cases.models import Case
 from tongban.catalog import service as catalog
 from tongban.errors import InvalidInput
 from tongban.licences.enums import STATUS_NAMES_ZH as LICENCE_STATUS_NAMES
-from tongban.sharing import profiles
+from tongban.sharing import access, profiles
 from tongban.web.deps import CheckedForm, NowDep, SessionDep
 from tongban.web.i18n import locale_of
 from tongban.web.templating import render
@@ -38,7 +38,7 @@ def _context(session: Session, found: list[profiles.Profile], lang: str) -> dict
     }
     fields = {
         code: {
-            name: name.replace("_", " ") if english else spec["title"]
+            name: (spec.get("title_en") if english else None) or spec["title"]
             for name, spec in source["fields"].items()
         }
         for code, source in sources.items()
@@ -49,6 +49,7 @@ def _context(session: Session, found: list[profiles.Profile], lang: str) -> dict
         "source_names": {**names, "profile": "Profile reading" if english else "档案查看"},
         "field_names": {**fields, "profile": names},
         "state_names": STATE_NAMES_ZH,
+        "system_name": access.SYSTEM_NAME,  # the log's actor when the platform itself read
         "licence_status_names": LICENCE_STATUS_NAMES,
     }
 

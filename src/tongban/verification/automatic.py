@@ -10,6 +10,7 @@ Registered with the cases domain's provider registry on import (``tongban.models
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from tongban.accounts.models import User
 from tongban.audit.service import SYSTEM
 from tongban.cases import service as cases
+from tongban.cases.core import definition
 from tongban.cases.enums import TaskState
 from tongban.cases.models import Case, Material, Task
 from tongban.catalog import service as catalog
@@ -26,6 +28,8 @@ from tongban.catalog.sources import key_fields, source_refs
 from tongban.pii.service import mask_id
 from tongban.verification import service, tasks
 from tongban.verification.models import VerificationRequest
+
+ASKED_BY = "系统（自动协查）"  # who asked a request the platform asked by itself
 
 
 def _issuer_names(session: Session, code: str) -> tuple[str, str]:
@@ -69,20 +73,55 @@ def _identifying_fields(
     return list(dict.fromkeys(names))
 
 
-def _record_described(session: Session, case: Case, entry: dict[str, Any]) -> str:
+def _record_described(session: Session, case: Case, entry: dict[str, Any], english: bool) -> str:
     """What the issuer is asked about, as "（新生儿姓名：…；出生日期：…）" from the case's
-    answers; empty when the material names no source (the applicant is the record)."""
+    answers (``english``: " (Newborn's name: …; …)", by the fields' English titles);
+    empty when the material names no source (the applicant is the record)."""
     source = catalog.list_sources(session).get(str(entry.get("shared_source")))
     if source is None:
         return ""
     form = cases.spec_of(session, case)["form"]
     answers = case.form_data or {}
-    parts = [
-        f"{form['properties'][name].get('title', name)}：{answers[name]}"
-        for name in _identifying_fields(source, entry, form)
-        if isinstance(answers.get(name), str | int | float) and answers.get(name) != ""
-    ]
-    return f"（{'；'.join(parts)}）" if parts else ""
+    parts = []
+    for name in _identifying_fields(source, entry, form):
+        if isinstance(answers.get(name), str | int | float) and answers.get(name) != "":
+            prop = form["properties"][name]
+            title = (prop.get("title_en") if english else None) or prop.get("title", name)
+            parts.append(f"{title}{': ' if english else '：'}{answers[name]}")
+    if not parts:
+        return ""
+    return f" ({'; '.join(parts)})" if english else f"（{'；'.join(parts)}）"
+
+
+def question(session: Session, case: Case, entry: dict[str, Any], english: bool = False) -> str:
+    """The question the platform asks the issuer about the material ``entry`` of ``case``
+    (in English with ``english``, for pages in English): who applied, with the ID number
+    masked as on every staff page (the issuer finds the record by the case's materials; a
+    credit code is public, GB 32100, and stays whole), and which record."""
+    applicant = session.get_one(User, case.applicant_id)
+    number = mask_id(applicant.id_number) if applicant.id_number else applicant.credit_code
+    described = _record_described(session, case, entry, english)
+    if english:
+        name = entry.get("name_en") or entry["name"]
+        return (
+            f"Please verify whether the applicant {applicant.display_name} ({number or ''})'s "
+            f"'{name}'{described} is genuine and valid; if so, attach the electronic document."
+        )
+    who = f"{applicant.display_name}（{number or ''}）"
+    return f"请核验申请人{who}的“{entry['name']}”{described}是否真实有效；如有，请附电子文书。"
+
+
+def questions_en(session: Session, requests: Sequence[VerificationRequest]) -> dict[int, str]:
+    """By request id, the English of each question the platform asked by itself (the
+    question is stored as asked, in Chinese); a question staff typed is theirs alone."""
+    found = {}
+    for request in requests:
+        if request.asked_by != ASKED_BY or request.material_code is None:
+            continue
+        entry = definition.material(cases.spec_of(session, request.case), request.material_code)
+        if entry is not None:
+            found[request.id] = question(session, request.case, entry, english=True)
+    return found
 
 
 def provide(
@@ -116,21 +155,13 @@ def start(
     task = _asking_task(case, entry, issuer)
     if task is None:
         return
-    applicant = session.get_one(User, case.applicant_id)
-    # the ID number masked as on every staff page (the issuer finds the record by the
-    # case's materials); a credit code is public (GB 32100) and stays whole
-    number = mask_id(applicant.id_number) if applicant.id_number else applicant.credit_code
-    who = f"{applicant.display_name}（{number or ''}）"
     request = VerificationRequest(
         case=case,
         task_id=task.id,
         from_department=task.department_code,
         to_department=issuer,
-        question=(
-            f"请核验申请人{who}的“{entry['name']}”{_record_described(session, case, entry)}"
-            "是否真实有效；如有，请附电子文书。"
-        ),
-        asked_by="系统（自动协查）",
+        question=question(session, case, entry),
+        asked_by=ASKED_BY,
         asked_at=now,
         due_at=service.answer_due(session, task, now),
         material_code=material.material_code,

@@ -23,6 +23,7 @@ from tongban.cases.http.panels import queue_panel, task_panel
 from tongban.cases.models import Case
 from tongban.catalog.views import departments
 from tongban.errors import DomainError
+from tongban.verification import automatic
 from tongban.verification import service as verification
 from tongban.verification.models import VerificationRequest
 from tongban.web import limits
@@ -35,10 +36,18 @@ router = APIRouter()
 
 
 def _row(session: Session, request: VerificationRequest, now: datetime) -> dict[str, Any]:
+    """A request as pages show it: time left, and for one the platform asked by itself
+    (``automatic``) its question in English (``question_en``; stored in Chinese)."""
     left = None
     if request.answered_at is None and not request.lapsed:
         left = verification.time_left(session, request=request, now=now)
-    return {"verification": request, "left": left, "badge": left.urgency if left else "green"}
+    return {
+        "verification": request,
+        "left": left,
+        "badge": left.urgency if left else "green",
+        "automatic": request.asked_by == automatic.ASKED_BY,
+        "question_en": automatic.questions_en(session, [request]).get(request.id),
+    }
 
 
 @queue_panel

@@ -40,6 +40,10 @@ class Prefill:
 
     values: dict[str, Filled] = field(default_factory=dict)
     asked_because: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # whom the applicant's earlier cases were about, to choose what 填入以前的信息 takes:
+    # (key, name), key "" for the applicant themself
+    earlier_subjects: list[tuple[str, str]] = field(default_factory=list)
+    reuse_said: tuple[str, str] | None = None  # what 填入以前的信息 did or why not (zh, en)
 
     def locked(self) -> dict[str, Filled]:
         return {name: filled for name, filled in self.values.items() if filled.locked}
@@ -51,7 +55,9 @@ class FillRequest:
 
     ``case`` is None on a new form; ``saving`` is True when the answers are being stored
     (then fillers log what they pulled, with the case), False when a page only shows them;
-    ``reuse`` is the applicant's consent to reuse answers of their earlier cases.
+    ``reuse`` is the applicant's consent to reuse answers of their earlier cases, of the
+    subject ``reuse_from`` (an enterprise's key, "" the applicant themself; None: the
+    subject the answers so far name).
     """
 
     applicant: User
@@ -62,6 +68,7 @@ class FillRequest:
     now: datetime
     saving: bool = False
     reuse: bool = False
+    reuse_from: str | None = None
 
 
 Filler = Callable[[Session, "FillRequest", "Prefill"], None]

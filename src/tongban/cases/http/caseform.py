@@ -63,7 +63,8 @@ def narrow_places(spec: Schema, inputs: list[FormField]) -> None:
     offered = catalog.places_offered(spec, answers)
     for f in inputs:
         if f.name in offered and not f.locked:
-            f.options = [(place, place) for place in offered[f.name]]
+            labels = dict(f.options)  # in the page's language (an enum's ``enum_en``)
+            f.options = [(place, labels.get(place, place)) for place in offered[f.name]]
 
 
 def mark_prefilled(inputs: list[FormField], prefilled: Prefill, locale: str) -> None:

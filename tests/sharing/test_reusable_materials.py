@@ -1,0 +1,106 @@
+"""Reusable materials: the profile lists what the applicant uploaded for earlier cases
+(name, case, date, valid or not), and a new case of the same applicant takes such a file
+instead of a new upload; nobody else's file can be taken."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.factories import act, open_task, submitted
+from tests.web.support import SignedIn, csrf
+from tongban.cases.models import Case, Material
+
+ITEM = "3501-RS-004"  # 就业创业证申领: PHOTO is uploaded only
+API = "/api/v1"
+
+
+def _photo_row(db: Session, number: str) -> Material:
+    case = db.scalars(select(Case).where(Case.number == number)).one()
+    return db.scalars(
+        select(Material).where(
+            Material.case_id == case.id,
+            Material.material_code == "PHOTO",
+            Material.replaced_at.is_(None),
+        )
+    ).one()
+
+
+def test_the_profile_lists_uploads_and_says_whether_they_may_be_reused(
+    client: TestClient, as_user, signed_in: SignedIn, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    number = submitted(client, as_user("zhangsan"), ITEM)["number"]
+    mine = client.get(f"{API}/profiles/me", headers=as_user("zhangsan")).json()[0]
+    photo = next(m for m in mine["materials"] if m["code"] == "PHOTO")
+    assert photo["case"] == number and photo["name"] == "近期免冠证件照片(数码相片回执)"
+    assert photo["valid"] is False and photo["why"] == "原办件尚未受理"
+    rs = as_user("rs")
+    accepted = act(client, rs, open_task(client, rs, number, "accept"), "accept", opinion="受理")
+    assert accepted.status_code == 200, accepted.text
+    mine = client.get(f"{API}/profiles/me", headers=as_user("zhangsan")).json()[0]
+    photo = next(m for m in mine["materials"] if m["code"] == "PHOTO")
+    assert photo["valid"] is True and photo["why"] is None
+    page = signed_in("zhangsan").get("/my/profile").text
+    assert "可复用的材料" in page and "有效，新的申请可直接沿用" in page and number in page
+    english = signed_in("zhangsan").get("/my/profile?lang=en").text
+    assert "Reusable materials" in english and "Recent bareheaded ID photo" in english
+    others = client.get(f"{API}/profiles/me", headers=as_user("lisi")).json()
+    assert all(m["case"] != number for p in others for m in p["materials"])
+
+
+def test_a_new_case_takes_an_earlier_upload_instead_of_a_new_one(
+    client: TestClient, as_user, signed_in: SignedIn, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    earlier = submitted(client, as_user("zhangsan"), ITEM)["number"]
+    rs = as_user("rs")
+    act(client, rs, open_task(client, rs, earlier, "accept"), "accept", opinion="受理")
+    source = _photo_row(db, earlier)
+    browser = signed_in("zhangsan")
+    page = browser.get(f"/apply/{ITEM}").text
+    offer = f'name="reuse" value="PHOTO:{source.id}"'
+    assert offer in page and f"办件 {earlier}" in page
+    taken = browser.post(
+        f"/apply/{ITEM}", data={"csrf_token": csrf(page), "reuse": f"PHOTO:{source.id}"}
+    )
+    assert taken.status_code == 200, taken.text
+    assert "已沿用以前上传的材料" in taken.text and f"沿用办件 {earlier} 中上传的材料" in taken.text
+    number = re.search(r"/cases/(\d+)/edit", str(taken.url))
+    assert number is not None
+    reused = _photo_row(db, number.group(1))
+    assert reused.sha256 == source.sha256 and reused.filename == source.filename
+    # another applicant cannot take zhangsan's file into their own draft
+    other = signed_in("lisi")
+    form = other.get(f"/apply/{ITEM}").text
+    assert offer not in form
+    refused = other.post(
+        f"/apply/{ITEM}", data={"csrf_token": csrf(form), "reuse": f"PHOTO:{source.id}"}
+    )
+    assert refused.status_code == 422
+    assert "所选的以前上传的文件不能用于本材料" in refused.text
+
+
+def test_an_api_client_reuses_an_earlier_upload_its_profile_lists(
+    client: TestClient, as_user, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    headers = as_user("zhangsan")
+    earlier = submitted(client, headers, ITEM)["number"]
+    rs = as_user("rs")
+    act(client, rs, open_task(client, rs, earlier, "accept"), "accept", opinion="受理")
+    listed = client.get(f"{API}/profiles/me", headers=headers).json()[0]["materials"]
+    photo = next(m for m in listed if m["code"] == "PHOTO" and m["case"] == earlier)
+    created = client.post(f"{API}/cases", json={"code": ITEM, "form_data": {}}, headers=headers)
+    number = created.json()["number"]
+    body = {"material_code": "PHOTO", "material_id": photo["id"]}
+    taken = client.post(f"{API}/cases/{number}/materials/reuse", json=body, headers=headers)
+    assert taken.status_code == 201, taken.text
+    assert taken.json()["filename"] == photo["filename"]
+    assert _photo_row(db, number).sha256 == _photo_row(db, earlier).sha256
+    other = as_user("lisi")
+    theirs = client.post(f"{API}/cases", json={"code": ITEM, "form_data": {}}, headers=other)
+    refused = client.post(
+        f"{API}/cases/{theirs.json()['number']}/materials/reuse", json=body, headers=other
+    )
+    assert refused.status_code == 422

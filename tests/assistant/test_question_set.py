@@ -50,11 +50,12 @@ def test_top3_accuracy_floor(db: Session) -> None:
     tuned, held_out = evaluate(db, TUNED), evaluate(db, EARLIER)
     second, unseen = evaluate(db, SECOND), evaluate(db, UNSEEN)
     assert tuned.top3 >= 0.95, tuned.misses
-    assert held_out.top3 >= 0.93, held_out.misses
-    assert second.top3 >= 0.95, second.misses
+    # no held-out miss is printed (an assertion's message would show it): not for tuning
+    assert held_out.top3 >= 0.93
+    assert second.top3 >= 0.95
     # 0.885 until 开餐馆 gained its 个体工商户 item and question (hand17): one question of
     # 78 left the top 3; the floor guards against falling further, the miss is not tuned on
-    assert unseen.top3 >= 0.87, unseen.misses
+    assert unseen.top3 >= 0.87
     assert evaluate(db, FOURTH).top3 >= 0.95  # its misses are not shown: not for tuning
     overall = (tuned.top3 * tuned.questions + held_out.top3 * held_out.questions) / (
         tuned.questions + held_out.questions
@@ -78,7 +79,7 @@ def test_questions_outside_the_catalog_are_declined(db: Session) -> None:
     held_out = evaluate(db, [q for q in OUTSIDE if q.get("held_out") and q.get("batch") != 5])
     fifth = evaluate(db, [question for question in OUTSIDE if question.get("batch") == 5])
     assert tuned.declined >= 1.0 and tuned.top1 >= 0.95, tuned.misses
-    assert held_out.declined >= 1.0 and held_out.top1 >= 0.87, held_out.misses
+    assert held_out.declined >= 1.0 and held_out.top1 >= 0.87  # held out: misses not shown
     assert fifth.questions >= 15 and fifth.declined >= 0.85  # its misses are not shown
     assert fifth.top1 >= 0.55
 
@@ -98,3 +99,13 @@ def test_english_questions_are_answered(db: Session) -> None:
     # 0.72 since session 18 (assist18): a matter must be named, half of one of its
     # phrases, and one held-out question lost its matter (BENCHMARKS.md); not tuned on
     assert outside.declined >= 1.0 and outside.top1 >= 0.72  # held-out misses not shown
+
+
+def test_a_failing_floor_shows_no_held_out_question(db: Session) -> None:
+    """pytest prints the figures of a failing ``assert figures.top3 >= …`` (their repr):
+    the misses are not in it, so a held-out question is never shown to someone tuning
+    (assist18 saw one in such a message)."""
+    missed = [{"q": "这一问没有哪个事项回答得了", "expect": ["3501-SCJG-001"]}]
+    figures = evaluate(db, missed)
+    assert figures.misses and figures.top3 == 0.0
+    assert "这一问" not in repr(figures)

@@ -62,10 +62,33 @@ def kept(question: str) -> str:
     """``question`` as it is kept: in the characters and letter case typed (an FAQ entry
     made from it reads as typed: "开KTV"), full-width letters and digits made plain,
     spaces collapsed, what identifies someone masked."""
-    found = " ".join(text.simplify_characters(question).split())
+    return _mask(" ".join(text.simplify_characters(question).split()))
+
+
+def _mask(question: str) -> str:
+    """``question`` with what identifies someone masked (:data:`_PERSONAL`)."""
     for personal, mask in _PERSONAL:
-        found = personal.sub(mask, found)
-    return found[:MAX_QUESTION]
+        question = personal.sub(mask, question)
+    return question[:MAX_QUESTION]
+
+
+def remask(session: Session) -> int:
+    """Mask the questions kept before the masking rules (:data:`_PERSONAL`) last changed,
+    open and closed alike, with the rules in force; how many were changed. Masking again
+    changes nothing (``tongban migrate`` runs this at every upgrade; ``tongban catalog
+    remask-questions`` on its own)."""
+    changed = 0
+    rows = session.execute(select(UnansweredQuestion.id, UnansweredQuestion.question))
+    for row_id, question in rows.all():
+        masked = _mask(question)
+        if masked != question:
+            session.execute(
+                update(UnansweredQuestion)
+                .where(UnansweredQuestion.id == row_id)
+                .values(question=masked)
+            )
+            changed += 1
+    return changed
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from tongban.accounts.deps import CatalogAdmin, OptionalUser
+from tongban.accounts.deps import CatalogAdmin, OptionalUser, source_of
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.assistant import service, unanswered
@@ -52,10 +52,15 @@ def _wait(request: Request) -> float:
 
 def keep_unanswered(request: Request, reply: service.Reply, now: datetime) -> None:
     """Keep a question the reply could not answer for the catalog administrators, in a unit
-    of work of its own: the request's, a GET's, only reads."""
+    of work of its own (the request's, a GET's, only reads), within the limit per network
+    address (``assistant_questions_per_source_per_day``)."""
     if unanswered.to_keep(reply):
-        with unit_of_work(request.app.state.runtime.sessions) as session:
-            unanswered.record_unanswered(session, reply=reply, now=now)
+        runtime = request.app.state.runtime
+        settings = runtime.settings
+        per_day = settings.assistant_questions_per_source_per_day
+        source = unanswered.Source(source_of(request), settings.secret_key, per_day)
+        with unit_of_work(runtime.sessions) as session:
+            unanswered.record_unanswered(session, reply=reply, now=now, source=source)
 
 
 def _message(request: Request, error: DomainError) -> str:
@@ -181,6 +186,7 @@ def _admin_page(
         "error": error,
         "kept": kept or {},
         "notice": request.query_params.get("notice", ""),
+        "per_source": request.app.state.runtime.settings.assistant_questions_per_source_per_day,
     }
     return render(request, "assistant/admin.html", context, status_code=status_code)
 

@@ -72,13 +72,15 @@ def test_questions_outside_the_catalog_are_declined(db: Session) -> None:
     misses not shown). Since session 18 (assist18) the tuned part holds the trial's
     questions too, and a matter is offered only when the question names it: 62 of 65
     rightly (给员工办工作证 and 要带身份证吗 still sent to a matter, 电动车上牌照 declined
+    plainly); since session 19 (assist19: a document must be named with what says which
+    it is, a document to bring asks for materials) 64 of 65 (电动车上牌照 still declined
     plainly). The shares declined in any way are those of session 17: every
     question tuned on and of the first held-out part (its misses were the subject of the
     lists of matters, so it is tuned in truth), 85 % of batch 5."""
     tuned = evaluate(db, [question for question in OUTSIDE if not question.get("held_out")])
     held_out = evaluate(db, [q for q in OUTSIDE if q.get("held_out") and q.get("batch") != 5])
     fifth = evaluate(db, [question for question in OUTSIDE if question.get("batch") == 5])
-    assert tuned.declined >= 1.0 and tuned.top1 >= 0.95, tuned.misses
+    assert tuned.declined >= 1.0 and tuned.top1 >= 0.98, tuned.misses
     assert held_out.declined >= 1.0 and held_out.top1 >= 0.87  # held out: misses not shown
     assert fifth.questions >= 15 and fifth.declined >= 0.85  # its misses are not shown
     assert fifth.top1 >= 0.55

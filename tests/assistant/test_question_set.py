@@ -54,8 +54,9 @@ def test_top3_accuracy_floor(db: Session) -> None:
     assert held_out.top3 >= 0.93
     assert second.top3 >= 0.95
     # 0.885 until 开餐馆 gained its 个体工商户 item and question (hand17): one question of
-    # 78 left the top 3; the floor guards against falling further, the miss is not tuned on
-    assert unseen.top3 >= 0.87
+    # 78 left the top 3 (87.2 %); back to 88.5 % since a bundle is found by its items'
+    # keywords and synonyms too (assist19); the misses are not tuned on
+    assert unseen.top3 >= 0.88
     assert evaluate(db, FOURTH).top3 >= 0.95  # its misses are not shown: not for tuning
     overall = (tuned.top3 * tuned.questions + held_out.top3 * held_out.questions) / (
         tuned.questions + held_out.questions

@@ -85,6 +85,8 @@ def test_a_document_in_general_is_not_the_kind_a_matter_names(db: Session) -> No
         assert reply.matter is not None and reply.matter["code"] == code, question
     licence = service.ask(db, question="办营业执照要带身份证吗", user=None)
     assert licence.aspect == "materials" and licence.found[0].code == "3501-SCJG-001"
+    child = service.ask(db, question="带孩子去办出生证", user=None)  # 带 with its errand
+    assert child.aspect is None and "3501-WJW-001" in [found.code for found in child.found]
 
 
 def test_adopting_a_child_is_sent_to_adoption_registration_not_to_retirement(

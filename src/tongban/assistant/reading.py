@@ -121,8 +121,10 @@ def _english(words: tuple[str, ...]) -> re.Pattern[str]:
 _ASPECT_EN = {aspect: _english(words) for aspect, words in ASPECT_WORDS_EN.items()}
 # A document to bring ("要带身份证吗", "带户口本"): the question asks for the materials, and
 # the document is one of them, not what it is about (not 居民身份证换领). A short object
-# only, so that "带孩子去办出生证" keeps its subject.
-_BRING = re.compile(r"(?:携带|带)(?:上|着|好)?[\u3400-\u9fff]{0,3}?(?:证明|证|照|卡|本)")
+# without a verb of going or doing, so that "带孩子去办出生证", "带孩子办卡" keep their subject.
+_BRING = re.compile(
+    r"(?:携带|带)(?:上|着|好)?(?:(?![办去来到])[\u3400-\u9fff]){0,3}?(?:证明|证|照|卡|本)"
+)
 _CASE_EN = _english(CASE_WORDS_EN)
 
 

@@ -98,10 +98,13 @@ def test_english_questions_are_answered(db: Session) -> None:
     assert len(tuned) >= 50 and len(held_out) >= 40
     assert evaluate(db, tuned).top3 >= 0.98, evaluate(db, tuned).misses
     assert evaluate(db, held_out).top3 >= 0.91  # its misses are not shown: not for tuning
-    outside = evaluate(db, [q for q in ENGLISH if not q["expect"]])
-    # 0.72 since session 18 (assist18): a matter must be named, half of one of its
-    # phrases, and one held-out question lost its matter (BENCHMARKS.md); not tuned on
-    assert outside.declined >= 1.0 and outside.top1 >= 0.72  # held-out misses not shown
+    # 0.72 for both parts since session 18 (assist18): a matter must be named, half of one
+    # of its phrases, and one held-out question lost its matter (BENCHMARKS.md); not tuned
+    # on. Apart since session 19: the tuned part shows its misses, the held-out part none
+    tuned_out = evaluate(db, [q for q in ENGLISH if not q["expect"] and not q.get("held_out")])
+    assert tuned_out.declined >= 1.0 and tuned_out.top1 >= 0.8, tuned_out.misses
+    held_out_out = evaluate(db, [q for q in ENGLISH if not q["expect"] and q.get("held_out")])
+    assert held_out_out.declined >= 1.0 and held_out_out.top1 >= 0.66
 
 
 def test_a_failing_floor_shows_no_held_out_question(db: Session) -> None:

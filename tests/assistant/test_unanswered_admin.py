@@ -17,8 +17,12 @@ from sqlalchemy.orm import Session
 from tests.conftest import Clock
 from tests.web.support import SignedIn, csrf
 from tongban.assistant.models import QuestionSource, UnansweredQuestion
+from tongban.audit.service import Actor
+from tongban.queueing import service as queueing
 from tongban.timeutil import utcnow
 from tongban.web.runtime import Runtime
+
+OPERATOR = Actor(id=None, name="运维命令")
 
 
 def _ask(client: TestClient, question: str) -> None:
@@ -70,6 +74,28 @@ def test_one_address_cannot_flood_the_list(
     assert "testclient" not in {row.source for row in db.query(QuestionSource)}
     listing = signed_in("admin").get("/admin/assistant").text
     assert "同一网络地址每天最多记入 3 个问题" in listing  # the page says so
+
+
+def test_a_halls_registered_terminal_is_counted_apart_from_its_address(
+    client: TestClient, runtime: Runtime, db: Session, clock: Clock
+) -> None:
+    """Everyone in a hall asks from its kiosk's one address: a registered terminal has
+    its own, larger limit."""
+    _, token = queueing.register_terminal(
+        db, hall_code="GL-ZWFW", name="一楼东侧", now=clock.now, actor=OPERATOR
+    )
+    db.commit()
+    runtime.settings = runtime.settings.model_copy(
+        update={
+            "assistant_questions_per_source_per_day": 1,
+            "assistant_questions_per_terminal_per_day": 3,
+        }
+    )
+    client.get("/kiosk/GL-ZWFW", params={"terminal": token}, follow_redirects=False)
+    for number in range(4):
+        _ask(client, f"开桌游吧{number}号")
+    db.expire_all()
+    assert db.query(UnansweredQuestion).count() == 3
 
 
 def test_every_open_question_can_be_reached_and_junk_taken_off(

@@ -55,11 +55,12 @@ def to_keep(reply: Reply) -> bool:
 
 @dataclass(frozen=True)
 class Source:
-    """Where a question came from, as the per-source limit counts it: the network address
-    (None when the server does not know it: counted as one source), the server's secret
-    that keys its digest, and how many questions it may have kept a day."""
+    """Where a question came from, as the per-source limit counts it: ``who`` names it (a
+    network address, or a hall's registered kiosk terminal, which everyone in the hall
+    asks from), the server's secret that keys its digest, and how many questions it may
+    have kept a day."""
 
-    address: str | None
+    who: str
     secret: str
     per_day: int
 
@@ -68,8 +69,8 @@ def record_unanswered(session: Session, *, reply: Reply, now: datetime, source: 
     """Keep a question the assistant could not answer (:func:`to_keep`); what identifies
     someone (phone and ID numbers, e-mail addresses, a name: :data:`_PERSONAL`) is masked,
     and nothing says who asked. From a ``source`` that has had ``per_day`` questions kept
-    today (UTC) it is not kept: one address cannot flood the administrators' list (its
-    questions are still answered). Whether it was kept."""
+    today (UTC) it is not kept: one address or terminal cannot flood the administrators'
+    list (its questions are still answered). Whether it was kept."""
     if not to_keep(reply) or not _counted(session, source, now):
         return False
     session.add(UnansweredQuestion(question=kept(reply.question), asked_at=now))
@@ -78,10 +79,10 @@ def record_unanswered(session: Session, *, reply: Reply, now: datetime, source: 
 
 def _counted(session: Session, source: Source, now: datetime) -> bool:
     """Count one more question kept from ``source`` today, unless it had its ``per_day``;
-    whether it was counted. The count is kept under a digest of the address keyed with
-    the secret and the day (:class:`QuestionSource`); earlier days' counts are dropped."""
+    whether it was counted. The count is kept under a digest of who asked keyed with the
+    secret and the day (:class:`QuestionSource`); earlier days' counts are dropped."""
     day = now.date()
-    said = f"{day.isoformat()} {source.address or ''}".encode()
+    said = f"{day.isoformat()} {source.who}".encode()
     digest = hmac.new(source.secret.encode(), said, hashlib.sha256).hexdigest()[:32]
     session.execute(delete(QuestionSource).where(QuestionSource.day < day))
     session.execute(

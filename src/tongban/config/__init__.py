@@ -189,6 +189,11 @@ class Settings(SignInSettings, PersonalDataSettings):
         ge=1,
         description="Questions the guide assistant could not answer that one network address may have kept per day (UTC) for the catalog administrators' list; past them its questions are still answered but not kept, so that one source cannot flood the list.",
     )
+    assistant_questions_per_terminal_per_day: int = Field(
+        400,
+        ge=1,
+        description="The same for a hall's registered self-service terminal (自助终端), which everyone in the hall asks from: counted per terminal instead of per address.",
+    )
     embedded_worker: bool = Field(
         True, description="Run the background worker inside the web server (embedded default)."
     )

@@ -68,6 +68,27 @@ def test_everyday_matters_not_on_this_portal_are_told_where_to_go(db: Session) -
         assert reply.matter is not None and reply.matter["code"] == code, question
 
 
+def test_a_document_in_general_is_not_the_kind_a_matter_names(db: Session) -> None:
+    """A matter's phrase naming a document is named only with what says which document:
+    "给员工办工作证" held four of five key words of 外籍员工工作证 (no 外籍) and was sent to
+    外国人来华工作许可; "要带身份证吗" held 身份证 of 坐高铁没带身份证 and was sent to the
+    temporary travel identity, and is a question about materials to bring (with no entry
+    asked about before: cannot be answered). The kinds named still get their matter."""
+    for question in ("给员工办工作证", "要带身份证吗"):
+        reply = service.ask(db, question=question, user=None)
+        assert reply.kind == ReplyKind.unanswered and reply.matter is None, question
+    for question, code in (
+        ("外国人办工作证", "foreign_work_permit"),
+        ("忘带身份证怎么坐高铁", "temporary_travel_identity"),
+    ):
+        reply = service.ask(db, question=question, user=None)
+        assert reply.matter is not None and reply.matter["code"] == code, question
+    licence = service.ask(db, question="办营业执照要带身份证吗", user=None)
+    assert licence.aspect == "materials" and licence.found[0].code == "3501-SCJG-001"
+    child = service.ask(db, question="带孩子去办出生证", user=None)  # 带 with its errand
+    assert child.aspect is None and "3501-WJW-001" in [found.code for found in child.found]
+
+
 def test_adopting_a_child_is_sent_to_adoption_registration_not_to_retirement(
     db: Session,
 ) -> None:

@@ -251,3 +251,24 @@ def test_the_guide_does_not_promise_a_visit_it_counts_as_none(client: TestClient
     (the part on site is the department's inspection of the pharmacy, not a visit)."""
     guide = html.unescape(client.get("/items/3501-SCJG-006").text)
     assert "到现场次数</dt><dd>0" in guide and "需到现场一次" not in guide
+
+
+def test_conditions_and_how_a_benefit_works_are_english_on_english_pages(
+    client: TestClient,
+) -> None:
+    """trial17: on English pages the conditions (申请条件) and the 免申即享 ``policy.how`` of
+    the old-age allowance were Chinese, in answers and on the guide alike."""
+    client.cookies.set("tongban_lang", "en")
+    asked = {"q": "what are the conditions to renew my identity card"}
+    page = html.unescape(client.get("/ask", params=asked).text)
+    assert "A resident with household registration in this city" in page
+    assert "本市户籍居民" not in page
+    allowance = html.unescape(client.get("/ask", params={"q": "old age allowance"}).text)
+    assert "residents of this city aged 80 or over are notified" in allowance
+    guide = html.unescape(client.get("/items/3501-MZ-002").text)
+    assert "residents of this city aged 80 or over are notified" in guide
+    assert "Aged 80 or over (by the last day of the month)" in guide
+    assert "年满80周岁" not in guide
+    api = client.get("/api/v1/assistant", params=asked).json()
+    item = api["entries"][0]["items"][0]
+    assert item["conditions_en"][0] == "A resident with household registration in this city"

@@ -50,11 +50,13 @@ def test_top3_accuracy_floor(db: Session) -> None:
     tuned, held_out = evaluate(db, TUNED), evaluate(db, EARLIER)
     second, unseen = evaluate(db, SECOND), evaluate(db, UNSEEN)
     assert tuned.top3 >= 0.95, tuned.misses
-    assert held_out.top3 >= 0.93, held_out.misses
-    assert second.top3 >= 0.95, second.misses
+    # no held-out miss is printed (an assertion's message would show it): not for tuning
+    assert held_out.top3 >= 0.93
+    assert second.top3 >= 0.95
     # 0.885 until 开餐馆 gained its 个体工商户 item and question (hand17): one question of
-    # 78 left the top 3; the floor guards against falling further, the miss is not tuned on
-    assert unseen.top3 >= 0.87, unseen.misses
+    # 78 left the top 3 (87.2 %); back to 88.5 % since a bundle is found by its items'
+    # keywords and synonyms too (assist19); the misses are not tuned on
+    assert unseen.top3 >= 0.88
     assert evaluate(db, FOURTH).top3 >= 0.95  # its misses are not shown: not for tuning
     overall = (tuned.top3 * tuned.questions + held_out.top3 * held_out.questions) / (
         tuned.questions + held_out.questions
@@ -71,14 +73,16 @@ def test_questions_outside_the_catalog_are_declined(db: Session) -> None:
     misses not shown). Since session 18 (assist18) the tuned part holds the trial's
     questions too, and a matter is offered only when the question names it: 62 of 65
     rightly (给员工办工作证 and 要带身份证吗 still sent to a matter, 电动车上牌照 declined
+    plainly); since session 19 (assist19: a document must be named with what says which
+    it is, a document to bring asks for materials) 64 of 65 (电动车上牌照 still declined
     plainly). The shares declined in any way are those of session 17: every
     question tuned on and of the first held-out part (its misses were the subject of the
     lists of matters, so it is tuned in truth), 85 % of batch 5."""
     tuned = evaluate(db, [question for question in OUTSIDE if not question.get("held_out")])
     held_out = evaluate(db, [q for q in OUTSIDE if q.get("held_out") and q.get("batch") != 5])
     fifth = evaluate(db, [question for question in OUTSIDE if question.get("batch") == 5])
-    assert tuned.declined >= 1.0 and tuned.top1 >= 0.95, tuned.misses
-    assert held_out.declined >= 1.0 and held_out.top1 >= 0.87, held_out.misses
+    assert tuned.declined >= 1.0 and tuned.top1 >= 0.98, tuned.misses
+    assert held_out.declined >= 1.0 and held_out.top1 >= 0.87  # held out: misses not shown
     assert fifth.questions >= 15 and fifth.declined >= 0.85  # its misses are not shown
     assert fifth.top1 >= 0.55
 
@@ -94,7 +98,20 @@ def test_english_questions_are_answered(db: Session) -> None:
     assert len(tuned) >= 50 and len(held_out) >= 40
     assert evaluate(db, tuned).top3 >= 0.98, evaluate(db, tuned).misses
     assert evaluate(db, held_out).top3 >= 0.91  # its misses are not shown: not for tuning
-    outside = evaluate(db, [q for q in ENGLISH if not q["expect"]])
-    # 0.72 since session 18 (assist18): a matter must be named, half of one of its
-    # phrases, and one held-out question lost its matter (BENCHMARKS.md); not tuned on
-    assert outside.declined >= 1.0 and outside.top1 >= 0.72  # held-out misses not shown
+    # 0.72 for both parts since session 18 (assist18): a matter must be named, half of one
+    # of its phrases, and one held-out question lost its matter (BENCHMARKS.md); not tuned
+    # on. Apart since session 19: the tuned part shows its misses, the held-out part none
+    tuned_out = evaluate(db, [q for q in ENGLISH if not q["expect"] and not q.get("held_out")])
+    assert tuned_out.declined >= 1.0 and tuned_out.top1 >= 0.8, tuned_out.misses
+    held_out_out = evaluate(db, [q for q in ENGLISH if not q["expect"] and q.get("held_out")])
+    assert held_out_out.declined >= 1.0 and held_out_out.top1 >= 0.66
+
+
+def test_a_failing_floor_shows_no_held_out_question(db: Session) -> None:
+    """pytest prints the figures of a failing ``assert figures.top3 >= …`` (their repr):
+    the misses are not in it, so a held-out question is never shown to someone tuning
+    (assist18 saw one in such a message)."""
+    missed = [{"q": "这一问没有哪个事项回答得了", "expect": ["3501-SCJG-001"]}]
+    figures = evaluate(db, missed)
+    assert figures.misses and figures.top3 == 0.0
+    assert "这一问" not in repr(figures)

@@ -14,9 +14,15 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from tests.conftest import Clock
 from tests.web.support import SignedIn, csrf
-from tongban.assistant.models import UnansweredQuestion
+from tongban.assistant.models import QuestionSource, UnansweredQuestion
+from tongban.audit.service import Actor
+from tongban.queueing import service as queueing
 from tongban.timeutil import utcnow
+from tongban.web.runtime import Runtime
+
+OPERATOR = Actor(id=None, name="运维命令")
 
 
 def _ask(client: TestClient, question: str) -> None:
@@ -37,6 +43,59 @@ def test_what_identifies_someone_is_masked_however_it_is_written(
     for personal in ("8000", "王小明", "123X", "123x", "19900101", "wang.xm", "example.com"):
         assert personal not in kept, kept
     assert kept.count("开桌游吧") == 4
+
+
+def test_one_address_cannot_flood_the_list(
+    client: TestClient, runtime: Runtime, db: Session, clock: Clock, signed_in: SignedIn
+) -> None:
+    """trial17 filled the list with 25 junk questions from one browser; past
+    ``assistant_questions_per_source_per_day`` an address's questions are answered, not kept."""
+    runtime.settings = runtime.settings.model_copy(
+        update={"assistant_questions_per_source_per_day": 3}
+    )
+
+    def kept() -> list[str]:
+        db.expire_all()
+        return [row.question for row in db.query(UnansweredQuestion)]
+
+    for number in range(5):
+        _ask(client, f"广告垃圾刷屏测试{number}号 加微信")
+    assert len(kept()) == 3
+    past = client.get("/ask", params={"q": "开桌游吧"})
+    assert "答不上来" in past.text and "开桌游吧" not in kept()  # answered, not kept
+    other = TestClient(client.app, client=("203.0.113.7", 40000))
+    assert other.get("/ask", params={"q": "开桌游吧"}).status_code == 200
+    assert kept().count("开桌游吧") == 1  # another address is counted apart
+    clock.advance(days=1)
+    _ask(client, "开剧本杀店")
+    assert "开剧本杀店" in kept()  # a new day, counted anew
+    days = {row.day for row in db.query(QuestionSource)}
+    assert days == {clock.now.date()}  # no count of an earlier day is kept, nor an address
+    assert "testclient" not in {row.source for row in db.query(QuestionSource)}
+    listing = signed_in("admin").get("/admin/assistant").text
+    assert "同一网络地址每天最多记入 3 个问题" in listing  # the page says so
+
+
+def test_a_halls_registered_terminal_is_counted_apart_from_its_address(
+    client: TestClient, runtime: Runtime, db: Session, clock: Clock
+) -> None:
+    """Everyone in a hall asks from its kiosk's one address: a registered terminal has
+    its own, larger limit."""
+    _, token = queueing.register_terminal(
+        db, hall_code="GL-ZWFW", name="一楼东侧", now=clock.now, actor=OPERATOR
+    )
+    db.commit()
+    runtime.settings = runtime.settings.model_copy(
+        update={
+            "assistant_questions_per_source_per_day": 1,
+            "assistant_questions_per_terminal_per_day": 3,
+        }
+    )
+    client.get("/kiosk/GL-ZWFW", params={"terminal": token}, follow_redirects=False)
+    for number in range(4):
+        _ask(client, f"开桌游吧{number}号")
+    db.expire_all()
+    assert db.query(UnansweredQuestion).count() == 3
 
 
 def test_every_open_question_can_be_reached_and_junk_taken_off(

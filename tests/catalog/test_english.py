@@ -91,6 +91,11 @@ def test_english_that_is_not_is_refused(old: str, new: str, problem: str) -> Non
 def test_the_demo_catalog_gives_fees_results_and_places_in_english() -> None:
     read = _read()
     for code, item in read.items.items():
+        # trial17: English pages and answers listed the conditions in Chinese
+        assert len(item.get("conditions_en") or []) == len(item.get("conditions") or []), code
+        policy = item.get("policy") or {}
+        assert not policy.get("how") or policy.get("how_en"), code
+        assert all(each.get("title_en") for each in policy.get("conditions") or []), code
         for fee in item["fees"]:
             assert fee.get("name_en"), (code, fee["name"])
             assert not fee.get("basis") or fee.get("basis_en"), (code, fee["name"])
@@ -106,6 +111,11 @@ def test_the_demo_catalog_gives_fees_results_and_places_in_english() -> None:
         ("  name_en: No fee", "  name_en: 不收费", "fees.0.name_en: 英文文本 name_en 含有中文字符"),
         ("  name_en: Unemployment registration certificate", '  name_en: ""', "result.name_en"),
         (WINDOW, "", "window_en: 有英文 window_en 而没有对应的中文 window"),
+        (
+            '- "Currently without work"\n',
+            "",
+            "conditions_en: 英文 conditions_en 须与 conditions 逐条对应：英文 1 条，中文 2 条",
+        ),
     ],
 )
 def test_fee_result_and_place_english_that_is_not_is_refused(
@@ -148,4 +158,4 @@ def test_every_material_note_and_choice_of_the_demo_catalog_has_its_english() ->
 def test_choices_in_english_that_do_not_pair_with_the_choices_are_refused() -> None:
     line = next(line for line in TEXT.splitlines() if line.strip().startswith('enum_en: ["Primary'))
     found = _check(TEXT.replace(line, '      enum_en: ["Primary school or less"]', 1))
-    assert any("enum_en 须与 enum 一一对应" in problem for problem in found), found
+    assert any("enum_en 须与 enum 逐条对应" in problem for problem in found), found

@@ -54,6 +54,7 @@ def _entry(found: service.Found) -> AnswerEntry:
                 name_en=item.get("name_en"),
                 department_code=item["department"],
                 conditions=list(item.get("conditions") or []),
+                conditions_en=item.get("conditions_en"),
                 fees=fees(item),
                 window=item.get("window"),
                 window_en=item.get("window_en"),

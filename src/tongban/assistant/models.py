@@ -4,9 +4,9 @@ tokens of each catalog version as the worker cut them, shared by every web proce
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tongban.db import Base, UTCDateTime
@@ -24,6 +24,21 @@ class UnansweredQuestion(Base):
     question: Mapped[str] = mapped_column(String(200))
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime())
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class QuestionSource(Base):
+    """How many questions one source had kept on one day (UTC): what the per-source limit
+    counts (``assistant_questions_per_source_per_day``). ``source`` is a digest of the
+    network address keyed with the server's secret and the day, so it names no address,
+    differs from day to day and is linked to no question; rows of earlier days are dropped."""
+
+    __tablename__ = "assistant_question_sources"
+    __table_args__ = (UniqueConstraint("day", "source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(32))
+    kept: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class EntryCut(Base):

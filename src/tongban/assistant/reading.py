@@ -119,6 +119,12 @@ def _english(words: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _ASPECT_EN = {aspect: _english(words) for aspect, words in ASPECT_WORDS_EN.items()}
+# A document to bring ("要带身份证吗", "带户口本"): the question asks for the materials, and
+# the document is one of them, not what it is about (not 居民身份证换领). A short object
+# without a verb of going or doing, so that "带孩子去办出生证", "带孩子办卡" keep their subject.
+_BRING = re.compile(
+    r"(?:携带|带)(?:上|着|好)?(?:(?![办去来到])[\u3400-\u9fff]){0,3}?(?:证明|证|照|卡|本)"
+)
 _CASE_EN = _english(CASE_WORDS_EN)
 
 
@@ -158,6 +164,8 @@ def aspect_of(question: str) -> Aspect | None:
     for aspect, words in ASPECT_WORDS.items():
         if any(word in simple for word in words) or _ASPECT_EN[aspect].search(simple):
             return aspect
+    if _BRING.search(simple):
+        return Aspect.materials
     runs = _syllable_runs(simple)
     for aspect, spelled in _pinyin_words().items() if runs else ():
         if any(_spans(syllables, word) for _, syllables in runs for word in spelled):
@@ -167,8 +175,8 @@ def aspect_of(question: str) -> Aspect | None:
 
 def without_aspect(question: str) -> str:
     """``question`` without the words that ask for a part ("开药店要什么材料" → "开药店要什么",
-    "kaiyaodian cailiao" → "kai yao dian")."""
-    simple = text.simplify(question)
+    "kaiyaodian cailiao" → "kai yao dian", "办执照要带身份证吗" → "办执照要 吗")."""
+    simple = _BRING.sub(" ", text.simplify(question))
     for word in sorted((w for words in ASPECT_WORDS.values() for w in words), key=len)[::-1]:
         simple = simple.replace(word, " ")
     for pattern in _ASPECT_EN.values():
@@ -251,6 +259,16 @@ def _holds(asked: set[str], own: set[str]) -> bool:
     return bool(own) and len(own & asked) >= NAMED * len(own)
 
 
+def _names(asked: set[str], phrase: str, own: list[str]) -> bool:
+    """Whether ``asked`` names ``phrase`` by ``own`` (its key words, or its pinyin pairs,
+    in order): it holds half of them, and, when the phrase names a document (ends in
+    :data:`text.DOCUMENT_ENDINGS`), the first: the qualifier that says which document it
+    is (外籍 of 外籍员工工作证, 高铁 of 坐高铁没带身份证). Without it a question asks about
+    the document in general ("给员工办工作证", "要带身份证吗"), not the matter's kind."""
+    qualified = not phrase.endswith(text.DOCUMENT_ENDINGS) or (bool(own) and own[0] in asked)
+    return qualified and _holds(asked, set(own))
+
+
 def names_matter(asked: set[str], matter: Mapping[str, Any]) -> bool:
     """Whether a question (its tokens, ``asked``) names a matter handled elsewhere: it
     holds at least half (:data:`NAMED`) of the key words (:func:`text.key_words`) of the
@@ -262,8 +280,8 @@ def names_matter(asked: set[str], matter: Mapping[str, Any]) -> bool:
     chinese = [matter["name"], *(matter.get("synonyms") or [])]
     english = [matter.get("name_en") or "", *(matter.get("synonyms_en") or [])]
     for phrase in chinese:
-        spelled = {token for token in text.tokens(phrase) if token.startswith("p:")}
-        if _holds(asked, set(text.key_words(phrase))) or _holds(asked, spelled):
+        spelled = [token for token in text.tokens(phrase) if token.startswith("p:")]
+        if _names(asked, phrase, text.key_words(phrase)) or _names(asked, phrase, spelled):
             return True
     return any(
         _holds(asked, {token for token in text.english_tokens(phrase) if "." not in token})

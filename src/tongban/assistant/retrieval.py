@@ -3,7 +3,9 @@
 Each published item or bundle is one document made of the fields of its current
 version: the name, keywords, synonyms and FAQ questions (the words people use, counted
 more than once), the finder's life event, the summary, the conditions, the materials,
-the result and, for a bundle, the names of its items, each with its English text where the
+the result and, for a bundle, the names of its items and the words they are found by
+(their keywords and synonyms: 奶茶店 of 食品经营许可 is a word of 我要开餐馆 too),
+each with its English text where the
 catalog has one (``name_en``, ``synonyms_en``, FAQ ``q_en``, ``summary_en``, the items' and
 materials' ``name_en``), so that a question in English is answered from the same entries.
 The words an entry is found by are
@@ -76,6 +78,8 @@ def _fields(definition: Mapping[str, Any]) -> Iterable[tuple[str, str, bool]]:
         if definition.get("bundle"):
             yield "item", item["name"], False
             yield "item", item.get("name_en") or "", True
+            for phrase in [*(item.get("keywords") or []), *(item.get("synonyms") or [])]:
+                yield "item", phrase, False
         for condition in item.get("conditions") or []:
             yield "condition", condition, False
         for material in item.get("materials") or []:

@@ -32,6 +32,9 @@ class AnswerItem(BaseModel):
     name_en: str | None = Field(None, description="The English name, where the catalog has one")
     department_code: str
     conditions: list[str]
+    conditions_en: list[str] | None = Field(
+        None, description="The conditions in English, one for each, where the catalog has them"
+    )
     fees: list[AnswerFee]
     window: str | None = Field(None, description="办理地点, when the item names one")
     window_en: str | None = Field(None, description="办理地点 in English, if any")

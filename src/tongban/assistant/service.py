@@ -41,12 +41,13 @@ MIN_SCORE = 1.8
 MIN_COVERAGE = 0.12
 SURE_COVERAGE = 0.35
 # A best match that holds nothing of a key word of the question naming a document (护照,
-# 驾照, 结婚证: a certificate the entry neither issues nor asks for) is not offered: a
+# 驾照, 结婚证, ending in text.DOCUMENT_ENDINGS: a certificate the entry neither issues nor
+# asks for) is not offered: a
 # question about what the catalog does not offer gets the plain "cannot answer" reply,
 # not the nearest entry (居民身份证换领 for "护照过期了怎么办"). Only documents: a key word
 # the catalog lacks may as well be slang for a service it offers (火锅店 for a restaurant),
 # and rules on coverage and unknown words lost such held-out questions (BENCHMARKS.md).
-DOCUMENT_ENDINGS = ("证", "照", "卡")
+
 SHOWN = 3  # entries offered for one question
 
 
@@ -187,8 +188,9 @@ def _confident(matches: Sequence[retrieval.Match]) -> list[retrieval.Match]:
 
 
 def _strays(best: retrieval.Match) -> bool:
-    """Whether the best match lacks a document the question names (DOCUMENT_ENDINGS)."""
-    return any(word.endswith(DOCUMENT_ENDINGS) for word in best.lacks)
+    """Whether the best match lacks a document the question names (ending in
+    :data:`text.DOCUMENT_ENDINGS`)."""
+    return any(word.endswith(text.DOCUMENT_ENDINGS) for word in best.lacks)
 
 
 def _found(

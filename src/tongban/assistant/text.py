@@ -58,6 +58,10 @@ _WRAPPING = frozenset("个要想能办一几些")
 _KEY_WORD = re.compile(r"[\u3400-\u9fff]{2,}")
 
 
+# The last characters of a word or phrase that names a document (护照, 驾照, 结婚证, 社保卡):
+# what comes before them says which document it is.
+DOCUMENT_ENDINGS = ("证", "照", "卡")
+
 MAX_INITIALS = 5  # "sydj", "qykb": longer runs of letters that are not pinyin are noise
 
 ENGLISH = "e:"  # the prefix of English tokens

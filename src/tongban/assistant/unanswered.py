@@ -6,20 +6,23 @@ elsewhere)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from dataclasses import dataclass
 from datetime import datetime
 
 import yaml
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from tongban.assistant import text
 from tongban.assistant.enums import ReplyKind
-from tongban.assistant.models import UnansweredQuestion
+from tongban.assistant.models import QuestionSource, UnansweredQuestion
 from tongban.assistant.service import MAX_QUESTION, Reply, check_question
 from tongban.audit import service as audit
 from tongban.catalog import service as catalog
+from tongban.db import insert_skipping_taken
 from tongban.errors import InvalidInput
 from tongban.textutil import fold
 
@@ -50,22 +53,87 @@ def to_keep(reply: Reply) -> bool:
     return reply.kind in kinds and _meaningful(reply.question)
 
 
-def record_unanswered(session: Session, *, reply: Reply, now: datetime) -> None:
+@dataclass(frozen=True)
+class Source:
+    """Where a question came from, as the per-source limit counts it: ``who`` names it (a
+    network address, or a hall's registered kiosk terminal, which everyone in the hall
+    asks from), the server's secret that keys its digest, and how many questions it may
+    have kept a day."""
+
+    who: str
+    secret: str
+    per_day: int
+
+
+def record_unanswered(session: Session, *, reply: Reply, now: datetime, source: Source) -> bool:
     """Keep a question the assistant could not answer (:func:`to_keep`); what identifies
     someone (phone and ID numbers, e-mail addresses, a name: :data:`_PERSONAL`) is masked,
-    and nothing says who asked."""
-    if to_keep(reply):
-        session.add(UnansweredQuestion(question=kept(reply.question), asked_at=now))
+    and nothing says who asked. From a ``source`` that has had ``per_day`` questions kept
+    today (UTC) it is not kept: one address or terminal cannot flood the administrators'
+    list (its questions are still answered). Whether it was kept."""
+    if not to_keep(reply) or not _counted(session, source, now):
+        return False
+    session.add(UnansweredQuestion(question=kept(reply.question), asked_at=now))
+    return True
+
+
+def _counted(session: Session, source: Source, now: datetime) -> bool:
+    """Count one more question kept from ``source`` today, unless it had its ``per_day``;
+    whether it was counted. The count is kept under a digest of who asked keyed with the
+    secret and the day (:class:`QuestionSource`); earlier days' counts are dropped."""
+    day = now.date()
+    said = f"{day.isoformat()} {source.who}".encode()
+    digest = hmac.new(source.secret.encode(), said, hashlib.sha256).hexdigest()[:32]
+    session.execute(delete(QuestionSource).where(QuestionSource.day < day))
+    session.execute(
+        insert_skipping_taken(session, QuestionSource)
+        .values(day=day, source=digest, kept=0)
+        .on_conflict_do_nothing()
+    )
+    counted = session.execute(
+        update(QuestionSource)
+        .where(
+            QuestionSource.day == day,
+            QuestionSource.source == digest,
+            QuestionSource.kept < source.per_day,
+        )
+        .values(kept=QuestionSource.kept + 1)
+        .returning(QuestionSource.kept)
+    ).scalar_one_or_none()
+    return counted is not None
 
 
 def kept(question: str) -> str:
     """``question`` as it is kept: in the characters and letter case typed (an FAQ entry
     made from it reads as typed: "开KTV"), full-width letters and digits made plain,
     spaces collapsed, what identifies someone masked."""
-    found = " ".join(text.simplify_characters(question).split())
+    return _mask(" ".join(text.simplify_characters(question).split()))
+
+
+def _mask(question: str) -> str:
+    """``question`` with what identifies someone masked (:data:`_PERSONAL`)."""
     for personal, mask in _PERSONAL:
-        found = personal.sub(mask, found)
-    return found[:MAX_QUESTION]
+        question = personal.sub(mask, question)
+    return question[:MAX_QUESTION]
+
+
+def remask(session: Session) -> int:
+    """Mask the questions kept before the masking rules (:data:`_PERSONAL`) last changed,
+    open and closed alike, with the rules in force; how many were changed. Masking again
+    changes nothing (``tongban migrate`` runs this at every upgrade; ``tongban catalog
+    remask-questions`` on its own)."""
+    changed = 0
+    rows = session.execute(select(UnansweredQuestion.id, UnansweredQuestion.question))
+    for row_id, question in rows.all():
+        masked = _mask(question)
+        if masked != question:
+            session.execute(
+                update(UnansweredQuestion)
+                .where(UnansweredQuestion.id == row_id)
+                .values(question=masked)
+            )
+            changed += 1
+    return changed
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from tongban.accounts.deps import CatalogAdmin, OptionalUser
+from tongban.accounts.deps import CatalogAdmin, OptionalUser, source_of
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.assistant import service, unanswered
@@ -31,8 +31,10 @@ from tongban.catalog import service as catalog
 from tongban.catalog.views import departments
 from tongban.db import unit_of_work
 from tongban.errors import DomainError
+from tongban.queueing import service as queueing
+from tongban.queueing.views import TERMINAL_COOKIE
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
-from tongban.web.i18n import locale_of
+from tongban.web.i18n import KIOSK_COOKIE, locale_of
 from tongban.web.templating import render, render_page_or_fragment
 
 router = APIRouter()
@@ -52,10 +54,29 @@ def _wait(request: Request) -> float:
 
 def keep_unanswered(request: Request, reply: service.Reply, now: datetime) -> None:
     """Keep a question the reply could not answer for the catalog administrators, in a unit
-    of work of its own: the request's, a GET's, only reads."""
+    of work of its own (the request's, a GET's, only reads), within the day's limit of
+    where it was asked (:func:`_source`)."""
     if unanswered.to_keep(reply):
         with unit_of_work(request.app.state.runtime.sessions) as session:
-            unanswered.record_unanswered(session, reply=reply, now=now)
+            source = _source(request, session)
+            unanswered.record_unanswered(session, reply=reply, now=now, source=source)
+
+
+def _source(request: Request, session: Session) -> unanswered.Source:
+    """Who a kept question is counted against: the hall's registered kiosk terminal it was
+    asked at (``assistant_questions_per_terminal_per_day``: everyone in the hall asks from
+    it), else its network address (``assistant_questions_per_source_per_day``)."""
+    settings = request.app.state.runtime.settings
+    terminal = queueing.terminal_of(
+        session,
+        request.cookies.get(TERMINAL_COOKIE),
+        hall_code=request.cookies.get(KIOSK_COOKIE) or "",
+    )
+    if terminal is not None:
+        per_terminal = settings.assistant_questions_per_terminal_per_day
+        return unanswered.Source(f"terminal {terminal.id}", settings.secret_key, per_terminal)
+    per_source = settings.assistant_questions_per_source_per_day
+    return unanswered.Source(f"address {source_of(request)}", settings.secret_key, per_source)
 
 
 def _message(request: Request, error: DomainError) -> str:
@@ -181,6 +202,8 @@ def _admin_page(
         "error": error,
         "kept": kept or {},
         "notice": request.query_params.get("notice", ""),
+        "per_source": request.app.state.runtime.settings.assistant_questions_per_source_per_day,
+        "per_terminal": request.app.state.runtime.settings.assistant_questions_per_terminal_per_day,
     }
     return render(request, "assistant/admin.html", context, status_code=status_code)
 

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import typer
 
+from tongban.assistant import unanswered
 from tongban.catalog import service as catalog
 from tongban.catalog.loader import read_catalog
 from tongban.cli import base
 from tongban.db import unit_of_work
+from tongban.web.runtime import Runtime
 
 app = typer.Typer(help="Check and load the catalog of items and bundles.", no_args_is_help=True)
 
@@ -49,3 +51,22 @@ def catalog_load(path: base.CatalogPath = Path("catalog")) -> None:
             "保留管理员修改后的版本 (kept, edited by an administrator since this text was loaded): "
             + ", ".join(report.kept)
         )
+
+
+def remask_questions(runtime: Runtime) -> None:
+    """Mask the guide assistant's kept questions with the masking rules in force, saying how
+    many changed (:func:`unanswered.remask`)."""
+    with unit_of_work(runtime.sessions) as session:
+        changed = unanswered.remask(session)
+    if changed:
+        base.console.print(
+            f"已按现行规则遮盖 {changed} 个未答问题中的个人信息 "
+            f"(masked personal data in {changed} kept questions with the rules in force)"
+        )
+
+
+@app.command("remask-questions")
+def remask_command() -> None:
+    """Mask the phone and ID numbers, e-mail addresses and names in the guide assistant's kept
+    questions with the masking rules in force (``tongban migrate`` does it at every upgrade)."""
+    remask_questions(base.runtime())

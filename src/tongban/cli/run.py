@@ -13,6 +13,7 @@ from rich.progress import Progress, track
 
 from tongban.catalog import service as catalog
 from tongban.cli import base
+from tongban.cli.catalog import remask_questions
 from tongban.cli.sharing import load_demo_population
 from tongban.config import Settings, get_settings, settings_markdown
 from tongban.db import unit_of_work
@@ -37,10 +38,18 @@ def settings_doc() -> None:
 
 @app.command()
 def migrate() -> None:
-    """Create or upgrade the database schema (Alembic ``upgrade head``)."""
+    """Create or upgrade the database schema (Alembic ``upgrade head``), then mask the
+    guide assistant's kept questions with this version's masking rules."""
     runtime = base.runtime(schema=False)
-    upgrade(runtime.settings.database_url)
+    _upgrade(runtime)
     base.console.print("数据库已是最新结构 (database schema is up to date)")
+
+
+def _upgrade(runtime: Runtime) -> None:
+    """Bring the schema up to date, then what a newer version changed in stored data: the
+    masking of the assistant's kept questions (a rule added masks what was kept before it)."""
+    upgrade(runtime.settings.database_url)
+    remask_questions(runtime)
 
 
 CaseCount = Annotated[
@@ -66,7 +75,7 @@ def demo_load(
     if runtime.settings.environment == "production":
         base.console.print("[red]生产环境不能加载演示数据 (no demo data in production)[/red]")
         raise typer.Exit(2)
-    upgrade(runtime.settings.database_url)
+    _upgrade(runtime)
     entries = yaml.safe_load(users.read_text(encoding="utf-8"))
     with unit_of_work(runtime.sessions) as session:
         workdays.seed_from_chinesecalendar(session=session)
@@ -129,7 +138,7 @@ def serve(
             os.environ[name] = str(value)
     get_settings.cache_clear()
     runtime = base.runtime(schema=False)
-    upgrade(runtime.settings.database_url)
+    _upgrade(runtime)
     if with_demo:
         demo_load(users=users, case_count=case_count)
     address = f"http://{runtime.settings.host}:{runtime.settings.port}"

@@ -184,6 +184,16 @@ class Settings(SignInSettings, PersonalDataSettings):
         le=60,
         description="Seconds a question to the guide assistant waits for its index while it is being built (start-up, or a catalog change) and for the dictionaries while they load (start-up, or the first question when they are not prepared at start-up); past them the asker is told to ask again in a moment.",
     )
+    assistant_questions_per_source_per_day: int = Field(
+        20,
+        ge=1,
+        description="Questions the guide assistant could not answer that one network address may have kept per day (UTC) for the catalog administrators' list; past them its questions are still answered but not kept, so that one source cannot flood the list.",
+    )
+    assistant_questions_per_terminal_per_day: int = Field(
+        400,
+        ge=1,
+        description="The same for a hall's registered self-service terminal (自助终端), which everyone in the hall asks from: counted per terminal instead of per address.",
+    )
     embedded_worker: bool = Field(
         True, description="Run the background worker inside the web server (embedded default)."
     )

@@ -109,3 +109,17 @@ def test_every_row_of_the_demo_tables_gives_its_reason_in_english() -> None:
         if not row.get("reason_en")
     ]
     assert rows == []
+
+
+def test_an_operator_the_tables_lack_is_named_with_those_there_are(signed_in: SignedIn) -> None:
+    """A ``regex`` test was refused as '应填写文字或数字或true 或 false', which named
+    neither the operator nor what to write instead."""
+    admin = signed_in("admin")
+    page = admin.get(f"/admin/catalog/{CGJ}/rules").text
+    text = _text(page).replace("gt: 50000", "regex: '^[0-9]+$'")
+    assert text != _text(page)
+    form = {"csrf_token": csrf(page), "text": text, "source": "recent", "days": "30"}
+    result = admin.post(f"/admin/catalog/{CGJ}/rules/dry-run", data=form)
+    assert result.status_code == 422
+    assert "没有运算符 regex" in result.text and "not_in、between、contains" in result.text
+    assert "应填写文字或数字" not in result.text

@@ -28,6 +28,10 @@ def test_the_guide_of_3501_mz_002_says_how_it_works_and_offers_no_application(
     assert "年满80周岁" in html and "本市户籍" in html
     assert "/apply/" not in html and "在线办理" not in html
     assert 'href="/my/benefits"' in html
+    # no official handles a grant: the stages said 民政局 accepts and decides in 1 working day
+    process = html.split("办理流程")[-1].split("办理结果")[0]
+    assert "系统（免申即享政策核定）" in process and "即时办结" in process
+    assert "福州市民政局" not in process and "1 个工作日" not in process
 
 
 @pytest.mark.parametrize("path", [f"/apply/{ALLOWANCE}", f"/staff/intake/{ALLOWANCE}"])

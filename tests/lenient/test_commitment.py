@@ -177,3 +177,10 @@ def test_the_restaurant_bundle_reviews_only_its_ordinary_item(
     assert act(client, approver, decide, "approve", opinion="准予许可").status_code == 200
     checks = client.get(f"{API}/post-checks", headers=scjg).json()
     assert [(c["case_number"], c["item_code"]) for c in checks] == [(number, FOOD)]
+    # the applicant is told of the check too (the API answered "checks": [] for them)
+    mine = client.get(f"{API}/cases/{number}/lenient", headers=as_user("minfeng")).json()
+    [check] = mine["checks"]
+    assert (check["item_code"], check["state"], check["checked_by"]) == (FOOD, "scheduled", None)
+    assert check["due_label"] and "现场核查" in check["scope"]
+    page = client.get(f"/cases/{number}", headers=as_user("minfeng")).text
+    assert check["due_label"] in page and "/staff/post-checks/" not in page

@@ -32,6 +32,10 @@ def test_the_guide_of_3501_mz_002_says_how_it_works_and_offers_no_application(
     process = html.split("办理流程")[-1].split("办理结果")[0]
     assert "系统（免申即享政策核定）" in process and "即时办结" in process
     assert "福州市民政局" not in process and "1 个工作日" not in process
+    # 112 of 113 eligible people had no account and were never told; the page says so
+    assert "还没有本平台账号的，系统无法通知您" in html
+    subsidy = client.get("/items/3501-RS-006").text
+    assert "还没有本平台账号的，注册并完成实名认证后，由下一次比对（每月初）直接发放。" in subsidy
 
 
 @pytest.mark.parametrize("path", [f"/apply/{ALLOWANCE}", f"/staff/intake/{ALLOWANCE}"])

@@ -56,3 +56,4 @@ def test_a_dry_run_judges_a_grant_at_the_end_of_its_month(
     assert "共 1 件，结论改变 0 件" in trials
     assert "年满80周岁，本市户籍核验一致，准予发放" in trials
     assert "申请人未满80周岁" not in trials
+    assert "已办结" in trials and "completed" not in trials  # what happened, by name

@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from tongban.accounts.deps import CatalogAdmin
+from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.catalog import service as catalog
 from tongban.errors import InvalidInput
 from tongban.instant import dryrun
@@ -47,6 +48,7 @@ def _context(
         "days": 30,
         "trials": None,
         "errors": [],
+        "state_names": STATE_NAMES_ZH,  # a past case's state, by name
         **extra,
     }
 

@@ -16,7 +16,7 @@ from typing import Any
 from tongban.catalog.yamlsource import Problem, SourceDocument
 
 # English texts that translate a Chinese one beside them (the rest stand alone)
-_PAIRED = frozenset({"name", "title", "summary", "window", "basis", "reason"})
+_PAIRED = frozenset({"name", "title", "summary", "window", "basis", "reason", "how"})
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]")
 
 

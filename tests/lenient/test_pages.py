@@ -53,6 +53,10 @@ def test_deficiency_commitment_and_acceptance_from_the_pages(
     page = applicant.get(f"/cases/{number}").text
     assert "补齐期限" in page and "截至 2025-09-23" in page and "容缺受理通知书" in page
     assert "待补齐（补齐前暂缓发放证照）" in page
+    english = applicant.get(f"/cases/{number}?lang=en").text  # it read the Chinese lines
+    assert "List of the rules that ensure food safety" in english
+    assert "Upload an electronic copy (PDF" in english and "上传电子件" not in english
+    assert "Decision refusing" not in english and "容缺受理通知书" not in english
 
     # Found in trial: the page said "upload the missing material above", with no file input
     # anywhere on it; the missing material is uploaded from the case page now.

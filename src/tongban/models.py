@@ -10,6 +10,7 @@ def load_all() -> None:
     from tongban.alerts import models as _alerts  # noqa: F401
     from tongban.assistant import models as _assistant  # noqa: F401
     from tongban.audit import models as _audit  # noqa: F401
+    from tongban.benefits import hooks as _benefit_hooks  # noqa: F401  (a grant's reference day)
     from tongban.benefits import models as _benefits  # noqa: F401
     from tongban.cases import models as _cases  # noqa: F401
     from tongban.cases.core import watch as _watch  # noqa: F401  the clock.watch job

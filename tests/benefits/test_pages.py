@@ -9,8 +9,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.benefits.conftest import ZHOULAO
+from tests.benefits.conftest import NOW, ZHOULAO
 from tests.web.support import SignedIn, csrf
+from tongban.audit.service import SYSTEM
+from tongban.benefits import service as benefits
 from tongban.benefits.models import BenefitOffer, BenefitRun
 from tongban.cases.models import Case
 
@@ -28,6 +30,14 @@ def test_the_guide_of_3501_mz_002_says_how_it_works_and_offers_no_application(
     assert "年满80周岁" in html and "本市户籍" in html
     assert "/apply/" not in html and "在线办理" not in html
     assert 'href="/my/benefits"' in html
+    # no official handles a grant: the stages said 民政局 accepts and decides in 1 working day
+    process = html.split("办理流程")[-1].split("办理结果")[0]
+    assert "系统（免申即享政策核定）" in process and "即时办结" in process
+    assert "福州市民政局" not in process and "1 个工作日" not in process
+    # 112 of 113 eligible people had no account and were never told; the page says so
+    assert "还没有本平台账号的，系统无法通知您" in html
+    subsidy = client.get("/items/3501-RS-006").text
+    assert "还没有本平台账号的，注册并完成实名认证后，由下一次比对（每月初）直接发放。" in subsidy
 
 
 @pytest.mark.parametrize("path", [f"/apply/{ALLOWANCE}", f"/staff/intake/{ALLOWANCE}"])
@@ -104,3 +114,33 @@ def test_a_wrong_period_is_refused_with_how_to_write_it(signed_in: SignedIn) -> 
         f"/benefits/runs/{ALLOWANCE}", data={"period": "2026-13", "csrf_token": csrf(runs.text)}
     )
     assert refused.status_code == 422 and "2026-11" in refused.text
+
+
+@pytest.mark.usefixtures("profiles")
+def test_the_policy_and_its_grant_read_in_english(
+    signed_in: SignedIn,
+    client,
+    as_user,
+    db: Session,  # type: ignore[no-untyped-def]
+) -> None:
+    """The guide's policy text and conditions and the grant's opinions were Chinese on
+    English pages."""
+    guide = signed_in("zhoulao").get(f"/items/{ALLOWANCE}?lang=en").text
+    assert "At the start of each month the system matches the population register" in guide
+    assert "Aged 80 or over (by the month&#39;s last day)" in guide
+    assert "年满80周岁(至当月最后一日)" not in guide
+    runtime = client.app.state.runtime
+    period = benefits.Period.parse("2026-11")
+    benefits.run_policy(
+        db, code=ALLOWANCE, period=period, actor=SYSTEM, now=NOW, store=runtime.store
+    )
+    db.commit()
+    headers = as_user("zhoulao")
+    [offer] = client.get("/api/v1/benefits/offers", headers=headers).json()
+    number = client.post(f"/api/v1/benefits/offers/{offer['id']}/accept", headers=headers).json()[
+        "case_number"
+    ]
+    events = client.get(f"/api/v1/cases/{number}/timeline", headers=headers).json()["events"]
+    approve = next(e for e in events if e["action"] == "case.approve")
+    assert approve["opinion_en"].startswith("Proactive benefit: shared data show the conditions")
+    assert "Aged 80 or over" in approve["opinion_en"]

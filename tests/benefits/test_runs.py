@@ -176,6 +176,25 @@ def test_nobody_else_accepts_an_offer(
     assert offer.state == "offered" and offer.case_id is None
 
 
+def test_a_one_off_subsidy_reaches_an_enterprise_whose_account_comes_later(
+    db: Session, runtime: Runtime
+) -> None:
+    """Eligible without a verified account at the first run, it was never granted: later
+    runs skipped it as offered already, and only looked at their own month's offers."""
+    minfeng = _user(db, "minfeng")
+    verified, minfeng.identity_verified_at = minfeng.identity_verified_at, None
+    db.commit()
+    first = _run(db, runtime, SUBSIDY, "2026-10")
+    assert (first.granted, first.without_account) == (0, 1)
+    minfeng.identity_verified_at = verified  # 实名认证 done
+    db.commit()
+    later = _run(db, runtime, SUBSIDY, "2026-11")
+    assert (later.new_offers, later.granted) == (0, 1)
+    [offer] = benefits.offers_for(db, user=minfeng)
+    assert (offer.period, offer.state) == ("2026-10", "granted")
+    assert _messages(db, minfeng, "benefit_granted") == 1
+
+
 def test_a_no_action_policy_grants_at_once(db: Session, runtime: Runtime) -> None:
     done = _run(db, runtime, SUBSIDY)
     assert _offer_keys(db, SUBSIDY) == _keys(MINFENG)  # the large firm is not small

@@ -55,7 +55,7 @@ def test_a_refusal_decision_is_sealed_numbered_and_verifiable(
 ) -> None:
     headers = as_user("zhangsan")
     result = _refused(client, db, headers)
-    assert result["title"] == "不予行政许可决定书"
+    assert result["title"] == "不予备案决定书"  # 跨省异地就医备案: a filing, no 行政许可
     assert re.fullmatch(r"YB不许〔\d{4}〕\d{6}号", result["number"]), result["number"]
     download = client.get(f"{API}/results/{result['id']}/document", headers=headers)
     pdf = download.content

@@ -44,10 +44,12 @@ def _every_answer(definition: dict[str, Any]) -> list[dict[str, str]]:
     ]
 
 
-def test_no_entry_asks_for_both_the_proof_of_title_and_the_tenancy_contract() -> None:
+def test_every_entry_asks_for_exactly_one_proof_of_the_premises() -> None:
     """Every item or bundle listing both asks whether the premises are owned or rented, and
-    each answer leaves one of them at most; owned premises make the proof required (the
-    3501-SCJG-003, -006 and 3501-MZ-003 guides listed both with no such question)."""
+    each answer asks for one of them at most, and requires it: owned premises the proof of title,
+    rented ones the tenancy contract (the 3501-SCJG-003, -006 and 3501-MZ-003 guides listed
+    both with no such question; then rented premises asked for neither, and a shop was
+    registered with no proof of its premises)."""
     read = read_catalog(CATALOG)
     entries = [item_definition(item) for item in read.items.values()] + [
         bundle_definition(bundle, [read.items[code] for code in bundle["items"]])
@@ -58,9 +60,21 @@ def test_no_entry_asks_for_both_the_proof_of_title_and_the_tenancy_contract() ->
     for definition in both:
         for answers in _every_answer(definition):
             asked = {m["code"]: m for m in tailor(definition, answers)["materials"]}
-            assert len(EITHER & set(asked)) <= 1, (definition["code"], answers)
-            proof = asked.get("PREMISES_PROOF")
-            assert proof is None or proof["required"], (definition["code"], answers)
+            proofs = EITHER & set(asked)  # none: the items needing premises left out
+            assert len(proofs) <= 1, (definition["code"], answers)
+            assert all(asked[code]["required"] for code in proofs), (definition["code"], answers)
+
+
+def test_an_answer_leaving_out_the_alternative_must_require_its_own(
+    catalog_copy: CatalogCopy,
+) -> None:
+    rented = "    omit_materials: [PREMISES_PROOF]\n    require_materials: [LEASE_CONTRACT]\n"
+    catalog_copy.replace(KCG, rented, "    omit_materials: [PREMISES_PROOF]\n")
+
+    [error] = _errors(catalog_copy, KCG)
+
+    assert "PREMISES_PROOF" in error.message and "require_materials" in error.message
+    assert error.field == "situations.2.options.1.omit_materials"
 
 
 def test_an_omitted_material_the_entry_lacks_is_named_with_its_line(

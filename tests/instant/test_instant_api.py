@@ -59,7 +59,7 @@ def test_a_row_that_refuses_ends_the_case_with_its_reason_and_a_refusal_decision
     case = apply(client, headers, YB, {**FILING, "destination_province": "福建省"})
     assert case["state"] == "refused"
     results = client.get(f"{API}/cases/{case['number']}/results", headers=headers).json()
-    assert [r["title"] for r in results] == ["不予行政许可决定书"]
+    assert [r["title"] for r in results] == ["不予备案决定书"]  # a 备案 is no 行政许可
     refusal = next(
         e for e in _timeline(client, headers, case["number"]) if e["action"] == "case.refuse"
     )

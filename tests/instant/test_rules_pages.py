@@ -8,8 +8,10 @@ import re
 
 import yaml
 
+from tests.catalog.conftest import CATALOG
 from tests.instant.test_dry_run import CASES
 from tests.web.support import SignedIn, csrf
+from tongban.catalog.loader import read_catalog
 
 CGJ = "3501-CGJ-001"
 
@@ -26,8 +28,9 @@ def test_the_table_reads_as_a_grid_with_its_hit_policy(signed_in: SignedIn) -> N
     page = admin.get(f"/admin/catalog/{CGJ}/rules").text
     assert "按顺序取第一条成立的规则" in page
     assert "登记状态（市场主体登记库）" in page  # column titled from sources.yaml
-    assert "∉ {存续、在业}" in page and "&lt; 【transport_start_date】" in page
+    assert "∉ {存续、在业}" in page and "&lt; 【运输起始日期】" in page  # a field by its title
     assert "准予备案" in page
+    assert "不予备案" in page and "不予许可" not in page  # a 备案 is no 行政许可
     assert signed_in("zhangsan").get(f"/admin/catalog/{CGJ}/rules").status_code in (403, 404)
 
 
@@ -85,3 +88,38 @@ def test_submitting_an_instant_case_from_the_page_shows_the_decision_on_the_rece
     assert "即时作出决定（秒批）" in page and "窗口在受理期限前审查申请材料" not in page
     status = signed_in("zhangsan").get(f"/cases/{case['number']}").text
     assert "参保状态正常，就医地在省外，准予备案" in status
+
+
+def test_the_table_reads_in_english_on_english_pages(signed_in: SignedIn) -> None:
+    page = signed_in("admin").get(f"/admin/catalog/{CGJ}/rules?lang=en").text
+    assert "Construction waste" in page or "waste" in page.split("<h1>")[1].split("</h1>")[0]
+    assert "Transport start date" in page and "&lt; 【Transport start date】" in page
+    assert "is empty" in page and "为空" not in page
+    assert "Refuse filing" in page
+
+
+def test_every_row_of_the_demo_tables_gives_its_reason_in_english() -> None:
+    """A reason without ``reason_en`` was shown in Chinese on English pages and in the
+    API's ``reason_en``."""
+    read = read_catalog(CATALOG)
+    rows = [
+        (code, row["reason"])
+        for code, item in read.items.items()
+        for row in (item.get("decision") or {"rules": []})["rules"]
+        if not row.get("reason_en")
+    ]
+    assert rows == []
+
+
+def test_an_operator_the_tables_lack_is_named_with_those_there_are(signed_in: SignedIn) -> None:
+    """A ``regex`` test was refused as '应填写文字或数字或true 或 false', which named
+    neither the operator nor what to write instead."""
+    admin = signed_in("admin")
+    page = admin.get(f"/admin/catalog/{CGJ}/rules").text
+    text = _text(page).replace("gt: 50000", "regex: '^[0-9]+$'")
+    assert text != _text(page)
+    form = {"csrf_token": csrf(page), "text": text, "source": "recent", "days": "30"}
+    result = admin.post(f"/admin/catalog/{CGJ}/rules/dry-run", data=form)
+    assert result.status_code == 422
+    assert "没有运算符 regex" in result.text and "not_in、between、contains" in result.text
+    assert "应填写文字或数字" not in result.text

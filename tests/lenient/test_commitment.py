@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from tests.conftest import Clock
 from tests.factories import API, act, open_task, submitted
 from tests.lenient.support import FOOD, MINFENG_CREDIT, credit_record, tasks_of, timeline_actions
+from tongban.lenient.commitment import APPROVED_ON_COMMITMENT
 from tongban.outbox.models import OutboxMessage
 from tongban.worker import run_once
 
@@ -149,6 +150,11 @@ def test_a_good_credit_record_takes_the_commitment_path(
     number = _accepted(client, as_user)
     standing = client.get(f"{API}/cases/{number}/lenient", headers=as_user("minfeng")).json()
     assert standing["eligible"] is True and standing["commitment"] == "granted"
+    # English pages showed the system's opinions in Chinese ("告知承诺：…")
+    events = client.get(f"{API}/cases/{number}/timeline", headers=as_user("minfeng")).json()
+    english = {e["opinion"]: e["opinion_en"] for e in events["events"] if e["opinion"]}
+    assert english["适用告知承诺制。"] == "Commitment approval applies."
+    assert english[APPROVED_ON_COMMITMENT].startswith("Commitment approval: the applicant")
 
 
 def test_a_c_rating_refuses_too(client: TestClient, as_user: Any, db: Session) -> None:
@@ -177,3 +183,10 @@ def test_the_restaurant_bundle_reviews_only_its_ordinary_item(
     assert act(client, approver, decide, "approve", opinion="准予许可").status_code == 200
     checks = client.get(f"{API}/post-checks", headers=scjg).json()
     assert [(c["case_number"], c["item_code"]) for c in checks] == [(number, FOOD)]
+    # the applicant is told of the check too (the API answered "checks": [] for them)
+    mine = client.get(f"{API}/cases/{number}/lenient", headers=as_user("minfeng")).json()
+    [check] = mine["checks"]
+    assert (check["item_code"], check["state"], check["checked_by"]) == (FOOD, "scheduled", None)
+    assert check["due_label"] and "现场核查" in check["scope"]
+    page = client.get(f"/cases/{number}", headers=as_user("minfeng")).text
+    assert check["due_label"] in page and "/staff/post-checks/" not in page

@@ -53,6 +53,10 @@ def test_deficiency_commitment_and_acceptance_from_the_pages(
     page = applicant.get(f"/cases/{number}").text
     assert "补齐期限" in page and "截至 2025-09-23" in page and "容缺受理通知书" in page
     assert "待补齐（补齐前暂缓发放证照）" in page
+    english = applicant.get(f"/cases/{number}?lang=en").text  # it read the Chinese lines
+    assert "List of the rules that ensure food safety" in english
+    assert "Upload an electronic copy (PDF" in english and "上传电子件" not in english
+    assert "Decision refusing" not in english and "容缺受理通知书" not in english
 
     # Found in trial: the page said "upload the missing material above", with no file input
     # anywhere on it; the missing material is uploaded from the case page now.
@@ -112,3 +116,16 @@ def test_a_dishonest_applicant_is_told_before_submitting_that_no_lenient_mode_ap
     page = signed_in("minfeng").get(f"/apply/{FOOD}?{to_query({'agent': 'self'})}").text
     assert "本件不适用告知承诺制和容缺受理" in page and "严重失信主体名单" in page
     assert "可容缺受理：可先提交申请" not in page
+
+
+def test_the_guide_of_an_item_decided_on_the_commitment_promises_no_review_day(
+    client: TestClient,
+) -> None:
+    """食品经营许可 (告知承诺, no review) listed 审查 1 个工作日 while it promised a decision
+    on the spot; the day is for those who may not use the commitment."""
+    html = client.get(f"/items/{FOOD}").text
+    review = html.split("<td>审查</td>")[1].split("</tr>")[0]
+    assert "签署承诺书后当场决定" in review and "1 个工作日" not in review
+    assert "不适用告知承诺的申请（信用不良、高风险），按一般程序审查，时限1 个工作日。" in html
+    bundle = client.get("/bundles/3501-BUNDLE-KCG").text  # 我要开餐馆: the same item's section
+    assert "签署承诺书后当场决定" in bundle

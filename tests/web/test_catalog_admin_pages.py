@@ -297,3 +297,45 @@ def test_preview_shows_the_applicant_form(admin: TestClient) -> None:
     check_structure(page.text)
     english = admin.get(f"/admin/catalog/{BUNDLES[0]}/preview?lang=en").text
     assert "This is the form applicants will see" in english
+
+
+def test_a_changed_decision_table_is_dry_run_before_it_goes_live(
+    admin: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    """Saving an edited table made it live at once; now the first save shows the dry run
+    over recent cases, and only a second save, of the table tried, publishes it."""
+    code = "3501-CGJ-001"  # 建筑垃圾运输处置备案 (秒批)
+    before = _current(sessions, code)
+    text = _edited(admin, code, "gt: 50000", "gt: 1000")
+    tried = _save(admin, code, text)
+    assert tried.status_code == 200 and _current(sessions, code) == before
+    assert (
+        "秒批规则表有改动，尚未保存。" in tried.text
+        and "已按新规则表试运行最近 30 天" in tried.text
+    )
+    fingerprint = re.search(r'name="tried" value="([0-9a-f]{64})"', tried.text)
+    assert fingerprint and _text(tried.text) == text  # nothing typed is lost
+    other = _edited(admin, code, "gt: 50000", "gt: 2000")  # not the table tried: tried again
+    token = csrf(tried.text)
+    again = admin.post(
+        f"/admin/catalog/{code}/edit",
+        data={"text": other, "csrf_token": token, "tried": fingerprint.group(1)},
+    )
+    assert "秒批规则表有改动，尚未保存。" in again.text and _current(sessions, code) == before
+    saved = admin.post(
+        f"/admin/catalog/{code}/edit",
+        data={"text": text, "csrf_token": token, "tried": fingerprint.group(1)},
+    )
+    assert saved.status_code in (200, 303) and _current(sessions, code) == before + 1
+    assert "gt: 1000" in _text(admin.get(f"/admin/catalog/{code}/edit").text)
+
+
+def test_an_edit_leaving_the_table_alone_saves_at_once(
+    admin: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    code = "3501-CGJ-001"
+    before = _current(sessions, code)
+    text = _edited(admin, code, "phone: 0591-83306908", "phone: 0591-83306909")
+    saved = _save(admin, code, text)
+    assert "秒批规则表有改动" not in saved.text
+    assert _current(sessions, code) == before + 1

@@ -53,6 +53,16 @@ class Policy:
         titles = "、".join(str(condition["title"]) for condition in self.conditions)
         return f"免申即享：经共享数据比对，符合“{self.name}”条件（{titles}），依政策核定享受。"
 
+    @property
+    def basis_en(self) -> str:
+        """The grounds of a grant in English (a condition without ``title_en`` by its
+        Chinese title)."""
+        titles = "; ".join(str(c.get("title_en") or c["title"]) for c in self.conditions)
+        return (
+            f"Proactive benefit: shared data show the conditions of "
+            f"'{self.name_en or self.name}' are met ({titles}); granted under the policy."
+        )
+
 
 @dataclass
 class Found:

@@ -17,6 +17,7 @@ from tongban.benefits.enums import OfferState
 from tongban.benefits.finding import Policy
 from tongban.benefits.models import BenefitOffer
 from tongban.cases import service as cases
+from tongban.cases.core import hooks
 from tongban.catalog import service as catalog
 from tongban.catalog.enums import ApprovalMode
 from tongban.errors import NotFound
@@ -110,7 +111,9 @@ def grant(
     now: datetime,
     store: FileStore,
 ) -> None:
-    """The case of the grant, opened and completed now; the offer granted."""
+    """The case of the grant, opened and completed now; the offer granted. The grounds
+    (``policy.basis``) are a platform text: English pages show ``basis_en``."""
+    hooks.OPINIONS_EN[policy.basis] = policy.basis_en
     case = cases.grant_case(
         session,
         applicant=user,

@@ -132,7 +132,9 @@ def run_policy(
 ) -> BenefitRun:
     """Run policy ``code`` over ``period``: offer everyone eligible not offered yet, tell or
     grant every offered subject that has an account and was not told yet (also offers of
-    an earlier run); the run with its counts, audited as ``benefit.run``.
+    an earlier run; of a one-off policy, of an earlier period too: an enterprise that
+    opens its account later gets its grant from the next run); the run with its counts,
+    audited as ``benefit.run``.
 
     Idempotent: a second run of the same period adds no offer and tells nobody again.
     InvalidInput for a month after the current one (``Period.check_not_after``).
@@ -149,13 +151,12 @@ def run_policy(
         found.undetermined,
     )
     run.new_offers = _insert_offers(session, policy, period, run, found.eligible)
-    waiting = session.execute(
-        select(BenefitOffer.id, BenefitOffer.subject_key).where(
-            BenefitOffer.item_code == code,
-            BenefitOffer.period == period.label,
-            BenefitOffer.state == OfferState.offered,
-        )
-    ).all()
+    waiting_offers = select(BenefitOffer.id, BenefitOffer.subject_key).where(
+        BenefitOffer.item_code == code, BenefitOffer.state == OfferState.offered
+    )
+    if not policy.once:  # a one-off offer waits for its subject's account in any later run
+        waiting_offers = waiting_offers.where(BenefitOffer.period == period.label)
+    waiting = session.execute(waiting_offers).all()
     users = _accounts(session, policy, [key for _, key in waiting])
     for offer_id, key in waiting:
         user = users.get(key)

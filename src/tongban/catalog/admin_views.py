@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from tongban.accounts.deps import CatalogAdmin
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
-from tongban.catalog import service
+from tongban.catalog import service, table_trials
 from tongban.catalog.enums import EntryStatus
 from tongban.catalog.views import departments
 from tongban.catalog.yamlsource import Problem
@@ -84,13 +84,21 @@ def entry_page(code: str, request: Request, session: SessionDep, user: CatalogAd
 
 
 def _edit_page(
-    request: Request, session: Session, code: str, text: str, errors: list[dict[str, Any]]
+    request: Request,
+    session: Session,
+    code: str,
+    text: str,
+    errors: list[dict[str, Any]],
+    **trial: Any,
 ) -> Response:
     context = {
         "entry": service.get_any_entry(session, code=code),
         "text": text,
         "errors": errors,
         "warnings": _warnings(session, code, text),
+        "trial": None,
+        "trial_days": table_trials.DAYS,
+        **trial,
     }
     status_code = 422 if errors else 200
     return render(request, "catalog/admin_edit.html", context, status_code=status_code)
@@ -111,9 +119,17 @@ def edit(
     now: NowDep,
     form: CheckedForm,
 ) -> Response:
-    """Check the posted YAML like the loader; store it as a new version or show every problem."""
+    """Check the posted YAML like the loader; store it as a new version or show every
+    problem. A changed decision table is first dry-run over the item's recent cases and
+    saved only when posted again with the fingerprint of the table tried."""
     raw = form.get("text")
     text = raw if isinstance(raw, str) else ""
+    table = table_trials.changed_table(session, code=code, text=text)
+    if table is not None and form.get("tried") != table_trials.fingerprint(table):
+        trial = table_trials.try_table(session, code=code, table=table, now=now)
+        if trial is not None:
+            tried = table_trials.fingerprint(table)
+            return _edit_page(request, session, code, text, [], trial=trial, tried=tried)
     try:
         result = service.save_entry_text(
             session, code=code, text=text, actor=actor_of(user), now=now

@@ -154,6 +154,23 @@ def problems(
             found += _option_problems(
                 doc, [*path, "options", number], option, materials, fields, items, locked_fields
             )
+        found += _alternative_problems(doc, path, question["options"])
+    return found
+
+
+def _alternative_problems(
+    doc: SourceDocument, path: list[str | int], options: list[Mapping[str, Any]]
+) -> list[Problem]:
+    """Options choosing between alternatives (产权证明 or 租赁合同, 二者提交其一): an option
+    leaving out a material another option requires must require its own instead, or the
+    answer asks for neither (rented premises were registered with no proof at all)."""
+    wanted = {code for option in options for code in option.get("require_materials", [])}
+    found = []
+    for number, option in enumerate(options):
+        dropped = sorted(wanted & set(option.get("omit_materials", [])))
+        if dropped and not option.get("require_materials"):
+            message = f"本选项省去了其他选项要求的材料 {'、'.join(dropped)}，须以 require_materials 要求替代它的材料"
+            found.append(doc.problem([*path, "options", number, "omit_materials"], message))
     return found
 
 

@@ -43,8 +43,14 @@ def latest(session: Session, case_id: int) -> InstantDecision | None:
 def decision_panel(
     request: Request, session: Session, case: Case, user: User, now: datetime
 ) -> dict[str, Any]:
-    """The task page panel: what the rules decided, with the deciding row."""
-    return {"instant_decision": latest(session, case.id)}
+    """The task page panel: what the rules decided, with the deciding row, and the kind of
+    the deciding item (a filing's refusal reads 不予备案)."""
+    decision = latest(session, case.id)
+    kind = None
+    if decision is not None:
+        items = cases.spec_of(session, case)["items"]
+        kind = next((i.get("kind") for i in items if i["code"] == decision.item_code), None)
+    return {"instant_decision": decision, "instant_kind": kind}
 
 
 @router.get("/cases/{number}/instant")

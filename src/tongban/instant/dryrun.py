@@ -30,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
+from tongban.cases.core import hooks
 from tongban.cases.enums import CaseState
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
@@ -180,7 +181,8 @@ def run_since(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Trial]:
     """The candidate ``table`` (and the published one) over the item's cases received
-    since ``since``, on the facts of the day each was received."""
+    since ``since``, on the facts of the day each was received, judged on that day or the
+    case's reference day (a benefit grant: its period's last day, as its run judged it)."""
     query = select(Case).where(
         Case.catalog_code == item["code"],
         Case.submitted_at >= since,
@@ -198,7 +200,7 @@ def run_since(
                 case_facts.gather(session, case=case, table=missing, form=item["form"], now=now)
             )
         assert case.submitted_at is not None
-        today = timefmt.local(case.submitted_at).date()
+        today = hooks.reference_day(session, case) or timefmt.local(case.submitted_at).date()
         before, after = _verdicts(item, table, facts, today)
         trials.append(Trial(case.number, before, after, str(case.state), None))
         if progress:

@@ -1,5 +1,8 @@
-"""The decision on a received case of an instant item (秒批): flagged by risk screening, or
-a material waiting for another department's verification, it goes to a person; otherwise
+"""The decision on a received case of an instant item (秒批): flagged by risk screening, a
+required material marked 容缺 missing (a rented shop's tenancy contract: only a clerk
+accepts with deficiencies, which sets what is owed and by when and withholds the
+licence), or a material waiting for another department's verification, it goes to a
+person; otherwise
 the decision tables of its items decide (a bundle: any refusal refuses, any undecided goes
 to a person, else approved). Approve and refuse are carried out by the case engine with
 the rules as actor (``cases.decide_automatically``); to a person, the case stays at
@@ -18,6 +21,7 @@ from sqlalchemy.orm import Session
 from tongban import timefmt
 from tongban.audit.service import Actor, record
 from tongban.cases import service as cases
+from tongban.cases.materials import provision
 from tongban.cases.models import Case
 from tongban.catalog.enums import ApprovalMode
 from tongban.files.store import FileStore
@@ -73,9 +77,18 @@ def _before_rules(session: Session, case: Case) -> tuple[Decided | None, list[st
     return None, flags
 
 
-def _decide(session: Session, *, case: Case, items: list[dict[str, Any]], now: datetime) -> Decided:
-    """The verdict over ``items`` (screening first), stored and audited ``rules.decided``."""
+def _decide(
+    session: Session,
+    *,
+    case: Case,
+    items: list[dict[str, Any]],
+    now: datetime,
+    owed: Decided | None = None,
+) -> Decided:
+    """The verdict over ``items`` (screening first, then ``owed``: materials missing),
+    stored and audited ``rules.decided``."""
     decided, flags = _before_rules(session, case)
+    decided = decided or owed
     facts: dict[str, dict[str, Any]] = {}
     if decided is None:
         for item in items:
@@ -115,13 +128,32 @@ def _decide(session: Session, *, case: Case, items: list[dict[str, Any]], now: d
     return decided
 
 
+def _owed(session: Session, case: Case, spec: dict[str, Any], now: datetime) -> Decided | None:
+    """To a person when required 容缺 materials are missing: the rules never approve
+    without them, and only a clerk's acceptance with deficiencies may let them follow."""
+    if not any(m["required"] and m.get("deficiency_allowed") for m in spec["materials"]):
+        return None
+    missing = provision.deficient(session, case=case, now=now)
+    if not missing:
+        return None
+    names = "、".join(f"“{entry['name']}”" for entry in missing)
+    names_en = ", ".join(str(entry.get("name_en") or entry["code"]) for entry in missing)
+    return Decided(
+        Outcome.to_person,
+        f"尚缺可容缺后补的材料{names}，转人工容缺受理后办理",
+        f"Materials that may follow are missing ({names_en}): staff accept with deficiencies",
+    )
+
+
 def decide_case(session: Session, *, case: Case, now: datetime, store: FileStore) -> Decided | None:
     """Decide a just received case of an instant item; None for other cases."""
     spec = cases.spec_of(session, case)
     if spec["approval_mode"] != ApprovalMode.instant:
         return None
     items = [item for item in spec["items"] if "decision" in item]
-    decided = _decide(session, case=case, items=items, now=now)
+    decided = _decide(
+        session, case=case, items=items, now=now, owed=_owed(session, case, spec, now)
+    )
     if decided.outcome != Outcome.to_person:
         cases.decide_automatically(
             session,

@@ -12,36 +12,43 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from tongban.accounts.deps import CatalogAdmin
+from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.catalog import service as catalog
 from tongban.errors import InvalidInput
 from tongban.instant import dryrun
 from tongban.rules import service as rules
 from tongban.rules.describe import grid
 from tongban.web.deps import CheckedForm, NowDep, SessionDep
+from tongban.web.i18n import locale_of
 from tongban.web.templating import render
 
 router = APIRouter(prefix="/admin/catalog")
 MAX_DAYS = 3650
 
 
-def _context(session: Session, item: dict[str, Any], **extra: Any) -> dict[str, Any]:
+def _context(
+    request: Request, session: Session, item: dict[str, Any], **extra: Any
+) -> dict[str, Any]:
     table = item.get("decision")
     sources = catalog.list_sources(session)
-    columns = [
-        rules.field_title(c["field"], item["form"], sources)
-        for c in (table or {"inputs": []})["inputs"]
-    ]
+    english = locale_of(request, request.app.state.runtime.settings.default_locale) == "en"
+
+    def title(field: str) -> str:
+        return rules.field_title(field, item["form"], sources, english=english)
+
+    columns = [title(c["field"]) for c in (table or {"inputs": []})["inputs"]]
     text = yaml.safe_dump({"decision": table}, allow_unicode=True, sort_keys=False) if table else ""
     return {
         "item": item,
         "table": table,
         "columns": columns,
-        "rows": grid(table) if table else [],
+        "rows": grid(table, title=title, english=english) if table else [],
         "text": text,
         "cases_text": "",
         "days": 30,
         "trials": None,
         "errors": [],
+        "state_names": STATE_NAMES_ZH,  # a past case's state, by name
         **extra,
     }
 
@@ -50,7 +57,7 @@ def _context(session: Session, item: dict[str, Any], **extra: Any) -> dict[str, 
 def rules_page(code: str, request: Request, session: SessionDep, user: CatalogAdmin) -> Response:
     """An item's decision table as a grid, with the dry-run form."""
     item = dryrun.published_item(session, code=code)
-    return render(request, "instant/rules.html", _context(session, item))
+    return render(request, "instant/rules.html", _context(request, session, item))
 
 
 def _days(raw: object) -> int:
@@ -78,7 +85,7 @@ def dry_run(
     item = dryrun.published_item(session, code=code)
     text = str(form.get("text") or "")
     cases_text = str(form.get("cases") or "")
-    context = _context(session, item, text=text, cases_text=cases_text)
+    context = _context(request, session, item, text=text, cases_text=cases_text)
     try:
         table = dryrun.candidate_table(session, item=item, text=text)
         if form.get("source") == "file":

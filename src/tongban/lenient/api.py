@@ -41,9 +41,8 @@ def standing(session: Session, case: Case, user: User, now: datetime, locale: st
         refusal=refused.message(locale) if refused else None,
         commitment=decision.action.rsplit("_", 1)[-1] if decision else None,
         checks=[
-            CheckRead.of(c, overdue=lenient.is_overdue(c, now))
+            CheckRead.of(c, overdue=lenient.is_overdue(c, now), staff=user.is_staff)
             for c in lenient.checks_for_case(session, case=case)
-            if user.is_staff
         ],
     )
     row = lenient.get_deficiency(session, case=case)
@@ -60,7 +59,8 @@ def case_lenient(
     number: str, request: Request, session: SessionDep, user: CurrentUser, now: NowDep
 ) -> LenientRead:
     """Whether the case may use the lenient modes (and why not), the commitment decision,
-    its post-approval checks (staff) and its acceptance with deficiencies."""
+    its post-approval checks (the applicant sees when and what, not who checked) and its
+    acceptance with deficiencies."""
     case = cases.get_case(session, number=number, user=user)
     locale = locale_of(request, request.app.state.runtime.settings.default_locale)
     return standing(session, case, user, now, locale)

@@ -44,6 +44,7 @@ from tongban.licences import service as licences
 DEFAULT_CHECK_DAYS = 60  # about three months of working days, when the catalog says none
 APPROVED_ON_COMMITMENT = "告知承诺：申请人已书面承诺符合许可条件，依承诺当场作出准予许可决定。"
 GRANTED, REFUSED = "case.commitment_granted", "case.commitment_refused"
+GRANTED_OPINION = "适用告知承诺制。"
 
 
 def commitment_items(spec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -83,11 +84,15 @@ def on_accepted(
             actor=SYSTEM,
             now=now,
             opinion=opinion,
-            data={"en": refused.en},
+            data={
+                "en": refused.en,
+                "opinion_en": f"Commitment approval does not apply; "
+                f"reviewed as usual: {refused.en}",
+            },
         )
         return
     cases.record_case(
-        session, case=case, action=GRANTED, actor=SYSTEM, now=now, opinion="适用告知承诺制。"
+        session, case=case, action=GRANTED, actor=SYSTEM, now=now, opinion=GRANTED_OPINION
     )
     # decided on the spot (当场) by whoever accepted it, on the signed commitment: the
     # licence names them as its signer (签发人)

@@ -15,4 +15,11 @@ hooks.TASK_OPENED.append(commitment.on_task_opened)
 hooks.DECIDED.append(commitment.on_decided)
 hooks.HOLDS.append(awaiting.hold)
 hooks.CONDITIONS.append(awaiting.condition)
+hooks.OPINIONS_EN.update(
+    {
+        commitment.APPROVED_ON_COMMITMENT: "Commitment approval: the applicant committed in "
+        "writing to meeting the conditions; approved on the spot on the commitment.",
+        commitment.GRANTED_OPINION: "Commitment approval applies.",
+    }
+)
 hooks.LATE_UPLOADS.append(hooks.LateUpload(allows=awaiting.allows, uploaded=awaiting.uploaded))

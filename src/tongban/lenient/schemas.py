@@ -43,10 +43,13 @@ class CheckRead(BaseModel):
     due_label: str = ""
 
     @classmethod
-    def of(cls, check: Any, *, overdue: bool) -> CheckRead:
+    def of(cls, check: Any, *, overdue: bool, staff: bool = True) -> CheckRead:
+        """The check as ``staff`` see it; for the applicant, without the checker's name."""
         read = cls.model_validate(check)
         read.overdue, read.due_label = overdue, timefmt.deadline(check.due_at)
         read.case_number = check.case.number
+        if not staff:
+            read.checked_by = None
         return read
 
 

@@ -37,14 +37,25 @@ def field_kind(
     return kind if kind in KINDS else None
 
 
-def field_title(field: str, form: Mapping[str, Any], sources: Mapping[str, dict[str, Any]]) -> str:
-    """How a column is headed: the form property's or the source field's title."""
+def field_title(
+    field: str,
+    form: Mapping[str, Any],
+    sources: Mapping[str, dict[str, Any]],
+    *,
+    english: bool = False,
+) -> str:
+    """How a column is headed: the form property's or the source field's title, in English
+    with ``english`` (``title_en``; a source field, which has none, by its name and the
+    source's English name)."""
     if "." in field:
         code, _, name = field.partition(".")
         source = sources.get(code, {})
+        if english:
+            return f"{name.replace('_', ' ')} ({source.get('name_en') or code})"
         title = source.get("fields", {}).get(name, {}).get("title", name)
         return f"{title}（{source.get('name', code)}）"
-    return str(form.get("properties", {}).get(field, {}).get("title", field))
+    prop = form.get("properties", {}).get(field, {})
+    return str((english and prop.get("title_en")) or prop.get("title", field))
 
 
 def _literal_problem(kind: str, value: Any) -> str | None:

@@ -61,11 +61,32 @@ def _validator() -> Draft202012Validator:
 def table_problems(
     table: Any, *, form: dict[str, Any], sources: dict[str, dict[str, Any]]
 ) -> list[tuple[list[str | int], str]]:
-    """(path inside the table, Chinese message) for each problem; empty when it is sound."""
+    """(path inside the table, Chinese message) for each problem; empty when it is sound.
+    A test by an operator the closed set lacks (``regex``) is named with the operators
+    there are, not as a cell of the wrong shape."""
+    unknown = _unknown_operators(table)
+    cells = [path[:-1] for path, _ in unknown]
     found = [
         (list(error.absolute_path), schema_words.message_of(error, FIELD_NAMES))
         for error in _validator().iter_errors(table)
+        if list(error.absolute_path) not in cells
     ]
-    if found:
-        return found
+    if found or unknown:
+        return unknown + found
     return _semantic_problems(table, form, sources)
+
+
+def _unknown_operators(table: Any) -> list[tuple[list[str | int], str]]:
+    rows = table.get("rules") if isinstance(table, dict) else None
+    found: list[tuple[list[str | int], str]] = []
+    for number, row in enumerate(rows if isinstance(rows, list) else []):
+        when = row.get("when") if isinstance(row, dict) else None
+        for field, cell in when.items() if isinstance(when, dict) else []:
+            for op in cell if isinstance(cell, dict) else []:
+                if op not in OPERATORS:
+                    message = (
+                        f"规则（rules.{number}.when.{field}）：没有运算符 {op}，"
+                        f"可用的运算符为 {'、'.join(OPERATORS)}（docs/rules.md）"
+                    )
+                    found.append((["rules", number, "when", str(field), str(op)], message))
+    return found

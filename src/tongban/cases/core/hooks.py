@@ -8,7 +8,8 @@ check the pickup code of a window hand-over and send posted results on; an on-si
 inspection (``tongban.inspection``) withholds the review opinion until it has passed, and a
 verification request (协查, ``tongban.verification``) the approval until it is answered; a
 public notice (``tongban.notices``) withholds the decision until it ended and its
-objections were examined; work left open by a case that ended stops being watched.
+objections were examined; work left open by a case that ended stops being watched; a
+benefit's grant is judged at its period's end (``tongban.benefits``).
 Registered when
 ``tongban.models.load_all()`` imports them.
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -82,7 +83,12 @@ ReviewHold = Callable[[Session, Task, TaskOutcome], tuple[str, str] | None]
 # submitting; None when they may
 ApplicantBar = Callable[[Session, dict[str, Any], User], tuple[str, str] | None]
 
+# (session, case) -> the day a case's conditions hold at when not the day it was received:
+# a proactive benefit's run judges ages at its period's last day (``tongban.benefits``)
+ReferenceDay = Callable[[Session, Case], date | None]
+
 ACCEPTED: list[Moved] = []
+REFERENCE_DAYS: list[ReferenceDay] = []
 APPLICANT_BARS: list[ApplicantBar] = []
 DECIDED: list[Moved] = []
 HOLDS: list[Hold] = []
@@ -177,6 +183,12 @@ def applicant_bar(session: Session, spec: dict[str, Any], user: User) -> tuple[s
 def late_upload(session: Session, case: Case, code: str, now: datetime) -> LateUpload | None:
     """The registered late upload that lets ``code`` be uploaded now, if any."""
     return next((late for late in LATE_UPLOADS if late.allows(session, case, code, now)), None)
+
+
+def reference_day(session: Session, case: Case) -> date | None:
+    """The day ``case``'s conditions are judged at, where a registered hook sets one (a
+    benefit grant: its period's last day); None: the day it was received."""
+    return next((d for d in (hook(session, case) for hook in REFERENCE_DAYS) if d), None)
 
 
 def condition_of(session: Session, case: Case) -> Condition | None:

@@ -243,12 +243,14 @@ def issue_refusal(
     now: datetime,
 ) -> ResultDocument:
     """不予行政许可决定书 of the case's lead department: the reasons and the right to review
-    or sue (行政许可法 art. 38), sealed, numbered and verifiable by its QR code."""
+    or sue (行政许可法 art. 38), sealed, numbered and verifiable by its QR code. A case
+    made only of filings (备案, not a 行政许可) gets a 不予备案决定书."""
+    filing = all(item.get("kind") == "filing" for item in spec["items"])
     rows = [
         ("申请人", _applicant(case)),
         ("办件编号", case.number),
         ("申请事项", spec["name"]),
-        ("不予许可理由", reasons),
+        ("不予备案理由" if filing else "不予许可理由", reasons),
     ]
     return _official(
         session,
@@ -258,7 +260,7 @@ def issue_refusal(
         footer=REMEDIES,
         now=now,
         item_code=None,
-        title="不予行政许可决定书",
+        title="不予备案决定书" if filing else "不予行政许可决定书",
         kind="refusal",
         valid_until=None,
     )

@@ -126,8 +126,8 @@ def test_the_policy_and_its_grant_read_in_english(
     """The guide's policy text and conditions and the grant's opinions were Chinese on
     English pages."""
     guide = signed_in("zhoulao").get(f"/items/{ALLOWANCE}?lang=en").text
-    assert "At the start of each month the system matches the population register" in guide
-    assert "Aged 80 or over (by the month&#39;s last day)" in guide
+    assert "At the start of each month the system checks the police population register" in guide
+    assert "Aged 80 or over (by the last day of the month)" in guide
     assert "年满80周岁(至当月最后一日)" not in guide
     runtime = client.app.state.runtime
     period = benefits.Period.parse("2026-11")

@@ -15,7 +15,7 @@ from tongban import timefmt
 from tongban.audit.service import SYSTEM
 from tongban.cases import service as cases
 from tongban.cases.core import hooks
-from tongban.cases.enums import TaskOutcome
+from tongban.cases.enums import CaseState, TaskOutcome
 from tongban.cases.models import Case, Task
 from tongban.experts.enums import CASE_ENDED, PanelState
 from tongban.experts.panels import open_panel
@@ -50,7 +50,12 @@ def _opinion_held(session: Session, task: Task, outcome: TaskOutcome) -> tuple[s
 def _case_ended(session: Session, case: Case, now: datetime) -> None:
     """The case ended: a panel still sitting on it ends (``closed_why`` ``case_ended``); its
     seats keep their state, no opinion is due. The case's clocks stopped with it, so no
-    art. 45 pause is ended here (``panels.close`` would resume one)."""
+    art. 45 pause is ended here (``panels.close`` would resume one). Only a termination
+    (终止办理) can end a case past a sitting panel: every other end comes before acceptance
+    (撤回, 不予受理) or through a review or decision the panel holds, so no other end
+    looks for one."""
+    if case.state != CaseState.terminated:
+        return
     panel = open_panel(session, case=case)
     if panel is None:
         return

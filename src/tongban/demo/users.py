@@ -13,7 +13,6 @@ from tongban.accounts import service as accounts
 from tongban.accounts.enums import UserKind
 from tongban.accounts.schemas import ApplicantCreate, StaffCreate
 
-
 COLLEAGUES = "colleagues.yaml"
 """The second person of each role of the demo departments, beside the users file: loaded
 by the demo command only (the test suite runs on the users file, one person per role)."""

@@ -127,7 +127,7 @@ def test_the_finder_answers_through_the_api_with_english_event_names(client: Tes
     assert {"event": "企业注销", "event_en": "Closing a business"} in events
     assert all(e["event"] != "生育" for e in events)  # a company has no baby
     found = client.get(f"{API}/finder", params={"who": "enterprise", "event": "开餐馆"}).json()
-    assert [e["code"] for e in found["entries"]][0] == "3501-BUNDLE-KCG"
+    assert found["entries"][0]["code"] == "3501-BUNDLE-KCG"
     nothing = client.get(f"{API}/finder", params={"who": "robot", "event": "开餐馆"}).json()
     assert nothing["who"] is None and nothing["entries"] == []
     paths = client.get(f"{API}/openapi.json").json()["paths"]

@@ -16,7 +16,7 @@ HELD = {"s_licence": "held", "s_operator": "company", "s_premises": "leased", "s
 
 def _material_rows(html: str) -> list[str]:
     section = html[html.index('id="tab-materials"') : html.index('id="tab-process"')]
-    return re.findall(r"<tr>\s*<td>([^<]+)</td>", section)
+    return re.findall(r"<tr>\s*<td[^>]*>([^<]+)</td>", section)
 
 
 def test_answers_turn_the_guide_into_the_applicants_own(client: TestClient) -> None:

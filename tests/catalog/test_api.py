@@ -132,3 +132,13 @@ def test_the_finder_answers_through_the_api_with_english_event_names(client: Tes
     assert nothing["who"] is None and nothing["entries"] == []
     paths = client.get(f"{API}/openapi.json").json()["paths"]
     assert f"{API}/finder" in paths
+
+
+def test_deregistration_asks_about_invoices_as_the_digital_invoice_era_has_them(
+    client: TestClient,
+) -> None:
+    """Issue 16's trial (fault 14): the form asked whether "all invoices and tax control
+    devices" were returned; a taxpayer issuing only 数电发票 has neither to return."""
+    form = client.get(f"{API}/items/3501-SW-002").json()["definition"]["form"]
+    title = form["properties"]["invoices_cancelled"]["title"]
+    assert "纸质发票" in title and "数电发票" in title

@@ -120,7 +120,7 @@ def test_a_pause_holds_the_warning_back_by_the_working_days_it_took(
 ) -> None:
     number = _accepted_on_friday(client, as_user, clock)
     reviewer = as_user("wjw")
-    body = {"reason": "expert_review", "note": "组织专家评审剂量监测报告"}
+    body = {"reason": "expert_review", "note": "组织专家评审剂量监测报告", "until": "2030-12-31"}
     clock.now = datetime(2025, 9, 29, 1, 0, tzinfo=UTC)  # Monday 09:00
     assert (
         client.post(f"{API}/cases/{number}/pause", json=body, headers=reviewer).status_code == 201

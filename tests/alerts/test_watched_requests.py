@@ -68,3 +68,24 @@ def test_a_verification_request_across_national_day(
     )
     assert answered.status_code == 200, answered.text
     assert {resolved for _, _, resolved in _levels(db, "verification").values()} == {clock.now}
+
+
+def test_two_requests_of_one_case_due_together_tell_each_person_once(
+    client: TestClient, as_user: Any, clock: Clock, runtime: Runtime, db: Session
+) -> None:
+    """Issue 16's trial (fault 14): the same people got the same alert twice at the same
+    second, one per watched thing of one case running out together."""
+    clock.now = datetime(2025, 11, 3, 2, tzinfo=UTC)  # Monday 10:00
+    number = submitted(client, as_user("zhangsan"), RADIATION)["number"]
+    accept = open_task(client, as_user("wjw"), number, "accept")
+    for question in ("请核实申请人是否有违法犯罪记录。", "请核实申请人的户籍登记。"):
+        body = {"to_department": "GA", "question": question}
+        path = f"{API}/tasks/{accept['id']}/verifications"
+        assert client.post(path, json=body, headers=as_user("wjw")).status_code == 201
+    _at(clock, runtime, _midnight(11, 20))  # past both requests' escalation: raised at once
+    assert _levels(db, "verification") == {"escalated": ("GA", _midnight(11, 20), None)}
+    assert len(db.scalars(select(Alert).where(Alert.what == "verification")).all()) == 2
+    for head in ("ga-hz", "supervisor"):
+        told = client.get(f"{API}/me/messages", headers=as_user(head)).json()
+        about = [m["payload"]["alert"] for m in told if m["topic"] == "limit_escalated"]
+        assert [a["what"] for a in about if a["department"] == "GA"] == ["verification"], head

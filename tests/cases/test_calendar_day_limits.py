@@ -71,7 +71,7 @@ def test_an_art45_pause_moves_a_calendar_day_limit_by_the_days_it_took(
     # 11/3 + 30 日 = Wednesday 12/3.
     assert _clock(db, number, ClockKind.legal).due_at == local(2025, 12, 4)
     reviewer = as_user("st")
-    body = {"reason": "expert_review", "note": "组织专家评审环境影响报告表"}
+    body = {"reason": "expert_review", "note": "组织专家评审环境影响报告表", "until": "2030-12-31"}
     assert (
         client.post(f"{API}/cases/{number}/pause", json=body, headers=reviewer).status_code == 201
     )

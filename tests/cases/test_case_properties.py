@@ -37,6 +37,7 @@ from tongban.outbox.models import OutboxMessage
 BUNDLE = "3501-BUNDLE-QYKB"
 FILING = "3501-MZ-003"  # 受理, 审查
 INSTANT = "3501-CGJ-001"  # 受理, 核准
+FAR = datetime(2030, 12, 31, 16, 0, tzinfo=UTC)  # a hand-set pause's end (所需时间)
 STAFF = ["clerk", "approver", "issuer", "scjg", "ga", "sw", "rs", "gjj", "wjw", "mz", "cgj"]
 # Mostly the person whose job it is, sometimes anyone else.
 ACTORS = st.sampled_from(["right"] * 12 + STAFF)
@@ -231,6 +232,7 @@ def machine(db: Session, store: LocalFileStore, code: str) -> type[RuleBasedStat
                     user=self.users[who],
                     reason=PauseReason.inspection,
                     note="现场核查",
+                    until=FAR,
                 )
             else:
                 self.attempt(cases.resume_clock, case_id=self.case.id, user=self.users[who])

@@ -21,7 +21,7 @@ from tongban.supervision import service as supervision
 
 RADIATION = "3501-WJW-002"  # WJW; promised 3, legal 20 working days; accept 0, review 2
 MONDAY = datetime(2025, 11, 3, 1, 0, tzinfo=UTC)  # 09:00 in Fuzhou
-PAUSE = {"reason": "hearing", "note": "依申请举行听证"}
+PAUSE = {"reason": "hearing", "note": "依申请举行听证", "until": "2030-12-31"}
 ENGLISH = {"Accept-Language": "en"}
 
 

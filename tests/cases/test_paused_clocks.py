@@ -20,7 +20,7 @@ from tongban.supervision import service as supervision
 
 RADIATION = "3501-WJW-002"  # WJW; promised 3, legal 20 working days; accept 0, review 2
 MONDAY = datetime(2025, 11, 3, 1, 0, tzinfo=UTC)  # 09:00 in Fuzhou, no holiday for weeks
-PAUSE = {"reason": "expert_review", "note": "组织专家评审剂量监测报告"}
+PAUSE = {"reason": "expert_review", "note": "组织专家评审剂量监测报告", "until": "2030-12-31"}
 
 
 def _accepted(client: TestClient, as_user: Any, applicant: str = "zhangsan") -> str:
@@ -160,3 +160,28 @@ def test_the_queue_orders_a_paused_task_by_the_time_it_has_left(
         db, user=_supervisor(db), where=supervision.CaseFilter(), now=clock.now
     )
     assert [r.case.number for r in listed.rows] == [running, paused]
+
+
+def test_a_pause_set_by_hand_tells_the_applicant_until_when(
+    client: TestClient, as_user: Any, clock: Clock
+) -> None:
+    """行政许可法第四十五条 (所需时间书面告知申请人): a pause set by hand said no end; it
+    now needs its last day, and the applicant's message gives it."""
+    clock.now = MONDAY
+    applicant, wjw = as_user("zhangsan"), as_user("wjw")
+    number = _accepted(client, as_user)
+    no_end = {"reason": "hearing", "note": "依申请举行听证"}
+    refused = client.post(f"{API}/cases/{number}/pause", json=no_end, headers=wjw)
+    assert refused.status_code == 422, refused.text
+    past = client.post(
+        f"{API}/cases/{number}/pause", json={**no_end, "until": "2025-11-02"}, headers=wjw
+    )
+    assert past.status_code == 422 and "所需时间的最后一天" in past.json()["error"]["message"]
+    given = {**no_end, "until": "2025-11-14"}
+    assert client.post(f"{API}/cases/{number}/pause", json=given, headers=wjw).status_code == 201
+    (told,) = [
+        m
+        for m in client.get(f"{API}/me/messages", headers=applicant).json()
+        if m["topic"] == "clock_paused"
+    ]
+    assert "所需时间：至 2025-11-14" in told["body"]

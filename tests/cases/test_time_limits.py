@@ -100,7 +100,7 @@ def test_art45_pause_moves_every_due_time_by_the_working_days_it_took(
     _accept(client, as_user, number)
     legal_before = _clock(db, number, ClockKind.legal).due_at
     reviewer = as_user("wjw")
-    body = {"reason": "expert_review", "note": "组织专家评审剂量监测报告"}
+    body = {"reason": "expert_review", "note": "组织专家评审剂量监测报告", "until": "2030-12-31"}
     assert (
         client.post(f"{API}/cases/{number}/pause", json=body, headers=reviewer).status_code == 201
     )

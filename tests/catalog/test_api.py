@@ -102,3 +102,43 @@ def test_an_item_code_is_not_a_bundle(client: TestClient) -> None:
 
     assert response.status_code == 404
     assert "3501-SCJG-001" in response.json()["error"]["message"]
+
+
+def test_a_bundle_gives_its_situation_questions_and_their_options(client: TestClient) -> None:
+    """Issue 16's trial (fault 8): an app could not learn the questions behind
+    ``s_<question>=``; now it reads them and sends an answer back."""
+    bundle = client.get(f"{API}/bundles/3501-BUNDLE-KCG").json()
+    asked = {q["code"]: q for q in bundle["situations"]}
+    assert asked["licence"]["question"] == "是否已经取得营业执照?"
+    assert asked["licence"]["question_en"] == "Do you already hold a business licence?"
+    assert [o["value"] for o in asked["licence"]["options"]] == ["none", "held"]
+    answers = {f"s_{code}": q["options"][0]["value"] for code, q in asked.items()}
+    held = client.get(
+        f"{API}/bundles/3501-BUNDLE-KCG", params={**answers, "s_licence": "held"}
+    ).json()
+    assert held["situation_answers"]["licence"] == "held"
+    assert len(held["definition"]["items"]) < len(bundle["definition"]["items"])
+    assert client.get(f"{API}/items/3501-RS-003").json()["situations"] == []
+
+
+def test_the_finder_answers_through_the_api_with_english_event_names(client: TestClient) -> None:
+    """Issue 16's trial (faults 6 and 8): no finder in the API; event names only Chinese."""
+    events = client.get(f"{API}/finder", params={"who": "enterprise"}).json()["events"]
+    assert {"event": "企业注销", "event_en": "Closing a business"} in events
+    assert all(e["event"] != "生育" for e in events)  # a company has no baby
+    found = client.get(f"{API}/finder", params={"who": "enterprise", "event": "开餐馆"}).json()
+    assert found["entries"][0]["code"] == "3501-BUNDLE-KCG"
+    nothing = client.get(f"{API}/finder", params={"who": "robot", "event": "开餐馆"}).json()
+    assert nothing["who"] is None and nothing["entries"] == []
+    paths = client.get(f"{API}/openapi.json").json()["paths"]
+    assert f"{API}/finder" in paths
+
+
+def test_deregistration_asks_about_invoices_as_the_digital_invoice_era_has_them(
+    client: TestClient,
+) -> None:
+    """Issue 16's trial (fault 14): the form asked whether "all invoices and tax control
+    devices" were returned; a taxpayer issuing only 数电发票 has neither to return."""
+    form = client.get(f"{API}/items/3501-SW-002").json()["definition"]["form"]
+    title = form["properties"]["invoices_cancelled"]["title"]
+    assert "纸质发票" in title and "数电发票" in title

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import Clock
@@ -15,6 +16,10 @@ from tests.experts.support import answer, convene, recuse, seats_of
 from tests.factories import act
 from tongban import timefmt
 from tongban.accounts import service as accounts
+from tongban.audit.service import SYSTEM
+from tongban.cases.stages import progress
+from tongban.errors import Conflict
+from tongban.experts import service as experts
 from tongban.experts.models import Panel
 from tongban.notifications.writing import write
 from tongban.outbox.service import inbox
@@ -82,3 +87,26 @@ def test_the_convener_is_told_when_no_expert_is_left_to_replace_one_who_recused(
     page = signed_in("wjw").get(f"/staff/tasks/{review['id']}").text
     n = len(register)
     assert f"已无可补抽的无利害关系专家：本次评审专家 {n - 1} 名（提请 {n} 名）" in page
+
+
+def test_a_panel_ends_when_its_case_ends_first(
+    register: dict[str, int],
+    review: dict[str, Any],
+    unit: Unit,
+    signed_in: Callable[[str], TestClient],
+) -> None:
+    """A case ended without a decision (终止办理: 容缺 materials never came) while its panel
+    sat: the experts are told the review is called off, and no declaration is taken."""
+    panel_id = convene(unit, review, MONDAY, size=1)
+    ((username, (seat, _state)),) = seats_of(unit, panel_id).items()
+    with unit() as session:
+        case = session.get_one(Panel, panel_id).case
+        progress.terminate(session, case, actor=SYSTEM, reasons="容缺材料逾期未补齐", now=MONDAY)
+    expert = signed_in(username)
+    listed = expert.get("/experts/seats")
+    assert "办件已终结，评审取消" in listed.text
+    with unit() as session:
+        user = accounts.find_user(session, username=username)
+        assert user is not None
+        with pytest.raises(Conflict):
+            experts.declare(session, seat_id=seat, user=user, conflict=False, reason="", now=MONDAY)

@@ -5,6 +5,7 @@ absent, and the load per person with absences."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -210,3 +211,38 @@ def test_the_timeline_and_the_supervision_list_name_the_holder_to_staff_only(
     assert "审查 · 人社审查员" in listed
     mine = signed_in("zhangsan").get(f"/cases/{number}").text
     assert mine.count(holder) == 1 and '<td data-label="经办人">—</td>' in mine
+
+
+def test_a_task_nobody_at_work_may_take_is_flagged_to_the_head_and_the_supervisors(
+    signed_in: SignedIn, client: TestClient, db: Session
+) -> None:
+    """Issue 16's trial (fault 3): with the only reviewer away the review opened held by
+    no one, and nobody was told; the load page and a message now say so."""
+    number = case_number(apply(signed_in("zhangsan"), ITEM, VALID, COMPLETE).text)
+    rs = accounts.find_user(db, username="rs")
+    assert rs is not None
+    rs.absent_from, rs.absent_until = date(2025, 1, 1), date(2030, 12, 31)
+    data = StaffCreate(
+        username="rs-window",
+        password=PASSWORD,
+        display_name="人社窗口",
+        department_code="RS",
+        roles=[Role.clerk],
+    )
+    accounts.create_staff(db, data=data)
+    db.commit()
+    clerk = _as(client, "rs-window")
+    accept = re.search(rf'href="/staff/tasks/(\d+)">{number}<', clerk.get("/staff").text)
+    assert accept
+    page = clerk.get(f"/staff/tasks/{accept.group(1)}").text
+    assert _post(clerk, f"/staff/tasks/{accept.group(1)}/accept", page, opinion="受理").is_success
+    supervisor = signed_in("supervisor")
+    load = supervisor.get("/staff/load").text
+    assert "1 件任务无人可办：本部门没有在岗且具有该环节角色的人员" in load
+    flagged = load[load.index("无人可办") :]
+    assert number in flagged[: flagged.index("</ul>")]
+    inbox = supervisor.get("/messages").text
+    assert "任务无人可办" in inbox and number in inbox
+    assert "任务无人可办" in signed_in("rs-hz").get("/messages").text
+    english = signed_in("rs-hz").get("/staff/load", params={"lang": "en"}).text
+    assert "1 task nobody can take" in english

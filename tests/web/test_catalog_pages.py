@@ -93,6 +93,34 @@ def test_the_vaccination_certificate_is_applied_for_where_it_is_issued(client: T
     assert "接种单位" in place and "行政服务中心" not in place
 
 
+def test_the_dibao_guide_names_the_street_office_the_home_visit_and_the_notice(
+    client: TestClient,
+) -> None:
+    """Issue 16's trial (fault 9): every step of 低保 was the city bureau's, with no home
+    visit and no public notice (《社会救助暂行办法》第十一条: the street office accepts,
+    investigates and shows its opinion in public; the district bureau decides)."""
+    page = client.get("/items/3501-MZ-001").text
+    process = page[page.index('id="tab-process"') :]
+    rows = {
+        _text(cells[0]).strip(): _text(cells[-1])
+        for cells in (
+            re.findall(r"<td>(.*?)</td>", row, re.S)
+            for row in re.findall(r"<tr>(.*?)</tr>", process[: process.index("</table>")], re.S)
+        )
+        if cells
+    }
+    assert list(rows) == ["受理", "审查", "入户调查", "公示期", "核准"]
+    for step in ("受理", "审查", "入户调查", "公示期"):
+        assert "福州市鼓楼区东街街道办事处" in rows[step] and "民政局" not in rows[step], step
+    assert "福州市鼓楼区民政局" in rows["核准"] and "街道" not in rows["核准"]
+    assert "7 日" in _text(process).split("公示期", 1)[1][:40]
+    facts = _text(page).split("实施部门", 1)[1][:200]
+    assert "街道办事处" in facts and "福州市民政局" not in facts
+    english = _text(client.get("/items/3501-MZ-001?lang=en").text)
+    assert "Home visit" in english and "Notice period" in english
+    assert "Dongjie Subdistrict Office" in english
+
+
 def test_bundle_guide_lists_its_items(client: TestClient) -> None:
     html = client.get("/bundles/3501-BUNDLE-KCG").text
     assert "包含事项" in html and "告知承诺" in html

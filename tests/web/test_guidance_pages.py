@@ -16,7 +16,7 @@ HELD = {"s_licence": "held", "s_operator": "company", "s_premises": "leased", "s
 
 def _material_rows(html: str) -> list[str]:
     section = html[html.index('id="tab-materials"') : html.index('id="tab-process"')]
-    return re.findall(r"<tr>\s*<td>([^<]+)</td>", section)
+    return re.findall(r"<tr>\s*<td[^>]*>([^<]+)</td>", section)
 
 
 def test_answers_turn_the_guide_into_the_applicants_own(client: TestClient) -> None:
@@ -104,6 +104,9 @@ def test_the_finder_leads_from_who_you_are_to_the_bundle(client: TestClient) -> 
     births = client.get("/finder", params={"who": "person", "event": "生育"}).text
     assert 'href="/bundles/3501-BUNDLE-XSECS"' in births
     check_structure(found)
+    english = client.get("/finder", params={"who": "enterprise", "lang": "en"}).text
+    assert "Opening a restaurant" in english and "Closing a business" in english
+    assert ">开餐馆<" not in english  # the event's Chinese name only in the link's query
 
 
 def test_plain_word_questions_find_the_bundle_through_its_synonyms(client: TestClient) -> None:

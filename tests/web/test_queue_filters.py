@@ -133,7 +133,7 @@ def test_a_paused_case_keeps_its_colour_and_place(
     paused = submitted(client, as_user("zhangsan"), CODE)["number"]
     accept = open_task(client, as_user("wjw"), paused, "accept")
     assert act(client, as_user("wjw"), accept, "accept", opinion="受理").status_code == 200
-    body = {"reason": "expert_review", "note": "组织专家评审"}
+    body = {"reason": "expert_review", "note": "组织专家评审", "until": "2030-12-31"}
     assert client.post(f"{API}/cases/{paused}/pause", json=body, headers=as_user("wjw")).is_success
     clock.advance(days=21)
     running = submitted(client, as_user("lisi"), CODE)["number"]  # to accept by tonight

@@ -68,7 +68,11 @@ def test_clerk_accepts_and_the_case_runs_to_completion(signed_in: SignedIn) -> N
     review = _task_of(client, number)
     refused = _act(client, review, "disagree", opinion="")
     assert refused.status_code == 422 and "不同意时必须填写审查意见" in refused.text
-    paused = _act(client, review, "pause", reason="inspection", note="现场核查用人单位")
+    no_end = _act(client, review, "pause", reason="inspection", note="现场核查用人单位")
+    assert no_end.status_code == 422 and "所需时间的最后一天" in no_end.text
+    paused = _act(
+        client, review, "pause", reason="inspection", note="现场核查用人单位", until="2030-12-31"
+    )
     assert "已暂停计时" in paused.text and "/resume" in paused.text
     assert "暂停计时" in signed_in("zhangsan").get(f"/cases/{number}").text
     client = signed_in("rs")

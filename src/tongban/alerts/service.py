@@ -146,6 +146,22 @@ def raise_due(
     return next((at for _, at in left if at > now), None)
 
 
+def _told_already(session: Session, target: Target, level: AlertLevel) -> bool:
+    """Whether the department's people heard already of ``level`` on the target's case for
+    the same due moment: two watches of one case running out together (its promise and
+    the stage ending with it, two 协查 asked at once) raise two alerts but tell once; the
+    supervisors got 超期督办 twice for one case at the same second."""
+    if target.case_id is None:
+        return False
+    query = select(Alert.id).where(
+        Alert.case_id == target.case_id,
+        Alert.level == level,
+        Alert.department_code == target.department_code,
+        Alert.due_at == target.due_at,
+    )
+    return session.scalar(query.limit(1)) is not None
+
+
 def _raise(
     session: Session,
     *,
@@ -154,6 +170,7 @@ def _raise(
     passed: Sequence[AlertLevel],
     now: datetime,
 ) -> Alert:
+    told = not _told_already(session, target, level)
     alert = Alert(
         watched=target.watched,
         watched_id=target.id,
@@ -184,12 +201,14 @@ def _raise(
             "recipients": sorted(
                 {
                     user_id
-                    for told in (*passed, level)
+                    for reached in (*passed, level)
                     for user_id in recipients(
-                        session, department=target.department_code, level=told
+                        session, department=target.department_code, level=reached
                     )
                 }
-            ),
+            )
+            if told
+            else [],
         },
     )
     return alert

@@ -245,6 +245,10 @@ class PauseCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
     reason: PauseReason
     note: str = Field(min_length=1, max_length=1000)
+    until: date = Field(
+        description="The last day (a local date, today or later) the hearing, inspection, "
+        "testing or expert review needs: told to the applicant in writing (行政许可法第四十五条)"
+    )
 
 
 class MaterialRead(BaseModel):

@@ -83,6 +83,7 @@ from tongban.cases.stages.intake import (
 from tongban.cases.stages.limits import (
     applicant_done,
     extend_limit,
+    needed_until,
     pause_clock,
     procedure_done,
     resume_clock,
@@ -164,6 +165,7 @@ __all__ = [
     "may_reassign",
     "may_receive",
     "may_see_event",
+    "needed_until",
     "on_received",
     "pause_clock",
     "procedure_done",

@@ -1,4 +1,5 @@
-"""JSON API for departments, service items and bundles."""
+"""JSON API for departments, service items and bundles, their situation questions (情形引导)
+and the guided finder (办事引导)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from tongban import money
-from tongban.catalog import service
+from tongban.catalog import guides, service
 from tongban.catalog.enums import EntryKind
 from tongban.catalog.models import CatalogEntry
 from tongban.errors import NotFound
@@ -51,6 +52,46 @@ class FeeRead(BaseModel):
     basis_en: str | None = Field(None, description="Its basis in English, if any")
 
 
+class OptionRead(BaseModel):
+    value: str = Field(description="What to send: ``s_<question code>=<value>``")
+    label: str
+    label_en: str | None = None
+
+
+class SituationRead(BaseModel):
+    """A situation question (情形引导) the entry asks before its form; the answers, sent as
+    ``s_<code>=<value>`` on this route or with a new case (``situation_answers``), decide
+    its materials, form fields and, for a bundle, its items."""
+
+    code: str
+    question: str
+    question_en: str | None = None
+    hint: str | None = None
+    hint_en: str | None = None
+    options: list[OptionRead]
+
+
+def _situations(definition: dict[str, Any]) -> list[SituationRead]:
+    return [
+        SituationRead(
+            code=question["code"],
+            question=question["question"],
+            question_en=question.get("question_en"),
+            hint=question.get("hint"),
+            hint_en=question.get("hint_en"),
+            options=[
+                OptionRead(
+                    value=str(option["value"]),
+                    label=option["label"],
+                    label_en=option.get("label_en"),
+                )
+                for option in question["options"]
+            ],
+        )
+        for question in service.questions(definition)
+    ]
+
+
 class EntryRead(EntrySummary):
     definition: dict[str, Any] = Field(
         description="The version's definition; fee amounts in it are strings as in ``fees``"
@@ -62,6 +103,11 @@ class EntryRead(EntrySummary):
         "query's ``s_<question>=<option>``; empty: the full definition",
     )
     materials_listed: int = Field(description="Materials of the full list, before the answers")
+    situations: list[SituationRead] = Field(
+        default_factory=list,
+        description="The situation questions the entry asks (情形引导), with their options; "
+        "empty: it asks none",
+    )
 
 
 def _fees(definition: dict[str, Any]) -> list[FeeRead]:
@@ -128,6 +174,7 @@ def _read(session: SessionDep, code: str, kind: EntryKind, request: Request) -> 
         fees=_fees(definition),
         situation_answers=answers,
         materials_listed=len(full["materials"]),
+        situations=_situations(full),
     )
 
 
@@ -173,3 +220,41 @@ def bundle(code: str, session: SessionDep, request: Request) -> EntryRead:
 def search(q: str, session: SessionDep) -> list[EntrySummary]:
     """Items and bundles matching plain words, best first."""
     return [_summary(entry) for entry in service.search(session, query=q)]
+
+
+class FinderEvent(BaseModel):
+    event: str = Field(description="The life or business event, as sent back in ``event``")
+    event_en: str | None = None
+
+
+class FinderRead(BaseModel):
+    """The guided finder (办事引导): who applies, then the event, then what to apply for."""
+
+    who: str | None = Field(
+        description="person (个人办事) or enterprise (企业办事); None: not chosen"
+    )
+    events: list[FinderEvent] = Field(description="The events offered to ``who``")
+    event: str | None = Field(description="The event chosen, None when not (or not offered)")
+    entries: list[EntrySummary] = Field(description="Bundles, then items, for the event")
+
+
+@router.get("/finder")
+def finder(session: SessionDep, who: str | None = None, event: str | None = None) -> FinderRead:
+    """The finder's steps as the portal's ``/finder`` page takes them: ``who`` (person or
+    enterprise) lists the events; ``event`` (one of them) lists the bundles and items to
+    apply for. An unknown ``who`` or ``event`` lists nothing further, as on the page."""
+    entries = [e for e in service.list_entries(session) if e.current_version]
+    definitions = [e.current_version.definition for e in entries if e.current_version]
+    chosen = who if who in guides.WHO else None
+    events = guides.finder_events(definitions, who=chosen) if chosen else []
+    offered = event if event in [e["event"] for e in events] else None
+    found = (
+        guides.finder_entries(definitions, who=chosen, event=offered) if chosen and offered else []
+    )
+    by_code = {e.code: e for e in entries}
+    return FinderRead(
+        who=chosen,
+        events=[FinderEvent(**named) for named in events],
+        event=offered,
+        entries=[_summary(by_code[d["code"]]) for d in found],
+    )

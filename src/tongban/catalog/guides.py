@@ -66,15 +66,18 @@ def problems(doc: SourceDocument, *, materials: set[str]) -> list[Problem]:
 WHO = ("person", "enterprise")  # 个人办事, 企业办事
 
 
-def finder_events(definitions: Sequence[Mapping[str, Any]], *, who: str) -> list[str]:
+def finder_events(definitions: Sequence[Mapping[str, Any]], *, who: str) -> list[dict[str, str]]:
     """The life or business events (``finder.event``) of entries ``who`` may apply for, in
-    catalog order, each once."""
-    events: list[str] = []
+    catalog order, each once: ``{"event": 中文名, "event_en": English name}`` (``event_en``
+    left out where the catalog gives none)."""
+    events: dict[str, dict[str, str]] = {}
     for definition in definitions:
         place = _sources(definition)[0].get("finder") or {}
-        if who in place.get("who", []) and place["event"] not in events:
-            events.append(place["event"])
-    return events
+        if who in place.get("who", []):
+            named = events.setdefault(place["event"], {"event": place["event"]})
+            if place.get("event_en"):
+                named.setdefault("event_en", place["event_en"])
+    return list(events.values())
 
 
 def finder_entries(

@@ -73,7 +73,7 @@ def finder(
     definitions = [entry.current_version.definition for entry in entries if entry.current_version]
     who = who if who in guides.WHO else ""
     events = guides.finder_events(definitions, who=who) if who else []
-    event = event if event in events else ""
+    event = event if event in [e["event"] for e in events] else ""
     found = guides.finder_entries(definitions, who=who, event=event) if event else []
     context = {"who": who, "events": events, "event": event, "found": found}
     return render(request, "catalog/finder.html", context)

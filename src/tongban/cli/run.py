@@ -77,6 +77,7 @@ def demo_load(
         raise typer.Exit(2)
     _upgrade(runtime)
     entries = yaml.safe_load(users.read_text(encoding="utf-8"))
+    accounts = demo.accounts_of(users)  # with the second colleague of each role
     with unit_of_work(runtime.sessions) as session:
         workdays.seed_from_chinesecalendar(session=session)
         report = catalog.load_catalog(session, root=path)
@@ -84,10 +85,10 @@ def demo_load(
             for problem in report.read.errors:
                 base.console.print(str(problem), style="red", markup=False)
             raise typer.Exit(1)
-        for entry in track(entries, description="演示账号", console=base.console):
+        for entry in track(accounts, description="演示账号", console=base.console):
             demo.ensure_user(session, entry)
     base.console.print(
-        f"演示数据已加载：{len(report.created) + len(report.unchanged)} 个目录条目, {len(entries)} 个账号"
+        f"演示数据已加载：{len(report.created) + len(report.unchanged)} 个目录条目, {len(accounts)} 个账号"
     )
     load_demo_population(runtime, entries)
     if case_count:
@@ -145,7 +146,8 @@ def serve(
     typer.echo(f"\n通办 Tongban 已启动: {address}/   (API: {address}/api/v1/docs)")
     typer.echo(_where_messages_go(runtime.settings))
     if with_demo:
-        typer.echo(demo.logins_table(yaml.safe_load(users.read_text(encoding="utf-8"))))
+        listed = yaml.safe_load(users.read_text(encoding="utf-8"))
+        typer.echo(demo.logins_table(listed, len(demo.accounts_of(users)) - len(listed)))
     uvicorn.run(
         create_app(runtime),
         host=runtime.settings.host,

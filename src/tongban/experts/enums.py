@@ -31,6 +31,10 @@ class PanelState(StrEnum):
     closed = "closed"  # every opinion arrived, or the deadline passed; the clock runs again
 
 
+# a closed panel's ``closed_why``: answered, deadline, or its case ended first (终止办理 …)
+CASE_ENDED = "case_ended"
+
+
 class SeatState(StrEnum):
     """drawn → accepted (no conflict declared) → answered; drawn → recused (回避);
     drawn / accepted → lapsed (no opinion by the deadline)."""

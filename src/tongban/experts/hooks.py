@@ -1,16 +1,23 @@
 """What expert panels add to a case's life: while one sits, its art. 45 pause is not the
 reviewer's to end by hand (``cases.core.hooks.RESUME_HOLDS``); the last opinion or the
 deadline ends it. While it sits no review opinion nor decision is given on the case
-(``REVIEW_HOLDS``, ``DECIDE_HOLDS``): the experts' opinions are what they wait for."""
+(``REVIEW_HOLDS``, ``DECIDE_HOLDS``): the experts' opinions are what they wait for. A case
+that ends while a panel sits (终止办理 and every other final state, ``ENDED``) ends the panel
+too: its experts owe no opinion on a case nobody decides any more."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
+from tongban.audit.service import SYSTEM
+from tongban.cases import service as cases
 from tongban.cases.core import hooks
-from tongban.cases.enums import TaskOutcome
+from tongban.cases.enums import CaseState, TaskOutcome
 from tongban.cases.models import Case, Task
+from tongban.experts.enums import CASE_ENDED, PanelState
 from tongban.experts.panels import open_panel
 
 
@@ -40,6 +47,32 @@ def _opinion_held(session: Session, task: Task, outcome: TaskOutcome) -> tuple[s
     )
 
 
+def _case_ended(session: Session, case: Case, now: datetime) -> None:
+    """The case ended: a panel still sitting on it ends (``closed_why`` ``case_ended``); its
+    seats keep their state, no opinion is due. The case's clocks stopped with it, so no
+    art. 45 pause is ended here (``panels.close`` would resume one). Only a termination
+    (终止办理) can end a case past a sitting panel: every other end comes before acceptance
+    (撤回, 不予受理) or through a review or decision the panel holds, so no other end
+    looks for one."""
+    if case.state != CaseState.terminated:
+        return
+    panel = open_panel(session, case=case)
+    if panel is None:
+        return
+    panel.state, panel.closed_at, panel.closed_why = PanelState.closed, now, CASE_ENDED
+    cases.record_case(
+        session,
+        now=now,
+        action="expert_panel.closed",
+        actor=SYSTEM,
+        object_type="expert_panel",
+        object_id=panel.id,
+        case=case,
+        data={"field": panel.field, "why": CASE_ENDED},
+    )
+
+
 hooks.RESUME_HOLDS.append(_sitting)
 hooks.REVIEW_HOLDS.append(_opinion_held)
 hooks.DECIDE_HOLDS.append(_opinion_held)
+hooks.ENDED.append(_case_ended)

@@ -56,7 +56,7 @@ class Panel(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     state: Mapped[str] = mapped_column(String(10))  # ``enums.PanelState``
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    closed_why: Mapped[str | None] = mapped_column(String(20))  # answered | deadline
+    closed_why: Mapped[str | None] = mapped_column(String(20))  # answered | deadline | case_ended
 
     case: Mapped[Case] = relationship()
     seats: Mapped[list[Seat]] = relationship(

@@ -57,7 +57,9 @@ class PanelRead(BaseModel):
     due_at: datetime
     state: PanelState
     closed_at: datetime | None
-    closed_why: str | None = Field(description="answered (every opinion in) or deadline")
+    closed_why: str | None = Field(
+        description="answered (every opinion in), deadline, or case_ended (the case ended first)"
+    )
     seats: list[OpinionRead]
 
 

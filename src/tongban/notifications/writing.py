@@ -37,6 +37,7 @@ STAFF_LINKS = {
     "rating_appeal_decided": "/staff/ratings",
     "rating_appeal_filed": "/staff/ratings?appeals=open#rating-{object_id}",  # the decision form
     "task_assigned": "/staff/tasks/{object_id}",
+    "task_unstaffed": "/staff/load",  # the department's people: who to bring back or reassign
     "task_reassigned": "/staff/tasks/{object_id}",
     "task_taken": "/staff/tasks/{object_id}",
     "task_delegated": "/staff/tasks/{object_id}",

@@ -103,6 +103,7 @@ STAFF_TOPICS: dict[str, str] = {
     "inspection.record": "inspection_record_to_sign",  # 会签: the other inspector signs
     "inspection.record_returned": "inspection_record_returned",  # to the one who recorded
     "task.assigned": "task_assigned",  # 人员随机分配: the new holder
+    "task.unstaffed": "task_unstaffed",  # nobody present may hold it: the head, the supervisors
     "task.reassigned": "task_reassigned",  # 改派: the new holder
     "task.taken": "task_taken",  # 接手: whom it was taken from
     "task.delegated": "task_delegated",  # 不在岗委托: the deputy

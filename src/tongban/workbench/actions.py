@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -146,6 +146,10 @@ def _pause(a: Act) -> object:
         raise not_a_choice(
             what=("暂停原因", "pause reason"), value=reason, choices=PAUSE_NAMES, field="reason"
         )
+    try:
+        last_day = date.fromisoformat(a.text("until")) if a.text("until") else None
+    except ValueError:
+        last_day = None  # refused by pause_clock, naming the field
     return service.pause_clock(
         a.session,
         case_id=a.task.case_id,
@@ -153,6 +157,7 @@ def _pause(a: Act) -> object:
         now=a.now,
         note=a.text("note"),
         reason=PauseReason(reason),
+        until=service.needed_until(a.session, last_day),
     )
 
 

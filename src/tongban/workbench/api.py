@@ -263,7 +263,13 @@ def pause(
     """Stop the clock for a hearing, inspection, testing or expert review (art. 45)."""
     case = service.get_case(session, number=number, user=user)
     service.pause_clock(
-        session, case_id=case.id, user=user, reason=body.reason, note=body.note, now=now
+        session,
+        case_id=case.id,
+        user=user,
+        reason=body.reason,
+        note=body.note,
+        now=now,
+        until=service.needed_until(session, body.until),
     )
     return read_case(session, case, now)
 

@@ -18,6 +18,7 @@ from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.cases import service
 from tongban.cases.core.access import ROLE_NAMES_ZH
+from tongban.cases.core.queries import STAGE_NAMES_ZH
 from tongban.catalog.views import departments
 from tongban.errors import DomainError, InvalidInput
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
@@ -47,6 +48,7 @@ def _page(
         "loads": service.load_by_department(session, day=day, department=_scope(user)),
         "departments": departments(session),
         "role_names": ROLE_NAMES_ZH,
+        "stage_names": STAGE_NAMES_ZH,
         "error": error,
     }
     return render(request, "cases/staff_load.html", context, status_code=status_code)

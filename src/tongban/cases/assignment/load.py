@@ -1,7 +1,9 @@
 """The load per person (工作量): the open tasks each member of staff holds, per
 department, with the department's tasks held by no one (every stage's: those of the
-counter, 受理 and 送达, are never assigned and are counted apart); what supervisors and
-department heads look at before reassigning. Three statements whatever the number of people."""
+counter, 受理 and 送达, are never assigned and are counted apart) and, of those, the ones
+no present person of the department may take (无人可办: nobody at work holds the stage's
+role); what supervisors and department heads look at before reassigning. Four statements
+whatever the number of people."""
 
 from __future__ import annotations
 
@@ -14,9 +16,9 @@ from sqlalchemy.orm import Session
 from tongban.accounts.enums import Role, UserKind
 from tongban.accounts.models import User
 from tongban.cases.assignment.pool import COUNTER_STAGES
-from tongban.cases.core.access import WORK_ROLES
-from tongban.cases.enums import TaskState
-from tongban.cases.models import Task
+from tongban.cases.core.access import STAGE_ROLE, WORK_ROLES
+from tongban.cases.enums import Stage, TaskState
+from tongban.cases.models import Case, Task
 
 
 @dataclass(frozen=True)
@@ -32,15 +34,27 @@ class PersonLoad:
     absent_until: date | None
 
 
+@dataclass(frozen=True)
+class Unstaffed:
+    """An open back-office task held by no one that no present person may take."""
+
+    task_id: int
+    case_number: str
+    stage: Stage
+
+
 @dataclass
 class DepartmentLoad:
     """One department: its people, most loaded first, and its open tasks held by no one,
-    of which ``at_counter`` are the counter's (done by whoever serves, never assigned)."""
+    of which ``at_counter`` are the counter's (done by whoever serves, never assigned) and
+    ``unstaffed`` those of other stages that no present person holding the stage's role
+    could take."""
 
     code: str
     people: list[PersonLoad] = field(default_factory=list)
     unassigned: int = 0
     at_counter: int = 0
+    unstaffed: list[Unstaffed] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -64,10 +78,20 @@ def load_by_department(
     pool = select(Task.department_code, Task.stage, func.count()).where(
         Task.state == TaskState.open, Task.assignee_id.is_(None)
     )
+    back_office = (
+        select(Task.id, Case.number, Task.department_code, Task.stage)
+        .join(Case, Case.id == Task.case_id)
+        .where(
+            Task.state == TaskState.open,
+            Task.assignee_id.is_(None),
+            Task.stage.not_in(COUNTER_STAGES),
+        )
+    )
     if department is not None:
         staff = staff.where(User.department_code == department)
         held = held.where(Task.department_code == department)
         pool = pool.where(Task.department_code == department)
+        back_office = back_office.where(Task.department_code == department)
     counts = {user_id: int(n) for user_id, n in session.execute(held.group_by(Task.assignee_id))}
     departments: dict[str, DepartmentLoad] = {}
     for code, stage, n in session.execute(pool.group_by(Task.department_code, Task.stage)):
@@ -90,6 +114,10 @@ def load_by_department(
                 user.absent_until,
             )
         )
+    for task_id, number, code, stage in session.execute(back_office.order_by(Task.id)):
+        load = departments.setdefault(code, DepartmentLoad(code))
+        if not any(STAGE_ROLE[stage] in p.roles and not p.absent for p in load.people):
+            load.unstaffed.append(Unstaffed(task_id, number, stage))
     for load in departments.values():
         load.people.sort(key=lambda p: (-p.open_tasks, p.user_id))
     return [departments[code] for code in sorted(departments)]

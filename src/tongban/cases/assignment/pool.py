@@ -8,7 +8,9 @@ holding the stage's role, who takes tasks (not a department system's account), i
 marked absent on the local date, and is not kept off the task by separation of duties
 (who reviewed a case does not decide it). Stages worked at the counter (受理, 送达) are done
 by whoever serves the applicant and are not assigned. A task no one qualifies for stays
-with the department's pool: any qualified person acts on it.
+with the department's pool: any qualified person acts on it; its department's head (its
+approvers) and the supervisors are told at once (``task.unstaffed``): nobody would
+otherwise notice a task that nobody holds until its limit ran out.
 
 The staff, their roles, their loads and the departments' settings are read in one
 statement per batch of opened tasks.
@@ -30,6 +32,8 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.enums import Role, UserKind
 from tongban.accounts.models import User, UserRole
+from tongban.alerts import service as alerts
+from tongban.alerts.enums import AlertLevel
 from tongban.audit import service as audit
 from tongban.audit.service import SYSTEM, Actor
 from tongban.cases.core import clocks, definition
@@ -202,8 +206,27 @@ def record_drawn(
     drawn: Sequence[tuple[Candidate, str] | None],
     now: datetime,
 ) -> None:
-    """Audit each drawn holder as ``task.assigned`` (telling them in-app, ``outbox``)."""
+    """Audit each drawn holder as ``task.assigned`` (telling them in-app, ``outbox``), and
+    each back-office task no one could be drawn for as ``task.unstaffed``, telling the
+    department's head and the supervisors (``alerts.recipients`` of an escalation)."""
     for task, holder in zip(tasks, drawn, strict=True):
+        if holder is None and task.stage not in COUNTER_STAGES and not session.info.get(_SUSPENDED):
+            audit.record(
+                session,
+                at=now,
+                action="task.unstaffed",
+                actor=SYSTEM,
+                object_type="task",
+                object_id=task.id,
+                case_id=task.case_id,
+                data={
+                    "stage": task.stage,
+                    "department": task.department_code,
+                    "recipients": alerts.recipients(
+                        session, department=task.department_code, level=AlertLevel.escalated
+                    ),
+                },
+            )
         if holder is not None:
             candidate, policy = holder
             record(

@@ -5,7 +5,7 @@ limit, both allowed only while that limit runs.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -53,9 +53,10 @@ def pause_clock(
 ) -> CasePause:
     """Art. 45: hearings, inspections, testing, expert review do not count; a legal limit
     that has already run out cannot be paused. ``note`` is the applicant's to read (the
-    case page, the message); ``until``, where the procedure has a deadline (an expert
-    panel's), is the time it needs, told to the applicant in writing (行政许可法第四十五条:
-    所需时间书面告知申请人)."""
+    case page, the message); ``until`` is the end of the time the procedure needs (an
+    expert panel's deadline; a hand-set pause's last day, :func:`needed_until`), told to
+    the applicant in writing (行政许可法第四十五条: 所需时间书面告知申请人): InvalidInput
+    (field ``until``) without it or when it has passed."""
     case = lock_case(session, case_id=case_id)
     _check_case_officer(case, user, Role.reviewer, Role.approver)
     if reason in APPLICANT_PAUSES or not note.strip():
@@ -63,6 +64,14 @@ def pause_clock(
             "请选择暂停原因（听证、检验、检测、专家评审）并说明情况。",
             "Choose hearing, inspection, testing or expert review and explain.",
             field="note",
+        )
+    if until is None or until <= now:
+        raise InvalidInput(
+            "请填写所需时间的最后一天（今天或以后），系统将书面告知申请人"
+            "（《行政许可法》第四十五条）。",
+            "Give the last day the procedure needs (today or later): the applicant is told "
+            "it in writing (Administrative Licensing Law, art. 45).",
+            field="until",
         )
     if case.state not in (CaseState.in_review, CaseState.in_decision):
         raise Conflict(
@@ -79,6 +88,15 @@ def pause_clock(
             code="legal_limit_passed",
         )
     return _pause(session, case, reason, note, actor_of(user), now, until)
+
+
+def needed_until(session: Session, day: date | None) -> datetime | None:
+    """The end of ``day`` (a local date: the last day a hand-set pause's procedure needs)
+    as the moment :func:`pause_clock` takes; None stays None (refused there)."""
+    if day is None:
+        return None
+    tz = clocks.calendar(session).tz
+    return datetime.combine(day + timedelta(days=1), time(), tzinfo=tz).astimezone(UTC)
 
 
 def _pause(

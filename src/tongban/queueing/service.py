@@ -1,6 +1,7 @@
 """Queue tickets (排号): what other code and the routes call. Halls and windows in
 ``halls``; getting a ticket (booking, at the hall, cancelling) in ``booking``; check-in,
-calling and the display in ``calling``; the halls' registered kiosk terminals in
+calling and the display in ``calling`` (check-in without sign-in, limited against guessing,
+in ``check_ins``); the halls' registered kiosk terminals in
 ``terminals``.
 """
 
@@ -28,6 +29,7 @@ from tongban.queueing.calling import (
     wait_of,
     waiting_for,
 )
+from tongban.queueing.check_ins import guarded_check_in
 from tongban.queueing.halls import (
     department_of,
     hall_of,
@@ -58,6 +60,7 @@ __all__ = [
     "close",
     "current_call",
     "department_of",
+    "guarded_check_in",
     "hall_of",
     "halls",
     "list_terminals",

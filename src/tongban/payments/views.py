@@ -1,6 +1,7 @@
 """Pages of payments and delivery: the panel on both case pages (fees, order status, pay
 button, notice and receipt, refunds; the pickup code for the applicant; the courier's
-statuses), the sandbox gateway's pay page, the window's pickup-code check and the
+statuses), the fees still due on the review page and the receipts, the sandbox gateway's
+pay page, the window's pickup-code check and the
 finance page (daily reconciliation, CSV, flagged orders, refunds)."""
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from tongban.accounts.deps import CurrentStaff, CurrentUser
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.cases import service as cases
-from tongban.cases.http.panels import case_panel
+from tongban.cases.http.panels import case_panel, receipt_panel
 from tongban.cases.models import Case
 from tongban.errors import DomainError, NotAllowed
-from tongban.payments import sandbox, service
+from tongban.payments import due, sandbox, service
 from tongban.payments.enums import COURIER_NAMES_ZH, ORDER_NAMES_ZH
 from tongban.payments.fees import typed_fen, yuan
 from tongban.payments.models import PaymentOrder, Refund
@@ -48,6 +49,14 @@ def case_payments(
         "pickup_code": pickup.code if pickup and case.applicant_id == user.id else None,
         "yuan": yuan,
     }
+
+
+@receipt_panel
+def receipt_fees(
+    request: Request, session: Session, case: Case, user: User, now: datetime
+) -> dict[str, Any]:
+    """The fees still to pay, with their payment codes once made (``due``)."""
+    return {"fees_due": due.fees_due(session, case=case), "yuan": yuan}
 
 
 @router.post("/cases/{number}/payments/renew")

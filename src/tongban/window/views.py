@@ -286,14 +286,17 @@ def intake_sign(number: str, code: str, desk: WindowDep, form: CheckedForm) -> R
 
 
 @router.get("/staff/intake/receipt/{number}")
-def receipt(number: str, request: Request, session: SessionDep, user: Clerk) -> Response:
-    """The receipt (收件回执) for the person: the case number to follow the case by."""
+def receipt(
+    number: str, request: Request, session: SessionDep, user: Clerk, now: NowDep
+) -> Response:
+    """The receipt (收件回执) for the person: the case number to follow the case by, and
+    the fees to pay with their payment codes (printed: a walk-in applicant pays at a bank)."""
     case = _own_case(session, number=number, user=user)
     accept = next(
         (t for t in case.tasks if t.stage == Stage.accept and t.state == TaskState.open), None
     )
     context = {
-        **receipt_context(session, case),
+        **receipt_context(request, session, case, user, now),
         "task": accept if accept and access.can_act(user, accept) else None,
         "window": True,
     }

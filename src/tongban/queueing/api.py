@@ -41,12 +41,15 @@ def _window_names(session: Session, ticket: QueueTicket) -> dict[str, str | None
 
 
 def read(session: Session, ticket: QueueTicket, *, holder: bool, now: datetime) -> TicketRead:
-    """The API shape of a ticket (with the calling window's names); its check-in code
-    only for its holder."""
+    """The API shape of a ticket (with the item's and the calling window's names and the
+    booked slot's time); its check-in code only for its holder."""
     body = TicketRead.model_validate(ticket).model_copy(update=_window_names(session, ticket))
     wait = service.wait_of(session, ticket, now)
     body.ahead, body.wait_minutes, body.called_from = wait.ahead, wait.minutes, wait.held_until
     body.code = ticket.code if holder else None
+    facts = service.facts_of(session, ticket)
+    body.item_name, body.item_name_en = facts.item_name, facts.item_name_en
+    body.slot_starts = facts.starts
     return body
 
 

@@ -153,11 +153,13 @@ def book(
 def my_tickets(
     request: Request, session: SessionDep, user: CurrentApplicant, now: NowDep
 ) -> Response:
-    """The person's tickets with their check-in codes; booked ones can be cancelled."""
+    """The person's tickets with their items, booked times and check-in codes; booked ones
+    can be cancelled."""
     tickets = service.my_tickets(session, user=user)
     halls = {hall["code"]: hall for hall in service.halls(session)}
     context = {"tickets": tickets, "halls": halls, "states": STATES_ZH}
     context["waits"] = {t.id: service.wait_of(session, t, now) for t in tickets}
+    context["facts"] = {t.id: service.facts_of(session, t) for t in tickets}
     return render(request, "queueing/my_tickets.html", context)
 
 

@@ -40,13 +40,22 @@ def _suggest(found: Prefill, name: str, value: Any, label_zh: str, label_en: str
         found.values[name] = Filled(value, False, label_zh, label_en)
 
 
+def _whose(request: FillRequest) -> tuple[str, str]:
+    """Whose values, as the one filling in reads it (Chinese, English): "your" to the
+    applicant, "the applicant's" to a window clerk or an agent filling in for them."""
+    if request.actor.id == request.applicant.id:
+        return "您", "your"
+    return "申请人", "the applicant's"
+
+
 @filler
 def fill_own_identity(session: Session, request: FillRequest, found: Prefill) -> None:
     """The signed-in applicant's own name, ID number, phone (enterprise name, credit code)."""
     properties = request.spec["form"]["properties"]
+    whose, whose_en = _whose(request)
     for name, value in own_identity(request.applicant).items():
         if name in properties:
-            _suggest(found, name, value, "来自您的账号信息", "from your account")
+            _suggest(found, name, value, f"来自{whose}的账号信息", f"from {whose_en} account")
 
 
 def earlier_answers(
@@ -100,6 +109,8 @@ def fill_from_earlier_cases(session: Session, request: FillRequest, found: Prefi
     earlier = earlier_answers(
         session, applicant=request.applicant, exclude=request.case, subject=subject
     )
+    whose, whose_en = _whose(request)
+    zh, en = f"来自{whose}以前的办件", f"from {whose_en} earlier applications"
     for name, value in earlier.items():
         if name in properties and _reusable(properties[name]):
-            _suggest(found, name, value, "来自您以前的办件", "from your earlier applications")
+            _suggest(found, name, value, zh, en)

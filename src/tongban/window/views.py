@@ -170,18 +170,22 @@ def _start(desk: Desk, case: Case, form: FormData) -> Response:
 @router.get("/staff/intake")
 def intake_search(request: Request, session: SessionDep, user: Clerk, q: str = "") -> Response:
     """Find the item or bundle the walk-in applicant came for: of another region's hall,
-    only the items on the 跨域通办 list (the others say where to apply instead)."""
+    only the items on the 跨域通办 list (the others say where to apply instead; when all
+    found are such, the page says so rather than that nothing was found)."""
     found = catalog.search(session, query=q.strip()) if q.strip() else []
+    published = [entry for entry in found if entry.current_version is not None]
     entries = [
         entry
-        for entry in found
-        if entry.current_version is not None
-        and service.may_receive(session, entry.current_version.definition, user)
+        for entry in published
+        if service.may_receive(session, entry.current_version.definition, user)
     ]
-    drafts = service.unfinished_drafts(session, user=user)  # interrupted intakes, to take up
-    return render(
-        request, "cases/intake.html", {"q": q.strip(), "entries": entries, "drafts": drafts}
-    )
+    context = {
+        "q": q.strip(),
+        "entries": entries,
+        "drafts": service.unfinished_drafts(session, user=user),  # interrupted intakes
+        "elsewhere": len(published) - len(entries),  # found, but not this hall's to receive
+    }
+    return render(request, "cases/intake.html", context)
 
 
 @router.get("/staff/intake/{code}")

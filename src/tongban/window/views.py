@@ -173,12 +173,8 @@ def intake_search(request: Request, session: SessionDep, user: Clerk, q: str = "
     only the items on the 跨域通办 list (the others say where to apply instead; when all
     found are such, the page says so rather than that nothing was found)."""
     found = catalog.search(session, query=q.strip()) if q.strip() else []
-    published = [entry for entry in found if entry.current_version is not None]
-    entries = [
-        entry
-        for entry in published
-        if service.may_receive(session, entry.current_version.definition, user)
-    ]
+    published = [(e, e.current_version.definition) for e in found if e.current_version]
+    entries = [e for e, spec in published if service.may_receive(session, spec, user)]
     context = {
         "q": q.strip(),
         "entries": entries,

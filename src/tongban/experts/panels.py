@@ -40,6 +40,7 @@ from tongban.experts.register import list_experts
 from tongban.files.service import check_upload
 from tongban.files.store import FileStore
 from tongban.jobs import service as jobs
+from tongban.textutil import counted
 
 DEADLINE = "expert_panel.deadline"  # the job closing a panel at its deadline (``tasks``)
 REMINDER = "expert_panel.remind"  # the job reminding the sitting experts a day ahead
@@ -367,6 +368,7 @@ def close(session: Session, *, panel: Panel, why: str, now: datetime) -> None:
         actor=SYSTEM,
         now=now,
         opinion=f"专家评审结束，收到 {answered} 份意见",
+        opinion_en=f"Expert review ended: {counted(answered, 'opinion')} received.",
     )
 
 

@@ -42,6 +42,9 @@ def test_the_review_page_and_the_receipt_name_the_fee_and_its_payment_code(
     english = page.get(f"/cases/{number}", params={"lang": "en"}).text
     assert "the window can accept the case once the fee arrives" in english
     assert "accepted once the fee arrives" not in english
+    trade = found(r'href="(/sandbox/pay/[^"]+)"', english)
+    checkout = page.get(trade, params={"lang": "en"}).text  # found in trial: a Chinese title
+    assert f'<h2 id="trade-title">Resident identity card renewal ({number})</h2>' in checkout
 
 
 def test_the_window_receipt_gives_a_walk_in_applicant_the_payment_code(

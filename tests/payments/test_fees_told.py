@@ -74,3 +74,14 @@ def test_the_window_receipt_gives_a_walk_in_applicant_the_payment_code(
     assert "收件回执" in receipt.text and "20.00 元" in receipt.text
     assert found(r'<strong class="payment-code">(\d{20})</strong>', receipt.text)
     assert "凭缴款码到代收银行缴款；缴费到账后窗口方可受理" in receipt.text
+
+
+def test_the_english_id_card_form_reads_in_english(signed_in: SignedIn) -> None:
+    """Found in trial: the choices, the ID number's hint and a material's note were Chinese
+    on the English form; the values sent stay the catalog's own."""
+    page = signed_in("zhangsan").get(f"/apply/{ID_CARD}", params={"lang": "en"}).text
+    assert '<option value="有效期满换领"' in page and "The card has expired</option>" in page
+    assert "The 18-character citizen ID number" in page
+    assert "Not needed if you hold an electronic ID card licence" in page
+    for chinese in ("18位公民身份号码", "免于提交", ">证件损坏换领<"):
+        assert chinese not in page

@@ -40,9 +40,14 @@ class FormField:
     locked: bool = False  # pulled from a shared source: shown, not changed (``cases.core.prefill``)
 
 
-def _options(prop: Schema) -> list[tuple[str, str]]:
+def _options(prop: Schema, locale: str = "zh_Hans") -> list[tuple[str, str]]:
+    """(value, label) of a closed choice; on English pages an ``enum`` is labelled by its
+    ``x-enum_en`` (the same order), the value sent stays the Chinese one."""
     if "enum" in prop:
-        return [(str(value), str(value)) for value in prop["enum"]]
+        labels = prop.get("x-enum_en") if locale == "en" else None
+        if not isinstance(labels, list) or len(labels) != len(prop["enum"]):
+            labels = prop["enum"]
+        return [(str(value), str(label)) for value, label in zip(prop["enum"], labels, strict=True)]
     choices = prop.get("oneOf") or prop.get("anyOf") or []
     return [(str(c["const"]), str(c.get("title", c["const"]))) for c in choices if "const" in c]
 
@@ -114,7 +119,8 @@ def _field(
     name: str, prop: Schema, required: bool, value: Any, errors: Problems, locale: str
 ) -> FormField:
     widget = _widget(prop)
-    options = _options(prop.get("items", {})) if widget == "checkboxes" else _options(prop)
+    choice = prop.get("items", {}) if widget == "checkboxes" else prop
+    options = _options(choice, locale)
     result = FormField(
         name=name,
         title=title_of(prop, name.rsplit(".", 1)[-1], locale),
@@ -122,7 +128,7 @@ def _field(
         required=required,
         value=value,
         error=errors.get(name),
-        description=prop.get("description"),
+        description=(locale == "en" and prop.get("description_en")) or prop.get("description"),
         options=options,
         attrs=_attrs(prop),
     )

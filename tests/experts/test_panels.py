@@ -85,7 +85,7 @@ def test_the_last_opinion_resumes_the_clock_with_due_dates_moved_by_the_pause(
             )
         ).one()
         assert resumed.opinion == "专家评审结束，收到 2 份意见"
-        assert resumed.opinion_en == "Expert review ended: 2 opinions received."  # issue 15
+        assert resumed.opinion_en == "Expert review ended, opinions received: 2."  # issue 15
     clock.now = _end_of(10)  # the deadline's job finds the panel closed and moves nothing
     run_worker(client)
     assert _due(unit, number)[ClockKind.legal] == _end_of(3, 12)

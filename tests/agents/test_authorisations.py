@@ -125,3 +125,25 @@ def test_bad_authorisations_are_refused_with_what_to_fix(client: TestClient, as_
     no_item = _authorise(client, grantor, "lisi", ["9999-XX-001"], date(2025, 10, 1))
     assert no_item.status_code == 422 and "9999-XX-001" in no_item.json()["error"]["message"]
     assert client.get(f"{API}/me/authorisations", headers=grantor).json() == []
+
+
+def test_a_revoked_authorisation_is_refused_as_revoked_not_as_out_of_scope(
+    client: TestClient, as_user: Any
+) -> None:
+    """Found in trial: with another authorisation of the same person still running, the
+    revoked one was refused as "outside its scope", which sends the person to add the
+    item to an authorisation that no longer exists."""
+    grantor, agent = as_user("zhangsan"), as_user("lisi")
+    revoked = _authorise(client, grantor, "lisi", [ITEM], date(2025, 10, 31)).json()
+    _authorise(client, grantor, "lisi", [OTHER], date(2025, 10, 31))
+    assert (
+        client.delete(f"{API}/me/authorisations/{revoked['id']}", headers=grantor).status_code
+        == 204
+    )
+    refused = client.post(
+        f"{API}/cases", json={"code": ITEM, "authorisation_id": revoked["id"]}, headers=agent
+    )
+    assert refused.status_code == 403
+    error = refused.json()["error"]
+    assert error["code"] == "authorisation_ended"
+    assert "该授权已于 2025-09-22 被申请人撤销" in error["message"]

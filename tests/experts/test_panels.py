@@ -21,6 +21,7 @@ from tests.factories import act, open_task, run_worker, submitted
 from tongban.accounts import service as accounts
 from tongban.accounts.enums import Role
 from tongban.accounts.schemas import StaffCreate
+from tongban.audit.models import AuditEntry
 from tongban.cases import service as cases
 from tongban.cases.enums import ClockKind, PauseReason
 from tongban.cases.models import Case, CasePause
@@ -78,6 +79,13 @@ def test_the_last_opinion_resumes_the_clock_with_due_dates_moved_by_the_pause(
     with unit() as session:
         panel = session.get_one(Panel, panel_id)
         assert (panel.state, panel.closed_why, panel.closed_at) == ("closed", "answered", wednesday)
+        resumed = session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.case_id == panel.case_id, AuditEntry.action == "case.resume"
+            )
+        ).one()
+        assert resumed.opinion == "专家评审结束，收到 2 份意见"
+        assert resumed.opinion_en == "Expert review ended, opinions received: 2."  # issue 15
     clock.now = _end_of(10)  # the deadline's job finds the panel closed and moves nothing
     run_worker(client)
     assert _due(unit, number)[ClockKind.legal] == _end_of(3, 12)

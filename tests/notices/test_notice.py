@@ -101,6 +101,11 @@ def test_the_decision_waits_for_the_seven_day_notice_and_goes_on_after_it(
     assert _decide(client, as_user, number).status_code == 200
     notices = client.get(f"{API}/cases/{number}/notices", headers=as_user("gldj")).json()
     assert [(n["state"], n["objections"]) for n in notices] == [("ended", [])]
+    # the timeline's platform texts of the notice, in English too (left open in issue 15)
+    events = client.get(f"{API}/cases/{number}/timeline", headers=as_user("zhangsan")).json()
+    english = {e["action"]: e["opinion_en"] for e in events["events"]}
+    assert english["notice.opened"].startswith("Public notice for 7 days, until ")
+    assert english["notice.ended"] == "Public notice period over: 0 objections, 0 still to examine"
 
 
 def _object(client: TestClient, reason: str = REASON, **headers: str) -> Any:

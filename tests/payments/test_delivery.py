@@ -83,6 +83,9 @@ def test_post_delivery_statuses_reach_the_timeline(
     events = client.get(f"{API}/cases/{number}/timeline", headers=applicant).json()["events"]
     statuses = [e["opinion"][:4] for e in events if e["action"] == "delivery.status"]
     assert statuses == ["已揽收（", "运输中（", "派送中（", "已签收（"]
+    # the case.deliver entry carries the courier's text in English too (issue 15)
+    [delivered] = [e for e in events if e["action"] == "case.deliver"]
+    assert delivered["opinion_en"] and delivered["opinion_en"].endswith("(waybill SF1234567890123)")
     page = client.get(f"/cases/{number}", headers=applicant).text
     assert "已签收" in page and "SF1234567890123" in page
 

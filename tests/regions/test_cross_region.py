@@ -124,6 +124,13 @@ def test_an_item_off_the_cross_region_list_is_refused_saying_where_to_go(
     assert client.get(f"{API}/cases", headers=as_user("zhangsan")).json() == []
 
 
+def test_a_search_finding_only_items_off_the_list_says_so(signed_in: SignedIn) -> None:
+    """Found in trial: 身份证 at the 三明 hall said "no matching items found"."""
+    found = signed_in("sm-clerk").get("/staff/intake", params={"q": "居住证"}).text
+    assert 'id="only-cross-region"' in found and "本窗口只能代收跨域通办事项" in found
+    assert "没有找到相关事项" not in found and "/staff/intake/3501-GA-004" not in found
+
+
 def test_the_engine_refuses_to_forward_an_item_off_the_list(db: Session, clock: Clock) -> None:
     from tongban.cases import service
     from tongban.errors import InvalidInput

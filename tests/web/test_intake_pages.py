@@ -207,3 +207,14 @@ def test_english_intake_pages(signed_in: SignedIn) -> None:
     assert "Window intake" in pages[0] and "Receipt" in pages[-1]
     for page in pages:
         check_structure(page)
+
+
+def test_the_walk_in_draft_says_whose_account_a_value_came_from(signed_in: SignedIn) -> None:
+    """Found in trial: the clerk's form labelled the person's phone "from your account"."""
+    clerk = signed_in("clerk")
+    page = clerk.get(f"/staff/intake/{CODE}")
+    started = clerk.post(
+        f"/staff/intake/{CODE}", data={**person(), "csrf_token": csrf(page.text), "intent": "start"}
+    )
+    assert 'id="s-phone">来自申请人的账号信息</p>' in started.text
+    assert "来自您的账号信息" not in started.text

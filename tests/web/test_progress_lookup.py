@@ -41,6 +41,17 @@ def test_the_receipt_leads_to_a_lookup_that_needs_no_sign_in(
         assert personal not in shown.text
 
 
+def test_a_case_page_opened_signed_out_points_to_the_lookup(client: TestClient) -> None:
+    """Found in trial: the case number on the receipt opened the login page, which said
+    nothing about the lookup that needs no sign-in."""
+    anonymous = TestClient(client.app)
+    login = anonymous.get("/cases/20250922000123")
+    assert login.status_code == 200 and "/login" in str(login.url)
+    assert 'href="/progress?number=20250922000123"' in login.text
+    assert "只查询办理进度的，无需登录" in login.text
+    assert "progress-hint" not in anonymous.get("/login").text
+
+
 def test_the_api_answer_holds_the_state_and_time_left_and_nothing_personal(
     client: TestClient, as_user: Callable[[str], dict[str, str]]
 ) -> None:

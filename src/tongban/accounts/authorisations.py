@@ -163,15 +163,37 @@ def live(
     return covering[0]
 
 
+def refuse_ended(row: Authorisation, now: datetime) -> None:
+    """Raise ``NotAllowed`` (``authorisation_ended``) if ``row`` was revoked or its last
+    day is past, saying which and since when (local dates)."""
+    if row.revoked_at is not None:
+        day = timefmt.local(row.revoked_at).date().isoformat()
+        raise NotAllowed(
+            f"该授权已于 {day} 被申请人撤销，请申请人重新授权。",
+            f"This authorisation was revoked by the applicant on {day}; ask them to "
+            "authorise you again.",
+            code="authorisation_ended",
+        )
+    if row.valid_until < timefmt.local(now).date():
+        day = row.valid_until.isoformat()
+        raise NotAllowed(
+            f"该授权的有效期已于 {day} 届满，请申请人重新授权。",
+            f"This authorisation ran out on {day}; ask the applicant to authorise you again.",
+            code="authorisation_ended",
+        )
+
+
 def grantor_for(
     session: Session, *, agent: User, authorisation_id: int, code: str, now: datetime
 ) -> tuple[User, Authorisation]:
     """The person ``agent`` may apply for ``code`` for now, and the authorisation that
-    allows it. Raises ``NotFound`` for an authorisation that is not the agent's, and what
-    ``live`` raises when it was revoked, has expired or does not cover ``code``."""
+    allows it. Raises ``NotFound`` for an authorisation that is not the agent's,
+    ``NotAllowed`` (``authorisation_ended``) naming the day the named one was revoked or
+    ran out, and what ``live`` raises when none of the grantor's covers ``code``."""
     row = session.get(Authorisation, authorisation_id)
     if row is None or row.agent_id != agent.id:
         raise NotFound("没有找到该授权。", f"No authorisation {authorisation_id}.")
+    refuse_ended(row, now)
     current = live(session, agent=agent, grantor_id=row.grantor_id, code=code, now=now)
     grantor = session.get(User, current.grantor_id)
     assert grantor is not None

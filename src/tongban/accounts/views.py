@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -24,6 +25,7 @@ from tongban.web.templating import render
 
 router = APIRouter()
 PENDING_COOKIE = "tongban_2fa"
+CASE_PAGE = re.compile(r"/cases/([0-9A-Za-z-]{1,40})")  # a case page, not its sub-pages
 
 REGISTER_FIELDS = (
     "kind",
@@ -64,8 +66,12 @@ def _set_session(response: Response, runtime: RuntimeDep, token: str) -> None:
 
 @router.get("/login")
 def login_page(request: Request, user: OptionalUser, next: str | None = None) -> Response:
-    """The sign-in form."""
-    return render(request, "accounts/login.html", {"next": safe_next(next) or "", "username": ""})
+    """The sign-in form; sent here from a case page, it points to the progress lookup
+    without sign-in (办件查询) for that case number."""
+    target = safe_next(next) or ""
+    case = CASE_PAGE.fullmatch(target)
+    context = {"next": target, "username": "", "case_number": case.group(1) if case else None}
+    return render(request, "accounts/login.html", context)
 
 
 @router.post("/login")

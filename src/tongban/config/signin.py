@@ -79,6 +79,13 @@ class SignInSettings(BaseSettings):
         description="Failed progress lookups without sign-in (办件查询) one network address "
         "may make per minute.",
     )
+    check_in_misses_per_source_per_minute: int = Field(
+        3,
+        ge=1,
+        description="Queue check-in codes matching no booking (签到码) one network address may "
+        "try per minute without signing in (API or kiosk page); a hall's registered terminal "
+        "is counted on its own.",
+    )
     hall_tickets_per_source_per_day: int = Field(
         3,
         ge=1,

@@ -355,9 +355,8 @@ def close(session: Session, *, panel: Panel, why: str, now: datetime) -> None:
     """The panel ends (``why``: answered, deadline): seats still sitting lapse, and the
     case's art. 45 pause ends at ``now``, its due times moved by the working time it took."""
     panel.state, panel.closed_at, panel.closed_why = PanelState.closed, now, why
-    for seat in panel.seats:
-        if seat.state in SITTING:
-            seat.state = SeatState.lapsed
+    for seat in [seat for seat in panel.seats if seat.state in SITTING]:
+        seat.state = SeatState.lapsed
     answered = sum(seat.state == SeatState.answered for seat in panel.seats)
     _record(session, panel, "expert_panel.closed", SYSTEM, now, why=why, answered=answered)
     cases.procedure_done(
@@ -367,6 +366,7 @@ def close(session: Session, *, panel: Panel, why: str, now: datetime) -> None:
         actor=SYSTEM,
         now=now,
         opinion=f"专家评审结束，收到 {answered} 份意见",
+        opinion_en=f"Expert review ended, opinions received: {answered}.",
     )
 
 

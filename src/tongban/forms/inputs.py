@@ -119,7 +119,8 @@ def _field(
     name: str, prop: Schema, required: bool, value: Any, errors: Problems, locale: str
 ) -> FormField:
     widget = _widget(prop)
-    options = _options(prop.get("items", {}) if widget == "checkboxes" else prop, locale)
+    choice = prop.get("items", {}) if widget == "checkboxes" else prop
+    options = _options(choice, locale)
     result = FormField(
         name=name,
         title=title_of(prop, name.rsplit(".", 1)[-1], locale),
@@ -127,7 +128,7 @@ def _field(
         required=required,
         value=value,
         error=errors.get(name),
-        description=prop.get("description"),
+        description=(locale == "en" and prop.get("description_en")) or prop.get("description"),
         options=options,
         attrs=_attrs(prop),
     )

@@ -14,7 +14,7 @@ from tongban import timefmt
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.cases import service as cases
-from tongban.cases.core import clocks
+from tongban.cases.core import clocks, hooks
 from tongban.cases.models import Case
 from tongban.cases.stages.limits import resume
 from tongban.errors import Conflict, InvalidInput
@@ -23,6 +23,8 @@ from tongban.inspection.enums import InspectionResult, InspectionState, VisitSta
 from tongban.inspection.guards import drawn, text
 from tongban.inspection.models import Inspection, InspectionFinding
 
+VISITED_RESUMED = "现场踏勘结束，恢复计时。"
+hooks.OPINIONS_EN[VISITED_RESUMED] = "On-site inspection over: the clock runs again."
 MAX_ROUNDS = 2  # the first visit and one re-inspection after rectification (复查)
 
 
@@ -218,7 +220,7 @@ def cosign(session: Session, *, inspection_id: int, user: User, now: datetime) -
         inspection.concluded_at = now
         pause = clocks.open_pause(case)
         if pause is not None and inspection.pause_id == pause.id:
-            resume(session, case, actor, now, opinion="现场踏勘结束，恢复计时。")
+            resume(session, case, actor, now, opinion=VISITED_RESUMED)
     cases.record_case(
         session,
         case=case,

@@ -29,6 +29,7 @@ from tongban.jobs import service as jobs
 from tongban.notices.enums import NoticeState, ObjectionState
 from tongban.notices.models import Objection, PublicNotice
 from tongban.pii.service import mask_name
+from tongban.textutil import counted
 
 END = "notice.end"  # the job ending a notice at its last moment (``tasks``)
 
@@ -96,7 +97,12 @@ def open_notice(session: Session, task: Task, now: datetime) -> PublicNotice | N
         actor=SYSTEM,
         now=now,
         opinion=f"公示 {days} 天，至 {timefmt.deadline(notice.ends_at)}",
-        data={"notice_id": notice.id, "ends_at": notice.ends_at.isoformat()},
+        data={
+            "notice_id": notice.id,
+            "ends_at": notice.ends_at.isoformat(),
+            "opinion_en": f"Public notice for {counted(days, 'day')}, "
+            f"until {timefmt.deadline(notice.ends_at)}",
+        },
     )
     return notice
 
@@ -108,6 +114,7 @@ def end_notice(session: Session, *, notice: PublicNotice, now: datetime) -> None
         return
     notice.state, notice.ended_at = NoticeState.ended, now
     task = session.get_one(Task, notice.task_id)
+    filed = len(objections(session, notice=notice))
     waiting = sum(o.state == ObjectionState.filed for o in objections(session, notice=notice))
     cases.record_case(
         session,
@@ -115,8 +122,10 @@ def end_notice(session: Session, *, notice: PublicNotice, now: datetime) -> None
         action="notice.ended",
         actor=SYSTEM,
         now=now,
-        opinion=f"公示期满，异议 {len(objections(session, notice=notice))} 件，待核查 {waiting} 件",
+        opinion=f"公示期满，异议 {filed} 件，待核查 {waiting} 件",
         data={
+            "opinion_en": f"Public notice period over: {counted(filed, 'objection')}, "
+            f"{waiting} still to examine",
             "notice_id": notice.id,
             "recipients": [task.assignee_id] if task.assignee_id else [],
         },

@@ -7,6 +7,7 @@ The review page asks the service the very question submission asks
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -15,10 +16,12 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts import service as accounts
 from tongban.accounts.deps import CurrentApplicant, CurrentUser
+from tongban.accounts.models import User
 from tongban.cases import service
 from tongban.cases.core import clocks
 from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.cases.enums import CaseState, ClockKind
+from tongban.cases.http import panels
 from tongban.cases.http.casepage import locale
 from tongban.cases.http.material_rows import material_rows
 from tongban.cases.models import Case
@@ -26,21 +29,24 @@ from tongban.catalog.views import departments
 from tongban.errors import Conflict, DomainError, InvalidInput
 from tongban.forms import inputs
 from tongban.online.desk import DeskDep, draft_page
-from tongban.web.deps import CheckedForm, NowDep, SessionDep, get_now, get_runtime, see_other
+from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
 from tongban.web.templating import render
 
 router = APIRouter()
 
 
-def _review_context(request: Request, session: Session, case: Case) -> dict[str, Any]:
+def _review_context(
+    request: Request, session: Session, case: Case, user: User, now: datetime
+) -> dict[str, Any]:
     spec = service.spec_of(session, case)
     return {
+        **panels.panels_context(panels.RECEIPT_PANELS, request, session, case, user, now),
         "case": case,
         "spec": spec,
         "answers": inputs.fields(spec["form"], case.form_data, {}, locale(request)),
         "material_rows": material_rows(
             spec,
-            service.material_ways(session, case=case, now=get_now(get_runtime(request))),
+            service.material_ways(session, case=case, now=now),
             {},
             locale(request),
         ),
@@ -63,7 +69,8 @@ def review_page(
         return draft_page(request, session, case, problems, 422)
     except Conflict as error:  # the item was withdrawn: the draft page says so
         return draft_page(request, session, case, {}, error.status)
-    return render(request, "cases/review.html", _review_context(request, session, case))
+    context = _review_context(request, session, case, user, now)
+    return render(request, "cases/review.html", context)
 
 
 @router.post("/cases/{number}/submit")
@@ -83,10 +90,14 @@ def confirm(number: str, desk: DeskDep, form: CheckedForm) -> Response:
     return see_other(f"/cases/{number}/receipt")
 
 
-def receipt_context(session: Session, case: Case) -> dict[str, Any]:
-    """What a receipt shows, online or at the window: the case, who, and by when."""
+def receipt_context(
+    request: Request, session: Session, case: Case, user: User, now: datetime
+) -> dict[str, Any]:
+    """What a receipt shows, online or at the window: the case, who, by when, and the
+    fees still to pay (``panels.RECEIPT_PANELS``)."""
     acceptance = clocks.running(case, ClockKind.acceptance)
     return {
+        **panels.panels_context(panels.RECEIPT_PANELS, request, session, case, user, now),
         "case": case,
         "spec": service.spec_of(session, case),
         "applicant": accounts.get_user(session, user_id=case.applicant_id),
@@ -97,9 +108,12 @@ def receipt_context(session: Session, case: Case) -> dict[str, Any]:
 
 
 @router.get("/cases/{number}/receipt")
-def receipt_page(number: str, request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    """The receipt (申请回执): case number, item, applicant, what happens next and by when."""
+def receipt_page(
+    number: str, request: Request, session: SessionDep, user: CurrentUser, now: NowDep
+) -> Response:
+    """The receipt (申请回执): case number, item, applicant, fees, what happens next and
+    by when."""
     case = service.get_case(session, number=number, user=user)
     if case.received_at is None:
         return see_other(f"/cases/{number}")
-    return render(request, "cases/receipt.html", receipt_context(session, case))
+    return render(request, "cases/receipt.html", receipt_context(request, session, case, user, now))

@@ -5,7 +5,6 @@ the daily reconciliation (JSON or CSV), and the window's pickup-code check."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Request
@@ -20,7 +19,7 @@ from tongban.cases.http.bodies import read_case
 from tongban.cases.models import Case
 from tongban.errors import InvalidInput, NotAllowed, NotFound
 from tongban.payments import receipt, service
-from tongban.payments.fees import yuan
+from tongban.payments.fees import typed_fen, yuan
 from tongban.payments.models import PaymentOrder, Reconciliation
 from tongban.payments.provider import ForgedNotice
 from tongban.payments.schemas import (
@@ -130,9 +129,13 @@ def create_refund(
     order_number: str, body: RefundCreate, session: SessionDep, user: CurrentStaff, now: NowDep
 ) -> RefundRead:
     """Refund all or part of a paid order (finance staff), with the reason."""
-    fen = int(Decimal(body.amount) * 100)
     refund = service.refund_by_staff(
-        session, number=order_number, amount_fen=fen, reason=body.reason, user=user, now=now
+        session,
+        number=order_number,
+        amount_fen=typed_fen(body.amount),
+        reason=body.reason,
+        user=user,
+        now=now,
     )
     return RefundRead(
         number=refund.number,

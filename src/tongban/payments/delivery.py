@@ -174,10 +174,13 @@ def receive_status(
         data={"status": status.value, "opinion_en": opinion_en},
     )
     if status == CourierStatus.delivered:
-        cases.confirm_delivery(session, case=case, actor=SYSTEM, now=now, opinion=opinion)
+        cases.confirm_delivery(
+            session, case=case, actor=SYSTEM, now=now, opinion=opinion, opinion_en=opinion_en
+        )
     elif status == CourierStatus.failed:
         detail = f"{opinion}：{event.detail}" if event.detail else opinion
-        cases.delivery_failed(session, case=case, now=now, opinion=detail)
+        detail_en = f"{opinion_en}: {event.detail}" if event.detail else opinion_en
+        cases.delivery_failed(session, case=case, now=now, opinion=detail, opinion_en=detail_en)
     return event
 
 

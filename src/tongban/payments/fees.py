@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from tongban.errors import InvalidInput
-from tongban.money import amount_of
+from tongban.money import CENT, amount_of
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,28 @@ class FeeLine:
 def to_fen(yuan: object) -> int:
     """Yuan as the catalog writes them (80, 12.5, "12.50") to integer fen."""
     return int(amount_of(yuan) * 100)
+
+
+def typed_fen(text: str) -> int:
+    """Yuan as a person types them on a page ("5", "5.50") to integer fen. InvalidInput
+    (field ``amount``) for anything that is not such a number, or finer than one fen."""
+    try:
+        amount = Decimal(text.strip())
+    except InvalidOperation:
+        amount = Decimal(-1)
+    if not amount.is_finite() or amount < 0:
+        raise InvalidInput(
+            f"金额应写成不带单位的数字，如 20 或 12.50，实际为“{text}”。",
+            f"Type the amount in yuan as a number such as 20 or 12.50, not “{text}”.",
+            field="amount",
+        )
+    if amount != amount.quantize(CENT):
+        raise InvalidInput(
+            f"金额最多两位小数（精确到分），实际为 {text}。",
+            f"An amount has at most 2 decimals (to the fen), not {text}.",
+            field="amount",
+        )
+    return int(amount * 100)
 
 
 def _quantity(fee: Mapping[str, Any], form: Mapping[str, Any]) -> int:

@@ -44,7 +44,8 @@ def orders_of(session: Session, *, case: Case) -> Sequence[PaymentOrder]:
     return list(orders)
 
 
-def _items_paying(session: Session, case: Case, when: PaymentWhen) -> list[dict[str, Any]]:
+def items_paying(session: Session, case: Case, when: PaymentWhen) -> list[dict[str, Any]]:
+    """The case's items (catalog specs) that pay at ``when`` a fee above 0 from its form."""
     spec = cases.spec_of(session, case)
     return [
         item
@@ -151,7 +152,7 @@ def open_orders(session: Session, *, case: Case, when: PaymentWhen, now: datetim
         if unpaid(session, case=case, when=when):
             _wait(session, case, now)
         return
-    items = _items_paying(session, case, when)
+    items = items_paying(session, case, when)
     for item in items:
         _create(session, case, item, when, now)
     if items:

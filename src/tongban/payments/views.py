@@ -1,12 +1,12 @@
 """Pages of payments and delivery: the panel on both case pages (fees, order status, pay
 button, notice and receipt, refunds; the pickup code for the applicant; the courier's
-statuses), the sandbox gateway's pay page, the window's pickup-code check and the
+statuses), the fees still due on the review page and the receipts, the sandbox gateway's
+pay page, the window's pickup-code check and the
 finance page (daily reconciliation, CSV, flagged orders, refunds)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -19,13 +19,13 @@ from tongban.accounts.deps import CurrentStaff, CurrentUser
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.cases import service as cases
-from tongban.cases.http.panels import case_panel
+from tongban.cases.http.panels import case_panel, receipt_panel
 from tongban.cases.models import Case
 from tongban.errors import DomainError, NotAllowed
-from tongban.payments import sandbox, service
+from tongban.payments import due, sandbox, service
 from tongban.payments.enums import COURIER_NAMES_ZH, ORDER_NAMES_ZH
-from tongban.payments.fees import yuan
-from tongban.payments.models import PaymentOrder
+from tongban.payments.fees import typed_fen, yuan
+from tongban.payments.models import PaymentOrder, Refund
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
 from tongban.web.i18n import locale_of
 from tongban.web.templating import render
@@ -49,6 +49,14 @@ def case_payments(
         "pickup_code": pickup.code if pickup and case.applicant_id == user.id else None,
         "yuan": yuan,
     }
+
+
+@receipt_panel
+def receipt_fees(
+    request: Request, session: Session, case: Case, user: User, now: datetime
+) -> dict[str, Any]:
+    """The fees still to pay, with their payment codes once made (``due``)."""
+    return {"fees_due": due.fees_due(session, case=case), "yuan": yuan}
 
 
 @router.post("/cases/{number}/payments/renew")
@@ -171,12 +179,15 @@ def finance_page(
     user: CurrentStaff,
     now: NowDep,
     day: date | None = Query(None),
+    refunded: str | None = Query(None),
 ) -> Response:
-    """Daily reconciliation and the orders finance looks at."""
+    """Daily reconciliation and the orders finance looks at; after a refund, which one
+    was made (``refunded``: the refund's number)."""
     _check_finance(user)
     chosen = day or timefmt.local(now).date() - timedelta(days=1)
     context = _finance_context(session, chosen, now)
     context["may_refund"] = service.may_refund(user)
+    context["refund"] = refunded and session.scalar(select(Refund).where(Refund.number == refunded))
     return render(request, "payments/finance.html", context)
 
 
@@ -205,16 +216,12 @@ def finance_refund(
     form: CheckedForm,
 ) -> Response:
     """Refund all or part of an order (finance staff)."""
-    try:
-        fen = int(Decimal(str(form.get("amount") or "")) * 100)
-    except InvalidOperation:
-        fen = 0
-    service.refund_by_staff(
+    made = service.refund_by_staff(
         session,
         number=number,
-        amount_fen=fen,
+        amount_fen=typed_fen(str(form.get("amount") or "")),
         reason=str(form.get("reason") or ""),
         user=user,
         now=now,
     )
-    return see_other("/finance")
+    return see_other(f"/finance?refunded={made.number}")

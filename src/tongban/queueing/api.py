@@ -7,11 +7,13 @@ from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from tongban.accounts.deps import CurrentApplicant, OptionalUser, require_roles, source_of
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
+from tongban.errors import DomainError
 from tongban.queueing import service
 from tongban.queueing.models import QueueTicket, TicketState
 from tongban.queueing.schemas import (
@@ -24,6 +26,7 @@ from tongban.queueing.schemas import (
     TicketRead,
 )
 from tongban.web.deps import NowDep, RuntimeDep, SessionDep
+from tongban.web.errors import respond
 
 router = APIRouter(tags=["queue tickets"])
 Clerk = Annotated[User, Depends(require_roles(Role.clerk))]
@@ -38,12 +41,15 @@ def _window_names(session: Session, ticket: QueueTicket) -> dict[str, str | None
 
 
 def read(session: Session, ticket: QueueTicket, *, holder: bool, now: datetime) -> TicketRead:
-    """The API shape of a ticket (with the calling window's names); its check-in code
-    only for its holder."""
+    """The API shape of a ticket (with the item's and the calling window's names and the
+    booked slot's time); its check-in code only for its holder."""
     body = TicketRead.model_validate(ticket).model_copy(update=_window_names(session, ticket))
     wait = service.wait_of(session, ticket, now)
     body.ahead, body.wait_minutes, body.called_from = wait.ahead, wait.minutes, wait.held_until
     body.code = ticket.code if holder else None
+    facts = service.facts_of(session, ticket)
+    body.item_name, body.item_name_en = facts.item_name, facts.item_name_en
+    body.slot_starts = facts.starts
     return body
 
 
@@ -95,10 +101,29 @@ def cancel(
     )
 
 
-@router.post("/halls/{code}/check-in")
-def check_in(code: str, body: CheckIn, session: SessionDep, now: NowDep) -> TicketRead:
-    """Check in a booked ticket at the hall by its code (the kiosk): no sign-in."""
-    ticket = service.check_in(session, hall_code=code, code=body.code, now=now)
+@router.post("/halls/{code}/check-in", response_model=TicketRead)
+def check_in(
+    code: str,
+    body: CheckIn,
+    request: Request,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    now: NowDep,
+) -> TicketRead | Response:
+    """Check in a booked ticket at the hall by its code (the kiosk): no sign-in. 404 for a
+    code that matches no booking of the hall today; 429 (with Retry-After) after
+    ``check_in_misses_per_source_per_minute`` of those from one network address."""
+    ticket = service.guarded_check_in(
+        session,
+        hall_code=code,
+        code=body.code,
+        now=now,
+        source=source_of(request),
+        terminal=None,
+        per_minute=runtime.settings.check_in_misses_per_source_per_minute,
+    )
+    if isinstance(ticket, DomainError):
+        return respond(request, ticket)  # answered, not raised: the miss's audit is kept
     return read(session, ticket, holder=True, now=now)
 
 

@@ -31,6 +31,7 @@ from tongban.accounts.models import User
 from tongban.audit import service as audit
 from tongban.audit.models import AuditEntry
 from tongban.cases.core.clocks import calendar
+from tongban.catalog.models import CatalogEntry
 from tongban.db import insert_skipping_taken
 from tongban.errors import Conflict, InvalidInput, NotFound, TooManyAttempts
 from tongban.queueing.halls import department_of, hall_of, slot_start, windows_for
@@ -345,6 +346,29 @@ def cancel(session: Session, *, ticket_id: int, user: User) -> QueueTicket:
         update(QueueSlot).where(QueueSlot.id == ticket.slot_id).values(booked=QueueSlot.booked - 1)
     )
     return ticket
+
+
+@dataclass(frozen=True)
+class TicketFacts:
+    """What a ticket's holder reads beside its number: the booked slot's start (the hall's
+    local "HH:MM"; None for a ticket taken at the hall) and the item's name."""
+
+    starts: str | None
+    item_name: str
+    item_name_en: str | None
+
+
+def facts_of(session: Session, ticket: QueueTicket) -> TicketFacts:
+    """The slot time and item name of ``ticket`` (the item's code as its name if it is
+    no longer in the catalog)."""
+    slot = session.get(QueueSlot, ticket.slot_id) if ticket.slot_id is not None else None
+    entry = session.get(CatalogEntry, ticket.item_code)
+    definition = entry.current_version.definition if entry and entry.current_version else {}
+    return TicketFacts(
+        starts=slot.starts if slot is not None else None,
+        item_name=definition.get("name", ticket.item_code),
+        item_name_en=definition.get("name_en"),
+    )
 
 
 def my_tickets(session: Session, *, user: User) -> list[QueueTicket]:

@@ -70,6 +70,13 @@ class TicketRead(BaseModel):
     number: str
     code: str | None = Field(None, description="Check-in code: only to its holder")
     item_code: str
+    item_name: str = Field("", description="The item's name (Chinese)")
+    item_name_en: str | None = Field(None, description="Its name in English, if any")
+    slot_starts: str | None = Field(
+        None,
+        description="A booked ticket's slot start (hall's local time, HH:MM); null for a "
+        "ticket taken at the hall",
+    )
     department_code: str
     state: TicketState
     queued_at: datetime | None

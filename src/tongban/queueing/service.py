@@ -1,6 +1,7 @@
 """Queue tickets (排号): what other code and the routes call. Halls and windows in
 ``halls``; getting a ticket (booking, at the hall, cancelling) in ``booking``; check-in,
-calling and the display in ``calling``; the halls' registered kiosk terminals in
+calling and the display in ``calling`` (check-in without sign-in, limited against guessing,
+in ``check_ins``); the halls' registered kiosk terminals in
 ``terminals``.
 """
 
@@ -8,9 +9,11 @@ from tongban.queueing.booking import (
     BOOKING_DAYS,
     OpenDays,
     SlotView,
+    TicketFacts,
     book,
     bookable_days,
     cancel,
+    facts_of,
     my_tickets,
     open_days,
     slots,
@@ -28,6 +31,7 @@ from tongban.queueing.calling import (
     wait_of,
     waiting_for,
 )
+from tongban.queueing.check_ins import guarded_check_in
 from tongban.queueing.halls import (
     department_of,
     hall_of,
@@ -49,6 +53,7 @@ __all__ = [
     "BOOKING_DAYS",
     "OpenDays",
     "SlotView",
+    "TicketFacts",
     "book",
     "bookable_days",
     "call_next",
@@ -58,6 +63,8 @@ __all__ = [
     "close",
     "current_call",
     "department_of",
+    "facts_of",
+    "guarded_check_in",
     "hall_of",
     "halls",
     "list_terminals",

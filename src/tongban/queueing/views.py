@@ -153,11 +153,13 @@ def book(
 def my_tickets(
     request: Request, session: SessionDep, user: CurrentApplicant, now: NowDep
 ) -> Response:
-    """The person's tickets with their check-in codes; booked ones can be cancelled."""
+    """The person's tickets with their items, booked times and check-in codes; booked ones
+    can be cancelled."""
     tickets = service.my_tickets(session, user=user)
     halls = {hall["code"]: hall for hall in service.halls(session)}
     context = {"tickets": tickets, "halls": halls, "states": STATES_ZH}
     context["waits"] = {t.id: service.wait_of(session, t, now) for t in tickets}
+    context["facts"] = {t.id: service.facts_of(session, t) for t in tickets}
     return render(request, "queueing/my_tickets.html", context)
 
 
@@ -210,13 +212,26 @@ def kiosk(code: str, request: Request, session: SessionDep, department: str = ""
 
 @router.post("/halls/{code}/kiosk/check-in")
 def kiosk_check_in(
-    code: str, request: Request, session: SessionDep, now: NowDep, form: CheckedForm
+    code: str,
+    request: Request,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    now: NowDep,
+    form: CheckedForm,
 ) -> Response:
-    try:
-        ticket = service.check_in(session, hall_code=code, code=_text(form, "code"), now=now)
-    except DomainError as error:
-        session.rollback()
-        return _kiosk(request, session, code, None, error)
+    """Check in a booking at the kiosk; codes finding nothing are limited per registered
+    terminal of the hall, else per network address (``check_ins``)."""
+    ticket = service.guarded_check_in(
+        session,
+        hall_code=code,
+        code=_text(form, "code"),
+        now=now,
+        source=source_of(request),
+        terminal=service.terminal_of(session, request.cookies.get(TERMINAL_COOKIE), hall_code=code),
+        per_minute=runtime.settings.check_in_misses_per_source_per_minute,
+    )
+    if isinstance(ticket, DomainError):
+        return _kiosk(request, session, code, None, ticket)  # a miss's audit is kept
     return _kiosk(request, session, code, ticket)
 
 

@@ -40,13 +40,22 @@ def _suggest(found: Prefill, name: str, value: Any, label_zh: str, label_en: str
         found.values[name] = Filled(value, False, label_zh, label_en)
 
 
+def _whose(request: FillRequest) -> tuple[str, str]:
+    """Whose values, as the one filling in reads it (Chinese, English): "your" to the
+    applicant, "the applicant's" to a window clerk or an agent filling in for them."""
+    if request.actor.id == request.applicant.id:
+        return "您", "your"
+    return "申请人", "the applicant's"
+
+
 @filler
 def fill_own_identity(session: Session, request: FillRequest, found: Prefill) -> None:
     """The signed-in applicant's own name, ID number, phone (enterprise name, credit code)."""
     properties = request.spec["form"]["properties"]
+    whose, whose_en = _whose(request)
     for name, value in own_identity(request.applicant).items():
         if name in properties:
-            _suggest(found, name, value, "来自您的账号信息", "from your account")
+            _suggest(found, name, value, f"来自{whose}的账号信息", f"from {whose_en} account")
 
 
 def _earlier_cases(session: Session, applicant: User, exclude: Case | None) -> list[Case]:
@@ -148,19 +157,21 @@ def fill_from_earlier_cases(session: Session, request: FillRequest, found: Prefi
     earlier = earlier_answers(
         session, applicant=request.applicant, exclude=request.case, subject=subject or None
     )
+    whose, whose_en = _whose(request)
+    zh, en = f"来自{whose}以前的办件", f"from {whose_en} earlier applications"
     filled = []
     for name, value in earlier.items():
         blank = request.answers.get(name) in (None, "", [])
         if name in properties and _reusable(properties[name]) and name not in found.values:
-            _suggest(found, name, value, "来自您以前的办件", "from your earlier applications")
+            _suggest(found, name, value, zh, en)
             if blank:
                 filled.append(properties[name])
     if filled:
-        zh = "、".join(str(prop.get("title", "")) for prop in filled)
-        en = ", ".join(str(prop.get("title_en") or prop.get("title", "")) for prop in filled)
+        titles = "、".join(str(prop.get("title", "")) for prop in filled)
+        titles_en = ", ".join(str(prop.get("title_en") or prop.get("title", "")) for prop in filled)
         found.reuse_said = (
-            f"已从您以前的办件填入 {len(filled)} 项：{zh}。请核对后再提交。",
-            f"{len(filled)} field(s) filled in from your earlier applications: {en}. "
+            f"已从{whose}以前的办件填入 {len(filled)} 项：{titles}。请核对后再提交。",
+            f"{len(filled)} field(s) filled in from {whose_en} earlier applications: {titles_en}. "
             "Check them before you submit.",
         )
     else:

@@ -170,18 +170,18 @@ def _start(desk: Desk, case: Case, form: FormData) -> Response:
 @router.get("/staff/intake")
 def intake_search(request: Request, session: SessionDep, user: Clerk, q: str = "") -> Response:
     """Find the item or bundle the walk-in applicant came for: of another region's hall,
-    only the items on the 跨域通办 list (the others say where to apply instead)."""
+    only the items on the 跨域通办 list (the others say where to apply instead; when all
+    found are such, the page says so rather than that nothing was found)."""
     found = catalog.search(session, query=q.strip()) if q.strip() else []
-    entries = [
-        entry
-        for entry in found
-        if entry.current_version is not None
-        and service.may_receive(session, entry.current_version.definition, user)
-    ]
-    drafts = service.unfinished_drafts(session, user=user)  # interrupted intakes, to take up
-    return render(
-        request, "cases/intake.html", {"q": q.strip(), "entries": entries, "drafts": drafts}
-    )
+    published = [(e, e.current_version.definition) for e in found if e.current_version]
+    entries = [e for e, spec in published if service.may_receive(session, spec, user)]
+    context = {
+        "q": q.strip(),
+        "entries": entries,
+        "drafts": service.unfinished_drafts(session, user=user),  # interrupted intakes
+        "elsewhere": len(published) - len(entries),  # found, but not this hall's to receive
+    }
+    return render(request, "cases/intake.html", context)
 
 
 @router.get("/staff/intake/{code}")
@@ -286,14 +286,17 @@ def intake_sign(number: str, code: str, desk: WindowDep, form: CheckedForm) -> R
 
 
 @router.get("/staff/intake/receipt/{number}")
-def receipt(number: str, request: Request, session: SessionDep, user: Clerk) -> Response:
-    """The receipt (收件回执) for the person: the case number to follow the case by."""
+def receipt(
+    number: str, request: Request, session: SessionDep, user: Clerk, now: NowDep
+) -> Response:
+    """The receipt (收件回执) for the person: the case number to follow the case by, and
+    the fees to pay with their payment codes (printed: a walk-in applicant pays at a bank)."""
     case = _own_case(session, number=number, user=user)
     accept = next(
         (t for t in case.tasks if t.stage == Stage.accept and t.state == TaskState.open), None
     )
     context = {
-        **receipt_context(session, case),
+        **receipt_context(request, session, case, user, now),
         "task": accept if accept and access.can_act(user, accept) else None,
         "window": True,
     }

@@ -24,6 +24,7 @@ QueuePanel = Callable[[Session, User, datetime], dict[str, Any]]
 CASE_PANELS: list[CasePanel] = []  # on both case pages (applicant's and staff task page)
 TASK_PANELS: list[CasePanel] = []  # on the staff task page only
 QUEUE_PANELS: list[QueuePanel] = []  # on the staff workbench (queue) page
+RECEIPT_PANELS: list[CasePanel] = []  # on the review page and the receipts (online, window)
 
 
 def case_panel(panel: CasePanel) -> CasePanel:
@@ -35,6 +36,12 @@ def case_panel(panel: CasePanel) -> CasePanel:
 def task_panel(panel: CasePanel) -> CasePanel:
     """Register a panel shown to staff on the task page."""
     TASK_PANELS.append(panel)
+    return panel
+
+
+def receipt_panel(panel: CasePanel) -> CasePanel:
+    """Register a panel shown on the review page before submitting and on the receipts."""
+    RECEIPT_PANELS.append(panel)
     return panel
 
 

@@ -127,20 +127,26 @@ def deliver_result(
 
 
 def confirm_delivery(
-    session: Session, *, case: Case, actor: Actor, now: datetime, opinion: str
+    session: Session, *, case: Case, actor: Actor, now: datetime, opinion: str, opinion_en: str
 ) -> bool:
-    """The courier reports a posted result signed for (签收): the case completes (办结) now.
-    False, changing nothing, when the case is not waiting for its posted result (already
-    completed, or a new posting is due after a failed one)."""
+    """The courier reports a posted result signed for (签收): the case completes (办结) now,
+    the courier's text (and its English) on the timeline. False, changing nothing, when the
+    case is not waiting for its posted result (already completed, or a new posting is due
+    after a failed one)."""
     case = lock_case(session, case_id=case.id)
     if not _posted_and_waiting(case):
         return False
-    change_state(session, now=now, case=case, event=Event.deliver, actor=actor, opinion=opinion)
+    english = {"opinion_en": opinion_en}
+    change_state(
+        session, now=now, case=case, event=Event.deliver, actor=actor, opinion=opinion, data=english
+    )
     case.closed_at = now
     return True
 
 
-def delivery_failed(session: Session, *, case: Case, now: datetime, opinion: str) -> Task | None:
+def delivery_failed(
+    session: Session, *, case: Case, now: datetime, opinion: str, opinion_en: str
+) -> Task | None:
     """The courier could not deliver a posted result (派送失败, e.g. refused or no one
     there): the case stays open and the lead department gets a new delivery task (post
     again, or hand it over at the window). None when nothing waited for that posting."""
@@ -148,7 +154,13 @@ def delivery_failed(session: Session, *, case: Case, now: datetime, opinion: str
     if not _posted_and_waiting(case):
         return None
     record_case(
-        session, case=case, action="delivery.failed", actor=SYSTEM, now=now, opinion=opinion
+        session,
+        case=case,
+        action="delivery.failed",
+        actor=SYSTEM,
+        now=now,
+        opinion=opinion,
+        data={"opinion_en": opinion_en},
     )
     return open_stage_task(session, case, Stage.deliver, now)
 

@@ -148,18 +148,22 @@ def pause_for_procedure(
 
 
 def resume(
-    session: Session, case: Case, actor: Actor, now: datetime, opinion: str | None = None
+    session: Session,
+    case: Case,
+    actor: Actor,
+    now: datetime,
+    opinion: str | None = None,
+    opinion_en: str | None = None,
 ) -> None:
-    """End the case's open pause, moving due times by the working time it took, and audit it."""
+    """End the case's open pause, moving due times by the working time it took, and audit it
+    (``opinion_en``: the English of a platform's ``opinion`` that ``hooks.OPINIONS_EN``
+    cannot hold, a text with numbers in it)."""
     moved = clocks.end_pause(session, case=case, now=now)
+    data: dict[str, object] = {"moved": [clock.id for clock, _ in moved]}
+    if opinion_en:
+        data["opinion_en"] = opinion_en
     record_case(
-        session,
-        now=now,
-        action="case.resume",
-        actor=actor,
-        case=case,
-        opinion=opinion,
-        data={"moved": [clock.id for clock, _ in moved]},
+        session, now=now, action="case.resume", actor=actor, case=case, opinion=opinion, data=data
     )
 
 
@@ -177,14 +181,21 @@ def wait_for_applicant(
 
 
 def applicant_done(
-    session: Session, *, case: Case, reason: PauseReason, actor: Actor, now: datetime, opinion: str
+    session: Session,
+    *,
+    case: Case,
+    reason: PauseReason,
+    actor: Actor,
+    now: datetime,
+    opinion: str,
+    opinion_en: str | None = None,
 ) -> bool:
     """End the open pause of ``reason`` (the payment arrived): due times move by the working
     time it took, audited as ``case.resume``. False when no such pause is open."""
     pause = clocks.open_pause(case)
     if pause is None or pause.reason != reason:
         return False
-    resume(session, case, actor, now, opinion=opinion)
+    resume(session, case, actor, now, opinion=opinion, opinion_en=opinion_en)
     return True
 
 
@@ -196,12 +207,21 @@ def procedure_done(
     actor: Actor,
     now: datetime,
     opinion: str,
+    opinion_en: str | None = None,
 ) -> bool:
     """An art. 45 procedure that holds its pause open (``hooks.RESUME_HOLDS``) has ended
     (专家评审: the last opinion, or the deadline): the case locked, its open pause of
     ``reason`` ends at ``now`` as ``applicant_done`` ends one. False when none is open."""
     case = lock_case(session, case_id=case_id)
-    return applicant_done(session, case=case, reason=reason, actor=actor, now=now, opinion=opinion)
+    return applicant_done(
+        session,
+        case=case,
+        reason=reason,
+        actor=actor,
+        now=now,
+        opinion=opinion,
+        opinion_en=opinion_en,
+    )
 
 
 def resume_clock(session: Session, *, case_id: int, user: User, now: datetime) -> Case:

@@ -35,6 +35,8 @@ ONLINE_DELIVERY = "网上送达：申请人可在办件页面下载结果。"
 hooks.OPINIONS_EN[ONLINE_DELIVERY] = (
     "Delivered online: the applicant downloads the result on the case page."
 )
+DECIDED_RESUMED = "作出决定，暂停计时结束。"
+hooks.OPINIONS_EN[DECIDED_RESUMED] = "Decision made: the pause of the time limit ends."
 # States a case is in only once the decision (核准, or what stands for it) is made.
 DECIDED = frozenset({CaseState.issuing, CaseState.delivering, CaseState.completed})
 
@@ -99,7 +101,7 @@ def _end_pause(session: Session, case: Case, actor: Actor, now: datetime) -> Non
     """A decision ends an open art. 45 pause: the hearing or inspection it waited for is
     over, and no clock may stand still after the case moves on."""
     if clocks.open_pause(case) is not None:
-        limits.resume(session, case, actor, now, opinion="作出决定，暂停计时结束。")
+        limits.resume(session, case, actor, now, opinion=DECIDED_RESUMED)
 
 
 def _start(session: Session, case: Case, now: datetime, store: FileStore) -> None:

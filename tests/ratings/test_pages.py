@@ -89,9 +89,11 @@ def test_applicant_rates_the_department_rectifies_the_applicant_sees_it(
     assert "非常不满意" in card and "窗口让我跑了三次。" in card and "整改中，期限" in card
     assert "<form" not in card  # rated once
 
-    clock.advance(hours=20)  # 4 of 24 hours left: yellow
+    clock.advance(hours=17, minutes=20)  # 6 h 40 min of 24 h left: warned at 2/3, yellow
     staff = browser("rs")
     assert 'href="/staff/ratings"' in staff.get("/staff").text
+    assert '<span class="badge yellow">临期</span>' in staff.get("/staff/ratings").text
+    clock.advance(hours=2, minutes=40)  # 4 of 24 hours left
     listing = staff.get("/staff/ratings").text
     check_structure(listing)
     rating_id = re.findall(r'action="/staff/ratings/(\d+)/rectification"', listing)

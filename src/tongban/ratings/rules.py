@@ -8,6 +8,7 @@ import re
 from datetime import datetime, timedelta
 
 from tongban.cases.enums import CaseState
+from tongban.config import get_settings
 from tongban.errors import InvalidInput
 
 SCORES = (5, 4, 3, 2, 1)
@@ -192,7 +193,9 @@ def check_rectification(text: str | None) -> str:
 
 
 def urgency(*, due_at: datetime, now: datetime, limit: timedelta) -> str:
-    """Like the queue's badge: red overdue; yellow a quarter of the limit or less left; green."""
+    """Like the queue's badge: red overdue; yellow once the configured warning share of the
+    ``limit`` has run (``warning_share``, when the warning is sent: ``ratings.tasks``);
+    green before."""
     if now >= due_at:
         return "red"
-    return "yellow" if due_at - now <= limit / 4 else "green"
+    return "yellow" if due_at - now <= limit * (1 - get_settings().warning_share) else "green"

@@ -116,7 +116,7 @@ def settle_history(session: Session, *, first_id: int, now: datetime) -> int:
         .values(status="sent", sent_at=OutboxMessage.created_at)
         .execution_options(synchronize_session=False)
     )
-    return session.execute(delivered).rowcount or 0
+    return int(getattr(session.execute(delivered), "rowcount", 0) or 0)
 
 
 def _copy(

@@ -317,8 +317,12 @@ def test_supervisors_are_told_of_an_appeal_and_led_to_its_decision(
         data={"csrf_token": csrf(pending), "outcome": "dismissed", "decision": "评价属实。"},
     )
     assert "没有待裁定的申诉。" in supervisor.get("/staff/ratings?appeals=open").text
+    # trial 12, fault 8: the dashboard no longer leads to appeals once none waits
+    assert "裁定待处理的申诉" not in supervisor.get("/supervision").text
     supervisor.cookies.set("tongban_lang", "en")
     assert "Rating appeals" in supervisor.get("/messages").text
+    # trial 12, fault 8: staff who do not decide saw the heading without a form
+    assert "待裁定的差评申诉" not in browser("rs").get("/staff/ratings?appeals=open").text
 
 
 def test_a_call_back_that_did_not_reach_the_applicant_is_kept_and_tried_again(

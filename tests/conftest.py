@@ -120,18 +120,22 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 @contextmanager
 def audit_guard_lifted(conn: Connection) -> Iterator[None]:
-    """Lift the triggers that keep ``audit_entries`` append-only (migration
-    ``0040_audit_append_only``) inside ``conn``'s transaction, as the table's owner could:
-    for tests that tamper with the trail on purpose, or remove what they committed."""
+    """Lift the triggers that keep ``audit_entries`` append-only and ``audit_head`` moving
+    forward (migrations ``0040_audit_append_only``, ``0055_audit_head``) inside ``conn``'s
+    transaction, as the tables' owner could: for tests that tamper with the trail on
+    purpose, or remove what they committed."""
+    guarded = ("audit_entries", "audit_head")
     if conn.dialect.name == "postgresql":
-        conn.execute(text("ALTER TABLE audit_entries DISABLE TRIGGER USER"))
+        for table in guarded:
+            conn.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
         try:
             yield
         finally:
-            conn.execute(text("ALTER TABLE audit_entries ENABLE TRIGGER USER"))
+            for table in guarded:
+                conn.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
         return
-    query = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"
-    triggers = conn.execute(text(query), {"t": "audit_entries"}).all()
+    query = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (:a, :b)"
+    triggers = conn.execute(text(query), dict(zip("ab", guarded, strict=True))).all()
     for name, _ in triggers:
         conn.execute(text(f'DROP TRIGGER "{name}"'))
     try:

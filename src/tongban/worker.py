@@ -23,10 +23,10 @@ import structlog
 from sqlalchemy import text
 
 from tongban.assistant import service as assistant
-from tongban.audit.verify import Anchoring
+from tongban.audit.verify import run_due_anchor
 from tongban.benefits import service as benefits
 from tongban.cases import service as cases
-from tongban.db import reading_session, unit_of_work
+from tongban.db import unit_of_work
 from tongban.jobs import service as jobs
 from tongban.lenient import service as lenient
 from tongban.licences import tasks as licences
@@ -43,8 +43,6 @@ log = structlog.get_logger("tongban.worker")
 SWEEP_LOCK = 0x7467_6A6F  # PostgreSQL advisory lock key of the sweeps ("tgjo")
 BATCH = 20  # jobs claimed at a time
 MAX_BATCHES = 50  # per round, so a round ends and the sweeps get their turn
-ANCHORING = Anchoring()
-"""This process's anchoring of the audit chain's head in the log (``audit.anchor``)."""
 
 
 def worker_name() -> str:
@@ -88,8 +86,8 @@ def run_sweeps(runtime: Runtime, *, now: datetime) -> dict[str, list[str]]:
         paid = payments.run_due_payments(session, now=now)
     with unit_of_work(runtime.sessions) as session:
         reconciled = payments.run_due_reconciliation(session, now=now)
-    with reading_session(runtime.sessions) as session:
-        anchored = ANCHORING.run_due_anchor(session)
+    with unit_of_work(runtime.sessions) as session:
+        anchored = run_due_anchor(session)
     with unit_of_work(runtime.sessions) as session:
         cut = assistant.cut_published(session, now=now)
     return {

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import structlog
 from sqlalchemy import Engine, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -22,7 +23,7 @@ from tongban.accounts.models import User
 from tongban.audit import chain
 from tongban.audit import service as audit
 from tongban.audit.models import AuditEntry
-from tongban.audit.verify import Anchor, Anchoring, Break, anchors_in_log, verify_chain
+from tongban.audit.verify import Anchor, Break, anchors_in_log, run_due_anchor, verify_chain
 from tongban.cli import app, base
 from tongban.db import make_engine
 from tongban.migrate import upgrade
@@ -244,16 +245,48 @@ def test_an_entry_read_inside_a_savepoint_rolled_back_is_still_committed(db: Ses
 def test_the_worker_anchors_the_head_in_the_log_only_when_it_moved(
     db: Session, written: list[AuditEntry]
 ) -> None:
-    anchoring = Anchoring()
     with structlog.testing.capture_logs() as logs:
-        first = anchoring.run_due_anchor(db)
-        again = anchoring.run_due_anchor(db)
+        first = run_due_anchor(db)
+        again = run_due_anchor(db)
     assert first == [f"{written[-1].seq}:{written[-1].hash}"] and again == []
     assert [log["event"] for log in logs] == ["audit.anchor"]
     line = json.dumps({"event": "audit.anchor", "seq": logs[0]["seq"], "hash": logs[0]["hash"]})
     assert anchors_in_log(["other line", line]) == [
         Anchor(written[-1].seq or 0, written[-1].hash or "")
     ]
+
+
+def test_the_plain_verify_finds_the_newest_entries_cut_off_after_the_worker_anchored(
+    monkeypatch: pytest.MonkeyPatch, runtime: Runtime, db: Session
+) -> None:
+    """Trial 12, fault 1: entries deleted off the end (triggers dropped) left a chain that
+    ``tongban audit verify`` without options called intact; the worker's stored head shows it."""
+    monkeypatch.setattr(base, "runtime", lambda: runtime)
+    written = _write(db)
+    run_due_anchor(db)
+    db.commit()
+    runner = CliRunner()
+    try:
+        whole = runner.invoke(app, ["audit", "verify"])
+        with audit_guard_lifted(db.connection()):
+            db.execute(text("DELETE FROM audit_entries WHERE id >= :id"), {"id": written[-2].id})
+        db.commit()
+        cut = runner.invoke(app, ["audit", "verify"])
+    finally:
+        structlog.reset_defaults()
+    assert whole.exit_code == 0 and "1 anchors" in whole.output, whole.output
+    assert cut.exit_code == 1 and "audit chain broken" in cut.output
+    assert f"seq={written[-1].seq}" in cut.output and "cut short" in cut.output
+
+
+def test_the_stored_head_only_moves_forward(db: Session) -> None:
+    written = _write(db)
+    run_due_anchor(db)
+    db.flush()
+    for statement in ("UPDATE audit_head SET seq = seq - 1", "DELETE FROM audit_head"):
+        with pytest.raises(DBAPIError, match="only moves forward"), db.begin_nested():
+            db.execute(text(statement))
+    assert db.scalar(text("SELECT seq FROM audit_head")) == written[-1].seq
 
 
 def test_verify_command_passes_then_names_the_altered_entry(

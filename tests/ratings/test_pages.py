@@ -89,9 +89,11 @@ def test_applicant_rates_the_department_rectifies_the_applicant_sees_it(
     assert "非常不满意" in card and "窗口让我跑了三次。" in card and "整改中，期限" in card
     assert "<form" not in card  # rated once
 
-    clock.advance(hours=20)  # 4 of 24 hours left: yellow
+    clock.advance(hours=17, minutes=20)  # 6 h 40 min of 24 h left: warned at 2/3, yellow
     staff = browser("rs")
     assert 'href="/staff/ratings"' in staff.get("/staff").text
+    assert '<span class="badge yellow">临期</span>' in staff.get("/staff/ratings").text
+    clock.advance(hours=2, minutes=40)  # 4 of 24 hours left
     listing = staff.get("/staff/ratings").text
     check_structure(listing)
     rating_id = re.findall(r'action="/staff/ratings/(\d+)/rectification"', listing)
@@ -315,8 +317,12 @@ def test_supervisors_are_told_of_an_appeal_and_led_to_its_decision(
         data={"csrf_token": csrf(pending), "outcome": "dismissed", "decision": "评价属实。"},
     )
     assert "没有待裁定的申诉。" in supervisor.get("/staff/ratings?appeals=open").text
+    # trial 12, fault 8: the dashboard no longer leads to appeals once none waits
+    assert "裁定待处理的申诉" not in supervisor.get("/supervision").text
     supervisor.cookies.set("tongban_lang", "en")
     assert "Rating appeals" in supervisor.get("/messages").text
+    # trial 12, fault 8: staff who do not decide saw the heading without a form
+    assert "待裁定的差评申诉" not in browser("rs").get("/staff/ratings?appeals=open").text
 
 
 def test_a_call_back_that_did_not_reach_the_applicant_is_kept_and_tried_again(

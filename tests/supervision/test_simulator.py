@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import START
 from tests.supervision.conftest import TZ
+from tongban.accounts.models import User
 from tongban.alerts.models import Alert
 from tongban.audit.models import AuditEntry
 from tongban.cases.core import clocks
@@ -21,6 +22,8 @@ from tongban.cases.models import Case, Clock, CorrectionRequest, Task
 from tongban.demo.simulator import Steps, simulate
 from tongban.files.store import LocalFileStore
 from tongban.jobs.models import Job
+from tongban.notifications.service import inbox
+from tongban.outbox.models import OutboxMessage
 from tongban.ratings import service
 from tongban.ratings.models import Rating
 from tongban.supervision.models import MetricDay
@@ -139,3 +142,19 @@ def test_the_progress_covers_every_step_not_only_the_cases(db: Session, tmp_path
     assert [name for name, _ in told.steps] == ["cases", "alerts", "followups", "metrics"]
     assert told.steps[0] == ("cases", 20) and told.done["cases"] == 20
     assert told.done["alerts"] == told.steps[1][1] and told.steps[3] == ("metrics", None)
+
+
+def test_the_history_s_messages_are_in_the_message_centre_not_queued_for_today(
+    db: Session, tmp_path: Path
+) -> None:
+    """Trial 12, fault 2: the simulator left ~4,000 messages pending, and a message of today
+    waited 20 minutes behind them. Those of the history were delivered back then: in the
+    staff's message centre, dated when they were written, nothing left for the worker."""
+    store = LocalFileStore(tmp_path / "files")
+    simulate(db, store=store, days=30, count=COUNT, seed=6, now=START, tz=TZ)
+    statuses = Counter(db.scalars(select(OutboxMessage.status)))
+    assert statuses["sent"] and not statuses["pending"], statuses
+    spread = select(OutboxMessage.recipient_id).where(OutboxMessage.parent_id.is_not(None))
+    staff = db.get_one(User, db.scalars(spread.limit(1)).one())  # a department's, spread
+    read = inbox(db, user=staff, limit=500)
+    assert read and all(row.message.sent_at == row.message.created_at for row in read)

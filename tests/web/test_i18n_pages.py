@@ -541,3 +541,19 @@ def test_every_chinese_text_has_one_english_text() -> None:
     ]
     doubled = sorted({line for line in ids if ids.count(line) > 1} - {'msgid ""'})
     assert doubled == []
+
+
+def test_a_page_refused_for_want_of_a_role_names_the_roles_as_people_read_them(
+    signed_in: SignedIn,
+) -> None:
+    """Trial 12, fault 7: a clerk on /ops/messages read "Needs one of the roles:
+    system_admin、supervisor." (role codes, a Chinese comma) on an English page."""
+    clerk = signed_in("zj")
+    clerk.cookies.set("tongban_lang", "en")
+    english = clerk.get("/ops/messages")
+    clerk.cookies.set("tongban_lang", "zh_Hans")
+    chinese = clerk.get("/ops/messages")
+    assert english.status_code == chinese.status_code == 403
+    assert "Needs one of the roles: system administration, e-supervision" in english.text
+    assert "需要以下角色之一：系统管理、电子监察" in chinese.text
+    assert "system_admin" not in english.text + chinese.text

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts import passwords, scopes
 from tongban.accounts import service as accounts
-from tongban.accounts.enums import Role
+from tongban.accounts.enums import ROLE_NAMES, Role
 from tongban.accounts.models import User
 from tongban.db import reading_session
 from tongban.errors import NotAllowed, NotSignedIn, PasswordExpired
@@ -213,8 +213,12 @@ def require_roles(*roles: Role) -> Callable[[User], User]:
 
     def check(user: CurrentUser) -> User:
         if not user.has_role(*roles):
-            names = "、".join(roles)
-            raise NotAllowed(f"需要以下角色之一：{names}。", f"Needs one of the roles: {names}.")
+            names_zh = "、".join(ROLE_NAMES[role][0] for role in roles)
+            names_en = ", ".join(ROLE_NAMES[role][1] for role in roles)
+            raise NotAllowed(
+                f"需要以下角色之一：{names_zh}；请用有该角色的账号登录。",
+                f"Needs one of the roles: {names_en}; sign in with an account that has one.",
+            )
         return user
 
     return check

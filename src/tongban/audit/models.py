@@ -47,3 +47,16 @@ class AuditEntry(Base):
         the Chinese ``opinion``); None for what a person typed, which is shown as typed."""
         found = (self.data or {}).get("opinion_en")
         return str(found) if found else None
+
+
+class AuditHead(Base):
+    """The chain's head as the worker last anchored it: one row (``id`` 1), moved forward
+    only (a trigger refuses a smaller ``seq`` and a DELETE). ``tongban audit verify`` checks
+    that the chain still holds ``hash`` at ``seq``, so entries cut off the end are found
+    without a log (migration ``0055_audit_head``)."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int]
+    hash: Mapped[str] = mapped_column(String(64))

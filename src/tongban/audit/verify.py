@@ -3,9 +3,11 @@
 A changed entry no longer matches its hash; a deleted one leaves a gap in ``seq`` and a
 ``prev_hash`` that points at nothing; reordered entries (swapped positions or contents)
 break both; an entry inserted by hand has no seal. Cutting off the newest entries leaves
-a shorter chain that is consistent in itself: the anchors the worker writes to the log
-(``audit.anchor``, the head's ``seq`` and ``hash``) are what show it, checked by
-``verify`` when given.
+a shorter chain that is consistent in itself: the anchors show it. Each round the worker
+writes the head's ``seq`` and ``hash`` to the log (``audit.anchor``) and to ``audit_head``
+(a row that only moves forward); ``verify`` always checks the stored head, and the log's
+anchors when given (they outlive someone who also rewinds ``audit_head``). Entries cut
+off after the last anchor (one worker round, 30 seconds by default) are not found.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tongban.audit.chain import CONTENT_FIELDS, GENESIS, entry_hash, head
-from tongban.audit.models import AuditEntry
+from tongban.audit.models import AuditEntry, AuditHead
 
 log = structlog.get_logger("tongban.audit")
 
@@ -29,10 +31,12 @@ BATCH = 2000
 
 @dataclass(frozen=True)
 class Anchor:
-    """A head once written to the log: the chain must still hold ``hash`` at ``seq``."""
+    """A head once anchored: the chain must still hold ``hash`` at ``seq``; ``where`` names
+    the anchor in a broken chain's reason (English)."""
 
     seq: int
     hash: str
+    where: str = "the log"
 
 
 @dataclass(frozen=True)
@@ -93,8 +97,9 @@ def verify_chain(
     anchors: Iterable[Anchor] = (),
     progress: Callable[[int], None] | None = None,
 ) -> Report:
-    """Check every sealed entry in order, then that no entry is unsealed and that every
-    anchor is still in the chain; stops at the first break (``Report.broken``)."""
+    """Check every sealed entry in order, then that no entry is unsealed and that the head
+    stored in ``audit_head`` and every anchor given are still in the chain; stops at the
+    first break (``Report.broken``). ``Report.anchors_checked`` counts the stored head."""
     report = Report()
     previous, expected = GENESIS, 1
     for entry in _rows(session):
@@ -111,35 +116,35 @@ def verify_chain(
     if unsealed is not None:
         report.broken = Break(None, unsealed, "it is outside the chain: inserted by hand")
         return report
-    for anchor in anchors:
+    stored = session.get(AuditHead, 1, populate_existing=True)
+    kept = [Anchor(stored.seq, stored.hash, "the database's anchor (audit_head)")] if stored else []
+    for anchor in [*kept, *anchors]:
         report.anchors_checked += 1
         if anchor.seq > report.head_seq:
-            report.broken = Break(
-                anchor.seq, None, f"the log anchored entry {anchor.seq}: the chain was cut short"
-            )
+            reason = f"{anchor.where} holds entry {anchor.seq}: the chain was cut short"
+            report.broken = Break(anchor.seq, None, reason)
             return report
         found = session.scalar(select(AuditEntry.hash).where(AuditEntry.seq == anchor.seq))
         if found != anchor.hash:
-            report.broken = Break(anchor.seq, None, "its hash differs from the log's anchor")
+            report.broken = Break(anchor.seq, None, f"its hash differs from {anchor.where}")
             return report
     return report
 
 
-class Anchoring:
-    """Writes the chain's head to the log (``audit.anchor``) when it moved since last time;
-    one per process (the worker's)."""
-
-    def __init__(self) -> None:
-        self.last_seq: int | None = None
-
-    def run_due_anchor(self, session: Session) -> list[str]:
-        """Log the head if it moved; returns ``["seq:hash"]`` when it logged one."""
-        seq, current = head(session)
-        if seq == self.last_seq or seq == 0:
-            return []
-        self.last_seq = seq
-        log.info("audit.anchor", seq=seq, hash=current)
-        return [f"{seq}:{current}"]
+def run_due_anchor(session: Session) -> list[str]:
+    """Anchor the chain's head if it moved past the stored one (the worker's sweep): store
+    it in ``audit_head`` and write it to the log (``audit.anchor``); returns
+    ``["seq:hash"]`` when it anchored one. Runs in the worker's writing unit of work."""
+    seq, current = head(session)
+    stored = session.get(AuditHead, 1)
+    if seq == 0 or (stored is not None and stored.seq >= seq):
+        return []
+    if stored is None:
+        session.add(AuditHead(id=1, seq=seq, hash=current))
+    else:
+        stored.seq, stored.hash = seq, current
+    log.info("audit.anchor", seq=seq, hash=current)
+    return [f"{seq}:{current}"]
 
 
 def parse_anchor(text: str) -> Anchor:

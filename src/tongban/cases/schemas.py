@@ -87,7 +87,7 @@ class TimeLeftRead(BaseModel):
     limit: int = Field(description="The limit, extension included, in the unit")
     extension: int = Field(0, description="Art. 42 extension included in the limit, in the unit")
     urgency: str = Field(
-        description="green, yellow (a working day or a quarter left) or red (overdue)"
+        description="green, yellow (the warning share of the limit has run: warned) or red (overdue)"
     )
 
     @computed_field(  # type: ignore[prop-decorator]

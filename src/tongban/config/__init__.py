@@ -295,6 +295,11 @@ class Settings(SignInSettings, PersonalDataSettings):
         return self
 
     @property
+    def warning_percent(self) -> int:
+        """``warning_share`` as the whole percent the pages state (67 for 2/3)."""
+        return round(self.warning_share * 100)
+
+    @property
     def public_address(self) -> str:
         """``public_url`` without a trailing slash, or this server's own address."""
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")

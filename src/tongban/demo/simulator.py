@@ -8,8 +8,9 @@ done day by day: every running clock (stage, promised, legal) and every open rec
 gets the alerts whose moments have passed (warning, overdue, escalation, each with its
 audit entry and staff messages, ``alerts.raise_due``) and a watch job for its next moment;
 then the departments call back and appeal bad ratings and supervisors decide the appeals,
-through the ratings services (``demo.followups``); and the reform rows of the simulated
-days are written (``supervision.daily``).
+through the ratings services (``demo.followups``); their messages are left as delivered
+back then (in the message centre, no mail now: ``notifications.delivery.settle_history``);
+and the reform rows of the simulated days are written (``supervision.daily``).
 
 Written in batches (one statement per table and batch), 10,000 cases take minutes, not
 hours; the demo history (``demo.history``) is the one that goes through the service layer
@@ -42,6 +43,8 @@ from tongban.demo.history import Report
 from tongban.demo.samples import PDF
 from tongban.demo.traffic import Item, Rows, Traffic, write_case
 from tongban.files.store import FileStore
+from tongban.notifications import delivery
+from tongban.outbox.models import OutboxMessage
 from tongban.ratings import tasks as rating_watch
 from tongban.ratings.models import Rating
 from tongban.supervision import daily
@@ -92,6 +95,7 @@ def simulate(
         _sample(store),
     )  # fmt: skip
     first_ids = _next_ids(session)
+    first_message = (session.scalar(select(func.max(OutboxMessage.id))) or 0) + 1
     rows = Rows(dict(first_ids))
     created: Counter[str] = Counter()
     steps.begin("cases", count)
@@ -108,6 +112,7 @@ def simulate(
     _watch(session, since=first_ids, now=now, steps=steps)
     steps.begin("followups", None)
     steps.advance(follow_up(session, since=first_ids["ratings"], rng=rng, now=now))
+    delivery.settle_history(session, first_id=first_message, now=now)
     steps.begin("metrics", None)
     today = now.astimezone(tz).date()
     daily.compute_days(session, first=today - timedelta(days=days + 1), last=today, tz=tz, now=now)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tongban.accounts.enums import Role, UserKind
@@ -70,8 +70,14 @@ def handler_roles(topic: str) -> frozenset[Role]:
 def spread_departments(session: Session, *, now: datetime) -> list[OutboxMessage]:
     """Give each active staff member of the addressed department who acts on the message
     (``handler_roles``) their own in-app copy."""
+    return _spread(session, _pending(session, ("department",), now), now=now)
+
+
+def _spread(
+    session: Session, messages: list[OutboxMessage], *, now: datetime
+) -> list[OutboxMessage]:
     made = []
-    for message in _pending(session, ("department",), now):
+    for message in messages:
         handlers = select(UserRole.user_id).where(UserRole.role.in_(handler_roles(message.topic)))
         query = select(User.id).where(
             User.department_code == message.department_code,
@@ -86,6 +92,31 @@ def spread_departments(session: Session, *, now: datetime) -> list[OutboxMessage
     session.add_all(made)
     session.flush()
     return made
+
+
+def settle_history(session: Session, *, first_id: int, now: datetime) -> int:
+    """The messages from ``first_id`` on, written for a simulated history, as the worker
+    left them at the time: a department's spread to its staff's in-app copies, and every
+    in-app copy delivered (``sent_at`` its ``created_at``) without an e-mail or SMS now, so
+    the applicants' and staff's messages of today are not queued behind them. Returns the
+    in-app copies settled."""
+    departments = select(OutboxMessage).where(
+        OutboxMessage.id >= first_id,
+        OutboxMessage.status == "pending",
+        OutboxMessage.channel == "department",
+    )
+    _spread(session, list(session.scalars(departments.order_by(OutboxMessage.id))), now=now)
+    delivered = (
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id >= first_id,
+            OutboxMessage.status == "pending",
+            OutboxMessage.channel == "inapp",
+        )
+        .values(status="sent", sent_at=OutboxMessage.created_at)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(session.execute(delivered), "rowcount", 0) or 0)
 
 
 def _copy(

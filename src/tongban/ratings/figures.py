@@ -30,6 +30,7 @@ class RatingFigures:
     called_back: int = 0  # bad, rectified and a call-back that reached the applicant
     appeals: int = 0  # appealed by the department (whatever the outcome)
     appeals_upheld: int = 0  # appeals a supervisor upheld: those ratings count nowhere else
+    appeals_waiting: int = 0  # appeals no supervisor has decided yet
 
     @property
     def average(self) -> float | None:
@@ -106,6 +107,7 @@ def figures(
             _count(and_(bad, Rating.callback_reached.is_(True))),
             _count(RatingAppeal.id.is_not(None)),
             _count(RatingAppeal.outcome == "upheld"),
+            _count(and_(RatingAppeal.id.is_not(None), RatingAppeal.outcome.is_(None))),
         )
         .outerjoin(RatingAppeal, RatingAppeal.rating_id == Rating.id)
         .group_by(Rating.department_code)

@@ -35,19 +35,6 @@ def _locked(session: Session, rating_id: int) -> Rating:
     return rating
 
 
-def _check_department(user: User, rating: Rating, what_zh: str, what_en: str) -> None:
-    """Those who rectify (``service.can_rectify``) call back and appeal."""
-    if not (
-        user.is_staff
-        and user.department_code == rating.department_code
-        and user.has_role(*access.WORK_ROLES)
-    ):
-        raise NotAllowed(
-            f"只有被评价部门的工作人员可以{what_zh}。",
-            f"Only staff of the rated department may {what_en}.",
-        )
-
-
 def record_callback(
     session: Session, *, rating_id: int, user: User, note: str, reached: bool, now: datetime
 ) -> Rating:
@@ -56,7 +43,7 @@ def record_callback(
     as the latest) and more may follow; the first that reaches them closes the call-back
     and lets them rate that stage again. Conflict ``already_called_back`` after that."""
     rating = _locked(session, rating_id)
-    _check_department(user, rating, "记录回访", "record the call-back")
+    rules.check_rectifier(user, rating, what_zh="记录回访", what_en="record the call-back")
     if rating.rectified_at is None:
         raise Conflict(
             "请先填写整改情况，再回访申请人。",
@@ -101,7 +88,7 @@ def appeal(
     that is not bad (nothing to rectify, nothing counted against the department) or one
     already appealed."""
     rating = _locked(session, rating_id)
-    _check_department(user, rating, "提出申诉", "appeal")
+    rules.check_rectifier(user, rating, what_zh="提出申诉", what_en="appeal")
     if not rules.is_bad(rating.score):
         raise Conflict(
             "只能对差评（不满意、非常不满意）提出申诉；满意、基本满意的评价无需申诉。",

@@ -7,8 +7,12 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+from tongban.accounts.models import User
+from tongban.cases.core import access
 from tongban.cases.enums import CaseState
-from tongban.errors import InvalidInput
+from tongban.config import get_settings
+from tongban.errors import InvalidInput, NotAllowed
+from tongban.ratings.models import Rating
 
 SCORES = (5, 4, 3, 2, 1)
 SCORE_NAMES_ZH = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
@@ -192,7 +196,29 @@ def check_rectification(text: str | None) -> str:
 
 
 def urgency(*, due_at: datetime, now: datetime, limit: timedelta) -> str:
-    """Like the queue's badge: red overdue; yellow a quarter of the limit or less left; green."""
+    """Like the queue's badge: red overdue; yellow once the configured warning share of the
+    ``limit`` has run (``warning_share``, when the warning is sent: ``ratings.tasks``);
+    green before."""
     if now >= due_at:
         return "red"
-    return "yellow" if due_at - now <= limit / 4 else "green"
+    return "yellow" if due_at - now <= limit * (1 - get_settings().warning_share) else "green"
+
+
+def can_rectify(user: User, rating: Rating) -> bool:
+    """Staff of the department the rating is about who handle its cases (受理, 审查, 核准,
+    制证: ``access.WORK_ROLES``): they rectify, call back and appeal; an inspector or expert
+    of it does not, supervisors only look."""
+    return (
+        user.is_staff
+        and user.department_code == rating.department_code
+        and user.has_role(*access.WORK_ROLES)
+    )
+
+
+def check_rectifier(user: User, rating: Rating, *, what_zh: str, what_en: str) -> None:
+    """NotAllowed (naming the step, ``what_zh`` / ``what_en``) unless ``can_rectify``."""
+    if not can_rectify(user, rating):
+        raise NotAllowed(
+            f"只有被评价部门的工作人员可以{what_zh}。",
+            f"Only staff of the rated department may {what_en}.",
+        )

@@ -42,6 +42,7 @@ from tongban.ratings.invitations import run_due_invitations
 from tongban.ratings.listing import department_in_view, get_row, list_ratings
 from tongban.ratings.models import Rating
 from tongban.ratings.rows import RatingRow
+from tongban.ratings.rules import can_rectify
 
 __all__ = [
     "RatingFigures",
@@ -282,16 +283,6 @@ def record_rating(
     return rating
 
 
-def can_rectify(user: User, rating: Rating) -> bool:
-    """Staff of the department the rating is about who handle its cases (受理, 审查, 核准,
-    制证: ``access.WORK_ROLES``); an inspector or expert of it does not, supervisors only look."""
-    return (
-        user.is_staff
-        and user.department_code == rating.department_code
-        and user.has_role(*access.WORK_ROLES)
-    )
-
-
 def rectify(session: Session, *, rating_id: int, user: User, text: str, now: datetime) -> Rating:
     """The rated department answers a bad rating with its rectification, once (late is allowed
     and counted as late)."""
@@ -304,11 +295,7 @@ def rectify(session: Session, *, rating_id: int, user: User, text: str, now: dat
     rating = session.scalar(query)
     if rating is None:
         raise NotFound(f"没有找到评价 {rating_id}。", f"No rating {rating_id}.")
-    if not can_rectify(user, rating):
-        raise NotAllowed(
-            "只有被评价部门的工作人员可以填写整改情况。",
-            "Only staff of the rated department may rectify.",
-        )
+    rules.check_rectifier(user, rating, what_zh="填写整改情况", what_en="rectify")
     if not rules.is_bad(rating.score):
         raise Conflict(
             "只有差评（不满意、非常不满意）需要整改。",

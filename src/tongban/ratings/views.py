@@ -134,6 +134,7 @@ def _staff_page(
 ) -> Response:
     scope = service.department_in_view(session, user, department or None)
     rows = service.list_ratings(session, user=user, department_code=scope, bad_only=True, now=now)
+    appeals = appeals and user.has_role(Role.supervisor)  # only they decide: others see all
     if appeals:  # the appeals waiting for a supervisor's decision
         rows = [row for row in rows if row.appeal is not None and row.appeal.outcome is None]
     context = _staff_context(request, session, user, rows)

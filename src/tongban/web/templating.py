@@ -16,6 +16,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from tongban import timefmt
+from tongban.config import get_settings
 from tongban.money import format_money
 from tongban.pii import service as pii
 from tongban.web.assets import static_url
@@ -47,6 +48,7 @@ def environment() -> Environment:
     env.filters["mask_contact"] = pii.mask_contact
     env.filters["link_paths"] = link_paths
     env.globals["static"] = static_url
+    env.globals["warning_percent"] = lambda: get_settings().warning_percent
     return env
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, object_session
 
 from tongban import timefmt
 from tongban.accounts import authorisations
-from tongban.accounts.enums import Role
+from tongban.accounts.enums import ROLE_NAMES, Role
 from tongban.accounts.models import Authorisation, User
 from tongban.cases.enums import CaseState, Stage, TaskState
 from tongban.cases.models import Case, Task
@@ -286,14 +286,17 @@ STAGE_NAMES = {
 }
 
 ROLE_NAMES_ZH = {
-    Role.applicant: "申请人",
-    Role.clerk: "窗口受理",
-    Role.reviewer: "审查",
-    Role.approver: "核准",
-    Role.issuer: "制证送达",
-    Role.supervisor: "电子监察",
-    Role.catalog_admin: "事项管理",
-    Role.system_admin: "系统管理",
-    Role.security_admin: "安全管理",
-    Role.audit_admin: "安全审计",
+    role: ROLE_NAMES[role][0]
+    for role in (
+        Role.applicant,
+        Role.clerk,
+        Role.reviewer,
+        Role.approver,
+        Role.issuer,
+        Role.supervisor,
+        Role.catalog_admin,
+        Role.system_admin,
+        Role.security_admin,
+        Role.audit_admin,
+    )
 }

@@ -31,7 +31,6 @@ from tongban.workdays.calendar import Deadline, WorkCalendar
 from tongban.workdays.models import CalendarYear
 
 _cache: dict[tuple[object, ...], WorkCalendar] = {}
-HOURS_PER_DAY = 8
 MINUTES = "minutes"  # the unit time left is counted in on a clock in office hours
 CALENDAR_DAYS = "calendar_days"  # 日
 
@@ -301,11 +300,18 @@ class TimeLeft:
 
     @property
     def urgency(self) -> str:
-        """red: overdue; yellow: at most a working day or a quarter of the limit left; green."""
+        """red: overdue; yellow: at most ``yellow_left`` of the limit left; green."""
         if self.overdue:
             return "red"
-        day = HOURS_PER_DAY * 60 if self.unit == MINUTES else 1
-        return "yellow" if self.amount <= day or self.amount <= 0.25 * self.limit else "green"
+        return "yellow" if self.amount <= yellow_left(self.limit) else "green"
+
+
+def yellow_left(limit: int) -> int:
+    """The most time left that shows yellow on a clock of ``limit`` (with its extension, in
+    its amounts: working or calendar days, or office minutes): what is left once the
+    configured warning share (``warning_share``, 2/3 by default) has run, when the staff are
+    warned (``alerts``); whole days or minutes, the share's part rounded down as theirs."""
+    return limit - math.floor(limit * get_settings().warning_share + 1e-9)
 
 
 def time_left_at(cal: WorkCalendar, unit: str, moment: datetime, due_at: datetime) -> int:

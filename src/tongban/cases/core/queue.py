@@ -66,12 +66,12 @@ class QueuePage:
 def yellow_until(cal: WorkCalendar, *, now: datetime, unit: str, limit: int) -> datetime:
     """The due time before which a running clock of ``limit`` (with its extension, in
     ``unit``: working days, or office hours) shows yellow or red at ``now``: the first
-    due time whose time left exceeds a working day and a quarter of the limit
-    (:attr:`clocks.TimeLeft.urgency`). Time left grows with the due time, so the badge
-    of every task is a comparison of its stored due time with this moment."""
-    day = clocks.HOURS_PER_DAY * 60 if unit == "hours" else 1
+    due time whose time left exceeds what is left once the warning share has run
+    (:func:`clocks.yellow_left`, :attr:`clocks.TimeLeft.urgency`). Time left grows with
+    the due time, so the badge of every task is a comparison of its stored due time with
+    this moment."""
     per_unit = 60 if unit == "hours" else 1
-    most = max(day, int(0.25 * limit * per_unit))  # the most time left that is still yellow
+    most = clocks.yellow_left(limit * per_unit)  # the most time left that is still yellow
 
     def left(due: datetime) -> int:
         return clocks.time_left_at(cal, unit, now, due)

@@ -121,7 +121,7 @@ def engine(database_url: str) -> Iterator[Engine]:
 @contextmanager
 def audit_guard_lifted(conn: Connection) -> Iterator[None]:
     """Lift the triggers that keep ``audit_entries`` append-only and ``audit_head`` moving
-    forward (migrations ``0040_audit_append_only``, ``0055_audit_head``) inside ``conn``'s
+    forward (migrations ``0040_audit_append_only``, ``0056_audit_head``) inside ``conn``'s
     transaction, as the tables' owner could: for tests that tamper with the trail on
     purpose, or remove what they committed."""
     guarded = ("audit_entries", "audit_head")

@@ -53,7 +53,7 @@ class AuditHead(Base):
     """The chain's head as the worker last anchored it: one row (``id`` 1), moved forward
     only (a trigger refuses a smaller ``seq`` and a DELETE). ``tongban audit verify`` checks
     that the chain still holds ``hash`` at ``seq``, so entries cut off the end are found
-    without a log (migration ``0055_audit_head``)."""
+    without a log (migration ``0056_audit_head``)."""
 
     __tablename__ = "audit_head"
 

@@ -3,8 +3,8 @@ that ``tongban audit verify`` finds entries cut off the end without being given 
 row, moved forward only: a trigger refuses a smaller ``seq``, another id, and a DELETE (and,
 on PostgreSQL, TRUNCATE), as ``0040_audit_append_only`` does for the entries.
 
-Revision ID: 0055_audit_head
-Revises: 0054_queue_number_prefix
+Revision ID: 0056_audit_head
+Revises: 0055_assistant_question_sources
 Create Date: 2026-12-02 17:30:00.000000
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0055_audit_head"
-down_revision: str | None = "0054_queue_number_prefix"
+revision: str = "0056_audit_head"
+down_revision: str | None = "0055_assistant_question_sources"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

@@ -39,12 +39,14 @@ def flaky(session: Session, *, payload: dict[str, Any], now: datetime) -> None:
         raise RuntimeError("数据源暂时无法访问")
 
 
-def _prepare_together(session: Session, payloads: Sequence[dict[str, Any]]) -> list[int]:
+def _together(
+    session: Session, payloads: Sequence[dict[str, Any]], *, now: datetime
+) -> list[datetime | None]:
     PREPARED.append([payload["n"] for payload in payloads])
-    return []
+    return [together(session, payload=payload, now=now) for payload in payloads]
 
 
-@register("test.together", prepare=_prepare_together)
+@register("test.together", together=_together)
 def together(session: Session, *, payload: dict[str, Any], now: datetime) -> None:
     """Writes its effect (an audit entry) in the job's transaction; fails when told to."""
     CALLS.append(payload["n"])

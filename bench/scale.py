@@ -20,13 +20,19 @@ import random
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from growth import NOW, TZ, arguments, database, median_ms, plot
 
 MEASURES = ("sweep", "sweep/10k", "queue p1", "queue p3", "lookup", "dash 30d", "dash 90d")
+
+
+def tonight() -> datetime:
+    """The end of the bulk data's day: limits end at midnight, today's are due then."""
+    day = NOW.astimezone(TZ).replace(hour=0, minute=0, second=0, microsecond=0)
+    return day + timedelta(days=1)
 
 
 def sweep(db: Any) -> tuple[int, float]:
@@ -39,12 +45,11 @@ def sweep(db: Any) -> tuple[int, float]:
     from tongban.web.runtime import Runtime
     from tongban.worker import run_jobs
 
-    day = NOW.astimezone(TZ).replace(hour=0, minute=0, second=0, microsecond=0)
-    tonight = day + timedelta(days=1)  # limits end at midnight: today's are due then
+    end = tonight()
     store = LocalFileStore(db.tmp / "files")
-    runtime = Runtime(load_settings(), db.engine, db.sessions, store, lambda: tonight)
+    runtime = Runtime(load_settings(), db.engine, db.sessions, store, lambda: end)
     start, ran = time.perf_counter(), 0
-    while done := run_jobs(runtime, now=tonight, worker="bench"):
+    while done := run_jobs(runtime, now=end, worker="bench"):
         ran += len(done)
     return ran, (time.perf_counter() - start) * 1000
 

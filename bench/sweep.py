@@ -1,47 +1,86 @@
 """The warning/overdue sweep (issue 14, benchmark 4): the worker's round over the watch jobs
-due by the end of the day, each job alone in its own transaction against the jobs of the
-kind run together (``jobs.run_claimed``: the clocks, cases, pauses and tasks read at once,
-one commit and one audit seal per claimed batch), alternated in rounds on fresh databases
-filled with ``tongban.demo.bulk`` (whose running clocks carry the alerts and watch jobs the
-worker would have left). Prints statements, CPU and wall time per job, and per 10,000.
+due by the end of the day, on fresh databases filled with ``tongban.demo.bulk`` (whose
+running clocks carry the alerts and watch jobs the worker would have left), in modes
+alternated round by round, each in its own process:
+
+- ``alone``: each job in its own transaction (the kind's set handler unregistered);
+- ``together``: the claimed batches of ``clock.watch`` run as a set (``jobs.run_claimed``);
+- ``before`` (with ``--before-src``): ``together`` as the code in that folder runs it (a
+  ``src`` exported from another commit: ``git archive <commit> src | tar -x -C /tmp/x``).
+
+Prints statements, transactions, CPU (this process: PostgreSQL's own is not in it) and wall
+time per job, and per 10,000 jobs; a progress bar on stderr while the sweep runs.
 
     PYTHONPATH=src .venv/bin/python bench/sweep.py [--cases 5000] [--rounds 2] \
-        [--database-url postgresql+psycopg://…]
+        [--database-url postgresql+psycopg://…] [--before-src /tmp/before/src]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
+import structlog
 from growth import database
-from scale import sweep
+from scale import sweep, tonight
 from sqlalchemy import event
+
+HEADER = (
+    f"{'mode':>8} {'jobs':>6} {'stmts/job':>10} {'tx/job':>8} {'cpu ms':>8} {'wall ms':>8}"
+    f" {'cpu s/10k':>10} {'wall s/10k':>10}"
+)
+
+
+class Progress:
+    """A bar on stderr fed by the worker's own log: one ``job.run`` event per job run."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.ran, self.shown = max(total, 1), 0, 0.0
+
+    def __call__(self, _logger: Any, _name: str, event_dict: Any) -> Any:
+        if event_dict.get("event") != "job.run":
+            return event_dict  # warnings (a batch that failed) still shown
+        self.ran += 1
+        if time.monotonic() - self.shown > 0.5 or self.ran == self.total:
+            self.shown = time.monotonic()
+            done = min(self.ran / self.total, 1.0)
+            bar = "#" * int(done * 30)
+            print(f"\r  sweep [{bar:<30}] {self.ran}/{self.total} jobs", end="", file=sys.stderr)
+        raise structlog.DropEvent
 
 
 def one(url: str, cases: int, mode: str) -> str:
+    """Fill a fresh database, sweep it in ``mode``; the figures as one line."""
     from tongban.jobs import registry
+    from tongban.jobs import service as jobs
 
     with database(url, f"sweep-{mode}") as db:
         db.fill_to(cases)
+        with db.sessions() as session:
+            due = jobs.counts(session, now=tonight())["due"]
+        progress = Progress(due)
+        structlog.configure(
+            processors=[progress, structlog.dev.ConsoleRenderer()],
+            logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        )
         seen: Counter[str] = Counter()
 
         def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
             seen[statement.split()[0]] += 1
 
         event.listen(db.engine, "before_cursor_execute", count)
-        kept = dict(registry.PREPARERS)
         if mode == "alone":
-            registry.PREPARERS.clear()
-        try:
-            start = time.process_time()
-            ran, wall = sweep(db)
-            cpu = (time.process_time() - start) * 1000
-        finally:
-            registry.PREPARERS.update(kept)
+            getattr(registry, "TOGETHER", {}).clear()
+        start = time.process_time()
+        ran, wall = sweep(db)
+        cpu = (time.process_time() - start) * 1000
+        print(file=sys.stderr)
         ran = max(ran, 1)
         return (
             f"{mode:>8} {ran:>6} {sum(seen.values()) / ran:>10.1f} {seen['BEGIN'] / ran:>8.2f}"
@@ -49,22 +88,39 @@ def one(url: str, cases: int, mode: str) -> str:
         )
 
 
+def child(args: argparse.Namespace, mode: str, src: str) -> str:
+    """One mode in a process of its own, with ``src`` first on the path."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([src, os.environ.get("PYTHONPATH", "")]))
+    command = [sys.executable, __file__, "--mode", mode, "--cases", str(args.cases)]
+    if args.database_url:
+        command += ["--database-url", args.database_url]
+    done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=True)
+    return done.stdout.strip().splitlines()[-1]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--before-src", default="", help="a src folder of another commit")
+    parser.add_argument("--mode", default="", help=argparse.SUPPRESS)  # a child's one mode
     args = parser.parse_args()
-    from tongban.models import load_all
+    if args.mode:
+        from tongban.models import load_all
 
-    load_all()  # registers the watch job's preparer
-    print(
-        f"{'mode':>8} {'jobs':>6} {'stmts/job':>10} {'tx/job':>8} {'cpu ms':>8} {'wall ms':>8}"
-        f" {'cpu s/10k':>10} {'wall s/10k':>10}"
-    )
+        load_all()  # registers the watch job's set handler
+        print(one(args.database_url, args.cases, args.mode), flush=True)
+        return 0
+    here = str(Path(__file__).resolve().parent.parent / "src")
+    modes = [("alone", here), ("together", here)]
+    if args.before_src:
+        modes.insert(1, ("before", args.before_src))
+    print(HEADER, flush=True)
     for _ in range(args.rounds):
-        for mode in ("alone", "together"):
-            print(one(args.database_url, args.cases, mode), flush=True)
+        for mode, src in modes:
+            line = child(args, "together" if mode == "before" else mode, src)
+            print(f"{mode:>8}{line[8:]}", flush=True)
     return 0
 
 

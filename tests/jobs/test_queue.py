@@ -39,12 +39,14 @@ def flaky(session: Session, *, payload: dict[str, Any], now: datetime) -> None:
         raise RuntimeError("数据源暂时无法访问")
 
 
-def _prepare_together(session: Session, payloads: Sequence[dict[str, Any]]) -> list[int]:
+def _together(
+    session: Session, payloads: Sequence[dict[str, Any]], *, now: datetime
+) -> list[datetime | None]:
     PREPARED.append([payload["n"] for payload in payloads])
-    return []
+    return [together(session, payload=payload, now=now) for payload in payloads]
 
 
-@register("test.together", prepare=_prepare_together)
+@register("test.together", together=_together, batch=30)
 def together(session: Session, *, payload: dict[str, Any], now: datetime) -> None:
     """Writes its effect (an audit entry) in the job's transaction; fails when told to."""
     CALLS.append(payload["n"])
@@ -178,6 +180,26 @@ def test_jobs_of_a_prepared_kind_run_together_and_a_failure_stays_their_own(
     assert [job.state for job in more] == [JobState.done, JobState.pending, JobState.done]
     effects = db.scalars(select(AuditEntry.object_id).where(AuditEntry.action == "test.together"))
     assert sorted(effects) == ["0", "1", "2", "3", "5"]  # each once; 4 failed
+
+
+def test_a_kind_run_together_is_claimed_by_its_own_batch_in_due_order(
+    db: Session, clock: Clock, runtime: Runtime
+) -> None:
+    """A day's 25 watch-like jobs run in one transaction, more than the worker's usual
+    batch of 20; a job of another kind due before them still runs, alone, in its turn."""
+    first = _job(db, clock, n=100, fails=0)
+    first.due_at = clock.now - timedelta(minutes=1)
+    made = [
+        jobs.enqueue(db, kind="test.together", due_at=clock.now, payload={"n": n})
+        for n in range(25)
+    ]
+    db.commit()
+    ran = _ours(run_once(runtime))
+    assert sorted(ran) == sorted(
+        [f"test.flaky#{first.id}:done", *(f"test.together#{j.id}:done" for j in made)]
+    )
+    day = list(range(25))
+    assert [day] == PREPARED and [*day, 100] == CALLS  # one batch, then the other kind
 
 
 def test_a_keyed_job_is_one_row_that_moves(db: Session, clock: Clock) -> None:

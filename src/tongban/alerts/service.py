@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, column, func, select, table
+from sqlalchemy import Select, column, func, insert, select, table
 from sqlalchemy.orm import Session
 
 from tongban import timefmt, txcache
@@ -116,12 +116,11 @@ def watch_new(
     )
 
 
+Moments = Sequence[tuple[AlertLevel, datetime | None]]
+
+
 def raise_due(
-    session: Session,
-    *,
-    target: Target,
-    moments: Sequence[tuple[AlertLevel, datetime | None]],
-    now: datetime,
+    session: Session, *, target: Target, moments: Moments, now: datetime
 ) -> datetime | None:
     """Raise the highest level whose moment has come, when no level as high was raised
     yet; returns the next moment to look again, or None when no level is left.
@@ -131,57 +130,82 @@ def raise_due(
     now, once: a limit already run out is overdue, not warned about, and the levels it
     passed are never raised afterwards; whoever would have heard of them hears of the one
     raised. Idempotent: a level is raised once per watched thing (a unique row)."""
-    raised = set(
-        session.scalars(
-            select(Alert.level).where(
-                Alert.watched == target.watched, Alert.watched_id == target.id
-            )
+    return raise_all(session, [(target, moments)], now=now)[0]
+
+
+def raise_all(
+    session: Session, watched: Sequence[tuple[Target, Moments]], *, now: datetime
+) -> list[datetime | None]:
+    """:func:`raise_due` for many watched things at once, in their order: the levels they
+    raised read in one statement, the new alerts written in one (their audit entries and
+    messages follow at the commit, one INSERT per table: ``audit.pending``)."""
+    if not watched:
+        return []
+    query = select(Alert.watched, Alert.watched_id, Alert.level).where(
+        Alert.watched.in_({target.watched for target, _ in watched}),
+        Alert.watched_id.in_({target.id for target, _ in watched}),
+    )
+    raised: dict[tuple[str, int], set[str]] = {}
+    for kind, ident, level in session.execute(query):
+        raised.setdefault((kind, ident), set()).add(level)
+    again: list[datetime | None] = []
+    due: list[tuple[Target, list[AlertLevel]]] = []  # the levels reached, the highest last
+    for target, moments in watched:
+        done_levels = raised.get((target.watched, target.id), set())
+        done = max((i for i, (level, _) in enumerate(moments) if level in done_levels), default=-1)
+        left = [(level, at) for level, at in moments[done + 1 :] if at is not None]
+        reached = [level for level, at in left if at <= now]
+        if reached:
+            due.append((target, reached))
+        again.append(next((at for _, at in left if at > now), None))
+    heard = _heard(session, [target for target, _ in due])  # read before writing
+    told = []
+    for target, reached in due:
+        key = (target.case_id, reached[-1], target.department_code, target.due_at)
+        told.append(
+            [] if target.case_id is not None and key in heard else _told(session, target, reached)
         )
-    )
-    done = max((i for i, (level, _) in enumerate(moments) if level in raised), default=-1)
-    left = [(level, at) for level, at in moments[done + 1 :] if at is not None]
-    reached = [level for level, at in left if at <= now]
-    if reached:
-        _raise(session, target=target, level=reached[-1], passed=reached[:-1], now=now)
-    return next((at for _, at in left if at > now), None)
+        heard.add(key)
+    rows = [
+        _raise(session, target=target, level=reached[-1], told=who, now=now)
+        for (target, reached), who in zip(due, told, strict=True)
+    ]
+    if rows:
+        session.execute(insert(Alert), rows)
+    return again
 
 
-def _told_already(session: Session, target: Target, level: AlertLevel) -> bool:
-    """Whether the department's people heard already of ``level`` on the target's case for
-    the same due moment: two watches of one case running out together (its promise and
-    the stage ending with it, two 协查 asked at once) raise two alerts but tell once; the
-    supervisors got 超期督办 twice for one case at the same second."""
-    if target.case_id is None:
-        return False
-    query = select(Alert.id).where(
-        Alert.case_id == target.case_id,
-        Alert.level == level,
-        Alert.department_code == target.department_code,
-        Alert.due_at == target.due_at,
+def _heard(session: Session, targets: Sequence[Target]) -> set[tuple[object, ...]]:
+    """The (case, level, department, due moment) of the alerts already raised on the
+    targets' cases: the department's people heard of them. Two watches of one case running
+    out together (its promise and the stage ending with it, two 协查 asked at once) raise
+    two alerts but tell once (the supervisors got 超期督办 twice for one case at the same
+    second)."""
+    cases = {target.case_id for target in targets if target.case_id is not None}
+    if not cases:
+        return set()
+    query = select(Alert.case_id, Alert.level, Alert.department_code, Alert.due_at).where(
+        Alert.case_id.in_(cases)
     )
-    return session.scalar(query.limit(1)) is not None
+    return {tuple(row) for row in session.execute(query)}
+
+
+def _told(session: Session, target: Target, reached: Sequence[AlertLevel]) -> list[int]:
+    """Who hears of the highest level reached: its recipients and those of the levels it
+    passed, who were never told of them."""
+    return sorted(
+        {
+            user_id
+            for level in reached
+            for user_id in recipients(session, department=target.department_code, level=level)
+        }
+    )
 
 
 def _raise(
-    session: Session,
-    *,
-    target: Target,
-    level: AlertLevel,
-    passed: Sequence[AlertLevel],
-    now: datetime,
-) -> Alert:
-    told = not _told_already(session, target, level)
-    alert = Alert(
-        watched=target.watched,
-        watched_id=target.id,
-        level=level,
-        case_id=target.case_id,
-        department_code=target.department_code,
-        what=target.what,
-        due_at=target.due_at,
-        raised_at=now,
-    )
-    session.add(alert)
+    session: Session, *, target: Target, level: AlertLevel, told: list[int], now: datetime
+) -> dict[str, object]:
+    """The alert's audit entry (with its messages); returns the alert's row."""
     audit.record(
         session,
         at=now,
@@ -198,20 +222,19 @@ def _raise(
                 "due_at": target.due_at.isoformat(),
                 "due_label": timefmt.deadline(target.due_at),
             },
-            "recipients": sorted(
-                {
-                    user_id
-                    for reached in (*passed, level)
-                    for user_id in recipients(
-                        session, department=target.department_code, level=reached
-                    )
-                }
-            )
-            if told
-            else [],
+            "recipients": told,
         },
     )
-    return alert
+    return {
+        "watched": target.watched,
+        "watched_id": target.id,
+        "level": level,
+        "case_id": target.case_id,
+        "department_code": target.department_code,
+        "what": target.what,
+        "due_at": target.due_at,
+        "raised_at": now,
+    }
 
 
 def recipients(session: Session, *, department: str, level: AlertLevel) -> list[int]:
@@ -344,8 +367,10 @@ def list_context(
     limit: int = 50,
 ) -> dict[str, object]:
     """What ``alerts/_list.html`` shows: the open alerts (of a department, or all) and the
-    configured grace its note states (the share: the pages' ``warning_percent()``)."""
+    configured share and grace its note states."""
+    settings = get_settings()
     return {
         "alert_rows": open_rows(session, department=department, within=within, limit=limit),
-        "escalation_days": get_settings().escalation_grace_working_days,
+        "warning_percent": round(settings.warning_share * 100),
+        "escalation_days": settings.escalation_grace_working_days,
     }

@@ -9,11 +9,14 @@ writes files (a licence PDF) is registered with ``store=True`` and is given the 
 store as ``store``; the files it writes are content-addressed, so a retry after a crash
 leaves at worst an orphan file.
 
-A kind registered with ``prepare`` runs its claimed jobs together, in one transaction
-(``jobs.run_claimed``): ``prepare`` loads in a few statements what the jobs' handlers will
-read (the watch of a day's clocks: the clocks, their cases, pauses and tasks), and one
-commit ends them all, where each job alone would pay its reads, its commit and the audit
-seal. Only for kinds whose handlers write nothing outside the database.
+A kind registered with ``together`` runs its claimed jobs together, in one transaction
+(``jobs.run_claimed``): ``together`` does the work of all of them as a set (the watch of a
+day's clocks: one read of the clocks, their cases, pauses, tasks and raised alerts, then
+one INSERT per table for the alerts, audit entries and messages), and one commit ends
+them all, where each job alone would pay its reads, its writes, its commit and the audit
+seal. Its ``batch`` is how many jobs of the kind a worker claims at once (more than the
+worker's usual batch: the fixed cost of a transaction is shared by more jobs). Only for
+kinds whose handlers write nothing outside the database.
 """
 
 from __future__ import annotations
@@ -33,31 +36,38 @@ class Handler(Protocol):
         ...
 
 
+class Together(Protocol):
+    def __call__(
+        self, session: Session, payloads: Sequence[dict[str, Any]], *, now: datetime
+    ) -> list[datetime | None]:
+        """Do the jobs of ``payloads`` as a set; return for each, in their order, what its
+        handler would (a later moment to run again, or None)."""
+        ...
+
+
 # A Handler, or one that also takes ``store`` (registered with ``store=True``).
 AnyHandler = Callable[..., datetime | None]
-# Loads what the handlers of several jobs will read; returns the loaded rows, which the
-# caller keeps while the handlers run (the session's identity map holds rows weakly).
-Preparer = Callable[[Session, Sequence[dict[str, Any]]], object]
 HANDLERS: dict[str, AnyHandler] = {}
 WITH_STORE: set[str] = set()  # kinds whose handler takes the file store as ``store``
-PREPARERS: dict[str, Preparer] = {}
+TOGETHER: dict[str, tuple[Together, int]] = {}  # kind -> (its set handler, its batch)
 
 
 def register(
-    kind: str, *, store: bool = False, prepare: Preparer | None = None
+    kind: str, *, store: bool = False, together: Together | None = None, batch: int = 0
 ) -> Callable[[AnyHandler], AnyHandler]:
     """Decorator: ``@register("clock.watch")`` makes the function the handler of ``kind``;
     with ``store=True`` it is called with ``store=`` (the worker's file store) too; with
-    ``prepare``, claimed jobs of the kind run together (see the module's text)."""
-    if store and prepare is not None:
+    ``together``, claimed jobs of the kind run together, up to ``batch`` of them claimed at
+    once (see the module's text); the handler still runs a job alone (a retry)."""
+    if store and together is not None:
         raise ValueError("a handler that writes files runs alone")
 
     def wrap(handler: AnyHandler) -> AnyHandler:
         HANDLERS[kind] = handler
         if store:
             WITH_STORE.add(kind)
-        if prepare is not None:
-            PREPARERS[kind] = prepare
+        if together is not None:
+            TOGETHER[kind] = (together, batch)
         return handler
 
     return wrap
@@ -67,9 +77,16 @@ def handler_of(kind: str) -> AnyHandler | None:
     return HANDLERS.get(kind)
 
 
-def preparer_of(kind: str) -> Preparer | None:
-    """How jobs of ``kind`` are prepared to run together; None: each runs alone."""
-    return PREPARERS.get(kind)
+def together_of(kind: str) -> Together | None:
+    """How jobs of ``kind`` run together; None: each runs alone."""
+    found = TOGETHER.get(kind)
+    return found[0] if found else None
+
+
+def batch_of(kind: str) -> int:
+    """How many jobs of ``kind`` a worker claims at once (0: the worker's usual batch)."""
+    found = TOGETHER.get(kind)
+    return found[1] if found else 0
 
 
 def takes_store(kind: str) -> bool:

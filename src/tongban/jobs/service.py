@@ -30,7 +30,7 @@ from tongban.files.store import FileStore
 from tongban.jobs.enums import JobState
 from tongban.jobs.errors import JobNotFound
 from tongban.jobs.models import Job
-from tongban.jobs.registry import handler_of, preparer_of, takes_store
+from tongban.jobs.registry import batch_of, handler_of, takes_store, together_of
 from tongban.timeutil import utcnow
 
 log = structlog.get_logger("tongban.jobs")
@@ -100,7 +100,8 @@ def claim(
     session: Session, *, worker: str, now: datetime, lease: timedelta, limit: int = 20
 ) -> dict[int, str]:
     """Take up to ``limit`` due jobs for ``worker`` until ``now + lease``; returns their ids
-    and kinds, in the order taken.
+    and kinds, in the order taken. A kind that runs together with a larger ``batch``
+    (``jobs.registry``) among them is topped up to its batch with more of its due jobs.
 
     A running job whose lease ran out (its worker died) is taken again; one that has used
     all its attempts that way is marked failed (a job that kills its worker).
@@ -109,9 +110,22 @@ def claim(
         and_(Job.state == JobState.pending, Job.due_at <= now),
         and_(Job.state == JobState.running, Job.locked_until <= now),
     )
-    query = select(Job).where(due).order_by(Job.due_at, Job.id).limit(limit)
-    jobs = session.scalars(query.with_for_update(skip_locked=True)).all()
-    taken = {}
+    query = select(Job).where(due).order_by(Job.due_at, Job.id)
+    jobs = session.scalars(query.limit(limit).with_for_update(skip_locked=True)).all()
+    taken: dict[int, str] = {}
+    _take(jobs, taken, worker=worker, now=now, lease=lease)
+    for kind in dict.fromkeys(job.kind for job in jobs):
+        more = batch_of(kind) - sum(1 for job in jobs if job.kind == kind)
+        if more > 0:
+            same = query.where(Job.kind == kind, Job.id.not_in([job.id for job in jobs]))
+            extra = session.scalars(same.limit(more).with_for_update(skip_locked=True)).all()
+            _take(extra, taken, worker=worker, now=now, lease=lease)
+    return taken
+
+
+def _take(
+    jobs: Sequence[Job], taken: dict[int, str], *, worker: str, now: datetime, lease: timedelta
+) -> None:
     for job in jobs:
         if job.state == JobState.running and job.attempts >= job.max_attempts:
             _give_up(job, now=now, error=f"worker {job.locked_by} stopped during the last run")
@@ -119,7 +133,6 @@ def claim(
         job.state, job.locked_by, job.locked_until = JobState.running, worker, now + lease
         job.attempts += 1
         taken[job.id] = job.kind
-    return taken
 
 
 def _give_up(job: Job, *, now: datetime, error: str) -> None:
@@ -149,12 +162,12 @@ def run_claimed(
     store: FileStore | None = None,
 ) -> list[Outcome]:
     """Run the jobs ``claimed`` by ``worker`` (id → kind, as :func:`claim` returns them):
-    the jobs of a kind registered with ``prepare`` together in one transaction (if one of
+    the jobs of a kind registered with ``together`` together in one transaction (if one of
     them fails there, each of them runs again alone, so the failure is its own), then every
     other job alone (:func:`run`), in claim order."""
     together: dict[str, list[int]] = {}
     for job_id, kind in claimed.items():
-        if preparer_of(kind) is not None:
+        if together_of(kind) is not None:
             together.setdefault(kind, []).append(job_id)
     outcomes: list[Outcome] = []
     for kind, ids in together.items():
@@ -172,15 +185,11 @@ def _run_together(
         with unit_of_work(sessions) as session:
             query = select(Job).where(Job.id.in_(job_ids)).order_by(Job.id).with_for_update()
             jobs = [j for j in session.scalars(query) if _ours(j, worker)]
-            handler = handler_of(kind)
-            prepare = preparer_of(kind)
-            if handler is None or prepare is None:
+            run_all = together_of(kind)
+            if run_all is None:
                 raise LookupError(f"no handler registered for job kind {kind!r}")
-            _loaded = prepare(session, [dict(job.payload) for job in jobs])  # held meanwhile
-            outcomes = [
-                _done(job, handler(session, payload=dict(job.payload), now=now), now)
-                for job in jobs
-            ]
+            again = run_all(session, [dict(job.payload) for job in jobs], now=now)
+            outcomes = [_done(job, at, now) for job, at in zip(jobs, again, strict=True)]
     except Exception as error:  # each job again alone: its own retry, its own failure
         log.warning("job.together_failed", kind=kind, jobs=len(job_ids), error=str(error))
         return []

@@ -129,7 +129,10 @@ def stopped(session: Session, *, ended: Sequence[Clock], now: datetime) -> None:
 
 def target(session: Session, *, case: Case, clock: Clock) -> alerts.Target:
     """Whose the clock is: a stage's department, or for the whole case the lead department."""
-    task = session.get(Task, clock.task_id) if clock.task_id else None
+    return _target(case, clock, session.get(Task, clock.task_id) if clock.task_id else None)
+
+
+def _target(case: Case, clock: Clock, task: Task | None) -> alerts.Target:
     return alerts.Target(
         watched=Watched.clock,
         id=clock.id,
@@ -140,33 +143,41 @@ def target(session: Session, *, case: Case, clock: Clock) -> alerts.Target:
     )
 
 
-def prepare_watches(session: Session, payloads: Sequence[dict[str, Any]]) -> list[object]:
-    """What the watch jobs of these clocks read, in three statements rather than three per
-    job: the clocks, their cases with their pauses, the stages' tasks."""
-    watched = list(session.scalars(select(Clock).where(Clock.id.in_([p["id"] for p in payloads]))))
-    case_ids = {clock.case_id for clock in watched}
-    with_pauses = select(Case).where(Case.id.in_(case_ids)).options(selectinload(Case.pauses))
-    task_ids = {clock.task_id for clock in watched if clock.task_id is not None}
-    return [
-        *watched,
-        *session.scalars(with_pauses),
-        *session.scalars(select(Task).where(Task.id.in_(task_ids))),
+def run_watches(
+    session: Session, payloads: Sequence[dict[str, Any]], *, now: datetime
+) -> list[datetime | None]:
+    """The watch jobs of these clocks as a set (a worker's claimed batch): the clocks, their
+    cases with their pauses and the stages' tasks read in four statements, the levels due
+    computed here and raised with one read and one write (``alerts.raise_all``); returns
+    for each payload when to look again (None: stopped, or paused until the pause ends,
+    which schedules the watch again)."""
+    ids = [payload["id"] for payload in payloads]
+    running = [
+        c for c in session.scalars(select(Clock).where(Clock.id.in_(ids))) if c.stopped_at is None
     ]
+    if not running:
+        return [None] * len(payloads)
+    with_pauses = select(Case).where(Case.id.in_({clock.case_id for clock in running}))
+    cases = {
+        case.id: case for case in session.scalars(with_pauses.options(selectinload(Case.pauses)))
+    }
+    task_ids = {clock.task_id for clock in running if clock.task_id is not None}
+    tasks = {t.id: t for t in session.scalars(select(Task).where(Task.id.in_(task_ids)))}
+    cal = clocks.calendar(session)
+    watched = {
+        clock.id: (
+            _target(cases[clock.case_id], clock, tasks.get(clock.task_id or 0)),
+            moments(cal, clock, cases[clock.case_id].pauses),
+        )
+        for clock in running
+        if clocks.open_pause(cases[clock.case_id]) is None
+    }
+    raised = alerts.raise_all(session, list(watched.values()), now=now)
+    again = dict(zip(watched, raised, strict=True))
+    return [again.get(ident) for ident in ids]
 
 
-@register("clock.watch", prepare=prepare_watches)
+@register("clock.watch", together=run_watches, batch=200)
 def run_watch(session: Session, *, payload: dict[str, Any], now: datetime) -> datetime | None:
     """Raise the alerts of one clock that are due; returns when to look again."""
-    clock = session.get(Clock, payload["id"])
-    if clock is None or clock.stopped_at is not None:
-        return None
-    case = session.get_one(Case, clock.case_id)
-    if clocks.open_pause(case) is not None:
-        return None  # stands still: ending the pause schedules the watch again
-    cal = clocks.calendar(session)
-    return alerts.raise_due(
-        session,
-        target=target(session, case=case, clock=clock),
-        moments=moments(cal, clock, case.pauses),
-        now=now,
-    )
+    return run_watches(session, [payload], now=now)[0]

@@ -367,10 +367,9 @@ def list_context(
     limit: int = 50,
 ) -> dict[str, object]:
     """What ``alerts/_list.html`` shows: the open alerts (of a department, or all) and the
-    configured share and grace its note states."""
-    settings = get_settings()
+    configured grace its note states (the warning share is the pages' own
+    ``warning_percent()``)."""
     return {
         "alert_rows": open_rows(session, department=department, within=within, limit=limit),
-        "warning_percent": round(settings.warning_share * 100),
-        "escalation_days": settings.escalation_grace_working_days,
+        "escalation_days": get_settings().escalation_grace_working_days,
     }

@@ -172,7 +172,7 @@ def test_the_api_tells_each_kind_of_alteration_by_the_signature(
     differs = _check(client, unsigned)
     assert (differs["verdict"], differs["problem"]) == ("tampered", "differs")
     found = client.get(f"{API}/documents/verify", params=fields).json()
-    assert found["title"] == "不予行政许可决定书" and found["verdict"] is None
+    assert found["title"] == "不予备案决定书" and found["verdict"] is None
     wrong = client.get(f"{API}/documents/verify", params={**fields, "c": "0" * 24})
     assert wrong.status_code == 404 and "没有文号和核验码与此相符的文书" in wrong.text
     nothing = client.post(
@@ -275,6 +275,6 @@ def test_the_command_line_verifies_a_document_offline_and_online(
     assert "PDF 签名验证失败" in bad.output
     assert other.exit_code == 1 and other.output.startswith("no_address"), other.output
     assert online.exit_code == 0 and online.output.startswith("valid"), online.output
-    assert "不予行政许可决定书" in online.output
+    assert "不予备案决定书" in online.output
     missing = runner.invoke(cli.app, ["document", "verify", str(tmp_path / "none.pdf")])
     assert missing.exit_code == 2

@@ -56,7 +56,7 @@ def test_a_refusal_decision_is_sealed_numbered_and_verifiable(
     headers = as_user("zhangsan")
     result = _refused(client, db, headers)
     assert result["title"] == "不予备案决定书"  # 跨省异地就医备案: a filing, no 行政许可
-    assert re.fullmatch(r"YB不许〔\d{4}〕\d{6}号", result["number"]), result["number"]
+    assert re.fullmatch(r"YB不备〔\d{4}〕\d{6}号", result["number"]), result["number"]
     download = client.get(f"{API}/results/{result['id']}/document", headers=headers)
     pdf = download.content
     assert pdf.startswith(b"%PDF") and b"/FontFile2" in pdf  # the TrueType font is embedded

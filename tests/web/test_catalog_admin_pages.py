@@ -102,7 +102,9 @@ def test_clerk_is_refused(signed_in: SignedIn, sessions: sessionmaker[Session]) 
     token = csrf(clerk.get("/").text)
     data = {"text": f"code: {KCG}\n", "csrf_token": token}
     refused = clerk.post(f"/admin/catalog/{KCG}/edit", data=data)
-    assert refused.status_code == 403 and "catalog_admin" in refused.text  # the role, not CSRF
+    assert (
+        refused.status_code == 403 and "需要以下角色之一：事项管理" in refused.text
+    )  # the role, not CSRF
     assert _current(sessions, KCG) == 1
 
 

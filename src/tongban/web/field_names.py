@@ -157,6 +157,7 @@ FIELD_NAMES: dict[str, Name] = {
     "indicators": ("评价指标", "indicators"),
     "tags": ("原因标签", "reason tags"),
     "amount": ("金额（元）", "amount (yuan)"),
+    "refunded": ("退款编号", "refund number"),
     "starts": ("开始时间", "start"),
     "visit_at": ("踏勘时间", "visit time"),
     "working_days": ("期限（工作日）", "limit (working days)"),

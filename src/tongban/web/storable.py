@@ -18,8 +18,7 @@ from starlette.requests import Request
 from tongban.errors import InvalidInput
 
 UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
-URLENCODED = "application/x-www-form-urlencoded"
-_FORMS = (URLENCODED, "multipart/form-data")
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 RAW_BODY = "x-raw-body"  # in a route's ``openapi_extra``: it reads the body's bytes itself
 
 
@@ -50,9 +49,9 @@ async def refuse_unstorable_text(request: Request) -> AsyncIterator[None]:
     """FastAPI dependency of every router: raises ``InvalidInput`` (422) at the first
     query parameter, path parameter or form field (or upload's file name) holding
     unstorable text. A form it reads is the one the route reads later (Starlette keeps
-    it), and is closed when the request is done. The body under the form stays readable
-    (``request.body()``) for a urlencoded form and for a route marked ``RAW_BODY`` (a
-    provider's notification, signed over its bytes, may come as any form).
+    it), and is closed when the request is done. A route marked ``RAW_BODY`` (a provider's
+    notification, signed over its bytes, may come as any form) declares no form fields,
+    so its body is still unread here: it is kept for the route (``request.body()``).
     """
     found = _first_unstorable(request.query_params.multi_items())
     found = found or _first_unstorable(request.path_params.items())
@@ -60,7 +59,7 @@ async def refuse_unstorable_text(request: Request) -> AsyncIterator[None]:
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if found is None and kind in _FORMS:
         route = request.scope.get("route")
-        if kind == URLENCODED or (getattr(route, "openapi_extra", None) or {}).get(RAW_BODY):
+        if (getattr(route, "openapi_extra", None) or {}).get(RAW_BODY):
             await request.body()  # kept by Starlette: the form is parsed from it
         form = await request.form()
         found = _first_unstorable(form.multi_items())

@@ -40,7 +40,8 @@ from tongban.files.store import FileStore
 from tongban.jobs import service as jobs
 from tongban.jobs.registry import register
 
-# 发文字号's word per kind of document (SCJG不许〔2026〕000012号; 不予受理通知书: SCJG不受〔…〕);
+# 发文字号's word per kind of document (SCJG不许〔2026〕000012号; 不予受理通知书: SCJG不受〔…〕;
+# a 不予备案决定书 is a refusal numbered 不备);
 # "文" only for a result printed where no licence maker is loaded
 NUMBER_WORDS = {
     "refusal": "不许",
@@ -115,17 +116,18 @@ def _official(
     rows: list[tuple[str, str]],
     footer: str,
     now: datetime,
+    word: str | None = None,
     **fields: Any,
 ) -> ResultDocument:
     """Store an official document of ``department`` (a code) on ``case``: numbered from
-    its row (文号), with a fresh verification code and what it prints; the worker prints
+    its row (文号, its word ``word`` or its kind's in ``NUMBER_WORDS``), with a fresh verification code and what it prints; the worker prints
     it right after the commit (``document.print``; rendering takes a few tenths of a
     second, kept out of the request like an e-licence's face)."""
     document = _store(session, case, storage_key="", issued_at=now, **fields)
     session.flush()
     issuer = session.get_one(Department, department)
     year = timefmt.local(now).year
-    word = NUMBER_WORDS.get(document.kind, "文")
+    word = word or NUMBER_WORDS.get(document.kind, "文")
     document.number = f"{issuer.code}{word}〔{year}〕{document.id:06d}号"
     document.verification_code = secrets.token_hex(12)
     document.content = {
@@ -262,6 +264,7 @@ def issue_refusal(
         item_code=None,
         title="不予备案决定书" if filing else "不予行政许可决定书",
         kind="refusal",
+        word="不备" if filing else None,
         valid_until=None,
     )
 

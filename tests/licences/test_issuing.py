@@ -19,9 +19,11 @@ from tests.factories import API, draft, entry, submitted
 from tests.licences.support import BUSINESS, FOOD, finish, licensed
 from tongban.accounts.models import User
 from tongban.cases.models import Case
+from tongban.db import next_ids
 from tongban.demo.samples import fill_form
 from tongban.identifiers import validate_credit_code, validate_licence_identifier
-from tongban.licences import envelope
+from tongban.licences import envelope, numbers
+from tongban.licences.models import Licence
 from tongban.sharing.feeding import put_record
 
 
@@ -234,3 +236,24 @@ def test_the_wallet_lists_result_documents_apart_from_licences(
     licences, documents = page.split('<h2 id="documents">', 1)
     assert licence["number"] in licences and receipt["number"] not in licences
     assert receipt["number"] in documents and "办理结果文书" in documents
+
+
+def test_a_new_enterprise_never_takes_a_credit_code_the_register_holds(
+    client: TestClient, as_user: Any, db: Session
+) -> None:
+    """A code is made from the licence's serial: where the register already holds it (a
+    department's own registration, or an earlier company of a reused serial) the new
+    company got that company's code, and its profile showed the other company's record."""
+    first = next_ids(db, Licence.__table__)[0]
+    held = {
+        numbers.new_credit_code(division="350100", serial=serial, sole_trader=False)
+        for serial in range(first, first + 40)
+    }
+    for code in held:
+        fields = {"credit_code": code, "name": "福州某某贸易有限公司", "status": "存续"}
+        put_record(db, code="enterprise_register", key=code, fields=fields, now=START)
+    db.commit()
+    result = licensed(client, as_user, BUSINESS)
+    code = validate_credit_code(result["number"])
+    assert result["number"] not in held and code.division_code == "350100"
+    assert result["number"][8:10] == "MB"  # the next letter of the organisation body

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
 from tongban.cases.models import Case
+from tongban.errors import Conflict
 from tongban.licences import issued, numbers
 from tongban.licences.enums import HOLDER_CODE_NAMES_ZH, HolderCodeType
 from tongban.licences.models import Licence
@@ -237,6 +238,23 @@ def register_record(session: Session, code: str) -> dict[str, Any] | None:
     return next((found for lookup in REGISTER if (found := lookup(session, code))), None)
 
 
+def fresh_credit_code(session: Session, *, division: str, serial: int, sole_trader: bool) -> str:
+    """A credit code for an enterprise registered now that the enterprise register does not
+    hold yet: a department's own registrations (or an earlier company of the same serial)
+    never lend a new company their code. Conflict (409) when every variant is taken."""
+    for variant in range(len(numbers.BODY_LETTERS)):
+        code = numbers.new_credit_code(
+            division=division, serial=serial, sole_trader=sole_trader, variant=variant
+        )
+        if register_record(session, code) is None:
+            return code
+    raise Conflict(
+        f"统一社会信用代码（序号 {serial}）已全部被市场主体登记库占用，请联系系统管理员。",
+        f"Every unified social credit code of serial {serial} is held by the market entity "
+        "register; contact the system administrator.",
+    )
+
+
 def _registered_here(session: Session, case: Case) -> Licence | None:
     """A 营业执照 issued earlier in the same case (a bundle: the later licences belong to
     the enterprise it registered): earlier in the same unit of work, where a case's
@@ -268,14 +286,14 @@ def _operator(
     if earlier is not None:
         return _credit(earlier.holder_name, earlier.holder_code)
     if registering == "sole_trader":  # its own name (may be none: the operator's)
-        code = numbers.new_credit_code(division=division, serial=serial, sole_trader=True)
+        code = fresh_credit_code(session, division=division, serial=serial, sole_trader=True)
         return _credit(_text(form, "trade_name") or _person(form, applicant).name, code)
     if registering == "company":
         carried = _text(form, "credit_code")
         record = register_record(session, carried) if carried else None
         if carried_code(form, applicant, record) == "keep":
             return _credit(name, carried)
-        code = numbers.new_credit_code(division=division, serial=serial, sole_trader=False)
+        code = fresh_credit_code(session, division=division, serial=serial, sole_trader=False)
         return _credit(name or _person(form, applicant).name, code)
     code = operator_code(form, applicant)
     if code:

@@ -21,10 +21,19 @@ from tongban.licences.types import LicenceType
 FOOD_FORMS = {"食品销售经营者": "1", "餐饮服务经营者": "2", "单位食堂": "3"}
 
 
-def new_credit_code(*, division: str, serial: int, sole_trader: bool) -> str:
-    """The code a new enterprise (91…) or sole trader (92…) is registered under."""
+# The second letter of a new code's organisation body (M + letter + 6 digits): A first, the
+# next letter when the register already holds the code (``holders.fresh_credit_code``).
+BODY_LETTERS = "ABCDEFGHJKLMNPQRTUWXY"
+
+
+def new_credit_code(*, division: str, serial: int, sole_trader: bool, variant: int = 0) -> str:
+    """The code a new enterprise (91…) or sole trader (92…) is registered under: its body is
+    M, the ``variant``-th of ``BODY_LETTERS`` and ``serial`` in six digits (GB 32100)."""
     return make_credit_code(
-        division, f"MA{serial:06d}", authority="9", entity="2" if sole_trader else "1"
+        division,
+        f"M{BODY_LETTERS[variant]}{serial % 10**6:06d}",
+        authority="9",
+        entity="2" if sole_trader else "1",
     )
 
 

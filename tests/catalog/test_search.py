@@ -222,3 +222,14 @@ def test_the_english_hall_lists_the_item_named_so_first(client: TestClient) -> N
     results = page[page.index('<ul class="results">') :].split("</ul>")[0]
     first = results.split("</li>")[0]
     assert "Company incorporation registration" in first
+
+
+def test_the_invoice_item_bears_the_tax_service_lists_name_and_keeps_the_old_words(
+    client: TestClient,
+) -> None:
+    """Issue 16 (fault 4): 3501-SW-001 was named 发票领用, which a 数电发票 taxpayer no longer
+    does; the tax administration's service list names what it does 发票票种核定."""
+    hit = client.get(f"{API}/search", params={"q": "发票票种核定"}).json()[0]
+    assert (hit["code"], hit["name"]) == ("3501-SW-001", "发票票种核定(新办纳税人)")
+    assert hit["name_en"] == "Invoice type approval for new taxpayers"
+    assert _codes(client, "发票领用")[0] == "3501-SW-001"  # as people still say it

@@ -27,7 +27,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from tongban.accounts.enums import Role, UserKind
@@ -76,11 +76,6 @@ def choose(candidates: Sequence[Candidate], policy: str, rng: random.Random) -> 
         fewest = min(c.load for c in candidates)
         candidates = [c for c in candidates if c.load == fewest]
     return rng.choice(sorted(candidates, key=lambda c: c.user_id))
-
-
-def present(day: date) -> Select[int]:
-    """The ids of the active staff who take tasks and are not absent on ``day``."""
-    return select(User.id).where(*_present(day))
 
 
 def _present(day: date) -> tuple[ColumnElement[bool], ...]:

@@ -289,6 +289,31 @@ def test_who_reviewed_a_case_is_never_drawn_to_decide_it(
     assert decide.assignee_id == head.id
 
 
+def test_the_queue_marks_a_task_nobody_present_may_hold_by_the_rule_of_the_draw(
+    db: Session, store: LocalFileStore, seeded: None, case: Case
+) -> None:
+    """Issue 16 (fault 1): the queue showed such a task like any other; it is now marked
+    by the rule that recorded it ``task.unstaffed``, separation of duties included."""
+    both = _staff(db, "both", Role.reviewer, Role.approver)
+    head = _user(db, "cgj-hz")
+    cases.set_absence(
+        db, user_id=head.id, absent_from=TODAY, absent_until=TODAY, actor=head, now=NOW
+    )
+    task = _review_task(case)
+    cases.reassign_task(db, task_id=task.id, to_user_id=both.id, reason="试办", user=head, now=NOW)
+    rows = cases.queue_page(db, user=both, now=NOW).rows
+    assert [row.unstaffed for row in rows if row.task.id == task.id] == [False]
+    for dept, who in (("CGJ", both), ("GA", _user(db, "ga"))):
+        _approve(db, store, _review_task(case, dept), who)
+    decide = next(t for t in case.tasks if t.stage == Stage.decide)
+    assert decide.assignee_id is None and _entries(db, "task.unstaffed", decide)
+    (row,) = [r for r in cases.queue_page(db, user=both, now=NOW).rows if r.task.id == decide.id]
+    assert row.unstaffed  # its only approver present reviewed it; the head is away
+    cases.set_absence(db, user_id=head.id, absent_from=None, absent_until=None, actor=head, now=NOW)
+    (row,) = [r for r in cases.queue_page(db, user=both, now=NOW).rows if r.task.id == decide.id]
+    assert not row.unstaffed
+
+
 def test_absence_needs_both_days_in_order_and_the_right_person(db: Session) -> None:
     cgj, ga = _user(db, "cgj"), _user(db, "ga")
     with pytest.raises(InvalidInput):

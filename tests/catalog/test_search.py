@@ -100,6 +100,34 @@ def test_pinyin_finds_real_catalog_names(db: Session, query: str, first: str) ->
     assert _found(db, query)[0] == first
 
 
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("business licence", "3501-SCJG-001"),  # its result: Business licence
+        ("ID card", "3501-GA-003"),  # Resident identity card renewal
+        ("invoice", "3501-SW-001"),
+        ("invoices", "3501-SW-001"),
+        ("food business licence", "3501-SCJG-002"),
+        ("unemployment registration", "3501-RS-003"),
+        ("how do I get a construction permit", "3501-ZJ-001"),
+        ("Opening a Restaurant", "3501-BUNDLE-KCG"),
+        ("hygiene licence", "3501-WJW-003"),
+        ("birth certificate", "3501-WJW-001"),
+    ],
+)
+def test_english_words_find_the_entry_named_so_first(
+    client: TestClient, query: str, first: str
+) -> None:
+    """Issue 16 (fault 3): an English query ranked every name holding any one of its
+    words alike, bundles first ("business licence" gave 企业开办, 企业注销 …)."""
+    assert _codes(client, query)[0] == first
+
+
+def test_an_english_word_asked_alone_finds_only_what_holds_it(db: Session) -> None:
+    found = _found(db, "pharmacy")
+    assert found[0] == "3501-SCJG-006" and "3501-SCJG-001" not in found
+
+
 def test_the_name_typed_in_full_comes_before_names_that_only_start_alike(db: Session) -> None:
     found = _found(db, "sydj")
 
@@ -187,3 +215,21 @@ def test_a_query_typed_full_width_or_spaced_finds_what_the_plain_one_finds(
     assert plain
     assert _found(db, query.translate(WIDE)) == plain
     assert _found(db, f"\u3000 {query.upper()}\t") == plain
+
+
+def test_the_english_hall_lists_the_item_named_so_first(client: TestClient) -> None:
+    page = client.get("/", params={"q": "business licence", "lang": "en"}).text
+    results = page[page.index('<ul class="results">') :].split("</ul>")[0]
+    first = results.split("</li>")[0]
+    assert "Company incorporation registration" in first
+
+
+def test_the_invoice_item_bears_the_tax_service_lists_name_and_keeps_the_old_words(
+    client: TestClient,
+) -> None:
+    """Issue 16 (fault 4): 3501-SW-001 was named 发票领用, which a 数电发票 taxpayer no longer
+    does; the tax administration's service list names what it does 发票票种核定."""
+    hit = client.get(f"{API}/search", params={"q": "发票票种核定"}).json()[0]
+    assert (hit["code"], hit["name"]) == ("3501-SW-001", "发票票种核定(新办纳税人)")
+    assert hit["name_en"] == "Invoice type approval for new taxpayers"
+    assert _codes(client, "发票领用")[0] == "3501-SW-001"  # as people still say it

@@ -4,6 +4,7 @@ resolved) and called back; 退单 and re-routing; who sees what; bad input refus
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -273,3 +274,30 @@ def test_an_attachment_past_the_size_limit_keeps_what_was_typed(
     assert refused.status_code == 413
     assert "上传的文件过大" in refused.text and "审查人员态度差。" in refused.text
     assert "审查人员态度差。" not in client.get("/my/complaints").text  # nothing was filed
+
+
+def test_the_operators_english_console_names_departments_in_english(
+    client: TestClient, as_user: Any
+) -> None:
+    """Issue 16 (fault 2): ?lang=en listed every department by its Chinese name."""
+    _call(client, as_user)  # new: waits to be routed, with a choice of department
+    sign_in(client, "rexian")
+    page = client.get("/hotline", params={"lang": "en"}).text
+    options = re.findall(r"<option value=\"[A-Z]+\">([^<]*)</option>", page)
+    assert "Fuzhou Municipal Public Security Bureau" in options
+    assert not [name for name in options if re.search(r"[\u4e00-\u9fff]", name)]
+    refused = client.post(
+        "/hotline/calls?lang=en",
+        data={
+            "caller_name": "Li",
+            "phone": "1380000",
+            "kind": "suggestion",
+            "content": "x",
+            "csrf_token": csrf(page),
+        },
+    )
+    assert refused.status_code == 422 and not re.search(r"[\u4e00-\u9fff]", _alert(refused.text))
+
+
+def _alert(page: str) -> str:
+    return page[page.index('class="alert"') :].split("</p>")[0]

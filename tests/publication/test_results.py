@@ -73,10 +73,31 @@ def test_a_person_is_masked_and_items_not_marked_public_are_not_listed(
         valid_until=None,
         status=LicenceStatus.valid,
         item_code=FOOD,
+        issuer_department="SCJG",
     )
-    line = service.line_of(person, today=date(2026, 9, 2), period=1095)
+    line = service.line_of(db, person, today=date(2026, 9, 2), period=1095)
     assert (line.holder, line.holder_code) == ("欧***", "")
     assert not service.matches(line, "欧阳娜娜") and service.matches(line, "JY135")
+
+
+def test_the_english_page_names_the_licence_and_its_issuer_in_english(
+    client: TestClient, as_user: Any
+) -> None:
+    """Issue 16 (fault 2): ?lang=en showed the licence's and the issuer's Chinese names."""
+    number = licensed(client, as_user, FOOD)["number"]
+    client.cookies.clear()
+    page = client.get("/public/results", params={"q": number, "lang": "en"}).text
+    row = page[page.index("<tbody>") : page.index("</tbody>")]
+    assert "Food business licence" in row and "食品经营许可证" not in row
+    assert "Fuzhou Administration for Market Regulation" in row and "市场监督管理局" not in row
+    assert ">Valid<" in row
+    found = client.get("/public/results", params={"q": "food business", "lang": "en"}).text
+    assert number in found  # what the English page shows can be searched for
+    (line,) = _published(client, q=number)
+    assert line["licence_name_en"] == "Food business licence"
+    assert line["issuer_en"] == "Fuzhou Administration for Market Regulation"
+    chinese = client.get("/public/results", params={"q": number}).text
+    assert "食品经营许可证" in chinese and "Food business licence" not in chinese
 
 
 def test_the_publication_period_ends(client: TestClient, as_user: Any, clock: Clock) -> None:

@@ -246,3 +246,25 @@ def test_a_task_nobody_at_work_may_take_is_flagged_to_the_head_and_the_superviso
     assert "任务无人可办" in signed_in("rs-hz").get("/messages").text
     english = signed_in("rs-hz").get("/staff/load", params={"lang": "en"}).text
     assert "1 task nobody can take" in english
+
+
+def test_the_heads_department_queue_marks_a_task_nobody_at_work_may_take(
+    signed_in: SignedIn, db: Session
+) -> None:
+    """Issue 16 (fault 1): with its only reviewer away, the review stood in the queue
+    like any other, and the head's queue did not list it at all."""
+    number, task = _in_review(signed_in)
+    head = signed_in("rs-hz")
+    row = f'href="/staff/tasks/{task}">{number}<'
+    assert row not in head.get("/staff").text  # 我的待办: only the head's own stage
+    queue = head.get("/staff?view=department").text
+    assert row in queue and f'id="unstaffed-{task}"' not in queue  # its holder is at work
+    rs = accounts.find_user(db, username="rs")
+    assert rs is not None
+    rs.absent_from, rs.absent_until = date(2025, 1, 1), date(2030, 12, 31)
+    db.commit()
+    queue = head.get("/staff?view=department").text
+    label = queue[queue.index(row) :]
+    assert f'<span class="badge red" id="unstaffed-{task}">无人可办</span>' in label[:1500]
+    english = head.get("/staff", params={"view": "department", "lang": "en"}).text
+    assert f'id="unstaffed-{task}">Nobody can take it</span>' in english

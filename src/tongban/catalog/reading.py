@@ -118,10 +118,14 @@ def get_department(session: Session, *, code: str) -> Department:
 def search(session: Session, *, query: str, limit: int = 20) -> list[CatalogEntry]:
     """Entries matching plain words (名称, 关键词, 编码, 部门), best first."""
     entries = list_entries(session)
-    departments = {dept.code: dept.name for dept in list_departments(session)}
-    codes = search_index.rank(query, entries, departments)[:limit]
+    codes = search_index.rank(query, entries, _searched_names(session))[:limit]
     by_code = {entry.code: entry for entry in entries}
     return [by_code[code] for code in codes]
+
+
+def _searched_names(session: Session) -> dict[str, str]:
+    """Department code → its names searched by, Chinese and English."""
+    return {d.code: f"{d.name} {d.name_en or ''}" for d in list_departments(session)}
 
 
 def prepare_search(sessions: sessionmaker[Session]) -> threading.Thread | None:
@@ -131,8 +135,7 @@ def prepare_search(sessions: sessionmaker[Session]) -> threading.Thread | None:
     be read (logged: the first search computes them)."""
     try:
         with closing(reading_session(sessions)) as session:
-            departments = {dept.code: dept.name for dept in list_departments(session)}
-            return search_index.prepare(list_entries(session), departments)
+            return search_index.prepare(list_entries(session), _searched_names(session))
     except Exception:  # the server starts all the same
         search_index.log.exception("catalog.prepare_search_failed")
         return None

@@ -3,8 +3,11 @@
 Chinese has no spaces, so beyond whole-substring matches the query is compared by
 character bigrams: "开个餐馆" still finds "我要开餐馆" through "开餐"/"餐馆". People who
 type pinyin ("sydj", "shiye") are matched against the spellings of names and keywords.
-Tiers come first, then the score: the exact code, then Chinese (or English) words, then
-pinyin. The texts of each entry version, spellings included, are computed once per
+English is indexed as Chinese is, by its own rules: the English names (the entry's, and
+an item's result's: "Business licence"), ``synonyms_en``, ``summary_en`` and the
+department's English name, matched word by word (:func:`english_score`), so that the name
+that holds every word asked and few others comes first. Tiers come first, then the
+score: the exact code, then Chinese or English words, then pinyin. The texts of each entry version, spellings included, are computed once per
 process: at server start-up in a background thread (:func:`prepare`), so that the first
 search does not wait for pypinyin's dictionaries.
 """
@@ -78,6 +81,8 @@ def _texts_of(entry: CatalogEntry, departments: dict[str, str]) -> Texts:
 def _computed(code: str, definition: dict[str, Any], department: str) -> Texts:
     source = definition.get("bundle") or definition["items"][0]
     keywords = source.get("keywords", [])
+    result = {} if "bundle" in definition else source.get("result") or {}
+    names_en = [definition.get("name_en"), result.get("name_en")]
     fields = {
         "name": fold(f"{definition['name']} {definition.get('name_en') or ''}"),
         "keywords": fold(" ".join(keywords)),
@@ -85,6 +90,9 @@ def _computed(code: str, definition: dict[str, Any], department: str) -> Texts:
         "summary": fold(source.get("summary") or ""),
         "department": fold(department),
         "synonyms": SEPARATOR.join(fold(phrase) for phrase in source.get("synonyms", [])),
+        "names_en": SEPARATOR.join(fold(name) for name in names_en if name),
+        "synonyms_en": SEPARATOR.join(fold(p) for p in source.get("synonyms_en", [])),
+        "summary_en": fold(source.get("summary_en") or ""),
     }
     spellings = {
         "name": (pinyin.spell(fold(definition["name"])),),
@@ -142,10 +150,13 @@ def _contains(name: str, text: str, needle: str, words: list[str]) -> bool:
 
 
 def score(query: str, fields: dict[str, str]) -> float:
-    """How well the words of ``query`` match an entry's texts (0 when they do not)."""
+    """How well the words of ``query`` match an entry's texts (0 when they do not):
+    Chinese by substrings and bigrams, Latin letters by :func:`english_score`."""
     needle = _core(query)
     if not needle:
         return 0.0
+    if not _HAN.search(needle):
+        return english_score(query, fields)
     best = 0.0
     words = query.lower().split()
     grams = _bigrams(needle) if _HAN.search(needle) else set()
@@ -160,6 +171,56 @@ def score(query: str, fields: dict[str, str]) -> float:
             if shared >= 0.5:
                 best = max(best, weight * 0.6 * shared)
     return best
+
+
+ENGLISH_PHRASE_WEIGHTS = {"names_en": 100, "synonyms_en": 95}
+ENGLISH_TEXT_WEIGHTS = {"department": 30, "summary_en": 20}
+# Words that say nothing of what is wanted ("how do I get a business licence").
+_STOP = (
+    "a an and the of for to in on at by with from my our i me we want need how do does can get s"
+)
+STOPWORDS = frozenset(_STOP.split())
+SHARE = 0.5  # of the words asked that a phrase must hold to count
+AGAIN = 0.5  # added for each other phrase that holds every word asked (up to 4)
+
+
+def english_words(text: str) -> list[str]:
+    """The words of ``text`` (folded) that say what is wanted."""
+    return [word for word in re.findall(r"[a-z0-9]+", text) if word not in STOPWORDS]
+
+
+def _held(asked: list[str], words: list[str]) -> tuple[float, float]:
+    """The share of ``asked`` that begins a word of ``words`` ("licence" holds "licences",
+    "id" "identity"; "db" is not inside "food business"), and the share of ``words`` so
+    begun: how much of the phrase was asked for."""
+    found = sum(any(w.startswith(a) for w in words) for a in asked)
+    used = sum(any(w.startswith(a) for a in asked) for w in words)
+    return found / len(asked), used / len(words) if words else 0.0
+
+
+def english_score(query: str, fields: dict[str, str]) -> float:
+    """How well a query in Latin letters matches: the best of an English name or
+    synonym holding at least half the words asked (more for all of them, and for a
+    phrase with few words beyond them), of the code holding the letters, and of the
+    department's name or the summary holding them all; a little more for each other
+    name or synonym holding every word (the entry is about them, not one line of it)."""
+    asked = english_words(query.lower())
+    if not asked:
+        return 0.0
+    best, whole = 0.0, 0
+    for name, weight in ENGLISH_PHRASE_WEIGHTS.items():
+        for phrase in fields[name].split(SEPARATOR):
+            found, used = _held(asked, english_words(phrase))
+            if found >= SHARE:
+                best = max(best, weight * found * (0.8 + 0.2 * used))
+                whole += found == 1
+    needle = "".join(asked)
+    if needle in fields["code"] or any(len(a) > 1 and a in fields["code"] for a in asked):
+        best = max(best, float(WEIGHTS["code"]))
+    for name, weight in ENGLISH_TEXT_WEIGHTS.items():
+        if _held(asked, english_words(fields[name]))[0] == 1:
+            best = max(best, float(weight))
+    return best + AGAIN * min(max(whole - 1, 0), 4) if best else 0.0
 
 
 def synonym_hit(query: str, synonyms: str) -> bool:

@@ -9,7 +9,8 @@ person by the first character of the name only, no ID number), the issuing autho
 the day of issue, the validity and the status *now* (the newest version of a licence
 issued again under its number): a licence suspended, revoked or
 cancelled after publication shows so at once (nothing is copied; the page reads the
-licence record).
+licence record). English pages show the English of the licence's name and issuer where
+the catalog gives one.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from tongban.catalog.enums import EntryKind, EntryStatus
-from tongban.catalog.models import CatalogEntry, CatalogVersion
+from tongban.catalog.models import CatalogEntry, CatalogVersion, Department
+from tongban.licences import names
 from tongban.licences.enums import HolderCodeType, LicenceStatus
 from tongban.licences.models import Licence
 from tongban.licences.verify import effective_status
@@ -45,6 +47,8 @@ class Published:
     status: LicenceStatus
     item_code: str
     public_until: date  # the last day it is published
+    licence_name_en: str | None = None  # the catalog's English of the result, if any
+    issuer_en: str | None = None  # the issuing department's English name, if any
 
 
 _PERIODS: dict[str, int | None] = {}  # content hash of an item version → its period
@@ -97,7 +101,7 @@ def published(
         if licence.number in seen:  # an earlier version of a licence issued again (换发)
             continue
         seen.add(licence.number)
-        line = line_of(licence, today=today, period=days[licence.item_code or ""])
+        line = line_of(session, licence, today=today, period=days[licence.item_code or ""])
         if needle and not matches(line, needle):
             continue
         rows.append(line)
@@ -106,10 +110,11 @@ def published(
     return rows
 
 
-def line_of(licence: Licence, *, today: date, period: int) -> Published:
+def line_of(session: Session, licence: Licence, *, today: date, period: int) -> Published:
     """What the page shows of ``licence``: a person masked, its status on ``today``,
     published until ``period`` calendar days after its day of issue."""
     person = licence.holder_code_type == HolderCodeType.resident_id
+    department = session.get(Department, licence.issuer_department)
     return Published(
         licence_name=licence.name,
         number=licence.number,
@@ -121,12 +126,15 @@ def line_of(licence: Licence, *, today: date, period: int) -> Published:
         status=effective_status(licence, today),
         item_code=licence.item_code or "",
         public_until=licence.issued_on + timedelta(days=period),
+        licence_name_en=names.name_en(licence),
+        issuer_en=department.name_en if department is not None else None,
     )
 
 
 def matches(line: Published, needle: str) -> bool:
     """Whether ``needle`` is in what the page shows whole (not a person's name)."""
     searchable = [line.number, line.item_code, line.licence_name, line.issuer]
+    searchable += [name for name in (line.licence_name_en, line.issuer_en) if name]
     if line.holder_code:  # an enterprise: its name and code are public
         searchable += [line.holder, line.holder_code]
     return any(needle.lower() in value.lower() for value in searchable)

@@ -55,7 +55,8 @@ def queue(
     view: str = "mine",
 ) -> Response:
     """The user's open tasks, least time left first, with a traffic-light badge: those
-    they hold or no one holds (我的待办), or the whole department's (本部门); filterable
+    they hold or no one holds (我的待办), or the whole department's (本部门: a head sees
+    every stage's, those nobody present may hold marked 无人可办); filterable
     by stage, urgency, item and words, a page at a time (上一页 / 下一页 carry the
     filters). htmx, changing a filter, gets only the table."""
     view = "department" if view == "department" else "mine"
@@ -73,6 +74,7 @@ def queue(
         after=PageCursor.parse(after) if after else None,
         before=PageCursor.parse(before) if before else None,
         mine=view == "mine",
+        every_stage=view == "department" and _heads(user),
     )
     filters = {"q": text, "stage": chosen or "", "urgency": urgency, "item": item}
     filters["view"] = "" if view == "mine" else view
@@ -108,6 +110,11 @@ def queue(
             **alerts.list_context(session, department=user.department_code or "-"),
         },
     )
+
+
+def _heads(user: User) -> bool:
+    """Whether ``user`` heads their department (its approvers, who may reassign its tasks)."""
+    return user.department_code is not None and service.may_reassign(user, user.department_code)
 
 
 def _task_page(

@@ -8,14 +8,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit import service as audit
-from tongban.cases.assignment.pool import COUNTER_STAGES, Candidate, barred, hand_over, present
+from tongban.cases.assignment.pool import (
+    COUNTER_STAGES,
+    Candidate,
+    hand_over,
+    pools,
+    qualified,
+)
 from tongban.cases.core import access, clocks, definition
 from tongban.cases.core.access import STAGE_ROLE
 from tongban.cases.core.transition import lock_task
@@ -88,30 +94,16 @@ def may_reassign(user: User, department_code: str) -> bool:
 
 
 def candidates(session: Session, *, task: Task, now: datetime) -> list[Candidate]:
-    """Who a task may be reassigned to: the qualified present staff of its department
-    (``pool``), with the open tasks each holds, the current holder left out."""
-    day = clocks.calendar(session).local_date(now)
-    kept = barred(session, task.case, task.stage, task.item_code) | {task.assignee_id}
-    rows = session.scalars(
-        select(User)
-        .where(
-            User.id.in_(present(day)),
-            User.department_code == task.department_code,
-        )
-        .order_by(User.id)
+    """Who a task may be reassigned to: those who may hold it (``pool.qualified``), with
+    the open tasks each holds, the current holder left out."""
+    found = pools(
+        session,
+        departments={task.department_code},
+        roles={STAGE_ROLE[task.stage]},
+        day=clocks.calendar(session).local_date(now),
     )
-    qualified = [u for u in rows if u.has_role(STAGE_ROLE[task.stage]) and u.id not in kept]
-    loads = _loads(session, [u.id for u in qualified])
-    return [Candidate(u.id, u.display_name, loads.get(u.id, 0)) for u in qualified]
-
-
-def _loads(session: Session, user_ids: list[int]) -> dict[int, int]:
-    query = (
-        select(Task.assignee_id, func.count())
-        .where(Task.assignee_id.in_(user_ids), Task.state == TaskState.open)
-        .group_by(Task.assignee_id)
-    )
-    return {user_id: int(n) for user_id, n in session.execute(query) if user_id is not None}
+    may = qualified(session, found, case=task.case, task=task)
+    return sorted((c for c in may if c.user_id != task.assignee_id), key=lambda c: c.user_id)
 
 
 def reassign_task(

@@ -1,9 +1,9 @@
 """The load per person (工作量): the open tasks each member of staff holds, per
 department, with the department's tasks held by no one (every stage's: those of the
 counter, 受理 and 送达, are never assigned and are counted apart) and, of those, the ones
-no present person of the department may take (无人可办: nobody at work holds the stage's
-role); what supervisors and department heads look at before reassigning. Four statements
-whatever the number of people."""
+no present person of the department may take (无人可办, ``pool.unstaffed``); what
+supervisors and department heads look at before reassigning. The same few statements
+whatever the number of people and tasks."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from tongban.accounts.enums import Role, UserKind
 from tongban.accounts.models import User
-from tongban.cases.assignment.pool import COUNTER_STAGES
-from tongban.cases.core.access import STAGE_ROLE, WORK_ROLES
+from tongban.cases.assignment.pool import COUNTER_STAGES, unstaffed
+from tongban.cases.core.access import WORK_ROLES
 from tongban.cases.enums import Stage, TaskState
 from tongban.cases.models import Case, Task
 
@@ -36,7 +36,8 @@ class PersonLoad:
 
 @dataclass(frozen=True)
 class Unstaffed:
-    """An open back-office task held by no one that no present person may take."""
+    """An open back-office task held by no one that no present person may take
+    (``pool.unstaffed``)."""
 
     task_id: int
     case_number: str
@@ -47,8 +48,7 @@ class Unstaffed:
 class DepartmentLoad:
     """One department: its people, most loaded first, and its open tasks held by no one,
     of which ``at_counter`` are the counter's (done by whoever serves, never assigned) and
-    ``unstaffed`` those of other stages that no present person holding the stage's role
-    could take."""
+    ``unstaffed`` those of other stages that no present person may take."""
 
     code: str
     people: list[PersonLoad] = field(default_factory=list)
@@ -79,8 +79,9 @@ def load_by_department(
         Task.state == TaskState.open, Task.assignee_id.is_(None)
     )
     back_office = (
-        select(Task.id, Case.number, Task.department_code, Task.stage)
+        select(Task)
         .join(Case, Case.id == Task.case_id)
+        .options(contains_eager(Task.case).selectinload(Case.tasks))
         .where(
             Task.state == TaskState.open,
             Task.assignee_id.is_(None),
@@ -114,10 +115,14 @@ def load_by_department(
                 user.absent_until,
             )
         )
-    for task_id, number, code, stage in session.execute(back_office.order_by(Task.id)):
-        load = departments.setdefault(code, DepartmentLoad(code))
-        if not any(STAGE_ROLE[stage] in p.roles and not p.absent for p in load.people):
-            load.unstaffed.append(Unstaffed(task_id, number, stage))
+    pooled_tasks = list(session.scalars(back_office.order_by(Task.id)))
+    nobody = unstaffed(session, tasks=pooled_tasks, day=day)
+    for task in pooled_tasks:
+        if task.id in nobody:
+            load = departments.setdefault(
+                task.department_code, DepartmentLoad(task.department_code)
+            )
+            load.unstaffed.append(Unstaffed(task.id, task.case.number, task.stage))
     for load in departments.values():
         load.people.sort(key=lambda p: (-p.open_tasks, p.user_id))
     return [departments[code] for code in sorted(departments)]

@@ -27,7 +27,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from tongban.accounts.enums import Role, UserKind
@@ -76,11 +76,6 @@ def choose(candidates: Sequence[Candidate], policy: str, rng: random.Random) -> 
         fewest = min(c.load for c in candidates)
         candidates = [c for c in candidates if c.load == fewest]
     return rng.choice(sorted(candidates, key=lambda c: c.user_id))
-
-
-def present(day: date) -> Select[int]:
-    """The ids of the active staff who take tasks and are not absent on ``day``."""
-    return select(User.id).where(*_present(day))
 
 
 def _present(day: date) -> tuple[ColumnElement[bool], ...]:
@@ -159,7 +154,8 @@ def suspended(session: Session) -> Iterator[None]:
 
 
 class Opening(Protocol):
-    """A task about to open (``transition.Opening``): its stage, department and item."""
+    """A task open or about to open (a ``Task``, a ``transition.Opening``): its stage,
+    department and item."""
 
     @property
     def stage(self) -> Stage: ...
@@ -187,16 +183,38 @@ def draw(
     drawn: list[tuple[Candidate, str] | None] = []
     for o in openings:
         policy, candidates = found.get((o.department_code, STAGE_ROLE[o.stage]), ("", []))
-        kept = (
-            barred(session, case, o.stage, o.item_code) if o.stage not in COUNTER_STAGES else None
-        )
         chosen = None
-        if kept is not None:
-            chosen = choose([c for c in candidates if c.user_id not in kept], policy, RANDOM)
+        if o.stage not in COUNTER_STAGES:
+            chosen = choose(qualified(session, found, case=case, task=o), policy, RANDOM)
         if chosen is not None:  # one more open task for the next draw of this batch
             candidates[candidates.index(chosen)] = replace(chosen, load=chosen.load + 1)
         drawn.append((chosen, policy) if chosen is not None else None)
     return drawn
+
+
+def qualified(session: Session, found: Pools, *, case: Case, task: Opening) -> list[Candidate]:
+    """Who of ``found`` may hold ``task`` of ``case``: the present staff of its department
+    holding its stage's role, less those kept off by separation of duties."""
+    _, candidates = found.get((task.department_code, STAGE_ROLE[task.stage]), ("", []))
+    kept = barred(session, case, task.stage, task.item_code)
+    return [c for c in candidates if c.user_id not in kept]
+
+
+def unstaffed(session: Session, *, tasks: Sequence[Task], day: date) -> set[int]:
+    """The ids of those of ``tasks`` (open) that nobody present on ``day`` may hold: the
+    back-office tasks no one could be drawn for (:func:`qualified`), the rule by which an
+    opening task is recorded ``task.unstaffed``. Held or not: a holder away is no one's
+    hands. One statement for the staff; each task's case with its tasks loaded."""
+    back_office = [t for t in tasks if t.stage not in COUNTER_STAGES]
+    if not back_office:
+        return set()
+    found = pools(
+        session,
+        departments={t.department_code for t in back_office},
+        roles={STAGE_ROLE[t.stage] for t in back_office},
+        day=day,
+    )
+    return {t.id for t in back_office if not qualified(session, found, case=t.case, task=t)}
 
 
 def record_drawn(

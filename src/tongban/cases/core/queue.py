@@ -3,10 +3,11 @@ least time left first, filtered by stage, urgency, item and words in SQL.
 
 A page costs the same few statements however many tasks are open (no statement per
 row): one query for the page of running tasks with their case and applicant, one each
-for the clocks and pauses of those cases, and one for the tasks of paused cases (art. 45
-procedures; cases waiting for the applicant's correction are in no queue). Pages are
-keyset pages: a cursor names the last task shown (its due time and id), so a page never
-skips or repeats a task when tasks before it finish meanwhile.
+for the clocks, pauses and tasks of those cases, one for the tasks of paused cases (art.
+45 procedures; cases waiting for the applicant's correction are in no queue), and one
+for the staff present, to mark the tasks nobody present may hold. Pages are keyset
+pages: a cursor names the last task shown (its due time and id), so a page never skips
+or repeats a task when tasks before it finish meanwhile.
 
 Urgency (the badge: red overdue, yellow due soon, green) is a function of the stored due
 time for a running clock: for each limit in the department's queue, :func:`yellow_until`
@@ -18,7 +19,7 @@ by the time they had left when the pause began (:func:`queries._due_now`), in Py
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Session, aliased, contains_eager
 from sqlalchemy.sql.base import ExecutableOption
 
 from tongban.accounts.models import User
+from tongban.cases.assignment import pool
 from tongban.cases.core import clocks, queries
 from tongban.cases.core.access import STAGE_ROLE
 from tongban.cases.core.keyset import Cursor
@@ -46,6 +48,7 @@ class QueueRow:
     left: clocks.TimeLeft | None
     due_at: datetime | None  # the sort key: when time runs out as things stand
     holder: str | None = None  # the name of who holds it; None: the department's pool
+    unstaffed: bool = False  # nobody present may hold it (``pool.unstaffed``, 无人可办)
 
     @property
     def badge(self) -> str:
@@ -135,14 +138,18 @@ def page(
     before: Cursor | None = None,
     size: int = PAGE_SIZE,
     mine: bool = False,
+    every_stage: bool = False,
 ) -> QueuePage:
     """One page of the user's queue, least time left first: the first page, the one
     after ``after`` or the one before ``before``. ``urgency`` is one of
     :data:`URGENCIES` or empty; ``item`` an item code (the task's own or its case's);
     ``mine``: only the tasks the user holds and those held by no one (我的待办), else
-    every task of the department (本部门)."""
+    every task of the department (本部门); ``every_stage``: those of every stage, not only
+    of the user's roles (a department's head overseeing it)."""
     stages = [
-        s for s, role in STAGE_ROLE.items() if user.has_role(role) and (stage is None or s == stage)
+        s
+        for s, role in STAGE_ROLE.items()
+        if (every_stage or user.has_role(role)) and (stage is None or s == stage)
     ]
     if user.department_code is None or not stages:
         return QueuePage([], None, None)
@@ -196,7 +203,7 @@ def page(
     rows += _paused_rows(session, stopped, now, urgency, cursor, backwards)
     rows.sort(key=lambda row: row.cursor.key(), reverse=backwards)
     more = len(rows) > size
-    rows = rows[:size]
+    rows = _mark_unstaffed(session, rows[:size], now)
     if backwards:
         rows.reverse()
         return QueuePage(rows, rows[-1].cursor if rows else None, rows[0].cursor if more else None)
@@ -206,9 +213,20 @@ def page(
     )
 
 
+def _mark_unstaffed(session: Session, rows: list[QueueRow], now: datetime) -> list[QueueRow]:
+    """The rows with those that nobody present may hold marked, for the head to see."""
+    day = clocks.calendar(session).local_date(now)
+    nobody = pool.unstaffed(session, tasks=[row.task for row in rows], day=day)
+    return [replace(row, unstaffed=True) if row.task.id in nobody else row for row in rows]
+
+
 def _case_loads() -> Sequence[ExecutableOption]:
-    case = contains_eager(Task.case)
-    return (case.selectinload(Case.clocks), case.selectinload(Case.pauses))
+    case = contains_eager(Task.case)  # its tasks: who reviewed it may not decide it
+    return (
+        case.selectinload(Case.clocks),
+        case.selectinload(Case.pauses),
+        case.selectinload(Case.tasks),
+    )
 
 
 def _paused_rows(

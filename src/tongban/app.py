@@ -44,6 +44,7 @@ from tongban.lenient.api import router as lenient_api
 from tongban.lenient.views import router as lenient_views
 from tongban.licences.api import router as licences_api
 from tongban.licences.names import licence_name
+from tongban.ratings.card import rating_stage
 from tongban.licences.setup import configure as configure_licences
 from tongban.licences.views import router as licences_views
 from tongban.messaging.api import router as messaging_api
@@ -215,6 +216,7 @@ def create_app(runtime: Runtime, *, start_worker: bool | None = None) -> FastAPI
     app.state.read_viewer = read_viewer  # a page's header, where its route read no sign-in
     environment().globals["case_title"] = case_title  # cases by name, in the page's language
     environment().globals["licence_name"] = licence_name  # e-licences alike
+    environment().globals["rating_stage"] = rating_stage  # 收件, 受理, 办结 in the page's language
     for router in API_ROUTERS:
         app.include_router(
             router, prefix=API_PREFIX, responses=errors.API_ERRORS, dependencies=STORABLE

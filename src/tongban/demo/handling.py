@@ -293,6 +293,7 @@ def rate(world: World, case: Case) -> None:
         user=applicant,
         score=score,
         comment=comment,
+        tags=[Texts.BAD_TAGS[comment]] if score <= 2 else [],
         now=at,
         channel=RatingChannel.window
         if case.channel == Channel.window

@@ -109,6 +109,13 @@ def check_rating(
     return score, text
 
 
+def stage_name(stage: str, locale: str | None) -> str:
+    """The name a page shows for a rated stage (收件, 受理, 办结; Receipt … in English)."""
+    if locale == "en":
+        return STAGE_NAMES_EN.get(stage, stage).capitalize()
+    return STAGE_NAMES_ZH.get(stage, stage)
+
+
 def check_stage(stage: str) -> str:
     if stage not in STAGES:
         raise InvalidInput(

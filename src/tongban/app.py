@@ -44,7 +44,6 @@ from tongban.lenient.api import router as lenient_api
 from tongban.lenient.views import router as lenient_views
 from tongban.licences.api import router as licences_api
 from tongban.licences.names import licence_name
-from tongban.ratings.card import rating_stage
 from tongban.licences.setup import configure as configure_licences
 from tongban.licences.views import router as licences_views
 from tongban.messaging.api import router as messaging_api
@@ -73,6 +72,7 @@ from tongban.queueing.api import router as queueing_api
 from tongban.queueing.terminal_views import router as queueing_terminal_views
 from tongban.queueing.views import router as queueing_views
 from tongban.ratings.api import router as ratings_api
+from tongban.ratings.card import rating_stage
 from tongban.ratings.link_views import router as rating_link_views
 from tongban.ratings.pad_views import router as rating_pad_views
 from tongban.ratings.views import router as ratings_views

@@ -51,9 +51,7 @@ def test_a_month_has_the_mix_of_a_real_month(db: Session, tmp_path: Path) -> Non
     # a bad rating says why with its reason tag; one of a case that ran late, 办理时间长
     bad = [r for r in ratings if r.score <= 2]
     assert all(len(r.tags) == 1 and r.tags[0] in BAD_TAGS for r in bad)
-    late = set(
-        db.scalars(select(Task.case_id).where(Task.finished_at > Task.due_at).distinct())
-    )
+    late = set(db.scalars(select(Task.case_id).where(Task.finished_at > Task.due_at).distinct()))
     slow = [r for r in bad if r.case_id in late]
     assert slow and all(r.tags == ["办理时间长"] for r in slow)
     # the dashboard's call-back and appeal figures are not 0: recorded through the services

@@ -5,9 +5,14 @@ question box took ~420 px). A desktop shows the menu open, without the button.""
 
 from __future__ import annotations
 
+from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.phone import DESKTOP, PHONE, signed_in
+from tests.conftest import token
+from tests.factories import submitted
+from tongban.app import create_app
+from tongban.web.runtime import Runtime
 
 ITEM = "3501-RS-003"  # 失业登记
 
@@ -43,4 +48,24 @@ def test_on_a_desktop_the_menu_is_open_without_its_button(browser: Browser, serv
     page.goto(f"/apply/{ITEM}")
     expect(page.locator("header.site a[href='/my/cases']")).to_be_visible()
     expect(page.locator("header.site details.menu > summary")).to_be_hidden()
+    page.context.close()
+
+
+def test_on_a_phone_the_unread_count_shows_on_the_folded_menu(
+    browser: Browser, server: str, server_runtime: Runtime
+) -> None:
+    """The header's 消息 link carries the unread count; folded on a phone, the menu hides
+    it, so the menu's button shows the same count."""
+    client = TestClient(create_app(server_runtime))
+    submitted(client, token(client, "zhangsan"), ITEM)  # 您的申请已收到: an unread message
+    page = signed_in(browser, server, PHONE)
+    page.goto("/my/cases")
+    expect(page.locator("header.site details.menu")).not_to_have_attribute("open", "")
+    link = page.locator("header.site a.messages-link .badge.count")
+    expect(link).to_be_hidden()
+    unread = link.text_content()
+    assert unread and int(unread) > 0
+    badge = page.locator("header.site details.menu > summary .badge.count")
+    expect(badge).to_be_visible()
+    expect(badge).to_have_text(unread)
     page.context.close()

@@ -408,3 +408,26 @@ def test_english_pages_stay_english_saving_the_message_language_and_listing_rati
     english = staff.get("/staff/ratings?lang=en").text
     title = english.split(f'<a href="/cases/{number}">{number}</a>', 1)[1].split("<", 1)[0]
     assert "Unemployment" in title and not re.search(r"[\u4e00-\u9fff]", title), title
+
+
+def test_the_rated_stage_and_reason_tag_are_named_in_either_language(
+    browser: Any, finish: Finish
+) -> None:
+    """The stage a rating is for (收件, 受理, 办结) reads as a name wherever a rating is
+    shown (the case page, its record, the department's list), and its reason tags are in
+    the page's language: never the code ``completion``."""
+    number = finish()
+    applicant = browser("zhangsan")
+    _rate(applicant, number, score="1", tags=["办理时间长"])
+    for page in (applicant.get(f"/cases/{number}"), browser("rs").get("/staff/ratings")):
+        assert "办结" in page.text and "办理时间长" in page.text
+    staff = browser("rs")
+    listed = staff.get("/staff/ratings?lang=en").text
+    card = listed[listed.index(number) :]
+    assert "Stage rated" in card and "Completion" in card and "Took too long" in card
+    english = browser("zhangsan").get(f"/cases/{number}?lang=en").text
+    text = re.sub(r"<[^>]+>", " ", english)
+    assert "Completion rating" in text and "Took too long" in text
+    assert not re.search(r"\b(completion|receipt|acceptance)\b", text), text
+    record = text[text.index("Completion:") :]  # the case's record names the rated stage
+    assert record

@@ -118,3 +118,32 @@ def test_an_expired_link_is_refused_and_says_when_it_expired(
     posted = client.post(f"/rate/{token}", data={"score": "5", "csrf_token": csrf(page.text)})
     assert posted.status_code == 409 and "过期" in posted.text
     assert db.scalar(select(Rating).where(Rating.case_id == case_id)) is None
+
+
+def test_the_link_offers_the_national_indicators_and_keeps_them(
+    client: TestClient, finish: Finish, deliver: Deliver, tmp_path: Path, as_user: Any
+) -> None:
+    """The page of the link asks what the case page's form asks: overall satisfaction and
+    the national indicators (speed, the guide, convenience, ease of use), stored alike."""
+    number = finish()
+    path = _sms_link(client, deliver, tmp_path, number)
+    client.cookies.clear()
+    page = client.get(path)
+    for name in ("办事速度", "办事指南准确性", "办事便利度", "操作便捷度"):
+        assert name in page.text, name
+    sent = client.post(
+        path,
+        data={
+            "score": "4",
+            "indicator-speed": "3",
+            "indicator-guide": "5",
+            "indicator-ease": "",  # 不评: not scored
+            "csrf_token": csrf(page.text),
+        },
+        follow_redirects=True,
+    )
+    assert sent.status_code == 200 and "感谢您的评价" in sent.text, sent.text
+    rated = client.get(f"{API}/cases/{number}/rating", headers=as_user("zhangsan")).json()
+    assert rated["indicators"] == {"speed": 3, "guide": 5}
+    shown = client.get(f"/cases/{number}", headers=as_user("zhangsan"))
+    assert "办事速度" in shown.text and "办事指南准确性" in shown.text

@@ -32,7 +32,7 @@ def _rate_by_sms(db: Session, client: TestClient, number: str, score: int) -> No
     assert case_id is not None
     secret = client.app.state.runtime.settings.secret_key  # type: ignore[attr-defined]
     token = links.sign(case_id=case_id, channel=RatingChannel.sms, sent_at=START, secret_key=secret)
-    answer = Answer(score, "很快", [])
+    answer = Answer(score, "很快", [], {})
     links.rate_by_link(db, token=token, answer=answer, now=START, secret_key=secret)
 
 

@@ -26,6 +26,7 @@ from tongban.notifications.service import inbox
 from tongban.outbox.models import OutboxMessage
 from tongban.ratings import service
 from tongban.ratings.models import Rating
+from tongban.ratings.rules import BAD_TAGS
 from tongban.supervision.models import MetricDay
 from tongban.supervision.reform import ReformFilter, reform_figures
 
@@ -47,6 +48,12 @@ def test_a_month_has_the_mix_of_a_real_month(db: Session, tmp_path: Path) -> Non
     assert (last - first).days >= 20 and last <= START  # spread over the month, never ahead
     ratings = list(db.scalars(select(Rating)))
     assert any(r.score <= 2 for r in ratings) and any(r.rectified_at for r in ratings)
+    # a bad rating says why with its reason tag; one of a case that ran late, 办理时间长
+    bad = [r for r in ratings if r.score <= 2]
+    assert all(len(r.tags) == 1 and r.tags[0] in BAD_TAGS for r in bad)
+    late = set(db.scalars(select(Task.case_id).where(Task.finished_at > Task.due_at).distinct()))
+    slow = [r for r in bad if r.case_id in late]
+    assert slow and all(r.tags == ["办理时间长"] for r in slow)
     # the dashboard's call-back and appeal figures are not 0: recorded through the services
     rated = service.figures(db, now=START).total
     assert 0 < rated.called_back <= rated.rectified and 0 < rated.appeals < rated.bad / 4

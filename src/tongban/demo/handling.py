@@ -286,13 +286,15 @@ def rate(world: World, case: Case) -> None:
         return
     applicant = next(a for a in world.applicants if a.id == case.applicant_id)
     score = rng.choice(Texts.SCORES[str(case.state)])
-    comment = rng.choice(Texts.BAD if score <= 2 else Texts.GOOD)
+    reason = rng.choice(Texts.BAD) if score <= 2 else None  # a bad rating says why
+    comment = reason or rng.choice(Texts.GOOD)
     rating = ratings.rate_case(
         world.session,
         case_id=case.id,
         user=applicant,
         score=score,
         comment=comment,
+        tags=[Texts.BAD_TAGS[reason]] if reason else [],
         now=at,
         channel=RatingChannel.window
         if case.channel == Channel.window

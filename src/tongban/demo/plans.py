@@ -141,11 +141,14 @@ class Texts:
         "rejected": (4, 3, 3, 1),
     }
     GOOD = (None, None, "办理很快，服务热情。", "网上办理方便，不用跑腿。", "一次告知清楚，点赞。")
-    BAD = (
-        "等了很久都没有人联系，进度不透明。",
-        "补正要求没有一次说清楚，来回跑了两趟。",
-        "窗口工作人员态度不好。",
-    )
+    SLOW = "等了很久都没有人联系，进度不透明。"
+    # a bad rating's comment → its reason tag (``ratings.rules.BAD_TAGS``), as the applicant ticks it
+    BAD_TAGS: ClassVar[dict[str, str]] = {
+        SLOW: "办理时间长",
+        "补正要求没有一次说清楚，来回跑了两趟。": "多次跑动",
+        "窗口工作人员态度不好。": "服务态度差",
+    }
+    BAD = tuple(BAD_TAGS)
     RECTIFICATIONS = (
         "已电话联系申请人说明情况并致歉，已加强办件进度提醒。",
         "已对相关工作人员开展服务规范培训，并优化一次性告知清单。",

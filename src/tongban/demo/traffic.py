@@ -159,17 +159,21 @@ def write_case(traffic: Traffic, rows: Rows, item: Item) -> str:
     case_id = rows.add("cases", case)
     case["number"] = f"8{start:%Y%m%d}{case_id:010d}"  # 8…: simulated traffic
     _materials(traffic, rows, case_id, item, start)
-    case["state"] = _run(traffic, rows, case, item, _fate(rng))
+    fate = _fate(rng)
+    slow = rng.choice(item.stages)[0] if rng.random() < LATE else None
+    case["state"] = _run(traffic, rows, case, item, fate, slow)
     if case["closed_at"] is not None and case["state"] != CaseState.withdrawn:
-        _rate(traffic, rows, case)
+        _rate(traffic, rows, case, slow=slow is not None)
     return str(case["state"])
 
 
-def _run(traffic: Traffic, rows: Rows, case: dict[str, Any], item: Item, fate: str) -> CaseState:
-    """Run the stages of the case until it closes or a stage would end after ``now``."""
+def _run(
+    traffic: Traffic, rows: Rows, case: dict[str, Any], item: Item, fate: str, slow: Stage | None
+) -> CaseState:
+    """Run the stages of the case until it closes or a stage would end after ``now``; the
+    ``slow`` stage (if any) runs past its limit."""
     rng, cal, now, unit = traffic.rng, traffic.cal, traffic.now, item.unit
     case_id, moment = case["id"], case["received_at"]
-    slow = rng.choice(item.stages)[0] if rng.random() < LATE else None
     if fate == "withdrawn":
         case["closed_at"] = min(now, moment + timedelta(hours=rng.uniform(0.5, 6)))
         return CaseState.withdrawn
@@ -290,12 +294,15 @@ def _materials(traffic: Traffic, rows: Rows, case_id: int, item: Item, at: datet
         rows.add("materials", row | {"uploaded_at": at})
 
 
-def _rate(traffic: Traffic, rows: Rows, case: dict[str, Any]) -> None:
+def _rate(traffic: Traffic, rows: Rows, case: dict[str, Any], *, slow: bool) -> None:
+    """Most finished cases are rated; a bad rating says why, with its reason tag: a case
+    that ran late, that it took too long (办理时间长)."""
     rng = traffic.rng
     at = case["closed_at"] + timedelta(hours=rng.uniform(1, 72))
     if rng.random() > RATED or at >= traffic.now:
         return
     score = rng.choice(Texts.SCORES[str(case["state"])])
+    reason = (Texts.SLOW if slow else rng.choice(Texts.BAD)) if is_bad(score) else None
     due = ratings.rectify_due(traffic.session, now=at) if is_bad(score) else None
     done = at + timedelta(hours=rng.uniform(2, 40))
     rectified = due is not None and done < traffic.now and rng.random() < RECTIFIED
@@ -310,8 +317,8 @@ def _rate(traffic: Traffic, rows: Rows, case: dict[str, Any]) -> None:
             "round": 1,
             "score": score,
             "indicators": {},
-            "tags": [],
-            "comment": rng.choice(Texts.BAD if is_bad(score) else Texts.GOOD),
+            "tags": [Texts.BAD_TAGS[reason]] if reason else [],
+            "comment": reason or rng.choice(Texts.GOOD),
             "created_at": at,
             "rectify_due_at": due,
             "rectification": rng.choice(Texts.RECTIFICATIONS) if rectified else None,

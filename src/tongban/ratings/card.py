@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import Request
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
@@ -20,6 +22,12 @@ from tongban.cases.http.panels import case_panel
 from tongban.cases.models import Case
 from tongban.ratings import pad, rules, service
 from tongban.ratings.enums import RATING_CHANNEL_NAMES_ZH
+
+
+@pass_context
+def rating_stage(context: Context, stage: str) -> str:
+    """``rating_stage(stage)``: the rated stage's name in the page's language."""
+    return rules.stage_name(stage, context.get("locale"))
 
 
 @case_panel

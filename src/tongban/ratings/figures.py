@@ -13,7 +13,12 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from tongban.ratings.models import Rating, RatingAppeal
-from tongban.ratings.rules import BAD_AT_MOST, GOOD_AT_LEAST
+from tongban.ratings.rules import (
+    BAD_AT_MOST,
+    GOOD_AT_LEAST,
+    rectification_rate,
+    satisfaction_rate,
+)
 
 
 @dataclass
@@ -38,8 +43,13 @@ class RatingFigures:
 
     @property
     def satisfaction_rate(self) -> float | None:
-        """好评率: the share of ratings scoring 4 or 5."""
-        return round(self.good / self.count, 3) if self.count else None
+        """好评率 (``rules.satisfaction_rate``)."""
+        return satisfaction_rate(good=self.good, rated=self.count)
+
+    @property
+    def rectification_rate(self) -> float | None:
+        """差评整改率 (``rules.rectification_rate``)."""
+        return rectification_rate(rectified=self.rectified, bad=self.bad)
 
     @property
     def open(self) -> int:
@@ -78,6 +88,12 @@ class RatingsDashboard:
     department_code: str | None = None
 
 
+def counted() -> ColumnElement[bool]:
+    """The ratings that count in any figure: all but those whose department's appeal a
+    supervisor upheld (申诉成立). Needs ``RatingAppeal`` outer-joined on the rating."""
+    return or_(RatingAppeal.outcome.is_(None), RatingAppeal.outcome != "upheld")
+
+
 def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
@@ -92,14 +108,13 @@ def figures(
 ) -> RatingsDashboard:
     """Ratings given since ``since`` (all when None), of one department or of all (of the
     departments ``within`` selects, when given: a region's), as of ``now``."""
-    counted = or_(RatingAppeal.outcome.is_(None), RatingAppeal.outcome != "upheld")
-    bad = and_(counted, Rating.score <= BAD_AT_MOST)
+    bad = and_(counted(), Rating.score <= BAD_AT_MOST)
     query = (
         select(
             Rating.department_code,
-            _count(counted),
-            func.coalesce(func.sum(case((counted, Rating.score), else_=0)), 0),
-            _count(and_(counted, Rating.score >= GOOD_AT_LEAST)),
+            _count(counted()),
+            func.coalesce(func.sum(case((counted(), Rating.score), else_=0)), 0),
+            _count(and_(counted(), Rating.score >= GOOD_AT_LEAST)),
             _count(bad),
             _count(and_(bad, Rating.rectified_at.is_not(None))),
             _count(and_(bad, Rating.rectified_at < Rating.rectify_due_at)),

@@ -41,6 +41,7 @@ def _page(
     context = quick_context(
         f"/rate/{token}",
         case=case,
+        stage=links.STAGE,
         open=links.may_rate(session, case=case),
         rated=done in ("rated", "rated-bad"),
         bad=done == "rated-bad",

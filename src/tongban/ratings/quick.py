@@ -21,11 +21,12 @@ from tongban.ratings.models import Rating
 @dataclass(frozen=True)
 class Answer:
     """What the applicant gave on a short rating form: a level 1–5 (0: none chosen), a
-    comment, reason tags."""
+    comment, reason tags, and the national indicators scored (``rules.INDICATORS``)."""
 
     score: int
     comment: str | None
     tags: list[str]
+    indicators: dict[str, int]
 
 
 def rate_as_applicant(
@@ -49,6 +50,7 @@ def rate_as_applicant(
         score=answer.score,
         comment=answer.comment,
         tags=answer.tags,
+        indicators=answer.indicators,
         now=now,
         channel=channel,
         stage=stage,

@@ -22,13 +22,24 @@ from tongban.web.i18n import locale_of
 Again = Callable[[dict[str, Any], int], Response]  # the page again: values kept, status
 
 
+def indicators_of(form: FormData) -> dict[str, int]:
+    """The national indicators scored on a rating form (``indicator-<name>``, one digit
+    each; a field left at 不评 is not scored): the case page's form and the short one."""
+    found = {}
+    for name in rules.INDICATORS:
+        value = form.get(f"indicator-{name}")
+        if isinstance(value, str) and value.isdigit() and len(value) == 1:
+            found[name] = int(value)
+    return found
+
+
 def answer_of(form: FormData) -> Answer:
-    """The level (0 when missing or not a number), comment and tags of the form."""
+    """The level (0 when missing or not a number), comment, tags and indicators of the form."""
     raw, comment = form.get("score"), form.get("comment")
     text = raw if isinstance(raw, str) else ""
     score = int(text) if text.isdigit() and len(text) <= 2 else 0
     tags = [tag for tag in form.getlist("tags") if isinstance(tag, str)]
-    return Answer(score, comment if isinstance(comment, str) else "", tags)
+    return Answer(score, comment if isinstance(comment, str) else "", tags, indicators_of(form))
 
 
 def quick_context(action: str, **extra: Any) -> dict[str, Any]:
@@ -39,6 +50,7 @@ def quick_context(action: str, **extra: Any) -> dict[str, Any]:
         "quick_fields": {},
         "good_tags": rules.GOOD_TAGS,
         "bad_tags": rules.BAD_TAGS,
+        "indicators": rules.INDICATORS,
         "comment_max": rules.COMMENT_MAX,
         **extra,
     }
@@ -63,6 +75,11 @@ def submit(
         message = error.message(
             locale_of(request, request.app.state.runtime.settings.default_locale)
         )
-        kept = {"score": answer.score, "comment": answer.comment, "tags": answer.tags}
+        kept = {
+            "score": answer.score,
+            "comment": answer.comment,
+            "tags": answer.tags,
+            "indicators": answer.indicators,
+        }
         return again({**kept, "error": message}, error.status)
     return see_other(f"{done}?done={'rated-bad' if rules.is_bad(rating.score) else 'rated'}")

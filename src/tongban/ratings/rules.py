@@ -78,6 +78,19 @@ def is_bad(score: int) -> bool:
     return score <= BAD_AT_MOST
 
 
+def satisfaction_rate(*, good: int | float, rated: int | float) -> float | None:
+    """好评率, the one rule every page and export uses: the ratings scoring ``GOOD_AT_LEAST``
+    or more out of the ratings counted (a rating whose department's appeal was upheld is
+    not counted: ``figures.counted``); None without any."""
+    return round(good / rated, 3) if rated else None
+
+
+def rectification_rate(*, rectified: int | float, bad: int | float) -> float | None:
+    """差评整改率, the one rule every page and export uses: bad ratings rectified out of the
+    bad ratings counted; None without any."""
+    return round(rectified / bad, 3) if bad else None
+
+
 def check_rating(
     score: object, comment: str | None, tags: list[str] | None = None
 ) -> tuple[int, str | None]:
@@ -107,6 +120,13 @@ def check_rating(
     if text is not None:
         _check_printable(text, field="comment", what_zh="评价意见", what_en="comment")
     return score, text
+
+
+def stage_name(stage: str, locale: str | None) -> str:
+    """The name a page shows for a rated stage (收件, 受理, 办结; Receipt … in English)."""
+    if locale == "en":
+        return STAGE_NAMES_EN.get(stage, stage).capitalize()
+    return STAGE_NAMES_ZH.get(stage, stage)
 
 
 def check_stage(stage: str) -> str:

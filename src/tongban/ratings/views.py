@@ -29,6 +29,7 @@ from tongban.online.views import render_case_page
 from tongban.ratings import followup, rules, service
 from tongban.ratings.card import case_rating
 from tongban.ratings.enums import RATING_CHANNEL_NAMES_ZH, RatingChannel
+from tongban.ratings.quick_views import indicators_of
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
 from tongban.web.i18n import locale_of
 from tongban.web.templating import render, wants_fragment
@@ -70,11 +71,7 @@ def rate(
     score = int(raw) if raw.isdigit() and len(raw) <= 2 else 0
     stage = _text(form, "stage") or "completion"
     tags = [tag for tag in form.getlist("tags") if isinstance(tag, str)]
-    indicators = {
-        name: int(value)
-        for name in rules.INDICATORS
-        if (value := _text(form, f"indicator-{name}")).isdigit() and len(value) == 1
-    }
+    indicators = indicators_of(form)
     try:
         service.rate_case(
             session,

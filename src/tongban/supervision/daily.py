@@ -27,7 +27,8 @@ from tongban.cases.models import Case, CorrectionRequest, Material, Task
 from tongban.catalog.definitions import CALENDAR_WEEK, HOURS_PER_WORKING_DAY, WORKING_WEEK
 from tongban.catalog.enums import MaterialWay
 from tongban.catalog.models import CatalogVersion
-from tongban.ratings.models import Rating
+from tongban.ratings.figures import counted
+from tongban.ratings.models import Rating, RatingAppeal
 from tongban.ratings.rules import BAD_AT_MOST, GOOD_AT_LEAST
 from tongban.sharing.models import FieldFill
 from tongban.supervision import department_days
@@ -236,31 +237,44 @@ def _stages(session: Session, dates: Dates, rows: Rows, cal: WorkCalendar) -> No
 
 
 def _ratings(session: Session, dates: Dates, rows: Rows) -> None:
-    """Ratings and rectifications under the channel the rating was given through (评价渠道:
-    the window's pad, an SMS link, the web page …), not the case's."""
-    given = select(
-        Rating.created_at, Rating.department_code, Rating.score, Case.catalog_code, Rating.channel
-    ).join(Case, Case.id == Rating.case_id)
-    for at, department, score, item, channel in session.execute(
-        given.where(dates.holds(Rating.created_at))
-    ):
+    """The ratings given on each day, under the channel they were given through (评价渠道:
+    the window's pad, an SMS link, the web page …), not the case's, with how many of the
+    bad ones are rectified (on time) by now: the ratings dashboard's cohort, so the two
+    agree. A rating whose appeal was upheld counts nowhere (``ratings.figures.counted``).
+    A later rectification or appeal decision rewrites its day (``followed_up_days``)."""
+    given = (
+        select(
+            Rating.created_at,
+            Rating.department_code,
+            Rating.score,
+            Case.catalog_code,
+            Rating.channel,
+            Rating.rectified_at,
+            Rating.rectify_due_at,
+        )
+        .join(Case, Case.id == Rating.case_id)
+        .outerjoin(RatingAppeal, RatingAppeal.rating_id == Rating.id)
+        .where(counted(), dates.holds(Rating.created_at))
+    )
+    for at, department, score, item, channel, done_at, due in session.execute(given):
         row = rows.at(at, item, department, channel)
         row["rated"] += 1
         row["rated_good"] += score >= GOOD_AT_LEAST
         row["rated_bad"] += score <= BAD_AT_MOST
-    done = select(
-        Rating.rectified_at,
-        Rating.rectify_due_at,
-        Rating.department_code,
-        Case.catalog_code,
-        Rating.channel,
-    ).join(Case, Case.id == Rating.case_id)
-    for done_at, due, department, item, channel in session.execute(
-        done.where(dates.holds(Rating.rectified_at))
-    ):
-        row = rows.at(done_at, item, department, channel)
-        row["rectified"] += 1
-        row["rectified_on_time"] += due is None or (done_at is not None and done_at < due)
+        if score <= BAD_AT_MOST and done_at is not None:
+            row["rectified"] += 1
+            row["rectified_on_time"] += due is not None and done_at < due
+
+
+def followed_up_days(session: Session, *, first: date, last: date, tz: ZoneInfo) -> set[date]:
+    """The local days of the ratings rectified, or whose appeal was decided, on the local
+    days ``first`` … ``last``: their rows count those ratings anew."""
+    dates = Dates.of(first, last, tz)
+    decided = select(RatingAppeal.rating_id).where(dates.holds(RatingAppeal.decided_at))
+    query = select(Rating.created_at).where(
+        dates.holds(Rating.rectified_at) | Rating.id.in_(decided)
+    )
+    return {at.astimezone(tz).date() for at in session.scalars(query)}
 
 
 def count_days(

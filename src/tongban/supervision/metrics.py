@@ -27,6 +27,7 @@ from sqlalchemy.orm import QueryableAttribute, Session, selectinload
 from tongban.cases.enums import Channel
 from tongban.cases.models import Case, Task
 from tongban.ratings.enums import RatingChannel
+from tongban.ratings.rules import satisfaction_rate
 from tongban.supervision import daily, department_days
 from tongban.supervision.measures import (
     OPEN_STATES,
@@ -108,8 +109,8 @@ class ChannelFigures(ItemFigures):
 
     @property
     def satisfaction_rate(self) -> float | None:
-        """好评率 of the ratings given through the channel; None without any."""
-        return round(self.rated_good / self.rated, 3) if self.rated else None
+        """好评率 of the ratings given through the channel (``rules.satisfaction_rate``)."""
+        return satisfaction_rate(good=self.rated_good, rated=self.rated)
 
 
 @dataclass

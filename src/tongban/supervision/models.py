@@ -4,8 +4,9 @@ channel (办事渠道: the case's for the case counts, the rating's for the rati
 
 The dashboard and the cockpit read these rows (a bounded number: days × items), never
 the cases themselves. Every count is keyed by the day of the event that settles it (a
-decision, a finished task, a rating, a rectification), so a past day's row never changes
-once the day is over; ``supervision.daily`` writes them, docs/metrics.md defines them.
+decision, a finished task, a rating), so a past day's row never changes once the day is
+over, but for its ratings: a later rectification or upheld appeal rewrites the rating's
+day (``tasks.refresh``); ``supervision.daily`` writes them, docs/metrics.md defines them.
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from tongban.catalog import service as catalog
+from tongban.ratings.rules import rectification_rate, satisfaction_rate
 from tongban.supervision.models import COUNTS, SUMS, MetricDay
 
 PERS = ("day", "week", "month")
@@ -109,8 +110,8 @@ class Reform:
             "time_cut": _cut(c["elapsed_days"], c["legal_days"]),
             "promise_cut": _cut(c["promised_days"], c["legal_days"]),
             "backfill_rate": _share(c["fields_pulled"], c["fields"]),
-            "satisfaction_rate": _share(c["rated_good"], c["rated"]),
-            "rectification_rate": _share(c["rectified"], c["rated_bad"]),
+            "satisfaction_rate": satisfaction_rate(good=c["rated_good"], rated=c["rated"]),
+            "rectification_rate": rectification_rate(rectified=c["rectified"], bad=c["rated_bad"]),
             "rectified_on_time_rate": _share(c["rectified_on_time"], c["rectified"]),
             "trips_per_case": round(c["trips"] / c["decided"], 2) if c["decided"] else None,
         }

@@ -1,6 +1,7 @@
 """Keeping ``metric_days`` current: a recurring durable job (``metrics.refresh``) writes
 yesterday's and today's rows again every ``metrics_refresh_minutes`` and once just after
-local midnight, which closes the day that ended. The worker's sweep makes sure the one job
+local midnight, which closes the day that ended; and the rows of an earlier day whose
+ratings were rectified, or had an appeal decided, on those two days. The worker's sweep makes sure the one job
 exists (``ensure_refresh``); ``tongban metrics recompute`` rewrites any range by hand.
 """
 
@@ -18,7 +19,7 @@ from tongban.jobs import service as jobs
 from tongban.jobs.enums import JobState
 from tongban.jobs.models import Job
 from tongban.jobs.registry import register
-from tongban.supervision.daily import compute_days
+from tongban.supervision.daily import compute_days, followed_up_days
 
 log = structlog.get_logger("tongban.supervision")
 KIND = "metrics.refresh"
@@ -42,7 +43,12 @@ def refresh(session: Session, *, payload: dict[str, Any], now: datetime) -> date
     the next local midnight if that comes first."""
     tz = ZoneInfo(str(payload.get("tz", "Asia/Shanghai")))
     today = now.astimezone(tz).date()
-    written = compute_days(session, first=today - timedelta(days=1), last=today, tz=tz, now=now)
+    yesterday = today - timedelta(days=1)
+    written = compute_days(session, first=yesterday, last=today, tz=tz, now=now)
+    # earlier ratings rectified or whose appeal was decided since: their days count anew
+    for day in sorted(followed_up_days(session, first=yesterday, last=today, tz=tz)):
+        if day < yesterday:
+            written += compute_days(session, first=day, last=day, tz=tz, now=now)
     log.info("metrics.refreshed", day=today.isoformat(), rows=written)
     midnight = datetime.combine(today + timedelta(days=1), time(0, 1), tzinfo=tz)
     return min(now + timedelta(minutes=float(payload.get("minutes", 10))), midnight)

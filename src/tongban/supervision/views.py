@@ -105,7 +105,8 @@ def dashboard(
         periods=supervision.PERIODS,
         charts_json=charts,
         region=_region_name(session, user),
-        ratings=ratings.figures(session, now=now, since=since, within=region),
+        # the period's local days, as the reform figures count them: one 好评率 on the page
+        ratings=ratings.figures(session, now=now, since=figures.period.start, within=region),
         complaint_figures=complaint_figures.per_department(session, now=now, within=region),
         reform=reform_figures(
             session,

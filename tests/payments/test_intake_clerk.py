@@ -5,14 +5,17 @@ they took in; other clerks and departments with no task on it stay refused."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from tests.conftest import Clock
 from tests.factories import API
-from tests.payments.helpers import ID_CARD
+from tests.payments.helpers import ID_CARD, deliver_notices, pay_in_sandbox
 from tests.payments.test_fees_told import WALK_IN
 from tests.web.conftest import signed_in
 from tests.web.support import SignedIn, csrf, found
 from tongban.demo.samples import SAMPLES
+from tongban.web.runtime import Runtime
 
 __all__ = ["signed_in"]
 
@@ -78,3 +81,23 @@ def test_other_clerks_and_departments_stay_refused(signed_in: SignedIn, as_user:
             assert client.get(f"{API}/{path}", headers=headers).status_code == 404, other
         document = client.get(f"{API}/payments/{order['number']}/document", headers=headers)
         assert document.status_code == 404, other
+
+
+def test_once_paid_the_intake_clerk_prints_the_e_receipt(
+    signed_in: SignedIn, as_user: Any, runtime: Runtime, clock: Clock
+) -> None:
+    number = _take_in(signed_in)
+    client, clerk = signed_in("clerk"), as_user("clerk")
+    [order] = client.get(f"{API}/cases/{number}/payments", headers=clerk).json()
+    pay_in_sandbox(runtime, order["number"], clock.now)
+    deliver_notices(runtime, clock.now + timedelta(seconds=1))
+    [paid] = client.get(f"{API}/cases/{number}/payments", headers=clerk).json()
+    assert paid["state"] == "paid"
+    receipt = client.get(f"/staff/intake/receipt/{number}").text
+    assert f'href="/api/v1/payments/{order["number"]}/document" download>下载电子票据' in receipt
+    assert "缴款码" not in receipt  # nothing left to pay
+    pdf = client.get(f"{API}/payments/{order['number']}/document", headers=clerk)
+    assert (
+        pdf.status_code == 200
+        and "%E7%94%B5%E5%AD%90%E7%A5%A8%E6%8D%AE" in pdf.headers["content-disposition"]
+    )  # 电子票据

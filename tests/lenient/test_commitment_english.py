@@ -48,3 +48,8 @@ def test_an_approval_on_the_commitment_reads_in_english(
     page = signed_in("minfeng").get(f"/cases/{number}", params={"lang": "en"}).text
     assert "Commitment approval: the applicant committed in writing" in page
     assert "告知承诺：申请人已书面承诺" not in page
+    # what the post-approval check will verify, as the applicant reads it
+    assert "An on-site check that the premises" in page and "现场核查经营场所" not in page
+    checks = client.get(f"{API}/post-checks", headers=as_user("scjg")).json()
+    check = next(c for c in checks if c["case_number"] == number)
+    assert check["scope_en"].startswith("An on-site check that the premises")

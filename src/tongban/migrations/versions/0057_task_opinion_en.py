@@ -1,7 +1,8 @@
 """tasks.opinion_en: the English of an opinion the platform wrote on a task (秒批 reasons,
 告知承诺 approvals), beside the Chinese ``opinion`` as audit entries keep it
 (``data["opinion_en"]``), so that the stages of a case read in English; None for what a
-person typed.
+person typed. post_checks.scope_en: what a 告知承诺 post-approval check verifies, in
+English where the catalog gives it (``commitment.post_check.scope_en``).
 
 Revision ID: 0057_task_opinion_en
 Revises: 0056_audit_head
@@ -22,8 +23,12 @@ depends_on: Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("tasks") as batch:
         batch.add_column(sa.Column("opinion_en", sa.Text(), nullable=True))
+    with op.batch_alter_table("post_checks") as batch:
+        batch.add_column(sa.Column("scope_en", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("post_checks") as batch:
+        batch.drop_column("scope_en")
     with op.batch_alter_table("tasks") as batch:
         batch.drop_column("opinion_en")

@@ -152,6 +152,9 @@ def test_one_click_by_api_grants_a_real_completed_case_with_its_result(
     handled = {e["action"]: e["actor_name"] for e in events}
     assert handled["case.submit"] == "周德福"
     assert handled["case.accept"] == handled["case.approve"] == "系统（免申即享政策核定）"
+    named = {e["action"]: e["actor_name_en"] for e in events}  # found in trial: no English
+    assert named["case.submit"] is None  # a person's name is as written
+    assert named["case.approve"] == "The system (by the benefit policy)"
     mine = client.get("/api/v1/cases", headers=headers).json()
     assert number in [c["number"] for c in mine]
     row = db.scalar(select(Case).where(Case.number == number))

@@ -57,6 +57,11 @@ def test_deemed_acceptance_opens_review_tasks_that_run_from_now(
     accept = next(t for t in case.tasks if t.stage == Stage.accept)
     assert accept.finished_at == DEEMED and accept.due_at is not None
     assert accept.finished_at > accept.due_at
+    # found in trial: the platform's opinion was Chinese on English pages and in the API
+    assert accept.opinion_en is not None and "accepted by law" in accept.opinion_en
+    events = client.get(f"{API}/cases/{number}/timeline", headers=as_user("zhangsan")).json()
+    deemed = next(e for e in events["events"] if e["action"] == "case.deem_accept")
+    assert deemed["opinion_en"] == accept.opinion_en and deemed["actor_name_en"] == "System"
 
 
 def test_past_the_five_days_no_correction_notice_and_acceptance_counts_from_receipt(

@@ -178,6 +178,7 @@ def test_a_certificate_of_another_department_round_trips_as_a_verification_with_
     assert set(by_material) == {"NO_CRIME_RECORD", "DRIVER_LICENCE"}
     request = by_material["NO_CRIME_RECORD"]
     assert request["from_department"] == "JT" and request["asked_by"] == "系统（自动协查）"
+    assert request["asked_by_en"] == "System (automatic verification)"  # an English app's
     assert _materials(client, jt, number)["NO_CRIME_RECORD"]["trust_level"] is None
 
     answered = client.post(

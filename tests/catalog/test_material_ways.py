@@ -100,3 +100,14 @@ def test_every_licence_type_of_the_demo_catalog_is_one_the_licence_library_knows
                 assert material["licence_type"] in known, (item["code"], material["code"])
             if item["result"]["kind"] == "licence":
                 assert item["result"]["name"] in known, item["code"]
+
+
+def test_a_bundles_letter_is_in_english_only_while_every_text_has_its_english() -> None:
+    """One letter signed once for a bundle: its English joins each item's, and a text with
+    no English leaves the whole letter in Chinese rather than an English one missing it."""
+    first = {"text": "甲承诺", "text_en": "A commits"}
+    known = dict(first)
+    ways.merge_text(known, {"text": "乙承诺", "text_en": "B commits"})
+    assert (known["text"], known["text_en"]) == ("甲承诺\n\n乙承诺", "A commits\n\nB commits")
+    ways.merge_text(known, {"text": "丙承诺"})
+    assert known["text"].endswith("丙承诺") and "text_en" not in known

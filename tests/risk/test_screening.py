@@ -166,3 +166,24 @@ def test_a_form_value_contradicting_its_shared_source_is_flagged(
     flags = risk.screen_case(db, case=case, now=case.created_at, limits=Thresholds())
     found = [f for f in flags if f.kind == "contradicts_source"]
     assert found and "张叁" in found[0].message_zh and "张三" in found[0].message_zh
+
+
+def test_the_flags_and_the_rules_verdict_read_in_english_on_the_task_page(
+    client: TestClient,
+    as_user,  # type: ignore[no-untyped-def]
+    signed_in: SignedIn,
+    db: Session,
+    population: dict,
+) -> None:
+    """Found in trial: on the English task page the flags' record (risk.flagged) and the
+    rules' verdict (rules.decided) were Chinese."""
+    set_record(db, "social_insurance", ZHANGSAN_ID, {"status": "正常参保"})
+    headers, staff = as_user("zhangsan"), as_user("yb")
+    apply(client, headers, YB, {**FILING, "destination_province": "福建省"})
+    again = apply(client, headers, YB, FILING)
+    task = open_task(client, staff, again["number"], "accept")
+    page = signed_in("yb").get(f"/staff/tasks/{task['id']}", params={"lang": "en"}).text
+    assert "Risk screening raised 1 flag; a person decides" in page
+    assert "refused this item 1 time in the last" in page
+    for chinese in ("风险筛查发现", "已被不予许可或不予受理", "系统（秒批规则）"):
+        assert chinese not in page

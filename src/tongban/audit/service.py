@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 import tongban.audit.chain  # noqa: F401  (its listener seals every commit)
 from tongban.audit import pending
-from tongban.audit.models import AuditEntry
+from tongban.audit.models import ACTOR_NAMES_EN, AuditEntry
 from tongban.outbox import service as outbox
 
 
@@ -30,7 +30,14 @@ class Actor:
     department_code: str | None = None
 
 
-SYSTEM = Actor(id=None, name="系统")
+def platform_actor(name: str, name_en: str) -> Actor:
+    """The platform acting under ``name`` (a person's id None); ``name_en`` is what English
+    pages and the API's ``actor_name_en`` call it."""
+    ACTOR_NAMES_EN[name] = name_en
+    return Actor(id=None, name=name)
+
+
+SYSTEM = platform_actor("系统", "System")
 
 LISTENERS: list[Callable[[Session, AuditEntry], None]] = []
 """What domains above hear of every entry, in its transaction (the webhooks of

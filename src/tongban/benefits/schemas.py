@@ -53,6 +53,9 @@ class RunRead(BaseModel):
     item_code: str
     period: str
     actor_name: str
+    actor_name_en: str | None = Field(
+        None, description="In English where the platform acted (System …), else None"
+    )
     started_at: datetime
     searched: int
     eligible: int

@@ -13,6 +13,7 @@ from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, Integer, String, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tongban.accounts.models import Authorisation, User
+from tongban.audit.models import ACTOR_NAMES_EN
 from tongban.cases.enums import (
     CaseState,
     Channel,
@@ -136,6 +137,8 @@ class Task(Base):
     state: Mapped[TaskState] = mapped_column(_enum(TaskState), default=TaskState.open)
     outcome: Mapped[TaskOutcome | None] = mapped_column(_enum(TaskOutcome))
     opinion: Mapped[str | None] = mapped_column(Text)
+    # the English of an opinion the platform wrote (None: typed by a person, shown as typed)
+    opinion_en: Mapped[str | None] = mapped_column(Text)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor_name: Mapped[str | None] = mapped_column(Sealed("tasks.actor_name"))
     # 人员随机分配: the one person of the department who holds the open task (None: the
@@ -152,6 +155,12 @@ class Task(Base):
     @property
     def case_number(self) -> str:
         return self.case.number
+
+    @property
+    def actor_name_en(self) -> str | None:
+        """The English of the name the platform finished the task under (系统（秒批规则）…);
+        None for a person."""
+        return ACTOR_NAMES_EN.get(self.actor_name or "")
 
     @property
     def handler_name(self) -> str | None:

@@ -172,7 +172,13 @@ class TaskRead(BaseModel):
     state: TaskState
     outcome: TaskOutcome | None
     opinion: str | None
+    opinion_en: str | None = Field(
+        None, description="The opinion in English where the platform wrote it, else None"
+    )
     actor_name: str | None
+    actor_name_en: str | None = Field(
+        None, description="The actor's name in English where the platform acted (System …)"
+    )
     assignee_id: int | None = Field(
         None, description="Who holds the task (人员随机分配); null: any qualified colleague"
     )
@@ -313,6 +319,9 @@ class EventRead(BaseModel):
     at: datetime
     action: str
     actor_name: str
+    actor_name_en: str | None = Field(
+        None, description="The actor's name in English where the platform acted (System …)"
+    )
     from_state: str | None
     to_state: str | None
     opinion: str | None

@@ -112,7 +112,15 @@ def merge_conflict(code: str, known: dict[str, Any], material: dict[str, Any]) -
 
 def merge_text(known: dict[str, Any], material: dict[str, Any]) -> None:
     """One commitment letter for a bundle: each item's text once, in the items' order, so
-    the applicant reads every commitment and signs once."""
+    the applicant reads every commitment and signs once. Its English likewise, while every
+    text has one: a letter partly in English would hide a commitment from its reader."""
     text = material.get("text")
-    if text and text not in (known.get("text") or ""):
-        known["text"] = f"{known['text']}\n\n{text}" if known.get("text") else text
+    if not text or text in (known.get("text") or ""):
+        return
+    had = known.get("text")
+    known["text"] = f"{had}\n\n{text}" if had else text
+    english = material.get("text_en")
+    if english and (not had or known.get("text_en")):
+        known["text_en"] = f"{known['text_en']}\n\n{english}" if had else english
+    else:
+        known.pop("text_en", None)

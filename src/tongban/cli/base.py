@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from tongban.audit.service import Actor
+from tongban.audit.service import platform_actor
 from tongban.config import Settings, get_settings
 from tongban.errors import DomainError
 from tongban.logs import configure
@@ -20,7 +20,9 @@ from tongban.models import load_all
 from tongban.web.runtime import Runtime
 
 console = Console(stderr=True)
-OPERATOR = Actor(id=None, name="运维命令")  # who the audit log names for a command's change
+OPERATOR = platform_actor(
+    "运维命令", "Operator command"
+)  # who the audit log names for a command's change
 CatalogPath = Annotated[
     Path, typer.Option("--path", help="Catalog folder (departments.yaml, items/, bundles/)")
 ]

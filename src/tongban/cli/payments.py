@@ -16,14 +16,12 @@ from typing import Annotated
 import typer
 
 from tongban import timefmt
-from tongban.audit.service import Actor
 from tongban.cli import base
 from tongban.db import unit_of_work
 from tongban.payments import service as payments
 from tongban.timeutil import utcnow
 
 app = typer.Typer(help="Payments (网上缴费): the daily reconciliation.", no_args_is_help=True)
-OPERATOR = Actor(id=None, name="运维命令")
 
 
 @app.command("reconcile")
@@ -40,7 +38,7 @@ def reconcile(
         base.console.print(f"日期应写成 YYYY-MM-DD，实际为“{day}”")
         raise typer.Exit(2) from None
     with unit_of_work(runtime.sessions) as session:
-        row = payments.reconcile(session, day=chosen, now=now, actor=OPERATOR)
+        row = payments.reconcile(session, day=chosen, now=now, actor=base.OPERATOR)
         counts, text = dict(row.counts), payments.to_csv(row)
     if csv is not None:
         csv.write_text(text, encoding="utf-8")

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
-from tongban.audit.service import Actor, record
+from tongban.audit.service import platform_actor, record
 from tongban.cases import service as cases
 from tongban.cases.materials import provision
 from tongban.cases.models import Case
@@ -32,7 +32,7 @@ from tongban.rules import service as rules
 from tongban.rules.service import Outcome
 from tongban.textutil import counted
 
-RULES_ACTOR = Actor(id=None, name="系统（秒批规则）")
+RULES_ACTOR = platform_actor("系统（秒批规则）", "System (instant approval rules)")
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,12 @@ def _decide(
         object_id=case.number,
         case_id=case.id,
         opinion=decided.reason,
-        data={"outcome": decided.outcome, "item": decided.item_code, "row": decided.row},
+        data={
+            "outcome": decided.outcome,
+            "item": decided.item_code,
+            "row": decided.row,
+            "opinion_en": decided.reason_en,
+        },
     )
     return decided
 
@@ -160,6 +165,7 @@ def decide_case(session: Session, *, case: Case, now: datetime, store: FileStore
             case=case,
             approve=decided.outcome == Outcome.approve,
             reason=decided.reason,
+            reason_en=decided.reason_en,
             actor=RULES_ACTOR,
             now=now,
             store=store,
@@ -194,6 +200,7 @@ def decide_items(session: Session, *, case: Case, now: datetime, store: FileStor
             item_code=item["code"],
             actor=RULES_ACTOR,
             opinion=f"秒批：{decided.reason}",
+            opinion_en=f"Instant approval: {decided.reason_en}",
             now=now,
             store=store,
         )

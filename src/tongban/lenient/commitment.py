@@ -166,6 +166,7 @@ def on_decided(session: Session, case: Case, actor: Actor, now: datetime, store:
             item_code=item["code"],
             department_code=setting.get("department") or item["department"],
             scope=setting.get("scope"),
+            scope_en=setting.get("scope_en"),
             limit_days=days,
             scheduled_at=now,
             due_at=cal.add_working_days(now, days),

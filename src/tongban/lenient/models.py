@@ -26,6 +26,7 @@ class PostCheck(Base):
     item_code: Mapped[str] = mapped_column(String(40))
     department_code: Mapped[str] = mapped_column(ForeignKey("departments.code"), index=True)
     scope: Mapped[str | None] = mapped_column(Text)
+    scope_en: Mapped[str | None] = mapped_column(Text)  # its English, where the catalog gives it
     limit_days: Mapped[int] = mapped_column(Integer)
     scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime())
     due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

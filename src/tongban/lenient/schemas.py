@@ -32,6 +32,7 @@ class CheckRead(BaseModel):
     item_code: str
     department_code: str
     scope: str | None
+    scope_en: str | None = Field(None, description="What is checked, in English where given")
     limit_days: int = Field(description="Working days from approval")
     scheduled_at: datetime
     due_at: datetime

@@ -30,7 +30,7 @@ from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit import service as audit
-from tongban.audit.service import Actor
+from tongban.audit.service import Actor, platform_actor
 from tongban.cases import service as cases
 from tongban.cases.core import access
 from tongban.cases.core.transition import lock_case
@@ -51,7 +51,7 @@ from tongban.notices.service import declared, objections
 from tongban.textutil import counted
 
 REASON_MIN, TEXT_MAX, CONTACT_MAX = 5, 500, 60
-PUBLIC = Actor(id=None, name="公众")  # an objection filed without signing in
+PUBLIC = platform_actor("公众", "Member of the public")  # an objection filed without signing in
 FILED = "notice.objection_filed"
 LOOKUP_FAILED = "notice.objection_lookup_failed"
 SOURCE_WINDOW = timedelta(hours=1)

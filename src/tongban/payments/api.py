@@ -69,26 +69,27 @@ def _order_read(order: PaymentOrder) -> PaymentOrderRead:
 
 
 def _order_case(session: Session, number: str, user: User) -> tuple[PaymentOrder, Case]:
-    """An order the user may see: the applicant's own, or any for finance staff."""
+    """An order the user may see: of a case they may see or took in at the window, or any
+    for finance staff."""
     order = service.get_order(session, number=number)
     case = session.get(Case, order.case_id)
     assert case is not None
     if not service.may_see_finance(user):
-        cases.get_case(session, number=case.number, user=user)  # NotFound if not theirs
+        cases.get_case_fees(session, number=case.number, user=user)  # NotFound if not theirs
     return order, case
 
 
 @router.get("/cases/{number}/payments")
 def list_orders(number: str, session: SessionDep, user: CurrentUser) -> list[PaymentOrderRead]:
     """The payment orders of a case (缴费), newest last."""
-    case = cases.get_case(session, number=number, user=user)
+    case = cases.get_case_fees(session, number=number, user=user)
     return [_order_read(order) for order in service.orders_of(session, case=case)]
 
 
 @router.get("/cases/{number}/delivery")
 def get_delivery(number: str, session: SessionDep, user: CurrentUser) -> DeliveryRead:
     """How the result is delivered: the pickup code (the applicant only), postal tracking."""
-    case = cases.get_case(session, number=number, user=user)
+    case = cases.get_case_fees(session, number=number, user=user)
     pickup = service.get_pickup(session, case=case)
     return DeliveryRead(
         delivery=case.delivery,

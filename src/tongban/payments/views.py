@@ -55,8 +55,15 @@ def case_payments(
 def receipt_fees(
     request: Request, session: Session, case: Case, user: User, now: datetime
 ) -> dict[str, Any]:
-    """The fees still to pay, with their payment codes once made (``due``)."""
-    return {"fees_due": due.fees_due(session, case=case), "yuan": yuan}
+    """The fees still to pay, with their payment codes once made (``due``), and those paid
+    with their e-receipts (电子票据: the window prints it for a walk-in applicant)."""
+    paid = [order for order in service.orders_of(session, case=case) if order.paid_at]
+    return {
+        "fees_due": due.fees_due(session, case=case),
+        "fees_paid": paid,
+        "payees_en": service.payees_en(session, case=case) if paid else {},
+        "yuan": yuan,
+    }
 
 
 @router.post("/cases/{number}/payments/renew")

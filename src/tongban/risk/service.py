@@ -69,7 +69,10 @@ def screen_case(
             object_id=case.number,
             case_id=case.id,
             opinion="；".join(flag.message_zh for flag in flags),
-            data={"flags": [flag.kind for flag in flags]},
+            data={
+                "flags": [flag.kind for flag in flags],
+                "opinion_en": "; ".join(flag.message_en for flag in flags),
+            },
         )
     session.flush()
     return flags

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
-from tongban.audit.service import SYSTEM
+from tongban.audit.service import SYSTEM, platform_actor
 from tongban.cases import service as cases
 from tongban.cases.core import definition
 from tongban.cases.enums import TaskState
@@ -29,7 +29,8 @@ from tongban.pii.service import mask_id
 from tongban.verification import service, tasks
 from tongban.verification.models import VerificationRequest
 
-ASKED_BY = "系统（自动协查）"  # who asked a request the platform asked by itself
+# who asked a request the platform asked by itself
+ASKED_BY = platform_actor("系统（自动协查）", "System (automatic verification)").name
 
 
 def _issuer_names(session: Session, code: str) -> tuple[str, str]:

@@ -37,6 +37,9 @@ class VerificationRead(BaseModel):
     to_department: str
     question: str
     asked_by: str
+    asked_by_en: str | None = Field(
+        None, description="In English where the platform acted (System …), else None"
+    )
     asked_at: datetime
     due_at: datetime
     answer: str | None

@@ -13,7 +13,7 @@ from tongban import timefmt
 from tongban.accounts import authorisations
 from tongban.accounts.enums import ROLE_NAMES, Role
 from tongban.accounts.models import Authorisation, User
-from tongban.cases.enums import CaseState, Stage, TaskState
+from tongban.cases.enums import CaseState, Channel, Stage, TaskState
 from tongban.cases.models import Case, Task
 from tongban.catalog import reading as catalog
 from tongban.catalog.models import Department
@@ -166,6 +166,23 @@ def acts_for(user: User, case: Case) -> bool:
         return case.state in (CaseState.draft, CaseState.correction_requested)
     authorisation = _agent_authorisation(user, case)
     return authorisation is not None and authorisations.runs(authorisation, _today(case))
+
+
+def took_in(user: User, case: Case) -> bool:
+    """Whether ``user`` is the window clerk who took ``case`` in for a walk-in applicant
+    (窗口代办). Once it is in they no longer act for the person (``acts_for``), but they
+    still read what the person needs from them at the window: the amount and payment code
+    of its orders, the notice or receipt to print, how the result is delivered
+    (``check_fees_view``); not the case itself unless their department works on it."""
+    return user.is_staff and case.channel == Channel.window and case.created_by_id == user.id
+
+
+def check_fees_view(user: User, case: Case) -> None:
+    """Who reads a case's payment orders, their notice or receipt PDF and its delivery:
+    whoever may see the case (``check_view``) and the clerk who took it in (``took_in``);
+    NotFound for anyone else."""
+    if not took_in(user, case):
+        check_view(user, case)
 
 
 def _agent_authorisation(user: User, case: Case) -> Authorisation | None:

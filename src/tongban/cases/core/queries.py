@@ -39,10 +39,23 @@ STAGE_NAMES_ZH = {
 
 def get_case(session: Session, *, number: str, user: User) -> Case:
     """A case the user may see, by number (NotFound otherwise)."""
+    case = _by_number(session, number)
+    access.check_view(user, case)
+    return case
+
+
+def get_case_fees(session: Session, *, number: str, user: User) -> Case:
+    """A case whose payment orders and delivery the user may read, by number: one they
+    may see, or took in at the window (``access.check_fees_view``); NotFound otherwise."""
+    case = _by_number(session, number)
+    access.check_fees_view(user, case)
+    return case
+
+
+def _by_number(session: Session, number: str) -> Case:
     case = session.scalar(select(Case).where(Case.number == number))
     if case is None:
         raise NotFound(f"没有找到办件 {number}。", f"No case {number}.")
-    access.check_view(user, case)
     return case
 
 

@@ -210,8 +210,11 @@ def finish_task(
     actor: Actor,
     opinion: str | None,
     now: datetime,
+    opinion_en: str | None = None,
 ) -> None:
-    """Close an open task with its outcome; a task is finished exactly once."""
+    """Close an open task with its outcome; a task is finished exactly once. ``opinion_en``:
+    the English of an opinion the platform wrote (a fixed one is found in
+    ``hooks.OPINIONS_EN``)."""
     if task.state != TaskState.open:
         who = task.actor_name or "他人"
         raise Conflict(
@@ -222,6 +225,7 @@ def finish_task(
     task.state = TaskState.done
     task.outcome = outcome
     task.opinion = opinion
+    task.opinion_en = opinion_en or hooks.OPINIONS_EN.get(opinion or "")
     task.actor_id = actor.id
     task.actor_name = actor.name
     task.finished_at = now
@@ -237,10 +241,12 @@ def finish_task(
         from_state=TaskState.open,
         to_state=TaskState.done,
         opinion=opinion,
-        data=hooks.with_opinion_en(
-            {"stage": task.stage, "department": task.department_code, "item": task.item_code},
-            opinion,
-        ),
+        data={
+            "stage": task.stage,
+            "department": task.department_code,
+            "item": task.item_code,
+            **({"opinion_en": task.opinion_en} if task.opinion_en else {}),
+        },
     )
 
 

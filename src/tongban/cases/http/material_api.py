@@ -21,6 +21,10 @@ class LetterRead(BaseModel):
     code: str
     name: str
     text: str = Field(description="The text the applicant reads and signs")
+    text_en: str | None = Field(
+        None,
+        description="Its English to read, where the catalog has it; the text is what is signed",
+    )
     sha256: str = Field(description="SHA-256 of the UTF-8 text: what a signature names")
     version: int = Field(description="Catalog version the case runs on")
 

@@ -39,8 +39,9 @@ def text_digest(text: str) -> str:
 
 
 def letter(session: Session, *, case: Case, material_code: str) -> dict[str, Any]:
-    """The text to sign of one material of the case: ``{code, name, text, sha256,
-    version}``; InvalidInput when the material is not signed online."""
+    """The text to sign of one material of the case: ``{code, name, text, text_en, sha256,
+    version}`` (``text_en``: its English to read, or None; the Chinese text is what is
+    signed); InvalidInput when the material is not signed online."""
     entry = definition.material(definition.spec_of(session, case), material_code)
     if entry is None or MaterialWay.signed not in provision.ways_of(entry) or not entry.get("text"):
         raise InvalidInput(
@@ -53,6 +54,7 @@ def letter(session: Session, *, case: Case, material_code: str) -> dict[str, Any
         "code": material_code,
         "name": entry["name"],
         "text": text,
+        "text_en": entry.get("text_en"),
         "sha256": text_digest(text),
         "version": case.catalog_version_id,
     }

@@ -46,12 +46,14 @@ def decide_automatically(
     case: Case,
     approve: bool,
     reason: str,
+    reason_en: str,
     actor: Actor,
     now: datetime,
     store: FileStore,
 ) -> Case:
     """Accept the received ``case`` and approve it (results issued and, online, delivered)
-    or refuse it with ``reason`` (a written refusal decision, art. 38), as ``actor``.
+    or refuse it with ``reason`` (a written refusal decision, art. 38; ``reason_en`` its
+    English, shown on English pages), as ``actor``.
 
     The case must be received (``submitted``, its acceptance task open, the caller holding
     its lock) and its item must list a 核准 stage and no 审查 stage (the catalog loader
@@ -61,7 +63,7 @@ def decide_automatically(
     if case.state != CaseState.submitted or accept is None:
         raise Conflict("办件不在待受理状态，不能自动决定。", "The case is not awaiting acceptance.")
     with pool.suspended(session):  # the rules hold every task they open and close
-        return _decide(session, case, accept, approve, reason, actor, now, store)
+        return _decide(session, case, accept, approve, (reason, reason_en), actor, now, store)
 
 
 def _decide(
@@ -69,11 +71,12 @@ def _decide(
     case: Case,
     accept: Task,
     approve: bool,
-    reason: str,
+    reasons: tuple[str, str],
     actor: Actor,
     now: datetime,
     store: FileStore,
 ) -> Case:
+    reason, reason_en = reasons
     finish_task(
         session, task=accept, outcome=TaskOutcome.approved, actor=actor, opinion=ACCEPTED, now=now
     )
@@ -81,16 +84,30 @@ def _decide(
     decide = _open_task(case, Stage.decide)
     if decide is None:
         raise Conflict("该事项没有核准环节，不能自动决定。", "The item has no decision stage.")
-    if not approve:
-        finish_task(
-            session, task=decide, outcome=TaskOutcome.refused, actor=actor, opinion=reason, now=now
-        )
-        refuse(session, case, actor=actor, reasons=reason, now=now)
-        return case
+    outcome = TaskOutcome.approved if approve else TaskOutcome.refused
     finish_task(
-        session, task=decide, outcome=TaskOutcome.approved, actor=actor, opinion=reason, now=now
+        session,
+        task=decide,
+        outcome=outcome,
+        actor=actor,
+        opinion=reason,
+        opinion_en=reason_en,
+        now=now,
     )
-    move_on(session, case, event=Event.approve, actor=actor, now=now, store=store, opinion=reason)
+    if not approve:
+        refuse(session, case, actor=actor, reasons=reason, reasons_en=reason_en, now=now)
+        return case
+    english = {"opinion_en": reason_en}
+    move_on(
+        session,
+        case,
+        event=Event.approve,
+        actor=actor,
+        now=now,
+        store=store,
+        opinion=reason,
+        data=english,
+    )
     issue = _open_task(case, Stage.issue)
     if issue is not None:
         finish_task(

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
-from tongban.audit.service import Actor
+from tongban.audit.service import Actor, platform_actor
 from tongban.cases.core.definition import spec_of
 from tongban.cases.core.machine import Event
 from tongban.cases.core.transition import change_state, finish_task
@@ -29,7 +29,7 @@ from tongban.cases.stages.opening import open_case
 from tongban.cases.stages.progress import move_on
 from tongban.files.store import FileStore
 
-POLICY_ACTOR = Actor(id=None, name="系统（免申即享政策核定）")
+POLICY_ACTOR = platform_actor("系统（免申即享政策核定）", "The system (by the benefit policy)")
 
 
 def _finish_open(

@@ -222,12 +222,17 @@ def accept_case(
     return case
 
 
+DEEMED = "自收到申请材料之日起五个工作日内未告知补正，依法视为受理（《行政许可法》第三十二条）。"
+hooks.OPINIONS_EN[DEEMED] = (
+    "No correction was asked for within five working days of receiving the application: "
+    "accepted by law (Administrative Licensing Law, art. 32)."
+)
+
+
 def deem_accepted(session: Session, *, case_id: int, now: datetime, store: FileStore) -> Case:
     """Art. 32: no notice within 5 working days means accepted from the day of receipt."""
     case = lock_case(session, case_id=case_id)
-    opinion = (
-        "自收到申请材料之日起五个工作日内未告知补正，依法视为受理（《行政许可法》第三十二条）。"
-    )
+    opinion = DEEMED
     for task in case.tasks:
         if task.stage == Stage.accept and task.state == TaskState.open:
             finish_task(

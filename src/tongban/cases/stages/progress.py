@@ -180,10 +180,28 @@ def _refusal_reasons(case: Case, item_code: str) -> str:
     )
 
 
-def refuse(session: Session, case: Case, *, actor: Actor, reasons: str, now: datetime) -> None:
-    """End the case refused (不予许可) with a written decision giving the reasons (art. 38)."""
+def refuse(
+    session: Session,
+    case: Case,
+    *,
+    actor: Actor,
+    reasons: str,
+    now: datetime,
+    reasons_en: str | None = None,
+) -> None:
+    """End the case refused (不予许可) with a written decision giving the reasons (art. 38);
+    ``reasons_en`` their English where the platform wrote them (a rule's)."""
     _end_pause(session, case, actor, now)
-    change_state(session, now=now, case=case, event=Event.refuse, actor=actor, opinion=reasons)
+    english = {"opinion_en": reasons_en} if reasons_en else None
+    change_state(
+        session,
+        now=now,
+        case=case,
+        event=Event.refuse,
+        actor=actor,
+        opinion=reasons,
+        data=english,
+    )
     case.decided_at = case.closed_at = now
     clocks.stop_clocks(session, case=case, now=now)
     documents.issue_refusal(

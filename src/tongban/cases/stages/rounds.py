@@ -98,9 +98,11 @@ def review_by_rule(
     opinion: str,
     now: datetime,
     store: FileStore,
+    opinion_en: str | None = None,
 ) -> None:
     """Approve the open review tasks of one item for a rule, not a person (告知承诺: the
-    signed commitment stands for the proof); the round joins as after any review."""
+    signed commitment stands for the proof); the round joins as after any review.
+    ``opinion_en``: the rule's opinion in English."""
     open_tasks = [
         t
         for t in case.tasks
@@ -108,7 +110,13 @@ def review_by_rule(
     ]
     for task in open_tasks:
         finish_task(
-            session, task=task, outcome=TaskOutcome.approved, actor=actor, opinion=opinion, now=now
+            session,
+            task=task,
+            outcome=TaskOutcome.approved,
+            actor=actor,
+            opinion=opinion,
+            opinion_en=opinion_en,
+            now=now,
         )
     if open_tasks:
         join_review_round(session, case, now, store)

@@ -1,0 +1,103 @@
+"""Found in trial: the window clerk who took a walk-in applicant's case in got 404 for its
+payment order, so they could not tell the person the amount and payment code nor print
+the notice. They read the orders, the notice or receipt PDF and the delivery of the case
+they took in; other clerks and departments with no task on it stay refused."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from tests.conftest import Clock
+from tests.factories import API
+from tests.payments.helpers import ID_CARD, deliver_notices, pay_in_sandbox
+from tests.payments.test_fees_told import WALK_IN
+from tests.web.conftest import signed_in
+from tests.web.support import SignedIn, csrf, found
+from tongban.demo.samples import SAMPLES
+from tongban.web.runtime import Runtime
+
+__all__ = ["signed_in"]
+
+
+def _take_in(signed_in: SignedIn) -> str:
+    """A walk-in applicant's 居民身份证换领 (工本费 20 元 before acceptance), taken in
+    and submitted by ``clerk`` at /staff/intake; its number."""
+    clerk = signed_in("clerk")
+    form = clerk.get(f"/staff/intake/{ID_CARD}")
+    data = {
+        "walkin_id_number": WALK_IN,
+        "walkin_name": "周德福",
+        "walkin_phone": "13700000008",
+        "applicant_name": "周德福",
+        "applicant_id_number": WALK_IN,
+        "renewal_reason": "有效期满换领",
+        "phone": "13700000008",
+        "delivery": "window",
+        "csrf_token": csrf(form.text),
+    }
+    files = {
+        "m_ID_CARD": ("id.pdf", SAMPLES["pdf"], "application/pdf"),
+        "m_HOUSEHOLD_REGISTER": ("hukou.pdf", SAMPLES["pdf"], "application/pdf"),
+        "m_PHOTO": ("photo.jpg", SAMPLES["jpg"], "image/jpeg"),
+    }
+    receipt = clerk.post(f"/staff/intake/{ID_CARD}", data=data, files=files)
+    assert receipt.status_code == 200, receipt.text
+    return found(r'id="receipt-number">办件编号 <strong>(\d+)</strong>', receipt.text)
+
+
+def test_the_intake_clerk_reads_the_order_its_notice_and_the_delivery(
+    signed_in: SignedIn, as_user: Any
+) -> None:
+    number = _take_in(signed_in)
+    client, clerk = signed_in("clerk"), as_user("clerk")
+    listed = client.get(f"{API}/cases/{number}/payments", headers=clerk)
+    assert listed.status_code == 200, listed.text
+    [order] = listed.json()
+    assert order["amount"] == "20.00" and len(order["payment_code"]) == 20
+    notice = client.get(f"{API}/payments/{order['number']}/document", headers=clerk)
+    assert notice.status_code == 200, notice.text
+    assert notice.headers["content-type"] == "application/pdf"
+    delivery = client.get(f"{API}/cases/{number}/delivery", headers=clerk)
+    assert delivery.status_code == 200, delivery.text
+    assert delivery.json()["delivery"] == "window" and delivery.json()["pickup_code"] is None
+    # The case itself stays with the departments handling it.
+    assert client.get(f"{API}/cases/{number}", headers=clerk).status_code == 404
+    # On the pages: the clerk's list leads to the 收件回执, which offers the notice PDF.
+    taken_in = client.get("/staff/taken-in").text
+    assert f'<a href="/staff/intake/receipt/{number}">{number}</a>' in taken_in
+    receipt = client.get(f"/staff/intake/receipt/{number}").text
+    assert order["payment_code"] in receipt
+    assert f'href="/api/v1/payments/{order["number"]}/document" download>下载缴款通知书' in receipt
+
+
+def test_other_clerks_and_departments_stay_refused(signed_in: SignedIn, as_user: Any) -> None:
+    number = _take_in(signed_in)
+    client = signed_in("clerk")
+    [order] = client.get(f"{API}/cases/{number}/payments", headers=as_user("clerk")).json()
+    for other in ("sm-clerk", "scjg"):
+        headers = as_user(other)
+        for path in (f"cases/{number}/payments", f"cases/{number}/delivery"):
+            assert client.get(f"{API}/{path}", headers=headers).status_code == 404, other
+        document = client.get(f"{API}/payments/{order['number']}/document", headers=headers)
+        assert document.status_code == 404, other
+
+
+def test_once_paid_the_intake_clerk_prints_the_e_receipt(
+    signed_in: SignedIn, as_user: Any, runtime: Runtime, clock: Clock
+) -> None:
+    number = _take_in(signed_in)
+    client, clerk = signed_in("clerk"), as_user("clerk")
+    [order] = client.get(f"{API}/cases/{number}/payments", headers=clerk).json()
+    pay_in_sandbox(runtime, order["number"], clock.now)
+    deliver_notices(runtime, clock.now + timedelta(seconds=1))
+    [paid] = client.get(f"{API}/cases/{number}/payments", headers=clerk).json()
+    assert paid["state"] == "paid"
+    receipt = client.get(f"/staff/intake/receipt/{number}").text
+    assert f'href="/api/v1/payments/{order["number"]}/document" download>下载电子票据' in receipt
+    assert "缴款码" not in receipt  # nothing left to pay
+    pdf = client.get(f"{API}/payments/{order['number']}/document", headers=clerk)
+    assert (
+        pdf.status_code == 200
+        and "%E7%94%B5%E5%AD%90%E7%A5%A8%E6%8D%AE" in pdf.headers["content-disposition"]
+    )  # 电子票据

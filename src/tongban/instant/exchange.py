@@ -61,8 +61,8 @@ def import_item(session: Session, *, code: str, data: bytes) -> dict[str, Any]:
     if found:
         raise _refused(
             [
-                (".".join(str(p) for p in path) or "规则表", message, message)
-                for path, message in found
+                (".".join(str(p) for p in path) or "规则表", zh, en)
+                for path, (zh, en) in found
             ]
         )
     return table

@@ -137,6 +137,34 @@ def message_of(error: ValidationError, names: Mapping[str, str]) -> str:
     return f"{field_label(list(error.absolute_path), names)}：{what_to_fix(error)}"
 
 
+def message_en_of(error: ValidationError) -> str:
+    """:func:`message_of` in English: the field by its path in the file, what to change."""
+    where = ".".join(str(part) for part in error.absolute_path) or "file"
+    return f"{where}: {what_to_fix_en(error)}"
+
+
+def what_to_fix_en(error: ValidationError) -> str:
+    """:func:`what_to_fix` in English."""
+    kind, instance, wanted = str(error.validator), error.instance, error.validator_value
+    if kind == "required" and isinstance(instance, dict) and isinstance(wanted, list):
+        return "add the required " + ", ".join(str(n) for n in wanted if n not in instance)
+    if kind == "additionalProperties" and isinstance(instance, dict):
+        known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        extra = ", ".join(str(name) for name in instance if name not in known)
+        return f"unknown field {extra}: check its spelling, or remove it"
+    if kind == "uniqueItems" and isinstance(instance, list):
+        return f"{_repeated(instance)!r} is there more than once; remove the repeat"
+    if kind == "type":
+        kinds = wanted if isinstance(wanted, list) else [wanted]
+        return "must be " + " or ".join(str(each) for each in kinds)
+    if kind == "const":
+        return f"must be {wanted}"
+    if kind in ("oneOf", "anyOf"):
+        closest = best_match(error.context) if isinstance(error.context, list) else None
+        return what_to_fix_en(closest) if closest is not None else "fits none of the allowed forms"
+    return reason_of(error)[1]
+
+
 def _names(values: Any) -> str:
     return "、".join(str(value) for value in values)
 

@@ -281,3 +281,19 @@ def test_an_automatic_verification_reads_in_english_on_the_staff_pages(
     task = open_task(client, jt, number, "review")
     panel = html.unescape(client.get(f"/staff/tasks/{task['id']}?lang=en", headers=jt).text)
     assert "System (automatic verification)" in panel and "Please verify whether" in panel
+
+
+def test_the_question_the_platform_asked_is_kept_in_english_for_the_record_and_the_api(
+    client: TestClient, as_user: Any
+) -> None:
+    """The question of an automatic verification was stored in Chinese only: the English
+    task page's record of the case (验证 asked) and the API showed 请核验申请人…."""
+    number, request = _asked_by_the_platform(client, as_user)
+    jt = as_user("jt")
+    read = request  # as GET /verifications lists it
+    assert read["question"].startswith("请核验申请人张三（3501**********0310）")
+    assert read["question_en"].startswith("Please verify whether the applicant 张三")
+    task = open_task(client, jt, number, "review")
+    page = html.unescape(client.get(f"/staff/tasks/{task['id']}?lang=en", headers=jt).text)
+    assert "请核验申请人" not in page
+    assert page.count("Please verify whether the applicant") >= 2  # the panel and the record

@@ -146,6 +146,28 @@ def test_a_wrong_table_or_wrong_options_end_with_exit_2(tmp_path: Path) -> None:
     assert "--cases" in help_text and "--since" in help_text
 
 
+def test_the_help_says_what_a_dry_run_does_and_what_each_exit_code_means(
+    tmp_path: Path,
+) -> None:
+    """--help said only "Show which outcomes a decision table would change"; a refused
+    table listed its problems in Chinese only."""
+    help_text = " ".join(runner.invoke(app, ["rules", "dry-run", "--help"]).output.split())
+    assert "Nothing is stored or published" in help_text
+    assert "0 no outcome would change, and every expected outcome holds" in help_text
+    assert "1 some outcome would change, or differs from its expect:" in help_text
+    assert "2 the table, the file or the options are wrong" in help_text
+
+    def broken(table: dict) -> None:  # type: ignore[type-arg]
+        table["inputs"].append({"field": "no_such_field"})
+
+    candidate = _write(tmp_path / "t.yaml", _table(CGJ, broken))
+    cases = _write(tmp_path / "c.yaml", CASES)
+    result = runner.invoke(app, ["rules", "dry-run", CGJ, "--table", candidate, "--cases", cases])
+    assert "The input column no_such_field is neither a form field" in result.output
+    both = runner.invoke(app, ["rules", "dry-run", CGJ, "--cases", cases, "--since", "30d"])
+    assert both.exit_code == 2 and "Give either --cases FILE or --since DAYS" in both.output
+
+
 def test_rules_export_and_import_round_trip_through_dmn(tmp_path: Path) -> None:
     dmn_file = tmp_path / "cgj.dmn"
     exported = runner.invoke(app, ["rules", "export", CGJ, "--out", str(dmn_file)])

@@ -123,3 +123,28 @@ def test_an_operator_the_tables_lack_is_named_with_those_there_are(signed_in: Si
     assert result.status_code == 422
     assert "没有运算符 regex" in result.text and "not_in、between、contains" in result.text
     assert "应填写文字或数字" not in result.text
+
+
+def test_the_english_dry_run_page_says_what_to_fix_in_english(signed_in: SignedIn) -> None:
+    """On the English page a broken table was refused with the checks' Chinese
+    ("输入列 … 既不是表单字段", "规则表不是有效的 YAML")."""
+    admin = signed_in("admin")
+    page = admin.get(f"/admin/catalog/{CGJ}/rules?lang=en").text
+    url = f"/admin/catalog/{CGJ}/rules/dry-run?lang=en"
+    breaks = {
+        "field: waste_volume_m3": "field: waste_weight",  # no such field
+        "gt: 50000": "regex: '^[0-9]+$'",  # no such operator
+        "hit_policy: FIRST": "hit_policy: SOMETIMES",  # not in the schema
+    }
+    for old, new in breaks.items():
+        text = _text(page).replace(old, new)
+        assert text != _text(page), old
+        form = {"csrf_token": csrf(page), "text": text, "source": "recent", "days": "30"}
+        result = admin.post(url, data=form)
+        assert result.status_code == 422
+        alert = result.text.split('class="alert"', 1)[1].split("</div>", 1)[0]
+        assert "Please fix:" in alert, alert
+        assert not re.search(r"[\u4e00-\u9fff]", alert), alert
+    form = {"csrf_token": csrf(page), "text": "a: [", "source": "recent", "days": "30"}
+    alert = admin.post(url, data=form).text.split('class="alert"', 1)[1].split("</div>", 1)[0]
+    assert "The table is not valid YAML" in alert and not re.search(r"[\u4e00-\u9fff]", alert)

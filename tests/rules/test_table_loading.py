@@ -108,7 +108,7 @@ def test_a_table_that_breaks_its_schema_is_refused_in_chinese() -> None:
         "inputs": [{"field": "age"}, {"field": "age"}],
         "rules": [{"when": {}, "outcome": "approve", "reason": "可以", "extra": 1}],
     }
-    found = [message for _, message in table_problems(table, form={}, sources={})]
+    found = [message for _, (message, _) in table_problems(table, form={}, sources={})]
     assert (
         "命中策略（hit_policy）：“SOMETIMES”不是可选的值，应为以下之一：FIRST、UNIQUE、PRIORITY、ANY"
         in found

@@ -42,6 +42,8 @@ def test_the_applicant_rates_the_window_case_on_the_pad(
     pad = clerk.get("/staff/pad")
     assert number in pad.text and "失业登记" in pad.text and "收件" in pad.text
     assert "张三" not in pad.text and VALID["applicant_id_number"] not in pad.text
+    # the receipt is rated: nothing is decided yet to disagree with
+    assert 'value="多次跑动"' in pad.text and 'value="结果不认可"' not in pad.text
     refused = clerk.post(  # 不满意 with no reason: the pad asks for one
         "/staff/pad", data={"number": number, "score": "2", "csrf_token": csrf(pad.text)}
     )

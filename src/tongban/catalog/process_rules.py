@@ -132,7 +132,9 @@ def decision_problems(
                 message = "秒批事项的材料不能经部门协查（verified）取得：协查要等另一部门答复"
                 found.append(doc.problem(["materials", index, "ways"], message))
     if table is not None:
-        for path, message in rules.table_problems(table, form=item["form"], sources=sources or {}):
+        for path, (message, _) in rules.table_problems(
+            table, form=item["form"], sources=sources or {}
+        ):
             found.append(doc.problem(["decision", *path], f"规则表：{message}"))
     return found
 

@@ -85,5 +85,6 @@ def fail(error: DomainError) -> None:
     """Print a domain error in both languages and exit with code 2."""
     console.print(f"[red]错误：{escape(error.message_zh)}[/red] ({escape(error.message_en)})")
     for detail in error.details:
-        console.print(f"  - {detail.get('message_zh', detail)}", markup=False)
+        zh, en = detail.get("message_zh", detail), detail.get("message_en")
+        console.print(f"  - {zh}" + (f" ({en})" if en and en != zh else ""), markup=False)
     raise typer.Exit(2)

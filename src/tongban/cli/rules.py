@@ -37,7 +37,10 @@ OUTCOME_ZH = {"approve": "准予", "refuse": "不予许可", "to_person": "转�
 def _days(text: str) -> int:
     found = re.fullmatch(r"([0-9]{1,4})d", text.strip())
     if found is None:
-        base.console.print(f"[red]--since 须写成天数，如 30d（现为 {text}）[/red]")
+        base.console.print(
+            f"[red]--since 须写成天数，如 30d（现为 {text}）[/red] "
+            f"(--since is a number of days, such as 30d; it is {text})"
+        )
         raise typer.Exit(2)
     return int(found.group(1))
 
@@ -46,13 +49,20 @@ def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        base.console.print(f"[red]无法读取 {path}：{error}[/red]")
+        base.console.print(f"[red]无法读取 {path}：{error}[/red] (cannot read {path})")
         raise typer.Exit(2) from None
 
 
 def _show(trials: list[dryrun.Trial]) -> None:
     table = Table(title="规则试运行 / dry run")
-    for heading in ("办件/用例", "现行规则", "新规则", "命中行", "理由", "实际/预期"):
+    for heading in (
+        "办件/用例 case",
+        "现行规则 published",
+        "新规则 candidate",
+        "命中行 row",
+        "理由 reason",
+        "实际/预期 actual/expected",
+    ):
         table.add_column(heading)
     for trial in trials:
         before = OUTCOME_ZH[trial.before.outcome] if trial.before else "—"
@@ -86,9 +96,21 @@ def dry_run(
         str | None, typer.Option(help="The item's cases of the last days, e.g. 30d")
     ] = None,
 ) -> None:
-    """Show which outcomes a decision table would change, before it is published."""
+    """Try a decision table before it is published, changing nothing: run the candidate
+    table (--table; default: the published one) and the published table on test cases
+    (--cases FILE.yaml, each with an optional expect:) or on the item's cases of the last
+    days (--since 30d), and list every case with both outcomes, marking those that would
+    change. Nothing is stored or published.
+
+    Exit codes:
+    0  no outcome would change, and every expected outcome holds;
+    1  some outcome would change, or differs from its expect:;
+    2  the table, the file or the options are wrong (nothing was run)."""
     if (cases is None) == (since is None):
-        base.console.print("[red]请给出 --cases 文件或 --since 天数，二者选一。[/red]")
+        base.console.print(
+            "[red]请给出 --cases 文件或 --since 天数，二者选一。[/red] "
+            "(Give either --cases FILE or --since DAYS, not both.)"
+        )
         raise typer.Exit(2)
     runtime = base.runtime()
     now = runtime.clock() if runtime.clock else utcnow()
@@ -103,7 +125,10 @@ def dry_run(
                 candidate = dryrun.candidate_table(session, item=spec, text=text) if text else None
             candidate = candidate or spec.get("decision")
             if candidate is None:
-                base.console.print(f"[red]{item} 没有规则表；请用 --table 给出。[/red]")
+                base.console.print(
+                    f"[red]{item} 没有规则表；请用 --table 给出。[/red] "
+                    f"({item} has no decision table; give one with --table.)"
+                )
                 raise typer.Exit(2)
             if cases is not None:
                 trials = dryrun.run_file(
@@ -127,7 +152,11 @@ def dry_run(
     _show(trials)
     changed = sum(trial.changed for trial in trials)
     unexpected = sum(trial.unexpected for trial in trials)
-    base.console.print(f"{len(trials)} 件，结论改变 {changed} 件，与预期不符 {unexpected} 件")
+    base.console.print(
+        f"{len(trials)} 件，结论改变 {changed} 件，与预期不符 {unexpected} 件 "
+        f"({len(trials)} cases run; {changed} would change outcome; {unexpected} differ "
+        "from what was expected)"
+    )
     if changed or unexpected:
         raise typer.Exit(1)
 

@@ -71,19 +71,21 @@ def published_item(session: Session, *, code: str) -> dict[str, Any]:
     return dict(entry.current_version.definition["items"][0])
 
 
-def _load_yaml(text: str, what: str) -> Any:
+def _load_yaml(text: str, *, what_zh: str, what_en: str, field: str) -> Any:
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as error:
         raise InvalidInput(
-            f"{what}不是有效的 YAML：{error}", f"The {what} is not valid YAML.", field="text"
+            f"{what_zh}不是有效的 YAML：{error}",
+            f"The {what_en} is not valid YAML: {error}",
+            field=field,
         ) from None
 
 
 def candidate_table(session: Session, *, item: dict[str, Any], text: str) -> dict[str, Any]:
     """The table in ``text`` (a table, or a mapping with ``decision:``, e.g. the item's
     YAML), checked as the loader checks one; InvalidInput listing every problem."""
-    data = _load_yaml(text, "规则表")
+    data = _load_yaml(text, what_zh="规则表", what_en="table", field="text")
     if isinstance(data, dict) and "decision" in data:
         data = data["decision"]
     found = rules.table_problems(data, form=item["form"], sources=catalog.list_sources(session))
@@ -91,12 +93,14 @@ def candidate_table(session: Session, *, item: dict[str, Any], text: str) -> dic
         details = [
             {
                 "field": ".".join(str(p) for p in path),
-                "message_zh": message,
-                "message_en": message,
+                "message_zh": zh,
+                "message_en": en,
             }
-            for path, message in found
+            for path, (zh, en) in found
         ]
-        raise InvalidInput("规则表有错误，请逐项修改。", "The table has problems.", details=details)
+        raise InvalidInput(
+            "规则表有错误，请逐项修改。", "The table has problems; fix each.", details=details
+        )
     return dict(data)
 
 
@@ -124,7 +128,7 @@ def run_file(
     session: Session, *, item: dict[str, Any], table: dict[str, Any], text: str, now: datetime
 ) -> list[Trial]:
     """The candidate ``table`` (and the published one) over the test cases in ``text``."""
-    data = _load_yaml(text, "试运行用例")
+    data = _load_yaml(text, what_zh="试运行用例", what_en="test cases", field="cases")
     cases = data.get("cases") if isinstance(data, dict) else None
     if not isinstance(cases, list) or not all(isinstance(c, dict) for c in cases):
         raise InvalidInput(

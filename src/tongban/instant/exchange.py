@@ -60,9 +60,6 @@ def import_item(session: Session, *, code: str, data: bytes) -> dict[str, Any]:
     found = rules.table_problems(table, form=item["form"], sources=sources)
     if found:
         raise _refused(
-            [
-                (".".join(str(p) for p in path) or "规则表", message, message)
-                for path, message in found
-            ]
+            [(".".join(str(p) for p in path) or "规则表", zh, en) for path, (zh, en) in found]
         )
     return table

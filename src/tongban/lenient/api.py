@@ -74,7 +74,7 @@ def deficiency_letter(
     case = cases.get_case(session, number=number, user=user)
     letter = lenient.deficiency_letter(session, case=case, now=now)
     return DeficiencyLetterRead(
-        **{k: letter[k] for k in ("code", "name", "text", "sha256", "days")},
+        **{k: letter[k] for k in ("code", "name", "text", "text_en", "sha256", "days")},
         materials=[m["code"] for m in letter["materials"]],
     )
 

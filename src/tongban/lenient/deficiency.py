@@ -26,6 +26,7 @@ from tongban.audit.service import Actor, record
 from tongban.cases import service as cases
 from tongban.cases.core import access
 from tongban.cases.enums import CaseState, ClockKind
+from tongban.cases.http.titles import title_en
 from tongban.cases.materials import provision, signing
 from tongban.cases.models import Case, Material
 from tongban.catalog import service as catalog
@@ -34,6 +35,7 @@ from tongban.files.store import FileStore
 from tongban.lenient import eligibility
 from tongban.lenient.enums import DeficiencyState
 from tongban.lenient.models import Deficiency
+from tongban.web.templating import copies_in
 
 COMMITMENT_CODE = "DEFICIENCY_COMMITMENT"
 COMMITMENT_TITLE = "容缺受理承诺书"
@@ -76,15 +78,59 @@ def promise_zh(spec: dict[str, Any]) -> tuple[str, str]:
     return "补齐前审批部门暂不发放证照（结果）", "逾期未补齐的，审批部门终止办理"
 
 
+def promise_en(spec: dict[str, Any]) -> tuple[str, str]:
+    """``promise_zh`` in English."""
+    if conditional(spec):
+        return (
+            "until they are supplied, the e-licence is issued marked conditional "
+            "(the licence names the condition)",
+            "if they are not supplied in time, the conditional licence is revoked",
+        )
+    return (
+        "until they are supplied, the department withholds the licence (the result)",
+        "if they are not supplied in time, the department ends the case",
+    )
+
+
 def form_of(entry: dict[str, Any]) -> str:
     """In what form a material is to be supplied: file types and copies."""
     kinds = "、".join(FORMAT_NAMES.get(f, f) for f in entry.get("formats") or ["pdf"])
     return f"上传电子件（{kinds}）" + (f"，{entry['copies']}" if entry.get("copies") else "")
 
 
+def form_en(entry: dict[str, Any]) -> str:
+    """``form_of`` in English."""
+    kinds = ", ".join(FORMAT_NAMES.get(f, f) for f in entry.get("formats") or ["pdf"])
+    return f"upload an electronic copy ({kinds})" + (
+        f"; {copies_in(entry['copies'], 'en')}" if entry.get("copies") else ""
+    )
+
+
+def letter_en(case: Case, spec: dict[str, Any], missing: list[dict[str, Any]], days: int) -> str:
+    """The deficiency commitment in English, to read; the Chinese text is what is signed."""
+    before, after = promise_en(spec)
+    lines = [
+        f"{n}. {m.get('name_en') or m['name']} ({form_en(m)})"
+        for n, m in enumerate(missing, start=1)
+    ]
+    return "\n".join(
+        [
+            f"I (we) apply for '{title_en(case) or case.title}'. The following "
+            "secondary materials have not been submitted yet, and I (we) ask for acceptance "
+            "with deficiencies:",
+            *lines,
+            f"I (we) undertake to supply them within {days} working day{'' if days == 1 else 's'} "
+            "of acceptance (no "
+            f"later than the promised time limit) and answer for the truth of this "
+            f"commitment; {before}; {after}, and the breach is entered in the credit record.",
+        ]
+    )
+
+
 def letter(session: Session, *, case: Case, now: datetime) -> dict[str, Any]:
-    """The deficiency commitment to sign (``signing.letter``'s shape), listing what is
-    missing now; Conflict when nothing 容缺 is missing."""
+    """The deficiency commitment to sign (``signing.letter``'s shape, ``text_en`` its
+    English to read), listing what is missing now; Conflict when nothing 容缺 is
+    missing."""
     missing = provision.deficient(session, case=case, now=now)
     if not missing:
         raise Conflict(
@@ -108,6 +154,7 @@ def letter(session: Session, *, case: Case, now: datetime) -> dict[str, Any]:
         "code": COMMITMENT_CODE,
         "name": COMMITMENT_TITLE,
         "text": text,
+        "text_en": letter_en(case, spec, missing, days),
         "sha256": signing.text_digest(text),
         "version": case.catalog_version_id,
         "materials": missing,

@@ -91,6 +91,7 @@ class DeficiencyLetterRead(BaseModel):
     code: str
     name: str
     text: str = Field(description="The deficiency commitment the applicant signs")
+    text_en: str = Field(description="Its English, to read; the text is what is signed")
     sha256: str
     days: int = Field(description="Working days from acceptance to supply the materials")
     materials: list[str] = Field(description="Codes of the materials missing now")

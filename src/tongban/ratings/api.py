@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 
 from tongban.accounts.deps import CurrentUser
 from tongban.cases import service as cases
@@ -25,6 +25,7 @@ from tongban.ratings.schemas import (
     RectificationCreate,
 )
 from tongban.web.deps import NowDep, SessionDep
+from tongban.web.i18n import locale_of
 
 router = APIRouter(tags=["ratings"])
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Row id")]
@@ -132,14 +133,23 @@ def case_ratings(
 
 
 @router.get("/ratings/options")
-def options() -> dict[str, object]:
-    """The levels, stages, indicators and reason tags a rating may use."""
+def options(request: Request) -> dict[str, object]:
+    """The levels, stages, indicators and reason tags a rating may use, named in the
+    user's language; ``stage_tags``: the tags offered when rating each stage (a tag is
+    sent as its key, the Chinese)."""
+    locale = locale_of(request, request.app.state.runtime.settings.default_locale)
+    english = locale == "en"
     return {
-        "levels": SCORE_NAMES_ZH,
-        "stages": rules.STAGE_NAMES_ZH,
-        "indicators": rules.INDICATOR_NAMES_ZH,
+        "levels": rules.SCORE_NAMES_EN if english else SCORE_NAMES_ZH,
+        "stages": {stage: rules.stage_name(stage, locale) for stage in rules.STAGES},
+        "indicators": rules.INDICATOR_NAMES_EN if english else rules.INDICATOR_NAMES_ZH,
         "good_tags": rules.GOOD_TAGS,
         "bad_tags": rules.BAD_TAGS,
+        "tag_names": {tag: rules.tag_name(tag, locale) for tag in rules.TAGS},
+        "stage_tags": {
+            stage: dict(zip(("good", "bad"), rules.tags_of_stage(stage), strict=True))
+            for stage in rules.STAGES
+        },
     }
 
 

@@ -55,8 +55,10 @@ def case_rating(
         "rating_hours": settings.rating_rectify_hours,
         "rating_days": settings.rating_rectify_working_days,
         "rating_comment_max": rules.COMMENT_MAX,
-        "rating_good_tags": rules.GOOD_TAGS,
-        "rating_bad_tags": rules.BAD_TAGS,
+        # the tags offered for any stage the form rates (the stage refuses another's)
+        "rating_tags": [
+            tag for tag in rules.TAGS if any(tag in rules.STAGE_TAGS[s] for s in stages)
+        ],
         "rating_indicators": rules.INDICATORS,
         "rating_channel_names": RATING_CHANNEL_NAMES_ZH,
     }

@@ -42,14 +42,17 @@ def answer_of(form: FormData) -> Answer:
     return Answer(score, comment if isinstance(comment, str) else "", tags, indicators_of(form))
 
 
-def quick_context(action: str, **extra: Any) -> dict[str, Any]:
-    """What ``ratings/_quick_form.html`` needs besides the values sent back (``quick``)."""
+def quick_context(action: str, *, stage: str | None, **extra: Any) -> dict[str, Any]:
+    """What ``ratings/_quick_form.html`` needs besides the values sent back (``quick``):
+    the reason tags offered for rating ``stage`` (None: no case waiting, no form)."""
+    good_tags, bad_tags = rules.tags_of_stage(stage) if stage else ((), ())
     return {
         "quick_action": action,
         "quick": {},
         "quick_fields": {},
-        "good_tags": rules.GOOD_TAGS,
-        "bad_tags": rules.BAD_TAGS,
+        "stage": stage,
+        "good_tags": good_tags,
+        "bad_tags": bad_tags,
         "indicators": rules.INDICATORS,
         "comment_max": rules.COMMENT_MAX,
         **extra,

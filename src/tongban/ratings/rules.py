@@ -13,6 +13,7 @@ from tongban.cases.enums import CaseState
 from tongban.config import get_settings
 from tongban.errors import InvalidInput, NotAllowed
 from tongban.ratings.models import Rating
+from tongban.web.i18n import catalog
 
 SCORES = (5, 4, 3, 2, 1)
 SCORE_NAMES_ZH = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
@@ -54,6 +55,13 @@ BAD_TAGS = (
     "结果不认可",
 )
 TAGS = GOOD_TAGS + BAD_TAGS
+# the reason tags offered when rating each stage: nothing is decided at receipt or at
+# acceptance, so 结果不认可 (disagree with the result) is offered at completion only
+RESULT_TAGS = ("结果不认可",)
+STAGE_TAGS = {
+    stage: tuple(tag for tag in TAGS if stage == "completion" or tag not in RESULT_TAGS)
+    for stage in STAGES
+}
 BAD_AT_MOST = 2  # 差评: 不满意 or 非常不满意
 GOOD_AT_LEAST = 4  # counted in the satisfaction rate (好评率)
 COMMENT_MAX = 500
@@ -129,6 +137,20 @@ def stage_name(stage: str, locale: str | None) -> str:
     return STAGE_NAMES_ZH.get(stage, stage)
 
 
+def tag_name(tag: str, locale: str | None) -> str:
+    """The name a page or the API shows for a reason tag (the catalog's English)."""
+    return catalog("en").get(tag, tag) if locale == "en" else tag
+
+
+def tags_of_stage(stage: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The good and the bad reason tags offered when rating ``stage`` (``STAGE_TAGS``)."""
+    offered = STAGE_TAGS[stage]
+    return (
+        tuple(tag for tag in GOOD_TAGS if tag in offered),
+        tuple(tag for tag in BAD_TAGS if tag in offered),
+    )
+
+
 def check_stage(stage: str) -> str:
     if stage not in STAGES:
         raise InvalidInput(
@@ -139,16 +161,24 @@ def check_stage(stage: str) -> str:
     return stage
 
 
-def check_tags(tags: list[str], score: int) -> list[str]:
-    """Known reason tags that fit the level, each once, in the order given: a bad rating
-    (``BAD_AT_MOST`` or less) takes what went wrong (``BAD_TAGS``), a good one
-    (``GOOD_AT_LEAST`` or more) what was good (``GOOD_TAGS``), 基本满意 either.
-    InvalidInput ``tags`` otherwise."""
+def check_tags(tags: list[str], score: int, stage: str) -> list[str]:
+    """Known reason tags offered for the stage (``STAGE_TAGS``) that fit the level, each
+    once, in the order given: a bad rating (``BAD_AT_MOST`` or less) takes what went
+    wrong (``BAD_TAGS``), a good one (``GOOD_AT_LEAST`` or more) what was good
+    (``GOOD_TAGS``), 基本满意 either. InvalidInput ``tags`` otherwise."""
     unknown = [tag for tag in tags if tag not in TAGS]
     if unknown:
         raise InvalidInput(
             f"没有评价标签“{unknown[0]}”，请从列出的标签中选择。",
             f"There is no tag {unknown[0]!r}; choose from the tags listed.",
+            field="tags",
+        )
+    foreign = [tag for tag in tags if tag not in STAGE_TAGS[stage]]
+    if foreign:
+        raise InvalidInput(
+            f"评价{STAGE_NAMES_ZH[stage]}环节时不能选择“{foreign[0]}”，请去掉该标签。",
+            f"{tag_name(foreign[0], 'en')!r} is not a tag for rating the "
+            f"{STAGE_NAMES_EN[stage]} stage; remove it.",
             field="tags",
         )
     unfit = [
@@ -159,7 +189,7 @@ def check_tags(tags: list[str], score: int) -> list[str]:
     if unfit:
         raise InvalidInput(
             f"评价标签“{unfit[0]}”与所选满意度不符，请去掉该标签或改选满意度。",
-            f"The tag {unfit[0]!r} does not fit the level chosen; remove it or change the level.",
+            f"The tag {tag_name(unfit[0], 'en')!r} does not fit the level chosen; remove it or change the level.",
             field="tags",
         )
     return list(dict.fromkeys(tags))

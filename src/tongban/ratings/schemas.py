@@ -28,7 +28,9 @@ class RatingCreate(BaseModel):
         "completion", description="The stage rated (一事多评): receipt, acceptance or completion"
     )
     tags: list[str] = Field(
-        default_factory=list, max_length=12, description="Reason tags (GET /ratings/options)"
+        default_factory=list,
+        max_length=12,
+        description="Reason tags offered for the stage (GET /ratings/options: stage_tags)",
     )
     indicators: dict[Indicator, int] = Field(
         default_factory=dict,

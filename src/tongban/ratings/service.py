@@ -239,7 +239,7 @@ def record_rating(
     _check_stage(case, stage, previous)
     _check_not_rated(previous)
     score, text = rules.check_rating(score, comment, tags)
-    tags = rules.check_tags(tags or [], score)
+    tags = rules.check_tags(tags or [], score, stage)
     bad = rules.is_bad(score)
     rating = Rating(
         case_id=case.id,

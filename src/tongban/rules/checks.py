@@ -12,8 +12,10 @@ from typing import Any
 from tongban.rules.tables import ORDERED, RuleError, cell_tests, parse_date
 
 Path = list[str | int]
+Words = tuple[str, str]  # a message in Chinese and in English
 KINDS = ("string", "number", "boolean", "date", "array")
 KIND_NAMES = {"number": "数字", "boolean": "是/否", "string": "文字", "date": "日期"}
+KIND_NAMES_EN = {"number": "a number", "boolean": "yes/no", "string": "text", "date": "a date"}
 
 
 def field_kind(
@@ -58,49 +60,59 @@ def field_title(
     return str((english and prop.get("title_en")) or prop.get("title", field))
 
 
-def _literal_problem(kind: str, value: Any) -> str | None:
+def _literal_problem(kind: str, value: Any) -> Words | None:
     if kind == "date":
         try:
             parse_date(value, date(2000, 1, 1))
         except RuleError as error:
-            return str(error)
+            return str(error), f"Dates are written YYYY-MM-DD or today±N d/y; this is {value!r}"
         return None
     expected = {"number": (int, float), "boolean": (bool,), "string": (str,)}[kind]
     if (isinstance(value, bool) and kind != "boolean") or not isinstance(value, expected):
-        return f"{value!r} 不是{KIND_NAMES[kind]}"
+        return f"{value!r} 不是{KIND_NAMES[kind]}", f"{value!r} is not {KIND_NAMES_EN[kind]}"
     return None
 
 
 def _operand_problem(
     operand: Any, kind: str, kinds: Mapping[str, str | None], enum: list[Any] | None
-) -> str | None:
+) -> Words | None:
     if isinstance(operand, dict):
         other = operand["field"]
         if other not in kinds:
-            return f"比较对象 {other} 须是本表的输入列"
+            return (
+                f"比较对象 {other} 须是本表的输入列",
+                f"{other}, compared with, must be an input column of the table",
+            )
         if kinds[other] != kind:
-            return f"比较对象 {other} 的类型与本列不同"
+            return (
+                f"比较对象 {other} 的类型与本列不同",
+                f"{other}, compared with, is of another type than this column",
+            )
         return None
     problem = _literal_problem(kind, operand)
     if problem is None and enum is not None and operand not in enum:
-        return f"{operand!r} 不在该字段的可选项 {enum} 中"
+        return (
+            f"{operand!r} 不在该字段的可选项 {enum} 中",
+            f"{operand!r} is not among the field's choices {enum}",
+        )
     return problem
 
 
 def _cell_problems(
     cell: Any, kind: str, kinds: Mapping[str, str | None], enum: list[Any] | None
-) -> list[tuple[str, str]]:
+) -> list[tuple[str, Words]]:
     """(operator, message) for each test of a cell that does not fit the column."""
-    found = []
+    found: list[tuple[str, Words]] = []
     for op, operand in cell_tests(cell).items():
         if op == "empty":
             continue
         if kind == "array":
-            found.append((op, "列表字段只能判断是否为空（empty）"))
+            words = "列表字段只能判断是否为空（empty）", "A list field is only tested for empty"
+            found.append((op, words))
         elif op in ORDERED and kind not in ("number", "date"):
-            found.append((op, f"{op} 只能用于数字或日期"))
+            found.append((op, (f"{op} 只能用于数字或日期", f"{op} is for numbers or dates only")))
         elif op == "contains" and kind != "string":
-            found.append((op, "contains 只能用于文字"))
+            found.append((op, ("contains 只能用于文字", "contains is for text only")))
         elif op == "contains":
             continue
         else:
@@ -114,23 +126,32 @@ def _cell_problems(
 
 def problems(
     table: Mapping[str, Any], form: Mapping[str, Any], sources: Mapping[str, dict[str, Any]]
-) -> list[tuple[Path, str]]:
+) -> list[tuple[Path, Words]]:
     """(path inside the table, message) for each problem of a schema-valid table."""
-    found: list[tuple[Path, str]] = []
+    found: list[tuple[Path, Words]] = []
     kinds: dict[str, str | None] = {}
     for index, column in enumerate(table["inputs"]):
         field = column["field"]
         if field in kinds:
-            found.append((["inputs", index, "field"], f"输入列 {field} 重复"))
+            words = f"输入列 {field} 重复", f"The input column {field} is there twice"
+            found.append((["inputs", index, "field"], words))
         kinds[field] = field_kind(field, form, sources)
         if kinds[field] is None:
-            message = f"输入列 {field} 既不是表单字段，也不是 sources.yaml 中数据源的字段"
-            found.append((["inputs", index, "field"], message))
+            words = (
+                f"输入列 {field} 既不是表单字段，也不是 sources.yaml 中数据源的字段",
+                f"The input column {field} is neither a form field nor a field of a source "
+                "in sources.yaml",
+            )
+            found.append((["inputs", index, "field"], words))
     for number, row in enumerate(table["rules"]):
         for field, cell in row["when"].items():
             path: Path = ["rules", number, "when", field]
             if field not in kinds:
-                found.append((path, f"条件 {field} 不是本表的输入列（inputs）"))
+                words = (
+                    f"条件 {field} 不是本表的输入列（inputs）",
+                    f"The condition {field} is not an input column of the table (inputs)",
+                )
+                found.append((path, words))
                 continue
             kind = kinds[field]
             if kind is None:

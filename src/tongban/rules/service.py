@@ -15,7 +15,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from tongban import schema_words
-from tongban.rules.checks import field_kind, field_title
+from tongban.rules.checks import Words, field_kind, field_title
 from tongban.rules.checks import problems as _semantic_problems
 from tongban.rules.tables import (
     OPERATORS,
@@ -60,14 +60,17 @@ def _validator() -> Draft202012Validator:
 
 def table_problems(
     table: Any, *, form: dict[str, Any], sources: dict[str, dict[str, Any]]
-) -> list[tuple[list[str | int], str]]:
-    """(path inside the table, Chinese message) for each problem; empty when it is sound.
-    A test by an operator the closed set lacks (``regex``) is named with the operators
-    there are, not as a cell of the wrong shape."""
+) -> list[tuple[list[str | int], Words]]:
+    """(path inside the table, (Chinese, English) message) for each problem; empty when it
+    is sound. A test by an operator the closed set lacks (``regex``) is named with the
+    operators there are, not as a cell of the wrong shape."""
     unknown = _unknown_operators(table)
     cells = [path[:-1] for path, _ in unknown]
     found = [
-        (list(error.absolute_path), schema_words.message_of(error, FIELD_NAMES))
+        (
+            list(error.absolute_path),
+            (schema_words.message_of(error, FIELD_NAMES), schema_words.message_en_of(error)),
+        )
         for error in _validator().iter_errors(table)
         if list(error.absolute_path) not in cells
     ]
@@ -76,17 +79,19 @@ def table_problems(
     return _semantic_problems(table, form, sources)
 
 
-def _unknown_operators(table: Any) -> list[tuple[list[str | int], str]]:
+def _unknown_operators(table: Any) -> list[tuple[list[str | int], Words]]:
     rows = table.get("rules") if isinstance(table, dict) else None
-    found: list[tuple[list[str | int], str]] = []
+    found: list[tuple[list[str | int], Words]] = []
     for number, row in enumerate(rows if isinstance(rows, list) else []):
         when = row.get("when") if isinstance(row, dict) else None
         for field, cell in when.items() if isinstance(when, dict) else []:
             for op in cell if isinstance(cell, dict) else []:
                 if op not in OPERATORS:
-                    message = (
+                    words = (
                         f"规则（rules.{number}.when.{field}）：没有运算符 {op}，"
-                        f"可用的运算符为 {'、'.join(OPERATORS)}（docs/rules.md）"
+                        f"可用的运算符为 {'、'.join(OPERATORS)}（docs/rules.md）",
+                        f"Rule rules.{number}.when.{field}: there is no operator {op}; the "
+                        f"operators are {', '.join(OPERATORS)} (docs/rules.md)",
                     )
-                    found.append((["rules", number, "when", str(field), str(op)], message))
+                    found.append((["rules", number, "when", str(field), str(op)], words))
     return found

@@ -10,7 +10,6 @@ Registered with the cases domain's provider registry on import (``tongban.models
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +18,6 @@ from sqlalchemy.orm import Session
 from tongban.accounts.models import User
 from tongban.audit.service import SYSTEM, platform_actor
 from tongban.cases import service as cases
-from tongban.cases.core import definition
 from tongban.cases.enums import TaskState
 from tongban.cases.models import Case, Material, Task
 from tongban.catalog import service as catalog
@@ -112,19 +110,6 @@ def question(session: Session, case: Case, entry: dict[str, Any], english: bool 
     return f"请核验申请人{who}的“{entry['name']}”{described}是否真实有效；如有，请附电子文书。"
 
 
-def questions_en(session: Session, requests: Sequence[VerificationRequest]) -> dict[int, str]:
-    """By request id, the English of each question the platform asked by itself (the
-    question is stored as asked, in Chinese); a question staff typed is theirs alone."""
-    found = {}
-    for request in requests:
-        if request.asked_by != ASKED_BY or request.material_code is None:
-            continue
-        entry = definition.material(cases.spec_of(session, request.case), request.material_code)
-        if entry is not None:
-            found[request.id] = question(session, request.case, entry, english=True)
-    return found
-
-
 def provide(
     session: Session, *, case: Case, material: dict[str, Any], now: datetime
 ) -> cases.Provided | cases.Unavailable:
@@ -162,6 +147,7 @@ def start(
         from_department=task.department_code,
         to_department=issuer,
         question=question(session, case, entry),
+        question_en=question(session, case, entry, english=True),
         asked_by=ASKED_BY,
         asked_at=now,
         due_at=service.answer_due(session, task, now),
@@ -181,6 +167,7 @@ def start(
         case=case,
         opinion=request.question,
         data={
+            "opinion_en": request.question_en,
             "task_id": task.id,
             "from_department": task.department_code,
             "to_department": issuer,

@@ -27,6 +27,8 @@ class VerificationRequest(Base):
     from_department: Mapped[str] = mapped_column(ForeignKey("departments.code"))
     to_department: Mapped[str] = mapped_column(ForeignKey("departments.code"), index=True)
     question: Mapped[str] = mapped_column(Sealed("verification_requests.question"))
+    # its English where the platform wrote the question (自动协查); None for what staff typed
+    question_en: Mapped[str | None] = mapped_column(Sealed("verification_requests.question_en"))
     asked_by: Mapped[str] = mapped_column(String(120))
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime())
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -36,6 +36,9 @@ class VerificationRead(BaseModel):
     from_department: str
     to_department: str
     question: str
+    question_en: str | None = Field(
+        None, description="Its English where the platform asked by itself, else None"
+    )
     asked_by: str
     asked_by_en: str | None = Field(
         None, description="In English where the platform acted (System …), else None"

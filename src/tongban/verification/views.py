@@ -36,8 +36,8 @@ router = APIRouter()
 
 
 def _row(session: Session, request: VerificationRequest, now: datetime) -> dict[str, Any]:
-    """A request as pages show it: time left, and for one the platform asked by itself
-    (``automatic``) its question in English (``question_en``; stored in Chinese)."""
+    """A request as pages show it: time left, and whether the platform asked it by itself
+    (``automatic``)."""
     left = None
     if request.answered_at is None and not request.lapsed:
         left = verification.time_left(session, request=request, now=now)
@@ -46,7 +46,6 @@ def _row(session: Session, request: VerificationRequest, now: datetime) -> dict[
         "left": left,
         "badge": left.urgency if left else "green",
         "automatic": request.asked_by == automatic.ASKED_BY,
-        "question_en": automatic.questions_en(session, [request]).get(request.id),
     }
 
 

@@ -92,15 +92,20 @@ _COPIES = re.compile(r"(原件|复印件)(\d+)份")
 _COUNTED = {"原件": "原件%(num)s份", "复印件": "复印件%(num)s份"}  # msgids, singular = plural
 
 
-@pass_context
-def _copies(context: Context, value: str) -> str:
-    """A material's copies ("原件1份", "复印件2份", "原件核验", "电子文件") in the page's
-    language: a count of originals or photocopies, else the text's translation."""
+def copies_in(value: str, locale: str) -> str:
+    """A material's copies ("原件1份", "复印件2份", "原件核验", "电子文件") in ``locale``:
+    a count of originals or photocopies, else the text's translation."""
     found = _COPIES.fullmatch(value)
     if found is None:
-        return str(context["_"](value))
+        return str(gettext_for(locale)(value))
     kind, number = found.groups()
-    return str(context["_n"](_COUNTED[kind], int(number)))
+    return str(ngettext_for(locale)(_COUNTED[kind], int(number)))
+
+
+@pass_context
+def _copies(context: Context, value: str) -> str:
+    """``copies|copies``: :func:`copies_in` the page's language."""
+    return copies_in(value, str(context.get("locale", "zh_Hans")))
 
 
 @pass_context

@@ -165,3 +165,31 @@ def test_the_history_s_messages_are_in_the_message_centre_not_queued_for_today(
     staff = db.get_one(User, db.scalars(spread.limit(1)).one())  # a department's, spread
     read = inbox(db, user=staff, limit=500)
     assert read and all(row.message.sent_at == row.message.created_at for row in read)
+
+
+def test_alerts_are_dated_when_they_fell_due_not_when_the_simulation_ran(
+    db: Session, tmp_path: Path
+) -> None:
+    """Trial 20, fault 1: every alert of the simulated month said it was raised at the
+    minute the simulation ran, the highest level alone. A worker running all along raised
+    each level at its own moment: the warning first, the overdue alert when the limit ran
+    out, with its audit entry and the staff's messages of that moment."""
+    store = LocalFileStore(tmp_path / "files")
+    simulate(db, store=store, days=30, count=COUNT, seed=7, now=START, tz=TZ)
+    raised = list(db.scalars(select(Alert)))
+    assert raised and all(a.raised_at < START for a in raised)
+    overdue = [a for a in raised if a.level == "overdue"]
+    assert overdue and all(a.raised_at == a.due_at for a in overdue)
+    levels: dict[tuple[str, int], set[str]] = {}
+    for a in raised:
+        levels.setdefault((str(a.watched), a.watched_id), set()).add(str(a.level))
+    assert any({"warning", "overdue", "escalated"} <= seen for seen in levels.values())
+    entries = {
+        (e.object_type, e.object_id, e.action): e.at
+        for e in db.scalars(select(AuditEntry).where(AuditEntry.action.like("alert.%")))
+    }
+    assert len(entries) == len(raised)
+    for a in raised:
+        assert entries[(str(a.watched), str(a.watched_id), f"alert.{a.level}")] == a.raised_at
+    told = db.scalars(select(OutboxMessage).where(OutboxMessage.topic.like("limit_%"))).all()
+    assert told and all(m.created_at < START for m in told)

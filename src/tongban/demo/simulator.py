@@ -5,8 +5,9 @@ their rectifications (``demo.traffic`` writes the rows, timed by the platform's 
 
 Then the platform's own supervision runs over what was written, as the worker would have
 done day by day: every running clock (stage, promised, legal) and every open rectification
-gets the alerts whose moments have passed (warning, overdue, escalation, each with its
-audit entry and staff messages, ``alerts.raise_due``) and a watch job for its next moment;
+gets the alerts whose moments have passed, each raised at its own moment (warning,
+overdue, escalation, each with its audit entry and staff messages dated then,
+``alerts.raise_due``) and a watch job for its next moment;
 then the departments call back and appeal bad ratings and supervisors decide the appeals,
 through the ratings services (``demo.followups``); their messages are left as delivered
 back then (in the message centre, no mail now: ``notifications.delivery.settle_history``);
@@ -23,7 +24,9 @@ from __future__ import annotations
 import hashlib
 import random
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select, text
@@ -193,11 +196,10 @@ def _watch(session: Session, *, since: dict[str, int], now: datetime, steps: Ste
     for clock in running:
         steps.advance(1)
         case = session.get_one(Case, clock.case_id)
-        again = alerts.raise_due(
-            session,
-            target=watch.target(session, case=case, clock=clock),
-            moments=watch.moments(cal, clock, []),
-            now=now,
+        target = watch.target(session, case=case, clock=clock)
+        moments = watch.moments(cal, clock, [])
+        again = _raise_as_they_fell_due(
+            partial(alerts.raise_due, session, target=target, moments=moments), moments, now=now
         )
         if again is not None:
             alerts.watch(session, watched=Watched.clock, watched_id=clock.id, at=again, now=now)
@@ -208,9 +210,24 @@ def _watch(session: Session, *, since: dict[str, int], now: datetime, steps: Ste
             Rating.rectified_at.is_(None),
         )
     ):
-        next_at = rating_watch.run_watch(session, payload={"id": rating.id}, now=now)
+        next_at = _raise_as_they_fell_due(
+            partial(rating_watch.run_watch, session, payload={"id": rating.id}),
+            rating_watch.moments(cal, rating),
+            now=now,
+        )
         if next_at is not None:
             alerts.watch(session, watched=Watched.rating, watched_id=rating.id, at=next_at, now=now)
+
+
+def _raise_as_they_fell_due(
+    raise_at: Callable[..., object], moments: alerts.Moments, *, now: datetime
+) -> datetime | None:
+    """Raise each level at its own moment up to ``now``, as a worker running all along
+    would have (its alert, audit entry and messages dated then), not the highest alone at
+    ``now`` as a worker catching up does; returns the next moment after ``now``."""
+    for at in sorted(at for _, at in moments if at is not None and at <= now):
+        raise_at(now=at)
+    return min((at for _, at in moments if at is not None and at > now), default=None)
 
 
 def _reset_sequences(session: Session) -> None:

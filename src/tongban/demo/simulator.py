@@ -38,9 +38,18 @@ from tongban.alerts import service as alerts
 from tongban.alerts.enums import Watched
 from tongban.cases.core import clocks, watch
 from tongban.cases.enums import CaseState, Channel, TaskState
-from tongban.cases.models import Case, CasePause, Clock, CorrectionRequest, Material, Task
-from tongban.catalog.models import CatalogEntry, CatalogVersion
+from tongban.cases.models import (
+    Case,
+    CasePause,
+    Clock,
+    CorrectionRequest,
+    Material,
+    ResultDocument,
+    Task,
+)
+from tongban.catalog.models import CatalogEntry, CatalogVersion, Department
 from tongban.db import Base
+from tongban.demo import casefile
 from tongban.demo.followups import follow_up
 from tongban.demo.history import Report
 from tongban.demo.samples import PDF
@@ -49,7 +58,8 @@ from tongban.files.store import FileStore
 from tongban.notifications import delivery
 from tongban.outbox.models import OutboxMessage
 from tongban.ratings import tasks as rating_watch
-from tongban.ratings.models import Rating
+from tongban.ratings.models import Rating, RatingInvitation
+from tongban.sharing.models import FieldFill
 from tongban.supervision import daily
 
 # A city's mix (办事渠道): most online, a fifth at the window, some by kiosk and API.
@@ -63,6 +73,9 @@ CHANNELS = (
 BATCH = 1000  # cases per batch of statements
 TABLES = {  # in the order of their foreign keys
     "cases": Case.id,
+    "field_fills": FieldFill.id,
+    "result_documents": ResultDocument.id,
+    "rating_invitations": RatingInvitation.id,
     "tasks": Task.id,
     "clocks": Clock.id,
     "case_pauses": CasePause.id,
@@ -93,9 +106,10 @@ def simulate(
     items = _items(session)
     if not items:
         raise ValueError("no published catalog item to simulate")
+    applicants, names = _applicants(session)
     traffic = Traffic(
-        session, rng, clocks.calendar(session), now, days, CHANNELS, _applicants(session),
-        _sample(store),
+        session, rng, clocks.calendar(session), now, days, CHANNELS, applicants, names,
+        _departments(session), _sample(store),
     )  # fmt: skip
     first_ids = _next_ids(session)
     first_message = (session.scalar(select(func.max(OutboxMessage.id))) or 0) + 1
@@ -103,13 +117,15 @@ def simulate(
     created: Counter[str] = Counter()
     steps.begin("cases", count)
     for start in range(0, count, BATCH):
-        rows.tables = {}
+        rows.tables, rows.steps = {}, []
         made = min(BATCH, count - start)
         for _ in range(made):
             created[write_case(traffic, rows, rng.choice(items))] += 1
         for table in TABLES:  # Core executemany: one statement per table and batch
             if rows.tables.get(table):
                 session.execute(insert(Base.metadata.tables[table]), rows.tables[table])
+        casefile.queue_prints(session, rows, now=now)
+        casefile.record_steps(session, rows.steps)
         steps.advance(made)
     _reset_sequences(session)
     _watch(session, since=first_ids, now=now, steps=steps)
@@ -148,13 +164,22 @@ def _items(session: Session) -> list[Item]:
     ]
 
 
-def _applicants(session: Session) -> dict[str, list[int]]:
+def _departments(session: Session) -> dict[str, str]:
+    return {code: name for code, name in session.execute(select(Department.code, Department.name))}
+
+
+def _applicants(session: Session) -> tuple[dict[str, list[int]], dict[int, str]]:
+    """The applicants' user ids by subject kind, and their names."""
     found: dict[str, list[int]] = {}
-    for user_id, kind in session.execute(
-        select(User.id, User.kind).where(User.kind != UserKind.staff).order_by(User.id)
+    names: dict[int, str] = {}
+    for user_id, kind, name in session.execute(
+        select(User.id, User.kind, User.display_name)
+        .where(User.kind != UserKind.staff)
+        .order_by(User.id)
     ):
         found.setdefault(str(kind), []).append(user_id)
-    return found
+        names[user_id] = name
+    return found, names
 
 
 def _sample(store: FileStore) -> dict[str, object]:

@@ -232,12 +232,19 @@ def test_a_simulated_case_has_its_timeline_and_its_results(db: Session, tmp_path
     done = db.scalars(select(Case).where(Case.state == "completed").order_by(Case.id)).all()
     corrected = set(db.scalars(select(CorrectionRequest.case_id)))
     case = next(c for c in done if c.id in corrected)
-    events = queries.timeline(db, case=case, now=START).events
+    shown = queries.timeline(db, case=case, now=START).events
+    events = [e for e in shown if e.action.startswith("case.")]
     actions = [e.action for e in events]
     assert actions[:4] == ["case.submit", "case.request_correction", "case.resubmit", "case.accept"]
     assert actions[-1] in ("case.issue", "case.deliver", "case.approve", "case.review_complete")
     assert events[0].at == case.submitted_at and events[-1].at == case.closed_at
     assert events[3].at == case.accepted_at and events[0].actor_id == case.applicant_id
+    assert [e.at for e in shown] == sorted(e.at for e in shown)
+    rating = db.scalars(select(Rating).where(Rating.rectified_at.is_not(None))).first()
+    assert rating is not None  # a bad rating rectified: both on the case's timeline
+    rated = queries.timeline(db, case=db.get_one(Case, rating.case_id), now=START).events
+    said = {e.action: e.at for e in rated if e.action in ("rating.create", "rating.rectify")}
+    assert said == {"rating.create": rating.created_at, "rating.rectify": rating.rectified_at}
     for task in case.tasks:
         entry = db.scalars(
             select(AuditEntry).where(

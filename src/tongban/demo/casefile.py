@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from tongban.audit import service as audit
 from tongban.audit.service import Actor
-from tongban.cases.enums import Stage
+from tongban.cases.enums import Stage, TaskState
 from tongban.cases.stages import documents
 from tongban.catalog.sources import source_refs
 from tongban.config import get_settings
@@ -52,8 +52,8 @@ MOVES = {
 
 @dataclass(frozen=True)
 class Step:
-    """One audit entry of a simulated case: ``task`` names a task's outcome, else the
-    case moved (``from_state`` → ``to_state``)."""
+    """One audit entry of a simulated case, about the case itself or about ``thing`` of it
+    (a task, a rating: its object type and id)."""
 
     case: dict[str, Any]  # the case's row: its id, number and applicant
     at: datetime
@@ -61,8 +61,9 @@ class Step:
     actor: Actor
     from_state: str | None = None
     to_state: str | None = None
-    task: dict[str, Any] | None = None
     data: dict[str, Any] | None = None
+    thing: tuple[str, int] | None = None
+    opinion: str | None = None
 
 
 def staff(stage: Stage, department: str) -> Actor:
@@ -70,28 +71,68 @@ def staff(stage: Stage, department: str) -> Actor:
     return Actor(id=None, name=STAFF[stage].name, department_code=department)
 
 
+def task_done(case: dict[str, Any], task: dict[str, Any]) -> Step:
+    """The entry of a task finished (approved) by its department."""
+    data = {
+        "stage": task["stage"],
+        "department": task["department_code"],
+        "item": task["item_code"],
+    }
+    staffer = staff(task["stage"], task["department_code"])
+    return Step(
+        case, task["finished_at"], "task.approved", staffer, TaskState.open, TaskState.done,
+        data, ("task", task["id"]),
+    )  # fmt: skip
+
+
+def rated(case: dict[str, Any], rating: dict[str, Any], applicant: Actor) -> list[Step]:
+    """The entries of a rating (with the department's message of a bad one) and of its
+    rectification, as ``ratings.service`` writes them."""
+    bad = rating["rectify_due_at"]
+    data = {
+        "score": rating["score"],
+        "stage": rating["stage"],
+        "round": rating["round"],
+        "channel": rating["channel"],
+        "tags": rating["tags"],
+        "department": rating["department_code"],
+        "bad_for_department": rating["department_code"] if bad else None,
+        "rectify_due_at": bad.isoformat() if bad else None,
+    }
+    thing = ("rating", rating["id"])
+    made = [
+        Step(case, rating["created_at"], "rating.create", applicant, data=data, thing=thing,
+             opinion=rating["comment"])
+    ]  # fmt: skip
+    done = rating["rectified_at"]
+    if done is not None:
+        head = Actor(
+            id=None, name=rating["rectified_by"], department_code=rating["department_code"]
+        )
+        made.append(
+            Step(case, done, "rating.rectify", head, thing=thing, opinion=rating["rectification"],
+                 data={"score": rating["score"], "on_time": done < bad})
+        )  # fmt: skip
+    return made
+
+
 def record_steps(session: Session, steps: list[Step]) -> None:
     """The audit entries (and their messages) of a batch's steps, written now."""
     for step in steps:
-        task = step.task
+        kind, ident = step.thing or ("case", step.case["number"])
         audit.record(
             session,
             at=step.at,
             action=step.action,
             actor=step.actor,
-            object_type="case" if task is None else "task",
-            object_id=step.case["number"] if task is None else task["id"],
+            object_type=kind,
+            object_id=ident,
             case_id=step.case["id"],
-            subject_id=step.case["applicant_id"] if task is None else None,
+            subject_id=None if kind == "task" else step.case["applicant_id"],
             from_state=step.from_state,
             to_state=step.to_state,
-            data=step.data
-            if task is None
-            else {
-                "stage": task["stage"],
-                "department": task["department_code"],
-                "item": task["item_code"],
-            },
+            opinion=step.opinion,
+            data=step.data,
             history=True,
         )
     audit.write_now(session)

@@ -261,10 +261,7 @@ def _run(
                 state = WAITS_IN[stage]
             else:
                 task = _task(rows, case_id, stage, dept, moment, finished, item, due=due)
-                rows.steps.append(
-                    Step(case, finished, "task.approved", casefile.staff(stage, dept),
-                         TaskState.open, TaskState.done, task=task)
-                )  # fmt: skip
+                rows.steps.append(casefile.task_done(case, task))
                 ends.append(finished)
         if state is not None:
             return state
@@ -360,24 +357,23 @@ def _rate(traffic: Traffic, rows: Rows, case: dict[str, Any], *, slow: bool) -> 
     due = ratings.rectify_due(traffic.session, now=at) if is_bad(score) else None
     done = at + timedelta(hours=rng.uniform(2, 40))
     rectified = due is not None and done < traffic.now and rng.random() < RECTIFIED
-    rows.add(
-        "ratings",
-        {
-            "case_id": case["id"],
-            "applicant_id": case["applicant_id"],
-            "department_code": case["lead_department"],
-            "stage": "completion",
-            "channel": str(case["channel"]),
-            "round": 1,
-            "score": score,
-            "indicators": {},
-            "tags": [Texts.BAD_TAGS[reason]] if reason else [],
-            "comment": reason or rng.choice(Texts.GOOD),
-            "created_at": at,
-            "rectify_due_at": due,
-            "rectification": rng.choice(Texts.RECTIFICATIONS) if rectified else None,
-            "rectified_by": "部门负责人" if rectified else None,
-            "rectified_at": done if rectified else None,
-        },
-    )
+    rating = {
+        "case_id": case["id"],
+        "applicant_id": case["applicant_id"],
+        "department_code": case["lead_department"],
+        "stage": "completion",
+        "channel": str(case["channel"]),
+        "round": 1,
+        "score": score,
+        "indicators": {},
+        "tags": [Texts.BAD_TAGS[reason]] if reason else [],
+        "comment": reason or rng.choice(Texts.GOOD),
+        "created_at": at,
+        "rectify_due_at": due,
+        "rectification": rng.choice(Texts.RECTIFICATIONS) if rectified else None,
+        "rectified_by": "部门负责人" if rectified else None,
+        "rectified_at": done if rectified else None,
+    }
+    rows.add("ratings", rating)
+    rows.steps.extend(casefile.rated(case, rating, traffic.applicant(case)))
     return at

@@ -1,17 +1,20 @@
 """A month of traffic for a demo database (``tongban simulate``): ``count`` cases over the
 last ``days`` days across the catalog, with every channel, corrections (补正), cases late
 and overdue, refusals, rejections, withdrawals, window pickup, ratings good and bad with
-their rectifications (``demo.traffic`` writes the rows, timed by the platform's rules).
+their rectifications (``demo.traffic`` writes the rows, timed by the platform's rules),
+and what the platform writes beside them (``demo.casefile``): each case's timeline of
+audit entries, the result documents of an issued case, how its shared fields were filled,
+the invitation to rate of a case not rated in time.
 
 Then the platform's own supervision runs over what was written, as the worker would have
 done day by day: every running clock (stage, promised, legal) and every open rectification
 gets the alerts whose moments have passed, each raised at its own moment (warning,
 overdue, escalation, each with its audit entry and staff messages dated then,
-``alerts.raise_due``) and a watch job for its next moment;
-then the departments call back and appeal bad ratings and supervisors decide the appeals,
-through the ratings services (``demo.followups``); their messages are left as delivered
-back then (in the message centre, no mail now: ``notifications.delivery.settle_history``);
-and the reform rows of the simulated days are written (``supervision.daily``).
+``alerts.raise_due``) and a watch job for its next moment; then the departments call
+back and appeal bad ratings and supervisors decide the appeals, through the ratings
+services (``demo.followups``); their messages are left as delivered back then (in the
+message centre, no mail now: ``notifications.delivery.settle_history``); and the reform
+rows of the simulated days are written (``supervision.daily``).
 
 Written in batches (one statement per table and batch), 10,000 cases take minutes, not
 hours; the demo history (``demo.history``) is the one that goes through the service layer

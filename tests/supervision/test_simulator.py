@@ -9,10 +9,11 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.conftest import START
+from tests.conftest import START, token
 from tests.supervision.conftest import TZ
 from tongban.accounts.models import User
 from tongban.alerts.models import Alert
@@ -34,6 +35,7 @@ from tongban.ratings.rules import BAD_TAGS, RATEABLE_STATES
 from tongban.sharing import backfill
 from tongban.supervision.models import MetricDay
 from tongban.supervision.reform import ReformFilter, reform_figures
+from tongban.web.runtime import Runtime
 
 
 def test_a_month_has_the_mix_of_a_real_month(db: Session, tmp_path: Path) -> None:
@@ -283,3 +285,23 @@ def test_the_backfill_rate_of_simulated_cases_is_a_real_one(db: Session, tmp_pat
     assert rate is not None and 0.8 < rate < 0.97
     typed = backfill.typed_by_hand(db, since=START - timedelta(days=31), until=START)
     assert typed and {t.reason for t in typed} <= set(backfill.REASON_ZH)
+
+
+def test_the_applicant_of_a_simulated_case_sees_its_steps_and_its_results(
+    db: Session, client: TestClient, runtime: Runtime
+) -> None:
+    """What the applicant reads of a simulated case through the API, as of a real one:
+    the steps on its timeline, and its results once the worker has printed them."""
+    simulate(db, store=runtime.store, days=10, count=40, seed=11, now=START, tz=TZ)
+    document = db.scalars(select(ResultDocument).order_by(ResultDocument.id)).first()
+    assert document is not None
+    print_document(db, payload={"document_id": document.id}, now=START, store=runtime.store)
+    case = db.get_one(Case, document.case_id)
+    db.flush()
+    headers = token(client, db.get_one(User, case.applicant_id).username)
+    url = f"/api/v1/cases/{case.number}"
+    events = client.get(f"{url}/timeline", headers=headers).json()["events"]
+    actions = [e["action"] for e in events]
+    assert actions[0] == "case.submit" and "case.accept" in actions
+    results = client.get(f"{url}/results", headers=headers).json()
+    assert [r["title"] for r in results] == [document.title]

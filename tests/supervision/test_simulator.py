@@ -6,29 +6,36 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.conftest import START
+from tests.conftest import START, token
 from tests.supervision.conftest import TZ
 from tongban.accounts.models import User
 from tongban.alerts.models import Alert
 from tongban.audit.models import AuditEntry
-from tongban.cases.core import clocks
+from tongban.cases.core import clocks, queries
 from tongban.cases.enums import ClockKind
-from tongban.cases.models import Case, Clock, CorrectionRequest, Task
+from tongban.cases.models import Case, Clock, CorrectionRequest, ResultDocument, Task
+from tongban.cases.stages.documents import PRINT_JOB, print_document
+from tongban.catalog.models import CatalogVersion
+from tongban.config import get_settings
 from tongban.demo.simulator import Steps, simulate
 from tongban.files.store import LocalFileStore
 from tongban.jobs.models import Job
 from tongban.notifications.service import inbox
 from tongban.outbox.models import OutboxMessage
 from tongban.ratings import service
-from tongban.ratings.models import Rating
-from tongban.ratings.rules import BAD_TAGS
+from tongban.ratings.models import Rating, RatingInvitation
+from tongban.ratings.rules import BAD_TAGS, RATEABLE_STATES
+from tongban.sharing import backfill
 from tongban.supervision.models import MetricDay
 from tongban.supervision.reform import ReformFilter, reform_figures
+from tongban.web.runtime import Runtime
 
 
 def test_a_month_has_the_mix_of_a_real_month(db: Session, tmp_path: Path) -> None:
@@ -165,3 +172,136 @@ def test_the_history_s_messages_are_in_the_message_centre_not_queued_for_today(
     staff = db.get_one(User, db.scalars(spread.limit(1)).one())  # a department's, spread
     read = inbox(db, user=staff, limit=500)
     assert read and all(row.message.sent_at == row.message.created_at for row in read)
+
+
+def test_alerts_are_dated_when_they_fell_due_not_when_the_simulation_ran(
+    db: Session, tmp_path: Path
+) -> None:
+    """Trial 20, fault 1: every alert of the simulated month said it was raised at the
+    minute the simulation ran, the highest level alone. A worker running all along raised
+    each level at its own moment: the warning first, the overdue alert when the limit ran
+    out, with its audit entry and the staff's messages of that moment."""
+    store = LocalFileStore(tmp_path / "files")
+    simulate(db, store=store, days=30, count=COUNT, seed=7, now=START, tz=TZ)
+    raised = list(db.scalars(select(Alert)))
+    assert raised and all(a.raised_at < START for a in raised)
+    overdue = [a for a in raised if a.level == "overdue"]
+    assert overdue and all(a.raised_at == a.due_at for a in overdue)
+    levels: dict[tuple[str, int], set[str]] = {}
+    for a in raised:
+        levels.setdefault((str(a.watched), a.watched_id), set()).add(str(a.level))
+    assert any({"warning", "overdue", "escalated"} <= seen for seen in levels.values())
+    entries = {
+        (e.object_type, e.object_id, e.action): e.at
+        for e in db.scalars(select(AuditEntry).where(AuditEntry.action.like("alert.%")))
+    }
+    assert len(entries) == len(raised)
+    for a in raised:
+        assert entries[(str(a.watched), str(a.watched_id), f"alert.{a.level}")] == a.raised_at
+    told = db.scalars(select(OutboxMessage).where(OutboxMessage.topic.like("limit_%"))).all()
+    assert told and all(m.created_at < START for m in told)
+
+
+def test_rating_invitations_go_only_to_finished_cases_not_rated_in_time(
+    db: Session, tmp_path: Path
+) -> None:
+    """Trial 20, fault 2: the simulated month had no 智能邀评, and the worker's next sweep
+    invited every unrated case of the month at once. Each finished case not rated within
+    the days allowed was invited once, when they ran out; no rated or unfinished case."""
+    store = LocalFileStore(tmp_path / "files")
+    simulate(db, store=store, days=30, count=COUNT, seed=8, now=START, tz=TZ)
+    after = timedelta(days=get_settings().rating_invite_after_days)
+    rated = set(db.scalars(select(Rating.case_id).where(Rating.stage == "completion")))
+    finished = db.scalars(select(Case).where(Case.state.in_(RATEABLE_STATES))).all()
+    due = {
+        c.id: c.closed_at + after
+        for c in finished
+        if c.id not in rated and c.closed_at is not None and c.closed_at + after <= START
+    }
+    invited = {i.case_id: i.invited_at for i in db.scalars(select(RatingInvitation))}
+    assert due and invited == due
+    assert service.run_due_invitations(db, now=START) == []  # nothing left for the worker
+    told = db.scalars(select(OutboxMessage).where(OutboxMessage.topic == "rating_invited")).all()
+    assert sorted(m.created_at for m in told) == sorted(due.values())
+
+
+def test_a_simulated_case_has_its_timeline_and_its_results(db: Session, tmp_path: Path) -> None:
+    """Trial 20, fault 3: a simulated case's page had an empty timeline and no result
+    documents. Each step is on the timeline at its simulated moment, and an issued case
+    lists its results, printed by the worker's print job as any case's."""
+    store = LocalFileStore(tmp_path / "files")
+    simulate(db, store=store, days=30, count=COUNT, seed=9, now=START, tz=TZ)
+    done = db.scalars(select(Case).where(Case.state == "completed").order_by(Case.id)).all()
+    corrected = set(db.scalars(select(CorrectionRequest.case_id)))
+    case = next(c for c in done if c.id in corrected)
+    shown = queries.timeline(db, case=case, now=START).events
+    events = [e for e in shown if e.action.startswith("case.")]
+    actions = [e.action for e in events]
+    assert actions[:4] == ["case.submit", "case.request_correction", "case.resubmit", "case.accept"]
+    assert actions[-1] in ("case.issue", "case.deliver", "case.approve", "case.review_complete")
+    assert events[0].at == case.submitted_at and events[-1].at == case.closed_at
+    assert events[3].at == case.accepted_at and events[0].actor_id == case.applicant_id
+    assert [e.at for e in shown] == sorted(e.at for e in shown)
+    rating = db.scalars(select(Rating).where(Rating.rectified_at.is_not(None))).first()
+    assert rating is not None  # a bad rating rectified: both on the case's timeline
+    rated = queries.timeline(db, case=db.get_one(Case, rating.case_id), now=START).events
+    said = {e.action: e.at for e in rated if e.action in ("rating.create", "rating.rectify")}
+    assert said == {"rating.create": rating.created_at, "rating.rectify": rating.rectified_at}
+    for task in case.tasks:
+        entry = db.scalars(
+            select(AuditEntry).where(
+                AuditEntry.object_type == "task", AuditEntry.object_id == str(task.id)
+            )
+        ).one()
+        assert entry.at == task.finished_at and entry.action == "task.approved"
+    issued = db.scalars(
+        select(ResultDocument).where(ResultDocument.case_id.in_([c.id for c in done]))
+    )
+    documents = list(issued)
+    assert {d.case_id for d in documents} == {c.id for c in done if _has_result(db, c)}
+    assert all(d.issued_at <= START and d.number and not d.ready for d in documents)
+    printing = {
+        j.payload["document_id"] for j in db.scalars(select(Job).where(Job.kind == PRINT_JOB))
+    }
+    assert printing == {d.id for d in documents}
+    print_document(db, payload={"document_id": documents[0].id}, now=START, store=store)
+    assert documents[0].ready and store.get(documents[0].storage_key).startswith(b"%PDF")
+
+
+def _has_result(db: Session, case: Case) -> bool:
+    spec = db.get_one(CatalogVersion, case.catalog_version_id).definition
+    return any(item["result"]["kind"] != "none" for item in spec["items"])
+
+
+def test_the_backfill_rate_of_simulated_cases_is_a_real_one(db: Session, tmp_path: Path) -> None:
+    """Trial 20, fault 4: the dashboard's backfill rate (回填率) was empty for the simulated
+    month: no case said how its shared fields were filled. Most came from their source,
+    a few were typed by hand, for the reasons the dashboard lists."""
+    store = LocalFileStore(tmp_path / "files")
+    simulate(db, store=store, days=30, count=COUNT, seed=10, now=START, tz=TZ)
+    today = START.astimezone(TZ).date()
+    figures = reform_figures(db, where=ReformFilter(today - timedelta(days=40), today))
+    rate = figures.total.rates["backfill_rate"]
+    assert rate is not None and 0.8 < rate < 0.97
+    typed = backfill.typed_by_hand(db, since=START - timedelta(days=31), until=START)
+    assert typed and {t.reason for t in typed} <= set(backfill.REASON_ZH)
+
+
+def test_the_applicant_of_a_simulated_case_sees_its_steps_and_its_results(
+    db: Session, client: TestClient, runtime: Runtime
+) -> None:
+    """What the applicant reads of a simulated case through the API, as of a real one:
+    the steps on its timeline, and its results once the worker has printed them."""
+    simulate(db, store=runtime.store, days=10, count=40, seed=11, now=START, tz=TZ)
+    document = db.scalars(select(ResultDocument).order_by(ResultDocument.id)).first()
+    assert document is not None
+    print_document(db, payload={"document_id": document.id}, now=START, store=runtime.store)
+    case = db.get_one(Case, document.case_id)
+    db.flush()
+    headers = token(client, db.get_one(User, case.applicant_id).username)
+    url = f"/api/v1/cases/{case.number}"
+    events = client.get(f"{url}/timeline", headers=headers).json()["events"]
+    actions = [e["action"] for e in events]
+    assert actions[0] == "case.submit" and "case.accept" in actions
+    results = client.get(f"{url}/results", headers=headers).json()
+    assert [r["title"] for r in results] == [document.title]

@@ -59,6 +59,7 @@ def record(
     opinion: str | None = None,
     data: dict[str, Any] | None = None,
     source_address: str | None = None,
+    history: bool = False,
 ) -> AuditEntry:
     """Append an audit entry and queue the notifications it implies.
 
@@ -67,6 +68,8 @@ def record(
     The entry and its messages are written at the commit, sealed, one INSERT per table
     for the whole unit of work (``audit.pending``): its ``id`` is None until then, or
     until a read of the entries or messages, or :func:`write_now`, writes it earlier.
+    ``history``: an entry of a simulated past (``tongban simulate``), which the
+    ``LISTENERS`` do not hear (no other system is told today of what happened then).
     """
     entry = AuditEntry(
         at=at,
@@ -85,7 +88,7 @@ def record(
         source_address=source_address,
     )
     pending.remember(session, entry, outbox.messages_for(entry))
-    for listener in LISTENERS:
+    for listener in () if history else LISTENERS:
         listener(session, entry)
     return entry
 

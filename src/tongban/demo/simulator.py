@@ -1,16 +1,20 @@
 """A month of traffic for a demo database (``tongban simulate``): ``count`` cases over the
 last ``days`` days across the catalog, with every channel, corrections (补正), cases late
 and overdue, refusals, rejections, withdrawals, window pickup, ratings good and bad with
-their rectifications (``demo.traffic`` writes the rows, timed by the platform's rules).
+their rectifications (``demo.traffic`` writes the rows, timed by the platform's rules),
+and what the platform writes beside them (``demo.casefile``): each case's timeline of
+audit entries, the result documents of an issued case, how its shared fields were filled,
+the invitation to rate of a case not rated in time.
 
 Then the platform's own supervision runs over what was written, as the worker would have
 done day by day: every running clock (stage, promised, legal) and every open rectification
-gets the alerts whose moments have passed (warning, overdue, escalation, each with its
-audit entry and staff messages, ``alerts.raise_due``) and a watch job for its next moment;
-then the departments call back and appeal bad ratings and supervisors decide the appeals,
-through the ratings services (``demo.followups``); their messages are left as delivered
-back then (in the message centre, no mail now: ``notifications.delivery.settle_history``);
-and the reform rows of the simulated days are written (``supervision.daily``).
+gets the alerts whose moments have passed, each raised at its own moment (warning,
+overdue, escalation, each with its audit entry and staff messages dated then,
+``alerts.raise_due``) and a watch job for its next moment; then the departments call
+back and appeal bad ratings and supervisors decide the appeals, through the ratings
+services (``demo.followups``); their messages are left as delivered back then (in the
+message centre, no mail now: ``notifications.delivery.settle_history``); and the reform
+rows of the simulated days are written (``supervision.daily``).
 
 Written in batches (one statement per table and batch), 10,000 cases take minutes, not
 hours; the demo history (``demo.history``) is the one that goes through the service layer
@@ -23,7 +27,9 @@ from __future__ import annotations
 import hashlib
 import random
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select, text
@@ -35,9 +41,18 @@ from tongban.alerts import service as alerts
 from tongban.alerts.enums import Watched
 from tongban.cases.core import clocks, watch
 from tongban.cases.enums import CaseState, Channel, TaskState
-from tongban.cases.models import Case, CasePause, Clock, CorrectionRequest, Material, Task
-from tongban.catalog.models import CatalogEntry, CatalogVersion
+from tongban.cases.models import (
+    Case,
+    CasePause,
+    Clock,
+    CorrectionRequest,
+    Material,
+    ResultDocument,
+    Task,
+)
+from tongban.catalog.models import CatalogEntry, CatalogVersion, Department
 from tongban.db import Base
+from tongban.demo import casefile
 from tongban.demo.followups import follow_up
 from tongban.demo.history import Report
 from tongban.demo.samples import PDF
@@ -46,7 +61,8 @@ from tongban.files.store import FileStore
 from tongban.notifications import delivery
 from tongban.outbox.models import OutboxMessage
 from tongban.ratings import tasks as rating_watch
-from tongban.ratings.models import Rating
+from tongban.ratings.models import Rating, RatingInvitation
+from tongban.sharing.models import FieldFill
 from tongban.supervision import daily
 
 # A city's mix (办事渠道): most online, a fifth at the window, some by kiosk and API.
@@ -60,6 +76,9 @@ CHANNELS = (
 BATCH = 1000  # cases per batch of statements
 TABLES = {  # in the order of their foreign keys
     "cases": Case.id,
+    "field_fills": FieldFill.id,
+    "result_documents": ResultDocument.id,
+    "rating_invitations": RatingInvitation.id,
     "tasks": Task.id,
     "clocks": Clock.id,
     "case_pauses": CasePause.id,
@@ -90,9 +109,10 @@ def simulate(
     items = _items(session)
     if not items:
         raise ValueError("no published catalog item to simulate")
+    applicants, names = _applicants(session)
     traffic = Traffic(
-        session, rng, clocks.calendar(session), now, days, CHANNELS, _applicants(session),
-        _sample(store),
+        session, rng, clocks.calendar(session), now, days, CHANNELS, applicants, names,
+        _departments(session), _sample(store),
     )  # fmt: skip
     first_ids = _next_ids(session)
     first_message = (session.scalar(select(func.max(OutboxMessage.id))) or 0) + 1
@@ -100,13 +120,15 @@ def simulate(
     created: Counter[str] = Counter()
     steps.begin("cases", count)
     for start in range(0, count, BATCH):
-        rows.tables = {}
+        rows.tables, rows.steps = {}, []
         made = min(BATCH, count - start)
         for _ in range(made):
             created[write_case(traffic, rows, rng.choice(items))] += 1
         for table in TABLES:  # Core executemany: one statement per table and batch
             if rows.tables.get(table):
                 session.execute(insert(Base.metadata.tables[table]), rows.tables[table])
+        casefile.queue_prints(session, rows, now=now)
+        casefile.record_steps(session, rows.steps)
         steps.advance(made)
     _reset_sequences(session)
     _watch(session, since=first_ids, now=now, steps=steps)
@@ -145,13 +167,22 @@ def _items(session: Session) -> list[Item]:
     ]
 
 
-def _applicants(session: Session) -> dict[str, list[int]]:
+def _departments(session: Session) -> dict[str, str]:
+    return {code: name for code, name in session.execute(select(Department.code, Department.name))}
+
+
+def _applicants(session: Session) -> tuple[dict[str, list[int]], dict[int, str]]:
+    """The applicants' user ids by subject kind, and their names."""
     found: dict[str, list[int]] = {}
-    for user_id, kind in session.execute(
-        select(User.id, User.kind).where(User.kind != UserKind.staff).order_by(User.id)
+    names: dict[int, str] = {}
+    for user_id, kind, name in session.execute(
+        select(User.id, User.kind, User.display_name)
+        .where(User.kind != UserKind.staff)
+        .order_by(User.id)
     ):
         found.setdefault(str(kind), []).append(user_id)
-    return found
+        names[user_id] = name
+    return found, names
 
 
 def _sample(store: FileStore) -> dict[str, object]:
@@ -193,11 +224,10 @@ def _watch(session: Session, *, since: dict[str, int], now: datetime, steps: Ste
     for clock in running:
         steps.advance(1)
         case = session.get_one(Case, clock.case_id)
-        again = alerts.raise_due(
-            session,
-            target=watch.target(session, case=case, clock=clock),
-            moments=watch.moments(cal, clock, []),
-            now=now,
+        target = watch.target(session, case=case, clock=clock)
+        moments = watch.moments(cal, clock, [])
+        again = _raise_as_they_fell_due(
+            partial(alerts.raise_due, session, target=target, moments=moments), moments, now=now
         )
         if again is not None:
             alerts.watch(session, watched=Watched.clock, watched_id=clock.id, at=again, now=now)
@@ -208,9 +238,24 @@ def _watch(session: Session, *, since: dict[str, int], now: datetime, steps: Ste
             Rating.rectified_at.is_(None),
         )
     ):
-        next_at = rating_watch.run_watch(session, payload={"id": rating.id}, now=now)
+        next_at = _raise_as_they_fell_due(
+            partial(rating_watch.run_watch, session, payload={"id": rating.id}),
+            rating_watch.moments(cal, rating),
+            now=now,
+        )
         if next_at is not None:
             alerts.watch(session, watched=Watched.rating, watched_id=rating.id, at=next_at, now=now)
+
+
+def _raise_as_they_fell_due(
+    raise_at: Callable[..., object], moments: alerts.Moments, *, now: datetime
+) -> datetime | None:
+    """Raise each level at its own moment up to ``now``, as a worker running all along
+    would have (its alert, audit entry and messages dated then), not the highest alone at
+    ``now`` as a worker catching up does; returns the next moment after ``now``."""
+    for at in sorted(at for _, at in moments if at is not None and at <= now):
+        raise_at(now=at)
+    return min((at for _, at in moments if at is not None and at > now), default=None)
 
 
 def _reset_sequences(session: Session) -> None:

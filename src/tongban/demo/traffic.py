@@ -20,10 +20,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from tongban.audit.service import Actor
 from tongban.cases.core import clocks, definition
 from tongban.cases.enums import CaseState, Channel, ClockKind, PauseReason, Stage, TaskState
 from tongban.cases.models import Clock
 from tongban.catalog.definitions import HOURS_PER_WORKING_DAY, legal_unit
+from tongban.demo import casefile
+from tongban.demo.casefile import Step
 from tongban.demo.plans import Texts
 from tongban.ratings import service as ratings
 from tongban.ratings.rules import is_bad
@@ -69,10 +72,12 @@ class Item:
 
 @dataclass
 class Rows:
-    """The rows of one batch, by table, and the next id of each table."""
+    """The rows of one batch, by table, the next id of each table, and the audit entries
+    of the batch's cases."""
 
     ids: dict[str, int]
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    steps: list[Step] = field(default_factory=list)
 
     def add(self, table: str, row: dict[str, Any]) -> int:
         row["id"] = self.ids[table]
@@ -92,7 +97,14 @@ class Traffic:
     days: int
     channels: tuple[Channel, ...]
     applicants: dict[str, list[int]]  # subject kind → user ids
+    names: dict[int, str]  # applicant's user id → name
+    departments: dict[str, str]  # code → name
     sample: dict[str, Any]  # the stored sample file uploads point at
+
+    def applicant(self, case: dict[str, Any]) -> Actor:
+        """The case's applicant, acting on it."""
+        ident = case["applicant_id"]
+        return Actor(id=ident, name=self.names.get(ident, ""))
 
 
 def _due(cal: WorkCalendar, *, unit: str, limit: int, start: datetime) -> datetime:
@@ -158,12 +170,24 @@ def write_case(traffic: Traffic, rows: Rows, item: Item) -> str:
     }
     case_id = rows.add("cases", case)
     case["number"] = f"8{start:%Y%m%d}{case_id:010d}"  # 8…: simulated traffic
+    rows.steps.append(
+        Step(
+            case,
+            start,
+            "case.submit",
+            traffic.applicant(case),
+            CaseState.draft,
+            CaseState.submitted,
+        )
+    )
     _materials(traffic, rows, case_id, item, start)
+    casefile.fill_fields(traffic, rows, case_id, item)
     fate = _fate(rng)
     slow = rng.choice(item.stages)[0] if rng.random() < LATE else None
     case["state"] = _run(traffic, rows, case, item, fate, slow)
     if case["closed_at"] is not None and case["state"] != CaseState.withdrawn:
-        _rate(traffic, rows, case, slow=slow is not None)
+        rated_at = _rate(traffic, rows, case, slow=slow is not None)
+        casefile.invite(traffic, rows, case, rated_at=rated_at)
     return str(case["state"])
 
 
@@ -176,6 +200,10 @@ def _run(
     case_id, moment = case["id"], case["received_at"]
     if fate == "withdrawn":
         case["closed_at"] = min(now, moment + timedelta(hours=rng.uniform(0.5, 6)))
+        rows.steps.append(
+            Step(case, case["closed_at"], "case.withdraw", traffic.applicant(case),
+                 CaseState.submitted, CaseState.withdrawn)
+        )  # fmt: skip
         return CaseState.withdrawn
     if rng.random() < CORRECTED:
         issued = cal.add_working_hours(moment, rng.uniform(0.5, 8)).due_at
@@ -201,13 +229,24 @@ def _run(
                 "started_by": "窗口受理人员",
             }
             rows.add("case_pauses", pause)
+            clerk = casefile.staff(Stage.accept, item.lead)
+            rows.steps.append(
+                Step(case, issued, "case.request_correction", clerk, CaseState.submitted,
+                     CaseState.correction_requested)
+            )  # fmt: skip
             if back >= now:
                 _task(rows, case_id, Stage.accept, item.lead, moment, None, item)
                 return CaseState.correction_requested
             moment = case["received_at"] = back
+            applicant = traffic.applicant(case)
+            rows.steps.append(
+                Step(case, back, "case.resubmit", applicant, CaseState.correction_requested,
+                     CaseState.submitted)
+            )  # fmt: skip
     state: CaseState | None = None
     whole: list[dict[str, Any]] = []  # the case's promised and legal clocks
-    for stage, limit in item.stages:
+    order = [stage for stage, _ in item.stages]
+    for number, (stage, limit) in enumerate(item.stages):
         departments = item.reviewers if stage == Stage.review else (item.lead,)
         due = _due(cal, unit=unit, limit=limit, start=moment)
         span = limit * (1 if unit == "hours" else HOURS_PER_WORKING_DAY)
@@ -218,17 +257,24 @@ def _run(
             if finished >= now:
                 task = _task(rows, case_id, stage, dept, moment, None, item, due=due)
                 clock = _clock(rows, case_id, ClockKind.stage, unit, limit, moment, due)
-                clock["task_id"] = task
+                clock["task_id"] = task["id"]
                 state = WAITS_IN[stage]
             else:
-                _task(rows, case_id, stage, dept, moment, finished, item, due=due)
+                task = _task(rows, case_id, stage, dept, moment, finished, item, due=due)
+                rows.steps.append(casefile.task_done(case, task))
                 ends.append(finished)
         if state is not None:
             return state
         moment = max(ends)
+        staff = casefile.staff(stage, item.lead)
         if stage == Stage.accept:
             if fate == "rejected":
                 case["closed_at"] = moment
+                rows.steps.append(
+                    Step(
+                        case, moment, "case.reject", staff, CaseState.submitted, CaseState.rejected
+                    )
+                )
                 return CaseState.rejected
             case["accepted_at"] = moment
             limits = item.spec["time_limit"]
@@ -241,15 +287,21 @@ def _run(
                 whole.append(_clock(rows, case_id, kind, kept_in, n, moment, due))
         if stage == Stage.review and fate == "refused":
             case["review_outcome"] = "refused"
-        if stage == Stage.decide or (
-            stage == Stage.review and Stage.decide not in dict(item.stages)
-        ):
+        decided = stage == Stage.decide or (stage == Stage.review and Stage.decide not in order)
+        if decided:
             case["decided_at"] = moment
             for clock in whole:
                 clock["stopped_at"] = moment
             if fate == "refused":
                 case["closed_at"] = moment
+                rows.steps.append(
+                    Step(case, moment, "case.refuse", staff, WAITS_IN[stage], CaseState.refused)
+                )
                 return CaseState.refused
+        if stage == Stage.issue or (decided and Stage.issue not in order):
+            casefile.issue(traffic, rows, case, item, moment)
+        after = WAITS_IN[order[number + 1]] if number + 1 < len(order) else CaseState.completed
+        rows.steps.append(Step(case, moment, casefile.MOVES[stage], staff, WAITS_IN[stage], after))
     case["closed_at"] = moment
     return CaseState.completed
 
@@ -264,22 +316,21 @@ def _task(
     item: Item,
     *,
     due: datetime | None = None,
-) -> int:
-    return rows.add(
-        "tasks",
-        {
-            "case_id": case_id,
-            "stage": stage,
-            "item_code": item.code if stage == Stage.review else None,
-            "department_code": department,
-            "state": TaskState.open if finished is None else TaskState.done,
-            "outcome": None if finished is None else "approved",
-            "started_at": started,
-            "finished_at": finished,
-            "due_at": due,
-            "version": 1,
-        },
-    )
+) -> dict[str, Any]:
+    row = {
+        "case_id": case_id,
+        "stage": stage,
+        "item_code": item.code if stage == Stage.review else None,
+        "department_code": department,
+        "state": TaskState.open if finished is None else TaskState.done,
+        "outcome": None if finished is None else "approved",
+        "started_at": started,
+        "finished_at": finished,
+        "due_at": due,
+        "version": 1,
+    }
+    rows.add("tasks", row)
+    return row
 
 
 def _materials(traffic: Traffic, rows: Rows, case_id: int, item: Item, at: datetime) -> None:
@@ -294,35 +345,35 @@ def _materials(traffic: Traffic, rows: Rows, case_id: int, item: Item, at: datet
         rows.add("materials", row | {"uploaded_at": at})
 
 
-def _rate(traffic: Traffic, rows: Rows, case: dict[str, Any], *, slow: bool) -> None:
+def _rate(traffic: Traffic, rows: Rows, case: dict[str, Any], *, slow: bool) -> datetime | None:
     """Most finished cases are rated; a bad rating says why, with its reason tag: a case
-    that ran late, that it took too long (办理时间长)."""
+    that ran late, that it took too long (办理时间长). Returns when it was rated, if it was."""
     rng = traffic.rng
-    at = case["closed_at"] + timedelta(hours=rng.uniform(1, 72))
+    at: datetime = case["closed_at"] + timedelta(hours=rng.uniform(1, 72))
     if rng.random() > RATED or at >= traffic.now:
-        return
+        return None
     score = rng.choice(Texts.SCORES[str(case["state"])])
     reason = (Texts.SLOW if slow else rng.choice(Texts.BAD)) if is_bad(score) else None
     due = ratings.rectify_due(traffic.session, now=at) if is_bad(score) else None
     done = at + timedelta(hours=rng.uniform(2, 40))
     rectified = due is not None and done < traffic.now and rng.random() < RECTIFIED
-    rows.add(
-        "ratings",
-        {
-            "case_id": case["id"],
-            "applicant_id": case["applicant_id"],
-            "department_code": case["lead_department"],
-            "stage": "completion",
-            "channel": str(case["channel"]),
-            "round": 1,
-            "score": score,
-            "indicators": {},
-            "tags": [Texts.BAD_TAGS[reason]] if reason else [],
-            "comment": reason or rng.choice(Texts.GOOD),
-            "created_at": at,
-            "rectify_due_at": due,
-            "rectification": rng.choice(Texts.RECTIFICATIONS) if rectified else None,
-            "rectified_by": "部门负责人" if rectified else None,
-            "rectified_at": done if rectified else None,
-        },
-    )
+    rating = {
+        "case_id": case["id"],
+        "applicant_id": case["applicant_id"],
+        "department_code": case["lead_department"],
+        "stage": "completion",
+        "channel": str(case["channel"]),
+        "round": 1,
+        "score": score,
+        "indicators": {},
+        "tags": [Texts.BAD_TAGS[reason]] if reason else [],
+        "comment": reason or rng.choice(Texts.GOOD),
+        "created_at": at,
+        "rectify_due_at": due,
+        "rectification": rng.choice(Texts.RECTIFICATIONS) if rectified else None,
+        "rectified_by": "部门负责人" if rectified else None,
+        "rectified_at": done if rectified else None,
+    }
+    rows.add("ratings", rating)
+    rows.steps.extend(casefile.rated(case, rating, traffic.applicant(case)))
+    return at

@@ -126,9 +126,7 @@ def _official(
     document = _store(session, case, storage_key="", issued_at=now, **fields)
     session.flush()
     issuer = session.get_one(Department, department)
-    year = timefmt.local(now).year
-    word = word or NUMBER_WORDS.get(document.kind, "文")
-    document.number = f"{issuer.code}{word}〔{year}〕{document.id:06d}号"
+    document.number = document_number(issuer.code, document.kind, document.id, now, word=word)
     document.verification_code = secrets.token_hex(12)
     document.content = {
         "issuer": issuer.name,
@@ -144,6 +142,31 @@ def _official(
         key=f"{PRINT_JOB}:{document.id}",
     )
     return document
+
+
+def document_number(
+    department: str, kind: str, ident: int, issued_at: datetime, *, word: str | None = None
+) -> str:
+    """An official document's number (文号): its department, its kind's word (or ``word``),
+    the year it was issued and its row's id."""
+    word = word or NUMBER_WORDS.get(kind, "文")
+    return f"{department}{word}〔{timefmt.local(issued_at).year}〕{ident:06d}号"
+
+
+def result_sheet(
+    item: dict[str, Any], *, number: str, holder: str, now: datetime
+) -> tuple[datetime | None, list[tuple[str, str]], str]:
+    """What the result of ``item`` issued at ``now`` on case ``number`` says when printed
+    as an official document: its validity, its rows and its footer."""
+    years = item["result"].get("validity_years")
+    valid_until = now.replace(year=now.year + years) if years else None
+    rows = [
+        ("办件编号", number),
+        ("持证主体", holder),
+        ("事项名称", item["name"]),
+        ("有效期至", _date(valid_until) if valid_until else "长期"),
+    ]
+    return valid_until, rows, f"依据：{item['legal_basis'][0]}"
 
 
 @register(PRINT_JOB, store=True)
@@ -181,24 +204,19 @@ def issue_results(
         result = item["result"]
         if result["kind"] == "none":
             continue
-        years = result.get("validity_years")
-        valid_until = now.replace(year=now.year + years) if years else None
+        valid_until, rows, footer = result_sheet(
+            item, number=case.number, holder=_holder(case), now=now
+        )
         if LICENCE_MAKERS:  # every result is a signed e-licence (证照、批文、证明)
             issued.append(_licence(session, case, item, store, now, valid_until))
             continue
-        rows = [
-            ("办件编号", case.number),
-            ("持证主体", _holder(case)),
-            ("事项名称", item["name"]),
-            ("有效期至", _date(valid_until) if valid_until else "长期"),
-        ]
         issued.append(
             _official(
                 session,
                 case,
                 department=item["department"],
                 rows=rows,
-                footer=f"依据：{item['legal_basis'][0]}",
+                footer=footer,
                 now=now,
                 item_code=item["code"],
                 title=result["name"],

@@ -1,0 +1,218 @@
+"""What the platform writes beside a simulated case's own rows (``demo.traffic``), so that
+its page and the reform figures read like a real case's: the audit entries of its steps
+(its timeline: submitted, accepted, each task's outcome, decided, issued …) at their
+simulated moments; the result documents of an issued case, printed by the worker's
+``document.print`` job as any official document is; how its shared form fields were
+filled (``FieldFill``, what the backfill rate 回填率 counts); and the one rating
+invitation (智能邀评) of a finished case not rated within ``rating_invite_after_days``
+days, at the moment it fell due.
+
+Rows go into the batch (``Rows``); the audit entries are recorded after the batch's rows
+are written (:func:`record_steps`), with their messages, as history (``audit.record``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session
+
+from tongban.audit import service as audit
+from tongban.audit.service import Actor
+from tongban.cases.enums import Stage, TaskState
+from tongban.cases.stages import documents
+from tongban.catalog.sources import source_refs
+from tongban.config import get_settings
+from tongban.jobs import service as jobs
+
+if TYPE_CHECKING:
+    from tongban.demo.traffic import Item, Rows, Traffic
+
+PULLED = 0.9  # shared fields their source filled; the rest typed by hand, for a reason
+TYPED_BECAUSE = ("no_record", "unavailable", "invalid")
+# who finishes each stage (the simulated tasks name no person)
+STAFF = {
+    Stage.accept: audit.platform_actor("窗口受理人员", "Window clerk"),
+    Stage.review: audit.platform_actor("审查人员", "Reviewer"),
+    Stage.decide: audit.platform_actor("审批人员", "Approver"),
+    Stage.issue: audit.platform_actor("制证人员", "Issuing clerk"),
+    Stage.deliver: audit.platform_actor("送达人员", "Delivery clerk"),
+}
+# the case's move when a stage is done (``cases.core.machine``)
+MOVES = {
+    Stage.accept: "case.accept",
+    Stage.review: "case.review_complete",
+    Stage.decide: "case.approve",
+    Stage.issue: "case.issue",
+    Stage.deliver: "case.deliver",
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One audit entry of a simulated case, about the case itself or about ``thing`` of it
+    (a task, a rating: its object type and id)."""
+
+    case: dict[str, Any]  # the case's row: its id, number and applicant
+    at: datetime
+    action: str
+    actor: Actor
+    from_state: str | None = None
+    to_state: str | None = None
+    data: dict[str, Any] | None = None
+    thing: tuple[str, int] | None = None
+    opinion: str | None = None
+
+
+def staff(stage: Stage, department: str) -> Actor:
+    """Who in ``department`` finished ``stage``."""
+    return Actor(id=None, name=STAFF[stage].name, department_code=department)
+
+
+def task_done(case: dict[str, Any], task: dict[str, Any]) -> Step:
+    """The entry of a task finished (approved) by its department."""
+    data = {
+        "stage": task["stage"],
+        "department": task["department_code"],
+        "item": task["item_code"],
+    }
+    staffer = staff(task["stage"], task["department_code"])
+    return Step(
+        case, task["finished_at"], "task.approved", staffer, TaskState.open, TaskState.done,
+        data, ("task", task["id"]),
+    )  # fmt: skip
+
+
+def rated(case: dict[str, Any], rating: dict[str, Any], applicant: Actor) -> list[Step]:
+    """The entries of a rating (with the department's message of a bad one) and of its
+    rectification, as ``ratings.service`` writes them."""
+    bad = rating["rectify_due_at"]
+    data = {
+        "score": rating["score"],
+        "stage": rating["stage"],
+        "round": rating["round"],
+        "channel": rating["channel"],
+        "tags": rating["tags"],
+        "department": rating["department_code"],
+        "bad_for_department": rating["department_code"] if bad else None,
+        "rectify_due_at": bad.isoformat() if bad else None,
+    }
+    thing = ("rating", rating["id"])
+    made = [
+        Step(case, rating["created_at"], "rating.create", applicant, data=data, thing=thing,
+             opinion=rating["comment"])
+    ]  # fmt: skip
+    done = rating["rectified_at"]
+    if done is not None:
+        head = Actor(
+            id=None, name=rating["rectified_by"], department_code=rating["department_code"]
+        )
+        made.append(
+            Step(case, done, "rating.rectify", head, thing=thing, opinion=rating["rectification"],
+                 data={"score": rating["score"], "on_time": done < bad})
+        )  # fmt: skip
+    return made
+
+
+def record_steps(session: Session, steps: list[Step]) -> None:
+    """The audit entries (and their messages) of a batch's steps, written now."""
+    for step in steps:
+        kind, ident = step.thing or ("case", step.case["number"])
+        audit.record(
+            session,
+            at=step.at,
+            action=step.action,
+            actor=step.actor,
+            object_type=kind,
+            object_id=ident,
+            case_id=step.case["id"],
+            subject_id=None if kind == "task" else step.case["applicant_id"],
+            from_state=step.from_state,
+            to_state=step.to_state,
+            opinion=step.opinion,
+            data=step.data,
+            history=True,
+        )
+    audit.write_now(session)
+
+
+def fill_fields(traffic: Traffic, rows: Rows, case_id: int, item: Item) -> None:
+    """How each shared field of the case's form was filled: mostly pulled from its source,
+    some typed by hand for a reason the dashboard lists (no record, source down, refused)."""
+    rng = traffic.rng
+    for part in item.spec["items"]:
+        for name, prop in part["form"]["properties"].items():
+            found = source_refs(prop)
+            if not found:
+                continue
+            pulled = rng.random() < PULLED
+            row = {
+                "case_id": case_id,
+                "item_code": part["code"],
+                "department": part["department"],
+                "field": name,
+                "source": found[0][0],
+                "state": "pulled" if pulled else "typed",
+                "reason": None if pulled else rng.choice(TYPED_BECAUSE),
+            }
+            rows.add("field_fills", row)
+
+
+def issue(traffic: Traffic, rows: Rows, case: dict[str, Any], item: Item, at: datetime) -> None:
+    """The result documents of the case's items, issued at ``at``, numbered and worded as
+    ``documents.issue_results`` words them; the worker prints them (:func:`queue_prints`)."""
+    for part in item.spec["items"]:
+        result = part["result"]
+        if result["kind"] == "none":
+            continue
+        holder = traffic.names.get(case["applicant_id"], "")
+        valid_until, sheet, footer = documents.result_sheet(
+            part, number=case["number"], holder=holder, now=at
+        )
+        row: dict[str, Any] = {
+            "case_id": case["id"],
+            "item_code": part["code"],
+            "title": result["name"],
+            "kind": result["kind"],
+            "storage_key": "",
+            "issued_at": at,
+            "valid_until": valid_until,
+            "verification_code": f"{traffic.rng.getrandbits(96):024x}",
+            "content": {
+                "issuer": traffic.departments[part["department"]],
+                "rows": [list(line) for line in sheet],
+                "footer": footer,
+            },
+        }
+        ident = rows.add("result_documents", row)
+        row["number"] = documents.document_number(part["department"], result["kind"], ident, at)
+
+
+def queue_prints(session: Session, rows: Rows, *, now: datetime) -> None:
+    """The print job of each result document of the batch, due when it was issued."""
+    made = rows.tables.get("result_documents", [])
+    jobs.enqueue_new(
+        session,
+        kind=documents.PRINT_JOB,
+        jobs=[
+            (f"{documents.PRINT_JOB}:{row['id']}", row["issued_at"], {"document_id": row["id"]})
+            for row in made
+        ],
+        now=now,
+    )
+
+
+def invite(
+    traffic: Traffic, rows: Rows, case: dict[str, Any], *, rated_at: datetime | None
+) -> None:
+    """The invitation to rate (智能邀评) of a finished case not rated within
+    ``rating_invite_after_days`` days, sent when that time ran out, as the worker's sweep
+    sends it; none for a case rated in time or whose time has not run out."""
+    days = get_settings().rating_invite_after_days
+    due = case["closed_at"] + timedelta(days=days)
+    if due > traffic.now or (rated_at is not None and rated_at <= due):
+        return
+    rows.add("rating_invitations", {"case_id": case["id"], "invited_at": due})
+    rows.steps.append(Step(case, due, "rating.invite", audit.SYSTEM, data={"after_days": days}))

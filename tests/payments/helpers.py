@@ -3,14 +3,18 @@ the sandbox's page, the gateway's notifications and the courier's callbacks run 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tests.factories import API, draft
+from tests.web.support import csrf
 from tongban.db import unit_of_work
+from tongban.demo.samples import SAMPLES
+from tongban.identifiers import make_resident_id
 from tongban.payments import sandbox
 from tongban.payments.models import PaymentOrder
 from tongban.web.runtime import Runtime
@@ -18,6 +22,33 @@ from tongban.worker import run_jobs
 
 ID_CARD = "3501-GA-003"  # 工本费 20 元, paid before acceptance; window or post
 ADDRESS = {"recipient": "张三", "phone": "13800000001", "address": "福州市鼓楼区五四路158号"}
+WALK_IN = make_resident_id("350102", date(1941, 3, 8), 31)  # 周德福, no account
+
+
+def walk_in_receipt(clerk: TestClient) -> httpx.Response:
+    """The 收件回执 page of a walk-in applicant's 居民身份证换领 (工本费 20 元 before
+    acceptance), taken in and submitted by ``clerk`` (signed in) at /staff/intake."""
+    form = clerk.get(f"/staff/intake/{ID_CARD}")
+    assert form.status_code == 200, form.text
+    data = {
+        "walkin_id_number": WALK_IN,
+        "walkin_name": "周德福",
+        "walkin_phone": "13700000008",
+        "applicant_name": "周德福",
+        "applicant_id_number": WALK_IN,
+        "renewal_reason": "有效期满换领",
+        "phone": "13700000008",
+        "delivery": "window",
+        "csrf_token": csrf(form.text),
+    }
+    files = {
+        "m_ID_CARD": ("id.pdf", SAMPLES["pdf"], "application/pdf"),
+        "m_HOUSEHOLD_REGISTER": ("hukou.pdf", SAMPLES["pdf"], "application/pdf"),
+        "m_PHOTO": ("photo.jpg", SAMPLES["jpg"], "image/jpeg"),
+    }
+    receipt = clerk.post(f"/staff/intake/{ID_CARD}", data=data, files=files)
+    assert receipt.status_code == 200, receipt.text
+    return receipt
 
 
 def submit_id_card(client: TestClient, headers: dict[str, str], *, delivery: str = "window") -> str:

@@ -4,19 +4,14 @@ before acceptance, so a walk-in applicant without a phone pays with the printed 
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from tests.factories import API, draft
-from tests.payments.helpers import ID_CARD, orders
+from tests.payments.helpers import ID_CARD, orders, walk_in_receipt
 from tests.web.conftest import signed_in
 from tests.web.support import SignedIn, csrf, found
-from tongban.demo.samples import SAMPLES
-from tongban.identifiers import make_resident_id
 
 __all__ = ["signed_in"]
-
-WALK_IN = make_resident_id("350102", date(1941, 3, 8), 31)
 
 
 def test_the_review_page_and_the_receipt_name_the_fee_and_its_payment_code(
@@ -50,27 +45,7 @@ def test_the_review_page_and_the_receipt_name_the_fee_and_its_payment_code(
 def test_the_window_receipt_gives_a_walk_in_applicant_the_payment_code(
     signed_in: SignedIn,
 ) -> None:
-    clerk = signed_in("clerk")
-    form = clerk.get(f"/staff/intake/{ID_CARD}")
-    assert form.status_code == 200, form.text
-    data = {
-        "walkin_id_number": WALK_IN,
-        "walkin_name": "周德福",
-        "walkin_phone": "13700000008",
-        "applicant_name": "周德福",
-        "applicant_id_number": WALK_IN,
-        "renewal_reason": "有效期满换领",
-        "phone": "13700000008",
-        "delivery": "window",
-        "csrf_token": csrf(form.text),
-    }
-    files = {
-        "m_ID_CARD": ("id.pdf", SAMPLES["pdf"], "application/pdf"),
-        "m_HOUSEHOLD_REGISTER": ("hukou.pdf", SAMPLES["pdf"], "application/pdf"),
-        "m_PHOTO": ("photo.jpg", SAMPLES["jpg"], "image/jpeg"),
-    }
-    receipt = clerk.post(f"/staff/intake/{ID_CARD}", data=data, files=files)
-    assert receipt.status_code == 200, receipt.text
+    receipt = walk_in_receipt(signed_in("clerk"))
     assert "收件回执" in receipt.text and "20.00 元" in receipt.text
     assert found(r'<strong class="payment-code">(\d{20})</strong>', receipt.text)
     assert "凭缴款码到代收银行缴款；缴费到账后窗口方可受理" in receipt.text

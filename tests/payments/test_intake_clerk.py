@@ -10,11 +10,13 @@ from typing import Any
 
 from tests.conftest import Clock
 from tests.factories import API
-from tests.payments.helpers import ID_CARD, deliver_notices, pay_in_sandbox
-from tests.payments.test_fees_told import WALK_IN
+from tests.payments.helpers import (
+    deliver_notices,
+    pay_in_sandbox,
+    walk_in_receipt,
+)
 from tests.web.conftest import signed_in
-from tests.web.support import SignedIn, csrf, found
-from tongban.demo.samples import SAMPLES
+from tests.web.support import SignedIn, found
 from tongban.web.runtime import Runtime
 
 __all__ = ["signed_in"]
@@ -23,26 +25,7 @@ __all__ = ["signed_in"]
 def _take_in(signed_in: SignedIn) -> str:
     """A walk-in applicant's 居民身份证换领 (工本费 20 元 before acceptance), taken in
     and submitted by ``clerk`` at /staff/intake; its number."""
-    clerk = signed_in("clerk")
-    form = clerk.get(f"/staff/intake/{ID_CARD}")
-    data = {
-        "walkin_id_number": WALK_IN,
-        "walkin_name": "周德福",
-        "walkin_phone": "13700000008",
-        "applicant_name": "周德福",
-        "applicant_id_number": WALK_IN,
-        "renewal_reason": "有效期满换领",
-        "phone": "13700000008",
-        "delivery": "window",
-        "csrf_token": csrf(form.text),
-    }
-    files = {
-        "m_ID_CARD": ("id.pdf", SAMPLES["pdf"], "application/pdf"),
-        "m_HOUSEHOLD_REGISTER": ("hukou.pdf", SAMPLES["pdf"], "application/pdf"),
-        "m_PHOTO": ("photo.jpg", SAMPLES["jpg"], "image/jpeg"),
-    }
-    receipt = clerk.post(f"/staff/intake/{ID_CARD}", data=data, files=files)
-    assert receipt.status_code == 200, receipt.text
+    receipt = walk_in_receipt(signed_in("clerk"))
     return found(r'id="receipt-number">办件编号 <strong>(\d+)</strong>', receipt.text)
 
 

@@ -181,10 +181,16 @@ def test_the_profile_shows_every_licence_of_the_wallet_and_the_founded_company(
     client: TestClient,
     as_user,
     signed_in: SignedIn,  # type: ignore[no-untyped-def]
+    db: Session,
 ) -> None:
     """The fault as found: 我的档案 said 暂无电子证照 while 我的证照 listed the licences of
     the company the applicant founded; now that company has its profile (一企一档) with
-    its licences and the cases that issued them."""
+    its licences and the cases that issued them. 闽丰's account is unverified here (as
+    the demo loads it), so it does not stand for the company it founds."""
+    minfeng = db.scalar(select(User).where(User.username == "minfeng"))
+    assert minfeng is not None
+    minfeng.identity_verified_at = None
+    db.commit()
     business = licensed(client, as_user, "3501-SCJG-001")
     headers = as_user("minfeng")
     rows = client.get(f"{API}/licences", headers=headers).json()

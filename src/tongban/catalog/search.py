@@ -7,8 +7,8 @@ English is indexed as Chinese is, by its own rules: the English names (the entry
 an item's result's: "Business licence"), ``synonyms_en``, ``summary_en`` and the
 department's English name, matched word by word (:func:`english_score`), so that the name
 that holds every word asked and few others comes first. Tiers come first, then the
-score: the exact code, then Chinese or English words, then pinyin. The texts of each entry version, spellings included, are computed once per
-process: at server start-up in a background thread (:func:`prepare`), so that the first
+score: the exact code, then Chinese or English words, then pinyin. The texts of each
+entry version, spellings included, are computed once per process: at server start-up in a background thread (:func:`prepare`), so that the first
 search does not wait for pypinyin's dictionaries.
 """
 
@@ -159,7 +159,7 @@ def score(query: str, fields: dict[str, str]) -> float:
         return english_score(query, fields)
     best = 0.0
     words = query.lower().split()
-    grams = _bigrams(needle) if _HAN.search(needle) else set()
+    grams = _bigrams(needle)
     if synonym_hit(query, fields.get("synonyms", "")):
         best = float(SYNONYM_WEIGHT)
     for name, weight in WEIGHTS.items():

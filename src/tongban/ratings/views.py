@@ -29,7 +29,7 @@ from tongban.online.views import render_case_page
 from tongban.ratings import followup, rules, service
 from tongban.ratings.card import case_rating
 from tongban.ratings.enums import RATING_CHANNEL_NAMES_ZH, RatingChannel
-from tongban.ratings.quick_views import indicators_of
+from tongban.ratings.quick_views import answer_of
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
 from tongban.web.i18n import locale_of
 from tongban.web.templating import render, wants_fragment
@@ -67,11 +67,9 @@ def rate(
 ) -> Response:
     """Rate a finished case; a refused rating shows the case page again with the reason."""
     case = cases.get_case(session, number=number, user=user)
-    raw, comment = _text(form, "score"), _text(form, "comment")
-    score = int(raw) if raw.isdigit() and len(raw) <= 2 else 0
+    answer = answer_of(form)
+    score, comment, tags, indicators = answer.score, answer.comment, answer.tags, answer.indicators
     stage = _text(form, "stage") or "completion"
-    tags = [tag for tag in form.getlist("tags") if isinstance(tag, str)]
-    indicators = indicators_of(form)
     try:
         service.rate_case(
             session,

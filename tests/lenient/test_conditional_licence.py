@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from tests.conftest import Clock
 from tests.factories import API, act, run_worker, upload
 from tests.lenient.support import submitted_without
+from tests.licences.support import held
 from tongban.worker import run_once
 
 ITEM = "3501-WJW-003"
@@ -57,8 +58,7 @@ def _accepted(client: TestClient, as_user: Any) -> str:
 def _licence(client: TestClient, as_user: Any, number: str) -> dict[str, Any]:
     results = client.get(f"{API}/cases/{number}/results", headers=as_user("minfeng")).json()
     issued = next(r["number"] for r in results if r["kind"] == "licence")
-    mine = client.get(f"{API}/licences", headers=as_user("minfeng")).json()
-    return dict(next(item for item in mine if item["number"] == issued))
+    return held(client, as_user("minfeng"), issued)
 
 
 def test_the_licence_is_issued_at_once_marked_conditional_and_met_when_supplied(

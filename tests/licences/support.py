@@ -56,3 +56,10 @@ def licensed(
     licences = [r for r in results if r["kind"] == "licence"]
     result = (licences or [r for r in results if r["kind"] == "document"])[0]
     return {"case_number": number, **result}
+
+
+def held(client: TestClient, headers: dict[str, str], number: str) -> dict[str, Any]:
+    """The licence numbered ``number`` as its holder (signed in by ``headers``) reads it in
+    ``GET /licences``: its own ``id`` (a case result's ``id`` is another row's)."""
+    mine = client.get(f"{API}/licences", headers=headers).json()
+    return dict(next(item for item in mine if item["number"] == number))

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import Clock
 from tests.factories import API
-from tests.licences.support import FOOD, licensed
+from tests.licences.support import FOOD, held, licensed
 
 
 def _page(client: TestClient, number: str, locale: str = "zh") -> str:
@@ -29,8 +29,7 @@ def test_an_sm2_licence_is_valid_and_once_past_its_validity_says_so_plainly(
     result = licensed(client, as_user, FOOD)
     page = _page(client, result["number"])
     assert "核验结果: 有效" in page and "证照真实有效。" in page and "sm2 (" in page
-    mine = client.get(f"{API}/licences", headers=as_user("minfeng")).json()
-    until = next(item for item in mine if item["number"] == result["number"])["valid_until"]
+    until = held(client, as_user("minfeng"), result["number"])["valid_until"]
     pdf = client.get(f"{API}/results/{result['id']}/document", headers=as_user("minfeng"))
     clock.advance(days=5 * 365 + 2)
     page = _page(client, result["number"])

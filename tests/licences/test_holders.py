@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import START
 from tests.factories import API, draft, entry
-from tests.licences.support import finish
+from tests.licences.support import finish, held
 from tongban.accounts.enums import UserKind
 from tongban.accounts.models import User
 from tongban.cases import service as cases
@@ -173,9 +173,8 @@ def test_a_companys_licence_carries_its_credit_code_never_the_applying_persons_i
     finish(client, as_user("scjg"), as_user("scjg-hz"), number=number)
     results = client.get(f"{API}/cases/{number}/results", headers=zhangsan).json()
     licence = next(r for r in results if r["kind"] == "licence")
-    mine = client.get(f"{API}/licences", headers=zhangsan).json()
-    held = next(item for item in mine if item["number"] == licence["number"])
-    assert held["holder_name"] == OPERATOR and held["holder_code"] == OPERATOR_CODE
+    theirs = held(client, zhangsan, licence["number"])
+    assert theirs["holder_name"] == OPERATOR and theirs["holder_code"] == OPERATOR_CODE
 
 
 def test_every_licence_type_of_the_catalog_has_a_holder_rule() -> None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import START
 from tests.factories import API, draft, entry, submitted
-from tests.licences.support import BUSINESS, FOOD, finish, licensed
+from tests.licences.support import BUSINESS, FOOD, finish, held, licensed
 from tongban.accounts.models import User
 from tongban.cases.models import Case
 from tongban.db import next_ids
@@ -27,18 +27,13 @@ from tongban.licences.models import Licence
 from tongban.sharing.feeding import put_record
 
 
-def _mine(client: TestClient, headers: dict[str, str], number: str) -> dict[str, Any]:
-    licences = client.get(f"{API}/licences", headers=headers).json()
-    return next(item for item in licences if item["number"] == number)
-
-
 def test_a_food_business_licence_carries_its_number_holder_issuer_and_validity(
     client: TestClient, as_user: Any
 ) -> None:
     result = licensed(client, as_user, FOOD)
     number = result["number"]
     assert re.fullmatch(r"JY[123]350100\d{7}", number), number
-    licence = _mine(client, as_user("minfeng"), number)
+    licence = held(client, as_user("minfeng"), number)
     assert licence["name"] == "食品经营许可证" and licence["status"] == "valid"
     identifier = validate_licence_identifier(licence["identifier"])
     assert identifier.serial == number and identifier.issuer_code == licence["issuer_code"]
@@ -92,7 +87,7 @@ def test_a_new_enterprise_is_registered_under_a_new_credit_code_valid_without_en
     result = licensed(client, as_user, BUSINESS)
     code = validate_credit_code(result["number"])
     assert code.division_code == "350100" and result["number"].startswith("91")
-    licence = _mine(client, as_user("minfeng"), result["number"])
+    licence = held(client, as_user("minfeng"), result["number"])
     assert licence["valid_until"] is None and licence["holder_code"] == result["number"]
     labels = [label for label, _ in licence["fields"]]
     assert labels == [
@@ -157,7 +152,7 @@ def test_a_food_licence_prints_the_registered_domicile_and_the_premises_apart(
     )
     db.flush()
     result = licensed(client, as_user, FOOD)
-    rows = dict(_mine(client, as_user("minfeng"), result["number"])["fields"])
+    rows = dict(held(client, as_user("minfeng"), result["number"])["fields"])
     assert rows["住所"] == domicile
     assert rows["经营场所"] == form["premises_address"] != domicile
 

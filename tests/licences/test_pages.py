@@ -11,15 +11,13 @@ from urllib.parse import urlsplit
 from fastapi.testclient import TestClient
 
 from tests.factories import API
-from tests.licences.support import BUSINESS, FOOD, licensed
+from tests.licences.support import BUSINESS, FOOD, held, licensed
 from tests.web.support import csrf, sign_in
 from tongban.web.i18n import KIOSK_COOKIE
 
 
-def _licence(client: TestClient, as_user: Any) -> dict[str, Any]:
-    result = licensed(client, as_user, FOOD)
-    mine = client.get(f"{API}/licences", headers=as_user("minfeng")).json()
-    return dict(next(item for item in mine if item["number"] == result["number"]))
+def _licence(client: TestClient, as_user: Any, code: str = FOOD) -> dict[str, Any]:
+    return held(client, as_user("minfeng"), licensed(client, as_user, code)["number"])
 
 
 def test_the_wallet_shows_the_holder_their_licence_with_a_qr_code_and_download(
@@ -61,8 +59,7 @@ def test_the_licence_page_lists_the_holders_code_once(client: TestClient, as_use
     """A 营业执照's face prints 统一社会信用代码, and the page listed the holder's code again."""
     for item in (BUSINESS, FOOD):
         result = licensed(client, as_user, item)
-        mine = client.get(f"{API}/licences", headers=as_user("minfeng")).json()
-        licence = next(held for held in mine if held["number"] == result["number"])
+        licence = held(client, as_user("minfeng"), result["number"])
         sign_in(client, "minfeng")
         page = client.get(f"/licences/{licence['id']}").text
         facts = page[page.index("<dl>") : page.index("</dl>")]
@@ -167,7 +164,7 @@ def test_the_licence_page_in_english_names_its_fields_in_english(
     """trial10, fault 12: /licences/<id> in English still labelled its fields 经营者名称,
     许可证编号 … (the printed face's labels), and a general licence its form's titles."""
     food = _licence(client, as_user)
-    drugs = licensed(client, as_user, "3501-SCJG-006")
+    drugs = _licence(client, as_user, "3501-SCJG-006")
     sign_in(client, "minfeng")
     page = html.unescape(client.get(f"/licences/{food['id']}?lang=en").text)
     for english in ("Operator's name", "Licence number", "Signed by", "Business premises"):

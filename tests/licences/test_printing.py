@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tests.factories import API, run_worker
-from tests.licences.support import FOOD, licensed
+from tests.licences.support import FOOD, held, licensed
 from tests.web.support import sign_in
 from tongban.documents import pades
 from tongban.jobs.enums import JobState
@@ -31,11 +31,6 @@ def _prints(client: TestClient) -> list[str]:
     return [run for run in run_worker(client) if run.startswith("licence.print#")]
 
 
-def _mine(client: TestClient, as_user: Any, number: str) -> dict[str, Any]:
-    mine = client.get(f"{API}/licences", headers=as_user("minfeng")).json()
-    return dict(next(item for item in mine if item["number"] == number))
-
-
 def _upload(client: TestClient, data: bytes) -> dict[str, Any]:
     files = {"file": ("licence.pdf", data, "application/pdf")}
     return dict(client.post(f"{API}/licences/verify", files=files).json())
@@ -45,7 +40,7 @@ def test_an_issued_licence_is_valid_at_once_and_its_pdf_follows_from_the_worker(
     client: TestClient, as_user: Any
 ) -> None:
     result = licensed(client, as_user, FOOD, printed=False)
-    licence = _mine(client, as_user, result["number"])
+    licence = held(client, as_user("minfeng"), result["number"])
     assert licence["status"] == "valid" and licence["pdf_ready"] is False
     found = client.get(f"{API}/licences/verify", params={"q": licence["identifier"]}).json()
     assert found["verdict"] == "valid" and found["pdf_ready"] is False
@@ -59,7 +54,7 @@ def test_an_issued_licence_is_valid_at_once_and_its_pdf_follows_from_the_worker(
         assert "正在生成" in early.json()["error"]["message"]
 
     assert _prints(client) == [f"licence.print#{_job(client).id}:done"]
-    licence = _mine(client, as_user, result["number"])
+    licence = held(client, as_user("minfeng"), result["number"])
     assert licence["pdf_ready"] is True
     pdf = client.get(f"{API}/licences/{licence['id']}/document", headers=as_user("minfeng"))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
@@ -75,7 +70,7 @@ def test_the_pages_say_the_pdf_is_being_prepared_until_it_is(
     client: TestClient, as_user: Any
 ) -> None:
     result = licensed(client, as_user, FOOD, printed=False)
-    licence = _mine(client, as_user, result["number"])
+    licence = held(client, as_user("minfeng"), result["number"])
     sign_in(client, "minfeng")
     pages = (f"/licences/{licence['id']}", "/my/licences", f"/cases/{result['case_number']}")
     for page in pages:

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from tests.factories import API, missing_materials, sign, upload
-from tests.licences.support import FOOD, licensed
+from tests.licences.support import FOOD, held, licensed
 from tongban.audit.service import Actor
 from tongban.catalog import service as catalog
 from tongban.demo.samples import SAMPLES, fill_form
@@ -88,8 +88,7 @@ def test_without_a_licence_in_force_the_applicant_must_upload_and_is_told_why(
 ) -> None:
     first = licensed(client, as_user, FOOD)
     _declare(client, runtime)
-    mine = client.get(f"{API}/licences", headers=as_user("minfeng")).json()
-    licence = next(item for item in mine if item["number"] == first["number"])
+    licence = held(client, as_user("minfeng"), first["number"])
     body = {"action": "revoke", "reason": "以欺骗手段取得许可"}
     assert (
         client.post(

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import ROOT, Clock
 from tests.factories import API
-from tests.licences.support import FOOD, licensed
+from tests.licences.support import FOOD, held, licensed
 from tongban import cli
 from tongban.config import get_settings
 from tongban.documents import pades
@@ -145,8 +145,7 @@ def test_a_revoked_licence_answers_revoked_and_the_change_is_audited(
 ) -> None:
     result = licensed(client, as_user, FOOD)
     data = _pdf(client, as_user, result)
-    mine = client.get(f"{API}/licences", headers=as_user("minfeng")).json()
-    licence = next(item for item in mine if item["number"] == result["number"])
+    licence = held(client, as_user("minfeng"), result["number"])
     body = {"action": "revoke", "reason": "以欺骗手段取得许可（行政许可法第六十九条）"}
     refused = client.post(
         f"{API}/licences/{licence['id']}/status", json=body, headers=as_user("minfeng")
@@ -210,8 +209,7 @@ def test_the_command_line_says_plainly_that_a_file_past_its_validity_has_expired
     """Offline, without the library, the file's own validity decides: genuine, but expired
     on the day it names, in both languages, with exit status 1."""
     result = licensed(client, as_user, FOOD)
-    mine = client.get(f"{API}/licences", headers=as_user("minfeng")).json()
-    until = next(item for item in mine if item["number"] == result["number"])["valid_until"]
+    until = held(client, as_user("minfeng"), result["number"])["valid_until"]
     (tmp_path / "licence.pdf").write_bytes(_pdf(client, as_user, result))
     monkeypatch.setenv("TONGBAN_LICENCE_KEYS_PATH", str(runtime.settings.keys_folder))
     get_settings.cache_clear()
@@ -237,8 +235,7 @@ def test_the_worker_marks_a_licence_past_its_validity_expired_and_audits_it(
     clock.advance(days=5 * 365 + 2)
     assert run_once(runtime)["licences_expired"] == [result["number"]]
     assert run_once(runtime)["licences_expired"] == []  # once only
-    mine = client.get(f"{API}/licences", headers=as_user("minfeng")).json()
-    assert next(item for item in mine if item["number"] == result["number"])["status"] == "expired"
+    assert held(client, as_user("minfeng"), result["number"])["status"] == "expired"
     events = client.get(f"{API}/cases/{result['case_number']}/timeline", headers=as_user("minfeng"))
     assert "licence.expired" in [event["action"] for event in events.json()["events"]]
 
@@ -351,8 +348,7 @@ def test_only_the_issuing_departments_approvers_change_a_status_others_are_forbi
     """The fault as found: someone who may see the licence but is no approver of the
     issuing department got ``conflict`` (409), as if the licence's state were at fault."""
     result = licensed(client, as_user, FOOD)
-    mine = client.get(f"{API}/licences", headers=as_user("minfeng")).json()
-    licence = next(item for item in mine if item["number"] == result["number"])
+    licence = held(client, as_user("minfeng"), result["number"])
     body = {"action": "suspend", "reason": "责令停业整顿"}
     for username in ("minfeng", "scjg", "supervisor"):  # holder, reviewer, 电子监察
         refused = client.post(
@@ -374,8 +370,7 @@ def test_revocation_of_the_grant_and_revocation_as_a_penalty_are_distinct(
         ("revoke_as_penalty", "违法经营，处以吊销许可证（食品安全法第一百三十四条）"),
     ):
         result = licensed(client, as_user, FOOD)
-        mine = client.get(f"{API}/licences", headers=as_user("minfeng")).json()
-        licence = next(item for item in mine if item["number"] == result["number"])
+        licence = held(client, as_user("minfeng"), result["number"])
         done = client.post(
             f"{API}/licences/{licence['id']}/status",
             json={"action": action, "reason": reason},

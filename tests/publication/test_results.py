@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import Clock
 from tests.factories import API, submitted
-from tests.licences.support import FOOD, finish, licensed
+from tests.licences.support import FOOD, finish, held, licensed
 from tongban.licences.enums import HolderCodeType, LicenceStatus
 from tongban.licences.models import Licence
 from tongban.publication import service
@@ -33,8 +33,7 @@ def test_a_granted_licence_is_published_and_a_revocation_shows_at_once(
     client: TestClient, as_user: Any
 ) -> None:
     number = licensed(client, as_user, FOOD)["number"]
-    mine = client.get(f"{API}/licences", headers=as_user("minfeng")).json()
-    licence = next(item for item in mine if item["number"] == number)
+    licence = held(client, as_user("minfeng"), number)
     rows = [row for row in _published(client) if row["number"] == number]
     assert len(rows) == 1 and rows[0]["status"] == "valid"
     assert rows[0]["holder"] == licence["holder_name"] and rows[0]["holder_code"]

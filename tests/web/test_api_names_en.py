@@ -11,7 +11,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from tests.factories import API, submitted
-from tests.licences.support import FOOD, licensed
+from tests.licences.support import FOOD, held, licensed
 from tests.ratings.conftest import Finish, finish
 from tests.regions.test_cross_region import _received_in_siming
 from tests.web.support import SignedIn, sign_in
@@ -113,8 +113,7 @@ def test_an_e_licence_is_named_in_english_in_the_api_and_on_english_pages(
     client: TestClient, as_user: Any
 ) -> None:
     result = licensed(client, as_user, FOOD)
-    mine = client.get(f"{API}/licences", headers=as_user("minfeng")).json()
-    licence = next(held for held in mine if held["number"] == result["number"])
+    licence = held(client, as_user("minfeng"), result["number"])
     assert (licence["name"], licence["name_en"]) == ("食品经营许可证", "Food business licence")
     sign_in(client, "minfeng")
     client.cookies.set("tongban_lang", "en")

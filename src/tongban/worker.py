@@ -66,8 +66,7 @@ def run_sweeps(runtime: Runtime, *, now: datetime) -> dict[str, list[str]]:
         proactive = benefits.run_due_benefits(session, now=now, store=runtime.store)
     with unit_of_work(runtime.sessions) as session:
         invited = ratings.run_due_invitations(session, now=now)
-    with unit_of_work(runtime.sessions) as session:
-        sent = notifications.run_due_notifications(session, now=now, settings=runtime.settings)
+    sent = notifications.deliver_backlog(runtime.sessions, now=now, settings=runtime.settings)
     with unit_of_work(runtime.sessions) as session:
         checks = lenient.run_due_post_checks(session, now=now)
     with unit_of_work(runtime.sessions) as session:

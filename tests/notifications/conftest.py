@@ -67,7 +67,7 @@ Deliver = Callable[..., list[str]]
 @pytest.fixture
 def deliver(db: Session) -> Deliver:
     def run(now: datetime, settings: Settings) -> list[str]:
-        sent = service.run_due_notifications(db, now=now, settings=settings)
+        sent = service.run_due_notifications(db, now=now, settings=settings).sent
         db.flush()
         return sent
 

@@ -5,10 +5,19 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import Clock
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.conftest import START, Clock
 from tests.ratings.conftest import Finish
+from tongban.audit.models import AuditEntry
+from tongban.cases.models import Case
+from tongban.notifications.delivery import BATCH
+from tongban.outbox.models import OutboxMessage
 from tongban.web.runtime import Runtime
 from tongban.worker import run_once
+
+BACKLOG = 2 * BATCH + BATCH // 2
 
 
 def test_a_round_of_the_worker_invites_to_rate_and_delivers_once(
@@ -32,3 +41,36 @@ def test_a_round_of_the_worker_invites_to_rate_and_delivers_once(
     )
     assert texts[-1].startswith(invited)  # the signed link rates it without signing in
     assert sum("诚邀您" in text for text in texts) == 1
+
+
+def test_one_round_of_the_worker_sends_a_whole_backlog(
+    finish: Finish, runtime: Runtime, db: Session
+) -> None:
+    """After an SMS gateway outage 250 copies wait: the next round sends every one, not the
+    first 100 of them (the rest would have waited two more rounds, a minute, behind it)."""
+    number = finish()
+    run_once(runtime)  # the case's own messages, out of the way
+    case = db.scalar(select(Case).where(Case.number == number))
+    assert case is not None
+    entry = db.scalar(select(AuditEntry.id).where(AuditEntry.object_id == str(case.id)))
+    assert entry is not None
+    db.add_all(
+        OutboxMessage(
+            created_at=START,
+            audit_entry_id=entry,
+            channel="sms",
+            recipient_id=case.applicant_id,
+            topic="case_accepted",
+            payload={"case_id": case.id},
+            status="pending",
+            attempts=1,
+            next_attempt_at=START,
+            address="13800000001",
+        )
+        for _ in range(BACKLOG)
+    )
+    db.flush()
+    sent = run_once(runtime)["notifications_sent"]
+    assert len(sent) == BACKLOG
+    lines = runtime.settings.sms_path.read_text("utf-8").splitlines()
+    assert sum(f"（{number}）已受理" in json.loads(line)["text"] for line in lines) >= BACKLOG

@@ -53,8 +53,7 @@ def retry(
 
 @app.command("send")
 def send() -> None:
-    """Run one round of delivery now (the worker does it every round)."""
+    """Deliver what is due now, backlog included (the worker does it every round)."""
     runtime = base.runtime()
-    with unit_of_work(runtime.sessions) as session:
-        sent = notifications.run_due_notifications(session, now=utcnow(), settings=runtime.settings)
+    sent = notifications.deliver_backlog(runtime.sessions, now=utcnow(), settings=runtime.settings)
     base.console.print(f"已发送 {len(sent)} 条 / sent {len(sent)}")

@@ -10,6 +10,7 @@ copy again on the next round (at least once, never silently dropped).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import structlog
@@ -25,8 +26,17 @@ from tongban.notifications import channels, texts, writing
 from tongban.outbox.models import OutboxMessage
 
 log = structlog.get_logger("tongban.notifications")
-BATCH = 100
+BATCH = 100  # messages a step takes in one transaction
 ERROR_MAX = 500
+
+
+@dataclass(frozen=True)
+class Step:
+    """What a step of a delivery round did: the pending messages it took (at most
+    ``BATCH``; all of them when fewer were due) and the copies it made or sent."""
+
+    taken: int
+    done: list[OutboxMessage]
 
 
 def backoff(settings: Settings, attempts: int) -> timedelta:
@@ -67,10 +77,11 @@ def handler_roles(topic: str) -> frozenset[Role]:
     return HANDLER_ROLES.get(topic, access.WORK_ROLES)
 
 
-def spread_departments(session: Session, *, now: datetime) -> list[OutboxMessage]:
+def spread_departments(session: Session, *, now: datetime) -> Step:
     """Give each active staff member of the addressed department who acts on the message
     (``handler_roles``) their own in-app copy."""
-    return _spread(session, _pending(session, ("department",), now), now=now)
+    messages = _pending(session, ("department",), now)
+    return Step(len(messages), _spread(session, messages, now=now))
 
 
 def _spread(
@@ -138,7 +149,7 @@ def _copy(
     )
 
 
-def copy_to_channels(session: Session, *, now: datetime, settings: Settings) -> list[OutboxMessage]:
+def copy_to_channels(session: Session, *, now: datetime, settings: Settings) -> Step:
     """Copy each new in-app message to e-mail (SMTP configured, the reader has an address)
     and SMS (the reader has a phone, the topic has an SMS text)."""
     made = []
@@ -163,7 +174,7 @@ def copy_to_channels(session: Session, *, now: datetime, settings: Settings) -> 
         message.status, message.sent_at = "sent", now
     session.add_all(made)
     session.flush()
-    return made
+    return Step(len(messages), made)
 
 
 def _has_sms(topic: str) -> bool:
@@ -171,7 +182,7 @@ def _has_sms(topic: str) -> bool:
     return any("sms" in parts for parts in languages.values())
 
 
-def send_due(session: Session, *, now: datetime, settings: Settings) -> list[OutboxMessage]:
+def send_due(session: Session, *, now: datetime, settings: Settings) -> Step:
     """Send every due e-mail and SMS copy once; a failure waits its backoff, and after
     ``notify_max_attempts`` the copy is ``failed`` (listed for operators)."""
     messages = _pending(session, ("email", "sms"), now)
@@ -198,7 +209,7 @@ def send_due(session: Session, *, now: datetime, settings: Settings) -> list[Out
         message.status, message.sent_at, message.attempts = "sent", now, message.attempts + 1
         log.info("notification.sent", id=message.id, channel=message.channel, topic=message.topic)
         done.append(message)
-    return done
+    return Step(len(messages), done)
 
 
 def _send(

@@ -18,18 +18,21 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from tongban.accounts.models import User
 from tongban.config import Settings, get_settings
+from tongban.db import unit_of_work
 from tongban.errors import Conflict, InvalidInput, NotFound
 from tongban.notifications import delivery, texts, writing
 from tongban.outbox import service as outbox
 from tongban.outbox.models import OutboxMessage
 
 __all__ = [
+    "DeliveryRound",
     "FailedRow",
     "MessageRow",
+    "deliver_backlog",
     "failed_messages",
     "inbox",
     "mark_read",
@@ -40,6 +43,7 @@ __all__ = [
     "unread_count",
 ]
 
+BACKLOG_ROUNDS = 50  # rounds of delivery a sweep runs at most (5,000 messages a step)
 mark_read = outbox.mark_read
 unread_count = outbox.unread_count
 
@@ -68,15 +72,47 @@ class FailedRow:
     title: str
 
 
+@dataclass(frozen=True)
+class DeliveryRound:
+    """What one round of delivery did: ``"<channel>:<id>"`` of every copy sent, and whether
+    a step took a whole batch (``delivery.BATCH``), so more may be waiting behind it."""
+
+    sent: list[str]
+    full: bool
+
+
 def run_due_notifications(
     session: Session, *, now: datetime, settings: Settings | None = None
-) -> list[str]:
-    """One round of delivery; returns ``"<channel>:<id>"`` of every copy sent."""
+) -> DeliveryRound:
+    """One round of delivery, in ``session``'s transaction: at most ``delivery.BATCH``
+    messages, oldest first, at each step (spread, copy, send)."""
     config = settings or get_settings()
-    delivery.spread_departments(session, now=now)
-    delivery.copy_to_channels(session, now=now, settings=config)
+    spread = delivery.spread_departments(session, now=now)
+    copied = delivery.copy_to_channels(session, now=now, settings=config)
     sent = delivery.send_due(session, now=now, settings=config)
-    return [f"{m.channel}:{m.id}" for m in sent]
+    full = max(spread.taken, copied.taken, sent.taken) >= delivery.BATCH
+    return DeliveryRound([f"{m.channel}:{m.id}" for m in sent.done], full)
+
+
+def deliver_backlog(
+    sessions: sessionmaker[Session],
+    *,
+    now: datetime,
+    settings: Settings | None = None,
+    rounds: int = BACKLOG_ROUNDS,
+) -> list[str]:
+    """Rounds of delivery, each in its own transaction, until one leaves nothing waiting
+    (or ``rounds`` have run, so the worker's other sweeps get their turn): a backlog — SMTP
+    back after an outage, a burst of department messages — drains in one sweep instead of
+    ``BATCH`` messages every ``worker_interval_seconds``. Returns every copy sent."""
+    sent: list[str] = []
+    for _ in range(rounds):
+        with unit_of_work(sessions) as session:
+            done = run_due_notifications(session, now=now, settings=settings)
+        sent += done.sent
+        if not done.full:
+            break
+    return sent
 
 
 def _row(

@@ -202,6 +202,34 @@ def test_alerts_are_dated_when_they_fell_due_not_when_the_simulation_ran(
     assert told and all(m.created_at < START for m in told)
 
 
+def test_a_stage_that_finished_late_was_warned_about_while_it_ran(
+    db: Session, tmp_path: Path
+) -> None:
+    """Trial 20: only the limits still running at the end of the month had alerts; a
+    stage finished late, or a case decided after its promised limit, had none, so the
+    month's warnings and escalations counted only its last days. As on the platform each
+    stage has its clock, stopped when it is done; the levels that came while it ran were
+    raised at their moments and resolved when it stopped."""
+    store = LocalFileStore(tmp_path / "files")
+    simulate(db, store=store, days=30, count=COUNT, seed=8, now=START, tz=TZ)
+    done = db.scalars(select(Task).where(Task.finished_at.is_not(None))).all()
+    clocked = {c.task_id: c for c in db.scalars(select(Clock).where(Clock.task_id.is_not(None)))}
+    assert all(clocked[t.id].stopped_at == t.finished_at for t in done)
+    stopped = {c.id: c for c in db.scalars(select(Clock).where(Clock.stopped_at.is_not(None)))}
+    late = {i for i, c in stopped.items() if c.stopped_at and c.stopped_at > c.due_at}
+    kinds = {stopped[i].kind for i in late}
+    assert ClockKind.stage in kinds and ClockKind.promised in kinds
+    overdue = {
+        a.watched_id: a
+        for a in db.scalars(select(Alert).where(Alert.level == "overdue", Alert.watched == "clock"))
+        if a.watched_id in stopped
+    }
+    assert set(overdue) == late
+    for ident, alert in overdue.items():
+        assert alert.raised_at == alert.due_at < stopped[ident].stopped_at
+        assert alert.resolved_at == stopped[ident].stopped_at
+
+
 def test_rating_invitations_go_only_to_finished_cases_not_rated_in_time(
     db: Session, tmp_path: Path
 ) -> None:

@@ -10,7 +10,9 @@ Then the platform's own supervision runs over what was written, as the worker wo
 done day by day: every running clock (stage, promised, legal) and every open rectification
 gets the alerts whose moments have passed, each raised at its own moment (warning,
 overdue, escalation, each with its audit entry and staff messages dated then,
-``alerts.raise_due``) and a watch job for its next moment; then the departments call
+``alerts.raise_due``) and a watch job for its next moment; a clock that stopped late (a
+stage done after its limit, a case decided after its promised one) the levels that came
+while it ran, resolved when it stopped; then the departments call
 back and appeal bad ratings and supervisors decide the appeals, through the ratings
 services (``demo.followups``); their messages are left as delivered back then (in the
 message centre, no mail now: ``notifications.delivery.settle_history``); and the reform
@@ -50,7 +52,9 @@ from tongban.cases.models import (
     ResultDocument,
     Task,
 )
+from tongban.catalog.definitions import HOURS_PER_WORKING_DAY
 from tongban.catalog.models import CatalogEntry, CatalogVersion, Department
+from tongban.config import get_settings
 from tongban.db import Base
 from tongban.demo import casefile
 from tongban.demo.followups import follow_up
@@ -220,7 +224,8 @@ def _watch(session: Session, *, since: dict[str, int], now: datetime, steps: Ste
             Case.state != CaseState.correction_requested,
         )
     ).all()
-    steps.begin("alerts", len(running))
+    late = _ran_late(session, since=since["clocks"])
+    steps.begin("alerts", len(running) + len(late))
     for clock in running:
         steps.advance(1)
         case = session.get_one(Case, clock.case_id)
@@ -231,6 +236,17 @@ def _watch(session: Session, *, since: dict[str, int], now: datetime, steps: Ste
         )
         if again is not None:
             alerts.watch(session, watched=Watched.clock, watched_id=clock.id, at=again, now=now)
+    for clock, stopped in late:  # the levels that came while it ran, resolved when it stopped
+        steps.advance(1)
+        target = watch.target(session, case=session.get_one(Case, clock.case_id), clock=clock)
+        moments = [
+            (level, at if at is not None and at < stopped else None)
+            for level, at in watch.moments(cal, clock, [])
+        ]
+        _raise_as_they_fell_due(
+            partial(alerts.raise_due, session, target=target, moments=moments), moments, now=now
+        )
+        alerts.resolve(session, watched=Watched.clock, watched_ids=[clock.id], now=stopped)
     for rating in session.scalars(
         select(Rating).where(
             Rating.id >= since["ratings"],
@@ -245,6 +261,28 @@ def _watch(session: Session, *, since: dict[str, int], now: datetime, steps: Ste
         )
         if next_at is not None:
             alerts.watch(session, watched=Watched.rating, watched_id=rating.id, at=next_at, now=now)
+
+
+def _ran_late(session: Session, *, since: int) -> list[tuple[Clock, datetime]]:
+    """The stopped clocks from ``since`` on that may have been warned about while they ran,
+    each with when it stopped: those that ran at least the warning share of their limit
+    counted in working hours (a lower bound of the warning's moment in any unit: a
+    calendar day is longer than a working day's hours, a working day's moment later)."""
+    share = get_settings().warning_share
+    ended = session.scalars(
+        select(Clock).where(
+            Clock.id >= since,
+            Clock.stopped_at.is_not(None),
+            Clock.kind.in_(watch.WATCHED_KINDS),
+        )
+    )
+    return [
+        (clock, clock.stopped_at)
+        for clock in ended
+        if clock.stopped_at is not None
+        and (clock.stopped_at - clock.started_at).total_seconds() / 3600
+        >= share * clock.limit * (1 if clock.unit == "hours" else HOURS_PER_WORKING_DAY)
+    ]
 
 
 def _raise_as_they_fell_due(

@@ -254,13 +254,13 @@ def _run(
         ends = []
         for dept in departments:
             finished = cal.add_working_hours(moment, span * share * rng.uniform(0.8, 1)).due_at
-            if finished >= now:
-                task = _task(rows, case_id, stage, dept, moment, None, item, due=due)
-                clock = _clock(rows, case_id, ClockKind.stage, unit, limit, moment, due)
-                clock["task_id"] = task["id"]
+            done = finished if finished < now else None
+            task = _task(rows, case_id, stage, dept, moment, done, item, due=due)
+            clock = _clock(rows, case_id, ClockKind.stage, unit, limit, moment, due)
+            clock["task_id"], clock["stopped_at"] = task["id"], done
+            if done is None:
                 state = WAITS_IN[stage]
             else:
-                task = _task(rows, case_id, stage, dept, moment, finished, item, due=due)
                 rows.steps.append(casefile.task_done(case, task))
                 ends.append(finished)
         if state is not None:

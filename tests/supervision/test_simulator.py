@@ -85,7 +85,7 @@ def test_due_times_lateness_and_alerts_follow_the_platform_rules(
     """Due times on the holiday calendar; late exactly when the promised clock stopped at or
     after its due time; the alerts of running limits raised as the worker raises them."""
     store = LocalFileStore(tmp_path / "files")
-    simulate(db, store=store, days=30, count=COUNT, seed=4, now=START, tz=TZ)
+    simulate(db, store=store, days=30, count=COUNT, seed=14, now=START, tz=TZ)
     cal = clocks.calendar(db)
     counted = 0
     for clock, started in db.execute(
@@ -291,9 +291,42 @@ def test_a_simulated_case_has_its_timeline_and_its_results(db: Session, tmp_path
     printing = {
         j.payload["document_id"] for j in db.scalars(select(Job).where(Job.kind == PRINT_JOB))
     }
-    assert printing == {d.id for d in documents}
+    assert printing == set(db.scalars(select(ResultDocument.id)))  # decisions against too
     print_document(db, payload={"document_id": documents[0].id}, now=START, store=store)
     assert documents[0].ready and store.get(documents[0].storage_key).startswith(b"%PDF")
+
+
+def test_a_simulated_refusal_or_rejection_has_its_reason_and_its_written_decision(
+    db: Session, tmp_path: Path
+) -> None:
+    """Trial 20: a refused or rejected simulated case had no decision document and no
+    reason on its timeline, and every task of it said 准予 (approved). As on the platform:
+    the reason on the timeline, the department that said no with its task refused, and
+    the 不予受理通知书 or 不予行政许可决定书 with the reason, numbered and printed."""
+    store = LocalFileStore(tmp_path / "files")
+    simulate(db, store=store, days=30, count=COUNT, seed=12, now=START, tz=TZ)
+    titles = {"rejected": ("不予受理通知书",), "refused": ("不予行政许可决定书", "不予备案决定书")}
+    for state, written in titles.items():
+        closed = db.scalars(select(Case).where(Case.state == state)).all()
+        assert closed, state
+        for case in closed:
+            [decision] = db.scalars(select(ResultDocument).where(ResultDocument.case_id == case.id))
+            assert decision.title in written and decision.issued_at == case.closed_at
+            assert decision.content is not None and decision.number
+            reason = (
+                dict(map(tuple, decision.content["rows"])).get(
+                    "不予受理理由" if state == "rejected" else "不予许可理由"
+                )
+                or dict(map(tuple, decision.content["rows"]))["不予备案理由"]
+            )
+            events = queries.timeline(db, case=case, now=START).events
+            said = next(e for e in events if e.action in ("case.reject", "case.refuse"))
+            assert said.opinion == reason and said.at == case.closed_at
+            assert "refused" in {t.outcome for t in case.tasks if t.finished_at}
+    decision = db.scalars(select(ResultDocument).where(ResultDocument.kind == "refusal")).first()
+    assert decision is not None and "不许" in str(decision.number) + "不备"
+    print_document(db, payload={"document_id": decision.id}, now=START, store=store)
+    assert store.get(decision.storage_key).startswith(b"%PDF")
 
 
 def _has_result(db: Session, case: Case) -> bool:

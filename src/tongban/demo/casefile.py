@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from tongban.audit import service as audit
 from tongban.audit.service import Actor
-from tongban.cases.enums import Stage, TaskState
-from tongban.cases.stages import documents
+from tongban.cases.enums import CaseState, Stage, TaskState
+from tongban.cases.stages import documents, intake
 from tongban.catalog.sources import source_refs
 from tongban.config import get_settings
 from tongban.jobs import service as jobs
@@ -72,7 +72,8 @@ def staff(stage: Stage, department: str) -> Actor:
 
 
 def task_done(case: dict[str, Any], task: dict[str, Any]) -> Step:
-    """The entry of a task finished (approved) by its department."""
+    """The entry of a task finished by its department (``task.approved``, or
+    ``task.refused`` by the department that says no to the case)."""
     data = {
         "stage": task["stage"],
         "department": task["department_code"],
@@ -80,7 +81,8 @@ def task_done(case: dict[str, Any], task: dict[str, Any]) -> Step:
     }
     staffer = staff(task["stage"], task["department_code"])
     return Step(
-        case, task["finished_at"], "task.approved", staffer, TaskState.open, TaskState.done,
+        case, task["finished_at"], f"task.{task['outcome']}", staffer, TaskState.open,
+        TaskState.done,
         data, ("task", task["id"]),
     )  # fmt: skip
 
@@ -188,6 +190,43 @@ def issue(traffic: Traffic, rows: Rows, case: dict[str, Any], item: Item, at: da
         }
         ident = rows.add("result_documents", row)
         row["number"] = documents.document_number(part["department"], result["kind"], ident, at)
+
+
+def decided_against(
+    traffic: Traffic, rows: Rows, case: dict[str, Any], item: Item, at: datetime, *, reason: str
+) -> None:
+    """The written decision of a case closed against its applicant at ``at``, worded as
+    the platform words it: a rejected case's 不予受理通知书 (``intake.reject_case``), a
+    refused one's 不予行政许可决定书 or 不予备案决定书 (``documents.issue_refusal``);
+    printed by the worker like the results (:func:`queue_prints`)."""
+    applicant = traffic.names.get(case["applicant_id"], "")
+    head = [("申请人", applicant), ("办件编号", case["number"])]
+    word: str | None = None
+    if case["state"] == CaseState.rejected:
+        kind, title, footer = "rejection", intake.REJECTION_TITLE, intake.REJECTION_REMEDIES
+        sheet = head + intake.rejection_lines(case["title"], reason=reason, now=at)
+    else:
+        kind, footer = "refusal", documents.REMEDIES
+        title, word, sheet = documents.refusal_sheet(
+            item.spec, applicant=applicant, number=case["number"], reasons=reason
+        )
+    row: dict[str, Any] = {
+        "case_id": case["id"],
+        "item_code": None,
+        "title": title,
+        "kind": kind,
+        "storage_key": "",
+        "issued_at": at,
+        "valid_until": None,
+        "verification_code": f"{traffic.rng.getrandbits(96):024x}",
+        "content": {
+            "issuer": traffic.departments[item.lead],
+            "rows": [list(line) for line in sheet],
+            "footer": footer,
+        },
+    }
+    ident = rows.add("result_documents", row)
+    row["number"] = documents.document_number(item.lead, kind, ident, at, word=word)
 
 
 def queue_prints(session: Session, rows: Rows, *, now: datetime) -> None:

@@ -248,6 +248,8 @@ def _run(
     order = [stage for stage, _ in item.stages]
     for number, (stage, limit) in enumerate(item.stages):
         departments = item.reviewers if stage == Stage.review else (item.lead,)
+        decided = stage == Stage.decide or (stage == Stage.review and Stage.decide not in order)
+        says_no = (stage == Stage.accept and fate == "rejected") or (decided and fate == "refused")
         due = _due(cal, unit=unit, limit=limit, start=moment)
         span = limit * (1 if unit == "hours" else HOURS_PER_WORKING_DAY)
         share = rng.uniform(1.05, 3) if stage == slow else rng.uniform(0.1, 0.6)
@@ -261,6 +263,8 @@ def _run(
             if done is None:
                 state = WAITS_IN[stage]
             else:
+                if says_no and dept == departments[0]:  # the department that says no
+                    task["outcome"] = "refused"
                 rows.steps.append(casefile.task_done(case, task))
                 ends.append(finished)
         if state is not None:
@@ -269,13 +273,9 @@ def _run(
         staff = casefile.staff(stage, item.lead)
         if stage == Stage.accept:
             if fate == "rejected":
-                case["closed_at"] = moment
-                rows.steps.append(
-                    Step(
-                        case, moment, "case.reject", staff, CaseState.submitted, CaseState.rejected
-                    )
+                return _decided_against(
+                    traffic, rows, case, item, stage, moment, CaseState.rejected
                 )
-                return CaseState.rejected
             case["accepted_at"] = moment
             limits = item.spec["time_limit"]
             for kind, kept_in in (
@@ -287,23 +287,40 @@ def _run(
                 whole.append(_clock(rows, case_id, kind, kept_in, n, moment, due))
         if stage == Stage.review and fate == "refused":
             case["review_outcome"] = "refused"
-        decided = stage == Stage.decide or (stage == Stage.review and Stage.decide not in order)
         if decided:
             case["decided_at"] = moment
             for clock in whole:
                 clock["stopped_at"] = moment
             if fate == "refused":
-                case["closed_at"] = moment
-                rows.steps.append(
-                    Step(case, moment, "case.refuse", staff, WAITS_IN[stage], CaseState.refused)
-                )
-                return CaseState.refused
+                return _decided_against(traffic, rows, case, item, stage, moment, CaseState.refused)
         if stage == Stage.issue or (decided and Stage.issue not in order):
             casefile.issue(traffic, rows, case, item, moment)
         after = WAITS_IN[order[number + 1]] if number + 1 < len(order) else CaseState.completed
         rows.steps.append(Step(case, moment, casefile.MOVES[stage], staff, WAITS_IN[stage], after))
     case["closed_at"] = moment
     return CaseState.completed
+
+
+def _decided_against(
+    traffic: Traffic,
+    rows: Rows,
+    case: dict[str, Any],
+    item: Item,
+    stage: Stage,
+    at: datetime,
+    state: CaseState,
+) -> CaseState:
+    """Close the case at ``at``, when ``stage`` ends, as rejected (不予受理) or refused
+    (不予许可) for one of the demo's reasons: its entry on the timeline with the reason, and
+    its written decision."""
+    rejected = state == CaseState.rejected
+    reason = traffic.rng.choice(Texts.REJECTIONS if rejected else Texts.refusals(item.code))
+    case["closed_at"], case["state"] = at, state
+    staff = casefile.staff(stage, item.lead)
+    event = "case.reject" if rejected else "case.refuse"
+    rows.steps.append(Step(case, at, event, staff, WAITS_IN[stage], state, opinion=reason))
+    casefile.decided_against(traffic, rows, case, item, at, reason=reason)
+    return state
 
 
 def _task(

@@ -265,13 +265,9 @@ def issue_refusal(
     """不予行政许可决定书 of the case's lead department: the reasons and the right to review
     or sue (行政许可法 art. 38), sealed, numbered and verifiable by its QR code. A case
     made only of filings (备案, not a 行政许可) gets a 不予备案决定书."""
-    filing = all(item.get("kind") == "filing" for item in spec["items"])
-    rows = [
-        ("申请人", _applicant(case)),
-        ("办件编号", case.number),
-        ("申请事项", spec["name"]),
-        ("不予备案理由" if filing else "不予许可理由", reasons),
-    ]
+    title, word, rows = refusal_sheet(
+        spec, applicant=_applicant(case), number=case.number, reasons=reasons
+    )
     return _official(
         session,
         case,
@@ -280,11 +276,28 @@ def issue_refusal(
         footer=REMEDIES,
         now=now,
         item_code=None,
-        title="不予备案决定书" if filing else "不予行政许可决定书",
+        title=title,
         kind="refusal",
-        word="不备" if filing else None,
+        word=word,
         valid_until=None,
     )
+
+
+def refusal_sheet(
+    spec: dict[str, Any], *, applicant: str, number: str, reasons: str
+) -> tuple[str, str | None, list[tuple[str, str]]]:
+    """What a refusal of case ``number`` (its ``spec``) prints: its title, the word of its
+    number (None: the kind's) and its rows; its footer is ``REMEDIES``."""
+    filing = all(item.get("kind") == "filing" for item in spec["items"])
+    rows = [
+        ("申请人", applicant),
+        ("办件编号", number),
+        ("申请事项", spec["name"]),
+        ("不予备案理由" if filing else "不予许可理由", reasons),
+    ]
+    if filing:
+        return "不予备案决定书", "不备", rows
+    return "不予行政许可决定书", None, rows
 
 
 def issue_notice(

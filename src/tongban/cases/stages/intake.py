@@ -262,21 +262,29 @@ def reject_case(session: Session, *, case_id: int, user: User, opinion: str, now
     clocks.end_pause(session, case=case, now=now)  # no longer waiting for a payment
     clocks.stop_clocks(session, case=case, now=now)
     case.closed_at = now
-    lines = [
-        ("事项名称", case.title),
-        ("不予受理日期", timefmt.chinese_date(now)),
-        ("不予受理理由", opinion.strip()),
-    ]
     issue_notice(
         session,
         case=case,
-        title="不予受理通知书",
+        title=REJECTION_TITLE,
         kind="rejection",
-        lines=lines,
+        lines=rejection_lines(case.title, reason=opinion.strip(), now=now),
         footer=REJECTION_REMEDIES,
         now=now,
     )
     return case
+
+
+REJECTION_TITLE = "不予受理通知书"
+
+
+def rejection_lines(title: str, *, reason: str, now: datetime) -> list[tuple[str, str]]:
+    """What a 不予受理通知书 says of the case titled ``title`` after its applicant and
+    number: the matter, the day and the reason (行政许可法 art. 32)."""
+    return [
+        ("事项名称", title),
+        ("不予受理日期", timefmt.chinese_date(now)),
+        ("不予受理理由", reason),
+    ]
 
 
 # 行政许可法 art. 32 (a written, sealed and dated notice of 不予受理, with the reason) and the

@@ -156,7 +156,7 @@ def test_enterprise_bundle_from_application_to_result(
 
     # 好差评: the applicant rates the service (the next step, whose link opens the form a
     # phone folds); a bad rating is answered by the lead department
-    applicant.locator("#next-step a", has_text="评价本次服务").click()
+    applicant.locator("#next-step a", has_text="评价办结环节").click()
     applicant.check("#rating-score-2")
     applicant.fill("#rating-comment", "补正告知来得晚，希望一次说清")
     applicant.click("button:text-is('提交评价')")

@@ -39,7 +39,7 @@ def test_on_a_phone_the_first_screen_is_the_state_and_the_next_step(
     page = signed_in(browser, server, PHONE)
     page.goto(f"/cases/{number}")
     expect(page.locator("#case-state")).to_have_text("已办结")
-    expect(page.locator("#next-step")).to_contain_text("评价本次服务")
+    expect(page.locator("#next-step")).to_contain_text("评价办结环节")
     assert page.evaluate("window.scrollY") == 0
     assert _bottom(page, "#next-step") <= PHONE["height"]  # both on the first screen
     details = page.locator("details.fold", has=page.locator("summary:has-text('办理详情')"))
@@ -48,7 +48,7 @@ def test_on_a_phone_the_first_screen_is_the_state_and_the_next_step(
     form = page.locator("#rating details.fold")
     expect(form).not_to_have_attribute("open", "")
     assert form.evaluate("e => e.getBoundingClientRect().height") < 120  # its title only
-    page.locator("#next-step a", has_text="评价本次服务").click()  # opens the folded form
+    page.locator("#next-step a", has_text="评价办结环节").click()  # opens the folded form
     expect(page.locator("#rating-score-5")).to_be_visible()
     details.locator("summary").click()
     expect(page.locator("text=牵头部门")).to_be_visible()

@@ -18,7 +18,9 @@ def test_the_next_step_follows_the_case(client: TestClient, as_user, signed_in: 
     number = submitted(client, applicant, ITEM)["number"]
     page = signed_in("zhangsan")
     waiting = _next_step(page.get(f"/cases/{number}").text)
-    assert waiting == '等待窗口受理 · <a href="#rating">评价本次服务</a>'  # 收件 may be rated
+    assert waiting == '等待窗口受理 · <a href="#rating">评价收件环节</a>'  # 收件 is rated, named
+    english = _next_step(page.get(f"/cases/{number}?lang=en").text)
+    assert english.endswith('<a href="#rating">Rate the receipt step</a>')  # not "the service"
     notice = {"problems": [{"target": "phone", "problem": "电话号码有误"}]}
     task = open_task(client, rs, number, "accept")
     assert act(client, rs, task, "correction", **notice).status_code == 201

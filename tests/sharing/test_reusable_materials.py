@@ -104,3 +104,51 @@ def test_an_api_client_reuses_an_earlier_upload_its_profile_lists(
         f"{API}/cases/{theirs.json()['number']}/materials/reuse", json=body, headers=other
     )
     assert refused.status_code == 422
+
+
+DOCTOR = "3501-WJW-004"  # 医师执业注册: a health examination within 6 months (reuse_months 6)
+
+
+def _accepted(client: TestClient, as_user, code: str) -> str:  # type: ignore[no-untyped-def]
+    number = submitted(client, as_user("zhangsan"), code)["number"]
+    staff = as_user("wjw")
+    accepted = act(client, staff, open_task(client, staff, number, "accept"), "accept")
+    assert accepted.status_code == 200, accepted.text
+    return str(number)
+
+
+def test_an_upload_past_its_materials_reuse_period_is_not_offered_and_says_why(
+    client: TestClient, as_user, signed_in: SignedIn, clock
+) -> None:  # type: ignore[no-untyped-def]
+    earlier = _accepted(client, as_user, DOCTOR)
+    clock.advance(days=200)  # 2025-09-22 → 2026-04-10: past 6 months, within 12
+    browser = signed_in("zhangsan")
+    page = browser.get(f"/apply/{DOCTOR}").text
+    assert 'value="MEDICAL_EMPLOYMENT:' in page  # declares nothing: the 12 months' default
+    assert 'value="HEALTH_EXAM_6M:' not in page and 'value="PHOTO:' not in page
+    said = f"您在办件 {earlier} 中（2025-09-22）上传的此材料不能沿用：上传已超过 6 个月"
+    assert said in page
+    english = browser.get(f"/apply/{DOCTOR}?lang=en").text
+    assert f"uploaded for case {earlier} (2025-09-22) cannot be reused: uploaded more " in english
+    clock.advance(days=200)  # past 12 months: the default's end
+    page = browser.get(f"/apply/{DOCTOR}").text
+    assert 'value="MEDICAL_EMPLOYMENT:' not in page and "上传已超过 12 个月" in page
+
+
+def test_the_api_refuses_a_file_past_its_reuse_period_saying_why(
+    client: TestClient, as_user, clock
+) -> None:  # type: ignore[no-untyped-def]
+    headers = as_user("zhangsan")
+    earlier = _accepted(client, as_user, DOCTOR)
+    clock.advance(days=200)
+    listed = client.get(f"{API}/profiles/me", headers=headers).json()[0]["materials"]
+    exam = next(m for m in listed if m["code"] == "HEALTH_EXAM_6M" and m["case"] == earlier)
+    assert exam["valid"] is False and exam["why"].startswith("上传已超过 6 个月")
+    assert exam["why_en"].startswith("uploaded more than 6 months ago")
+    created = client.post(f"{API}/cases", json={"code": DOCTOR, "form_data": {}}, headers=headers)
+    body = {"material_code": "HEALTH_EXAM_6M", "material_id": exam["id"]}
+    number = created.json()["number"]
+    refused = client.post(f"{API}/cases/{number}/materials/reuse", json=body, headers=headers)
+    assert refused.status_code == 422
+    assert "不能沿用：上传已超过 6 个月" in refused.text
+

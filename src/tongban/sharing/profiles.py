@@ -156,7 +156,7 @@ def profiles_of(session: Session, *, user: User, now: datetime) -> list[Profile]
             name = user.display_name
             found.append(_profile(session, "person", user.id_number, name, person_cases, now))
     found += _through_cases(session, user, own, {p.key for p in found}, now)
-    uploads = cases.list_reusable(session, applicant_id=user.id)
+    uploads = cases.list_reusable(session, applicant_id=user.id, now=now)
     for profile in found:
         shown = {case.id for case in profile.cases}
         profile.materials = [upload for upload in uploads if upload.case.id in shown]

@@ -111,3 +111,16 @@ def test_a_bundles_letter_is_in_english_only_while_every_text_has_its_english() 
     assert (known["text"], known["text_en"]) == ("甲承诺\n\n乙承诺", "A commits\n\nB commits")
     ways.merge_text(known, {"text": "丙承诺"})
     assert known["text"].endswith("丙承诺") and "text_en" not in known
+
+
+def test_a_bundle_cannot_share_a_material_its_items_reuse_for_different_periods(
+    catalog_copy: CatalogCopy,
+) -> None:
+    """AGENT_AUTH serves one matter in both 3501-SCJG-001 and 3501-SCJG-002 (reuse_months 0);
+    were one to let it be reused for 3 months, the bundle 开餐馆 would ask it once under two
+    rules, and the loader says so."""
+    catalog_copy.replace(
+        SCJG_002, "required: false\n  reuse_months: 0", "required: false\n  reuse_months: 3"
+    )
+    problems = _errors(catalog_copy, "bundles/3501-BUNDLE-KCG.yaml")
+    assert any("材料 AGENT_AUTH 在不同事项中的 reuse_months 不同" in p for p in problems)

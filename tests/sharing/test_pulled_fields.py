@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import re
 
+import yaml
 from fastapi.testclient import TestClient
+from markupsafe import escape
 from sqlalchemy.orm import Session
 
+from tests.conftest import ROOT
 from tests.factories import upload
 from tests.sharing.conftest import ZHANGSAN_ID, Department, free_port_url, serve_over_http
 from tests.web.support import PDF, VALID, SignedIn, csrf, fill_in
@@ -226,3 +229,29 @@ def test_filling_in_earlier_answers_says_what_it_filled_or_why_nothing(
     assert "已从您以前的办件填入 2 项：" in chosen and "请核对后再提交。" in chosen
     english = page.get("/apply/3501-RS-004?reuse=1&lang=en").text
     assert "Nothing was filled in: your earlier applications were for someone else" in english
+
+
+def test_a_locked_choice_reads_in_english_and_the_form_still_posts_its_value(
+    signed_in: SignedIn, db: Session, population: dict
+) -> None:
+    """A pulled value of a form's list (所属区: 鼓楼区) showed in Chinese on the English form;
+    it reads as the catalog's English (``enum_en``), while the form posts the value itself,
+    which the server keeps locked."""
+    person = sharing.lookup(db, code="population", key=ZHANGSAN_ID).record
+    assert person is not None
+    item = yaml.safe_load((ROOT / "catalog" / "items" / f"{ITEM}.yaml").read_text("utf-8"))
+    choice = item["form"]["properties"]["fuzhou_district"]
+    english = escape(choice["enum_en"][choice["enum"].index(person["district"])])
+    client = signed_in("zhangsan")
+    client.cookies.set("tongban_lang", "en")
+    html = client.get(f"/apply/{ITEM}").text
+    district = _input(html, "fuzhou_district")
+    assert f'value="{english}"' in district and " readonly" in district
+    assert "name=" not in district  # what is shown is not what is posted
+    kept = f'<input type="hidden" name="fuzhou_district" value="{person["district"]}">'
+    assert kept in html
+    form = {**VALID, **locked_inputs(html), "fuzhou_district": str(person["district"])}
+    files = {"m_ID_CARD": ("id.pdf", PDF, "application/pdf")}
+    review = fill_in(client, ITEM, form, files)
+    assert review.status_code == 200 and "/review" in str(review.url), review.text[-2000:]
+    assert english in review.text

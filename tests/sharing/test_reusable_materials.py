@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.factories import act, open_task, submitted
+from tests.factories import act, open_task, submitted, upload
 from tests.web.support import SignedIn, csrf
 from tongban.cases.models import Case, Material
 
@@ -104,3 +104,94 @@ def test_an_api_client_reuses_an_earlier_upload_its_profile_lists(
         f"{API}/cases/{theirs.json()['number']}/materials/reuse", json=body, headers=other
     )
     assert refused.status_code == 422
+
+
+DOCTOR = "3501-WJW-004"  # 医师执业注册: a health examination within 6 months (reuse_months 6)
+
+
+def _accepted(client: TestClient, as_user, code: str) -> str:  # type: ignore[no-untyped-def]
+    number = submitted(client, as_user("zhangsan"), code)["number"]
+    staff = as_user("wjw")
+    accepted = act(client, staff, open_task(client, staff, number, "accept"), "accept")
+    assert accepted.status_code == 200, accepted.text
+    return str(number)
+
+
+def test_an_upload_past_its_materials_reuse_period_is_not_offered_and_says_why(
+    client: TestClient, as_user, signed_in: SignedIn, clock
+) -> None:  # type: ignore[no-untyped-def]
+    earlier = _accepted(client, as_user, DOCTOR)
+    clock.advance(days=200)  # 2025-09-22 → 2026-04-10: past 6 months, within 12
+    browser = signed_in("zhangsan")
+    page = browser.get(f"/apply/{DOCTOR}").text
+    assert 'value="MEDICAL_EMPLOYMENT:' in page  # declares nothing: the 12 months' default
+    assert 'value="HEALTH_EXAM_6M:' not in page and 'value="PHOTO:' not in page
+    said = f"您在办件 {earlier} 中（2025-09-22）上传的此材料不能沿用：上传已超过 6 个月"
+    assert said in page
+    english = browser.get(f"/apply/{DOCTOR}?lang=en").text
+    assert f"uploaded for case {earlier} (2025-09-22) cannot be reused: uploaded more " in english
+    clock.advance(days=200)  # past 12 months: the default's end
+    page = browser.get(f"/apply/{DOCTOR}").text
+    assert 'value="MEDICAL_EMPLOYMENT:' not in page and "上传已超过 12 个月" in page
+
+
+def test_the_api_refuses_a_file_past_its_reuse_period_saying_why(
+    client: TestClient, as_user, clock
+) -> None:  # type: ignore[no-untyped-def]
+    headers = as_user("zhangsan")
+    earlier = _accepted(client, as_user, DOCTOR)
+    clock.advance(days=200)
+    listed = client.get(f"{API}/profiles/me", headers=headers).json()[0]["materials"]
+    exam = next(m for m in listed if m["code"] == "HEALTH_EXAM_6M" and m["case"] == earlier)
+    assert exam["valid"] is False and exam["why"].startswith("上传已超过 6 个月")
+    assert exam["why_en"].startswith("uploaded more than 6 months ago")
+    created = client.post(f"{API}/cases", json={"code": DOCTOR, "form_data": {}}, headers=headers)
+    body = {"material_code": "HEALTH_EXAM_6M", "material_id": exam["id"]}
+    number = created.json()["number"]
+    refused = client.post(f"{API}/cases/{number}/materials/reuse", json=body, headers=headers)
+    assert refused.status_code == 422
+    assert "不能沿用：上传已超过 6 个月" in refused.text
+
+
+def _submitted_with_a_photo(client: TestClient, headers: dict[str, str]) -> str:
+    """A case of ``ITEM`` whose form the registers fill (the population is loaded)."""
+    typed = {"employment_status": "就业", "phone": "13800000001"}
+    created = client.post(f"{API}/cases", json={"code": ITEM, "form_data": typed}, headers=headers)
+    number = str(created.json()["number"])
+    assert upload(client, headers, number, "PHOTO", kind="jpg").status_code == 201
+    sent = client.post(f"{API}/cases/{number}/submit", headers=headers)
+    assert sent.status_code == 200, sent.text
+    return number
+
+
+def test_staff_handling_a_case_see_the_applicants_reusable_materials_logged(
+    client: TestClient,
+    as_user,
+    signed_in: SignedIn,
+    population: dict,  # type: ignore[no-untyped-def]
+) -> None:
+    """The profile holds the person's reusable materials (issue 10): staff reading it
+    through a case they handle see them too (not the files), and the applicant sees that
+    reading in their log, materials named."""
+    rs, headers = as_user("rs"), as_user("zhangsan")
+    earlier = _submitted_with_a_photo(client, headers)
+    act(client, rs, open_task(client, rs, earlier, "accept"), "accept", opinion="受理")
+    number = _submitted_with_a_photo(client, headers)
+    task = open_task(client, rs, number, "accept")
+    body = {"purpose": "核对照片"}
+    read = client.post(f"{API}/cases/{number}/profile", json=body, headers=rs)
+    assert read.status_code == 200, read.text
+    photo = next(m for m in read.json()["materials"] if m["case"] == earlier)
+    assert photo["code"] == "PHOTO" and photo["valid"] is True
+    staff = signed_in("rs")
+    html = staff.get(f"/staff/tasks/{task['id']}").text
+    shown = staff.post(
+        f"/cases/{number}/profile", data={"csrf_token": csrf(html), "purpose": "核对"}
+    )
+    assert shown.status_code == 200, shown.text
+    assert "可复用的材料" in shown.text and earlier in shown.text
+    assert f"/api/v1/materials/{photo['id']}/content" not in shown.text  # another case's file
+    log = client.get(f"{API}/profiles/me", headers=as_user("zhangsan")).json()[0]["accesses"]
+    assert "materials" in log[0]["fields"] and log[0]["purpose"] == f"办件 {number}：核对"
+    mine = signed_in("zhangsan").get("/my/profile?lang=en").text
+    assert re.search(r'data-label="Fields read">[^<]*Reusable materials', mine)

@@ -23,6 +23,7 @@ from datetime import date
 from typing import Any
 
 from tongban.errors import InvalidInput
+from tongban.timeutil import add_months
 
 PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -71,17 +72,6 @@ class Period:
             )
 
 
-def _shift(day: date, *, years: int = 0, months: int = 0) -> date:
-    """``day`` moved by whole years and months; a day the target month lacks (29 February,
-    31 April) becomes the first day of the next month."""
-    index = day.year * 12 + day.month - 1 + years * 12 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    if day.day > last:
-        return date(year, month + 2, 1) if month < 11 else date(year + 1, 1, 1)
-    return date(year, month + 1, day.day)
-
-
 def _date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
@@ -115,8 +105,8 @@ def holds(op: str, wanted: Any, value: Any, period: Period) -> bool:
             return False
         end = period.last_day
         if op == "age_at_least":
-            return _shift(day, years=int(wanted)) <= end
-        return _shift(end, months=-int(wanted)) < day <= end
+            return add_months(day, int(wanted) * 12) <= end
+        return add_months(end, -int(wanted)) < day <= end
     if op == "equals":
         return _same(value, wanted)
     if op == "one_of":

@@ -51,6 +51,12 @@ class Settings(SignInSettings, PersonalDataSettings):
         ge=16,
         description="Largest request body other than an upload (JSON, forms), in kilobytes.",
     )
+    material_reuse_months: int = Field(
+        12,
+        ge=0,
+        le=120,
+        description="How many months after its upload a file may be reused by a later case of the same applicant (材料复用) where the catalog declares no `reuse_months` for its material; 0: no file is reused unless its material declares how long.",
+    )
     verification_working_days: int = Field(
         3,
         ge=1,

@@ -39,6 +39,14 @@ class FormField:
     source: str | None = None  # where a filled value came from, or why a shared field is asked
     locked: bool = False  # pulled from a shared source: shown, not changed (``cases.core.prefill``)
 
+    def shown(self) -> Any:
+        """The value as a reader sees it: a choice by its label in the page's language (an
+        enum's ``enum_en`` on English pages), each choice of a list likewise; else as kept."""
+        labels = dict(self.options)
+        if isinstance(self.value, list):
+            return [labels.get(str(value), value) for value in self.value]
+        return labels.get(str(self.value), self.value)
+
 
 def _options(prop: Schema, locale: str = "zh") -> list[tuple[str, str]]:
     """(value, label) of each choice; in English an enum's labels are its ``enum_en`` (the

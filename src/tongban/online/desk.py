@@ -127,18 +127,21 @@ def take_earlier(desk: Desk, case: Case, chosen: str, problems: inputs.Problems)
 
 
 def offer_earlier(
-    session: Session, context: dict[str, Any], case: Case | None, applicant: User
+    session: Session, context: dict[str, Any], case: Case | None, applicant: User, now: datetime
 ) -> None:
     """Beside each material the form asks to upload, the applicant's valid earlier uploads
-    of it (``earlier``), which a button takes instead of a new file; none on a draft an
-    agent made (代办: the grantor's earlier files are the grantor's own)."""
+    of it (``earlier``), which a button takes instead of a new file, or, when none is valid,
+    the newest one with why it cannot be reused (``stale``); none on a draft an agent made
+    (代办: the grantor's earlier files are the grantor's own)."""
     offered = {}
     if case is None or case.authorisation_id is None:
         offered = service.reusable_offers(
-            session, case=case, applicant_id=applicant.id, spec=context["spec"]
+            session, case=case, applicant_id=applicant.id, spec=context["spec"], now=now
         )
     for row in context["materials"]:
-        row["earlier"] = offered.get(row["code"], []) if row["how"]["asks_upload"] else []
+        same = offered.get(row["code"], []) if row["how"]["asks_upload"] else []
+        row["earlier"] = [r for r in same if r.valid]
+        row["stale"] = None if row["earlier"] else next(iter(same), None)
 
 
 def sign_on_desk(desk: Desk, case: Case, code: str, form: CheckedForm) -> inputs.Problems:
@@ -281,13 +284,14 @@ def draft_page(
     """The form of a saved draft with its answers (``typed``: the answers of a refused
     post, kept as typed), uploads and problems."""
     spec = service.spec_of(session, case)
-    ways = service.material_ways(session, case=case, now=get_now(get_runtime(request)))
+    now = get_now(get_runtime(request))
+    ways = service.material_ways(session, case=case, now=now)
     applicant = session.get(User, case.applicant_id)
     assert applicant is not None
     filled = prefilled(request, session, spec, applicant, case)
     values = case.form_data if typed is None else typed
     context = form_context(spec, case, values, problems, ways, locale(request), filled)
-    offer_earlier(session, context, case, applicant)
+    offer_earlier(session, context, case, applicant, now)
     context.update(
         case=case,
         action=f"/cases/{case.number}/edit",

@@ -83,7 +83,7 @@ def apply_page(
     context = form_context(spec, None, {}, {}, [], locale(request), filled)
     context["reuse_offered"] = authorisation is None
     if authorisation is None:  # an agent is not offered the grantor's earlier files
-        offer_earlier(session, context, None, applicant)
+        offer_earlier(session, context, None, applicant, now)
     context["lenient_bar"] = applicant_bar(session, spec, applicant)
     context.update(
         case=None,

@@ -44,6 +44,7 @@ from tongban.sharing.registering import register_record
 from tongban.timefmt import local
 
 PURPOSE_MAX = 200
+MATERIALS = "materials"  # a profile reading's logged field: the applicant's reusable materials
 
 
 @dataclass
@@ -156,7 +157,7 @@ def profiles_of(session: Session, *, user: User, now: datetime) -> list[Profile]
             name = user.display_name
             found.append(_profile(session, "person", user.id_number, name, person_cases, now))
     found += _through_cases(session, user, own, {p.key for p in found}, now)
-    uploads = cases.list_reusable(session, applicant_id=user.id)
+    uploads = cases.list_reusable(session, applicant_id=user.id, now=now)
     for profile in found:
         shown = {case.id for case in profile.cases}
         profile.materials = [upload for upload in uploads if upload.case.id in shown]
@@ -249,8 +250,10 @@ def _check_handles(user: User, case: Case) -> None:
 def view_for_case(
     session: Session, *, user: User, number: str, purpose: str, now: datetime
 ) -> Profile:
-    """The profile of a case's applicant for staff handling it; the reading is logged
-    (who, which case, which sources, when, why) for the applicant to see."""
+    """The profile of a case's applicant for staff handling it, with the applicant's
+    reusable materials (the files of their cases, valid for reuse or not, not the files
+    themselves); the reading is logged (who, which case, which sources and the materials,
+    when, why) for the applicant to see."""
     case = cases.get_case(session, number=number, user=user)
     _check_handles(user, case)
     reason = purpose.strip()
@@ -269,7 +272,8 @@ def view_for_case(
     name = applicant.enterprise_name or applicant.display_name
     profile = _profile(session, kind, key, name, [], now)
     profile.cases = [case]
-    fields = [section.code for section in profile.sections]
+    profile.materials = cases.list_reusable(session, applicant_id=applicant.id, now=now)
+    fields = [section.code for section in profile.sections] + [MATERIALS]
     access.record(
         session,
         at=now,

@@ -29,7 +29,8 @@ router = APIRouter()
 
 def _context(session: Session, found: list[profiles.Profile], lang: str) -> dict[str, Any]:
     """``source_names`` and ``field_names`` (by source, then field) in the page's language:
-    the access log names the fields each pull read (a profile reading: the sources)."""
+    the access log names the fields each pull read (a profile reading: the sources and the
+    reusable materials)."""
     sources = catalog.list_sources(session)
     english = lang == "en"
     names = {
@@ -43,11 +44,12 @@ def _context(session: Session, found: list[profiles.Profile], lang: str) -> dict
         }
         for code, source in sources.items()
     }
+    materials = "Reusable materials" if english else "可复用的材料"
     return {
         "profiles": found,
         "material_names": _material_names(session, found, english),
         "source_names": {**names, "profile": "Profile reading" if english else "档案查看"},
-        "field_names": {**fields, "profile": names},
+        "field_names": {**fields, "profile": {**names, profiles.MATERIALS: materials}},
         "state_names": STATE_NAMES_ZH,
         "system_name": access.SYSTEM_NAME,  # the log's actor when the platform itself read
         "licence_status_names": LICENCE_STATUS_NAMES,

@@ -73,7 +73,7 @@ def mark_prefilled(inputs: list[FormField], prefilled: Prefill, locale: str) -> 
     for f in inputs:
         filled = prefilled.values.get(f.name)
         if filled is not None and filled.locked and f.widget != "checkbox":
-            f.value, f.locked, f.widget, f.options = filled.value, True, "text", []
+            f.value, f.locked, f.widget = filled.value, True, "text"  # options: its label
             f.attrs = {"readonly": True}
         elif filled is not None and f.value in (None, "", []):
             f.value = filled.value

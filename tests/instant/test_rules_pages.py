@@ -148,3 +148,52 @@ def test_the_english_dry_run_page_says_what_to_fix_in_english(signed_in: SignedI
     form = {"csrf_token": csrf(page), "text": "a: [", "source": "recent", "days": "30"}
     alert = admin.post(url, data=form).text.split('class="alert"', 1)[1].split("</div>", 1)[0]
     assert "The table is not valid YAML" in alert and not re.search(r"[\u4e00-\u9fff]", alert)
+
+
+def test_a_table_can_send_some_choices_of_a_multiple_choice_field_to_a_person(
+    signed_in: SignedIn,
+) -> None:
+    """经营项目 (several choices) could only be tested for empty: the dry run refused a
+    table sending raw-food businesses to a person ('列表字段只能判断是否为空')."""
+    admin = signed_in("admin")
+    page = admin.get("/admin/catalog/3501-SCJG-002/rules").text
+    table = {
+        "hit_policy": "FIRST",
+        "inputs": [{"field": "food_business_items"}],
+        "rules": [
+            {
+                "when": {"food_business_items": {"any_in": ["生食类食品制售", "半成品制售"]}},
+                "outcome": "to_person",
+                "reason": "经营项目含高风险类别，转人工审查",
+            },
+            {
+                "when": {"food_business_items": {"all_in": ["预包装食品销售(含冷藏冷冻食品)"]}},
+                "outcome": "approve",
+                "reason": "仅销售预包装食品，准予许可",
+            },
+        ],
+    }
+    items = {
+        "sushi": ["热食类食品制售", "生食类食品制售"],
+        "shop": ["预包装食品销售(含冷藏冷冻食品)"],
+        "bakery": ["糕点类食品制售"],
+    }
+    cases = {
+        "cases": [
+            {"name": name, "form": {"food_business_items": chosen}, "shared": {}}
+            for name, chosen in items.items()
+        ]
+    }
+    form = {
+        "csrf_token": csrf(page),
+        "text": yaml.safe_dump(table, allow_unicode=True),
+        "source": "file",
+        "cases": yaml.safe_dump(cases, allow_unicode=True),
+    }
+    result = admin.post("/admin/catalog/3501-SCJG-002/rules/dry-run", data=form)
+    assert result.status_code == 200, result.text
+    rows = re.findall(r"<tr[^>]*>\s*<td>(\w+)</td>(.*?)</tr>", result.text, re.S)
+    reasons = {name: cells for name, cells in rows}
+    assert "经营项目含高风险类别，转人工审查" in reasons["sushi"]
+    assert "仅销售预包装食品，准予许可" in reasons["shop"]
+    assert "没有一条规则对本申请作出决定" in reasons["bakery"]

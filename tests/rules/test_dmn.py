@@ -24,6 +24,7 @@ FORM = {
         "start": {"type": "string", "format": "date", "title": "起始日期"},
         "end": {"type": "string", "format": "date", "title": "结束日期"},
         "agreed": {"type": "boolean", "title": "同意"},
+        "kinds": {"type": "array", "title": "经营项目", "items": {"type": "string"}},
     }
 }
 SOURCES: dict[str, dict[str, Any]] = {
@@ -101,20 +102,40 @@ def _cells(values: st.SearchStrategy[Any], ordered: bool) -> st.SearchStrategy[A
     volume=_cells(numbers, True),
     start=st.one_of(_cells(days, True), st.just({"lt": {"field": "end"}})),
     agreed=st.one_of(st.booleans(), st.builds(lambda e: {"empty": e}, st.booleans())),
+    kinds=st.one_of(
+        st.builds(
+            lambda op, v: {op: v},
+            st.sampled_from(["any_in", "all_in"]),
+            st.lists(st.one_of(scalars, numbers), min_size=1, max_size=3),
+        ),
+        st.builds(
+            lambda v, w, e: {"any_in": v, "all_in": w, "empty": e},
+            st.lists(scalars, min_size=1, max_size=2),
+            st.lists(scalars, min_size=1, max_size=2),
+            st.booleans(),
+        ),
+    ),
     policy=st.sampled_from(["FIRST", "UNIQUE", "PRIORITY", "ANY"]),
     reason=st.text(min_size=2, max_size=12),
 )
 def test_every_cell_comes_back_equal(
-    name: Any, volume: Any, start: Any, agreed: Any, policy: str, reason: str
+    name: Any, volume: Any, start: Any, agreed: Any, kinds: Any, policy: str, reason: str
 ) -> None:
     table = {
         "hit_policy": policy,
         "inputs": [
-            {"field": f} for f in ("name", "volume", "start", "end", "agreed", "credit.dishonest")
+            {"field": f}
+            for f in ("name", "volume", "start", "end", "agreed", "kinds", "credit.dishonest")
         ],
         "rules": [
             {
-                "when": {"name": name, "volume": volume, "start": start, "agreed": agreed},
+                "when": {
+                    "name": name,
+                    "volume": volume,
+                    "start": start,
+                    "agreed": agreed,
+                    "kinds": kinds,
+                },
                 "outcome": "refuse",
                 "reason": reason,
                 "reason_en": "Refused",
@@ -151,6 +172,9 @@ def test_a_modelers_file_reads_as_the_table_it_shows() -> None:
         "rules": [{"when": {"volume": {"ge": 100}}, "outcome": "approve", "reason": "准予备案"}],
     }
     assert import_table(_file("-"), form=FORM, sources=SOURCES)["rules"][0]["when"] == {}
+    choices = 'every choice in ? satisfies choice in ("a", "b")'
+    cell = import_table(_file(choices), form=FORM, sources=SOURCES)["rules"][0]["when"]
+    assert cell == {"volume": {"all_in": ["a", "b"]}}  # the checks then refuse a number field
 
 
 @pytest.mark.parametrize(
@@ -167,6 +191,8 @@ def test_a_modelers_file_reads_as_the_table_it_shows() -> None:
         (_file("&gt;= 100", outcome='"maybe"'), "规则 r1，输出列 outcome", "approve"),
         (_file("volume * 2 &gt; 3"), "规则 r1，输入列 volume", "支持的写法"),
         (_file("&lt; other_field"), "规则 r1，输入列 volume", "不是本表的输入列"),
+        (_file("some x in ? satisfies x in (1) and ? != null"), "输入列 volume", "用括号括起"),
+        (_file("some x in ? satisfies y in (1)"), "输入列 volume", "此处应为 x"),
     ],
 )
 def test_a_bad_file_is_refused_saying_where_and_what_to_fix(

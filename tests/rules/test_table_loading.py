@@ -117,3 +117,36 @@ def test_a_table_that_breaks_its_schema_is_refused_in_chinese() -> None:
         found
     )
     assert not any("is not one of" in message or "were unexpected" in message for message in found)
+
+
+def test_a_multiple_choice_field_is_tested_by_its_choices(catalog_copy: CatalogCopy) -> None:
+    """A list field (经营项目, several choices) could only be tested for empty: a table
+    could not send raw-food or semi-prepared food businesses to a person."""
+    high_risk = {"any_in": ["生食类食品制售", "半成品制售"]}
+
+    def sound(item: dict) -> None:  # type: ignore[type-arg]
+        item["decision"] = {
+            "hit_policy": "FIRST",
+            "inputs": [{"field": "food_business_items"}],
+            "rules": [
+                {
+                    "when": {"food_business_items": high_risk},
+                    "outcome": "to_person",
+                    "reason": "高风险",
+                },
+                {"when": {}, "outcome": "approve", "reason": "准予许可"},
+            ],
+        }
+
+    assert _messages(catalog_copy, "3501-SCJG-002", sound) == []
+
+    def wrong(item: dict) -> None:  # type: ignore[type-arg]
+        when = item["decision"]["rules"][0]["when"]
+        when["food_business_items"] = {"any_in": ["卖烟花"], "in": ["热食类食品制售"]}
+        item["decision"]["inputs"].append({"field": "food_operator_type"})
+        when["food_operator_type"] = {"all_in": ["单位食堂"]}
+
+    found = _messages(catalog_copy, "3501-SCJG-002", wrong)
+    assert any("any_in" in m and "'卖烟花' 不在该字段的可选项" in m for m in found), found
+    assert any("food_business_items.in" in m and "只能用 any_in" in m for m in found), found
+    assert any("all_in" in m and "单个值请用 in 或 not_in" in m for m in found), found

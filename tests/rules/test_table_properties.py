@@ -9,6 +9,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tongban.rules.describe import cell_text
 from tongban.rules.service import Outcome, Unavailable, evaluate, parse_date
 from tongban.rules.tables import cell_holds
 
@@ -145,3 +146,31 @@ def test_contains_finds_any_word_and_field_operands_compare_two_inputs() -> None
     assert not holds({"contains": ["食品"]}, "日用百货")
     facts = {"start": date(2026, 1, 1), "end": date(2025, 12, 31)}
     assert cell_holds({"lt": {"field": "start"}}, facts["end"], facts, TODAY)
+
+
+choices = st.lists(st.integers(min_value=0, max_value=9), min_size=1, max_size=5, unique=True)
+
+
+@given(choices, choices)
+def test_any_in_and_all_in_test_the_choices_of_a_list(chosen: list[int], listed: list[int]) -> None:
+    assert holds({"any_in": listed}, chosen) == bool(set(chosen) & set(listed))
+    assert holds({"all_in": listed}, chosen) == set(chosen).issubset(listed)
+    assert not holds({"all_in": listed}, chosen) or holds({"any_in": listed}, chosen)
+    assert not holds({"any_in": listed}, None) and not holds({"all_in": listed}, None)
+
+
+@given(st.sampled_from(["any_in", "all_in"]), numbers)
+def test_a_list_test_on_a_single_value_goes_to_a_person(op: str, value: int) -> None:
+    table = {
+        "hit_policy": "FIRST",
+        "inputs": [{"field": "x"}],
+        "rules": [{"when": {"x": {op: [value]}}, "outcome": "approve", "reason": "准予"}],
+    }
+    verdict = evaluate(table, {"x": value}, today=TODAY)
+    assert verdict.outcome == Outcome.to_person and "不是列表" in verdict.reason
+
+
+def test_list_tests_read_as_formulas_in_both_languages() -> None:
+    cell = {"any_in": ["生食类食品制售", "半成品制售"], "empty": False}
+    assert cell_text(cell) == "含 {生食类食品制售、半成品制售} 中任一项 且 不为空"
+    assert cell_text({"all_in": ["a", "b"]}, english=True) == "all within {a, b}"

@@ -33,6 +33,12 @@ class LicenceRead(BaseModel):
     division_code: str
     status: LicenceStatus
     status_reason: str | None
+    status_reason_en: str | None = Field(
+        None,
+        description="The reason in English where the platform wrote it (a failed "
+        "post-approval check, materials missing past a conditional licence's deadline); "
+        "None for a reason staff typed",
+    )
     case_id: int | None
     algorithm: Algorithm
     key_id: str

@@ -202,7 +202,7 @@ def context(
         "name": user.display_name if user is not None else "",
         "number": number,
         "case_title": title,
-        "opinion": payload.get("opinion") or "",
+        "opinion": (locale == "en" and payload.get("opinion_en")) or payload.get("opinion") or "",
         "actor": payload.get("actor") or "",
         "deadlines": payload.get("deadlines") or [],
         "score_name": SCORE_NAMES[locale].get(score, "") if isinstance(score, int) else "",

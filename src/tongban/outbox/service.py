@@ -157,6 +157,7 @@ def _payload(entry: AuditEntry) -> dict[str, Any]:
         "case_id": entry.case_id,
         "object_id": entry.object_id,
         "opinion": entry.opinion,
+        "opinion_en": entry.opinion_en,  # where the platform wrote the opinion
         "action": entry.action,
         "actor": entry.actor_name,
     }

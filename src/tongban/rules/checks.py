@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from tongban.rules.tables import ORDERED, RuleError, cell_tests, parse_date
+from tongban.rules.tables import CHOICES, ORDERED, RuleError, cell_tests, parse_date
 
 Path = list[str | int]
 Words = tuple[str, str]  # a message in Chinese and in English
@@ -98,16 +98,42 @@ def _operand_problem(
     return problem
 
 
+def _choices(prop: Any) -> tuple[str | None, list[Any] | None]:
+    """The type and the allowed values of one choice of a multiple-choice form field."""
+    items = prop.get("items") if isinstance(prop, dict) else None
+    if not isinstance(items, dict):
+        return None, None
+    kind = "number" if items.get("type") in ("integer", "number") else items.get("type")
+    return (kind if kind in KIND_NAMES else None), items.get("enum")
+
+
 def _cell_problems(
-    cell: Any, kind: str, kinds: Mapping[str, str | None], enum: list[Any] | None
+    cell: Any, kind: str, kinds: Mapping[str, str | None], prop: Any
 ) -> list[tuple[str, Words]]:
     """(operator, message) for each test of a cell that does not fit the column."""
     found: list[tuple[str, Words]] = []
+    enum = prop.get("enum") if isinstance(prop, dict) else None
     for op, operand in cell_tests(cell).items():
         if op == "empty":
             continue
-        if kind == "array":
-            words = "列表字段只能判断是否为空（empty）", "A list field is only tested for empty"
+        if kind == "array" and op in CHOICES:
+            member, choices = _choices(prop)
+            for value in operand:
+                problem = _operand_problem(value, member, kinds, choices) if member else None
+                if problem:
+                    found.append((op, problem))
+        elif kind == "array":
+            words = (
+                "多选的列表字段只能用 any_in（含其中任一项）、all_in（各项均在其中）或 empty 判断",
+                "A multiple-choice list field is tested only by any_in (any choice in the "
+                "list), all_in (every choice in the list) or empty",
+            )
+            found.append((op, words))
+        elif op in CHOICES:
+            words = (
+                f"{op} 只能用于多选的列表字段，单个值请用 in 或 not_in",
+                f"{op} is for multiple-choice list fields only; for one value use in or not_in",
+            )
             found.append((op, words))
         elif op in ORDERED and kind not in ("number", "date"):
             found.append((op, (f"{op} 只能用于数字或日期", f"{op} is for numbers or dates only")))
@@ -157,7 +183,6 @@ def problems(
             if kind is None:
                 continue
             prop = form.get("properties", {}).get(field, {})
-            enum = prop.get("enum") if isinstance(prop, dict) else None
-            for op, message in _cell_problems(cell, kind, kinds, enum):
+            for op, message in _cell_problems(cell, kind, kinds, prop):
                 found.append(([*path, op] if isinstance(cell, dict) else path, message))
     return found

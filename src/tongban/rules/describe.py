@@ -1,5 +1,5 @@
 """A decision table written as people read it: each cell as a short formula (≥ today-18y,
-∉ {存续, 在业}, 为空), a field compared with by its title, in Chinese or English, for the
+∉ {存续, 在业}, 含 {生食类食品制售} 中任一项, 为空), a field compared with by its title, in Chinese or English, for the
 catalog admin's pages and the dry run."""
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ WORDS = {  # (Chinese, English)
     "no": ("否", "no"),
     "between": ("介于 {} 与 {}", "between {} and {}"),
     "contains": ("含 {}", "contains {}"),
+    "any_in": ("含 {{{}}} 中任一项", "includes any of {{{}}}"),
+    "all_in": ("各项均属 {{{}}}", "all within {{{}}}"),
     "empty": ("为空", "is empty"),
     "filled": ("不为空", "is not empty"),
     "and": (" 且 ", " and "),
@@ -47,6 +49,8 @@ class _Words:
             return self("between").format(self.value(operand[0]), self.value(operand[1]))
         if op == "contains":
             return self("contains").format("/".join(operand))
+        if op in ("any_in", "all_in"):
+            return self(op).format(self("list").join(self.value(v) for v in operand))
         return self("empty") if operand else self("filled")
 
 

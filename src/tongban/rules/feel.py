@@ -14,10 +14,13 @@ cell                            FEEL unary test
 ``in: [a, b]``                  ``a, b``
 ``not_in: [a, b]``              ``not(a, b)``
 ``contains: [w1, w2]``          ``contains(?, w1) or contains(?, w2)``
+``any_in: [a, b]``              ``some item in ? satisfies item in (a, b)``
+``all_in: [a, b]``              ``every item in ? satisfies item in (a, b)``
 ``empty: true`` / ``false``     ``null`` / ``not(null)``
 several tests (joined by and)   ``? >= a and ? <= b`` (``? = v``, ``? != v``,
                                 ``? in [a..b]``, ``? in (a, b)``, ``not(? in (a, b))``,
-                                ``(contains(?, w) or …)``, ``? = null``, ``? != null``)
+                                ``(contains(?, w) or …)``, ``(some item in ? …)``,
+                                ``(every item in ? …)``, ``? = null``, ``? != null``)
 ==============================  =====================================
 
 Values: ``"text"`` (quotes doubled inside as ``\\"``), numbers, ``true``/``false``,
@@ -31,17 +34,20 @@ import json
 import re
 from typing import Any
 
-from tongban.rules.tables import RELATIVE_DATE, cell_tests, is_relative_date
+from tongban.rules.tables import CHOICES, RELATIVE_DATE, cell_tests, is_relative_date
 
 CMP = {"lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+QUANTIFIERS = ("some", "every")  # FEEL quantified expressions over a list's choices
 CMP_OPS = {v: k for k, v in CMP.items()}
 SUPPORTED_ZH = (
     "支持的写法：-、值、not(值)、< 值、<= 值、> 值、>= 值、[值..值]、值, 值、not(值, 值)、"
-    'contains(?, "词")、null、not(null)，以及用 and 连接的“? 运算 值”'
+    'contains(?, "词")、some item in ? satisfies item in (值, 值)、'
+    "every item in ? satisfies item in (值, 值)、null、not(null)，以及用 and 连接的“? 运算 值”"
 )
 SUPPORTED_EN = (
     "Supported: -, value, not(value), < value, <= value, > value, >= value, [a..b], "
-    'a, b, not(a, b), contains(?, "word"), null, not(null), and "? op value" joined by and'
+    'a, b, not(a, b), contains(?, "word"), some item in ? satisfies item in (a, b), '
+    'every item in ? satisfies item in (a, b), null, not(null), and "? op value" joined by and'
 )
 _TOKEN = re.compile(
     r'\s*(?:(?P<str>"(?:[^"\\]|\\.)*")|(?P<num>-?[0-9]+(?:\.[0-9]+)?)'
@@ -85,6 +91,12 @@ def _contains(words: list[str]) -> str:
     return " or ".join(f"contains(?, {value(w, 'string')})" for w in words)
 
 
+def _quantified(op: str, operand: list[Any]) -> str:
+    """``any_in`` / ``all_in`` over the choices of a list: FEEL's some / every."""
+    members = ", ".join(value(v, None) for v in operand)
+    return f"{'some' if op == 'any_in' else 'every'} item in ? satisfies item in ({members})"
+
+
 def _single(op: str, operand: Any, kind: str | None) -> str:
     if op == "eq":
         return value(operand, kind)
@@ -102,6 +114,8 @@ def _single(op: str, operand: Any, kind: str | None) -> str:
         return f"not({', '.join(value(v, kind) for v in operand)})"
     if op == "contains":
         return _contains(operand)
+    if op in CHOICES:
+        return _quantified(op, operand)
     return "null" if operand else "not(null)"  # empty
 
 
@@ -118,6 +132,8 @@ def _part(op: str, operand: Any, kind: str | None) -> str:
         return f"not(? in ({', '.join(value(v, kind) for v in operand)}))"
     if op == "contains":
         return f"({_contains(operand)})"
+    if op in CHOICES:
+        return f"({_quantified(op, operand)})"
     return "? = null" if operand else "? != null"
 
 
@@ -240,6 +256,21 @@ class _Reader:
                 return found
             self.take("or")
 
+    def quantified(self) -> dict[str, Any]:
+        """``some|every NAME in ? satisfies NAME in (values)`` as any_in / all_in."""
+        word = self.take()[1]
+        kind, name = self.take()
+        if kind != "name":
+            self.fail(f"中 {word} 后应为一个名字", f"expected a name after {word}")
+        self.take("in")
+        self.take("?")
+        self.take("satisfies")
+        self.take(name)
+        self.take("in")
+        self.take("(")
+        listed = self.values(")")
+        return {"any_in" if word == "some" else "all_in": listed}
+
     def range(self) -> list[Any]:
         self.take("[")
         low = self.value()
@@ -274,6 +305,19 @@ class _Reader:
 
     def part(self) -> dict[str, Any]:
         head = self.peek()
+        if head == "(" and self.peek(1) in QUANTIFIERS:
+            self.take("(")
+            found = self.quantified()
+            self.take(")")
+            return found
+        if head in QUANTIFIERS:
+            found = self.quantified()
+            if not self.done():
+                self.fail(
+                    f"中 {head} … 后还有条件，须把 {head} … 用括号括起",
+                    f"put {head} … in parentheses before further tests",
+                )
+            return found
         if head == "(" and self.peek(1) == "contains":
             self.take("(")
             words = self.words()
@@ -317,8 +361,8 @@ def read_cell(text: str, *, fields: set[str]) -> Any:
         return None
     reader = _Reader(stripped, fields)
     if (
-        reader.peek() == "?"
-        or (reader.peek() == "(" and reader.peek(1) == "contains")
+        reader.peek() in ("?", *QUANTIFIERS)
+        or (reader.peek() == "(" and reader.peek(1) in ("contains", *QUANTIFIERS))
         or (reader.peek() == "not" and reader.peek(2) == "?")
     ):
         tests: dict[str, Any] = {}

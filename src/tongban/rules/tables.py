@@ -8,9 +8,10 @@ closed set (``OPERATORS``) applied to a value and an operand. docs/rules.md is t
 administrator's description of the same rules.
 
 Facts are typed values by input field: text, numbers, booleans, ``datetime.date`` for
-dates, lists, None when empty, or :class:`Unavailable` when a shared source could not
-answer. An empty value satisfies only ``empty: true`` (and a cell left out); an
-unavailable one lets no row decide: the case goes to a person, saying which source.
+dates, lists (the choices made in a multiple-choice field), None when empty, or
+:class:`Unavailable` when a shared source could not answer. An empty value satisfies
+only ``empty: true`` (and a cell left out); an unavailable one lets no row decide: the
+case goes to a person, saying which source.
 """
 
 from __future__ import annotations
@@ -37,8 +38,23 @@ class HitPolicy(StrEnum):
     any = "ANY"
 
 
-OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "between", "contains", "empty")
+OPERATORS = (
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "in",
+    "not_in",
+    "between",
+    "contains",
+    "any_in",
+    "all_in",
+    "empty",
+)
 ORDERED = frozenset({"lt", "le", "gt", "ge", "between"})  # numbers and dates only
+CHOICES = frozenset({"any_in", "all_in"})  # list fields (several choices) only
 PRIORITY = (Outcome.refuse, Outcome.to_person, Outcome.approve)  # PRIORITY: first wins
 RELATIVE_DATE = re.compile(r"^today(?:([+-])([0-9]{1,5})([dy]))?$")
 NO_MATCH_ZH = "没有一条规则对本申请作出决定，转人工办理"
@@ -133,6 +149,11 @@ def _holds(op: str, operand: Any, value: Any, facts: Mapping[str, Any], today: d
         return (value in members) == (op == "in")
     if op == "contains":
         return isinstance(value, str) and any(word in value for word in operand)
+    if op in CHOICES:
+        if not isinstance(value, list):
+            raise RuleError(f"{op} 只能判断多选的列表，值 {value!r} 不是列表")
+        chosen = [choice in operand for choice in value]
+        return any(chosen) if op == "any_in" else all(chosen)
     if op == "between":
         low, high = (_operand(bound, value, facts, today) for bound in operand)
         return low is not None and high is not None and low <= value <= high

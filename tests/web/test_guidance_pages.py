@@ -7,8 +7,10 @@ import re
 
 from fastapi.testclient import TestClient
 
+from tests.catalog.conftest import CATALOG
 from tests.factories import API
 from tests.web.support import SignedIn, check_structure, csrf
+from tongban.catalog.loader import read_catalog
 
 KCG = "3501-BUNDLE-KCG"
 HELD = {"s_licence": "held", "s_operator": "company", "s_premises": "leased", "s_agent": "self"}
@@ -123,6 +125,24 @@ def test_the_busiest_guides_answer_common_questions_and_their_forms_open(
     assert "/catalog/assets/agent-authorisation-blank.pdf" in materials
     english = client.get("/items/3501-SCJG-002", params={"lang": "en"}).text
     assert "Do I need a food business licence to sell only pre-packaged food?" in english
+
+
+def test_every_sample_and_blank_form_the_catalog_offers_opens(client: TestClient) -> None:
+    """Each file a material's template names, of every item and bundle, is served as a
+    PDF whole (not only found on disk when the catalog loads)."""
+    read = read_catalog(CATALOG)
+    offered = {
+        template[kind]
+        for entry in [*read.items.values(), *read.bundles.values()]
+        for template in entry.get("material_templates") or []
+        for kind in ("sample", "blank")
+        if kind in template
+    }
+    assert {"officer-appointment-sample.pdf", "agent-authorisation-blank.pdf"} <= offered
+    for name in offered:
+        form = client.get(f"/catalog/assets/{name}")
+        assert form.status_code == 200 and form.headers["content-type"] == "application/pdf"
+        assert form.content.startswith(b"%PDF") and form.content.rstrip().endswith(b"%%EOF")
 
 
 def test_the_finder_leads_from_who_you_are_to_the_bundle(client: TestClient) -> None:

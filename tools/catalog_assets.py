@@ -1,63 +1,97 @@
 """Make the catalog's sample (样表) and blank forms: ``python tools/catalog_assets.py``.
 
 Each is a plain form of fields to fill, with no legal text of its own; the sample is the
-same form filled with demo values and marked 样表 (specimen). Written with reportlab and
-the font the e-licences embed (``tongban.licences.pdf.fonts``). Output:
-src/tongban/catalog/assets/.
+same form filled with demo values (identifiers valid under GB 11643 and GB 32100) and
+marked 样表 (specimen). Written with reportlab and the font the e-licences embed
+(``tongban.licences.pdf.fonts``). Output: src/tongban/catalog/assets/.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from tongban.identifiers.credit import make_credit_code
+from tongban.identifiers.resident import make_resident_id
 from tongban.licences.pdf import fonts
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "tongban" / "catalog" / "assets"
-
-AGENT_FIELDS = [  # (label, sample value)
-    ("委托人(单位或个人)名称", "福州示例餐饮有限公司"),
-    ("委托人统一社会信用代码或公民身份号码", "91350100MA00000000"),
-    ("受托人姓名", "王小明"),
-    ("受托人公民身份号码", "350102199001010000"),
-    ("受托人联系电话", "13800000000"),
-    ("委托办理的事项", "食品经营许可证核发"),
-    ("委托权限", "提交申请材料、签收文书、领取办理结果"),
-    ("委托期限", "2026年12月1日至2026年12月31日"),
-]
+COMPANY_CODE = make_credit_code("350102", "MA2Y0T7Q")
+AGENT_ID = make_resident_id("350102", date(1990, 1, 1), 123)
+HOLDER_ID = make_resident_id("350103", date(1985, 6, 18), 456)
 
 
-def agent_authorisation(path: Path, *, sample: bool) -> None:
-    """授权委托书: the fields a grantor fills, blank or with demo values."""
+@dataclass(frozen=True)
+class Form:
+    """A form: its title, the fields to fill (label, sample value), and who signs."""
+
+    name: str  # the file name's stem
+    title: str
+    fields: list[tuple[str, str]]
+    signatures: list[tuple[str, str]]
+
+
+AGENT_AUTHORISATION = Form(
+    "agent-authorisation",
+    "授权委托书",
+    [
+        ("委托人(单位或个人)名称", "福州示例餐饮有限公司"),
+        ("委托人统一社会信用代码或公民身份号码", COMPANY_CODE),
+        ("受托人姓名", "王小明"),
+        ("受托人公民身份号码", AGENT_ID),
+        ("受托人联系电话", "13800000000"),
+        ("委托办理的事项", "企业设立登记、食品经营许可证核发"),
+        ("委托权限", "提交申请材料、签收文书、领取办理结果"),
+        ("委托期限", "2026年12月1日至2026年12月31日"),
+    ],
+    [("委托人签名(盖章)", "(签名)"), ("受托人签名", "(签名)"), ("日期", "2026年12月1日")],
+)
+
+OFFICER_APPOINTMENT = Form(
+    "officer-appointment",
+    "股东决定(任职文件)",
+    [
+        ("公司名称", "福州示例餐饮有限公司"),
+        ("股东姓名或名称", "李晓华"),
+        ("股东公民身份号码或统一社会信用代码", HOLDER_ID),
+        ("决定事项一:董事(法定代表人)", "委派李晓华为公司董事,担任法定代表人"),
+        ("决定事项二:监事", "委派陈明为公司监事(不设监事的写“不设”)"),
+        ("决定事项三:经理", "聘任李晓华为公司经理"),
+        ("任期", "三年"),
+        ("作出决定的日期", "2026年12月1日"),
+    ],
+    [("股东签名(盖章)", "(签名)"), ("日期", "2026年12月1日")],
+)
+
+
+def write(form: Form, path: Path, *, sample: bool) -> None:
+    """``form`` blank, or filled with its demo values and marked 样表."""
     regular, bold = fonts()
     pdf = Canvas(str(path), pagesize=A4, invariant=True)
     width, height = A4
-    pdf.setTitle("授权委托书(样表)" if sample else "授权委托书(空白表)")
+    pdf.setTitle(f"{form.title}(样表)" if sample else f"{form.title}(空白表)")
     pdf.setFont(bold, 20)
-    pdf.drawCentredString(width / 2, height - 30 * mm, "授权委托书")
+    pdf.drawCentredString(width / 2, height - 30 * mm, form.title)
     if sample:
         pdf.setFont(bold, 12)
         pdf.setFillColorRGB(0.78, 0.09, 0.11)
         pdf.drawRightString(width - 20 * mm, height - 22 * mm, "样表 · 仅供填写参考")
         pdf.setFillColorRGB(0, 0, 0)
     y = height - 50 * mm
-    for label, value in AGENT_FIELDS:
+    for label, value in form.fields:
         pdf.setFont(regular, 11)
         pdf.drawString(20 * mm, y, f"{label}:")
         pdf.line(95 * mm, y - 1.5 * mm, width - 20 * mm, y - 1.5 * mm)
         if sample:
-            pdf.setFont(regular, 11)
             pdf.drawString(97 * mm, y, value)
         y -= 14 * mm
     y -= 6 * mm
-    for label, value in (
-        ("委托人签名(盖章)", "(签名)"),
-        ("受托人签名", "(签名)"),
-        ("日期", "2026年12月1日"),
-    ):
+    for label, value in form.signatures:
         pdf.drawString(20 * mm, y, f"{label}:")
         pdf.line(60 * mm, y - 1.5 * mm, 120 * mm, y - 1.5 * mm)
         if sample:
@@ -69,8 +103,9 @@ def agent_authorisation(path: Path, *, sample: bool) -> None:
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    agent_authorisation(OUT / "agent-authorisation-blank.pdf", sample=False)
-    agent_authorisation(OUT / "agent-authorisation-sample.pdf", sample=True)
+    for form in (AGENT_AUTHORISATION, OFFICER_APPOINTMENT):
+        write(form, OUT / f"{form.name}-blank.pdf", sample=False)
+        write(form, OUT / f"{form.name}-sample.pdf", sample=True)
 
 
 if __name__ == "__main__":

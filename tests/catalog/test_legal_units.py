@@ -90,3 +90,21 @@ def test_the_case_page_names_the_legal_limits_own_source(
     english = signed_in("minfeng")
     english.cookies.set("tongban_lang", "en")
     assert "The cited basis sets no time for the filing" in english.get(f"/cases/{number}").text
+
+
+def test_an_inspection_may_stop_the_clock_only_for_a_step_art_45_excludes(
+    catalog_copy: CatalogCopy,
+) -> None:
+    """Issue 16: 食品生产许可 stopped the clock for its 现场核查, which no law keeps out of
+    the limit; a pause now needs a basis naming the 检验、检测 … that 行政许可法 第四十五条
+    excludes."""
+    file = "items/3501-SCJG-005.yaml"
+    catalog_copy.replace(file, "  pauses_clock: false\n", "  pauses_clock: true\n")
+    text = catalog_copy.text(file)
+    basis = text[text.index("  basis: 《食品生产许可管理办法》") : text.index("  checklist:")]
+    catalog_copy.replace(file, basis, "  basis: 《食品生产许可管理办法》第二十一条\n")
+    errors = [p for p in read_catalog(catalog_copy.root).errors if p.file == file]
+    assert [p.field for p in errors] == ["inspection.pauses_clock"]
+    assert "行政许可法第四十五条只排除听证、招标、拍卖、检验、检测" in errors[0].message
+    catalog_copy.replace(file, "第二十一条\n", "第二十一条;现场检测所需时间不计入许可期限\n")
+    assert not [p for p in read_catalog(catalog_copy.root).errors if p.file == file]

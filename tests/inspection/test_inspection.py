@@ -1,6 +1,8 @@
 """On-site inspection (现场踏勘) of 食品生产许可 (3501-SCJG-005, which requires one and
-pauses the clock): two inspectors drawn at random, the appointment, findings and photos,
-rectification and the second visit, the review it withholds, and who may do what.
+counts its time, 《食品生产许可管理办法》第二十一条、第二十二条): two inspectors drawn at
+random, the appointment, findings and photos, rectification and the second visit, the
+review it withholds, and who may do what; and the clock stopping where an item's rules
+make the on-site step one that 行政许可法 art. 45 excludes from the limit.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.catalog.conftest import CatalogCopy
 from tests.conftest import Clock
 from tests.factories import API, act, open_task, submitted
 from tests.web.support import SignedIn, csrf
@@ -23,6 +26,7 @@ from tongban.alerts.models import Alert
 from tongban.cases import service as cases
 from tongban.cases.enums import ClockKind, PauseReason, TaskOutcome
 from tongban.cases.models import Case
+from tongban.catalog import service as catalog
 from tongban.demo.samples import SAMPLES
 from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from tongban.files.store import LocalFileStore
@@ -45,14 +49,39 @@ def user(db: Session, username: str) -> User:
     return found
 
 
-@pytest.fixture
-def review(client: TestClient, as_user: Any, clock: Clock) -> dict[str, Any]:
-    """A 食品生产许可 case of 民丰 accepted by 市场监管 on a Thursday morning, in review."""
+def _in_review(client: TestClient, as_user: Any, clock: Clock) -> dict[str, Any]:
     clock.now = ACCEPTED
     number = submitted(client, as_user("minfeng"), FOOD_PRODUCTION)["number"]
     staff = as_user("scjg")
     assert act(client, staff, open_task(client, staff, number, "accept"), "accept").is_success
     return open_task(client, staff, number, "review")
+
+
+@pytest.fixture
+def review(client: TestClient, as_user: Any, clock: Clock) -> dict[str, Any]:
+    """A 食品生产许可 case of 民丰 accepted by 市场监管 on a Thursday morning, in review."""
+    return _in_review(client, as_user, clock)
+
+
+@pytest.fixture
+def tested_review(
+    client: TestClient, as_user: Any, clock: Clock, db: Session, catalog_copy: CatalogCopy
+) -> dict[str, Any]:
+    """As ``review``, under an item version whose rules make the on-site step a 检测 (the
+    measurement of the premises), which 行政许可法 第四十五条 keeps out of the limit. No demo
+    item has such a step: a version of 食品生产许可 declares one."""
+    name = f"items/{FOOD_PRODUCTION}.yaml"
+    catalog_copy.replace(name, "  pauses_clock: false\n", "  pauses_clock: true\n")
+    text = catalog_copy.text(name)
+    basis = text[text.index("  basis: 《食品生产许可管理办法》") : text.index("  checklist:")]
+    catalog_copy.replace(
+        name,
+        basis,
+        "  basis: 现场检测所需时间依《中华人民共和国行政许可法》第四十五条不计入许可期限\n",
+    )
+    catalog.load_catalog(db, root=catalog_copy.root)
+    db.commit()
+    return _in_review(client, as_user, clock)
 
 
 def _order(db: Session, task: dict[str, Any], seed: int = 7) -> Any:
@@ -242,12 +271,37 @@ def _legal_due(db: Session, case_id: int) -> datetime:
     return next(c.due_at for c in case.clocks if c.kind == ClockKind.legal)
 
 
-def test_the_clock_pauses_while_the_inspection_runs_and_the_due_date_moves(
-    db: Session, review: dict[str, Any]
+def test_the_food_production_inspection_counts_towards_the_limit_as_its_rules_say(
+    db: Session, review: dict[str, Any], signed_in: SignedIn
+) -> None:
+    """Issue 16: 食品生产许可 stopped the clock for its 现场核查, which 《食品生产许可管理办法》
+    第二十一条 fits into the 10 working days of 第二十二条 and 行政许可法 第四十五条 does not
+    exclude: the applicant's due date moved by the days of the visit. Now it stays."""
+    case_id = db.get_one(Case, _order(db, review).case_id).id
+    before = _legal_due(db, case_id)
+    found = inspection.of_case(db, case_id=case_id)[0]
+    assert found.pause_id is None and not db.get_one(Case, case_id).pauses
+    inspector = db.get_one(User, found.first_inspector_id)
+    _agree(db, found, inspector, ACCEPTED + timedelta(hours=1))
+    monday = datetime(2025, 11, 10, 2, 0, tzinfo=UTC)
+    _conclude(db, found, inspector, monday)
+    _cosign(db, found, inspector, monday)
+    assert _legal_due(db, case_id) == before == datetime(2025, 11, 20, 16, 0, tzinfo=UTC)
+    db.commit()
+    guide = signed_in("minfeng").get(f"/items/{FOOD_PRODUCTION}").text
+    visit = guide[guide.index("<td>现场踏勘</td>") :]
+    assert visit.startswith("<td>现场踏勘</td>\n    <td>计入审查时限</td>")
+    case_page = signed_in("minfeng").get(f"/cases/{review['case_number']}").text
+    assert "踏勘期间暂停计时" not in case_page
+
+
+def test_the_clock_pauses_while_an_inspection_the_law_excludes_runs_and_the_due_date_moves(
+    db: Session, tested_review: dict[str, Any]
 ) -> None:
     """Ordered Thursday 10:00, passed Monday 10:00: two working days (Thursday to Friday,
     Friday to Monday) do not count, so the legal limit of 10 working days ends two working
     days later."""
+    review = tested_review
     case_id = db.get_one(Case, _order(db, review).case_id).id
     before = _legal_due(db, case_id)
     found = inspection.of_case(db, case_id=case_id)[0]
@@ -609,13 +663,13 @@ def test_the_inspections_own_limit_is_warned_overdue_escalated_and_ends_with_the
     """食品生产许可: 5 working days from the order (《食品生产许可管理办法》第二十一条).
     Ordered Thursday 11-06: Fri, Mon to Thu, due at midnight ending Thursday 11-13; warned
     when 3 of them have run (the end of Tuesday), escalated one working day after the due
-    time; the co-signed record closes its alerts. The case clock's pause runs meanwhile."""
+    time; the co-signed record closes its alerts. The case clock runs meanwhile."""
     found = _order(db, review)
     db.commit()
     beijing = timedelta(hours=8)
     due = datetime(2025, 11, 14, tzinfo=UTC) - beijing
     assert found.due_at == due
-    assert db.get_one(Case, found.case_id).pauses[-1].ended_at is None  # art. 45 still
+    assert not db.get_one(Case, found.case_id).pauses  # counted: not an art. 45 step
     for moment, levels in [
         (datetime(2025, 11, 12, tzinfo=UTC) - beijing - timedelta(seconds=1), set()),
         (datetime(2025, 11, 12, tzinfo=UTC) - beijing, {"warning"}),

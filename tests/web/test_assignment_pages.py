@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -268,3 +269,30 @@ def test_the_heads_department_queue_marks_a_task_nobody_at_work_may_take(
     assert f'<span class="badge red" id="unstaffed-{task}">无人可办</span>' in label[:1500]
     english = head.get("/staff", params={"view": "department", "lang": "en"}).text
     assert f'id="unstaffed-{task}">Nobody can take it</span>' in english
+
+
+def test_the_api_task_list_marks_a_task_nobody_at_work_may_take_as_the_queue_page_does(
+    signed_in: SignedIn, as_user: Any, db: Session
+) -> None:
+    """Issue 16: the head's queue page marked 无人可办 but GET /api/v1/tasks, which a
+    department system reads, had no such mark; both now say it by the same rule."""
+    number, task = _in_review(signed_in)
+    head, headers = signed_in("rs-hz"), as_user("rs-hz")
+
+    def listed() -> dict[str, Any]:
+        answer = head.get("/api/v1/tasks", headers=headers)
+        assert answer.status_code == 200
+        return next(t for t in answer.json() if t["id"] == int(task))
+
+    assert listed()["unstaffed"] is False  # its holder is at work
+    rs = accounts.find_user(db, username="rs")
+    assert rs is not None
+    rs.absent_from, rs.absent_until = date(2025, 1, 1), date(2030, 12, 31)
+    db.commit()
+    flagged = listed()
+    assert flagged["unstaffed"] is True and flagged["case_number"] == number
+    assert head.get(f"/api/v1/tasks/{task}", headers=headers).json()["unstaffed"] is True
+    queue = head.get("/staff?view=department").text
+    assert f'id="unstaffed-{task}"' in queue  # the page says the same of it
+    described = head.get("/api/v1/openapi.json").json()["components"]["schemas"]["TaskRead"]
+    assert "无人可办" in described["properties"]["unstaffed"]["description"]

@@ -62,8 +62,31 @@ def test_broken_json_names_the_body_and_where_to_look(client: TestClient) -> Non
     )
     [detail] = _details(response)
     assert detail["field"] == ""
-    assert detail["message_zh"] == "请求体不是有效的 JSON，请检查第 12 个字符附近"
-    assert detail["message_en"] == "The request body is not valid JSON; check near character 12"
+    assert detail["message_zh"] == "提交的内容不是有效的 JSON，请检查第 12 个字符附近"
+    assert detail["message_en"] == "The request is not valid JSON; check near character 12"
+
+
+def test_what_was_sent_is_called_one_thing_and_each_member_a_field(client: TestClient) -> None:
+    """Issue 16: the API called the whole of what was sent 请求体, 请求内容, 提交的数据 and
+    提交的内容 by turns, and a member 字段“x” or a bare “x”; now the whole is 提交的内容
+    (the request) and a member 字段 (a field), in the errors and in the OpenAPI document."""
+    json_type = {"content-type": "application/json"}
+    login = "/api/v1/auth/login"
+    deep = client.post(login, content=b"[" * 70 + b"]" * 70, headers=json_type)
+    nul = client.post(login, content=b'"\\u0000"', headers=json_type)
+    for whole in (deep, nul):
+        [detail] = _details(whole)
+        assert detail["message_zh"].startswith("提交的内容"), detail
+        assert detail["message_en"].startswith("The request"), detail
+    infinite = client.post(login, content=b'{"username": Infinity}', headers=json_type)
+    said = _said(_details(infinite))
+    assert said["username"].startswith("字段“username”应为有限的数字")
+    responses = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/cases"]["post"]
+    described = {code: answer["description"] for code, answer in responses["responses"].items()}
+    assert described["413"].startswith("The request") and "body" not in described["413"]
+    assert described["422"].startswith("The request is invalid")
+    for answer in (deep, nul, infinite):
+        assert not re.search("请求体|请求内容|提交的数据|“body”", answer.text), answer.text
 
 
 def test_an_unknown_field_is_refused_by_name(client: TestClient) -> None:

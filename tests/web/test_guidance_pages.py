@@ -7,8 +7,10 @@ import re
 
 from fastapi.testclient import TestClient
 
+from tests.catalog.conftest import CATALOG
 from tests.factories import API
 from tests.web.support import SignedIn, check_structure, csrf
+from tongban.catalog.loader import read_catalog
 
 KCG = "3501-BUNDLE-KCG"
 HELD = {"s_licence": "held", "s_operator": "company", "s_premises": "leased", "s_agent": "self"}
@@ -90,6 +92,57 @@ def test_a_material_offers_its_sample_and_blank_form(client: TestClient) -> None
     assert sample.status_code == 200 and sample.content.startswith(b"%PDF")
     assert sample.headers["content-type"] == "application/pdf"
     assert client.get("/catalog/assets/nothing.pdf").status_code == 404
+
+
+BUSIEST = (
+    "/bundles/3501-BUNDLE-QYKB",
+    f"/bundles/{KCG}",
+    "/items/3501-SCJG-001",
+    "/items/3501-SCJG-002",
+)
+
+
+def test_the_busiest_guides_answer_common_questions_and_their_forms_open(
+    client: TestClient,
+) -> None:
+    """Issue 16: the 企业开办 guide offered no sample or blank form at all, not even the
+    授权委托书 that 开餐馆 offers for the same material, and the 食品经营许可 guide's
+    常见问题 tab said there were none. Each busy guide now answers questions of its own and
+    every form it links opens as a PDF."""
+    for path in BUSIEST:
+        html = client.get(path).text
+        faq = html[html.index('id="tab-faq"') :]
+        assert faq.count("<dt>") >= 3 and "暂无常见问题" not in faq, path
+        for link in set(re.findall(r'href="(/catalog/assets/[^"]+)"', html)):
+            form = client.get(link)
+            assert form.status_code == 200 and form.headers["content-type"] == "application/pdf"
+            assert form.content.startswith(b"%PDF") and form.content.rstrip().endswith(b"%%EOF")
+    founding = client.get("/bundles/3501-BUNDLE-QYKB").text
+    materials = founding[founding.index('id="tab-materials"') : founding.index('id="tab-process"')]
+    appointment = materials[materials.index("任职文件") :]
+    assert appointment.index("/catalog/assets/officer-appointment-sample.pdf") < 1500
+    assert "/catalog/assets/officer-appointment-blank.pdf" in appointment[:1500]
+    assert "/catalog/assets/agent-authorisation-blank.pdf" in materials
+    english = client.get("/items/3501-SCJG-002", params={"lang": "en"}).text
+    assert "Do I need a food business licence to sell only pre-packaged food?" in english
+
+
+def test_every_sample_and_blank_form_the_catalog_offers_opens(client: TestClient) -> None:
+    """Each file a material's template names, of every item and bundle, is served as a
+    PDF whole (not only found on disk when the catalog loads)."""
+    read = read_catalog(CATALOG)
+    offered = {
+        template[kind]
+        for entry in [*read.items.values(), *read.bundles.values()]
+        for template in entry.get("material_templates") or []
+        for kind in ("sample", "blank")
+        if kind in template
+    }
+    assert {"officer-appointment-sample.pdf", "agent-authorisation-blank.pdf"} <= offered
+    for name in offered:
+        form = client.get(f"/catalog/assets/{name}")
+        assert form.status_code == 200 and form.headers["content-type"] == "application/pdf"
+        assert form.content.startswith(b"%PDF") and form.content.rstrip().endswith(b"%%EOF")
 
 
 def test_the_finder_leads_from_who_you_are_to_the_bundle(client: TestClient) -> None:

@@ -85,7 +85,7 @@ def test_page_form_refuses_nul_and_saves_nothing(
         data={**VALID, "employer_name": "福州\x00示例", "csrf_token": token},
     )
     assert response.status_code == 422
-    assert "“employer_name”含有空字符" in response.text
+    assert "字段“employer_name”含有空字符" in response.text
     assert client.get("/api/v1/cases").json() == []
 
 

@@ -187,6 +187,15 @@ class TaskRead(BaseModel):
     due_at: datetime | None
     version: int
     time_left: TimeLeftRead | None = None
+    unstaffed: bool | None = Field(
+        None,
+        description=(
+            "无人可办: true when nobody of the department at work today holds the stage's "
+            "role and may take the task (a holder away counts as no one; who reviewed a "
+            "case may not decide it), as the staff queue page marks it. Given by GET "
+            "/tasks and GET /tasks/{task_id}; null elsewhere"
+        ),
+    )
 
 
 class Reassignment(BaseModel):

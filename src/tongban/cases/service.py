@@ -42,6 +42,7 @@ from tongban.cases.core.queries import (
 )
 from tongban.cases.core.queue import URGENCIES, QueuePage, QueueRow
 from tongban.cases.core.queue import page as queue_page
+from tongban.cases.core.queue import unstaffed_at as unstaffed_tasks
 from tongban.cases.core.received import on_received
 from tongban.cases.core.taken_in import (
     TAKEN_IN_PAGE,
@@ -198,6 +199,7 @@ __all__ = [
     "timeline",
     "typed_number_problems",
     "unfinished_drafts",
+    "unstaffed_tasks",
     "update_form",
     "upload_first",
     "verify_document",

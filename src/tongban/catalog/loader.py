@@ -125,6 +125,7 @@ def _check_item(
     found += process_rules.once_problems(doc, sources)
     found += process_rules.deficiency_problems(doc)
     found += process_rules.post_check_problems(doc)
+    found += process_rules.inspection_pause_problems(doc)
     found += english_problems(doc)
     try:
         Draft202012Validator.check_schema(item["form"])

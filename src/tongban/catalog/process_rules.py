@@ -74,6 +74,24 @@ def post_check_problems(doc: SourceDocument) -> list[Problem]:
     ]
 
 
+ART_45 = ("听证", "招标", "拍卖", "检验", "检测", "检疫", "鉴定", "专家评审")
+"""The procedures whose time 行政许可法 第四十五条 keeps out of a licence's time limit."""
+
+
+def inspection_pause_problems(doc: SourceDocument) -> list[Problem]:
+    """An on-site inspection stops the clock only where its ``basis`` names the step
+    art. 45 excludes (a 现场核查 as such counts, e.g. 食品生产许可)."""
+    declared = doc.data.get("inspection") or {}
+    basis = declared.get("basis", "")
+    if not declared.get("pauses_clock") or any(word in basis for word in ART_45):
+        return []
+    message = (
+        "现场踏勘暂停计时须在 basis 中写明它是哪一种不计入期限的程序："
+        f"行政许可法第四十五条只排除{'、'.join(ART_45)}所需的时间"
+    )
+    return [doc.problem(["inspection", "pauses_clock"], message)]
+
+
 def once_problems(doc: SourceDocument, sources: dict[str, dict[str, Any]] | None) -> list[Problem]:
     """A fact used once is keyed by fields of the item's form, and checked against a
     declared source field."""

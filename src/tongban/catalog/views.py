@@ -139,7 +139,7 @@ def _guide(reader: GuideReader, code: str, kind: EntryKind) -> Response:
         "refusal": _refusal(full, _applicant(session, user, reader.agent_for, code, reader.now)),
         "agent_for": reader.agent_for,
         "templates": guides.material_templates(full),
-        "faq": guides.faq(full),
+        "faq": guides.faq(spec),  # the questions of the items that apply
         "departments": departments(session),
         "sources": service.list_sources(session),  # shared data sources, by their names
     }

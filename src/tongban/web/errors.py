@@ -64,8 +64,8 @@ API_ERRORS: dict[int | str, dict[str, Any]] = {
     403: _documented("Signed in, but not allowed; or a cookie call without X-CSRF-Token"),
     404: _documented("No such resource, or not yours to see"),
     409: _documented("The action does not fit the current state, or someone acted first"),
-    413: _documented("The request body is past its limit"),
-    422: _documented("The input is invalid: details say what to fix, per field"),
+    413: _documented("The request is past its size limit"),
+    422: _documented("The request is invalid: details say what to fix, per field"),
     429: _documented("Too many attempts: wait for Retry-After seconds"),
     503: _documented("The database stayed busy; nothing changed: retry after Retry-After"),
 }
@@ -95,7 +95,7 @@ class HttpProblem(DomainError):
 
 
 _HTTP: dict[int, tuple[str, str, str]] = {
-    400: ("bad_request", "请求内容无法读取，请检查后重试。", "The request could not be read."),
+    400: ("bad_request", "提交的内容无法读取，请检查后重试。", "The request could not be read."),
     404: (
         "not_found",
         "找不到该页面或资源，请检查网址，或回到首页重新查找。",

@@ -65,12 +65,12 @@ def _refused(value: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str
 def _problem(path: tuple[str, ...], what: str) -> dict[str, str]:
     field = ".".join(path)
     if what == "text":
-        error = unstorable_error(printable(field) or "body")
+        error = unstorable_error(printable(field))
         return {"field": field, "message_zh": error.message_zh, "message_en": error.message_en}
     return {
         "field": field,
-        "message_zh": f"“{field}”应为有限的数字（不能是 NaN、Infinity 或超出范围的数）",
-        "message_en": f"'{field}' must be a finite number (not NaN, Infinity or "
+        "message_zh": f"字段“{field}”应为有限的数字（不能是 NaN、Infinity 或超出范围的数）",
+        "message_en": f"Field '{field}' must be a finite number (not NaN, Infinity or "
         "a number out of range)",
     }
 
@@ -97,9 +97,9 @@ def problems(body: bytes) -> list[dict[str, str]]:
         return [
             {
                 "field": "",
-                "message_zh": f"请求体的 JSON 嵌套层数过多（最多 {MAX_DEPTH} 层），请检查提交的数据。",
-                "message_en": f"The JSON body is nested too deeply (at most {MAX_DEPTH} "
-                "levels); check the data sent.",
+                "message_zh": f"提交的内容嵌套层数过多（JSON 最多 {MAX_DEPTH} 层），请减少嵌套后重试。",
+                "message_en": f"The request is nested too deeply (JSON of at most {MAX_DEPTH} "
+                "levels); nest it less.",
             }
         ]
     try:

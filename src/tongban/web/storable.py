@@ -28,10 +28,12 @@ def printable(name: str) -> str:
 
 
 def unstorable_error(field: str) -> InvalidInput:
-    """The refusal of ``field`` (a parameter's, form field's or JSON member's name)."""
+    """The refusal of ``field`` (a parameter's, form field's or JSON member's name; "" for
+    the whole of what was sent)."""
+    zh, en = (f"字段“{field}”", f"Field '{field}'") if field else ("提交的内容", "The request")
     return InvalidInput(
-        f"“{field}”含有空字符（NUL）或无效的 Unicode 字符，无法保存，请删去后重新提交。",
-        f"'{field}' holds a NUL character or invalid Unicode that cannot be stored; "
+        f"{zh}含有空字符（NUL）或无效的 Unicode 字符，无法保存，请删去后重新提交。",
+        f"{en} holds a NUL character or invalid Unicode that cannot be stored; "
         "remove it and submit again.",
         field=field,
     )

@@ -237,7 +237,7 @@ def _label(location: Sequence[Any], path: str, titles: Mapping[str, str]) -> Mes
         zh, en = _PLACES[place]
         return f"{zh}“{path}”", f"{en} '{path}'"
     if not path:
-        return "请求体", "The request body"
+        return "提交的内容", "The request"
     return f"字段“{path}”", f"Field '{path}'"
 
 

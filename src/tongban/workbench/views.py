@@ -74,7 +74,6 @@ def queue(
         after=PageCursor.parse(after) if after else None,
         before=PageCursor.parse(before) if before else None,
         mine=view == "mine",
-        every_stage=view == "department" and _heads(user),
     )
     filters = {"q": text, "stage": chosen or "", "urgency": urgency, "item": item}
     filters["view"] = "" if view == "mine" else view
@@ -110,11 +109,6 @@ def queue(
             **alerts.list_context(session, department=user.department_code or "-"),
         },
     )
-
-
-def _heads(user: User) -> bool:
-    """Whether ``user`` heads their department (its approvers, who may reassign its tasks)."""
-    return user.department_code is not None and service.may_reassign(user, user.department_code)
 
 
 def _task_page(

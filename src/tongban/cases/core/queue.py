@@ -29,6 +29,7 @@ from sqlalchemy.sql.base import ExecutableOption
 
 from tongban.accounts.models import User
 from tongban.cases.assignment import pool
+from tongban.cases.assignment.holding import may_reassign
 from tongban.cases.core import clocks, queries
 from tongban.cases.core.access import STAGE_ROLE
 from tongban.cases.core.keyset import Cursor
@@ -138,14 +139,15 @@ def page(
     before: Cursor | None = None,
     size: int = PAGE_SIZE,
     mine: bool = False,
-    every_stage: bool = False,
 ) -> QueuePage:
     """One page of the user's queue, least time left first: the first page, the one
     after ``after`` or the one before ``before``. ``urgency`` is one of
     :data:`URGENCIES` or empty; ``item`` an item code (the task's own or its case's);
     ``mine``: only the tasks the user holds and those held by no one (我的待办), else
-    every task of the department (本部门); ``every_stage``: those of every stage, not only
-    of the user's roles (a department's head overseeing it)."""
+    every task of the department (本部门): of every stage for its head, who oversees it
+    (``holding.may_reassign``), else of the user's roles."""
+    heads = user.department_code is not None and may_reassign(user, user.department_code)
+    every_stage = not mine and heads
     stages = [
         s
         for s, role in STAGE_ROLE.items()
@@ -213,10 +215,17 @@ def page(
     )
 
 
+def unstaffed_at(session: Session, *, tasks: Sequence[Task], now: datetime) -> set[int]:
+    """The ids of those of ``tasks`` still open that nobody present today may hold (无人可办,
+    ``pool.unstaffed``): the one rule of the queue page's mark and the API's."""
+    day = clocks.calendar(session).local_date(now)
+    waiting = [task for task in tasks if task.state == TaskState.open]
+    return pool.unstaffed(session, tasks=waiting, day=day)
+
+
 def _mark_unstaffed(session: Session, rows: list[QueueRow], now: datetime) -> list[QueueRow]:
     """The rows with those that nobody present may hold marked, for the head to see."""
-    day = clocks.calendar(session).local_date(now)
-    nobody = pool.unstaffed(session, tasks=[row.task for row in rows], day=day)
+    nobody = unstaffed_at(session, tasks=[row.task for row in rows], now=now)
     return [replace(row, unstaffed=True) if row.task.id in nobody else row for row in rows]
 
 

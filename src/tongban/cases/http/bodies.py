@@ -46,8 +46,10 @@ def read_case(session: Session, case: Case, now: datetime, viewer: User | None =
     return read
 
 
-def read_task(session: Session, task: Task, now: datetime) -> TaskRead:
-    """The task as the API shows it, with its time left."""
+def read_task(session: Session, task: Task, now: datetime, *, unstaffed: bool) -> TaskRead:
+    """The task as the API shows it, with its time left and whether anyone present may
+    take it (``service.unstaffed_tasks``, found by the caller for a whole page at once)."""
     read = TaskRead.model_validate(task)
     read.time_left = time_left_read(service.task_time_left(session, task=task, now=now))
+    read.unstaffed = unstaffed
     return read

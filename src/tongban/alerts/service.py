@@ -17,11 +17,12 @@ worker that was down) raises only the highest level reached, not the ones it pas
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Select, column, func, insert, select, table
+from sqlalchemy import Select, column, func, insert, or_, select, table
 from sqlalchemy.orm import Session
 
 from tongban import timefmt, txcache
@@ -159,11 +160,14 @@ def raise_all(
             due.append((target, reached))
         again.append(next((at for _, at in left if at > now), None))
     heard = _heard(session, [target for target, _ in due])  # read before writing
+    who = recipients_of(
+        session, {(target.department_code, level) for target, reached in due for level in reached}
+    )
     told = []
     for target, reached in due:
         key = (target.case_id, reached[-1], target.department_code, target.due_at)
         told.append(
-            [] if target.case_id is not None and key in heard else _told(session, target, reached)
+            [] if target.case_id is not None and key in heard else _told(who, target, reached)
         )
         heard.add(key)
     rows = [
@@ -190,15 +194,15 @@ def _heard(session: Session, targets: Sequence[Target]) -> set[tuple[object, ...
     return {tuple(row) for row in session.execute(query)}
 
 
-def _told(session: Session, target: Target, reached: Sequence[AlertLevel]) -> list[int]:
+def _told(
+    recipients_of: Mapping[tuple[str, AlertLevel], list[int]],
+    target: Target,
+    reached: Sequence[AlertLevel],
+) -> list[int]:
     """Who hears of the highest level reached: its recipients and those of the levels it
     passed, who were never told of them."""
     return sorted(
-        {
-            user_id
-            for level in reached
-            for user_id in recipients(session, department=target.department_code, level=level)
-        }
+        {user_id for level in reached for user_id in recipients_of[(target.department_code, level)]}
     )
 
 
@@ -240,43 +244,103 @@ def _raise(
 def recipients(session: Session, *, department: str, level: AlertLevel) -> list[int]:
     """Who hears of an alert: the department's active staff; for an escalation, the
     department's approvers (its head) and the supervisors (电子监察) whose region holds the
-    department (the platform's and its region's, GB/T 2260). Read once per transaction
-    (a worker's round raises many alerts of one department)."""
-    return txcache.memo(
-        session,
-        f"alerts.recipients:{department}:{level.value}",
-        lambda: _recipients(session, department=department, level=level),
-        on=(User, UserRole, Department),
+    department (the platform's and its region's, GB/T 2260)."""
+    return recipients_of(session, {(department, level)})[(department, level)]
+
+
+def recipients_of(
+    session: Session, wanted: Collection[tuple[str, AlertLevel]]
+) -> dict[tuple[str, AlertLevel], list[int]]:
+    """:func:`recipients` of each (department, level) wanted, from one read of the staff of
+    those departments and the supervisors (a worker's round raises alerts of many
+    departments), and one of the escalated departments' regions."""
+    departments = {department for department, _ in wanted}
+    staff = _staff(session, departments)
+    escalated = {department for department, level in wanted if level == AlertLevel.escalated}
+    regions = _divisions(session, escalated)
+    return {
+        (department, level): sorted(
+            {person.id for person in staff if person.department_code == department}
+            if level != AlertLevel.escalated
+            else {
+                person.id
+                for person in staff
+                if person.department_code == department and person.approver
+            }
+            | set(_supervising(staff, regions[department]))
+        )
+        for department, level in wanted
+    }
+
+
+@dataclass(frozen=True)
+class _Staff:
+    """An active staff member as alerts address them: their department and its region
+    (GB/T 2260), and whether they approve (a department's head) or supervise."""
+
+    id: int
+    department_code: str | None
+    region: str | None
+    approver: bool
+    supervisor: bool
+
+
+def _staff(session: Session, departments: Collection[str]) -> list[_Staff]:
+    """The active staff of ``departments`` and the active supervisors, read once per
+    transaction (their rows do not change under a worker's round)."""
+
+    def read() -> list[_Staff]:
+        def holds(role: Role) -> Any:
+            return User.id.in_(select(UserRole.user_id).where(UserRole.role == role))
+
+        query = (
+            select(
+                User.id,
+                User.department_code,
+                Department.division_code,
+                holds(Role.approver),
+                holds(Role.supervisor),
+            )
+            .outerjoin(Department, Department.code == User.department_code)
+            .where(User.active.is_(True), User.kind == UserKind.staff)
+            .where(or_(User.department_code.in_(departments), holds(Role.supervisor)))
+        )
+        return [_Staff(*row) for row in session.execute(query)]
+
+    key = "alerts.staff:" + ",".join(sorted(departments))
+    return txcache.memo(session, key, read, on=(User, UserRole, Department))
+
+
+def _divisions(session: Session, departments: Collection[str]) -> dict[str, str]:
+    """The region (GB/T 2260) of each department; an unknown one is refused
+    (``catalog.get_department``)."""
+    if not departments:
+        return {}
+    query = select(Department.code, Department.division_code).where(
+        Department.code.in_(departments)
     )
-
-
-def _recipients(session: Session, *, department: str, level: AlertLevel) -> list[int]:
-    staff = select(User.id).where(User.active.is_(True), User.kind == UserKind.staff)
-    if level != AlertLevel.escalated:
-        return sorted(session.scalars(staff.where(User.department_code == department)))
-    approvers = select(UserRole.user_id).where(UserRole.role == Role.approver)
-    heads = staff.where(User.id.in_(approvers), User.department_code == department)
-    return sorted(set(session.scalars(heads)) | set(supervisors_of(session, department=department)))
+    found: dict[str, str] = {code: division for code, division in session.execute(query)}
+    for department in set(departments) - found.keys():
+        catalog.get_department(session, code=department)
+    return found
 
 
 def supervisors_of(session: Session, *, department: str) -> list[int]:
     """The active supervisors (电子监察) whose region holds ``department``: the platform's
     (no department of their own) and those of a region around it (GB/T 2260)."""
-    supervisors = (
-        select(User.id, Department.division_code)
-        .outerjoin(Department, Department.code == User.department_code)
-        .where(
-            User.active.is_(True),
-            User.kind == UserKind.staff,
-            User.id.in_(select(UserRole.user_id).where(UserRole.role == Role.supervisor)),
-        )
-    )
-    division = catalog.get_department(session, code=department).division_code
-    return sorted(
-        user_id
-        for user_id, region in session.execute(supervisors)
-        if region is None or divisions.within(division, region)
-    )
+    division = _divisions(session, {department})[department]
+    return sorted(_supervising(_staff(session, {department}), division))
+
+
+def _supervising(staff: Sequence[_Staff], division: str) -> list[int]:
+    """The supervisors among ``staff`` whose region holds ``division``: the platform's (no
+    region of their own) and those of a region around it."""
+    return [
+        person.id
+        for person in staff
+        if person.supervisor
+        and (person.region is None or divisions.within(division, person.region))
+    ]
 
 
 def resolve(

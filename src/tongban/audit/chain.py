@@ -85,11 +85,6 @@ def entry_hash(fields: Mapping[Any, Any], *, seq: int, prev_hash: str) -> str:
     return digest(canonical(fields, seq=seq, prev_hash=prev_hash))
 
 
-def fields_of(entry: AuditEntry) -> dict[str, Any]:
-    """An entry's hashed content as a plain mapping."""
-    return {name: getattr(entry, name) for name in CONTENT_FIELDS}
-
-
 def lock_chain(session: Session) -> None:
     """Wait for the chain's lock, held until this transaction ends (PostgreSQL); SQLite's
     writing units of work hold the database's write lock already."""
@@ -123,17 +118,16 @@ def seal(session: Session) -> int:
     seq, previous = head(session)
     waiting = [row for row in rows if row.written_in is None]
     for row, new_id in zip(waiting, next_ids(session, pending.ENTRIES, len(waiting)), strict=True):
-        row.entry.id = new_id
+        row.number(new_id)
     written = []
-    for row in sorted(rows, key=lambda item: item.entry.id):
-        entry = row.entry
+    for row in sorted(rows, key=lambda item: item.row["id"]):
         seq += 1
-        entry.seq, entry.prev_hash = seq, previous
-        entry.hash = previous = entry_hash(fields_of(entry), seq=seq, prev_hash=previous)
+        sealed = entry_hash(row.row, seq=seq, prev_hash=previous)
+        row.row.update(seq=seq, prev_hash=previous, hash=sealed)
+        row.entry.seq, row.entry.prev_hash, row.entry.hash = seq, previous, sealed
         if row.written_in is not None:
-            written.append(
-                {"key": entry.id, "seq": seq, "prev": entry.prev_hash, "hash": entry.hash}
-            )
+            written.append({"key": row.row["id"], "seq": seq, "prev": previous, "hash": sealed})
+        previous = sealed
     pending.write(session, waiting)
     if written:
         table = pending.ENTRIES

@@ -1,9 +1,11 @@
 """Audit entries and their outbox messages kept out of the ORM until the commit.
 
-A unit of work's entries (and the messages they imply) are plain objects that no flush
+A unit of work's entries (and the messages they imply) are plain rows that no flush
 writes: at the commit the chain's seal numbers them and writes each table with one Core
 ``executemany`` INSERT, the seal included (no INSERT then UPDATE per entry). Ids come
-from the database before the INSERT (``db.next_ids``: one statement for all).
+from the database before the INSERT (``db.next_ids``: one statement for all). The
+``AuditEntry`` handed to the caller that recorded an entry (which no session holds) gets
+the id and the seal when its row does.
 
 What must see them before the commit does:
 
@@ -22,7 +24,7 @@ again.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, event, insert
 from sqlalchemy.orm import Session, SessionTransaction
@@ -36,28 +38,34 @@ from tongban.outbox.models import OutboxMessage
 
 _KEY = "tongban_audit_pending"
 _WATCHED = (AuditEntry.__mapper__, OutboxMessage.__mapper__)
-_TABLES = {AuditEntry.__table__, OutboxMessage.__table__}
+_TABLES = frozenset({AuditEntry.__table__, OutboxMessage.__table__})
 _WRITING = "tongban.audit.pending.writing"
 ENTRIES = cast(Table, AuditEntry.__table__)  # Core: its INSERT is no ORM statement to watch
 MESSAGES = cast(Table, OutboxMessage.__table__)
 ENTRY_COLUMNS = tuple(column.key for column in ENTRIES.columns)
-MESSAGE_COLUMNS = tuple(column.key for column in MESSAGES.columns if column.key != "id")
 
 
 @dataclass
 class Written:
-    """One entry of the unit of work: where it was recorded, where it was written (None
-    while pending), and its messages."""
+    """One entry of the unit of work: its row (every column of ``audit_entries``), the
+    object its recorder holds, its messages' rows, where it was recorded and where it was
+    written (None while pending)."""
 
+    row: dict[str, Any]
     entry: AuditEntry
-    messages: list[OutboxMessage]
+    messages: list[dict[str, Any]]
     recorded_in: SessionTransaction
     written_in: SessionTransaction | None = None
+
+    def number(self, ident: int | None) -> None:
+        """Give the entry its id (None: its INSERT was undone), on its row and object."""
+        self.row["id"] = self.entry.id = ident  # type: ignore[assignment]
 
 
 @dataclass
 class Pending:
     entries: list[Written] = field(default_factory=list)
+    waiting: bool = False  # some entry is not written yet
 
 
 def _current(session: Session) -> SessionTransaction:
@@ -74,12 +82,17 @@ def _of(session: Session) -> Pending:
     return found
 
 
-def remember(session: Session, entry: AuditEntry, messages: list[OutboxMessage]) -> None:
-    """Keep ``entry`` and ``messages`` to be written at the commit (or at a read of them).
-    Raises ReadOnlyUnitOfWork in a unit of work that only reads (it never commits)."""
+def remember(
+    session: Session, row: dict[str, Any], entry: AuditEntry, messages: list[dict[str, Any]]
+) -> None:
+    """Keep the entry (its ``row`` of every column, the ``entry`` its recorder holds) and
+    its ``messages`` to be written at the commit (or at a read of them). Raises
+    ReadOnlyUnitOfWork in a unit of work that only reads (it never commits)."""
     if session.info.get(READING):
         raise ReadOnlyUnitOfWork("a read-only unit of work (a GET request) tried to write")
-    _of(session).entries.append(Written(entry, messages, _current(session)))
+    pending = _of(session)
+    pending.entries.append(Written(row, entry, messages, _current(session)))
+    pending.waiting = True
 
 
 def unsealed(session: Session) -> list[Written]:
@@ -97,16 +110,12 @@ def write(session: Session, rows: list[Written]) -> None:
     one executemany per table."""
     if not rows:
         return
+    session.execute(insert(ENTRIES), [row.row for row in rows])
+    messages = []
     for row in rows:
         for message in row.messages:
-            message.audit_entry_id = row.entry.id
-    entries = [{key: getattr(row.entry, key) for key in ENTRY_COLUMNS} for row in rows]
-    session.execute(insert(ENTRIES), entries)
-    messages = [
-        {key: getattr(message, key) for key in MESSAGE_COLUMNS}
-        for row in rows
-        for message in row.messages
-    ]
+            message["audit_entry_id"] = row.row["id"]
+            messages.append(message)
     if messages:
         session.execute(insert(MESSAGES), messages)
     here = _current(session)
@@ -124,9 +133,11 @@ def write_now(session: Session) -> None:
     try:
         with session.no_autoflush:
             for row, new_id in zip(rows, next_ids(session, ENTRIES, len(rows)), strict=True):
-                row.entry.id = new_id
+                row.number(new_id)
         session.flush()  # what the entries refer to (a new case, user) is written first
         write(session, rows)
+        pending = _of(session)
+        pending.waiting = any(row.written_in is None for row in pending.entries)
     finally:
         del session.info[_WRITING]
 
@@ -153,11 +164,12 @@ def _drop_rolled_back(session: Session, previous_transaction: SessionTransaction
             continue  # recorded inside the savepoint: gone with it
         if _within(row.written_in, previous_transaction):
             row.written_in = None  # its INSERT was undone: written again, with a new id
-            row.entry.id = None  # type: ignore[assignment]
+            row.number(None)
             for message in row.messages:
-                message.audit_entry_id = None  # type: ignore[assignment]
+                message["audit_entry_id"] = None
         kept.append(row)
     pending.entries = kept
+    pending.waiting = any(row.written_in is None for row in kept)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -165,10 +177,16 @@ def _write_before_reads(state: ORMExecuteState) -> None:
     """An ORM statement on the entries or messages sees this unit of work's, as an
     autoflush would show ORM rows: one that loads them, or only counts or filters them
     (``select(func.count()).select_from(AuditEntry)``, a per-day limit kept in the trail)."""
-    if _KEY not in state.session.info:
-        return
-    reads = state.is_select and _TABLES & set(
-        find_tables(cast(ClauseElement, state.statement), include_aliases=True)
-    )
-    if reads or any(m in _WATCHED for m in state.all_mappers):
+    pending: Pending | None = state.session.info.get(_KEY)
+    if pending is None or not pending.waiting:
+        return  # nothing to write: no statement is looked into
+    if any(m in _WATCHED for m in state.all_mappers) or (
+        state.is_select and _reads_entries(cast(ClauseElement, state.statement))
+    ):
         write_now(state.session)
+
+
+def _reads_entries(statement: ClauseElement) -> bool:
+    """The statement names the entries' or messages' table somewhere (a subquery, an
+    alias): a walk of the whole statement, done only while entries wait to be written."""
+    return not _TABLES.isdisjoint(find_tables(statement, include_aliases=True))

@@ -71,7 +71,8 @@ def record(
     ``history``: an entry of a simulated past (``tongban simulate``), which the
     ``LISTENERS`` do not hear (no other system is told today of what happened then).
     """
-    entry = AuditEntry(
+    row = dict.fromkeys(pending.ENTRY_COLUMNS)
+    row.update(
         at=at,
         action=action,
         actor_id=actor.id,
@@ -87,7 +88,8 @@ def record(
         data=data or {},
         source_address=source_address,
     )
-    pending.remember(session, entry, outbox.messages_for(entry))
+    entry = AuditEntry(**row)
+    pending.remember(session, row, entry, outbox.message_rows(row))
     for listener in () if history else LISTENERS:
         listener(session, entry)
     return entry

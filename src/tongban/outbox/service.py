@@ -10,7 +10,7 @@ e-mail and SMS copies). Messages are read in the message centre (``inbox``,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +18,6 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
-from tongban.audit.models import AuditEntry
 from tongban.errors import NotFound
 from tongban.outbox.models import OutboxMessage
 
@@ -111,55 +110,57 @@ STAFF_TOPICS: dict[str, str] = {
 }
 
 
-def messages_for(entry: AuditEntry) -> list[OutboxMessage]:
-    """The in-app messages an audit entry implies: to its subject (the applicant), to the
-    staff it names (``data["recipients"]``: an alert's), to a department. They are written
-    with the entry (``audit.pending``), which sets their ``audit_entry_id``."""
-    messages = []
-    topic = APPLICANT_TOPICS.get(entry.action)
-    if topic is not None and entry.subject_id is not None:
-        messages.append(_message(entry, topic, channel="inapp", recipient_id=entry.subject_id))
-    if entry.action in STAFF_TOPICS:
-        for recipient in (entry.data or {}).get("recipients", []):
-            staff_topic = STAFF_TOPICS[entry.action]
-            messages.append(_message(entry, staff_topic, channel="inapp", recipient_id=recipient))
-    topic, key = DEPARTMENT_TOPICS.get(entry.action, (None, ""))
-    department = (entry.data or {}).get(key) if topic else None
-    if topic is not None and department:
-        messages.append(_message(entry, topic, channel="department", department=str(department)))
-    return messages
+def message_rows(entry: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The in-app messages an audit entry (its columns) implies, as rows of
+    ``outbox_messages``: to its subject (the applicant), to the staff it names
+    (``data["recipients"]``: an alert's), to a department. They are written with the entry
+    (``audit.pending``), which sets their ``audit_entry_id``."""
+    action, data = entry["action"], entry["data"] or {}
+    topic = APPLICANT_TOPICS.get(action)
+    department_topic, key = DEPARTMENT_TOPICS.get(action, (None, ""))
+    department = data.get(key) if department_topic else None
+    recipients = data.get("recipients", []) if action in STAFF_TOPICS else []
+    told: list[tuple[str, str, int | None, str | None]] = []
+    if topic is not None and entry["subject_id"] is not None:
+        told.append((topic, "inapp", entry["subject_id"], None))
+    told += [(STAFF_TOPICS[action], "inapp", recipient, None) for recipient in recipients]
+    if department_topic is not None and department:
+        told.append((department_topic, "department", None, str(department)))
+    if not told:
+        return []
+    payload = _payload(entry)
+    return [
+        {
+            "created_at": entry["at"],
+            "audit_entry_id": None,
+            "channel": channel,
+            "recipient_id": recipient_id,
+            "department_code": department_code,
+            "topic": message_topic,
+            "payload": payload,
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": entry["at"],
+            "last_error": None,
+            "parent_id": None,
+            "address": None,
+            "sent_at": None,
+            "read_at": None,
+        }
+        for message_topic, channel, recipient_id, department_code in told
+    ]
 
 
-def _message(
-    entry: AuditEntry,
-    topic: str,
-    *,
-    channel: str,
-    recipient_id: int | None = None,
-    department: str | None = None,
-) -> OutboxMessage:
-    return OutboxMessage(
-        created_at=entry.at,
-        channel=channel,
-        recipient_id=recipient_id,
-        department_code=department,
-        topic=topic,
-        payload=_payload(entry),
-        status="pending",
-        attempts=0,
-        next_attempt_at=entry.at,
-    )
-
-
-def _payload(entry: AuditEntry) -> dict[str, Any]:
+def _payload(entry: Mapping[str, Any]) -> dict[str, Any]:
     """The case, the opinion, and any deadlines that moved, written as pages write them."""
+    data = entry["data"] or {}
     payload: dict[str, Any] = {
-        "case_id": entry.case_id,
-        "object_id": entry.object_id,
-        "opinion": entry.opinion,
-        "opinion_en": entry.opinion_en,  # where the platform wrote the opinion
-        "action": entry.action,
-        "actor": entry.actor_name,
+        "case_id": entry["case_id"],
+        "object_id": entry["object_id"],
+        "opinion": entry["opinion"],
+        "opinion_en": data.get("opinion_en") or None,  # where the platform wrote it
+        "action": entry["action"],
+        "actor": entry["actor_name"],
     }
     for key in (
         "score",
@@ -174,12 +175,12 @@ def _payload(entry: AuditEntry) -> dict[str, Any]:
         "material_names",  # 容缺: their names per language
         "licence_name",  # the e-licence issued
     ):
-        if key in (entry.data or {}):
-            payload[key] = entry.data[key]
-    alert = (entry.data or {}).get("alert")
+        if key in data:
+            payload[key] = data[key]
+    alert = data.get("alert")
     if alert:
         payload["alert"] = alert
-    moved = (entry.data or {}).get("clocks")
+    moved = data.get("clocks")
     if moved:
         payload["deadlines"] = [
             {

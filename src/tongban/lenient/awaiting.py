@@ -134,27 +134,40 @@ def run_due_deficiencies(session: Session, *, now: datetime, store: FileStore) -
     return done
 
 
+def _missed(session: Session, row: Deficiency, then: tuple[str, str]) -> tuple[str, str]:
+    """Why in Chinese and English: the materials still missing at the deadline, ``then``
+    what follows (撤销 …, in both languages)."""
+    missing = outstanding(session, row)
+    names = "、".join(m["name"] for m in missing)
+    names_en = ", ".join(m.get("name_en") or m["name"] for m in missing)
+    due = timefmt.deadline(row.due_at)
+    return (
+        f"容缺受理所缺材料（{names}）未在补齐期限（截至 {due}）内补齐，{then[0]}",
+        f"The materials missing at acceptance with deficiencies ({names_en}) were not "
+        f"supplied by the deadline ({due}): {then[1]}",
+    )
+
+
 def _lapse(session: Session, case: Case, row: Deficiency, now: datetime) -> None:
     """The deadline passed and the case's conditional licences stand on missing
     materials: they are revoked with the reason (the case itself stays decided)."""
-    names = "、".join(m["name"] for m in outstanding(session, row))
-    reason = (
-        f"容缺受理所缺材料（{names}）未在补齐期限（截至 {timefmt.deadline(row.due_at)}）内补齐，"
-        "附条件证照予以撤销。"
+    reason, reason_en = _missed(
+        session, row, ("附条件证照予以撤销。", "the conditional licences are revoked.")
     )
-    licences.lapse_conditions(session, case_id=case.id, reason=reason, now=now)
+    licences.lapse_conditions(session, case_id=case.id, reason=reason, reason_en=reason_en, now=now)
     row.state, row.closed_at = DeficiencyState.missed, now
     audit(session, case, row, "case.deficiency_missed", SYSTEM, now)
 
 
 def _miss(session: Session, case: Case, row: Deficiency, now: datetime) -> None:
-    names = "、".join(m["name"] for m in outstanding(session, row))
-    reasons = (
-        f"容缺受理所缺材料（{names}）未在补齐期限（截至 {timefmt.deadline(row.due_at)}）内补齐，"
-        "终止办理。"
-    )
+    reasons, reasons_en = _missed(session, row, ("终止办理。", "the case is terminated."))
     cases.terminate(
-        session, lock_case(session, case_id=case.id), actor=SYSTEM, reasons=reasons, now=now
+        session,
+        lock_case(session, case_id=case.id),
+        actor=SYSTEM,
+        reasons=reasons,
+        reasons_en=reasons_en,
+        now=now,
     )
     row.state, row.closed_at = DeficiencyState.missed, now
     lines = [

@@ -230,18 +230,28 @@ def change_status(
 
 
 def revoke_for_cause(
-    session: Session, *, licence: Licence, reason: str, actor: Actor, now: datetime
+    session: Session, *, licence: Licence, reason: str, reason_en: str, actor: Actor, now: datetime
 ) -> Licence:
     """Revoke (撤销) a licence whose grant a procedure found wanting, e.g. a failed
     post-approval check of a commitment approval (国办发〔2020〕42号: a false commitment
-    revokes the licence); audited ``licence.revoked`` with the reason. The caller checks
-    who may; Conflict when the licence is no longer valid or suspended."""
-    return _apply(session, licence, "revoke", reason, actor, now)
+    revokes the licence); audited ``licence.revoked`` with the reason (and its English,
+    ``reason_en``, the platform's words). The caller checks who may; Conflict when the
+    licence is no longer valid or suspended."""
+    return _apply(session, licence, "revoke", reason, actor, now, reason_en=reason_en)
 
 
 def _apply(
-    session: Session, licence: Licence, action: str, reason: str, actor: Actor, now: datetime
+    session: Session,
+    licence: Licence,
+    action: str,
+    reason: str,
+    actor: Actor,
+    now: datetime,
+    *,
+    reason_en: str | None = None,
 ) -> Licence:
+    """``action`` on ``licence`` for ``reason``, audited; ``reason_en``: its English where the
+    platform wrote the reason (shown on English timelines), None for what a person typed."""
     sources, target = TRANSITIONS[action]
     if licence.status not in sources:
         raise Conflict(
@@ -262,12 +272,13 @@ def _apply(
         from_state=str(before),
         to_state=str(target),
         opinion=reason.strip(),
+        data={"opinion_en": reason_en} if reason_en else None,
     )
     return licence
 
 
 def cancel_for_ended_holder(
-    session: Session, *, holder_code: str, reason: str, now: datetime
+    session: Session, *, holder_code: str, reason: str, reason_en: str, now: datetime
 ) -> list[Licence]:
     """The enterprise of credit code ``holder_code`` ended (注销登记): each of its licences
     still valid or suspended is cancelled (注销, audited ``licence.cancelled`` with
@@ -283,7 +294,7 @@ def cancel_for_ended_holder(
     )
     ended = list(session.scalars(query.order_by(Licence.id)))
     for licence in ended:
-        _apply(session, licence, "cancel", reason, SYSTEM, now)
+        _apply(session, licence, "cancel", reason, SYSTEM, now, reason_en=reason_en)
     return ended
 
 
@@ -324,11 +335,11 @@ def meet_conditions(session: Session, *, case_id: int, now: datetime) -> list[Li
 
 
 def lapse_conditions(
-    session: Session, *, case_id: int, reason: str, now: datetime
+    session: Session, *, case_id: int, reason: str, reason_en: str, now: datetime
 ) -> list[Licence]:
     """The condition was not met in time: the case's conditional licences are revoked
-    with ``reason`` (``licence.revoked``; the holder is told)."""
+    with ``reason`` and its English (``licence.revoked``; the holder is told)."""
     lapsed = list(conditional_licences(session, case_id=case_id))
     for licence in lapsed:
-        _apply(session, licence, "revoke", reason, SYSTEM, now)
+        _apply(session, licence, "revoke", reason, SYSTEM, now, reason_en=reason_en)
     return lapsed

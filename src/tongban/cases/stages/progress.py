@@ -213,11 +213,29 @@ def refuse(
     )
 
 
-def terminate(session: Session, case: Case, *, actor: Actor, reasons: str, now: datetime) -> None:
+def terminate(
+    session: Session,
+    case: Case,
+    *,
+    actor: Actor,
+    reasons: str,
+    now: datetime,
+    reasons_en: str | None = None,
+) -> None:
     """End the case without a decision on the merits (终止办理): open work cancelled, every
-    clock stopped; the caller issues the notice saying why."""
+    clock stopped; the caller issues the notice saying why. ``reasons_en``: their English
+    where the platform wrote them."""
     _end_pause(session, case, actor, now)
-    change_state(session, now=now, case=case, event=Event.terminate, actor=actor, opinion=reasons)
+    english = {"opinion_en": reasons_en} if reasons_en else None
+    change_state(
+        session,
+        now=now,
+        case=case,
+        event=Event.terminate,
+        actor=actor,
+        opinion=reasons,
+        data=english,
+    )
     cancel_open_tasks(session, case=case, actor=actor, now=now)
     case.closed_at = now
     clocks.stop_clocks(session, case=case, now=now)

@@ -6,6 +6,7 @@ passes without them."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -100,6 +101,10 @@ def test_a_missed_deadline_revokes_the_conditional_licence(
     english = opinions_en(client, as_user("minfeng"), number)["licence.revoked"]
     assert english.startswith("The materials missing at acceptance with deficiencies (")
     assert english.endswith("the conditional licences are revoked.")
+    assert revoked["status_reason_en"] == english  # the licence's own reason, in the API
+    query = {"q": licence["identifier"], "lang": "en"}
+    page = html.unescape(client.get("/licences/verify", params=query).text)
+    assert english in page and "附条件证照予以撤销" not in page
     found = client.get(f"{API}/licences/verify", params={"q": licence["identifier"]}).json()
     assert found["verdict"] == "revoked"
     case = client.get(f"{API}/cases/{number}", headers=as_user("minfeng")).json()

@@ -45,6 +45,7 @@ def read(licence: Licence, now_day: object) -> LicenceRead:
         division_code=licence.division_code,
         status=service.effective_status(licence, now_day),  # type: ignore[arg-type]
         status_reason=licence.status_reason,
+        status_reason_en=licence.status_reason_en,
         case_id=licence.case_id,
         algorithm=licence.algorithm,
         key_id=licence.key_id,

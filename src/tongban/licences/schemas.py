@@ -33,6 +33,9 @@ class LicenceRead(BaseModel):
     division_code: str
     status: LicenceStatus
     status_reason: str | None
+    status_reason_en: str | None = Field(
+        None, description="The reason in English where the platform gave it, else None"
+    )
     case_id: int | None
     algorithm: Algorithm
     key_id: str

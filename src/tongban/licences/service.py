@@ -260,6 +260,7 @@ def _apply(
         )
     before = licence.status
     licence.status, licence.status_reason, licence.status_changed_at = target, reason.strip(), now
+    licence.status_reason_en = reason_en
     record(
         session,
         at=now,

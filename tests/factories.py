@@ -131,3 +131,10 @@ def act(
     if action != "review":
         body.pop("outcome", None)
     return client.post(f"{API}/tasks/{task['id']}/{action}", json=body, headers=headers)
+
+
+def opinions_en(client: TestClient, headers: dict[str, str], number: str) -> dict[str, str]:
+    """The English of the opinions on case ``number``'s timeline, by action (the last of
+    an action; an action without one is left out)."""
+    events = client.get(f"{API}/cases/{number}/timeline", headers=headers).json()["events"]
+    return {e["action"]: e["opinion_en"] for e in events if e["opinion_en"]}

@@ -72,7 +72,7 @@ from tongban.queueing.api import router as queueing_api
 from tongban.queueing.terminal_views import router as queueing_terminal_views
 from tongban.queueing.views import router as queueing_views
 from tongban.ratings.api import router as ratings_api
-from tongban.ratings.card import rating_stage
+from tongban.ratings.card import rating_stage, rating_tag
 from tongban.ratings.link_views import router as rating_link_views
 from tongban.ratings.pad_views import router as rating_pad_views
 from tongban.ratings.views import router as ratings_views
@@ -217,6 +217,7 @@ def create_app(runtime: Runtime, *, start_worker: bool | None = None) -> FastAPI
     environment().globals["case_title"] = case_title  # cases by name, in the page's language
     environment().globals["licence_name"] = licence_name  # e-licences alike
     environment().globals["rating_stage"] = rating_stage  # 收件, 受理, 办结 in the page's language
+    environment().globals["rating_tag"] = rating_tag  # 办理时间长 … in the page's language
     for router in API_ROUTERS:
         app.include_router(
             router, prefix=API_PREFIX, responses=errors.API_ERRORS, dependencies=STORABLE

@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tongban.cases.core.machine import (
+    STAGE_DONE,
     STAGE_STATES,
     STATE_NAMES_ZH,
     TRANSITIONS,
@@ -110,3 +111,14 @@ def test_a_case_is_only_accepted_after_it_was_submitted(events: list[Event]) -> 
         state = next_state(state, event)
         if state == CaseState.in_review:
             assert submitted
+
+
+def test_finishing_each_stage_moves_the_case_on() -> None:
+    """The move a finished stage makes (``STAGE_DONE``, what the demo's cases record) is a
+    legal one from the state the stage is worked in, and leads forward, not to an end
+    other than completion."""
+    assert set(STAGE_DONE) == set(Stage)
+    for stage, event in STAGE_DONE.items():
+        waiting = STAGE_STATES.get(stage, CaseState.submitted)
+        after = next_state(waiting, event)
+        assert after not in FINAL_STATES or after == CaseState.completed, stage

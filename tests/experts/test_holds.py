@@ -87,6 +87,10 @@ def test_the_convener_is_told_when_no_expert_is_left_to_replace_one_who_recused(
     page = signed_in("wjw").get(f"/staff/tasks/{review['id']}").text
     n = len(register)
     assert f"已无可补抽的无利害关系专家：本次评审专家 {n - 1} 名（提请 {n} 名）" in page
+    # an English timeline showed the platform's note in Chinese only
+    english = signed_in("wjw").get(f"/cases/{review['case_number']}?lang=en").text
+    assert f"{n - 1} experts review (of {n} asked for)" in english
+    assert "专家回避后" not in english
 
 
 def test_a_panel_ends_when_its_case_ends_first(

@@ -23,6 +23,7 @@ from tests.web.support import SignedIn, csrf
 from tongban.accounts import service as accounts
 from tongban.accounts.models import User
 from tongban.alerts.models import Alert
+from tongban.audit.models import AuditEntry
 from tongban.cases import service as cases
 from tongban.cases.enums import ClockKind, PauseReason, TaskOutcome
 from tongban.cases.models import Case
@@ -308,6 +309,13 @@ def test_the_clock_pauses_while_an_inspection_the_law_excludes_runs_and_the_due_
     pause = db.get_one(Case, case_id).pauses[-1]
     assert pause.reason == PauseReason.inspection and pause.ended_at is None
     assert found.pause_id == pause.id
+    # the timeline's entry of the pause read in Chinese on English pages and in the API
+    paused = db.scalars(
+        select(AuditEntry).where(AuditEntry.case_id == case_id, AuditEntry.action == "case.pause")
+    ).one()
+    assert (
+        paused.opinion_en == "On-site inspection: its time does not count towards the time limit."
+    )
     inspector = db.get_one(User, found.first_inspector_id)
     _agree(db, found, inspector, ACCEPTED + timedelta(hours=1))
     monday = datetime(2025, 11, 10, 2, 0, tzinfo=UTC)

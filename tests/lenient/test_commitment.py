@@ -13,8 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import Clock
-from tests.factories import API, act, open_task, submitted
+from tests.factories import API, act, open_task, opinions_en, submitted
 from tests.lenient.support import FOOD, MINFENG_CREDIT, credit_record, tasks_of, timeline_actions
+from tests.licences.support import held
+from tests.web.support import sign_in
 from tongban.lenient.commitment import APPROVED_ON_COMMITMENT
 from tongban.outbox.models import OutboxMessage
 from tongban.worker import run_once
@@ -90,6 +92,13 @@ def test_a_failed_post_check_revokes_the_licence_and_tells_the_holder(
     assert "已撤销" in page.text and "经营场所无冷藏设施" in page.text
     assert "已吊销" not in page.text  # a false commitment revokes the grant; not a penalty
     assert "licence.revoked" in timeline_actions(client, as_user("scjg"), number)
+    assert opinions_en(client, as_user("scjg"), number)["licence.revoked"].startswith(
+        "The post-approval check of the commitment failed: 经营场所无冷藏设施，与承诺不符. "
+    )  # the finding as typed, the platform's words around it in English
+    own = held(client, as_user("minfeng"), licence["number"])
+    sign_in(client, "minfeng")
+    page = client.get(f"/licences/{own['id']}", params={"lang": "en"}).text
+    assert "The post-approval check of the commitment failed" in page and "承诺不实" not in page
     with runtime.sessions() as session:
         topics = session.scalars(select(OutboxMessage.topic)).all()
     assert "post_check_failed" in topics and "licence_status_changed" in topics

@@ -6,12 +6,13 @@ passes without them."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from tests.conftest import Clock
-from tests.factories import API, act, run_worker, upload
+from tests.factories import API, act, opinions_en, run_worker, upload
 from tests.lenient.support import submitted_without
 from tests.licences.support import held
 from tongban.worker import run_once
@@ -96,6 +97,14 @@ def test_a_missed_deadline_revokes_the_conditional_licence(
     assert run_once(runtime)["deficiencies_due"] == []  # idempotent
     revoked = _licence(client, as_user, number)
     assert revoked["status"] == "revoked" and "附条件证照予以撤销" in revoked["status_reason"]
+    # the platform's reason read in Chinese on English timelines and in the API
+    english = opinions_en(client, as_user("minfeng"), number)["licence.revoked"]
+    assert english.startswith("The materials missing at acceptance with deficiencies (")
+    assert english.endswith("the conditional licences are revoked.")
+    assert revoked["status_reason_en"] == english  # the licence's own reason, in the API
+    query = {"q": licence["identifier"], "lang": "en"}
+    page = html.unescape(client.get("/licences/verify", params=query).text)
+    assert english in page and "附条件证照予以撤销" not in page
     found = client.get(f"{API}/licences/verify", params={"q": licence["identifier"]}).json()
     assert found["verdict"] == "revoked"
     case = client.get(f"{API}/cases/{number}", headers=as_user("minfeng")).json()

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import Clock
-from tests.factories import API, act, open_task, run_worker, upload
+from tests.factories import API, act, open_task, opinions_en, run_worker, upload
 from tests.lenient.support import (
     FOOD,
     MINFENG_CREDIT,
@@ -124,6 +124,10 @@ def test_a_missed_deadline_ends_the_case_with_a_notice_after_one_reminder(
     case = client.get(f"{API}/cases/{number}", headers=as_user("minfeng")).json()
     assert case["state"] == "terminated"
     assert "case.terminate" in timeline_actions(client, as_user("minfeng"), number)
+    english = opinions_en(client, as_user("minfeng"), number)["case.terminate"]
+    assert english.endswith(
+        "were not supplied by the deadline (2025-09-23): the case is terminated."
+    )
     results = client.get(f"{API}/cases/{number}/results", headers=as_user("minfeng")).json()
     assert [r["title"] for r in results if r["kind"] == "termination"] == ["终止办理通知书"]
     late = upload(client, as_user("minfeng"), number, MISSING)

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.factories import API
+from tests.factories import API, opinions_en
 from tests.licences.support import FOOD, finish
 from tests.sharing.conftest import MINFENG_CREDIT
 from tests.sharing.test_registering import _draft
@@ -47,6 +47,10 @@ def test_a_struck_off_company_holds_no_valid_licence_and_is_granted_nothing_more
     statuses = {item["name"]: item["status"] for item in mine}
     assert statuses["食品经营许可证"] == "cancelled"
     assert statuses["准予注销登记通知书"] == "valid"  # the notice itself stands
+    english = opinions_en(client, headers, permit.json()["number"])["licence.cancelled"]
+    assert english.startswith(
+        f"The enterprise's registration was cancelled (case {submitted.json()['number']}"
+    )
 
     again = _submitted(client, headers, DEREGISTER)
     assert again.status_code == 409, again.text

@@ -341,3 +341,25 @@ def test_the_english_profile_names_sources_fields_states_and_the_system_in_engli
     for chinese in ("公安人口库", "公民身份号码", "草稿", ">系统<"):
         assert chinese not in main, chinese
     assert ">System<" in main
+
+
+def test_the_api_names_the_platform_in_english_where_it_read_the_data(
+    client: TestClient,
+    as_user,
+    db: Session,
+    population: dict,  # type: ignore[no-untyped-def]
+) -> None:
+    """An English app showed 系统 as the reader of a proactive-benefit check: the log's
+    ``actor`` has its English (``actor_en``); a person's name has none (shown as written)."""
+    sharing.log_access(
+        db,
+        at=START,
+        fields={"population": ["name"]},
+        subject_key=ZHANGSAN_ID,
+        case_id=None,
+        purpose="免申即享：比对条件",
+        purpose_en="Benefit without application: checking the conditions",
+    )
+    db.commit()
+    log = client.get(f"{API}/profiles/me", headers=as_user("zhangsan")).json()[0]["accesses"]
+    assert [(a["actor"], a["actor_en"]) for a in log] == [("系统", "System")]

@@ -19,7 +19,8 @@ from tongban.accounts.models import User
 from tongban.alerts.models import Alert
 from tongban.audit.models import AuditEntry
 from tongban.cases.core import clocks, queries
-from tongban.cases.enums import ClockKind
+from tongban.cases.core.machine import TRANSITIONS, Event
+from tongban.cases.enums import CaseState, ClockKind
 from tongban.cases.models import Case, Clock, CorrectionRequest, ResultDocument, Task
 from tongban.cases.stages.documents import PRINT_JOB, print_document
 from tongban.catalog.models import CatalogVersion
@@ -270,6 +271,12 @@ def test_a_simulated_case_has_its_timeline_and_its_results(db: Session, tmp_path
     assert events[0].at == case.submitted_at and events[-1].at == case.closed_at
     assert events[3].at == case.accepted_at and events[0].actor_id == case.applicant_id
     assert [e.at for e in shown] == sorted(e.at for e in shown)
+    moved = select(AuditEntry).where(AuditEntry.to_state.is_not(None))
+    moves = [m for m in db.scalars(moved) if m.object_type == "case"]
+    assert len(moves) > COUNT  # each case moves at least once, and each move is the machine's
+    for move in moves:
+        event = Event(move.action.removeprefix("case."))
+        assert move.to_state in TRANSITIONS[(CaseState(move.from_state), event)], move.action
     rating = db.scalars(select(Rating).where(Rating.rectified_at.is_not(None))).first()
     assert rating is not None  # a bad rating rectified: both on the case's timeline
     rated = queries.timeline(db, case=db.get_one(Case, rating.case_id), now=START).events

@@ -6,6 +6,8 @@ proactive offers; and the OpenAPI schema documents each."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -123,3 +125,39 @@ def test_an_e_licence_is_named_in_english_in_the_api_and_on_english_pages(
         client.get("/licences/verify", params={"q": licence["identifier"]}).text,
     ):
         assert "Food business licence" in page and "食品经营许可证" not in page
+
+
+PERSON_FIELD = re.compile(r"^(actor|actor_name|expert|\w+_by)$")
+"""A field naming who did something: the actor, the expert, who checked, decided,
+issued … it (``*_by``)."""
+
+
+def _properties(node: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every object schema's properties, nested ones included."""
+    if isinstance(node, dict):
+        if isinstance(node.get("properties"), dict):
+            yield node.get("title", "?"), node["properties"]
+        for value in node.values():
+            yield from _properties(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _properties(value)
+
+
+def _is_text(prop: dict[str, Any]) -> bool:
+    kinds = [prop.get("type")] + [choice.get("type") for choice in prop.get("anyOf", [])]
+    return "string" in kinds
+
+
+def test_every_field_naming_who_acted_has_its_english_documented(client: TestClient) -> None:
+    """An English app reads "System" where the platform acted (系统（自动协查）…): each
+    text field naming who did something has a documented ``*_en`` sibling."""
+    spec = client.get(f"{API}/openapi.json").json()
+    named = {
+        (schema, field): bool(props.get(f"{field}_en", {}).get("description"))
+        for schema, props in _properties(spec)
+        for field, prop in props.items()
+        if PERSON_FIELD.match(field) and _is_text(prop)
+    }
+    assert len(named) >= 15  # the walk finds them: the actor_name of tasks, checked_by …
+    assert [name for name, documented in named.items() if not documented] == []

@@ -11,10 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from tongban.db import Base, UTCDateTime
 from tongban.pii.service import Sealed
 
-ACTOR_NAMES_EN: dict[str, str] = {}
-"""The English of each name the platform acts under (系统, 系统（秒批规则）…), registered
-where the actor is made (``service.platform_actor``)."""
-
 
 class AuditEntry(Base):
     __tablename__ = "audit_entries"
@@ -44,12 +40,6 @@ class AuditEntry(Base):
     seq: Mapped[int | None] = mapped_column(unique=True)
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
-
-    @property
-    def actor_name_en(self) -> str | None:
-        """The English of the name the platform acted under (系统 …, ``ACTOR_NAMES_EN``);
-        None for a person, whose name is shown as written."""
-        return ACTOR_NAMES_EN.get(self.actor_name)
 
     @property
     def opinion_en(self) -> str | None:

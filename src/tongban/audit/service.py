@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 import tongban.audit.chain  # noqa: F401  (its listener seals every commit)
 from tongban.audit import pending
-from tongban.audit.models import ACTOR_NAMES_EN, AuditEntry
+from tongban.audit.models import AuditEntry
+from tongban.audit.names import ACTOR_NAMES_EN
 from tongban.outbox import service as outbox
 
 
@@ -32,7 +33,7 @@ class Actor:
 
 def platform_actor(name: str, name_en: str) -> Actor:
     """The platform acting under ``name`` (a person's id None); ``name_en`` is what English
-    pages and the API's ``actor_name_en`` call it."""
+    pages and the API's ``*_en`` of names call it (``names``)."""
     ACTOR_NAMES_EN[name] = name_en
     return Actor(id=None, name=name)
 

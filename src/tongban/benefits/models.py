@@ -7,7 +7,6 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tongban.audit.models import ACTOR_NAMES_EN
 from tongban.db import Base, UTCDateTime
 from tongban.pii.service import LookupKey, Sealed
 
@@ -32,11 +31,6 @@ class BenefitRun(Base):
     granted: Mapped[int] = mapped_column(Integer, default=0)
     without_account: Mapped[int] = mapped_column(Integer, default=0)
     undetermined: Mapped[int] = mapped_column(Integer, default=0)
-
-    @property
-    def actor_name_en(self) -> str | None:
-        """The English of who ran it where the platform acted (系统 …); None for a person."""
-        return ACTOR_NAMES_EN.get(self.actor_name)
 
 
 class BenefitOffer(Base):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tongban.audit.names import english_of
 from tongban.benefits.finding import Policy
 from tongban.benefits.models import BenefitOffer
 
@@ -53,9 +54,7 @@ class RunRead(BaseModel):
     item_code: str
     period: str
     actor_name: str
-    actor_name_en: str | None = Field(
-        None, description="In English where the platform acted (System …), else None"
-    )
+    actor_name_en: ClassVar[Any] = english_of("actor_name")
     started_at: datetime
     searched: int
     eligible: int

@@ -13,7 +13,6 @@ from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, Integer, String, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tongban.accounts.models import Authorisation, User
-from tongban.audit.models import ACTOR_NAMES_EN
 from tongban.cases.enums import (
     CaseState,
     Channel,
@@ -155,12 +154,6 @@ class Task(Base):
     @property
     def case_number(self) -> str:
         return self.case.number
-
-    @property
-    def actor_name_en(self) -> str | None:
-        """The English of the name the platform finished the task under (系统（秒批规则）…);
-        None for a person."""
-        return ACTOR_NAMES_EN.get(self.actor_name or "")
 
     @property
     def handler_name(self) -> str | None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from tongban import timefmt
+from tongban.audit.names import english_of
 from tongban.cases.enums import (
     CaseState,
     Channel,
@@ -176,9 +177,7 @@ class TaskRead(BaseModel):
         None, description="The opinion in English where the platform wrote it, else None"
     )
     actor_name: str | None
-    actor_name_en: str | None = Field(
-        None, description="The actor's name in English where the platform acted (System …)"
-    )
+    actor_name_en: ClassVar[Any] = english_of("actor_name")
     assignee_id: int | None = Field(
         None, description="Who holds the task (人员随机分配); null: any qualified colleague"
     )
@@ -252,6 +251,7 @@ class CorrectionRead(BaseModel):
     problems: list[dict[str, str]]
     opinion: str | None
     issued_by: str
+    issued_by_en: ClassVar[Any] = english_of("issued_by")
     issued_at: datetime
     resolved_at: datetime | None
 
@@ -290,6 +290,7 @@ class MaterialRead(BaseModel):
     )
     uploaded_at: datetime
     checked_by: str | None = Field(description="Clerk who checked the original (level B)")
+    checked_by_en: ClassVar[Any] = english_of("checked_by")
     checked_at: datetime | None
 
 
@@ -328,9 +329,7 @@ class EventRead(BaseModel):
     at: datetime
     action: str
     actor_name: str
-    actor_name_en: str | None = Field(
-        None, description="The actor's name in English where the platform acted (System …)"
-    )
+    actor_name_en: ClassVar[Any] = english_of("actor_name")
     from_state: str | None
     to_state: str | None
     opinion: str | None

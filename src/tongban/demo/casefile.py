@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from tongban.audit import service as audit
 from tongban.audit.service import Actor
+from tongban.cases.core.machine import STAGE_DONE, action_of
 from tongban.cases.enums import CaseState, Stage, TaskState
 from tongban.cases.stages import documents, intake
 from tongban.catalog.sources import source_refs
@@ -40,14 +41,8 @@ STAFF = {
     Stage.issue: audit.platform_actor("制证人员", "Issuing clerk"),
     Stage.deliver: audit.platform_actor("送达人员", "Delivery clerk"),
 }
-# the case's move when a stage is done (``cases.core.machine``)
-MOVES = {
-    Stage.accept: "case.accept",
-    Stage.review: "case.review_complete",
-    Stage.decide: "case.approve",
-    Stage.issue: "case.issue",
-    Stage.deliver: "case.deliver",
-}
+# the case's move when a stage is done, as the machine names it
+MOVES = {stage: action_of(event) for stage, event in STAGE_DONE.items()}
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from tongban.audit.service import Actor
 from tongban.cases.core import clocks, definition
+from tongban.cases.core.machine import STAGE_STATES, Event, action_of
 from tongban.cases.enums import CaseState, Channel, ClockKind, PauseReason, Stage, TaskState
 from tongban.cases.models import Clock
 from tongban.catalog.definitions import HOURS_PER_WORKING_DAY, legal_unit
@@ -32,13 +33,7 @@ from tongban.ratings import service as ratings
 from tongban.ratings.rules import is_bad
 from tongban.workdays.calendar import WorkCalendar
 
-WAITS_IN = {
-    Stage.accept: CaseState.submitted,
-    Stage.review: CaseState.in_review,
-    Stage.decide: CaseState.in_decision,
-    Stage.issue: CaseState.issuing,
-    Stage.deliver: CaseState.delivering,
-}
+WAITS_IN = {Stage.accept: CaseState.submitted, **STAGE_STATES}  # the state each stage waits in
 SHARES = {"withdrawn": 0.02, "rejected": 0.05, "refused": 0.06}  # the rest is approved
 CORRECTED = 0.15  # cases sent back once for correction (补正)
 LATE = 0.12  # cases one of whose stages runs past its limit
@@ -174,7 +169,7 @@ def write_case(traffic: Traffic, rows: Rows, item: Item) -> str:
         Step(
             case,
             start,
-            "case.submit",
+            action_of(Event.submit),
             traffic.applicant(case),
             CaseState.draft,
             CaseState.submitted,
@@ -201,7 +196,7 @@ def _run(
     if fate == "withdrawn":
         case["closed_at"] = min(now, moment + timedelta(hours=rng.uniform(0.5, 6)))
         rows.steps.append(
-            Step(case, case["closed_at"], "case.withdraw", traffic.applicant(case),
+            Step(case, case["closed_at"], action_of(Event.withdraw), traffic.applicant(case),
                  CaseState.submitted, CaseState.withdrawn)
         )  # fmt: skip
         return CaseState.withdrawn
@@ -231,7 +226,7 @@ def _run(
             rows.add("case_pauses", pause)
             clerk = casefile.staff(Stage.accept, item.lead)
             rows.steps.append(
-                Step(case, issued, "case.request_correction", clerk, CaseState.submitted,
+                Step(case, issued, action_of(Event.request_correction), clerk, CaseState.submitted,
                      CaseState.correction_requested)
             )  # fmt: skip
             if back >= now:
@@ -240,7 +235,7 @@ def _run(
             moment = case["received_at"] = back
             applicant = traffic.applicant(case)
             rows.steps.append(
-                Step(case, back, "case.resubmit", applicant, CaseState.correction_requested,
+                Step(case, back, action_of(Event.resubmit), applicant, CaseState.correction_requested,
                      CaseState.submitted)
             )  # fmt: skip
     state: CaseState | None = None
@@ -317,7 +312,7 @@ def _decided_against(
     reason = traffic.rng.choice(Texts.REJECTIONS if rejected else Texts.refusals(item.code))
     case["closed_at"], case["state"] = at, state
     staff = casefile.staff(stage, item.lead)
-    event = "case.reject" if rejected else "case.refuse"
+    event = action_of(Event.reject if rejected else Event.refuse)
     rows.steps.append(Step(case, at, event, staff, WAITS_IN[stage], state, opinion=reason))
     casefile.decided_against(traffic, rows, case, item, at, reason=reason)
     return state

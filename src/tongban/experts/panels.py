@@ -275,7 +275,13 @@ def _tell_short(session: Session, panel: Panel, now: datetime) -> None:
             "专家回避后专家库中已无可补抽的无利害关系专家，"
             f"本次评审专家 {sitting} 名（提请 {panel.size} 名）"
         ),
-        data={"field": panel.field, "panel": panel.id, "recipients": [panel.convened_by_id]},
+        data={
+            "field": panel.field,
+            "panel": panel.id,
+            "recipients": [panel.convened_by_id],
+            "opinion_en": "No expert free of conflict is left in the register to replace the "
+            f"one who recused: {sitting} experts review (of {panel.size} asked for)",
+        },
     )
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tongban.audit.names import english_of
 from tongban.experts.enums import Field as ExpertField
 from tongban.experts.enums import PanelState, SeatState, Verdict
 from tongban.experts.panels import MAX_SIZE, MAX_WORKING_DAYS, TEXT_MAX
@@ -36,6 +38,7 @@ class OpinionRead(BaseModel):
     """One seat of a panel as the staff handling the case see it."""
 
     expert: str = Field(description="The expert's name")
+    expert_en: ClassVar[Any] = english_of("expert")
     state: SeatState
     recusal: str | None
     verdict: Verdict | None
@@ -53,6 +56,7 @@ class PanelRead(BaseModel):
     size: int
     question: str
     convened_by: str
+    convened_by_en: ClassVar[Any] = english_of("convened_by")
     convened_at: datetime
     due_at: datetime
     state: PanelState

@@ -35,7 +35,7 @@ from tongban import timefmt
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.cases import service as cases
-from tongban.cases.core import access
+from tongban.cases.core import access, hooks
 from tongban.cases.core.transition import locked_task
 from tongban.cases.enums import PauseReason, Stage, TaskState
 from tongban.cases.models import Case, Task
@@ -56,6 +56,8 @@ from tongban.inspection.visits import refuse_while_unsigned
 from tongban.inspection.visits import return_record as return_record
 from tongban.inspection.visits import round_findings as round_findings
 
+PAUSED = "现场踏勘期间不计入办理时限"
+hooks.OPINIONS_EN[PAUSED] = "On-site inspection: its time does not count towards the time limit."
 PHOTO_TYPES = ["jpg", "png"]
 PHOTO_MAX_MB = 10  # a phone photo; the site-wide upload limit applies if lower
 
@@ -150,7 +152,7 @@ def order_inspection(
             session,
             case=task.case,
             reason=PauseReason.inspection,
-            note="现场踏勘期间不计入办理时限",
+            note=PAUSED,
             actor=actor,
             now=now,
         )

@@ -134,17 +134,17 @@ def run_due_deficiencies(session: Session, *, now: datetime, store: FileStore) -
     return done
 
 
-def _missed(session: Session, row: Deficiency, then_zh: str, then_en: str) -> tuple[str, str]:
-    """Why the platform acts on a missed deadline, in Chinese and English: the materials
-    still missing, the deadline, and what follows (``then_zh``, ``then_en``)."""
+def _missed(session: Session, row: Deficiency, then: tuple[str, str]) -> tuple[str, str]:
+    """Why in Chinese and English: the materials still missing at the deadline, ``then``
+    what follows (撤销 …, in both languages)."""
     missing = outstanding(session, row)
     names = "、".join(m["name"] for m in missing)
-    names_en = "; ".join(m.get("name_en") or m["name"] for m in missing)
-    until = timefmt.deadline(row.due_at)
+    names_en = ", ".join(m.get("name_en") or m["name"] for m in missing)
+    due = timefmt.deadline(row.due_at)
     return (
-        f"容缺受理所缺材料（{names}）未在补齐期限（截至 {until}）内补齐，{then_zh}",
-        f"The materials missing at acceptance with deficiencies ({names_en}) did not arrive "
-        f"by the deadline ({until}): {then_en}",
+        f"容缺受理所缺材料（{names}）未在补齐期限（截至 {due}）内补齐，{then[0]}",
+        f"The materials missing at acceptance with deficiencies ({names_en}) were not "
+        f"supplied by the deadline ({due}): {then[1]}",
     )
 
 
@@ -152,7 +152,7 @@ def _lapse(session: Session, case: Case, row: Deficiency, now: datetime) -> None
     """The deadline passed and the case's conditional licences stand on missing
     materials: they are revoked with the reason (the case itself stays decided)."""
     reason, reason_en = _missed(
-        session, row, "附条件证照予以撤销。", "the conditional licence is revoked."
+        session, row, ("附条件证照予以撤销。", "the conditional licences are revoked.")
     )
     licences.lapse_conditions(session, case_id=case.id, reason=reason, reason_en=reason_en, now=now)
     row.state, row.closed_at = DeficiencyState.missed, now
@@ -160,7 +160,7 @@ def _lapse(session: Session, case: Case, row: Deficiency, now: datetime) -> None
 
 
 def _miss(session: Session, case: Case, row: Deficiency, now: datetime) -> None:
-    reasons, reasons_en = _missed(session, row, "终止办理。", "the case is ended.")
+    reasons, reasons_en = _missed(session, row, ("终止办理。", "the case is terminated."))
     cases.terminate(
         session,
         lock_case(session, case_id=case.id),

@@ -268,10 +268,11 @@ def _revoke(session: Session, check: PostCheck, actor: Actor, now: datetime) -> 
         f"告知承诺事后核查不合格：{check.finding}。申请人承诺不实，依据《国务院办公厅关于全面推行"
         "证明事项和涉企经营许可事项告知承诺制的指导意见》（国办发〔2020〕42号）撤销许可。"
     )
-    reason_en = (
-        f"The post-approval check of the commitment approval failed: {check.finding}. The "
-        "applicant's commitment was untrue, so the licence is revoked under the State "
-        "Council General Office's guideline on the commitment system (Guobanfa [2020] 42)."
+    reason_en = (  # the finding as the checker typed it
+        f"The post-approval check of the commitment failed: {check.finding}. The applicant's "
+        "commitment was untrue; the licence is revoked under the State Council General "
+        "Office's guideline on the commitment system for certificates and business "
+        "licences (Guobanfa [2020] No. 42)."
     )
     revoked = []
     for licence in licences.list_for_case(

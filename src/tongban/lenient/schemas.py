@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from tongban import timefmt
+from tongban.audit.names import english_of
 
 
 class CheckResult(BaseModel):
@@ -39,6 +40,7 @@ class CheckRead(BaseModel):
     state: str = Field(description="scheduled | passed | failed")
     finding: str | None
     checked_by: str | None
+    checked_by_en: ClassVar[Any] = english_of("checked_by")
     checked_at: datetime | None
     overdue: bool = False
     due_label: str = ""

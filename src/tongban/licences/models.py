@@ -58,7 +58,7 @@ class Licence(Base):
     fields: Mapped[dict[str, Any]] = mapped_column(SealedJSON("licences.fields"), default=dict)
     status: Mapped[LicenceStatus] = mapped_column(_enum(LicenceStatus), default="valid")
     status_reason: Mapped[str | None] = mapped_column(Text)
-    # its English where the platform wrote the reason (a failed post-check); None otherwise
+    # its English where the platform wrote the reason (None: typed by staff, shown as typed)
     status_reason_en: Mapped[str | None] = mapped_column(Text)
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     storage_key: Mapped[str] = mapped_column(String(200))  # the signed PDF; "" until printed

@@ -34,10 +34,7 @@ class LicenceRead(BaseModel):
     status: LicenceStatus
     status_reason: str | None
     status_reason_en: str | None = Field(
-        None,
-        description="The reason in English where the platform wrote it (a failed "
-        "post-approval check, materials missing past a conditional licence's deadline); "
-        "None for a reason staff typed",
+        None, description="The reason in English where the platform gave it, else None"
     )
     case_id: int | None
     algorithm: Algorithm

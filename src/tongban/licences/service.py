@@ -230,19 +230,13 @@ def change_status(
 
 
 def revoke_for_cause(
-    session: Session,
-    *,
-    licence: Licence,
-    reason: str,
-    reason_en: str,
-    actor: Actor,
-    now: datetime,
+    session: Session, *, licence: Licence, reason: str, reason_en: str, actor: Actor, now: datetime
 ) -> Licence:
     """Revoke (撤销) a licence whose grant a procedure found wanting, e.g. a failed
     post-approval check of a commitment approval (国办发〔2020〕42号: a false commitment
-    revokes the licence); audited ``licence.revoked`` with the reason, in Chinese and in
-    English. The caller checks who may; Conflict when the licence is no longer valid or
-    suspended."""
+    revokes the licence); audited ``licence.revoked`` with the reason (and its English,
+    ``reason_en``, the platform's words). The caller checks who may; Conflict when the
+    licence is no longer valid or suspended."""
     return _apply(session, licence, "revoke", reason, actor, now, reason_en=reason_en)
 
 
@@ -256,6 +250,8 @@ def _apply(
     *,
     reason_en: str | None = None,
 ) -> Licence:
+    """``action`` on ``licence`` for ``reason``, audited; ``reason_en``: its English where the
+    platform wrote the reason (shown on English timelines), None for what a person typed."""
     sources, target = TRANSITIONS[action]
     if licence.status not in sources:
         raise Conflict(
@@ -283,7 +279,7 @@ def _apply(
 
 
 def cancel_for_ended_holder(
-    session: Session, *, holder_code: str, reason: str, now: datetime
+    session: Session, *, holder_code: str, reason: str, reason_en: str, now: datetime
 ) -> list[Licence]:
     """The enterprise of credit code ``holder_code`` ended (注销登记): each of its licences
     still valid or suspended is cancelled (注销, audited ``licence.cancelled`` with
@@ -299,7 +295,7 @@ def cancel_for_ended_holder(
     )
     ended = list(session.scalars(query.order_by(Licence.id)))
     for licence in ended:
-        _apply(session, licence, "cancel", reason, SYSTEM, now)
+        _apply(session, licence, "cancel", reason, SYSTEM, now, reason_en=reason_en)
     return ended
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tongban.audit.names import english_of
 from tongban.notices.enums import NoticeState, ObjectionState
 from tongban.notices.objections import CONTACT_MAX, TEXT_MAX
 
@@ -62,6 +64,7 @@ class ObjectionRead(ObjectionFiled):
     reason: str
     contact: str | None
     examined_by: str | None
+    examined_by_en: ClassVar[Any] = english_of("examined_by")
     examined_at: datetime | None
     finding: str | None
 

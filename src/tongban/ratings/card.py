@@ -30,6 +30,12 @@ def rating_stage(context: Context, stage: str) -> str:
     return rules.stage_name(stage, context.get("locale"))
 
 
+@pass_context
+def rating_tag(context: Context, tag: str) -> str:
+    """``rating_tag(tag)``: a reason tag's name in the page's language."""
+    return rules.tag_name(tag, context.get("locale"))
+
+
 @case_panel
 def case_rating(
     request: Request, session: Session, case: Case, user: User, now: datetime

@@ -13,7 +13,6 @@ from tongban.cases.enums import CaseState
 from tongban.config import get_settings
 from tongban.errors import InvalidInput, NotAllowed
 from tongban.ratings.models import Rating
-from tongban.web.i18n import catalog
 
 SCORES = (5, 4, 3, 2, 1)
 SCORE_NAMES_ZH = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
@@ -55,6 +54,20 @@ BAD_TAGS = (
     "结果不认可",
 )
 TAGS = GOOD_TAGS + BAD_TAGS
+TAG_NAMES_EN = {
+    "办事快捷": "Quick",
+    "指南清晰": "Clear guide",
+    "服务热情": "Friendly service",
+    "一次办好": "Done in one go",
+    "操作便捷": "Easy to use",
+    "办理时间长": "Took too long",
+    "指南不准确": "Guide inaccurate",
+    "材料要求多": "Too many materials",
+    "多次跑动": "Several trips",
+    "服务态度差": "Unfriendly service",
+    "系统不好用": "System hard to use",
+    "结果不认可": "Disagree with the result",
+}
 # the reason tags offered when rating each stage: nothing is decided at receipt or at
 # acceptance, so 结果不认可 (disagree with the result) is offered at completion only
 RESULT_TAGS = ("结果不认可",)
@@ -138,8 +151,8 @@ def stage_name(stage: str, locale: str | None) -> str:
 
 
 def tag_name(tag: str, locale: str | None) -> str:
-    """The name a page or the API shows for a reason tag (the catalog's English)."""
-    return catalog("en").get(tag, tag) if locale == "en" else tag
+    """The name a page or the API shows for a reason tag (办理时间长; Took too long in English)."""
+    return TAG_NAMES_EN.get(tag, tag) if locale == "en" else tag
 
 
 def tags_of_stage(stage: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tongban.audit.names import english_of
 from tongban.ratings.rules import COMMENT_MAX, RECTIFICATION_MAX
 
 Stage = Literal["receipt", "acceptance", "completion"]
@@ -63,6 +64,7 @@ class RatingRead(BaseModel):
     rectify_due_at: datetime | None
     rectification: str | None
     rectified_by: str | None
+    rectified_by_en: ClassVar[Any] = english_of("rectified_by")
     rectified_at: datetime | None
     stage: str
     channel: str = Field(
@@ -120,8 +122,10 @@ class AppealRead(BaseModel):
     department_code: str
     reason: str
     appealed_by: str
+    appealed_by_en: ClassVar[Any] = english_of("appealed_by")
     appealed_at: datetime
     outcome: str | None
     decision: str | None
     decided_by: str | None
+    decided_by_en: ClassVar[Any] = english_of("decided_by")
     decided_at: datetime | None

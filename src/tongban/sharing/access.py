@@ -14,13 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
+from tongban.audit.service import SYSTEM
 from tongban.cases.core.prefill import FillRequest
 from tongban.catalog.sources import IDENTITY_KEYS, subject_fields
 from tongban.pii.service import lookup_keys, mask_id
 from tongban.sharing.connectors import Lookup
 from tongban.sharing.models import DataAccess
-
-SYSTEM_NAME = "系统"  # the actor of a row the platform logged by itself (免申即享 checks)
 
 
 def actor_label(user: User) -> str:
@@ -121,7 +120,7 @@ def record(
         subject_key=subject_key,
         record_key=mask_id(record_key or subject_key),
         actor_id=actor.id if actor else None,
-        actor_name=actor_label(actor) if actor else SYSTEM_NAME,
+        actor_name=actor_label(actor) if actor else SYSTEM.name,  # 免申即享 checks
         case_id=case_id,
         fields=fields,
         purpose=purpose,

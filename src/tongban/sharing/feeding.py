@@ -209,7 +209,14 @@ def _end_licences(session: Session, case: Case, code: str, now: datetime) -> Non
         f"企业已注销登记（办件 {case.number}，准予注销登记通知书），"
         "依《行政许可法》第七十条第（三）项注销其行政许可"
     )
-    licences.cancel_for_ended_holder(session, holder_code=code, reason=reason, now=now)
+    reason_en = (
+        f"The enterprise's registration was cancelled (case {case.number}, notice of "
+        "approval of deregistration): its administrative licences are cancelled under "
+        "art. 70(3) of the Administrative Licensing Law"
+    )
+    licences.cancel_for_ended_holder(
+        session, holder_code=code, reason=reason, reason_en=reason_en, now=now
+    )
 
 
 def _spend_reservations(session: Session, name: str, now: datetime) -> None:

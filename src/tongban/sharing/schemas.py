@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tongban.audit.names import english_of
 from tongban.sharing.profiles import PURPOSE_MAX, Profile
 
 
@@ -51,6 +52,7 @@ class MaterialLink(BaseModel):
 class AccessRead(BaseModel):
     at: datetime
     actor: str
+    actor_en: ClassVar[Any] = english_of("actor")
     source: str
     case_id: int | None
     fields: list[str]

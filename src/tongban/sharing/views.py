@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.deps import CurrentApplicant, CurrentStaff
 from tongban.accounts.models import User
+from tongban.audit.service import SYSTEM
 from tongban.cases import service as cases
 from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.cases.http.panels import task_panel
@@ -19,7 +20,7 @@ from tongban.cases.models import Case
 from tongban.catalog import service as catalog
 from tongban.errors import InvalidInput
 from tongban.licences.enums import STATUS_NAMES_ZH as LICENCE_STATUS_NAMES
-from tongban.sharing import access, profiles
+from tongban.sharing import profiles
 from tongban.web.deps import CheckedForm, NowDep, SessionDep
 from tongban.web.i18n import locale_of
 from tongban.web.templating import render
@@ -51,7 +52,7 @@ def _context(session: Session, found: list[profiles.Profile], lang: str) -> dict
         "source_names": {**names, "profile": "Profile reading" if english else "档案查看"},
         "field_names": {**fields, "profile": {**names, profiles.MATERIALS: materials}},
         "state_names": STATE_NAMES_ZH,
-        "system_name": access.SYSTEM_NAME,  # the log's actor when the platform itself read
+        "system_name": SYSTEM.name,  # the log's actor when the platform itself read
         "licence_status_names": LICENCE_STATUS_NAMES,
     }
 

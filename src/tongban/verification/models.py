@@ -8,7 +8,6 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tongban.audit.models import ACTOR_NAMES_EN
 from tongban.cases.enums import FINAL_STATES
 from tongban.cases.models import Case
 from tongban.db import Base, UTCDateTime
@@ -44,11 +43,6 @@ class VerificationRequest(Base):
     @property
     def case_number(self) -> str:
         return self.case.number
-
-    @property
-    def asked_by_en(self) -> str | None:
-        """The English of who asked where the platform acted (系统 …); None for a person."""
-        return ACTOR_NAMES_EN.get(self.asked_by)
 
     @property
     def lapsed(self) -> bool:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tongban.audit.names import english_of
 from tongban.cases.schemas import TimeLeftRead
 
 
@@ -40,13 +42,12 @@ class VerificationRead(BaseModel):
         None, description="Its English where the platform asked by itself, else None"
     )
     asked_by: str
-    asked_by_en: str | None = Field(
-        None, description="In English where the platform acted (System …), else None"
-    )
+    asked_by_en: ClassVar[Any] = english_of("asked_by")
     asked_at: datetime
     due_at: datetime
     answer: str | None
     answered_by: str | None
+    answered_by_en: ClassVar[Any] = english_of("answered_by")
     answered_at: datetime | None
     material_code: str | None = Field(description="The material the platform asked about")
     confirmed: bool | None

@@ -37,6 +37,14 @@ STAGE_STATES: dict[Stage, CaseState] = {
     Stage.issue: S.issuing,
     Stage.deliver: S.delivering,
 }
+# The event a case moves by when its stage's work is done (the stage's task approved).
+STAGE_DONE: dict[Stage, Event] = {
+    Stage.accept: Event.accept,
+    Stage.review: Event.review_complete,
+    Stage.decide: Event.approve,
+    Stage.issue: Event.issue,
+    Stage.deliver: Event.deliver,
+}
 # Each event leads to one of its targets, in process order: the first is the next stage of
 # the full process; the later ones skip stages an item's process does not list (an item
 # without 审查, 核准 or 制证, or an instant 即办 item decided at acceptance). Which one is
@@ -106,6 +114,11 @@ def next_state(
         if runs(target, stages):
             return target
     raise IllegalTransition(state, event)
+
+
+def action_of(event: Event) -> str:
+    """The audit action of a case's move by ``event`` (``case.accept`` …)."""
+    return f"case.{event}"
 
 
 def allowed_events(state: CaseState) -> frozenset[Event]:

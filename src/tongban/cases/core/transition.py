@@ -23,7 +23,13 @@ from tongban.audit import service as audit
 from tongban.audit.service import Actor
 from tongban.cases.assignment import pool
 from tongban.cases.core import access, clocks, definition, hooks
-from tongban.cases.core.machine import STATE_NAMES_ZH, Event, IllegalTransition, next_state
+from tongban.cases.core.machine import (
+    STATE_NAMES_ZH,
+    Event,
+    IllegalTransition,
+    action_of,
+    next_state,
+)
 from tongban.cases.enums import FINAL_STATES, Stage, TaskOutcome, TaskState
 from tongban.cases.models import Case, Task
 from tongban.errors import Conflict, NotAllowed, NotFound
@@ -91,7 +97,7 @@ def change_state(
     record_case(
         session,
         case=case,
-        action=f"case.{event}",
+        action=action_of(event),
         actor=actor,
         now=now,
         opinion=opinion,

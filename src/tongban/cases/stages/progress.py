@@ -223,8 +223,8 @@ def terminate(
     reasons_en: str | None = None,
 ) -> None:
     """End the case without a decision on the merits (终止办理): open work cancelled, every
-    clock stopped; the caller issues the notice saying why (``reasons_en``: the English of
-    reasons the platform wrote)."""
+    clock stopped; the caller issues the notice saying why. ``reasons_en``: their English
+    where the platform wrote them."""
     _end_pause(session, case, actor, now)
     english = {"opinion_en": reasons_en} if reasons_en else None
     change_state(

@@ -1,11 +1,11 @@
-"""licences.status_reason_en: the English of a status change's reason the platform wrote
-(a failed post-approval check of a commitment approval, materials missing past the
-deadline of a conditional licence), shown on English pages and in the API; None for a
-reason staff typed. Licences changed before keep None and show their Chinese reason.
+"""licences.status_reason_en: the English of the reason the platform gave when it revoked
+or cancelled a licence by itself (a failed post-approval check, deficiency materials not
+supplied in time, the holder deregistered); None for a reason staff typed. Licences changed
+before keep None and show their Chinese reason.
 
 Revision ID: 0059_licence_status_reason_en
 Revises: 0058_verification_question_en
-Create Date: 2026-12-03 07:30:00.000000
+Create Date: 2026-12-03 08:00:00.000000
 """
 
 from collections.abc import Sequence

@@ -22,7 +22,7 @@ from tongban.worker import run_once
 __all__ = ["signed_in"]
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-ENDED_EN = "did not arrive by the deadline"
+ENDED_EN = "were not supplied by the deadline"
 ENDED_ZH = "未在补齐期限"
 
 
@@ -38,7 +38,7 @@ def test_a_case_ended_for_missing_materials_says_why_in_english(
     ended = next(e for e in events if e["action"] == "case.terminate")
     assert ENDED_ZH in ended["opinion"]
     english = ended["opinion_en"]
-    assert ENDED_EN in english and "the case is ended" in english, english
+    assert ENDED_EN in english and "the case is terminated" in english, english
     assert not CJK.search(english), english
     page = signed_in("minfeng").get(f"/cases/{number}", params={"lang": "en"}).text
     assert ENDED_EN in page and ENDED_ZH not in page
@@ -62,7 +62,7 @@ def test_a_licence_revoked_by_a_failed_post_check_says_why_in_english(
     )
     assert done.status_code == 200, done.text
     page = client.get("/licences/verify", params={"q": licence["number"], "lang": "en"}).text
-    assert "post-approval check of the commitment approval failed: 无冷藏设施" in page
+    assert "post-approval check of the commitment failed: 无冷藏设施" in page
     assert "告知承诺事后核查不合格" not in page
     mine = client.get(f"{API}/licences", headers=as_user("minfeng")).json()
     revoked = next(item for item in mine if item["number"] == licence["number"])
@@ -78,6 +78,6 @@ def test_a_conditional_licence_revoked_at_its_deadline_says_why_in_english(
     assert number in run_once(runtime)["deficiencies_due"]
     revoked = conditional._licence(client, as_user, number)
     assert revoked["status"] == "revoked"
-    assert "the conditional licence is revoked" in revoked["status_reason_en"]
+    assert "the conditional licences are revoked" in revoked["status_reason_en"]
     page = signed_in("minfeng").get(f"/licences/{revoked['id']}", params={"lang": "en"}).text
-    assert "the conditional licence is revoked" in page and "附条件证照予以撤销" not in page
+    assert "the conditional licences are revoked" in page and "附条件证照予以撤销" not in page

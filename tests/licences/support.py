@@ -30,9 +30,12 @@ def finish(client: TestClient, *staff: dict[str, str], number: str) -> None:
         ]
         if not tasks:
             return
-        headers, task = tasks[0]
-        action, body = STEPS[task["stage"]]
-        response = act(client, headers, task, action, **body)
+        # a head (核准人) lists every stage of the department's queue, acts on its own
+        for headers, task in tasks:
+            action, body = STEPS[task["stage"]]
+            response = act(client, headers, task, action, **body)
+            if response.status_code != 403:
+                break
         assert response.status_code == 200, response.text
 
 

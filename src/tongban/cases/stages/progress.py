@@ -191,17 +191,7 @@ def refuse(
 ) -> None:
     """End the case refused (不予许可) with a written decision giving the reasons (art. 38);
     ``reasons_en`` their English where the platform wrote them (a rule's)."""
-    _end_pause(session, case, actor, now)
-    english = {"opinion_en": reasons_en} if reasons_en else None
-    change_state(
-        session,
-        now=now,
-        case=case,
-        event=Event.refuse,
-        actor=actor,
-        opinion=reasons,
-        data=english,
-    )
+    _close(session, case, Event.refuse, actor=actor, reasons=reasons, en=reasons_en, now=now)
     case.decided_at = case.closed_at = now
     clocks.stop_clocks(session, case=case, now=now)
     documents.issue_refusal(
@@ -210,6 +200,25 @@ def refuse(
         spec=definition.spec_of(session, case),
         reasons=reasons,
         now=now,
+    )
+
+
+def _close(
+    session: Session,
+    case: Case,
+    event: Event,
+    *,
+    actor: Actor,
+    reasons: str,
+    en: str | None,
+    now: datetime,
+) -> None:
+    """End any pause and move the case by ``event`` (refuse, terminate) with ``reasons``
+    on its timeline, and their English ``en`` beside where the platform wrote them."""
+    _end_pause(session, case, actor, now)
+    english = {"opinion_en": en} if en else None
+    change_state(
+        session, now=now, case=case, event=event, actor=actor, opinion=reasons, data=english
     )
 
 
@@ -225,17 +234,7 @@ def terminate(
     """End the case without a decision on the merits (终止办理): open work cancelled, every
     clock stopped; the caller issues the notice saying why. ``reasons_en``: their English
     where the platform wrote them."""
-    _end_pause(session, case, actor, now)
-    english = {"opinion_en": reasons_en} if reasons_en else None
-    change_state(
-        session,
-        now=now,
-        case=case,
-        event=Event.terminate,
-        actor=actor,
-        opinion=reasons,
-        data=english,
-    )
+    _close(session, case, Event.terminate, actor=actor, reasons=reasons, en=reasons_en, now=now)
     cancel_open_tasks(session, case=case, actor=actor, now=now)
     case.closed_at = now
     clocks.stop_clocks(session, case=case, now=now)

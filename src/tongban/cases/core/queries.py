@@ -14,6 +14,7 @@ from tongban.accounts.models import Authorisation, User
 from tongban.audit import service as audit
 from tongban.audit.models import AuditEntry
 from tongban.cases.core import access, clocks, definition
+from tongban.cases.core.machine import Event, action_of
 from tongban.cases.enums import ClockKind, Stage
 from tongban.cases.models import (
     Case,
@@ -200,13 +201,16 @@ def timeline(session: Session, *, case: Case, now: datetime) -> Timeline:
 
 # The case moves that finishing a task of each stage makes, by the same actor at once.
 STAGE_MOVES = {
-    "case.accept": Stage.accept,
-    "case.deem_accept": Stage.accept,
-    "case.reject": Stage.accept,
-    "case.approve": Stage.decide,
-    "case.refuse": Stage.decide,
-    "case.issue": Stage.issue,
-    "case.deliver": Stage.deliver,
+    action_of(event): stage
+    for event, stage in (
+        (Event.accept, Stage.accept),
+        (Event.deem_accept, Stage.accept),
+        (Event.reject, Stage.accept),
+        (Event.approve, Stage.decide),
+        (Event.refuse, Stage.decide),
+        (Event.issue, Stage.issue),
+        (Event.deliver, Stage.deliver),
+    )
 }
 
 

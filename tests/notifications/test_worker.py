@@ -52,7 +52,7 @@ def test_one_round_of_the_worker_sends_a_whole_backlog(
     run_once(runtime)  # the case's own messages, out of the way
     case = db.scalar(select(Case).where(Case.number == number))
     assert case is not None
-    entry = db.scalar(select(AuditEntry.id).where(AuditEntry.object_id == str(case.id)))
+    entry = db.scalar(select(AuditEntry.id).where(AuditEntry.case_id == case.id).limit(1))
     assert entry is not None
     db.add_all(
         OutboxMessage(

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.benefits.conftest import BIG_FIRM, MINFENG, NO_ACCOUNT, NOW, TURNS_80, ZHANGSAN, ZHOULAO
+from tests.factories import opinions_en
 from tongban.accounts import service as accounts
 from tongban.accounts.models import User
 from tongban.audit.service import SYSTEM
@@ -307,3 +308,16 @@ def test_an_unverified_account_with_someones_id_number_gets_nothing_of_theirs(
     assert offer is not None
     response = client.post(f"/api/v1/benefits/offers/{offer.id}/accept", headers=as_user("zhoulao"))
     assert response.status_code == 403
+
+
+def test_what_the_platform_writes_of_a_grant_reads_in_english(
+    db: Session, runtime: Runtime, client: TestClient, as_user: Any
+) -> None:
+    """The grant's line on the case's timeline (您已享受“…”，无需任何操作) had no English:
+    an English timeline and the API's opinion_en showed nothing for it."""
+    _run(db, runtime, SUBSIDY)
+    [offer] = benefits.offers_for(db, user=_user(db, "minfeng"))
+    case = db.get_one(Case, offer.case_id)
+    english = opinions_en(client, as_user("minfeng"), case.number)["benefit.granted"]
+    assert english.endswith("was granted to you; nothing needs to be done.")
+    assert "（" not in english and "您" not in english

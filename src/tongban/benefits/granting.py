@@ -86,8 +86,18 @@ def locked_offer(session: Session, offer_id: int) -> BenefitOffer:
 
 
 def audit_offer(
-    session: Session, offer: BenefitOffer, action: str, actor: Actor, opinion: str, now: datetime
+    session: Session,
+    offer: BenefitOffer,
+    action: str,
+    actor: Actor,
+    opinion: str,
+    now: datetime,
+    *,
+    opinion_en: str | None = None,
 ) -> None:
+    """The offer's step on the trail: ``opinion`` as it is shown, with ``opinion_en`` its
+    English where the platform wrote it (English timelines and the API show it)."""
+    english = {"opinion_en": opinion_en} if opinion_en else {}
     audit.record(
         session,
         at=now,
@@ -98,7 +108,7 @@ def audit_offer(
         case_id=offer.case_id,
         subject_id=offer.user_id,
         opinion=opinion,
-        data={"item_code": offer.item_code, "period": offer.period},
+        data={"item_code": offer.item_code, "period": offer.period, **english},
     )
 
 

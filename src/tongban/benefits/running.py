@@ -107,13 +107,21 @@ def _deliver(
             return None
         offer.notified_at, offer.user_id = now, user.id
         opinion = f"您符合“{policy.name}”（{offer.period}）条件，无需申请，请一键确认享受。"
-        audit_offer(session, offer, "benefit.offered", SYSTEM, opinion, now)
+        english = (
+            f"You meet the conditions of '{policy.name_en or policy.name}' ({offer.period}) "
+            "and need not apply: confirm with one click to receive it."
+        )
+        audit_offer(session, offer, "benefit.offered", SYSTEM, opinion, now, opinion_en=english)
         return "notified"
     try:
         with session.begin_nested():
             grant(session, policy, offer, user, SYSTEM, now, store)
             opinion = f"您已享受“{policy.name}”（{offer.period}），无需任何操作。"
-            audit_offer(session, offer, "benefit.granted", SYSTEM, opinion, now)
+            english = (
+                f"'{policy.name_en or policy.name}' ({offer.period}) was granted to you; "
+                "nothing needs to be done."
+            )
+            audit_offer(session, offer, "benefit.granted", SYSTEM, opinion, now, opinion_en=english)
     except DomainError as error:
         offer.note = error.message_zh[:300]
         return None

@@ -82,7 +82,10 @@ def accept_offer(
         )
     policy = get_policy(session, code=offer.item_code)
     grant(session, policy, offer, user, actor_of(user), now, store)
-    audit_offer(session, offer, "benefit.accepted", actor_of(user), policy.basis, now)
+    audit_offer(
+        session, offer, "benefit.accepted", actor_of(user), policy.basis, now,
+        opinion_en=policy.basis_en,
+    )  # fmt: skip
     return offer
 
 

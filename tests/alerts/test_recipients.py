@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from tests.conftest import START
 from tongban.alerts import service as alerts
 from tongban.alerts.enums import AlertLevel, Watched
+from tongban.alerts.recipients import recipients
 from tongban.audit.models import AuditEntry
 from tongban.catalog.models import Department
 
@@ -66,9 +67,9 @@ def test_alerts_of_many_departments_read_their_staff_once(db: Session) -> None:
     ).all()
     told = {(e.data["alert"]["department"], e.action): e.data["recipients"] for e in entries}
     for code in departments:
-        staff = alerts.recipients(db, department=code, level=AlertLevel.warning)
+        staff = recipients(db, department=code, level=AlertLevel.warning)
         assert told[(code, "alert.warning")] == staff
-        heads = alerts.recipients(db, department=code, level=AlertLevel.escalated)
-        overdue = alerts.recipients(db, department=code, level=AlertLevel.overdue)
+        heads = recipients(db, department=code, level=AlertLevel.escalated)
+        overdue = recipients(db, department=code, level=AlertLevel.overdue)
         assert told[(code, "alert.escalated")] == sorted(set(heads) | set(overdue))
     assert any(told.values())  # the demo's departments have staff to tell

@@ -20,7 +20,7 @@ from tests.factories import API, act, open_task
 from tests.web.support import ITEM, PDF, VALID, SignedIn, apply, csrf, found
 from tongban.accounts.models import User
 from tongban.alerts.enums import AlertLevel
-from tongban.alerts.service import recipients
+from tongban.alerts.recipients import recipients
 from tongban.cases.core import access
 from tongban.identifiers.divisions import full_name, nested_prefix, within
 from tongban.supervision.metrics import dashboard

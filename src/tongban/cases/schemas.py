@@ -12,7 +12,6 @@ from tongban.audit.names import english_of
 from tongban.cases.enums import (
     CaseState,
     Channel,
-    PauseReason,
     Stage,
     TaskOutcome,
     TaskState,
@@ -197,53 +196,6 @@ class TaskRead(BaseModel):
     )
 
 
-class Reassignment(BaseModel):
-    """改派: to whom, and why (the reason is audited and sent to the new holder)."""
-
-    model_config = ConfigDict(extra="forbid")
-    assignee_id: int
-    reason: str = Field(min_length=1, max_length=1000)
-
-
-class Opinion(BaseModel):
-    model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
-    opinion: str = Field("", max_length=2000)
-    version: int | None = Field(None, description="The task version you saw; a mismatch is a 409")
-
-
-class DeliveryRecord(Opinion):
-    tracking_number: str | None = Field(
-        None, max_length=40, description="Waybill number: required for delivery by post"
-    )
-    postal: MailingAddress | None = Field(
-        None, description="The mailing address, when the clerk enters or corrects it"
-    )
-    pickup_code: str | None = Field(
-        None,
-        max_length=12,
-        description="The applicant's pickup code (取件码): required to hand a result over at "
-        "the window",
-    )
-
-
-class ReviewDecision(Opinion):
-    outcome: TaskOutcome
-
-
-class Problem(BaseModel):
-    model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
-    target: str = Field(min_length=1, max_length=100, description="Field or material concerned")
-    problem: str = Field(
-        min_length=1, max_length=500, description="What is wrong and how to fix it"
-    )
-
-
-class CorrectionCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
-    problems: list[Problem] = Field(min_length=1)
-    opinion: str | None = Field(None, max_length=2000)
-
-
 class CorrectionRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -254,16 +206,6 @@ class CorrectionRead(BaseModel):
     issued_by_en: ClassVar[Any] = english_of("issued_by")
     issued_at: datetime
     resolved_at: datetime | None
-
-
-class PauseCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake: 422
-    reason: PauseReason
-    note: str = Field(min_length=1, max_length=1000)
-    until: date = Field(
-        description="The last day (a local date, today or later) the hearing, inspection, "
-        "testing or expert review needs: told to the applicant in writing (行政许可法第四十五条)"
-    )
 
 
 class MaterialRead(BaseModel):

@@ -18,7 +18,7 @@ from tongban.cases.core import hooks
 from tongban.cases.enums import CaseState, TaskOutcome
 from tongban.cases.models import Case, Task
 from tongban.experts.enums import CASE_ENDED, PanelState
-from tongban.experts.panels import open_panel
+from tongban.experts.reading import open_panel
 
 
 def _sitting(session: Session, case: Case) -> tuple[str, str] | None:

@@ -17,10 +17,8 @@ same moment both count and the last one closes the panel.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
@@ -29,13 +27,14 @@ from tongban.audit.service import SYSTEM, Actor
 from tongban.cases import service as cases
 from tongban.cases.core.transition import lock_case, locked_task
 from tongban.cases.enums import PauseReason, Stage, TaskState
-from tongban.cases.models import Case
 from tongban.config import get_settings
-from tongban.errors import Conflict, InvalidInput, NotFound
+from tongban.errors import Conflict, InvalidInput
 from tongban.experts.conflicts import free_experts
 from tongban.experts.drawing import SYSTEM_RANDOM, draw
 from tongban.experts.enums import FIELD_NAMES, Field, PanelState, SeatState, Verdict
-from tongban.experts.models import Expert, Panel, Seat
+from tongban.experts.limits import check_request, checked_text
+from tongban.experts.models import Panel, Seat
+from tongban.experts.reading import seat_of
 from tongban.experts.register import list_experts
 from tongban.files.service import check_upload
 from tongban.files.store import FileStore
@@ -43,22 +42,7 @@ from tongban.jobs import service as jobs
 
 DEADLINE = "expert_panel.deadline"  # the job closing a panel at its deadline (``tasks``)
 REMINDER = "expert_panel.remind"  # the job reminding the sitting experts a day ahead
-MAX_SIZE = 9
-MAX_WORKING_DAYS = 60
-TEXT_MAX = 3000
 SITTING = (SeatState.drawn, SeatState.accepted)  # seats still expected to answer
-READING = (SeatState.accepted, SeatState.answered)  # seats that may read the case
-
-
-def _text(value: str, *, field: str, zh: str, en: str) -> str:
-    text = value.strip()
-    if not text or len(text) > TEXT_MAX:
-        raise InvalidInput(
-            f"请填写{zh}（不超过 {TEXT_MAX} 个字）。",
-            f"Write the {en} (at most {TEXT_MAX} characters).",
-            field=field,
-        )
-    return text
 
 
 def _record(
@@ -81,23 +65,6 @@ def _record(
         opinion=opinion,
         data={"field": panel.field, **data},
     )
-
-
-def _checked_request(field: str, size: int, working_days: int) -> None:
-    if field not in set(Field):
-        raise InvalidInput("请选择专业领域。", "Choose the field of expertise.", field="field")
-    if not 1 <= size <= MAX_SIZE:
-        raise InvalidInput(
-            f"专家人数须为 1 至 {MAX_SIZE} 人。",
-            f"A panel has 1 to {MAX_SIZE} experts.",
-            field="size",
-        )
-    if not 1 <= working_days <= MAX_WORKING_DAYS:
-        raise InvalidInput(
-            f"评审期限须为 1 至 {MAX_WORKING_DAYS} 个工作日。",
-            f"The deadline is 1 to {MAX_WORKING_DAYS} working days away.",
-            field="working_days",
-        )
 
 
 def convene(
@@ -126,8 +93,8 @@ def convene(
             "只有进行中的审查或核准任务可以提请专家评审。",
             "Only an open review or decision task can send a case to experts.",
         )
-    _checked_request(field, size, working_days)
-    text = _text(question, field="question", zh="评审事项", en="question for the experts")
+    check_request(field, size, working_days)
+    text = checked_text(question, field="question", zh="评审事项", en="question for the experts")
     case = task.case
     pool = free_experts(session, case, field, set())
     if len(pool) < size:
@@ -200,9 +167,7 @@ def convene(
 
 def _locked_seat(session: Session, *, seat_id: int, user: User) -> Seat:
     """The user's own seat on an open panel, its case locked."""
-    seat = session.get(Seat, seat_id)
-    if seat is None or seat.expert.user_id != user.id:
-        raise NotFound(f"没有找到评审 {seat_id}。", f"No panel seat {seat_id}.")
+    seat = seat_of(session, seat_id=seat_id, user=user)
     lock_case(session, case_id=seat.panel.case_id)
     session.refresh(seat.panel)
     session.refresh(seat)
@@ -234,7 +199,7 @@ def declare(
         _record(session, panel, "expert_panel.opened", actor, now, seat=seat.id)
         return seat
     seat.state = SeatState.recused
-    seat.recusal = _text(reason, field="reason", zh="回避理由", en="reason for the conflict")
+    seat.recusal = checked_text(reason, field="reason", zh="回避理由", en="reason for the conflict")
     _record(session, panel, "expert_panel.recused", actor, now, seat=seat.id, opinion=seat.recusal)
     seated = {s.expert_id for s in panel.seats}
     replacement = draw(free_experts(session, panel.case, panel.field, seated), 1, rng)
@@ -310,7 +275,10 @@ def give_opinion(
         )
     if verdict not in set(Verdict):
         raise InvalidInput("请选择评审结论。", "Choose your conclusion.", field="verdict")
-    seat.verdict, seat.opinion = verdict, _text(text, field="opinion", zh="评审意见", en="opinion")
+    seat.verdict, seat.opinion = (
+        verdict,
+        checked_text(text, field="opinion", zh="评审意见", en="opinion"),
+    )
     if attachment is not None and store is not None:
         checked = check_upload(
             filename=attachment[0],
@@ -374,33 +342,3 @@ def close(session: Session, *, panel: Panel, why: str, now: datetime) -> None:
         opinion=f"专家评审结束，收到 {answered} 份意见",
         opinion_en=f"Expert review ended, opinions received: {answered}.",
     )
-
-
-def open_panel(session: Session, *, case: Case) -> Panel | None:
-    """The panel sitting on the case now, if any."""
-    query = select(Panel).where(Panel.case_id == case.id, Panel.state == PanelState.open)
-    return session.scalar(query)
-
-
-def for_case(session: Session, *, case: Case) -> Sequence[Panel]:
-    """Every panel of a case, oldest first."""
-    return session.scalars(select(Panel).where(Panel.case_id == case.id).order_by(Panel.id)).all()
-
-
-def seats_of(session: Session, *, user: User) -> Sequence[Seat]:
-    """The expert's seats, newest first."""
-    query = select(Seat).join(Expert).where(Expert.user_id == user.id)
-    return session.scalars(query.order_by(Seat.id.desc())).all()
-
-
-def seat_of(session: Session, *, seat_id: int, user: User) -> Seat:
-    """The user's own seat (NotFound for anyone else's, not revealing it exists)."""
-    seat = session.get(Seat, seat_id)
-    if seat is None or seat.expert.user_id != user.id:
-        raise NotFound(f"没有找到评审 {seat_id}。", f"No panel seat {seat_id}.")
-    return seat
-
-
-def reads_case(seat: Seat) -> bool:
-    """Whether the seat's expert reads the case now: declared no conflict, panel sitting."""
-    return seat.panel.state == PanelState.open and seat.state in READING

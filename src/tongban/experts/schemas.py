@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from tongban.audit.names import english_of
 from tongban.experts.enums import Field as ExpertField
 from tongban.experts.enums import PanelState, SeatState, Verdict
-from tongban.experts.panels import MAX_SIZE, MAX_WORKING_DAYS, TEXT_MAX
+from tongban.experts.limits import MAX_SIZE, MAX_WORKING_DAYS, TEXT_MAX
 
 
 class SeatRead(BaseModel):

@@ -10,17 +10,8 @@ This module is the only one other domains and the web layer import.
 
 from tongban.experts.conflicts import conflicted
 from tongban.experts.drawing import SYSTEM_RANDOM, draw
-from tongban.experts.panels import (
-    close,
-    convene,
-    declare,
-    for_case,
-    give_opinion,
-    open_panel,
-    reads_case,
-    seat_of,
-    seats_of,
-)
+from tongban.experts.panels import close, convene, declare, give_opinion
+from tongban.experts.reading import for_case, open_panel, reads_case, seat_of, seats_of
 from tongban.experts.register import (
     Entry,
     get,

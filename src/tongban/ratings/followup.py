@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
-from tongban.alerts import service as alerts
+from tongban.alerts.recipients import supervisors_of
 from tongban.audit import service as audit
 from tongban.cases.core import access
 from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -124,7 +124,7 @@ def appeal(
         data={
             "department": rating.department_code,
             # the region's supervisors decide it: told at once (outbox.STAFF_TOPICS)
-            "recipients": alerts.supervisors_of(session, department=rating.department_code),
+            "recipients": supervisors_of(session, department=rating.department_code),
         },
     )
     return found

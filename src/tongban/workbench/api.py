@@ -15,16 +15,14 @@ from tongban.cases import service
 from tongban.cases.enums import Stage
 from tongban.cases.http.bodies import RowId, read_case, read_task
 from tongban.cases.models import Task
-from tongban.cases.schemas import (
-    CaseRead,
+from tongban.cases.schemas import CaseRead, CorrectionRead, TaskRead
+from tongban.cases.task_bodies import (
     CorrectionCreate,
-    CorrectionRead,
     DeliveryRecord,
     Opinion,
     PauseCreate,
     Reassignment,
     ReviewDecision,
-    TaskRead,
 )
 from tongban.web.deps import NowDep, SessionDep, StoreDep
 

@@ -32,8 +32,8 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.enums import Role, UserKind
 from tongban.accounts.models import User, UserRole
-from tongban.alerts import service as alerts
 from tongban.alerts.enums import AlertLevel
+from tongban.alerts.recipients import recipients
 from tongban.audit import service as audit
 from tongban.audit.service import SYSTEM, Actor
 from tongban.cases.core import clocks, definition
@@ -226,7 +226,7 @@ def record_drawn(
 ) -> None:
     """Audit each drawn holder as ``task.assigned`` (telling them in-app, ``outbox``), and
     each back-office task no one could be drawn for as ``task.unstaffed``, telling the
-    department's head and the supervisors (``alerts.recipients`` of an escalation)."""
+    department's head and the supervisors (``recipients`` of an escalation)."""
     for task, holder in zip(tasks, drawn, strict=True):
         if holder is None and task.stage not in COUNTER_STAGES and not session.info.get(_SUSPENDED):
             audit.record(
@@ -240,7 +240,7 @@ def record_drawn(
                 data={
                     "stage": task.stage,
                     "department": task.department_code,
-                    "recipients": alerts.recipients(
+                    "recipients": recipients(
                         session, department=task.department_code, level=AlertLevel.escalated
                     ),
                 },

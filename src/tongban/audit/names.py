@@ -1,10 +1,12 @@
-"""The English of the names people and the platform act under, by one rule.
+"""The names the platform acts under, with their English, in one table.
 
-The platform acts under names of its own (系统, 系统（秒批规则）…), each registered with its
-English where the actor is made (``service.platform_actor``); a person's name is theirs
-and is shown as written in every language. Every API field that names who did something
+A person's name is theirs and reads as written in every language; the platform acts under
+names of its own (系统, 系统（秒批规则）…), listed here with their English once. Pages show
+a name through the ``actor`` filter and every API field that names who did something
 (``actor_name``, ``checked_by``, ``decided_by`` …) has an ``*_en`` sibling made by
-:func:`english_of`, so an English app reads "System" where a Chinese one reads 系统.
+:func:`english_of`, both reading :func:`name_en`: an English app and an English page say
+"System" where a Chinese one says 系统, from this table alone (not the pages' message
+catalog), whichever modules the process happened to import.
 """
 
 from __future__ import annotations
@@ -13,14 +15,30 @@ from typing import Any
 
 from pydantic import BaseModel, computed_field
 
-ACTOR_NAMES_EN: dict[str, str] = {}
-"""The English of each name the platform acts under, registered by ``platform_actor``."""
+BY_POLICY = "系统（免申即享政策核定）"
+"""Who grants a proactive benefit (免申即享): the platform, by the policy's rules."""
+
+PLATFORM_NAMES: dict[str, str] = {
+    "系统": "System",
+    "系统（秒批规则）": "System (instant approval rules)",
+    "系统（自动协查）": "System (automatic verification)",
+    BY_POLICY: "The system (by the benefit policy)",
+    "运维命令": "Operator command",
+    "公众": "Member of the public",
+    # the stages' staff of the simulated demo history (``tongban.demo.casefile``)
+    "窗口受理人员": "Window clerk",
+    "审查人员": "Reviewer",
+    "审批人员": "Approver",
+    "制证人员": "Issuing clerk",
+    "送达人员": "Delivery clerk",
+}
+"""Each name the platform acts under (``service.platform_actor``) → its English."""
 
 
 def name_en(name: str | None) -> str | None:
     """The English of ``name`` where the platform acted under it; None for a person's name
     (shown as written) and for no name."""
-    return ACTOR_NAMES_EN.get(name) if name else None
+    return PLATFORM_NAMES.get(name) if name else None
 
 
 def english_of(field: str) -> Any:

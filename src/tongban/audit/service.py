@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 import tongban.audit.chain  # noqa: F401  (its listener seals every commit)
 from tongban.audit import pending
 from tongban.audit.models import AuditEntry
-from tongban.audit.names import ACTOR_NAMES_EN
+from tongban.audit.names import PLATFORM_NAMES
 from tongban.outbox import service as outbox
 
 
@@ -31,14 +31,17 @@ class Actor:
     department_code: str | None = None
 
 
-def platform_actor(name: str, name_en: str) -> Actor:
-    """The platform acting under ``name`` (a person's id None); ``name_en`` is what English
-    pages and the API's ``*_en`` of names call it (``names``)."""
-    ACTOR_NAMES_EN[name] = name_en
+def platform_actor(name: str) -> Actor:
+    """The platform acting under ``name`` (a person's id None).
+
+    Raises KeyError where ``name`` is not in ``names.PLATFORM_NAMES``, which gives its
+    English: checked where the actor is made, at import."""
+    if name not in PLATFORM_NAMES:
+        raise KeyError(f"{name!r}: add the name and its English to names.PLATFORM_NAMES")
     return Actor(id=None, name=name)
 
 
-SYSTEM = platform_actor("系统", "System")
+SYSTEM = platform_actor("系统")
 
 LISTENERS: list[Callable[[Session, AuditEntry], None]] = []
 """What domains above hear of every entry, in its transaction (the webhooks of

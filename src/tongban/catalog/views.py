@@ -17,6 +17,7 @@ from tongban.accounts import authorisations
 from tongban.accounts.deps import OptionalUser
 from tongban.accounts.enums import UserKind
 from tongban.accounts.models import User
+from tongban.audit.names import BY_POLICY
 from tongban.catalog import guides, service
 from tongban.catalog.enums import EntryKind
 from tongban.catalog.models import CatalogEntry, Department
@@ -142,6 +143,7 @@ def _guide(reader: GuideReader, code: str, kind: EntryKind) -> Response:
         "faq": guides.faq(spec),  # the questions of the items that apply
         "departments": departments(session),
         "sources": service.list_sources(session),  # shared data sources, by their names
+        "by_policy_name": BY_POLICY,  # who decides where a benefit is granted by its policy
     }
     return render(request, "catalog/guide.html", context)
 

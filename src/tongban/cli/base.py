@@ -20,9 +20,7 @@ from tongban.models import load_all
 from tongban.web.runtime import Runtime
 
 console = Console(stderr=True)
-OPERATOR = platform_actor(
-    "运维命令", "Operator command"
-)  # who the audit log names for a command's change
+OPERATOR = platform_actor("运维命令")  # who the audit log names for a command's change
 CatalogPath = Annotated[
     Path, typer.Option("--path", help="Catalog folder (departments.yaml, items/, bundles/)")
 ]

@@ -35,11 +35,11 @@ PULLED = 0.9  # shared fields their source filled; the rest typed by hand, for a
 TYPED_BECAUSE = ("no_record", "unavailable", "invalid")
 # who finishes each stage (the simulated tasks name no person)
 STAFF = {
-    Stage.accept: audit.platform_actor("窗口受理人员", "Window clerk"),
-    Stage.review: audit.platform_actor("审查人员", "Reviewer"),
-    Stage.decide: audit.platform_actor("审批人员", "Approver"),
-    Stage.issue: audit.platform_actor("制证人员", "Issuing clerk"),
-    Stage.deliver: audit.platform_actor("送达人员", "Delivery clerk"),
+    Stage.accept: audit.platform_actor("窗口受理人员"),
+    Stage.review: audit.platform_actor("审查人员"),
+    Stage.decide: audit.platform_actor("审批人员"),
+    Stage.issue: audit.platform_actor("制证人员"),
+    Stage.deliver: audit.platform_actor("送达人员"),
 }
 # the case's move when a stage is done, as the machine names it
 MOVES = {stage: action_of(event) for stage, event in STAGE_DONE.items()}

@@ -210,7 +210,7 @@ def _run(
                 "case_id": case_id,
                 "problems": [rng.choice(Texts.PROBLEMS)],
                 "opinion": None,
-                "issued_by": "窗口受理人员",
+                "issued_by": casefile.STAFF[Stage.accept].name,
                 "issued_at": issued,
                 "resolved_at": back if back < now else None,
             }
@@ -221,7 +221,7 @@ def _run(
                 "note": None,
                 "started_at": issued,
                 "ended_at": back if back < now else None,
-                "started_by": "窗口受理人员",
+                "started_by": casefile.STAFF[Stage.accept].name,
             }
             rows.add("case_pauses", pause)
             clerk = casefile.staff(Stage.accept, item.lead)

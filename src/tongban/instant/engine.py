@@ -32,7 +32,7 @@ from tongban.rules import service as rules
 from tongban.rules.service import Outcome
 from tongban.textutil import counted
 
-RULES_ACTOR = platform_actor("系统（秒批规则）", "System (instant approval rules)")
+RULES_ACTOR = platform_actor("系统（秒批规则）")
 
 
 @dataclass(frozen=True)

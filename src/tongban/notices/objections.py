@@ -51,7 +51,7 @@ from tongban.notices.service import declared, objections
 from tongban.textutil import counted
 
 REASON_MIN, TEXT_MAX, CONTACT_MAX = 5, 500, 60
-PUBLIC = platform_actor("公众", "Member of the public")  # an objection filed without signing in
+PUBLIC = platform_actor("公众")  # an objection filed without signing in
 FILED = "notice.objection_filed"
 LOOKUP_FAILED = "notice.objection_lookup_failed"
 SOURCE_WINDOW = timedelta(hours=1)

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.deps import CurrentApplicant, CurrentStaff
 from tongban.accounts.models import User
-from tongban.audit.service import SYSTEM
 from tongban.cases import service as cases
 from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.cases.http.panels import task_panel
@@ -52,7 +51,6 @@ def _context(session: Session, found: list[profiles.Profile], lang: str) -> dict
         "source_names": {**names, "profile": "Profile reading" if english else "档案查看"},
         "field_names": {**fields, "profile": {**names, profiles.MATERIALS: materials}},
         "state_names": STATE_NAMES_ZH,
-        "system_name": SYSTEM.name,  # the log's actor when the platform itself read
         "licence_status_names": LICENCE_STATUS_NAMES,
     }
 

@@ -28,7 +28,7 @@ from tongban.verification import service, tasks
 from tongban.verification.models import VerificationRequest
 
 # who asked a request the platform asked by itself
-ASKED_BY = platform_actor("系统（自动协查）", "System (automatic verification)").name
+ASKED_BY = platform_actor("系统（自动协查）").name
 
 
 def _issuer_names(session: Session, code: str) -> tuple[str, str]:

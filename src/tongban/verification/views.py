@@ -23,7 +23,6 @@ from tongban.cases.http.panels import queue_panel, task_panel
 from tongban.cases.models import Case
 from tongban.catalog.views import departments
 from tongban.errors import DomainError
-from tongban.verification import automatic
 from tongban.verification import service as verification
 from tongban.verification.models import VerificationRequest
 from tongban.web import limits
@@ -36,8 +35,7 @@ router = APIRouter()
 
 
 def _row(session: Session, request: VerificationRequest, now: datetime) -> dict[str, Any]:
-    """A request as pages show it: time left, and whether the platform asked it by itself
-    (``automatic``)."""
+    """A request as pages show it, with its time left."""
     left = None
     if request.answered_at is None and not request.lapsed:
         left = verification.time_left(session, request=request, now=now)
@@ -45,7 +43,6 @@ def _row(session: Session, request: VerificationRequest, now: datetime) -> dict[
         "verification": request,
         "left": left,
         "badge": left.urgency if left else "green",
-        "automatic": request.asked_by == automatic.ASKED_BY,
     }
 
 

@@ -16,6 +16,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from tongban import timefmt
+from tongban.audit.names import name_en
 from tongban.config import get_settings
 from tongban.money import format_money
 from tongban.pii import service as pii
@@ -47,6 +48,7 @@ def environment() -> Environment:
     env.filters["mask_id"] = pii.mask_id  # 脱敏: where the whole identifier is not needed
     env.filters["mask_contact"] = pii.mask_contact
     env.filters["link_paths"] = link_paths
+    env.filters["actor"] = _actor
     env.globals["static"] = static_url
     env.globals["warning_percent"] = lambda: get_settings().warning_percent
     return env
@@ -67,6 +69,15 @@ def link_paths(text: str) -> Markup:
         last = match.end()
     parts.append(escape(text[last:]))
     return Markup("").join(parts)
+
+
+@pass_context
+def _actor(context: Context, name: str | None) -> str:
+    """``name|actor``: who did something, the platform's own names in the page's language
+    (``audit.names``), a person's name as written; "—" for nobody."""
+    if not name:
+        return "—"
+    return (context.get("locale") == "en" and name_en(name)) or name
 
 
 def _zone(context: Context) -> ZoneInfo:

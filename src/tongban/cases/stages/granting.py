@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
+from tongban.audit.names import BY_POLICY
 from tongban.audit.service import Actor, platform_actor
 from tongban.cases.core.definition import spec_of
 from tongban.cases.core.machine import Event
@@ -29,7 +30,7 @@ from tongban.cases.stages.opening import open_case
 from tongban.cases.stages.progress import move_on
 from tongban.files.store import FileStore
 
-POLICY_ACTOR = platform_actor("系统（免申即享政策核定）", "The system (by the benefit policy)")
+POLICY_ACTOR = platform_actor(BY_POLICY)
 
 
 def _finish_open(

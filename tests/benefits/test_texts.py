@@ -119,3 +119,24 @@ def test_the_use_of_the_registers_number_is_logged_for_the_person(
     _run(db, runtime, ALLOWANCE)
     logged = db.scalars(select(DataAccess).where(DataAccess.subject_key == lookup_key(NO_ACCOUNT)))
     assert [(a.source, a.fields) for a in logged] == [("population", ["mobile"])]
+
+
+def test_a_number_gone_from_the_register_before_the_text_leaves_fails_visibly(
+    db: Session, runtime: Runtime, tmp_path: Path
+) -> None:
+    """The number is read as the text leaves: one removed from the register meanwhile is
+    a failed attempt (retried, then listed for operators), never a text sent elsewhere."""
+    from tongban.sharing.models import SourceRecord
+
+    _run(db, runtime, ALLOWANCE)
+    record = db.scalars(
+        select(SourceRecord).where(
+            SourceRecord.source == "population", SourceRecord.key == NO_ACCOUNT
+        )
+    ).one()
+    record.data = {k: v for k, v in record.data.items() if k != "mobile"}
+    db.commit()
+    assert _texts_to(_deliver(db, _settings(tmp_path)), NO_ACCOUNT_MOBILE) == []
+    [row] = db.scalars(select(OutboxMessage).where(OutboxMessage.topic == "benefit_offered_sms"))
+    assert (row.status, row.attempts, row.sent_at) == ("pending", 1, None)
+    assert "no number" in (row.last_error or "")

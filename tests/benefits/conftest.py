@@ -21,11 +21,15 @@ NO_ACCOUNT = make_resident_id("350103", date(1930, 5, 1), 21)  # 96, no account
 TURNS_80 = make_resident_id("350104", date(1946, 11, 30), 33)  # 80 on 2026-11-30
 WANGWU = "350104197812302577"  # demo account minfeng's legal representative
 MINFENG = "91350102MA2XQ1K7XN"  # demo enterprise account: opened this year, small
+NO_ACCOUNT_MOBILE = "13905910430"  # 林阿婆's mobile, as the population register holds it
+ZHOULAO_MOBILE = "13905910285"  # 周德福's, as the register holds it (his account has its own)
 BIG_FIRM = make_credit_code("350104", "MA77BG95")  # opened this year, capital too large
 
 
-def _person(number: str, name: str, born: date) -> dict[str, Any]:
+def _person(number: str, name: str, born: date, mobile: str | None = None) -> dict[str, Any]:
+    mobile_field = {"mobile": mobile} if mobile else {}  # the register's, not an account's
     return {
+        **mobile_field,
         "id_number": number,
         "name": name,
         "gender": "男",
@@ -49,9 +53,9 @@ def _firm(code: str, name: str, opened: date, capital: float) -> dict[str, Any]:
 
 
 RECORDS: list[tuple[str, str, dict[str, Any]]] = [
-    ("population", ZHOULAO, _person(ZHOULAO, "周德福", date(1941, 3, 8))),
+    ("population", ZHOULAO, _person(ZHOULAO, "周德福", date(1941, 3, 8), ZHOULAO_MOBILE)),
     ("population", ZHANGSAN, _person(ZHANGSAN, "张三", date(1962, 4, 18))),
-    ("population", NO_ACCOUNT, _person(NO_ACCOUNT, "林阿婆", date(1930, 5, 1))),
+    ("population", NO_ACCOUNT, _person(NO_ACCOUNT, "林阿婆", date(1930, 5, 1), NO_ACCOUNT_MOBILE)),
     ("population", TURNS_80, _person(TURNS_80, "陈依伯", date(1946, 11, 30))),
     ("population", WANGWU, _person(WANGWU, "王五", date(1978, 12, 30))),  # minfeng's rep
     (

@@ -5,16 +5,20 @@ from __future__ import annotations
 import pytest
 
 from tongban.notifications import texts
-from tongban.outbox.service import APPLICANT_TOPICS, DEPARTMENT_TOPICS
+from tongban.outbox.service import APPLICANT_TOPICS, DEPARTMENT_TOPICS, REGISTER_SMS_TOPICS
 
 TOPICS = sorted(
-    set(APPLICANT_TOPICS.values()) | {t for t, _ in DEPARTMENT_TOPICS.values()} | texts.topics()
+    set(APPLICANT_TOPICS.values())
+    | {t for t, _ in DEPARTMENT_TOPICS.values()}
+    | set(REGISTER_SMS_TOPICS.values())
+    | texts.topics()
 )
 
 
 # messages about something that is not (yet) a case: a 免申即享 offer before it is accepted
 WITHOUT_CASE = {
     "benefit_offered",
+    "benefit_offered_sms",  # to someone with no account
     "complaint_answered",
     "complaint_routed",
 }  # 12345: a case or none

@@ -209,3 +209,96 @@ def test_feel_is_read_not_run() -> None:
         import_table(_file('__import__("os").system("x")'), form=FORM, sources=SOURCES)
     assert "支持的写法" in caught.value.problems[0][1]
     assert dmn.OUTPUTS == ("outcome", "reason", "reason_en")
+
+
+def _input_types(xml: bytes) -> dict[str, str]:
+    root = ET.fromstring(xml)
+    return {
+        (node.findtext(f"{{{NS}}}text") or ""): node.get("typeRef") or ""
+        for node in root.iter(f"{{{NS}}}inputExpression")
+    }
+
+
+def test_a_multiple_choice_field_goes_out_as_a_dmn_collection_type() -> None:
+    """A list input is typed as DMN 1.3 types a list (an itemDefinition with
+    isCollection="true" of its choices' type), so a modeler reads its some/every cells
+    as tests over a list; a single value keeps its FEEL type."""
+    sizes = {"type": "array", "title": "规格", "items": {"type": "integer"}}
+    form = {"properties": {**FORM["properties"], "sizes": sizes}}
+    table = {
+        "hit_policy": "FIRST",
+        "inputs": [{"field": "kinds"}, {"field": "sizes"}, {"field": "volume"}],
+        "rules": [
+            {
+                "when": {"kinds": {"any_in": ["生食类食品制售"]}, "sizes": {"all_in": [1, 2]}},
+                "outcome": "to_person",
+                "reason": "高风险",
+            }
+        ],
+    }
+    xml = export_table(table, name="测试", form=form, sources=SOURCES)
+    root = ET.fromstring(xml)
+    declared = {
+        node.get("name"): (node.get("isCollection"), node.findtext(f"{{{NS}}}typeRef"))
+        for node in root.findall(f"{{{NS}}}itemDefinition")
+    }
+    types = _input_types(xml)
+    assert declared[types["kinds"]] == ("true", "string")
+    assert declared[types["sizes"]] == ("true", "number")
+    assert types["volume"] == "number"
+    assert import_table(xml, form=form, sources=SOURCES) == table
+
+
+def _typed(type_ref: str, field: str = "kinds", items: str = "") -> bytes:
+    cell = 'some item in ? satisfies item in ("a")' if field == "kinds" else "&gt;= 1"
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="{NS}" id="d" name="d" namespace="x">{items}
+  <decision id="decision" name="t">
+    <decisionTable id="t" hitPolicy="FIRST">
+      <input id="i1"><inputExpression id="e1" typeRef="{type_ref}"><text>{field}</text></inputExpression></input>
+      <output id="o1" name="outcome" typeRef="string"/>
+      <output id="o2" name="reason" typeRef="string"/>
+      <rule id="r1"><inputEntry id="c1"><text>{cell}</text></inputEntry>
+        <outputEntry id="c2"><text>"to_person"</text></outputEntry>
+        <outputEntry id="c3"><text>"转人工"</text></outputEntry></rule>
+    </decisionTable>
+  </decision>
+</definitions>""".encode()
+
+
+def _collection(name: str, member: str) -> str:
+    return (
+        f'<itemDefinition id="{name}" name="{name}" isCollection="true">'
+        f"<typeRef>{member}</typeRef></itemDefinition>"
+    )
+
+
+STRINGS = _collection("tChoices", "string")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [_typed("tChoices", items=STRINGS), _typed("array"), _typed("list")],
+    ids=["collection", "earlier export", "feel list"],
+)
+def test_a_list_column_is_read_however_a_modeler_names_the_list_type(data: bytes) -> None:
+    table = import_table(data, form=FORM, sources=SOURCES)
+    assert table["rules"][0]["when"] == {"kinds": {"any_in": ["a"]}}
+
+
+@pytest.mark.parametrize(
+    ("data", "zh", "en"),
+    [
+        (_typed("string"), "多选列表", "a list"),
+        (_typed("tChoices", field="volume", items=STRINGS), "不是多选列表", "not a list"),
+        (_typed("tNumbers", items=_collection("tNumbers", "number")), "各项须为文字", "text"),
+    ],
+    ids=["list typed as one value", "one value typed as a list", "wrong choice type"],
+)
+def test_a_column_typed_against_its_field_is_refused_saying_what_to_write(
+    data: bytes, zh: str, en: str
+) -> None:
+    with pytest.raises(DmnError) as caught:
+        import_table(data, form=FORM, sources=SOURCES)
+    problems = caught.value.problems
+    assert any(w.startswith("输入列 1") and zh in z and en in e for w, z, e in problems), problems

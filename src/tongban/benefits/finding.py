@@ -19,6 +19,8 @@ from tongban.benefits.rules import Period, unmet
 from tongban.catalog.policies import SUBJECT_SOURCES
 from tongban.sharing import service as sharing
 
+MOBILE = "mobile"  # the field of a subject's register that holds their mobile number
+
 
 @dataclass(frozen=True)
 class Policy:
@@ -66,11 +68,14 @@ class Policy:
 
 @dataclass
 class Found:
-    """A search's result: subjects searched, the eligible (key → name), undetermined."""
+    """A search's result: subjects searched, the eligible (key → name), undetermined, and
+    the subjects whose register record holds a mobile number (``reachable``: those without
+    an account may be sent a text; the number itself is not kept)."""
 
     searched: int = 0
     eligible: dict[str, str] = field(default_factory=dict)
     undetermined: int = 0
+    reachable: set[str] = field(default_factory=set)
 
 
 def _by_source(session: Session, policy: Policy) -> dict[str, dict[str, dict[str, Any]] | None]:
@@ -98,6 +103,7 @@ def find_eligible(
     listed = _by_source(session, policy)
     subjects = listed[policy.base_source] or {}
     found = Found(searched=len(subjects))
+    found.reachable = {key for key, record in subjects.items() if record.get(MOBILE)}
     for done, key in enumerate(sorted(subjects), start=1):
         records: dict[str, dict[str, Any] | None] = {}
         for code, rows in listed.items():

@@ -30,6 +30,7 @@ class BenefitRun(Base):
     notified: Mapped[int] = mapped_column(Integer, default=0)
     granted: Mapped[int] = mapped_column(Integer, default=0)
     without_account: Mapped[int] = mapped_column(Integer, default=0)
+    texted: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # SMS sent
     undetermined: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -39,7 +40,8 @@ class BenefitOffer(Base):
     The unique key (item, period, subject) is what makes runs idempotent, also when two
     runs race: an offer is inserted once, and ``notified_at`` is claimed once.
     ``user_id`` is the subject's account, once one is known (without one nobody can be
-    told or granted: a later run tries again).
+    granted: a later run tries again). ``sms_at``: when a subject with no account was sent
+    a text at the mobile number their register holds (claimed once, like ``notified_at``).
     """
 
     __tablename__ = "benefit_offers"
@@ -56,6 +58,7 @@ class BenefitOffer(Base):
     found_at: Mapped[datetime] = mapped_column(UTCDateTime())
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sms_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     granted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     note: Mapped[str | None] = mapped_column(String(300))  # why a grant could not be made

@@ -14,7 +14,7 @@ from tongban.accounts.models import User
 from tongban.audit import service as audit
 from tongban.audit.service import SYSTEM, Actor
 from tongban.benefits.enums import GrantWay, OfferState
-from tongban.benefits.finding import Policy, find_eligible
+from tongban.benefits.finding import MOBILE, Policy, find_eligible
 from tongban.benefits.granting import (
     audit_offer,
     get_policy,
@@ -28,6 +28,7 @@ from tongban.db import insert_skipping_taken
 from tongban.errors import DomainError
 from tongban.files.store import FileStore
 from tongban.pii.translation import equivalent_hashes
+from tongban.sharing import service as sharing
 from tongban.timefmt import local
 
 BATCH = 500
@@ -128,6 +129,37 @@ def _deliver(
     return "granted"
 
 
+def _text(session: Session, policy: Policy, offer_id: int, now: datetime) -> bool:
+    """Tell a subject with no account by SMS, once: ``benefit.sms_offered``, which the
+    outbox turns into a text to the mobile number their register holds, looked up as it
+    leaves (``hooks.register_mobile``), so no number is written to the trail or the outbox.
+    Whether this run sent it (False: an earlier or racing run did, or it was granted)."""
+    offer = locked_offer(session, offer_id)
+    if offer.state != OfferState.offered or offer.sms_at is not None:
+        return False
+    offer.sms_at = now
+    name = policy.name_en or policy.name
+    opinion = (
+        f"您符合“{policy.name}”（{offer.period}）条件，无需申请：在通办注册并完成实名认证后，"
+        "即可在“我的免申即享”中一键确认享受。"
+    )
+    english = (
+        f"You meet the conditions of '{name}' ({offer.period}) and need not apply: register "
+        "on Tongban and verify your identity, then confirm with one click in My benefits."
+    )
+    audit_offer(session, offer, "benefit.sms_offered", SYSTEM, opinion, now, opinion_en=english)
+    sharing.log_access(
+        session,
+        at=now,
+        fields={policy.base_source: [MOBILE]},
+        subject_key=offer.subject_key,
+        case_id=None,
+        purpose=f"免申即享“{policy.name}”（{offer.period}）短信告知",
+        purpose_en=f"Text message about the proactive benefit '{name}' ({offer.period})",
+    )
+    return True
+
+
 def run_policy(
     session: Session,
     *,
@@ -141,7 +173,8 @@ def run_policy(
     """Run policy ``code`` over ``period``: offer everyone eligible not offered yet, tell or
     grant every offered subject that has an account and was not told yet (also offers of
     an earlier run; of a one-off policy, of an earlier period too: an enterprise that
-    opens its account later gets its grant from the next run); the run with its counts,
+    opens its account later gets its grant from the next run), text once those without an
+    account whose register holds a mobile number (``_text``); the run with its counts,
     audited as ``benefit.run``.
 
     Idempotent: a second run of the same period adds no offer and tells nobody again.
@@ -170,6 +203,7 @@ def run_policy(
         user = users.get(key)
         if user is None:
             run.without_account += 1
+            run.texted += key in found.reachable and _text(session, policy, offer_id, now)
             continue
         outcome = _deliver(session, policy, offer_id, user, now, store)
         run.notified += outcome == "notified"
@@ -189,6 +223,7 @@ def run_policy(
             "new_offers": run.new_offers,
             "notified": run.notified,
             "granted": run.granted,
+            "texted": run.texted,
         },
     )
     return run

@@ -62,6 +62,7 @@ class RunRead(BaseModel):
     notified: int
     granted: int
     without_account: int
+    texted: int  # of those without an account: sent a text at their register's mobile
     undetermined: int
 
 

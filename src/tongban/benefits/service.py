@@ -9,8 +9,10 @@
   ``benefit.offered`` → outbox) and accepts with one click; a policy that grants with no
   action opens and completes the case at once (``benefit.granted``); either way the grant
   is a real case of the item with its result document (``cases.grant_case``);
-- subjects with no account yet are kept: they see the offer when they sign in, and the
-  next run tells or grants them.
+- subjects with no account yet are kept and, where their register holds a mobile number,
+  texted once (``benefit.sms_offered``; the number is read from the register as the text
+  leaves, never written to the trail or the outbox); they see the offer when they sign in,
+  and the next run tells or grants them.
 """
 
 from __future__ import annotations

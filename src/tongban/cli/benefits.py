@@ -66,7 +66,7 @@ def run(
                 summary = (
                     f"{policy} {month.label}：比对 {done.searched}，符合条件 {done.eligible}，"
                     f"新发现 {done.new_offers}，通知 {done.notified}，发放 {done.granted}，"
-                    f"尚无账号 {done.without_account}，无法判断 {done.undetermined}"
+                    f"尚无账号 {done.without_account}（短信 {done.texted}），无法判断 {done.undetermined}"
                 )
     except DomainError as error:
         base.fail(error)

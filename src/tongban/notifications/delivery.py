@@ -10,6 +10,7 @@ copy again on the next round (at least once, never silently dropped).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,6 +29,12 @@ from tongban.outbox.models import OutboxMessage
 log = structlog.get_logger("tongban.notifications")
 BATCH = 100  # messages a step takes in one transaction
 ERROR_MAX = 500
+
+# Where a text to someone with no account finds its number as it leaves, by topic: a domain
+# above this one registers where its subjects' numbers are kept (``benefits.hooks``), so
+# the number is read from its source when needed and never stored with the message.
+AddressBook = Callable[[Session, OutboxMessage], str | None]
+ADDRESS_BOOKS: dict[str, AddressBook] = {}
 
 
 @dataclass(frozen=True)
@@ -199,6 +206,7 @@ def send_due(session: Session, *, now: datetime, settings: Settings) -> Step:
         try:
             _send(
                 message,
+                address=address_of(session, message),
                 user=user,
                 case=cases.get(message.payload.get("case_id") or 0),
                 settings=settings,
@@ -212,9 +220,23 @@ def send_due(session: Session, *, now: datetime, settings: Settings) -> Step:
     return Step(len(messages), done)
 
 
+def address_of(session: Session, message: OutboxMessage) -> str:
+    """Where a copy goes: its ``address``, or for a text without one the number its
+    topic's address book holds now (``ADDRESS_BOOKS``). LookupError when there is none: a
+    failed attempt, retried, then shown to operators like any other."""
+    if message.address is not None:
+        return message.address
+    book = ADDRESS_BOOKS.get(message.topic)
+    found = book(session, message) if book is not None else None
+    if not found:
+        raise LookupError(f"no number to send the {message.topic} text {message.id} to")
+    return found
+
+
 def _send(
     message: OutboxMessage,
     *,
+    address: str,
     user: User | None,
     case: writing.CaseNames | None,
     settings: Settings,
@@ -234,7 +256,6 @@ def _send(
             user=user,
         ),
     )
-    address = message.address or ""
     if message.channel == "email":
         channels.send_email(settings, to=address, subject=text.title, body=text.body)
     else:

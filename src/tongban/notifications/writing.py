@@ -134,7 +134,7 @@ def _page(message: OutboxMessage, number: str, user: User | None) -> str:
         return "/my/licences"
     if message.topic == "complaint_answered":  # 12345: the answer is on the person's list
         return "/my/complaints"
-    if message.topic == "benefit_offered":  # 免申即享: accepted with one click there
+    if message.topic in ("benefit_offered", "benefit_offered_sms"):  # 免申即享: one click there
         return "/my/benefits"
     return f"/cases/{number}" if number else "/messages"
 

@@ -4,7 +4,9 @@ One table for every channel. A row addressed to a person (``recipient_id``) in c
 ``inapp`` is that person's message centre entry; one addressed to a department
 (``department_code``, channel ``department``) is spread to its staff by the delivery
 sweep; rows in channel ``email`` or ``sms`` are copies of an in-app message
-(``parent_id``) going to an address, tried with backoff until sent or failed.
+(``parent_id``) going to an address, tried with backoff until sent or failed, or a text
+to someone with no account (no ``recipient_id``, no ``address``: the number is looked up
+as it is sent).
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id"), index=True)
-    # e-mail address or phone number
+    # e-mail address or phone number; None for a text whose number is looked up at sending
     address: Mapped[str | None] = mapped_column(Sealed("outbox_messages.address"))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -4,7 +4,7 @@ only here, stored in the same transaction as the change, and leave after commit.
 An entry whose action is in ``APPLICANT_TOPICS`` gives its subject (the applicant) an
 in-app message; one in ``DEPARTMENT_TOPICS`` whose data names a department gives that
 department one (spread to its staff by ``tongban.notifications``, which also sends the
-e-mail and SMS copies). Messages are read in the message centre (``inbox``,
+e-mail and SMS copies); one in ``REGISTER_SMS_TOPICS`` texts a subject who has no account. Messages are read in the message centre (``inbox``,
 ``unread_count``, ``mark_read``).
 """
 
@@ -110,11 +110,20 @@ STAFF_TOPICS: dict[str, str] = {
 }
 
 
+# Actions whose subject has no account: a text message to the mobile number the subject's
+# register holds, with the topic. The number is looked up as the text leaves
+# (``notifications.delivery.ADDRESS_BOOKS``), so neither the entry nor the row holds it.
+REGISTER_SMS_TOPICS: dict[str, str] = {
+    "benefit.sms_offered": "benefit_offered_sms",  # 免申即享: eligible, no account yet
+}
+
+
 def message_rows(entry: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The in-app messages an audit entry (its columns) implies, as rows of
-    ``outbox_messages``: to its subject (the applicant), to the staff it names
-    (``data["recipients"]``: an alert's), to a department. They are written with the entry
-    (``audit.pending``), which sets their ``audit_entry_id``."""
+    """The messages an audit entry (its columns) implies, as rows of ``outbox_messages``:
+    in-app to its subject (the applicant), to the staff it names (``data["recipients"]``:
+    an alert's), to a department; a text to a subject with no account
+    (``REGISTER_SMS_TOPICS``). They are written with the entry (``audit.pending``), which
+    sets their ``audit_entry_id``."""
     action, data = entry["action"], entry["data"] or {}
     topic = APPLICANT_TOPICS.get(action)
     department_topic, key = DEPARTMENT_TOPICS.get(action, (None, ""))
@@ -126,6 +135,8 @@ def message_rows(entry: Mapping[str, Any]) -> list[dict[str, Any]]:
     told += [(STAFF_TOPICS[action], "inapp", recipient, None) for recipient in recipients]
     if department_topic is not None and department:
         told.append((department_topic, "department", None, str(department)))
+    if action in REGISTER_SMS_TOPICS:
+        told.append((REGISTER_SMS_TOPICS[action], "sms", None, None))
     if not told:
         return []
     payload = _payload(entry)

@@ -98,6 +98,12 @@ def _operand_problem(
     return problem
 
 
+def choice_kind(field: str, form: Mapping[str, Any]) -> str | None:
+    """The type of one choice (``KIND_NAMES``) of the multiple-choice form field ``field``;
+    None for any other field, or choices of no such type."""
+    return _choices(form.get("properties", {}).get(field))[0]
+
+
 def _choices(prop: Any) -> tuple[str | None, list[Any] | None]:
     """The type and the allowed values of one choice of a multiple-choice form field."""
     items = prop.get("items") if isinstance(prop, dict) else None

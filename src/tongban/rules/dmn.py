@@ -4,10 +4,15 @@ Modeler, bpmn.io) can show and edit it, and back (OMG DMN 1.3, namespace ``NS``)
 Shape written and read::
 
     <definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" …>
+      <itemDefinition id="tStringList" name="tStringList" isCollection="true">
+        <typeRef>string</typeRef></itemDefinition>
       <decision id="decision" name="ITEM name">
         <decisionTable id="table" hitPolicy="FIRST">
           <input id="input_1" label="企业登记状态">
             <inputExpression id="input_1_expr" typeRef="string"><text>enterprise_register.status</text></inputExpression>
+          </input>
+          <input id="input_2" label="经营项目">
+            <inputExpression id="input_2_expr" typeRef="tStringList"><text>food_business_items</text></inputExpression>
           </input> …
           <output id="outcome" name="outcome" typeRef="string">
             <outputValues><text>"refuse","to_person","approve"</text></outputValues></output>
@@ -21,7 +26,11 @@ Shape written and read::
     </definitions>
 
 Cells are FEEL unary tests of the closed subset of ``feel.py``; the order of the outcome's
-``outputValues`` is the PRIORITY order (refuse, to_person, approve). Reading refuses a
+``outputValues`` is the PRIORITY order (refuse, to_person, approve). An input's
+``typeRef`` is its FEEL type; a multiple-choice field (tested by ``any_in``/``all_in``,
+FEEL's some/every) is a list, typed as DMN 1.3 types one: an ``itemDefinition`` with
+``isCollection="true"`` of its choices' type. Reading takes such a collection, or
+``array`` / ``list``, as a list type, and refuses a column typed against its field. Reading refuses a
 DOCTYPE (no entities) and reports every problem at once, each with where it is.
 """
 
@@ -32,7 +41,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import Any
 
-from tongban.rules.checks import field_kind, field_title
+from tongban.rules.checks import KIND_NAMES, KIND_NAMES_EN, choice_kind, field_kind, field_title
 from tongban.rules.feel import FeelError, read_cell, unary_tests
 from tongban.rules.tables import HitPolicy, Outcome, cell_tests
 
@@ -40,6 +49,12 @@ NS = "https://www.omg.org/spec/DMN/20191111/MODEL/"
 EXT = "https://tongban.example/dmn"
 OUTPUTS = ("outcome", "reason", "reason_en")
 Problem = tuple[str, str, str]  # (where, Chinese message, English message)
+LIST_TYPES = ("array", "list")  # list typeRefs without an itemDefinition (earlier exports)
+FEEL_TYPES = {  # FEEL's built-in types (and the modelers' number types) as a field's kind
+    **{name: name for name in ("string", "number", "boolean", "date")},
+    **{name: "number" for name in ("integer", "long", "double")},
+    **{name: name for name in ("time", "dateTime", "date and time")},
+}
 
 
 class DmnError(ValueError):
@@ -93,7 +108,10 @@ def export_table(
         kinds.append(kind)
         label = column.get("label") or field_title(field, form, sources)
         node = ET.SubElement(grid, _q("input"), {"id": f"input_{index}", "label": label})
-        _text(node, "inputExpression", field, id=f"input_{index}_expr", typeRef=kind or "string")
+        type_ref = _list_type(root, choice_kind(field, form)) if kind == "array" else kind
+        _text(
+            node, "inputExpression", field, id=f"input_{index}_expr", typeRef=type_ref or "string"
+        )
     outcome = ET.SubElement(
         grid, _q("output"), {"id": "outcome", "name": "outcome", "typeRef": "string"}
     )
@@ -113,6 +131,65 @@ def export_table(
     ET.indent(root)
     written: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return written + b"\n"
+
+
+def _list_type(root: ET.Element, member: str | None) -> str:
+    """The name of the list type of ``member`` choices, declared once in ``root`` (before
+    its decision, as DMN 1.3 orders them)."""
+    name = f"t{(member or 'string').capitalize()}List"
+    if root.find(f"{_q('itemDefinition')}[@name='{name}']") is None:
+        attributes = {"id": name, "name": name, "isCollection": "true"}
+        node = ET.Element(_q("itemDefinition"), attributes)
+        ET.SubElement(node, _q("typeRef")).text = member or "string"
+        root.insert(len(root.findall(_q("itemDefinition"))), node)
+    return name
+
+
+def _declared_types(root: ET.Element) -> dict[str, tuple[bool, str | None]]:
+    """typeRef → (a list?, the kind of it or of its items) for the file's item
+    definitions and the names that need none; a typeRef not in it is not checked."""
+    types: dict[str, tuple[bool, str | None]] = {name: (True, None) for name in LIST_TYPES}
+    types.update({name: (False, kind) for name, kind in FEEL_TYPES.items()})
+    for node in root.findall(_q("itemDefinition")):
+        base = (node.findtext(_q("typeRef")) or "").strip()
+        collection = node.get("isCollection") == "true"
+        types[node.get("name") or ""] = (collection, FEEL_TYPES.get(base, base or None))
+    return types
+
+
+def _type_problem(
+    type_ref: str,
+    types: Mapping[str, tuple[bool, str | None]],
+    field: str,
+    form: Mapping[str, Any],
+    sources: Mapping[str, dict[str, Any]],
+) -> tuple[str, str] | None:
+    """What is wrong with typing ``field`` as ``type_ref`` (``types``: what the file's
+    typeRefs declare); None when it fits, or the type or the field is unknown."""
+    if type_ref not in types:
+        return None
+    listed, declared_kind = types[type_ref]
+    kind, member = field_kind(field, form, sources), choice_kind(field, form)
+    if kind == "array" and not listed:
+        return (
+            f'该字段是多选列表，typeRef 须为列表类型（isCollection="true" 的 itemDefinition），'
+            f"现为 {type_ref}",
+            "the field is a multiple-choice list: typeRef must be a list type (an "
+            f'itemDefinition with isCollection="true"), not {type_ref}',
+        )
+    if kind not in (None, "array") and listed:
+        return (
+            f"该字段不是多选列表，typeRef 不能是列表类型 {type_ref}，请写 {kind}",
+            f"the field is not a list: typeRef cannot be the list type {type_ref}; write {kind}",
+        )
+    if listed and member and declared_kind and declared_kind != member:
+        return (
+            f"列表类型 {type_ref} 的各项须为{KIND_NAMES[member]}（typeRef {member}），"
+            f"现为 {declared_kind}",
+            f"the items of the list type {type_ref} must be {KIND_NAMES_EN[member]} "
+            f"(typeRef {member}), not {declared_kind}",
+        )
+    return None
 
 
 def _parse(data: bytes) -> ET.Element:
@@ -222,14 +299,19 @@ def import_table(
                 f"must be FIRST, UNIQUE, PRIORITY or ANY, not {policy}",
             )
         )
-    inputs, fields = [], []
+    inputs, fields, types = [], [], _declared_types(root)
     for index, node in enumerate(grid.findall(_q("input")), start=1):
-        field = (node.findtext(f"{_q('inputExpression')}/{_q('text')}") or "").strip()
-        if not field:
+        expression = node.find(_q("inputExpression"))
+        field = "" if expression is None else (expression.findtext(_q("text")) or "").strip()
+        if expression is None or not field:
             problems.append(
                 (f"输入列 {index}", "缺少 inputExpression 的字段名", "has no inputExpression text")
             )
             continue
+        type_ref = (expression.get("typeRef") or "").strip()
+        wrong = _type_problem(type_ref, types, field, form, sources)
+        if wrong:
+            problems.append((f"输入列 {index}（{field}）typeRef", *wrong))
         column = {"field": field}
         label = node.get("label")
         if label and label != field_title(field, form, sources):

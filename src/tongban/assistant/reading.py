@@ -280,7 +280,7 @@ def names_matter(asked: set[str], matter: Mapping[str, Any]) -> bool:
     chinese = [matter["name"], *(matter.get("synonyms") or [])]
     english = [matter.get("name_en") or "", *(matter.get("synonyms_en") or [])]
     for phrase in chinese:
-        spelled = [token for token in text.tokens(phrase) if token.startswith("p:")]
+        spelled = [token for token in text.tokens(phrase) if token.startswith(text.PINYIN)]
         if _names(asked, phrase, text.key_words(phrase)) or _names(asked, phrase, spelled):
             return True
     return any(

@@ -1,6 +1,7 @@
 """Questions whose words the catalog holds but the assistant read otherwise (session 22):
 "register my e-bike" was cut at its hyphen and "bike" read as pinyin (bi ke), and pinyin
-typed with a slip ("shenfenzen" for 身份证) met nothing."""
+typed with a slip ("shenfenzen" for 身份证) met nothing; 户口 alone sent people to 户口迁移,
+handled elsewhere, though the catalog's own items register a household (出生登记)."""
 
 from __future__ import annotations
 
@@ -39,3 +40,33 @@ def test_pinyin_typed_with_a_slip_is_read_as_the_catalogs_nearest_word(
     shenfenzen is 身份证 (zen for zheng), dibaou 低保 (bao with a u added)."""
     reply = service.ask(db, question=question, user=None)
     assert reply.found and reply.found[0].code == code, (question, reply.kind)
+
+
+@pytest.mark.parametrize("question", ["户口", "户口怎么办", "hukou", "hu kou", "huankou", "hukuo"])
+def test_hukou_alone_offers_the_catalogs_household_registration_first(
+    db: Session, question: str
+) -> None:
+    """The catalog registers a newborn's household (3501-GA-002, and the newborn bundle);
+    户口迁移 and the booklet are handled elsewhere, and only a question that names them
+    more than the catalog's items (迁户口, 户口本丢了) is sent there. huankou and hukuo are
+    hukou typed with a slip or two."""
+    reply = service.ask(db, question=question, user=None)
+    assert reply.kind == ReplyKind.entries, (question, reply.matter)
+    assert [found.code for found in reply.found][:2] == ["3501-GA-002", "3501-BUNDLE-XSECS"]
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [
+        ("迁户口", "household_registration_move"),
+        ("户口本丢了", "household_register_book"),
+        ("how do I pay my income tax", "individual_income_tax"),
+    ],
+)
+def test_a_matter_named_more_than_the_catalogs_items_is_still_sent_elsewhere(
+    db: Session, question: str, code: str
+) -> None:
+    """户口本丢了 names 出生登记's 户口本 too, and 丢 besides; income tax names 二手房过户's
+    "deed tax" too, and income besides."""
+    reply = service.ask(db, question=question, user=None)
+    assert reply.matter is not None and reply.matter["code"] == code, question

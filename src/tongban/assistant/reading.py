@@ -287,3 +287,20 @@ def names_matter(asked: set[str], matter: Mapping[str, Any]) -> bool:
         _holds(asked, {token for token in text.english_tokens(phrase) if "." not in token})
         for phrase in english
     )
+
+
+def _named_by(names: Mapping[str, Any]) -> set[str]:
+    """The tokens of the names of a matter or an entry (:func:`names_matter`'s keys)."""
+    chinese = [names["name"], *(names.get("synonyms") or [])]
+    english = [names.get("name_en") or "", *(names.get("synonyms_en") or [])]
+    return {token for phrase in chinese for token in text.tokens(phrase)} | {
+        token for phrase in english for token in text.english_tokens(phrase)
+    }
+
+
+def names_more(asked: set[str], matter: Mapping[str, Any], entry: Mapping[str, Any]) -> bool:
+    """Whether a question (its tokens, ``asked``) holds a token of the names of a matter
+    handled elsewhere that the names of an entry (the same keys) lack: "户口本丢了" adds 丢
+    to 出生登记's 户口本, "income tax" adds income to 二手房过户's "deed tax"; "户口" adds
+    nothing to 出生登记's 办户口."""
+    return bool((asked & _named_by(matter)) - _named_by(entry))

@@ -1,7 +1,8 @@
 """Questions whose words the catalog holds but the assistant read otherwise (session 22):
 "register my e-bike" was cut at its hyphen and "bike" read as pinyin (bi ke), and pinyin
 typed with a slip ("shenfenzen" for 身份证) met nothing; 户口 alone sent people to 户口迁移,
-handled elsewhere, though the catalog's own items register a household (出生登记)."""
+handled elsewhere, though the catalog's own items register a household (出生登记); and
+资格 of 资格证 was taken for a question about conditions, leaving "的哥 证"."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from tongban.assistant import service
-from tongban.assistant.enums import ReplyKind
+from tongban.assistant.enums import Aspect, ReplyKind
 
 
 @pytest.mark.parametrize(
@@ -70,3 +71,12 @@ def test_a_matter_named_more_than_the_catalogs_items_is_still_sent_elsewhere(
     "deed tax" too, and income besides."""
     reply = service.ask(db, question=question, user=None)
     assert reply.matter is not None and reply.matter["code"] == code, question
+
+
+def test_a_document_named_with_an_aspect_word_is_what_is_asked_about(db: Session) -> None:
+    """资格证 is a document (从业资格证), not a question about conditions (资格)."""
+    reply = service.ask(db, question="出租车司机资格证怎么考", user=None)
+    assert reply.aspect != Aspect.conditions
+    assert reply.found and reply.found[0].code == "3501-JT-002"
+    conditions = service.ask(db, question="出租车司机要什么资格", user=None)
+    assert conditions.aspect == Aspect.conditions

@@ -119,6 +119,13 @@ def _english(words: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _ASPECT_EN = {aspect: _english(words) for aspect, words in ASPECT_WORDS_EN.items()}
+# An aspect word that a document's ending follows is part of the document's name, not a
+# question about that part: 资格证 (从业资格证) asks about the certificate, not conditions.
+_NAMED_DOCUMENT = f"(?![{''.join(text.DOCUMENT_ENDINGS)}])"
+_ASPECT = {
+    aspect: re.compile("|".join(re.escape(word) + _NAMED_DOCUMENT for word in words))
+    for aspect, words in ASPECT_WORDS.items()
+}
 # A document to bring ("要带身份证吗", "带户口本"): the question asks for the materials, and
 # the document is one of them, not what it is about (not 居民身份证换领). A short object
 # without a verb of going or doing, so that "带孩子去办出生证", "带孩子办卡" keep their subject.
@@ -161,8 +168,8 @@ def aspect_of(question: str) -> Aspect | None:
     """The part of a guide ``question`` asks for, or None; in characters, in English or
     in pinyin ("cailiao", "duo jiu")."""
     simple = text.simplify(question)
-    for aspect, words in ASPECT_WORDS.items():
-        if any(word in simple for word in words) or _ASPECT_EN[aspect].search(simple):
+    for aspect in ASPECT_WORDS:
+        if _ASPECT[aspect].search(simple) or _ASPECT_EN[aspect].search(simple):
             return aspect
     if _BRING.search(simple):
         return Aspect.materials
@@ -178,7 +185,7 @@ def without_aspect(question: str) -> str:
     "kaiyaodian cailiao" → "kai yao dian", "办执照要带身份证吗" → "办执照要 吗")."""
     simple = _BRING.sub(" ", text.simplify(question))
     for word in sorted((w for words in ASPECT_WORDS.values() for w in words), key=len)[::-1]:
-        simple = simple.replace(word, " ")
+        simple = re.sub(re.escape(word) + _NAMED_DOCUMENT, " ", simple)
     for pattern in _ASPECT_EN.values():
         simple = pattern.sub(" ", simple)
     spelled = [word for words in _pinyin_words().values() for word in words]

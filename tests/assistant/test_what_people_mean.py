@@ -80,3 +80,20 @@ def test_a_document_named_with_an_aspect_word_is_what_is_asked_about(db: Session
     assert reply.found and reply.found[0].code == "3501-JT-002"
     conditions = service.ask(db, question="出租车司机要什么资格", user=None)
     assert conditions.aspect == Aspect.conditions
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [
+        ("how do I register my dog", "dog_registration"),
+        ("pay a traffic fine", "traffic_violation"),
+        ("I lost my household register", "household_register_book"),
+    ],
+)
+def test_an_english_question_reaches_a_matter_by_its_english_synonyms(
+    db: Session, question: str, code: str
+) -> None:
+    """Every matter handled elsewhere has English synonyms (``synonyms_en``) translated
+    from its Chinese ones: "register my dog" went to 房屋租赁登记备案 by "register" alone."""
+    reply = service.ask(db, question=question, user=None)
+    assert reply.matter is not None and reply.matter["code"] == code, (question, reply.kind)

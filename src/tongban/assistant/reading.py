@@ -262,36 +262,38 @@ def matching_faq(question: str, faq: Sequence[Mapping[str, Any]]) -> list[Mappin
 NAMED = 0.5  # the share of one of a matter's phrases a question must hold to name it
 
 
-def _holds(asked: set[str], own: set[str]) -> bool:
-    return bool(own) and len(own & asked) >= NAMED * len(own)
+def _holds(asked: set[str], own: set[str], share: float = NAMED) -> bool:
+    return bool(own) and len(own & asked) >= share * len(own)
 
 
-def _names(asked: set[str], phrase: str, own: list[str]) -> bool:
+def _names(asked: set[str], phrase: str, own: list[str], share: float) -> bool:
     """Whether ``asked`` names ``phrase`` by ``own`` (its key words, or its pinyin pairs,
     in order): it holds half of them, and, when the phrase names a document (ends in
     :data:`text.DOCUMENT_ENDINGS`), the first: the qualifier that says which document it
     is (外籍 of 外籍员工工作证, 高铁 of 坐高铁没带身份证). Without it a question asks about
     the document in general ("给员工办工作证", "要带身份证吗"), not the matter's kind."""
     qualified = not phrase.endswith(text.DOCUMENT_ENDINGS) or (bool(own) and own[0] in asked)
-    return qualified and _holds(asked, set(own))
+    return qualified and _holds(asked, set(own), share)
 
 
-def names_matter(asked: set[str], matter: Mapping[str, Any]) -> bool:
+def names_matter(asked: set[str], matter: Mapping[str, Any], share: float = NAMED) -> bool:
     """Whether a question (its tokens, ``asked``) names a matter handled elsewhere: it
-    holds at least half (:data:`NAMED`) of the key words (:func:`text.key_words`) of the
-    matter's name or of one of its synonyms ("忘带身份证怎么坐高铁": 高铁, 身份, 身份证 of
-    "坐高铁没带身份证"), or of the pinyin pairs of one (typed in pinyin, or a homophone:
+    holds at least ``share`` (half, :data:`NAMED`) of the key words (:func:`text.key_words`)
+    of the matter's name or of one of its synonyms ("忘带身份证怎么坐高铁": 高铁, 身份, 身份证
+    of "坐高铁没带身份证"), or of their pinyin pairs (typed in pinyin, or a homophone:
     "banhuzhao", "护找"), or of the English words of an English one. One word or pair shared
     with a longer name is not enough: "网上怎么申请" is not about 互联网上网服务营业场所 (网吧),
-    "工作" not about 外国人来华工作许可."""
+    "工作" not about 外国人来华工作许可. An entry's names (the same keys) are named the same
+    way."""
     chinese = [matter["name"], *(matter.get("synonyms") or [])]
     english = [matter.get("name_en") or "", *(matter.get("synonyms_en") or [])]
     for phrase in chinese:
-        spelled = [token for token in text.tokens(phrase) if token.startswith(text.PINYIN)]
-        if _names(asked, phrase, text.key_words(phrase)) or _names(asked, phrase, spelled):
+        own = text.key_words(phrase)
+        spelled = [t for word in own for t in text.tokens(word) if t.startswith(text.PINYIN)]
+        if _names(asked, phrase, own, share) or _names(asked, phrase, spelled, share):
             return True
     return any(
-        _holds(asked, {token for token in text.english_tokens(phrase) if "." not in token})
+        _holds(asked, {t for t in text.english_tokens(phrase) if "." not in t}, share)
         for phrase in english
     )
 

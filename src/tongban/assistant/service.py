@@ -275,13 +275,14 @@ def _named_matter(
 ) -> Mapping[str, Any] | None:
     """The first matter handled elsewhere among ``matches`` that ``question`` names
     (:func:`reading.names_matter`), if any, unless it names the best of ``entries`` (the
-    catalog's own, sure enough) too and the matter's names add nothing to the entry's
-    (:func:`reading.names_more`): "户口" names 户口迁移 as much as 出生登记 (办户口), whose
-    items this portal handles; "迁户口" names the move."""
+    catalog's own, sure enough) fully, every key word of one of its names, and the
+    matter's names add nothing to the entry's (:func:`reading.names_more`): "户口" names
+    出生登记 fully (办户口) and 户口迁移 by half, and this portal handles the first; "迁户口"
+    names the move."""
     asked = index.tokens(question)
     listed = _matters(session)
     best = [_phrases(_definition(session, (e.code, index.versions[e.code]))) for e in entries[:1]]
-    named = [entry for entry in best if reading.names_matter(asked, entry)]
+    named = [entry for entry in best if reading.names_matter(asked, entry, share=1.0)]
     for match in matches:
         matter = listed.get((match.code, index.versions[match.code]))
         if matter is None or not reading.names_matter(asked, matter):

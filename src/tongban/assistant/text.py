@@ -188,14 +188,20 @@ def tokens(text: str, *, initials: bool = False, known: frozenset[str] = frozens
     has no initials: they would meet far too much by chance. Runs of Latin letters that
     read as English give English tokens (:func:`english_tokens`) and nothing else; a
     one-word run reads as English when ``known`` (English tokens, ``e:``, such as those of
-    the catalog's English texts) holds its stem ("tax", "visa", "birth"), before any pinyin."""
+    the catalog's English texts) holds its stem ("tax", "visa", "birth"), before any pinyin,
+    and as pinyin too when it splits into syllables ("hukou": the English of 户口)."""
     found: list[str] = []
 
     def english(run: re.Match[str]) -> str:  # its tokens taken, the run taken out
-        if not reads_as_english(run.group()) and not _known_word(run.group(), known):
-            return run.group()
-        found.extend(english_tokens(run.group()))
-        return " "
+        said = run.group()
+        if reads_as_english(said):
+            found.extend(english_tokens(said))
+            return " "
+        if not _known_word(said, known):
+            return said
+        found.extend(english_tokens(said))
+        # a word English took from pinyin ("hukou") is read both ways; "visa", "tax" as English
+        return said if len(split_syllables(said) or []) > 1 else " "
 
     simple = LATIN_RUN.sub(english, _POSSESSIVE.sub("", simplify(text)))
     found += words(simple)

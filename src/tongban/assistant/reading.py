@@ -119,6 +119,13 @@ def _english(words: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _ASPECT_EN = {aspect: _english(words) for aspect, words in ASPECT_WORDS_EN.items()}
+# An aspect word that a document's ending follows is part of the document's name, not a
+# question about that part: 资格证 (从业资格证) asks about the certificate, not conditions.
+_NAMED_DOCUMENT = f"(?![{''.join(text.DOCUMENT_ENDINGS)}])"
+_ASPECT = {
+    aspect: re.compile("|".join(re.escape(word) + _NAMED_DOCUMENT for word in words))
+    for aspect, words in ASPECT_WORDS.items()
+}
 # A document to bring ("要带身份证吗", "带户口本"): the question asks for the materials, and
 # the document is one of them, not what it is about (not 居民身份证换领). A short object
 # without a verb of going or doing, so that "带孩子去办出生证", "带孩子办卡" keep their subject.
@@ -161,8 +168,8 @@ def aspect_of(question: str) -> Aspect | None:
     """The part of a guide ``question`` asks for, or None; in characters, in English or
     in pinyin ("cailiao", "duo jiu")."""
     simple = text.simplify(question)
-    for aspect, words in ASPECT_WORDS.items():
-        if any(word in simple for word in words) or _ASPECT_EN[aspect].search(simple):
+    for aspect in ASPECT_WORDS:
+        if _ASPECT[aspect].search(simple) or _ASPECT_EN[aspect].search(simple):
             return aspect
     if _BRING.search(simple):
         return Aspect.materials
@@ -178,7 +185,7 @@ def without_aspect(question: str) -> str:
     "kaiyaodian cailiao" → "kai yao dian", "办执照要带身份证吗" → "办执照要 吗")."""
     simple = _BRING.sub(" ", text.simplify(question))
     for word in sorted((w for words in ASPECT_WORDS.values() for w in words), key=len)[::-1]:
-        simple = simple.replace(word, " ")
+        simple = re.sub(re.escape(word) + _NAMED_DOCUMENT, " ", simple)
     for pattern in _ASPECT_EN.values():
         simple = pattern.sub(" ", simple)
     spelled = [word for words in _pinyin_words().values() for word in words]
@@ -255,35 +262,54 @@ def matching_faq(question: str, faq: Sequence[Mapping[str, Any]]) -> list[Mappin
 NAMED = 0.5  # the share of one of a matter's phrases a question must hold to name it
 
 
-def _holds(asked: set[str], own: set[str]) -> bool:
-    return bool(own) and len(own & asked) >= NAMED * len(own)
+def _holds(asked: set[str], own: set[str], share: float = NAMED) -> bool:
+    return bool(own) and len(own & asked) >= share * len(own)
 
 
-def _names(asked: set[str], phrase: str, own: list[str]) -> bool:
+def _names(asked: set[str], phrase: str, own: list[str], share: float) -> bool:
     """Whether ``asked`` names ``phrase`` by ``own`` (its key words, or its pinyin pairs,
     in order): it holds half of them, and, when the phrase names a document (ends in
     :data:`text.DOCUMENT_ENDINGS`), the first: the qualifier that says which document it
     is (外籍 of 外籍员工工作证, 高铁 of 坐高铁没带身份证). Without it a question asks about
     the document in general ("给员工办工作证", "要带身份证吗"), not the matter's kind."""
     qualified = not phrase.endswith(text.DOCUMENT_ENDINGS) or (bool(own) and own[0] in asked)
-    return qualified and _holds(asked, set(own))
+    return qualified and _holds(asked, set(own), share)
 
 
-def names_matter(asked: set[str], matter: Mapping[str, Any]) -> bool:
+def names_matter(asked: set[str], matter: Mapping[str, Any], share: float = NAMED) -> bool:
     """Whether a question (its tokens, ``asked``) names a matter handled elsewhere: it
-    holds at least half (:data:`NAMED`) of the key words (:func:`text.key_words`) of the
-    matter's name or of one of its synonyms ("忘带身份证怎么坐高铁": 高铁, 身份, 身份证 of
-    "坐高铁没带身份证"), or of the pinyin pairs of one (typed in pinyin, or a homophone:
+    holds at least ``share`` (half, :data:`NAMED`) of the key words (:func:`text.key_words`)
+    of the matter's name or of one of its synonyms ("忘带身份证怎么坐高铁": 高铁, 身份, 身份证
+    of "坐高铁没带身份证"), or of their pinyin pairs (typed in pinyin, or a homophone:
     "banhuzhao", "护找"), or of the English words of an English one. One word or pair shared
     with a longer name is not enough: "网上怎么申请" is not about 互联网上网服务营业场所 (网吧),
-    "工作" not about 外国人来华工作许可."""
+    "工作" not about 外国人来华工作许可. An entry's names (the same keys) are named the same
+    way."""
     chinese = [matter["name"], *(matter.get("synonyms") or [])]
     english = [matter.get("name_en") or "", *(matter.get("synonyms_en") or [])]
     for phrase in chinese:
-        spelled = [token for token in text.tokens(phrase) if token.startswith("p:")]
-        if _names(asked, phrase, text.key_words(phrase)) or _names(asked, phrase, spelled):
+        own = text.key_words(phrase)
+        spelled = [t for word in own for t in text.tokens(word) if t.startswith(text.PINYIN)]
+        if _names(asked, phrase, own, share) or _names(asked, phrase, spelled, share):
             return True
     return any(
-        _holds(asked, {token for token in text.english_tokens(phrase) if "." not in token})
+        _holds(asked, {t for t in text.english_tokens(phrase) if "." not in t}, share)
         for phrase in english
     )
+
+
+def _named_by(names: Mapping[str, Any]) -> set[str]:
+    """The tokens of the names of a matter or an entry (:func:`names_matter`'s keys)."""
+    chinese = [names["name"], *(names.get("synonyms") or [])]
+    english = [names.get("name_en") or "", *(names.get("synonyms_en") or [])]
+    return {token for phrase in chinese for token in text.tokens(phrase)} | {
+        token for phrase in english for token in text.english_tokens(phrase)
+    }
+
+
+def names_more(asked: set[str], matter: Mapping[str, Any], entry: Mapping[str, Any]) -> bool:
+    """Whether a question (its tokens, ``asked``) holds a token of the names of a matter
+    handled elsewhere that the names of an entry (the same keys) lack: "户口本丢了" adds 丢
+    to 出生登记's 户口本, "income tax" adds income to 二手房过户's "deed tax"; "户口" adds
+    nothing to 出生登记's 办户口."""
+    return bool((asked & _named_by(matter)) - _named_by(entry))

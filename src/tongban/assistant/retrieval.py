@@ -44,6 +44,22 @@ ELSEWHERE = "elsewhere:"
 SUBJECT = frozenset({"name", "keywords", "synonyms", "faq", "event", "summary", "item", "result"})
 
 
+# A pinyin pair typed with a slip is read as the catalog's nearest one with up to one slip
+# per SLIPS_PER letters typed ("huankou": 7 letters, two slips from hukou).
+SLIPS_PER = 3
+
+
+def _letters(pair: str) -> str:
+    """The letters of a pinyin pair token ("p:hu.kou" → "hukou")."""
+    return pair[len(text.PINYIN) :].replace(".", "")
+
+
+def _initials(pair: str) -> str:
+    """The initials of a pinyin pair token ("p:hu.kou" → "h.k")."""
+    first, second = pair[len(text.PINYIN) :].split(".")
+    return f"{first[0]}.{second[0]}"
+
+
 @dataclass(frozen=True)
 class Match:
     """One entry and how well it matched (BM25 score, higher is better)."""
@@ -179,6 +195,12 @@ class Index:
         self._holds = [set(doc) for doc in documents]
         self._subjects = list(subjects)
         self._frequency = Counter(token for held in self._holds for token in held)
+        # The catalog's pinyin pairs by their initials ("h.k": hu.kou, huan.ka …), the
+        # spellings a slip of a pinyin question is read as (:meth:`_spelled`).
+        self._spellings: dict[str, list[str]] = {}
+        for token in sorted(self._vocabulary):
+            if token.startswith(text.PINYIN):
+                self._spellings.setdefault(_initials(token), []).append(token)
 
     def _weight(self, token: str) -> float:
         """Inverse document frequency: a token no entry holds weighs most."""
@@ -196,8 +218,33 @@ class Index:
 
     def tokens(self, question: str) -> set[str]:
         """The tokens of ``question`` as it is ranked (one-word English read as English
-        when the catalog's English holds it)."""
-        return set(text.tokens(question, known=self._english))
+        when the catalog's English holds it); in a question typed in Latin letters only, a
+        pair of pinyin syllables the catalog does not hold is read as the one it holds that
+        it is a slip of (:meth:`_spelled`: "huankou" as hu.kou, 户口)."""
+        found = set(text.tokens(question, known=self._english))
+        if text.has_chinese(question):
+            return found  # its pinyin pairs are the characters' own readings, not typed
+        return {
+            self._spelled(token)
+            if token.startswith(text.PINYIN) and token not in self._vocabulary
+            else token
+            for token in found
+        }
+
+    def _spelled(self, typed: str) -> str:
+        """The catalog's pinyin pair a typed one (``p:huan.kou``) is a slip of: of those
+        with the same initials (people get the first letters of syllables right), the one
+        within the fewest slips (:func:`text.slips`, at most :data:`SLIPS` per three letters
+        typed, at least one), the most common in the catalog among equals (a spelling
+        corrector's rule: the likelier word first); ``typed`` itself when none is."""
+        letters = _letters(typed)
+        most = max(1, len(letters) // SLIPS_PER)
+        near = [
+            (slips, -self._frequency[known], known)
+            for known in self._spellings.get(_initials(typed), [])
+            if (slips := text.slips(letters, _letters(known))) <= most
+        ]
+        return min(near)[2] if near else typed
 
     def rank(self, question: str, *, limit: int = 5) -> list[Match]:
         """The best entries for ``question``, best first, only those with a score."""

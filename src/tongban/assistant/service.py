@@ -238,13 +238,15 @@ def ask(
         return Reply(asked, ReplyKind.warming)
     aspect = reading.aspect_of(asked)
     rest = reading.without_aspect(asked)
-    matches = _confident(index.rank(rest))
+    ranked = index.rank(rest)
+    matches = _confident(ranked)
     if matches and matches[0].code.startswith(retrieval.ELSEWHERE):
-        matter = _named_matter(session, index, asked, matches)
+        # the entries that rank after the matters, if sure enough alone
+        entries = _confident([m for m in ranked if not m.code.startswith(retrieval.ELSEWHERE)])
+        matter = _named_matter(session, index, asked, matches, entries)
         if matter is not None:
             return Reply(asked, ReplyKind.elsewhere, aspect, matter=matter)
-        # no matter it names: the entries that rank after them, if sure enough alone
-        matches = _confident([m for m in matches if not m.code.startswith(retrieval.ELSEWHERE)])
+        matches = entries
     matches = [match for match in matches if not match.code.startswith(retrieval.ELSEWHERE)]
     follow_up = False
     entry = about in index.versions and not str(about).startswith(retrieval.ELSEWHERE)
@@ -265,17 +267,41 @@ def ask(
 
 
 def _named_matter(
-    session: Session, index: retrieval.Index, question: str, matches: Sequence[retrieval.Match]
+    session: Session,
+    index: retrieval.Index,
+    question: str,
+    matches: Sequence[retrieval.Match],
+    entries: Sequence[retrieval.Match],
 ) -> Mapping[str, Any] | None:
     """The first matter handled elsewhere among ``matches`` that ``question`` names
-    (:func:`reading.names_matter`), if any."""
+    (:func:`reading.names_matter`), if any, unless it names the best of ``entries`` (the
+    catalog's own, sure enough) fully, every key word of one of its names, and the
+    matter's names add nothing to the entry's (:func:`reading.names_more`): "户口" names
+    出生登记 fully (办户口) and 户口迁移 by half, and this portal handles the first; "迁户口"
+    names the move."""
     asked = index.tokens(question)
     listed = _matters(session)
+    best = [_phrases(_definition(session, (e.code, index.versions[e.code]))) for e in entries[:1]]
+    named = [entry for entry in best if reading.names_matter(asked, entry, share=1.0)]
     for match in matches:
         matter = listed.get((match.code, index.versions[match.code]))
-        if matter is not None and reading.names_matter(asked, matter):
+        if matter is None or not reading.names_matter(asked, matter):
+            continue
+        if not named or reading.names_more(asked, matter, named[0]):
             return matter
     return None
+
+
+def _phrases(definition: Mapping[str, Any]) -> dict[str, Any]:
+    """What an entry is called, as a matter's names are (:func:`reading.names_matter`): its
+    name, keywords and synonyms, and their English."""
+    source = definition.get("bundle") or definition["items"][0]
+    return {
+        "name": definition["name"],
+        "synonyms": [*(source.get("keywords") or []), *(source.get("synonyms") or [])],
+        "name_en": definition.get("name_en"),
+        "synonyms_en": source.get("synonyms_en"),
+    }
 
 
 def _own_cases(session: Session, asked: str, user: User | None, wait: float | None) -> Reply:

@@ -41,7 +41,8 @@ from tongban.textutil import fold
 log = structlog.get_logger("tongban.assistant")
 
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
-LATIN_RUN = re.compile(r"[a-z]+(?: [a-z]+)*")  # "shiye dengji" is one run
+# "shiye dengji" is one run, and so is "register my e-bike" (a hyphen joins English words)
+LATIN_RUN = re.compile(r"[a-z]+(?:[ -][a-z]+)*")
 
 # Words that say nothing about which service is meant: how people wrap a question.
 _STOPWORD_TEXT = """
@@ -66,6 +67,7 @@ MAX_INITIALS = 5  # "sydj", "qykb": longer runs of letters that are not pinyin a
 
 ENGLISH = "e:"  # the prefix of English tokens
 INITIALS = "i:"  # the prefix of pairs of pinyin initials
+PINYIN = "p:"  # the prefix of pairs of pinyin syllables
 # English words that say nothing about which service is meant (how people wrap a question).
 _ENGLISH_STOPWORD_TEXT = """
     a an the i me my mine we our us you your he she his her it its they them their this that
@@ -186,14 +188,20 @@ def tokens(text: str, *, initials: bool = False, known: frozenset[str] = frozens
     has no initials: they would meet far too much by chance. Runs of Latin letters that
     read as English give English tokens (:func:`english_tokens`) and nothing else; a
     one-word run reads as English when ``known`` (English tokens, ``e:``, such as those of
-    the catalog's English texts) holds its stem ("tax", "visa", "birth"), before any pinyin."""
+    the catalog's English texts) holds its stem ("tax", "visa", "birth"), before any pinyin,
+    and as pinyin too when it splits into syllables ("hukou": the English of 户口)."""
     found: list[str] = []
 
     def english(run: re.Match[str]) -> str:  # its tokens taken, the run taken out
-        if not reads_as_english(run.group()) and not _known_word(run.group(), known):
-            return run.group()
-        found.extend(english_tokens(run.group()))
-        return " "
+        said = run.group()
+        if reads_as_english(said):
+            found.extend(english_tokens(said))
+            return " "
+        if not _known_word(said, known):
+            return said
+        found.extend(english_tokens(said))
+        # a word English took from pinyin ("hukou") is read both ways; "visa", "tax" as English
+        return said if len(split_syllables(said) or []) > 1 else " "
 
     simple = LATIN_RUN.sub(english, _POSSESSIVE.sub("", simplify(text)))
     found += words(simple)
@@ -201,7 +209,7 @@ def tokens(text: str, *, initials: bool = False, known: frozenset[str] = frozens
         core = _core(run)
         found += _pairs(list(core), "c:")
         syllables = list(readings(core))
-        found += _pairs(syllables, "p:")
+        found += _pairs(syllables, PINYIN)
         found += _pairs([s[0] for s in syllables], INITIALS) if initials else []
     for run in LATIN_RUN.findall(simple):
         found += latin_tokens(run.replace(" ", ""))
@@ -213,7 +221,7 @@ def latin_tokens(letters: str) -> list[str]:
     known syllables ("shiyedengji"), else pairs of initials ("sydj")."""
     syllables = split_syllables(letters)
     if syllables and len(syllables) > 1:
-        return _pairs(syllables, "p:") + _pairs([s[0] for s in syllables], INITIALS)
+        return _pairs(syllables, PINYIN) + _pairs([s[0] for s in syllables], INITIALS)
     if syllables is None and 1 < len(letters) <= MAX_INITIALS:
         return _pairs(list(letters), INITIALS)
     return [letters]
@@ -251,11 +259,28 @@ def _syllable_words() -> frozenset[str]:
     return ENGLISH_STOPWORDS - _syllables()
 
 
+def slips(typed: str, known: str) -> int:
+    """How many slips of the keyboard turn ``known`` into ``typed``: letters left out,
+    added, changed or swapped with the next (the optimal string alignment distance)."""
+    rows = [list(range(len(known) + 1))]
+    for i, letter in enumerate(typed, 1):
+        row = [i]
+        for j, wanted in enumerate(known, 1):
+            row.append(min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (letter != wanted)))
+            if i > 1 and j > 1 and letter == known[j - 2] and typed[i - 2] == wanted:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
 def reads_as_english(run: str) -> bool:
-    """Whether a run of Latin letters and single spaces (folded) reads as English rather
-    than pinyin: it does not split into pinyin syllables and is longer than initials
-    ("register company"; not "shiye dengji", "kaigongsi", "sydj"), or it has several words
-    and one of them is an English stop word that no syllable spells ("change my name")."""
+    """Whether a run of Latin letters, single spaces and hyphens (folded) reads as English
+    rather than pinyin: it has a hyphen (pinyin is not typed with one: "e-bike"), or it
+    does not split into pinyin syllables and is longer than initials ("register company";
+    not "shiye dengji", "kaigongsi", "sydj"), or it has several words and one of them is an
+    English stop word that no syllable spells ("change my name")."""
+    if "-" in run:
+        return True
     letters = run.replace(" ", "")
     if len(letters) > MAX_INITIALS and split_syllables(letters) is None:
         return True

@@ -24,6 +24,7 @@ OUT = Path(__file__).resolve().parents[1] / "src" / "tongban" / "catalog" / "ass
 COMPANY_CODE = make_credit_code("350102", "MA2Y0T7Q")
 AGENT_ID = make_resident_id("350102", date(1990, 1, 1), 123)
 HOLDER_ID = make_resident_id("350103", date(1985, 6, 18), 456)
+HOUSEHOLD_ID = make_resident_id("350104", date(1968, 3, 9), 217)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,42 @@ OFFICER_APPOINTMENT = Form(
     [("股东签名(盖章)", "(签名)"), ("日期", "2026年12月1日")],
 )
 
+FAMILY_FINANCES_CONSENT = Form(
+    "family-finances-consent",
+    "家庭经济状况核对授权书",
+    [
+        ("申请人姓名", "林秀英"),
+        ("申请人公民身份号码", HOUSEHOLD_ID),
+        ("户籍地址", "福州市仓山区示例路8号2座301室"),
+        ("共同生活家庭成员一(姓名、关系)", "陈建国,配偶"),
+        ("共同生活家庭成员二(姓名、关系)", "陈小雨,女儿(在校学生)"),
+        ("授权核对的信息", "户籍、收入、存款、证券、房产、车辆、社保"),
+        ("授权查询的单位", "民政部门及有关部门、金融机构"),
+        ("授权期限", "自签字之日起至低保待遇终止"),
+    ],
+    [
+        ("申请人签名", "(签名)"),
+        ("家庭成员签名", "(签名)"),
+        ("日期", "2026年12月1日"),
+    ],
+)
+
+INVESTORS_COMMITMENT = Form(
+    "investors-commitment",
+    "全体投资人承诺书(简易注销)",
+    [
+        ("企业名称", "福州示例餐饮有限公司"),
+        ("统一社会信用代码", COMPANY_CODE),
+        ("债权债务", "未发生债权债务或已清偿完结"),
+        ("清偿费用、职工工资", "未发生或已结清"),
+        ("社会保险费用、法定补偿金", "未发生或已结清"),
+        ("应缴纳税款(滞纳金、罚款)", "已结清"),
+        ("简易注销公示期", "2026年11月1日至2026年11月20日"),
+        ("投资人姓名或名称", "李晓华"),
+    ],
+    [("全体投资人签名(盖章)", "(签名)"), ("日期", "2026年12月1日")],
+)
+
 
 def write(form: Form, path: Path, *, sample: bool) -> None:
     """``form`` blank, or filled with its demo values and marked 样表."""
@@ -103,7 +140,12 @@ def write(form: Form, path: Path, *, sample: bool) -> None:
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    for form in (AGENT_AUTHORISATION, OFFICER_APPOINTMENT):
+    for form in (
+        AGENT_AUTHORISATION,
+        OFFICER_APPOINTMENT,
+        FAMILY_FINANCES_CONSENT,
+        INVESTORS_COMMITMENT,
+    ):
         write(form, OUT / f"{form.name}-blank.pdf", sample=False)
         write(form, OUT / f"{form.name}-sample.pdf", sample=True)
 

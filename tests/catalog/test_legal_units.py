@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.catalog.conftest import CatalogCopy
+from tests.catalog.conftest import CATALOG, CatalogCopy
 from tests.factories import act, open_task, submitted
 from tongban.cases.enums import ClockKind
 from tongban.cases.models import Case
@@ -22,6 +22,7 @@ from tongban.catalog.loader import read_catalog
 MUCK = "3501-CGJ-001"  # 建筑垃圾(渣土)运输处置备案
 SEAL = "3501-GA-001"  # 印章刻制备案
 COMPANY = "3501-SCJG-001"  # 企业设立登记
+PHARMACY = "3501-SCJG-006"  # 药品零售企业药品经营许可证核发
 
 
 def _legal(page: str) -> str:
@@ -108,3 +109,37 @@ def test_an_inspection_may_stop_the_clock_only_for_a_step_art_45_excludes(
     assert "行政许可法第四十五条只排除听证、招标、拍卖、检验、检测" in errors[0].message
     catalog_copy.replace(file, "第二十一条\n", "第二十一条;现场检测所需时间不计入许可期限\n")
     assert not [p for p in read_catalog(catalog_copy.root).errors if p.file == file]
+
+
+def test_a_legal_unit_that_its_declared_source_contradicts_is_refused(
+    catalog_copy: CatalogCopy,
+) -> None:
+    """Where the entry names the article of its legal limit (``legal_note``), the unit the
+    article states is the unit stored: 20 日 kept as 20 working days is refused, naming
+    both; with no declared source the loader has nothing to compare and says nothing."""
+    file = f"items/{MUCK}.yaml"
+    catalog_copy.replace(file, "  legal_unit: calendar_days\n", "  legal_unit: working_days\n")
+    errors = [p for p in read_catalog(catalog_copy.root).errors if p.file == file]
+    assert [p.field for p in errors] == ["time_limit.legal_unit"]
+    assert "20日" in errors[0].message and "工作日" in errors[0].message
+
+    unsourced = f"items/{PHARMACY}.yaml"
+    text = catalog_copy.text(unsourced)
+    start = text.index("  legal_note:")
+    end = text.index("  promised:", start)
+    catalog_copy.replace(unsourced, text[start:end], "")
+    catalog_copy.replace(unsourced, "  unit: calendar_days\n", "  unit: working_days\n")
+    assert not [p for p in read_catalog(catalog_copy.root).errors if p.file == unsourced]
+
+
+def test_limits_the_law_counts_in_days_are_stored_in_days() -> None:
+    """药品零售许可 (二十日), 居住证 (《居住证暂行条例》第九条, 15日) and 公积金提取
+    (《住房公积金管理条例》第二十五条, 3日) were stored as working days."""
+    read = read_catalog(CATALOG)
+    for code, days in ((PHARMACY, 20), ("3501-GA-004", 15), ("3501-GJJ-002", 3)):
+        limit = read.items[code]["time_limit"]
+        assert (limit.get("legal_unit") or limit["unit"], limit["legal"]) == (
+            "calendar_days",
+            days,
+        ), code
+        assert f"{days}日" in limit["legal_note"], code

@@ -129,3 +129,13 @@ def test_an_omitted_field_that_a_fact_used_once_needs_is_refused(
     )
     messages = [error.message for error in _errors(catalog_copy, KCG)]
     assert "字段 enterprise_name 用于收费或一次性使用的事实，不能省去" in messages
+
+
+def test_a_featured_entry_without_questions_and_answers_is_refused(
+    catalog_copy: CatalogCopy,
+) -> None:
+    """热门事项 open the service hall: one without 常见问题 would greet the most people
+    with an empty tab."""
+    catalog_copy.replace("items/3501-CGJ-001.yaml", "\nname:", "\nfeatured: true\nname:")
+    [error] = _errors(catalog_copy, "items/3501-CGJ-001.yaml")
+    assert error.message == "热门事项须有常见问题" and error.field == "featured"

@@ -94,12 +94,12 @@ def test_a_material_offers_its_sample_and_blank_form(client: TestClient) -> None
     assert client.get("/catalog/assets/nothing.pdf").status_code == 404
 
 
-BUSIEST = (
-    "/bundles/3501-BUNDLE-QYKB",
-    f"/bundles/{KCG}",
-    "/items/3501-SCJG-001",
-    "/items/3501-SCJG-002",
-)
+def _featured() -> list[str]:
+    """The guide pages of the entries the catalog marks 热门事项 (``featured``)."""
+    read = read_catalog(CATALOG)
+    return [f"/items/{code}" for code, item in read.items.items() if item.get("featured")] + [
+        f"/bundles/{code}" for code, bundle in read.bundles.items() if bundle.get("featured")
+    ]
 
 
 def test_the_busiest_guides_answer_common_questions_and_their_forms_open(
@@ -107,9 +107,15 @@ def test_the_busiest_guides_answer_common_questions_and_their_forms_open(
 ) -> None:
     """Issue 16: the 企业开办 guide offered no sample or blank form at all, not even the
     授权委托书 that 开餐馆 offers for the same material, and the 食品经营许可 guide's
-    常见问题 tab said there were none. Each busy guide now answers questions of its own and
-    every form it links opens as a PDF."""
-    for path in BUSIEST:
+    常见问题 tab said there were none; only a few guides had questions at all. Every
+    热门事项 the service hall lists now answers questions of its own and every form it
+    links opens as a PDF."""
+    featured = _featured()
+    assert len(featured) >= 15
+    home = client.get("/").text
+    hall = home[home.index('id="featured-title"') : home.index('id="bundles-title"')]
+    for path in featured:
+        assert f'href="{path}"' in hall, path
         html = client.get(path).text
         faq = html[html.index('id="tab-faq"') :]
         assert faq.count("<dt>") >= 3 and "暂无常见问题" not in faq, path
@@ -171,3 +177,18 @@ def test_plain_word_questions_find_the_bundle_through_its_synonyms(client: TestC
     assert first("孩子出生了") == "3501-BUNDLE-XSECS"
     html = client.get("/", params={"q": "开饭店要办什么证"}).text
     assert f'href="/bundles/{KCG}"' in html
+
+
+def test_the_allowance_and_the_simplified_closing_offer_their_forms(client: TestClient) -> None:
+    """低保 asks every adult of the household to sign the 家庭经济状况核对授权书, and a
+    simplified closing (简易注销) the investors' 承诺书 in place of the liquidation report:
+    both guides offer a sample and a blank form beside the material."""
+    for path, material, form in (
+        ("/items/3501-MZ-001", "家庭经济状况核对授权书", "family-finances-consent"),
+        ("/items/3501-SCJG-004", "经确认的清算报告", "investors-commitment"),
+    ):
+        html = client.get(path).text
+        materials = html[html.index('id="tab-materials"') : html.index('id="tab-process"')]
+        row = materials[materials.index(material) :][:1500]
+        assert f"/catalog/assets/{form}-sample.pdf" in row, path
+        assert f"/catalog/assets/{form}-blank.pdf" in row, path

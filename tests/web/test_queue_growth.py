@@ -67,12 +67,13 @@ def test_a_queue_page_costs_the_same_statements_at_20_and_200_cases(
     monkeypatch.setattr(keys, "REFRESH_SECONDS", float("inf"))
     clock.now = NOW
     client = signed_in("wjw")
-    api = as_user("wjw")
+    api, head = as_user("wjw"), as_user("wjw-hz")  # the head lists every stage (may_act)
     _fill(db, 20, seed=1)
     few = {
         "page": _cost(client, connection, "/staff"),
         "urgent": _cost(client, connection, "/staff?urgency=red"),
         "api": _cost(client, connection, "/api/v1/tasks", headers=api),
+        "head_api": _cost(client, connection, "/api/v1/tasks", headers=head),
     }
     _fill(db, 180, seed=2)
     open_tasks = db.scalar(
@@ -83,6 +84,7 @@ def test_a_queue_page_costs_the_same_statements_at_20_and_200_cases(
         "page": _cost(client, connection, "/staff"),
         "urgent": _cost(client, connection, "/staff?urgency=red"),
         "api": _cost(client, connection, "/api/v1/tasks", headers=api),
+        "head_api": _cost(client, connection, "/api/v1/tasks", headers=head),
     }
     assert many == few
 

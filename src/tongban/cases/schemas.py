@@ -194,6 +194,16 @@ class TaskRead(BaseModel):
             "/tasks and GET /tasks/{task_id}; null elsewhere"
         ),
     )
+    may_act: bool | None = Field(
+        None,
+        description=(
+            "Whether the signed-in user may act on the task now (its actions answer 403 or "
+            "404 when false): a department's head lists every stage of the department to "
+            "reassign it (改派) but acts only on those of their role that they hold or no one "
+            "holds; absence and the separation of review and decision count (审核与审批分离). "
+            "Given by GET /tasks and GET /tasks/{task_id}; null elsewhere"
+        ),
+    )
 
 
 class CorrectionRead(BaseModel):

@@ -50,7 +50,7 @@ from tongban.cases.core.taken_in import (
     list_taken_in,
     unfinished_drafts,
 )
-from tongban.cases.core.transition import record_case
+from tongban.cases.core.transition import may_act, record_case
 from tongban.cases.materials.provision import field_problems as typed_number_problems
 from tongban.cases.materials.provision import needs_applicant as asks_upload
 from tongban.cases.materials.provision import resolve as material_ways
@@ -165,6 +165,7 @@ __all__ = [
     "load_by_department",
     "material_ways",
     "materials",
+    "may_act",
     "may_reassign",
     "may_receive",
     "may_see_event",

@@ -43,10 +43,18 @@ def faq(definition: Mapping[str, Any]) -> list[dict[str, str]]:
     return [entry for source in _sources(definition) for entry in source.get("faq") or []]
 
 
+def featured(definition: Mapping[str, Any]) -> bool:
+    """Whether the entry is a 热门事项, listed first in the service hall (``featured``)."""
+    return bool(_sources(definition)[0].get("featured"))
+
+
 def problems(doc: SourceDocument, *, materials: set[str]) -> list[Problem]:
     """A template of a material the entry does not have, or naming a file that is not among
-    the catalog's assets; the same synonym or FAQ question twice."""
+    the catalog's assets; the same synonym or FAQ question twice; a 热门事项 with no
+    questions of its own."""
     found = []
+    if doc.data.get("featured") and not doc.data.get("faq"):
+        found.append(doc.problem(["featured"], "热门事项须有常见问题"))
     for index, template in enumerate(doc.data.get("material_templates") or []):
         path: list[str | int] = ["material_templates", index]
         if template["material"] not in materials:

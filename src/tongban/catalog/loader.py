@@ -139,6 +139,7 @@ def _check_item(
     _, promised, legal = comparable(item["time_limit"])
     if promised > legal:
         found.append(doc.problem(["time_limit", "promised"], "承诺时限不能超过法定时限"))
+    found += process_rules.legal_unit_problems(doc)
     found += process_rules.fee_problems(doc)
     found += process_rules.decision_problems(doc, sources)
     found += process_rules.issuer_problems(doc)

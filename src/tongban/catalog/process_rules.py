@@ -6,9 +6,11 @@ Each returns the problems found, each with its field (``yamlsource.Problem``).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tongban import money
+from tongban.catalog.definitions import legal_unit
 from tongban.catalog.yamlsource import Problem, SourceDocument
 from tongban.rules import service as rules
 
@@ -195,3 +197,42 @@ def _fee_rule_problems(doc: SourceDocument) -> list[Problem]:
             message = "制证前缴费（before_issue）须有制证（issue）环节等待缴费"
             found.append(doc.problem(["payment", "when"], message))
     return found
+
+
+_STATED_LIMIT = re.compile(
+    r"(?<![0-9])(?P<n>[0-9]+)(?P<unit>个工作日|工作日|个自然日|自然日|日|天|个小时|小时)"
+)
+_UNIT_OF_WORD = {
+    "个工作日": "working_days",
+    "工作日": "working_days",
+    "个自然日": "calendar_days",
+    "自然日": "calendar_days",
+    "日": "calendar_days",
+    "天": "calendar_days",
+    "个小时": "hours",
+    "小时": "hours",
+}
+_UNIT_NAMES = {"working_days": "工作日", "calendar_days": "日（自然日）", "hours": "小时"}
+
+
+def legal_unit_problems(doc: SourceDocument) -> list[Problem]:
+    """The legal limit stored in another unit than its declared source states it: where
+    ``time_limit.legal_note`` names the article and the legal number (``20日``,
+    ``3个工作日``), the unit there is the unit stored (``legal_unit``, else ``unit``);
+    a law's 日 counts calendar days (《民法典》第二百零一条), not working days. An entry
+    that declares no source has nothing to compare and gets no problem."""
+    limit = doc.data["time_limit"]
+    stored = legal_unit(limit)
+    for stated in _STATED_LIMIT.finditer(limit.get("legal_note") or ""):
+        if int(stated["n"]) != int(limit["legal"]):
+            continue
+        unit = _UNIT_OF_WORD[stated["unit"]]
+        if unit == stored:
+            return []
+        message = (
+            f"法定时限的依据写明“{stated.group(0)}”，按{_UNIT_NAMES[unit]}计算，"
+            f"不能按{_UNIT_NAMES[stored]}存储：请把 legal_unit 改为 {unit}"
+        )
+        field = "legal_unit" if "legal_unit" in limit else "unit"
+        return [doc.problem(["time_limit", field], message)]
+    return []

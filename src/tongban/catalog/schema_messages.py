@@ -37,6 +37,7 @@ FIELD_NAMES = {
     "synonyms": "同义说法",
     "synonyms_en": "英文同义说法",
     "finder": "找事引导",
+    "featured": "热门事项",
     "faq": "常见问题",
     "decision": "决定规则",
     "public_notice": "公示",

@@ -42,7 +42,7 @@ def _by_department(entries: Sequence[CatalogEntry]) -> dict[str, list[CatalogEnt
 
 @router.get("/")
 def home(request: Request, session: SessionDep, user: OptionalUser, q: str = "") -> Response:
-    """The service hall: search box, bundles (一件事) and items by department.
+    """The service hall: search box, 热门事项, bundles (一件事) and items by department.
 
     htmx, searching as the person types, gets only the results.
     """
@@ -57,11 +57,22 @@ def home(request: Request, session: SessionDep, user: OptionalUser, q: str = "")
         "catalog/home.html",
         "catalog/_search_results.html",
         context,
-        lambda: {
-            "bundles": service.list_entries(session, kind=EntryKind.bundle),
-            "groups": _by_department(service.list_entries(session, kind=EntryKind.item)),
-        },
+        lambda: _hall(session),
     )
+
+
+def _hall(session: Session) -> dict[str, Any]:
+    """The service hall's lists: 热门事项 (``guides.featured``), bundles, items by department."""
+    entries = service.list_entries(session)
+    return {
+        "featured": [
+            entry
+            for entry in entries
+            if entry.current_version and guides.featured(entry.current_version.definition)
+        ],
+        "bundles": [entry for entry in entries if entry.kind == EntryKind.bundle],
+        "groups": _by_department([entry for entry in entries if entry.kind == EntryKind.item]),
+    }
 
 
 @router.get("/finder")

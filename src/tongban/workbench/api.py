@@ -44,7 +44,8 @@ def list_tasks(
 ) -> list[TaskRead]:
     """The queue: open tasks of the user's department and roles (``view=mine``: only those
     the user holds or no one holds), least time left first, ``limit`` at a time, each
-    with ``unstaffed`` (无人可办) where nobody at work may take it, as on the queue page.
+    with ``unstaffed`` (无人可办) where nobody at work may take it, as on the queue page,
+    and ``may_act`` where the user may act on it (a head lists every stage to reassign).
     When more follow, the ``Link`` header (RFC 8288) gives the next page's address
     (``rel="next"``, with the ``after`` cursor)."""
     found = service.queue_page(
@@ -64,15 +65,19 @@ def list_tasks(
             **({"view": view} if view != "department" else {}),
         }
         response.headers["Link"] = f'<{request.url.path}?{urlencode(query)}>; rel="next"'
-    return [read_task(session, row.task, now, unstaffed=row.unstaffed) for row in found.rows]
+    return [
+        read_task(session, row.task, now, unstaffed=row.unstaffed, viewer=user)
+        for row in found.rows
+    ]
 
 
 @router.get("/tasks/{task_id}")
 def get_task(task_id: RowId, session: SessionDep, user: CurrentStaff, now: NowDep) -> TaskRead:
-    """One task of the user's department, with its time left and ``unstaffed``."""
+    """One task of the user's department, with its time left, ``unstaffed`` and
+    ``may_act``."""
     task = service.get_task(session, task_id=task_id, user=user)
     nobody = service.unstaffed_tasks(session, tasks=[task], now=now)
-    return read_task(session, task, now, unstaffed=task.id in nobody)
+    return read_task(session, task, now, unstaffed=task.id in nobody, viewer=user)
 
 
 def _task_case(session: SessionDep, task_id: RowId, user: User) -> Task:

@@ -304,11 +304,25 @@ def locked_task(
     expected_version: int | None = None,
 ) -> Task:
     """Load an open task under its case's lock (:func:`lock_task`) and check who may act
-    on it: its department's staff with the stage's role, not marked absent on the local
-    date of ``now`` (NotAllowed: an absent person's tasks go to others, so they act on
-    none; back at work, they end the absence first), kept apart from the other of review
-    and decision (``access``), and its holder when it has one."""
+    on it (:func:`check_may_act`); Conflict ``stale`` when ``expected_version`` is not
+    the task's."""
     task = lock_task(session, task_id=task_id)
+    check_may_act(session, user=user, task=task, now=now)
+    if expected_version is not None and expected_version != task.version:
+        raise Conflict(
+            "任务已被他人更新，请刷新后再操作。",
+            "The task changed meanwhile; reload.",
+            code="stale",
+        )
+    return task
+
+
+def check_may_act(session: Session, *, user: User, task: Task, now: datetime) -> None:
+    """Who may act on a task: its department's staff with the stage's role (NotFound for
+    another department), not marked absent on the local date of ``now`` (NotAllowed: an
+    absent person's tasks go to others, so they act on none; back at work, they end the
+    absence first), kept apart from the other of review and decision (``access``), and
+    its holder when it has one."""
     access.check_act(user, task)
     day = clocks.calendar(session).local_date(now)
     if user.absent_on(day):
@@ -321,10 +335,17 @@ def locked_task(
     separate = definition.separates_review_and_decision(session, task.case, task.item_code)
     access.check_separation(user, task, separate=separate)
     access.check_holder(user, task)
-    if expected_version is not None and expected_version != task.version:
-        raise Conflict(
-            "任务已被他人更新，请刷新后再操作。",
-            "The task changed meanwhile; reload.",
-            code="stale",
-        )
-    return task
+
+
+def may_act(session: Session, *, user: User, task: Task, now: datetime) -> bool:
+    """Whether ``user`` may act on ``task`` now: it is open and :func:`check_may_act`
+    lets them (what the action endpoints answer instead of 403 or 404). A department's
+    head lists every stage of the department to reassign it, and acts only where this
+    holds."""
+    if task.state != TaskState.open:
+        return False
+    try:
+        check_may_act(session, user=user, task=task, now=now)
+    except (NotAllowed, NotFound):
+        return False
+    return True

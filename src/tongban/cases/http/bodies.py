@@ -46,10 +46,14 @@ def read_case(session: Session, case: Case, now: datetime, viewer: User | None =
     return read
 
 
-def read_task(session: Session, task: Task, now: datetime, *, unstaffed: bool) -> TaskRead:
-    """The task as the API shows it, with its time left and whether anyone present may
-    take it (``service.unstaffed_tasks``, found by the caller for a whole page at once)."""
+def read_task(
+    session: Session, task: Task, now: datetime, *, unstaffed: bool, viewer: User
+) -> TaskRead:
+    """The task as the API shows it to ``viewer``, with its time left, whether anyone
+    present may take it (``service.unstaffed_tasks``, found by the caller for a whole page
+    at once) and whether ``viewer`` may act on it (``service.may_act``)."""
     read = TaskRead.model_validate(task)
     read.time_left = time_left_read(service.task_time_left(session, task=task, now=now))
     read.unstaffed = unstaffed
+    read.may_act = service.may_act(session, user=viewer, task=task, now=now)
     return read

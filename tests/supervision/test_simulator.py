@@ -21,7 +21,7 @@ from tongban.audit.models import AuditEntry
 from tongban.cases.core import clocks, queries
 from tongban.cases.core.machine import TRANSITIONS, Event
 from tongban.cases.enums import CaseState, ClockKind
-from tongban.cases.models import Case, Clock, CorrectionRequest, ResultDocument, Task
+from tongban.cases.models import Case, Clock, CorrectionRequest, Material, ResultDocument, Task
 from tongban.cases.stages.documents import PRINT_JOB, print_document
 from tongban.catalog.models import CatalogVersion
 from tongban.config import get_settings
@@ -381,3 +381,13 @@ def test_the_applicant_of_a_simulated_case_sees_its_steps_and_its_results(
     assert actions[0] == "case.submit" and "case.accept" in actions
     results = client.get(f"{url}/results", headers=headers).json()
     assert [r["title"] for r in results] == [document.title]
+
+
+def test_every_simulated_upload_has_its_file(db: Session, tmp_path: Path) -> None:
+    """A batch's materials went in as one statement whose columns were its first row's: a
+    batch opening with a shared or e-licence material lost the file of every upload."""
+    store = LocalFileStore(tmp_path / "files")
+    simulate(db, store=store, days=10, count=40, seed=11, now=START, tz=TZ)
+    uploads = db.scalars(select(Material).where(Material.way == "upload")).all()
+    assert uploads and all(m.filename and m.storage_key for m in uploads)
+    assert store.get(uploads[0].storage_key).startswith(b"%PDF")

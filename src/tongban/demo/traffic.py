@@ -355,7 +355,8 @@ def _materials(traffic: Traffic, rows: Rows, case_id: int, item: Item, at: datet
             continue
         way = (material.get("ways") or ["upload"])[0]
         row = {"case_id": case_id, "material_code": material["code"], "way": way}
-        row.update(traffic.sample if way == "upload" else {})
+        # every row names every column: a batch is one statement with its first row's columns
+        row.update(traffic.sample if way == "upload" else dict.fromkeys(traffic.sample))
         rows.add("materials", row | {"uploaded_at": at})
 
 

@@ -21,8 +21,9 @@ message centre, no mail now: ``notifications.delivery.settle_history``); and the
 rows of the simulated days are written (``supervision.daily``).
 
 Written in batches (one statement per table and batch; the results case by case through
-the issuing path, about 10 ms of CPU a licence), 10,000 cases take minutes, not hours; the demo history (``demo.history``) is the one that goes through the service layer
-call by call. Unlike it this adds to a database that already has cases. Reproducible: the
+the issuing path, about 10 ms of CPU a licence), 10,000 cases take minutes, not hours;
+the demo history (``demo.history``) is the one that goes through the service layer call
+by call. Unlike it this adds to a database that already has cases. Reproducible: the
 same seed, ``now`` and database give the same traffic.
 """
 

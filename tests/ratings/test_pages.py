@@ -152,12 +152,12 @@ def test_a_case_waiting_for_acceptance_is_rated_for_its_receipt(
             "stage": "receipt",
             "score": "4",
             "indicator-speed": "5",
-            "tags": ["服务热情", "一次办好"],
+            "tags": ["服务热情", "指南清晰"],
         },
     )
     assert rated.status_code == 200, rated.text
     card = _card(rated.text)
-    assert "收件环节评价" in card and "服务热情、一次办好" in card and "办事速度" in card
+    assert "收件环节评价" in card and "服务热情、指南清晰" in card and "办事速度" in card
     assert "<form" not in card  # the receipt is rated; acceptance comes later
 
 

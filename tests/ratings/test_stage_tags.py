@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.factories import API
 from tests.ratings.conftest import Finish
 from tests.web.support import csrf, sign_in
+from tongban.ratings.rules import STAGES
+from tongban.ratings.tags import read_tags
 
 ENGLISH = {"Accept-Language": "en"}
 
@@ -65,3 +68,43 @@ def test_the_receipt_form_leaves_out_disagreeing_with_the_result(
     )
     assert refused.status_code == 422
     assert "is not a tag for rating the receipt stage" in refused.text
+
+
+def test_each_stage_offers_the_reasons_that_fit_what_has_happened_by_then(
+    client: TestClient, as_user: Any, finish: Finish
+) -> None:
+    """At receipt nothing has run yet: no 办理时间长 (took too long) and no 一次办好 (done in
+    one go); the wait for acceptance may have been long; only completion offers them all."""
+    offered = client.get(f"{API}/ratings/options", headers=as_user("zhangsan")).json()
+    tags = offered["stage_tags"]
+    assert "办理时间长" not in tags["receipt"]["bad"] and "一次办好" not in tags["receipt"]["good"]
+    assert {"指南不准确", "材料要求多", "服务态度差", "系统不好用"} <= set(tags["receipt"]["bad"])
+    assert "办理时间长" in tags["acceptance"]["bad"]
+    assert "结果不认可" not in tags["acceptance"]["bad"]
+    every = set(offered["good_tags"]) | set(offered["bad_tags"])
+    assert set(tags["completion"]["good"]) | set(tags["completion"]["bad"]) == every
+
+    number = finish("submitted")
+    url = f"{API}/cases/{number}/rating"
+    body = {"stage": "receipt", "score": 2, "tags": ["办理时间长"]}
+    refused = client.post(url, json=body, headers=as_user("zhangsan"))
+    assert refused.status_code == 422 and refused.json()["error"]["field"] == "tags"
+    assert "评价收件环节时不能选择“办理时间长”" in refused.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("broken", "said"),
+    [
+        ("- {tag: 快, en: Quick, level: good, stages: [review]}", "review"),
+        ("- {tag: 快, en: Quick, level: fine, stages: [receipt]}", "fine"),
+        ("- {tag: 快, level: good, stages: [receipt]}", "en"),
+        (
+            "- {tag: 快, en: Quick, level: good, stages: [receipt]}\n"
+            "- {tag: 快, en: Fast, level: bad, stages: [receipt]}",
+            "快",
+        ),
+    ],
+)
+def test_a_broken_tag_list_is_refused_naming_what_is_wrong(broken: str, said: str) -> None:
+    with pytest.raises(ValueError, match=said):
+        read_tags(broken, stages=STAGES)

@@ -21,13 +21,15 @@ from tongban.audit.models import AuditEntry
 from tongban.cases.core import clocks, queries
 from tongban.cases.core.machine import TRANSITIONS, Event
 from tongban.cases.enums import CaseState, ClockKind
-from tongban.cases.models import Case, Clock, CorrectionRequest, ResultDocument, Task
+from tongban.cases.models import Case, Clock, CorrectionRequest, Material, ResultDocument, Task
 from tongban.cases.stages.documents import PRINT_JOB, print_document
 from tongban.catalog.models import CatalogVersion
 from tongban.config import get_settings
 from tongban.demo.simulator import Steps, simulate
 from tongban.files.store import LocalFileStore
 from tongban.jobs.models import Job
+from tongban.licences import service as licences
+from tongban.licences.printing import print_job
 from tongban.notifications.service import inbox
 from tongban.outbox.models import OutboxMessage
 from tongban.ratings import service
@@ -42,7 +44,7 @@ from tongban.web.runtime import Runtime
 def test_a_month_has_the_mix_of_a_real_month(db: Session, tmp_path: Path) -> None:
     store = LocalFileStore(tmp_path / "files")
     began = time.monotonic()
-    report = simulate(db, store=store, days=30, count=COUNT, seed=3, now=START, tz=TZ)
+    report = simulate(db, store=store, days=30, count=COUNT, seed=4, now=START, tz=TZ)
     elapsed = time.monotonic() - began
     cases = list(db.scalars(select(Case)))
     assert len(cases) == COUNT == sum(report.created.values())
@@ -295,11 +297,15 @@ def test_a_simulated_case_has_its_timeline_and_its_results(db: Session, tmp_path
     documents = list(issued)
     assert {d.case_id for d in documents} == {c.id for c in done if _has_result(db, c)}
     assert all(d.issued_at <= START and d.number and not d.ready for d in documents)
+    # the decisions against are official documents printed by their job; the results are
+    # e-licences, printed by the licence's job (tests/supervision/test_simulated_licences.py)
     printing = {
         j.payload["document_id"] for j in db.scalars(select(Job).where(Job.kind == PRINT_JOB))
     }
-    assert printing == set(db.scalars(select(ResultDocument.id)))  # decisions against too
-    print_document(db, payload={"document_id": documents[0].id}, now=START, store=store)
+    against = select(ResultDocument.id).where(ResultDocument.kind.in_(("refusal", "rejection")))
+    assert printing == set(db.scalars(against))
+    [licence] = licences.list_for_case(db, case_id=documents[0].case_id)[:1]
+    print_job(db, payload={"licence_id": licence.id}, now=START, store=store)
     assert documents[0].ready and store.get(documents[0].storage_key).startswith(b"%PDF")
 
 
@@ -361,9 +367,11 @@ def test_the_applicant_of_a_simulated_case_sees_its_steps_and_its_results(
     """What the applicant reads of a simulated case through the API, as of a real one:
     the steps on its timeline, and its results once the worker has printed them."""
     simulate(db, store=runtime.store, days=10, count=40, seed=11, now=START, tz=TZ)
-    document = db.scalars(select(ResultDocument).order_by(ResultDocument.id)).first()
+    results = select(ResultDocument).where(ResultDocument.kind.not_in(("refusal", "rejection")))
+    document = db.scalars(results.order_by(ResultDocument.id)).first()
     assert document is not None
-    print_document(db, payload={"document_id": document.id}, now=START, store=runtime.store)
+    [licence] = licences.list_for_case(db, case_id=document.case_id)[:1]
+    print_job(db, payload={"licence_id": licence.id}, now=START, store=runtime.store)
     case = db.get_one(Case, document.case_id)
     db.flush()
     headers = token(client, db.get_one(User, case.applicant_id).username)
@@ -373,3 +381,13 @@ def test_the_applicant_of_a_simulated_case_sees_its_steps_and_its_results(
     assert actions[0] == "case.submit" and "case.accept" in actions
     results = client.get(f"{url}/results", headers=headers).json()
     assert [r["title"] for r in results] == [document.title]
+
+
+def test_every_simulated_upload_has_its_file(db: Session, tmp_path: Path) -> None:
+    """A batch's materials went in as one statement whose columns were its first row's: a
+    batch opening with a shared or e-licence material lost the file of every upload."""
+    store = LocalFileStore(tmp_path / "files")
+    simulate(db, store=store, days=10, count=40, seed=11, now=START, tz=TZ)
+    uploads = db.scalars(select(Material).where(Material.way == "upload")).all()
+    assert uploads and all(m.filename and m.storage_key for m in uploads)
+    assert store.get(uploads[0].storage_key).startswith(b"%PDF")

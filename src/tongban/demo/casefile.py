@@ -1,14 +1,17 @@
 """What the platform writes beside a simulated case's own rows (``demo.traffic``), so that
 its page and the reform figures read like a real case's: the audit entries of its steps
 (its timeline: submitted, accepted, each task's outcome, decided, issued …) at their
-simulated moments; the result documents of an issued case, printed by the worker's
-``document.print`` job as any official document is; how its shared form fields were
+simulated moments; the results of an issued case, issued by the live issuing path (signed
+e-licences in the licence library, their faces printed by the worker's ``licence.print``
+job) and the written decision of a case closed against its applicant (printed by the
+``document.print`` job as any official document is); how its shared form fields were
 filled (``FieldFill``, what the backfill rate 回填率 counts); and the one rating
 invitation (智能邀评) of a finished case not rated within ``rating_invite_after_days``
 days, at the moment it fell due.
 
 Rows go into the batch (``Rows``); the audit entries are recorded after the batch's rows
-are written (:func:`record_steps`), with their messages, as history (``audit.record``).
+are written (:func:`record_steps`), with their messages, as history (``audit.record``);
+then the batch's results are issued (:func:`issue_results`).
 """
 
 from __future__ import annotations
@@ -17,15 +20,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from tongban.audit import service as audit
 from tongban.audit.service import Actor
 from tongban.cases.core.machine import STAGE_DONE, action_of
 from tongban.cases.enums import CaseState, Stage, TaskState
+from tongban.cases.models import Case
 from tongban.cases.stages import documents, intake
 from tongban.catalog.sources import source_refs
 from tongban.config import get_settings
+from tongban.demo.history import ENDS_ENTERPRISE
+from tongban.files.store import FileStore
 from tongban.jobs import service as jobs
 
 if TYPE_CHECKING:
@@ -135,6 +142,17 @@ def record_steps(session: Session, steps: list[Step]) -> None:
     audit.write_now(session)
 
 
+def form_of(traffic: Traffic, applicant: int, item: Item) -> dict[str, Any]:
+    """What a simulated case's form holds: an enterprise's own name and credit code where
+    the item's form asks for them, as the enterprise register fills and locks them on a
+    real form, so that its results name the enterprise (``licences.holders``); nothing on
+    a deregistration (注销), whose result would strike the demo enterprise off."""
+    if any(part["result"].get("name") in ENDS_ENTERPRISE for part in item.spec["items"]):
+        return {}
+    asked = item.spec["form"]["properties"]
+    return {k: v for k, v in traffic.companies.get(applicant, {}).items() if k in asked}
+
+
 def fill_fields(traffic: Traffic, rows: Rows, case_id: int, item: Item) -> None:
     """How each shared field of the case's form was filled: mostly pulled from its source,
     some typed by hand for a reason the dashboard lists (no record, source down, refused)."""
@@ -157,34 +175,25 @@ def fill_fields(traffic: Traffic, rows: Rows, case_id: int, item: Item) -> None:
             rows.add("field_fills", row)
 
 
-def issue(traffic: Traffic, rows: Rows, case: dict[str, Any], item: Item, at: datetime) -> None:
-    """The result documents of the case's items, issued at ``at``, numbered and worded as
-    ``documents.issue_results`` words them; the worker prints them (:func:`queue_prints`)."""
-    for part in item.spec["items"]:
-        result = part["result"]
-        if result["kind"] == "none":
-            continue
-        holder = traffic.names.get(case["applicant_id"], "")
-        valid_until, sheet, footer = documents.result_sheet(
-            part, number=case["number"], holder=holder, now=at
-        )
-        row: dict[str, Any] = {
-            "case_id": case["id"],
-            "item_code": part["code"],
-            "title": result["name"],
-            "kind": result["kind"],
-            "storage_key": "",
-            "issued_at": at,
-            "valid_until": valid_until,
-            "verification_code": f"{traffic.rng.getrandbits(96):024x}",
-            "content": {
-                "issuer": traffic.departments[part["department"]],
-                "rows": [list(line) for line in sheet],
-                "footer": footer,
-            },
-        }
-        ident = rows.add("result_documents", row)
-        row["number"] = documents.document_number(part["department"], result["kind"], ident, at)
+def issue(rows: Rows, case: dict[str, Any], item: Item, at: datetime) -> None:
+    """Note that the case issues its results at ``at``: they are issued once the batch's
+    rows are written (:func:`issue_results`)."""
+    rows.issued.append((case["id"], item, at))
+
+
+def issue_results(session: Session, rows: Rows, *, store: FileStore) -> None:
+    """Issue the results of the batch's issued cases as a live case's issuing stage does
+    (``documents.issue_results``), each at its simulated moment: a signed e-licence per
+    result in the licence library with its result document, the ``licence.issued`` entry,
+    the sources it feeds and its print job, due then (the worker draws and signs the PDF
+    face afterwards, as it does for every licence)."""
+    if not rows.issued:
+        return
+    ids = [case_id for case_id, _item, _at in rows.issued]
+    query = select(Case).where(Case.id.in_(ids)).options(selectinload(Case.tasks))
+    cases = {case.id: case for case in session.scalars(query)}
+    for case_id, item, at in rows.issued:
+        documents.issue_results(session, case=cases[case_id], spec=item.spec, store=store, now=at)
 
 
 def decided_against(

@@ -67,12 +67,13 @@ class Item:
 
 @dataclass
 class Rows:
-    """The rows of one batch, by table, the next id of each table, and the audit entries
-    of the batch's cases."""
+    """The rows of one batch, by table, the next id of each table, the audit entries of
+    the batch's cases, and the cases that issue their results (with when)."""
 
     ids: dict[str, int]
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     steps: list[Step] = field(default_factory=list)
+    issued: list[tuple[int, Item, datetime]] = field(default_factory=list)
 
     def add(self, table: str, row: dict[str, Any]) -> int:
         row["id"] = self.ids[table]
@@ -93,6 +94,7 @@ class Traffic:
     channels: tuple[Channel, ...]
     applicants: dict[str, list[int]]  # subject kind → user ids
     names: dict[int, str]  # applicant's user id → name
+    companies: dict[int, dict[str, str]]  # an enterprise's user id → its name and credit code
     departments: dict[str, str]  # code → name
     sample: dict[str, Any]  # the stored sample file uploads point at
 
@@ -151,7 +153,7 @@ def write_case(traffic: Traffic, rows: Rows, item: Item) -> str:
         "catalog_code": item.code,
         "title": item.title,
         "lead_department": item.lead,
-        "form_data": {},
+        "form_data": casefile.form_of(traffic, applicant, item),
         "channel": rng.choice(traffic.channels),
         "delivery": "window" if "window" in offered and rng.random() < 1 / 3 else "online",
         "joint": len(item.reviewers) > 1,
@@ -289,7 +291,7 @@ def _run(
             if fate == "refused":
                 return _decided_against(traffic, rows, case, item, stage, moment, CaseState.refused)
         if stage == Stage.issue or (decided and Stage.issue not in order):
-            casefile.issue(traffic, rows, case, item, moment)
+            casefile.issue(rows, case, item, moment)
         after = WAITS_IN[order[number + 1]] if number + 1 < len(order) else CaseState.completed
         rows.steps.append(Step(case, moment, casefile.MOVES[stage], staff, WAITS_IN[stage], after))
     case["closed_at"] = moment
@@ -353,7 +355,8 @@ def _materials(traffic: Traffic, rows: Rows, case_id: int, item: Item, at: datet
             continue
         way = (material.get("ways") or ["upload"])[0]
         row = {"case_id": case_id, "material_code": material["code"], "way": way}
-        row.update(traffic.sample if way == "upload" else {})
+        # every row names every column: a batch is one statement with its first row's columns
+        row.update(traffic.sample if way == "upload" else dict.fromkeys(traffic.sample))
         rows.add("materials", row | {"uploaded_at": at})
 
 

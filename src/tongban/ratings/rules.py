@@ -13,6 +13,7 @@ from tongban.cases.enums import CaseState
 from tongban.config import get_settings
 from tongban.errors import InvalidInput, NotAllowed
 from tongban.ratings.models import Rating
+from tongban.ratings.tags import packaged
 
 SCORES = (5, 4, 3, 2, 1)
 SCORE_NAMES_ZH = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
@@ -42,39 +43,12 @@ INDICATOR_NAMES_EN = {
     "convenience": "convenience",
     "ease": "ease of use",
 }
-# reason tags: what was good, what went wrong
-GOOD_TAGS = ("办事快捷", "指南清晰", "服务热情", "一次办好", "操作便捷")
-BAD_TAGS = (
-    "办理时间长",
-    "指南不准确",
-    "材料要求多",
-    "多次跑动",
-    "服务态度差",
-    "系统不好用",
-    "结果不认可",
-)
+# reason tags: what was good, what went wrong, and the stages each is offered at (data)
+_TAGS = packaged(STAGES)
+GOOD_TAGS, BAD_TAGS = _TAGS.good, _TAGS.bad
 TAGS = GOOD_TAGS + BAD_TAGS
-TAG_NAMES_EN = {
-    "办事快捷": "Quick",
-    "指南清晰": "Clear guide",
-    "服务热情": "Friendly service",
-    "一次办好": "Done in one go",
-    "操作便捷": "Easy to use",
-    "办理时间长": "Took too long",
-    "指南不准确": "Guide inaccurate",
-    "材料要求多": "Too many materials",
-    "多次跑动": "Several trips",
-    "服务态度差": "Unfriendly service",
-    "系统不好用": "System hard to use",
-    "结果不认可": "Disagree with the result",
-}
-# the reason tags offered when rating each stage: nothing is decided at receipt or at
-# acceptance, so 结果不认可 (disagree with the result) is offered at completion only
-RESULT_TAGS = ("结果不认可",)
-STAGE_TAGS = {
-    stage: tuple(tag for tag in TAGS if stage == "completion" or tag not in RESULT_TAGS)
-    for stage in STAGES
-}
+TAG_NAMES_EN = _TAGS.names_en
+STAGE_TAGS = _TAGS.by_stage
 BAD_AT_MOST = 2  # 差评: 不满意 or 非常不满意
 GOOD_AT_LEAST = 4  # counted in the satisfaction rate (好评率)
 COMMENT_MAX = 500

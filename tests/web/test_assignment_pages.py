@@ -11,6 +11,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from tests.conftest import START
 from tests.web.support import ITEM, PDF, VALID, SignedIn, apply, case_number, csrf, sign_in
 from tongban.accounts import service as accounts
 from tongban.accounts.enums import Role
@@ -296,3 +297,19 @@ def test_the_api_task_list_marks_a_task_nobody_at_work_may_take_as_the_queue_pag
     assert f'id="unstaffed-{task}"' in queue  # the page says the same of it
     described = head.get("/api/v1/openapi.json").json()["components"]["schemas"]["TaskRead"]
     assert "无人可办" in described["properties"]["unstaffed"]["description"]
+
+
+def test_a_holder_marked_absent_sees_why_instead_of_actions_they_would_be_refused(
+    signed_in: SignedIn, db: Session
+) -> None:
+    """The task page offers actions by the rule the actions check (``refusal_to_act``):
+    it showed 同意 to a reviewer marked absent, whose click was then refused."""
+    _, task = _in_review(signed_in)
+    reviewer = accounts.find_user(db, username="rs")
+    reviewer.absent_from = reviewer.absent_until = START.date()
+    db.commit()
+    page = signed_in("rs").get(f"/staff/tasks/{task}").text
+    assert f"/staff/tasks/{task}/agree" not in page
+    assert "不在岗，不能办理任务" in page and "取消登记" in page
+    english = signed_in("rs").get(f"/staff/tasks/{task}", params={"lang": "en"}).text
+    assert "marked absent" in english

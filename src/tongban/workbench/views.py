@@ -128,16 +128,19 @@ def _task_page(
         panels.panels_context(panels.TASK_PANELS, request, session, task.case, user, now)
     )
     left = service.task_time_left(session, task=task, now=now)
+    refusal = (
+        service.refusal_to_act(session, user=user, task=task, now=now)
+        if task.state == TaskState.open
+        else None
+    )
     context.update(_holding_context(session, task, user, now))
     context.update(
         task=task,
         error=error,
         left=left,
         badge=left.urgency if left else "green",
-        access_role=access.can_act(user, task),
-        can_act=task.state == TaskState.open
-        and access.can_act(user, task)
-        and (task.assignee_id in (None, user.id) or not user.takes_tasks),
+        can_act=task.state == TaskState.open and refusal is None,
+        refusal=refusal,
         paused=clocks.open_pause(task.case) is not None,
         pause_reasons=PAUSE_REASONS,
     )

@@ -337,15 +337,24 @@ def check_may_act(session: Session, *, user: User, task: Task, now: datetime) ->
     access.check_holder(user, task)
 
 
+def refusal_to_act(
+    session: Session, *, user: User, task: Task, now: datetime
+) -> NotAllowed | NotFound | None:
+    """Why ``user`` may not act on ``task`` now, as :func:`check_may_act` would refuse it
+    (its message says what to do instead), or None where they may; a task page shows it
+    in place of the actions."""
+    try:
+        check_may_act(session, user=user, task=task, now=now)
+    except (NotAllowed, NotFound) as refusal:
+        return refusal
+    return None
+
+
 def may_act(session: Session, *, user: User, task: Task, now: datetime) -> bool:
     """Whether ``user`` may act on ``task`` now: it is open and :func:`check_may_act`
     lets them (what the action endpoints answer instead of 403 or 404). A department's
     head lists every stage of the department to reassign it, and acts only where this
     holds."""
-    if task.state != TaskState.open:
-        return False
-    try:
-        check_may_act(session, user=user, task=task, now=now)
-    except (NotAllowed, NotFound):
-        return False
-    return True
+    return task.state == TaskState.open and not refusal_to_act(
+        session, user=user, task=task, now=now
+    )

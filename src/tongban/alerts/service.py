@@ -129,21 +129,39 @@ def raise_due(
     return raise_all(session, [(target, moments)], now=now)[0]
 
 
-def raise_all(
-    session: Session, watched: Sequence[tuple[Target, Moments]], *, now: datetime
-) -> list[datetime | None]:
-    """:func:`raise_due` for many watched things at once, in their order: the levels they
-    raised read in one statement, the new alerts written in one (their audit entries and
-    messages follow at the commit, one INSERT per table: ``audit.pending``)."""
-    if not watched:
-        return []
+Raised = dict[tuple[str, int], set[str]]  # (watched, id) -> the levels raised on it
+
+
+def raised_levels(session: Session, targets: Sequence[Target]) -> Raised:
+    """The levels already raised on each of ``targets`` (those with none left out), in one
+    statement."""
+    if not targets:
+        return {}
     query = select(Alert.watched, Alert.watched_id, Alert.level).where(
-        Alert.watched.in_({target.watched for target, _ in watched}),
-        Alert.watched_id.in_({target.id for target, _ in watched}),
+        Alert.watched.in_({target.watched for target in targets}),
+        Alert.watched_id.in_({target.id for target in targets}),
     )
-    raised: dict[tuple[str, int], set[str]] = {}
+    raised: Raised = {}
     for kind, ident, level in session.execute(query):
         raised.setdefault((kind, ident), set()).add(level)
+    return raised
+
+
+def raise_all(
+    session: Session,
+    watched: Sequence[tuple[Target, Moments]],
+    *,
+    now: datetime,
+    raised: Raised | None = None,
+) -> list[datetime | None]:
+    """:func:`raise_due` for many watched things at once, in their order: the levels they
+    raised read in one statement (unless given: ``raised``, from :func:`raised_levels`),
+    the new alerts written in one (their audit entries and messages follow at the commit,
+    one INSERT per table: ``audit.pending``)."""
+    if not watched:
+        return []
+    if raised is None:
+        raised = raised_levels(session, [target for target, _ in watched])
     again: list[datetime | None] = []
     due: list[tuple[Target, list[AlertLevel]]] = []  # the levels reached, the highest last
     for target, moments in watched:

@@ -20,6 +20,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Select, column, func, insert, select, table
 from sqlalchemy.orm import Session
@@ -183,12 +184,13 @@ def raise_all(
             [] if target.case_id is not None and key in heard else _told(who, target, reached)
         )
         heard.add(key)
-    rows = [
-        _raise(session, target=target, level=reached[-1], told=who, now=now)
+    raising = [
+        _raise(target=target, level=reached[-1], told=who, now=now)
         for (target, reached), who in zip(due, told, strict=True)
     ]
-    if rows:
-        session.execute(insert(Alert), rows)
+    if raising:
+        session.execute(insert(Alert), [alert for alert, _ in raising])
+        audit.record_rows(session, [entry for _, entry in raising])
     return again
 
 
@@ -220,11 +222,10 @@ def _told(
 
 
 def _raise(
-    session: Session, *, target: Target, level: AlertLevel, told: list[int], now: datetime
-) -> dict[str, object]:
-    """The alert's audit entry (with its messages); returns the alert's row."""
-    audit.record(
-        session,
+    *, target: Target, level: AlertLevel, told: list[int], now: datetime
+) -> tuple[dict[str, object], dict[str, Any]]:
+    """The alert's row and its audit entry's (which tells ``told``)."""
+    entry = audit.entry_row(
         at=now,
         action=f"alert.{level.value}",
         actor=audit.SYSTEM,
@@ -242,7 +243,7 @@ def _raise(
             "recipients": told,
         },
     )
-    return {
+    alert = {
         "watched": target.watched,
         "watched_id": target.id,
         "level": level,
@@ -252,6 +253,7 @@ def _raise(
         "due_at": target.due_at,
         "raised_at": now,
     }
+    return alert, entry
 
 
 def resolve(

@@ -14,13 +14,16 @@ a worker makes once are left out, the first round's statement compilation and ca
 load are in. A progress bar on stderr while the sweep runs.
 
     PYTHONPATH=src .venv/bin/python bench/sweep.py [--cases 5000] [--rounds 2] \
-        [--database-url postgresql+psycopg://…] [--before-src /tmp/before/src]
+        [--database-url postgresql+psycopg://…] [--before-src /tmp/before/src] [--no-alone]
+
+Each round prints a line per mode; with several rounds, the medians per mode follow.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -104,6 +107,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--before-src", default="", help="a src folder of another commit")
+    parser.add_argument("--no-alone", action="store_true", help="leave each job alone out")
     parser.add_argument("--mode", default="", help=argparse.SUPPRESS)  # a child's one mode
     args = parser.parse_args()
     if args.mode:
@@ -113,14 +117,27 @@ def main() -> int:
         print(one(args.database_url, args.cases, args.mode), flush=True)
         return 0
     here = str(Path(__file__).resolve().parent.parent / "src")
-    modes = [("alone", here), ("together", here)]
+    modes = [("alone", here), ("together", here)][1 if args.no_alone else 0 :]
     if args.before_src:
-        modes.insert(1, ("before", args.before_src))
+        modes.insert(len(modes) - 1, ("before", args.before_src))
     print(HEADER, flush=True)
+    figures: dict[str, list[list[float]]] = {}
     for _ in range(args.rounds):
         for mode, src in modes:
             line = child(args, "together" if mode == "before" else mode, src)
             print(f"{mode:>8}{line[8:]}", flush=True)
+            figures.setdefault(mode, []).append([float(f) for f in line.split()[1:]])
+    if args.rounds > 1:
+        print("medians:")
+        for mode, rows in figures.items():
+            middle = [statistics.median(column) for column in zip(*rows, strict=True)]
+            print(
+                f"{mode:>8} {middle[0]:>6.0f} "
+                + " ".join(
+                    f"{f:>{w}.1f}" for f, w in zip(middle[1:], (10, 8, 8, 8, 10, 10), strict=True)
+                ),
+                flush=True,
+            )
     return 0
 
 

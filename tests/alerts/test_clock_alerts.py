@@ -97,7 +97,9 @@ def test_legal_limit_times_and_who_hears_of_them(
     case = db.scalar(select(Case).where(Case.number == number))
     assert case is not None
     entries = db.scalars(
-        select(AuditEntry).where(AuditEntry.case_id == case.id, AuditEntry.action.like("alert.%"))
+        select(AuditEntry)
+        .where(AuditEntry.case_id == case.id, AuditEntry.action.like("alert.%"))
+        .order_by(AuditEntry.seq)  # in the chain's order (PostgreSQL's rows come in any)
     ).all()
     legal = [e for e in entries if e.data["alert"]["what"] == "legal"]
     assert [e.action for e in legal] == ["alert.warning", "alert.overdue", "alert.escalated"]

@@ -274,9 +274,10 @@ def count_due(
     """Count ``clock``'s due time on the calendar in force (``compute_due``, the case's
     closed ``pauses`` left out) and stamp it with the calendar's :func:`revision`; its
     ``task``'s due time follows."""
-    deadline = compute_due(calendar(session), clock, pauses)
+    cal, stamp = _in_force(session)
+    deadline = compute_due(cal, clock, pauses)
     clock.due_at, clock.provisional = deadline.due_at, deadline.provisional
-    clock.calendar_revision = revision(session)
+    clock.calendar_revision = stamp
     if task is not None:
         task.due_at = deadline.due_at
 

@@ -85,10 +85,16 @@ def one(url: str, cases: int, mode: str) -> str:
         ran, wall, cpu = sweep(db)
         print(file=sys.stderr)
         ran = max(ran, 1)
-        return (
-            f"{mode:>8} {ran:>6} {sum(seen.values()) / ran:>10.1f} {seen['BEGIN'] / ran:>8.2f}"
-            f" {cpu / ran:>8.1f} {wall / ran:>8.1f} {cpu / ran * 10:>10.1f} {wall / ran * 10:>10.1f}"
-        )
+        per_job = [sum(seen.values()) / ran, seen["BEGIN"] / ran, cpu / ran, wall / ran]
+        return line(mode, [ran, *per_job, cpu / ran * 10, wall / ran * 10])
+
+
+def line(mode: str, figures: list[float]) -> str:
+    """A row under ``HEADER``: jobs, statements, transactions, CPU and wall ms per job, CPU
+    and wall s per 10,000 jobs."""
+    jobs, statements, transactions, *times = figures
+    rest = "".join(f" {f:>{w}.1f}" for f, w in zip(times, (8, 8, 10, 10), strict=True))
+    return f"{mode:>8} {jobs:>6.0f} {statements:>10.1f} {transactions:>8.2f}{rest}"
 
 
 def child(args: argparse.Namespace, mode: str, src: str) -> str:
@@ -124,20 +130,14 @@ def main() -> int:
     figures: dict[str, list[list[float]]] = {}
     for _ in range(args.rounds):
         for mode, src in modes:
-            line = child(args, "together" if mode == "before" else mode, src)
-            print(f"{mode:>8}{line[8:]}", flush=True)
-            figures.setdefault(mode, []).append([float(f) for f in line.split()[1:]])
+            row = child(args, "together" if mode == "before" else mode, src)
+            print(f"{mode:>8}{row[8:]}", flush=True)
+            figures.setdefault(mode, []).append([float(f) for f in row.split()[1:]])
     if args.rounds > 1:
         print("medians:")
         for mode, rows in figures.items():
             middle = [statistics.median(column) for column in zip(*rows, strict=True)]
-            print(
-                f"{mode:>8} {middle[0]:>6.0f} "
-                + " ".join(
-                    f"{f:>{w}.1f}" for f, w in zip(middle[1:], (10, 8, 8, 8, 10, 10), strict=True)
-                ),
-                flush=True,
-            )
+            print(line(mode, middle), flush=True)
     return 0
 
 

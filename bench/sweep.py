@@ -14,13 +14,16 @@ a worker makes once are left out, the first round's statement compilation and ca
 load are in. A progress bar on stderr while the sweep runs.
 
     PYTHONPATH=src .venv/bin/python bench/sweep.py [--cases 5000] [--rounds 2] \
-        [--database-url postgresql+psycopg://…] [--before-src /tmp/before/src]
+        [--database-url postgresql+psycopg://…] [--before-src /tmp/before/src] [--no-alone]
+
+Each round prints a line per mode; with several rounds, the medians per mode follow.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -82,10 +85,16 @@ def one(url: str, cases: int, mode: str) -> str:
         ran, wall, cpu = sweep(db)
         print(file=sys.stderr)
         ran = max(ran, 1)
-        return (
-            f"{mode:>8} {ran:>6} {sum(seen.values()) / ran:>10.1f} {seen['BEGIN'] / ran:>8.2f}"
-            f" {cpu / ran:>8.1f} {wall / ran:>8.1f} {cpu / ran * 10:>10.1f} {wall / ran * 10:>10.1f}"
-        )
+        per_job = [sum(seen.values()) / ran, seen["BEGIN"] / ran, cpu / ran, wall / ran]
+        return line(mode, [ran, *per_job, cpu / ran * 10, wall / ran * 10])
+
+
+def line(mode: str, figures: list[float]) -> str:
+    """A row under ``HEADER``: jobs, statements, transactions, CPU and wall ms per job, CPU
+    and wall s per 10,000 jobs."""
+    jobs, statements, transactions, *times = figures
+    rest = "".join(f" {f:>{w}.1f}" for f, w in zip(times, (8, 8, 10, 10), strict=True))
+    return f"{mode:>8} {jobs:>6.0f} {statements:>10.1f} {transactions:>8.2f}{rest}"
 
 
 def child(args: argparse.Namespace, mode: str, src: str) -> str:
@@ -104,6 +113,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--before-src", default="", help="a src folder of another commit")
+    parser.add_argument("--no-alone", action="store_true", help="leave each job alone out")
     parser.add_argument("--mode", default="", help=argparse.SUPPRESS)  # a child's one mode
     args = parser.parse_args()
     if args.mode:
@@ -113,14 +123,21 @@ def main() -> int:
         print(one(args.database_url, args.cases, args.mode), flush=True)
         return 0
     here = str(Path(__file__).resolve().parent.parent / "src")
-    modes = [("alone", here), ("together", here)]
+    modes = [("alone", here), ("together", here)][1 if args.no_alone else 0 :]
     if args.before_src:
-        modes.insert(1, ("before", args.before_src))
+        modes.insert(len(modes) - 1, ("before", args.before_src))
     print(HEADER, flush=True)
+    figures: dict[str, list[list[float]]] = {}
     for _ in range(args.rounds):
         for mode, src in modes:
-            line = child(args, "together" if mode == "before" else mode, src)
-            print(f"{mode:>8}{line[8:]}", flush=True)
+            row = child(args, "together" if mode == "before" else mode, src)
+            print(f"{mode:>8}{row[8:]}", flush=True)
+            figures.setdefault(mode, []).append([float(f) for f in row.split()[1:]])
+    if args.rounds > 1:
+        print("medians:")
+        for mode, rows in figures.items():
+            middle = [statistics.median(column) for column in zip(*rows, strict=True)]
+            print(line(mode, middle), flush=True)
     return 0
 
 

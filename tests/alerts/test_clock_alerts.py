@@ -6,11 +6,11 @@ raised once, audited, and told to the staff concerned.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import Connection, event, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import Clock
@@ -21,6 +21,7 @@ from tongban.audit.models import AuditEntry
 from tongban.cases.models import Case
 from tongban.outbox.models import OutboxMessage
 from tongban.web.runtime import Runtime
+from tongban.workdays.service import package_days, set_official_year
 from tongban.worker import run_once
 
 RADIATION = "3501-WJW-002"  # 放射工作人员证核发: legal 20, promised 3 working days
@@ -96,7 +97,9 @@ def test_legal_limit_times_and_who_hears_of_them(
     case = db.scalar(select(Case).where(Case.number == number))
     assert case is not None
     entries = db.scalars(
-        select(AuditEntry).where(AuditEntry.case_id == case.id, AuditEntry.action.like("alert.%"))
+        select(AuditEntry)
+        .where(AuditEntry.case_id == case.id, AuditEntry.action.like("alert.%"))
+        .order_by(AuditEntry.seq)  # in the chain's order (PostgreSQL's rows come in any)
     ).all()
     legal = [e for e in entries if e.data["alert"]["what"] == "legal"]
     assert [e.action for e in legal] == ["alert.warning", "alert.overdue", "alert.escalated"]
@@ -232,3 +235,51 @@ def test_escalation_messages_link_to_where_each_reader_acts(
     assert f'name="go" value="/cases/{number}"' in head
     assert 'name="go" value="/staff"' not in head
     assert client.get(f"/cases/{number}", headers=as_user("wjw-hz")).status_code == 200
+
+
+def test_a_calendar_changed_outside_the_holiday_screen_moves_the_watch_once(
+    client: TestClient,
+    as_user: Any,
+    clock: Clock,
+    runtime: Runtime,
+    db: Session,
+    connection: Connection,
+) -> None:
+    """A year changed without recomputing open deadlines (the package's seed at startup):
+    the watch counts the clock on the calendar in force, its stored due time (the one the
+    workbench and the alert's message show) moves with it, and it is recomputed once, not
+    at every later run."""
+    number = _accepted_on_friday(client, as_user, clock)
+    no_make_up_day = [day for day in package_days(2025) if day[0] != date(2025, 9, 28)]
+    set_official_year(session=db, year=2025, days=no_make_up_day, source="国办发明电（更正）")
+    db.commit()
+    updates: list[Any] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.startswith("UPDATE clocks"):
+            updates.append(parameters)
+
+    event.listen(connection, "before_cursor_execute", count)
+    try:
+        # Promised 3 working days from Friday 9/26, 9/28 no longer worked: 9/29, 9/30 and
+        # 10/9 (warned with 9/30, overdue with 10/9), no longer 9/28-9/30.
+        _at(clock, runtime, _midnight(10, 1))
+        assert set(_alerts(db, number, "promised")) == {"warning"}
+        assert updates  # the running clocks took the new calendar
+        updates.clear()
+        _at(clock, runtime, _midnight(10, 10))
+    finally:
+        event.remove(connection, "before_cursor_execute", count)
+    assert set(_alerts(db, number, "promised")) == {"warning", "overdue"}
+    assert updates == []  # recomputed once
+    case = db.scalar(select(Case).where(Case.number == number))
+    assert case is not None
+    overdue = db.scalars(
+        select(AuditEntry).where(
+            AuditEntry.case_id == case.id, AuditEntry.action == "alert.overdue"
+        )
+    ).all()
+    assert [
+        e.data["alert"]["due_label"] for e in overdue if e.data["alert"]["what"] == "promised"
+    ] == ["2025-10-09"]
+    assert "2025-10-09" in client.get("/staff", headers=as_user("wjw")).text

@@ -421,3 +421,31 @@ def test_the_migration_chains_the_entries_written_before_it(tmp_path: Path) -> N
             assert verify_chain(session).checked == 5
     finally:
         engine.dispose()
+
+
+def test_entries_recorded_as_rows_are_sealed_in_order_with_the_others(db: Session) -> None:
+    """A worker's sweep records its entries as rows (``record_rows``: no object per entry);
+    recorded between entries recorded one by one, they take their places in the chain in
+    the order recorded, and the chain verifies."""
+    first = _write(db, 1, tag="before")[0]
+    rows = [
+        audit.entry_row(
+            at=START,
+            action="test.rows",
+            actor=audit.SYSTEM,
+            object_type="test",
+            object_id=f"row{i}",
+            data={"n": i},
+        )
+        for i in range(3)
+    ]
+    audit.record_rows(db, rows)
+    last = _write(db, 1, tag="after")[0]
+    assert first.seq is not None and last.seq == first.seq + 4
+    sealed = db.scalars(
+        select(AuditEntry).where(AuditEntry.action == "test.rows").order_by(AuditEntry.seq)
+    ).all()
+    assert [entry.object_id for entry in sealed] == ["row0", "row1", "row2"]
+    assert [entry.seq for entry in sealed] == [first.seq + 1, first.seq + 2, first.seq + 3]
+    assert sealed[0].prev_hash == first.hash and last.prev_hash == sealed[-1].hash
+    assert verify_chain(db).ok

@@ -20,6 +20,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Select, column, func, insert, select, table
 from sqlalchemy.orm import Session
@@ -129,21 +130,39 @@ def raise_due(
     return raise_all(session, [(target, moments)], now=now)[0]
 
 
-def raise_all(
-    session: Session, watched: Sequence[tuple[Target, Moments]], *, now: datetime
-) -> list[datetime | None]:
-    """:func:`raise_due` for many watched things at once, in their order: the levels they
-    raised read in one statement, the new alerts written in one (their audit entries and
-    messages follow at the commit, one INSERT per table: ``audit.pending``)."""
-    if not watched:
-        return []
+Raised = dict[tuple[str, int], set[str]]  # (watched, id) -> the levels raised on it
+
+
+def raised_levels(session: Session, targets: Sequence[Target]) -> Raised:
+    """The levels already raised on each of ``targets`` (those with none left out), in one
+    statement."""
+    if not targets:
+        return {}
     query = select(Alert.watched, Alert.watched_id, Alert.level).where(
-        Alert.watched.in_({target.watched for target, _ in watched}),
-        Alert.watched_id.in_({target.id for target, _ in watched}),
+        Alert.watched.in_({target.watched for target in targets}),
+        Alert.watched_id.in_({target.id for target in targets}),
     )
-    raised: dict[tuple[str, int], set[str]] = {}
+    raised: Raised = {}
     for kind, ident, level in session.execute(query):
         raised.setdefault((kind, ident), set()).add(level)
+    return raised
+
+
+def raise_all(
+    session: Session,
+    watched: Sequence[tuple[Target, Moments]],
+    *,
+    now: datetime,
+    raised: Raised | None = None,
+) -> list[datetime | None]:
+    """:func:`raise_due` for many watched things at once, in their order: the levels they
+    raised read in one statement (unless given: ``raised``, from :func:`raised_levels`),
+    the new alerts written in one (their audit entries and messages follow at the commit,
+    one INSERT per table: ``audit.pending``)."""
+    if not watched:
+        return []
+    if raised is None:
+        raised = raised_levels(session, [target for target, _ in watched])
     again: list[datetime | None] = []
     due: list[tuple[Target, list[AlertLevel]]] = []  # the levels reached, the highest last
     for target, moments in watched:
@@ -165,12 +184,13 @@ def raise_all(
             [] if target.case_id is not None and key in heard else _told(who, target, reached)
         )
         heard.add(key)
-    rows = [
-        _raise(session, target=target, level=reached[-1], told=who, now=now)
+    raising = [
+        _raise(target=target, level=reached[-1], told=who, now=now)
         for (target, reached), who in zip(due, told, strict=True)
     ]
-    if rows:
-        session.execute(insert(Alert), rows)
+    if raising:
+        session.execute(insert(Alert), [alert for alert, _ in raising])
+        audit.record_rows(session, [entry for _, entry in raising])
     return again
 
 
@@ -202,11 +222,10 @@ def _told(
 
 
 def _raise(
-    session: Session, *, target: Target, level: AlertLevel, told: list[int], now: datetime
-) -> dict[str, object]:
-    """The alert's audit entry (with its messages); returns the alert's row."""
-    audit.record(
-        session,
+    *, target: Target, level: AlertLevel, told: list[int], now: datetime
+) -> tuple[dict[str, object], dict[str, Any]]:
+    """The alert's row and its audit entry's (which tells ``told``)."""
+    entry = audit.entry_row(
         at=now,
         action=f"alert.{level.value}",
         actor=audit.SYSTEM,
@@ -224,7 +243,7 @@ def _raise(
             "recipients": told,
         },
     )
-    return {
+    alert = {
         "watched": target.watched,
         "watched_id": target.id,
         "level": level,
@@ -234,6 +253,7 @@ def _raise(
         "due_at": target.due_at,
         "raised_at": now,
     }
+    return alert, entry
 
 
 def resolve(

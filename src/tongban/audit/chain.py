@@ -124,7 +124,8 @@ def seal(session: Session) -> int:
         seq += 1
         sealed = entry_hash(row.row, seq=seq, prev_hash=previous)
         row.row.update(seq=seq, prev_hash=previous, hash=sealed)
-        row.entry.seq, row.entry.prev_hash, row.entry.hash = seq, previous, sealed
+        if row.entry is not None:
+            row.entry.seq, row.entry.prev_hash, row.entry.hash = seq, previous, sealed
         if row.written_in is not None:
             written.append({"key": row.row["id"], "seq": seq, "prev": previous, "hash": sealed})
         previous = sealed

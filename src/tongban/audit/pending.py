@@ -48,18 +48,20 @@ ENTRY_COLUMNS = tuple(column.key for column in ENTRIES.columns)
 @dataclass
 class Written:
     """One entry of the unit of work: its row (every column of ``audit_entries``), the
-    object its recorder holds, its messages' rows, where it was recorded and where it was
-    written (None while pending)."""
+    object its recorder holds (None: it keeps none, ``audit.record_rows``), its messages'
+    rows, where it was recorded and where it was written (None while pending)."""
 
     row: dict[str, Any]
-    entry: AuditEntry
+    entry: AuditEntry | None
     messages: list[dict[str, Any]]
     recorded_in: SessionTransaction
     written_in: SessionTransaction | None = None
 
     def number(self, ident: int | None) -> None:
         """Give the entry its id (None: its INSERT was undone), on its row and object."""
-        self.row["id"] = self.entry.id = ident  # type: ignore[assignment]
+        self.row["id"] = ident
+        if self.entry is not None:
+            self.entry.id = ident  # type: ignore[assignment]
 
 
 @dataclass
@@ -83,10 +85,13 @@ def _of(session: Session) -> Pending:
 
 
 def remember(
-    session: Session, row: dict[str, Any], entry: AuditEntry, messages: list[dict[str, Any]]
+    session: Session,
+    row: dict[str, Any],
+    entry: AuditEntry | None,
+    messages: list[dict[str, Any]],
 ) -> None:
-    """Keep the entry (its ``row`` of every column, the ``entry`` its recorder holds) and
-    its ``messages`` to be written at the commit (or at a read of them). Raises
+    """Keep the entry (its ``row`` of every column, the ``entry`` its recorder holds, if
+    any) and its ``messages`` to be written at the commit (or at a read of them). Raises
     ReadOnlyUnitOfWork in a unit of work that only reads (it never commits)."""
     if session.info.get(READING):
         raise ReadOnlyUnitOfWork("a read-only unit of work (a GET request) tried to write")

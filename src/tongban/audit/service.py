@@ -7,7 +7,7 @@ produces its notifications in exactly one place (``tongban.outbox``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -43,9 +43,10 @@ def platform_actor(name: str) -> Actor:
 
 SYSTEM = platform_actor("系统")
 
-LISTENERS: list[Callable[[Session, AuditEntry], None]] = []
-"""What domains above hear of every entry, in its transaction (the webhooks of
-``tongban.integration``); registered when ``tongban.models.load_all()`` imports them."""
+LISTENERS: list[Callable[[Session, Mapping[str, Any]], None]] = []
+"""What domains above hear of every entry, in its transaction: its row (every column of
+``audit_entries`` by name; ``id`` None until it is written, ``write_now``). The webhooks
+of ``tongban.integration``; registered when ``tongban.models.load_all()`` imports them."""
 
 
 def record(
@@ -75,6 +76,59 @@ def record(
     ``history``: an entry of a simulated past (``tongban simulate``), which the
     ``LISTENERS`` do not hear (no other system is told today of what happened then).
     """
+    row = entry_row(
+        at=at,
+        action=action,
+        actor=actor,
+        object_type=object_type,
+        object_id=object_id,
+        case_id=case_id,
+        subject_id=subject_id,
+        from_state=from_state,
+        to_state=to_state,
+        opinion=opinion,
+        data=data,
+        source_address=source_address,
+    )
+    entry = AuditEntry(**row)
+    _remember(session, row, entry, history=history)
+    return entry
+
+
+def record_rows(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """:func:`record` of many entries (each row from :func:`entry_row`) whose recorder
+    keeps no ``AuditEntry``: a worker's alert sweep, where building that object was the
+    largest part of an entry's cost. They take their places in the chain in the order
+    recorded, as :func:`record`'s do; the ``LISTENERS`` hear each."""
+    for row in rows:
+        _remember(session, row, None, history=False)
+
+
+def _remember(
+    session: Session, row: dict[str, Any], entry: AuditEntry | None, *, history: bool
+) -> None:
+    pending.remember(session, row, entry, outbox.message_rows(row))
+    for listener in () if history else LISTENERS:
+        listener(session, row)
+
+
+def entry_row(
+    *,
+    at: datetime,
+    action: str,
+    actor: Actor,
+    object_type: str,
+    object_id: str | int,
+    case_id: int | None = None,
+    subject_id: int | None = None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    opinion: str | None = None,
+    data: dict[str, Any] | None = None,
+    source_address: str | None = None,
+) -> dict[str, Any]:
+    """An entry's row, every column of ``audit_entries`` (the id and the seal None until
+    the commit): what :func:`record` takes, for :func:`record_rows`."""
     row = dict.fromkeys(pending.ENTRY_COLUMNS)
     row.update(
         at=at,
@@ -92,11 +146,7 @@ def record(
         data=data or {},
         source_address=source_address,
     )
-    entry = AuditEntry(**row)
-    pending.remember(session, row, entry, outbox.message_rows(row))
-    for listener in () if history else LISTENERS:
-        listener(session, entry)
-    return entry
+    return row
 
 
 def write_now(session: Session) -> None:

@@ -169,7 +169,8 @@ class Task(Base):
 
 class Clock(Base):
     """A running time limit. ``due_at`` is derived from the other columns, the case's
-    pauses and the holiday calendar, so it can be recomputed when the calendar changes.
+    pauses and the holiday calendar, so it can be recomputed when the calendar changes;
+    ``calendar_revision`` says which calendar it was counted on.
     """
 
     __tablename__ = "clocks"
@@ -186,6 +187,9 @@ class Clock(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # the calendar ``due_at`` was counted on (``clocks.revision``); None: not known (a clock
+    # from before it was kept), counted again by its next watch
+    calendar_revision: Mapped[str | None] = mapped_column(String(64))
 
 
 class CasePause(Base):

@@ -96,7 +96,7 @@ def fill(
     rng = random.Random(seed)
     items = [i for i in _items(session) if department in (None, i.lead)]
     applicants = list(session.scalars(select(User.id).where(User.kind != UserKind.staff)))
-    cal = clocks.calendar(session)
+    cal, revision = clocks.calendar(session), clocks.revision(session)
     ids = _next_ids(session)
     made = 0
     while made < cases:
@@ -104,6 +104,8 @@ def fill(
         watches: list[tuple[str, datetime, dict[str, Any]]] = []
         for _ in range(min(batch, cases - made)):
             _one(rows, watches, ids, rng, rng.choice(items), rng.choice(applicants), now, cal)
+        for clock in rows["clocks"]:
+            clock["calendar_revision"] = revision  # their due times were counted on ``cal``
         for name in ("cases", "tasks", "clocks", "case_pauses", "alerts"):
             if rows[name]:  # Core executemany: one statement per table and batch
                 session.execute(insert(Base.metadata.tables[name]), rows[name])

@@ -23,6 +23,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -34,7 +35,6 @@ from sqlalchemy.orm import Session
 
 from tongban import sealing, txcache
 from tongban.audit import service as audit
-from tongban.audit.models import AuditEntry
 from tongban.audit.service import Actor
 from tongban.cases.core import hooks
 from tongban.cases.enums import CaseState
@@ -62,16 +62,17 @@ EVENTS = {
 DECIDED = frozenset({CaseState.issuing, CaseState.delivering, CaseState.completed})
 
 
-def _event_of(entry: AuditEntry) -> str | None:
-    """The webhook event an audit entry is, if any."""
-    if entry.action in ("case.accept", "case.deem_accept"):
+def _event_of(entry: Mapping[str, Any]) -> str | None:
+    """The webhook event an audit entry (its row) is, if any."""
+    action = entry["action"]
+    if action in ("case.accept", "case.deem_accept"):
         return "case.accepted"
-    if entry.action in ("case.approve", "case.refuse"):
+    if action in ("case.approve", "case.refuse"):
         return "decision.made"
-    if entry.action == "case.review_complete" and entry.to_state in DECIDED:
+    if action == "case.review_complete" and entry["to_state"] in DECIDED:
         return "decision.made"  # a process without 核准: the review round decided
-    if entry.action in ("licence.issued", "licence.revoked", "licence.penalty_revoked"):
-        return entry.action
+    if action in ("licence.issued", "licence.revoked", "licence.penalty_revoked"):
+        return str(action)
     return None
 
 
@@ -262,32 +263,32 @@ def _active(session: Session) -> list[WebhookSubscription]:
     )
 
 
-def on_audit(session: Session, entry: AuditEntry) -> None:
-    """Audit listener: an entry that is a webhook event is queued for the departments of
-    its case."""
+def on_audit(session: Session, entry: Mapping[str, Any]) -> None:
+    """Audit listener: an entry (its row) that is a webhook event is queued for the
+    departments of its case."""
     event = _event_of(entry)
-    if event is None or entry.case_id is None:
+    if event is None or entry["case_id"] is None:
         return
-    case = session.get(Case, entry.case_id)
+    case = session.get(Case, entry["case_id"])
     if case is None:
         return
     departments = {case.lead_department, *(task.department_code for task in case.tasks)}
     if not _subscribed(session, event, departments):
         return
-    if entry.id is None:
+    if entry["id"] is None:
         audit.write_now(session)  # the event's id is the entry's: written now, not at the commit
     body: dict[str, Any] = {"case": _case_body(case)}
     if event == "decision.made":
-        body["decision"] = "refused" if entry.action == "case.refuse" else "approved"
+        body["decision"] = "refused" if entry["action"] == "case.refuse" else "approved"
     if event.startswith("licence."):
-        body["licence"] = {"number": entry.data.get("number"), "status": event.split(".")[1]}
+        body["licence"] = {"number": entry["data"].get("number"), "status": event.split(".")[1]}
     _queue(
         session,
         event=event,
-        event_id=f"audit-{entry.id}",
+        event_id=f"audit-{entry['id']}",
         departments=departments,
         body=body,
-        now=entry.at,
+        now=entry["at"],
     )
 
 

@@ -46,23 +46,35 @@ _IN_SESSION = "tongban.calendar"  # session.info key: the calendar this transact
 def calendar(session: Session) -> WorkCalendar:
     """The calendar in force, rebuilt only when an administrator changed a year.
 
-    Its revision (how many years, when one last changed) is read once per transaction,
-    not once per call: a page of a hundred tasks asks once. A flush that writes a year,
-    a commit and a rollback forget it (:func:`_forget`)."""
+    Its revision (:func:`revision`) is read once per transaction, not once per call: a
+    page of a hundred tasks asks once. A flush that writes a year, a commit and a rollback
+    forget it (:func:`_forget`)."""
+    return _in_force(session)[0]
+
+
+def revision(session: Session) -> str:
+    """The revision of the calendar in force: how many years it holds and when one last
+    changed (``"23 2026-12-03T10:20:00+00:00"``), which a clock's due time is stamped
+    with (``Clock.calendar_revision``)."""
+    return _in_force(session)[1]
+
+
+def _in_force(session: Session) -> tuple[WorkCalendar, str]:
     known = session.info.get(_IN_SESSION)
     if known is not None and not _writes_calendar(session):
         return known  # type: ignore[no-any-return]
-    revision = session.execute(
+    years, changed = session.execute(
         select(func.count(CalendarYear.year), func.max(CalendarYear.updated_at))
     ).one()
-    key = (session.get_bind().engine.url.render_as_string(), *revision)
+    stamp = f"{years} {changed.isoformat() if changed is not None else '-'}"
+    key = (session.get_bind().engine.url.render_as_string(), stamp)
     if key not in _cache:
         _cache.clear()
         _cache[key] = workdays.load_calendar(
             session=session, tz=ZoneInfo(get_settings().timezone), office_hours=_office_hours()
         )
-    session.info[_IN_SESSION] = _cache[key]
-    return _cache[key]
+    session.info[_IN_SESSION] = (_cache[key], stamp)
+    return _cache[key], stamp
 
 
 @event.listens_for(Session, "after_commit")
@@ -171,10 +183,8 @@ def start_clock(
     of work needs none."""
     clock = Clock(case_id=case.id, kind=kind, unit=unit, limit=limit, started_at=now, extension=0)
     with session.no_autoflush:
-        deadline = compute_due(calendar(session), clock, [])
-    clock.due_at, clock.provisional = deadline.due_at, deadline.provisional
+        count_due(session, clock, [], task)
     if task is not None:
-        task.due_at = deadline.due_at
         if task.id is None:
             session.flush()
         clock.task_id = task.id
@@ -190,7 +200,6 @@ def start_stage_clocks(
     """Start the stage clock of each new task (with its ``unit`` and ``limit``) now: the
     tasks are written with their due times, then the clocks (their watch jobs at the
     commit, ``watch.schedule``)."""
-    cal = None
     started = []
     with session.no_autoflush:
         for task, unit, limit in limits:
@@ -202,10 +211,7 @@ def start_stage_clocks(
                 started_at=now,
                 extension=0,
             )
-            cal = cal or calendar(session)
-            deadline = compute_due(cal, clock, [])
-            clock.due_at, clock.provisional = deadline.due_at, deadline.provisional
-            task.due_at = deadline.due_at
+            count_due(session, clock, [], task)
             started.append(clock)
     session.flush()
     for clock, (task, _unit, _limit) in zip(started, limits, strict=True):
@@ -251,18 +257,29 @@ def stop_clocks(
 def recompute(session: Session, *, case: Case) -> list[tuple[Clock, datetime]]:
     """Recompute running clocks of a case, and when their alerts are due; returns
     (clock, old due) for those that moved."""
-    cal = calendar(session)
     moved = []
     tasks = {task.id: task for task in case.tasks}
     for clock in running(case):
-        deadline = compute_due(cal, clock, case.pauses)
-        if deadline.due_at != clock.due_at or deadline.provisional != clock.provisional:
-            moved.append((clock, clock.due_at))
-            clock.due_at, clock.provisional = deadline.due_at, deadline.provisional
-        if clock.task_id in tasks:
-            tasks[clock.task_id].due_at = clock.due_at
+        old = clock.due_at, clock.provisional
+        count_due(session, clock, case.pauses, tasks.get(clock.task_id or 0))
+        if (clock.due_at, clock.provisional) != old:
+            moved.append((clock, old[0]))
         watch.schedule(session, case=case, clock=clock)
     return moved
+
+
+def count_due(
+    session: Session, clock: Clock, pauses: Sequence[CasePause], task: Task | None = None
+) -> None:
+    """Count ``clock``'s due time on the calendar in force (``compute_due``, the case's
+    closed ``pauses`` left out) and stamp it with the calendar's :func:`revision`; its
+    ``task``'s due time follows."""
+    cal, stamp = _in_force(session)
+    deadline = compute_due(cal, clock, pauses)
+    clock.due_at, clock.provisional = deadline.due_at, deadline.provisional
+    clock.calendar_revision = stamp
+    if task is not None:
+        task.due_at = deadline.due_at
 
 
 def end_pause(session: Session, *, case: Case, now: datetime) -> list[tuple[Clock, datetime]]:

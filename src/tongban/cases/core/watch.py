@@ -12,7 +12,7 @@ else it raises what is due and says when to come back.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -35,21 +35,36 @@ WATCHED_KINDS = frozenset({ClockKind.stage, ClockKind.promised, ClockKind.legal}
 
 
 def moments(
-    cal: WorkCalendar, clock: Clock, pauses: Sequence[CasePause]
+    cal: WorkCalendar,
+    clock: Clock,
+    pauses: Sequence[CasePause],
+    *,
+    now: datetime | None = None,
+    raised: Collection[str] = (),
 ) -> list[tuple[AlertLevel, datetime | None]]:
     """When ``clock`` is warned about (None if that falls on the limit itself, e.g. a
-    one-day limit), overdue and escalated, given the case's closed pauses (UTC)."""
+    one-day limit), overdue and escalated (UTC): overdue at its stored due time (counted on
+    ``cal``, the case's closed ``pauses`` left out: ``clocks.count_due``), the others
+    counted from it on ``cal``.
+
+    A watch that runs at ``now`` with the levels ``raised`` (``alerts.raised_levels``)
+    counts only the moments ``alerts.raise_all`` can use then, the others None: the
+    warning while no level is raised, the escalation once the clock is overdue."""
     settings = get_settings()
-    due = clocks.compute_due(cal, clock, pauses).due_at
-    warning = clocks.compute_due(cal, clock, pauses, share=settings.warning_share).due_at
-    escalated = alerts.escalation_at(
-        cal,
-        due_at=due,
-        hours=clock.unit == "hours",
-        grace_days=settings.escalation_grace_working_days,
-    )
+    due = clock.due_at
+    warning: datetime | None = None
+    if now is None or not raised:
+        warning = clocks.compute_due(cal, clock, pauses, share=settings.warning_share).due_at
+    escalated = None
+    if now is None or now >= due:
+        escalated = alerts.escalation_at(
+            cal,
+            due_at=due,
+            hours=clock.unit == "hours",
+            grace_days=settings.escalation_grace_working_days,
+        )
     return [
-        (AlertLevel.warning, warning if warning < due else None),
+        (AlertLevel.warning, warning if warning is not None and warning < due else None),
         (AlertLevel.overdue, due),
         (AlertLevel.escalated, escalated),
     ]
@@ -147,10 +162,14 @@ def run_watches(
     session: Session, payloads: Sequence[dict[str, Any]], *, now: datetime
 ) -> list[datetime | None]:
     """The watch jobs of these clocks as a set (a worker's claimed batch): the clocks, their
-    cases with their pauses and the stages' tasks read in four statements, the levels due
-    computed here and raised with one read and one write (``alerts.raise_all``); returns
-    for each payload when to look again (None: stopped, or paused until the pause ends,
-    which schedules the watch again)."""
+    cases with their pauses and the stages' tasks read in four statements, the levels
+    raised in one, the levels due computed here from the stored due times and raised with
+    one write (``alerts.raise_all``); returns for each payload when to look again (None:
+    stopped, or paused until the pause ends, which schedules the watch again).
+
+    A clock whose due time was counted on another calendar than the one in force (a year
+    changed without recomputing open deadlines: the package's seed at startup) is counted
+    again first (``clocks.count_due``), once: it is stamped with the calendar's revision."""
     ids = [payload["id"] for payload in payloads]
     running = [
         c for c in session.scalars(select(Clock).where(Clock.id.in_(ids))) if c.stopped_at is None
@@ -163,18 +182,32 @@ def run_watches(
     }
     task_ids = {clock.task_id for clock in running if clock.task_id is not None}
     tasks = {t.id: t for t in session.scalars(select(Task).where(Task.id.in_(task_ids)))}
-    cal = clocks.calendar(session)
-    watched = {
-        clock.id: (
-            _target(cases[clock.case_id], clock, tasks.get(clock.task_id or 0)),
-            moments(cal, clock, cases[clock.case_id].pauses),
+    cal, revision = clocks.calendar(session), clocks.revision(session)
+    targets = []
+    for clock in running:
+        case, task = cases[clock.case_id], tasks.get(clock.task_id or 0)
+        if clocks.open_pause(case) is not None:
+            continue
+        if clock.calendar_revision != revision:
+            clocks.count_due(session, clock, case.pauses, task)
+        targets.append((_target(case, clock, task), clock))
+    raised = alerts.raised_levels(session, [target for target, _ in targets])
+    watched = [
+        (
+            target,
+            moments(
+                cal,
+                clock,
+                cases[clock.case_id].pauses,
+                now=now,
+                raised=raised.get((target.watched, target.id), set()),
+            ),
         )
-        for clock in running
-        if clocks.open_pause(cases[clock.case_id]) is None
-    }
-    raised = alerts.raise_all(session, list(watched.values()), now=now)
-    again = dict(zip(watched, raised, strict=True))
-    return [again.get(ident) for ident in ids]
+        for target, clock in targets
+    ]
+    again = alerts.raise_all(session, watched, now=now, raised=raised)
+    by_clock = {target.id: at for (target, _), at in zip(targets, again, strict=True)}
+    return [by_clock.get(ident) for ident in ids]
 
 
 @register("clock.watch", together=run_watches, batch=200)

@@ -120,3 +120,18 @@ def test_a_source_looked_up_by_another_number_must_say_whose_records_it_holds(
     problems = [p for p in read_catalog(catalog_copy.root).errors if p.file == "sources.yaml"]
     assert len(problems) == 1 and problems[0].field.endswith(".key")
     assert "planning_permit" in problems[0].message and "subject_field" in problems[0].message
+
+
+def test_a_sources_english_values_that_do_not_pair_with_its_values_fail_the_loader(
+    catalog_copy: CatalogCopy,
+) -> None:
+    """A closed set's English labels stand in for its values one for one on English pages:
+    a label missing or
+    out of order would leave a value in Chinese or name it wrongly: the loader refuses it."""
+    catalog_copy.replace(
+        "sources.yaml",
+        'enum: [男, 女], enum_en: ["Male", "Female"]',
+        'enum: [男, 女], enum_en: ["Male"]',
+    )
+    problems = [p for p in read_catalog(catalog_copy.root).errors if p.file == "sources.yaml"]
+    assert len(problems) == 1 and "enum_en 须与 enum 逐条对应" in problems[0].message

@@ -69,6 +69,14 @@ def subject_fields(source: dict[str, Any]) -> list[str]:
     return [str(named)] if named else []
 
 
+def value_en(declared: dict[str, Any], value: Any) -> Any:
+    """A source field's value in English: the label ``enum_en`` gives it where the field
+    declares its closed set of values (性别 男 → Male), else the value as the source holds
+    it (a name, an address, a number)."""
+    labels = dict(zip(declared.get("enum", []), declared.get("enum_en", []), strict=False))
+    return labels.get(value, value) if isinstance(value, str) else value
+
+
 def source_problems(doc: SourceDocument, departments: set[str]) -> list[Problem]:
     """Problems of a schema-valid ``sources.yaml`` beyond its schema: an unknown
     department, a code twice, and a source looked up by another number (a project code)

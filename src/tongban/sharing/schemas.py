@@ -17,6 +17,10 @@ class SourceRead(BaseModel):
     department: str
     unavailable: str | None
     fields: dict[str, Any]
+    fields_en: dict[str, Any] = Field(
+        description="The fields in English: a field with a closed set of values (性别, 文化程度, "
+        "婚姻状况 …) has the source's English label for its value, any other its value"
+    )
 
 
 class LicenceLink(BaseModel):
@@ -104,6 +108,7 @@ class ProfileRead(BaseModel):
                     department=s.department,
                     unavailable=s.unavailable,
                     fields={name: value for name, _title, value in s.fields},
+                    fields_en=s.english,
                 )
                 for s in profile.sections
             ],

@@ -51,6 +51,11 @@ class MaterialLink(BaseModel):
     valid: bool
     why: str | None
     why_en: str | None
+    rule: str = Field(
+        description="The rule it is judged by: the document's validity (证件有效期至 …) or the "
+        "months the item it was uploaded for lets it be reused"
+    )
+    rule_en: str
 
 
 class AccessRead(BaseModel):
@@ -135,6 +140,8 @@ class ProfileRead(BaseModel):
                     valid=m.valid,
                     why=m.why_zh,
                     why_en=m.why_en,
+                    rule=m.rule_zh,
+                    rule_en=m.rule_en,
                 )
                 for m in profile.materials
             ],

@@ -206,13 +206,14 @@ def list_reusable(
     )
     today = local(now).date()
     found = []
-    declared: dict[int, dict[str, _Declared]] = {}
+    declared: dict[int, tuple[dict[str, Any], dict[str, _Declared]]] = {}
     for row in rows:
         case = by_id[row.case_id]
-        spec = definition.spec_of(session, case)
         if case.id not in declared:
-            declared[case.id] = _declared(spec)
-        own = declared[case.id].get(row.material_code)
+            spec = definition.spec_of(session, case)
+            declared[case.id] = (spec, _declared(spec))
+        spec, materials = declared[case.id]
+        own = materials.get(row.material_code)
         zh, en = (own.name_zh, own.name_en) if own else (row.material_code, row.material_code)
         rule = own.rule if own else _rule(spec, None)
         found.append(Reusable(row.material_code, zh, en, row, case, rule, today))

@@ -142,3 +142,21 @@ def test_a_material_uploads_with_progress_then_shows_a_preview_and_can_be_replac
 
     page.reload()  # the address is the draft's now: everything is still there
     expect(page.locator("#material-ID_CARD .file-name")).to_have_text("photo.png")
+
+
+def test_an_id_cards_expiry_typed_before_its_file_goes_up_with_it(
+    people: Browsers, tmp_path: Path
+) -> None:
+    """The file is sent as soon as it is chosen: the 证件有效期至 typed beside it goes with
+    it, and the stored row shows it back."""
+    page = people.sign_in("zhangsan")
+    page.goto(f"/apply/{ITEM}")
+    page.get_by_label("证件有效期至").fill("2036-01-31")
+    card = tmp_path / "id.pdf"
+    card.write_bytes(SAMPLES["pdf"])
+    page.set_input_files("#m-ID_CARD", str(card))
+    row = page.locator("#material-ID_CARD")
+    expect(row.locator(".file-name")).to_have_text("id.pdf")
+    expect(row.locator("#v-ID_CARD")).to_have_value("2036-01-31")
+    page.reload()
+    expect(page.locator("#v-ID_CARD")).to_have_value("2036-01-31")

@@ -35,7 +35,6 @@ NO_SHARED_RECORD = (
     "中没有查到",
     "中没有这个",
     "中没有与所填姓名",  # a generated name is not the register's for that number
-    "表单中没有可用于查询",
     "不能调取该企业的数据",
 )
 

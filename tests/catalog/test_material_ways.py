@@ -39,9 +39,9 @@ def test_a_note_promising_exemption_with_an_upload_first_names_item_material_and
     catalog_copy.replace(
         SCJG_001,
         "  ways: [licence, shared, upload]\n  shared_source: population\n  licence_type: 居民身份证\n"
-        "  formats: [pdf, jpg, png, ofd]\n  copies: 原件核验\n  note: 已有电子身份证照",
+        "  document_validity: true\n  formats: [pdf, jpg, png, ofd]\n  copies: 原件核验\n  note: 已有电子身份证照",
         "  ways: [upload]\n  shared_source: population\n  licence_type: 居民身份证\n"
-        "  formats: [pdf, jpg, png, ofd]\n  copies: 原件核验\n  note: 已有电子身份证照",
+        "  document_validity: true\n  formats: [pdf, jpg, png, ofd]\n  copies: 原件核验\n  note: 已有电子身份证照",
     )
     [message] = _errors(catalog_copy, SCJG_001)
     assert "3501-SCJG-001" in message and "ID_CARD" in message and "“免于提交”" in message
@@ -73,9 +73,9 @@ def test_an_upload_is_the_last_resort(catalog_copy: CatalogCopy) -> None:
     catalog_copy.replace(
         SCJG_001,
         "  ways: [licence, shared, upload]\n  shared_source: population\n  licence_type: 居民身份证\n"
-        "  formats: [pdf, jpg, png, ofd]\n  copies: 原件核验\n  note: 已有电子身份证照",
+        "  document_validity: true\n  formats: [pdf, jpg, png, ofd]\n  copies: 原件核验\n  note: 已有电子身份证照",
         "  ways: [licence, upload, shared]\n  shared_source: population\n  licence_type: 居民身份证\n"
-        "  formats: [pdf, jpg, png, ofd]\n  copies: 原件核验\n  note: 已有电子身份证照",
+        "  document_validity: true\n  formats: [pdf, jpg, png, ofd]\n  copies: 原件核验\n  note: 已有电子身份证照",
     )
     assert any("upload 须列在最后" in m for m in _errors(catalog_copy, SCJG_001))
 

@@ -363,3 +363,32 @@ def test_the_api_names_the_platform_in_english_where_it_read_the_data(
     db.commit()
     log = client.get(f"{API}/profiles/me", headers=as_user("zhangsan")).json()[0]["accesses"]
     assert [(a["actor"], a["actor_en"]) for a in log] == [("系统", "System")]
+
+
+def test_a_registers_closed_values_read_in_english_on_the_english_profile_and_api(
+    client: TestClient,
+    as_user,
+    signed_in: SignedIn,
+    population: dict,  # type: ignore[no-untyped-def]
+) -> None:
+    """The English profile showed 男, 鼓楼区 and 大学本科 from the population register: a
+    source field with a closed set of values declares their English (``enum_en`` in
+    ``sources.yaml``), shown where the reader reads English; a free value (a name, an
+    address) stays as the register holds it."""
+    mine = client.get(f"{API}/profiles/me", headers=as_user("zhangsan")).json()[0]
+    people = next(s for s in mine["sources"] if s["code"] == "population")
+    assert people["fields"]["gender"] == "男" and people["fields_en"]["gender"] == "Male"
+    assert people["fields"]["district"] == "鼓楼区"
+    assert people["fields_en"]["district"] == "Gulou District"
+    assert people["fields_en"]["name"] == people["fields"]["name"] == "张三"
+    education = people["fields"]["education"]
+    english = signed_in("zhangsan").get("/my/profile?lang=en").text
+    main = html.unescape(english[english.index("<main") :])
+    assert "<dt>Gender</dt><dd>Male</dd>" in main
+    assert "<dt>Household district</dt><dd>Gulou District</dd>" in main
+    assert (
+        f"<dd>{education}</dd>" not in main
+        and f"<dd>{people['fields_en']['education']}</dd>" in main
+    )
+    chinese = signed_in("zhangsan").get("/my/profile").text
+    assert "<dt>性别</dt><dd>男</dd>" in chinese and f"<dd>{education}</dd>" in chinese

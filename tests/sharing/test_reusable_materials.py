@@ -10,9 +10,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.factories import act, open_task, submitted, upload
+from tests.catalog.conftest import CatalogCopy
+from tests.factories import act, draft, open_task, submitted, upload
 from tests.web.support import SignedIn, csrf
 from tongban.cases.models import Case, Material
+from tongban.catalog import service as catalog
+from tongban.demo.samples import sample
 
 ITEM = "3501-RS-004"  # 就业创业证申领: PHOTO is uploaded only
 API = "/api/v1"
@@ -106,6 +109,7 @@ def test_an_api_client_reuses_an_earlier_upload_its_profile_lists(
     assert refused.status_code == 422
 
 
+RESIDENCE = "3501-GA-004"  # 居住证申领: its photo of at most 6 months
 DOCTOR = "3501-WJW-004"  # 医师执业注册: a health examination within 6 months (reuse_months 6)
 
 
@@ -195,3 +199,162 @@ def test_staff_handling_a_case_see_the_applicants_reusable_materials_logged(
     assert "materials" in log[0]["fields"] and log[0]["purpose"] == f"办件 {number}：核对"
     mine = signed_in("zhangsan").get("/my/profile?lang=en").text
     assert re.search(r'data-label="Fields read">[^<]*Reusable materials', mine)
+
+
+def _accepted_with_an_id_card(
+    client: TestClient,
+    as_user,  # type: ignore[no-untyped-def]
+    valid_until: str | None,
+) -> str:
+    """A case of ``ITEM`` whose ID card was uploaded stating ``valid_until``, accepted."""
+    headers = as_user("zhangsan")
+    number = str(draft(client, headers, ITEM)["number"])
+    files = {"file": ("id.pdf", sample("pdf", f"{number}/id"), "application/pdf")}
+    data = {"material_code": "ID_CARD", **({"valid_until": valid_until} if valid_until else {})}
+    sent = client.post(f"{API}/cases/{number}/materials", data=data, files=files, headers=headers)
+    assert sent.status_code == 201, sent.text
+    assert client.post(f"{API}/cases/{number}/submit", headers=headers).status_code == 200
+    rs = as_user("rs")
+    act(client, rs, open_task(client, rs, number, "accept"), "accept", opinion="受理")
+    return number
+
+
+def _listed(client: TestClient, headers: dict[str, str], code: str, number: str) -> dict:
+    listed = client.get(f"{API}/profiles/me", headers=headers).json()[0]["materials"]
+    return dict(next(m for m in listed if m["code"] == code and m["case"] == number))
+
+
+def test_an_id_card_is_reused_while_it_is_valid_however_long_ago_it_was_uploaded(
+    client: TestClient, as_user, clock
+) -> None:  # type: ignore[no-untyped-def]
+    """An identity document's own 有效期 decides, not the 12 months' reuse window: 400
+    days after its upload a card valid until 2036 is still offered, the photo (6 months)
+    is not, and the profile says which rule kept each."""
+    headers = as_user("zhangsan")
+    earlier = _accepted_with_an_id_card(client, as_user, "2036-01-31")
+    clock.advance(days=400)  # 2025-09-22 → 2026-10-27: past the default's 12 months
+    card = _listed(client, headers, "ID_CARD", earlier)
+    assert card["valid"] is True and card["rule"] == "证件有效期至 2036-01-31"
+    assert card["rule_en"] == "the document is valid until 2036-01-31"
+    assert _listed(client, headers, "PHOTO", earlier)["valid"] is False
+    created = client.post(f"{API}/cases", json={"code": ITEM, "form_data": {}}, headers=headers)
+    body = {"material_code": "ID_CARD", "material_id": card["id"]}
+    number = created.json()["number"]
+    taken = client.post(f"{API}/cases/{number}/materials/reuse", json=body, headers=headers)
+    assert taken.status_code == 201, taken.text
+
+
+def test_an_expired_id_card_is_not_offered_and_the_form_says_why_in_both_languages(
+    client: TestClient, as_user, signed_in: SignedIn, clock
+) -> None:  # type: ignore[no-untyped-def]
+    headers = as_user("zhangsan")
+    earlier = _accepted_with_an_id_card(client, as_user, "2026-01-31")
+    clock.advance(days=150)  # 2026-02-19: within 6 months of the upload, the card expired
+    card = _listed(client, headers, "ID_CARD", earlier)
+    assert card["valid"] is False and card["why"].startswith("证件已于 2026-01-31 过期")
+    assert card["why_en"].startswith("the document expired on 2026-01-31")
+    browser = signed_in("zhangsan")
+    page = browser.get(f"/apply/{ITEM}").text
+    assert 'value="ID_CARD:' not in page and 'value="PHOTO:' in page
+    assert (
+        f"您在办件 {earlier} 中（2025-09-22）上传的此材料不能沿用：证件已于 2026-01-31 过期" in page
+    )
+    english = browser.get(f"/apply/{ITEM}?lang=en").text
+    assert "cannot be reused: the document expired on 2026-01-31" in english
+    profile = signed_in("zhangsan").get("/my/profile").text
+    assert "不可沿用：证件已于 2026-01-31 过期" in profile
+
+
+def test_an_id_card_uploaded_without_its_expiry_is_not_reused_and_an_expired_one_is_refused(
+    client: TestClient, as_user
+) -> None:  # type: ignore[no-untyped-def]
+    headers = as_user("zhangsan")
+    earlier = _accepted_with_an_id_card(client, as_user, None)
+    card = _listed(client, headers, "ID_CARD", earlier)
+    assert card["valid"] is False and card["why"].startswith("上传时未填写证件有效期")
+    number = draft(client, headers, ITEM)["number"]
+    files = {"file": ("id.pdf", sample("pdf", f"{number}/old"), "application/pdf")}
+    for given, said in (("2025-09-21", "证件已于 2025-09-21 过期"), ("明年", "年-月-日")):
+        data = {"material_code": "ID_CARD", "valid_until": given}
+        sent = client.post(
+            f"{API}/cases/{number}/materials", data=data, files=files, headers=headers
+        )
+        assert sent.status_code == 422 and said in sent.text, sent.text
+    data = {"material_code": "ID_CARD", "valid_until": "长期"}
+    sent = client.post(f"{API}/cases/{number}/materials", data=data, files=files, headers=headers)
+    assert sent.status_code == 201, sent.text
+
+
+def test_the_item_applied_for_decides_how_old_an_earlier_file_may_be_and_the_form_names_it(
+    client: TestClient,
+    as_user,
+    signed_in: SignedIn,
+    clock,
+    db: Session,
+    catalog_copy: CatalogCopy,  # type: ignore[no-untyped-def]
+) -> None:
+    """就业创业证申领 keeps its photo 12 months; 居住证申领 takes one of at most 6 months. A
+    photo uploaded 10 months ago is offered by the first and refused by the second, each
+    form naming the item whose rule it applied; the profile keeps the photo's own item's."""
+    catalog_copy.replace(f"items/{ITEM}.yaml", "  reuse_months: 6\n", "  reuse_months: 12\n")
+    report = catalog.load_catalog(db, root=catalog_copy.root)
+    assert report.read is not None and not report.read.errors, report.read.errors
+    db.commit()
+    earlier = _accepted_with_an_id_card(client, as_user, "2036-01-31")
+    clock.advance(days=300)  # 2026-07-19: 10 months after the upload
+    browser = signed_in("zhangsan")
+    same = browser.get(f"/apply/{ITEM}").text
+    assert 'value="PHOTO:' in same and "“就业创业证申领”允许沿用上传后 12 个月内的该材料" in same
+    residence = browser.get(f"/apply/{RESIDENCE}").text
+    assert 'value="PHOTO:' not in residence
+    said = "上传已超过 6 个月，超出“居住证申领”对该材料的沿用期限"
+    assert said in residence and 'value="ID_CARD:' in residence
+    english = browser.get(f"/apply/{RESIDENCE}?lang=en").text
+    assert "longer than Residence permit application lets this material be reused" in english
+    photo = _listed(client, as_user("zhangsan"), "PHOTO", earlier)
+    assert photo["valid"] is True and photo["rule"].startswith(
+        "“就业创业证申领”允许沿用上传后 12 个月"
+    )
+
+
+def test_the_form_asks_an_id_cards_expiry_beside_its_file_and_refuses_an_expired_one(
+    signed_in: SignedIn, db: Session
+) -> None:
+    browser = signed_in("zhangsan")
+    page = browser.get(f"/apply/{ITEM}").text
+    assert 'name="valid_until_ID_CARD"' in page and "证件有效期至" in page
+    assert 'name="valid_until_PHOTO"' not in page  # a photo has no validity of its own
+    assert "Document valid until" in browser.get(f"/apply/{ITEM}?lang=en").text
+    card = {"m_ID_CARD": ("id.pdf", sample("pdf", "form/id"), "application/pdf")}
+    expired = {"csrf_token": csrf(page), "valid_until_ID_CARD": "2025-01-31"}
+    refused = browser.post(f"/apply/{ITEM}", data=expired, files=card)
+    assert "证件已于 2025-01-31 过期，请上传有效期内的证件" in refused.text
+    valid = {"csrf_token": csrf(page), "intent": "save", "valid_until_ID_CARD": "2036-01-31"}
+    saved = browser.post(f"/apply/{ITEM}", data=valid, files=card)
+    number = re.search(r"/cases/(\d+)/edit", str(saved.url))
+    assert number is not None, saved.text
+    case = db.scalars(select(Case).where(Case.number == number.group(1))).one()
+    row = db.scalars(select(Material).where(Material.case_id == case.id)).one()
+    assert row.material_code == "ID_CARD" and row.detail == {"valid_until": "2036-01-31"}
+    assert 'value="2036-01-31"' in browser.get(f"/cases/{number.group(1)}/edit").text
+
+
+def test_an_expiry_typed_after_the_file_was_sent_is_kept_with_the_form(
+    client: TestClient, as_user, signed_in: SignedIn, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    """The page sends a file as soon as it is chosen: a date typed afterwards arrives with
+    the saved form and joins the file already stored."""
+    number = draft(client, as_user("zhangsan"), ITEM)["number"]
+    browser = signed_in("zhangsan")
+    page = browser.get(f"/cases/{number}/edit").text
+    data = {"csrf_token": csrf(page), "intent": "save", "valid_until_ID_CARD": "长期"}
+    assert browser.post(f"/cases/{number}/edit", data=data).status_code == 200
+    case = db.scalars(select(Case).where(Case.number == number)).one()
+    rows = db.scalars(
+        select(Material).where(
+            Material.case_id == case.id,
+            Material.material_code == "ID_CARD",
+            Material.replaced_at.is_(None),
+        )
+    )
+    assert rows.one().detail == {"valid_until": "长期"}

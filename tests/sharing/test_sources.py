@@ -95,6 +95,21 @@ def test_a_register_of_someone_else_s_records_is_asked_by_the_field_the_catalog_
     assert "按表单字段 mother_id_number 查询" in problems[0].message
 
 
+def test_a_material_pulled_by_a_project_code_needs_the_code_on_the_form(
+    catalog_copy: CatalogCopy,
+) -> None:
+    """排污许可证 promised its EIA approval "通过审批系统调取" from a register looked up by
+    the project code, on a form that never asked the code: every lookup failed and the
+    approval was always uploaded. The form asks the code now; without it, the loader says."""
+    item = "items/3501-ST-002.yaml"
+    catalog_copy.replace(item, "    project_code:\n", "    project_number:\n")
+    problems = [p for p in read_catalog(catalog_copy.root).errors if p.file == item]
+    assert [p.field for p in problems] == ["materials.2.shared_source"]
+    assert (
+        "数据源 eia_approval 按表单字段 project_code 查询，表单中没有该字段" in problems[0].message
+    )
+
+
 def test_a_company_shareholders_source_must_be_keyed_by_credit_code(
     catalog_copy: CatalogCopy,
 ) -> None:
@@ -120,3 +135,18 @@ def test_a_source_looked_up_by_another_number_must_say_whose_records_it_holds(
     problems = [p for p in read_catalog(catalog_copy.root).errors if p.file == "sources.yaml"]
     assert len(problems) == 1 and problems[0].field.endswith(".key")
     assert "planning_permit" in problems[0].message and "subject_field" in problems[0].message
+
+
+def test_a_sources_english_values_that_do_not_pair_with_its_values_fail_the_loader(
+    catalog_copy: CatalogCopy,
+) -> None:
+    """A closed set's English labels stand in for its values one for one on English pages:
+    a label missing or
+    out of order would leave a value in Chinese or name it wrongly: the loader refuses it."""
+    catalog_copy.replace(
+        "sources.yaml",
+        'enum: [男, 女], enum_en: ["Male", "Female"]',
+        'enum: [男, 女], enum_en: ["Male"]',
+    )
+    problems = [p for p in read_catalog(catalog_copy.root).errors if p.file == "sources.yaml"]
+    assert len(problems) == 1 and "enum_en 须与 enum 逐条对应" in problems[0].message

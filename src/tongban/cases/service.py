@@ -71,7 +71,13 @@ from tongban.cases.stages.delivery import (
     issue_result,
 )
 from tongban.cases.stages.documents import DocumentCheck, issue_notice, verify_document
-from tongban.cases.stages.drafting import add_material, check_complete, check_open, update_form
+from tongban.cases.stages.drafting import (
+    add_material,
+    check_complete,
+    check_open,
+    date_document,
+    update_form,
+)
 from tongban.cases.stages.forwarding import check_receivable, may_receive
 from tongban.cases.stages.granting import grant_case
 from tongban.cases.stages.intake import (
@@ -140,6 +146,7 @@ __all__ = [
     "corrections",
     "create_case",
     "create_case_as_agent",
+    "date_document",
     "decide_automatically",
     "deem_accepted",
     "delegate_tasks",

@@ -320,7 +320,9 @@ def _read_sources(root: Path, read: CatalogRead, departments: set[str]) -> None:
     doc = _parse(path, root, read)
     if doc is None:
         return
-    found = _schema_problems(doc, "sources") or source_problems(doc, departments)
+    found = _schema_problems(doc, "sources") or (
+        source_problems(doc, departments) + english_problems(doc)
+    )
     read.problems += found
     if not found:
         read.sources = {source["code"]: source for source in doc.data["sources"]}

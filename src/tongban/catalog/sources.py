@@ -69,6 +69,14 @@ def subject_fields(source: dict[str, Any]) -> list[str]:
     return [str(named)] if named else []
 
 
+def value_en(declared: dict[str, Any], value: Any) -> Any:
+    """A source field's value in English: the label ``enum_en`` gives it where the field
+    declares its closed set of values (性别 男 → Male), else the value as the source holds
+    it (a name, an address, a number)."""
+    labels = dict(zip(declared.get("enum", []), declared.get("enum_en", []), strict=False))
+    return labels.get(value, value) if isinstance(value, str) else value
+
+
 def source_problems(doc: SourceDocument, departments: set[str]) -> list[Problem]:
     """Problems of a schema-valid ``sources.yaml`` beyond its schema: an unknown
     department, a code twice, and a source looked up by another number (a project code)
@@ -178,11 +186,16 @@ def _key_field_problem(
     form: dict[str, Any], source: dict[str, Any] | None, material: dict[str, Any] | None
 ) -> str | None:
     """A source whose records are someone else's than the applicant's (``key_field``) can
-    only be asked by a form that holds that someone's number."""
-    if source is None or not source.get("key_field") or (material or {}).get("shared_keys"):
+    only be asked by a form that holds that someone's number; a material pulled from a
+    source looked up by another number (a project code, a contract filing's number: the
+    form field of its key's name) only by a form that asks it, else every lookup fails
+    and the material is always uploaded. (A form field may name such a source after a
+    first one: a bundle's other item asks the number.)"""
+    if source is None or (material or {}).get("shared_keys"):
         return None
-    field = str(source["key_field"])
-    if _form_has(form, field):
+    by_number = material is not None and source["key"] not in IDENTITY_KEYS
+    field = source.get("key_field") or (str(source["key"]) if by_number else None)
+    if not field or _form_has(form, str(field)):
         return None
     return (
         f"数据源 {source['code']} 按表单字段 {field} 查询，表单中没有该字段"

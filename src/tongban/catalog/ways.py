@@ -104,7 +104,7 @@ def material_problems(
 def merge_conflict(code: str, known: dict[str, Any], material: dict[str, Any]) -> str | None:
     """Two items of a bundle that declare one material's ways, issuer or reuse period
     differently cannot share it."""
-    for key in ("ways", "issuer", "reuse_months"):
+    for key in ("ways", "issuer", "reuse_months", "document_validity"):
         if known.get(key) != material.get(key):
             return f"材料 {code} 在不同事项中的 {key} 不同"
     return None

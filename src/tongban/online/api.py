@@ -130,6 +130,13 @@ async def upload_material(
     runtime: RuntimeDep,
     material_code: Annotated[str, Form()],
     file: Annotated[UploadFile, File()],
+    valid_until: Annotated[
+        str | None,
+        Form(
+            description="For an identity document (the material's document_validity): the "
+            "date it expires, YYYY-MM-DD, or 长期; a later case reuses the file while it is valid"
+        ),
+    ] = None,
 ) -> MaterialRead:
     """Upload a file for one material of the case (replaces an earlier upload)."""
     case = service.get_case(session, number=number, user=user)
@@ -145,6 +152,7 @@ async def upload_material(
         store=store,
         max_bytes=limit,
         now=now,
+        valid_until=valid_until,
     )
     return MaterialRead.model_validate(material)
 

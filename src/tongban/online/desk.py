@@ -84,11 +84,26 @@ def save_typed(desk: Desk, case: Case, form: CheckedForm) -> None:
 
 
 def save_answers(desk: Desk, case: Case, form: CheckedForm) -> inputs.Problems:
-    """Store the answers and uploads of a posted form; returns the upload problems."""
+    """Store the answers and uploads of a posted form, and the expiry typed beside an
+    identity document (with its file, or for the one already sent); the upload problems."""
     save_typed(desk, case, form)
     spec = service.spec_of(desk.session, case)
     problems: inputs.Problems = {}
-    for code, upload in caseform.uploads(form, spec["materials"]):
+    sent = dict(caseform.uploads(form, spec["materials"]))
+    dates = dict(caseform.validities(form, spec["materials"]))
+    for code in dates.keys() - sent.keys():
+        try:
+            service.date_document(
+                desk.session,
+                case=case,
+                user=desk.user,
+                material_code=code,
+                valid_until=dates[code],
+                now=desk.now,
+            )
+        except InvalidInput as error:
+            problems[f"materials.{code}"] = error.message(desk.locale)
+    for code, upload in sent.items():
         try:
             service.add_material(
                 desk.session,
@@ -100,6 +115,7 @@ def save_answers(desk: Desk, case: Case, form: CheckedForm) -> inputs.Problems:
                 store=desk.store,
                 max_bytes=desk.max_bytes,
                 now=desk.now,
+                valid_until=dates.get(code),
             )
         except InvalidInput as error:
             problems[f"materials.{code}"] = error.message(desk.locale)

@@ -28,7 +28,7 @@ def _from_script(request: Request) -> bool:
     return request.headers.get("x-requested-with") == "XMLHttpRequest"
 
 
-def _store(desk: Desk, case: Case, code: str, upload: object) -> None:
+def _store(desk: Desk, case: Case, code: str, upload: object, valid_until: object) -> None:
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise InvalidInput("请选择要上传的文件。", "Choose a file to upload.", field="file")
     service.add_material(
@@ -41,6 +41,7 @@ def _store(desk: Desk, case: Case, code: str, upload: object) -> None:
         store=desk.store,
         max_bytes=desk.max_bytes,
         now=desk.now,
+        valid_until=valid_until if isinstance(valid_until, str) else None,
     )
 
 
@@ -53,7 +54,7 @@ def upload_material(number: str, code: str, desk: DeskDep, form: CheckedForm) ->
         raise NotFound(f"本事项没有材料“{code}”。", f"No material '{code}'.")
     problems: inputs.Problems = {}
     try:
-        _store(desk, case, code, form.get("file"))
+        _store(desk, case, code, form.get("file"), form.get("valid_until"))
     except InvalidInput as error:
         problems[f"materials.{code}"] = error.message(desk.locale)
     if not _from_script(desk.request):

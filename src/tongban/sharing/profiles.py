@@ -31,6 +31,7 @@ from tongban.cases.enums import FINAL_STATES
 from tongban.cases.materials.reusable import Reusable
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
+from tongban.catalog.sources import value_en
 from tongban.errors import InvalidInput, NotAllowed
 from tongban.identifiers import party_kind
 from tongban.licences import service as licences
@@ -49,13 +50,15 @@ MATERIALS = "materials"  # a profile reading's logged field: the applicant's reu
 
 @dataclass
 class SourceSection:
-    """One source's record about the subject: its fields (title, value), or why none."""
+    """One source's record about the subject: its fields (title, value), or why none;
+    ``english``: by field, the value in English (a closed set's label, else the value)."""
 
     code: str
     name: str
     department: str
     fields: list[tuple[str, str, Any]] = field(default_factory=list)  # (name, title, value)
     unavailable: str | None = None
+    english: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -92,8 +95,16 @@ class Profile:
     def market_kind(self) -> str | None:
         """An enterprise's kind (市场主体类型, e.g. 有限责任公司, 个体工商户, 合伙企业) as
         the enterprise register records it; None where it holds none."""
+        return self._market_kind(english=False)
+
+    @property
+    def market_kind_en(self) -> str | None:
+        """:attr:`market_kind` in English (the register's label for it)."""
+        return self._market_kind(english=True)
+
+    def _market_kind(self, *, english: bool) -> str | None:
         kinds = (
-            str(value)
+            str(section.english[name] if english else value)
             for section in self.sections
             if section.code == "enterprise_register"
             for name, _title, value in section.fields
@@ -117,6 +128,7 @@ def _sections(session: Session, *, key_kind: str, key: str) -> list[SourceSectio
             section.fields = [
                 (n, declared[n]["title"], _shown(key_kind, v)) for n, v in lookup.record.items()
             ]
+            section.english = {n: value_en(declared[n], v) for n, _title, v in section.fields}
         else:
             continue
         found.append(section)

@@ -17,6 +17,10 @@ class SourceRead(BaseModel):
     department: str
     unavailable: str | None
     fields: dict[str, Any]
+    fields_en: dict[str, Any] = Field(
+        description="The fields in English: a field with a closed set of values (性别, 文化程度, "
+        "婚姻状况 …) has the source's English label for its value, any other its value"
+    )
 
 
 class LicenceLink(BaseModel):
@@ -47,6 +51,11 @@ class MaterialLink(BaseModel):
     valid: bool
     why: str | None
     why_en: str | None
+    rule: str = Field(
+        description="The rule it is judged by: the document's validity (证件有效期至 …) or the "
+        "months the item it was uploaded for lets it be reused"
+    )
+    rule_en: str
 
 
 class AccessRead(BaseModel):
@@ -104,6 +113,7 @@ class ProfileRead(BaseModel):
                     department=s.department,
                     unavailable=s.unavailable,
                     fields={name: value for name, _title, value in s.fields},
+                    fields_en=s.english,
                 )
                 for s in profile.sections
             ],
@@ -130,6 +140,8 @@ class ProfileRead(BaseModel):
                     valid=m.valid,
                     why=m.why_zh,
                     why_en=m.why_en,
+                    rule=m.rule_zh,
+                    rule_en=m.rule_en,
                 )
                 for m in profile.materials
             ],

@@ -356,6 +356,8 @@
         var data = new FormData();
         data.append("csrf_token", form.elements.csrf_token.value);
         data.append("file", file);
+        var until = row.querySelector("input.valid-until");
+        if (until && until.value) { data.append("valid_until", until.value); }
         xhr.open("POST", url + "/" + encodeURIComponent(code));
         xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
         xhr.upload.addEventListener("progress", function (event) {

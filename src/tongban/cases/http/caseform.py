@@ -27,6 +27,17 @@ def uploads(form: FormData, materials: Sequence[Schema]) -> list[tuple[str, Uplo
     return found
 
 
+def validities(form: FormData, materials: Sequence[Schema]) -> list[tuple[str, str]]:
+    """(material code, expiry typed) for every identity document whose 证件有效期至 the
+    user filled in (``valid_until_<code>``)."""
+    found = []
+    for material in materials:
+        typed = form.get(f"valid_until_{material['code']}")
+        if material.get("document_validity") and isinstance(typed, str) and typed.strip():
+            found.append((str(material["code"]), typed))
+    return found
+
+
 def context(
     spec: Schema,
     values: Mapping[str, Any],

@@ -9,14 +9,21 @@ when the case it came from was accepted (受理: the department took the materia
 did not end in a refusal (不予受理, 不予许可, 终止办理) or a withdrawal, and only for as long
 as its material may be reused: ``reuse_months`` after the upload as the catalog declares it
 for the material (a health certificate issued within 6 months: 6; a power of attorney for one
-matter: 0), else the setting ``material_reuse_months``. A file that is not valid is still
-listed, with why it cannot be reused.
+matter: 0), else the setting ``material_reuse_months``; an identity document (居民身份证)
+for as long as the document itself is valid (``materials.validity``). A file that is not
+valid is still listed, with why it cannot be reused.
+
+Whose rule: a later case's form judges an earlier file by the rule of the item applied for
+(医师执业注册 takes a health examination of at most 6 months, though the item it was
+uploaded for kept it 12), since that item's requirement is what the file must meet; the
+profile, which applies for nothing, by the rule of the item it was uploaded for. Either
+way the page names the item whose rule it applied.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -25,6 +32,7 @@ from sqlalchemy.orm import Session
 from tongban.accounts.models import User
 from tongban.cases.core import definition
 from tongban.cases.enums import CaseState
+from tongban.cases.materials import validity
 from tongban.cases.models import Case, Material
 from tongban.cases.stages.drafting import add_material
 from tongban.catalog.enums import MaterialWay
@@ -56,18 +64,31 @@ NOT_VALID = {  # the case's state: why its files cannot be reused (zh, en)
 
 
 @dataclass(frozen=True)
+class Rule:
+    """How long a file of a material may be reused, as an item declares it: for ``months``
+    after its upload, or (``by_document``) while the document itself is valid; the item
+    declaring it by name (``item_zh`` / ``item_en``)."""
+
+    months: int
+    by_document: bool
+    item_zh: str
+    item_en: str
+
+
+@dataclass(frozen=True)
 class Reusable:
     """One uploaded file of an earlier case: the material's ``code`` and names, the row,
-    the case it came from, the upload date, the months it may be reused for, and whether it
-    may be reused at the time it was listed (``valid``; when not, ``why_zh`` / ``why_en``)."""
+    the case it came from, the rule it is judged by, and the day it is judged on; whether
+    it may be reused then (``valid``; when not, ``why_zh`` / ``why_en``), and by which
+    rule (``rule_zh`` / ``rule_en``)."""
 
     code: str
     name_zh: str
     name_en: str
     material: Material
     case: Case
-    months: int  # how long after its upload it may be reused (材料复用的有效期)
-    expired: bool  # those months had passed when it was listed
+    rule: Rule
+    today: date
 
     @property
     def valid(self) -> bool:
@@ -78,13 +99,21 @@ class Reusable:
         """Why it cannot be reused (zh, en), or None."""
         if self.case.state not in ACCEPTED:
             return NOT_VALID[CaseState(self.case.state)]
-        if self.months == 0:
-            return ("该材料只用于原办件，不能沿用", "this material serves its own case only")
-        if self.expired:
+        rule = self.rule
+        if rule.by_document:
+            return validity.expiry_why(self.material.detail, today=self.today)
+        if rule.months == 0:
             return (
-                f"上传已超过 {self.months} 个月，超出该材料的沿用期限，请重新上传",
-                f"uploaded more than {self.months} months ago, longer than this material "
-                "may be reused; upload it again",
+                f"按“{rule.item_zh}”的规定，该材料只用于原办件，不能沿用",
+                f"under the rule of {rule.item_en}, this material serves its own case only",
+            )
+        uploaded = local(self.material.uploaded_at).date()
+        if add_months(uploaded, rule.months) <= self.today:
+            return (
+                f"上传已超过 {rule.months} 个月，超出“{rule.item_zh}”对该材料的沿用期限，"
+                "请重新上传",
+                f"uploaded more than {rule.months} months ago, longer than {rule.item_en} "
+                "lets this material be reused; upload it again",
             )
         return None
 
@@ -97,6 +126,26 @@ class Reusable:
         return self.why[1] if self.why else None
 
     @property
+    def said(self) -> tuple[str, str]:
+        """The rule it is reused by (zh, en): the document's validity, or the months the
+        item allows."""
+        if self.rule.by_document:
+            return validity.expiry_said(self.material.detail)
+        return (
+            f"“{self.rule.item_zh}”允许沿用上传后 {self.rule.months} 个月内的该材料",
+            f"{self.rule.item_en} takes this material for {self.rule.months} months after "
+            "its upload",
+        )
+
+    @property
+    def rule_zh(self) -> str:
+        return self.said[0]
+
+    @property
+    def rule_en(self) -> str:
+        return self.said[1]
+
+    @property
     def uploaded_at(self) -> datetime:
         return self.material.uploaded_at
 
@@ -107,14 +156,25 @@ class _Declared:
 
     name_zh: str
     name_en: str
-    months: int
+    rule: Rule
+
+
+def _rule(spec: dict[str, Any], material: dict[str, Any] | None) -> Rule:
+    """The reuse rule ``spec`` (an item or bundle) declares for ``material`` (None: a
+    material it does not declare, reused for the setting's months)."""
+    default = get_settings().material_reuse_months
+    return Rule(
+        months=(material or {}).get("reuse_months", default),
+        by_document=bool((material or {}).get("document_validity")),
+        item_zh=str(spec["name"]),
+        item_en=str(spec.get("name_en") or spec["name"]),
+    )
 
 
 def _declared(spec: dict[str, Any]) -> dict[str, _Declared]:
-    default = get_settings().material_reuse_months
     return {
         str(m["code"]): _Declared(
-            str(m["name"]), str(m.get("name_en") or m["name"]), m.get("reuse_months", default)
+            str(m["name"]), str(m.get("name_en") or m["name"]), _rule(spec, m)
         )
         for m in spec["materials"]
     }
@@ -146,16 +206,17 @@ def list_reusable(
     )
     today = local(now).date()
     found = []
-    declared: dict[int, dict[str, _Declared]] = {}
+    declared: dict[int, tuple[dict[str, Any], dict[str, _Declared]]] = {}
     for row in rows:
         case = by_id[row.case_id]
         if case.id not in declared:
-            declared[case.id] = _declared(definition.spec_of(session, case))
-        own = declared[case.id].get(row.material_code)
-        months = own.months if own else get_settings().material_reuse_months
+            spec = definition.spec_of(session, case)
+            declared[case.id] = (spec, _declared(spec))
+        spec, materials = declared[case.id]
+        own = materials.get(row.material_code)
         zh, en = (own.name_zh, own.name_en) if own else (row.material_code, row.material_code)
-        expired = add_months(local(row.uploaded_at).date(), months) <= today
-        found.append(Reusable(row.material_code, zh, en, row, case, months, expired))
+        rule = own.rule if own else _rule(spec, None)
+        found.append(Reusable(row.material_code, zh, en, row, case, rule, today))
     found.sort(key=lambda r: (r.case.created_at, r.case.id, r.material.id), reverse=True)
     return found
 
@@ -164,8 +225,9 @@ def offers(
     session: Session, *, case: Case | None, applicant_id: int, spec: dict[str, Any], now: datetime
 ) -> dict[str, list[Reusable]]:
     """By material code of ``spec``: the applicant's earlier files of the same material (the
-    same code, or the same name), valid or not as of ``now``; a valid one may be taken
-    instead of uploading again, the others say why not."""
+    same code, or the same name), judged by ``spec``'s rule for it (the item applied for),
+    valid or not as of ``now``; a valid one may be taken instead of uploading again, the
+    others say why not."""
     earlier = list_reusable(
         session, applicant_id=applicant_id, now=now, exclude_case_id=case.id if case else None
     )
@@ -173,7 +235,8 @@ def offers(
     for wanted in spec["materials"]:
         same = [r for r in earlier if wanted["code"] == r.code or wanted["name"] == r.name_zh]
         if same:
-            found[str(wanted["code"])] = same
+            rule = _rule(spec, wanted)
+            found[str(wanted["code"])] = [replace(r, rule=rule) for r in same]
     return found
 
 
@@ -224,7 +287,9 @@ def reuse_material(
         now=now,
     )
     number = source.case.number
+    until = (row.detail or {}).get(validity.VALID_UNTIL)
     material.detail = {
+        **({validity.VALID_UNTIL: until} if until else {}),
         "reused_from": {"material_id": row.id, "case": number},
         "reused_zh": f"沿用办件 {number} 中上传的材料",
         "reused_en": f"Reused from case {number}",

@@ -15,7 +15,7 @@ from tongban import timefmt
 from tongban.accounts.models import User
 from tongban.cases.core import access, definition, hooks, prefill
 from tongban.cases.enums import CaseState, TrustLevel
-from tongban.cases.materials import provision
+from tongban.cases.materials import provision, validity
 from tongban.cases.models import Case, Material
 from tongban.cases.stages import postal
 from tongban.catalog import service as catalog
@@ -124,11 +124,14 @@ def add_material(
     store: FileStore,
     max_bytes: int,
     now: datetime,
+    valid_until: str | None = None,
 ) -> Material:
     """Attach an uploaded file to a material of the case, replacing an earlier one; a
     material the catalog has the platform provide (generated, signed online, verified by
     its issuer, with no upload to fall back on) takes none. After submission only a
-    material a registered late upload allows (容缺: awaited after acceptance)."""
+    material a registered late upload allows (容缺: awaited after acceptance). An identity
+    document's expiry (``valid_until``: "2031-05-01" or "长期") is kept with the file; an
+    expired one is refused (``materials.validity``)."""
     access.check_owner(user, case)
     late = None
     if case.state not in (CaseState.draft, CaseState.correction_requested):
@@ -156,6 +159,7 @@ def add_material(
     checked = files.check_upload(
         filename=filename, data=data, allowed=wanted.get("formats"), max_bytes=max_bytes
     )
+    until = validity.stated(wanted, valid_until, today=timefmt.local(now).date())
     old = provision.current_rows(session, case=case).get(material_code)
     if old is not None:
         old.replaced_at = now
@@ -170,6 +174,7 @@ def add_material(
         sha256=store.put(data),
         uploaded_by_id=user.id,
         uploaded_at=now,
+        detail={validity.VALID_UNTIL: until} if until else None,
     )
     material.storage_key = material.sha256
     session.add(material)
@@ -177,6 +182,31 @@ def add_material(
     if late is not None:
         late.uploaded(session, case, material, now)
     return material
+
+
+def date_document(
+    session: Session,
+    *,
+    case: Case,
+    user: User,
+    material_code: str,
+    valid_until: str,
+    now: datetime,
+) -> None:
+    """Record the expiry (``valid_until``) of the identity document already uploaded for
+    ``material_code`` of a draft or a case in correction: the form sends a file as soon as
+    it is chosen, so the date typed after it comes with the form. Nothing when no file of
+    it is in force; InvalidInput as for an upload (``materials.validity``)."""
+    access.check_owner(user, case)
+    wanted = definition.material(definition.spec_of(session, case), material_code)
+    row = provision.current_rows(session, case=case).get(material_code)
+    if wanted is None or row is None or row.way != MaterialWay.upload:
+        return
+    if case.state not in (CaseState.draft, CaseState.correction_requested):
+        return
+    until = validity.stated(wanted, valid_until, today=timefmt.local(now).date())
+    if until and (row.detail or {}).get(validity.VALID_UNTIL) != until:
+        row.detail = {**(row.detail or {}), validity.VALID_UNTIL: until}
 
 
 def current_materials(session: Session, *, case: Case) -> list[Material]:

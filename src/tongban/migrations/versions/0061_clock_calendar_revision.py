@@ -5,7 +5,7 @@ changed at startup, which recomputes no open deadline). Clocks written before ke
 each is counted again once, by its next watch.
 
 Revision ID: 0061_clock_calendar_revision
-Revises: 0059_licence_status_reason_en
+Revises: 0060_benefit_texts
 Create Date: 2026-12-03 10:20:00.000000
 """
 

@@ -341,6 +341,7 @@ def test_the_objections_of_a_purged_case_lose_their_texts(
 ) -> None:
     number = _in_decision(client, as_user, db, clock)
     objection = _object(client).json()["id"]
+    db.expire_all()  # the client's requests moved the case on (its version) since db read it
     case = db.query(Case).filter_by(number=number).one()
     retention.purge_case(db, case=case, now=clock.now)
     row = db.get_one(Objection, objection)

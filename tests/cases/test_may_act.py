@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import token
+from tests.conftest import START, token
 from tests.factories import API, act, open_task, submitted
 from tests.licences.support import BUSINESS
 from tongban.accounts import service as accounts
@@ -81,3 +81,21 @@ def test_may_act_is_described_in_the_openapi_document(client: TestClient) -> Non
     task = client.get(f"{API}/openapi.json").json()["components"]["schemas"]["TaskRead"]
     assert "may_act" in task["properties"]
     assert "403" in task["properties"]["may_act"]["description"]
+
+
+def test_a_clerk_marked_absent_accepts_nothing_as_may_act_says(
+    client: TestClient, as_user: Any
+) -> None:
+    """Acceptance checked the role alone: an absent clerk's may_act said false while the
+    accept went through; an absent person acts on no task (they end the absence first)."""
+    clerk = as_user("scjg")
+    number = submitted(client, as_user("minfeng"), BUSINESS)["number"]
+    with client.app.state.runtime.sessions() as db:
+        user = accounts.find_user(db, username="scjg")
+        user.absent_from = user.absent_until = START.date()
+        db.commit()
+    accept = open_task(client, clerk, number, "accept")
+    assert accept["may_act"] is False
+    refused = act(client, clerk, accept, "accept")
+    assert refused.status_code == 403 and "不在岗" in refused.json()["error"]["message"]
+    assert open_task(client, clerk, number, "accept")["state"] == "open"

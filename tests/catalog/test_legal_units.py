@@ -133,10 +133,18 @@ def test_a_legal_unit_that_its_declared_source_contradicts_is_refused(
 
 
 def test_limits_the_law_counts_in_days_are_stored_in_days() -> None:
-    """药品零售许可 (二十日), 居住证 (《居住证暂行条例》第九条, 15日) and 公积金提取
-    (《住房公积金管理条例》第二十五条, 3日) were stored as working days."""
+    """药品零售许可 (二十日), 居住证 (《居住证暂行条例》第九条, 15日), 公积金提取
+    (《住房公积金管理条例》第二十五条, 3日), 身份证换领 (《居民身份证法》第十二条, 60日) and
+    排污许可 (《排污许可管理条例》第十二条, 简化管理 20日) were stored as working days."""
     read = read_catalog(CATALOG)
-    for code, days in ((PHARMACY, 20), ("3501-GA-004", 15), ("3501-GJJ-002", 3)):
+    limits = {
+        PHARMACY: 20,
+        "3501-GA-004": 15,
+        "3501-GJJ-002": 3,
+        "3501-GA-003": 60,
+        "3501-ST-002": 20,
+    }
+    for code, days in limits.items():
         limit = read.items[code]["time_limit"]
         assert (limit.get("legal_unit") or limit["unit"], limit["legal"]) == (
             "calendar_days",

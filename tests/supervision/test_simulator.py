@@ -391,3 +391,13 @@ def test_every_simulated_upload_has_its_file(db: Session, tmp_path: Path) -> Non
     uploads = db.scalars(select(Material).where(Material.way == "upload")).all()
     assert uploads and all(m.filename and m.storage_key for m in uploads)
     assert store.get(uploads[0].storage_key).startswith(b"%PDF")
+
+
+def test_simulated_clocks_carry_the_calendar_their_due_times_were_counted_on(
+    db: Session, tmp_path: Path
+) -> None:
+    """A clock without its calendar's revision is counted again by its first watch (one
+    UPDATE per simulated clock); the simulator counted them all on the calendar in force."""
+    simulate(db, store=LocalFileStore(tmp_path), days=5, count=20, seed=3, now=START, tz=TZ)
+    stamped = set(db.scalars(select(Clock.calendar_revision)))
+    assert stamped == {clocks.revision(db)}

@@ -121,6 +121,7 @@ def simulate(
         session, rng, clocks.calendar(session), now, days, CHANNELS, applicants, names,
         companies, _departments(session), _sample(store),
     )  # fmt: skip
+    revision = clocks.revision(session)  # the calendar ``traffic`` counts due times on
     first_ids = _next_ids(session)
     first_message = (session.scalar(select(func.max(OutboxMessage.id))) or 0) + 1
     rows = Rows(dict(first_ids))
@@ -131,6 +132,8 @@ def simulate(
         made = min(BATCH, count - start)
         for _ in range(made):
             created[write_case(traffic, rows, rng.choice(items))] += 1
+        for clock in rows.tables.get("clocks", []):
+            clock["calendar_revision"] = revision  # the sweep need not count them again
         for table in TABLES:  # Core executemany: one statement per table and batch
             if rows.tables.get(table):
                 session.execute(insert(Base.metadata.tables[table]), rows.tables[table])

@@ -34,7 +34,7 @@ def request_correction(
 ) -> CorrectionRequest:
     """Send the one correction notice listing every problem; the clock pauses."""
     case = lock_case(session, case_id=case_id)
-    open_accept_task(case, user)
+    open_accept_task(session, case, user, now)
     if case.state == CaseState.submitted and deemed_accepted(case, now):
         raise Conflict(
             "自收到申请材料之日起已超过五个工作日，依法视为受理（《行政许可法》第三十二条），"

@@ -19,6 +19,7 @@ from tongban.cases.core.machine import Event
 from tongban.cases.core.transition import (
     cancel_open_tasks,
     change_state,
+    check_may_act,
     finish_task,
     lock_case,
     open_task,
@@ -105,12 +106,13 @@ def deemed_accepted(case: Case, now: datetime) -> bool:
     return any(clock.due_at <= now for clock in clocks.running(case, ClockKind.acceptance))
 
 
-def open_accept_task(case: Case, user: User) -> Task:
-    """The case's open acceptance task, which ``user`` must be allowed to act on (raises
-    NotAllowed); Conflict when none is open."""
+def open_accept_task(session: Session, case: Case, user: User, now: datetime) -> Task:
+    """The case's open acceptance task, which ``user`` must be allowed to act on now
+    (``check_may_act``: the role, not marked absent; raises NotAllowed or NotFound);
+    Conflict when none is open."""
     for task in case.tasks:
         if task.stage == Stage.accept and task.state == TaskState.open:
-            access.check_act(user, task)
+            check_may_act(session, user=user, task=task, now=now)
             return task
     raise Conflict("该办件没有待受理的任务。", "This case has no acceptance task open.")
 
@@ -209,7 +211,7 @@ def accept_case(
     counts from it. Required 容缺 materials missing: Conflict unless ``with_deficiencies``
     (the lenient domain's acceptance with deficiencies, which records them)."""
     case = lock_case(session, case_id=case_id)
-    task = open_accept_task(case, user)
+    task = open_accept_task(session, case, user, now)
     hooks.check_accept_hold(session, case)  # 待缴费: fees paid before acceptance
     if not with_deficiencies:
         _check_no_deficiency(session, case, now)
@@ -253,7 +255,7 @@ def reject_case(session: Session, *, case_id: int, user: User, opinion: str, now
     if not opinion.strip():
         raise InvalidInput("不予受理必须说明理由。", "A rejection needs a reason.", field="opinion")
     case = lock_case(session, case_id=case_id)
-    task = open_accept_task(case, user)
+    task = open_accept_task(session, case, user, now)
     actor = actor_of(user)
     finish_task(
         session, task=task, outcome=TaskOutcome.refused, actor=actor, opinion=opinion, now=now

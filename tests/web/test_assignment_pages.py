@@ -313,3 +313,22 @@ def test_a_holder_marked_absent_sees_why_instead_of_actions_they_would_be_refuse
     assert "不在岗，不能办理任务" in page and "取消登记" in page
     english = signed_in("rs").get(f"/staff/tasks/{task}", params={"lang": "en"}).text
     assert "marked absent" in english
+
+
+def test_a_clerk_marked_absent_is_offered_neither_acceptance_nor_the_check_of_originals(
+    signed_in: SignedIn, db: Session
+) -> None:
+    """The acceptance task page offered 已核验原件 to a clerk marked absent, whose check was
+    then refused: every action a page offers follows ``may_act``."""
+    number = case_number(apply(signed_in("zhangsan"), ITEM, VALID, COMPLETE).text)
+    client = signed_in("rs")
+    accept = re.search(rf'href="/staff/tasks/(\d+)">{number}<', client.get("/staff").text)
+    assert accept
+    path = f"/staff/tasks/{accept.group(1)}"
+    assert f'action="{path}/check"' in client.get(path).text
+    clerk = accounts.find_user(db, username="rs")
+    clerk.absent_from = clerk.absent_until = START.date()
+    db.commit()
+    page = client.get(path).text
+    assert f'action="{path}/check"' not in page and f'action="{path}/accept"' not in page
+    assert "不在岗，不能办理任务" in page

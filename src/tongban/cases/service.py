@@ -50,7 +50,7 @@ from tongban.cases.core.taken_in import (
     list_taken_in,
     unfinished_drafts,
 )
-from tongban.cases.core.transition import may_act, record_case, refusal_to_act
+from tongban.cases.core.transition import actionable_task, may_act, record_case, refusal_to_act
 from tongban.cases.materials.provision import field_problems as typed_number_problems
 from tongban.cases.materials.provision import needs_applicant as asks_upload
 from tongban.cases.materials.provision import resolve as material_ways
@@ -127,6 +127,7 @@ __all__ = [
     "TakenInPage",
     "Unavailable",
     "accept_case",
+    "actionable_task",
     "add_material",
     "applicant_done",
     "approve_by_rule",

@@ -20,7 +20,7 @@ from tongban.accounts.deps import CurrentUser, require_roles
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.cases import service as cases
-from tongban.cases.core import access
+from tongban.cases.enums import Stage
 from tongban.cases.http.panels import case_panel, task_panel
 from tongban.cases.models import Case
 from tongban.errors import DomainError, InvalidInput, NotFound
@@ -75,14 +75,7 @@ def inspection_order(
 ) -> dict[str, Any]:
     """On a review task whose item declares an inspection not yet ordered: the order form,
     with how many inspectors the department has present (or why none can be drawn)."""
-    task = next(
-        (
-            t
-            for t in case.tasks
-            if t.stage == "review" and t.state == "open" and access.can_act(user, t)
-        ),
-        None,
-    )
+    task = cases.actionable_task(session, case=case, stage=Stage.review, user=user, now=now)
     declaration = None if task is None else inspection.declared(session, task)
     if task is None or declaration is None or inspection.of_task(session, task_id=task.id):
         return {"inspection_declared": None}

@@ -66,7 +66,7 @@ def case_lenient(
         "deficiency_signed": signed,
         "deficiency_witness": letter is not None
         and user.is_staff
-        and lenient.may_witness(user, case),
+        and lenient.may_witness(session, user, case, now),
         "deficiency_refusal": for_panel(request, "deficiency"),
     }
 

@@ -15,8 +15,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
-from tongban.cases.core import access
-from tongban.cases.enums import CaseState, Stage, TaskState
+from tongban.cases.core.transition import actionable_task
+from tongban.cases.enums import CaseState, Stage
 from tongban.cases.materials import signing
 from tongban.cases.models import Case, Material
 from tongban.errors import Conflict, InvalidInput
@@ -26,12 +26,11 @@ from tongban.lenient.deficiency import letter, refused_because
 METHODS = ("paper", "screen")
 
 
-def may_witness(clerk: User, case: Case) -> bool:
+def may_witness(session: Session, clerk: User, case: Case, now: datetime) -> bool:
     """Whether ``clerk`` may take the applicant's signature: the case waits for acceptance
-    and the clerk may act on its open acceptance task."""
-    return case.state == CaseState.submitted and any(
-        t.stage == Stage.accept and t.state == TaskState.open and access.can_act(clerk, t)
-        for t in case.tasks
+    and the clerk may act on its open acceptance task now."""
+    return case.state == CaseState.submitted and (
+        actionable_task(session, case=case, stage=Stage.accept, user=clerk, now=now) is not None
     )
 
 
@@ -61,7 +60,7 @@ def sign_at_window(
     Conflict when nothing 容缺 is missing or the applicant may not use the mode;
     InvalidInput for an unknown method, an unconfirmed paper signature or a wrong name.
     """
-    if not may_witness(clerk, case):
+    if not may_witness(session, clerk, case, now):
         raise Conflict(
             "只有可办理本件受理的窗口工作人员，才能在待受理时记录容缺受理承诺书的签署。",
             "Only a clerk who may accept the case records its deficiency commitment, "

@@ -28,7 +28,7 @@ from tongban.cases import service
 from tongban.cases.core import access, prefill
 from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.cases.core.queries import STAGE_NAMES_ZH
-from tongban.cases.enums import Stage, TaskState
+from tongban.cases.enums import Stage
 from tongban.cases.http import caseform
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
@@ -292,12 +292,9 @@ def receipt(
     """The receipt (收件回执) for the person: the case number to follow the case by, and
     the fees to pay with their payment codes (printed: a walk-in applicant pays at a bank)."""
     case = _own_case(session, number=number, user=user)
-    accept = next(
-        (t for t in case.tasks if t.stage == Stage.accept and t.state == TaskState.open), None
-    )
     context = {
         **receipt_context(request, session, case, user, now),
-        "task": accept if accept and access.can_act(user, accept) else None,
+        "task": service.actionable_task(session, case=case, stage=Stage.accept, user=user, now=now),
         "window": True,
     }
     return render(request, "cases/receipt.html", context)

@@ -358,3 +358,19 @@ def may_act(session: Session, *, user: User, task: Task, now: datetime) -> bool:
     return task.state == TaskState.open and not refusal_to_act(
         session, user=user, task=task, now=now
     )
+
+
+def actionable_task(
+    session: Session, *, case: Case, stage: Stage, user: User, now: datetime
+) -> Task | None:
+    """The case's open task of ``stage`` that ``user`` may act on now (:func:`may_act`),
+    else None: what a page offers that stage's actions (accept, check an original, order an
+    inspection …) by, so that it offers none the action would refuse."""
+    return next(
+        (
+            t
+            for t in case.tasks
+            if t.stage == stage and may_act(session, user=user, task=t, now=now)
+        ),
+        None,
+    )

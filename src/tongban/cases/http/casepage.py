@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
 from tongban.cases import service
-from tongban.cases.core import access, definition
+from tongban.cases.core import definition
 from tongban.cases.core.access import needs_identifiers
 from tongban.cases.core.deadlines import case_limits
 from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.cases.core.queries import STAGE_NAMES_ZH
-from tongban.cases.enums import CHANNEL_NAMES_ZH, Stage, TaskState
+from tongban.cases.enums import CHANNEL_NAMES_ZH, Stage
 from tongban.cases.http.material_rows import material_rows
 from tongban.cases.models import Case
 from tongban.catalog.views import departments
@@ -29,13 +29,11 @@ def locale(request: Request) -> str:
     return locale_of(request, request.app.state.runtime.settings.default_locale)
 
 
-def may_check(case: Case, user: User) -> bool:
+def may_check(session: Session, case: Case, user: User, now: datetime) -> bool:
     """Whether the user may mark uploads as checked against the original (已核验原件): the
-    clerk who may accept the case, while it waits for acceptance."""
-    return any(
-        task.stage == Stage.accept and task.state == TaskState.open and access.can_act(user, task)
-        for task in case.tasks
-    )
+    clerk who may accept the case now, while it waits for acceptance."""
+    accept = service.actionable_task(session, case=case, stage=Stage.accept, user=user, now=now)
+    return accept is not None
 
 
 def _answers_for(user: User, case: Case) -> dict[str, Any]:
@@ -58,7 +56,7 @@ def case_context(
         "notices": service.corrections(session, case=case),
         "ways": ways,
         "material_rows": material_rows(spec, ways, {}, lang),
-        "may_check": may_check(case, user),
+        "may_check": may_check(session, case, user, now),
         "results": service.results(session, case=case),
         "limits": case_limits(session, case=case, now=now),
         "departments": departments(session),

@@ -10,9 +10,8 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
-from tongban.cases.core import access
-from tongban.cases.core.transition import record_case
-from tongban.cases.enums import Stage, TaskState, TrustLevel
+from tongban.cases.core.transition import actionable_task, record_case
+from tongban.cases.enums import Stage, TrustLevel
 from tongban.cases.models import Case, Material
 from tongban.catalog.enums import MaterialWay
 from tongban.errors import Conflict, NotFound
@@ -51,11 +50,11 @@ def check_original(session: Session, *, material_id: int, user: User, now: datet
     row = session.get(Material, material_id)
     case = session.get(Case, row.case_id) if row is not None else None
     task = (
-        next((t for t in case.tasks if t.stage == Stage.accept and t.state == TaskState.open), None)
+        actionable_task(session, case=case, stage=Stage.accept, user=user, now=now)
         if case is not None
         else None
     )
-    if row is None or case is None or task is None or not access.can_act(user, task):
+    if row is None or case is None or task is None:
         raise NotFound(
             f"没有找到待受理办件的材料 {material_id}。",
             f"No material {material_id} awaiting acceptance.",

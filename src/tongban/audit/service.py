@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -43,53 +43,44 @@ def platform_actor(name: str) -> Actor:
 
 SYSTEM = platform_actor("系统")
 
+
+class EntryFields(TypedDict, total=False):
+    """What an audit entry records (:func:`record`, :func:`entry_row`): when, what, who,
+    the object acted on; the case and the person it concerns (``subject_id``, the
+    applicant of a case), the states moved between, the opinion, data, and the network
+    address a security event came from (``source_address``)."""
+
+    at: Required[datetime]
+    action: Required[str]
+    actor: Required[Actor]
+    object_type: Required[str]
+    object_id: Required[str | int]
+    case_id: int | None
+    subject_id: int | None
+    from_state: str | None
+    to_state: str | None
+    opinion: str | None
+    data: dict[str, Any] | None
+    source_address: str | None
+
+
 LISTENERS: list[Callable[[Session, Mapping[str, Any]], None]] = []
 """What domains above hear of every entry, in its transaction: its row (every column of
 ``audit_entries`` by name; ``id`` None until it is written, ``write_now``). The webhooks
 of ``tongban.integration``; registered when ``tongban.models.load_all()`` imports them."""
 
 
-def record(
-    session: Session,
-    *,
-    at: datetime,
-    action: str,
-    actor: Actor,
-    object_type: str,
-    object_id: str | int,
-    case_id: int | None = None,
-    subject_id: int | None = None,
-    from_state: str | None = None,
-    to_state: str | None = None,
-    opinion: str | None = None,
-    data: dict[str, Any] | None = None,
-    source_address: str | None = None,
-    history: bool = False,
-) -> AuditEntry:
-    """Append an audit entry and queue the notifications it implies.
+def record(session: Session, *, history: bool = False, **fields: Unpack[EntryFields]) -> AuditEntry:
+    """Append an audit entry (``fields``: :class:`EntryFields`) and queue the
+    notifications it implies.
 
-    ``subject_id`` is the person the entry concerns (the applicant of a case);
-    ``source_address`` the network address a security event came from (sign-in, registration).
     The entry and its messages are written at the commit, sealed, one INSERT per table
     for the whole unit of work (``audit.pending``): its ``id`` is None until then, or
     until a read of the entries or messages, or :func:`write_now`, writes it earlier.
     ``history``: an entry of a simulated past (``tongban simulate``), which the
     ``LISTENERS`` do not hear (no other system is told today of what happened then).
     """
-    row = entry_row(
-        at=at,
-        action=action,
-        actor=actor,
-        object_type=object_type,
-        object_id=object_id,
-        case_id=case_id,
-        subject_id=subject_id,
-        from_state=from_state,
-        to_state=to_state,
-        opinion=opinion,
-        data=data,
-        source_address=source_address,
-    )
+    row = entry_row(**fields)
     entry = AuditEntry(**row)
     _remember(session, row, entry, history=history)
     return entry
@@ -112,39 +103,18 @@ def _remember(
         listener(session, row)
 
 
-def entry_row(
-    *,
-    at: datetime,
-    action: str,
-    actor: Actor,
-    object_type: str,
-    object_id: str | int,
-    case_id: int | None = None,
-    subject_id: int | None = None,
-    from_state: str | None = None,
-    to_state: str | None = None,
-    opinion: str | None = None,
-    data: dict[str, Any] | None = None,
-    source_address: str | None = None,
-) -> dict[str, Any]:
+def entry_row(**fields: Unpack[EntryFields]) -> dict[str, Any]:
     """An entry's row, every column of ``audit_entries`` (the id and the seal None until
     the commit): what :func:`record` takes, for :func:`record_rows`."""
+    actor = fields["actor"]
     row = dict.fromkeys(pending.ENTRY_COLUMNS)
+    row.update({name: value for name, value in fields.items() if name != "actor"})
     row.update(
-        at=at,
-        action=action,
         actor_id=actor.id,
         actor_name=actor.name,
         department_code=actor.department_code,
-        object_type=object_type,
-        object_id=str(object_id),
-        case_id=case_id,
-        subject_id=subject_id,
-        from_state=from_state,
-        to_state=to_state,
-        opinion=opinion,
-        data=data or {},
-        source_address=source_address,
+        object_id=str(fields["object_id"]),
+        data=fields.get("data") or {},
     )
     return row
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import ROOT, START, token
 from tests.factories import act, open_task, submitted
+from tests.web.support import csrf, sign_in
 from tongban.accounts import service
 from tongban.accounts.enums import ADMIN_TRIAD, Role
 from tongban.accounts.schemas import StaffCreate
@@ -134,3 +135,27 @@ def test_an_item_may_let_one_person_review_and_decide(
     number = _reviewed(client, as_user, headers)
     decide = open_task(client, headers, number, "decide")
     assert act(client, headers, decide, "approve", opinion="准予许可").status_code == 200
+
+
+def test_the_reviewer_is_not_offered_to_take_over_the_decision_they_may_not_make(
+    client: TestClient, as_user: Any, db: Session
+) -> None:
+    """接手 is offered by the rule the take-over checks (``refusal_to_take``): the task
+    page offered the case's reviewer, also an approver, to take over the decision from
+    its absent holder, and the click was then refused for the separation of duties."""
+    both = _staff(db, "both3", Role.reviewer, Role.approver)
+    _away(db, "wjw")  # the review is drawn to ``both3``
+    db.commit()
+    headers = token(client, both.username, "a-long-passphrase-1")
+    number = _reviewed(client, as_user, headers)
+    holder = service.find_user(db, username="wjw-hz")
+    holder.absent_from = holder.absent_until = START.date()
+    db.commit()
+    decide = open_task(client, as_user("wjw-hz"), number, "decide")
+    sign_in(client, both.username, "a-long-passphrase-1")
+    path = f"/staff/tasks/{decide['id']}"
+    page = client.get(path).text
+    assert f'action="{path}/take"' not in page
+    assert "审核与审批分离" in page  # why, in place of the offer
+    taken = client.post(f"{path}/take", data={"csrf_token": csrf(page)})
+    assert taken.status_code == 403 and "审核与审批分离" in taken.text

@@ -16,6 +16,7 @@ from tongban.cases.assignment.holding import (
     holder_away,
     may_reassign,
     reassign_task,
+    refusal_to_take,
     set_absence,
     take_task,
 )
@@ -185,6 +186,7 @@ __all__ = [
     "reassign_task",
     "record_case",
     "refusal_to_act",
+    "refusal_to_take",
     "refuse_case",
     "register_provider",
     "reject_case",

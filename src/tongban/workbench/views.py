@@ -17,7 +17,7 @@ from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.alerts import service as alerts
 from tongban.cases import service
-from tongban.cases.core import access, clocks
+from tongban.cases.core import clocks
 from tongban.cases.core.queries import STAGE_NAMES_ZH
 from tongban.cases.enums import Stage, TaskState
 from tongban.cases.http import panels
@@ -154,13 +154,7 @@ def _holding_context(session: Session, task: Task, user: User, now: datetime) ->
         return {"assigned_stage": False, "may_take": False, "reassign_to": []}
     day = clocks.calendar(session).local_date(now)
     away = service.holder_away(task.assignee, task, day)
-    may_take = (
-        access.can_act(user, task)
-        and user.takes_tasks
-        and task.assignee_id != user.id
-        and not user.absent_on(day)
-        and away
-    )
+    may_take = service.refusal_to_take(session, user=user, task=task, now=now) is None
     reassign_to = (
         service.candidates(session, task=task, now=now)
         if service.may_reassign(user, task.department_code)

@@ -52,11 +52,13 @@ def holder_away(holder: User | None, task: Task, day: date) -> bool:
     )
 
 
-def take_task(session: Session, *, task_id: int, user: User, now: datetime) -> Task:
-    """``user`` takes over a task of their department held by no one or by someone away
-    (:func:`holder_away`); NotAllowed if they may not act on it or are absent themselves,
-    Conflict if its holder is at work (then only a reassignment moves it)."""
-    task = lock_task(session, task_id=task_id)
+def check_may_take(session: Session, *, user: User, task: Task, now: datetime) -> None:
+    """Whether ``user`` may take over ``task`` (接手): an open task of their department
+    and stage role (:func:`access.check_act`), not one they are kept from by the
+    separation of review and decision, held by no one or by someone away
+    (:func:`holder_away`), and they at work. NotAllowed or NotFound as ``check_act``;
+    NotAllowed when absent or kept apart; Conflict when it is closed, a counter task,
+    already theirs, or its holder is at work (then only a reassignment moves it)."""
     _open(task)
     access.check_act(user, task)
     separate = definition.separates_review_and_decision(session, task.case, task.item_code)
@@ -77,6 +79,25 @@ def take_task(session: Session, *, task_id: int, user: User, now: datetime) -> T
             "to reassign it.",
             code="holder_present",
         )
+
+
+def refusal_to_take(
+    session: Session, *, user: User, task: Task, now: datetime
+) -> Conflict | NotAllowed | NotFound | None:
+    """Why ``user`` may not take over ``task`` now, as :func:`check_may_take` would refuse
+    it, or None where they may: what a task page offers 接手 by."""
+    try:
+        check_may_take(session, user=user, task=task, now=now)
+    except (Conflict, NotAllowed, NotFound) as refusal:
+        return refusal
+    return None
+
+
+def take_task(session: Session, *, task_id: int, user: User, now: datetime) -> Task:
+    """``user`` takes over a task under its case's lock, when :func:`check_may_take`
+    lets them; its holder, if any, is told."""
+    task = lock_task(session, task_id=task_id)
+    check_may_take(session, user=user, task=task, now=now)
     me = Candidate(user.id, user.display_name, 0)
     tell = [task.assignee_id] if task.assignee_id is not None else []
     hand_over(

@@ -239,12 +239,6 @@ def hands_over(user: User, task: Task) -> bool:
     )
 
 
-def can_act(user: User, task: Task) -> bool:
-    if hands_over(user, task):
-        return True
-    return user.department_code == task.department_code and user.has_role(STAGE_ROLE[task.stage])
-
-
 def check_act(user: User, task: Task) -> None:
     """Only staff of the task's department holding the stage's role may act on it (and
     the receiving hall's clerks on a forwarded case's hand-over, ``hands_over``)."""

@@ -140,3 +140,34 @@ def test_a_number_gone_from_the_register_before_the_text_leaves_fails_visibly(
     [row] = db.scalars(select(OutboxMessage).where(OutboxMessage.topic == "benefit_offered_sms"))
     assert (row.status, row.attempts, row.sent_at) == ("pending", 1, None)
     assert "no number" in (row.last_error or "")
+
+
+def test_an_enterprise_without_an_account_is_texted_at_its_liaisons_number(
+    db: Session, runtime: Runtime, tmp_path: Path
+) -> None:
+    """The enterprise register holds the registration liaison's mobile (登记联络员, a
+    filed matter of every market entity): an eligible firm with no account hears of the
+    no-action subsidy once, told that it is paid once the firm registers, not asked to
+    confirm it."""
+    from datetime import date
+
+    from tests.benefits.conftest import _firm
+    from tests.benefits.test_runs import SUBSIDY
+    from tongban.identifiers import make_credit_code
+    from tongban.sharing.models import SourceRecord
+
+    firm = make_credit_code("350105", "MA88CD21")
+    record = {**_firm(firm, "福州新榕茶业有限公司", date(2026, 8, 1), 50), "mobile": "13905917788"}
+    db.add(SourceRecord(source="enterprise_register", key=firm, data=record, updated_at=NOW))
+    db.add(
+        SourceRecord(source="tax", key=firm, data={"taxpayer_type": "小规模纳税人"}, updated_at=NOW)
+    )
+    db.add(SourceRecord(source="credit", key=firm, data={"dishonest": False}, updated_at=NOW))
+    db.commit()
+    first = _run(db, runtime, SUBSIDY)
+    assert first.texted == 1
+    settings = _settings(tmp_path)
+    [text] = _texts_to(_deliver(db, settings), "13905917788")
+    assert "创业补贴" in text and "自动发放" in text and "一键确认" not in text
+    assert _run(db, runtime, SUBSIDY).texted == 0
+    assert _texts_to(_deliver(db, settings, minutes=2), "13905917788") == [text]

@@ -139,13 +139,19 @@ def _text(session: Session, policy: Policy, offer_id: int, now: datetime) -> boo
         return False
     offer.sms_at = now
     name = policy.name_en or policy.name
+    if policy.grant == GrantWay.accept:
+        then = "即可在“我的免申即享”中一键确认享受。"
+        then_en = "then confirm with one click in My benefits."
+    else:  # no action: the first run that finds the account grants it (``_deliver``)
+        then = "将在下一次比对时自动发放，无需确认。"
+        then_en = "and the next run grants it, with nothing to confirm."
     opinion = (
         f"您符合“{policy.name}”（{offer.period}）条件，无需申请：在通办注册并完成实名认证后，"
-        "即可在“我的免申即享”中一键确认享受。"
+        + then
     )
     english = (
         f"You meet the conditions of '{name}' ({offer.period}) and need not apply: register "
-        "on Tongban and verify your identity, then confirm with one click in My benefits."
+        "on Tongban and verify your identity, " + then_en
     )
     audit_offer(session, offer, "benefit.sms_offered", SYSTEM, opinion, now, opinion_en=english)
     sharing.log_access(

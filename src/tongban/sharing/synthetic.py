@@ -62,9 +62,10 @@ def _phone(rng: random.Random) -> str:
 
 
 def _mobile(number: str, account: dict[str, Any] | None) -> str | None:
-    """The mobile number the register holds: a demo account's own phone; of nine in ten
-    others one drawn from their resident ID (a stream of its own, so adding the field left
-    every other value of a seed's population as it was)."""
+    """The mobile number a register holds (a person's, a firm's registration liaison's): a
+    demo account's own phone; of nine in ten others one drawn from their resident ID or
+    credit code (a stream of its own, so adding the field left every other value of a
+    seed's population as it was)."""
     if account is not None and account.get("phone"):
         return str(account["phone"])
     own = random.Random(number)
@@ -171,6 +172,7 @@ def _enterprise(
         "business_scope": scope,
         "industry_category": category,
         "status": "存续",
+        **({"mobile": liaison} if (liaison := _mobile(credit, None)) else {}),
     }
 
 

@@ -14,12 +14,15 @@ from sqlalchemy.orm import Session
 from tests.conftest import START
 from tongban.accounts.models import User
 from tongban.audit import service as audit
+from tongban.audit.models import AuditEntry
 from tongban.cases import service as cases
 from tongban.cases.models import Case
 from tongban.demo import history as demo_history
 from tongban.demo.plans import APPLICANTS, Texts
 from tongban.files.store import LocalFileStore
 from tongban.identifiers import validate_credit_code, validate_resident_id
+from tongban.integration import webhooks
+from tongban.integration.models import WebhookDelivery
 from tongban.licences import service as licences
 from tongban.licences.models import Licence
 from tongban.licences.setup import current
@@ -126,6 +129,25 @@ def test_a_second_run_does_nothing(db: Session, tmp_path: Path, history: Any) ->
     again = _load(db, tmp_path)
     assert again.skipped and not again.created
     assert len(_all_cases(db)) == COUNT
+
+
+def test_no_subscribed_system_is_told_of_the_demo_history(db: Session, tmp_path: Path) -> None:
+    """Fault: the history is driven through the live services, whose tasks opened, cases
+    accepted and licences issued the webhooks heard, so a department system subscribed
+    before the demo was loaded got a month of events of cases nobody applied for."""
+    for code in ("MZ", "SCJG", "GA", "RS"):
+        webhooks.subscribe(
+            db,
+            department_code=code,
+            url=f"https://{code.lower()}.example.gov.cn/events",
+            events=list(webhooks.EVENTS),
+            actor=audit.SYSTEM,
+            now=START,
+        )
+    _load(db, tmp_path)
+    assert not db.scalars(select(WebhookDelivery)).all()
+    issued = db.scalars(select(AuditEntry).where(AuditEntry.action == "licence.issued")).all()
+    assert issued and all(entry.data["simulated"] is True for entry in issued)
 
 
 def test_finished_licence_cases_left_signed_licences_in_their_holders_wallets(

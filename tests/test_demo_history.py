@@ -4,6 +4,7 @@ made through the service rules, reproducible, and loaded once.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from tongban.integration.models import WebhookDelivery
 from tongban.licences import service as licences
 from tongban.licences.models import Licence
 from tongban.licences.setup import current
+from tongban.outbox.models import OutboxMessage
 from tongban.ratings.models import Rating
 from tongban.supervision import service as supervision
 
@@ -221,3 +223,14 @@ def test_a_refusal_gives_a_reason_of_its_own_item(db: Session, history: Any) -> 
             assert task.opinion in Texts.refusals(task.item_code or case.catalog_code)
         decision = next(t for t in case.tasks if t.stage == "decide")
         assert decision.opinion == reviews[-1].opinion
+
+
+def test_the_history_s_messages_are_in_the_message_centre_not_sent_now(
+    db: Session, tmp_path: Path
+) -> None:
+    """Fault: the history's month of messages was left pending, so the first delivery
+    round mailed and texted every demo applicant and clerk a month of past news at once.
+    They were delivered back then: in the message centre, nothing left for the worker."""
+    _load(db, tmp_path)
+    statuses = Counter(db.scalars(select(OutboxMessage.status)))
+    assert statuses["sent"] and not statuses["pending"], statuses

@@ -38,6 +38,8 @@ from tongban.errors import Conflict
 from tongban.files.store import FileStore
 from tongban.licences import holders
 from tongban.licences import service as licences
+from tongban.notifications import delivery
+from tongban.outbox.models import OutboxMessage
 from tongban.supervision import daily
 
 DEFAULT_CASES = 120
@@ -70,15 +72,18 @@ def load_history(
     progress: Progress | None = None,
 ) -> Report:
     """Create ``count`` demo cases ending at ``now`` unless the database has any case; a
-    simulated past (``audit.simulating``: its entries marked, no webhook told)."""
+    simulated past (``audit.simulating``: its entries marked, no webhook told; its
+    messages delivered back then, in the message centre, no e-mail or SMS now)."""
     existing = session.scalar(select(func.count(Case.id))) or 0
     if existing:
         return Report(Counter(), f"已有 {existing} 个办件，未加载演示办件 (cases exist; skipped)")
     world = make_world(session, store=store, seed=seed, now=now)
     plans = plans_for(count, world.rng)
+    first_message = (session.scalar(select(func.max(OutboxMessage.id))) or 0) + 1
     with audit.simulating(session):
         reused = run_licence_reuse(world, plans, progress)
         report = run_plans(world, plans, progress)
+    delivery.settle_history(session, first_id=first_message, now=now)
     report.created.update(reused)
     daily.rebuild(session, tz=world.cal.tz, now=now)  # the reform pages cover the history
     return report

@@ -18,9 +18,12 @@ from typer.testing import CliRunner
 from tests.conftest import Clock
 from tests.factories import act, open_task, submitted
 from tests.workdays.support import YEAR_2027
+from tongban.audit import service as audit
 from tongban.audit.models import AuditEntry
 from tongban.cli import app, base, run
 from tongban.config import Settings, get_settings
+from tongban.integration import webhooks
+from tongban.integration.models import WebhookDelivery
 from tongban.web.runtime import Runtime
 from tongban.workdays.enums import CalendarYearStatus
 from tongban.workdays.models import CalendarDay, CalendarYear
@@ -248,3 +251,25 @@ def test_catalog_validate_shows_the_ways_it_names(tmp_path: Path) -> None:
     result = runner.invoke(app, ["catalog", "validate", "--path", str(catalog)])
     assert result.exit_code == 1
     assert "获取方式 [upload] 中" in result.output
+
+
+def test_simulate_says_webhook_subscriptions_are_not_told_of_the_simulated_cases(
+    on_test_database: Runtime, db: Session, clock: Clock
+) -> None:
+    """An operator running the simulator on a database with webhook subscriptions learns
+    before it runs that their systems will not receive the simulated month (nor do they)."""
+    help_text = runner.invoke(app, ["simulate", "--help"]).output
+    assert "simulated" in help_text and "webhook" in help_text
+    webhooks.subscribe(
+        db,
+        department_code="MZ",
+        url="https://mz.example.gov.cn/events",
+        events=list(webhooks.EVENTS),
+        actor=audit.SYSTEM,
+        now=clock.now,
+    )
+    db.commit()
+    result = runner.invoke(app, ["simulate", "--cases", "5", "--days", "5"])
+    assert result.exit_code == 0, result.output
+    assert "1 个事件推送订阅不会收到模拟办件的事件" in result.output
+    assert not db.scalars(select(WebhookDelivery)).all()

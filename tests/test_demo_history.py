@@ -4,6 +4,7 @@ made through the service rules, reproducible, and loaded once.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -14,15 +15,19 @@ from sqlalchemy.orm import Session
 from tests.conftest import START
 from tongban.accounts.models import User
 from tongban.audit import service as audit
+from tongban.audit.models import AuditEntry
 from tongban.cases import service as cases
 from tongban.cases.models import Case
 from tongban.demo import history as demo_history
 from tongban.demo.plans import APPLICANTS, Texts
 from tongban.files.store import LocalFileStore
 from tongban.identifiers import validate_credit_code, validate_resident_id
+from tongban.integration import webhooks
+from tongban.integration.models import WebhookDelivery
 from tongban.licences import service as licences
 from tongban.licences.models import Licence
 from tongban.licences.setup import current
+from tongban.outbox.models import OutboxMessage
 from tongban.ratings.models import Rating
 from tongban.supervision import service as supervision
 
@@ -128,6 +133,25 @@ def test_a_second_run_does_nothing(db: Session, tmp_path: Path, history: Any) ->
     assert len(_all_cases(db)) == COUNT
 
 
+def test_no_subscribed_system_is_told_of_the_demo_history(db: Session, tmp_path: Path) -> None:
+    """Fault: the history is driven through the live services, whose tasks opened, cases
+    accepted and licences issued the webhooks heard, so a department system subscribed
+    before the demo was loaded got a month of events of cases nobody applied for."""
+    for code in ("MZ", "SCJG", "GA", "RS"):
+        webhooks.subscribe(
+            db,
+            department_code=code,
+            url=f"https://{code.lower()}.example.gov.cn/events",
+            events=list(webhooks.EVENTS),
+            actor=audit.SYSTEM,
+            now=START,
+        )
+    _load(db, tmp_path)
+    assert not db.scalars(select(WebhookDelivery)).all()
+    issued = db.scalars(select(AuditEntry).where(AuditEntry.action == "licence.issued")).all()
+    assert issued and all(entry.data["simulated"] is True for entry in issued)
+
+
 def test_finished_licence_cases_left_signed_licences_in_their_holders_wallets(
     db: Session, history: demo_history.Report
 ) -> None:
@@ -199,3 +223,14 @@ def test_a_refusal_gives_a_reason_of_its_own_item(db: Session, history: Any) -> 
             assert task.opinion in Texts.refusals(task.item_code or case.catalog_code)
         decision = next(t for t in case.tasks if t.stage == "decide")
         assert decision.opinion == reviews[-1].opinion
+
+
+def test_the_history_s_messages_are_in_the_message_centre_not_sent_now(
+    db: Session, tmp_path: Path
+) -> None:
+    """Fault: the history's month of messages was left pending, so the first delivery
+    round mailed and texted every demo applicant and clerk a month of past news at once.
+    They were delivered back then: in the message centre, nothing left for the worker."""
+    _load(db, tmp_path)
+    statuses = Counter(db.scalars(select(OutboxMessage.status)))
+    assert statuses["sent"] and not statuses["pending"], statuses

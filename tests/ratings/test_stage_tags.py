@@ -95,13 +95,14 @@ def test_each_stage_offers_the_reasons_that_fit_what_has_happened_by_then(
 @pytest.mark.parametrize(
     ("broken", "said"),
     [
-        ("- {tag: 快, en: Quick, level: good, stages: [review]}", "review"),
-        ("- {tag: 快, en: Quick, level: fine, stages: [receipt]}", "fine"),
-        ("- {tag: 快, level: good, stages: [receipt]}", "en"),
+        ("- {tag: 快, en: Quick, level: good, stages: [review], source: 评价内容}", "review"),
+        ("- {tag: 快, en: Quick, level: fine, stages: [receipt], source: 评价内容}", "fine"),
+        ("- {tag: 快, level: good, stages: [receipt], source: 评价内容}", "en"),
+        ("- {tag: 快, en: Quick, level: good, stages: [receipt]}", "source"),
         (
-            "- {tag: 快, en: Quick, level: good, stages: [receipt]}\n"
-            "- {tag: 快, en: Fast, level: bad, stages: [receipt]}",
-            "快",
+            "- {tag: 快, en: Quick, level: good, stages: [receipt], source: 评价内容}\n"
+            "- {tag: 快, en: Fast, level: bad, stages: [receipt], source: 评价内容}",
+            "listed twice",
         ),
     ],
 )

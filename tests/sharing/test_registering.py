@@ -55,7 +55,7 @@ def _draft(
     return dict(saved.json())
 
 
-def _retype(db: Session, number: str, **answers: str) -> Case:
+def _retype(db: Session, number: str, **answers: Any) -> Case:
     case = db.scalars(select(Case).where(Case.number == number)).one()
     case.form_data = {**case.form_data, **answers}
     db.commit()
@@ -133,6 +133,32 @@ def test_the_company_itself_is_reissued_under_its_number_twice(
     assert sorted(identifier.version for identifier in found) == ["001", "002"]
     minfeng = sharing.lookup(db, code="enterprise_register", key=MINFENG_CREDIT).record
     assert minfeng is not None and minfeng["name"] == MINFENG
+
+
+def test_a_reissue_changes_what_it_registers_and_never_the_date_of_establishment(
+    client: TestClient, as_user: Any, db: Session, population: dict[str, int]
+) -> None:
+    """Fault: every 营业执照 wrote its own issue date into the register as 成立日期, so a
+    换发 (and each simulated issue) made minfeng a company founded today, and a benefit
+    for companies founded within the last 12 months (3501-RS-006) found it. The date of
+    establishment stays the first one; the 住所 and 注册资本 the new licence registers
+    replace the old ones."""
+    headers = as_user("minfeng")
+    before = sharing.lookup(db, code="enterprise_register", key=MINFENG_CREDIT).record
+    assert before is not None and before["established_on"]
+    case = _draft(client, headers, "3501-SCJG-001", {})
+    moved = {"registered_address": "福州市台江区工业路 88 号", "registered_capital": 250}
+    _retype(db, case["number"], enterprise_name=MINFENG, credit_code=MINFENG_CREDIT, **moved)
+    sent = client.post(f"{API}/cases/{case['number']}/submit", headers=headers)
+    assert sent.status_code == 200, sent.text
+    finish(client, as_user("scjg"), as_user("scjg-hz"), number=case["number"])
+    assert _licence(client, headers, case["number"])["number"] == MINFENG_CREDIT
+    db.expire_all()
+    after = sharing.lookup(db, code="enterprise_register", key=MINFENG_CREDIT).record
+    assert after is not None
+    assert after["established_on"] == before["established_on"]
+    assert after["registered_address"] == moved["registered_address"]
+    assert after["registered_capital"] == moved["registered_capital"]
 
 
 def test_an_unverified_account_typing_the_companys_code_is_refused(

@@ -10,10 +10,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from tests.conftest import token
+from tests.conftest import Clock, token
 from tests.factories import submitted
 from tests.web.support import SignedIn, csrf
 from tongban.accounts.models import SignInSession, User
+from tongban.audit import service as audit
 from tongban.audit.models import AuditEntry
 
 
@@ -106,6 +107,28 @@ def test_the_audit_administrator_searches_verifies_and_exports(
     assert lines[0].startswith("seq,at_utc,action") and len(lines) >= 3
     [entry] = _actions(db, "audit.exported")
     assert entry.data["entries"] == len(lines) - 1 and entry.data["filters"]["action"] == "account."
+
+
+def test_the_audit_page_marks_a_simulated_entry(
+    signed_in: SignedIn, db: Session, clock: Clock
+) -> None:
+    """The auditor tells the simulator's month (``tongban simulate``) from what happened."""
+    with audit.simulating(db):
+        audit.record(
+            db, at=clock.now, action="case.submit", actor=audit.SYSTEM, object_type="case",
+            object_id="8202611300000000001",
+        )  # fmt: skip
+    audit.record(
+        db, at=clock.now, action="case.submit", actor=audit.SYSTEM, object_type="case",
+        object_id="350100202611300000001",
+    )  # fmt: skip
+    db.commit()
+    page = signed_in("auditor").get("/audit", params={"action": "case.submit"}).text
+    rows = [row.split("</tr>")[0] for row in page.split("<tr>") if "case.submit" in row]
+    marked = {("8202611300000000001" in row): ("模拟" in row) for row in rows}
+    assert marked == {True: True, False: False}
+    english = signed_in("auditor").get("/audit", params={"action": "case.submit", "lang": "en"})
+    assert "Simulated" in english.text
 
 
 def test_each_page_is_only_for_its_administrator(signed_in: SignedIn, as_user: Any) -> None:

@@ -7,7 +7,8 @@ produces its notifications in exactly one place (``tongban.outbox``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Required, TypedDict, Unpack
@@ -67,22 +68,42 @@ class EntryFields(TypedDict, total=False):
 LISTENERS: list[Callable[[Session, Mapping[str, Any]], None]] = []
 """What domains above hear of every entry, in its transaction: its row (every column of
 ``audit_entries`` by name; ``id`` None until it is written, ``write_now``). The webhooks
-of ``tongban.integration``; registered when ``tongban.models.load_all()`` imports them."""
+of ``tongban.integration``; registered when ``tongban.models.load_all()`` imports them.
+Not told of a simulated past (:func:`simulating`)."""
+
+SIMULATING = "audit.simulating"  # the ``Session.info`` key of :func:`simulating`
 
 
-def record(session: Session, *, history: bool = False, **fields: Unpack[EntryFields]) -> AuditEntry:
+@contextmanager
+def simulating(session: Session) -> Iterator[None]:
+    """Within it, ``session`` writes a past that did not happen (``tongban simulate``, the
+    demo history): every entry recorded is marked ``data["simulated"] = True`` and the
+    ``LISTENERS`` do not hear it, so no department system subscribed to webhooks is told
+    of it; :func:`is_simulating` tells other hooks (a task opened) the same."""
+    before = session.info.get(SIMULATING, False)
+    session.info[SIMULATING] = True
+    try:
+        yield
+    finally:
+        session.info[SIMULATING] = before
+
+
+def is_simulating(session: Session) -> bool:
+    """True within :func:`simulating`: what happens on ``session`` is no one's real case."""
+    return bool(session.info.get(SIMULATING, False))
+
+
+def record(session: Session, **fields: Unpack[EntryFields]) -> AuditEntry:
     """Append an audit entry (``fields``: :class:`EntryFields`) and queue the
     notifications it implies.
 
     The entry and its messages are written at the commit, sealed, one INSERT per table
     for the whole unit of work (``audit.pending``): its ``id`` is None until then, or
     until a read of the entries or messages, or :func:`write_now`, writes it earlier.
-    ``history``: an entry of a simulated past (``tongban simulate``), which the
-    ``LISTENERS`` do not hear (no other system is told today of what happened then).
     """
-    row = entry_row(**fields)
+    row = _marked(session, entry_row(**fields))
     entry = AuditEntry(**row)
-    _remember(session, row, entry, history=history)
+    _remember(session, row, entry)
     return entry
 
 
@@ -90,16 +111,20 @@ def record_rows(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """:func:`record` of many entries (each row from :func:`entry_row`) whose recorder
     keeps no ``AuditEntry``: a worker's alert sweep, where building that object was the
     largest part of an entry's cost. They take their places in the chain in the order
-    recorded, as :func:`record`'s do; the ``LISTENERS`` hear each."""
+    recorded, as :func:`record`'s do; the ``LISTENERS`` hear each (unless simulating)."""
     for row in rows:
-        _remember(session, row, None, history=False)
+        _remember(session, _marked(session, row), None)
 
 
-def _remember(
-    session: Session, row: dict[str, Any], entry: AuditEntry | None, *, history: bool
-) -> None:
+def _marked(session: Session, row: dict[str, Any]) -> dict[str, Any]:
+    if is_simulating(session):
+        row["data"] = {**(row["data"] or {}), "simulated": True}
+    return row
+
+
+def _remember(session: Session, row: dict[str, Any], entry: AuditEntry | None) -> None:
     pending.remember(session, row, entry, outbox.message_rows(row))
-    for listener in () if history else LISTENERS:
+    for listener in () if is_simulating(session) else LISTENERS:
         listener(session, row)
 
 

@@ -23,6 +23,7 @@ from tongban.cli import base
 from tongban.db import reading_session, unit_of_work
 from tongban.demo.simulator import Steps
 from tongban.demo.simulator import simulate as run_simulation
+from tongban.integration import webhooks
 from tongban.supervision import daily
 from tongban.supervision.daily import compute_days
 from tongban.timeutil import utcnow
@@ -134,7 +135,12 @@ def simulate(
     by the platform's rules: corrections, delays, window intake and pickup, ratings good and
     bad with rectifications, call-backs and appeals; then the alerts due by now and the
     reform rows of those days. Run `tongban demo --cases 0` first (calendar, catalog,
-    accounts, shared population). Never in production."""
+    accounts, shared population). Never in production.
+
+    What it writes is marked simulated (each audit entry's data: "simulated": true) and
+    told to no one: no webhook subscription receives its events (webhook subscriptions are
+    kept and hear live events as before), its messages are left readable in the message
+    centre as delivered back then, and no e-mail or SMS is sent for them."""
     runtime = base.runtime()
     if runtime.settings.environment == "production":
         base.console.print("[red]生产环境不能模拟办件 (no simulation in production)[/red]")
@@ -145,6 +151,12 @@ def simulate(
                 "[red]目录为空：请先运行 tongban demo --cases 0 (catalog empty: load the demo first)[/red]"
             )
             raise typer.Exit(1)
+        subscribed = sum(1 for row in webhooks.list_subscriptions(session) if row.active)
+    if subscribed:
+        base.console.print(
+            f"[yellow]{subscribed} 个事件推送订阅不会收到模拟办件的事件 "
+            f"({subscribed} webhook subscriptions are not told of the simulated cases)[/yellow]"
+        )
     started = time.monotonic()
     columns = (
         TextColumn("{task.description}"),

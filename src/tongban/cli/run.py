@@ -70,7 +70,9 @@ def demo_load(
     case_count: CaseCount = demo_history.DEFAULT_CASES,
 ) -> None:
     """Load the demo: calendar, catalog, demo accounts, the synthetic population of the shared
-    sources and a history of cases (never production)."""
+    sources and a history of cases (never production). The history is marked simulated:
+    no webhook subscription is told of it, and its messages are in the message centre
+    as delivered back then, with no e-mail or SMS sent for them."""
     runtime = base.runtime(schema=False)
     if runtime.settings.environment == "production":
         base.console.print("[red]生产环境不能加载演示数据 (no demo data in production)[/red]")

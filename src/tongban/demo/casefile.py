@@ -10,7 +10,8 @@ invitation (智能邀评) of a finished case not rated within ``rating_invite_af
 days, at the moment it fell due.
 
 Rows go into the batch (``Rows``); the audit entries are recorded after the batch's rows
-are written (:func:`record_steps`), with their messages, as history (``audit.record``);
+are written (:func:`record_steps`), with their messages, as simulated history
+(``audit.simulating``);
 then the batch's results are issued (:func:`issue_results`).
 """
 
@@ -137,7 +138,6 @@ def record_steps(session: Session, steps: list[Step]) -> None:
             to_state=step.to_state,
             opinion=step.opinion,
             data=step.data,
-            history=True,
         )
     audit.write_now(session)
 

@@ -24,6 +24,7 @@ from tongban.accounts import service as accounts
 from tongban.accounts.enums import Role, UserKind
 from tongban.accounts.models import User
 from tongban.accounts.schemas import ApplicantCreate
+from tongban.audit import service as audit
 from tongban.cases import service as cases
 from tongban.cases.core import prefill
 from tongban.cases.enums import Channel
@@ -37,6 +38,8 @@ from tongban.errors import Conflict
 from tongban.files.store import FileStore
 from tongban.licences import holders
 from tongban.licences import service as licences
+from tongban.notifications import delivery
+from tongban.outbox.models import OutboxMessage
 from tongban.supervision import daily
 
 DEFAULT_CASES = 120
@@ -68,14 +71,19 @@ def load_history(
     now: datetime,
     progress: Progress | None = None,
 ) -> Report:
-    """Create ``count`` demo cases ending at ``now`` unless the database has any case."""
+    """Create ``count`` demo cases ending at ``now`` unless the database has any case; a
+    simulated past (``audit.simulating``: its entries marked, no webhook told; its
+    messages delivered back then, in the message centre, no e-mail or SMS now)."""
     existing = session.scalar(select(func.count(Case.id))) or 0
     if existing:
         return Report(Counter(), f"已有 {existing} 个办件，未加载演示办件 (cases exist; skipped)")
     world = make_world(session, store=store, seed=seed, now=now)
     plans = plans_for(count, world.rng)
-    reused = run_licence_reuse(world, plans, progress)
-    report = run_plans(world, plans, progress)
+    first_message = (session.scalar(select(func.max(OutboxMessage.id))) or 0) + 1
+    with audit.simulating(session):
+        reused = run_licence_reuse(world, plans, progress)
+        report = run_plans(world, plans, progress)
+    delivery.settle_history(session, first_id=first_message, now=now)
     report.created.update(reused)
     daily.rebuild(session, tz=world.cal.tz, now=now)  # the reform pages cover the history
     return report

@@ -44,6 +44,7 @@ from tongban.accounts.enums import UserKind
 from tongban.accounts.models import User
 from tongban.alerts import service as alerts
 from tongban.alerts.enums import Watched
+from tongban.audit import service as audit
 from tongban.cases.core import clocks, watch
 from tongban.cases.enums import CaseState, Channel, TaskState
 from tongban.cases.models import (
@@ -108,49 +109,53 @@ def simulate(
 ) -> Report:
     """Make ``count`` cases over the ``days`` days ending at ``now``, raise the alerts due
     by ``now``, follow up the bad ratings (call-backs, appeals), then write their reform
-    rows. ``progress`` is told each step as it begins (``cases`` of ``count``, ``alerts``
+    rows; all of it simulated (``audit.simulating``: every audit entry marked, no webhook
+    told, the messages delivered back then). ``progress`` is told each step as it begins (``cases`` of ``count``, ``alerts``
     of the running limits, ``followups`` and ``metrics`` of unknown length) and how far
     each went. Does not commit."""
-    steps = progress or Steps()
-    rng = random.Random(seed)
-    items = _items(session)
-    if not items:
-        raise ValueError("no published catalog item to simulate")
-    applicants, names, companies = _applicants(session)
-    traffic = Traffic(
-        session, rng, clocks.calendar(session), now, days, CHANNELS, applicants, names,
-        companies, _departments(session), _sample(store),
-    )  # fmt: skip
-    revision = clocks.revision(session)  # the calendar ``traffic`` counts due times on
-    first_ids = _next_ids(session)
-    first_message = (session.scalar(select(func.max(OutboxMessage.id))) or 0) + 1
-    rows = Rows(dict(first_ids))
-    created: Counter[str] = Counter()
-    steps.begin("cases", count)
-    for start in range(0, count, BATCH):
-        rows.tables, rows.steps, rows.issued = {}, [], []
-        made = min(BATCH, count - start)
-        for _ in range(made):
-            created[write_case(traffic, rows, rng.choice(items))] += 1
-        for clock in rows.tables.get("clocks", []):
-            clock["calendar_revision"] = revision  # the sweep need not count them again
-        for table in TABLES:  # Core executemany: one statement per table and batch
-            if rows.tables.get(table):
-                session.execute(insert(Base.metadata.tables[table]), rows.tables[table])
-        casefile.queue_prints(session, rows, now=now)
-        casefile.record_steps(session, rows.steps)
-        _reset_sequences(session)  # the live issuing path inserts with the database's ids
-        casefile.issue_results(session, rows, store=store)
-        rows.ids = _next_ids(session)  # past the result documents it inserted
-        steps.advance(made)
-    _watch(session, since=first_ids, now=now, steps=steps)
-    steps.begin("followups", None)
-    steps.advance(follow_up(session, since=first_ids["ratings"], rng=rng, now=now))
-    delivery.settle_history(session, first_id=first_message, now=now)
-    steps.begin("metrics", None)
-    today = now.astimezone(tz).date()
-    daily.compute_days(session, first=today - timedelta(days=days + 1), last=today, tz=tz, now=now)
-    return Report(created)
+    with audit.simulating(session):  # no webhook hears of it; its entries say so
+        steps = progress or Steps()
+        rng = random.Random(seed)
+        items = _items(session)
+        if not items:
+            raise ValueError("no published catalog item to simulate")
+        applicants, names, companies = _applicants(session)
+        traffic = Traffic(
+            session, rng, clocks.calendar(session), now, days, CHANNELS, applicants, names,
+            companies, _departments(session), _sample(store),
+        )  # fmt: skip
+        revision = clocks.revision(session)  # the calendar ``traffic`` counts due times on
+        first_ids = _next_ids(session)
+        first_message = (session.scalar(select(func.max(OutboxMessage.id))) or 0) + 1
+        rows = Rows(dict(first_ids))
+        created: Counter[str] = Counter()
+        steps.begin("cases", count)
+        for start in range(0, count, BATCH):
+            rows.tables, rows.steps, rows.issued = {}, [], []
+            made = min(BATCH, count - start)
+            for _ in range(made):
+                created[write_case(traffic, rows, rng.choice(items))] += 1
+            for clock in rows.tables.get("clocks", []):
+                clock["calendar_revision"] = revision  # the sweep need not count them again
+            for table in TABLES:  # Core executemany: one statement per table and batch
+                if rows.tables.get(table):
+                    session.execute(insert(Base.metadata.tables[table]), rows.tables[table])
+            casefile.queue_prints(session, rows, now=now)
+            casefile.record_steps(session, rows.steps)
+            _reset_sequences(session)  # the live issuing path inserts with the database's ids
+            casefile.issue_results(session, rows, store=store)
+            rows.ids = _next_ids(session)  # past the result documents it inserted
+            steps.advance(made)
+        _watch(session, since=first_ids, now=now, steps=steps)
+        steps.begin("followups", None)
+        steps.advance(follow_up(session, since=first_ids["ratings"], rng=rng, now=now))
+        delivery.settle_history(session, first_id=first_message, now=now)
+        steps.begin("metrics", None)
+        today = now.astimezone(tz).date()
+        daily.compute_days(
+            session, first=today - timedelta(days=days + 1), last=today, tz=tz, now=now
+        )
+        return Report(created)
 
 
 class Steps:

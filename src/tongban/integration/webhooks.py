@@ -5,6 +5,8 @@ issued or revoked.
 - Events come from the audit trail (``audit.service.LISTENERS``) and from tasks opened
   (``cases.core.hooks.TASK_OPENED``), in the transaction of the change itself: an event
   exists exactly when the change commits, and its delivery is a durable job (``jobs``).
+  A simulated past (``tongban simulate``, the demo history: ``audit.simulating``) is
+  told to no one.
 - Each delivery is a POST of one JSON body, the same bytes on every attempt, with
   ``X-Tongban-Event``, ``X-Tongban-Delivery`` (the event id: a receiver drops a repeat),
   ``X-Tongban-Timestamp`` (Unix seconds) and ``X-Tongban-Signature``:
@@ -293,7 +295,10 @@ def on_audit(session: Session, entry: Mapping[str, Any]) -> None:
 
 
 def on_task_opened(session: Session, task: Task, now: datetime) -> None:
-    """Task hook: ``task.assigned`` for the department the task was opened for."""
+    """Task hook: ``task.assigned`` for the department the task was opened for; none for
+    a task of a simulated past (``audit.simulating``: the demo history)."""
+    if audit.is_simulating(session):
+        return
     body = {
         "case": _case_body(task.case),
         "task": {

@@ -24,12 +24,14 @@ SCORE_NAMES_EN = {
     2: "dissatisfied",
     1: "very dissatisfied",
 }
-# 一事多评: a case is rated at receipt, at acceptance and at completion (the national
-# 政务服务好差评 rules, 国办发〔2019〕51号)
+# 一事多评: a case is rated at receipt, at acceptance and at completion: this platform's
+# rule within the national 好差评 rules (国办发〔2019〕51号: 现场服务"一次一评", 网上服务
+# "一事一评"), which name no such stages
 STAGES = ("receipt", "acceptance", "completion")
 STAGE_NAMES_ZH = {"receipt": "收件", "acceptance": "受理", "completion": "办结"}
 STAGE_NAMES_EN = {"receipt": "receipt", "acceptance": "acceptance", "completion": "completion"}
-# the national indicators besides overall satisfaction (``score``), each 1–5
+# the indicators besides overall satisfaction (``score``), each 1–5, after the national
+# 好差评 evaluation content (办事效率, 办事指南, 办事便捷度, 平台操作性: ``tags.yaml``)
 INDICATORS = ("speed", "guide", "convenience", "ease")
 INDICATOR_NAMES_ZH = {
     "speed": "办事速度",

@@ -1,5 +1,6 @@
-"""The reason tags of a rating (评价标签) and the rated stages each is offered at, read from
-``tags.yaml`` (data: why each tag fits its stages is written there)."""
+"""The reason tags of a rating (评价标签), the rated stages each is offered at and the source
+each names, read from ``tags.yaml`` (data: why each tag fits its stages, and what its
+sources are, is written there)."""
 
 from __future__ import annotations
 
@@ -24,8 +25,9 @@ class TagList:
 
 
 def read_tags(text: str, *, stages: tuple[str, ...]) -> TagList:
-    """The tag list of ``text`` (a YAML list of ``{tag, en, level, stages}``); ValueError
-    naming the tag and what is wrong with it: an unknown level or stage, no English name,
+    """The tag list of ``text`` (a YAML list of ``{tag, en, level, stages, source}``);
+    ValueError naming the tag and what is wrong with it: an unknown level or stage, no
+    English name, no source (the national question it answers, or the platform's own),
     a tag listed twice."""
     entries: list[dict[str, Any]] = yaml.safe_load(text) or []
     seen: set[str] = set()
@@ -35,6 +37,8 @@ def read_tags(text: str, *, stages: tuple[str, ...]) -> TagList:
             raise ValueError(f"rating tag {tag!r}: missing or listed twice")
         if not entry.get("en"):
             raise ValueError(f"rating tag {tag!r}: no English name (en)")
+        if not entry.get("source"):
+            raise ValueError(f"rating tag {tag!r}: no source (where the tag comes from)")
         if entry.get("level") not in LEVELS:
             raise ValueError(f"rating tag {tag!r}: level {entry.get('level')!r} is not good or bad")
         unknown = [s for s in entry.get("stages") or [] if s not in stages]

@@ -4,6 +4,8 @@
 - a 营业执照 puts the enterprise it registers into the enterprise register (市场主体登记库),
   under its new credit code, with what the form registered, status 存续, and uses up the
   name reservations of its name (名称自主申报库: 已使用, never filled into a form again);
+  a later one of the same enterprise (换发) changes what it registers, never its 成立日期
+  (``KEPT``);
 - a 准予注销登记通知书 strikes it off (status 注销) and cancels its licences still in force
   (《行政许可法》第七十条第（三）项: a legal person that ended holds no permit), a 清税证明
   marks its taxes cleared;
@@ -37,6 +39,11 @@ from tongban.sharing.models import SourceRecord
 
 Row = tuple[str, str, dict[str, Any]]  # (source, key, fields to set)
 Feed = Callable[[dict[str, Any], Licence | None], Iterator[Row]]
+# Fields a record keeps from the licence that first registered it: a later licence of the
+# same subject (换发 under the same number, a 变更登记, a simulated issue) changes what it
+# registers (住所, 注册资本, 经营范围 …) but never the day the enterprise came into being
+# (成立日期: 《市场主体登记管理条例》, 营业执照签发日期为市场主体的成立日期, the first one).
+KEPT: dict[str, frozenset[str]] = {"enterprise_register": frozenset({"established_on"})}
 
 
 def _text(form: dict[str, Any], *names: str) -> str | None:
@@ -151,7 +158,8 @@ def put_record(
     session: Session, *, code: str, key: str, fields: dict[str, Any], now: datetime
 ) -> bool:
     """Set ``fields`` (None: left as they were) of the record ``key`` of the own-database
-    source ``code``, creating it; False for a source this database does not hold."""
+    source ``code``, creating it; a field of ``KEPT`` only where the record has none yet.
+    False for a source this database does not hold."""
     source = sources_of(session).get(code)
     if source is None or source["connector"]["kind"] != "database":
         return False
@@ -161,7 +169,9 @@ def put_record(
     if record is None:
         record = SourceRecord(source=code, key=key, data={})
         session.add(record)
-    record.data = {**(record.data or {}), **given}
+    held = record.data or {}
+    kept = {name for name in KEPT.get(code, frozenset()) if held.get(name) not in (None, "")}
+    record.data = {**held, **{k: v for k, v in given.items() if k not in kept}}
     record.updated_at = now
     return True
 

@@ -4,6 +4,7 @@ each region's supervisors see their part and no more."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -178,6 +179,10 @@ def test_each_regions_supervisor_sees_its_part(
     page = signed_in("sm-jc")
     listed = page.get("/supervision/cases").text
     assert forwarded in listed and local not in listed
+    # the filters offer the region's departments and the one leading its forwarded case,
+    # not every department of Fuzhou (choosing one showed 共 0 件)
+    offered = set(re.findall(r'<option value="([A-Z]+)"', listed))
+    assert {"XMSM", "RS"} <= offered and "GA" not in offered
     dashboard = page.get("/supervision")
     assert dashboard.status_code == 200 and "厦门市思明区（350203）" in dashboard.text
     listed = signed_in("supervisor").get("/supervision/cases").text

@@ -186,3 +186,19 @@ def list_supervised_cases(
         for found in shown
     ]
     return CasePage(rows, total, page, pages)
+
+
+def filter_choices(session: Session, *, user: User) -> tuple[set[str], set[str]] | None:
+    """The department and item (or bundle) codes a regional supervisor's filters offer:
+    the departments of their region and those leading a case received there (跨域通办),
+    the items of the cases they supervise; None for the platform's supervisors (every
+    one). NotAllowed for anyone who is not a supervisor."""
+    region = access.supervised_departments(session, user)
+    if region is None:
+        return None
+    seen = select(Case.lead_department, Case.catalog_code).where(
+        *access.supervised_cases(session, user)
+    )
+    pairs = session.execute(seen.distinct()).all()
+    departments = set(session.scalars(region)) | {lead for lead, _ in pairs}
+    return departments, {code for _, code in pairs}

@@ -5,8 +5,15 @@ exactly the cases the figure counts, because both read one SQL condition in ``me
 This module is the only one other domains import.
 """
 
-from tongban.supervision.drilldown import CaseFilter, list_supervised_cases
+from tongban.supervision.drilldown import CaseFilter, filter_choices, list_supervised_cases
 from tongban.supervision.measures import Status
 from tongban.supervision.metrics import PERIODS, dashboard
 
-__all__ = ["PERIODS", "CaseFilter", "Status", "dashboard", "list_supervised_cases"]
+__all__ = [
+    "PERIODS",
+    "CaseFilter",
+    "Status",
+    "dashboard",
+    "filter_choices",
+    "list_supervised_cases",
+]

@@ -208,5 +208,18 @@ def supervised_cases(
         "supervision/cases.html",
         "supervision/_cases.html",
         context,
-        lambda: {"states": [s for s in CaseState if s != CaseState.draft]},
+        lambda: {
+            "states": [s for s in CaseState if s != CaseState.draft],
+            **_choices(session, user, context),
+        },
     )
+
+
+def _choices(session: Session, user: User, context: dict[str, Any]) -> dict[str, Any]:
+    """The filters' departments and items: those of the supervisor's region and cases."""
+    departments, items = context["department_names"], context["item_names"]
+    offered = supervision.filter_choices(session, user=user)
+    if offered is not None:
+        departments = {code: name for code, name in departments.items() if code in offered[0]}
+        items = {code: name for code, name in items.items() if code in offered[1]}
+    return {"department_choices": departments, "item_choices": items}

@@ -122,14 +122,12 @@ def deficient(session: Session, *, case: Case, now: datetime) -> list[dict[str, 
 def current_rows(session: Session, *, case: Case) -> dict[str, Material]:
     """The material rows in force, by material code (read once per transaction until a
     material is written: a submission asks when it checks, stores and accepts)."""
-    query = select(Material).where(Material.case_id == case.id, Material.replaced_at.is_(None))
-    rows = txcache.memo(
-        session,
-        f"materials.current:{case.id}",
-        lambda: {row.material_code: row for row in session.scalars(query.order_by(Material.id))},
-        on=(Material,),
-    )
-    return dict(rows)
+
+    def read() -> dict[str, Material]:
+        query = select(Material).where(Material.case_id == case.id, Material.replaced_at.is_(None))
+        return {row.material_code: row for row in session.scalars(query.order_by(Material.id))}
+
+    return dict(txcache.memo(session, f"materials.current:{case.id}", read, on=(Material,)))
 
 
 def _not_connected(way: MaterialWay) -> Unavailable:

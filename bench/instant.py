@@ -13,13 +13,23 @@ face and PAdES signature, the generated application form) are run and timed apar
 are not part of the submission. Parts are timed too: screening, the rules (facts and
 table), the licence maker, and in the job the PDF and its signature.
 
-    .venv/bin/python bench/instant.py [--cases 300] [--database-url URL]
+With ``--before-src`` (a ``src`` exported from another commit: ``git archive <commit> src |
+tar -x -C /tmp/x``) each of ``--rounds`` rounds runs this code and that one, each in its own
+process on its own fresh database, one after the other; a line per run (the load average at
+its start and end, statements, the submission's CPU and wall time), then the medians per
+code over the rounds.
+
+    PYTHONPATH=src .venv/bin/python bench/instant.py [--cases 300] [--database-url URL] \
+        [--before-src /tmp/before/src --rounds 3]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -28,35 +38,34 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+import yaml
+from sqlalchemy import event, select
 
-import yaml  # noqa: E402
-from sqlalchemy import event, select  # noqa: E402
+from tongban.accounts.models import User
+from tongban.audit.models import AuditEntry
+from tongban.cases import service as cases
+from tongban.cases.stages import documents
+from tongban.catalog import service as catalog
+from tongban.config import Settings
+from tongban.db import unit_of_work
+from tongban.demo import users as demo
+from tongban.demo.samples import attach_materials, fill_form, typed_by_a_person
+from tongban.instant import engine, facts
+from tongban.jobs.models import Job
+from tongban.licences import printing
+from tongban.licences import setup as licence_setup
+from tongban.licences.models import Licence
+from tongban.migrate import upgrade
+from tongban.models import load_all
+from tongban.outbox.models import OutboxMessage
+from tongban.risk import service as risk
+from tongban.sharing import service as sharing
+from tongban.timeutil import utcnow
+from tongban.web.runtime import Runtime
+from tongban.workdays import service as workdays
+from tongban.worker import run_jobs
 
-from tongban.accounts.models import User  # noqa: E402
-from tongban.audit.models import AuditEntry  # noqa: E402
-from tongban.cases import service as cases  # noqa: E402
-from tongban.cases.stages import documents  # noqa: E402
-from tongban.catalog import service as catalog  # noqa: E402
-from tongban.config import Settings  # noqa: E402
-from tongban.db import unit_of_work  # noqa: E402
-from tongban.demo import users as demo  # noqa: E402
-from tongban.demo.samples import attach_materials, fill_form, typed_by_a_person  # noqa: E402
-from tongban.instant import engine, facts  # noqa: E402
-from tongban.jobs.models import Job  # noqa: E402
-from tongban.licences import printing  # noqa: E402
-from tongban.licences import setup as licence_setup  # noqa: E402
-from tongban.licences.models import Licence  # noqa: E402
-from tongban.migrate import upgrade  # noqa: E402
-from tongban.models import load_all  # noqa: E402
-from tongban.outbox.models import OutboxMessage  # noqa: E402
-from tongban.risk import service as risk  # noqa: E402
-from tongban.sharing import service as sharing  # noqa: E402
-from tongban.timeutil import utcnow  # noqa: E402
-from tongban.web.runtime import Runtime  # noqa: E402
-from tongban.workdays import service as workdays  # noqa: E402
-from tongban.worker import run_jobs  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent  # the catalog and demo accounts are read here
 
 ITEM = "3501-SCJG-003"
 PARTS: dict[str, list[float]] = defaultdict(list)
@@ -155,12 +164,58 @@ def quantile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+SIDE_HEADER = (
+    f"{'code':>6} {'load':>11} {'stmts':>6} {'cpu med':>8} {'cpu p95':>8} {'cpu p99':>8}"
+    f" {'wall med':>9} {'wall p95':>9} {'wall p99':>9}"
+)
+FIGURES = ("statements", "cpu_median", "cpu_p95", "cpu_p99", "wall_median", "wall_p95", "wall_p99")
+
+
+def side_line(code: str, load: str, figures: dict[str, float]) -> str:
+    """A row under ``SIDE_HEADER``: statements per submission, then ms."""
+    times = "".join(
+        f" {1000 * figures[name]:>{9 if name.startswith('wall') else 8}.1f}" for name in FIGURES[1:]
+    )
+    return f"{code:>6} {load:>11} {figures['statements']:>6.0f}{times}"
+
+
+def side_by_side(args: argparse.Namespace) -> None:
+    """Rounds of this code and the one in ``--before-src``, each run a process of its own
+    (the figures line it prints last, as JSON); the medians per code over the rounds."""
+    here = str(Path(__file__).resolve().parent.parent / "src")
+    command = [sys.executable, __file__, "--cases", str(args.cases), "--warmup", str(args.warmup)]
+    if args.database_url:
+        command += ["--database-url", args.database_url]
+    print(SIDE_HEADER, flush=True)
+    runs: dict[str, list[dict[str, float]]] = defaultdict(list)
+    for _ in range(args.rounds):
+        for code, src in (("before", args.before_src), ("after", here)):
+            env = dict(os.environ, PYTHONPATH=src)
+            start = os.getloadavg()[0]
+            done = subprocess.run(
+                [*command, "--figures"], env=env, stdout=subprocess.PIPE, text=True, check=True
+            )
+            figures = json.loads(done.stdout.strip().splitlines()[-1])
+            runs[code].append(figures)
+            print(side_line(code, f"{start:.1f}-{os.getloadavg()[0]:.1f}", figures), flush=True)
+    print("medians over the rounds:")
+    for code, rows in runs.items():
+        middle = {name: statistics.median(row[name] for row in rows) for name in FIGURES}
+        print(side_line(code, "", middle), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=300)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--before-src", default="", help="a src folder of another commit")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--figures", action="store_true", help=argparse.SUPPRESS)  # a child
     args = parser.parse_args()
+    if args.before_src:
+        side_by_side(args)
+        return
     load_all()
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
@@ -186,6 +241,15 @@ def main() -> None:
             seconds.append(took)
             states[state] += 1
         runtime.engine.dispose()
+    if args.figures:
+        figures = {"statements": statistics.median(COUNTED)}
+        cpu = PARTS["submit: CPU time of the process"]
+        for name, values in (("cpu", cpu), ("wall", seconds)):
+            figures[f"{name}_median"] = statistics.median(values)
+            figures[f"{name}_p95"] = quantile(values, 0.95)
+            figures[f"{name}_p99"] = quantile(values, 0.99)
+        print(json.dumps(figures))
+        return
     print(f"database: {runtime.engine.dialect.name}; cases: {args.cases}; outcomes: {dict(states)}")
     print(
         f"SQL statements per submission: median {statistics.median(COUNTED):.0f}, max {max(COUNTED)}"

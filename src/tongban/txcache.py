@@ -31,6 +31,13 @@ def memo(session: Session, key: str, make: Callable[[], T], *, on: tuple[type, .
     return held[key][1]  # type: ignore[no-any-return]
 
 
+def remember(session: Session, key: str, value: object, *, on: tuple[type, ...]) -> None:
+    """Keep ``value`` as :func:`memo`'s answer to ``key`` until a flush writes a row of
+    ``on`` again: for a writer that has just flushed the rows the answer is made of, and
+    knows it without reading them back."""
+    session.info.setdefault(_MEMO, {})[key] = (on, value)
+
+
 def kept(session: Session, key: str) -> dict[Any, Any]:
     """A dict that lives as long as the transaction of ``session``: forgotten at its commit
     or rollback, not at a flush nor a savepoint's end (what a unit of work made, for its

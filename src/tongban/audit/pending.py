@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.orm.session import ORMExecuteState
 from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.util import find_tables
+from sqlalchemy.util import LRUCache
 
 from tongban.audit.models import AuditEntry
 from tongban.db import READING, ReadOnlyUnitOfWork, next_ids
@@ -40,6 +41,8 @@ _KEY = "tongban_audit_pending"
 _WATCHED = (AuditEntry.__mapper__, OutboxMessage.__mapper__)
 _TABLES = frozenset({AuditEntry.__table__, OutboxMessage.__table__})
 _WRITING = "tongban.audit.pending.writing"
+# statement shape (SQL cache key) -> whether it names the entries' or messages' table
+_READS_ENTRIES: LRUCache[tuple[Any, ...], bool] = LRUCache(2000)
 ENTRIES = cast(Table, AuditEntry.__table__)  # Core: its INSERT is no ORM statement to watch
 MESSAGES = cast(Table, OutboxMessage.__table__)
 ENTRY_COLUMNS = tuple(column.key for column in ENTRIES.columns)
@@ -185,13 +188,24 @@ def _write_before_reads(state: ORMExecuteState) -> None:
     pending: Pending | None = state.session.info.get(_KEY)
     if pending is None or not pending.waiting:
         return  # nothing to write: no statement is looked into
-    if any(m in _WATCHED for m in state.all_mappers) or (
-        state.is_select and _reads_entries(cast(ClauseElement, state.statement))
-    ):
+    if state.is_select:  # the walk finds the entities' tables too
+        reads = _reads_entries(cast(ClauseElement, state.statement))
+    else:
+        reads = any(m in _WATCHED for m in state.all_mappers)
+    if reads:
         write_now(state.session)
 
 
 def _reads_entries(statement: ClauseElement) -> bool:
     """The statement names the entries' or messages' table somewhere (a subquery, an
-    alias): a walk of the whole statement, done only while entries wait to be written."""
-    return not _TABLES.isdisjoint(find_tables(statement, include_aliases=True))
+    alias): a walk of the whole statement, done only while entries wait to be written, and
+    once per statement shape (its SQL cache key, which names every table it reads and which
+    SQLAlchemy keeps on the statement for its own compilation cache)."""
+    shape = statement._generate_cache_key()
+    if shape is None:  # a statement SQLAlchemy does not cache: walked each time
+        return not _TABLES.isdisjoint(find_tables(statement, include_aliases=True))
+    known: bool | None = _READS_ENTRIES.get(shape.key)
+    if known is None:
+        known = not _TABLES.isdisjoint(find_tables(statement, include_aliases=True))
+        _READS_ENTRIES[shape.key] = known
+    return known

@@ -258,11 +258,12 @@ def _subscribed(session: Session, event: str, departments: set[str]) -> list[Web
 
 def _active(session: Session) -> list[WebhookSubscription]:
     """The active subscriptions, read once per transaction (every audit entry asks)."""
-    query = select(WebhookSubscription).where(WebhookSubscription.active.is_(True))
-    query = query.order_by(WebhookSubscription.id)
-    return txcache.memo(
-        session, "webhooks.active", lambda: list(session.scalars(query)), on=(WebhookSubscription,)
-    )
+
+    def read() -> list[WebhookSubscription]:
+        query = select(WebhookSubscription).where(WebhookSubscription.active.is_(True))
+        return list(session.scalars(query.order_by(WebhookSubscription.id)))
+
+    return txcache.memo(session, "webhooks.active", read, on=(WebhookSubscription,))
 
 
 def on_audit(session: Session, entry: Mapping[str, Any]) -> None:

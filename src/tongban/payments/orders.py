@@ -34,14 +34,12 @@ REGION = "350100"  # 福州市: the administrative division of the collecting un
 def orders_of(session: Session, *, case: Case) -> Sequence[PaymentOrder]:
     """Every payment order of a case, oldest first (read once per transaction until an
     order is written: a submission asks at receipt and at the decision)."""
-    query = select(PaymentOrder).where(PaymentOrder.case_id == case.id).order_by(PaymentOrder.id)
-    orders = txcache.memo(
-        session,
-        f"payments.orders:{case.id}",
-        lambda: list(session.scalars(query)),
-        on=(PaymentOrder,),
-    )
-    return list(orders)
+
+    def read() -> list[PaymentOrder]:
+        query = select(PaymentOrder).where(PaymentOrder.case_id == case.id)
+        return list(session.scalars(query.order_by(PaymentOrder.id)))
+
+    return list(txcache.memo(session, f"payments.orders:{case.id}", read, on=(PaymentOrder,)))
 
 
 def items_paying(session: Session, case: Case, when: PaymentWhen) -> list[dict[str, Any]]:

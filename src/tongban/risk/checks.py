@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import and_, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
@@ -26,7 +26,7 @@ from tongban.cases.models import Case, Material
 from tongban.catalog.enums import MaterialWay
 from tongban.catalog.sources import source_ref
 from tongban.config import Settings
-from tongban.pii.service import mask_address, mask_phone
+from tongban.pii.service import lookup_keys, mask_address, mask_phone
 from tongban.risk.enums import FlagKind, MarkKind
 from tongban.risk.models import RiskMark
 from tongban.sharing import service as sharing
@@ -103,43 +103,47 @@ def marks_of(session: Session, case: Case) -> list[tuple[MarkKind, str]]:
     return list(dict.fromkeys(found))
 
 
+Marks = list[tuple[MarkKind, str]]
+Others = dict[tuple[MarkKind, str], list[str]]  # a case's mark -> the other subjects that gave it
+
+
 def other_subjects(
-    session: Session, *, kind: MarkKind, value: str, subject: str, since: datetime, case_id: int
-) -> list[str]:
-    """Distinct other subjects whose received cases gave ``value`` since ``since``."""
+    session: Session, *, marks: Marks, subject: str, since: datetime, case_id: int
+) -> Others:
+    """For each of ``marks``, the distinct other subjects whose received cases gave it since
+    ``since``, by subject; all marks in one read."""
+    found: Others = {mark: [] for mark in marks}
+    if not marks:
+        return found
     query = (
-        select(RiskMark.subject)
+        select(RiskMark.kind, RiskMark.value, RiskMark.subject)
         .distinct()
         .where(
-            RiskMark.kind == kind,
-            RiskMark.value == value,
+            or_(*(and_(RiskMark.kind == kind, RiskMark.value == value) for kind, value in marks)),
             RiskMark.at >= since,
             RiskMark.subject != subject,
             RiskMark.case_id != case_id,
         )
         .order_by(RiskMark.subject)
     )
-    return list(session.scalars(query))
+    stored = {(kind, key): (kind, value) for kind, value in marks for key in lookup_keys(value)}
+    for kind, key, other in session.execute(query):  # the values read back as their hashes
+        subjects = found[stored[MarkKind(kind), key]]
+        if other not in subjects:  # a value under both keys while the lookup key rotates
+            subjects.append(other)
+    return found
 
 
 CONTACT_WORDS = {MarkKind.phone: ("手机号", "phone number"), MarkKind.address: ("地址", "address")}
 
 
-Marks = list[tuple[MarkKind, str]]
-
-
-def shared_contacts(
-    session: Session, case: Case, subject: str, now: datetime, limits: Thresholds, marks: Marks
-) -> list[Found]:
-    """The same phone or address in the cases of ``contact_subjects`` or more others."""
+def shared_contacts(limits: Thresholds, others_of: Others) -> list[Found]:
+    """The same phone or address in the cases of ``contact_subjects`` or more others
+    (``others_of``: :func:`other_subjects` of the case's marks within ``window_days``)."""
     found = []
-    since = now - timedelta(days=limits.window_days)
-    for kind, value in marks:
+    for (kind, value), others in others_of.items():
         if kind not in CONTACT_WORDS:
             continue
-        others = other_subjects(
-            session, kind=kind, value=value, subject=subject, since=since, case_id=case.id
-        )
         if len(others) < limits.contact_subjects:
             continue
         zh, en = CONTACT_WORDS[kind]
@@ -159,17 +163,14 @@ def shared_contacts(
 
 
 def reused_files(
-    session: Session, case: Case, subject: str, now: datetime, limits: Thresholds, marks: Marks
+    session: Session, case: Case, limits: Thresholds, others_of: Others
 ) -> list[Found]:
-    """An uploaded file whose exact bytes other, unrelated applicants uploaded too."""
+    """An uploaded file whose exact bytes other, unrelated applicants uploaded too
+    (``others_of``: :func:`other_subjects` of the case's marks within ``window_days``)."""
     found = []
-    since = now - timedelta(days=limits.window_days)
-    for kind, sha in marks:
+    for (kind, sha), others in others_of.items():
         if kind != MarkKind.file:
             continue
-        others = other_subjects(
-            session, kind=kind, value=sha, subject=subject, since=since, case_id=case.id
-        )
         if len(others) < limits.file_subjects:
             continue
         names = session.scalars(

@@ -8,7 +8,7 @@ an instant item always goes to a person (``instant``). Thresholds are settings.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -44,10 +44,14 @@ def screen_case(
     applicant = case.applicant
     subject = checks.subject_of(case, applicant)
     marks = checks.marks_of(session, case)
+    since = now - timedelta(days=limits.window_days)
+    others = checks.other_subjects(
+        session, marks=marks, subject=subject, since=since, case_id=case.id
+    )
     found = (
         checks.refusals_before(session, case, subject, now, limits)
-        + checks.shared_contacts(session, case, subject, now, limits, marks)
-        + checks.reused_files(session, case, subject, now, limits, marks)
+        + checks.shared_contacts(limits, others)
+        + checks.reused_files(session, case, limits, others)
         + checks.contradictions(session, case, now)
     )
     for kind, value in [(MarkKind.subject, subject), *marks]:

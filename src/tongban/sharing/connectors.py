@@ -81,15 +81,15 @@ class DatabaseConnector:
         risk screen's comparison of the same record ask twice), again after a flush that
         writes a record (``txcache.memo``; ``sharing.store_records`` forgets its Core
         writes)."""
-        query = select(SourceRecord.data).where(
-            SourceRecord.source == self.code, SourceRecord.key == key
-        )
-        data = txcache.memo(
-            session,
-            f"source_records:{self.code}:{key}",
-            lambda: session.scalar(query),
-            on=(SourceRecord,),
-        )
+
+        def read() -> Any:
+            query = select(SourceRecord.data).where(
+                SourceRecord.source == self.code, SourceRecord.key == key
+            )
+            return session.scalar(query)
+
+        memo_key = f"source_records:{self.code}:{key}"
+        data = txcache.memo(session, memo_key, read, on=(SourceRecord,))
         return Lookup(record=typed(self.fields, data) if data is not None else None)
 
 

@@ -122,14 +122,16 @@ def deficient(session: Session, *, case: Case, now: datetime) -> list[dict[str, 
 def current_rows(session: Session, *, case: Case) -> dict[str, Material]:
     """The material rows in force, by material code (read once per transaction until a
     material is written: a submission asks when it checks, stores and accepts)."""
-    query = select(Material).where(Material.case_id == case.id, Material.replaced_at.is_(None))
-    rows = txcache.memo(
-        session,
-        f"materials.current:{case.id}",
-        lambda: {row.material_code: row for row in session.scalars(query.order_by(Material.id))},
-        on=(Material,),
-    )
-    return dict(rows)
+
+    def read() -> dict[str, Material]:
+        query = select(Material).where(Material.case_id == case.id, Material.replaced_at.is_(None))
+        return {row.material_code: row for row in session.scalars(query.order_by(Material.id))}
+
+    return dict(txcache.memo(session, _current_key(case), read, on=(Material,)))
+
+
+def _current_key(case: Case) -> str:
+    return f"materials.current:{case.id}"
 
 
 def _not_connected(way: MaterialWay) -> Unavailable:
@@ -252,8 +254,10 @@ def record(
 ) -> None:
     """At submission: store what the providers gave, in place of whatever stood for the
     material before (an upload the platform's own copy supersedes, an earlier pull), and
-    retire automatic rows no way gives any more."""
+    retire automatic rows no way gives any more. The new rows are written in one flush and
+    kept as the rows in force for the rest of the unit of work (the acceptance asks)."""
     rows = current_rows(session, case=case)
+    stored: list[tuple[Resolution, Provided, Material]] = []
     for res in resolutions:
         old = rows.get(res.code)
         if res.provided is None:
@@ -262,10 +266,18 @@ def record(
             continue
         if old is not None:
             old.replaced_at = now
-        row = _store_provided(session, case, res, now, store)
-        session.flush()
-        if res.provided.later is not None:
-            kind = res.provided.later.kind
+        stored.append((res, res.provided, _store_provided(session, case, res, now, store)))
+    if not stored:
+        return
+    session.flush()  # the rows' ids name their jobs
+    in_force = {code: row for code, row in rows.items() if row.replaced_at is None}
+    for res, _provided, row in stored:
+        in_force.pop(res.code, None)  # ordered by id, as read again they would be
+        in_force[res.code] = row
+    txcache.remember(session, _current_key(case), in_force, on=(Material,))
+    for res, provided, row in stored:
+        if provided.later is not None:
+            kind = provided.later.kind
             jobs.enqueue(
                 session,
                 kind=kind,

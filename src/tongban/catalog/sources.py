@@ -71,9 +71,16 @@ def subject_fields(source: dict[str, Any]) -> list[str]:
 
 def value_en(declared: dict[str, Any], value: Any) -> Any:
     """A source field's value in English: the label ``enum_en`` gives it where the field
-    declares its closed set of values (性别 男 → Male), else the value as the source holds
-    it (a name, an address, a number)."""
-    labels = dict(zip(declared.get("enum", []), declared.get("enum_en", []), strict=False))
+    declares its closed set of values (性别 男 → Male), or ``terms_en`` where it names an
+    open list's values that have English (GB/T 4754 餐饮业 → Catering Services), else the
+    value as the source holds it (a name, an address, a number)."""
+    labels = {
+        chinese: english
+        for values in ("enum", "terms")
+        for chinese, english in zip(
+            declared.get(values, []), declared.get(f"{values}_en", []), strict=False
+        )
+    }
     return labels.get(value, value) if isinstance(value, str) else value
 
 

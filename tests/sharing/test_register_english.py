@@ -76,3 +76,25 @@ def test_a_pulled_industry_reads_in_english_and_the_form_posts_the_register_s_va
     shown = re.search(r'<input type="text" id="f-industry_category"[^>]*>', page)
     assert shown and 'value="Catering Services"' in shown.group(0) and "readonly" in shown.group(0)
     assert '<input type="hidden" name="industry_category" value="餐饮业">' in page
+
+
+def test_a_reservations_enterprise_type_and_a_list_of_insurances_read_in_english(
+    client: TestClient,
+    as_user,
+    population: dict,  # type: ignore[no-untyped-def]
+) -> None:
+    """Siblings found with the above: a name reservation's 企业类型 had no English though the
+    enterprise register's same values had, and 参保险种 (养老保险、医疗保险…) stayed Chinese."""
+    sources = {
+        s["code"]: s
+        for who in ("zhangsan", "lisi")
+        for s in client.get(f"{API}/profiles/me", headers=as_user(who)).json()[0]["sources"]
+    }
+    reserved = sources["name_reservation"]
+    assert reserved["fields"]["enterprise_type"].startswith("有限责任公司")
+    assert reserved["fields_en"]["enterprise_type"].startswith("Limited liability company")
+    insured = sources["social_insurance"]
+    assert "、" in insured["fields"]["insurance_types"]
+    english = insured["fields_en"]["insurance_types"]
+    assert english.startswith("Pension insurance, Medical insurance"), english
+    assert not re.search(r"[\u4e00-\u9fff]", english), english

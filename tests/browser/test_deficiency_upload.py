@@ -50,3 +50,19 @@ def test_the_applicant_uploads_the_missing_material_from_the_case_page(
     expect(page).to_have_url(f"{people.base_url}/cases/{number}")
     expect(page.locator("#lenient")).to_contain_text("已补齐")
     expect(page.locator("#lenient input[type=file]")).to_have_count(0)
+
+
+def test_a_refused_file_for_the_missing_material_is_named_and_it_stays_awaited(
+    people: Browsers, server_runtime: Runtime
+) -> None:
+    number = _accepted_with_deficiency(server_runtime)
+    page = people.sign_in("minfeng")
+    page.goto(f"/cases/{number}")
+    lenient = page.locator("#lenient")
+    lenient.get_by_label("补齐：保证食品安全的规章制度目录清单").set_input_files(
+        files=[{"name": "rules.pdf", "mimeType": "application/pdf", "buffer": b"no pdf"}]
+    )
+    lenient.get_by_role("button", name="上传").click()
+    page.wait_for_load_state()
+    expect(page.locator("#lenient .error")).to_contain_text("文件“rules.pdf”的内容不是 PDF 格式")
+    expect(page.locator("#lenient")).to_contain_text("待补齐")

@@ -150,3 +150,15 @@ def test_a_sources_english_values_that_do_not_pair_with_its_values_fail_the_load
     )
     problems = [p for p in read_catalog(catalog_copy.root).errors if p.file == "sources.yaml"]
     assert len(problems) == 1 and "enum_en 须与 enum 逐条对应" in problems[0].message
+
+
+def test_an_open_lists_english_that_does_not_pair_with_its_terms_fails_the_loader(
+    catalog_copy: CatalogCopy,
+) -> None:
+    """The English of GB/T 4754's titles (``terms_en``) pairs with ``terms`` one for one:
+    one missing would show the next industry's English for a register's value."""
+    catalog_copy.replace(
+        "sources.yaml", '["Residential", "Commercial services"]', '["Commercial services"]'
+    )
+    problems = [p for p in read_catalog(catalog_copy.root).errors if p.file == "sources.yaml"]
+    assert len(problems) == 1 and "terms_en 须与 terms 逐条对应" in problems[0].message

@@ -21,9 +21,9 @@ from tongban.catalog.yamlsource import Problem, SourceDocument
 _PAIRED = frozenset({"name", "title", "summary", "window", "basis", "reason", "how"})
 # English lists that translate a Chinese list beside them one for one (``conditions_en``: a
 # page shows the one in place of the other, so a missing or extra line would drop or add
-# a condition; ``enum_en``: a form's choice labels, one per value); ``synonyms_en`` stand
-# alone
-_PAIRED_LISTS = frozenset({"conditions", "enum"})
+# a condition; ``enum_en``: a form's choice labels, one per value; ``terms_en``: a source
+# field's English of an open list's values, one per value); ``synonyms_en`` stand alone
+_PAIRED_LISTS = frozenset({"conditions", "enum", "terms"})
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]")
 
 

@@ -17,6 +17,7 @@ from tongban.catalog.yamlsource import Problem, SourceDocument
 SOURCE_KEYWORD = "x-source"
 IDENTITY_KEYS = ("resident_id", "credit_code")  # keys that name a person or an enterprise
 FILE = "sources.yaml"
+LIST_MARK = "、"  # how a source joins the items of a list in one value (养老保险、医疗保险)
 # which JSON Schema types of a form property can hold a source field's value
 COMPATIBLE = {
     "string": {"string"},
@@ -71,10 +72,23 @@ def subject_fields(source: dict[str, Any]) -> list[str]:
 
 def value_en(declared: dict[str, Any], value: Any) -> Any:
     """A source field's value in English: the label ``enum_en`` gives it where the field
-    declares its closed set of values (性别 男 → Male), else the value as the source holds
-    it (a name, an address, a number)."""
-    labels = dict(zip(declared.get("enum", []), declared.get("enum_en", []), strict=False))
-    return labels.get(value, value) if isinstance(value, str) else value
+    declares its closed set of values (性别 男 → Male), or ``terms_en`` where it names an
+    open list's values that have English (GB/T 4754 餐饮业 → Catering Services), a list the
+    source joins with 、 (参保险种) one by one when each has English, else the value as the
+    source holds it (a name, an address, a number)."""
+    labels = {
+        chinese: english
+        for values in ("enum", "terms")
+        for chinese, english in zip(
+            declared.get(values, []), declared.get(f"{values}_en", []), strict=False
+        )
+    }
+    if not isinstance(value, str) or value in labels:
+        return labels.get(value, value)
+    listed = value.split(LIST_MARK)
+    if len(listed) > 1 and all(one in labels for one in listed):
+        return ", ".join(labels[one] for one in listed)
+    return value
 
 
 def source_problems(doc: SourceDocument, departments: set[str]) -> list[Problem]:

@@ -234,6 +234,7 @@ def typed_by_a_person(schema: dict[str, Any], form: dict[str, Any]) -> dict[str,
     }
 
 
+DOCUMENT_YEARS = 10  # how long a demo identity document is valid after its upload
 OTHER_PARTY_CODE = make_credit_code("350100", "MA8BK001")  # a bank no demo account is
 
 
@@ -255,6 +256,17 @@ def own_company(schema: dict[str, Any], form: dict[str, Any], applicant: User) -
         elif name != "credit_code":
             found[name] = OTHER_PARTY_CODE
     return found
+
+
+def document_expiry(material: dict[str, Any], now: datetime) -> str | None:
+    """The 有效期至 a demo upload of ``material`` states (``valid_until`` of
+    ``cases.add_material``): where the catalog marks it ``document_validity`` (居民身份证,
+    驾驶证), a day ``DOCUMENT_YEARS`` on, as a card of 10 or 20 years issued some years
+    before has, so that later demo cases are offered the file again; None for any other
+    material, which states none."""
+    if not material.get("document_validity"):
+        return None
+    return (now.date() + timedelta(days=365 * DOCUMENT_YEARS)).isoformat()
 
 
 def attach_materials(
@@ -297,4 +309,5 @@ def attach_materials(
                 store=store,
                 max_bytes=10**6,
                 now=now,
+                valid_until=document_expiry(material, now),
             )

@@ -187,8 +187,8 @@ def sign_on_desk(desk: Desk, case: Case, code: str, form: CheckedForm) -> inputs
 def save(desk: Desk, case: Case, form: CheckedForm) -> Response:
     """Save; unless asked only to save, check with submission's own rules and go to review.
 
-    A failed check shows the draft again (422); the page is returned, not raised, so the
-    request still commits what was saved.
+    A failed check, or a refused upload even when only saving, shows the draft again
+    (422); the page is returned, not raised, so the request still commits what was saved.
     """
     try:
         uploads = save_answers(desk, case, form)
@@ -203,6 +203,8 @@ def save(desk: Desk, case: Case, form: CheckedForm) -> Response:
             return draft_page(desk.request, desk.session, case, uploads, 422)
         return see_other(f"/cases/{case.number}/edit?done=reused#material-{code}")
     if form.get("intent") == "save":
+        if uploads:  # saved, but a refused file is said again, with its name and why
+            return draft_page(desk.request, desk.session, case, uploads, 422)
         return see_other(f"/cases/{case.number}/edit?done=saved")
     try:
         caseform.refuse_failed_uploads(service.spec_of(desk.session, case), case.form_data, uploads)

@@ -75,6 +75,7 @@ def _reservation(
     district = DISTRICTS.get(person["division_code"], DISTRICTS["350102"])[0]
     return {
         "reservation_number": f"{today.year}3501{serial:08d}",
+        "status": "已申报",  # 已使用 once it founds its company (``feeding``)
         "name": _free_name(rng, words, district, taken),
         "enterprise_type": rng.choice(ENTERPRISE_TYPES[:2]),
         "business_scope": scope,

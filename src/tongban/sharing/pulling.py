@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from tongban.cases.core.prefill import Filled, FillRequest, Prefill, filler
 from tongban.catalog import service as catalog
-from tongban.catalog.sources import key_fields, source_refs, subject_fields
+from tongban.catalog.sources import key_fields, source_refs, subject_fields, value_en
 from tongban.licences import holders
 from tongban.sharing import access, acting
 from tongban.sharing.connectors import Lookup, connector_for
@@ -193,7 +193,10 @@ def _apply(
                 label_en = f"from the {pull.source.get('name_en') or pull.source['code']}"
                 assert pull.lookup is not None and pull.lookup.record is not None  # _state
                 value = pull.lookup.record[field]
-                found.values[name] = Filled(value, True, f"来自{pull.source['name']}", label_en)
+                english = value_en(pull.source["fields"][field], value)
+                found.values[name] = Filled(
+                    value, True, f"来自{pull.source['name']}", label_en, english
+                )
             break
         else:
             if failures:

@@ -319,12 +319,21 @@
       return draft;
     }
 
-    function swap(code, html) {
+    // The row the server answered replaces the old one; a ``refused`` file stays chosen in
+    // it, so 保存草稿 or 重新提交 sends it again and the server says again why it refused it
+    // (an empty input would drop it without a word, or resubmit the file it was to replace).
+    function swap(code, html, refused) {
       var row = document.getElementById("material-" + code);
       var holder = document.createElement("template");
       holder.innerHTML = html;
       var fresh = holder.content.querySelector(".material");
       if (!row || !fresh) { return; }
+      var input = fresh.querySelector("input[type=file]");
+      if (refused && input && window.DataTransfer) {
+        var kept = new DataTransfer();
+        kept.items.add(refused);
+        input.files = kept.files;
+      }
       var hadFocus = row.contains(document.activeElement) || document.activeElement === document.body;
       row.replaceWith(fresh);
       offerReplace(fresh);
@@ -367,7 +376,9 @@
           percent.textContent = done + "%";
         });
         xhr.addEventListener("load", function () {
-          if ((xhr.status === 200 || xhr.status === 422) && xhr.responseText) { swap(code, xhr.responseText); }
+          if ((xhr.status === 200 || xhr.status === 422) && xhr.responseText) {
+            swap(code, xhr.responseText, xhr.status === 422 ? file : null);
+          }
           else if (xhr.status === 401 && root.tongbanSignedOut) { failed(code); root.tongbanSignedOut(loginOf(xhr)); }
           else { failed(code); }
           resolve();

@@ -161,9 +161,11 @@ def _start(desk: Desk, case: Case, form: FormData) -> Response:
     """Keep what was typed in the person's new draft and show it with what the sources
     hold: the clerk then asks only the rest."""
     try:
-        save_answers(desk, case, form)
+        uploads = save_answers(desk, case, form)
     except InvalidInput as error:
         return _draft_again(desk, case, inputs.problems_of(error, desk.locale), error.status)
+    if uploads:  # the person is known and the answers kept; a refused file is said
+        return _draft_again(desk, case, uploads, 422)
     return see_other(f"/staff/intake/drafts/{case.number}")
 
 

@@ -25,12 +25,15 @@ from tongban.errors import InvalidInput
 @dataclass(frozen=True)
 class Filled:
     """A value for one field: ``locked`` when pulled from a source (``label_zh`` says which,
-    e.g. "来自公安人口库"), otherwise a suggestion the applicant may change."""
+    e.g. "来自公安人口库"), otherwise a suggestion the applicant may change; ``shown_en``:
+    the value as English pages show it, where its source gives it English (GB/T 4754
+    餐饮业 → Catering Services; None: shown as held)."""
 
     value: Any
     locked: bool
     label_zh: str
     label_en: str
+    shown_en: Any = None
 
 
 @dataclass

@@ -86,6 +86,8 @@ def mark_prefilled(inputs: list[FormField], prefilled: Prefill, locale: str) -> 
         if filled is not None and filled.locked and f.widget != "checkbox":
             f.value, f.locked, f.widget = filled.value, True, "text"  # options: its label
             f.attrs = {"readonly": True}
+            if locale == "en" and not f.options and filled.shown_en not in (None, filled.value):
+                f.options = [(str(filled.value), str(filled.shown_en))]  # the source's English
         elif filled is not None and f.value in (None, "", []):
             f.value = filled.value
         else:

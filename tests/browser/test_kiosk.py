@@ -139,3 +139,19 @@ def test_a_ticket_is_taken_by_two_touches_on_large_buttons(
     assert kiosk.locator("#take button[name=item]", has_text="印章刻制备案").count() == 0  # 公安
     item.click()
     assert kiosk.locator(".receipt .case-number strong").inner_text().startswith("A")
+
+
+SMALL_TARGETS = """() => [...document.querySelectorAll('a, button, summary, select, input:not([type=hidden])')]
+  .filter((el) => el.offsetParent !== null)
+  .map((el) => [el.textContent.trim().slice(0, 20) || el.name || el.id, el.getBoundingClientRect()])
+  .filter(([, box]) => box.height < 44 || box.width < 44)
+  .map(([name, box]) => `${name} ${Math.round(box.width)}x${Math.round(box.height)}`)"""
+
+
+@pytest.mark.parametrize("path", [f"/halls/{HALL}/kiosk", "/progress", "/login"])
+def test_every_touch_target_of_the_terminal_is_a_fingers_size(kiosk: Page, path: str) -> None:
+    """44×44 CSS px at least (WCAG 2.2, 2.5.5 target size): the header's links were 24 px
+    tall on the terminal (办件进度查询, 登录, 中文 / English)."""
+    kiosk.goto(path)
+    small = kiosk.evaluate(SMALL_TARGETS)
+    assert small == [], "; ".join(small)

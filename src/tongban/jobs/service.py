@@ -272,7 +272,10 @@ def _done(
     session: Session, kind: str, ran: Sequence[tuple[int, datetime | None]], *, now: datetime
 ) -> list[Outcome]:
     """The jobs of ``kind`` that ran, each with when to run again: pending again then (a
-    recurring watch), else done; one UPDATE (executemany) for each of the two."""
+    recurring watch), else done; one UPDATE (executemany) for each of the two. A change
+    a handler made to its own job's object (enqueued its key again) is flushed first, so
+    the move has the last word, as when the object itself was moved."""
+    session.flush()
     again = [{"job_id": job_id, "again": at} for job_id, at in ran if at is not None]
     done = [{"job_id": job_id} for job_id, at in ran if at is None]
     ran_once = {"runs": JOBS.c.runs + 1, "locked_by": None, "locked_until": None}

@@ -35,18 +35,18 @@ def tonight() -> datetime:
     return day + timedelta(days=1)
 
 
-def sweep(db: Any) -> tuple[int, float, float]:
-    """The worker's round over the watch jobs due by the end of today (``worker.run_jobs``:
-    claimed in batches, each job in its own transaction, raising what is due and
-    rescheduling the watch): how many ran, the wall time and this process's CPU time in
-    ms, both from the round's start (the imports and the runtime a worker makes once are
-    left out). Run once per size (the jobs it runs are then due later)."""
+def sweep(db: Any, end: datetime | None = None) -> tuple[int, float, float]:
+    """The worker's round over the watch jobs due by ``end`` (the end of today by default;
+    ``worker.run_jobs``: claimed in batches, each job in its own transaction, raising what
+    is due and rescheduling the watch): how many ran, the wall time and this process's CPU
+    time in ms, both from the round's start (the imports and the runtime a worker makes
+    once are left out). Run once per moment (the jobs it runs are then due later)."""
     from tongban.cli.base import load_settings
     from tongban.files.store import LocalFileStore
     from tongban.web.runtime import Runtime
     from tongban.worker import run_jobs
 
-    end = tonight()
+    end = end or tonight()
     store = LocalFileStore(db.tmp / "files")
     runtime = Runtime(load_settings(), db.engine, db.sessions, store, lambda: end)
     start, cpu, ran = time.perf_counter(), time.process_time(), 0

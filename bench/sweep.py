@@ -8,15 +8,17 @@ alternated round by round, each in its own process:
 - ``before`` (with ``--before-src``): ``together`` as the code in that folder runs it (a
   ``src`` exported from another commit: ``git archive <commit> src | tar -x -C /tmp/x``).
 
-Prints statements, transactions, CPU (this process: PostgreSQL's own is not in it) and wall
-time per job, and per 10,000 jobs, both from the round's start: the imports and the runtime
-a worker makes once are left out, the first round's statement compilation and calendar
-load are in. A progress bar on stderr while the sweep runs.
+Each process sweeps twice: the jobs due by the end of the bulk data's day (``day 1``: its
+first statement compilations and calendar load are in), then those due by the end of the
+next day (``day 2``: warm, what a worker that has run before spends per job). Prints
+statements, transactions, CPU (this process: PostgreSQL's own is not in it) and wall time
+per job, and per 10,000 jobs, each from its round's start (the imports and the runtime a
+worker makes once are left out). A progress bar on stderr while the sweep runs.
 
     PYTHONPATH=src .venv/bin/python bench/sweep.py [--cases 5000] [--rounds 2] \
         [--database-url postgresql+psycopg://…] [--before-src /tmp/before/src] [--no-alone]
 
-Each round prints a line per mode; with several rounds, the medians per mode follow.
+Each round prints two lines per mode (day 1, day 2); with several rounds, the medians follow.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +39,9 @@ from growth import database
 from scale import sweep, tonight
 from sqlalchemy import event
 
+DAYS = (("d1", timedelta()), ("d2", timedelta(days=1)))
 HEADER = (
-    f"{'mode':>8} {'jobs':>6} {'stmts/job':>10} {'tx/job':>8} {'cpu ms':>8} {'wall ms':>8}"
+    f"{'mode':>11} {'jobs':>6} {'stmts/job':>10} {'tx/job':>8} {'cpu ms':>8} {'wall ms':>8}"
     f" {'cpu s/10k':>10} {'wall s/10k':>10}"
 )
 
@@ -60,33 +64,38 @@ class Progress:
         raise structlog.DropEvent
 
 
-def one(url: str, cases: int, mode: str) -> str:
-    """Fill a fresh database, sweep it in ``mode``; the figures as one line."""
+def one(url: str, cases: int, mode: str) -> list[str]:
+    """Fill a fresh database, sweep it in ``mode`` at the end of the day, then of the next;
+    the figures of each as one line."""
     from tongban.jobs import registry
     from tongban.jobs import service as jobs
 
+    lines = []
     with database(url, f"sweep-{mode}") as db:
         db.fill_to(cases)
-        with db.sessions() as session:
-            due = jobs.counts(session, now=tonight())["due"]
-        progress = Progress(due)
-        structlog.configure(
-            processors=[progress, structlog.dev.ConsoleRenderer()],
-            logger_factory=structlog.PrintLoggerFactory(sys.stderr),
-        )
+        if mode == "alone":
+            getattr(registry, "TOGETHER", {}).clear()
         seen: Counter[str] = Counter()
 
         def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
             seen[statement.split()[0]] += 1
 
         event.listen(db.engine, "before_cursor_execute", count)
-        if mode == "alone":
-            getattr(registry, "TOGETHER", {}).clear()
-        ran, wall, cpu = sweep(db)
-        print(file=sys.stderr)
-        ran = max(ran, 1)
-        per_job = [sum(seen.values()) / ran, seen["BEGIN"] / ran, cpu / ran, wall / ran]
-        return line(mode, [ran, *per_job, cpu / ran * 10, wall / ran * 10])
+        for day, later in DAYS:
+            end = tonight() + later
+            with db.sessions() as session:
+                due = jobs.counts(session, now=end)["due"]
+            structlog.configure(
+                processors=[Progress(due), structlog.dev.ConsoleRenderer()],
+                logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+            )
+            seen.clear()
+            ran, wall, cpu = sweep(db, end)
+            print(file=sys.stderr)
+            ran = max(ran, 1)
+            per_job = [sum(seen.values()) / ran, seen["BEGIN"] / ran, cpu / ran, wall / ran]
+            lines.append(line(f"{mode} {day}", [ran, *per_job, cpu / ran * 10, wall / ran * 10]))
+    return lines
 
 
 def line(mode: str, figures: list[float]) -> str:
@@ -94,17 +103,17 @@ def line(mode: str, figures: list[float]) -> str:
     and wall s per 10,000 jobs."""
     jobs, statements, transactions, *times = figures
     rest = "".join(f" {f:>{w}.1f}" for f, w in zip(times, (8, 8, 10, 10), strict=True))
-    return f"{mode:>8} {jobs:>6.0f} {statements:>10.1f} {transactions:>8.2f}{rest}"
+    return f"{mode:>11} {jobs:>6.0f} {statements:>10.1f} {transactions:>8.2f}{rest}"
 
 
-def child(args: argparse.Namespace, mode: str, src: str) -> str:
-    """One mode in a process of its own, with ``src`` first on the path."""
+def child(args: argparse.Namespace, mode: str, src: str) -> list[str]:
+    """One mode in a process of its own, with ``src`` first on the path: its two lines."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([src, os.environ.get("PYTHONPATH", "")]))
     command = [sys.executable, __file__, "--mode", mode, "--cases", str(args.cases)]
     if args.database_url:
         command += ["--database-url", args.database_url]
     done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=True)
-    return done.stdout.strip().splitlines()[-1]
+    return done.stdout.strip().splitlines()[-len(DAYS) :]
 
 
 def main() -> int:
@@ -120,7 +129,7 @@ def main() -> int:
         from tongban.models import load_all
 
         load_all()  # registers the watch job's set handler
-        print(one(args.database_url, args.cases, args.mode), flush=True)
+        print("\n".join(one(args.database_url, args.cases, args.mode)), flush=True)
         return 0
     here = str(Path(__file__).resolve().parent.parent / "src")
     modes = [("alone", here), ("together", here)][1 if args.no_alone else 0 :]
@@ -130,9 +139,12 @@ def main() -> int:
     figures: dict[str, list[list[float]]] = {}
     for _ in range(args.rounds):
         for mode, src in modes:
-            row = child(args, "together" if mode == "before" else mode, src)
-            print(f"{mode:>8}{row[8:]}", flush=True)
-            figures.setdefault(mode, []).append([float(f) for f in row.split()[1:]])
+            for (day, _), row in zip(
+                DAYS, child(args, "together" if mode == "before" else mode, src), strict=True
+            ):
+                label = f"{mode} {day}"
+                print(f"{label:>11}{row[11:]}", flush=True)
+                figures.setdefault(label, []).append([float(f) for f in row.split()[2:]])
     if args.rounds > 1:
         print("medians:")
         for mode, rows in figures.items():

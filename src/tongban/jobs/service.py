@@ -19,10 +19,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import structlog
-from sqlalchemy import and_, delete, func, insert, or_, select
+from sqlalchemy import Row, Table, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from tongban.db import unit_of_work
@@ -38,6 +38,8 @@ log = structlog.get_logger("tongban.jobs")
 DEFAULT_MAX_ATTEMPTS = 8
 BACKOFF_SECONDS = 30.0  # first retry after 30 s, then 60, 120 … capped at MAX_BACKOFF
 MAX_BACKOFF = timedelta(hours=1)
+JOBS = cast(Table, Job.__table__)  # a job moves by Core UPDATEs: no object per job to flush
+Claimable = Row[int, str, str, int, int, str | None]  # id, kind, state, attempts, max, locked_by
 
 
 def enqueue(
@@ -110,35 +112,56 @@ def claim(
         and_(Job.state == JobState.pending, Job.due_at <= now),
         and_(Job.state == JobState.running, Job.locked_until <= now),
     )
-    query = select(Job).where(due).order_by(Job.due_at, Job.id)
-    jobs = session.scalars(query.limit(limit).with_for_update(skip_locked=True)).all()
+    columns = select(Job.id, Job.kind, Job.state, Job.attempts, Job.max_attempts, Job.locked_by)
+    query = columns.where(due).order_by(Job.due_at, Job.id)
+    rows = session.execute(query.limit(limit).with_for_update(skip_locked=True)).all()
     taken: dict[int, str] = {}
-    _take(jobs, taken, worker=worker, now=now, lease=lease)
-    for kind in dict.fromkeys(job.kind for job in jobs):
-        more = batch_of(kind) - sum(1 for job in jobs if job.kind == kind)
+    _take(session, rows, taken, worker=worker, now=now, lease=lease)
+    for kind in dict.fromkeys(row.kind for row in rows):
+        more = batch_of(kind) - sum(1 for row in rows if row.kind == kind)
         if more > 0:
-            same = query.where(Job.kind == kind, Job.id.not_in([job.id for job in jobs]))
-            extra = session.scalars(same.limit(more).with_for_update(skip_locked=True)).all()
-            _take(extra, taken, worker=worker, now=now, lease=lease)
+            same = query.where(Job.kind == kind, Job.id.not_in([row.id for row in rows]))
+            extra = session.execute(same.limit(more).with_for_update(skip_locked=True)).all()
+            _take(session, extra, taken, worker=worker, now=now, lease=lease)
     return taken
 
 
 def _take(
-    jobs: Sequence[Job], taken: dict[int, str], *, worker: str, now: datetime, lease: timedelta
+    session: Session,
+    rows: Sequence[Claimable],
+    taken: dict[int, str],
+    *,
+    worker: str,
+    now: datetime,
+    lease: timedelta,
 ) -> None:
-    for job in jobs:
-        if job.state == JobState.running and job.attempts >= job.max_attempts:
-            _give_up(job, now=now, error=f"worker {job.locked_by} stopped during the last run")
+    """Lease ``rows`` (id, kind, state, attempts, max_attempts, locked_by) to ``worker``
+    with one UPDATE, but those that used all their attempts."""
+    ids = []
+    for row in rows:
+        if row.state == JobState.running and row.attempts >= row.max_attempts:
+            error = f"worker {row.locked_by} stopped during the last run"
+            _give_up(
+                session, job_id=row.id, kind=row.kind, attempts=row.attempts, now=now, error=error
+            )
             continue
-        job.state, job.locked_by, job.locked_until = JobState.running, worker, now + lease
-        job.attempts += 1
-        taken[job.id] = job.kind
+        ids.append(row.id)
+        taken[row.id] = row.kind
+    if ids:
+        lent = {"state": JobState.running, "locked_by": worker, "locked_until": now + lease}
+        session.execute(
+            update(JOBS).where(JOBS.c.id.in_(ids)).values(attempts=JOBS.c.attempts + 1, **lent)
+        )
 
 
-def _give_up(job: Job, *, now: datetime, error: str) -> None:
-    job.state, job.last_error, job.finished_at = JobState.failed, error, now
-    job.locked_by = job.locked_until = None
-    log.error("job.failed", job=job.id, kind=job.kind, attempts=job.attempts, error=error)
+def _give_up(
+    session: Session, *, job_id: int, kind: str, attempts: int, now: datetime, error: str
+) -> None:
+    gone = {"state": JobState.failed, "last_error": error, "finished_at": now}
+    session.execute(
+        update(JOBS).where(JOBS.c.id == job_id).values(locked_by=None, locked_until=None, **gone)
+    )
+    log.error("job.failed", job=job_id, kind=kind, attempts=attempts, error=error)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -183,13 +206,15 @@ def _run_together(
         return []  # runs alone
     try:
         with unit_of_work(sessions) as session:
-            query = select(Job).where(Job.id.in_(job_ids)).order_by(Job.id).with_for_update()
-            jobs = [j for j in session.scalars(query) if _ours(j, worker)]
+            columns = select(Job.id, Job.state, Job.locked_by, Job.payload)
+            query = columns.where(Job.id.in_(job_ids)).order_by(Job.id).with_for_update()
+            jobs = [row for row in session.execute(query) if _ours(row, worker)]
             run_all = together_of(kind)
             if run_all is None:
                 raise LookupError(f"no handler registered for job kind {kind!r}")
-            again = run_all(session, [dict(job.payload) for job in jobs], now=now)
-            outcomes = [_done(job, at, now) for job, at in zip(jobs, again, strict=True)]
+            again = run_all(session, [dict(row.payload) for row in jobs], now=now)
+            ran = [(row.id, at) for row, at in zip(jobs, again, strict=True)]
+            outcomes = _done(session, kind, ran, now=now)
     except Exception as error:  # each job again alone: its own retry, its own failure
         log.warning("job.together_failed", kind=kind, jobs=len(job_ids), error=str(error))
         return []
@@ -220,7 +245,7 @@ def run(
     return outcome
 
 
-def _ours(job: Job | None, worker: str) -> bool:
+def _ours(job: Job | Row[int, str, str | None, dict[str, Any]] | None, worker: str) -> bool:
     """Still running for ``worker`` (not moved, not taken over after its lease ran out)."""
     return job is not None and job.state == JobState.running and job.locked_by == worker
 
@@ -240,18 +265,28 @@ def _run_locked(
         again = handler(session, payload=dict(job.payload), now=now, store=store)
     else:
         again = handler(session, payload=dict(job.payload), now=now)
-    return _done(job, again, now)
+    return _done(session, job.kind, [(job.id, again)], now=now)[0]
 
 
-def _done(job: Job, again: datetime | None, now: datetime) -> Outcome:
-    """The job ran: pending again at ``again`` (a recurring watch), else done."""
-    job.runs += 1
-    job.locked_by = job.locked_until = None
-    if again is not None:
-        job.state, job.due_at, job.attempts, job.last_error = JobState.pending, again, 0, None
-        return Outcome(job.id, job.kind, "rescheduled")
-    job.state, job.finished_at, job.last_error = JobState.done, now, None
-    return Outcome(job.id, job.kind, "done")
+def _done(
+    session: Session, kind: str, ran: Sequence[tuple[int, datetime | None]], *, now: datetime
+) -> list[Outcome]:
+    """The jobs of ``kind`` that ran, each with when to run again: pending again then (a
+    recurring watch), else done; one UPDATE (executemany) for each of the two. A change
+    a handler made to its own job's object (enqueued its key again) is flushed first, so
+    the move has the last word, as when the object itself was moved."""
+    session.flush()
+    again = [{"job_id": job_id, "again": at} for job_id, at in ran if at is not None]
+    done = [{"job_id": job_id} for job_id, at in ran if at is None]
+    ran_once = {"runs": JOBS.c.runs + 1, "locked_by": None, "locked_until": None}
+    moved = update(JOBS).where(JOBS.c.id == bindparam("job_id")).values(last_error=None, **ran_once)
+    if again:
+        pending = {"state": JobState.pending, "attempts": 0}
+        session.execute(moved.values(due_at=bindparam("again"), **pending), again)
+    if done:
+        session.execute(moved.values(state=JobState.done, finished_at=now), done)
+    results = {job_id: "done" if at is None else "rescheduled" for job_id, at in ran}
+    return [Outcome(job_id, kind, results[job_id]) for job_id, _ in ran]
 
 
 def _failed(
@@ -262,7 +297,7 @@ def _failed(
         return Outcome(job_id, job.kind if job else "?", "skipped")
     text = f"{type(error).__name__}: {error}"[:2000]
     if job.attempts >= job.max_attempts:
-        _give_up(job, now=now, error=text)
+        _give_up(session, job_id=job_id, kind=job.kind, attempts=job.attempts, now=now, error=text)
         return Outcome(job_id, job.kind, "failed")
     job.state, job.last_error, job.due_at = JobState.pending, text, now + backoff(job.attempts)
     job.locked_by = job.locked_until = None

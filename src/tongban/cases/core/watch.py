@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import event, select
-from sqlalchemy.orm import Session, SessionTransaction, selectinload
+from sqlalchemy.orm import Session, SessionTransaction, load_only, selectinload
 
 from tongban.alerts import service as alerts
 from tongban.alerts.enums import AlertLevel, Watched
@@ -177,8 +177,10 @@ def run_watches(
     if not running:
         return [None] * len(payloads)
     with_pauses = select(Case).where(Case.id.in_({clock.case_id for clock in running}))
+    whose = load_only(Case.id, Case.lead_department)  # no sealed applicant data opened
     cases = {
-        case.id: case for case in session.scalars(with_pauses.options(selectinload(Case.pauses)))
+        case.id: case
+        for case in session.scalars(with_pauses.options(whose, selectinload(Case.pauses)))
     }
     task_ids = {clock.task_id for clock in running if clock.task_id is not None}
     tasks = {t.id: t for t in session.scalars(select(Task).where(Task.id.in_(task_ids)))}

@@ -37,6 +37,20 @@ def test_answers_turn_the_guide_into_the_applicants_own(client: TestClient) -> N
     check_structure(tailored)
 
 
+def test_the_tailored_guide_states_the_limits_of_the_items_that_apply(client: TestClient) -> None:
+    only_registration = {
+        "s_premises": "leased",
+        "s_agent": "self",
+        "s_seal": "later",
+        "s_invoice": "later",
+        "s_staff": "later",
+    }
+    html = client.get("/bundles/3501-BUNDLE-QYKB", params=only_registration).text
+    facts = html[html.index('id="tab-conditions"') : html.index("单项办事指南")]
+    assert "3 个工作日" in facts and "15 个工作日" not in facts  # 设立登记's, not 社保登记's
+    assert "2 小时" in facts
+
+
 def test_a_wrong_answer_is_said_and_the_full_guide_stays(client: TestClient) -> None:
     html = client.get(f"/bundles/{KCG}", params={**HELD, "s_licence": "perhaps"}).text
     assert "请回答“是否已经取得营业执照?”" in html and "公司章程" in html

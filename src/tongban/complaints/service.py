@@ -80,6 +80,10 @@ def _content(value: str) -> str:
     return _text(value, limit=CONTENT_MAX, field="content", zh="内容", en="content")
 
 
+def _caller_name(value: str) -> str:
+    return _text(value, limit=NAME_MAX, field="caller_name", zh="来电人姓名", en="caller's name")
+
+
 def _attachment(attachment: Attachment | None) -> CheckedUpload | None:
     if attachment is None or not attachment.filename:
         return None
@@ -275,13 +279,7 @@ def record_call(
         raise NotAllowed("只有 12345 话务员可以登记来电。", "Only hotline operators record calls.")
     found = gather(
         {
-            "caller_name": lambda: _text(
-                caller_name,
-                limit=NAME_MAX,
-                field="caller_name",
-                zh="来电人姓名",
-                en="caller's name",
-            ),
+            "caller_name": lambda: _caller_name(caller_name),
             "phone": lambda: _phone(phone),
             "kind": lambda: _kind(kind),
             "content": lambda: _content(content),

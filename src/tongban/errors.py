@@ -5,6 +5,7 @@ Services raise these; only the web layer turns them into HTTP codes or page mess
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 
@@ -116,3 +117,30 @@ def not_a_choice(
         field=field,
         code="not_a_choice",
     )
+
+
+def gather(checks: Mapping[str, Callable[[], Any]]) -> dict[str, Any]:
+    """Run every check (name → a function returning the checked value or raising
+    InvalidInput) and return the values by name; when any refuses, one InvalidInput that
+    names every problem at once (一次性告知), each in ``details`` with its field, its
+    message the problems joined, its ``field`` the first problem's."""
+    values: dict[str, Any] = {}
+    refused: list[InvalidInput] = []
+    for name, check in checks.items():
+        try:
+            values[name] = check()
+        except InvalidInput as error:
+            refused.append(error)
+    if len(refused) == 1:
+        raise refused[0]
+    if refused:
+        raise InvalidInput(
+            "".join(error.message_zh for error in refused),
+            " ".join(error.message_en for error in refused),
+            field=refused[0].field,
+            details=[
+                {"field": e.field, "message_zh": e.message_zh, "message_en": e.message_en}
+                for e in refused
+            ],
+        )
+    return values

@@ -8,6 +8,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from tests.factories import API, act, entry, open_task, sign, upload
+from tests.web.support import sign_in
+from tongban.catalog.definitions import bundle_time_limit
 from tongban.demo.samples import fill_form
 
 KCG = "3501-BUNDLE-KCG"
@@ -123,6 +125,28 @@ def test_the_bundle_fans_out_only_to_the_departments_of_the_items_that_apply(
         if task["case_number"] == number and task["stage"] == "review"
     }
     assert reviewing == {"scjg"}
+    read = client.get(f"{API}/cases/{number}", headers=applicant).json()
+    assert read["legal_time_left"]["unit"] == "working_days"  # 设立登记: 3 个工作日, not 社保's 15
+    assert read["legal_time_left"]["limit"] == 3
+    assert (read["time_left"]["unit"], read["time_left"]["limit"]) == ("minutes", 120)  # 2 小时
+
+
+def test_a_bundle_limit_adds_up_along_its_order_and_takes_the_longest_in_parallel() -> None:
+    """企业注销: 注销登记 (3) waits for 清税 (20), 社保注销 (15) runs beside them: 23."""
+
+    def item(code: str, legal: int, promised: int) -> dict[str, Any]:
+        return {
+            "code": code,
+            "time_limit": {"unit": "working_days", "legal": legal, "promised": promised},
+        }
+
+    items = [item("SCJG", 3, 1), item("SW", 20, 2), item("RS", 15, 1)]
+    declared = {"unit": "working_days", "promised": 3}
+    limit = bundle_time_limit(declared, items, {"SCJG": ["SW"]})
+    assert (limit["legal"], limit["promised"]) == (23, 3)
+    assert bundle_time_limit(declared, items, {})["legal"] == 20
+    alone = bundle_time_limit(declared, items[2:], {"SCJG": ["SW"]})
+    assert (alone["legal"], alone["promised"]) == (15, 1)
 
 
 def test_an_unanswered_question_or_unknown_option_is_refused_and_named(
@@ -147,3 +171,28 @@ def test_an_unanswered_question_or_unknown_option_is_refused_and_named(
     assert "是否现在一并刻制公章" in missing.json()["error"]["message"]
     assert "colour" in unknown.json()["error"]["message"]
     assert client.get(f"{API}/cases", headers=applicant).json() == []  # nothing was created
+
+
+def test_the_chosen_situation_shows_on_the_review_case_and_task_pages(
+    client: TestClient, as_user: Any
+) -> None:
+    """The answers are said as question and answer, in the page's language, wherever the
+    case is looked at: before submitting, by the applicant, and by the clerk."""
+    applicant = as_user("minfeng")
+    number = _create(client, applicant, QYKB, ONLY_REGISTRATION).json()["number"]
+    _provide_required(client, applicant, number)
+
+    def page(username: str, url: str) -> str:
+        sign_in(client, username)
+        text = client.get(url).text
+        client.cookies.clear()
+        return text
+
+    review = page("minfeng", f"/cases/{number}/review")
+    assert "是否现在一并刻制公章?" in review and "暂不办理,30日内另行申请" in review
+    assert "自有房产" in review
+    assert client.post(f"{API}/cases/{number}/submit", headers=applicant).status_code == 200
+    task = open_task(client, as_user("clerk"), number, "accept")
+    assert "公司住所(经营场所)是自有房产还是租赁的?" in page("minfeng", f"/cases/{number}")
+    english = page("clerk", f"/staff/tasks/{task['id']}?lang=en")
+    assert "Have the company seals made now?" in english and "Not now" in english

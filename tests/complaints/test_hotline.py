@@ -301,3 +301,20 @@ def test_the_operators_english_console_names_departments_in_english(
 
 def _alert(page: str) -> str:
     return page[page.index('class="alert"') :].split("</p>")[0]
+
+
+def test_a_call_with_several_wrong_fields_is_told_every_one_at_once(
+    client: TestClient, as_user: Any
+) -> None:
+    """一次性告知: the name, the phone, the category and the content, not the first alone."""
+    body = {"caller_name": "", "phone": "1380000", "kind": "praise", "content": ""}
+    refused = client.post(f"{API}/hotline/calls", json=body, headers=as_user("rexian"))
+    assert refused.status_code == 422
+    fields = [detail["field"] for detail in refused.json()["error"]["details"]]
+    assert fields == ["caller_name", "phone", "kind", "content"]
+    sign_in(client, "rexian")
+    token = csrf(client.get("/hotline").text)
+    page = client.post("/hotline/calls", data={**body, "csrf_token": token})
+    assert (
+        "请填写来电人姓名" in page.text and "请选择类别" in page.text and "请填写内容" in page.text
+    )

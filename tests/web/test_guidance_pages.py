@@ -37,6 +37,47 @@ def test_answers_turn_the_guide_into_the_applicants_own(client: TestClient) -> N
     check_structure(tailored)
 
 
+def test_the_tailored_guide_states_the_limits_of_the_items_that_apply(client: TestClient) -> None:
+    only_registration = {
+        "s_premises": "leased",
+        "s_agent": "self",
+        "s_seal": "later",
+        "s_invoice": "later",
+        "s_staff": "later",
+    }
+    html = client.get("/bundles/3501-BUNDLE-QYKB", params=only_registration).text
+    facts = html[html.index('id="tab-conditions"') : html.index("单项办事指南")]
+    assert "3 个工作日" in facts and "15 个工作日" not in facts  # 设立登记's, not 社保登记's
+    assert "2 小时" in facts
+
+
+def _process_hint(html: str) -> str:
+    section = html[html.index('id="tab-process"') : html.index('id="tab-fees"')]
+    return re.findall(r'<p class="hint">(.*?)</p>', section, re.S)[0]
+
+
+def test_the_process_tab_states_the_bundles_order(client: TestClient) -> None:
+    closing = _process_hint(client.get("/bundles/3501-BUNDLE-QYZX").text)
+    assert "先办税务注销(清税证明开具)，完成后办企业注销登记" in closing
+    assert "单位社会保险注销登记同时并联办理" in closing and "各部门并联办理" not in closing
+    restaurant = _process_hint(client.get(f"/bundles/{KCG}").text)
+    assert "完成后办食品经营许可证核发(告知承诺)" in restaurant
+
+    held = _process_hint(client.get(f"/bundles/{KCG}", params=HELD).text)
+    assert "只需办理食品经营许可证核发(告知承诺)一个事项" in held and "并联" not in held
+    english = client.get(f"/bundles/{KCG}?lang=en").text
+    assert "first, then" in _process_hint(english)
+
+
+def test_the_bundles_conditions_are_those_of_the_items_that_apply(client: TestClient) -> None:
+    html = client.get("/bundles/3501-BUNDLE-QYZX").text
+    listed = html[html.index('id="tab-conditions"') : html.index("<details>")]
+    assert "已结清应纳税款,取得清税证明" in listed and "已缴销发票和税控设备" in listed
+    held = client.get(f"/bundles/{KCG}", params=HELD).text
+    listed = held[held.index('id="tab-conditions"') : held.index("<details>")]
+    assert "有公司住所,住所符合规划用途" not in listed  # 设立登记 is left out
+
+
 def test_a_wrong_answer_is_said_and_the_full_guide_stays(client: TestClient) -> None:
     html = client.get(f"/bundles/{KCG}", params={**HELD, "s_licence": "perhaps"}).text
     assert "请回答“是否已经取得营业执照?”" in html and "公司章程" in html

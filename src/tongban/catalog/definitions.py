@@ -1,11 +1,11 @@
 """What a stored catalog version holds: an item's definition, and a bundle's, whose form
-and materials merge those of its items (conflicts named) and whose limits are the
-longest of its items'."""
+and materials merge those of its items (conflicts named) and whose limits run along its
+order: an item waiting for another adds its time to the other's, parallel ones overlap."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tongban.catalog import ways
@@ -125,27 +125,69 @@ def bundle_definition(bundle: dict[str, Any], items: list[dict[str, Any]]) -> di
     """The frozen definition of a bundle: its items embedded, one merged form."""
     form, _ = merge_forms(items)
     materials, _ = merge_materials(items)
-    unit = bundle["time_limit"]["unit"]
-    legal = max(legal_days(item) for item in items)
-    if all(legal_unit(item["time_limit"]) == unit for item in items):
-        legal = max(int(item["time_limit"]["legal"]) for item in items)
-    else:
-        legal = in_unit(legal, unit)
+    requires = dict(bundle.get("requires") or {})
     return {
         "kind": "bundle",
         "code": bundle["code"],
         "name": bundle["name"],
         "name_en": bundle.get("name_en"),
         "department": bundle["lead_department"],
-        "requires": dict(bundle.get("requires") or {}),
+        "requires": requires,
         "approval_mode": bundle.get("approval_mode", "ordinary"),
-        "time_limit": {
-            "unit": unit,
-            "legal": legal,
-            "promised": bundle["time_limit"]["promised"],
-        },
+        "time_limit": bundle_time_limit(bundle["time_limit"], items, requires),
         "form": form,
         "materials": materials,
         "items": items,
         "bundle": bundle,
     }
+
+
+def along_order(amounts: Mapping[str, int], requires: Mapping[str, Sequence[str]]) -> int:
+    """The longest chain of ``amounts`` (item code → time) in a bundle's order: an item
+    waiting for others (``requires``) starts when the last of them ends, the rest run in
+    parallel; prerequisites not among ``amounts`` (left out by the situation) are ignored.
+    The loader refuses cycles (``catalog.order``)."""
+    ends: dict[str, int] = {}
+
+    def end(code: str) -> int:
+        if code not in ends:
+            before = [end(other) for other in requires.get(code, ()) if other in amounts]
+            ends[code] = amounts[code] + max(before, default=0)
+        return ends[code]
+
+    return max((end(code) for code in amounts), default=0)
+
+
+def bundle_time_limit(
+    declared: Mapping[str, Any], items: list[dict[str, Any]], requires: Mapping[str, Sequence[str]]
+) -> dict[str, Any]:
+    """A bundle's ``time_limit`` from the ``items`` it runs: the legal limit the longest
+    chain of its items' legal limits in its order (:func:`along_order`), in the bundle's
+    unit where the items' differ (as working days, :func:`working_days_of`); the promise
+    the bundle's own (``declared``) or the items' chain if shorter. One item left (the
+    others left out by the situation answers): that item's own limits, note and units."""
+    unit = declared["unit"]
+
+    def chain(value: Any) -> int:
+        return along_order({item["code"]: value(item["time_limit"]) for item in items}, requires)
+
+    def promised_days(limit: Mapping[str, Any]) -> int:
+        return working_days_of(int(limit["promised"]), limit["unit"])
+
+    promised = int(declared["promised"])
+    if len(items) == 1:
+        own = dict(items[0]["time_limit"])
+        if working_days_of(promised, unit) < promised_days(own):
+            own["promised"] = in_unit(working_days_of(promised, unit), own["unit"])
+        return own
+    if all(legal_unit(item["time_limit"]) == unit for item in items):
+        legal = chain(lambda limit: int(limit["legal"]))
+    else:
+        legal = in_unit(
+            chain(lambda limit: working_days_of(int(limit["legal"]), legal_unit(limit))), unit
+        )
+    if all(item["time_limit"]["unit"] == unit for item in items):
+        promised = min(promised, chain(lambda limit: int(limit["promised"])))
+    else:
+        promised = min(promised, in_unit(chain(promised_days), unit))
+    return {"unit": unit, "legal": legal, "promised": promised}

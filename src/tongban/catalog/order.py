@@ -52,3 +52,16 @@ def cycle(requires: Mapping[str, Sequence[str]]) -> list[str] | None:
         if found:
             return found
     return None
+
+
+def waits(
+    items: Sequence[str], requires: Mapping[str, Sequence[str]]
+) -> tuple[list[tuple[list[str], str]], list[str]]:
+    """How a guide states the order of ``items`` (codes, in the bundle's order): each item
+    that waits with the items it waits for, ``([before, …], item)``, and the items that
+    neither wait nor are waited for, which run in parallel with the rest. Prerequisites
+    the situation answers left out are not waited for."""
+    waiting = [([o for o in requires.get(code, ()) if o in items], code) for code in items]
+    waiting = [(before, code) for before, code in waiting if before]
+    ordered = {code for before, code in waiting} | {o for before, _ in waiting for o in before}
+    return waiting, [code for code in items if code not in ordered]

@@ -9,6 +9,7 @@ editing in ``publishing.py``.
 from tongban.catalog.applicants import subject_refusal, subjects
 from tongban.catalog.definitions import in_unit, legal_unit, working_days_of
 from tongban.catalog.locality import localize, misplaced, places_offered
+from tongban.catalog.order import waits
 from tongban.catalog.publishing import (
     LoadReport,
     SaveResult,
@@ -90,5 +91,6 @@ __all__ = [
     "tailor",
     "to_query",
     "versions",
+    "waits",
     "working_days_of",
 ]

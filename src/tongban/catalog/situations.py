@@ -17,7 +17,7 @@ import copy
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from tongban.catalog.definitions import merge_forms, merge_materials
+from tongban.catalog.definitions import bundle_time_limit, merge_forms, merge_materials
 from tongban.catalog.yamlsource import Problem, SourceDocument
 from tongban.errors import InvalidInput
 
@@ -84,8 +84,8 @@ def _chosen(definition: Mapping[str, Any], answers: Mapping[str, str]) -> list[d
 def tailor(definition: Mapping[str, Any], answers: Mapping[str, str]) -> dict[str, Any]:
     """The definition a case with ``answers`` runs on: the items, materials and form fields
     the chosen options leave out removed (each item's own materials and form too), the
-    materials they require marked ``required`` (in every item that lists them), the form
-    and materials of a bundle merged again from the items that remain. No answers: the
+    materials they require marked ``required`` (in every item that lists them), the form,
+    materials and time limits of a bundle made again from the items that remain. No answers: the
     definition unchanged (every material, the whole form), but for a question that
     chooses between items, which takes its first option: only its items run and their
     materials and fields are required, while the form keeps the others' fields optional
@@ -106,6 +106,11 @@ def tailor(definition: Mapping[str, Any], answers: Mapping[str, str]) -> dict[st
         item["form"] = _without_fields(item["form"], omit_fields)
     tailored["items"] = items
     tailored["materials"] = merge_materials(items)[0]
+    if tailored["kind"] == "bundle":
+        requires = tailored.get("requires") or {}
+        tailored["time_limit"] = bundle_time_limit(
+            tailored["bundle"]["time_limit"], items, requires
+        )
     form = merge_forms(items)[0] if tailored["kind"] == "bundle" else items[0]["form"]
     if not answers and tailored["kind"] == "bundle":  # defaults only: keep the whole form
         form = {**merge_forms(definition["items"])[0], "required": form["required"]}

@@ -152,6 +152,7 @@ def _guide(reader: GuideReader, code: str, kind: EntryKind) -> Response:
         "agent_for": reader.agent_for,
         "templates": guides.material_templates(full),
         "faq": guides.faq(spec),  # the questions of the items that apply
+        "order": service.waits([i["code"] for i in spec["items"]], spec.get("requires") or {}),
         "departments": departments(session),
         "sources": service.list_sources(session),  # shared data sources, by their names
         "by_policy_name": BY_POLICY,  # who decides where a benefit is granted by its policy

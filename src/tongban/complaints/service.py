@@ -33,8 +33,8 @@ from tongban.complaints.access import get_locked, may_answer
 from tongban.complaints.enums import Channel, Kind, Satisfaction, State
 from tongban.complaints.models import Complaint
 from tongban.config import get_settings
-from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from tongban.files.service import check_upload
+from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound, gather
+from tongban.files.service import CheckedUpload, check_upload
 from tongban.files.store import FileStore
 from tongban.identifiers import IdentifierError, validate_mobile_phone
 from tongban.identifiers.phone import normalise_phone
@@ -74,6 +74,25 @@ def _text(value: str, *, limit: int, field: str, zh: str, en: str) -> str:
             field=field,
         )
     return text
+
+
+def _content(value: str) -> str:
+    return _text(value, limit=CONTENT_MAX, field="content", zh="内容", en="content")
+
+
+def _caller_name(value: str) -> str:
+    return _text(value, limit=NAME_MAX, field="caller_name", zh="来电人姓名", en="caller's name")
+
+
+def _attachment(attachment: Attachment | None) -> CheckedUpload | None:
+    if attachment is None or not attachment.filename:
+        return None
+    return check_upload(
+        filename=attachment.filename,
+        data=attachment.data,
+        allowed=ATTACHMENT_TYPES,
+        max_bytes=get_settings().max_upload_mb * 1024 * 1024,
+    )
 
 
 def _kind(value: str) -> Kind:
@@ -182,7 +201,7 @@ def _new(
     complaint = Complaint(
         kind=kind.value,
         state=State.new.value,
-        content=_text(content, limit=CONTENT_MAX, field="content", zh="内容", en="content"),
+        content=content,
         case_id=case.id if case is not None else None,
         filed_at=now,
         limit_working_days=days,
@@ -212,20 +231,19 @@ def file_online(
     characters), a case that is not the person's, a bad attachment (PDF, PNG, JPG or OFD)."""
     if user.is_staff:
         raise NotAllowed("工作人员请通过 12345 热线登记。", "Staff record calls at the hotline.")
-    chosen = _kind(kind)
-    case = _related_case(session, case_number, owner=user)
-    checked = None
-    if attachment is not None and attachment.filename:
-        checked = check_upload(
-            filename=attachment.filename,
-            data=attachment.data,
-            allowed=ATTACHMENT_TYPES,
-            max_bytes=get_settings().max_upload_mb * 1024 * 1024,
-        )
+    found = gather(
+        {
+            "kind": lambda: _kind(kind),
+            "case": lambda: _related_case(session, case_number, owner=user),
+            "content": lambda: _content(content),
+            "attachment": lambda: _attachment(attachment),
+        }
+    )
+    case, checked = found["case"], found["attachment"]
     complaint = _new(
         session,
-        kind=chosen,
-        content=content,
+        kind=found["kind"],
+        content=found["content"],
         case=case,
         now=now,
         channel=Channel.online.value,
@@ -259,27 +277,28 @@ def record_call(
     neither, it waits in the console to be routed."""
     if not user.has_role(Role.hotline_operator):
         raise NotAllowed("只有 12345 话务员可以登记来电。", "Only hotline operators record calls.")
-    name = _text(
-        caller_name, limit=NAME_MAX, field="caller_name", zh="来电人姓名", en="caller's name"
+    found = gather(
+        {
+            "caller_name": lambda: _caller_name(caller_name),
+            "phone": lambda: _phone(phone),
+            "kind": lambda: _kind(kind),
+            "content": lambda: _content(content),
+            "case": lambda: _related_case(session, case_number, owner=None),
+            "department": lambda: _department(session, department) if department else None,
+        }
     )
-    number = _phone(phone)
-    chosen = _kind(kind)
-    case = _related_case(session, case_number, owner=None)
-    target = (
-        _department(session, department)
-        if department
-        else suggest_department(session, case=case, item_code=item_code)
-    )
+    case = found["case"]
+    target = found["department"] or suggest_department(session, case=case, item_code=item_code)
     complaint = _new(
         session,
-        kind=chosen,
-        content=content,
+        kind=found["kind"],
+        content=found["content"],
         case=case,
         now=now,
         channel=Channel.hotline.value,
         recorded_by=user.id,
-        caller_name=name,
-        phone=number,
+        caller_name=found["caller_name"],
+        phone=found["phone"],
     )
     _record(session, complaint, "complaint.record", user, now)
     if target:

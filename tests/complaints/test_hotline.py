@@ -301,3 +301,32 @@ def test_the_operators_english_console_names_departments_in_english(
 
 def _alert(page: str) -> str:
     return page[page.index('class="alert"') :].split("</p>")[0]
+
+
+def test_the_related_case_shows_on_every_list_and_in_the_api(
+    client: TestClient, as_user: Any
+) -> None:
+    """Fault 2 of the tester: a call naming a case showed its number on no page."""
+    number = submitted(client, as_user("zhangsan"), RADIATION)["number"]
+    recorded = _call(client, as_user, case_number=number).json()
+    assert recorded["case_number"] == number
+    read = client.get(f"{API}/complaints/{recorded['id']}", headers=as_user("wjw")).json()
+    assert read["case_number"] == number
+    link = f'<a href="/cases/{number}">{number}</a>'
+    for username, page in (("wjw", "/staff/complaints"), ("supervisor", "/supervision/complaints")):
+        sign_in(client, username)
+        assert link in client.get(page).text, username
+    sign_in(client, "rexian")  # the operator sees the number but not the case itself
+    console = client.get("/hotline").text
+    assert number in console and link not in console
+    sign_in(client, "zhangsan")
+    filed = client.post(
+        "/my/complaints",
+        data={
+            "kind": "complaint",
+            "content": "审查太慢。",
+            "case_number": number,
+            "csrf_token": csrf(client.get("/my/complaints").text),
+        },
+    )
+    assert link in filed.text

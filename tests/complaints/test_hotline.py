@@ -318,3 +318,32 @@ def test_a_call_with_several_wrong_fields_is_told_every_one_at_once(
     assert (
         "请填写来电人姓名" in page.text and "请选择类别" in page.text and "请填写内容" in page.text
     )
+
+
+def test_the_related_case_shows_on_every_list_and_in_the_api(
+    client: TestClient, as_user: Any
+) -> None:
+    """Fault 2 of the tester: a call naming a case showed its number on no page."""
+    number = submitted(client, as_user("zhangsan"), RADIATION)["number"]
+    recorded = _call(client, as_user, case_number=number).json()
+    assert recorded["case_number"] == number
+    read = client.get(f"{API}/complaints/{recorded['id']}", headers=as_user("wjw")).json()
+    assert read["case_number"] == number
+    link = f'<a href="/cases/{number}">{number}</a>'
+    for username, page in (("wjw", "/staff/complaints"), ("supervisor", "/supervision/complaints")):
+        sign_in(client, username)
+        assert link in client.get(page).text, username
+    sign_in(client, "rexian")  # the operator sees the number but not the case itself
+    console = client.get("/hotline").text
+    assert number in console and link not in console
+    sign_in(client, "zhangsan")
+    filed = client.post(
+        "/my/complaints",
+        data={
+            "kind": "complaint",
+            "content": "审查太慢。",
+            "case_number": number,
+            "csrf_token": csrf(client.get("/my/complaints").text),
+        },
+    )
+    assert link in filed.text

@@ -401,6 +401,7 @@ def test_photos_of_a_wrong_type_are_refused_with_what_to_fix(
 ) -> None:
     found = _order(db, review)
     inspector = db.get_one(User, found.first_inspector_id)
+    _agree(db, found, inspector, ACCEPTED)
     store = LocalFileStore(tmp_path)
     with pytest.raises(InvalidInput) as refused:
         inspection.add_photo(
@@ -428,8 +429,8 @@ def test_the_pages_from_the_reviewers_order_to_the_applicants_answer_and_the_ins
     client: TestClient, review: dict[str, Any], signed_in: SignedIn, db: Session, clock: Clock
 ) -> None:
     """The reviewer orders from the task page, the applicant answers the proposed time on
-    the case page, a drawn inspector uploads photos (a PDF is refused, in Chinese, on the
-    page) and records the result on the inspection page."""
+    the case page, a drawn inspector uploads photos once it is agreed (a PDF is refused, in
+    Chinese, on the page) and records the result on the inspection page."""
     number = review["case_number"]
     reviewer = signed_in("scjg")
     page = reviewer.get(f"/staff/tasks/{review['id']}").text
@@ -449,6 +450,25 @@ def test_the_pages_from_the_reviewers_order_to_the_applicants_answer_and_the_ins
         data={"csrf_token": csrf(page), "visit_at": "2025-11-07T09:30", "note": "请负责人在场"},
     )
     assert "已向申请人发出预约" in proposed.text, proposed.text
+    kept = '<textarea id="visit-note" name="note" maxlength="500">请负责人在场</textarea>'
+    assert kept in proposed.text  # a new appointment starts from the note, not blank
+    assert "申请人确认踏勘时间后才能上传现场照片" in proposed.text
+    unagreed = inspector.post(
+        f"/inspections/{found.id}/photo",
+        data={"csrf_token": csrf(page), "check_code": "premises"},
+        files={"photo": ("site.jpg", JPG, "image/jpeg")},
+    )
+    assert unagreed.status_code == 409 and "踏勘时间尚未与申请人约定" in unagreed.text
+    applicant = signed_in("minfeng")
+    case_page = applicant.get(f"/cases/{number}").text
+    assert "2025-11-07 09:30" in case_page and "接受该时间" in case_page
+    answered = applicant.post(
+        f"/cases/{number}/inspections/{found.id}/answer",
+        data={"csrf_token": csrf(case_page), "answer": "accept"},
+    )
+    assert "申请人已确认" in answered.text
+    inspector = signed_in(sorted(names)[0])
+    page = inspector.get(f"/inspections/{found.id}").text
     refused = inspector.post(
         f"/inspections/{found.id}/photo",
         data={"csrf_token": csrf(page), "check_code": "premises"},
@@ -461,16 +481,6 @@ def test_the_pages_from_the_reviewers_order_to_the_applicants_answer_and_the_ins
         files={"photo": ("site.jpg", JPG, "image/jpeg")},
     )
     assert "照片已上传" in photo.text
-    applicant = signed_in("minfeng")
-    case_page = applicant.get(f"/cases/{number}").text
-    assert "2025-11-07 09:30" in case_page and "接受该时间" in case_page
-    answered = applicant.post(
-        f"/cases/{number}/inspections/{found.id}/answer",
-        data={"csrf_token": csrf(case_page), "answer": "accept"},
-    )
-    assert "申请人已确认" in answered.text
-    inspector = signed_in(sorted(names)[0])
-    page = inspector.get(f"/inspections/{found.id}").text
     checks = {f"check-{c['code']}": "pass" for c in found.checklist}
     early = inspector.post(
         f"/inspections/{found.id}/conclude",

@@ -10,17 +10,41 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from tests.conftest import Clock
 from tests.factories import API
-from tests.inspection.test_inspection import JPG, PDF, _order, review
+from tests.inspection.test_inspection import JPG, PDF, _agree, _order, review
 from tongban.accounts.models import User
 
 __all__ = ["review"]  # the fixture: a 食品生产许可 case of 民丰 in review
 
 
+def test_no_photo_is_taken_before_the_applicant_agreed_the_visit(
+    client: TestClient, review: dict[str, Any], as_user: Any, db: Session, clock: Clock
+) -> None:
+    """A phone photo of "the first visit" while the appointment still waited for the
+    applicant's answer was kept (the tester's fault 4)."""
+    found = _order(db, review)
+    inspector = db.get_one(User, found.first_inspector_id)
+    db.commit()
+    photos = f"{API}/inspections/{found.id}/photos"
+    early = client.post(
+        photos, files={"file": ("site.jpg", JPG, "image/jpeg")}, headers=as_user(inspector.username)
+    )
+    assert early.status_code == 409
+    assert "踏勘时间尚未与申请人约定" in early.json()["error"]["message"]
+    _agree(db, found, inspector, clock.now)
+    db.commit()
+    added = client.post(
+        photos, files={"file": ("site.jpg", JPG, "image/jpeg")}, headers=as_user(inspector.username)
+    )
+    assert added.status_code == 201, added.text
+
+
 def test_a_drawn_inspector_adds_photos_and_the_applicant_opens_them(
-    client: TestClient, review: dict[str, Any], as_user: Any, db: Session
+    client: TestClient, review: dict[str, Any], as_user: Any, db: Session, clock: Clock
 ) -> None:
     found = _order(db, review)
+    _agree(db, found, db.get_one(User, found.first_inspector_id), clock.now)
     db.commit()
     first = db.get_one(User, found.inspector_ids[0]).username
     photos = f"{API}/inspections/{found.id}/photos"

@@ -81,6 +81,8 @@ def test_only_the_holder_acts_and_a_supervisor_reassigns_with_a_reason(
     supervisor = signed_in("supervisor")
     page = supervisor.get(f"/staff/tasks/{task}").text
     assert "改派任务" in page and "人社审查员乙" in page
+    assert f"没有找到任务 {task}" not in page  # the page it is on, never "not found"
+    assert "此任务由福州市人力资源和社会保障局办理，只有本部门的工作人员可以办理" in page
     chosen = re.search(r'<option value="(\d+)">人社审查员乙', page)
     assert chosen
     blank = _post(supervisor, f"/staff/tasks/{task}/reassign", page, assignee=chosen.group(1))

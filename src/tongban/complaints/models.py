@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tongban.cases.models import Case
 from tongban.db import Base, UTCDateTime
 from tongban.pii.service import Sealed
 
@@ -45,3 +46,10 @@ class Complaint(Base):
     attachment_key: Mapped[str | None] = mapped_column(String(64))
     attachment_name: Mapped[str | None] = mapped_column(String(200))
     attachment_type: Mapped[str | None] = mapped_column(String(60))
+
+    case: Mapped[Case | None] = relationship()
+
+    @property
+    def case_number(self) -> str | None:
+        """The number of the case the complaint is about (None: about no case)."""
+        return self.case.number if self.case is not None else None

@@ -65,6 +65,7 @@ class ComplaintRead(BaseModel):
     state: str
     content: str
     case_id: int | None
+    case_number: str | None = Field(description="The number of the case it is about")
     department_code: str | None
     filed_at: datetime
     limit_working_days: int

@@ -44,18 +44,22 @@ def _text(form: FormData, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _common(session: Session) -> dict[str, Any]:
+def _common(session: Session, user: User) -> dict[str, Any]:
+    """What every complaints page draws with; ``may_view_case(case)``: whether ``user`` may
+    open the related case (linked, else its number only)."""
     return {
         "departments": departments(session),
         "kinds": list(Kind),
         "satisfactions": list(Satisfaction),
         "mask_phone": mask_phone,
+        "may_view_case": lambda case: case_access.can_view_case(user, case),
     }
 
 
 def _page(
     request: Request,
     session: Session,
+    user: User,
     template: str,
     complaints: object,
     *,
@@ -67,7 +71,7 @@ def _page(
     """A list of complaints with its forms; after a refusal, the reason by its ``field`` and
     what was typed (``kept``)."""
     context = {
-        **_common(session),
+        **_common(session, user),
         "complaints": complaints,
         "error": error,
         "field": field,
@@ -102,7 +106,10 @@ def case_complaints(
 ) -> dict[str, Any]:
     """On the case page: complaints about the case, for supervisors and the department
     each is routed to."""
-    return {"case_complaints": access.for_case(session, case_id=case.id, user=user)}
+    return {
+        "case_complaints": access.for_case(session, case_id=case.id, user=user),
+        "may_view_case": lambda related: case_access.can_view_case(user, related),
+    }
 
 
 # ---- the person -------------------------------------------------------------------
@@ -115,7 +122,7 @@ def _mine(request: Request, session: Session, user: User, **refused: Any) -> Res
             "The form is for applicants; staff use the hotline console.",
         )
     mine = access.for_applicant(session, user=user)
-    return _page(request, session, "complaints/mine.html", mine, **refused)
+    return _page(request, session, user, "complaints/mine.html", mine, **refused)
 
 
 @router.get("/my/complaints")
@@ -192,15 +199,15 @@ def rate_answer(
 # ---- the hotline operator -----------------------------------------------------------
 
 
-def _console(request: Request, session: Session, **refused: Any) -> Response:
+def _console(request: Request, session: Session, user: User, **refused: Any) -> Response:
     every = access.for_operator(session)
-    return _page(request, session, "complaints/hotline.html", every, **refused)
+    return _page(request, session, user, "complaints/hotline.html", every, **refused)
 
 
 @router.get("/hotline")
 def hotline(request: Request, session: SessionDep, user: Operator) -> Response:
     """The operator's console: record a call; route, re-route and call back."""
-    return _console(request, session)
+    return _console(request, session, user)
 
 
 @router.post("/hotline/calls")
@@ -214,7 +221,7 @@ def record_call(
         request,
         session,
         lambda: complaints.record_call(session, user=user, now=now, **kept),
-        lambda **k: _console(request, session, **k),
+        lambda **k: _console(request, session, user, **k),
         "/hotline?done=recorded",
         kept,
     )
@@ -237,7 +244,7 @@ def route(
         lambda: complaints.route(
             session, complaint_id=complaint_id, user=user, department=kept["department"], now=now
         ),
-        lambda **k: _console(request, session, **k),
+        lambda **k: _console(request, session, user, **k),
         "/hotline?done=routed",
         kept,
     )
@@ -269,7 +276,7 @@ def call_back(
             note=kept["note"],
             now=now,
         ),
-        lambda **k: _console(request, session, **k),
+        lambda **k: _console(request, session, user, **k),
         "/hotline?done=called_back",
         kept,
     )
@@ -281,7 +288,7 @@ def call_back(
 def _queue(request: Request, session: Session, user: User, **refused: Any) -> Response:
     department = user.department_code
     routed = access.for_department(session, department=department) if department else []
-    return _page(request, session, "complaints/department.html", routed, **refused)
+    return _page(request, session, user, "complaints/department.html", routed, **refused)
 
 
 @router.get("/staff/complaints")
@@ -332,7 +339,7 @@ def department_act(
 def supervision(request: Request, session: SessionDep, user: Supervisor, now: NowDep) -> Response:
     """Every complaint, with received, on time, overdue and satisfaction per department."""
     context = {
-        **_common(session),
+        **_common(session, user),
         "complaints": access.every(session, user=user),
         "figures": figures.per_department(
             session, now=now, within=case_access.supervised_departments(session, user)

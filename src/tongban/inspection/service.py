@@ -52,7 +52,7 @@ from tongban.inspection.visits import MAX_ROUNDS as MAX_ROUNDS  # the service's 
 from tongban.inspection.visits import Verdict as Verdict
 from tongban.inspection.visits import conclude as conclude
 from tongban.inspection.visits import cosign as cosign
-from tongban.inspection.visits import refuse_while_unsigned
+from tongban.inspection.visits import refuse_before_agreed, refuse_while_unsigned
 from tongban.inspection.visits import return_record as return_record
 from tongban.inspection.visits import round_findings as round_findings
 
@@ -266,8 +266,10 @@ def add_photo(
     store: FileStore,
 ) -> InspectionPhoto:
     """A drawn inspector adds a photo of the visit (JPG or PNG, at most ``PHOTO_MAX_MB``
-    megabytes and the site's upload limit). Raises InvalidInput saying what to fix."""
+    megabytes and the site's upload limit) once the applicant agreed the visit (Conflict
+    before: ``visits.refuse_before_agreed``). Raises InvalidInput saying what to fix."""
     inspection, case = guards.drawn(session, inspection_id, user)
+    refuse_before_agreed(inspection)
     codes = {check["code"] for check in inspection.checklist}
     if photo.check_code and photo.check_code not in codes:
         raise InvalidInput("没有这个检查项。", "No such checklist item.", field="check_code")

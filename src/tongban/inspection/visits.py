@@ -105,12 +105,7 @@ def conclude(
     InvalidInput for findings that do not fit the result (a failed check in a pass, a
     rectification without requirements)."""
     inspection, case = drawn(session, inspection_id, user)
-    if inspection.visit_state != VisitState.agreed:
-        raise Conflict(
-            "踏勘时间尚未与申请人约定，不能记录踏勘结果。",
-            "The visit is not agreed with the applicant yet; no findings can be recorded.",
-            code="visit_not_agreed",
-        )
+    refuse_before_agreed(inspection)
     if inspection.visit_at is not None and inspection.visit_at > now:
         when = timefmt.moment(inspection.visit_at)
         raise Conflict(
@@ -155,6 +150,18 @@ def conclude(
         },
     )
     return inspection
+
+
+def refuse_before_agreed(inspection: Inspection) -> None:
+    """No findings or photos of a visit the applicant has not agreed to (预约 still proposed,
+    another time asked, or none made): Conflict ``visit_not_agreed``."""
+    if inspection.visit_state != VisitState.agreed:
+        raise Conflict(
+            "踏勘时间尚未与申请人约定，不能记录踏勘结果或上传照片；请等申请人确认预约。",
+            "The visit is not agreed with the applicant yet; no findings or photos can be "
+            "recorded until they accept the appointment.",
+            code="visit_not_agreed",
+        )
 
 
 def refuse_while_unsigned(inspection: Inspection) -> None:
@@ -213,8 +220,8 @@ def cosign(session: Session, *, inspection_id: int, user: User, now: datetime) -
     if result == InspectionResult.rectify:
         inspection.round += 1
         inspection.rectification = written
-        inspection.visit_at = inspection.visit_state = None
-        inspection.visit_note = inspection.reply = None
+        inspection.visit_at = inspection.visit_state = inspection.reply = None
+        # visit_note stays: what the applicant prepares is asked again for the re-visit
     else:
         inspection.state = InspectionState(result.value)
         inspection.concluded_at = now

@@ -241,11 +241,23 @@ def hands_over(user: User, task: Task) -> bool:
 
 def check_act(user: User, task: Task) -> None:
     """Only staff of the task's department holding the stage's role may act on it (and
-    the receiving hall's clerks on a forwarded case's hand-over, ``hands_over``)."""
+    the receiving hall's clerks on a forwarded case's hand-over, ``hands_over``). Staff of
+    another department get NotFound, except a supervisor of the case, who sees the task
+    (to reassign it) and is told NotAllowed ``other_department`` whose work it is."""
     if hands_over(user, task):
         return
     if user.department_code != task.department_code:
-        raise NotFound(f"没有找到任务 {task.id}。", f"No task {task.id}.")
+        if not supervises(user, task.case):
+            raise NotFound(f"没有找到任务 {task.id}。", f"No task {task.id}.")
+        session = object_session(task)
+        assert session is not None
+        department = catalog.get_department(session, code=task.department_code)
+        raise NotAllowed(
+            f"此任务由{department.name}办理，只有本部门的工作人员可以办理。",
+            f"This task is handled by {department.name_en or department.name}; only its "
+            "staff can act on it.",
+            code="other_department",
+        )
     if not user.has_role(STAGE_ROLE[task.stage]):
         role = STAGE_ROLE[task.stage]
         raise NotAllowed(

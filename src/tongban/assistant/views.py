@@ -117,9 +117,14 @@ def _answer_page(
         "departments": departments(session),
     }
     if status_code != 200:
-        return render(request, "assistant/answer.html", context, status_code=status_code)
+        page = {**context, "whole_page": True}
+        return render(request, "assistant/answer.html", page, status_code=status_code)
     return render_page_or_fragment(
-        request, "assistant/answer.html", "assistant/_answer.html", context
+        request,
+        "assistant/answer.html",
+        "assistant/_answer.html",
+        context,
+        lambda: {"whole_page": True},
     )
 
 

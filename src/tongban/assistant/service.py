@@ -81,6 +81,10 @@ class Reply:
     narrowed: bool = False  # own cases: of those the asker has, only the one it names
     # own cases: the question names a case number none of the asker's cases has
     unknown_number: bool = False
+    # own cases: the names of the entries the question names, none of the asker's cases of
+    # which there is ("您没有…的办件")
+    lacking: Sequence[str] = ()
+    another: bool = False  # own cases: it asks about someone else's case (only one's own)
     # elsewhere: the matter of the catalog's elsewhere.yaml that answers it (who handles it)
     matter: Mapping[str, Any] | None = None
 
@@ -307,8 +311,12 @@ def _phrases(definition: Mapping[str, Any]) -> dict[str, Any]:
 def _own_cases(session: Session, asked: str, user: User | None, wait: float | None) -> Reply:
     """Only the asker's own cases (as applicant), never one they do not own: the one whose
     number the question names ("TB3501…办到哪了"), else those of the entries whose licence or
-    name it names ("我的营业执照办到哪了", when the index is ready), else all of them. A
-    number or a name that none of them has gets no case, whoever else's it may be."""
+    name it names, a bundle's case among them when one of its items is named ("我的营业执照
+    办到哪了": 企业开办一件事 issues it; when the index is ready), else all of them. A number
+    or a name that none of them has gets no case, whoever else's it may be, and a question
+    about someone else's case ("张三的案子办到哪了") none either."""
+    if reading.asks_about_anothers_case(asked):
+        return Reply(asked, ReplyKind.own_cases, another=True)
     if user is None:
         return Reply(asked, ReplyKind.sign_in)
     own = [case for case in cases.list_my_cases(session, user=user) if case.applicant_id == user.id]
@@ -320,6 +328,16 @@ def _own_cases(session: Session, asked: str, user: User | None, wait: float | No
         )
     index = _ready(session, wait=wait)
     matches = index.rank(reading.without_case_words(asked)) if index else []
-    codes = {match.code for match in _confident(matches)}
-    related = [case for case in own if case.catalog_code in codes]
-    return Reply(asked, ReplyKind.own_cases, cases=related or own)
+    named = [m for m in _confident(matches) if not m.code.startswith(retrieval.ELSEWHERE)]
+    if not own or not named or index is None:
+        return Reply(asked, ReplyKind.own_cases, cases=own)
+    codes = {match.code for match in named}
+    related = [case for case in own if codes & _issued_by(session, case)]
+    names = [_definition(session, (m.code, index.versions[m.code]))["name"] for m in named]
+    return Reply(asked, ReplyKind.own_cases, cases=related, narrowed=True, lacking=names)
+
+
+def _issued_by(session: Session, case: Case) -> set[str]:
+    """The codes of what a case applies for: its entry's, and its items' for a bundle."""
+    definition = _definition(session, (case.catalog_code, case.catalog_version_id))
+    return {case.catalog_code, *(item["code"] for item in definition["items"])}

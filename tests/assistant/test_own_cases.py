@@ -64,7 +64,7 @@ def test_a_case_number_or_a_licence_named_narrows_to_the_askers_own_cases(
 def test_own_case_questions_in_other_words_are_answered_from_ones_cases(
     client: TestClient, as_user: Any, signed_in: SignedIn
 ) -> None:
-    """"我的…办得怎么样了", "我上次申请的…批了吗", "帮我查一下<number>": the asker's own cases
+    """ "我的…办得怎么样了", "我上次申请的…批了吗", "帮我查一下<number>": the asker's own cases
     of the item named, as "…办到哪了" is answered, not the item's guide."""
     number = submitted(client, as_user("zhangsan"), RADIATION)["number"]
     mine = signed_in("zhangsan")

@@ -49,6 +49,7 @@ SURE_COVERAGE = 0.35
 # and rules on coverage and unknown words lost such held-out questions (BENCHMARKS.md).
 
 SHOWN = 3  # entries offered for one question
+NEAR_SCORE = 0.9  # a share of the first match's score that is as good as the first's
 
 
 @dataclass(frozen=True)
@@ -180,10 +181,17 @@ def _definition(session: Session, key: tuple[str, int]) -> dict[str, Any]:
 
 def _confident(matches: Sequence[retrieval.Match]) -> list[retrieval.Match]:
     """The matches to offer: those on the question's subject, if the best of them is sure
-    enough and holds every document the question names."""
+    enough and holds every document the question names. When the first holds too little
+    of the question, the one that holds most of it among those that score nearly as high
+    (:data:`NEAR_SCORE`) is the best: "单位食堂要办证吗" scores alike for the entries that
+    share 单位 and the one that holds 食堂."""
     matches = [match for match in matches if match.on_subject]
     if not matches:
         return []
+    if matches[0].coverage < MIN_COVERAGE:
+        near = [m for m in matches if m.score >= NEAR_SCORE * matches[0].score]
+        best = max(near, key=lambda match: match.coverage)
+        matches = [best, *(match for match in matches if match is not best)]
     best = matches[0]
     if _strays(best):
         return []
@@ -192,9 +200,16 @@ def _confident(matches: Sequence[retrieval.Match]) -> list[retrieval.Match]:
 
 
 def _strays(best: retrieval.Match) -> bool:
-    """Whether the best match lacks a document the question names (ending in
-    :data:`text.DOCUMENT_ENDINGS`)."""
-    return any(word.endswith(text.DOCUMENT_ENDINGS) for word in best.lacks)
+    """Whether the best match, an entry of the catalog, lacks a document the question
+    names (ending in :data:`text.DOCUMENT_ENDINGS`, with a qualifier that says which:
+    not "卡证", "证照"). A matter handled elsewhere is told whatever else the question asks
+    of it ("护照签证加急"), once the question names it (:func:`_named_matter`)."""
+    if best.code.startswith(retrieval.ELSEWHERE):
+        return False
+    return any(
+        word.endswith(text.DOCUMENT_ENDINGS) and word.strip("".join(text.DOCUMENT_ENDINGS))
+        for word in best.lacks
+    )
 
 
 def _found(
@@ -322,9 +337,13 @@ def _own_cases(session: Session, asked: str, user: User | None, wait: float | No
     own = [case for case in cases.list_my_cases(session, user=user) if case.applicant_id == user.id]
     numbers = reading.case_numbers(asked)
     if numbers:
-        named = [case for case in own if case.number in numbers]
+        numbered = [case for case in own if case.number in numbers]
         return Reply(
-            asked, ReplyKind.own_cases, cases=named, narrowed=bool(own), unknown_number=not named
+            asked,
+            ReplyKind.own_cases,
+            cases=numbered,
+            narrowed=bool(own),
+            unknown_number=not numbered,
         )
     index = _ready(session, wait=wait)
     matches = index.rank(reading.without_case_words(asked)) if index else []

@@ -73,7 +73,7 @@ def test_the_box_at_the_kiosk(browser: Browser, server: str) -> None:
     for key in "shiye dengji":
         pad.locator(f'[data-key="{key}"]').click()
     expect(page.locator("#follow-q")).to_have_value("shiye dengji")
-    page.click("form.ask-more button[type=submit]")
+    page.locator("form.ask-more").get_by_role("button", name="提问").click()
     expect(page.locator("#answer-title")).to_contain_text("失业登记")
     context.close()
 
@@ -157,3 +157,21 @@ def test_an_answer_swapped_in_takes_the_focus(people: Browsers) -> None:
     page.press("#follow-q", "Enter")
     expect(page.locator("section.asked-part h3")).to_have_text("申请材料")
     expect(page.locator("#reply")).to_be_focused()
+
+
+def test_a_common_question_is_asked_by_a_tap_at_the_kiosk(browser: Browser, server: str) -> None:
+    """A kiosk's keyboard types no Chinese: the assistant's page offers the common
+    questions of the 热门事项 (their FAQ) as buttons, and one tap asks it."""
+    context = browser.new_context(
+        base_url=server, locale="zh-CN", viewport={"width": 1080, "height": 1920}
+    )
+    page = context.new_page()
+    page.goto(f"/kiosk/{HALL}")
+    page.goto("/ask")
+    common = page.locator("form.ask-more .common-questions button")
+    expect(common.first).to_be_visible()
+    question = common.first.inner_text().strip()
+    common.first.click()
+    expect(page.locator("p.asked q")).to_contain_text(question)
+    expect(page.locator("#answer-title")).to_contain_text("您要办的可能是")
+    context.close()

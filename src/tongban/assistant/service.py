@@ -188,7 +188,8 @@ def _confident(matches: Sequence[retrieval.Match]) -> list[retrieval.Match]:
     matches = [match for match in matches if match.on_subject]
     if not matches:
         return []
-    if matches[0].coverage < MIN_COVERAGE:
+    weak = matches[0].coverage < MIN_COVERAGE
+    if weak and not matches[0].code.startswith(retrieval.ELSEWHERE):  # a matter: _named_matter
         near = [m for m in matches if m.score >= NEAR_SCORE * matches[0].score]
         best = max(near, key=lambda match: match.coverage)
         matches = [best, *(match for match in matches if match is not best)]
@@ -204,11 +205,14 @@ def _strays(best: retrieval.Match) -> bool:
     names (ending in :data:`text.DOCUMENT_ENDINGS`, with a qualifier that says which:
     not "卡证", "证照"). A matter handled elsewhere is told whatever else the question asks
     of it ("护照签证加急"), once the question names it (:func:`_named_matter`)."""
-    if best.code.startswith(retrieval.ELSEWHERE):
-        return False
+    return not best.code.startswith(retrieval.ELSEWHERE) and _lacks_document(best)
+
+
+def _lacks_document(match: retrieval.Match) -> bool:
+    """Whether ``match`` lacks a document the question names (see :func:`_strays`)."""
     return any(
         word.endswith(text.DOCUMENT_ENDINGS) and word.strip("".join(text.DOCUMENT_ENDINGS))
-        for word in best.lacks
+        for word in match.lacks
     )
 
 
@@ -265,7 +269,8 @@ def ask(
         matter = _named_matter(session, index, asked, matches, entries)
         if matter is not None:
             return Reply(asked, ReplyKind.elsewhere, aspect, matter=matter)
-        matches = entries
+        # a matter not named that lacks a document the question names: neither answers
+        matches = [] if _lacks_document(matches[0]) else entries
     matches = [match for match in matches if not match.code.startswith(retrieval.ELSEWHERE)]
     follow_up = False
     entry = about in index.versions and not str(about).startswith(retrieval.ELSEWHERE)

@@ -59,3 +59,50 @@ def test_a_case_number_or_a_licence_named_narrows_to_the_askers_own_cases(
     assert f'href="/cases/{theirs}"' not in another
     assert f'href="/cases/{radiation}"' not in another and f'href="/cases/{shop}"' not in another
     assert "您的办件中没有与问题相符的办件" in another
+
+
+def test_own_case_questions_in_other_words_are_answered_from_ones_cases(
+    client: TestClient, as_user: Any, signed_in: SignedIn
+) -> None:
+    """ "我的…办得怎么样了", "我上次申请的…批了吗", "帮我查一下<number>": the asker's own cases
+    of the item named, as "…办到哪了" is answered, not the item's guide."""
+    number = submitted(client, as_user("zhangsan"), RADIATION)["number"]
+    mine = signed_in("zhangsan")
+    for question in (
+        "我的放射工作人员证办得怎么样了",
+        "我上次申请的放射工作人员证批了吗",
+        f"帮我查一下{number}",
+        f"查询{number}",
+    ):
+        answer = _ask(mine, question)
+        assert f'href="/cases/{number}"' in answer, question
+        assert "您要办的可能是" not in answer, question
+
+
+def test_no_case_of_the_item_asked_about_is_said_so_not_other_cases_listed(
+    client: TestClient, as_user: Any, signed_in: SignedIn
+) -> None:
+    radiation = submitted(client, as_user("zhangsan"), RADIATION)["number"]
+    answer = _ask(signed_in("zhangsan"), "我的营业执照办到哪了")
+    assert f'href="/cases/{radiation}"' not in answer
+    assert "您没有" in answer and "的办件" in answer
+
+
+def test_another_persons_case_is_refused_without_listing_the_askers_own(
+    client: TestClient, as_user: Any, signed_in: SignedIn
+) -> None:
+    radiation = submitted(client, as_user("zhangsan"), RADIATION)["number"]
+    mine = signed_in("zhangsan")
+    for question in ("张三的案子办到哪了", "李四的营业执照批了吗", "他的申请进度"):
+        answer = _ask(mine, question)
+        assert f'href="/cases/{radiation}"' not in answer, question
+        assert "只能查询您本人的办件" in answer, question
+
+
+def test_a_bundle_case_issuing_the_licence_asked_about_is_found(
+    client: TestClient, as_user: Any, signed_in: SignedIn
+) -> None:
+    """企业开办一件事 issues the 营业执照 (its item 企业设立登记): "我的营业执照办到哪了" finds it."""
+    number = submitted(client, as_user("zhangsan"), "3501-BUNDLE-QYKB")["number"]
+    answer = _ask(signed_in("zhangsan"), "我的营业执照办到哪了")
+    assert f'href="/cases/{number}"' in answer

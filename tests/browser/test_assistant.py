@@ -73,7 +73,7 @@ def test_the_box_at_the_kiosk(browser: Browser, server: str) -> None:
     for key in "shiye dengji":
         pad.locator(f'[data-key="{key}"]').click()
     expect(page.locator("#follow-q")).to_have_value("shiye dengji")
-    page.click("form.ask-more button[type=submit]")
+    page.locator("form.ask-more").get_by_role("button", name="提问").click()
     expect(page.locator("#answer-title")).to_contain_text("失业登记")
     context.close()
 
@@ -110,4 +110,68 @@ def test_the_situation_options_at_the_kiosk_are_big_and_beside_their_words(
     assert box["width"] >= 32 and box["height"] >= 32  # a finger's target
     assert words["x"] > box["x"] + box["width"] - 1  # beside it, not above or below
     assert abs((words["y"] + words["height"] / 2) - (box["y"] + box["height"] / 2)) < 12
+    context.close()
+
+
+def test_a_follow_up_typed_in_the_top_box_keeps_the_context(people: Browsers) -> None:
+    """The top 问一问 box of an answer page carries the entry it is about, as the 接着问 box
+    does: a follow-up typed where a chat's box is expected is answered about it."""
+    page = people.page("visitor")
+    page.goto("/")
+    page.fill("#ask-q", "开饭店要办什么证")
+    page.click("form.ask button[type=submit]")
+    expect(page.locator("#answer-title")).to_contain_text("您要办的可能是")
+    first = page.locator("#answer-title a").inner_text()
+
+    page.fill("#ask-q", "那要带什么材料？")
+    page.click("form.ask button[type=submit]")
+    expect(page.locator("#answer-title")).to_contain_text(f"关于“{first}”")
+    expect(page.locator("section.asked-part h3")).to_have_text("申请材料")
+
+    page.fill("#ask-q", "孩子出生了要办哪些手续")  # a new topic still switches
+    page.click("form.ask button[type=submit]")
+    expect(page.locator("#answer-title")).to_contain_text("新生儿出生一件事")
+    page.fill("#ask-q", "那要交钱吗")
+    page.click("form.ask button[type=submit]")
+    expect(page.locator("#answer-title")).to_contain_text("新生儿出生一件事")
+
+
+def test_the_top_box_keeps_the_context_without_javascript(no_script: Page) -> None:
+    no_script.goto("/ask?q=开饭店要办什么证")
+    first = no_script.locator("#answer-title a").inner_text()
+    no_script.fill("#ask-q", "那要带什么材料？")
+    no_script.click("form.ask button[type=submit]")
+    expect(no_script.locator("#answer-title")).to_contain_text(f"关于“{first}”")
+
+
+def test_an_answer_swapped_in_takes_the_focus(people: Browsers) -> None:
+    """A screen reader's user hears the answer, not silence where the box was: the focus
+    moves to the reply once htmx has swapped it in."""
+    page = people.page("visitor")
+    page.goto("/")
+    page.fill("#ask-q", "开饭店要办什么证")
+    page.press("#ask-q", "Enter")
+    expect(page.locator("#answer-title")).to_be_visible()
+    expect(page.locator("#reply")).to_be_focused()
+    page.fill("#follow-q", "那要带什么材料？")
+    page.press("#follow-q", "Enter")
+    expect(page.locator("section.asked-part h3")).to_have_text("申请材料")
+    expect(page.locator("#reply")).to_be_focused()
+
+
+def test_a_common_question_is_asked_by_a_tap_at_the_kiosk(browser: Browser, server: str) -> None:
+    """A kiosk's keyboard types no Chinese: the assistant's page offers the common
+    questions of the 热门事项 (their FAQ) as buttons, and one tap asks it."""
+    context = browser.new_context(
+        base_url=server, locale="zh-CN", viewport={"width": 1080, "height": 1920}
+    )
+    page = context.new_page()
+    page.goto(f"/kiosk/{HALL}")
+    page.goto("/ask")
+    common = page.locator("form.ask-more .common-questions button")
+    expect(common.first).to_be_visible()
+    question = common.first.inner_text().strip()
+    common.first.click()
+    expect(page.locator("p.asked q")).to_contain_text(question)
+    expect(page.locator("#answer-title")).to_contain_text("您要办的可能是")
     context.close()

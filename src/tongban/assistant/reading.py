@@ -37,7 +37,23 @@ ASPECT_WORDS: dict[Aspect, tuple[str, ...]] = {
         "办完",
         "办结",
     ),
-    Aspect.place: ("在哪", "哪里办", "去哪", "地址", "窗口", "电话", "地点", "哪个部门"),
+    # the hall itself (政务中心几点下班) says where, not what is asked about
+    Aspect.place: (
+        "在哪",
+        "哪里办",
+        "去哪",
+        "地址",
+        "窗口",
+        "电话",
+        "地点",
+        "哪个部门",
+        "政务服务中心",
+        "行政服务中心",
+        "政务中心",
+        "服务中心",
+        "办事大厅",
+        "服务大厅",
+    ),
     Aspect.channels: (
         "网上",
         "在线",
@@ -204,17 +220,55 @@ def without_aspect(question: str) -> str:
 OWN_WORDS = ("我的", "进度", "进展", "到哪一步", "办好了没", "办好没", "办完了没")
 
 
+# Words that say a case is the asker's own (我上次申请的排污许可), and words that ask how
+# such a case stands (批了吗, 办得怎么样了, 查一下): together they ask about the case.
+MINE_WORDS = ("我的", "我上次", "我之前", "我前几天", "我申请", "我提交", "我办的", "我交的")
+STANDING_WORDS = (
+    "批了",
+    "批没批",
+    "办得怎么样",
+    "办的怎么样",
+    "怎么样了",
+    "查一下",
+    "查查",
+    "通过了没",
+    "通过没",
+    "有结果",
+)
+
+
 def asks_about_own_case(question: str) -> bool:
-    """Whether ``question`` asks where the person's own case is: it holds a progress word
-    (:data:`CASE_WORDS`) and either asks for no part of a guide or says it is the asker's
-    own (:data:`OWN_WORDS`, a case number), or English words for one's case."""
+    """Whether ``question`` asks where the person's own case is: it names a case number,
+    or holds a progress word (:data:`CASE_WORDS`) and either asks for no part of a guide
+    or says it is the asker's own (:data:`OWN_WORDS`), or says it is the asker's own
+    (:data:`MINE_WORDS`) or someone else's (:func:`asks_about_anothers_case`) and asks how
+    it stands (:data:`STANDING_WORDS`), or English words for one's case."""
     simple = text.simplify(question)
-    if _CASE_EN.search(simple):
+    if _CASE_EN.search(simple) or case_numbers(simple):
+        return True
+    if any(word in simple for word in STANDING_WORDS) and (
+        any(word in simple for word in MINE_WORDS) or asks_about_anothers_case(simple)
+    ):
         return True
     if not any(word in simple for word in CASE_WORDS):
         return False
-    own = case_numbers(simple) or any(word in simple for word in OWN_WORDS)
-    return bool(own) or aspect_of(simple) is None
+    return any(word in simple for word in OWN_WORDS) or aspect_of(simple) is None
+
+
+# Who else a case may be asked about: a pronoun, or a person's name (jieba's part of
+# speech ``nr``), before 的 or 申请的 ("张三的案子", "他的申请", "王小明申请的低保").
+OTHERS = frozenset({"他", "她", "他们", "她们", "别人", "人家", "朋友", "邻居", "同事"})
+
+
+def asks_about_anothers_case(question: str) -> bool:
+    """Whether ``question`` (one about a case, :func:`asks_about_own_case`) names whose
+    case it is, and that is someone other than the asker ("张三的案子办到哪了")."""
+    words = text.tagged_words(text.simplify(question))
+    for at, (word, tag) in enumerate(words[:-1]):
+        following = [w for w, _ in words[at + 1 : at + 3]]
+        if following[:1] == ["的"] or following == ["申请", "的"]:
+            return word in OTHERS or (tag.startswith("nr") and at == 0 and "我" not in word)
+    return False
 
 
 # A case number as people copy it: the digits (division, date, serial: 21 of them), with
@@ -230,7 +284,7 @@ def case_numbers(question: str) -> set[str]:
 def without_case_words(question: str) -> str:
     """``question`` without the words that ask for progress ("我的营业执照办到哪了" → the licence)."""
     simple = text.simplify(question)
-    for word in (*CASE_WORDS, "我的"):
+    for word in sorted((*CASE_WORDS, *MINE_WORDS, *STANDING_WORDS), key=len, reverse=True):
         simple = simple.replace(word, " ")
     return _CASE_EN.sub(" ", simple)
 

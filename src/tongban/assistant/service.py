@@ -49,6 +49,7 @@ SURE_COVERAGE = 0.35
 # and rules on coverage and unknown words lost such held-out questions (BENCHMARKS.md).
 
 SHOWN = 3  # entries offered for one question
+NEAR_SCORE = 0.9  # a share of the first match's score that is as good as the first's
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,10 @@ class Reply:
     narrowed: bool = False  # own cases: of those the asker has, only the one it names
     # own cases: the question names a case number none of the asker's cases has
     unknown_number: bool = False
+    # own cases: the names of the entries the question names, none of the asker's cases of
+    # which there is ("您没有…的办件")
+    lacking: Sequence[str] = ()
+    another: bool = False  # own cases: it asks about someone else's case (only one's own)
     # elsewhere: the matter of the catalog's elsewhere.yaml that answers it (who handles it)
     matter: Mapping[str, Any] | None = None
 
@@ -176,10 +181,18 @@ def _definition(session: Session, key: tuple[str, int]) -> dict[str, Any]:
 
 def _confident(matches: Sequence[retrieval.Match]) -> list[retrieval.Match]:
     """The matches to offer: those on the question's subject, if the best of them is sure
-    enough and holds every document the question names."""
+    enough and holds every document the question names. When the first holds too little
+    of the question, the one that holds most of it among those that score nearly as high
+    (:data:`NEAR_SCORE`) is the best: "单位食堂要办证吗" scores alike for the entries that
+    share 单位 and the one that holds 食堂."""
     matches = [match for match in matches if match.on_subject]
     if not matches:
         return []
+    weak = matches[0].coverage < MIN_COVERAGE
+    if weak and not matches[0].code.startswith(retrieval.ELSEWHERE):  # a matter: _named_matter
+        near = [m for m in matches if m.score >= NEAR_SCORE * matches[0].score]
+        best = max(near, key=lambda match: match.coverage)
+        matches = [best, *(match for match in matches if match is not best)]
     best = matches[0]
     if _strays(best):
         return []
@@ -188,9 +201,19 @@ def _confident(matches: Sequence[retrieval.Match]) -> list[retrieval.Match]:
 
 
 def _strays(best: retrieval.Match) -> bool:
-    """Whether the best match lacks a document the question names (ending in
-    :data:`text.DOCUMENT_ENDINGS`)."""
-    return any(word.endswith(text.DOCUMENT_ENDINGS) for word in best.lacks)
+    """Whether the best match, an entry of the catalog, lacks a document the question
+    names (ending in :data:`text.DOCUMENT_ENDINGS`, with a qualifier that says which:
+    not "卡证", "证照"). A matter handled elsewhere is told whatever else the question asks
+    of it ("护照签证加急"), once the question names it (:func:`_named_matter`)."""
+    return not best.code.startswith(retrieval.ELSEWHERE) and _lacks_document(best)
+
+
+def _lacks_document(match: retrieval.Match) -> bool:
+    """Whether ``match`` lacks a document the question names (see :func:`_strays`)."""
+    return any(
+        word.endswith(text.DOCUMENT_ENDINGS) and word.strip("".join(text.DOCUMENT_ENDINGS))
+        for word in match.lacks
+    )
 
 
 def _found(
@@ -246,7 +269,8 @@ def ask(
         matter = _named_matter(session, index, asked, matches, entries)
         if matter is not None:
             return Reply(asked, ReplyKind.elsewhere, aspect, matter=matter)
-        matches = entries
+        # a matter not named that lacks a document the question names: neither answers
+        matches = [] if _lacks_document(matches[0]) else entries
     matches = [match for match in matches if not match.code.startswith(retrieval.ELSEWHERE)]
     follow_up = False
     entry = about in index.versions and not str(about).startswith(retrieval.ELSEWHERE)
@@ -307,19 +331,37 @@ def _phrases(definition: Mapping[str, Any]) -> dict[str, Any]:
 def _own_cases(session: Session, asked: str, user: User | None, wait: float | None) -> Reply:
     """Only the asker's own cases (as applicant), never one they do not own: the one whose
     number the question names ("TB3501…办到哪了"), else those of the entries whose licence or
-    name it names ("我的营业执照办到哪了", when the index is ready), else all of them. A
-    number or a name that none of them has gets no case, whoever else's it may be."""
+    name it names, a bundle's case among them when one of its items is named ("我的营业执照
+    办到哪了": 企业开办一件事 issues it; when the index is ready), else all of them. A number
+    or a name that none of them has gets no case, whoever else's it may be, and a question
+    about someone else's case ("张三的案子办到哪了") none either."""
+    if reading.asks_about_anothers_case(asked):
+        return Reply(asked, ReplyKind.own_cases, another=True)
     if user is None:
         return Reply(asked, ReplyKind.sign_in)
     own = [case for case in cases.list_my_cases(session, user=user) if case.applicant_id == user.id]
     numbers = reading.case_numbers(asked)
     if numbers:
-        named = [case for case in own if case.number in numbers]
+        numbered = [case for case in own if case.number in numbers]
         return Reply(
-            asked, ReplyKind.own_cases, cases=named, narrowed=bool(own), unknown_number=not named
+            asked,
+            ReplyKind.own_cases,
+            cases=numbered,
+            narrowed=bool(own),
+            unknown_number=not numbered,
         )
     index = _ready(session, wait=wait)
     matches = index.rank(reading.without_case_words(asked)) if index else []
-    codes = {match.code for match in _confident(matches)}
-    related = [case for case in own if case.catalog_code in codes]
-    return Reply(asked, ReplyKind.own_cases, cases=related or own)
+    named = [m for m in _confident(matches) if not m.code.startswith(retrieval.ELSEWHERE)]
+    if not own or not named or index is None:
+        return Reply(asked, ReplyKind.own_cases, cases=own)
+    codes = {match.code for match in named}
+    related = [case for case in own if codes & _issued_by(session, case)]
+    names = [_definition(session, (m.code, index.versions[m.code]))["name"] for m in named]
+    return Reply(asked, ReplyKind.own_cases, cases=related, narrowed=True, lacking=names)
+
+
+def _issued_by(session: Session, case: Case) -> set[str]:
+    """The codes of what a case applies for: its entry's, and its items' for a bundle."""
+    definition = _definition(session, (case.catalog_code, case.catalog_version_id))
+    return {case.catalog_code, *(item["code"] for item in definition["items"])}

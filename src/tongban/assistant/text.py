@@ -135,9 +135,13 @@ def has_chinese(text: str) -> bool:
     return bool(_HAN_RUN.search(text))
 
 
+# A markup tag ("<img src=x onerror=…>"): a page's code pasted or tried, never words asked.
+_MARKUP = re.compile(r"<[^<>]*>")
+
+
 def simplify(text: str) -> str:
-    """``text`` folded, in simplified characters."""
-    return simplify_characters(fold(text))
+    """``text`` folded, in simplified characters, its markup tags taken out."""
+    return simplify_characters(fold(_MARKUP.sub(" ", text)))
 
 
 def simplify_characters(text: str) -> str:
@@ -151,6 +155,15 @@ def words(text: str) -> list[str]:
     punctuation (a "?" would meet every FAQ question)."""
     cut = _jieba().cut_for_search(text)
     return [word for word in cut if word not in STOPWORDS and any(map(str.isalnum, word))]
+
+
+def tagged_words(text: str) -> list[tuple[str, str]]:
+    """The words of a simplified ``text`` (accurate cut), each with its part of speech as
+    jieba tags it ("张三" → ``nr``, a person's name); its tagger loads on first use."""
+    _jieba()
+    import jieba.posseg
+
+    return [(pair.word, pair.flag) for pair in jieba.posseg.lcut(text)]
 
 
 def key_words(text: str) -> list[str]:
@@ -278,14 +291,18 @@ def reads_as_english(run: str) -> bool:
     rather than pinyin: it has a hyphen (pinyin is not typed with one: "e-bike"), or it
     does not split into pinyin syllables and is longer than initials ("register company";
     not "shiye dengji", "kaigongsi", "sydj"), or it has several words and one of them is an
-    English stop word that no syllable spells ("change my name")."""
+    English stop word that no syllable spells ("change my name"), or it is only such stop
+    words ("hello", "hi there": a greeting, not initials)."""
     if "-" in run:
         return True
     letters = run.replace(" ", "")
     if len(letters) > MAX_INITIALS and split_syllables(letters) is None:
         return True
     said = run.split()
-    return len(said) > 1 and any(word in _syllable_words() for word in said)
+    spelled = [word in _syllable_words() or word in ENGLISH_STOPWORDS for word in said]
+    return (len(said) > 1 and any(word in _syllable_words() for word in said)) or (
+        all(spelled) and any(word in _syllable_words() for word in said)
+    )
 
 
 def _known_word(run: str, known: frozenset[str]) -> bool:

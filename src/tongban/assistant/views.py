@@ -12,6 +12,7 @@ materials. htmx, when present, swaps in only the answer.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -27,6 +28,7 @@ from tongban.accounts.service import actor_of
 from tongban.assistant import service, unanswered
 from tongban.assistant.enums import FAQ_SECTION, SECTIONS, Aspect
 from tongban.cases.core.machine import STATE_NAMES_ZH
+from tongban.catalog import guides
 from tongban.catalog import service as catalog
 from tongban.catalog.views import departments
 from tongban.db import unit_of_work
@@ -34,7 +36,7 @@ from tongban.errors import DomainError
 from tongban.queueing import service as queueing
 from tongban.queueing.views import TERMINAL_COOKIE
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
-from tongban.web.i18n import KIOSK_COOKIE, locale_of
+from tongban.web.i18n import KIOSK_COOKIE, kiosk_of, locale_of
 from tongban.web.templating import render, render_page_or_fragment
 
 router = APIRouter()
@@ -115,12 +117,30 @@ def _answer_page(
         "hotline": HOTLINE,
         "state_names": STATE_NAMES_ZH,
         "departments": departments(session),
+        "common": _common_questions(session) if kiosk_of(request) else [],
     }
     if status_code != 200:
-        return render(request, "assistant/answer.html", context, status_code=status_code)
+        page = {**context, "whole_page": True}
+        return render(request, "assistant/answer.html", page, status_code=status_code)
     return render_page_or_fragment(
-        request, "assistant/answer.html", "assistant/_answer.html", context
+        request,
+        "assistant/answer.html",
+        "assistant/_answer.html",
+        context,
+        lambda: {"whole_page": True},
     )
+
+
+def _common_questions(session: Session) -> list[Mapping[str, Any]]:
+    """The common questions a kiosk offers as buttons (its keyboard types no Chinese): the
+    first FAQ entry of each 热门事项 (``featured``, which must have FAQ)."""
+    entries = catalog.list_entries(session)
+    definitions = [e.current_version.definition for e in entries if e.current_version]
+    return [
+        (definition.get("bundle") or definition["items"][0])["faq"][0]
+        for definition in definitions
+        if guides.featured(definition)
+    ]
 
 
 @router.get("/ask")
@@ -149,7 +169,9 @@ def ask(
 ) -> Response:
     """Ask: check the question, then show its answer (``GET /ask``, which keeps it if it
     cannot be answered)."""
-    question, about = _text(form, "q"), _text(form, "about")
+    # a common question tapped at a kiosk (``common``) is a question of its own
+    common = _text(form, "common")
+    question, about = common or _text(form, "q"), "" if common else _text(form, "about")
     try:
         asked = service.check_question(question)
     except DomainError as error:

@@ -171,6 +171,11 @@ def test_an_unanswered_question_or_unknown_option_is_refused_and_named(
     assert "是否现在一并刻制公章" in missing.json()["error"]["message"]
     assert "colour" in unknown.json()["error"]["message"]
     assert client.get(f"{API}/cases", headers=applicant).json() == []  # nothing was created
+    several = create({"premises": "leased", "colour": "red"})  # one unknown, four unanswered
+    named = {problem["field"] for problem in several.json()["error"]["details"]}
+    assert named == {f"situations.{code}" for code in ("colour", *ONLY_REGISTRATION)} - {
+        "situations.premises"
+    }  # every problem at once (一次性告知), not the first
 
 
 def test_the_chosen_situation_shows_on_the_review_case_and_task_pages(

@@ -76,12 +76,14 @@ def test_owned_premises_make_the_proof_of_title_required() -> None:
                         {"value": "leased", "label": "租赁", "omit_materials": ["PROOF"]},
                     ],
                 }
-            ]
+            ],
+            "time_limit": {"legal": 5, "promised": 2, "unit": "working_days"},
         },
         "items": [
             {
                 "code": "A",
                 "form": {"properties": {}},
+                "time_limit": {"legal": 5, "promised": 2, "unit": "working_days"},
                 "materials": [{"code": "PROOF", "name": "产权证明", "required": False}],
             }
         ],

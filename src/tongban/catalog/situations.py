@@ -14,12 +14,13 @@ Shapes: ``answers`` is ``{question code: option value}``, one answer per questio
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
+from functools import partial
 from typing import Any
 
 from tongban.catalog.definitions import bundle_time_limit, merge_forms, merge_materials
 from tongban.catalog.yamlsource import Problem, SourceDocument
-from tongban.errors import InvalidInput
+from tongban.errors import InvalidInput, gather
 
 Answers = dict[str, str]
 
@@ -32,18 +33,19 @@ def questions(definition: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def check_answers(definition: Mapping[str, Any], answers: Mapping[str, Any]) -> Answers:
     """``answers`` as ``{code: value}`` when each question of the entry is answered with one
-    of its options; InvalidInput naming the first question that is not (field
-    ``situations.<code>``). An entry without situations takes no answers."""
+    of its options; InvalidInput naming every question that is not and every answer to a
+    question the entry does not ask (fields ``situations.<code>``, all at once:
+    ``errors.gather``). An entry without situations takes no answers."""
     asked = {question["code"]: question for question in questions(definition)}
-    for code in answers:
-        if code not in asked:
-            raise InvalidInput(
-                f"“{definition['name']}”没有“{code}”这一情形问题。",
-                f"'{definition.get('name_en') or definition['code']}' asks no question '{code}'.",
-                field=f"situations.{code}",
-            )
-    checked: Answers = {}
-    for code, question in asked.items():
+
+    def unknown(code: str) -> None:
+        raise InvalidInput(
+            f"“{definition['name']}”没有“{code}”这一情形问题。",
+            f"'{definition.get('name_en') or definition['code']}' asks no question '{code}'.",
+            field=f"situations.{code}",
+        )
+
+    def answered(code: str, question: Mapping[str, Any]) -> str:
         value = answers.get(code)
         if value not in {str(option["value"]) for option in question["options"]}:
             raise InvalidInput(
@@ -52,8 +54,14 @@ def check_answers(definition: Mapping[str, Any], answers: Mapping[str, Any]) -> 
                 "its options.",
                 field=f"situations.{code}",
             )
-        checked[code] = str(value)
-    return checked
+        return str(value)
+
+    checks: dict[str, Callable[[], Any]] = {
+        f"unasked.{code}": partial(unknown, code) for code in answers if code not in asked
+    }
+    checks.update({code: partial(answered, code, q) for code, q in asked.items()})
+    checked = gather(checks)
+    return {code: checked[code] for code in asked}
 
 
 def _chooses(question: Mapping[str, Any]) -> bool:

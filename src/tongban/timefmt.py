@@ -94,3 +94,24 @@ def chinese_date(value: datetime, tz: ZoneInfo | None = None) -> str:
     """A date as documents write it: 2026年12月7日."""
     day = local(value, tz)
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def validity_end(issued_at: datetime, years: int, tz: ZoneInfo | None = None) -> date:
+    """The last day of a validity of ``years`` years from the local day of ``issued_at``
+    (the configured zone, ``TONGBAN_TIMEZONE``): the day before its anniversary, 28
+    February for one issued on 29 February; the 有效期至 of the licence record
+    (GB/T 36904 e-licence: dates, not moments) and of every page and answer."""
+    day = local(issued_at, tz).date()
+    try:
+        end = day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        end = day.replace(year=day.year + years, day=28)
+    return end - timedelta(days=1)
+
+
+def end_of_day(day: date, tz: ZoneInfo | None = None) -> datetime:
+    """The last moment of the local ``day``, as an aware UTC-comparable datetime: a
+    validity end stored as a moment that falls on that day in the configured zone."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz or zone()) - timedelta(
+        microseconds=1
+    )

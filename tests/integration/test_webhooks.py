@@ -77,8 +77,9 @@ def test_events_are_signed_retried_while_the_receiver_is_down_and_delivered_once
             assert personal not in again.body.decode()
     decision = next(json.loads(r.body) for r in retried if b"decision.made" in r.body)
     assert decision["decision"] == "approved"
-    stages = {json.loads(r.body)["task"]["stage"] for r in retried if b"task.assigned" in r.body}
-    assert stages == {"accept", "review"}
+    tasks = [json.loads(r.body)["task"] for r in retried if b"task.assigned" in r.body]
+    assert {task["stage"] for task in tasks} == {"accept", "review"}
+    assert {task["item_code"] for task in tasks} == {FILING}  # every stage, not only review
 
     listed = client.get(f"{API}/webhooks/{mine['id']}/deliveries", headers=admin).json()
     assert {d["state"] for d in listed} == {"delivered"} and {d["attempts"] for d in listed} == {2}

@@ -287,3 +287,20 @@ def test_tickets_are_taken_at_the_hall_only_in_its_hours(db: Session) -> None:
         with pytest.raises(InvalidInput) as closed:
             queue.take_at_hall(db, hall_code=HALL, item_code=RS_ITEM, now=moment, applicant=None)
         assert "09:00–16:30" in closed.value.message_zh
+
+
+@pytest.mark.parametrize("served", [True, False])
+def test_a_ticket_never_called_cannot_be_closed_and_says_why(db: Session, served: bool) -> None:
+    """Found in trial: 过号 on a ticket booked for tomorrow answered 404 "没有窗口 。" (the
+    ticket had no window yet); it is a 409 that says the ticket was not called."""
+    booked = _book(db, "zhangsan")
+    with pytest.raises(Conflict) as refused:
+        queue.close(
+            db,
+            ticket_id=booked.id,
+            user=_user(db, "clerk"),
+            served=served,
+            now=_at(MONDAY, "09:00"),
+        )
+    assert "还没有在窗口叫号" in refused.value.message_zh
+    assert "not been called at a window" in refused.value.message_en

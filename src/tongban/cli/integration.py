@@ -24,7 +24,10 @@ def clients_create(
     name: Annotated[str, typer.Option(help="The system's name, e.g. 民政业务系统")],
     department: Annotated[str, typer.Option(help="Department code, e.g. MZ")],
     role: Annotated[list[Role], typer.Option(help="clerk, reviewer, approver or issuer; repeat")],
-    scope: Annotated[str, typer.Option(help="Space separated")] = "tasks:read tasks:write",
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(help="tasks:read, tasks:write; repeat, or separate by spaces or commas"),
+    ] = None,
 ) -> None:
     """Make credentials for a department's system; the secret is printed once."""
     runtime = base.runtime()
@@ -35,7 +38,9 @@ def clients_create(
                 name=name,
                 department_code=department,
                 roles=role,
-                scope=scope,
+                scope=" ".join(
+                    " ".join(scope or ["tasks:read tasks:write"]).replace(",", " ").split()
+                ),
                 actor=base.OPERATOR,
                 now=utcnow(),
             )

@@ -306,7 +306,8 @@ def on_task_opened(session: Session, task: Task, now: datetime) -> None:
             "id": task.id,
             "stage": str(task.stage),
             "department": task.department_code,
-            "item_code": task.item_code,
+            # a bundle's item where the task is that item's, else the case's own code
+            "item_code": task.item_code or task.case.catalog_code,
             "due_at": _iso(task.due_at) if task.due_at else None,
         },
     }

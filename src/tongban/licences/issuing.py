@@ -71,15 +71,6 @@ def _local_day(moment: datetime) -> date:
     return timefmt.local(moment).date()
 
 
-def _years_later(day: date, years: int) -> date:
-    """The last day of a validity of ``years`` years starting on ``day``."""
-    try:
-        end = day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        end = day.replace(year=day.year + years, day=28)
-    return date.fromordinal(end.toordinal() - 1)
-
-
 def _signer(case: Case) -> str:
     """签发人: who approved the case (核准), else who issued it."""
     for stage in (Stage.decide, Stage.issue):
@@ -141,7 +132,7 @@ def issue_licence(
         issuer_department=department.code,
         issued_on=issued_on,
         valid_from=issued_on,
-        valid_until=_years_later(issued_on, years) if years else None,
+        valid_until=timefmt.validity_end(now, years) if years else None,
         division_code=division,
         storage_key="",
         pdf_sha256="",

@@ -39,8 +39,8 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
 from tongban.audit import service as audit
-from tongban.cases.core import deadlines, queries
-from tongban.cases.enums import CaseState
+from tongban.cases.core import clocks, deadlines, queries
+from tongban.cases.enums import CaseState, ClockKind
 from tongban.cases.models import Case
 from tongban.config import Settings
 from tongban.errors import DomainError, InvalidInput, NotFound, TooManyAttempts
@@ -64,10 +64,14 @@ class Progress:
     limits: list[deadlines.Limit]
 
     @property
-    def running_limit(self) -> deadlines.Limit | None:
-        """The first running limit of ``limits`` (受理期限 before acceptance, then 承诺期限):
-        the one the page, the API and the receipt all count down to; None once decided."""
-        return next((limit for limit in self.limits if limit.left is not None), None)
+    def counted_limit(self) -> ClockKind | None:
+        """The limit ``timeline.time_left`` counts down to, as on the case page: the
+        promised one while it runs, else the running stage's own (before acceptance: the
+        acceptance stage's); None once none runs."""
+        if self.timeline.time_left is None:
+            return None
+        promised = clocks.running(self.case, ClockKind.promised)
+        return ClockKind.promised if promised else ClockKind.stage
 
 
 def holder_tails(applicant: User) -> set[str]:

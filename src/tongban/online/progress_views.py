@@ -62,11 +62,13 @@ class ProgressRead(BaseModel):
     stages: list[StageProgress]
     time_left: TimeLeftRead | None = Field(
         None,
-        description="Against the limit the progress page and the receipt state: 受理期限 "
-        "(art. 32) before acceptance, then 承诺期限; None once decided",
+        description="The case page's time left: the acceptance stage's own limit before "
+        "acceptance, then 承诺期限; None once no clock runs",
     )
     time_left_limit: ClockKind | None = Field(
-        None, description="Which limit time_left counts down to: acceptance or promised"
+        None,
+        description="Which limit time_left counts down to, as the case page's: stage "
+        "(the acceptance stage's own, before acceptance) or promised",
     )
 
 
@@ -93,7 +95,7 @@ def progress_api(
     found = _find(session, request, runtime, now, body.number, body.factor)
     if isinstance(found, DomainError):
         return respond(request, found)  # answered, not raised: the failure's audit is kept
-    case, limit = found.case, found.running_limit
+    case, left = found.case, found.timeline.time_left
     return ProgressRead(
         number=case.number,
         item=case.title,
@@ -114,8 +116,8 @@ def progress_api(
             )
             for view in found.timeline.stages
         ],
-        time_left=time_left_read(limit.left if limit else None),
-        time_left_limit=limit.kind if limit else None,
+        time_left=time_left_read(left),
+        time_left_limit=found.counted_limit,
     )
 
 

@@ -126,11 +126,17 @@ def close(
     session: Session, *, ticket_id: int, user: User, served: bool, now: datetime
 ) -> QueueTicket:
     """A called ticket is served (已办理) or did not come (过号); raises ``Conflict`` if it
-    is not called."""
+    is not called (never yet at a window, or closed already)."""
     ticket = session.get(QueueTicket, ticket_id)
     if ticket is None:
         raise NotFound("没有这个号码。", "No such ticket.")
-    _check_window(session, user, hall_of(session, ticket.hall_code), ticket.window_code or "")
+    if ticket.window_code is None:  # booked or waiting: no window has called it
+        raise Conflict(
+            "该号码还没有在窗口叫号：叫号后才能标记为已办理或过号。",
+            "That ticket has not been called at a window yet: call it before marking it "
+            "served or a no-show.",
+        )
+    _check_window(session, user, hall_of(session, ticket.hall_code), ticket.window_code)
     if ticket.state != TicketState.called:
         raise Conflict("该号码不在叫号中。", "That ticket is not being called.")
     ticket.state = TicketState.served if served else TicketState.no_show

@@ -246,7 +246,9 @@ def delivery_options(definition: Definition) -> list[str]:
 
 
 def default_delivery(definition: Definition) -> str:
-    """The delivery a new draft starts with: one that asks nothing more of the applicant
-    (online, else collection at the window); post only when it is the one way offered."""
+    """The delivery a new case starts with, whatever its channel (the web and window forms
+    preselect it, the API keeps it when the body names none): one that asks nothing more
+    of the applicant (online, else collection at the window); post only when it is the one
+    way offered."""
     options = delivery_options(definition)
     return next((way for way in ("online", "window") if way in options), options[0])

@@ -62,7 +62,7 @@ def context(
         "materials": materials,
         "general": general(problems, known),
         "delivery_options": definition.delivery_options(spec),
-        "delivery": delivery,
+        "delivery": delivery or definition.default_delivery(spec),
     }
 
 

@@ -159,7 +159,7 @@ def result_sheet(
     """What the result of ``item`` issued at ``now`` on case ``number`` says when printed
     as an official document: its validity, its rows and its footer."""
     years = item["result"].get("validity_years")
-    valid_until = now.replace(year=now.year + years) if years else None
+    valid_until = timefmt.end_of_day(timefmt.validity_end(now, years)) if years else None
     rows = [
         ("办件编号", number),
         ("持证主体", holder),

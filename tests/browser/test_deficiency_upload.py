@@ -6,7 +6,7 @@ missing material on the case page, which had no file control at all."""
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Browsers
 from tests.conftest import token
@@ -34,19 +34,26 @@ def _accepted_with_deficiency(runtime: Runtime) -> str:
     return number
 
 
-def test_the_applicant_uploads_the_missing_material_from_the_case_page(
-    people: Browsers, server_runtime: Runtime
-) -> None:
-    number = _accepted_with_deficiency(server_runtime)
+def _upload_missing(people: Browsers, number: str, content: bytes) -> Page:
+    """The applicant uploads ``content`` as rules.pdf for the missing material of the case
+    page's 容缺 panel, which awaits it; the page after the upload."""
     page = people.sign_in("minfeng")
     page.goto(f"/cases/{number}")
     lenient = page.locator("#lenient")
     expect(lenient).to_contain_text("待补齐")
     lenient.get_by_label("补齐：保证食品安全的规章制度目录清单").set_input_files(
-        files=[{"name": "rules.pdf", "mimeType": "application/pdf", "buffer": SAMPLES["pdf"]}]
+        files=[{"name": "rules.pdf", "mimeType": "application/pdf", "buffer": content}]
     )
     lenient.get_by_role("button", name="上传").click()
     page.wait_for_load_state()
+    return page
+
+
+def test_the_applicant_uploads_the_missing_material_from_the_case_page(
+    people: Browsers, server_runtime: Runtime
+) -> None:
+    number = _accepted_with_deficiency(server_runtime)
+    page = _upload_missing(people, number, SAMPLES["pdf"])
     expect(page).to_have_url(f"{people.base_url}/cases/{number}")
     expect(page.locator("#lenient")).to_contain_text("已补齐")
     expect(page.locator("#lenient input[type=file]")).to_have_count(0)
@@ -56,13 +63,6 @@ def test_a_refused_file_for_the_missing_material_is_named_and_it_stays_awaited(
     people: Browsers, server_runtime: Runtime
 ) -> None:
     number = _accepted_with_deficiency(server_runtime)
-    page = people.sign_in("minfeng")
-    page.goto(f"/cases/{number}")
-    lenient = page.locator("#lenient")
-    lenient.get_by_label("补齐：保证食品安全的规章制度目录清单").set_input_files(
-        files=[{"name": "rules.pdf", "mimeType": "application/pdf", "buffer": b"no pdf"}]
-    )
-    lenient.get_by_role("button", name="上传").click()
-    page.wait_for_load_state()
+    page = _upload_missing(people, number, b"no pdf")
     expect(page.locator("#lenient .error")).to_contain_text("文件“rules.pdf”的内容不是 PDF 格式")
     expect(page.locator("#lenient")).to_contain_text("待补齐")

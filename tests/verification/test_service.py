@@ -99,7 +99,9 @@ def test_asking_does_not_pause_the_case_clock(
 
 @pytest.mark.parametrize(
     ("username", "status"),
-    [("wjw", 201), ("ga", 404), ("zhangsan", 403), ("supervisor", 404), ("clerk", 404)],
+    # the supervisor sees the task (they supervise the case) and is told it is the
+    # department's to act on (403), not that it does not exist
+    [("wjw", 201), ("ga", 404), ("zhangsan", 403), ("supervisor", 403), ("clerk", 404)],
 )
 def test_only_who_may_act_on_the_task_asks(
     client: TestClient, as_user: Any, review: dict[str, Any], username: str, status: int

@@ -5,9 +5,12 @@ the public API exactly as a client would.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from tests.verification import support
 from tongban import worker
@@ -138,3 +141,20 @@ def opinions_en(client: TestClient, headers: dict[str, str], number: str) -> dic
     an action; an action without one is left out)."""
     events = client.get(f"{API}/cases/{number}/timeline", headers=headers).json()["events"]
     return {e["action"]: e["opinion_en"] for e in events if e["opinion_en"]}
+
+
+def subscribe_every_event(db: Session, codes: Iterable[str], now: datetime) -> None:
+    """Each department of ``codes`` subscribes its system to every webhook event (an
+    example.gov.cn address of its own), as the platform's administrators would."""
+    from tongban.audit import service as audit
+    from tongban.integration import webhooks
+
+    for code in codes:
+        webhooks.subscribe(
+            db,
+            department_code=code,
+            url=f"https://{code.lower()}.example.gov.cn/events",
+            events=list(webhooks.EVENTS),
+            actor=audit.SYSTEM,
+            now=now,
+        )

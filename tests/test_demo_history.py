@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import START
+from tests.factories import subscribe_every_event
 from tongban.accounts.models import User
 from tongban.audit import service as audit
 from tongban.audit.models import AuditEntry
@@ -22,7 +23,6 @@ from tongban.demo import history as demo_history
 from tongban.demo.plans import APPLICANTS, Texts
 from tongban.files.store import LocalFileStore
 from tongban.identifiers import validate_credit_code, validate_resident_id
-from tongban.integration import webhooks
 from tongban.integration.models import WebhookDelivery
 from tongban.licences import service as licences
 from tongban.licences.models import Licence
@@ -137,15 +137,7 @@ def test_no_subscribed_system_is_told_of_the_demo_history(db: Session, tmp_path:
     """Fault: the history is driven through the live services, whose tasks opened, cases
     accepted and licences issued the webhooks heard, so a department system subscribed
     before the demo was loaded got a month of events of cases nobody applied for."""
-    for code in ("MZ", "SCJG", "GA", "RS"):
-        webhooks.subscribe(
-            db,
-            department_code=code,
-            url=f"https://{code.lower()}.example.gov.cn/events",
-            events=list(webhooks.EVENTS),
-            actor=audit.SYSTEM,
-            now=START,
-        )
+    subscribe_every_event(db, ("MZ", "SCJG", "GA", "RS"), START)
     _load(db, tmp_path)
     assert not db.scalars(select(WebhookDelivery)).all()
     issued = db.scalars(select(AuditEntry).where(AuditEntry.action == "licence.issued")).all()

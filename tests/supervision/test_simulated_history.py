@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import START
+from tests.factories import subscribe_every_event
 from tests.supervision.conftest import TZ
-from tongban.audit import service as audit
 from tongban.audit.models import AuditEntry
 from tongban.catalog.models import Department
 from tongban.demo.simulator import simulate
@@ -25,15 +25,7 @@ def test_no_subscribed_system_is_told_of_a_simulated_month(db: Session, tmp_path
     ``licence.issued`` entries the webhooks heard like a live one: every department system
     subscribed got a month of licences that were never issued. Nothing of the simulation
     is delivered now, and every entry it wrote is marked simulated."""
-    for code in db.scalars(select(Department.code)):
-        webhooks.subscribe(
-            db,
-            department_code=code,
-            url=f"https://{code.lower()}.example.gov.cn/events",
-            events=list(webhooks.EVENTS),
-            actor=audit.SYSTEM,
-            now=START,
-        )
+    subscribe_every_event(db, db.scalars(select(Department.code)), START)
     before = db.scalar(select(func.max(AuditEntry.id))) or 0
     store = LocalFileStore(tmp_path / "files")
     simulate(db, store=store, days=30, count=120, seed=3, now=START, tz=TZ)

@@ -12,9 +12,10 @@ from pathlib import Path
 import yaml
 from fastapi.testclient import TestClient
 
-from tests.sharing.conftest import MINFENG_CREDIT
+from tests.sharing.conftest import ACCOUNTS, MINFENG_CREDIT
 from tests.web.support import SignedIn
 from tongban.catalog.sources import value_en
+from tongban.sharing.synthetic import generate
 from tongban.sharing.vocabulary import INDUSTRIES
 
 API = "/api/v1"
@@ -98,3 +99,39 @@ def test_a_reservations_enterprise_type_and_a_list_of_insurances_read_in_english
     english = insured["fields_en"]["insurance_types"]
     assert english.startswith("Pension insurance, Medical insurance"), english
     assert not re.search(r"[\u4e00-\u9fff]", english), english
+
+
+def test_every_closed_list_the_registers_hold_reads_in_english() -> None:
+    """Every register field whose values come from a short list (a status, a category, a
+    grade) declares the list with its English, so no pulled value stays Chinese on English
+    pages: 残疾类别/残疾等级 (GB/T 26341-2010) and 就业状态 had none. A field with many or
+    long values (names, addresses, a business scope) is free text and is shown as held."""
+    pop = generate(people=3000, enterprises=300, seed=11)
+    for code, records in pop.records.items():
+        values: dict[str, set[str]] = {}
+        for _key, record in records:
+            for name, value in record.items():
+                if isinstance(value, str) and re.search(r"[\u4e00-\u9fff]", value):
+                    values.setdefault(name, set()).add(value)
+        for name, seen in values.items():
+            if len(seen) > 12 or max(map(len, seen)) > 12:
+                continue  # free text
+            for value in seen:
+                english = value_en(FIELDS[code][name], value)
+                assert not re.search(r"[\u4e00-\u9fff]", english), (code, name, value)
+
+
+def test_some_residents_hold_a_disability_certificate_or_an_ended_employment() -> None:
+    """The demo registers behind 残疾人证 and 解除劳动关系证明 hold records (they held none, so
+    the guide's 免于提交 never happened), never for a demo account: their own steps stay."""
+    pop = generate(people=2000, enterprises=200, seed=5, accounts=ACCOUNTS)
+    cards = dict(pop.records["disabled_persons"])
+    ended = dict(pop.records["employment_register"])
+    assert 60 <= len(cards) <= 200 and len(ended) >= 30
+    accounts = {a["id_number"] for a in ACCOUNTS if a.get("id_number")}
+    assert not accounts & (set(cards) | set(ended))
+    for number, card in cards.items():
+        assert card["card_number"][:18] == number and len(card["card_number"]) == 20
+    insured = {key for key, _ in pop.records["social_insurance"]}
+    assert not insured & set(ended)
+    assert {e["employment_status"] for e in ended.values()} == {"失业"}

@@ -32,6 +32,7 @@ from tongban.sharing.vocabulary import (
     SURNAMES,
     TRADE_NAMES,
 )
+from tongban.sharing.welfare import add_disabilities_and_unemployment
 
 TODAY = date(2026, 11, 1)  # the population's "now": fixed, so a seed always gives the same
 
@@ -320,6 +321,15 @@ def generate(
         if progress:
             progress()
     _marriages(rng, pop, persons)
+    add_disabilities_and_unemployment(
+        pop,
+        persons,
+        firms,
+        insured={key for key, _ in pop.records.get("social_insurance", [])},
+        accounts={a["id_number"] for a in applicants if a.get("id_number")},
+        seed=seed,
+        today=TODAY,
+    )
     add_estates_and_reservations(
         pop,
         persons,

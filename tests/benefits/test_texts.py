@@ -1,5 +1,5 @@
 """免申即享 reaches people without an account: one SMS to the mobile number the population
-register holds, once per policy period, while those with an account are told in-app as
+register holds, once per policy (not again each month of a monthly allowance), while those with an account are told in-app as
 before; the number is found as the text leaves, so neither the audit trail nor the outbox
 holds it; the person who signs up later sees the offer and accepts it."""
 
@@ -59,6 +59,22 @@ def test_an_eligible_person_without_an_account_gets_one_text_however_often_it_ru
     again = _run(db, runtime, ALLOWANCE)
     assert again.texted == 0
     assert _texts_to(_deliver(db, settings, minutes=2), NO_ACCOUNT_MOBILE) == [text]
+
+
+def test_a_monthly_allowance_texts_a_person_without_an_account_once_not_every_month(
+    db: Session, runtime: Runtime, tmp_path: Path
+) -> None:
+    """高龄津贴 runs every month: someone who has not signed up was sent the same invitation
+    each month. One text per policy; the later months' offers wait for the account."""
+    settings = _settings(tmp_path)
+    first = _run(db, runtime, ALLOWANCE, period="2026-10")
+    assert first.texted == 1
+    later = _run(db, runtime, ALLOWANCE)
+    assert later.texted == 0 and later.without_account >= first.without_account
+    [text] = _texts_to(_deliver(db, settings), NO_ACCOUNT_MOBILE)
+    assert "2026-10" in text
+    waiting = db.scalars(select(BenefitOffer.period).where(BenefitOffer.item_code == ALLOWANCE))
+    assert {"2026-10", "2026-11"} <= set(waiting)
 
 
 def test_a_person_with_an_account_is_told_in_app_and_not_at_the_registers_number(

@@ -179,8 +179,9 @@ def run_policy(
     """Run policy ``code`` over ``period``: offer everyone eligible not offered yet, tell or
     grant every offered subject that has an account and was not told yet (also offers of
     an earlier run; of a one-off policy, of an earlier period too: an enterprise that
-    opens its account later gets its grant from the next run), text once those without an
-    account whose register holds a mobile number (``_text``); the run with its counts,
+    opens its account later gets its grant from the next run), text those without an
+    account whose register holds a mobile number (``_text``), once per policy: a monthly
+    allowance does not invite them again each month; the run with its counts,
     audited as ``benefit.run``.
 
     Idempotent: a second run of the same period adds no offer and tells nobody again.
@@ -205,11 +206,19 @@ def run_policy(
         waiting_offers = waiting_offers.where(BenefitOffer.period == period.label)
     waiting = session.execute(waiting_offers).all()
     users = _accounts(session, policy, [key for _, key in waiting])
+    texted = set(  # a monthly allowance invites someone without an account once, not monthly
+        session.scalars(
+            select(BenefitOffer.subject_key).where(
+                BenefitOffer.item_code == code, BenefitOffer.sms_at.is_not(None)
+            )
+        )
+    )
     for offer_id, key in waiting:
         user = users.get(key)
         if user is None:
             run.without_account += 1
-            run.texted += key in found.reachable and _text(session, policy, offer_id, now)
+            if key in found.reachable and key not in texted:
+                run.texted += _text(session, policy, offer_id, now)
             continue
         outcome = _deliver(session, policy, offer_id, user, now, store)
         run.notified += outcome == "notified"

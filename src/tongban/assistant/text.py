@@ -299,10 +299,8 @@ def reads_as_english(run: str) -> bool:
     if len(letters) > MAX_INITIALS and split_syllables(letters) is None:
         return True
     said = run.split()
-    spelled = [word in _syllable_words() or word in ENGLISH_STOPWORDS for word in said]
-    return (len(said) > 1 and any(word in _syllable_words() for word in said)) or (
-        all(spelled) and any(word in _syllable_words() for word in said)
-    )
+    only_stop_words = all(word in ENGLISH_STOPWORDS for word in said)
+    return any(word in _syllable_words() for word in said) and (len(said) > 1 or only_stop_words)
 
 
 def _known_word(run: str, known: frozenset[str]) -> bool:

@@ -265,6 +265,8 @@ def test_the_materials_situations_spare_are_counted_where_a_supervisor_reads_the
             "58.3 %",
             "1 件办件回答了情形问题：需交 5 份，完整清单 12 份",
         )
+        restaurant = next(row for row in _cells(page, "items-title") if row[0] == "我要开餐馆")
+        assert restaurant[5] == "58.3 %"  # the item's own 情形引导减少材料
         posted = supervisor.post(
             "/supervision/reform/export",
             data={"csrf_token": csrf(page), "days": "30", "format": "csv"},

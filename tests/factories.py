@@ -20,9 +20,13 @@ from tongban.timeutil import utcnow
 API = "/api/v1"
 
 
-def entry(client: TestClient, code: str) -> dict[str, Any]:
+def entry(
+    client: TestClient, code: str, situations: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The entry's definition, tailored to the ``situations`` answers (情形引导) if given."""
     kind = "bundles" if "BUNDLE" in code else "items"
-    response = client.get(f"{API}/{kind}/{code}")
+    params = {f"s_{question}": option for question, option in (situations or {}).items()}
+    response = client.get(f"{API}/{kind}/{code}", params=params)
     assert response.status_code == 200, response.text
     return dict(response.json()["definition"])
 
@@ -36,12 +40,19 @@ def find_code(client: TestClient, words: str, *, bundle: bool) -> str:
     raise AssertionError(f"no {'bundle' if bundle else 'item'} found for {words!r}: {hits}")
 
 
-def draft(client: TestClient, headers: dict[str, str], code: str) -> dict[str, Any]:
-    """A draft with a valid form and a PDF for every required material."""
-    spec = entry(client, code)
-    response = client.post(
-        f"{API}/cases", json={"code": code, "form_data": fill_form(spec["form"])}, headers=headers
-    )
+def draft(
+    client: TestClient,
+    headers: dict[str, str],
+    code: str,
+    situations: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """A draft with a valid form and a PDF for every required material; with
+    ``situations``, of the form and materials those answers leave (情形引导)."""
+    spec = entry(client, code, situations)
+    body: dict[str, Any] = {"code": code, "form_data": fill_form(spec["form"])}
+    if situations is not None:
+        body["situations"] = situations
+    response = client.post(f"{API}/cases", json=body, headers=headers)
     assert response.status_code == 201, response.text
     case = response.json()
     for material in spec["materials"]:
@@ -91,8 +102,13 @@ def missing_materials(refusal: dict[str, Any]) -> set[str]:
     return {f.removeprefix("materials.") for f in fields if f.startswith("materials.")}
 
 
-def submitted(client: TestClient, headers: dict[str, str], code: str) -> dict[str, Any]:
-    case = draft(client, headers, code)
+def submitted(
+    client: TestClient,
+    headers: dict[str, str],
+    code: str,
+    situations: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    case = draft(client, headers, code, situations)
     response = client.post(f"{API}/cases/{case['number']}/submit", headers=headers)
     assert response.status_code == 200, response.text
     return dict(response.json())

@@ -31,7 +31,7 @@ def _guide(client: TestClient, code: str, answers: dict[str, str]) -> Any:
 
 def _create(client: TestClient, headers: dict[str, str], code: str, answers: Any) -> Any:
     """A draft with every field of the form the answers leave (the full one without)."""
-    spec = _guide(client, code, answers).json()["definition"] if answers else entry(client, code)
+    spec = entry(client, code, answers)
     body = {"code": code, "form_data": fill_form(spec["form"])}
     if answers is not None:
         body["situations"] = answers

@@ -56,6 +56,9 @@ def _direct(db: Session, where: ReformFilter) -> dict[str, Any]:
         "received": len(received),
         "received_online": sum(c.channel in online for c in received),
         "decided": len(decided),
+        "guided": sum(c.materials_listed is not None for c in received),
+        "materials_listed": sum(c.materials_listed or 0 for c in received),
+        "materials_asked": sum(c.materials_asked or 0 for c in received),
     }
     trips = baseline = uploaded = materials = steps = 0
     fully = on_time = 0
@@ -158,7 +161,7 @@ def _direct_keys() -> tuple[str, ...]:
         "received", "received_online", "decided", "decided_on_time", "fully_online", "trips",
         "trips_baseline", "materials_uploaded", "materials_baseline", "steps", "steps_baseline",
         "elapsed_days", "legal_days", "fields", "fields_pulled", "rated", "rated_good",
-        "rated_bad", "rectified",
+        "rated_bad", "rectified", "guided", "materials_listed", "materials_asked",
     )  # fmt: skip
 
 

@@ -14,13 +14,17 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from tests.supervision.conftest import TODAY, load_month
+from tests.factories import submitted
+from tests.supervision.conftest import TODAY, TZ, load_month
 from tests.web.support import check_structure, csrf
 from tongban.audit.models import AuditEntry
+from tongban.supervision import daily
+from tongban.supervision.models import MetricDay
 from tongban.supervision.reform import ReformFilter, reform_figures
+from tongban.supervision.tasks import refresh
 from tongban.web.i18n import gettext_for
 
 API = "/api/v1/supervision/reform"
@@ -165,7 +169,7 @@ def test_the_export_holds_every_figure_the_page_shows_in_the_users_language(
         assert header[:4] == ["Group", "Code", "Name", "Received"]
         assert not re.search(r"[\u4e00-\u9fff]", ",".join(header))
     rates = {label: (shown, how) for label, shown, how in _cells(page, "rates-title")}
-    assert len(rates) == 13 and say("网上可办率") in rates and say("全程网办率") in rates
+    assert len(rates) == 14 and say("网上可办率") in rates and say("全程网办率") in rates
     for label, (shown, _how) in rates.items():
         value = exported[label]
         assert shown == ("—" if value == "" else f"{100 * float(value):.1f} %"), label
@@ -221,3 +225,56 @@ def test_the_english_cockpit_fetches_english_figures(
     assert re.fullmatch(r"Materials −\d+ %, Trips −\d+ %, Time −\d+ %", data["headline"])
     names = [d["name"] for d in data["departments"].values()]
     assert names and not any(re.search(r"[\u4e00-\u9fff]", name) for name in names), names
+
+
+KCG = "3501-BUNDLE-KCG"  # 开餐馆: 12 materials on the full list
+HELD_LICENCE = {"licence": "held", "operator": "company", "premises": "leased", "agent": "self"}
+
+
+def test_the_materials_situations_spare_are_counted_where_a_supervisor_reads_them(
+    db: Session, client: TestClient, as_user: Any, signed_in: Any, clock: Any
+) -> None:
+    """A 开餐馆 case whose applicant answered the situation questions (情形引导) is asked 5
+    of the bundle's 12 materials: the dashboard's reform card, the reform page, its API
+    and its export count the 7 spared (58.3 %); a case of the same bundle without answers
+    is neither guided nor spared. Counted by the worker's refresh, and again by
+    ``tongban metrics rebuild`` in rows written before the figures existed (migration
+    0062 leaves them 0): the backfill of earlier cases."""
+    applicant = as_user("minfeng")
+    submitted(client, applicant, KCG, HELD_LICENCE)
+    submitted(client, applicant, KCG)
+    refresh(db, payload={"tz": str(TZ)}, now=clock.now)
+    db.commit()
+    for backfilled in (False, True):
+        if backfilled:
+            db.execute(update(MetricDay).values(guided=0, materials_listed=0, materials_asked=0))
+            daily.rebuild(db, tz=TZ, now=clock.now)
+            db.commit()
+        data = client.get(API, params={"days": 30}, headers=as_user("supervisor")).json()
+        counts = data["total"]["counts"]
+        assert (counts["received"], counts["guided"]) == (2, 1)
+        assert (counts["materials_listed"], counts["materials_asked"]) == (12, 5)
+        assert data["total"]["rates"]["situation_cut"] == 0.583
+        assert data["items"][KCG]["counts"]["guided"] == 1
+        supervisor = signed_in("supervisor")
+        card = supervisor.get("/supervision").text.split('id="reform-title"')[1]
+        assert "情形引导减少材料 7 份，平均减少 58.3%" in card.split("</section>")[0]
+        page = supervisor.get("/supervision/reform", params={"days": "30"}).text
+        rates = {label: (shown, how) for label, shown, how in _cells(page, "rates-title")}
+        assert rates["情形引导减少材料"] == (
+            "58.3 %",
+            "1 件办件回答了情形问题：需交 5 份，完整清单 12 份",
+        )
+        restaurant = next(row for row in _cells(page, "items-title") if row[0] == "我要开餐馆")
+        assert restaurant[5] == "58.3 %"  # the item's own 情形引导减少材料
+        posted = supervisor.post(
+            "/supervision/reform/export",
+            data={"csrf_token": csrf(page), "days": "30", "format": "csv"},
+        )
+        header, total = _csv(posted.content)[:2]
+        exported = dict(zip(header, total, strict=True))
+        assert exported["情形引导办件数"] == "1" and exported["情形引导减少材料"] == "0.583"
+        assert (exported["完整清单材料份数"], exported["情形引导后需交材料份数"]) == ("12", "5")
+    supervisor.cookies.set("tongban_lang", "en")
+    card = supervisor.get("/supervision").text.split('id="reform-title"')[1]
+    assert "Situation questions spared 7 materials, 58.3% fewer on average" in card

@@ -133,13 +133,26 @@ class Rows:
 
 
 def _received(session: Session, dates: Dates, rows: Rows) -> None:
-    query = select(Case.submitted_at, Case.catalog_code, Case.lead_department, Case.channel).where(
-        Case.state != CaseState.draft, dates.holds(Case.submitted_at)
-    )
-    for submitted, item, department, channel in session.execute(query):
+    """The cases submitted on each day, online or not, and of those that answered the
+    situation questions (情形引导) the materials of the entry's full list and the ones
+    their answers asked (``cases.materials_listed`` / ``materials_asked``, kept when the
+    case was opened)."""
+    query = select(
+        Case.submitted_at,
+        Case.catalog_code,
+        Case.lead_department,
+        Case.channel,
+        Case.materials_listed,
+        Case.materials_asked,
+    ).where(Case.state != CaseState.draft, dates.holds(Case.submitted_at))
+    for submitted, item, department, channel, listed, asked in session.execute(query):
         row = rows.at(submitted, item, department, channel)
         row["received"] += 1
         row["received_online"] += channel in ONLINE
+        if listed is not None:
+            row["guided"] += 1
+            row["materials_listed"] += listed
+            row["materials_asked"] += asked
 
 
 def _by_case(session: Session, query: Any) -> dict[int, int]:

@@ -38,6 +38,9 @@ COUNTS = (
     "rated_bad",
     "rectified",
     "rectified_on_time",
+    "guided",
+    "materials_listed",
+    "materials_asked",
 )
 SUMS = ("elapsed_days", "legal_days", "promised_days")
 
@@ -77,6 +80,11 @@ class MetricDay(Base):
     rated_bad: Mapped[int] = mapped_column(Integer, default=0)
     rectified: Mapped[int] = mapped_column(Integer, default=0)
     rectified_on_time: Mapped[int] = mapped_column(Integer, default=0)
+    # 情形引导: the cases received that answered the situation questions, and the materials
+    # of their entries' full lists and those their answers asked (``cases.materials_*``)
+    guided: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    materials_listed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    materials_asked: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # stage → {"n": tasks, "hours": office hours summed, "hist": {whole hours: tasks}}
     stages: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -105,6 +105,7 @@ class Reform:
             "fully_online_rate": _share(c["fully_online"], c["decided"]),
             "on_time_rate": _share(c["decided_on_time"], c["decided"]),
             "materials_cut": _cut(c["materials_uploaded"], c["materials_baseline"]),
+            "situation_cut": _cut(c["materials_asked"], c["materials_listed"]),
             "trips_cut": _cut(c["trips"], c["trips_baseline"]),
             "steps_cut": _cut(c["steps"], c["steps_baseline"]),
             "time_cut": _cut(c["elapsed_days"], c["legal_days"]),

@@ -12,14 +12,12 @@ from typing import Any
 from tongban.assistant import text
 from tongban.identifiers.divisions import division
 
-# Words that ask when (simplified characters): the time of day, or being open.
-WHEN_WORDS = (
-    "几点",
-    "什么时候开",
-    "什么时间开",
-    "什么时候关",
-    "开门",
-    "关门",
+# Words that ask when a place is open (simplified characters), whatever it names.
+HOURS_WORDS = (
+    "几点上班",
+    "几点下班",
+    "几点开门",
+    "几点关门",
     "上班时间",
     "下班时间",
     "营业时间",
@@ -27,39 +25,31 @@ WHEN_WORDS = (
     "开放时间",
     "工作时间",
     "午休",
-    "中午休息",
-    "周末上班",
-    "周末开",
-    "周六上班",
-    "周日上班",
-    "节假日上班",
-    "节假日开",
 )
+# Words that ask when, said of a hall ("大厅周末开吗", "政务中心几点"): too loose alone.
+WHEN_WORDS = (*HOURS_WORDS, "几点", "什么时候开", "开门", "关门", "中午休息", "周末", "节假日")
 # Words that name a hall rather than a service.
-HALL_WORDS = ("政务中心", "服务中心", "办事大厅", "服务大厅", "大厅", "办事处窗口")
-WHEN_EN = re.compile(
-    r"\b(?:what time|opening (?:hours|times)|office hours|business hours|when does|when do"
-    r"|when is|open(?:s)? at|close(?:s)?|closing)\b"
-)
+HALL_WORDS = ("政务中心", "服务中心", "办事大厅", "服务大厅", "大厅")
+HOURS_EN = re.compile(r"\b(?:what time|opening (?:hours|times)|office hours|business hours)\b")
+WHEN_EN = re.compile(r"\b(?:what time|hours|when|opens?|closes?|closing|weekends?)\b")
 HALL_EN = re.compile(r"\b(?:halls?|service (?:center|centre)s?|government (?:center|centre)s?)\b")
 
 
-def asks_when(question: str) -> bool:
-    """Whether ``question`` asks when something is open or works ("几点", "开门", "opening
-    hours"), whatever it names."""
+def _has(question: str, words: Sequence[str], english: re.Pattern[str]) -> bool:
     simple = text.simplify(question)
-    return any(word in simple for word in WHEN_WORDS) or bool(WHEN_EN.search(simple.lower()))
+    return any(word in simple for word in words) or bool(english.search(simple.lower()))
 
 
-def names_hall(question: str) -> bool:
-    """Whether ``question`` names a service hall ("政务中心", "大厅", "the hall")."""
-    simple = text.simplify(question)
-    return any(word in simple for word in HALL_WORDS) or bool(HALL_EN.search(simple.lower()))
+def asks_hours(question: str) -> bool:
+    """Whether ``question`` asks for opening hours in words that say so alone ("几点下班",
+    "营业时间", "opening hours"), whatever it names."""
+    return _has(question, HOURS_WORDS, HOURS_EN)
 
 
 def asks_hall_hours(question: str) -> bool:
-    """Whether ``question`` asks when a hall is open: it asks when and names a hall."""
-    return asks_when(question) and names_hall(question)
+    """Whether ``question`` names a service hall ("政务中心", "大厅", "the hall") and asks
+    when ("几点", "开门", "周末", "when does … open")."""
+    return _has(question, HALL_WORDS, HALL_EN) and _has(question, WHEN_WORDS, WHEN_EN)
 
 
 def _division_names(hall: Mapping[str, Any]) -> list[str]:

@@ -98,9 +98,9 @@ class AnswerHall(BaseModel):
 
     code: str
     name: str
-    name_en: str | None = None
+    name_en: str | None = Field(None, description="The hall's name in English, if any")
     address: str
-    address_en: str | None = None
+    address_en: str | None = Field(None, description="Its address in English, if any")
     hours: list[AnswerPeriod] = Field(
         description="Opening hours on working days of the official calendar (closed at "
         "weekends and on public holidays, open on make-up working days)"

@@ -285,7 +285,7 @@ def ask(
     if entry and aspect is not None and (not matches or matches[0].code == about):
         matches, follow_up = [retrieval.Match(str(about), 0.0, 1.0)], True
     if not matches:
-        if hours.asks_when(asked):
+        if hours.asks_hours(asked):
             return _hours(session, asked, kiosk)
         return Reply(asked, ReplyKind.unanswered, aspect)
     found = [

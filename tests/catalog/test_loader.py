@@ -4,6 +4,8 @@ editor can make is reported with the file, the line and the field to fix.
 
 from __future__ import annotations
 
+import pytest
+
 from tests.catalog.conftest import CATALOG, CatalogCopy
 from tongban.catalog.loader import read_catalog
 from tongban.catalog.yamlsource import Problem
@@ -213,6 +215,39 @@ def test_a_slot_that_is_not_a_time_is_refused(catalog_copy: CatalogCopy) -> None
     problem = _only_error(catalog_copy, "halls.yaml")
 
     assert "slots" in (problem.field or "")
+
+
+@pytest.mark.parametrize(
+    ("slots", "slot"),
+    [
+        ("'16:30']", "'16:30', '17:00']"),  # begins as the hall closes
+        ("'11:30',", "'11:45',"),  # runs into the lunch break (12:00–14:00)
+    ],
+)
+def test_a_slot_outside_the_opening_hours_names_the_hall_and_the_slot(
+    catalog_copy: CatalogCopy, slots: str, slot: str
+) -> None:
+    """福州市行政服务中心 is open 09:00–12:00 and 14:00–17:00 on working days: a 30-minute
+    slot must begin and end within one of them."""
+    line = catalog_copy.replace("halls.yaml", slots, slot)
+
+    problem = _only_error(catalog_copy, "halls.yaml")
+
+    assert f"halls.yaml:{line}:" in str(problem) and "slots" in (problem.field or "")
+    begins = slot.strip("',]").split("', '")[-1]
+    assert f"福州市行政服务中心（FZ-XZFW）的时段 {begins}" in problem.message
+    assert "不在开放时间 09:00–12:00、14:00–17:00 内" in problem.message
+
+
+def test_opening_hours_that_close_before_they_open_are_refused(catalog_copy: CatalogCopy) -> None:
+    catalog_copy.replace(
+        "halls.yaml", "{opens: '14:00', closes: '17:00'}", "{opens: '14:00', closes: '13:00'}"
+    )
+
+    problem = _only_error(catalog_copy, "halls.yaml")
+
+    assert "hours" in (problem.field or "")
+    assert "14:00–13:00" in problem.message and "关门时间须晚于开门时间" in problem.message
 
 
 def test_a_result_issued_by_an_institution_names_a_required_form_field(

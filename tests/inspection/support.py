@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
+from tongban.cases.core import clocks
 from tongban.cases.models import Case
 from tongban.inspection import service as inspection
 from tongban.inspection.enums import InspectionResult
@@ -23,7 +24,7 @@ def pass_required_inspection(db: Session, task: Any, reviewer: User, now: dateti
     found = inspection.order_inspection(db, task_id=task.id, user=reviewer, reason="", now=now)
     inspector = db.get_one(User, found.first_inspector_id)
     applicant = db.get_one(User, db.get_one(Case, found.case_id).applicant_id)
-    visit = now - timedelta(minutes=30)  # proposed an hour earlier, so it has come
+    visit = visited_before(db, now)  # proposed half an hour earlier, so it has come
     inspection.propose_visit(
         db,
         inspection_id=found.id,
@@ -46,3 +47,13 @@ def pass_required_inspection(db: Session, task: Any, reviewer: User, now: dateti
     )
     other = db.get_one(User, found.second_inspector_id)
     inspection.cosign(db, inspection_id=found.id, user=other, now=now)
+
+
+def visited_before(db: Session, now: datetime) -> datetime:
+    """The latest time, on the half hour before ``now``, in office hours of a working day:
+    when a visit that has come was made (a visit is refused outside them)."""
+    cal = clocks.calendar(db)
+    visit = now - timedelta(minutes=30)
+    while not cal.in_office_hours(visit):
+        visit -= timedelta(minutes=30)
+    return visit

@@ -219,25 +219,26 @@ def test_a_failed_check_then_a_re_inspection_that_passes_lets_the_review_approve
     _cosign(db, found, first, visit)
     assert (found.state, found.round, found.visit_state) == (InspectionState.open, 2, None)
     second = db.get_one(User, found.second_inspector_id)  # either drawn inspector goes on
-    _agree(db, found, second, visit + timedelta(days=2))
+    # the re-visit on Monday morning, after the weekend: visits are made on working days
+    _agree(db, found, second, visit + timedelta(days=3))
     with pytest.raises(InvalidInput):  # the re-inspection passes or fails, no third visit
         _conclude(
             db,
             found,
             second,
-            visit + timedelta(days=3),
+            visit + timedelta(days=4),
             result=InspectionResult.rectify,
             failed="staff",
             rectification="再次整改",
         )
-    _conclude(db, found, second, visit + timedelta(days=3))
+    _conclude(db, found, second, visit + timedelta(days=4))
     assert found.state == InspectionState.open  # not before the other co-signed
-    _cosign(db, found, second, visit + timedelta(days=3))
+    _cosign(db, found, second, visit + timedelta(days=4))
     assert found.state == InspectionState.passed
     rounds = inspection.findings(db, inspection=found)
     assert not rounds[1]["staff"].passed and rounds[1]["staff"].note
     assert all(finding.passed for finding in rounds[2].values())
-    task = _review(db, review, TaskOutcome.approved, visit + timedelta(days=3, hours=1))
+    task = _review(db, review, TaskOutcome.approved, visit + timedelta(days=4, hours=1))
     assert task.outcome == TaskOutcome.approved
 
 

@@ -283,10 +283,18 @@ def test_two_windows_calling_at_once_never_get_the_same_ticket(engine: Engine) -
 
 
 def test_tickets_are_taken_at_the_hall_only_in_its_hours(db: Session) -> None:
-    for moment in (_at(MONDAY, "08:30"), _at(MONDAY, "16:30"), _at(date(2025, 10, 1), "10:00")):
+    """The hall's opening hours (halls.yaml), not its bookable slots: closed before 08:30,
+    in the lunch break, from 17:30 and on 国庆节."""
+    closed_at = ("08:29", "12:00", "14:29", "17:30")
+    moments = [_at(MONDAY, hhmm) for hhmm in closed_at] + [_at(date(2025, 10, 1), "10:00")]
+    for moment in moments:
         with pytest.raises(InvalidInput) as closed:
             queue.take_at_hall(db, hall_code=HALL, item_code=RS_ITEM, now=moment, applicant=None)
-        assert "09:00–16:30" in closed.value.message_zh
+        assert "工作日 08:30–12:00、14:30–17:30" in closed.value.message_zh
+    for hhmm in ("08:30", "17:29"):
+        queue.take_at_hall(
+            db, hall_code=HALL, item_code=RS_ITEM, now=_at(MONDAY, hhmm), applicant=None
+        )
 
 
 @pytest.mark.parametrize("served", [True, False])

@@ -16,6 +16,7 @@ from tongban.assistant.schemas import (
     AnswerElsewhere,
     AnswerEntry,
     AnswerFaq,
+    AnswerHall,
     AnswerItem,
     AnswerTimeLimit,
     AssistantReply,
@@ -25,6 +26,7 @@ from tongban.assistant.views import HOTLINE, keep_unanswered
 from tongban.cases.http.titles import title_en
 from tongban.catalog import service as catalog
 from tongban.web.deps import NowDep, SessionDep
+from tongban.web.i18n import kiosk_of
 
 router = APIRouter(tags=["assistant"])
 
@@ -103,6 +105,7 @@ def ask(
         about=about or None,
         situation=catalog.from_query(request.query_params),
         wait=float(request.app.state.runtime.settings.assistant_wait_seconds),
+        kiosk=kiosk_of(request),
     )
     keep_unanswered(request, reply, now)
     return AssistantReply(
@@ -118,5 +121,6 @@ def ask(
         ],
         unknown_number=reply.unknown_number,
         elsewhere=_elsewhere(reply.matter),
+        halls=[AnswerHall.model_validate(hall) for hall in reply.halls],
         hotline=HOTLINE,
     )

@@ -11,6 +11,7 @@ class ReplyKind(StrEnum):
     sign_in = "sign_in"  # a question about one's own case, asked without signing in
     unanswered = "unanswered"  # nothing in the catalog answers it: hotline and window
     elsewhere = "elsewhere"  # a matter this portal does not handle: who does, and the hotline
+    hours = "hours"  # when the service halls are open (halls.yaml), and where they are
     warming = "warming"  # the index is still being built (server start-up): ask again soon
 
 

@@ -88,6 +88,25 @@ class AnswerElsewhere(BaseModel):
     channel_en: str | None = Field(None, description="That place in English, if any")
 
 
+class AnswerPeriod(BaseModel):
+    opens: str = Field(description="Local time HH:MM")
+    closes: str = Field(description="Local time HH:MM")
+
+
+class AnswerHall(BaseModel):
+    """A service hall asked about: where it is and when it is open (halls.yaml)."""
+
+    code: str
+    name: str
+    name_en: str | None = Field(None, description="The hall's name in English, if any")
+    address: str
+    address_en: str | None = Field(None, description="Its address in English, if any")
+    hours: list[AnswerPeriod] = Field(
+        description="Opening hours on working days of the official calendar (closed at "
+        "weekends and on public holidays, open on make-up working days)"
+    )
+
+
 class AssistantReply(BaseModel):
     """The reply to one question; ``kind`` says which parts are filled."""
 
@@ -97,7 +116,8 @@ class AssistantReply(BaseModel):
         "own; sign_in: a question about one's own case, asked without signing in; "
         "unanswered: nothing in the catalog answers it (call the hotline or go to a "
         "window); elsewhere: a matter this portal does not handle, ``elsewhere`` says who "
-        "does; warming: the index is being built, ask again in a few seconds"
+        "does; hours: ``halls`` says when the service halls asked about are open; warming: "
+        "the index is being built, ask again in a few seconds"
     )
     aspect: Aspect | None = Field(description="The part of a guide the question asks for")
     follow_up: bool = Field(description="Answered about ``about``, the entry asked before")
@@ -110,6 +130,9 @@ class AssistantReply(BaseModel):
         "cases has (whoever else's it may be: nothing is said of it)",
     )
     elsewhere: AnswerElsewhere | None = Field(None, description="elsewhere: who handles it")
+    halls: list[AnswerHall] = Field(
+        default_factory=list, description="hours: the halls asked about, or every hall"
+    )
     hotline: str = Field(description="政务服务便民热线")
 
 

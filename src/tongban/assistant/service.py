@@ -3,7 +3,8 @@ catalog only (the items or bundle that match, and their conditions, materials, f
 time limits, place and ways of applying, as the current versions state them); a
 follow-up keeps the entry asked about before and the situation chosen for it; a question
 about one's own case is answered from the signed-in applicant's own cases and no one
-else's; a question that names a matter the catalog lists as handled elsewhere
+else's; a question about when a service hall is open is answered from ``halls.yaml``
+(:mod:`hours`); a question that names a matter the catalog lists as handled elsewhere
 (``elsewhere.yaml``: passports, 户口迁移 …) is told who handles it, and a question it
 cannot answer is said to be so; both are kept (:mod:`unanswered`: without the asker) for
 the catalog administrators, who answer it by adding an FAQ entry or a synonym to an entry
@@ -24,13 +25,14 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from tongban.accounts.models import User
-from tongban.assistant import cuts, reading, retrieval, text
+from tongban.assistant import cuts, hours, reading, retrieval, text
 from tongban.assistant.enums import Aspect, ReplyKind
 from tongban.cases import service as cases
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
 from tongban.db import reading_session
 from tongban.errors import InvalidInput
+from tongban.queueing import service as queueing
 
 MAX_QUESTION = 200  # characters; a longer text is not a question
 # A match answers when it scores at least MIN_SCORE (BM25) and holds MIN_COVERAGE of the
@@ -88,6 +90,7 @@ class Reply:
     another: bool = False  # own cases: it asks about someone else's case (only one's own)
     # elsewhere: the matter of the catalog's elsewhere.yaml that answers it (who handles it)
     matter: Mapping[str, Any] | None = None
+    halls: Sequence[Mapping[str, Any]] = ()  # hours: the halls asked about (halls.yaml)
 
     @property
     def about(self) -> str | None:
@@ -244,6 +247,7 @@ def ask(
     about: str | None = None,
     situation: Mapping[str, str] | None = None,
     wait: float | None = None,
+    kiosk: str | None = None,
 ) -> Reply:
     """The reply to ``question`` (checked by :func:`check_question`).
 
@@ -252,10 +256,14 @@ def ask(
     answers to the first entry's situation questions (情形引导), which tailor its materials.
     ``wait``: seconds to wait for an index being built and the dictionaries being loaded
     (None: until they are); past them the reply is ``warming`` (ask again in a moment).
+    A question when a hall is open gets its hours: one that names a hall, or one that
+    nothing of the catalog answers (``kiosk``: the hall whose kiosk it is asked at).
     """
     asked = check_question(question)
     if reading.asks_about_own_case(asked):
         return _own_cases(session, asked, user, wait)
+    if hours.asks_hall_hours(asked):
+        return _hours(session, asked, kiosk)
     index = _ready(session, wait=wait)
     if index is None:
         return Reply(asked, ReplyKind.warming)
@@ -277,6 +285,8 @@ def ask(
     if entry and aspect is not None and (not matches or matches[0].code == about):
         matches, follow_up = [retrieval.Match(str(about), 0.0, 1.0)], True
     if not matches:
+        if hours.asks_hours(asked):
+            return _hours(session, asked, kiosk)
         return Reply(asked, ReplyKind.unanswered, aspect)
     found = [
         _found(
@@ -288,6 +298,12 @@ def ask(
         for at, match in enumerate(matches)
     ]
     return Reply(asked, ReplyKind.entries, aspect, found, follow_up=follow_up)
+
+
+def _hours(session: Session, asked: str, kiosk: str | None) -> Reply:
+    """The opening hours of the halls ``asked`` is about (:func:`hours.relevant_halls`)."""
+    halls = hours.relevant_halls(queueing.halls(session), asked, kiosk)
+    return Reply(asked, ReplyKind.hours, halls=halls)
 
 
 def _named_matter(

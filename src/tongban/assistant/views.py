@@ -105,6 +105,7 @@ def _answer_page(
             about=about or None,
             situation=situation,
             wait=_wait(request),
+            kiosk=kiosk_of(request),
         )
         keep_unanswered(request, reply, now)
     context: dict[str, Any] = {

@@ -43,7 +43,7 @@ class Settings(SignInSettings, PersonalDataSettings):
     )
     office_hours: str = Field(
         "09:00-17:00",
-        description="Office hours (HH:MM-HH:MM) used by items whose limits are in hours.",
+        description="Office hours (HH:MM-HH:MM) on working days: items whose limits are in hours count them, and an on-site inspection (现场踏勘) is visited within them.",
     )
     max_upload_mb: int = Field(20, description="Largest accepted upload, in megabytes.")
     max_body_kb: int = Field(

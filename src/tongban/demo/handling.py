@@ -155,7 +155,9 @@ class Handling:
         )
         inspector = self.session.get_one(User, found.first_inspector_id)
         proposed = self.clock.later(self.rng.uniform(0.5, 3))
-        visit = proposed + timedelta(days=1)
+        # a day later, in office hours of a working day (or as they next open): the visit
+        # is made when the inspectors work
+        visit = self.world.cal.working_start(proposed + timedelta(days=1))
         inspection.propose_visit(
             self.session,
             inspection_id=found.id,

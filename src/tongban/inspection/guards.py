@@ -1,12 +1,16 @@
-"""Who may act on an inspection, under the case's lock, and the length of what they type."""
+"""Who may act on an inspection, under the case's lock, the length of what they type, and
+when a visit may be made."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
+from tongban import timefmt
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
-from tongban.cases.core import access
+from tongban.cases.core import access, clocks
 from tongban.cases.core.transition import lock_case
 from tongban.cases.enums import CaseState
 from tongban.cases.models import Case
@@ -63,3 +67,40 @@ def drawn(session: Session, inspection_id: int, user: User) -> tuple[Inspection,
 def may_answer(user: User, case: Case) -> bool:
     """The applicant of the case, or the agent acting for them, answers the appointment."""
     return access.owns(user, case) or (not user.is_staff and access.acts_for(user, case))
+
+
+def office_hours(session: Session) -> tuple[str, str]:
+    """When visits may begin on a working day: office hours' opening and closing, HH:MM."""
+    opens, closes = clocks.calendar(session).office_hours
+    return f"{opens:%H:%M}", f"{closes:%H:%M}"
+
+
+def refuse_outside_office_hours(session: Session, visit_at: datetime) -> None:
+    """A visit is made in office hours (``Settings.office_hours``, the hours that limits in
+    hours count) of a working day of the calendar in force, as the department's inspectors
+    work: InvalidInput on ``visit_at`` for a rest day or holiday, or a time before opening
+    or from closing, naming the nearest time that can be chosen."""
+    cal = clocks.calendar(session)
+    if cal.in_office_hours(visit_at):
+        return
+    opens, closes = office_hours(session)
+    nearest = timefmt.moment(cal.working_start(visit_at))
+    choose = f"请选择工作日 {opens}–{closes} 之间的时间（最近可约 {nearest}）。"
+    choose_en = (
+        f"choose a time on a working day between {opens} and {closes} (the nearest: {nearest})."
+    )
+    day = cal.local_date(visit_at)
+    if not cal.is_workday(day):
+        holiday = cal.override(day)
+        named = f"（{holiday.name}）" if holiday is not None else ""
+        raise InvalidInput(
+            f"{day.isoformat()} 是休息日{named}，现场踏勘在工作日进行，{choose}",
+            f"{day.isoformat()} is not a working day; {choose_en}",
+            field="visit_at",
+        )
+    at = timefmt.moment(visit_at, fmt="%H:%M")
+    raise InvalidInput(
+        f"{at} 不在办公时间 {opens}–{closes} 内，{choose}",
+        f"{at} is outside office hours ({opens}–{closes}); {choose_en}",
+        field="visit_at",
+    )

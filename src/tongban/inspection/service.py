@@ -47,6 +47,7 @@ from tongban.files.store import FileStore
 from tongban.inspection import drawing, guards, tasks
 from tongban.inspection.enums import InspectionState, VisitState
 from tongban.inspection.guards import may_answer as may_answer  # the service's too
+from tongban.inspection.guards import office_hours as office_hours
 from tongban.inspection.models import Inspection, InspectionFinding, InspectionPhoto
 from tongban.inspection.visits import MAX_ROUNDS as MAX_ROUNDS  # the service's too
 from tongban.inspection.visits import Verdict as Verdict
@@ -186,8 +187,9 @@ def propose_visit(
     now: datetime,
 ) -> Inspection:
     """A drawn inspector proposes the time of the visit (预约); the applicant is told and
-    accepts or asks for another. Raises InvalidInput for a time not in the future,
-    Conflict while the last visit's record awaits its co-signature."""
+    accepts or asks for another. Raises InvalidInput for a time not in the future or not
+    in office hours of a working day (``guards.refuse_outside_office_hours``), Conflict
+    while the last visit's record awaits its co-signature."""
     inspection, case = guards.drawn(session, inspection_id, user)
     refuse_while_unsigned(inspection)
     if visit_at <= now:
@@ -196,6 +198,7 @@ def propose_visit(
             "The visit must be in the future; choose another time.",
             field="visit_at",
         )
+    guards.refuse_outside_office_hours(session, visit_at)
     inspection.visit_at = visit_at
     inspection.visit_state = VisitState.proposed
     inspection.visit_note = guards.text(note, field="note", what=("预约说明", "The note")) or None

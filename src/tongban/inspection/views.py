@@ -120,6 +120,7 @@ def _page(
         "case": case,
         "inspector_names": inspection.inspectors(session, [row]),
         "may_rectify": row.round < inspection.MAX_ROUNDS,
+        "office_hours": inspection.office_hours(session),
         "recorded_by_me": any(
             f.recorded_by == user.id for f in inspection.round_findings(session, row)
         ),

@@ -31,10 +31,17 @@ from tongban.accounts.models import User
 from tongban.audit import service as audit
 from tongban.audit.models import AuditEntry
 from tongban.cases.core.clocks import calendar
+from tongban.catalog.halls import hours_text
 from tongban.catalog.models import CatalogEntry
 from tongban.db import insert_skipping_taken
 from tongban.errors import Conflict, InvalidInput, NotFound, TooManyAttempts
-from tongban.queueing.halls import department_of, hall_of, slot_start, windows_for
+from tongban.queueing.halls import (
+    department_of,
+    hall_of,
+    is_open,
+    slot_start,
+    windows_for,
+)
 from tongban.queueing.models import QueueDay, QueueSlot, QueueTicket, TicketState
 
 BOOKING_DAYS = 7  # working days ahead a slot can be booked
@@ -240,18 +247,16 @@ def book(
 def take_at_hall(
     session: Session, *, hall_code: str, item_code: str, now: datetime, applicant: User | None
 ) -> QueueTicket:
-    """A ticket taken in the hall (现场取号), queued at once; only on a working day from
-    the first slot to the end of the last; raises ``InvalidInput`` otherwise."""
+    """A ticket taken in the hall (现场取号), queued at once; only while the hall is open
+    (``halls.is_open``: its hours on a working day); raises ``InvalidInput`` otherwise."""
     hall = hall_of(session, hall_code)
     department = department_of(session, hall, item_code)
     day = calendar(session).local_date(now)
-    opens = slot_start(hall, day, hall["slots"][0])
-    closes = slot_start(hall, day, hall["slots"][-1]) + timedelta(minutes=hall["slot_minutes"])
-    if not calendar(session).is_workday(day) or not opens <= now < closes:
-        first, last = hall["slots"][0], closes.strftime("%H:%M")
+    if not is_open(hall, calendar(session), now):
+        hours, hours_en = hours_text(hall), hours_text(hall, ", ")
         raise InvalidInput(
-            f"大厅取号时间为工作日 {first}–{last}，请在此时间内取号或网上预约。",
-            f"Tickets are taken on working days {first}–{last}; come then or book online.",
+            f"大厅取号时间为工作日 {hours}，请在此时间内取号或网上预约。",
+            f"Tickets are taken on working days {hours_en}; come then or book online.",
         )
     if applicant is not None:
         _refuse_second_ticket(session, applicant, hall_code, day)

@@ -1,5 +1,6 @@
 """The halls and windows of ``halls.yaml`` as queue tickets (排号) see them: which window
-takes which department's items, and when a slot begins (local time, ``Settings.timezone``).
+takes which department's items, when a slot begins and when the hall is open (local time,
+``Settings.timezone``; opening hours on working days of the calendar in force).
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from tongban.catalog import service as catalog
-from tongban.catalog.halls import ALL
+from tongban.catalog.halls import ALL, periods
 from tongban.config import get_settings
 from tongban.errors import InvalidInput, NotFound
+from tongban.workdays.calendar import WorkCalendar
 
 
 def _zone() -> ZoneInfo:
@@ -62,3 +64,11 @@ def department_of(session: Session, hall: dict[str, Any], item_code: str) -> str
 def slot_start(hall: dict[str, Any], day: date, starts: str) -> datetime:
     """When slot ``starts`` (local HH:MM) of ``day`` begins, as an aware datetime."""
     return datetime.combine(day, time.fromisoformat(starts), tzinfo=_zone())
+
+
+def is_open(hall: dict[str, Any], cal: WorkCalendar, moment: datetime) -> bool:
+    """Whether ``hall`` is open at ``moment``: a working day of ``cal`` (make-up working
+    days included, holidays not) and within one period of its ``hours``, closing excluded."""
+    day = cal.local_date(moment)
+    local = moment.astimezone(_zone()).time()
+    return cal.is_workday(day) and any(opens <= local < closes for opens, closes in periods(hall))

@@ -175,6 +175,11 @@ class WorkCalendar:
             day += _ONE_DAY
             provisional = provisional or self.is_provisional(day)
 
+    def in_office_hours(self, moment: datetime) -> bool:
+        """Whether ``moment`` falls in office hours (opening included, closing not) of a
+        working day: when an appointment with a department's staff can be made."""
+        return self.working_start(moment) == moment
+
     def office_close(self, start: datetime) -> datetime:
         """When office hours close (UTC) on the working day a clock started at ``start``
         runs on (:meth:`working_start`): a limit of 0 hours (当场/即时办结) ends then, as a

@@ -135,6 +135,11 @@ def has_chinese(text: str) -> bool:
     return bool(_HAN_RUN.search(text))
 
 
+def is_chinese_word(token: str) -> bool:
+    """Whether ``token`` is a word of Chinese characters only (not a pair token, ``c:``…)."""
+    return bool(_HAN_RUN.fullmatch(token))
+
+
 # A markup tag ("<img src=x onerror=…>"): a page's code pasted or tried, never words asked.
 _MARKUP = re.compile(r"<[^<>]*>")
 

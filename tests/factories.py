@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from tests.verification import support
 from tongban import worker
+from tongban.assistant.models import UnansweredQuestion
+from tongban.assistant.unanswered import question_key
 from tongban.demo.samples import fill_form, sample
 from tongban.timeutil import utcnow
 
@@ -174,3 +176,20 @@ def subscribe_every_event(db: Session, codes: Iterable[str], now: datetime) -> N
             actor=audit.SYSTEM,
             now=now,
         )
+
+
+def unanswered(
+    db: Session, question: str, at: datetime, *, resolved_at: datetime | None = None
+) -> None:
+    """``question`` on the administrators' list of unanswered questions, asked once at
+    ``at`` (as kept: no masking applied)."""
+    db.add(
+        UnansweredQuestion(
+            question=question,
+            key=question_key(question),
+            asks=1,
+            first_asked_at=at,
+            last_asked_at=at,
+            resolved_at=resolved_at,
+        )
+    )

@@ -224,3 +224,50 @@ def test_every_revision_step_up_and_down_keeps_the_rows_written_before_it(
             assert _people(engine) == _expected(people)
         finally:
             engine.dispose()
+
+
+def test_unanswered_questions_asked_before_the_counts_are_counted(
+    tmp_path: Path, database_url: str
+) -> None:
+    """0063_unanswered_counts: the rows of one open question (however spaced and cased)
+    become one row counting them; a closed row stays one ask; undone, one row per ask."""
+    asked = [
+        ("开KTV", "2026-12-01 09:00:00", None),
+        ("开 ktv", "2026-12-02 10:00:00", None),
+        ("开KTV", "2026-12-03 11:00:00", None),
+        ("开KTV", "2026-11-30 08:00:00", "2026-12-01 08:00:00"),
+        ("开桌游吧", "2026-12-02 12:00:00", None),
+    ]
+    with scratch(tmp_path, database_url, "counts") as url:
+        engine = make_engine(url)
+        try:
+            upgrade(url, "0062_metric_situation_savings")
+            with engine.begin() as conn:
+                for question, at, resolved in asked:
+                    conn.execute(
+                        text(
+                            "INSERT INTO assistant_unanswered (question, asked_at, resolved_at)"
+                            " VALUES (:q, :at, :resolved)"
+                        ),
+                        {"q": question, "at": at, "resolved": resolved},
+                    )
+            upgrade(url, "0063_unanswered_counts")
+            query = text(
+                "SELECT question, asks, first_asked_at, last_asked_at, resolved_at IS NULL"
+                " FROM assistant_unanswered ORDER BY id"
+            )
+            with engine.connect() as conn:
+                rows = [
+                    (q, n, str(a)[:16], str(b)[:16], o) for q, n, a, b, o in conn.execute(query)
+                ]
+            assert rows == [
+                ("开KTV", 3, "2026-12-01 09:00", "2026-12-03 11:00", True),
+                ("开KTV", 1, "2026-11-30 08:00", "2026-11-30 08:00", False),
+                ("开桌游吧", 1, "2026-12-02 12:00", "2026-12-02 12:00", True),
+            ]
+            command.downgrade(alembic_config(url), "0062_metric_situation_savings")
+            with engine.connect() as conn:
+                count = conn.execute(text("SELECT count(*) FROM assistant_unanswered")).scalar()
+            assert count == len(asked)
+        finally:
+            engine.dispose()

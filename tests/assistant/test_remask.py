@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from tests.factories import unanswered
 from tongban.assistant.models import UnansweredQuestion
 from tongban.cli import app, base, run
 from tongban.timeutil import utcnow
@@ -35,9 +36,10 @@ def kept_before(monkeypatch: pytest.MonkeyPatch, runtime: Runtime, db: Session) 
     monkeypatch.setattr(base, "runtime", lambda **_: runtime)
     monkeypatch.setattr(run, "upgrade", lambda url: None)
     now = utcnow()
-    db.add(UnansweredQuestion(question=OLD[0], asked_at=now))
-    db.add(UnansweredQuestion(question=OLD[1], asked_at=now, resolved_at=now))
-    db.add(UnansweredQuestion(question="开桌游吧", asked_at=now))
+    unanswered(db, OLD[0], now)
+    unanswered(db, OLD[1], now, resolved_at=now)
+    unanswered(db, "开桌游吧", now)
+    unanswered(db, "开桌游吧 我电话＊", now)  # the same number, masked when asked
     db.commit()
     return db
 
@@ -57,6 +59,10 @@ def test_questions_kept_under_older_rules_are_masked(
     kept = " ".join(_kept(kept_before))
     for personal in ("8000", "王小明", "wang.xm", "example.com"):
         assert personal not in kept, kept
-    assert kept.count("开桌游吧") == 3
+    assert kept.count("开桌游吧") == 3  # the first masked as the one masked when asked:
+    counted = kept_before.scalar(
+        select(UnansweredQuestion.asks).where(UnansweredQuestion.question == "开桌游吧 我电话＊")
+    )
+    assert counted == 2  # one question, asked twice
     again = runner.invoke(app, ["catalog", "remask-questions"])
     assert again.exit_code == 0 and "未答问题" not in again.output  # nothing left to mask

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from tests.conftest import Clock
+from tests.factories import unanswered
 from tests.web.support import SignedIn, csrf
 from tongban.assistant.models import QuestionSource, UnansweredQuestion
 from tongban.audit.service import Actor
@@ -73,7 +74,7 @@ def test_one_address_cannot_flood_the_list(
     assert days == {clock.now.date()}  # no count of an earlier day is kept, nor an address
     assert "testclient" not in {row.source for row in db.query(QuestionSource)}
     listing = signed_in("admin").get("/admin/assistant").text
-    assert "同一网络地址每天最多记入 3 个问题" in listing  # the page says so
+    assert "同一网络地址每天最多记入 3 个新问题" in listing  # the page says so
 
 
 def test_a_halls_registered_terminal_is_counted_apart_from_its_address(
@@ -103,8 +104,8 @@ def test_every_open_question_can_be_reached_and_junk_taken_off(
 ) -> None:
     now = utcnow()
     for number in range(120):
-        db.add(UnansweredQuestion(question=f"广告垃圾刷屏测试{number}号", asked_at=now))
-    db.add(UnansweredQuestion(question="开KTV", asked_at=now + timedelta(seconds=1)))
+        unanswered(db, f"广告垃圾刷屏测试{number}号", now)
+    unanswered(db, "开KTV", now + timedelta(seconds=1))
     db.flush()
     admin = signed_in("admin")
     first = html.unescape(admin.get("/admin/assistant").text)
@@ -168,3 +169,19 @@ def test_the_form_refuses_what_it_should_in_words_that_say_what_to_fix(
     assert "常见问题已加入" in admin.post("/admin/assistant/answers", data=faq).text
     english = html.unescape(admin.get("/items/3501-WJW-003", params={"lang": "en"}).text)
     assert "Board game cafe?" in english
+
+
+def test_every_ask_is_counted_though_one_address_asks_for_a_whole_office(
+    client: TestClient, signed_in: SignedIn
+) -> None:
+    """Behind one address (a government office, a mobile carrier's NAT) the per-address
+    limit undercounted: 30 asks of one question from one address rank above 25 asks of
+    another from 25 addresses, and the page shows each one's count."""
+    for _ in range(30):
+        _ask(client, "开桌游吧")
+    for number in range(25):
+        apart = TestClient(client.app, client=(f"203.0.113.{number + 1}", 40000))
+        assert apart.get("/ask", params={"q": "开剧本杀店"}).status_code == 200
+    listing = html.unescape(signed_in("admin").get("/admin/assistant").text)
+    rows = re.findall(r"<tr><td><a [^>]*>([^<]+)</a></td><td>(\d+)</td>", listing)
+    assert rows[:2] == [("开桌游吧", "30"), ("开剧本杀店", "25")]

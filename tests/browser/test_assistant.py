@@ -175,3 +175,23 @@ def test_a_common_question_is_asked_by_a_tap_at_the_kiosk(browser: Browser, serv
     expect(page.locator("p.asked q")).to_contain_text(question)
     expect(page.locator("#answer-title")).to_contain_text("您要办的可能是")
     context.close()
+
+
+def test_pinyin_typed_at_the_kiosk_offers_its_characters(browser: Browser, server: str) -> None:
+    """A kiosk has no input method: pinyin typed on its keyboard shows, as it is typed,
+    the Chinese words the assistant reads it as; one tap asks in them."""
+    context = browser.new_context(
+        base_url=server, locale="zh-CN", viewport={"width": 1080, "height": 1920}
+    )
+    page = context.new_page()
+    page.goto(f"/kiosk/{HALL}")
+    page.goto("/ask")
+    pad = page.locator("form.ask-more [data-keypad]")
+    for key in "kaifandian":
+        pad.locator(f'[data-key="{key}"]').click()
+    candidate = page.locator("#pinyin-read button")
+    expect(candidate).to_have_text("开饭店")
+    candidate.click()
+    expect(page.locator("p.asked q")).to_have_text("开饭店")
+    expect(page.locator("#answer-title")).to_contain_text("我要开餐馆")
+    context.close()

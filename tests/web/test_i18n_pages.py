@@ -519,6 +519,10 @@ def test_english_tour_renders_every_template(
     booker.cookies.set("tongban_kiosk", "GL-ZWFW")  # the hall's terminal: its keyboard
     pages.append(booker.get("/progress").text)
     assert "On-screen keyboard" in pages[-1] and "Caps" in pages[-1]
+    pages.append(booker.get("/ask", params={"q": "kaifandian"}).text)  # read in characters
+    assert "Read from the pinyin as:" in pages[-1]
+    pages.append(booker.get("/ask/pinyin", params={"q": "kaifandian"}).text)  # as typed
+    assert "The pinyin in Chinese characters:" in pages[-1]
     booker.cookies.delete("tongban_kiosk")
     window_clerk = signed_in("clerk")
     window_clerk.cookies.set("tongban_lang", "en")

@@ -28,6 +28,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import structlog
@@ -201,6 +202,21 @@ class Index:
         for token in sorted(self._vocabulary):
             if token.startswith(text.PINYIN):
                 self._spellings.setdefault(_initials(token), []).append(token)
+
+    @cached_property
+    def _words_by_reading(self) -> dict[tuple[str, ...], list[str]]:
+        """The catalog's Chinese words (the segmenter's) by their pinyin syllables without
+        tones, the words most entries hold first."""
+        words = [token for token in self._vocabulary if text.is_chinese_word(token)]
+        found: dict[tuple[str, ...], list[str]] = {}
+        for word in sorted(words, key=lambda word: (-self._frequency[word], word)):
+            found.setdefault(text.readings(word), []).append(word)
+        return found
+
+    def words_read_as(self, syllables: tuple[str, ...]) -> list[str]:
+        """The catalog's Chinese words that read as ``syllables`` (("fan", "dian") →
+        饭店), the most common first: what letters typed as pinyin mean here."""
+        return self._words_by_reading.get(syllables, [])
 
     def _weight(self, token: str) -> float:
         """Inverse document frequency: a token no entry holds weighs most."""

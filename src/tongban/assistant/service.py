@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from tongban.accounts.models import User
-from tongban.assistant import cuts, hours, reading, retrieval, text
+from tongban.assistant import cuts, hours, pinyin, reading, retrieval, text
 from tongban.assistant.enums import Aspect, ReplyKind
 from tongban.cases import service as cases
 from tongban.cases.models import Case
@@ -156,6 +156,14 @@ def _ready(session: Session, *, wait: float | None = None) -> retrieval.Index | 
     index = _index(session, wait=wait)
     left = None if deadline is None else max(0.0, deadline - time.monotonic())
     return index if index is not None and loaded.wait(left) else None
+
+
+def read_pinyin(session: Session, *, question: str) -> str:
+    """``question`` typed in pinyin as the Chinese characters the assistant reads it as
+    (:func:`pinyin.read_as_chinese`: "kaifandian" → 开饭店); "" when it is not pinyin or
+    the index is not ready yet (no wait)."""
+    index = _ready(session, wait=0)
+    return pinyin.read_as_chinese(index, question) if index is not None else ""
 
 
 def cut_published(session: Session, *, now: datetime) -> int:

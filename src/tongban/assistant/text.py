@@ -135,6 +135,11 @@ def has_chinese(text: str) -> bool:
     return bool(_HAN_RUN.search(text))
 
 
+def is_chinese_word(token: str) -> bool:
+    """Whether ``token`` is a word of Chinese characters only (not a pair token, ``c:``…)."""
+    return bool(_HAN_RUN.fullmatch(token))
+
+
 # A markup tag ("<img src=x onerror=…>"): a page's code pasted or tried, never words asked.
 _MARKUP = re.compile(r"<[^<>]*>")
 
@@ -240,13 +245,25 @@ def latin_tokens(letters: str) -> list[str]:
     return [letters]
 
 
+# Toned pinyin letters as pypinyin writes them, without their tone (ü as v, as its
+# NORMAL style writes it: 绿 lv).
+_TONELESS = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ", "aaaaeeeeiiiioooouuuuvvvvvnnnm")
+
+
 @cache
 def _syllables() -> frozenset[str]:
-    from pypinyin import Style, lazy_pinyin
+    """The pinyin syllables without tones: each CJK character's first reading in
+    pypinyin's table, as ``lazy_pinyin(…, style=NORMAL)`` reads a character alone, its
+    tone marks taken off here (tenths of a second; reading every character through
+    ``lazy_pinyin`` took seconds of the dictionaries' loading at start-up)."""
     from pypinyin.pinyin_dict import pinyin_dict
 
-    chars = "".join(chr(point) for point in pinyin_dict if 0x4E00 <= point <= 0x9FFF)
-    return frozenset(reading for reading in lazy_pinyin(chars, style=Style.NORMAL) if reading)
+    readings = (
+        toned.split(",", 1)[0].translate(_TONELESS)
+        for point, toned in pinyin_dict.items()
+        if 0x4E00 <= point <= 0x9FFF
+    )
+    return frozenset(reading for reading in readings if reading.isascii() and reading.isalpha())
 
 
 def split_syllables(letters: str) -> list[str] | None:

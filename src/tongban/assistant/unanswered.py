@@ -57,8 +57,8 @@ def to_keep(reply: Reply) -> bool:
 class Source:
     """Where a question came from, as the per-source limit counts it: ``who`` names it (a
     network address, or a hall's registered kiosk terminal, which everyone in the hall
-    asks from), the server's secret that keys its digest, and how many questions it may
-    have kept a day."""
+    asks from), the server's secret that keys its digest, and how many new questions it
+    may add to the list a day."""
 
     who: str
     secret: str
@@ -66,21 +66,52 @@ class Source:
 
 
 def record_unanswered(session: Session, *, reply: Reply, now: datetime, source: Source) -> bool:
-    """Keep a question the assistant could not answer (:func:`to_keep`); what identifies
-    someone (phone and ID numbers, e-mail addresses, a name: :data:`_PERSONAL`) is masked,
-    and nothing says who asked. From a ``source`` that has had ``per_day`` questions kept
-    today (UTC) it is not kept: one address or terminal cannot flood the administrators'
-    list (its questions are still answered). Whether it was kept."""
-    if not to_keep(reply) or not _counted(session, source, now):
+    """Count one ask of a question the assistant could not answer (:func:`to_keep`); what
+    identifies someone (phone and ID numbers, e-mail addresses, a name: :data:`_PERSONAL`)
+    is masked, and nothing says who asked. Every ask of a question on the list is counted,
+    whoever asks (one address may be a whole office behind its router), so the list ranks
+    by how often people really ask; a question not on the list is added only while
+    ``source`` has added fewer than its ``per_day`` today (UTC), so that one address or
+    terminal cannot flood the list with rows (its questions are still answered). Counted
+    atomically: asks racing on one question each count once, on SQLite and PostgreSQL.
+    Whether the ask was counted."""
+    if not to_keep(reply):
         return False
-    session.add(UnansweredQuestion(question=kept(reply.question), asked_at=now))
+    question = kept(reply.question)
+    key = question_key(question)
+    counted = session.execute(
+        update(UnansweredQuestion)
+        .where(_open(), UnansweredQuestion.key == key)
+        .values(asks=UnansweredQuestion.asks + 1, last_asked_at=now)
+        .returning(UnansweredQuestion.id)
+    ).first()
+    if counted is not None:
+        return True
+    if not _counted(session, source, now):
+        return False
+    row = dict(question=question, key=key, asks=1, first_asked_at=now, last_asked_at=now)
+    session.execute(  # a racing first ask of the same question: counted on its row
+        insert_skipping_taken(session, UnansweredQuestion)
+        .values(row)
+        .on_conflict_do_update(
+            index_elements=[UnansweredQuestion.key],
+            index_where=_open(),
+            set_={"asks": UnansweredQuestion.asks + 1, "last_asked_at": now},
+        )
+    )
     return True
 
 
+def question_key(question: str) -> str:
+    """``question`` as questions are compared on the list: folded, without spaces ("开KTV",
+    "开 ktv": one question)."""
+    return fold(question).replace(" ", "")
+
+
 def _counted(session: Session, source: Source, now: datetime) -> bool:
-    """Count one more question kept from ``source`` today, unless it had its ``per_day``;
-    whether it was counted. The count is kept under a digest of who asked keyed with the
-    secret and the day (:class:`QuestionSource`); earlier days' counts are dropped."""
+    """Count one more new question added from ``source`` today, unless it had its
+    ``per_day``; whether it was counted. The count is kept under a digest of who asked
+    keyed with the secret and the day (:class:`QuestionSource`); earlier days' counts are dropped."""
     day = now.date()
     said = f"{day.isoformat()} {source.who}".encode()
     digest = hmac.new(source.secret.encode(), said, hashlib.sha256).hexdigest()[:32]
@@ -119,21 +150,30 @@ def _mask(question: str) -> str:
 
 def remask(session: Session) -> int:
     """Mask the questions kept before the masking rules (:data:`_PERSONAL`) last changed,
-    open and closed alike, with the rules in force; how many were changed. Masking again
-    changes nothing (``tongban migrate`` runs this at every upgrade; ``tongban catalog
-    remask-questions`` on its own)."""
+    open and closed alike, with the rules in force; how many were changed. An open
+    question that reads as another open one once masked is counted on that one. Masking
+    again changes nothing (``tongban migrate`` runs this at every upgrade; ``tongban
+    catalog remask-questions`` on its own)."""
     changed = 0
-    rows = session.execute(select(UnansweredQuestion.id, UnansweredQuestion.question))
-    for row_id, question in rows.all():
-        masked = _mask(question)
-        if masked != question:
-            session.execute(
-                update(UnansweredQuestion)
-                .where(UnansweredQuestion.id == row_id)
-                .values(question=masked)
-            )
-            changed += 1
+    for row in session.scalars(select(UnansweredQuestion).order_by(UnansweredQuestion.id)).all():
+        masked = _mask(row.question)
+        if masked == row.question:
+            continue
+        same = None if row.resolved_at else _open_row(session, question_key(masked))
+        if same is None:
+            row.question, row.key = masked, question_key(masked)
+        else:
+            same.asks += row.asks
+            same.first_asked_at = min(same.first_asked_at, row.first_asked_at)
+            same.last_asked_at = max(same.last_asked_at, row.last_asked_at)
+            session.delete(row)
+        session.flush()
+        changed += 1
     return changed
+
+
+def _open_row(session: Session, key: str) -> UnansweredQuestion | None:
+    return session.scalar(select(UnansweredQuestion).where(_open(), UnansweredQuestion.key == key))
 
 
 @dataclass(frozen=True)
@@ -151,39 +191,39 @@ def _open() -> ColumnElement[bool]:
 
 def count_unanswered(session: Session) -> int:
     """How many distinct questions are open."""
-    distinct = select(UnansweredQuestion.question).where(_open()).distinct().subquery()
-    return int(session.scalar(select(func.count()).select_from(distinct)) or 0)
+    return int(session.scalar(select(func.count(UnansweredQuestion.id)).where(_open())) or 0)
 
 
 def list_unanswered(session: Session, *, page: int = 1) -> list[Unanswered]:
     """Open unanswered questions, the most often asked first, :data:`PAGE` to a page
     (``page`` from 1)."""
-    times = func.count(UnansweredQuestion.id)
-    last = func.max(UnansweredQuestion.asked_at)
     rows = session.execute(
-        select(UnansweredQuestion.question, times, last)
+        select(
+            UnansweredQuestion.question,
+            UnansweredQuestion.asks,
+            UnansweredQuestion.last_asked_at,
+        )
         .where(_open())
-        .group_by(UnansweredQuestion.question)
-        .order_by(times.desc(), last.desc(), UnansweredQuestion.question)
+        .order_by(
+            UnansweredQuestion.asks.desc(),
+            UnansweredQuestion.last_asked_at.desc(),
+            UnansweredQuestion.question,
+        )
         .limit(PAGE)
         .offset(PAGE * (max(page, 1) - 1))
     )
-    return [Unanswered(question, count, when) for question, count, when in rows]
+    return [Unanswered(question, asks, when) for question, asks, when in rows]
 
 
 def _close(session: Session, question: str, now: datetime) -> int:
-    """Close the open rows of ``question`` (and of the ways of writing it that fold to the
-    same: "开KTV", "开 ktv"); how many were closed."""
-    same = fold(question).replace(" ", "")
-    rows = session.execute(
-        select(UnansweredQuestion.id, UnansweredQuestion.question).where(_open())
+    """Close the open question ``question`` (however it is written: "开KTV", "开 ktv"); how
+    many were closed (0 or 1)."""
+    closed = session.execute(
+        update(UnansweredQuestion)
+        .where(_open(), UnansweredQuestion.key == question_key(kept(question)))
+        .values(resolved_at=now)
     )
-    ids = [row_id for row_id, asked in rows if fold(asked).replace(" ", "") == same]
-    if ids:
-        session.execute(
-            update(UnansweredQuestion).where(UnansweredQuestion.id.in_(ids)).values(resolved_at=now)
-        )
-    return len(ids)
+    return int(closed.rowcount)  # type: ignore[attr-defined]
 
 
 def dismiss(session: Session, *, question: str, actor: audit.Actor, now: datetime) -> None:

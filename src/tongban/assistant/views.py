@@ -95,7 +95,7 @@ def _answer_page(
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    reply = None
+    reply, read_as = None, ""
     if question and error is None:
         situation = catalog.from_query(request.query_params)
         reply = service.ask(
@@ -108,9 +108,11 @@ def _answer_page(
             kiosk=kiosk_of(request),
         )
         keep_unanswered(request, reply, now)
+        read_as = service.read_pinyin(session, question=question)
     context: dict[str, Any] = {
         "q": question,
         "reply": reply,
+        "read_as": read_as,
         "error": error,
         "sections": SECTIONS,
         "faq_section": FAQ_SECTION,
@@ -162,6 +164,14 @@ def answer(
         message = _message(request, error)
         return _answer_page(request, session, user, q, about, now, message, 422)
     return _answer_page(request, session, user, question, about, now)
+
+
+@router.get("/ask/pinyin")
+def pinyin_reading(request: Request, session: SessionDep, q: str = "") -> Response:
+    """The kiosk's candidate bar: what ``q``, typed in pinyin, reads as in Chinese
+    characters (empty when it does not), as a fragment htmx swaps in as keys are typed."""
+    read_as = service.read_pinyin(session, question=q[: service.MAX_QUESTION])
+    return render(request, "assistant/_pinyin.html", {"read_as": read_as})
 
 
 @router.post("/ask")

@@ -193,7 +193,7 @@ class Settings(SignInSettings, PersonalDataSettings):
     assistant_questions_per_source_per_day: int = Field(
         20,
         ge=1,
-        description="Questions the guide assistant could not answer that one network address may have kept per day (UTC) for the catalog administrators' list; past them its questions are still answered but not kept, so that one source cannot flood the list.",
+        description="New questions the guide assistant could not answer that one network address may add per day (UTC) to the catalog administrators' list (every ask of a question already on it is counted, from any address); past them its new questions are still answered but not added, so that one source cannot flood the list with rows.",
     )
     assistant_questions_per_terminal_per_day: int = Field(
         400,

@@ -40,7 +40,9 @@ def test_messages_appear_next_to_the_field_in_chinese(people: Browsers) -> None:
     phone = page.locator("#f-phone")
     phone.fill("123")
     phone.press("Tab")
-    expect(page.locator("#e-phone")).to_have_text("“联系电话(手机号码)”格式不正确")
+    expect(page.locator("#e-phone")).to_have_text(
+        "“联系电话(手机号码)”格式不正确，应为11 位手机号码"
+    )
     expect(phone).to_have_attribute("aria-invalid", "true")
     expect(phone).to_have_attribute("aria-describedby", re.compile(r"\be-phone\b"))
     phone.fill("13800000001")
@@ -60,6 +62,27 @@ def test_messages_appear_next_to_the_field_in_chinese(people: Browsers) -> None:
     expect(page.locator("#f-applicant_name")).to_have_value("张三")
     # nothing was submitted; what was typed is kept as a draft by autosave
     assert re.search(rf"/apply/{ITEM}$|/cases/\d+/edit$", page.url), page.url
+
+
+def test_a_message_names_what_is_wanted_as_the_server_does(people: Browsers) -> None:
+    """Found in trial: "格式不正确" named no format; the page says what the server says
+    (its bound, its format), in the page's language."""
+    page = people.sign_in("zhangsan")
+    page.goto(f"/apply/{ITEM}")
+    page.fill("#f-residence_address", "五四路")
+    page.press("#f-residence_address", "Tab")
+    expect(page.locator("#e-residence_address")).to_have_text("“现居住地址”至少 5 个字")
+    page.fill("#f-applicant_id_number", "35010219620418")
+    page.press("#f-applicant_id_number", "Tab")
+    expect(page.locator("#e-applicant_id_number")).to_have_text(
+        "“申请人(经办人)公民身份号码”格式不正确，应为18 位身份证号码（末位为数字或 X）"
+    )
+    page.goto(f"/apply/{ITEM}?lang=en")
+    page.fill("#f-phone", "123")
+    page.press("#f-phone", "Tab")
+    expect(page.locator("#e-phone")).to_have_text(
+        "Phone (mobile) has the wrong format: it must be an 11-digit mobile number"
+    )
 
 
 def test_a_message_from_the_server_stays_while_it_is_true(people: Browsers, tmp_path: Path) -> None:

@@ -189,6 +189,15 @@
     }
     items(form).forEach(remember);
 
+    // The message of problem ``key``: the field's own reason where the page gives one
+    // (data-reasons: the server's words for its format or bound), else the general one.
+    function said(item, key) {
+      var reasons = item.kind === "control" ? JSON.parse(item.el.getAttribute("data-reasons") || "{}") : {};
+      var title = item.title();
+      return key in reasons ? fill(messages.reason, { title: title, reason: reasons[key] })
+        : fill(messages[key], { title: title });
+    }
+
     // True when the item may be sent as it is; shows or clears its message.
     function check(item) {
       var key = problemOf(item);
@@ -197,7 +206,7 @@
       }
       fromServer[item.key] = false;
       if (key) {
-        show(item, fill(messages[key], { title: item.title() }));
+        show(item, said(item, key));
         return false;
       }
       clear(item);

@@ -275,14 +275,8 @@ def parse(schema: Schema, form: FormData) -> dict[str, Any]:
 
 
 def problems_of(error: DomainError, locale: str) -> Problems:
-    """Messages by field from a domain error (its details, or its own field)."""
-    found: Problems = {}
-    for detail in error.details:
-        message = detail["message_en"] if locale == "en" else detail["message_zh"]
-        found.setdefault(str(detail.get("field") or ""), message)
-    if not error.details:
-        found[error.field or ""] = error.message(locale)
-    return found
+    """Messages by field from a domain error (``DomainError.messages_by_field``)."""
+    return error.messages_by_field(locale)
 
 
 def general(problems: Problems, known: Sequence[str]) -> list[str]:

@@ -38,6 +38,18 @@ class DomainError(Exception):
     def message(self, locale: str) -> str:
         return self.message_en if locale == "en" else self.message_zh
 
+    def messages_by_field(self, locale: str) -> dict[str, str]:
+        """What a form shows beside each input: the message of each field named in
+        ``details`` (the first per field), else this error's own under its ``field``;
+        "" keys what belongs to no field."""
+        if not self.details:
+            return {self.field or "": self.message(locale)}
+        found: dict[str, str] = {}
+        for detail in self.details:
+            message = detail["message_en"] if locale == "en" else detail["message_zh"]
+            found.setdefault(str(detail.get("field") or ""), message)
+        return found
+
 
 class InvalidInput(DomainError):
     status = 422

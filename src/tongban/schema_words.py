@@ -21,15 +21,13 @@ from tongban.textutil import counted
 _NUMERIC_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
-def _bound(error: ValidationError) -> str:
-    value = error.validator_value
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value)
+def _bound(wanted: Any) -> str:
+    if isinstance(wanted, float) and wanted.is_integer():
+        wanted = int(wanted)
+    return str(wanted)
 
 
-def _type_reason(error: ValidationError) -> tuple[str, str]:
-    wanted, value = error.validator_value, error.instance
+def _type_reason(wanted: Any, value: Any) -> tuple[str, str]:
     if wanted in ("number", "integer") and (
         (isinstance(value, float) and not math.isfinite(value))
         or (isinstance(value, str) and _NUMERIC_TEXT.fullmatch(value.strip()))
@@ -46,6 +44,13 @@ _REASONS = {
     "required": ("必须填写", "is required"),
     "format": ("格式不正确", "has the wrong format"),
     "uniqueItems": ("各项不能重复", "must not list the same thing twice"),
+}
+_FORMATS = {  # the formats a form field declares, as a person writes them
+    "date": ("应为有效日期，如 2025-09-01", "must be a date such as 2025-09-01"),
+    "email": (
+        "格式不正确，应为电子邮箱地址，如 name@example.com",
+        "has the wrong format: it must be an e-mail address such as name@example.com",
+    ),
 }
 _BOUNDED = {
     "minLength": ("至少 {} 个字", "needs at least {}"),
@@ -72,8 +77,7 @@ _WHOLE_BOUNDED = {  # the same bounds of an integer field, which say so
 }
 
 
-def _choices(error: ValidationError) -> tuple[str, str]:
-    offered = error.validator_value
+def _choices(offered: Any) -> tuple[str, str]:
     values = [str(value) for value in offered] if isinstance(offered, list) else []
     return "应为以下之一：" + "、".join(values), "must be one of: " + ", ".join(values)
 
@@ -84,13 +88,19 @@ _KNOWN_SHAPES = {  # catalog patterns no identifier check owns (the identifier c
 }
 
 
-def _shape(error: ValidationError) -> tuple[str, str]:
+def shape_reason(words: tuple[str, str]) -> tuple[str, str]:
+    """The reason of a value not of the shape ``words`` (Chinese, English) names:
+    "格式不正确，应为6 位数字邮政编码"."""
+    return f"格式不正确，应为{words[0]}", f"has the wrong format: it must be {words[1]}"
+
+
+def _shape(pattern: Any, schema: Mapping[str, Any]) -> tuple[str, str]:
     """A pattern a person cannot read: the field's description, else the words of a known
     pattern (``_KNOWN_SHAPES``), say what is wanted."""
-    hint = error.schema.get("description") if isinstance(error.schema, dict) else None
-    known = _KNOWN_SHAPES.get(str(error.validator_value))
+    hint = schema.get("description")
+    known = _KNOWN_SHAPES.get(str(pattern))
     if known is not None and not hint:
-        return f"格式不正确，应为{known[0]}", f"has the wrong format: it must be {known[1]}"
+        return shape_reason(known)
     if hint:
         return f"格式不正确（{hint}）", f"has the wrong format ({hint})"
     return "格式不正确", "has the wrong format"
@@ -99,28 +109,36 @@ def _shape(error: ValidationError) -> tuple[str, str]:
 def reason_of(error: ValidationError) -> tuple[str, str]:
     """Why a value breaks its schema keyword, as (Chinese, English) phrases that follow the
     field's title: "应大于 0", "must be greater than 0"."""
-    kind = str(error.validator)
-    if kind == "type":
-        return _type_reason(error)
-    if kind == "format" and error.validator_value == "date":
-        return "应为有效日期，如 2025-09-01", "must be a date such as 2025-09-01"
-    if kind == "enum":
-        return _choices(error)
-    if kind == "pattern":
-        return _shape(error)
-    whole = isinstance(error.schema, dict) and error.schema.get("type") == "integer"
-    table = {**_BOUNDED, **_WHOLE_BOUNDED} if whole else _BOUNDED
-    if kind == "minItems" and isinstance(error.schema, dict):
-        items = error.schema.get("items", {})
-        if isinstance(items, dict) and "enum" in items:
-            table = {**table, "minItems": ("至少选择 {} 项", "needs at least {} chosen")}
-    if kind in table:
-        zh, en = table[kind]
-        bound = _bound(error)
-        if kind in _NOUNS:
-            return zh.format(bound), en.format(counted(float(bound), *_NOUNS[kind]))
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    return reason_for(str(error.validator), error.validator_value, schema, error.instance)
+
+
+def reason_for(
+    keyword: str, wanted: Any, schema: Mapping[str, Any], value: Any = None
+) -> tuple[str, str]:
+    """:func:`reason_of` without a value at hand: why a value would break ``keyword``
+    (``wanted``, its value in the property ``schema``), as the page's script says it
+    before the form is sent; ``value``, where known, tells a number too large to handle
+    from a wrong type."""
+    if keyword == "type":
+        return _type_reason(wanted, value)
+    if keyword == "format" and wanted in _FORMATS:
+        return _FORMATS[wanted]
+    if keyword == "enum":
+        return _choices(wanted)
+    if keyword == "pattern":
+        return _shape(wanted, schema)
+    table = {**_BOUNDED, **_WHOLE_BOUNDED} if schema.get("type") == "integer" else _BOUNDED
+    items = schema.get("items", {})
+    if keyword == "minItems" and isinstance(items, dict) and "enum" in items:
+        table = {**table, "minItems": ("至少选择 {} 项", "needs at least {} chosen")}
+    if keyword in table:
+        zh, en = table[keyword]
+        bound = _bound(wanted)
+        if keyword in _NOUNS:
+            return zh.format(bound), en.format(counted(float(bound), *_NOUNS[keyword]))
         return zh.format(bound), en.format(bound)
-    return _REASONS.get(kind, ("不符合要求", "is not acceptable"))
+    return _REASONS.get(keyword, ("不符合要求", "is not acceptable"))
 
 
 _TYPES = {

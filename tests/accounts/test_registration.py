@@ -224,3 +224,19 @@ def test_a_bad_phone_gets_the_message_forms_give(client: TestClient) -> None:
     error = response.json()["error"]
     assert error["field"] == "phone"
     assert error["message"] == "手机号码应为 11 位，实际为 10 位"
+
+
+def test_every_wrong_field_is_named_at_once(client: TestClient) -> None:
+    """Found in trial: the first wrong field alone was named, the next after a second try."""
+    body = enterprise(
+        id_number=_wrong_check_character(ID_NUMBER),
+        phone="1390000000",
+        enterprise_name=None,
+        credit_code=None,
+    )
+    response = client.post(f"{API}/auth/register", json=body)
+
+    assert response.status_code == 422
+    details = response.json()["error"]["details"]
+    assert [d["field"] for d in details] == ["id_number", "phone", "enterprise_name", "credit_code"]
+    assert "手机号码应为 11 位" in response.json()["error"]["message"]

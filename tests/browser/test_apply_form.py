@@ -40,7 +40,9 @@ def test_messages_appear_next_to_the_field_in_chinese(people: Browsers) -> None:
     phone = page.locator("#f-phone")
     phone.fill("123")
     phone.press("Tab")
-    expect(page.locator("#e-phone")).to_have_text("“联系电话(手机号码)”格式不正确")
+    expect(page.locator("#e-phone")).to_have_text(
+        "“联系电话(手机号码)”格式不正确，应为11 位手机号码"
+    )
     expect(phone).to_have_attribute("aria-invalid", "true")
     expect(phone).to_have_attribute("aria-describedby", re.compile(r"\be-phone\b"))
     phone.fill("13800000001")
@@ -52,14 +54,62 @@ def test_messages_appear_next_to_the_field_in_chinese(people: Browsers) -> None:
     summary = page.locator(".form-problems[role=alert]")
     expect(summary).to_contain_text("请按以下提示修改后再提交")
     expect(summary).to_contain_text("“现居住地址”必须填写")
-    # the ID card is looked for in shared data first: the server asks for it if need be
-    expect(summary).not_to_contain_text("居民身份证")
+    # the ID card is looked for in shared data first: the server asks for it, saying why
+    expect(summary).to_contain_text("请上传“申请人(经办人)居民身份证”（您名下没有有效的")
     expect(page.locator("#e-residence_address")).to_have_text("“现居住地址”必须填写")
-    expect(page.locator("#f-residence_address")).to_be_focused()
     # the applicant's own name comes from the account, not asked again
     expect(page.locator("#f-applicant_name")).to_have_value("张三")
-    # nothing was submitted; what was typed is kept as a draft by autosave
+    # nothing was submitted; what was typed is kept in the draft the server saved
     assert re.search(rf"/apply/{ITEM}$|/cases/\d+/edit$", page.url), page.url
+
+
+def test_a_message_names_what_is_wanted_as_the_server_does(people: Browsers) -> None:
+    """Found in trial: "格式不正确" named no format; the page says what the server says
+    (its bound, its format), in the page's language."""
+    page = people.sign_in("zhangsan")
+    page.goto(f"/apply/{ITEM}")
+    page.fill("#f-residence_address", "五四路")
+    page.press("#f-residence_address", "Tab")
+    expect(page.locator("#e-residence_address")).to_have_text("“现居住地址”至少 5 个字")
+    page.fill("#f-applicant_id_number", "35010219620418")
+    page.press("#f-applicant_id_number", "Tab")
+    expect(page.locator("#e-applicant_id_number")).to_have_text(
+        "“申请人(经办人)公民身份号码”格式不正确，应为18 位身份证号码（末位为数字或 X）"
+    )
+    page.goto(f"/apply/{ITEM}?lang=en")
+    page.fill("#f-phone", "123")
+    page.press("#f-phone", "Tab")
+    expect(page.locator("#e-phone")).to_have_text(
+        "Phone (mobile) has the wrong format: it must be an 11-digit mobile number"
+    )
+
+
+def test_a_refused_form_names_every_wrong_field_at_once_and_keeps_everything(
+    people: Browsers, tmp_path: Path
+) -> None:
+    """Found in trial: the page's script stopped the form at what it knew (an empty
+    address) and the server's other refusals (a wrong check digit, a date in the future)
+    came one submission later. Now the server is asked and every problem is beside its
+    field, with what was typed and uploaded kept."""
+    page = people.sign_in("zhangsan")
+    page.goto(f"/apply/{ITEM}")
+    page.fill("#f-applicant_id_number", BAD_ID)
+    page.fill("#f-termination_date", "2099-01-04")
+    page.fill("#f-residence_address", "")
+    card = tmp_path / "id.pdf"
+    card.write_bytes(SAMPLES["pdf"])
+    page.set_input_files("#m-ID_CARD", str(card))
+    expect(page.locator("#material-ID_CARD .file-name")).to_have_text("id.pdf")
+    page.click("button:text-is('提交申请')")
+    expect(page.locator("#e-applicant_id_number")).to_contain_text("校验")
+    expect(page.locator("#e-termination_date")).to_be_visible()
+    expect(page.locator("#e-residence_address")).to_have_text("“现居住地址”必须填写")
+    expect(page.locator("#e-fuzhou_district")).to_have_text("“所属区(县、市)”必须填写")
+    expect(page.locator("#e-education")).to_have_text("“文化程度”必须填写")
+    expect(page.locator(".form-problems[role=alert] li")).to_have_count(5)
+    expect(page.locator("#f-applicant_id_number")).to_have_value(BAD_ID)
+    expect(page.locator("#f-termination_date")).to_have_value("2099-01-04")
+    expect(page.locator("#material-ID_CARD .file-name")).to_have_text("id.pdf")
 
 
 def test_a_message_from_the_server_stays_while_it_is_true(people: Browsers, tmp_path: Path) -> None:

@@ -45,8 +45,15 @@ def errors() -> Iterator[list[str]]:
 
 
 def _watch(page: Page, found: list[str]) -> None:
+    """Script errors; not the browser's note of a form the server refused (a 422 page,
+    which names every problem beside its field)."""
     page.on("pageerror", lambda error: found.append(str(error)))
-    page.on("console", lambda m: found.append(m.text) if m.type == "error" else None)
+    page.on(
+        "console",
+        lambda m: (
+            found.append(m.text) if m.type == "error" and "status of 422" not in m.text else None
+        ),
+    )
 
 
 def _signed_in(people: Browsers, errors: list[str]) -> Page:

@@ -178,6 +178,29 @@ def test_the_two_inspectors_are_distinct_random_and_the_same_for_the_same_seed(
     assert "scjg" not in {u.username for u in pool}  # the reviewer is never an inspector
 
 
+def test_every_unmarked_check_and_every_failure_without_a_finding_is_named_at_once(
+    db: Session, review: dict[str, Any]
+) -> None:
+    found = _order(db, review)
+    first = db.get_one(User, found.first_inspector_id)
+    _agree(db, found, first, ACCEPTED + timedelta(hours=1))
+    codes = [check["code"] for check in found.checklist]
+    assert len(codes) >= 3
+    verdicts = {codes[0]: inspection.Verdict(False)}  # failed, nothing written; the rest unmarked
+    with pytest.raises(InvalidInput) as refused:
+        inspection.conclude(
+            db,
+            inspection_id=found.id,
+            user=first,
+            verdicts=verdicts,
+            result=InspectionResult.failed,
+            rectification="",
+            now=ACCEPTED + timedelta(days=1),
+        )
+    named = [detail["field"] for detail in refused.value.details]
+    assert named == [f"note-{codes[0]}", *(f"check-{code}" for code in codes[1:])]
+
+
 def test_inspectors_are_never_taken_as_reviewers_and_too_few_draw_none(
     client: TestClient, as_user: Any, db: Session, review: dict[str, Any]
 ) -> None:

@@ -134,3 +134,10 @@ def test_every_signed_in_user_finds_the_password_change_in_the_menu(client: Test
         assert '<a href="/account/password">修改密码</a>' in client.get(start).text, username
     client.cookies.set("tongban_lang", "en")
     assert '<a href="/account/password">Change password</a>' in client.get("/audit").text
+
+
+def test_register_names_every_wrong_field_next_to_it(client: TestClient) -> None:
+    response = _register(client, id_number="350102196204180311", phone="1380000000")
+    assert response.status_code == 422
+    assert 'id="e-id_number">' in response.text and 'id="e-phone">' in response.text
+    assert "手机号码应为 11 位，实际为 10 位" in response.text and 'value="王小"' in response.text

@@ -40,9 +40,9 @@ def test_a_day_limit_is_shown_as_its_last_day_everywhere(
     # the case page states the receipt's acceptance deadline too, in the same words
     accepting = found(r"<dt>受理期限</dt>\s*<dd>(.*?)</dd>", case_page)
     assert "截至 2025-09-28" in accepting and "第三十二条" in accepting
-    # and says that the nearer date is the window's own same-day stage, not a second deadline
+    # and says that the nearer date is the window's own same-day stage, then the legal date
     stage = found(r"<dt>受理环节剩余时间</dt>\s*<dd>(.*?)</dd>", case_page)
-    assert "2025-09-22" in stage and "窗口承诺的受理时限；法定受理期限见“办理详情”" in stage
+    assert "2025-09-22" in stage and "窗口承诺的受理时限；法定受理期限截至 2025-09-28" in stage
 
 
 def test_hours_left_are_hours_and_minutes(

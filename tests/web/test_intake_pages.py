@@ -135,6 +135,15 @@ def test_a_bad_id_number_is_named_next_to_the_field(signed_in: SignedIn, db: Ses
     assert db.scalar(select(User).where(User.username.like("walkin-%"))) is None
 
 
+def test_every_wrong_detail_of_the_person_is_named_at_once(signed_in: SignedIn) -> None:
+    walk_in = {"walkin_id_number": BAD_ID, "walkin_name": " ", "walkin_phone": "1370000000"}
+    response = take_in(signed_in("clerk"), walk_in, FORM)
+    assert response.status_code == 422
+    for field in ("id_number", "name", "phone"):
+        assert f'id="e-p-{field}"' in response.text, field
+    assert 'value="福州市第一医院"' in response.text
+
+
 def test_an_incomplete_form_keeps_the_draft_to_finish(signed_in: SignedIn, db: Session) -> None:
     clerk = signed_in("clerk")
     partial = {k: v for k, v in FORM.items() if k != "employer_name"}

@@ -90,6 +90,8 @@ def test_the_lookup_counts_down_to_the_time_left_of_the_case_page(
     assert body["time_left_limit"] == "stage"
     due = timefmt.deadline(datetime.fromisoformat(body["time_left"]["due_at"]))
     assert f"到期：{due}" in shown.group(1)
+    # the note beside it states the art. 32 date itself: the lookup has no 办理详情 to point to
+    assert "法定受理期限截至 2025-09-28" in shown.group(1) and "办理详情" not in page
 
 
 def test_an_enterprise_case_takes_the_credit_code_tail_in_either_case(

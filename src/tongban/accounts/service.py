@@ -19,7 +19,7 @@ from tongban.accounts.models import SignInSession, User, UserRole
 from tongban.accounts.schemas import ApplicantCreate, StaffCreate
 from tongban.audit.service import Actor
 from tongban.config import get_settings
-from tongban.errors import Conflict, InvalidInput
+from tongban.errors import Conflict, InvalidInput, gather
 from tongban.pii.service import lookup_key
 from tongban.timeutil import utcnow
 
@@ -89,6 +89,28 @@ def checked_phone(value: str | None) -> str | None:
     return checked_identifier("mobile-phone", value, "phone")
 
 
+def _enterprise_name(data: ApplicantCreate) -> None:
+    if data.kind == UserKind.enterprise and not data.enterprise_name:
+        raise InvalidInput(
+            "法人账号需要填写企业名称。",
+            "An enterprise account needs its name.",
+            field="enterprise_name",
+        )
+
+
+def _credit_code(data: ApplicantCreate) -> str | None:
+    """An enterprise's credit code, checked; None for a person."""
+    if data.kind != UserKind.enterprise:
+        return None
+    if not data.credit_code:
+        raise InvalidInput(
+            "法人账号需要填写统一社会信用代码。",
+            "An enterprise account needs its unified social credit code.",
+            field="credit_code",
+        )
+    return checked_identifier("credit-code", data.credit_code, "credit_code")
+
+
 def register_applicant(session: Session, *, data: ApplicantCreate) -> User:
     """Register a natural person or an enterprise (through its legal representative), the
     identity checked against the registers (``realname``: refused where they hold the
@@ -98,23 +120,15 @@ def register_applicant(session: Session, *, data: ApplicantCreate) -> User:
             "只能注册自然人或法人账号。", "Only persons or enterprises may register."
         )
     _check_username_free(session, data.username)
-    id_number = checked_identifier("resident-id", data.id_number, "id_number")
-    phone = checked_phone(data.phone)
-    credit_code = None
-    if data.kind == UserKind.enterprise:
-        if not data.enterprise_name:
-            raise InvalidInput(
-                "法人账号需要填写企业名称。",
-                "An enterprise account needs its name.",
-                field="enterprise_name",
-            )
-        if not data.credit_code:
-            raise InvalidInput(
-                "法人账号需要填写统一社会信用代码。",
-                "An enterprise account needs its unified social credit code.",
-                field="credit_code",
-            )
-        credit_code = checked_identifier("credit-code", data.credit_code, "credit_code")
+    checked = gather(
+        {
+            "id_number": lambda: checked_identifier("resident-id", data.id_number, "id_number"),
+            "phone": lambda: checked_phone(data.phone),
+            "enterprise_name": lambda: _enterprise_name(data),
+            "credit_code": lambda: _credit_code(data),
+        }
+    )
+    id_number, phone, credit_code = checked["id_number"], checked["phone"], checked["credit_code"]
     claim = realname.Claim(
         kind=data.kind,
         display_name=data.display_name.strip(),
@@ -239,17 +253,26 @@ def walk_in_username(id_number: str) -> str:
     return "walkin-" + lookup_key(id_number).removeprefix("h:")
 
 
+def _walk_in_name(name: str) -> str:
+    if not name.strip():
+        raise InvalidInput("请填写申请人姓名。", "Enter the applicant's name.", field="name")
+    return name.strip()
+
+
 def find_or_create_walk_in(session: Session, *, id_number: str, name: str, phone: str) -> User:
     """The person account of a walk-in applicant (窗口代办): reused by ID number, else created.
 
     A new account gets an unusable password (the hash of a secret nobody is told), so the
     person can claim it later with their ID number.
     """
-    number = checked_identifier("resident-id", id_number, "id_number")
-    mobile = checked_phone(phone)
-    name = name.strip()
-    if not name:
-        raise InvalidInput("请填写申请人姓名。", "Enter the applicant's name.", field="name")
+    checked = gather(
+        {
+            "id_number": lambda: checked_identifier("resident-id", id_number, "id_number"),
+            "name": lambda: _walk_in_name(name),
+            "phone": lambda: checked_phone(phone),
+        }
+    )
+    number, name, mobile = checked["id_number"], checked["name"], checked["phone"]
     query = select(User).where(User.id_number_key == number, User.kind == UserKind.person)
     person = session.scalars(query.order_by(User.id)).first()
     if person is not None:

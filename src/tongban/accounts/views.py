@@ -320,9 +320,7 @@ def register(
     except ValidationError as error:
         return _register_again(request, values, _validation_problems(error, locale))
     except DomainError as error:
-        return _register_again(
-            request, values, {error.field or "": error.message(locale)}, error.status
-        )
+        return _register_again(request, values, error.messages_by_field(locale), error.status)
     csrf.signed_in_as(request, user.id)
     response = see_other("/my/cases?done=registered")
     csrf.remember_browser(request, response)

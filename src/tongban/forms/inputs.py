@@ -16,6 +16,7 @@ from starlette.datastructures import FormData
 from tongban import identifiers
 from tongban.errors import DomainError
 from tongban.forms import service as formcheck
+from tongban.schema_words import reason_for, shape_reason
 
 Schema = dict[str, Any]
 Problems = dict[str, str]
@@ -34,6 +35,7 @@ class FormField:
     description: str | None = None
     options: list[tuple[str, str]] = field(default_factory=list)
     attrs: dict[str, Any] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)  # ``_reasons``, for the page's script
     rows: list[list[FormField]] = field(default_factory=list)
     enforce: bool = True  # browser-side ``required``; off in repeated rows, which may stay blank
     source: str | None = None  # where a filled value came from, or why a shared field is asked
@@ -117,6 +119,31 @@ def _identifier_attrs(prop: Schema) -> dict[str, Any]:
     }
 
 
+_BROWSER_CHECKED = ("pattern", "minLength", "maxLength", "minimum", "maximum")
+
+
+def _reasons(prop: Schema, widget: str, locale: str) -> dict[str, str]:
+    """Why the page's script (static/form.js) refuses a value, by the problem it finds
+    (``type``, ``pattern``, a bound), in the words of the server's check of the same
+    field (``schema_words.reason_for``; an identifier by its kind's shape), so that the
+    browser names the format or bound wanted as the server does."""
+    found = {
+        keyword: reason_for(keyword, prop[keyword], prop)
+        for keyword in _BROWSER_CHECKED
+        if keyword in prop
+    }
+    if prop.get("type") in ("number", "integer"):
+        found["type"] = reason_for("type", prop["type"], prop)
+    if widget == "date":  # a date the browser cannot read is its ``type`` problem
+        found["type"] = reason_for("format", "date", prop)
+    if widget == "email":  # an address it cannot read, its ``pattern`` problem
+        found["pattern"] = reason_for("format", "email", prop)
+    kind = identifiers.kind_of(prop)
+    if kind is not None:
+        found["pattern"] = shape_reason(kind.words)
+    return {problem: words[1 if locale == "en" else 0] for problem, words in found.items()}
+
+
 def title_of(prop: Schema, name: str, locale: str) -> str:
     if locale == "en" and prop.get("title_en"):
         return str(prop["title_en"])
@@ -139,6 +166,7 @@ def _field(
         description=(locale == "en" and prop.get("description_en")) or prop.get("description"),
         options=options,
         attrs=_attrs(prop),
+        reasons=_reasons(prop, widget, locale),
     )
     if widget == "rows":
         filled = value if isinstance(value, list) else []
@@ -247,14 +275,8 @@ def parse(schema: Schema, form: FormData) -> dict[str, Any]:
 
 
 def problems_of(error: DomainError, locale: str) -> Problems:
-    """Messages by field from a domain error (its details, or its own field)."""
-    found: Problems = {}
-    for detail in error.details:
-        message = detail["message_en"] if locale == "en" else detail["message_zh"]
-        found.setdefault(str(detail.get("field") or ""), message)
-    if not error.details:
-        found[error.field or ""] = error.message(locale)
-    return found
+    """Messages by field from a domain error (``DomainError.messages_by_field``)."""
+    return error.messages_by_field(locale)
 
 
 def general(problems: Problems, known: Sequence[str]) -> list[str]:

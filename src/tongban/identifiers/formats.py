@@ -32,6 +32,7 @@ class Kind:
     normalise: Callable[[str], str]
     check: Callable[[str], str]  # the normalised value, or IdentifierError
     shape: str  # what a normalised value looks like, for the browser's early check
+    words: tuple[str, str]  # the shape in Chinese and English words, for its refusal
 
 
 def validate_party_number(value: str) -> str:
@@ -76,22 +77,41 @@ KINDS = {
             normalise,
             lambda value: validate_resident_id(value).number,
             r"^[0-9]{17}[0-9X]$",
+            (
+                "18 位身份证号码（末位为数字或 X）",
+                "an 18-character ID number (the last a digit or X)",
+            ),
         ),
         Kind(
-            "credit-code", normalise, lambda value: validate_credit_code(value).number, CREDIT_SHAPE
+            "credit-code",
+            normalise,
+            lambda value: validate_credit_code(value).number,
+            CREDIT_SHAPE,
+            ("18 位统一社会信用代码", "an 18-character unified social credit code"),
         ),
         Kind(
             "resident-id-or-credit-code",
             normalise,
             validate_party_number,
             rf"^([0-9]{{17}}[0-9X]|{CREDIT_SHAPE[1:-1]})$",
+            (
+                "18 位身份证号码或统一社会信用代码",
+                "an 18-character ID number or unified social credit code",
+            ),
         ),
-        Kind("mobile-phone", normalise_phone, validate_mobile_phone, r"^1[3-9][0-9]{9}$"),
+        Kind(
+            "mobile-phone",
+            normalise_phone,
+            validate_mobile_phone,
+            r"^1[3-9][0-9]{9}$",
+            ("11 位手机号码", "an 11-digit mobile number"),
+        ),
         Kind(
             "division-code",
             normalise,
             lambda value: validate_division_code(value).code,
             r"^[0-9]{6}$",
+            ("6 位数字行政区划代码", "a 6-digit division code"),
         ),
     )
 }

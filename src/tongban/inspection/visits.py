@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,7 +18,7 @@ from tongban.cases import service as cases
 from tongban.cases.core import clocks, hooks
 from tongban.cases.models import Case
 from tongban.cases.stages.limits import resume
-from tongban.errors import Conflict, InvalidInput
+from tongban.errors import Conflict, InvalidInput, gather
 from tongban.inspection import tasks
 from tongban.inspection.enums import InspectionResult, InspectionState, VisitState
 from tongban.inspection.guards import drawn, text
@@ -37,26 +38,32 @@ class Verdict:
 
 
 def _check_verdicts(inspection: Inspection, verdicts: dict[str, Verdict]) -> list[str]:
-    """The codes of the failed checks; InvalidInput for a check without a verdict or a
-    failed one without what was found."""
-    failed = []
-    for check in inspection.checklist:
-        verdict = verdicts.get(check["code"], Verdict(None))
-        if verdict.passed is None:
-            raise InvalidInput(
-                f"请对检查项“{check['text']}”作出合格或不合格的判定。",
-                f"Mark the check '{check.get('text_en') or check['text']}' passed or failed.",
-                field=f"check-{check['code']}",
-            )
-        if not verdict.passed and not verdict.note.strip():
-            raise InvalidInput(
-                f"检查项“{check['text']}”不合格，请写明发现的问题。",
-                f"The check '{check.get('text_en') or check['text']}' failed; say what was found.",
-                field=f"note-{check['code']}",
-            )
-        if not verdict.passed:
-            failed.append(check["code"])
-    return failed
+    """The codes of the failed checks; InvalidInput naming at once every check without a
+    verdict and every failed one without what was found (``errors.gather``)."""
+    found = gather(
+        {
+            check["code"]: partial(_failed, check, verdicts.get(check["code"], Verdict(None)))
+            for check in inspection.checklist
+        }
+    )
+    return [code for code, failed in found.items() if failed]
+
+
+def _failed(check: dict[str, str], verdict: Verdict) -> bool:
+    """Whether ``check`` failed; InvalidInput without a verdict, or failed without a note."""
+    if verdict.passed is None:
+        raise InvalidInput(
+            f"请对检查项“{check['text']}”作出合格或不合格的判定。",
+            f"Mark the check '{check.get('text_en') or check['text']}' passed or failed.",
+            field=f"check-{check['code']}",
+        )
+    if not verdict.passed and not verdict.note.strip():
+        raise InvalidInput(
+            f"检查项“{check['text']}”不合格，请写明发现的问题。",
+            f"The check '{check.get('text_en') or check['text']}' failed; say what was found.",
+            field=f"note-{check['code']}",
+        )
+    return not verdict.passed
 
 
 def _check_result(

@@ -1,6 +1,7 @@
 // The application form (templates/cases/_form.html), enhanced when scripts run:
-// - every input is checked when it loses focus and the whole form on submit, with the
-//   page's own messages (a JSON block rendered in the page's language), written into the
+// - every input is checked when it loses focus, with the page's own messages (a JSON
+//   block rendered in the page's language; each input's data-reasons, the server's words
+//   for its format and bounds), written into the
 //   same <p class="error" id="e-…"> slot the server uses; a message the server showed is
 //   left alone while the value it was about has not changed; a material is asked for only
 //   where its row has a file input and says ``data-required`` (the server's rule: shared
@@ -10,7 +11,9 @@
 //   is saved as a draft first (by autosave.js where the page autosaves), so the upload
 //   has a case to go to;
 // - receipts get a print button.
-// Without this script the form posts everything at once and the server checks it all.
+// The form is sent even while a message stands, as it is without this script: the server
+// saves what was typed and names every problem beside its field at once, many of which
+// this script cannot know (a check digit, a material shared data lacks, a future date).
 (function () {
   "use strict";
 
@@ -189,6 +192,15 @@
     }
     items(form).forEach(remember);
 
+    // The message of problem ``key``: the field's own reason where the page gives one
+    // (data-reasons: the server's words for its format or bound), else the general one.
+    function said(item, key) {
+      var reasons = item.kind === "control" ? JSON.parse(item.el.getAttribute("data-reasons") || "{}") : {};
+      var title = item.title();
+      return key in reasons ? fill(messages.reason, { title: title, reason: reasons[key] })
+        : fill(messages[key], { title: title });
+    }
+
     // True when the item may be sent as it is; shows or clears its message.
     function check(item) {
       var key = problemOf(item);
@@ -197,7 +209,7 @@
       }
       fromServer[item.key] = false;
       if (key) {
-        show(item, fill(messages[key], { title: item.title() }));
+        show(item, said(item, key));
         return false;
       }
       clear(item);
@@ -222,31 +234,6 @@
       line.textContent = text;
     }
 
-    function summarise(bad) {
-      var old = form.querySelector(".form-problems");
-      if (old) { old.remove(); }
-      if (!bad.length) { return; }
-      var box = document.createElement("div");
-      box.className = "alert form-problems";
-      box.setAttribute("role", "alert");
-      var lead = document.createElement("p");
-      lead.textContent = messages.summary;
-      var list = document.createElement("ul");
-      bad.forEach(function (item) {
-        var slot = document.getElementById(item.key);
-        var link = document.createElement("a");
-        link.href = "#" + item.focus.id;
-        link.textContent = slot ? slot.textContent : item.title();
-        link.addEventListener("click", function (event) { event.preventDefault(); item.focus.focus(); });
-        var entry = document.createElement("li");
-        entry.appendChild(link);
-        list.appendChild(entry);
-      });
-      box.appendChild(lead);
-      box.appendChild(list);
-      form.insertBefore(box, form.firstChild);
-    }
-
     form.addEventListener("input", function (event) {
       var item = itemFor(event.target);
       if (item) { touched[item.key] = true; }
@@ -269,13 +256,8 @@
         Promise.all(pending).then(function () { form.requestSubmit(submitter); });
         return;
       }
-      if (submitter && submitter.formNoValidate) { return; }
-      var bad = items(form).filter(function (item) { return !check(item); });
-      summarise(bad);
-      if (bad.length) {
-        event.preventDefault();
-        bad[0].focus.focus();
-      }
+      // Not stopped at what this script knows: the server saves what was typed and
+      // answers with every problem it finds (materials, identifiers, dates, rules).
     });
 
     if (root.hasAttribute("data-uploads") || root.hasAttribute("data-new-draft")) {

@@ -242,9 +242,10 @@ def intake(code: str, desk: WindowDep, form: CheckedForm) -> Response:
         entry = catalog.get_entry(desk.session, code=code)
         assert entry.current_version is not None
         spec = entry.current_version.definition
-        problems = inputs.problems_of(error, desk.locale)
-        if error.field in PERSON:
-            problems = {PREFIX + error.field: problems.pop(error.field)}
+        problems = {
+            PREFIX + name if name in PERSON else name: message
+            for name, message in inputs.problems_of(error, desk.locale).items()
+        }
         values = inputs.parse(spec["form"], form)
         return _form_page(
             desk,

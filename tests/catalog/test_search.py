@@ -238,3 +238,33 @@ def test_the_invoice_item_is_named_as_the_tax_authority_now_describes_it_and_kee
     guide = client.get("/items/3501-SW-001").text
     assert "票种核定" not in guide.split("常见问题")[0].replace("无需票种核定", "")
 
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "我想开个奶茶店",
+        "开一家咖啡店要办什么",
+        "开饮品店需要什么证",
+        "想开个小吃店",
+        "我要开家面馆",
+        "开个火锅店",
+        "开甜品店要什么手续",
+        "想开个早餐店",
+        "开个烧烤摊要办证吗",
+        "开个餐厅要办哪些证",
+        "开个卤味店",
+    ],
+)
+def test_a_shop_that_sells_food_finds_the_restaurant_bundle_first(
+    client: TestClient, asked: str
+) -> None:
+    """Issue 16's trial: 我想开个奶茶店 missed 我要开餐馆; the kinds of shop people name are
+    the bundle's synonyms (catalog data), found inside the question."""
+    assert _codes(client, asked)[0] == "3501-BUNDLE-KCG"
+
+
+def test_the_measure_word_is_dropped_but_not_the_个_of_个体户(client: TestClient) -> None:
+    """"个" was dropped from every question as a filler (开个饭馆), so 个体户怎么注册 was
+    searched as 体户注册 and found nothing."""
+    assert _codes(client, "个体户怎么注册")[0] == "3501-SCJG-003"
+    assert _codes(client, "想开个个体户小店")[0] == "3501-SCJG-003"

@@ -4,6 +4,8 @@ guide, the guide's tabs with samples and FAQ, the guided finder and plain-word s
 from __future__ import annotations
 
 import re
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
 
 from fastapi.testclient import TestClient
 
@@ -207,6 +209,36 @@ def test_the_finder_leads_from_who_you_are_to_the_bundle(client: TestClient) -> 
     english = client.get("/finder", params={"who": "enterprise", "lang": "en"}).text
     assert "Opening a restaurant" in english and "Closing a business" in english
     assert ">开餐馆<" not in english  # the event's Chinese name only in the link's query
+
+
+def _finder_links(client: TestClient, params: dict[str, str], kind: str) -> list[str]:
+    page = client.get("/finder", params=params).text
+    return [unescape(link) for link in re.findall(rf'href="(/{re.escape(kind)}[^"]*)"', page)]
+
+
+def test_every_item_and_bundle_is_reached_through_the_finders_questions(
+    client: TestClient,
+) -> None:
+    """Issue 16's trial: the finder reached only the five bundles (and 个体工商户); every
+    other item could be found only by its name. Each entry now has its place (who applies,
+    which event), and the events of a person's life and a business's are offered."""
+    reached: set[str] = set()
+    events: dict[str, list[str]] = {}
+    for who in ("person", "enterprise"):
+        links = _finder_links(client, {"who": who}, "finder?who=")
+        queries = [parse_qs(urlsplit(link).query) for link in links]
+        events[who] = [query["event"][0] for query in queries if "event" in query]
+        for event in events[who]:
+            for link in _finder_links(client, {"who": who, "event": event}, ""):
+                found = re.fullmatch(r"/(?:items|bundles)/([^/?#]+)", link)
+                reached |= {found.group(1)} if found else set()
+    read = read_catalog(CATALOG)
+    assert reached == {*read.items, *read.bundles}, {*read.items, *read.bundles} - reached
+    assert {"生育", "买卖房屋", "证件与户籍", "就业失业", "救助与养老", "看病就医"} <= set(
+        events["person"]
+    )
+    assert {"开办企业", "开餐馆", "企业注销", "经营许可", "工程建设"} <= set(events["enterprise"])
+    assert "生育" not in events["enterprise"]  # a company has no baby
 
 
 def test_plain_word_questions_find_the_bundle_through_its_synonyms(client: TestClient) -> None:

@@ -101,7 +101,14 @@ def test_an_english_question_reaches_a_matter_by_its_english_synonyms(
 
 @pytest.mark.parametrize(
     "question",
-    ["我想开个奶茶店", "开个火锅店", "开甜品店要什么手续", "想开个早餐店", "开烘焙店", "开个卤味店"],
+    [
+        "我想开个奶茶店",
+        "开个火锅店",
+        "开甜品店要什么手续",
+        "想开个早餐店",
+        "开烘焙店",
+        "开个卤味店",
+    ],
 )
 def test_a_shop_that_sells_food_is_answered_with_the_restaurant_bundle(
     db: Session, question: str

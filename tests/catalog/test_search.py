@@ -264,7 +264,7 @@ def test_a_shop_that_sells_food_finds_the_restaurant_bundle_first(
 
 
 def test_the_measure_word_is_dropped_but_not_the_个_of_个体户(client: TestClient) -> None:
-    """"个" was dropped from every question as a filler (开个饭馆), so 个体户怎么注册 was
+    """ "个" was dropped from every question as a filler (开个饭馆), so 个体户怎么注册 was
     searched as 体户注册 and found nothing."""
     assert _codes(client, "个体户怎么注册")[0] == "3501-SCJG-003"
     assert _codes(client, "想开个个体户小店")[0] == "3501-SCJG-003"

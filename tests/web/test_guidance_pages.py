@@ -234,7 +234,7 @@ def test_every_item_and_bundle_is_reached_through_the_finders_questions(
                 reached |= {found.group(1)} if found else set()
     read = read_catalog(CATALOG)
     assert reached == {*read.items, *read.bundles}, {*read.items, *read.bundles} - reached
-    assert {"生育", "买卖房屋", "证件与户籍", "就业失业", "救助与养老", "看病就医"} <= set(
+    assert {"生育", "买卖房屋", "身份证与居住证", "就业失业", "救助与养老", "看病就医"} <= set(
         events["person"]
     )
     assert {"开办企业", "开餐馆", "企业注销", "经营许可", "工程建设"} <= set(events["enterprise"])

@@ -131,7 +131,19 @@ SEPARATOR = "|"
 
 # Words people add around what they want ("我想办个餐馆怎么办"): dropped before matching;
 # 个 only as a measure word, not the 个 of 个体户 or 个人.
-FILLERS = ("怎么办", "怎么", "如何", "我想", "我要", "办理", "申请", "一个", "个(?![体人])", "的", "了")
+FILLERS = (
+    "怎么办",
+    "怎么",
+    "如何",
+    "我想",
+    "我要",
+    "办理",
+    "申请",
+    "一个",
+    "个(?![体人])",
+    "的",
+    "了",
+)
 
 
 def _core(query: str) -> str:

@@ -176,6 +176,24 @@ def test_the_busiest_guides_answer_common_questions_and_their_forms_open(
     assert "Do I need a food business licence to sell only pre-packaged food?" in english
 
 
+def test_every_power_of_attorney_offers_its_sample_and_blank_form(client: TestClient) -> None:
+    """Issue 16's trial: the 授权委托书 offered a sample in only some guides; a real portal
+    offers one wherever the material is asked, downloadable from the 申请材料 tab."""
+    read = read_catalog(CATALOG)
+    asked = [
+        code
+        for code, item in read.items.items()
+        if any("授权委托书" in material["name"] for material in item["materials"])
+    ]
+    assert len(asked) >= 10
+    for code in asked:
+        html = client.get(f"/items/{code}").text
+        materials = html[html.index('id="tab-materials"') : html.index('id="tab-process"')]
+        row = materials[materials.index("授权委托书") :].split("</tr>")[0]
+        assert 'href="/catalog/assets/agent-authorisation-sample.pdf"' in row, code
+        assert 'href="/catalog/assets/agent-authorisation-blank.pdf"' in row, code
+
+
 def test_every_sample_and_blank_form_the_catalog_offers_opens(client: TestClient) -> None:
     """Each file a material's template names, of every item and bundle, is served as a
     PDF whole (not only found on disk when the catalog loads)."""

@@ -194,6 +194,19 @@ def test_every_power_of_attorney_offers_its_sample_and_blank_form(client: TestCl
         assert 'href="/catalog/assets/agent-authorisation-blank.pdf"' in row, code
 
 
+def test_the_food_licence_offers_its_application_form_as_sample_and_blank(
+    client: TestClient,
+) -> None:
+    """The 食品经营许可申请书 is made from the online form; who applies at the window or
+    wants to see it first downloads its sample and blank form, in the item's guide and in
+    开餐馆's."""
+    for path in ("/items/3501-SCJG-002", f"/bundles/{KCG}"):
+        html = client.get(path).text
+        materials = html[html.index('id="tab-materials"') : html.index('id="tab-process"')]
+        assert 'href="/catalog/assets/food-business-application-sample.pdf"' in materials, path
+        assert 'href="/catalog/assets/food-business-application-blank.pdf"' in materials, path
+
+
 def test_every_sample_and_blank_form_the_catalog_offers_opens(client: TestClient) -> None:
     """Each file a material's template names, of every item and bundle, is served as a
     PDF whole (not only found on disk when the catalog loads)."""

@@ -106,6 +106,24 @@ INVESTORS_COMMITMENT = Form(
 )
 
 
+FOOD_BUSINESS_APPLICATION = Form(
+    "food-business-application",
+    "食品经营许可申请书",
+    [
+        ("经营者名称", "福州示例餐饮有限公司"),
+        ("统一社会信用代码(身份证号码)", COMPANY_CODE),
+        ("法定代表人(负责人)", "李晓华"),
+        ("住所", "福州市鼓楼区示例路18号"),
+        ("经营场所", "福州市鼓楼区示例路18号一层"),
+        ("主体业态", "餐饮服务经营者(小型餐馆)"),
+        ("经营项目", "热食类食品制售、自制饮品制售"),
+        ("食品安全管理人员", "陈明"),
+        ("联系电话", "13800000000"),
+    ],
+    [("申请人签名(盖章)", "(签名)"), ("日期", "2026年12月1日")],
+)
+
+
 def write(form: Form, path: Path, *, sample: bool) -> None:
     """``form`` blank, or filled with its demo values and marked 样表."""
     regular, bold = fonts()
@@ -145,6 +163,7 @@ def main() -> None:
         OFFICER_APPOINTMENT,
         FAMILY_FINANCES_CONSENT,
         INVESTORS_COMMITMENT,
+        FOOD_BUSINESS_APPLICATION,
     ):
         write(form, OUT / f"{form.name}-blank.pdf", sample=False)
         write(form, OUT / f"{form.name}-sample.pdf", sample=True)

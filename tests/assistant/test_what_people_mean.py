@@ -97,3 +97,26 @@ def test_an_english_question_reaches_a_matter_by_its_english_synonyms(
     from its Chinese ones: "register my dog" went to 房屋租赁登记备案 by "register" alone."""
     reply = service.ask(db, question=question, user=None)
     assert reply.matter is not None and reply.matter["code"] == code, (question, reply.kind)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我想开个奶茶店",
+        "开个火锅店",
+        "开甜品店要什么手续",
+        "想开个早餐店",
+        "开烘焙店",
+        "开个卤味店",
+    ],
+)
+def test_a_shop_that_sells_food_is_answered_with_the_restaurant_bundle(
+    db: Session, question: str
+) -> None:
+    """Issue 16's trial: 我想开个奶茶店 missed 我要开餐馆; 开甜品店 found nothing and 开个火锅店
+    offered 个体工商户 first. The kinds of shop are the bundle's synonyms (catalog data)."""
+    reply = service.ask(db, question=question, user=None)
+    assert reply.found and reply.found[0].code == "3501-BUNDLE-KCG", (
+        question,
+        [found.code for found in reply.found],
+    )

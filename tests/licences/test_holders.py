@@ -185,7 +185,7 @@ def test_every_licence_type_of_the_catalog_has_a_holder_rule() -> None:
 
 
 def test_a_result_of_an_item_only_businesses_apply_for_belongs_to_the_business() -> None:
-    """The 印章刻制备案回执, 发票票种核定 and 社保登记 of 企业开办 named the person who applied."""
+    """The 印章刻制备案回执, 数电发票总额度 notice and 社保登记 of 企业开办 named the person who applied."""
     for code, name in _result_items():
         if _yaml(code)["subject"] == ["enterprise"]:
             assert holder_kind(name, {}) == "operator", (code, name)

@@ -62,8 +62,19 @@ def test_a_food_business_licence_carries_its_number_holder_issuer_and_validity(
     ):
         assert wanted in labels
     # 食品经营许可 is commitment approval (告知承诺): decided on the signed commitment at
-    # acceptance, so the accepting officer signs
-    assert dict(licence["fields"])["签发人"] == "市场监管审查员"
+    # acceptance by the accepting officer, a reviewer, who approves nothing (审核与审批分离):
+    # the licence names its issuing authority as 签发人, not the reviewer (issue 16's trial)
+    assert dict(licence["fields"])["签发人"] == "福州市市场监督管理局"
+
+
+def test_a_licence_decided_by_the_approving_official_names_them_as_its_signer(
+    client: TestClient, as_user: Any, db: Session
+) -> None:
+    """An ordinary licence (药品经营许可证): reviewed by 市场监管审查员 and decided by
+    市场监管核准人, who signs it (the signed record's 签发人)."""
+    result = licensed(client, as_user, "3501-SCJG-006")
+    licence = db.scalar(select(Licence).where(Licence.number == result["number"]))
+    assert licence is not None and licence.fields["signer"] == "市场监管核准人"
 
 
 def test_the_result_document_is_the_licence_pdf_named_with_its_number(

@@ -93,6 +93,26 @@ def test_the_vaccination_certificate_is_applied_for_where_it_is_issued(client: T
     assert "接种单位" in place and "行政服务中心" not in place
 
 
+def test_the_newborns_certificates_are_handled_by_the_unit_that_issues_them(
+    client: TestClient,
+) -> None:
+    """Issue 16's trial: the 办理流程 of 出生医学证明 and 预防接种证 named the health
+    commission at every step, though the 助产机构 (母婴保健法 第二十三条) and the 接种单位
+    (疫苗管理法 第四十七条) accept, check and issue them; and both showed a "法定" 5 working
+    days that neither law sets."""
+    for code, unit in (("3501-WJW-001", "新生儿出生的助产机构"), ("3501-WJW-006", "接种单位")):
+        html = client.get(f"/items/{code}").text
+        process = html[html.index('id="tab-process"') : html.index('id="tab-fees"')]
+        steps = re.findall(r"<tr><td>[^<]+</td><td>[^<]+</td>\s*<td>([^<]+)</td></tr>", process)
+        assert steps and all(unit in step for step in steps), (code, steps)
+        assert "福州市卫生健康委员会" not in "".join(steps)
+        assert "福州市卫生健康委员会监督管理" in _text(process)
+        facts = _text(html).split("法定办结时限", 1)[1][:120]
+        assert "5 个工作日" not in facts and "未规定办理时限" in facts, facts
+    english = _text(client.get("/items/3501-WJW-001?lang=en").text)
+    assert "The maternity institution where the child was born" in english.split("Process")[-1]
+
+
 def test_the_dibao_guide_names_the_street_office_the_home_visit_and_the_notice(
     client: TestClient,
 ) -> None:

@@ -4,6 +4,8 @@ guide, the guide's tabs with samples and FAQ, the guided finder and plain-word s
 from __future__ import annotations
 
 import re
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
 
 from fastapi.testclient import TestClient
 
@@ -174,6 +176,37 @@ def test_the_busiest_guides_answer_common_questions_and_their_forms_open(
     assert "Do I need a food business licence to sell only pre-packaged food?" in english
 
 
+def test_every_power_of_attorney_offers_its_sample_and_blank_form(client: TestClient) -> None:
+    """Issue 16's trial: the 授权委托书 offered a sample in only some guides; a real portal
+    offers one wherever the material is asked, downloadable from the 申请材料 tab."""
+    read = read_catalog(CATALOG)
+    asked = [
+        code
+        for code, item in read.items.items()
+        if any("授权委托书" in material["name"] for material in item["materials"])
+    ]
+    assert len(asked) >= 10
+    for code in asked:
+        html = client.get(f"/items/{code}").text
+        materials = html[html.index('id="tab-materials"') : html.index('id="tab-process"')]
+        row = materials[materials.index("授权委托书") :].split("</tr>")[0]
+        assert 'href="/catalog/assets/agent-authorisation-sample.pdf"' in row, code
+        assert 'href="/catalog/assets/agent-authorisation-blank.pdf"' in row, code
+
+
+def test_the_food_licence_offers_its_application_form_as_sample_and_blank(
+    client: TestClient,
+) -> None:
+    """The 食品经营许可申请书 is made from the online form; who applies at the window or
+    wants to see it first downloads its sample and blank form, in the item's guide and in
+    开餐馆's."""
+    for path in ("/items/3501-SCJG-002", f"/bundles/{KCG}"):
+        html = client.get(path).text
+        materials = html[html.index('id="tab-materials"') : html.index('id="tab-process"')]
+        assert 'href="/catalog/assets/food-business-application-sample.pdf"' in materials, path
+        assert 'href="/catalog/assets/food-business-application-blank.pdf"' in materials, path
+
+
 def test_every_sample_and_blank_form_the_catalog_offers_opens(client: TestClient) -> None:
     """Each file a material's template names, of every item and bundle, is served as a
     PDF whole (not only found on disk when the catalog loads)."""
@@ -207,6 +240,36 @@ def test_the_finder_leads_from_who_you_are_to_the_bundle(client: TestClient) -> 
     english = client.get("/finder", params={"who": "enterprise", "lang": "en"}).text
     assert "Opening a restaurant" in english and "Closing a business" in english
     assert ">开餐馆<" not in english  # the event's Chinese name only in the link's query
+
+
+def _finder_links(client: TestClient, params: dict[str, str], kind: str) -> list[str]:
+    page = client.get("/finder", params=params).text
+    return [unescape(link) for link in re.findall(rf'href="(/{re.escape(kind)}[^"]*)"', page)]
+
+
+def test_every_item_and_bundle_is_reached_through_the_finders_questions(
+    client: TestClient,
+) -> None:
+    """Issue 16's trial: the finder reached only the five bundles (and 个体工商户); every
+    other item could be found only by its name. Each entry now has its place (who applies,
+    which event), and the events of a person's life and a business's are offered."""
+    reached: set[str] = set()
+    events: dict[str, list[str]] = {}
+    for who in ("person", "enterprise"):
+        links = _finder_links(client, {"who": who}, "finder?who=")
+        queries = [parse_qs(urlsplit(link).query) for link in links]
+        events[who] = [query["event"][0] for query in queries if "event" in query]
+        for event in events[who]:
+            for link in _finder_links(client, {"who": who, "event": event}, ""):
+                found = re.fullmatch(r"/(?:items|bundles)/([^/?#]+)", link)
+                reached |= {found.group(1)} if found else set()
+    read = read_catalog(CATALOG)
+    assert reached == {*read.items, *read.bundles}, {*read.items, *read.bundles} - reached
+    assert {"生育", "买卖房屋", "身份证与居住证", "就业失业", "救助与养老", "看病就医"} <= set(
+        events["person"]
+    )
+    assert {"开办企业", "开餐馆", "企业注销", "经营许可", "工程建设"} <= set(events["enterprise"])
+    assert "生育" not in events["enterprise"]  # a company has no baby
 
 
 def test_plain_word_questions_find_the_bundle_through_its_synonyms(client: TestClient) -> None:

@@ -129,14 +129,27 @@ SYNONYM_WEIGHT = 95  # a phrase people use for the entry (catalog ``synonyms``),
 SEPARATOR = "|"
 
 
-# Words people add around what they want ("我想办个餐馆怎么办"): dropped before matching.
-FILLERS = ("怎么办", "怎么", "如何", "我想", "我要", "办理", "申请", "一个", "个", "的", "了")
+# Words people add around what they want ("我想办个餐馆怎么办"): dropped before matching;
+# 个 only as a measure word, not the 个 of 个体户 or 个人.
+FILLERS = (
+    "怎么办",
+    "怎么",
+    "如何",
+    "我想",
+    "我要",
+    "办理",
+    "申请",
+    "一个",
+    "个(?![体人])",
+    "的",
+    "了",
+)
 
 
 def _core(query: str) -> str:
     needle = "".join(query.split()).lower()
     for filler in FILLERS:
-        stripped = needle.replace(filler, "")
+        stripped = re.sub(filler, "", needle)
         needle = stripped if len(stripped) >= 2 else needle
     return needle
 

@@ -24,6 +24,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tongban import timefmt
+from tongban.accounts.enums import Role
+from tongban.accounts.models import User
 from tongban.audit.service import SYSTEM, record
 from tongban.cases.core import hooks
 from tongban.cases.enums import Stage, TaskOutcome
@@ -71,12 +73,17 @@ def _local_day(moment: datetime) -> date:
     return timefmt.local(moment).date()
 
 
-def _signer(case: Case) -> str:
-    """签发人: who approved the case (核准), else who issued it."""
+def _signer(session: Session, case: Case, issuer_name: str) -> str:
+    """签发人: the approving official (核准人) who decided the case; the issuing authority
+    ``issuer_name`` where no approver decided it (告知承诺: decided on the signed
+    commitment by the accepting officer, a reviewer, whom 审核与审批分离 lets approve
+    nothing); who issued it where the item has no decision stage."""
     for stage in (Stage.decide, Stage.issue):
         for task in reversed(case.tasks):
             if task.stage == stage and task.outcome == TaskOutcome.approved and task.actor_name:
-                return task.actor_name
+                actor = session.get(User, task.actor_id) if task.actor_id else None
+                approver = actor is not None and actor.has_role(Role.approver)
+                return task.actor_name if approver or stage == Stage.issue else issuer_name
     return "—"
 
 
@@ -263,7 +270,8 @@ def _sign_record(
     """Sign the record: the metadata and the rows the face will print (the face's own
     hash is signed when the worker prints it)."""
     setup = current()
-    shown = replace(printing.face_of(licence, signer=_signer(case)), holder_code_label=code_label)
+    signer = _signer(session, case, licence.issuer_name)
+    shown = replace(printing.face_of(licence, signer=signer), holder_code_label=code_label)
     form = case.form_data
     if layout == "business":
         rows = face.business(shown, form, sole_trader=founds_sole_trader(item))

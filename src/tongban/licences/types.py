@@ -69,7 +69,7 @@ _TYPES: dict[str, tuple[str | int, int, Layout]] = {
     # documents (批文、证明、回执) the demo catalog issues, signed like any licence
     "印章刻制备案回执": (3, 6, "general"),  # 公安部
     "居民户口簿(新生儿户口页)": (3, 7, "general"),
-    "税务事项通知书(发票票种核定)": (9, 2, "general"),  # 国家税务总局
+    "税务事项通知书(数电发票总额度)": (9, 2, "general"),  # 国家税务总局
     "社会保险登记信息确认单": (8, 3, "general"),  # 人力资源和社会保障部
     "失业登记凭证": (8, 4, "general"),
     "社会保险注销登记通知": (8, 5, "general"),

@@ -137,13 +137,14 @@ def test_the_load_page_is_for_heads_and_supervisors(signed_in: SignedIn) -> None
     assert "福州市公安局" in page and "福州市人力资源和社会保障局" in page
 
 
-def test_the_load_counts_acceptance_waiting_at_the_counter(signed_in: SignedIn) -> None:
-    apply(signed_in("zhangsan"), ITEM, VALID, COMPLETE)  # its acceptance waits at 人社
+def test_the_load_counts_an_online_acceptance_as_the_drawn_clerks(signed_in: SignedIn) -> None:
+    apply(signed_in("zhangsan"), ITEM, VALID, COMPLETE)  # its acceptance drawn to 人社's clerk
     page = signed_in("rs-hz").get("/staff/load").text
-    assert "在办任务共 1 件，其中未分配 1 件。" in page
-    assert "未分配的任务中有 1 件是受理、送达，由窗口当班人员办理" in page
+    assert "在办任务共 1 件，其中未分配 0 件。" in page and "由窗口当班人员办理" not in page
+    row = page[page.index("<td>人社审查员</td>") :]
+    assert "<td>1</td>" in row[: row.index("</tr>")]
     english = signed_in("rs-hz").get("/staff/load", params={"lang": "en"}).text
-    assert "1 open task; not assigned to anyone: 1." in english
+    assert "1 open task; not assigned to anyone: 0." in english
 
 
 def test_a_reviewer_going_away_hands_their_tasks_to_a_deputy(
@@ -236,8 +237,11 @@ def test_a_task_nobody_at_work_may_take_is_flagged_to_the_head_and_the_superviso
     accounts.create_staff(db, data=data)
     db.commit()
     clerk = _as(client, "rs-window")
-    accept = re.search(rf'href="/staff/tasks/(\d+)">{number}<', clerk.get("/staff").text)
-    assert accept
+    queue = clerk.get("/staff", params={"view": "department"}).text
+    accept = re.search(rf'href="/staff/tasks/(\d+)">{number}<', queue)
+    assert accept  # drawn to rs, who is away: the new clerk takes it over (接手)
+    page = clerk.get(f"/staff/tasks/{accept.group(1)}").text
+    assert _post(clerk, f"/staff/tasks/{accept.group(1)}/take", page).is_success
     page = clerk.get(f"/staff/tasks/{accept.group(1)}").text
     assert _post(clerk, f"/staff/tasks/{accept.group(1)}/accept", page, opinion="受理").is_success
     supervisor = signed_in("supervisor")

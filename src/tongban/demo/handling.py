@@ -53,8 +53,8 @@ class Handling:
             now = self.clock.later(self.rng.uniform(0.5, 6))
             cases.withdraw_case(session, case_id=case.id, user=self.applicant, now=now)
             return
-        accepting = next(t.department_code for t in case.tasks if t.stage == Stage.accept)
-        clerk = self.staff(accepting, Stage.accept)  # 低保: the street office (属地)
+        accepting = next(t for t in case.tasks if t.stage == Stage.accept)
+        clerk = self.holder(accepting)  # drawn at the accepting office (低保: the street office)
         now = self.clock.later(self.rng.uniform(0.5, 8))
         if plan == Plan.rejected:
             opinion = self.rng.choice(Texts.REJECTIONS)
@@ -214,7 +214,7 @@ class Handling:
 
     def holder(self, task: Any) -> User:
         """Who acts on ``task``: the person it was drawn to (人员随机分配), or for a task
-        held by no one (受理, 送达) the department's staff of its stage."""
+        held by no one (送达) the department's staff of its stage."""
         if task.assignee_id is not None:
             held = self.session.get(User, task.assignee_id)
             if held is not None:

@@ -1,18 +1,26 @@
-"""JSON API of the messages on a case (在线沟通): read the threads, write in one."""
+"""JSON API of the messages on a case (在线沟通): read the threads, write in one (with a
+file or without), download a message's attachment."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi.responses import Response
 
 from tongban.accounts.deps import CurrentUser
 from tongban.cases import service as cases
+from tongban.cases.http.bodies import RowId
+from tongban.files.service import SIGNATURES
 from tongban.messaging import service as messaging
 from tongban.messaging.schemas import MessageCreate, MessageRead
+from tongban.messaging.views import attachment_file
 from tongban.web.deps import NowDep, SessionDep, StoreDep
 
 router = APIRouter(tags=["cases"])
+ATTACHMENT_MEDIA: dict[str, object] = {
+    SIGNATURES[kind][1]: {} for kind in messaging.ATTACHMENT_TYPES
+}
 
 
 @router.get("/cases/{number}/messages")
@@ -38,8 +46,8 @@ def write_message(
     now: NowDep,
     store: StoreDep,
 ) -> MessageRead:
-    """Write in the thread with a department handling the case (attachments: on the
-    case page)."""
+    """Write in the thread with a department handling the case (with a file:
+    ``POST /cases/{number}/messages/with-attachment``)."""
     case = cases.get_case(session, number=number, user=user)
     message = messaging.post(
         session,
@@ -51,3 +59,58 @@ def write_message(
         store=store,
     )
     return MessageRead.model_validate(message)
+
+
+@router.post("/cases/{number}/messages/with-attachment", status_code=201)
+async def write_message_with_attachment(
+    number: str,
+    session: SessionDep,
+    user: CurrentUser,
+    now: NowDep,
+    store: StoreDep,
+    department: Annotated[
+        str, Form(min_length=1, max_length=10, description="Code of the department of the thread")
+    ],
+    body: Annotated[
+        str, Form(min_length=1, max_length=messaging.BODY_MAX, description="The message text")
+    ],
+    attachment: Annotated[
+        UploadFile,
+        File(
+            description="The file: PDF, PNG, JPG or OFD, checked by its bytes (a whole file of "
+            "that type), at most TONGBAN_MAX_UPLOAD_MB megabytes"
+        ),
+    ],
+) -> MessageRead:
+    """Write in the thread with a department handling the case, with a file (multipart:
+    ``department``, ``body``, ``attachment``). 422 saying what to fix for a file of
+    another type, not whole, empty or too large (nothing is sent); 404 outside the
+    thread's parties (the applicant or their agent, the department's staff)."""
+    case = cases.get_case(session, number=number, user=user)
+    upload = messaging.Attachment(attachment.filename or "", await attachment.read())
+    message = messaging.post(
+        session,
+        case=case,
+        user=user,
+        department=department,
+        body=body,
+        now=now,
+        store=store,
+        attachment=upload,
+    )
+    return MessageRead.model_validate(message)
+
+
+@router.get(
+    "/cases/{number}/messages/{message_id}/attachment",
+    response_class=Response,
+    responses={200: {"description": "The attached file", "content": ATTACHMENT_MEDIA}},
+)
+def message_attachment(
+    number: str, message_id: RowId, session: SessionDep, user: CurrentUser, store: StoreDep
+) -> Response:
+    """The attachment of a message, named as it was sent, to the parties of its thread
+    and the supervisors of the case; 404 for anyone else."""
+    case = cases.get_case(session, number=number, user=user)
+    message = messaging.get_attachment(session, case=case, user=user, message_id=message_id)
+    return attachment_file(message, store)

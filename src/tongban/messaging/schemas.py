@@ -26,6 +26,10 @@ class MessageRead(BaseModel):
         description="Written by the applicant's side (else the department)"
     )
     body: str
-    attachment_name: str | None
+    attachment_name: str | None = Field(
+        description="The attached file's name (download: GET /cases/{number}/messages/{id}/"
+        "attachment); null: none"
+    )
+    attachment_type: str | None = Field(description="Its media type (application/pdf, image/png …)")
     attachment_size: int | None = Field(description="Bytes")
     sent_at: datetime

@@ -25,8 +25,10 @@ from tongban.cases.http.titles import title_in
 from tongban.cases.models import Case
 from tongban.catalog.views import departments
 from tongban.errors import DomainError, NotFound
+from tongban.files.store import FileStore
 from tongban.messaging import phrases
 from tongban.messaging import service as messaging
+from tongban.messaging.models import CaseMessage
 from tongban.web import limits
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, StoreDep, see_other
 from tongban.web.downloads import file_response
@@ -171,6 +173,11 @@ def attachment(
     message = messaging.get_attachment(session, case=case, user=user, message_id=message_id)
     if message.department_code != department:
         raise NotFound("没有找到该附件。", "No such attachment.")
+    return attachment_file(message, store)
+
+
+def attachment_file(message: CaseMessage, store: FileStore) -> Response:
+    """The bytes of ``message``'s attachment, named as it was sent."""
     return file_response(
         store.get(message.attachment_key or ""),
         name=message.attachment_name or "attachment",

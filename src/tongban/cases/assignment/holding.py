@@ -35,8 +35,8 @@ def _open(task: Task) -> None:
         raise Conflict("任务已办结，不能再分配。", "The task is closed.", code="task_closed")
     if task.stage in COUNTER_STAGES:
         raise Conflict(
-            "受理、送达由窗口当班人员办理，不分配到人。",
-            "Acceptance and delivery are done at the counter and are not assigned.",
+            "送达由窗口当班人员办理，不分配到人。",
+            "Delivery is done at the counter and is not assigned.",
         )
 
 

@@ -1,6 +1,7 @@
 """The load per person (工作量): the open tasks each member of staff holds, per
-department, with the department's tasks held by no one (every stage's: those of the
-counter, 受理 and 送达, are never assigned and are counted apart) and, of those, the ones
+department (an acceptance drawn to a clerk, or held by the clerk who took a walk-in in,
+counts as theirs), with the department's tasks held by no one (every stage's: those of
+the counter, 送达, are never assigned and are counted apart) and, of those, the ones
 no present person of the department may take (无人可办, ``pool.unstaffed``); what
 supervisors and department heads look at before reassigning. The same few statements
 whatever the number of people and tasks."""

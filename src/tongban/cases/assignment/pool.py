@@ -6,8 +6,11 @@ holding fewest open tasks (ties drawn at random), as the department is set
 (``departments.assignment``). Qualified: an active person of the task's department
 holding the stage's role, who takes tasks (not a department system's account), is not
 marked absent on the local date, and is not kept off the task by separation of duties
-(who reviewed a case does not decide it). Stages worked at the counter (受理, 送达) are done
-by whoever serves the applicant and are not assigned. A task no one qualifies for stays
+(who reviewed a case does not decide it). Acceptance (受理) is drawn the same way among
+the accepting office's clerks, so that no clerk picks the online applications they like
+from a pool; a walk-in's stays with the clerk who took it in at the counter (窗口代办)
+when they may hold it (``INTAKE``). Delivery (送达) is done by whoever serves the
+applicant at the counter and is not assigned. A task no one qualifies for stays
 with the department's pool: any qualified person acts on it; its department's head (its
 approvers) and the supervisors are told at once (``task.unstaffed``): nobody would
 otherwise notice a task that nobody holds until its limit ran out.
@@ -38,12 +41,15 @@ from tongban.audit import service as audit
 from tongban.audit.service import SYSTEM, Actor
 from tongban.cases.core import clocks, definition
 from tongban.cases.core.access import SEPARATED, STAGE_ROLE
-from tongban.cases.enums import Stage, TaskState
+from tongban.cases.enums import Channel, Stage, TaskState
 from tongban.cases.models import Case, Task
 from tongban.catalog.models import Department
 
-COUNTER_STAGES = frozenset({Stage.accept, Stage.deliver})
+COUNTER_STAGES = frozenset({Stage.deliver})
 """Stages done by whoever serves the applicant at the counter: never assigned."""
+
+INTAKE = "intake"
+"""The policy recorded for a walk-in's acceptance held by the clerk who took it in."""
 
 RANDOM: random.Random = secrets.SystemRandom()
 """The draw's source: the operating system's, which no one can seed or predict; tests
@@ -185,11 +191,24 @@ def draw(
         policy, candidates = found.get((o.department_code, STAGE_ROLE[o.stage]), ("", []))
         chosen = None
         if o.stage not in COUNTER_STAGES:
-            chosen = choose(qualified(session, found, case=case, task=o), policy, RANDOM)
+            may = qualified(session, found, case=case, task=o)
+            chosen = _intake_clerk(case, o, may)
+            if chosen is not None:
+                policy = INTAKE
+            else:
+                chosen = choose(may, policy, RANDOM)
         if chosen is not None:  # one more open task for the next draw of this batch
             candidates[candidates.index(chosen)] = replace(chosen, load=chosen.load + 1)
         drawn.append((chosen, policy) if chosen is not None else None)
     return drawn
+
+
+def _intake_clerk(case: Case, task: Opening, may: Sequence[Candidate]) -> Candidate | None:
+    """The clerk who took ``case`` in at the counter for a walk-in (窗口代办), when ``task``
+    is its acceptance and they are among ``may``: the person is in front of them."""
+    if task.stage != Stage.accept or case.channel != Channel.window:
+        return None
+    return next((c for c in may if c.user_id == case.created_by_id), None)
 
 
 def qualified(session: Session, found: Pools, *, case: Case, task: Opening) -> list[Candidate]:
@@ -217,6 +236,16 @@ def unstaffed(session: Session, *, tasks: Sequence[Task], day: date) -> set[int]
     return {t.id for t in back_office if not qualified(session, found, case=t.case, task=t)}
 
 
+def hold(session: Session, *, case: Case, task: Task, now: datetime) -> None:
+    """Draw the holder of ``task``, opened held by no one (an acceptance, opened
+    :func:`suspended` until the rules of instant approval have had the case), and
+    :func:`record_drawn` it."""
+    drawn = draw(session, case=case, openings=[task], now=now)
+    if drawn[0] is not None:
+        task.assignee_id = drawn[0][0].user_id
+    record_drawn(session, tasks=[task], drawn=drawn, now=now)
+
+
 def record_drawn(
     session: Session,
     *,
@@ -224,7 +253,8 @@ def record_drawn(
     drawn: Sequence[tuple[Candidate, str] | None],
     now: datetime,
 ) -> None:
-    """Audit each drawn holder as ``task.assigned`` (telling them in-app, ``outbox``), and
+    """Audit each drawn holder as ``task.assigned`` (telling them in-app, ``outbox``; not
+    the clerk holding a walk-in's acceptance, ``INTAKE``, who is serving the person), and
     each back-office task no one could be drawn for as ``task.unstaffed``, telling the
     department's head and the supervisors (``recipients`` of an escalation)."""
     for task, holder in zip(tasks, drawn, strict=True):
@@ -256,6 +286,7 @@ def record_drawn(
                 actor=SYSTEM,
                 now=now,
                 data={"policy": policy},
+                tell=[] if policy == INTAKE else None,  # the clerk is serving the person now
             )
 
 

@@ -14,6 +14,7 @@ from tongban import timefmt
 from tongban.accounts.models import User
 from tongban.accounts.service import actor_of
 from tongban.audit.service import SYSTEM, Actor
+from tongban.cases.assignment import pool
 from tongban.cases.core import access, clocks, definition, hooks, received
 from tongban.cases.core.machine import Event
 from tongban.cases.core.transition import (
@@ -39,7 +40,8 @@ from tongban.files.store import FileStore
 def _start_acceptance(session: Session, case: Case, now: datetime, actor: Actor) -> None:
     """The acceptance task at the accepting office, and the art. 32 clock. A case coming
     back from correction keeps its open acceptance task, unless the corrected form names
-    another place (属地, ``catalog.locality``): the task then moves to that place's office."""
+    another place (属地, ``catalog.locality``): the task then moves to that place's office.
+    A new task is held by no one until :func:`_hold_acceptance`."""
     spec = definition.spec_of(session, case)
     case.lead_department = spec["department"]  # the bureau of the applicant's place (属地)
     office = definition.accepting_department(spec)
@@ -49,15 +51,16 @@ def _start_acceptance(session: Session, case: Case, now: datetime, actor: Actor)
         live = []
     if not live:
         unit, limit = definition.stage_limit(spec, Stage.accept)
-        open_task(
-            session,
-            case=case,
-            stage=Stage.accept,
-            department_code=office,
-            unit=unit,
-            limit=limit,
-            now=now,
-        )
+        with pool.suspended(session):
+            open_task(
+                session,
+                case=case,
+                stage=Stage.accept,
+                department_code=office,
+                unit=unit,
+                limit=limit,
+                now=now,
+            )
     clocks.start_clock(
         session,
         case=case,
@@ -66,6 +69,16 @@ def _start_acceptance(session: Session, case: Case, now: datetime, actor: Actor)
         limit=definition.ACCEPTANCE_LEGAL_DAYS,
         now=now,
     )
+
+
+def _hold_acceptance(session: Session, case: Case, now: datetime) -> None:
+    """Draw who holds the case's open acceptance task held by no one (人员随机分配: a
+    walk-in's stays with the clerk who took it in, ``assignment.pool``), once the rules
+    of instant approval (秒批, ``received``) have left it open: a case they decide at
+    receipt holds no task and tells no clerk of one."""
+    for task in case.tasks:
+        if task.stage == Stage.accept and task.state == TaskState.open and task.assignee_id is None:
+            pool.hold(session, case=case, task=task, now=now)
 
 
 def _take_materials(session: Session, case: Case, now: datetime, store: FileStore) -> None:
@@ -94,6 +107,7 @@ def submit_case(
     case.submitted_at = case.received_at = now
     _start_acceptance(session, case, now, actor_of(user))
     received.run_received(session, case=case, now=now, store=store)
+    _hold_acceptance(session, case, now)
     return case
 
 
@@ -136,6 +150,7 @@ def resubmit_case(
     clocks.end_pause(session, case=case, now=now)
     _start_acceptance(session, case, now, actor_of(user))
     received.run_received(session, case=case, now=now, store=store)
+    _hold_acceptance(session, case, now)
     return case
 
 

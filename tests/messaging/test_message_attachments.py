@@ -1,0 +1,124 @@
+"""Attachments of the messages on a case (在线沟通) through the API as on the pages: the
+applicant and the department send a file with a message, checked as every upload is (its
+type by its bytes, its size), and only the parties of the thread download it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.factories import API, act, open_task, submitted
+from tests.web.support import ITEM, SignedIn, csrf
+from tongban.demo.samples import SAMPLES
+
+PDF, PNG = SAMPLES["pdf"], SAMPLES["png"]
+QUESTION = "解除劳动合同的证明见附件，请查收。"
+
+
+def _send(
+    client: TestClient, headers: dict[str, str], number: str, name: str, data: bytes, **form: str
+) -> Any:
+    fields = {"department": "RS", "body": QUESTION, **form}
+    files = {"attachment": (name, data, "application/octet-stream")}
+    url = f"{API}/cases/{number}/messages/with-attachment"
+    return client.post(url, data=fields, files=files, headers=headers)
+
+
+def _download(client: TestClient, headers: dict[str, str], number: str, message: int) -> Any:
+    return client.get(f"{API}/cases/{number}/messages/{message}/attachment", headers=headers)
+
+
+def test_the_applicant_and_the_department_exchange_files_through_the_api(
+    client: TestClient, as_user: Any
+) -> None:
+    number = submitted(client, as_user("zhangsan"), ITEM)["number"]
+    sent = _send(client, as_user("zhangsan"), number, "解除证明.pdf", PDF)
+    assert sent.status_code == 201, sent.text
+    message = sent.json()
+    assert message["from_applicant"] is True and message["body"] == QUESTION
+    assert (message["attachment_name"], message["attachment_type"]) == (
+        "解除证明.pdf",
+        "application/pdf",
+    )
+    assert message["attachment_size"] == len(PDF)
+    got = _download(client, as_user("rs"), number, message["id"])
+    assert got.status_code == 200 and got.content == PDF
+    assert got.headers["content-type"] == "application/pdf"
+
+    reply = _send(client, as_user("rs"), number, "回执.png", PNG, body="已收到，见回执。")
+    assert reply.status_code == 201 and reply.json()["from_applicant"] is False
+    back = _download(client, as_user("zhangsan"), number, reply.json()["id"])
+    assert back.status_code == 200 and back.content == PNG
+    listed = client.get(f"{API}/cases/{number}/messages", headers=as_user("zhangsan")).json()
+    assert [m["attachment_name"] for m in listed] == ["解除证明.pdf", "回执.png"]
+
+
+def test_a_bad_file_is_refused_saying_what_to_fix_and_nothing_is_sent(
+    client: TestClient, as_user: Any
+) -> None:
+    number = submitted(client, as_user("zhangsan"), ITEM)["number"]
+    wrong_type = _send(client, as_user("zhangsan"), number, "说明.txt", b"hello")
+    assert wrong_type.status_code == 422
+    assert "格式不受支持，请上传 PDF、PNG、JPG、OFD 格式" in wrong_type.json()["error"]["message"]
+    renamed = _send(client, as_user("zhangsan"), number, "证明.pdf", PNG)
+    assert renamed.status_code == 422 and "内容不是 PDF 格式" in renamed.json()["error"]["message"]
+    empty = _send(client, as_user("zhangsan"), number, "证明.pdf", PDF, body=" ")
+    assert empty.status_code == 422 and "请填写留言内容" in empty.json()["error"]["message"]
+    assert client.get(f"{API}/cases/{number}/messages", headers=as_user("zhangsan")).json() == []
+
+
+def test_nobody_outside_the_thread_downloads_an_attachment(
+    client: TestClient, as_user: Any, signed_in: SignedIn
+) -> None:
+    number = submitted(client, as_user("zhangsan"), ITEM)["number"]
+    message = _send(client, as_user("zhangsan"), number, "解除证明.pdf", PDF).json()["id"]
+    # 人社局 asks 公安局 to verify a fact: 公安局 now reads the case, not its messages
+    accept = open_task(client, as_user("rs"), number, "accept")
+    assert act(client, as_user("rs"), accept, "accept").status_code == 200
+    review = open_task(client, as_user("rs"), number, "review")
+    asked = client.post(
+        f"{API}/tasks/{review['id']}/verifications",
+        json={"to_department": "GA", "question": "请核实申请人户籍。"},
+        headers=as_user("rs"),
+    )
+    assert asked.status_code == 201, asked.text
+    assert client.get(f"{API}/cases/{number}", headers=as_user("ga")).status_code == 200
+    for outsider in ("lisi", "ga", "sw"):  # another applicant, a department asked, another
+        refused = _download(client, as_user(outsider), number, message)
+        assert refused.status_code in (403, 404) and PDF not in refused.content, outsider
+        page = signed_in(outsider).get(f"/cases/{number}/messages/RS/{message}/attachment")
+        assert page.status_code in (403, 404) and PDF not in page.content, outsider
+        wrote = _send(client, as_user(outsider), number, "x.pdf", PDF)
+        assert wrote.status_code == 404, outsider
+    assert _download(client, as_user("supervisor"), number, message).content == PDF
+
+
+def test_the_api_documents_sending_and_downloading_an_attachment(client: TestClient) -> None:
+    described = client.get(f"{API}/openapi.json").json()
+    paths, schemas = described["paths"], described["components"]["schemas"]
+    send = paths[f"{API}/cases/{{number}}/messages/with-attachment"]["post"]
+    form = send["requestBody"]["content"]["multipart/form-data"]["schema"]
+    fields = schemas[form["$ref"].rsplit("/", 1)[-1]]["properties"]
+    assert set(fields) == {"department", "body", "attachment"}
+    assert "PDF" in fields["attachment"]["description"]
+    assert send["responses"]["201"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "MessageRead"
+    )
+    download = paths[f"{API}/cases/{{number}}/messages/{{message_id}}/attachment"]["get"]
+    assert set(download["responses"]["200"]["content"]) >= {"application/pdf", "image/png"}
+
+
+def test_the_page_sends_a_file_and_the_staff_answer_with_one(
+    client: TestClient, as_user: Any, signed_in: SignedIn
+) -> None:
+    number = submitted(client, as_user("zhangsan"), ITEM)["number"]
+    rs = signed_in("rs")
+    url = f"/cases/{number}/messages/RS"
+    token = csrf(rs.get(url).text)
+    files = {"attachment": ("回执.png", PNG, "image/png")}
+    sent = rs.post(url, data={"csrf_token": token, "body": "请查看回执。"}, files=files)
+    assert sent.status_code == 200 and "附件：回执.png" in sent.text
+    (message,) = client.get(f"{API}/cases/{number}/messages", headers=as_user("zhangsan")).json()
+    page = signed_in("zhangsan").get(f"{url}/{message['id']}/attachment")
+    assert page.status_code == 200 and page.content == PNG

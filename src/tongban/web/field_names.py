@@ -123,6 +123,7 @@ FIELD_NAMES: dict[str, Name] = {
     "form_data": ("申请表", "application form"),
     "situations": ("办事情形", "situations"),
     "file": ("文件", "file"),
+    "attachment": ("附件", "attachment"),
     "size": ("大小", "size"),
     "text": ("内容", "text"),
     "body": ("内容", "content"),

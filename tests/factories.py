@@ -14,12 +14,35 @@ from sqlalchemy.orm import Session
 
 from tests.verification import support
 from tongban import worker
+from tongban.accounts import service as accounts
+from tongban.accounts.enums import Role
+from tongban.accounts.models import User
+from tongban.accounts.schemas import StaffCreate
 from tongban.assistant.models import UnansweredQuestion
 from tongban.assistant.unanswered import question_key
 from tongban.demo.samples import fill_form, sample
 from tongban.timeutil import utcnow
 
 API = "/api/v1"
+
+
+def account_of(db: Session, username: str) -> User:
+    """The account ``username`` (a demo user or one a test made)."""
+    found = accounts.find_user(db, username=username)
+    assert found is not None, username
+    return found
+
+
+def new_staff(db: Session, username: str, *roles: Role, department: str | None) -> User:
+    """A new staff account of ``department`` with ``roles`` (a test's own colleague)."""
+    data = StaffCreate(
+        username=username,
+        password="a-long-passphrase-1",
+        display_name=f"测试{username}",
+        department_code=department,
+        roles=list(roles),
+    )
+    return accounts.create_staff(db, data=data)
 
 
 def entry(

@@ -240,3 +240,14 @@ def test_every_wrong_field_is_named_at_once(client: TestClient) -> None:
     details = response.json()["error"]["details"]
     assert [d["field"] for d in details] == ["id_number", "phone", "enterprise_name", "credit_code"]
     assert "手机号码应为 11 位" in response.json()["error"]["message"]
+
+
+def test_a_weak_password_is_named_with_the_other_wrong_fields(client: TestClient) -> None:
+    """The password was checked before the rest: a weak one alone was named, the wrong
+    phone only after a second try."""
+    body = person(password="12345678", phone="1390000000")
+    response = client.post(f"{API}/auth/register", json=body)
+
+    assert response.status_code == 422
+    details = response.json()["error"]["details"]
+    assert [d["field"] for d in details] == ["password", "phone"]

@@ -13,28 +13,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import ROOT, START, token
-from tests.factories import act, open_task, submitted
+from tests.factories import act, new_staff, open_task, submitted
 from tests.web.support import csrf, sign_in
 from tongban.accounts import service
 from tongban.accounts.enums import ADMIN_TRIAD, Role
-from tongban.accounts.schemas import StaffCreate
 from tongban.audit import service as audit
 from tongban.audit.models import AuditEntry
 from tongban.catalog import publishing
 from tongban.errors import InvalidInput
 
 RADIATION = "3501-WJW-002"  # WJW: accept, review, decide, issue
-
-
-def _staff(db: Session, username: str, *roles: Role, department: str | None = "WJW") -> Any:
-    data = StaffCreate(
-        username=username,
-        password="a-long-passphrase-1",
-        display_name=f"测试{username}",
-        department_code=department,
-        roles=list(roles),
-    )
-    return service.create_staff(db, data=data)
 
 
 @pytest.mark.parametrize(
@@ -51,7 +39,7 @@ def test_one_account_cannot_combine_administrators_or_an_administrator_and_case_
     db: Session, roles: tuple[Role, ...]
 ) -> None:
     with pytest.raises(InvalidInput) as refused:
-        _staff(db, "combo", *roles)
+        new_staff(db, "combo", *roles, department="WJW")
     assert refused.value.field == "roles" and (
         "三员分立" in refused.value.message_zh or "管理员不能办理办件" in refused.value.message_zh
     )
@@ -73,7 +61,7 @@ def _away(db: Session, *usernames: str) -> None:
     for username in usernames:
         user = service.find_user(db, username=username)
         user.absent_from = user.absent_until = START.date()
-    _staff(db, "window", Role.clerk)
+    new_staff(db, "window", Role.clerk, department="WJW")
 
 
 def _reviewed(client: TestClient, as_user: Any, reviewer: dict[str, str]) -> str:
@@ -93,7 +81,7 @@ def _reviewed(client: TestClient, as_user: Any, reviewer: dict[str, str]) -> str
 def test_who_reviewed_a_case_cannot_decide_it(
     client: TestClient, as_user: Any, db: Session
 ) -> None:
-    both = _staff(db, "both", Role.reviewer, Role.approver)
+    both = new_staff(db, "both", Role.reviewer, Role.approver, department="WJW")
     _away(db, "wjw")  # the review is drawn to ``both``
     db.commit()
     headers = token(client, both.username, "a-long-passphrase-1")
@@ -128,7 +116,7 @@ def test_an_item_may_let_one_person_review_and_decide(
         actor=audit.SYSTEM,
         now=START,
     )
-    both = _staff(db, "both2", Role.reviewer, Role.approver)
+    both = new_staff(db, "both2", Role.reviewer, Role.approver, department="WJW")
     _away(db, "wjw", "wjw-hz")  # the review and the decision are drawn to ``both2``
     db.commit()
     headers = token(client, both.username, "a-long-passphrase-1")
@@ -143,7 +131,7 @@ def test_the_reviewer_is_not_offered_to_take_over_the_decision_they_may_not_make
     """接手 is offered by the rule the take-over checks (``refusal_to_take``): the task
     page offered the case's reviewer, also an approver, to take over the decision from
     its absent holder, and the click was then refused for the separation of duties."""
-    both = _staff(db, "both3", Role.reviewer, Role.approver)
+    both = new_staff(db, "both3", Role.reviewer, Role.approver, department="WJW")
     _away(db, "wjw")  # the review is drawn to ``both3``
     db.commit()
     headers = token(client, both.username, "a-long-passphrase-1")

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.benefits.conftest import BIG_FIRM, MINFENG, NO_ACCOUNT, NOW, TURNS_80, ZHANGSAN, ZHOULAO
-from tests.factories import opinions_en
+from tests.factories import account_of, opinions_en
 from tongban.accounts import service as accounts
 from tongban.accounts.models import User
 from tongban.audit.service import SYSTEM
@@ -45,12 +45,6 @@ def _run(db: Session, runtime: Runtime, code: str, period: str = "2026-11") -> A
     return done
 
 
-def _user(db: Session, username: str) -> User:
-    user = accounts.find_user(db, username=username)
-    assert user is not None
-    return user
-
-
 def _messages(db: Session, user: User, topic: str) -> int:
     query = select(func.count()).where(
         OutboxMessage.recipient_id == user.id, OutboxMessage.topic == topic
@@ -79,12 +73,12 @@ def test_a_run_twice_over_the_same_period_tells_each_eligible_person_once(
     assert (first.eligible, first.new_offers, first.notified) == (3, 3, 1)
     assert first.without_account == 2  # 林阿婆 and 陈依伯 have no account yet
     assert (second.eligible, second.new_offers, second.notified) == (3, 0, 0)
-    assert _messages(db, _user(db, "zhoulao"), "benefit_offered") == 1
+    assert _messages(db, account_of(db, "zhoulao"), "benefit_offered") == 1
 
 
 def test_an_ineligible_person_gets_nothing(db: Session, runtime: Runtime) -> None:
     _run(db, runtime, ALLOWANCE)
-    zhangsan = _user(db, "zhangsan")
+    zhangsan = account_of(db, "zhangsan")
     assert lookup_key(ZHANGSAN) not in _offer_keys(db, ALLOWANCE)
     assert _messages(db, zhangsan, "benefit_offered") == 0
     assert benefits.offers_for(db, user=zhangsan) == []
@@ -103,7 +97,7 @@ def test_a_new_period_offers_again(db: Session, runtime: Runtime) -> None:
     _run(db, runtime, ALLOWANCE, "2026-10")
     november = _run(db, runtime, ALLOWANCE, "2026-11")
     assert (november.new_offers, november.notified) == (3, 1)
-    assert _messages(db, _user(db, "zhoulao"), "benefit_offered") == 2
+    assert _messages(db, account_of(db, "zhoulao"), "benefit_offered") == 2
 
 
 def test_a_month_that_has_not_come_is_refused_and_offers_nobody(
@@ -119,7 +113,7 @@ def test_a_month_that_has_not_come_is_refused_and_offers_nobody(
     assert response.status_code == 422, response.text
     assert "2026-11" in response.json()["error"]["message"]  # the latest month allowed
     assert _offer_keys(db, ALLOWANCE, "2099-01") == []
-    assert benefits.offers_for(db, user=_user(db, "zhangsan")) == []
+    assert benefits.offers_for(db, user=account_of(db, "zhangsan")) == []
 
 
 def test_a_one_off_subsidy_is_granted_once_whatever_the_month(
@@ -185,7 +179,7 @@ def test_a_one_off_subsidy_reaches_an_enterprise_whose_account_comes_later(
 ) -> None:
     """Eligible without a verified account at the first run, it was never granted: later
     runs skipped it as offered already, and only looked at their own month's offers."""
-    minfeng = _user(db, "minfeng")
+    minfeng = account_of(db, "minfeng")
     verified, minfeng.identity_verified_at = minfeng.identity_verified_at, None
     db.commit()
     first = _run(db, runtime, SUBSIDY, "2026-10")
@@ -204,7 +198,7 @@ def test_a_no_action_policy_grants_at_once(db: Session, runtime: Runtime) -> Non
     assert _offer_keys(db, SUBSIDY) == _keys(MINFENG)  # the large firm is not small
     assert lookup_key(BIG_FIRM) not in _offer_keys(db, SUBSIDY)
     assert (done.granted, done.notified) == (1, 0)
-    minfeng = _user(db, "minfeng")
+    minfeng = account_of(db, "minfeng")
     offer = benefits.offers_for(db, user=minfeng)[0]
     assert offer.state == "granted" and offer.case_id is not None
     case = db.get(Case, offer.case_id)
@@ -298,7 +292,7 @@ def test_an_unverified_account_with_someones_id_number_gets_nothing_of_theirs(
     account typed, so registering with another's ID number showed (and let one accept)
     their benefit."""
     _run(db, runtime, ALLOWANCE)
-    zhoulao = _user(db, "zhoulao")
+    zhoulao = account_of(db, "zhoulao")
     zhoulao.identity_verified_at = None
     db.commit()
     assert benefits.offers_for(db, user=zhoulao) == []
@@ -316,7 +310,7 @@ def test_what_the_platform_writes_of_a_grant_reads_in_english(
     """The grant's line on the case's timeline (您已享受“…”，无需任何操作) had no English:
     an English timeline and the API's opinion_en showed nothing for it."""
     _run(db, runtime, SUBSIDY)
-    [offer] = benefits.offers_for(db, user=_user(db, "minfeng"))
+    [offer] = benefits.offers_for(db, user=account_of(db, "minfeng"))
     case = db.get_one(Case, offer.case_id)
     english = opinions_en(client, as_user("minfeng"), case.number)["benefit.granted"]
     assert english.endswith("was granted to you; nothing needs to be done.")

@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.benefits.conftest import NO_ACCOUNT, NO_ACCOUNT_MOBILE, NOW, ZHOULAO_MOBILE
-from tests.benefits.test_runs import ALLOWANCE, _register, _run, _user
+from tests.benefits.test_runs import ALLOWANCE, _register, _run
+from tests.factories import account_of
 from tongban.audit.models import AuditEntry
 from tongban.benefits import service as benefits
 from tongban.benefits.models import BenefitOffer
@@ -82,7 +83,7 @@ def test_a_person_with_an_account_is_told_in_app_and_not_at_the_registers_number
 ) -> None:
     _run(db, runtime, ALLOWANCE)
     sent = _deliver(db, _settings(tmp_path))
-    zhoulao = _user(db, "zhoulao")
+    zhoulao = account_of(db, "zhoulao")
     [told] = notifications.inbox(db, user=zhoulao)
     assert told.message.topic == "benefit_offered"
     assert _texts_to(sent, ZHOULAO_MOBILE) == []

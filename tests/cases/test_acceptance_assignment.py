@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.factories import account_of, new_staff
 from tongban.accounts import service as accounts
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
-from tongban.accounts.schemas import StaffCreate
 from tongban.audit.models import AuditEntry
 from tongban.cases import service as cases
 from tongban.cases.assignment import pool
@@ -37,27 +37,10 @@ NOW = datetime(2025, 11, 3, 2, 0, tzinfo=UTC)  # a Monday; 2025-11-03 in Beijing
 TODAY = date(2025, 11, 3)
 
 
-def _user(db: Session, username: str) -> User:
-    found = accounts.find_user(db, username=username)
-    assert found is not None
-    return found
-
-
-def _staff(db: Session, username: str, *roles: Role, department: str = "CGJ") -> User:
-    data = StaffCreate(
-        username=username,
-        password="a-long-passphrase-1",
-        display_name=f"城管{username}",
-        department_code=department,
-        roles=list(roles),
-    )
-    return accounts.create_staff(db, data=data)
-
-
 def _apply(db: Session, store: LocalFileStore, *, by: User | None = None) -> Case:
     """A case of ``CODE`` submitted online by 张三, or taken in at the counter by the clerk
     ``by`` for a walk-in person (窗口代办)."""
-    applicant = _user(db, "zhangsan")
+    applicant = account_of(db, "zhangsan")
     if by is not None:
         resident = make_resident_id("350103", date(1988, 3, 9), 77)
         applicant = accounts.find_or_create_walk_in(db, id_number=resident, name="陈代办", phone="")
@@ -106,12 +89,16 @@ def test_online_acceptance_is_drawn_fairly_and_never_to_the_unqualified_or_absen
     the counts against an even spread (2 degrees of freedom, 0.1 % critical value 13.82),
     and none to the absent, the switched-off, the reviewer without the clerk role, the
     department system or a clerk of another department."""
-    qualified = [_user(db, "cgj"), _staff(db, "c1", Role.clerk), _staff(db, "c2", Role.clerk)]
-    _away(db, _staff(db, "away", Role.clerk))
-    _staff(db, "gone", Role.clerk).active = False
-    _staff(db, "client.cgj", Role.clerk).takes_tasks = False
-    _staff(db, "reviewer2", Role.reviewer)
-    _staff(db, "elsewhere", Role.clerk, department="GA")
+    qualified = [
+        account_of(db, "cgj"),
+        new_staff(db, "c1", Role.clerk, department="CGJ"),
+        new_staff(db, "c2", Role.clerk, department="CGJ"),
+    ]
+    _away(db, new_staff(db, "away", Role.clerk, department="CGJ"))
+    new_staff(db, "gone", Role.clerk, department="CGJ").active = False
+    new_staff(db, "client.cgj", Role.clerk, department="CGJ").takes_tasks = False
+    new_staff(db, "reviewer2", Role.reviewer, department="CGJ")
+    new_staff(db, "elsewhere", Role.clerk, department="GA")
     case = _apply(db, store)
     first = _accept_task(case)
     assert first.assignee_id in {u.id for u in qualified}
@@ -133,7 +120,7 @@ def test_least_loaded_acceptance_goes_to_the_clerk_holding_fewest(
     department = db.get(Department, "CGJ")
     assert department is not None
     department.assignment = pool.Policy.least_loaded
-    busy, idle = _user(db, "cgj"), _staff(db, "c1", Role.clerk)
+    busy, idle = account_of(db, "cgj"), new_staff(db, "c1", Role.clerk, department="CGJ")
     for _ in range(3):
         _accept_task(_apply(db, store))
     held = Counter(t.assignee_id for t in db.scalars(select(Task).where(Task.stage == "accept")))
@@ -143,13 +130,13 @@ def test_least_loaded_acceptance_goes_to_the_clerk_holding_fewest(
 def test_a_walk_in_stays_with_the_clerk_who_took_it_in(
     db: Session, store: LocalFileStore, seeded: None
 ) -> None:
-    clerk = _user(db, "cgj")
-    colleagues = [_staff(db, f"c{n}", Role.clerk) for n in range(3)]
+    clerk = account_of(db, "cgj")
+    colleagues = [new_staff(db, f"c{n}", Role.clerk, department="CGJ") for n in range(3)]
     for _ in range(4):  # with three colleagues present, never drawn away from the counter
         task = _accept_task(_apply(db, store, by=clerk))
         assert task.assignee_id == clerk.id
         assert _assigned(db, task).data["policy"] == "intake"
-    task = _accept_task(_apply(db, store, by=_user(db, "clerk")))  # 综合窗口 of ZWFW
+    task = _accept_task(_apply(db, store, by=account_of(db, "clerk")))  # 综合窗口 of ZWFW
     assert task.department_code == "CGJ"  # accepted by CGJ, where the 综合窗口 clerk is not
     assert task.assignee_id in {c.id for c in [clerk, *colleagues]}
     assert _assigned(db, task).data["policy"] == "random"
@@ -158,7 +145,10 @@ def test_a_walk_in_stays_with_the_clerk_who_took_it_in(
 def test_an_absent_clerk_taking_in_a_walk_in_does_not_hold_its_acceptance(
     db: Session, store: LocalFileStore
 ) -> None:
-    clerk, colleague = _away(db, _user(db, "cgj")), _staff(db, "c1", Role.clerk)
+    clerk, colleague = (
+        _away(db, account_of(db, "cgj")),
+        new_staff(db, "c1", Role.clerk, department="CGJ"),
+    )
     task = _accept_task(_apply(db, store, by=clerk))
     assert task.assignee_id == colleague.id
 
@@ -166,7 +156,7 @@ def test_an_absent_clerk_taking_in_a_walk_in_does_not_hold_its_acceptance(
 def test_only_the_drawn_clerk_accepts_it_shows_in_their_tasks_and_load(
     db: Session, store: LocalFileStore
 ) -> None:
-    clerk, other = _user(db, "cgj"), _staff(db, "c1", Role.clerk)
+    clerk, other = account_of(db, "cgj"), new_staff(db, "c1", Role.clerk, department="CGJ")
     other.absent_from, other.absent_until = TODAY, TODAY  # drawn: cgj, the one present
     case = _apply(db, store)
     task = _accept_task(case)
@@ -187,9 +177,9 @@ def test_only_the_drawn_clerk_accepts_it_shows_in_their_tasks_and_load(
 def test_a_supervisor_reassigns_an_acceptance_with_a_reason(
     db: Session, store: LocalFileStore
 ) -> None:
-    clerk, other = _user(db, "cgj"), _staff(db, "c1", Role.clerk)
+    clerk, other = account_of(db, "cgj"), new_staff(db, "c1", Role.clerk, department="CGJ")
     task = _accept_task(_apply(db, store, by=clerk))
-    supervisor = _user(db, "supervisor")
+    supervisor = account_of(db, "supervisor")
     cases.reassign_task(
         db, task_id=task.id, to_user_id=other.id, reason="窗口调整", user=supervisor, now=NOW
     )

@@ -17,10 +17,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tongban.accounts import service as accounts
+from tests.factories import account_of, new_staff
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
-from tongban.accounts.schemas import StaffCreate
 from tongban.audit.models import AuditEntry
 from tongban.cases import service as cases
 from tongban.cases.assignment import pool
@@ -39,26 +38,9 @@ NOW = datetime(2025, 11, 3, 2, 0, tzinfo=UTC)  # a Monday; 2025-11-03 in Beijing
 TODAY = date(2025, 11, 3)
 
 
-def _user(db: Session, username: str) -> User:
-    found = accounts.find_user(db, username=username)
-    assert found is not None
-    return found
-
-
-def _staff(db: Session, username: str, *roles: Role, department: str = "CGJ") -> User:
-    data = StaffCreate(
-        username=username,
-        password="a-long-passphrase-1",
-        display_name=f"城管{username}",
-        department_code=department,
-        roles=list(roles),
-    )
-    return accounts.create_staff(db, data=data)
-
-
 def _submitted(db: Session, store: LocalFileStore) -> Case:
     """A case of ``CODE`` submitted: its acceptance task at CGJ's counter is open."""
-    applicant = _user(db, "zhangsan")
+    applicant = account_of(db, "zhangsan")
     spec = catalog.get_entry(db, code=CODE).current_version
     assert spec is not None
     form = fill_form(spec.definition["form"], {"project_name": uuid.uuid4().hex[:8]})
@@ -71,7 +53,7 @@ def _in_review(db: Session, store: LocalFileStore) -> Case:
     """A case of ``CODE`` accepted: its review tasks for CGJ and GA are open."""
     case = _submitted(db, store)
     return cases.accept_case(
-        db, case_id=case.id, user=_user(db, "cgj"), opinion="受理", now=NOW, store=store
+        db, case_id=case.id, user=account_of(db, "cgj"), opinion="受理", now=NOW, store=store
     )
 
 
@@ -129,15 +111,19 @@ def test_random_assignment_is_fair_and_never_picks_the_unqualified_or_absent(
     """600 review tasks over three qualified reviewers: a chi-square test of the counts
     against an even spread (2 degrees of freedom, 0.1 % critical value 13.82), and none
     to the absent, the switched-off, the one without the role or the department system."""
-    qualified = [_user(db, "cgj"), _staff(db, "r1", Role.reviewer), _staff(db, "r2", Role.reviewer)]
-    absent = _staff(db, "away", Role.reviewer)
+    qualified = [
+        account_of(db, "cgj"),
+        new_staff(db, "r1", Role.reviewer, department="CGJ"),
+        new_staff(db, "r2", Role.reviewer, department="CGJ"),
+    ]
+    absent = new_staff(db, "away", Role.reviewer, department="CGJ")
     absent.absent_from, absent.absent_until = date(2025, 11, 1), date(2025, 11, 7)
-    switched_off = _staff(db, "gone", Role.reviewer)
+    switched_off = new_staff(db, "gone", Role.reviewer, department="CGJ")
     switched_off.active = False
-    system = _staff(db, "client.cgj", Role.reviewer)
+    system = new_staff(db, "client.cgj", Role.reviewer, department="CGJ")
     system.takes_tasks = False
-    _staff(db, "clerk2", Role.clerk)
-    _staff(db, "elsewhere", Role.reviewer, department="GA")
+    new_staff(db, "clerk2", Role.clerk, department="CGJ")
+    new_staff(db, "elsewhere", Role.reviewer, department="GA")
     item = _review_task(case).item_code
     opened: list[Task] = []
     for _ in range(12):
@@ -156,9 +142,12 @@ def test_least_loaded_gives_each_new_task_to_whoever_holds_fewest(
     department = db.get(Department, "CGJ")
     assert department is not None
     department.assignment = pool.Policy.least_loaded
-    others = [_staff(db, "l1", Role.reviewer), _staff(db, "l2", Role.reviewer)]
+    others = [
+        new_staff(db, "l1", Role.reviewer, department="CGJ"),
+        new_staff(db, "l2", Role.reviewer, department="CGJ"),
+    ]
     item = _review_task(case).item_code
-    reviewers = [_user(db, "cgj"), *others]
+    reviewers = [account_of(db, "cgj"), *others]
     before = {u.id: _held(db, u) for u in reviewers}
     for _ in range(9):
         open_tasks(
@@ -180,7 +169,7 @@ def test_the_drawn_holder_is_audited_and_told_and_the_applicant_sees_neither(
     db: Session, store: LocalFileStore, case: Case
 ) -> None:
     task = _review_task(case)
-    cgj = _user(db, "cgj")
+    cgj = account_of(db, "cgj")
     assert task.assignee_id == cgj.id  # the only reviewer of CGJ
     (entry,) = _entries(db, "task.assigned", task)
     assert entry.actor_name == "系统" and entry.data["assignee_id"] == cgj.id
@@ -192,7 +181,9 @@ def test_the_drawn_holder_is_audited_and_told_and_the_applicant_sees_neither(
 def test_only_the_holder_acts_and_others_are_refused_in_chinese(
     db: Session, store: LocalFileStore, case: Case
 ) -> None:
-    colleague = _staff(db, "late", Role.reviewer)  # after the draw: cgj holds the task
+    colleague = new_staff(
+        db, "late", Role.reviewer, department="CGJ"
+    )  # after the draw: cgj holds the task
     task = _review_task(case)
     with pytest.raises(NotAllowed) as refused:
         _approve(db, store, task, colleague)
@@ -202,16 +193,16 @@ def test_only_the_holder_acts_and_others_are_refused_in_chinese(
     with pytest.raises(Conflict) as present:  # the holder is at work: no taking over
         cases.take_task(db, task_id=task.id, user=colleague, now=NOW)
     assert present.value.code == "holder_present"
-    _approve(db, store, task, _user(db, "cgj"))
+    _approve(db, store, task, account_of(db, "cgj"))
     assert task.state == TaskState.done
 
 
 def test_a_colleague_takes_over_from_an_absent_holder_who_is_told(
     db: Session, store: LocalFileStore, case: Case
 ) -> None:
-    colleague = _staff(db, "standin", Role.reviewer)
+    colleague = new_staff(db, "standin", Role.reviewer, department="CGJ")
     task = _review_task(case)
-    cgj = _user(db, "cgj")
+    cgj = account_of(db, "cgj")
     cases.set_absence(
         db,
         user_id=cgj.id,
@@ -239,16 +230,25 @@ def test_a_colleague_takes_over_from_an_absent_holder_who_is_told(
 def test_reassignment_needs_a_head_or_supervisor_and_a_reason_and_is_audited(
     db: Session, store: LocalFileStore, case: Case
 ) -> None:
-    other = _staff(db, "other", Role.reviewer)
+    other = new_staff(db, "other", Role.reviewer, department="CGJ")
     task = _review_task(case)
-    cgj, head, supervisor = _user(db, "cgj"), _user(db, "cgj-hz"), _user(db, "supervisor")
+    cgj, head, supervisor = (
+        account_of(db, "cgj"),
+        account_of(db, "cgj-hz"),
+        account_of(db, "supervisor"),
+    )
     with pytest.raises(NotAllowed):  # a reviewer does not reassign
         cases.reassign_task(
             db, task_id=task.id, to_user_id=other.id, reason="忙", user=other, now=NOW
         )
     with pytest.raises(NotAllowed):  # nor the head of another department
         cases.reassign_task(
-            db, task_id=task.id, to_user_id=other.id, reason="忙", user=_user(db, "ga-hz"), now=NOW
+            db,
+            task_id=task.id,
+            to_user_id=other.id,
+            reason="忙",
+            user=account_of(db, "ga-hz"),
+            now=NOW,
         )
     with pytest.raises(InvalidInput) as no_reason:
         cases.reassign_task(
@@ -277,11 +277,11 @@ def test_reassignment_needs_a_head_or_supervisor_and_a_reason_and_is_audited(
 def test_who_reviewed_a_case_is_never_drawn_to_decide_it(
     db: Session, store: LocalFileStore, seeded: None, case: Case
 ) -> None:
-    both = _staff(db, "both", Role.reviewer, Role.approver)
-    head = _user(db, "cgj-hz")
+    both = new_staff(db, "both", Role.reviewer, Role.approver, department="CGJ")
+    head = account_of(db, "cgj-hz")
     task = _review_task(case)
     cases.reassign_task(db, task_id=task.id, to_user_id=both.id, reason="试办", user=head, now=NOW)
-    for dept, who in (("CGJ", both), ("GA", _user(db, "ga"))):
+    for dept, who in (("CGJ", both), ("GA", account_of(db, "ga"))):
         _approve(db, store, _review_task(case, dept), who)
     decide = next(t for t in case.tasks if t.stage == Stage.decide)
     assert decide.assignee_id == head.id
@@ -292,8 +292,8 @@ def test_the_queue_marks_a_task_nobody_present_may_hold_by_the_rule_of_the_draw(
 ) -> None:
     """Issue 16 (fault 1): the queue showed such a task like any other; it is now marked
     by the rule that recorded it ``task.unstaffed``, separation of duties included."""
-    both = _staff(db, "both", Role.reviewer, Role.approver)
-    head = _user(db, "cgj-hz")
+    both = new_staff(db, "both", Role.reviewer, Role.approver, department="CGJ")
+    head = account_of(db, "cgj-hz")
     cases.set_absence(
         db, user_id=head.id, absent_from=TODAY, absent_until=TODAY, actor=head, now=NOW
     )
@@ -301,7 +301,7 @@ def test_the_queue_marks_a_task_nobody_present_may_hold_by_the_rule_of_the_draw(
     cases.reassign_task(db, task_id=task.id, to_user_id=both.id, reason="试办", user=head, now=NOW)
     rows = cases.queue_page(db, user=both, now=NOW).rows
     assert [row.unstaffed for row in rows if row.task.id == task.id] == [False]
-    for dept, who in (("CGJ", both), ("GA", _user(db, "ga"))):
+    for dept, who in (("CGJ", both), ("GA", account_of(db, "ga"))):
         _approve(db, store, _review_task(case, dept), who)
     decide = next(t for t in case.tasks if t.stage == Stage.decide)
     assert decide.assignee_id is None and _entries(db, "task.unstaffed", decide)
@@ -313,7 +313,7 @@ def test_the_queue_marks_a_task_nobody_present_may_hold_by_the_rule_of_the_draw(
 
 
 def test_absence_needs_both_days_in_order_and_the_right_person(db: Session) -> None:
-    cgj, ga = _user(db, "cgj"), _user(db, "ga")
+    cgj, ga = account_of(db, "cgj"), account_of(db, "ga")
     with pytest.raises(InvalidInput):
         cases.set_absence(
             db, user_id=cgj.id, absent_from=TODAY, absent_until=None, actor=cgj, now=NOW
@@ -366,7 +366,7 @@ def test_the_load_counts_every_open_task_held_by_no_one_the_counters_apart(
     )[0]
     (load,) = cases.load_by_department(db, day=TODAY, department="CGJ")
     held = {p.user_id: p.open_tasks for p in load.people}
-    assert held[_user(db, "cgj").id] == 2  # the review of ``case``, the new acceptance
+    assert held[account_of(db, "cgj").id] == 2  # the review of ``case``, the new acceptance
     assert deliver.assignee_id is None and deliver.state == TaskState.open
     assert (load.unassigned, load.at_counter, load.total) == (1, 1, 3)
 
@@ -376,7 +376,7 @@ def test_a_person_marked_absent_acts_on_no_task_until_back(
 ) -> None:
     """Issue 16's trial (fault 3): an absent holder approved its own task directly."""
     task = _review_task(case)
-    cgj = _user(db, "cgj")
+    cgj = account_of(db, "cgj")
     until = date(2025, 11, 5)
     cases.set_absence(db, user_id=cgj.id, absent_from=TODAY, absent_until=until, actor=cgj, now=NOW)
     with pytest.raises(NotAllowed) as refused:

@@ -21,6 +21,7 @@ import yaml
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from tests.factories import account_of
 from tests.inspection.support import pass_required_inspection
 from tests.verification.support import answer_verifications
 from tests.web.support import SignedIn
@@ -77,12 +78,6 @@ def _spec(db: Session, code: str) -> dict[str, Any]:
     return dict(version.definition)
 
 
-def _user(db: Session, username: str) -> User:
-    user = accounts.find_user(db, username=username)
-    assert user is not None
-    return user
-
-
 def _staff(db: Session, department: str, stage: Stage) -> User:
     role = ROLES[stage]
     found = [u for u in accounts.list_staff(db) if u.department_code == department]
@@ -91,7 +86,7 @@ def _staff(db: Session, department: str, stage: Stage) -> User:
 
 def _submitted(db: Session, runtime: Runtime, code: str) -> Case:
     spec = _spec(db, code)
-    applicant = _user(db, APPLICANTS[catalog.subjects(spec)[0]])
+    applicant = account_of(db, APPLICANTS[catalog.subjects(spec)[0]])
     case = cases.create_case(
         db, applicant=applicant, code=code, form_data=fill_form(spec["form"]), now=NOW
     )
@@ -224,7 +219,7 @@ def _satisfying(policy: benefits.Policy, spec: dict[str, Any], user: User) -> di
 def _proactive(db: Session, runtime: Runtime, code: str, signed_in: SignedIn) -> None:
     spec = _spec(db, code)
     policy = benefits.get_policy(db, code=code)
-    user = _user(db, PROACTIVE_APPLICANTS[policy.subject])
+    user = account_of(db, PROACTIVE_APPLICANTS[policy.subject])
     user.identity_verified_at = NOW  # 实名认证: only a verified account is the subject
     with pytest.raises(Conflict):
         cases.create_case(db, applicant=user, code=code, form_data={}, now=NOW)

@@ -251,3 +251,24 @@ def test_the_case_record_names_the_limit_of_each_alert_after_a_review(
         assert f"{limit}：时限预警" not in page and f"{limit}：超过时限" not in page, limit
     english = client.get(f"/cases/{number}", params={"lang": "en"}).text
     assert "Promised limit" in english
+
+
+def test_every_wrong_part_of_an_expert_entry_is_named_at_once(
+    unit: Unit, register: dict[str, int], clock: Clock
+) -> None:
+    """The register named the first wrong part only (no field chosen), the employer and the
+    phone after further tries."""
+    entry = experts.Entry(fields=[], employer=" ", phone="1390000000")
+    with unit() as session, pytest.raises(InvalidInput) as refused:
+        admin = accounts.find_user(session, username="admin")
+        assert admin is not None
+        experts.update(
+            session,
+            expert_id=register["zhuanjia1"],
+            entry=entry,
+            active=True,
+            actor=accounts.actor_of(admin),
+            now=clock.now,
+        )
+    fields = [d["field"] for d in refused.value.details or []]
+    assert fields == ["fields", "employer", "phone"]

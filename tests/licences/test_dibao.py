@@ -12,22 +12,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from tests.conftest import Clock
-from tests.factories import API, act, draft, open_task, run_worker
+from tests.factories import API, account_of, act, draft, open_task, run_worker
 from tests.inspection.support import pass_required_inspection
 from tests.licences.support import finish
-from tongban.accounts import service as accounts
 from tongban.accounts.models import User
 from tongban.cases.models import Case, Task
 from tongban.identifiers import validate_credit_code
 from tongban.inspection.models import Inspection
 
 DIBAO = "3501-MZ-001"
-
-
-def _user(db: Session, username: str) -> User:
-    found = accounts.find_user(db, username=username)
-    assert found is not None
-    return found
 
 
 def _submitted(client: TestClient, applicant: dict[str, str], place: str) -> str:
@@ -61,7 +54,7 @@ def test_the_street_office_accepts_and_reviews_and_the_district_bureau_decides(
     assert early.status_code == 409, early.text  # no home visit yet
 
     review = db.get_one(Task, task["id"])
-    pass_required_inspection(db, review, _user(db, "gldj"), clock.advance(hours=1))
+    pass_required_inspection(db, review, account_of(db, "gldj"), clock.advance(hours=1))
     db.commit()
     visit = db.query(Inspection).filter_by(case_id=review.case_id).one()
     drawn = {

@@ -8,7 +8,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.factories import API, act, open_task, submitted
+from tests.factories import API, submitted
+from tests.messaging.test_messages import ask_ga_to_verify
 from tests.web.support import ITEM, SignedIn, csrf
 from tongban.demo.samples import SAMPLES
 
@@ -74,16 +75,7 @@ def test_nobody_outside_the_thread_downloads_an_attachment(
     number = submitted(client, as_user("zhangsan"), ITEM)["number"]
     message = _send(client, as_user("zhangsan"), number, "解除证明.pdf", PDF).json()["id"]
     # 人社局 asks 公安局 to verify a fact: 公安局 now reads the case, not its messages
-    accept = open_task(client, as_user("rs"), number, "accept")
-    assert act(client, as_user("rs"), accept, "accept").status_code == 200
-    review = open_task(client, as_user("rs"), number, "review")
-    asked = client.post(
-        f"{API}/tasks/{review['id']}/verifications",
-        json={"to_department": "GA", "question": "请核实申请人户籍。"},
-        headers=as_user("rs"),
-    )
-    assert asked.status_code == 201, asked.text
-    assert client.get(f"{API}/cases/{number}", headers=as_user("ga")).status_code == 200
+    ask_ga_to_verify(client, as_user, number)
     for outsider in ("lisi", "ga", "sw"):  # another applicant, a department asked, another
         refused = _download(client, as_user(outsider), number, message)
         assert refused.status_code in (403, 404) and PDF not in refused.content, outsider

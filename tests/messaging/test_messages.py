@@ -23,6 +23,21 @@ QUESTION = "请问我的失业登记还需要补充劳动合同解除证明吗�
 ANSWER = "您好，不需要补充，我们已通过社保数据核实。"
 
 
+def ask_ga_to_verify(client: TestClient, as_user: Any, number: str) -> None:
+    """人社局 accepts case ``number`` and asks 公安局 to verify a fact (协查): 公安局 then
+    reads the case, though it handles none of it."""
+    accept = open_task(client, as_user("rs"), number, "accept")
+    assert act(client, as_user("rs"), accept, "accept").status_code == 200
+    review = open_task(client, as_user("rs"), number, "review")
+    asked = client.post(
+        f"{API}/tasks/{review['id']}/verifications",
+        json={"to_department": "GA", "question": "请核实申请人户籍。"},
+        headers=as_user("rs"),
+    )
+    assert asked.status_code == 201, asked.text
+    assert client.get(f"{API}/cases/{number}", headers=as_user("ga")).status_code == 200
+
+
 def _write(client: TestClient, headers: dict[str, str], number: str, **body: str) -> Any:
     return client.post(f"{API}/cases/{number}/messages", json=body, headers=headers)
 
@@ -80,16 +95,7 @@ def test_nobody_outside_the_case_reads_or_writes_a_message(
     assert _thread(client, as_user("lisi"), number).status_code == 404
 
     # 人社局 asks 公安局 to verify a fact: 公安局 now reads the case, and still no message
-    accept = open_task(client, as_user("rs"), number, "accept")
-    assert act(client, as_user("rs"), accept, "accept").status_code == 200
-    review = open_task(client, as_user("rs"), number, "review")
-    asked = client.post(
-        f"{API}/tasks/{review['id']}/verifications",
-        json={"to_department": "GA", "question": "请核实申请人户籍。"},
-        headers=as_user("rs"),
-    )
-    assert asked.status_code == 201, asked.text
-    assert client.get(f"{API}/cases/{number}", headers=as_user("ga")).status_code == 200
+    ask_ga_to_verify(client, as_user, number)
     assert _thread(client, as_user("ga"), number).json() == []
     assert _write(client, as_user("ga"), number, department="RS", body="x").status_code == 404
     assert _write(client, as_user("ga"), number, department="GA", body="x").status_code == 404

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import START
+from tests.factories import account_of
 from tests.sharing.conftest import MINFENG_CREDIT, ZHANGSAN_ID
 from tongban.accounts.enums import UserKind
 from tongban.accounts.models import User
@@ -30,12 +31,6 @@ def _material(db: Session, item: str, code: str) -> dict[str, Any]:
     version = catalog.get_entry(db, code=item).current_version
     assert version is not None
     return {**next(m for m in version.definition["materials"] if m["code"] == code), "item": item}
-
-
-def _user(db: Session, username: str) -> User:
-    user = db.scalar(select(User).where(User.username == username))
-    assert user is not None
-    return user
 
 
 def _provide(db: Session, applicant: User, form: dict[str, Any], material: dict[str, Any]) -> Any:
@@ -69,7 +64,7 @@ def test_a_licence_material_is_pulled_for_the_enterprise_the_form_names_not_the_
     营业执照 record as that company's."""
     other, _record = _other_enterprise(db)
     licence = _material(db, "3501-SCJG-005", "BIZ_LICENCE")
-    minfeng = _user(db, "minfeng")
+    minfeng = account_of(db, "minfeng")
     minfeng.identity_verified_at = START
     own = _provide(db, minfeng, {"credit_code": MINFENG_CREDIT}, licence)
     assert isinstance(own, Provided) and own.detail["keys"] == [MINFENG_CREDIT]
@@ -120,7 +115,7 @@ def test_a_shareholder_that_is_a_company_is_found_in_the_enterprise_register(
     population register, found nowhere, and the founder was asked for an upload."""
     other, record = _other_enterprise(db)
     proof = _material(db, "3501-SCJG-001", "SHAREHOLDER_ID")
-    zhangsan = _user(db, "zhangsan")
+    zhangsan = account_of(db, "zhangsan")
     form = {
         "shareholders": [
             {"name": zhangsan.display_name, "id_number": ZHANGSAN_ID},
@@ -153,7 +148,7 @@ def test_a_company_shareholder_the_register_does_not_hold_is_asked_for(
     unknown = make_credit_code("350102", "MA0000Q1")
     proof = _material(db, "3501-SCJG-001", "SHAREHOLDER_ID")
     form = {"shareholders": [{"name": "福州某某贸易有限公司", "id_number": unknown}]}
-    missing = _provide(db, _user(db, "zhangsan"), form, proof)
+    missing = _provide(db, account_of(db, "zhangsan"), form, proof)
     assert isinstance(missing, Unavailable)
     assert missing.reason_zh == (
         "市场主体登记库中没有与所填姓名（名称）一致的这个统一社会信用代码，请核对姓名和号码，"
@@ -191,7 +186,7 @@ def test_the_form_is_prefilled_for_the_enterprise_it_names_when_the_applicant_ac
     assert acting.values["enterprise_name"].locked
     assert acting.values["enterprise_name"].label_zh == "来自市场主体登记库"
 
-    minfeng = _user(db, "minfeng")
+    minfeng = account_of(db, "minfeng")
     minfeng.identity_verified_at = START
     refused = _prefilled(db, minfeng, {"credit_code": other})
     assert refused.values["enterprise_name"].value != record["name"]  # the account's own
@@ -212,11 +207,11 @@ def test_a_pull_by_project_code_is_logged_for_the_projects_builder(
     project = "2025-350102-47-01-000123"
     record = {"permit_number": "建字第350102202500123号", "builder_credit_code": MINFENG_CREDIT}
     assert feeding.put_record(db, code="planning_permit", key=project, fields=record, now=START)
-    zhangsan = _user(db, "zhangsan")
+    zhangsan = account_of(db, "zhangsan")
     permit = _material(db, "3501-ZJ-001", "PLANNING_PERMIT")
     foreign = _provide(db, zhangsan, {"project_code": project}, permit)
     assert isinstance(foreign, Unavailable) and "不能据此免于提交" in foreign.reason_zh
-    minfeng = _user(db, "minfeng")
+    minfeng = account_of(db, "minfeng")
     minfeng.identity_verified_at = START
     pulled = _provide(db, minfeng, {"project_code": project}, permit)
     assert isinstance(pulled, Provided), pulled
@@ -244,7 +239,7 @@ def test_a_pull_of_a_contract_filing_is_logged_for_the_buyer_and_the_seller(
     filing = "WQ2025000123"
     record = {"buyer_id_number": ZHANGSAN_ID, "seller_id_number": LISI_ID, "seller_name": "李四"}
     assert feeding.put_record(db, code="housing_transaction", key=filing, fields=record, now=START)
-    zhangsan = _user(db, "zhangsan")
+    zhangsan = account_of(db, "zhangsan")
     contract = _material(db, "3501-GJJ-002", "SALE_CONTRACT")
     pulled = _provide(db, zhangsan, {"contract_record_number": filing}, contract)
     assert isinstance(pulled, Provided), pulled

@@ -11,9 +11,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tests.conftest import START
+from tests.factories import account_of
 from tests.sharing.conftest import ZHANGSAN_ID
 from tests.sharing.test_keyed_pulls import OWNED, _value
-from tests.sharing.test_material_subjects import _material, _user
+from tests.sharing.test_material_subjects import _material
 from tests.web.support import SignedIn, csrf
 from tongban.accounts.models import User
 from tongban.cases.materials.registry import Provided, Unavailable
@@ -45,7 +46,7 @@ def test_a_shareholders_number_verifies_only_under_the_name_typed_beside_it(
     person = sharing.lookup(db, code="population", key=ZHANGSAN_ID).record
     assert person is not None
     proof = _material(db, "3501-SCJG-001", "SHAREHOLDER_ID")
-    lisi = _user(db, "lisi")
+    lisi = account_of(db, "lisi")
     right = _provide(db, lisi, _shareholder(person["name"], ZHANGSAN_ID), proof)
     assert isinstance(right, Provided), right
     wrong = _provide(db, lisi, _shareholder("王八", ZHANGSAN_ID), proof)

@@ -141,3 +141,9 @@ def test_register_names_every_wrong_field_next_to_it(client: TestClient) -> None
     assert response.status_code == 422
     assert 'id="e-id_number">' in response.text and 'id="e-phone">' in response.text
     assert "手机号码应为 11 位，实际为 10 位" in response.text and 'value="王小"' in response.text
+
+
+def test_register_names_a_weak_password_with_the_other_wrong_fields(client: TestClient) -> None:
+    response = _register(client, password="12345678", phone="1380000000")
+    assert response.status_code == 422
+    assert 'id="e-password"' in response.text and 'id="e-phone">' in response.text

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 
 from argon2 import PasswordHasher
 from sqlalchemy import select
@@ -111,10 +112,14 @@ def _credit_code(data: ApplicantCreate) -> str | None:
     return checked_identifier("credit-code", data.credit_code, "credit_code")
 
 
-def register_applicant(session: Session, *, data: ApplicantCreate) -> User:
+def register_applicant(
+    session: Session, *, data: ApplicantCreate, check_password: Callable[[], object] = lambda: None
+) -> User:
     """Register a natural person or an enterprise (through its legal representative), the
     identity checked against the registers (``realname``: refused where they hold the
-    number under other names; verified where they hold it, else left unverified)."""
+    number under other names; verified where they hold it, else left unverified).
+    ``check_password`` (raising InvalidInput) is named with the identifiers' problems in
+    one InvalidInput (``errors.gather``)."""
     if data.kind == UserKind.staff:
         raise InvalidInput(
             "只能注册自然人或法人账号。", "Only persons or enterprises may register."
@@ -122,6 +127,7 @@ def register_applicant(session: Session, *, data: ApplicantCreate) -> User:
     _check_username_free(session, data.username)
     checked = gather(
         {
+            "password": check_password,
             "id_number": lambda: checked_identifier("resident-id", data.id_number, "id_number"),
             "phone": lambda: checked_phone(data.phone),
             "enterprise_name": lambda: _enterprise_name(data),

@@ -224,8 +224,9 @@ def register(
     source: str | None,
     now: datetime,
 ) -> User:
-    """Self-registration through the API or the page: the password policy
-    (``accounts.passwords``), the per-address limit, then ``service.register_applicant``.
+    """Self-registration through the API or the page: the per-address limit, then
+    ``service.register_applicant``, which names a password against the policy
+    (``accounts.passwords``) with every other wrong field at once.
 
     Raises ``TooManyAttempts`` past the limit, ``InvalidInput`` for a weak password or a
     bad identifier, ``Conflict`` for a taken username.
@@ -234,8 +235,13 @@ def register(
         session, source=source, now=now, limits=throttle.Limits.of(settings)
     )
     own = [data.username, data.display_name, data.id_number, data.phone or "", data.email or ""]
-    passwords.check_new_password(data.password, policy=settings.password_policy, user_inputs=own)
-    user = service.register_applicant(session, data=data)
+    user = service.register_applicant(
+        session,
+        data=data,
+        check_password=lambda: passwords.check_new_password(
+            data.password, policy=settings.password_policy, user_inputs=own
+        ),
+    )
     attempts.audit_account(
         session,
         action=throttle.REGISTERED,

@@ -20,7 +20,7 @@ from tongban.accounts.enums import Role, UserKind
 from tongban.accounts.models import User, UserRole
 from tongban.audit import service as audit
 from tongban.audit.service import Actor
-from tongban.errors import Conflict, InvalidInput, NotFound
+from tongban.errors import Conflict, InvalidInput, NotFound, gather
 from tongban.experts.enums import Field
 from tongban.experts.models import Expert
 
@@ -37,11 +37,10 @@ class Entry:
     phone: str = ""
 
 
-def _checked(entry: Entry) -> tuple[list[str], str, str | None, str | None]:
-    """The entry's fields, employer, credit code and phone, normalised; InvalidInput
-    naming the one to fix."""
-    unknown = [f for f in entry.fields if f not in set(Field)]
-    if not entry.fields or unknown:
+def _fields(chosen: list[str]) -> list[str]:
+    """The chosen fields of expertise in the register's order, once each."""
+    unknown = [f for f in chosen if f not in set(Field)]
+    if not chosen or unknown:
         raise InvalidInput(
             "请至少选择一个专业领域。" if not unknown else f"未知专业领域：{'、'.join(unknown)}。",
             "Choose at least one field."
@@ -49,19 +48,42 @@ def _checked(entry: Entry) -> tuple[list[str], str, str | None, str | None]:
             else f"Unknown field: {', '.join(unknown)}.",
             field="fields",
         )
-    employer = entry.employer.strip()
+    return [f.value for f in Field if f.value in chosen]
+
+
+def _employer(typed: str) -> str:
+    employer = typed.strip()
     if not employer or len(employer) > EMPLOYER_MAX:
         raise InvalidInput(
             f"请填写工作单位（不超过 {EMPLOYER_MAX} 个字）。",
             f"Enter the employer (at most {EMPLOYER_MAX} characters).",
             field="employer",
         )
+    return employer
+
+
+def _checked(entry: Entry) -> tuple[list[str], str, str | None, str | None]:
+    """The entry's fields, employer, credit code and phone, normalised; one InvalidInput
+    naming every one to fix (``errors.gather``)."""
     code = entry.employer_credit_code.strip()
-    credit = (
-        accounts.checked_identifier("credit-code", code, "employer_credit_code") if code else None
+    checked = gather(
+        {
+            "fields": lambda: _fields(entry.fields),
+            "employer": lambda: _employer(entry.employer),
+            "employer_credit_code": lambda: (
+                accounts.checked_identifier("credit-code", code, "employer_credit_code")
+                if code
+                else None
+            ),
+            "phone": lambda: accounts.checked_phone(entry.phone),
+        }
     )
-    fields: list[str] = [f.value for f in Field if f.value in entry.fields]  # in order, once
-    return fields, employer, credit, accounts.checked_phone(entry.phone)
+    return (
+        checked["fields"],
+        checked["employer"],
+        checked["employer_credit_code"],
+        checked["phone"],
+    )
 
 
 def _record(session: Session, expert: Expert, action: str, actor: Actor, now: datetime) -> None:

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.cases.test_assignment import assert_drawn_evenly
 from tests.factories import account_of, new_staff
 from tongban.accounts import service as accounts
 from tongban.accounts.enums import Role
@@ -22,7 +23,7 @@ from tongban.accounts.models import User
 from tongban.audit.models import AuditEntry
 from tongban.cases import service as cases
 from tongban.cases.assignment import pool
-from tongban.cases.core.transition import Opening, open_tasks
+from tongban.cases.core.transition import Opening
 from tongban.cases.enums import Stage
 from tongban.cases.models import Case, Task
 from tongban.catalog import service as catalog
@@ -103,15 +104,7 @@ def test_online_acceptance_is_drawn_fairly_and_never_to_the_unqualified_or_absen
     first = _accept_task(case)
     assert first.assignee_id in {u.id for u in qualified}
     assert _assigned(db, first).data["policy"] == "random"
-    opened: list[Task] = []
-    for _ in range(12):
-        openings = [Opening(Stage.accept, "CGJ", "working_days", 5)] * 50
-        opened += open_tasks(db, case=case, openings=openings, now=NOW)
-    counts = Counter(task.assignee_id for task in opened)
-    assert set(counts) == {user.id for user in qualified}
-    expected = len(opened) / len(qualified)
-    chi_square = sum((counts[u.id] - expected) ** 2 / expected for u in qualified)
-    assert chi_square < 13.82, counts
+    assert_drawn_evenly(db, case, Opening(Stage.accept, "CGJ", "working_days", 5), qualified)
 
 
 def test_least_loaded_acceptance_goes_to_the_clerk_holding_fewest(

@@ -105,6 +105,20 @@ def seeded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pool, "RANDOM", random.Random(20251103))
 
 
+def assert_drawn_evenly(db: Session, case: Case, opening: Opening, qualified: list[User]) -> None:
+    """600 tasks of ``opening`` go to ``qualified`` only, spread evenly: the chi-square of
+    the counts against an even spread below 13.82 (the 0.1 % critical value at 2 degrees
+    of freedom, three people)."""
+    opened: list[Task] = []
+    for _ in range(12):
+        opened += open_tasks(db, case=case, openings=[opening] * 50, now=NOW)
+    counts = Counter(task.assignee_id for task in opened)
+    assert set(counts) == {user.id for user in qualified}
+    expected = len(opened) / len(qualified)
+    chi_square = sum((counts[u.id] - expected) ** 2 / expected for u in qualified)
+    assert chi_square < 13.82, counts
+
+
 def test_random_assignment_is_fair_and_never_picks_the_unqualified_or_absent(
     db: Session, store: LocalFileStore, seeded: None, case: Case
 ) -> None:
@@ -125,15 +139,7 @@ def test_random_assignment_is_fair_and_never_picks_the_unqualified_or_absent(
     new_staff(db, "clerk2", Role.clerk, department="CGJ")
     new_staff(db, "elsewhere", Role.reviewer, department="GA")
     item = _review_task(case).item_code
-    opened: list[Task] = []
-    for _ in range(12):
-        openings = [Opening(Stage.review, "CGJ", "working_days", 5, item)] * 50
-        opened += open_tasks(db, case=case, openings=openings, now=NOW)
-    counts = Counter(task.assignee_id for task in opened)
-    assert set(counts) == {user.id for user in qualified}
-    expected = len(opened) / len(qualified)
-    chi_square = sum((counts[u.id] - expected) ** 2 / expected for u in qualified)
-    assert chi_square < 13.82, counts
+    assert_drawn_evenly(db, case, Opening(Stage.review, "CGJ", "working_days", 5, item), qualified)
 
 
 def test_least_loaded_gives_each_new_task_to_whoever_holds_fewest(

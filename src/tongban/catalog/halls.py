@@ -72,9 +72,9 @@ def _hours_problems(doc: SourceDocument, index: int, hall: Mapping[str, Any]) ->
         closed = max(closed, closes)
     if found:
         return found
-    length = timedelta(minutes=hall["slot_minutes"])
+    length, open_periods = timedelta(minutes=hall["slot_minutes"]), periods(hall)
     for at, starts in enumerate(hall["slots"]):
-        if not _within(periods(hall), time.fromisoformat(starts), length):
+        if not _within(open_periods, time.fromisoformat(starts), length):
             found.append(
                 doc.problem(
                     [*place, "slots", at],

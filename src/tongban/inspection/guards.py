@@ -17,6 +17,7 @@ from tongban.cases.models import Case
 from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from tongban.inspection.enums import InspectionState
 from tongban.inspection.models import Inspection
+from tongban.workdays.calendar import WorkCalendar
 
 TEXT_MAX = 500  # characters of a note, a reply, a finding
 
@@ -71,7 +72,11 @@ def may_answer(user: User, case: Case) -> bool:
 
 def office_hours(session: Session) -> tuple[str, str]:
     """When visits may begin on a working day: office hours' opening and closing, HH:MM."""
-    opens, closes = clocks.calendar(session).office_hours
+    return _hours_of(clocks.calendar(session))
+
+
+def _hours_of(cal: WorkCalendar) -> tuple[str, str]:
+    opens, closes = cal.office_hours
     return f"{opens:%H:%M}", f"{closes:%H:%M}"
 
 
@@ -83,7 +88,7 @@ def refuse_outside_office_hours(session: Session, visit_at: datetime) -> None:
     cal = clocks.calendar(session)
     if cal.in_office_hours(visit_at):
         return
-    opens, closes = office_hours(session)
+    opens, closes = _hours_of(cal)
     nearest = timefmt.moment(cal.working_start(visit_at))
     choose = f"请选择工作日 {opens}–{closes} 之间的时间（最近可约 {nearest}）。"
     choose_en = (

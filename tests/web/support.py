@@ -138,3 +138,42 @@ def check_structure(html: str) -> None:
     assert parser.labelled <= parser.ids, parser.labelled - parser.ids
     unlabelled = [control for control in parser.controls if control not in parser.labelled]
     assert not unlabelled, unlabelled
+
+
+class _FieldMessages(HTMLParser):
+    """The texts of elements by id, and the controls marked invalid with what describes them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: dict[str, str] = {}
+        self.reading: list[str | None] = []
+        self.invalid: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag in ("input", "select", "textarea") and found.get("aria-invalid") == "true":
+            described = str(found.get("aria-describedby") or "").split()
+            self.invalid.setdefault(str(found.get("name")), described)
+        if tag not in VOID:
+            self.reading.append(found.get("id"))
+            if found.get("id"):
+                self.texts[str(found["id"])] = ""
+
+    def handle_data(self, data: str) -> None:
+        for opened in filter(None, self.reading):
+            self.texts[opened] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in VOID and self.reading:
+            self.reading.pop()
+
+
+def field_messages(html: str) -> dict[str, str]:
+    """Each input marked invalid (aria-invalid) by name → the text of what its
+    aria-describedby points at: the message a screen reader reads at that field."""
+    parser = _FieldMessages()
+    parser.feed(html)
+    return {
+        name: " ".join(parser.texts.get(i, "").strip() for i in described).strip()
+        for name, described in parser.invalid.items()
+    }

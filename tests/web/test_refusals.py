@@ -11,7 +11,7 @@ import pytest
 from fastapi.responses import Response
 from starlette.datastructures import FormData, UploadFile
 
-from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound, gather
 from tongban.web.refusals import Refusal, page_again, shown, status_of, typed
 
 
@@ -48,11 +48,34 @@ def test_the_page_again_with_the_reason_in_the_users_language_and_the_text_typed
     error = InvalidInput("请写明时间。", "Say when.", field="reply")
     answer = page_again(_request("en"), session, error, _form(), page)  # type: ignore[arg-type]
     assert answer.status_code == 422 and session.rolled_back == 1
-    assert seen == [Refusal("Say when.", 422, "reply", {"reply": "周六上午", "tag": "a"})]
+    typed_in = {"reply": "周六上午", "tag": "a"}
+    assert seen == [Refusal("Say when.", 422, typed_in, {"reply": "Say when."})]
     page_again(_request(), session, Conflict("已结束。", "Over."), _form(), page)  # type: ignore[arg-type]
     assert seen[-1].error == "已结束。" and seen[-1].status_code == 409
-    assert shown(seen[-1]) == {"error": "已结束。", "posted": seen[-1].posted}
-    assert shown(None) == {"error": None, "posted": {}} and status_of(None) == 200
+    assert shown(seen[-1]) == {"error": "已结束。", "posted": typed_in, "errors": {"": "已结束。"}}
+    assert shown(None) == {"error": None, "posted": {}, "errors": {}} and status_of(None) == 200
+
+
+def test_a_refusal_naming_several_fields_gives_each_its_own_message() -> None:
+    seen: list[Refusal] = []
+
+    def page(refusal: Refusal) -> Response:
+        seen.append(refusal)
+        return Response(status_code=refusal.status_code)
+
+    def refuse(field: str, zh: str, en: str) -> None:
+        raise InvalidInput(zh, en, field=field)
+
+    with pytest.raises(InvalidInput) as both:
+        gather(
+            {
+                "reply": lambda: refuse("reply", "请写明时间。", "Say when."),
+                "tag": lambda: refuse("tag", "请选择标签。", "Choose a tag."),
+            }
+        )
+    page_again(_request("en"), Session(), both.value, _form(), page)  # type: ignore[arg-type]
+    assert seen[0].messages == {"reply": "Say when.", "tag": "Choose a tag."}
+    assert seen[0].error == "Say when. Choose a tag." and seen[0].status_code == 422
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """The register page (专家库) for the catalog administrator: every expert with their
 fields, employer and contact; add an expert account to it; change or take one off the
-draw. A refused post shows the page again with the reason and what was typed."""
+draw. A refused post shows the page again with each wrong part's message beside its input
+in the form that was posted, and what was typed (``web.refusals``)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ from starlette.datastructures import FormData
 
 from tongban.accounts.deps import CatalogAdmin
 from tongban.accounts.service import actor_of
-from tongban.cases.http.casepage import locale
 from tongban.errors import DomainError
 from tongban.experts import service as experts
 from tongban.experts.enums import Field
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
+from tongban.web.refusals import Refusal, page_again, shown, status_of
 from tongban.web.templating import render
 
 router = APIRouter(prefix="/admin/experts")
@@ -41,20 +42,21 @@ def _page(
     request: Request,
     session: Session,
     *,
-    error: str | None = None,
-    status_code: int = 200,
+    refusal: Refusal | None = None,
     kept: FormData | None = None,
     failed: int | None = None,
 ) -> Response:
+    """``kept``: the refused form, whose chosen fields (several of one name) the page
+    checks again; ``failed``: the expert whose form it was (None: the form adding one)."""
     context: dict[str, Any] = {
         "experts": experts.list_experts(session),
         "accounts": experts.unregistered_accounts(session),
         "expert_fields": list(Field),
-        "error": error,
         "kept": kept,
         "failed": failed,
+        **shown(refusal),
     }
-    return render(request, "experts/register.html", context, status_code=status_code)
+    return render(request, "experts/register.html", context, status_code=status_of(refusal))
 
 
 @router.get("")
@@ -66,11 +68,10 @@ def register_page(request: Request, session: SessionDep, user: CatalogAdmin) -> 
 def _refused(
     request: Request, session: Session, error: DomainError, form: FormData, failed: int | None
 ) -> Response:
-    session.rollback()
-    message = error.message(locale(request))
-    return _page(
-        request, session, error=message, status_code=error.status, kept=form, failed=failed
-    )
+    def page(refusal: Refusal) -> Response:
+        return _page(request, session, refusal=refusal, kept=form, failed=failed)
+
+    return page_again(request, session, error, form, page)
 
 
 @router.post("")

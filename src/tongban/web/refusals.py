@@ -1,9 +1,11 @@
 """A step refused on a page is answered with the same page, the reason and what was typed.
 
-When the service refuses what a form posted (``InvalidInput``: what to fix in a field;
-``Conflict``: the state moved on), the person sees the page they were on again: the reason
-above the form, in their language, with the refusal's status code, and every text field
-as they typed it (files cannot be shown again; the pages say which to choose again).
+When the service refuses what a form posted (``InvalidInput``: what to fix in a field, or
+in several at once, ``errors.gather``; ``Conflict``: the state moved on), the person sees
+the page they were on again: the reason above the form, in their language, with the
+refusal's status code, each field's own message beside that field (``_refusals.html``), and
+every text field as they typed it (files cannot be shown again; the pages say which to
+choose again).
 Nothing half-done is kept: the request's unit of work is rolled back before the page is
 built again. A refusal the person cannot mend on that page goes to the error handlers
 instead (``web.errors``): not found (404), not allowed (403, audited), not signed in, too
@@ -29,21 +31,24 @@ NOT_MENDED_ON_THE_PAGE = (NotFound, NotAllowed, NotSignedIn, TooManyAttempts)
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why a posted step was refused (``error``, in the user's language), its HTTP status,
-    the field it concerns if any, and the text fields as posted (name → value)."""
+    """Why a posted step was refused (``error``, in the user's language: every problem in
+    one text), its HTTP status, the text fields as posted (name → value), and ``messages``:
+    each field's own message by field name, "" keying what belongs to no field
+    (``DomainError.messages_by_field``)."""
 
     error: str
     status_code: int
-    field: str | None
     posted: dict[str, str]
+    messages: dict[str, str]
 
 
 def shown(refusal: Refusal | None) -> dict[str, Any]:
-    """What a page's template reads of a refusal: ``error`` (None on a fresh page) and
-    ``posted`` (the fields as typed; empty on a fresh page)."""
+    """What a page's template reads of a refusal: ``error`` (None on a fresh page),
+    ``posted`` (the fields as typed) and ``errors`` (each field's message by name; the
+    macros of ``_refusals.html`` show them); both empty on a fresh page."""
     if refusal is None:
-        return {"error": None, "posted": {}}
-    return {"error": refusal.error, "posted": refusal.posted}
+        return {"error": None, "posted": {}, "errors": {}}
+    return {"error": refusal.error, "posted": refusal.posted, "errors": refusal.messages}
 
 
 def status_of(refusal: Refusal | None) -> int:
@@ -86,5 +91,6 @@ def page_again(
     if isinstance(error, NOT_MENDED_ON_THE_PAGE):
         raise error
     locale = locale_of(request, request.app.state.runtime.settings.default_locale)
-    refusal = Refusal(error.message(locale), error.status, error.field, typed(form))
+    messages = error.messages_by_field(locale)
+    refusal = Refusal(error.message(locale), error.status, typed(form), messages)
     return page(refusal)

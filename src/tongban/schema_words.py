@@ -77,9 +77,14 @@ _WHOLE_BOUNDED = {  # the same bounds of an integer field, which say so
 }
 
 
-def _choices(offered: Any) -> tuple[str, str]:
+def _choices(offered: Any, labels_en: Any = None) -> tuple[str, str]:
+    """The choices, named in English by ``labels_en`` (a form field's ``enum_en``, one
+    label per value) where there is one for each."""
     values = [str(value) for value in offered] if isinstance(offered, list) else []
-    return "应为以下之一：" + "、".join(values), "must be one of: " + ", ".join(values)
+    english = values
+    if isinstance(labels_en, list) and len(labels_en) == len(values):
+        english = [str(label) for label in labels_en]
+    return "应为以下之一：" + "、".join(values), "must be one of: " + ", ".join(english)
 
 
 _KNOWN_SHAPES = {  # catalog patterns no identifier check owns (the identifier checks
@@ -125,7 +130,7 @@ def reason_for(
     if keyword == "format" and wanted in _FORMATS:
         return _FORMATS[wanted]
     if keyword == "enum":
-        return _choices(wanted)
+        return _choices(wanted, schema.get("enum_en"))
     if keyword == "pattern":
         return _shape(wanted, schema)
     table = {**_BOUNDED, **_WHOLE_BOUNDED} if schema.get("type") == "integer" else _BOUNDED

@@ -143,4 +143,43 @@ def test_each_value_out_of_bounds_gets_a_message_saying_the_bound(
     found = formcheck.problems(SCHEMA, data)
 
     assert [(p["field"], p["message_zh"]) for p in found] == [(field, says)]
-    assert found[0]["message_en"].startswith(f"'{field}'")
+    assert found[0]["message_en"].startswith("'" + says[1 : says.index("”")] + "'")
+
+
+ENGLISH_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "filing_type": {
+            "type": "string",
+            "title": "备案人员类别",
+            "title_en": "Category of the person filing",
+            "enum": ["异地长期居住人员", "临时外出就医人员"],
+            "enum_en": ["Living long-term elsewhere", "Treated elsewhere while away"],
+        },
+        "city": {"type": "string", "title": "就医地城市", "minLength": 2},
+        "shareholders": {
+            "type": "array",
+            "title": "股东",
+            "title_en": "Shareholders",
+            "items": {
+                "type": "object",
+                "properties": {"name": {"type": "string", "title": "姓名", "title_en": "Name"}},
+                "required": ["name"],
+            },
+        },
+    },
+    "required": ["filing_type"],
+}
+
+
+def test_an_english_message_names_the_field_as_the_english_page_labels_it() -> None:
+    said = {p["field"]: p["message_en"] for p in formcheck.problems(ENGLISH_SCHEMA, {"city": "x"})}
+    chosen = formcheck.problems(ENGLISH_SCHEMA, {"filing_type": "别的", "shareholders": [{}]})
+
+    assert said["filing_type"] == "'Category of the person filing' is required"
+    assert said["city"].startswith("'就医地城市' needs at least 2")  # no English title: as shown
+    assert {p["field"]: p["message_en"] for p in chosen} == {
+        "filing_type": "'Category of the person filing' must be one of: "
+        "Living long-term elsewhere, Treated elsewhere while away",
+        "shareholders.0.name": "'Shareholders, row 1, Name' is required",
+    }

@@ -151,6 +151,6 @@ def test_a_form_says_what_registration_says_about_a_typo(number: str, data: st.D
         {
             "field": "f",
             "message_zh": f"“号码”：{error.value.message_zh}",
-            "message_en": f"'f' is not valid: {error.value.message_en}",
+            "message_en": f"'号码' is not valid: {error.value.message_en}",
         }
     ]

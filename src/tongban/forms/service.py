@@ -56,27 +56,33 @@ def _path_of(error: ValidationError) -> Path:
     return path
 
 
-def _title(schema: dict[str, Any], path: Path) -> str:
-    """The field's title; a cell of a table row is named with its table and row."""
-    titles: list[str] = []
+def _titles(schema: dict[str, Any], path: Path) -> tuple[str, str]:
+    """The field's title in Chinese and in English (``title_en``, else the Chinese title
+    the English page shows in its place); a cell of a table row is named with its table
+    and row: "股东第 2 行的姓名", "Shareholders, row 2, Name"."""
+    zh: list[str] = []
+    en: list[str] = []
     current = schema
     for part in path:
         if isinstance(part, int):
             current = current.get("items", {})
             rows = isinstance(current, dict) and current.get("type") == "object"
-            titles.append(f"第 {part + 1} 行的" if rows else f"第 {part + 1} 项")
+            zh.append(f"第 {part + 1} 行的" if rows else f"第 {part + 1} 项")
+            en.append(f"row {part + 1}" if rows else f"item {part + 1}")
             continue
         current = current.get("properties", {}).get(part, {})
-        titles.append(str(current.get("title", part)))
-    return "".join(titles)
+        title = str(current.get("title", part))
+        zh.append(title)
+        en.append(str(current.get("title_en") or title))
+    return "".join(zh), ", ".join(en)
 
 
 def _problem(schema: dict[str, Any], path: Path, zh: str, en: str) -> Problem:
-    field = ".".join(map(str, path))
+    title_zh, title_en = _titles(schema, path)
     return {
-        "field": field,
-        "message_zh": f"“{_title(schema, path)}”{zh}",
-        "message_en": f"'{field}' {en}",
+        "field": ".".join(map(str, path)),
+        "message_zh": f"“{title_zh}”{zh}",
+        "message_en": f"'{title_en}' {en}",
     }
 
 

@@ -49,6 +49,7 @@ def test_the_authorisation_page_grants_shows_and_revokes(signed_in: Any) -> None
         data={
             "agent_username": "nobody-here",
             "relation": "family",
+            "scope": ITEM,
             "valid_until": "2025-10-31",
             "csrf_token": csrf(page.text),
         },
@@ -143,3 +144,22 @@ def test_a_person_acting_for_an_enterprise_is_offered_its_guide_and_form(
     assert f'href="/apply/{ENTERPRISE_SITUATED}?for={authorisation["id"]}"' in guide
     alone = page.get(f"/items/{ENTERPRISE_SITUATED}").text
     assert "只能由企业（法人）申请" in alone
+
+
+def test_a_refused_authorisation_keeps_its_items_and_never_widens_to_all(signed_in: Any) -> None:
+    person = signed_in("zhangsan")
+    token = csrf(person.get("/my/authorisations").text)
+    typed = {"agent_username": "lisi", "relation": "village", "csrf_token": token}
+
+    past = person.post("/my/authorisations", data={**typed, "scope": ITEM, "valid_until": "2020-01-01"})
+    assert past.status_code == 422
+    kept = past.text.split(f'value="{ITEM}"')[1].split(">")[0]
+    assert "checked" in kept  # the item chosen is still chosen
+    none = person.post("/my/authorisations", data={**typed, "valid_until": "2025-10-31"})
+    assert none.status_code == 422 and "全部事项" in none.text.split('role="alert"')[1][:200]
+    assert "授权事项" not in person.get("/my/authorisations").text.split("我给出的授权")[1][:400]
+    everything = person.post(
+        "/my/authorisations", data={**typed, "extent": "all", "valid_until": "2025-10-31"}
+    )
+    assert everything.status_code == 200
+    assert 'data-label="授权事项">全部事项</td>' in everything.text

@@ -123,7 +123,7 @@ def _page(
         "entries": [e.current_version.definition for e in entries if e.current_version],
         "consent": authorisations.CONSENT_ZH,
         "error": error,
-        "typed": typed or {},
+        "typed": {"scope": [], **(typed or {})},
     }
     return render(request, "cases/authorisations.html", context, error.status if error else 200)
 
@@ -140,16 +140,38 @@ def authorisations_page(request: Request, session: SessionDep, user: CurrentAppl
     return _page(request, session, user)
 
 
+def _scope_chosen(codes: list[str], *, all_items: bool) -> list[str]:
+    """The items the page's form authorises: every item (an empty scope) only when the
+    person chose 全部事项 and ticked none, so a form sent back without its ticks never
+    widens to all. InvalidInput when neither or both were chosen."""
+    if all_items and codes:
+        raise InvalidInput(
+            "您选择了“全部事项”，又勾选了具体事项：请只选其中一种。",
+            "You chose 'all items' and ticked some items as well: choose one of the two.",
+            field="scope",
+        )
+    if not all_items and not codes:
+        raise InvalidInput(
+            "请勾选授权代办的事项，或选择“全部事项”。",
+            "Tick the items the agent may apply for, or choose 'all items'.",
+            field="scope",
+        )
+    return codes
+
+
 @router.post("/my/authorisations")
 def grant_from_page(
     request: Request, session: SessionDep, user: CurrentApplicant, now: NowDep, form: CheckedForm
 ) -> Response:
-    typed = {key: form.get(key) for key in ("agent_username", "relation", "valid_until")}
+    typed: dict[str, Any] = {
+        key: form.get(key) for key in ("agent_username", "relation", "valid_until", "extent")
+    }
+    typed["scope"] = [str(code) for code in form.getlist("scope") if code]
     try:
         body = AuthorisationCreate(
             agent_username=str(form.get("agent_username") or "").strip(),
             relation=Relation(str(form.get("relation") or "")),
-            scope=[str(code) for code in form.getlist("scope") if code],
+            scope=_scope_chosen(typed["scope"], all_items=typed["extent"] == "all"),
             valid_until=date.fromisoformat(str(form.get("valid_until") or "")),
         )
         _grant(session, user, body, now)

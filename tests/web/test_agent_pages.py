@@ -151,7 +151,9 @@ def test_a_refused_authorisation_keeps_its_items_and_never_widens_to_all(signed_
     token = csrf(person.get("/my/authorisations").text)
     typed = {"agent_username": "lisi", "relation": "village", "csrf_token": token}
 
-    past = person.post("/my/authorisations", data={**typed, "scope": ITEM, "valid_until": "2020-01-01"})
+    past = person.post(
+        "/my/authorisations", data={**typed, "scope": ITEM, "valid_until": "2020-01-01"}
+    )
     assert past.status_code == 422
     kept = past.text.split(f'value="{ITEM}"')[1].split(">")[0]
     assert "checked" in kept  # the item chosen is still chosen

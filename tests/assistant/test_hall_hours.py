@@ -74,12 +74,15 @@ def test_the_answer_page_and_the_api_give_the_hours_and_keep_nothing(
     assert db.scalar(select(func.count()).select_from(UnansweredQuestion)) == 0
 
 
-@pytest.mark.parametrize("follow_up", ["那几点下班", "那里几点开门", "下午几点关门"])
+@pytest.mark.parametrize(
+    "follow_up",
+    ["那几点下班", "那里几点开门", "下午几点关门", "營業時間呢", "what time does it close"],
+)
 def test_a_follow_up_asking_hours_names_the_hours_of_the_hall_that_handles_the_service(
     db: Session, follow_up: str
 ) -> None:
     """Before: the follow-up got the service's 办理方式 ("那几点下班"), or another service
-    ("那里几点开门" offered 3501-SCJG-003, "关门" the closing of a business)."""
+    ("那里几点开门" offered 3501-SCJG-003, "关门" and "close" the closing of a business)."""
     first = service.ask(db, question="开餐馆要什么材料", user=None)
     reply = service.ask(db, question=follow_up, user=None, about=first.about)
     assert reply.kind == ReplyKind.hours, (reply.kind, [found.code for found in reply.found])

@@ -31,8 +31,12 @@ HOURS_WORDS = (
 WHEN_WORDS = (*HOURS_WORDS, "几点", "什么时候开", "开门", "关门", "中午休息", "周末", "节假日")
 # Words that name a hall rather than a service.
 HALL_WORDS = ("政务中心", "服务中心", "办事大厅", "服务大厅", "大厅")
+# "what time does it close": the verb asks when too, as 几点关门 does (alone, "close" is
+# the closing of a business)
 HOURS_EN = re.compile(
-    r"\b(?:what time|opening (?:hours|times)|office hours|business hours)\b", re.IGNORECASE
+    r"\b(?:what time(?:\s+\w+){0,3}?\s+(?:opens?|closes?|shuts?)|what time|"
+    r"opening (?:hours|times)|office hours|business hours)\b",
+    re.IGNORECASE,
 )
 WHEN_EN = re.compile(r"\b(?:what time|hours|when|opens?|closes?|closing|weekends?)\b")
 HALL_EN = re.compile(r"\b(?:halls?|service (?:center|centre)s?|government (?:center|centre)s?)\b")

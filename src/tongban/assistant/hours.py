@@ -70,11 +70,15 @@ def without_hours(question: str) -> str:
 
 
 def handling_halls(
-    halls: Sequence[Mapping[str, Any]], places: Sequence[str]
+    halls: Sequence[Mapping[str, Any]],
+    items: Sequence[Mapping[str, Any]],
+    windows: Mapping[str, str | None],
 ) -> list[Mapping[str, Any]]:
     """The halls, in ``halls.yaml``'s order, that the places of a service's guide name (办理
-    地点: "福州市行政服务中心(鼓楼区乌山西路318号)四楼城管窗口"); none for a service handled
+    地点: an item's ``window``, else its department's, of ``windows`` by department code:
+    "福州市行政服务中心(鼓楼区乌山西路318号)四楼城管窗口"); none for a service handled
     elsewhere (a township's service centre, a hospital)."""
+    places = [item.get("window") or windows.get(item["department"]) or "" for item in items]
     return [hall for hall in halls if any(hall["name"] in place for place in places)]
 
 

@@ -324,12 +324,8 @@ def _service_hours(session: Session, asked: str, key: tuple[str, int]) -> Reply:
     next follow-up; its place and phone when they name no hall (halls.yaml has no hours
     of a township's service centre)."""
     found = _found(session, key, asked, {})
-    departments = {department.code: department for department in catalog.list_departments(session)}
-    places = [
-        item.get("window") or departments[item["department"]].window or ""
-        for item in found.spec["items"]
-    ]
-    halls = hours.handling_halls(queueing.halls(session), places)
+    windows = {dept.code: dept.window for dept in catalog.list_departments(session)}
+    halls = hours.handling_halls(queueing.halls(session), found.spec["items"], windows)
     if not halls:
         return Reply(asked, ReplyKind.entries, Aspect.place, [found], follow_up=True)
     return Reply(asked, ReplyKind.hours, found=[found], follow_up=True, halls=halls)
@@ -350,7 +346,9 @@ def _named_matter(
     names the move."""
     asked = index.tokens(question)
     listed = _matters(session)
-    best = [_phrases(_definition(session, (e.code, index.versions[e.code]))) for e in entries[:1]]
+    best = [
+        reading.phrases(_definition(session, (e.code, index.versions[e.code]))) for e in entries[:1]
+    ]
     named = [entry for entry in best if reading.names_matter(asked, entry, share=1.0)]
     for match in matches:
         matter = listed.get((match.code, index.versions[match.code]))
@@ -359,18 +357,6 @@ def _named_matter(
         if not named or reading.names_more(asked, matter, named[0]):
             return matter
     return None
-
-
-def _phrases(definition: Mapping[str, Any]) -> dict[str, Any]:
-    """What an entry is called, as a matter's names are (:func:`reading.names_matter`): its
-    name, keywords and synonyms, and their English."""
-    source = definition.get("bundle") or definition["items"][0]
-    return {
-        "name": definition["name"],
-        "synonyms": [*(source.get("keywords") or []), *(source.get("synonyms") or [])],
-        "name_en": definition.get("name_en"),
-        "synonyms_en": source.get("synonyms_en"),
-    }
 
 
 def _own_cases(session: Session, asked: str, user: User | None, wait: float | None) -> Reply:

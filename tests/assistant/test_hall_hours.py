@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from tests.factories import API
 from tongban.assistant import service
-from tongban.assistant.enums import ReplyKind
+from tongban.assistant.enums import Aspect, ReplyKind
 from tongban.assistant.models import UnansweredQuestion
 
 EVERY_HALL = ["FZ-XZFW", "GL-ZWFW"]
@@ -72,3 +72,48 @@ def test_the_answer_page_and_the_api_give_the_hours_and_keep_nothing(
     assert body["kind"] == "hours" and [hall["code"] for hall in body["halls"]] == ["GL-ZWFW"]
     assert body["halls"][0]["hours"][1] == {"opens": "14:30", "closes": "17:30"}
     assert db.scalar(select(func.count()).select_from(UnansweredQuestion)) == 0
+
+
+@pytest.mark.parametrize(
+    "follow_up",
+    ["那几点下班", "那里几点开门", "下午几点关门", "營業時間呢", "what time does it close"],
+)
+def test_a_follow_up_asking_hours_names_the_hours_of_the_hall_that_handles_the_service(
+    db: Session, follow_up: str
+) -> None:
+    """Before: the follow-up got the service's 办理方式 ("那几点下班"), or another service
+    ("那里几点开门" offered 3501-SCJG-003, "关门" and "close" the closing of a business)."""
+    first = service.ask(db, question="开餐馆要什么材料", user=None)
+    reply = service.ask(db, question=follow_up, user=None, about=first.about)
+    assert reply.kind == ReplyKind.hours, (reply.kind, [found.code for found in reply.found])
+    assert [hall["code"] for hall in reply.halls] == ["FZ-XZFW"]  # its guide's 办理地点
+    assert reply.about == "3501-BUNDLE-KCG"  # the next follow-up still asks about it
+
+
+def test_a_service_handled_outside_the_halls_gives_its_own_place_for_hours(db: Session) -> None:
+    """低保 is applied for at the township's service centre, whose hours halls.yaml lacks: the
+    guide's place and phone answer, not every hall's hours."""
+    first = service.ask(db, question="低保怎么申请", user=None)
+    reply = service.ask(db, question="那几点下班", user=None, about=first.about)
+    assert reply.kind == ReplyKind.entries and reply.follow_up
+    assert reply.aspect == Aspect.place and reply.about == "3501-MZ-001"
+
+
+def test_hours_asked_without_a_service_before_still_give_every_hall(db: Session) -> None:
+    reply = service.ask(db, question="几点下班", user=None)
+    assert reply.kind == ReplyKind.hours
+    assert [hall["code"] for hall in reply.halls] == EVERY_HALL
+
+
+def test_the_answer_page_gives_the_hours_of_the_service_asked_about_before(
+    client: TestClient,
+) -> None:
+    page = client.get("/ask", params={"q": "那几点下班", "about": "3501-BUNDLE-KCG"}).text
+    assert "开放时间：工作日 09:00–12:00、14:00–17:00" in page
+    assert "鼓楼区政务服务中心" not in page and "办理方式" not in page
+    assert "我要开餐馆" in page and 'name="about" value="3501-BUNDLE-KCG"' in page
+    english = client.get(
+        "/ask", params={"q": "那几点下班", "about": "3501-BUNDLE-KCG", "lang": "en"}
+    ).text
+    assert "Opening hours: working days 09:00–12:00, 14:00–17:00" in english
+    assert "is handled at" in english

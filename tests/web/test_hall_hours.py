@@ -51,3 +51,28 @@ def test_the_kiosk_gives_no_ticket_in_the_lunch_break(
         f"/halls/{FUZHOU}/kiosk/take", data={"item": ITEM, "csrf_token": csrf(form.text)}
     )
     assert taken.status_code == 200 and "A001" in taken.text
+
+
+def test_the_kiosk_says_todays_hours_and_whether_the_hall_is_open_now(
+    client: TestClient, clock: Clock
+) -> None:
+    """Before: the kiosk said nothing of when its hall is open, and a ticket refused in the
+    lunch break was the first a person heard of it."""
+    morning = client.get(f"/halls/{FUZHOU}/kiosk").text  # Monday 09:00 in Fuzhou
+    assert "今天开放时间：09:00–12:00、14:00–17:00" in morning
+    assert "现在正在开放" in morning
+    clock.advance(hours=3, minutes=30)  # 12:30: the lunch break
+    lunch = client.get(f"/halls/{FUZHOU}/kiosk").text
+    assert "今天开放时间：09:00–12:00、14:00–17:00" in lunch
+    assert "现在不在开放时间" in lunch and "现在正在开放" not in lunch
+    english = client.get(f"/halls/{GULOU}/kiosk?lang=en").text
+    assert "Open today: 08:30–12:00, 14:30–17:30" in english and "closed now" in english
+
+
+def test_the_kiosk_says_the_hall_is_closed_on_a_rest_day(client: TestClient, clock: Clock) -> None:
+    clock.advance(days=5)  # Saturday
+    saturday = client.get(f"/halls/{FUZHOU}/kiosk").text
+    assert "今天休息（周末和法定节假日休息，调休上班日照常开放）" in saturday
+    assert "今天开放时间" not in saturday and "现在正在开放" not in saturday
+    english = client.get(f"/halls/{FUZHOU}/kiosk?lang=en").text
+    assert "Closed today" in english

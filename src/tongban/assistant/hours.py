@@ -1,7 +1,8 @@
 """Questions about when a service hall is open (政务中心几点下班, 大厅几点开门, "what time
 does the hall open"), answered from ``halls.yaml``: the halls the question names (by their
 division: 鼓楼 for 鼓楼区政务服务中心), else the hall whose kiosk it is asked at, else every
-hall, each with its opening hours and address. Plain word lists, as :mod:`reading`."""
+hall, each with its opening hours and address; asked of a service (开餐馆要什么材料, then
+"那几点下班"), the halls its guide's places name. Plain word lists, as :mod:`reading`."""
 
 from __future__ import annotations
 
@@ -30,7 +31,13 @@ HOURS_WORDS = (
 WHEN_WORDS = (*HOURS_WORDS, "几点", "什么时候开", "开门", "关门", "中午休息", "周末", "节假日")
 # Words that name a hall rather than a service.
 HALL_WORDS = ("政务中心", "服务中心", "办事大厅", "服务大厅", "大厅")
-HOURS_EN = re.compile(r"\b(?:what time|opening (?:hours|times)|office hours|business hours)\b")
+# "what time does it close": the verb asks when too, as 几点关门 does (alone, "close" is
+# the closing of a business)
+HOURS_EN = re.compile(
+    r"\b(?:what time(?:\s+\w+){0,3}?\s+(?:opens?|closes?|shuts?)|what time|"
+    r"opening (?:hours|times)|office hours|business hours)\b",
+    re.IGNORECASE,
+)
 WHEN_EN = re.compile(r"\b(?:what time|hours|when|opens?|closes?|closing|weekends?)\b")
 HALL_EN = re.compile(r"\b(?:halls?|service (?:center|centre)s?|government (?:center|centre)s?)\b")
 
@@ -50,6 +57,29 @@ def asks_hall_hours(question: str) -> bool:
     """Whether ``question`` names a service hall ("政务中心", "大厅", "the hall") and asks
     when ("几点", "开门", "周末", "when does … open")."""
     return _has(question, HALL_WORDS, HALL_EN) and _has(question, WHEN_WORDS, WHEN_EN)
+
+
+def without_hours(question: str) -> str:
+    """``question`` (simplified) without the words that ask for opening hours ("那里几点开门"
+    → "那里 "): left to name a service, they would name another ("开门", "关门": opening or
+    closing a business)."""
+    simple = text.simplify(question)
+    for word in HOURS_WORDS:
+        simple = simple.replace(word, " ")
+    return HOURS_EN.sub(" ", simple)
+
+
+def handling_halls(
+    halls: Sequence[Mapping[str, Any]],
+    items: Sequence[Mapping[str, Any]],
+    windows: Mapping[str, str | None],
+) -> list[Mapping[str, Any]]:
+    """The halls, in ``halls.yaml``'s order, that the places of a service's guide name (办理
+    地点: an item's ``window``, else its department's, of ``windows`` by department code:
+    "福州市行政服务中心(鼓楼区乌山西路318号)四楼城管窗口"); none for a service handled
+    elsewhere (a township's service centre, a hospital)."""
+    places = [item.get("window") or windows.get(item["department"]) or "" for item in items]
+    return [hall for hall in halls if any(hall["name"] in place for place in places)]
 
 
 def _division_names(hall: Mapping[str, Any]) -> list[str]:

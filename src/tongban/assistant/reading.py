@@ -367,3 +367,15 @@ def names_more(asked: set[str], matter: Mapping[str, Any], entry: Mapping[str, A
     to 出生登记's 户口本, "income tax" adds income to 二手房过户's "deed tax"; "户口" adds
     nothing to 出生登记's 办户口."""
     return bool((asked & _named_by(matter)) - _named_by(entry))
+
+
+def phrases(definition: Mapping[str, Any]) -> dict[str, Any]:
+    """What an entry is called, as a matter's names are (:func:`names_matter`): its
+    name, keywords and synonyms, and their English."""
+    source = definition.get("bundle") or definition["items"][0]
+    return {
+        "name": definition["name"],
+        "synonyms": [*(source.get("keywords") or []), *(source.get("synonyms") or [])],
+        "name_en": definition.get("name_en"),
+        "synonyms_en": source.get("synonyms_en"),
+    }

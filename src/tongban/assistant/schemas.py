@@ -116,7 +116,8 @@ class AssistantReply(BaseModel):
         "own; sign_in: a question about one's own case, asked without signing in; "
         "unanswered: nothing in the catalog answers it (call the hotline or go to a "
         "window); elsewhere: a matter this portal does not handle, ``elsewhere`` says who "
-        "does; hours: ``halls`` says when the service halls asked about are open; warming: "
+        "does; hours: ``halls`` says when the service halls asked about are open (a "
+        "follow-up: those that handle the entry of ``entries``, the one asked about); warming: "
         "the index is being built, ask again in a few seconds"
     )
     aspect: Aspect | None = Field(description="The part of a guide the question asks for")
@@ -131,7 +132,9 @@ class AssistantReply(BaseModel):
     )
     elsewhere: AnswerElsewhere | None = Field(None, description="elsewhere: who handles it")
     halls: list[AnswerHall] = Field(
-        default_factory=list, description="hours: the halls asked about, or every hall"
+        default_factory=list,
+        description="hours: the halls asked about, those that handle the entry followed up, "
+        "or every hall",
     )
     hotline: str = Field(description="政务服务便民热线")
 

@@ -264,8 +264,9 @@ def ask(
     answers to the first entry's situation questions (情形引导), which tailor its materials.
     ``wait``: seconds to wait for an index being built and the dictionaries being loaded
     (None: until they are); past them the reply is ``warming`` (ask again in a moment).
-    A question when a hall is open gets its hours: one that names a hall, or one that
-    nothing of the catalog answers (``kiosk``: the hall whose kiosk it is asked at).
+    A question when a hall is open gets its hours: one that names a hall, one that
+    follows up the entry ``about`` (the halls that handle it: :func:`_service_hours`), or
+    one that nothing of the catalog answers (``kiosk``: the hall whose kiosk it is asked at).
     """
     asked = check_question(question)
     if reading.asks_about_own_case(asked):
@@ -276,7 +277,7 @@ def ask(
     if index is None:
         return Reply(asked, ReplyKind.warming)
     aspect = reading.aspect_of(asked)
-    rest = reading.without_aspect(asked)
+    rest = reading.without_aspect(hours.without_hours(asked))
     ranked = index.rank(rest)
     matches = _confident(ranked)
     if matches and matches[0].code.startswith(retrieval.ELSEWHERE):
@@ -290,10 +291,13 @@ def ask(
     matches = [match for match in matches if not match.code.startswith(retrieval.ELSEWHERE)]
     follow_up = False
     entry = about in index.versions and not str(about).startswith(retrieval.ELSEWHERE)
-    if entry and aspect is not None and (not matches or matches[0].code == about):
+    asks_hours = hours.asks_hours(asked)
+    if entry and (aspect or asks_hours) and (not matches or matches[0].code == about):
+        if asks_hours:
+            return _service_hours(session, asked, (str(about), index.versions[str(about)]))
         matches, follow_up = [retrieval.Match(str(about), 0.0, 1.0)], True
     if not matches:
-        if hours.asks_hours(asked):
+        if asks_hours:
             return _hours(session, asked, kiosk)
         return Reply(asked, ReplyKind.unanswered, aspect)
     found = [
@@ -314,6 +318,19 @@ def _hours(session: Session, asked: str, kiosk: str | None) -> Reply:
     return Reply(asked, ReplyKind.hours, halls=halls)
 
 
+def _service_hours(session: Session, asked: str, key: tuple[str, int]) -> Reply:
+    """Hours asked of the entry ``key`` (a follow-up: "那几点下班"): the opening hours of the
+    halls its guide's places name (:func:`hours.handling_halls`), the entry kept for the
+    next follow-up; its place and phone when they name no hall (halls.yaml has no hours
+    of a township's service centre)."""
+    found = _found(session, key, asked, {})
+    windows = {dept.code: dept.window for dept in catalog.list_departments(session)}
+    halls = hours.handling_halls(queueing.halls(session), found.spec["items"], windows)
+    if not halls:
+        return Reply(asked, ReplyKind.entries, Aspect.place, [found], follow_up=True)
+    return Reply(asked, ReplyKind.hours, found=[found], follow_up=True, halls=halls)
+
+
 def _named_matter(
     session: Session,
     index: retrieval.Index,
@@ -329,7 +346,9 @@ def _named_matter(
     names the move."""
     asked = index.tokens(question)
     listed = _matters(session)
-    best = [_phrases(_definition(session, (e.code, index.versions[e.code]))) for e in entries[:1]]
+    best = [
+        reading.phrases(_definition(session, (e.code, index.versions[e.code]))) for e in entries[:1]
+    ]
     named = [entry for entry in best if reading.names_matter(asked, entry, share=1.0)]
     for match in matches:
         matter = listed.get((match.code, index.versions[match.code]))
@@ -338,18 +357,6 @@ def _named_matter(
         if not named or reading.names_more(asked, matter, named[0]):
             return matter
     return None
-
-
-def _phrases(definition: Mapping[str, Any]) -> dict[str, Any]:
-    """What an entry is called, as a matter's names are (:func:`reading.names_matter`): its
-    name, keywords and synonyms, and their English."""
-    source = definition.get("bundle") or definition["items"][0]
-    return {
-        "name": definition["name"],
-        "synonyms": [*(source.get("keywords") or []), *(source.get("synonyms") or [])],
-        "name_en": definition.get("name_en"),
-        "synonyms_en": source.get("synonyms_en"),
-    }
 
 
 def _own_cases(session: Session, asked: str, user: User | None, wait: float | None) -> Reply:

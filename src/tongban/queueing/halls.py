@@ -5,12 +5,14 @@ takes which department's items, when a slot begins and when the hall is open (lo
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from tongban.cases.core.clocks import calendar
 from tongban.catalog import service as catalog
 from tongban.catalog.halls import ALL, periods
 from tongban.config import get_settings
@@ -72,3 +74,20 @@ def is_open(hall: dict[str, Any], cal: WorkCalendar, moment: datetime) -> bool:
     day = cal.local_date(moment)
     local = moment.astimezone(_zone()).time()
     return cal.is_workday(day) and any(opens <= local < closes for opens, closes in periods(hall))
+
+
+@dataclass(frozen=True)
+class Opening:
+    """How a hall is open at a moment: ``workday``, its day is a working day of the
+    calendar (its ``hours`` apply; closed on rest days and holidays), and ``open_now``,
+    within one of those periods (:func:`is_open`)."""
+
+    workday: bool
+    open_now: bool
+
+
+def opening(session: Session, hall: dict[str, Any], now: datetime) -> Opening:
+    """Whether ``hall`` opens on the local day of ``now`` and is open at ``now`` (the
+    calendar in force)."""
+    cal = calendar(session)
+    return Opening(cal.is_workday(cal.local_date(now)), is_open(hall, cal, now))

@@ -33,9 +33,11 @@ from tongban.queueing.calling import (
 )
 from tongban.queueing.check_ins import guarded_check_in
 from tongban.queueing.halls import (
+    Opening,
     department_of,
     hall_of,
     halls,
+    opening,
     slot_start,
     window_of,
     windows_for,
@@ -52,6 +54,7 @@ from tongban.queueing.terminals import (
 __all__ = [
     "BOOKING_DAYS",
     "OpenDays",
+    "Opening",
     "SlotView",
     "TicketFacts",
     "book",
@@ -72,6 +75,7 @@ __all__ = [
     "my_tickets",
     "nothing_to_call",
     "open_days",
+    "opening",
     "recent_calls",
     "register_terminal",
     "revoke_terminal",

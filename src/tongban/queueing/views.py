@@ -197,6 +197,7 @@ def _kiosk(
     context["department"] = department if department in groups else ""
     context["departments"] = {d.code: d for d in catalog.list_departments(session)}
     now = get_now(get_runtime(request))
+    context["opening"] = service.opening(session, hall, now)
     context["wait"] = service.wait_of(session, ticket, now) if ticket else None
     context["error"] = refused
     status = refused.status if refused else 200

@@ -172,3 +172,18 @@ def test_the_licence_page_in_english_names_its_fields_in_english(
     assert "<dt>经营者名称</dt>" not in page and "<dt>许可证编号</dt>" not in page
     labels = re.findall(r"<dt>([^<]*)</dt>", client.get(f"/licences/{drugs['id']}?lang=en").text)
     assert labels and not [label for label in labels if re.search(r"[\u4e00-\u9fff]", label)]
+
+
+def test_the_english_business_licence_labels_its_representative_as_on_its_face(
+    client: TestClient, as_user: Any
+) -> None:
+    """The English 营业执照 page labelled the legal representative's name "Legal
+    representative's (person in charge) citizen ID number": the form titles' English (for
+    licences with no face of their own) was looked up first, and two titles start with
+    法定代表人. A face of its own is labelled by the pages' translation of its labels."""
+    business = _licence(client, as_user, BUSINESS)
+    sign_in(client, "minfeng")
+    page = html.unescape(client.get(f"/licences/{business['id']}?lang=en").text)
+    rows = dict(re.findall(r"<dt>([^<]*)</dt><dd>([^<]*)</dd>", page))
+    assert "Legal representative's (person in charge) citizen ID number" not in rows
+    assert rows["Legal representative"] == "林晓峰", rows

@@ -10,6 +10,7 @@ material's ``shared_source`` (the material can be satisfied from the source).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tongban.catalog.yamlsource import Problem, SourceDocument
@@ -17,6 +18,7 @@ from tongban.catalog.yamlsource import Problem, SourceDocument
 SOURCE_KEYWORD = "x-source"
 IDENTITY_KEYS = ("resident_id", "credit_code")  # keys that name a person or an enterprise
 FILE = "sources.yaml"
+_HAN = re.compile(r"[\u3400-\u9fff]")
 LIST_MARK = "、"  # how a source joins the items of a list in one value (养老保险、医疗保险)
 # which JSON Schema types of a form property can hold a source field's value
 COMPATIBLE = {
@@ -89,6 +91,17 @@ def value_en(declared: dict[str, Any], value: Any) -> Any:
     if len(listed) > 1 and all(one in labels for one in listed):
         return ", ".join(labels[one] for one in listed)
     return value
+
+
+def held_note(source: dict[str, Any], declared: dict[str, Any], value: Any) -> str | None:
+    """What English pages say beside ``value`` of ``source``'s field ``declared`` when it
+    stays Chinese in English: the field declares no closed list (a name, an address, a
+    business scope: free text the register holds, shown as held), "as held in the
+    Population register"; None when the value reads in English (:func:`value_en`)."""
+    english = value_en(declared, value)
+    if not isinstance(english, str) or not _HAN.search(english):
+        return None
+    return f"as held in the {source.get('name_en') or source['code']}"
 
 
 def source_problems(doc: SourceDocument, departments: set[str]) -> list[Problem]:

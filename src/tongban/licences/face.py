@@ -101,6 +101,18 @@ def food(face: Face, form: dict[str, Any], domicile: str) -> list[tuple[str, str
     ]
 
 
+def prints(name: str) -> bool:
+    """Whether a licence of no layout of its own prints the form's field ``name`` (not the
+    applicant's contact details, no one's ID number)."""
+    return name not in SKIPPED and not name.endswith("id_number")
+
+
+def printed_title(spec: dict[str, Any]) -> str:
+    """A form field's title as a licence prints it: before any "(" (法定代表人(负责人)姓名
+    prints 法定代表人)."""
+    return str(spec.get("title", "")).split("(")[0]
+
+
 def general(face: Face, form: dict[str, Any], schema: dict[str, Any]) -> list[tuple[str, str]]:
     """Any other licence: the holder, then the item's answers under their form titles."""
     rows = [
@@ -112,12 +124,11 @@ def general(face: Face, form: dict[str, Any], schema: dict[str, Any]) -> list[tu
     ]
     used = {"enterprise_name", "credit_code", "trade_name"}
     for name, spec in schema.get("properties", {}).items():
-        if name in SKIPPED or name in used or name.endswith("id_number") or name not in form:
+        if not prints(name) or name in used or name not in form:
             continue
         value = _text(form[name])
         if value and len(rows) < GENERAL_ROWS + 2:
-            title = str(spec.get("title", name)).split("(")[0]
-            rows.append((title, value))
+            rows.append((printed_title(spec) or name, value))
     rows += [
         ("证照编号", face.number),
         ("有效期至", chinese(face.valid_until)),

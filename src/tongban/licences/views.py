@@ -20,11 +20,15 @@ from tongban.cases.http.panels import case_panel
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
 from tongban.errors import DomainError, NotFound, TooManyAttempts
-from tongban.licences import service  # provider: registers the held-licence way
+from tongban.licences import (
+    face,
+    service,  # provider: registers the held-licence way
+)
 from tongban.licences.api import MAX_PDF_MB, lookup
 from tongban.licences.enums import HOLDER_CODE_NAMES_ZH, STATUS_NAMES_ZH, VERDICT_NAMES_ZH
 from tongban.licences.models import Licence
 from tongban.licences.setup import current
+from tongban.licences.types import licence_type
 from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, see_other
 from tongban.web.i18n import locale_of
 from tongban.web.qr import qr_svg
@@ -102,8 +106,9 @@ def wallet(request: Request, session: SessionDep, user: CurrentUser, now: NowDep
 def _labels_en(session: Session, licence: Licence) -> dict[str, str]:
     """The English of the form titles a licence of no layout of its own prints (its item's
     form ``title_en``, by the Chinese title as printed: before any "("); the fixed labels
-    of the 营业执照 and 食品经营许可证 faces are the pages' translations."""
-    if licence.item_code is None:
+    of the 营业执照 and 食品经营许可证 faces are the pages' translations (their 法定代表人 is
+    no form title: the form's 法定代表人(负责人)公民身份号码 must not name it)."""
+    if licence.item_code is None or licence_type(licence.name).layout != "general":
         return {}
     try:
         entry = catalog.get_entry(session, code=licence.item_code)
@@ -112,9 +117,9 @@ def _labels_en(session: Session, licence: Licence) -> dict[str, str]:
     version = entry.current_version
     properties = version.definition["form"]["properties"] if version is not None else {}
     return {
-        str(spec.get("title", "")).split("(")[0]: str(spec["title_en"])
-        for spec in properties.values()
-        if spec.get("title_en")
+        face.printed_title(spec): str(spec["title_en"])
+        for name, spec in properties.items()
+        if spec.get("title_en") and face.prints(name)
     }
 
 

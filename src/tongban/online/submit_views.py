@@ -22,7 +22,7 @@ from tongban.cases.core import clocks
 from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.cases.enums import CaseState, ClockKind
 from tongban.cases.http import panels
-from tongban.cases.http.casepage import locale
+from tongban.cases.http.casepage import answers, locale
 from tongban.cases.http.material_rows import material_rows
 from tongban.cases.models import Case
 from tongban.catalog.views import departments
@@ -43,7 +43,7 @@ def _review_context(
         **panels.panels_context(panels.RECEIPT_PANELS, request, session, case, user, now),
         "case": case,
         "spec": spec,
-        "answers": inputs.fields(spec["form"], case.form_data, {}, locale(request)),
+        "answers": answers(session, spec, case, case.form_data, locale(request)),
         "material_rows": material_rows(
             spec,
             service.material_ways(session, case=case, now=now),

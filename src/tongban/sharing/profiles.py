@@ -31,7 +31,7 @@ from tongban.cases.enums import FINAL_STATES
 from tongban.cases.materials.reusable import Reusable
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
-from tongban.catalog.sources import value_en
+from tongban.catalog.sources import held_note, value_en
 from tongban.errors import InvalidInput, NotAllowed
 from tongban.identifiers import party_kind
 from tongban.licences import service as licences
@@ -51,7 +51,9 @@ MATERIALS = "materials"  # a profile reading's logged field: the applicant's reu
 @dataclass
 class SourceSection:
     """One source's record about the subject: its fields (title, value), or why none;
-    ``english``: by field, the value in English (a closed set's label, else the value)."""
+    ``english``: by field, the value in English (a closed set's label, else the value);
+    ``held_en``: where some of it stays Chinese in English (free text: a name, an
+    address), the English pages' note saying whose text it is."""
 
     code: str
     name: str
@@ -59,17 +61,20 @@ class SourceSection:
     fields: list[tuple[str, str, Any]] = field(default_factory=list)  # (name, title, value)
     unavailable: str | None = None
     english: dict[str, Any] = field(default_factory=dict)
+    held_en: str | None = None
 
 
 @dataclass
 class HeldLicence:
-    """An e-licence naming the subject as holder, with its status today (valid, expired …)."""
+    """An e-licence naming the subject as holder, with its status today (valid, expired …);
+    ``name_en``: its name in English (its item's result ``name_en``), None where none."""
 
     id: int
     name: str
     number: str
     valid_until: date | None  # None: 长期
     status: str
+    name_en: str | None = None
 
 
 @dataclass
@@ -129,6 +134,9 @@ def _sections(session: Session, *, key_kind: str, key: str) -> list[SourceSectio
                 (n, declared[n]["title"], _shown(key_kind, v)) for n, v in lookup.record.items()
             ]
             section.english = {n: value_en(declared[n], v) for n, _title, v in section.fields}
+            held = (held_note(source, declared[n], v) for n, _title, v in section.fields)
+            note = next((one for one in held if one), None)
+            section.held_en = f"Text in Chinese is shown {note}." if note else None
         else:
             continue
         found.append(section)
@@ -199,7 +207,7 @@ def _through_cases(
             [],
             through_cases=True,
         )
-        profile.licences = [_held(licence, today) for licence in held]
+        profile.licences = [_held(session, licence, today) for licence in held]
         if kind == "enterprise" and _represents(session, user, code, held):
             profile.sections = _sections(session, key_kind="credit_code", key=code)
             profile.accesses = access.for_subject(session, subject_keys=[code])
@@ -234,12 +242,16 @@ def _profile(
 
 def _licences(session: Session, key: str, today: date) -> list[HeldLicence]:
     """The e-licences naming ``key`` as holder (the licence library's records)."""
-    return [_held(licence, today) for licence in licences.list_for_code(session, holder_code=key)]
+    held = licences.list_for_code(session, holder_code=key)
+    return [_held(session, licence, today) for licence in held]
 
 
-def _held(licence: Any, today: date) -> HeldLicence:
+def _held(session: Session, licence: Any, today: date) -> HeldLicence:
     status = str(licences.effective_status(licence, today))
-    return HeldLicence(licence.id, licence.name, licence.number, licence.valid_until, status)
+    name_en = catalog.result_name_en(session, item_code=licence.item_code, name=licence.name)
+    return HeldLicence(
+        licence.id, licence.name, licence.number, licence.valid_until, status, name_en
+    )
 
 
 def _check_handles(user: User, case: Case) -> None:

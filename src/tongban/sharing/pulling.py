@@ -19,9 +19,16 @@ from jsonschema import Draft202012Validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tongban.cases.core.prefill import Filled, FillRequest, Prefill, filler
+from tongban.cases.core.prefill import PULLED_READERS, Filled, FillRequest, Prefill, filler
+from tongban.cases.models import Case
 from tongban.catalog import service as catalog
-from tongban.catalog.sources import key_fields, source_refs, subject_fields, value_en
+from tongban.catalog.sources import (
+    held_note,
+    key_fields,
+    source_refs,
+    subject_fields,
+    value_en,
+)
 from tongban.licences import holders
 from tongban.sharing import access, acting
 from tongban.sharing.connectors import Lookup, connector_for
@@ -193,9 +200,14 @@ def _apply(
                 label_en = f"from the {pull.source.get('name_en') or pull.source['code']}"
                 assert pull.lookup is not None and pull.lookup.record is not None  # _state
                 value = pull.lookup.record[field]
-                english = value_en(pull.source["fields"][field], value)
+                declared = pull.source["fields"][field]
                 found.values[name] = Filled(
-                    value, True, f"来自{pull.source['name']}", label_en, english
+                    value,
+                    True,
+                    f"来自{pull.source['name']}",
+                    label_en,
+                    value_en(declared, value),
+                    held_note(pull.source, declared, value),
                 )
             break
         else:
@@ -257,3 +269,17 @@ def fill_from_sources(session: Session, request: FillRequest, found: Prefill) ->
             )
     if request.saving and request.case is not None:
         _record_fills(session, request, states)
+
+
+def pulled_answers(session: Session, case: Case) -> dict[str, str]:
+    """{field: source code} of the answers of ``case`` pulled from a source at its last
+    save (``FieldFill``), not typed by hand."""
+    rows = session.execute(
+        select(FieldFill.field, FieldFill.source).where(
+            FieldFill.case_id == case.id, FieldFill.state == "pulled"
+        )
+    )
+    return {field: source for field, source in rows}
+
+
+PULLED_READERS.append(pulled_answers)

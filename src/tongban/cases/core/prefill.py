@@ -27,13 +27,16 @@ class Filled:
     """A value for one field: ``locked`` when pulled from a source (``label_zh`` says which,
     e.g. "来自公安人口库"), otherwise a suggestion the applicant may change; ``shown_en``:
     the value as English pages show it, where its source gives it English (GB/T 4754
-    餐饮业 → Catering Services; None: shown as held)."""
+    餐饮业 → Catering Services; None: shown as held); ``held_en``: where it stays Chinese
+    there (free text: a name, an address), the note saying whose text it is ("as held in
+    the Population register", ``catalog.sources.held_note``)."""
 
     value: Any
     locked: bool
     label_zh: str
     label_en: str
     shown_en: Any = None
+    held_en: str | None = None
 
 
 @dataclass
@@ -76,6 +79,10 @@ class FillRequest:
 
 Filler = Callable[[Session, "FillRequest", "Prefill"], None]
 FILLERS: list[Filler] = []
+# (session, case) -> {field: source code} of the case's answers pulled from a shared source
+# at its last save, not typed: English pages say whose text a pulled name or address is
+PulledReader = Callable[[Session, Case], dict[str, str]]
+PULLED_READERS: list[PulledReader] = []
 
 
 def filler(function: Filler) -> Filler:
@@ -89,6 +96,15 @@ def prefill(session: Session, request: FillRequest) -> Prefill:
     found = Prefill()
     for function in FILLERS:
         function(session, request, found)
+    return found
+
+
+def pulled_fields(session: Session, case: Case) -> dict[str, str]:
+    """{field: source code} of the answers of ``case`` that were pulled from a shared
+    source when it was last saved (every registered reader's answer)."""
+    found: dict[str, str] = {}
+    for reader in PULLED_READERS:
+        found.update(reader(session, case))
     return found
 
 

@@ -12,6 +12,7 @@ from tongban.cases.core import definition
 from tongban.cases.core.prefill import Prefill
 from tongban.cases.http.material_rows import material_rows
 from tongban.catalog import service as catalog
+from tongban.catalog.sources import held_note, source_refs, value_en
 from tongban.errors import InvalidInput
 from tongban.forms import service as formcheck
 from tongban.forms.inputs import FormField, Problems, Schema, fields, general
@@ -86,17 +87,48 @@ def mark_prefilled(inputs: list[FormField], prefilled: Prefill, locale: str) -> 
         if filled is not None and filled.locked and f.widget != "checkbox":
             f.value, f.locked, f.widget = filled.value, True, "text"  # options: its label
             f.attrs = {"readonly": True}
-            if locale == "en" and not f.options and filled.shown_en not in (None, filled.value):
-                f.options = [(str(filled.value), str(filled.shown_en))]  # the source's English
+            if locale == "en":
+                _show_in_english(f, filled.shown_en)
         elif filled is not None and f.value in (None, "", []):
             f.value = filled.value
         else:
             filled = None
-        if filled is not None:
-            f.source = filled.label_en if locale == "en" else filled.label_zh
+        if filled is not None and locale == "en":
+            f.source = filled.held_en if f.locked and filled.held_en else filled.label_en
+        elif filled is not None:
+            f.source = filled.label_zh
         why = prefilled.asked_because.get(f.name)
         if why is not None:
             f.source = why[1] if locale == "en" else why[0]
+
+
+def mark_pulled(
+    inputs: list[FormField], spec: Schema, pulled: Mapping[str, str], sources: Schema
+) -> None:
+    """On English pages, the answers of a case that a source can give English read in it
+    (an industry by its GB/T 4754 title), whether pulled or typed; a pulled answer that
+    stays Chinese (a name, an address: free text) says whose text it is (``source``).
+    ``pulled``: {field: source code} of the answers pulled at the last save; ``sources``:
+    the catalog's sources by code."""
+    for f in inputs:
+        refs = source_refs(spec["form"]["properties"].get(f.name, {}))
+        if not refs or f.value in (None, ""):
+            continue
+        code, name = next(((c, n) for c, n in refs if c == pulled.get(f.name)), refs[0])
+        source = sources.get(code)
+        if source is None or name not in source["fields"]:
+            continue  # a definition of a case older than the source's declaration
+        declared = source["fields"][name]
+        _show_in_english(f, value_en(declared, f.value))
+        if f.name in pulled:
+            f.source = held_note(source, declared, f.value)
+
+
+def _show_in_english(f: FormField, english: Any) -> None:
+    """Show ``f`` (a value its source gives English, no choice of the form's own) in
+    ``english``; the value stays what is kept and posted."""
+    if not f.options and english not in (None, f.value):
+        f.options = [(str(f.value), str(english))]
 
 
 def refuse_failed_uploads(spec: Schema, values: dict[str, Any], uploads: Problems) -> None:

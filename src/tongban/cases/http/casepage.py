@@ -11,14 +11,16 @@ from sqlalchemy.orm import Session
 
 from tongban.accounts.models import User
 from tongban.cases import service
-from tongban.cases.core import definition
+from tongban.cases.core import definition, prefill
 from tongban.cases.core.access import needs_identifiers
 from tongban.cases.core.deadlines import case_limits
 from tongban.cases.core.machine import STATE_NAMES_ZH
 from tongban.cases.core.queries import STAGE_NAMES_ZH
 from tongban.cases.enums import CHANNEL_NAMES_ZH, Stage
+from tongban.cases.http import caseform
 from tongban.cases.http.material_rows import material_rows
 from tongban.cases.models import Case
+from tongban.catalog import service as catalog
 from tongban.catalog.views import departments
 from tongban.forms import inputs
 from tongban.pii.service import mask_document
@@ -41,6 +43,19 @@ def _answers_for(user: User, case: Case) -> dict[str, Any]:
     return case.form_data if needs_identifiers(user, case) else mask_document(case.form_data)
 
 
+def answers(
+    session: Session, spec: dict[str, Any], case: Case, values: dict[str, Any], lang: str
+) -> list[inputs.FormField]:
+    """The answers ``values`` of ``case`` as its pages show them; on English pages what
+    a source gives in English reads in it, and a pulled name or address says it is as the
+    source holds it (``caseform.mark_pulled``)."""
+    found = inputs.fields(spec["form"], values, {}, lang)
+    if lang == "en":
+        pulled = prefill.pulled_fields(session, case)
+        caseform.mark_pulled(found, spec, pulled, catalog.list_sources(session))
+    return found
+
+
 def case_context(
     request: Request, session: Session, case: Case, user: User, now: datetime
 ) -> dict[str, Any]:
@@ -61,7 +76,7 @@ def case_context(
         "limits": case_limits(session, case=case, now=now),
         "departments": departments(session),
         "titles": definition.titles(spec, lang),
-        "answers": inputs.fields(spec["form"], _answers_for(user, case), {}, lang),
+        "answers": answers(session, spec, case, _answers_for(user, case), lang),
         "state_names": STATE_NAMES_ZH,
         "channel_names": CHANNEL_NAMES_ZH,
         "stage_names": STAGE_NAMES_ZH,

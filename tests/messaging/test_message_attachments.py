@@ -4,14 +4,17 @@ type by its bytes, its size), and only the parties of the thread download it."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.factories import API, submitted
 from tests.messaging.test_messages import ask_ga_to_verify
 from tests.web.support import ITEM, SignedIn, csrf
 from tongban.demo.samples import SAMPLES
+from tongban.web.runtime import Runtime
 
 PDF, PNG = SAMPLES["pdf"], SAMPLES["png"]
 QUESTION = "解除劳动合同的证明见附件，请查收。"
@@ -67,6 +70,23 @@ def test_a_bad_file_is_refused_saying_what_to_fix_and_nothing_is_sent(
     empty = _send(client, as_user("zhangsan"), number, "证明.pdf", PDF, body=" ")
     assert empty.status_code == 422 and "请填写留言内容" in empty.json()["error"]["message"]
     assert client.get(f"{API}/cases/{number}/messages", headers=as_user("zhangsan")).json() == []
+
+
+def test_a_file_over_the_upload_limit_is_refused_naming_the_limit_and_nothing_is_kept(
+    client: TestClient, as_user: Any, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    number = submitted(client, as_user("zhangsan"), ITEM)["number"]
+    monkeypatch.setattr(runtime.settings, "max_upload_mb", 1)
+    stored = sorted(Path(runtime.settings.file_store_path).rglob("*"))
+    big = PDF + b"0" * (1024 * 1024)  # past 1 MB, within the form's room the body may have
+    refused = _send(client, as_user("zhangsan"), number, "解除证明.pdf", big)
+    assert refused.status_code == 422
+    assert "文件“解除证明.pdf”超过 1 MB" in refused.json()["error"]["message"]
+    headers = {**as_user("zhangsan"), "Accept-Language": "en"}
+    english = _send(client, headers, number, "解除证明.pdf", big)
+    assert "is larger than 1 MB" in english.json()["error"]["message"]
+    assert client.get(f"{API}/cases/{number}/messages", headers=as_user("zhangsan")).json() == []
+    assert sorted(Path(runtime.settings.file_store_path).rglob("*")) == stored
 
 
 def test_nobody_outside_the_thread_downloads_an_attachment(

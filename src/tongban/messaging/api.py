@@ -15,7 +15,8 @@ from tongban.files.service import SIGNATURES
 from tongban.messaging import service as messaging
 from tongban.messaging.schemas import MessageCreate, MessageRead
 from tongban.messaging.views import attachment_file
-from tongban.web.deps import NowDep, SessionDep, StoreDep
+from tongban.web import limits
+from tongban.web.deps import NowDep, RuntimeDep, SessionDep, StoreDep
 
 router = APIRouter(tags=["cases"])
 ATTACHMENT_MEDIA: dict[str, object] = {
@@ -68,6 +69,7 @@ async def write_message_with_attachment(
     user: CurrentUser,
     now: NowDep,
     store: StoreDep,
+    runtime: RuntimeDep,
     department: Annotated[
         str, Form(min_length=1, max_length=10, description="Code of the department of the thread")
     ],
@@ -87,7 +89,9 @@ async def write_message_with_attachment(
     another type, not whole, empty or too large (nothing is sent); 404 outside the
     thread's parties (the applicant or their agent, the department's staff)."""
     case = cases.get_case(session, number=number, user=user)
-    upload = messaging.Attachment(attachment.filename or "", await attachment.read())
+    limit = runtime.settings.max_upload_mb * 1024 * 1024
+    data = await limits.read_upload(attachment, max_bytes=limit)
+    upload = messaging.Attachment(attachment.filename or "", data, limit)
     message = messaging.post(
         session,
         case=case,

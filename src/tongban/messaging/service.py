@@ -29,7 +29,6 @@ from tongban.cases.core import access
 from tongban.cases.enums import CaseState
 from tongban.cases.models import Case
 from tongban.cases.service import record_case
-from tongban.config import get_settings
 from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from tongban.files.service import check_upload
 from tongban.files.store import FileStore
@@ -41,10 +40,12 @@ ATTACHMENT_TYPES = ["pdf", "png", "jpg", "ofd"]
 
 @dataclass(frozen=True)
 class Attachment:
-    """An uploaded file: its name as the user gave it, and its bytes."""
+    """An uploaded file: its name as the user gave it, its bytes, and the most bytes it
+    may have (``Settings.max_upload_mb`` of the running app, in bytes)."""
 
     filename: str
     data: bytes
+    max_bytes: int
 
 
 def departments_of(case: Case) -> list[str]:
@@ -110,7 +111,7 @@ def post(
     Raises NotFound when the user may not see the case (or the thread: its existence is
     not revealed), Conflict for a case still in draft, NotAllowed for a supervisor, InvalidInput
     for an empty or long text or a bad attachment (type PDF, PNG, JPG or OFD, at most
-    ``max_upload_mb`` megabytes), saying what to fix.
+    its ``max_bytes``, the limit named in megabytes), saying what to fix.
     """
     access.check_view(user, case)
     if case.state == CaseState.draft:
@@ -140,7 +141,7 @@ def post(
             filename=attachment.filename,
             data=attachment.data,
             allowed=ATTACHMENT_TYPES,
-            max_bytes=get_settings().max_upload_mb * 1024 * 1024,
+            max_bytes=attachment.max_bytes,
         )
         message.attachment_key = store.put(attachment.data)
         message.attachment_name = checked.filename

@@ -30,7 +30,7 @@ from tongban.messaging import phrases
 from tongban.messaging import service as messaging
 from tongban.messaging.models import CaseMessage
 from tongban.web import limits
-from tongban.web.deps import CheckedForm, NowDep, SessionDep, StoreDep, see_other
+from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, StoreDep, see_other
 from tongban.web.downloads import file_response
 from tongban.web.i18n import locale_of
 from tongban.web.refusals import Refusal, page_again, shown, status_of
@@ -126,6 +126,7 @@ def write(
     user: CurrentUser,
     now: NowDep,
     store: StoreDep,
+    runtime: RuntimeDep,
     form: CheckedForm,
 ) -> Response:
     """Send a message in the thread; back to the thread page (or the case page it came
@@ -136,7 +137,8 @@ def write(
     upload = form.get("attachment")
     attachment = None
     if isinstance(upload, UploadFile) and upload.filename:
-        attachment = messaging.Attachment(upload.filename, upload.file.read())
+        limit = runtime.settings.max_upload_mb * 1024 * 1024
+        attachment = messaging.Attachment(upload.filename, upload.file.read(limit + 1), limit)
     try:
         limits.check_upload(request)
         message = messaging.post(

@@ -192,3 +192,30 @@ def test_the_page_sends_a_file_and_the_staff_answer_with_one(
         f"{url}/{message['id']}/attachments/{message['attachments'][0]['id']}"
     )
     assert page.status_code == 200 and page.content == PNG
+
+
+def test_the_page_sends_several_files_with_one_message(
+    client: TestClient, as_user: Any, signed_in: SignedIn
+) -> None:
+    number = submitted(client, as_user("zhangsan"), ITEM)["number"]
+    applicant = signed_in("zhangsan")
+    url = f"/cases/{number}/messages/RS"
+    form = applicant.get(url).text
+    assert 'name="attachment" accept=".pdf,.png,.jpg,.jpeg,.ofd" multiple' in form
+    assert "可选多个文件（最多 5 个）" in form
+    applicant.cookies.set("tongban_lang", "en")
+    assert "Several files may be chosen (at most 5)" in applicant.get(url).text
+    applicant.cookies.delete("tongban_lang")
+    files = [
+        ("attachment", ("解除证明.pdf", PDF, "application/pdf")),
+        ("attachment", ("工资条.png", PNG, "image/png")),
+    ]
+    sent = applicant.post(url, data={"csrf_token": csrf(form), "body": QUESTION}, files=files)
+    assert sent.status_code == 200
+    assert "附件：解除证明.pdf" in sent.text and "附件：工资条.png" in sent.text
+    (message,) = client.get(f"{API}/cases/{number}/messages", headers=as_user("rs")).json()
+    got = [
+        signed_in("rs").get(f"{url}/{message['id']}/attachments/{file['id']}").content
+        for file in message["attachments"]
+    ]
+    assert got == [PDF, PNG]

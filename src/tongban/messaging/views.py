@@ -83,6 +83,7 @@ def _thread_page(
         "messages": found,
         "message_authors": messaging.authors(session, found),
         "may_write": messaging.may_write(user, case, department),
+        "attachments_max": messaging.ATTACHMENTS_MAX,
         "phrases": phrases.PHRASES if user.is_staff else (),
         "text": refusal.posted.get("body", "") if refusal else text,
         **shown(refusal),

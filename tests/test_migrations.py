@@ -5,17 +5,18 @@ data present, on the suite's database (SQLite, or PostgreSQL in scratch database
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, inspect, make_url, select, text
+from sqlalchemy import Connection, Engine, create_engine, inspect, make_url, select, text
 from sqlalchemy.orm import Session
 
 from tests import figures
@@ -269,5 +270,93 @@ def test_unanswered_questions_asked_before_the_counts_are_counted(
             with engine.connect() as conn:
                 count = conn.execute(text("SELECT count(*) FROM assistant_unanswered")).scalar()
             assert count == len(asked)
+        finally:
+            engine.dispose()
+
+
+_SERIAL = itertools.count(1)
+
+
+def _filler(type_: object) -> object:
+    """A value of a column's type for a row the test needs only to exist."""
+    name = type(type_).__name__.upper()
+    if "INT" in name:
+        return 1
+    if "BOOL" in name:
+        return False
+    if "DATETIME" in name or "TIMESTAMP" in name:
+        return datetime(2025, 1, 1)
+    if "DATE" in name:
+        return date(2025, 1, 1)
+    if "JSON" in name:
+        return "{}"
+    return f"m{next(_SERIAL)}"  # unique: a username, a case number
+
+
+def _row(conn: Connection, table: str, **given: object) -> dict[str, object]:
+    """Insert a row of ``table`` with ``given``, every other required column filled and
+    each required reference to a row of its own (made the same way); returns the row."""
+    found = inspect(conn)
+    references = {
+        fk["constrained_columns"][0]: fk
+        for fk in found.get_foreign_keys(table)
+        if len(fk["constrained_columns"]) == 1
+    }
+    row = dict(given)
+    for column in found.get_columns(table):
+        name = column["name"]
+        if name in row or column["nullable"] or column.get("default") is not None:
+            continue
+        if name == "id":
+            continue
+        if name in references:
+            fk = references[name]
+            row[name] = _row(conn, fk["referred_table"])[fk["referred_columns"][0]]
+        else:
+            row[name] = _filler(column["type"])
+    names = ", ".join(row)
+    conn.execute(
+        text(f"INSERT INTO {table} ({names}) VALUES ({', '.join(':' + k for k in row)})"), row
+    )
+    if "id" not in row and "id" in {c["name"] for c in found.get_columns(table)}:
+        row["id"] = conn.execute(text(f"SELECT max(id) FROM {table}")).scalar()
+    return row
+
+
+def test_the_single_attachment_of_a_message_becomes_its_first_file(
+    tmp_path: Path, database_url: str
+) -> None:
+    """0064_message_attachments: a message's attachment (its key, name, type, size) is its
+    one file; a message without stays without; undone, the message has it back."""
+    with scratch(tmp_path, database_url, "attachments") as url:
+        engine = make_engine(url)
+        try:
+            upgrade(url, "0063_unanswered_counts")
+            with engine.begin() as conn:
+                case = _row(conn, "cases")
+                attached = {
+                    "attachment_key": "ab" * 32,
+                    "attachment_name": "解除证明.pdf",
+                    "attachment_type": "application/pdf",
+                    "attachment_size": 1234,
+                }
+                first = _row(conn, "case_messages", case_id=case["id"], **attached)
+                second = _row(conn, "case_messages", case_id=case["id"])
+            upgrade(url, "0064_message_attachments")
+            query = text(
+                "SELECT message_id, key, name, content_type, size FROM message_attachments"
+            )
+            with engine.connect() as conn:
+                rows = [tuple(row) for row in conn.execute(query)]
+            assert rows == [(first["id"], "ab" * 32, "解除证明.pdf", "application/pdf", 1234)]
+            command.downgrade(alembic_config(url), "0063_unanswered_counts")
+            back = text(
+                "SELECT attachment_key, attachment_name, attachment_type, attachment_size"
+                " FROM case_messages ORDER BY id"
+            )
+            with engine.connect() as conn:
+                restored = [tuple(row) for row in conn.execute(back)]
+            assert restored == [tuple(attached.values()), (None, None, None, None)]
+            assert second["id"] != first["id"]
         finally:
             engine.dispose()

@@ -32,6 +32,7 @@ from tongban.demo.samples import attach_materials, fill_form
 from tongban.errors import NotAllowed
 from tongban.files.store import LocalFileStore
 from tongban.identifiers import make_resident_id
+from tongban.outbox.models import OutboxMessage
 
 CODE = "3501-CGJ-003"  # 临时占用城市道路: accepted by 城管 (CGJ)
 NOW = datetime(2025, 11, 3, 2, 0, tzinfo=UTC)  # a Monday; 2025-11-03 in Beijing too
@@ -186,3 +187,33 @@ def test_a_supervisor_reassigns_an_acceptance_with_a_reason(
         db, case_id=task.case_id, user=other, opinion="受理", now=NOW, store=store
     )
     assert _accept_task(case).actor_id == other.id
+
+
+def _told_unstaffed(db: Session, task: Task) -> list[OutboxMessage]:
+    """The notices that ``task`` has nobody to hold it, to the supervisors and CGJ's head."""
+    query = select(OutboxMessage).where(
+        OutboxMessage.topic == "task_unstaffed",
+        OutboxMessage.recipient_id == account_of(db, "supervisor").id,
+    )
+    return [m for m in db.scalars(query) if m.payload["object_id"] == str(task.id)]
+
+
+def test_an_unstaffed_acceptance_is_told_once_though_drawn_again_at_resubmission(
+    db: Session, store: LocalFileStore
+) -> None:
+    clerk = _away(db, account_of(db, "cgj"))  # CGJ's only clerk: nobody may hold it
+    case = _apply(db, store)
+    task = _accept_task(case)
+    assert task.assignee_id is None and len(_told_unstaffed(db, task)) == 1
+    clerk.absent_from = clerk.absent_until = None  # back an hour, acting from the pool
+    problems = [{"target": "project_name", "problem": "名称有误"}]
+    cases.request_correction(
+        db, case_id=case.id, user=clerk, problems=problems, opinion=None, now=NOW
+    )
+    _away(db, clerk)
+    applicant = account_of(db, "zhangsan")
+    cases.resubmit_case(db, case_id=case.id, user=applicant, now=NOW, store=store)
+    assert _accept_task(case).id == task.id and task.assignee_id is None  # drawn again
+    assert len(_told_unstaffed(db, task)) == 1  # still unstaffed: the head knows already
+    other = _accept_task(_apply(db, store))
+    assert other.assignee_id is None and len(_told_unstaffed(db, other)) == 1

@@ -201,6 +201,23 @@ def test_every_unmarked_check_and_every_failure_without_a_finding_is_named_at_on
     assert named == [f"note-{codes[0]}", *(f"check-{code}" for code in codes[1:])]
 
 
+def test_a_result_that_breaks_two_rules_names_both_at_once(
+    db: Session, review: dict[str, Any]
+) -> None:
+    found = _order(db, review)
+    first = db.get_one(User, found.first_inspector_id)
+    _agree(db, found, first, ACCEPTED + timedelta(hours=1))
+    with pytest.raises(InvalidInput) as refused:  # every check passed, and nothing to rectify
+        _conclude(db, found, first, ACCEPTED + timedelta(days=1), result=InspectionResult.rectify)
+    named = [detail["field"] for detail in refused.value.details]
+    assert named == ["result", "rectification"]
+    assert refused.value.messages_by_field("en") == {
+        "result": "Every check passed: the result is passed.",
+        "rectification": "Say what must be rectified, and by when.",
+    }
+    assert found.unsigned_result is None  # nothing recorded
+
+
 def test_inspectors_are_never_taken_as_reviewers_and_too_few_draw_none(
     client: TestClient, as_user: Any, db: Session, review: dict[str, Any]
 ) -> None:

@@ -37,26 +37,49 @@ def _propose(db: Session, found: Any, visit_at: datetime) -> None:
 
 
 @pytest.mark.parametrize(
-    ("visit_at", "words"),
+    ("visit_at", "words", "words_en"),
     [
         # Friday 2025-11-07 22:00 in Fuzhou: after office hours
-        (datetime(2025, 11, 7, 14, 0, tzinfo=UTC), "22:00 不在办公时间 09:00–17:00 内"),
+        (
+            datetime(2025, 11, 7, 14, 0, tzinfo=UTC),
+            "22:00 不在办公时间 09:00–17:00 内",
+            "22:00 is outside office hours (09:00–17:00)",
+        ),
         # Friday 17:00: office hours end then
-        (datetime(2025, 11, 7, 9, 0, tzinfo=UTC), "17:00 不在办公时间 09:00–17:00 内"),
+        (
+            datetime(2025, 11, 7, 9, 0, tzinfo=UTC),
+            "17:00 不在办公时间 09:00–17:00 内",
+            "17:00 is outside office hours (09:00–17:00)",
+        ),
         # Sunday 2025-11-09 10:00
-        (datetime(2025, 11, 9, 2, 0, tzinfo=UTC), "2025-11-09 是休息日"),
+        (
+            datetime(2025, 11, 9, 2, 0, tzinfo=UTC),
+            "2025-11-09 是休息日，",
+            "2025-11-09 is not a working day;",
+        ),
         # Thursday 2026-01-01 10:00: 元旦
-        (datetime(2026, 1, 1, 2, 0, tzinfo=UTC), "2026-01-01 是休息日（元旦）"),
+        (
+            datetime(2026, 1, 1, 2, 0, tzinfo=UTC),
+            "2026-01-01 是休息日（元旦）",
+            "2026-01-01 is not a working day (New Year's Day)",
+        ),
+        # Thursday 2026-10-01 10:00: 国庆节
+        (
+            datetime(2026, 10, 1, 2, 0, tzinfo=UTC),
+            "2026-10-01 是休息日（国庆节）",
+            "2026-10-01 is not a working day (National Day)",
+        ),
     ],
 )
 def test_a_visit_outside_office_hours_on_working_days_is_refused(
-    db: Session, review: dict[str, Any], visit_at: datetime, words: str
+    db: Session, review: dict[str, Any], visit_at: datetime, words: str, words_en: str
 ) -> None:
     found = _order(db, review)
     with pytest.raises(InvalidInput) as refused:
         _propose(db, found, visit_at)
     assert refused.value.field == "visit_at"
     assert words in refused.value.message_zh
+    assert words_en in refused.value.message_en
     assert "请选择工作日 09:00–17:00 之间的时间" in refused.value.message_zh
     assert "working day between 09:00 and 17:00" in refused.value.message_en
     assert found.visit_at is None and found.visit_state is None

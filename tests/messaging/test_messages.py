@@ -139,9 +139,8 @@ def test_the_pages_write_answer_with_a_phrase_and_attach_a_file(
     assert f'href="/cases/{number}/messages/RS"' in waiting
     filled = rs.get(f"/cases/{number}/messages/RS", params={"phrase": "answered"}).text
     assert f"您好，您关于办件 {number} 的问题答复如下：" in filled
-    attachment = rs.get(
-        f"/cases/{number}/messages/RS/{_first_id(client, as_user, number)}/attachment"
-    )
+    url = _first_file(client, as_user, number)
+    attachment = rs.get(url)
     assert attachment.status_code == 200 and attachment.content == PDF
     replied = _page_post(rs, number, "RS", body=ANSWER)
     assert replied.status_code == 200 and ANSWER in replied.text
@@ -149,12 +148,13 @@ def test_the_pages_write_answer_with_a_phrase_and_attach_a_file(
 
     other = signed_in("lisi")
     assert other.get(f"/cases/{number}/messages/RS").status_code == 404
-    url = f"/cases/{number}/messages/RS/{_first_id(client, as_user, number)}/attachment"
     assert other.get(url).status_code == 404
 
 
-def _first_id(client: TestClient, as_user: Any, number: str) -> int:
-    return int(_thread(client, as_user("supervisor"), number).json()[0]["id"])
+def _first_file(client: TestClient, as_user: Any, number: str) -> str:
+    """The page address of the first file of the first message in 人社局's thread."""
+    first = _thread(client, as_user("supervisor"), number).json()[0]
+    return f"/cases/{number}/messages/RS/{first['id']}/attachments/{first['attachments'][0]['id']}"
 
 
 def test_a_refused_message_says_why_and_keeps_the_text(
@@ -192,13 +192,13 @@ def test_retention_purges_the_texts_and_attachments(
     assert _page_post(signed_in("zhangsan"), number, "RS", body=QUESTION, files=files).is_success
     case = db.scalars(select(Case).where(Case.number == number)).one()
     message = db.scalars(select(CaseMessage).where(CaseMessage.case_id == case.id)).one()
-    key = message.attachment_key
+    (key,) = [attachment.key for attachment in message.attachments]
 
     freed = retention.purge_case(db, case=case, now=utcnow())
 
-    assert key in freed and key not in retention.still_named(db, {key or ""})
+    assert key in freed and key not in retention.still_named(db, {key})
     db.refresh(message)
-    assert message.body == retention.PURGED and message.attachment_key is None
+    assert message.body == retention.PURGED and message.attachments == []
 
 
 def test_the_page_names_everyone_who_reads_the_messages(

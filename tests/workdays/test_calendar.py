@@ -162,3 +162,20 @@ def test_custom_office_hours_and_validation() -> None:
     assert cal.working_hours_between(local(2025, 9, 22), local(2025, 9, 23)) == 3.5
     with pytest.raises(ValueError):
         WorkCalendar({}, {2025}, office_hours=(time(17), time(9)))
+
+
+@pytest.mark.parametrize(
+    ("name", "english"),
+    [
+        ("国庆节", "National Day"),
+        ("元旦", "New Year's Day"),
+        ("中秋、国庆节", "Mid-autumn Festival, National Day"),  # the statute's overlap
+        ("中秋节", "Mid-autumn Festival"),  # as an administrator may type it
+        ("国庆节调休", None),  # a make-up working day is no festival
+        ("市庆日", None),
+    ],
+)
+def test_a_holiday_is_named_in_english_where_a_festival_has_that_name(
+    name: str, english: str | None
+) -> None:
+    assert DayOverride(False, name).name_en == english

@@ -160,14 +160,17 @@ def times(
     session: Session,
     *,
     action: str,
-    since: datetime,
+    since: datetime | None = None,
     source_address: str | None = None,
     object_id: str | None = None,
 ) -> list[datetime]:
-    """When ``action`` was recorded after ``since``, oldest first, narrowed to one network
-    address and/or one object where given: what the per-address limits of public lookups
-    and filings count (办件查询, 核验, 异议)."""
-    query = select(AuditEntry.at).where(AuditEntry.action == action, AuditEntry.at > since)
+    """When ``action`` was recorded (after ``since``, where given), oldest first, narrowed
+    to one network address and/or one object where given: what the per-address limits of
+    public lookups and filings count (办件查询, 核验, 异议), whether a task was told
+    unstaffed (``assignment.pool.hold``)."""
+    query = select(AuditEntry.at).where(AuditEntry.action == action)
+    if since is not None:
+        query = query.where(AuditEntry.at > since)
     if source_address is not None:
         query = query.where(AuditEntry.source_address == source_address)
     if object_id is not None:

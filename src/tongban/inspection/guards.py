@@ -83,8 +83,9 @@ def _hours_of(cal: WorkCalendar) -> tuple[str, str]:
 def refuse_outside_office_hours(session: Session, visit_at: datetime) -> None:
     """A visit is made in office hours (``Settings.office_hours``, the hours that limits in
     hours count) of a working day of the calendar in force, as the department's inspectors
-    work: InvalidInput on ``visit_at`` for a rest day or holiday, or a time before opening
-    or from closing, naming the nearest time that can be chosen."""
+    work: InvalidInput on ``visit_at`` for a rest day or holiday (named in the user's
+    language, ``DayOverride.name_en``), or a time before opening or from closing, naming
+    the nearest time that can be chosen."""
     cal = clocks.calendar(session)
     if cal.in_office_hours(visit_at):
         return
@@ -98,9 +99,10 @@ def refuse_outside_office_hours(session: Session, visit_at: datetime) -> None:
     if not cal.is_workday(day):
         holiday = cal.override(day)
         named = f"（{holiday.name}）" if holiday is not None else ""
+        named_en = f" ({holiday.name_en or holiday.name})" if holiday is not None else ""
         raise InvalidInput(
             f"{day.isoformat()} 是休息日{named}，现场踏勘在工作日进行，{choose}",
-            f"{day.isoformat()} is not a working day; {choose_en}",
+            f"{day.isoformat()} is not a working day{named_en}; {choose_en}",
             field="visit_at",
         )
     at = timefmt.moment(visit_at, fmt="%H:%M")

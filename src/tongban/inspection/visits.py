@@ -68,7 +68,22 @@ def _failed(check: dict[str, str], verdict: Verdict) -> bool:
 
 def _check_result(
     inspection: Inspection, result: InspectionResult, failed: list[str], rectification: str
-) -> None:
+) -> str:
+    """The rectification as written; InvalidInput naming at once every rule the result
+    breaks (``errors.gather``): a pass with a failed check, a failure or rectification
+    with none, a rectification at the re-inspection, a rectification without requirements,
+    requirements over ``guards.TEXT_MAX`` characters."""
+    found = gather(
+        {
+            "findings": partial(_fits_findings, result, failed),
+            "round": partial(_fits_round, inspection, result),
+            "rectification": partial(_rectification, result, rectification),
+        }
+    )
+    return str(found["rectification"])
+
+
+def _fits_findings(result: InspectionResult, failed: list[str]) -> None:
     if result == InspectionResult.passed and failed:
         raise InvalidInput(
             "有检查项不合格，不能判定为合格；请选择不合格或限期整改。",
@@ -81,18 +96,26 @@ def _check_result(
             "Every check passed: the result is passed.",
             field="result",
         )
+
+
+def _fits_round(inspection: Inspection, result: InspectionResult) -> None:
     if result == InspectionResult.rectify and inspection.round >= MAX_ROUNDS:
         raise InvalidInput(
             "整改后的复查只能判定合格或不合格。",
             "A re-inspection after rectification ends passed or failed.",
             field="result",
         )
-    if result == InspectionResult.rectify and not rectification.strip():
+
+
+def _rectification(result: InspectionResult, rectification: str) -> str:
+    written = text(rectification, field="rectification", what=("整改要求", "The rectification"))
+    if result == InspectionResult.rectify and not written:
         raise InvalidInput(
             "请写明整改要求和期限。",
             "Say what must be rectified, and by when.",
             field="rectification",
         )
+    return written
 
 
 def conclude(
@@ -122,8 +145,7 @@ def conclude(
         )
     refuse_while_unsigned(inspection)
     failed = _check_verdicts(inspection, verdicts)
-    written = text(rectification, field="rectification", what=("整改要求", "The rectification"))
-    _check_result(inspection, result, failed, written)
+    written = _check_result(inspection, result, failed, rectification)
     for check in inspection.checklist:
         verdict = verdicts[check["code"]]
         session.add(

@@ -1,5 +1,5 @@
-"""JSON API of the messages on a case (在线沟通): read the threads, write in one (with a
-file or without), download a message's attachment."""
+"""JSON API of the messages on a case (在线沟通): read the threads, write in one (with
+files or without), download each file of a message."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from tongban.files.service import SIGNATURES
 from tongban.messaging import service as messaging
 from tongban.messaging.schemas import MessageCreate, MessageRead
 from tongban.messaging.views import attachment_file
-from tongban.web.deps import NowDep, SessionDep, StoreDep
+from tongban.web import limits
+from tongban.web.deps import NowDep, RuntimeDep, SessionDep, StoreDep
 
 router = APIRouter(tags=["cases"])
 ATTACHMENT_MEDIA: dict[str, object] = {
@@ -46,7 +47,7 @@ def write_message(
     now: NowDep,
     store: StoreDep,
 ) -> MessageRead:
-    """Write in the thread with a department handling the case (with a file:
+    """Write in the thread with a department handling the case (with files:
     ``POST /cases/{number}/messages/with-attachment``)."""
     case = cases.get_case(session, number=number, user=user)
     message = messaging.post(
@@ -68,6 +69,7 @@ async def write_message_with_attachment(
     user: CurrentUser,
     now: NowDep,
     store: StoreDep,
+    runtime: RuntimeDep,
     department: Annotated[
         str, Form(min_length=1, max_length=10, description="Code of the department of the thread")
     ],
@@ -75,19 +77,27 @@ async def write_message_with_attachment(
         str, Form(min_length=1, max_length=messaging.BODY_MAX, description="The message text")
     ],
     attachment: Annotated[
-        UploadFile,
+        list[UploadFile],
         File(
-            description="The file: PDF, PNG, JPG or OFD, checked by its bytes (a whole file of "
-            "that type), at most TONGBAN_MAX_UPLOAD_MB megabytes"
+            description=f"The files (the field once per file, at most "
+            f"{messaging.ATTACHMENTS_MAX}): PDF, PNG, JPG or OFD, checked by their bytes (a "
+            "whole file of that type), each at most TONGBAN_MAX_UPLOAD_MB megabytes"
         ),
     ],
 ) -> MessageRead:
-    """Write in the thread with a department handling the case, with a file (multipart:
-    ``department``, ``body``, ``attachment``). 422 saying what to fix for a file of
-    another type, not whole, empty or too large (nothing is sent); 404 outside the
-    thread's parties (the applicant or their agent, the department's staff)."""
+    """Write in the thread with a department handling the case, with files (multipart:
+    ``department``, ``body``, ``attachment`` once per file). 422 saying what to fix for
+    each file of another type, not whole, empty or too large, or too many files (nothing
+    is sent); 404 outside the thread's parties (the applicant or their agent, the
+    department's staff)."""
     case = cases.get_case(session, number=number, user=user)
-    upload = messaging.Attachment(attachment.filename or "", await attachment.read())
+    limit = runtime.settings.max_upload_mb * 1024 * 1024
+    uploads = [
+        messaging.Attachment(
+            file.filename or "", await limits.read_upload(file, max_bytes=limit), limit
+        )
+        for file in attachment
+    ]
     message = messaging.post(
         session,
         case=case,
@@ -96,21 +106,28 @@ async def write_message_with_attachment(
         body=body,
         now=now,
         store=store,
-        attachment=upload,
+        attachments=uploads,
     )
     return MessageRead.model_validate(message)
 
 
 @router.get(
-    "/cases/{number}/messages/{message_id}/attachment",
+    "/cases/{number}/messages/{message_id}/attachments/{attachment_id}",
     response_class=Response,
     responses={200: {"description": "The attached file", "content": ATTACHMENT_MEDIA}},
 )
 def message_attachment(
-    number: str, message_id: RowId, session: SessionDep, user: CurrentUser, store: StoreDep
+    number: str,
+    message_id: RowId,
+    attachment_id: RowId,
+    session: SessionDep,
+    user: CurrentUser,
+    store: StoreDep,
 ) -> Response:
-    """The attachment of a message, named as it was sent, to the parties of its thread
-    and the supervisors of the case; 404 for anyone else."""
+    """One file of a message, named as it was sent, to the parties of its thread and the
+    supervisors of the case; 404 for anyone else."""
     case = cases.get_case(session, number=number, user=user)
-    message = messaging.get_attachment(session, case=case, user=user, message_id=message_id)
-    return attachment_file(message, store)
+    found = messaging.get_attachment(
+        session, case=case, user=user, message_id=message_id, attachment_id=attachment_id
+    )
+    return attachment_file(found, store)

@@ -17,6 +17,18 @@ class MessageCreate(BaseModel):
     body: str = Field(min_length=1, max_length=BODY_MAX, description="The message text")
 
 
+class AttachmentRead(BaseModel):
+    """A file sent with a message (download: ``GET /cases/{number}/messages/{message_id}/
+    attachments/{id}``)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str = Field(description="The file's name as sent")
+    content_type: str = Field(description="Its media type (application/pdf, image/png …)")
+    size: int = Field(description="Bytes")
+
+
 class MessageRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -26,10 +38,5 @@ class MessageRead(BaseModel):
         description="Written by the applicant's side (else the department)"
     )
     body: str
-    attachment_name: str | None = Field(
-        description="The attached file's name (download: GET /cases/{number}/messages/{id}/"
-        "attachment); null: none"
-    )
-    attachment_type: str | None = Field(description="Its media type (application/pdf, image/png …)")
-    attachment_size: int | None = Field(description="Bytes")
+    attachments: list[AttachmentRead] = Field(description="The files sent with it, in order")
     sent_at: datetime

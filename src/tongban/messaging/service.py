@@ -1,5 +1,6 @@
 """Messages on a case (在线沟通): the applicant and each department handling the case
-exchange messages, text with an optional attachment, on the case pages.
+exchange messages, text with files attached (up to ``ATTACHMENTS_MAX``), on the case
+pages.
 
 A case has one thread per department working on it (its lead department and every
 department with a task): the applicant (or the agent acting for them) reads and writes
@@ -19,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -29,22 +31,24 @@ from tongban.cases.core import access
 from tongban.cases.enums import CaseState
 from tongban.cases.models import Case
 from tongban.cases.service import record_case
-from tongban.config import get_settings
-from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from tongban.files.service import check_upload
+from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound, gather
+from tongban.files.service import CheckedUpload, check_upload
 from tongban.files.store import FileStore
-from tongban.messaging.models import CaseMessage
+from tongban.messaging.models import CaseMessage, MessageAttachment
 
 BODY_MAX = 2000  # characters
 ATTACHMENT_TYPES = ["pdf", "png", "jpg", "ofd"]
+ATTACHMENTS_MAX = 5  # files with one message
 
 
 @dataclass(frozen=True)
 class Attachment:
-    """An uploaded file: its name as the user gave it, and its bytes."""
+    """An uploaded file: its name as the user gave it, its bytes, and the most bytes it
+    may have (``Settings.max_upload_mb`` of the running app, in bytes)."""
 
     filename: str
     data: bytes
+    max_bytes: int
 
 
 def departments_of(case: Case) -> list[str]:
@@ -103,14 +107,15 @@ def post(
     body: str,
     now: datetime,
     store: FileStore,
-    attachment: Attachment | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> CaseMessage:
     """Write ``body`` (1–2,000 characters) in the thread of ``case`` with ``department``.
 
     Raises NotFound when the user may not see the case (or the thread: its existence is
     not revealed), Conflict for a case still in draft, NotAllowed for a supervisor, InvalidInput
-    for an empty or long text or a bad attachment (type PDF, PNG, JPG or OFD, at most
-    ``max_upload_mb`` megabytes), saying what to fix.
+    for an empty or long text, more than ``ATTACHMENTS_MAX`` files, or bad attachments
+    (type PDF, PNG, JPG or OFD, at most its ``max_bytes``, the limit named in megabytes;
+    every bad file named at once), saying what to fix.
     """
     access.check_view(user, case)
     if case.state == CaseState.draft:
@@ -135,17 +140,15 @@ def post(
         body=_text(body),
         sent_at=now,
     )
-    if attachment is not None:
-        checked = check_upload(
-            filename=attachment.filename,
-            data=attachment.data,
-            allowed=ATTACHMENT_TYPES,
-            max_bytes=get_settings().max_upload_mb * 1024 * 1024,
+    for attachment, checked in zip(attachments, _checked(attachments), strict=True):
+        message.attachments.append(
+            MessageAttachment(
+                key=store.put(attachment.data),
+                name=checked.filename,
+                content_type=checked.content_type,
+                size=checked.size,
+            )
         )
-        message.attachment_key = store.put(attachment.data)
-        message.attachment_name = checked.filename
-        message.attachment_type = checked.content_type
-        message.attachment_size = checked.size
     session.add(message)
     session.flush()
     record_case(
@@ -211,17 +214,46 @@ def waiting_for(session: Session, *, department: str, limit: int = 50) -> list[W
     return [Waiting(case, department, since) for case, since in session.execute(query)]
 
 
-def get_attachment(session: Session, *, case: Case, user: User, message_id: int) -> CaseMessage:
-    """A message with an attachment in a thread ``user`` may read (NotFound otherwise)."""
+def _checked(attachments: Sequence[Attachment]) -> list[CheckedUpload]:
+    """Each file checked (``files.service.check_upload``); InvalidInput naming every bad
+    one at once, or more than ``ATTACHMENTS_MAX`` files."""
+    if len(attachments) > ATTACHMENTS_MAX:
+        raise InvalidInput(
+            f"一条留言最多附 {ATTACHMENTS_MAX} 个文件，请分几条留言发送。",
+            f"A message carries at most {ATTACHMENTS_MAX} files; send the rest in another.",
+            field="attachment",
+        )
+    found = gather(
+        {
+            str(n): partial(
+                check_upload,
+                filename=a.filename,
+                data=a.data,
+                allowed=ATTACHMENT_TYPES,
+                max_bytes=a.max_bytes,
+            )
+            for n, a in enumerate(attachments)
+        }
+    )
+    return list(found.values())
+
+
+def get_attachment(
+    session: Session, *, case: Case, user: User, message_id: int, attachment_id: int
+) -> MessageAttachment:
+    """A file of a message of ``case`` in a thread ``user`` may read (NotFound otherwise,
+    and for a file of another message)."""
+    attachment = session.get(MessageAttachment, attachment_id)
     message = session.get(CaseMessage, message_id)
     if (
-        message is None
+        attachment is None
+        or message is None
+        or attachment.message_id != message.id
         or message.case_id != case.id
-        or message.attachment_key is None
         or message.department_code not in threads_readable(user, case)
     ):
         raise NotFound("没有找到该附件。", "No such attachment.")
-    return message
+    return attachment
 
 
 def authors(session: Session, messages: Sequence[CaseMessage]) -> dict[int, str]:

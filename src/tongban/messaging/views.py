@@ -28,9 +28,9 @@ from tongban.errors import DomainError, NotFound
 from tongban.files.store import FileStore
 from tongban.messaging import phrases
 from tongban.messaging import service as messaging
-from tongban.messaging.models import CaseMessage
+from tongban.messaging.models import CaseMessage, MessageAttachment
 from tongban.web import limits
-from tongban.web.deps import CheckedForm, NowDep, SessionDep, StoreDep, see_other
+from tongban.web.deps import CheckedForm, NowDep, RuntimeDep, SessionDep, StoreDep, see_other
 from tongban.web.downloads import file_response
 from tongban.web.i18n import locale_of
 from tongban.web.refusals import Refusal, page_again, shown, status_of
@@ -83,6 +83,7 @@ def _thread_page(
         "messages": found,
         "message_authors": messaging.authors(session, found),
         "may_write": messaging.may_write(user, case, department),
+        "attachments_max": messaging.ATTACHMENTS_MAX,
         "phrases": phrases.PHRASES if user.is_staff else (),
         "text": refusal.posted.get("body", "") if refusal else text,
         **shown(refusal),
@@ -126,6 +127,7 @@ def write(
     user: CurrentUser,
     now: NowDep,
     store: StoreDep,
+    runtime: RuntimeDep,
     form: CheckedForm,
 ) -> Response:
     """Send a message in the thread; back to the thread page (or the case page it came
@@ -133,10 +135,12 @@ def write(
     case = cases.get_case(session, number=number, user=user)
     posted = form.get("body")
     text = posted if isinstance(posted, str) else ""
-    upload = form.get("attachment")
-    attachment = None
-    if isinstance(upload, UploadFile) and upload.filename:
-        attachment = messaging.Attachment(upload.filename, upload.file.read())
+    limit = runtime.settings.max_upload_mb * 1024 * 1024
+    attachments = [
+        messaging.Attachment(upload.filename, upload.file.read(limit + 1), limit)
+        for upload in form.getlist("attachment")
+        if isinstance(upload, UploadFile) and upload.filename
+    ]
     try:
         limits.check_upload(request)
         message = messaging.post(
@@ -147,7 +151,7 @@ def write(
             body=text,
             now=now,
             store=store,
-            attachment=attachment,
+            attachments=attachments,
         )
     except DomainError as error:
 
@@ -159,27 +163,28 @@ def write(
     return see_other(f"/cases/{number}/messages/{department}#message-{message.id}")
 
 
-@router.get("/cases/{number}/messages/{department}/{message_id}/attachment")
+@router.get("/cases/{number}/messages/{department}/{message_id}/attachments/{attachment_id}")
 def attachment(
     number: str,
     department: str,
     message_id: int,
+    attachment_id: int,
     session: SessionDep,
     user: CurrentUser,
     store: StoreDep,
 ) -> Response:
-    """The attachment of a message in a thread the user may read."""
+    """One file of a message in a thread the user may read."""
     case = cases.get_case(session, number=number, user=user)
-    message = messaging.get_attachment(session, case=case, user=user, message_id=message_id)
-    if message.department_code != department:
+    found = messaging.get_attachment(
+        session, case=case, user=user, message_id=message_id, attachment_id=attachment_id
+    )
+    if session.get_one(CaseMessage, message_id).department_code != department:
         raise NotFound("没有找到该附件。", "No such attachment.")
-    return attachment_file(message, store)
+    return attachment_file(found, store)
 
 
-def attachment_file(message: CaseMessage, store: FileStore) -> Response:
-    """The bytes of ``message``'s attachment, named as it was sent."""
+def attachment_file(attachment: MessageAttachment, store: FileStore) -> Response:
+    """The bytes of a file sent with a message, named as it was sent."""
     return file_response(
-        store.get(message.attachment_key or ""),
-        name=message.attachment_name or "attachment",
-        media_type=message.attachment_type or "application/octet-stream",
+        store.get(attachment.key), name=attachment.name, media_type=attachment.content_type
     )

@@ -29,6 +29,7 @@ from tongban.cases.schemas import (
 from tongban.cases.stages import documents
 from tongban.catalog import service as catalog
 from tongban.errors import NotFound, NotReady
+from tongban.web import limits
 from tongban.web.deps import NowDep, RuntimeDep, SessionDep, StoreDep
 from tongban.web.downloads import file_response
 
@@ -141,7 +142,7 @@ async def upload_material(
     """Upload a file for one material of the case (replaces an earlier upload)."""
     case = service.get_case(session, number=number, user=user)
     limit = runtime.settings.max_upload_mb * 1024 * 1024
-    data = await file.read(limit + 1)
+    data = await limits.read_upload(file, max_bytes=limit)
     material = service.add_material(
         session,
         case=case,

@@ -41,7 +41,7 @@ from tongban.complaints.models import Complaint
 from tongban.inspection.models import Inspection, InspectionFinding, InspectionPhoto
 from tongban.instant.models import InstantDecision
 from tongban.licences.models import Licence
-from tongban.messaging.models import CaseMessage
+from tongban.messaging.models import CaseMessage, MessageAttachment
 from tongban.notices.models import Objection, PublicNotice
 from tongban.outbox.models import OutboxMessage
 from tongban.pii.service import mask_address, mask_id, mask_phone
@@ -108,9 +108,9 @@ def purge_case(session: Session, *, case: Case, now: datetime, actor: Actor = SY
         request.question = PURGED
         request.answer = PURGED if request.answer else None
     for message in session.scalars(select(CaseMessage).where(CaseMessage.case_id == case.id)):
-        if message.attachment_key:
-            keys.add(message.attachment_key)
-        message.body, message.attachment_key, message.attachment_name = PURGED, None, None
+        keys.update(attachment.key for attachment in message.attachments)
+        message.body = PURGED
+        message.attachments.clear()  # the files' names may name a person
     for complaint in session.scalars(select(Complaint).where(Complaint.case_id == case.id)):
         _purge_complaint(complaint, keys)
     _purge_inspections(session, case_id=case.id, keys=keys)
@@ -198,7 +198,7 @@ def still_named(session: Session, keys: set[str]) -> set[str]:
         Material.storage_key,
         ResultDocument.storage_key,
         Licence.storage_key,
-        CaseMessage.attachment_key,
+        MessageAttachment.key,
         Complaint.attachment_key,
         InspectionPhoto.key,
     )

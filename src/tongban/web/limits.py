@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -34,6 +35,13 @@ def keeps_typed(path: str) -> None:
     """Let the upload form posted to the route ``path`` (``/staff/verifications/{id}/answer``)
     reach it with its text fields when its file is past the limit (see the module)."""
     KEEPS_TYPED.append(re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", path) + "$"))
+
+
+async def read_upload(file: UploadFile, *, max_bytes: int) -> bytes:
+    """The bytes of an uploaded file, at most one past ``max_bytes`` (the upload limit in
+    bytes): enough for ``files.service.check_upload`` to refuse a larger file naming the
+    limit, without holding the whole of it."""
+    return await file.read(max_bytes + 1)
 
 
 def check_upload(request: Request) -> None:

@@ -15,18 +15,32 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import chinese_calendar
+
 from tongban.workdays.statute import statutory_holiday, statutory_holidays
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEFAULT_OFFICE_HOURS = (time(9), time(17))
 _ONE_DAY = timedelta(days=1)
 _ZERO = timedelta(0)
+# The chinesecalendar package's festivals by Chinese name without 节 (中秋 = 中秋节) →
+# English: the names a calendar holds, from the package or the statute, in English.
+_HOLIDAYS_EN = {h.chinese.removesuffix("节"): h.value for h in chinese_calendar.Holiday}
 
 
 @dataclass(frozen=True)
 class DayOverride:
     is_workday: bool
     name: str
+
+    @property
+    def name_en(self) -> str | None:
+        """The holiday's name in English (国庆节 → National Day; 中秋、国庆节 → Mid-autumn
+        Festival, National Day), or None for a name no festival has (one an administrator
+        typed, a make-up day's)."""
+        parts = [part.strip().removesuffix("节") for part in self.name.split("、")]
+        known = [_HOLIDAYS_EN[part] for part in parts if part in _HOLIDAYS_EN]
+        return ", ".join(known) if len(known) == len(parts) else None
 
 
 @dataclass(frozen=True)

@@ -239,10 +239,14 @@ def unstaffed(session: Session, *, tasks: Sequence[Task], day: date) -> set[int]
 def hold(session: Session, *, case: Case, task: Task, now: datetime) -> None:
     """Draw the holder of ``task``, opened held by no one (an acceptance, opened
     :func:`suspended` until the rules of instant approval have had the case), and
-    :func:`record_drawn` it."""
+    :func:`record_drawn` it; drawn again (the case resubmitted after correction) with
+    nobody still present, it is not recorded ``task.unstaffed`` twice: the head and the
+    supervisors are told once per task while it stays unstaffed."""
     drawn = draw(session, case=case, openings=[task], now=now)
     if drawn[0] is not None:
         task.assignee_id = drawn[0][0].user_id
+    elif audit.times(session, action="task.unstaffed", object_id=str(task.id)):
+        return
     record_drawn(session, tasks=[task], drawn=drawn, now=now)
 
 

@@ -8,8 +8,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from tests.conftest import Clock
-from tests.factories import API
+from tests.factories import API, act, open_task
 from tests.payments.helpers import (
     deliver_notices,
     pay_in_sandbox,
@@ -17,6 +20,8 @@ from tests.payments.helpers import (
 )
 from tests.web.conftest import signed_in
 from tests.web.support import SignedIn, found
+from tongban.cases.models import Case
+from tongban.payments.models import Pickup
 from tongban.web.runtime import Runtime
 
 __all__ = ["signed_in"]
@@ -84,3 +89,34 @@ def test_once_paid_the_intake_clerk_prints_the_e_receipt(
         pdf.status_code == 200
         and "%E7%94%B5%E5%AD%90%E7%A5%A8%E6%8D%AE" in pdf.headers["content-disposition"]
     )  # 电子票据
+
+
+def test_the_hall_that_took_a_walk_in_case_in_hands_its_result_over(
+    signed_in: SignedIn, as_user: Any, runtime: Runtime, clock: Clock, db: Session
+) -> None:
+    """Found in trial: the general window's clerk who took the case in was told 没有找到办件
+    at /window/pickup, so the person collecting at that hall (综合窗口出件) could not be
+    served; only the handling department's staff could hand it over."""
+    number = _take_in(signed_in)
+    client, clerk, ga = signed_in("clerk"), as_user("clerk"), as_user("ga")
+    [order] = client.get(f"{API}/cases/{number}/payments", headers=clerk).json()
+    pay_in_sandbox(runtime, order["number"], clock.now)
+    deliver_notices(runtime, clock.now + timedelta(seconds=1))
+    for stage, action, body in [
+        ("accept", "accept", {}),
+        ("review", "review", {"outcome": "approved", "opinion": "符合条件"}),
+        ("issue", "issue", {}),
+    ]:
+        response = act(client, ga, open_task(client, ga, number, stage), action, **body)
+        assert response.status_code == 200, response.text
+    code = db.scalar(
+        select(Pickup.code).join(Case, Case.id == Pickup.case_id).where(Case.number == number)
+    )
+    other = client.post(
+        f"{API}/cases/{number}/pickup", json={"code": code}, headers=as_user("sm-clerk")
+    )
+    assert other.status_code == 404  # another region's hall took nothing in
+
+    done = client.post(f"{API}/cases/{number}/pickup", json={"code": code}, headers=clerk)
+    assert done.status_code == 200, done.text
+    assert done.json()["state"] == "completed"

@@ -99,8 +99,8 @@ def supervised_cases(session: Session, user: User) -> list[ColumnElement[bool]]:
 def can_view_case(user: User, case: Case) -> bool:
     """Applicants see their own cases; staff see cases their department works on, has
     received for another region and forwarded (跨域通办), or has been asked to verify a
-    fact of (协查: read-only, they act on no task of it); supervisors the cases of their
-    region (``supervises``).
+    fact of (协查: read-only, they act on no task of it), and a result waiting at their
+    hall's window (``hands_over``); supervisors the cases of their region (``supervises``).
     """
     if owns(user, case) or (not user.is_staff and acts_for(user, case)):
         return True
@@ -110,7 +110,8 @@ def can_view_case(user: User, case: Case) -> bool:
         return False
     departments = {task.department_code for task in case.tasks} | {case.lead_department}
     asked = {request.to_department for request in case.verifications}
-    return user.department_code in departments | asked | {case.received_by_department}
+    in_hand = user.department_code in departments | asked | {case.received_by_department}
+    return in_hand or _collects_at(user, case)
 
 
 def needs_identifiers(user: User, case: Case) -> bool:
@@ -225,17 +226,46 @@ def check_owner(user: User, case: Case) -> None:
         raise NotFound(f"没有找到办件 {case.number}。", f"No case {case.number}.")
 
 
+def _hall_that_took_in(case: Case) -> str | None:
+    """The department whose window clerk took ``case`` in for a walk-in (窗口代办), if one
+    did: the general window (综合窗口) of a hall that sends the case on to the handling
+    department."""
+    if case.channel != Channel.window:
+        return None
+    session = object_session(case)
+    assert session is not None
+    creator = session.get(User, case.created_by_id)
+    return creator.department_code if creator is not None and creator.is_staff else None
+
+
+def _receiving_halls(case: Case) -> set[str]:
+    """The halls where the applicant handed ``case`` in: the hall of another region that
+    received and forwarded it (跨域通办) and the window that took it in for a walk-in."""
+    return {
+        code for code in (case.received_by_department, _hall_that_took_in(case)) if code is not None
+    }
+
+
 def hands_over(user: User, task: Task) -> bool:
-    """跨域通办: a clerk of the hall that received the case in another region hands its
-    result over at that hall's window (the 送达 task of a result collected at the window),
-    where the applicant applied; a posted result is posted by the handling department."""
-    received = task.case.received_by_department
+    """A clerk of the hall where the applicant handed the case in hands its result over at
+    that hall's window (the 送达 task of a result collected at the window, 综合窗口出件):
+    the hall of another region that received it (跨域通办) or the general window that took
+    a walk-in's application in; a posted result is posted by the handling department."""
     return (
         task.stage == Stage.deliver
         and task.case.delivery == "window"
-        and received is not None
-        and user.department_code == received
         and user.has_role(Role.clerk)
+        and user.department_code in _receiving_halls(task.case)
+    )
+
+
+def _collects_at(user: User, case: Case) -> bool:
+    """Whether ``user`` is a clerk of the hall that hands ``case``'s result over now (its
+    result waits at that hall's window, :func:`hands_over`)."""
+    return case.state == CaseState.delivering and any(
+        hands_over(user, task)
+        for task in case.tasks
+        if task.stage == Stage.deliver and task.state == TaskState.open
     )
 
 

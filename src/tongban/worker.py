@@ -127,19 +127,25 @@ def sweep_turn(runtime: Runtime) -> Iterator[bool]:
 
 
 def run_jobs(runtime: Runtime, *, now: datetime, worker: str | None = None) -> list[str]:
-    """Claim and run due jobs until none is due (or ``MAX_BATCHES`` batches);
-    returns ``kind#id:result`` for each."""
+    """Claim and run due jobs until none is due (or ``MAX_BATCHES`` batches), the round
+    starting at ``now`` and going on by the worker's clock (each batch claimed, and each
+    job run, at the time it comes to); returns ``kind#id:result`` for each."""
     name = worker or worker_name()
-    lease = timedelta(seconds=runtime.settings.job_lease_seconds)
+    length = timedelta(seconds=runtime.settings.job_lease_seconds)
+    began = _now(runtime)
+
+    def clock() -> datetime:
+        return now + (_now(runtime) - began)
+
     ran: list[str] = []
     for _ in range(MAX_BATCHES):
+        claimed_at = clock()
         with unit_of_work(runtime.sessions) as session:
-            taken = jobs.claim(session, worker=name, now=now, lease=lease, limit=BATCH)
+            taken = jobs.claim(session, worker=name, now=claimed_at, lease=length, limit=BATCH)
         if not taken:
             break
-        outcomes = jobs.run_claimed(
-            runtime.sessions, claimed=taken, worker=name, now=now, store=runtime.store
-        )
+        lease = jobs.Lease(runtime.sessions, name, clock, length, claimed_at)
+        outcomes = jobs.run_claimed(taken, lease=lease, store=runtime.store)
         ran += [f"{o.kind}#{o.job_id}:{o.result}" for o in outcomes]
     return ran
 

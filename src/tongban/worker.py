@@ -158,7 +158,7 @@ def run_once(runtime: Runtime, *, now: datetime | None = None) -> dict[str, list
     with sweep_turn(runtime) as ours:
         if ours:
             done.update(run_sweeps(runtime, now=moment))
-    done["jobs"] = run_jobs(runtime, now=moment)
+    done["jobs"] = run_jobs(runtime, now=now or _now(runtime))  # the time after the sweeps
     return done
 
 
@@ -191,7 +191,9 @@ class EmbeddedWorker:
             ):
                 last_sweep = now
                 self._guarded("worker.sweeps_failed", self._sweep, now)
-            self._guarded("worker.jobs_failed", lambda at: run_jobs(self.runtime, now=at), now)
+            # The time after the sweeps: a lease is counted from when its jobs are claimed.
+            claiming = _now(self.runtime)
+            self._guarded("worker.jobs_failed", lambda at: run_jobs(self.runtime, now=at), claiming)
             self._stop.wait(settings.job_poll_seconds)
         log.info("worker.stop", worker=name)
 

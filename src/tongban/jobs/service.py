@@ -196,9 +196,9 @@ class Lease:
     def __post_init__(self) -> None:
         self.renew_at = self.claimed_at + self.length / 2
 
-    def keep(self, job_ids: Collection[int]) -> datetime:
-        """The time now; once half the lease has gone, the lease of ``job_ids`` still
-        running for this worker runs ``length`` again from now (one UPDATE)."""
+    def keep(self, job_ids: Collection[int]) -> None:
+        """Once half the lease has gone, the lease of ``job_ids`` still running for this
+        worker runs ``length`` again from now (one UPDATE in its own transaction)."""
         now = self.clock()
         if now >= self.renew_at and job_ids:
             mine = and_(JOBS.c.locked_by == self.worker, JOBS.c.state == JobState.running)
@@ -206,7 +206,6 @@ class Lease:
             with unit_of_work(self.sessions) as session:
                 session.execute(renewed.values(locked_until=now + self.length))
             self.renew_at = now + self.length / 2
-        return now
 
 
 def run_claimed(

@@ -127,19 +127,25 @@ def sweep_turn(runtime: Runtime) -> Iterator[bool]:
 
 
 def run_jobs(runtime: Runtime, *, now: datetime, worker: str | None = None) -> list[str]:
-    """Claim and run due jobs until none is due (or ``MAX_BATCHES`` batches);
-    returns ``kind#id:result`` for each."""
+    """Claim and run due jobs until none is due (or ``MAX_BATCHES`` batches), the round
+    starting at ``now`` and going on by the worker's clock (each batch claimed, and each
+    job run, at the time it comes to); returns ``kind#id:result`` for each."""
     name = worker or worker_name()
-    lease = timedelta(seconds=runtime.settings.job_lease_seconds)
+    length = timedelta(seconds=runtime.settings.job_lease_seconds)
+    began = _now(runtime)
+
+    def clock() -> datetime:
+        return now + (_now(runtime) - began)
+
     ran: list[str] = []
     for _ in range(MAX_BATCHES):
+        claimed_at = clock()
         with unit_of_work(runtime.sessions) as session:
-            taken = jobs.claim(session, worker=name, now=now, lease=lease, limit=BATCH)
+            taken = jobs.claim(session, worker=name, now=claimed_at, lease=length, limit=BATCH)
         if not taken:
             break
-        outcomes = jobs.run_claimed(
-            runtime.sessions, claimed=taken, worker=name, now=now, store=runtime.store
-        )
+        lease = jobs.Lease(runtime.sessions, name, clock, length, claimed_at)
+        outcomes = jobs.run_claimed(taken, lease=lease, store=runtime.store)
         ran += [f"{o.kind}#{o.job_id}:{o.result}" for o in outcomes]
     return ran
 
@@ -152,7 +158,7 @@ def run_once(runtime: Runtime, *, now: datetime | None = None) -> dict[str, list
     with sweep_turn(runtime) as ours:
         if ours:
             done.update(run_sweeps(runtime, now=moment))
-    done["jobs"] = run_jobs(runtime, now=moment)
+    done["jobs"] = run_jobs(runtime, now=now or _now(runtime))  # the time after the sweeps
     return done
 
 
@@ -185,7 +191,9 @@ class EmbeddedWorker:
             ):
                 last_sweep = now
                 self._guarded("worker.sweeps_failed", self._sweep, now)
-            self._guarded("worker.jobs_failed", lambda at: run_jobs(self.runtime, now=at), now)
+            # The time after the sweeps: a lease is counted from when its jobs are claimed.
+            claiming = _now(self.runtime)
+            self._guarded("worker.jobs_failed", lambda at: run_jobs(self.runtime, now=at), claiming)
             self._stop.wait(settings.job_poll_seconds)
         log.info("worker.stop", worker=name)
 

@@ -6,6 +6,10 @@ and never lost.
 - ``claim`` takes due jobs (and jobs whose worker's lease ran out) with
   ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several workers never take the same
   row; on SQLite the claiming transaction holds the one write lock (``BEGIN IMMEDIATE``).
+- ``run_claimed`` runs a claimed batch by the worker's clock: each job sees the time it
+  starts and is marked finished at the time it ends, and past half the lease the lease of
+  the jobs still to run is renewed, so a batch that takes longer than the lease stays its
+  worker's (one job longer than the lease alone is protected by its row lock while it runs).
 - ``run`` runs one claimed job in its own transaction, its row locked, and marks it done
   in that transaction: a database effect of a handler and the job's completion commit
   together, so killed at any moment the job is either done once or not at all (and runs
@@ -16,8 +20,8 @@ and never lost.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -40,6 +44,7 @@ BACKOFF_SECONDS = 30.0  # first retry after 30 s, then 60, 120 … capped at MAX
 MAX_BACKOFF = timedelta(hours=1)
 JOBS = cast(Table, Job.__table__)  # a job moves by Core UPDATEs: no object per job to flush
 Claimable = Row[int, str, str, int, int, str | None]  # id, kind, state, attempts, max, locked_by
+Clock = Callable[[], datetime]  # the worker's time, UTC
 
 
 def enqueue(
@@ -176,34 +181,70 @@ class Outcome:
     result: str  # done, rescheduled, retry, failed, skipped (no longer this worker's)
 
 
+@dataclass
+class Lease:
+    """A worker's hold on the jobs it claimed at ``claimed_at`` for ``length``, renewed as
+    its batch goes on (:meth:`keep`)."""
+
+    sessions: sessionmaker[Session]
+    worker: str
+    clock: Clock
+    length: timedelta
+    claimed_at: datetime
+    renew_at: datetime = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.renew_at = self.claimed_at + self.length / 2
+
+    def keep(self, job_ids: Collection[int]) -> None:
+        """Once half the lease has gone, the lease of ``job_ids`` still running for this
+        worker runs ``length`` again from now (one UPDATE in its own transaction)."""
+        now = self.clock()
+        if now >= self.renew_at and job_ids:
+            mine = and_(JOBS.c.locked_by == self.worker, JOBS.c.state == JobState.running)
+            renewed = update(JOBS).where(JOBS.c.id.in_(job_ids), mine)
+            with unit_of_work(self.sessions) as session:
+                session.execute(renewed.values(locked_until=now + self.length))
+            self.renew_at = now + self.length / 2
+
+
 def run_claimed(
-    sessions: sessionmaker[Session],
-    *,
-    claimed: Mapping[int, str],
-    worker: str,
-    now: datetime,
-    store: FileStore | None = None,
+    claimed: Mapping[int, str], *, lease: Lease, store: FileStore | None = None
 ) -> list[Outcome]:
-    """Run the jobs ``claimed`` by ``worker`` (id → kind, as :func:`claim` returns them):
+    """Run the jobs ``claimed`` under ``lease`` (id → kind, as :func:`claim` returns them):
     the jobs of a kind registered with ``together`` together in one transaction (if one of
     them fails there, each of them runs again alone, so the failure is its own), then every
-    other job alone (:func:`run`), in claim order."""
+    other job alone (:func:`run`), in claim order; the lease of those still to run is kept
+    (:meth:`Lease.keep`) before each."""
     together: dict[str, list[int]] = {}
     for job_id, kind in claimed.items():
         if together_of(kind) is not None:
             together.setdefault(kind, []).append(job_id)
+    left = dict(claimed)
     outcomes: list[Outcome] = []
     for kind, ids in together.items():
-        outcomes += _run_together(sessions, kind=kind, job_ids=ids, worker=worker, now=now)
-    alone = [i for i in claimed if i not in {o.job_id for o in outcomes}]
-    return outcomes + [run(sessions, job_id=i, worker=worker, now=now, store=store) for i in alone]
+        lease.keep(left)
+        ran = _run_together(
+            lease.sessions, kind=kind, job_ids=ids, worker=lease.worker, clock=lease.clock
+        )
+        outcomes += ran
+        for outcome in ran:
+            left.pop(outcome.job_id, None)
+    for job_id in list(left):
+        lease.keep(left)
+        outcomes.append(
+            run(lease.sessions, job_id=job_id, worker=lease.worker, clock=lease.clock, store=store)
+        )
+        del left[job_id]
+    return outcomes
 
 
 def _run_together(
-    sessions: sessionmaker[Session], *, kind: str, job_ids: list[int], worker: str, now: datetime
+    sessions: sessionmaker[Session], *, kind: str, job_ids: list[int], worker: str, clock: Clock
 ) -> list[Outcome]:
     if len(job_ids) == 1:
         return []  # runs alone
+    now = clock()
     try:
         with unit_of_work(sessions) as session:
             columns = select(Job.id, Job.state, Job.locked_by, Job.payload)
@@ -214,7 +255,7 @@ def _run_together(
                 raise LookupError(f"no handler registered for job kind {kind!r}")
             again = run_all(session, [dict(row.payload) for row in jobs], now=now)
             ran = [(row.id, at) for row, at in zip(jobs, again, strict=True)]
-            outcomes = _done(session, kind, ran, now=now)
+            outcomes = _done(session, kind, ran, now=clock())
     except Exception as error:  # each job again alone: its own retry, its own failure
         log.warning("job.together_failed", kind=kind, jobs=len(job_ids), error=str(error))
         return []
@@ -229,18 +270,19 @@ def run(
     *,
     job_id: int,
     worker: str,
-    now: datetime,
+    clock: Clock,
     store: FileStore | None = None,
 ) -> Outcome:
-    """Run one job claimed by ``worker``: the handler and the job's completion in one
-    transaction; on an error, the retry (or the failure) in another. ``store`` goes to
-    handlers registered with ``store=True`` (a job of theirs fails without one)."""
+    """Run one job claimed by ``worker``: the handler (given the time it starts) and the
+    job's completion (at the time it ends, by ``clock``) in one transaction; on an error,
+    the retry (or the failure) in another. ``store`` goes to handlers registered with
+    ``store=True`` (a job of theirs fails without one)."""
     try:
         with unit_of_work(sessions) as session:
-            outcome = _run_locked(session, job_id=job_id, worker=worker, now=now, store=store)
+            outcome = _run_locked(session, job_id=job_id, worker=worker, clock=clock, store=store)
     except Exception as error:  # any handler error: retried, and visible once it keeps failing
         with unit_of_work(sessions) as session:
-            return _failed(session, job_id=job_id, worker=worker, now=now, error=error)
+            return _failed(session, job_id=job_id, worker=worker, now=clock(), error=error)
     log.info("job.run", job=job_id, kind=outcome.kind, result=outcome.result, worker=worker)
     return outcome
 
@@ -251,7 +293,7 @@ def _ours(job: Job | Row[int, str, str | None, dict[str, Any]] | None, worker: s
 
 
 def _run_locked(
-    session: Session, *, job_id: int, worker: str, now: datetime, store: FileStore | None
+    session: Session, *, job_id: int, worker: str, clock: Clock, store: FileStore | None
 ) -> Outcome:
     job = session.scalar(select(Job).where(Job.id == job_id).with_for_update())
     if job is None or not _ours(job, worker):
@@ -259,20 +301,21 @@ def _run_locked(
     handler = handler_of(job.kind)
     if handler is None:
         raise LookupError(f"no handler registered for job kind {job.kind!r}")
+    now = clock()
     if takes_store(job.kind):
         if store is None:
             raise LookupError(f"job kind {job.kind!r} needs the file store")
         again = handler(session, payload=dict(job.payload), now=now, store=store)
     else:
         again = handler(session, payload=dict(job.payload), now=now)
-    return _done(session, job.kind, [(job.id, again)], now=now)[0]
+    return _done(session, job.kind, [(job.id, again)], now=clock())[0]
 
 
 def _done(
     session: Session, kind: str, ran: Sequence[tuple[int, datetime | None]], *, now: datetime
 ) -> list[Outcome]:
-    """The jobs of ``kind`` that ran, each with when to run again: pending again then (a
-    recurring watch), else done; one UPDATE (executemany) for each of the two. A change
+    """The jobs of ``kind`` that ran by ``now``, each with when to run again: pending again
+    then (a recurring watch), else done at ``now``; one UPDATE (executemany) for each of the two. A change
     a handler made to its own job's object (enqueued its key again) is flushed first, so
     the move has the last word, as when the object itself was moved."""
     session.flush()

@@ -11,12 +11,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.factories import API, act, open_task, submitted
+from tests.web.support import sign_in
 from tongban.accounts import service as accounts
 from tongban.accounts.models import User
 from tongban.cases.models import Case
 
 ITEM = "3501-RS-003"  # 失业登记: one department (人社局, staff "rs"); 受理 and 审查 only
 Finish = Callable[..., str]
+
+
+@pytest.fixture
+def browser(client: TestClient):  # type: ignore[no-untyped-def]
+    """``browser("zhangsan")`` → the client with that demo user's session cookie."""
+
+    def login(username: str) -> TestClient:
+        client.cookies.clear()
+        sign_in(client, username)
+        return client
+
+    return login
 
 
 def _step(client: TestClient, staff: dict[str, str], number: str, stage: str, action: str) -> None:

@@ -7,25 +7,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import Clock
 from tests.factories import API
 from tests.ratings.conftest import Finish
-from tests.web.support import check_structure, csrf, found, sign_in
-
-
-@pytest.fixture
-def browser(client: TestClient):  # type: ignore[no-untyped-def]
-    """``browser("zhangsan")`` → the client with that demo user's session cookie."""
-
-    def login(username: str) -> TestClient:
-        client.cookies.clear()
-        sign_in(client, username)
-        return client
-
-    return login
+from tests.web.support import check_structure, csrf, found
 
 
 def _card(html: str) -> str:
@@ -109,7 +96,7 @@ def test_applicant_rates_the_department_rectifies_the_applicant_sees_it(
     assert "窗口让我跑了三次。" in listing and number in listing
 
     empty = _rectify(staff, rating_id[0], " ")
-    assert empty.status_code == 422 and 'id="e-rectify-' in empty.text
+    assert empty.status_code == 422 and 'id="e-text"' in empty.text
     done = _rectify(staff, rating_id[0], "已核实，窗口一次性告知材料，并向申请人致歉。")
     assert done.status_code == 200 and "整改情况已提交" in done.text
     assert "/rectification" not in done.text and "已整改" in done.text
@@ -207,7 +194,7 @@ def test_with_htmx_each_form_swaps_only_its_card(browser: Any, finish: Finish) -
     assert (
         empty.status_code == 200 and f'<article class="card" id="rating-{rating_id}"' in empty.text
     )
-    assert "<html" not in empty.text and f'id="e-rectify-{rating_id}"' in empty.text
+    assert "<html" not in empty.text and 'id="e-text"' in empty.text
     done = staff.post(fix, data={"csrf_token": token, "text": "已改进说明。"}, headers=htmx)
     assert done.status_code == 200 and "<html" not in done.text
     assert (

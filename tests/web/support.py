@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from fastapi.testclient import TestClient
@@ -177,3 +178,89 @@ def field_messages(html: str) -> dict[str, str]:
         name: " ".join(parser.texts.get(i, "").strip() for i in described).strip()
         for name, described in parser.invalid.items()
     }
+
+
+class _PostedForm(HTMLParser):
+    """One form of a page (by its action): the values it would post, whether a closed
+    ``<details>`` hides it, and the texts of its alerts."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__()
+        self.action = action
+        self.details: list[bool] = []  # open or not, of each <details> around
+        self.depth = 0  # the <form>'s nesting while inside it, 0 outside
+        self.found = False
+        self.hidden = False
+        self.values: dict[str, list[str]] = {}
+        self.alerts: list[str] = []
+        self.reading: list[str] = []  # "textarea:<name>", "alert", or "" per open tag inside
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "details":
+            self.details.append("open" in found)
+        if tag == "form" and found.get("action") == self.action:
+            self.found, self.depth = True, 1
+            self.hidden = not all(self.details)
+            return
+        if not self.depth:
+            return
+        name = str(found.get("name") or "")
+        kind = found.get("type")
+        if tag == "input" and (kind not in ("checkbox", "radio") or "checked" in found):
+            self.values.setdefault(name, []).append(str(found.get("value") or ""))
+        if tag in VOID:
+            return
+        self.depth += tag == "form"
+        if tag == "textarea":
+            self.values.setdefault(name, []).append("")
+        self.reading.append(
+            f"textarea:{name}"
+            if tag == "textarea"
+            else "alert"
+            if found.get("role") == "alert"
+            else ""
+        )
+        if found.get("role") == "alert":
+            self.alerts.append("")
+
+    def handle_data(self, data: str) -> None:
+        if self.depth and self.reading and self.reading[-1].startswith("textarea:"):
+            self.values[self.reading[-1][9:]][-1] += data
+        if self.depth and "alert" in self.reading:
+            self.alerts[-1] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "details" and self.details:
+            self.details.pop()
+        if not self.depth or tag in VOID:
+            return
+        if tag == "form":
+            self.depth -= 1
+            if not self.depth:
+                return
+        if self.reading:
+            self.reading.pop()
+
+
+@dataclass(frozen=True)
+class PostedForm:
+    """``values``: what the form would post, by name (checked boxes and radios only);
+    ``hidden``: inside a closed ``<details>``; ``alerts``: its texts with role="alert";
+    ``messages``: its inputs marked invalid → the message read at each (``field_messages``)."""
+
+    values: dict[str, list[str]]
+    hidden: bool
+    alerts: list[str]
+    messages: dict[str, str]
+
+
+def posted_form(html: str, action: str) -> PostedForm:
+    """The form of ``html`` that posts to ``action`` (the test fails if there is none)."""
+    parser = _PostedForm(action)
+    parser.feed(html)
+    assert parser.found, f"no form posting to {action}"
+    start = html.index(f'action="{action}"')
+    piece = html[html.rindex("<form", 0, start) : html.index("</form>", start)]
+    alerts = [" ".join(text.split()) for text in parser.alerts]
+    return PostedForm(parser.values, parser.hidden, alerts, field_messages(piece))

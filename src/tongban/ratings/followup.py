@@ -15,7 +15,7 @@ from tongban.accounts.service import actor_of
 from tongban.alerts.recipients import supervisors_of
 from tongban.audit import service as audit
 from tongban.cases.core import access
-from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound, gather
 from tongban.ratings import rules, tasks
 from tongban.ratings.models import Rating, RatingAppeal
 
@@ -130,11 +130,20 @@ def appeal(
     return found
 
 
+def _check_outcome(outcome: str) -> str:
+    if outcome not in OUTCOMES:
+        raise InvalidInput(
+            "请选择申诉成立或不成立。", "Choose upheld or dismissed.", field="outcome"
+        )
+    return outcome
+
+
 def decide_appeal(
     session: Session, *, rating_id: int, user: User, outcome: str, decision: str, now: datetime
 ) -> RatingAppeal:
     """A supervisor decides an appeal: ``upheld`` takes the rating out of the department's
-    figures and ends its rectification; ``dismissed`` keeps it. The department is told."""
+    figures and ends its rectification; ``dismissed`` keeps it. The department is told.
+    InvalidInput naming every problem at once (``outcome``, ``decision``)."""
     if not user.has_role(Role.supervisor):
         raise NotAllowed("只有电子监察人员可以裁定申诉。", "Only supervisors decide appeals.")
     rating = _locked(session, rating_id)
@@ -150,11 +159,14 @@ def decide_appeal(
         raise Conflict(
             "该申诉已经裁定。", "This appeal has already been decided.", code="already_decided"
         )
-    if outcome not in OUTCOMES:
-        raise InvalidInput(
-            "请选择申诉成立或不成立。", "Choose upheld or dismissed.", field="outcome"
-        )
-    cleaned = rules.check_text(decision, field="decision", what_zh="裁定理由", what_en="decision")
+    cleaned = gather(
+        {
+            "outcome": lambda: _check_outcome(outcome),
+            "decision": lambda: rules.check_text(
+                decision, field="decision", what_zh="裁定理由", what_en="decision"
+            ),
+        }
+    )["decision"]
     actor = actor_of(user)
     found.outcome, found.decision, found.decided_by, found.decided_at = (
         outcome,

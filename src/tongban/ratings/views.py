@@ -32,11 +32,11 @@ from tongban.ratings.enums import RATING_CHANNEL_NAMES_ZH, RatingChannel
 from tongban.ratings.quick_views import answer_of
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, see_other
 from tongban.web.i18n import locale_of
+from tongban.web.refusals import Refusal, page_again, shown
 from tongban.web.templating import render, wants_fragment
 
 router = APIRouter()
 RatingId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-Problem = tuple[int, str, str]  # (rating id, message, the text that was refused)
 
 
 def _message(request: Request, error: InvalidInput | Conflict) -> str:
@@ -114,7 +114,14 @@ def _staff_context(
         "rating_days": request.app.state.runtime.settings.rating_rectify_working_days,
         "may_decide": user.has_role(Role.supervisor),
         "rating_channel_names": RATING_CHANNEL_NAMES_ZH,
+        "refused": None,
     }
+
+
+def _refused(rating_id: int, step: str, refusal: Refusal) -> dict[str, Any]:
+    """What a card shows of a refused form: the rating, which of its forms (``step``:
+    rectification, callback, appeal, decision), and its reason and typed fields (``shown``)."""
+    return {"rating": rating_id, "step": step, **shown(refusal)}
 
 
 def _staff_page(
@@ -123,7 +130,7 @@ def _staff_page(
     user: User,
     now: datetime,
     department: str,
-    problem: Problem | None = None,
+    refused: dict[str, Any] | None = None,
     status_code: int = 200,
     appeals: bool = False,
 ) -> Response:
@@ -138,7 +145,7 @@ def _staff_page(
         ratings=service.figures(session, now=now, department_code=scope, within=region),
         scope=scope,
         may_choose=user.has_role(Role.supervisor),
-        problem=problem,
+        refused=refused,
         appeals_only=appeals,
     )
     return render(request, "ratings/staff_ratings.html", context, status_code=status_code)
@@ -179,15 +186,17 @@ def rectify(
     form: CheckedForm,
 ) -> Response:
     """Write the rectification of a bad rating; a refused one shows the list again with the reason."""
-    text = _text(form, "text")
-    try:
-        service.rectify(session, rating_id=rating_id, user=user, text=text, now=now)
-    except (InvalidInput, Conflict) as error:
-        session.rollback()  # nothing half-done is kept
-        problem = (rating_id, _message(request, error), text)
+
+    def page(refusal: Refusal) -> Response:
+        refused = _refused(rating_id, "rectification", refusal)
         if wants_fragment(request):
-            return _staff_card(request, session, user, now, rating_id, problem=problem)
-        return _staff_page(request, session, user, now, "", problem, error.status)
+            return _staff_card(request, session, user, now, rating_id, refused=refused)
+        return _staff_page(request, session, user, now, "", refused, refusal.status_code)
+
+    try:
+        service.rectify(session, rating_id=rating_id, user=user, text=_text(form, "text"), now=now)
+    except (InvalidInput, Conflict) as error:
+        return page_again(request, session, error, form, page)
     if wants_fragment(request):
         return _staff_card(request, session, user, now, rating_id, rectified=rating_id)
     return see_other("/staff/ratings?done=rectified")
@@ -198,17 +207,23 @@ def _follow_up(
     session: Session,
     user: User,
     now: datetime,
+    form: CheckedForm,
     rating_id: int,
+    step: str,
     done: str,
-    step: Callable[[], object],
+    run: Callable[[], object],
 ) -> Response:
-    """Run one follow-up step; a refused one shows the list again with the reason."""
+    """Run the follow-up ``step`` (its form's name on the card); a refused one shows the
+    list again with the reason beside the wrong field of that form and what was typed."""
+
+    def page(refusal: Refusal) -> Response:
+        refused = _refused(rating_id, step, refusal)
+        return _staff_page(request, session, user, now, "", refused, refusal.status_code)
+
     try:
-        step()
+        run()
     except (InvalidInput, Conflict) as error:
-        session.rollback()  # nothing half-done is kept
-        problem = (rating_id, _message(request, error), "")
-        return _staff_page(request, session, user, now, "", problem, error.status)
+        return page_again(request, session, error, form, page)
     return see_other(f"/staff/ratings?done={done}#rating-{rating_id}")
 
 
@@ -227,7 +242,9 @@ def callback(
         session,
         user,
         now,
+        form,
         rating_id,
+        "callback",
         "callback" if _text(form, "reached") == "1" else "callback_missed",
         lambda: followup.record_callback(
             session,
@@ -255,7 +272,9 @@ def appeal(
         session,
         user,
         now,
+        form,
         rating_id,
+        "appeal",
         "appealed",
         lambda: followup.appeal(
             session, rating_id=rating_id, user=user, reason=_text(form, "reason"), now=now
@@ -278,7 +297,9 @@ def decide_appeal(
         session,
         user,
         now,
+        form,
         rating_id,
+        "decision",
         "appeal_decided",
         lambda: followup.decide_appeal(
             session,

@@ -7,6 +7,7 @@ and a case in correction was resubmitted with the old file the reviewer had refu
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from playwright.sync_api import Page, expect
@@ -75,3 +76,22 @@ def test_a_correction_is_not_resubmitted_with_the_file_that_was_to_be_replaced(
     expect(page.locator("main")).not_to_contain_text("已重新提交")
     page.goto(f"/cases/{number}")
     expect(page.locator("button:text-is('重新提交')")).to_be_visible()  # still to correct
+
+
+def test_a_file_past_the_limit_is_named_at_its_row_before_it_is_sent(
+    people: Browsers, tmp_path: Path
+) -> None:
+    """The row says the limit the server gives (not the network) as soon as the file is
+    chosen, in the words the server uses, and the file is not kept to be sent again.
+    Found in trial: a 60 MB scan was blamed on the network, then 提交申请 led to a bare
+    error page."""
+    page = people.sign_in("zhangsan")
+    page.goto(f"/apply/{GENERATED}")
+    big = tmp_path / "方案.pdf"
+    with big.open("wb") as scan:
+        scan.truncate(21 << 20)  # sparse: the size is what counts
+    page.set_input_files("#m-OCCUPY_PLAN", files=[big])
+    said = page.locator("#material-OCCUPY_PLAN .error")
+    expect(said).to_have_text("文件“方案.pdf”超过 20 MB，请压缩后再上传。")
+    expect(page.locator("#m-OCCUPY_PLAN")).to_have_js_property("value", "")
+    expect(page.locator("#material-OCCUPY_PLAN .upload-progress")).to_be_hidden()

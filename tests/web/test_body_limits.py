@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.factories import API
-from tests.web.support import csrf, sign_in
+from tests.web.support import VALID, csrf, field_messages, found, sign_in
 from tongban.cases.models import Case
 
 ITEM = "3501-RS-003"
@@ -52,14 +52,23 @@ def test_a_body_sent_without_a_length_is_counted_as_it_arrives(
     assert refused.status_code == 413
 
 
-def test_an_oversized_upload_page_says_how_large_a_file_may_be(client: TestClient) -> None:
+def test_an_oversized_upload_answers_with_the_form_naming_the_limit_at_the_field(
+    client: TestClient, db: Session
+) -> None:
+    """The form comes back signed in, what was typed saved in the draft, the file's limit
+    said beside its material (not a bare error page that looks signed out)."""
     sign_in(client, "zhangsan")
     token = csrf(client.get(f"/apply/{ITEM}").text)
     big = b"%PDF-1.4\n" + b"0" * (22 * 1024 * 1024)
     page = client.post(
         f"/apply/{ITEM}",
-        data={"csrf_token": token},
-        files={"ID_CARD": ("scan.pdf", big, "application/pdf")},
+        data={**VALID, "csrf_token": token},
+        files={"m_ID_CARD": ("scan.pdf", big, "application/pdf")},
     )
-    assert page.status_code == 413
-    assert "每个材料文件不超过 20 MB" in page.text
+    assert page.status_code == 422
+    assert "文件“scan.pdf”超过 20 MB，请压缩后再上传。" in field_messages(page.text)["m_ID_CARD"]
+    assert "退出" in page.text and f'value="{VALID["employer_name"]}"' in page.text
+    number = found(r'action="/cases/(\d+)/edit"', page.text)
+    db.expire_all()
+    saved = db.query(Case).filter(Case.number == number).one()
+    assert saved.form_data["employer_name"] == VALID["employer_name"]

@@ -39,12 +39,7 @@ def check_upload(
     if not data:
         raise InvalidInput(f"文件“{name}”是空的，请重新选择。", f"'{name}' is empty.", field="file")
     if len(data) > max_bytes:
-        limit_mb = max_bytes // (1024 * 1024)
-        raise InvalidInput(
-            f"文件“{name}”超过 {limit_mb} MB，请压缩后再上传。",
-            f"'{name}' is larger than {limit_mb} MB; compress it and upload again.",
-            field="file",
-        )
+        raise too_large(name, max_bytes)
     if "." not in name or extension not in permitted:
         kinds = "、".join(kind.upper() for kind in permitted)
         raise InvalidInput(
@@ -63,6 +58,18 @@ def check_upload(
     if problem is not None:
         raise _unreadable(name, extension, problem)
     return CheckedUpload(name, extension, content_type, len(data))
+
+
+def too_large(name: str, max_bytes: int) -> InvalidInput:
+    """The refusal of the file ``name`` past ``max_bytes`` (whole megabytes), as every
+    upload says it: here, when a body past the request limit drops it (``web.limits``),
+    and in the browser before it is sent (``static/form.js``, same words)."""
+    limit_mb = max_bytes // (1024 * 1024)
+    return InvalidInput(
+        f"文件“{name}”超过 {limit_mb} MB，请压缩后再上传。",
+        f"'{name}' is larger than {limit_mb} MB; compress it and upload again.",
+        field="file",
+    )
 
 
 def _unreadable(name: str, extension: str, problem: Unreadable) -> InvalidInput:

@@ -23,8 +23,10 @@ from tongban.cases.http.channels import channel_of
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
 from tongban.errors import Conflict, InvalidInput
+from tongban.files.service import too_large
 from tongban.files.store import FileStore
 from tongban.forms import inputs
+from tongban.web import limits
 from tongban.web.deps import (
     CheckedForm,
     NowDep,
@@ -85,10 +87,15 @@ def save_typed(desk: Desk, case: Case, form: CheckedForm) -> None:
 
 def save_answers(desk: Desk, case: Case, form: CheckedForm) -> inputs.Problems:
     """Store the answers and uploads of a posted form, and the expiry typed beside an
-    identity document (with its file, or for the one already sent); the upload problems."""
+    identity document (with its file, or for the one already sent); the upload problems,
+    a file left out for its size (``web.limits``) among them."""
     save_typed(desk, case, form)
     spec = service.spec_of(desk.session, case)
-    problems: inputs.Problems = {}
+    problems: inputs.Problems = {
+        f"materials.{name[2:]}": too_large(filename, desk.max_bytes).message(desk.locale)
+        for name, filename in limits.left_out(desk.request).items()
+        if any(f"m_{wanted['code']}" == name for wanted in spec["materials"])
+    }
     sent = dict(caseform.uploads(form, spec["materials"]))
     dates = dict(caseform.validities(form, spec["materials"]))
     for code in dates.keys() - sent.keys():

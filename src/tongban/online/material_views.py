@@ -15,9 +15,11 @@ from tongban.cases.enums import CaseState
 from tongban.cases.http.material_rows import material_rows
 from tongban.cases.models import Case
 from tongban.errors import InvalidInput, NotFound
+from tongban.files.service import too_large
 from tongban.forms import inputs
 from tongban.online.desk import Desk, DeskDep, materials_url, sign_on_desk
 from tongban.online.views import form_page
+from tongban.web import limits
 from tongban.web.deps import CheckedForm, see_other
 from tongban.web.templating import render
 
@@ -29,6 +31,9 @@ def _from_script(request: Request) -> bool:
 
 
 def _store(desk: Desk, case: Case, code: str, upload: object, valid_until: object) -> None:
+    left_out = limits.left_out(desk.request)
+    if left_out:
+        raise too_large(next(iter(left_out.values())), desk.max_bytes)
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise InvalidInput("请选择要上传的文件。", "Choose a file to upload.", field="file")
     service.add_material(
@@ -45,7 +50,11 @@ def _store(desk: Desk, case: Case, code: str, upload: object, valid_until: objec
     )
 
 
-@router.post("/cases/{number}/materials/{code}")
+UPLOAD = "/cases/{number}/materials/{code}"
+limits.keeps_typed(UPLOAD)  # a file past the size limit: its row says so
+
+
+@router.post(UPLOAD)
 def upload_material(number: str, code: str, desk: DeskDep, form: CheckedForm) -> Response:
     """Store the file of one material of a draft or a case in correction; answer its row."""
     case = service.get_case(desk.session, number=number, user=desk.user)

@@ -43,10 +43,16 @@ from tongban.online.desk import (
     sign_url,
     start_draft,
 )
+from tongban.web import limits
 from tongban.web.deps import AgentFor, CheckedForm, NowDep, SessionDep, see_other
 from tongban.web.templating import render
 
 router = APIRouter()
+# A file past the size limit posted with the whole form: the form comes back with what was
+# typed saved and the file's limit beside its material (``desk.save_answers``).
+APPLY, EDIT, RESUBMIT = "/apply/{code}", "/cases/{number}/edit", "/cases/{number}/resubmit"
+for _path in (APPLY, EDIT, RESUBMIT):
+    limits.keeps_typed(_path)
 
 
 @router.get("/apply/{code}")
@@ -95,7 +101,7 @@ def apply_page(
     return render(request, "cases/apply.html", context)
 
 
-@router.post("/apply/{code}")
+@router.post(APPLY)
 def apply(code: str, desk: DeskDep, form: CheckedForm, authorisation: AgentFor = None) -> Response:
     """Create the draft (for the grantor, with ``for``), attach the uploads, then review
     it (or only save it)."""
@@ -113,7 +119,7 @@ def edit_page(
     return draft_page(request, session, case, {})
 
 
-@router.post("/cases/{number}/edit")
+@router.post(EDIT)
 def edit(number: str, desk: DeskDep, form: CheckedForm) -> Response:
     """Save the draft, then review it (or only save it)."""
     return save(desk, service.get_case(desk.session, number=number, user=desk.user), form)
@@ -192,7 +198,7 @@ def case_page(
     return render_case_page(request, session, case, user, now)
 
 
-@router.post("/cases/{number}/resubmit")
+@router.post(RESUBMIT)
 def resubmit(number: str, desk: DeskDep, form: CheckedForm) -> Response:
     """Save the corrections and send the case back; the clock resumes."""
     case = service.get_case(desk.session, number=number, user=desk.user)

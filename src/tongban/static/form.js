@@ -6,6 +6,8 @@
 //   left alone while the value it was about has not changed; a material is asked for only
 //   where its row has a file input and says ``data-required`` (the server's rule: shared
 //   data, e-licences, generated forms and 协查 are not the applicant's to upload);
+// - a file past the server's limit (the form's data-limit-mb) is refused at its row as
+//   soon as it is chosen, and not kept to be sent with the form;
 // - each material is uploaded as soon as it is chosen, with a progress bar, and the row
 //   the server answers (name, size, preview, 更换) is swapped in; a brand-new application
 //   is saved as a draft first (by autosave.js where the page autosaves), so the upload
@@ -379,6 +381,12 @@
       if (!row || input.type !== "file" || !input.files.length) { return; }
       var code = row.id.replace(/^material-/, "");
       var file = input.files[0];
+      var limit = Number(root.getAttribute("data-limit-mb"));
+      if (file.size > limit * 1024 * 1024) {
+        input.value = "";
+        show(materialItem(row), fill(messages.tooLarge, { name: file.name, limit: limit }));
+        return;
+      }
       var job = materialsUrl()
         .then(function (url) { return send(code, file, url); })
         .catch(function () { failed(code); });

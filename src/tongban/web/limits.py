@@ -12,7 +12,9 @@ A page whose upload form also carries typed text (a 协查 answer, a message, an
 registers its route with :func:`keeps_typed`: an upload past the limit then reaches the
 route with its text fields (those sent before the file, as browsers send them in the
 form's order) and without its files, the refusal raised by :func:`check_upload`, so the route
-answers with its page again and what was typed (``refusals.page_again``).
+answers with its page again and what was typed (``refusals.page_again``); a form with many
+file inputs (the application form) names each file left out beside its input instead
+(:func:`left_out`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from tongban.web.errors import TooLarge, respond
 
 FORM_ROOM = 1024 * 1024  # bytes beside the file in an upload form
 REFUSED = "refused_upload"  # where a route finds the refusal (``request.state``)
+LEFT_OUT = "left_out_files"  # and the files left out, input name → file name
 KEEPS_TYPED: list[re.Pattern[str]] = []
 
 
@@ -50,6 +53,13 @@ def check_upload(request: Request) -> None:
     found: TooLarge | None = getattr(request.state, REFUSED, None)
     if found is not None:
         raise found
+
+
+def left_out(request: Request) -> dict[str, str]:
+    """The files left out of this request for their size, by the name of their input
+    (``m_ID_CARD`` → ``scan.pdf``); empty when none was."""
+    found: dict[str, str] = getattr(request.state, LEFT_OUT, {})
+    return found
 
 
 class _TooLarge(Exception):
@@ -86,21 +96,24 @@ def _refusal(scope: Scope, limit: int, upload: bool) -> Response:
     return respond(Request(scope), error)
 
 
-def _text_parts(prefix: bytes, boundary: bytes) -> list[bytes]:
-    """The complete parts of a multipart body's ``prefix`` that are not files."""
+def _text_parts(prefix: bytes, boundary: bytes) -> tuple[list[bytes], dict[str, str]]:
+    """The complete parts of a multipart body's ``prefix``, and the file the prefix cuts
+    off (its input name → its file name), if it is one."""
     pieces = prefix.split(b"--" + boundary)
     kept = []
-    for piece in pieces[1:-1]:  # the last one is cut off (or the closing "--")
+    for piece in pieces[1:-1]:
         head, _, content = piece.removeprefix(b"\r\n").partition(b"\r\n\r\n")
-        if b"filename=" not in head:
-            kept.append(head + b"\r\n\r\n" + content)
-    return kept
+        kept.append(head + b"\r\n\r\n" + content)
+    cut = dict(re.findall(rb'\b(name|filename)="([^"]*)"', pieces[-1].split(b"\r\n\r\n")[0]))
+    if b"filename" not in cut:  # the closing "--", or a text field
+        return kept, {}
+    return kept, {cut.get(b"name", b"").decode(errors="replace"): cut[b"filename"].decode()}
 
 
 async def _without_files(scope: Scope, receive: Receive) -> tuple[Scope, Receive]:
-    """The request with only the text fields of its body's first ``FORM_ROOM`` bytes
-    (the fields before the file), the refusal of its files in ``request.state``; the
-    rest of the body is not read."""
+    """The request with only the complete fields of its body's first ``FORM_ROOM`` bytes
+    (those before the file past the limit), the refusal and that file's name in
+    ``request.state``; the rest of the body is not read."""
     content_type = dict(scope["headers"]).get(b"content-type", b"")
     found = re.search(rb'boundary="?([^";]+)"?', content_type)
     boundary = found.group(1) if found else b""
@@ -110,12 +123,12 @@ async def _without_files(scope: Scope, receive: Receive) -> tuple[Scope, Receive
         message = await receive()
         prefix += message.get("body", b"")
         more = message.get("more_body", False)
-    parts = _text_parts(prefix[:FORM_ROOM], boundary) if boundary else []
+    parts, dropped = _text_parts(prefix[:FORM_ROOM], boundary) if boundary else ([], {})
     body = b"".join(b"--" + boundary + b"\r\n" + part for part in parts)
     body += b"--" + boundary + b"--\r\n"
     headers = [(k, v) for k, v in scope["headers"] if k != b"content-length"]
     headers.append((b"content-length", str(len(body)).encode()))
-    state = {**scope.get("state", {}), REFUSED: _upload_too_large(scope)}
+    state = {**scope.get("state", {}), REFUSED: _upload_too_large(scope), LEFT_OUT: dropped}
     sent = False
 
     async def replay() -> Message:

@@ -168,6 +168,7 @@ def render(
             "care": care_of(request),
             "kiosk": kiosk_of(request),
             "kiosk_idle_seconds": settings.kiosk_idle_seconds,
+            "upload_limit_mb": settings.max_upload_mb,
             "lang_cookie": LANG_COOKIE,
             "lang_field": _lang_field(request),
             "_": gettext,

@@ -194,7 +194,7 @@ def test_the_reform_rows_cover_the_whole_history(db: Session, history: Any) -> N
     assert (today - first).days > 20
     days = set(db.scalars(select(MetricDay.day)))
     assert min(days) == first
-    figures = reform_figures(db, where=ReformFilter(first, today))
+    figures = reform_figures(db, tz=tz, where=ReformFilter(first, today))
     assert figures.total["received"] == len(made)
     assert figures.total["decided"] == sum(1 for c in made if c.decided_at)
 

@@ -104,7 +104,7 @@ def test_export_summed_in_sql_equals_the_rows_and_the_cases(month: Session) -> N
 def _check_export(db: Session, per: str) -> Reform:
     """The export's lines per ``per`` against the rows summed one by one (as it did)."""
     where = ReformFilter(FIRST, TODAY)
-    figures = reform_figures(db, where=where, per=per, stages=False)
+    figures = reform_figures(db, tz=TZ, where=where, per=per, stages=False)
     lines = table(figures, items={}, departments={}, gettext=gettext_for("zh_Hans"))
     rows = read_rows(db, where=where)
     total = Reform()

@@ -146,7 +146,7 @@ def _direct(db: Session, where: ReformFilter) -> dict[str, Any]:
 
 
 def _aggregated(db: Session, where: ReformFilter) -> dict[str, Any]:
-    figures = reform_figures(db, where=where)
+    figures = reform_figures(db, tz=TZ, where=where)
     out = {name: figures.total[name] for name in _direct_keys()}
     out["elapsed_days"] = round(out["elapsed_days"], 6)
     out["legal_days"] = round(out["legal_days"], 6)
@@ -217,7 +217,7 @@ def test_rows_written_at_once_equal_rows_written_day_by_day(month: Session) -> N
 
 
 def test_the_dashboard_reads_rows_not_cases(month: Session) -> None:
-    figures = reform_figures(month, where=ReformFilter(FIRST, TODAY), per="week")
+    figures = reform_figures(month, tz=TZ, where=ReformFilter(FIRST, TODAY), per="week")
     assert figures.rows_read == len(month.scalars(select(MetricDay)).all())
     assert len(figures.series) == 5 or len(figures.series) == 6
     line = figures.headline()

@@ -50,7 +50,9 @@ def test_ratings_count_under_the_channel_they_were_given_through(
     assert sms.received == 0 and api.rated == 0 and api.finished == 2
     today = START.astimezone(TZ).date()
     daily.compute_days(db, first=today - timedelta(days=1), last=today, tz=TZ, now=START)
-    reform = reform_figures(db, where=ReformFilter(today - timedelta(days=6), today), stages=False)
+    reform = reform_figures(
+        db, tz=TZ, where=ReformFilter(today - timedelta(days=6), today), stages=False
+    )
     lines = table(reform, items={}, departments={}, gettext=gettext_for("zh_Hans"))
     header = lines[0]
     rated, good = header.index("评价数"), header.index("好评数")

@@ -71,7 +71,9 @@ def test_a_month_has_the_mix_of_a_real_month(db: Session, tmp_path: Path) -> Non
     missed = select(func.count()).where(AuditEntry.action == "rating.callback_missed")
     assert 0 < db.scalar(missed.select_from(AuditEntry)) < rated.called_back
     today = START.astimezone(TZ).date()
-    figures = reform_figures(db, where=ReformFilter(today.replace(day=1).replace(month=8), today))
+    figures = reform_figures(
+        db, tz=TZ, where=ReformFilter(today.replace(day=1).replace(month=8), today)
+    )
     assert db.scalar(select(func.count()).select_from(MetricDay))
     assert figures.total["decided"] == sum(1 for c in cases if c.decided_at)
     assert figures.total.rates["trips_cut"] is not None
@@ -354,7 +356,7 @@ def test_the_backfill_rate_of_simulated_cases_is_a_real_one(db: Session, tmp_pat
     store = LocalFileStore(tmp_path / "files")
     simulate(db, store=store, days=30, count=COUNT, seed=10, now=START, tz=TZ)
     today = START.astimezone(TZ).date()
-    figures = reform_figures(db, where=ReformFilter(today - timedelta(days=40), today))
+    figures = reform_figures(db, tz=TZ, where=ReformFilter(today - timedelta(days=40), today))
     rate = figures.total.rates["backfill_rate"]
     assert rate is not None and 0.8 < rate < 0.97
     typed = backfill.typed_by_hand(db, since=START - timedelta(days=31), until=START)

@@ -50,7 +50,7 @@ def test_the_api_gives_the_figures_and_the_headline(
     data = answer.json()
     assert data["last"] == TODAY.isoformat()
     assert re.fullmatch(r"材料 −\d+ %，跑动 −\d+ %，时间 −\d+ %", data["headline"])
-    direct = reform_figures(month, where=ReformFilter(TODAY - timedelta(days=29), TODAY))
+    direct = reform_figures(month, tz=TZ, where=ReformFilter(TODAY - timedelta(days=29), TODAY))
     assert data["total"]["counts"] == direct.total.counts
     assert data["total"]["counts"]["decided"] > 0
     assert data["catalog"]["online_available_rate"] > 0

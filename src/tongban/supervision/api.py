@@ -63,9 +63,10 @@ def reform(
     request: Request, session: SessionDep, user: Supervisor, now: NowDep, runtime: RuntimeDep
 ) -> dict[str, Any]:
     """Reform figures (改革成效) over a period, one item or department, per day/week/month."""
-    query = parse(request.query_params, now=now, tz=ZoneInfo(runtime.settings.timezone))
+    tz = ZoneInfo(runtime.settings.timezone)
+    query = parse(request.query_params, now=now, tz=tz)
     where = for_supervisor(session, user, query.where)
-    figures = reform_figures(session, where=where, per=query.per)
+    figures = reform_figures(session, where=where, tz=tz, per=query.per)
     locale = locale_of(request, runtime.settings.default_locale)
     departments, items = names(session, locale)
     return reform_json(figures, items, departments, gettext_for(locale))
@@ -94,9 +95,10 @@ def export_response(
     params: Any,
 ) -> Response:
     """The download of an export, for the API and the page's form alike."""
-    query = parse(params, now=now, tz=ZoneInfo(runtime.settings.timezone))
+    tz = ZoneInfo(runtime.settings.timezone)
+    query = parse(params, now=now, tz=tz)
     where = for_supervisor(session, user, query.where)
-    figures = reform_figures(session, where=where, per=query.per)
+    figures = reform_figures(session, where=where, tz=tz, per=query.per)
     locale = locale_of(request, runtime.settings.default_locale)
     departments, items = names(session, locale)
     body, filename = exporting.export(

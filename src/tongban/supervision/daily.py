@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from tongban.cases.core import clocks
@@ -249,12 +249,15 @@ def _stages(session: Session, dates: Dates, rows: Rows, cal: WorkCalendar) -> No
         entry["hist"][bucket] = entry["hist"].get(bucket, 0) + 1
 
 
-def _ratings(session: Session, dates: Dates, rows: Rows) -> None:
+def _ratings(
+    session: Session, dates: Dates, rows: Rows, where: Iterable[ColumnElement[bool]] = ()
+) -> None:
     """The ratings given on each day, under the channel they were given through (评价渠道:
     the window's pad, an SMS link, the web page …), not the case's, with how many of the
     bad ones are rectified (on time) by now: the ratings dashboard's cohort, so the two
     agree. A rating whose appeal was upheld counts nowhere (``ratings.figures.counted``).
-    A later rectification or appeal decision rewrites its day (``followed_up_days``)."""
+    A later rectification or appeal decision rewrites its day (``followed_up_days``).
+    ``where``: conditions on the rating and its case keeping some of them."""
     given = (
         select(
             Rating.created_at,
@@ -267,7 +270,7 @@ def _ratings(session: Session, dates: Dates, rows: Rows) -> None:
         )
         .join(Case, Case.id == Rating.case_id)
         .outerjoin(RatingAppeal, RatingAppeal.rating_id == Rating.id)
-        .where(counted(), dates.holds(Rating.created_at))
+        .where(counted(), dates.holds(Rating.created_at), *where)
     )
     for at, department, score, item, channel, done_at, due in session.execute(given):
         row = rows.at(at, item, department, channel)
@@ -288,6 +291,23 @@ def followed_up_days(session: Session, *, first: date, last: date, tz: ZoneInfo)
         dates.holds(Rating.rectified_at) | Rating.id.in_(decided)
     )
     return {at.astimezone(tz).date() for at in session.scalars(query)}
+
+
+def count_ratings(
+    session: Session,
+    *,
+    first: date,
+    last: date,
+    tz: ZoneInfo,
+    where: Iterable[ColumnElement[bool]] = (),
+) -> dict[Key, dict[str, Any]]:
+    """The rating counts (``models.RATED``; the other counts 0) of the ``metric_days`` rows
+    of the local days ``first`` … ``last``, counted from the ratings given on those days as
+    they stand now (rectified, appeal decided), through the index on ``ratings.created_at``;
+    ``where`` keeps some ratings (conditions on ``Rating`` and its ``Case``)."""
+    rows = Rows(tz)
+    _ratings(session, Dates.of(first, last, tz), rows, where)
+    return rows.rows
 
 
 def count_days(

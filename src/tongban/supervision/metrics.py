@@ -6,7 +6,9 @@ daily and weekly series) are sums of the daily rows (``metric_days``, docs/metri
 that the worker writes, summed by the database; the department table's finished and late
 cases are sums of ``metric_department_days`` (``department_days``). Yesterday's and
 today's rows, which the worker is still rewriting, are counted from those two days'
-events at once (``daily.count_days``), so the page is current. Open
+events at once (``daily.count_days``), so the page is current; the rating counts of
+every day are counted from the ratings (``reform.rated_rows``), so a rectification or
+appeal decision on an earlier day's rating shows at once too. Open
 work (open, due soon, overdue) is counted from the open cases and tasks through indexes
 on their state and due time. Neither reads a closed case of an earlier day: the cost
 grows with the period's days and the work in hand, not with the history.
@@ -41,7 +43,9 @@ from tongban.supervision.reform import (
     Reform,
     ReformFilter,
     StageTime,
+    as_rows,
     day_of,
+    rated_rows,
     stage_times,
     summed,
 )
@@ -166,7 +170,8 @@ class Scope:
 class Period:
     """The period's daily rows summed: the stored rows (the days before yesterday) by the
     database, one line per item, channel or day, and yesterday's and today's rows, which
-    the worker's refresh still rewrites, counted now from those two days' events."""
+    the worker's refresh still rewrites, counted now from those two days' events; the
+    stored days' rating counts too, from their ratings as they are now (``rated_rows``)."""
 
     def __init__(self, scope: Scope) -> None:
         today = scope.now.astimezone(scope.tz).date()
@@ -177,11 +182,12 @@ class Period:
         )
         counted = daily.count_days(scope.session, first=self.live_from, last=today, tz=scope.tz)
         self.live: list[dict[str, Any]] = [
-            {"day": day, "item_code": item, "department_code": department, "channel": channel}
-            | values
-            for (day, item, department, channel), values in counted.items()
-            if scope.departments is None or department in scope.departments
+            row
+            for row in as_rows(counted)
+            if scope.departments is None or row["department_code"] in scope.departments
         ]
+        if self.stored.first <= self.stored.last:  # the stored days' ratings as they are now
+            self.live += rated_rows(scope.session, where=self.stored, tz=scope.tz)
 
     def sums(self, column: SQLColumnExpression[Any], key: str) -> dict[Any, Reform]:
         """The rows summed per value of ``column`` (``key`` in a live row's mapping)."""

@@ -43,6 +43,8 @@ COUNTS = (
     "materials_asked",
 )
 SUMS = ("elapsed_days", "legal_days", "promised_days")
+# the rating counts: the pages count them from the ratings when drawn (``reform.rated_rows``)
+RATED = ("rated", "rated_good", "rated_bad", "rectified", "rectified_on_time")
 
 
 class MetricDay(Base):

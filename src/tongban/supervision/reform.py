@@ -5,7 +5,9 @@ print ("材料 −53 %，跑动 −75 %，时间 −62 %"). Formulas: docs/metri
 The figures read at most days × items × departments × channels rows, whatever the number
 of cases; the database sums them (``summed``: one line back per day, week, month, item or
 department; the stage times out of the rows' JSON with SQLite's and PostgreSQL's JSON
-functions).
+functions). The rating counts (``RATED``) are not read from the rows but counted from the
+period's ratings as they stand when the page is drawn (``rated_rows``), so a new rating,
+a rectification or an appeal decision shows at once, as on the ratings section.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
@@ -29,13 +32,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from tongban.cases.models import Case
 from tongban.catalog import service as catalog
+from tongban.ratings.models import Rating
 from tongban.ratings.rules import rectification_rate, satisfaction_rate
-from tongban.supervision.models import COUNTS, SUMS, MetricDay
+from tongban.supervision import daily
+from tongban.supervision.models import COUNTS, RATED, SUMS, MetricDay
 
 PERS = ("day", "week", "month")
 STAGE_ORDER = ("accept", "review", "decide", "issue", "deliver")
 FIELDS = COUNTS + SUMS
+STORED = tuple(name for name in FIELDS if name not in RATED)  # the sums read from the rows
 
 
 def _share(part: float, whole: float) -> float | None:
@@ -182,6 +189,32 @@ def read_rows(session: Session, *, where: ReformFilter) -> list[Mapping[str, Any
     return [dict(row) for row in session.execute(query).mappings()]
 
 
+def as_rows(counted: Mapping[daily.Key, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows counted when the page is drawn (``daily.count_days``, ``count_ratings``) as
+    mappings with a stored row's keys: day, item_code, department_code, channel, counts."""
+    return [
+        {"day": day, "item_code": item, "department_code": department, "channel": channel} | values
+        for (day, item, department, channel), values in counted.items()
+    ]
+
+
+def rated_rows(session: Session, *, where: ReformFilter, tz: ZoneInfo) -> list[dict[str, Any]]:
+    """The rating counts (``RATED``) of the rows of ``where``, counted now from the ratings
+    given on its local days in ``tz`` (``daily.count_ratings``): what the stored rows would
+    hold after the refresh. Reads the period's ratings through ``ratings.created_at``."""
+    conditions: list[ColumnElement[bool]] = []
+    if where.item:
+        conditions.append(Case.catalog_code == where.item)
+    if where.department:
+        conditions.append(Rating.department_code == where.department)
+    if where.departments is not None:
+        conditions.append(Rating.department_code.in_(where.departments))
+    counted = daily.count_ratings(
+        session, first=where.first, last=where.last, tz=tz, where=conditions
+    )
+    return as_rows(counted)
+
+
 def day_of(value: object) -> date:
     """A day as read from a row: a date, or its ISO text (SQLite's date functions)."""
     return value if isinstance(value, date) else date.fromisoformat(str(value))
@@ -204,8 +237,8 @@ def summed(
 ) -> dict[Any, tuple[Reform, int]]:
     """The counts of the rows of ``where`` summed by the database, per value of ``by``
     (one entry, keyed None, without it), each with how many rows it sums; stage times are
-    not summed here (``stage_times``)."""
-    sums = [func.coalesce(func.sum(getattr(MetricDay, name)), 0).label(name) for name in FIELDS]
+    not summed here (``stage_times``), nor the rating counts (0: ``rated_rows``)."""
+    sums = [func.coalesce(func.sum(getattr(MetricDay, name)), 0).label(name) for name in STORED]
     key: list[Any] = [] if by is None else [by.label("key")]
     query = select(*key, func.count().label("rows"), *sums).where(*_conditions(where))
     if by is not None:
@@ -213,7 +246,7 @@ def summed(
     found = {}
     for row in session.execute(query).mappings():
         if row["rows"]:
-            counts = {name: row[name] for name in FIELDS}
+            counts = dict.fromkeys(FIELDS, 0) | {name: row[name] for name in STORED}
             found[row.get("key")] = (Reform(counts=counts), int(row["rows"]))
     return found
 
@@ -311,13 +344,22 @@ def online_availability(session: Session, *, where: ReformFilter) -> dict[str, f
 
 
 def reform_figures(
-    session: Session, *, where: ReformFilter, per: str = "week", stages: bool = True
+    session: Session,
+    *,
+    where: ReformFilter,
+    tz: ZoneInfo,
+    per: str = "week",
+    stages: bool = True,
 ) -> ReformFigures:
-    """Every reform figure of the rows matching ``where``, and a series per ``per``: the
-    counts summed by the database (total, per period, item and department); the stage
-    times of the total too unless ``stages`` is False (a card that shows rates only)."""
+    """Every reform figure of the rows matching ``where`` (local days in ``tz``), and a
+    series per ``per``: the counts summed by the database (total, per period, item and
+    department), the rating counts from the ratings (``rated_rows``); the stage times of
+    the total too unless ``stages`` is False (a card that shows rates only)."""
     per = per if per in PERS else "week"
+    rated = rated_rows(session, where=where, tz=tz)
     total, rows = summed(session, where=where).get(None, (Reform(), 0))
+    for row in rated:
+        total.add(row)
     if stages:
         stage_times(session, where=where, into=total)
     series: dict[date, Reform] = {}
@@ -330,19 +372,25 @@ def reform_figures(
     by_period = _period_start(per, session.get_bind().dialect.name)
     for start, (reform, _rows) in summed(session, where=where, by=by_period).items():
         series[day_of(start)] = reform
+    for row in rated:
+        series[_start_of(row["day"], per)].add(row)
 
-    def by(column: SQLColumnExpression[Any]) -> dict[str, Reform]:
-        found = summed(session, where=where, by=column)
-        return {str(key): reform for key, (reform, _rows) in sorted(found.items())}
+    def by(column: SQLColumnExpression[Any], key: str) -> dict[str, Reform]:
+        found = {
+            str(k): reform for k, (reform, _rows) in summed(session, where=where, by=column).items()
+        }
+        for row in rated:
+            found.setdefault(str(row[key]), Reform()).add(row)
+        return dict(sorted(found.items()))
 
     return ReformFigures(
         where=where,
         per=per,
         total=total,
         series=sorted(series.items()),
-        items=by(MetricDay.item_code),
-        departments=by(MetricDay.department_code),
-        channels=by(MetricDay.channel),
+        items=by(MetricDay.item_code, "item_code"),
+        departments=by(MetricDay.department_code, "department_code"),
+        channels=by(MetricDay.channel, "channel"),
         rows_read=rows,
         catalog=online_availability(session, where=where),
     )

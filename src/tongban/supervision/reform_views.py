@@ -36,9 +36,10 @@ def reform_page(
     request: Request, session: SessionDep, user: Supervisor, now: NowDep, runtime: RuntimeDep
 ) -> Response:
     """The reform figures with their filters, the seeds' headline, charts and exports."""
-    query = parse(request.query_params, now=now, tz=ZoneInfo(runtime.settings.timezone))
+    tz = ZoneInfo(runtime.settings.timezone)
+    query = parse(request.query_params, now=now, tz=tz)
     where = for_supervisor(session, user, query.where)
-    figures = reform_figures(session, where=where, per=query.per)
+    figures = reform_figures(session, where=where, tz=tz, per=query.per)
     gettext = gettext_for(locale_of(request, runtime.settings.default_locale))
     departments, items = names(session, locale_of(request, runtime.settings.default_locale))
     data = reform_json(figures, items, departments, gettext)

@@ -113,6 +113,7 @@ def dashboard(
             where=for_supervisor(
                 session, user, ReformFilter(figures.period.first, figures.period.last)
             ),
+            tz=tz,
             stages=False,  # the card shows rates; the stage times are the figures'
         ),
     )

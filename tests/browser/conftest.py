@@ -127,7 +127,13 @@ class Browsers:
     """One browser context (its own cookies) per person taking part in a test."""
 
     def __init__(
-        self, browser: Browser, base_url: str, *, locale: str, viewport: dict[str, int]
+        self,
+        browser: Browser,
+        base_url: str,
+        *,
+        locale: str,
+        viewport: dict[str, int],
+        timezone_id: str | None = None,
     ) -> None:
         self.browser, self.base_url, self.locale, self.viewport = (
             browser,
@@ -135,6 +141,7 @@ class Browsers:
             locale,
             viewport,
         )
+        self.timezone_id = timezone_id  # the machine's zone, as a screen set elsewhere has
         self.contexts: list[BrowserContext] = []
         self.pages: dict[str, Page] = {}
         self.refused: list[str] = []  # what the Content-Security-Policy blocked
@@ -142,7 +149,10 @@ class Browsers:
     def page(self, who: str) -> Page:
         if who not in self.pages:
             context = self.browser.new_context(
-                base_url=self.base_url, locale=self.locale, viewport=self.viewport
+                base_url=self.base_url,
+                locale=self.locale,
+                viewport=self.viewport,
+                timezone_id=self.timezone_id,
             )
             context.set_default_timeout(15_000)
             self.contexts.append(context)

@@ -50,6 +50,8 @@ def test_every_topic_has_texts_in_both_languages(topic: str, locale: str) -> Non
     assert written.body and "{{" not in written.body
     chinese = any("\u4e00" <= ch <= "\u9fff" for ch in written.title)
     assert chinese == (locale == "zh_Hans") or "张三" in written.title
+    for sentence in (written.title, *written.body.split("\n")[1:2]):  # after "Dear 张三,"
+        assert not sentence[:1].islower(), f"{topic}: {sentence!r} starts in lower case"
 
 
 @pytest.mark.parametrize("topic", ["deficiency_notice", "deficiency_reminder"])

@@ -151,6 +151,7 @@ def test_check_in_opens_an_hour_before_and_queues_from_the_slot(db: Session) -> 
     queue.check_in(db, hall_code=HALL, code=ticket.code, now=_at(MONDAY, "10:15"))
     assert ticket.state == TicketState.waiting
     assert ticket.queued_at == _at(MONDAY, "11:00")
+    assert ticket.queued_at.utcoffset() == timedelta(0)  # in UTC as every time the API gives
     late = _book(db, "lisi", starts="10:00")
     with pytest.raises(InvalidInput) as passed:
         queue.check_in(db, hall_code=HALL, code=late.code, now=_at(MONDAY, "10:31"))

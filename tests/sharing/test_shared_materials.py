@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.factories import entry, missing_materials, upload
+from tests.factories import act, entry, missing_materials, open_task, upload
 from tests.sharing.conftest import ZHANGSAN_ID, free_port_url, serve_over_http
 from tests.web.support import VALID, SignedIn
 from tongban.demo.samples import fill_form
@@ -157,3 +157,37 @@ def test_a_pull_by_a_property_certificate_number_is_logged_for_the_applicant_wit
     assert people == {mask_id(ZHANGSAN_ID)}
     page = signed_in("zhangsan").get("/my/profile").text
     assert f">{mask_id(number)}</td>" in page  # the log shows the key masked
+
+
+def test_a_pulled_material_is_not_offered_for_correction(
+    client: TestClient,
+    as_user,
+    population: dict,
+    signed_in: SignedIn,  # type: ignore[no-untyped-def]
+) -> None:
+    """Found in trial: the clerk's correction checklist offered the ID card the platform had
+    pulled from the population register (A 级, no file), and a notice asked the applicant
+    to upload it again; they could do neither."""
+    headers, clerk = as_user("zhangsan"), as_user("rs")
+    item = "3501-RS-003"
+    created = client.post(f"{API}/cases", json={"code": item, "form_data": {}}, headers=headers)
+    number = created.json()["number"]
+    form = {**VALID, **created.json()["form_data"]}
+    client.patch(f"{API}/cases/{number}", json={"form_data": form}, headers=headers)
+    submitted = client.post(f"{API}/cases/{number}/submit", headers=headers)
+    assert submitted.status_code == 200, submitted.text
+    task = open_task(client, clerk, number, "accept")
+
+    refused = act(
+        client,
+        clerk,
+        task,
+        "correction",
+        problems=[{"target": "materials.ID_CARD", "problem": "身份证复印件不清晰，请重新上传"}],
+    )
+    assert refused.status_code == 422
+    assert "由平台取得" in refused.json()["error"]["message"]
+    page = signed_in("rs").get(f"/staff/tasks/{task['id']}").text
+    assert 'value="materials.ID_CARD"' not in page  # no row to tick for it
+    assert "由平台取得，申请人无需也无法补正" in page
+    assert client.get(f"{API}/cases/{number}", headers=headers).json()["state"] == "submitted"

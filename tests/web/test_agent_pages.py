@@ -165,3 +165,20 @@ def test_a_refused_authorisation_keeps_its_items_and_never_widens_to_all(signed_
     )
     assert everything.status_code == 200
     assert 'data-label="授权事项">全部事项</td>' in everything.text
+
+
+def test_the_agent_reads_the_grantors_account_values_as_the_applicants(
+    client: TestClient, as_user: Any, signed_in: Any
+) -> None:
+    """Found in trial: the agent's form said the grantor's phone came 来自您的账号信息
+    (from the agent's own account); on the new form and the saved draft alike."""
+    authorisation = _authorise(client, as_user("zhangsan"), "lisi", [ITEM], date(2025, 10, 31))
+    page = signed_in("lisi")
+    form = page.get(f"/apply/{ITEM}", params={"for": authorisation.json()["id"]})
+    assert "来自申请人的账号信息" in form.text and "来自您的账号信息" not in form.text
+    saved = page.post(
+        f"/apply/{ITEM}?for={authorisation.json()['id']}",
+        data={"csrf_token": csrf(form.text), "intent": "save"},
+    )
+    assert "/edit" in str(saved.url)
+    assert "来自申请人的账号信息" in saved.text and "来自您的账号信息" not in saved.text

@@ -40,3 +40,6 @@ class MaterialWay(StrEnum):
 
 
 AUTOMATIC_WAYS = frozenset(set(MaterialWay) - {MaterialWay.upload})
+# what the platform itself obtained: the applicant cannot correct it by a new file or
+# signature (补正), only the data behind it (its answers, the source, a 协查)
+PROVIDED_WAYS = frozenset(AUTOMATIC_WAYS - {MaterialWay.signed})

@@ -6,11 +6,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
 from tongban.accounts.enums import Role
 from tongban.accounts.models import User
 from tongban.cases import service as cases
 from tongban.cases.enums import Channel, ClockKind, RoundOutcome, Stage, TaskOutcome, TaskState
-from tongban.cases.models import Case
+from tongban.cases.models import Case, Material
+from tongban.catalog.enums import PROVIDED_WAYS
 from tongban.demo.plans import Plan, Texts
 from tongban.demo.world import CaseClock, World
 from tongban.inspection import service as inspection
@@ -86,7 +89,16 @@ class Handling:
         return next(a for a in self.world.applicants if a.id == self.case.applicant_id)
 
     def correct(self, clerk: User, now: datetime) -> None:
-        problems = [self.rng.choice(Texts.PROBLEMS)]
+        """A correction notice with one problem the applicant can fix: never a material
+        the platform obtained itself (``PROVIDED_WAYS``: a pulled ID card)."""
+        provided = set(
+            self.session.scalars(
+                select(Material.material_code).where(
+                    Material.case_id == self.case.id, Material.way.in_(PROVIDED_WAYS)
+                )
+            )
+        )
+        problems = [self.rng.choice(Texts.problems_for(provided))]
         cases.request_correction(
             self.session, case_id=self.case.id, user=clerk, problems=problems, opinion=None, now=now
         )

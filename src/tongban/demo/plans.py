@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any, ClassVar
 
 from tongban.accounts.models import User
+from tongban.catalog.enums import PROVIDED_WAYS
 from tongban.identifiers import make_credit_code, make_resident_id
 
 
@@ -101,6 +102,16 @@ APPLICANTS = (
 LICENCE_REUSE = ("sanfang", (("3501-SCJG-001", 27), ("3501-CGJ-002", 12)))
 
 
+def first_way(material: dict[str, Any]) -> str:
+    """The way a simulated case satisfies ``material``: the first the catalog lists."""
+    return str((material.get("ways") or ["upload"])[0])
+
+
+def platform_provided(spec: dict[str, Any]) -> set[str]:
+    """Codes of ``spec``'s materials a simulated case has the platform obtain itself."""
+    return {m["code"] for m in spec.get("materials", []) if first_way(m) in PROVIDED_WAYS}
+
+
 class Texts:
     """Opinions, problems and ratings the demo staff and applicants write."""
 
@@ -114,6 +125,13 @@ class Texts:
         {"target": "form.address", "problem": "地址与证明材料不一致，请核对后修改。"},
         {"target": "materials", "problem": "材料缺少签字盖章页，请补充上传。"},
     )
+
+    @classmethod
+    def problems_for(cls, provided: set[str]) -> list[dict[str, str]]:
+        """The ``PROBLEMS`` a correction notice may list for a case whose materials
+        ``provided`` (codes) the platform obtained itself: none about those."""
+        return [p for p in cls.PROBLEMS if p["target"].removeprefix("materials.") not in provided]
+
     REFUSALS = (
         "申请材料所述情况与核查结果不符，不予许可。",
         "不符合法定条件，不予许可。",

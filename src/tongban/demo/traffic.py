@@ -28,7 +28,7 @@ from tongban.cases.models import Clock
 from tongban.catalog.definitions import HOURS_PER_WORKING_DAY, legal_unit
 from tongban.demo import casefile
 from tongban.demo.casefile import Step
-from tongban.demo.plans import Texts
+from tongban.demo.plans import Texts, first_way, platform_provided
 from tongban.ratings import service as ratings
 from tongban.ratings.rules import is_bad
 from tongban.workdays.calendar import WorkCalendar
@@ -210,7 +210,7 @@ def _run(
         else:
             notice = {
                 "case_id": case_id,
-                "problems": [rng.choice(Texts.PROBLEMS)],
+                "problems": [rng.choice(Texts.problems_for(platform_provided(item.spec)))],
                 "opinion": None,
                 "issued_by": casefile.STAFF[Stage.accept].name,
                 "issued_at": issued,
@@ -353,7 +353,7 @@ def _materials(traffic: Traffic, rows: Rows, case_id: int, item: Item, at: datet
     for material in item.spec.get("materials", []):
         if not material.get("required"):
             continue
-        way = (material.get("ways") or ["upload"])[0]
+        way = first_way(material)
         row = {"case_id": case_id, "material_code": material["code"], "way": way}
         # every row names every column: a batch is one statement with its first row's columns
         row.update(traffic.sample if way == "upload" else dict.fromkeys(traffic.sample))

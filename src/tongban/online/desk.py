@@ -202,16 +202,16 @@ def save(desk: Desk, case: Case, form: CheckedForm) -> Response:
     except InvalidInput as error:  # a locked (pulled) field was changed: say so beside it
         problems = inputs.problems_of(error, desk.locale)
         typed = inputs.parse(service.spec_of(desk.session, case)["form"], form)
-        return draft_page(desk.request, desk.session, case, problems, 422, typed)
+        return draft_page(desk.request, desk.session, case, desk.user, problems, 422, typed)
     chosen = form.get("reuse")  # 沿用: a button "code:material id" beside a material
     if isinstance(chosen, str) and chosen:
         code = take_earlier(desk, case, chosen, uploads)
         if uploads:
-            return draft_page(desk.request, desk.session, case, uploads, 422)
+            return draft_page(desk.request, desk.session, case, desk.user, uploads, 422)
         return see_other(f"/cases/{case.number}/edit?done=reused#material-{code}")
     if form.get("intent") == "save":
         if uploads:  # saved, but a refused file is said again, with its name and why
-            return draft_page(desk.request, desk.session, case, uploads, 422)
+            return draft_page(desk.request, desk.session, case, desk.user, uploads, 422)
         return see_other(f"/cases/{case.number}/edit?done=saved")
     try:
         caseform.refuse_failed_uploads(service.spec_of(desk.session, case), case.form_data, uploads)
@@ -219,9 +219,9 @@ def save(desk: Desk, case: Case, form: CheckedForm) -> Response:
         service.check_complete(desk.session, case=case, now=desk.now)
     except InvalidInput as error:
         problems = inputs.problems_of(error, desk.locale)
-        return draft_page(desk.request, desk.session, case, problems, 422)
+        return draft_page(desk.request, desk.session, case, desk.user, problems, 422)
     except Conflict as error:  # the item was withdrawn: the page says so, the draft is kept
-        return draft_page(desk.request, desk.session, case, {}, error.status)
+        return draft_page(desk.request, desk.session, case, desk.user, {}, error.status)
     return see_other(f"/cases/{case.number}/review")
 
 
@@ -241,13 +241,18 @@ def autosave_url(case: Case) -> str:
 
 
 def prefilled(
-    request: Request, session: Session, spec: dict[str, Any], applicant: User, case: Case | None
+    request: Request,
+    session: Session,
+    spec: dict[str, Any],
+    applicant: User,
+    case: Case | None,
+    actor: User,
 ) -> prefill.Prefill:
     """What shared sources, the account and (``?reuse=1``: the applicant agreed) earlier
     cases (about ``?reuse_from=``, the subject chosen) fill in on the form page; showing it pulls, saving it logs (``core/prefill``)."""
     ask = prefill.FillRequest(
         applicant=applicant,
-        actor=applicant,
+        actor=actor,
         spec=spec,
         answers=case.form_data if case else {},
         case=case,
@@ -302,6 +307,7 @@ def draft_page(
     request: Request,
     session: Session,
     case: Case,
+    actor: User,
     problems: inputs.Problems,
     status_code: int = 200,
     typed: dict[str, Any] | None = None,
@@ -313,7 +319,7 @@ def draft_page(
     ways = service.material_ways(session, case=case, now=now)
     applicant = session.get(User, case.applicant_id)
     assert applicant is not None
-    filled = prefilled(request, session, spec, applicant, case)
+    filled = prefilled(request, session, spec, applicant, case, actor)
     values = case.form_data if typed is None else typed
     context = form_context(spec, case, values, problems, ways, locale(request), filled)
     offer_earlier(session, context, case, applicant, now)

@@ -66,9 +66,9 @@ def review_page(
         service.check_complete(session, case=case, now=now)
     except InvalidInput as error:
         problems = inputs.problems_of(error, locale(request))
-        return draft_page(request, session, case, problems, 422)
+        return draft_page(request, session, case, user, problems, 422)
     except Conflict as error:  # the item was withdrawn: the draft page says so
-        return draft_page(request, session, case, {}, error.status)
+        return draft_page(request, session, case, user, {}, error.status)
     context = _review_context(request, session, case, user, now)
     return render(request, "cases/review.html", context)
 
@@ -86,7 +86,7 @@ def confirm(number: str, desk: DeskDep, form: CheckedForm) -> Response:
             )
     except DomainError as error:  # a wrong answer, a withdrawn item, a fact already used
         problems = inputs.problems_of(error, desk.locale)
-        return draft_page(desk.request, desk.session, case, problems, error.status)
+        return draft_page(desk.request, desk.session, case, desk.user, problems, error.status)
     return see_other(f"/cases/{number}/receipt")
 
 

@@ -85,7 +85,7 @@ def apply_page(
     if authorisation is not None:
         query = f"for={authorisation}&{query}".rstrip("&")
     query = f"?{query}" if query else ""
-    filled = prefilled(request, session, spec, applicant, None)
+    filled = prefilled(request, session, spec, applicant, None, user)
     context = form_context(spec, None, {}, {}, [], locale(request), filled)
     context["reuse_offered"] = authorisation is None
     if authorisation is None:  # an agent is not offered the grantor's earlier files
@@ -116,7 +116,7 @@ def edit_page(
     case = service.get_case(session, number=number, user=user)
     if case.state != CaseState.draft:
         return see_other(f"/cases/{number}")
-    return draft_page(request, session, case, {})
+    return draft_page(request, session, case, user, {})
 
 
 @router.post(EDIT)
@@ -162,7 +162,9 @@ def render_case_page(
             p["target"]: p["problem"] for n in notices for p in n.problems if p["target"] in titles
         }
         problems = {**asked, **(problems or {})}
-        filled = prefilled(request, session, context["spec"], user, case)
+        applicant = session.get(User, case.applicant_id)  # an agent corrects the grantor's
+        assert applicant is not None
+        filled = prefilled(request, session, context["spec"], applicant, case, user)
         context.update(
             form_context(
                 context["spec"],
@@ -185,7 +187,7 @@ def render_case_page(
 def form_page(desk: Desk, case: Case, problems: inputs.Problems) -> Response:
     """The page whose form edits ``case`` (the draft's, or the case page in correction), 422."""
     if case.state == CaseState.draft:
-        return draft_page(desk.request, desk.session, case, problems, 422)
+        return draft_page(desk.request, desk.session, case, desk.user, problems, 422)
     return render_case_page(desk.request, desk.session, case, desk.user, desk.now, problems, 422)
 
 

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tongban import timefmt
 from tongban.audit.service import SYSTEM, Actor
 from tongban.cases import service as cases
 from tongban.cases.models import Case
@@ -162,8 +163,9 @@ def receive_status(
         at=datetime.fromisoformat(str(found["at"])),
     )
     session.add(event)
-    opinion = f"{COURIER_NAMES_ZH[status]}（运单号 {event.tracking_number}）"
-    opinion_en = f"{COURIER_NAMES_EN[status]} (waybill {event.tracking_number})"
+    when = timefmt.moment(event.at)  # the courier's time: a callback may arrive late
+    opinion = f"{COURIER_NAMES_ZH[status]}（{when}，运单号 {event.tracking_number}）"
+    opinion_en = f"{COURIER_NAMES_EN[status]} ({when}, waybill {event.tracking_number})"
     cases.record_case(
         session,
         case=case,

@@ -25,6 +25,7 @@ from tongban.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from tongban.identifiers.divisions import within
 from tongban.queueing.halls import hall_of, slot_start, window_of, windows_for
 from tongban.queueing.models import QueueSlot, QueueTicket, TicketState
+from tongban.timeutil import as_utc
 
 EARLY_MINUTES = 60  # a booked ticket checks in at most this long before its slot
 DEFAULT_SERVICE_MINUTES = 10  # a window's time per ticket until the day has figures
@@ -60,7 +61,7 @@ def check_in(session: Session, *, hall_code: str, code: str, now: datetime) -> Q
             "已过预约时段，预约失效，请现场取号。",
             "The booked slot has passed; take a ticket at the hall instead.",
         )
-    ticket.state, ticket.queued_at = TicketState.waiting, max(now, begins)
+    ticket.state, ticket.queued_at = TicketState.waiting, as_utc(max(now, begins))
     return ticket
 
 

@@ -15,7 +15,9 @@
     var headline = document.getElementById("cockpit-headline");
     headline.textContent = data.headline || headline.getAttribute("data-empty");
     document.getElementById("cockpit-period").textContent = data.first + " — " + data.last;
-    document.getElementById("cockpit-updated").textContent = new Date().toLocaleTimeString();
+    // the platform's zone, as the period beside it, not the wall screen's own
+    document.getElementById("cockpit-updated").textContent = new Date().toLocaleTimeString(
+      document.documentElement.lang || [], {timeZone: body.getAttribute("data-zone"), hour12: false});
     document.querySelectorAll("[data-count]").forEach(function (el) {
       el.textContent = Math.round(data.total.counts[el.getAttribute("data-count")]).toLocaleString();
     });

@@ -77,6 +77,7 @@ FIELD_NAMES: dict[str, Name] = {
     "task_id": ("任务编号", "task id"),
     "material_id": ("材料编号", "material id"),
     "message_id": ("消息编号", "message id"),
+    "attachment_id": ("附件编号", "attachment id"),
     "licence_id": ("证照编号", "licence id"),
     "complaint_id": ("投诉编号", "complaint id"),
     "rating_id": ("评价编号", "rating id"),

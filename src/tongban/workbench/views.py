@@ -25,6 +25,7 @@ from tongban.cases.http.casepage import case_context
 from tongban.cases.models import Task
 from tongban.cases.service import URGENCIES, PageCursor
 from tongban.catalog import service as catalog
+from tongban.catalog.enums import PROVIDED_WAYS
 from tongban.catalog.views import departments
 from tongban.errors import DomainError, NotFound
 from tongban.web.deps import CheckedForm, NowDep, SessionDep, StoreDep, see_other
@@ -143,6 +144,7 @@ def _task_page(
         refusal=refusal,
         paused=clocks.open_pause(task.case) is not None,
         pause_reasons=PAUSE_REASONS,
+        provided_ways=PROVIDED_WAYS,  # materials the correction notice cannot ask for
     )
     return render(request, "cases/staff_task.html", context, status_code=status_code)
 

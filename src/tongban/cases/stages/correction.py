@@ -17,9 +17,10 @@ from tongban.cases.core import clocks, definition
 from tongban.cases.core.machine import Event
 from tongban.cases.core.transition import change_state, lock_case
 from tongban.cases.enums import CaseState, ClockKind, PauseReason
-from tongban.cases.models import Case, CasePause, CorrectionRequest
+from tongban.cases.models import Case, CasePause, CorrectionRequest, Material
 from tongban.cases.stages.documents import issue_notice
 from tongban.cases.stages.intake import deemed_accepted, open_accept_task
+from tongban.catalog.enums import PROVIDED_WAYS
 from tongban.errors import Conflict, InvalidInput
 
 
@@ -47,6 +48,7 @@ def request_correction(
         raise InvalidInput(
             "请逐条列出需要补正的内容。", "List every problem to fix.", field="problems"
         )
+    _check_correctable(session, case, problems)
     earlier = session.scalar(
         select(CorrectionRequest.id).where(CorrectionRequest.case_id == case.id)
     )
@@ -93,6 +95,34 @@ CORRECTION_FOOTER = (
     "请一次性按上列事项补正后，在办件页面重新提交；补正期间不计入办理时限。"
     "依据：《中华人民共和国行政许可法》第三十二条。"
 )
+
+
+def _check_correctable(session: Session, case: Case, problems: list[dict[str, str]]) -> None:
+    """InvalidInput naming each material of ``problems`` the platform obtained itself (a
+    pulled record, a held e-licence, a 协查 answer, the generated form: ``PROVIDED_WAYS``):
+    the applicant could neither upload it again nor change it."""
+    targets = {p.get("target", "") for p in problems}
+    codes = {t.removeprefix("materials.") for t in targets if t.startswith("materials.")}
+    provided = session.scalars(
+        select(Material.material_code).where(
+            Material.case_id == case.id,
+            Material.material_code.in_(codes),
+            Material.way.in_(PROVIDED_WAYS),
+        )
+    ).all()
+    if not provided:
+        return
+    spec = definition.spec_of(session, case)
+    zh, en = definition.titles(spec, "zh"), definition.titles(spec, "en")
+    named = [f"materials.{code}" for code in sorted(set(provided))]
+    raise InvalidInput(
+        f"{'、'.join(zh.get(t, t) for t in named)}由平台取得，申请人无需也无法补正；"
+        "请对其所依据的填报内容要求补正，或发起协查。",
+        f"{', '.join(en.get(t, t) for t in named)}: obtained by the platform itself, so the "
+        "applicant can neither upload nor change it; ask for the answers it rests on, or "
+        "start a verification.",
+        field="problems",
+    )
 
 
 def _problem_lines(

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import Clock
 from tests.factories import API, act, draft, open_task
-from tests.payments.helpers import pay
+from tests.payments.helpers import pay, to_delivery
 from tongban.web.runtime import Runtime
 
 ID_CARD = "3501-GA-003"  # 居民身份证: by post or at the window; 受理, 审查, 制证, 送达
@@ -68,14 +68,7 @@ def test_a_posted_result_needs_the_waybill_number_and_keeps_it(
     number = submitted.json()["number"]
     pay(client, runtime, applicant, number, clock.now)  # the 工本费 is paid before acceptance
     assert submitted.json()["postal"]["address"] == ADDRESS["address"]
-    for stage, action, body in [
-        ("accept", "accept", {}),
-        ("review", "review", {"outcome": "approved", "opinion": "符合条件"}),
-        ("issue", "issue", {}),
-    ]:
-        response = act(client, ga, open_task(client, ga, number, stage), action, **body)
-        assert response.status_code == 200, response.text
-    assert response.json()["state"] == "delivering"
+    to_delivery(client, ga, number)
 
     deliver = open_task(client, ga, number, "deliver")
     refused = act(client, ga, deliver, "deliver", opinion="已寄出")

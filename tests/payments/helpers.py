@@ -10,7 +10,7 @@ import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from tests.factories import API, draft
+from tests.factories import API, act, draft, open_task
 from tests.web.support import csrf
 from tongban.db import unit_of_work
 from tongban.demo.samples import SAMPLES
@@ -90,3 +90,16 @@ def pay(
     order = orders(client, headers, number)[-1]
     pay_in_sandbox(runtime, order["number"], now)
     deliver_notices(runtime, now + timedelta(seconds=1))
+
+
+def to_delivery(client: TestClient, ga: dict[str, str], number: str) -> None:
+    """The 公安 staff ``ga`` accept, approve and issue paid case ``number``: it waits for
+    its delivery (送达)."""
+    for stage, action, body in [
+        ("accept", "accept", {}),
+        ("review", "review", {"outcome": "approved", "opinion": "符合条件"}),
+        ("issue", "issue", {}),
+    ]:
+        response = act(client, ga, open_task(client, ga, number, stage), action, **body)
+        assert response.status_code == 200, response.text
+    assert response.json()["state"] == "delivering"

@@ -30,7 +30,7 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from tongban.cases.models import Case
 from tongban.catalog import service as catalog
@@ -172,15 +172,23 @@ def _start_of(day: date, per: str) -> date:
     return day
 
 
-def _conditions(where: ReformFilter) -> list[ColumnElement[bool]]:
-    found = [MetricDay.day >= where.first, MetricDay.day <= where.last]
+def _chosen(
+    where: ReformFilter, item: QueryableAttribute[str], department: QueryableAttribute[str]
+) -> list[ColumnElement[bool]]:
+    """The item and department ``where`` chose, on the columns ``item`` and ``department``."""
+    found: list[ColumnElement[bool]] = []
     if where.item:
-        found.append(MetricDay.item_code == where.item)
+        found.append(item == where.item)
     if where.department:
-        found.append(MetricDay.department_code == where.department)
+        found.append(department == where.department)
     if where.departments is not None:
-        found.append(MetricDay.department_code.in_(where.departments))
+        found.append(department.in_(where.departments))
     return found
+
+
+def _conditions(where: ReformFilter) -> list[ColumnElement[bool]]:
+    days = [MetricDay.day >= where.first, MetricDay.day <= where.last]
+    return days + _chosen(where, MetricDay.item_code, MetricDay.department_code)
 
 
 def read_rows(session: Session, *, where: ReformFilter) -> list[Mapping[str, Any]]:
@@ -202,13 +210,7 @@ def rated_rows(session: Session, *, where: ReformFilter, tz: ZoneInfo) -> list[d
     """The rating counts (``RATED``) of the rows of ``where``, counted now from the ratings
     given on its local days in ``tz`` (``daily.count_ratings``): what the stored rows would
     hold after the refresh. Reads the period's ratings through ``ratings.created_at``."""
-    conditions: list[ColumnElement[bool]] = []
-    if where.item:
-        conditions.append(Case.catalog_code == where.item)
-    if where.department:
-        conditions.append(Rating.department_code == where.department)
-    if where.departments is not None:
-        conditions.append(Rating.department_code.in_(where.departments))
+    conditions = _chosen(where, Case.catalog_code, Rating.department_code)
     counted = daily.count_ratings(
         session, first=where.first, last=where.last, tz=tz, where=conditions
     )

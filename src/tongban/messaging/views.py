@@ -137,7 +137,7 @@ def write(
     text = posted if isinstance(posted, str) else ""
     limit = runtime.settings.max_upload_mb * 1024 * 1024
     attachments = [
-        messaging.Attachment(upload.filename, upload.file.read(limit + 1), limit)
+        messaging.Attachment(upload.filename, limits.read_bounded(upload, max_bytes=limit), limit)
         for upload in form.getlist("attachment")
         if isinstance(upload, UploadFile) and upload.filename
     ]

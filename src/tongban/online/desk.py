@@ -118,7 +118,7 @@ def save_answers(desk: Desk, case: Case, form: CheckedForm) -> inputs.Problems:
                 user=desk.user,
                 material_code=code,
                 filename=upload.filename or "",
-                data=upload.file.read(desk.max_bytes + 1),
+                data=limits.read_bounded(upload, max_bytes=desk.max_bytes),
                 store=desk.store,
                 max_bytes=desk.max_bytes,
                 now=desk.now,

@@ -42,7 +42,7 @@ def _store(desk: Desk, case: Case, code: str, upload: object, valid_until: objec
         user=desk.user,
         material_code=code,
         filename=upload.filename,
-        data=upload.file.read(desk.max_bytes + 1),
+        data=limits.read_bounded(upload, max_bytes=desk.max_bytes),
         store=desk.store,
         max_bytes=desk.max_bytes,
         now=desk.now,
